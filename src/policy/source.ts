@@ -1,0 +1,292 @@
+/**
+ * Reading one policy-repository file (YAML or JSON) into a plain value plus a map from JSON
+ * pointers to source ranges, so every later finding can name file:line:col.
+ *
+ * Pure: takes bytes, returns values and problems. Problems are never thrown: alias bombs,
+ * duplicate keys, multi-document streams, prototype keys, BOM, non-UTF-8 and oversized files
+ * all become `SourceProblem`s and the value is built from what could be read.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import type { Document, Node as YamlNode } from "yaml";
+import { joinPointer } from "./pointer.js";
+
+/** A half-open range of character offsets into the decoded text. */
+export type Span = readonly [start: number, end: number];
+
+export interface NodeSpans {
+  /** The key's span when the node is a mapping value. */
+  key?: Span;
+  value: Span;
+}
+
+export type SourceProblemCode =
+  | "file-too-large"
+  | "invalid-encoding"
+  | "byte-order-mark"
+  | "yaml-syntax"
+  | "duplicate-key"
+  | "multi-document-file"
+  | "unsafe-key"
+  | "alias-limit"
+  | "empty-file"
+  | "non-string-key";
+
+export interface SourceProblem {
+  code: SourceProblemCode;
+  message: string;
+  span: Span;
+  help?: string;
+}
+
+export interface SourceFile {
+  /** Path relative to the repository root, with forward slashes. */
+  path: string;
+  /** Decoded text with any BOM removed (offsets refer to this). */
+  text: string;
+  /** The document's value; undefined when nothing could be read. */
+  value: unknown;
+  spans: Map<string, NodeSpans>;
+  problems: SourceProblem[];
+  lines: LineIndex;
+}
+
+/** 1 MiB: far above any real policy, small enough that a hostile file cannot exhaust memory. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Upper bound on nodes materialised per file, which caps alias expansion ("billion laughs"). */
+export const MAX_NODES = 100_000;
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Offsets → 1-based line/column. */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(text: string) {
+    this.starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? 0;
+  }
+}
+
+/** Decodes bytes as strict UTF-8; on failure names the offset of the first bad byte. */
+function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    let lo = 0;
+    let hi = bytes.length;
+    const dec = new TextDecoder("utf-8", { fatal: true });
+    // Binary search for the shortest prefix that fails to decode (a trailing partial sequence
+    // also fails, so step back to the sequence start afterwards).
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      try {
+        dec.decode(bytes.subarray(0, mid + 1));
+        lo = mid + 1;
+      } catch {
+        hi = mid;
+      }
+    }
+    let at = lo;
+    while (at > 0 && (bytes[at]! & 0xc0) === 0x80) at--;
+    return { badByte: at };
+  }
+}
+
+export function parseSource(path: string, input: Uint8Array | string): SourceFile {
+  const problems: SourceProblem[] = [];
+  const spans = new Map<string, NodeSpans>();
+  const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
+  const empty = (text: string): SourceFile => ({ path, text, value: undefined, spans, problems, lines: new LineIndex(text) });
+
+  if (byteLength > MAX_FILE_BYTES) {
+    problems.push({
+      code: "file-too-large",
+      message: `file is ${byteLength} bytes, over the ${MAX_FILE_BYTES}-byte limit`,
+      span: [0, 0],
+      help: "split the policy into several files; one policy per file keeps reviews small",
+    });
+    return empty("");
+  }
+
+  let text: string;
+  if (typeof input === "string") text = input;
+  else {
+    const decoded = decodeUtf8(input);
+    if ("badByte" in decoded) {
+      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, decoded.badByte));
+      problems.push({
+        code: "invalid-encoding",
+        message: `file is not valid UTF-8 (bad byte 0x${input[decoded.badByte]!.toString(16).padStart(2, "0")} at byte ${decoded.badByte})`,
+        span: [prefix.length, prefix.length + 1],
+        help: "save the file as UTF-8",
+      });
+      return { ...empty(prefix), text: prefix };
+    }
+    text = decoded.text;
+  }
+
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+    problems.push({
+      code: "byte-order-mark",
+      message: "file starts with a UTF-8 byte-order mark",
+      span: [0, 0],
+      help: "save the file as UTF-8 without BOM; edict ignores the mark",
+    });
+  }
+
+  const lines = new LineIndex(text);
+  if (text.trim() === "") {
+    problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path, text, value: undefined, spans, problems, lines };
+  }
+
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+  } catch (e) {
+    problems.push({ code: "yaml-syntax", message: `cannot parse: ${(e as Error).message}`, span: [0, 0] });
+    return { path, text, value: undefined, spans, problems, lines };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  if (docs.length === 0) {
+    problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path, text, value: undefined, spans, problems, lines };
+  }
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    const start = second.range?.[0] ?? 0;
+    problems.push({
+      code: "multi-document-file",
+      message: `file holds ${docs.length} documents; only the first is read`,
+      span: [start, start],
+      help: "move each document to its own file: one policy per file keeps ownership and diffs simple",
+    });
+  }
+  const doc = docs[0]!;
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
+    const [s, e] = err.pos;
+    problems.push({
+      code,
+      message: code === "duplicate-key" ? `duplicate key "${text.slice(s, e).trim()}"` : firstLine(err.message),
+      span: [s, Math.max(e, s)],
+      ...(code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}),
+    });
+  }
+
+  const builder = new ValueBuilder(doc, spans, problems);
+  const value = builder.build(doc.contents as YamlNode | null, "");
+  if (value === undefined && doc.contents == null) {
+    problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+  }
+  return { path, text, value, spans, problems, lines };
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  // yaml appends " at line L, column C"; edict prints positions itself.
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+
+class ValueBuilder {
+  private nodes = 0;
+  private aliasReported = false;
+  private readonly doc: Document.Parsed;
+  private readonly spans: Map<string, NodeSpans>;
+  private readonly problems: SourceProblem[];
+
+  constructor(doc: Document.Parsed, spans: Map<string, NodeSpans>, problems: SourceProblem[]) {
+    this.doc = doc;
+    this.spans = spans;
+    this.problems = problems;
+  }
+
+  build(node: YamlNode | null | undefined, pointer: string, keySpan?: Span, viaAlias?: Span): unknown {
+    if (node == null) {
+      if (!this.spans.has(pointer)) this.spans.set(pointer, { ...(keySpan ? { key: keySpan } : {}), value: keySpan ?? [0, 0] });
+      return null;
+    }
+    if (++this.nodes > MAX_NODES) {
+      if (!this.aliasReported) {
+        this.aliasReported = true;
+        const at = viaAlias ?? spanOf(node);
+        this.problems.push({
+          code: "alias-limit",
+          message: `document expands to more than ${MAX_NODES} nodes (alias expansion); the rest is ignored`,
+          span: at,
+          help: "write the values out instead of nesting aliases",
+        });
+      }
+      return undefined;
+    }
+    const own = viaAlias ?? spanOf(node);
+    if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
+
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) return null;
+      return this.build(target as YamlNode, pointer, keySpan, spanOf(node));
+    }
+    if (isScalar(node)) return node.value;
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      node.items.forEach((item, i) => {
+        const v = this.build(item as YamlNode, joinPointer(pointer, i), undefined, viaAlias);
+        if (v !== undefined) out.push(v);
+      });
+      return out;
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const keyNode = pair.key as YamlNode | null;
+        const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
+        let key: string;
+        if (isScalar(keyNode) && (typeof keyNode.value === "string" || typeof keyNode.value === "number" || typeof keyNode.value === "boolean")) {
+          key = String(keyNode.value);
+        } else if (keyNode == null) {
+          key = "";
+        } else {
+          this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
+          continue;
+        }
+        if (UNSAFE_KEYS.has(key)) {
+          this.problems.push({
+            code: "unsafe-key",
+            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            span: kSpan,
+            help: "remove the key",
+          });
+          continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(out, key)) continue; // duplicate: first wins (reported by the parser)
+        const v = this.build(pair.value as YamlNode | null, joinPointer(pointer, key), kSpan, viaAlias);
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    }
+    return null;
+  }
+}
+
+function spanOf(node: YamlNode): Span {
+  const r = node.range;
+  if (!r) return [0, 0];
+  return [r[0], r[1]];
+}
