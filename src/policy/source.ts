@@ -84,7 +84,7 @@ export class LineIndex {
 /** Decodes bytes as strict UTF-8; on failure names the offset of the first bad byte. */
 function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
   try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     let lo = 0;
     let hi = bytes.length;
@@ -115,7 +115,7 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   if (byteLength > MAX_FILE_BYTES) {
     problems.push({
       code: "file-too-large",
-      message: `file is ${byteLength} bytes, over the ${MAX_FILE_BYTES}-byte limit`,
+      message: `file is larger than the ${MAX_FILE_BYTES}-byte limit`,
       span: [0, 0],
       help: "split the policy into several files; one policy per file keeps reviews small",
     });
@@ -181,10 +181,12 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   const doc = docs[0]!;
   for (const err of [...doc.errors, ...doc.warnings]) {
     const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-    const [s, e] = err.pos;
+    const [s, e0] = err.pos;
+    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : undefined;
+    const e = key ? s + key.length : e0;
     problems.push({
       code,
-      message: code === "duplicate-key" ? `duplicate key "${text.slice(s, e).trim()}"` : firstLine(err.message),
+      message: key !== undefined ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
       span: [s, Math.max(e, s)],
       ...(code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}),
     });

@@ -248,8 +248,19 @@ export const SPEC_SCHEMAS: Record<PolicyKind, Schema> = {
   PosturePolicy: postureSpec,
 };
 
-/** The whole document schema of one kind. */
+const documentSchemas = new Map<PolicyKind, Schema>();
+
+/** The whole document schema of one kind (one object per kind, so compiled validators are reused). */
 export function policySchema(kind: PolicyKind): Schema {
+  let schema = documentSchemas.get(kind);
+  if (!schema) {
+    schema = buildPolicySchema(kind);
+    documentSchemas.set(kind, schema);
+  }
+  return schema;
+}
+
+function buildPolicySchema(kind: PolicyKind): Schema {
   return {
     $id: `https://edict.dev/schemas/${kind}.json`,
     title: `edict ${kind}`,

@@ -4,7 +4,7 @@
  */
 import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { joinPointer } from "../pointer.js";
+import { joinPointer, toJsonPath } from "../pointer.js";
 import { suggest } from "../suggest.js";
 import type { Schema } from "./builders.js";
 
@@ -20,7 +20,7 @@ export interface SchemaIssue {
   help?: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
 
 const compiled = new WeakMap<Schema, ValidateFunction>();
@@ -47,10 +47,6 @@ function typeName(t: unknown): string {
   const names: Record<string, string> = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
   const list = Array.isArray(t) ? t : [t];
   return list.map((x) => names[String(x)] ?? String(x)).join(" or ");
-}
-
-function keyOfPointer(pointer: string): string {
-  return pointer.slice(pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -87,6 +83,7 @@ function toIssue(err: ErrorObject, root: unknown, typeErrorAt: Set<string>): Sch
   const at = err.instancePath;
   const got = valueAt(root, at);
   const params = err.params as Record<string, unknown>;
+  if (err.keyword === "propertyNames") return undefined; // the nested error names the key
   if (err.propertyName !== undefined) {
     if (err.keyword === "propertyNames") return undefined;
     const key = err.propertyName;
@@ -118,7 +115,7 @@ function toIssue(err: ErrorObject, root: unknown, typeErrorAt: Set<string>): Sch
         kind: "missing-required",
         pointer: at,
         atKey: at !== "",
-        message: `missing required key "${missing}"${at ? ` in ${keyOfPointer(at)}` : ""}`,
+        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
         help: `add "${missing}"`,
       };
     }

@@ -1,0 +1,44 @@
+/** The CLI's view of the outside world, injectable so commands are testable in-process. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colors, progress). */
+  isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines). */
+  stderrIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Exit codes (SPEC §11). */
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+
+/** A progress reporter that writes a single updating line to stderr on a TTY, nothing otherwise. */
+export function progress(io: CliIO, label: string): { update(done: number, total: number): void; done(): void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!io.stderrIsTTY || total < 200) return;
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      io.stderr(`\r${label} ${done}/${total}`);
+    },
+    done() {
+      if (shown) io.stderr("\r\x1b[K");
+    },
+  };
+}

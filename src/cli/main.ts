@@ -1,0 +1,41 @@
+/** The `edict` command: parses arguments, runs one command, maps failures to exit codes. */
+import { Command, CommanderError } from "commander";
+import { isEdictError } from "../errors.js";
+import { EDICT_VERSION } from "../version.js";
+import { registerLint } from "./commands/lint.js";
+import { EXIT, processIO } from "./io.js";
+import type { CliIO } from "./io.js";
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exit: number = EXIT.OK;
+  const setExit = (code: number) => {
+    exit = code;
+  };
+  const program = new Command("edict")
+    .description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies")
+    .version(EDICT_VERSION, "-v, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
+  program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
+  registerLint(program, io, setExit);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (isEdictError(e)) {
+      io.stderr(`edict: ${e.toString()}\n`);
+      return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
+    }
+    io.stderr(`edict: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (io.env.EDICT_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
+    return EXIT.USAGE;
+  }
+}

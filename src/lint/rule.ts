@@ -1,0 +1,51 @@
+/** The contract every lint rule implements (one rule per file under ./rules). */
+import type { Span } from "../policy/source.js";
+import type { RepoFile, Repository } from "../policy/repository.js";
+import type { SchemaIssue } from "../policy/schemas/validate.js";
+import type { RuleCategory, Severity } from "./finding.js";
+
+export interface RuleMeta {
+  /** kebab-case, reads as the problem: "duplicate-policy-id". */
+  id: string;
+  category: RuleCategory;
+  severity: Severity;
+  /** One paragraph: what it finds, why it matters, how to fix it. */
+  description: string;
+}
+
+/** Where a finding points: a JSON pointer in a file (key or value), or a raw span. */
+export interface FindingLocation {
+  file: RepoFile;
+  pointer?: string;
+  /** Point at the key rather than its value. */
+  atKey?: boolean;
+  span?: Span;
+}
+
+export interface RawFinding extends FindingLocation {
+  message: string;
+  help?: string;
+}
+
+export interface RuleContext {
+  readonly repo: Repository;
+  /** Options from edict.yaml and the command line. */
+  readonly options: LintOptions;
+  /** Cached schema issues of a file (empty when its kind is unknown). */
+  schemaIssues(file: RepoFile): readonly SchemaIssue[];
+  report(finding: RawFinding): void;
+}
+
+export interface LintOptions {
+  /** Compare against a base revision (rules that need it skip when absent). */
+  base?: string;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(meta: RuleMeta, check: (ctx: RuleContext) => void): Rule {
+  return { meta, check };
+}

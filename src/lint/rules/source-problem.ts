@@ -1,0 +1,16 @@
+/** Factory for the rules that report what the YAML/JSON reader found (one rule per problem). */
+import type { SourceProblemCode } from "../../policy/source.js";
+import type { RuleCategory, Severity } from "../finding.js";
+import { defineRule } from "../rule.js";
+import type { Rule } from "../rule.js";
+
+export function sourceProblemRule(code: SourceProblemCode, severity: Severity, description: string, category: RuleCategory = "schema"): Rule {
+  return defineRule({ id: code, category, severity, description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      for (const p of file.source.problems) {
+        if (p.code !== code) continue;
+        ctx.report({ file, span: p.span, message: p.message, ...(p.help ? { help: p.help } : {}) });
+      }
+    }
+  });
+}

@@ -1,0 +1,65 @@
+/** Reads a policy repository from the file system (the I/O shell around repository.ts). */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { EdictError } from "../errors.js";
+import { buildRepository, classifyPath, CONFIG_FILE, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
+import type { RawFile, Repository } from "./repository.js";
+import { MAX_FILE_BYTES } from "./source.js";
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function* walk(root: string, dir: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    // Symlinks are not followed: a policy repository must not read outside itself.
+    if (e.isDirectory()) yield* walk(root, rel);
+    else if (e.isFile()) yield rel;
+  }
+}
+
+/** Lists the repository paths edict reads (forward slashes), sorted. */
+export async function listRepositoryPaths(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  return out.sort();
+}
+
+async function readCapped(path: string): Promise<Uint8Array> {
+  const st = await stat(path);
+  // Read at most one byte past the cap: enough for the parser to report the size.
+  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
+  return readFile(path);
+}
+
+/** Reads and parses every file edict knows under `root`. */
+export async function readRepository(root: string, onProgress?: (done: number, total: number) => void): Promise<Repository> {
+  if (!(await exists(root))) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+  const paths = await listRepositoryPaths(root);
+  const raw: RawFile[] = [];
+  let done = 0;
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(join(root, ...path.split("/"))) });
+    onProgress?.(++done, paths.length);
+  }
+  return buildRepository(raw);
+}
+
+/** Turns a user-given path (relative to cwd) into a repository path with forward slashes. */
+export function toRepoPath(root: string, p: string): string {
+  return relative(root, p).split(sep).join("/");
+}

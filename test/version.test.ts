@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { publishedSchemas } from "../src/policy/schemas/index.js";
+import { EDICT_VERSION } from "../src/version.js";
+
+const root = join(import.meta.dirname, "..");
+
+describe("package", () => {
+  it("EDICT_VERSION equals package.json's version", () => {
+    expect(EDICT_VERSION).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+  });
+  it("schemas/*.json are generated from src/policy/schemas", () => {
+    for (const [name, schema] of Object.entries(publishedSchemas())) {
+      expect(JSON.parse(readFileSync(join(root, "schemas", name), "utf8")), name).toEqual(schema);
+    }
+  });
+});
