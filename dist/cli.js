@@ -4934,7 +4934,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -4963,7 +4963,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -4973,7 +4973,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -4995,7 +4995,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -5047,7 +5047,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -5188,7 +5188,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -5224,7 +5224,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -5291,12 +5291,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -5321,7 +5321,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -5388,7 +5388,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -6749,7 +6749,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -6764,7 +6764,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -6786,7 +6786,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -6794,7 +6794,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -8930,7 +8930,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -8983,7 +8983,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -10713,7 +10713,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -10738,7 +10738,7 @@ var require_public_api = __commonJS({
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -10922,10 +10922,10 @@ var require_code = __commonJS({
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify(x) {
+    function stringify2(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -13745,7 +13745,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve2.call(this, root, ref);
+      let _sch = resolve3.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -13772,7 +13772,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve2(root, ref) {
+    function resolve3(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14636,7 +14636,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve2(baseURI, relativeURI, options) {
+    function resolve3(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15027,7 +15027,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve2,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -17741,51 +17741,8 @@ function isEdictError(e) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
-// src/cli/commands/lint.ts
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
-
-// src/policy/read-repository.ts
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-
-// src/policy/pointer.ts
-function escapeSegment(segment) {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function unescapeSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-function joinPointer(base, segment) {
-  return `${base}/${escapeSegment(segment)}`;
-}
-function splitPointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map(unescapeSegment);
-}
-function parentPointer(pointer) {
-  if (pointer === "") return void 0;
-  return pointer.slice(0, pointer.lastIndexOf("/"));
-}
-var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-function toJsonPath(pointer) {
-  let out = "";
-  for (const seg of splitPointer(pointer)) {
-    if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-function getAtPointer(value, pointer) {
-  let cur = value;
-  for (const seg of splitPointer(pointer)) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
+// src/cli/commands/effective.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/policy/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
@@ -18099,6 +18056,357 @@ var ENVELOPE_SCHEMA = {
   },
   required: ["apiVersion", "kind"]
 };
+
+// src/policy/merge/desugar.ts
+function modelResource(entry, kind) {
+  if (kind === "provider") return `model://${entry}/*`;
+  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
+}
+function desugarWorkspaceControls(access, provenance) {
+  const out = [];
+  const first = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
+  const models = access.Models;
+  if (models) {
+    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
+    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
+    models.AllowedProviders?.forEach((list2, i) => {
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list2.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+    });
+    models.AllowedModels?.forEach((list2, i) => {
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list2.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+    });
+    if (models.DeniedModels?.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
+    }
+  }
+  const caps = access.Capabilities;
+  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
+    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
+    caps.AllowedTools?.forEach((list2, i) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list2.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+    });
+    if (caps.DeniedTools?.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
+    }
+  }
+  return out;
+}
+
+// src/policy/merge/precedence.ts
+var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
+function packOwnership(repo) {
+  const owners = /* @__PURE__ */ new Map();
+  const installed = repo.packState?.value.installed_packs;
+  if (!installed || typeof installed !== "object") return owners;
+  for (const [name, pack] of Object.entries(installed)) {
+    if (!pack || !Array.isArray(pack.files)) continue;
+    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
+    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  }
+  return owners;
+}
+function compareRanked(a, b) {
+  return LAYER_RANK[a.layer] - LAYER_RANK[b.layer] || (a.entry.priority ?? 0) - (b.entry.priority ?? 0) || ((a.entry.id ?? "") < (b.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b.entry.file.path ? -1 : a.entry.file.path > b.entry.file.path ? 1 : 0);
+}
+function samePrecedence(a, b) {
+  return a.layer === b.layer && (a.entry.priority ?? 0) === (b.entry.priority ?? 0);
+}
+function rankDocuments(repo) {
+  const owners = packOwnership(repo);
+  return repo.policies.map((entry) => {
+    const owner = owners.get(entry.file.path);
+    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
+  }).sort(compareRanked);
+}
+function appliesTo(entry, target) {
+  const targets = entry.document.metadata?.targets;
+  return !Array.isArray(targets) || targets.includes(target);
+}
+
+// src/policy/merge/merge.ts
+function provenanceOf(doc) {
+  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
+}
+function stableStringify(value) {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function sameValue(a, b) {
+  return stableStringify(a) === stableStringify(b);
+}
+function clone(v) {
+  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+}
+function isPlainObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function hasSchemaType(value, schema) {
+  const t = schema.type;
+  if (t === void 0) return true;
+  const types = Array.isArray(t) ? t : [t];
+  return types.some((ty) => {
+    switch (ty) {
+      case "object":
+        return isPlainObject(value);
+      case "array":
+        return Array.isArray(value);
+      case "integer":
+        return Number.isInteger(value);
+      case "number":
+        return typeof value === "number" && Number.isFinite(value);
+      case "string":
+        return typeof value === "string";
+      case "boolean":
+        return typeof value === "boolean";
+      default:
+        return false;
+    }
+  });
+}
+function memberSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return isPlainObject(extra) ? extra : void 0;
+}
+function isBranch(schema, value) {
+  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
+}
+function stricter(current, next, looser) {
+  if (typeof current === "boolean" && typeof next === "boolean") {
+    const loose = looser === "true";
+    if (next === current) return { value: current, loosened: false };
+    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  if (typeof current === "number" && typeof next === "number") {
+    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
+    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  return { value: next, loosened: false };
+}
+function lockedBy(locks, path) {
+  let p = path;
+  for (; ; ) {
+    const l = locks.get(p);
+    if (l) return l;
+    const dot = p.lastIndexOf(".");
+    if (dot < 0) return void 0;
+    p = p.slice(0, dot);
+  }
+}
+function mergeSpecs(docs, specSchema) {
+  const value = {};
+  const provenance = {};
+  const setBy = /* @__PURE__ */ new Map();
+  const locks = /* @__PURE__ */ new Map();
+  const events = [];
+  for (const doc of docs) {
+    const spec = doc.entry.document.spec;
+    if (!isPlainObject(spec)) continue;
+    const src = provenanceOf(doc);
+    const visit = (out, input, schema, path, pointer) => {
+      for (const [key, raw] of Object.entries(input)) {
+        const sub = memberSchema(schema, key);
+        if (!sub || !hasSchemaType(raw, sub)) continue;
+        const p = path ? `${path}.${key}` : key;
+        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
+          const child = isPlainObject(out[key]) ? out[key] : {};
+          out[key] = child;
+          visit(child, raw, sub, p, ptr);
+          continue;
+        }
+        const locker = lockedBy(locks, p);
+        if (locker && locker !== doc) {
+          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          continue;
+        }
+        const strategy = sub["x-merge"] ?? "override";
+        switch (strategy) {
+          case "append": {
+            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
+            out[key] = [...out[key] ?? [], ...items];
+            (provenance[p] ??= []).push(src);
+            break;
+          }
+          case "union": {
+            const existing = out[key] ?? [];
+            const seen = new Set(existing.map(stableStringify));
+            const merged = [...existing];
+            for (const item of raw) {
+              const k = stableStringify(item);
+              if (!seen.has(k)) {
+                seen.add(k);
+                merged.push(clone(item));
+              }
+            }
+            out[key] = merged;
+            (provenance[p] ??= []).push(src);
+            break;
+          }
+          case "all-of":
+            out[key] = [...out[key] ?? [], clone(raw)];
+            (provenance[p] ??= []).push(src);
+            break;
+          case "tighten-only": {
+            if (out[key] === void 0) {
+              out[key] = clone(raw);
+              provenance[p] = [src];
+              setBy.set(p, doc);
+              break;
+            }
+            const r = stricter(out[key], raw, sub["x-looser"]);
+            if (r.loosened) {
+              events.push({ kind: "tighten-only", path: p, pointer: ptr, document: doc, other: setBy.get(p) ?? doc, attempted: raw, kept: out[key] });
+            } else if (!sameValue(r.value, out[key])) {
+              out[key] = r.value;
+              provenance[p] = [src];
+              setBy.set(p, doc);
+            }
+            break;
+          }
+          default: {
+            const prev = setBy.get(p);
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
+              events.push({ kind: "equal-precedence", path: p, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            }
+            out[key] = clone(raw);
+            provenance[p] = [src];
+            setBy.set(p, doc);
+          }
+        }
+      }
+    };
+    visit(value, spec, specSchema, "", "/spec");
+    const locked = doc.entry.document.metadata?.locked;
+    if (Array.isArray(locked)) {
+      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
+    }
+  }
+  return { value, provenance, events };
+}
+
+// src/policy/merge/effective.ts
+function toList(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((x) => typeof x === "string");
+  return void 0;
+}
+function normaliseStatement(raw) {
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
+  const st = {};
+  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
+  st.Effect = raw.Effect;
+  for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
+    const list2 = toList(raw[k]);
+    if (list2) st[k] = list2;
+  }
+  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
+  st.source = raw.source;
+  return st;
+}
+function buildAccess(docs) {
+  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
+  const { Version: _v, Statement, ...rest } = merged.value;
+  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
+  const access = { ...rest, Statement: statements };
+  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
+  if (access.Capabilities?.RequireToolApproval === true) {
+    const ra = access.RequireApproval ??= {};
+    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
+  }
+  return { access, provenance: merged.provenance, events: merged.events };
+}
+function buildData(docs, defaultAction) {
+  const rules = docs.map((doc, i) => ({
+    id: doc.entry.id ?? "",
+    precedence: i,
+    source: provenanceOf(doc),
+    spec: doc.entry.document.spec
+  }));
+  return { rules, default_action: defaultAction };
+}
+function targetNames(repo) {
+  const targets = repo.config?.value.targets;
+  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+}
+function buildTarget(repo, target, ranked = rankDocuments(repo)) {
+  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
+  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
+  const events = [];
+  const access = buildAccess(byKind("AccessPolicy"));
+  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
+  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
+  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
+  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
+  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
+  const options = repo.config?.value.targets?.[target];
+  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const dataDocs = byKind("DataPolicy");
+  return {
+    target,
+    effective: {
+      access: access.access,
+      runtime: runtime.value,
+      data: buildData(dataDocs, defaultAction),
+      posture: posture.value
+    },
+    provenance: {
+      access: access.provenance,
+      runtime: runtime.provenance,
+      posture: posture.provenance,
+      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
+    },
+    events,
+    documents: applicable
+  };
+}
+function buildAllTargets(repo) {
+  const ranked = rankDocuments(repo);
+  return targetNames(repo).map((t) => buildTarget(repo, t, ranked));
+}
+
+// src/policy/pointer.ts
+function escapeSegment(segment) {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function unescapeSegment(segment) {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function joinPointer(base, segment) {
+  return `${base}/${escapeSegment(segment)}`;
+}
+function splitPointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map(unescapeSegment);
+}
+function parentPointer(pointer) {
+  if (pointer === "") return void 0;
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+function toJsonPath(pointer) {
+  let out = "";
+  for (const seg of splitPointer(pointer)) {
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function getAtPointer(value, pointer) {
+  let cur = value;
+  for (const seg of splitPointer(pointer)) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
 
 // src/policy/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
@@ -18479,55 +18787,6 @@ function buildRepository(raw) {
   return repo;
 }
 
-// src/policy/read-repository.ts
-async function exists(path) {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function* walk(root, dir) {
-  let entries;
-  try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => a.name < b.name ? -1 : 1);
-  for (const e of entries) {
-    const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk(root, rel);
-    else if (e.isFile()) yield rel;
-  }
-}
-async function listRepositoryPaths(root) {
-  const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
-  return out.sort();
-}
-async function readCapped(path) {
-  const st = await stat(path);
-  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile(path);
-}
-async function readRepository(root, onProgress) {
-  if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root);
-  const raw = [];
-  let done = 0;
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join(root, ...path.split("/"))) });
-    onProgress?.(++done, paths.length);
-  }
-  return buildRepository(raw);
-}
-function toRepoPath(root, p) {
-  return relative(root, p).split(sep).join("/");
-}
-
 // src/policy/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
 function pathGlobToRegExp(glob) {
@@ -18587,7 +18846,12 @@ function suggest(word, candidates) {
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== void 0 && bestDist <= limit ? best : void 0;
+  if (best !== void 0 && bestDist <= limit) return best;
+  if (w.length >= 3) {
+    const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return void 0;
 }
 
 // src/policy/schemas/validate.ts
@@ -18799,6 +19063,7 @@ function runLint(repo, options) {
   const schemaCache = /* @__PURE__ */ new Map();
   const suppressionCache = /* @__PURE__ */ new Map();
   const findings = [];
+  let merged;
   const inScope = (path) => {
     if (ignore.some((g) => matchesPathGlob(g, path))) return false;
     if (!options.only || options.only.length === 0) return true;
@@ -18811,6 +19076,7 @@ function runLint(repo, options) {
     const ctx = {
       repo,
       options,
+      merged: () => merged ??= buildAllTargets(repo),
       schemaIssues(file) {
         let issues = schemaCache.get(file);
         if (!issues) {
@@ -19016,6 +19282,65 @@ var empty_file_default = sourceProblemRule(
   "structure"
 );
 
+// src/lint/rules/merge-event.ts
+function mergeEventRule(id, kind, severity, description, describe2) {
+  return defineRule({ id, category: "merge", severity, description }, (ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const t of ctx.merged()) {
+      for (const e of t.events) {
+        if (e.kind !== kind) continue;
+        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key);
+        if (hit) hit.targets.push(t.target);
+        else seen.set(key, { event: e, targets: [t.target] });
+      }
+    }
+    for (const { event, targets } of seen.values()) {
+      const { message, help } = describe2(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
+    }
+  });
+}
+function show(v) {
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
+}
+
+// src/lint/rules/equal-precedence-conflict.ts
+var equal_precedence_conflict_default = mergeEventRule(
+  "equal-precedence-conflict",
+  "equal-precedence",
+  "warning",
+  "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
+  (e, targets) => ({
+    message: `${e.path} is also set to ${show(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show(e.attempted)} wins only by id order (${targets.join(", ")})`,
+    help: "give one of the documents a higher metadata.priority"
+  })
+);
+
+// src/lint/rules/locked-field-changed.ts
+var locked_field_changed_default = mergeEventRule(
+  "locked-field-changed",
+  "locked",
+  "warning",
+  "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
+  (e, targets) => ({
+    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show(e.kept)}; ${show(e.attempted)} is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
+  })
+);
+
+// src/lint/rules/tighten-only-loosened.ts
+var tighten_only_loosened_default = mergeEventRule(
+  "tighten-only-loosened",
+  "tighten-only",
+  "error",
+  "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
+  (e, targets) => ({
+    message: `${e.path} can only tighten: ${show(e.attempted)} is looser than ${show(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here or set it to ${show(e.kept)}`
+  })
+);
+
 // src/lint/rules/file-too-large.ts
 var file_too_large_default = sourceProblemRule(
   "file-too-large",
@@ -19212,8 +19537,157 @@ var RULES = [
   missing_config_default,
   duplicate_policy_id_default,
   duplicate_sid_default,
-  unknown_target_default
+  unknown_target_default,
+  // merge
+  locked_field_changed_default,
+  tighten_only_loosened_default,
+  equal_precedence_conflict_default
 ];
+
+// src/cli/io.ts
+function processIO() {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd()
+  };
+}
+var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 };
+function progress(io, label) {
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!io.stderrIsTTY || total < 200) return;
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      io.stderr(`\r${label} ${done}/${total}`);
+    },
+    done() {
+      if (shown) io.stderr("\r\x1B[K");
+    }
+  };
+}
+
+// src/cli/options.ts
+function parseChoice(value, choices, flag) {
+  if (choices.includes(value)) return value;
+  const near = suggest(value, choices);
+  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
+}
+function parseCount(value, flag) {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
+  return Number(value);
+}
+
+// src/cli/repository.ts
+import { resolve } from "node:path";
+
+// src/policy/read-repository.ts
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+async function exists(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function* walk(root, dir) {
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => a.name < b.name ? -1 : 1);
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk(root, rel);
+    else if (e.isFile()) yield rel;
+  }
+}
+async function listRepositoryPaths(root) {
+  const out = [];
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  return out.sort();
+}
+async function readCapped(path) {
+  const st = await stat(path);
+  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
+  return readFile(path);
+}
+async function readRepository(root, onProgress) {
+  if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+  const paths = await listRepositoryPaths(root);
+  const raw = [];
+  let done = 0;
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(join(root, ...path.split("/"))) });
+    onProgress?.(++done, paths.length);
+  }
+  return buildRepository(raw);
+}
+function toRepoPath(root, p) {
+  return relative(root, p).split(sep).join("/");
+}
+
+// src/cli/repository.ts
+async function openRepository(io, rootOption) {
+  const root = resolve(io.cwd, rootOption);
+  const bar = progress(io, "reading");
+  const repo = await readRepository(root, (d, t) => bar.update(d, t));
+  bar.done();
+  if (repo.files.length === 0) {
+    throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, { position: { file: root } });
+  }
+  return { root, repo };
+}
+function requireTargets(repo) {
+  if (!repo.config) throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or unreadable; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  const names = targetNames(repo);
+  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  return names;
+}
+function resolveTarget(repo, target) {
+  const names = requireTargets(repo);
+  if (target === void 0) {
+    if (names.length === 1) return names[0];
+    throw new EdictError("USAGE", `--target is required: one of ${names.join(", ")}`);
+  }
+  if (names.includes(target)) return target;
+  const near = suggest(target, names);
+  throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
+}
+
+// src/cli/commands/effective.ts
+var FORMATS = ["yaml", "json"];
+function effectiveDocument(t) {
+  return { target: t.target, ...t.effective, provenance: t.provenance };
+}
+function registerEffective(program2, io, setExit) {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+    const { repo } = await openRepository(io, opts.root);
+    const target = resolveTarget(repo, opts.target);
+    const errors = runLint(repo, { rules: RULES }).summary.errors;
+    if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
+`);
+    const doc = effectiveDocument(buildTarget(repo, target));
+    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml2.stringify)(doc, { lineWidth: 0 }));
+    setExit(EXIT.OK);
+  });
+}
+
+// src/cli/commands/lint.ts
+import { writeFile } from "node:fs/promises";
+import { resolve as resolve2 } from "node:path";
 
 // src/lint/reporters/common.ts
 function sortFindings(findings) {
@@ -19513,60 +19987,11 @@ function shouldUseColor(stream, env) {
   return stream.isTTY === true;
 }
 
-// src/cli/io.ts
-function processIO() {
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    env: process.env,
-    cwd: process.cwd()
-  };
-}
-var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 };
-function progress(io, label) {
-  let last = 0;
-  let shown = false;
-  return {
-    update(done, total) {
-      if (!io.stderrIsTTY || total < 200) return;
-      const now = Date.now();
-      if (now - last < 100 && done !== total) return;
-      last = now;
-      shown = true;
-      io.stderr(`\r${label} ${done}/${total}`);
-    },
-    done() {
-      if (shown) io.stderr("\r\x1B[K");
-    }
-  };
-}
-
-// src/cli/options.ts
-function parseChoice(value, choices, flag) {
-  if (choices.includes(value)) return value;
-  const near = suggest(value, choices);
-  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
-}
-function parseCount(value, flag) {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return Number(value);
-}
-
 // src/cli/commands/lint.ts
-var FORMATS = ["text", "json", "sarif", "github", "markdown"];
+var FORMATS2 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
-  const root = resolve(io.cwd, opts.root);
-  const bar = progress(io, "reading");
-  const repo = await readRepository(root, (d, t) => bar.update(d, t));
-  bar.done();
-  if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, {
-      position: { file: root }
-    });
-  }
-  const only = paths.map((p) => toRepoPath(root, resolve(io.cwd, p)));
+  const { root, repo } = await openRepository(io, opts.root);
+  const only = paths.map((p) => toRepoPath(root, resolve2(io.cwd, p)));
   for (const o of only) {
     if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);
   }
@@ -19574,7 +19999,7 @@ async function lintCommand(io, paths, opts) {
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile(resolve(io.cwd, opts.output), text);
+  if (opts.output) await writeFile(resolve2(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -19596,7 +20021,7 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, (v) => parseChoice(v, FORMATS, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS2.join(", ")}`, (v) => parseChoice(v, FORMATS2, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
@@ -19611,6 +20036,7 @@ async function runCli(argv, io = processIO()) {
   const program2 = new Command("edict").description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies").version(EDICT_VERSION, "-v, --version").showSuggestionAfterError(true).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program2, io, setExit);
+  registerEffective(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program2.parseAsync([...argv], { from: "user" });

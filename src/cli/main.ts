@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { isEdictError } from "../errors.js";
 import { EDICT_VERSION } from "../version.js";
+import { registerEffective } from "./commands/effective.js";
 import { registerLint } from "./commands/lint.js";
 import { EXIT, processIO } from "./io.js";
 import type { CliIO } from "./io.js";
@@ -20,6 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program, io, setExit);
+  registerEffective(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

@@ -5,6 +5,8 @@ import { parentPointer, toJsonPath } from "../policy/pointer.js";
 import { matchesPathGlob } from "../policy/path-glob.js";
 import type { Span } from "../policy/source.js";
 import { validateAgainstSchema } from "../policy/schemas/validate.js";
+import { buildAllTargets } from "../policy/merge/index.js";
+import type { TargetMerge } from "../policy/merge/index.js";
 import type { SchemaIssue } from "../policy/schemas/validate.js";
 import { compareFindings, summarize } from "./finding.js";
 import type { Finding, LintResult, Severity } from "./finding.js";
@@ -71,6 +73,7 @@ export function runLint(repo: Repository, options: RunLintOptions): LintResult {
   const schemaCache = new Map<RepoFile, SchemaIssue[]>();
   const suppressionCache = new Map<RepoFile, Suppression[]>();
   const findings: Finding[] = [];
+  let merged: TargetMerge[] | undefined;
 
   const inScope = (path: string): boolean => {
     if (ignore.some((g) => matchesPathGlob(g, path))) return false;
@@ -85,6 +88,7 @@ export function runLint(repo: Repository, options: RunLintOptions): LintResult {
     const ctx: RuleContext = {
       repo,
       options,
+      merged: () => (merged ??= buildAllTargets(repo)),
       schemaIssues(file) {
         let issues = schemaCache.get(file);
         if (!issues) {

@@ -8,6 +8,9 @@ import duplicateKey from "./rules/duplicate-key.js";
 import duplicatePolicyId from "./rules/duplicate-policy-id.js";
 import duplicateSid from "./rules/duplicate-sid.js";
 import emptyFile from "./rules/empty-file.js";
+import equalPrecedenceConflict from "./rules/equal-precedence-conflict.js";
+import lockedFieldChanged from "./rules/locked-field-changed.js";
+import tightenOnlyLoosened from "./rules/tighten-only-loosened.js";
 import fileTooLarge from "./rules/file-too-large.js";
 import insecureWithoutReason from "./rules/insecure-without-reason.js";
 import invalidEncoding from "./rules/invalid-encoding.js";
@@ -49,6 +52,10 @@ export const RULES: readonly Rule[] = [
   duplicatePolicyId,
   duplicateSid,
   unknownTarget,
+  // merge
+  lockedFieldChanged,
+  tightenOnlyLoosened,
+  equalPrecedenceConflict,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -2,6 +2,7 @@
 import type { Span } from "../policy/source.js";
 import type { RepoFile, Repository } from "../policy/repository.js";
 import type { SchemaIssue } from "../policy/schemas/validate.js";
+import type { TargetMerge } from "../policy/merge/index.js";
 import type { RuleCategory, Severity } from "./finding.js";
 
 export interface RuleMeta {
@@ -34,6 +35,8 @@ export interface RuleContext {
   /** Cached schema issues of a file (empty when its kind is unknown). */
   schemaIssues(file: RepoFile): readonly SchemaIssue[];
   report(finding: RawFinding): void;
+  /** The effective policy of every target, merged once and shared by the rules that need it. */
+  merged(): readonly TargetMerge[];
 }
 
 export interface LintOptions {

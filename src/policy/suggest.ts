@@ -29,5 +29,11 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDist <= limit ? best : undefined;
+  if (best !== undefined && bestDist <= limit) return best;
+  // "prod" → "production": a unique candidate that the word abbreviates.
+  if (w.length >= 3) {
+    const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return undefined;
 }

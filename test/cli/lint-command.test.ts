@@ -91,3 +91,32 @@ describe("dist/cli.js", () => {
     expect(r.stderr).toBe("");
   });
 });
+
+describe("edict effective", () => {
+  it("prints Appendix A JSON with statements carrying their source", async () => {
+    const o = io(root);
+    expect(await runCli(["effective", "--target", "production", "--format", "json"], o)).toBe(0);
+    const doc = JSON.parse(o.out);
+    expect(doc.target).toBe("production");
+    expect(Object.keys(doc)).toEqual(["target", "access", "runtime", "data", "posture", "provenance"]);
+    const deny = doc.access.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDestructive");
+    expect(deny.source).toEqual({ policy: "prod_access", file: "policies/access/production.yaml" });
+    expect(doc.data.default_action).toBe("deny");
+    expect(doc.runtime.tools.allowlist).toHaveLength(1);
+    expect(doc.runtime.tools.deny_if_unpinned_version).toBe(true);
+    expect(doc.provenance.access["ResourceLimits.MaxTokens"]).toEqual([{ policy: "prod_access", file: "policies/access/production.yaml" }]);
+  });
+
+  it("suggests a target for an abbreviation and exits 2", async () => {
+    const o = io(root);
+    expect(await runCli(["effective", "--target", "prod"], o)).toBe(2);
+    expect(o.err).toContain('did you mean "production"?');
+  });
+
+  it("prints YAML by default", async () => {
+    const o = io(root);
+    expect(await runCli(["effective", "-t", "development"], o)).toBe(0);
+    expect(o.out.startsWith("target: development\n")).toBe(true);
+    expect(o.out).toContain("allow_insecure: true");
+  });
+});

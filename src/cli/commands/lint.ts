@@ -3,13 +3,14 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
-import { readRepository, toRepoPath } from "../../policy/read-repository.js";
+import { toRepoPath } from "../../policy/read-repository.js";
+import { openRepository } from "../repository.js";
 import { runLint } from "../../lint/engine.js";
 import { RULES } from "../../lint/registry.js";
 import type { ReportInput } from "../../lint/finding.js";
 import { formatGithub, formatJson, formatMarkdown, formatSarif, formatText, shouldUseColor } from "../../lint/reporters/index.js";
 import { EDICT_VERSION } from "../../version.js";
-import { EXIT, progress } from "../io.js";
+import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 import { parseChoice, parseCount } from "../options.js";
 
@@ -24,15 +25,7 @@ export interface LintCommandOptions {
 }
 
 export async function lintCommand(io: CliIO, paths: string[], opts: LintCommandOptions): Promise<number> {
-  const root = resolve(io.cwd, opts.root);
-  const bar = progress(io, "reading");
-  const repo = await readRepository(root, (d, t) => bar.update(d, t));
-  bar.done();
-  if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, {
-      position: { file: root },
-    });
-  }
+  const { root, repo } = await openRepository(io, opts.root);
   const only = paths.map((p) => toRepoPath(root, resolve(io.cwd, p)));
   for (const o of only) {
     if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);

@@ -1,0 +1,50 @@
+/**
+ * Sekuire's workspace controls as statements (SPEC §2.1): `Models` and `Capabilities` become
+ * statements on `model:Invoke` / `model://<provider>/<model>` and `tool:Use` / `tool://<name>`,
+ * so one evaluator serves all.
+ */
+import type { EffectiveAccess, EffectiveStatement, Provenance } from "../effective.js";
+
+function modelResource(entry: string, kind: "provider" | "model"): string {
+  if (kind === "provider") return `model://${entry}/*`;
+  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
+}
+
+/**
+ * Statements for the effective Models/Capabilities. `sources` gives the provenance of each
+ * all-of list in order and of the union lists.
+ */
+export function desugarWorkspaceControls(
+  access: EffectiveAccess,
+  provenance: Readonly<Record<string, Provenance[]>>,
+): EffectiveStatement[] {
+  const out: EffectiveStatement[] = [];
+  const first = (path: string): Provenance => provenance[path]?.[0] ?? { policy: "", file: "" };
+
+  const models = access.Models;
+  if (models) {
+    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
+    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
+    models.AllowedProviders?.forEach((list, i) => {
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+    });
+    models.AllowedModels?.forEach((list, i) => {
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+    });
+    if (models.DeniedModels?.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
+    }
+  }
+
+  const caps = access.Capabilities;
+  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
+    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
+    caps.AllowedTools?.forEach((list, i) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+    });
+    if (caps.DeniedTools?.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
+    }
+  }
+  return out;
+}
