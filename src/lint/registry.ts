@@ -1,5 +1,20 @@
 /** Every lint rule, registered once. Order here is the order rules run (findings are sorted after). */
 import type { Rule } from "./rule.js";
+import wildcardAllowInProduction from "./rules/wildcard-allow-in-production.js";
+import allowWithNotAction from "./rules/allow-with-not-action.js";
+import forAllValuesWithoutNull from "./rules/for-all-values-without-null.js";
+import ifExistsInDeny from "./rules/if-exists-in-deny.js";
+import auditLogOff from "./rules/audit-log-off.js";
+import noResourceLimits from "./rules/no-resource-limits.js";
+import allowInsecureInProduction from "./rules/allow-insecure-in-production.js";
+import observeModeInProduction from "./rules/observe-mode-in-production.js";
+import unpinnedToolVersion from "./rules/unpinned-tool-version.js";
+import privateKeyInRepository from "./rules/private-key-in-repository.js";
+import signingKeyInRepository from "./rules/signing-key-in-repository.js";
+import statementShadowedByDeny from "./rules/statement-shadowed-by-deny.js";
+import allowGrantsNothingNew from "./rules/allow-grants-nothing-new.js";
+import approvalNeverReachable from "./rules/approval-never-reachable.js";
+import containsRarelyMatches from "./rules/contains-rarely-matches.js";
 import aliasLimit from "./rules/alias-limit.js";
 import byteOrderMark from "./rules/byte-order-mark.js";
 import dataActionMissingField from "./rules/data-action-missing-field.js";
@@ -56,6 +71,23 @@ export const RULES: readonly Rule[] = [
   lockedFieldChanged,
   tightenOnlyLoosened,
   equalPrecedenceConflict,
+  // security
+  wildcardAllowInProduction,
+  allowWithNotAction,
+  forAllValuesWithoutNull,
+  ifExistsInDeny,
+  auditLogOff,
+  noResourceLimits,
+  allowInsecureInProduction,
+  observeModeInProduction,
+  unpinnedToolVersion,
+  privateKeyInRepository,
+  signingKeyInRepository,
+  // effect
+  statementShadowedByDeny,
+  allowGrantsNothingNew,
+  approvalNeverReachable,
+  containsRarelyMatches,
 ];
 
 export function findRule(id: string): Rule | undefined {

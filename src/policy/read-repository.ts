@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { EdictError } from "../errors.js";
-import { buildRepository, classifyPath, CONFIG_FILE, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
+import { buildRepository, classifyPath, CONFIG_FILE, KEY_FILE_NAME, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
 import type { RawFile, Repository } from "./repository.js";
 import { MAX_FILE_BYTES } from "./source.js";
 
@@ -31,11 +31,32 @@ async function* walk(root: string, dir: string): AsyncGenerator<string> {
   }
 }
 
+/** Folders never searched for stray private keys. */
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+
+/** Paths anywhere in the repository whose names suggest a private key (checked by content later). */
+async function keyCandidates(root: string, dir = ""): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...(await keyCandidates(root, rel)));
+    else if (e.isFile() && KEY_FILE_NAME.test(rel) && !classifyPath(rel)) out.push(rel);
+  }
+  return out;
+}
+
 /** Lists the repository paths edict reads (forward slashes), sorted. */
-export async function listRepositoryPaths(root: string): Promise<string[]> {
+export async function listRepositoryPaths(root: string, options: { keys?: boolean } = {}): Promise<string[]> {
   const out: string[] = [];
   for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
   for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  if (options.keys) out.push(...(await keyCandidates(root)));
   return out.sort();
 }
 
@@ -49,7 +70,7 @@ async function readCapped(path: string): Promise<Uint8Array> {
 /** Reads and parses every file edict knows under `root`. */
 export async function readRepository(root: string, onProgress?: (done: number, total: number) => void): Promise<Repository> {
   if (!(await exists(root))) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root);
+  const paths = await listRepositoryPaths(root, { keys: true });
   const raw: RawFile[] = [];
   let done = 0;
   for (const path of paths) {

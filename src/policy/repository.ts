@@ -6,13 +6,22 @@ import { getAtPointer } from "./pointer.js";
 import { ENVELOPE_SCHEMA, policySchema } from "./schemas/policy.js";
 import { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "./schemas/repository.js";
 import type { Schema } from "./schemas/builders.js";
-import { parseSource } from "./source.js";
+import { LineIndex, parseSource } from "./source.js";
 import type { SourceFile } from "./source.js";
 import type { EdictConfig, PackMeta, PackState, PolicyDocument } from "./types.js";
 import { POLICY_KINDS } from "./vocabulary.js";
 import type { PolicyKind } from "./vocabulary.js";
 
 export type FileKind = "config" | "policy" | "pack-meta" | "pack-policy" | "pack-state";
+
+/** File names that usually hold private keys; their content is checked before they are reported. */
+export const KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
+const PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/** Whether text holds a PEM private key (PKCS#8, OpenSSH, RSA, EC, encrypted). */
+export function looksLikePrivateKey(text: string): boolean {
+  return PRIVATE_KEY_MARKER.test(text);
+}
 
 export const CONFIG_FILE = "edict.yaml";
 export const PACK_STATE_FILE = ".edict/packs.yaml";
@@ -60,6 +69,8 @@ export interface Repository {
   /** Policies shipped inside packs/<name>/policies/. */
   packPolicies: PolicyEntry[];
   packMetas: Array<{ file: RepoFile; pack: string; value?: PackMeta }>;
+  /** Files anywhere in the repository that hold a private key (never parsed as policies). */
+  privateKeys: Array<{ path: string; source: SourceFile }>;
 }
 
 export interface RawFile {
@@ -109,11 +120,20 @@ function toEntry(file: RepoFile): PolicyEntry | undefined {
 
 /** Builds the repository model from raw files; unknown paths are ignored. */
 export function buildRepository(raw: Iterable<RawFile>): Repository {
-  const repo: Repository = { files: [], byPath: new Map(), policies: [], packPolicies: [], packMetas: [] };
+  const repo: Repository = { files: [], byPath: new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
   const sorted = [...raw].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, bytes } of sorted) {
     const kind = classifyPath(path);
-    if (!kind) continue;
+    if (!kind) {
+      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
+      if (looksLikePrivateKey(text)) {
+        const marker = PRIVATE_KEY_MARKER.exec(text)!;
+        const header = text.slice(0, marker.index + marker[0].length);
+        // Keep only the header line: the key material must never reach a report.
+        repo.privateKeys.push({ path, source: { path, text: header, value: undefined, spans: new Map(), problems: [], lines: new LineIndex(header) } });
+      }
+      continue;
+    }
     const file: RepoFile = { path, kind, source: parseSource(path, bytes) };
     repo.files.push(file);
     repo.byPath.set(path, file);

@@ -260,8 +260,10 @@ class ValueBuilder {
         const keyNode = pair.key as YamlNode | null;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key: string;
-        if (isScalar(keyNode) && (typeof keyNode.value === "string" || typeof keyNode.value === "number" || typeof keyNode.value === "boolean")) {
-          key = String(keyNode.value);
+        if (isScalar(keyNode)) {
+          // Keys are names: `Null:` (an IAM operator) and `on:` must stay strings, not null/true.
+          const src = (keyNode as { source?: unknown }).source;
+          key = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
           key = "";
         } else {

@@ -23,7 +23,7 @@ function badRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "edict-lint-"));
   writeFileSync(join(dir, "edict.yaml"), "name: t\ntargets: { production: {} }\n");
   mkdirSync(join(dir, "policies"));
-  writeFileSync(join(dir, "policies", "a.yaml"), "apiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: a, priority: 1 }\nspec:\n  tenant: 5\n");
+  writeFileSync(join(dir, "policies", "a.yaml"), "apiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: a, priority: 1 }\nspec:\n  tenant: 5\n  enforcement: { deny_on: [sast_failed] }\n");
   return dir;
 }
 
@@ -66,7 +66,7 @@ describe("edict lint", () => {
 
   it("exits 1 on warnings over --max-warnings", async () => {
     const dir = badRepo();
-    writeFileSync(join(dir, "policies", "a.yaml"), "\uFEFFapiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: a, priority: 1 }\nspec: { tenant: t }\n");
+    writeFileSync(join(dir, "policies", "a.yaml"), "\uFEFFapiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: a, priority: 1 }\nspec: { tenant: t, enforcement: { deny_on: [sast_failed] } }\n");
     const o = io(dir);
     expect(await runCli(["lint", "--max-warnings", "0", "--format", "json"], o)).toBe(0); // BOM is info only
     const config = "name: t\ntargets: { production: {} }\nlint: { rules: { byte-order-mark: warning } }\n";
@@ -102,7 +102,7 @@ describe("edict effective", () => {
     const deny = doc.access.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDestructive");
     expect(deny.source).toEqual({ policy: "prod_access", file: "policies/access/production.yaml" });
     expect(doc.data.default_action).toBe("deny");
-    expect(doc.runtime.tools.allowlist).toHaveLength(1);
+    expect(doc.runtime.tools.allowlist).toHaveLength(2); // all-of: one list per document
     expect(doc.runtime.tools.deny_if_unpinned_version).toBe(true);
     expect(doc.provenance.access["ResourceLimits.MaxTokens"]).toEqual([{ policy: "prod_access", file: "policies/access/production.yaml" }]);
   });

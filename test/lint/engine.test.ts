@@ -3,7 +3,8 @@ import { runLint } from "../../src/lint/engine.js";
 import { RULES } from "../../src/lint/registry.js";
 import { accessPolicy, lint, repoOf } from "../helpers/repo.js";
 
-const badType = accessPolicy("  ResourceLimits:\n    MaxTokens: ten\n");
+const CLEAN = "    MaxMemory: 1GB\n  AuditLog: { Required: true }\n";
+const badType = accessPolicy("  ResourceLimits:\n    MaxTokens: ten\n" + CLEAN);
 
 describe("lint engine", () => {
   it("applies severity overrides from edict.yaml", () => {
@@ -24,18 +25,18 @@ describe("lint engine", () => {
   });
 
   it("honours edict-disable-next-line for the named rule only", () => {
-    const text = accessPolicy("  ResourceLimits:\n    # edict-disable-next-line invalid-type -- legacy value\n    MaxTokens: ten\n    Bogus: 1\n");
+    const text = accessPolicy("  ResourceLimits:\n    # edict-disable-next-line invalid-type -- legacy value\n    MaxTokens: ten\n    Bogus: 1\n" + CLEAN);
     const f = lint({ "policies/a.yaml": text });
     expect(f.map((x) => x.rule)).toEqual(["unknown-key"]);
   });
 
   it("does not let a suppression for another rule hide a finding", () => {
-    const text = accessPolicy("  ResourceLimits:\n    # edict-disable-next-line unknown-key\n    MaxTokens: ten\n");
+    const text = accessPolicy("  ResourceLimits:\n    # edict-disable-next-line unknown-key\n    MaxTokens: ten\n" + CLEAN);
     expect(lint({ "policies/a.yaml": text }).map((x) => x.rule)).toEqual(["invalid-type"]);
   });
 
   it("reports only findings under the given paths but reads every file", () => {
-    const repo = repoOf({ "policies/a.yaml": accessPolicy(""), "policies/sub/b.yaml": accessPolicy("") });
+    const repo = repoOf({ "policies/a.yaml": accessPolicy("  ResourceLimits:\n" + CLEAN), "policies/sub/b.yaml": accessPolicy("  ResourceLimits:\n" + CLEAN) });
     const r = runLint(repo, { rules: RULES, only: ["policies/sub"] });
     expect(r.findings.map((x) => `${x.rule}:${x.file}`)).toEqual(["duplicate-policy-id:policies/sub/b.yaml"]);
     expect(r.summary.files).toBe(1);

@@ -42,3 +42,11 @@ describe("parseSource", () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe("keys that YAML would resolve to other types", () => {
+  it("keeps Null, true and numeric keys as their written names", () => {
+    const s = parseSource("x.yaml", "Null: { a: false }\ntrue: 1\n010: x\n");
+    expect(Object.keys(s.value as object)).toEqual(["Null", "true", "010"]);
+    expect(s.problems).toEqual([]);
+  });
+});

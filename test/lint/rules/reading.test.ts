@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { at, lint } from "../../helpers/repo.js";
 
-const ok = "apiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: r, priority: 1 }\nspec: { tenant: t }\n";
+const ok = "apiVersion: edict/v1\nkind: RuntimePolicy\nmetadata: { id: r, priority: 1 }\nspec: { tenant: t, enforcement: { deny_on: [sast_failed] } }\n";
 
 describe("yaml-syntax", () => {
   it("reports an unclosed flow mapping with its position", () => {

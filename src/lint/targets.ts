@@ -1,0 +1,20 @@
+/** Target helpers shared by security rules. */
+import type { PolicyEntry, Repository } from "../policy/repository.js";
+import { targetNames } from "../policy/merge/index.js";
+
+/** Production targets are those whose name starts with "prod" (production, prod-eu, …). */
+export function isProductionTarget(name: string): boolean {
+  return /^prod/i.test(name);
+}
+
+/** The production targets a document applies to. */
+export function productionTargetsOf(repo: Repository, entry: PolicyEntry): string[] {
+  const all = targetNames(repo).filter(isProductionTarget);
+  const own = entry.document.metadata?.targets;
+  return Array.isArray(own) ? all.filter((t) => own.includes(t)) : all;
+}
+
+/** Where to point at a target in edict.yaml. */
+export function targetPointer(target: string): string {
+  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
