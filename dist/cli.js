@@ -3693,7 +3693,7 @@ var require_directives = __commonJS({
       "{": "%7B",
       "}": "%7D"
     };
-    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch2) => escapeChars[ch2]);
     var Directives = class _Directives {
       constructor(yaml, tags) {
         this.docStart = null;
@@ -4459,8 +4459,8 @@ var require_foldFlowLines = __commonJS({
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
-        if (mode === FOLD_QUOTED && ch === "\\") {
+      for (let ch2; ch2 = text[i += 1]; ) {
+        if (mode === FOLD_QUOTED && ch2 === "\\") {
           escStart = i;
           switch (text[i + 1]) {
             case "x":
@@ -4477,13 +4477,13 @@ var require_foldFlowLines = __commonJS({
           }
           escEnd = i;
         }
-        if (ch === "\n") {
+        if (ch2 === "\n") {
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
-          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
+          if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
@@ -4495,8 +4495,8 @@ var require_foldFlowLines = __commonJS({
               split = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
-                prev = ch;
-                ch = text[i += 1];
+                prev = ch2;
+                ch2 = text[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
@@ -4511,7 +4511,7 @@ var require_foldFlowLines = __commonJS({
             }
           }
         }
-        prev = ch;
+        prev = ch2;
       }
       if (overflow && onOverflow)
         onOverflow();
@@ -4538,17 +4538,17 @@ ${indent}${text.slice(fold + 1, end2)}`;
     function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
-      while (ch === " " || ch === "	") {
+      let ch2 = text[start];
+      while (ch2 === " " || ch2 === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch2 = text[++i];
         } else {
           do {
-            ch = text[++i];
-          } while (ch && ch !== "\n");
+            ch2 = text[++i];
+          } while (ch2 && ch2 !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch2 = text[start];
         }
       }
       return end;
@@ -4599,14 +4599,14 @@ var require_stringifyString = __commonJS({
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
+      for (let i = 0, ch2 = json[i]; ch2; ch2 = json[++i]) {
+        if (ch2 === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
           str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
-          ch = "\\";
+          ch2 = "\\";
         }
-        if (ch === "\\")
+        if (ch2 === "\\")
           switch (json[i + 1]) {
             case "u":
               {
@@ -4713,8 +4713,8 @@ ${indent}`) + "'";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
-        if (ch !== "\n" && ch !== "	" && ch !== " ")
+        const ch2 = value[endStart - 1];
+        if (ch2 !== "\n" && ch2 !== "	" && ch2 !== " ")
           break;
       }
       let end = value.substring(endStart);
@@ -4738,10 +4738,10 @@ ${indent}`) + "'";
       let startEnd;
       let startNlPos = -1;
       for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
-        if (ch === " ")
+        const ch2 = value[startEnd];
+        if (ch2 === " ")
           startWithSpace = true;
-        else if (ch === "\n")
+        else if (ch2 === "\n")
           startNlPos = startEnd;
         else
           break;
@@ -7989,11 +7989,11 @@ var require_resolve_block_scalar = __commonJS({
       let chomp = "";
       let error = -1;
       for (let i = 1; i < source.length; ++i) {
-        const ch = source[i];
-        if (!chomp && (ch === "-" || ch === "+"))
-          chomp = ch;
+        const ch2 = source[i];
+        if (!chomp && (ch2 === "-" || ch2 === "+"))
+          chomp = ch2;
         else {
-          const n = Number(ch);
+          const n = Number(ch2);
           if (!indent && n)
             indent = n;
           else if (error === -1)
@@ -8165,14 +8165,14 @@ var require_resolve_flow_scalar = __commonJS({
     function doubleQuotedValue(source, onError) {
       let res = "";
       for (let i = 1; i < source.length - 1; ++i) {
-        const ch = source[i];
-        if (ch === "\r" && source[i + 1] === "\n")
+        const ch2 = source[i];
+        if (ch2 === "\r" && source[i + 1] === "\n")
           continue;
-        if (ch === "\n") {
+        if (ch2 === "\n") {
           const { fold, offset } = foldNewline(source, i);
           res += fold;
           i = offset;
-        } else if (ch === "\\") {
+        } else if (ch2 === "\\") {
           let next = source[++i];
           const cc = escapeCodes[next];
           if (cc)
@@ -8194,15 +8194,15 @@ var require_resolve_flow_scalar = __commonJS({
             onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
-        } else if (ch === " " || ch === "	") {
+        } else if (ch2 === " " || ch2 === "	") {
           const wsStart = i;
           let next = source[i + 1];
           while (next === " " || next === "	")
             next = source[++i + 1];
           if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
-            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+            res += i > wsStart ? source.slice(wsStart, i + 1) : ch2;
         } else {
-          res += ch;
+          res += ch2;
         }
       }
       if (source[source.length - 1] !== '"' || source.length === 1)
@@ -8211,14 +8211,14 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function foldNewline(source, offset) {
       let fold = "";
-      let ch = source[offset + 1];
-      while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
+      let ch2 = source[offset + 1];
+      while (ch2 === " " || ch2 === "	" || ch2 === "\n" || ch2 === "\r") {
+        if (ch2 === "\r" && source[offset + 2] !== "\n")
           break;
-        if (ch === "\n")
+        if (ch2 === "\n")
           fold += "\n";
         offset += 1;
-        ch = source[offset + 1];
+        ch2 = source[offset + 1];
       }
       if (!fold)
         fold = " ";
@@ -8259,8 +8259,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
@@ -9156,8 +9156,8 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
-      switch (ch) {
+    function isEmpty(ch2) {
+      switch (ch2) {
         case void 0:
         case " ":
         case "\n":
@@ -9172,7 +9172,7 @@ var require_lexer = __commonJS({
     var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
-    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var isNotAnchorChar = (ch2) => !ch2 || invalidAnchorChars.has(ch2);
     var Lexer = class {
       constructor() {
         this.atEnd = false;
@@ -9207,12 +9207,12 @@ var require_lexer = __commonJS({
       }
       atLineEnd() {
         let i = this.pos;
-        let ch = this.buffer[i];
-        while (ch === " " || ch === "	")
-          ch = this.buffer[++i];
-        if (!ch || ch === "#" || ch === "\n")
+        let ch2 = this.buffer[i];
+        while (ch2 === " " || ch2 === "	")
+          ch2 = this.buffer[++i];
+        if (!ch2 || ch2 === "#" || ch2 === "\n")
           return true;
-        if (ch === "\r")
+        if (ch2 === "\r")
           return this.buffer[i + 1] === "\n";
         return false;
       }
@@ -9220,19 +9220,19 @@ var require_lexer = __commonJS({
         return this.buffer[this.pos + n];
       }
       continueScalar(offset) {
-        let ch = this.buffer[offset];
+        let ch2 = this.buffer[offset];
         if (this.indentNext > 0) {
           let indent = 0;
-          while (ch === " ")
-            ch = this.buffer[++indent + offset];
-          if (ch === "\r") {
+          while (ch2 === " ")
+            ch2 = this.buffer[++indent + offset];
+          if (ch2 === "\r") {
             const next = this.buffer[indent + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
               return offset + indent + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch2 === "\n" || indent >= this.indentNext || !ch2 && !this.atEnd ? offset + indent : -1;
         }
-        if (ch === "-" || ch === ".") {
+        if (ch2 === "-" || ch2 === ".") {
           const dt = this.buffer.substr(offset, 3);
           if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
@@ -9296,8 +9296,8 @@ var require_lexer = __commonJS({
           let dirEnd = line.length;
           let cs = line.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
-            if (ch === " " || ch === "	") {
+            const ch2 = line[cs - 1];
+            if (ch2 === " " || ch2 === "	") {
               dirEnd = cs - 1;
               break;
             } else {
@@ -9305,8 +9305,8 @@ var require_lexer = __commonJS({
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
-            if (ch === " " || ch === "	")
+            const ch2 = line[dirEnd - 1];
+            if (ch2 === " " || ch2 === "	")
               dirEnd -= 1;
             else
               break;
@@ -9326,10 +9326,10 @@ var require_lexer = __commonJS({
         return yield* this.parseLineStart();
       }
       *parseLineStart() {
-        const ch = this.charAt(0);
-        if (!ch && !this.atEnd)
+        const ch2 = this.charAt(0);
+        if (!ch2 && !this.atEnd)
           return this.setNext("line-start");
-        if (ch === "-" || ch === ".") {
+        if (ch2 === "-" || ch2 === ".") {
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
@@ -9469,9 +9469,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -9510,22 +9510,22 @@ var require_lexer = __commonJS({
         this.blockScalarKeep = false;
         let i = this.pos;
         while (true) {
-          const ch = this.buffer[++i];
-          if (ch === "+")
+          const ch2 = this.buffer[++i];
+          if (ch2 === "+")
             this.blockScalarKeep = true;
-          else if (ch > "0" && ch <= "9")
-            this.blockScalarIndent = Number(ch) - 1;
-          else if (ch !== "-")
+          else if (ch2 > "0" && ch2 <= "9")
+            this.blockScalarIndent = Number(ch2) - 1;
+          else if (ch2 !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch2) => isEmpty(ch2) || ch2 === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
         let indent = 0;
-        let ch;
-        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
-          switch (ch) {
+        let ch2;
+        loop: for (let i2 = this.pos; ch2 = this.buffer[i2]; ++i2) {
+          switch (ch2) {
             case " ":
               indent += 1;
               break;
@@ -9545,7 +9545,7 @@ var require_lexer = __commonJS({
               break loop;
           }
         }
-        if (!ch && !this.atEnd)
+        if (!ch2 && !this.atEnd)
           return this.setNext("block-scalar");
         if (indent >= this.indentNext) {
           if (this.blockScalarIndent === -1)
@@ -9566,23 +9566,23 @@ var require_lexer = __commonJS({
           }
         }
         let i = nl + 1;
-        ch = this.buffer[i];
-        while (ch === " ")
-          ch = this.buffer[++i];
-        if (ch === "	") {
-          while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
-            ch = this.buffer[++i];
+        ch2 = this.buffer[i];
+        while (ch2 === " ")
+          ch2 = this.buffer[++i];
+        if (ch2 === "	") {
+          while (ch2 === "	" || ch2 === " " || ch2 === "\r" || ch2 === "\n")
+            ch2 = this.buffer[++i];
           nl = i - 1;
         } else if (!this.blockScalarKeep) {
           do {
             let i2 = nl - 1;
-            let ch2 = this.buffer[i2];
-            if (ch2 === "\r")
-              ch2 = this.buffer[--i2];
+            let ch3 = this.buffer[i2];
+            if (ch3 === "\r")
+              ch3 = this.buffer[--i2];
             const lastChar = i2;
-            while (ch2 === " ")
-              ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            while (ch3 === " ")
+              ch3 = this.buffer[--i2];
+            if (ch3 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
               nl = i2;
             else
               break;
@@ -9596,38 +9596,38 @@ var require_lexer = __commonJS({
         const inFlow = this.flowLevel > 0;
         let end = this.pos - 1;
         let i = this.pos - 1;
-        let ch;
-        while (ch = this.buffer[++i]) {
-          if (ch === ":") {
+        let ch2;
+        while (ch2 = this.buffer[++i]) {
+          if (ch2 === ":") {
             const next = this.buffer[i + 1];
             if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty(ch2)) {
             let next = this.buffer[i + 1];
-            if (ch === "\r") {
+            if (ch2 === "\r") {
               if (next === "\n") {
                 i += 1;
-                ch = "\n";
+                ch2 = "\n";
                 next = this.buffer[i + 1];
               } else
                 end = i;
             }
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
-            if (ch === "\n") {
+            if (ch2 === "\n") {
               const cs = this.continueScalar(i + 1);
               if (cs === -1)
                 break;
               i = Math.max(i, cs - 2);
             }
           } else {
-            if (inFlow && flowIndicatorChars.has(ch))
+            if (inFlow && flowIndicatorChars.has(ch2))
               break;
             end = i;
           }
         }
-        if (!ch && !this.atEnd)
+        if (!ch2 && !this.atEnd)
           return this.setNext("plain-scalar");
         yield cst.SCALAR;
         yield* this.pushToIndex(end + 1, true);
@@ -9688,18 +9688,18 @@ var require_lexer = __commonJS({
       *pushTag() {
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
-          let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
-            ch = this.buffer[++i];
-          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
+          let ch2 = this.buffer[i];
+          while (!isEmpty(ch2) && ch2 !== ">")
+            ch2 = this.buffer[++i];
+          return yield* this.pushToIndex(ch2 === ">" ? i + 1 : i, false);
         } else {
           let i = this.pos + 1;
-          let ch = this.buffer[i];
-          while (ch) {
-            if (tagChars.has(ch))
-              ch = this.buffer[++i];
-            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
-              ch = this.buffer[i += 3];
+          let ch2 = this.buffer[i];
+          while (ch2) {
+            if (tagChars.has(ch2))
+              ch2 = this.buffer[++i];
+            else if (ch2 === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
+              ch2 = this.buffer[i += 3];
             } else
               break;
           }
@@ -9707,20 +9707,20 @@ var require_lexer = __commonJS({
         }
       }
       *pushNewline() {
-        const ch = this.buffer[this.pos];
-        if (ch === "\n")
+        const ch2 = this.buffer[this.pos];
+        if (ch2 === "\n")
           return yield* this.pushCount(1);
-        else if (ch === "\r" && this.charAt(1) === "\n")
+        else if (ch2 === "\r" && this.charAt(1) === "\n")
           return yield* this.pushCount(2);
         else
           return 0;
       }
       *pushSpaces(allowTabs) {
         let i = this.pos - 1;
-        let ch;
+        let ch2;
         do {
-          ch = this.buffer[++i];
-        } while (ch === " " || allowTabs && ch === "	");
+          ch2 = this.buffer[++i];
+        } while (ch2 === " " || allowTabs && ch2 === "	");
         const n = i - this.pos;
         if (n > 0) {
           yield this.buffer.substr(this.pos, n);
@@ -9730,9 +9730,9 @@ var require_lexer = __commonJS({
       }
       *pushUntil(test) {
         let i = this.pos;
-        let ch = this.buffer[i];
-        while (!test(ch))
-          ch = this.buffer[++i];
+        let ch2 = this.buffer[i];
+        while (!test(ch2))
+          ch2 = this.buffer[++i];
         return yield* this.pushToIndex(i, false);
       }
     };
@@ -9778,15 +9778,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -9868,7 +9868,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -10641,7 +10641,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -12996,8 +12996,8 @@ var require_resolve = __commonJS({
       }
       return count2;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -14135,7 +14135,7 @@ var require_utils = __commonJS({
     function reescapeHostDelimiters(host, isIP) {
       const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
-      return host.replace(re, (ch) => HOST_DELIMS[ch]);
+      return host.replace(re, (ch2) => HOST_DELIMS[ch2]);
     }
     function normalizePercentEncoding(input, decodeUnreserved = false) {
       if (input.indexOf("%") === -1) {
@@ -14164,8 +14164,8 @@ var require_utils = __commonJS({
     function normalizePathEncoding(input) {
       let output = "";
       for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
+        const ch2 = input[i];
+        if (ch2 === "%" && i + 2 < input.length) {
           const hex = input.slice(i + 1, i + 3);
           if (isHexPair(hex)) {
             const normalizedHex = hex.toUpperCase();
@@ -14179,12 +14179,12 @@ var require_utils = __commonJS({
             continue;
           }
         }
-        if (isPathCharacter(ch)) {
-          output += ch;
+        if (isPathCharacter(ch2)) {
+          output += ch2;
         } else {
           const code = input.charCodeAt(i);
           if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+            output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
           } else if (code <= 56319 && i + 1 < input.length) {
@@ -14206,8 +14206,8 @@ var require_utils = __commonJS({
       let output = "";
       let firstSegment = pathNoScheme && input[0] !== "/";
       for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
+        const ch2 = input[i];
+        if (ch2 === "%" && i + 2 < input.length) {
           const hex = input.slice(i + 1, i + 3);
           if (isHexPair(hex)) {
             output += "%" + hex.toUpperCase();
@@ -14215,11 +14215,11 @@ var require_utils = __commonJS({
             continue;
           }
         }
-        if (ch === "/") {
+        if (ch2 === "/") {
           firstSegment = false;
         }
-        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
-          output += ch;
+        if (isPathCharacter(ch2) && (ch2 !== ":" || !firstSegment)) {
+          output += ch2;
         } else {
           const code = input.charCodeAt(i);
           if (code < 128) {
@@ -14244,8 +14244,8 @@ var require_utils = __commonJS({
     function encodeComponent(input, isAllowed) {
       let output = "";
       for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
+        const ch2 = input[i];
+        if (ch2 === "%" && i + 2 < input.length) {
           const hex = input.slice(i + 1, i + 3);
           if (isHexPair(hex)) {
             output += "%" + hex.toUpperCase();
@@ -14253,8 +14253,8 @@ var require_utils = __commonJS({
             continue;
           }
         }
-        if (isAllowed(ch)) {
-          output += ch;
+        if (isAllowed(ch2)) {
+          output += ch2;
         } else {
           const code = input.charCodeAt(i);
           if (code < 128) {
@@ -14291,8 +14291,8 @@ var require_utils = __commonJS({
     function normalizeQueryFragmentEncoding(input) {
       let output = "";
       for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
+        const ch2 = input[i];
+        if (ch2 === "%" && i + 2 < input.length) {
           const hex = input.slice(i + 1, i + 3);
           if (isHexPair(hex)) {
             const normalizedHex = hex.toUpperCase();
@@ -14306,12 +14306,12 @@ var require_utils = __commonJS({
             continue;
           }
         }
-        if (isQueryFragmentCharacter(ch)) {
-          output += ch;
+        if (isQueryFragmentCharacter(ch2)) {
+          output += ch2;
         } else {
           const code = input.charCodeAt(i);
           if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+            output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
           } else if (code <= 56319 && i + 1 < input.length) {
@@ -14626,7 +14626,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -15026,7 +15026,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
+      normalize: normalize2,
       resolve: resolve3,
       resolveComponent,
       equal,
@@ -17699,6 +17699,2219 @@ var require_ajv = __commonJS({
   }
 });
 
+// node_modules/semver/internal/constants.js
+var require_constants = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants();
+    var debug = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version, options) {
+        options = parseOptions(options);
+        if (version instanceof _SemVer) {
+          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
+            return version;
+          } else {
+            version = version.version;
+          }
+        } else if (typeof version !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        }
+        if (version.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug("SemVer", version, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version}`);
+        }
+        this.raw = version;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num2 = +id;
+              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
+                return num2;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse = (version, options, throwErrors = false) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      try {
+        return new SemVer(version, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse = require_parse();
+    var valid = (version, options) => {
+      const v = parse(version, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse = require_parse();
+    var clean = (version, options) => {
+      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version instanceof SemVer ? version.version : version,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse = require_parse();
+    var diff = (version1, version2) => {
+      const v1 = parse(version1, null, true);
+      const v2 = parse(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse = require_parse();
+    var prerelease = (version, options) => {
+      const parsed = parse(version, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version, options) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      if (typeof version === "number") {
+        version = String(version);
+      }
+      if (typeof version !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse = require_parse();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var truncate = (version, truncation, options) => {
+      if (!constants.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version, options) => {
+      const versionStringToParse = version instanceof SemVer ? version.version : version;
+      return parse(versionStringToParse, options);
+    };
+    var doTruncation = (version, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version.version;
+      }
+      version.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version.minor = 0;
+          version.patch = 0;
+          break;
+        case "minor":
+          version.patch = 0;
+          break;
+      }
+      return version.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached = cache2.get(memoKey);
+        if (cached) {
+          return cached;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache2.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version) {
+        if (!version) {
+          return false;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache2 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set, version, options) => {
+      for (let i = 0; i < set.length; i++) {
+        if (!set[i].test(version)) {
+          return false;
+        }
+      }
+      if (version.prerelease.length && !options.includePrerelease) {
+        for (let i = 0; i < set.length; i++) {
+          debug(set[i].semver);
+          if (set[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set[i].semver.prerelease.length > 0) {
+            const allowed = set[i].semver;
+            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version) {
+        debug("Comparator.test", version, this.options.loose);
+        if (this.semver === ANY || version === ANY) {
+          return true;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version, range, hilo, options) => {
+      version = new SemVer(version, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version, range, options)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version, range, options) => outside(version, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version, range, options) => outside(version, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options));
+      for (const version of v) {
+        const included = satisfies(version, range, options);
+        if (included) {
+          prev = version;
+          if (!first) {
+            first = version;
+          }
+        } else {
+          if (prev) {
+            set.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse = require_parse();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -17747,7 +19960,86 @@ var import_yaml2 = __toESM(require_dist(), 1);
 // src/policy/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
+var ACCESS_POLICY_VERSION = "2024-12-02";
 var LAYERS = ["foundation", "domain", "custom"];
+var CONDITION_OPERATORS = [
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "IpAddress",
+  "NotIpAddress",
+  "Null"
+];
+var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+function parseConditionOperator(name) {
+  let rest = name;
+  let set;
+  const colon = rest.indexOf(":");
+  if (colon >= 0) {
+    const prefix = rest.slice(0, colon);
+    if (!SET_PREFIXES.includes(prefix)) return void 0;
+    set = prefix;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  if (rest.endsWith("IfExists") && rest !== "IfExists") {
+    ifExists = true;
+    rest = rest.slice(0, -"IfExists".length);
+  }
+  if (!CONDITION_OPERATORS.includes(rest)) return void 0;
+  if (rest === "Null" && (ifExists || set)) return void 0;
+  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
+}
+function allConditionOperatorNames() {
+  const out = [];
+  for (const op of CONDITION_OPERATORS) {
+    out.push(op);
+    if (op === "Null") continue;
+    out.push(`${op}IfExists`);
+    for (const p of SET_PREFIXES) out.push(`${p}:${op}`, `${p}:${op}IfExists`);
+  }
+  return out;
+}
+var REASON_CODES = [
+  "missing_audit_signature",
+  "tool_not_in_allowlist",
+  "version_unpinned",
+  "missing_idempotency_for_side_effect",
+  "egress_violation",
+  "fs_violation",
+  "payload_too_large",
+  "duration_too_long",
+  "registry_mutation",
+  "handler_swap",
+  "server_code_changed",
+  "tool_code_changed",
+  "skill_version_changed",
+  "skill_code_changed",
+  "skill_scan_pending",
+  "skill_scan_failed",
+  "sast_pending",
+  "sast_failed",
+  "dast_pending",
+  "dast_failed",
+  "agent_guard_failed",
+  "contextual_evaluator_denied",
+  "contextual_evaluator_escalated"
+];
 var ENVIRONMENTS = [
   "local",
   "eks",
@@ -17784,7 +20076,7 @@ var num = (ann, extra = {}) => withAnn({ type: "number", ...extra }, ann);
 var bool = (ann) => withAnn({ type: "boolean" }, ann);
 var strEnum = (values, ann) => withAnn({ type: "string", enum: [...values] }, ann);
 var list = (items, ann, extra = {}) => withAnn({ type: "array", items, ...extra }, ann);
-var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1 }, ann);
+var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1, ...item["x-format"] ? { "x-format": item["x-format"] } : {} }, ann);
 function obj(properties, required = [], ann) {
   return withAnn({ type: "object", properties, ...required.length ? { required } : {}, additionalProperties: false }, ann);
 }
@@ -18069,11 +20361,11 @@ function desugarWorkspaceControls(access, provenance) {
   if (models) {
     const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
     out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
-    models.AllowedProviders?.forEach((list2, i) => {
-      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list2.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+    models.AllowedProviders?.forEach((list3, i) => {
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
     });
-    models.AllowedModels?.forEach((list2, i) => {
-      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list2.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+    models.AllowedModels?.forEach((list3, i) => {
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
     });
     if (models.DeniedModels?.length) {
       out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
@@ -18082,8 +20374,8 @@ function desugarWorkspaceControls(access, provenance) {
   const caps = access.Capabilities;
   if (caps && (caps.AllowedTools || caps.DeniedTools)) {
     out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
-    caps.AllowedTools?.forEach((list2, i) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list2.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+    caps.AllowedTools?.forEach((list3, i) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
     });
     if (caps.DeniedTools?.length) {
       out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
@@ -18302,8 +20594,8 @@ function normaliseStatement(raw) {
   if (typeof raw.Sid === "string") st.Sid = raw.Sid;
   st.Effect = raw.Effect;
   for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
-    const list2 = toList(raw[k]);
-    if (list2) st[k] = list2;
+    const list3 = toList(raw[k]);
+    if (list3) st[k] = list3;
   }
   if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
   st.source = raw.source;
@@ -18670,8 +20962,9 @@ var ValueBuilder = class {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key;
-        if ((0, import_yaml.isScalar)(keyNode) && (typeof keyNode.value === "string" || typeof keyNode.value === "number" || typeof keyNode.value === "boolean")) {
-          key = String(keyNode.value);
+        if ((0, import_yaml.isScalar)(keyNode)) {
+          const src = keyNode.source;
+          key = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
           key = "";
         } else {
@@ -18703,6 +20996,11 @@ function spanOf(node) {
 }
 
 // src/policy/repository.ts
+var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
+var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+function looksLikePrivateKey(text) {
+  return PRIVATE_KEY_MARKER.test(text);
+}
 var CONFIG_FILE = "edict.yaml";
 var PACK_STATE_FILE = ".edict/packs.yaml";
 var POLICIES_DIR = "policies";
@@ -18754,11 +21052,19 @@ function toEntry(file) {
   };
 }
 function buildRepository(raw) {
-  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [] };
+  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
   const sorted = [...raw].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   for (const { path, bytes } of sorted) {
     const kind = classifyPath(path);
-    if (!kind) continue;
+    if (!kind) {
+      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
+      if (looksLikePrivateKey(text)) {
+        const marker = PRIVATE_KEY_MARKER.exec(text);
+        const header = text.slice(0, marker.index + marker[0].length);
+        repo.privateKeys.push({ path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
+      }
+      continue;
+    }
     const file = { path, kind, source: parseSource(path, bytes) };
     repo.files.push(file);
     repo.byPath.set(path, file);
@@ -18876,8 +21182,8 @@ function describe(value) {
 }
 function typeName(t) {
   const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list2 = Array.isArray(t) ? t : [t];
-  return list2.map((x) => names[String(x)] ?? String(x)).join(" or ");
+  const list3 = Array.isArray(t) ? t : [t];
+  return list3.map((x) => names[String(x)] ?? String(x)).join(" or ");
 }
 function valueAt(root, pointer) {
   let cur = root;
@@ -19120,10 +21426,1832 @@ function runLint(repo, options) {
   return { findings, summary: summarize(findings, files) };
 }
 
+// src/policy/values/result.ts
+function ok(value) {
+  return { ok: true, value };
+}
+function fail(message) {
+  return { ok: false, message };
+}
+function show(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === void 0) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+// src/policy/values/units.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
+var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+function parseDuration(text) {
+  const bad = (problem) => fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
+  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
+    const unit = single[1];
+    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  let total = 0n;
+  let pos = 0;
+  let lastRank = -1;
+  while (pos < text.length) {
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(text);
+    if (!m) return bad();
+    pos = DURATION_PART.lastIndex;
+    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
+    if (rank <= lastRank) {
+      return fail(
+        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
+      );
+    }
+    lastRank = rank;
+    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) {
+      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
+      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
+    }
+    total += part;
+  }
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
+  }
+  return ok(Number(total));
+}
+var SIZE_UNITS = [
+  ["TB", 1024 ** 4],
+  ["GB", 1024 ** 3],
+  ["MB", 1024 ** 2],
+  ["KB", 1024],
+  ["B", 1],
+  ["TiB", 1024 ** 4],
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024]
+];
+var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
+function parseSize(text) {
+  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
+  if (!m) return bad();
+  const unit = m[2];
+  const known = SIZE_UNITS.find(([u]) => u === unit);
+  if (!known) {
+    const lower = unit.toLowerCase();
+    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  const bytes = exactTimes(m[1], BigInt(known[1]));
+  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
+  }
+  return ok(Number(bytes));
+}
+var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
+function parseMoney(text) {
+  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
+  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^-|^\$-/.test(text)) return bad("must not be negative");
+  if (/^\d/.test(text)) return bad('missing "$"');
+  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
+  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
+  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
+  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) return bad();
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
+  }
+  return ok(Number(cents));
+}
+function exactTimes(decimal, factor) {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  const scaled = BigInt(whole + frac) * factor;
+  const denom = 10n ** BigInt(frac.length);
+  return scaled % denom === 0n ? scaled / denom : void 0;
+}
+
+// src/policy/values/time.ts
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
+function parseTimeOfDay(text) {
+  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return bad();
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (h > 23) return bad(`hour ${m[1]} is out of range`);
+  if (min > 59) return bad(`minute ${m[2]} is out of range`);
+  return ok(h * 60 + min);
+}
+var zoneNames;
+function knownZones() {
+  if (!zoneNames) {
+    const intl = Intl;
+    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
+  }
+  return zoneNames;
+}
+function validateTimezone(name) {
+  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
+  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
+  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
+  try {
+    new Intl.DateTimeFormat(void 0, { timeZone: name });
+    return ok(name);
+  } catch {
+    const near = suggest(name, knownZones());
+    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
+  }
+}
+var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
+var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
+function parseIsoDate(text) {
+  if (text instanceof Date) {
+    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
+  }
+  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = ISO_DATE.exec(text);
+  if (!m) return bad();
+  const [, ys, mos, ds, hs, mis, ss, frac, z, sign, ohs, oms] = m;
+  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
+  if (dateProblem) return bad(dateProblem);
+  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
+  if (hs !== void 0) {
+    if (z === void 0 && sign === void 0) {
+      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
+    }
+    const h = Number(hs);
+    const mi = Number(mis);
+    const s = Number(ss ?? "0");
+    if (h > 23) return bad(`hour ${hs} is out of range`);
+    if (mi > 59) return bad(`minute ${mis} is out of range`);
+    if (s > 59) return bad(`second ${ss} is out of range`);
+    ms += h * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
+    if (sign !== void 0) {
+      const oh = Number(ohs);
+      const om = Number(oms);
+      if (oh > 23 || om > 59) return bad(`offset ${sign}${ohs}:${oms} is out of range`);
+      ms -= (sign === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+    }
+  }
+  return ok(ms);
+}
+function checkCalendarDate(y, mo, d) {
+  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
+  const days = daysInMonth(y, mo);
+  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y} has ${days} days`;
+  return void 0;
+}
+function daysInMonth(y, mo) {
+  if (mo === 2) return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
+}
+function daysFromCivil(y, mo, d) {
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
+function parsePolicyVersion(text) {
+  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
+  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
+  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
+  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
+  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
+  const newer = text > current ? " (newer than this edict knows)" : "";
+  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
+  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
+}
+
+// src/policy/values/regex-safety.ts
+var INLINE_FLAGS = /^\(\?([ims]+)\)/;
+function splitInlineFlags(pattern) {
+  let source = pattern;
+  const flags = /* @__PURE__ */ new Set();
+  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
+    for (const f of m[1]) flags.add(f);
+    source = source.slice(m[0].length);
+  }
+  if (/\\[pP]\{/.test(source)) flags.add("u");
+  return { source, flags: [...flags].sort().join("") };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  const all = [...new Set(flags + extraFlags)].sort().join("");
+  return new RegExp(source, all);
+}
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote(s) {
+  return `"${s}"`;
+}
+var EMPTY = [];
+function normalize(ranges) {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [lo, hi] of sorted) {
+    if (lo > hi) continue;
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function union(...sets) {
+  return normalize(sets.flat());
+}
+function negate(set, max) {
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of set) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+function intersect(a, b) {
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [alo, ahi] = a[i];
+    const [blo, bhi] = b[j];
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i++;
+    else j++;
+  }
+  return out;
+}
+function overlaps(a, b) {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [alo, ahi] = a[i];
+    const [blo, bhi] = b[j];
+    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
+    if (ahi < bhi) i++;
+    else j++;
+  }
+  return false;
+}
+var ch = (c) => [c.codePointAt(0), c.codePointAt(0)];
+var DIGITS = [[48, 57]];
+var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize([
+  [9, 13],
+  [32, 32],
+  [160, 160],
+  [5760, 5760],
+  [8192, 8202],
+  [8232, 8233],
+  [8239, 8239],
+  [8287, 8287],
+  [12288, 12288],
+  [65279, 65279]
+]);
+var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
+function foldCase(set) {
+  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set, lower, upper);
+}
+var probeCache = /* @__PURE__ */ new Map();
+function probe(atom, flags) {
+  const key = `${flags}/${atom}`;
+  const cached = probeCache.get(key);
+  if (cached) return cached;
+  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 65536; cp++) {
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    if (hit && start < 0) start = cp;
+    if (!hit && start >= 0) {
+      ranges.push([start, cp - 1]);
+      start = -1;
+    }
+  }
+  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  const set = normalize(ranges);
+  probeCache.set(key, set);
+  return set;
+}
+var Parser = class {
+  constructor(src, flags) {
+    this.src = src;
+    this.flags = flags;
+    this.unicode = flags.includes("u") || flags.includes("v");
+    this.ignoreCase = flags.includes("i");
+    this.dotAll = flags.includes("s");
+    this.maxChar = this.unicode ? 1114111 : 65535;
+  }
+  src;
+  flags;
+  pos = 0;
+  unicode;
+  ignoreCase;
+  dotAll;
+  maxChar;
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
+    return node;
+  }
+  peek(offset = 0) {
+    return this.src[this.pos + offset];
+  }
+  alternation() {
+    const start = this.pos;
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
+  }
+  sequence() {
+    const start = this.pos;
+    const items = [];
+    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
+  }
+  quantified(atom) {
+    const c = this.peek();
+    let min;
+    let max;
+    if (c === "*") [min, max] = [0, Infinity];
+    else if (c === "+") [min, max] = [1, Infinity];
+    else if (c === "?") [min, max] = [0, 1];
+    else if (c === "{") {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m) return atom;
+      min = Number(m[1]);
+      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
+      this.pos += m[0].length - 1;
+    } else return atom;
+    this.pos++;
+    if (this.peek() === "?") this.pos++;
+    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
+  }
+  chars(set, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
+  }
+  atom() {
+    const start = this.pos;
+    const c = this.src[this.pos];
+    if (c === "(") {
+      this.pos++;
+      let look = false;
+      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
+        this.pos += 2;
+        look = true;
+      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
+        this.pos += 3;
+        look = true;
+      } else if (this.src.startsWith("?<", this.pos)) {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+      } else if (this.peek() === "?") {
+        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m) throw new Error("unsupported group");
+        this.pos += m[0].length;
+      }
+      const body = this.alternation();
+      if (this.peek() !== ")") throw new Error("unterminated group");
+      this.pos++;
+      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
+    }
+    if (c === "[") return this.charClass();
+    if (c === ".") {
+      this.pos++;
+      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
+    }
+    if (c === "^" || c === "$") {
+      this.pos++;
+      return { type: "assert", start, end: this.pos };
+    }
+    if (c === "\\") {
+      const next = this.peek(1);
+      if (next === "b" || next === "B") {
+        this.pos += 2;
+        return { type: "assert", start, end: this.pos };
+      }
+      if (next !== void 0 && /[1-9]/.test(next)) {
+        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
+        return { type: "backref", start, end: this.pos };
+      }
+      if (next === "k" && this.peek(2) === "<") {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+        return { type: "backref", start, end: this.pos };
+      }
+      return this.chars(this.escape(false), start);
+    }
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return this.chars([[cp, cp]], start);
+  }
+  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
+  escape(inClass) {
+    const start = this.pos;
+    this.pos++;
+    const c = this.src[this.pos];
+    if (c === void 0) return EMPTY;
+    this.pos++;
+    switch (c) {
+      case "d":
+        return DIGITS;
+      case "D":
+        return negate(DIGITS, this.maxChar);
+      case "w":
+        return WORD;
+      case "W":
+        return negate(WORD, this.maxChar);
+      case "s":
+        return SPACE;
+      case "S":
+        return negate(SPACE, this.maxChar);
+      case "n":
+        return [[10, 10]];
+      case "r":
+        return [[13, 13]];
+      case "t":
+        return [[9, 9]];
+      case "f":
+        return [[12, 12]];
+      case "v":
+        return [[11, 11]];
+      case "0":
+        return [[0, 0]];
+      case "b":
+        return inClass ? [[8, 8]] : EMPTY;
+      case "c": {
+        const letter = this.src[this.pos];
+        if (letter && /[A-Za-z]/.test(letter)) {
+          this.pos++;
+          const code = letter.charCodeAt(0) % 32;
+          return [[code, code]];
+        }
+        return [[92, 92]];
+      }
+      case "x": {
+        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("x")];
+        this.pos += 2;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "u": {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
+        if (this.unicode && braced) {
+          this.pos += braced[0].length;
+          const code2 = parseInt(braced[1], 16);
+          return [[code2, code2]];
+        }
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("u")];
+        this.pos += 4;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "p":
+      case "P": {
+        if (this.unicode && this.src[this.pos] === "{") {
+          this.pos = this.src.indexOf("}", this.pos) + 1;
+          return probe(this.src.slice(start, this.pos), this.flags);
+        }
+        return [ch(c)];
+      }
+      default: {
+        const cp = this.src.codePointAt(this.pos - 1);
+        if (cp > 65535) this.pos++;
+        return [[cp, cp]];
+      }
+    }
+  }
+  charClass() {
+    const start = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.peek() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const parts = [];
+    while (this.pos < this.src.length && this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
+        const save = this.pos;
+        this.pos++;
+        const hi = this.classAtom();
+        if (isSingle(hi)) {
+          parts.push([[lo[0][0], hi[0][0]]]);
+          continue;
+        }
+        this.pos = save;
+      }
+      parts.push(lo);
+    }
+    this.pos++;
+    let set = union(...parts);
+    if (this.ignoreCase) set = foldCase(set);
+    if (negated) set = negate(set, this.maxChar);
+    return { type: "chars", set, start, end: this.pos };
+  }
+  classAtom() {
+    if (this.peek() === "\\") return this.escape(true);
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return [[cp, cp]];
+  }
+};
+function isSingle(set) {
+  return set.length === 1 && set[0][0] === set[0][1];
+}
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set = firstCache.get(n);
+  if (!set) {
+    set = computeFirstChars(n);
+    firstCache.set(n, set);
+  }
+  return set;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i) => within(i, s));
+      const possible = parts.every((p) => p.possible);
+      return { possible, nonEmpty: possible && parts.some((p) => p.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b) => within(b, s));
+      return { possible: parts.some((p) => p.possible), nonEmpty: parts.some((p) => p.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i of n.items) yield* descendants(i);
+      break;
+    case "alt":
+      for (const b of n.branches) yield* descendants(b);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p], last: [p] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i = 0; i < mandatory; i++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i = 0; i < spare; i++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b, stop) {
+  const next = (auto, p) => p < 0 ? auto.first : auto.follow[p];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p, q] = queue[head];
+    for (const p2 of next(a, p)) {
+      for (const q2 of next(b, q)) {
+        const key = p2 * width + q2;
+        if (seen.has(key) || !overlaps(a.sets[p2], b.sets[q2])) continue;
+        seen.add(key);
+        if (stop(p2, q2)) return true;
+        queue.push([p2, q2]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p) => p !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x, y) {
+  if (!overlaps(firstChars(x), firstChars(y))) return false;
+  const lx = linear(x);
+  const ly = linear(y);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c, i) => overlaps(c, ly[i]));
+  const a = automaton(x);
+  const b = automaton(y);
+  return productSearch(a, b, (p, q) => a.last.has(p) && b.last.has(q));
+}
+function continuesInto(x, y, next) {
+  if (!overlaps(firstChars(x), firstChars(y))) return false;
+  const lx = linear(x);
+  const ly = linear(y);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c, i) => overlaps(c, ly[i]));
+  }
+  const a = automaton(x);
+  const b = automaton(y);
+  const continues = (q) => {
+    for (const r of b.follow[q]) if (overlaps(b.sets[r], next)) return true;
+    return false;
+  };
+  return productSearch(a, b, (p, q) => a.last.has(p) && continues(q));
+}
+function backtrackingRisk(source, flags = "") {
+  let root;
+  try {
+    root = new Parser(source, flags).parse();
+  } catch {
+    return void 0;
+  }
+  const text = (n) => quote(source.slice(n.start, n.end));
+  try {
+    for (const q of descendants(root)) {
+      if (q.type !== "repeat" || q.max < 2) continue;
+      const how = q.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q.max}) in the input length`;
+      const nested = nestedQuantifier(q);
+      if (nested) {
+        return `nested quantifiers: ${text(q)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+      }
+      const same = overlappingAlternatives(q);
+      if (same) {
+        return `overlapping alternatives: ${text(same[0])} and ${text(same[1])} in ${text(q)} can match the same text, so a failing match can backtrack ${how}`;
+      }
+      const prefix = tailPrefixAlternatives(q);
+      if (prefix) {
+        return `overlapping alternatives: in ${text(q)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+      }
+    }
+    const adjacent = adjacentQuantifiers(root);
+    if (adjacent) {
+      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+    }
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function nestedQuantifier(q) {
+  for (const x of descendants(q.body)) {
+    if (x.type !== "repeat" || x.max < 2 || x.max === x.min) continue;
+    const s = alphabet(x.body);
+    if (s.length > 0 && within(q.body, s).nonEmpty) return x;
+  }
+  return void 0;
+}
+function overlappingAlternatives(q) {
+  for (const alt of descendants(q.body)) {
+    if (alt.type !== "alt") continue;
+    const bs = alt.branches;
+    for (let i = 0; i < bs.length; i++) {
+      for (let j = i + 1; j < bs.length; j++) {
+        if (sameText(bs[i], bs[j])) return [bs[i], bs[j]];
+      }
+    }
+  }
+  return void 0;
+}
+function tailPrefixAlternatives(q) {
+  const found = [];
+  const visit = (n, next) => {
+    switch (n.type) {
+      case "seq": {
+        let follow = next;
+        for (let k = n.items.length - 1; k >= 0; k--) {
+          const item = n.items[k];
+          visit(item, follow);
+          if (!nullable(item)) return;
+          follow = union(follow, firstChars(item));
+        }
+        return;
+      }
+      case "group":
+        return visit(n.body, next);
+      case "repeat":
+        if (n.max > 1) visit(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit(n.body, next);
+        return;
+      case "alt": {
+        const bs = n.branches;
+        for (let i = 0; i < bs.length && found.length === 0; i++) {
+          for (let j = 0; j < bs.length; j++) {
+            if (i !== j && continuesInto(bs[i], bs[j], next)) {
+              found.push([bs[i], bs[j]]);
+              break;
+            }
+          }
+        }
+        for (const b of bs) visit(b, next);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(q.body, firstChars(q.body));
+  return found[0];
+}
+function adjacentQuantifiers(root) {
+  for (const n of descendants(root)) {
+    if (n.type !== "seq") continue;
+    const items = flatten(n.items);
+    for (let i = 0; i + 1 < items.length; i++) {
+      const x = items[i];
+      const y = items[i + 1];
+      if (x.type !== "repeat" || y.type !== "repeat" || x.max !== Infinity || y.max !== Infinity) continue;
+      if (!trades(x, y) && !trades(y, x)) continue;
+      const suffix = items.slice(i + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
+      if (suffix) return [x, y];
+    }
+  }
+  return void 0;
+}
+function trades(a, b) {
+  let body = a.body;
+  while (body.type === "group") body = body.body;
+  return body.type === "chars" && within(b.body, body.set).nonEmpty;
+}
+function flatten(items) {
+  return items.flatMap((i) => {
+    if (i.type !== "group") return [i];
+    if (i.body.type === "seq") return flatten(i.body.items);
+    if (i.body.type === "alt") return [i];
+    return flatten([i.body]);
+  });
+}
+
+// src/policy/schemas/walk.ts
+function walkWithSchema(value, schema, visit, pointer = "") {
+  visit(pointer, value, schema);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items && typeof items === "object") value.forEach((v, i) => walkWithSchema(v, items, visit, joinPointer(pointer, i)));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const props = schema.properties ?? {};
+  const extra = schema.additionalProperties;
+  for (const [k, v] of Object.entries(value)) {
+    const sub = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : typeof extra === "object" && extra !== null ? extra : void 0;
+    if (sub) walkWithSchema(v, sub, visit, joinPointer(pointer, k));
+  }
+}
+
 // src/lint/rule.ts
 function defineRule(meta, check) {
   return { meta, check };
 }
+
+// src/lint/rules/format-rule.ts
+function formatRule(id, checks, description, help) {
+  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      const schema = schemaFor(file);
+      if (!schema || file.source.value === void 0) continue;
+      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
+        const format = sub["x-format"];
+        if (!format || typeof value !== "string") return;
+        const check = checks[format];
+        const message = check?.(value);
+        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+      });
+    }
+  });
+}
+function fromResult(parse) {
+  return (v) => {
+    const r = parse(v);
+    return r.ok ? void 0 : r.message;
+  };
+}
+
+// src/lint/rules/invalid-duration.ts
+var invalid_duration_default = formatRule(
+  "invalid-duration",
+  { duration: fromResult(parseDuration) },
+  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
+);
+
+// src/lint/rules/invalid-size.ts
+var invalid_size_default = formatRule(
+  "invalid-size",
+  { size: fromResult(parseSize) },
+  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
+);
+
+// src/lint/rules/invalid-money.ts
+var invalid_money_default = formatRule(
+  "invalid-money",
+  { money: fromResult(parseMoney) },
+  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
+);
+
+// src/lint/rules/invalid-version.ts
+var invalid_version_default = formatRule(
+  "invalid-version",
+  { "policy-version": fromResult(parsePolicyVersion) },
+  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
+  'set Version: "2024-12-02"'
+);
+
+// src/policy/match/wildcard.ts
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep2 = pattern.indexOf("://");
+  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep2))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/policy/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+function parseHextets(text, allowIpv4Tail) {
+  if (text === "") return [];
+  const parts = text.split(":");
+  const out = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (HEXTET.test(part)) {
+      out.push(parseInt(part, 16));
+    } else if (allowIpv4Tail && i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      out.push(Math.floor(v4 / 65536), v4 % 65536);
+    } else {
+      return void 0;
+    }
+  }
+  return out;
+}
+function parseIpv6(text) {
+  const gap = text.indexOf("::");
+  let groups;
+  if (gap >= 0) {
+    if (text.indexOf("::", gap + 1) >= 0) return void 0;
+    const head = parseHextets(text.slice(0, gap), false);
+    const tail = parseHextets(text.slice(gap + 2), true);
+    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    const all = parseHextets(text, true);
+    if (all === void 0 || all.length !== 8) return void 0;
+    groups = all;
+  }
+  const g = (i) => groups[i] ?? 0;
+  return [
+    g(0) * 65536 + g(1) >>> 0,
+    g(2) * 65536 + g(3) >>> 0,
+    g(4) * 65536 + g(5) >>> 0,
+    g(6) * 65536 + g(7) >>> 0
+  ];
+}
+function parseIp(text) {
+  if (text.includes(":")) {
+    const words = parseIpv6(text);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function maskWord(bits) {
+  if (bits <= 0) return 0;
+  if (bits >= 32) return 4294967295;
+  return 4294967295 << 32 - bits >>> 0;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (slash >= 0) {
+    const prefixText = text.slice(slash + 1);
+    if (!PREFIX.test(prefixText)) return void 0;
+    prefix = Number(prefixText);
+    if (prefix > max) return void 0;
+  }
+  const bits = address.family === 4 ? prefix + 96 : prefix;
+  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
+  const w = address.words;
+  const network = [
+    (w[0] & mask[0]) >>> 0,
+    (w[1] & mask[1]) >>> 0,
+    (w[2] & mask[2]) >>> 0,
+    (w[3] & mask[3]) >>> 0
+  ];
+  return { family: address.family, prefix, network, mask };
+}
+function validateCidr(text) {
+  if (parseCidr(text) !== void 0) return void 0;
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text}" has an invalid prefix length: expected 0..${max}`;
+}
+
+// src/lint/rules/invalid-pattern.ts
+function validateToolPattern(p) {
+  if (p === "*") return void 0;
+  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p)) return `tool "${p}" is not mcp://<server>/<tool>[@<version>] or *`;
+  return void 0;
+}
+function validateHostPattern(p) {
+  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p)) return `host "${p}" is not a host name or wildcard like *.example.com`;
+  return void 0;
+}
+function validatePathPattern(p) {
+  if (!p.startsWith("/")) return `path "${p}" is not absolute`;
+  return void 0;
+}
+function validateGlob(p) {
+  if (p.trim() === "") return "pattern is empty";
+  if (/\s/.test(p.trim()) && p.trim() !== p) return `pattern "${p}" has leading or trailing whitespace`;
+  return void 0;
+}
+var invalid_pattern_default = formatRule(
+  "invalid-pattern",
+  {
+    "action-pattern": validateActionPattern,
+    "resource-pattern": validateResourcePattern,
+    "tool-pattern": validateToolPattern,
+    "host-pattern": validateHostPattern,
+    "path-pattern": validatePathPattern,
+    glob: validateGlob
+  },
+  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
+);
+
+// src/lint/rules/invalid-regex.ts
+var invalid_regex_default = formatRule(
+  "invalid-regex",
+  { regex: (p) => {
+    const r = checkRegex(p);
+    return r.ok ? void 0 : r.message;
+  } },
+  "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
+);
+
+// src/lint/rules/regex-catastrophic-backtracking.ts
+var regex_catastrophic_backtracking_default = formatRule(
+  "regex-catastrophic-backtracking",
+  { regex: (p) => {
+    const r = checkRegex(p);
+    return r.ok && r.risk ? `regex can backtrack catastrophically: ${r.risk}` : void 0;
+  } },
+  "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
+  "remove the nested quantifier or make the alternatives disjoint"
+);
+
+// src/lint/rules/invalid-time.ts
+var invalid_time_default = formatRule(
+  "invalid-time",
+  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
+  "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
+);
+
+// src/lint/rules/invalid-semver.ts
+var import_semver = __toESM(require_semver2(), 1);
+var invalid_semver_default = formatRule(
+  "invalid-semver",
+  {
+    semver: (v) => import_semver.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    "semver-range": (v) => {
+      const at = v.indexOf("@");
+      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
+      return import_semver.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    }
+  },
+  "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
+);
+
+// src/lint/rules/unknown-reason-code.ts
+var unknown_reason_code_default = formatRule(
+  "unknown-reason-code",
+  {
+    "reason-code": (v) => {
+      if (REASON_CODES.includes(v)) return void 0;
+      const near = suggest(v, REASON_CODES);
+      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
+    }
+  },
+  "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
+);
+
+// src/lint/statements.ts
+function list2(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
+  return void 0;
+}
+function isRecord2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function statementsOf(entry) {
+  if (entry.kind !== "AccessPolicy") return [];
+  const raw = entry.document.spec?.Statement;
+  if (!Array.isArray(raw)) return [];
+  const out = [];
+  raw.forEach((st, index) => {
+    if (!isRecord2(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
+    const a = list2(st.Action);
+    const na = list2(st.NotAction);
+    const r = list2(st.Resource);
+    const nr = list2(st.NotResource);
+    if (a) ref.action = a;
+    if (na) ref.notAction = na;
+    if (r) ref.resource = r;
+    if (nr) ref.notResource = nr;
+    if (isRecord2(st.Condition)) ref.condition = st.Condition;
+    out.push(ref);
+  });
+  return out;
+}
+function allStatements(repo) {
+  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
+}
+
+// src/lint/rules/unknown-condition-operator.ts
+var unknown_condition_operator_default = defineRule(
+  {
+    id: "unknown-condition-operator",
+    category: "schema",
+    severity: "error",
+    description: "A Condition uses an operator IAM does not define (`StringEqual`, `IPAddress`, `ForAnyValues:`). edict evaluates an unknown operator as a failed condition, so an Allow never applies and a Deny always does; other engines may ignore it instead. Use one of the IAM operators, optionally with `IfExists` and a `ForAnyValue:`/`ForAllValues:` prefix."
+  },
+  (ctx) => {
+    const names = allConditionOperatorNames();
+    for (const st of allStatements(ctx.repo)) {
+      if (!st.condition) continue;
+      for (const op of Object.keys(st.condition)) {
+        if (parseConditionOperator(op)) continue;
+        const near = suggest(op, names);
+        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
+      }
+    }
+  }
+);
+
+// src/lint/conditions.ts
+function conditionValues(repo) {
+  const out = [];
+  for (const st of allStatements(repo)) {
+    if (!st.condition) continue;
+    for (const [operator, block] of Object.entries(st.condition)) {
+      const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+      const parsed = parseConditionOperator(operator);
+      if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+      for (const [key, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key);
+        const values = Array.isArray(raw) ? raw : [raw];
+        values.forEach((value, i) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i) : keyPointer, operatorPointer }));
+      }
+    }
+  }
+  return out;
+}
+
+// src/lint/rules/invalid-cidr.ts
+var invalid_cidr_default = defineRule(
+  {
+    id: "invalid-cidr",
+    category: "schema",
+    severity: "error",
+    description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
+  },
+  (ctx) => {
+    for (const c of conditionValues(ctx.repo)) {
+      if (c.parsed?.base !== "IpAddress" && c.parsed?.base !== "NotIpAddress") continue;
+      const message = typeof c.value === "string" ? validateCidr(c.value) : `expected an address or CIDR string, got ${JSON.stringify(c.value)}`;
+      if (message) ctx.report({ file: c.file, pointer: c.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
+    }
+  }
+);
+
+// src/lint/rules/invalid-date.ts
+var invalid_date_default = defineRule(
+  {
+    id: "invalid-date",
+    category: "schema",
+    severity: "error",
+    description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
+  },
+  (ctx) => {
+    for (const c of conditionValues(ctx.repo)) {
+      if (!c.parsed?.base.startsWith("Date")) continue;
+      if (typeof c.value === "number" && Number.isFinite(c.value)) continue;
+      const r = typeof c.value === "string" ? parseIsoDate(c.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c.value)}` };
+      if (!r.ok) ctx.report({ file: c.file, pointer: c.pointer, message: r.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-condition-value.ts
+var invalid_condition_value_default = defineRule(
+  {
+    id: "invalid-condition-value",
+    category: "schema",
+    severity: "error",
+    description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
+  },
+  (ctx) => {
+    for (const c of conditionValues(ctx.repo)) {
+      const base = c.parsed?.base;
+      if (!base) continue;
+      let message;
+      if (base.startsWith("Numeric")) {
+        const ok2 = typeof c.value === "number" && Number.isFinite(c.value) || typeof c.value === "string" && c.value.trim() !== "" && Number.isFinite(Number(c.value));
+        if (!ok2) message = `${c.operator} needs a number, got ${JSON.stringify(c.value)}`;
+      } else if (base === "Bool" || base === "Null") {
+        if (typeof c.value !== "boolean" && c.value !== "true" && c.value !== "false") message = `${c.operator} needs true or false, got ${JSON.stringify(c.value)}`;
+      }
+      if (message) ctx.report({ file: c.file, pointer: c.pointer, message });
+    }
+  }
+);
+
+// src/lint/targets.ts
+function isProductionTarget(name) {
+  return /^prod/i.test(name);
+}
+function productionTargetsOf(repo, entry) {
+  const all = targetNames(repo).filter(isProductionTarget);
+  const own = entry.document.metadata?.targets;
+  return Array.isArray(own) ? all.filter((t) => own.includes(t)) : all;
+}
+function targetPointer(target) {
+  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+
+// src/lint/rules/wildcard-allow-in-production.ts
+var wildcard_allow_in_production_default = defineRule(
+  {
+    id: "wildcard-allow-in-production",
+    category: "security",
+    severity: "error",
+    description: 'An `Allow` of action `*` on resource `*` in a document that applies to a production target (a target whose name starts with "prod"). It grants an agent every action on everything, which defeats least privilege; IAM Access Analyzer flags the same. Name the actions and resources the workload needs.'
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.action?.includes("*") || !st.resource?.includes("*")) continue;
+      if (st.condition && Object.keys(st.condition).length > 0) continue;
+      const prod = st.entry.file.kind === "policy" ? productionTargetsOf(ctx.repo, st.entry) : [];
+      if (prod.length === 0) continue;
+      ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Effect`, message: `Allow "*" on "*" applies to ${prod.join(", ")}`, help: "name the actions and resources this workload needs, or limit the document's targets" });
+    }
+  }
+);
+
+// src/lint/rules/allow-with-not-action.ts
+var allow_with_not_action_default = defineRule(
+  {
+    id: "allow-with-not-action",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` with `NotAction` or `NotResource` grants everything except what is listed, including every action and resource invented later. IAM's own guidance discourages it. List what is allowed with `Action`/`Resource`, and use a `Deny` for exceptions."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow") continue;
+      for (const key of ["NotAction", "NotResource"]) {
+        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
+      }
+    }
+  }
+);
+
+// src/lint/rules/for-all-values-without-null.ts
+var for_all_values_without_null_default = defineRule(
+  {
+    id: "for-all-values-without-null",
+    category: "security",
+    severity: "warning",
+    description: "A `ForAllValues:` condition is true when the context key is missing or empty (there is no value that fails), so an `Allow` guarded by it also allows requests that carry no values at all. Add `Null: {<key>: false}` to the same condition block to require the key."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const nullGuarded = /* @__PURE__ */ new Set();
+      const nullBlock = st.condition.Null;
+      if (nullBlock && typeof nullBlock === "object") {
+        for (const [k, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k.toLowerCase());
+      }
+      for (const [op, block] of Object.entries(st.condition)) {
+        if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
+        for (const key of Object.keys(block)) {
+          if (nullGuarded.has(key.toLowerCase())) continue;
+          ctx.report({
+            file: st.entry.file,
+            pointer: `${st.pointer}/Condition/${op}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+            atKey: true,
+            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key}: false } to this Condition`
+          });
+        }
+      }
+    }
+  }
+);
+
+// src/lint/rules/if-exists-in-deny.ts
+var if_exists_in_deny_default = defineRule(
+  {
+    id: "if-exists-in-deny",
+    category: "security",
+    severity: "warning",
+    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). Use the plain operator when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      for (const op of Object.keys(st.condition)) {
+        if (!parseConditionOperator(op)?.ifExists) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied" });
+      }
+    }
+  }
+);
+
+// src/lint/rules/effective-setting.ts
+function reportSetting(ctx, t, kind, path, message, help, seen) {
+  const src = ctx.repo.byPath.get(t.provenance[kind][path]?.[0]?.file ?? "");
+  if (src) {
+    const key = `${src.path}\0${path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help });
+    return;
+  }
+  const config = ctx.repo.config?.file;
+  if (config) ctx.report({ file: config, pointer: targetPointer(t.target), atKey: true, message, help });
+}
+
+// src/lint/rules/audit-log-off.ts
+var audit_log_off_default = defineRule(
+  {
+    id: "audit-log-off",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy has no audit log (`AuditLog.Required` is false or unset). Without an audit trail, agent actions cannot be reviewed after an incident, and SOC 2 and HIPAA require one. Set `AuditLog.Required: true` in a policy that applies to the target."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      if (t.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t.effective.access.AuditLog?.Required === true) continue;
+      const off = t.effective.access.AuditLog?.Required === false;
+      reportSetting(ctx, t, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t.target}`, "set AuditLog.Required: true", seen);
+    }
+  }
+);
+
+// src/lint/rules/no-resource-limits.ts
+var no_resource_limits_default = defineRule(
+  {
+    id: "no-resource-limits",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy sets no `ResourceLimits`. Limits on execution time, tokens, cost and memory bound the damage of a runaway or hijacked agent; Sekuire's production template sets all of them. Add `ResourceLimits` to a policy that applies to the target."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    if (!config) return;
+    for (const t of ctx.merged()) {
+      if (t.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      const limits = t.effective.access.ResourceLimits;
+      if (limits && Object.keys(limits).length > 0) continue;
+      ctx.report({ file: config, pointer: targetPointer(t.target), atKey: true, message: `target ${t.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
+    }
+  }
+);
+
+// src/lint/rules/allow-insecure-in-production.ts
+var allow_insecure_in_production_default = defineRule(
+  {
+    id: "allow-insecure-in-production",
+    category: "security",
+    severity: "error",
+    description: "The effective PosturePolicy of a production target has `allow_insecure: true`, so machines that fail posture checks still get credentials (with a warning). VaultGuard's docs: never use that in production. Limit the document to non-production targets."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      if (!isProductionTarget(t.target) || t.effective.posture.allow_insecure !== true) continue;
+      reportSetting(ctx, t, "posture", "allow_insecure", `allow_insecure is true in production target ${t.target}`, "add metadata.targets without production targets to this policy", seen);
+    }
+  }
+);
+
+// src/lint/rules/observe-mode-in-production.ts
+var observe_mode_in_production_default = defineRule(
+  {
+    id: "observe-mode-in-production",
+    category: "security",
+    severity: "warning",
+    description: "The effective RuntimePolicy of a production target has no `enforcement.deny_on` codes (Sec0's observe mode): violations are logged but never block a tool call. Observe mode is a rollout step, not a production setting. Add the reason codes that must block, e.g. `tool_not_in_allowlist`."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      if (!isProductionTarget(t.target) || t.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
+      if ((t.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
+      reportSetting(ctx, t, "runtime", "enforcement.deny_on", `target ${t.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
+    }
+  }
+);
+
+// src/lint/rules/unpinned-tool-version.ts
+var unpinned_tool_version_default = defineRule(
+  {
+    id: "unpinned-tool-version",
+    category: "security",
+    severity: "warning",
+    description: "A tool allowlist entry has no version (`mcp://server/tool`) or any version (`@*`) in a target that sets `deny_if_unpinned_version: true`. Pinning is meant to stop a server from swapping tool code under a known name; an unpinned entry lets any version through the allowlist. Pin the versions you reviewed (`@1.2.0`)."
+  },
+  (ctx) => {
+    const reported = /* @__PURE__ */ new Set();
+    const isUnpinned = (entry) => {
+      const at = entry.lastIndexOf("@");
+      return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
+    };
+    for (const t of ctx.merged()) {
+      if (t.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
+      if ((t.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
+      for (const d of t.documents) {
+        if (d.entry.kind !== "RuntimePolicy") continue;
+        const list3 = d.entry.document.spec?.tools?.allowlist;
+        if (!Array.isArray(list3)) continue;
+        list3.forEach((entry, i) => {
+          if (typeof entry !== "string" || entry === "*") return;
+          const unpinned = isUnpinned(entry);
+          const key = `${d.entry.file.path}#${i}`;
+          if (!unpinned || reported.has(key)) return;
+          reported.add(key);
+          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i}`, message: `"${entry}" allows any version while ${t.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/private-key-in-repository.ts
+var private_key_in_repository_default = defineRule(
+  {
+    id: "private-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
+  },
+  (ctx) => {
+    for (const key of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    }
+  }
+);
+
+// src/lint/rules/signing-key-in-repository.ts
+var signing_key_in_repository_default = defineRule(
+  {
+    id: "signing-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
+  },
+  (ctx) => {
+    const keys = new Set(ctx.repo.privateKeys.map((k) => k.path));
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "RuntimePolicy") continue;
+      const ref = entry.document.spec?.signing?.key_ref;
+      if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
+      const path = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
+      if (!keys.has(path)) continue;
+      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
+    }
+  }
+);
+
+// src/lint/pattern-cover.ts
+function patternCovers(general, specific, ignoreCase = false) {
+  const p = ignoreCase ? general.toLowerCase() : general;
+  const q = ignoreCase ? specific.toLowerCase() : specific;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i, j) => {
+    const key = i * (q.length + 1) + j;
+    const hit = memo.get(key);
+    if (hit !== void 0) return hit;
+    let r;
+    if (i === p.length) r = j === q.length;
+    else if (p[i] === "*") r = go(i + 1, j) || j < q.length && go(i, j + 1);
+    else if (j === q.length) r = false;
+    else if (q[j] === "*") r = false;
+    else if (q[j] === "?") r = p[i] === "?" && go(i + 1, j + 1);
+    else r = (p[i] === "?" || p[i] === q[j]) && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+function patternsOverlap(a, b, ignoreCase = false) {
+  const p = ignoreCase ? a.toLowerCase() : a;
+  const q = ignoreCase ? b.toLowerCase() : b;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i, j) => {
+    const key = i * (q.length + 1) + j;
+    const hit = memo.get(key);
+    if (hit !== void 0) return hit;
+    let r;
+    if (i === p.length && j === q.length) r = true;
+    else if (i < p.length && p[i] === "*") r = go(i + 1, j) || j < q.length && go(i, j + 1);
+    else if (j < q.length && q[j] === "*") r = go(i, j + 1) || i < p.length && go(i + 1, j);
+    else if (i === p.length || j === q.length) r = false;
+    else r = (p[i] === "?" || q[j] === "?" || p[i] === q[j]) && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+function listCovers(generals, specifics, ignoreCase = false) {
+  return specifics.every((s) => generals.some((g) => patternCovers(g, s, ignoreCase)));
+}
+
+// src/lint/coverage.ts
+function unconditional(s) {
+  return !s.condition || Object.keys(s.condition).length === 0;
+}
+function reachCovers(outer, inner) {
+  if (!unconditional(outer) || outer.notAction || outer.notResource || inner.notAction || inner.notResource) return false;
+  if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
+  return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
+}
+
+// src/lint/rules/statement-shadowed-by-deny.ts
+var statement_shadowed_by_deny_default = defineRule(
+  {
+    id: "statement-shadowed-by-deny",
+    category: "effect",
+    severity: "warning",
+    description: "An `Allow` can never take effect because an unconditional `Deny` in the same target covers every action and resource it names (a Deny always wins). The statement is dead weight and suggests the author expected access that does not exist. Remove the Allow, or narrow the Deny."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      const all = t.documents.flatMap((d) => statementsOf(d.entry));
+      const denies = all.filter((s) => s.effect === "Deny");
+      for (const st of all) {
+        if (st.effect !== "Allow") continue;
+        const deny = denies.find((d) => reachCovers(d, st));
+        const key = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key)) continue;
+        seen.add(key);
+        const sid = st.entry.document.spec.Statement[st.index]?.Sid;
+        ctx.report({
+          file: st.entry.file,
+          pointer: `${st.pointer}/Effect`,
+          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
+          help: "remove this Allow or narrow the Deny"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/allow-grants-nothing-new.ts
+var allow_grants_nothing_new_default = defineRule(
+  {
+    id: "allow-grants-nothing-new",
+    category: "effect",
+    severity: "info",
+    description: "An `Allow` grants nothing that another unconditional `Allow` in the same target does not already grant. Redundant statements make reviews harder: narrowing the broader one later silently changes what this one seems to promise. Remove the redundant Allow or narrow the broader one."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      const allows = t.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      allows.forEach((st, i) => {
+        const key = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key)) return;
+        const other = allows.find((o, j) => j !== i && reachCovers(o, st) && (j < i || !reachCovers(st, o)));
+        if (!other) return;
+        seen.add(key);
+        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
+      });
+    }
+  }
+);
+
+// src/lint/rules/approval-never-reachable.ts
+var approval_never_reachable_default = defineRule(
+  {
+    id: "approval-never-reachable",
+    category: "effect",
+    severity: "warning",
+    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. Usually the author meant to allow the action with approval. Add an Allow for it, or remove it from RequireApproval."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t of ctx.merged()) {
+      const allows = t.effective.access.Statement.filter((s) => s.Effect === "Allow");
+      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x) => patternsOverlap(x, pattern, true)));
+      for (const d of t.documents) {
+        if (d.entry.kind !== "AccessPolicy") continue;
+        const actions = d.entry.document.spec?.RequireApproval?.Actions;
+        if (!Array.isArray(actions)) continue;
+        actions.forEach((a, i) => {
+          const key = `${d.entry.file.path}#${i}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
+          seen.add(key);
+          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i}`, message: `no Allow grants ${a} in ${t.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/contains-rarely-matches.ts
+var LEVELS = /* @__PURE__ */ new Set(["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "secret"]);
+var contains_rarely_matches_default = defineRule(
+  {
+    id: "contains-rarely-matches",
+    category: "effect",
+    severity: "warning",
+    description: "A DataPolicy's `match.fields.contains` requires ONE field to carry ALL listed tags. Listing two sensitivity levels (a field has one) or many tags makes the rule match almost never, which for a deny or mask rule silently leaves data unprotected. If any of the tags should trigger the rule, use a rule per tag or `sensitivity: [a, b]`."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const contains = entry.document.spec?.match?.fields?.contains;
+      if (!Array.isArray(contains)) continue;
+      const tags = contains.filter((x) => typeof x === "string");
+      const levels = tags.filter((x) => LEVELS.has(x.toLowerCase()));
+      if (levels.length < 2 && tags.length < 4) continue;
+      ctx.report({
+        file: entry.file,
+        pointer: "/spec/match/fields/contains",
+        message: levels.length >= 2 ? `contains requires one field to be ${levels.join(" and ")} at once, which almost never happens` : `contains requires one field to carry all ${tags.length} tags`,
+        help: "to match any of them, use sensitivity: [..] or one rule per tag"
+      });
+    }
+  }
+);
 
 // src/lint/rules/source-problem.ts
 function sourceProblemRule(code, severity, description, category = "schema") {
@@ -19301,7 +23429,7 @@ function mergeEventRule(id, kind, severity, description, describe2) {
     }
   });
 }
-function show(v) {
+function show2(v) {
   return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
 }
 
@@ -19312,7 +23440,7 @@ var equal_precedence_conflict_default = mergeEventRule(
   "warning",
   "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
   (e, targets) => ({
-    message: `${e.path} is also set to ${show(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show(e.attempted)} wins only by id order (${targets.join(", ")})`,
+    message: `${e.path} is also set to ${show2(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show2(e.attempted)} wins only by id order (${targets.join(", ")})`,
     help: "give one of the documents a higher metadata.priority"
   })
 );
@@ -19324,7 +23452,7 @@ var locked_field_changed_default = mergeEventRule(
   "warning",
   "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
   (e, targets) => ({
-    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show(e.kept)}; ${show(e.attempted)} is ignored (${targets.join(", ")})`,
+    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show2(e.kept)}; ${show2(e.attempted)} is ignored (${targets.join(", ")})`,
     help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
   })
 );
@@ -19336,8 +23464,8 @@ var tighten_only_loosened_default = mergeEventRule(
   "error",
   "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
   (e, targets) => ({
-    message: `${e.path} can only tighten: ${show(e.attempted)} is looser than ${show(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
-    help: `remove ${e.path} here or set it to ${show(e.kept)}`
+    message: `${e.path} can only tighten: ${show2(e.attempted)} is looser than ${show2(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here or set it to ${show2(e.kept)}`
   })
 );
 
@@ -19481,9 +23609,9 @@ var unknown_target_default = defineRule(
     if (!targets || typeof targets !== "object") return;
     const known = Object.keys(targets);
     for (const entry of ctx.repo.policies) {
-      const list2 = entry.document.metadata?.targets;
-      if (!Array.isArray(list2)) continue;
-      list2.forEach((t, i) => {
+      const list3 = entry.document.metadata?.targets;
+      if (!Array.isArray(list3)) continue;
+      list3.forEach((t, i) => {
         if (typeof t !== "string" || known.includes(t)) return;
         const near = suggest(t, known);
         ctx.report({
@@ -19533,6 +23661,21 @@ var RULES = [
   data_action_not_exactly_one_default,
   data_action_missing_field_default,
   insecure_without_reason_default,
+  // value syntax
+  invalid_duration_default,
+  invalid_size_default,
+  invalid_money_default,
+  invalid_version_default,
+  invalid_pattern_default,
+  invalid_regex_default,
+  regex_catastrophic_backtracking_default,
+  invalid_time_default,
+  invalid_semver_default,
+  unknown_reason_code_default,
+  unknown_condition_operator_default,
+  invalid_cidr_default,
+  invalid_date_default,
+  invalid_condition_value_default,
   // structure
   missing_config_default,
   duplicate_policy_id_default,
@@ -19541,7 +23684,24 @@ var RULES = [
   // merge
   locked_field_changed_default,
   tighten_only_loosened_default,
-  equal_precedence_conflict_default
+  equal_precedence_conflict_default,
+  // security
+  wildcard_allow_in_production_default,
+  allow_with_not_action_default,
+  for_all_values_without_null_default,
+  if_exists_in_deny_default,
+  audit_log_off_default,
+  no_resource_limits_default,
+  allow_insecure_in_production_default,
+  observe_mode_in_production_default,
+  unpinned_tool_version_default,
+  private_key_in_repository_default,
+  signing_key_in_repository_default,
+  // effect
+  statement_shadowed_by_deny_default,
+  allow_grants_nothing_new_default,
+  approval_never_reachable_default,
+  contains_rarely_matches_default
 ];
 
 // src/cli/io.ts
@@ -19613,10 +23773,27 @@ async function* walk(root, dir) {
     else if (e.isFile()) yield rel;
   }
 }
-async function listRepositoryPaths(root) {
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+async function keyCandidates(root, dir = "") {
+  const out = [];
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
+    else if (e.isFile() && KEY_FILE_NAME.test(rel) && !classifyPath(rel)) out.push(rel);
+  }
+  return out;
+}
+async function listRepositoryPaths(root, options = {}) {
   const out = [];
   for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
   for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
 async function readCapped(path) {
@@ -19626,7 +23803,7 @@ async function readCapped(path) {
 }
 async function readRepository(root, onProgress) {
   if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root);
+  const paths = await listRepositoryPaths(root, { keys: true });
   const raw = [];
   let done = 0;
   for (const path of paths) {
@@ -19712,8 +23889,8 @@ function formatCommand(f) {
   props.push(["title", f.rule]);
   const message = f.help === void 0 ? f.message : `${f.message}
 help: ${f.help}`;
-  const list2 = props.map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
-  return `::${COMMAND[f.severity]} ${list2}::${escapeData(message)}`;
+  const list3 = props.map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
+  return `::${COMMAND[f.severity]} ${list3}::${escapeData(message)}`;
 }
 function escapeData(s) {
   return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");

@@ -1,5 +1,19 @@
 /** Every lint rule, registered once. Order here is the order rules run (findings are sorted after). */
 import type { Rule } from "./rule.js";
+import invalidDuration from "./rules/invalid-duration.js";
+import invalidSize from "./rules/invalid-size.js";
+import invalidMoney from "./rules/invalid-money.js";
+import invalidVersion from "./rules/invalid-version.js";
+import invalidPattern from "./rules/invalid-pattern.js";
+import invalidRegex from "./rules/invalid-regex.js";
+import regexCatastrophicBacktracking from "./rules/regex-catastrophic-backtracking.js";
+import invalidTime from "./rules/invalid-time.js";
+import invalidSemver from "./rules/invalid-semver.js";
+import unknownReasonCode from "./rules/unknown-reason-code.js";
+import unknownConditionOperator from "./rules/unknown-condition-operator.js";
+import invalidCidr from "./rules/invalid-cidr.js";
+import invalidDate from "./rules/invalid-date.js";
+import invalidConditionValue from "./rules/invalid-condition-value.js";
 import wildcardAllowInProduction from "./rules/wildcard-allow-in-production.js";
 import allowWithNotAction from "./rules/allow-with-not-action.js";
 import forAllValuesWithoutNull from "./rules/for-all-values-without-null.js";
@@ -62,6 +76,21 @@ export const RULES: readonly Rule[] = [
   dataActionNotExactlyOne,
   dataActionMissingField,
   insecureWithoutReason,
+  // value syntax
+  invalidDuration,
+  invalidSize,
+  invalidMoney,
+  invalidVersion,
+  invalidPattern,
+  invalidRegex,
+  regexCatastrophicBacktracking,
+  invalidTime,
+  invalidSemver,
+  unknownReasonCode,
+  unknownConditionOperator,
+  invalidCidr,
+  invalidDate,
+  invalidConditionValue,
   // structure
   missingConfig,
   duplicatePolicyId,

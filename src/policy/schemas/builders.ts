@@ -57,7 +57,7 @@ export const strEnum = (values: readonly string[], ann?: Ann): Schema => withAnn
 export const list = (items: Schema, ann?: Ann, extra: Schema = {}): Schema => withAnn({ type: "array", items, ...extra }, ann);
 /** A string or a list of strings (IAM's `Action: "x"` or `Action: ["x", "y"]`). */
 export const strOrList = (ann?: Ann, item: Schema = { type: "string" }): Schema =>
-  withAnn({ type: ["string", "array"], items: item, minLength: 1 }, ann);
+  withAnn({ type: ["string", "array"], items: item, minLength: 1, ...(item["x-format"] ? { "x-format": item["x-format"] } : {}) }, ann);
 
 /** A closed object: unknown keys are errors (lint suggests the nearest known key). */
 export function obj(properties: Record<string, Schema>, required: string[] = [], ann?: Ann): Schema {

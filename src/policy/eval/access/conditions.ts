@@ -1,0 +1,177 @@
+/**
+ * IAM Condition blocks (SPEC §2.1), evaluated straight from the rules. This is the reference
+ * the compiled evaluator is tested against, so it favours plain code over speed.
+ *
+ * Results are three-valued: true, false or "error" (a number, date, boolean or IP that cannot be
+ * interpreted, an unknown operator). They combine with Kleene logic: `false AND error = false`,
+ * `true OR error = true`, otherwise error propagates. Callers fail closed on "error".
+ *
+ * - operators in a block AND; keys within an operator AND;
+ * - several policy values for one key OR; negated operators (StringNotEquals, StringNotLike,
+ *   NumericNotEquals, DateNotEquals, NotIpAddress) pass when none matches;
+ * - a missing key fails the operator (negated ones too), passes with `...IfExists`;
+ *   `Null: {k: true}` passes when k is absent (`null` counts as absent), `false` when present;
+ * - `ForAnyValue:` passes if some context value passes, `ForAllValues:` if every one does, and
+ *   passes for a missing or empty key (IAM's well-known pitfall, kept on purpose);
+ * - a single-valued operator given a multi-valued key behaves like `ForAnyValue:`.
+ */
+import { cidrContains, parseCidr, parseIp } from "../../match/cidr.js";
+import { matchWildcard } from "../../match/wildcard.js";
+import type { ConditionBlock, ConditionValue } from "../../types.js";
+import { parseConditionOperator } from "../../vocabulary.js";
+import type { ConditionOperator, ParsedOperator } from "../../vocabulary.js";
+import type { ConditionResult, ContextEntry, ContextScalar, RequestContext } from "./types.js";
+import { toBool, toEpochMillis, toNumber } from "./values.js";
+
+/** The positive form of each negated operator. */
+const NEGATED: Partial<Record<ConditionOperator, ConditionOperator>> = {
+  StringNotEquals: "StringEquals",
+  StringNotLike: "StringLike",
+  NumericNotEquals: "NumericEquals",
+  DateNotEquals: "DateEquals",
+  NotIpAddress: "IpAddress",
+};
+
+/** `{positive: "StringEquals", negated: true}` for StringNotEquals; negated false otherwise. */
+export function splitNegation(base: ConditionOperator): { positive: ConditionOperator; negated: boolean } {
+  const positive = NEGATED[base];
+  return positive === undefined ? { positive: base, negated: false } : { positive, negated: true };
+}
+
+export function and3(a: ConditionResult, b: ConditionResult): ConditionResult {
+  if (a === false || b === false) return false;
+  return a === "error" || b === "error" ? "error" : true;
+}
+
+export function or3(a: ConditionResult, b: ConditionResult): ConditionResult {
+  if (a === true || b === true) return true;
+  return a === "error" || b === "error" ? "error" : false;
+}
+
+export function not3(a: ConditionResult): ConditionResult {
+  return a === "error" ? "error" : !a;
+}
+
+function asciiLower(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/** Key-name equality under ASCII case folding (context keys are ASCII in practice). */
+export function equalsIgnoreAsciiCase(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (asciiLower(a.charCodeAt(i)) !== asciiLower(b.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/**
+ * The context entry for a condition key: the exact key when present, otherwise the first key
+ * (in insertion order) equal under ASCII case folding. `null` reads as absent.
+ */
+export function lookupContext(context: RequestContext, key: string): ContextScalar | readonly ContextScalar[] | undefined {
+  let entry: ContextEntry;
+  if (Object.hasOwn(context, key)) {
+    entry = context[key];
+  } else {
+    for (const k in context) {
+      if (Object.hasOwn(context, k) && equalsIgnoreAsciiCase(k, key)) {
+        entry = context[k];
+        break;
+      }
+    }
+  }
+  return entry === null ? undefined : entry;
+}
+
+/** Evaluates a Condition block; an absent block is true. */
+export function evaluateCondition(block: ConditionBlock | undefined, context: RequestContext): ConditionResult {
+  let result: ConditionResult = true;
+  for (const [name, entries] of Object.entries(block ?? {})) {
+    const op = parseConditionOperator(name);
+    if (op === undefined || typeof entries !== "object" || entries === null) {
+      result = and3(result, "error");
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList(values), lookupContext(context, key)));
+    }
+  }
+  return result;
+}
+
+function toList(value: ConditionValue): ContextScalar[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function evaluateKey(
+  op: ParsedOperator,
+  policyValues: readonly ContextScalar[],
+  entry: ContextScalar | readonly ContextScalar[] | undefined,
+): ConditionResult {
+  if (op.base === "Null") {
+    const absent = entry === undefined;
+    return policyValues.map((p): ConditionResult => {
+      const wanted = toBool(p);
+      return wanted === undefined ? "error" : wanted === absent;
+    }).reduce(or3, false);
+  }
+  if (entry === undefined) return op.set === "ForAllValues" ? true : op.ifExists;
+  const contextValues: readonly ContextScalar[] = isList(entry) ? entry : [entry];
+  const { positive, negated } = splitNegation(op.base);
+  const test = (v: ContextScalar): ConditionResult => {
+    const any = policyValues.map((p) => compare(positive, v, p)).reduce(or3, false);
+    return negated ? not3(any) : any;
+  };
+  const results = contextValues.map(test);
+  return op.set === "ForAllValues" ? results.reduce(and3, true) : results.reduce(or3, false);
+}
+
+function isList(entry: ContextScalar | readonly ContextScalar[]): entry is readonly ContextScalar[] {
+  return Array.isArray(entry);
+}
+
+/** One context value against one policy value, for a positive operator. */
+function compare(op: ConditionOperator, v: ContextScalar, p: ContextScalar): ConditionResult {
+  switch (op) {
+    case "StringEquals":
+      return String(v) === String(p);
+    case "StringEqualsIgnoreCase":
+      return String(v).toLowerCase() === String(p).toLowerCase();
+    case "StringLike":
+      return matchWildcard(String(p), String(v));
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return order(op, toNumber(v), toNumber(p));
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return order(op, toEpochMillis(v), toEpochMillis(p));
+    case "Bool": {
+      const a = toBool(v);
+      const b = toBool(p);
+      return a === undefined || b === undefined ? "error" : a === b;
+    }
+    case "IpAddress": {
+      const range = typeof p === "string" ? parseCidr(p) : undefined;
+      const ip = typeof v === "string" ? parseIp(v) : undefined;
+      return range === undefined || ip === undefined ? "error" : cidrContains(range, ip);
+    }
+    default:
+      return "error"; // negated operators and Null never reach here
+  }
+}
+
+function order(op: ConditionOperator, a: number | undefined, b: number | undefined): ConditionResult {
+  if (a === undefined || b === undefined) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b;
+  if (op.endsWith("LessThan")) return a < b;
+  if (op.endsWith("GreaterThanEquals")) return a >= b;
+  if (op.endsWith("GreaterThan")) return a > b;
+  return a === b;
+}
