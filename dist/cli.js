@@ -3220,11 +3220,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       _getOutputContext(contextOptions) {
         contextOptions = contextOptions || {};
-        const error = !!contextOptions.error;
+        const error2 = !!contextOptions.error;
         let baseWrite;
         let hasColors;
         let helpWidth;
-        if (error) {
+        if (error2) {
           baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
@@ -3237,7 +3237,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
           return baseWrite(str2);
         };
-        return { error, write, hasColors, helpWidth };
+        return { error: error2, write, hasColors, helpWidth };
       }
       /**
        * Output help information for this command.
@@ -3801,8 +3801,8 @@ var require_directives = __commonJS({
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
-          } catch (error) {
-            onError(String(error));
+          } catch (error2) {
+            onError(String(error2));
             return null;
           }
         }
@@ -3904,9 +3904,9 @@ var require_anchors = __commonJS({
             if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
-              const error = new Error("Failed to resolve repeated object (this should not happen)");
-              error.source = source;
-              throw error;
+              const error2 = new Error("Failed to resolve repeated object (this should not happen)");
+              error2.source = source;
+              throw error2;
             }
           }
         },
@@ -4448,7 +4448,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -4481,18 +4481,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch2;
@@ -4505,7 +4505,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -7156,12 +7156,12 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error) => {
-      if (error.pos[0] === -1)
+    var prettifyError = (src, lc) => (error2) => {
+      if (error2.pos[0] === -1)
         return;
-      error.linePos = error.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error.linePos[0];
-      error.message += ` at line ${line}, column ${col}`;
+      error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error2.linePos[0];
+      error2.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -7179,12 +7179,12 @@ var require_errors = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count2 = 1;
-        const end = error.linePos[1];
+        const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
           count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count2);
-        error.message += `:
+        error2.message += `:
 
 ${lineStr}
 ${pointer}
@@ -7987,7 +7987,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source[0];
       let indent = 0;
       let chomp = "";
-      let error = -1;
+      let error2 = -1;
       for (let i = 1; i < source.length; ++i) {
         const ch2 = source[i];
         if (!chomp && (ch2 === "-" || ch2 === "+"))
@@ -7996,12 +7996,12 @@ var require_resolve_block_scalar = __commonJS({
           const n = Number(ch2);
           if (!indent && n)
             indent = n;
-          else if (error === -1)
-            error = offset + i;
+          else if (error2 === -1)
+            error2 = offset + i;
         }
       }
-      if (error !== -1)
-        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      if (error2 !== -1)
+        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
       let length = source.length;
@@ -8039,13 +8039,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines2(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -8297,8 +8297,8 @@ var require_compose_scalar = __commonJS({
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error) {
-        const msg = error instanceof Error ? error.message : String(error);
+      } catch (error2) {
+        const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
@@ -8421,8 +8421,8 @@ var require_compose_node = __commonJS({
             node = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor)
               node.anchor = anchor.source.substring(1);
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+          } catch (error2) {
+            const message = error2 instanceof Error ? error2.message : String(error2);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -8687,11 +8687,11 @@ ${cb}` : comment;
             break;
           case "error": {
             const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const error2 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error);
+              this.errors.push(error2);
             else
-              this.doc.errors.push(error);
+              this.doc.errors.push(error2);
             break;
           }
           case "doc-end": {
@@ -10004,8 +10004,8 @@ var require_parser = __commonJS({
       peek(n) {
         return this.stack[this.stack.length - n];
       }
-      *pop(error) {
-        const token = error ?? this.stack.pop();
+      *pop(error2) {
+        const token = error2 ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -11234,9 +11234,9 @@ var require_codegen = __commonJS({
       }
     };
     var Throw = class extends Node {
-      constructor(error) {
+      constructor(error2) {
         super();
-        this.error = error;
+        this.error = error2;
       }
       render({ _n }) {
         return `throw ${this.error};` + _n;
@@ -11473,9 +11473,9 @@ var require_codegen = __commonJS({
       }
     };
     var Catch = class extends BlockNode {
-      constructor(error) {
+      constructor(error2) {
         super();
-        this.error = error;
+        this.error = error2;
       }
       render(opts) {
         return `catch(${this.error})` + super.render(opts);
@@ -11666,9 +11666,9 @@ var require_codegen = __commonJS({
         this._blockNode(node);
         this.code(tryBody);
         if (catchCode) {
-          const error = this.name("e");
-          this._currNode = node.catch = new Catch(error);
-          catchCode(error);
+          const error2 = this.name("e");
+          this._currNode = node.catch = new Catch(error2);
+          catchCode(error2);
         }
         if (finallyCode) {
           this._currNode = node.finally = new Finally();
@@ -11677,8 +11677,8 @@ var require_codegen = __commonJS({
         return this._endBlockNode(Catch, Finally);
       }
       // `throw` statement
-      throw(error) {
-        return this._leafNode(new Throw(error));
+      throw(error2) {
+        return this._leafNode(new Throw(error2));
       }
       // start self-balancing block
       block(body, nodeCount) {
@@ -12034,10 +12034,10 @@ var require_errors2 = __commonJS({
     exports.keyword$DataError = {
       message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
-    function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
+    function reportError(cxt, error2 = exports.keywordError, errorPaths, overrideAllErrors) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
+      const errObj = errorObjectCode(cxt, error2, errorPaths);
       if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
         addError(gen, errObj);
       } else {
@@ -12045,10 +12045,10 @@ var require_errors2 = __commonJS({
       }
     }
     exports.reportError = reportError;
-    function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
+    function reportExtraError(cxt, error2 = exports.keywordError, errorPaths) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
+      const errObj = errorObjectCode(cxt, error2, errorPaths);
       addError(gen, errObj);
       if (!(compositeRule || allErrors)) {
         returnErrors(it, names_1.default.vErrors);
@@ -12099,19 +12099,19 @@ var require_errors2 = __commonJS({
       schema: new codegen_1.Name("schema"),
       parentSchema: new codegen_1.Name("parentSchema")
     };
-    function errorObjectCode(cxt, error, errorPaths) {
+    function errorObjectCode(cxt, error2, errorPaths) {
       const { createErrors } = cxt.it;
       if (createErrors === false)
         return (0, codegen_1._)`{}`;
-      return errorObject(cxt, error, errorPaths);
+      return errorObject(cxt, error2, errorPaths);
     }
-    function errorObject(cxt, error, errorPaths = {}) {
+    function errorObject(cxt, error2, errorPaths = {}) {
       const { gen, it } = cxt;
       const keyValues = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error, keyValues);
+      extraErrorProps(cxt, error2, keyValues);
       return gen.object(...keyValues);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
@@ -13745,7 +13745,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve3.call(this, root, ref);
+      let _sch = resolve4.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -13772,7 +13772,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve3(root, ref) {
+    function resolve4(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -13819,15 +13819,15 @@ var require_compile = __commonJS({
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
-      for (const part of parsedRef.fragment.slice(1).split("/")) {
+      for (const part2 of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema[(0, util_1.unescapeFragment)(part2)];
         if (partSchema === void 0)
           return;
         schema = partSchema;
         const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
+        if (!PREVENT_SCOPE_CHANGE.has(part2) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
@@ -13967,15 +13967,15 @@ var require_utils = __commonJS({
       const parts = left.concat(right);
       let hextetCount = 0;
       for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        if (part === "") return void 0;
-        if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+        const part2 = parts[i];
+        if (part2 === "") return void 0;
+        if (part2.indexOf(".") !== -1) {
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
           hextetCount += 2;
           continue;
         }
-        if (!isHextet(part)) return void 0;
-        parts[i] = parseInt(part, 16).toString(16);
+        if (!isHextet(part2)) return void 0;
+        parts[i] = parseInt(part2, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -14636,7 +14636,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve3(baseURI, relativeURI, options) {
+    function resolve4(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -14672,50 +14672,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative2 = parse(serialize(relative2, options), options);
+        relative3 = parse(serialize(relative3, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+      if (!options.tolerant && relative3.scheme) {
+        target.scheme = relative3.scheme;
+        target.userinfo = relative3.userinfo;
+        target.host = relative3.host;
+        target.port = relative3.port;
+        target.path = removeDotSegments(relative3.path || "");
+        target.query = relative3.query;
       } else {
-        if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
+          target.userinfo = relative3.userinfo;
+          target.host = relative3.host;
+          target.port = relative3.port;
+          target.path = removeDotSegments(relative3.path || "");
+          target.query = relative3.query;
         } else {
-          if (!relative2.path) {
+          if (!relative3.path) {
             target.path = base.path;
-            if (relative2.query !== void 0) {
-              target.query = relative2.query;
+            if (relative3.query !== void 0) {
+              target.query = relative3.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+            if (relative3.path[0] === "/") {
+              target.path = removeDotSegments(relative3.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target.path = "/" + relative3.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target.path = relative3.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative2.query;
+            target.query = relative3.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -14723,7 +14723,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
+      target.fragment = relative3.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15027,7 +15027,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve3,
+      resolve: resolve4,
       resolveComponent,
       equal,
       serialize,
@@ -15832,7 +15832,7 @@ var require_limitNumber = __commonJS({
       exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
       exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
     };
-    var error = {
+    var error2 = {
       message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
       params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
     };
@@ -15841,7 +15841,7 @@ var require_limitNumber = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
@@ -15857,7 +15857,7 @@ var require_multipleOf = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
       params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
     };
@@ -15866,7 +15866,7 @@ var require_multipleOf = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
@@ -15913,7 +15913,7 @@ var require_limitLength = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var ucs2length_1 = require_ucs2length();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
@@ -15925,7 +15925,7 @@ var require_limitLength = __commonJS({
       type: "string",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -15945,7 +15945,7 @@ var require_pattern = __commonJS({
     var code_1 = require_code2();
     var util_1 = require_util();
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
     };
@@ -15954,7 +15954,7 @@ var require_pattern = __commonJS({
       type: "string",
       schemaType: "string",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
@@ -15980,7 +15980,7 @@ var require_limitProperties = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
@@ -15992,7 +15992,7 @@ var require_limitProperties = __commonJS({
       type: "object",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -16011,7 +16011,7 @@ var require_required = __commonJS({
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
       params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
     };
@@ -16020,7 +16020,7 @@ var require_required = __commonJS({
       type: "object",
       schemaType: "array",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, schemaCode, data, $data, it } = cxt;
         const { opts } = it;
@@ -16091,7 +16091,7 @@ var require_limitItems = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
@@ -16103,7 +16103,7 @@ var require_limitItems = __commonJS({
       type: "array",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -16134,7 +16134,7 @@ var require_uniqueItems = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
       params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
     };
@@ -16143,7 +16143,7 @@ var require_uniqueItems = __commonJS({
       type: "array",
       schemaType: "boolean",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
@@ -16200,14 +16200,14 @@ var require_const = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: "must be equal to constant",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
     };
     var def = {
       keyword: "const",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schemaCode, schema } = cxt;
         if ($data || schema && typeof schema == "object") {
@@ -16229,7 +16229,7 @@ var require_enum = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: "must be equal to one of the allowed values",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
     };
@@ -16237,7 +16237,7 @@ var require_enum = __commonJS({
       keyword: "enum",
       schemaType: "array",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         if (!$data && schema.length === 0)
@@ -16316,7 +16316,7 @@ var require_additionalItems = __commonJS({
     exports.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -16325,7 +16325,7 @@ var require_additionalItems = __commonJS({
       type: "array",
       schemaType: ["boolean", "object"],
       before: "uniqueItems",
-      error,
+      error: error2,
       code(cxt) {
         const { parentSchema, it } = cxt;
         const { items } = parentSchema;
@@ -16444,7 +16444,7 @@ var require_items2020 = __commonJS({
     var util_1 = require_util();
     var code_1 = require_code2();
     var additionalItems_1 = require_additionalItems();
-    var error = {
+    var error2 = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -16453,7 +16453,7 @@ var require_items2020 = __commonJS({
       type: "array",
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
-      error,
+      error: error2,
       code(cxt) {
         const { schema, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
@@ -16477,7 +16477,7 @@ var require_contains = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
       params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
     };
@@ -16487,7 +16487,7 @@ var require_contains = __commonJS({
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, data, it } = cxt;
         let min;
@@ -16665,7 +16665,7 @@ var require_propertyNames = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "property name must be valid",
       params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
     };
@@ -16673,7 +16673,7 @@ var require_propertyNames = __commonJS({
       keyword: "propertyNames",
       type: "object",
       schemaType: ["object", "boolean"],
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, data, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
@@ -16710,7 +16710,7 @@ var require_additionalProperties = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "must NOT have additional properties",
       params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
     };
@@ -16720,7 +16720,7 @@ var require_additionalProperties = __commonJS({
       schemaType: ["boolean", "object"],
       allowUndefined: true,
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
@@ -16994,7 +16994,7 @@ var require_oneOf = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "must match exactly one schema in oneOf",
       params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
     };
@@ -17002,7 +17002,7 @@ var require_oneOf = __commonJS({
       keyword: "oneOf",
       schemaType: "array",
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, it } = cxt;
         if (!Array.isArray(schema))
@@ -17079,7 +17079,7 @@ var require_if = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
       params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
     };
@@ -17087,7 +17087,7 @@ var require_if = __commonJS({
       keyword: "if",
       schemaType: ["object", "boolean"],
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, parentSchema, it } = cxt;
         if (parentSchema.then === void 0 && parentSchema.else === void 0) {
@@ -17213,7 +17213,7 @@ var require_format = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
     };
@@ -17222,7 +17222,7 @@ var require_format = __commonJS({
       type: ["number", "string"],
       schemaType: "string",
       $data: true,
-      error,
+      error: error2,
       code(cxt, ruleType) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self } = it;
@@ -17377,7 +17377,7 @@ var require_discriminator = __commonJS({
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
       params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
     };
@@ -17385,7 +17385,7 @@ var require_discriminator = __commonJS({
       keyword: "discriminator",
       type: "object",
       schemaType: "object",
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, schema, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
@@ -19231,10 +19231,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY;
+        return ANY2;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -19250,7 +19250,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY) {
+        if (this.semver === ANY2) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -19268,7 +19268,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY;
+          this.semver = ANY2;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -19278,7 +19278,7 @@ var require_comparator = __commonJS({
       }
       test(version) {
         debug("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+        if (this.semver === ANY2 || version === ANY2) {
           return true;
         }
         if (typeof version === "string") {
@@ -19446,9 +19446,9 @@ var require_min_version = __commonJS({
       for (let i = 0; i < range.set.length; ++i) {
         const comparators = range.set[i];
         let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
+        comparators.forEach((comparator2) => {
+          const compver = new SemVer(comparator2.semver.version);
+          switch (comparator2.operator) {
             case ">":
               if (compver.prerelease.length === 0) {
                 compver.patch++;
@@ -19468,7 +19468,7 @@ var require_min_version = __commonJS({
               break;
             /* istanbul ignore next */
             default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
+              throw new Error(`Unexpected operation: ${comparator2.operator}`);
           }
         });
         if (setMin && (!minver || gt(minver, setMin))) {
@@ -19506,7 +19506,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var Range = require_range();
     var satisfies = require_satisfies();
     var gt = require_gt();
@@ -19542,16 +19542,16 @@ var require_outside = __commonJS({
         const comparators = range.set[i];
         let high = null;
         let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
+        comparators.forEach((comparator2) => {
+          if (comparator2.semver === ANY2) {
+            comparator2 = new Comparator(">=0.0.0");
           }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
+          high = high || comparator2;
+          low = low || comparator2;
+          if (gtfn(comparator2.semver, high.semver, options)) {
+            high = comparator2;
+          } else if (ltfn(comparator2.semver, low.semver, options)) {
+            low = comparator2;
           }
         });
         if (high.operator === comp || high.operator === ecomp) {
@@ -19659,7 +19659,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var satisfies = require_satisfies();
     var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -19689,8 +19689,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
+      if (sub.length === 1 && sub[0].semver === ANY2) {
+        if (dom.length === 1 && dom[0].semver === ANY2) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -19698,7 +19698,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY) {
+      if (dom.length === 1 && dom[0].semver === ANY2) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -19954,713 +19954,12 @@ function isEdictError(e) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
-// src/cli/commands/effective.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+// src/cli/commands/check-agent.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { relative as relative2, resolve as resolve2 } from "node:path";
 
-// src/policy/vocabulary.ts
-var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
-var API_VERSION = "edict/v1";
-var ACCESS_POLICY_VERSION = "2024-12-02";
-var LAYERS = ["foundation", "domain", "custom"];
-var CONDITION_OPERATORS = [
-  "StringEquals",
-  "StringNotEquals",
-  "StringEqualsIgnoreCase",
-  "StringLike",
-  "StringNotLike",
-  "NumericEquals",
-  "NumericNotEquals",
-  "NumericLessThan",
-  "NumericLessThanEquals",
-  "NumericGreaterThan",
-  "NumericGreaterThanEquals",
-  "DateEquals",
-  "DateNotEquals",
-  "DateLessThan",
-  "DateLessThanEquals",
-  "DateGreaterThan",
-  "DateGreaterThanEquals",
-  "Bool",
-  "IpAddress",
-  "NotIpAddress",
-  "Null"
-];
-var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-function parseConditionOperator(name) {
-  let rest = name;
-  let set;
-  const colon = rest.indexOf(":");
-  if (colon >= 0) {
-    const prefix = rest.slice(0, colon);
-    if (!SET_PREFIXES.includes(prefix)) return void 0;
-    set = prefix;
-    rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  if (rest.endsWith("IfExists") && rest !== "IfExists") {
-    ifExists = true;
-    rest = rest.slice(0, -"IfExists".length);
-  }
-  if (!CONDITION_OPERATORS.includes(rest)) return void 0;
-  if (rest === "Null" && (ifExists || set)) return void 0;
-  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
-}
-function allConditionOperatorNames() {
-  const out = [];
-  for (const op of CONDITION_OPERATORS) {
-    out.push(op);
-    if (op === "Null") continue;
-    out.push(`${op}IfExists`);
-    for (const p of SET_PREFIXES) out.push(`${p}:${op}`, `${p}:${op}IfExists`);
-  }
-  return out;
-}
-var REASON_CODES = [
-  "missing_audit_signature",
-  "tool_not_in_allowlist",
-  "version_unpinned",
-  "missing_idempotency_for_side_effect",
-  "egress_violation",
-  "fs_violation",
-  "payload_too_large",
-  "duration_too_long",
-  "registry_mutation",
-  "handler_swap",
-  "server_code_changed",
-  "tool_code_changed",
-  "skill_version_changed",
-  "skill_code_changed",
-  "skill_scan_pending",
-  "skill_scan_failed",
-  "sast_pending",
-  "sast_failed",
-  "dast_pending",
-  "dast_failed",
-  "agent_guard_failed",
-  "contextual_evaluator_denied",
-  "contextual_evaluator_escalated"
-];
-var ENVIRONMENTS = [
-  "local",
-  "eks",
-  "gke",
-  "aks",
-  "ecs",
-  "lambda",
-  "cloudrun",
-  "azure-functions",
-  "kubernetes",
-  "github-actions"
-];
-var PROVIDERS = [
-  "env",
-  "keyring",
-  "file",
-  "aws-secrets-manager",
-  "gcp-secret-manager",
-  "azure-key-vault",
-  "kubernetes-secret",
-  "vault"
-];
-var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
-var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
-var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
-
-// src/policy/schemas/builders.ts
-function withAnn(schema, ann) {
-  return ann ? { ...schema, ...ann } : schema;
-}
-var str = (ann, extra = {}) => withAnn({ type: "string", ...extra }, ann);
-var int = (ann, extra = {}) => withAnn({ type: "integer", ...extra }, ann);
-var num = (ann, extra = {}) => withAnn({ type: "number", ...extra }, ann);
-var bool = (ann) => withAnn({ type: "boolean" }, ann);
-var strEnum = (values, ann) => withAnn({ type: "string", enum: [...values] }, ann);
-var list = (items, ann, extra = {}) => withAnn({ type: "array", items, ...extra }, ann);
-var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1, ...item["x-format"] ? { "x-format": item["x-format"] } : {} }, ann);
-function obj(properties, required = [], ann) {
-  return withAnn({ type: "object", properties, ...required.length ? { required } : {}, additionalProperties: false }, ann);
-}
-function map(values, ann, extra = {}) {
-  return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
-}
-
-// src/policy/schemas/policy.ts
-var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
-var metadata = obj(
-  {
-    id: str({ description: "Unique per kind across the repository" }, { pattern: POLICY_ID }),
-    priority: int({ description: "Precedence inside a layer; higher wins", "x-looser": "neutral" }, { minimum: 0, maximum: 9999 }),
-    description: str({ "x-looser": "neutral" }),
-    targets: list(str(), { description: "Targets this document applies to; default: all of edict.yaml", "x-looser": "review" }, { uniqueItems: true }),
-    locked: list(str(), { description: "Dotted spec paths later documents may not change", "x-looser": "review" }, { uniqueItems: true }),
-    owners: list(str(), { "x-looser": "neutral" })
-  },
-  ["id", "priority"]
-);
-var actionPattern = str({ "x-format": "action-pattern" });
-var resourcePattern = str({ "x-format": "resource-pattern" });
-var conditionValue = {
-  type: ["string", "number", "boolean", "array"],
-  items: { type: ["string", "number", "boolean"] }
-};
-var statement = obj(
-  {
-    Sid: str({ "x-looser": "neutral" }, { pattern: "^[A-Za-z0-9_.-]+$" }),
-    Effect: strEnum(["Allow", "Deny"]),
-    Action: strOrList({}, actionPattern),
-    NotAction: strOrList({}, actionPattern),
-    Resource: strOrList({}, resourcePattern),
-    NotResource: strOrList({}, resourcePattern),
-    Condition: map(map(conditionValue), { description: "operator \u2192 context key \u2192 value(s)" })
-  },
-  ["Effect"]
-);
-var accessSpec = obj(
-  {
-    Version: str({ "x-format": "policy-version", "x-looser": "neutral" }),
-    Description: str({ "x-looser": "neutral" }),
-    Statement: list(statement, { "x-merge": "append" }),
-    ResourceLimits: obj({
-      MaxExecutionTime: str({ "x-format": "duration", "x-looser": "increase" }),
-      MaxTokens: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxCostPerHour: str({ "x-format": "money", "x-looser": "increase" }),
-      MaxMemory: str({ "x-format": "size", "x-looser": "increase" }),
-      MaxConcurrentRequests: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxApiCalls: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxStorage: str({ "x-format": "size", "x-looser": "increase" })
-    }),
-    RequireApproval: obj({
-      Actions: list(actionPattern, { "x-merge": "union", "x-looser": "remove" }),
-      ApproverRole: str({ "x-looser": "review" }),
-      TimeoutSeconds: int({ "x-looser": "review" }, { minimum: 1 }),
-      NotificationChannels: list(str(), { "x-merge": "union", "x-looser": "neutral" })
-    }),
-    AuditLog: obj({
-      Required: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-      RetentionDays: int({ "x-looser": "decrease" }, { minimum: 0 }),
-      Include: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RedactPII: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-    }),
-    Models: obj({
-      AllowedProviders: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      AllowedModels: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      DeniedModels: list(str(), { "x-merge": "union", "x-looser": "remove" })
-    }),
-    Capabilities: obj({
-      AllowedTools: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      DeniedTools: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RequireToolApproval: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-    }),
-    Compliance: obj({
-      Frameworks: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RequireAuditLogging: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-      DataResidency: str({ "x-looser": "review" })
-    })
-  },
-  ["Version"]
-);
-var duration = (looser = "review") => str({ "x-format": "duration", "x-looser": looser });
-var reasonCodes = (looser) => list(str({ "x-format": "reason-code" }), { "x-merge": "union", "x-looser": looser });
-var complianceRule = obj(
-  {
-    id: str(),
-    type: strEnum(["regex", "nl"]),
-    location: strEnum(["input", "output"]),
-    patterns: list(str({ "x-format": "regex" })),
-    instruction: str(),
-    threshold: num({}, { minimum: 0, maximum: 100 })
-  },
-  ["id", "type", "location"]
-);
-var runtimeSideEffects = {
-  require_idempotency_key: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-  max_retries: int({ "x-looser": "increase" }, { minimum: 0 }),
-  approve_high_risk: bool({ "x-looser": "false" })
-};
-var runtimeSpec = obj({
-  tenant: str({ "x-looser": "review" }, { minLength: 1 }),
-  security_level: str({ "x-looser": "review" }),
-  default_retention: duration(),
-  signing: obj({ enabled: bool({ "x-looser": "false" }), key_ref: str({ "x-looser": "review" }) }),
-  observability: obj({
-    otlp_endpoint: str({ "x-looser": "review" }),
-    enabled: bool({ "x-looser": "false" }),
-    sample: obj({ success: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }) }),
-    sampling: obj({ success_ratio: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error_always: bool({ "x-looser": "false" }) }),
-    redact_identities: bool({ "x-looser": "false" })
-  }),
-  tools: obj({
-    allowlist: list(str({ "x-format": "tool-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    deny_if_unpinned_version: bool({ "x-looser": "false" })
-  }),
-  privacy: obj({
-    redact_outputs: bool({ "x-looser": "false" }),
-    store_raw_payloads: bool({ "x-looser": "true" }),
-    artifact_retention: obj({ public: duration("increase"), pii: duration("increase"), phi: duration("increase") })
-  }),
-  side_effects: obj(runtimeSideEffects),
-  enforcement: obj({
-    deny_on: reasonCodes("remove"),
-    escalate_on: reasonCodes("remove"),
-    circuit_breakers: obj({
-      error_rate_pct: num({ "x-looser": "increase" }, { minimum: 0, maximum: 100 }),
-      p95_latency_ms: int({ "x-looser": "increase" }, { minimum: 0 })
-    })
-  }),
-  agent_guard: obj({
-    enabled: bool({ "x-looser": "false" }),
-    block_on_severity: strEnum(SEVERITY_LEVELS, { "x-looser": "increase" }),
-    block_on_count: int({ "x-looser": "increase" }, { minimum: 0 })
-  }),
-  security: obj({
-    egress_allowlist: list(str({ "x-format": "host-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    fs_allowlist: list(str({ "x-format": "path-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    limits: obj({
-      max_payload_kb: int({ "x-looser": "increase" }, { minimum: 0 }),
-      max_duration_ms: int({ "x-looser": "increase" }, { minimum: 0 })
-    }),
-    side_effects: obj(runtimeSideEffects),
-    allow_versions: map(list(str()), { "x-looser": "add", description: "server \u2192 versions allowed" })
-  }),
-  compliance: obj({
-    packs: list(obj({ id: str(), name: str(), rules: list(complianceRule) }, ["id"]), { "x-merge": "union", "x-looser": "remove" }),
-    policies: list(obj({ id: str(), name: str(), enabled: bool(), pack_ids: list(str()) }, ["id"]), { "x-looser": "review" })
-  }),
-  export: obj({
-    enabled: bool({ "x-looser": "false" }),
-    cadence: strEnum(["daily", "weekly", "monthly"], { "x-looser": "review" }),
-    bucket_uri: str({ "x-looser": "review" })
-  })
-});
-var contextValue = {
-  type: ["string", "array", "object"],
-  items: { type: "string" },
-  properties: { not: { type: ["string", "array"], items: { type: "string" } } },
-  required: ["not"],
-  additionalProperties: false
-};
-var dataSpec = obj(
-  {
-    description: str({ "x-looser": "neutral" }),
-    match: obj({
-      dataset: str({ "x-format": "glob", "x-looser": "review" }),
-      fields: obj({
-        sensitivity: strOrList({ "x-looser": "review" }),
-        category: strOrList({ "x-looser": "review" }),
-        contains: list(str(), { "x-looser": "review", description: "all of these tags" }),
-        any: list(str(), { "x-looser": "review", description: "any of these field names" }),
-        all: list(str(), { "x-looser": "review", description: "all of these field names" })
-      })
-    }),
-    context: obj({
-      requester_role: { ...contextValue, "x-looser": "review" },
-      requester_clearance: { ...contextValue, "x-looser": "review" },
-      requester_region: { ...contextValue, "x-looser": "review" },
-      dataset_region: { ...contextValue, "x-looser": "review" },
-      environment: { ...contextValue, "x-looser": "review" },
-      time: obj(
-        {
-          after: str({ "x-format": "time-of-day", "x-looser": "review" }),
-          before: str({ "x-format": "time-of-day", "x-looser": "review" }),
-          timezone: str({ "x-format": "timezone", "x-looser": "review" })
-        }
-      )
-    }),
-    action: obj(
-      {
-        deny: bool({ "x-looser": "false" }),
-        require_approval: bool({ "x-looser": "false" }),
-        mask: bool({ "x-looser": "false" }),
-        allow: bool({ "x-looser": "true" }),
-        reason: str({ "x-looser": "neutral" }),
-        approver_role: str({ "x-looser": "review" }),
-        ttl: str({ "x-format": "duration", "x-looser": "increase" })
-      }
-    ),
-    masking: obj({
-      default_method: strEnum(MASKING_METHODS, { "x-looser": "review" }),
-      rules: map(strEnum(MASKING_METHODS), { "x-looser": "review" })
-    })
-  },
-  ["action"]
-);
-var postureSpec = obj({
-  local: obj({
-    require_encryption: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    min_security_score: int({ "x-merge": "tighten-only", "x-looser": "decrease" }, { minimum: 0, maximum: 100 }),
-    require_tpm: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_secure_boot: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-  }),
-  cloud: obj({
-    require_iam: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_imdsv2: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_workload_identity: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    allowed_accounts: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-    allowed_regions: list(str(), { "x-merge": "all-of", "x-looser": "add" })
-  }),
-  kubernetes: obj({
-    denied_namespaces: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-    allowed_namespaces: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-    require_service_account: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_non_root: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_read_only_root_fs: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-  }),
-  provider_map: map(strEnum(PROVIDERS), { "x-looser": "review" }, { propertyNames: { enum: [...ENVIRONMENTS] } }),
-  fallback_provider: strEnum(PROVIDERS, { "x-looser": "review" }),
-  allow_insecure: bool({ "x-merge": "tighten-only", "x-looser": "true" }),
-  insecure_reason: str({ "x-looser": "neutral" })
-});
-var SPEC_SCHEMAS = {
-  AccessPolicy: accessSpec,
-  RuntimePolicy: runtimeSpec,
-  DataPolicy: dataSpec,
-  PosturePolicy: postureSpec
-};
-var documentSchemas = /* @__PURE__ */ new Map();
-function policySchema(kind) {
-  let schema = documentSchemas.get(kind);
-  if (!schema) {
-    schema = buildPolicySchema(kind);
-    documentSchemas.set(kind, schema);
-  }
-  return schema;
-}
-function buildPolicySchema(kind) {
-  return {
-    $id: `https://edict.dev/schemas/${kind}.json`,
-    title: `edict ${kind}`,
-    ...obj(
-      {
-        apiVersion: { const: API_VERSION },
-        kind: { const: kind },
-        metadata,
-        spec: SPEC_SCHEMAS[kind]
-      },
-      ["apiVersion", "kind", "metadata", "spec"]
-    )
-  };
-}
-var ENVELOPE_SCHEMA = {
-  type: "object",
-  properties: {
-    apiVersion: { const: API_VERSION },
-    kind: { enum: ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"] }
-  },
-  required: ["apiVersion", "kind"]
-};
-
-// src/policy/merge/desugar.ts
-function modelResource(entry, kind) {
-  if (kind === "provider") return `model://${entry}/*`;
-  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
-}
-function desugarWorkspaceControls(access, provenance) {
-  const out = [];
-  const first = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
-  const models = access.Models;
-  if (models) {
-    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
-    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
-    models.AllowedProviders?.forEach((list3, i) => {
-      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
-    });
-    models.AllowedModels?.forEach((list3, i) => {
-      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
-    });
-    if (models.DeniedModels?.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
-    }
-  }
-  const caps = access.Capabilities;
-  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
-    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
-    caps.AllowedTools?.forEach((list3, i) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
-    });
-    if (caps.DeniedTools?.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
-    }
-  }
-  return out;
-}
-
-// src/policy/merge/precedence.ts
-var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
-function packOwnership(repo) {
-  const owners = /* @__PURE__ */ new Map();
-  const installed = repo.packState?.value.installed_packs;
-  if (!installed || typeof installed !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
-  }
-  return owners;
-}
-function compareRanked(a, b) {
-  return LAYER_RANK[a.layer] - LAYER_RANK[b.layer] || (a.entry.priority ?? 0) - (b.entry.priority ?? 0) || ((a.entry.id ?? "") < (b.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b.entry.file.path ? -1 : a.entry.file.path > b.entry.file.path ? 1 : 0);
-}
-function samePrecedence(a, b) {
-  return a.layer === b.layer && (a.entry.priority ?? 0) === (b.entry.priority ?? 0);
-}
-function rankDocuments(repo) {
-  const owners = packOwnership(repo);
-  return repo.policies.map((entry) => {
-    const owner = owners.get(entry.file.path);
-    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
-  }).sort(compareRanked);
-}
-function appliesTo(entry, target) {
-  const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
-}
-
-// src/policy/merge/merge.ts
-function provenanceOf(doc) {
-  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
-}
-function stableStringify(value) {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-function sameValue(a, b) {
-  return stableStringify(a) === stableStringify(b);
-}
-function clone(v) {
-  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
-}
-function isPlainObject(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function hasSchemaType(value, schema) {
-  const t = schema.type;
-  if (t === void 0) return true;
-  const types = Array.isArray(t) ? t : [t];
-  return types.some((ty) => {
-    switch (ty) {
-      case "object":
-        return isPlainObject(value);
-      case "array":
-        return Array.isArray(value);
-      case "integer":
-        return Number.isInteger(value);
-      case "number":
-        return typeof value === "number" && Number.isFinite(value);
-      case "string":
-        return typeof value === "string";
-      case "boolean":
-        return typeof value === "boolean";
-      default:
-        return false;
-    }
-  });
-}
-function memberSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject(extra) ? extra : void 0;
-}
-function isBranch(schema, value) {
-  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
-}
-function stricter(current, next, looser) {
-  if (typeof current === "boolean" && typeof next === "boolean") {
-    const loose = looser === "true";
-    if (next === current) return { value: current, loosened: false };
-    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  if (typeof current === "number" && typeof next === "number") {
-    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
-    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  return { value: next, loosened: false };
-}
-function lockedBy(locks, path) {
-  let p = path;
-  for (; ; ) {
-    const l = locks.get(p);
-    if (l) return l;
-    const dot = p.lastIndexOf(".");
-    if (dot < 0) return void 0;
-    p = p.slice(0, dot);
-  }
-}
-function mergeSpecs(docs, specSchema) {
-  const value = {};
-  const provenance = {};
-  const setBy = /* @__PURE__ */ new Map();
-  const locks = /* @__PURE__ */ new Map();
-  const events = [];
-  for (const doc of docs) {
-    const spec = doc.entry.document.spec;
-    if (!isPlainObject(spec)) continue;
-    const src = provenanceOf(doc);
-    const visit = (out, input, schema, path, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
-        if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p = path ? `${path}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit(child, raw, sub, p, ptr);
-          continue;
-        }
-        const locker = lockedBy(locks, p);
-        if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
-          continue;
-        }
-        const strategy = sub["x-merge"] ?? "override";
-        switch (strategy) {
-          case "append": {
-            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
-            (provenance[p] ??= []).push(src);
-            break;
-          }
-          case "union": {
-            const existing = out[key] ?? [];
-            const seen = new Set(existing.map(stableStringify));
-            const merged = [...existing];
-            for (const item of raw) {
-              const k = stableStringify(item);
-              if (!seen.has(k)) {
-                seen.add(k);
-                merged.push(clone(item));
-              }
-            }
-            out[key] = merged;
-            (provenance[p] ??= []).push(src);
-            break;
-          }
-          case "all-of":
-            out[key] = [...out[key] ?? [], clone(raw)];
-            (provenance[p] ??= []).push(src);
-            break;
-          case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
-              provenance[p] = [src];
-              setBy.set(p, doc);
-              break;
-            }
-            const r = stricter(out[key], raw, sub["x-looser"]);
-            if (r.loosened) {
-              events.push({ kind: "tighten-only", path: p, pointer: ptr, document: doc, other: setBy.get(p) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r.value, out[key])) {
-              out[key] = r.value;
-              provenance[p] = [src];
-              setBy.set(p, doc);
-            }
-            break;
-          }
-          default: {
-            const prev = setBy.get(p);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
-            }
-            out[key] = clone(raw);
-            provenance[p] = [src];
-            setBy.set(p, doc);
-          }
-        }
-      }
-    };
-    visit(value, spec, specSchema, "", "/spec");
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) {
-      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
-    }
-  }
-  return { value, provenance, events };
-}
-
-// src/policy/merge/effective.ts
-function toList(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.filter((x) => typeof x === "string");
-  return void 0;
-}
-function normaliseStatement(raw) {
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
-  const st = {};
-  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
-  st.Effect = raw.Effect;
-  for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
-    const list3 = toList(raw[k]);
-    if (list3) st[k] = list3;
-  }
-  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
-  st.source = raw.source;
-  return st;
-}
-function buildAccess(docs) {
-  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
-  const { Version: _v, Statement, ...rest } = merged.value;
-  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
-  const access = { ...rest, Statement: statements };
-  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
-  if (access.Capabilities?.RequireToolApproval === true) {
-    const ra = access.RequireApproval ??= {};
-    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
-  }
-  return { access, provenance: merged.provenance, events: merged.events };
-}
-function buildData(docs, defaultAction) {
-  const rules = docs.map((doc, i) => ({
-    id: doc.entry.id ?? "",
-    precedence: i,
-    source: provenanceOf(doc),
-    spec: doc.entry.document.spec
-  }));
-  return { rules, default_action: defaultAction };
-}
-function targetNames(repo) {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
-}
-function buildTarget(repo, target, ranked = rankDocuments(repo)) {
-  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
-  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
-  const events = [];
-  const access = buildAccess(byKind("AccessPolicy"));
-  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
-  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
-  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
-  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
-  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
-  const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
-  const dataDocs = byKind("DataPolicy");
-  return {
-    target,
-    effective: {
-      access: access.access,
-      runtime: runtime.value,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture.value
-    },
-    provenance: {
-      access: access.provenance,
-      runtime: runtime.provenance,
-      posture: posture.provenance,
-      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
-    },
-    events,
-    documents: applicable
-  };
-}
-function buildAllTargets(repo) {
-  const ranked = rankDocuments(repo);
-  return targetNames(repo).map((t) => buildTarget(repo, t, ranked));
-}
+// src/policy/source.ts
+var import_yaml = __toESM(require_dist(), 1);
 
 // src/policy/pointer.ts
 function escapeSegment(segment) {
@@ -20700,79 +19999,7 @@ function getAtPointer(value, pointer) {
   return cur;
 }
 
-// src/policy/schemas/repository.ts
-var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
-var CONFIG_SCHEMA = {
-  $id: "https://edict.dev/schemas/edict.json",
-  title: "edict.yaml",
-  ...obj(
-    {
-      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
-      version: str({ "x-format": "semver", description: "Version before the first release" }),
-      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
-        propertyNames: { pattern: NAME_PATTERN },
-        minProperties: 1
-      }),
-      bundle: obj({
-        expires: str({ "x-format": "duration" }),
-        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
-      }),
-      lint: obj({
-        rules: map(strEnum(["error", "warning", "info", "off"])),
-        ignore: list(str({ "x-format": "glob" }))
-      }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
-    },
-    ["name", "targets"]
-  )
-};
-var PACK_META_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-metadata.json",
-  title: "pack metadata.yaml",
-  ...obj(
-    {
-      __pack_meta: obj(
-        {
-          name: str({}, { pattern: NAME_PATTERN }),
-          version: str({ "x-format": "semver" }),
-          layer: strEnum(LAYERS),
-          description: str(),
-          dependencies: list(str({ "x-format": "semver-range" })),
-          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
-        },
-        ["name", "version", "layer"]
-      )
-    },
-    ["__pack_meta"]
-  )
-};
-var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
-var PACK_STATE_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-state.json",
-  title: ".edict/packs.yaml",
-  ...obj(
-    {
-      format_version: { const: "v1" },
-      installed_packs: map(
-        obj(
-          {
-            name: str({}, { pattern: NAME_PATTERN }),
-            version: str({ "x-format": "semver" }),
-            layer: strEnum(LAYERS),
-            installed_at: str({ "x-format": "date-time" }),
-            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
-            files: list(installedFile)
-          },
-          ["name", "version", "layer", "files"]
-        )
-      )
-    },
-    ["format_version"]
-  )
-};
-
 // src/policy/source.ts
-var import_yaml = __toESM(require_dist(), 1);
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NODES = 1e5;
 var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
@@ -20995,435 +20222,866 @@ function spanOf(node) {
   return [r[0], r[1]];
 }
 
-// src/policy/repository.ts
-var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
-var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
-function looksLikePrivateKey(text) {
-  return PRIVATE_KEY_MARKER.test(text);
-}
-var CONFIG_FILE = "edict.yaml";
-var PACK_STATE_FILE = ".edict/packs.yaml";
-var POLICIES_DIR = "policies";
-var PACKS_DIR = "packs";
-var POLICY_EXT = /\.(ya?ml|json)$/i;
-function classifyPath(path) {
-  if (path === CONFIG_FILE) return "config";
-  if (path === PACK_STATE_FILE) return "pack-state";
-  if (path.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path)) return "policy";
-  const pack = /^packs\/[^/]+\/(.+)$/.exec(path);
-  if (pack) {
-    if (pack[1] === "metadata.yaml") return "pack-meta";
-    if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
-  }
-  return void 0;
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function policyKindOf(value) {
-  const kind = getAtPointer(value, "/kind");
-  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
-}
-function schemaFor(file) {
-  switch (file.kind) {
-    case "config":
-      return CONFIG_SCHEMA;
-    case "pack-meta":
-      return PACK_META_SCHEMA;
-    case "pack-state":
-      return PACK_STATE_SCHEMA;
-    default: {
-      const kind = policyKindOf(file.source.value);
-      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
-    }
-  }
-}
-function toEntry(file) {
-  const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord(file.source.value)) return void 0;
-  const id = getAtPointer(file.source.value, "/metadata/id");
-  const priority = getAtPointer(file.source.value, "/metadata/priority");
-  return {
-    file,
-    kind,
-    document: file.source.value,
-    ...typeof id === "string" ? { id } : {},
-    ...typeof priority === "number" ? { priority } : {}
-  };
-}
-function buildRepository(raw) {
-  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
-  const sorted = [...raw].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  for (const { path, bytes } of sorted) {
-    const kind = classifyPath(path);
-    if (!kind) {
-      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
-      if (looksLikePrivateKey(text)) {
-        const marker = PRIVATE_KEY_MARKER.exec(text);
-        const header = text.slice(0, marker.index + marker[0].length);
-        repo.privateKeys.push({ path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
-      }
-      continue;
-    }
-    const file = { path, kind, source: parseSource(path, bytes) };
-    repo.files.push(file);
-    repo.byPath.set(path, file);
-    const value = file.source.value;
-    switch (kind) {
-      case "config":
-        if (isRecord(value)) repo.config = { file, value };
-        break;
-      case "pack-state":
-        if (isRecord(value)) repo.packState = { file, value };
-        break;
-      case "pack-meta": {
-        const pack = path.split("/")[1];
-        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
-        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
-        break;
-      }
-      case "policy":
-      case "pack-policy": {
-        const entry = toEntry(file);
-        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
-        break;
-      }
-    }
-  }
-  return repo;
-}
-
-// src/policy/path-glob.ts
-var cache = /* @__PURE__ */ new Map();
-function pathGlobToRegExp(glob) {
-  let re = cache.get(glob);
-  if (re) return re;
-  let out = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") {
-          i++;
-          out += "(?:.*/)?";
-        } else out += ".*";
-      } else out += "[^/]*";
-    } else if (c === "?") out += "[^/]";
-    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  out += "(?:/.*)?$";
-  re = new RegExp(out);
-  cache.set(glob, re);
-  return re;
-}
-function matchesPathGlob(glob, path) {
-  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path);
-}
-
-// src/policy/schemas/validate.ts
-var import_ajv = __toESM(require_ajv(), 1);
-
-// src/policy/suggest.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const prev = new Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-function suggest(word, candidates) {
-  const w = word.toLowerCase();
-  let best;
-  let bestDist = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === w ? 0 : editDistance(w, c.toLowerCase());
-    if (d < bestDist) {
-      best = c;
-      bestDist = d;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  if (best !== void 0 && bestDist <= limit) return best;
-  if (w.length >= 3) {
-    const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(w));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  return void 0;
-}
-
-// src/policy/schemas/validate.ts
-var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
-var compiled = /* @__PURE__ */ new WeakMap();
-function validatorFor(schema) {
-  let v = compiled.get(schema);
-  if (!v) {
-    const { $id: _id, ...rest } = schema;
-    v = ajv.compile(rest);
-    compiled.set(schema, v);
-  }
-  return v;
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-function typeName(t) {
-  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t) ? t : [t];
-  return list3.map((x) => names[String(x)] ?? String(x)).join(" or ");
-}
-function valueAt(root, pointer) {
-  let cur = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-function validateAgainstSchema(schema, value) {
-  const validate = validatorFor(schema);
-  if (validate(value)) return [];
-  const issues = [];
-  const seen = /* @__PURE__ */ new Set();
-  const errors = validate.errors ?? [];
-  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
-  for (const err of errors) {
-    const issue = toIssue(err, value, typeErrorAt);
-    if (!issue) continue;
-    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues;
-}
-function toIssue(err, root, typeErrorAt) {
-  const at = err.instancePath;
-  const got = valueAt(root, at);
-  const params = err.params;
-  if (err.keyword === "propertyNames") return void 0;
-  if (err.propertyName !== void 0) {
-    if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
-    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
-    return {
-      kind: "invalid-value",
-      pointer: joinPointer(at, key),
-      atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
-    };
-  }
-  switch (err.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
-      return {
-        kind: "unknown-key",
-        pointer: joinPointer(at, key),
-        atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
-      };
-    }
-    case "required": {
-      const missing = String(params.missingProperty);
-      return {
-        kind: "missing-required",
-        pointer: at,
-        atKey: at !== "",
-        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
-      };
-    }
-    case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
-    default:
-      if (typeErrorAt.has(at)) return void 0;
-  }
-  switch (err.keyword) {
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
-      return {
-        kind: "invalid-value",
-        pointer: at,
-        atKey: false,
-        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
-      };
-    }
-    case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
-    case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
-    case "minLength":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
-    case "minProperties":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
-    case "uniqueItems":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
-    default:
-      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
-  }
-}
-
-// src/lint/finding.ts
-var ORDER = { error: 0, warning: 1, info: 2 };
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || ORDER[a.severity] - ORDER[b.severity] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
-function summarize(findings, files) {
-  const s = { errors: 0, warnings: 0, infos: 0, files };
-  for (const f of findings) {
-    if (f.severity === "error") s.errors++;
-    else if (f.severity === "warning") s.warnings++;
-    else s.infos++;
-  }
-  return s;
-}
-
-// src/lint/suppressions.ts
-var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text) {
-  const out = [];
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
-    const [rulesPart, ...reasonParts] = m[1].split("--");
-    const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
-    );
-    const reason = reasonParts.join("--").trim();
-    out.push({ line: i + 2, rules, ...reason ? { reason } : {} });
-  });
-  return out;
-}
-function isSuppressed(suppressions, rule, line) {
-  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
-}
-
-// src/lint/engine.ts
-function spanOf2(file, pointer, atKey = false) {
-  let p = pointer ?? "";
-  let wantKey = atKey;
+// src/testing/positions.ts
+function spanOfPointer(source, pointer) {
+  let p = pointer;
   while (p !== void 0) {
-    const s = file.source.spans.get(p);
-    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    const s = source.spans.get(p);
+    if (s) return s.key ?? s.value;
     p = parentPointer(p);
-    wantKey = true;
   }
   return [0, 0];
 }
-function isSingleLine(file, span) {
-  return !file.source.text.slice(span[0], span[1]).includes("\n");
+
+// src/testing/agent.ts
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
-function toFinding(rule, severity, raw) {
-  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
-  const lines = raw.file.source.lines;
-  const start = lines.position(span[0]);
-  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
-  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
-  return {
-    rule: rule.meta.id,
-    severity,
-    message: raw.message,
-    file: raw.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    path: raw.pointer ? toJsonPath(raw.pointer) : "",
-    ...raw.help ? { help: raw.help } : {}
-  };
-}
-function trimEnd(text, span) {
-  let e = span[1];
-  while (e > span[0] && /\s/.test(text[e - 1])) e--;
-  return e;
-}
-function runLint(repo, options) {
-  const config = repo.config?.value.lint;
-  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
-  const schemaCache = /* @__PURE__ */ new Map();
-  const suppressionCache = /* @__PURE__ */ new Map();
+function checkAgent(path, bytes, engine) {
+  const source = parseSource(path, bytes);
+  const pos = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const problems = source.problems.map((p) => ({ ...source.lines.position(p.span[0]), message: p.message }));
   const findings = [];
-  let merged;
-  const inScope = (path) => {
-    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
-    if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o) => o === "" || o === "." || path === o || path.startsWith(o.endsWith("/") ? o : `${o}/`));
+  const root = source.value;
+  if (!isRecord(root)) {
+    if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
+    return { name: "", findings, problems };
+  }
+  const list3 = (key) => {
+    const v = root[key];
+    if (v === void 0) return [];
+    if (!Array.isArray(v)) {
+      problems.push({ ...pos(`/${key}`), message: `${key} must be a list` });
+      return [];
+    }
+    return v;
   };
-  for (const rule of options.rules) {
-    const configured = severities[rule.meta.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    const ctx = {
-      repo,
-      options,
-      merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues(file) {
-        let issues = schemaCache.get(file);
-        if (!issues) {
-          const schema = schemaFor(file);
-          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
-          schemaCache.set(file, issues);
-        }
-        return issues;
-      },
-      report(raw) {
-        if (!inScope(raw.file.path)) return;
-        const finding = toFinding(rule, severity, raw);
-        let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
-        if (isSuppressed(sup, finding.rule, finding.line)) return;
-        findings.push(finding);
-      }
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        rule: "internal-error",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${e.message}`,
-        file: "",
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        path: "",
-        help: "please report this as a bug in edict"
-      });
+  const access = (pointer, item, action, resource) => {
+    const d = engine.authorize({ action, resource });
+    const why = d.reasons.map((r) => `${r.effect} ${r.policy}${r.sid ? `/${r.sid}` : ""} (${r.file})`);
+    if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
+    if (d.reasons.length === 0) why.push("no statement allows it (implicit deny)");
+    findings.push({ item, decision: d.decision, ...pos(pointer), why });
+  };
+  list3("models").forEach((m, i) => {
+    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i}`), message: "a model is {provider, model}" });
+    access(`/models/${i}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
+  });
+  list3("tools").forEach((t, i) => {
+    if (typeof t !== "string") return problems.push({ ...pos(`/tools/${i}`), message: "a tool is a name" });
+    access(`/tools/${i}`, `tool ${t}`, "tool:Use", `tool://${t}`);
+  });
+  list3("mcp_tools").forEach((u, i) => {
+    if (typeof u !== "string") return problems.push({ ...pos(`/mcp_tools/${i}`), message: "an MCP tool is a URI mcp://server/tool@version" });
+    const d = engine.checkTool(u);
+    findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
+  });
+  list3("actions").forEach((a, i) => {
+    if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i}`), message: "an action is {action, resource}" });
+    access(`/actions/${i}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
+  });
+  return { name: typeof root.name === "string" ? root.name : "", findings, problems };
+}
+
+// src/policy/match/wildcard.ts
+var STAR = 42;
+var QUESTION = 63;
+function hasWildcard(pattern) {
+  return pattern.includes("*") || pattern.includes("?");
+}
+function compileWildcard(pattern, options = {}) {
+  if (options.ignoreCase === true) {
+    const test = compileExact(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  return compileExact(pattern);
+}
+function compileExact(raw) {
+  if (!hasWildcard(raw)) return (value) => value === raw;
+  const pattern = raw.replace(/\*{2,}/g, "*");
+  if (pattern === "*") return () => true;
+  if (!pattern.includes("?")) {
+    const stars = countStars(pattern);
+    if (stars === 1) {
+      const star = pattern.indexOf("*");
+      const head = pattern.slice(0, star);
+      const tail = pattern.slice(star + 1);
+      if (tail === "") return (value) => hasPrefix(value, head);
+      if (head === "") return (value) => hasSuffix(value, tail);
+      const min = head.length + tail.length;
+      return (value) => value.length >= min && hasPrefix(value, head) && hasSuffix(value, tail);
+    }
+    if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) {
+      const middle = pattern.slice(1, -1);
+      return (value) => value.includes(middle);
     }
   }
-  findings.sort(compareFindings);
-  const files = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files) };
+  const segments = pattern.split("*");
+  return (value) => matchSegments(segments, value);
+}
+function hasPrefix(value, head) {
+  if (value.length < head.length) return false;
+  for (let i = head.length - 1; i >= 0; i--) if (value.charCodeAt(i) !== head.charCodeAt(i)) return false;
+  return true;
+}
+function hasSuffix(value, tail) {
+  const offset = value.length - tail.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < tail.length; i++) if (value.charCodeAt(offset + i) !== tail.charCodeAt(i)) return false;
+  return true;
+}
+function countStars(pattern) {
+  let n = 0;
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === STAR) n++;
+  return n;
+}
+function matchSegments(segments, value) {
+  const first = segments[0] ?? "";
+  const pos = matchForward(value, 0, first);
+  if (pos < 0) return false;
+  if (segments.length === 1) return pos === value.length;
+  const last = segments[segments.length - 1] ?? "";
+  const tailStart = matchBackward(value, value.length, last);
+  if (tailStart < pos) return false;
+  let at = pos;
+  for (let i = 1; i < segments.length - 1; i++) {
+    at = findSegment(value, at, tailStart, segments[i] ?? "");
+    if (at < 0) return false;
+  }
+  return true;
+}
+function isHigh(code) {
+  return code >= 55296 && code <= 56319;
+}
+function isLow(code) {
+  return code >= 56320 && code <= 57343;
+}
+function widthAt(value, i) {
+  return isHigh(value.charCodeAt(i)) && i + 1 < value.length && isLow(value.charCodeAt(i + 1)) ? 2 : 1;
+}
+function matchForward(value, i, segment) {
+  for (let k = 0; k < segment.length; k++) {
+    if (i >= value.length) return -1;
+    const c = segment.charCodeAt(k);
+    if (c === QUESTION) {
+      i += widthAt(value, i);
+    } else {
+      if (value.charCodeAt(i) !== c) return -1;
+      i++;
+    }
+  }
+  return i;
+}
+function matchBackward(value, end, segment) {
+  let i = end;
+  for (let k = segment.length - 1; k >= 0; k--) {
+    if (i <= 0) return -1;
+    const c = segment.charCodeAt(k);
+    if (c === QUESTION) {
+      i -= i >= 2 && isLow(value.charCodeAt(i - 1)) && isHigh(value.charCodeAt(i - 2)) ? 2 : 1;
+    } else {
+      if (value.charCodeAt(i - 1) !== c) return -1;
+      i--;
+    }
+  }
+  return i;
+}
+function findSegment(value, from, limit, segment) {
+  if (!segment.includes("?")) {
+    const at = value.indexOf(segment, from);
+    return at < 0 || at + segment.length > limit ? -1 : at + segment.length;
+  }
+  for (let i = from; i <= limit; i += widthAt(value, i)) {
+    const end = matchForward(value, i, segment);
+    if (end >= 0) return end <= limit ? end : -1;
+    if (i >= value.length) break;
+  }
+  return -1;
+}
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part2 of parts) {
+    if (part2 === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part2)) {
+      return `action "${pattern}" has an invalid character in "${part2}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep2 = pattern.indexOf("://");
+  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep2))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/policy/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part2 of parts) {
+    if (!DECIMAL_OCTET.test(part2)) return void 0;
+    const octet = Number(part2);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+function parseHextets(text, allowIpv4Tail) {
+  if (text === "") return [];
+  const parts = text.split(":");
+  const out = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part2 = parts[i] ?? "";
+    if (HEXTET.test(part2)) {
+      out.push(parseInt(part2, 16));
+    } else if (allowIpv4Tail && i === parts.length - 1 && part2.includes(".")) {
+      const v4 = parseIpv4(part2);
+      if (v4 === void 0) return void 0;
+      out.push(Math.floor(v4 / 65536), v4 % 65536);
+    } else {
+      return void 0;
+    }
+  }
+  return out;
+}
+function parseIpv6(text) {
+  const gap = text.indexOf("::");
+  let groups;
+  if (gap >= 0) {
+    if (text.indexOf("::", gap + 1) >= 0) return void 0;
+    const head = parseHextets(text.slice(0, gap), false);
+    const tail = parseHextets(text.slice(gap + 2), true);
+    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    const all = parseHextets(text, true);
+    if (all === void 0 || all.length !== 8) return void 0;
+    groups = all;
+  }
+  const g = (i) => groups[i] ?? 0;
+  return [
+    g(0) * 65536 + g(1) >>> 0,
+    g(2) * 65536 + g(3) >>> 0,
+    g(4) * 65536 + g(5) >>> 0,
+    g(6) * 65536 + g(7) >>> 0
+  ];
+}
+function parseIp(text) {
+  if (text.includes(":")) {
+    const words = parseIpv6(text);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function maskWord(bits) {
+  if (bits <= 0) return 0;
+  if (bits >= 32) return 4294967295;
+  return 4294967295 << 32 - bits >>> 0;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (slash >= 0) {
+    const prefixText = text.slice(slash + 1);
+    if (!PREFIX.test(prefixText)) return void 0;
+    prefix = Number(prefixText);
+    if (prefix > max) return void 0;
+  }
+  const bits = address.family === 4 ? prefix + 96 : prefix;
+  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
+  const w = address.words;
+  const network = [
+    (w[0] & mask[0]) >>> 0,
+    (w[1] & mask[1]) >>> 0,
+    (w[2] & mask[2]) >>> 0,
+    (w[3] & mask[3]) >>> 0
+  ];
+  return { family: address.family, prefix, network, mask };
+}
+function cidrContains(range, ip) {
+  const address = typeof ip === "string" ? parseIp(ip) : ip;
+  if (address === void 0) return false;
+  if (range.family === 6 && address.family !== 6) return false;
+  const a = address.words;
+  const m = range.mask;
+  const n = range.network;
+  return (a[3] & m[3]) >>> 0 === n[3] && (a[2] & m[2]) >>> 0 === n[2] && (a[1] & m[1]) >>> 0 === n[1] && (a[0] & m[0]) >>> 0 === n[0];
+}
+function validateCidr(text) {
+  if (parseCidr(text) !== void 0) return void 0;
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text}" has an invalid prefix length: expected 0..${max}`;
+}
+
+// src/policy/vocabulary.ts
+var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
+var API_VERSION = "edict/v1";
+var ACCESS_POLICY_VERSION = "2024-12-02";
+var LAYERS = ["foundation", "domain", "custom"];
+var CONDITION_OPERATORS = [
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "IpAddress",
+  "NotIpAddress",
+  "Null"
+];
+var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+function parseConditionOperator(name) {
+  let rest = name;
+  let set;
+  const colon = rest.indexOf(":");
+  if (colon >= 0) {
+    const prefix = rest.slice(0, colon);
+    if (!SET_PREFIXES.includes(prefix)) return void 0;
+    set = prefix;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  if (rest.endsWith("IfExists") && rest !== "IfExists") {
+    ifExists = true;
+    rest = rest.slice(0, -"IfExists".length);
+  }
+  if (!CONDITION_OPERATORS.includes(rest)) return void 0;
+  if (rest === "Null" && (ifExists || set)) return void 0;
+  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
+}
+function allConditionOperatorNames() {
+  const out = [];
+  for (const op of CONDITION_OPERATORS) {
+    out.push(op);
+    if (op === "Null") continue;
+    out.push(`${op}IfExists`);
+    for (const p of SET_PREFIXES) out.push(`${p}:${op}`, `${p}:${op}IfExists`);
+  }
+  return out;
+}
+var REASON_CODES = [
+  "missing_audit_signature",
+  "tool_not_in_allowlist",
+  "version_unpinned",
+  "missing_idempotency_for_side_effect",
+  "egress_violation",
+  "fs_violation",
+  "payload_too_large",
+  "duration_too_long",
+  "registry_mutation",
+  "handler_swap",
+  "server_code_changed",
+  "tool_code_changed",
+  "skill_version_changed",
+  "skill_code_changed",
+  "skill_scan_pending",
+  "skill_scan_failed",
+  "sast_pending",
+  "sast_failed",
+  "dast_pending",
+  "dast_failed",
+  "agent_guard_failed",
+  "contextual_evaluator_denied",
+  "contextual_evaluator_escalated"
+];
+var ENVIRONMENTS = [
+  "local",
+  "eks",
+  "gke",
+  "aks",
+  "ecs",
+  "lambda",
+  "cloudrun",
+  "azure-functions",
+  "kubernetes",
+  "github-actions"
+];
+var PROVIDERS = [
+  "env",
+  "keyring",
+  "file",
+  "aws-secrets-manager",
+  "gcp-secret-manager",
+  "azure-key-vault",
+  "kubernetes-secret",
+  "vault"
+];
+var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
+var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
+var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
+
+// src/policy/eval/access/values.ts
+var NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+var EPOCH_SECONDS = /^-?[0-9]+(?:\.[0-9]+)?$/;
+var ISO_8601 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?)?$/;
+function toNumber(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value !== "string" || !NUMERIC.test(value)) return void 0;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : void 0;
+}
+function toBool(value) {
+  if (typeof value === "boolean") return value;
+  if (typeof value !== "string") return void 0;
+  const lower = value.toLowerCase();
+  return lower === "true" ? true : lower === "false" ? false : void 0;
+}
+function toEpochMillis(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value * 1e3 : void 0;
+  if (typeof value !== "string") return void 0;
+  if (EPOCH_SECONDS.test(value)) {
+    const seconds = Number(value);
+    return Number.isFinite(seconds) ? seconds * 1e3 : void 0;
+  }
+  const m = ISO_8601.exec(value);
+  if (m === null) return void 0;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4] ?? "0");
+  const minute = Number(m[5] ?? "0");
+  const second = Number(m[6] ?? "0");
+  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return void 0;
+  if (hour > 23 || minute > 59 || second > 59) return void 0;
+  let offsetMinutes = 0;
+  if (m[9] !== void 0) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return void 0;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime() - offsetMinutes * 6e4;
+}
+function daysInMonth(year, month) {
+  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// src/policy/eval/access/conditions.ts
+var NEGATED = {
+  StringNotEquals: "StringEquals",
+  StringNotLike: "StringLike",
+  NumericNotEquals: "NumericEquals",
+  DateNotEquals: "DateEquals",
+  NotIpAddress: "IpAddress"
+};
+function splitNegation(base) {
+  const positive = NEGATED[base];
+  return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
+}
+function asciiLower(code) {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+function equalsIgnoreAsciiCase(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (asciiLower(a.charCodeAt(i)) !== asciiLower(b.charCodeAt(i))) return false;
+  }
+  return true;
+}
+function lookupContext(context, key) {
+  let entry;
+  if (Object.hasOwn(context, key)) {
+    entry = context[key];
+  } else {
+    for (const k in context) {
+      if (Object.hasOwn(context, k) && equalsIgnoreAsciiCase(k, key)) {
+        entry = context[k];
+        break;
+      }
+    }
+  }
+  return entry === null ? void 0 : entry;
+}
+
+// src/policy/eval/access/compiled-condition.ts
+var error = () => "error";
+function compileCondition(block) {
+  if (block === void 0) return void 0;
+  const tests = [];
+  let hasError = false;
+  for (const [name, entries] of Object.entries(block)) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      hasError = true;
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList(values)));
+    }
+  }
+  if (hasError) tests.push(error);
+  if (tests.length === 0) return void 0;
+  if (tests.length === 1) return tests[0];
+  return (context) => {
+    let result = true;
+    for (let i = 0; i < tests.length; i++) {
+      const r = tests[i](context);
+      if (r === false) return false;
+      if (r === "error") result = "error";
+    }
+    return result;
+  };
+}
+function toList(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compileKey(base, forAll, ifExists, key, raw) {
+  if (base === "Null") {
+    const wants = raw.map(toBool);
+    const whenAbsent = pick(wants.includes(true), wants.includes(void 0));
+    const whenPresent = pick(wants.includes(false), wants.includes(void 0));
+    return (context) => lookupContext(context, key) === void 0 ? whenAbsent : whenPresent;
+  }
+  const { positive, negated } = splitNegation(base);
+  const positiveTest = compileValueTest(positive, raw);
+  const test = negated ? (v) => {
+    const r = positiveTest(v);
+    return r === "error" ? r : !r;
+  } : positiveTest;
+  const onMissing = forAll ? true : ifExists;
+  return (context) => {
+    const entry = lookupContext(context, key);
+    if (entry === void 0) return onMissing;
+    if (!isList(entry)) return test(entry);
+    let result = forAll;
+    for (let i = 0; i < entry.length; i++) {
+      const r = test(entry[i]);
+      if (r === !forAll) return r;
+      if (r === "error") result = "error";
+    }
+    return result;
+  };
+}
+function pick(matched, hasError) {
+  return matched ? true : hasError ? "error" : false;
+}
+function compileValueTest(op, raw) {
+  switch (op) {
+    case "StringEquals": {
+      if (raw.length === 1) {
+        const only = String(raw[0]);
+        return (v) => String(v) === only;
+      }
+      const set = new Set(raw.map(String));
+      return (v) => set.has(String(v));
+    }
+    case "StringEqualsIgnoreCase": {
+      const set = new Set(raw.map((p) => String(p).toLowerCase()));
+      return (v) => set.has(String(v).toLowerCase());
+    }
+    case "StringLike": {
+      const matchers = raw.map((p) => compileWildcard(String(p)));
+      return (v) => {
+        const s = String(v);
+        for (const m of matchers) if (m(s)) return true;
+        return false;
+      };
+    }
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return orderedTest(op, raw, toNumber);
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return orderedTest(op, raw, toEpochMillis);
+    case "Bool": {
+      if (raw.length === 0) return () => false;
+      const wants = raw.map(toBool);
+      const whenTrue = pick(wants.includes(true), wants.includes(void 0));
+      const whenFalse = pick(wants.includes(false), wants.includes(void 0));
+      return (v) => {
+        const b = toBool(v);
+        return b === void 0 ? "error" : b ? whenTrue : whenFalse;
+      };
+    }
+    case "IpAddress": {
+      if (raw.length === 0) return () => false;
+      const parsed = raw.map((p) => typeof p === "string" ? parseCidr(p) : void 0);
+      const ranges = parsed.filter((r) => r !== void 0);
+      const miss = ranges.length < parsed.length ? "error" : false;
+      return (v) => {
+        const ip = typeof v === "string" ? parseIpCached(v) : void 0;
+        if (ip === void 0) return "error";
+        for (const r of ranges) if (cidrContains(r, ip)) return true;
+        return miss;
+      };
+    }
+    default:
+      return error;
+  }
+}
+var lastIpText;
+var lastIp;
+function parseIpCached(text) {
+  if (text !== lastIpText) {
+    lastIp = parseIp(text);
+    lastIpText = text;
+  }
+  return lastIp;
+}
+function orderedTest(op, raw, read) {
+  if (raw.length === 0) return () => false;
+  const parsed = raw.map(read);
+  const bounds = parsed.filter((n) => n !== void 0);
+  const hasError = bounds.length < parsed.length;
+  const miss = hasError ? "error" : false;
+  const compare = comparator(op);
+  return (v) => {
+    const a = read(v);
+    if (a === void 0) return "error";
+    for (let i = 0; i < bounds.length; i++) if (compare(a, bounds[i])) return true;
+    return miss;
+  };
+}
+function comparator(op) {
+  if (op.endsWith("LessThanEquals")) return (a, b) => a <= b;
+  if (op.endsWith("LessThan")) return (a, b) => a < b;
+  if (op.endsWith("GreaterThanEquals")) return (a, b) => a >= b;
+  if (op.endsWith("GreaterThan")) return (a, b) => a > b;
+  return (a, b) => a === b;
+}
+
+// src/policy/eval/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
+var EMPTY_CONTEXT = Object.freeze({});
+var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
+function compileAccess(access) {
+  const index = buildIndex(access.Statement);
+  const approvalFor = compileApproval(access.RequireApproval);
+  const scratch = [];
+  const plans = /* @__PURE__ */ new Map();
+  const planFor = (raw) => {
+    let plan = plans.get(raw);
+    if (plan === void 0) {
+      const action = raw.toLowerCase();
+      plan = {
+        action,
+        exact: index.exact.get(action) ?? EMPTY_SLOT,
+        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
+        approval: approvalFor(action)
+      };
+      if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
+      plans.set(raw, plan);
+    }
+    return plan;
+  };
+  const authorize = (request) => {
+    const plan = planFor(request.action);
+    const { action, exact, wild } = plan;
+    const resource = request.resource;
+    const context = request.context ?? EMPTY_CONTEXT;
+    const global = index.global;
+    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
+    if (denies !== void 0) return { decision: "deny", reasons: denies };
+    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
+    if (reasons === void 0) return IMPLICIT_DENY;
+    return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
+  };
+  return { authorize };
+}
+function compileApproval(approval) {
+  const patterns = (approval?.Actions ?? []).map((pattern) => ({ pattern, test: compileWildcard(pattern.toLowerCase()) }));
+  const approverRole = approval?.ApproverRole;
+  const timeoutSeconds = approval?.TimeoutSeconds;
+  return (action) => {
+    const actions = patterns.filter((p) => p.test(action)).map((p) => p.pattern);
+    if (actions.length === 0) return void 0;
+    return Object.freeze({
+      ...approverRole !== void 0 ? { approverRole } : {},
+      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+      actions: Object.freeze(actions)
+    });
+  };
+}
+function buildIndex(statements) {
+  const index = { exact: /* @__PURE__ */ new Map(), wild: /* @__PURE__ */ new Map(), global: { deny: [], allow: [] } };
+  statements.forEach((statement2, position) => {
+    const compiled2 = compileStatement(statement2, position);
+    if (compiled2 !== void 0) place(index, compiled2, statement2);
+  });
+  for (const [action, slot] of index.exact) {
+    const wild = index.wild.get(serviceOf(action));
+    if (wild === void 0) continue;
+    const inDeny = new Set(wild.deny);
+    const inAllow = new Set(wild.allow);
+    index.exact.set(action, {
+      deny: slot.deny.filter((s) => !inDeny.has(s)),
+      allow: slot.allow.filter((s) => !inAllow.has(s))
+    });
+  }
+  return index;
+}
+function serviceOf(action) {
+  const colon = action.indexOf(":");
+  return colon < 0 ? action : action.slice(0, colon);
+}
+function compileStatement(s, index) {
+  if (s.Action === void 0 && s.NotAction === void 0) return void 0;
+  if (s.Action !== void 0 && s.Action.length === 0) return void 0;
+  const reason = Object.freeze(
+    s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
+  );
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    action: s.Action === void 0 ? void 0 : compilePatterns(s.Action, true),
+    notAction: s.NotAction === void 0 ? void 0 : compilePatterns(s.NotAction, true),
+    resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
+    notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
+    condition: compileCondition(s.Condition),
+    reason
+  };
+}
+function compilePatterns(patterns, lowerCase) {
+  const literal = /* @__PURE__ */ new Set();
+  const matchers = [];
+  for (const raw of patterns) {
+    const p = lowerCase ? raw.toLowerCase() : raw;
+    if (/^\*+$/.test(p)) return () => true;
+    if (hasWildcard(p)) matchers.push(compileWildcard(p));
+    else literal.add(p);
+  }
+  if (matchers.length === 0) {
+    if (literal.size === 0) return () => false;
+    if (literal.size === 1) {
+      const [only] = literal;
+      return (value) => value === only;
+    }
+    return (value) => literal.has(value);
+  }
+  if (literal.size === 0 && matchers.length === 1) return matchers[0];
+  return (value) => {
+    if (literal.has(value)) return true;
+    for (let i = 0; i < matchers.length; i++) if (matchers[i](value)) return true;
+    return false;
+  };
+}
+function literalService(pattern) {
+  const colon = pattern.indexOf(":");
+  if (colon < 0) return void 0;
+  const star = pattern.indexOf("*");
+  const question = pattern.indexOf("?");
+  if (star >= 0 && star < colon || question >= 0 && question < colon) return void 0;
+  return pattern.slice(0, colon);
+}
+function place(index, compiled2, s) {
+  const list3 = (slot) => compiled2.deny ? slot.deny : slot.allow;
+  if (s.Action === void 0) {
+    list3(index.global).push(compiled2);
+    return;
+  }
+  const lowered = s.Action.map((p) => p.toLowerCase());
+  if (lowered.some((p) => hasWildcard(p) && literalService(p) === void 0)) {
+    list3(index.global).push(compiled2);
+    return;
+  }
+  for (const p of lowered) {
+    const map2 = hasWildcard(p) ? index.wild : index.exact;
+    const key = hasWildcard(p) ? literalService(p) : p;
+    let slot = map2.get(key);
+    if (slot === void 0) map2.set(key, slot = { deny: [], allow: [] });
+    const target = list3(slot);
+    if (target[target.length - 1] !== compiled2) target.push(compiled2);
+  }
+}
+function scan(scratch, exact, wild, global, action, resource, context) {
+  let n = 0;
+  let lists = 0;
+  for (let i = 0; i < exact.length; i++) {
+    const s = exact[i];
+    if (applies(s, true, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > 0) lists++;
+  let before = n;
+  for (let i = 0; i < wild.length; i++) {
+    const s = wild[i];
+    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > before) lists++;
+  before = n;
+  for (let i = 0; i < global.length; i++) {
+    const s = global[i];
+    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > before) lists++;
+  if (n === 0) return void 0;
+  if (lists > 1) {
+    for (let i = 1; i < n; i++) {
+      const s = scratch[i];
+      let j = i - 1;
+      while (j >= 0 && scratch[j].index > s.index) {
+        scratch[j + 1] = scratch[j];
+        j--;
+      }
+      scratch[j + 1] = s;
+    }
+  }
+  const reasons = [];
+  for (let i = 0; i < n; i++) reasons.push(scratch[i].reason);
+  return reasons;
+}
+function applies(s, exactHit, action, resource, context) {
+  if (!exactHit && s.action !== void 0 && !s.action(action)) return false;
+  if (s.notAction !== void 0 && s.notAction(action)) return false;
+  if (s.resource !== void 0 && !s.resource(resource)) return false;
+  if (s.notResource !== void 0 && s.notResource(resource)) return false;
+  if (s.condition === void 0) return true;
+  const result = s.condition(context);
+  return result === "error" ? s.deny : result;
 }
 
 // src/policy/values/result.ts
@@ -21482,12 +21140,12 @@ function parseDuration(text) {
       );
     }
     lastRank = rank;
-    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) {
+    const part2 = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part2 === void 0) {
       const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
       return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
     }
-    total += part;
+    total += part2;
   }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
     return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
@@ -21553,6 +21211,77 @@ function exactTimes(decimal, factor) {
   const scaled = BigInt(whole + frac) * factor;
   const denom = 10n ** BigInt(frac.length);
   return scaled % denom === 0n ? scaled / denom : void 0;
+}
+
+// src/policy/eval/data/masking.ts
+var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
+var FALLBACK_MASK_METHOD = "redact";
+var RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
+function stricterMask(a, b) {
+  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a;
+}
+function isMaskingMethod(value) {
+  return typeof value === "string" && MASKING_METHODS.includes(value);
+}
+
+// src/policy/eval/data/request.ts
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var optString = (v) => v === void 0 || typeof v === "string";
+function requestProblem(request, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isObject(request)) return "expected an object";
+  if (typeof request.dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(request.fields)) return "fields must be a list";
+  for (const [i, f] of request.fields.entries()) {
+    if (!isObject(f) || typeof f.name !== "string") return `fields[${i}] must be an object with a string name`;
+    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i}]: sensitivity and category must be strings`;
+    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t) => typeof t === "string"))) {
+      return `fields[${i}]: tags must be a list of strings`;
+    }
+  }
+  if (request.requester !== void 0) {
+    const r = request.requester;
+    if (!isObject(r)) return "requester must be an object";
+    if (!optString(r.role) || !optString(r.clearance) || !optString(r.region)) return "requester role, clearance and region must be strings";
+  }
+  if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
+  return void 0;
+}
+
+// src/policy/suggest.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  const prev = new Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+function suggest(word, candidates) {
+  const w = word.toLowerCase();
+  let best;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === w ? 0 : editDistance(w, c.toLowerCase());
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (best !== void 0 && bestDist <= limit) return best;
+  if (w.length >= 3) {
+    const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return void 0;
 }
 
 // src/policy/values/time.ts
@@ -21638,11 +21367,11 @@ function parseIsoDate(text) {
 }
 function checkCalendarDate(y, mo, d) {
   if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
-  const days = daysInMonth(y, mo);
+  const days = daysInMonth2(y, mo);
   if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y} has ${days} days`;
   return void 0;
 }
-function daysInMonth(y, mo) {
+function daysInMonth2(y, mo) {
   if (mo === 2) return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(mo) ? 30 : 31;
 }
@@ -21667,6 +21396,694 @@ function parsePolicyVersion(text) {
   const newer = text > current ? " (newer than this edict knows)" : "";
   const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
   return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
+}
+
+// src/policy/eval/data/time-window.ts
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  const z = validateTimezone(zone);
+  if (!z.ok) return z.message;
+  let after;
+  let before;
+  if (time.after !== void 0) {
+    const r = parseTimeOfDay(time.after);
+    if (!r.ok) return `after: ${r.message}`;
+    after = r.value;
+  }
+  if (time.before !== void 0) {
+    const r = parseTimeOfDay(time.before);
+    if (!r.ok) return `before: ${r.message}`;
+    before = r.value;
+  }
+  const a = after;
+  const b = before;
+  let contains;
+  if (a !== void 0 && b !== void 0) {
+    contains = a < b ? (m) => m >= a && m < b : a > b ? (m) => m >= a || m < b : () => false;
+  } else if (a !== void 0) contains = (m) => m >= a;
+  else if (b !== void 0) contains = (m) => m < b;
+  else contains = () => true;
+  return { zone, contains };
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part2 of format.formatToParts(epochMs)) {
+      if (part2.type === "hour") hour = Number(part2.value) % 24;
+      else if (part2.type === "minute") minute = Number(part2.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
+
+// src/policy/eval/data/compiled.ts
+var ACTION_STRENGTH = Object.freeze({
+  deny: 3,
+  require_approval: 2,
+  mask: 1,
+  allow: 0
+});
+var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
+function compileData(data) {
+  const clocks = /* @__PURE__ */ new Map();
+  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
+  const exact = /* @__PURE__ */ new Map();
+  const wild = [];
+  data.rules.forEach((rule, i) => {
+    const dataset = rule.spec.match?.dataset;
+    const compiled2 = rules[i];
+    if (dataset === void 0 || hasWildcard(dataset)) wild.push(compiled2);
+    else {
+      const list3 = exact.get(dataset);
+      if (list3) list3.push(compiled2);
+      else exact.set(dataset, [compiled2]);
+    }
+  });
+  const defaultDecision = Object.freeze({
+    action: data.default_action === "allow" ? "allow" : "deny",
+    policy: null,
+    reason: "no rule matched",
+    matched: Object.freeze([])
+  });
+  const decideData = (request, now = /* @__PURE__ */ new Date()) => {
+    const problem = requestProblem(request, now);
+    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
+    const facts = toFacts(request, now.getTime(), clocks);
+    const candidates = mergeByIndex(exact.get(request.dataset), wild);
+    const matched = [];
+    let winner;
+    for (const rule of candidates) {
+      if (!rule.matches(facts)) continue;
+      matched.push(rule);
+      if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
+        winner = rule;
+      }
+    }
+    if (winner === void 0) return defaultDecision;
+    const decision = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id) };
+    if (winner.ttlSeconds !== void 0) decision.ttl_seconds = winner.ttlSeconds;
+    if (winner.approverRole !== void 0) decision.approver_role = winner.approverRole;
+    if (winner.action === "mask") {
+      const masks = /* @__PURE__ */ new Map();
+      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
+      decision.masks = Object.fromEntries(masks);
+    }
+    return decision;
+  };
+  return { decideData };
+}
+function mergeByIndex(a, b) {
+  if (a === void 0 || a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || i < a.length && a[i].index < b[j].index) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+function toFacts(request, epochMs, clocks) {
+  const fields = request.fields.map(toField);
+  const requester = request.requester ?? {};
+  const minutes = /* @__PURE__ */ new Map();
+  return {
+    dataset: request.dataset,
+    fields,
+    names: new Set(fields.map((f) => f.name)),
+    context: {
+      requester_role: requester.role,
+      requester_clearance: requester.clearance,
+      requester_region: requester.region,
+      dataset_region: request.dataset_region,
+      environment: request.environment
+    },
+    minuteIn: (zone) => {
+      let m = minutes.get(zone);
+      if (m === void 0) {
+        m = clocks.get(zone)(epochMs);
+        minutes.set(zone, m);
+      }
+      return m;
+    }
+  };
+}
+function toField(f) {
+  const tags = new Set(f.tags ?? []);
+  if (f.sensitivity !== void 0) tags.add(f.sensitivity);
+  if (f.category !== void 0) tags.add(f.category);
+  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
+}
+function compileRule(rule, index, clocks) {
+  const fail2 = (problem) => {
+    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
+  };
+  const spec = rule.spec;
+  const action = actionOf(spec, fail2);
+  const tests = [];
+  const dataset = spec.match?.dataset;
+  const datasetTest = dataset === void 0 ? void 0 : compileWildcard(dataset);
+  const criteria = spec.match?.fields;
+  const sensitivity = toSet(criteria?.sensitivity);
+  const category = toSet(criteria?.category);
+  const contains = criteria?.contains;
+  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
+  const attributes = (f) => (sensitivity === void 0 || f.sensitivity !== void 0 && sensitivity.has(f.sensitivity)) && (category === void 0 || f.category !== void 0 && category.has(f.category)) && (contains === void 0 || contains.every((t) => f.tags.has(t)));
+  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
+  const any = criteria?.any;
+  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
+  const all = criteria?.all;
+  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
+  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const context = spec.context;
+  for (const key of CONTEXT_KEYS) {
+    const matcher = context?.[key];
+    if (matcher === void 0) continue;
+    const test = compileContextMatcher(matcher, (p) => fail2(`context.${key}: ${p}`));
+    tests.push((f) => test(f.context[key]));
+  }
+  if (context?.time !== void 0) {
+    const window = compileTimeWindow(context.time);
+    if (typeof window === "string") return fail2(`context.time: ${window}`);
+    if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
+    tests.push((f) => window.contains(f.minuteIn(window.zone)));
+  }
+  let ttlSeconds;
+  if (spec.action.ttl !== void 0) {
+    const ttl = parseDuration(spec.action.ttl);
+    if (!ttl.ok) return fail2(`action.ttl: ${ttl.message}`);
+    ttlSeconds = Math.floor(ttl.value / 1e3);
+  }
+  const methods = spec.masking?.rules ?? {};
+  for (const [field, method] of Object.entries(methods)) {
+    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
+  }
+  const defaultMethod = spec.masking?.default_method;
+  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
+    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
+  }
+  const methodFor = (name) => (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+  const matches = (f) => {
+    if (datasetTest !== void 0 && !datasetTest(f.dataset)) return false;
+    for (let i = 0; i < tests.length; i++) if (!tests[i](f)) return false;
+    return true;
+  };
+  return {
+    index,
+    id: rule.id,
+    precedence: rule.precedence,
+    action,
+    strength: ACTION_STRENGTH[action],
+    reason: spec.action.reason ?? `matched rule ${rule.id}`,
+    ttlSeconds,
+    approverRole: spec.action.approver_role,
+    matches,
+    masks: (f, into) => {
+      for (const field of f.fields) {
+        if (hasAttributes && !attributes(field)) continue;
+        if (named !== void 0 && !named.has(field.name)) continue;
+        const method = methodFor(field.name);
+        const previous = into.get(field.name);
+        into.set(field.name, previous === void 0 ? method : stricterMask(previous, method));
+      }
+    }
+  };
+}
+function actionOf(spec, fail2) {
+  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  if (set.length !== 1) {
+    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+  }
+  return set[0];
+}
+function toSet(value) {
+  if (value === void 0) return void 0;
+  return new Set(typeof value === "string" ? [value] : value);
+}
+function compileContextMatcher(matcher, fail2) {
+  if (typeof matcher === "string") return (v) => v === matcher;
+  if (Array.isArray(matcher)) {
+    const set = new Set(matcher);
+    return (v) => v !== void 0 && set.has(v);
+  }
+  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
+    const not = matcher.not;
+    const set = new Set(typeof not === "string" ? [not] : not);
+    return (v) => v !== void 0 && !set.has(v);
+  }
+  return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+}
+
+// src/policy/eval/posture/evaluate.ts
+var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
+var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
+var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
+function postureSections(environment) {
+  return {
+    local: environment === "local",
+    cloud: CLOUD.has(environment),
+    kubernetes: KUBERNETES.has(environment),
+    iamOnly: environment === "github-actions"
+  };
+}
+function isEnvironment(value) {
+  return typeof value === "string" && ENVIRONMENTS.includes(value);
+}
+function evaluatePosture(posture, facts = {}) {
+  const f = facts ?? {};
+  const checks = [];
+  const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  if (environment === void 0) {
+    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
+    checks.push({ id: "environment", passed: false, required: true, detail });
+  } else {
+    const s = postureSections(environment);
+    if (s.local) checks.push(...localChecks(posture, f));
+    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
+    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
+    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
+  }
+  const failed = checks.filter((c) => c.required && !c.passed);
+  const insecure = posture.allow_insecure === true;
+  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
+  return {
+    allowed: failed.length === 0 || insecure,
+    environment: environment ?? "unknown",
+    checks,
+    score: scoreOf(f.securityScore),
+    warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
+    provider: providerFor(posture, environment),
+    failed: failed.map((c) => c.id)
+  };
+}
+function providerFor(posture, environment) {
+  const map2 = posture.provider_map;
+  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
+  return mapped ?? posture.fallback_provider ?? "env";
+}
+function scoreOf(score) {
+  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
+  return Math.min(100, Math.max(0, score));
+}
+function flagCheck(id, requirement, fact, what) {
+  const required = requirement === true;
+  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
+  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
+}
+function localChecks(posture, f) {
+  const local = posture.local ?? {};
+  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
+  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  return [
+    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
+    {
+      id: "local.min_security_score",
+      passed: score !== void 0 && score >= min,
+      required: min > 0,
+      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`
+    },
+    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
+    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
+  ];
+}
+function cloudChecks(posture, f, aws) {
+  const cloud = posture.cloud ?? {};
+  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
+  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
+  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
+  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
+  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
+  return checks;
+}
+function kubernetesChecks(posture, f) {
+  const k = posture.kubernetes ?? {};
+  const denied = k.denied_namespaces ?? [];
+  const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+  const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+  const deniedCheck = denied.length === 0 ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" } : {
+    id: "kubernetes.denied_namespaces",
+    passed: ns !== void 0 && hit === void 0,
+    required: true,
+    detail: ns === void 0 ? "namespace unknown" : hit === void 0 ? `namespace ${JSON.stringify(ns)} is not denied` : `namespace ${JSON.stringify(ns)} is denied (${hit})`
+  };
+  return [
+    deniedCheck,
+    allowedCheck("kubernetes.allowed_namespaces", k.allowed_namespaces, ns, "namespace"),
+    flagCheck("kubernetes.require_service_account", k.require_service_account, f.serviceAccount, "service account token"),
+    flagCheck("kubernetes.require_non_root", k.require_non_root, f.nonRoot, "running as non-root"),
+    flagCheck("kubernetes.require_read_only_root_fs", k.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system")
+  ];
+}
+function allowedCheck(id, setting, value, noun) {
+  if (setting === void 0) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
+  const lists = setting.every((v) => typeof v === "string") ? [setting] : setting;
+  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
+  const refusing = lists.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
+  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
+  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
+  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
+}
+
+// src/policy/eval/runtime/boundary.ts
+function toAllOf(value) {
+  if (value === void 0) return [];
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => typeof v === "string" ? [v] : v);
+}
+function compileAllOf(value, compile) {
+  const tests = toAllOf(value).map((list3) => {
+    const entries = list3.filter((e) => typeof e === "string").map(compile);
+    return (value2) => entries.some((t) => t(value2));
+  });
+  return (value2) => tests.every((t) => t(value2));
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
+    host = host.slice(0, close + 1);
+  } else if ((host.match(/:/g) ?? []).length === 1) {
+    const m = /^([^:]+):\d+$/.exec(host);
+    if (!m) return void 0;
+    host = m[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = pattern === "" ? "" : normalizePath(pattern) ?? "";
+  if (glob === "") return () => false;
+  if (glob === "/") return (path) => path.startsWith("/");
+  let re = "^";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        while (glob[i + 1] === "*") i++;
+        re += ".*";
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  return (path) => regex.test(path);
+}
+
+// src/policy/eval/runtime/tool-uri.ts
+var SCHEME2 = "mcp://";
+var PRINTABLE = /^[\x21-\x7e]+$/;
+function split(text) {
+  if (text.length <= SCHEME2.length || text.slice(0, SCHEME2.length).toLowerCase() !== SCHEME2) return void 0;
+  const rest = text.slice(SCHEME2.length);
+  if (!PRINTABLE.test(rest)) return void 0;
+  const slash = rest.indexOf("/");
+  if (slash <= 0) return void 0;
+  const server = rest.slice(0, slash);
+  if (server.includes("@")) return void 0;
+  const path = rest.slice(slash + 1);
+  const at = path.indexOf("@");
+  if (at < 0) return path === "" ? void 0 : { server, tool: path, version: void 0 };
+  if (at !== path.lastIndexOf("@")) return void 0;
+  const tool = path.slice(0, at);
+  const version = path.slice(at + 1);
+  if (tool === "" || version === "") return void 0;
+  return { server, tool, version };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  return split(uri);
+}
+var ANY = () => true;
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (/^\*+$/.test(entry)) return ANY;
+  const parts = split(entry);
+  if (parts === void 0) return void 0;
+  const server = part(parts.server);
+  const tool = part(parts.tool);
+  if (parts.version === void 0) return (t) => server(t.server) && tool(t.tool);
+  const anyVersion = /^\*+$/.test(parts.version);
+  const version = part(parts.version);
+  return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
+}
+function part(pattern) {
+  return compileWildcard(pattern);
+}
+function formatToolUri(tool) {
+  return `${SCHEME2}${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+}
+
+// src/policy/eval/runtime/compiled.ts
+var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+var CLEAN = Object.freeze({
+  allowed: true,
+  violations: Object.freeze([]),
+  enforced: "observe",
+  escalate: Object.freeze([])
+});
+var EMPTY_FACTS = Object.freeze({});
+function compileRuntime(runtime) {
+  const denyOn = new Set(runtime.enforcement?.deny_on ?? []);
+  const escalateOn = new Set(runtime.enforcement?.escalate_on ?? []);
+  const invalidEntries = [];
+  const uriChecks = [];
+  const allowlist = runtime.tools?.allowlist;
+  if (allowlist !== void 0) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
+  const versions = runtime.security?.allow_versions;
+  const versionRules = versions === void 0 ? [] : compileAllowVersions(versions);
+  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
+  const factChecks = compileFactChecks(runtime);
+  const decide = (found, malformed) => {
+    if (found.length === 0) return CLEAN;
+    let blocked = false;
+    const escalate = [];
+    const violations = found.map((f, i) => {
+      const blocking = denyOn.has(f.code) || malformed && i === 0;
+      if (blocking) blocked = true;
+      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
+      return { code: f.code, message: f.message, blocking };
+    });
+    return {
+      allowed: !blocked,
+      violations,
+      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
+      escalate
+    };
+  };
+  const checkTool = (uri, facts = EMPTY_FACTS) => {
+    const f = facts ?? EMPTY_FACTS;
+    const found = [];
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      found.push({
+        code: "tool_not_in_allowlist",
+        message: `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`
+      });
+    } else {
+      for (const check of uriChecks) check(tool, f, found);
+    }
+    for (const check of factChecks) check(f, found);
+    return decide(found, tool === void 0);
+  };
+  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+}
+function describe(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
+}
+function allowlistCheck(value, invalid) {
+  const compiled2 = toAllOf(value).map((list3) => {
+    const matchers = [];
+    for (const entry of list3) {
+      const m = compileToolPattern(entry);
+      if (m === void 0) invalid.push(String(entry));
+      else matchers.push(m);
+    }
+    return matchers;
+  });
+  return (tool, _facts, out) => {
+    for (let i = 0; i < compiled2.length; i++) {
+      const matchers = compiled2[i];
+      if (!matchers.some((m) => m(tool))) {
+        const which = compiled2.length > 1 ? ` (allowlist ${i + 1} of ${compiled2.length})` : "";
+        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
+        return;
+      }
+    }
+  };
+}
+function compileAllowVersions(map2) {
+  return Object.keys(map2).map((server) => {
+    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions, versionTest: (v) => tests.some((t) => t(v)) };
+  });
+}
+function pinningCheck(denyUnpinned, rules) {
+  return (tool, _facts, out) => {
+    const applicable = rules.filter((r) => r.serverTest(tool.server));
+    if (tool.version === void 0) {
+      if (denyUnpinned) {
+        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
+      } else if (applicable.length > 0) {
+        out.push({
+          code: "version_unpinned",
+          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`
+        });
+      }
+      return;
+    }
+    const version = tool.version;
+    const refused = applicable.find((r) => !r.versionTest(version));
+    if (refused !== void 0) {
+      out.push({
+        code: "tool_not_in_allowlist",
+        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+      });
+    }
+  };
+}
+function compileFactChecks(runtime) {
+  const checks = [];
+  const flag = (key, code, message) => {
+    checks.push((facts, out) => {
+      if (facts[key] === true) out.push({ code, message });
+    });
+  };
+  if (runtime.signing?.enabled === true) {
+    checks.push((facts, out) => {
+      if (facts.signaturePresent === false) {
+        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
+      }
+    });
+  }
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
+  if (requireKey) {
+    checks.push((facts, out) => {
+      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
+        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
+      }
+    });
+  }
+  const egress = runtime.security?.egress_allowlist;
+  if (egress !== void 0) {
+    const allowed = compileAllOf(egress, compileHostPattern);
+    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
+  }
+  const fs = runtime.security?.fs_allowlist;
+  if (fs !== void 0) {
+    const allowed = compileAllOf(fs, compilePathPattern);
+    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
+  }
+  const limits = runtime.security?.limits;
+  if (typeof limits?.max_payload_kb === "number") {
+    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
+  }
+  if (typeof limits?.max_duration_ms === "number") {
+    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
+  }
+  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
+  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
+  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
+  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
+  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
+  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
+  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
+  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
+  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
+  const guard = runtime.agent_guard;
+  if (guard !== void 0 && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
+  checks.push((facts, out) => {
+    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
+    else if (facts.contextual === "escalated") {
+      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
+    }
+  });
+  return checks;
+}
+function listCheck(key, normalize2, allowed, code, noun, list3) {
+  return (facts, out) => {
+    const raw = facts[key];
+    if (raw === void 0) return;
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      const normal = normalize2(value);
+      if (normal === void 0) out.push({ code, message: `${noun} ${describe(value)} cannot be read, so it cannot be allowed` });
+      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
+    }
+  };
+}
+function limitCheck(key, max, code, noun, unit) {
+  return (facts, out) => {
+    const value = facts[key];
+    if (value === void 0) return;
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      out.push({ code, message: `${noun} ${describe(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
+    } else if (value > max) {
+      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
+    }
+  };
+}
+function scanCheck(key, noun, pending, failed) {
+  return (facts, out) => {
+    const status = facts[key];
+    if (status === void 0 || status === "passed") return;
+    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
+    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed` });
+  };
+}
+function agentGuardCheck(severity, count2) {
+  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
+  return (facts, out) => {
+    const findings = facts.agentGuardFindings;
+    if (findings === void 0) return;
+    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    if (n < 1) return;
+    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
+    const bySeverity = minRank !== void 0 && rank >= minRank;
+    const byCount = count2 !== void 0 && n >= count2;
+    if (bySeverity || byCount || minRank === void 0 && count2 === void 0) {
+      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count2}` : `${n} finding(s)`;
+      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
+    }
+  };
 }
 
 // src/policy/values/regex-safety.ts
@@ -22398,6 +22815,1163 @@ function flatten(items) {
   });
 }
 
+// src/policy/eval/scan/scanner.ts
+var MAX_FINDINGS_PER_PATTERN = 100;
+var MATCH_PREVIEW_LENGTH = 80;
+function selectPacks(compliance) {
+  const packs = compliance?.packs ?? [];
+  const policies = compliance?.policies;
+  if (policies === void 0) return [...packs];
+  const enabled = /* @__PURE__ */ new Set();
+  for (const p of policies) if (p.enabled !== false) for (const id of p.pack_ids ?? []) enabled.add(id);
+  return packs.filter((p) => enabled.has(p.id));
+}
+function compileScanner(runtime) {
+  const byLocation = { input: [], output: [] };
+  const skipped = [];
+  const unevaluated = [];
+  const risky = [];
+  for (const pack of selectPacks(runtime.compliance)) {
+    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
+  }
+  function compileRule2(pack, rule) {
+    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
+    if (rule.type === "nl") {
+      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
+      return;
+    }
+    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
+    if (rule.location !== "input" && rule.location !== "output") {
+      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
+    }
+    for (const pattern of rule.patterns ?? []) {
+      let regex;
+      try {
+        if (typeof pattern !== "string") throw new TypeError("expected a string");
+        regex = toJsRegExp(pattern, "g");
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
+        continue;
+      }
+      const risk = backtrackingRisk(regex.source, regex.flags);
+      if (risk !== void 0) risky.push({ pack, rule: rule.id, pattern, risk });
+      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
+    }
+  }
+  const scan2 = (text, location2) => {
+    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+    if (location2 !== "input" && location2 !== "output") {
+      throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
+    }
+    const findings = [];
+    for (const p of byLocation[location2]) collect(p, text, findings);
+    return findings;
+  };
+  return {
+    scan: scan2,
+    skipped: Object.freeze(skipped),
+    unevaluated: Object.freeze(unevaluated),
+    risky: Object.freeze(risky)
+  };
+}
+function collect(p, text, out) {
+  const re = p.regex;
+  re.lastIndex = 0;
+  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
+    const m = re.exec(text);
+    if (m === null) break;
+    const matched = m[0];
+    out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
+    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
+  }
+  re.lastIndex = 0;
+}
+function isPairAt(text, i) {
+  const c = text.charCodeAt(i);
+  return c >= 55296 && c <= 56319 && i + 1 < text.length && (text.charCodeAt(i + 1) & 64512) === 56320;
+}
+function preview(s) {
+  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
+  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
+  return s.slice(0, end);
+}
+
+// src/policy/eval/engine.ts
+function compileEngine(target) {
+  const access = compileAccess(target.access);
+  const runtime = compileRuntime(target.runtime);
+  const data = compileData(target.data);
+  const scanner = compileScanner(target.runtime);
+  return {
+    authorize: (request) => access.authorize(request),
+    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
+    decideData: (request, now) => data.decideData(request, now),
+    scan: (text, location2) => scanner.scan(text, location2),
+    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
+  };
+}
+
+// src/policy/schemas/builders.ts
+function withAnn(schema, ann) {
+  return ann ? { ...schema, ...ann } : schema;
+}
+var str = (ann, extra = {}) => withAnn({ type: "string", ...extra }, ann);
+var int = (ann, extra = {}) => withAnn({ type: "integer", ...extra }, ann);
+var num = (ann, extra = {}) => withAnn({ type: "number", ...extra }, ann);
+var bool = (ann) => withAnn({ type: "boolean" }, ann);
+var strEnum = (values, ann) => withAnn({ type: "string", enum: [...values] }, ann);
+var list = (items, ann, extra = {}) => withAnn({ type: "array", items, ...extra }, ann);
+var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1, ...item["x-format"] ? { "x-format": item["x-format"] } : {} }, ann);
+function obj(properties, required = [], ann) {
+  return withAnn({ type: "object", properties, ...required.length ? { required } : {}, additionalProperties: false }, ann);
+}
+function map(values, ann, extra = {}) {
+  return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
+}
+
+// src/policy/schemas/policy.ts
+var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
+var metadata = obj(
+  {
+    id: str({ description: "Unique per kind across the repository" }, { pattern: POLICY_ID }),
+    priority: int({ description: "Precedence inside a layer; higher wins", "x-looser": "neutral" }, { minimum: 0, maximum: 9999 }),
+    description: str({ "x-looser": "neutral" }),
+    targets: list(str(), { description: "Targets this document applies to; default: all of edict.yaml", "x-looser": "review" }, { uniqueItems: true }),
+    locked: list(str(), { description: "Dotted spec paths later documents may not change", "x-looser": "review" }, { uniqueItems: true }),
+    owners: list(str(), { "x-looser": "neutral" })
+  },
+  ["id", "priority"]
+);
+var actionPattern = str({ "x-format": "action-pattern" });
+var resourcePattern = str({ "x-format": "resource-pattern" });
+var conditionValue = {
+  type: ["string", "number", "boolean", "array"],
+  items: { type: ["string", "number", "boolean"] }
+};
+var statement = obj(
+  {
+    Sid: str({ "x-looser": "neutral" }, { pattern: "^[A-Za-z0-9_.-]+$" }),
+    Effect: strEnum(["Allow", "Deny"]),
+    Action: strOrList({}, actionPattern),
+    NotAction: strOrList({}, actionPattern),
+    Resource: strOrList({}, resourcePattern),
+    NotResource: strOrList({}, resourcePattern),
+    Condition: map(map(conditionValue), { description: "operator \u2192 context key \u2192 value(s)" })
+  },
+  ["Effect"]
+);
+var accessSpec = obj(
+  {
+    Version: str({ "x-format": "policy-version", "x-looser": "neutral" }),
+    Description: str({ "x-looser": "neutral" }),
+    Statement: list(statement, { "x-merge": "append" }),
+    ResourceLimits: obj({
+      MaxExecutionTime: str({ "x-format": "duration", "x-looser": "increase" }),
+      MaxTokens: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxCostPerHour: str({ "x-format": "money", "x-looser": "increase" }),
+      MaxMemory: str({ "x-format": "size", "x-looser": "increase" }),
+      MaxConcurrentRequests: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxApiCalls: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxStorage: str({ "x-format": "size", "x-looser": "increase" })
+    }),
+    RequireApproval: obj({
+      Actions: list(actionPattern, { "x-merge": "union", "x-looser": "remove" }),
+      ApproverRole: str({ "x-looser": "review" }),
+      TimeoutSeconds: int({ "x-looser": "review" }, { minimum: 1 }),
+      NotificationChannels: list(str(), { "x-merge": "union", "x-looser": "neutral" })
+    }),
+    AuditLog: obj({
+      Required: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+      RetentionDays: int({ "x-looser": "decrease" }, { minimum: 0 }),
+      Include: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RedactPII: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+    }),
+    Models: obj({
+      AllowedProviders: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      AllowedModels: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      DeniedModels: list(str(), { "x-merge": "union", "x-looser": "remove" })
+    }),
+    Capabilities: obj({
+      AllowedTools: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      DeniedTools: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RequireToolApproval: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+    }),
+    Compliance: obj({
+      Frameworks: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RequireAuditLogging: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+      DataResidency: str({ "x-looser": "review" })
+    })
+  },
+  ["Version"]
+);
+var duration = (looser = "review") => str({ "x-format": "duration", "x-looser": looser });
+var reasonCodes = (looser) => list(str({ "x-format": "reason-code" }), { "x-merge": "union", "x-looser": looser });
+var complianceRule = obj(
+  {
+    id: str(),
+    type: strEnum(["regex", "nl"]),
+    location: strEnum(["input", "output"]),
+    patterns: list(str({ "x-format": "regex" })),
+    instruction: str(),
+    threshold: num({}, { minimum: 0, maximum: 100 })
+  },
+  ["id", "type", "location"]
+);
+var runtimeSideEffects = {
+  require_idempotency_key: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+  max_retries: int({ "x-looser": "increase" }, { minimum: 0 }),
+  approve_high_risk: bool({ "x-looser": "false" })
+};
+var runtimeSpec = obj({
+  tenant: str({ "x-looser": "review" }, { minLength: 1 }),
+  security_level: str({ "x-looser": "review" }),
+  default_retention: duration(),
+  signing: obj({ enabled: bool({ "x-looser": "false" }), key_ref: str({ "x-looser": "review" }) }),
+  observability: obj({
+    otlp_endpoint: str({ "x-looser": "review" }),
+    enabled: bool({ "x-looser": "false" }),
+    sample: obj({ success: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }) }),
+    sampling: obj({ success_ratio: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error_always: bool({ "x-looser": "false" }) }),
+    redact_identities: bool({ "x-looser": "false" })
+  }),
+  tools: obj({
+    allowlist: list(str({ "x-format": "tool-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    deny_if_unpinned_version: bool({ "x-looser": "false" })
+  }),
+  privacy: obj({
+    redact_outputs: bool({ "x-looser": "false" }),
+    store_raw_payloads: bool({ "x-looser": "true" }),
+    artifact_retention: obj({ public: duration("increase"), pii: duration("increase"), phi: duration("increase") })
+  }),
+  side_effects: obj(runtimeSideEffects),
+  enforcement: obj({
+    deny_on: reasonCodes("remove"),
+    escalate_on: reasonCodes("remove"),
+    circuit_breakers: obj({
+      error_rate_pct: num({ "x-looser": "increase" }, { minimum: 0, maximum: 100 }),
+      p95_latency_ms: int({ "x-looser": "increase" }, { minimum: 0 })
+    })
+  }),
+  agent_guard: obj({
+    enabled: bool({ "x-looser": "false" }),
+    block_on_severity: strEnum(SEVERITY_LEVELS, { "x-looser": "increase" }),
+    block_on_count: int({ "x-looser": "increase" }, { minimum: 0 })
+  }),
+  security: obj({
+    egress_allowlist: list(str({ "x-format": "host-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    fs_allowlist: list(str({ "x-format": "path-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    limits: obj({
+      max_payload_kb: int({ "x-looser": "increase" }, { minimum: 0 }),
+      max_duration_ms: int({ "x-looser": "increase" }, { minimum: 0 })
+    }),
+    side_effects: obj(runtimeSideEffects),
+    allow_versions: map(list(str()), { "x-looser": "add", description: "server \u2192 versions allowed" })
+  }),
+  compliance: obj({
+    packs: list(obj({ id: str(), name: str(), rules: list(complianceRule) }, ["id"]), { "x-merge": "union", "x-looser": "remove" }),
+    policies: list(obj({ id: str(), name: str(), enabled: bool(), pack_ids: list(str()) }, ["id"]), { "x-looser": "review" })
+  }),
+  export: obj({
+    enabled: bool({ "x-looser": "false" }),
+    cadence: strEnum(["daily", "weekly", "monthly"], { "x-looser": "review" }),
+    bucket_uri: str({ "x-looser": "review" })
+  })
+});
+var contextValue = {
+  type: ["string", "array", "object"],
+  items: { type: "string" },
+  properties: { not: { type: ["string", "array"], items: { type: "string" } } },
+  required: ["not"],
+  additionalProperties: false
+};
+var dataSpec = obj(
+  {
+    description: str({ "x-looser": "neutral" }),
+    match: obj({
+      dataset: str({ "x-format": "glob", "x-looser": "review" }),
+      fields: obj({
+        sensitivity: strOrList({ "x-looser": "review" }),
+        category: strOrList({ "x-looser": "review" }),
+        contains: list(str(), { "x-looser": "review", description: "all of these tags" }),
+        any: list(str(), { "x-looser": "review", description: "any of these field names" }),
+        all: list(str(), { "x-looser": "review", description: "all of these field names" })
+      })
+    }),
+    context: obj({
+      requester_role: { ...contextValue, "x-looser": "review" },
+      requester_clearance: { ...contextValue, "x-looser": "review" },
+      requester_region: { ...contextValue, "x-looser": "review" },
+      dataset_region: { ...contextValue, "x-looser": "review" },
+      environment: { ...contextValue, "x-looser": "review" },
+      time: obj(
+        {
+          after: str({ "x-format": "time-of-day", "x-looser": "review" }),
+          before: str({ "x-format": "time-of-day", "x-looser": "review" }),
+          timezone: str({ "x-format": "timezone", "x-looser": "review" })
+        }
+      )
+    }),
+    action: obj(
+      {
+        deny: bool({ "x-looser": "false" }),
+        require_approval: bool({ "x-looser": "false" }),
+        mask: bool({ "x-looser": "false" }),
+        allow: bool({ "x-looser": "true" }),
+        reason: str({ "x-looser": "neutral" }),
+        approver_role: str({ "x-looser": "review" }),
+        ttl: str({ "x-format": "duration", "x-looser": "increase" })
+      }
+    ),
+    masking: obj({
+      default_method: strEnum(MASKING_METHODS, { "x-looser": "review" }),
+      rules: map(strEnum(MASKING_METHODS), { "x-looser": "review" })
+    })
+  },
+  ["action"]
+);
+var postureSpec = obj({
+  local: obj({
+    require_encryption: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    min_security_score: int({ "x-merge": "tighten-only", "x-looser": "decrease" }, { minimum: 0, maximum: 100 }),
+    require_tpm: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_secure_boot: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+  }),
+  cloud: obj({
+    require_iam: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_imdsv2: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_workload_identity: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    allowed_accounts: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+    allowed_regions: list(str(), { "x-merge": "all-of", "x-looser": "add" })
+  }),
+  kubernetes: obj({
+    denied_namespaces: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+    allowed_namespaces: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+    require_service_account: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_non_root: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_read_only_root_fs: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+  }),
+  provider_map: map(strEnum(PROVIDERS), { "x-looser": "review" }, { propertyNames: { enum: [...ENVIRONMENTS] } }),
+  fallback_provider: strEnum(PROVIDERS, { "x-looser": "review" }),
+  allow_insecure: bool({ "x-merge": "tighten-only", "x-looser": "true" }),
+  insecure_reason: str({ "x-looser": "neutral" })
+});
+var SPEC_SCHEMAS = {
+  AccessPolicy: accessSpec,
+  RuntimePolicy: runtimeSpec,
+  DataPolicy: dataSpec,
+  PosturePolicy: postureSpec
+};
+var documentSchemas = /* @__PURE__ */ new Map();
+function policySchema(kind) {
+  let schema = documentSchemas.get(kind);
+  if (!schema) {
+    schema = buildPolicySchema(kind);
+    documentSchemas.set(kind, schema);
+  }
+  return schema;
+}
+function buildPolicySchema(kind) {
+  return {
+    $id: `https://edict.dev/schemas/${kind}.json`,
+    title: `edict ${kind}`,
+    ...obj(
+      {
+        apiVersion: { const: API_VERSION },
+        kind: { const: kind },
+        metadata,
+        spec: SPEC_SCHEMAS[kind]
+      },
+      ["apiVersion", "kind", "metadata", "spec"]
+    )
+  };
+}
+var ENVELOPE_SCHEMA = {
+  type: "object",
+  properties: {
+    apiVersion: { const: API_VERSION },
+    kind: { enum: ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"] }
+  },
+  required: ["apiVersion", "kind"]
+};
+
+// src/policy/merge/desugar.ts
+function modelResource(entry, kind) {
+  if (kind === "provider") return `model://${entry}/*`;
+  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
+}
+function desugarWorkspaceControls(access, provenance) {
+  const out = [];
+  const first = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
+  const models = access.Models;
+  if (models) {
+    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
+    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
+    models.AllowedProviders?.forEach((list3, i) => {
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+    });
+    models.AllowedModels?.forEach((list3, i) => {
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+    });
+    if (models.DeniedModels?.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
+    }
+  }
+  const caps = access.Capabilities;
+  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
+    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
+    caps.AllowedTools?.forEach((list3, i) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+    });
+    if (caps.DeniedTools?.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
+    }
+  }
+  return out;
+}
+
+// src/policy/merge/precedence.ts
+var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
+function packOwnership(repo) {
+  const owners = /* @__PURE__ */ new Map();
+  const installed = repo.packState?.value.installed_packs;
+  if (!installed || typeof installed !== "object") return owners;
+  for (const [name, pack] of Object.entries(installed)) {
+    if (!pack || !Array.isArray(pack.files)) continue;
+    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
+    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  }
+  return owners;
+}
+function compareRanked(a, b) {
+  return LAYER_RANK[a.layer] - LAYER_RANK[b.layer] || (a.entry.priority ?? 0) - (b.entry.priority ?? 0) || ((a.entry.id ?? "") < (b.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b.entry.file.path ? -1 : a.entry.file.path > b.entry.file.path ? 1 : 0);
+}
+function samePrecedence(a, b) {
+  return a.layer === b.layer && (a.entry.priority ?? 0) === (b.entry.priority ?? 0);
+}
+function rankDocuments(repo) {
+  const owners = packOwnership(repo);
+  return repo.policies.map((entry) => {
+    const owner = owners.get(entry.file.path);
+    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
+  }).sort(compareRanked);
+}
+function appliesTo(entry, target) {
+  const targets = entry.document.metadata?.targets;
+  return !Array.isArray(targets) || targets.includes(target);
+}
+
+// src/policy/merge/merge.ts
+function provenanceOf(doc) {
+  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
+}
+function stableStringify(value) {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function sameValue(a, b) {
+  return stableStringify(a) === stableStringify(b);
+}
+function clone(v) {
+  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+}
+function isPlainObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function hasSchemaType(value, schema) {
+  const t = schema.type;
+  if (t === void 0) return true;
+  const types = Array.isArray(t) ? t : [t];
+  return types.some((ty) => {
+    switch (ty) {
+      case "object":
+        return isPlainObject(value);
+      case "array":
+        return Array.isArray(value);
+      case "integer":
+        return Number.isInteger(value);
+      case "number":
+        return typeof value === "number" && Number.isFinite(value);
+      case "string":
+        return typeof value === "string";
+      case "boolean":
+        return typeof value === "boolean";
+      default:
+        return false;
+    }
+  });
+}
+function memberSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return isPlainObject(extra) ? extra : void 0;
+}
+function isBranch(schema, value) {
+  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
+}
+function stricter(current, next, looser) {
+  if (typeof current === "boolean" && typeof next === "boolean") {
+    const loose = looser === "true";
+    if (next === current) return { value: current, loosened: false };
+    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  if (typeof current === "number" && typeof next === "number") {
+    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
+    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  return { value: next, loosened: false };
+}
+function lockedBy(locks, path) {
+  let p = path;
+  for (; ; ) {
+    const l = locks.get(p);
+    if (l) return l;
+    const dot = p.lastIndexOf(".");
+    if (dot < 0) return void 0;
+    p = p.slice(0, dot);
+  }
+}
+function mergeSpecs(docs, specSchema) {
+  const value = {};
+  const provenance = {};
+  const setBy = /* @__PURE__ */ new Map();
+  const locks = /* @__PURE__ */ new Map();
+  const events = [];
+  for (const doc of docs) {
+    const spec = doc.entry.document.spec;
+    if (!isPlainObject(spec)) continue;
+    const src = provenanceOf(doc);
+    const visit = (out, input, schema, path, pointer) => {
+      for (const [key, raw] of Object.entries(input)) {
+        const sub = memberSchema(schema, key);
+        if (!sub || !hasSchemaType(raw, sub)) continue;
+        const p = path ? `${path}.${key}` : key;
+        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
+          const child = isPlainObject(out[key]) ? out[key] : {};
+          out[key] = child;
+          visit(child, raw, sub, p, ptr);
+          continue;
+        }
+        const locker = lockedBy(locks, p);
+        if (locker && locker !== doc) {
+          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          continue;
+        }
+        const strategy = sub["x-merge"] ?? "override";
+        switch (strategy) {
+          case "append": {
+            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
+            out[key] = [...out[key] ?? [], ...items];
+            (provenance[p] ??= []).push(src);
+            break;
+          }
+          case "union": {
+            const existing = out[key] ?? [];
+            const seen = new Set(existing.map(stableStringify));
+            const merged = [...existing];
+            for (const item of raw) {
+              const k = stableStringify(item);
+              if (!seen.has(k)) {
+                seen.add(k);
+                merged.push(clone(item));
+              }
+            }
+            out[key] = merged;
+            (provenance[p] ??= []).push(src);
+            break;
+          }
+          case "all-of":
+            out[key] = [...out[key] ?? [], clone(raw)];
+            (provenance[p] ??= []).push(src);
+            break;
+          case "tighten-only": {
+            if (out[key] === void 0) {
+              out[key] = clone(raw);
+              provenance[p] = [src];
+              setBy.set(p, doc);
+              break;
+            }
+            const r = stricter(out[key], raw, sub["x-looser"]);
+            if (r.loosened) {
+              events.push({ kind: "tighten-only", path: p, pointer: ptr, document: doc, other: setBy.get(p) ?? doc, attempted: raw, kept: out[key] });
+            } else if (!sameValue(r.value, out[key])) {
+              out[key] = r.value;
+              provenance[p] = [src];
+              setBy.set(p, doc);
+            }
+            break;
+          }
+          default: {
+            const prev = setBy.get(p);
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
+              events.push({ kind: "equal-precedence", path: p, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            }
+            out[key] = clone(raw);
+            provenance[p] = [src];
+            setBy.set(p, doc);
+          }
+        }
+      }
+    };
+    visit(value, spec, specSchema, "", "/spec");
+    const locked = doc.entry.document.metadata?.locked;
+    if (Array.isArray(locked)) {
+      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
+    }
+  }
+  return { value, provenance, events };
+}
+
+// src/policy/merge/effective.ts
+function toList2(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((x) => typeof x === "string");
+  return void 0;
+}
+function normaliseStatement(raw) {
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
+  const st = {};
+  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
+  st.Effect = raw.Effect;
+  for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
+    const list3 = toList2(raw[k]);
+    if (list3) st[k] = list3;
+  }
+  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
+  st.source = raw.source;
+  return st;
+}
+function buildAccess(docs) {
+  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
+  const { Version: _v, Statement, ...rest } = merged.value;
+  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
+  const access = { ...rest, Statement: statements };
+  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
+  if (access.Capabilities?.RequireToolApproval === true) {
+    const ra = access.RequireApproval ??= {};
+    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
+  }
+  return { access, provenance: merged.provenance, events: merged.events };
+}
+function buildData(docs, defaultAction) {
+  const rules = docs.map((doc, i) => ({
+    id: doc.entry.id ?? "",
+    precedence: i,
+    source: provenanceOf(doc),
+    spec: doc.entry.document.spec
+  }));
+  return { rules, default_action: defaultAction };
+}
+function targetNames(repo) {
+  const targets = repo.config?.value.targets;
+  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+}
+function buildTarget(repo, target, ranked = rankDocuments(repo)) {
+  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
+  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
+  const events = [];
+  const access = buildAccess(byKind("AccessPolicy"));
+  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
+  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
+  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
+  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
+  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
+  const options = repo.config?.value.targets?.[target];
+  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const dataDocs = byKind("DataPolicy");
+  return {
+    target,
+    effective: {
+      access: access.access,
+      runtime: runtime.value,
+      data: buildData(dataDocs, defaultAction),
+      posture: posture.value
+    },
+    provenance: {
+      access: access.provenance,
+      runtime: runtime.provenance,
+      posture: posture.provenance,
+      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
+    },
+    events,
+    documents: applicable
+  };
+}
+function buildAllTargets(repo) {
+  const ranked = rankDocuments(repo);
+  return targetNames(repo).map((t) => buildTarget(repo, t, ranked));
+}
+
+// src/policy/schemas/repository.ts
+var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+var CONFIG_SCHEMA = {
+  $id: "https://edict.dev/schemas/edict.json",
+  title: "edict.yaml",
+  ...obj(
+    {
+      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
+      version: str({ "x-format": "semver", description: "Version before the first release" }),
+      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
+        propertyNames: { pattern: NAME_PATTERN },
+        minProperties: 1
+      }),
+      bundle: obj({
+        expires: str({ "x-format": "duration" }),
+        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
+      }),
+      lint: obj({
+        rules: map(strEnum(["error", "warning", "info", "off"])),
+        ignore: list(str({ "x-format": "glob" }))
+      }),
+      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+    },
+    ["name", "targets"]
+  )
+};
+var PACK_META_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-metadata.json",
+  title: "pack metadata.yaml",
+  ...obj(
+    {
+      __pack_meta: obj(
+        {
+          name: str({}, { pattern: NAME_PATTERN }),
+          version: str({ "x-format": "semver" }),
+          layer: strEnum(LAYERS),
+          description: str(),
+          dependencies: list(str({ "x-format": "semver-range" })),
+          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
+        },
+        ["name", "version", "layer"]
+      )
+    },
+    ["__pack_meta"]
+  )
+};
+var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
+var PACK_STATE_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-state.json",
+  title: ".edict/packs.yaml",
+  ...obj(
+    {
+      format_version: { const: "v1" },
+      installed_packs: map(
+        obj(
+          {
+            name: str({}, { pattern: NAME_PATTERN }),
+            version: str({ "x-format": "semver" }),
+            layer: strEnum(LAYERS),
+            installed_at: str({ "x-format": "date-time" }),
+            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            files: list(installedFile)
+          },
+          ["name", "version", "layer", "files"]
+        )
+      )
+    },
+    ["format_version"]
+  )
+};
+
+// src/policy/repository.ts
+var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
+var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+function looksLikePrivateKey(text) {
+  return PRIVATE_KEY_MARKER.test(text);
+}
+var CONFIG_FILE = "edict.yaml";
+var PACK_STATE_FILE = ".edict/packs.yaml";
+var POLICIES_DIR = "policies";
+var PACKS_DIR = "packs";
+var POLICY_EXT = /\.(ya?ml|json)$/i;
+function classifyPath(path) {
+  if (path === CONFIG_FILE) return "config";
+  if (path === PACK_STATE_FILE) return "pack-state";
+  if (path.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path)) return "policy";
+  const pack = /^packs\/[^/]+\/(.+)$/.exec(path);
+  if (pack) {
+    if (pack[1] === "metadata.yaml") return "pack-meta";
+    if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
+  }
+  return void 0;
+}
+function isRecord2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function policyKindOf(value) {
+  const kind = getAtPointer(value, "/kind");
+  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
+}
+function schemaFor(file) {
+  switch (file.kind) {
+    case "config":
+      return CONFIG_SCHEMA;
+    case "pack-meta":
+      return PACK_META_SCHEMA;
+    case "pack-state":
+      return PACK_STATE_SCHEMA;
+    default: {
+      const kind = policyKindOf(file.source.value);
+      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
+    }
+  }
+}
+function toEntry(file) {
+  const kind = policyKindOf(file.source.value);
+  if (!kind || !isRecord2(file.source.value)) return void 0;
+  const id = getAtPointer(file.source.value, "/metadata/id");
+  const priority = getAtPointer(file.source.value, "/metadata/priority");
+  return {
+    file,
+    kind,
+    document: file.source.value,
+    ...typeof id === "string" ? { id } : {},
+    ...typeof priority === "number" ? { priority } : {}
+  };
+}
+function buildRepository(raw) {
+  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
+  const sorted = [...raw].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const { path, bytes } of sorted) {
+    const kind = classifyPath(path);
+    if (!kind) {
+      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
+      if (looksLikePrivateKey(text)) {
+        const marker = PRIVATE_KEY_MARKER.exec(text);
+        const header = text.slice(0, marker.index + marker[0].length);
+        repo.privateKeys.push({ path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
+      }
+      continue;
+    }
+    const file = { path, kind, source: parseSource(path, bytes) };
+    repo.files.push(file);
+    repo.byPath.set(path, file);
+    const value = file.source.value;
+    switch (kind) {
+      case "config":
+        if (isRecord2(value)) repo.config = { file, value };
+        break;
+      case "pack-state":
+        if (isRecord2(value)) repo.packState = { file, value };
+        break;
+      case "pack-meta": {
+        const pack = path.split("/")[1];
+        const meta = isRecord2(value) && isRecord2(value.__pack_meta) ? value.__pack_meta : void 0;
+        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
+        break;
+      }
+      case "policy":
+      case "pack-policy": {
+        const entry = toEntry(file);
+        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
+        break;
+      }
+    }
+  }
+  return repo;
+}
+
+// src/policy/path-glob.ts
+var cache = /* @__PURE__ */ new Map();
+function pathGlobToRegExp(glob) {
+  let re = cache.get(glob);
+  if (re) return re;
+  let out = "^";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        i++;
+        if (glob[i + 1] === "/") {
+          i++;
+          out += "(?:.*/)?";
+        } else out += ".*";
+      } else out += "[^/]*";
+    } else if (c === "?") out += "[^/]";
+    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  out += "(?:/.*)?$";
+  re = new RegExp(out);
+  cache.set(glob, re);
+  return re;
+}
+function matchesPathGlob(glob, path) {
+  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path);
+}
+
+// src/policy/schemas/validate.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
+var compiled = /* @__PURE__ */ new WeakMap();
+function validatorFor(schema) {
+  let v = compiled.get(schema);
+  if (!v) {
+    const { $id: _id, ...rest } = schema;
+    v = ajv.compile(rest);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+function describe2(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+function typeName(t) {
+  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  const list3 = Array.isArray(t) ? t : [t];
+  return list3.map((x) => names[String(x)] ?? String(x)).join(" or ");
+}
+function valueAt(root, pointer) {
+  let cur = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+function validateAgainstSchema(schema, value) {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  const issues = [];
+  const seen = /* @__PURE__ */ new Set();
+  const errors = validate.errors ?? [];
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  for (const err of errors) {
+    const issue = toIssue(err, value, typeErrorAt);
+    if (!issue) continue;
+    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+function toIssue(err, root, typeErrorAt) {
+  const at = err.instancePath;
+  const got = valueAt(root, at);
+  const params = err.params;
+  if (err.keyword === "propertyNames") return void 0;
+  if (err.propertyName !== void 0) {
+    if (err.keyword === "propertyNames") return void 0;
+    const key = err.propertyName;
+    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
+    const near = allowed.length ? suggest(key, allowed) : void 0;
+    return {
+      kind: "invalid-value",
+      pointer: joinPointer(at, key),
+      atKey: true,
+      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+    };
+  }
+  switch (err.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(err.parentSchema?.properties ?? {});
+      const near = suggest(key, known);
+      return {
+        kind: "unknown-key",
+        pointer: joinPointer(at, key),
+        atKey: true,
+        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+      };
+    }
+    case "required": {
+      const missing = String(params.missingProperty);
+      return {
+        kind: "missing-required",
+        pointer: at,
+        atKey: at !== "",
+        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
+        help: `add "${missing}"`
+      };
+    }
+    case "type":
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
+    default:
+      if (typeErrorAt.has(at)) return void 0;
+  }
+  switch (err.keyword) {
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
+      return {
+        kind: "invalid-value",
+        pointer: at,
+        atKey: false,
+        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+      };
+    }
+    case "const":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
+    case "pattern":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+    case "minLength":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
+    case "minProperties":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
+    case "uniqueItems":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
+    default:
+      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
+  }
+}
+
+// src/lint/finding.ts
+var ORDER = { error: 0, warning: 1, info: 2 };
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || ORDER[a.severity] - ORDER[b.severity] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+function summarize(findings, files) {
+  const s = { errors: 0, warnings: 0, infos: 0, files };
+  for (const f of findings) {
+    if (f.severity === "error") s.errors++;
+    else if (f.severity === "warning") s.warnings++;
+    else s.infos++;
+  }
+  return s;
+}
+
+// src/lint/suppressions.ts
+var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
+function parseSuppressions(text) {
+  const out = [];
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    const m = DIRECTIVE.exec(line);
+    if (!m) return;
+    const [rulesPart, ...reasonParts] = m[1].split("--");
+    const rules = new Set(
+      rulesPart.split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
+    );
+    const reason = reasonParts.join("--").trim();
+    out.push({ line: i + 2, rules, ...reason ? { reason } : {} });
+  });
+  return out;
+}
+function isSuppressed(suppressions, rule, line) {
+  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
+}
+
+// src/lint/engine.ts
+function spanOf2(file, pointer, atKey = false) {
+  let p = pointer ?? "";
+  let wantKey = atKey;
+  while (p !== void 0) {
+    const s = file.source.spans.get(p);
+    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    p = parentPointer(p);
+    wantKey = true;
+  }
+  return [0, 0];
+}
+function isSingleLine(file, span) {
+  return !file.source.text.slice(span[0], span[1]).includes("\n");
+}
+function toFinding(rule, severity, raw) {
+  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
+  const lines = raw.file.source.lines;
+  const start = lines.position(span[0]);
+  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return {
+    rule: rule.meta.id,
+    severity,
+    message: raw.message,
+    file: raw.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    path: raw.pointer ? toJsonPath(raw.pointer) : "",
+    ...raw.help ? { help: raw.help } : {}
+  };
+}
+function trimEnd(text, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text[e - 1])) e--;
+  return e;
+}
+function runLint(repo, options) {
+  const config = repo.config?.value.lint;
+  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
+  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
+  const schemaCache = /* @__PURE__ */ new Map();
+  const suppressionCache = /* @__PURE__ */ new Map();
+  const findings = [];
+  let merged;
+  const inScope = (path) => {
+    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
+    if (!options.only || options.only.length === 0) return true;
+    return options.only.some((o) => o === "" || o === "." || path === o || path.startsWith(o.endsWith("/") ? o : `${o}/`));
+  };
+  for (const rule of options.rules) {
+    const configured = severities[rule.meta.id];
+    if (configured === "off") continue;
+    const severity = configured ?? rule.meta.severity;
+    const ctx = {
+      repo,
+      options,
+      merged: () => merged ??= buildAllTargets(repo),
+      schemaIssues(file) {
+        let issues = schemaCache.get(file);
+        if (!issues) {
+          const schema = schemaFor(file);
+          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
+          schemaCache.set(file, issues);
+        }
+        return issues;
+      },
+      report(raw) {
+        if (!inScope(raw.file.path)) return;
+        const finding = toFinding(rule, severity, raw);
+        let sup = suppressionCache.get(raw.file);
+        if (!sup) {
+          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
+          suppressionCache.set(raw.file, sup);
+        }
+        if (isSuppressed(sup, finding.rule, finding.line)) return;
+        findings.push(finding);
+      }
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: "internal-error",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${e.message}`,
+        file: "",
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        path: "",
+        help: "please report this as a bug in edict"
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const files = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files) };
+}
+
 // src/policy/schemas/walk.ts
 function walkWithSchema(value, schema, visit, pointer = "") {
   visit(pointer, value, schema);
@@ -22471,141 +24045,6 @@ var invalid_version_default = formatRule(
   "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
   'set Version: "2024-12-02"'
 );
-
-// src/policy/match/wildcard.ts
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part of parts) {
-    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part)) {
-      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep2 = pattern.indexOf("://");
-  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep2))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
-
-// src/policy/match/cidr.ts
-var MAPPED_PREFIX = 65535;
-var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
-var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
-  let value = 0;
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return void 0;
-    const octet = Number(part);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-function parseHextets(text, allowIpv4Tail) {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? "";
-    if (HEXTET.test(part)) {
-      out.push(parseInt(part, 16));
-    } else if (allowIpv4Tail && i === parts.length - 1 && part.includes(".")) {
-      const v4 = parseIpv4(part);
-      if (v4 === void 0) return void 0;
-      out.push(Math.floor(v4 / 65536), v4 % 65536);
-    } else {
-      return void 0;
-    }
-  }
-  return out;
-}
-function parseIpv6(text) {
-  const gap = text.indexOf("::");
-  let groups;
-  if (gap >= 0) {
-    if (text.indexOf("::", gap + 1) >= 0) return void 0;
-    const head = parseHextets(text.slice(0, gap), false);
-    const tail = parseHextets(text.slice(gap + 2), true);
-    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseHextets(text, true);
-    if (all === void 0 || all.length !== 8) return void 0;
-    groups = all;
-  }
-  const g = (i) => groups[i] ?? 0;
-  return [
-    g(0) * 65536 + g(1) >>> 0,
-    g(2) * 65536 + g(3) >>> 0,
-    g(4) * 65536 + g(5) >>> 0,
-    g(6) * 65536 + g(7) >>> 0
-  ];
-}
-function parseIp(text) {
-  if (text.includes(":")) {
-    const words = parseIpv6(text);
-    return words === void 0 ? void 0 : { family: 6, words };
-  }
-  const v4 = parseIpv4(text);
-  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
-}
-function maskWord(bits) {
-  if (bits <= 0) return 0;
-  if (bits >= 32) return 4294967295;
-  return 4294967295 << 32 - bits >>> 0;
-}
-function parseCidr(text) {
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) return void 0;
-  const max = address.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!PREFIX.test(prefixText)) return void 0;
-    prefix = Number(prefixText);
-    if (prefix > max) return void 0;
-  }
-  const bits = address.family === 4 ? prefix + 96 : prefix;
-  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
-  const w = address.words;
-  const network = [
-    (w[0] & mask[0]) >>> 0,
-    (w[1] & mask[1]) >>> 0,
-    (w[2] & mask[2]) >>> 0,
-    (w[3] & mask[3]) >>> 0
-  ];
-  return { family: address.family, prefix, network, mask };
-}
-function validateCidr(text) {
-  if (parseCidr(text) !== void 0) return void 0;
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) {
-    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
-  }
-  const max = address.family === 4 ? 32 : 128;
-  return `"${text}" has an invalid prefix length: expected 0..${max}`;
-}
 
 // src/lint/rules/invalid-pattern.ts
 function validateToolPattern(p) {
@@ -22701,7 +24140,7 @@ function list2(v) {
   if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
   return void 0;
 }
-function isRecord2(v) {
+function isRecord3(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function statementsOf(entry) {
@@ -22710,7 +24149,7 @@ function statementsOf(entry) {
   if (!Array.isArray(raw)) return [];
   const out = [];
   raw.forEach((st, index) => {
-    if (!isRecord2(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    if (!isRecord3(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
     const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
     const a = list2(st.Action);
     const na = list2(st.NotAction);
@@ -22720,7 +24159,7 @@ function statementsOf(entry) {
     if (na) ref.notAction = na;
     if (r) ref.resource = r;
     if (nr) ref.notResource = nr;
-    if (isRecord2(st.Condition)) ref.condition = st.Condition;
+    if (isRecord3(st.Condition)) ref.condition = st.Condition;
     out.push(ref);
   });
   return out;
@@ -23411,7 +24850,7 @@ var empty_file_default = sourceProblemRule(
 );
 
 // src/lint/rules/merge-event.ts
-function mergeEventRule(id, kind, severity, description, describe2) {
+function mergeEventRule(id, kind, severity, description, describe3) {
   return defineRule({ id, category: "merge", severity, description }, (ctx) => {
     const seen = /* @__PURE__ */ new Map();
     for (const t of ctx.merged()) {
@@ -23424,7 +24863,7 @@ function mergeEventRule(id, kind, severity, description, describe2) {
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help } = describe2(event, targets);
+      const { message, help } = describe3(event, targets);
       ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
     }
   });
@@ -23704,47 +25143,6 @@ var RULES = [
   contains_rarely_matches_default
 ];
 
-// src/cli/io.ts
-function processIO() {
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    env: process.env,
-    cwd: process.cwd()
-  };
-}
-var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 };
-function progress(io, label) {
-  let last = 0;
-  let shown = false;
-  return {
-    update(done, total) {
-      if (!io.stderrIsTTY || total < 200) return;
-      const now = Date.now();
-      if (now - last < 100 && done !== total) return;
-      last = now;
-      shown = true;
-      io.stderr(`\r${label} ${done}/${total}`);
-    },
-    done() {
-      if (shown) io.stderr("\r\x1B[K");
-    }
-  };
-}
-
-// src/cli/options.ts
-function parseChoice(value, choices, flag) {
-  if (choices.includes(value)) return value;
-  const near = suggest(value, choices);
-  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
-}
-function parseCount(value, flag) {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return Number(value);
-}
-
 // src/cli/repository.ts
 import { resolve } from "node:path";
 
@@ -23816,6 +25214,36 @@ function toRepoPath(root, p) {
   return relative(root, p).split(sep).join("/");
 }
 
+// src/cli/io.ts
+function processIO() {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd()
+  };
+}
+var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 };
+function progress(io, label) {
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!io.stderrIsTTY || total < 200) return;
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      io.stderr(`\r${label} ${done}/${total}`);
+    },
+    done() {
+      if (shown) io.stderr("\r\x1B[K");
+    }
+  };
+}
+
 // src/cli/repository.ts
 async function openRepository(io, rootOption) {
   const root = resolve(io.cwd, rootOption);
@@ -23844,13 +25272,74 @@ function resolveTarget(repo, target) {
   throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
 }
 
+// src/cli/engine-source.ts
+function warnOnLintErrors(io, repo) {
+  const errors = runLint(repo, { rules: RULES }).summary.errors;
+  if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
+`);
+}
+async function engineFromRepository(io, root, targetOption) {
+  const { repo } = await openRepository(io, root);
+  const target = resolveTarget(repo, targetOption);
+  warnOnLintErrors(io, repo);
+  const merged = buildTarget(repo, target);
+  return { repo, target, merged, engine: compileEngine(merged.effective) };
+}
+
+// src/cli/options.ts
+function parseChoice(value, choices, flag) {
+  if (choices.includes(value)) return value;
+  const near = suggest(value, choices);
+  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
+}
+function parseCount(value, flag) {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
+  return Number(value);
+}
+function collect2(value, previous = []) {
+  return [...previous, value];
+}
+
+// src/cli/commands/check-agent.ts
+var FORMATS = ["text", "json"];
+function registerCheckAgent(program2, io, setExit) {
+  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").option("--policies <dir>", "policy repository root", ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text").addHelpText("after", "\nManifest:\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
+    const path = resolve2(io.cwd, file);
+    let bytes;
+    try {
+      bytes = await readFile2(path);
+    } catch {
+      throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
+    }
+    const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
+    const shown = relative2(io.cwd, path) || file;
+    const result = checkAgent(shown, bytes, engine);
+    const refused = result.findings.filter((f) => f.decision === "deny");
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({ agent: result.name, target, ok: refused.length === 0 && result.problems.length === 0, findings: result.findings, problems: result.problems }, null, 2) + "\n");
+    } else {
+      const lines = [];
+      for (const p of result.problems) lines.push(`${shown}:${p.line}:${p.column}: error ${p.message}`);
+      for (const f of result.findings) {
+        if (f.decision === "allow") continue;
+        lines.push(`${shown}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
+        for (const w of f.why) lines.push(`    ${w}`);
+      }
+      lines.push(refused.length === 0 ? `\u2714 ${result.name || "agent"}: everything it declares is allowed in ${target}` : `\u2716 ${result.name || "agent"}: ${refused.length} of ${result.findings.length} declarations refused in ${target}`);
+      io.stdout(lines.join("\n") + "\n");
+    }
+    setExit(result.problems.length > 0 ? EXIT.USAGE : refused.length > 0 ? EXIT.FINDINGS : EXIT.OK);
+  });
+}
+
 // src/cli/commands/effective.ts
-var FORMATS = ["yaml", "json"];
+var import_yaml2 = __toESM(require_dist(), 1);
+var FORMATS2 = ["yaml", "json"];
 function effectiveDocument(t) {
   return { target: t.target, ...t.effective, provenance: t.provenance };
 }
 function registerEffective(program2, io, setExit) {
-  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS2, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
     const { repo } = await openRepository(io, opts.root);
     const target = resolveTarget(repo, opts.target);
     const errors = runLint(repo, { rules: RULES }).summary.errors;
@@ -23862,9 +25351,87 @@ function registerEffective(program2, io, setExit) {
   });
 }
 
+// src/cli/commands/eval.ts
+var FORMATS3 = ["text", "json"];
+var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
+function parseContextPairs(pairs, json) {
+  const ctx = {};
+  if (json !== void 0) {
+    let parsed;
+    try {
+      parsed = JSON.parse(json);
+    } catch (e) {
+      throw new EdictError("USAGE", `--context-json is not valid JSON: ${e.message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new EdictError("USAGE", "--context-json must be a JSON object of context keys");
+    for (const [k, v] of Object.entries(parsed)) {
+      const ok2 = (x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean";
+      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k}" must be a string, number, boolean or a list of them`);
+      ctx[k] = v;
+    }
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new EdictError("USAGE", `--context takes key=value, got "${pair}"`);
+    const k = pair.slice(0, eq);
+    const v = pair.slice(eq + 1);
+    const prev = ctx[k];
+    ctx[k] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return ctx;
+}
+function answer(engine, opts) {
+  const asked = [opts.action !== void 0 || opts.resource !== void 0, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
+  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
+  if (opts.tool !== void 0) {
+    const r2 = engine.checkTool(opts.tool);
+    return { result: r2, decision: r2.allowed ? "allow" : "deny" };
+  }
+  if (opts.data !== void 0) {
+    let request;
+    try {
+      request = JSON.parse(opts.data);
+    } catch (e) {
+      throw new EdictError("USAGE", `--data is not valid JSON: ${e.message}`);
+    }
+    if (!request || typeof request !== "object") throw new EdictError("USAGE", "--data must be a JSON object {dataset, fields, requester, \u2026}");
+    const r2 = engine.decideData(request);
+    return { result: r2, decision: r2.action };
+  }
+  if (opts.action === void 0 || opts.resource === void 0) throw new EdictError("USAGE", "--action and --resource go together");
+  const r = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
+  return { result: r, decision: r.decision };
+}
+function renderText(result, decision) {
+  const r = result;
+  const lines = [decision];
+  for (const reason of r.reasons ?? []) lines.push(`  ${reason.effect} ${reason.policy}${reason.sid ? `/${reason.sid}` : ""}  (${reason.file})`);
+  if (r.approval) lines.push(`  approval by ${r.approval.approverRole ?? "an approver"}${r.approval.timeoutSeconds ? ` within ${r.approval.timeoutSeconds}s` : ""}`);
+  for (const v of r.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
+  if (r.reason) lines.push(`  ${r.policy ?? "default"}: ${r.reason}`);
+  if (r.reasons && r.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
+  return lines.join("\n") + "\n";
+}
+function registerEval(program2, io, setExit) {
+  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect2, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS3, "--format"), "text").addHelpText(
+    "after",
+    `
+Examples:
+  edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3
+  edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json
+  edict eval -t production --data '{"dataset":"customers","fields":[{"name":"email","sensitivity":"pii"}],"requester":{"role":"analyst","region":"US"},"dataset_region":"EU"}'
+`
+  ).action(async (opts) => {
+    const { engine } = await engineFromRepository(io, opts.policies, opts.target);
+    const { result, decision } = answer(engine, opts);
+    io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
+    setExit(opts.expect !== void 0 && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);
+  });
+}
+
 // src/cli/commands/lint.ts
 import { writeFile } from "node:fs/promises";
-import { resolve as resolve2 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 
 // src/lint/reporters/common.ts
 function sortFindings(findings) {
@@ -24165,10 +25732,10 @@ function shouldUseColor(stream, env) {
 }
 
 // src/cli/commands/lint.ts
-var FORMATS2 = ["text", "json", "sarif", "github", "markdown"];
+var FORMATS4 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p) => toRepoPath(root, resolve2(io.cwd, p)));
+  const only = paths.map((p) => toRepoPath(root, resolve3(io.cwd, p)));
   for (const o of only) {
     if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);
   }
@@ -24176,7 +25743,7 @@ async function lintCommand(io, paths, opts) {
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile(resolve2(io.cwd, opts.output), text);
+  if (opts.output) await writeFile(resolve3(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -24198,10 +25765,192 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS2.join(", ")}`, (v) => parseChoice(v, FORMATS2, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS4.join(", ")}`, (v) => parseChoice(v, FORMATS4, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
+}
+
+// src/cli/commands/test.ts
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/testing/suite.ts
+var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
+function isRecord4(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function parseSuite(path, bytes, defaultTarget) {
+  const source = parseSource(path, bytes);
+  const problems = source.problems.map((p) => ({ file: path, ...source.lines.position(p.span[0]), message: p.message }));
+  const cases = [];
+  const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const fail2 = (pointer, message) => problems.push({ file: path, ...where(pointer), message });
+  const root = source.value;
+  if (!isRecord4(root) || !Array.isArray(root.cases)) {
+    if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
+    return { cases, problems };
+  }
+  root.cases.forEach((raw, i) => {
+    const at = `/cases/${i}`;
+    if (!isRecord4(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    const name = typeof raw.name === "string" ? raw.name : `case ${i + 1}`;
+    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
+    if (!target) return fail2(at, `case "${name}" needs a target`);
+    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    const questions = ["request", "tool", "data"].filter((k) => raw[k] !== void 0);
+    if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
+    const c = { file: path, line: where(at).line, name, target, expect: raw.expect };
+    if (raw.request !== void 0) {
+      const r = raw.request;
+      if (!isRecord4(r) || typeof r.action !== "string" || typeof r.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r.context !== void 0 && !isRecord4(r.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c.request = { action: r.action, resource: r.resource, ...isRecord4(r.context) ? { context: r.context } : {} };
+    } else if (raw.tool !== void 0) {
+      if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
+      c.tool = raw.tool;
+    } else {
+      if (!isRecord4(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      c.data = raw.data;
+    }
+    cases.push(c);
+  });
+  return { cases, problems };
+}
+
+// src/testing/run.ts
+function statementKey(i, s) {
+  return `${s.source.file}#${s.Sid ?? `statement ${i + 1}`}`;
+}
+function runCases(cases, targets) {
+  const hit = /* @__PURE__ */ new Map();
+  const mark = (target, key) => {
+    let set = hit.get(target);
+    if (!set) hit.set(target, set = /* @__PURE__ */ new Set());
+    set.add(key);
+  };
+  const results = cases.map((c) => {
+    const t = targets.get(c.target);
+    if (!t) return { case: c, passed: false, actual: "error", deciders: [], error: `target "${c.target}" is not in edict.yaml` };
+    try {
+      if (c.request) {
+        const d2 = t.engine.authorize({ action: c.request.action, resource: c.request.resource, context: c.request.context ?? {} });
+        const statements = t.merged.effective.access.Statement;
+        for (const r of d2.reasons) {
+          const i = statements.findIndex((s) => s.source.file === r.file && s.source.policy === r.policy && (s.Sid ?? void 0) === r.sid && s.Effect === r.effect);
+          if (i >= 0) mark(c.target, statementKey(i, statements[i]));
+        }
+        return { case: c, passed: d2.decision === c.expect, actual: d2.decision, deciders: d2.reasons.map((r) => `${r.effect} ${r.policy}${r.sid ? `/${r.sid}` : ""} (${r.file})`) };
+      }
+      if (c.tool !== void 0) {
+        const d2 = t.engine.checkTool(c.tool);
+        const actual = d2.allowed ? d2.enforced === "escalate" ? "escalate" : "allow" : "deny";
+        const passed = actual === c.expect || c.expect === "allow" && d2.allowed;
+        return { case: c, passed, actual, deciders: d2.violations.map((v) => `${v.code}: ${v.message}`) };
+      }
+      const d = t.engine.decideData(c.data);
+      for (const id of d.matched) mark(c.target, `data:${id}`);
+      return { case: c, passed: d.action === c.expect, actual: d.action, deciders: d.policy ? [`${d.policy}: ${d.reason}`] : [d.reason] };
+    } catch (e) {
+      return { case: c, passed: false, actual: "error", deciders: [], error: e.message };
+    }
+  });
+  let total = 0;
+  let covered = 0;
+  const uncovered = [];
+  for (const [name, t] of targets) {
+    const seen = hit.get(name) ?? /* @__PURE__ */ new Set();
+    const items = [
+      ...t.merged.effective.access.Statement.map((s, i) => ({ key: statementKey(i, s), file: s.source.file })),
+      ...t.merged.effective.data.rules.map((r) => ({ key: `data:${r.id}`, file: r.source.file }))
+    ];
+    for (const item of items) {
+      total++;
+      if (seen.has(item.key)) covered++;
+      else uncovered.push({ target: name, item: item.key, file: item.file });
+    }
+  }
+  return { results, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
+}
+
+// src/cli/commands/test.ts
+var FORMATS5 = ["text", "json"];
+async function suiteFiles(root, dir = "tests") {
+  let entries;
+  try {
+    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const e of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...await suiteFiles(root, rel));
+    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
+  }
+  return out;
+}
+function renderText2(run, problems, coverage, color) {
+  const red = (s) => color ? `\x1B[31m${s}\x1B[39m` : s;
+  const green = (s) => color ? `\x1B[32m${s}\x1B[39m` : s;
+  const lines = [];
+  for (const p of problems) lines.push(`${p.file}:${p.line}:${p.column}: ${red("error")} ${p.message}`);
+  for (const r of run.results) {
+    if (r.passed) {
+      lines.push(`${green("\u2714")} ${r.case.name}`);
+      continue;
+    }
+    lines.push(`${red("\u2716")} ${r.case.name}  (${r.case.file}:${r.case.line})`);
+    lines.push(`    expected ${r.case.expect}, got ${r.actual}${r.error ? `: ${r.error}` : ""}`);
+    for (const d of r.deciders) lines.push(`    decided by ${d}`);
+    if (r.deciders.length === 0 && !r.error) lines.push("    decided by no statement (implicit deny)");
+  }
+  const failed = run.results.filter((r) => !r.passed).length;
+  lines.push("");
+  lines.push(`${run.results.length - failed} passed, ${failed} failed`);
+  if (coverage) {
+    lines.push(`coverage: ${run.coverage.percent}% (${run.coverage.covered}/${run.coverage.total} statements and data rules exercised)`);
+    for (const u of run.coverage.uncovered) lines.push(`  not exercised in ${u.target}: ${u.item}`);
+  }
+  return lines.join("\n") + "\n";
+}
+function registerTest(program2, io, setExit) {
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+    "after",
+    "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
+  ).action(async (opts) => {
+    const { root, repo } = await openRepository(io, opts.root);
+    const names = requireTargets(repo);
+    const files = await suiteFiles(root);
+    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join2(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    warnOnLintErrors(io, repo);
+    const cases = [];
+    const problems = [];
+    for (const f of files) {
+      const suite = parseSuite(f, await readFile3(join2(root, f)));
+      cases.push(...suite.cases);
+      problems.push(...suite.problems);
+    }
+    const targets = new Map(names.map((n) => {
+      const merged = buildTarget(repo, n);
+      return [n, { merged, engine: compileEngine(merged.effective) }];
+    }));
+    const run = runCases(cases, targets);
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({
+        results: run.results.map((r) => ({ name: r.case.name, file: r.case.file, line: r.case.line, target: r.case.target, expect: r.case.expect, actual: r.actual, passed: r.passed, deciders: r.deciders, ...r.error ? { error: r.error } : {} })),
+        problems,
+        summary: { passed: run.results.filter((r) => r.passed).length, failed: run.results.filter((r) => !r.passed).length },
+        coverage: run.coverage
+      }, null, 2) + "\n");
+    } else {
+      io.stdout(renderText2(run, problems, opts.coverage === true || opts.threshold !== void 0, io.isTTY && !io.env.NO_COLOR));
+    }
+    const failed = run.results.some((r) => !r.passed);
+    const below = opts.threshold !== void 0 && run.coverage.percent < opts.threshold;
+    if (problems.length > 0) setExit(EXIT.USAGE);
+    else setExit(failed || below ? EXIT.FINDINGS : EXIT.OK);
+  });
 }
 
 // src/cli/main.ts
@@ -24214,6 +25963,9 @@ async function runCli(argv, io = processIO()) {
   program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
+  registerEval(program2, io, setExit);
+  registerTest(program2, io, setExit);
+  registerCheckAgent(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program2.parseAsync([...argv], { from: "user" });

@@ -16,3 +16,12 @@ describe("package", () => {
     }
   });
 });
+
+describe("README", () => {
+  it("lists every lint rule exactly as the registry describes it (npm run docs)", async () => {
+    const { RULES } = await import("../src/lint/registry.js");
+    const { rulesMarkdownTable } = await import("../src/lint/rules-table.js");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    expect(readme).toContain(rulesMarkdownTable(RULES));
+  });
+});

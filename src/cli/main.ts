@@ -2,8 +2,11 @@
 import { Command, CommanderError } from "commander";
 import { isEdictError } from "../errors.js";
 import { EDICT_VERSION } from "../version.js";
+import { registerCheckAgent } from "./commands/check-agent.js";
 import { registerEffective } from "./commands/effective.js";
+import { registerEval } from "./commands/eval.js";
 import { registerLint } from "./commands/lint.js";
+import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
 import type { CliIO } from "./io.js";
 
@@ -22,6 +25,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
+  registerEval(program, io, setExit);
+  registerTest(program, io, setExit);
+  registerCheckAgent(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {

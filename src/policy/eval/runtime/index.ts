@@ -1,0 +1,14 @@
+/** RuntimePolicy tool checks (SPEC §2.2, §8: `engine.checkTool`). */
+export { compileRuntime } from "./compiled.js";
+export { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
+export type { ToolMatcher } from "./tool-uri.js";
+export { compileHostPattern, compilePathPattern, normalizePath, toHost } from "./boundary.js";
+export type {
+  GuardSeverity,
+  RuntimeEvaluator,
+  ScanStatus,
+  ToolDecision,
+  ToolFacts,
+  ToolUri,
+  ToolViolation,
+} from "./types.js";

@@ -1,0 +1,51 @@
+/** Shapes of the compliance scanner (SPEC §2.2 `compliance`, §8: `engine.scan`). */
+
+/** Where text comes from: a tool's input or its output. */
+export type ScanLocation = "input" | "output";
+
+/** One match of a regex compliance rule. */
+export interface ScanFinding {
+  readonly pack: string;
+  readonly rule: string;
+  /** The pattern as written in the policy, e.g. "(?i)api_key=". */
+  readonly pattern: string;
+  /** Offset of the match in the scanned text (UTF-16 code units). */
+  readonly index: number;
+  /** The matched text, cut to at most 80 characters. */
+  readonly match: string;
+  /** Length of the whole match (UTF-16 code units), which `match` may not show in full. */
+  readonly length: number;
+}
+
+/** A pattern the scanner does not run, and why. */
+export interface SkippedPattern {
+  readonly pack: string;
+  readonly rule: string;
+  readonly pattern: string;
+  readonly message: string;
+}
+
+/** A rule the scanner cannot evaluate locally (`nl` rules need a model). */
+export interface UnevaluatedRule {
+  readonly pack: string;
+  readonly rule: string;
+  readonly type: string;
+  readonly location: string;
+}
+
+/** A pattern that runs but can backtrack catastrophically on hostile text (lint reports it too). */
+export interface RiskyPattern {
+  readonly pack: string;
+  readonly rule: string;
+  readonly pattern: string;
+  readonly risk: string;
+}
+
+export interface Scanner {
+  /** Runs every enabled regex rule for the location; findings in rule order, then by offset. */
+  scan(text: string, location: ScanLocation): ScanFinding[];
+  /** Patterns (or whole rules) not compiled: invalid regexes, bad locations, unknown rule types. */
+  readonly skipped: readonly SkippedPattern[];
+  readonly unevaluated: readonly UnevaluatedRule[];
+  readonly risky: readonly RiskyPattern[];
+}

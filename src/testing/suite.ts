@@ -1,0 +1,74 @@
+/**
+ * Policy tests (SPEC §4.1): expected-result cases kept in `tests/**\/*.yaml`, like `opa test`.
+ * Pure: parses suite files into cases with positions and runs them against compiled engines.
+ */
+import type { SourceFile } from "../policy/source.js";
+import { parseSource } from "../policy/source.js";
+import { spanOfPointer } from "./positions.js";
+
+export type Expectation = "allow" | "deny" | "approval_required" | "mask" | "require_approval" | "escalate";
+
+export interface PolicyCase {
+  file: string;
+  line: number;
+  name: string;
+  target: string;
+  expect: Expectation;
+  request?: { action: string; resource: string; context?: Record<string, unknown> };
+  tool?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface SuiteProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+const EXPECTATIONS = new Set<string>(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Parses one suite file; malformed cases become problems with positions, valid ones cases. */
+export function parseSuite(path: string, bytes: Uint8Array | string, defaultTarget?: string): { cases: PolicyCase[]; problems: SuiteProblem[] } {
+  const source = parseSource(path, bytes);
+  const problems: SuiteProblem[] = source.problems.map((p) => ({ file: path, ...source.lines.position(p.span[0]), message: p.message }));
+  const cases: PolicyCase[] = [];
+  const where = (pointer: string) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const fail = (pointer: string, message: string) => problems.push({ file: path, ...where(pointer), message });
+  const root = source.value;
+  if (!isRecord(root) || !Array.isArray(root.cases)) {
+    if (source.problems.length === 0) fail("", "a test file holds `cases: [...]`");
+    return { cases, problems };
+  }
+  root.cases.forEach((raw, i) => {
+    const at = `/cases/${i}`;
+    if (!isRecord(raw)) return fail(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    const name = typeof raw.name === "string" ? raw.name : `case ${i + 1}`;
+    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
+    if (!target) return fail(at, `case "${name}" needs a target`);
+    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    const questions = ["request", "tool", "data"].filter((k) => raw[k] !== undefined);
+    if (questions.length !== 1) return fail(at, `case "${name}" needs exactly one of request, tool, data`);
+    const c: PolicyCase = { file: path, line: where(at).line, name, target, expect: raw.expect as Expectation };
+    if (raw.request !== undefined) {
+      const r = raw.request;
+      if (!isRecord(r) || typeof r.action !== "string" || typeof r.resource !== "string") return fail(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r.context !== undefined && !isRecord(r.context)) return fail(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c.request = { action: r.action, resource: r.resource, ...(isRecord(r.context) ? { context: r.context } : {}) };
+    } else if (raw.tool !== undefined) {
+      if (typeof raw.tool !== "string") return fail(`${at}/tool`, `case "${name}": tool is a URI string`);
+      c.tool = raw.tool;
+    } else {
+      if (!isRecord(raw.data)) return fail(`${at}/data`, `case "${name}": data is a request mapping`);
+      c.data = raw.data;
+    }
+    cases.push(c);
+  });
+  return { cases, problems };
+}
+
+export type { SourceFile };

@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import type { CliIO } from "../../src/cli/io.js";
+import { parseContextPairs } from "../../src/cli/commands/eval.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+function io(cwd = root): CliIO & { out: string; err: string } {
+  const o = { out: "", err: "", isTTY: false, stderrIsTTY: false, env: {}, cwd } as unknown as CliIO & { out: string; err: string };
+  o.stdout = (t) => void (o.out += t);
+  o.stderr = (t) => void (o.err += t);
+  return o;
+}
+
+describe("edict eval", () => {
+  it("answers Sekuire's production template examples", async () => {
+    const ask = async (ip: string, action = "db:Select") => {
+      const o = io();
+      await runCli(["eval", "-t", "production", "-a", action, "-r", "db://production/users", "-c", `source.ip=${ip}`, "--format", "json"], o);
+      return JSON.parse(o.out);
+    };
+    const allowed = await ask("10.0.0.5");
+    expect(allowed.decision).toBe("allow");
+    expect(allowed.reasons).toEqual([{ policy: "prod_access", file: "policies/access/production.yaml", sid: "AllowReadOnlyFromOffice", effect: "Allow" }]);
+    expect((await ask("8.8.8.8")).decision).toBe("deny");
+    expect((await ask("10.0.0.5", "db:Delete")).reasons[0].sid).toBe("DenyDestructive");
+  });
+
+  it("reports approval_required with the approver", async () => {
+    const o = io();
+    await runCli(["eval", "-t", "production", "-a", "db:Update", "-r", "db://production/x", "-c", "principal.role=dba", "--format", "json"], o);
+    expect(JSON.parse(o.out)).toMatchObject({ decision: "approval_required", approval: { approverRole: "admin", timeoutSeconds: 1800 } });
+  });
+
+  it("checks tools and data requests", async () => {
+    const t = io();
+    await runCli(["eval", "-t", "production", "--tool", "mcp://vision-mcp/detect", "--format", "json"], t);
+    expect(JSON.parse(t.out)).toMatchObject({ allowed: false, enforced: "deny" });
+    const d = io();
+    await runCli(["eval", "-t", "production", "--format", "json", "--data", JSON.stringify({ dataset: "customers", fields: [{ name: "email", sensitivity: "pii" }], requester: { role: "analyst", region: "US" }, dataset_region: "EU" })], d);
+    expect(JSON.parse(d.out)).toMatchObject({ action: "deny", policy: "block_cross_region" });
+  });
+
+  it("exits 1 when --expect does not hold and 0 when it does", async () => {
+    expect(await runCli(["eval", "-t", "production", "-a", "db:Delete", "-r", "db://x/y", "--expect", "allow"], io())).toBe(1);
+    expect(await runCli(["eval", "-t", "production", "-a", "db:Delete", "-r", "db://x/y", "--expect", "deny"], io())).toBe(0);
+  });
+
+  it("is a usage error to ask two questions or none", async () => {
+    const o = io();
+    expect(await runCli(["eval", "-t", "production", "--tool", "mcp://a/b", "-a", "x:y", "-r", "*"], o)).toBe(2);
+    expect(o.err).toContain("ask exactly one question");
+    expect(await runCli(["eval", "-t", "production"], io())).toBe(2);
+  });
+
+  it("parses repeated context keys into multi-valued keys and JSON context", () => {
+    expect(parseContextPairs(["a=1", "b=x=y", "a=2"], '{"n": 5, "t": ["p","q"]}')).toEqual({ n: 5, t: ["p", "q"], a: ["1", "2"], b: "x=y" });
+    expect(() => parseContextPairs(["novalue"])).toThrow(/key=value/);
+  });
+});
+
+describe("edict test", () => {
+  it("passes the example repository's cases and reports coverage", async () => {
+    const o = io();
+    expect(await runCli(["test", "--coverage", "--format", "json"], o)).toBe(0);
+    const r = JSON.parse(o.out);
+    expect(r.summary.failed).toBe(0);
+    expect(r.summary.passed).toBeGreaterThanOrEqual(20);
+    expect(r.coverage.total).toBeGreaterThan(r.coverage.covered);
+    expect(r.coverage.uncovered.length).toBe(r.coverage.total - r.coverage.covered);
+  });
+
+  it("fails below --threshold", async () => {
+    expect(await runCli(["test", "--threshold", "99"], io())).toBe(1);
+  });
+
+  it("shows the deciding statement of a failing case with its file and line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edict-test-"));
+    cpSync(join(root, "edict.yaml"), join(dir, "edict.yaml"));
+    cpSync(join(root, "policies"), join(dir, "policies"), { recursive: true });
+    mkdirSync(join(dir, "tests"));
+    writeFileSync(join(dir, "tests", "t.yaml"), "cases:\n  - name: wrong\n    target: production\n    request: { action: db:Delete, resource: db://production/users }\n    expect: allow\n");
+    const o = io(dir);
+    expect(await runCli(["test"], o)).toBe(1);
+    expect(o.out).toContain("✖ wrong  (tests/t.yaml:2)");
+    expect(o.out).toContain("expected allow, got deny");
+    expect(o.out).toContain("decided by Deny prod_access/DenyDestructive (policies/access/production.yaml)");
+    expect(o.out).toContain("0 passed, 1 failed");
+  });
+
+  it("reports malformed cases with positions and exits 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edict-test-"));
+    cpSync(join(root, "edict.yaml"), join(dir, "edict.yaml"));
+    mkdirSync(join(dir, "tests"));
+    writeFileSync(join(dir, "tests", "t.yaml"), "cases:\n  - name: bad\n    target: production\n    expect: maybe\n    tool: mcp://a/b\n");
+    const o = io(dir);
+    expect(await runCli(["test"], o)).toBe(2);
+    expect(o.out).toContain("tests/t.yaml:4:5: error case \"bad\": expect must be one of");
+  });
+});
+
+describe("edict check-agent", () => {
+  it("accepts a compliant agent and lists what needs approval", async () => {
+    const o = io();
+    expect(await runCli(["check-agent", "agents/support-bot.yaml", "-t", "production"], o)).toBe(0);
+    expect(o.out).toContain("agents/support-bot.yaml:9:5: needs approval: action api:Put on https://tickets.acme.example/api/tickets/1");
+    expect(o.out).toContain("✔ support-bot: everything it declares is allowed in production");
+  });
+
+  it("refuses a non-compliant agent with every refusal and its position", async () => {
+    const o = io();
+    expect(await runCli(["check-agent", "agents/ops-bot.yaml", "-t", "production", "--format", "json"], o)).toBe(1);
+    const r = JSON.parse(o.out);
+    expect(r.ok).toBe(false);
+    expect(r.findings.filter((f: { decision: string }) => f.decision === "deny").map((f: { item: string; line: number }) => `${f.line} ${f.item}`)).toEqual([
+      "4 model openai/gpt-3.5-turbo",
+      "5 tool shell_exec",
+      "7 mcp tool mcp://vision-mcp/detect",
+      "9 action db:Delete on db://production/orders",
+    ]);
+  });
+
+  it("exits 2 on a missing manifest", async () => {
+    const o = io();
+    expect(await runCli(["check-agent", "agents/nope.yaml", "-t", "production"], o)).toBe(2);
+    expect(o.err).toContain("cannot read agent manifest agents/nope.yaml");
+  });
+});
