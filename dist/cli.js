@@ -8,18 +8,22 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
-  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x)(function(x) {
+var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
+  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
+}) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
+  throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
-var __commonJS = (cb, mod) => function __require2() {
+var __commonJS = (cb, mod2) => function __require2() {
   try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+    return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
   } catch (e) {
-    throw mod = 0, e;
+    throw mod2 = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -29,13 +33,13 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__getProtoOf(mod2)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
+  isNodeMode || !mod2 || !mod2.__esModule ? __defProp(target, "default", { value: mod2, enumerable: true }) : target,
+  mod2
 ));
 
 // node_modules/commander/lib/error.js
@@ -237,8 +241,8 @@ var require_help = __commonJS({
           visibleCommands.push(helpCommand);
         }
         if (this.sortSubcommands) {
-          visibleCommands.sort((a, b) => {
-            return a.name().localeCompare(b.name());
+          visibleCommands.sort((a, b2) => {
+            return a.name().localeCompare(b2.name());
           });
         }
         return visibleCommands;
@@ -250,11 +254,11 @@ var require_help = __commonJS({
        * @param {Option} b
        * @returns {number}
        */
-      compareOptions(a, b) {
+      compareOptions(a, b2) {
         const getSortKey = (option) => {
           return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
         };
-        return getSortKey(a).localeCompare(getSortKey(b));
+        return getSortKey(a).localeCompare(getSortKey(b2));
       }
       /**
        * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
@@ -1120,38 +1124,38 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance2(a, b) {
-      if (Math.abs(a.length - b.length) > maxDistance)
-        return Math.max(a.length, b.length);
+    function editDistance2(a, b2) {
+      if (Math.abs(a.length - b2.length) > maxDistance)
+        return Math.max(a.length, b2.length);
       const d = [];
-      for (let i = 0; i <= a.length; i++) {
-        d[i] = [i];
+      for (let i2 = 0; i2 <= a.length; i2++) {
+        d[i2] = [i2];
       }
-      for (let j = 0; j <= b.length; j++) {
-        d[0][j] = j;
+      for (let j2 = 0; j2 <= b2.length; j2++) {
+        d[0][j2] = j2;
       }
-      for (let j = 1; j <= b.length; j++) {
-        for (let i = 1; i <= a.length; i++) {
+      for (let j2 = 1; j2 <= b2.length; j2++) {
+        for (let i2 = 1; i2 <= a.length; i2++) {
           let cost = 1;
-          if (a[i - 1] === b[j - 1]) {
+          if (a[i2 - 1] === b2[j2 - 1]) {
             cost = 0;
           } else {
             cost = 1;
           }
-          d[i][j] = Math.min(
-            d[i - 1][j] + 1,
+          d[i2][j2] = Math.min(
+            d[i2 - 1][j2] + 1,
             // deletion
-            d[i][j - 1] + 1,
+            d[i2][j2 - 1] + 1,
             // insertion
-            d[i - 1][j - 1] + cost
+            d[i2 - 1][j2 - 1] + cost
             // substitution
           );
-          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          if (i2 > 1 && j2 > 1 && a[i2 - 1] === b2[j2 - 2] && a[i2 - 2] === b2[j2 - 1]) {
+            d[i2][j2] = Math.min(d[i2][j2], d[i2 - 2][j2 - 2] + 1);
           }
         }
       }
-      return d[a.length][b.length];
+      return d[a.length][b2.length];
     }
     function suggestSimilar(word, candidates) {
       if (!candidates || candidates.length === 0) return "";
@@ -1178,7 +1182,7 @@ var require_suggestSimilar = __commonJS({
           }
         }
       });
-      similar.sort((a, b) => a.localeCompare(b));
+      similar.sort((a, b2) => a.localeCompare(b2));
       if (searchingOptions) {
         similar = similar.map((candidate) => `--${candidate}`);
       }
@@ -1199,17 +1203,17 @@ var require_suggestSimilar = __commonJS({
 // node_modules/commander/lib/command.js
 var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
-    var EventEmitter = __require("node:events").EventEmitter;
+    var EventEmitter2 = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path = __require("node:path");
-    var fs = __require("node:fs");
+    var path2 = __require("node:path");
+    var fs2 = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
     var { CommanderError: CommanderError2 } = require_error();
     var { Help: Help2, stripColor } = require_help();
     var { Option: Option2, DualOptions } = require_option();
     var { suggestSimilar } = require_suggestSimilar();
-    var Command2 = class _Command extends EventEmitter {
+    var Command2 = class _Command extends EventEmitter2 {
       /**
        * Initialize a new `Command`.
        *
@@ -2196,7 +2200,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} subcommandName
        */
       _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
-        if (fs.existsSync(executableFile)) return;
+        if (fs2.existsSync(executableFile)) return;
         const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
         const executableMissing = `'${executableFile}' does not exist
  - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
@@ -2214,11 +2218,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path.resolve(baseDir, baseName);
-          if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path.extname(baseName))) return void 0;
+          const localBin = path2.resolve(baseDir, baseName);
+          if (fs2.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path2.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
-            (ext) => fs.existsSync(`${localBin}${ext}`)
+            (ext) => fs2.existsSync(`${localBin}${ext}`)
           );
           if (foundExt) return `${localBin}${foundExt}`;
           return void 0;
@@ -2230,21 +2234,21 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._scriptPath) {
           let resolvedScriptPath;
           try {
-            resolvedScriptPath = fs.realpathSync(this._scriptPath);
+            resolvedScriptPath = fs2.realpathSync(this._scriptPath);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path.resolve(
-            path.dirname(resolvedScriptPath),
+          executableDir = path2.resolve(
+            path2.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path.basename(
+            const legacyName = path2.basename(
               this._scriptPath,
-              path.extname(this._scriptPath)
+              path2.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2255,7 +2259,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path.extname(executableFile));
+        launchWithNode = sourceExt.includes(path2.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -2372,8 +2376,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _checkNumberOfArguments() {
-        this.registeredArguments.forEach((arg, i) => {
-          if (arg.required && this.args[i] == null) {
+        this.registeredArguments.forEach((arg, i2) => {
+          if (arg.required && this.args[i2] == null) {
             this.missingArgument(arg.name());
           }
         });
@@ -2671,13 +2675,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
         };
         let activeVariadicOption = null;
         let activeGroup = null;
-        let i = 0;
-        while (i < args.length || activeGroup) {
-          const arg = activeGroup ?? args[i++];
+        let i2 = 0;
+        while (i2 < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i2++];
           activeGroup = null;
           if (arg === "--") {
             if (dest === unknown) dest.push(arg);
-            dest.push(...args.slice(i));
+            dest.push(...args.slice(i2));
             break;
           }
           if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
@@ -2689,13 +2693,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
             const option = this._findOption(arg);
             if (option) {
               if (option.required) {
-                const value = args[i++];
+                const value = args[i2++];
                 if (value === void 0) this.optionMissingArgument(option);
                 this.emit(`option:${option.name()}`, value);
               } else if (option.optional) {
                 let value = null;
-                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
-                  value = args[i++];
+                if (i2 < args.length && (!maybeOption(args[i2]) || negativeNumberArg(args[i2]))) {
+                  value = args[i2++];
                 }
                 this.emit(`option:${option.name()}`, value);
               } else {
@@ -2731,18 +2735,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown.length === 0) {
             if (this._findCommand(arg)) {
               operands.push(arg);
-              unknown.push(...args.slice(i));
+              unknown.push(...args.slice(i2));
               break;
             } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
-              operands.push(arg, ...args.slice(i));
+              operands.push(arg, ...args.slice(i2));
               break;
             } else if (this._defaultCommandName) {
-              unknown.push(arg, ...args.slice(i));
+              unknown.push(arg, ...args.slice(i2));
               break;
             }
           }
           if (this._passThroughOptions) {
-            dest.push(arg, ...args.slice(i));
+            dest.push(arg, ...args.slice(i2));
             break;
           }
           dest.push(arg);
@@ -2758,8 +2762,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._storeOptionsAsProperties) {
           const result = {};
           const len = this.options.length;
-          for (let i = 0; i < len; i++) {
-            const key = this.options[i].attributeName();
+          for (let i2 = 0; i2 < len; i2++) {
+            const key = this.options[i2].attributeName();
             result[key] = key === this._versionOptionName ? this._version : this[key];
           }
           return result;
@@ -2902,7 +2906,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return positiveOption || option2;
         };
-        const getErrorMessage = (option2) => {
+        const getErrorMessage2 = (option2) => {
           const bestOption = findBestOptionFromValue(option2);
           const optionKey = bestOption.attributeName();
           const source = this.getOptionValueSource(optionKey);
@@ -2911,7 +2915,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           return `option '${bestOption.flags}'`;
         };
-        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        const message = `error: ${getErrorMessage2(option)} cannot be used with ${getErrorMessage2(conflictingOption)}`;
         this.error(message, { code: "commander.conflictingOption" });
       }
       /**
@@ -3170,7 +3174,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path.basename(filename, path.extname(filename));
+        this._name = path2.basename(filename, path2.extname(filename));
         return this;
       }
       /**
@@ -3184,9 +3188,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path2) {
-        if (path2 === void 0) return this._executableDir;
-        this._executableDir = path2;
+      executableDir(path3) {
+        if (path3 === void 0) return this._executableDir;
+        this._executableDir = path3;
         return this;
       }
       /**
@@ -3541,34 +3545,34 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key, node, visitor, path2) {
+      const ctrl = callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key, path2, ctrl);
+        return visit_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
-          for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path);
+          path2 = Object.freeze(path2.concat(node));
+          for (let i2 = 0; i2 < node.items.length; ++i2) {
+            const ci = visit_(i2, node.items[i2], visitor, path2);
             if (typeof ci === "number")
-              i = ci - 1;
+              i2 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i, 1);
-              i -= 1;
+              node.items.splice(i2, 1);
+              i2 -= 1;
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = visit_("key", node.key, visitor, path);
+          path2 = Object.freeze(path2.concat(node));
+          const ck = visit_("key", node.key, visitor, path2);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path);
+          const cv = visit_("value", node.value, visitor, path2);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3589,34 +3593,34 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key, node, visitor, path2) {
+      const ctrl = await callVisitor(key, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key, path2, ctrl);
+        return visitAsync_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
-          for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path);
+          path2 = Object.freeze(path2.concat(node));
+          for (let i2 = 0; i2 < node.items.length; ++i2) {
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path2);
             if (typeof ci === "number")
-              i = ci - 1;
+              i2 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i, 1);
-              i -= 1;
+              node.items.splice(i2, 1);
+              i2 -= 1;
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path);
+          path2 = Object.freeze(path2.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path2);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path);
+          const cv = await visitAsync_("value", node.value, visitor, path2);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3643,23 +3647,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key, node, visitor, path2) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key, node, path2);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key, node, path2);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key, node, path2);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key, node, path2);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key, node, path2);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key, node, path2);
       return void 0;
     }
-    function replaceNode(key, path, node) {
-      const parent = path[path.length - 1];
+    function replaceNode(key, path2, node) {
+      const parent = path2[path2.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -3731,7 +3735,7 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line, onError2) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
@@ -3742,7 +3746,7 @@ var require_directives = __commonJS({
         switch (name) {
           case "%TAG": {
             if (parts.length !== 2) {
-              onError(0, "%TAG directive should contain exactly two parts");
+              onError2(0, "%TAG directive should contain exactly two parts");
               if (parts.length < 2)
                 return false;
             }
@@ -3753,7 +3757,7 @@ var require_directives = __commonJS({
           case "%YAML": {
             this.yaml.explicit = true;
             if (parts.length !== 1) {
-              onError(0, "%YAML directive should contain exactly one part");
+              onError2(0, "%YAML directive should contain exactly one part");
               return false;
             }
             const [version] = parts;
@@ -3762,12 +3766,12 @@ var require_directives = __commonJS({
               return true;
             } else {
               const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              onError2(6, `Unsupported YAML version ${version}`, isValid);
               return false;
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError2(0, `Unknown directive ${name}`, true);
             return false;
         }
       }
@@ -3777,38 +3781,38 @@ var require_directives = __commonJS({
        * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
        *   `'!local'` tag, or `null` if unresolvable.
        */
-      tagName(source, onError) {
+      tagName(source, onError2) {
         if (source === "!")
           return "!";
         if (source[0] !== "!") {
-          onError(`Not a valid tag: ${source}`);
+          onError2(`Not a valid tag: ${source}`);
           return null;
         }
         if (source[1] === "<") {
           const verbatim = source.slice(2, -1);
           if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            onError2(`Verbatim tags aren't resolved, so ${source} is invalid.`);
             return null;
           }
           if (source[source.length - 1] !== ">")
-            onError("Verbatim tags must end with a >");
+            onError2("Verbatim tags must end with a >");
           return verbatim;
         }
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
-          onError(`The ${source} tag has no suffix`);
+          onError2(`The ${source} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
           } catch (error2) {
-            onError(String(error2));
+            onError2(String(error2));
             return null;
           }
         }
         if (handle === "!")
           return source;
-        onError(`Could not resolve tag: ${source}`);
+        onError2(`Could not resolve tag: ${source}`);
         return null;
       }
       /**
@@ -3875,8 +3879,8 @@ var require_anchors = __commonJS({
       return anchors;
     }
     function findNewAnchor(prefix, exclude) {
-      for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
+      for (let i2 = 1; true; ++i2) {
+        const name = `${prefix}${i2}`;
         if (!exclude.has(name))
           return name;
       }
@@ -3927,22 +3931,22 @@ var require_applyReviver = __commonJS({
     function applyReviver(reviver, obj2, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
-          for (let i = 0, len = val.length; i < len; ++i) {
-            const v0 = val[i];
-            const v1 = applyReviver(reviver, val, String(i), v0);
+          for (let i2 = 0, len = val.length; i2 < len; ++i2) {
+            const v0 = val[i2];
+            const v1 = applyReviver(reviver, val, String(i2), v0);
             if (v1 === void 0)
-              delete val[i];
+              delete val[i2];
             else if (v1 !== v0)
-              val[i] = v1;
+              val[i2] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const k2 of Array.from(val.keys())) {
+            const v0 = val.get(k2);
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              val.delete(k);
+              val.delete(k2);
             else if (v1 !== v0)
-              val.set(k, v1);
+              val.set(k2, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -3955,12 +3959,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const [k2, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k2, v0);
             if (v1 === void 0)
-              delete val[k];
+              delete val[k2];
             else if (v1 !== v0)
-              val[k] = v1;
+              val[k2] = v1;
           }
         }
       }
@@ -3977,7 +3981,7 @@ var require_toJS = __commonJS({
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
+        return value.map((v, i2) => toJS(v, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -4143,9 +4147,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node)) {
         let count2 = 0;
         for (const item of node.items) {
-          const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          const c3 = getAliasCount(doc, item, anchors2);
+          if (c3 > count2)
+            count2 = c3;
         }
         return count2;
       } else if (identity.isPair(node)) {
@@ -4199,13 +4203,13 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match = tags.filter((t2) => t2.tag === tagName);
+        const tagObj = match.find((t2) => !t2.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t2) => t2.identify?.(value) && !t2.format);
     }
     function createNode(value, tagName, ctx) {
       if (identity.isDocument(value))
@@ -4271,16 +4275,16 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
+    function collectionFromPath(schema, path2, value) {
       let v = value;
-      for (let i = path.length - 1; i >= 0; --i) {
-        const k = path[i];
-        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+      for (let i2 = path2.length - 1; i2 >= 0; --i2) {
+        const k2 = path2[i2];
+        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
-          a[k] = v;
+          a[k2] = v;
           v = a;
         } else {
-          v = /* @__PURE__ */ new Map([[k, v]]);
+          v = /* @__PURE__ */ new Map([[k2, v]]);
         }
       }
       return createNode.createNode(v, void 0, {
@@ -4293,7 +4297,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -4323,11 +4327,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
-        if (isEmptyPath(path))
+      addIn(path2, value) {
+        if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path;
+          const [key, ...rest] = path2;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -4341,8 +4345,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        const [key, ...rest] = path;
+      deleteIn(path2) {
+        const [key, ...rest] = path2;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4356,8 +4360,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        const [key, ...rest] = path;
+      getIn(path2, keepScalar) {
+        const [key, ...rest] = path2;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -4375,8 +4379,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path) {
-        const [key, ...rest] = path;
+      hasIn(path2) {
+        const [key, ...rest] = path2;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4386,8 +4390,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        const [key, ...rest] = path;
+      setIn(path2, value) {
+        const [key, ...rest] = path2;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4448,64 +4452,64 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split2 = void 0;
+      let split3 = void 0;
       let prev = void 0;
       let overflow = false;
-      let i = -1;
+      let i2 = -1;
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
-        if (i !== -1)
-          end = i + endStep;
+        i2 = consumeMoreIndentedLines(text, i2, indent.length);
+        if (i2 !== -1)
+          end = i2 + endStep;
       }
-      for (let ch2; ch2 = text[i += 1]; ) {
+      for (let ch2; ch2 = text[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch2 === "\\") {
-          escStart = i;
-          switch (text[i + 1]) {
+          escStart = i2;
+          switch (text[i2 + 1]) {
             case "x":
-              i += 3;
+              i2 += 3;
               break;
             case "u":
-              i += 5;
+              i2 += 5;
               break;
             case "U":
-              i += 9;
+              i2 += 9;
               break;
             default:
-              i += 1;
+              i2 += 1;
           }
-          escEnd = i;
+          escEnd = i2;
         }
         if (ch2 === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
-          split2 = void 0;
+            i2 = consumeMoreIndentedLines(text, i2, indent.length);
+          end = i2 + indent.length + endStep;
+          split3 = void 0;
         } else {
           if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i;
+              split3 = i2;
           }
-          if (i >= end) {
-            if (split2) {
-              folds.push(split2);
-              end = split2 + endStep;
-              split2 = void 0;
+          if (i2 >= end) {
+            if (split3) {
+              folds.push(split3);
+              end = split3 + endStep;
+              split3 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch2;
-                ch2 = text[i += 1];
+                ch2 = text[i2 += 1];
                 overflow = true;
               }
-              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j])
+              const j2 = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
+              if (escapedFolds[j2])
                 return text;
-              folds.push(j);
-              escapedFolds[j] = true;
-              end = j + endStep;
-              split2 = void 0;
+              folds.push(j2);
+              escapedFolds[j2] = true;
+              end = j2 + endStep;
+              split3 = void 0;
             } else {
               overflow = true;
             }
@@ -4520,9 +4524,9 @@ var require_foldFlowLines = __commonJS({
       if (onFold)
         onFold();
       let res = text.slice(0, folds[0]);
-      for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+      for (let i3 = 0; i3 < folds.length; ++i3) {
+        const fold = folds[i3];
+        const end2 = folds[i3 + 1] || text.length;
         if (fold === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
@@ -4535,19 +4539,19 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
-      let end = i;
-      let start = i + 1;
+    function consumeMoreIndentedLines(text, i2, indent) {
+      let end = i2;
+      let start = i2 + 1;
       let ch2 = text[start];
       while (ch2 === " " || ch2 === "	") {
-        if (i < start + indent) {
-          ch2 = text[++i];
+        if (i2 < start + indent) {
+          ch2 = text[++i2];
         } else {
           do {
-            ch2 = text[++i];
+            ch2 = text[++i2];
           } while (ch2 && ch2 !== "\n");
-          end = i;
-          start = i + 1;
+          end = i2;
+          start = i2 + 1;
           ch2 = text[start];
         }
       }
@@ -4579,11 +4583,11 @@ var require_stringifyString = __commonJS({
       const strLen = str2.length;
       if (strLen <= limit)
         return false;
-      for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
-          if (i - start > limit)
+      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
+        if (str2[i2] === "\n") {
+          if (i2 - start > limit)
             return true;
-          start = i + 1;
+          start = i2 + 1;
           if (strLen - start <= limit)
             return false;
         }
@@ -4599,19 +4603,19 @@ var require_stringifyString = __commonJS({
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start = 0;
-      for (let i = 0, ch2 = json[i]; ch2; ch2 = json[++i]) {
-        if (ch2 === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
-          i += 1;
-          start = i;
+      for (let i2 = 0, ch2 = json[i2]; ch2; ch2 = json[++i2]) {
+        if (ch2 === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
+          str2 += json.slice(start, i2) + "\\ ";
+          i2 += 1;
+          start = i2;
           ch2 = "\\";
         }
         if (ch2 === "\\")
-          switch (json[i + 1]) {
+          switch (json[i2 + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
+                str2 += json.slice(start, i2);
+                const code = json.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
                     str2 += "\\0";
@@ -4641,30 +4645,30 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str2 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i, 6);
+                      str2 += json.substr(i2, 6);
                 }
-                i += 5;
-                start = i + 1;
+                i2 += 5;
+                start = i2 + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
-                i += 1;
+              if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
+                i2 += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                str2 += json.slice(start, i2) + "\n\n";
+                while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
                   str2 += "\n";
-                  i += 2;
+                  i2 += 2;
                 }
                 str2 += indent;
-                if (json[i + 2] === " ")
+                if (json[i2 + 2] === " ")
                   str2 += "\\";
-                i += 1;
-                start = i + 1;
+                i2 += 1;
+                start = i2 + 1;
               }
               break;
             default:
-              i += 1;
+              i2 += 1;
           }
       }
       str2 = start ? str2 + json.slice(start) : json;
@@ -4832,10 +4836,10 @@ ${indent}`);
       let res = _stringify(type);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
-        const t = implicitKey && defaultKeyType || defaultStringType;
-        res = _stringify(t);
+        const t2 = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t2);
         if (res === null)
-          throw new Error(`Unsupported default string type ${t}`);
+          throw new Error(`Unsupported default string type ${t2}`);
       }
       return res;
     }
@@ -4895,24 +4899,24 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags.filter((t2) => t2.tag === item.tag);
         if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+          return match.find((t2) => t2.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
       let obj2;
       if (identity.isScalar(item)) {
         obj2 = item.value;
-        let match = tags.filter((t) => t.identify?.(obj2));
+        let match = tags.filter((t2) => t2.identify?.(obj2));
         if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+          const testMatch = match.filter((t2) => t2.test);
           if (testMatch.length > 0)
             match = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match.find((t2) => t2.format === item.format) ?? match.find((t2) => !t2.format);
       } else {
         obj2 = item;
-        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
+        tagObj = tags.find((t2) => t2.nodeClass && obj2 instanceof t2.nodeClass);
       }
       if (!tagObj) {
         const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
@@ -4951,7 +4955,7 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
@@ -5105,7 +5109,7 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages) {
+    function debug2(logLevel, ...messages) {
       if (logLevel === "debug")
         console.log(...messages);
     }
@@ -5117,7 +5121,7 @@ var require_log = __commonJS({
           console.warn(warning);
       }
     }
-    exports.debug = debug;
+    exports.debug = debug2;
     exports.warn = warn;
   }
 });
@@ -5255,9 +5259,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+      const k2 = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair(k2, v);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -5273,7 +5277,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema);
         return new _Pair(key, value);
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -5303,8 +5307,8 @@ var require_stringifyCollection = __commonJS({
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i2 = 0; i2 < items.length; ++i2) {
+        const item = items[i2];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -5333,8 +5337,8 @@ var require_stringifyCollection = __commonJS({
         str2 = flowChars.start + flowChars.end;
       } else {
         str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        for (let i2 = 1; i2 < lines.length; ++i2) {
+          const line = lines[i2];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -5358,8 +5362,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i2 = 0; i2 < items.length; ++i2) {
+        const item = items[i2];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -5390,7 +5394,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
-        if (i < items.length - 1) {
+        if (i2 < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -5448,12 +5452,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k2 = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key || it.key === k2)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
         }
       }
@@ -5474,7 +5478,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -5484,10 +5488,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj2 instanceof Map) {
           for (const [key, value] of obj2)
-            add(key, value);
+            add2(key, value);
         } else if (obj2 && typeof obj2 === "object") {
           for (const key of Object.keys(obj2))
-            add(key, obj2[key]);
+            add2(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -5518,11 +5522,11 @@ var require_YAMLMap = __commonJS({
           else
             prev.value = _pair.value;
         } else if (sortEntries) {
-          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
-          if (i === -1)
+          const i2 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i2 === -1)
             this.items.push(_pair);
           else
-            this.items.splice(i, 0, _pair);
+            this.items.splice(i2, 0, _pair);
         } else {
           this.items.push(_pair);
         }
@@ -5550,7 +5554,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx, Type) {
+      toJSON(_2, ctx, Type) {
         const map2 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -5592,9 +5596,9 @@ var require_map = __commonJS({
       default: true,
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
-      resolve(map3, onError) {
+      resolve(map3, onError2) {
         if (!identity.isMap(map3))
-          onError("Expected a mapping for this tag");
+          onError2("Expected a mapping for this tag");
         return map3;
       },
       createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
@@ -5673,13 +5677,13 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
-        let i = 0;
+        let i2 = 0;
         for (const item of this.items)
-          seq.push(toJS.toJS(item, String(i++), ctx));
+          seq.push(toJS.toJS(item, String(i2++), ctx));
         return seq;
       }
       toString(ctx, onComment, onChompKeep) {
@@ -5697,10 +5701,10 @@ var require_YAMLSeq = __commonJS({
         const { replacer } = ctx;
         const seq = new this(schema);
         if (obj2 && Symbol.iterator in Object(obj2)) {
-          let i = 0;
+          let i2 = 0;
           for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it : String(i++);
+              const key = obj2 instanceof Set ? it : String(i2++);
               it = replacer.call(obj2, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
@@ -5730,9 +5734,9 @@ var require_seq = __commonJS({
       default: true,
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
-      resolve(seq2, onError) {
+      resolve(seq2, onError2) {
         if (!identity.isSeq(seq2))
-          onError("Expected a sequence for this tag");
+          onError2("Expected a sequence for this tag");
         return seq2;
       },
       createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
@@ -5814,12 +5818,12 @@ var require_stringifyNumber = __commonJS({
         return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
-        let i = n.indexOf(".");
-        if (i < 0) {
-          i = n.length;
+        let i2 = n.indexOf(".");
+        if (i2 < 0) {
+          i2 = n.length;
           n += ".";
         }
-        let d = minFractionDigits - (n.length - i - 1);
+        let d = minFractionDigits - (n.length - i2 - 1);
         while (d-- > 0)
           n += "0";
       }
@@ -6005,8 +6009,8 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+      resolve(str2, onError2) {
+        onError2(`Unresolved plain scalar ${JSON.stringify(str2)}`);
         return str2;
       }
     };
@@ -6035,17 +6039,17 @@ var require_binary = __commonJS({
        *   const blob = new Blob([buffer], { type: 'image/jpeg' })
        *   document.querySelector('#photo').src = URL.createObjectURL(blob)
        */
-      resolve(src, onError) {
+      resolve(src, onError2) {
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
           const str2 = atob(src.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          for (let i2 = 0; i2 < str2.length; ++i2)
+            buffer[i2] = str2.charCodeAt(i2);
           return buffer;
         } else {
-          onError("This environment does not support reading binary tags; either Buffer or atob is required");
+          onError2("This environment does not support reading binary tags; either Buffer or atob is required");
           return src;
         }
       },
@@ -6058,8 +6062,8 @@ var require_binary = __commonJS({
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
-          for (let i = 0; i < buf.length; ++i)
-            s += String.fromCharCode(buf[i]);
+          for (let i2 = 0; i2 < buf.length; ++i2)
+            s += String.fromCharCode(buf[i2]);
           str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
@@ -6069,8 +6073,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
-          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+          for (let i2 = 0, o2 = 0; i2 < n; ++i2, o2 += lineWidth) {
+            lines[i2] = str2.substr(o2, lineWidth);
           }
           str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -6089,15 +6093,15 @@ var require_pairs = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
-    function resolvePairs(seq, onError) {
+    function resolvePairs(seq, onError2) {
       if (identity.isSeq(seq)) {
-        for (let i = 0; i < seq.items.length; ++i) {
-          let item = seq.items[i];
+        for (let i2 = 0; i2 < seq.items.length; ++i2) {
+          let item = seq.items[i2];
           if (identity.isPair(item))
             continue;
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
-              onError("Each pair must have its own sequence indicator");
+              onError2("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
@@ -6109,21 +6113,21 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i2] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
-        onError("Expected a sequence for this tag");
+        onError2("Expected a sequence for this tag");
       return seq;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
       const pairs2 = new YAMLSeq.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
-      let i = 0;
+      let i2 = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
           if (typeof replacer === "function")
-            it = replacer.call(iterable, String(i++), it);
+            it = replacer.call(iterable, String(i2++), it);
           let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
@@ -6182,9 +6186,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_, ctx) {
+      toJSON(_2, ctx) {
         if (!ctx)
-          return super.toJSON(_);
+          return super.toJSON(_2);
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -6216,13 +6220,13 @@ var require_omap = __commonJS({
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
-      resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
+      resolve(seq, onError2) {
+        const pairs$1 = pairs.resolvePairs(seq, onError2);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+              onError2(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
               seenKeys.push(key.value);
             }
@@ -6325,8 +6329,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str2[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -6342,10 +6346,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str2);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str2, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -6439,8 +6443,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_, ctx) {
-        return super.toJSON(_, ctx, Set);
+      toJSON(_2, ctx) {
+        return super.toJSON(_2, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -6470,14 +6474,14 @@ var require_set = __commonJS({
       default: false,
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
-      resolve(map2, onError) {
+      resolve(map2, onError2) {
         if (identity.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
-            onError("Set items must all have null values");
+            onError2("Set items must all have null values");
         } else
-          onError("Expected a mapping for this tag");
+          onError2("Expected a mapping for this tag");
         return map2;
       }
     };
@@ -6492,11 +6496,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const sign2 = str2[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
+      return sign2 === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -6505,9 +6509,9 @@ var require_timestamp = __commonJS({
         num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num2(-1);
       }
       const _60 = num2(60);
@@ -6522,7 +6526,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -6721,7 +6725,7 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -6902,9 +6906,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path2, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path2, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -6964,9 +6968,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+        const k2 = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair.Pair(k2, v);
       }
       /**
        * Removes a value from the document.
@@ -6979,14 +6983,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+      deleteIn(path2) {
+        if (Collection.isEmptyPath(path2)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7001,10 +7005,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+      getIn(path2, keepScalar) {
+        if (Collection.isEmptyPath(path2))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7015,10 +7019,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path) {
-        if (Collection.isEmptyPath(path))
+      hasIn(path2) {
+        if (Collection.isEmptyPath(path2))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7035,13 +7039,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+      setIn(path2, value) {
+        if (Collection.isEmptyPath(path2)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path2), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path2, value);
         }
       }
       /**
@@ -7202,7 +7206,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset, onError: onError2, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -7220,12 +7224,12 @@ var require_resolve_props = __commonJS({
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
-            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+            onError2(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
           reqSpace = false;
         }
         if (tab) {
           if (atNewline && token.type !== "comment" && token.type !== "newline") {
-            onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+            onError2(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
           }
           tab = null;
         }
@@ -7238,7 +7242,7 @@ var require_resolve_props = __commonJS({
             break;
           case "comment": {
             if (!hasSpace)
-              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+              onError2(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
             const cb = token.source.substring(1) || " ";
             if (!comment)
               comment = cb;
@@ -7264,9 +7268,9 @@ var require_resolve_props = __commonJS({
             break;
           case "anchor":
             if (anchor)
-              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+              onError2(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
             if (token.source.endsWith(":"))
-              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+              onError2(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor = token;
             start ?? (start = token.offset);
             atNewline = false;
@@ -7275,7 +7279,7 @@ var require_resolve_props = __commonJS({
             break;
           case "tag": {
             if (tag)
-              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
+              onError2(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
             start ?? (start = token.offset);
             atNewline = false;
@@ -7285,9 +7289,9 @@ var require_resolve_props = __commonJS({
           }
           case indicator:
             if (anchor || tag)
-              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+              onError2(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
+              onError2(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
             found = token;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
@@ -7295,7 +7299,7 @@ var require_resolve_props = __commonJS({
           case "comma":
             if (flow) {
               if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+                onError2(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
               comma = token;
               atNewline = false;
               hasSpace = false;
@@ -7303,18 +7307,18 @@ var require_resolve_props = __commonJS({
             }
           // else fallthrough
           default:
-            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            onError2(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
             atNewline = false;
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
-      const end = last ? last.offset + last.source.length : offset;
+      const last2 = tokens[tokens.length - 1];
+      const end = last2 ? last2.offset + last2.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+        onError2(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
       if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
-        onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+        onError2(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
         found,
@@ -7379,12 +7383,12 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent, fc, onError2) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
         if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
-          onError(end, "BAD_INDENT", msg, true);
+          onError2(end, "BAD_INDENT", msg, true);
         }
       }
     }
@@ -7401,7 +7405,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b2) => a === b2 || identity.isScalar(a) && identity.isScalar(b2) && a.value === b2.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -7419,7 +7423,7 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError2, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
@@ -7432,7 +7436,7 @@ var require_resolve_block_map = __commonJS({
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
           offset,
-          onError,
+          onError: onError2,
           parentIndent: bm.indent,
           startOnNewline: true
         });
@@ -7440,9 +7444,9 @@ var require_resolve_block_map = __commonJS({
         if (implicitKey) {
           if (key) {
             if (key.type === "block-seq")
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
+              onError2(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
             else if ("indent" in key && key.indent !== bm.indent)
-              onError(offset, "BAD_INDENT", startColMsg);
+              onError2(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
@@ -7455,24 +7459,24 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError2(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
-          onError(offset, "BAD_INDENT", startColMsg);
+          onError2(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError2);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
-          onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+          onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
-          onError,
+          onError: onError2,
           parentIndent: bm.indent,
           startOnNewline: !key || key.type === "block-scalar"
         });
@@ -7480,13 +7484,13 @@ var require_resolve_block_map = __commonJS({
         if (valueProps.found) {
           if (implicitKey) {
             if (value?.type === "block-map" && !valueProps.hasNewline)
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
+              onError2(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
-              onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
+              onError2(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError2);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError2);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -7494,7 +7498,7 @@ var require_resolve_block_map = __commonJS({
           map2.items.push(pair);
         } else {
           if (implicitKey)
-            onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
+            onError2(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
           if (valueProps.comment) {
             if (keyNode.comment)
               keyNode.comment += "\n" + valueProps.comment;
@@ -7508,7 +7512,7 @@ var require_resolve_block_map = __commonJS({
         }
       }
       if (commentEnd && commentEnd < offset)
-        onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
+        onError2(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
       map2.range = [bm.offset, offset, commentEnd ?? offset];
       return map2;
     }
@@ -7523,7 +7527,7 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError2, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
@@ -7537,16 +7541,16 @@ var require_resolve_block_seq = __commonJS({
           indicator: "seq-item-ind",
           next: value,
           offset,
-          onError,
+          onError: onError2,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
           if (props.anchor || props.tag || value) {
             if (value?.type === "block-seq")
-              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
+              onError2(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
-              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
+              onError2(offset, "MISSING_CHAR", "Sequence item without - indicator");
           } else {
             commentEnd = props.end;
             if (props.comment)
@@ -7554,9 +7558,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, start, null, props, onError2);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError2);
         offset = node.range[2];
         seq.items.push(node);
       }
@@ -7571,7 +7575,7 @@ var require_resolve_block_seq = __commonJS({
 var require_resolve_end = __commonJS({
   "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
-    function resolveEnd(end, offset, reqSpace, onError) {
+    function resolveEnd(end, offset, reqSpace, onError2) {
       let comment = "";
       if (end) {
         let hasSpace = false;
@@ -7584,7 +7588,7 @@ var require_resolve_end = __commonJS({
               break;
             case "comment": {
               if (reqSpace && !hasSpace)
-                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+                onError2(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
               const cb = source.substring(1) || " ";
               if (!comment)
                 comment = cb;
@@ -7599,7 +7603,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError2(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
           offset += source.length;
         }
@@ -7624,7 +7628,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError2, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
       const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
@@ -7636,24 +7640,24 @@ var require_resolve_flow_collection = __commonJS({
       if (ctx.atKey)
         ctx.atKey = false;
       let offset = fc.offset + fc.start.source.length;
-      for (let i = 0; i < fc.items.length; ++i) {
-        const collItem = fc.items[i];
+      for (let i2 = 0; i2 < fc.items.length; ++i2) {
+        const collItem = fc.items[i2];
         const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
           offset,
-          onError,
+          onError: onError2,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
           if (!props.anchor && !props.tag && !sep2 && !value) {
-            if (i === 0 && props.comma)
-              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-            else if (i < fc.items.length - 1)
-              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
+            if (i2 === 0 && props.comma)
+              onError2(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            else if (i2 < fc.items.length - 1)
+              onError2(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
             if (props.comment) {
               if (coll.comment)
                 coll.comment += "\n" + props.comment;
@@ -7664,19 +7668,19 @@ var require_resolve_flow_collection = __commonJS({
             continue;
           }
           if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
-            onError(
+            onError2(
               key,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
             );
         }
-        if (i === 0) {
+        if (i2 === 0) {
           if (props.comma)
-            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            onError2(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
         } else {
           if (!props.comma)
-            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
+            onError2(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
             loop: for (const st of start) {
@@ -7704,24 +7708,24 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep2, null, props, onError2);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
-            onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+            onError2(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
           if (isBlock(key))
-            onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
+            onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
             offset: keyNode.range[2],
-            onError,
+            onError: onError2,
             parentIndent: fc.indent,
             startOnNewline: false
           });
@@ -7732,23 +7736,23 @@ var require_resolve_flow_collection = __commonJS({
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
-                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                    onError2(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
                     break;
                   }
                 }
               if (props.start < valueProps.found.offset - 1024)
-                onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
+                onError2(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
           } else if (value) {
             if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+              onError2(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
-              onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
+              onError2(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError2) : null;
           if (valueNode) {
             if (isBlock(value))
-              onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+              onError2(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
               keyNode.comment += "\n" + valueProps.comment;
@@ -7761,7 +7765,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
-              onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+              onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map2.items.push(pair);
           } else {
             const map2 = new YAMLMap.YAMLMap(ctx.schema);
@@ -7775,19 +7779,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap2 ? "}" : "]";
-      const [ce, ...ee] = fc.end;
+      const [ce, ...ee2] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
-        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        onError2(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
-          ee.unshift(ce);
+          ee2.unshift(ce);
       }
-      if (ee.length > 0) {
-        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+      if (ee2.length > 0) {
+        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError2);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -7815,8 +7819,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token, onError2, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError2, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError2, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError2, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -7826,22 +7830,22 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
-    function composeCollection(CN, ctx, token, props, onError) {
+    function composeCollection(CN, ctx, token, props, onError2) {
       const tagToken = props.tag;
-      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError2(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
           const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          onError2(lastProp, "MISSING_CHAR", message);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName);
+        return resolveCollection(CN, ctx, token, onError2, tagName);
       }
-      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
       if (!tag) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
@@ -7849,15 +7853,15 @@ var require_compose_collection = __commonJS({
           tag = kt;
         } else {
           if (kt) {
-            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
+            onError2(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
           } else {
-            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
+            onError2(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName);
+          return resolveCollection(CN, ctx, token, onError2, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
-      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError2, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError2(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
@@ -7874,18 +7878,18 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
+    function resolveBlockScalar(ctx, scalar, onError2) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      for (let i2 = lines.length - 1; i2 >= 0; --i2) {
+        const content = lines[i2][1];
         if (content === "" || content === "\r")
-          chompStart = i;
+          chompStart = i2;
         else
           break;
       }
@@ -7899,38 +7903,38 @@ var require_resolve_block_scalar = __commonJS({
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
       let contentStart = 0;
-      for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+      for (let i2 = 0; i2 < chompStart; ++i2) {
+        const [indent, content] = lines[i2];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError2(offset + indent.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i;
+          contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            onError2(offset, "BAD_INDENT", message);
           }
           break;
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
-          chompStart = i + 1;
+      for (let i2 = lines.length - 1; i2 >= chompStart; --i2) {
+        if (lines[i2][0].length > trimIndent)
+          chompStart = i2 + 1;
       }
       let value = "";
       let sep2 = "";
       let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+      for (let i2 = 0; i2 < contentStart; ++i2)
+        value += lines[i2][0].slice(trimIndent) + "\n";
+      for (let i2 = contentStart; i2 < chompStart; ++i2) {
+        let [indent, content] = lines[i2];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -7938,7 +7942,7 @@ var require_resolve_block_scalar = __commonJS({
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          onError2(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -7967,8 +7971,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i2 = chompStart; i2 < lines.length; ++i2)
+            value += "\n" + lines[i2][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -7978,9 +7982,9 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict, onError2) {
       if (props[0].type !== "block-scalar-header") {
-        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
+        onError2(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
       const { source } = props[0];
@@ -7988,8 +7992,8 @@ var require_resolve_block_scalar = __commonJS({
       let indent = 0;
       let chomp = "";
       let error2 = -1;
-      for (let i = 1; i < source.length; ++i) {
-        const ch2 = source[i];
+      for (let i2 = 1; i2 < source.length; ++i2) {
+        const ch2 = source[i2];
         if (!chomp && (ch2 === "-" || ch2 === "+"))
           chomp = ch2;
         else {
@@ -7997,16 +8001,16 @@ var require_resolve_block_scalar = __commonJS({
           if (!indent && n)
             indent = n;
           else if (error2 === -1)
-            error2 = offset + i;
+            error2 = offset + i2;
         }
       }
       if (error2 !== -1)
-        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+        onError2(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
       let length = source.length;
-      for (let i = 1; i < props.length; ++i) {
-        const token = props[i];
+      for (let i2 = 1; i2 < props.length; ++i2) {
+        const token = props[i2];
         switch (token.type) {
           case "space":
             hasSpace = true;
@@ -8017,19 +8021,19 @@ var require_resolve_block_scalar = __commonJS({
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              onError2(token, "MISSING_CHAR", message);
             }
             length += token.source.length;
             comment = token.source.substring(1);
             break;
           case "error":
-            onError(token, "UNEXPECTED_TOKEN", token.message);
+            onError2(token, "UNEXPECTED_TOKEN", token.message);
             length += token.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
             const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            onError2(token, "UNEXPECTED_TOKEN", message);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -8039,13 +8043,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines2(source) {
-      const split2 = source.split(/\n( *)/);
-      const first = split2[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const split3 = source.split(/\n( *)/);
+      const first2 = split3[0];
+      const m = first2.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
-      for (let i = 1; i < split2.length; i += 2)
-        lines.push([split2[i], split2[i + 1]]);
+      for (let i2 = 1; i2 < split3.length; i2 += 2)
+        lines.push([split3[i2], split3[i2 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -8058,11 +8062,11 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
+    function resolveFlowScalar(scalar, strict, onError2) {
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code, msg) => onError2(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -8078,7 +8082,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError2(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -8087,7 +8091,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError2);
       return {
         value,
         type: _type,
@@ -8095,7 +8099,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue(source, onError2) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -8120,12 +8124,12 @@ var require_resolve_flow_scalar = __commonJS({
         }
       }
       if (badChar)
-        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
+        onError2(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
       return unfoldLines(source);
     }
-    function singleQuotedValue(source, onError) {
+    function singleQuotedValue(source, onError2) {
       if (source[source.length - 1] !== "'" || source.length === 1)
-        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
+        onError2(source.length, "MISSING_CHAR", "Missing closing 'quote");
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
@@ -8157,56 +8161,56 @@ var require_resolve_flow_scalar = __commonJS({
         }
         pos = line.lastIndex;
       }
-      const last = /[ \t]*(.*)/sy;
-      last.lastIndex = pos;
-      match = last.exec(source);
+      const last2 = /[ \t]*(.*)/sy;
+      last2.lastIndex = pos;
+      match = last2.exec(source);
       return res + sep2 + (match?.[1] ?? "");
     }
-    function doubleQuotedValue(source, onError) {
+    function doubleQuotedValue(source, onError2) {
       let res = "";
-      for (let i = 1; i < source.length - 1; ++i) {
-        const ch2 = source[i];
-        if (ch2 === "\r" && source[i + 1] === "\n")
+      for (let i2 = 1; i2 < source.length - 1; ++i2) {
+        const ch2 = source[i2];
+        if (ch2 === "\r" && source[i2 + 1] === "\n")
           continue;
         if (ch2 === "\n") {
-          const { fold, offset } = foldNewline(source, i);
+          const { fold, offset } = foldNewline(source, i2);
           res += fold;
-          i = offset;
+          i2 = offset;
         } else if (ch2 === "\\") {
-          let next = source[++i];
+          let next = source[++i2];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i + 1];
+            next = source[i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
+              next = source[++i2 + 1];
+          } else if (next === "\r" && source[i2 + 1] === "\n") {
+            next = source[++i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i + 1];
+              next = source[++i2 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i + 1, length, onError);
-            i += length;
+            res += parseCharCode(source, i2 + 1, length, onError2);
+            i2 += length;
           } else {
-            const raw = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            const raw = source.substr(i2 - 1, 2);
+            onError2(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch2 === " " || ch2 === "	") {
-          const wsStart = i;
-          let next = source[i + 1];
+          const wsStart = i2;
+          let next = source[i2 + 1];
           while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
-            res += i > wsStart ? source.slice(wsStart, i + 1) : ch2;
+            next = source[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
+            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch2;
         } else {
           res += ch2;
         }
       }
       if (source[source.length - 1] !== '"' || source.length === 1)
-        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+        onError2(source.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
     function foldNewline(source, offset) {
@@ -8257,7 +8261,7 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
+    function parseCharCode(source, offset, length, onError2) {
       const cc = source.substr(offset, length);
       const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code = ok2 ? parseInt(cc, 16) : NaN;
@@ -8265,7 +8269,7 @@ var require_resolve_flow_scalar = __commonJS({
         return String.fromCodePoint(code);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        onError2(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
     }
@@ -8281,25 +8285,25 @@ var require_compose_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
-      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+    function composeScalar(ctx, token, tagToken, onError2) {
+      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError2) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError2);
+      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError2(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError2);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value, token, onError2);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value, (msg) => onError2(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        onError2(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
       scalar.range = range;
@@ -8314,7 +8318,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value, tagName, tagToken, onError2) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -8334,10 +8338,10 @@ var require_compose_scalar = __commonJS({
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
-      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
+      onError2(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError2) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
       if (schema.compat) {
         const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
@@ -8345,7 +8349,7 @@ var require_compose_scalar = __commonJS({
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+          onError2(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
       return tag;
@@ -8361,8 +8365,8 @@ var require_util_empty_scalar_position = __commonJS({
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
-        for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+        for (let i2 = pos - 1; i2 >= 0; --i2) {
+          let st = before[i2];
           switch (st.type) {
             case "space":
             case "comment":
@@ -8370,10 +8374,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before[++i2];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before[++i2];
           }
           break;
         }
@@ -8395,22 +8399,22 @@ var require_compose_node = __commonJS({
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
     var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
+    function composeNode(ctx, token, props, onError2) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor, tag } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
-          node = composeAlias(ctx, token, onError);
+          node = composeAlias(ctx, token, onError2);
           if (anchor || tag)
-            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+            onError2(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag, onError);
+          node = composeScalar.composeScalar(ctx, token, tag, onError2);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -8418,26 +8422,26 @@ var require_compose_node = __commonJS({
         case "block-seq":
         case "flow-collection":
           try {
-            node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node = composeCollection.composeCollection(CN, ctx, token, props, onError2);
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error2) {
             const message = error2 instanceof Error ? error2.message : String(error2);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            onError2(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
         default: {
           const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          onError2(token, "UNEXPECTED_TOKEN", message);
           isSrcToken = false;
         }
       }
-      node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError2));
       if (anchor && node.anchor === "")
-        onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+        onError2(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError2(tag ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -8451,18 +8455,18 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError2) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag, onError2);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
-          onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+          onError2(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -8472,14 +8476,14 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
+    function composeAlias({ options }, { offset, source, end }, onError2) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
-        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
+        onError2(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+        onError2(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError2);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
         alias.comment = re.comment;
@@ -8498,7 +8502,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -8512,18 +8516,18 @@ var require_compose_doc = __commonJS({
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
-        onError,
+        onError: onError2,
         parentIndent: 0,
         startOnNewline: true
       });
       if (props.found) {
         doc.directives.docStart = true;
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
-          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
+          onError2(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError2) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError2);
       const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError2);
       if (re.comment)
         doc.comment = re.comment;
       doc.range = [offset, contentEnd, re.offset];
@@ -8556,8 +8560,8 @@ var require_composer = __commonJS({
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
-      for (let i = 0; i < prelude.length; ++i) {
-        const source = prelude[i];
+      for (let i2 = 0; i2 < prelude.length; ++i2) {
+        const source = prelude[i2];
         switch (source[0]) {
           case "#":
             comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
@@ -8565,8 +8569,8 @@ var require_composer = __commonJS({
             afterEmptyLine = false;
             break;
           case "%":
-            if (prelude[i + 1]?.[0] !== "#")
-              i += 1;
+            if (prelude[i2 + 1]?.[0] !== "#")
+              i2 += 1;
             atComment = false;
             break;
           default:
@@ -8617,10 +8621,10 @@ ${cb}` : comment;
           }
         }
         if (afterDoc) {
-          for (let i = 0; i < this.errors.length; ++i)
-            doc.errors.push(this.errors[i]);
-          for (let i = 0; i < this.warnings.length; ++i)
-            doc.warnings.push(this.warnings[i]);
+          for (let i2 = 0; i2 < this.errors.length; ++i2)
+            doc.errors.push(this.errors[i2]);
+          for (let i2 = 0; i2 < this.warnings.length; ++i2)
+            doc.warnings.push(this.warnings[i2]);
         } else {
           doc.errors = this.errors;
           doc.warnings = this.warnings;
@@ -8749,12 +8753,12 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
+    function resolveAsScalar(token, strict = true, onError2) {
       if (token) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
-          if (onError)
-            onError(offset, code, message);
+          if (onError2)
+            onError2(offset, code, message);
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
@@ -9002,9 +9006,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit.itemAtPath = (cst, path2) => {
       let item = cst;
-      for (const [field, index] of path) {
+      for (const [field, index] of path2) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9013,37 +9017,37 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
+    visit.parentCollection = (cst, path2) => {
+      const parent = visit.itemAtPath(cst, path2.slice(0, -1));
+      const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path, item, visitor) {
-      let ctrl = visitor(item, path);
+    function _visit(path2, item, visitor) {
+      let ctrl = visitor(item, path2);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
-          for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+          for (let i2 = 0; i2 < token.items.length; ++i2) {
+            const ci = _visit(Object.freeze(path2.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
-              i = ci - 1;
+              i2 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i, 1);
-              i -= 1;
+              token.items.splice(i2, 1);
+              i2 -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path);
+            ctrl = ctrl(item, path2);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
     exports.visit = visit;
   }
@@ -9206,14 +9210,14 @@ var require_lexer = __commonJS({
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
-        let i = this.pos;
-        let ch2 = this.buffer[i];
+        let i2 = this.pos;
+        let ch2 = this.buffer[i2];
         while (ch2 === " " || ch2 === "	")
-          ch2 = this.buffer[++i];
+          ch2 = this.buffer[++i2];
         if (!ch2 || ch2 === "#" || ch2 === "\n")
           return true;
         if (ch2 === "\r")
-          return this.buffer[i + 1] === "\n";
+          return this.buffer[i2 + 1] === "\n";
         return false;
       }
       charAt(n) {
@@ -9508,9 +9512,9 @@ var require_lexer = __commonJS({
       *parseBlockScalarHeader() {
         this.blockScalarIndent = -1;
         this.blockScalarKeep = false;
-        let i = this.pos;
+        let i2 = this.pos;
         while (true) {
-          const ch2 = this.buffer[++i];
+          const ch2 = this.buffer[++i2];
           if (ch2 === "+")
             this.blockScalarKeep = true;
           else if (ch2 > "0" && ch2 <= "9")
@@ -9524,17 +9528,17 @@ var require_lexer = __commonJS({
         let nl = this.pos - 1;
         let indent = 0;
         let ch2;
-        loop: for (let i2 = this.pos; ch2 = this.buffer[i2]; ++i2) {
+        loop: for (let i3 = this.pos; ch2 = this.buffer[i3]; ++i3) {
           switch (ch2) {
             case " ":
               indent += 1;
               break;
             case "\n":
-              nl = i2;
+              nl = i3;
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i2 + 1];
+              const next = this.buffer[i3 + 1];
               if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
               if (next === "\n")
@@ -9565,25 +9569,25 @@ var require_lexer = __commonJS({
             nl = this.buffer.length;
           }
         }
-        let i = nl + 1;
-        ch2 = this.buffer[i];
+        let i2 = nl + 1;
+        ch2 = this.buffer[i2];
         while (ch2 === " ")
-          ch2 = this.buffer[++i];
+          ch2 = this.buffer[++i2];
         if (ch2 === "	") {
           while (ch2 === "	" || ch2 === " " || ch2 === "\r" || ch2 === "\n")
-            ch2 = this.buffer[++i];
-          nl = i - 1;
+            ch2 = this.buffer[++i2];
+          nl = i2 - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i2 = nl - 1;
-            let ch3 = this.buffer[i2];
+            let i3 = nl - 1;
+            let ch3 = this.buffer[i3];
             if (ch3 === "\r")
-              ch3 = this.buffer[--i2];
-            const lastChar = i2;
+              ch3 = this.buffer[--i3];
+            const lastChar = i3;
             while (ch3 === " ")
-              ch3 = this.buffer[--i2];
-            if (ch3 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
-              nl = i2;
+              ch3 = this.buffer[--i3];
+            if (ch3 === "\n" && i3 >= this.pos && i3 + 1 + indent > lastChar)
+              nl = i3;
             else
               break;
           } while (true);
@@ -9595,36 +9599,36 @@ var require_lexer = __commonJS({
       *parsePlainScalar() {
         const inFlow = this.flowLevel > 0;
         let end = this.pos - 1;
-        let i = this.pos - 1;
+        let i2 = this.pos - 1;
         let ch2;
-        while (ch2 = this.buffer[++i]) {
+        while (ch2 = this.buffer[++i2]) {
           if (ch2 === ":") {
-            const next = this.buffer[i + 1];
+            const next = this.buffer[i2 + 1];
             if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
-            end = i;
+            end = i2;
           } else if (isEmpty(ch2)) {
-            let next = this.buffer[i + 1];
+            let next = this.buffer[i2 + 1];
             if (ch2 === "\r") {
               if (next === "\n") {
-                i += 1;
+                i2 += 1;
                 ch2 = "\n";
-                next = this.buffer[i + 1];
+                next = this.buffer[i2 + 1];
               } else
-                end = i;
+                end = i2;
             }
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch2 === "\n") {
-              const cs = this.continueScalar(i + 1);
+              const cs = this.continueScalar(i2 + 1);
               if (cs === -1)
                 break;
-              i = Math.max(i, cs - 2);
+              i2 = Math.max(i2, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch2))
               break;
-            end = i;
+            end = i2;
           }
         }
         if (!ch2 && !this.atEnd)
@@ -9641,8 +9645,8 @@ var require_lexer = __commonJS({
         }
         return 0;
       }
-      *pushToIndex(i, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i);
+      *pushToIndex(i2, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i2);
         if (s) {
           yield s;
           this.pos += s.length;
@@ -9687,23 +9691,23 @@ var require_lexer = __commonJS({
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
-          let i = this.pos + 2;
-          let ch2 = this.buffer[i];
+          let i2 = this.pos + 2;
+          let ch2 = this.buffer[i2];
           while (!isEmpty(ch2) && ch2 !== ">")
-            ch2 = this.buffer[++i];
-          return yield* this.pushToIndex(ch2 === ">" ? i + 1 : i, false);
+            ch2 = this.buffer[++i2];
+          return yield* this.pushToIndex(ch2 === ">" ? i2 + 1 : i2, false);
         } else {
-          let i = this.pos + 1;
-          let ch2 = this.buffer[i];
+          let i2 = this.pos + 1;
+          let ch2 = this.buffer[i2];
           while (ch2) {
             if (tagChars.has(ch2))
-              ch2 = this.buffer[++i];
-            else if (ch2 === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
-              ch2 = this.buffer[i += 3];
+              ch2 = this.buffer[++i2];
+            else if (ch2 === "%" && hexDigits.has(this.buffer[i2 + 1]) && hexDigits.has(this.buffer[i2 + 2])) {
+              ch2 = this.buffer[i2 += 3];
             } else
               break;
           }
-          return yield* this.pushToIndex(i, false);
+          return yield* this.pushToIndex(i2, false);
         }
       }
       *pushNewline() {
@@ -9716,24 +9720,24 @@ var require_lexer = __commonJS({
           return 0;
       }
       *pushSpaces(allowTabs) {
-        let i = this.pos - 1;
+        let i2 = this.pos - 1;
         let ch2;
         do {
-          ch2 = this.buffer[++i];
+          ch2 = this.buffer[++i2];
         } while (ch2 === " " || allowTabs && ch2 === "	");
-        const n = i - this.pos;
+        const n = i2 - this.pos;
         if (n > 0) {
           yield this.buffer.substr(this.pos, n);
-          this.pos = i;
+          this.pos = i2;
         }
         return n;
       }
       *pushUntil(test) {
-        let i = this.pos;
-        let ch2 = this.buffer[i];
+        let i2 = this.pos;
+        let ch2 = this.buffer[i2];
         while (!test(ch2))
-          ch2 = this.buffer[++i];
-        return yield* this.pushToIndex(i, false);
+          ch2 = this.buffer[++i2];
+        return yield* this.pushToIndex(i2, false);
       }
     };
     exports.Lexer = Lexer;
@@ -9779,20 +9783,20 @@ var require_parser = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+      for (let i2 = 0; i2 < list3.length; ++i2)
+        if (list3[i2].type === type)
           return true;
       return false;
     }
     function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+      for (let i2 = 0; i2 < list3.length; ++i2) {
+        switch (list3[i2].type) {
           case "space":
           case "comment":
           case "newline":
             break;
           default:
-            return i;
+            return i2;
         }
       }
       return -1;
@@ -9827,9 +9831,9 @@ var require_parser = __commonJS({
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
-      let i = prev.length;
-      loop: while (--i >= 0) {
-        switch (prev[i].type) {
+      let i2 = prev.length;
+      loop: while (--i2 >= 0) {
+        switch (prev[i2].type) {
           case "doc-start":
           case "explicit-key-ind":
           case "map-value-ind":
@@ -9838,16 +9842,16 @@ var require_parser = __commonJS({
             break loop;
         }
       }
-      while (prev[++i]?.type === "space") {
+      while (prev[++i2]?.type === "space") {
       }
-      return prev.splice(i, prev.length);
+      return prev.splice(i2, prev.length);
     }
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
       else
-        for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+        for (let i2 = 0; i2 < source.length; ++i2)
+          target.push(source[i2]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -10066,12 +10070,12 @@ var require_parser = __commonJS({
               yield* this.pop(token);
           }
           if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+            const last2 = token.items[token.items.length - 1];
+            if (last2 && !last2.sep && !last2.value && last2.start.length > 0 && findNonEmptyIndex(last2.start) === -1 && (token.indent === 0 || last2.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top.type === "document")
-                top.end = last.start;
+                top.end = last2.start;
               else
-                top.items.push({ start: last.start });
+                top.items.push({ start: last2.start });
               token.items.splice(-1, 1);
             }
           }
@@ -10195,8 +10199,8 @@ var require_parser = __commonJS({
             this.onKeyLine = false;
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map2.items.push({ start: [this.sourceToken] });
@@ -10233,11 +10237,11 @@ var require_parser = __commonJS({
           let start = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i = 0; i < it.sep.length; ++i) {
-              const st = it.sep[i];
+            for (let i2 = 0; i2 < it.sep.length; ++i2) {
+              const st = it.sep[i2];
               switch (st.type) {
                 case "newline":
-                  nl.push(i);
+                  nl.push(i2);
                   break;
                 case "space":
                   break;
@@ -10345,14 +10349,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs, sep: [] });
+                map2.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -10388,8 +10392,8 @@ var require_parser = __commonJS({
           case "newline":
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq.items.push({ start: [this.sourceToken] });
@@ -10480,13 +10484,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -10655,7 +10659,7 @@ var require_public_api = __commonJS({
     var log = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser4 = require_parser();
     function parseOptions(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -10663,7 +10667,7 @@ var require_public_api = __commonJS({
     }
     function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser4.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
@@ -10677,7 +10681,7 @@ var require_public_api = __commonJS({
     }
     function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser4.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -10759,7 +10763,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser4 = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
@@ -10784,7 +10788,7 @@ var require_dist = __commonJS({
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
+    exports.Parser = parser4.Parser;
     exports.parse = publicApi.parse;
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
@@ -10837,38 +10841,38 @@ var require_code = __commonJS({
         return item === "" || item === '""';
       }
       get str() {
-        var _a;
-        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+        var _a3;
+        return (_a3 = this._str) !== null && _a3 !== void 0 ? _a3 : this._str = this._items.reduce((s, c3) => `${s}${c3}`, "");
       }
       get names() {
-        var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
-          if (c instanceof Name)
-            names[c.str] = (names[c.str] || 0) + 1;
+        var _a3;
+        return (_a3 = this._names) !== null && _a3 !== void 0 ? _a3 : this._names = this._items.reduce((names, c3) => {
+          if (c3 instanceof Name)
+            names[c3.str] = (names[c3.str] || 0) + 1;
           return names;
         }, {});
       }
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _(strs, ...args) {
+    function _2(strs, ...args) {
       const code = [strs[0]];
-      let i = 0;
-      while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+      let i2 = 0;
+      while (i2 < args.length) {
+        addCodeArg(code, args[i2]);
+        code.push(strs[++i2]);
       }
       return new _Code(code);
     }
-    exports._ = _;
+    exports._ = _2;
     var plus = new _Code("+");
     function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
-      let i = 0;
-      while (i < args.length) {
+      let i2 = 0;
+      while (i2 < args.length) {
         expr.push(plus);
-        addCodeArg(expr, args[i]);
-        expr.push(plus, safeStringify(strs[++i]));
+        addCodeArg(expr, args[i2]);
+        expr.push(plus, safeStringify(strs[++i2]));
       }
       optimize(expr);
       return new _Code(expr);
@@ -10884,54 +10888,54 @@ var require_code = __commonJS({
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
-      let i = 1;
-      while (i < expr.length - 1) {
-        if (expr[i] === plus) {
-          const res = mergeExprItems(expr[i - 1], expr[i + 1]);
+      let i2 = 1;
+      while (i2 < expr.length - 1) {
+        if (expr[i2] === plus) {
+          const res = mergeExprItems(expr[i2 - 1], expr[i2 + 1]);
           if (res !== void 0) {
-            expr.splice(i - 1, 3, res);
+            expr.splice(i2 - 1, 3, res);
             continue;
           }
-          expr[i++] = "+";
+          expr[i2++] = "+";
         }
-        i++;
+        i2++;
       }
     }
-    function mergeExprItems(a, b) {
-      if (b === '""')
+    function mergeExprItems(a, b2) {
+      if (b2 === '""')
         return a;
       if (a === '""')
-        return b;
+        return b2;
       if (typeof a == "string") {
-        if (b instanceof Name || a[a.length - 1] !== '"')
+        if (b2 instanceof Name || a[a.length - 1] !== '"')
           return;
-        if (typeof b != "string")
-          return `${a.slice(0, -1)}${b}"`;
-        if (b[0] === '"')
-          return a.slice(0, -1) + b.slice(1);
+        if (typeof b2 != "string")
+          return `${a.slice(0, -1)}${b2}"`;
+        if (b2[0] === '"')
+          return a.slice(0, -1) + b2.slice(1);
         return;
       }
-      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
-        return `"${a}${b.slice(1)}`;
+      if (typeof b2 == "string" && b2[0] === '"' && !(a instanceof Name))
+        return `"${a}${b2.slice(1)}`;
       return;
     }
-    function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+    function strConcat(c1, c22) {
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str2`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
-    function interpolate(x) {
-      return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
+    function interpolate(x2) {
+      return typeof x2 == "number" || typeof x2 == "boolean" || x2 === null ? x2 : safeStringify(Array.isArray(x2) ? x2.join(",") : x2);
     }
-    function stringify2(x) {
-      return new _Code(safeStringify(x));
+    function stringify2(x2) {
+      return new _Code(safeStringify(x2));
     }
     exports.stringify = stringify2;
-    function safeStringify(x) {
-      return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    function safeStringify(x2) {
+      return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
     function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
     }
     exports.getProperty = getProperty;
     function getEsmExportName(key) {
@@ -10988,8 +10992,8 @@ var require_scope = __commonJS({
         return `${prefix}${ng.index++}`;
       }
       _nameGroup(prefix) {
-        var _a, _b;
-        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+        var _a3, _b;
+        if (((_b = (_a3 = this._parent) === null || _a3 === void 0 ? void 0 : _a3._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
           throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
         }
         return this._names[prefix] = { prefix, index: 0 };
@@ -11022,12 +11026,12 @@ var require_scope = __commonJS({
         return new ValueScopeName(prefix, this._newName(prefix));
       }
       value(nameOrPrefix, value) {
-        var _a;
+        var _a3;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey = (_a3 = value.key) !== null && _a3 !== void 0 ? _a3 : value.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -11074,12 +11078,12 @@ var require_scope = __commonJS({
             if (nameSet.has(name))
               return;
             nameSet.set(name, UsedValueState.Started);
-            let c = valueCode(name);
-            if (c) {
+            let c3 = valueCode(name);
+            if (c3) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
-            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code = (0, code_1._)`${code}${def} ${name} = ${c3};${this.opts._n}`;
+            } else if (c3 = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
+              code = (0, code_1._)`${code}${c3}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
@@ -11274,27 +11278,27 @@ var require_codegen = __commonJS({
       }
       optimizeNodes() {
         const { nodes } = this;
-        let i = nodes.length;
-        while (i--) {
-          const n = nodes[i].optimizeNodes();
+        let i2 = nodes.length;
+        while (i2--) {
+          const n = nodes[i2].optimizeNodes();
           if (Array.isArray(n))
-            nodes.splice(i, 1, ...n);
+            nodes.splice(i2, 1, ...n);
           else if (n)
-            nodes[i] = n;
+            nodes[i2] = n;
           else
-            nodes.splice(i, 1);
+            nodes.splice(i2, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       optimizeNames(names, constants) {
         const { nodes } = this;
-        let i = nodes.length;
-        while (i--) {
-          const n = nodes[i];
+        let i2 = nodes.length;
+        while (i2--) {
+          const n = nodes[i2];
           if (n.optimizeNames(names, constants))
             continue;
           subtractNames(names, n.names);
-          nodes.splice(i, 1);
+          nodes.splice(i2, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
@@ -11345,8 +11349,8 @@ var require_codegen = __commonJS({
         return this;
       }
       optimizeNames(names, constants) {
-        var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
+        var _a3;
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants);
         if (!(super.optimizeNames(names, constants) || this.else))
           return;
         this.condition = optimizeExpr(this.condition, names, constants);
@@ -11450,16 +11454,16 @@ var require_codegen = __commonJS({
         return code;
       }
       optimizeNodes() {
-        var _a, _b;
+        var _a3, _b;
         super.optimizeNodes();
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNodes();
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
       optimizeNames(names, constants) {
-        var _a, _b;
+        var _a3, _b;
         super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants);
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
         return this;
       }
@@ -11555,11 +11559,11 @@ var require_codegen = __commonJS({
         return this._leafNode(new AssignOp(lhs, exports.operators.ADD, rhs));
       }
       // appends passed SafeExpr to code or executes Block
-      code(c) {
-        if (typeof c == "function")
-          c();
-        else if (c !== code_1.nil)
-          this._leafNode(new AnyCode(c));
+      code(c3) {
+        if (typeof c3 == "function")
+          c3();
+        else if (c3 !== code_1.nil)
+          this._leafNode(new AnyCode(c3));
         return this;
       }
       // returns code for object literal for the passed argument list of key-value pairs
@@ -11621,8 +11625,8 @@ var require_codegen = __commonJS({
         const name = this._scope.toName(nameOrPrefix);
         if (this.opts.es5) {
           const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
-          return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i) => {
-            this.var(name, (0, code_1._)`${arr}[${i}]`);
+          return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i2) => {
+            this.var(name, (0, code_1._)`${arr}[${i2}]`);
             forBody(name);
           });
         }
@@ -11724,13 +11728,13 @@ var require_codegen = __commonJS({
         this._currNode.nodes.push(node);
         this._nodes.push(node);
       }
-      _endBlockNode(N1, N2) {
+      _endBlockNode(N1, N22) {
         const n = this._currNode;
-        if (n instanceof N1 || N2 && n instanceof N2) {
+        if (n instanceof N1 || N22 && n instanceof N22) {
           this._nodes.pop();
           return this;
         }
-        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
+        throw new Error(`CodeGen: not in block "${N22 ? `${N1.kind}/${N22.kind}` : N1.kind}"`);
       }
       _elseNode(node) {
         const n = this._currNode;
@@ -11766,32 +11770,32 @@ var require_codegen = __commonJS({
         return replaceName(expr);
       if (!canOptimize(expr))
         return expr;
-      return new code_1._Code(expr._items.reduce((items, c) => {
-        if (c instanceof code_1.Name)
-          c = replaceName(c);
-        if (c instanceof code_1._Code)
-          items.push(...c._items);
+      return new code_1._Code(expr._items.reduce((items, c3) => {
+        if (c3 instanceof code_1.Name)
+          c3 = replaceName(c3);
+        if (c3 instanceof code_1._Code)
+          items.push(...c3._items);
         else
-          items.push(c);
+          items.push(c3);
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
-        if (c === void 0 || names[n.str] !== 1)
+        const c3 = constants[n.str];
+        if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
-        return c;
+        return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x) {
-      return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
+    function not(x2) {
+      return typeof x2 == "boolean" || typeof x2 == "number" || x2 === null ? !x2 : (0, code_1._)`!${par(x2)}`;
     }
     exports.not = not;
     var andCode = mappend(exports.operators.AND);
@@ -11805,10 +11809,10 @@ var require_codegen = __commonJS({
     }
     exports.or = or;
     function mappend(op) {
-      return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
+      return (x2, y2) => x2 === code_1.nil ? y2 : y2 === code_1.nil ? x2 : (0, code_1._)`${par(x2)} ${op} ${par(y2)}`;
     }
-    function par(x) {
-      return x instanceof code_1.Name ? x : (0, code_1._)`(${x})`;
+    function par(x2) {
+      return x2 instanceof code_1.Name ? x2 : (0, code_1._)`(${x2})`;
     }
   }
 });
@@ -11822,10 +11826,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash2 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash2[item] = true;
+      return hash2;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -11898,8 +11902,8 @@ var require_util = __commonJS({
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
       if (Array.isArray(xs)) {
-        for (const x of xs)
-          f(x);
+        for (const x2 of xs)
+          f(x2);
       } else {
         f(xs);
       }
@@ -11944,7 +11948,7 @@ var require_util = __commonJS({
     }
     exports.evaluatedPropsToName = evaluatedPropsToName;
     function setEvaluated(gen, props, ps) {
-      Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p)}`, true));
+      Object.keys(ps).forEach((p2) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p2)}`, true));
     }
     exports.setEvaluated = setEvaluated;
     var snippets = {};
@@ -12064,8 +12068,8 @@ var require_errors2 = __commonJS({
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
       const err = gen.name("err");
-      gen.forRange("i", errsCount, names_1.default.errors, (i) => {
-        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
+      gen.forRange("i", errsCount, names_1.default.errors, (i2) => {
+        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i2}]`);
         gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
         gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
@@ -12089,7 +12093,7 @@ var require_errors2 = __commonJS({
         gen.return(false);
       }
     }
-    var E = {
+    var E2 = {
       keyword: new codegen_1.Name("keyword"),
       schemaPath: new codegen_1.Name("schemaPath"),
       // also used in JTD errors
@@ -12123,20 +12127,20 @@ var require_errors2 = __commonJS({
       if (schemaPath) {
         schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
       }
-      return [E.schemaPath, schPath];
+      return [E2.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
-      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      keyValues.push([E2.keyword, keyword], [E2.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues.push([E2.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E2.schema, schemaValue], [E2.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E.propertyName, propertyName]);
+        keyValues.push([E2.propertyName, propertyName]);
     }
   }
 });
@@ -12200,8 +12204,8 @@ var require_rules = __commonJS({
     exports.getRules = exports.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
     var jsonTypes = new Set(_jsonTypes);
-    function isJSONType(x) {
-      return typeof x == "string" && jsonTypes.has(x);
+    function isJSONType(x2) {
+      return typeof x2 == "string" && jsonTypes.has(x2);
     }
     exports.isJSONType = isJSONType;
     function getRules() {
@@ -12239,8 +12243,8 @@ var require_applicability = __commonJS({
     }
     exports.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema, rule) {
-      var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      var _a3;
+      return schema[rule.keyword] !== void 0 || ((_a3 = rule.definition.implements) === null || _a3 === void 0 ? void 0 : _a3.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -12303,7 +12307,7 @@ var require_dataType = __commonJS({
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
     function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+      return coerceTypes ? types.filter((t2) => COERCIBLE.has(t2) || coerceTypes === "array" && t2 === "array") : [];
     }
     function coerceData(it, types, coerceTo) {
       const { gen, data, opts } = it;
@@ -12313,9 +12317,9 @@ var require_dataType = __commonJS({
         gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
-      for (const t of coerceTo) {
-        if (COERCIBLE.has(t) || t === "array" && opts.coerceTypes === "array") {
-          coerceSpecificType(t);
+      for (const t2 of coerceTo) {
+        if (COERCIBLE.has(t2) || t2 === "array" && opts.coerceTypes === "array") {
+          coerceSpecificType(t2);
         }
       }
       gen.else();
@@ -12325,8 +12329,8 @@ var require_dataType = __commonJS({
         gen.assign(data, coerced);
         assignParentData(it, coerced);
       });
-      function coerceSpecificType(t) {
-        switch (t) {
+      function coerceSpecificType(t2) {
+        switch (t2) {
           case "string":
             gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
@@ -12398,8 +12402,8 @@ var require_dataType = __commonJS({
       }
       if (types.number)
         delete types.integer;
-      for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+      for (const t2 in types)
+        cond = (0, codegen_1.and)(cond, checkDataType(t2, data, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
@@ -12445,7 +12449,7 @@ var require_defaults = __commonJS({
           assignDefault(it, key, properties[key].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+        items.forEach((sch, i2) => assignDefault(it, i2, sch.default));
       }
     }
     exports.assignDefaults = assignDefaults;
@@ -12517,11 +12521,11 @@ var require_code2 = __commonJS({
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
-      return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
+      return schemaMap ? Object.keys(schemaMap).filter((p2) => p2 !== "__proto__") : [];
     }
     exports.allSchemaProperties = allSchemaProperties;
     function schemaProperties(it, schemaMap) {
-      return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
+      return allSchemaProperties(schemaMap).filter((p2) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p2]));
     }
     exports.schemaProperties = schemaProperties;
     function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
@@ -12563,10 +12567,10 @@ var require_code2 = __commonJS({
       return valid;
       function validateItems(notValid) {
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        gen.forRange("i", 0, len, (i) => {
+        gen.forRange("i", 0, len, (i2) => {
           cxt.subschema({
             keyword,
-            dataProp: i,
+            dataProp: i2,
             dataPropType: util_1.Type.Num
           }, valid);
           gen.if((0, codegen_1.not)(valid), notValid);
@@ -12583,10 +12587,10 @@ var require_code2 = __commonJS({
         return;
       const valid = gen.let("valid", false);
       const schValid = gen.name("_valid");
-      gen.block(() => schema.forEach((_sch, i) => {
+      gen.block(() => schema.forEach((_sch, i2) => {
         const schCxt = cxt.subschema({
           keyword,
-          schemaProp: i,
+          schemaProp: i2,
           compositeRule: true
         }, schValid);
         gen.assign(valid, (0, codegen_1._)`${valid} || ${schValid}`);
@@ -12628,14 +12632,14 @@ var require_keyword = __commonJS({
     }
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
-      var _a;
+      var _a3;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
+      cxt.ok((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -12666,8 +12670,8 @@ var require_keyword = __commonJS({
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
-        var _a2;
-        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
+        var _a4;
+        gen.if((0, codegen_1.not)((_a4 = def.valid) !== null && _a4 !== void 0 ? _a4 : valid), errors);
       }
     }
     exports.funcKeywordCode = funcKeywordCode;
@@ -12805,33 +12809,33 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
+    module.exports = function equal(a, b2) {
+      if (a === b2) return true;
+      if (a && b2 && typeof a == "object" && typeof b2 == "object") {
+        if (a.constructor !== b2.constructor) return false;
+        var length, i2, keys;
         if (Array.isArray(a)) {
           length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+          if (length != b2.length) return false;
+          for (i2 = length; i2-- !== 0; )
+            if (!equal(a[i2], b2[i2])) return false;
           return true;
         }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        if (a.constructor === RegExp) return a.source === b2.source && a.flags === b2.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b2.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b2.toString();
         keys = Object.keys(a);
         length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+        if (length !== Object.keys(b2).length) return false;
+        for (i2 = length; i2-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b2, keys[i2])) return false;
+        for (i2 = length; i2-- !== 0; ) {
+          var key = keys[i2];
+          if (!equal(a[key], b2[key])) return false;
         }
         return true;
       }
-      return a !== a && b !== b;
+      return a !== a && b2 !== b2;
     };
   }
 });
@@ -12903,8 +12907,8 @@ var require_json_schema_traverse = __commonJS({
           var sch = schema[key];
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
-              for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+              for (var i2 = 0; i2 < sch.length; i2++)
+                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key + "/" + i2, rootSchema, jsonPtr, key, schema, i2);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
@@ -12996,15 +13000,15 @@ var require_resolve = __commonJS({
       }
       return count2;
     }
-    function getFullPath(resolver, id = "", normalize2) {
-      if (normalize2 !== false)
+    function getFullPath(resolver, id = "", normalize3) {
+      if (normalize3 !== false)
         id = normalizeId(id);
-      const p = resolver.parse(id);
-      return _getFullPath(resolver, p);
+      const p2 = resolver.parse(id);
+      return _getFullPath(resolver, p2);
     }
     exports.getFullPath = getFullPath;
-    function _getFullPath(resolver, p) {
-      const serialized = resolver.serialize(p);
+    function _getFullPath(resolver, p2) {
+      const serialized = resolver.serialize(p2);
       return serialized.split("#")[0] + "#";
     }
     exports._getFullPath = _getFullPath;
@@ -13028,7 +13032,7 @@ var require_resolve = __commonJS({
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+      traverse(schema, { allKeys: true }, (sch, jsonPtr, _2, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -13314,9 +13318,9 @@ var require_validate = __commonJS({
         it.dataTypes = types;
         return;
       }
-      types.forEach((t) => {
-        if (!includesType(it.dataTypes, t)) {
-          strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
+      types.forEach((t2) => {
+        if (!includesType(it.dataTypes, t2)) {
+          strictTypesError(it, `type "${t2}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
       narrowSchemaTypes(it, types);
@@ -13332,7 +13336,7 @@ var require_validate = __commonJS({
         const rule = rules[keyword];
         if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
           const { type } = rule.definition;
-          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
+          if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
         }
@@ -13341,15 +13345,15 @@ var require_validate = __commonJS({
     function hasApplicableType(schTs, kwdT) {
       return schTs.includes(kwdT) || kwdT === "number" && schTs.includes("integer");
     }
-    function includesType(ts, t) {
-      return ts.includes(t) || t === "integer" && ts.includes("number");
+    function includesType(ts, t2) {
+      return ts.includes(t2) || t2 === "integer" && ts.includes("number");
     }
     function narrowSchemaTypes(it, withTypes) {
       const ts = [];
-      for (const t of it.dataTypes) {
-        if (includesType(withTypes, t))
-          ts.push(t);
-        else if (withTypes.includes("integer") && t === "number")
+      for (const t2 of it.dataTypes) {
+        if (includesType(withTypes, t2))
+          ts.push(t2);
+        else if (withTypes.includes("integer") && t2 === "number")
           ts.push("integer");
       }
       it.dataTypes = ts;
@@ -13430,18 +13434,18 @@ var require_validate = __commonJS({
         const { schemaCode } = this;
         this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
       }
-      error(append, errorParams, errorPaths) {
+      error(append2, errorParams, errorPaths) {
         if (errorParams) {
           this.setParams(errorParams);
-          this._error(append, errorPaths);
+          this._error(append2, errorPaths);
           this.setParams({});
           return;
         }
-        this._error(append, errorPaths);
+        this._error(append2, errorPaths);
       }
-      _error(append, errorPaths) {
+      _error(append2, errorPaths) {
         ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+        (append2 ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
       }
       $dataError() {
         (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
@@ -13635,7 +13639,7 @@ var require_compile = __commonJS({
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
-        var _a;
+        var _a3;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema;
@@ -13644,7 +13648,7 @@ var require_compile = __commonJS({
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a3 = env.baseId) !== null && _a3 !== void 0 ? _a3 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
@@ -13740,14 +13744,14 @@ var require_compile = __commonJS({
     }
     exports.compileSchema = compileSchema;
     function resolveRef(root, baseId, ref) {
-      var _a;
+      var _a3;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
@@ -13772,18 +13776,18 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
     }
     function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
-      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
+      const p2 = this.opts.uriResolver.parse(ref);
+      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p2);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
       if (Object.keys(root.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p, root);
+        return getJsonPointer.call(this, p2, root);
       }
       const id = (0, resolve_1.normalizeId)(refPath);
       const schOrRef = this.refs[id] || this.schemas[id];
@@ -13791,7 +13795,7 @@ var require_compile = __commonJS({
         const sch = resolveSchema.call(this, root, schOrRef);
         if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
           return;
-        return getJsonPointer.call(this, p, sch);
+        return getJsonPointer.call(this, p2, sch);
       }
       if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
         return;
@@ -13805,7 +13809,7 @@ var require_compile = __commonJS({
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         return new SchemaEnv({ schema, schemaId, root, baseId });
       }
-      return getJsonPointer.call(this, p, schOrRef);
+      return getJsonPointer.call(this, p2, schOrRef);
     }
     exports.resolveSchema = resolveSchema;
     var PREVENT_SCOPE_CHANGE = /* @__PURE__ */ new Set([
@@ -13816,8 +13820,8 @@ var require_compile = __commonJS({
       "definitions"
     ]);
     function getJsonPointer(parsedRef, { baseId, schema, root }) {
-      var _a;
-      if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
+      var _a3;
+      if (((_a3 = parsedRef.fragment) === null || _a3 === void 0 ? void 0 : _a3[0]) !== "/")
         return;
       for (const part2 of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
@@ -13879,8 +13883,8 @@ var require_utils = __commonJS({
     var BYTE_HEX = new Array(256);
     {
       const HEX_DIGITS = "0123456789ABCDEF";
-      for (let i = 0; i < 256; i++) {
-        BYTE_HEX[i] = "%" + HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15];
+      for (let i2 = 0; i2 < 256; i2++) {
+        BYTE_HEX[i2] = "%" + HEX_DIGITS[i2 >> 4] + HEX_DIGITS[i2 & 15];
       }
     }
     function percentEncodeNonAscii(cp) {
@@ -13895,24 +13899,24 @@ var require_utils = __commonJS({
     function stringArrayToHexStripped(input) {
       let acc = "";
       let code = 0;
-      let i = 0;
-      for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
+      let i2 = 0;
+      for (i2 = 0; i2 < input.length; i2++) {
+        code = input[i2].charCodeAt(0);
         if (code === 48) {
           continue;
         }
         if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
-        acc += input[i];
+        acc += input[i2];
         break;
       }
-      for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
+      for (i2 += 1; i2 < input.length; i2++) {
+        code = input[i2].charCodeAt(0);
         if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
-        acc += input[i];
+        acc += input[i2];
       }
       return acc;
     }
@@ -13922,10 +13926,10 @@ var require_utils = __commonJS({
     var nonSimpleDomain = RegExp.prototype.test.bind(/[^!"$&'()*+,\-.;=_`a-z{}~]/u);
     function isZoneIdentifier(zone) {
       if (zone.length === 0) return false;
-      for (let i = 0; i < zone.length; i++) {
-        if (isZoneCharacter(zone[i])) continue;
-        if (zone[i] === "%" && i + 2 < zone.length && isHexPair(zone.slice(i + 1, i + 3))) {
-          i += 2;
+      for (let i2 = 0; i2 < zone.length; i2++) {
+        if (isZoneCharacter(zone[i2])) continue;
+        if (zone[i2] === "%" && i2 + 2 < zone.length && isHexPair(zone.slice(i2 + 1, i2 + 3))) {
+          i2 += 2;
           continue;
         }
         return false;
@@ -13937,9 +13941,9 @@ var require_utils = __commonJS({
       let bestLength = 0;
       let runStart = -1;
       let runLength = 0;
-      for (let i = 0; i < hextets.length; i++) {
-        if (hextets[i] === "0") {
-          if (runStart === -1) runStart = i;
+      for (let i2 = 0; i2 < hextets.length; i2++) {
+        if (hextets[i2] === "0") {
+          if (runStart === -1) runStart = i2;
           runLength++;
           if (runLength > bestLength) {
             bestLength = runLength;
@@ -13966,16 +13970,16 @@ var require_utils = __commonJS({
       }
       const parts = left.concat(right);
       let hextetCount = 0;
-      for (let i = 0; i < parts.length; i++) {
-        const part2 = parts[i];
+      for (let i2 = 0; i2 < parts.length; i2++) {
+        const part2 = parts[i2];
         if (part2 === "") return void 0;
         if (part2.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
+          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
           hextetCount += 2;
           continue;
         }
         if (!isHextet(part2)) return void 0;
-        parts[i] = parseInt(part2, 16).toString(16);
+        parts[i2] = parseInt(part2, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -13984,8 +13988,8 @@ var require_utils = __commonJS({
       }
       if (hextetCount >= 8) return void 0;
       const expanded = parts.slice(0, left.length);
-      for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
+      for (let i2 = hextetCount; i2 < 8; i2++) expanded.push("0");
+      for (let i2 = left.length; i2 < parts.length; i2++) expanded.push(parts[i2]);
       return compressIPv6ZeroRun(expanded);
     }
     function normalizeIPv6(host) {
@@ -14018,13 +14022,13 @@ var require_utils = __commonJS({
     }
     function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i2 = 0; i2 < str2.length; i2++) {
+        if (str2[i2] === token) ind++;
       }
       return ind;
     }
-    function removeDotSegments(path) {
-      let input = path;
+    function removeDotSegments(path2) {
+      let input = path2;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -14098,16 +14102,16 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path) {
-      if (path === "" || path[0] === "/") {
-        return removeDotSegments(path);
+    function removeDotSegmentsRelative(path2) {
+      if (path2 === "" || path2[0] === "/") {
+        return removeDotSegments(path2);
       }
-      const segments = path.split("/");
-      const last = segments.length - 1;
+      const segments = path2.split("/");
+      const last2 = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
-      for (let i = 0; i <= last; i++) {
-        const segment = segments[i];
+      for (let i2 = 0; i2 <= last2; i2++) {
+        const segment = segments[i2];
         if (segment === "." || segment === "..") {
           if (segment === "..") {
             if (output.length !== 0 && output[output.length - 1] !== "..") {
@@ -14116,7 +14120,7 @@ var require_utils = __commonJS({
               output.push("..");
             }
           }
-          trailingDirectory = i === last;
+          trailingDirectory = i2 === last2;
         } else {
           output.push(segment);
         }
@@ -14142,9 +14146,9 @@ var require_utils = __commonJS({
         return input;
       }
       let output = "";
-      for (let i = 0; i < input.length; i++) {
-        if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        if (input[i2] === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             const normalizedHex = hex.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
@@ -14153,20 +14157,20 @@ var require_utils = __commonJS({
             } else {
               output += "%" + normalizedHex;
             }
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
-        output += input[i];
+        output += input[i2];
       }
       return output;
     }
     function normalizePathEncoding(input) {
       let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch2 = input[i];
-        if (ch2 === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        const ch2 = input[i2];
+        if (ch2 === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             const normalizedHex = hex.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
@@ -14175,23 +14179,23 @@ var require_utils = __commonJS({
             } else {
               output += "%" + normalizedHex;
             }
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
         if (isPathCharacter(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i);
+          const code = input.charCodeAt(i2);
           if (code < 128) {
             output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
+          } else if (code <= 56319 && i2 + 1 < input.length) {
+            const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
               output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
+              i2++;
             } else {
               output += percentEncodeNonAscii(65533);
             }
@@ -14205,13 +14209,13 @@ var require_utils = __commonJS({
     function serializePathEncoding(input, pathNoScheme = false) {
       let output = "";
       let firstSegment = pathNoScheme && input[0] !== "/";
-      for (let i = 0; i < input.length; i++) {
-        const ch2 = input[i];
-        if (ch2 === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        const ch2 = input[i2];
+        if (ch2 === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             output += "%" + hex.toUpperCase();
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
@@ -14221,16 +14225,16 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch2) && (ch2 !== ":" || !firstSegment)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i);
+          const code = input.charCodeAt(i2);
           if (code < 128) {
             output += BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
+          } else if (code <= 56319 && i2 + 1 < input.length) {
+            const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
               output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
+              i2++;
             } else {
               output += percentEncodeNonAscii(65533);
             }
@@ -14243,29 +14247,29 @@ var require_utils = __commonJS({
     }
     function encodeComponent(input, isAllowed) {
       let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch2 = input[i];
-        if (ch2 === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        const ch2 = input[i2];
+        if (ch2 === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             output += "%" + hex.toUpperCase();
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
         if (isAllowed(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i);
+          const code = input.charCodeAt(i2);
           if (code < 128) {
             output += BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
+          } else if (code <= 56319 && i2 + 1 < input.length) {
+            const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
               output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
+              i2++;
             } else {
               output += percentEncodeNonAscii(65533);
             }
@@ -14290,10 +14294,10 @@ var require_utils = __commonJS({
     }
     function normalizeQueryFragmentEncoding(input) {
       let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch2 = input[i];
-        if (ch2 === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        const ch2 = input[i2];
+        if (ch2 === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             const normalizedHex = hex.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
@@ -14302,23 +14306,23 @@ var require_utils = __commonJS({
             } else {
               output += "%" + normalizedHex;
             }
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
         if (isQueryFragmentCharacter(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i);
+          const code = input.charCodeAt(i2);
           if (code < 128) {
             output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
           } else if (code < 55296 || code > 57343) {
             output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
+          } else if (code <= 56319 && i2 + 1 < input.length) {
+            const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
               output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
+              i2++;
             } else {
               output += percentEncodeNonAscii(65533);
             }
@@ -14331,16 +14335,16 @@ var require_utils = __commonJS({
     }
     function escapePreservingEscapes(input) {
       let output = "";
-      for (let i = 0; i < input.length; i++) {
-        if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
+      for (let i2 = 0; i2 < input.length; i2++) {
+        if (input[i2] === "%" && i2 + 2 < input.length) {
+          const hex = input.slice(i2 + 1, i2 + 3);
           if (isHexPair(hex)) {
             output += "%" + hex.toUpperCase();
-            i += 2;
+            i2 += 2;
             continue;
           }
         }
-        output += escape(input[i]);
+        output += escape(input[i2]);
       }
       return output;
     }
@@ -14465,8 +14469,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path && path !== "/" ? path : void 0;
+        const path2 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path2 && path2 !== "/" ? path2 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -14626,7 +14630,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize2(uri, options) {
+    function normalize3(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -14636,7 +14640,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15026,8 +15030,8 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize: normalize2,
-      resolve: resolve4,
+      normalize: normalize3,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -15130,31 +15134,31 @@ var require_core = __commonJS({
       unicode: '"minLength"/"maxLength" account for unicode characters by default.'
     };
     var MAX_EXPRESSION = 200;
-    function requiredOptions(o) {
-      var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
-      const s = o.strict;
-      const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
+    function requiredOptions(o2) {
+      var _a3, _b, _c, _d2, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      const s = o2.strict;
+      const _optz = (_a3 = o2.code) === null || _a3 === void 0 ? void 0 : _a3.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
-      const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
-      const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
+      const regExp = (_c = (_b = o2.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
+      const uriResolver = (_d2 = o2.uriResolver) !== null && _d2 !== void 0 ? _d2 : uri_1.default;
       return {
-        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
-        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
-        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
-        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
-        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
-        code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
-        loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
-        loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
-        meta: (_s = o.meta) !== null && _s !== void 0 ? _s : true,
-        messages: (_t = o.messages) !== null && _t !== void 0 ? _t : true,
-        inlineRefs: (_u = o.inlineRefs) !== null && _u !== void 0 ? _u : true,
-        schemaId: (_v = o.schemaId) !== null && _v !== void 0 ? _v : "$id",
-        addUsedSchema: (_w = o.addUsedSchema) !== null && _w !== void 0 ? _w : true,
-        validateSchema: (_x = o.validateSchema) !== null && _x !== void 0 ? _x : true,
-        validateFormats: (_y = o.validateFormats) !== null && _y !== void 0 ? _y : true,
-        unicodeRegExp: (_z = o.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
-        int32range: (_0 = o.int32range) !== null && _0 !== void 0 ? _0 : true,
+        strictSchema: (_f = (_e = o2.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
+        strictNumbers: (_h = (_g = o2.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
+        strictTypes: (_k = (_j = o2.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
+        strictTuples: (_m = (_l = o2.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
+        strictRequired: (_p = (_o = o2.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
+        code: o2.code ? { ...o2.code, optimize, regExp } : { optimize, regExp },
+        loopRequired: (_q = o2.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
+        loopEnum: (_r = o2.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
+        meta: (_s = o2.meta) !== null && _s !== void 0 ? _s : true,
+        messages: (_t = o2.messages) !== null && _t !== void 0 ? _t : true,
+        inlineRefs: (_u = o2.inlineRefs) !== null && _u !== void 0 ? _u : true,
+        schemaId: (_v = o2.schemaId) !== null && _v !== void 0 ? _v : "$id",
+        addUsedSchema: (_w = o2.addUsedSchema) !== null && _w !== void 0 ? _w : true,
+        validateSchema: (_x = o2.validateSchema) !== null && _x !== void 0 ? _x : true,
+        validateFormats: (_y = o2.validateFormats) !== null && _y !== void 0 ? _y : true,
+        unicodeRegExp: (_z = o2.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
+        int32range: (_0 = o2.int32range) !== null && _0 !== void 0 ? _0 : true,
         uriResolver
       };
     }
@@ -15263,9 +15267,9 @@ var require_core = __commonJS({
             this.addSchema(_schema, ref, meta);
         }
         async function _loadSchema(ref) {
-          const p = this._loading[ref];
-          if (p)
-            return p;
+          const p2 = this._loading[ref];
+          if (p2)
+            return p2;
           try {
             return await (this._loading[ref] = loadSchema(ref));
           } finally {
@@ -15413,7 +15417,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t2) => addRule.call(this, k2, definition, t2)));
         return this;
       }
       getKeyword(keyword) {
@@ -15426,9 +15430,9 @@ var require_core = __commonJS({
         delete RULES2.keywords[keyword];
         delete RULES2.all[keyword];
         for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule) => rule.keyword === keyword);
-          if (i >= 0)
-            group.rules.splice(i, 1);
+          const i2 = group.rules.findIndex((rule) => rule.keyword === keyword);
+          if (i2 >= 0)
+            group.rules.splice(i2, 1);
         }
         return this;
       }
@@ -15531,11 +15535,11 @@ var require_core = __commonJS({
     Ajv2.ValidationError = validation_error_1.default;
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
-    function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key in checkOpts) {
+    function checkOptions(checkOpts2, options, msg, log = "error") {
+      for (const key in checkOpts2) {
         const opt = key;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key}. ${checkOpts2[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -15607,12 +15611,12 @@ var require_core = __commonJS({
       }
     }
     function addRule(keyword, definition, dataType) {
-      var _a;
+      var _a3;
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES: RULES2 } = this;
-      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t }) => t === dataType);
+      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t2 }) => t2 === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES2.rules.push(ruleGroup);
@@ -15633,12 +15637,12 @@ var require_core = __commonJS({
       else
         ruleGroup.rules.push(rule);
       RULES2.all[keyword] = rule;
-      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
+      (_a3 = definition.implements) === null || _a3 === void 0 ? void 0 : _a3.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
-      if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule);
+      const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+      if (i2 >= 0) {
+        ruleGroup.rules.splice(i2, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
         this.logger.warn(`rule ${before} is not defined`);
@@ -15767,10 +15771,10 @@ var require_ref = __commonJS({
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
       function addEvaluatedFrom(source) {
-        var _a;
+        var _a3;
         if (!it.opts.unevaluated)
           return;
-        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
+        const schEvaluated = (_a3 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a3 === void 0 ? void 0 : _a3.evaluated;
         if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
@@ -16135,8 +16139,8 @@ var require_uniqueItems = __commonJS({
     var util_1 = require_util();
     var equal_1 = require_equal();
     var error2 = {
-      message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
-      params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
+      message: ({ params: { i: i2, j: j2 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j2} and ${i2} are identical)`,
+      params: ({ params: { i: i2, j: j2 } }) => (0, codegen_1._)`{i: ${i2}, j: ${j2}}`
     };
     var def = {
       keyword: "uniqueItems",
@@ -16153,35 +16157,35 @@ var require_uniqueItems = __commonJS({
         cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
         cxt.ok(valid);
         function validateUniqueItems() {
-          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
-          const j = gen.let("j");
-          cxt.setParams({ i, j });
+          const i2 = gen.let("i", (0, codegen_1._)`${data}.length`);
+          const j2 = gen.let("j");
+          cxt.setParams({ i: i2, j: j2 });
           gen.assign(valid, true);
-          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
+          gen.if((0, codegen_1._)`${i2} > 1`, () => (canOptimize() ? loopN : loopN2)(i2, j2));
         }
         function canOptimize() {
-          return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
+          return itemTypes.length > 0 && !itemTypes.some((t2) => t2 === "object" || t2 === "array");
         }
-        function loopN(i, j) {
+        function loopN(i2, j2) {
           const item = gen.name("item");
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
-          gen.for((0, codegen_1._)`;${i}--;`, () => {
-            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
+          gen.for((0, codegen_1._)`;${i2}--;`, () => {
+            gen.let(item, (0, codegen_1._)`${data}[${i2}]`);
             gen.if(wrongType, (0, codegen_1._)`continue`);
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
-              gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
+              gen.assign(j2, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
               gen.assign(valid, false).break();
-            }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
+            }).code((0, codegen_1._)`${indices}[${item}] = ${i2}`);
           });
         }
-        function loopN2(i, j) {
+        function loopN2(i2, j2) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i2}--;`, () => gen.for((0, codegen_1._)`${j2} = ${i2}; ${j2}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i2}], ${data}[${j2}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -16253,16 +16257,16 @@ var require_enum = __commonJS({
           if (!Array.isArray(schema))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid = (0, codegen_1.or)(...schema.map((_x, i2) => equalCode(vSchema, i2)));
         }
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
           gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
         }
-        function equalCode(vSchema, i) {
-          const sch = schema[i];
-          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
+        function equalCode(vSchema, i2) {
+          const sch = schema[i2];
+          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i2}])` : (0, codegen_1._)`${data} === ${sch}`;
         }
       }
     };
@@ -16349,8 +16353,8 @@ var require_additionalItems = __commonJS({
         cxt.ok(valid);
       }
       function validateItems(valid) {
-        gen.forRange("i", items.length, len, (i) => {
-          cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
+        gen.forRange("i", items.length, len, (i2) => {
+          cxt.subschema({ keyword, dataProp: i2, dataPropType: util_1.Type.Num }, valid);
           if (!it.allErrors)
             gen.if((0, codegen_1.not)(valid), () => gen.break());
         });
@@ -16393,13 +16397,13 @@ var require_items = __commonJS({
       }
       const valid = gen.name("valid");
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      schArr.forEach((sch, i) => {
+      schArr.forEach((sch, i2) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
           return;
-        gen.if((0, codegen_1._)`${len} > ${i}`, () => cxt.subschema({
+        gen.if((0, codegen_1._)`${len} > ${i2}`, () => cxt.subschema({
           keyword,
-          schemaProp: i,
-          dataProp: i
+          schemaProp: i2,
+          dataProp: i2
         }, valid));
         cxt.ok(valid);
       });
@@ -16536,10 +16540,10 @@ var require_contains = __commonJS({
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
-          gen.forRange("i", 0, len, (i) => {
+          gen.forRange("i", 0, len, (i2) => {
             cxt.subschema({
               keyword: "contains",
-              dataProp: i,
+              dataProp: i2,
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
@@ -16747,12 +16751,12 @@ var require_additionalProperties = __commonJS({
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
             definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
@@ -16832,7 +16836,7 @@ var require_properties = __commonJS({
         if (it.opts.unevaluated && allProps.length && it.props !== true) {
           it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+        const properties = allProps.filter((p2) => !(0, util_1.alwaysValidSchema)(it, schema[p2]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -16882,7 +16886,7 @@ var require_patternProperties = __commonJS({
         const { gen, schema, data, parentSchema, it } = cxt;
         const { opts } = it;
         const patterns = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        const alwaysValidPatterns = patterns.filter((p2) => (0, util_1.alwaysValidSchema)(it, schema[p2]));
         if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
@@ -17017,23 +17021,23 @@ var require_oneOf = __commonJS({
         gen.block(validateOneOf);
         cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
         function validateOneOf() {
-          schArr.forEach((sch, i) => {
+          schArr.forEach((sch, i2) => {
             let schCxt;
             if ((0, util_1.alwaysValidSchema)(it, sch)) {
               gen.var(schValid, true);
             } else {
               schCxt = cxt.subschema({
                 keyword: "oneOf",
-                schemaProp: i,
+                schemaProp: i2,
                 compositeRule: true
               }, schValid);
             }
-            if (i > 0) {
-              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
+            if (i2 > 0) {
+              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i2}]`).else();
             }
             gen.if(schValid, () => {
               gen.assign(valid, true);
-              gen.assign(passing, i);
+              gen.assign(passing, i2);
               if (schCxt)
                 cxt.mergeEvaluated(schCxt, codegen_1.Name);
             });
@@ -17059,10 +17063,10 @@ var require_allOf = __commonJS({
         if (!Array.isArray(schema))
           throw new Error("ajv implementation error");
         const valid = gen.name("valid");
-        schema.forEach((sch, i) => {
+        schema.forEach((sch, i2) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
-          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
+          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i2 }, valid);
           cxt.ok(valid);
           cxt.mergeEvaluated(schCxt);
         });
@@ -17421,12 +17425,12 @@ var require_discriminator = __commonJS({
           return _valid;
         }
         function getMapping() {
-          var _a;
+          var _a3;
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
+          for (let i2 = 0; i2 < oneOf.length; i2++) {
+            let sch = oneOf[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -17435,12 +17439,12 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+            const propSch = (_a3 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a3 === void 0 ? void 0 : _a3[tagName];
             if (typeof propSch != "object") {
               throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
             }
             tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
+            addMappings(propSch, i2);
           }
           if (!tagRequired)
             throw new Error(`discriminator: "${tagName}" must be required`);
@@ -17448,22 +17452,22 @@ var require_discriminator = __commonJS({
           function hasRequired({ required }) {
             return Array.isArray(required) && required.includes(tagName);
           }
-          function addMappings(sch, i) {
+          function addMappings(sch, i2) {
             if (sch.const) {
-              addMapping(sch.const, i);
+              addMapping(sch.const, i2);
             } else if (sch.enum) {
               for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
+                addMapping(tagValue, i2);
               }
             } else {
               throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
             }
           }
-          function addMapping(tagValue, i) {
+          function addMapping(tagValue, i2) {
             if (typeof tagValue != "string" || tagValue in oneOfMapping) {
               throw new Error(`discriminator: "${tagName}" values must be unique strings`);
             }
-            oneOfMapping[tagValue] = i;
+            oneOfMapping[tagValue] = i2;
           }
         }
       }
@@ -17763,9 +17767,9 @@ var require_constants = __commonJS({
 var require_debug = __commonJS({
   "node_modules/semver/internal/debug.js"(exports, module) {
     "use strict";
-    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
-    module.exports = debug;
+    module.exports = debug2;
   }
 });
 
@@ -17778,14 +17782,14 @@ var require_re = __commonJS({
       MAX_SAFE_BUILD_LENGTH,
       MAX_LENGTH
     } = require_constants();
-    var debug = require_debug();
+    var debug2 = require_debug();
     exports = module.exports = {};
     var re = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
-    var t = exports.t = {};
-    var R = 0;
+    var t2 = exports.t = {};
+    var R2 = 0;
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
       ["\\s", 1],
@@ -17800,9 +17804,9 @@ var require_re = __commonJS({
     };
     var createToken = (name, value, isGlobal) => {
       const safe = makeSafeRegex(value);
-      const index = R++;
-      debug(name, index, value);
-      t[name] = index;
+      const index = R2++;
+      debug2(name, index, value);
+      t2[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
       re[index] = new RegExp(value, isGlobal ? "g" : void 0);
@@ -17811,46 +17815,46 @@ var require_re = __commonJS({
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("MAINVERSION", `(${src[t2.NUMERICIDENTIFIER]})\\.(${src[t2.NUMERICIDENTIFIER]})\\.(${src[t2.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t2.NUMERICIDENTIFIERLOOSE]})\\.(${src[t2.NUMERICIDENTIFIERLOOSE]})\\.(${src[t2.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t2.NONNUMERICIDENTIFIER]}|${src[t2.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t2.NONNUMERICIDENTIFIER]}|${src[t2.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t2.PRERELEASEIDENTIFIER]}(?:\\.${src[t2.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t2.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t2.PRERELEASEIDENTIFIERLOOSE]})*))`);
     createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("BUILD", `(?:\\+(${src[t2.BUILDIDENTIFIER]}(?:\\.${src[t2.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t2.MAINVERSION]}${src[t2.PRERELEASE]}?${src[t2.BUILD]}?`);
+    createToken("FULL", `^${src[t2.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t2.MAINVERSIONLOOSE]}${src[t2.PRERELEASELOOSE]}?${src[t2.BUILD]}?`);
+    createToken("LOOSE", `^${src[t2.LOOSEPLAIN]}$`);
     createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t2.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t2.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t2.XRANGEIDENTIFIER]})(?:\\.(${src[t2.XRANGEIDENTIFIER]})(?:\\.(${src[t2.XRANGEIDENTIFIER]})(?:${src[t2.PRERELEASE]})?${src[t2.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t2.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t2.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t2.XRANGEIDENTIFIERLOOSE]})(?:${src[t2.PRERELEASELOOSE]})?${src[t2.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t2.GTLT]}\\s*${src[t2.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t2.GTLT]}\\s*${src[t2.XRANGEPLAINLOOSE]}$`);
     createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("COERCE", `${src[t2.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t2.COERCEPLAIN] + `(?:${src[t2.PRERELEASE]})?(?:${src[t2.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t2.COERCE], true);
+    createToken("COERCERTLFULL", src[t2.COERCEFULL], true);
     createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    createToken("TILDETRIM", `(\\s*)${src[t2.LONETILDE]}\\s+`, true);
     exports.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("TILDE", `^${src[t2.LONETILDE]}${src[t2.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t2.LONETILDE]}${src[t2.XRANGEPLAINLOOSE]}$`);
     createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    createToken("CARETTRIM", `(\\s*)${src[t2.LONECARET]}\\s+`, true);
     exports.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    createToken("CARET", `^${src[t2.LONECARET]}${src[t2.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t2.LONECARET]}${src[t2.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t2.GTLT]}\\s*(${src[t2.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t2.GTLT]}\\s*(${src[t2.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t2.GTLT]}\\s*(${src[t2.LOOSEPLAIN]}|${src[t2.XRANGEPLAIN]})`, true);
     exports.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("HYPHENRANGE", `^\\s*(${src[t2.XRANGEPLAIN]})\\s+-\\s+(${src[t2.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t2.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t2.XRANGEPLAINLOOSE]})\\s*$`);
     createToken("STAR", "(<|>)?=?\\s*\\*");
     createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
     createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
@@ -17881,19 +17885,19 @@ var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
+    var compareIdentifiers = (a, b2) => {
+      if (typeof a === "number" && typeof b2 === "number") {
+        return a === b2 ? 0 : a < b2 ? -1 : 1;
       }
       const anum = numeric.test(a);
-      const bnum = numeric.test(b);
+      const bnum = numeric.test(b2);
       if (anum && bnum) {
         a = +a;
-        b = +b;
+        b2 = +b2;
       }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+      return a === b2 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b2 ? -1 : 1;
     };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    var rcompareIdentifiers = (a, b2) => compareIdentifiers(b2, a);
     module.exports = {
       compareIdentifiers,
       rcompareIdentifiers
@@ -17905,9 +17909,9 @@ var require_identifiers = __commonJS({
 var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
-    var debug = require_debug();
+    var debug2 = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re, t: t2 } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -17915,8 +17919,8 @@ var require_semver = __commonJS({
       if (identifiers.length > prerelease.length) {
         return false;
       }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      for (let i2 = 0; i2 < identifiers.length; i2++) {
+        if (compareIdentifiers(prerelease[i2], identifiers[i2]) !== 0) {
           return false;
         }
       }
@@ -17939,11 +17943,11 @@ var require_semver = __commonJS({
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug("SemVer", version, options);
+        debug2("SemVer", version, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version.trim().match(options.loose ? re[t2.LOOSE] : re[t2.FULL]);
         if (!m) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
@@ -17987,7 +17991,7 @@ var require_semver = __commonJS({
         return this.version;
       }
       compare(other) {
-        debug("SemVer.compare", this.version, this.options, other);
+        debug2("SemVer.compare", this.version, this.options, other);
         if (!(other instanceof _SemVer)) {
           if (typeof other === "string" && other === this.version) {
             return 0;
@@ -18034,45 +18038,45 @@ var require_semver = __commonJS({
         } else if (!this.prerelease.length && !other.prerelease.length) {
           return 0;
         }
-        let i = 0;
+        let i2 = 0;
         do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
+          const a = this.prerelease[i2];
+          const b2 = other.prerelease[i2];
+          debug2("prerelease compare", i2, a, b2);
+          if (a === void 0 && b2 === void 0) {
             return 0;
-          } else if (b === void 0) {
+          } else if (b2 === void 0) {
             return 1;
           } else if (a === void 0) {
             return -1;
-          } else if (a === b) {
+          } else if (a === b2) {
             continue;
           } else {
-            return compareIdentifiers(a, b);
+            return compareIdentifiers(a, b2);
           }
-        } while (++i);
+        } while (++i2);
       }
       compareBuild(other) {
         if (!(other instanceof _SemVer)) {
           other = new _SemVer(other, this.options);
         }
-        let i = 0;
+        let i2 = 0;
         do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
+          const a = this.build[i2];
+          const b2 = other.build[i2];
+          debug2("build compare", i2, a, b2);
+          if (a === void 0 && b2 === void 0) {
             return 0;
-          } else if (b === void 0) {
+          } else if (b2 === void 0) {
             return 1;
           } else if (a === void 0) {
             return -1;
-          } else if (a === b) {
+          } else if (a === b2) {
             continue;
           } else {
-            return compareIdentifiers(a, b);
+            return compareIdentifiers(a, b2);
           }
-        } while (++i);
+        } while (++i2);
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
@@ -18082,7 +18086,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re[t2.PRERELEASELOOSE] : re[t2.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -18149,14 +18153,14 @@ var require_semver = __commonJS({
             if (this.prerelease.length === 0) {
               this.prerelease = [base];
             } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
+              let i2 = this.prerelease.length;
+              while (--i2 >= 0) {
+                if (typeof this.prerelease[i2] === "number") {
+                  this.prerelease[i2]++;
+                  i2 = -2;
                 }
               }
-              if (i === -1) {
+              if (i2 === -1) {
                 if (identifier === this.prerelease.join(".") && identifierBase === false) {
                   throw new Error("invalid increment argument: identifier already exists");
                 }
@@ -18233,11 +18237,11 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse = require_parse();
-    var clean = (version, options) => {
+    var clean2 = (version, options) => {
       const s = parse(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module.exports = clean;
+    module.exports = clean2;
   }
 });
 
@@ -18357,7 +18361,7 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    var compare = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
     module.exports = compare;
   }
 });
@@ -18367,7 +18371,7 @@ var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
+    var rcompare = (a, b2, loose) => compare(b2, a, loose);
     module.exports = rcompare;
   }
 });
@@ -18377,7 +18381,7 @@ var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
+    var compareLoose = (a, b2) => compare(a, b2, true);
     module.exports = compareLoose;
   }
 });
@@ -18387,9 +18391,9 @@ var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
+    var compareBuild = (a, b2, loose) => {
       const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
+      const versionB = new SemVer(b2, loose);
       return versionA.compare(versionB) || versionA.compareBuild(versionB);
     };
     module.exports = compareBuild;
@@ -18401,7 +18405,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list3, loose) => list3.sort((a, b2) => compareBuild(a, b2, loose));
     module.exports = sort;
   }
 });
@@ -18411,7 +18415,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list3, loose) => list3.sort((a, b2) => compareBuild(b2, a, loose));
     module.exports = rsort;
   }
 });
@@ -18421,7 +18425,7 @@ var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    var gt = (a, b2, loose) => compare(a, b2, loose) > 0;
     module.exports = gt;
   }
 });
@@ -18431,7 +18435,7 @@ var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    var lt = (a, b2, loose) => compare(a, b2, loose) < 0;
     module.exports = lt;
   }
 });
@@ -18441,7 +18445,7 @@ var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    var eq = (a, b2, loose) => compare(a, b2, loose) === 0;
     module.exports = eq;
   }
 });
@@ -18451,7 +18455,7 @@ var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    var neq = (a, b2, loose) => compare(a, b2, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -18461,7 +18465,7 @@ var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    var gte = (a, b2, loose) => compare(a, b2, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -18471,7 +18475,7 @@ var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    var lte = (a, b2, loose) => compare(a, b2, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -18486,38 +18490,38 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
+    var cmp = (a, op, b2, loose) => {
       switch (op) {
         case "===":
           if (typeof a === "object") {
             a = a.version;
           }
-          if (typeof b === "object") {
-            b = b.version;
+          if (typeof b2 === "object") {
+            b2 = b2.version;
           }
-          return a === b;
+          return a === b2;
         case "!==":
           if (typeof a === "object") {
             a = a.version;
           }
-          if (typeof b === "object") {
-            b = b.version;
+          if (typeof b2 === "object") {
+            b2 = b2.version;
           }
-          return a !== b;
+          return a !== b2;
         case "":
         case "=":
         case "==":
-          return eq(a, b, loose);
+          return eq(a, b2, loose);
         case "!=":
-          return neq(a, b, loose);
+          return neq(a, b2, loose);
         case ">":
-          return gt(a, b, loose);
+          return gt(a, b2, loose);
         case ">=":
-          return gte(a, b, loose);
+          return gte(a, b2, loose);
         case "<":
-          return lt(a, b, loose);
+          return lt(a, b2, loose);
         case "<=":
-          return lte(a, b, loose);
+          return lte(a, b2, loose);
         default:
           throw new TypeError(`Invalid operator: ${op}`);
       }
@@ -18532,7 +18536,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse = require_parse();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re, t: t2 } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
         return version;
@@ -18546,9 +18550,9 @@ var require_coerce = __commonJS({
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version.match(options.includePrerelease ? re[t2.COERCEFULL] : re[t2.COERCE]);
       } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        const coerceRtlRegex = options.includePrerelease ? re[t2.COERCERTLFULL] : re[t2.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -18867,19 +18871,19 @@ var require_range = __commonJS({
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
         this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        this.set = this.raw.split("||").map((r2) => this.parseRange(r2.trim())).filter((c3) => c3.length);
         if (!this.set.length) {
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
         }
         if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          const first2 = this.set[0];
+          this.set = this.set.filter((c3) => !isNullSet(c3[0]));
           if (this.set.length === 0) {
-            this.set = [first];
+            this.set = [first2];
           } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
+            for (const c3 of this.set) {
+              if (c3.length === 1 && isAny(c3[0])) {
+                this.set = [c3];
                 break;
               }
             }
@@ -18890,16 +18894,16 @@ var require_range = __commonJS({
       get range() {
         if (this.formatted === void 0) {
           this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
+          for (let i2 = 0; i2 < this.set.length; i2++) {
+            if (i2 > 0) {
               this.formatted += "||";
             }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
+            const comps = this.set[i2];
+            for (let k2 = 0; k2 < comps.length; k2++) {
+              if (k2 > 0) {
                 this.formatted += " ";
               }
-              this.formatted += comps[k].toString().trim();
+              this.formatted += comps[k2].toString().trim();
             }
           }
         }
@@ -18920,23 +18924,23 @@ var require_range = __commonJS({
           return cached;
         }
         const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        const hr = loose ? re[t2.HYPHENRANGELOOSE] : re[t2.HYPHENRANGE];
         range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
+        debug2("hyphen replace", range);
         range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t2.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t2.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
         let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
-            debug("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t2.COMPARATORLOOSE]);
           });
         }
-        debug("range list", rangeList);
+        debug2("range list", rangeList);
         const rangeMap = /* @__PURE__ */ new Map();
         const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
         for (const comp of comparators) {
@@ -18978,8 +18982,8 @@ var require_range = __commonJS({
             return false;
           }
         }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
+        for (let i2 = 0; i2 < this.set.length; i2++) {
+          if (testSet(this.set[i2], version, this.options)) {
             return true;
           }
         }
@@ -18991,20 +18995,20 @@ var require_range = __commonJS({
     var cache2 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
-    var debug = require_debug();
+    var debug2 = require_debug();
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
       safeRe: re,
       src,
-      t,
+      t: t2,
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
+    var BUILDSTRIPRE = new RegExp(src[t2.BUILD], "g");
+    var isNullSet = (c3) => c3.value === "<0.0.0-0";
+    var isAny = (c3) => c3.value === "";
     var isSatisfiable = (comparators, options) => {
       let result = true;
       const remainingComparators = comparators.slice();
@@ -19018,107 +19022,107 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug("comp", comp, options);
+      comp = comp.replace(re[t2.BUILD], "");
+      debug2("comp", comp, options);
       comp = replaceCarets(comp, options);
-      debug("caret", comp);
+      debug2("caret", comp);
       comp = replaceTildes(comp, options);
-      debug("tildes", comp);
+      debug2("tildes", comp);
       comp = replaceXRanges(comp, options);
-      debug("xrange", comp);
+      debug2("xrange", comp);
       comp = replaceStars(comp, options);
-      debug("stars", comp);
+      debug2("stars", comp);
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var invalidXRangeOrder = (M2, m, p2) => isX(M2) && !isX(m) || isX(m) && p2 && !isX(p2);
     var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+      return comp.trim().split(/\s+/).map((c3) => replaceTilde(c3, options)).join(" ");
     };
     var replaceTilde = (comp, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("tilde", comp, _, M, m, p, pr);
+      const r2 = options.loose ? re[t2.TILDELOOSE] : re[t2.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r2, (_2, M2, m, p2, pr) => {
+        debug2("tilde", comp, _2, M2, m, p2, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p2)) {
+          ret = `>=${M2}.${m}.0${z2} <${M2}.${+m + 1}.0-0`;
         } else if (pr) {
-          debug("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${+m + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.${p2} <${M2}.${+m + 1}.0-0`;
         }
-        debug("tilde return", ret);
+        debug2("tilde return", ret);
         return ret;
       });
     };
     var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+      return comp.trim().split(/\s+/).map((c3) => replaceCaret(c3, options)).join(" ");
     };
     var replaceCaret = (comp, options) => {
-      debug("caret", comp, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("caret", comp, _, M, m, p, pr);
+      debug2("caret", comp, options);
+      const r2 = options.loose ? re[t2.CARETLOOSE] : re[t2.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r2, (_2, M2, m, p2, pr) => {
+        debug2("caret", comp, _2, M2, m, p2, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p2)) {
+          if (M2 === "0") {
+            ret = `>=${M2}.${m}.0${z2} <${M2}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.0${z2} <${+M2 + 1}.0.0-0`;
           }
         } else if (pr) {
-          debug("replaceCaret pr", pr);
-          if (M === "0") {
+          debug2("replaceCaret pr", pr);
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${m}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p2}-${pr} <${+M2 + 1}.0.0-0`;
           }
         } else {
-          debug("no pr");
-          if (M === "0") {
+          debug2("no pr");
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M2}.${m}.${p2} <${M2}.${m}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p2} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p2} <${+M2 + 1}.0.0-0`;
           }
         }
-        debug("caret return", ret);
+        debug2("caret return", ret);
         return ret;
       });
     };
     var replaceXRanges = (comp, options) => {
-      debug("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c3) => replaceXRange(c3, options)).join(" ");
     };
     var replaceXRange = (comp, options) => {
       comp = comp.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
+      const r2 = options.loose ? re[t2.XRANGELOOSE] : re[t2.XRANGE];
+      return comp.replace(r2, (ret, gtlt, M2, m, p2, pr) => {
+        debug2("xRange", comp, ret, gtlt, M2, m, p2, pr);
+        if (invalidXRangeOrder(M2, m, p2)) {
           return comp;
         }
-        const xM = isX(M);
+        const xM = isX(M2);
         const xm = xM || isX(m);
-        const xp = xm || isX(p);
+        const xp = xm || isX(p2);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
@@ -19134,21 +19138,21 @@ var require_range = __commonJS({
           if (xm) {
             m = 0;
           }
-          p = 0;
+          p2 = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
               m = 0;
-              p = 0;
+              p2 = 0;
             } else {
               m = +m + 1;
-              p = 0;
+              p2 = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
             } else {
               m = +m + 1;
             }
@@ -19156,23 +19160,23 @@ var require_range = __commonJS({
           if (gtlt === "<") {
             pr = "-0";
           }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
+          ret = `${gtlt + M2}.${m}.${p2}${pr}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
         }
-        debug("xRange return", ret);
+        debug2("xRange return", ret);
         return ret;
       });
     };
     var replaceStars = (comp, options) => {
-      debug("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t2.STAR], "");
     };
     var replaceGTE0 = (comp, options) => {
-      debug("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t2.GTE0PRE : t2.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -19202,19 +19206,19 @@ var require_range = __commonJS({
       return `${from} ${to}`.trim();
     };
     var testSet = (set, version, options) => {
-      for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
+      for (let i2 = 0; i2 < set.length; i2++) {
+        if (!set[i2].test(version)) {
           return false;
         }
       }
       if (version.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set.length; i++) {
-          debug(set[i].semver);
-          if (set[i].semver === Comparator.ANY) {
+        for (let i2 = 0; i2 < set.length; i2++) {
+          debug2(set[i2].semver);
+          if (set[i2].semver === Comparator.ANY) {
             continue;
           }
-          if (set[i].semver.prerelease.length > 0) {
-            const allowed = set[i].semver;
+          if (set[i2].semver.prerelease.length > 0) {
+            const allowed = set[i2].semver;
             if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
               return true;
             }
@@ -19246,7 +19250,7 @@ var require_comparator = __commonJS({
           }
         }
         comp = comp.trim().split(/\s+/).join(" ");
-        debug("comparator", comp, options);
+        debug2("comparator", comp, options);
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
@@ -19255,11 +19259,11 @@ var require_comparator = __commonJS({
         } else {
           this.value = this.operator + this.semver.version;
         }
-        debug("comp", this);
+        debug2("comp", this);
       }
       parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
+        const r2 = this.options.loose ? re[t2.COMPARATORLOOSE] : re[t2.COMPARATOR];
+        const m = comp.match(r2);
         if (!m) {
           throw new TypeError(`Invalid comparator: ${comp}`);
         }
@@ -19277,7 +19281,7 @@ var require_comparator = __commonJS({
         return this.value;
       }
       test(version) {
-        debug("Comparator.test", version, this.options.loose);
+        debug2("Comparator.test", version, this.options.loose);
         if (this.semver === ANY2 || version === ANY2) {
           return true;
         }
@@ -19332,9 +19336,9 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re, t: t2 } = require_re();
     var cmp = require_cmp();
-    var debug = require_debug();
+    var debug2 = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
   }
@@ -19362,7 +19366,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c3) => c3.value).join(" ").trim().split(" "));
     module.exports = toComparators;
   }
 });
@@ -19443,8 +19447,8 @@ var require_min_version = __commonJS({
         return minver;
       }
       minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
         let setMin = null;
         comparators.forEach((comparator2) => {
           const compver = new SemVer(comparator2.semver.version);
@@ -19538,8 +19542,8 @@ var require_outside = __commonJS({
       if (satisfies(version, range, options)) {
         return false;
       }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
         let high = null;
         let low = null;
         comparators.forEach((comparator2) => {
@@ -19611,26 +19615,26 @@ var require_simplify = __commonJS({
     var compare = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
-      let first = null;
+      let first2 = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
+      const v = versions.sort((a, b2) => compare(a, b2, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
           prev = version;
-          if (!first) {
-            first = version;
+          if (!first2) {
+            first2 = version;
           }
         } else {
           if (prev) {
-            set.push([first, prev]);
+            set.push([first2, prev]);
           }
           prev = null;
-          first = null;
+          first2 = null;
         }
       }
-      if (first) {
-        set.push([first, null]);
+      if (first2) {
+        set.push([first2, null]);
       }
       const ranges = [];
       for (const [min, max] of set) {
@@ -19707,13 +19711,13 @@ var require_subset = __commonJS({
       }
       const eqSet = /* @__PURE__ */ new Set();
       let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
+      for (const c3 of sub) {
+        if (c3.operator === ">" || c3.operator === ">=") {
+          gt = higherGT(gt, c3, options);
+        } else if (c3.operator === "<" || c3.operator === "<=") {
+          lt = lowerLT(lt, c3, options);
         } else {
-          eqSet.add(c.semver);
+          eqSet.add(c3.semver);
         }
       }
       if (eqSet.size > 1) {
@@ -19735,8 +19739,8 @@ var require_subset = __commonJS({
         if (lt && !satisfies(eq, String(lt), options)) {
           return null;
         }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
+        for (const c3 of dom) {
+          if (!satisfies(eq, String(c3), options)) {
             return false;
           }
         }
@@ -19749,40 +19753,40 @@ var require_subset = __commonJS({
       if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
         needDomLTPre = false;
       }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+      for (const c3 of dom) {
+        hasDomGT = hasDomGT || c3.operator === ">" || c3.operator === ">=";
+        hasDomLT = hasDomLT || c3.operator === "<" || c3.operator === "<=";
         if (gt) {
           if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomGTPre.major && c3.semver.minor === needDomGTPre.minor && c3.semver.patch === needDomGTPre.patch) {
               needDomGTPre = false;
             }
           }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options);
-            if (higher === c && higher !== gt) {
+          if (c3.operator === ">" || c3.operator === ">=") {
+            higher = higherGT(gt, c3, options);
+            if (higher === c3 && higher !== gt) {
               return false;
             }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+          } else if (gt.operator === ">=" && !c3.test(gt.semver)) {
             return false;
           }
         }
         if (lt) {
           if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomLTPre.major && c3.semver.minor === needDomLTPre.minor && c3.semver.patch === needDomLTPre.patch) {
               needDomLTPre = false;
             }
           }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
+          if (c3.operator === "<" || c3.operator === "<=") {
+            lower = lowerLT(lt, c3, options);
+            if (lower === c3 && lower !== lt) {
               return false;
             }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+          } else if (lt.operator === "<=" && !c3.test(lt.semver)) {
             return false;
           }
         }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+        if (!c3.operator && (lt || gt) && gtltComp !== 0) {
           return false;
         }
       }
@@ -19797,19 +19801,19 @@ var require_subset = __commonJS({
       }
       return true;
     };
-    var higherGT = (a, b, options) => {
+    var higherGT = (a, b2, options) => {
       if (!a) {
-        return b;
+        return b2;
       }
-      const comp = compare(a.semver, b.semver, options);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+      const comp = compare(a.semver, b2.semver, options);
+      return comp > 0 ? a : comp < 0 ? b2 : b2.operator === ">" && a.operator === ">=" ? b2 : a;
     };
-    var lowerLT = (a, b, options) => {
+    var lowerLT = (a, b2, options) => {
       if (!a) {
-        return b;
+        return b2;
       }
-      const comp = compare(a.semver, b.semver, options);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+      const comp = compare(a.semver, b2.semver, options);
+      return comp < 0 ? a : comp > 0 ? b2 : b2.operator === "<" && a.operator === "<=" ? b2 : a;
     };
     module.exports = subset;
   }
@@ -19825,7 +19829,7 @@ var require_semver2 = __commonJS({
     var identifiers = require_identifiers();
     var parse = require_parse();
     var valid = require_valid();
-    var clean = require_clean();
+    var clean2 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -19864,7 +19868,7 @@ var require_semver2 = __commonJS({
     module.exports = {
       parse,
       valid,
-      clean,
+      clean: clean2,
       inc,
       diff,
       major,
@@ -19912,6 +19916,789 @@ var require_semver2 = __commonJS({
   }
 });
 
+// node_modules/canonicalize/lib/canonicalize.js
+var require_canonicalize = __commonJS({
+  "node_modules/canonicalize/lib/canonicalize.js"(exports, module) {
+    "use strict";
+    module.exports = function serialize(object) {
+      if (typeof object === "number" && isNaN(object)) {
+        throw new Error("NaN is not allowed");
+      }
+      if (typeof object === "number" && !isFinite(object)) {
+        throw new Error("Infinity is not allowed");
+      }
+      if (object === null || typeof object !== "object") {
+        return JSON.stringify(object);
+      }
+      if (object.toJSON instanceof Function) {
+        return serialize(object.toJSON());
+      }
+      if (Array.isArray(object)) {
+        const values2 = object.reduce((t2, cv, ci) => {
+          const comma = ci === 0 ? "" : ",";
+          const value = cv === void 0 || typeof cv === "symbol" ? null : cv;
+          return `${t2}${comma}${serialize(value)}`;
+        }, "");
+        return `[${values2}]`;
+      }
+      const values = Object.keys(object).sort().reduce((t2, cv) => {
+        if (object[cv] === void 0 || typeof object[cv] === "symbol") {
+          return t2;
+        }
+        const comma = t2.length === 0 ? "" : ",";
+        return `${t2}${comma}${serialize(cv)}:${serialize(object[cv])}`;
+      }, "");
+      return `{${values}}`;
+    };
+  }
+});
+
+// node_modules/ms/index.js
+var require_ms = __commonJS({
+  "node_modules/ms/index.js"(exports, module) {
+    var s = 1e3;
+    var m = s * 60;
+    var h2 = m * 60;
+    var d = h2 * 24;
+    var w = d * 7;
+    var y2 = d * 365.25;
+    module.exports = function(val, options) {
+      options = options || {};
+      var type = typeof val;
+      if (type === "string" && val.length > 0) {
+        return parse(val);
+      } else if (type === "number" && isFinite(val)) {
+        return options.long ? fmtLong(val) : fmtShort(val);
+      }
+      throw new Error(
+        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
+      );
+    };
+    function parse(str2) {
+      str2 = String(str2);
+      if (str2.length > 100) {
+        return;
+      }
+      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+        str2
+      );
+      if (!match) {
+        return;
+      }
+      var n = parseFloat(match[1]);
+      var type = (match[2] || "ms").toLowerCase();
+      switch (type) {
+        case "years":
+        case "year":
+        case "yrs":
+        case "yr":
+        case "y":
+          return n * y2;
+        case "weeks":
+        case "week":
+        case "w":
+          return n * w;
+        case "days":
+        case "day":
+        case "d":
+          return n * d;
+        case "hours":
+        case "hour":
+        case "hrs":
+        case "hr":
+        case "h":
+          return n * h2;
+        case "minutes":
+        case "minute":
+        case "mins":
+        case "min":
+        case "m":
+          return n * m;
+        case "seconds":
+        case "second":
+        case "secs":
+        case "sec":
+        case "s":
+          return n * s;
+        case "milliseconds":
+        case "millisecond":
+        case "msecs":
+        case "msec":
+        case "ms":
+          return n;
+        default:
+          return void 0;
+      }
+    }
+    function fmtShort(ms) {
+      var msAbs = Math.abs(ms);
+      if (msAbs >= d) {
+        return Math.round(ms / d) + "d";
+      }
+      if (msAbs >= h2) {
+        return Math.round(ms / h2) + "h";
+      }
+      if (msAbs >= m) {
+        return Math.round(ms / m) + "m";
+      }
+      if (msAbs >= s) {
+        return Math.round(ms / s) + "s";
+      }
+      return ms + "ms";
+    }
+    function fmtLong(ms) {
+      var msAbs = Math.abs(ms);
+      if (msAbs >= d) {
+        return plural(ms, msAbs, d, "day");
+      }
+      if (msAbs >= h2) {
+        return plural(ms, msAbs, h2, "hour");
+      }
+      if (msAbs >= m) {
+        return plural(ms, msAbs, m, "minute");
+      }
+      if (msAbs >= s) {
+        return plural(ms, msAbs, s, "second");
+      }
+      return ms + " ms";
+    }
+    function plural(ms, msAbs, n, name) {
+      var isPlural = msAbs >= n * 1.5;
+      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
+    }
+  }
+});
+
+// node_modules/debug/src/common.js
+var require_common = __commonJS({
+  "node_modules/debug/src/common.js"(exports, module) {
+    function setup(env) {
+      createDebug.debug = createDebug;
+      createDebug.default = createDebug;
+      createDebug.coerce = coerce;
+      createDebug.disable = disable;
+      createDebug.enable = enable;
+      createDebug.enabled = enabled;
+      createDebug.humanize = require_ms();
+      createDebug.destroy = destroy;
+      Object.keys(env).forEach((key) => {
+        createDebug[key] = env[key];
+      });
+      createDebug.names = [];
+      createDebug.skips = [];
+      createDebug.formatters = {};
+      function selectColor(namespace) {
+        let hash2 = 0;
+        for (let i2 = 0; i2 < namespace.length; i2++) {
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
+          hash2 |= 0;
+        }
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+      }
+      createDebug.selectColor = selectColor;
+      function createDebug(namespace) {
+        let prevTime;
+        let enableOverride = null;
+        let namespacesCache;
+        let enabledCache;
+        function debug2(...args) {
+          if (!debug2.enabled) {
+            return;
+          }
+          const self = debug2;
+          const curr = Number(/* @__PURE__ */ new Date());
+          const ms = curr - (prevTime || curr);
+          self.diff = ms;
+          self.prev = prevTime;
+          self.curr = curr;
+          prevTime = curr;
+          args[0] = createDebug.coerce(args[0]);
+          if (typeof args[0] !== "string") {
+            args.unshift("%O");
+          }
+          let index = 0;
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+            if (match === "%%") {
+              return "%";
+            }
+            index++;
+            const formatter = createDebug.formatters[format];
+            if (typeof formatter === "function") {
+              const val = args[index];
+              match = formatter.call(self, val);
+              args.splice(index, 1);
+              index--;
+            }
+            return match;
+          });
+          createDebug.formatArgs.call(self, args);
+          const logFn = self.log || createDebug.log;
+          logFn.apply(self, args);
+        }
+        debug2.namespace = namespace;
+        debug2.useColors = createDebug.useColors();
+        debug2.color = createDebug.selectColor(namespace);
+        debug2.extend = extend;
+        debug2.destroy = createDebug.destroy;
+        Object.defineProperty(debug2, "enabled", {
+          enumerable: true,
+          configurable: false,
+          get: () => {
+            if (enableOverride !== null) {
+              return enableOverride;
+            }
+            if (namespacesCache !== createDebug.namespaces) {
+              namespacesCache = createDebug.namespaces;
+              enabledCache = createDebug.enabled(namespace);
+            }
+            return enabledCache;
+          },
+          set: (v) => {
+            enableOverride = v;
+          }
+        });
+        if (typeof createDebug.init === "function") {
+          createDebug.init(debug2);
+        }
+        return debug2;
+      }
+      function extend(namespace, delimiter) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
+        newDebug.log = this.log;
+        return newDebug;
+      }
+      function enable(namespaces) {
+        createDebug.save(namespaces);
+        createDebug.namespaces = namespaces;
+        createDebug.names = [];
+        createDebug.skips = [];
+        const split3 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
+        for (const ns of split3) {
+          if (ns[0] === "-") {
+            createDebug.skips.push(ns.slice(1));
+          } else {
+            createDebug.names.push(ns);
+          }
+        }
+      }
+      function matchesTemplate(search, template) {
+        let searchIndex = 0;
+        let templateIndex = 0;
+        let starIndex = -1;
+        let matchIndex = 0;
+        while (searchIndex < search.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
+            if (template[templateIndex] === "*") {
+              starIndex = templateIndex;
+              matchIndex = searchIndex;
+              templateIndex++;
+            } else {
+              searchIndex++;
+              templateIndex++;
+            }
+          } else if (starIndex !== -1) {
+            templateIndex = starIndex + 1;
+            matchIndex++;
+            searchIndex = matchIndex;
+          } else {
+            return false;
+          }
+        }
+        while (templateIndex < template.length && template[templateIndex] === "*") {
+          templateIndex++;
+        }
+        return templateIndex === template.length;
+      }
+      function disable() {
+        const namespaces = [
+          ...createDebug.names,
+          ...createDebug.skips.map((namespace) => "-" + namespace)
+        ].join(",");
+        createDebug.enable("");
+        return namespaces;
+      }
+      function enabled(name) {
+        for (const skip of createDebug.skips) {
+          if (matchesTemplate(name, skip)) {
+            return false;
+          }
+        }
+        for (const ns of createDebug.names) {
+          if (matchesTemplate(name, ns)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      function coerce(val) {
+        if (val instanceof Error) {
+          return val.stack || val.message;
+        }
+        return val;
+      }
+      function destroy() {
+        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+      }
+      createDebug.enable(createDebug.load());
+      return createDebug;
+    }
+    module.exports = setup;
+  }
+});
+
+// node_modules/debug/src/browser.js
+var require_browser = __commonJS({
+  "node_modules/debug/src/browser.js"(exports, module) {
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.storage = localstorage();
+    exports.destroy = /* @__PURE__ */ (() => {
+      let warned = false;
+      return () => {
+        if (!warned) {
+          warned = true;
+          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+        }
+      };
+    })();
+    exports.colors = [
+      "#0000CC",
+      "#0000FF",
+      "#0033CC",
+      "#0033FF",
+      "#0066CC",
+      "#0066FF",
+      "#0099CC",
+      "#0099FF",
+      "#00CC00",
+      "#00CC33",
+      "#00CC66",
+      "#00CC99",
+      "#00CCCC",
+      "#00CCFF",
+      "#3300CC",
+      "#3300FF",
+      "#3333CC",
+      "#3333FF",
+      "#3366CC",
+      "#3366FF",
+      "#3399CC",
+      "#3399FF",
+      "#33CC00",
+      "#33CC33",
+      "#33CC66",
+      "#33CC99",
+      "#33CCCC",
+      "#33CCFF",
+      "#6600CC",
+      "#6600FF",
+      "#6633CC",
+      "#6633FF",
+      "#66CC00",
+      "#66CC33",
+      "#9900CC",
+      "#9900FF",
+      "#9933CC",
+      "#9933FF",
+      "#99CC00",
+      "#99CC33",
+      "#CC0000",
+      "#CC0033",
+      "#CC0066",
+      "#CC0099",
+      "#CC00CC",
+      "#CC00FF",
+      "#CC3300",
+      "#CC3333",
+      "#CC3366",
+      "#CC3399",
+      "#CC33CC",
+      "#CC33FF",
+      "#CC6600",
+      "#CC6633",
+      "#CC9900",
+      "#CC9933",
+      "#CCCC00",
+      "#CCCC33",
+      "#FF0000",
+      "#FF0033",
+      "#FF0066",
+      "#FF0099",
+      "#FF00CC",
+      "#FF00FF",
+      "#FF3300",
+      "#FF3333",
+      "#FF3366",
+      "#FF3399",
+      "#FF33CC",
+      "#FF33FF",
+      "#FF6600",
+      "#FF6633",
+      "#FF9900",
+      "#FF9933",
+      "#FFCC00",
+      "#FFCC33"
+    ];
+    function useColors() {
+      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
+        return true;
+      }
+      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+        return false;
+      }
+      let m;
+      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
+      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
+      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+      typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
+    }
+    function formatArgs(args) {
+      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
+      if (!this.useColors) {
+        return;
+      }
+      const c3 = "color: " + this.color;
+      args.splice(1, 0, c3, "color: inherit");
+      let index = 0;
+      let lastC = 0;
+      args[0].replace(/%[a-zA-Z%]/g, (match) => {
+        if (match === "%%") {
+          return;
+        }
+        index++;
+        if (match === "%c") {
+          lastC = index;
+        }
+      });
+      args.splice(lastC, 0, c3);
+    }
+    exports.log = console.debug || console.log || (() => {
+    });
+    function save(namespaces) {
+      try {
+        if (namespaces) {
+          exports.storage.setItem("debug", namespaces);
+        } else {
+          exports.storage.removeItem("debug");
+        }
+      } catch (error2) {
+      }
+    }
+    function load() {
+      let r2;
+      try {
+        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
+      } catch (error2) {
+      }
+      if (!r2 && typeof process !== "undefined" && "env" in process) {
+        r2 = process.env.DEBUG;
+      }
+      return r2;
+    }
+    function localstorage() {
+      try {
+        return localStorage;
+      } catch (error2) {
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.j = function(v) {
+      try {
+        return JSON.stringify(v);
+      } catch (error2) {
+        return "[UnexpectedJSONParseError]: " + error2.message;
+      }
+    };
+  }
+});
+
+// node_modules/debug/src/node.js
+var require_node = __commonJS({
+  "node_modules/debug/src/node.js"(exports, module) {
+    var tty = __require("tty");
+    var util = __require("util");
+    exports.init = init;
+    exports.log = log;
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.destroy = util.deprecate(
+      () => {
+      },
+      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
+    );
+    exports.colors = [6, 2, 3, 4, 5, 1];
+    try {
+      const supportsColor = __require("supports-color");
+      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+        exports.colors = [
+          20,
+          21,
+          26,
+          27,
+          32,
+          33,
+          38,
+          39,
+          40,
+          41,
+          42,
+          43,
+          44,
+          45,
+          56,
+          57,
+          62,
+          63,
+          68,
+          69,
+          74,
+          75,
+          76,
+          77,
+          78,
+          79,
+          80,
+          81,
+          92,
+          93,
+          98,
+          99,
+          112,
+          113,
+          128,
+          129,
+          134,
+          135,
+          148,
+          149,
+          160,
+          161,
+          162,
+          163,
+          164,
+          165,
+          166,
+          167,
+          168,
+          169,
+          170,
+          171,
+          172,
+          173,
+          178,
+          179,
+          184,
+          185,
+          196,
+          197,
+          198,
+          199,
+          200,
+          201,
+          202,
+          203,
+          204,
+          205,
+          206,
+          207,
+          208,
+          209,
+          214,
+          215,
+          220,
+          221
+        ];
+      }
+    } catch (error2) {
+    }
+    exports.inspectOpts = Object.keys(process.env).filter((key) => {
+      return /^debug_/i.test(key);
+    }).reduce((obj2, key) => {
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
+        return k2.toUpperCase();
+      });
+      let val = process.env[key];
+      if (/^(yes|on|true|enabled)$/i.test(val)) {
+        val = true;
+      } else if (/^(no|off|false|disabled)$/i.test(val)) {
+        val = false;
+      } else if (val === "null") {
+        val = null;
+      } else {
+        val = Number(val);
+      }
+      obj2[prop] = val;
+      return obj2;
+    }, {});
+    function useColors() {
+      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+    }
+    function formatArgs(args) {
+      const { namespace: name, useColors: useColors2 } = this;
+      if (useColors2) {
+        const c3 = this.color;
+        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
+        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
+        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
+      } else {
+        args[0] = getDate() + name + " " + args[0];
+      }
+    }
+    function getDate() {
+      if (exports.inspectOpts.hideDate) {
+        return "";
+      }
+      return (/* @__PURE__ */ new Date()).toISOString() + " ";
+    }
+    function log(...args) {
+      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
+    }
+    function save(namespaces) {
+      if (namespaces) {
+        process.env.DEBUG = namespaces;
+      } else {
+        delete process.env.DEBUG;
+      }
+    }
+    function load() {
+      return process.env.DEBUG;
+    }
+    function init(debug2) {
+      debug2.inspectOpts = {};
+      const keys = Object.keys(exports.inspectOpts);
+      for (let i2 = 0; i2 < keys.length; i2++) {
+        debug2.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.o = function(v) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+    };
+    formatters.O = function(v) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v, this.inspectOpts);
+    };
+  }
+});
+
+// node_modules/debug/src/index.js
+var require_src = __commonJS({
+  "node_modules/debug/src/index.js"(exports, module) {
+    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
+      module.exports = require_browser();
+    } else {
+      module.exports = require_node();
+    }
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/src/index.js
+var require_src2 = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod2) {
+      return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs_1 = __require("fs");
+    var debug_1 = __importDefault(require_src());
+    var log = debug_1.default("@kwsites/file-exists");
+    function check(path2, isFile, isDirectory) {
+      log(`checking %s`, path2);
+      try {
+        const stat3 = fs_1.statSync(path2);
+        if (stat3.isFile() && isFile) {
+          log(`[OK] path represents a file`);
+          return true;
+        }
+        if (stat3.isDirectory() && isDirectory) {
+          log(`[OK] path represents a directory`);
+          return true;
+        }
+        log(`[FAIL] path represents something other than a file or directory`);
+        return false;
+      } catch (e) {
+        if (e.code === "ENOENT") {
+          log(`[FAIL] path is not accessible: %o`, e);
+          return false;
+        }
+        log(`[FATAL] %o`, e);
+        throw e;
+      }
+    }
+    function exists3(path2, type = exports.READABLE) {
+      return check(path2, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    }
+    exports.exists = exists3;
+    exports.FILE = 1;
+    exports.FOLDER = 2;
+    exports.READABLE = exports.FILE + exports.FOLDER;
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+    "use strict";
+    function __export3(m) {
+      for (var p2 in m) if (!exports.hasOwnProperty(p2)) exports[p2] = m[p2];
+    }
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __export3(require_src2());
+  }
+});
+
+// node_modules/@kwsites/promise-deferred/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDeferred = exports.deferred = void 0;
+    function deferred2() {
+      let done;
+      let fail2;
+      let status = "pending";
+      const promise = new Promise((_done, _fail) => {
+        done = _done;
+        fail2 = _fail;
+      });
+      return {
+        promise,
+        done(result) {
+          if (status === "pending") {
+            status = "resolved";
+            done(result);
+          }
+        },
+        fail(error2) {
+          if (status === "pending") {
+            status = "rejected";
+            fail2(error2);
+          }
+        },
+        get fulfilled() {
+          return status !== "pending";
+        },
+        get status() {
+          return status;
+        }
+      };
+    }
+    exports.deferred = deferred2;
+    exports.createDeferred = deferred2;
+    exports.default = deferred2;
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -19929,6 +20716,43 @@ var {
   Help
 } = import_index.default;
 
+// src/bundle/errors.ts
+var BundleError = class extends Error {
+  code;
+  constructor(code, message, options = {}) {
+    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "BundleError";
+    this.code = code;
+  }
+};
+var BundleIntegrityError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleIntegrityError";
+  }
+};
+var BundleTrustError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleTrustError";
+  }
+};
+var BundleRetrievalError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleRetrievalError";
+  }
+};
+var BundleKeyError = class extends BundleError {
+  constructor(message, options = {}) {
+    super("KEY_ERROR", message, options);
+    this.name = "BundleKeyError";
+  }
+};
+function isBundleError(e) {
+  return e instanceof BundleError;
+}
+
 // src/errors.ts
 var EdictError = class extends Error {
   code;
@@ -19941,9 +20765,9 @@ var EdictError = class extends Error {
   }
   /** "file:line:col: message", the one line the CLI prints. */
   toString() {
-    const p = this.position;
-    if (!p) return this.message;
-    const where = p.line === void 0 ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
+    const p2 = this.position;
+    if (!p2) return this.message;
+    const where = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
     return `${where}: ${this.message}`;
   }
 };
@@ -19954,12 +20778,95 @@ function isEdictError(e) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
-// src/cli/commands/check-agent.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { relative as relative2, resolve as resolve2 } from "node:path";
+// src/cli/commands/bundle.ts
+import { resolve } from "node:path";
 
-// src/policy/source.ts
-var import_yaml = __toESM(require_dist(), 1);
+// src/bundle/base64.ts
+var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+function decodeTable(alphabet2) {
+  const table = new Int16Array(128).fill(-1);
+  for (let i2 = 0; i2 < alphabet2.length; i2++) table[alphabet2.charCodeAt(i2)] = i2;
+  return table;
+}
+var STD_TABLE = decodeTable(STD);
+var URL_TABLE = decodeTable(URL_SAFE);
+var ascii = new TextDecoder();
+function encode(bytes, alphabet2, pad) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("base64: expected a Uint8Array");
+  const codes = new Uint8Array(alphabet2.length);
+  for (let i3 = 0; i3 < alphabet2.length; i3++) codes[i3] = alphabet2.charCodeAt(i3);
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o2 = 0;
+  let i2 = 0;
+  for (; i2 + 2 < bytes.length; i2 += 3) {
+    const n = bytes[i2] << 16 | bytes[i2 + 1] << 8 | bytes[i2 + 2];
+    out[o2++] = codes[n >> 18];
+    out[o2++] = codes[n >> 12 & 63];
+    out[o2++] = codes[n >> 6 & 63];
+    out[o2++] = codes[n & 63];
+  }
+  const rest = bytes.length - i2;
+  if (rest > 0) {
+    const n = bytes[i2] << 16 | (rest === 2 ? bytes[i2 + 1] << 8 : 0);
+    out[o2++] = codes[n >> 18];
+    out[o2++] = codes[n >> 12 & 63];
+    if (rest === 2) out[o2++] = codes[n >> 6 & 63];
+    if (pad) {
+      out[o2++] = 61;
+      if (rest === 1) out[o2++] = 61;
+    }
+  }
+  return ascii.decode(out.subarray(0, o2));
+}
+function decode(text, table, padding, name) {
+  if (typeof text !== "string") throw new TypeError(`${name}: expected a string`);
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  const padCount = text.length - end;
+  if (padCount > 2) throw new TypeError(`${name}: too much padding`);
+  if (padding === "required" ? text.length % 4 !== 0 : padCount > 0 && text.length % 4 !== 0) {
+    throw new TypeError(`${name}: length ${text.length} is not a multiple of 4`);
+  }
+  const tail = end % 4;
+  if (tail === 1) throw new TypeError(`${name}: impossible length ${end}`);
+  if (padCount > 0 && padCount !== (4 - tail) % 4) throw new TypeError(`${name}: wrong padding`);
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
+  let acc = 0;
+  let bits = 0;
+  let o2 = 0;
+  for (let i2 = 0; i2 < end; i2++) {
+    const c3 = text.charCodeAt(i2);
+    const v = c3 < 128 ? table[c3] : -1;
+    if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
+    acc = (acc << 6 | v) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o2++] = acc >> bits & 255;
+    }
+  }
+  if (bits > 0 && (acc & (1 << bits) - 1) !== 0) throw new TypeError(`${name}: non-zero trailing bits`);
+  return out;
+}
+function toBase64(bytes) {
+  return encode(bytes, STD, true);
+}
+function fromBase64(text) {
+  return decode(text, STD_TABLE, "required", "base64");
+}
+function fromBase64Url(text) {
+  return decode(text, URL_TABLE, "optional", "base64url");
+}
+function fromBase64Either(text) {
+  if (typeof text !== "string") throw new TypeError("base64: expected a string");
+  const std = /[+/]/.test(text);
+  const url = /[-_]/.test(text);
+  if (std && url) throw new TypeError("base64: mixes the standard and URL-safe alphabets");
+  if (url) return fromBase64Url(text);
+  if (text.length % 4 !== 0 && !text.endsWith("=")) return fromBase64Url(text);
+  return fromBase64(text);
+}
 
 // src/policy/pointer.ts
 function escapeSegment(segment) {
@@ -19997,548 +20904,6 @@ function getAtPointer(value, pointer) {
     cur = cur[seg];
   }
   return cur;
-}
-
-// src/policy/source.ts
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var LineIndex = class {
-  starts;
-  constructor(text) {
-    this.starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-  lineStart(line) {
-    return this.starts[line - 1] ?? 0;
-  }
-};
-function decodeUtf8(bytes) {
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    let lo = 0;
-    let hi = bytes.length;
-    const dec = new TextDecoder("utf-8", { fatal: true });
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      try {
-        dec.decode(bytes.subarray(0, mid + 1));
-        lo = mid + 1;
-      } catch {
-        hi = mid;
-      }
-    }
-    let at = lo;
-    while (at > 0 && (bytes[at] & 192) === 128) at--;
-    return { badByte: at };
-  }
-}
-function parseSource(path, input) {
-  const problems = [];
-  const spans = /* @__PURE__ */ new Map();
-  const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
-  const empty = (text2) => ({ path, text: text2, value: void 0, spans, problems, lines: new LineIndex(text2) });
-  if (byteLength > MAX_FILE_BYTES) {
-    problems.push({
-      code: "file-too-large",
-      message: `file is larger than the ${MAX_FILE_BYTES}-byte limit`,
-      span: [0, 0],
-      help: "split the policy into several files; one policy per file keeps reviews small"
-    });
-    return empty("");
-  }
-  let text;
-  if (typeof input === "string") text = input;
-  else {
-    const decoded = decodeUtf8(input);
-    if ("badByte" in decoded) {
-      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, decoded.badByte));
-      problems.push({
-        code: "invalid-encoding",
-        message: `file is not valid UTF-8 (bad byte 0x${input[decoded.badByte].toString(16).padStart(2, "0")} at byte ${decoded.badByte})`,
-        span: [prefix.length, prefix.length + 1],
-        help: "save the file as UTF-8"
-      });
-      return { ...empty(prefix), text: prefix };
-    }
-    text = decoded.text;
-  }
-  if (text.charCodeAt(0) === 65279) {
-    text = text.slice(1);
-    problems.push({
-      code: "byte-order-mark",
-      message: "file starts with a UTF-8 byte-order mark",
-      span: [0, 0],
-      help: "save the file as UTF-8 without BOM; edict ignores the mark"
-    });
-  }
-  const lines = new LineIndex(text);
-  if (text.trim() === "") {
-    problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path, text, value: void 0, spans, problems, lines };
-  }
-  const lineCounter = new import_yaml.LineCounter();
-  let docs;
-  try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  } catch (e) {
-    problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
-    return { path, text, value: void 0, spans, problems, lines };
-  }
-  if (!Array.isArray(docs)) docs = [];
-  if (docs.length === 0) {
-    problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path, text, value: void 0, spans, problems, lines };
-  }
-  if (docs.length > 1) {
-    const second = docs[1];
-    const start = second.range?.[0] ?? 0;
-    problems.push({
-      code: "multi-document-file",
-      message: `file holds ${docs.length} documents; only the first is read`,
-      span: [start, start],
-      help: "move each document to its own file: one policy per file keeps ownership and diffs simple"
-    });
-  }
-  const doc = docs[0];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-    const [s, e0] = err.pos;
-    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
-    const e = key ? s + key.length : e0;
-    problems.push({
-      code,
-      message: key !== void 0 ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
-      span: [s, Math.max(e, s)],
-      ...code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
-    });
-  }
-  const builder = new ValueBuilder(doc, spans, problems);
-  const value = builder.build(doc.contents, "");
-  if (value === void 0 && doc.contents == null) {
-    problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
-  }
-  return { path, text, value, spans, problems, lines };
-}
-function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
-}
-var ValueBuilder = class {
-  nodes = 0;
-  aliasReported = false;
-  doc;
-  spans;
-  problems;
-  constructor(doc, spans, problems) {
-    this.doc = doc;
-    this.spans = spans;
-    this.problems = problems;
-  }
-  build(node, pointer, keySpan, viaAlias) {
-    if (node == null) {
-      if (!this.spans.has(pointer)) this.spans.set(pointer, { ...keySpan ? { key: keySpan } : {}, value: keySpan ?? [0, 0] });
-      return null;
-    }
-    if (++this.nodes > MAX_NODES) {
-      if (!this.aliasReported) {
-        this.aliasReported = true;
-        const at = viaAlias ?? spanOf(node);
-        this.problems.push({
-          code: "alias-limit",
-          message: `document expands to more than ${MAX_NODES} nodes (alias expansion); the rest is ignored`,
-          span: at,
-          help: "write the values out instead of nesting aliases"
-        });
-      }
-      return void 0;
-    }
-    const own = viaAlias ?? spanOf(node);
-    if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml.isAlias)(node)) {
-      const target = node.resolve(this.doc);
-      if (!target) return null;
-      return this.build(target, pointer, keySpan, spanOf(node));
-    }
-    if ((0, import_yaml.isScalar)(node)) return node.value;
-    if ((0, import_yaml.isSeq)(node)) {
-      const out = [];
-      node.items.forEach((item, i) => {
-        const v = this.build(item, joinPointer(pointer, i), void 0, viaAlias);
-        if (v !== void 0) out.push(v);
-      });
-      return out;
-    }
-    if ((0, import_yaml.isMap)(node)) {
-      const out = {};
-      for (const pair of node.items) {
-        const keyNode = pair.key;
-        const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
-        let key;
-        if ((0, import_yaml.isScalar)(keyNode)) {
-          const src = keyNode.source;
-          key = typeof src === "string" ? src : String(keyNode.value);
-        } else if (keyNode == null) {
-          key = "";
-        } else {
-          this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
-          continue;
-        }
-        if (UNSAFE_KEYS.has(key)) {
-          this.problems.push({
-            code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
-            span: kSpan,
-            help: "remove the key"
-          });
-          continue;
-        }
-        if (Object.prototype.hasOwnProperty.call(out, key)) continue;
-        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
-        if (v !== void 0) out[key] = v;
-      }
-      return out;
-    }
-    return null;
-  }
-};
-function spanOf(node) {
-  const r = node.range;
-  if (!r) return [0, 0];
-  return [r[0], r[1]];
-}
-
-// src/testing/positions.ts
-function spanOfPointer(source, pointer) {
-  let p = pointer;
-  while (p !== void 0) {
-    const s = source.spans.get(p);
-    if (s) return s.key ?? s.value;
-    p = parentPointer(p);
-  }
-  return [0, 0];
-}
-
-// src/testing/agent.ts
-function isRecord(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function checkAgent(path, bytes, engine) {
-  const source = parseSource(path, bytes);
-  const pos = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const problems = source.problems.map((p) => ({ ...source.lines.position(p.span[0]), message: p.message }));
-  const findings = [];
-  const root = source.value;
-  if (!isRecord(root)) {
-    if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
-    return { name: "", findings, problems };
-  }
-  const list3 = (key) => {
-    const v = root[key];
-    if (v === void 0) return [];
-    if (!Array.isArray(v)) {
-      problems.push({ ...pos(`/${key}`), message: `${key} must be a list` });
-      return [];
-    }
-    return v;
-  };
-  const access = (pointer, item, action, resource) => {
-    const d = engine.authorize({ action, resource });
-    const why = d.reasons.map((r) => `${r.effect} ${r.policy}${r.sid ? `/${r.sid}` : ""} (${r.file})`);
-    if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
-    if (d.reasons.length === 0) why.push("no statement allows it (implicit deny)");
-    findings.push({ item, decision: d.decision, ...pos(pointer), why });
-  };
-  list3("models").forEach((m, i) => {
-    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i}`), message: "a model is {provider, model}" });
-    access(`/models/${i}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
-  });
-  list3("tools").forEach((t, i) => {
-    if (typeof t !== "string") return problems.push({ ...pos(`/tools/${i}`), message: "a tool is a name" });
-    access(`/tools/${i}`, `tool ${t}`, "tool:Use", `tool://${t}`);
-  });
-  list3("mcp_tools").forEach((u, i) => {
-    if (typeof u !== "string") return problems.push({ ...pos(`/mcp_tools/${i}`), message: "an MCP tool is a URI mcp://server/tool@version" });
-    const d = engine.checkTool(u);
-    findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
-  });
-  list3("actions").forEach((a, i) => {
-    if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i}`), message: "an action is {action, resource}" });
-    access(`/actions/${i}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
-  });
-  return { name: typeof root.name === "string" ? root.name : "", findings, problems };
-}
-
-// src/policy/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return pattern.includes("*") || pattern.includes("?");
-}
-function compileWildcard(pattern, options = {}) {
-  if (options.ignoreCase === true) {
-    const test = compileExact(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  return compileExact(pattern);
-}
-function compileExact(raw) {
-  if (!hasWildcard(raw)) return (value) => value === raw;
-  const pattern = raw.replace(/\*{2,}/g, "*");
-  if (pattern === "*") return () => true;
-  if (!pattern.includes("?")) {
-    const stars = countStars(pattern);
-    if (stars === 1) {
-      const star = pattern.indexOf("*");
-      const head = pattern.slice(0, star);
-      const tail = pattern.slice(star + 1);
-      if (tail === "") return (value) => hasPrefix(value, head);
-      if (head === "") return (value) => hasSuffix(value, tail);
-      const min = head.length + tail.length;
-      return (value) => value.length >= min && hasPrefix(value, head) && hasSuffix(value, tail);
-    }
-    if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) {
-      const middle = pattern.slice(1, -1);
-      return (value) => value.includes(middle);
-    }
-  }
-  const segments = pattern.split("*");
-  return (value) => matchSegments(segments, value);
-}
-function hasPrefix(value, head) {
-  if (value.length < head.length) return false;
-  for (let i = head.length - 1; i >= 0; i--) if (value.charCodeAt(i) !== head.charCodeAt(i)) return false;
-  return true;
-}
-function hasSuffix(value, tail) {
-  const offset = value.length - tail.length;
-  if (offset < 0) return false;
-  for (let i = 0; i < tail.length; i++) if (value.charCodeAt(offset + i) !== tail.charCodeAt(i)) return false;
-  return true;
-}
-function countStars(pattern) {
-  let n = 0;
-  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === STAR) n++;
-  return n;
-}
-function matchSegments(segments, value) {
-  const first = segments[0] ?? "";
-  const pos = matchForward(value, 0, first);
-  if (pos < 0) return false;
-  if (segments.length === 1) return pos === value.length;
-  const last = segments[segments.length - 1] ?? "";
-  const tailStart = matchBackward(value, value.length, last);
-  if (tailStart < pos) return false;
-  let at = pos;
-  for (let i = 1; i < segments.length - 1; i++) {
-    at = findSegment(value, at, tailStart, segments[i] ?? "");
-    if (at < 0) return false;
-  }
-  return true;
-}
-function isHigh(code) {
-  return code >= 55296 && code <= 56319;
-}
-function isLow(code) {
-  return code >= 56320 && code <= 57343;
-}
-function widthAt(value, i) {
-  return isHigh(value.charCodeAt(i)) && i + 1 < value.length && isLow(value.charCodeAt(i + 1)) ? 2 : 1;
-}
-function matchForward(value, i, segment) {
-  for (let k = 0; k < segment.length; k++) {
-    if (i >= value.length) return -1;
-    const c = segment.charCodeAt(k);
-    if (c === QUESTION) {
-      i += widthAt(value, i);
-    } else {
-      if (value.charCodeAt(i) !== c) return -1;
-      i++;
-    }
-  }
-  return i;
-}
-function matchBackward(value, end, segment) {
-  let i = end;
-  for (let k = segment.length - 1; k >= 0; k--) {
-    if (i <= 0) return -1;
-    const c = segment.charCodeAt(k);
-    if (c === QUESTION) {
-      i -= i >= 2 && isLow(value.charCodeAt(i - 1)) && isHigh(value.charCodeAt(i - 2)) ? 2 : 1;
-    } else {
-      if (value.charCodeAt(i - 1) !== c) return -1;
-      i--;
-    }
-  }
-  return i;
-}
-function findSegment(value, from, limit, segment) {
-  if (!segment.includes("?")) {
-    const at = value.indexOf(segment, from);
-    return at < 0 || at + segment.length > limit ? -1 : at + segment.length;
-  }
-  for (let i = from; i <= limit; i += widthAt(value, i)) {
-    const end = matchForward(value, i, segment);
-    if (end >= 0) return end <= limit ? end : -1;
-    if (i >= value.length) break;
-  }
-  return -1;
-}
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part2 of parts) {
-    if (part2 === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part2)) {
-      return `action "${pattern}" has an invalid character in "${part2}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep2 = pattern.indexOf("://");
-  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep2))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
-
-// src/policy/match/cidr.ts
-var MAPPED_PREFIX = 65535;
-var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
-var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
-  let value = 0;
-  for (const part2 of parts) {
-    if (!DECIMAL_OCTET.test(part2)) return void 0;
-    const octet = Number(part2);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-function parseHextets(text, allowIpv4Tail) {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part2 = parts[i] ?? "";
-    if (HEXTET.test(part2)) {
-      out.push(parseInt(part2, 16));
-    } else if (allowIpv4Tail && i === parts.length - 1 && part2.includes(".")) {
-      const v4 = parseIpv4(part2);
-      if (v4 === void 0) return void 0;
-      out.push(Math.floor(v4 / 65536), v4 % 65536);
-    } else {
-      return void 0;
-    }
-  }
-  return out;
-}
-function parseIpv6(text) {
-  const gap = text.indexOf("::");
-  let groups;
-  if (gap >= 0) {
-    if (text.indexOf("::", gap + 1) >= 0) return void 0;
-    const head = parseHextets(text.slice(0, gap), false);
-    const tail = parseHextets(text.slice(gap + 2), true);
-    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseHextets(text, true);
-    if (all === void 0 || all.length !== 8) return void 0;
-    groups = all;
-  }
-  const g = (i) => groups[i] ?? 0;
-  return [
-    g(0) * 65536 + g(1) >>> 0,
-    g(2) * 65536 + g(3) >>> 0,
-    g(4) * 65536 + g(5) >>> 0,
-    g(6) * 65536 + g(7) >>> 0
-  ];
-}
-function parseIp(text) {
-  if (text.includes(":")) {
-    const words = parseIpv6(text);
-    return words === void 0 ? void 0 : { family: 6, words };
-  }
-  const v4 = parseIpv4(text);
-  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
-}
-function maskWord(bits) {
-  if (bits <= 0) return 0;
-  if (bits >= 32) return 4294967295;
-  return 4294967295 << 32 - bits >>> 0;
-}
-function parseCidr(text) {
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) return void 0;
-  const max = address.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!PREFIX.test(prefixText)) return void 0;
-    prefix = Number(prefixText);
-    if (prefix > max) return void 0;
-  }
-  const bits = address.family === 4 ? prefix + 96 : prefix;
-  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
-  const w = address.words;
-  const network = [
-    (w[0] & mask[0]) >>> 0,
-    (w[1] & mask[1]) >>> 0,
-    (w[2] & mask[2]) >>> 0,
-    (w[3] & mask[3]) >>> 0
-  ];
-  return { family: address.family, prefix, network, mask };
-}
-function cidrContains(range, ip) {
-  const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0) return false;
-  if (range.family === 6 && address.family !== 6) return false;
-  const a = address.words;
-  const m = range.mask;
-  const n = range.network;
-  return (a[3] & m[3]) >>> 0 === n[3] && (a[2] & m[2]) >>> 0 === n[2] && (a[1] & m[1]) >>> 0 === n[1] && (a[0] & m[0]) >>> 0 === n[0];
-}
-function validateCidr(text) {
-  if (parseCidr(text) !== void 0) return void 0;
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) {
-    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
-  }
-  const max = address.family === 4 ? 32 : 128;
-  return `"${text}" has an invalid prefix length: expected 0..${max}`;
 }
 
 // src/policy/vocabulary.ts
@@ -20595,7 +20960,7 @@ function allConditionOperatorNames() {
     out.push(op);
     if (op === "Null") continue;
     out.push(`${op}IfExists`);
-    for (const p of SET_PREFIXES) out.push(`${p}:${op}`, `${p}:${op}IfExists`);
+    for (const p2 of SET_PREFIXES) out.push(`${p2}:${op}`, `${p2}:${op}IfExists`);
   }
   return out;
 }
@@ -20649,2268 +21014,6 @@ var PROVIDERS = [
 var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
 var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
 var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
-
-// src/policy/eval/access/values.ts
-var NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-var EPOCH_SECONDS = /^-?[0-9]+(?:\.[0-9]+)?$/;
-var ISO_8601 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?)?$/;
-function toNumber(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value !== "string" || !NUMERIC.test(value)) return void 0;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : void 0;
-}
-function toBool(value) {
-  if (typeof value === "boolean") return value;
-  if (typeof value !== "string") return void 0;
-  const lower = value.toLowerCase();
-  return lower === "true" ? true : lower === "false" ? false : void 0;
-}
-function toEpochMillis(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value * 1e3 : void 0;
-  if (typeof value !== "string") return void 0;
-  if (EPOCH_SECONDS.test(value)) {
-    const seconds = Number(value);
-    return Number.isFinite(seconds) ? seconds * 1e3 : void 0;
-  }
-  const m = ISO_8601.exec(value);
-  if (m === null) return void 0;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4] ?? "0");
-  const minute = Number(m[5] ?? "0");
-  const second = Number(m[6] ?? "0");
-  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return void 0;
-  if (hour > 23 || minute > 59 || second > 59) return void 0;
-  let offsetMinutes = 0;
-  if (m[9] !== void 0) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return void 0;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime() - offsetMinutes * 6e4;
-}
-function daysInMonth(year, month) {
-  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-// src/policy/eval/access/conditions.ts
-var NEGATED = {
-  StringNotEquals: "StringEquals",
-  StringNotLike: "StringLike",
-  NumericNotEquals: "NumericEquals",
-  DateNotEquals: "DateEquals",
-  NotIpAddress: "IpAddress"
-};
-function splitNegation(base) {
-  const positive = NEGATED[base];
-  return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
-}
-function asciiLower(code) {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-function equalsIgnoreAsciiCase(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (asciiLower(a.charCodeAt(i)) !== asciiLower(b.charCodeAt(i))) return false;
-  }
-  return true;
-}
-function lookupContext(context, key) {
-  let entry;
-  if (Object.hasOwn(context, key)) {
-    entry = context[key];
-  } else {
-    for (const k in context) {
-      if (Object.hasOwn(context, k) && equalsIgnoreAsciiCase(k, key)) {
-        entry = context[k];
-        break;
-      }
-    }
-  }
-  return entry === null ? void 0 : entry;
-}
-
-// src/policy/eval/access/compiled-condition.ts
-var error = () => "error";
-function compileCondition(block) {
-  if (block === void 0) return void 0;
-  const tests = [];
-  let hasError = false;
-  for (const [name, entries] of Object.entries(block)) {
-    const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      hasError = true;
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList(values)));
-    }
-  }
-  if (hasError) tests.push(error);
-  if (tests.length === 0) return void 0;
-  if (tests.length === 1) return tests[0];
-  return (context) => {
-    let result = true;
-    for (let i = 0; i < tests.length; i++) {
-      const r = tests[i](context);
-      if (r === false) return false;
-      if (r === "error") result = "error";
-    }
-    return result;
-  };
-}
-function toList(value) {
-  return Array.isArray(value) ? value : [value];
-}
-function isList(entry) {
-  return Array.isArray(entry);
-}
-function compileKey(base, forAll, ifExists, key, raw) {
-  if (base === "Null") {
-    const wants = raw.map(toBool);
-    const whenAbsent = pick(wants.includes(true), wants.includes(void 0));
-    const whenPresent = pick(wants.includes(false), wants.includes(void 0));
-    return (context) => lookupContext(context, key) === void 0 ? whenAbsent : whenPresent;
-  }
-  const { positive, negated } = splitNegation(base);
-  const positiveTest = compileValueTest(positive, raw);
-  const test = negated ? (v) => {
-    const r = positiveTest(v);
-    return r === "error" ? r : !r;
-  } : positiveTest;
-  const onMissing = forAll ? true : ifExists;
-  return (context) => {
-    const entry = lookupContext(context, key);
-    if (entry === void 0) return onMissing;
-    if (!isList(entry)) return test(entry);
-    let result = forAll;
-    for (let i = 0; i < entry.length; i++) {
-      const r = test(entry[i]);
-      if (r === !forAll) return r;
-      if (r === "error") result = "error";
-    }
-    return result;
-  };
-}
-function pick(matched, hasError) {
-  return matched ? true : hasError ? "error" : false;
-}
-function compileValueTest(op, raw) {
-  switch (op) {
-    case "StringEquals": {
-      if (raw.length === 1) {
-        const only = String(raw[0]);
-        return (v) => String(v) === only;
-      }
-      const set = new Set(raw.map(String));
-      return (v) => set.has(String(v));
-    }
-    case "StringEqualsIgnoreCase": {
-      const set = new Set(raw.map((p) => String(p).toLowerCase()));
-      return (v) => set.has(String(v).toLowerCase());
-    }
-    case "StringLike": {
-      const matchers = raw.map((p) => compileWildcard(String(p)));
-      return (v) => {
-        const s = String(v);
-        for (const m of matchers) if (m(s)) return true;
-        return false;
-      };
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return orderedTest(op, raw, toNumber);
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return orderedTest(op, raw, toEpochMillis);
-    case "Bool": {
-      if (raw.length === 0) return () => false;
-      const wants = raw.map(toBool);
-      const whenTrue = pick(wants.includes(true), wants.includes(void 0));
-      const whenFalse = pick(wants.includes(false), wants.includes(void 0));
-      return (v) => {
-        const b = toBool(v);
-        return b === void 0 ? "error" : b ? whenTrue : whenFalse;
-      };
-    }
-    case "IpAddress": {
-      if (raw.length === 0) return () => false;
-      const parsed = raw.map((p) => typeof p === "string" ? parseCidr(p) : void 0);
-      const ranges = parsed.filter((r) => r !== void 0);
-      const miss = ranges.length < parsed.length ? "error" : false;
-      return (v) => {
-        const ip = typeof v === "string" ? parseIpCached(v) : void 0;
-        if (ip === void 0) return "error";
-        for (const r of ranges) if (cidrContains(r, ip)) return true;
-        return miss;
-      };
-    }
-    default:
-      return error;
-  }
-}
-var lastIpText;
-var lastIp;
-function parseIpCached(text) {
-  if (text !== lastIpText) {
-    lastIp = parseIp(text);
-    lastIpText = text;
-  }
-  return lastIp;
-}
-function orderedTest(op, raw, read) {
-  if (raw.length === 0) return () => false;
-  const parsed = raw.map(read);
-  const bounds = parsed.filter((n) => n !== void 0);
-  const hasError = bounds.length < parsed.length;
-  const miss = hasError ? "error" : false;
-  const compare = comparator(op);
-  return (v) => {
-    const a = read(v);
-    if (a === void 0) return "error";
-    for (let i = 0; i < bounds.length; i++) if (compare(a, bounds[i])) return true;
-    return miss;
-  };
-}
-function comparator(op) {
-  if (op.endsWith("LessThanEquals")) return (a, b) => a <= b;
-  if (op.endsWith("LessThan")) return (a, b) => a < b;
-  if (op.endsWith("GreaterThanEquals")) return (a, b) => a >= b;
-  if (op.endsWith("GreaterThan")) return (a, b) => a > b;
-  return (a, b) => a === b;
-}
-
-// src/policy/eval/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
-var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
-var EMPTY_CONTEXT = Object.freeze({});
-var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
-function compileAccess(access) {
-  const index = buildIndex(access.Statement);
-  const approvalFor = compileApproval(access.RequireApproval);
-  const scratch = [];
-  const plans = /* @__PURE__ */ new Map();
-  const planFor = (raw) => {
-    let plan = plans.get(raw);
-    if (plan === void 0) {
-      const action = raw.toLowerCase();
-      plan = {
-        action,
-        exact: index.exact.get(action) ?? EMPTY_SLOT,
-        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
-        approval: approvalFor(action)
-      };
-      if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
-      plans.set(raw, plan);
-    }
-    return plan;
-  };
-  const authorize = (request) => {
-    const plan = planFor(request.action);
-    const { action, exact, wild } = plan;
-    const resource = request.resource;
-    const context = request.context ?? EMPTY_CONTEXT;
-    const global = index.global;
-    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
-    if (reasons === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
-  };
-  return { authorize };
-}
-function compileApproval(approval) {
-  const patterns = (approval?.Actions ?? []).map((pattern) => ({ pattern, test: compileWildcard(pattern.toLowerCase()) }));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((p) => p.test(action)).map((p) => p.pattern);
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function buildIndex(statements) {
-  const index = { exact: /* @__PURE__ */ new Map(), wild: /* @__PURE__ */ new Map(), global: { deny: [], allow: [] } };
-  statements.forEach((statement2, position) => {
-    const compiled2 = compileStatement(statement2, position);
-    if (compiled2 !== void 0) place(index, compiled2, statement2);
-  });
-  for (const [action, slot] of index.exact) {
-    const wild = index.wild.get(serviceOf(action));
-    if (wild === void 0) continue;
-    const inDeny = new Set(wild.deny);
-    const inAllow = new Set(wild.allow);
-    index.exact.set(action, {
-      deny: slot.deny.filter((s) => !inDeny.has(s)),
-      allow: slot.allow.filter((s) => !inAllow.has(s))
-    });
-  }
-  return index;
-}
-function serviceOf(action) {
-  const colon = action.indexOf(":");
-  return colon < 0 ? action : action.slice(0, colon);
-}
-function compileStatement(s, index) {
-  if (s.Action === void 0 && s.NotAction === void 0) return void 0;
-  if (s.Action !== void 0 && s.Action.length === 0) return void 0;
-  const reason = Object.freeze(
-    s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
-  );
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: s.Action === void 0 ? void 0 : compilePatterns(s.Action, true),
-    notAction: s.NotAction === void 0 ? void 0 : compilePatterns(s.NotAction, true),
-    resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
-    notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
-    condition: compileCondition(s.Condition),
-    reason
-  };
-}
-function compilePatterns(patterns, lowerCase) {
-  const literal = /* @__PURE__ */ new Set();
-  const matchers = [];
-  for (const raw of patterns) {
-    const p = lowerCase ? raw.toLowerCase() : raw;
-    if (/^\*+$/.test(p)) return () => true;
-    if (hasWildcard(p)) matchers.push(compileWildcard(p));
-    else literal.add(p);
-  }
-  if (matchers.length === 0) {
-    if (literal.size === 0) return () => false;
-    if (literal.size === 1) {
-      const [only] = literal;
-      return (value) => value === only;
-    }
-    return (value) => literal.has(value);
-  }
-  if (literal.size === 0 && matchers.length === 1) return matchers[0];
-  return (value) => {
-    if (literal.has(value)) return true;
-    for (let i = 0; i < matchers.length; i++) if (matchers[i](value)) return true;
-    return false;
-  };
-}
-function literalService(pattern) {
-  const colon = pattern.indexOf(":");
-  if (colon < 0) return void 0;
-  const star = pattern.indexOf("*");
-  const question = pattern.indexOf("?");
-  if (star >= 0 && star < colon || question >= 0 && question < colon) return void 0;
-  return pattern.slice(0, colon);
-}
-function place(index, compiled2, s) {
-  const list3 = (slot) => compiled2.deny ? slot.deny : slot.allow;
-  if (s.Action === void 0) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  const lowered = s.Action.map((p) => p.toLowerCase());
-  if (lowered.some((p) => hasWildcard(p) && literalService(p) === void 0)) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  for (const p of lowered) {
-    const map2 = hasWildcard(p) ? index.wild : index.exact;
-    const key = hasWildcard(p) ? literalService(p) : p;
-    let slot = map2.get(key);
-    if (slot === void 0) map2.set(key, slot = { deny: [], allow: [] });
-    const target = list3(slot);
-    if (target[target.length - 1] !== compiled2) target.push(compiled2);
-  }
-}
-function scan(scratch, exact, wild, global, action, resource, context) {
-  let n = 0;
-  let lists = 0;
-  for (let i = 0; i < exact.length; i++) {
-    const s = exact[i];
-    if (applies(s, true, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > 0) lists++;
-  let before = n;
-  for (let i = 0; i < wild.length; i++) {
-    const s = wild[i];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > before) lists++;
-  before = n;
-  for (let i = 0; i < global.length; i++) {
-    const s = global[i];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > before) lists++;
-  if (n === 0) return void 0;
-  if (lists > 1) {
-    for (let i = 1; i < n; i++) {
-      const s = scratch[i];
-      let j = i - 1;
-      while (j >= 0 && scratch[j].index > s.index) {
-        scratch[j + 1] = scratch[j];
-        j--;
-      }
-      scratch[j + 1] = s;
-    }
-  }
-  const reasons = [];
-  for (let i = 0; i < n; i++) reasons.push(scratch[i].reason);
-  return reasons;
-}
-function applies(s, exactHit, action, resource, context) {
-  if (!exactHit && s.action !== void 0 && !s.action(action)) return false;
-  if (s.notAction !== void 0 && s.notAction(action)) return false;
-  if (s.resource !== void 0 && !s.resource(resource)) return false;
-  if (s.notResource !== void 0 && s.notResource(resource)) return false;
-  if (s.condition === void 0) return true;
-  const result = s.condition(context);
-  return result === "error" ? s.deny : result;
-}
-
-// src/policy/values/result.ts
-function ok(value) {
-  return { ok: true, value };
-}
-function fail(message) {
-  return { ok: false, message };
-}
-function show(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === void 0) return "nothing";
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  return typeof value;
-}
-
-// src/policy/values/units.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
-var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
-function parseDuration(text) {
-  const bad = (problem) => fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
-  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
-    const unit = single[1];
-    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  let total = 0n;
-  let pos = 0;
-  let lastRank = -1;
-  while (pos < text.length) {
-    DURATION_PART.lastIndex = pos;
-    const m = DURATION_PART.exec(text);
-    if (!m) return bad();
-    pos = DURATION_PART.lastIndex;
-    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) {
-      return fail(
-        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
-      );
-    }
-    lastRank = rank;
-    const part2 = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part2 === void 0) {
-      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
-    }
-    total += part2;
-  }
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
-  }
-  return ok(Number(total));
-}
-var SIZE_UNITS = [
-  ["TB", 1024 ** 4],
-  ["GB", 1024 ** 3],
-  ["MB", 1024 ** 2],
-  ["KB", 1024],
-  ["B", 1],
-  ["TiB", 1024 ** 4],
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024]
-];
-var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
-function parseSize(text) {
-  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
-  if (!m) return bad();
-  const unit = m[2];
-  const known = SIZE_UNITS.find(([u]) => u === unit);
-  if (!known) {
-    const lower = unit.toLowerCase();
-    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  const bytes = exactTimes(m[1], BigInt(known[1]));
-  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
-  }
-  return ok(Number(bytes));
-}
-var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
-function parseMoney(text) {
-  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
-  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^-|^\$-/.test(text)) return bad("must not be negative");
-  if (/^\d/.test(text)) return bad('missing "$"');
-  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
-  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
-  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
-  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) return bad();
-  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
-  }
-  return ok(Number(cents));
-}
-function exactTimes(decimal, factor) {
-  const [whole = "0", frac = ""] = decimal.split(".");
-  const scaled = BigInt(whole + frac) * factor;
-  const denom = 10n ** BigInt(frac.length);
-  return scaled % denom === 0n ? scaled / denom : void 0;
-}
-
-// src/policy/eval/data/masking.ts
-var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
-var FALLBACK_MASK_METHOD = "redact";
-var RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
-function stricterMask(a, b) {
-  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a;
-}
-function isMaskingMethod(value) {
-  return typeof value === "string" && MASKING_METHODS.includes(value);
-}
-
-// src/policy/eval/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request, now) {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request)) return "expected an object";
-  if (typeof request.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request.fields)) return "fields must be a list";
-  for (const [i, f] of request.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t) => typeof t === "string"))) {
-      return `fields[${i}]: tags must be a list of strings`;
-    }
-  }
-  if (request.requester !== void 0) {
-    const r = request.requester;
-    if (!isObject(r)) return "requester must be an object";
-    if (!optString(r.role) || !optString(r.clearance) || !optString(r.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
-  return void 0;
-}
-
-// src/policy/suggest.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const prev = new Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-function suggest(word, candidates) {
-  const w = word.toLowerCase();
-  let best;
-  let bestDist = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === w ? 0 : editDistance(w, c.toLowerCase());
-    if (d < bestDist) {
-      best = c;
-      bestDist = d;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  if (best !== void 0 && bestDist <= limit) return best;
-  if (w.length >= 3) {
-    const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(w));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  return void 0;
-}
-
-// src/policy/values/time.ts
-var MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December"
-];
-var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
-function parseTimeOfDay(text) {
-  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = /^(\d{2}):(\d{2})$/.exec(text);
-  if (!m) return bad();
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (h > 23) return bad(`hour ${m[1]} is out of range`);
-  if (min > 59) return bad(`minute ${m[2]} is out of range`);
-  return ok(h * 60 + min);
-}
-var zoneNames;
-function knownZones() {
-  if (!zoneNames) {
-    const intl = Intl;
-    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
-  }
-  return zoneNames;
-}
-function validateTimezone(name) {
-  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
-  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
-  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
-  try {
-    new Intl.DateTimeFormat(void 0, { timeZone: name });
-    return ok(name);
-  } catch {
-    const near = suggest(name, knownZones());
-    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
-  }
-}
-var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
-var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
-function parseIsoDate(text) {
-  if (text instanceof Date) {
-    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
-  }
-  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = ISO_DATE.exec(text);
-  if (!m) return bad();
-  const [, ys, mos, ds, hs, mis, ss, frac, z, sign, ohs, oms] = m;
-  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
-  if (dateProblem) return bad(dateProblem);
-  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
-  if (hs !== void 0) {
-    if (z === void 0 && sign === void 0) {
-      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
-    }
-    const h = Number(hs);
-    const mi = Number(mis);
-    const s = Number(ss ?? "0");
-    if (h > 23) return bad(`hour ${hs} is out of range`);
-    if (mi > 59) return bad(`minute ${mis} is out of range`);
-    if (s > 59) return bad(`second ${ss} is out of range`);
-    ms += h * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
-    if (sign !== void 0) {
-      const oh = Number(ohs);
-      const om = Number(oms);
-      if (oh > 23 || om > 59) return bad(`offset ${sign}${ohs}:${oms} is out of range`);
-      ms -= (sign === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
-    }
-  }
-  return ok(ms);
-}
-function checkCalendarDate(y, mo, d) {
-  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
-  const days = daysInMonth2(y, mo);
-  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y} has ${days} days`;
-  return void 0;
-}
-function daysInMonth2(y, mo) {
-  if (mo === 2) return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
-}
-function daysFromCivil(y, mo, d) {
-  const yy = mo <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
-function parsePolicyVersion(text) {
-  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
-  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
-  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
-  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
-  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
-  const newer = text > current ? " (newer than this edict knows)" : "";
-  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
-  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
-}
-
-// src/policy/eval/data/time-window.ts
-function compileTimeWindow(time) {
-  const zone = time.timezone ?? "UTC";
-  const z = validateTimezone(zone);
-  if (!z.ok) return z.message;
-  let after;
-  let before;
-  if (time.after !== void 0) {
-    const r = parseTimeOfDay(time.after);
-    if (!r.ok) return `after: ${r.message}`;
-    after = r.value;
-  }
-  if (time.before !== void 0) {
-    const r = parseTimeOfDay(time.before);
-    if (!r.ok) return `before: ${r.message}`;
-    before = r.value;
-  }
-  const a = after;
-  const b = before;
-  let contains;
-  if (a !== void 0 && b !== void 0) {
-    contains = a < b ? (m) => m >= a && m < b : a > b ? (m) => m >= a || m < b : () => false;
-  } else if (a !== void 0) contains = (m) => m >= a;
-  else if (b !== void 0) contains = (m) => m < b;
-  else contains = () => true;
-  return { zone, contains };
-}
-function wallClock(zone) {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
-  let lastEpochMinute = Number.NaN;
-  let lastMinute = 0;
-  return (epochMs) => {
-    const epochMinute = Math.floor(epochMs / 6e4);
-    if (epochMinute === lastEpochMinute) return lastMinute;
-    let hour = 0;
-    let minute = 0;
-    for (const part2 of format.formatToParts(epochMs)) {
-      if (part2.type === "hour") hour = Number(part2.value) % 24;
-      else if (part2.type === "minute") minute = Number(part2.value);
-    }
-    lastEpochMinute = epochMinute;
-    lastMinute = hour * 60 + minute;
-    return lastMinute;
-  };
-}
-
-// src/policy/eval/data/compiled.ts
-var ACTION_STRENGTH = Object.freeze({
-  deny: 3,
-  require_approval: 2,
-  mask: 1,
-  allow: 0
-});
-var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
-function compileData(data) {
-  const clocks = /* @__PURE__ */ new Map();
-  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
-  const exact = /* @__PURE__ */ new Map();
-  const wild = [];
-  data.rules.forEach((rule, i) => {
-    const dataset = rule.spec.match?.dataset;
-    const compiled2 = rules[i];
-    if (dataset === void 0 || hasWildcard(dataset)) wild.push(compiled2);
-    else {
-      const list3 = exact.get(dataset);
-      if (list3) list3.push(compiled2);
-      else exact.set(dataset, [compiled2]);
-    }
-  });
-  const defaultDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
-    policy: null,
-    reason: "no rule matched",
-    matched: Object.freeze([])
-  });
-  const decideData = (request, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request, now);
-    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request, now.getTime(), clocks);
-    const candidates = mergeByIndex(exact.get(request.dataset), wild);
-    const matched = [];
-    let winner;
-    for (const rule of candidates) {
-      if (!rule.matches(facts)) continue;
-      matched.push(rule);
-      if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
-        winner = rule;
-      }
-    }
-    if (winner === void 0) return defaultDecision;
-    const decision = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id) };
-    if (winner.ttlSeconds !== void 0) decision.ttl_seconds = winner.ttlSeconds;
-    if (winner.approverRole !== void 0) decision.approver_role = winner.approverRole;
-    if (winner.action === "mask") {
-      const masks = /* @__PURE__ */ new Map();
-      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
-      decision.masks = Object.fromEntries(masks);
-    }
-    return decision;
-  };
-  return { decideData };
-}
-function mergeByIndex(a, b) {
-  if (a === void 0 || a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || i < a.length && a[i].index < b[j].index) out.push(a[i++]);
-    else out.push(b[j++]);
-  }
-  return out;
-}
-function toFacts(request, epochMs, clocks) {
-  const fields = request.fields.map(toField);
-  const requester = request.requester ?? {};
-  const minutes = /* @__PURE__ */ new Map();
-  return {
-    dataset: request.dataset,
-    fields,
-    names: new Set(fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request.dataset_region,
-      environment: request.environment
-    },
-    minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === void 0) {
-        m = clocks.get(zone)(epochMs);
-        minutes.set(zone, m);
-      }
-      return m;
-    }
-  };
-}
-function toField(f) {
-  const tags = new Set(f.tags ?? []);
-  if (f.sensitivity !== void 0) tags.add(f.sensitivity);
-  if (f.category !== void 0) tags.add(f.category);
-  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
-}
-function compileRule(rule, index, clocks) {
-  const fail2 = (problem) => {
-    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
-  };
-  const spec = rule.spec;
-  const action = actionOf(spec, fail2);
-  const tests = [];
-  const dataset = spec.match?.dataset;
-  const datasetTest = dataset === void 0 ? void 0 : compileWildcard(dataset);
-  const criteria = spec.match?.fields;
-  const sensitivity = toSet(criteria?.sensitivity);
-  const category = toSet(criteria?.category);
-  const contains = criteria?.contains;
-  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
-  const attributes = (f) => (sensitivity === void 0 || f.sensitivity !== void 0 && sensitivity.has(f.sensitivity)) && (category === void 0 || f.category !== void 0 && category.has(f.category)) && (contains === void 0 || contains.every((t) => f.tags.has(t)));
-  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
-  const any = criteria?.any;
-  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
-  const all = criteria?.all;
-  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
-  const context = spec.context;
-  for (const key of CONTEXT_KEYS) {
-    const matcher = context?.[key];
-    if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p) => fail2(`context.${key}: ${p}`));
-    tests.push((f) => test(f.context[key]));
-  }
-  if (context?.time !== void 0) {
-    const window = compileTimeWindow(context.time);
-    if (typeof window === "string") return fail2(`context.time: ${window}`);
-    if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
-    tests.push((f) => window.contains(f.minuteIn(window.zone)));
-  }
-  let ttlSeconds;
-  if (spec.action.ttl !== void 0) {
-    const ttl = parseDuration(spec.action.ttl);
-    if (!ttl.ok) return fail2(`action.ttl: ${ttl.message}`);
-    ttlSeconds = Math.floor(ttl.value / 1e3);
-  }
-  const methods = spec.masking?.rules ?? {};
-  for (const [field, method] of Object.entries(methods)) {
-    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
-  }
-  const defaultMethod = spec.masking?.default_method;
-  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
-    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
-  }
-  const methodFor = (name) => (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-  const matches = (f) => {
-    if (datasetTest !== void 0 && !datasetTest(f.dataset)) return false;
-    for (let i = 0; i < tests.length; i++) if (!tests[i](f)) return false;
-    return true;
-  };
-  return {
-    index,
-    id: rule.id,
-    precedence: rule.precedence,
-    action,
-    strength: ACTION_STRENGTH[action],
-    reason: spec.action.reason ?? `matched rule ${rule.id}`,
-    ttlSeconds,
-    approverRole: spec.action.approver_role,
-    matches,
-    masks: (f, into) => {
-      for (const field of f.fields) {
-        if (hasAttributes && !attributes(field)) continue;
-        if (named !== void 0 && !named.has(field.name)) continue;
-        const method = methodFor(field.name);
-        const previous = into.get(field.name);
-        into.set(field.name, previous === void 0 ? method : stricterMask(previous, method));
-      }
-    }
-  };
-}
-function actionOf(spec, fail2) {
-  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
-  if (set.length !== 1) {
-    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
-  }
-  return set[0];
-}
-function toSet(value) {
-  if (value === void 0) return void 0;
-  return new Set(typeof value === "string" ? [value] : value);
-}
-function compileContextMatcher(matcher, fail2) {
-  if (typeof matcher === "string") return (v) => v === matcher;
-  if (Array.isArray(matcher)) {
-    const set = new Set(matcher);
-    return (v) => v !== void 0 && set.has(v);
-  }
-  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
-    const not = matcher.not;
-    const set = new Set(typeof not === "string" ? [not] : not);
-    return (v) => v !== void 0 && !set.has(v);
-  }
-  return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-}
-
-// src/policy/eval/posture/evaluate.ts
-var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
-var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
-var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
-function postureSections(environment) {
-  return {
-    local: environment === "local",
-    cloud: CLOUD.has(environment),
-    kubernetes: KUBERNETES.has(environment),
-    iamOnly: environment === "github-actions"
-  };
-}
-function isEnvironment(value) {
-  return typeof value === "string" && ENVIRONMENTS.includes(value);
-}
-function evaluatePosture(posture, facts = {}) {
-  const f = facts ?? {};
-  const checks = [];
-  const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  if (environment === void 0) {
-    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    checks.push({ id: "environment", passed: false, required: true, detail });
-  } else {
-    const s = postureSections(environment);
-    if (s.local) checks.push(...localChecks(posture, f));
-    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
-    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
-    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
-  }
-  const failed = checks.filter((c) => c.required && !c.passed);
-  const insecure = posture.allow_insecure === true;
-  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
-  return {
-    allowed: failed.length === 0 || insecure,
-    environment: environment ?? "unknown",
-    checks,
-    score: scoreOf(f.securityScore),
-    warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
-    provider: providerFor(posture, environment),
-    failed: failed.map((c) => c.id)
-  };
-}
-function providerFor(posture, environment) {
-  const map2 = posture.provider_map;
-  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
-  return mapped ?? posture.fallback_provider ?? "env";
-}
-function scoreOf(score) {
-  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
-  return Math.min(100, Math.max(0, score));
-}
-function flagCheck(id, requirement, fact, what) {
-  const required = requirement === true;
-  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
-  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
-}
-function localChecks(posture, f) {
-  const local = posture.local ?? {};
-  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
-  return [
-    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
-    {
-      id: "local.min_security_score",
-      passed: score !== void 0 && score >= min,
-      required: min > 0,
-      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`
-    },
-    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
-    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
-  ];
-}
-function cloudChecks(posture, f, aws) {
-  const cloud = posture.cloud ?? {};
-  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
-  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
-  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
-  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
-  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
-  return checks;
-}
-function kubernetesChecks(posture, f) {
-  const k = posture.kubernetes ?? {};
-  const denied = k.denied_namespaces ?? [];
-  const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-  const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-  const deniedCheck = denied.length === 0 ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" } : {
-    id: "kubernetes.denied_namespaces",
-    passed: ns !== void 0 && hit === void 0,
-    required: true,
-    detail: ns === void 0 ? "namespace unknown" : hit === void 0 ? `namespace ${JSON.stringify(ns)} is not denied` : `namespace ${JSON.stringify(ns)} is denied (${hit})`
-  };
-  return [
-    deniedCheck,
-    allowedCheck("kubernetes.allowed_namespaces", k.allowed_namespaces, ns, "namespace"),
-    flagCheck("kubernetes.require_service_account", k.require_service_account, f.serviceAccount, "service account token"),
-    flagCheck("kubernetes.require_non_root", k.require_non_root, f.nonRoot, "running as non-root"),
-    flagCheck("kubernetes.require_read_only_root_fs", k.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system")
-  ];
-}
-function allowedCheck(id, setting, value, noun) {
-  if (setting === void 0) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
-  const lists = setting.every((v) => typeof v === "string") ? [setting] : setting;
-  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
-  const refusing = lists.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
-  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
-  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
-  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
-}
-
-// src/policy/eval/runtime/boundary.ts
-function toAllOf(value) {
-  if (value === void 0) return [];
-  if (value.every((v) => typeof v === "string")) return [value];
-  return value.map((v) => typeof v === "string" ? [v] : v);
-}
-function compileAllOf(value, compile) {
-  const tests = toAllOf(value).map((list3) => {
-    const entries = list3.filter((e) => typeof e === "string").map(compile);
-    return (value2) => entries.some((t) => t(value2));
-  });
-  return (value2) => tests.every((t) => t(value2));
-}
-function toHost(value) {
-  if (typeof value !== "string") return void 0;
-  let host = value.trim();
-  if (host.includes("://")) {
-    try {
-      host = new URL(host).hostname;
-    } catch {
-      return void 0;
-    }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if ((host.match(/:/g) ?? []).length === 1) {
-    const m = /^([^:]+):\d+$/.exec(host);
-    if (!m) return void 0;
-    host = m[1];
-  }
-  host = host.toLowerCase().replace(/\.$/, "");
-  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
-  return host;
-}
-function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
-}
-function normalizePath(value) {
-  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
-  const absolute = value.startsWith("/");
-  const out = [];
-  for (const seg of value.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join("/");
-  return absolute ? `/${joined}` : joined === "" ? "." : joined;
-}
-function compilePathPattern(pattern) {
-  const glob = pattern === "" ? "" : normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
-  if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        while (glob[i + 1] === "*") i++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
-  return (path) => regex.test(path);
-}
-
-// src/policy/eval/runtime/tool-uri.ts
-var SCHEME2 = "mcp://";
-var PRINTABLE = /^[\x21-\x7e]+$/;
-function split(text) {
-  if (text.length <= SCHEME2.length || text.slice(0, SCHEME2.length).toLowerCase() !== SCHEME2) return void 0;
-  const rest = text.slice(SCHEME2.length);
-  if (!PRINTABLE.test(rest)) return void 0;
-  const slash = rest.indexOf("/");
-  if (slash <= 0) return void 0;
-  const server = rest.slice(0, slash);
-  if (server.includes("@")) return void 0;
-  const path = rest.slice(slash + 1);
-  const at = path.indexOf("@");
-  if (at < 0) return path === "" ? void 0 : { server, tool: path, version: void 0 };
-  if (at !== path.lastIndexOf("@")) return void 0;
-  const tool = path.slice(0, at);
-  const version = path.slice(at + 1);
-  if (tool === "" || version === "") return void 0;
-  return { server, tool, version };
-}
-function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
-  return split(uri);
-}
-var ANY = () => true;
-function compileToolPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (/^\*+$/.test(entry)) return ANY;
-  const parts = split(entry);
-  if (parts === void 0) return void 0;
-  const server = part(parts.server);
-  const tool = part(parts.tool);
-  if (parts.version === void 0) return (t) => server(t.server) && tool(t.tool);
-  const anyVersion = /^\*+$/.test(parts.version);
-  const version = part(parts.version);
-  return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
-}
-function part(pattern) {
-  return compileWildcard(pattern);
-}
-function formatToolUri(tool) {
-  return `${SCHEME2}${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
-}
-
-// src/policy/eval/runtime/compiled.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-var CLEAN = Object.freeze({
-  allowed: true,
-  violations: Object.freeze([]),
-  enforced: "observe",
-  escalate: Object.freeze([])
-});
-var EMPTY_FACTS = Object.freeze({});
-function compileRuntime(runtime) {
-  const denyOn = new Set(runtime.enforcement?.deny_on ?? []);
-  const escalateOn = new Set(runtime.enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const uriChecks = [];
-  const allowlist = runtime.tools?.allowlist;
-  if (allowlist !== void 0) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
-  const versions = runtime.security?.allow_versions;
-  const versionRules = versions === void 0 ? [] : compileAllowVersions(versions);
-  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
-  const factChecks = compileFactChecks(runtime);
-  const decide = (found, malformed) => {
-    if (found.length === 0) return CLEAN;
-    let blocked = false;
-    const escalate = [];
-    const violations = found.map((f, i) => {
-      const blocking = denyOn.has(f.code) || malformed && i === 0;
-      if (blocking) blocked = true;
-      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
-      return { code: f.code, message: f.message, blocking };
-    });
-    return {
-      allowed: !blocked,
-      violations,
-      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
-      escalate
-    };
-  };
-  const checkTool = (uri, facts = EMPTY_FACTS) => {
-    const f = facts ?? EMPTY_FACTS;
-    const found = [];
-    const tool = parseToolUri(uri);
-    if (tool === void 0) {
-      found.push({
-        code: "tool_not_in_allowlist",
-        message: `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`
-      });
-    } else {
-      for (const check of uriChecks) check(tool, f, found);
-    }
-    for (const check of factChecks) check(f, found);
-    return decide(found, tool === void 0);
-  };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
-}
-function describe(value) {
-  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
-}
-function allowlistCheck(value, invalid) {
-  const compiled2 = toAllOf(value).map((list3) => {
-    const matchers = [];
-    for (const entry of list3) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-  return (tool, _facts, out) => {
-    for (let i = 0; i < compiled2.length; i++) {
-      const matchers = compiled2[i];
-      if (!matchers.some((m) => m(tool))) {
-        const which = compiled2.length > 1 ? ` (allowlist ${i + 1} of ${compiled2.length})` : "";
-        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
-        return;
-      }
-    }
-  };
-}
-function compileAllowVersions(map2) {
-  return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, versionTest: (v) => tests.some((t) => t(v)) };
-  });
-}
-function pinningCheck(denyUnpinned, rules) {
-  return (tool, _facts, out) => {
-    const applicable = rules.filter((r) => r.serverTest(tool.server));
-    if (tool.version === void 0) {
-      if (denyUnpinned) {
-        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
-      } else if (applicable.length > 0) {
-        out.push({
-          code: "version_unpinned",
-          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`
-        });
-      }
-      return;
-    }
-    const version = tool.version;
-    const refused = applicable.find((r) => !r.versionTest(version));
-    if (refused !== void 0) {
-      out.push({
-        code: "tool_not_in_allowlist",
-        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-      });
-    }
-  };
-}
-function compileFactChecks(runtime) {
-  const checks = [];
-  const flag = (key, code, message) => {
-    checks.push((facts, out) => {
-      if (facts[key] === true) out.push({ code, message });
-    });
-  };
-  if (runtime.signing?.enabled === true) {
-    checks.push((facts, out) => {
-      if (facts.signaturePresent === false) {
-        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
-      }
-    });
-  }
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
-  if (requireKey) {
-    checks.push((facts, out) => {
-      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
-        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
-      }
-    });
-  }
-  const egress = runtime.security?.egress_allowlist;
-  if (egress !== void 0) {
-    const allowed = compileAllOf(egress, compileHostPattern);
-    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
-  }
-  const fs = runtime.security?.fs_allowlist;
-  if (fs !== void 0) {
-    const allowed = compileAllOf(fs, compilePathPattern);
-    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
-  }
-  const limits = runtime.security?.limits;
-  if (typeof limits?.max_payload_kb === "number") {
-    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
-  }
-  if (typeof limits?.max_duration_ms === "number") {
-    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
-  }
-  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
-  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
-  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
-  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
-  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
-  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
-  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
-  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
-  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
-  const guard = runtime.agent_guard;
-  if (guard !== void 0 && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
-  checks.push((facts, out) => {
-    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
-    else if (facts.contextual === "escalated") {
-      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
-    }
-  });
-  return checks;
-}
-function listCheck(key, normalize2, allowed, code, noun, list3) {
-  return (facts, out) => {
-    const raw = facts[key];
-    if (raw === void 0) return;
-    const values = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      const normal = normalize2(value);
-      if (normal === void 0) out.push({ code, message: `${noun} ${describe(value)} cannot be read, so it cannot be allowed` });
-      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
-    }
-  };
-}
-function limitCheck(key, max, code, noun, unit) {
-  return (facts, out) => {
-    const value = facts[key];
-    if (value === void 0) return;
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      out.push({ code, message: `${noun} ${describe(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
-    } else if (value > max) {
-      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
-    }
-  };
-}
-function scanCheck(key, noun, pending, failed) {
-  return (facts, out) => {
-    const status = facts[key];
-    if (status === void 0 || status === "passed") return;
-    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
-    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed` });
-  };
-}
-function agentGuardCheck(severity, count2) {
-  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (facts, out) => {
-    const findings = facts.agentGuardFindings;
-    if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
-    if (n < 1) return;
-    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count2 !== void 0 && n >= count2;
-    if (bySeverity || byCount || minRank === void 0 && count2 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count2}` : `${n} finding(s)`;
-      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
-    }
-  };
-}
-
-// src/policy/values/regex-safety.ts
-var INLINE_FLAGS = /^\(\?([ims]+)\)/;
-function splitInlineFlags(pattern) {
-  let source = pattern;
-  const flags = /* @__PURE__ */ new Set();
-  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
-    for (const f of m[1]) flags.add(f);
-    source = source.slice(m[0].length);
-  }
-  if (/\\[pP]\{/.test(source)) flags.add("u");
-  return { source, flags: [...flags].sort().join("") };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  const all = [...new Set(flags + extraFlags)].sort().join("");
-  return new RegExp(source, all);
-}
-function checkRegex(pattern) {
-  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
-  let re;
-  try {
-    re = toJsRegExp(pattern);
-  } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
-  }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
-}
-function compileProblem(pattern, e) {
-  const raw = e instanceof Error ? e.message : String(e);
-  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
-  let hint = "expected a JavaScript regular expression";
-  if (/\(\?P[<=>]/.test(pattern)) {
-    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
-  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
-    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
-  }
-  return `${lowered}; ${hint}`;
-}
-function quote(s) {
-  return `"${s}"`;
-}
-var EMPTY = [];
-function normalize(ranges) {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out = [];
-  for (const [lo, hi] of sorted) {
-    if (lo > hi) continue;
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-function union(...sets) {
-  return normalize(sets.flat());
-}
-function negate(set, max) {
-  const out = [];
-  let next = 0;
-  for (const [lo, hi] of set) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = hi + 1;
-  }
-  if (next <= max) out.push([next, max]);
-  return out;
-}
-function intersect(a, b) {
-  const out = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const [alo, ahi] = a[i];
-    const [blo, bhi] = b[j];
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i++;
-    else j++;
-  }
-  return out;
-}
-function overlaps(a, b) {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const [alo, ahi] = a[i];
-    const [blo, bhi] = b[j];
-    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
-    if (ahi < bhi) i++;
-    else j++;
-  }
-  return false;
-}
-var ch = (c) => [c.codePointAt(0), c.codePointAt(0)];
-var DIGITS = [[48, 57]];
-var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize([
-  [9, 13],
-  [32, 32],
-  [160, 160],
-  [5760, 5760],
-  [8192, 8202],
-  [8232, 8233],
-  [8239, 8239],
-  [8287, 8287],
-  [12288, 12288],
-  [65279, 65279]
-]);
-var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
-function foldCase(set) {
-  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
-  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
-  return union(set, lower, upper);
-}
-var probeCache = /* @__PURE__ */ new Map();
-function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
-  if (cached) return cached;
-  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
-  const ranges = [];
-  let start = -1;
-  for (let cp = 0; cp <= 65536; cp++) {
-    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
-    if (hit && start < 0) start = cp;
-    if (!hit && start >= 0) {
-      ranges.push([start, cp - 1]);
-      start = -1;
-    }
-  }
-  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set = normalize(ranges);
-  probeCache.set(key, set);
-  return set;
-}
-var Parser = class {
-  constructor(src, flags) {
-    this.src = src;
-    this.flags = flags;
-    this.unicode = flags.includes("u") || flags.includes("v");
-    this.ignoreCase = flags.includes("i");
-    this.dotAll = flags.includes("s");
-    this.maxChar = this.unicode ? 1114111 : 65535;
-  }
-  src;
-  flags;
-  pos = 0;
-  unicode;
-  ignoreCase;
-  dotAll;
-  maxChar;
-  parse() {
-    const node = this.alternation();
-    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
-    return node;
-  }
-  peek(offset = 0) {
-    return this.src[this.pos + offset];
-  }
-  alternation() {
-    const start = this.pos;
-    const branches = [this.sequence()];
-    while (this.peek() === "|") {
-      this.pos++;
-      branches.push(this.sequence());
-    }
-    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
-  }
-  sequence() {
-    const start = this.pos;
-    const items = [];
-    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
-      items.push(this.quantified(this.atom()));
-    }
-    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
-  }
-  quantified(atom) {
-    const c = this.peek();
-    let min;
-    let max;
-    if (c === "*") [min, max] = [0, Infinity];
-    else if (c === "+") [min, max] = [1, Infinity];
-    else if (c === "?") [min, max] = [0, 1];
-    else if (c === "{") {
-      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = Number(m[1]);
-      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    if (this.peek() === "?") this.pos++;
-    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
-  }
-  chars(set, start) {
-    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
-  }
-  atom() {
-    const start = this.pos;
-    const c = this.src[this.pos];
-    if (c === "(") {
-      this.pos++;
-      let look = false;
-      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
-      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
-        this.pos += 2;
-        look = true;
-      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
-        this.pos += 3;
-        look = true;
-      } else if (this.src.startsWith("?<", this.pos)) {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-      } else if (this.peek() === "?") {
-        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
-        if (!m) throw new Error("unsupported group");
-        this.pos += m[0].length;
-      }
-      const body = this.alternation();
-      if (this.peek() !== ")") throw new Error("unterminated group");
-      this.pos++;
-      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
-    }
-    if (c === "[") return this.charClass();
-    if (c === ".") {
-      this.pos++;
-      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
-    }
-    if (c === "^" || c === "$") {
-      this.pos++;
-      return { type: "assert", start, end: this.pos };
-    }
-    if (c === "\\") {
-      const next = this.peek(1);
-      if (next === "b" || next === "B") {
-        this.pos += 2;
-        return { type: "assert", start, end: this.pos };
-      }
-      if (next !== void 0 && /[1-9]/.test(next)) {
-        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
-        return { type: "backref", start, end: this.pos };
-      }
-      if (next === "k" && this.peek(2) === "<") {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-        return { type: "backref", start, end: this.pos };
-      }
-      return this.chars(this.escape(false), start);
-    }
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return this.chars([[cp, cp]], start);
-  }
-  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
-  escape(inClass) {
-    const start = this.pos;
-    this.pos++;
-    const c = this.src[this.pos];
-    if (c === void 0) return EMPTY;
-    this.pos++;
-    switch (c) {
-      case "d":
-        return DIGITS;
-      case "D":
-        return negate(DIGITS, this.maxChar);
-      case "w":
-        return WORD;
-      case "W":
-        return negate(WORD, this.maxChar);
-      case "s":
-        return SPACE;
-      case "S":
-        return negate(SPACE, this.maxChar);
-      case "n":
-        return [[10, 10]];
-      case "r":
-        return [[13, 13]];
-      case "t":
-        return [[9, 9]];
-      case "f":
-        return [[12, 12]];
-      case "v":
-        return [[11, 11]];
-      case "0":
-        return [[0, 0]];
-      case "b":
-        return inClass ? [[8, 8]] : EMPTY;
-      case "c": {
-        const letter = this.src[this.pos];
-        if (letter && /[A-Za-z]/.test(letter)) {
-          this.pos++;
-          const code = letter.charCodeAt(0) % 32;
-          return [[code, code]];
-        }
-        return [[92, 92]];
-      }
-      case "x": {
-        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("x")];
-        this.pos += 2;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "u": {
-        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
-        if (this.unicode && braced) {
-          this.pos += braced[0].length;
-          const code2 = parseInt(braced[1], 16);
-          return [[code2, code2]];
-        }
-        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("u")];
-        this.pos += 4;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "p":
-      case "P": {
-        if (this.unicode && this.src[this.pos] === "{") {
-          this.pos = this.src.indexOf("}", this.pos) + 1;
-          return probe(this.src.slice(start, this.pos), this.flags);
-        }
-        return [ch(c)];
-      }
-      default: {
-        const cp = this.src.codePointAt(this.pos - 1);
-        if (cp > 65535) this.pos++;
-        return [[cp, cp]];
-      }
-    }
-  }
-  charClass() {
-    const start = this.pos;
-    this.pos++;
-    let negated = false;
-    if (this.peek() === "^") {
-      negated = true;
-      this.pos++;
-    }
-    const parts = [];
-    while (this.pos < this.src.length && this.peek() !== "]") {
-      const lo = this.classAtom();
-      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
-        const save = this.pos;
-        this.pos++;
-        const hi = this.classAtom();
-        if (isSingle(hi)) {
-          parts.push([[lo[0][0], hi[0][0]]]);
-          continue;
-        }
-        this.pos = save;
-      }
-      parts.push(lo);
-    }
-    this.pos++;
-    let set = union(...parts);
-    if (this.ignoreCase) set = foldCase(set);
-    if (negated) set = negate(set, this.maxChar);
-    return { type: "chars", set, start, end: this.pos };
-  }
-  classAtom() {
-    if (this.peek() === "\\") return this.escape(true);
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return [[cp, cp]];
-  }
-};
-function isSingle(set) {
-  return set.length === 1 && set[0][0] === set[0][1];
-}
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set = firstCache.get(n);
-  if (!set) {
-    set = computeFirstChars(n);
-    firstCache.set(n, set);
-  }
-  return set;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i) => within(i, s));
-      const possible = parts.every((p) => p.possible);
-      return { possible, nonEmpty: possible && parts.some((p) => p.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b) => within(b, s));
-      return { possible: parts.some((p) => p.possible), nonEmpty: parts.some((p) => p.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i of n.items) yield* descendants(i);
-      break;
-    case "alt":
-      for (const b of n.branches) yield* descendants(b);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p], last: [p] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i = 0; i < mandatory; i++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i = 0; i < spare; i++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b, stop) {
-  const next = (auto, p) => p < 0 ? auto.first : auto.follow[p];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p, q] = queue[head];
-    for (const p2 of next(a, p)) {
-      for (const q2 of next(b, q)) {
-        const key = p2 * width + q2;
-        if (seen.has(key) || !overlaps(a.sets[p2], b.sets[q2])) continue;
-        seen.add(key);
-        if (stop(p2, q2)) return true;
-        queue.push([p2, q2]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p) => p !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x, y) {
-  if (!overlaps(firstChars(x), firstChars(y))) return false;
-  const lx = linear(x);
-  const ly = linear(y);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c, i) => overlaps(c, ly[i]));
-  const a = automaton(x);
-  const b = automaton(y);
-  return productSearch(a, b, (p, q) => a.last.has(p) && b.last.has(q));
-}
-function continuesInto(x, y, next) {
-  if (!overlaps(firstChars(x), firstChars(y))) return false;
-  const lx = linear(x);
-  const ly = linear(y);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c, i) => overlaps(c, ly[i]));
-  }
-  const a = automaton(x);
-  const b = automaton(y);
-  const continues = (q) => {
-    for (const r of b.follow[q]) if (overlaps(b.sets[r], next)) return true;
-    return false;
-  };
-  return productSearch(a, b, (p, q) => a.last.has(p) && continues(q));
-}
-function backtrackingRisk(source, flags = "") {
-  let root;
-  try {
-    root = new Parser(source, flags).parse();
-  } catch {
-    return void 0;
-  }
-  const text = (n) => quote(source.slice(n.start, n.end));
-  try {
-    for (const q of descendants(root)) {
-      if (q.type !== "repeat" || q.max < 2) continue;
-      const how = q.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q.max}) in the input length`;
-      const nested = nestedQuantifier(q);
-      if (nested) {
-        return `nested quantifiers: ${text(q)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
-      }
-      const same = overlappingAlternatives(q);
-      if (same) {
-        return `overlapping alternatives: ${text(same[0])} and ${text(same[1])} in ${text(q)} can match the same text, so a failing match can backtrack ${how}`;
-      }
-      const prefix = tailPrefixAlternatives(q);
-      if (prefix) {
-        return `overlapping alternatives: in ${text(q)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
-      }
-    }
-    const adjacent = adjacentQuantifiers(root);
-    if (adjacent) {
-      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
-    }
-  } catch {
-    return void 0;
-  }
-  return void 0;
-}
-function nestedQuantifier(q) {
-  for (const x of descendants(q.body)) {
-    if (x.type !== "repeat" || x.max < 2 || x.max === x.min) continue;
-    const s = alphabet(x.body);
-    if (s.length > 0 && within(q.body, s).nonEmpty) return x;
-  }
-  return void 0;
-}
-function overlappingAlternatives(q) {
-  for (const alt of descendants(q.body)) {
-    if (alt.type !== "alt") continue;
-    const bs = alt.branches;
-    for (let i = 0; i < bs.length; i++) {
-      for (let j = i + 1; j < bs.length; j++) {
-        if (sameText(bs[i], bs[j])) return [bs[i], bs[j]];
-      }
-    }
-  }
-  return void 0;
-}
-function tailPrefixAlternatives(q) {
-  const found = [];
-  const visit = (n, next) => {
-    switch (n.type) {
-      case "seq": {
-        let follow = next;
-        for (let k = n.items.length - 1; k >= 0; k--) {
-          const item = n.items[k];
-          visit(item, follow);
-          if (!nullable(item)) return;
-          follow = union(follow, firstChars(item));
-        }
-        return;
-      }
-      case "group":
-        return visit(n.body, next);
-      case "repeat":
-        if (n.max > 1) visit(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit(n.body, next);
-        return;
-      case "alt": {
-        const bs = n.branches;
-        for (let i = 0; i < bs.length && found.length === 0; i++) {
-          for (let j = 0; j < bs.length; j++) {
-            if (i !== j && continuesInto(bs[i], bs[j], next)) {
-              found.push([bs[i], bs[j]]);
-              break;
-            }
-          }
-        }
-        for (const b of bs) visit(b, next);
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit(q.body, firstChars(q.body));
-  return found[0];
-}
-function adjacentQuantifiers(root) {
-  for (const n of descendants(root)) {
-    if (n.type !== "seq") continue;
-    const items = flatten(n.items);
-    for (let i = 0; i + 1 < items.length; i++) {
-      const x = items[i];
-      const y = items[i + 1];
-      if (x.type !== "repeat" || y.type !== "repeat" || x.max !== Infinity || y.max !== Infinity) continue;
-      if (!trades(x, y) && !trades(y, x)) continue;
-      const suffix = items.slice(i + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
-      if (suffix) return [x, y];
-    }
-  }
-  return void 0;
-}
-function trades(a, b) {
-  let body = a.body;
-  while (body.type === "group") body = body.body;
-  return body.type === "chars" && within(b.body, body.set).nonEmpty;
-}
-function flatten(items) {
-  return items.flatMap((i) => {
-    if (i.type !== "group") return [i];
-    if (i.body.type === "seq") return flatten(i.body.items);
-    if (i.body.type === "alt") return [i];
-    return flatten([i.body]);
-  });
-}
-
-// src/policy/eval/scan/scanner.ts
-var MAX_FINDINGS_PER_PATTERN = 100;
-var MATCH_PREVIEW_LENGTH = 80;
-function selectPacks(compliance) {
-  const packs = compliance?.packs ?? [];
-  const policies = compliance?.policies;
-  if (policies === void 0) return [...packs];
-  const enabled = /* @__PURE__ */ new Set();
-  for (const p of policies) if (p.enabled !== false) for (const id of p.pack_ids ?? []) enabled.add(id);
-  return packs.filter((p) => enabled.has(p.id));
-}
-function compileScanner(runtime) {
-  const byLocation = { input: [], output: [] };
-  const skipped = [];
-  const unevaluated = [];
-  const risky = [];
-  for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
-  }
-  function compileRule2(pack, rule) {
-    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
-    if (rule.type === "nl") {
-      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
-      return;
-    }
-    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
-    if (rule.location !== "input" && rule.location !== "output") {
-      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
-    }
-    for (const pattern of rule.patterns ?? []) {
-      let regex;
-      try {
-        if (typeof pattern !== "string") throw new TypeError("expected a string");
-        regex = toJsRegExp(pattern, "g");
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
-        continue;
-      }
-      const risk = backtrackingRisk(regex.source, regex.flags);
-      if (risk !== void 0) risky.push({ pack, rule: rule.id, pattern, risk });
-      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
-    }
-  }
-  const scan2 = (text, location2) => {
-    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
-    if (location2 !== "input" && location2 !== "output") {
-      throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
-    }
-    const findings = [];
-    for (const p of byLocation[location2]) collect(p, text, findings);
-    return findings;
-  };
-  return {
-    scan: scan2,
-    skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated),
-    risky: Object.freeze(risky)
-  };
-}
-function collect(p, text, out) {
-  const re = p.regex;
-  re.lastIndex = 0;
-  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
-    const m = re.exec(text);
-    if (m === null) break;
-    const matched = m[0];
-    out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
-    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
-  }
-  re.lastIndex = 0;
-}
-function isPairAt(text, i) {
-  const c = text.charCodeAt(i);
-  return c >= 55296 && c <= 56319 && i + 1 < text.length && (text.charCodeAt(i + 1) & 64512) === 56320;
-}
-function preview(s) {
-  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
-  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
-  return s.slice(0, end);
-}
-
-// src/policy/eval/engine.ts
-function compileEngine(target) {
-  const access = compileAccess(target.access);
-  const runtime = compileRuntime(target.runtime);
-  const data = compileData(target.data);
-  const scanner = compileScanner(target.runtime);
-  return {
-    authorize: (request) => access.authorize(request),
-    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
-    decideData: (request, now) => data.decideData(request, now),
-    scan: (text, location2) => scanner.scan(text, location2),
-    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
-  };
-}
 
 // src/policy/schemas/builders.ts
 function withAnn(schema, ann) {
@@ -23195,319 +21298,6 @@ var ENVELOPE_SCHEMA = {
   required: ["apiVersion", "kind"]
 };
 
-// src/policy/merge/desugar.ts
-function modelResource(entry, kind) {
-  if (kind === "provider") return `model://${entry}/*`;
-  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
-}
-function desugarWorkspaceControls(access, provenance) {
-  const out = [];
-  const first = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
-  const models = access.Models;
-  if (models) {
-    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
-    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
-    models.AllowedProviders?.forEach((list3, i) => {
-      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
-    });
-    models.AllowedModels?.forEach((list3, i) => {
-      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
-    });
-    if (models.DeniedModels?.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
-    }
-  }
-  const caps = access.Capabilities;
-  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
-    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
-    caps.AllowedTools?.forEach((list3, i) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
-    });
-    if (caps.DeniedTools?.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
-    }
-  }
-  return out;
-}
-
-// src/policy/merge/precedence.ts
-var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
-function packOwnership(repo) {
-  const owners = /* @__PURE__ */ new Map();
-  const installed = repo.packState?.value.installed_packs;
-  if (!installed || typeof installed !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
-  }
-  return owners;
-}
-function compareRanked(a, b) {
-  return LAYER_RANK[a.layer] - LAYER_RANK[b.layer] || (a.entry.priority ?? 0) - (b.entry.priority ?? 0) || ((a.entry.id ?? "") < (b.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b.entry.file.path ? -1 : a.entry.file.path > b.entry.file.path ? 1 : 0);
-}
-function samePrecedence(a, b) {
-  return a.layer === b.layer && (a.entry.priority ?? 0) === (b.entry.priority ?? 0);
-}
-function rankDocuments(repo) {
-  const owners = packOwnership(repo);
-  return repo.policies.map((entry) => {
-    const owner = owners.get(entry.file.path);
-    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
-  }).sort(compareRanked);
-}
-function appliesTo(entry, target) {
-  const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
-}
-
-// src/policy/merge/merge.ts
-function provenanceOf(doc) {
-  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
-}
-function stableStringify(value) {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-function sameValue(a, b) {
-  return stableStringify(a) === stableStringify(b);
-}
-function clone(v) {
-  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
-}
-function isPlainObject(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function hasSchemaType(value, schema) {
-  const t = schema.type;
-  if (t === void 0) return true;
-  const types = Array.isArray(t) ? t : [t];
-  return types.some((ty) => {
-    switch (ty) {
-      case "object":
-        return isPlainObject(value);
-      case "array":
-        return Array.isArray(value);
-      case "integer":
-        return Number.isInteger(value);
-      case "number":
-        return typeof value === "number" && Number.isFinite(value);
-      case "string":
-        return typeof value === "string";
-      case "boolean":
-        return typeof value === "boolean";
-      default:
-        return false;
-    }
-  });
-}
-function memberSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject(extra) ? extra : void 0;
-}
-function isBranch(schema, value) {
-  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
-}
-function stricter(current, next, looser) {
-  if (typeof current === "boolean" && typeof next === "boolean") {
-    const loose = looser === "true";
-    if (next === current) return { value: current, loosened: false };
-    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  if (typeof current === "number" && typeof next === "number") {
-    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
-    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  return { value: next, loosened: false };
-}
-function lockedBy(locks, path) {
-  let p = path;
-  for (; ; ) {
-    const l = locks.get(p);
-    if (l) return l;
-    const dot = p.lastIndexOf(".");
-    if (dot < 0) return void 0;
-    p = p.slice(0, dot);
-  }
-}
-function mergeSpecs(docs, specSchema) {
-  const value = {};
-  const provenance = {};
-  const setBy = /* @__PURE__ */ new Map();
-  const locks = /* @__PURE__ */ new Map();
-  const events = [];
-  for (const doc of docs) {
-    const spec = doc.entry.document.spec;
-    if (!isPlainObject(spec)) continue;
-    const src = provenanceOf(doc);
-    const visit = (out, input, schema, path, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
-        if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p = path ? `${path}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit(child, raw, sub, p, ptr);
-          continue;
-        }
-        const locker = lockedBy(locks, p);
-        if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
-          continue;
-        }
-        const strategy = sub["x-merge"] ?? "override";
-        switch (strategy) {
-          case "append": {
-            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
-            (provenance[p] ??= []).push(src);
-            break;
-          }
-          case "union": {
-            const existing = out[key] ?? [];
-            const seen = new Set(existing.map(stableStringify));
-            const merged = [...existing];
-            for (const item of raw) {
-              const k = stableStringify(item);
-              if (!seen.has(k)) {
-                seen.add(k);
-                merged.push(clone(item));
-              }
-            }
-            out[key] = merged;
-            (provenance[p] ??= []).push(src);
-            break;
-          }
-          case "all-of":
-            out[key] = [...out[key] ?? [], clone(raw)];
-            (provenance[p] ??= []).push(src);
-            break;
-          case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
-              provenance[p] = [src];
-              setBy.set(p, doc);
-              break;
-            }
-            const r = stricter(out[key], raw, sub["x-looser"]);
-            if (r.loosened) {
-              events.push({ kind: "tighten-only", path: p, pointer: ptr, document: doc, other: setBy.get(p) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r.value, out[key])) {
-              out[key] = r.value;
-              provenance[p] = [src];
-              setBy.set(p, doc);
-            }
-            break;
-          }
-          default: {
-            const prev = setBy.get(p);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
-            }
-            out[key] = clone(raw);
-            provenance[p] = [src];
-            setBy.set(p, doc);
-          }
-        }
-      }
-    };
-    visit(value, spec, specSchema, "", "/spec");
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) {
-      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
-    }
-  }
-  return { value, provenance, events };
-}
-
-// src/policy/merge/effective.ts
-function toList2(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.filter((x) => typeof x === "string");
-  return void 0;
-}
-function normaliseStatement(raw) {
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
-  const st = {};
-  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
-  st.Effect = raw.Effect;
-  for (const k of ["Action", "NotAction", "Resource", "NotResource"]) {
-    const list3 = toList2(raw[k]);
-    if (list3) st[k] = list3;
-  }
-  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
-  st.source = raw.source;
-  return st;
-}
-function buildAccess(docs) {
-  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
-  const { Version: _v, Statement, ...rest } = merged.value;
-  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
-  const access = { ...rest, Statement: statements };
-  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
-  if (access.Capabilities?.RequireToolApproval === true) {
-    const ra = access.RequireApproval ??= {};
-    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
-  }
-  return { access, provenance: merged.provenance, events: merged.events };
-}
-function buildData(docs, defaultAction) {
-  const rules = docs.map((doc, i) => ({
-    id: doc.entry.id ?? "",
-    precedence: i,
-    source: provenanceOf(doc),
-    spec: doc.entry.document.spec
-  }));
-  return { rules, default_action: defaultAction };
-}
-function targetNames(repo) {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
-}
-function buildTarget(repo, target, ranked = rankDocuments(repo)) {
-  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
-  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
-  const events = [];
-  const access = buildAccess(byKind("AccessPolicy"));
-  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
-  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
-  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
-  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
-  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
-  const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
-  const dataDocs = byKind("DataPolicy");
-  return {
-    target,
-    effective: {
-      access: access.access,
-      runtime: runtime.value,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture.value
-    },
-    provenance: {
-      access: access.provenance,
-      runtime: runtime.provenance,
-      posture: posture.provenance,
-      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
-    },
-    events,
-    documents: applicable
-  };
-}
-function buildAllTargets(repo) {
-  const ranked = rankDocuments(repo);
-  return targetNames(repo).map((t) => buildTarget(repo, t, ranked));
-}
-
 // src/policy/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var CONFIG_SCHEMA = {
@@ -23579,6 +21369,230 @@ var PACK_STATE_SCHEMA = {
   )
 };
 
+// src/policy/source.ts
+var import_yaml = __toESM(require_dist(), 1);
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var LineIndex = class {
+  starts;
+  constructor(text) {
+    this.starts = [0];
+    for (let i2 = 0; i2 < text.length; i2++) if (text.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+  lineStart(line) {
+    return this.starts[line - 1] ?? 0;
+  }
+};
+function decodeUtf8(bytes) {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    let lo = 0;
+    let hi = bytes.length;
+    const dec = new TextDecoder("utf-8", { fatal: true });
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      try {
+        dec.decode(bytes.subarray(0, mid + 1));
+        lo = mid + 1;
+      } catch {
+        hi = mid;
+      }
+    }
+    let at = lo;
+    while (at > 0 && (bytes[at] & 192) === 128) at--;
+    return { badByte: at };
+  }
+}
+function parseSource(path2, input) {
+  const problems = [];
+  const spans = /* @__PURE__ */ new Map();
+  const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
+  const empty = (text2) => ({ path: path2, text: text2, value: void 0, spans, problems, lines: new LineIndex(text2) });
+  if (byteLength > MAX_FILE_BYTES) {
+    problems.push({
+      code: "file-too-large",
+      message: `file is larger than the ${MAX_FILE_BYTES}-byte limit`,
+      span: [0, 0],
+      help: "split the policy into several files; one policy per file keeps reviews small"
+    });
+    return empty("");
+  }
+  let text;
+  if (typeof input === "string") text = input;
+  else {
+    const decoded = decodeUtf8(input);
+    if ("badByte" in decoded) {
+      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, decoded.badByte));
+      problems.push({
+        code: "invalid-encoding",
+        message: `file is not valid UTF-8 (bad byte 0x${input[decoded.badByte].toString(16).padStart(2, "0")} at byte ${decoded.badByte})`,
+        span: [prefix.length, prefix.length + 1],
+        help: "save the file as UTF-8"
+      });
+      return { ...empty(prefix), text: prefix };
+    }
+    text = decoded.text;
+  }
+  if (text.charCodeAt(0) === 65279) {
+    text = text.slice(1);
+    problems.push({
+      code: "byte-order-mark",
+      message: "file starts with a UTF-8 byte-order mark",
+      span: [0, 0],
+      help: "save the file as UTF-8 without BOM; edict ignores the mark"
+    });
+  }
+  const lines = new LineIndex(text);
+  if (text.trim() === "") {
+    problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path: path2, text, value: void 0, spans, problems, lines };
+  }
+  const lineCounter = new import_yaml.LineCounter();
+  let docs;
+  try {
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch (e) {
+    problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
+    return { path: path2, text, value: void 0, spans, problems, lines };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  if (docs.length === 0) {
+    problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path: path2, text, value: void 0, spans, problems, lines };
+  }
+  if (docs.length > 1) {
+    const second = docs[1];
+    const start = second.range?.[0] ?? 0;
+    problems.push({
+      code: "multi-document-file",
+      message: `file holds ${docs.length} documents; only the first is read`,
+      span: [start, start],
+      help: "move each document to its own file: one policy per file keeps ownership and diffs simple"
+    });
+  }
+  const doc = docs[0];
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
+    const [s, e0] = err.pos;
+    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
+    const e = key ? s + key.length : e0;
+    problems.push({
+      code,
+      message: key !== void 0 ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
+      span: [s, Math.max(e, s)],
+      ...code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
+    });
+  }
+  const builder = new ValueBuilder(doc, spans, problems);
+  const value = builder.build(doc.contents, "");
+  if (value === void 0 && doc.contents == null) {
+    problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+  }
+  return { path: path2, text, value, spans, problems, lines };
+}
+function firstLine(message) {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+var ValueBuilder = class {
+  nodes = 0;
+  aliasReported = false;
+  doc;
+  spans;
+  problems;
+  constructor(doc, spans, problems) {
+    this.doc = doc;
+    this.spans = spans;
+    this.problems = problems;
+  }
+  build(node, pointer, keySpan, viaAlias) {
+    if (node == null) {
+      if (!this.spans.has(pointer)) this.spans.set(pointer, { ...keySpan ? { key: keySpan } : {}, value: keySpan ?? [0, 0] });
+      return null;
+    }
+    if (++this.nodes > MAX_NODES) {
+      if (!this.aliasReported) {
+        this.aliasReported = true;
+        const at = viaAlias ?? spanOf(node);
+        this.problems.push({
+          code: "alias-limit",
+          message: `document expands to more than ${MAX_NODES} nodes (alias expansion); the rest is ignored`,
+          span: at,
+          help: "write the values out instead of nesting aliases"
+        });
+      }
+      return void 0;
+    }
+    const own = viaAlias ?? spanOf(node);
+    if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
+    if ((0, import_yaml.isAlias)(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) return null;
+      return this.build(target, pointer, keySpan, spanOf(node));
+    }
+    if ((0, import_yaml.isScalar)(node)) return node.value;
+    if ((0, import_yaml.isSeq)(node)) {
+      const out = [];
+      node.items.forEach((item, i2) => {
+        const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
+        if (v !== void 0) out.push(v);
+      });
+      return out;
+    }
+    if ((0, import_yaml.isMap)(node)) {
+      const out = {};
+      for (const pair of node.items) {
+        const keyNode = pair.key;
+        const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
+        let key;
+        if ((0, import_yaml.isScalar)(keyNode)) {
+          const src = keyNode.source;
+          key = typeof src === "string" ? src : String(keyNode.value);
+        } else if (keyNode == null) {
+          key = "";
+        } else {
+          this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
+          continue;
+        }
+        if (UNSAFE_KEYS.has(key)) {
+          this.problems.push({
+            code: "unsafe-key",
+            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            span: kSpan,
+            help: "remove the key"
+          });
+          continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(out, key)) continue;
+        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
+        if (v !== void 0) out[key] = v;
+      }
+      return out;
+    }
+    return null;
+  }
+};
+function spanOf(node) {
+  const r2 = node.range;
+  if (!r2) return [0, 0];
+  return [r2[0], r2[1]];
+}
+
 // src/policy/repository.ts
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
 var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
@@ -23590,18 +21604,18 @@ var PACK_STATE_FILE = ".edict/packs.yaml";
 var POLICIES_DIR = "policies";
 var PACKS_DIR = "packs";
 var POLICY_EXT = /\.(ya?ml|json)$/i;
-function classifyPath(path) {
-  if (path === CONFIG_FILE) return "config";
-  if (path === PACK_STATE_FILE) return "pack-state";
-  if (path.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path)) return "policy";
-  const pack = /^packs\/[^/]+\/(.+)$/.exec(path);
+function classifyPath(path2) {
+  if (path2 === CONFIG_FILE) return "config";
+  if (path2 === PACK_STATE_FILE) return "pack-state";
+  if (path2.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path2)) return "policy";
+  const pack = /^packs\/[^/]+\/(.+)$/.exec(path2);
   if (pack) {
     if (pack[1] === "metadata.yaml") return "pack-meta";
     if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
   }
   return void 0;
 }
-function isRecord2(v) {
+function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function policyKindOf(value) {
@@ -23624,7 +21638,7 @@ function schemaFor(file) {
 }
 function toEntry(file) {
   const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord2(file.source.value)) return void 0;
+  if (!kind || !isRecord(file.source.value)) return void 0;
   const id = getAtPointer(file.source.value, "/metadata/id");
   const priority = getAtPointer(file.source.value, "/metadata/priority");
   return {
@@ -23637,32 +21651,32 @@ function toEntry(file) {
 }
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
-  const sorted = [...raw].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  for (const { path, bytes } of sorted) {
-    const kind = classifyPath(path);
+  const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  for (const { path: path2, bytes } of sorted2) {
+    const kind = classifyPath(path2);
     if (!kind) {
       const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
       if (looksLikePrivateKey(text)) {
         const marker = PRIVATE_KEY_MARKER.exec(text);
         const header = text.slice(0, marker.index + marker[0].length);
-        repo.privateKeys.push({ path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
+        repo.privateKeys.push({ path: path2, source: { path: path2, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
       }
       continue;
     }
-    const file = { path, kind, source: parseSource(path, bytes) };
+    const file = { path: path2, kind, source: parseSource(path2, bytes) };
     repo.files.push(file);
-    repo.byPath.set(path, file);
+    repo.byPath.set(path2, file);
     const value = file.source.value;
     switch (kind) {
       case "config":
-        if (isRecord2(value)) repo.config = { file, value };
+        if (isRecord(value)) repo.config = { file, value };
         break;
       case "pack-state":
-        if (isRecord2(value)) repo.packState = { file, value };
+        if (isRecord(value)) repo.packState = { file, value };
         break;
       case "pack-meta": {
-        const pack = path.split("/")[1];
-        const meta = isRecord2(value) && isRecord2(value.__pack_meta) ? value.__pack_meta : void 0;
+        const pack = path2.split("/")[1];
+        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
         repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
         break;
       }
@@ -23683,30 +21697,68 @@ function pathGlobToRegExp(glob) {
   let re = cache.get(glob);
   if (re) return re;
   let out = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") {
-          i++;
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        i2++;
+        if (glob[i2 + 1] === "/") {
+          i2++;
           out += "(?:.*/)?";
         } else out += ".*";
       } else out += "[^/]*";
-    } else if (c === "?") out += "[^/]";
-    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    } else if (c3 === "?") out += "[^/]";
+    else out += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   out += "(?:/.*)?$";
   re = new RegExp(out);
   cache.set(glob, re);
   return re;
 }
-function matchesPathGlob(glob, path) {
-  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path);
+function matchesPathGlob(glob, path2) {
+  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path2);
 }
 
 // src/policy/schemas/validate.ts
 var import_ajv = __toESM(require_ajv(), 1);
+
+// src/policy/suggest.ts
+function editDistance(a, b2) {
+  if (a === b2) return 0;
+  const prev = new Array(b2.length + 1);
+  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    let diag = prev[0];
+    prev[0] = i2;
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const up = prev[j2];
+      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b2.length];
+}
+function suggest(word, candidates) {
+  const w = word.toLowerCase();
+  let best;
+  let bestDist = Infinity;
+  for (const c3 of candidates) {
+    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
+    if (d < bestDist) {
+      best = c3;
+      bestDist = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (best !== void 0 && bestDist <= limit) return best;
+  if (w.length >= 3) {
+    const prefixed = [...candidates].filter((c3) => c3.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return void 0;
+}
+
+// src/policy/schemas/validate.ts
 var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
 var compiled = /* @__PURE__ */ new WeakMap();
@@ -23719,17 +21771,17 @@ function validatorFor(schema) {
   }
   return v;
 }
-function describe2(value) {
+function describe(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
   return `${typeof value} ${String(value)}`;
 }
-function typeName(t) {
+function typeName(t2) {
   const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t) ? t : [t];
-  return list3.map((x) => names[String(x)] ?? String(x)).join(" or ");
+  const list3 = Array.isArray(t2) ? t2 : [t2];
+  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
 }
 function valueAt(root, pointer) {
   let cur = root;
@@ -23798,7 +21850,7 @@ function toIssue(err, root, typeErrorAt) {
       };
     }
     case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
     default:
       if (typeErrorAt.has(at)) return void 0;
   }
@@ -23810,18 +21862,18 @@ function toIssue(err, root, typeErrorAt) {
         kind: "invalid-value",
         pointer: at,
         atKey: false,
-        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
       };
     }
     case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
     case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
     case "minLength":
       return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
     case "minProperties":
@@ -23833,10 +21885,323 @@ function toIssue(err, root, typeErrorAt) {
   }
 }
 
+// src/policy/merge/desugar.ts
+function modelResource(entry, kind) {
+  if (kind === "provider") return `model://${entry}/*`;
+  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
+}
+function desugarWorkspaceControls(access, provenance) {
+  const out = [];
+  const first2 = (path2) => provenance[path2]?.[0] ?? { policy: "", file: "" };
+  const models = access.Models;
+  if (models) {
+    const allowSource = first2("Models.AllowedProviders") ?? first2("Models.AllowedModels");
+    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first2("Models.DeniedModels") ?? allowSource });
+    models.AllowedProviders?.forEach((list3, i2) => {
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first2("Models.AllowedProviders") });
+    });
+    models.AllowedModels?.forEach((list3, i2) => {
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first2("Models.AllowedModels") });
+    });
+    if (models.DeniedModels?.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first2("Models.DeniedModels") });
+    }
+  }
+  const caps = access.Capabilities;
+  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
+    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first2("Capabilities.DeniedTools") });
+    caps.AllowedTools?.forEach((list3, i2) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first2("Capabilities.AllowedTools") });
+    });
+    if (caps.DeniedTools?.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t2) => `tool://${t2}`), source: first2("Capabilities.DeniedTools") });
+    }
+  }
+  return out;
+}
+
+// src/policy/merge/precedence.ts
+var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
+function packOwnership(repo) {
+  const owners = /* @__PURE__ */ new Map();
+  const installed = repo.packState?.value.installed_packs;
+  if (!installed || typeof installed !== "object") return owners;
+  for (const [name, pack] of Object.entries(installed)) {
+    if (!pack || !Array.isArray(pack.files)) continue;
+    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
+    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  }
+  return owners;
+}
+function compareRanked(a, b2) {
+  return LAYER_RANK[a.layer] - LAYER_RANK[b2.layer] || (a.entry.priority ?? 0) - (b2.entry.priority ?? 0) || ((a.entry.id ?? "") < (b2.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b2.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b2.entry.file.path ? -1 : a.entry.file.path > b2.entry.file.path ? 1 : 0);
+}
+function samePrecedence(a, b2) {
+  return a.layer === b2.layer && (a.entry.priority ?? 0) === (b2.entry.priority ?? 0);
+}
+function rankDocuments(repo) {
+  const owners = packOwnership(repo);
+  return repo.policies.map((entry) => {
+    const owner = owners.get(entry.file.path);
+    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
+  }).sort(compareRanked);
+}
+function appliesTo(entry, target) {
+  const targets = entry.document.metadata?.targets;
+  return !Array.isArray(targets) || targets.includes(target);
+}
+
+// src/policy/merge/merge.ts
+function provenanceOf(doc) {
+  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
+}
+function stableStringify(value) {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k2) => `${JSON.stringify(k2)}:${stableStringify(value[k2])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function sameValue(a, b2) {
+  return stableStringify(a) === stableStringify(b2);
+}
+function clone(v) {
+  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+}
+function isPlainObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function hasSchemaType(value, schema) {
+  const t2 = schema.type;
+  if (t2 === void 0) return true;
+  const types = Array.isArray(t2) ? t2 : [t2];
+  return types.some((ty) => {
+    switch (ty) {
+      case "object":
+        return isPlainObject(value);
+      case "array":
+        return Array.isArray(value);
+      case "integer":
+        return Number.isInteger(value);
+      case "number":
+        return typeof value === "number" && Number.isFinite(value);
+      case "string":
+        return typeof value === "string";
+      case "boolean":
+        return typeof value === "boolean";
+      default:
+        return false;
+    }
+  });
+}
+function memberSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return isPlainObject(extra) ? extra : void 0;
+}
+function isBranch(schema, value) {
+  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
+}
+function stricter(current, next, looser) {
+  if (typeof current === "boolean" && typeof next === "boolean") {
+    const loose = looser === "true";
+    if (next === current) return { value: current, loosened: false };
+    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  if (typeof current === "number" && typeof next === "number") {
+    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
+    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  return { value: next, loosened: false };
+}
+function lockedBy(locks, path2) {
+  let p2 = path2;
+  for (; ; ) {
+    const l = locks.get(p2);
+    if (l) return l;
+    const dot = p2.lastIndexOf(".");
+    if (dot < 0) return void 0;
+    p2 = p2.slice(0, dot);
+  }
+}
+function mergeSpecs(docs, specSchema) {
+  const value = {};
+  const provenance = {};
+  const setBy = /* @__PURE__ */ new Map();
+  const locks = /* @__PURE__ */ new Map();
+  const events = [];
+  for (const doc of docs) {
+    const spec = doc.entry.document.spec;
+    if (!isPlainObject(spec)) continue;
+    const src = provenanceOf(doc);
+    const visit = (out, input, schema, path2, pointer) => {
+      for (const [key, raw] of Object.entries(input)) {
+        const sub = memberSchema(schema, key);
+        if (!sub || !hasSchemaType(raw, sub)) continue;
+        const p2 = path2 ? `${path2}.${key}` : key;
+        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
+          const child = isPlainObject(out[key]) ? out[key] : {};
+          out[key] = child;
+          visit(child, raw, sub, p2, ptr);
+          continue;
+        }
+        const locker = lockedBy(locks, p2);
+        if (locker && locker !== doc) {
+          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          continue;
+        }
+        const strategy = sub["x-merge"] ?? "override";
+        switch (strategy) {
+          case "append": {
+            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
+            out[key] = [...out[key] ?? [], ...items];
+            (provenance[p2] ??= []).push(src);
+            break;
+          }
+          case "union": {
+            const existing = out[key] ?? [];
+            const seen = new Set(existing.map(stableStringify));
+            const merged = [...existing];
+            for (const item of raw) {
+              const k2 = stableStringify(item);
+              if (!seen.has(k2)) {
+                seen.add(k2);
+                merged.push(clone(item));
+              }
+            }
+            out[key] = merged;
+            (provenance[p2] ??= []).push(src);
+            break;
+          }
+          case "all-of":
+            out[key] = [...out[key] ?? [], clone(raw)];
+            (provenance[p2] ??= []).push(src);
+            break;
+          case "tighten-only": {
+            if (out[key] === void 0) {
+              out[key] = clone(raw);
+              provenance[p2] = [src];
+              setBy.set(p2, doc);
+              break;
+            }
+            const r2 = stricter(out[key], raw, sub["x-looser"]);
+            if (r2.loosened) {
+              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
+            } else if (!sameValue(r2.value, out[key])) {
+              out[key] = r2.value;
+              provenance[p2] = [src];
+              setBy.set(p2, doc);
+            }
+            break;
+          }
+          default: {
+            const prev = setBy.get(p2);
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
+              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            }
+            out[key] = clone(raw);
+            provenance[p2] = [src];
+            setBy.set(p2, doc);
+          }
+        }
+      }
+    };
+    visit(value, spec, specSchema, "", "/spec");
+    const locked = doc.entry.document.metadata?.locked;
+    if (Array.isArray(locked)) {
+      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
+    }
+  }
+  return { value, provenance, events };
+}
+
+// src/policy/merge/effective.ts
+function toList(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
+  return void 0;
+}
+function normaliseStatement(raw) {
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
+  const st = {};
+  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
+  st.Effect = raw.Effect;
+  for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
+    const list3 = toList(raw[k2]);
+    if (list3) st[k2] = list3;
+  }
+  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
+  st.source = raw.source;
+  return st;
+}
+function buildAccess(docs) {
+  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
+  const { Version: _v, Statement, ...rest } = merged.value;
+  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
+  const access = { ...rest, Statement: statements };
+  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
+  if (access.Capabilities?.RequireToolApproval === true) {
+    const ra = access.RequireApproval ??= {};
+    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
+  }
+  return { access, provenance: merged.provenance, events: merged.events };
+}
+function buildData(docs, defaultAction) {
+  const rules = docs.map((doc, i2) => ({
+    id: doc.entry.id ?? "",
+    precedence: i2,
+    source: provenanceOf(doc),
+    spec: doc.entry.document.spec
+  }));
+  return { rules, default_action: defaultAction };
+}
+function targetNames(repo) {
+  const targets = repo.config?.value.targets;
+  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+}
+function buildTarget(repo, target, ranked = rankDocuments(repo)) {
+  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
+  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
+  const events = [];
+  const access = buildAccess(byKind("AccessPolicy"));
+  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
+  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
+  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
+  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
+  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
+  const options = repo.config?.value.targets?.[target];
+  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const dataDocs = byKind("DataPolicy");
+  return {
+    target,
+    effective: {
+      access: access.access,
+      runtime: runtime.value,
+      data: buildData(dataDocs, defaultAction),
+      posture: posture.value
+    },
+    provenance: {
+      access: access.provenance,
+      runtime: runtime.provenance,
+      posture: posture.provenance,
+      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
+    },
+    events,
+    documents: applicable
+  };
+}
+function buildAllTargets(repo) {
+  const ranked = rankDocuments(repo);
+  return targetNames(repo).map((t2) => buildTarget(repo, t2, ranked));
+}
+
 // src/lint/finding.ts
 var ORDER = { error: 0, warning: 1, info: 2 };
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || ORDER[a.severity] - ORDER[b.severity] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+function compareFindings(a, b2) {
+  return (a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0) || a.line - b2.line || a.column - b2.column || ORDER[a.severity] - ORDER[b2.severity] || (a.rule < b2.rule ? -1 : a.rule > b2.rule ? 1 : 0);
 }
 function summarize(findings, files) {
   const s = { errors: 0, warnings: 0, infos: 0, files };
@@ -23853,15 +22218,15 @@ var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
 function parseSuppressions(text) {
   const out = [];
   const lines = text.split("\n");
-  lines.forEach((line, i) => {
+  lines.forEach((line, i2) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
     const [rulesPart, ...reasonParts] = m[1].split("--");
     const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r) => r.trim()).filter(Boolean)
+      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
     );
     const reason = reasonParts.join("--").trim();
-    out.push({ line: i + 2, rules, ...reason ? { reason } : {} });
+    out.push({ line: i2 + 2, rules, ...reason ? { reason } : {} });
   });
   return out;
 }
@@ -23871,12 +22236,12 @@ function isSuppressed(suppressions, rule, line) {
 
 // src/lint/engine.ts
 function spanOf2(file, pointer, atKey = false) {
-  let p = pointer ?? "";
+  let p2 = pointer ?? "";
   let wantKey = atKey;
-  while (p !== void 0) {
-    const s = file.source.spans.get(p);
+  while (p2 !== void 0) {
+    const s = file.source.spans.get(p2);
     if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
-    p = parentPointer(p);
+    p2 = parentPointer(p2);
     wantKey = true;
   }
   return [0, 0];
@@ -23916,10 +22281,10 @@ function runLint(repo, options) {
   const suppressionCache = /* @__PURE__ */ new Map();
   const findings = [];
   let merged;
-  const inScope = (path) => {
-    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
+  const inScope = (path2) => {
+    if (ignore.some((g) => matchesPathGlob(g, path2))) return false;
     if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o) => o === "" || o === "." || path === o || path.startsWith(o.endsWith("/") ? o : `${o}/`));
+    return options.only.some((o2) => o2 === "" || o2 === "." || path2 === o2 || path2.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
   };
   for (const rule of options.rules) {
     const configured = severities[rule.meta.id];
@@ -23972,20 +22337,992 @@ function runLint(repo, options) {
   return { findings, summary: summarize(findings, files) };
 }
 
+// src/policy/values/result.ts
+function ok(value) {
+  return { ok: true, value };
+}
+function fail(message) {
+  return { ok: false, message };
+}
+function show(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === void 0) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+// src/policy/values/units.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
+var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+function parseDuration(text) {
+  const bad = (problem) => fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
+  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
+    const unit = single[1];
+    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  let total = 0n;
+  let pos = 0;
+  let lastRank = -1;
+  while (pos < text.length) {
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(text);
+    if (!m) return bad();
+    pos = DURATION_PART.lastIndex;
+    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
+    if (rank <= lastRank) {
+      return fail(
+        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
+      );
+    }
+    lastRank = rank;
+    const part2 = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part2 === void 0) {
+      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
+      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
+    }
+    total += part2;
+  }
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
+  }
+  return ok(Number(total));
+}
+var SIZE_UNITS = [
+  ["TB", 1024 ** 4],
+  ["GB", 1024 ** 3],
+  ["MB", 1024 ** 2],
+  ["KB", 1024],
+  ["B", 1],
+  ["TiB", 1024 ** 4],
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024]
+];
+var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
+function parseSize(text) {
+  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
+  if (!m) return bad();
+  const unit = m[2];
+  const known = SIZE_UNITS.find(([u]) => u === unit);
+  if (!known) {
+    const lower = unit.toLowerCase();
+    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  const bytes = exactTimes(m[1], BigInt(known[1]));
+  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
+  }
+  return ok(Number(bytes));
+}
+var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
+function parseMoney(text) {
+  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
+  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^-|^\$-/.test(text)) return bad("must not be negative");
+  if (/^\d/.test(text)) return bad('missing "$"');
+  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
+  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
+  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
+  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) return bad();
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
+  }
+  return ok(Number(cents));
+}
+function exactTimes(decimal, factor) {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  const scaled = BigInt(whole + frac) * factor;
+  const denom = 10n ** BigInt(frac.length);
+  return scaled % denom === 0n ? scaled / denom : void 0;
+}
+
+// src/policy/values/time.ts
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
+function parseTimeOfDay(text) {
+  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return bad();
+  const h2 = Number(m[1]);
+  const min = Number(m[2]);
+  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
+  if (min > 59) return bad(`minute ${m[2]} is out of range`);
+  return ok(h2 * 60 + min);
+}
+var zoneNames;
+function knownZones() {
+  if (!zoneNames) {
+    const intl = Intl;
+    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
+  }
+  return zoneNames;
+}
+function validateTimezone(name) {
+  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
+  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
+  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
+  try {
+    new Intl.DateTimeFormat(void 0, { timeZone: name });
+    return ok(name);
+  } catch {
+    const near = suggest(name, knownZones());
+    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
+  }
+}
+var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
+var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
+function parseIsoDate(text) {
+  if (text instanceof Date) {
+    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
+  }
+  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = ISO_DATE.exec(text);
+  if (!m) return bad();
+  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
+  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
+  if (dateProblem) return bad(dateProblem);
+  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
+  if (hs !== void 0) {
+    if (z2 === void 0 && sign2 === void 0) {
+      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
+    }
+    const h2 = Number(hs);
+    const mi = Number(mis);
+    const s = Number(ss ?? "0");
+    if (h2 > 23) return bad(`hour ${hs} is out of range`);
+    if (mi > 59) return bad(`minute ${mis} is out of range`);
+    if (s > 59) return bad(`second ${ss} is out of range`);
+    ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
+    if (sign2 !== void 0) {
+      const oh = Number(ohs);
+      const om = Number(oms);
+      if (oh > 23 || om > 59) return bad(`offset ${sign2}${ohs}:${oms} is out of range`);
+      ms -= (sign2 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+    }
+  }
+  return ok(ms);
+}
+function checkCalendarDate(y2, mo, d) {
+  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
+  const days = daysInMonth(y2, mo);
+  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
+  return void 0;
+}
+function daysInMonth(y2, mo) {
+  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
+}
+function daysFromCivil(y2, mo, d) {
+  const yy = mo <= 2 ? y2 - 1 : y2;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
+function parsePolicyVersion(text) {
+  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
+  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
+  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
+  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
+  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
+  const newer = text > current ? " (newer than this edict knows)" : "";
+  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
+  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
+}
+
+// src/policy/values/regex-safety.ts
+var INLINE_FLAGS = /^\(\?([ims]+)\)/;
+function splitInlineFlags(pattern) {
+  let source = pattern;
+  const flags = /* @__PURE__ */ new Set();
+  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
+    for (const f of m[1]) flags.add(f);
+    source = source.slice(m[0].length);
+  }
+  if (/\\[pP]\{/.test(source)) flags.add("u");
+  return { source, flags: [...flags].sort().join("") };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  const all = [...new Set(flags + extraFlags)].sort().join("");
+  return new RegExp(source, all);
+}
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote(s) {
+  return `"${s}"`;
+}
+var EMPTY = [];
+function normalize(ranges) {
+  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
+  const out = [];
+  for (const [lo, hi] of sorted2) {
+    if (lo > hi) continue;
+    const last2 = out[out.length - 1];
+    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function union(...sets) {
+  return normalize(sets.flat());
+}
+function negate(set, max) {
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of set) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+function intersect(a, b2) {
+  const out = [];
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return out;
+}
+function overlaps(a, b2) {
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return false;
+}
+var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
+var DIGITS = [[48, 57]];
+var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize([
+  [9, 13],
+  [32, 32],
+  [160, 160],
+  [5760, 5760],
+  [8192, 8202],
+  [8232, 8233],
+  [8239, 8239],
+  [8287, 8287],
+  [12288, 12288],
+  [65279, 65279]
+]);
+var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
+function foldCase(set) {
+  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set, lower, upper);
+}
+var probeCache = /* @__PURE__ */ new Map();
+function probe(atom, flags) {
+  const key = `${flags}/${atom}`;
+  const cached = probeCache.get(key);
+  if (cached) return cached;
+  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 65536; cp++) {
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    if (hit && start < 0) start = cp;
+    if (!hit && start >= 0) {
+      ranges.push([start, cp - 1]);
+      start = -1;
+    }
+  }
+  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  const set = normalize(ranges);
+  probeCache.set(key, set);
+  return set;
+}
+var Parser = class {
+  constructor(src, flags) {
+    this.src = src;
+    this.flags = flags;
+    this.unicode = flags.includes("u") || flags.includes("v");
+    this.ignoreCase = flags.includes("i");
+    this.dotAll = flags.includes("s");
+    this.maxChar = this.unicode ? 1114111 : 65535;
+  }
+  src;
+  flags;
+  pos = 0;
+  unicode;
+  ignoreCase;
+  dotAll;
+  maxChar;
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
+    return node;
+  }
+  peek(offset = 0) {
+    return this.src[this.pos + offset];
+  }
+  alternation() {
+    const start = this.pos;
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
+  }
+  sequence() {
+    const start = this.pos;
+    const items = [];
+    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
+  }
+  quantified(atom) {
+    const c3 = this.peek();
+    let min;
+    let max;
+    if (c3 === "*") [min, max] = [0, Infinity];
+    else if (c3 === "+") [min, max] = [1, Infinity];
+    else if (c3 === "?") [min, max] = [0, 1];
+    else if (c3 === "{") {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m) return atom;
+      min = Number(m[1]);
+      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
+      this.pos += m[0].length - 1;
+    } else return atom;
+    this.pos++;
+    if (this.peek() === "?") this.pos++;
+    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
+  }
+  chars(set, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
+  }
+  atom() {
+    const start = this.pos;
+    const c3 = this.src[this.pos];
+    if (c3 === "(") {
+      this.pos++;
+      let look = false;
+      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
+        this.pos += 2;
+        look = true;
+      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
+        this.pos += 3;
+        look = true;
+      } else if (this.src.startsWith("?<", this.pos)) {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+      } else if (this.peek() === "?") {
+        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m) throw new Error("unsupported group");
+        this.pos += m[0].length;
+      }
+      const body = this.alternation();
+      if (this.peek() !== ")") throw new Error("unterminated group");
+      this.pos++;
+      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
+    }
+    if (c3 === "[") return this.charClass();
+    if (c3 === ".") {
+      this.pos++;
+      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
+    }
+    if (c3 === "^" || c3 === "$") {
+      this.pos++;
+      return { type: "assert", start, end: this.pos };
+    }
+    if (c3 === "\\") {
+      const next = this.peek(1);
+      if (next === "b" || next === "B") {
+        this.pos += 2;
+        return { type: "assert", start, end: this.pos };
+      }
+      if (next !== void 0 && /[1-9]/.test(next)) {
+        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
+        return { type: "backref", start, end: this.pos };
+      }
+      if (next === "k" && this.peek(2) === "<") {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+        return { type: "backref", start, end: this.pos };
+      }
+      return this.chars(this.escape(false), start);
+    }
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return this.chars([[cp, cp]], start);
+  }
+  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
+  escape(inClass) {
+    const start = this.pos;
+    this.pos++;
+    const c3 = this.src[this.pos];
+    if (c3 === void 0) return EMPTY;
+    this.pos++;
+    switch (c3) {
+      case "d":
+        return DIGITS;
+      case "D":
+        return negate(DIGITS, this.maxChar);
+      case "w":
+        return WORD;
+      case "W":
+        return negate(WORD, this.maxChar);
+      case "s":
+        return SPACE;
+      case "S":
+        return negate(SPACE, this.maxChar);
+      case "n":
+        return [[10, 10]];
+      case "r":
+        return [[13, 13]];
+      case "t":
+        return [[9, 9]];
+      case "f":
+        return [[12, 12]];
+      case "v":
+        return [[11, 11]];
+      case "0":
+        return [[0, 0]];
+      case "b":
+        return inClass ? [[8, 8]] : EMPTY;
+      case "c": {
+        const letter = this.src[this.pos];
+        if (letter && /[A-Za-z]/.test(letter)) {
+          this.pos++;
+          const code = letter.charCodeAt(0) % 32;
+          return [[code, code]];
+        }
+        return [[92, 92]];
+      }
+      case "x": {
+        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("x")];
+        this.pos += 2;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "u": {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
+        if (this.unicode && braced) {
+          this.pos += braced[0].length;
+          const code2 = parseInt(braced[1], 16);
+          return [[code2, code2]];
+        }
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("u")];
+        this.pos += 4;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "p":
+      case "P": {
+        if (this.unicode && this.src[this.pos] === "{") {
+          this.pos = this.src.indexOf("}", this.pos) + 1;
+          return probe(this.src.slice(start, this.pos), this.flags);
+        }
+        return [ch(c3)];
+      }
+      default: {
+        const cp = this.src.codePointAt(this.pos - 1);
+        if (cp > 65535) this.pos++;
+        return [[cp, cp]];
+      }
+    }
+  }
+  charClass() {
+    const start = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.peek() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const parts = [];
+    while (this.pos < this.src.length && this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
+        const save = this.pos;
+        this.pos++;
+        const hi = this.classAtom();
+        if (isSingle(hi)) {
+          parts.push([[lo[0][0], hi[0][0]]]);
+          continue;
+        }
+        this.pos = save;
+      }
+      parts.push(lo);
+    }
+    this.pos++;
+    let set = union(...parts);
+    if (this.ignoreCase) set = foldCase(set);
+    if (negated) set = negate(set, this.maxChar);
+    return { type: "chars", set, start, end: this.pos };
+  }
+  classAtom() {
+    if (this.peek() === "\\") return this.escape(true);
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return [[cp, cp]];
+  }
+};
+function isSingle(set) {
+  return set.length === 1 && set[0][0] === set[0][1];
+}
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set = firstCache.get(n);
+  if (!set) {
+    set = computeFirstChars(n);
+    firstCache.set(n, set);
+  }
+  return set;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key = p22 * width + q22;
+        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+function backtrackingRisk(source, flags = "") {
+  let root;
+  try {
+    root = new Parser(source, flags).parse();
+  } catch {
+    return void 0;
+  }
+  const text = (n) => quote(source.slice(n.start, n.end));
+  try {
+    for (const q2 of descendants(root)) {
+      if (q2.type !== "repeat" || q2.max < 2) continue;
+      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
+      const nested = nestedQuantifier(q2);
+      if (nested) {
+        return `nested quantifiers: ${text(q2)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+      }
+      const same = overlappingAlternatives(q2);
+      if (same) {
+        return `overlapping alternatives: ${text(same[0])} and ${text(same[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      }
+      const prefix = tailPrefixAlternatives(q2);
+      if (prefix) {
+        return `overlapping alternatives: in ${text(q2)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+      }
+    }
+    const adjacent = adjacentQuantifiers(root);
+    if (adjacent) {
+      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+    }
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function nestedQuantifier(q2) {
+  for (const x2 of descendants(q2.body)) {
+    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
+    const s = alphabet(x2.body);
+    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
+  }
+  return void 0;
+}
+function overlappingAlternatives(q2) {
+  for (const alt of descendants(q2.body)) {
+    if (alt.type !== "alt") continue;
+    const bs = alt.branches;
+    for (let i2 = 0; i2 < bs.length; i2++) {
+      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
+        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
+      }
+    }
+  }
+  return void 0;
+}
+function tailPrefixAlternatives(q2) {
+  const found = [];
+  const visit = (n, next) => {
+    switch (n.type) {
+      case "seq": {
+        let follow = next;
+        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
+          const item = n.items[k2];
+          visit(item, follow);
+          if (!nullable(item)) return;
+          follow = union(follow, firstChars(item));
+        }
+        return;
+      }
+      case "group":
+        return visit(n.body, next);
+      case "repeat":
+        if (n.max > 1) visit(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit(n.body, next);
+        return;
+      case "alt": {
+        const bs = n.branches;
+        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
+          for (let j2 = 0; j2 < bs.length; j2++) {
+            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
+              found.push([bs[i2], bs[j2]]);
+              break;
+            }
+          }
+        }
+        for (const b2 of bs) visit(b2, next);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(q2.body, firstChars(q2.body));
+  return found[0];
+}
+function adjacentQuantifiers(root) {
+  for (const n of descendants(root)) {
+    if (n.type !== "seq") continue;
+    const items = flatten(n.items);
+    for (let i2 = 0; i2 + 1 < items.length; i2++) {
+      const x2 = items[i2];
+      const y2 = items[i2 + 1];
+      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
+      if (!trades(x2, y2) && !trades(y2, x2)) continue;
+      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
+      if (suffix) return [x2, y2];
+    }
+  }
+  return void 0;
+}
+function trades(a, b2) {
+  let body = a.body;
+  while (body.type === "group") body = body.body;
+  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
+}
+function flatten(items) {
+  return items.flatMap((i2) => {
+    if (i2.type !== "group") return [i2];
+    if (i2.body.type === "seq") return flatten(i2.body.items);
+    if (i2.body.type === "alt") return [i2];
+    return flatten([i2.body]);
+  });
+}
+
 // src/policy/schemas/walk.ts
 function walkWithSchema(value, schema, visit, pointer = "") {
   visit(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i) => walkWithSchema(v, items, visit, joinPointer(pointer, i)));
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
   const props = schema.properties ?? {};
   const extra = schema.additionalProperties;
-  for (const [k, v] of Object.entries(value)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit, joinPointer(pointer, k));
+  for (const [k2, v] of Object.entries(value)) {
+    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
+    if (sub) walkWithSchema(v, sub, visit, joinPointer(pointer, k2));
   }
 }
 
@@ -24012,8 +23349,8 @@ function formatRule(id, checks, description, help) {
 }
 function fromResult(parse) {
   return (v) => {
-    const r = parse(v);
-    return r.ok ? void 0 : r.message;
+    const r2 = parse(v);
+    return r2.ok ? void 0 : r2.message;
   };
 }
 
@@ -24046,23 +23383,281 @@ var invalid_version_default = formatRule(
   'set Version: "2024-12-02"'
 );
 
+// src/policy/match/wildcard.ts
+var STAR = 42;
+var QUESTION = 63;
+function hasWildcard(pattern) {
+  return pattern.includes("*") || pattern.includes("?");
+}
+function compileWildcard(pattern, options = {}) {
+  if (options.ignoreCase === true) {
+    const test = compileExact(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  return compileExact(pattern);
+}
+function compileExact(raw) {
+  if (!hasWildcard(raw)) return (value) => value === raw;
+  const pattern = raw.replace(/\*{2,}/g, "*");
+  if (pattern === "*") return () => true;
+  if (!pattern.includes("?")) {
+    const stars = countStars(pattern);
+    if (stars === 1) {
+      const star = pattern.indexOf("*");
+      const head = pattern.slice(0, star);
+      const tail = pattern.slice(star + 1);
+      if (tail === "") return (value) => hasPrefix(value, head);
+      if (head === "") return (value) => hasSuffix(value, tail);
+      const min = head.length + tail.length;
+      return (value) => value.length >= min && hasPrefix(value, head) && hasSuffix(value, tail);
+    }
+    if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) {
+      const middle = pattern.slice(1, -1);
+      return (value) => value.includes(middle);
+    }
+  }
+  const segments = pattern.split("*");
+  return (value) => matchSegments(segments, value);
+}
+function hasPrefix(value, head) {
+  if (value.length < head.length) return false;
+  for (let i2 = head.length - 1; i2 >= 0; i2--) if (value.charCodeAt(i2) !== head.charCodeAt(i2)) return false;
+  return true;
+}
+function hasSuffix(value, tail) {
+  const offset = value.length - tail.length;
+  if (offset < 0) return false;
+  for (let i2 = 0; i2 < tail.length; i2++) if (value.charCodeAt(offset + i2) !== tail.charCodeAt(i2)) return false;
+  return true;
+}
+function countStars(pattern) {
+  let n = 0;
+  for (let i2 = 0; i2 < pattern.length; i2++) if (pattern.charCodeAt(i2) === STAR) n++;
+  return n;
+}
+function matchSegments(segments, value) {
+  const first2 = segments[0] ?? "";
+  const pos = matchForward(value, 0, first2);
+  if (pos < 0) return false;
+  if (segments.length === 1) return pos === value.length;
+  const last2 = segments[segments.length - 1] ?? "";
+  const tailStart = matchBackward(value, value.length, last2);
+  if (tailStart < pos) return false;
+  let at = pos;
+  for (let i2 = 1; i2 < segments.length - 1; i2++) {
+    at = findSegment(value, at, tailStart, segments[i2] ?? "");
+    if (at < 0) return false;
+  }
+  return true;
+}
+function isHigh(code) {
+  return code >= 55296 && code <= 56319;
+}
+function isLow(code) {
+  return code >= 56320 && code <= 57343;
+}
+function widthAt(value, i2) {
+  return isHigh(value.charCodeAt(i2)) && i2 + 1 < value.length && isLow(value.charCodeAt(i2 + 1)) ? 2 : 1;
+}
+function matchForward(value, i2, segment) {
+  for (let k2 = 0; k2 < segment.length; k2++) {
+    if (i2 >= value.length) return -1;
+    const c3 = segment.charCodeAt(k2);
+    if (c3 === QUESTION) {
+      i2 += widthAt(value, i2);
+    } else {
+      if (value.charCodeAt(i2) !== c3) return -1;
+      i2++;
+    }
+  }
+  return i2;
+}
+function matchBackward(value, end, segment) {
+  let i2 = end;
+  for (let k2 = segment.length - 1; k2 >= 0; k2--) {
+    if (i2 <= 0) return -1;
+    const c3 = segment.charCodeAt(k2);
+    if (c3 === QUESTION) {
+      i2 -= i2 >= 2 && isLow(value.charCodeAt(i2 - 1)) && isHigh(value.charCodeAt(i2 - 2)) ? 2 : 1;
+    } else {
+      if (value.charCodeAt(i2 - 1) !== c3) return -1;
+      i2--;
+    }
+  }
+  return i2;
+}
+function findSegment(value, from, limit, segment) {
+  if (!segment.includes("?")) {
+    const at = value.indexOf(segment, from);
+    return at < 0 || at + segment.length > limit ? -1 : at + segment.length;
+  }
+  for (let i2 = from; i2 <= limit; i2 += widthAt(value, i2)) {
+    const end = matchForward(value, i2, segment);
+    if (end >= 0) return end <= limit ? end : -1;
+    if (i2 >= value.length) break;
+  }
+  return -1;
+}
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part2 of parts) {
+    if (part2 === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part2)) {
+      return `action "${pattern}" has an invalid character in "${part2}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep2 = pattern.indexOf("://");
+  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep2))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/policy/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part2 of parts) {
+    if (!DECIMAL_OCTET.test(part2)) return void 0;
+    const octet = Number(part2);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+function parseHextets(text, allowIpv4Tail) {
+  if (text === "") return [];
+  const parts = text.split(":");
+  const out = [];
+  for (let i2 = 0; i2 < parts.length; i2++) {
+    const part2 = parts[i2] ?? "";
+    if (HEXTET.test(part2)) {
+      out.push(parseInt(part2, 16));
+    } else if (allowIpv4Tail && i2 === parts.length - 1 && part2.includes(".")) {
+      const v4 = parseIpv4(part2);
+      if (v4 === void 0) return void 0;
+      out.push(Math.floor(v4 / 65536), v4 % 65536);
+    } else {
+      return void 0;
+    }
+  }
+  return out;
+}
+function parseIpv6(text) {
+  const gap = text.indexOf("::");
+  let groups;
+  if (gap >= 0) {
+    if (text.indexOf("::", gap + 1) >= 0) return void 0;
+    const head = parseHextets(text.slice(0, gap), false);
+    const tail = parseHextets(text.slice(gap + 2), true);
+    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    const all = parseHextets(text, true);
+    if (all === void 0 || all.length !== 8) return void 0;
+    groups = all;
+  }
+  const g = (i2) => groups[i2] ?? 0;
+  return [
+    g(0) * 65536 + g(1) >>> 0,
+    g(2) * 65536 + g(3) >>> 0,
+    g(4) * 65536 + g(5) >>> 0,
+    g(6) * 65536 + g(7) >>> 0
+  ];
+}
+function parseIp(text) {
+  if (text.includes(":")) {
+    const words = parseIpv6(text);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function maskWord(bits) {
+  if (bits <= 0) return 0;
+  if (bits >= 32) return 4294967295;
+  return 4294967295 << 32 - bits >>> 0;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (slash >= 0) {
+    const prefixText = text.slice(slash + 1);
+    if (!PREFIX.test(prefixText)) return void 0;
+    prefix = Number(prefixText);
+    if (prefix > max) return void 0;
+  }
+  const bits = address.family === 4 ? prefix + 96 : prefix;
+  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
+  const w = address.words;
+  const network = [
+    (w[0] & mask[0]) >>> 0,
+    (w[1] & mask[1]) >>> 0,
+    (w[2] & mask[2]) >>> 0,
+    (w[3] & mask[3]) >>> 0
+  ];
+  return { family: address.family, prefix, network, mask };
+}
+function cidrContains(range, ip) {
+  const address = typeof ip === "string" ? parseIp(ip) : ip;
+  if (address === void 0) return false;
+  if (range.family === 6 && address.family !== 6) return false;
+  const a = address.words;
+  const m = range.mask;
+  const n = range.network;
+  return (a[3] & m[3]) >>> 0 === n[3] && (a[2] & m[2]) >>> 0 === n[2] && (a[1] & m[1]) >>> 0 === n[1] && (a[0] & m[0]) >>> 0 === n[0];
+}
+function validateCidr(text) {
+  if (parseCidr(text) !== void 0) return void 0;
+  const slash = text.indexOf("/");
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text}" has an invalid prefix length: expected 0..${max}`;
+}
+
 // src/lint/rules/invalid-pattern.ts
-function validateToolPattern(p) {
-  if (p === "*") return void 0;
-  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p)) return `tool "${p}" is not mcp://<server>/<tool>[@<version>] or *`;
+function validateToolPattern(p2) {
+  if (p2 === "*") return void 0;
+  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
   return void 0;
 }
-function validateHostPattern(p) {
-  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p)) return `host "${p}" is not a host name or wildcard like *.example.com`;
+function validateHostPattern(p2) {
+  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
   return void 0;
 }
-function validatePathPattern(p) {
-  if (!p.startsWith("/")) return `path "${p}" is not absolute`;
+function validatePathPattern(p2) {
+  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
   return void 0;
 }
-function validateGlob(p) {
-  if (p.trim() === "") return "pattern is empty";
-  if (/\s/.test(p.trim()) && p.trim() !== p) return `pattern "${p}" has leading or trailing whitespace`;
+function validateGlob(p2) {
+  if (p2.trim() === "") return "pattern is empty";
+  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
   return void 0;
 }
 var invalid_pattern_default = formatRule(
@@ -24081,9 +23676,9 @@ var invalid_pattern_default = formatRule(
 // src/lint/rules/invalid-regex.ts
 var invalid_regex_default = formatRule(
   "invalid-regex",
-  { regex: (p) => {
-    const r = checkRegex(p);
-    return r.ok ? void 0 : r.message;
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok ? void 0 : r2.message;
   } },
   "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
 );
@@ -24091,9 +23686,9 @@ var invalid_regex_default = formatRule(
 // src/lint/rules/regex-catastrophic-backtracking.ts
 var regex_catastrophic_backtracking_default = formatRule(
   "regex-catastrophic-backtracking",
-  { regex: (p) => {
-    const r = checkRegex(p);
-    return r.ok && r.risk ? `regex can backtrack catastrophically: ${r.risk}` : void 0;
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok && r2.risk ? `regex can backtrack catastrophically: ${r2.risk}` : void 0;
   } },
   "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
   "remove the nested quantifier or make the alternatives disjoint"
@@ -24137,10 +23732,10 @@ var unknown_reason_code_default = formatRule(
 // src/lint/statements.ts
 function list2(v) {
   if (typeof v === "string") return [v];
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
+  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
   return void 0;
 }
-function isRecord3(v) {
+function isRecord2(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function statementsOf(entry) {
@@ -24149,17 +23744,17 @@ function statementsOf(entry) {
   if (!Array.isArray(raw)) return [];
   const out = [];
   raw.forEach((st, index) => {
-    if (!isRecord3(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    if (!isRecord2(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
     const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
     const a = list2(st.Action);
     const na = list2(st.NotAction);
-    const r = list2(st.Resource);
+    const r2 = list2(st.Resource);
     const nr = list2(st.NotResource);
     if (a) ref.action = a;
     if (na) ref.notAction = na;
-    if (r) ref.resource = r;
+    if (r2) ref.resource = r2;
     if (nr) ref.notResource = nr;
-    if (isRecord3(st.Condition)) ref.condition = st.Condition;
+    if (isRecord2(st.Condition)) ref.condition = st.Condition;
     out.push(ref);
   });
   return out;
@@ -24201,7 +23796,7 @@ function conditionValues(repo) {
       for (const [key, raw] of Object.entries(block)) {
         const keyPointer = joinPointer(operatorPointer, key);
         const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i) : keyPointer, operatorPointer }));
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
       }
     }
   }
@@ -24217,10 +23812,10 @@ var invalid_cidr_default = defineRule(
     description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
   },
   (ctx) => {
-    for (const c of conditionValues(ctx.repo)) {
-      if (c.parsed?.base !== "IpAddress" && c.parsed?.base !== "NotIpAddress") continue;
-      const message = typeof c.value === "string" ? validateCidr(c.value) : `expected an address or CIDR string, got ${JSON.stringify(c.value)}`;
-      if (message) ctx.report({ file: c.file, pointer: c.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (c3.parsed?.base !== "IpAddress" && c3.parsed?.base !== "NotIpAddress") continue;
+      const message = typeof c3.value === "string" ? validateCidr(c3.value) : `expected an address or CIDR string, got ${JSON.stringify(c3.value)}`;
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
     }
   }
 );
@@ -24234,11 +23829,11 @@ var invalid_date_default = defineRule(
     description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
   },
   (ctx) => {
-    for (const c of conditionValues(ctx.repo)) {
-      if (!c.parsed?.base.startsWith("Date")) continue;
-      if (typeof c.value === "number" && Number.isFinite(c.value)) continue;
-      const r = typeof c.value === "string" ? parseIsoDate(c.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c.value)}` };
-      if (!r.ok) ctx.report({ file: c.file, pointer: c.pointer, message: r.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Date")) continue;
+      if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
+      const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
+      if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
     }
   }
 );
@@ -24252,17 +23847,17 @@ var invalid_condition_value_default = defineRule(
     description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
   },
   (ctx) => {
-    for (const c of conditionValues(ctx.repo)) {
-      const base = c.parsed?.base;
+    for (const c3 of conditionValues(ctx.repo)) {
+      const base = c3.parsed?.base;
       if (!base) continue;
       let message;
       if (base.startsWith("Numeric")) {
-        const ok2 = typeof c.value === "number" && Number.isFinite(c.value) || typeof c.value === "string" && c.value.trim() !== "" && Number.isFinite(Number(c.value));
-        if (!ok2) message = `${c.operator} needs a number, got ${JSON.stringify(c.value)}`;
+        const ok2 = typeof c3.value === "number" && Number.isFinite(c3.value) || typeof c3.value === "string" && c3.value.trim() !== "" && Number.isFinite(Number(c3.value));
+        if (!ok2) message = `${c3.operator} needs a number, got ${JSON.stringify(c3.value)}`;
       } else if (base === "Bool" || base === "Null") {
-        if (typeof c.value !== "boolean" && c.value !== "true" && c.value !== "false") message = `${c.operator} needs true or false, got ${JSON.stringify(c.value)}`;
+        if (typeof c3.value !== "boolean" && c3.value !== "true" && c3.value !== "false") message = `${c3.operator} needs true or false, got ${JSON.stringify(c3.value)}`;
       }
-      if (message) ctx.report({ file: c.file, pointer: c.pointer, message });
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message });
     }
   }
 );
@@ -24274,7 +23869,7 @@ function isProductionTarget(name) {
 function productionTargetsOf(repo, entry) {
   const all = targetNames(repo).filter(isProductionTarget);
   const own = entry.document.metadata?.targets;
-  return Array.isArray(own) ? all.filter((t) => own.includes(t)) : all;
+  return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
 }
 function targetPointer(target) {
   return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
@@ -24332,7 +23927,7 @@ var for_all_values_without_null_default = defineRule(
       const nullGuarded = /* @__PURE__ */ new Set();
       const nullBlock = st.condition.Null;
       if (nullBlock && typeof nullBlock === "object") {
-        for (const [k, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k.toLowerCase());
+        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
       }
       for (const [op, block] of Object.entries(st.condition)) {
         if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
@@ -24371,17 +23966,17 @@ var if_exists_in_deny_default = defineRule(
 );
 
 // src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t, kind, path, message, help, seen) {
-  const src = ctx.repo.byPath.get(t.provenance[kind][path]?.[0]?.file ?? "");
+function reportSetting(ctx, t2, kind, path2, message, help, seen) {
+  const src = ctx.repo.byPath.get(t2.provenance[kind][path2]?.[0]?.file ?? "");
   if (src) {
-    const key = `${src.path}\0${path}`;
+    const key = `${src.path}\0${path2}`;
     if (seen.has(key)) return;
     seen.add(key);
-    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help });
+    ctx.report({ file: src, pointer: `/spec/${path2.split(".").join("/")}`, message, help });
     return;
   }
   const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t.target), atKey: true, message, help });
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
 }
 
 // src/lint/rules/audit-log-off.ts
@@ -24394,11 +23989,11 @@ var audit_log_off_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      if (t.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      if (t.effective.access.AuditLog?.Required === true) continue;
-      const off = t.effective.access.AuditLog?.Required === false;
-      reportSetting(ctx, t, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t.target}`, "set AuditLog.Required: true", seen);
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t2.effective.access.AuditLog?.Required === true) continue;
+      const off = t2.effective.access.AuditLog?.Required === false;
+      reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
     }
   }
 );
@@ -24414,11 +24009,11 @@ var no_resource_limits_default = defineRule(
   (ctx) => {
     const config = ctx.repo.config?.file;
     if (!config) return;
-    for (const t of ctx.merged()) {
-      if (t.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      const limits = t.effective.access.ResourceLimits;
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      const limits = t2.effective.access.ResourceLimits;
       if (limits && Object.keys(limits).length > 0) continue;
-      ctx.report({ file: config, pointer: targetPointer(t.target), atKey: true, message: `target ${t.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
+      ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
     }
   }
 );
@@ -24433,9 +24028,9 @@ var allow_insecure_in_production_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      if (!isProductionTarget(t.target) || t.effective.posture.allow_insecure !== true) continue;
-      reportSetting(ctx, t, "posture", "allow_insecure", `allow_insecure is true in production target ${t.target}`, "add metadata.targets without production targets to this policy", seen);
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.effective.posture.allow_insecure !== true) continue;
+      reportSetting(ctx, t2, "posture", "allow_insecure", `allow_insecure is true in production target ${t2.target}`, "add metadata.targets without production targets to this policy", seen);
     }
   }
 );
@@ -24450,10 +24045,10 @@ var observe_mode_in_production_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      if (!isProductionTarget(t.target) || t.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
-      if ((t.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
-      reportSetting(ctx, t, "runtime", "enforcement.deny_on", `target ${t.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
+      if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
+      reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
     }
   }
 );
@@ -24472,20 +24067,20 @@ var unpinned_tool_version_default = defineRule(
       const at = entry.lastIndexOf("@");
       return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
     };
-    for (const t of ctx.merged()) {
-      if (t.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
-      if ((t.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
-      for (const d of t.documents) {
+    for (const t2 of ctx.merged()) {
+      if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
+      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
+      for (const d of t2.documents) {
         if (d.entry.kind !== "RuntimePolicy") continue;
         const list3 = d.entry.document.spec?.tools?.allowlist;
         if (!Array.isArray(list3)) continue;
-        list3.forEach((entry, i) => {
+        list3.forEach((entry, i2) => {
           if (typeof entry !== "string" || entry === "*") return;
           const unpinned = isUnpinned(entry);
-          const key = `${d.entry.file.path}#${i}`;
+          const key = `${d.entry.file.path}#${i2}`;
           if (!unpinned || reported.has(key)) return;
           reported.add(key);
-          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i}`, message: `"${entry}" allows any version while ${t.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
+          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
         });
       }
     }
@@ -24516,55 +24111,55 @@ var signing_key_in_repository_default = defineRule(
     description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
   },
   (ctx) => {
-    const keys = new Set(ctx.repo.privateKeys.map((k) => k.path));
+    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
     for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
       if (entry.kind !== "RuntimePolicy") continue;
       const ref = entry.document.spec?.signing?.key_ref;
       if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
-      const path = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
-      if (!keys.has(path)) continue;
-      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
+      const path2 = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
+      if (!keys.has(path2)) continue;
+      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path2}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
     }
   }
 );
 
 // src/lint/pattern-cover.ts
 function patternCovers(general, specific, ignoreCase = false) {
-  const p = ignoreCase ? general.toLowerCase() : general;
-  const q = ignoreCase ? specific.toLowerCase() : specific;
+  const p2 = ignoreCase ? general.toLowerCase() : general;
+  const q2 = ignoreCase ? specific.toLowerCase() : specific;
   const memo = /* @__PURE__ */ new Map();
-  const go = (i, j) => {
-    const key = i * (q.length + 1) + j;
+  const go = (i2, j2) => {
+    const key = i2 * (q2.length + 1) + j2;
     const hit = memo.get(key);
     if (hit !== void 0) return hit;
-    let r;
-    if (i === p.length) r = j === q.length;
-    else if (p[i] === "*") r = go(i + 1, j) || j < q.length && go(i, j + 1);
-    else if (j === q.length) r = false;
-    else if (q[j] === "*") r = false;
-    else if (q[j] === "?") r = p[i] === "?" && go(i + 1, j + 1);
-    else r = (p[i] === "?" || p[i] === q[j]) && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
+    let r2;
+    if (i2 === p2.length) r2 = j2 === q2.length;
+    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 === q2.length) r2 = false;
+    else if (q2[j2] === "*") r2 = false;
+    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
+    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key, r2);
+    return r2;
   };
   return go(0, 0);
 }
-function patternsOverlap(a, b, ignoreCase = false) {
-  const p = ignoreCase ? a.toLowerCase() : a;
-  const q = ignoreCase ? b.toLowerCase() : b;
+function patternsOverlap(a, b2, ignoreCase = false) {
+  const p2 = ignoreCase ? a.toLowerCase() : a;
+  const q2 = ignoreCase ? b2.toLowerCase() : b2;
   const memo = /* @__PURE__ */ new Map();
-  const go = (i, j) => {
-    const key = i * (q.length + 1) + j;
+  const go = (i2, j2) => {
+    const key = i2 * (q2.length + 1) + j2;
     const hit = memo.get(key);
     if (hit !== void 0) return hit;
-    let r;
-    if (i === p.length && j === q.length) r = true;
-    else if (i < p.length && p[i] === "*") r = go(i + 1, j) || j < q.length && go(i, j + 1);
-    else if (j < q.length && q[j] === "*") r = go(i, j + 1) || i < p.length && go(i + 1, j);
-    else if (i === p.length || j === q.length) r = false;
-    else r = (p[i] === "?" || q[j] === "?" || p[i] === q[j]) && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
+    let r2;
+    if (i2 === p2.length && j2 === q2.length) r2 = true;
+    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
+    else if (i2 === p2.length || j2 === q2.length) r2 = false;
+    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key, r2);
+    return r2;
   };
   return go(0, 0);
 }
@@ -24592,8 +24187,8 @@ var statement_shadowed_by_deny_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      const all = t.documents.flatMap((d) => statementsOf(d.entry));
+    for (const t2 of ctx.merged()) {
+      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
       const denies = all.filter((s) => s.effect === "Deny");
       for (const st of all) {
         if (st.effect !== "Allow") continue;
@@ -24605,7 +24200,7 @@ var statement_shadowed_by_deny_default = defineRule(
         ctx.report({
           file: st.entry.file,
           pointer: `${st.pointer}/Effect`,
-          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
+          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t2.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
           help: "remove this Allow or narrow the Deny"
         });
       }
@@ -24623,15 +24218,15 @@ var allow_grants_nothing_new_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      const allows = t.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
-      allows.forEach((st, i) => {
+    for (const t2 of ctx.merged()) {
+      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      allows.forEach((st, i2) => {
         const key = `${st.entry.file.path}${st.pointer}`;
         if (seen.has(key)) return;
-        const other = allows.find((o, j) => j !== i && reachCovers(o, st) && (j < i || !reachCovers(st, o)));
+        const other = allows.find((o2, j2) => j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2)));
         if (!other) return;
         seen.add(key);
-        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
+        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
       });
     }
   }
@@ -24647,18 +24242,18 @@ var approval_never_reachable_default = defineRule(
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
-    for (const t of ctx.merged()) {
-      const allows = t.effective.access.Statement.filter((s) => s.Effect === "Allow");
-      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x) => patternsOverlap(x, pattern, true)));
-      for (const d of t.documents) {
+    for (const t2 of ctx.merged()) {
+      const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
+      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
+      for (const d of t2.documents) {
         if (d.entry.kind !== "AccessPolicy") continue;
         const actions = d.entry.document.spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
-        actions.forEach((a, i) => {
-          const key = `${d.entry.file.path}#${i}`;
+        actions.forEach((a, i2) => {
+          const key = `${d.entry.file.path}#${i2}`;
           if (typeof a !== "string" || grants(a) || seen.has(key)) return;
           seen.add(key);
-          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i}`, message: `no Allow grants ${a} in ${t.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
+          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
         });
       }
     }
@@ -24679,8 +24274,8 @@ var contains_rarely_matches_default = defineRule(
       if (entry.kind !== "DataPolicy") continue;
       const contains = entry.document.spec?.match?.fields?.contains;
       if (!Array.isArray(contains)) continue;
-      const tags = contains.filter((x) => typeof x === "string");
-      const levels = tags.filter((x) => LEVELS.has(x.toLowerCase()));
+      const tags = contains.filter((x2) => typeof x2 === "string");
+      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
       if (levels.length < 2 && tags.length < 4) continue;
       ctx.report({
         file: entry.file,
@@ -24696,9 +24291,9 @@ var contains_rarely_matches_default = defineRule(
 function sourceProblemRule(code, severity, description, category = "schema") {
   return defineRule({ id: code, category, severity, description }, (ctx) => {
     for (const file of ctx.repo.files) {
-      for (const p of file.source.problems) {
-        if (p.code !== code) continue;
-        ctx.report({ file, span: p.span, message: p.message, ...p.help ? { help: p.help } : {} });
+      for (const p2 of file.source.problems) {
+        if (p2.code !== code) continue;
+        ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
       }
     }
   });
@@ -24793,15 +24388,15 @@ var duplicate_policy_id_default = defineRule(
     for (const entry of ctx.repo.policies) {
       if (entry.id === void 0) continue;
       const key = `${entry.kind}\0${entry.id}`;
-      const first = seen.get(key);
-      if (first === void 0) {
+      const first2 = seen.get(key);
+      if (first2 === void 0) {
         seen.set(key, entry.file.path);
         continue;
       }
       ctx.report({
         file: entry.file,
         pointer: "/metadata/id",
-        message: `${entry.kind} id "${entry.id}" is already used by ${first}`,
+        message: `${entry.kind} id "${entry.id}" is already used by ${first2}`,
         help: "rename one of the ids; ids must be unique per kind across the repository"
       });
     }
@@ -24822,18 +24417,18 @@ var duplicate_sid_default = defineRule(
       const statements = entry.document.spec?.Statement;
       if (!Array.isArray(statements)) continue;
       const seen = /* @__PURE__ */ new Map();
-      statements.forEach((st, i) => {
+      statements.forEach((st, i2) => {
         const sid = st?.Sid;
         if (typeof sid !== "string") return;
-        const first = seen.get(sid);
-        if (first === void 0) {
-          seen.set(sid, i);
+        const first2 = seen.get(sid);
+        if (first2 === void 0) {
+          seen.set(sid, i2);
           return;
         }
         ctx.report({
           file: entry.file,
-          pointer: joinPointer(joinPointer("/spec/Statement", i), "Sid"),
-          message: `Sid "${sid}" is already used by statement ${first + 1}`,
+          pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
+          message: `Sid "${sid}" is already used by statement ${first2 + 1}`,
           help: "rename one of the Sids"
         });
       });
@@ -24850,20 +24445,20 @@ var empty_file_default = sourceProblemRule(
 );
 
 // src/lint/rules/merge-event.ts
-function mergeEventRule(id, kind, severity, description, describe3) {
+function mergeEventRule(id, kind, severity, description, describe4) {
   return defineRule({ id, category: "merge", severity, description }, (ctx) => {
     const seen = /* @__PURE__ */ new Map();
-    for (const t of ctx.merged()) {
-      for (const e of t.events) {
+    for (const t2 of ctx.merged()) {
+      for (const e of t2.events) {
         if (e.kind !== kind) continue;
         const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
         const hit = seen.get(key);
-        if (hit) hit.targets.push(t.target);
-        else seen.set(key, { event: e, targets: [t.target] });
+        if (hit) hit.targets.push(t2.target);
+        else seen.set(key, { event: e, targets: [t2.target] });
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help } = describe3(event, targets);
+      const { message, help } = describe4(event, targets);
       ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
     }
   });
@@ -24975,9 +24570,9 @@ var missing_config_default = defineRule(
   },
   (ctx) => {
     if (ctx.repo.byPath.has(CONFIG_FILE)) return;
-    const first = ctx.repo.files[0];
-    if (!first) return;
-    ctx.report({ file: first, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
+    const first2 = ctx.repo.files[0];
+    if (!first2) return;
+    ctx.report({ file: first2, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
   }
 );
 
@@ -25015,14 +24610,14 @@ var statement_action_resource_default = defineRule(
       if (entry.kind !== "AccessPolicy") continue;
       const statements = entry.document.spec?.Statement;
       if (!Array.isArray(statements)) continue;
-      statements.forEach((st, i) => {
+      statements.forEach((st, i2) => {
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
-        const at = joinPointer("/spec/Statement", i);
-        for (const [a, b] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
+        const at = joinPointer("/spec/Statement", i2);
+        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
           const hasA = a in st;
-          const hasB = b in st;
-          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b), atKey: true, message: `statement sets both ${a} and ${b}`, help: `keep one of ${a} or ${b}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b}`, help: `add ${a} (or ${b})` });
+          const hasB = b2 in st;
+          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
+          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
         }
       });
     }
@@ -25050,13 +24645,13 @@ var unknown_target_default = defineRule(
     for (const entry of ctx.repo.policies) {
       const list3 = entry.document.metadata?.targets;
       if (!Array.isArray(list3)) continue;
-      list3.forEach((t, i) => {
-        if (typeof t !== "string" || known.includes(t)) return;
-        const near = suggest(t, known);
+      list3.forEach((t2, i2) => {
+        if (typeof t2 !== "string" || known.includes(t2)) return;
+        const near = suggest(t2, known);
         ctx.report({
           file: entry.file,
-          pointer: joinPointer("/metadata/targets", i),
-          message: `target "${t}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
+          pointer: joinPointer("/metadata/targets", i2),
+          message: `target "${t2}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
           help: `targets: ${known.join(", ")}`
         });
       });
@@ -25143,15 +24738,2363 @@ var RULES = [
   contains_rarely_matches_default
 ];
 
-// src/cli/repository.ts
-import { resolve } from "node:path";
+// src/bundle/bytes.ts
+var encoder = new TextEncoder();
+var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8Encode(text) {
+  return encoder.encode(text);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
+  }
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p2 of parts) length += p2.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p2 of parts) {
+    out.set(p2, offset);
+    offset += p2.length;
+  }
+  return out;
+}
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+// node_modules/@noble/hashes/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i2 = 0; i2 < len; i2++) {
+    const { h: h2, l } = fromBig(lst[i2], le);
+    [Ah[i2], Al[i2]] = [h2, l];
+  }
+  return [Ah, Al];
+}
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE2) {
+  const h2 = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
+  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
+}
+var shrSH = (h2, _l, s) => h2 >>> s;
+var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
+var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
+var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes(bytes));
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function u8(arr) {
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i2 = 0; i2 < arrays.length; i2++) {
+    arrays[i2].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
+function byteSwap32(arr) {
+  for (let i2 = 0; i2 < arr.length; i2++) {
+    arr[i2] = byteSwap(arr[i2]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b2, c3) {
+  return a & b2 ^ ~a & c3;
+}
+function Maj(a, b2, c3) {
+  return a & b2 ^ a & c3 ^ b2 & c3;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE2) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE2;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE: isLE2 } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i2 = 0; i2 < outLen; i2++)
+      oview.setUint32(4 * i2, state[i2], isLE2);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  4089235720,
+  3144134277,
+  2227873595,
+  1013904242,
+  4271175723,
+  2773480762,
+  1595750129,
+  1359893119,
+  2917565137,
+  2600822924,
+  725511199,
+  528734635,
+  4215389547,
+  1541459225,
+  327033209
+]);
+
+// node_modules/@noble/hashes/_blake.js
+function G1s(a, b2, c3, d, x2) {
+  a = a + b2 + x2 | 0;
+  d = rotr(d ^ a, 16);
+  c3 = c3 + d | 0;
+  b2 = rotr(b2 ^ c3, 12);
+  return { a, b: b2, c: c3, d };
+}
+function G2s(a, b2, c3, d, x2) {
+  a = a + b2 + x2 | 0;
+  d = rotr(d ^ a, 8);
+  c3 = c3 + d | 0;
+  b2 = rotr(b2 ^ c3, 7);
+  return { a, b: b2, c: c3, d };
+}
+
+// node_modules/@noble/hashes/blake2.js
+var _BLAKE2 = class {
+  buffer;
+  buffer32;
+  finished = false;
+  destroyed = false;
+  length = 0;
+  pos = 0;
+  blockLen;
+  outputLen;
+  canXOF = false;
+  constructor(blockLen, outputLen) {
+    anumber(blockLen);
+    anumber(outputLen);
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.buffer = new Uint8Array(blockLen);
+    this.buffer32 = u32(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { blockLen, buffer, buffer32 } = this;
+    const len = data.length;
+    const offset = data.byteOffset;
+    const buf = data.buffer;
+    for (let pos = 0; pos < len; ) {
+      if (this.pos === blockLen) {
+        swap32IfBE(buffer32);
+        this.compress(buffer32, 0, false);
+        swap32IfBE(buffer32);
+        this.pos = 0;
+      }
+      const take = Math.min(blockLen - this.pos, len - pos);
+      const dataOffset = offset + pos;
+      if (take === blockLen && !(dataOffset % 4) && pos + take < len) {
+        const data32 = new Uint32Array(buf, dataOffset, Math.floor((len - pos) / 4));
+        swap32IfBE(data32);
+        for (let pos32 = 0; pos + blockLen < len; pos32 += buffer32.length, pos += blockLen) {
+          this.length += blockLen;
+          this.compress(data32, pos32, false);
+        }
+        swap32IfBE(data32);
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      this.length += take;
+      pos += take;
+    }
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    if (out.byteOffset & 3)
+      throw new RangeError('"output" expected 4-byte aligned byteOffset, got ' + out.byteOffset);
+    const { pos, buffer32 } = this;
+    this.finished = true;
+    this.buffer.fill(0, pos);
+    swap32IfBE(buffer32);
+    this.compress(buffer32, 0, true);
+    swap32IfBE(buffer32);
+    const state = this.get();
+    const out32 = out === this.buffer ? buffer32 : u32(out);
+    const full = Math.floor(this.outputLen / 4);
+    for (let i2 = 0; i2 < full; i2++)
+      out32[i2] = swap8IfBE(state[i2]);
+    const tail = this.outputLen % 4;
+    if (!tail)
+      return;
+    const off = full * 4;
+    const word = state[full];
+    for (let i2 = 0; i2 < tail; i2++)
+      out[off + i2] = word >>> 8 * i2;
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneInto(to) {
+    const { buffer, length, finished, destroyed, outputLen, pos } = this;
+    to ||= new this.constructor({ dkLen: outputLen });
+    to.set(...this.get());
+    to.buffer.set(buffer);
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    to.outputLen = outputLen;
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
+  let j2 = 0;
+  for (let i2 = 0; i2 < rounds; i2++) {
+    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j2++]]));
+    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j2++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j2++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j2++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j2++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j2++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j2++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j2++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j2++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j2++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j2++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j2++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j2++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j2++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j2++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j2++]]));
+  }
+  return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
+}
+
+// node_modules/@noble/hashes/blake3.js
+var B3_Flags = {
+  CHUNK_START: 1,
+  CHUNK_END: 2,
+  PARENT: 4,
+  ROOT: 8,
+  KEYED_HASH: 16,
+  DERIVE_KEY_CONTEXT: 32,
+  DERIVE_KEY_MATERIAL: 64
+};
+var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
+var B3_SIGMA = /* @__PURE__ */ (() => {
+  const Id = Array.from({ length: 16 }, (_2, i2) => i2);
+  const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
+  const res = [];
+  for (let i2 = 0, v = Id; i2 < 7; i2++, v = permute(v))
+    res.push(...v);
+  return Uint8Array.from(res);
+})();
+var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
+  canXOF = true;
+  chunkPos = 0;
+  // Position of current block in chunk
+  // How many chunks we already have; exact while this stays within
+  // JS's safe-integer range.
+  chunksDone = 0;
+  flags = 0 | 0;
+  IV;
+  state;
+  stack = [];
+  // Output
+  posOut = 0;
+  bufferOut32 = new Uint32Array(16);
+  bufferOut;
+  // Index of output chunk; exact while this stays within JS's
+  // safe-integer range.
+  chunkOut = 0;
+  enableXOF = true;
+  constructor(opts = {}, flags = 0) {
+    opts = checkOpts({}, opts);
+    super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
+    const { key, context } = opts;
+    const hasContext = context !== void 0;
+    if (key !== void 0) {
+      if (hasContext)
+        throw new Error('cannot use both "key" and "context"');
+      abytes(key, 32, "key");
+      const k2 = copyBytes(key);
+      this.IV = u32(k2);
+      swap32IfBE(this.IV);
+      this.flags = flags | B3_Flags.KEYED_HASH;
+    } else if (hasContext) {
+      abytes(context, void 0, "context");
+      const ctx = context;
+      const contextKey = new __BLAKE3({ dkLen: 32 }, B3_Flags.DERIVE_KEY_CONTEXT).update(ctx).digest();
+      this.IV = u32(contextKey);
+      swap32IfBE(this.IV);
+      this.flags = flags | B3_Flags.DERIVE_KEY_MATERIAL;
+    } else {
+      this.IV = B3_IV;
+      this.flags = flags;
+    }
+    this.state = this.IV.slice();
+    this.bufferOut = u8(this.bufferOut32);
+  }
+  // _BLAKE2's scalar-state hooks are unused here: BLAKE3 keeps its tree/XOF state in arrays and
+  // copies it directly in _cloneInto().
+  get() {
+    return [];
+  }
+  set() {
+  }
+  // Truncated chunk/parent compression: seed v8..v15 as IV[0..3], t0, t1,
+  // block length, and flags, then keep only the first 8 output words.
+  b2Compress(counter, flags, buf, bufPos = 0) {
+    const { state: s, pos } = this;
+    const t0 = fromNumL(counter);
+    const t1 = fromNumH(counter);
+    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, bufPos, buf, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
+    s[0] = v0 ^ v8;
+    s[1] = v1 ^ v9;
+    s[2] = v2 ^ v10;
+    s[3] = v3 ^ v11;
+    s[4] = v4 ^ v12;
+    s[5] = v5 ^ v13;
+    s[6] = v6 ^ v14;
+    s[7] = v7 ^ v15;
+  }
+  compress(buf, bufPos = 0, isLast = false) {
+    let flags = this.flags;
+    if (!this.chunkPos)
+      flags |= B3_Flags.CHUNK_START;
+    if (this.chunkPos === 15 || isLast)
+      flags |= B3_Flags.CHUNK_END;
+    if (!isLast)
+      this.pos = this.blockLen;
+    this.b2Compress(this.chunksDone, flags, buf, bufPos);
+    this.chunkPos += 1;
+    if (this.chunkPos === 16 || isLast) {
+      let chunk = this.state;
+      this.state = this.IV.slice();
+      for (let last2, chunks = this.chunksDone + 1; isLast || !(chunks & 1); chunks = Math.floor(chunks / 2)) {
+        if (!(last2 = this.stack.pop()))
+          break;
+        this.buffer32.set(last2, 0);
+        this.buffer32.set(chunk, 8);
+        this.pos = this.blockLen;
+        this.b2Compress(0, this.flags | B3_Flags.PARENT, this.buffer32, 0);
+        chunk = this.state;
+        this.state = this.IV.slice();
+      }
+      this.chunksDone++;
+      this.chunkPos = 0;
+      this.stack.push(chunk);
+    }
+    this.pos = 0;
+  }
+  // Overriding hides _BLAKE2's flat implementation, which would otherwise be inherited
+  // and silently miss the tree state (CV stack, chunk counters; get()/set() are stubs here).
+  _cloneInto(to) {
+    const staleOutput = !!to && to.finished && !to.destroyed;
+    to = super._cloneInto(to);
+    const { IV, flags, state, chunkPos, posOut, chunkOut, stack, chunksDone } = this;
+    to.state.set(state);
+    to.stack = stack.map((i2) => Uint32Array.from(i2));
+    if (IV === B3_IV) {
+      if (to.IV !== B3_IV)
+        clean(to.IV);
+      to.IV = B3_IV;
+    } else if (to.IV === B3_IV) {
+      to.IV = IV.slice();
+    } else {
+      to.IV.set(IV);
+    }
+    to.flags = flags;
+    to.chunkPos = chunkPos;
+    to.chunksDone = chunksDone;
+    to.posOut = posOut;
+    to.chunkOut = chunkOut;
+    to.enableXOF = this.enableXOF;
+    if (this.finished) {
+      to.bufferOut32.set(this.bufferOut32);
+    } else if (staleOutput) {
+      clean(to.bufferOut32);
+    }
+    return to;
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.state, this.buffer32, this.bufferOut32);
+    if (this.IV !== B3_IV)
+      clean(this.IV);
+    clean(...this.stack);
+  }
+  // Root/XOF compression: rerun the same ROOT inputs with incrementing output
+  // counter `t` and materialize all 16 output words.
+  // Same as b2Compress, but doesn't modify state and returns 16 u32 array (instead of 8)
+  b2CompressOut() {
+    const { state: s, pos, flags, buffer32, bufferOut32: out32 } = this;
+    const outCounter = this.chunkOut++;
+    const t0 = fromNumL(outCounter);
+    const t1 = fromNumH(outCounter);
+    swap32IfBE(buffer32);
+    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, 0, buffer32, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
+    out32[0] = v0 ^ v8;
+    out32[1] = v1 ^ v9;
+    out32[2] = v2 ^ v10;
+    out32[3] = v3 ^ v11;
+    out32[4] = v4 ^ v12;
+    out32[5] = v5 ^ v13;
+    out32[6] = v6 ^ v14;
+    out32[7] = v7 ^ v15;
+    out32[8] = s[0] ^ v8;
+    out32[9] = s[1] ^ v9;
+    out32[10] = s[2] ^ v10;
+    out32[11] = s[3] ^ v11;
+    out32[12] = s[4] ^ v12;
+    out32[13] = s[5] ^ v13;
+    out32[14] = s[6] ^ v14;
+    out32[15] = s[7] ^ v15;
+    swap32IfBE(buffer32);
+    swap32IfBE(out32);
+    this.posOut = 0;
+  }
+  finish() {
+    if (this.finished)
+      return;
+    this.finished = true;
+    this.buffer.fill(0, this.pos);
+    let flags = this.flags | B3_Flags.ROOT;
+    if (this.stack.length) {
+      flags |= B3_Flags.PARENT;
+      swap32IfBE(this.buffer32);
+      this.compress(this.buffer32, 0, true);
+      swap32IfBE(this.buffer32);
+      this.chunksDone = 0;
+      this.pos = this.blockLen;
+    } else {
+      flags |= (!this.chunkPos ? B3_Flags.CHUNK_START : 0) | B3_Flags.CHUNK_END;
+    }
+    this.flags = flags;
+    this.b2CompressOut();
+  }
+  writeInto(out) {
+    aexists(this, false);
+    abytes(out);
+    this.finish();
+    const { blockLen, bufferOut } = this;
+    for (let pos = 0, len = out.length; pos < len; ) {
+      if (this.posOut >= blockLen)
+        this.b2CompressOut();
+      const take = Math.min(blockLen - this.posOut, len - pos);
+      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
+      this.posOut += take;
+      pos += take;
+    }
+    return out;
+  }
+  xofInto(out) {
+    if (!this.enableXOF)
+      throw new Error("no XOF after digest()");
+    return this.writeInto(out);
+  }
+  xof(bytes) {
+    anumber(bytes);
+    return this.xofInto(new Uint8Array(bytes));
+  }
+  digestInto(out) {
+    aoutput(out, this);
+    if (this.finished)
+      throw new Error("digest() was already called");
+    this.enableXOF = false;
+    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+};
+var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D2, E2, F2, G3, H2];
+  }
+  // prettier-ignore
+  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+    this.A = A2 | 0;
+    this.B = B2 | 0;
+    this.C = C2 | 0;
+    this.D = D2 | 0;
+    this.E = E2 | 0;
+    this.F = F2 | 0;
+    this.G = G3 | 0;
+    this.H = H2 | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4)
+      SHA256_W[i2] = view.getUint32(offset, false);
+    for (let i2 = 16; i2 < 64; i2++) {
+      const W15 = SHA256_W[i2 - 15];
+      const W2 = SHA256_W[i2 - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
+    }
+    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    for (let i2 = 0; i2 < 64; i2++) {
+      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
+      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
+      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
+      H2 = G3;
+      G3 = F2;
+      F2 = E2;
+      E2 = D2 + T1 | 0;
+      D2 = C2;
+      C2 = B2;
+      B2 = A2;
+      A2 = T1 + T2 | 0;
+    }
+    A2 = A2 + this.A | 0;
+    B2 = B2 + this.B | 0;
+    C2 = C2 + this.C | 0;
+    D2 = D2 + this.D | 0;
+    E2 = E2 + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G3 = G3 + this.G | 0;
+    H2 = H2 + this.H | 0;
+    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // h -- high 32 bits, l -- low 32 bits
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and slows hashing down (measured on sha256).
+  Ah = 0;
+  Al = 0;
+  Bh = 0;
+  Bl = 0;
+  Ch = 0;
+  Cl = 0;
+  Dh = 0;
+  Dl = 0;
+  Eh = 0;
+  El = 0;
+  Fh = 0;
+  Fl = 0;
+  Gh = 0;
+  Gl = 0;
+  Hh = 0;
+  Hl = 0;
+  constructor(outputLen, IV) {
+    super(128, outputLen, 16, false);
+    this.Ah = IV[0] | 0;
+    this.Al = IV[1] | 0;
+    this.Bh = IV[2] | 0;
+    this.Bl = IV[3] | 0;
+    this.Ch = IV[4] | 0;
+    this.Cl = IV[5] | 0;
+    this.Dh = IV[6] | 0;
+    this.Dl = IV[7] | 0;
+    this.Eh = IV[8] | 0;
+    this.El = IV[9] | 0;
+    this.Fh = IV[10] | 0;
+    this.Fl = IV[11] | 0;
+    this.Gh = IV[12] | 0;
+    this.Gl = IV[13] | 0;
+    this.Hh = IV[14] | 0;
+    this.Hl = IV[15] | 0;
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
+      SHA512_W_H[i2] = view.getUint32(offset);
+      SHA512_W_L[i2] = view.getUint32(offset += 4);
+    }
+    for (let i2 = 16; i2 < 80; i2++) {
+      const W15h = SHA512_W_H[i2 - 15] | 0;
+      const W15l = SHA512_W_L[i2 - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i2 - 2] | 0;
+      const W2l = SHA512_W_L[i2 - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
+      SHA512_W_H[i2] = SUMh | 0;
+      SHA512_W_L[i2] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i2 = 0; i2 < 80; i2++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA512 = class extends SHA2_64B {
+  constructor() {
+    super(64, SHA512_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+var sha512 = /* @__PURE__ */ createHasher(
+  () => new _SHA512(),
+  /* @__PURE__ */ oidNist(3)
+);
+
+// src/bundle/digest.ts
+function sha2562(bytes) {
+  assertBytes(bytes, "sha256");
+  return sha256(bytes);
+}
+function sha256Hex(bytes) {
+  return toHex(sha2562(bytes));
+}
+function blake3Hex(bytes) {
+  assertBytes(bytes, "blake3");
+  return toHex(blake3(bytes));
+}
+var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+function toSha256sumLine(hex, filename) {
+  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
+  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
+  if (/[\\\n\r]/.test(filename)) {
+    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+    return `\\${hex.toLowerCase()}  ${escaped}
+`;
+  }
+  return `${hex.toLowerCase()}  ${filename}
+`;
+}
+
+// src/bundle/canonical-json.ts
+var import_canonicalize = __toESM(require_canonicalize(), 1);
+var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function describe2(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const proto = Object.getPrototypeOf(value);
+  return proto?.constructor?.name ?? "object";
+}
+function pathOf(parent, key) {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+function checkString(s, path2) {
+  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path2} (RFC 8785 requires I-JSON)`);
+}
+function assertJsonValue(value, path2, ancestors) {
+  switch (typeof value) {
+    case "string":
+      checkString(value, path2);
+      return;
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path2}`);
+      return;
+    case "object":
+      break;
+    default:
+      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path2}`);
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path2}`);
+  ancestors.add(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path2, i2)}`);
+      assertJsonValue(value[i2], pathOf(path2, i2), ancestors);
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new TypeError(`canonical json: ${describe2(value)} is not a plain object at ${path2}`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) {
+      throw new TypeError(`canonical json: symbol keys are not JSON at ${path2}`);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      checkString(key, pathOf(path2, key));
+      assertJsonValue(child, pathOf(path2, key), ancestors);
+    }
+  }
+  ancestors.delete(value);
+}
+function canonicalJson(value) {
+  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+  const text = canonicalize(value);
+  if (text === void 0) throw new TypeError("canonical json: value is not JSON");
+  return text;
+}
+function canonicalBytes(value) {
+  return utf8Encode(canonicalJson(value));
+}
+
+// node_modules/@noble/ed25519/index.js
+var ed25519_exports = {};
+__export(ed25519_exports, {
+  Point: () => Point,
+  etc: () => etc,
+  getPublicKey: () => getPublicKey,
+  getPublicKeyAsync: () => getPublicKeyAsync,
+  hash: () => hash,
+  hashes: () => hashes,
+  keygen: () => keygen,
+  keygenAsync: () => keygenAsync,
+  sign: () => sign,
+  signAsync: () => signAsync,
+  utils: () => utils,
+  verify: () => verify,
+  verifyAsync: () => verifyAsync
+});
+var freeze = Object.freeze;
+var P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a = P - 1n;
+var ed25519_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 8n,
+  a: _a,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes2 = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes2 = (value, length, title = "") => {
+  if (isBytes2(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes2(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes2 = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes2(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var randomBytes = (len = LEN) => {
+  const c3 = globalThis?.crypto;
+  if (typeof c3?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c3.getRandomValues(new Uint8Array(len));
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b2 = P) => (a %= b2) >= 0n ? a : b2 + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num2) => {
+  if (num2 < 0n)
+    throw new RangeError("negative coordinate");
+  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
+  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
+  return r2 % P;
+};
+var modN = (a) => mod(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b2 = modulo;
+  let x2 = 0n, u = 1n;
+  while (a !== 0n) {
+    const q2 = b2 / a;
+    const r2 = b2 - a * q2;
+    const m = x2 - u * q2;
+    b2 = a, a = r2, x2 = u, u = m;
+  }
+  const gcd = b2;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x2, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
+var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
+var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
+var apoint = (p2) => {
+  if (p2 instanceof Point)
+    return p2;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X2, Y2, Z2, T2) {
+    const max = B256;
+    this.X = arange(X2, 0n, max);
+    this.Y = arange(Y2, 0n, max);
+    this.Z = arange(Z2, 1n, max);
+    this.T = arange(T2, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p2) {
+    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y2 = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y2, 0n, P);
+    const y22 = modP(y2 * y2);
+    const u = mod(y22 - 1n);
+    const v = modP(_d * y22 + 1n);
+    let { isValid, value: x2 } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x2 === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x2 & 1n))
+      x2 = mod(-x2);
+    return new _Point(x2, y2, 1n, modP(x2 * y2));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a;
+    const d = _d;
+    const p2 = this;
+    if (p2.is0())
+      throw new Error("bad point: ZERO");
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
+    const X22 = modP(X2 * X2);
+    const Y22 = modP(Y2 * Y2);
+    const Z22 = modP(Z2 * Z2);
+    const Z4 = modP(Z22 * Z22);
+    const aX2 = modP(X22 * a);
+    const left = modP(Z22 * (aX2 + Y22));
+    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X2 * Y2);
+    const ZT = modP(Z2 * T2);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a;
+    const A2 = modP(X1 * X1);
+    const B2 = modP(Y1 * Y1);
+    const C2 = modP(2n * Z1 * Z1);
+    const D2 = modP(a * A2);
+    const x1y1 = mod(X1 + Y1);
+    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
+    const G3 = mod(D2 + B2);
+    const F2 = mod(G3 - C2);
+    const H2 = mod(D2 - B2);
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a;
+    const d = _d;
+    const A2 = modP(X1 * X2);
+    const B2 = modP(Y1 * Y2);
+    const C2 = modP(modP(T1 * d) * T2);
+    const D2 = modP(Z1 * Z2);
+    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
+    const F2 = mod(D2 - C2);
+    const G3 = mod(D2 + C2);
+    const H2 = mod(B2 - modP(a * A2));
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I;
+    arange(n, 1n, N);
+    if (!safe && this.is0())
+      return I;
+    if (n === 1n)
+      return this;
+    if (this.equals(G))
+      return wNAF(n).p;
+    let p2 = I;
+    let f = G;
+    let d = this;
+    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
+      if (n & 1n)
+        p2 = p2.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p2;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: X2, Y: Y2, Z: Z2 } = this;
+    if (this.equals(I))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z2, P);
+    if (modP(Z2 * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+  }
+  toBytes() {
+    const { x: x2, y: y2 } = this.toAffine();
+    const b2 = numTo32bLE(y2);
+    b2[31] |= x2 & 1n ? 128 : 0;
+    return b2;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N / 2n, false).double().add(this).is0();
+  }
+};
+var G = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
+var pow2 = (x2, power) => {
+  let r2 = x2;
+  while (power-- > 0) {
+    r2 = modP(r2 * r2);
+  }
+  return r2;
+};
+var pow_2_252_3 = (x2) => {
+  const x22 = modP(x2 * x2);
+  const b2 = modP(x22 * x2);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x2);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x2);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x2 * x2));
+  const root1 = x2;
+  const root2 = modP(x2 * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x2 = root1;
+  if (useRoot2 || noRoot)
+    x2 = root2;
+  if ((mod(x2) & 1n) === 1n)
+    x2 = mod(-x2);
+  return { isValid: useRoot1 || useRoot2, value: x2 };
+};
+var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
+var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A2, scalar: s } = e;
+  const r2 = modL_LE(rBytes);
+  const R2 = G.multiply(r2).toBytes();
+  const hashable = concatBytes2(R2, A2, msg);
+  const finish = (hashed) => {
+    const S2 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
+  };
+  return [hashable, finish];
+};
+var signAsync = async (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = await getExtendedPublicKeyAsync(secretKey);
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes2(sig, 64, "signature");
+  msg = abytes2(msg, void 0, "message");
+  publicKey = abytes2(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r2 = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A2, R2, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A2 = Point.fromBytes(publicKey, zip215);
+    R2 = Point.fromBytes(r2, zip215);
+    SB = G.multiply(s, false);
+    hashable = concatBytes2(r2, publicKey, msg);
+    finished = true;
+  } catch (error2) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A2.isSmallOrder())
+      return false;
+    const k2 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k2, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var etc = /* @__PURE__ */ freeze({
+  bytesToHex,
+  hexToBytes,
+  concatBytes: concatBytes2,
+  mod,
+  invert,
+  randomBytes
+});
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
+  },
+  sha512: void 0
+};
+var randomSecretKey = (seed) => {
+  return abytes2(seed === void 0 ? randomBytes() : seed, LEN, "seed");
+};
+var keygen = (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = getPublicKey(secretKey);
+  return { secretKey, publicKey };
+};
+var keygenAsync = async (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = await getPublicKeyAsync(secretKey);
+  return { secretKey, publicKey };
+};
+var utils = /* @__PURE__ */ freeze({
+  getExtendedPublicKeyAsync,
+  getExtendedPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p2 = G;
+  let b2;
+  for (let w = 0; w < 33; w++) {
+    b2 = p2;
+    points.push(b2);
+    for (let i2 = 1; i2 < 128; i2++) {
+      b2 = b2.add(p2);
+      points.push(b2);
+    }
+    p2 = b2.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p2) => {
+  const n = p2.negate();
+  return cnd ? n : p2;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p2 = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p2 = p2.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p: p2, f };
+};
+
+// src/bundle/ed25519.ts
+hashes.sha512 = sha512;
+
+// src/bundle/pem.ts
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
+function looksLikePem(text) {
+  return text.includes("-----BEGIN ");
+}
+function parsePemBlocks(text) {
+  const blocks = [];
+  for (const m of text.matchAll(PEM_BLOCK)) {
+    const label = m[1];
+    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
+    const body = m[2].replace(/[ \t\r\n]+/g, "");
+    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
+    let der;
+    try {
+      der = fromBase64(body);
+    } catch (e) {
+      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
+    }
+    blocks.push({ label, der });
+  }
+  return blocks;
+}
+function toPem(label, der) {
+  const b64 = toBase64(der);
+  const lines = [];
+  for (let i2 = 0; i2 < b64.length; i2 += 64) lines.push(b64.slice(i2, i2 + 64));
+  return `-----BEGIN ${label}-----
+${lines.join("\n")}
+-----END ${label}-----
+`;
+}
+function readTlv(buf, offset) {
+  const tag = buf[offset];
+  const first2 = buf[offset + 1];
+  if (tag === void 0 || first2 === void 0) throw new TypeError("DER: truncated");
+  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
+  let length = first2;
+  let start = offset + 2;
+  if (first2 & 128) {
+    const count2 = first2 & 127;
+    if (count2 === 0 || count2 > 2) throw new TypeError("DER: unsupported length encoding");
+    length = 0;
+    for (let i2 = 0; i2 < count2; i2++) {
+      const b2 = buf[start + i2];
+      if (b2 === void 0) throw new TypeError("DER: truncated");
+      length = length << 8 | b2;
+    }
+    if (length < 128 || count2 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
+    start += count2;
+  }
+  const end = start + length;
+  if (end > buf.length) throw new TypeError("DER: truncated");
+  return { tag, value: buf.subarray(start, end), end };
+}
+
+// src/bundle/keys.ts
+var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+var ED25519_ALGORITHM = fromHex("06032b6570");
+var ED448_ALGORITHM = fromHex("06032b6571");
+var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
+function keyError(options, what, message, cause) {
+  const where = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function keyId(publicKey) {
+  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
+  assertBytes(raw, "keyId", 32);
+  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
+}
+var PublicKey = class _PublicKey {
+  algorithm = "ed25519";
+  keyid;
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.keyid = keyId(raw);
+  }
+  /**
+   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
+   * Ed25519 point or are a small-order (weak) point.
+   */
+  static fromRaw(raw, options = {}) {
+    assertBytes(raw, "public key");
+    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
+    let point;
+    try {
+      point = ed25519_exports.Point.fromBytes(raw, false);
+    } catch (e) {
+      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
+    }
+    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
+    return new _PublicKey(Uint8Array.from(raw));
+  }
+  /** A copy of the raw 32 bytes. */
+  get bytes() {
+    return Uint8Array.from(this.#raw);
+  }
+  equals(other) {
+    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
+  }
+  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
+  verify(message, signature) {
+    assertBytes(message, "message");
+    assertBytes(signature, "signature");
+    if (signature.length !== 64) return false;
+    try {
+      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
+    } catch {
+      return false;
+    }
+  }
+  toString() {
+    return `PublicKey(${this.keyid})`;
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+var PrivateKey = class _PrivateKey {
+  algorithm = "ed25519";
+  publicKey;
+  #seed;
+  constructor(seed) {
+    this.#seed = seed;
+    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
+  }
+  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
+  static fromSeed(seed) {
+    assertBytes(seed, "private key seed", 32);
+    return new _PrivateKey(Uint8Array.from(seed));
+  }
+  get keyid() {
+    return this.publicKey.keyid;
+  }
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
+  sign(message) {
+    assertBytes(message, "message");
+    return ed25519_exports.sign(message, this.#seed);
+  }
+  /** A copy of the 32-byte seed; only for writing the key out. */
+  exportSeed() {
+    return Uint8Array.from(this.#seed);
+  }
+  toString() {
+    return `PrivateKey(${this.keyid})`;
+  }
+  toJSON() {
+    return { algorithm: this.algorithm, keyid: this.keyid };
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+function generateKeyPair() {
+  const privateKey = PrivateKey.fromSeed(ed25519_exports.utils.randomSecretKey());
+  return { privateKey, publicKey: privateKey.publicKey };
+}
+function describeBlocks(labels) {
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+}
+function decodeKeyText(text, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+  try {
+    return fromBase64Either(text.replace(/[ \t\r\n]+/g, ""));
+  } catch (e) {
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
+  }
+}
+function seedFromPkcs8(der, options) {
+  const what = "private key";
+  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
+  try {
+    const outer = readTlv(der, 0);
+    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
+    const body = outer.value;
+    const version = readTlv(body, 0);
+    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
+      throw new TypeError("unsupported PKCS#8 version");
+    }
+    const algorithm = readTlv(body, version.end);
+    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
+    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
+      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
+      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
+    }
+    const octets = readTlv(body, algorithm.end);
+    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
+    const inner = readTlv(octets.value, 0);
+    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
+      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
+    }
+    let offset = octets.end;
+    let embeddedPublic;
+    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
+    if (offset < body.length && body[offset] === 129) {
+      const pub = readTlv(body, offset);
+      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
+        throw new TypeError("malformed publicKey field");
+      }
+      embeddedPublic = pub.value.subarray(1);
+      offset = pub.end;
+    }
+    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
+    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
+      throw keyError(options, what, "the embedded public key does not match the private key");
+    }
+    return inner.value;
+  } catch (e) {
+    if (e instanceof BundleKeyError) throw e;
+    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
+  }
+}
+var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
+function parsePrivateKey(input, options = {}) {
+  const what = "private key";
+  let bytes;
+  if (typeof input === "string") {
+    const text = input.trim();
+    if (text === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
+    if (looksLikePem(text)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text);
+      } catch (e) {
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
+    }
+    bytes = decodeKeyText(text, options, what, PRIVATE_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
+  if (bytes.length === 64) {
+    const key = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key.publicKey.bytes)) {
+      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
+    }
+    return key;
+  }
+  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
+}
+var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+function rawFromSpki(der, options) {
+  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
+  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
+  throw keyError(
+    options,
+    "public key",
+    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
+  );
+}
+function parsePublicKey(input, options = {}) {
+  const what = "public key";
+  let bytes;
+  if (typeof input === "string") {
+    const text = input.trim();
+    if (text === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text);
+      } catch (e) {
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
+    }
+    bytes = decodeKeyText(text, options, what, PUBLIC_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
+  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
+}
+function toPublicKey(input, options = {}) {
+  return input instanceof PublicKey ? input : parsePublicKey(input, options);
+}
+function toPrivateKeyPem(key) {
+  const seed = key.exportSeed();
+  const der = new Uint8Array(48);
+  der.set(PKCS8_PREFIX);
+  der.set(seed, 16);
+  const pem = toPem("PRIVATE KEY", der);
+  seed.fill(0);
+  der.fill(0);
+  return pem;
+}
+function toPublicKeyPem(key) {
+  const der = new Uint8Array(44);
+  der.set(SPKI_PREFIX);
+  der.set(key.bytes, 12);
+  return toPem("PUBLIC KEY", der);
+}
+
+// src/bundle/strict-json.ts
+var JsonSyntaxError = class extends SyntaxError {
+  /** Offset in UTF-16 code units into the parsed text. */
+  offset;
+  constructor(message, offset) {
+    super(`${message} at offset ${offset}`);
+    this.name = "JsonSyntaxError";
+    this.offset = offset;
+  }
+};
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function parseStrictJson(text, options = {}) {
+  if (typeof text !== "string") throw new TypeError("parseStrictJson: expected a string");
+  const maxDepth = options.maxDepth ?? 256;
+  let pos = 0;
+  const fail2 = (message, at = pos) => {
+    throw new JsonSyntaxError(message, at);
+  };
+  const skipWhitespace = () => {
+    for (; ; ) {
+      const c3 = text.charCodeAt(pos);
+      if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
+      else return;
+    }
+  };
+  const parseString = () => {
+    const start = pos;
+    pos++;
+    let out = "";
+    let runStart = pos;
+    for (; ; ) {
+      if (pos >= text.length) fail2("unterminated string", start);
+      const c3 = text.charCodeAt(pos);
+      if (c3 === 34) {
+        out += text.slice(runStart, pos);
+        pos++;
+        break;
+      }
+      if (c3 < 32) fail2("control character in string");
+      if (c3 === 92) {
+        out += text.slice(runStart, pos);
+        const e = text[pos + 1];
+        if (e === "u") {
+          const hex = text.slice(pos + 2, pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          pos += 6;
+        } else if (e !== void 0 && Object.hasOwn(ESCAPES, e)) {
+          out += ESCAPES[e];
+          pos += 2;
+        } else {
+          fail2("bad escape");
+        }
+        runStart = pos;
+        continue;
+      }
+      pos++;
+    }
+    if (LONE_SURROGATE2.test(out)) fail2("lone surrogate in string (not I-JSON)", start);
+    return out;
+  };
+  const parseValue = (depth) => {
+    skipWhitespace();
+    const c3 = text[pos];
+    if (c3 === "{" || c3 === "[") {
+      if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
+      return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
+    }
+    if (c3 === '"') return parseString();
+    if (text.startsWith("true", pos)) {
+      pos += 4;
+      return true;
+    }
+    if (text.startsWith("false", pos)) {
+      pos += 5;
+      return false;
+    }
+    if (text.startsWith("null", pos)) {
+      pos += 4;
+      return null;
+    }
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
+    if (m) {
+      const n = Number(m[0]);
+      if (!Number.isFinite(n)) fail2("number out of range");
+      pos += m[0].length;
+      return n;
+    }
+    return fail2(pos >= text.length ? "unexpected end of input" : "unexpected character");
+  };
+  const parseArray = (depth) => {
+    pos++;
+    const out = [];
+    skipWhitespace();
+    if (text[pos] === "]") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      out.push(parseValue(depth));
+      skipWhitespace();
+      const c3 = text[pos];
+      pos++;
+      if (c3 === "]") return out;
+      if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
+    }
+  };
+  const parseObject = (depth) => {
+    pos++;
+    const out = {};
+    const seen = /* @__PURE__ */ new Set();
+    skipWhitespace();
+    if (text[pos] === "}") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      skipWhitespace();
+      if (text[pos] !== '"') fail2("expected a string key");
+      const keyAt = pos;
+      const key = parseString();
+      if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
+      seen.add(key);
+      skipWhitespace();
+      if (text[pos] !== ":") fail2("expected ':'");
+      pos++;
+      const value2 = parseValue(depth);
+      Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
+      skipWhitespace();
+      const c3 = text[pos];
+      pos++;
+      if (c3 === "}") return out;
+      if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
+    }
+  };
+  if (text.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
+  const value = parseValue(0);
+  skipWhitespace();
+  if (pos < text.length) fail2("unexpected data after JSON value");
+  return value;
+}
+
+// src/bundle/dsse.ts
+var MAX_SIGNATURES = 64;
+var SP = 32;
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  const head = utf8Encode(`DSSEv1 ${type.length} `);
+  const mid = utf8Encode(` ${payload.length}`);
+  return concatBytes(head, type, mid, Uint8Array.of(SP), payload);
+}
+function signEnvelope(payload, payloadType, privateKeys) {
+  if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
+  if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
+  if (!Array.isArray(privateKeys) || privateKeys.length === 0) throw new TypeError("signEnvelope: at least one private key is required");
+  const message = pae(payloadType, payload);
+  const signatures = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const key of privateKeys) {
+    if (seen.has(key.keyid)) continue;
+    seen.add(key.keyid);
+    signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
+  }
+  return { payloadType, payload: toBase64(payload), signatures };
+}
+function toEnvelopeBytes(envelope) {
+  return utf8Encode(toEnvelopeJson(envelope));
+}
+function toEnvelopeJson(envelope) {
+  const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
+  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
+}
+function formatError(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function isRecord3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseEnvelope(input) {
+  let value = input;
+  if (input instanceof Uint8Array || typeof input === "string") {
+    let text;
+    try {
+      text = typeof input === "string" ? input : utf8Decode(input);
+    } catch (e) {
+      throw formatError("envelope is not valid UTF-8", e);
+    }
+    try {
+      value = parseStrictJson(text, { maxDepth: 8 });
+    } catch (e) {
+      throw formatError(`envelope is not strict JSON: ${e.message}`, e);
+    }
+  }
+  if (!isRecord3(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
+  const { payloadType, payload, signatures } = value;
+  if (typeof payloadType !== "string") throw formatError("envelope: payloadType must be a string");
+  if (typeof payload !== "string") throw formatError("envelope: payload must be a base64 string");
+  if (!Array.isArray(signatures)) throw formatError("envelope: signatures must be an array");
+  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
+  const out = signatures.map((s, i2) => {
+    if (!isRecord3(s)) throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig}`);
+    if (typeof s.sig !== "string") throw formatError(`envelope: signatures[${i2}].sig must be a base64 string`);
+    if (s.keyid !== void 0 && typeof s.keyid !== "string") throw formatError(`envelope: signatures[${i2}].keyid must be a string`);
+    return s.keyid === void 0 || s.keyid === "" ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
+  });
+  return { payloadType, payload, signatures: out };
+}
+function normaliseTrust(options) {
+  if (!isRecord3(options)) throw new TypeError("verifyEnvelope: options are required");
+  if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
+    throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
+  }
+  const keys = [];
+  options.trustedKeys.forEach((k2, i2) => {
+    let key;
+    try {
+      key = toPublicKey(k2);
+    } catch (e) {
+      if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (!keys.some((seen) => seen.equals(key))) keys.push(key);
+  });
+  const threshold = options.threshold ?? 1;
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
+    throw new TypeError(`verifyEnvelope: threshold must be an integer from 1 to ${keys.length} (the number of distinct trusted keys), got ${threshold}`);
+  }
+  return { keys, threshold };
+}
+function verifyEnvelope(input, options) {
+  const { keys, threshold } = normaliseTrust(options);
+  const envelope = parseEnvelope(input);
+  if (envelope.payloadType !== options.expectedPayloadType) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
+    );
+  }
+  if (envelope.signatures.length === 0) {
+    throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
+  }
+  let payload;
+  try {
+    payload = fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
+  }
+  const message = pae(envelope.payloadType, payload);
+  const verified = [];
+  const untrustedKeyids = [];
+  for (const [i2, signature] of envelope.signatures.entries()) {
+    let sig;
+    try {
+      sig = fromBase64Either(signature.sig);
+    } catch (e) {
+      throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
+    }
+    const candidates = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
+    if (candidates.length === 0) {
+      untrustedKeyids.push(signature.keyid === void 0 ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
+      continue;
+    }
+    const key = candidates.find((k2) => k2.verify(message, sig));
+    if (key) {
+      if (!verified.some((v) => v.equals(key))) verified.push(key);
+    } else if (signature.keyid !== void 0) {
+      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${signature.keyid} but does not verify`);
+    } else {
+      untrustedKeyids.push("(no keyid)");
+    }
+  }
+  if (verified.length === 0) {
+    throw new BundleTrustError(
+      "UNTRUSTED_KEY",
+      `no signature by a trusted key: signed by ${untrustedKeyids.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`
+    );
+  }
+  if (verified.length < threshold) {
+    throw new BundleIntegrityError(
+      "SIGNATURE_ERROR",
+      `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`
+    );
+  }
+  return { payload, payloadType: envelope.payloadType, keyids: verified.map((k2) => k2.keyid) };
+}
+
+// src/bundle/build-io.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir, open, readFile as readFile2, rename, rm, stat as stat2 } from "node:fs/promises";
+import { basename, dirname, join as join2 } from "node:path";
 
 // src/policy/read-repository.ts
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-async function exists(path) {
+async function exists(path2) {
   try {
-    await stat(path);
+    await stat(path2);
     return true;
   } catch {
     return false;
@@ -25164,7 +27107,7 @@ async function* walk(root, dir) {
   } catch {
     return;
   }
-  entries.sort((a, b) => a.name < b.name ? -1 : 1);
+  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
     if (e.isDirectory()) yield* walk(root, rel);
@@ -25190,35 +27133,5778 @@ async function keyCandidates(root, dir = "") {
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
   for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p2 of walk(root, dir)) if (classifyPath(p2)) out.push(p2);
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
-async function readCapped(path) {
-  const st = await stat(path);
+async function readCapped(path2) {
+  const st = await stat(path2);
   if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile(path);
+  return readFile(path2);
 }
 async function readRepository(root, onProgress) {
   if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
   const paths = await listRepositoryPaths(root, { keys: true });
   const raw = [];
   let done = 0;
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join(root, ...path.split("/"))) });
+  for (const path2 of paths) {
+    raw.push({ path: path2, bytes: await readCapped(join(root, ...path2.split("/"))) });
     onProgress?.(++done, paths.length);
   }
   return buildRepository(raw);
 }
-function toRepoPath(root, p) {
-  return relative(root, p).split(sep).join("/");
+function toRepoPath(root, p2) {
+  return relative(root, p2).split(sep).join("/");
+}
+
+// src/bundle/payload.ts
+var BUNDLE_FORMAT = "edict.bundle/v1";
+var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
+var NAME_PATTERN2 = /^[a-z0-9][a-z0-9_-]*$/;
+var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var HEX64 = /^[0-9a-f]{64}$/;
+var ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+function toIsoSeconds(date) {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("toIsoSeconds: expected a valid Date");
+  const iso = date.toISOString();
+  if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
+  return `${iso.slice(0, 19)}Z`;
+}
+function parseIsoSeconds(text) {
+  if (typeof text !== "string" || !ISO_SECONDS.test(text)) return void 0;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text ? void 0 : ms;
+}
+function digestTargets(targets) {
+  const bytes = canonicalBytes(targets);
+  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
+}
+function toTargetsRecord(targets) {
+  const out = {};
+  for (const { target, effective } of targets) {
+    if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
+    const { access, runtime, data, posture } = effective;
+    Object.defineProperty(out, target, { value: { access, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+function installedPacksOf(state) {
+  const packs = state?.installed_packs;
+  if (!packs || typeof packs !== "object") return [];
+  return Object.entries(packs).map(([key, p2]) => ({
+    name: typeof p2?.name === "string" ? p2.name : key,
+    version: String(p2?.version ?? ""),
+    layer: String(p2?.layer ?? ""),
+    checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
+  })).sort((a, b2) => compareStrings(a.name, b2.name));
+}
+function compareStrings(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+function buildPayload(input) {
+  const targets = toTargetsRecord(input.targets);
+  const payload = {
+    format: BUNDLE_FORMAT,
+    name: input.name,
+    version: input.version,
+    serial: input.serial,
+    revision: input.revision,
+    created_at: toIsoSeconds(input.createdAt),
+    expires_at: toIsoSeconds(input.expiresAt),
+    targets,
+    installed_packs: installedPacksOf(input.packState),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings(a.path, b2.path)),
+    digests: digestTargets(targets)
+  };
+  const problem = findPayloadProblem(payload);
+  if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
+  return { payload, bytes: canonicalBytes(payload) };
+}
+function isRecord4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function show3(value) {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}\u2026` : value);
+  if (value === void 0) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+function findTargetProblem(name, target) {
+  const at = `targets.${name}`;
+  if (!isRecord4(target)) return `${at} must be an object, got ${show3(target)}`;
+  for (const kind of ["access", "runtime", "data", "posture"]) {
+    if (!isRecord4(target[kind])) return `${at}.${kind} must be an object, got ${show3(target[kind])}`;
+  }
+  const access = target.access;
+  if (!Array.isArray(access.Statement)) return `${at}.access.Statement must be an array, got ${show3(access.Statement)}`;
+  const data = target.data;
+  if (!Array.isArray(data.rules)) return `${at}.data.rules must be an array, got ${show3(data.rules)}`;
+  if (data.default_action !== "allow" && data.default_action !== "deny") {
+    return `${at}.data.default_action must be "allow" or "deny", got ${show3(data.default_action)}`;
+  }
+  return void 0;
+}
+function findListProblem(name, list3, item) {
+  if (!Array.isArray(list3)) return `${name} must be an array, got ${show3(list3)}`;
+  for (const [i2, v] of list3.entries()) {
+    const at = `${name}[${i2}]`;
+    if (!isRecord4(v)) return `${at} must be an object, got ${show3(v)}`;
+    const problem = item(v, at);
+    if (problem !== void 0) return problem;
+  }
+  return void 0;
+}
+function findPayloadProblem(value) {
+  if (!isRecord4(value)) return `payload must be a JSON object, got ${show3(value)}`;
+  const p2 = value;
+  if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
+  if (typeof p2.name !== "string" || !NAME_PATTERN2.test(p2.name)) return `name must match ${NAME_PATTERN2.source}, got ${show3(p2.name)}`;
+  if (typeof p2.version !== "string" || !SEMVER_PATTERN.test(p2.version)) return `version must be a semantic version, got ${show3(p2.version)}`;
+  if (typeof p2.serial !== "number" || !Number.isSafeInteger(p2.serial) || p2.serial < 1) return `serial must be a positive integer, got ${show3(p2.serial)}`;
+  if (typeof p2.revision !== "string" || !REVISION.test(p2.revision)) return `revision must be a lowercase hex commit id, got ${show3(p2.revision)}`;
+  const created = parseIsoSeconds(p2.created_at);
+  if (created === void 0) return `created_at must be ISO-8601 UTC like "2026-01-02T03:04:05Z", got ${show3(p2.created_at)}`;
+  const expires = parseIsoSeconds(p2.expires_at);
+  if (expires === void 0) return `expires_at must be ISO-8601 UTC like "2026-01-02T03:04:05Z", got ${show3(p2.expires_at)}`;
+  if (expires <= created) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
+  if (!isRecord4(p2.targets)) return `targets must be an object, got ${show3(p2.targets)}`;
+  for (const [name, target] of Object.entries(p2.targets)) {
+    if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
+    const problem = findTargetProblem(name, target);
+    if (problem !== void 0) return problem;
+  }
+  const packProblem = findListProblem("installed_packs", p2.installed_packs, (v, at) => {
+    for (const k2 of ["name", "version", "layer"]) if (typeof v[k2] !== "string") return `${at}.${k2} must be a string, got ${show3(v[k2])}`;
+    if (v.checksum !== null && typeof v.checksum !== "string") return `${at}.checksum must be a string or null, got ${show3(v.checksum)}`;
+    return void 0;
+  });
+  if (packProblem !== void 0) return packProblem;
+  let previous;
+  const sourceProblem = findListProblem("sources", p2.sources, (v, at) => {
+    if (typeof v.path !== "string" || v.path === "") return `${at}.path must be a non-empty string, got ${show3(v.path)}`;
+    if (typeof v.sha256 !== "string" || !HEX64.test(v.sha256)) return `${at}.sha256 must be 64 lowercase hex characters, got ${show3(v.sha256)}`;
+    if (previous !== void 0 && compareStrings(previous, v.path) >= 0) return `${at}: sources must be sorted by path without duplicates (${show3(v.path)} after ${show3(previous)})`;
+    previous = v.path;
+    return void 0;
+  });
+  if (sourceProblem !== void 0) return sourceProblem;
+  if (!isRecord4(p2.digests)) return `digests must be an object {blake3, sha256}, got ${show3(p2.digests)}`;
+  for (const k2 of ["blake3", "sha256"]) {
+    if (typeof p2.digests[k2] !== "string" || !HEX64.test(p2.digests[k2])) return `digests.${k2} must be 64 lowercase hex characters, got ${show3(p2.digests[k2])}`;
+  }
+  return void 0;
+}
+function bundleFileNames(name) {
+  if (typeof name !== "string" || !NAME_PATTERN2.test(name)) throw new TypeError(`bundle name must match ${NAME_PATTERN2.source}, got ${show3(name)}`);
+  return { bundle: `${name}.bundle.json`, checksum: `${name}.bundle.json.sha256` };
+}
+
+// src/bundle/verify.ts
+var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+var MAX_PAYLOAD_DEPTH = 64;
+function formatError2(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
+  if (bytes.length > maxBytes) {
+    throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
+  }
+}
+function parseBundleEnvelope(bytes) {
+  const envelope = parseEnvelope(bytes);
+  let canonical = false;
+  try {
+    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
+    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
+  } catch {
+    canonical = false;
+  }
+  if (!canonical) {
+    throw formatError2("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
+  }
+  return envelope;
+}
+function checkPayloadType(envelope) {
+  if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(BUNDLE_PAYLOAD_TYPE)}`
+    );
+  }
+}
+function checkSignatures(envelope, options) {
+  const verified = verifyEnvelope(envelope, {
+    trustedKeys: options.trustedKeys,
+    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
+  });
+  return { payload: verified.payload, keyids: verified.keyids };
+}
+function parsePayload(bytes) {
+  let value;
+  try {
+    value = parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+  } catch (e) {
+    throw formatError2(`payload is not strict JSON: ${e.message}`, e);
+  }
+  const problem = findPayloadProblem(value);
+  if (problem !== void 0) throw formatError2(`payload: ${problem}`);
+  let canonical;
+  try {
+    canonical = canonicalBytes(value);
+  } catch (e) {
+    throw formatError2(`payload is not I-JSON: ${e.message}`, e);
+  }
+  if (!bytesEqual(canonical, bytes)) throw formatError2("payload is not RFC 8785 canonical JSON");
+  return value;
+}
+function checkDigests(payload) {
+  const actual = digestTargets(payload.targets);
+  for (const k2 of ["sha256", "blake3"]) {
+    if (actual[k2] !== payload.digests[k2]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k2} is ${payload.digests[k2]}, but the targets hash to ${actual[k2]}`);
+    }
+  }
+}
+function checkNotExpired(payload, now) {
+  const expires = parseIsoSeconds(payload.expires_at);
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
+  if (expires === void 0 || now.getTime() >= expires) {
+    throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
+  }
+}
+function checkName(payload, expectedName) {
+  if (payload.name !== expectedName) {
+    throw formatError2(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+  }
+}
+function checkTarget(payload, target) {
+  if (!Object.hasOwn(payload.targets, target)) {
+    const names = Object.keys(payload.targets);
+    throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+}
+function verifyBundle(bytes, options) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("verifyBundle: expected the bundle file's bytes as a Uint8Array");
+  if (typeof options !== "object" || options === null) throw new TypeError("verifyBundle: options are required");
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError(`verifyBundle: maxBytes must be a positive integer, got ${maxBytes}`);
+  checkSize(bytes, maxBytes);
+  const envelope = parseBundleEnvelope(bytes);
+  checkPayloadType(envelope);
+  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
+  const payload = parsePayload(payloadBytes);
+  checkDigests(payload);
+  if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
+  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
+  if (options.target !== void 0) checkTarget(payload, options.target);
+  return { payload, payloadBytes, keyids, sha256: sha256Hex(bytes) };
+}
+
+// src/bundle/build-io.ts
+function ioCode(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readWorkingTreeFiles(root) {
+  try {
+    await stat2(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const out = [];
+  for (const path2 of await listRepositoryPaths(root)) {
+    const file = join2(root, ...path2.split("/"));
+    try {
+      const st = await stat2(file);
+      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile2(file)) });
+    } catch (e) {
+      throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode(e)})`, { position: { file: path2 }, cause: e });
+    }
+  }
+  return out;
+}
+async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
+  let handle;
+  try {
+    handle = await open(file, "r");
+  } catch (e) {
+    const code = ioCode(e);
+    throw new EdictError(code === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code})`, { position: { file }, cause: e });
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new EdictError("IO_ERROR", `${file} is not a regular file`, { position: { file } });
+    if (st.size > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is ${st.size} bytes, more than the limit of ${maxBytes} bytes`);
+    const chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const chunk = new Uint8Array(Math.min(64 * 1024, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is more than the limit of ${maxBytes} bytes`);
+    }
+    const out = new Uint8Array(length);
+    let offset = 0;
+    for (const c3 of chunks) {
+      out.set(c3, offset);
+      offset += c3.length;
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof EdictError || e instanceof BundleRetrievalError) throw e;
+    throw new EdictError("IO_ERROR", `cannot read bundle ${file} (${ioCode(e)})`, { position: { file }, cause: e });
+  } finally {
+    await handle.close();
+  }
+}
+async function writeOutputFiles(dir, files) {
+  for (const f of files) {
+    if (basename(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+  }
+  const temps = [];
+  try {
+    for (const f of files) {
+      const target = join2(dir, f.name);
+      const tmp = join2(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
+      temps.push({ tmp, target });
+      const handle = await open(tmp, "wx", 420);
+      try {
+        await handle.writeFile(f.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const { tmp, target } of temps) await rename(tmp, target);
+  } catch (e) {
+    await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
+    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+  }
+  return temps.map((t2) => t2.target);
+}
+
+// src/bundle/git.ts
+import { spawn as spawn2 } from "node:child_process";
+
+// node_modules/simple-git/dist/esm/index.js
+var import_file_exists = __toESM(require_dist2(), 1);
+
+// node_modules/@simple-git/args-pathspec/dist/index.mjs
+var t = /* @__PURE__ */ new WeakMap();
+function c(...n) {
+  const e = new String(n);
+  return t.set(e, n), e;
+}
+function r(n) {
+  return n instanceof String && t.has(n);
+}
+function o(n) {
+  return t.get(n) ?? [];
+}
+
+// node_modules/simple-git/dist/esm/index.js
+var import_debug = __toESM(require_src(), 1);
+import { spawn } from "child_process";
+var import_promise_deferred = __toESM(require_dist3(), 1);
+import { normalize as normalize2 } from "node:path";
+
+// node_modules/@simple-git/argv-parser/dist/index.mjs
+function* U(e, t2) {
+  const n = t2 === "global";
+  for (const o2 of e)
+    o2.isGlobal === n && (yield o2);
+}
+var k = /* @__PURE__ */ new Set([
+  "--add",
+  "--edit",
+  "--remove-section",
+  "--rename-section",
+  "--replace-all",
+  "--unset",
+  "--unset-all",
+  "-e"
+]);
+var S = /* @__PURE__ */ new Set([
+  "--get",
+  "--get-all",
+  "--get-color",
+  "--get-colorbool",
+  "--get-regexp",
+  "--get-urlmatch",
+  "--list",
+  "-l"
+]);
+var P2 = /* @__PURE__ */ new Set([
+  "edit",
+  "remove-section",
+  "rename-section",
+  "set",
+  "unset"
+]);
+var E = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
+function F(e, t2) {
+  for (const { name: o2 } of U(e, "task")) {
+    if (k.has(o2))
+      return p(true, t2);
+    if (S.has(o2))
+      return p(false, t2);
+  }
+  const n = t2.at(0)?.toLowerCase();
+  return n === void 0 ? null : P2.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
+}
+function p(e = false, t2 = []) {
+  const n = t2.at(0)?.toLowerCase();
+  return n === void 0 ? null : {
+    isWrite: e,
+    isRead: !e,
+    key: n,
+    value: t2.at(1)
+  };
+}
+function A(e, t2) {
+  return t2.isWrite && t2.value !== void 0 ? { key: t2.key, value: t2.value, scope: e } : { key: t2.key, scope: e };
+}
+function M(e) {
+  const t2 = e?.indexOf("=") || -1;
+  return !e || t2 < 0 ? null : {
+    key: e.slice(0, t2).trim().toLowerCase(),
+    value: e.slice(t2 + 1)
+  };
+}
+function N2(e) {
+  for (const { name: t2 } of U(e, "task"))
+    switch (t2) {
+      case "--global":
+        return "global";
+      case "--system":
+        return "system";
+      case "--worktree":
+        return "worktree";
+      case "--local":
+        return "local";
+      case "--file":
+      case "-f":
+        return "file";
+    }
+  return "local";
+}
+function G2({ name: e }) {
+  if (e === "-c" || e === "--config")
+    return "inline";
+  if (e === "--config-env")
+    return "env";
+}
+function* O(e) {
+  for (const t2 of e) {
+    const n = G2(t2), o2 = n && M(t2.value);
+    o2 && (yield {
+      ...o2,
+      scope: n
+    });
+  }
+}
+function L(e, t2, n) {
+  const o2 = {
+    read: [],
+    write: [...O(t2)]
+  };
+  return e === "config" && $(
+    o2,
+    N2(t2),
+    F(t2, n)
+  ), o2;
+}
+function $(e, t2, n) {
+  if (n === null)
+    return;
+  const o2 = A(t2, n);
+  n.isWrite ? e.write.push(o2) : e.read.push(o2);
+}
+var x = {
+  short: /* @__PURE__ */ new Map([
+    ["c", true]
+    //  -c <k=v>    set config key for this invocation
+  ])
+};
+var D = {
+  short: new Map([
+    ["C", true],
+    //  -C <path>   change working directory
+    ["P", false],
+    // -P          no pager (alias for --no-pager)
+    ["h", false],
+    // -h          help
+    ["p", false],
+    // -p          paginate
+    ["v", false],
+    // -v          version
+    ...x.short.entries()
+  ]),
+  long: /* @__PURE__ */ new Set([
+    "attr-source",
+    "config-env",
+    "exec-path",
+    "git-dir",
+    "list-cmds",
+    "namespace",
+    "super-prefix",
+    "work-tree"
+  ])
+};
+var R = {
+  clone: {
+    short: /* @__PURE__ */ new Map([
+      ["b", true],
+      // -b <branch>
+      ["j", true],
+      // -j <n>          parallel jobs
+      ["l", false],
+      // -l local
+      ["n", false],
+      // -n no-checkout
+      ["o", true],
+      // -o <name>       remote name
+      ["q", false],
+      // -q quiet
+      ["s", false],
+      // -s shared
+      ["u", true]
+      // -u <upload-pack>
+    ]),
+    long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
+  },
+  commit: {
+    short: /* @__PURE__ */ new Map([
+      ["C", true],
+      // -C <commit>  reuse message
+      ["F", true],
+      // -F <file>    read message from file
+      ["c", true],
+      // -c <commit>  reedit message
+      ["m", true],
+      // -m <msg>
+      ["t", true]
+      // -t <template>
+    ]),
+    long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
+  },
+  config: {
+    short: /* @__PURE__ */ new Map([
+      ["e", false],
+      // -e  open editor
+      ["f", true],
+      //  -f <file>
+      ["l", false]
+      // -l  list
+    ]),
+    long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
+  },
+  fetch: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["upload-pack"])
+  },
+  init: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["template"])
+  },
+  pull: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["upload-pack"])
+  },
+  push: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
+  }
+};
+var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
+function I2(e) {
+  const t2 = R[e ?? ""] ?? T;
+  return {
+    short: new Map([...x.short.entries(), ...t2.short.entries()]),
+    long: t2.long
+  };
+}
+function b(e, t2 = D) {
+  if (e.startsWith("--")) {
+    const n = e.indexOf("=");
+    if (n > 2)
+      return [{ name: e.slice(0, n), value: e.slice(n + 1), needsNext: false }];
+    const o2 = e.slice(2);
+    return [{ name: e, needsNext: t2.long.has(o2) }];
+  }
+  if (e.length === 2) {
+    const n = e.charAt(1), o2 = t2.short.get(n);
+    return [{ name: e, needsNext: o2 === true }];
+  }
+  return W(e, t2.short);
+}
+function W(e, t2) {
+  const n = e.slice(1).split(""), o2 = [];
+  for (let s = 0; s < n.length; s++) {
+    const r2 = n[s], l = t2.get(r2);
+    if (l === void 0)
+      return [{ name: e, needsNext: false }];
+    if (l) {
+      const a = n.slice(s + 1).join("");
+      if (a && ![...a].every((w) => t2.has(w)))
+        return o2.push({ name: `-${r2}`, value: a, needsNext: false }), o2;
+    }
+    o2.push({ name: `-${r2}`, needsNext: l });
+  }
+  return o2;
+}
+function j(e, t2 = []) {
+  let n = 0;
+  for (; n < e.length; ) {
+    const o2 = String(e[n]);
+    if (!o2.startsWith("-") || o2.length < 2) break;
+    const s = b(o2);
+    let r2 = n + 1;
+    for (const l of s) {
+      const a = {
+        name: l.name,
+        value: l.value,
+        absorbedNext: false,
+        isGlobal: true
+      };
+      l.needsNext && a.value === void 0 && r2 < e.length && (a.value = String(e[r2]), a.absorbedNext = true, r2++), t2.push(a);
+    }
+    n = r2;
+  }
+  return { flags: t2, taskIndex: n };
+}
+function B(e, t2, n = []) {
+  const o2 = I2(t2), s = [], r2 = [];
+  let l = 0;
+  for (; l < e.length; ) {
+    const a = e[l];
+    if (r(a)) {
+      r2.push(...o(a)), l++;
+      continue;
+    }
+    const f = String(a);
+    if (f === "--") {
+      for (let g = l + 1; g < e.length; g++) {
+        const u = e[g];
+        r(u) ? r2.push(...o(u)) : r2.push(String(u));
+      }
+      break;
+    }
+    if (!f.startsWith("-") || f.length < 2) {
+      s.push(f), l++;
+      continue;
+    }
+    const w = b(f, o2);
+    let d = l + 1;
+    for (const g of w) {
+      const u = {
+        name: g.name,
+        value: g.value,
+        absorbedNext: false,
+        isGlobal: false
+      };
+      g.needsNext && u.value === void 0 && d < e.length && !r(e[d]) && (u.value = String(e[d]), u.absorbedNext = true, d++), n.push(u);
+    }
+    l = d;
+  }
+  return { flags: n, positionals: s, pathspecs: r2 };
+}
+function* V({
+  write: e
+}) {
+  for (const t2 of e)
+    for (const n of q) {
+      const o2 = n(t2.key);
+      o2 && (yield o2);
+    }
+}
+function c2(e, t2, n = String(e)) {
+  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
+  return function(r2) {
+    if (o2.test(r2))
+      return {
+        category: t2,
+        message: `Configuring ${n} is not permitted without enabling ${t2}`
+      };
+  };
+}
+function i(e, t2) {
+  const n = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
+  return c2(n, t2, e);
+}
+var q = [
+  c2("alias", "allowUnsafeAlias"),
+  c2("core.askPass", "allowUnsafeAskPass"),
+  c2("core.editor", "allowUnsafeEditor"),
+  c2("core.fsmonitor", "allowUnsafeFsMonitor"),
+  c2("core.gitProxy", "allowUnsafeGitProxy"),
+  c2("core.hooksPath", "allowUnsafeHooksPath"),
+  c2("core.pager", "allowUnsafePager"),
+  c2("core.sshCommand", "allowUnsafeSshCommand"),
+  i("credential.helper", "allowUnsafeCredentialHelper"),
+  i("diff.command", "allowUnsafeDiffExternal"),
+  c2("diff.external", "allowUnsafeDiffExternal"),
+  i("diff.textconv", "allowUnsafeDiffTextConv"),
+  i("filter.clean", "allowUnsafeFilter"),
+  i("filter.smudge", "allowUnsafeFilter"),
+  i("gpg.program", "allowUnsafeGpgProgram"),
+  c2("init.templateDir", "allowUnsafeTemplateDir"),
+  i("merge.driver", "allowUnsafeMergeDriver"),
+  i("mergetool.path", "allowUnsafeMergeDriver"),
+  i("mergetool.cmd", "allowUnsafeMergeDriver"),
+  i("protocol.allow", "allowUnsafeProtocolOverride"),
+  i("remote.receivepack", "allowUnsafePack"),
+  i("remote.uploadpack", "allowUnsafePack"),
+  c2("sequence.editor", "allowUnsafeEditor")
+];
+function* K(e, t2) {
+  for (const n of t2)
+    for (const o2 of H) {
+      const s = o2(e, n.name);
+      s && (yield s);
+    }
+}
+function h(e, t2, n, o2 = String(t2)) {
+  const s = typeof t2 == "string" ? new RegExp(`\\s*${t2.toLowerCase()}`) : t2, r2 = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${n}`;
+  return function(a, f) {
+    if ((!e || a === e) && s.test(f))
+      return {
+        category: n,
+        message: r2
+      };
+  };
+}
+var H = [
+  h(
+    null,
+    /--(upload|receive)-pack/,
+    "allowUnsafePack",
+    "--upload-pack or --receive-pack"
+  ),
+  h("clone", /^-\w*u/, "allowUnsafePack"),
+  h("clone", "--u", "allowUnsafePack"),
+  h("push", "--exec", "allowUnsafePack"),
+  h(null, "--template", "allowUnsafeTemplateDir")
+];
+function C(e, t2, n) {
+  return [...K(e, t2), ...V(n)];
+}
+function Y(...e) {
+  const { flags: t2, taskIndex: n } = j(e), o2 = n < e.length ? String(e[n]).toLowerCase() : null, s = o2 !== null ? e.slice(n + 1) : [], { positionals: r2, pathspecs: l } = B(s, o2, t2), a = L(o2, t2, r2);
+  return {
+    task: o2,
+    flags: t2.map(J),
+    paths: l,
+    config: a,
+    vulnerabilities: z(C(o2, t2, a))
+  };
+}
+function z(e) {
+  return Object.defineProperty(e, "vulnerabilities", {
+    value: e
+  });
+}
+function J({ value: e, name: t2 }) {
+  return e !== void 0 ? { name: t2, value: e } : { name: t2 };
+}
+var y = {
+  editor: "allowUnsafeEditor",
+  git_askpass: "allowUnsafeAskPass",
+  git_config_global: "allowUnsafeConfigPaths",
+  git_config_system: "allowUnsafeConfigPaths",
+  git_config_count: "allowUnsafeConfigEnvCount",
+  git_config: "allowUnsafeConfigPaths",
+  git_editor: "allowUnsafeEditor",
+  git_exec_path: "allowUnsafeConfigPaths",
+  git_external_diff: "allowUnsafeDiffExternal",
+  git_pager: "allowUnsafePager",
+  git_proxy_command: "allowUnsafeGitProxy",
+  git_template_dir: "allowUnsafeTemplateDir",
+  git_sequence_editor: "allowUnsafeEditor",
+  git_ssh: "allowUnsafeSshCommand",
+  git_ssh_command: "allowUnsafeSshCommand",
+  pager: "allowUnsafePager",
+  prefix: "allowUnsafeConfigPaths",
+  ssh_askpass: "allowUnsafeAskPass"
+};
+function* Q(e) {
+  const t2 = parseInt(e.git_config_count ?? "0", 10);
+  for (let n = 0; n < t2; n++) {
+    const o2 = e[`git_config_key_${n}`], s = e[`git_config_value_${n}`];
+    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: s, scope: "env" });
+  }
+}
+function* X(e) {
+  for (const t2 of Object.keys(e))
+    if (_(t2)) {
+      const n = y[t2];
+      yield {
+        category: n,
+        message: `Use of "${t2.toUpperCase()}" is not permitted without enabling ${n}`
+      };
+    }
+}
+function _(e) {
+  return Object.hasOwn(y, e);
+}
+function Z(e) {
+  const t2 = {};
+  for (const [n, o2] of Object.entries(e)) {
+    const s = n.toLowerCase().trim();
+    (_(s) || s.startsWith("git")) && (t2[s] = String(o2));
+  }
+  return t2;
+}
+function ee(e) {
+  const t2 = Z(e), n = {
+    read: [],
+    write: [...Q(t2)]
+  }, o2 = [
+    ...X(t2),
+    ...C(null, [], n)
+  ];
+  return {
+    config: n,
+    vulnerabilities: o2
+  };
+}
+function ne(e, t2) {
+  return [...Y(...e).vulnerabilities, ...ee(t2).vulnerabilities];
+}
+
+// node_modules/simple-git/dist/esm/index.js
+var import_promise_deferred2 = __toESM(require_dist3(), 1);
+import { EventEmitter } from "node:events";
+var __defProp2 = Object.defineProperty;
+var __getOwnPropDesc2 = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames2 = Object.getOwnPropertyNames;
+var __hasOwnProp2 = Object.prototype.hasOwnProperty;
+var __esm = (fn, res) => function __init() {
+  return fn && (res = (0, fn[__getOwnPropNames2(fn)[0]])(fn = 0)), res;
+};
+var __commonJS2 = (cb, mod2) => function __require2() {
+  return mod2 || (0, cb[__getOwnPropNames2(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
+};
+var __export2 = (target, all) => {
+  for (var name in all)
+    __defProp2(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps2 = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames2(from))
+      if (!__hasOwnProp2.call(to, key) && key !== except)
+        __defProp2(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc2(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toCommonJS = (mod2) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod2);
+var GitError;
+var init_git_error = __esm({
+  "src/lib/errors/git-error.ts"() {
+    "use strict";
+    GitError = class extends Error {
+      constructor(task, message) {
+        super(message);
+        this.task = task;
+        Object.setPrototypeOf(this, new.target.prototype);
+      }
+    };
+  }
+});
+var GitResponseError;
+var init_git_response_error = __esm({
+  "src/lib/errors/git-response-error.ts"() {
+    "use strict";
+    init_git_error();
+    GitResponseError = class extends GitError {
+      constructor(git, message) {
+        super(void 0, message || String(git));
+        this.git = git;
+      }
+    };
+  }
+});
+var TaskConfigurationError;
+var init_task_configuration_error = __esm({
+  "src/lib/errors/task-configuration-error.ts"() {
+    "use strict";
+    init_git_error();
+    TaskConfigurationError = class extends GitError {
+      constructor(message) {
+        super(void 0, message);
+      }
+    };
+  }
+});
+function asFunction(source) {
+  if (typeof source !== "function") {
+    return NOOP;
+  }
+  return source;
+}
+function isUserFunction(source) {
+  return typeof source === "function" && source !== NOOP;
+}
+function splitOn(input, char) {
+  const index = input.indexOf(char);
+  if (index <= 0) {
+    return [input, ""];
+  }
+  return [input.substr(0, index), input.substr(index + 1)];
+}
+function first(input, offset = 0) {
+  return isArrayLike(input) && input.length > offset ? input[offset] : void 0;
+}
+function last(input, offset = 0) {
+  if (isArrayLike(input) && input.length > offset) {
+    return input[input.length - 1 - offset];
+  }
+}
+function isArrayLike(input) {
+  return filterHasLength(input);
+}
+function toLinesWithContent(input = "", trimmed2 = true, separator = "\n") {
+  return input.split(separator).reduce((output, line) => {
+    const lineContent = trimmed2 ? line.trim() : line;
+    if (lineContent) {
+      output.push(lineContent);
+    }
+    return output;
+  }, []);
+}
+function forEachLineWithContent(input, callback) {
+  return toLinesWithContent(input, true).map((line) => callback(line));
+}
+function folderExists(path2) {
+  return (0, import_file_exists.exists)(path2, import_file_exists.FOLDER);
+}
+function append(target, item) {
+  if (Array.isArray(target)) {
+    if (!target.includes(item)) {
+      target.push(item);
+    }
+  } else {
+    target.add(item);
+  }
+  return item;
+}
+function including(target, item) {
+  if (Array.isArray(target) && !target.includes(item)) {
+    target.push(item);
+  }
+  return target;
+}
+function remove(target, item) {
+  if (Array.isArray(target)) {
+    const index = target.indexOf(item);
+    if (index >= 0) {
+      target.splice(index, 1);
+    }
+  } else {
+    target.delete(item);
+  }
+  return item;
+}
+function asArray(source) {
+  return Array.isArray(source) ? source : [source];
+}
+function asCamelCase(str2) {
+  return str2.replace(/[\s-]+(.)/g, (_all, chr) => {
+    return chr.toUpperCase();
+  });
+}
+function asStringArray(source) {
+  return asArray(source).map((item) => {
+    return item instanceof String ? item : String(item);
+  });
+}
+function asNumber(source, onNaN = 0) {
+  if (source == null) {
+    return onNaN;
+  }
+  const num2 = parseInt(source, 10);
+  return Number.isNaN(num2) ? onNaN : num2;
+}
+function prefixedArray(input, prefix) {
+  const output = [];
+  for (let i2 = 0, max = input.length; i2 < max; i2++) {
+    output.push(prefix, input[i2]);
+  }
+  return output;
+}
+function bufferToString(input) {
+  return (Array.isArray(input) ? Buffer.concat(input) : input).toString("utf-8");
+}
+function pick(source, properties) {
+  const out = {};
+  properties.forEach((key) => {
+    if (source[key] !== void 0) {
+      out[key] = source[key];
+    }
+  });
+  return out;
+}
+function delay(duration2 = 0) {
+  return new Promise((done) => setTimeout(done, duration2));
+}
+function orVoid(input) {
+  if (input === false) {
+    return void 0;
+  }
+  return input;
+}
+var NULL;
+var NOOP;
+var objectToString;
+var init_util = __esm({
+  "src/lib/utils/util.ts"() {
+    "use strict";
+    init_argument_filters();
+    NULL = "\0";
+    NOOP = () => {
+    };
+    objectToString = Object.prototype.toString.call.bind(Object.prototype.toString);
+  }
+});
+function filterType(input, filter, def) {
+  if (filter(input)) {
+    return input;
+  }
+  return arguments.length > 2 ? def : void 0;
+}
+function filterPrimitives(input, omit) {
+  const type = r(input) ? "string" : typeof input;
+  return /number|string|boolean/.test(type) && (!omit || !omit.includes(type));
+}
+function filterPlainObject(input) {
+  return !!input && objectToString(input) === "[object Object]";
+}
+function filterFunction(input) {
+  return typeof input === "function";
+}
+var filterArray;
+var filterNumber;
+var filterString;
+var filterStringOrStringArray;
+var filterHasLength;
+var init_argument_filters = __esm({
+  "src/lib/utils/argument-filters.ts"() {
+    "use strict";
+    init_util();
+    filterArray = (input) => {
+      return Array.isArray(input);
+    };
+    filterNumber = (input) => {
+      return typeof input === "number";
+    };
+    filterString = (input) => {
+      return typeof input === "string" || r(input);
+    };
+    filterStringOrStringArray = (input) => {
+      return filterString(input) || Array.isArray(input) && input.every(filterString);
+    };
+    filterHasLength = (input) => {
+      if (input == null || "number|boolean|function".includes(typeof input)) {
+        return false;
+      }
+      return typeof input.length === "number";
+    };
+  }
+});
+var ExitCodes;
+var init_exit_codes = __esm({
+  "src/lib/utils/exit-codes.ts"() {
+    "use strict";
+    ExitCodes = /* @__PURE__ */ ((ExitCodes2) => {
+      ExitCodes2[ExitCodes2["SUCCESS"] = 0] = "SUCCESS";
+      ExitCodes2[ExitCodes2["ERROR"] = 1] = "ERROR";
+      ExitCodes2[ExitCodes2["NOT_FOUND"] = -2] = "NOT_FOUND";
+      ExitCodes2[ExitCodes2["UNCLEAN"] = 128] = "UNCLEAN";
+      return ExitCodes2;
+    })(ExitCodes || {});
+  }
+});
+var GitOutputStreams;
+var init_git_output_streams = __esm({
+  "src/lib/utils/git-output-streams.ts"() {
+    "use strict";
+    GitOutputStreams = class _GitOutputStreams {
+      constructor(stdOut, stdErr) {
+        this.stdOut = stdOut;
+        this.stdErr = stdErr;
+      }
+      asStrings() {
+        return new _GitOutputStreams(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
+      }
+    };
+  }
+});
+function useMatchesDefault() {
+  throw new Error(`LineParser:useMatches not implemented`);
+}
+var LineParser;
+var RemoteLineParser;
+var init_line_parser = __esm({
+  "src/lib/utils/line-parser.ts"() {
+    "use strict";
+    LineParser = class {
+      constructor(regExp, useMatches) {
+        this.matches = [];
+        this.useMatches = useMatchesDefault;
+        this.parse = (line, target) => {
+          this.resetMatches();
+          if (!this._regExp.every((reg, index) => this.addMatch(reg, index, line(index)))) {
+            return false;
+          }
+          return this.useMatches(target, this.prepareMatches()) !== false;
+        };
+        this._regExp = Array.isArray(regExp) ? regExp : [regExp];
+        if (useMatches) {
+          this.useMatches = useMatches;
+        }
+      }
+      resetMatches() {
+        this.matches.length = 0;
+      }
+      prepareMatches() {
+        return this.matches;
+      }
+      addMatch(reg, index, line) {
+        const matched = line && reg.exec(line);
+        if (matched) {
+          this.pushMatch(index, matched);
+        }
+        return !!matched;
+      }
+      pushMatch(_index, matched) {
+        this.matches.push(...matched.slice(1));
+      }
+    };
+    RemoteLineParser = class extends LineParser {
+      addMatch(reg, index, line) {
+        return /^remote:\s/.test(String(line)) && super.addMatch(reg, index, line);
+      }
+      pushMatch(index, matched) {
+        if (index > 0 || matched.length > 1) {
+          super.pushMatch(index, matched);
+        }
+      }
+    };
+  }
+});
+function createInstanceConfig(...options) {
+  const baseDir = process.cwd();
+  const config = Object.assign(
+    { baseDir, ...defaultOptions },
+    ...options.filter((o2) => typeof o2 === "object" && o2)
+  );
+  config.baseDir = config.baseDir || baseDir;
+  config.trimmed = config.trimmed === true;
+  return config;
+}
+var defaultOptions;
+var init_simple_git_options = __esm({
+  "src/lib/utils/simple-git-options.ts"() {
+    "use strict";
+    defaultOptions = {
+      binary: "git",
+      maxConcurrentProcesses: 5,
+      config: [],
+      trimmed: false
+    };
+  }
+});
+function appendTaskOptions(options, commands = []) {
+  if (!filterPlainObject(options)) {
+    return commands;
+  }
+  return Object.keys(options).reduce((commands2, key) => {
+    const value = options[key];
+    if (r(value)) {
+      commands2.push(value);
+    } else if (filterPrimitives(value, ["boolean"])) {
+      commands2.push(key + "=" + value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) {
+        if (!filterPrimitives(v, ["string", "number"])) {
+          commands2.push(key + "=" + v);
+        }
+      }
+    } else {
+      commands2.push(key);
+    }
+    return commands2;
+  }, commands);
+}
+function getTrailingOptions(args, initialPrimitive = 0, objectOnly = false) {
+  const command = [];
+  for (let i2 = 0, max = initialPrimitive < 0 ? args.length : initialPrimitive; i2 < max; i2++) {
+    if ("string|number".includes(typeof args[i2])) {
+      command.push(String(args[i2]));
+    }
+  }
+  appendTaskOptions(trailingOptionsArgument(args), command);
+  if (!objectOnly) {
+    command.push(...trailingArrayArgument(args));
+  }
+  return command;
+}
+function trailingArrayArgument(args) {
+  const hasTrailingCallback = typeof last(args) === "function";
+  return asStringArray(filterType(last(args, hasTrailingCallback ? 1 : 0), filterArray, []));
+}
+function trailingOptionsArgument(args) {
+  const hasTrailingCallback = filterFunction(last(args));
+  return filterType(last(args, hasTrailingCallback ? 1 : 0), filterPlainObject);
+}
+function trailingFunctionArgument(args, includeNoop = true) {
+  const callback = asFunction(last(args));
+  return includeNoop || isUserFunction(callback) ? callback : void 0;
+}
+var init_task_options = __esm({
+  "src/lib/utils/task-options.ts"() {
+    "use strict";
+    init_argument_filters();
+    init_util();
+  }
+});
+function callTaskParser(parser4, streams) {
+  return parser4(streams.stdOut, streams.stdErr);
+}
+function parseStringResponse(result, parsers12, texts, trim = true) {
+  asArray(texts).forEach((text) => {
+    for (let lines = toLinesWithContent(text, trim), i2 = 0, max = lines.length; i2 < max; i2++) {
+      const line = (offset = 0) => {
+        if (i2 + offset >= max) {
+          return;
+        }
+        return lines[i2 + offset];
+      };
+      parsers12.some(({ parse }) => parse(line, result));
+    }
+  });
+  return result;
+}
+var init_task_parser = __esm({
+  "src/lib/utils/task-parser.ts"() {
+    "use strict";
+    init_util();
+  }
+});
+var utils_exports = {};
+__export2(utils_exports, {
+  ExitCodes: () => ExitCodes,
+  GitOutputStreams: () => GitOutputStreams,
+  LineParser: () => LineParser,
+  NOOP: () => NOOP,
+  NULL: () => NULL,
+  RemoteLineParser: () => RemoteLineParser,
+  append: () => append,
+  appendTaskOptions: () => appendTaskOptions,
+  asArray: () => asArray,
+  asCamelCase: () => asCamelCase,
+  asFunction: () => asFunction,
+  asNumber: () => asNumber,
+  asStringArray: () => asStringArray,
+  bufferToString: () => bufferToString,
+  callTaskParser: () => callTaskParser,
+  createInstanceConfig: () => createInstanceConfig,
+  delay: () => delay,
+  filterArray: () => filterArray,
+  filterFunction: () => filterFunction,
+  filterHasLength: () => filterHasLength,
+  filterNumber: () => filterNumber,
+  filterPlainObject: () => filterPlainObject,
+  filterPrimitives: () => filterPrimitives,
+  filterString: () => filterString,
+  filterStringOrStringArray: () => filterStringOrStringArray,
+  filterType: () => filterType,
+  first: () => first,
+  folderExists: () => folderExists,
+  forEachLineWithContent: () => forEachLineWithContent,
+  getTrailingOptions: () => getTrailingOptions,
+  including: () => including,
+  isUserFunction: () => isUserFunction,
+  last: () => last,
+  objectToString: () => objectToString,
+  orVoid: () => orVoid,
+  parseStringResponse: () => parseStringResponse,
+  pick: () => pick,
+  prefixedArray: () => prefixedArray,
+  remove: () => remove,
+  splitOn: () => splitOn,
+  toLinesWithContent: () => toLinesWithContent,
+  trailingFunctionArgument: () => trailingFunctionArgument,
+  trailingOptionsArgument: () => trailingOptionsArgument
+});
+var init_utils = __esm({
+  "src/lib/utils/index.ts"() {
+    "use strict";
+    init_argument_filters();
+    init_exit_codes();
+    init_git_output_streams();
+    init_line_parser();
+    init_simple_git_options();
+    init_task_options();
+    init_task_parser();
+    init_util();
+  }
+});
+var check_is_repo_exports = {};
+__export2(check_is_repo_exports, {
+  CheckRepoActions: () => CheckRepoActions,
+  checkIsBareRepoTask: () => checkIsBareRepoTask,
+  checkIsRepoRootTask: () => checkIsRepoRootTask,
+  checkIsRepoTask: () => checkIsRepoTask
+});
+function checkIsRepoTask(action) {
+  switch (action) {
+    case "bare":
+      return checkIsBareRepoTask();
+    case "root":
+      return checkIsRepoRootTask();
+  }
+  const commands = ["rev-parse", "--is-inside-work-tree"];
+  return {
+    commands,
+    format: "utf-8",
+    onError,
+    parser
+  };
+}
+function checkIsRepoRootTask() {
+  const commands = ["rev-parse", "--git-dir"];
+  return {
+    commands,
+    format: "utf-8",
+    onError,
+    parser(path2) {
+      return /^\.(git)?$/.test(path2.trim());
+    }
+  };
+}
+function checkIsBareRepoTask() {
+  const commands = ["rev-parse", "--is-bare-repository"];
+  return {
+    commands,
+    format: "utf-8",
+    onError,
+    parser
+  };
+}
+function isNotRepoMessage(error2) {
+  return /(Not a git repository|Kein Git-Repository)/i.test(String(error2));
+}
+var CheckRepoActions;
+var onError;
+var parser;
+var init_check_is_repo = __esm({
+  "src/lib/tasks/check-is-repo.ts"() {
+    "use strict";
+    init_utils();
+    CheckRepoActions = /* @__PURE__ */ ((CheckRepoActions2) => {
+      CheckRepoActions2["BARE"] = "bare";
+      CheckRepoActions2["IN_TREE"] = "tree";
+      CheckRepoActions2["IS_REPO_ROOT"] = "root";
+      return CheckRepoActions2;
+    })(CheckRepoActions || {});
+    onError = ({ exitCode }, error2, done, fail2) => {
+      if (exitCode === 128 && isNotRepoMessage(error2)) {
+        return done(Buffer.from("false"));
+      }
+      fail2(error2);
+    };
+    parser = (text) => {
+      return text.trim() === "true";
+    };
+  }
+});
+function cleanSummaryParser(dryRun, text) {
+  const summary = new CleanResponse(dryRun);
+  const regexp = dryRun ? dryRunRemovalRegexp : removalRegexp;
+  toLinesWithContent(text).forEach((line) => {
+    const removed = line.replace(regexp, "");
+    summary.paths.push(removed);
+    (isFolderRegexp.test(removed) ? summary.folders : summary.files).push(removed);
+  });
+  return summary;
+}
+var CleanResponse;
+var removalRegexp;
+var dryRunRemovalRegexp;
+var isFolderRegexp;
+var init_CleanSummary = __esm({
+  "src/lib/responses/CleanSummary.ts"() {
+    "use strict";
+    init_utils();
+    CleanResponse = class {
+      constructor(dryRun) {
+        this.dryRun = dryRun;
+        this.paths = [];
+        this.files = [];
+        this.folders = [];
+      }
+    };
+    removalRegexp = /^[a-z]+\s*/i;
+    dryRunRemovalRegexp = /^[a-z]+\s+[a-z]+\s*/i;
+    isFolderRegexp = /\/$/;
+  }
+});
+var task_exports = {};
+__export2(task_exports, {
+  EMPTY_COMMANDS: () => EMPTY_COMMANDS,
+  adhocExecTask: () => adhocExecTask,
+  configurationErrorTask: () => configurationErrorTask,
+  isBufferTask: () => isBufferTask,
+  isEmptyTask: () => isEmptyTask,
+  straightThroughBufferTask: () => straightThroughBufferTask,
+  straightThroughStringTask: () => straightThroughStringTask
+});
+function adhocExecTask(parser4) {
+  return {
+    commands: EMPTY_COMMANDS,
+    format: "empty",
+    parser: parser4
+  };
+}
+function configurationErrorTask(error2) {
+  return {
+    commands: EMPTY_COMMANDS,
+    format: "empty",
+    parser() {
+      throw typeof error2 === "string" ? new TaskConfigurationError(error2) : error2;
+    }
+  };
+}
+function straightThroughStringTask(commands, trimmed2 = false) {
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return trimmed2 ? String(text).trim() : text;
+    }
+  };
+}
+function straightThroughBufferTask(commands) {
+  return {
+    commands,
+    format: "buffer",
+    parser(buffer) {
+      return buffer;
+    }
+  };
+}
+function isBufferTask(task) {
+  return task.format === "buffer";
+}
+function isEmptyTask(task) {
+  return task.format === "empty" || !task.commands.length;
+}
+var EMPTY_COMMANDS;
+var init_task = __esm({
+  "src/lib/tasks/task.ts"() {
+    "use strict";
+    init_task_configuration_error();
+    EMPTY_COMMANDS = [];
+  }
+});
+var clean_exports = {};
+__export2(clean_exports, {
+  CONFIG_ERROR_INTERACTIVE_MODE: () => CONFIG_ERROR_INTERACTIVE_MODE,
+  CONFIG_ERROR_MODE_REQUIRED: () => CONFIG_ERROR_MODE_REQUIRED,
+  CONFIG_ERROR_UNKNOWN_OPTION: () => CONFIG_ERROR_UNKNOWN_OPTION,
+  CleanOptions: () => CleanOptions,
+  cleanTask: () => cleanTask,
+  cleanWithOptionsTask: () => cleanWithOptionsTask,
+  isCleanOptionsArray: () => isCleanOptionsArray
+});
+function cleanWithOptionsTask(mode, customArgs) {
+  const { cleanMode, options, valid } = getCleanOptions(mode);
+  if (!cleanMode) {
+    return configurationErrorTask(CONFIG_ERROR_MODE_REQUIRED);
+  }
+  if (!valid.options) {
+    return configurationErrorTask(CONFIG_ERROR_UNKNOWN_OPTION + JSON.stringify(mode));
+  }
+  options.push(...customArgs);
+  if (options.some(isInteractiveMode)) {
+    return configurationErrorTask(CONFIG_ERROR_INTERACTIVE_MODE);
+  }
+  return cleanTask(cleanMode, options);
+}
+function cleanTask(mode, customArgs) {
+  const commands = ["clean", `-${mode}`, ...customArgs];
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return cleanSummaryParser(mode === "n", text);
+    }
+  };
+}
+function isCleanOptionsArray(input) {
+  return Array.isArray(input) && input.every((test) => CleanOptionValues.has(test));
+}
+function getCleanOptions(input) {
+  let cleanMode;
+  let options = [];
+  let valid = { cleanMode: false, options: true };
+  input.replace(/[^a-z]i/g, "").split("").forEach((char) => {
+    if (isCleanMode(char)) {
+      cleanMode = char;
+      valid.cleanMode = true;
+    } else {
+      valid.options = valid.options && isKnownOption(options[options.length] = `-${char}`);
+    }
+  });
+  return {
+    cleanMode,
+    options,
+    valid
+  };
+}
+function isCleanMode(cleanMode) {
+  return cleanMode === "f" || cleanMode === "n";
+}
+function isKnownOption(option) {
+  return /^-[a-z]$/i.test(option) && CleanOptionValues.has(option.charAt(1));
+}
+function isInteractiveMode(option) {
+  if (/^-[^\-]/.test(option)) {
+    return option.indexOf("i") > 0;
+  }
+  return option === "--interactive";
+}
+var CONFIG_ERROR_INTERACTIVE_MODE;
+var CONFIG_ERROR_MODE_REQUIRED;
+var CONFIG_ERROR_UNKNOWN_OPTION;
+var CleanOptions;
+var CleanOptionValues;
+var init_clean = __esm({
+  "src/lib/tasks/clean.ts"() {
+    "use strict";
+    init_CleanSummary();
+    init_utils();
+    init_task();
+    CONFIG_ERROR_INTERACTIVE_MODE = "Git clean interactive mode is not supported";
+    CONFIG_ERROR_MODE_REQUIRED = 'Git clean mode parameter ("n" or "f") is required';
+    CONFIG_ERROR_UNKNOWN_OPTION = "Git clean unknown option found in: ";
+    CleanOptions = /* @__PURE__ */ ((CleanOptions2) => {
+      CleanOptions2["DRY_RUN"] = "n";
+      CleanOptions2["FORCE"] = "f";
+      CleanOptions2["IGNORED_INCLUDED"] = "x";
+      CleanOptions2["IGNORED_ONLY"] = "X";
+      CleanOptions2["EXCLUDING"] = "e";
+      CleanOptions2["QUIET"] = "q";
+      CleanOptions2["RECURSIVE"] = "d";
+      return CleanOptions2;
+    })(CleanOptions || {});
+    CleanOptionValues = /* @__PURE__ */ new Set([
+      "i",
+      ...asStringArray(Object.values(CleanOptions))
+    ]);
+  }
+});
+function configListParser(text) {
+  const config = new ConfigList();
+  for (const item of configParser(text)) {
+    config.addValue(item.file, String(item.key), item.value);
+  }
+  return config;
+}
+function configGetParser(text, key) {
+  let value = null;
+  const values = [];
+  const scopes = /* @__PURE__ */ new Map();
+  for (const item of configParser(text, key)) {
+    if (item.key !== key) {
+      continue;
+    }
+    values.push(value = item.value);
+    if (!scopes.has(item.file)) {
+      scopes.set(item.file, []);
+    }
+    scopes.get(item.file).push(value);
+  }
+  return {
+    key,
+    paths: Array.from(scopes.keys()),
+    scopes,
+    value,
+    values
+  };
+}
+function configFilePath(filePath) {
+  return filePath.replace(/^(file):/, "");
+}
+function* configParser(text, requestedKey = null) {
+  const lines = text.split("\0");
+  for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
+    const file = configFilePath(lines[i2++]);
+    let value = lines[i2++];
+    let key = requestedKey;
+    if (value.includes("\n")) {
+      const line = splitOn(value, "\n");
+      key = line[0];
+      value = line[1];
+    }
+    yield { file, key, value };
+  }
+}
+var ConfigList;
+var init_ConfigList = __esm({
+  "src/lib/responses/ConfigList.ts"() {
+    "use strict";
+    init_utils();
+    ConfigList = class {
+      constructor() {
+        this.files = [];
+        this.values = /* @__PURE__ */ Object.create(null);
+      }
+      get all() {
+        if (!this._all) {
+          this._all = this.files.reduce((all, file) => {
+            return Object.assign(all, this.values[file]);
+          }, {});
+        }
+        return this._all;
+      }
+      addFile(file) {
+        if (!(file in this.values)) {
+          const latest = last(this.files);
+          this.values[file] = latest ? Object.create(this.values[latest]) : {};
+          this.files.push(file);
+        }
+        return this.values[file];
+      }
+      addValue(file, key, value) {
+        const values = this.addFile(file);
+        if (!Object.hasOwn(values, key)) {
+          values[key] = value;
+        } else if (Array.isArray(values[key])) {
+          values[key].push(value);
+        } else {
+          values[key] = [values[key], value];
+        }
+        this._all = void 0;
+      }
+    };
+  }
+});
+function asConfigScope(scope, fallback) {
+  if (typeof scope === "string" && Object.hasOwn(GitConfigScope, scope)) {
+    return scope;
+  }
+  return fallback;
+}
+function addConfigTask(key, value, append2, scope) {
+  const commands = ["config", `--${scope}`];
+  if (append2) {
+    commands.push("--add");
+  }
+  commands.push(key, value);
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return text;
+    }
+  };
+}
+function getConfigTask(key, scope) {
+  const commands = ["config", "--null", "--show-origin", "--get-all", key];
+  if (scope) {
+    commands.splice(1, 0, `--${scope}`);
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return configGetParser(text, key);
+    }
+  };
+}
+function listConfigTask(scope) {
+  const commands = ["config", "--list", "--show-origin", "--null"];
+  if (scope) {
+    commands.push(`--${scope}`);
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return configListParser(text);
+    }
+  };
+}
+function config_default() {
+  return {
+    addConfig(key, value, ...rest) {
+      return this._runTask(
+        addConfigTask(
+          key,
+          value,
+          rest[0] === true,
+          asConfigScope(
+            rest[1],
+            "local"
+            /* local */
+          )
+        ),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    getConfig(key, scope) {
+      return this._runTask(
+        getConfigTask(key, asConfigScope(scope, void 0)),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    listConfig(...rest) {
+      return this._runTask(
+        listConfigTask(asConfigScope(rest[0], void 0)),
+        trailingFunctionArgument(arguments)
+      );
+    }
+  };
+}
+var GitConfigScope;
+var init_config = __esm({
+  "src/lib/tasks/config.ts"() {
+    "use strict";
+    init_ConfigList();
+    init_utils();
+    GitConfigScope = /* @__PURE__ */ ((GitConfigScope2) => {
+      GitConfigScope2["system"] = "system";
+      GitConfigScope2["global"] = "global";
+      GitConfigScope2["local"] = "local";
+      GitConfigScope2["worktree"] = "worktree";
+      return GitConfigScope2;
+    })(GitConfigScope || {});
+  }
+});
+function isDiffNameStatus(input) {
+  return diffNameStatus.has(input);
+}
+var DiffNameStatus;
+var diffNameStatus;
+var init_diff_name_status = __esm({
+  "src/lib/tasks/diff-name-status.ts"() {
+    "use strict";
+    DiffNameStatus = /* @__PURE__ */ ((DiffNameStatus2) => {
+      DiffNameStatus2["ADDED"] = "A";
+      DiffNameStatus2["COPIED"] = "C";
+      DiffNameStatus2["DELETED"] = "D";
+      DiffNameStatus2["MODIFIED"] = "M";
+      DiffNameStatus2["RENAMED"] = "R";
+      DiffNameStatus2["CHANGED"] = "T";
+      DiffNameStatus2["UNMERGED"] = "U";
+      DiffNameStatus2["UNKNOWN"] = "X";
+      DiffNameStatus2["BROKEN"] = "B";
+      return DiffNameStatus2;
+    })(DiffNameStatus || {});
+    diffNameStatus = new Set(Object.values(DiffNameStatus));
+  }
+});
+function grepQueryBuilder(...params) {
+  return new GrepQuery().param(...params);
+}
+function parseGrep(grep) {
+  const paths = /* @__PURE__ */ new Set();
+  const results = {};
+  forEachLineWithContent(grep, (input) => {
+    const [path2, line, preview2] = input.split(NULL);
+    paths.add(path2);
+    (results[path2] = results[path2] || []).push({
+      line: asNumber(line),
+      path: path2,
+      preview: preview2
+    });
+  });
+  return {
+    paths,
+    results
+  };
+}
+function grep_default() {
+  return {
+    grep(searchTerm) {
+      const then = trailingFunctionArgument(arguments);
+      const options = getTrailingOptions(arguments);
+      for (const option of disallowedOptions) {
+        if (options.includes(option)) {
+          return this._runTask(
+            configurationErrorTask(`git.grep: use of "${option}" is not supported.`),
+            then
+          );
+        }
+      }
+      if (typeof searchTerm === "string") {
+        searchTerm = grepQueryBuilder().param(searchTerm);
+      }
+      const commands = ["grep", "--null", "-n", "--full-name", ...options, ...searchTerm];
+      return this._runTask(
+        {
+          commands,
+          format: "utf-8",
+          parser(stdOut) {
+            return parseGrep(stdOut);
+          }
+        },
+        then
+      );
+    }
+  };
+}
+var disallowedOptions;
+var Query;
+var _a2;
+var GrepQuery;
+var init_grep = __esm({
+  "src/lib/tasks/grep.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+    disallowedOptions = ["-h"];
+    Query = /* @__PURE__ */ Symbol("grepQuery");
+    GrepQuery = class {
+      constructor() {
+        this[_a2] = [];
+      }
+      *[(_a2 = Query, Symbol.iterator)]() {
+        for (const query of this[Query]) {
+          yield query;
+        }
+      }
+      and(...and) {
+        and.length && this[Query].push("--and", "(", ...prefixedArray(and, "-e"), ")");
+        return this;
+      }
+      param(...param) {
+        this[Query].push(...prefixedArray(param, "-e"));
+        return this;
+      }
+    };
+  }
+});
+var reset_exports = {};
+__export2(reset_exports, {
+  ResetMode: () => ResetMode,
+  getResetMode: () => getResetMode,
+  resetTask: () => resetTask
+});
+function resetTask(mode, customArgs) {
+  const commands = ["reset"];
+  if (isValidResetMode(mode)) {
+    commands.push(`--${mode}`);
+  }
+  commands.push(...customArgs);
+  return straightThroughStringTask(commands);
+}
+function getResetMode(mode) {
+  if (isValidResetMode(mode)) {
+    return mode;
+  }
+  switch (typeof mode) {
+    case "string":
+    case "undefined":
+      return "soft";
+  }
+  return;
+}
+function isValidResetMode(mode) {
+  return typeof mode === "string" && validResetModes.includes(mode);
+}
+var ResetMode;
+var validResetModes;
+var init_reset = __esm({
+  "src/lib/tasks/reset.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+    ResetMode = /* @__PURE__ */ ((ResetMode2) => {
+      ResetMode2["MIXED"] = "mixed";
+      ResetMode2["SOFT"] = "soft";
+      ResetMode2["HARD"] = "hard";
+      ResetMode2["MERGE"] = "merge";
+      ResetMode2["KEEP"] = "keep";
+      return ResetMode2;
+    })(ResetMode || {});
+    validResetModes = asStringArray(Object.values(ResetMode));
+  }
+});
+function createLog() {
+  return (0, import_debug.default)("simple-git");
+}
+function prefixedLogger(to, prefix, forward) {
+  if (!prefix || !String(prefix).replace(/\s*/, "")) {
+    return !forward ? to : (message, ...args) => {
+      to(message, ...args);
+      forward(message, ...args);
+    };
+  }
+  return (message, ...args) => {
+    to(`%s ${message}`, prefix, ...args);
+    if (forward) {
+      forward(message, ...args);
+    }
+  };
+}
+function childLoggerName(name, childDebugger, { namespace: parentNamespace }) {
+  if (typeof name === "string") {
+    return name;
+  }
+  const childNamespace = childDebugger && childDebugger.namespace || "";
+  if (childNamespace.startsWith(parentNamespace)) {
+    return childNamespace.substr(parentNamespace.length + 1);
+  }
+  return childNamespace || parentNamespace;
+}
+function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
+  const labelPrefix = label && `[${label}]` || "";
+  const spawned = [];
+  const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
+  const key = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
+  return step(initialStep);
+  function sibling(name, initial) {
+    return append(
+      spawned,
+      createLogger(label, key.replace(/^[^:]+/, name), initial, infoDebugger)
+    );
+  }
+  function step(phase) {
+    const stepPrefix = phase && `[${phase}]` || "";
+    const debug2 = debugDebugger && prefixedLogger(debugDebugger, stepPrefix) || NOOP;
+    const info = prefixedLogger(infoDebugger, `${labelPrefix} ${stepPrefix}`, debug2);
+    return Object.assign(debugDebugger ? debug2 : info, {
+      label,
+      sibling,
+      info,
+      step
+    });
+  }
+}
+var init_git_logger = __esm({
+  "src/lib/git-logger.ts"() {
+    "use strict";
+    init_utils();
+    import_debug.default.formatters.L = (value) => String(filterHasLength(value) ? value.length : "-");
+    import_debug.default.formatters.B = (value) => {
+      if (Buffer.isBuffer(value)) {
+        return value.toString("utf8");
+      }
+      return objectToString(value);
+    };
+  }
+});
+var TasksPendingQueue;
+var init_tasks_pending_queue = __esm({
+  "src/lib/runners/tasks-pending-queue.ts"() {
+    "use strict";
+    init_git_error();
+    init_git_logger();
+    TasksPendingQueue = class _TasksPendingQueue {
+      constructor(logLabel = "GitExecutor") {
+        this.logLabel = logLabel;
+        this._queue = /* @__PURE__ */ new Map();
+      }
+      withProgress(task) {
+        return this._queue.get(task);
+      }
+      createProgress(task) {
+        const name = _TasksPendingQueue.getName(task.commands[0]);
+        const logger = createLogger(this.logLabel, name);
+        return {
+          task,
+          logger,
+          name
+        };
+      }
+      push(task) {
+        const progress2 = this.createProgress(task);
+        progress2.logger("Adding task to the queue, commands = %o", task.commands);
+        this._queue.set(task, progress2);
+        return progress2;
+      }
+      fatal(err) {
+        for (const [task, { logger }] of Array.from(this._queue.entries())) {
+          if (task === err.task) {
+            logger.info(`Failed %o`, err);
+            logger(
+              `Fatal exception, any as-yet un-started tasks run through this executor will not be attempted`
+            );
+          } else {
+            logger.info(
+              `A fatal exception occurred in a previous task, the queue has been purged: %o`,
+              err.message
+            );
+          }
+          this.complete(task);
+        }
+        if (this._queue.size !== 0) {
+          throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
+        }
+      }
+      complete(task) {
+        const progress2 = this.withProgress(task);
+        if (progress2) {
+          this._queue.delete(task);
+        }
+      }
+      attempt(task) {
+        const progress2 = this.withProgress(task);
+        if (!progress2) {
+          throw new GitError(void 0, "TasksPendingQueue: attempt called for an unknown task");
+        }
+        progress2.logger("Starting task");
+        return progress2;
+      }
+      static getName(name = "empty") {
+        return `task:${name}:${++_TasksPendingQueue.counter}`;
+      }
+      static {
+        this.counter = 0;
+      }
+    };
+  }
+});
+function pluginContext(task, commands) {
+  return {
+    method: first(task.commands) || "",
+    commands
+  };
+}
+function onErrorReceived(target, logger) {
+  return (err) => {
+    logger(`[ERROR] child process exception %o`, err);
+    target.push(Buffer.from(String(err.stack), "ascii"));
+  };
+}
+function onDataReceived(target, name, logger, output) {
+  return (buffer) => {
+    logger(`%s received %L bytes`, name, buffer);
+    output(`%B`, buffer);
+    target.push(buffer);
+  };
+}
+var GitExecutorChain;
+var init_git_executor_chain = __esm({
+  "src/lib/runners/git-executor-chain.ts"() {
+    "use strict";
+    init_git_error();
+    init_task();
+    init_utils();
+    init_tasks_pending_queue();
+    GitExecutorChain = class {
+      constructor(_executor, _scheduler, _plugins) {
+        this._executor = _executor;
+        this._scheduler = _scheduler;
+        this._plugins = _plugins;
+        this._chain = Promise.resolve();
+        this._queue = new TasksPendingQueue();
+      }
+      get cwd() {
+        return this._cwd || this._executor.cwd;
+      }
+      set cwd(cwd) {
+        this._cwd = cwd;
+      }
+      get env() {
+        return this._executor.env;
+      }
+      get outputHandler() {
+        return this._executor.outputHandler;
+      }
+      chain() {
+        return this;
+      }
+      push(task) {
+        this._queue.push(task);
+        return this._chain = this._chain.then(() => this.attemptTask(task));
+      }
+      async attemptTask(task) {
+        const onScheduleComplete = await this._scheduler.next();
+        const onQueueComplete = () => this._queue.complete(task);
+        try {
+          const { logger } = this._queue.attempt(task);
+          return await (isEmptyTask(task) ? this.attemptEmptyTask(task, logger) : this.attemptRemoteTask(task, logger));
+        } catch (e) {
+          throw this.onFatalException(task, e);
+        } finally {
+          onQueueComplete();
+          onScheduleComplete();
+        }
+      }
+      onFatalException(task, e) {
+        const gitError2 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
+        this._chain = Promise.resolve();
+        this._queue.fatal(gitError2);
+        return gitError2;
+      }
+      async attemptRemoteTask(task, logger) {
+        const binary = this._plugins.exec("spawn.binary", "", pluginContext(task, task.commands));
+        const args = this._plugins.exec("spawn.args", [...task.commands], {
+          ...pluginContext(task, task.commands),
+          env: { ...this.env }
+        });
+        const raw = await this.gitResponse(
+          task,
+          binary,
+          args,
+          this.outputHandler,
+          logger.step("SPAWN")
+        );
+        const outputStreams = await this.handleTaskData(task, args, raw, logger.step("HANDLE"));
+        logger(`passing response to task's parser as a %s`, task.format);
+        if (isBufferTask(task)) {
+          return callTaskParser(task.parser, outputStreams);
+        }
+        return callTaskParser(task.parser, outputStreams.asStrings());
+      }
+      async attemptEmptyTask(task, logger) {
+        logger(`empty task bypassing child process to call to task's parser`);
+        return task.parser(this);
+      }
+      handleTaskData(task, args, result, logger) {
+        const { exitCode, rejection, stdOut, stdErr } = result;
+        return new Promise((done, fail2) => {
+          logger(`Preparing to handle process response exitCode=%d stdOut=`, exitCode);
+          const { error: error2 } = this._plugins.exec(
+            "task.error",
+            { error: rejection },
+            {
+              ...pluginContext(task, args),
+              ...result
+            }
+          );
+          if (error2 && task.onError) {
+            logger.info(`exitCode=%s handling with custom error handler`);
+            return task.onError(
+              result,
+              error2,
+              (newStdOut) => {
+                logger.info(`custom error handler treated as success`);
+                logger(`custom error returned a %s`, objectToString(newStdOut));
+                done(
+                  new GitOutputStreams(
+                    Array.isArray(newStdOut) ? Buffer.concat(newStdOut) : newStdOut,
+                    Buffer.concat(stdErr)
+                  )
+                );
+              },
+              fail2
+            );
+          }
+          if (error2) {
+            logger.info(
+              `handling as error: exitCode=%s stdErr=%s rejection=%o`,
+              exitCode,
+              stdErr.length,
+              rejection
+            );
+            return fail2(error2);
+          }
+          logger.info(`retrieving task output complete`);
+          done(new GitOutputStreams(Buffer.concat(stdOut), Buffer.concat(stdErr)));
+        });
+      }
+      async gitResponse(task, command, args, outputHandler, logger) {
+        const outputLogger = logger.sibling("output");
+        const spawnOptions = this._plugins.exec(
+          "spawn.options",
+          {
+            cwd: this.cwd,
+            env: this.env,
+            windowsHide: true
+          },
+          pluginContext(task, task.commands)
+        );
+        return new Promise((done) => {
+          const stdOut = [];
+          const stdErr = [];
+          logger.info(`%s %o`, command, args);
+          logger("%O", spawnOptions);
+          let rejection = this._beforeSpawn(task, args);
+          if (rejection) {
+            return done({
+              stdOut,
+              stdErr,
+              exitCode: 9901,
+              rejection
+            });
+          }
+          this._plugins.exec("spawn.before", void 0, {
+            ...pluginContext(task, args),
+            kill(reason) {
+              rejection = reason || rejection;
+            }
+          });
+          const spawned = spawn(command, args, spawnOptions);
+          spawned.stdout.on(
+            "data",
+            onDataReceived(stdOut, "stdOut", logger, outputLogger.step("stdOut"))
+          );
+          spawned.stderr.on(
+            "data",
+            onDataReceived(stdErr, "stdErr", logger, outputLogger.step("stdErr"))
+          );
+          spawned.on("error", onErrorReceived(stdErr, logger));
+          if (outputHandler) {
+            logger(`Passing child process stdOut/stdErr to custom outputHandler`);
+            outputHandler(command, spawned.stdout, spawned.stderr, [...args]);
+          }
+          this._plugins.exec("spawn.after", void 0, {
+            ...pluginContext(task, args),
+            spawned,
+            close(exitCode, reason) {
+              done({
+                stdOut,
+                stdErr,
+                exitCode,
+                rejection: rejection || reason
+              });
+            },
+            kill(reason) {
+              if (spawned.killed) {
+                return;
+              }
+              rejection = reason;
+              spawned.kill("SIGINT");
+            }
+          });
+        });
+      }
+      _beforeSpawn(task, args) {
+        let rejection;
+        this._plugins.exec("spawn.before", void 0, {
+          ...pluginContext(task, args),
+          kill(reason) {
+            rejection = reason || rejection;
+          }
+        });
+        return rejection;
+      }
+    };
+  }
+});
+var git_executor_exports = {};
+__export2(git_executor_exports, {
+  GitExecutor: () => GitExecutor
+});
+var GitExecutor;
+var init_git_executor = __esm({
+  "src/lib/runners/git-executor.ts"() {
+    "use strict";
+    init_git_executor_chain();
+    GitExecutor = class {
+      constructor(cwd, _scheduler, _plugins) {
+        this.cwd = cwd;
+        this._scheduler = _scheduler;
+        this._plugins = _plugins;
+        this._chain = new GitExecutorChain(this, this._scheduler, this._plugins);
+      }
+      chain() {
+        return new GitExecutorChain(this, this._scheduler, this._plugins);
+      }
+      push(task) {
+        return this._chain.push(task);
+      }
+    };
+  }
+});
+function taskCallback(task, response, callback = NOOP) {
+  const onSuccess = (data) => {
+    callback(null, data);
+  };
+  const onError2 = (err) => {
+    if (err?.task === task) {
+      callback(
+        err instanceof GitResponseError ? addDeprecationNoticeToError(err) : err,
+        void 0
+      );
+    }
+  };
+  response.then(onSuccess, onError2);
+}
+function addDeprecationNoticeToError(err) {
+  let log = (name) => {
+    console.warn(
+      `simple-git deprecation notice: accessing GitResponseError.${name} should be GitResponseError.git.${name}, this will no longer be available in version 3`
+    );
+    log = NOOP;
+  };
+  return Object.create(err, Object.getOwnPropertyNames(err.git).reduce(descriptorReducer, {}));
+  function descriptorReducer(all, name) {
+    if (name in err) {
+      return all;
+    }
+    all[name] = {
+      enumerable: false,
+      configurable: false,
+      get() {
+        log(name);
+        return err.git[name];
+      }
+    };
+    return all;
+  }
+}
+var init_task_callback = __esm({
+  "src/lib/task-callback.ts"() {
+    "use strict";
+    init_git_response_error();
+    init_utils();
+  }
+});
+function changeWorkingDirectoryTask(directory, root) {
+  return adhocExecTask((instance) => {
+    if (!folderExists(directory)) {
+      throw new Error(`Git.cwd: cannot change to non-directory "${directory}"`);
+    }
+    return (root || instance).cwd = directory;
+  });
+}
+var init_change_working_directory = __esm({
+  "src/lib/tasks/change-working-directory.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+  }
+});
+function checkoutTask(args) {
+  const commands = ["checkout", ...args];
+  if (commands[1] === "-b" && commands.includes("-B")) {
+    commands[1] = remove(commands, "-B");
+  }
+  return straightThroughStringTask(commands);
+}
+function checkout_default() {
+  return {
+    checkout() {
+      return this._runTask(
+        checkoutTask(getTrailingOptions(arguments, 1)),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    checkoutBranch(branchName, startPoint) {
+      return this._runTask(
+        checkoutTask(["-b", branchName, startPoint, ...getTrailingOptions(arguments)]),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    checkoutLocalBranch(branchName) {
+      return this._runTask(
+        checkoutTask(["-b", branchName, ...getTrailingOptions(arguments)]),
+        trailingFunctionArgument(arguments)
+      );
+    }
+  };
+}
+var init_checkout = __esm({
+  "src/lib/tasks/checkout.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+  }
+});
+function countObjectsResponse() {
+  return {
+    count: 0,
+    garbage: 0,
+    inPack: 0,
+    packs: 0,
+    prunePackable: 0,
+    size: 0,
+    sizeGarbage: 0,
+    sizePack: 0
+  };
+}
+function count_objects_default() {
+  return {
+    countObjects() {
+      return this._runTask({
+        commands: ["count-objects", "--verbose"],
+        format: "utf-8",
+        parser(stdOut) {
+          return parseStringResponse(countObjectsResponse(), [parser2], stdOut);
+        }
+      });
+    }
+  };
+}
+var parser2;
+var init_count_objects = __esm({
+  "src/lib/tasks/count-objects.ts"() {
+    "use strict";
+    init_utils();
+    parser2 = new LineParser(
+      /([a-z-]+): (\d+)$/,
+      (result, [key, value]) => {
+        const property = asCamelCase(key);
+        if (Object.hasOwn(result, property)) {
+          result[property] = asNumber(value);
+        }
+      }
+    );
+  }
+});
+function parseCommitResult(stdOut) {
+  const result = {
+    author: null,
+    branch: "",
+    commit: "",
+    root: false,
+    summary: {
+      changes: 0,
+      insertions: 0,
+      deletions: 0
+    }
+  };
+  return parseStringResponse(result, parsers, stdOut);
+}
+var parsers;
+var init_parse_commit = __esm({
+  "src/lib/parsers/parse-commit.ts"() {
+    "use strict";
+    init_utils();
+    parsers = [
+      new LineParser(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (result, [branch, root, commit]) => {
+        result.branch = branch;
+        result.commit = commit;
+        result.root = !!root;
+      }),
+      new LineParser(/\s*Author:\s(.+)/i, (result, [author]) => {
+        const parts = author.split("<");
+        const email = parts.pop();
+        if (!email || !email.includes("@")) {
+          return;
+        }
+        result.author = {
+          email: email.substr(0, email.length - 1),
+          name: parts.join("<").trim()
+        };
+      }),
+      new LineParser(
+        /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
+        (result, [changes, insertions, deletions]) => {
+          result.summary.changes = parseInt(changes, 10) || 0;
+          result.summary.insertions = parseInt(insertions, 10) || 0;
+          result.summary.deletions = parseInt(deletions, 10) || 0;
+        }
+      ),
+      new LineParser(
+        /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
+        (result, [changes, lines, direction]) => {
+          result.summary.changes = parseInt(changes, 10) || 0;
+          const count2 = parseInt(lines, 10) || 0;
+          if (direction === "-") {
+            result.summary.deletions = count2;
+          } else if (direction === "+") {
+            result.summary.insertions = count2;
+          }
+        }
+      )
+    ];
+  }
+});
+function commitTask(message, files, customArgs) {
+  const commands = [
+    "-c",
+    "core.abbrev=40",
+    "commit",
+    ...prefixedArray(message, "-m"),
+    ...files,
+    ...customArgs
+  ];
+  return {
+    commands,
+    format: "utf-8",
+    parser: parseCommitResult
+  };
+}
+function commit_default() {
+  return {
+    commit(message, ...rest) {
+      const next = trailingFunctionArgument(arguments);
+      const task = rejectDeprecatedSignatures(message) || commitTask(
+        asArray(message),
+        asArray(filterType(rest[0], filterStringOrStringArray, [])),
+        [
+          ...asStringArray(filterType(rest[1], filterArray, [])),
+          ...getTrailingOptions(arguments, 0, true)
+        ]
+      );
+      return this._runTask(task, next);
+    }
+  };
+  function rejectDeprecatedSignatures(message) {
+    return !filterStringOrStringArray(message) && configurationErrorTask(
+      `git.commit: requires the commit message to be supplied as a string/string[]`
+    );
+  }
+}
+var init_commit = __esm({
+  "src/lib/tasks/commit.ts"() {
+    "use strict";
+    init_parse_commit();
+    init_utils();
+    init_task();
+  }
+});
+function first_commit_default() {
+  return {
+    firstCommit() {
+      return this._runTask(
+        straightThroughStringTask(["rev-list", "--max-parents=0", "HEAD"], true),
+        trailingFunctionArgument(arguments)
+      );
+    }
+  };
+}
+var init_first_commit = __esm({
+  "src/lib/tasks/first-commit.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+  }
+});
+function hashObjectTask(filePath, write) {
+  const commands = ["hash-object", filePath];
+  if (write) {
+    commands.push("-w");
+  }
+  return straightThroughStringTask(commands, true);
+}
+var init_hash_object = __esm({
+  "src/lib/tasks/hash-object.ts"() {
+    "use strict";
+    init_task();
+  }
+});
+function parseInit(bare, path2, text) {
+  const response = String(text).trim();
+  let result;
+  if (result = initResponseRegex.exec(response)) {
+    return new InitSummary(bare, path2, false, result[1]);
+  }
+  if (result = reInitResponseRegex.exec(response)) {
+    return new InitSummary(bare, path2, true, result[1]);
+  }
+  let gitDir = "";
+  const tokens = response.split(" ");
+  while (tokens.length) {
+    const token = tokens.shift();
+    if (token === "in") {
+      gitDir = tokens.join(" ");
+      break;
+    }
+  }
+  return new InitSummary(bare, path2, /^re/i.test(response), gitDir);
+}
+var InitSummary;
+var initResponseRegex;
+var reInitResponseRegex;
+var init_InitSummary = __esm({
+  "src/lib/responses/InitSummary.ts"() {
+    "use strict";
+    InitSummary = class {
+      constructor(bare, path2, existing, gitDir) {
+        this.bare = bare;
+        this.path = path2;
+        this.existing = existing;
+        this.gitDir = gitDir;
+      }
+    };
+    initResponseRegex = /^Init.+ repository in (.+)$/;
+    reInitResponseRegex = /^Rein.+ in (.+)$/;
+  }
+});
+function hasBareCommand(command) {
+  return command.includes(bareCommand);
+}
+function initTask(bare = false, path2, customArgs) {
+  const commands = ["init", ...customArgs];
+  if (bare && !hasBareCommand(commands)) {
+    commands.splice(1, 0, bareCommand);
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser(text) {
+      return parseInit(commands.includes("--bare"), path2, text);
+    }
+  };
+}
+var bareCommand;
+var init_init = __esm({
+  "src/lib/tasks/init.ts"() {
+    "use strict";
+    init_InitSummary();
+    bareCommand = "--bare";
+  }
+});
+function logFormatFromCommand(customArgs) {
+  for (let i2 = 0; i2 < customArgs.length; i2++) {
+    const format = logFormatRegex.exec(customArgs[i2]);
+    if (format) {
+      return `--${format[1]}`;
+    }
+  }
+  return "";
+}
+function isLogFormat(customArg) {
+  return logFormatRegex.test(customArg);
+}
+var logFormatRegex;
+var init_log_format = __esm({
+  "src/lib/args/log-format.ts"() {
+    "use strict";
+    logFormatRegex = /^--(stat|numstat|name-only|name-status)(=|$)/;
+  }
+});
+var DiffSummary;
+var init_DiffSummary = __esm({
+  "src/lib/responses/DiffSummary.ts"() {
+    "use strict";
+    DiffSummary = class {
+      constructor() {
+        this.changed = 0;
+        this.deletions = 0;
+        this.insertions = 0;
+        this.files = [];
+      }
+    };
+  }
+});
+function getDiffParser(format = "") {
+  const parser4 = diffSummaryParsers[format];
+  return (stdOut) => parseStringResponse(new DiffSummary(), parser4, stdOut, false);
+}
+var statParser;
+var numStatParser;
+var nameOnlyParser;
+var nameStatusParser;
+var diffSummaryParsers;
+var init_parse_diff_summary = __esm({
+  "src/lib/parsers/parse-diff-summary.ts"() {
+    "use strict";
+    init_log_format();
+    init_DiffSummary();
+    init_diff_name_status();
+    init_utils();
+    statParser = [
+      new LineParser(
+        /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
+        (result, [file, changes, alterations = ""]) => {
+          result.files.push({
+            file: file.trim(),
+            changes: asNumber(changes),
+            insertions: alterations.replace(/[^+]/g, "").length,
+            deletions: alterations.replace(/[^-]/g, "").length,
+            binary: false
+          });
+        }
+      ),
+      new LineParser(
+        /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
+        (result, [file, before, after]) => {
+          result.files.push({
+            file: file.trim(),
+            before: asNumber(before),
+            after: asNumber(after),
+            binary: true
+          });
+        }
+      ),
+      new LineParser(
+        /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
+        (result, [changed, summary]) => {
+          const inserted = /(\d+) i/.exec(summary);
+          const deleted = /(\d+) d/.exec(summary);
+          result.changed = asNumber(changed);
+          result.insertions = asNumber(inserted?.[1]);
+          result.deletions = asNumber(deleted?.[1]);
+        }
+      )
+    ];
+    numStatParser = [
+      new LineParser(
+        /(\d+)\t(\d+)\t(.+)$/,
+        (result, [changesInsert, changesDelete, file]) => {
+          const insertions = asNumber(changesInsert);
+          const deletions = asNumber(changesDelete);
+          result.changed++;
+          result.insertions += insertions;
+          result.deletions += deletions;
+          result.files.push({
+            file,
+            changes: insertions + deletions,
+            insertions,
+            deletions,
+            binary: false
+          });
+        }
+      ),
+      new LineParser(/-\t-\t(.+)$/, (result, [file]) => {
+        result.changed++;
+        result.files.push({
+          file,
+          after: 0,
+          before: 0,
+          binary: true
+        });
+      })
+    ];
+    nameOnlyParser = [
+      new LineParser(/(.+)$/, (result, [file]) => {
+        result.changed++;
+        result.files.push({
+          file,
+          changes: 0,
+          insertions: 0,
+          deletions: 0,
+          binary: false
+        });
+      })
+    ];
+    nameStatusParser = [
+      new LineParser(
+        /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
+        (result, [status, similarity, from, _to, to]) => {
+          result.changed++;
+          result.files.push({
+            file: to ?? from,
+            changes: 0,
+            insertions: 0,
+            deletions: 0,
+            binary: false,
+            status: orVoid(isDiffNameStatus(status) && status),
+            from: orVoid(!!to && from !== to && from),
+            similarity: asNumber(similarity)
+          });
+        }
+      )
+    ];
+    diffSummaryParsers = {
+      [
+        ""
+        /* NONE */
+      ]: statParser,
+      [
+        "--stat"
+        /* STAT */
+      ]: statParser,
+      [
+        "--numstat"
+        /* NUM_STAT */
+      ]: numStatParser,
+      [
+        "--name-status"
+        /* NAME_STATUS */
+      ]: nameStatusParser,
+      [
+        "--name-only"
+        /* NAME_ONLY */
+      ]: nameOnlyParser
+    };
+  }
+});
+function lineBuilder(tokens, fields) {
+  return fields.reduce(
+    (line, field, index) => {
+      line[field] = tokens[index] || "";
+      return line;
+    },
+    /* @__PURE__ */ Object.create({ diff: null })
+  );
+}
+function createListLogSummaryParser(splitter = SPLITTER, fields = defaultFieldNames, logFormat = "") {
+  const parseDiffResult = getDiffParser(logFormat);
+  return function(stdOut) {
+    const all = toLinesWithContent(
+      stdOut.trim(),
+      false,
+      START_BOUNDARY
+    ).map(function(item) {
+      const lineDetail = item.split(COMMIT_BOUNDARY);
+      const listLogLine = lineBuilder(lineDetail[0].split(splitter), fields);
+      if (lineDetail.length > 1 && !!lineDetail[1].trim()) {
+        listLogLine.diff = parseDiffResult(lineDetail[1]);
+      }
+      return listLogLine;
+    });
+    return {
+      all,
+      latest: all.length && all[0] || null,
+      total: all.length
+    };
+  };
+}
+var START_BOUNDARY;
+var COMMIT_BOUNDARY;
+var SPLITTER;
+var defaultFieldNames;
+var init_parse_list_log_summary = __esm({
+  "src/lib/parsers/parse-list-log-summary.ts"() {
+    "use strict";
+    init_utils();
+    init_parse_diff_summary();
+    init_log_format();
+    START_BOUNDARY = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
+    COMMIT_BOUNDARY = " \xF2\xF2";
+    SPLITTER = " \xF2 ";
+    defaultFieldNames = ["hash", "date", "message", "refs", "author_name", "author_email"];
+  }
+});
+var diff_exports = {};
+__export2(diff_exports, {
+  diffSummaryTask: () => diffSummaryTask,
+  validateLogFormatConfig: () => validateLogFormatConfig
+});
+function diffSummaryTask(customArgs) {
+  let logFormat = logFormatFromCommand(customArgs);
+  const commands = ["diff"];
+  if (logFormat === "") {
+    logFormat = "--stat";
+    commands.push("--stat=4096");
+  }
+  commands.push(...customArgs);
+  return validateLogFormatConfig(commands) || {
+    commands,
+    format: "utf-8",
+    parser: getDiffParser(logFormat)
+  };
+}
+function validateLogFormatConfig(customArgs) {
+  const flags = customArgs.filter(isLogFormat);
+  if (flags.length > 1) {
+    return configurationErrorTask(
+      `Summary flags are mutually exclusive - pick one of ${flags.join(",")}`
+    );
+  }
+  if (flags.length && customArgs.includes("-z")) {
+    return configurationErrorTask(
+      `Summary flag ${flags} parsing is not compatible with null termination option '-z'`
+    );
+  }
+}
+var init_diff = __esm({
+  "src/lib/tasks/diff.ts"() {
+    "use strict";
+    init_log_format();
+    init_parse_diff_summary();
+    init_task();
+  }
+});
+function prettyFormat(format, splitter) {
+  const fields = [];
+  const formatStr = [];
+  Object.keys(format).forEach((field) => {
+    fields.push(field);
+    formatStr.push(String(format[field]));
+  });
+  return [fields, formatStr.join(splitter)];
+}
+function userOptions(input) {
+  return Object.keys(input).reduce((out, key) => {
+    if (!(key in excludeOptions)) {
+      out[key] = input[key];
+    }
+    return out;
+  }, {});
+}
+function parseLogOptions(opt = {}, customArgs = []) {
+  const splitter = filterType(opt.splitter, filterString, SPLITTER);
+  const format = filterPlainObject(opt.format) ? opt.format : {
+    hash: "%H",
+    date: opt.strictDate === false ? "%ai" : "%aI",
+    message: "%s",
+    refs: "%D",
+    body: opt.multiLine ? "%B" : "%b",
+    author_name: opt.mailMap !== false ? "%aN" : "%an",
+    author_email: opt.mailMap !== false ? "%aE" : "%ae"
+  };
+  const [fields, formatStr] = prettyFormat(format, splitter);
+  const suffix = [];
+  const command = [
+    `--pretty=format:${START_BOUNDARY}${formatStr}${COMMIT_BOUNDARY}`,
+    ...customArgs
+  ];
+  const maxCount = opt.n || opt["max-count"] || opt.maxCount;
+  if (maxCount) {
+    command.push(`--max-count=${maxCount}`);
+  }
+  if (opt.from || opt.to) {
+    const rangeOperator = opt.symmetric !== false ? "..." : "..";
+    suffix.push(`${opt.from || ""}${rangeOperator}${opt.to || ""}`);
+  }
+  if (filterString(opt.file)) {
+    command.push("--follow", c(opt.file));
+  }
+  appendTaskOptions(userOptions(opt), command);
+  return {
+    fields,
+    splitter,
+    commands: [...command, ...suffix]
+  };
+}
+function logTask(splitter, fields, customArgs) {
+  const parser4 = createListLogSummaryParser(splitter, fields, logFormatFromCommand(customArgs));
+  return {
+    commands: ["log", ...customArgs],
+    format: "utf-8",
+    parser: parser4
+  };
+}
+function log_default() {
+  return {
+    log(...rest) {
+      const next = trailingFunctionArgument(arguments);
+      const options = parseLogOptions(
+        trailingOptionsArgument(arguments),
+        asStringArray(filterType(arguments[0], filterArray, []))
+      );
+      const task = rejectDeprecatedSignatures(...rest) || validateLogFormatConfig(options.commands) || createLogTask(options);
+      return this._runTask(task, next);
+    }
+  };
+  function createLogTask(options) {
+    return logTask(options.splitter, options.fields, options.commands);
+  }
+  function rejectDeprecatedSignatures(from, to) {
+    return filterString(from) && filterString(to) && configurationErrorTask(
+      `git.log(string, string) should be replaced with git.log({ from: string, to: string })`
+    );
+  }
+}
+var excludeOptions;
+var init_log = __esm({
+  "src/lib/tasks/log.ts"() {
+    "use strict";
+    init_log_format();
+    init_parse_list_log_summary();
+    init_utils();
+    init_task();
+    init_diff();
+    excludeOptions = /* @__PURE__ */ ((excludeOptions2) => {
+      excludeOptions2[excludeOptions2["--pretty"] = 0] = "--pretty";
+      excludeOptions2[excludeOptions2["max-count"] = 1] = "max-count";
+      excludeOptions2[excludeOptions2["maxCount"] = 2] = "maxCount";
+      excludeOptions2[excludeOptions2["n"] = 3] = "n";
+      excludeOptions2[excludeOptions2["file"] = 4] = "file";
+      excludeOptions2[excludeOptions2["format"] = 5] = "format";
+      excludeOptions2[excludeOptions2["from"] = 6] = "from";
+      excludeOptions2[excludeOptions2["to"] = 7] = "to";
+      excludeOptions2[excludeOptions2["splitter"] = 8] = "splitter";
+      excludeOptions2[excludeOptions2["symmetric"] = 9] = "symmetric";
+      excludeOptions2[excludeOptions2["mailMap"] = 10] = "mailMap";
+      excludeOptions2[excludeOptions2["multiLine"] = 11] = "multiLine";
+      excludeOptions2[excludeOptions2["strictDate"] = 12] = "strictDate";
+      return excludeOptions2;
+    })(excludeOptions || {});
+  }
+});
+var MergeSummaryConflict;
+var MergeSummaryDetail;
+var init_MergeSummary = __esm({
+  "src/lib/responses/MergeSummary.ts"() {
+    "use strict";
+    MergeSummaryConflict = class {
+      constructor(reason, file = null, meta) {
+        this.reason = reason;
+        this.file = file;
+        this.meta = meta;
+      }
+      toString() {
+        return `${this.file}:${this.reason}`;
+      }
+    };
+    MergeSummaryDetail = class {
+      constructor() {
+        this.conflicts = [];
+        this.merges = [];
+        this.result = "success";
+      }
+      get failed() {
+        return this.conflicts.length > 0;
+      }
+      get reason() {
+        return this.result;
+      }
+      toString() {
+        if (this.conflicts.length) {
+          return `CONFLICTS: ${this.conflicts.join(", ")}`;
+        }
+        return "OK";
+      }
+    };
+  }
+});
+var PullSummary;
+var PullFailedSummary;
+var init_PullSummary = __esm({
+  "src/lib/responses/PullSummary.ts"() {
+    "use strict";
+    PullSummary = class {
+      constructor() {
+        this.remoteMessages = {
+          all: []
+        };
+        this.created = [];
+        this.deleted = [];
+        this.files = [];
+        this.deletions = {};
+        this.insertions = {};
+        this.summary = {
+          changes: 0,
+          deletions: 0,
+          insertions: 0
+        };
+      }
+    };
+    PullFailedSummary = class {
+      constructor() {
+        this.remote = "";
+        this.hash = {
+          local: "",
+          remote: ""
+        };
+        this.branch = {
+          local: "",
+          remote: ""
+        };
+        this.message = "";
+      }
+      toString() {
+        return this.message;
+      }
+    };
+  }
+});
+function objectEnumerationResult(remoteMessages) {
+  return remoteMessages.objects = remoteMessages.objects || {
+    compressing: 0,
+    counting: 0,
+    enumerating: 0,
+    packReused: 0,
+    reused: { count: 0, delta: 0 },
+    total: { count: 0, delta: 0 }
+  };
+}
+function asObjectCount(source) {
+  const count2 = /^\s*(\d+)/.exec(source);
+  const delta = /delta (\d+)/i.exec(source);
+  return {
+    count: asNumber(count2 && count2[1] || "0"),
+    delta: asNumber(delta && delta[1] || "0")
+  };
+}
+var remoteMessagesObjectParsers;
+var init_parse_remote_objects = __esm({
+  "src/lib/parsers/parse-remote-objects.ts"() {
+    "use strict";
+    init_utils();
+    remoteMessagesObjectParsers = [
+      new RemoteLineParser(
+        /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
+        (result, [action, count2]) => {
+          const key = action.toLowerCase();
+          const enumeration = objectEnumerationResult(result.remoteMessages);
+          Object.assign(enumeration, { [key]: asNumber(count2) });
+        }
+      ),
+      new RemoteLineParser(
+        /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
+        (result, [action, count2]) => {
+          const key = action.toLowerCase();
+          const enumeration = objectEnumerationResult(result.remoteMessages);
+          Object.assign(enumeration, { [key]: asNumber(count2) });
+        }
+      ),
+      new RemoteLineParser(
+        /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
+        (result, [total, reused, packReused]) => {
+          const objects = objectEnumerationResult(result.remoteMessages);
+          objects.total = asObjectCount(total);
+          objects.reused = asObjectCount(reused);
+          objects.packReused = asNumber(packReused);
+        }
+      )
+    ];
+  }
+});
+function parseRemoteMessages(_stdOut, stdErr) {
+  return parseStringResponse({ remoteMessages: new RemoteMessageSummary() }, parsers2, stdErr);
+}
+var parsers2;
+var RemoteMessageSummary;
+var init_parse_remote_messages = __esm({
+  "src/lib/parsers/parse-remote-messages.ts"() {
+    "use strict";
+    init_utils();
+    init_parse_remote_objects();
+    parsers2 = [
+      new RemoteLineParser(/^remote:\s*(.+)$/, (result, [text]) => {
+        result.remoteMessages.all.push(text.trim());
+        return false;
+      }),
+      ...remoteMessagesObjectParsers,
+      new RemoteLineParser(
+        [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
+        (result, [pullRequestUrl]) => {
+          result.remoteMessages.pullRequestUrl = pullRequestUrl;
+        }
+      ),
+      new RemoteLineParser(
+        [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
+        (result, [count2, summary, url]) => {
+          result.remoteMessages.vulnerabilities = {
+            count: asNumber(count2),
+            summary,
+            url
+          };
+        }
+      )
+    ];
+    RemoteMessageSummary = class {
+      constructor() {
+        this.all = [];
+      }
+    };
+  }
+});
+function parsePullErrorResult(stdOut, stdErr) {
+  const pullError = parseStringResponse(new PullFailedSummary(), errorParsers, [stdOut, stdErr]);
+  return pullError.message && pullError;
+}
+var FILE_UPDATE_REGEX;
+var SUMMARY_REGEX;
+var ACTION_REGEX;
+var parsers3;
+var errorParsers;
+var parsePullDetail;
+var parsePullResult;
+var init_parse_pull = __esm({
+  "src/lib/parsers/parse-pull.ts"() {
+    "use strict";
+    init_PullSummary();
+    init_utils();
+    init_parse_remote_messages();
+    FILE_UPDATE_REGEX = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
+    SUMMARY_REGEX = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
+    ACTION_REGEX = /^(create|delete) mode \d+ (.+)/;
+    parsers3 = [
+      new LineParser(FILE_UPDATE_REGEX, (result, [file, insertions, deletions]) => {
+        result.files.push(file);
+        if (insertions) {
+          result.insertions[file] = insertions.length;
+        }
+        if (deletions) {
+          result.deletions[file] = deletions.length;
+        }
+      }),
+      new LineParser(SUMMARY_REGEX, (result, [changes, , insertions, , deletions]) => {
+        if (insertions !== void 0 || deletions !== void 0) {
+          result.summary.changes = +changes || 0;
+          result.summary.insertions = +insertions || 0;
+          result.summary.deletions = +deletions || 0;
+          return true;
+        }
+        return false;
+      }),
+      new LineParser(ACTION_REGEX, (result, [action, file]) => {
+        append(result.files, file);
+        append(action === "create" ? result.created : result.deleted, file);
+      })
+    ];
+    errorParsers = [
+      new LineParser(/^from\s(.+)$/i, (result, [remote]) => void (result.remote = remote)),
+      new LineParser(/^fatal:\s(.+)$/, (result, [message]) => void (result.message = message)),
+      new LineParser(
+        /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
+        (result, [hashLocal, hashRemote, branchLocal, branchRemote]) => {
+          result.branch.local = branchLocal;
+          result.hash.local = hashLocal;
+          result.branch.remote = branchRemote;
+          result.hash.remote = hashRemote;
+        }
+      )
+    ];
+    parsePullDetail = (stdOut, stdErr) => {
+      return parseStringResponse(new PullSummary(), parsers3, [stdOut, stdErr]);
+    };
+    parsePullResult = (stdOut, stdErr) => {
+      return Object.assign(
+        new PullSummary(),
+        parsePullDetail(stdOut, stdErr),
+        parseRemoteMessages(stdOut, stdErr)
+      );
+    };
+  }
+});
+var parsers4;
+var parseMergeResult;
+var parseMergeDetail;
+var init_parse_merge = __esm({
+  "src/lib/parsers/parse-merge.ts"() {
+    "use strict";
+    init_MergeSummary();
+    init_utils();
+    init_parse_pull();
+    parsers4 = [
+      new LineParser(/^Auto-merging\s+(.+)$/, (summary, [autoMerge]) => {
+        summary.merges.push(autoMerge);
+      }),
+      new LineParser(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (summary, [reason, file]) => {
+        summary.conflicts.push(new MergeSummaryConflict(reason, file));
+      }),
+      new LineParser(
+        /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
+        (summary, [reason, file, deleteRef]) => {
+          summary.conflicts.push(new MergeSummaryConflict(reason, file, { deleteRef }));
+        }
+      ),
+      new LineParser(/^CONFLICT\s+\((.+)\):/, (summary, [reason]) => {
+        summary.conflicts.push(new MergeSummaryConflict(reason, null));
+      }),
+      new LineParser(/^Automatic merge failed;\s+(.+)$/, (summary, [result]) => {
+        summary.result = result;
+      })
+    ];
+    parseMergeResult = (stdOut, stdErr) => {
+      return Object.assign(parseMergeDetail(stdOut, stdErr), parsePullResult(stdOut, stdErr));
+    };
+    parseMergeDetail = (stdOut) => {
+      return parseStringResponse(new MergeSummaryDetail(), parsers4, stdOut);
+    };
+  }
+});
+function mergeTask(customArgs) {
+  if (!customArgs.length) {
+    return configurationErrorTask("Git.merge requires at least one option");
+  }
+  return {
+    commands: ["merge", ...customArgs],
+    format: "utf-8",
+    parser(stdOut, stdErr) {
+      const merge = parseMergeResult(stdOut, stdErr);
+      if (merge.failed) {
+        throw new GitResponseError(merge);
+      }
+      return merge;
+    }
+  };
+}
+var init_merge = __esm({
+  "src/lib/tasks/merge.ts"() {
+    "use strict";
+    init_git_response_error();
+    init_parse_merge();
+    init_task();
+  }
+});
+function pushResultPushedItem(local, remote, status) {
+  const deleted = status.includes("deleted");
+  const tag = status.includes("tag") || /^refs\/tags/.test(local);
+  const alreadyUpdated = !status.includes("new");
+  return {
+    deleted,
+    tag,
+    branch: !tag,
+    new: !alreadyUpdated,
+    alreadyUpdated,
+    local,
+    remote
+  };
+}
+var parsers5;
+var parsePushResult;
+var parsePushDetail;
+var init_parse_push = __esm({
+  "src/lib/parsers/parse-push.ts"() {
+    "use strict";
+    init_utils();
+    init_parse_remote_messages();
+    parsers5 = [
+      new LineParser(/^Pushing to (.+)$/, (result, [repo]) => {
+        result.repo = repo;
+      }),
+      new LineParser(/^updating local tracking ref '(.+)'/, (result, [local]) => {
+        result.ref = {
+          ...result.ref || {},
+          local
+        };
+      }),
+      new LineParser(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (result, [local, remote, type]) => {
+        result.pushed.push(pushResultPushedItem(local, remote, type));
+      }),
+      new LineParser(
+        /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
+        (result, [local, remote, remoteName]) => {
+          result.branch = {
+            ...result.branch || {},
+            local,
+            remote,
+            remoteName
+          };
+        }
+      ),
+      new LineParser(
+        /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
+        (result, [local, remote, from, to]) => {
+          result.update = {
+            head: {
+              local,
+              remote
+            },
+            hash: {
+              from,
+              to
+            }
+          };
+        }
+      )
+    ];
+    parsePushResult = (stdOut, stdErr) => {
+      const pushDetail = parsePushDetail(stdOut, stdErr);
+      const responseDetail = parseRemoteMessages(stdOut, stdErr);
+      return {
+        ...pushDetail,
+        ...responseDetail
+      };
+    };
+    parsePushDetail = (stdOut, stdErr) => {
+      return parseStringResponse({ pushed: [] }, parsers5, [stdOut, stdErr]);
+    };
+  }
+});
+var push_exports = {};
+__export2(push_exports, {
+  pushTagsTask: () => pushTagsTask,
+  pushTask: () => pushTask
+});
+function pushTagsTask(ref = {}, customArgs) {
+  append(customArgs, "--tags");
+  return pushTask(ref, customArgs);
+}
+function pushTask(ref = {}, customArgs) {
+  const commands = ["push", ...customArgs];
+  if (ref.branch) {
+    commands.splice(1, 0, ref.branch);
+  }
+  if (ref.remote) {
+    commands.splice(1, 0, ref.remote);
+  }
+  remove(commands, "-v");
+  append(commands, "--verbose");
+  append(commands, "--porcelain");
+  return {
+    commands,
+    format: "utf-8",
+    parser: parsePushResult
+  };
+}
+var init_push = __esm({
+  "src/lib/tasks/push.ts"() {
+    "use strict";
+    init_parse_push();
+    init_utils();
+  }
+});
+function show_default() {
+  return {
+    showBuffer() {
+      const commands = ["show", ...getTrailingOptions(arguments, 1)];
+      if (!commands.includes("--binary")) {
+        commands.splice(1, 0, "--binary");
+      }
+      return this._runTask(
+        straightThroughBufferTask(commands),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    show() {
+      const commands = ["show", ...getTrailingOptions(arguments, 1)];
+      return this._runTask(
+        straightThroughStringTask(commands),
+        trailingFunctionArgument(arguments)
+      );
+    }
+  };
+}
+var init_show = __esm({
+  "src/lib/tasks/show.ts"() {
+    "use strict";
+    init_utils();
+    init_task();
+  }
+});
+var fromPathRegex;
+var FileStatusSummary;
+var init_FileStatusSummary = __esm({
+  "src/lib/responses/FileStatusSummary.ts"() {
+    "use strict";
+    fromPathRegex = /^(.+)\0(.+)$/;
+    FileStatusSummary = class {
+      constructor(path2, index, working_dir) {
+        this.path = path2;
+        this.index = index;
+        this.working_dir = working_dir;
+        if (index === "R" || working_dir === "R") {
+          const detail = fromPathRegex.exec(path2) || [null, path2, path2];
+          this.from = detail[2] || "";
+          this.path = detail[1] || "";
+        }
+      }
+    };
+  }
+});
+function renamedFile(line) {
+  const [to, from] = line.split(NULL);
+  return {
+    from: from || to,
+    to
+  };
+}
+function parser3(indexX, indexY, handler) {
+  return [`${indexX}${indexY}`, handler];
+}
+function conflicts(indexX, ...indexY) {
+  return indexY.map((y2) => parser3(indexX, y2, (result, file) => result.conflicted.push(file)));
+}
+function splitLine(result, lineStr) {
+  const trimmed2 = lineStr.trim();
+  switch (" ") {
+    case trimmed2.charAt(2):
+      return data(trimmed2.charAt(0), trimmed2.charAt(1), trimmed2.slice(3));
+    case trimmed2.charAt(1):
+      return data(" ", trimmed2.charAt(0), trimmed2.slice(2));
+    default:
+      return;
+  }
+  function data(index, workingDir, path2) {
+    const raw = `${index}${workingDir}`;
+    const handler = parsers6.get(raw);
+    if (handler) {
+      handler(result, path2);
+    }
+    if (raw !== "##" && raw !== "!!") {
+      result.files.push(new FileStatusSummary(path2, index, workingDir));
+    }
+  }
+}
+var StatusSummary;
+var parsers6;
+var parseStatusSummary;
+var init_StatusSummary = __esm({
+  "src/lib/responses/StatusSummary.ts"() {
+    "use strict";
+    init_utils();
+    init_FileStatusSummary();
+    StatusSummary = class {
+      constructor() {
+        this.not_added = [];
+        this.conflicted = [];
+        this.created = [];
+        this.deleted = [];
+        this.ignored = void 0;
+        this.modified = [];
+        this.renamed = [];
+        this.files = [];
+        this.staged = [];
+        this.ahead = 0;
+        this.behind = 0;
+        this.current = null;
+        this.tracking = null;
+        this.detached = false;
+        this.isClean = () => {
+          return !this.files.length;
+        };
+      }
+    };
+    parsers6 = new Map([
+      parser3(
+        " ",
+        "A",
+        (result, file) => result.created.push(file)
+      ),
+      parser3(
+        " ",
+        "D",
+        (result, file) => result.deleted.push(file)
+      ),
+      parser3(
+        " ",
+        "M",
+        (result, file) => result.modified.push(file)
+      ),
+      parser3("A", " ", (result, file) => {
+        result.created.push(file);
+        result.staged.push(file);
+      }),
+      parser3("A", "M", (result, file) => {
+        result.created.push(file);
+        result.staged.push(file);
+        result.modified.push(file);
+      }),
+      parser3("D", " ", (result, file) => {
+        result.deleted.push(file);
+        result.staged.push(file);
+      }),
+      parser3("M", " ", (result, file) => {
+        result.modified.push(file);
+        result.staged.push(file);
+      }),
+      parser3("M", "M", (result, file) => {
+        result.modified.push(file);
+        result.staged.push(file);
+      }),
+      parser3("R", " ", (result, file) => {
+        result.renamed.push(renamedFile(file));
+      }),
+      parser3("R", "M", (result, file) => {
+        const renamed = renamedFile(file);
+        result.renamed.push(renamed);
+        result.modified.push(renamed.to);
+      }),
+      parser3("!", "!", (_result, _file) => {
+        (_result.ignored = _result.ignored || []).push(_file);
+      }),
+      parser3(
+        "?",
+        "?",
+        (result, file) => result.not_added.push(file)
+      ),
+      ...conflicts(
+        "A",
+        "A",
+        "U"
+        /* UNMERGED */
+      ),
+      ...conflicts(
+        "D",
+        "D",
+        "U"
+        /* UNMERGED */
+      ),
+      ...conflicts(
+        "U",
+        "A",
+        "D",
+        "U"
+        /* UNMERGED */
+      ),
+      [
+        "##",
+        (result, line) => {
+          const aheadReg = /ahead (\d+)/;
+          const behindReg = /behind (\d+)/;
+          const currentReg = /^(.+?(?=(?:\.{3}|\s|$)))/;
+          const trackingReg = /\.{3}(\S*)/;
+          const onEmptyBranchReg = /\son\s(\S+?)(?=\.{3}|$)/;
+          let regexResult = aheadReg.exec(line);
+          result.ahead = regexResult && +regexResult[1] || 0;
+          regexResult = behindReg.exec(line);
+          result.behind = regexResult && +regexResult[1] || 0;
+          regexResult = currentReg.exec(line);
+          result.current = filterType(regexResult?.[1], filterString, null);
+          regexResult = trackingReg.exec(line);
+          result.tracking = filterType(regexResult?.[1], filterString, null);
+          regexResult = onEmptyBranchReg.exec(line);
+          if (regexResult) {
+            result.current = filterType(regexResult?.[1], filterString, result.current);
+          }
+          result.detached = /\(no branch\)/.test(line);
+        }
+      ]
+    ]);
+    parseStatusSummary = function(text) {
+      const lines = text.split(NULL);
+      const status = new StatusSummary();
+      for (let i2 = 0, l = lines.length; i2 < l; ) {
+        let line = lines[i2++].trim();
+        if (!line) {
+          continue;
+        }
+        if (line.charAt(0) === "R") {
+          line += NULL + (lines[i2++] || "");
+        }
+        splitLine(status, line);
+      }
+      return status;
+    };
+  }
+});
+function statusTask(customArgs) {
+  const commands = [
+    "status",
+    "--porcelain",
+    "-b",
+    "-u",
+    "--null",
+    ...customArgs.filter((arg) => !ignoredOptions.includes(arg))
+  ];
+  return {
+    format: "utf-8",
+    commands,
+    parser(text) {
+      return parseStatusSummary(text);
+    }
+  };
+}
+var ignoredOptions;
+var init_status = __esm({
+  "src/lib/tasks/status.ts"() {
+    "use strict";
+    init_StatusSummary();
+    ignoredOptions = ["--null", "-z"];
+  }
+});
+function versionResponse(major = 0, minor = 0, patch = 0, agent = "", installed = true) {
+  return Object.defineProperty(
+    {
+      major,
+      minor,
+      patch,
+      agent,
+      installed
+    },
+    "toString",
+    {
+      value() {
+        return `${this.major}.${this.minor}.${this.patch}`;
+      },
+      configurable: false,
+      enumerable: false
+    }
+  );
+}
+function notInstalledResponse() {
+  return versionResponse(0, 0, 0, "", false);
+}
+function version_default() {
+  return {
+    version() {
+      return this._runTask({
+        commands: ["--version"],
+        format: "utf-8",
+        parser: versionParser,
+        onError(result, error2, done, fail2) {
+          if (result.exitCode === -2) {
+            return done(Buffer.from(NOT_INSTALLED));
+          }
+          fail2(error2);
+        }
+      });
+    }
+  };
+}
+function versionParser(stdOut) {
+  if (stdOut === NOT_INSTALLED) {
+    return notInstalledResponse();
+  }
+  return parseStringResponse(versionResponse(0, 0, 0, stdOut), parsers7, stdOut);
+}
+var NOT_INSTALLED;
+var parsers7;
+var init_version = __esm({
+  "src/lib/tasks/version.ts"() {
+    "use strict";
+    init_utils();
+    NOT_INSTALLED = "installed=false";
+    parsers7 = [
+      new LineParser(
+        /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
+        (result, [major, minor, patch, agent = ""]) => {
+          Object.assign(
+            result,
+            versionResponse(asNumber(major), asNumber(minor), asNumber(patch), agent)
+          );
+        }
+      ),
+      new LineParser(
+        /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
+        (result, [major, minor, patch, agent = ""]) => {
+          Object.assign(result, versionResponse(asNumber(major), asNumber(minor), patch, agent));
+        }
+      )
+    ];
+  }
+});
+function createCloneTask(api, task, repoPath, ...args) {
+  if (!filterString(repoPath)) {
+    return configurationErrorTask(`git.${api}() requires a string 'repoPath'`);
+  }
+  return task(repoPath, filterType(args[0], filterString), getTrailingOptions(arguments));
+}
+function clone_default() {
+  return {
+    clone(repo, ...rest) {
+      return this._runTask(
+        createCloneTask("clone", cloneTask, filterType(repo, filterString), ...rest),
+        trailingFunctionArgument(arguments)
+      );
+    },
+    mirror(repo, ...rest) {
+      return this._runTask(
+        createCloneTask("mirror", cloneMirrorTask, filterType(repo, filterString), ...rest),
+        trailingFunctionArgument(arguments)
+      );
+    }
+  };
+}
+var cloneTask;
+var cloneMirrorTask;
+var init_clone = __esm({
+  "src/lib/tasks/clone.ts"() {
+    "use strict";
+    init_task();
+    init_utils();
+    cloneTask = (repo, directory, customArgs) => {
+      const commands = ["clone", ...customArgs];
+      filterString(repo) && commands.push(c(repo));
+      filterString(directory) && commands.push(c(directory));
+      return straightThroughStringTask(commands);
+    };
+    cloneMirrorTask = (repo, directory, customArgs) => {
+      append(customArgs, "--mirror");
+      return cloneTask(repo, directory, customArgs);
+    };
+  }
+});
+var simple_git_api_exports = {};
+__export2(simple_git_api_exports, {
+  SimpleGitApi: () => SimpleGitApi
+});
+var SimpleGitApi;
+var init_simple_git_api = __esm({
+  "src/lib/simple-git-api.ts"() {
+    "use strict";
+    init_task_callback();
+    init_change_working_directory();
+    init_checkout();
+    init_count_objects();
+    init_commit();
+    init_config();
+    init_first_commit();
+    init_grep();
+    init_hash_object();
+    init_init();
+    init_log();
+    init_merge();
+    init_push();
+    init_show();
+    init_status();
+    init_task();
+    init_version();
+    init_utils();
+    init_clone();
+    SimpleGitApi = class {
+      constructor(_executor) {
+        this._executor = _executor;
+      }
+      _runTask(task, then) {
+        const chain = this._executor.chain();
+        const promise = chain.push(task);
+        if (then) {
+          taskCallback(task, promise, then);
+        }
+        return Object.create(this, {
+          then: { value: promise.then.bind(promise) },
+          catch: { value: promise.catch.bind(promise) },
+          _executor: { value: chain }
+        });
+      }
+      add(files) {
+        return this._runTask(
+          straightThroughStringTask(["add", ...asArray(files)]),
+          trailingFunctionArgument(arguments)
+        );
+      }
+      cwd(directory) {
+        const next = trailingFunctionArgument(arguments);
+        if (typeof directory === "string") {
+          return this._runTask(changeWorkingDirectoryTask(directory, this._executor), next);
+        }
+        if (typeof directory?.path === "string") {
+          return this._runTask(
+            changeWorkingDirectoryTask(
+              directory.path,
+              directory.root && this._executor || void 0
+            ),
+            next
+          );
+        }
+        return this._runTask(
+          configurationErrorTask("Git.cwd: workingDirectory must be supplied as a string"),
+          next
+        );
+      }
+      hashObject(path2, write) {
+        return this._runTask(
+          hashObjectTask(path2, write === true),
+          trailingFunctionArgument(arguments)
+        );
+      }
+      init(bare) {
+        return this._runTask(
+          initTask(bare === true, this._executor.cwd, getTrailingOptions(arguments)),
+          trailingFunctionArgument(arguments)
+        );
+      }
+      merge() {
+        return this._runTask(
+          mergeTask(getTrailingOptions(arguments)),
+          trailingFunctionArgument(arguments)
+        );
+      }
+      mergeFromTo(remote, branch) {
+        if (!(filterString(remote) && filterString(branch))) {
+          return this._runTask(
+            configurationErrorTask(
+              `Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings`
+            )
+          );
+        }
+        return this._runTask(
+          mergeTask([remote, branch, ...getTrailingOptions(arguments)]),
+          trailingFunctionArgument(arguments, false)
+        );
+      }
+      outputHandler(handler) {
+        this._executor.outputHandler = handler;
+        return this;
+      }
+      push() {
+        const task = pushTask(
+          {
+            remote: filterType(arguments[0], filterString),
+            branch: filterType(arguments[1], filterString)
+          },
+          getTrailingOptions(arguments)
+        );
+        return this._runTask(task, trailingFunctionArgument(arguments));
+      }
+      stash() {
+        return this._runTask(
+          straightThroughStringTask(["stash", ...getTrailingOptions(arguments)]),
+          trailingFunctionArgument(arguments)
+        );
+      }
+      status() {
+        return this._runTask(
+          statusTask(getTrailingOptions(arguments)),
+          trailingFunctionArgument(arguments)
+        );
+      }
+    };
+    Object.assign(
+      SimpleGitApi.prototype,
+      checkout_default(),
+      clone_default(),
+      commit_default(),
+      config_default(),
+      count_objects_default(),
+      first_commit_default(),
+      grep_default(),
+      log_default(),
+      show_default(),
+      version_default()
+    );
+  }
+});
+var scheduler_exports = {};
+__export2(scheduler_exports, {
+  Scheduler: () => Scheduler
+});
+var createScheduledTask;
+var Scheduler;
+var init_scheduler = __esm({
+  "src/lib/runners/scheduler.ts"() {
+    "use strict";
+    init_utils();
+    init_git_logger();
+    createScheduledTask = /* @__PURE__ */ (() => {
+      let id = 0;
+      return () => {
+        id++;
+        const { promise, done } = (0, import_promise_deferred.createDeferred)();
+        return {
+          promise,
+          done,
+          id
+        };
+      };
+    })();
+    Scheduler = class {
+      constructor(concurrency = 2) {
+        this.concurrency = concurrency;
+        this.logger = createLogger("", "scheduler");
+        this.pending = [];
+        this.running = [];
+        this.logger(`Constructed, concurrency=%s`, concurrency);
+      }
+      schedule() {
+        if (!this.pending.length || this.running.length >= this.concurrency) {
+          this.logger(
+            `Schedule attempt ignored, pending=%s running=%s concurrency=%s`,
+            this.pending.length,
+            this.running.length,
+            this.concurrency
+          );
+          return;
+        }
+        const task = append(this.running, this.pending.shift());
+        this.logger(`Attempting id=%s`, task.id);
+        task.done(() => {
+          this.logger(`Completing id=`, task.id);
+          remove(this.running, task);
+          this.schedule();
+        });
+      }
+      next() {
+        const { promise, id } = append(this.pending, createScheduledTask());
+        this.logger(`Scheduling id=%s`, id);
+        this.schedule();
+        return promise;
+      }
+    };
+  }
+});
+var apply_patch_exports = {};
+__export2(apply_patch_exports, {
+  applyPatchTask: () => applyPatchTask
+});
+function applyPatchTask(patches, customArgs) {
+  return straightThroughStringTask(["apply", ...customArgs, ...patches]);
+}
+var init_apply_patch = __esm({
+  "src/lib/tasks/apply-patch.ts"() {
+    "use strict";
+    init_task();
+  }
+});
+function branchDeletionSuccess(branch, hash2) {
+  return {
+    branch,
+    hash: hash2,
+    success: true
+  };
+}
+function branchDeletionFailure(branch) {
+  return {
+    branch,
+    hash: null,
+    success: false
+  };
+}
+var BranchDeletionBatch;
+var init_BranchDeleteSummary = __esm({
+  "src/lib/responses/BranchDeleteSummary.ts"() {
+    "use strict";
+    BranchDeletionBatch = class {
+      constructor() {
+        this.all = [];
+        this.branches = {};
+        this.errors = [];
+      }
+      get success() {
+        return !this.errors.length;
+      }
+    };
+  }
+});
+function hasBranchDeletionError(data, processExitCode) {
+  return processExitCode === 1 && deleteErrorRegex.test(data);
+}
+var deleteSuccessRegex;
+var deleteErrorRegex;
+var parsers8;
+var parseBranchDeletions;
+var init_parse_branch_delete = __esm({
+  "src/lib/parsers/parse-branch-delete.ts"() {
+    "use strict";
+    init_BranchDeleteSummary();
+    init_utils();
+    deleteSuccessRegex = /(\S+)\s+\(\S+\s([^)]+)\)/;
+    deleteErrorRegex = /^error[^']+'([^']+)'/m;
+    parsers8 = [
+      new LineParser(deleteSuccessRegex, (result, [branch, hash2]) => {
+        const deletion = branchDeletionSuccess(branch, hash2);
+        result.all.push(deletion);
+        result.branches[branch] = deletion;
+      }),
+      new LineParser(deleteErrorRegex, (result, [branch]) => {
+        const deletion = branchDeletionFailure(branch);
+        result.errors.push(deletion);
+        result.all.push(deletion);
+        result.branches[branch] = deletion;
+      })
+    ];
+    parseBranchDeletions = (stdOut, stdErr) => {
+      return parseStringResponse(new BranchDeletionBatch(), parsers8, [stdOut, stdErr]);
+    };
+  }
+});
+var BranchSummaryResult;
+var init_BranchSummary = __esm({
+  "src/lib/responses/BranchSummary.ts"() {
+    "use strict";
+    BranchSummaryResult = class {
+      constructor() {
+        this.all = [];
+        this.branches = {};
+        this.current = "";
+        this.detached = false;
+      }
+      push(status, detached, name, commit, label) {
+        if (status === "*") {
+          this.detached = detached;
+          this.current = name;
+        }
+        this.all.push(name);
+        this.branches[name] = {
+          current: status === "*",
+          linkedWorkTree: status === "+",
+          name,
+          commit,
+          label
+        };
+      }
+    };
+  }
+});
+function branchStatus(input) {
+  return input ? input.charAt(0) : "";
+}
+function parseBranchSummary(stdOut, currentOnly = false) {
+  return parseStringResponse(
+    new BranchSummaryResult(),
+    currentOnly ? [currentBranchParser] : parsers9,
+    stdOut
+  );
+}
+var parsers9;
+var currentBranchParser;
+var init_parse_branch = __esm({
+  "src/lib/parsers/parse-branch.ts"() {
+    "use strict";
+    init_BranchSummary();
+    init_utils();
+    parsers9 = [
+      new LineParser(
+        /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
+        (result, [current, name, commit, label]) => {
+          result.push(branchStatus(current), true, name, commit, label);
+        }
+      ),
+      new LineParser(
+        /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
+        (result, [current, name, commit, label]) => {
+          result.push(branchStatus(current), false, name, commit, label);
+        }
+      )
+    ];
+    currentBranchParser = new LineParser(/^(\S+)$/s, (result, [name]) => {
+      result.push("*", false, name, "", "");
+    });
+  }
+});
+var branch_exports = {};
+__export2(branch_exports, {
+  branchLocalTask: () => branchLocalTask,
+  branchTask: () => branchTask,
+  containsDeleteBranchCommand: () => containsDeleteBranchCommand,
+  deleteBranchTask: () => deleteBranchTask,
+  deleteBranchesTask: () => deleteBranchesTask
+});
+function containsDeleteBranchCommand(commands) {
+  const deleteCommands = ["-d", "-D", "--delete"];
+  return commands.some((command) => deleteCommands.includes(command));
+}
+function branchTask(customArgs) {
+  const isDelete = containsDeleteBranchCommand(customArgs);
+  const isCurrentOnly = customArgs.includes("--show-current");
+  const commands = ["branch", ...customArgs];
+  if (commands.length === 1) {
+    commands.push("-a");
+  }
+  if (!commands.includes("-v")) {
+    commands.splice(1, 0, "-v");
+  }
+  return {
+    format: "utf-8",
+    commands,
+    parser(stdOut, stdErr) {
+      if (isDelete) {
+        return parseBranchDeletions(stdOut, stdErr).all[0];
+      }
+      return parseBranchSummary(stdOut, isCurrentOnly);
+    }
+  };
+}
+function branchLocalTask() {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v"],
+    parser(stdOut) {
+      return parseBranchSummary(stdOut);
+    }
+  };
+}
+function deleteBranchesTask(branches, forceDelete = false) {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v", forceDelete ? "-D" : "-d", ...branches],
+    parser(stdOut, stdErr) {
+      return parseBranchDeletions(stdOut, stdErr);
+    },
+    onError({ exitCode, stdOut }, error2, done, fail2) {
+      if (!hasBranchDeletionError(String(error2), exitCode)) {
+        return fail2(error2);
+      }
+      done(stdOut);
+    }
+  };
+}
+function deleteBranchTask(branch, forceDelete = false) {
+  const task = {
+    format: "utf-8",
+    commands: ["branch", "-v", forceDelete ? "-D" : "-d", branch],
+    parser(stdOut, stdErr) {
+      return parseBranchDeletions(stdOut, stdErr).branches[branch];
+    },
+    onError({ exitCode, stdErr, stdOut }, error2, _2, fail2) {
+      if (!hasBranchDeletionError(String(error2), exitCode)) {
+        return fail2(error2);
+      }
+      throw new GitResponseError(
+        task.parser(bufferToString(stdOut), bufferToString(stdErr)),
+        String(error2)
+      );
+    }
+  };
+  return task;
+}
+var init_branch = __esm({
+  "src/lib/tasks/branch.ts"() {
+    "use strict";
+    init_git_response_error();
+    init_parse_branch_delete();
+    init_parse_branch();
+    init_utils();
+  }
+});
+function toPath(input) {
+  const path2 = input.trim().replace(/^["']|["']$/g, "");
+  return path2 && normalize2(path2);
+}
+var parseCheckIgnore;
+var init_CheckIgnore = __esm({
+  "src/lib/responses/CheckIgnore.ts"() {
+    "use strict";
+    parseCheckIgnore = (text) => {
+      return text.split(/\n/g).map(toPath).filter(Boolean);
+    };
+  }
+});
+var check_ignore_exports = {};
+__export2(check_ignore_exports, {
+  checkIgnoreTask: () => checkIgnoreTask
+});
+function checkIgnoreTask(paths) {
+  return {
+    commands: ["check-ignore", ...paths],
+    format: "utf-8",
+    parser: parseCheckIgnore
+  };
+}
+var init_check_ignore = __esm({
+  "src/lib/tasks/check-ignore.ts"() {
+    "use strict";
+    init_CheckIgnore();
+  }
+});
+function parseFetchResult(stdOut, stdErr) {
+  const result = {
+    raw: stdOut,
+    remote: null,
+    branches: [],
+    tags: [],
+    updated: [],
+    deleted: []
+  };
+  return parseStringResponse(result, parsers10, [stdOut, stdErr]);
+}
+var parsers10;
+var init_parse_fetch = __esm({
+  "src/lib/parsers/parse-fetch.ts"() {
+    "use strict";
+    init_utils();
+    parsers10 = [
+      new LineParser(/From (.+)$/, (result, [remote]) => {
+        result.remote = remote;
+      }),
+      new LineParser(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (result, [name, tracking]) => {
+        result.branches.push({
+          name,
+          tracking
+        });
+      }),
+      new LineParser(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (result, [name, tracking]) => {
+        result.tags.push({
+          name,
+          tracking
+        });
+      }),
+      new LineParser(/- \[deleted]\s+\S+\s*-> (.+)$/, (result, [tracking]) => {
+        result.deleted.push({
+          tracking
+        });
+      }),
+      new LineParser(
+        /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
+        (result, [from, to, name, tracking]) => {
+          result.updated.push({
+            name,
+            tracking,
+            to,
+            from
+          });
+        }
+      )
+    ];
+  }
+});
+var fetch_exports = {};
+__export2(fetch_exports, {
+  fetchTask: () => fetchTask
+});
+function disallowedCommand(command) {
+  return /^--upload-pack(=|$)/.test(command);
+}
+function fetchTask(remote, branch, customArgs) {
+  const commands = ["fetch", ...customArgs];
+  if (remote && branch) {
+    commands.push(remote, branch);
+  }
+  const banned = commands.find(disallowedCommand);
+  if (banned) {
+    return configurationErrorTask(`git.fetch: potential exploit argument blocked.`);
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser: parseFetchResult
+  };
+}
+var init_fetch = __esm({
+  "src/lib/tasks/fetch.ts"() {
+    "use strict";
+    init_parse_fetch();
+    init_task();
+  }
+});
+function parseMoveResult(stdOut) {
+  return parseStringResponse({ moves: [] }, parsers11, stdOut);
+}
+var parsers11;
+var init_parse_move = __esm({
+  "src/lib/parsers/parse-move.ts"() {
+    "use strict";
+    init_utils();
+    parsers11 = [
+      new LineParser(/^Renaming (.+) to (.+)$/, (result, [from, to]) => {
+        result.moves.push({ from, to });
+      })
+    ];
+  }
+});
+var move_exports = {};
+__export2(move_exports, {
+  moveTask: () => moveTask
+});
+function moveTask(from, to) {
+  return {
+    commands: ["mv", "-v", ...asArray(from), to],
+    format: "utf-8",
+    parser: parseMoveResult
+  };
+}
+var init_move = __esm({
+  "src/lib/tasks/move.ts"() {
+    "use strict";
+    init_parse_move();
+    init_utils();
+  }
+});
+var pull_exports = {};
+__export2(pull_exports, {
+  pullTask: () => pullTask
+});
+function pullTask(remote, branch, customArgs) {
+  const commands = ["pull", ...customArgs];
+  if (remote && branch) {
+    commands.splice(1, 0, remote, branch);
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser(stdOut, stdErr) {
+      return parsePullResult(stdOut, stdErr);
+    },
+    onError(result, _error, _done, fail2) {
+      const pullError = parsePullErrorResult(
+        bufferToString(result.stdOut),
+        bufferToString(result.stdErr)
+      );
+      if (pullError) {
+        return fail2(new GitResponseError(pullError));
+      }
+      fail2(_error);
+    }
+  };
+}
+var init_pull = __esm({
+  "src/lib/tasks/pull.ts"() {
+    "use strict";
+    init_git_response_error();
+    init_parse_pull();
+    init_utils();
+  }
+});
+function parseGetRemotes(text) {
+  const remotes = {};
+  forEach(text, ([name]) => remotes[name] = { name });
+  return Object.values(remotes);
+}
+function parseGetRemotesVerbose(text) {
+  const remotes = {};
+  forEach(text, ([name, url, purpose]) => {
+    if (!Object.hasOwn(remotes, name)) {
+      remotes[name] = {
+        name,
+        refs: { fetch: "", push: "" }
+      };
+    }
+    if (purpose && url) {
+      remotes[name].refs[purpose.replace(/[^a-z]/g, "")] = url;
+    }
+  });
+  return Object.values(remotes);
+}
+function forEach(text, handler) {
+  forEachLineWithContent(text, (line) => handler(line.split(/\s+/)));
+}
+var init_GetRemoteSummary = __esm({
+  "src/lib/responses/GetRemoteSummary.ts"() {
+    "use strict";
+    init_utils();
+  }
+});
+var remote_exports = {};
+__export2(remote_exports, {
+  addRemoteTask: () => addRemoteTask,
+  getRemotesTask: () => getRemotesTask,
+  listRemotesTask: () => listRemotesTask,
+  remoteTask: () => remoteTask,
+  removeRemoteTask: () => removeRemoteTask
+});
+function addRemoteTask(remoteName, remoteRepo, customArgs) {
+  return straightThroughStringTask(["remote", "add", ...customArgs, remoteName, remoteRepo]);
+}
+function getRemotesTask(verbose) {
+  const commands = ["remote"];
+  if (verbose) {
+    commands.push("-v");
+  }
+  return {
+    commands,
+    format: "utf-8",
+    parser: verbose ? parseGetRemotesVerbose : parseGetRemotes
+  };
+}
+function listRemotesTask(customArgs) {
+  const commands = [...customArgs];
+  if (commands[0] !== "ls-remote") {
+    commands.unshift("ls-remote");
+  }
+  return straightThroughStringTask(commands);
+}
+function remoteTask(customArgs) {
+  const commands = [...customArgs];
+  if (commands[0] !== "remote") {
+    commands.unshift("remote");
+  }
+  return straightThroughStringTask(commands);
+}
+function removeRemoteTask(remoteName) {
+  return straightThroughStringTask(["remote", "remove", remoteName]);
+}
+var init_remote = __esm({
+  "src/lib/tasks/remote.ts"() {
+    "use strict";
+    init_GetRemoteSummary();
+    init_task();
+  }
+});
+var stash_list_exports = {};
+__export2(stash_list_exports, {
+  stashListTask: () => stashListTask
+});
+function stashListTask(opt = {}, customArgs) {
+  const options = parseLogOptions(opt);
+  const commands = ["stash", "list", ...options.commands, ...customArgs];
+  const parser4 = createListLogSummaryParser(
+    options.splitter,
+    options.fields,
+    logFormatFromCommand(commands)
+  );
+  return validateLogFormatConfig(commands) || {
+    commands,
+    format: "utf-8",
+    parser: parser4
+  };
+}
+var init_stash_list = __esm({
+  "src/lib/tasks/stash-list.ts"() {
+    "use strict";
+    init_log_format();
+    init_parse_list_log_summary();
+    init_diff();
+    init_log();
+  }
+});
+var sub_module_exports = {};
+__export2(sub_module_exports, {
+  addSubModuleTask: () => addSubModuleTask,
+  initSubModuleTask: () => initSubModuleTask,
+  subModuleTask: () => subModuleTask,
+  updateSubModuleTask: () => updateSubModuleTask
+});
+function addSubModuleTask(repo, path2) {
+  return subModuleTask(["add", repo, path2]);
+}
+function initSubModuleTask(customArgs) {
+  return subModuleTask(["init", ...customArgs]);
+}
+function subModuleTask(customArgs) {
+  const commands = [...customArgs];
+  if (commands[0] !== "submodule") {
+    commands.unshift("submodule");
+  }
+  return straightThroughStringTask(commands);
+}
+function updateSubModuleTask(customArgs) {
+  return subModuleTask(["update", ...customArgs]);
+}
+var init_sub_module = __esm({
+  "src/lib/tasks/sub-module.ts"() {
+    "use strict";
+    init_task();
+  }
+});
+function singleSorted(a, b2) {
+  const aIsNum = Number.isNaN(a);
+  const bIsNum = Number.isNaN(b2);
+  if (aIsNum !== bIsNum) {
+    return aIsNum ? 1 : -1;
+  }
+  return aIsNum ? sorted(a, b2) : 0;
+}
+function sorted(a, b2) {
+  return a === b2 ? 0 : a > b2 ? 1 : -1;
+}
+function trimmed(input) {
+  return input.trim();
+}
+function toNumber(input) {
+  if (typeof input === "string") {
+    return parseInt(input.replace(/^\D+/g, ""), 10) || 0;
+  }
+  return 0;
+}
+var TagList;
+var parseTagList;
+var init_TagList = __esm({
+  "src/lib/responses/TagList.ts"() {
+    "use strict";
+    TagList = class {
+      constructor(all, latest) {
+        this.all = all;
+        this.latest = latest;
+      }
+    };
+    parseTagList = function(data, customSort = false) {
+      const tags = data.split("\n").map(trimmed).filter(Boolean);
+      if (!customSort) {
+        tags.sort(function(tagA, tagB) {
+          const partsA = tagA.split(".");
+          const partsB = tagB.split(".");
+          if (partsA.length === 1 || partsB.length === 1) {
+            return singleSorted(toNumber(partsA[0]), toNumber(partsB[0]));
+          }
+          for (let i2 = 0, l = Math.max(partsA.length, partsB.length); i2 < l; i2++) {
+            const diff = sorted(toNumber(partsA[i2]), toNumber(partsB[i2]));
+            if (diff) {
+              return diff;
+            }
+          }
+          return 0;
+        });
+      }
+      const latest = customSort ? tags[0] : [...tags].reverse().find((tag) => tag.indexOf(".") >= 0);
+      return new TagList(tags, latest);
+    };
+  }
+});
+var tag_exports = {};
+__export2(tag_exports, {
+  addAnnotatedTagTask: () => addAnnotatedTagTask,
+  addTagTask: () => addTagTask,
+  tagListTask: () => tagListTask
+});
+function tagListTask(customArgs = []) {
+  const hasCustomSort = customArgs.some((option) => /^--sort=/.test(option));
+  return {
+    format: "utf-8",
+    commands: ["tag", "-l", ...customArgs],
+    parser(text) {
+      return parseTagList(text, hasCustomSort);
+    }
+  };
+}
+function addTagTask(name) {
+  return {
+    format: "utf-8",
+    commands: ["tag", name],
+    parser() {
+      return { name };
+    }
+  };
+}
+function addAnnotatedTagTask(name, tagMessage) {
+  return {
+    format: "utf-8",
+    commands: ["tag", "-a", "-m", tagMessage, name],
+    parser() {
+      return { name };
+    }
+  };
+}
+var init_tag = __esm({
+  "src/lib/tasks/tag.ts"() {
+    "use strict";
+    init_TagList();
+  }
+});
+var require_git = __commonJS2({
+  "src/git.js"(exports, module) {
+    "use strict";
+    var { GitExecutor: GitExecutor2 } = (init_git_executor(), __toCommonJS(git_executor_exports));
+    var { SimpleGitApi: SimpleGitApi2 } = (init_simple_git_api(), __toCommonJS(simple_git_api_exports));
+    var { Scheduler: Scheduler2 } = (init_scheduler(), __toCommonJS(scheduler_exports));
+    var { adhocExecTask: adhocExecTask2, configurationErrorTask: configurationErrorTask2 } = (init_task(), __toCommonJS(task_exports));
+    var {
+      asArray: asArray2,
+      filterArray: filterArray2,
+      filterPrimitives: filterPrimitives2,
+      filterString: filterString2,
+      filterStringOrStringArray: filterStringOrStringArray2,
+      filterType: filterType2,
+      getTrailingOptions: getTrailingOptions2,
+      trailingFunctionArgument: trailingFunctionArgument2,
+      trailingOptionsArgument: trailingOptionsArgument2
+    } = (init_utils(), __toCommonJS(utils_exports));
+    var { applyPatchTask: applyPatchTask2 } = (init_apply_patch(), __toCommonJS(apply_patch_exports));
+    var {
+      branchTask: branchTask2,
+      branchLocalTask: branchLocalTask2,
+      deleteBranchesTask: deleteBranchesTask2,
+      deleteBranchTask: deleteBranchTask2
+    } = (init_branch(), __toCommonJS(branch_exports));
+    var { checkIgnoreTask: checkIgnoreTask2 } = (init_check_ignore(), __toCommonJS(check_ignore_exports));
+    var { checkIsRepoTask: checkIsRepoTask2 } = (init_check_is_repo(), __toCommonJS(check_is_repo_exports));
+    var { cleanWithOptionsTask: cleanWithOptionsTask2, isCleanOptionsArray: isCleanOptionsArray2 } = (init_clean(), __toCommonJS(clean_exports));
+    var { diffSummaryTask: diffSummaryTask2 } = (init_diff(), __toCommonJS(diff_exports));
+    var { fetchTask: fetchTask2 } = (init_fetch(), __toCommonJS(fetch_exports));
+    var { moveTask: moveTask2 } = (init_move(), __toCommonJS(move_exports));
+    var { pullTask: pullTask2 } = (init_pull(), __toCommonJS(pull_exports));
+    var { pushTagsTask: pushTagsTask2 } = (init_push(), __toCommonJS(push_exports));
+    var {
+      addRemoteTask: addRemoteTask2,
+      getRemotesTask: getRemotesTask2,
+      listRemotesTask: listRemotesTask2,
+      remoteTask: remoteTask2,
+      removeRemoteTask: removeRemoteTask2
+    } = (init_remote(), __toCommonJS(remote_exports));
+    var { getResetMode: getResetMode2, resetTask: resetTask2 } = (init_reset(), __toCommonJS(reset_exports));
+    var { stashListTask: stashListTask2 } = (init_stash_list(), __toCommonJS(stash_list_exports));
+    var {
+      addSubModuleTask: addSubModuleTask2,
+      initSubModuleTask: initSubModuleTask2,
+      subModuleTask: subModuleTask2,
+      updateSubModuleTask: updateSubModuleTask2
+    } = (init_sub_module(), __toCommonJS(sub_module_exports));
+    var { addAnnotatedTagTask: addAnnotatedTagTask2, addTagTask: addTagTask2, tagListTask: tagListTask2 } = (init_tag(), __toCommonJS(tag_exports));
+    var { straightThroughBufferTask: straightThroughBufferTask2, straightThroughStringTask: straightThroughStringTask2 } = (init_task(), __toCommonJS(task_exports));
+    function Git2(options, plugins) {
+      this._plugins = plugins;
+      this._executor = new GitExecutor2(
+        options.baseDir,
+        new Scheduler2(options.maxConcurrentProcesses),
+        plugins
+      );
+      this._trimmed = options.trimmed;
+    }
+    (Git2.prototype = Object.create(SimpleGitApi2.prototype)).constructor = Git2;
+    Git2.prototype.customBinary = function(command) {
+      this._plugins.reconfigure("binary", command);
+      return this;
+    };
+    Git2.prototype.env = function(name, value) {
+      if (arguments.length === 1 && typeof name === "object") {
+        this._executor.env = name;
+      } else {
+        (this._executor.env = this._executor.env || {})[name] = value;
+      }
+      return this;
+    };
+    Git2.prototype.stashList = function(options) {
+      return this._runTask(
+        stashListTask2(
+          trailingOptionsArgument2(arguments) || {},
+          filterArray2(options) && options || []
+        ),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.mv = function(from, to) {
+      return this._runTask(moveTask2(from, to), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.checkoutLatestTag = function(then) {
+      var git = this;
+      return this.pull(function() {
+        git.tags(function(err, tags) {
+          git.checkout(tags.latest, then);
+        });
+      });
+    };
+    Git2.prototype.pull = function(remote, branch, options, then) {
+      return this._runTask(
+        pullTask2(
+          filterType2(remote, filterString2),
+          filterType2(branch, filterString2),
+          getTrailingOptions2(arguments)
+        ),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.fetch = function(remote, branch) {
+      return this._runTask(
+        fetchTask2(
+          filterType2(remote, filterString2),
+          filterType2(branch, filterString2),
+          getTrailingOptions2(arguments)
+        ),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.silent = function(silence) {
+      return this._runTask(
+        adhocExecTask2(
+          () => console.warn(
+            "simple-git deprecation notice: git.silent: logging should be configured using the `debug` library / `DEBUG` environment variable, this method will be removed."
+          )
+        )
+      );
+    };
+    Git2.prototype.tags = function(options, then) {
+      return this._runTask(
+        tagListTask2(getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.rebase = function() {
+      return this._runTask(
+        straightThroughStringTask2(["rebase", ...getTrailingOptions2(arguments)]),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.reset = function(mode) {
+      return this._runTask(
+        resetTask2(getResetMode2(mode), getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.revert = function(commit) {
+      const next = trailingFunctionArgument2(arguments);
+      if (typeof commit !== "string") {
+        return this._runTask(configurationErrorTask2("Commit must be a string"), next);
+      }
+      return this._runTask(
+        straightThroughStringTask2(["revert", ...getTrailingOptions2(arguments, 0, true), commit]),
+        next
+      );
+    };
+    Git2.prototype.addTag = function(name) {
+      const task = typeof name === "string" ? addTagTask2(name) : configurationErrorTask2("Git.addTag requires a tag name");
+      return this._runTask(task, trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.addAnnotatedTag = function(tagName, tagMessage) {
+      return this._runTask(
+        addAnnotatedTagTask2(tagName, tagMessage),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.deleteLocalBranch = function(branchName, forceDelete, then) {
+      return this._runTask(
+        deleteBranchTask2(branchName, typeof forceDelete === "boolean" ? forceDelete : false),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.deleteLocalBranches = function(branchNames, forceDelete, then) {
+      return this._runTask(
+        deleteBranchesTask2(branchNames, typeof forceDelete === "boolean" ? forceDelete : false),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.branch = function(options, then) {
+      return this._runTask(
+        branchTask2(getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.branchLocal = function(then) {
+      return this._runTask(branchLocalTask2(), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.raw = function(commands) {
+      const createRestCommands = !Array.isArray(commands);
+      const command = [].slice.call(createRestCommands ? arguments : commands, 0);
+      for (let i2 = 0; i2 < command.length && createRestCommands; i2++) {
+        if (!filterPrimitives2(command[i2])) {
+          command.splice(i2, command.length - i2);
+          break;
+        }
+      }
+      command.push(...getTrailingOptions2(arguments, 0, true));
+      var next = trailingFunctionArgument2(arguments);
+      if (!command.length) {
+        return this._runTask(
+          configurationErrorTask2("Raw: must supply one or more command to execute"),
+          next
+        );
+      }
+      return this._runTask(straightThroughStringTask2(command, this._trimmed), next);
+    };
+    Git2.prototype.submoduleAdd = function(repo, path2, then) {
+      return this._runTask(addSubModuleTask2(repo, path2), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.submoduleUpdate = function(args, then) {
+      return this._runTask(
+        updateSubModuleTask2(getTrailingOptions2(arguments, true)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.submoduleInit = function(args, then) {
+      return this._runTask(
+        initSubModuleTask2(getTrailingOptions2(arguments, true)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.subModule = function(options, then) {
+      return this._runTask(
+        subModuleTask2(getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.listRemote = function() {
+      return this._runTask(
+        listRemotesTask2(getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.addRemote = function(remoteName, remoteRepo, then) {
+      return this._runTask(
+        addRemoteTask2(remoteName, remoteRepo, getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.removeRemote = function(remoteName, then) {
+      return this._runTask(removeRemoteTask2(remoteName), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.getRemotes = function(verbose, then) {
+      return this._runTask(getRemotesTask2(verbose === true), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.remote = function(options, then) {
+      return this._runTask(
+        remoteTask2(getTrailingOptions2(arguments)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.tag = function(options, then) {
+      const command = getTrailingOptions2(arguments);
+      if (command[0] !== "tag") {
+        command.unshift("tag");
+      }
+      return this._runTask(straightThroughStringTask2(command), trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.updateServerInfo = function(then) {
+      return this._runTask(
+        straightThroughStringTask2(["update-server-info"]),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.pushTags = function(remote, then) {
+      const task = pushTagsTask2(
+        { remote: filterType2(remote, filterString2) },
+        getTrailingOptions2(arguments)
+      );
+      return this._runTask(task, trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.rm = function(files) {
+      return this._runTask(
+        straightThroughStringTask2(["rm", "-f", ...asArray2(files)]),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.rmKeepLocal = function(files) {
+      return this._runTask(
+        straightThroughStringTask2(["rm", "--cached", ...asArray2(files)]),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.catFile = function(options, then) {
+      return this._catFile("utf-8", arguments);
+    };
+    Git2.prototype.binaryCatFile = function() {
+      return this._catFile("buffer", arguments);
+    };
+    Git2.prototype._catFile = function(format, args) {
+      var handler = trailingFunctionArgument2(args);
+      var command = ["cat-file"];
+      var options = args[0];
+      if (typeof options === "string") {
+        return this._runTask(
+          configurationErrorTask2("Git.catFile: options must be supplied as an array of strings"),
+          handler
+        );
+      }
+      if (Array.isArray(options)) {
+        command.push.apply(command, options);
+      }
+      const task = format === "buffer" ? straightThroughBufferTask2(command) : straightThroughStringTask2(command);
+      return this._runTask(task, handler);
+    };
+    Git2.prototype.diff = function(options, then) {
+      const task = filterString2(options) ? configurationErrorTask2(
+        "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
+      ) : straightThroughStringTask2(["diff", ...getTrailingOptions2(arguments)]);
+      return this._runTask(task, trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.diffSummary = function() {
+      return this._runTask(
+        diffSummaryTask2(getTrailingOptions2(arguments, 1)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.applyPatch = function(patches) {
+      const task = !filterStringOrStringArray2(patches) ? configurationErrorTask2(
+        `git.applyPatch requires one or more string patches as the first argument`
+      ) : applyPatchTask2(asArray2(patches), getTrailingOptions2([].slice.call(arguments, 1)));
+      return this._runTask(task, trailingFunctionArgument2(arguments));
+    };
+    Git2.prototype.revparse = function() {
+      const commands = ["rev-parse", ...getTrailingOptions2(arguments, true)];
+      return this._runTask(
+        straightThroughStringTask2(commands, true),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.clean = function(mode, options, then) {
+      const usingCleanOptionsArray = isCleanOptionsArray2(mode);
+      const cleanMode = usingCleanOptionsArray && mode.join("") || filterType2(mode, filterString2) || "";
+      const customArgs = getTrailingOptions2([].slice.call(arguments, usingCleanOptionsArray ? 1 : 0));
+      return this._runTask(
+        cleanWithOptionsTask2(cleanMode, customArgs),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.exec = function(then) {
+      const task = {
+        commands: [],
+        format: "utf-8",
+        parser() {
+          if (typeof then === "function") {
+            then();
+          }
+        }
+      };
+      return this._runTask(task);
+    };
+    Git2.prototype.clearQueue = function() {
+      return this._runTask(
+        adhocExecTask2(
+          () => console.warn(
+            "simple-git deprecation notice: clearQueue() is deprecated and will be removed, switch to using the abortPlugin instead."
+          )
+        )
+      );
+    };
+    Git2.prototype.checkIgnore = function(pathnames, then) {
+      return this._runTask(
+        checkIgnoreTask2(asArray2(filterType2(pathnames, filterStringOrStringArray2, []))),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    Git2.prototype.checkIsRepo = function(checkType, then) {
+      return this._runTask(
+        checkIsRepoTask2(filterType2(checkType, filterString2)),
+        trailingFunctionArgument2(arguments)
+      );
+    };
+    module.exports = Git2;
+  }
+});
+init_git_error();
+var GitConstructError = class extends GitError {
+  constructor(config, message) {
+    super(void 0, message);
+    this.config = config;
+  }
+};
+init_git_error();
+init_git_error();
+var GitPluginError = class extends GitError {
+  constructor(task, plugin, message) {
+    super(task, message);
+    this.task = task;
+    this.plugin = plugin;
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+};
+init_git_response_error();
+init_task_configuration_error();
+init_check_is_repo();
+init_clean();
+init_config();
+init_diff_name_status();
+init_grep();
+init_reset();
+function abortPlugin(signal) {
+  if (!signal) {
+    return;
+  }
+  const onSpawnAfter = {
+    type: "spawn.after",
+    action(_data, context) {
+      function kill() {
+        context.kill(new GitPluginError(void 0, "abort", "Abort signal received"));
+      }
+      signal.addEventListener("abort", kill);
+      context.spawned.on("close", () => signal.removeEventListener("abort", kill));
+    }
+  };
+  const onSpawnBefore = {
+    type: "spawn.before",
+    action(_data, context) {
+      if (signal.aborted) {
+        context.kill(new GitPluginError(void 0, "abort", "Abort already signaled"));
+      }
+    }
+  };
+  return [onSpawnBefore, onSpawnAfter];
+}
+function blockUnsafeOperationsPlugin(options = {}) {
+  return {
+    type: "spawn.args",
+    action(args, { env }) {
+      for (const vulnerability of ne(args, env)) {
+        if (options[vulnerability.category] !== true) {
+          throw new GitPluginError(void 0, "unsafe", vulnerability.message);
+        }
+      }
+      return args;
+    }
+  };
+}
+init_utils();
+function commandConfigPrefixingPlugin(configuration) {
+  const prefix = prefixedArray(configuration, "-c");
+  return {
+    type: "spawn.args",
+    action(data) {
+      return [...prefix, ...data];
+    }
+  };
+}
+init_utils();
+var never = (0, import_promise_deferred2.deferred)().promise;
+function completionDetectionPlugin({
+  onClose = true,
+  onExit = 50
+} = {}) {
+  function createEvents() {
+    let exitCode = -1;
+    const events = {
+      close: (0, import_promise_deferred2.deferred)(),
+      closeTimeout: (0, import_promise_deferred2.deferred)(),
+      exit: (0, import_promise_deferred2.deferred)(),
+      exitTimeout: (0, import_promise_deferred2.deferred)()
+    };
+    const result = Promise.race([
+      onClose === false ? never : events.closeTimeout.promise,
+      onExit === false ? never : events.exitTimeout.promise
+    ]);
+    configureTimeout(onClose, events.close, events.closeTimeout);
+    configureTimeout(onExit, events.exit, events.exitTimeout);
+    return {
+      close(code) {
+        exitCode = code;
+        events.close.done();
+      },
+      exit(code) {
+        exitCode = code;
+        events.exit.done();
+      },
+      get exitCode() {
+        return exitCode;
+      },
+      result
+    };
+  }
+  function configureTimeout(flag, event, timeout) {
+    if (flag === false) {
+      return;
+    }
+    (flag === true ? event.promise : event.promise.then(() => delay(flag))).then(timeout.done);
+  }
+  return {
+    type: "spawn.after",
+    async action(_data, { spawned, close }) {
+      const events = createEvents();
+      let deferClose = true;
+      let quickClose = () => void (deferClose = false);
+      spawned.stdout?.on("data", quickClose);
+      spawned.stderr?.on("data", quickClose);
+      spawned.on("error", quickClose);
+      spawned.on("close", (code) => events.close(code));
+      spawned.on("exit", (code) => events.exit(code));
+      try {
+        await events.result;
+        if (deferClose) {
+          await delay(50);
+        }
+        close(events.exitCode);
+      } catch (err) {
+        close(events.exitCode, err);
+      }
+    }
+  };
+}
+init_utils();
+var WRONG_NUMBER_ERR = `Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings`;
+var WRONG_CHARS_ERR = `Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option`;
+function isBadArgument(arg) {
+  return !arg || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(arg);
+}
+function toBinaryConfig(input, allowUnsafe) {
+  if (input.length < 1 || input.length > 2) {
+    throw new GitPluginError(void 0, "binary", WRONG_NUMBER_ERR);
+  }
+  const isBad = input.some(isBadArgument);
+  if (isBad) {
+    if (allowUnsafe) {
+      console.warn(WRONG_CHARS_ERR);
+    } else {
+      throw new GitPluginError(void 0, "binary", WRONG_CHARS_ERR);
+    }
+  }
+  const [binary, prefix] = input;
+  return {
+    binary,
+    prefix
+  };
+}
+function customBinaryPlugin(plugins, input = ["git"], allowUnsafe = false) {
+  let config = toBinaryConfig(asArray(input), allowUnsafe);
+  plugins.on("binary", (input2) => {
+    config = toBinaryConfig(asArray(input2), allowUnsafe);
+  });
+  plugins.append("spawn.binary", () => {
+    return config.binary;
+  });
+  plugins.append("spawn.args", (data) => {
+    return config.prefix ? [config.prefix, ...data] : data;
+  });
+}
+init_git_error();
+function isTaskError(result) {
+  return !!(result.exitCode && result.stdErr.length);
+}
+function getErrorMessage(result) {
+  return Buffer.concat([...result.stdOut, ...result.stdErr]);
+}
+function errorDetectionHandler(overwrite = false, isError = isTaskError, errorMessage = getErrorMessage) {
+  return (error2, result) => {
+    if (!overwrite && error2 || !isError(result)) {
+      return error2;
+    }
+    return errorMessage(result);
+  };
+}
+function errorDetectionPlugin(config) {
+  return {
+    type: "task.error",
+    action(data, context) {
+      const error2 = config(data.error, {
+        stdErr: context.stdErr,
+        stdOut: context.stdOut,
+        exitCode: context.exitCode
+      });
+      if (Buffer.isBuffer(error2)) {
+        return { error: new GitError(void 0, error2.toString("utf-8")) };
+      }
+      return {
+        error: error2
+      };
+    }
+  };
+}
+init_utils();
+var PluginStore = class {
+  constructor() {
+    this.plugins = /* @__PURE__ */ new Set();
+    this.events = new EventEmitter();
+  }
+  on(type, listener) {
+    this.events.on(type, listener);
+  }
+  reconfigure(type, data) {
+    this.events.emit(type, data);
+  }
+  append(type, action) {
+    const plugin = append(this.plugins, { type, action });
+    return () => this.plugins.delete(plugin);
+  }
+  add(plugin) {
+    const plugins = [];
+    asArray(plugin).forEach((plugin2) => plugin2 && this.plugins.add(append(plugins, plugin2)));
+    return () => {
+      plugins.forEach((plugin2) => this.plugins.delete(plugin2));
+    };
+  }
+  exec(type, data, context) {
+    let output = data;
+    const contextual = Object.freeze(Object.create(context));
+    for (const plugin of this.plugins) {
+      if (plugin.type === type) {
+        output = plugin.action(output, contextual);
+      }
+    }
+    return output;
+  }
+};
+init_utils();
+function progressMonitorPlugin(progress2) {
+  const progressCommand = "--progress";
+  const progressMethods = ["checkout", "clone", "fetch", "pull", "push"];
+  const onProgress = {
+    type: "spawn.after",
+    action(_data, context) {
+      if (!context.commands.includes(progressCommand)) {
+        return;
+      }
+      context.spawned.stderr?.on("data", (chunk) => {
+        const message = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(chunk.toString("utf8"));
+        if (!message) {
+          return;
+        }
+        progress2({
+          method: context.method,
+          stage: progressEventStage(message[1]),
+          progress: asNumber(message[2]),
+          processed: asNumber(message[3]),
+          total: asNumber(message[4])
+        });
+      });
+    }
+  };
+  const onArgs = {
+    type: "spawn.args",
+    action(args, context) {
+      if (!progressMethods.includes(context.method)) {
+        return args;
+      }
+      return including(args, progressCommand);
+    }
+  };
+  return [onArgs, onProgress];
+}
+function progressEventStage(input) {
+  return String(input.toLowerCase().split(" ", 1)) || "unknown";
+}
+init_utils();
+function spawnOptionsPlugin(spawnOptions) {
+  const options = pick(spawnOptions, ["uid", "gid"]);
+  return {
+    type: "spawn.options",
+    action(data) {
+      return { ...options, ...data };
+    }
+  };
+}
+function timeoutPlugin({
+  block,
+  stdErr = true,
+  stdOut = true
+}) {
+  if (block > 0) {
+    return {
+      type: "spawn.after",
+      action(_data, context) {
+        let timeout;
+        function wait() {
+          timeout && clearTimeout(timeout);
+          timeout = setTimeout(kill, block);
+        }
+        function stop() {
+          context.spawned.stdout?.off("data", wait);
+          context.spawned.stderr?.off("data", wait);
+          context.spawned.off("exit", stop);
+          context.spawned.off("close", stop);
+          timeout && clearTimeout(timeout);
+        }
+        function kill() {
+          stop();
+          context.kill(new GitPluginError(void 0, "timeout", `block timeout reached`));
+        }
+        stdOut && context.spawned.stdout?.on("data", wait);
+        stdErr && context.spawned.stderr?.on("data", wait);
+        context.spawned.on("exit", stop);
+        context.spawned.on("close", stop);
+        wait();
+      }
+    };
+  }
+}
+function suffixPathsPlugin() {
+  return {
+    type: "spawn.args",
+    action(data) {
+      const prefix = [];
+      let suffix;
+      function append2(args) {
+        (suffix = suffix || []).push(...args);
+      }
+      for (let i2 = 0; i2 < data.length; i2++) {
+        const param = data[i2];
+        if (r(param)) {
+          append2(o(param));
+          continue;
+        }
+        if (param === "--") {
+          append2(
+            data.slice(i2 + 1).flatMap((item) => r(item) && o(item) || item)
+          );
+          break;
+        }
+        prefix.push(param);
+      }
+      return !suffix ? prefix : [...prefix, "--", ...suffix.map(String)];
+    }
+  };
+}
+init_utils();
+var Git = require_git();
+function gitInstanceFactory(baseDir, options) {
+  const plugins = new PluginStore();
+  const config = createInstanceConfig(
+    baseDir && (typeof baseDir === "string" ? { baseDir } : baseDir) || {},
+    options
+  );
+  if (!folderExists(config.baseDir)) {
+    throw new GitConstructError(
+      config,
+      `Cannot use simple-git on a directory that does not exist`
+    );
+  }
+  if (Array.isArray(config.config)) {
+    plugins.add(commandConfigPrefixingPlugin(config.config));
+  }
+  plugins.add(blockUnsafeOperationsPlugin(config.unsafe));
+  plugins.add(completionDetectionPlugin(config.completion));
+  config.abort && plugins.add(abortPlugin(config.abort));
+  config.progress && plugins.add(progressMonitorPlugin(config.progress));
+  config.timeout && plugins.add(timeoutPlugin(config.timeout));
+  config.spawnOptions && plugins.add(spawnOptionsPlugin(config.spawnOptions));
+  plugins.add(suffixPathsPlugin());
+  plugins.add(errorDetectionPlugin(errorDetectionHandler(true)));
+  config.errors && plugins.add(errorDetectionPlugin(config.errors));
+  customBinaryPlugin(plugins, config.binary, config.unsafe?.allowUnsafeCustomBinary);
+  return new Git(config, plugins);
+}
+init_git_response_error();
+var simpleGit = gitInstanceFactory;
+
+// src/bundle/git.ts
+function errorText(e) {
+  return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
+}
+function gitError(root, message, cause) {
+  return new EdictError("GIT_ERROR", message, { position: { file: root }, ...cause === void 0 ? {} : { cause } });
+}
+function open2(root) {
+  try {
+    return simpleGit({ baseDir: root });
+  } catch (e) {
+    throw gitError(root, `cannot run git here: ${errorText(e)}`, e);
+  }
+}
+async function gitPrefix(root) {
+  try {
+    return (await open2(root).revparse(["--show-prefix"])).trim();
+  } catch (e) {
+    throw gitError(root, `not a git repository (${errorText(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e);
+  }
+}
+async function resolveCommit(root, rev) {
+  await gitPrefix(root);
+  if (!/^[0-9A-Za-z._/@^~{}-]+$/.test(rev) || rev.startsWith("-")) throw gitError(root, `bad revision ${JSON.stringify(rev)}`);
+  try {
+    const id = (await open2(root).revparse(["--verify", "--end-of-options", `${rev}^{commit}`])).trim();
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id)) throw new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
+    return id;
+  } catch (e) {
+    throw gitError(
+      root,
+      rev === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${rev} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
+      e
+    );
+  }
+}
+async function readHead(root) {
+  const revision = await resolveCommit(root, "HEAD");
+  let text;
+  try {
+    text = (await open2(root).raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
+  } catch (e) {
+    throw gitError(root, `cannot read the time of commit ${revision}: ${errorText(e)}`, e);
+  }
+  if (!/^\d+$/.test(text)) throw gitError(root, `git gave commit time ${JSON.stringify(text)} for ${revision}, expected Unix seconds`);
+  return { revision, commitTime: Number(text) };
+}
+async function listUncommittedPaths(root) {
+  const prefix = await gitPrefix(root);
+  let text;
+  try {
+    text = await open2(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
+  } catch (e) {
+    throw gitError(root, `git status failed: ${errorText(e)}`, e);
+  }
+  const tokens = text.split("\0");
+  const paths = /* @__PURE__ */ new Set();
+  for (let i2 = 0; i2 < tokens.length; i2++) {
+    const entry = tokens[i2];
+    if (entry.length < 4) continue;
+    const status = entry.slice(0, 2);
+    const candidates = [entry.slice(3)];
+    if (/[RC]/.test(status)) candidates.push(tokens[++i2] ?? "");
+    for (const full of candidates) {
+      if (!full.startsWith(prefix)) continue;
+      const rel = full.slice(prefix.length);
+      if (classifyPath(rel)) paths.add(rel);
+    }
+  }
+  return [...paths].sort();
+}
+async function listFilesAt(root, revision) {
+  const prefix = await gitPrefix(root);
+  let text;
+  try {
+    text = await open2(root).raw(["ls-tree", "-r", "-z", "--full-tree", revision]);
+  } catch (e) {
+    throw gitError(root, `cannot list the files of ${revision}: ${errorText(e)}`, e);
+  }
+  const out = [];
+  for (const line of text.split("\0")) {
+    const m = /^(\d+) (\w+) [0-9a-f]+\t(.*)$/s.exec(line);
+    if (!m || m[2] !== "blob" || m[1] === "120000") continue;
+    const full = m[3];
+    if (!full.startsWith(prefix)) continue;
+    const rel = full.slice(prefix.length);
+    if (classifyPath(rel)) out.push(rel);
+  }
+  return out.sort();
+}
+async function readBlobsAt(root, revision, paths) {
+  const prefix = await gitPrefix(root);
+  for (const p2 of paths) {
+    if (/[\n\r\0]/.test(p2)) throw gitError(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
+  }
+  if (paths.length === 0) return /* @__PURE__ */ new Map();
+  const output = await new Promise((resolve7, reject) => {
+    const child = spawn2("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (c3) => chunks.push(c3));
+    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
+    child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
+    child.on("close", (code) => {
+      if (code === 0) resolve7(Buffer.concat(chunks));
+      else reject(gitError(root, `git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(paths.map((p2) => `${revision}:${prefix}${p2}
+`).join(""));
+  });
+  const out = /* @__PURE__ */ new Map();
+  let pos = 0;
+  for (const p2 of paths) {
+    const eol = output.indexOf(10, pos);
+    if (eol < 0) throw gitError(root, `git cat-file ended early while reading ${p2} at ${revision}`);
+    const header = output.subarray(pos, eol).toString("utf8");
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) throw gitError(root, `${p2} is not in commit ${revision} (${header.slice(header.lastIndexOf(" ") + 1)})`);
+    if (m[1] !== "blob") throw gitError(root, `${p2} at ${revision} is a ${m[1]}, not a file`);
+    const start = eol + 1;
+    const end = start + Number(m[2]);
+    if (end + 1 > output.length) throw gitError(root, `git cat-file output is truncated at ${p2}`);
+    out.set(p2, new Uint8Array(output.subarray(start, end)));
+    pos = end + 1;
+  }
+  return out;
+}
+async function readFilesAt(root, revision) {
+  const paths = await listFilesAt(root, revision);
+  const blobs = await readBlobsAt(root, revision, paths);
+  return paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) }));
+}
+
+// src/bundle/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var VERDICTS = ["loosened", "tightened", "mixed", "neutral", "unchanged"];
+var DEFAULT_VERSION = "0.1.0";
+var DEFAULT_TAG_PREFIX = "policy-v";
+function bumpFor(verdict) {
+  switch (verdict) {
+    case "tightened":
+    case "mixed":
+      return "major";
+    case "loosened":
+      return "minor";
+    case "neutral":
+    case "unchanged":
+      return "patch";
+    default:
+      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
+  }
+}
+function nextRelease(previous, verdict, configVersion) {
+  const bump = bumpFor(verdict);
+  if (previous === void 0) {
+    const version2 = configVersion ?? DEFAULT_VERSION;
+    if (import_semver2.default.valid(version2) !== version2) {
+      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
+    }
+    return { version: version2, serial: 1 };
+  }
+  if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
+  const version = import_semver2.default.valid(previous.version) === previous.version ? import_semver2.default.inc(previous.version, bump) : null;
+  if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
+  return { version, serial: previous.serial + 1 };
+}
+function releaseTag(prefix, version) {
+  return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
+}
+
+// src/bundle/build.ts
+var DEFAULT_EXPIRES = "30d";
+function sourcesOf(raw) {
+  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings(a.path, b2.path));
+}
+function parseSourceDateEpoch(text) {
+  if (!/^\d{1,12}$/.test(text)) {
+    throw new EdictError("USAGE", `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return new Date(Number(text) * 1e3);
+}
+function parseExpires(text, where) {
+  const parsed = parseDuration(text);
+  const error2 = (message) => where === "edict.yaml" ? new EdictError("CONFIG_ERROR", `bundle.expires: ${message}`, { position: { file: where } }) : new EdictError("USAGE", `${where}: ${message}`);
+  if (!parsed.ok) throw error2(parsed.message);
+  if (parsed.value < 1e3 || parsed.value % 1e3 !== 0) throw error2(`${JSON.stringify(text)} must be a whole number of seconds, at least 1s`);
+  return parsed.value / 1e3;
+}
+function configOf(repo) {
+  const config = repo.config?.value;
+  if (!config || typeof config.name !== "string") {
+    throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  }
+  return config;
+}
+function refuseLintErrors(repo) {
+  const { errors } = runLint(repo, { rules: RULES }).summary;
+  if (errors > 0) {
+    throw new EdictError("CONFIG_ERROR", `the repository has ${errors} lint error${errors === 1 ? "" : "s"}; run \`edict lint\` and fix ${errors === 1 ? "it" : "them"} before building a bundle`);
+  }
+}
+async function buildBundle(options) {
+  const { root } = options;
+  if (!Array.isArray(options.privateKeys) || options.privateKeys.length === 0) {
+    throw new BundleKeyError("no signing key: give a private key file or environment variable");
+  }
+  const publicKeys = options.privateKeys.map((k2) => k2.publicKey);
+  const warnings = [];
+  const head = await readHead(root);
+  const dirty = await listUncommittedPaths(root);
+  if (dirty.length > 0 && !options.allowDirty) {
+    const shown = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
+    throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
+      position: { file: root }
+    });
+  }
+  const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
+  if (dirty.length > 0) {
+    warnings.push(`built from uncommitted changes (${dirty.join(", ")}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
+  }
+  const repo = buildRepository(raw);
+  if (repo.files.length === 0) {
+    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
+  }
+  refuseLintErrors(repo);
+  const config = configOf(repo);
+  const names = bundleFileNames(config.name);
+  const createdAt = options.sourceDateEpoch !== void 0 && options.sourceDateEpoch !== "" ? parseSourceDateEpoch(options.sourceDateEpoch) : new Date(head.commitTime * 1e3);
+  const lifetime = options.expires !== void 0 ? parseExpires(options.expires, "--expires") : parseExpires(config.bundle?.expires ?? DEFAULT_EXPIRES, "edict.yaml");
+  const expiresAt = new Date(createdAt.getTime() + lifetime * 1e3);
+  const targets = buildAllTargets(repo);
+  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  let previous;
+  let verdict;
+  if (options.previousBundle !== void 0) {
+    const prev = verifyBundle(options.previousBundle, {
+      trustedKeys: options.previousTrustedKeys ?? publicKeys,
+      expectedName: config.name,
+      allowExpired: true
+    });
+    previous = { version: prev.payload.version, serial: prev.payload.serial };
+    verdict = options.verdict ?? (digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256 ? "unchanged" : "neutral");
+  }
+  const release = nextRelease(previous, verdict ?? "unchanged", config.version);
+  const { payload, bytes } = buildPayload({
+    name: config.name,
+    version: release.version,
+    serial: release.serial,
+    revision: head.revision,
+    createdAt,
+    expiresAt,
+    targets,
+    packState: repo.packState?.value,
+    sources: sourcesOf(raw)
+  });
+  const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
+  const self = verifyBundle(bundleBytes, { trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
+  const checksumText = toSha256sumLine(self.sha256, names.bundle);
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  if (now.getTime() >= expiresAt.getTime()) {
+    warnings.push(
+      `the bundle expired at ${toIsoSeconds(expiresAt)} (created_at is ${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}, ${toIsoSeconds(createdAt)}); set SOURCE_DATE_EPOCH=$(date +%s) to sign it with the current time`
+    );
+  }
+  const result = {
+    payload,
+    bundleBytes,
+    checksumText,
+    sha256: self.sha256,
+    keyids: self.keyids,
+    fileNames: names,
+    tag: releaseTag(config.bundle?.tag_prefix, release.version),
+    dirty,
+    warnings,
+    ...verdict === void 0 ? {} : { verdict },
+    ...previous === void 0 ? {} : { previous }
+  };
+  if (options.outDir !== void 0) {
+    const [bundle, checksum] = await writeOutputFiles(options.outDir, [
+      { name: names.bundle, bytes: bundleBytes },
+      { name: names.checksum, bytes: utf8Encode(checksumText) }
+    ]);
+    result.written = { bundle, checksum };
+  }
+  return result;
+}
+
+// src/bundle/key-files.ts
+import * as fs from "node:fs";
+import * as path from "node:path";
+var MAX_KEY_FILE_BYTES = 64 * 1024;
+function describeIoError(e) {
+  const code = e?.code;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+function readKeyFile(file, what) {
+  let stat3;
+  try {
+    stat3 = fs.statSync(file);
+  } catch (e) {
+    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+  }
+  if (!stat3.isFile()) throw new BundleKeyError(`${file}: ${what} path is not a regular file`);
+  if (stat3.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${file}: ${stat3.size} bytes is too large for a ${what}`);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+  }
+}
+function readPrivateKey(source) {
+  const { file, env } = source;
+  if (file !== void 0 && env !== void 0) {
+    throw new BundleKeyError("private key: give either a key file or an environment variable, not both");
+  }
+  if (file !== void 0) {
+    return parsePrivateKey(readKeyFile(file, "private key").trim(), { source: file });
+  }
+  if (env !== void 0) {
+    const value = (source.environment ?? process.env)[env];
+    if (value === void 0 || value.trim() === "") {
+      throw new BundleKeyError(`$${env}: environment variable is not set or empty; expected a private key`);
+    }
+    return parsePrivateKey(value.trim(), { source: `$${env}` });
+  }
+  throw new BundleKeyError("private key: no key file or environment variable given");
+}
+function readPublicKeys(paths) {
+  return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
+}
+function writeTemp(target, contents, mode) {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, "wx", mode);
+  try {
+    fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, contents);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  return tmp;
+}
+function writeExclusive(target, contents, mode) {
+  const fd = fs.openSync(target, "wx", mode);
+  try {
+    fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, contents);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(target, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+}
+function writeKeyPair(prefix, options = {}) {
+  if (typeof prefix !== "string" || prefix === "") throw new TypeError("writeKeyPair: prefix must be a non-empty path");
+  const privateKeyPath = `${prefix}.key`;
+  const publicKeyPath = `${prefix}.pub`;
+  if (!options.force) {
+    for (const p2 of [privateKeyPath, publicKeyPath]) {
+      if (fs.existsSync(p2)) throw new BundleKeyError(`${p2}: already exists; refusing to overwrite it (use --force to replace the key pair)`);
+    }
+  }
+  const { privateKey, publicKey } = options.keyPair ?? generateKeyPair();
+  const files = [
+    { target: privateKeyPath, contents: toPrivateKeyPem(privateKey), mode: 384, what: "private key" },
+    { target: publicKeyPath, contents: toPublicKeyPem(publicKey), mode: 420, what: "public key" }
+  ];
+  if (options.force) {
+    const temps = [];
+    try {
+      for (const f of files) temps.push(writeTemp(f.target, f.contents, f.mode));
+      files.forEach((f, i2) => fs.renameSync(temps[i2], f.target));
+    } catch (e) {
+      for (const t2 of temps) fs.rmSync(t2, { force: true });
+      throw new BundleKeyError(`${prefix}: cannot write the key pair (${describeIoError(e)})`, { cause: e });
+    }
+  } else {
+    const written = [];
+    for (const f of files) {
+      try {
+        writeExclusive(f.target, f.contents, f.mode);
+        written.push(f.target);
+      } catch (e) {
+        for (const w of written) fs.rmSync(w, { force: true });
+        const reason = e.code === "EEXIST" ? "already exists; refusing to overwrite it" : `cannot write ${f.what}`;
+        throw new BundleKeyError(`${f.target}: ${reason} (${describeIoError(e)})`, { cause: e });
+      }
+    }
+  }
+  return { privateKeyPath, publicKeyPath, keyid: publicKey.keyid, publicKey };
+}
+
+// src/bundle/rebuild.ts
+function mismatch(message) {
+  return new BundleIntegrityError("DIGEST_MISMATCH", message);
+}
+function listSome(items) {
+  return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
+}
+async function verifyRebuild(payload, repoRoot) {
+  const revision = await resolveCommit(repoRoot, payload.revision);
+  const short = payload.revision.slice(0, 12);
+  const paths = await listFilesAt(repoRoot, revision);
+  const listed = new Set(payload.sources.map((s) => s.path));
+  const inCommit = new Set(paths);
+  const notInBundle = paths.filter((p2) => !listed.has(p2));
+  const notInCommit = payload.sources.map((s) => s.path).filter((p2) => !inCommit.has(p2));
+  if (notInBundle.length > 0 || notInCommit.length > 0) {
+    const parts = [
+      ...notInBundle.length > 0 ? [`${short} has ${listSome(notInBundle)}, which the bundle does not list`] : [],
+      ...notInCommit.length > 0 ? [`the bundle lists ${listSome(notInCommit)}, which ${short} does not have`] : []
+    ];
+    throw mismatch(`bundle sources differ from ${short}: ${parts.join("; ")}`);
+  }
+  const blobs = await readBlobsAt(repoRoot, revision, paths);
+  for (const source of payload.sources) {
+    const actual = sha256Hex(blobs.get(source.path));
+    if (actual !== source.sha256) throw mismatch(`${source.path} at ${short} has sha256 ${actual}, the bundle lists ${source.sha256}`);
+  }
+  const repo = buildRepository(paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) })));
+  const name = repo.config?.value.name;
+  if (name !== payload.name) throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${JSON.stringify(name)} at ${short}`);
+  if (canonicalJson(installedPacksOf(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
+    throw mismatch(`bundle installed_packs differ from .edict/packs.yaml at ${short}`);
+  }
+  const targets = toTargetsRecord(buildAllTargets(repo));
+  const digests = digestTargets(targets);
+  if (digests.sha256 !== payload.digests.sha256 || digests.blake3 !== payload.digests.blake3) {
+    const names = [.../* @__PURE__ */ new Set([...Object.keys(targets), ...Object.keys(payload.targets)])].sort();
+    const differing = names.filter((t2) => {
+      const a = Object.hasOwn(targets, t2) ? canonicalJson(targets[t2]) : void 0;
+      const b2 = Object.hasOwn(payload.targets, t2) ? canonicalJson(payload.targets[t2]) : void 0;
+      return a !== b2;
+    });
+    throw mismatch(`bundle targets differ from a rebuild of ${short}${differing.length > 0 ? ` (in ${differing.join(", ")})` : ""}`);
+  }
+  return { revision, sources: paths.length };
 }
 
 // src/cli/io.ts
 function processIO() {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t2) => process.stdout.write(t2),
+    stderr: (t2) => process.stderr.write(t2),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
@@ -25227,14 +32913,14 @@ function processIO() {
 }
 var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 };
 function progress(io, label) {
-  let last = 0;
+  let last2 = 0;
   let shown = false;
   return {
     update(done, total) {
       if (!io.stderrIsTTY || total < 200) return;
       const now = Date.now();
-      if (now - last < 100 && done !== total) return;
-      last = now;
+      if (now - last2 < 100 && done !== total) return;
+      last2 = now;
       shown = true;
       io.stderr(`\r${label} ${done}/${total}`);
     },
@@ -25244,11 +32930,1578 @@ function progress(io, label) {
   };
 }
 
+// src/cli/options.ts
+function parseChoice(value, choices, flag) {
+  if (choices.includes(value)) return value;
+  const near = suggest(value, choices);
+  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
+}
+function parseCount(value, flag) {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
+  return Number(value);
+}
+function collect(value, previous = []) {
+  return [...previous, value];
+}
+
+// src/cli/commands/bundle.ts
+var FORMATS = ["text", "json"];
+var SIGNING_KEY_ENV = "EDICT_SIGNING_KEY";
+function exitCodeOf(e) {
+  if (isBundleError(e)) return e.code === "KEY_ERROR" ? EXIT.USAGE : EXIT.FINDINGS;
+  if (isEdictError(e)) return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
+  throw e;
+}
+function reportFailure(io, format, e, what) {
+  const exit = exitCodeOf(e);
+  const code = e.code;
+  const message = isEdictError(e) ? e.toString() : e.message;
+  if (format === "json") io.stdout(JSON.stringify({ ok: false, code, message }, null, 2) + "\n");
+  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code}: ${message}
+`);
+  else io.stderr(`edict: ${message}
+`);
+  return exit;
+}
+function readSigningKeys(io, opts) {
+  const keys = [];
+  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve(io.cwd, file) }));
+  for (const env of opts.keyEnv) keys.push(readPrivateKey({ env, environment: io.env }));
+  if (keys.length === 0) {
+    if ((io.env[SIGNING_KEY_ENV] ?? "").trim() === "") {
+      throw new EdictError("USAGE", `no signing key: pass --key FILE or --key-env VAR, or set ${SIGNING_KEY_ENV} (create a key pair with \`edict keygen\`)`);
+    }
+    keys.push(readPrivateKey({ env: SIGNING_KEY_ENV, environment: io.env }));
+  }
+  return keys;
+}
+function buildSummary(built) {
+  const p2 = built.payload;
+  return {
+    ok: true,
+    name: p2.name,
+    version: p2.version,
+    serial: p2.serial,
+    revision: p2.revision,
+    keyid: built.keyids[0],
+    keyids: built.keyids,
+    sha256: built.sha256,
+    created_at: p2.created_at,
+    expires_at: p2.expires_at,
+    targets: Object.keys(p2.targets).sort(),
+    tag: built.tag,
+    ...built.verdict === void 0 ? {} : { verdict: built.verdict },
+    ...built.previous === void 0 ? {} : { previous: built.previous },
+    bundle: built.written?.bundle,
+    checksum: built.written?.checksum,
+    warnings: built.warnings
+  };
+}
+async function bundleBuildCommand(io, opts) {
+  try {
+    const privateKeys = readSigningKeys(io, opts);
+    const previousTrustedKeys = opts.previousKey.length > 0 ? readPublicKeys(opts.previousKey.map((f) => resolve(io.cwd, f))) : void 0;
+    const previousBundle = opts.previous !== void 0 ? await readBundleFile(resolve(io.cwd, opts.previous)) : void 0;
+    const sourceDateEpoch = io.env.SOURCE_DATE_EPOCH;
+    const built = await buildBundle({
+      root: resolve(io.cwd, opts.root),
+      outDir: resolve(io.cwd, opts.out),
+      privateKeys,
+      ...previousBundle === void 0 ? {} : { previousBundle },
+      ...previousTrustedKeys === void 0 ? {} : { previousTrustedKeys },
+      ...opts.verdict === void 0 ? {} : { verdict: opts.verdict },
+      ...opts.expires === void 0 ? {} : { expires: opts.expires },
+      ...sourceDateEpoch === void 0 || sourceDateEpoch === "" ? {} : { sourceDateEpoch },
+      allowDirty: Boolean(opts.allowDirty)
+    });
+    for (const w of built.warnings) io.stderr(`edict: warning: ${w}
+`);
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify(buildSummary(built), null, 2) + "\n");
+    } else {
+      const p2 = built.payload;
+      const prev = built.previous ? `, after ${built.previous.version} serial ${built.previous.serial} (${built.verdict})` : ", first release";
+      io.stdout(
+        `wrote ${built.written?.bundle}
+wrote ${built.written?.checksum}
+${p2.name} ${p2.version} serial ${p2.serial}${prev}
+  revision  ${p2.revision}
+  signed by ${built.keyids.join(", ")}
+  sha256    ${built.sha256}
+  created   ${p2.created_at}, expires ${p2.expires_at}
+  targets   ${Object.keys(p2.targets).sort().join(", ")}
+  tag       ${built.tag}
+`
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    return reportFailure(io, opts.format, e, "previous bundle verification");
+  }
+}
+async function bundleVerifyCommand(io, file, opts) {
+  try {
+    if (opts.key.length === 0) {
+      throw new EdictError("USAGE", "bundle verify needs at least one --key PUB: the pinned public key (PREFIX.pub from `edict keygen`); a signature is always required");
+    }
+    const keys = readPublicKeys(opts.key.map((k2) => resolve(io.cwd, k2)));
+    const distinct = new Set(keys.map((k2) => k2.keyid)).size;
+    if (opts.threshold !== void 0 && (opts.threshold < 1 || opts.threshold > distinct)) {
+      throw new EdictError("USAGE", `--threshold must be from 1 to ${distinct}, the number of distinct --key keys, got ${opts.threshold}`);
+    }
+    const bytes = await readBundleFile(resolve(io.cwd, file));
+    const verified = verifyBundle(bytes, {
+      trustedKeys: keys,
+      ...opts.threshold === void 0 ? {} : { threshold: opts.threshold },
+      ...opts.target === void 0 ? {} : { target: opts.target },
+      ...opts.name === void 0 ? {} : { expectedName: opts.name }
+    });
+    let rebuilt;
+    if (opts.rebuild) rebuilt = await verifyRebuild(verified.payload, resolve(io.cwd, opts.root));
+    const p2 = verified.payload;
+    if (opts.format === "json") {
+      const doc = {
+        ok: true,
+        name: p2.name,
+        version: p2.version,
+        serial: p2.serial,
+        revision: p2.revision,
+        keyid: verified.keyids[0],
+        sha256: verified.sha256,
+        keyids: verified.keyids,
+        created_at: p2.created_at,
+        expires_at: p2.expires_at,
+        targets: Object.keys(p2.targets),
+        ...rebuilt ? { rebuild: { ok: true, revision: rebuilt.revision, sources: rebuilt.sources } } : {}
+      };
+      io.stdout(JSON.stringify(doc, null, 2) + "\n");
+    } else {
+      io.stdout(
+        `OK ${p2.name} ${p2.version} serial ${p2.serial}
+  revision  ${p2.revision}
+  signed by ${verified.keyids.join(", ")}
+  sha256    ${verified.sha256}
+  created   ${p2.created_at}, expires ${p2.expires_at}
+  targets   ${Object.keys(p2.targets).join(", ")}
+` + (rebuilt ? `  rebuild   matches ${rebuilt.revision} (${rebuilt.sources} files)
+` : "")
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    return reportFailure(io, opts.format, e, "bundle verification");
+  }
+}
+var UNVERIFIED = "UNVERIFIED: signatures, digests and expiry were not checked; use `edict bundle verify FILE --key PUB` before trusting any of this";
+function isRecord5(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function inspectDocument(bytes) {
+  const envelope = parseEnvelope(bytes);
+  const doc = {
+    verified: false,
+    warning: UNVERIFIED,
+    sha256: sha256Hex(bytes),
+    payloadType: envelope.payloadType,
+    signatures: envelope.signatures.map((s) => ({ keyid: s.keyid ?? null }))
+  };
+  let payload;
+  try {
+    payload = parseStrictJson(utf8Decode(fromBase64Either(envelope.payload)));
+  } catch (e) {
+    doc.payloadError = `payload is not strict JSON: ${e.message}`;
+    return doc;
+  }
+  if (!isRecord5(payload)) {
+    doc.payloadError = "payload is not a JSON object";
+    return doc;
+  }
+  const p2 = payload;
+  for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) doc[k2] = p2[k2] ?? null;
+  doc.targets = isRecord5(p2.targets) ? Object.keys(p2.targets) : null;
+  doc.installed_packs = p2.installed_packs ?? null;
+  doc.sources = p2.sources ?? null;
+  doc.digests = p2.digests ?? null;
+  return doc;
+}
+function inspectText(doc) {
+  const show4 = (v) => v === null || v === void 0 ? "(missing)" : typeof v === "string" ? v : JSON.stringify(v);
+  const lines = [`${UNVERIFIED}`, ""];
+  lines.push(`payloadType  ${show4(doc.payloadType)}${doc.payloadType === BUNDLE_PAYLOAD_TYPE ? "" : "  (not an edict bundle type)"}`);
+  lines.push(`signatures   ${doc.signatures.map((s) => s.keyid ?? "(no keyid)").join(", ") || "(none)"}`);
+  lines.push(`sha256       ${show4(doc.sha256)}`);
+  if (doc.payloadError !== void 0) {
+    lines.push(`payload      ${show4(doc.payloadError)}`);
+    return lines.join("\n") + "\n";
+  }
+  for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) lines.push(`${k2.padEnd(12)} ${show4(doc[k2])}`);
+  lines.push(`targets      ${Array.isArray(doc.targets) ? doc.targets.join(", ") : "(missing)"}`);
+  const packs = Array.isArray(doc.installed_packs) ? doc.installed_packs : [];
+  lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p2) => `${show4(p2.name)}@${show4(p2.version)}`).join(", ")}`);
+  lines.push(`sources      ${Array.isArray(doc.sources) ? `${doc.sources.length} files` : "(missing)"}`);
+  const digests = isRecord5(doc.digests) ? doc.digests : {};
+  lines.push(`digests      sha256 ${show4(digests.sha256)}`, `             blake3 ${show4(digests.blake3)}`);
+  return lines.join("\n") + "\n";
+}
+async function bundleInspectCommand(io, file, opts) {
+  try {
+    const doc = inspectDocument(await readBundleFile(resolve(io.cwd, file)));
+    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : inspectText(doc));
+    return EXIT.OK;
+  } catch (e) {
+    return reportFailure(io, opts.format, e, "bundle inspection");
+  }
+}
+var formatOption = (cmd) => cmd.option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text");
+function registerBundle(program2, io, setExit) {
+  const bundle = program2.command("bundle").description("build, verify and inspect signed policy bundles").addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n");
+  formatOption(
+    bundle.command("build").description("merge every target, sign the result and write <name>.bundle.json and <name>.bundle.json.sha256").option("-C, --root <dir>", "repository root", ".").option("-o, --out <dir>", "folder to write the two files into", ".").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV} when no --key is given)`, collect, []).option("--expires <duration>", "lifetime, overriding edict.yaml bundle.expires (default 30d), e.g. 12h, 2w").option("--previous <file>", "the previous release's bundle: continue its serial and version").option("--previous-key <pub>", "public key trusted for --previous (default: the signing keys); repeatable", collect, []).option(
+      "--verdict <verdict>",
+      `semantic diff verdict since --previous: ${VERDICTS.join(", ")} (default: unchanged if the targets are equal, else neutral)`,
+      (v) => parseChoice(v, VERDICTS, "--verdict")
+    ).option("--allow-dirty", "build from uncommitted changes (not reproducible; --rebuild will fail)")
+  ).addHelpText(
+    "after",
+    '\ncreated_at is the commit time, or SOURCE_DATE_EPOCH when set, so one commit always builds the same bytes.\n\nExamples:\n  edict bundle build --key edict.key --out dist\n  EDICT_SIGNING_KEY="$(cat edict.key)" edict bundle build --previous old/acme.bundle.json --verdict tightened\n'
+  ).action(async (opts) => setExit(await bundleBuildCommand(io, opts)));
+  formatOption(
+    bundle.command("verify").description("check a bundle's signatures, payload type, format, digests and expiry; exit 1 when it fails").argument("<file>", "the .bundle.json file").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("-t, --target <name>", "require this target in the bundle").option("--name <name>", "require this bundle name (edict.yaml name)").option("--rebuild", "also rebuild the targets from the bundle's git revision and compare").option("-C, --root <dir>", "repository root for --rebuild", ".")
+  ).addHelpText("after", "\nExamples:\n  edict bundle verify acme.bundle.json --key edict.pub --target production\n  edict bundle verify acme.bundle.json --key a.pub --key b.pub --threshold 2 --format json\n").action(async (file, opts) => setExit(await bundleVerifyCommand(io, file, opts)));
+  formatOption(
+    bundle.command("inspect").description("print a bundle's metadata WITHOUT verifying it (labelled UNVERIFIED)").argument("<file>", "the .bundle.json file")
+  ).action(async (file, opts) => setExit(await bundleInspectCommand(io, file, opts)));
+}
+
+// src/cli/commands/check-agent.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import { relative as relative2, resolve as resolve4 } from "node:path";
+
+// src/testing/positions.ts
+function spanOfPointer(source, pointer) {
+  let p2 = pointer;
+  while (p2 !== void 0) {
+    const s = source.spans.get(p2);
+    if (s) return s.key ?? s.value;
+    p2 = parentPointer(p2);
+  }
+  return [0, 0];
+}
+
+// src/testing/agent.ts
+function isRecord6(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function checkAgent(path2, bytes, engine) {
+  const source = parseSource(path2, bytes);
+  const pos = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const problems = source.problems.map((p2) => ({ ...source.lines.position(p2.span[0]), message: p2.message }));
+  const findings = [];
+  const root = source.value;
+  if (!isRecord6(root)) {
+    if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
+    return { name: "", findings, problems };
+  }
+  const list3 = (key) => {
+    const v = root[key];
+    if (v === void 0) return [];
+    if (!Array.isArray(v)) {
+      problems.push({ ...pos(`/${key}`), message: `${key} must be a list` });
+      return [];
+    }
+    return v;
+  };
+  const access = (pointer, item, action, resource) => {
+    const d = engine.authorize({ action, resource });
+    const why = d.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
+    if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
+    if (d.reasons.length === 0) why.push("no statement allows it (implicit deny)");
+    findings.push({ item, decision: d.decision, ...pos(pointer), why });
+  };
+  list3("models").forEach((m, i2) => {
+    if (!isRecord6(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
+    access(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
+  });
+  list3("tools").forEach((t2, i2) => {
+    if (typeof t2 !== "string") return problems.push({ ...pos(`/tools/${i2}`), message: "a tool is a name" });
+    access(`/tools/${i2}`, `tool ${t2}`, "tool:Use", `tool://${t2}`);
+  });
+  list3("mcp_tools").forEach((u, i2) => {
+    if (typeof u !== "string") return problems.push({ ...pos(`/mcp_tools/${i2}`), message: "an MCP tool is a URI mcp://server/tool@version" });
+    const d = engine.checkTool(u);
+    findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
+  });
+  list3("actions").forEach((a, i2) => {
+    if (!isRecord6(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
+    access(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
+  });
+  return { name: typeof root.name === "string" ? root.name : "", findings, problems };
+}
+
+// src/cli/engine-source.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { resolve as resolve3 } from "node:path";
+
+// src/policy/eval/access/values.ts
+var NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+var EPOCH_SECONDS = /^-?[0-9]+(?:\.[0-9]+)?$/;
+var ISO_8601 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?)?$/;
+function toNumber2(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value !== "string" || !NUMERIC.test(value)) return void 0;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : void 0;
+}
+function toBool(value) {
+  if (typeof value === "boolean") return value;
+  if (typeof value !== "string") return void 0;
+  const lower = value.toLowerCase();
+  return lower === "true" ? true : lower === "false" ? false : void 0;
+}
+function toEpochMillis(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value * 1e3 : void 0;
+  if (typeof value !== "string") return void 0;
+  if (EPOCH_SECONDS.test(value)) {
+    const seconds = Number(value);
+    return Number.isFinite(seconds) ? seconds * 1e3 : void 0;
+  }
+  const m = ISO_8601.exec(value);
+  if (m === null) return void 0;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4] ?? "0");
+  const minute = Number(m[5] ?? "0");
+  const second = Number(m[6] ?? "0");
+  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth2(year, month)) return void 0;
+  if (hour > 23 || minute > 59 || second > 59) return void 0;
+  let offsetMinutes = 0;
+  if (m[9] !== void 0) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return void 0;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, millis);
+  return date.getTime() - offsetMinutes * 6e4;
+}
+function daysInMonth2(year, month) {
+  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// src/policy/eval/access/conditions.ts
+var NEGATED = {
+  StringNotEquals: "StringEquals",
+  StringNotLike: "StringLike",
+  NumericNotEquals: "NumericEquals",
+  DateNotEquals: "DateEquals",
+  NotIpAddress: "IpAddress"
+};
+function splitNegation(base) {
+  const positive = NEGATED[base];
+  return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
+}
+function asciiLower(code) {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+function equalsIgnoreAsciiCase(a, b2) {
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) {
+    if (asciiLower(a.charCodeAt(i2)) !== asciiLower(b2.charCodeAt(i2))) return false;
+  }
+  return true;
+}
+function lookupContext(context, key) {
+  let entry;
+  if (Object.hasOwn(context, key)) {
+    entry = context[key];
+  } else {
+    for (const k2 in context) {
+      if (Object.hasOwn(context, k2) && equalsIgnoreAsciiCase(k2, key)) {
+        entry = context[k2];
+        break;
+      }
+    }
+  }
+  return entry === null ? void 0 : entry;
+}
+
+// src/policy/eval/access/compiled-condition.ts
+var error = () => "error";
+function compileCondition(block) {
+  if (block === void 0) return void 0;
+  const tests = [];
+  let hasError = false;
+  for (const [name, entries] of Object.entries(block)) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      hasError = true;
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList2(values)));
+    }
+  }
+  if (hasError) tests.push(error);
+  if (tests.length === 0) return void 0;
+  if (tests.length === 1) return tests[0];
+  return (context) => {
+    let result = true;
+    for (let i2 = 0; i2 < tests.length; i2++) {
+      const r2 = tests[i2](context);
+      if (r2 === false) return false;
+      if (r2 === "error") result = "error";
+    }
+    return result;
+  };
+}
+function toList2(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compileKey(base, forAll, ifExists, key, raw) {
+  if (base === "Null") {
+    const wants = raw.map(toBool);
+    const whenAbsent = pick2(wants.includes(true), wants.includes(void 0));
+    const whenPresent = pick2(wants.includes(false), wants.includes(void 0));
+    return (context) => lookupContext(context, key) === void 0 ? whenAbsent : whenPresent;
+  }
+  const { positive, negated } = splitNegation(base);
+  const positiveTest = compileValueTest(positive, raw);
+  const test = negated ? (v) => {
+    const r2 = positiveTest(v);
+    return r2 === "error" ? r2 : !r2;
+  } : positiveTest;
+  const onMissing = forAll ? true : ifExists;
+  return (context) => {
+    const entry = lookupContext(context, key);
+    if (entry === void 0) return onMissing;
+    if (!isList(entry)) return test(entry);
+    let result = forAll;
+    for (let i2 = 0; i2 < entry.length; i2++) {
+      const r2 = test(entry[i2]);
+      if (r2 === !forAll) return r2;
+      if (r2 === "error") result = "error";
+    }
+    return result;
+  };
+}
+function pick2(matched, hasError) {
+  return matched ? true : hasError ? "error" : false;
+}
+function compileValueTest(op, raw) {
+  switch (op) {
+    case "StringEquals": {
+      if (raw.length === 1) {
+        const only = String(raw[0]);
+        return (v) => String(v) === only;
+      }
+      const set = new Set(raw.map(String));
+      return (v) => set.has(String(v));
+    }
+    case "StringEqualsIgnoreCase": {
+      const set = new Set(raw.map((p2) => String(p2).toLowerCase()));
+      return (v) => set.has(String(v).toLowerCase());
+    }
+    case "StringLike": {
+      const matchers = raw.map((p2) => compileWildcard(String(p2)));
+      return (v) => {
+        const s = String(v);
+        for (const m of matchers) if (m(s)) return true;
+        return false;
+      };
+    }
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return orderedTest(op, raw, toNumber2);
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return orderedTest(op, raw, toEpochMillis);
+    case "Bool": {
+      if (raw.length === 0) return () => false;
+      const wants = raw.map(toBool);
+      const whenTrue = pick2(wants.includes(true), wants.includes(void 0));
+      const whenFalse = pick2(wants.includes(false), wants.includes(void 0));
+      return (v) => {
+        const b2 = toBool(v);
+        return b2 === void 0 ? "error" : b2 ? whenTrue : whenFalse;
+      };
+    }
+    case "IpAddress": {
+      if (raw.length === 0) return () => false;
+      const parsed = raw.map((p2) => typeof p2 === "string" ? parseCidr(p2) : void 0);
+      const ranges = parsed.filter((r2) => r2 !== void 0);
+      const miss = ranges.length < parsed.length ? "error" : false;
+      return (v) => {
+        const ip = typeof v === "string" ? parseIpCached(v) : void 0;
+        if (ip === void 0) return "error";
+        for (const r2 of ranges) if (cidrContains(r2, ip)) return true;
+        return miss;
+      };
+    }
+    default:
+      return error;
+  }
+}
+var lastIpText;
+var lastIp;
+function parseIpCached(text) {
+  if (text !== lastIpText) {
+    lastIp = parseIp(text);
+    lastIpText = text;
+  }
+  return lastIp;
+}
+function orderedTest(op, raw, read) {
+  if (raw.length === 0) return () => false;
+  const parsed = raw.map(read);
+  const bounds = parsed.filter((n) => n !== void 0);
+  const hasError = bounds.length < parsed.length;
+  const miss = hasError ? "error" : false;
+  const compare = comparator(op);
+  return (v) => {
+    const a = read(v);
+    if (a === void 0) return "error";
+    for (let i2 = 0; i2 < bounds.length; i2++) if (compare(a, bounds[i2])) return true;
+    return miss;
+  };
+}
+function comparator(op) {
+  if (op.endsWith("LessThanEquals")) return (a, b2) => a <= b2;
+  if (op.endsWith("LessThan")) return (a, b2) => a < b2;
+  if (op.endsWith("GreaterThanEquals")) return (a, b2) => a >= b2;
+  if (op.endsWith("GreaterThan")) return (a, b2) => a > b2;
+  return (a, b2) => a === b2;
+}
+
+// src/policy/eval/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
+var EMPTY_CONTEXT = Object.freeze({});
+var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
+function compileAccess(access) {
+  const index = buildIndex(access.Statement);
+  const approvalFor = compileApproval(access.RequireApproval);
+  const scratch = [];
+  const plans = /* @__PURE__ */ new Map();
+  const planFor = (raw) => {
+    let plan = plans.get(raw);
+    if (plan === void 0) {
+      const action = raw.toLowerCase();
+      plan = {
+        action,
+        exact: index.exact.get(action) ?? EMPTY_SLOT,
+        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
+        approval: approvalFor(action)
+      };
+      if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
+      plans.set(raw, plan);
+    }
+    return plan;
+  };
+  const authorize = (request) => {
+    const plan = planFor(request.action);
+    const { action, exact, wild } = plan;
+    const resource = request.resource;
+    const context = request.context ?? EMPTY_CONTEXT;
+    const global = index.global;
+    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
+    if (denies !== void 0) return { decision: "deny", reasons: denies };
+    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
+    if (reasons === void 0) return IMPLICIT_DENY;
+    return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
+  };
+  return { authorize };
+}
+function compileApproval(approval) {
+  const patterns = (approval?.Actions ?? []).map((pattern) => ({ pattern, test: compileWildcard(pattern.toLowerCase()) }));
+  const approverRole = approval?.ApproverRole;
+  const timeoutSeconds = approval?.TimeoutSeconds;
+  return (action) => {
+    const actions = patterns.filter((p2) => p2.test(action)).map((p2) => p2.pattern);
+    if (actions.length === 0) return void 0;
+    return Object.freeze({
+      ...approverRole !== void 0 ? { approverRole } : {},
+      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+      actions: Object.freeze(actions)
+    });
+  };
+}
+function buildIndex(statements) {
+  const index = { exact: /* @__PURE__ */ new Map(), wild: /* @__PURE__ */ new Map(), global: { deny: [], allow: [] } };
+  statements.forEach((statement2, position) => {
+    const compiled2 = compileStatement(statement2, position);
+    if (compiled2 !== void 0) place(index, compiled2, statement2);
+  });
+  for (const [action, slot] of index.exact) {
+    const wild = index.wild.get(serviceOf(action));
+    if (wild === void 0) continue;
+    const inDeny = new Set(wild.deny);
+    const inAllow = new Set(wild.allow);
+    index.exact.set(action, {
+      deny: slot.deny.filter((s) => !inDeny.has(s)),
+      allow: slot.allow.filter((s) => !inAllow.has(s))
+    });
+  }
+  return index;
+}
+function serviceOf(action) {
+  const colon = action.indexOf(":");
+  return colon < 0 ? action : action.slice(0, colon);
+}
+function compileStatement(s, index) {
+  if (s.Action === void 0 && s.NotAction === void 0) return void 0;
+  if (s.Action !== void 0 && s.Action.length === 0) return void 0;
+  const reason = Object.freeze(
+    s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
+  );
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    action: s.Action === void 0 ? void 0 : compilePatterns(s.Action, true),
+    notAction: s.NotAction === void 0 ? void 0 : compilePatterns(s.NotAction, true),
+    resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
+    notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
+    condition: compileCondition(s.Condition),
+    reason
+  };
+}
+function compilePatterns(patterns, lowerCase) {
+  const literal = /* @__PURE__ */ new Set();
+  const matchers = [];
+  for (const raw of patterns) {
+    const p2 = lowerCase ? raw.toLowerCase() : raw;
+    if (/^\*+$/.test(p2)) return () => true;
+    if (hasWildcard(p2)) matchers.push(compileWildcard(p2));
+    else literal.add(p2);
+  }
+  if (matchers.length === 0) {
+    if (literal.size === 0) return () => false;
+    if (literal.size === 1) {
+      const [only] = literal;
+      return (value) => value === only;
+    }
+    return (value) => literal.has(value);
+  }
+  if (literal.size === 0 && matchers.length === 1) return matchers[0];
+  return (value) => {
+    if (literal.has(value)) return true;
+    for (let i2 = 0; i2 < matchers.length; i2++) if (matchers[i2](value)) return true;
+    return false;
+  };
+}
+function literalService(pattern) {
+  const colon = pattern.indexOf(":");
+  if (colon < 0) return void 0;
+  const star = pattern.indexOf("*");
+  const question = pattern.indexOf("?");
+  if (star >= 0 && star < colon || question >= 0 && question < colon) return void 0;
+  return pattern.slice(0, colon);
+}
+function place(index, compiled2, s) {
+  const list3 = (slot) => compiled2.deny ? slot.deny : slot.allow;
+  if (s.Action === void 0) {
+    list3(index.global).push(compiled2);
+    return;
+  }
+  const lowered = s.Action.map((p2) => p2.toLowerCase());
+  if (lowered.some((p2) => hasWildcard(p2) && literalService(p2) === void 0)) {
+    list3(index.global).push(compiled2);
+    return;
+  }
+  for (const p2 of lowered) {
+    const map2 = hasWildcard(p2) ? index.wild : index.exact;
+    const key = hasWildcard(p2) ? literalService(p2) : p2;
+    let slot = map2.get(key);
+    if (slot === void 0) map2.set(key, slot = { deny: [], allow: [] });
+    const target = list3(slot);
+    if (target[target.length - 1] !== compiled2) target.push(compiled2);
+  }
+}
+function scan(scratch, exact, wild, global, action, resource, context) {
+  let n = 0;
+  let lists = 0;
+  for (let i2 = 0; i2 < exact.length; i2++) {
+    const s = exact[i2];
+    if (applies(s, true, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > 0) lists++;
+  let before = n;
+  for (let i2 = 0; i2 < wild.length; i2++) {
+    const s = wild[i2];
+    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > before) lists++;
+  before = n;
+  for (let i2 = 0; i2 < global.length; i2++) {
+    const s = global[i2];
+    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  }
+  if (n > before) lists++;
+  if (n === 0) return void 0;
+  if (lists > 1) {
+    for (let i2 = 1; i2 < n; i2++) {
+      const s = scratch[i2];
+      let j2 = i2 - 1;
+      while (j2 >= 0 && scratch[j2].index > s.index) {
+        scratch[j2 + 1] = scratch[j2];
+        j2--;
+      }
+      scratch[j2 + 1] = s;
+    }
+  }
+  const reasons = [];
+  for (let i2 = 0; i2 < n; i2++) reasons.push(scratch[i2].reason);
+  return reasons;
+}
+function applies(s, exactHit, action, resource, context) {
+  if (!exactHit && s.action !== void 0 && !s.action(action)) return false;
+  if (s.notAction !== void 0 && s.notAction(action)) return false;
+  if (s.resource !== void 0 && !s.resource(resource)) return false;
+  if (s.notResource !== void 0 && s.notResource(resource)) return false;
+  if (s.condition === void 0) return true;
+  const result = s.condition(context);
+  return result === "error" ? s.deny : result;
+}
+
+// src/policy/eval/data/masking.ts
+var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
+var FALLBACK_MASK_METHOD = "redact";
+var RANK = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
+function stricterMask(a, b2) {
+  return (RANK.get(b2) ?? 0) > (RANK.get(a) ?? 0) ? b2 : a;
+}
+function isMaskingMethod(value) {
+  return typeof value === "string" && MASKING_METHODS.includes(value);
+}
+
+// src/policy/eval/data/request.ts
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var optString = (v) => v === void 0 || typeof v === "string";
+function requestProblem(request, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isObject(request)) return "expected an object";
+  if (typeof request.dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(request.fields)) return "fields must be a list";
+  for (const [i2, f] of request.fields.entries()) {
+    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
+      return `fields[${i2}]: tags must be a list of strings`;
+    }
+  }
+  if (request.requester !== void 0) {
+    const r2 = request.requester;
+    if (!isObject(r2)) return "requester must be an object";
+    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
+  }
+  if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
+  return void 0;
+}
+
+// src/policy/eval/data/time-window.ts
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  const z2 = validateTimezone(zone);
+  if (!z2.ok) return z2.message;
+  let after;
+  let before;
+  if (time.after !== void 0) {
+    const r2 = parseTimeOfDay(time.after);
+    if (!r2.ok) return `after: ${r2.message}`;
+    after = r2.value;
+  }
+  if (time.before !== void 0) {
+    const r2 = parseTimeOfDay(time.before);
+    if (!r2.ok) return `before: ${r2.message}`;
+    before = r2.value;
+  }
+  const a = after;
+  const b2 = before;
+  let contains;
+  if (a !== void 0 && b2 !== void 0) {
+    contains = a < b2 ? (m) => m >= a && m < b2 : a > b2 ? (m) => m >= a || m < b2 : () => false;
+  } else if (a !== void 0) contains = (m) => m >= a;
+  else if (b2 !== void 0) contains = (m) => m < b2;
+  else contains = () => true;
+  return { zone, contains };
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part2 of format.formatToParts(epochMs)) {
+      if (part2.type === "hour") hour = Number(part2.value) % 24;
+      else if (part2.type === "minute") minute = Number(part2.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
+
+// src/policy/eval/data/compiled.ts
+var ACTION_STRENGTH = Object.freeze({
+  deny: 3,
+  require_approval: 2,
+  mask: 1,
+  allow: 0
+});
+var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
+function compileData(data) {
+  const clocks = /* @__PURE__ */ new Map();
+  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
+  const exact = /* @__PURE__ */ new Map();
+  const wild = [];
+  data.rules.forEach((rule, i2) => {
+    const dataset = rule.spec.match?.dataset;
+    const compiled2 = rules[i2];
+    if (dataset === void 0 || hasWildcard(dataset)) wild.push(compiled2);
+    else {
+      const list3 = exact.get(dataset);
+      if (list3) list3.push(compiled2);
+      else exact.set(dataset, [compiled2]);
+    }
+  });
+  const defaultDecision = Object.freeze({
+    action: data.default_action === "allow" ? "allow" : "deny",
+    policy: null,
+    reason: "no rule matched",
+    matched: Object.freeze([])
+  });
+  const decideData = (request, now = /* @__PURE__ */ new Date()) => {
+    const problem = requestProblem(request, now);
+    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
+    const facts = toFacts(request, now.getTime(), clocks);
+    const candidates = mergeByIndex(exact.get(request.dataset), wild);
+    const matched = [];
+    let winner;
+    for (const rule of candidates) {
+      if (!rule.matches(facts)) continue;
+      matched.push(rule);
+      if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
+        winner = rule;
+      }
+    }
+    if (winner === void 0) return defaultDecision;
+    const decision = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id) };
+    if (winner.ttlSeconds !== void 0) decision.ttl_seconds = winner.ttlSeconds;
+    if (winner.approverRole !== void 0) decision.approver_role = winner.approverRole;
+    if (winner.action === "mask") {
+      const masks = /* @__PURE__ */ new Map();
+      for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
+      decision.masks = Object.fromEntries(masks);
+    }
+    return decision;
+  };
+  return { decideData };
+}
+function mergeByIndex(a, b2) {
+  if (a === void 0 || a.length === 0) return b2;
+  if (b2.length === 0) return a;
+  const out = [];
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length || j2 < b2.length) {
+    if (j2 >= b2.length || i2 < a.length && a[i2].index < b2[j2].index) out.push(a[i2++]);
+    else out.push(b2[j2++]);
+  }
+  return out;
+}
+function toFacts(request, epochMs, clocks) {
+  const fields = request.fields.map(toField);
+  const requester = request.requester ?? {};
+  const minutes = /* @__PURE__ */ new Map();
+  return {
+    dataset: request.dataset,
+    fields,
+    names: new Set(fields.map((f) => f.name)),
+    context: {
+      requester_role: requester.role,
+      requester_clearance: requester.clearance,
+      requester_region: requester.region,
+      dataset_region: request.dataset_region,
+      environment: request.environment
+    },
+    minuteIn: (zone) => {
+      let m = minutes.get(zone);
+      if (m === void 0) {
+        m = clocks.get(zone)(epochMs);
+        minutes.set(zone, m);
+      }
+      return m;
+    }
+  };
+}
+function toField(f) {
+  const tags = new Set(f.tags ?? []);
+  if (f.sensitivity !== void 0) tags.add(f.sensitivity);
+  if (f.category !== void 0) tags.add(f.category);
+  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
+}
+function compileRule(rule, index, clocks) {
+  const fail2 = (problem) => {
+    throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
+  };
+  const spec = rule.spec;
+  const action = actionOf(spec, fail2);
+  const tests = [];
+  const dataset = spec.match?.dataset;
+  const datasetTest = dataset === void 0 ? void 0 : compileWildcard(dataset);
+  const criteria = spec.match?.fields;
+  const sensitivity = toSet(criteria?.sensitivity);
+  const category = toSet(criteria?.category);
+  const contains = criteria?.contains;
+  const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
+  const attributes = (f) => (sensitivity === void 0 || f.sensitivity !== void 0 && sensitivity.has(f.sensitivity)) && (category === void 0 || f.category !== void 0 && category.has(f.category)) && (contains === void 0 || contains.every((t2) => f.tags.has(t2)));
+  if (hasAttributes) tests.push((f) => f.fields.some(attributes));
+  const any = criteria?.any;
+  if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
+  const all = criteria?.all;
+  if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
+  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const context = spec.context;
+  for (const key of CONTEXT_KEYS) {
+    const matcher = context?.[key];
+    if (matcher === void 0) continue;
+    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key}: ${p2}`));
+    tests.push((f) => test(f.context[key]));
+  }
+  if (context?.time !== void 0) {
+    const window2 = compileTimeWindow(context.time);
+    if (typeof window2 === "string") return fail2(`context.time: ${window2}`);
+    if (!clocks.has(window2.zone)) clocks.set(window2.zone, wallClock(window2.zone));
+    tests.push((f) => window2.contains(f.minuteIn(window2.zone)));
+  }
+  let ttlSeconds;
+  if (spec.action.ttl !== void 0) {
+    const ttl = parseDuration(spec.action.ttl);
+    if (!ttl.ok) return fail2(`action.ttl: ${ttl.message}`);
+    ttlSeconds = Math.floor(ttl.value / 1e3);
+  }
+  const methods = spec.masking?.rules ?? {};
+  for (const [field, method] of Object.entries(methods)) {
+    if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
+  }
+  const defaultMethod = spec.masking?.default_method;
+  if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
+    fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
+  }
+  const methodFor = (name) => (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+  const matches = (f) => {
+    if (datasetTest !== void 0 && !datasetTest(f.dataset)) return false;
+    for (let i2 = 0; i2 < tests.length; i2++) if (!tests[i2](f)) return false;
+    return true;
+  };
+  return {
+    index,
+    id: rule.id,
+    precedence: rule.precedence,
+    action,
+    strength: ACTION_STRENGTH[action],
+    reason: spec.action.reason ?? `matched rule ${rule.id}`,
+    ttlSeconds,
+    approverRole: spec.action.approver_role,
+    matches,
+    masks: (f, into) => {
+      for (const field of f.fields) {
+        if (hasAttributes && !attributes(field)) continue;
+        if (named !== void 0 && !named.has(field.name)) continue;
+        const method = methodFor(field.name);
+        const previous = into.get(field.name);
+        into.set(field.name, previous === void 0 ? method : stricterMask(previous, method));
+      }
+    }
+  };
+}
+function actionOf(spec, fail2) {
+  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  if (set.length !== 1) {
+    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+  }
+  return set[0];
+}
+function toSet(value) {
+  if (value === void 0) return void 0;
+  return new Set(typeof value === "string" ? [value] : value);
+}
+function compileContextMatcher(matcher, fail2) {
+  if (typeof matcher === "string") return (v) => v === matcher;
+  if (Array.isArray(matcher)) {
+    const set = new Set(matcher);
+    return (v) => v !== void 0 && set.has(v);
+  }
+  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
+    const not = matcher.not;
+    const set = new Set(typeof not === "string" ? [not] : not);
+    return (v) => v !== void 0 && !set.has(v);
+  }
+  return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+}
+
+// src/policy/eval/posture/evaluate.ts
+var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
+var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
+var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
+function postureSections(environment) {
+  return {
+    local: environment === "local",
+    cloud: CLOUD.has(environment),
+    kubernetes: KUBERNETES.has(environment),
+    iamOnly: environment === "github-actions"
+  };
+}
+function isEnvironment(value) {
+  return typeof value === "string" && ENVIRONMENTS.includes(value);
+}
+function evaluatePosture(posture, facts = {}) {
+  const f = facts ?? {};
+  const checks = [];
+  const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  if (environment === void 0) {
+    const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
+    checks.push({ id: "environment", passed: false, required: true, detail });
+  } else {
+    const s = postureSections(environment);
+    if (s.local) checks.push(...localChecks(posture, f));
+    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
+    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
+    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
+  }
+  const failed = checks.filter((c3) => c3.required && !c3.passed);
+  const insecure = posture.allow_insecure === true;
+  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
+  return {
+    allowed: failed.length === 0 || insecure,
+    environment: environment ?? "unknown",
+    checks,
+    score: scoreOf(f.securityScore),
+    warnings: insecure ? failed.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
+    provider: providerFor(posture, environment),
+    failed: failed.map((c3) => c3.id)
+  };
+}
+function providerFor(posture, environment) {
+  const map2 = posture.provider_map;
+  const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
+  return mapped ?? posture.fallback_provider ?? "env";
+}
+function scoreOf(score) {
+  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
+  return Math.min(100, Math.max(0, score));
+}
+function flagCheck(id, requirement, fact, what) {
+  const required = requirement === true;
+  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
+  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
+}
+function localChecks(posture, f) {
+  const local = posture.local ?? {};
+  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
+  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  return [
+    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
+    {
+      id: "local.min_security_score",
+      passed: score !== void 0 && score >= min,
+      required: min > 0,
+      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`
+    },
+    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
+    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
+  ];
+}
+function cloudChecks(posture, f, aws) {
+  const cloud = posture.cloud ?? {};
+  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
+  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
+  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
+  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
+  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
+  return checks;
+}
+function kubernetesChecks(posture, f) {
+  const k2 = posture.kubernetes ?? {};
+  const denied = k2.denied_namespaces ?? [];
+  const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+  const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+  const deniedCheck = denied.length === 0 ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" } : {
+    id: "kubernetes.denied_namespaces",
+    passed: ns !== void 0 && hit === void 0,
+    required: true,
+    detail: ns === void 0 ? "namespace unknown" : hit === void 0 ? `namespace ${JSON.stringify(ns)} is not denied` : `namespace ${JSON.stringify(ns)} is denied (${hit})`
+  };
+  return [
+    deniedCheck,
+    allowedCheck("kubernetes.allowed_namespaces", k2.allowed_namespaces, ns, "namespace"),
+    flagCheck("kubernetes.require_service_account", k2.require_service_account, f.serviceAccount, "service account token"),
+    flagCheck("kubernetes.require_non_root", k2.require_non_root, f.nonRoot, "running as non-root"),
+    flagCheck("kubernetes.require_read_only_root_fs", k2.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system")
+  ];
+}
+function allowedCheck(id, setting, value, noun) {
+  if (setting === void 0) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
+  const lists = setting.every((v) => typeof v === "string") ? [setting] : setting;
+  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
+  const refusing = lists.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
+  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
+  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
+  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
+}
+
+// src/policy/eval/runtime/boundary.ts
+function toAllOf(value) {
+  if (value === void 0) return [];
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => typeof v === "string" ? [v] : v);
+}
+function compileAllOf(value, compile) {
+  const tests = toAllOf(value).map((list3) => {
+    const entries = list3.filter((e) => typeof e === "string").map(compile);
+    return (value2) => entries.some((t2) => t2(value2));
+  });
+  return (value2) => tests.every((t2) => t2(value2));
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
+    host = host.slice(0, close + 1);
+  } else if ((host.match(/:/g) ?? []).length === 1) {
+    const m = /^([^:]+):\d+$/.exec(host);
+    if (!m) return void 0;
+    host = m[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = pattern === "" ? "" : normalizePath(pattern) ?? "";
+  if (glob === "") return () => false;
+  if (glob === "/") return (path2) => path2.startsWith("/");
+  let re = "^";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        while (glob[i2 + 1] === "*") i2++;
+        re += ".*";
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  return (path2) => regex.test(path2);
+}
+
+// src/policy/eval/runtime/tool-uri.ts
+var SCHEME2 = "mcp://";
+var PRINTABLE = /^[\x21-\x7e]+$/;
+function split2(text) {
+  if (text.length <= SCHEME2.length || text.slice(0, SCHEME2.length).toLowerCase() !== SCHEME2) return void 0;
+  const rest = text.slice(SCHEME2.length);
+  if (!PRINTABLE.test(rest)) return void 0;
+  const slash = rest.indexOf("/");
+  if (slash <= 0) return void 0;
+  const server = rest.slice(0, slash);
+  if (server.includes("@")) return void 0;
+  const path2 = rest.slice(slash + 1);
+  const at = path2.indexOf("@");
+  if (at < 0) return path2 === "" ? void 0 : { server, tool: path2, version: void 0 };
+  if (at !== path2.lastIndexOf("@")) return void 0;
+  const tool = path2.slice(0, at);
+  const version = path2.slice(at + 1);
+  if (tool === "" || version === "") return void 0;
+  return { server, tool, version };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  return split2(uri);
+}
+var ANY = () => true;
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (/^\*+$/.test(entry)) return ANY;
+  const parts = split2(entry);
+  if (parts === void 0) return void 0;
+  const server = part(parts.server);
+  const tool = part(parts.tool);
+  if (parts.version === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const anyVersion = /^\*+$/.test(parts.version);
+  const version = part(parts.version);
+  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
+}
+function part(pattern) {
+  return compileWildcard(pattern);
+}
+function formatToolUri(tool) {
+  return `${SCHEME2}${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+}
+
+// src/policy/eval/runtime/compiled.ts
+var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+var CLEAN = Object.freeze({
+  allowed: true,
+  violations: Object.freeze([]),
+  enforced: "observe",
+  escalate: Object.freeze([])
+});
+var EMPTY_FACTS = Object.freeze({});
+function compileRuntime(runtime) {
+  const denyOn = new Set(runtime.enforcement?.deny_on ?? []);
+  const escalateOn = new Set(runtime.enforcement?.escalate_on ?? []);
+  const invalidEntries = [];
+  const uriChecks = [];
+  const allowlist = runtime.tools?.allowlist;
+  if (allowlist !== void 0) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
+  const versions = runtime.security?.allow_versions;
+  const versionRules = versions === void 0 ? [] : compileAllowVersions(versions);
+  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
+  const factChecks = compileFactChecks(runtime);
+  const decide = (found, malformed) => {
+    if (found.length === 0) return CLEAN;
+    let blocked = false;
+    const escalate = [];
+    const violations = found.map((f, i2) => {
+      const blocking = denyOn.has(f.code) || malformed && i2 === 0;
+      if (blocking) blocked = true;
+      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
+      return { code: f.code, message: f.message, blocking };
+    });
+    return {
+      allowed: !blocked,
+      violations,
+      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
+      escalate
+    };
+  };
+  const checkTool = (uri, facts = EMPTY_FACTS) => {
+    const f = facts ?? EMPTY_FACTS;
+    const found = [];
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      found.push({
+        code: "tool_not_in_allowlist",
+        message: `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`
+      });
+    } else {
+      for (const check of uriChecks) check(tool, f, found);
+    }
+    for (const check of factChecks) check(f, found);
+    return decide(found, tool === void 0);
+  };
+  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+}
+function describe3(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
+}
+function allowlistCheck(value, invalid) {
+  const compiled2 = toAllOf(value).map((list3) => {
+    const matchers = [];
+    for (const entry of list3) {
+      const m = compileToolPattern(entry);
+      if (m === void 0) invalid.push(String(entry));
+      else matchers.push(m);
+    }
+    return matchers;
+  });
+  return (tool, _facts, out) => {
+    for (let i2 = 0; i2 < compiled2.length; i2++) {
+      const matchers = compiled2[i2];
+      if (!matchers.some((m) => m(tool))) {
+        const which = compiled2.length > 1 ? ` (allowlist ${i2 + 1} of ${compiled2.length})` : "";
+        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
+        return;
+      }
+    }
+  };
+}
+function compileAllowVersions(map2) {
+  return Object.keys(map2).map((server) => {
+    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions, versionTest: (v) => tests.some((t2) => t2(v)) };
+  });
+}
+function pinningCheck(denyUnpinned, rules) {
+  return (tool, _facts, out) => {
+    const applicable = rules.filter((r2) => r2.serverTest(tool.server));
+    if (tool.version === void 0) {
+      if (denyUnpinned) {
+        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
+      } else if (applicable.length > 0) {
+        out.push({
+          code: "version_unpinned",
+          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`
+        });
+      }
+      return;
+    }
+    const version = tool.version;
+    const refused = applicable.find((r2) => !r2.versionTest(version));
+    if (refused !== void 0) {
+      out.push({
+        code: "tool_not_in_allowlist",
+        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+      });
+    }
+  };
+}
+function compileFactChecks(runtime) {
+  const checks = [];
+  const flag = (key, code, message) => {
+    checks.push((facts, out) => {
+      if (facts[key] === true) out.push({ code, message });
+    });
+  };
+  if (runtime.signing?.enabled === true) {
+    checks.push((facts, out) => {
+      if (facts.signaturePresent === false) {
+        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
+      }
+    });
+  }
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
+  if (requireKey) {
+    checks.push((facts, out) => {
+      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
+        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
+      }
+    });
+  }
+  const egress = runtime.security?.egress_allowlist;
+  if (egress !== void 0) {
+    const allowed = compileAllOf(egress, compileHostPattern);
+    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
+  }
+  const fs2 = runtime.security?.fs_allowlist;
+  if (fs2 !== void 0) {
+    const allowed = compileAllOf(fs2, compilePathPattern);
+    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
+  }
+  const limits = runtime.security?.limits;
+  if (typeof limits?.max_payload_kb === "number") {
+    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
+  }
+  if (typeof limits?.max_duration_ms === "number") {
+    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
+  }
+  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
+  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
+  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
+  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
+  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
+  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
+  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
+  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
+  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
+  const guard = runtime.agent_guard;
+  if (guard !== void 0 && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
+  checks.push((facts, out) => {
+    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
+    else if (facts.contextual === "escalated") {
+      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
+    }
+  });
+  return checks;
+}
+function listCheck(key, normalize3, allowed, code, noun, list3) {
+  return (facts, out) => {
+    const raw = facts[key];
+    if (raw === void 0) return;
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      const normal = normalize3(value);
+      if (normal === void 0) out.push({ code, message: `${noun} ${describe3(value)} cannot be read, so it cannot be allowed` });
+      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
+    }
+  };
+}
+function limitCheck(key, max, code, noun, unit) {
+  return (facts, out) => {
+    const value = facts[key];
+    if (value === void 0) return;
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      out.push({ code, message: `${noun} ${describe3(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
+    } else if (value > max) {
+      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
+    }
+  };
+}
+function scanCheck(key, noun, pending, failed) {
+  return (facts, out) => {
+    const status = facts[key];
+    if (status === void 0 || status === "passed") return;
+    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
+    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed` });
+  };
+}
+function agentGuardCheck(severity, count2) {
+  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
+  return (facts, out) => {
+    const findings = facts.agentGuardFindings;
+    if (findings === void 0) return;
+    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    if (n < 1) return;
+    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
+    const bySeverity = minRank !== void 0 && rank >= minRank;
+    const byCount = count2 !== void 0 && n >= count2;
+    if (bySeverity || byCount || minRank === void 0 && count2 === void 0) {
+      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count2}` : `${n} finding(s)`;
+      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
+    }
+  };
+}
+
+// src/policy/eval/scan/scanner.ts
+var MAX_FINDINGS_PER_PATTERN = 100;
+var MATCH_PREVIEW_LENGTH = 80;
+function selectPacks(compliance) {
+  const packs = compliance?.packs ?? [];
+  const policies = compliance?.policies;
+  if (policies === void 0) return [...packs];
+  const enabled = /* @__PURE__ */ new Set();
+  for (const p2 of policies) if (p2.enabled !== false) for (const id of p2.pack_ids ?? []) enabled.add(id);
+  return packs.filter((p2) => enabled.has(p2.id));
+}
+function compileScanner(runtime) {
+  const byLocation = { input: [], output: [] };
+  const skipped = [];
+  const unevaluated = [];
+  const risky = [];
+  for (const pack of selectPacks(runtime.compliance)) {
+    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
+  }
+  function compileRule2(pack, rule) {
+    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
+    if (rule.type === "nl") {
+      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
+      return;
+    }
+    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
+    if (rule.location !== "input" && rule.location !== "output") {
+      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
+    }
+    for (const pattern of rule.patterns ?? []) {
+      let regex;
+      try {
+        if (typeof pattern !== "string") throw new TypeError("expected a string");
+        regex = toJsRegExp(pattern, "g");
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
+        continue;
+      }
+      const risk = backtrackingRisk(regex.source, regex.flags);
+      if (risk !== void 0) risky.push({ pack, rule: rule.id, pattern, risk });
+      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
+    }
+  }
+  const scan2 = (text, location2) => {
+    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+    if (location2 !== "input" && location2 !== "output") {
+      throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
+    }
+    const findings = [];
+    for (const p2 of byLocation[location2]) collect2(p2, text, findings);
+    return findings;
+  };
+  return {
+    scan: scan2,
+    skipped: Object.freeze(skipped),
+    unevaluated: Object.freeze(unevaluated),
+    risky: Object.freeze(risky)
+  };
+}
+function collect2(p2, text, out) {
+  const re = p2.regex;
+  re.lastIndex = 0;
+  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
+    const m = re.exec(text);
+    if (m === null) break;
+    const matched = m[0];
+    out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m.index, match: preview(matched), length: matched.length });
+    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
+  }
+  re.lastIndex = 0;
+}
+function isPairAt(text, i2) {
+  const c3 = text.charCodeAt(i2);
+  return c3 >= 55296 && c3 <= 56319 && i2 + 1 < text.length && (text.charCodeAt(i2 + 1) & 64512) === 56320;
+}
+function preview(s) {
+  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
+  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
+  return s.slice(0, end);
+}
+
+// src/policy/eval/engine.ts
+function compileEngine(target) {
+  const access = compileAccess(target.access);
+  const runtime = compileRuntime(target.runtime);
+  const data = compileData(target.data);
+  const scanner = compileScanner(target.runtime);
+  return {
+    authorize: (request) => access.authorize(request),
+    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
+    decideData: (request, now) => data.decideData(request, now),
+    scan: (text, location2) => scanner.scan(text, location2),
+    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
+  };
+}
+
 // src/cli/repository.ts
+import { resolve as resolve2 } from "node:path";
 async function openRepository(io, rootOption) {
-  const root = resolve(io.cwd, rootOption);
+  const root = resolve2(io.cwd, rootOption);
   const bar = progress(io, "reading");
-  const repo = await readRepository(root, (d, t) => bar.update(d, t));
+  const repo = await readRepository(root, (d, t2) => bar.update(d, t2));
   bar.done();
   if (repo.files.length === 0) {
     throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, { position: { file: root } });
@@ -25285,41 +34538,43 @@ async function engineFromRepository(io, root, targetOption) {
   const merged = buildTarget(repo, target);
   return { repo, target, merged, engine: compileEngine(merged.effective) };
 }
-
-// src/cli/options.ts
-function parseChoice(value, choices, flag) {
-  if (choices.includes(value)) return value;
-  const near = suggest(value, choices);
-  throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}${near ? `; did you mean "${near}"?` : ""}`);
-}
-function parseCount(value, flag) {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
-  return Number(value);
-}
-function collect2(value, previous = []) {
-  return [...previous, value];
+async function engineFromBundle(io, file, keyFiles, targetOption) {
+  if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
+  let bytes;
+  try {
+    bytes = await readFile3(resolve3(io.cwd, file));
+  } catch {
+    throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
+  }
+  const keys = readPublicKeys(keyFiles.map((k2) => resolve3(io.cwd, k2)));
+  const names = (payload) => Object.keys(payload.targets);
+  const first2 = verifyBundle(bytes, { trustedKeys: keys, ...targetOption ? { target: targetOption } : {} });
+  const available = names(first2.payload);
+  const target = targetOption ?? (available.length === 1 ? available[0] : void 0);
+  if (!target) throw new EdictError("USAGE", `--target is required: the bundle has ${available.join(", ")}`);
+  return { target, engine: compileEngine(first2.payload.targets[target]), payload: first2.payload };
 }
 
 // src/cli/commands/check-agent.ts
-var FORMATS = ["text", "json"];
+var FORMATS2 = ["text", "json"];
 function registerCheckAgent(program2, io, setExit) {
-  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").option("--policies <dir>", "policy repository root", ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text").addHelpText("after", "\nManifest:\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
-    const path = resolve2(io.cwd, file);
+  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").option("--policies <dir>", "policy repository root", ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS2, "--format"), "text").addHelpText("after", "\nManifest:\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
+    const path2 = resolve4(io.cwd, file);
     let bytes;
     try {
-      bytes = await readFile2(path);
+      bytes = await readFile4(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
     const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
-    const shown = relative2(io.cwd, path) || file;
+    const shown = relative2(io.cwd, path2) || file;
     const result = checkAgent(shown, bytes, engine);
     const refused = result.findings.filter((f) => f.decision === "deny");
     if (opts.format === "json") {
       io.stdout(JSON.stringify({ agent: result.name, target, ok: refused.length === 0 && result.problems.length === 0, findings: result.findings, problems: result.problems }, null, 2) + "\n");
     } else {
       const lines = [];
-      for (const p of result.problems) lines.push(`${shown}:${p.line}:${p.column}: error ${p.message}`);
+      for (const p2 of result.problems) lines.push(`${shown}:${p2.line}:${p2.column}: error ${p2.message}`);
       for (const f of result.findings) {
         if (f.decision === "allow") continue;
         lines.push(`${shown}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
@@ -25334,12 +34589,12 @@ function registerCheckAgent(program2, io, setExit) {
 
 // src/cli/commands/effective.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var FORMATS2 = ["yaml", "json"];
-function effectiveDocument(t) {
-  return { target: t.target, ...t.effective, provenance: t.provenance };
+var FORMATS3 = ["yaml", "json"];
+function effectiveDocument(t2) {
+  return { target: t2.target, ...t2.effective, provenance: t2.provenance };
 }
 function registerEffective(program2, io, setExit) {
-  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS2, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS3, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
     const { repo } = await openRepository(io, opts.root);
     const target = resolveTarget(repo, opts.target);
     const errors = runLint(repo, { rules: RULES }).summary.errors;
@@ -25352,7 +34607,7 @@ function registerEffective(program2, io, setExit) {
 }
 
 // src/cli/commands/eval.ts
-var FORMATS3 = ["text", "json"];
+var FORMATS4 = ["text", "json"];
 var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
 function parseContextPairs(pairs, json) {
   const ctx = {};
@@ -25364,19 +34619,19 @@ function parseContextPairs(pairs, json) {
       throw new EdictError("USAGE", `--context-json is not valid JSON: ${e.message}`);
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new EdictError("USAGE", "--context-json must be a JSON object of context keys");
-    for (const [k, v] of Object.entries(parsed)) {
-      const ok2 = (x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean";
-      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k}" must be a string, number, boolean or a list of them`);
-      ctx[k] = v;
+    for (const [k2, v] of Object.entries(parsed)) {
+      const ok2 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
+      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k2}" must be a string, number, boolean or a list of them`);
+      ctx[k2] = v;
     }
   }
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new EdictError("USAGE", `--context takes key=value, got "${pair}"`);
-    const k = pair.slice(0, eq);
+    const k2 = pair.slice(0, eq);
     const v = pair.slice(eq + 1);
-    const prev = ctx[k];
-    ctx[k] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    const prev = ctx[k2];
+    ctx[k2] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return ctx;
 }
@@ -25384,8 +34639,8 @@ function answer(engine, opts) {
   const asked = [opts.action !== void 0 || opts.resource !== void 0, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
   if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
   if (opts.tool !== void 0) {
-    const r2 = engine.checkTool(opts.tool);
-    return { result: r2, decision: r2.allowed ? "allow" : "deny" };
+    const r3 = engine.checkTool(opts.tool);
+    return { result: r3, decision: r3.allowed ? "allow" : "deny" };
   }
   if (opts.data !== void 0) {
     let request;
@@ -25395,43 +34650,76 @@ function answer(engine, opts) {
       throw new EdictError("USAGE", `--data is not valid JSON: ${e.message}`);
     }
     if (!request || typeof request !== "object") throw new EdictError("USAGE", "--data must be a JSON object {dataset, fields, requester, \u2026}");
-    const r2 = engine.decideData(request);
-    return { result: r2, decision: r2.action };
+    const r3 = engine.decideData(request);
+    return { result: r3, decision: r3.action };
   }
   if (opts.action === void 0 || opts.resource === void 0) throw new EdictError("USAGE", "--action and --resource go together");
-  const r = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
-  return { result: r, decision: r.decision };
+  const r2 = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
+  return { result: r2, decision: r2.decision };
 }
 function renderText(result, decision) {
-  const r = result;
+  const r2 = result;
   const lines = [decision];
-  for (const reason of r.reasons ?? []) lines.push(`  ${reason.effect} ${reason.policy}${reason.sid ? `/${reason.sid}` : ""}  (${reason.file})`);
-  if (r.approval) lines.push(`  approval by ${r.approval.approverRole ?? "an approver"}${r.approval.timeoutSeconds ? ` within ${r.approval.timeoutSeconds}s` : ""}`);
-  for (const v of r.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
-  if (r.reason) lines.push(`  ${r.policy ?? "default"}: ${r.reason}`);
-  if (r.reasons && r.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
+  for (const reason of r2.reasons ?? []) lines.push(`  ${reason.effect} ${reason.policy}${reason.sid ? `/${reason.sid}` : ""}  (${reason.file})`);
+  if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
+  for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
+  if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
+  if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
   return lines.join("\n") + "\n";
 }
 function registerEval(program2, io, setExit) {
-  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect2, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS3, "--format"), "text").addHelpText(
+  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS4, "--format"), "text").addHelpText(
     "after",
     `
 Examples:
   edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3
+  edict eval --bundle acme-policies.bundle.json --key edict.pub -t production -a db:Delete -r db://production/users
   edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json
   edict eval -t production --data '{"dataset":"customers","fields":[{"name":"email","sensitivity":"pii"}],"requester":{"role":"analyst","region":"US"},"dataset_region":"EU"}'
 `
   ).action(async (opts) => {
-    const { engine } = await engineFromRepository(io, opts.policies, opts.target);
+    const { engine } = opts.bundle !== void 0 ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, opts.policies, opts.target);
     const { result, decision } = answer(engine, opts);
     io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
     setExit(opts.expect !== void 0 && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);
   });
 }
 
+// src/cli/commands/keygen.ts
+import { resolve as resolve5 } from "node:path";
+var FORMATS5 = ["text", "json"];
+function keygenCommand(io, opts) {
+  const prefix = resolve5(io.cwd, opts.out);
+  try {
+    const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
+    } else {
+      io.stdout(
+        `keyid:       ${written.keyid}
+public key:  ${written.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
+private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
+`
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (!isBundleError(e)) throw e;
+    io.stderr(`edict: ${e.message}
+`);
+    return EXIT.USAGE;
+  }
+}
+function registerKeygen(program2, io, setExit) {
+  program2.command("keygen").description("generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM)").option("-o, --out <prefix>", "path prefix of the two files", "edict").option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+    "after",
+    "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen\n  edict keygen --out keys/release\n  edict bundle build --key keys/release.key\n"
+  ).action((opts) => setExit(keygenCommand(io, opts)));
+}
+
 // src/cli/commands/lint.ts
 import { writeFile } from "node:fs/promises";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 
 // src/lint/reporters/common.ts
 function sortFindings(findings) {
@@ -25456,7 +34744,7 @@ function formatCommand(f) {
   props.push(["title", f.rule]);
   const message = f.help === void 0 ? f.message : `${f.message}
 help: ${f.help}`;
-  const list3 = props.map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
+  const list3 = props.map(([k2, v]) => `${k2}=${escapeProperty(v)}`).join(",");
   return `::${COMMAND[f.severity]} ${list3}::${escapeData(message)}`;
 }
 function escapeData(s) {
@@ -25503,10 +34791,10 @@ function formatMarkdown(input, options = {}) {
   let out = `${head}
 ${TABLE_HEAD}`;
   let shown = 0;
-  for (const r of rows) {
+  for (const r2 of rows) {
     const isLast = shown === rows.length - 1;
-    if (out.length + r.length + (isLast ? 0 : reserve) > maxChars) break;
-    out += r;
+    if (out.length + r2.length + (isLast ? 0 : reserve) > maxChars) break;
+    out += r2;
     shown++;
   }
   if (shown === rows.length) return out;
@@ -25528,10 +34816,10 @@ function row(f, linkBase) {
 `;
 }
 function escapeCell(s) {
-  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, "<br>");
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[\\`*_[\]|~]/g, (c3) => `\\${c3}`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function toUrlPath(file) {
-  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 
 // src/lint/reporters/sarif.ts
@@ -25541,8 +34829,8 @@ var LEVEL = { error: "error", warning: "warning", info: "note" };
 function formatSarif(input, options) {
   const docs = [...options.rules ?? []];
   const index = /* @__PURE__ */ new Map();
-  docs.forEach((r, i) => {
-    if (!index.has(r.id)) index.set(r.id, i);
+  docs.forEach((r2, i2) => {
+    if (!index.has(r2.id)) index.set(r2.id, i2);
   });
   const findings = sortFindings(input.findings);
   for (const f of findings) {
@@ -25550,12 +34838,12 @@ function formatSarif(input, options) {
     index.set(f.rule, docs.length);
     docs.push({ id: f.rule, category: "schema", severity: f.severity, description: f.rule });
   }
-  const undocumented = new Set(docs.slice(options.rules?.length ?? 0).map((r) => r.id));
+  const undocumented = new Set(docs.slice(options.rules?.length ?? 0).map((r2) => r2.id));
   const driver = {
     name: "edict",
     version: options.toolVersion,
     ...options.informationUri === void 0 ? {} : { informationUri: options.informationUri },
-    rules: docs.map((r) => toReportingDescriptor(r, undocumented.has(r.id)))
+    rules: docs.map((r2) => toReportingDescriptor(r2, undocumented.has(r2.id)))
   };
   const log = {
     $schema: SARIF_SCHEMA,
@@ -25572,15 +34860,15 @@ function formatSarif(input, options) {
   return `${JSON.stringify(log, null, 2)}
 `;
 }
-function toReportingDescriptor(r, undocumented) {
+function toReportingDescriptor(r2, undocumented) {
   return {
-    id: r.id,
-    name: toPascalCase(r.id),
-    shortDescription: { text: firstSentence(r.description) },
-    fullDescription: { text: r.description },
-    help: { text: r.description },
-    defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: undocumented ? {} : { category: r.category }
+    id: r2.id,
+    name: toPascalCase(r2.id),
+    shortDescription: { text: firstSentence(r2.description) },
+    fullDescription: { text: r2.description },
+    help: { text: r2.description },
+    defaultConfiguration: { level: LEVEL[r2.severity] },
+    properties: undocumented ? {} : { category: r2.category }
   };
 }
 function toResult(f, ruleIndex) {
@@ -25607,7 +34895,7 @@ help: ${f.help}` },
   };
 }
 function toUri(file) {
-  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function toPascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
@@ -25617,12 +34905,12 @@ function firstSentence(text) {
   return (m?.[1] ?? text.trim()).replace(/\s+/g, " ");
 }
 function fnv1a64(text) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of new TextEncoder().encode(text)) {
-    h ^= BigInt(b);
-    h = h * 0x100000001b3n & 0xffffffffffffffffn;
+  let h2 = 0xcbf29ce484222325n;
+  for (const b2 of new TextEncoder().encode(text)) {
+    h2 ^= BigInt(b2);
+    h2 = h2 * 0x100000001b3n & 0xffffffffffffffffn;
   }
-  return h.toString(16).padStart(16, "0");
+  return h2.toString(16).padStart(16, "0");
 }
 
 // src/lint/reporters/text.ts
@@ -25631,7 +34919,7 @@ var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
-var ansi = (open, close) => (s) => s === "" ? s : `\x1B[${open}m${s}\x1B[${close}m`;
+var ansi = (open3, close) => (s) => s === "" ? s : `\x1B[${open3}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR = {
   bold: ansi(1, 22),
@@ -25641,7 +34929,7 @@ var COLOR = {
 };
 var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain, warning: plain, info: plain } };
 function formatText(input, options) {
-  const p = options.color ? COLOR : NO_COLOR;
+  const p2 = options.color ? COLOR : NO_COLOR;
   const out = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const f of sortFindings(input.findings)) {
@@ -25650,36 +34938,36 @@ function formatText(input, options) {
     else byFile.set(f.file, [f]);
   }
   for (const [file, findings] of byFile) {
-    out.push(p.bold(sanitize(displayPath(file, options.cwd))));
+    out.push(p2.bold(sanitize(displayPath(file, options.cwd))));
     const lines = splitLines(input.sources.get(file));
     const locWidth = Math.max(...findings.map((f) => location(f).length));
     const gutterWidth = Math.max(...findings.map((f) => String(f.line).length));
     for (const f of findings) {
-      const paint = p.severity[f.severity];
+      const paint = p2.severity[f.severity];
       const message = sanitize(f.message).replaceAll("\n", `
 ${" ".repeat(locWidth + 13)}`);
       out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
       const source = lines?.[f.line - 1];
       if (source !== void 0 && f.line >= 1) {
         const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn);
-        out.push(`    ${p.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
-        out.push(`    ${p.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
+        out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
+        out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
       }
       if (f.help !== void 0) out.push(`    help: ${sanitize(f.help).replaceAll("\n", "\n          ")}`);
     }
     out.push("");
   }
-  out.push(summaryLine2(input, p));
+  out.push(summaryLine2(input, p2));
   return `${out.join("\n")}
 `;
 }
-function summaryLine2(input, p) {
+function summaryLine2(input, p2) {
   const { errors, warnings, infos, files } = input.summary;
   const total = errors + warnings + infos;
-  if (total === 0) return p.green(`\u2714 no problems in ${count(files, "file")}`);
-  const paint = errors > 0 ? p.severity.error : warnings > 0 ? p.severity.warning : p.severity.info;
+  if (total === 0) return p2.green(`\u2714 no problems in ${count(files, "file")}`);
+  const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
   return paint(
-    p.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files, "file")}`)
+    p2.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files, "file")}`)
   );
 }
 function location(f) {
@@ -25693,16 +34981,16 @@ function splitLines(text) {
   return text?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
 }
 function sanitize(s) {
-  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => c === "	" ? " " : "\uFFFD");
+  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
 function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const at = [];
   let shown = "";
-  for (let i = 0; i < line.length; i++) {
+  for (let i2 = 0; i2 < line.length; i2++) {
     at.push(shown.length);
-    const c = line[i];
-    if (c === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-    else shown += sanitize(c);
+    const c3 = line[i2];
+    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+    else shown += sanitize(c3);
   }
   at.push(shown.length);
   const s = Math.min(Math.max(column - 1, 0), line.length);
@@ -25732,18 +35020,18 @@ function shouldUseColor(stream, env) {
 }
 
 // src/cli/commands/lint.ts
-var FORMATS4 = ["text", "json", "sarif", "github", "markdown"];
+var FORMATS6 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p) => toRepoPath(root, resolve3(io.cwd, p)));
-  for (const o of only) {
-    if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);
+  const only = paths.map((p2) => toRepoPath(root, resolve6(io.cwd, p2)));
+  for (const o2 of only) {
+    if (o2.startsWith("..")) throw new EdictError("USAGE", `path ${o2} is outside the repository ${root}`);
   }
   const result = runLint(repo, { rules: RULES, only });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile(resolve3(io.cwd, opts.output), text);
+  if (opts.output) await writeFile(resolve6(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -25757,7 +35045,7 @@ function render(format, input, io) {
     case "json":
       return formatJson(input);
     case "sarif":
-      return formatSarif(input, { rules: RULES.map((r) => r.meta), toolVersion: EDICT_VERSION });
+      return formatSarif(input, { rules: RULES.map((r2) => r2.meta), toolVersion: EDICT_VERSION });
     case "github":
       return formatGithub(input);
     case "markdown":
@@ -25765,62 +35053,62 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS4.join(", ")}`, (v) => parseChoice(v, FORMATS4, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS6.join(", ")}`, (v) => parseChoice(v, FORMATS6, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { readdir as readdir2, readFile as readFile5 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
-function isRecord4(v) {
+function isRecord7(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
-function parseSuite(path, bytes, defaultTarget) {
-  const source = parseSource(path, bytes);
-  const problems = source.problems.map((p) => ({ file: path, ...source.lines.position(p.span[0]), message: p.message }));
+function parseSuite(path2, bytes, defaultTarget) {
+  const source = parseSource(path2, bytes);
+  const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
   const cases = [];
   const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const fail2 = (pointer, message) => problems.push({ file: path, ...where(pointer), message });
+  const fail2 = (pointer, message) => problems.push({ file: path2, ...where(pointer), message });
   const root = source.value;
-  if (!isRecord4(root) || !Array.isArray(root.cases)) {
+  if (!isRecord7(root) || !Array.isArray(root.cases)) {
     if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
     return { cases, problems };
   }
-  root.cases.forEach((raw, i) => {
-    const at = `/cases/${i}`;
-    if (!isRecord4(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
-    const name = typeof raw.name === "string" ? raw.name : `case ${i + 1}`;
+  root.cases.forEach((raw, i2) => {
+    const at = `/cases/${i2}`;
+    if (!isRecord7(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail2(at, `case "${name}" needs a target`);
     if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
-    const questions = ["request", "tool", "data"].filter((k) => raw[k] !== void 0);
+    const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
     if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
-    const c = { file: path, line: where(at).line, name, target, expect: raw.expect };
+    const c3 = { file: path2, line: where(at).line, name, target, expect: raw.expect };
     if (raw.request !== void 0) {
-      const r = raw.request;
-      if (!isRecord4(r) || typeof r.action !== "string" || typeof r.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
-      if (r.context !== void 0 && !isRecord4(r.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
-      c.request = { action: r.action, resource: r.resource, ...isRecord4(r.context) ? { context: r.context } : {} };
+      const r2 = raw.request;
+      if (!isRecord7(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r2.context !== void 0 && !isRecord7(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c3.request = { action: r2.action, resource: r2.resource, ...isRecord7(r2.context) ? { context: r2.context } : {} };
     } else if (raw.tool !== void 0) {
       if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
-      c.tool = raw.tool;
+      c3.tool = raw.tool;
     } else {
-      if (!isRecord4(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
-      c.data = raw.data;
+      if (!isRecord7(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      c3.data = raw.data;
     }
-    cases.push(c);
+    cases.push(c3);
   });
   return { cases, problems };
 }
 
 // src/testing/run.ts
-function statementKey(i, s) {
-  return `${s.source.file}#${s.Sid ?? `statement ${i + 1}`}`;
+function statementKey(i2, s) {
+  return `${s.source.file}#${s.Sid ?? `statement ${i2 + 1}`}`;
 }
 function runCases(cases, targets) {
   const hit = /* @__PURE__ */ new Map();
@@ -25829,40 +35117,40 @@ function runCases(cases, targets) {
     if (!set) hit.set(target, set = /* @__PURE__ */ new Set());
     set.add(key);
   };
-  const results = cases.map((c) => {
-    const t = targets.get(c.target);
-    if (!t) return { case: c, passed: false, actual: "error", deciders: [], error: `target "${c.target}" is not in edict.yaml` };
+  const results = cases.map((c3) => {
+    const t2 = targets.get(c3.target);
+    if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
     try {
-      if (c.request) {
-        const d2 = t.engine.authorize({ action: c.request.action, resource: c.request.resource, context: c.request.context ?? {} });
-        const statements = t.merged.effective.access.Statement;
-        for (const r of d2.reasons) {
-          const i = statements.findIndex((s) => s.source.file === r.file && s.source.policy === r.policy && (s.Sid ?? void 0) === r.sid && s.Effect === r.effect);
-          if (i >= 0) mark(c.target, statementKey(i, statements[i]));
+      if (c3.request) {
+        const d2 = t2.engine.authorize({ action: c3.request.action, resource: c3.request.resource, context: c3.request.context ?? {} });
+        const statements = t2.merged.effective.access.Statement;
+        for (const r2 of d2.reasons) {
+          const i2 = statements.findIndex((s) => s.source.file === r2.file && s.source.policy === r2.policy && (s.Sid ?? void 0) === r2.sid && s.Effect === r2.effect);
+          if (i2 >= 0) mark(c3.target, statementKey(i2, statements[i2]));
         }
-        return { case: c, passed: d2.decision === c.expect, actual: d2.decision, deciders: d2.reasons.map((r) => `${r.effect} ${r.policy}${r.sid ? `/${r.sid}` : ""} (${r.file})`) };
+        return { case: c3, passed: d2.decision === c3.expect, actual: d2.decision, deciders: d2.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`) };
       }
-      if (c.tool !== void 0) {
-        const d2 = t.engine.checkTool(c.tool);
+      if (c3.tool !== void 0) {
+        const d2 = t2.engine.checkTool(c3.tool);
         const actual = d2.allowed ? d2.enforced === "escalate" ? "escalate" : "allow" : "deny";
-        const passed = actual === c.expect || c.expect === "allow" && d2.allowed;
-        return { case: c, passed, actual, deciders: d2.violations.map((v) => `${v.code}: ${v.message}`) };
+        const passed = actual === c3.expect || c3.expect === "allow" && d2.allowed;
+        return { case: c3, passed, actual, deciders: d2.violations.map((v) => `${v.code}: ${v.message}`) };
       }
-      const d = t.engine.decideData(c.data);
-      for (const id of d.matched) mark(c.target, `data:${id}`);
-      return { case: c, passed: d.action === c.expect, actual: d.action, deciders: d.policy ? [`${d.policy}: ${d.reason}`] : [d.reason] };
+      const d = t2.engine.decideData(c3.data);
+      for (const id of d.matched) mark(c3.target, `data:${id}`);
+      return { case: c3, passed: d.action === c3.expect, actual: d.action, deciders: d.policy ? [`${d.policy}: ${d.reason}`] : [d.reason] };
     } catch (e) {
-      return { case: c, passed: false, actual: "error", deciders: [], error: e.message };
+      return { case: c3, passed: false, actual: "error", deciders: [], error: e.message };
     }
   });
   let total = 0;
   let covered = 0;
   const uncovered = [];
-  for (const [name, t] of targets) {
+  for (const [name, t2] of targets) {
     const seen = hit.get(name) ?? /* @__PURE__ */ new Set();
     const items = [
-      ...t.merged.effective.access.Statement.map((s, i) => ({ key: statementKey(i, s), file: s.source.file })),
-      ...t.merged.effective.data.rules.map((r) => ({ key: `data:${r.id}`, file: r.source.file }))
+      ...t2.merged.effective.access.Statement.map((s, i2) => ({ key: statementKey(i2, s), file: s.source.file })),
+      ...t2.merged.effective.data.rules.map((r2) => ({ key: `data:${r2.id}`, file: r2.source.file }))
     ];
     for (const item of items) {
       total++;
@@ -25874,16 +35162,16 @@ function runCases(cases, targets) {
 }
 
 // src/cli/commands/test.ts
-var FORMATS5 = ["text", "json"];
+var FORMATS7 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+    entries = await readdir2(join4(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
   const out = [];
-  for (const e of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
+  for (const e of entries.sort((a, b2) => a.name < b2.name ? -1 : 1)) {
     const rel = `${dir}/${e.name}`;
     if (e.isDirectory()) out.push(...await suiteFiles(root, rel));
     else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
@@ -25894,18 +35182,18 @@ function renderText2(run, problems, coverage, color) {
   const red = (s) => color ? `\x1B[31m${s}\x1B[39m` : s;
   const green = (s) => color ? `\x1B[32m${s}\x1B[39m` : s;
   const lines = [];
-  for (const p of problems) lines.push(`${p.file}:${p.line}:${p.column}: ${red("error")} ${p.message}`);
-  for (const r of run.results) {
-    if (r.passed) {
-      lines.push(`${green("\u2714")} ${r.case.name}`);
+  for (const p2 of problems) lines.push(`${p2.file}:${p2.line}:${p2.column}: ${red("error")} ${p2.message}`);
+  for (const r2 of run.results) {
+    if (r2.passed) {
+      lines.push(`${green("\u2714")} ${r2.case.name}`);
       continue;
     }
-    lines.push(`${red("\u2716")} ${r.case.name}  (${r.case.file}:${r.case.line})`);
-    lines.push(`    expected ${r.case.expect}, got ${r.actual}${r.error ? `: ${r.error}` : ""}`);
-    for (const d of r.deciders) lines.push(`    decided by ${d}`);
-    if (r.deciders.length === 0 && !r.error) lines.push("    decided by no statement (implicit deny)");
+    lines.push(`${red("\u2716")} ${r2.case.name}  (${r2.case.file}:${r2.case.line})`);
+    lines.push(`    expected ${r2.case.expect}, got ${r2.actual}${r2.error ? `: ${r2.error}` : ""}`);
+    for (const d of r2.deciders) lines.push(`    decided by ${d}`);
+    if (r2.deciders.length === 0 && !r2.error) lines.push("    decided by no statement (implicit deny)");
   }
-  const failed = run.results.filter((r) => !r.passed).length;
+  const failed = run.results.filter((r2) => !r2.passed).length;
   lines.push("");
   lines.push(`${run.results.length - failed} passed, ${failed} failed`);
   if (coverage) {
@@ -25915,19 +35203,19 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const files = await suiteFiles(root);
-    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join2(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join4(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
     for (const f of files) {
-      const suite = parseSuite(f, await readFile3(join2(root, f)));
+      const suite = parseSuite(f, await readFile5(join4(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }
@@ -25938,15 +35226,15 @@ function registerTest(program2, io, setExit) {
     const run = runCases(cases, targets);
     if (opts.format === "json") {
       io.stdout(JSON.stringify({
-        results: run.results.map((r) => ({ name: r.case.name, file: r.case.file, line: r.case.line, target: r.case.target, expect: r.case.expect, actual: r.actual, passed: r.passed, deciders: r.deciders, ...r.error ? { error: r.error } : {} })),
+        results: run.results.map((r2) => ({ name: r2.case.name, file: r2.case.file, line: r2.case.line, target: r2.case.target, expect: r2.case.expect, actual: r2.actual, passed: r2.passed, deciders: r2.deciders, ...r2.error ? { error: r2.error } : {} })),
         problems,
-        summary: { passed: run.results.filter((r) => r.passed).length, failed: run.results.filter((r) => !r.passed).length },
+        summary: { passed: run.results.filter((r2) => r2.passed).length, failed: run.results.filter((r2) => !r2.passed).length },
         coverage: run.coverage
       }, null, 2) + "\n");
     } else {
       io.stdout(renderText2(run, problems, opts.coverage === true || opts.threshold !== void 0, io.isTTY && !io.env.NO_COLOR));
     }
-    const failed = run.results.some((r) => !r.passed);
+    const failed = run.results.some((r2) => !r2.passed);
     const below = opts.threshold !== void 0 && run.coverage.percent < opts.threshold;
     if (problems.length > 0) setExit(EXIT.USAGE);
     else setExit(failed || below ? EXIT.FINDINGS : EXIT.OK);
@@ -25966,6 +35254,8 @@ async function runCli(argv, io = processIO()) {
   registerEval(program2, io, setExit);
   registerTest(program2, io, setExit);
   registerCheckAgent(program2, io, setExit);
+  registerBundle(program2, io, setExit);
+  registerKeygen(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program2.parseAsync([...argv], { from: "user" });
@@ -25979,6 +35269,11 @@ async function runCli(argv, io = processIO()) {
       io.stderr(`edict: ${e.toString()}
 `);
       return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
+    }
+    if (isBundleError(e)) {
+      io.stderr(`edict: ${e.code}: ${e.message}
+`);
+      return e.code === "KEY_ERROR" ? EXIT.USAGE : EXIT.FINDINGS;
     }
     io.stderr(`edict: unexpected error: ${e?.message ?? String(e)}
 `);

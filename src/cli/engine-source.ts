@@ -1,4 +1,10 @@
 /** Where a CLI decision command gets its engine: a policy repository (or, later, a verified bundle). */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { readPublicKeys } from "../bundle/key-files.js";
+import type { BundlePayload } from "../bundle/payload.js";
+import { verifyBundle } from "../bundle/verify.js";
+import { EdictError } from "../errors.js";
 import { compileEngine } from "../policy/eval/engine.js";
 import type { Engine } from "../policy/eval/engine.js";
 import { buildTarget } from "../policy/merge/index.js";
@@ -28,4 +34,22 @@ export async function engineFromRepository(io: CliIO, root: string, targetOption
   warnOnLintErrors(io, repo);
   const merged = buildTarget(repo, target);
   return { repo, target, merged, engine: compileEngine(merged.effective) };
+}
+
+/** An engine from a signed bundle, verified first (signature, digests, expiry, target). */
+export async function engineFromBundle(io: CliIO, file: string, keyFiles: readonly string[], targetOption: string | undefined): Promise<{ target: string; engine: Engine; payload: BundlePayload }> {
+  if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(resolve(io.cwd, file));
+  } catch {
+    throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
+  }
+  const keys = readPublicKeys(keyFiles.map((k) => resolve(io.cwd, k)));
+  const names = (payload: BundlePayload) => Object.keys(payload.targets);
+  const first = verifyBundle(bytes, { trustedKeys: keys, ...(targetOption ? { target: targetOption } : {}) });
+  const available = names(first.payload);
+  const target = targetOption ?? (available.length === 1 ? available[0]! : undefined);
+  if (!target) throw new EdictError("USAGE", `--target is required: the bundle has ${available.join(", ")}`);
+  return { target, engine: compileEngine(first.payload.targets[target]!), payload: first.payload };
 }

@@ -1,10 +1,13 @@
 /** The `edict` command: parses arguments, runs one command, maps failures to exit codes. */
 import { Command, CommanderError } from "commander";
+import { isBundleError } from "../bundle/errors.js";
 import { isEdictError } from "../errors.js";
 import { EDICT_VERSION } from "../version.js";
+import { registerBundle } from "./commands/bundle.js";
 import { registerCheckAgent } from "./commands/check-agent.js";
 import { registerEffective } from "./commands/effective.js";
 import { registerEval } from "./commands/eval.js";
+import { registerKeygen } from "./commands/keygen.js";
 import { registerLint } from "./commands/lint.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
@@ -28,6 +31,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerEval(program, io, setExit);
   registerTest(program, io, setExit);
   registerCheckAgent(program, io, setExit);
+  registerBundle(program, io, setExit);
+  registerKeygen(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {
@@ -41,6 +46,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
     if (isEdictError(e)) {
       io.stderr(`edict: ${e.toString()}\n`);
       return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
+    }
+    if (isBundleError(e)) {
+      // A bundle that fails verification is a failed check (exit 1), never used.
+      io.stderr(`edict: ${e.code}: ${e.message}\n`);
+      return e.code === "KEY_ERROR" ? EXIT.USAGE : EXIT.FINDINGS;
     }
     io.stderr(`edict: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
     if (io.env.EDICT_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);

@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/bundle/base64.js";
 import { toHex, utf8Decode } from "../../src/bundle/bytes.js";
@@ -10,38 +9,10 @@ import { canonicalBytes } from "../../src/bundle/canonical-json.js";
 import { parsePrivateKey } from "../../src/bundle/keys.js";
 import { digestTargets } from "../../src/bundle/payload.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
-import { registerBundle } from "../../src/cli/commands/bundle.js";
-import { registerKeygen } from "../../src/cli/commands/keygen.js";
+import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { EXIT } from "../../src/cli/io.js";
-import { isEdictError } from "../../src/errors.js";
 import { commitAll, craft, exampleGitRepo } from "../bundle/fixtures.js";
-
-/**
- * The CLI as src/cli/main.ts runs it, with the bundle and keygen commands registered (main.ts
- * wires them the same way; this copy keeps the test independent of that edit).
- */
-async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  let exit: number = EXIT.OK;
-  const program = new Command("edict")
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
-  registerBundle(program, io, (c) => void (exit = c));
-  registerKeygen(program, io, (c) => void (exit = c));
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  try {
-    await program.parseAsync([...argv], { from: "user" });
-    return exit;
-  } catch (e) {
-    if (e instanceof CommanderError) return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(e.code) ? EXIT.OK : EXIT.USAGE;
-    if (isEdictError(e)) {
-      io.stderr(`edict: ${e.toString()}\n`);
-      return EXIT.USAGE;
-    }
-    io.stderr(`edict: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
-    return EXIT.USAGE;
-  }
-}
 
 /** Everything any command printed, scanned at the end for key material. */
 const transcript: string[] = [];

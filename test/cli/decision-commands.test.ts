@@ -129,3 +129,28 @@ describe("edict check-agent", () => {
     expect(o.err).toContain("cannot read agent manifest agents/nope.yaml");
   });
 });
+
+describe("edict eval --bundle", () => {
+  it("answers from a verified bundle and refuses one signed by an untrusted key", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const dir = mkdtempSync(join(tmpdir(), "edict-evalb-"));
+    cpSync(join(root, "edict.yaml"), join(dir, "edict.yaml"));
+    cpSync(join(root, "policies"), join(dir, "policies"), { recursive: true });
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" } });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "init");
+    expect(await runCli(["keygen", "--out", "signer"], io(dir))).toBe(0);
+    expect(await runCli(["keygen", "--out", "stranger"], io(dir))).toBe(0);
+    const built = io(dir);
+    expect(await runCli(["bundle", "build", "--key", "signer.key", "--out", "out", "--allow-dirty"], built)).toBe(0);
+    const asked = io(dir);
+    const args = ["eval", "--bundle", "out/acme-policies.bundle.json", "-t", "production", "-a", "db:Select", "-r", "db://production/users", "-c", "source.ip=10.0.0.5", "--format", "json"];
+    expect(await runCli([...args, "--key", "signer.pub"], asked)).toBe(0);
+    expect(JSON.parse(asked.out).decision).toBe("allow");
+    const refused = io(dir);
+    expect(await runCli([...args, "--key", "stranger.pub"], refused)).toBe(1);
+    expect(refused.err).toContain("UNTRUSTED_KEY");
+    expect(await runCli(["eval", "--bundle", "out/acme-policies.bundle.json", "-t", "production", "-a", "a:b", "-r", "*"], io(dir))).toBe(2);
+  });
+});

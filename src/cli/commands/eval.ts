@@ -6,7 +6,7 @@ import type { ContextScalar, RequestContext } from "../../policy/eval/access/typ
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 import { collect, parseChoice } from "../options.js";
-import { engineFromRepository } from "../engine-source.js";
+import { engineFromBundle, engineFromRepository } from "../engine-source.js";
 
 const FORMATS = ["text", "json"] as const;
 const EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"] as const;
@@ -94,6 +94,8 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .command("eval")
     .description("answer one request against the effective policy: access, tool call or data request")
     .option("--policies <dir>", "policy repository root", ".")
+    .option("--bundle <file>", "answer from a signed bundle instead (verified first)")
+    .option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, [])
     .option("-t, --target <name>", "target from edict.yaml")
     .option("-a, --action <action>", "access request action, e.g. db:Select")
     .option("-r, --resource <resource>", "access request resource, e.g. db://production/users")
@@ -105,10 +107,10 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text")
     .addHelpText(
       "after",
-      "\nExamples:\n  edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3\n  edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json\n  edict eval -t production --data '{\"dataset\":\"customers\",\"fields\":[{\"name\":\"email\",\"sensitivity\":\"pii\"}],\"requester\":{\"role\":\"analyst\",\"region\":\"US\"},\"dataset_region\":\"EU\"}'\n",
+      "\nExamples:\n  edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3\n  edict eval --bundle acme-policies.bundle.json --key edict.pub -t production -a db:Delete -r db://production/users\n  edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json\n  edict eval -t production --data '{\"dataset\":\"customers\",\"fields\":[{\"name\":\"email\",\"sensitivity\":\"pii\"}],\"requester\":{\"role\":\"analyst\",\"region\":\"US\"},\"dataset_region\":\"EU\"}'\n",
     )
     .action(async (opts: EvalOptions) => {
-      const { engine } = await engineFromRepository(io, opts.policies, opts.target);
+      const { engine } = opts.bundle !== undefined ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, opts.policies, opts.target);
       const { result, decision } = answer(engine, opts);
       io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
       setExit(opts.expect !== undefined && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);

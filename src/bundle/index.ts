@@ -1,0 +1,54 @@
+/**
+ * Public API of the bundle module (SPEC §7): payload, verification, release numbering, building,
+ * rebuild checks and key files. The runtime loader must import only the pure parts —
+ * `./verify.js`, `./payload.js` and `./crypto-index.js` — never this file, which reaches git,
+ * the file system, lint and YAML.
+ */
+export * from "./crypto-index.js";
+
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_PAYLOAD_TYPE,
+  NAME_PATTERN,
+  SEMVER_PATTERN,
+  buildPayload,
+  bundleFileNames,
+  digestTargets,
+  findPayloadProblem,
+  installedPacksOf,
+  parseIsoSeconds,
+  toIsoSeconds,
+  toTargetsRecord,
+} from "./payload.js";
+export type { BuiltPayload, BundleDigests, BundlePayload, InstalledPackRef, PayloadInput, SourceRef } from "./payload.js";
+
+export {
+  DEFAULT_MAX_BUNDLE_BYTES,
+  checkDigests,
+  checkName,
+  checkNotExpired,
+  checkPayloadType,
+  checkSerialNotBelow,
+  checkSignatures,
+  checkSize,
+  checkTarget,
+  parseBundleEnvelope,
+  parsePayload,
+  verifyBundle,
+} from "./verify.js";
+export type { VerifiedBundle, VerifyBundleOptions } from "./verify.js";
+
+export { DEFAULT_TAG_PREFIX, DEFAULT_VERSION, VERDICTS, bumpFor, nextRelease, releaseTag } from "./version.js";
+export type { Release, Verdict } from "./version.js";
+
+export { DEFAULT_EXPIRES, buildBundle, parseExpires, parseSourceDateEpoch, sourcesOf } from "./build.js";
+export type { BuildBundleOptions, BuiltBundle } from "./build.js";
+export { readBundleFile, readWorkingTreeFiles, writeOutputFiles } from "./build-io.js";
+export type { OutputFile } from "./build-io.js";
+export { listFilesAt, listUncommittedPaths, readBlobsAt, readFilesAt, readHead, resolveCommit } from "./git.js";
+export type { GitHead } from "./git.js";
+export { verifyRebuild } from "./rebuild.js";
+export type { RebuildResult } from "./rebuild.js";
+
+export { readPrivateKey, readPublicKeys, writeKeyPair } from "./key-files.js";
+export type { PrivateKeySource, WriteKeyPairOptions, WrittenKeyPair } from "./key-files.js";
