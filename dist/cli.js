@@ -1898,8 +1898,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
        * @return {Command} `this` command for chaining
        */
-      combineFlagAndOptionalValue(combine = true) {
-        this._combineFlagAndOptionalValue = !!combine;
+      combineFlagAndOptionalValue(combine2 = true) {
+        this._combineFlagAndOptionalValue = !!combine2;
         return this;
       }
       /**
@@ -6456,18 +6456,18 @@ var require_set = __commonJS({
       }
       static from(schema, iterable, ctx) {
         const { replacer } = ctx;
-        const set2 = new this(schema);
+        const set3 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+            set3.items.push(Pair.createPair(value, null, ctx));
           }
-        return set2;
+        return set3;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set = {
+    var set2 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -6486,7 +6486,7 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set;
+    exports.set = set2;
   }
 });
 
@@ -6593,7 +6593,7 @@ var require_schema3 = __commonJS({
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
-    var set = require_set();
+    var set2 = require_set();
     var timestamp = require_timestamp();
     var schema = [
       map2.map,
@@ -6613,7 +6613,7 @@ var require_schema3 = __commonJS({
       merge.merge,
       omap.omap,
       pairs.pairs,
-      set.set,
+      set2.set,
       timestamp.intTime,
       timestamp.floatTime,
       timestamp.timestamp
@@ -6640,7 +6640,7 @@ var require_tags = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
-    var set = require_set();
+    var set2 = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
@@ -6666,7 +6666,7 @@ var require_tags = __commonJS({
       omap: omap.omap,
       pairs: pairs.pairs,
       seq: seq.seq,
-      set: set.set,
+      set: set2.set,
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
@@ -6674,7 +6674,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set.set,
+      "tag:yaml.org,2002:set": set2.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -8044,9 +8044,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines2(source) {
       const split3 = source.split(/\n( *)/);
-      const first2 = split3[0];
-      const m = first2.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
+      const first3 = split3[0];
+      const m = first3.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first3.slice(m[1].length)] : ["", first3];
       const lines = [line0];
       for (let i2 = 1; i2 < split3.length; i2 += 2)
         lines.push([split3[i2], split3[i2 + 1]]);
@@ -13749,7 +13749,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -13776,7 +13776,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve7(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14640,7 +14640,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15031,7 +15031,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize3,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -18876,10 +18876,10 @@ var require_range = __commonJS({
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
         }
         if (this.set.length > 1) {
-          const first2 = this.set[0];
+          const first3 = this.set[0];
           this.set = this.set.filter((c3) => !isNullSet(c3[0]));
           if (this.set.length === 0) {
-            this.set = [first2];
+            this.set = [first3];
           } else if (this.set.length > 1) {
             for (const c3 of this.set) {
               if (c3.length === 1 && isAny(c3[0])) {
@@ -19205,20 +19205,20 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
-      for (let i2 = 0; i2 < set.length; i2++) {
-        if (!set[i2].test(version)) {
+    var testSet = (set2, version, options) => {
+      for (let i2 = 0; i2 < set2.length; i2++) {
+        if (!set2[i2].test(version)) {
           return false;
         }
       }
       if (version.prerelease.length && !options.includePrerelease) {
-        for (let i2 = 0; i2 < set.length; i2++) {
-          debug2(set[i2].semver);
-          if (set[i2].semver === Comparator.ANY) {
+        for (let i2 = 0; i2 < set2.length; i2++) {
+          debug2(set2[i2].semver);
+          if (set2[i2].semver === Comparator.ANY) {
             continue;
           }
-          if (set[i2].semver.prerelease.length > 0) {
-            const allowed = set[i2].semver;
+          if (set2[i2].semver.prerelease.length > 0) {
+            const allowed = set2[i2].semver;
             if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
               return true;
             }
@@ -19614,30 +19614,30 @@ var require_simplify = __commonJS({
     var satisfies = require_satisfies();
     var compare = require_compare();
     module.exports = (versions, range, options) => {
-      const set = [];
-      let first2 = null;
+      const set2 = [];
+      let first3 = null;
       let prev = null;
       const v = versions.sort((a, b2) => compare(a, b2, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
           prev = version;
-          if (!first2) {
-            first2 = version;
+          if (!first3) {
+            first3 = version;
           }
         } else {
           if (prev) {
-            set.push([first2, prev]);
+            set2.push([first3, prev]);
           }
           prev = null;
-          first2 = null;
+          first3 = null;
         }
       }
-      if (first2) {
-        set.push([first2, null]);
+      if (first3) {
+        set2.push([first3, null]);
       }
       const ranges = [];
-      for (const [min, max] of set) {
+      for (const [min, max] of set2) {
         if (min === max) {
           ranges.push(min);
         } else if (!max && min === v[0]) {
@@ -20937,12 +20937,12 @@ var CONDITION_OPERATORS = [
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
 function parseConditionOperator(name) {
   let rest = name;
-  let set;
+  let set2;
   const colon = rest.indexOf(":");
   if (colon >= 0) {
     const prefix = rest.slice(0, colon);
     if (!SET_PREFIXES.includes(prefix)) return void 0;
-    set = prefix;
+    set2 = prefix;
     rest = rest.slice(colon + 1);
   }
   let ifExists = false;
@@ -20951,8 +20951,8 @@ function parseConditionOperator(name) {
     rest = rest.slice(0, -"IfExists".length);
   }
   if (!CONDITION_OPERATORS.includes(rest)) return void 0;
-  if (rest === "Null" && (ifExists || set)) return void 0;
-  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
+  if (rest === "Null" && (ifExists || set2)) return void 0;
+  return set2 ? { base: rest, ifExists, set: set2 } : { base: rest, ifExists };
 }
 function allConditionOperatorNames() {
   const out = [];
@@ -21890,31 +21890,31 @@ function modelResource(entry, kind) {
   if (kind === "provider") return `model://${entry}/*`;
   return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
 }
-function desugarWorkspaceControls(access, provenance) {
+function desugarWorkspaceControls(access2, provenance) {
   const out = [];
-  const first2 = (path2) => provenance[path2]?.[0] ?? { policy: "", file: "" };
-  const models = access.Models;
+  const first3 = (path2) => provenance[path2]?.[0] ?? { policy: "", file: "" };
+  const models = access2.Models;
   if (models) {
-    const allowSource = first2("Models.AllowedProviders") ?? first2("Models.AllowedModels");
-    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first2("Models.DeniedModels") ?? allowSource });
+    const allowSource = first3("Models.AllowedProviders") ?? first3("Models.AllowedModels");
+    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first3("Models.DeniedModels") ?? allowSource });
     models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first2("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first3("Models.AllowedProviders") });
     });
     models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first2("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first3("Models.AllowedModels") });
     });
     if (models.DeniedModels?.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first2("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first3("Models.DeniedModels") });
     }
   }
-  const caps = access.Capabilities;
+  const caps = access2.Capabilities;
   if (caps && (caps.AllowedTools || caps.DeniedTools)) {
-    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first2("Capabilities.DeniedTools") });
+    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first3("Capabilities.DeniedTools") });
     caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first2("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first3("Capabilities.AllowedTools") });
     });
     if (caps.DeniedTools?.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t2) => `tool://${t2}`), source: first2("Capabilities.DeniedTools") });
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t2) => `tool://${t2}`), source: first3("Capabilities.DeniedTools") });
     }
   }
   return out;
@@ -22141,13 +22141,13 @@ function buildAccess(docs) {
   const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
   const { Version: _v, Statement, ...rest } = merged.value;
   const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
-  const access = { ...rest, Statement: statements };
-  access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
-  if (access.Capabilities?.RequireToolApproval === true) {
-    const ra = access.RequireApproval ??= {};
+  const access2 = { ...rest, Statement: statements };
+  access2.Statement = [...statements, ...desugarWorkspaceControls(access2, merged.provenance)];
+  if (access2.Capabilities?.RequireToolApproval === true) {
+    const ra = access2.RequireApproval ??= {};
     ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
   }
-  return { access, provenance: merged.provenance, events: merged.events };
+  return { access: access2, provenance: merged.provenance, events: merged.events };
 }
 function buildData(docs, defaultAction) {
   const rules = docs.map((doc, i2) => ({
@@ -22166,8 +22166,8 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const applicable = ranked.filter((d) => appliesTo(d.entry, target));
   const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
   const events = [];
-  const access = buildAccess(byKind("AccessPolicy"));
-  events.push(...access.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
+  const access2 = buildAccess(byKind("AccessPolicy"));
+  events.push(...access2.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
   const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
   events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
   const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
@@ -22178,13 +22178,13 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   return {
     target,
     effective: {
-      access: access.access,
+      access: access2.access,
       runtime: runtime.value,
       data: buildData(dataDocs, defaultAction),
       posture: posture.value
     },
     provenance: {
-      access: access.provenance,
+      access: access2.provenance,
       runtime: runtime.provenance,
       posture: posture.provenance,
       data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
@@ -22638,10 +22638,10 @@ function normalize(ranges) {
 function union(...sets) {
   return normalize(sets.flat());
 }
-function negate(set, max) {
+function negate(set2, max) {
   const out = [];
   let next = 0;
-  for (const [lo, hi] of set) {
+  for (const [lo, hi] of set2) {
     if (lo > next) out.push([next, lo - 1]);
     next = hi + 1;
   }
@@ -22691,10 +22691,10 @@ var SPACE = normalize([
   [65279, 65279]
 ]);
 var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
-function foldCase(set) {
-  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
-  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
-  return union(set, lower, upper);
+function foldCase(set2) {
+  const lower = intersect(set2, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set2, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set2, lower, upper);
 }
 var probeCache = /* @__PURE__ */ new Map();
 function probe(atom, flags) {
@@ -22713,9 +22713,9 @@ function probe(atom, flags) {
     }
   }
   if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set = normalize(ranges);
-  probeCache.set(key, set);
-  return set;
+  const set2 = normalize(ranges);
+  probeCache.set(key, set2);
+  return set2;
 }
 var Parser = class {
   constructor(src, flags) {
@@ -22776,8 +22776,8 @@ var Parser = class {
     if (this.peek() === "?") this.pos++;
     return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
   }
-  chars(set, start) {
-    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
+  chars(set2, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set2) : set2, start, end: this.pos };
   }
   atom() {
     const start = this.pos;
@@ -22935,10 +22935,10 @@ var Parser = class {
       parts.push(lo);
     }
     this.pos++;
-    let set = union(...parts);
-    if (this.ignoreCase) set = foldCase(set);
-    if (negated) set = negate(set, this.maxChar);
-    return { type: "chars", set, start, end: this.pos };
+    let set2 = union(...parts);
+    if (this.ignoreCase) set2 = foldCase(set2);
+    if (negated) set2 = negate(set2, this.maxChar);
+    return { type: "chars", set: set2, start, end: this.pos };
   }
   classAtom() {
     if (this.peek() === "\\") return this.escape(true);
@@ -22947,8 +22947,8 @@ var Parser = class {
     return [[cp, cp]];
   }
 };
-function isSingle(set) {
-  return set.length === 1 && set[0][0] === set[0][1];
+function isSingle(set2) {
+  return set2.length === 1 && set2[0][0] === set2[0][1];
 }
 function nullable(n) {
   switch (n.type) {
@@ -22968,12 +22968,12 @@ function nullable(n) {
 }
 var firstCache = /* @__PURE__ */ new WeakMap();
 function firstChars(n) {
-  let set = firstCache.get(n);
-  if (!set) {
-    set = computeFirstChars(n);
-    firstCache.set(n, set);
+  let set2 = firstCache.get(n);
+  if (!set2) {
+    set2 = computeFirstChars(n);
+    firstCache.set(n, set2);
   }
-  return set;
+  return set2;
 }
 function computeFirstChars(n) {
   switch (n.type) {
@@ -23436,8 +23436,8 @@ function countStars(pattern) {
   return n;
 }
 function matchSegments(segments, value) {
-  const first2 = segments[0] ?? "";
-  const pos = matchForward(value, 0, first2);
+  const first3 = segments[0] ?? "";
+  const pos = matchForward(value, 0, first3);
   if (pos < 0) return false;
   if (segments.length === 1) return pos === value.length;
   const last2 = segments[segments.length - 1] ?? "";
@@ -24355,13 +24355,13 @@ var data_action_not_exactly_one_default = defineRule(
       if (entry.kind !== "DataPolicy") continue;
       const action = entry.document.spec?.action;
       if (action === null || typeof action !== "object" || Array.isArray(action)) continue;
-      const set = DATA_ACTIONS.filter((a) => action[a] === true);
-      if (set.length === 1) continue;
+      const set2 = DATA_ACTIONS.filter((a) => action[a] === true);
+      if (set2.length === 1) continue;
       ctx.report({
         file: entry.file,
         pointer: "/spec/action",
         atKey: true,
-        message: set.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set.join(" and ")} together`,
+        message: set2.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set2.join(" and ")} together`,
         help: "set exactly one of deny, require_approval, mask or allow to true"
       });
     }
@@ -24388,15 +24388,15 @@ var duplicate_policy_id_default = defineRule(
     for (const entry of ctx.repo.policies) {
       if (entry.id === void 0) continue;
       const key = `${entry.kind}\0${entry.id}`;
-      const first2 = seen.get(key);
-      if (first2 === void 0) {
+      const first3 = seen.get(key);
+      if (first3 === void 0) {
         seen.set(key, entry.file.path);
         continue;
       }
       ctx.report({
         file: entry.file,
         pointer: "/metadata/id",
-        message: `${entry.kind} id "${entry.id}" is already used by ${first2}`,
+        message: `${entry.kind} id "${entry.id}" is already used by ${first3}`,
         help: "rename one of the ids; ids must be unique per kind across the repository"
       });
     }
@@ -24420,15 +24420,15 @@ var duplicate_sid_default = defineRule(
       statements.forEach((st, i2) => {
         const sid = st?.Sid;
         if (typeof sid !== "string") return;
-        const first2 = seen.get(sid);
-        if (first2 === void 0) {
+        const first3 = seen.get(sid);
+        if (first3 === void 0) {
           seen.set(sid, i2);
           return;
         }
         ctx.report({
           file: entry.file,
           pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
-          message: `Sid "${sid}" is already used by statement ${first2 + 1}`,
+          message: `Sid "${sid}" is already used by statement ${first3 + 1}`,
           help: "rename one of the Sids"
         });
       });
@@ -24570,9 +24570,9 @@ var missing_config_default = defineRule(
   },
   (ctx) => {
     if (ctx.repo.byPath.has(CONFIG_FILE)) return;
-    const first2 = ctx.repo.files[0];
-    if (!first2) return;
-    ctx.report({ file: first2, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
+    const first3 = ctx.repo.files[0];
+    if (!first3) return;
+    ctx.report({ file: first3, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
   }
 );
 
@@ -26512,13 +26512,13 @@ ${lines.join("\n")}
 }
 function readTlv(buf, offset) {
   const tag = buf[offset];
-  const first2 = buf[offset + 1];
-  if (tag === void 0 || first2 === void 0) throw new TypeError("DER: truncated");
+  const first3 = buf[offset + 1];
+  if (tag === void 0 || first3 === void 0) throw new TypeError("DER: truncated");
   if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
-  let length = first2;
+  let length = first3;
   let start = offset + 2;
-  if (first2 & 128) {
-    const count2 = first2 & 127;
+  if (first3 & 128) {
+    const count2 = first3 & 127;
     if (count2 === 0 || count2 > 2) throw new TypeError("DER: unsupported length encoding");
     length = 0;
     for (let i2 = 0; i2 < count2; i2++) {
@@ -27184,8 +27184,8 @@ function toTargetsRecord(targets) {
   const out = {};
   for (const { target, effective } of targets) {
     if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
-    const { access, runtime, data, posture } = effective;
-    Object.defineProperty(out, target, { value: { access, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
+    const { access: access2, runtime, data, posture } = effective;
+    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -27237,8 +27237,8 @@ function findTargetProblem(name, target) {
   for (const kind of ["access", "runtime", "data", "posture"]) {
     if (!isRecord4(target[kind])) return `${at}.${kind} must be an object, got ${show3(target[kind])}`;
   }
-  const access = target.access;
-  if (!Array.isArray(access.Statement)) return `${at}.access.Statement must be an array, got ${show3(access.Statement)}`;
+  const access2 = target.access;
+  if (!Array.isArray(access2.Statement)) return `${at}.access.Statement must be an array, got ${show3(access2.Statement)}`;
   const data = target.data;
   if (!Array.isArray(data.rules)) return `${at}.data.rules must be an array, got ${show3(data.rules)}`;
   if (data.default_action !== "allow" && data.default_action !== "deny") {
@@ -32552,7 +32552,7 @@ async function readBlobsAt(root, revision, paths) {
     if (/[\n\r\0]/.test(p2)) throw gitError(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
   }
   if (paths.length === 0) return /* @__PURE__ */ new Map();
-  const output = await new Promise((resolve7, reject) => {
+  const output = await new Promise((resolve8, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -32560,7 +32560,7 @@ async function readBlobsAt(root, revision, paths) {
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
     child.on("close", (code) => {
-      if (code === 0) resolve7(Buffer.concat(chunks));
+      if (code === 0) resolve8(Buffer.concat(chunks));
       else reject(gitError(root, `git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
     });
     child.stdin.on("error", () => void 0);
@@ -32675,7 +32675,7 @@ async function buildBundle(options) {
   }
   const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
   if (dirty.length > 0) {
-    warnings.push(`built from uncommitted changes (${dirty.join(", ")}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
+    warnings.push(`built from uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
   }
   const repo = buildRepository(raw);
   if (repo.files.length === 0) {
@@ -33211,7 +33211,7 @@ function checkAgent(path2, bytes, engine) {
     }
     return v;
   };
-  const access = (pointer, item, action, resource) => {
+  const access2 = (pointer, item, action, resource) => {
     const d = engine.authorize({ action, resource });
     const why = d.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
     if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
@@ -33220,11 +33220,11 @@ function checkAgent(path2, bytes, engine) {
   };
   list3("models").forEach((m, i2) => {
     if (!isRecord6(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
-    access(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
+    access2(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
   });
   list3("tools").forEach((t2, i2) => {
     if (typeof t2 !== "string") return problems.push({ ...pos(`/tools/${i2}`), message: "a tool is a name" });
-    access(`/tools/${i2}`, `tool ${t2}`, "tool:Use", `tool://${t2}`);
+    access2(`/tools/${i2}`, `tool ${t2}`, "tool:Use", `tool://${t2}`);
   });
   list3("mcp_tools").forEach((u, i2) => {
     if (typeof u !== "string") return problems.push({ ...pos(`/mcp_tools/${i2}`), message: "an MCP tool is a URI mcp://server/tool@version" });
@@ -33233,7 +33233,7 @@ function checkAgent(path2, bytes, engine) {
   });
   list3("actions").forEach((a, i2) => {
     if (!isRecord6(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
-    access(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
+    access2(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
   });
   return { name: typeof root.name === "string" ? root.name : "", findings, problems };
 }
@@ -33402,12 +33402,12 @@ function compileValueTest(op, raw) {
         const only = String(raw[0]);
         return (v) => String(v) === only;
       }
-      const set = new Set(raw.map(String));
-      return (v) => set.has(String(v));
+      const set2 = new Set(raw.map(String));
+      return (v) => set2.has(String(v));
     }
     case "StringEqualsIgnoreCase": {
-      const set = new Set(raw.map((p2) => String(p2).toLowerCase()));
-      return (v) => set.has(String(v).toLowerCase());
+      const set2 = new Set(raw.map((p2) => String(p2).toLowerCase()));
+      return (v) => set2.has(String(v).toLowerCase());
     }
     case "StringLike": {
       const matchers = raw.map((p2) => compileWildcard(String(p2)));
@@ -33491,9 +33491,9 @@ var PLAN_CACHE_SIZE = 4096;
 var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
 var EMPTY_CONTEXT = Object.freeze({});
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
-function compileAccess(access) {
-  const index = buildIndex(access.Statement);
-  const approvalFor = compileApproval(access.RequireApproval);
+function compileAccess(access2) {
+  const index = buildIndex(access2.Statement);
+  const approvalFor = compileApproval(access2.RequireApproval);
   const scratch = [];
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
@@ -33932,11 +33932,11 @@ function compileRule(rule, index, clocks) {
   };
 }
 function actionOf(spec, fail2) {
-  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
-  if (set.length !== 1) {
-    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+  const set2 = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  if (set2.length !== 1) {
+    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
   }
-  return set[0];
+  return set2[0];
 }
 function toSet(value) {
   if (value === void 0) return void 0;
@@ -33945,13 +33945,13 @@ function toSet(value) {
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v) => v === matcher;
   if (Array.isArray(matcher)) {
-    const set = new Set(matcher);
-    return (v) => v !== void 0 && set.has(v);
+    const set2 = new Set(matcher);
+    return (v) => v !== void 0 && set2.has(v);
   }
   if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
     const not = matcher.not;
-    const set = new Set(typeof not === "string" ? [not] : not);
-    return (v) => v !== void 0 && !set.has(v);
+    const set2 = new Set(typeof not === "string" ? [not] : not);
+    return (v) => v !== void 0 && !set2.has(v);
   }
   return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
 }
@@ -34028,10 +34028,10 @@ function localChecks(posture, f) {
     flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
   ];
 }
-function cloudChecks(posture, f, aws) {
+function cloudChecks(posture, f, aws2) {
   const cloud = posture.cloud ?? {};
   const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
-  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
+  if (aws2) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
   checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
   checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
   checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
@@ -34483,12 +34483,12 @@ function preview(s) {
 
 // src/policy/eval/engine.ts
 function compileEngine(target) {
-  const access = compileAccess(target.access);
+  const access2 = compileAccess(target.access);
   const runtime = compileRuntime(target.runtime);
   const data = compileData(target.data);
   const scanner = compileScanner(target.runtime);
   return {
-    authorize: (request) => access.authorize(request),
+    authorize: (request) => access2.authorize(request),
     checkTool: (uri, facts) => runtime.checkTool(uri, facts),
     decideData: (request, now) => data.decideData(request, now),
     scan: (text, location2) => scanner.scan(text, location2),
@@ -34548,11 +34548,11 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   }
   const keys = readPublicKeys(keyFiles.map((k2) => resolve3(io.cwd, k2)));
   const names = (payload) => Object.keys(payload.targets);
-  const first2 = verifyBundle(bytes, { trustedKeys: keys, ...targetOption ? { target: targetOption } : {} });
-  const available = names(first2.payload);
+  const first3 = verifyBundle(bytes, { trustedKeys: keys, ...targetOption ? { target: targetOption } : {} });
+  const available = names(first3.payload);
   const target = targetOption ?? (available.length === 1 ? available[0] : void 0);
   if (!target) throw new EdictError("USAGE", `--target is required: the bundle has ${available.join(", ")}`);
-  return { target, engine: compileEngine(first2.payload.targets[target]), payload: first2.payload };
+  return { target, engine: compileEngine(first3.payload.targets[target]), payload: first3.payload };
 }
 
 // src/cli/commands/check-agent.ts
@@ -34919,7 +34919,7 @@ var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
-var ansi = (open3, close) => (s) => s === "" ? s : `\x1B[${open3}m${s}\x1B[${close}m`;
+var ansi = (open4, close) => (s) => s === "" ? s : `\x1B[${open4}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR = {
   bold: ansi(1, 22),
@@ -35059,8 +35059,769 @@ function registerLint(program2, io, setExit) {
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
 }
 
+// src/cli/commands/posture.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import { resolve as resolve7 } from "node:path";
+
+// src/policy/eval/posture/builtins.ts
+var SECURE_PROVIDERS = {
+  local: "keyring",
+  eks: "aws-secrets-manager",
+  ecs: "aws-secrets-manager",
+  lambda: "aws-secrets-manager",
+  gke: "gcp-secret-manager",
+  cloudrun: "gcp-secret-manager",
+  aks: "azure-key-vault",
+  "azure-functions": "azure-key-vault",
+  kubernetes: "kubernetes-secret",
+  "github-actions": "env"
+};
+var SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public"];
+function deepFreeze(value) {
+  if (typeof value === "object" && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+var BUILTIN_POSTURE_POLICIES = deepFreeze({
+  default: {
+    local: { require_encryption: true, min_security_score: 50 },
+    cloud: { require_iam: true },
+    kubernetes: { denied_namespaces: [...SYSTEM_NAMESPACES] },
+    provider_map: { ...SECURE_PROVIDERS },
+    fallback_provider: "env",
+    allow_insecure: false
+  },
+  development: {
+    local: { require_encryption: false, min_security_score: 0 },
+    cloud: { require_iam: false },
+    provider_map: Object.fromEntries(ENVIRONMENTS.map((e) => [e, "env"])),
+    fallback_provider: "env",
+    allow_insecure: true,
+    insecure_reason: "development policy: posture checks warn instead of deny; never use it in production"
+  },
+  strict: {
+    local: { require_encryption: true, min_security_score: 75, require_tpm: true, require_secure_boot: true },
+    cloud: { require_iam: true, require_imdsv2: true, require_workload_identity: true },
+    kubernetes: {
+      denied_namespaces: [...SYSTEM_NAMESPACES],
+      require_service_account: true,
+      require_non_root: true,
+      require_read_only_root_fs: true
+    },
+    provider_map: { ...SECURE_PROVIDERS },
+    fallback_provider: "env",
+    allow_insecure: false
+  }
+});
+
+// src/posture/detect.ts
+var SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+var SERVICE_ACCOUNT_TOKEN = `${SERVICE_ACCOUNT_DIR}/token`;
+var SERVICE_ACCOUNT_NAMESPACE = `${SERVICE_ACCOUNT_DIR}/namespace`;
+var DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name";
+function hasEnv(env, name) {
+  const v = env[name];
+  return typeof v === "string" && v.trim() !== "";
+}
+var set = (name) => `${name} is set`;
+function irsaEvidence(env) {
+  return hasEnv(env, "AWS_ROLE_ARN") && hasEnv(env, "AWS_WEB_IDENTITY_TOKEN_FILE") ? [`IRSA: ${set("AWS_ROLE_ARN")} and ${set("AWS_WEB_IDENTITY_TOKEN_FILE")}`] : [];
+}
+function eksPodIdentityEvidence(env) {
+  return hasEnv(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI") ? [`EKS Pod Identity: ${set("AWS_CONTAINER_CREDENTIALS_FULL_URI")}`] : [];
+}
+function azureWorkloadIdentityEvidence(env) {
+  return hasEnv(env, "AZURE_CLIENT_ID") && hasEnv(env, "AZURE_FEDERATED_TOKEN_FILE") ? [`Azure Workload Identity: ${set("AZURE_CLIENT_ID")} and ${set("AZURE_FEDERATED_TOKEN_FILE")}`] : [];
+}
+var GCP_PROJECT_VARS = ["GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "GCP_PROJECT", "CLOUDSDK_CORE_PROJECT"];
+async function kubernetesEvidence(probe2) {
+  const out = [];
+  if (hasEnv(probe2.env, "KUBERNETES_SERVICE_HOST")) out.push(set("KUBERNETES_SERVICE_HOST"));
+  if (await probe2.exists(SERVICE_ACCOUNT_TOKEN)) out.push(`${SERVICE_ACCOUNT_TOKEN} exists`);
+  return out;
+}
+async function gkeEvidence(probe2) {
+  const out = [];
+  if (hasEnv(probe2.env, "GKE_CLUSTER_NAME")) out.push(set("GKE_CLUSTER_NAME"));
+  for (const name of GCP_PROJECT_VARS) if (hasEnv(probe2.env, name)) out.push(set(name));
+  const product = await probe2.readFile(DMI_PRODUCT_NAME);
+  if (product?.trim() === "Google Compute Engine") out.push(`${DMI_PRODUCT_NAME} is "Google Compute Engine"`);
+  return out;
+}
+async function detectEnvironment(probe2) {
+  const env = probe2.env;
+  const found = (environment, evidence) => ({ environment, evidence });
+  if (hasEnv(env, "AWS_LAMBDA_FUNCTION_NAME")) return found("lambda", [set("AWS_LAMBDA_FUNCTION_NAME")]);
+  const ecs = ["ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI"].filter((n) => hasEnv(env, n));
+  if (ecs.length > 0) return found("ecs", ecs.map(set));
+  const knative = hasEnv(env, "KUBERNETES_SERVICE_HOST");
+  if (!knative && hasEnv(env, "K_SERVICE") && hasEnv(env, "K_REVISION")) return found("cloudrun", [`${set("K_SERVICE")} and ${set("K_REVISION")}`]);
+  if (!knative && hasEnv(env, "CLOUD_RUN_JOB")) return found("cloudrun", [set("CLOUD_RUN_JOB")]);
+  const functions = ["FUNCTIONS_WORKER_RUNTIME", "WEBSITE_SITE_NAME"].filter((n) => hasEnv(env, n));
+  if (functions.length > 0) return found("azure-functions", functions.map(set));
+  const k8s = await kubernetesEvidence(probe2);
+  if (k8s.length > 0) {
+    const eks = [...irsaEvidence(env), ...eksPodIdentityEvidence(env)];
+    if (eks.length > 0) return found("eks", [...k8s, ...eks]);
+    const aksVars = Object.keys(env).filter((n) => n.startsWith("AKS_") && hasEnv(env, n)).sort();
+    const aks = [...azureWorkloadIdentityEvidence(env), ...aksVars.map(set)];
+    if (aks.length > 0) return found("aks", [...k8s, ...aks]);
+    const gke = await gkeEvidence(probe2);
+    if (gke.length > 0) return found("gke", [...k8s, ...gke]);
+    return found("kubernetes", k8s);
+  }
+  if (env["GITHUB_ACTIONS"] === "true") return found("github-actions", ["GITHUB_ACTIONS=true"]);
+  return found("local", ["no cloud, cluster or CI marker found"]);
+}
+
+// src/posture/cloud.ts
+var CLOUD_OF = {
+  eks: "aws",
+  ecs: "aws",
+  lambda: "aws",
+  gke: "gcp",
+  cloudrun: "gcp",
+  aks: "azure",
+  "azure-functions": "azure",
+  "github-actions": "github"
+};
+function cloudOf(environment) {
+  return CLOUD_OF[environment];
+}
+function first2(env, names) {
+  for (const name of names) if (hasEnv(env, name)) return { name, value: env[name].trim() };
+  return void 0;
+}
+function accountOfArn(arn) {
+  return /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn.trim())?.[1];
+}
+function staticAwsKey(env) {
+  return env["AWS_ACCESS_KEY_ID"]?.trim().startsWith("AKIA") ? ["long-term AWS access key (AKIA\u2026) in AWS_ACCESS_KEY_ID"] : [];
+}
+function staticAzureSecret(env) {
+  return hasEnv(env, "AZURE_CLIENT_SECRET") ? ["client secret in AZURE_CLIENT_SECRET"] : [];
+}
+function identityFacts(identities, statics) {
+  if (identities.length > 0) return { iam: true, workloadIdentity: true, evidence: identities.map((i2) => `identity: ${i2}`) };
+  if (statics.length > 0) return { iam: false, evidence: [...statics.map((s) => `identity: ${s}, no platform identity`)] };
+  return { evidence: ["identity: unknown (no platform identity or static key in the environment)"] };
+}
+function aws(env) {
+  const identities = [
+    ...irsaEvidence(env),
+    ...eksPodIdentityEvidence(env),
+    ...hasEnv(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ? ["ECS task role: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set"] : [],
+    ...hasEnv(env, "AWS_LAMBDA_FUNCTION_NAME") ? ["Lambda execution role"] : []
+  ];
+  const id = identityFacts(identities, staticAwsKey(env));
+  const evidence = [...id.evidence];
+  const out = {};
+  if (id.iam !== void 0) out.iam = id.iam;
+  if (id.workloadIdentity !== void 0) out.workloadIdentity = id.workloadIdentity;
+  if (hasEnv(env, "AWS_LAMBDA_FUNCTION_NAME")) {
+    out.imdsv2 = true;
+    evidence.push("imdsv2: Lambda has no instance metadata service");
+  } else if (env["AWS_EXECUTION_ENV"]?.trim() === "AWS_ECS_FARGATE") {
+    out.imdsv2 = true;
+    evidence.push("imdsv2: ECS Fargate has no instance metadata service");
+  } else if (env["AWS_EC2_METADATA_V1_DISABLED"]?.trim().toLowerCase() === "true") {
+    out.imdsv2 = true;
+    evidence.push("imdsv2: AWS_EC2_METADATA_V1_DISABLED=true");
+  } else evidence.push("imdsv2: unknown (only the metadata service can tell)");
+  const arn = env["AWS_ROLE_ARN"];
+  const account = arn === void 0 ? void 0 : accountOfArn(arn);
+  if (account !== void 0) {
+    out.account = account;
+    evidence.push("account: from AWS_ROLE_ARN");
+  }
+  const region = first2(env, ["AWS_REGION", "AWS_DEFAULT_REGION"]);
+  if (region) {
+    out.region = region.value;
+    evidence.push(`region: from ${region.name}`);
+  }
+  return { cloud: "aws", ...out, evidence };
+}
+function gcp(env, environment) {
+  const identities = environment === "cloudrun" ? ["Cloud Run service identity"] : [];
+  const id = identityFacts(identities, []);
+  const out = {};
+  if (id.iam !== void 0) out.iam = id.iam;
+  if (id.workloadIdentity !== void 0) out.workloadIdentity = id.workloadIdentity;
+  const evidence = [...id.evidence];
+  const project = first2(env, ["GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "GCP_PROJECT", "CLOUDSDK_CORE_PROJECT"]);
+  if (project) {
+    out.account = project.value;
+    evidence.push(`account: project from ${project.name}`);
+  }
+  const region = first2(env, ["GOOGLE_CLOUD_REGION", "CLOUD_RUN_REGION", "FUNCTION_REGION"]);
+  if (region) {
+    out.region = region.value;
+    evidence.push(`region: from ${region.name}`);
+  }
+  return { cloud: "gcp", ...out, evidence };
+}
+function subscriptionOfOwner(owner) {
+  return owner === void 0 ? void 0 : /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\+/i.exec(owner.trim())?.[1];
+}
+function azure(env) {
+  const identities = [
+    ...azureWorkloadIdentityEvidence(env),
+    ...hasEnv(env, "IDENTITY_ENDPOINT") || hasEnv(env, "MSI_ENDPOINT") ? ["Azure Managed Identity: IDENTITY_ENDPOINT or MSI_ENDPOINT is set"] : []
+  ];
+  const id = identityFacts(identities, staticAzureSecret(env));
+  const out = {};
+  if (id.iam !== void 0) out.iam = id.iam;
+  if (id.workloadIdentity !== void 0) out.workloadIdentity = id.workloadIdentity;
+  const evidence = [...id.evidence];
+  const sub = first2(env, ["AZURE_SUBSCRIPTION_ID"]);
+  const fromOwner = subscriptionOfOwner(env["WEBSITE_OWNER_NAME"]);
+  if (sub) {
+    out.account = sub.value;
+    evidence.push("account: subscription from AZURE_SUBSCRIPTION_ID");
+  } else if (fromOwner) {
+    out.account = fromOwner;
+    evidence.push("account: subscription from WEBSITE_OWNER_NAME");
+  }
+  const region = first2(env, ["REGION_NAME", "AZURE_REGION", "AZURE_LOCATION"]);
+  if (region) {
+    out.region = region.value;
+    evidence.push(`region: from ${region.name}`);
+  }
+  return { cloud: "azure", ...out, evidence };
+}
+function github(env) {
+  const oidc = hasEnv(env, "ACTIONS_ID_TOKEN_REQUEST_URL") && hasEnv(env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN") ? ["GitHub OIDC token available (id-token: write)"] : [];
+  const id = identityFacts(oidc, [...staticAwsKey(env), ...staticAzureSecret(env)]);
+  return { cloud: "github", ...id.iam !== void 0 ? { iam: id.iam } : {}, ...id.workloadIdentity !== void 0 ? { workloadIdentity: id.workloadIdentity } : {}, evidence: id.evidence };
+}
+function assessCloud(env, environment) {
+  switch (cloudOf(environment)) {
+    case "aws":
+      return aws(env);
+    case "gcp":
+      return gcp(env, environment);
+    case "azure":
+      return azure(env);
+    case "github":
+      return github(env);
+    default:
+      return { evidence: [] };
+  }
+}
+
+// src/posture/kubernetes.ts
+var PROC_MOUNTS = "/proc/mounts";
+function unescapeMount(field) {
+  return field.replace(/\\([0-7]{3})/g, (_2, oct) => String.fromCharCode(parseInt(oct, 8)));
+}
+function parseRootReadOnly(procMounts) {
+  let result;
+  for (const line of procMounts.split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 4 || unescapeMount(fields[1]) !== "/") continue;
+    const options = fields[3].split(",");
+    if (options.includes("ro")) result = true;
+    else if (options.includes("rw")) result = false;
+  }
+  return result;
+}
+var PROJECTED_TOKEN_VARS = ["AWS_WEB_IDENTITY_TOKEN_FILE", "AZURE_FEDERATED_TOKEN_FILE"];
+async function assessKubernetes(probe2) {
+  const evidence = [];
+  const out = {};
+  const nsFile = (await probe2.readFile(SERVICE_ACCOUNT_NAMESPACE))?.trim();
+  if (nsFile) {
+    out.namespace = nsFile;
+    evidence.push(`namespace: from ${SERVICE_ACCOUNT_NAMESPACE}`);
+  } else if (hasEnv(probe2.env, "POD_NAMESPACE")) {
+    out.namespace = probe2.env["POD_NAMESPACE"].trim();
+    evidence.push("namespace: from POD_NAMESPACE");
+  } else evidence.push("namespace: unknown");
+  if (await probe2.exists(SERVICE_ACCOUNT_TOKEN)) {
+    out.serviceAccount = true;
+    evidence.push(`service account: ${SERVICE_ACCOUNT_TOKEN} exists`);
+  } else {
+    let projected;
+    for (const name of PROJECTED_TOKEN_VARS) {
+      const path2 = probe2.env[name];
+      if (path2 && await probe2.exists(path2)) {
+        projected = name;
+        break;
+      }
+    }
+    out.serviceAccount = projected !== void 0;
+    evidence.push(projected ? `service account: projected token named by ${projected} exists` : "service account: no token mounted");
+  }
+  if (probe2.uid !== void 0) {
+    out.nonRoot = probe2.uid !== 0;
+    evidence.push(`non-root: uid ${probe2.uid}`);
+  } else evidence.push("non-root: unknown (no uid on this platform)");
+  const mounts = await probe2.readFile(PROC_MOUNTS);
+  const ro = mounts === void 0 ? void 0 : parseRootReadOnly(mounts);
+  if (ro !== void 0) out.readOnlyRootFs = ro;
+  evidence.push(ro === void 0 ? `read-only root: unknown (${mounts === void 0 ? `cannot read ${PROC_MOUNTS}` : `no / line in ${PROC_MOUNTS}`})` : `read-only root: / is mounted ${ro ? "ro" : "rw"}`);
+  return { ...out, evidence };
+}
+
+// src/posture/local.ts
+var SCORE_WEIGHTS = { encryption: 40, tpm: 20, secureBoot: 20, firewall: 20 };
+var DEFAULT_TIMEOUT_MS = 5e3;
+function securityScoreOf(facts) {
+  let score = 0;
+  for (const [fact, weight] of Object.entries(SCORE_WEIGHTS)) if (facts[fact] === true) score += weight;
+  return score;
+}
+var CRYPTTAB = "/etc/crypttab";
+var SYS_BLOCK = "/sys/block";
+var TPM0 = "/sys/class/tpm/tpm0";
+var EFI_DIR = "/sys/firmware/efi";
+var SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+function parseCrypttab(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0] ?? l);
+}
+function parseLsblkTypes(stdout) {
+  return stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+}
+function parseSecureBootVariable(content) {
+  if (content.length < 5) return void 0;
+  const b2 = content.charCodeAt(4);
+  return b2 === 1 ? true : b2 === 0 ? false : void 0;
+}
+function parseMokutil(stdout) {
+  if (/SecureBoot enabled/i.test(stdout)) return true;
+  if (/SecureBoot disabled/i.test(stdout)) return false;
+  return void 0;
+}
+function parseFdesetup(stdout) {
+  if (/FileVault is On/i.test(stdout)) return true;
+  if (/FileVault is Off/i.test(stdout)) return false;
+  return void 0;
+}
+function parseManageBde(stdout) {
+  if (/Protection On/i.test(stdout)) return true;
+  if (/Protection Off/i.test(stdout)) return false;
+  return void 0;
+}
+function parsePowerShellBool(stdout) {
+  const t2 = stdout.trim();
+  if (/^true$/i.test(t2)) return true;
+  if (/^false$/i.test(t2)) return false;
+  return void 0;
+}
+function parseSocketFilterFw(stdout) {
+  if (/Firewall is enabled/i.test(stdout)) return true;
+  if (/Firewall is disabled/i.test(stdout)) return false;
+  return void 0;
+}
+function parseNetshFirewall(stdout) {
+  const states = [...stdout.matchAll(/^\s*State\s+(ON|OFF)\s*$/gim)].map((m) => m[1].toUpperCase());
+  if (states.length === 0) return void 0;
+  return states.every((s) => s === "ON");
+}
+function parseFirewallCmd(stdout) {
+  const t2 = stdout.trim();
+  if (t2 === "running") return true;
+  if (t2 === "not running") return false;
+  return void 0;
+}
+function parseUfw(stdout) {
+  const m = /^Status:\s*(active|inactive)\b/im.exec(stdout);
+  return m ? m[1].toLowerCase() === "active" : void 0;
+}
+function cmdline(cmd, args) {
+  return [cmd, ...args].join(" ");
+}
+async function fromCommand(ctx, what, cmd, args, parse) {
+  const r2 = await ctx.probe.run(cmd, args, { timeoutMs: ctx.timeoutMs });
+  const line = cmdline(cmd, args);
+  if (r2 === void 0) return { value: void 0, answered: false, evidence: [`${what}: \`${line}\` unavailable or timed out`] };
+  const value = parse(r2.stdout);
+  const said = value === void 0 ? `gave no answer (exit ${r2.code})` : `says ${value ? "on" : "off"}`;
+  return { value, answered: true, evidence: [`${what}: \`${line}\` ${said}`] };
+}
+function combine(what, parts) {
+  const evidence = parts.flatMap((p2) => p2.evidence);
+  if (parts.some((p2) => p2.value === true)) return { value: true, evidence };
+  const unreadable = parts.some((p2) => p2.answered === true && p2.value === void 0);
+  if (!unreadable && parts.some((p2) => p2.value === false)) return { value: false, evidence };
+  return { value: void 0, evidence: [...evidence, `${what}: unknown`] };
+}
+async function linuxEncryption(ctx) {
+  const { probe: probe2 } = ctx;
+  const evidence = [];
+  let found = false;
+  let looked = false;
+  const crypttab = await probe2.readFile(CRYPTTAB);
+  if (crypttab !== void 0) {
+    const volumes = parseCrypttab(crypttab);
+    if (volumes.length > 0) {
+      found = true;
+      evidence.push(`encryption: ${CRYPTTAB} configures ${volumes.join(", ")}`);
+    } else evidence.push(`encryption: ${CRYPTTAB} has no entries`);
+  }
+  const devices = await probe2.readDir(SYS_BLOCK);
+  if (devices !== void 0) {
+    looked = true;
+    const crypt = [];
+    for (const dev of devices.filter((d) => d.startsWith("dm-")).sort()) {
+      const uuid = await probe2.readFile(`${SYS_BLOCK}/${dev}/dm/uuid`);
+      if (uuid?.trim().startsWith("CRYPT-")) crypt.push(dev);
+    }
+    if (crypt.length > 0) {
+      found = true;
+      evidence.push(`encryption: dm-crypt device ${crypt.join(", ")} in ${SYS_BLOCK}`);
+    }
+  }
+  const lsblk = await probe2.run("lsblk", ["-n", "-o", "TYPE"], { timeoutMs: ctx.timeoutMs });
+  if (lsblk !== void 0 && lsblk.code === 0) {
+    looked = true;
+    if (parseLsblkTypes(lsblk.stdout).includes("crypt")) {
+      found = true;
+      evidence.push("encryption: `lsblk` lists a crypt device");
+    }
+  }
+  if (found) return { value: true, evidence };
+  if (looked) return { value: false, evidence: [...evidence, "encryption: no dm-crypt/LUKS device found"] };
+  return { value: void 0, evidence: [...evidence, "encryption: unknown (cannot list block devices)"] };
+}
+async function linuxTpm(ctx) {
+  if (await ctx.probe.exists(TPM0)) return { value: true, evidence: [`tpm: ${TPM0} exists`] };
+  if (await ctx.probe.exists("/sys/class")) return { value: false, evidence: [`tpm: no ${TPM0}`] };
+  return { value: void 0, evidence: ["tpm: unknown (/sys/class is not readable)"] };
+}
+async function linuxSecureBoot(ctx) {
+  const { probe: probe2 } = ctx;
+  const variable = await probe2.readFile(SECURE_BOOT_VAR);
+  const fromVar = variable === void 0 ? void 0 : parseSecureBootVariable(variable);
+  if (fromVar !== void 0) return { value: fromVar, evidence: [`secure boot: EFI variable SecureBoot is ${fromVar ? 1 : 0}`] };
+  const mok = await fromCommand(ctx, "secure boot", "mokutil", ["--sb-state"], parseMokutil);
+  if (mok.value !== void 0) return mok;
+  const firmware = await probe2.readDir("/sys/firmware");
+  if (firmware !== void 0 && firmware.length > 0 && !firmware.includes("efi") && !await probe2.exists(EFI_DIR)) {
+    return { value: false, evidence: ["secure boot: legacy BIOS boot (no /sys/firmware/efi)"] };
+  }
+  return { value: void 0, evidence: [...mok.evidence, "secure boot: unknown"] };
+}
+async function linuxFirewall(ctx) {
+  const parts = await Promise.all([
+    fromCommand(ctx, "firewall", "firewall-cmd", ["--state"], parseFirewallCmd),
+    fromCommand(ctx, "firewall", "ufw", ["status"], parseUfw)
+  ]);
+  return combine("firewall", parts);
+}
+async function assessLinux(ctx) {
+  const [encryption, tpm, secureBoot, firewall] = await Promise.all([linuxEncryption(ctx), linuxTpm(ctx), linuxSecureBoot(ctx), linuxFirewall(ctx)]);
+  return { encryption, tpm, secureBoot, firewall };
+}
+async function assessMac(ctx) {
+  const [encryption, cpu, firewall] = await Promise.all([
+    fromCommand(ctx, "encryption", "fdesetup", ["status"], parseFdesetup),
+    ctx.probe.run("sysctl", ["-n", "machdep.cpu.brand_string"], { timeoutMs: ctx.timeoutMs }),
+    fromCommand(ctx, "firewall", "/usr/libexec/ApplicationFirewall/socketfilterfw", ["--getglobalstate"], parseSocketFilterFw)
+  ]);
+  const brand = cpu?.code === 0 ? cpu.stdout.trim() : void 0;
+  const apple = brand === void 0 ? void 0 : brand.includes("Apple") ? true : void 0;
+  const chip = brand === void 0 ? "`sysctl -n machdep.cpu.brand_string` unavailable" : apple ? `Apple silicon (${brand})` : `not Apple silicon (${brand}); T2 not probed`;
+  return {
+    encryption: { value: encryption.value, evidence: encryption.evidence },
+    tpm: { value: apple, evidence: [`tpm: Secure Enclave ${apple ? "present" : "unknown"}: ${chip}`] },
+    secureBoot: { value: apple, evidence: [`secure boot: ${apple ? "on" : "unknown"}: ${chip}`] },
+    firewall: { value: firewall.value, evidence: firewall.evidence }
+  };
+}
+async function assessWindows(ctx) {
+  const ps = (command) => ["-NoProfile", "-NonInteractive", "-Command", command];
+  const [encryption, tpm, secureBoot, firewall] = await Promise.all([
+    fromCommand(ctx, "encryption", "manage-bde", ["-status", "C:"], parseManageBde),
+    fromCommand(ctx, "tpm", "powershell", ps("(Get-Tpm).TpmPresent"), parsePowerShellBool),
+    fromCommand(ctx, "secure boot", "powershell", ps("Confirm-SecureBootUEFI"), parsePowerShellBool),
+    fromCommand(ctx, "firewall", "netsh", ["advfirewall", "show", "allprofiles", "state"], parseNetshFirewall)
+  ]);
+  return { encryption, tpm, secureBoot, firewall };
+}
+async function assessLocal(probe2, options = {}) {
+  const ctx = { probe: probe2, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const assess = probe2.platform === "linux" ? assessLinux : probe2.platform === "darwin" ? assessMac : probe2.platform === "win32" ? assessWindows : void 0;
+  if (assess === void 0) return { securityScore: 0, evidence: [`local: no probes for platform ${probe2.platform}; every fact is unknown`] };
+  const found = await assess(ctx);
+  const value = (f) => found[f].value;
+  const facts = {};
+  for (const f of Object.keys(SCORE_WEIGHTS)) {
+    const v = value(f);
+    if (v !== void 0) facts[f] = v;
+  }
+  return { ...facts, securityScore: securityScoreOf(facts), evidence: Object.keys(SCORE_WEIGHTS).flatMap((f) => found[f].evidence) };
+}
+
+// src/posture/probe.ts
+import { execFile } from "node:child_process";
+import { access, open as open3, readdir as readdir2 } from "node:fs/promises";
+var MAX_FILE_BYTES2 = 1024 * 1024;
+var MAX_OUTPUT_BYTES = 1024 * 1024;
+var GUARD_GRACE_MS = 1e3;
+async function readCapped2(path2) {
+  let handle;
+  try {
+    handle = await open3(path2, "r");
+    const chunks = [];
+    let total = 0;
+    while (total < MAX_FILE_BYTES2) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, MAX_FILE_BYTES2 - total));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } catch {
+    return void 0;
+  } finally {
+    await handle?.close().catch(() => void 0);
+  }
+}
+function runCommand(cmd, args, { timeoutMs }) {
+  return new Promise((resolve8) => {
+    let settled = false;
+    const settle = (r2) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve8(r2);
+    };
+    const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
+    try {
+      execFile(
+        cmd,
+        [...args],
+        { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: "utf8", env: { ...process.env, LC_ALL: "C", LANG: "C" } },
+        (error2, stdout) => {
+          if (!error2) return settle({ code: 0, stdout: String(stdout) });
+          const e = error2;
+          if (e.killed || e.signal || typeof e.code !== "number") return settle(void 0);
+          settle({ code: e.code, stdout: String(stdout ?? "") });
+        }
+      );
+    } catch {
+      settle(void 0);
+    }
+  });
+}
+function nodeProbe() {
+  const uid = typeof process.getuid === "function" ? process.getuid() : void 0;
+  return {
+    env: process.env,
+    readFile: readCapped2,
+    exists: (path2) => access(path2).then(
+      () => true,
+      () => false
+    ),
+    readDir: (path2) => readdir2(path2).then(
+      (names) => names,
+      () => void 0
+    ),
+    run: runCommand,
+    platform: process.platform,
+    ...uid !== void 0 ? { uid } : {}
+  };
+}
+function withDeadline(promise, ms, fallback) {
+  return new Promise((resolve8) => {
+    const timer = setTimeout(() => resolve8(fallback), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve8(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve8(fallback);
+      }
+    );
+  });
+}
+function attempt(fn, fallback) {
+  try {
+    return Promise.resolve(fn()).catch(() => fallback);
+  } catch {
+    return Promise.resolve(fallback);
+  }
+}
+function guardProbe(probe2, fileDeadlineMs = 1e4) {
+  let env;
+  try {
+    env = probe2.env ?? {};
+  } catch {
+    env = {};
+  }
+  return {
+    env,
+    readFile: (path2) => withDeadline(attempt(() => probe2.readFile(path2), void 0), fileDeadlineMs, void 0),
+    exists: (path2) => withDeadline(attempt(() => probe2.exists(path2), false), fileDeadlineMs, false),
+    readDir: (path2) => withDeadline(attempt(() => probe2.readDir(path2), void 0), fileDeadlineMs, void 0),
+    run: (cmd, args, options) => withDeadline(attempt(() => probe2.run(cmd, args, options), void 0), options.timeoutMs + GUARD_GRACE_MS, void 0),
+    platform: probe2.platform,
+    ...probe2.uid !== void 0 ? { uid: probe2.uid } : {}
+  };
+}
+
+// src/posture/gather.ts
+function copyDefined(into, from, keys) {
+  for (const k2 of keys) {
+    const v = from[k2];
+    if (v !== void 0) into[k2] = v;
+  }
+}
+async function section(what, evidence, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    evidence.push(`${what}: assessment failed (${e?.message ?? String(e)}); its facts are unknown`);
+    return void 0;
+  }
+}
+async function gatherPosture(probe2, options = {}) {
+  const p2 = guardProbe(probe2);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const evidence = [];
+  const detection = await section("environment", evidence, () => detectEnvironment(p2)) ?? { environment: "local", evidence: ["detection failed; assuming local"] };
+  evidence.push(...detection.evidence.map((e) => `environment ${detection.environment}: ${e}`));
+  const facts = { environment: detection.environment };
+  const s = postureSections(detection.environment);
+  const local = s.local ? await section("local", evidence, () => assessLocal(p2, { timeoutMs })) : void 0;
+  if (local) {
+    copyDefined(facts, local, ["encryption", "tpm", "secureBoot", "securityScore"]);
+    evidence.push(...local.evidence);
+  }
+  const cloud = s.cloud || s.iamOnly ? await section("cloud", evidence, () => assessCloud(p2.env, detection.environment)) : void 0;
+  if (cloud) {
+    copyDefined(facts, cloud, ["iam", "imdsv2", "workloadIdentity", "account", "region"]);
+    evidence.push(...cloud.evidence);
+  }
+  const kubernetes = s.kubernetes ? await section("kubernetes", evidence, () => assessKubernetes(p2)) : void 0;
+  if (kubernetes) {
+    copyDefined(facts, kubernetes, ["namespace", "serviceAccount", "nonRoot", "readOnlyRootFs"]);
+    evidence.push(...kubernetes.evidence);
+  }
+  return { facts, evidence, detection, ...local ? { local } : {}, ...cloud ? { cloud } : {}, ...kubernetes ? { kubernetes } : {} };
+}
+
+// src/posture/facts.ts
+var FIELD_TYPES = {
+  environment: "string",
+  securityScore: "number",
+  encryption: "boolean",
+  tpm: "boolean",
+  secureBoot: "boolean",
+  iam: "boolean",
+  imdsv2: "boolean",
+  workloadIdentity: "boolean",
+  account: "string",
+  region: "string",
+  namespace: "string",
+  serviceAccount: "boolean",
+  nonRoot: "boolean",
+  readOnlyRootFs: "boolean"
+};
+var FACT_FIELDS = Object.keys(FIELD_TYPES);
+function isObject2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function toPostureFacts(value, file) {
+  const where = { position: { file } };
+  if (!isObject2(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where);
+  const body = isObject2(value["facts"]) ? value["facts"] : value;
+  const out = {};
+  for (const [key, v] of Object.entries(body)) {
+    if (!Object.hasOwn(FIELD_TYPES, key)) {
+      const near = suggest(key, FACT_FIELDS);
+      throw new EdictError("PARSE_ERROR", `unknown fact "${key}"${near ? `; did you mean "${near}"?` : ""} (facts: ${FACT_FIELDS.join(", ")})`, where);
+    }
+    if (v === null) continue;
+    const expected = FIELD_TYPES[key];
+    const got = Array.isArray(v) ? "array" : typeof v;
+    if (got !== expected || expected === "number" && !Number.isFinite(v)) throw new EdictError("PARSE_ERROR", `fact "${key}" must be a ${expected}, got ${JSON.stringify(v)}`, where);
+    out[key] = v;
+  }
+  return out;
+}
+function parsePostureFacts(text, file) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new EdictError("PARSE_ERROR", `facts are not valid JSON: ${e.message}`, { position: { file }, cause: e });
+  }
+  return toPostureFacts(value, file);
+}
+
+// src/cli/commands/posture.ts
+var FORMATS7 = ["text", "json"];
+var repositoryPostureSource = async (io, opts) => {
+  if (opts.bundle !== void 0) {
+    const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
+    return { target: target2, origin: `bundle ${payload.name} ${payload.version} (verified)`, posture: (facts) => engine2.posture(facts) };
+  }
+  const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
+  return { target, origin: `policies at ${opts.policies}`, posture: (facts) => engine.posture(facts) };
+};
+async function factsFor(io, opts, probe2) {
+  if (opts.facts === void 0) {
+    const gathered = await gatherPosture(probe2, opts.timeout !== void 0 ? { timeoutMs: opts.timeout } : {});
+    return { facts: gathered.facts, evidence: gathered.evidence, from: "probe" };
+  }
+  let text;
+  try {
+    text = await readFile5(resolve7(io.cwd, opts.facts), "utf8");
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
+  }
+  return { facts: parsePostureFacts(text, opts.facts), evidence: [`facts read from ${opts.facts}`], from: opts.facts };
+}
+async function runPosture(io, opts, probe2, source) {
+  const engine = await source(io, opts);
+  const { facts, evidence, from } = await factsFor(io, opts, probe2);
+  return { target: engine.target, origin: engine.origin, factsFrom: from, result: engine.posture(facts), facts, evidence };
+}
+function renderPostureText(report, color) {
+  const paint = (code) => (s) => color ? `\x1B[${code}m${s}\x1B[39m` : s;
+  const green = paint(32);
+  const red = paint(31);
+  const yellow = paint(33);
+  const dim = (s) => color ? `\x1B[2m${s}\x1B[22m` : s;
+  const r2 = report.result;
+  const lines = [`posture against target ${report.target} (${report.origin}; facts from ${report.factsFrom === "probe" ? "this machine" : report.factsFrom})`, `environment: ${r2.environment}`];
+  for (const e of report.evidence) lines.push(dim(`  \xB7 ${e}`));
+  lines.push("checks:");
+  if (r2.checks.length === 0) lines.push("  (none apply)");
+  for (const c3 of r2.checks) {
+    const mark = c3.passed ? green("\u2714") : c3.required ? red("\u2716") : dim("-");
+    lines.push(`  ${mark} ${c3.id}: ${c3.detail}`);
+  }
+  lines.push(`score: ${r2.score}/100`, `provider: ${r2.provider}`);
+  for (const w of r2.warnings) lines.push(yellow(`warning: ${w}`));
+  if (!r2.allowed) lines.push(red(`\u2716 denied in ${report.target}: ${r2.failed.length} required check${r2.failed.length === 1 ? "" : "s"} failed (${r2.failed.join(", ")})`));
+  else if (r2.warnings.length > 0) lines.push(yellow(`\u2714 allowed in ${report.target} with ${r2.warnings.length} warning${r2.warnings.length === 1 ? "" : "s"} (allow_insecure)`));
+  else lines.push(green(`\u2714 allowed in ${report.target}`));
+  return lines.join("\n") + "\n";
+}
+function renderPostureJson(report) {
+  return JSON.stringify({ target: report.target, ...report.result, facts: report.facts, factsFrom: report.factsFrom, evidence: report.evidence }, null, 2) + "\n";
+}
+function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText(
+    "after",
+    '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
+  ).action(async (opts) => {
+    const report = await runPosture(io, opts, probe2, source);
+    io.stdout(opts.format === "json" ? renderPostureJson(report) : renderPostureText(report, shouldUseColor({ isTTY: io.isTTY }, io.env)));
+    setExit(report.result.allowed ? EXIT.OK : EXIT.FINDINGS);
+  });
+}
+
 // src/cli/commands/test.ts
-import { readdir as readdir2, readFile as readFile5 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile6 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/testing/suite.ts
@@ -35113,9 +35874,9 @@ function statementKey(i2, s) {
 function runCases(cases, targets) {
   const hit = /* @__PURE__ */ new Map();
   const mark = (target, key) => {
-    let set = hit.get(target);
-    if (!set) hit.set(target, set = /* @__PURE__ */ new Set());
-    set.add(key);
+    let set2 = hit.get(target);
+    if (!set2) hit.set(target, set2 = /* @__PURE__ */ new Set());
+    set2.add(key);
   };
   const results = cases.map((c3) => {
     const t2 = targets.get(c3.target);
@@ -35162,11 +35923,11 @@ function runCases(cases, targets) {
 }
 
 // src/cli/commands/test.ts
-var FORMATS7 = ["text", "json"];
+var FORMATS8 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir2(join4(root, dir), { withFileTypes: true });
+    entries = await readdir3(join4(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -35203,7 +35964,7 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
@@ -35215,7 +35976,7 @@ function registerTest(program2, io, setExit) {
     const cases = [];
     const problems = [];
     for (const f of files) {
-      const suite = parseSuite(f, await readFile5(join4(root, f)));
+      const suite = parseSuite(f, await readFile6(join4(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }
@@ -35254,6 +36015,7 @@ async function runCli(argv, io = processIO()) {
   registerEval(program2, io, setExit);
   registerTest(program2, io, setExit);
   registerCheckAgent(program2, io, setExit);
+  registerPosture(program2, io, setExit);
   registerBundle(program2, io, setExit);
   registerKeygen(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,16 +1,43 @@
-// The quickstart's main job on the embedded example repository: what the Action does on a PR.
-// Uses the committed dist/cli.js, so it needs no build step.
+// The quickstart's main job on the embedded example repository: what the Action does on a pull
+// request and on merge, then what a service does at runtime. Uses the committed dist/cli.js.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "dist", "cli.js");
+const work = mkdtempSync(join(tmpdir(), "edict-demo-"));
+const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
 
-function step(title, args) {
-  process.stdout.write(`\n\x1b[1m$ edict ${args.join(" ")}\x1b[0m   # ${title}\n`);
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: "inherit" });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+function step(title, args, { allowFail = false, head = 0, tail = 0 } = {}) {
+  process.stdout.write(`\n${bold(`$ edict ${args.join(" ")}`)}\n# ${title}\n`);
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
+  const out = (r.stdout ?? "") + (r.stderr ?? "");
+  const lines = out.split("\n");
+  process.stdout.write(head ? lines.slice(0, head).join("\n") + "\n  …\n" : tail ? lines.slice(-tail - 1).join("\n") : out);
+  if (r.status !== 0 && !allowFail) {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(r.status ?? 1);
+  }
+  return r;
 }
 
-step("lint every policy, pack and edict.yaml", ["lint"]);
+const key = join(work, "demo");
+const out = join(work, "out");
+const bundle = join(out, "acme-policies.bundle.json");
+try {
+  step("1. lint every policy, pack and edict.yaml (exact file:line:col on problems)", ["lint"]);
+  step("2. run the policy test cases in tests/ with coverage", ["test", "--coverage"], { tail: 2 });
+  step("3. the effective policy production sees (first lines)", ["effective", "--target", "production"], { head: 14 });
+  step("4. a throwaway signing key (the Action takes yours from a secret)", ["keygen", "--out", key]);
+  step("5. build and sign the bundle (canonical JSON, DSSE, Ed25519)", ["bundle", "build", "--key", `${key}.key`, "--out", out, "--allow-dirty"]);
+  step("6. verify it as a runtime would", ["bundle", "verify", bundle, "--key", `${key}.pub`]);
+  step("7. a decision from the verified bundle: reads from the office network", ["eval", "--bundle", bundle, "--key", `${key}.pub`, "-t", "production", "-a", "db:Select", "-r", "db://production/users", "-c", "source.ip=10.0.0.5"]);
+  step("8. and a destructive action, denied", ["eval", "--bundle", bundle, "--key", `${key}.pub`, "-t", "production", "-a", "db:Delete", "-r", "db://production/users"]);
+  step("9. an agent manifest that would be refused in production", ["check-agent", "agents/ops-bot.yaml", "-t", "production"], { allowFail: true });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+process.stdout.write(`\n${bold("done:")} lint, tests, effective policy, signed bundle, verified decisions.\n`);

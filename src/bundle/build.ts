@@ -148,7 +148,7 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   }
   const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
   if (dirty.length > 0) {
-    warnings.push(`built from uncommitted changes (${dirty.join(", ")}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
+    warnings.push(`built from uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
   }
   const repo = buildRepository(raw);
   if (repo.files.length === 0) {

@@ -9,6 +9,7 @@ import { registerEffective } from "./commands/effective.js";
 import { registerEval } from "./commands/eval.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerLint } from "./commands/lint.js";
+import { registerPosture } from "./commands/posture.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
 import type { CliIO } from "./io.js";
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerEval(program, io, setExit);
   registerTest(program, io, setExit);
   registerCheckAgent(program, io, setExit);
+  registerPosture(program, io, setExit);
   registerBundle(program, io, setExit);
   registerKeygen(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
