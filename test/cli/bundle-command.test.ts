@@ -126,6 +126,8 @@ describe("edict bundle build / verify / inspect", async () => {
     expect(JSON.parse(viaEnv.out)).toMatchObject({ ok: true, serial: 1, tag: "policy-v0.1.0" });
     const viaDefault = await run(repo, ["bundle", "build", "--out", "env-out2"], { EDICT_SIGNING_KEY: pem });
     expect(viaDefault.code, viaDefault.err).toBe(0);
+    const payloadOf = (dir: string) => JSON.parse(utf8Decode(fromBase64(JSON.parse(readFileSync(join(repo, dir, "acme-policies.bundle.json"), "utf8")).payload)));
+    expect(payloadOf("env-out2")).toEqual(payloadOf("env-out"));
     expect(readFileSync(join(repo, "env-out", "acme-policies.bundle.json")).equals(readFileSync(join(repo, "env-out2", "acme-policies.bundle.json")))).toBe(true);
 
     const none = await run(repo, ["bundle", "build", "--out", "x"]);
