@@ -52,11 +52,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode, code2, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code;
+        this.code = code2;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -1650,9 +1650,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode, code2, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode, code2, message));
         }
         process2.exit(exitCode);
       }
@@ -2290,14 +2290,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code) => {
-          code = code ?? 1;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
           if (!exitCallback) {
-            process2.exit(code);
+            process2.exit(code2);
           } else {
             exitCallback(
               new CommanderError2(
-                code,
+                code2,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2804,8 +2804,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config = errorOptions || {};
         const exitCode = config.exitCode || 1;
-        const code = config.code || "commander.error";
-        this._exit(exitCode, code, message);
+        const code2 = config.code || "commander.error";
+        this._exit(exitCode, code2, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -4615,8 +4615,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str2 += json.slice(start, i2);
-                const code = json.substr(i2 + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i2 + 2, 4);
+                switch (code2) {
                   case "0000":
                     str2 += "\\0";
                     break;
@@ -4642,8 +4642,8 @@ var require_stringifyString = __commonJS({
                     str2 += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str2 += "\\x" + code2.substr(2);
                     else
                       str2 += json.substr(i2, 6);
                 }
@@ -6843,7 +6843,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -7133,7 +7133,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -7142,22 +7142,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -7431,10 +7431,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -7448,7 +7448,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7472,7 +7472,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7488,7 +7488,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError2(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError2);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError2);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError2);
           offset = valueNode.range[2];
@@ -7579,7 +7579,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7593,13 +7593,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -7642,18 +7642,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i2 === 0 && props.comma)
               onError2(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -7707,8 +7707,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep2, null, props, onError2);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep4, null, props, onError2);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7720,7 +7720,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7731,8 +7731,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7749,7 +7749,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError2(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError2) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError2) : null;
           if (valueNode) {
             if (isBlock(value))
               onError2(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7884,7 +7884,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
+      const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
         const content = lines[i2][1];
@@ -7929,7 +7929,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -7946,24 +7946,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8042,7 +8042,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines2(source) {
+    function splitLines3(source) {
       const split3 = source.split(/\n( *)/);
       const first3 = split3[0];
       const m = first3.match(/^( *)/);
@@ -8066,7 +8066,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError2(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError2(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -8146,25 +8146,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep2 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep2 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError2) {
       let res = "";
@@ -8264,9 +8264,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError2) {
       const cc = source.substr(offset, length);
       const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok2 ? parseInt(cc, 16) : NaN;
+      const code2 = ok2 ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError2(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -8498,13 +8498,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -8543,7 +8543,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -8588,12 +8588,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -8732,7 +8732,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -8755,12 +8755,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError2) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError2)
-            onError2(offset, code, message);
+            onError2(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -8974,14 +8974,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10148,18 +10148,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep4;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -10312,15 +10312,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10514,13 +10514,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10654,7 +10654,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
@@ -10737,7 +10737,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -10751,7 +10751,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
@@ -10767,7 +10767,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -10827,9 +10827,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -10856,13 +10856,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _2(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i2 = 0;
       while (i2 < args.length) {
-        addCodeArg(code, args[i2]);
-        code.push(strs[++i2]);
+        addCodeArg(code2, args[i2]);
+        code2.push(strs[++i2]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _2;
     var plus = new _Code("+");
@@ -10878,13 +10878,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str2;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -11068,7 +11068,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -11081,16 +11081,16 @@ var require_scope = __commonJS({
             let c3 = valueCode(name);
             if (c3) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c3};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c3};${this.opts._n}`;
             } else if (c3 = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c3}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c3}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -11175,11 +11175,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -11196,10 +11196,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -11250,9 +11250,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -11260,8 +11260,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -11274,7 +11274,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -11290,12 +11290,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -11322,10 +11322,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -11348,12 +11348,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -11376,10 +11376,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -11415,10 +11415,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -11446,12 +11446,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a3, _b;
@@ -11460,11 +11460,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a3, _b;
-        super.optimizeNames(names, constants);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -11568,18 +11568,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -11765,7 +11765,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -11780,14 +11780,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants[n.str];
+        const c3 = constants2[n.str];
         if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants2[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -13000,8 +13000,8 @@ var require_resolve = __commonJS({
       }
       return count2;
     }
-    function getFullPath(resolver, id = "", normalize3) {
-      if (normalize3 !== false)
+    function getFullPath(resolver, id = "", normalize4) {
+      if (normalize4 !== false)
         id = normalizeId(id);
       const p2 = resolver.parse(id);
       return _getFullPath(resolver, p2);
@@ -13898,22 +13898,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i2 = 0;
       for (i2 = 0; i2 < input.length; i2++) {
-        code = input[i2].charCodeAt(0);
-        if (code === 48) {
+        code2 = input[i2].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i2];
         break;
       }
       for (i2 += 1; i2 < input.length; i2++) {
-        code = input[i2].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input[i2].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i2];
@@ -14186,15 +14186,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i2);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i2 + 1 < input.length) {
+          const code2 = input.charCodeAt(i2);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch2 : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14225,15 +14225,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch2) && (ch2 !== ":" || !firstSegment)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i2);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i2 + 1 < input.length) {
+          const code2 = input.charCodeAt(i2);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14260,15 +14260,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i2);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i2 + 1 < input.length) {
+          const code2 = input.charCodeAt(i2);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14313,15 +14313,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch2)) {
           output += ch2;
         } else {
-          const code = input.charCodeAt(i2);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch2 : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i2 + 1 < input.length) {
+          const code2 = input.charCodeAt(i2);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch2 : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -14630,7 +14630,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize3(uri, options) {
+    function normalize4(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -14676,50 +14676,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative3 = parse(serialize(relative3, options), options);
+        relative4 = parse(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -14727,7 +14727,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15030,7 +15030,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize: normalize3,
+      normalize: normalize4,
       resolve: resolve8,
       resolveComponent,
       equal,
@@ -17279,8 +17279,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -18581,10 +18581,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse = require_parse();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -19824,7 +19824,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse = require_parse();
@@ -19908,8 +19908,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -20719,27 +20719,27 @@ var {
 // src/bundle/errors.ts
 var BundleError = class extends Error {
   code;
-  constructor(code, message, options = {}) {
+  constructor(code2, message, options = {}) {
     super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "BundleError";
-    this.code = code;
+    this.code = code2;
   }
 };
 var BundleIntegrityError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
+  constructor(code2, message, options = {}) {
+    super(code2, message, options);
     this.name = "BundleIntegrityError";
   }
 };
 var BundleTrustError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
+  constructor(code2, message, options = {}) {
+    super(code2, message, options);
     this.name = "BundleTrustError";
   }
 };
 var BundleRetrievalError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
+  constructor(code2, message, options = {}) {
+    super(code2, message, options);
     this.name = "BundleRetrievalError";
   }
 };
@@ -20757,10 +20757,10 @@ function isBundleError(e) {
 var EdictError = class extends Error {
   code;
   position;
-  constructor(code, message, options = {}) {
+  constructor(code2, message, options = {}) {
     super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "EdictError";
-    this.code = code;
+    this.code = code2;
     if (options.position) this.position = options.position;
   }
   /** "file:line:col: message", the one line the CLI prints. */
@@ -20792,7 +20792,7 @@ function decodeTable(alphabet2) {
 var STD_TABLE = decodeTable(STD);
 var URL_TABLE = decodeTable(URL_SAFE);
 var ascii = new TextDecoder();
-function encode(bytes, alphabet2, pad) {
+function encode(bytes, alphabet2, pad2) {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("base64: expected a Uint8Array");
   const codes = new Uint8Array(alphabet2.length);
   for (let i3 = 0; i3 < alphabet2.length; i3++) codes[i3] = alphabet2.charCodeAt(i3);
@@ -20812,7 +20812,7 @@ function encode(bytes, alphabet2, pad) {
     out[o2++] = codes[n >> 18];
     out[o2++] = codes[n >> 12 & 63];
     if (rest === 2) out[o2++] = codes[n >> 6 & 63];
-    if (pad) {
+    if (pad2) {
       out[o2++] = 61;
       if (rest === 1) out[o2++] = 61;
     }
@@ -21487,15 +21487,15 @@ function parseSource(path2, input) {
   }
   const doc = docs[0];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
+    const code2 = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
     const [s, e0] = err.pos;
-    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
+    const key = code2 === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
     const e = key ? s + key.length : e0;
     problems.push({
-      code,
+      code: code2,
       message: key !== void 0 ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
       span: [s, Math.max(e, s)],
-      ...code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
+      ...code2 === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
     });
   }
   const builder = new ValueBuilder(doc, spans, problems);
@@ -22225,8 +22225,8 @@ function parseSuppressions(text) {
     const rules = new Set(
       rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
     );
-    const reason = reasonParts.join("--").trim();
-    out.push({ line: i2 + 2, rules, ...reason ? { reason } : {} });
+    const reason2 = reasonParts.join("--").trim();
+    out.push({ line: i2 + 2, rules, ...reason2 ? { reason: reason2 } : {} });
   });
   return out;
 }
@@ -22336,6 +22336,2053 @@ function runLint(repo, options) {
   const files = repo.files.filter((f) => inScope(f.path)).length;
   return { findings, summary: summarize(findings, files) };
 }
+
+// src/pack/checksum.ts
+import { createHash } from "node:crypto";
+var CR = 13;
+var LF = 10;
+function normaliseLineEnds(bytes) {
+  let crlf = 0;
+  for (let i2 = 0; i2 + 1 < bytes.length; i2++) if (bytes[i2] === CR && bytes[i2 + 1] === LF) crlf++;
+  if (crlf === 0) return bytes;
+  const out = new Uint8Array(bytes.length - crlf);
+  let o2 = 0;
+  for (let i2 = 0; i2 < bytes.length; i2++) {
+    if (bytes[i2] === CR && bytes[i2 + 1] === LF) continue;
+    out[o2++] = bytes[i2];
+  }
+  return out;
+}
+function fileSha256(bytes) {
+  return createHash("sha256").update(normaliseLineEnds(bytes)).digest("hex");
+}
+function packChecksum(files) {
+  const lines = [...files].map((f) => `${f.path}\0${fileSha256(f.bytes)}
+`);
+  lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
+  const hash2 = createHash("sha256");
+  for (const line of lines) hash2.update(line, "utf8");
+  return `sha256:${hash2.digest("hex")}`;
+}
+
+// src/pack/dependency.ts
+var import_semver = __toESM(require_semver2(), 1);
+
+// src/pack/names.ts
+var NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+var MAX_NAME_LENGTH = 64;
+var POLICY_FILE_RE = /^(\d{2})_([a-z0-9][a-z0-9_-]*)\.yaml$/;
+var INSTALLED_FILE_RE = /^policies\/([a-z0-9][a-z0-9_-]*?)__(\d{2})__([a-z0-9][a-z0-9_-]*)\.yaml$/;
+function packNameProblem(name) {
+  if (!NAME_RE.test(name)) return `pack name "${name}" must match ${NAME_RE.source} (lowercase letters, digits, _ and -)`;
+  if (name.length > MAX_NAME_LENGTH) return `pack name "${name}" is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.includes("__")) return `pack name "${name}" must not contain "__", which separates the parts of installed file names`;
+  return void 0;
+}
+function isPackName(name) {
+  return packNameProblem(name) === void 0;
+}
+function parsePolicyFileName(fileName) {
+  const m = POLICY_FILE_RE.exec(fileName);
+  if (!m || m[2].length > MAX_NAME_LENGTH) return void 0;
+  return { index: m[1], slug: m[2] };
+}
+function installedPath(pack, index, slug) {
+  if (!isPackName(pack)) throw new TypeError(`invalid pack name ${JSON.stringify(pack)}`);
+  if (!/^\d{2}$/.test(index) || !NAME_RE.test(slug)) throw new TypeError(`invalid policy file index/slug ${JSON.stringify(`${index}_${slug}`)}`);
+  return `${POLICIES_DIR}/${pack}__${index}__${slug}.yaml`;
+}
+function parseInstalledPath(path2) {
+  const m = INSTALLED_FILE_RE.exec(path2);
+  if (!m || !isPackName(m[1])) return void 0;
+  return { pack: m[1], index: m[2], slug: m[3] };
+}
+function isInstalledPathOf(pack, path2) {
+  return parseInstalledPath(path2)?.pack === pack;
+}
+function isWritablePackPath(path2) {
+  return path2 === PACK_STATE_FILE || parseInstalledPath(path2) !== void 0;
+}
+
+// src/pack/dependency.ts
+function parseDependency(raw) {
+  const at = raw.indexOf("@");
+  const name = (at < 0 ? raw : raw.slice(0, at)).trim();
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) return { ok: false, message: `dependency "${raw}": ${nameProblem}` };
+  if (at < 0) return { ok: true, dependency: { raw, name } };
+  const range = raw.slice(at + 1).trim();
+  if (range === "" || import_semver.default.validRange(range) === null) {
+    return { ok: false, message: `dependency "${raw}": "${range}" is not a semver range (expected e.g. "${name}@^1.0.0")` };
+  }
+  return { ok: true, dependency: { raw, name, range } };
+}
+function satisfiesDependency(dependency, version) {
+  if (dependency.range === void 0) return true;
+  const v = import_semver.default.valid(version);
+  return v !== null && import_semver.default.satisfies(v, dependency.range);
+}
+
+// src/pack/model.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var PACK_METADATA_FILE = "metadata.yaml";
+function isRecord2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function byPath(a, b2) {
+  return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+}
+function isPackContentPath(relativePath) {
+  const kind = classifyPath(`${PACKS_DIR}/pack/${relativePath}`);
+  return kind === "pack-meta" || kind === "pack-policy";
+}
+function toShippedPack(name, input) {
+  const problems = [];
+  const problem = (code2, file, message, pointer) => problems.push({ code: code2, pack: name, file, message, ...pointer !== void 0 ? { pointer } : {} });
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) {
+    problem("pack-name", PACK_METADATA_FILE, nameProblem);
+    return { problems };
+  }
+  const files = input.filter((f) => isPackContentPath(f.path)).sort(byPath);
+  const metaFile = files.find((f) => f.path === PACK_METADATA_FILE);
+  if (!metaFile) {
+    problem("metadata", files[0]?.path ?? PACK_METADATA_FILE, `pack ${name} has no ${PACK_METADATA_FILE}`);
+    return { problems };
+  }
+  const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
+  for (const p2 of metaSource.problems) if (p2.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p2.message);
+  for (const issue of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
+    problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+  }
+  const raw = isRecord2(metaSource.value) && isRecord2(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
+  const metaName = raw?.name;
+  const version = raw?.version;
+  const layer = raw?.layer;
+  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !LAYERS.includes(layer)) {
+    if (!problems.some((p2) => p2.code === "schema" || p2.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
+    return { problems };
+  }
+  if (metaName !== name) {
+    problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
+  }
+  if (import_semver2.default.valid(version) === null) {
+    problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
+  }
+  const dependencies = [];
+  const rawDeps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
+  rawDeps.forEach((d, i2) => {
+    if (typeof d !== "string") return;
+    const parsed = parseDependency(d);
+    if (parsed.ok) {
+      if (parsed.dependency.name === name) problem("dependency", PACK_METADATA_FILE, `pack ${name} depends on itself`, `/__pack_meta/dependencies/${i2}`);
+      else dependencies.push(parsed.dependency);
+    } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i2}`);
+  });
+  let band;
+  const rawBand = raw.priority_band;
+  if (isRecord2(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
+    band = { min: rawBand.min, max: rawBand.max };
+    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
+  }
+  const policies = [];
+  const indexes = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    if (f.path === PACK_METADATA_FILE) continue;
+    const fileName = f.path.slice("policies/".length);
+    const parsedName = fileName.includes("/") ? void 0 : parsePolicyFileName(fileName);
+    if (!parsedName) {
+      problem(
+        "file-name",
+        f.path,
+        fileName.includes("/") ? `${f.path}: pack policies live directly in policies/, not in subfolders` : `${f.path}: pack policy files are named NN_<slug>.yaml (two digits, then a lowercase slug), e.g. 01_mask_pii.yaml`
+      );
+      continue;
+    }
+    const clash = indexes.get(parsedName.index);
+    if (clash) problem("file-name", f.path, `${f.path}: index ${parsedName.index} is already used by ${clash}; give each policy its own number`);
+    else indexes.set(parsedName.index, f.path);
+    const source = parseSource(f.path, f.bytes);
+    for (const p2 of source.problems) if (p2.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p2.message}`);
+    const kind = policyKindOf(source.value);
+    if (source.value !== void 0 && kind) {
+      for (const issue of validateAgainstSchema(policySchema(kind), source.value)) {
+        problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+      }
+    } else if (source.value !== void 0) {
+      problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
+    }
+    const id = getAtPointer(source.value, "/metadata/id");
+    const priority = getAtPointer(source.value, "/metadata/priority");
+    policies.push({
+      file: f.path,
+      index: parsedName.index,
+      slug: parsedName.slug,
+      ...kind ? { kind } : {},
+      ...typeof id === "string" ? { id } : {},
+      ...typeof priority === "number" ? { priority } : {},
+      installPath: installedPath(name, parsedName.index, parsedName.slug),
+      bytes: f.bytes,
+      sha256: fileSha256(f.bytes)
+    });
+  }
+  const pack = {
+    name,
+    version,
+    layer,
+    ...typeof raw.description === "string" ? { description: raw.description } : {},
+    ...band ? { band } : {},
+    dependencies,
+    policies,
+    files,
+    checksum: packChecksum(files),
+    problems
+  };
+  for (const p2 of bandProblems(pack)) problems.push(p2);
+  return { pack, problems };
+}
+function bandProblems(pack) {
+  const band = pack.band;
+  if (!band || band.min > band.max) return [];
+  const out = [];
+  for (const p2 of pack.policies) {
+    if (p2.priority === void 0 || p2.priority >= band.min && p2.priority <= band.max) continue;
+    out.push({
+      code: "band",
+      pack: pack.name,
+      file: p2.file,
+      pointer: "/metadata/priority",
+      message: `${p2.file}: priority ${p2.priority} outside band ${band.min}\u2013${band.max} of pack ${pack.name}`
+    });
+  }
+  return out;
+}
+function toShippedPacks(files) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const slash = f.path.indexOf("/");
+    if (slash <= 0) continue;
+    const name = f.path.slice(0, slash);
+    const rel = f.path.slice(slash + 1);
+    if (!isPackContentPath(rel)) continue;
+    let list3 = groups.get(name);
+    if (!list3) groups.set(name, list3 = []);
+    list3.push({ path: rel, bytes: f.bytes });
+  }
+  const packs = /* @__PURE__ */ new Map();
+  const problems = [];
+  for (const name of [...groups.keys()].sort()) {
+    const read = toShippedPack(name, groups.get(name));
+    if (read.pack) packs.set(name, read.pack);
+    problems.push(...read.problems);
+  }
+  return { packs, problems };
+}
+
+// src/pack/checks.ts
+var LAYER_RANK2 = { foundation: 0, domain: 1, custom: 2 };
+function layerRank(layer) {
+  return layer !== void 0 && Object.prototype.hasOwnProperty.call(LAYER_RANK2, layer) ? LAYER_RANK2[layer] : void 0;
+}
+function dependsUpward(layer, dependencyLayer) {
+  const a = layerRank(layer);
+  const b2 = layerRank(dependencyLayer);
+  return a !== void 0 && b2 !== void 0 && b2 > a;
+}
+function formatBand(band) {
+  return `${band.min}\u2013${band.max}`;
+}
+function isValidBand(band) {
+  return band !== void 0 && band.min <= band.max;
+}
+function bandsOverlap(a, b2) {
+  return a.min <= b2.max && b2.min <= a.max;
+}
+function bandBelowLowerLayer(higher, lower) {
+  const h2 = layerRank(higher.layer);
+  const l = layerRank(lower.layer);
+  if (h2 === void 0 || l === void 0 || h2 <= l) return false;
+  return higher.band.min <= lower.band.max;
+}
+function findCycles(packs) {
+  const names = [...packs.keys()].sort();
+  const cycles = [];
+  const seen = /* @__PURE__ */ new Set();
+  const MAX_CYCLES = 100;
+  for (const start of names) {
+    const path2 = [start];
+    const onPath = /* @__PURE__ */ new Set([start]);
+    const visit = (node) => {
+      for (const dep of packs.get(node)?.dependencies ?? []) {
+        if (cycles.length >= MAX_CYCLES) return;
+        const next = dep.name;
+        if (!packs.has(next) || next < start) continue;
+        if (next === start) {
+          const key = path2.join("\0");
+          if (!seen.has(key)) {
+            seen.add(key);
+            cycles.push([...path2]);
+          }
+          continue;
+        }
+        if (onPath.has(next)) continue;
+        path2.push(next);
+        onPath.add(next);
+        visit(next);
+        path2.pop();
+        onPath.delete(next);
+      }
+    };
+    visit(start);
+  }
+  return cycles;
+}
+function formatCycle(cycle) {
+  return [...cycle, cycle[0]].join(" \u2192 ");
+}
+function dependencyOrder(packs, subset) {
+  const wanted = new Set(subset);
+  const out = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit = (name) => {
+    if (state.has(name)) return;
+    state.set(name, "visiting");
+    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit(dep.name);
+    state.set(name, "done");
+    if (wanted.has(name)) out.push(name);
+  };
+  for (const name of [...wanted].sort()) visit(name);
+  return out;
+}
+
+// src/pack/state.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var STATE_FORMAT_VERSION = "v1";
+function emptyState() {
+  return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
+}
+function toPackState(value) {
+  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
+  if (issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
+  const state = value;
+  const problems = [];
+  for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
+    if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
+}
+function compareStrings(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+function orderedFile(f) {
+  return {
+    path: f.path,
+    ...f.policy_id !== void 0 ? { policy_id: f.policy_id } : {},
+    ...f.sha256 !== void 0 ? { sha256: f.sha256 } : {}
+  };
+}
+function orderedPack(p2) {
+  return {
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.installed_at !== void 0 ? { installed_at: p2.installed_at } : {},
+    ...p2.pack_checksum !== void 0 ? { pack_checksum: p2.pack_checksum } : {},
+    files: [...p2.files].sort((a, b2) => compareStrings(a.path, b2.path)).map(orderedFile)
+  };
+}
+function toStateYaml(state) {
+  const packs = {};
+  for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings)) packs[name] = orderedPack(state.installed_packs[name]);
+  const doc = new import_yaml2.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
+  return doc.toString({ lineWidth: 0 });
+}
+function toTimestamp(date) {
+  if (Number.isNaN(date.getTime())) throw new TypeError("invalid date");
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// src/pack/view.ts
+var encoder = new TextEncoder();
+function repoFileBytes(file) {
+  const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
+  return encoder.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
+}
+var shippedCache = /* @__PURE__ */ new WeakMap();
+function shippedPacksOf(repo) {
+  let cached = shippedCache.get(repo);
+  if (!cached) {
+    const prefix = `${PACKS_DIR}/`;
+    const files = repo.files.filter((f) => (f.kind === "pack-meta" || f.kind === "pack-policy") && f.path.startsWith(prefix)).map((f) => ({ path: f.path.slice(prefix.length), bytes: repoFileBytes(f) }));
+    cached = { ...toShippedPacks(files), source: PACKS_DIR };
+    shippedCache.set(repo, cached);
+  }
+  return cached;
+}
+function identityOf(path2, bytes) {
+  const value = parseSource(path2, bytes).value;
+  const kind = policyKindOf(value);
+  const id = getAtPointer(value, "/metadata/id");
+  return kind && typeof id === "string" ? { kind, id } : void 0;
+}
+function worldOf(repo) {
+  const policyFiles = /* @__PURE__ */ new Map();
+  for (const f of repo.files) if (f.kind === "policy") policyFiles.set(f.path, repoFileBytes(f));
+  const policyIds = /* @__PURE__ */ new Map();
+  for (const e of repo.policies) if (e.id !== void 0) policyIds.set(e.file.path, { kind: e.kind, id: e.id });
+  const stateFile = repo.byPath.get(PACK_STATE_FILE);
+  if (!stateFile) return { state: emptyState(), policyFiles, policyIds };
+  const fatal = stateFile.source.problems.filter((p2) => p2.code !== "byte-order-mark");
+  const parsed = fatal.length > 0 ? { ok: false, problems: fatal.map((p2) => p2.message) } : toPackState(stateFile.source.value);
+  if (!parsed.ok) {
+    throw new EdictError(
+      "PACK_ERROR",
+      `${PACK_STATE_FILE} cannot be read: ${parsed.problems.slice(0, 3).join("; ")}. Fix it (\`edict lint\` shows where) or restore it from git before changing packs`,
+      { position: { file: PACK_STATE_FILE } }
+    );
+  }
+  return { state: parsed.state, stateText: stateFile.source.text, policyFiles, policyIds };
+}
+function installedPacksOf(repo) {
+  const file = repo.byPath.get(PACK_STATE_FILE);
+  const installed = getAtPointer(file?.source.value, "/installed_packs");
+  if (!file || typeof installed !== "object" || installed === null || Array.isArray(installed)) return file ? { file, packs: [] } : void 0;
+  const packs = [];
+  for (const [name, raw] of Object.entries(installed)) {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
+    const entry = raw;
+    const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const files = [];
+    if (Array.isArray(entry.files)) {
+      entry.files.forEach((f, i2) => {
+        if (typeof f !== "object" || f === null) return;
+        const rec = f;
+        if (typeof rec.path !== "string") return;
+        files.push({
+          path: rec.path,
+          ...typeof rec.sha256 === "string" ? { sha256: rec.sha256 } : {},
+          ...typeof rec.policy_id === "string" ? { policyId: rec.policy_id } : {},
+          pointer: `${pointer}/files/${i2}/path`
+        });
+      });
+    }
+    packs.push({
+      name,
+      ...typeof entry.version === "string" ? { version: entry.version } : {},
+      ...typeof entry.layer === "string" ? { layer: entry.layer } : {},
+      ...typeof entry.pack_checksum === "string" ? { checksum: entry.pack_checksum } : {},
+      pointer,
+      files
+    });
+  }
+  return { file, packs };
+}
+
+// src/pack/plan.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+function packError(message, file) {
+  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
+}
+function parsePackRequest(text) {
+  const parsed = parseDependency(text);
+  if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
+  return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
+}
+function toWorld(input) {
+  return "policyFiles" in input ? input : worldOf(input);
+}
+function draftOf(world) {
+  return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
+}
+function sourceOf(shipped) {
+  return shipped.source ?? "packs";
+}
+function installedNames(d) {
+  return Object.keys(d.packs).sort();
+}
+function requireShipped(shipped, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(`${nameProblem}; run \`edict pack list\` to see the shipped packs`);
+  const source = sourceOf(shipped);
+  const pack = shipped.packs.get(name);
+  const problems = (pack?.problems ?? shipped.problems.filter((p2) => p2.pack === name)).map((p2) => `${source}/${name}/${p2.file}: ${p2.message.replace(`${p2.file}: `, "")}`);
+  if (!pack && problems.length === 0) {
+    const names = [...shipped.packs.keys()].sort();
+    const near = suggest(name, names);
+    throw packError(
+      `no pack named ${name} in ${source}/${near ? `; did you mean ${near}?` : ""} (shipped: ${names.length ? names.join(", ") : "none"})`
+    );
+  }
+  if (!pack || problems.length > 0) {
+    const band = (pack?.problems ?? []).some((p2) => p2.code === "band");
+    const head = band ? "InvalidPack: Policy priority outside allowed band" : `InvalidPack: ${source}/${name} is not a valid pack`;
+    throw packError(`${head}
+  - ${problems.join("\n  - ")}
+Fix the pack (\`edict lint\` shows each problem with its position) and try again`, `${source}/${name}`);
+  }
+  return pack;
+}
+function dependenciesOf(shipped, name) {
+  return shipped.packs.get(name)?.dependencies ?? [];
+}
+function checkDependencies(pack, d) {
+  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
+  if (missing.length > 0) {
+    throw packError(
+      `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
+Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`
+    );
+  }
+  const lines = [];
+  for (const dep of pack.dependencies) {
+    const installed = d.packs[dep.name];
+    if (dependsUpward(pack.layer, installed.layer)) {
+      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed.layer} pack; a pack may depend only on packs of the same or a lower layer`);
+    }
+    if (!satisfiesDependency(dep, installed.version)) {
+      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkCycles(pack, shipped) {
+  const cycle = findCycles(shipped.packs).find((c3) => c3.includes(pack.name));
+  if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
+}
+function checkDependents(pack, d, shipped) {
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    for (const dep of dependenciesOf(shipped, other)) {
+      if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
+        lines.push(`DependencyRangeUnmet: installed pack ${other} requires ${dep.raw}; v${pack.version} does not satisfy it. Upgrade or remove ${other} first`);
+      }
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkBands(pack, d, shipped) {
+  if (!isValidBand(pack.band)) return;
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    const o2 = shipped.packs.get(other);
+    if (!o2 || !isValidBand(o2.band)) continue;
+    const mine = { layer: pack.layer, band: pack.band };
+    const theirs = { layer: o2.layer, band: o2.band };
+    if (bandsOverlap(pack.band, o2.band)) {
+      lines.push(`InvalidPack: band ${formatBand(pack.band)} of pack ${pack.name} overlaps band ${formatBand(o2.band)} of installed pack ${other}; installed packs' bands must not overlap`);
+    } else if (bandBelowLowerLayer(mine, theirs) || bandBelowLowerLayer(theirs, mine)) {
+      const [hi, lo] = bandBelowLowerLayer(mine, theirs) ? [pack, o2] : [o2, pack];
+      lines.push(
+        `LayerInversion: band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} must lie above band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`
+      );
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkIds(pack, d, replaced) {
+  const lines = [];
+  const inPack = /* @__PURE__ */ new Map();
+  for (const p2 of pack.policies) {
+    if (!p2.kind || p2.id === void 0) continue;
+    const key = `${p2.kind}\0${p2.id}`;
+    const first3 = inPack.get(key);
+    if (first3) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first3} and ${p2.file} of pack ${pack.name}`);
+    else inPack.set(key, p2.file);
+  }
+  for (const [path2, ident] of d.ids) {
+    if (replaced.has(path2)) continue;
+    const file = inPack.get(`${ident.kind}\0${ident.id}`);
+    if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path2}; rename or remove that policy, then try again`);
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkTracked(name, entry) {
+  const bad = entry.files.map((f) => f.path).filter((p2) => !isInstalledPathOf(name, p2));
+  if (bad.length > 0) {
+    throw packError(
+      `${PACK_STATE_FILE} lists ${bad.join(", ")} for pack ${name}, but pack ${name} only installs policies/${name}__NN__<slug>.yaml; fix the state file (restore it from git) before changing packs`,
+      PACK_STATE_FILE
+    );
+  }
+}
+function sameBytes(a, b2) {
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  return true;
+}
+function editedByHand(file, bytes) {
+  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
+}
+function setFile(d, path2, bytes) {
+  d.files.set(path2, bytes);
+  const ident = identityOf(path2, bytes);
+  if (ident) d.ids.set(path2, ident);
+  else d.ids.delete(path2);
+}
+function deleteFile(d, path2) {
+  d.files.delete(path2);
+  d.ids.delete(path2);
+}
+function placeFiles(d, pack, tracked, force, notes) {
+  const byPath2 = new Map(tracked.map((f) => [f.path, f]));
+  const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
+  const notOwned = [];
+  const edited = [];
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (!existing || sameBytes(existing, p2.bytes)) continue;
+    const t2 = byPath2.get(p2.installPath);
+    if (!t2) notOwned.push(p2.installPath);
+    else if (editedByHand(t2, existing)) edited.push(p2.installPath);
+  }
+  for (const t2 of tracked) {
+    const existing = d.files.get(t2.path);
+    if (existing && !newPaths.has(t2.path) && editedByHand(t2, existing)) edited.push(t2.path);
+  }
+  if (!force && (notOwned.length > 0 || edited.length > 0)) {
+    const lines = [];
+    if (notOwned.length > 0) lines.push(`${notOwned.join(", ")} ${notOwned.length === 1 ? "exists and is" : "exist and are"} not pack ${pack.name}'s`);
+    if (edited.length > 0) lines.push(`${edited.join(", ")} ${edited.length === 1 ? "was" : "were"} edited by hand since pack ${pack.name} installed ${edited.length === 1 ? "it" : "them"}`);
+    throw packError(
+      `refusing to overwrite: ${lines.join("; ")}. Move your changes into a custom policy (a file without the ${pack.name}__ prefix, with a higher priority), or pass --force to overwrite`
+    );
+  }
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (existing && !byPath2.has(p2.installPath) && sameBytes(existing, p2.bytes)) notes.push(`taking over ${p2.installPath}: it already holds exactly the pack's content`);
+  }
+  for (const p2 of notOwned) notes.push(`overwriting ${p2}, which pack ${pack.name} did not own (--force)`);
+  for (const p2 of edited) notes.push(`discarding hand edits in ${p2} (--force)`);
+  for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
+  for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
+}
+function entryOf(pack, now) {
+  return {
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    installed_at: toTimestamp(now),
+    pack_checksum: pack.checksum,
+    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
+  };
+}
+function stepInstall(d, shipped, request, options, notes) {
+  const pack = requireShipped(shipped, request.name);
+  if (request.range !== void 0 && !(import_semver3.default.valid(pack.version) && import_semver3.default.satisfies(pack.version, request.range))) {
+    throw packError(`the shipped ${pack.name} is v${pack.version}, which does not satisfy ${request.range}; update ${sourceOf(shipped)}/ or ask for a range it satisfies`);
+  }
+  const current = d.packs[pack.name];
+  if (current) throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` to move to the shipped v${pack.version}`);
+  checkDependencies(pack, d);
+  checkCycles(pack, shipped);
+  checkBands(pack, d, shipped);
+  checkIds(pack, d, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
+  placeFiles(d, pack, [], options.force ?? false, notes);
+  d.packs[pack.name] = entryOf(pack, options.now);
+  return { name: pack.name, to: pack.version };
+}
+function requireInstalled(d, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(nameProblem);
+  const entry = d.packs[name];
+  if (!entry) {
+    const names = installedNames(d);
+    const near = suggest(name, names);
+    throw packError(
+      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
+    );
+  }
+  checkTracked(name, entry);
+  return entry;
+}
+function upgradeNeed(d, entry, pack) {
+  const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
+  const intact = entry.files.every((f) => {
+    const bytes = d.files.get(f.path);
+    return bytes !== void 0 && !editedByHand(f, bytes);
+  });
+  return { outdated, intact };
+}
+function stepUpgrade(d, shipped, name, options, notes) {
+  const entry = requireInstalled(d, name);
+  const pack = requireShipped(shipped, name);
+  const { outdated, intact } = upgradeNeed(d, entry, pack);
+  if (!outdated && (intact || !options.force)) {
+    notes.push(
+      intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
+    );
+    return void 0;
+  }
+  const others = { ...d, packs: Object.fromEntries(Object.entries(d.packs).filter(([k2]) => k2 !== name)) };
+  checkDependencies(pack, others);
+  checkCycles(pack, shipped);
+  checkBands(pack, others, shipped);
+  checkDependents(pack, d, shipped);
+  const tracked = new Set(entry.files.map((f) => f.path));
+  checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
+  placeFiles(d, pack, entry.files, options.force ?? false, notes);
+  d.packs[name] = entryOf(pack, options.now);
+  return { name, from: entry.version, to: pack.version };
+}
+function stepRemove(d, shipped, name, options, notes) {
+  const entry = requireInstalled(d, name);
+  const dependents = installedNames(d).filter((other) => other !== name && dependenciesOf(shipped, other).some((dep) => dep.name === name));
+  if (dependents.length > 0) {
+    throw packError(`pack ${name} is needed by installed pack${dependents.length === 1 ? "" : "s"} ${dependents.join(", ")}; remove ${dependents.length === 1 ? "it" : "them"} first (edict pack remove ${dependents[0]})`);
+  }
+  const edited = entry.files.filter((f) => {
+    const bytes = d.files.get(f.path);
+    return bytes !== void 0 && editedByHand(f, bytes);
+  });
+  if (edited.length > 0 && !options.force) {
+    throw packError(
+      `refusing to remove ${edited.map((f) => f.path).join(", ")}: edited by hand since pack ${name} installed ${edited.length === 1 ? "it" : "them"}. Copy your changes into a custom policy first, or pass --force to remove anyway`
+    );
+  }
+  for (const f of edited) notes.push(`removing ${f.path} with its hand edits (--force)`);
+  for (const f of entry.files) {
+    if (d.files.has(f.path)) deleteFile(d, f.path);
+    else notes.push(`${f.path} was already gone`);
+  }
+  delete d.packs[name];
+  return { name, from: entry.version };
+}
+function planOf(operation, before, d, changes, notes) {
+  const add2 = [];
+  const replace = [];
+  const remove2 = [];
+  for (const [path2, content] of d.files) {
+    const old = before.policyFiles.get(path2);
+    if (!old) add2.push({ path: path2, content });
+    else if (!sameBytes(old, content)) replace.push({ path: path2, content });
+  }
+  for (const path2 of before.policyFiles.keys()) if (!d.files.has(path2)) remove2.push(path2);
+  const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+  const state = { format_version: "v1", installed_packs: d.packs };
+  const unchanged = changes.length === 0;
+  return {
+    operation,
+    changes,
+    add: add2.sort(byPath2),
+    replace: replace.sort(byPath2),
+    remove: remove2.sort(),
+    state: unchanged ? before.state : state,
+    // An operation that changes nothing keeps the state file byte for byte.
+    stateText: unchanged && before.stateText !== void 0 ? before.stateText : toStateYaml(unchanged ? before.state : state),
+    ...before.stateText !== void 0 ? { previousStateText: before.stateText } : {},
+    notes
+  };
+}
+function isNoopPlan(plan) {
+  return plan.changes.length === 0;
+}
+function planInstall(input, shipped, request, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const req = typeof request === "string" ? parsePackRequest(request) : request;
+  const change = stepInstall(d, shipped, req, options, notes);
+  return planOf("install", world, d, [change], notes);
+}
+function planUpgrade(input, shipped, name, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const change = stepUpgrade(d, shipped, name, options, notes);
+  return planOf("upgrade", world, d, change ? [change] : [], notes);
+}
+function outdatedPacks(input, shipped) {
+  const world = toWorld(input);
+  const names = Object.entries(world.state.installed_packs ?? {}).filter(([name, entry]) => {
+    const pack = shipped.packs.get(name);
+    return pack !== void 0 && (pack.version !== entry.version || pack.checksum !== entry.pack_checksum);
+  }).map(([name]) => name);
+  return dependencyOrder(shipped.packs, names);
+}
+function planUpgradeAll(input, shipped, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const changes = [];
+  for (const name of outdatedPacks(world, shipped)) {
+    const change = stepUpgrade(d, shipped, name, options, notes);
+    if (change) changes.push(change);
+  }
+  if (changes.length === 0) notes.push("every installed pack is up to date");
+  return planOf("upgrade", world, d, changes, notes);
+}
+function planRemove(input, shipped, name, options = {}) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const change = stepRemove(d, shipped, name, options, notes);
+  return planOf("remove", world, d, [change], notes);
+}
+
+// src/pack/drift.ts
+function formatOutdated(name, installed, shipped) {
+  return `\u26A0 ${name} (installed v${installed}, available v${shipped})`;
+}
+function shortChecksum(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
+}
+function computeDrift(state, shipped, files) {
+  const out = [];
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs[name];
+    const pack = shipped.get(name);
+    if (pack && pack.version !== entry.version) {
+      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
+    } else if (pack && pack.checksum !== entry.pack_checksum) {
+      out.push({
+        pack: name,
+        kind: "checksum",
+        message: `\u26A0 ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`
+      });
+    }
+    for (const f of entry.files) {
+      const bytes = files.get(f.path);
+      if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
+      else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
+        out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
+      }
+    }
+  }
+  return out;
+}
+function listPacks(state, shipped, files) {
+  const drift = computeDrift(state, shipped, files);
+  const installed = state.installed_packs ?? {};
+  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed)])].sort();
+  return names.map((name) => {
+    const pack = shipped.get(name);
+    const entry = installed[name];
+    const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
+    const status = !entry ? "not-installed" : kinds.has("modified") || kinds.has("missing") ? "modified" : kinds.has("outdated") || kinds.has("checksum") ? "outdated" : "ok";
+    return { name, layer: entry?.layer ?? pack.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
+  });
+}
+
+// src/pack/verify.ts
+function verifyInstalled(world, shipped) {
+  const packs = [];
+  const owned = /* @__PURE__ */ new Set();
+  const installed = world.state.installed_packs ?? {};
+  for (const name of Object.keys(installed).sort()) {
+    const entry = installed[name];
+    const problems = [];
+    const warnings = [];
+    for (const f of entry.files) {
+      owned.add(f.path);
+      if (!isInstalledPathOf(name, f.path)) problems.push(`${f.path} is not named after pack ${name} (policies/${name}__NN__<slug>.yaml)`);
+      const bytes = world.policyFiles.get(f.path);
+      if (bytes === void 0) problems.push(`${f.path} is missing`);
+      else if (f.sha256 === void 0) problems.push(`${f.path} has no recorded sha256`);
+      else {
+        const actual = fileSha256(bytes);
+        if (actual !== f.sha256) problems.push(`${f.path} was edited by hand (recorded sha256 ${f.sha256.slice(0, 12)}\u2026, found ${actual.slice(0, 12)}\u2026)`);
+      }
+    }
+    const pack = shipped.packs.get(name);
+    if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
+    else if (pack.version !== entry.version) warnings.push(formatOutdated(name, entry.version, pack.version));
+    else if (pack.checksum !== entry.pack_checksum) {
+      problems.push(`checksum ${entry.pack_checksum ?? "(none)"} recorded, but the shipped ${name} v${pack.version} has ${pack.checksum}: the shipped pack changed without a version bump, or the state was edited`);
+    } else {
+      const expected = new Map(pack.policies.map((p2) => [p2.installPath, p2.sha256]));
+      for (const f of entry.files) {
+        if (f.sha256 !== void 0 && expected.get(f.path) !== f.sha256) problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+      }
+      for (const p2 of pack.policies) if (!entry.files.some((f) => f.path === p2.installPath)) problems.push(`${p2.installPath} of the shipped pack is not recorded as installed`);
+    }
+    packs.push({ name, version: entry.version, ok: problems.length === 0, problems, warnings });
+  }
+  const unowned = [...world.policyFiles.keys()].filter((p2) => parseInstalledPath(p2) !== void 0 && !owned.has(p2)).sort();
+  return { ok: packs.every((p2) => p2.ok), packs, unowned };
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a3;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path2, added, removed, oldPosInc, options) {
+    const last2 = path2.lastComponent;
+    if (last2 && !options.oneChangePerToken && last2.added === added && last2.removed === removed) {
+      return {
+        oldPos: path2.oldPos + oldPosInc,
+        lastComponent: { count: last2.count + 1, added, removed, previousComponent: last2.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path2.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last2 }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i2 = 0; i2 < array.length; i2++) {
+      if (array[i2]) {
+        ret.push(array[i2]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i2) {
+            const oldValue = oldTokens[oldPos + i2];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i2 = 0; i2 < linesAndNewlines.length; i2++) {
+    const line = linesAndNewlines[i2];
+    if (i2 % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+function needsQuoting(s) {
+  for (let i2 = 0; i2 < s.length; i2++) {
+    if (s[i2] < " " || s[i2] > "~" || s[i2] === '"' || s[i2] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s) {
+  if (!needsQuoting(s)) {
+    return s;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s);
+  let i2 = 0;
+  while (i2 < bytes.length) {
+    const b2 = bytes[i2];
+    if (b2 === 7) {
+      result += "\\a";
+    } else if (b2 === 8) {
+      result += "\\b";
+    } else if (b2 === 9) {
+      result += "\\t";
+    } else if (b2 === 10) {
+      result += "\\n";
+    } else if (b2 === 11) {
+      result += "\\v";
+    } else if (b2 === 12) {
+      result += "\\f";
+    } else if (b2 === 13) {
+      result += "\\r";
+    } else if (b2 === 34) {
+      result += '\\"';
+    } else if (b2 === 92) {
+      result += "\\\\";
+    } else if (b2 >= 32 && b2 <= 126) {
+      result += String.fromCharCode(b2);
+    } else {
+      result += "\\" + b2.toString(8).padStart(3, "0");
+    }
+    i2++;
+  }
+  result += '"';
+  return result;
+}
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i2 = 0; i2 < diff.length; i2++) {
+      const current = diff[i2], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i2 - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i2 < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i2 = 0; i2 < hunk.lines.length; i2++) {
+        if (hunk.lines[i2].endsWith("\n")) {
+          hunk.lines[i2] = hunk.lines[i2].slice(0, -1);
+        } else {
+          hunk.lines.splice(i2 + 1, 0, "\\ No newline at end of file");
+          i2++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  var _a3, _b, _c, _d2, _e, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p2) => p2.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p2) => formatPatch(p2, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
+    }
+    if (patch.isCreate) {
+      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret.push("old mode " + patch.oldMode);
+      ret.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d2 = patch.newFileName) !== null && _d2 !== void 0 ? _d2 : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i2 = 0; i2 < patch.hunks.length; i2++) {
+    const hunk = patch.hunks[i2];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/pack/describe.ts
+function describeChange(operation, c3) {
+  switch (operation) {
+    case "install":
+      return `install ${c3.name} v${c3.to}`;
+    case "remove":
+      return `remove ${c3.name} v${c3.from}`;
+    case "upgrade":
+      return c3.from === c3.to ? `reinstall ${c3.name} v${c3.to}` : `upgrade ${c3.name} v${c3.from} \u2192 v${c3.to}`;
+  }
+}
+function stateDiff(plan) {
+  if (plan.previousStateText === plan.stateText) return "";
+  const patch = createTwoFilesPatch(
+    plan.previousStateText === void 0 ? "/dev/null" : PACK_STATE_FILE,
+    PACK_STATE_FILE,
+    plan.previousStateText ?? "",
+    plan.stateText
+  );
+  return patch.replace(/^(Index:[^\n]*\n)?=+\n/, "");
+}
+function describePlan(plan, options) {
+  const lines = [];
+  if (isNoopPlan(plan)) return plan.notes.map((n) => `${n}
+`).join("") || "nothing to do\n";
+  if (options.dryRun) lines.push("dry run: nothing is written");
+  for (const c3 of plan.changes) lines.push(`${options.dryRun ? "would " : ""}${describeChange(plan.operation, c3)}`);
+  for (const f of plan.add) lines.push(`  add      ${f.path}`);
+  for (const f of plan.replace) lines.push(`  replace  ${f.path}`);
+  for (const p2 of plan.remove) lines.push(`  remove   ${p2}`);
+  if (plan.stateText !== plan.previousStateText) lines.push(`  ${plan.previousStateText === void 0 ? "create " : "update "}  ${PACK_STATE_FILE}`);
+  for (const n of plan.notes) lines.push(`note: ${n}`);
+  let out = lines.join("\n") + "\n";
+  if (options.dryRun) {
+    const diff = stateDiff(plan);
+    if (diff) out += `
+${diff}`;
+  }
+  return out;
+}
+
+// src/pack/apply.ts
+import { constants } from "node:fs";
+import * as fsp from "node:fs/promises";
+import { isAbsolute, join, relative, sep } from "node:path";
+var nodeFs = {
+  lstat: (p2) => fsp.lstat(p2),
+  realpath: (p2) => fsp.realpath(p2),
+  mkdir: async (p2) => void await fsp.mkdir(p2),
+  mkdtemp: (p2) => fsp.mkdtemp(p2),
+  writeFile: (p2, d) => fsp.writeFile(p2, d, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY }),
+  rename: (a, b2) => fsp.rename(a, b2),
+  unlink: (p2) => fsp.unlink(p2),
+  rmdir: (p2) => fsp.rmdir(p2)
+};
+var STATE_DIR = ".edict";
+var STAGING_PREFIX = ".pack-tmp-";
+function packError2(message, cause) {
+  return new EdictError("PACK_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function code(e) {
+  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : void 0;
+}
+function reason(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+async function lstatOrNull(fs2, path2) {
+  try {
+    return await fs2.lstat(path2);
+  } catch (e) {
+    if (code(e) === "ENOENT") return null;
+    throw e;
+  }
+}
+function isInside(root, path2) {
+  const rel = relative(root, path2);
+  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
+}
+function abs(root, repoPath) {
+  return join(root, ...repoPath.split("/"));
+}
+async function checkFolder(fs2, root, realRoot, name) {
+  const path2 = join(root, name);
+  const st = await lstatOrNull(fs2, path2);
+  if (!st) return false;
+  if (st.isSymbolicLink()) {
+    const real = await fs2.realpath(path2);
+    if (!isInside(realRoot, real)) throw packError2(`${name}/ is a symbolic link to ${real}, outside the repository; edict pack writes only inside the repository. Replace the link with a folder`);
+    const target = await fs2.lstat(real);
+    if (!target.isDirectory()) throw packError2(`${name}/ is a link to something that is not a folder; replace it with a folder`);
+    return true;
+  }
+  if (!st.isDirectory()) throw packError2(`${name} exists but is not a folder; move it away and try again`);
+  return true;
+}
+function checkPlanPaths(plan) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const p2 of [...plan.add.map((f) => f.path), ...plan.replace.map((f) => f.path), ...plan.remove]) {
+    if (!isWritablePackPath(p2) || p2 === PACK_STATE_FILE) throw packError2(`refusing to write ${JSON.stringify(p2)}: packs only write policies/<pack>__NN__<slug>.yaml and ${PACK_STATE_FILE}`);
+    if (seen.has(p2)) throw packError2(`the plan touches ${p2} twice; this is a bug in edict`);
+    seen.add(p2);
+  }
+}
+async function applyPlan(root, plan, options = {}) {
+  const fs2 = options.fs ?? nodeFs;
+  checkPlanPaths(plan);
+  const stateChanges = plan.stateText !== plan.previousStateText;
+  const writes = [...plan.add, ...plan.replace];
+  if (isNoopPlan(plan) || writes.length === 0 && plan.remove.length === 0 && !stateChanges) return { added: [], replaced: [], removed: [], warnings: [] };
+  let realRoot;
+  let hasPolicies;
+  let hasStateDir;
+  try {
+    realRoot = await fs2.realpath(root);
+    hasPolicies = await checkFolder(fs2, root, realRoot, POLICIES_DIR);
+    hasStateDir = await checkFolder(fs2, root, realRoot, STATE_DIR);
+    for (const f of plan.add) {
+      if (hasPolicies && await lstatOrNull(fs2, abs(root, f.path))) throw packError2(`${f.path} appeared since the plan was made; run the command again`);
+    }
+    for (const p2 of [...plan.replace.map((f) => f.path), ...plan.remove]) {
+      const st = hasPolicies ? await lstatOrNull(fs2, abs(root, p2)) : null;
+      if (!st) throw packError2(`${p2} disappeared since the plan was made; run the command again`);
+      if (!st.isFile()) throw packError2(`${p2} is not a regular file (a symbolic link or folder); edict pack does not follow links. Remove it and try again`);
+    }
+    const stateStat = hasStateDir ? await lstatOrNull(fs2, abs(root, PACK_STATE_FILE)) : null;
+    if (stateStat && !stateStat.isFile()) throw packError2(`${PACK_STATE_FILE} is not a regular file; edict pack does not follow links. Replace it with the file itself`);
+    if (Boolean(stateStat) !== (plan.previousStateText !== void 0)) throw packError2(`${PACK_STATE_FILE} changed since the plan was made; run the command again`);
+  } catch (e) {
+    if (e instanceof EdictError) throw e;
+    throw packError2(`cannot check the repository before changing packs: ${reason(e)}; nothing was changed`, e);
+  }
+  const done = [];
+  const run = async (describe4, action, undo) => {
+    await action();
+    done.push({ undo, describe: describe4 });
+  };
+  const stage = async (describe4, at, content) => {
+    done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe4 });
+    await fs2.writeFile(at, content);
+  };
+  let staging;
+  const backups = [];
+  try {
+    if (!hasPolicies && writes.length > 0) {
+      const dir = join(root, POLICIES_DIR);
+      await run(`create ${POLICIES_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
+    }
+    if (!hasStateDir) {
+      const dir = join(root, STATE_DIR);
+      await run(`create ${STATE_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
+    }
+    const tmp = await fs2.mkdtemp(join(root, STATE_DIR, STAGING_PREFIX));
+    staging = tmp;
+    done.push({ undo: () => fs2.rmdir(tmp), describe: `create ${tmp}` });
+    const staged = [];
+    for (const [i2, f] of writes.entries()) {
+      const at = join(tmp, `new-${i2}`);
+      await stage(`stage ${f.path}`, at, f.content);
+      staged.push({ from: at, to: abs(root, f.path) });
+    }
+    if (stateChanges) {
+      const at = join(tmp, "new-state");
+      await stage(`stage ${PACK_STATE_FILE}`, at, new TextEncoder().encode(plan.stateText));
+      staged.push({ from: at, to: abs(root, PACK_STATE_FILE) });
+    }
+    const moveAway = [...plan.replace.map((f) => f.path), ...plan.remove, ...stateChanges && plan.previousStateText !== void 0 ? [PACK_STATE_FILE] : []];
+    for (const [i2, p2] of moveAway.entries()) {
+      const from = abs(root, p2);
+      const backup = join(tmp, `old-${i2}`);
+      await run(`back up ${p2}`, () => fs2.rename(from, backup), () => fs2.rename(backup, from));
+      backups.push(backup);
+    }
+    for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
+  } catch (e) {
+    const failed = [];
+    for (const step of done.reverse()) {
+      try {
+        await step.undo();
+      } catch (u) {
+        failed.push(`${step.describe} (${reason(u)})`);
+      }
+    }
+    if (failed.length > 0) {
+      throw packError2(
+        `pack ${plan.operation} failed (${reason(e)}) and could not be fully undone: ${failed.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
+        e
+      );
+    }
+    throw packError2(`pack ${plan.operation} failed: ${reason(e)}. Nothing was changed`, e);
+  }
+  const warnings = [];
+  try {
+    for (const b2 of backups) await fs2.unlink(b2);
+    await fs2.rmdir(staging);
+  } catch (e) {
+    warnings.push(`could not delete the temporary folder ${relative(root, staging)} (${reason(e)}); delete it by hand`);
+  }
+  return { added: plan.add.map((f) => f.path), replaced: plan.replace.map((f) => f.path), removed: [...plan.remove], warnings };
+}
+
+// src/pack/read-packs.ts
+import { lstat as lstat2, readdir, readFile } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join2, normalize, sep as sep2 } from "node:path";
+function packsSourceOf(repo) {
+  const source = repo.config?.value.packs?.source;
+  if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
+  const clean2 = normalize(source).split(sep2).join("/").replace(/\/+$/, "");
+  if (isAbsolute2(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
+    throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
+  }
+  return clean2;
+}
+async function* walk(root, rel) {
+  let entries;
+  try {
+    entries = await readdir(join2(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  for (const e of entries) {
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk(root, child);
+    else if (e.isFile()) yield child;
+  }
+}
+async function readShippedPacks(root, source = PACKS_DIR) {
+  const dir = join2(root, ...source.split("/"));
+  try {
+    const st = await lstat2(dir);
+    if (!st.isDirectory()) return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  } catch {
+    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  }
+  const files = [];
+  for await (const path2 of walk(dir, "")) {
+    const slash = path2.indexOf("/");
+    if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
+    const full = join2(dir, ...path2.split("/"));
+    const st = await lstat2(full);
+    files.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
+  }
+  return { ...toShippedPacks(files), source };
+}
+
+// src/lint/rule.ts
+function defineRule(meta, check) {
+  return { meta, check };
+}
+
+// src/lint/rules/pack-support.ts
+function packFile(repo, pack, file) {
+  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
+}
+function metadataFile(repo, pack) {
+  return packFile(repo, pack, PACK_METADATA_FILE);
+}
+function dependencyPointer(file, raw) {
+  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
+  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
+  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
+}
+function shortChecksum2(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
+}
+
+// src/lint/rules/priority-outside-band.ts
+var priority_outside_band_default = defineRule(
+  {
+    id: "priority-outside-band",
+    category: "structure",
+    severity: "error",
+    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (pack.band && pack.band.min > pack.band.max && meta) {
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
+          help: "swap min and max"
+        });
+      }
+      for (const p2 of bandProblems(pack)) {
+        const file = packFile(ctx.repo, pack.name, p2.file);
+        if (!file) continue;
+        const policy = pack.policies.find((x2) => x2.file === p2.file);
+        ctx.report({
+          file,
+          pointer: "/metadata/priority",
+          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
+          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
+        });
+      }
+    }
+    for (const installed of installedPacksOf(ctx.repo)?.packs ?? []) {
+      const band = shipped.packs.get(installed.name)?.band;
+      if (!isValidBand(band)) continue;
+      for (const f of installed.files) {
+        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
+        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
+        ctx.report({
+          file: entry.file,
+          pointer: "/metadata/priority",
+          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed.name}`,
+          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed.name} --force\`, and put overrides in a custom policy`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/overlapping-bands.ts
+var overlapping_bands_default = defineRule(
+  {
+    id: "overlapping-bands",
+    category: "structure",
+    severity: "error",
+    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
+  },
+  (ctx) => {
+    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
+    for (let j2 = 0; j2 < packs.length; j2++) {
+      for (let i2 = 0; i2 < j2; i2++) {
+        const a = packs[i2];
+        const b2 = packs[j2];
+        if (!bandsOverlap(a.band, b2.band)) continue;
+        const file = metadataFile(ctx.repo, b2.name);
+        if (!file) continue;
+        ctx.report({
+          file,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
+          help: "choose a range no other pack uses; installed packs' bands must not overlap"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/layer-inversion.ts
+var layer_inversion_default = defineRule(
+  {
+    id: "layer-inversion",
+    category: "structure",
+    severity: "error",
+    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
+          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
+        });
+      }
+    }
+    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
+    for (const hi of banded) {
+      for (const lo of banded) {
+        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
+        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
+        const meta = metadataFile(ctx.repo, hi.name);
+        if (!meta) continue;
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
+          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/dependency-missing.ts
+var dependency_missing_default = defineRule(
+  {
+    id: "dependency-missing",
+    category: "structure",
+    severity: "error",
+    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        if (known.has(dep.name)) continue;
+        const near = suggest(dep.name, shipped.packs.keys());
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
+          help: "name a pack that exists under packs/, or add that pack"
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const installed = new Set(state.packs.map((p2) => p2.name));
+    for (const p2 of state.packs) {
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed.has(d.name)).map((d) => d.name);
+      if (missing.length === 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
+        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-cycle.ts
+var dependency_cycle_default = defineRule(
+  {
+    id: "dependency-cycle",
+    category: "structure",
+    severity: "error",
+    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
+  },
+  (ctx) => {
+    const packs = shippedPacksOf(ctx.repo).packs;
+    for (const cycle of findCycles(packs)) {
+      cycle.forEach((name, i2) => {
+        const next = cycle[(i2 + 1) % cycle.length];
+        const meta = metadataFile(ctx.repo, name);
+        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
+        if (!meta || !dep) return;
+        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `dependency cycle: ${formatCycle(rotated)}`,
+          help: "remove one dependency of the cycle"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-range-unmet.ts
+var dependency_range_unmet_default = defineRule(
+  {
+    id: "dependency-range-unmet",
+    category: "structure",
+    severity: "error",
+    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || satisfiesDependency(dep, target.version)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
+          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
+    for (const p2 of state.packs) {
+      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
+        const installed = versions.get(dep.name);
+        if (installed === void 0 || satisfiesDependency(dep, installed)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: p2.pointer,
+          atKey: true,
+          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed} is installed`,
+          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-modified.ts
+var installed_file_modified_default = defineRule(
+  {
+    id: "installed-file-modified",
+    category: "structure",
+    severity: "error",
+    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
+  },
+  (ctx) => {
+    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
+      for (const f of pack.files) {
+        const file = ctx.repo.byPath.get(f.path);
+        if (!file || f.sha256 === void 0) continue;
+        const actual = fileSha256(repoFileBytes(file));
+        if (actual === f.sha256) continue;
+        ctx.report({
+          file,
+          span: [0, 0],
+          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-missing.ts
+var installed_file_missing_default = defineRule(
+  {
+    id: "installed-file-missing",
+    category: "structure",
+    severity: "error",
+    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const pack of state.packs) {
+      for (const f of pack.files) {
+        if (ctx.repo.byPath.has(f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} of pack ${pack.name} is missing`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-drift.ts
+var pack_drift_default = defineRule(
+  {
+    id: "pack-drift",
+    category: "structure",
+    severity: "warning",
+    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const pack = shipped.get(p2.name);
+      if (!pack || p2.version === void 0) continue;
+      if (pack.version !== p2.version) {
+        ctx.report({
+          file: state.file,
+          pointer: `${p2.pointer}/version`,
+          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
+          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
+        });
+      } else if (p2.checksum !== pack.checksum) {
+        ctx.report({
+          file: state.file,
+          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
+          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum2(p2.checksum)} installed, ${shortChecksum2(pack.checksum)} shipped)`,
+          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/file-not-named-after-pack.ts
+var file_not_named_after_pack_default = defineRule(
+  {
+    id: "file-not-named-after-pack",
+    category: "structure",
+    severity: "error",
+    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    const owned = /* @__PURE__ */ new Set();
+    for (const pack of state?.packs ?? []) {
+      for (const f of pack.files) {
+        owned.add(f.path);
+        if (isInstalledPathOf(pack.name, f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
+          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
+        });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.kind !== "policy" || owned.has(file.path)) continue;
+      const name = parseInstalledPath(file.path);
+      if (!name) continue;
+      ctx.report({
+        file,
+        span: [0, 0],
+        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
+        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-changed-without-version-bump.ts
+var pack_changed_without_version_bump_default = defineRule(
+  {
+    id: "pack-changed-without-version-bump",
+    category: "structure",
+    severity: "error",
+    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
+  },
+  (ctx) => {
+    const options = ctx.options;
+    if (!options.base || !options.basePacks) return;
+    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
+      const before = options.basePacks.get(pack.name);
+      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      ctx.report({
+        file: meta,
+        pointer: "/__pack_meta/version",
+        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum2(before.checksum)} \u2192 ${shortChecksum2(pack.checksum)})`,
+        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
+      });
+    }
+  }
+);
+
+// src/lint/rules/invalid-pack.ts
+var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
+var invalid_pack_default = defineRule(
+  {
+    id: "invalid-pack",
+    category: "structure",
+    severity: "error",
+    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
+  },
+  (ctx) => {
+    for (const p2 of shippedPacksOf(ctx.repo).problems) {
+      if (!CODES.has(p2.code)) continue;
+      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
+      if (!file) continue;
+      ctx.report({
+        file,
+        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
+        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
+        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
+      });
+    }
+  }
+);
 
 // src/policy/values/result.ts
 function ok(value) {
@@ -22610,8 +24657,8 @@ function checkRegex(pattern) {
 }
 function compileProblem(pattern, e) {
   const raw = e instanceof Error ? e.message : String(e);
-  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  const reason2 = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason2.charAt(0).toLowerCase() + reason2.slice(1);
   let hint = "expected a JavaScript regular expression";
   if (/\(\?P[<=>]/.test(pattern)) {
     hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
@@ -22624,7 +24671,7 @@ function quote(s) {
   return `"${s}"`;
 }
 var EMPTY = [];
-function normalize(ranges) {
+function normalize2(ranges) {
   const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
   const out = [];
   for (const [lo, hi] of sorted2) {
@@ -22636,7 +24683,7 @@ function normalize(ranges) {
   return out;
 }
 function union(...sets) {
-  return normalize(sets.flat());
+  return normalize2(sets.flat());
 }
 function negate(set2, max) {
   const out = [];
@@ -22677,8 +24724,8 @@ function overlaps(a, b2) {
 }
 var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
 var DIGITS = [[48, 57]];
-var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize([
+var WORD = normalize2([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize2([
   [9, 13],
   [32, 32],
   [160, 160],
@@ -22690,7 +24737,7 @@ var SPACE = normalize([
   [12288, 12288],
   [65279, 65279]
 ]);
-var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
+var LINE_TERMINATORS = normalize2([[10, 10], [13, 13], [8232, 8233]]);
 function foldCase(set2) {
   const lower = intersect(set2, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
   const upper = intersect(set2, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
@@ -22713,7 +24760,7 @@ function probe(atom, flags) {
     }
   }
   if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set2 = normalize(ranges);
+  const set2 = normalize2(ranges);
   probeCache.set(key, set2);
   return set2;
 }
@@ -22871,8 +24918,8 @@ var Parser = class {
         const letter = this.src[this.pos];
         if (letter && /[A-Za-z]/.test(letter)) {
           this.pos++;
-          const code = letter.charCodeAt(0) % 32;
-          return [[code, code]];
+          const code2 = letter.charCodeAt(0) % 32;
+          return [[code2, code2]];
         }
         return [[92, 92]];
       }
@@ -22880,21 +24927,21 @@ var Parser = class {
         const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
         if (!m) return [ch("x")];
         this.pos += 2;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
+        const code2 = parseInt(m[0], 16);
+        return [[code2, code2]];
       }
       case "u": {
         const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
         if (this.unicode && braced) {
           this.pos += braced[0].length;
-          const code2 = parseInt(braced[1], 16);
-          return [[code2, code2]];
+          const code3 = parseInt(braced[1], 16);
+          return [[code3, code3]];
         }
         const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
         if (!m) return [ch("u")];
         this.pos += 4;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
+        const code2 = parseInt(m[0], 16);
+        return [[code2, code2]];
       }
       case "p":
       case "P": {
@@ -23326,11 +25373,6 @@ function walkWithSchema(value, schema, visit, pointer = "") {
   }
 }
 
-// src/lint/rule.ts
-function defineRule(meta, check) {
-  return { meta, check };
-}
-
 // src/lint/rules/format-rule.ts
 function formatRule(id, checks, description, help) {
   return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
@@ -23450,11 +25492,11 @@ function matchSegments(segments, value) {
   }
   return true;
 }
-function isHigh(code) {
-  return code >= 55296 && code <= 56319;
+function isHigh(code2) {
+  return code2 >= 55296 && code2 <= 56319;
 }
-function isLow(code) {
-  return code >= 56320 && code <= 57343;
+function isLow(code2) {
+  return code2 >= 56320 && code2 <= 57343;
 }
 function widthAt(value, i2) {
   return isHigh(value.charCodeAt(i2)) && i2 + 1 < value.length && isLow(value.charCodeAt(i2 + 1)) ? 2 : 1;
@@ -23517,12 +25559,12 @@ function validateResourcePattern(pattern) {
   if (pattern === "*") return void 0;
   if (pattern === "") return "resource is empty: expected scheme://path or *";
   if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep2 = pattern.indexOf("://");
-  if (sep2 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep2))) {
+  const sep4 = pattern.indexOf("://");
+  if (sep4 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep4))) {
     return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
   }
-  if (sep2 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  if (sep4 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
   return void 0;
 }
 
@@ -23702,15 +25744,15 @@ var invalid_time_default = formatRule(
 );
 
 // src/lint/rules/invalid-semver.ts
-var import_semver = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 var invalid_semver_default = formatRule(
   "invalid-semver",
   {
-    semver: (v) => import_semver.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    semver: (v) => import_semver4.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
     "semver-range": (v) => {
       const at = v.indexOf("@");
       if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+      return import_semver4.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
     }
   },
   "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
@@ -23735,7 +25777,7 @@ function list2(v) {
   if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
   return void 0;
 }
-function isRecord2(v) {
+function isRecord3(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function statementsOf(entry) {
@@ -23744,7 +25786,7 @@ function statementsOf(entry) {
   if (!Array.isArray(raw)) return [];
   const out = [];
   raw.forEach((st, index) => {
-    if (!isRecord2(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    if (!isRecord3(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
     const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
     const a = list2(st.Action);
     const na = list2(st.NotAction);
@@ -23754,7 +25796,7 @@ function statementsOf(entry) {
     if (na) ref.notAction = na;
     if (r2) ref.resource = r2;
     if (nr) ref.notResource = nr;
-    if (isRecord2(st.Condition)) ref.condition = st.Condition;
+    if (isRecord3(st.Condition)) ref.condition = st.Condition;
     out.push(ref);
   });
   return out;
@@ -24288,11 +26330,11 @@ var contains_rarely_matches_default = defineRule(
 );
 
 // src/lint/rules/source-problem.ts
-function sourceProblemRule(code, severity, description, category = "schema") {
-  return defineRule({ id: code, category, severity, description }, (ctx) => {
+function sourceProblemRule(code2, severity, description, category = "schema") {
+  return defineRule({ id: code2, category, severity, description }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p2 of file.source.problems) {
-        if (p2.code !== code) continue;
+        if (p2.code !== code2) continue;
         ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
       }
     }
@@ -24715,6 +26757,19 @@ var RULES = [
   duplicate_policy_id_default,
   duplicate_sid_default,
   unknown_target_default,
+  // packs
+  invalid_pack_default,
+  priority_outside_band_default,
+  overlapping_bands_default,
+  layer_inversion_default,
+  dependency_missing_default,
+  dependency_cycle_default,
+  dependency_range_unmet_default,
+  installed_file_modified_default,
+  installed_file_missing_default,
+  pack_drift_default,
+  file_not_named_after_pack_default,
+  pack_changed_without_version_bump_default,
   // merge
   locked_field_changed_default,
   tighten_only_loosened_default,
@@ -24739,10 +26794,10 @@ var RULES = [
 ];
 
 // src/bundle/bytes.ts
-var encoder = new TextEncoder();
+var encoder2 = new TextEncoder();
 var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function utf8Encode(text) {
-  return encoder.encode(text);
+  return encoder2.encode(text);
 }
 function utf8Decode(bytes) {
   try {
@@ -25988,7 +28043,7 @@ var abytes2 = (value, length, title = "") => {
   throw new RangeError(message);
 };
 var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
-var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var padh = (n, pad2) => n.toString(16).padStart(pad2, "0");
 var bytesToHex = (bytes) => {
   let hex = "";
   for (const byte of abytes2(bytes))
@@ -26014,10 +28069,10 @@ var concatBytes2 = (...arrays) => {
   for (const a of arrays)
     sum += abytes2(a).length;
   const res = new Uint8Array(sum);
-  let pad = 0;
+  let pad2 = 0;
   for (const a of arrays) {
-    res.set(a, pad);
-    pad += a.length;
+    res.set(a, pad2);
+    pad2 += a.length;
   }
   return res;
 };
@@ -26970,7 +29025,7 @@ function toEnvelopeJson(envelope) {
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function parseEnvelope(input) {
@@ -26988,14 +29043,14 @@ function parseEnvelope(input) {
       throw formatError(`envelope is not strict JSON: ${e.message}`, e);
     }
   }
-  if (!isRecord3(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
+  if (!isRecord4(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
   const { payloadType, payload, signatures } = value;
   if (typeof payloadType !== "string") throw formatError("envelope: payloadType must be a string");
   if (typeof payload !== "string") throw formatError("envelope: payload must be a base64 string");
   if (!Array.isArray(signatures)) throw formatError("envelope: signatures must be an array");
   if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
   const out = signatures.map((s, i2) => {
-    if (!isRecord3(s)) throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig}`);
+    if (!isRecord4(s)) throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig}`);
     if (typeof s.sig !== "string") throw formatError(`envelope: signatures[${i2}].sig must be a base64 string`);
     if (s.keyid !== void 0 && typeof s.keyid !== "string") throw formatError(`envelope: signatures[${i2}].keyid must be a string`);
     return s.keyid === void 0 || s.keyid === "" ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
@@ -27003,7 +29058,7 @@ function parseEnvelope(input) {
   return { payloadType, payload, signatures: out };
 }
 function normaliseTrust(options) {
-  if (!isRecord3(options)) throw new TypeError("verifyEnvelope: options are required");
+  if (!isRecord4(options)) throw new TypeError("verifyEnvelope: options are required");
   if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
     throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
   }
@@ -27086,12 +29141,12 @@ function verifyEnvelope(input, options) {
 
 // src/bundle/build-io.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir, open, readFile as readFile2, rename, rm, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join as join2 } from "node:path";
+import { mkdir as mkdir2, open, readFile as readFile3, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
+import { basename, dirname, join as join4 } from "node:path";
 
 // src/policy/read-repository.ts
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { readdir as readdir2, readFile as readFile2, stat } from "node:fs/promises";
+import { join as join3, relative as relative2, sep as sep3 } from "node:path";
 async function exists(path2) {
   try {
     await stat(path2);
@@ -27100,17 +29155,17 @@ async function exists(path2) {
     return false;
   }
 }
-async function* walk(root, dir) {
+async function* walk2(root, dir) {
   let entries;
   try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
+    entries = await readdir2(join3(root, dir), { withFileTypes: true });
   } catch {
     return;
   }
   entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk(root, rel);
+    if (e.isDirectory()) yield* walk2(root, rel);
     else if (e.isFile()) yield rel;
   }
 }
@@ -27119,7 +29174,7 @@ async function keyCandidates(root, dir = "") {
   const out = [];
   let entries;
   try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
+    entries = await readdir2(join3(root, dir), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -27132,15 +29187,15 @@ async function keyCandidates(root, dir = "") {
 }
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p2 of walk(root, dir)) if (classifyPath(p2)) out.push(p2);
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join3(root, top))) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
 async function readCapped(path2) {
   const st = await stat(path2);
   if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile(path2);
+  return readFile2(path2);
 }
 async function readRepository(root, onProgress) {
   if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
@@ -27148,13 +29203,13 @@ async function readRepository(root, onProgress) {
   const raw = [];
   let done = 0;
   for (const path2 of paths) {
-    raw.push({ path: path2, bytes: await readCapped(join(root, ...path2.split("/"))) });
+    raw.push({ path: path2, bytes: await readCapped(join3(root, ...path2.split("/"))) });
     onProgress?.(++done, paths.length);
   }
   return buildRepository(raw);
 }
 function toRepoPath(root, p2) {
-  return relative(root, p2).split(sep).join("/");
+  return relative2(root, p2).split(sep3).join("/");
 }
 
 // src/bundle/payload.ts
@@ -27189,7 +29244,7 @@ function toTargetsRecord(targets) {
   }
   return out;
 }
-function installedPacksOf(state) {
+function installedPacksOf2(state) {
   const packs = state?.installed_packs;
   if (!packs || typeof packs !== "object") return [];
   return Object.entries(packs).map(([key, p2]) => ({
@@ -27197,9 +29252,9 @@ function installedPacksOf(state) {
     version: String(p2?.version ?? ""),
     layer: String(p2?.layer ?? ""),
     checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
-  })).sort((a, b2) => compareStrings(a.name, b2.name));
+  })).sort((a, b2) => compareStrings2(a.name, b2.name));
 }
-function compareStrings(a, b2) {
+function compareStrings2(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
 function buildPayload(input) {
@@ -27213,15 +29268,15 @@ function buildPayload(input) {
     created_at: toIsoSeconds(input.createdAt),
     expires_at: toIsoSeconds(input.expiresAt),
     targets,
-    installed_packs: installedPacksOf(input.packState),
-    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings(a.path, b2.path)),
+    installed_packs: installedPacksOf2(input.packState),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings2(a.path, b2.path)),
     digests: digestTargets(targets)
   };
   const problem = findPayloadProblem(payload);
   if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
   return { payload, bytes: canonicalBytes(payload) };
 }
-function isRecord4(value) {
+function isRecord5(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function show3(value) {
@@ -27233,9 +29288,9 @@ function show3(value) {
 }
 function findTargetProblem(name, target) {
   const at = `targets.${name}`;
-  if (!isRecord4(target)) return `${at} must be an object, got ${show3(target)}`;
+  if (!isRecord5(target)) return `${at} must be an object, got ${show3(target)}`;
   for (const kind of ["access", "runtime", "data", "posture"]) {
-    if (!isRecord4(target[kind])) return `${at}.${kind} must be an object, got ${show3(target[kind])}`;
+    if (!isRecord5(target[kind])) return `${at}.${kind} must be an object, got ${show3(target[kind])}`;
   }
   const access2 = target.access;
   if (!Array.isArray(access2.Statement)) return `${at}.access.Statement must be an array, got ${show3(access2.Statement)}`;
@@ -27250,14 +29305,14 @@ function findListProblem(name, list3, item) {
   if (!Array.isArray(list3)) return `${name} must be an array, got ${show3(list3)}`;
   for (const [i2, v] of list3.entries()) {
     const at = `${name}[${i2}]`;
-    if (!isRecord4(v)) return `${at} must be an object, got ${show3(v)}`;
+    if (!isRecord5(v)) return `${at} must be an object, got ${show3(v)}`;
     const problem = item(v, at);
     if (problem !== void 0) return problem;
   }
   return void 0;
 }
 function findPayloadProblem(value) {
-  if (!isRecord4(value)) return `payload must be a JSON object, got ${show3(value)}`;
+  if (!isRecord5(value)) return `payload must be a JSON object, got ${show3(value)}`;
   const p2 = value;
   if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
   if (typeof p2.name !== "string" || !NAME_PATTERN2.test(p2.name)) return `name must match ${NAME_PATTERN2.source}, got ${show3(p2.name)}`;
@@ -27269,7 +29324,7 @@ function findPayloadProblem(value) {
   const expires = parseIsoSeconds(p2.expires_at);
   if (expires === void 0) return `expires_at must be ISO-8601 UTC like "2026-01-02T03:04:05Z", got ${show3(p2.expires_at)}`;
   if (expires <= created) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
-  if (!isRecord4(p2.targets)) return `targets must be an object, got ${show3(p2.targets)}`;
+  if (!isRecord5(p2.targets)) return `targets must be an object, got ${show3(p2.targets)}`;
   for (const [name, target] of Object.entries(p2.targets)) {
     if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
     const problem = findTargetProblem(name, target);
@@ -27285,12 +29340,12 @@ function findPayloadProblem(value) {
   const sourceProblem = findListProblem("sources", p2.sources, (v, at) => {
     if (typeof v.path !== "string" || v.path === "") return `${at}.path must be a non-empty string, got ${show3(v.path)}`;
     if (typeof v.sha256 !== "string" || !HEX64.test(v.sha256)) return `${at}.sha256 must be 64 lowercase hex characters, got ${show3(v.sha256)}`;
-    if (previous !== void 0 && compareStrings(previous, v.path) >= 0) return `${at}: sources must be sorted by path without duplicates (${show3(v.path)} after ${show3(previous)})`;
+    if (previous !== void 0 && compareStrings2(previous, v.path) >= 0) return `${at}: sources must be sorted by path without duplicates (${show3(v.path)} after ${show3(previous)})`;
     previous = v.path;
     return void 0;
   });
   if (sourceProblem !== void 0) return sourceProblem;
-  if (!isRecord4(p2.digests)) return `digests must be an object {blake3, sha256}, got ${show3(p2.digests)}`;
+  if (!isRecord5(p2.digests)) return `digests must be an object {blake3, sha256}, got ${show3(p2.digests)}`;
   for (const k2 of ["blake3", "sha256"]) {
     if (typeof p2.digests[k2] !== "string" || !HEX64.test(p2.digests[k2])) return `digests.${k2} must be 64 lowercase hex characters, got ${show3(p2.digests[k2])}`;
   }
@@ -27415,10 +29470,10 @@ async function readWorkingTreeFiles(root) {
   }
   const out = [];
   for (const path2 of await listRepositoryPaths(root)) {
-    const file = join2(root, ...path2.split("/"));
+    const file = join4(root, ...path2.split("/"));
     try {
       const st = await stat2(file);
-      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile2(file)) });
+      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile3(file)) });
     } catch (e) {
       throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode(e)})`, { position: { file: path2 }, cause: e });
     }
@@ -27430,8 +29485,8 @@ async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
   try {
     handle = await open(file, "r");
   } catch (e) {
-    const code = ioCode(e);
-    throw new EdictError(code === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code})`, { position: { file }, cause: e });
+    const code2 = ioCode(e);
+    throw new EdictError(code2 === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code2})`, { position: { file }, cause: e });
   }
   try {
     const st = await handle.stat();
@@ -27466,15 +29521,15 @@ async function writeOutputFiles(dir, files) {
     if (basename(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
   }
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir2(dir, { recursive: true });
   } catch (e) {
     throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
   const temps = [];
   try {
     for (const f of files) {
-      const target = join2(dir, f.name);
-      const tmp = join2(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
+      const target = join4(dir, f.name);
+      const tmp = join4(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target });
       const handle = await open(tmp, "wx", 420);
       try {
@@ -27484,7 +29539,7 @@ async function writeOutputFiles(dir, files) {
         await handle.close();
       }
     }
-    for (const { tmp, target } of temps) await rename(tmp, target);
+    for (const { tmp, target } of temps) await rename2(tmp, target);
   } catch (e) {
     await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
     throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
@@ -27515,7 +29570,7 @@ function o(n) {
 var import_debug = __toESM(require_src(), 1);
 import { spawn } from "child_process";
 var import_promise_deferred = __toESM(require_dist3(), 1);
-import { normalize as normalize2 } from "node:path";
+import { normalize as normalize3 } from "node:path";
 
 // node_modules/@simple-git/argv-parser/dist/index.mjs
 function* U(e, t2) {
@@ -29344,8 +31399,8 @@ var init_git_executor_chain = __esm({
           }
           this._plugins.exec("spawn.before", void 0, {
             ...pluginContext(task, args),
-            kill(reason) {
-              rejection = reason || rejection;
+            kill(reason2) {
+              rejection = reason2 || rejection;
             }
           });
           const spawned = spawn(command, args, spawnOptions);
@@ -29365,19 +31420,19 @@ var init_git_executor_chain = __esm({
           this._plugins.exec("spawn.after", void 0, {
             ...pluginContext(task, args),
             spawned,
-            close(exitCode, reason) {
+            close(exitCode, reason2) {
               done({
                 stdOut,
                 stdErr,
                 exitCode,
-                rejection: rejection || reason
+                rejection: rejection || reason2
               });
             },
-            kill(reason) {
+            kill(reason2) {
               if (spawned.killed) {
                 return;
               }
-              rejection = reason;
+              rejection = reason2;
               spawned.kill("SIGINT");
             }
           });
@@ -29387,8 +31442,8 @@ var init_git_executor_chain = __esm({
         let rejection;
         this._plugins.exec("spawn.before", void 0, {
           ...pluginContext(task, args),
-          kill(reason) {
-            rejection = reason || rejection;
+          kill(reason2) {
+            rejection = reason2 || rejection;
           }
         });
         return rejection;
@@ -30119,8 +32174,8 @@ var init_MergeSummary = __esm({
   "src/lib/responses/MergeSummary.ts"() {
     "use strict";
     MergeSummaryConflict = class {
-      constructor(reason, file = null, meta) {
-        this.reason = reason;
+      constructor(reason2, file = null, meta) {
+        this.reason = reason2;
         this.file = file;
         this.meta = meta;
       }
@@ -30364,17 +32419,17 @@ var init_parse_merge = __esm({
       new LineParser(/^Auto-merging\s+(.+)$/, (summary, [autoMerge]) => {
         summary.merges.push(autoMerge);
       }),
-      new LineParser(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (summary, [reason, file]) => {
-        summary.conflicts.push(new MergeSummaryConflict(reason, file));
+      new LineParser(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (summary, [reason2, file]) => {
+        summary.conflicts.push(new MergeSummaryConflict(reason2, file));
       }),
       new LineParser(
         /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-        (summary, [reason, file, deleteRef]) => {
-          summary.conflicts.push(new MergeSummaryConflict(reason, file, { deleteRef }));
+        (summary, [reason2, file, deleteRef]) => {
+          summary.conflicts.push(new MergeSummaryConflict(reason2, file, { deleteRef }));
         }
       ),
-      new LineParser(/^CONFLICT\s+\((.+)\):/, (summary, [reason]) => {
-        summary.conflicts.push(new MergeSummaryConflict(reason, null));
+      new LineParser(/^CONFLICT\s+\((.+)\):/, (summary, [reason2]) => {
+        summary.conflicts.push(new MergeSummaryConflict(reason2, null));
       }),
       new LineParser(/^Automatic merge failed;\s+(.+)$/, (summary, [result]) => {
         summary.result = result;
@@ -31306,7 +33361,7 @@ var init_branch = __esm({
 });
 function toPath(input) {
   const path2 = input.trim().replace(/^["']|["']$/g, "");
-  return path2 && normalize2(path2);
+  return path2 && normalize3(path2);
 }
 var parseCheckIgnore;
 var init_CheckIgnore = __esm({
@@ -32168,12 +34223,12 @@ function completionDetectionPlugin({
     configureTimeout(onClose, events.close, events.closeTimeout);
     configureTimeout(onExit, events.exit, events.exitTimeout);
     return {
-      close(code) {
-        exitCode = code;
+      close(code2) {
+        exitCode = code2;
         events.close.done();
       },
-      exit(code) {
-        exitCode = code;
+      exit(code2) {
+        exitCode = code2;
         events.exit.done();
       },
       get exitCode() {
@@ -32197,8 +34252,8 @@ function completionDetectionPlugin({
       spawned.stdout?.on("data", quickClose);
       spawned.stderr?.on("data", quickClose);
       spawned.on("error", quickClose);
-      spawned.on("close", (code) => events.close(code));
-      spawned.on("exit", (code) => events.exit(code));
+      spawned.on("close", (code2) => events.close(code2));
+      spawned.on("exit", (code2) => events.exit(code2));
       try {
         await events.result;
         if (deferClose) {
@@ -32559,9 +34614,9 @@ async function readBlobsAt(root, revision, paths) {
     child.stdout.on("data", (c3) => chunks.push(c3));
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
-    child.on("close", (code) => {
-      if (code === 0) resolve8(Buffer.concat(chunks));
-      else reject(gitError(root, `git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
+    child.on("close", (code2) => {
+      if (code2 === 0) resolve8(Buffer.concat(chunks));
+      else reject(gitError(root, `git cat-file failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`));
     });
     child.stdin.on("error", () => void 0);
     child.stdin.end(paths.map((p2) => `${revision}:${prefix}${p2}
@@ -32591,7 +34646,7 @@ async function readFilesAt(root, revision) {
 }
 
 // src/bundle/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver5 = __toESM(require_semver2(), 1);
 var VERDICTS = ["loosened", "tightened", "mixed", "neutral", "unchanged"];
 var DEFAULT_VERSION = "0.1.0";
 var DEFAULT_TAG_PREFIX = "policy-v";
@@ -32613,13 +34668,13 @@ function nextRelease(previous, verdict, configVersion) {
   const bump = bumpFor(verdict);
   if (previous === void 0) {
     const version2 = configVersion ?? DEFAULT_VERSION;
-    if (import_semver2.default.valid(version2) !== version2) {
+    if (import_semver5.default.valid(version2) !== version2) {
       throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
     }
     return { version: version2, serial: 1 };
   }
   if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
-  const version = import_semver2.default.valid(previous.version) === previous.version ? import_semver2.default.inc(previous.version, bump) : null;
+  const version = import_semver5.default.valid(previous.version) === previous.version ? import_semver5.default.inc(previous.version, bump) : null;
   if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
   return { version, serial: previous.serial + 1 };
 }
@@ -32630,7 +34685,7 @@ function releaseTag(prefix, version) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings(a.path, b2.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings2(a.path, b2.path));
 }
 function parseSourceDateEpoch(text) {
   if (!/^\d{1,12}$/.test(text)) {
@@ -32749,8 +34804,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 var MAX_KEY_FILE_BYTES = 64 * 1024;
 function describeIoError(e) {
-  const code = e?.code;
-  return code ?? (e instanceof Error ? e.message : String(e));
+  const code2 = e?.code;
+  return code2 ?? (e instanceof Error ? e.message : String(e));
 }
 function readKeyFile(file, what) {
   let stat3;
@@ -32845,8 +34900,8 @@ function writeKeyPair(prefix, options = {}) {
         written.push(f.target);
       } catch (e) {
         for (const w of written) fs.rmSync(w, { force: true });
-        const reason = e.code === "EEXIST" ? "already exists; refusing to overwrite it" : `cannot write ${f.what}`;
-        throw new BundleKeyError(`${f.target}: ${reason} (${describeIoError(e)})`, { cause: e });
+        const reason2 = e.code === "EEXIST" ? "already exists; refusing to overwrite it" : `cannot write ${f.what}`;
+        throw new BundleKeyError(`${f.target}: ${reason2} (${describeIoError(e)})`, { cause: e });
       }
     }
   }
@@ -32883,7 +34938,7 @@ async function verifyRebuild(payload, repoRoot) {
   const repo = buildRepository(paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) })));
   const name = repo.config?.value.name;
   if (name !== payload.name) throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${JSON.stringify(name)} at ${short}`);
-  if (canonicalJson(installedPacksOf(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
+  if (canonicalJson(installedPacksOf2(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
     throw mismatch(`bundle installed_packs differ from .edict/packs.yaml at ${short}`);
   }
   const targets = toTargetsRecord(buildAllTargets(repo));
@@ -32954,10 +35009,10 @@ function exitCodeOf(e) {
 }
 function reportFailure(io, format, e, what) {
   const exit = exitCodeOf(e);
-  const code = e.code;
+  const code2 = e.code;
   const message = isEdictError(e) ? e.toString() : e.message;
-  if (format === "json") io.stdout(JSON.stringify({ ok: false, code, message }, null, 2) + "\n");
-  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code}: ${message}
+  if (format === "json") io.stdout(JSON.stringify({ ok: false, code: code2, message }, null, 2) + "\n");
+  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code2}: ${message}
 `);
   else io.stderr(`edict: ${message}
 `);
@@ -33093,7 +35148,7 @@ async function bundleVerifyCommand(io, file, opts) {
   }
 }
 var UNVERIFIED = "UNVERIFIED: signatures, digests and expiry were not checked; use `edict bundle verify FILE --key PUB` before trusting any of this";
-function isRecord5(v) {
+function isRecord6(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function inspectDocument(bytes) {
@@ -33112,13 +35167,13 @@ function inspectDocument(bytes) {
     doc.payloadError = `payload is not strict JSON: ${e.message}`;
     return doc;
   }
-  if (!isRecord5(payload)) {
+  if (!isRecord6(payload)) {
     doc.payloadError = "payload is not a JSON object";
     return doc;
   }
   const p2 = payload;
   for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) doc[k2] = p2[k2] ?? null;
-  doc.targets = isRecord5(p2.targets) ? Object.keys(p2.targets) : null;
+  doc.targets = isRecord6(p2.targets) ? Object.keys(p2.targets) : null;
   doc.installed_packs = p2.installed_packs ?? null;
   doc.sources = p2.sources ?? null;
   doc.digests = p2.digests ?? null;
@@ -33139,7 +35194,7 @@ function inspectText(doc) {
   const packs = Array.isArray(doc.installed_packs) ? doc.installed_packs : [];
   lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p2) => `${show4(p2.name)}@${show4(p2.version)}`).join(", ")}`);
   lines.push(`sources      ${Array.isArray(doc.sources) ? `${doc.sources.length} files` : "(missing)"}`);
-  const digests = isRecord5(doc.digests) ? doc.digests : {};
+  const digests = isRecord6(doc.digests) ? doc.digests : {};
   lines.push(`digests      sha256 ${show4(digests.sha256)}`, `             blake3 ${show4(digests.blake3)}`);
   return lines.join("\n") + "\n";
 }
@@ -33174,8 +35229,8 @@ function registerBundle(program2, io, setExit) {
 }
 
 // src/cli/commands/check-agent.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { relative as relative2, resolve as resolve4 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/testing/positions.ts
 function spanOfPointer(source, pointer) {
@@ -33189,7 +35244,7 @@ function spanOfPointer(source, pointer) {
 }
 
 // src/testing/agent.ts
-function isRecord6(v) {
+function isRecord7(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function checkAgent(path2, bytes, engine) {
@@ -33198,7 +35253,7 @@ function checkAgent(path2, bytes, engine) {
   const problems = source.problems.map((p2) => ({ ...source.lines.position(p2.span[0]), message: p2.message }));
   const findings = [];
   const root = source.value;
-  if (!isRecord6(root)) {
+  if (!isRecord7(root)) {
     if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
     return { name: "", findings, problems };
   }
@@ -33219,7 +35274,7 @@ function checkAgent(path2, bytes, engine) {
     findings.push({ item, decision: d.decision, ...pos(pointer), why });
   };
   list3("models").forEach((m, i2) => {
-    if (!isRecord6(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
+    if (!isRecord7(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
     access2(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
   });
   list3("tools").forEach((t2, i2) => {
@@ -33232,14 +35287,14 @@ function checkAgent(path2, bytes, engine) {
     findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
   });
   list3("actions").forEach((a, i2) => {
-    if (!isRecord6(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
+    if (!isRecord7(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
     access2(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
   });
   return { name: typeof root.name === "string" ? root.name : "", findings, problems };
 }
 
 // src/cli/engine-source.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/policy/eval/access/values.ts
@@ -33305,8 +35360,8 @@ function splitNegation(base) {
   const positive = NEGATED[base];
   return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
 }
-function asciiLower(code) {
-  return code >= 65 && code <= 90 ? code + 32 : code;
+function asciiLower(code2) {
+  return code2 >= 65 && code2 <= 90 ? code2 + 32 : code2;
 }
 function equalsIgnoreAsciiCase(a, b2) {
   if (a.length !== b2.length) return false;
@@ -33564,7 +35619,7 @@ function serviceOf(action) {
 function compileStatement(s, index) {
   if (s.Action === void 0 && s.NotAction === void 0) return void 0;
   if (s.Action !== void 0 && s.Action.length === 0) return void 0;
-  const reason = Object.freeze(
+  const reason2 = Object.freeze(
     s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
   );
   return {
@@ -33575,7 +35630,7 @@ function compileStatement(s, index) {
     resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
     notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
     condition: compileCondition(s.Condition),
-    reason
+    reason: reason2
   };
 }
 function compilePatterns(patterns, lowerCase) {
@@ -34295,9 +36350,9 @@ function pinningCheck(denyUnpinned, rules) {
 }
 function compileFactChecks(runtime) {
   const checks = [];
-  const flag = (key, code, message) => {
+  const flag = (key, code2, message) => {
     checks.push((facts, out) => {
-      if (facts[key] === true) out.push({ code, message });
+      if (facts[key] === true) out.push({ code: code2, message });
     });
   };
   if (runtime.signing?.enabled === true) {
@@ -34351,26 +36406,26 @@ function compileFactChecks(runtime) {
   });
   return checks;
 }
-function listCheck(key, normalize3, allowed, code, noun, list3) {
+function listCheck(key, normalize4, allowed, code2, noun, list3) {
   return (facts, out) => {
     const raw = facts[key];
     if (raw === void 0) return;
     const values = Array.isArray(raw) ? raw : [raw];
     for (const value of values) {
-      const normal = normalize3(value);
-      if (normal === void 0) out.push({ code, message: `${noun} ${describe3(value)} cannot be read, so it cannot be allowed` });
-      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
+      const normal = normalize4(value);
+      if (normal === void 0) out.push({ code: code2, message: `${noun} ${describe3(value)} cannot be read, so it cannot be allowed` });
+      else if (!allowed(normal)) out.push({ code: code2, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
     }
   };
 }
-function limitCheck(key, max, code, noun, unit) {
+function limitCheck(key, max, code2, noun, unit) {
   return (facts, out) => {
     const value = facts[key];
     if (value === void 0) return;
     if (typeof value !== "number" || Number.isNaN(value)) {
-      out.push({ code, message: `${noun} ${describe3(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
+      out.push({ code: code2, message: `${noun} ${describe3(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
     } else if (value > max) {
-      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
+      out.push({ code: code2, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
     }
   };
 }
@@ -34434,8 +36489,8 @@ function compileScanner(runtime) {
         if (typeof pattern !== "string") throw new TypeError("expected a string");
         regex = toJsRegExp(pattern, "g");
       } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
+        const reason2 = e instanceof Error ? e.message : String(e);
+        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason2}` });
         continue;
       }
       const risk = backtrackingRisk(regex.source, regex.flags);
@@ -34542,7 +36597,7 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile3(resolve3(io.cwd, file));
+    bytes = await readFile4(resolve3(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
@@ -34562,12 +36617,12 @@ function registerCheckAgent(program2, io, setExit) {
     const path2 = resolve4(io.cwd, file);
     let bytes;
     try {
-      bytes = await readFile4(path2);
+      bytes = await readFile5(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
     const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
-    const shown = relative2(io.cwd, path2) || file;
+    const shown = relative3(io.cwd, path2) || file;
     const result = checkAgent(shown, bytes, engine);
     const refused = result.findings.filter((f) => f.decision === "deny");
     if (opts.format === "json") {
@@ -34588,7 +36643,7 @@ function registerCheckAgent(program2, io, setExit) {
 }
 
 // src/cli/commands/effective.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var FORMATS3 = ["yaml", "json"];
 function effectiveDocument(t2) {
   return { target: t2.target, ...t2.effective, provenance: t2.provenance };
@@ -34601,7 +36656,7 @@ function registerEffective(program2, io, setExit) {
     if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
 `);
     const doc = effectiveDocument(buildTarget(repo, target));
-    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml2.stringify)(doc, { lineWidth: 0 }));
+    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml3.stringify)(doc, { lineWidth: 0 }));
     setExit(EXIT.OK);
   });
 }
@@ -34660,7 +36715,7 @@ function answer(engine, opts) {
 function renderText(result, decision) {
   const r2 = result;
   const lines = [decision];
-  for (const reason of r2.reasons ?? []) lines.push(`  ${reason.effect} ${reason.policy}${reason.sid ? `/${reason.sid}` : ""}  (${reason.file})`);
+  for (const reason2 of r2.reasons ?? []) lines.push(`  ${reason2.effect} ${reason2.policy}${reason2.sid ? `/${reason2.sid}` : ""}  (${reason2.file})`);
   if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
   for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
   if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
@@ -34718,7 +36773,7 @@ function registerKeygen(program2, io, setExit) {
 }
 
 // src/cli/commands/lint.ts
-import { writeFile } from "node:fs/promises";
+import { writeFile as writeFile2 } from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 
 // src/lint/reporters/common.ts
@@ -34919,7 +36974,7 @@ var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
-var ansi = (open4, close) => (s) => s === "" ? s : `\x1B[${open4}m${s}\x1B[${close}m`;
+var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR = {
   bold: ansi(1, 22),
@@ -34939,7 +36994,7 @@ function formatText(input, options) {
   }
   for (const [file, findings] of byFile) {
     out.push(p2.bold(sanitize(displayPath(file, options.cwd))));
-    const lines = splitLines(input.sources.get(file));
+    const lines = splitLines2(input.sources.get(file));
     const locWidth = Math.max(...findings.map((f) => location(f).length));
     const gutterWidth = Math.max(...findings.map((f) => String(f.line).length));
     for (const f of findings) {
@@ -34977,7 +37032,7 @@ function displayPath(file, cwd) {
   if (cwd === void 0 || cwd === "" || cwd === ".") return file;
   return posix.relative(cwd, file) || file;
 }
-function splitLines(text) {
+function splitLines2(text) {
   return text?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
 }
 function sanitize(s) {
@@ -35008,8 +37063,8 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
-function isLowSurrogate(code) {
-  return code >= 56320 && code <= 57343;
+function isLowSurrogate(code2) {
+  return code2 >= 56320 && code2 <= 57343;
 }
 function shouldUseColor(stream, env) {
   const noColor = env["NO_COLOR"];
@@ -35031,7 +37086,7 @@ async function lintCommand(io, paths, opts) {
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile(resolve6(io.cwd, opts.output), text);
+  if (opts.output) await writeFile2(resolve6(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -35059,8 +37114,133 @@ function registerLint(program2, io, setExit) {
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
 }
 
+// src/cli/commands/pack.ts
+var FORMATS7 = ["text", "json"];
+async function open3(io, rootOption) {
+  const { root, repo } = await openRepository(io, rootOption);
+  const shipped = await readShippedPacks(root, packsSourceOf(repo));
+  return { root, world: worldOf(repo), shipped };
+}
+function warnInvalidPacks(io, shipped) {
+  const broken = new Set(shipped.problems.filter((p2) => p2.code !== "schema" && p2.code !== "source").map((p2) => p2.pack));
+  for (const name of [...broken].sort()) io.stderr(`edict: warning: ${shipped.source ?? "packs"}/${name} is not a valid pack; run \`edict lint\` to see why
+`);
+}
+function pad(s, n) {
+  return s.length >= n ? `${s} ` : s + " ".repeat(n - s.length);
+}
+async function listCommand(io, opts) {
+  const { world, shipped } = await open3(io, opts.root);
+  const rows = listPacks(world.state, shipped.packs, world.policyFiles);
+  if (opts.format === "json") {
+    io.stdout(JSON.stringify({ packs: rows }, null, 2) + "\n");
+    return EXIT.OK;
+  }
+  warnInvalidPacks(io, shipped);
+  if (rows.length === 0) {
+    io.stdout(`no packs: nothing shipped in ${shipped.source ?? "packs"}/ and nothing installed
+`);
+    return EXIT.OK;
+  }
+  const w = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
+  let out = `${pad("NAME", w)}${pad("LAYER", 12)}${pad("SHIPPED", 10)}${pad("INSTALLED", 11)}STATUS
+`;
+  for (const r2 of rows) out += `${pad(r2.name, w)}${pad(r2.layer, 12)}${pad(r2.shipped ?? "-", 10)}${pad(r2.installed ?? "-", 11)}${r2.status}
+`;
+  const drift = computeDrift(world.state, shipped.packs, world.policyFiles);
+  if (drift.length > 0) out += "\n" + drift.map((d) => d.message).join("\n") + "\n";
+  io.stdout(out);
+  return EXIT.OK;
+}
+async function carryOut(io, root, plan, dryRun, deps) {
+  if (dryRun || isNoopPlan(plan)) {
+    io.stdout(describePlan(plan, { dryRun }));
+    return EXIT.OK;
+  }
+  const result = await applyPlan(root, plan, deps.fs ? { fs: deps.fs } : {});
+  io.stdout(describePlan(plan, { dryRun: false }));
+  for (const w of result.warnings) io.stderr(`edict: warning: ${w}
+`);
+  return EXIT.OK;
+}
+async function verifyCommand(io, opts) {
+  const { world, shipped } = await open3(io, opts.root);
+  const report = verifyInstalled(world, shipped);
+  if (opts.format === "json") {
+    io.stdout(JSON.stringify(report, null, 2) + "\n");
+    return report.ok ? EXIT.OK : EXIT.FINDINGS;
+  }
+  let out = "";
+  if (report.packs.length === 0) out += "no packs installed\n";
+  for (const p2 of report.packs) {
+    const entry = world.state.installed_packs?.[p2.name];
+    out += `${p2.ok ? "\u2713" : "\u2717"} ${p2.name} v${p2.version}${entry?.pack_checksum ? ` (${entry.pack_checksum})` : ""}
+`;
+    for (const problem of p2.problems) out += `    \u2717 ${problem}
+`;
+    for (const warning of p2.warnings) out += `    ${warning.startsWith("\u26A0") ? "" : "\u26A0 "}${warning}
+`;
+  }
+  for (const u of report.unowned) out += `\u26A0 ${u} is named like a pack file but no installed pack owns it
+`;
+  out += report.ok ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
+  io.stdout(out);
+  return report.ok ? EXIT.OK : EXIT.FINDINGS;
+}
+function configure(cmd, io) {
+  return cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
+}
+var ROOT_HELP = "repository root";
+function registerPack(program2, io, setExit, deps = {}) {
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  const pack = program2.command("pack").description("list, install, upgrade, remove and verify policy packs (packs/<name>/ \u2192 policies/<pack>__NN__<slug>.yaml)").addHelpText(
+    "after",
+    "\nExamples:\n  edict pack list\n  edict pack install starter\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
+  );
+  configure(
+    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText("after", `
+Examples:
+  edict pack list
+  edict pack list --format json | jq '.packs[] | select(.status != "ok")'
+`).action(async (opts) => setExit(await listCommand(io, opts))),
+    io
+  );
+  configure(
+    pack.command("install").description("install a shipped pack: copy its policies to policies/<pack>__NN__<slug>.yaml and record them in .edict/packs.yaml").argument("<name>", "pack name, optionally with a semver range the shipped version must satisfy: starter or starter@^1.0.0").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite existing files the pack does not own").addHelpText(
+      "after",
+      "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n"
+    ).action(async (name, opts) => {
+      const { root, world, shipped } = await open3(io, opts.root);
+      const plan = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
+      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+    }),
+    io
+  );
+  configure(
+    pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
+      const { root, world, shipped } = await open3(io, opts.root);
+      const options = { force: opts.force ?? false, now: now() };
+      const plan = name === void 0 ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
+      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+    }),
+    io
+  );
+  configure(
+    pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
+      const { root, world, shipped } = await open3(io, opts.root);
+      const plan = planRemove(world, shipped, name, { force: opts.force ?? false });
+      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+    }),
+    io
+  );
+  configure(
+    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
+    io
+  );
+}
+
 // src/cli/commands/posture.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { resolve as resolve7 } from "node:path";
 
 // src/policy/eval/posture/builtins.ts
@@ -35557,14 +37737,14 @@ async function assessLocal(probe2, options = {}) {
 
 // src/posture/probe.ts
 import { execFile } from "node:child_process";
-import { access, open as open3, readdir as readdir2 } from "node:fs/promises";
+import { access, open as open4, readdir as readdir3 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_OUTPUT_BYTES = 1024 * 1024;
 var GUARD_GRACE_MS = 1e3;
 async function readCapped2(path2) {
   let handle;
   try {
-    handle = await open3(path2, "r");
+    handle = await open4(path2, "r");
     const chunks = [];
     let total = 0;
     while (total < MAX_FILE_BYTES2) {
@@ -35617,7 +37797,7 @@ function nodeProbe() {
       () => true,
       () => false
     ),
-    readDir: (path2) => readdir2(path2).then(
+    readDir: (path2) => readdir3(path2).then(
       (names) => names,
       () => void 0
     ),
@@ -35757,7 +37937,7 @@ function parsePostureFacts(text, file) {
 }
 
 // src/cli/commands/posture.ts
-var FORMATS7 = ["text", "json"];
+var FORMATS8 = ["text", "json"];
 var repositoryPostureSource = async (io, opts) => {
   if (opts.bundle !== void 0) {
     const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
@@ -35773,7 +37953,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text;
   try {
-    text = await readFile5(resolve7(io.cwd, opts.facts), "utf8");
+    text = await readFile6(resolve7(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -35785,7 +37965,7 @@ async function runPosture(io, opts, probe2, source) {
   return { target: engine.target, origin: engine.origin, factsFrom: from, result: engine.posture(facts), facts, evidence };
 }
 function renderPostureText(report, color) {
-  const paint = (code) => (s) => color ? `\x1B[${code}m${s}\x1B[39m` : s;
+  const paint = (code2) => (s) => color ? `\x1B[${code2}m${s}\x1B[39m` : s;
   const green = paint(32);
   const red = paint(31);
   const yellow = paint(33);
@@ -35810,7 +37990,7 @@ function renderPostureJson(report) {
   return JSON.stringify({ target: report.target, ...report.result, facts: report.facts, factsFrom: report.factsFrom, evidence: report.evidence }, null, 2) + "\n";
 }
 function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
-  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText(
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText(
     "after",
     '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
   ).action(async (opts) => {
@@ -35821,12 +38001,12 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir3, readFile as readFile6 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { readdir as readdir4, readFile as readFile7 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
-function isRecord7(v) {
+function isRecord8(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function parseSuite(path2, bytes, defaultTarget) {
@@ -35836,13 +38016,13 @@ function parseSuite(path2, bytes, defaultTarget) {
   const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
   const fail2 = (pointer, message) => problems.push({ file: path2, ...where(pointer), message });
   const root = source.value;
-  if (!isRecord7(root) || !Array.isArray(root.cases)) {
+  if (!isRecord8(root) || !Array.isArray(root.cases)) {
     if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
     return { cases, problems };
   }
   root.cases.forEach((raw, i2) => {
     const at = `/cases/${i2}`;
-    if (!isRecord7(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    if (!isRecord8(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
     const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail2(at, `case "${name}" needs a target`);
@@ -35852,14 +38032,14 @@ function parseSuite(path2, bytes, defaultTarget) {
     const c3 = { file: path2, line: where(at).line, name, target, expect: raw.expect };
     if (raw.request !== void 0) {
       const r2 = raw.request;
-      if (!isRecord7(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
-      if (r2.context !== void 0 && !isRecord7(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
-      c3.request = { action: r2.action, resource: r2.resource, ...isRecord7(r2.context) ? { context: r2.context } : {} };
+      if (!isRecord8(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r2.context !== void 0 && !isRecord8(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c3.request = { action: r2.action, resource: r2.resource, ...isRecord8(r2.context) ? { context: r2.context } : {} };
     } else if (raw.tool !== void 0) {
       if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
       c3.tool = raw.tool;
     } else {
-      if (!isRecord7(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      if (!isRecord8(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
       c3.data = raw.data;
     }
     cases.push(c3);
@@ -35923,11 +38103,11 @@ function runCases(cases, targets) {
 }
 
 // src/cli/commands/test.ts
-var FORMATS8 = ["text", "json"];
+var FORMATS9 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir3(join4(root, dir), { withFileTypes: true });
+    entries = await readdir4(join6(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -35964,19 +38144,19 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const files = await suiteFiles(root);
-    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join4(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join6(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
     for (const f of files) {
-      const suite = parseSuite(f, await readFile6(join4(root, f)));
+      const suite = parseSuite(f, await readFile7(join6(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }
@@ -36005,13 +38185,14 @@ function registerTest(program2, io, setExit) {
 // src/cli/main.ts
 async function runCli(argv, io = processIO()) {
   let exit = EXIT.OK;
-  const setExit = (code) => {
-    exit = code;
+  const setExit = (code2) => {
+    exit = code2;
   };
   const program2 = new Command("edict").description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies").version(EDICT_VERSION, "-v, --version").showSuggestionAfterError(true).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
+  registerPack(program2, io, setExit);
   registerEval(program2, io, setExit);
   registerTest(program2, io, setExit);
   registerCheckAgent(program2, io, setExit);

@@ -9,6 +9,7 @@ import { registerEffective } from "./commands/effective.js";
 import { registerEval } from "./commands/eval.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerLint } from "./commands/lint.js";
+import { registerPack } from "./commands/pack.js";
 import { registerPosture } from "./commands/posture.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
+  registerPack(program, io, setExit);
   registerEval(program, io, setExit);
   registerTest(program, io, setExit);
   registerCheckAgent(program, io, setExit);

@@ -1,5 +1,17 @@
 /** Every lint rule, registered once. Order here is the order rules run (findings are sorted after). */
 import type { Rule } from "./rule.js";
+import priorityOutsideBand from "./rules/priority-outside-band.js";
+import overlappingBands from "./rules/overlapping-bands.js";
+import layerInversion from "./rules/layer-inversion.js";
+import dependencyMissing from "./rules/dependency-missing.js";
+import dependencyCycle from "./rules/dependency-cycle.js";
+import dependencyRangeUnmet from "./rules/dependency-range-unmet.js";
+import installedFileModified from "./rules/installed-file-modified.js";
+import installedFileMissing from "./rules/installed-file-missing.js";
+import packDrift from "./rules/pack-drift.js";
+import fileNotNamedAfterPack from "./rules/file-not-named-after-pack.js";
+import packChangedWithoutVersionBump from "./rules/pack-changed-without-version-bump.js";
+import invalidPack from "./rules/invalid-pack.js";
 import invalidDuration from "./rules/invalid-duration.js";
 import invalidSize from "./rules/invalid-size.js";
 import invalidMoney from "./rules/invalid-money.js";
@@ -96,6 +108,19 @@ export const RULES: readonly Rule[] = [
   duplicatePolicyId,
   duplicateSid,
   unknownTarget,
+  // packs
+  invalidPack,
+  priorityOutsideBand,
+  overlappingBands,
+  layerInversion,
+  dependencyMissing,
+  dependencyCycle,
+  dependencyRangeUnmet,
+  installedFileModified,
+  installedFileMissing,
+  packDrift,
+  fileNotNamedAfterPack,
+  packChangedWithoutVersionBump,
   // merge
   lockedFieldChanged,
   tightenOnlyLoosened,

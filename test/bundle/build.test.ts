@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,8 +38,10 @@ describe("buildBundle on the example repository", () => {
       revision,
       created_at: "2026-01-02T03:04:05Z",
       expires_at: "2026-02-01T03:04:05Z",
-      installed_packs: [],
     });
+    const state = parseYaml(readFileSync(join(dir, ".edict", "packs.yaml"), "utf8")) as { installed_packs: Record<string, { version: string; layer: string; pack_checksum: string }> };
+    expect(p.installed_packs).toEqual(Object.entries(state.installed_packs).map(([name, pk]) => ({ name, version: pk.version, layer: pk.layer, checksum: pk.pack_checksum })).sort((a, b) => (a.name < b.name ? -1 : 1)));
+    expect(p.installed_packs.map((pk) => pk.name)).toEqual(["ai_safety", "posture", "starter"]);
     expect(Object.keys(p.targets)).toEqual(["production", "staging", "development"]);
     expect(p.sources.map((s) => s.path)).toEqual(execFileSync("git", ["ls-files"], { cwd: dir, encoding: "utf8" }).trim().split("\n").sort());
     for (const s of p.sources) expect(s.sha256, s.path).toBe(sha256Hex(readFileSync(join(dir, s.path))));
@@ -119,7 +122,7 @@ describe("buildBundle refuses", () => {
     writeFileSync(join(dir, "README.md"), "not a policy\n");
     await build(dir); // files edict does not read do not count
     appendFileSync(join(dir, "policies", "access", "production.yaml"), "# edited\n");
-    writeFileSync(join(dir, "policies", "new.yaml"), readFileSync(join(MAIN, "policies", "posture", "default.yaml"), "utf8").replace(/id: \S+/, "id: brand_new"));
+    writeFileSync(join(dir, "policies", "new.yaml"), readFileSync(join(MAIN, "policies", "runtime", "production-pinning.yaml"), "utf8").replace(/id: \S+/, "id: brand_new"));
     const e = await caughtAsync(() => build(dir));
     expect(e).toBeInstanceOf(EdictError);
     expect(e.code).toBe("GIT_ERROR");

@@ -11,6 +11,7 @@ import { PrivateKey } from "../../src/bundle/keys.js";
 import { BUNDLE_PAYLOAD_TYPE, buildPayload } from "../../src/bundle/payload.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
 import { buildAllTargets } from "../../src/policy/merge/index.js";
+import { copyExample } from "../helpers/example.js";
 import { repoOf } from "../helpers/repo.js";
 
 export const MAIN = join(import.meta.dirname, "..", "..");
@@ -127,8 +128,7 @@ export function commitAll(cwd: string, message = "policies", date?: string): str
 export function exampleGitRepo(prefix = "edict-bundle-"): { dir: string; revision: string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   git(dir, ["init", "-q"]);
-  cpSync(join(MAIN, "edict.yaml"), join(dir, "edict.yaml"));
-  cpSync(join(MAIN, "policies"), join(dir, "policies"), { recursive: true });
+  copyExample(dir);
   return { dir, revision: commitAll(dir) };
 }
 

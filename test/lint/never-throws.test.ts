@@ -17,6 +17,8 @@ function examples(): Array<{ path: string; text: string }> {
     }
   };
   walk("policies");
+  walk("packs");
+  out.push({ path: ".edict/packs.yaml", text: readFileSync(join(root, ".edict", "packs.yaml"), "utf8") });
   return out;
 }
 

@@ -1,0 +1,56 @@
+// Size budget of the runtime loader (SPEC §8: tiny, fetch-runtime friendly): bundles
+// src/loader/index.ts for a neutral platform, minified, with the Node-only file cache left as an
+// external dynamic import, and fails when the gzip size is over the budget.
+// `node scripts/size.mjs [--top N]` also lists the N largest inputs (esbuild metafile).
+import { build } from "esbuild";
+import { gzipSync } from "node:zlib";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BUDGET_GZIP_BYTES = 20_480;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Leaves `import("./file-cache.js")` as it is: bundles for browsers and workers drop it. */
+const externalFileCache = {
+  name: "external-file-cache",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)file-cache\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ["src/loader/index.ts"],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  target: "es2022",
+  legalComments: "none",
+  plugins: [externalFileCache],
+  metafile: true,
+  write: false,
+  logLevel: "warning",
+});
+
+const output = result.outputFiles[0].contents;
+const gzip = gzipSync(output, { level: 9 }).length;
+console.log(`loader: ${output.length} bytes min, ${gzip} bytes gzip (budget ${BUDGET_GZIP_BYTES} bytes gzip)`);
+
+const topArg = process.argv.indexOf("--top");
+const top = topArg >= 0 ? Number(process.argv[topArg + 1] ?? 15) : gzip > BUDGET_GZIP_BYTES ? 15 : 0;
+if (top > 0) {
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const rows = Object.entries(inputs)
+    .map(([file, { bytesInOutput }]) => [bytesInOutput, file])
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, top);
+  console.log(`largest inputs (minified bytes in output):`);
+  for (const [bytes, file] of rows) console.log(`  ${String(bytes).padStart(7)}  ${file}`);
+}
+
+if (gzip > BUDGET_GZIP_BYTES) {
+  console.error(`loader: over budget by ${gzip - BUDGET_GZIP_BYTES} bytes gzip`);
+  process.exit(1);
+}

@@ -1,0 +1,48 @@
+/**
+ * The loader's stateful checks (SPEC §8; TUF specification §5.3–5.4): what a single bundle
+ * cannot prove about itself, decided against what this loader has already accepted.
+ * Each check is one function that names the attack it stops; the first failure throws.
+ */
+import { BundleTrustError } from "../bundle/errors.js";
+import { checkSerialNotBelow } from "../bundle/verify.js";
+import type { SerialFloor } from "./types.js";
+
+interface Seen {
+  serial: number;
+  sha256: string;
+}
+
+/** Rollback: a serial below the highest one accepted (persisted across restarts) is an older bundle replayed. */
+export function checkNotRolledBack(candidate: Seen, floor: SerialFloor | undefined): void {
+  if (floor !== undefined) checkSerialNotBelow(candidate.serial, floor.serial);
+}
+
+/**
+ * Replay and mix-and-match: a serial names exactly one bundle, so a different file carrying the
+ * highest serial already accepted is a forgery of release numbering (two releases, one serial).
+ */
+export function checkSerialNotReused(candidate: Seen, floor: SerialFloor | undefined): void {
+  if (floor?.sha256 !== undefined && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
+    throw new BundleTrustError(
+      "ROLLBACK",
+      `bundle serial ${candidate.serial} was already accepted with different bytes (sha256 ${floor.sha256.slice(0, 16)}…, got ${candidate.sha256.slice(0, 16)}…): replayed or mixed release`,
+    );
+  }
+}
+
+/**
+ * Freeze: an origin that keeps answering "not modified" (304) must not keep an expired bundle
+ * looking healthy; it is still served (SPEC §8), but the refresh fails with EXPIRED.
+ */
+export function checkStillValid(active: { name: string; version: string; expires_at: string }, now: Date): void {
+  if (now.getTime() >= Date.parse(active.expires_at)) {
+    throw new BundleTrustError("EXPIRED", `bundle ${active.name} ${active.version} expired at ${active.expires_at} and the source still offers no newer one (now ${now.toISOString()})`);
+  }
+}
+
+/** The floor after accepting `candidate`: the highest serial, with the file that carried it. */
+export function raiseFloor(floor: SerialFloor | undefined, candidate: Seen): SerialFloor {
+  return floor === undefined || candidate.serial > floor.serial || (candidate.serial === floor.serial && floor.sha256 === undefined)
+    ? { serial: candidate.serial, sha256: candidate.sha256 }
+    : floor;
+}

@@ -1,0 +1,515 @@
+/**
+ * The runtime loader (SPEC §8): retrieves a signed bundle within byte and time caps, verifies it
+ * (signatures, type, format, digests, expiry, name, target: `verifyBundle`), refuses rollback and
+ * serial reuse against the highest serial accepted (persisted with the cache), compiles the
+ * target's engine and serves it; it polls with If-None-Match and jitter, and on any failure keeps
+ * serving the last verified bundle. Nothing unverified ever reaches an engine.
+ *
+ * The order of checks follows the TUF client workflow (theupdateframework.github.io/specification,
+ * §5.3–5.4): download within caps, verify signatures against pinned keys, check rollback, check
+ * expiry (freeze attack), then persist and activate.
+ */
+import { utf8Encode } from "../bundle/bytes.js";
+import { sha256Hex } from "../bundle/digest.js";
+import { BundleIntegrityError, BundleRetrievalError, isBundleError } from "../bundle/errors.js";
+import type { BundleError } from "../bundle/errors.js";
+import { toPublicKey } from "../bundle/keys.js";
+import type { PublicKey } from "../bundle/keys.js";
+import { NAME_PATTERN } from "../bundle/payload.js";
+import { verifyBundle } from "../bundle/verify.js";
+import type { VerifiedBundle } from "../bundle/verify.js";
+import { compileEngine } from "../policy/eval/engine.js";
+import type { Engine } from "../policy/eval/engine.js";
+import { checkNotRolledBack, checkSerialNotReused, checkStillValid, raiseFloor } from "./checks.js";
+import { retrieve, withDeadline } from "./fetch.js";
+import type { Retrieved } from "./fetch.js";
+import { pollDelay } from "./schedule.js";
+import { describeSource, githubDownloadUrl, parseSource, retrieveGithubAsset } from "./source.js";
+import type { SourceSpec } from "./source.js";
+import type {
+  BundleCache,
+  BundleMeta,
+  FetchLike,
+  FileModule,
+  LoadedEngine,
+  Loader,
+  LoaderEvents,
+  LoaderOptions,
+  LoaderStatus,
+  SerialFloor,
+} from "./types.js";
+
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_GITHUB_URL = "https://github.com";
+const DEFAULT_GITHUB_API_URL = "https://api.github.com";
+
+interface Config {
+  source: string;
+  label: string;
+  spec: SourceSpec;
+  keys: PublicKey[];
+  threshold: number | undefined;
+  target: string;
+  expectedName: string | undefined;
+  cacheDir: string | undefined;
+  cacheKey: string;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  maxBytes: number;
+  fetch: FetchLike | undefined;
+  token: string | undefined;
+  githubUrl: string;
+  githubApiUrl: string;
+  now: () => Date;
+  random: () => number;
+}
+
+interface Candidate {
+  verified: VerifiedBundle;
+  bytes: Uint8Array;
+  engine: Engine;
+}
+
+interface Active {
+  meta: BundleMeta;
+  engine: Engine;
+  etag: string | undefined;
+  since: Date;
+  createdMs: number;
+  expiresMs: number;
+}
+
+function integer(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function httpUrl(value: unknown, name: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
+  return value;
+}
+
+function toConfig(options: LoaderOptions): Config {
+  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
+  const spec = parseSource(options.source);
+  const { target, expectedName, token } = options;
+  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
+  if (expectedName !== undefined && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
+    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
+  }
+  if (spec.kind === "github" && expectedName === undefined) {
+    throw new TypeError("createLoader: a github: source needs expectedName, the bundle name its release asset <name>.bundle.json is named after");
+  }
+  if (token !== undefined && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
+    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new TypeError("createLoader: trustedKeys must list at least one public key; a signature is always required");
+  }
+  const keys = options.trustedKeys.map((k, i) => toPublicKey(k, { source: `trustedKeys[${i}]` }));
+  const threshold = options.threshold === undefined ? undefined : integer(options.threshold, "threshold", 1, 1);
+  if (threshold !== undefined && threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} trusted keys`);
+  if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
+    throw new TypeError("createLoader: cacheDir must be a directory path");
+  }
+  const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input: string, init: RequestInit) => globalThis.fetch(input, init) : undefined);
+  if (fetch === undefined && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
+  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]] as const) {
+    if (fn !== undefined && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  }
+  return {
+    source: options.source,
+    label: describeSource(options.source),
+    spec,
+    keys,
+    threshold,
+    target,
+    expectedName,
+    cacheDir: options.cacheDir,
+    cacheKey: expectedName ?? `source-${sha256Hex(utf8Encode(options.source)).slice(0, 16)}`,
+    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
+    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    fetch,
+    token,
+    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
+    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
+    now: options.now ?? (() => new Date()),
+    random: options.random ?? Math.random,
+  };
+}
+
+function toBundleError(e: unknown, label: string): BundleError {
+  if (isBundleError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
+}
+
+function toMeta(verified: VerifiedBundle, target: string): BundleMeta {
+  const p = verified.payload;
+  return Object.freeze({
+    name: p.name,
+    version: p.version,
+    serial: p.serial,
+    revision: p.revision,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    digests: Object.freeze({ ...p.digests }),
+    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))) as BundleMeta["packs"],
+    keyids: Object.freeze([...verified.keyids]) as string[],
+    target,
+    sha256: verified.sha256,
+  });
+}
+
+/**
+ * Creates a loader for one bundle source and target. Nothing happens until `load()`.
+ * Throws `TypeError` for bad options and `BundleKeyError` (KEY_ERROR) for unreadable keys.
+ *
+ * @example
+ * const loader = createLoader({ source: "github:acme/policies@latest", expectedName: "acme",
+ *   trustedKeys: [publicKeyPem], target: "production", cacheDir: "/var/cache/edict" });
+ * const engine = await loader.load(); // always answers with the active verified bundle
+ * engine.authorize({ action: "db:Select", resource: "db://production/users" });
+ */
+export function createLoader(options: LoaderOptions): Loader {
+  const config = toConfig(options);
+  const closing = new AbortController();
+  const listeners: { [E in keyof LoaderEvents]: Set<LoaderEvents[E]> } = { update: new Set(), error: new Set() };
+
+  let active: Active | undefined;
+  let floor: SerialFloor | undefined;
+  let cache: BundleCache | undefined;
+  /** SHA-256 of the verified bytes the cache file holds, so an unchanged bundle is not rewritten. */
+  let cachedSha: string | undefined;
+  let fileModule: Promise<FileModule> | undefined;
+  let preparing: Promise<Candidate | undefined> | undefined;
+  let loading: Promise<LoadedEngine> | undefined;
+  let lastSuccess: Date | undefined;
+  let lastError: LoaderStatus["lastError"];
+  let failures = 0;
+  let polling = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lock: Promise<unknown> = Promise.resolve();
+
+  const current = (): Engine => {
+    if (active === undefined) throw new TypeError("edict loader: no bundle is active");
+    return active.engine;
+  };
+  // one object for the loader's lifetime: it always answers with the active bundle
+  const view: LoadedEngine = Object.freeze({
+    authorize: (request) => current().authorize(request),
+    checkTool: (uri, facts) => current().checkTool(uri, facts),
+    decideData: (request, now) => current().decideData(request, now),
+    scan: (text, location) => current().scan(text, location),
+    posture: (facts) => current().posture(facts),
+    get meta(): BundleMeta {
+      if (active === undefined) throw new TypeError("edict loader: no bundle is active");
+      return active.meta;
+    },
+  } satisfies LoadedEngine);
+
+  function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
+    if (closing.signal.aborted) return;
+    for (const listener of listeners[event]) {
+      try {
+        (listener as (v: typeof value) => void)(value);
+      } catch {
+        // a listener's own failure must not change what the loader serves
+      }
+    }
+  }
+
+  function report(error: BundleError): void {
+    lastError = { code: error.code, message: error.message, at: config.now().toISOString() };
+    emit("error", error);
+  }
+
+  function recordFailure(error: BundleError): void {
+    failures++;
+    report(error);
+  }
+
+  function recordSuccess(): void {
+    failures = 0;
+    lastSuccess = config.now();
+  }
+
+  /** Runs `fn` after every earlier load or refresh has settled, so state changes never interleave. */
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function importFileModule(): Promise<FileModule> {
+    // dynamic, so bundles for fetch-only runtimes can drop the Node-only module
+    fileModule ??= import("./file-cache.js").catch((e: unknown) => {
+      fileModule = undefined;
+      throw e;
+    });
+    return fileModule;
+  }
+
+  function verify(bytes: Uint8Array): VerifiedBundle {
+    return verifyBundle(bytes, {
+      trustedKeys: config.keys,
+      ...(config.threshold === undefined ? {} : { threshold: config.threshold }),
+      now: config.now(),
+      target: config.target,
+      ...(config.expectedName === undefined ? {} : { expectedName: config.expectedName }),
+      maxBytes: config.maxBytes,
+    });
+  }
+
+  /** Broken policy: a verified bundle whose target does not compile is refused and the old engine kept. */
+  function compile(verified: VerifiedBundle): Engine {
+    const p = verified.payload;
+    try {
+      const effective = p.targets[config.target];
+      if (effective === undefined) throw new TypeError(`no target ${config.target}`);
+      return compileEngine(effective);
+    } catch (e) {
+      throw new BundleIntegrityError("FORMAT_ERROR", `bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Verification, then the stateful checks, then compilation: throws on the first failure. */
+  function admit(bytes: Uint8Array, verified: VerifiedBundle = verify(bytes)): Candidate {
+    const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+    checkNotRolledBack(seen, floor);
+    checkSerialNotReused(seen, floor);
+    return { verified, bytes, engine: compile(verified) };
+  }
+
+  /** Opens the cache once: reads the serial floor and re-verifies the cached bundle. */
+  function prepare(): Promise<Candidate | undefined> {
+    preparing ??= (async () => {
+      const dir = config.cacheDir;
+      if (dir === undefined) return undefined;
+      let mod: FileModule;
+      try {
+        mod = await importFileModule();
+      } catch (e) {
+        throw new TypeError(`createLoader: cacheDir needs Node's file system, which this runtime lacks (${(e as Error).message}); leave cacheDir out here`, { cause: e });
+      }
+      cache = mod.openFileCache(dir, config.cacheKey, config.maxBytes);
+      try {
+        floor = await cache.readSerialFloor();
+      } catch (e) {
+        report(toBundleError(e, `cache ${dir}`));
+      }
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = await cache.readBundle();
+      } catch (e) {
+        report(toBundleError(e, `cache ${cache.location}`));
+      }
+      if (bytes === undefined) return undefined;
+      // tampering at rest: cached bytes are verified exactly like downloaded ones
+      try {
+        const candidate = admit(bytes);
+        cachedSha = candidate.verified.sha256;
+        floor = raiseFloor(floor, { serial: candidate.verified.payload.serial, sha256: cachedSha });
+        return candidate;
+      } catch (e) {
+        const error = toBundleError(e, "cache");
+        error.message = `cache ${cache.location}: ${error.message}; ignoring it`;
+        report(error);
+        return undefined;
+      }
+    })().catch((e: unknown) => {
+      preparing = undefined;
+      throw e;
+    });
+    return preparing;
+  }
+
+  async function persist(candidate: Candidate): Promise<void> {
+    if (cache === undefined || floor === undefined) return;
+    try {
+      if (cachedSha !== candidate.verified.sha256) {
+        await cache.writeBundle(candidate.bytes);
+        cachedSha = candidate.verified.sha256;
+      }
+      await cache.writeSerialFloor(floor);
+    } catch (e) {
+      // the bundle is verified and stays active; only restart protection is weaker, so say so
+      report(toBundleError(e, `cache ${cache.location}: could not write`));
+    }
+  }
+
+  async function activate(candidate: Candidate, etag: string | undefined): Promise<void> {
+    const { verified } = candidate;
+    const meta = toMeta(verified, config.target);
+    active = {
+      meta,
+      engine: candidate.engine,
+      etag,
+      since: config.now(),
+      createdMs: Date.parse(verified.payload.created_at),
+      expiresMs: Date.parse(verified.payload.expires_at),
+    };
+    floor = raiseFloor(floor, { serial: meta.serial, sha256: meta.sha256 });
+    await persist(candidate);
+    emit("update", meta);
+  }
+
+  async function retrieveSource(etag: string | undefined): Promise<Retrieved> {
+    const { spec } = config;
+    return withDeadline(config.label, config.timeoutMs, closing.signal, async (signal) => {
+      if (spec.kind === "file") {
+        let mod: FileModule;
+        try {
+          mod = await importFileModule();
+        } catch (e) {
+          throw new BundleRetrievalError(
+            "FETCH_FAILED",
+            `${config.label}: file sources need Node's file system, which this runtime lacks; with fetch only, use an https:// URL or a github: source`,
+            { cause: e },
+          );
+        }
+        return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
+      }
+      const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, ...(etag === undefined ? {} : { etag }) };
+      if (spec.kind === "url") return retrieve(spec.url, common);
+      const asset = `${config.expectedName!}.bundle.json`;
+      if (config.token !== undefined) {
+        return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+      }
+      return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
+    });
+  }
+
+  /** One retrieval: true when a new bundle was activated; throws a BundleError otherwise. */
+  async function pull(): Promise<boolean> {
+    let retrieved: Retrieved;
+    try {
+      retrieved = await retrieveSource(active?.etag);
+    } catch (e) {
+      throw toBundleError(e, config.label);
+    }
+    if (retrieved.notModified) {
+      if (active !== undefined) checkStillValid(active.meta, config.now());
+      recordSuccess();
+      return false;
+    }
+    const verified = verify(retrieved.bytes);
+    // the same file again: nothing to do (an identical replay is harmless)
+    if (active !== undefined && verified.sha256 === active.meta.sha256) {
+      if (retrieved.etag !== undefined) active.etag = retrieved.etag;
+      recordSuccess();
+      return false;
+    }
+    await activate(admit(retrieved.bytes, verified), retrieved.etag);
+    recordSuccess();
+    return true;
+  }
+
+  function scheduleNext(): void {
+    if (closing.signal.aborted) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      refresh()
+        .catch(() => undefined)
+        .finally(scheduleNext);
+    }, pollDelay(config.pollIntervalMs, failures, config.random));
+    // polling alone must not keep a process alive
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  function startPolling(): void {
+    if (polling || config.pollIntervalMs === 0 || closing.signal.aborted) return;
+    polling = true;
+    scheduleNext();
+  }
+
+  function closedError(): BundleError {
+    return new BundleRetrievalError("FETCH_FAILED", `${config.label}: the loader was closed`);
+  }
+
+  function load(): Promise<LoadedEngine> {
+    loading ??= exclusive(async () => {
+      if (active === undefined) {
+        if (closing.signal.aborted) throw closedError();
+        const cached = await prepare();
+        try {
+          await pull();
+        } catch (e) {
+          const error = toBundleError(e, config.label);
+          if (closing.signal.aborted) throw error;
+          recordFailure(error);
+          // the source failed: fall back to the cache, verified again when it was read
+          if (cached === undefined) throw error;
+          await activate(cached, undefined);
+        }
+      }
+      if (active === undefined) throw new BundleRetrievalError("FETCH_FAILED", `${config.label}: no bundle was retrieved`);
+      startPolling();
+      return view;
+    }).catch((e: unknown) => {
+      loading = undefined;
+      throw e;
+    });
+    return loading;
+  }
+
+  function refresh(): Promise<boolean> {
+    return exclusive(async () => {
+      if (closing.signal.aborted) return false;
+      await prepare();
+      try {
+        return await pull();
+      } catch (e) {
+        const error = toBundleError(e, config.label);
+        if (!closing.signal.aborted) recordFailure(error);
+        throw error;
+      }
+    });
+  }
+
+  function status(): LoaderStatus {
+    const now = config.now().getTime();
+    const a = active;
+    const freshUntil = a === undefined ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
+    return {
+      source: config.label,
+      version: a?.meta.version ?? null,
+      serial: a?.meta.serial ?? null,
+      revision: a?.meta.revision ?? null,
+      expiresAt: a?.meta.expires_at ?? null,
+      activeSince: a?.since.toISOString() ?? null,
+      lastSuccess: lastSuccess?.toISOString() ?? null,
+      ...(lastError === undefined ? {} : { lastError: { ...lastError } }),
+      stale: a === undefined || failures > 0 || now >= freshUntil,
+    };
+  }
+
+  return {
+    load,
+    refresh,
+    status,
+    on(event, listener) {
+      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
+    close() {
+      if (closing.signal.aborted) return;
+      closing.abort(new Error("closed"));
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+    get engine() {
+      return active === undefined ? undefined : view;
+    },
+  };
+}

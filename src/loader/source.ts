@@ -1,0 +1,120 @@
+/**
+ * Bundle sources of the loader (SPEC §8): an http(s) URL, a file path, or a GitHub release
+ * (`github:owner/repo@tag`, `github:owner/repo@latest`). With a token, a private release is read
+ * through the REST API (GET a release, then its asset with `Accept: application/octet-stream`).
+ */
+import { utf8Decode } from "../bundle/bytes.js";
+import { BundleRetrievalError } from "../bundle/errors.js";
+import { readBodyBounded, request, retrieve } from "./fetch.js";
+import type { Retrieved, RetrieveOptions } from "./fetch.js";
+
+export type SourceSpec =
+  | { kind: "url"; url: string }
+  | { kind: "file"; path: string }
+  | { kind: "github"; owner: string; repo: string; tag: string; latest: boolean };
+
+const GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+
+/** Parses a `source` option; throws `TypeError` naming what is expected. */
+export function parseSource(source: string): SourceSpec {
+  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
+  if (source.startsWith("github:")) {
+    const m = GITHUB.exec(source);
+    if (!m || m[2] === "." || m[2] === "..") {
+      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
+    }
+    return { kind: "github", owner: m[1]!, repo: m[2]!, tag: m[3]!, latest: m[3] === "latest" };
+  }
+  const scheme = SCHEME.exec(source)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    let url: URL;
+    try {
+      url = new URL(source);
+    } catch (e) {
+      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+    }
+    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
+    return { kind: "url", url: url.href };
+  }
+  if (scheme !== undefined) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
+  return { kind: "file", path: source };
+}
+
+/** The source for status and messages: a URL without credentials, query or fragment. */
+export function describeSource(source: string): string {
+  if (!SCHEME.test(source)) return source;
+  try {
+    const url = new URL(source);
+    return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+function trimSlash(base: string): string {
+  return base.replace(/\/+$/, "");
+}
+
+/** `…/releases/download/<tag>/<asset>`, or `…/releases/latest/download/<asset>`. */
+export function githubDownloadUrl(spec: Extract<SourceSpec, { kind: "github" }>, githubUrl: string, asset: string): string {
+  const path = spec.latest ? "releases/latest/download" : `releases/download/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubUrl)}/${spec.owner}/${spec.repo}/${path}/${encodeURIComponent(asset)}`;
+}
+
+/** `GET /repos/{owner}/{repo}/releases/tags/{tag}` or `/releases/latest` of the REST API. */
+export function githubReleaseApiUrl(spec: Extract<SourceSpec, { kind: "github" }>, githubApiUrl: string): string {
+  const path = spec.latest ? "releases/latest" : `releases/tags/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path}`;
+}
+
+function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === undefined ? {} : { cause });
+}
+
+/** The API URL of asset `asset` in a release's JSON. */
+export function findAssetUrl(releaseJson: Uint8Array, asset: string, label: string): string {
+  let release: unknown;
+  try {
+    release = JSON.parse(utf8Decode(releaseJson));
+  } catch (e) {
+    throw fetchFailed(`${label}: the release API answered with something that is not JSON`, e);
+  }
+  const assets = (release as { assets?: unknown } | null)?.assets;
+  if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
+  const found = assets.find((a: unknown) => (a as { name?: unknown } | null)?.name === asset) as { url?: unknown } | undefined;
+  if (found === undefined) {
+    const names = assets.map((a: unknown) => String((a as { name?: unknown } | null)?.name)).slice(0, 20);
+    throw fetchFailed(`${label}: the release has no asset ${asset} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+  if (typeof found.url !== "string" || !/^https?:\/\//.test(found.url)) throw fetchFailed(`${label}: asset ${asset} has no API url`);
+  return found.url;
+}
+
+export interface GithubApiOptions extends RetrieveOptions {
+  token: string;
+  githubApiUrl: string;
+  asset: string;
+}
+
+/**
+ * A private release through the REST API. The validator is the release's ETag: an unchanged
+ * release (304) means an unchanged asset, and a conditional request costs no rate limit.
+ */
+export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "github" }>, options: GithubApiOptions): Promise<Retrieved> {
+  const apiOrigin = new URL(options.githubApiUrl).origin;
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: apiOrigin };
+  const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
+    ...common,
+    headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" },
+  });
+  if (release.notModified) return release;
+  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
+  const response = await request(assetUrl, { ...common, headers: { accept: "application/octet-stream" } });
+  if (response.status < 200 || response.status >= 300) {
+    response.body?.cancel().catch(() => undefined);
+    throw fetchFailed(`${options.label}: asset ${options.asset}: HTTP ${response.status}`);
+  }
+  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
+  return release.etag === undefined ? { notModified: false, bytes } : { notModified: false, bytes, etag: release.etag };
+}

@@ -1,0 +1,92 @@
+/**
+ * Drift between what is installed and what is shipped (SPEC §6): an outdated version, the same
+ * version with different content, and installed files edited by hand or deleted. Drift is
+ * reported, never repaired on its own: upgrades are explicit (VaultKit §6).
+ */
+import type { PackState } from "../policy/types.js";
+import type { Layer } from "../policy/vocabulary.js";
+import { fileSha256 } from "./checksum.js";
+import type { ShippedPack } from "./model.js";
+
+export type DriftKind = "outdated" | "checksum" | "modified" | "missing";
+
+export interface DriftFinding {
+  pack: string;
+  kind: DriftKind;
+  /** The installed file concerned (modified, missing). */
+  path?: string;
+  message: string;
+}
+
+export type PackStatus = "ok" | "outdated" | "modified" | "not-installed";
+
+/** One row of `edict pack list` (Appendix A). */
+export interface PackListEntry {
+  name: string;
+  layer: Layer;
+  shipped: string | null;
+  installed: string | null;
+  status: PackStatus;
+}
+
+/** VaultKit's drift line: `⚠ starter (installed v1.0.0, available v1.1.0)`. */
+export function formatOutdated(name: string, installed: string, shipped: string): string {
+  return `⚠ ${name} (installed v${installed}, available v${shipped})`;
+}
+
+function shortChecksum(c: string | undefined): string {
+  return c ? `${c.slice(0, "sha256:".length + 12)}…` : "none";
+}
+
+/**
+ * Every drift of the installed packs. `files` holds the repository's files under policies/
+ * (path → bytes); a tracked path absent from it is missing.
+ */
+export function computeDrift(state: PackState, shipped: ReadonlyMap<string, ShippedPack>, files: ReadonlyMap<string, Uint8Array>): DriftFinding[] {
+  const out: DriftFinding[] = [];
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs![name]!;
+    const pack = shipped.get(name);
+    if (pack && pack.version !== entry.version) {
+      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
+    } else if (pack && pack.checksum !== entry.pack_checksum) {
+      out.push({
+        pack: name,
+        kind: "checksum",
+        message: `⚠ ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`,
+      });
+    }
+    for (const f of entry.files) {
+      const bytes = files.get(f.path);
+      if (bytes === undefined) out.push({ pack: name, kind: "missing", path: f.path, message: `⚠ ${f.path} of ${name} is missing` });
+      else if (f.sha256 === undefined || fileSha256(bytes) !== f.sha256) {
+        out.push({ pack: name, kind: "modified", path: f.path, message: `⚠ ${f.path} of ${name} was edited by hand` });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The rows of `edict pack list`: every shipped pack and every installed one, by name. A pack
+ * whose files were edited or deleted is `modified`; otherwise one whose shipped version or
+ * content differs is `outdated`.
+ */
+export function listPacks(state: PackState, shipped: ReadonlyMap<string, ShippedPack>, files: ReadonlyMap<string, Uint8Array>): PackListEntry[] {
+  const drift = computeDrift(state, shipped, files);
+  const installed = state.installed_packs ?? {};
+  const names = [...new Set([...shipped.keys(), ...Object.keys(installed)])].sort();
+  return names.map((name): PackListEntry => {
+    const pack = shipped.get(name);
+    const entry = installed[name];
+    const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
+    const status: PackStatus = !entry
+      ? "not-installed"
+      : kinds.has("modified") || kinds.has("missing")
+        ? "modified"
+        : kinds.has("outdated") || kinds.has("checksum")
+          ? "outdated"
+          : "ok";
+    return { name, layer: entry?.layer ?? pack!.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The loader stays tiny and runs wherever `fetch` does (SPEC §8): src/loader/index.ts and
+ * everything it imports reach no YAML, schema, git, Action, diff, CLI or semver code and no
+ * `node:*` module; only the optional file module is Node-only, and only a dynamic import reaches it.
+ */
+import * as fs from "node:fs";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
+import { build } from "esbuild";
+import type { Plugin } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const SRC = path.resolve(import.meta.dirname, "../../src");
+const ENTRY = path.join(SRC, "loader/index.ts");
+const FILE_CACHE = path.join(SRC, "loader/file-cache.ts");
+
+const FORBIDDEN_PACKAGES = ["yaml", "ajv", "simple-git", "diff", "commander", "semver", "@actions/"];
+const NODE_BUILTINS = new Set(builtinModules);
+
+function isForbidden(spec: string): boolean {
+  if (spec.startsWith("node:") || NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(spec.split("/")[0]!)) return true;
+  return FORBIDDEN_PACKAGES.some((p) => (p.endsWith("/") ? spec.startsWith(p) : spec === p || spec.startsWith(`${p}/`)));
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+}
+
+/** Static runtime imports and re-exports (`import type` is erased and never reaches a bundle). */
+function staticImportsOf(file: string): string[] {
+  const text = stripComments(fs.readFileSync(file, "utf8"));
+  return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\bfrom\s+"([^"]+)"|^\s*import\s+"([^"]+)"/gm)]
+    .filter((m) => !m[2])
+    .map((m) => (m[3] ?? m[4])!);
+}
+
+function dynamicImportsOf(file: string): string[] {
+  return [...stripComments(fs.readFileSync(file, "utf8")).matchAll(/\bimport\(\s*([^)]*?)\s*\)/g)].map((m) => m[1]!);
+}
+
+function resolveRelative(from: string, spec: string): string {
+  return path.resolve(path.dirname(from), spec.replace(/\.js$/, ".ts"));
+}
+
+function staticGraph(entry: string): { files: Set<string>; packages: Map<string, string> } {
+  const files = new Set<string>();
+  const packages = new Map<string, string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const spec of staticImportsOf(file)) {
+      if (spec.startsWith(".")) visit(resolveRelative(file, spec));
+      else packages.set(spec, path.relative(SRC, file));
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe("the loader's static import graph", () => {
+  const { files, packages } = staticGraph(ENTRY);
+  const names = [...files].map((f) => path.relative(SRC, f));
+
+  it("covers verification and evaluation", () => {
+    for (const name of ["loader/loader.ts", "loader/fetch.ts", "bundle/verify.ts", "policy/eval/engine.ts"]) expect(names).toContain(name);
+  });
+
+  it("imports no yaml, ajv, simple-git, @actions/*, diff, commander, semver or node:* module", () => {
+    const bad = [...packages].filter(([spec]) => isForbidden(spec)).map(([spec, file]) => `${file} imports ${spec}`);
+    expect(bad).toEqual([]);
+    expect([...packages.keys()].every((spec) => /^@noble\/|^canonicalize$/.test(spec)), [...packages.keys()].join(", ")).toBe(true);
+  });
+
+  it("never reaches lint, packs, the CLI, the Action, YAML reading or git", () => {
+    expect(names.filter((n) => /^(lint|pack|cli|action|diff|posture)\//.test(n) || /policy\/(source|repository|read-git|merge\/)/.test(n))).toEqual([]);
+    expect(names.filter((n) => /bundle\/(build|build-io|git|rebuild|key-files|version)\.ts$/.test(n))).toEqual([]);
+  });
+
+  it("reaches the Node-only file module only through import(\"./file-cache.js\")", () => {
+    expect(files.has(FILE_CACHE)).toBe(false);
+    const dynamic = [...files].flatMap((f) => dynamicImportsOf(f).map((spec) => `${path.relative(SRC, f)}: ${spec}`));
+    expect(dynamic).toEqual(['loader/loader.ts: "./file-cache.js"']);
+    expect(staticImportsOf(FILE_CACHE).filter((s) => s.startsWith("node:")).length).toBeGreaterThan(0);
+  });
+
+  it("uses no Node-only globals", () => {
+    for (const file of files) {
+      expect(stripComments(fs.readFileSync(file, "utf8")), path.relative(SRC, file)).not.toMatch(/\bBuffer\b|\bprocess\.|\brequire\(|__dirname|__filename/);
+    }
+  });
+
+  it("the checker itself catches what it looks for", () => {
+    for (const spec of ["node:fs", "fs", "fs/promises", "yaml", "yaml/util", "@actions/core", "semver/functions/gt", "diff", "commander"]) expect(isForbidden(spec), spec).toBe(true);
+    for (const spec of ["@noble/ed25519", "canonicalize", "diffable", "yamlish"]) expect(isForbidden(spec), spec).toBe(false);
+  });
+});
+
+/** Leaves the dynamic import of the file module as it is, as a worker or browser bundle would. */
+const externalFileCache: Plugin = {
+  name: "external-file-cache",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)file-cache\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+describe.each(["neutral", "browser"] as const)("bundling src/loader/index.ts for platform %s", (platform) => {
+  it("builds without Node modules, keeping the file module behind import()", async () => {
+    const result = await build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform,
+      mainFields: ["module", "main"],
+      target: "es2022",
+      plugins: [externalFileCache],
+      write: false,
+      logLevel: "silent",
+    });
+    expect(result.errors).toEqual([]);
+    const code = result.outputFiles[0]!.text;
+    expect(code).toContain('import("./file-cache.js")');
+    expect(code).not.toMatch(/["']node:|require\(/);
+    expect(code).toMatch(/export\s*\{[^}]*createLoader/);
+  });
+});
