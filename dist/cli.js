@@ -1157,18 +1157,18 @@ var require_suggestSimilar = __commonJS({
       }
       return d[a.length][b2.length];
     }
-    function suggestSimilar(word, candidates) {
-      if (!candidates || candidates.length === 0) return "";
-      candidates = Array.from(new Set(candidates));
+    function suggestSimilar(word, candidates2) {
+      if (!candidates2 || candidates2.length === 0) return "";
+      candidates2 = Array.from(new Set(candidates2));
       const searchingOptions = word.startsWith("--");
       if (searchingOptions) {
         word = word.slice(2);
-        candidates = candidates.map((candidate) => candidate.slice(2));
+        candidates2 = candidates2.map((candidate) => candidate.slice(2));
       }
       let similar = [];
       let bestDistance = maxDistance;
       const minSimilarity = 0.4;
-      candidates.forEach((candidate) => {
+      candidates2.forEach((candidate) => {
         if (candidate.length <= 1) return;
         const distance = editDistance2(word, candidate);
         const length = Math.max(word.length, candidate.length);
@@ -4036,8 +4036,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4145,13 +4145,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          if (c3 > count3)
+            count3 = c3;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -4938,7 +4938,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
+    function stringify3(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -4967,7 +4967,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -4977,7 +4977,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -4999,7 +4999,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -5051,7 +5051,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -5192,7 +5192,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -5228,7 +5228,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -5295,12 +5295,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify4(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -5325,7 +5325,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -5392,7 +5392,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify3.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i2 < items.length - 1) {
           str2 += ",";
@@ -6753,7 +6753,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -6768,7 +6768,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify3.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -6790,7 +6790,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -6798,7 +6798,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify3.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -7104,8 +7104,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7182,12 +7182,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error2.message += `:
 
 ${lineStr}
@@ -7887,8 +7887,8 @@ var require_resolve_block_scalar = __commonJS({
       const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
-        const content = lines[i2][1];
-        if (content === "" || content === "\r")
+        const content2 = lines[i2][1];
+        if (content2 === "" || content2 === "\r")
           chompStart = i2;
         else
           break;
@@ -7904,8 +7904,8 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
-        const [indent, content] = lines[i2];
-        if (content === "" || content === "\r") {
+        const [indent, content2] = lines[i2];
+        if (content2 === "" || content2 === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
@@ -7922,7 +7922,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent.length + content2.length + 1;
       }
       for (let i2 = lines.length - 1; i2 >= chompStart; --i2) {
         if (lines[i2][0].length > trimIndent)
@@ -7934,35 +7934,35 @@ var require_resolve_block_scalar = __commonJS({
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
       for (let i2 = contentStart; i2 < chompStart; ++i2) {
-        let [indent, content] = lines[i2];
-        offset += indent.length + content.length + 1;
-        const crlf = content[content.length - 1] === "\r";
+        let [indent, content2] = lines[i2];
+        offset += indent.length + content2.length + 1;
+        const crlf = content2[content2.length - 1] === "\r";
         if (crlf)
-          content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+          content2 = content2.slice(0, -1);
+        if (content2 && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError2(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          onError2(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
+          value += sep4 + indent.slice(trimIndent) + content2;
           sep4 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent.length > trimIndent || content2[0] === "	") {
           if (sep4 === " ")
             sep4 = "\n";
           else if (!prevMoreIndented && sep4 === "\n")
             sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
+          value += sep4 + indent.slice(trimIndent) + content2;
           sep4 = "\n";
           prevMoreIndented = true;
-        } else if (content === "") {
+        } else if (content2 === "") {
           if (sep4 === "\n")
             value += "\n";
           else
             sep4 = "\n";
         } else {
-          value += sep4 + content;
+          value += sep4 + content2;
           sep4 = " ";
           prevMoreIndented = false;
         }
@@ -8934,7 +8934,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -8987,7 +8987,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -10717,7 +10717,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify3(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -10742,7 +10742,7 @@ var require_public_api = __commonJS({
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -10926,10 +10926,10 @@ var require_code = __commonJS({
     function interpolate(x2) {
       return typeof x2 == "number" || typeof x2 == "boolean" || x2 === null ? x2 : safeStringify(Array.isArray(x2) ? x2.join(",") : x2);
     }
-    function stringify2(x2) {
+    function stringify3(x2) {
       return new _Code(safeStringify(x2));
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
     function safeStringify(x2) {
       return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -12985,20 +12985,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count3 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count3++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count3 === Infinity)
           return Infinity;
       }
-      return count2;
+      return count3;
     }
     function getFullPath(resolver, id = "", normalize4) {
       if (normalize4 !== false)
@@ -13749,7 +13749,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve9.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -13776,7 +13776,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve9(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14640,7 +14640,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15031,7 +15031,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -16536,8 +16536,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count3 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i2) => {
@@ -16550,16 +16550,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count3) {
+          gen.code((0, codegen_1._)`${count3}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -18361,8 +18361,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
-    module.exports = compare;
+    var compare2 = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
+    module.exports = compare2;
   }
 });
 
@@ -18370,8 +18370,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b2, loose) => compare(b2, a, loose);
+    var compare2 = require_compare();
+    var rcompare = (a, b2, loose) => compare2(b2, a, loose);
     module.exports = rcompare;
   }
 });
@@ -18380,8 +18380,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b2) => compare(a, b2, true);
+    var compare2 = require_compare();
+    var compareLoose = (a, b2) => compare2(a, b2, true);
     module.exports = compareLoose;
   }
 });
@@ -18424,8 +18424,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gt = (a, b2, loose) => compare(a, b2, loose) > 0;
+    var compare2 = require_compare();
+    var gt = (a, b2, loose) => compare2(a, b2, loose) > 0;
     module.exports = gt;
   }
 });
@@ -18434,8 +18434,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lt = (a, b2, loose) => compare(a, b2, loose) < 0;
+    var compare2 = require_compare();
+    var lt = (a, b2, loose) => compare2(a, b2, loose) < 0;
     module.exports = lt;
   }
 });
@@ -18444,8 +18444,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var eq = (a, b2, loose) => compare(a, b2, loose) === 0;
+    var compare2 = require_compare();
+    var eq = (a, b2, loose) => compare2(a, b2, loose) === 0;
     module.exports = eq;
   }
 });
@@ -18454,8 +18454,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var neq = (a, b2, loose) => compare(a, b2, loose) !== 0;
+    var compare2 = require_compare();
+    var neq = (a, b2, loose) => compare2(a, b2, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -18464,8 +18464,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gte = (a, b2, loose) => compare(a, b2, loose) >= 0;
+    var compare2 = require_compare();
+    var gte = (a, b2, loose) => compare2(a, b2, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -18474,8 +18474,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lte = (a, b2, loose) => compare(a, b2, loose) <= 0;
+    var compare2 = require_compare();
+    var lte = (a, b2, loose) => compare2(a, b2, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -18583,7 +18583,7 @@ var require_truncate = __commonJS({
     var parse = require_parse();
     var constants2 = require_constants();
     var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
+    var truncate2 = (version, truncation, options) => {
       if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
@@ -18613,7 +18613,7 @@ var require_truncate = __commonJS({
     var isPrerelease = (type) => {
       return type.startsWith("pre");
     };
-    module.exports = truncate;
+    module.exports = truncate2;
   }
 });
 
@@ -19612,12 +19612,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     module.exports = (versions, range, options) => {
       const set2 = [];
       let first3 = null;
       let prev = null;
-      const v = versions.sort((a, b2) => compare(a, b2, options));
+      const v = versions.sort((a, b2) => compare2(a, b2, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
@@ -19665,7 +19665,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY: ANY2 } = Comparator;
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -19725,7 +19725,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
+        gtltComp = compare2(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -19805,14 +19805,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b2;
       }
-      const comp = compare(a.semver, b2.semver, options);
+      const comp = compare2(a.semver, b2.semver, options);
       return comp > 0 ? a : comp < 0 ? b2 : b2.operator === ">" && a.operator === ">=" ? b2 : a;
     };
     var lowerLT = (a, b2, options) => {
       if (!a) {
         return b2;
       }
-      const comp = compare(a.semver, b2.semver, options);
+      const comp = compare2(a.semver, b2.semver, options);
       return comp < 0 ? a : comp > 0 ? b2 : b2.operator === "<" && a.operator === "<=" ? b2 : a;
     };
     module.exports = subset;
@@ -19836,7 +19836,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare = require_compare();
+    var compare2 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -19850,7 +19850,7 @@ var require_semver2 = __commonJS({
     var lte = require_lte();
     var cmp = require_cmp();
     var coerce = require_coerce();
-    var truncate = require_truncate();
+    var truncate2 = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
     var satisfies = require_satisfies();
@@ -19875,7 +19875,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare,
+      compare: compare2,
       rcompare,
       compareLoose,
       compareBuild,
@@ -19889,7 +19889,7 @@ var require_semver2 = __commonJS({
       lte,
       cmp,
       coerce,
-      truncate,
+      truncate: truncate2,
       Comparator,
       Range,
       satisfies,
@@ -20615,12 +20615,12 @@ var require_src2 = __commonJS({
     function check(path2, isFile, isDirectory) {
       log(`checking %s`, path2);
       try {
-        const stat3 = fs_1.statSync(path2);
-        if (stat3.isFile() && isFile) {
+        const stat4 = fs_1.statSync(path2);
+        if (stat4.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat4.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -21738,11 +21738,11 @@ function editDistance(a, b2) {
   }
   return prev[b2.length];
 }
-function suggest(word, candidates) {
+function suggest(word, candidates2) {
   const w = word.toLowerCase();
   let best;
   let bestDist = Infinity;
-  for (const c3 of candidates) {
+  for (const c3 of candidates2) {
     const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
     if (d < bestDist) {
       best = c3;
@@ -21752,7 +21752,7 @@ function suggest(word, candidates) {
   const limit = Math.max(1, Math.floor(word.length / 3));
   if (best !== void 0 && bestDist <= limit) return best;
   if (w.length >= 3) {
-    const prefixed = [...candidates].filter((c3) => c3.toLowerCase().startsWith(w));
+    const prefixed = [...candidates2].filter((c3) => c3.toLowerCase().startsWith(w));
     if (prefixed.length === 1) return prefixed[0];
   }
   return void 0;
@@ -21924,9 +21924,9 @@ function desugarWorkspaceControls(access2, provenance) {
 var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
 function packOwnership(repo) {
   const owners = /* @__PURE__ */ new Map();
-  const installed = repo.packState?.value.installed_packs;
-  if (!installed || typeof installed !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed)) {
+  const installed2 = repo.packState?.value.installed_packs;
+  if (!installed2 || typeof installed2 !== "object") return owners;
+  for (const [name, pack] of Object.entries(installed2)) {
     if (!pack || !Array.isArray(pack.files)) continue;
     const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
     for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
@@ -22203,8 +22203,8 @@ var ORDER = { error: 0, warning: 1, info: 2 };
 function compareFindings(a, b2) {
   return (a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0) || a.line - b2.line || a.column - b2.column || ORDER[a.severity] - ORDER[b2.severity] || (a.rule < b2.rule ? -1 : a.rule > b2.rule ? 1 : 0);
 }
-function summarize(findings, files) {
-  const s = { errors: 0, warnings: 0, infos: 0, files };
+function summarize(findings, files2) {
+  const s = { errors: 0, warnings: 0, infos: 0, files: files2 };
   for (const f of findings) {
     if (f.severity === "error") s.errors++;
     else if (f.severity === "warning") s.warnings++;
@@ -22333,8 +22333,8 @@ function runLint(repo, options) {
     }
   }
   findings.sort(compareFindings);
-  const files = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files) };
+  const files2 = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files2) };
 }
 
 // src/pack/checksum.ts
@@ -22356,8 +22356,8 @@ function normaliseLineEnds(bytes) {
 function fileSha256(bytes) {
   return createHash("sha256").update(normaliseLineEnds(bytes)).digest("hex");
 }
-function packChecksum(files) {
-  const lines = [...files].map((f) => `${f.path}\0${fileSha256(f.bytes)}
+function packChecksum(files2) {
+  const lines = [...files2].map((f) => `${f.path}\0${fileSha256(f.bytes)}
 `);
   lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
   const hash2 = createHash("sha256");
@@ -22444,10 +22444,10 @@ function toShippedPack(name, input) {
     problem("pack-name", PACK_METADATA_FILE, nameProblem);
     return { problems };
   }
-  const files = input.filter((f) => isPackContentPath(f.path)).sort(byPath);
-  const metaFile = files.find((f) => f.path === PACK_METADATA_FILE);
+  const files2 = input.filter((f) => isPackContentPath(f.path)).sort(byPath);
+  const metaFile = files2.find((f) => f.path === PACK_METADATA_FILE);
   if (!metaFile) {
-    problem("metadata", files[0]?.path ?? PACK_METADATA_FILE, `pack ${name} has no ${PACK_METADATA_FILE}`);
+    problem("metadata", files2[0]?.path ?? PACK_METADATA_FILE, `pack ${name} has no ${PACK_METADATA_FILE}`);
     return { problems };
   }
   const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
@@ -22487,7 +22487,7 @@ function toShippedPack(name, input) {
   }
   const policies = [];
   const indexes = /* @__PURE__ */ new Map();
-  for (const f of files) {
+  for (const f of files2) {
     if (f.path === PACK_METADATA_FILE) continue;
     const fileName = f.path.slice("policies/".length);
     const parsedName = fileName.includes("/") ? void 0 : parsePolicyFileName(fileName);
@@ -22534,8 +22534,8 @@ function toShippedPack(name, input) {
     ...band ? { band } : {},
     dependencies,
     policies,
-    files,
-    checksum: packChecksum(files),
+    files: files2,
+    checksum: packChecksum(files2),
     problems
   };
   for (const p2 of bandProblems(pack)) problems.push(p2);
@@ -22557,9 +22557,9 @@ function bandProblems(pack) {
   }
   return out;
 }
-function toShippedPacks(files) {
+function toShippedPacks(files2) {
   const groups = /* @__PURE__ */ new Map();
-  for (const f of files) {
+  for (const f of files2) {
     const slash = f.path.indexOf("/");
     if (slash <= 0) continue;
     const name = f.path.slice(0, slash);
@@ -22715,8 +22715,8 @@ function shippedPacksOf(repo) {
   let cached = shippedCache.get(repo);
   if (!cached) {
     const prefix = `${PACKS_DIR}/`;
-    const files = repo.files.filter((f) => (f.kind === "pack-meta" || f.kind === "pack-policy") && f.path.startsWith(prefix)).map((f) => ({ path: f.path.slice(prefix.length), bytes: repoFileBytes(f) }));
-    cached = { ...toShippedPacks(files), source: PACKS_DIR };
+    const files2 = repo.files.filter((f) => (f.kind === "pack-meta" || f.kind === "pack-policy") && f.path.startsWith(prefix)).map((f) => ({ path: f.path.slice(prefix.length), bytes: repoFileBytes(f) }));
+    cached = { ...toShippedPacks(files2), source: PACKS_DIR };
     shippedCache.set(repo, cached);
   }
   return cached;
@@ -22747,20 +22747,20 @@ function worldOf(repo) {
 }
 function installedPacksOf(repo) {
   const file = repo.byPath.get(PACK_STATE_FILE);
-  const installed = getAtPointer(file?.source.value, "/installed_packs");
-  if (!file || typeof installed !== "object" || installed === null || Array.isArray(installed)) return file ? { file, packs: [] } : void 0;
+  const installed2 = getAtPointer(file?.source.value, "/installed_packs");
+  if (!file || typeof installed2 !== "object" || installed2 === null || Array.isArray(installed2)) return file ? { file, packs: [] } : void 0;
   const packs = [];
-  for (const [name, raw] of Object.entries(installed)) {
+  for (const [name, raw] of Object.entries(installed2)) {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
     const entry = raw;
     const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    const files = [];
+    const files2 = [];
     if (Array.isArray(entry.files)) {
       entry.files.forEach((f, i2) => {
         if (typeof f !== "object" || f === null) return;
         const rec = f;
         if (typeof rec.path !== "string") return;
-        files.push({
+        files2.push({
           path: rec.path,
           ...typeof rec.sha256 === "string" ? { sha256: rec.sha256 } : {},
           ...typeof rec.policy_id === "string" ? { policyId: rec.policy_id } : {},
@@ -22774,7 +22774,7 @@ function installedPacksOf(repo) {
       ...typeof entry.layer === "string" ? { layer: entry.layer } : {},
       ...typeof entry.pack_checksum === "string" ? { checksum: entry.pack_checksum } : {},
       pointer,
-      files
+      files: files2
     });
   }
   return { file, packs };
@@ -22837,12 +22837,12 @@ Install ${missing.length === 1 ? "it" : "them"} first (edict never installs depe
   }
   const lines = [];
   for (const dep of pack.dependencies) {
-    const installed = d.packs[dep.name];
-    if (dependsUpward(pack.layer, installed.layer)) {
-      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed.layer} pack; a pack may depend only on packs of the same or a lower layer`);
+    const installed2 = d.packs[dep.name];
+    if (dependsUpward(pack.layer, installed2.layer)) {
+      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed2.layer} pack; a pack may depend only on packs of the same or a lower layer`);
     }
-    if (!satisfiesDependency(dep, installed.version)) {
-      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
+    if (!satisfiesDependency(dep, installed2.version)) {
+      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed2.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
     }
   }
   if (lines.length > 0) throw packError(lines.join("\n"));
@@ -23055,10 +23055,10 @@ function planOf(operation, before, d, changes, notes) {
   const add2 = [];
   const replace = [];
   const remove2 = [];
-  for (const [path2, content] of d.files) {
+  for (const [path2, content2] of d.files) {
     const old = before.policyFiles.get(path2);
-    if (!old) add2.push({ path: path2, content });
-    else if (!sameBytes(old, content)) replace.push({ path: path2, content });
+    if (!old) add2.push({ path: path2, content: content2 });
+    else if (!sameBytes(old, content2)) replace.push({ path: path2, content: content2 });
   }
   for (const path2 of before.policyFiles.keys()) if (!d.files.has(path2)) remove2.push(path2);
   const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
@@ -23124,13 +23124,13 @@ function planRemove(input, shipped, name, options = {}) {
 }
 
 // src/pack/drift.ts
-function formatOutdated(name, installed, shipped) {
-  return `\u26A0 ${name} (installed v${installed}, available v${shipped})`;
+function formatOutdated(name, installed2, shipped) {
+  return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
 }
 function shortChecksum(c3) {
   return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
 }
-function computeDrift(state, shipped, files) {
+function computeDrift(state, shipped, files2) {
   const out = [];
   for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
     const entry = state.installed_packs[name];
@@ -23145,7 +23145,7 @@ function computeDrift(state, shipped, files) {
       });
     }
     for (const f of entry.files) {
-      const bytes = files.get(f.path);
+      const bytes = files2.get(f.path);
       if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
       else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
         out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
@@ -23154,13 +23154,13 @@ function computeDrift(state, shipped, files) {
   }
   return out;
 }
-function listPacks(state, shipped, files) {
-  const drift = computeDrift(state, shipped, files);
-  const installed = state.installed_packs ?? {};
-  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed)])].sort();
+function listPacks(state, shipped, files2) {
+  const drift = computeDrift(state, shipped, files2);
+  const installed2 = state.installed_packs ?? {};
+  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed2)])].sort();
   return names.map((name) => {
     const pack = shipped.get(name);
-    const entry = installed[name];
+    const entry = installed2[name];
     const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
     const status = !entry ? "not-installed" : kinds.has("modified") || kinds.has("missing") ? "modified" : kinds.has("outdated") || kinds.has("checksum") ? "outdated" : "ok";
     return { name, layer: entry?.layer ?? pack.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
@@ -23171,9 +23171,9 @@ function listPacks(state, shipped, files) {
 function verifyInstalled(world, shipped) {
   const packs = [];
   const owned = /* @__PURE__ */ new Set();
-  const installed = world.state.installed_packs ?? {};
-  for (const name of Object.keys(installed).sort()) {
-    const entry = installed[name];
+  const installed2 = world.state.installed_packs ?? {};
+  for (const name of Object.keys(installed2).sort()) {
+    const entry = installed2[name];
     const problems = [];
     const warnings = [];
     for (const f of entry.files) {
@@ -23850,9 +23850,9 @@ async function applyPlan(root, plan, options = {}) {
     await action();
     done.push({ undo, describe: describe4 });
   };
-  const stage = async (describe4, at, content) => {
+  const stage = async (describe4, at, content2) => {
     done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe4 });
-    await fs2.writeFile(at, content);
+    await fs2.writeFile(at, content2);
   };
   let staging;
   const backups = [];
@@ -23888,17 +23888,17 @@ async function applyPlan(root, plan, options = {}) {
     }
     for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
   } catch (e) {
-    const failed = [];
+    const failed2 = [];
     for (const step of done.reverse()) {
       try {
         await step.undo();
       } catch (u) {
-        failed.push(`${step.describe} (${reason(u)})`);
+        failed2.push(`${step.describe} (${reason(u)})`);
       }
     }
-    if (failed.length > 0) {
+    if (failed2.length > 0) {
       throw packError2(
-        `pack ${plan.operation} failed (${reason(e)}) and could not be fully undone: ${failed.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
+        `pack ${plan.operation} failed (${reason(e)}) and could not be fully undone: ${failed2.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
         e
       );
     }
@@ -23948,15 +23948,15 @@ async function readShippedPacks(root, source = PACKS_DIR) {
   } catch {
     return { packs: /* @__PURE__ */ new Map(), problems: [], source };
   }
-  const files = [];
+  const files2 = [];
   for await (const path2 of walk(dir, "")) {
     const slash = path2.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
     const full = join2(dir, ...path2.split("/"));
     const st = await lstat2(full);
-    files.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
+    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
   }
-  return { ...toShippedPacks(files), source };
+  return { ...toShippedPacks(files2), source };
 }
 
 // src/lint/rule.ts
@@ -24012,17 +24012,17 @@ var priority_outside_band_default = defineRule(
         });
       }
     }
-    for (const installed of installedPacksOf(ctx.repo)?.packs ?? []) {
-      const band = shipped.packs.get(installed.name)?.band;
+    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
+      const band = shipped.packs.get(installed2.name)?.band;
       if (!isValidBand(band)) continue;
-      for (const f of installed.files) {
+      for (const f of installed2.files) {
         const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
         if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
         ctx.report({
           file: entry.file,
           pointer: "/metadata/priority",
-          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed.name}`,
-          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed.name} --force\`, and put overrides in a custom policy`
+          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
+          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
         });
       }
     }
@@ -24126,9 +24126,9 @@ var dependency_missing_default = defineRule(
     }
     const state = installedPacksOf(ctx.repo);
     if (!state) return;
-    const installed = new Set(state.packs.map((p2) => p2.name));
+    const installed2 = new Set(state.packs.map((p2) => p2.name));
     for (const p2 of state.packs) {
-      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed.has(d.name)).map((d) => d.name);
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
       if (missing.length === 0) continue;
       ctx.report({
         file: state.file,
@@ -24198,14 +24198,14 @@ var dependency_range_unmet_default = defineRule(
     const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
     for (const p2 of state.packs) {
       for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
-        const installed = versions.get(dep.name);
-        if (installed === void 0 || satisfiesDependency(dep, installed)) continue;
+        const installed2 = versions.get(dep.name);
+        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
         ctx.report({
           file: state.file,
           pointer: p2.pointer,
           atKey: true,
-          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed} is installed`,
-          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed}`
+          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
+          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
         });
       }
     }
@@ -25438,6 +25438,9 @@ function compileWildcard(pattern, options = {}) {
   }
   return compileExact(pattern);
 }
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return ignoreCase ? globMatch(pattern.toLowerCase(), value.toLowerCase()) : globMatch(pattern, value);
+}
 function compileExact(raw) {
   if (!hasWildcard(raw)) return (value) => value === raw;
   const pattern = raw.replace(/\*{2,}/g, "*");
@@ -25476,6 +25479,10 @@ function countStars(pattern) {
   let n = 0;
   for (let i2 = 0; i2 < pattern.length; i2++) if (pattern.charCodeAt(i2) === STAR) n++;
   return n;
+}
+function globMatch(pattern, value) {
+  if (!hasWildcard(pattern)) return pattern === value;
+  return matchSegments(pattern.split("*"), value);
 }
 function matchSegments(segments, value) {
   const first3 = segments[0] ?? "";
@@ -28573,16 +28580,16 @@ function readTlv(buf, offset) {
   let length = first3;
   let start = offset + 2;
   if (first3 & 128) {
-    const count2 = first3 & 127;
-    if (count2 === 0 || count2 > 2) throw new TypeError("DER: unsupported length encoding");
+    const count3 = first3 & 127;
+    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
     length = 0;
-    for (let i2 = 0; i2 < count2; i2++) {
+    for (let i2 = 0; i2 < count3; i2++) {
       const b2 = buf[start + i2];
       if (b2 === void 0) throw new TypeError("DER: truncated");
       length = length << 8 | b2;
     }
-    if (length < 128 || count2 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
-    start += count2;
+    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
+    start += count3;
   }
   const end = start + length;
   if (end > buf.length) throw new TypeError("DER: truncated");
@@ -29110,12 +29117,12 @@ function verifyEnvelope(input, options) {
     } catch (e) {
       throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
     }
-    const candidates = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
-    if (candidates.length === 0) {
+    const candidates2 = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
+    if (candidates2.length === 0) {
       untrustedKeyids.push(signature.keyid === void 0 ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
       continue;
     }
-    const key = candidates.find((k2) => k2.verify(message, sig));
+    const key = candidates2.find((k2) => k2.verify(message, sig));
     if (key) {
       if (!verified.some((v) => v.equals(key))) verified.push(key);
     } else if (signature.keyid !== void 0) {
@@ -29516,8 +29523,8 @@ async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
     await handle.close();
   }
 }
-async function writeOutputFiles(dir, files) {
-  for (const f of files) {
+async function writeOutputFiles(dir, files2) {
+  for (const f of files2) {
     if (basename(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
   }
   try {
@@ -29527,7 +29534,7 @@ async function writeOutputFiles(dir, files) {
   }
   const temps = [];
   try {
-    for (const f of files) {
+    for (const f of files2) {
       const target = join4(dir, f.name);
       const tmp = join4(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target });
@@ -31300,10 +31307,10 @@ var init_git_executor_chain = __esm({
         }
       }
       onFatalException(task, e) {
-        const gitError2 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
+        const gitError3 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
         this._chain = Promise.resolve();
-        this._queue.fatal(gitError2);
-        return gitError2;
+        this._queue.fatal(gitError3);
+        return gitError3;
       }
       async attemptRemoteTask(task, logger) {
         const binary = this._plugins.exec("spawn.binary", "", pluginContext(task, task.commands));
@@ -31660,24 +31667,24 @@ var init_parse_commit = __esm({
         /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
         (result, [changes, lines, direction]) => {
           result.summary.changes = parseInt(changes, 10) || 0;
-          const count2 = parseInt(lines, 10) || 0;
+          const count3 = parseInt(lines, 10) || 0;
           if (direction === "-") {
-            result.summary.deletions = count2;
+            result.summary.deletions = count3;
           } else if (direction === "+") {
-            result.summary.insertions = count2;
+            result.summary.insertions = count3;
           }
         }
       )
     ];
   }
 });
-function commitTask(message, files, customArgs) {
+function commitTask(message, files2, customArgs) {
   const commands = [
     "-c",
     "core.abbrev=40",
     "commit",
     ...prefixedArray(message, "-m"),
-    ...files,
+    ...files2,
     ...customArgs
   ];
   return {
@@ -31745,14 +31752,14 @@ var init_hash_object = __esm({
     init_task();
   }
 });
-function parseInit(bare, path2, text) {
+function parseInit(bare2, path2, text) {
   const response = String(text).trim();
   let result;
   if (result = initResponseRegex.exec(response)) {
-    return new InitSummary(bare, path2, false, result[1]);
+    return new InitSummary(bare2, path2, false, result[1]);
   }
   if (result = reInitResponseRegex.exec(response)) {
-    return new InitSummary(bare, path2, true, result[1]);
+    return new InitSummary(bare2, path2, true, result[1]);
   }
   let gitDir = "";
   const tokens = response.split(" ");
@@ -31763,7 +31770,7 @@ function parseInit(bare, path2, text) {
       break;
     }
   }
-  return new InitSummary(bare, path2, /^re/i.test(response), gitDir);
+  return new InitSummary(bare2, path2, /^re/i.test(response), gitDir);
 }
 var InitSummary;
 var initResponseRegex;
@@ -31772,8 +31779,8 @@ var init_InitSummary = __esm({
   "src/lib/responses/InitSummary.ts"() {
     "use strict";
     InitSummary = class {
-      constructor(bare, path2, existing, gitDir) {
-        this.bare = bare;
+      constructor(bare2, path2, existing, gitDir) {
+        this.bare = bare2;
         this.path = path2;
         this.existing = existing;
         this.gitDir = gitDir;
@@ -31786,9 +31793,9 @@ var init_InitSummary = __esm({
 function hasBareCommand(command) {
   return command.includes(bareCommand);
 }
-function initTask(bare = false, path2, customArgs) {
+function initTask(bare2 = false, path2, customArgs) {
   const commands = ["init", ...customArgs];
-  if (bare && !hasBareCommand(commands)) {
+  if (bare2 && !hasBareCommand(commands)) {
     commands.splice(1, 0, bareCommand);
   }
   return {
@@ -32256,10 +32263,10 @@ function objectEnumerationResult(remoteMessages) {
   };
 }
 function asObjectCount(source) {
-  const count2 = /^\s*(\d+)/.exec(source);
+  const count3 = /^\s*(\d+)/.exec(source);
   const delta = /delta (\d+)/i.exec(source);
   return {
-    count: asNumber(count2 && count2[1] || "0"),
+    count: asNumber(count3 && count3[1] || "0"),
     delta: asNumber(delta && delta[1] || "0")
   };
 }
@@ -32271,18 +32278,18 @@ var init_parse_remote_objects = __esm({
     remoteMessagesObjectParsers = [
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-        (result, [action, count2]) => {
+        (result, [action, count3]) => {
           const key = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count2) });
+          Object.assign(enumeration, { [key]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-        (result, [action, count2]) => {
+        (result, [action, count3]) => {
           const key = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count2) });
+          Object.assign(enumeration, { [key]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
@@ -32321,9 +32328,9 @@ var init_parse_remote_messages = __esm({
       ),
       new RemoteLineParser(
         [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-        (result, [count2, summary, url]) => {
+        (result, [count3, summary, url]) => {
           result.remoteMessages.vulnerabilities = {
-            count: asNumber(count2),
+            count: asNumber(count3),
             summary,
             url
           };
@@ -32824,14 +32831,14 @@ var init_status = __esm({
     ignoredOptions = ["--null", "-z"];
   }
 });
-function versionResponse(major = 0, minor = 0, patch = 0, agent = "", installed = true) {
+function versionResponse(major = 0, minor = 0, patch = 0, agent = "", installed2 = true) {
   return Object.defineProperty(
     {
       major,
       minor,
       patch,
       agent,
-      installed
+      installed: installed2
     },
     "toString",
     {
@@ -32979,9 +32986,9 @@ var init_simple_git_api = __esm({
           _executor: { value: chain }
         });
       }
-      add(files) {
+      add(files2) {
         return this._runTask(
-          straightThroughStringTask(["add", ...asArray(files)]),
+          straightThroughStringTask(["add", ...asArray(files2)]),
           trailingFunctionArgument(arguments)
         );
       }
@@ -33010,9 +33017,9 @@ var init_simple_git_api = __esm({
           trailingFunctionArgument(arguments)
         );
       }
-      init(bare) {
+      init(bare2) {
         return this._runTask(
-          initTask(bare === true, this._executor.cwd, getTrailingOptions(arguments)),
+          initTask(bare2 === true, this._executor.cwd, getTrailingOptions(arguments)),
           trailingFunctionArgument(arguments)
         );
       }
@@ -34026,15 +34033,15 @@ var require_git = __commonJS2({
       );
       return this._runTask(task, trailingFunctionArgument2(arguments));
     };
-    Git2.prototype.rm = function(files) {
+    Git2.prototype.rm = function(files2) {
       return this._runTask(
-        straightThroughStringTask2(["rm", "-f", ...asArray2(files)]),
+        straightThroughStringTask2(["rm", "-f", ...asArray2(files2)]),
         trailingFunctionArgument2(arguments)
       );
     };
-    Git2.prototype.rmKeepLocal = function(files) {
+    Git2.prototype.rmKeepLocal = function(files2) {
       return this._runTask(
-        straightThroughStringTask2(["rm", "--cached", ...asArray2(files)]),
+        straightThroughStringTask2(["rm", "--cached", ...asArray2(files2)]),
         trailingFunctionArgument2(arguments)
       );
     };
@@ -34572,9 +34579,9 @@ async function listUncommittedPaths(root) {
     const entry = tokens[i2];
     if (entry.length < 4) continue;
     const status = entry.slice(0, 2);
-    const candidates = [entry.slice(3)];
-    if (/[RC]/.test(status)) candidates.push(tokens[++i2] ?? "");
-    for (const full of candidates) {
+    const candidates2 = [entry.slice(3)];
+    if (/[RC]/.test(status)) candidates2.push(tokens[++i2] ?? "");
+    for (const full of candidates2) {
       if (!full.startsWith(prefix)) continue;
       const rel = full.slice(prefix.length);
       if (classifyPath(rel)) paths.add(rel);
@@ -34607,7 +34614,7 @@ async function readBlobsAt(root, revision, paths) {
     if (/[\n\r\0]/.test(p2)) throw gitError(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
   }
   if (paths.length === 0) return /* @__PURE__ */ new Map();
-  const output = await new Promise((resolve8, reject) => {
+  const output = await new Promise((resolve9, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -34615,7 +34622,7 @@ async function readBlobsAt(root, revision, paths) {
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve8(Buffer.concat(chunks));
+      if (code2 === 0) resolve9(Buffer.concat(chunks));
       else reject(gitError(root, `git cat-file failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`));
     });
     child.stdin.on("error", () => void 0);
@@ -34664,10 +34671,10 @@ function bumpFor(verdict) {
       throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
   }
 }
-function nextRelease(previous, verdict, configVersion) {
+function nextRelease(previous, verdict, configVersion2) {
   const bump = bumpFor(verdict);
   if (previous === void 0) {
-    const version2 = configVersion ?? DEFAULT_VERSION;
+    const version2 = configVersion2 ?? DEFAULT_VERSION;
     if (import_semver5.default.valid(version2) !== version2) {
       throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
     }
@@ -34808,14 +34815,14 @@ function describeIoError(e) {
   return code2 ?? (e instanceof Error ? e.message : String(e));
 }
 function readKeyFile(file, what) {
-  let stat3;
+  let stat4;
   try {
-    stat3 = fs.statSync(file);
+    stat4 = fs.statSync(file);
   } catch (e) {
     throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
   }
-  if (!stat3.isFile()) throw new BundleKeyError(`${file}: ${what} path is not a regular file`);
-  if (stat3.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${file}: ${stat3.size} bytes is too large for a ${what}`);
+  if (!stat4.isFile()) throw new BundleKeyError(`${file}: ${what} path is not a regular file`);
+  if (stat4.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${file}: ${stat4.size} bytes is too large for a ${what}`);
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
@@ -34879,22 +34886,22 @@ function writeKeyPair(prefix, options = {}) {
     }
   }
   const { privateKey, publicKey } = options.keyPair ?? generateKeyPair();
-  const files = [
+  const files2 = [
     { target: privateKeyPath, contents: toPrivateKeyPem(privateKey), mode: 384, what: "private key" },
     { target: publicKeyPath, contents: toPublicKeyPem(publicKey), mode: 420, what: "public key" }
   ];
   if (options.force) {
     const temps = [];
     try {
-      for (const f of files) temps.push(writeTemp(f.target, f.contents, f.mode));
-      files.forEach((f, i2) => fs.renameSync(temps[i2], f.target));
+      for (const f of files2) temps.push(writeTemp(f.target, f.contents, f.mode));
+      files2.forEach((f, i2) => fs.renameSync(temps[i2], f.target));
     } catch (e) {
       for (const t2 of temps) fs.rmSync(t2, { force: true });
       throw new BundleKeyError(`${prefix}: cannot write the key pair (${describeIoError(e)})`, { cause: e });
     }
   } else {
     const written = [];
-    for (const f of files) {
+    for (const f of files2) {
       try {
         writeExclusive(f.target, f.contents, f.mode);
         written.push(f.target);
@@ -35360,6 +35367,17 @@ function splitNegation(base) {
   const positive = NEGATED[base];
   return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
 }
+function and3(a, b2) {
+  if (a === false || b2 === false) return false;
+  return a === "error" || b2 === "error" ? "error" : true;
+}
+function or3(a, b2) {
+  if (a === true || b2 === true) return true;
+  return a === "error" || b2 === "error" ? "error" : false;
+}
+function not3(a) {
+  return a === "error" ? "error" : !a;
+}
 function asciiLower(code2) {
   return code2 >= 65 && code2 <= 90 ? code2 + 32 : code2;
 }
@@ -35384,6 +35402,86 @@ function lookupContext(context, key) {
   }
   return entry === null ? void 0 : entry;
 }
+function evaluateCondition(block, context) {
+  let result = true;
+  for (const [name, entries] of Object.entries(block ?? {})) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      result = and3(result, "error");
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
+    }
+  }
+  return result;
+}
+function toList2(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function evaluateKey(op, policyValues, entry) {
+  if (op.base === "Null") {
+    const absent = entry === void 0;
+    return policyValues.map((p2) => {
+      const wanted = toBool(p2);
+      return wanted === void 0 ? "error" : wanted === absent;
+    }).reduce(or3, false);
+  }
+  if (entry === void 0) return op.set === "ForAllValues" ? true : op.ifExists;
+  const contextValues = isList(entry) ? entry : [entry];
+  const { positive, negated } = splitNegation(op.base);
+  const test = (v) => {
+    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
+    return negated ? not3(any) : any;
+  };
+  const results = contextValues.map(test);
+  return op.set === "ForAllValues" ? results.reduce(and3, true) : results.reduce(or3, false);
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compare(op, v, p2) {
+  switch (op) {
+    case "StringEquals":
+      return String(v) === String(p2);
+    case "StringEqualsIgnoreCase":
+      return String(v).toLowerCase() === String(p2).toLowerCase();
+    case "StringLike":
+      return matchWildcard(String(p2), String(v));
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return order(op, toNumber2(v), toNumber2(p2));
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return order(op, toEpochMillis(v), toEpochMillis(p2));
+    case "Bool": {
+      const a = toBool(v);
+      const b2 = toBool(p2);
+      return a === void 0 || b2 === void 0 ? "error" : a === b2;
+    }
+    case "IpAddress": {
+      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
+      const ip = typeof v === "string" ? parseIp(v) : void 0;
+      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
+    }
+    default:
+      return "error";
+  }
+}
+function order(op, a, b2) {
+  if (a === void 0 || b2 === void 0) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b2;
+  if (op.endsWith("LessThan")) return a < b2;
+  if (op.endsWith("GreaterThanEquals")) return a >= b2;
+  if (op.endsWith("GreaterThan")) return a > b2;
+  return a === b2;
+}
 
 // src/policy/eval/access/compiled-condition.ts
 var error = () => "error";
@@ -35398,7 +35496,7 @@ function compileCondition(block) {
       continue;
     }
     for (const [key, values] of Object.entries(entries)) {
-      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList2(values)));
+      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList3(values)));
     }
   }
   if (hasError) tests.push(error);
@@ -35414,10 +35512,10 @@ function compileCondition(block) {
     return result;
   };
 }
-function toList2(value) {
+function toList3(value) {
   return Array.isArray(value) ? value : [value];
 }
-function isList(entry) {
+function isList2(entry) {
   return Array.isArray(entry);
 }
 function compileKey(base, forAll, ifExists, key, raw) {
@@ -35437,7 +35535,7 @@ function compileKey(base, forAll, ifExists, key, raw) {
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === void 0) return onMissing;
-    if (!isList(entry)) return test(entry);
+    if (!isList2(entry)) return test(entry);
     let result = forAll;
     for (let i2 = 0; i2 < entry.length; i2++) {
       const r2 = test(entry[i2]);
@@ -35525,11 +35623,11 @@ function orderedTest(op, raw, read) {
   const bounds = parsed.filter((n) => n !== void 0);
   const hasError = bounds.length < parsed.length;
   const miss = hasError ? "error" : false;
-  const compare = comparator(op);
+  const compare2 = comparator(op);
   return (v) => {
     const a = read(v);
     if (a === void 0) return "error";
-    for (let i2 = 0; i2 < bounds.length; i2++) if (compare(a, bounds[i2])) return true;
+    for (let i2 = 0; i2 < bounds.length; i2++) if (compare2(a, bounds[i2])) return true;
     return miss;
   };
 }
@@ -35845,10 +35943,10 @@ function compileData(data) {
     const problem = requestProblem(request, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request, now.getTime(), clocks);
-    const candidates = mergeByIndex(exact.get(request.dataset), wild);
+    const candidates2 = mergeByIndex(exact.get(request.dataset), wild);
     const matched = [];
     let winner;
-    for (const rule of candidates) {
+    for (const rule of candidates2) {
       if (!rule.matches(facts)) continue;
       matched.push(rule);
       if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
@@ -36040,17 +36138,17 @@ function evaluatePosture(posture, facts = {}) {
     if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
     if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
   }
-  const failed = checks.filter((c3) => c3.required && !c3.passed);
+  const failed2 = checks.filter((c3) => c3.required && !c3.passed);
   const insecure = posture.allow_insecure === true;
   const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
   return {
-    allowed: failed.length === 0 || insecure,
+    allowed: failed2.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
     score: scoreOf(f.securityScore),
-    warnings: insecure ? failed.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
+    warnings: insecure ? failed2.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
-    failed: failed.map((c3) => c3.id)
+    failed: failed2.map((c3) => c3.id)
   };
 }
 function providerFor(posture, environment) {
@@ -36429,15 +36527,15 @@ function limitCheck(key, max, code2, noun, unit) {
     }
   };
 }
-function scanCheck(key, noun, pending, failed) {
+function scanCheck(key, noun, pending, failed2) {
   return (facts, out) => {
     const status = facts[key];
     if (status === void 0 || status === "passed") return;
     if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
-    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed` });
+    else out.push({ code: failed2, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed` });
   };
 }
-function agentGuardCheck(severity, count2) {
+function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
   return (facts, out) => {
     const findings = facts.agentGuardFindings;
@@ -36446,9 +36544,9 @@ function agentGuardCheck(severity, count2) {
     if (n < 1) return;
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
     const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count2 !== void 0 && n >= count2;
-    if (bySeverity || byCount || minRank === void 0 && count2 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count2}` : `${n} finding(s)`;
+    const byCount = count3 !== void 0 && n >= count3;
+    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
+      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
       out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
     }
   };
@@ -36642,145 +36740,1339 @@ function registerCheckAgent(program2, io, setExit) {
   });
 }
 
-// src/cli/commands/effective.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-var FORMATS3 = ["yaml", "json"];
-function effectiveDocument(t2) {
-  return { target: t2.target, ...t2.effective, provenance: t2.provenance };
-}
-function registerEffective(program2, io, setExit) {
-  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS3, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
-    const { repo } = await openRepository(io, opts.root);
-    const target = resolveTarget(repo, opts.target);
-    const errors = runLint(repo, { rules: RULES }).summary.errors;
-    if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
-`);
-    const doc = effectiveDocument(buildTarget(repo, target));
-    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml3.stringify)(doc, { lineWidth: 0 }));
-    setExit(EXIT.OK);
-  });
-}
-
-// src/cli/commands/eval.ts
-var FORMATS4 = ["text", "json"];
-var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
-function parseContextPairs(pairs, json) {
-  const ctx = {};
-  if (json !== void 0) {
-    let parsed;
-    try {
-      parsed = JSON.parse(json);
-    } catch (e) {
-      throw new EdictError("USAGE", `--context-json is not valid JSON: ${e.message}`);
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new EdictError("USAGE", "--context-json must be a JSON object of context keys");
-    for (const [k2, v] of Object.entries(parsed)) {
-      const ok2 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
-      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k2}" must be a string, number, boolean or a list of them`);
-      ctx[k2] = v;
-    }
-  }
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new EdictError("USAGE", `--context takes key=value, got "${pair}"`);
-    const k2 = pair.slice(0, eq);
-    const v = pair.slice(eq + 1);
-    const prev = ctx[k2];
-    ctx[k2] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return ctx;
-}
-function answer(engine, opts) {
-  const asked = [opts.action !== void 0 || opts.resource !== void 0, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
-  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
-  if (opts.tool !== void 0) {
-    const r3 = engine.checkTool(opts.tool);
-    return { result: r3, decision: r3.allowed ? "allow" : "deny" };
-  }
-  if (opts.data !== void 0) {
-    let request;
-    try {
-      request = JSON.parse(opts.data);
-    } catch (e) {
-      throw new EdictError("USAGE", `--data is not valid JSON: ${e.message}`);
-    }
-    if (!request || typeof request !== "object") throw new EdictError("USAGE", "--data must be a JSON object {dataset, fields, requester, \u2026}");
-    const r3 = engine.decideData(request);
-    return { result: r3, decision: r3.action };
-  }
-  if (opts.action === void 0 || opts.resource === void 0) throw new EdictError("USAGE", "--action and --resource go together");
-  const r2 = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
-  return { result: r2, decision: r2.decision };
-}
-function renderText(result, decision) {
-  const r2 = result;
-  const lines = [decision];
-  for (const reason2 of r2.reasons ?? []) lines.push(`  ${reason2.effect} ${reason2.policy}${reason2.sid ? `/${reason2.sid}` : ""}  (${reason2.file})`);
-  if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
-  for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
-  if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
-  if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
-  return lines.join("\n") + "\n";
-}
-function registerEval(program2, io, setExit) {
-  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS4, "--format"), "text").addHelpText(
-    "after",
-    `
-Examples:
-  edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3
-  edict eval --bundle acme-policies.bundle.json --key edict.pub -t production -a db:Delete -r db://production/users
-  edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json
-  edict eval -t production --data '{"dataset":"customers","fields":[{"name":"email","sensitivity":"pii"}],"requester":{"role":"analyst","region":"US"},"dataset_region":"EU"}'
-`
-  ).action(async (opts) => {
-    const { engine } = opts.bundle !== void 0 ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, opts.policies, opts.target);
-    const { result, decision } = answer(engine, opts);
-    io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
-    setExit(opts.expect !== void 0 && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);
-  });
-}
-
-// src/cli/commands/keygen.ts
+// src/cli/commands/diff.ts
 import { resolve as resolve5 } from "node:path";
-var FORMATS5 = ["text", "json"];
-function keygenCommand(io, opts) {
-  const prefix = resolve5(io.cwd, opts.out);
-  try {
-    const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
-    if (opts.format === "json") {
-      io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
-    } else {
-      io.stdout(
-        `keyid:       ${written.keyid}
-public key:  ${written.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
-private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
-`
-      );
-    }
-    return EXIT.OK;
-  } catch (e) {
-    if (!isBundleError(e)) throw e;
-    io.stderr(`edict: ${e.message}
-`);
-    return EXIT.USAGE;
-  }
+
+// src/policy/eval/access/reference.ts
+function evaluateAccessReference(access2, request) {
+  const context = request.context ?? {};
+  const applying = (effect) => access2.Statement.filter((s) => s.Effect === effect && applies2(s, request, context));
+  const denies = applying("Deny");
+  if (denies.length > 0) return { decision: "deny", reasons: denies.map(toReason) };
+  const allows = applying("Allow");
+  if (allows.length === 0) return { decision: "deny", reasons: [] };
+  const reasons = allows.map(toReason);
+  const approval = access2.RequireApproval;
+  const actions = (approval?.Actions ?? []).filter((p2) => matchWildcard(p2, request.action, true));
+  if (actions.length === 0) return { decision: "allow", reasons };
+  const requirement = {
+    ...approval?.ApproverRole !== void 0 ? { approverRole: approval.ApproverRole } : {},
+    ...approval?.TimeoutSeconds !== void 0 ? { timeoutSeconds: approval.TimeoutSeconds } : {},
+    actions
+  };
+  return { decision: "approval_required", reasons, approval: requirement };
 }
-function registerKeygen(program2, io, setExit) {
-  program2.command("keygen").description("generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM)").option("-o, --out <prefix>", "path prefix of the two files", "edict").option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
-    "after",
-    "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen\n  edict keygen --out keys/release\n  edict bundle build --key keys/release.key\n"
-  ).action((opts) => setExit(keygenCommand(io, opts)));
+function applies2(s, request, context) {
+  if (s.Action === void 0 && s.NotAction === void 0) return false;
+  const actionOk = (s.Action === void 0 || anyMatch(s.Action, request.action, true)) && (s.NotAction === void 0 || !anyMatch(s.NotAction, request.action, true));
+  const resourceOk = (s.Resource === void 0 || anyMatch(s.Resource, request.resource, false)) && (s.NotResource === void 0 || !anyMatch(s.NotResource, request.resource, false));
+  if (!actionOk || !resourceOk) return false;
+  const condition = evaluateCondition(s.Condition, context);
+  return condition === "error" ? s.Effect === "Deny" : condition;
+}
+function anyMatch(patterns, value, ignoreCase) {
+  return patterns.some((p2) => matchWildcard(p2, value, ignoreCase));
+}
+function toReason(s) {
+  return s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect };
 }
 
-// src/cli/commands/lint.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
+// src/diff/verdict.ts
+var import_semver6 = __toESM(require_semver2(), 1);
+function combineVerdicts(a, b2) {
+  if (a === b2) return a;
+  if (a === "neutral") return b2;
+  if (b2 === "neutral") return a;
+  return "mixed";
+}
+function verdictOf(loosens, tightens) {
+  return loosens ? tightens ? "mixed" : "loosened" : tightens ? "tightened" : "neutral";
+}
+function overallVerdict(verdicts, anyChange) {
+  let v = "neutral";
+  for (const x2 of verdicts) v = combineVerdicts(v, x2);
+  return !anyChange && v === "neutral" ? "unchanged" : v;
+}
+function isLoosening(v) {
+  return v === "loosened" || v === "mixed";
+}
+function isTightening(v) {
+  return v === "tightened" || v === "mixed";
+}
+function nextVersion(last2, verdict) {
+  const v = last2 === void 0 ? null : import_semver6.default.valid(last2);
+  if (v === null) return null;
+  const release = verdict === "tightened" || verdict === "mixed" ? "major" : verdict === "loosened" ? "minor" : "patch";
+  return import_semver6.default.inc(v, release);
+}
+
+// src/diff/witness.ts
+var FRESH = "zz-fresh";
+var FRESH_ACTION = `${FRESH}:${FRESH}`;
+var FRESH_RESOURCE = `${FRESH}://${FRESH}`;
+var DEFAULT_MAX_REQUESTS = 2e4;
+var DEFAULT_MAX_CONTEXTS = 1024;
+function instantiatePattern(pattern) {
+  if (!pattern.includes("*") && !pattern.includes("?")) return [pattern];
+  const out = [pattern.replace(/\*/g, FRESH).replace(/\?/g, "z"), pattern.replace(/\*/g, "").replace(/\?/g, "q")];
+  return [...new Set(out)].filter((v) => v !== "");
+}
+var OrderedSet = class {
+  constructor(key = (v) => stableStringify(v)) {
+    this.key = key;
+  }
+  key;
+  seen = /* @__PURE__ */ new Set();
+  items = [];
+  add(v) {
+    const k2 = this.key(v);
+    if (!this.seen.has(k2)) {
+      this.seen.add(k2);
+      this.items.push(v);
+    }
+  }
+};
+function statementsOf2(...policies) {
+  return policies.flatMap((p2) => p2.Statement);
+}
+function collectActions(policies) {
+  const written = /* @__PURE__ */ new Set();
+  const add2 = (pattern) => {
+    if (pattern.replace(/\*+/g, "*") === "*") return;
+    for (const v of instantiatePattern(pattern)) written.add(v);
+  };
+  for (const s of statementsOf2(...policies)) for (const p2 of [...s.Action ?? [], ...s.NotAction ?? []]) add2(p2);
+  for (const p2 of policies) for (const a of p2.RequireApproval?.Actions ?? []) add2(a);
+  written.add(FRESH_ACTION);
+  const upper = new Set([...written].map((v) => v.toUpperCase()).filter((u) => !written.has(u)));
+  return [...[...written].sort(compareText), ...[...upper].sort(compareText)];
+}
+function collectResources(policies) {
+  const set2 = /* @__PURE__ */ new Set([FRESH_RESOURCE]);
+  for (const s of statementsOf2(...policies)) {
+    for (const p2 of [...s.Resource ?? [], ...s.NotResource ?? []]) {
+      if (p2.replace(/\*+/g, "*") !== "*") for (const v of instantiatePattern(p2)) set2.add(v);
+    }
+  }
+  return [...set2].sort(compareText);
+}
+function formatIpv4(n) {
+  return [n >>> 24, n >>> 16 & 255, n >>> 8 & 255, n & 255].join(".");
+}
+function formatIpv6(w) {
+  const groups = [];
+  for (const word of w) groups.push((word >>> 16 & 65535).toString(16), (word & 65535).toString(16));
+  return groups.join(":");
+}
+function addWords(w, delta) {
+  const out = [...w];
+  for (let i2 = 3; i2 >= 0; i2--) {
+    const v = out[i2] + delta;
+    if (v >= 0 && v <= 4294967295) {
+      out[i2] = v;
+      return out;
+    }
+    out[i2] = delta === 1 ? 0 : 4294967295;
+  }
+  return void 0;
+}
+function cidrEdges(text) {
+  const range = parseCidr(text);
+  if (!range) return [text];
+  const last2 = range.network.map((n, i2) => (n | ~range.mask[i2]) >>> 0);
+  const below = addWords(range.network, -1);
+  const above = addWords(last2, 1);
+  const fmt = (w) => range.family === 4 ? formatIpv4(w[3]) : formatIpv6(w);
+  const inFamily = (w) => w !== void 0 && (range.family === 6 || w[0] === 0 && w[1] === 0 && w[2] === 65535);
+  return [fmt(range.network), fmt(last2), ...[above, below].filter(inFamily).map(fmt)];
+}
+function dateEdges(v) {
+  const ms = toEpochMillis(v);
+  if (ms === void 0 || !Number.isFinite(ms)) return [v];
+  const iso = (t2) => {
+    const d = new Date(t2);
+    return Number.isNaN(d.getTime()) ? void 0 : d.toISOString();
+  };
+  return [iso(ms - 1e3), iso(ms), iso(ms + 1e3)].filter((x2) => x2 !== void 0);
+}
+function numberEdges(v) {
+  const n = toNumber2(v);
+  return n === void 0 ? [v] : [n - 1, n, n + 1];
+}
+function collectConditionValues(statements) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const s of statements) {
+    for (const [opName, entries] of Object.entries(s.Condition ?? {})) {
+      if (typeof entries !== "object" || entries === null) continue;
+      const op = parseConditionOperator(opName);
+      for (const [key, raw] of Object.entries(entries)) {
+        const id = key.toLowerCase();
+        let kv = keys.get(id);
+        if (!kv) {
+          kv = { key, values: new OrderedSet() };
+          keys.set(id, kv);
+        }
+        const literals = Array.isArray(raw) ? raw : [raw];
+        const scalars = [];
+        const base = op?.base;
+        for (const lit of literals) {
+          if (base === void 0 || base.startsWith("String")) {
+            scalars.push(lit);
+            if (typeof lit === "string") {
+              if (base === "StringLike" || base === "StringNotLike") scalars.push(...instantiatePattern(lit));
+              if (base === "StringEqualsIgnoreCase") scalars.push(lit.toUpperCase());
+            }
+          } else if (base.startsWith("Numeric")) scalars.push(...numberEdges(lit));
+          else if (base.startsWith("Date")) scalars.push(...dateEdges(lit));
+          else if (base === "IpAddress" || base === "NotIpAddress") scalars.push(...typeof lit === "string" ? cidrEdges(lit) : [lit]);
+          else if (base === "Bool") scalars.push(true, false);
+          else if (base === "Null") scalars.push(FRESH);
+        }
+        if (base === void 0 || base.startsWith("String")) scalars.push(FRESH);
+        for (const v of scalars) kv.values.add(v);
+        if (op?.set !== void 0) {
+          const lits = literals.filter((l) => l !== void 0);
+          kv.values.add(lits);
+          if (lits[0] !== void 0) kv.values.add([lits[0], FRESH]);
+          kv.values.add([]);
+        }
+      }
+    }
+  }
+  for (const kv of keys.values()) kv.values.items.sort((a, b2) => compareText(stableStringify(a), stableStringify(b2)));
+  return keys;
+}
+function compareText(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+function conditionKeys(s) {
+  const out = /* @__PURE__ */ new Set();
+  for (const entries of Object.values(s.Condition ?? {})) {
+    if (typeof entries === "object" && entries !== null) for (const k2 of Object.keys(entries)) out.add(k2.toLowerCase());
+  }
+  return [...out];
+}
+function product(keys, values, cap) {
+  const out = [];
+  const lists = keys.map((k2) => [void 0, ...values.get(k2)?.values.items ?? []]);
+  const idx = keys.map(() => 0);
+  for (; ; ) {
+    const ctx = {};
+    keys.forEach((k2, i3) => {
+      const v = lists[i3][idx[i3]];
+      if (v !== void 0) ctx[values.get(k2)?.key ?? k2] = v;
+    });
+    out.push(ctx);
+    if (out.length >= cap) return out;
+    let i2 = keys.length - 1;
+    while (i2 >= 0) {
+      idx[i2]++;
+      if (idx[i2] < lists[i2].length) break;
+      idx[i2] = 0;
+      i2--;
+    }
+    if (i2 < 0) return out;
+  }
+}
+function productSize(keys, values) {
+  return keys.reduce((n, k2) => n * (1 + (values.get(k2)?.values.items.length ?? 0)), 1);
+}
+function contextsFor(groups, values, cap) {
+  const all = [...new Set(groups.flat())].sort();
+  if (all.length === 0) return [{}];
+  if (productSize(all, values) <= cap) return product(all, values, cap);
+  const set2 = new OrderedSet();
+  set2.add({});
+  for (const k2 of all) for (const c3 of product([k2], values, cap)) set2.add(c3);
+  const uniqueGroups = new OrderedSet();
+  for (const g of groups) uniqueGroups.add([...g].sort());
+  const gs = uniqueGroups.items;
+  for (const g of gs) for (const c3 of product(g, values, cap)) set2.add(c3);
+  for (let i2 = 0; i2 < gs.length && set2.items.length < cap; i2++) {
+    for (let j2 = i2 + 1; j2 < gs.length && set2.items.length < cap; j2++) {
+      const keys = [.../* @__PURE__ */ new Set([...gs[i2], ...gs[j2]])].sort();
+      if (productSize(keys, values) <= cap) for (const c3 of product(keys, values, cap)) set2.add(c3);
+    }
+  }
+  return set2.items.slice(0, cap);
+}
+var compiledTargets = /* @__PURE__ */ new WeakMap();
+function compiledTarget(s) {
+  let c3 = compiledTargets.get(s);
+  if (!c3) {
+    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    c3 = {};
+    const action = comp(s.Action, true);
+    const notAction = comp(s.NotAction, true);
+    const resource = comp(s.Resource, false);
+    const notResource = comp(s.NotResource, false);
+    if (action) c3.action = action;
+    if (notAction) c3.notAction = notAction;
+    if (resource) c3.resource = resource;
+    if (notResource) c3.notResource = notResource;
+    compiledTargets.set(s, c3);
+  }
+  return c3;
+}
+function actionPart(c3, action) {
+  if (c3.action === void 0 && c3.notAction === void 0) return false;
+  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
+}
+function resourcePart(c3, resource) {
+  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
+}
+function matchesTarget(s, action, resource) {
+  const c3 = compiledTarget(s);
+  return actionPart(c3, action) && resourcePart(c3, resource);
+}
+function statementCovers(s, action, resource) {
+  return matchesTarget(s, action, resource);
+}
+function planWitnesses(base, head, options = {}) {
+  const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
+  const maxContexts = options.maxContexts ?? DEFAULT_MAX_CONTEXTS;
+  const policies = [base, head];
+  const statements = statementsOf2(base, head);
+  const values = collectConditionValues(statements);
+  const keysOf = statements.map(conditionKeys);
+  const approvals = policies.flatMap((p2) => p2.RequireApproval?.Actions ?? []);
+  const nBase = base.Statement.length;
+  const cut = /* @__PURE__ */ new Map();
+  const cutFor = (hits, key) => {
+    let c3 = cut.get(key);
+    if (!c3) {
+      const side = (p2, list3) => ({ ...p2, Statement: list3.map((i2) => statements[i2]) });
+      c3 = { base: side(base, hits.filter((i2) => i2 < nBase)), head: side(head, hits.filter((i2) => i2 >= nBase)) };
+      cut.set(key, c3);
+    }
+    return c3;
+  };
+  const compiled2 = statements.map(compiledTarget);
+  const groupKeys = keysOf.map((g) => [...g].sort().join("\0"));
+  const actions = collectActions(policies);
+  const resources = collectResources(policies);
+  const resourceHits = resources.map((r2) => compiled2.map((c3) => resourcePart(c3, r2)));
+  const firsts = [];
+  const rest = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const action of actions) {
+    const approvalSig = approvals.map((p2) => matchWildcard(p2, action, true) ? "1" : "0").join("");
+    const actionHits = [];
+    compiled2.forEach((c3, i2) => {
+      if (actionPart(c3, action)) actionHits.push(i2);
+    });
+    if (actionHits.length === 0) continue;
+    resources.forEach((resource, ri) => {
+      const rh = resourceHits[ri];
+      const hits = actionHits.filter((i2) => rh[i2]);
+      if (hits.length === 0) return;
+      const distinct = /* @__PURE__ */ new Map();
+      for (const i2 of hits) if (keysOf[i2].length > 0 && !distinct.has(groupKeys[i2])) distinct.set(groupKeys[i2], keysOf[i2]);
+      const groupsKey = [...distinct.keys()].sort().join("");
+      const hitsKey = hits.join(",");
+      const groups = [...distinct.entries()].sort((x2, y2) => compareText(x2[0], y2[0])).map((e) => e[1]);
+      const pair = { action, resource, groups, groupsKey, ...cutFor(hits, hitsKey) };
+      const signature = `${hitsKey}|${approvalSig}`;
+      if (seen.has(signature)) rest.push(pair);
+      else {
+        seen.add(signature);
+        firsts.push(pair);
+      }
+    });
+  }
+  const items = [];
+  const memo = /* @__PURE__ */ new Map();
+  const contexts = (p2) => {
+    let c3 = memo.get(p2.groupsKey);
+    if (!c3) {
+      c3 = contextsFor(p2.groups, values, maxContexts);
+      memo.set(p2.groupsKey, c3);
+    }
+    return c3;
+  };
+  for (const phase of [firsts, rest]) {
+    const lists = phase.map(contexts);
+    const rounds = lists.reduce((n, l) => Math.max(n, l.length), 0);
+    for (let round = 0; round < rounds; round++) {
+      for (let i2 = 0; i2 < phase.length; i2++) {
+        const context = lists[i2][round];
+        if (context === void 0) continue;
+        if (items.length >= maxRequests) return { items, truncated: true };
+        const p2 = phase[i2];
+        items.push({ request: { action: p2.action, resource: p2.resource, context }, base: p2.base, head: p2.head });
+      }
+    }
+  }
+  return { items, truncated: false };
+}
+
+// src/diff/access.ts
+function compareAccess(base, head, options = {}) {
+  const { items, truncated } = planWitnesses(base, head, options);
+  const result = { witnesses: items.length, truncated, newlyAllowed: [], newlyDenied: [], approvalChanges: [] };
+  for (const { request, base: b2, head: h2 } of items) {
+    const before = evaluateAccessReference(b2, request).decision;
+    const after = evaluateAccessReference(h2, request).decision;
+    if (before === after) continue;
+    const entry = { ...request, before, after };
+    if (after === "allow") result.newlyAllowed.push(entry);
+    else if (before === "allow") result.newlyDenied.push(entry);
+    else result.approvalChanges.push(entry);
+  }
+  return result;
+}
+function pickExamples(list3, max) {
+  if (list3.length <= max) return [...list3];
+  const picked = /* @__PURE__ */ new Set();
+  const lower = (r2) => r2.action.toLowerCase();
+  const passes = [
+    lower,
+    (r2) => `${lower(r2)} ${r2.resource}`,
+    // case variants of an action decide alike: they come last
+    (r2) => `${lower(r2)} ${r2.resource} ${stableStringify(r2.context ?? {})}`,
+    () => ""
+  ];
+  const rank = /* @__PURE__ */ new Map();
+  const order2 = list3.map((r2, i2) => {
+    const n = rank.get(lower(r2)) ?? 0;
+    rank.set(lower(r2), n + 1);
+    return { i: i2, n };
+  }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
+  for (const key of passes) {
+    const seen = new Set([...picked].map((i2) => key(list3[i2])));
+    for (const i2 of order2) {
+      if (picked.size >= max) break;
+      if (picked.has(i2)) continue;
+      const k2 = key(list3[i2]);
+      if (k2 !== "" && seen.has(k2)) continue;
+      seen.add(k2);
+      picked.add(i2);
+    }
+  }
+  return [...picked].sort((a, b2) => a - b2).map((i2) => list3[i2]);
+}
+function isLooserDecision(before, after) {
+  const rank = { deny: 0, approval_required: 1, allow: 2 };
+  return rank[after] > rank[before];
+}
+function writtenStatements(access2, provenance) {
+  const sugar = desugarWorkspaceControls(access2, provenance);
+  const n = access2.Statement.length - sugar.length;
+  if (n < 0) return access2.Statement;
+  const tail = access2.Statement.slice(n);
+  return sugar.every((s, i2) => stableStringify(s) === stableStringify(tail[i2])) ? access2.Statement.slice(0, n) : access2.Statement;
+}
+function locate(statements) {
+  const perPolicy = /* @__PURE__ */ new Map();
+  return statements.map((statement2) => {
+    const n = (perPolicy.get(statement2.source.policy) ?? 0) + 1;
+    perPolicy.set(statement2.source.policy, n);
+    return { statement: statement2, label: statement2.Sid !== void 0 ? `${statement2.source.policy}:${statement2.Sid}` : `${statement2.source.policy}#${n}` };
+  });
+}
+function content(s, withSid) {
+  const { source: _source, Sid, ...rest } = s;
+  return stableStringify(withSid ? { ...rest, Sid } : rest);
+}
+function bare(s) {
+  const { source: _source, ...rest } = s;
+  return rest;
+}
+function matchStatements(before, after) {
+  const a = locate(before);
+  const b2 = locate(after);
+  const pairs = [];
+  const usedB = /* @__PURE__ */ new Set();
+  const leftA = [];
+  const bySid = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (x2.statement.Sid === void 0) return;
+    const list3 = bySid.get(x2.label);
+    if (list3) list3.push(i2);
+    else bySid.set(x2.label, [i2]);
+  });
+  for (const x2 of a) {
+    const i2 = x2.statement.Sid === void 0 ? void 0 : bySid.get(x2.label)?.shift();
+    if (i2 === void 0) leftA.push(x2);
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  const byContent = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (usedB.has(i2)) return;
+    const k2 = content(x2.statement, false);
+    const list3 = byContent.get(k2);
+    if (list3) list3.push(i2);
+    else byContent.set(k2, [i2]);
+  });
+  const leftOver = [];
+  for (const x2 of leftA) {
+    const i2 = byContent.get(content(x2.statement, false))?.shift();
+    if (i2 === void 0) leftOver.push(x2);
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  const byPosition = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (!usedB.has(i2) && x2.statement.Sid === void 0) byPosition.set(x2.label, i2);
+  });
+  for (const x2 of leftOver) {
+    const i2 = x2.statement.Sid === void 0 ? byPosition.get(x2.label) : void 0;
+    if (i2 === void 0 || usedB.has(i2)) pairs.push({ before: x2 });
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  b2.forEach((x2, i2) => {
+    if (!usedB.has(i2)) pairs.push({ after: x2 });
+  });
+  return pairs;
+}
+function diffStatements(before, after, flips) {
+  const changes = [];
+  const loosening = [...flips.newlyAllowed, ...flips.approvalChanges.filter((f) => isLooserDecision(f.before, f.after))];
+  const tightening = [...flips.newlyDenied, ...flips.approvalChanges.filter((f) => !isLooserDecision(f.before, f.after))];
+  for (const pair of matchStatements(before, after)) {
+    const sb = pair.before?.statement;
+    const sa = pair.after?.statement;
+    if (sb && sa && content(sb, true) === content(sa, true) && stableStringify(sb.source) === stableStringify(sa.source)) continue;
+    const sameRules = sb !== void 0 && sa !== void 0 && content(sb, false) === content(sa, false);
+    const covers = (f) => [sb, sa].some((s) => s !== void 0 && statementCovers(s, f.action, f.resource));
+    const nLoose = sameRules ? 0 : loosening.filter(covers).length;
+    const nTight = sameRules ? 0 : tightening.filter(covers).length;
+    const verdict = verdictOf(nLoose > 0, nTight > 0);
+    const parts = [];
+    if (nLoose > 0) parts.push(`${nLoose} request${nLoose === 1 ? "" : "s"} loosened`);
+    if (nTight > 0) parts.push(`${nTight} request${nTight === 1 ? "" : "s"} tightened`);
+    changes.push({
+      kind: "access",
+      path: `Statement[${(pair.after ?? pair.before).label}]`,
+      subject: "statement",
+      change: !sb ? "added" : !sa ? "removed" : sameRules ? "moved" : "changed",
+      verdict,
+      review: false,
+      before: sb ? bare(sb) : void 0,
+      after: sa ? bare(sa) : void 0,
+      source: { before: sb ? [sb.source] : [], after: sa ? [sa.source] : [] },
+      note: parts.length > 0 ? parts.join(", ") : "no decision changes"
+    });
+  }
+  return changes;
+}
+
+// src/diff/fields.ts
+function isPlainObject2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function isBranchSchema(schema) {
+  if ((schema["x-merge"] ?? "override") !== "override") return false;
+  return isPlainObject2(schema.properties) || isPlainObject2(schema.additionalProperties);
+}
+function childSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  return isPlainObject2(schema.additionalProperties) ? schema.additionalProperties : void 0;
+}
+function unionKeys(schema, a, b2) {
+  const declared = Object.keys(schema.properties ?? {});
+  const present = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)]);
+  const extra = [...present].filter((k2) => !declared.includes(k2)).sort();
+  return [...declared.filter((k2) => present.has(k2)), ...extra];
+}
+function diffLeaves(before, after, schema, skip = []) {
+  const out = [];
+  const walk3 = (a, b2, s, segs, inherited) => {
+    const looser = s["x-looser"] ?? inherited;
+    if (isBranchSchema(s) && (a === void 0 || isPlainObject2(a)) && (b2 === void 0 || isPlainObject2(b2))) {
+      const ao = a ?? {};
+      const bo = b2 ?? {};
+      for (const key of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key)) continue;
+        const sub = childSchema(s, key);
+        if (!sub) continue;
+        walk3(ao[key], bo[key], sub, [...segs, key], looser);
+      }
+      return;
+    }
+    if (stableStringify(a) !== stableStringify(b2)) out.push({ segments: segs, schema: s, looser, before: a, after: b2 });
+  };
+  walk3(before, after, schema, [], void 0);
+  return out;
+}
+function toOrdinal(value, schema) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value !== "string") return void 0;
+  if (Array.isArray(schema.enum)) {
+    const i2 = schema.enum.indexOf(value);
+    return i2 < 0 ? void 0 : i2;
+  }
+  const parsed = schema["x-format"] === "duration" ? parseDuration(value) : schema["x-format"] === "size" ? parseSize(value) : schema["x-format"] === "money" ? parseMoney(value) : void 0;
+  return parsed?.ok ? parsed.value : void 0;
+}
+function matcherFor(item) {
+  const format = item?.["x-format"];
+  const ignoreCase = format === "action-pattern";
+  return (p2, v) => {
+    if (typeof p2 !== "string" || typeof v !== "string") return stableStringify(p2) === stableStringify(v);
+    if (matchWildcard(p2, v, ignoreCase)) return true;
+    return format === "tool-pattern" && !p2.includes("@") && matchWildcard(`${p2}@*`, v);
+  };
+}
+function candidates(lists, format) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  const add2 = (v) => {
+    const k2 = stableStringify(v);
+    if (!seen.has(k2)) {
+      seen.add(k2);
+      out.push(v);
+    }
+  };
+  for (const list3 of lists) {
+    for (const entry of list3) {
+      add2(entry);
+      if (typeof entry === "string") {
+        for (const v of instantiatePattern(entry)) add2(v);
+        if (format === "tool-pattern" && !entry.includes("@")) add2(`${entry}@${FRESH}`);
+      }
+    }
+  }
+  add2(FRESH);
+  return out;
+}
+function asList(v) {
+  return Array.isArray(v) ? v : void 0;
+}
+function compareAllowLists(before, after, schema) {
+  const allOf = schema["x-merge"] === "all-of";
+  const item = (allOf ? schema.items?.items ?? schema.items : schema.items) ?? void 0;
+  const match = matcherFor(item);
+  const norm = (v) => {
+    if (v === void 0) return void 0;
+    const list3 = asList(v);
+    if (!list3) return "bad";
+    if (!allOf) return [list3];
+    return list3.every(Array.isArray) ? list3 : "bad";
+  };
+  const a = norm(before);
+  const b2 = norm(after);
+  if (a === "bad" || b2 === "bad") return { verdict: "neutral", review: true, note: "not a list" };
+  const allows = (lists, v) => lists === void 0 || lists.every((l) => l.some((p2) => match(p2, v)));
+  const vals = candidates([...a ?? [], ...b2 ?? []], item?.["x-format"]);
+  const loosens = vals.some((v) => allows(b2, v) && !allows(a, v));
+  const tightens = vals.some((v) => allows(a, v) && !allows(b2, v));
+  const note = b2 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+function compareDenyLists(before, after, schema) {
+  const a = before === void 0 ? [] : asList(before);
+  const b2 = after === void 0 ? [] : asList(after);
+  if (!a || !b2) return { verdict: "neutral", review: true, note: "not a list" };
+  const item = schema.items;
+  const match = matcherFor(item);
+  const covers = (l, v) => l.some((p2) => match(p2, v));
+  const vals = candidates([a, b2], item?.["x-format"]);
+  const loosens = vals.some((v) => covers(a, v) && !covers(b2, v));
+  const tightens = vals.some((v) => covers(b2, v) && !covers(a, v));
+  const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+function leafVerdict(looser, schema, before, after) {
+  switch (looser) {
+    case "neutral":
+      return { verdict: "neutral", review: false };
+    case "increase":
+    case "decrease": {
+      const loosest = looser === "increase" ? Infinity : -Infinity;
+      const a = before === void 0 ? loosest : toOrdinal(before, schema);
+      const b2 = after === void 0 ? loosest : toOrdinal(after, schema);
+      if (a === void 0 || b2 === void 0) return { verdict: "neutral", review: true, note: "value not comparable" };
+      if (a === b2) return { verdict: "neutral", review: false, note: "same value" };
+      const up = b2 > a;
+      const loosens = looser === "increase" ? up : !up;
+      const what = before === void 0 ? "added" : after === void 0 ? "removed" : up ? "raised" : "lowered";
+      return { verdict: loosens ? "loosened" : "tightened", review: false, note: `${looser === "increase" ? "limit" : "minimum"} ${what}` };
+    }
+    case "true":
+    case "false": {
+      const ok2 = (v) => v === void 0 || typeof v === "boolean";
+      if (!ok2(before) || !ok2(after)) return { verdict: "neutral", review: true, note: "not a boolean" };
+      const a = before === true;
+      const b2 = after === true;
+      if (a === b2) return { verdict: "neutral", review: false };
+      const loose = looser === "true";
+      return { verdict: b2 === loose ? "loosened" : "tightened", review: false, note: b2 ? "switched on" : "switched off" };
+    }
+    case "add":
+      return compareAllowLists(before, after, schema);
+    case "remove":
+      return compareDenyLists(before, after, schema);
+    default:
+      return { verdict: "neutral", review: true };
+  }
+}
+function dottedPath(segments) {
+  return segments.join(".");
+}
+function provenanceAt(prov, segments) {
+  if (!prov) return [];
+  for (let n = segments.length; n > 0; n--) {
+    const p2 = prov[dottedPath(segments.slice(0, n))];
+    if (p2) return p2;
+  }
+  return [];
+}
+function diffFields(kind, before, after, schema, provenance, skip = []) {
+  return diffLeaves(before, after, schema, skip).map((leaf) => {
+    const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+    return {
+      kind,
+      path: dottedPath(leaf.segments),
+      subject: "field",
+      change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
+      verdict: v.verdict,
+      review: v.review,
+      before: leaf.before,
+      after: leaf.after,
+      source: {
+        before: leaf.before === void 0 ? [] : provenanceAt(provenance.before, leaf.segments),
+        after: leaf.after === void 0 ? [] : provenanceAt(provenance.after, leaf.segments)
+      },
+      ...v.note ? { note: v.note } : {}
+    };
+  });
+}
+
+// src/diff/data.ts
+var STRENGTH = { allow: 0, mask: 1, require_approval: 2, deny: 3 };
+var ACTION_FLAGS = new Set(DATA_ACTIONS);
+function ruleAction(rule) {
+  const action = rule?.spec?.action;
+  if (!action || typeof action !== "object") return void 0;
+  return DATA_ACTIONS.find((a) => action[a] === true);
+}
+function defaultStrength(data) {
+  return data?.default_action === "allow" ? STRENGTH.allow : STRENGTH.deny;
+}
+function othersWeaker(data, except, than) {
+  return (data?.rules ?? []).some((r2) => {
+    if (r2.id === except) return false;
+    const a = ruleAction(r2);
+    return a !== void 0 && STRENGTH[a] < than;
+  });
+}
+function diffData(before, after) {
+  const changes = [];
+  const da = before?.default_action ?? "deny";
+  const db = after?.default_action ?? "deny";
+  if (before && after && da !== db) {
+    changes.push({
+      kind: "data",
+      path: "default_action",
+      subject: "field",
+      change: "changed",
+      verdict: db === "allow" ? "loosened" : "tightened",
+      review: false,
+      before: da,
+      after: db,
+      source: { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] },
+      note: "what requests no rule matches get"
+    });
+  }
+  const byId = (d) => new Map((d?.rules ?? []).map((r2) => [r2.id, r2]));
+  const a = byId(before);
+  const b2 = byId(after);
+  const ids = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])];
+  for (const id of ids) {
+    const rb = a.get(id);
+    const ra = b2.get(id);
+    const path2 = `rules.${id}`;
+    if (!rb || !ra) {
+      const rule = rb ?? ra;
+      const side = rb ? before : after;
+      const act = ruleAction(rule);
+      let verdict = verdictOf(false, false);
+      let review = false;
+      if (act === void 0) review = true;
+      else {
+        const s = STRENGTH[act];
+        const dflt = defaultStrength(side);
+        const weaker = othersWeaker(side, id, s) || dflt < s;
+        verdict = rb ? verdictOf(weaker, dflt > s) : verdictOf(dflt > s, weaker);
+      }
+      changes.push({
+        kind: "data",
+        path: path2,
+        subject: "rule",
+        change: rb ? "removed" : "added",
+        verdict,
+        review,
+        before: rb?.spec,
+        after: ra?.spec,
+        source: { before: rb ? [rb.source] : [], after: ra ? [ra.source] : [] },
+        note: act ? `${act} rule ${rb ? "removed" : "added"}` : "rule without a valid action"
+      });
+      continue;
+    }
+    const source = { before: [rb.source], after: [ra.source] };
+    const actB = ruleAction(rb);
+    const actA = ruleAction(ra);
+    if (actB !== actA) {
+      const known = actB !== void 0 && actA !== void 0;
+      changes.push({
+        kind: "data",
+        path: `${path2}.action`,
+        subject: "field",
+        change: actB === void 0 ? "added" : actA === void 0 ? "removed" : "changed",
+        verdict: known ? STRENGTH[actA] < STRENGTH[actB] ? "loosened" : "tightened" : "neutral",
+        review: !known,
+        before: actB,
+        after: actA,
+        source,
+        note: known ? `action made ${STRENGTH[actA] < STRENGTH[actB] ? "weaker" : "stronger"}` : "rule without a valid action"
+      });
+    }
+    for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
+      if (leaf.segments[0] === "action" && leaf.segments.length === 2 && ACTION_FLAGS.has(leaf.segments[1])) continue;
+      const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+      changes.push({
+        kind: "data",
+        path: `${path2}.${dottedPath(leaf.segments)}`,
+        subject: "field",
+        change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
+        verdict: v.verdict,
+        review: v.review,
+        before: leaf.before,
+        after: leaf.after,
+        source,
+        ...v.note ? { note: v.note } : {}
+      });
+    }
+    if (stableStringify(rb.source) !== stableStringify(ra.source) && stableStringify(rb.spec) === stableStringify(ra.spec)) {
+      changes.push({ kind: "data", path: path2, subject: "rule", change: "moved", verdict: "neutral", review: false, before: rb.source.file, after: ra.source.file, source, note: "rule moved to another file" });
+    }
+  }
+  return changes;
+}
+
+// src/diff/packs.ts
+var import_semver7 = __toESM(require_semver2(), 1);
+function installed(repo) {
+  const packs = repo?.packState?.value.installed_packs;
+  const out = /* @__PURE__ */ new Map();
+  if (!packs || typeof packs !== "object") return out;
+  for (const [name, p2] of Object.entries(packs)) if (p2 && typeof p2 === "object") out.set(name, p2);
+  return out;
+}
+function versionOf(p2) {
+  return typeof p2.version === "string" ? p2.version : String(p2.version ?? "");
+}
+function diffPacks(base, head) {
+  const a = installed(base);
+  const b2 = installed(head);
+  const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])].sort();
+  const out = [];
+  for (const name of names) {
+    const pb = a.get(name);
+    const pa = b2.get(name);
+    if (!pb && pa) out.push({ name, change: "installed", after: versionOf(pa) });
+    else if (pb && !pa) out.push({ name, change: "removed", before: versionOf(pb) });
+    else if (pb && pa) {
+      const vb = versionOf(pb);
+      const va = versionOf(pa);
+      if (vb !== va) {
+        const up = import_semver7.default.valid(vb) && import_semver7.default.valid(va) ? import_semver7.default.gt(va, vb) : va > vb;
+        out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
+      } else if (pb.pack_checksum !== pa.pack_checksum) {
+        out.push({ name, change: "modified", before: vb, after: va });
+      }
+    }
+  }
+  return out;
+}
+
+// src/diff/diff.ts
+var DEFAULT_MAX_EXAMPLES = 10;
+function emptyTargetMerge(target) {
+  return {
+    target,
+    effective: { access: { Statement: [] }, runtime: {}, data: { rules: [], default_action: "deny" }, posture: {} },
+    provenance: { access: {}, runtime: {}, data: {}, posture: {} },
+    events: [],
+    documents: []
+  };
+}
+function diffTargetMerges(base, head, options = {}) {
+  const target = (head ?? base)?.target ?? "";
+  const a = base ?? emptyTargetMerge(target);
+  const b2 = head ?? emptyTargetMerge(target);
+  const flips = compareAccess(a.effective.access, b2.effective.access, options);
+  const changes = [
+    ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b2.effective.access, b2.provenance.access), flips),
+    ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
+    ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
+    ...diffData(a.effective.data, b2.effective.data),
+    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
+  ];
+  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after));
+  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after));
+  const status = base && head ? "both" : base ? "removed" : "added";
+  const verdicts = [...changes.map((c3) => c3.verdict), verdictOf(loosens, tightens)];
+  const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  return {
+    target,
+    status,
+    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both"),
+    changes,
+    newlyAllowed: pickExamples(flips.newlyAllowed, max),
+    newlyDenied: pickExamples(flips.newlyDenied, max),
+    approvalChanges: pickExamples(flips.approvalChanges, max),
+    newlyAllowedTotal: flips.newlyAllowed.length,
+    newlyDeniedTotal: flips.newlyDenied.length,
+    approvalChangesTotal: flips.approvalChanges.length,
+    witnesses: flips.witnesses,
+    witnessesTruncated: flips.truncated,
+    ...base ? { before: base.effective } : {},
+    ...head ? { after: head.effective } : {}
+  };
+}
+function countsOf(targets) {
+  const c3 = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0 };
+  for (const t2 of targets) {
+    for (const ch2 of t2.changes) {
+      c3[ch2.verdict]++;
+      if (ch2.review) c3.review++;
+    }
+    c3.newlyAllowed += t2.newlyAllowedTotal;
+    c3.newlyDenied += t2.newlyDeniedTotal;
+    c3.approvalChanges += t2.approvalChangesTotal;
+  }
+  return c3;
+}
+function configVersion(repo) {
+  const v = repo.config?.value.version;
+  return typeof v === "string" ? v : void 0;
+}
+function diffRepositories(base, head, options = {}) {
+  const baseTargets = targetNames(base);
+  const headTargets = targetNames(head);
+  const all = [.../* @__PURE__ */ new Set([...headTargets, ...baseTargets])];
+  if (options.targets) {
+    for (const t2 of options.targets) {
+      if (!all.includes(t2)) {
+        const near = suggest(t2, all);
+        throw new EdictError("USAGE", `unknown target "${t2}"${near ? `; did you mean "${near}"?` : ""} (targets: ${all.join(", ") || "none"})`);
+      }
+    }
+  }
+  const names = options.targets ? all.filter((t2) => options.targets.includes(t2)) : all;
+  const rankedBase = rankDocuments(base);
+  const rankedHead = rankDocuments(head);
+  const targets = names.map(
+    (t2) => diffTargetMerges(
+      baseTargets.includes(t2) ? buildTarget(base, t2, rankedBase) : void 0,
+      headTargets.includes(t2) ? buildTarget(head, t2, rankedHead) : void 0,
+      options
+    )
+  );
+  const packs = diffPacks(base, head);
+  const verdict = overallVerdict(
+    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
+    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
+  );
+  const lastVersion = options.lastVersion ?? configVersion(base) ?? configVersion(head);
+  return {
+    base: options.base ?? "base",
+    head: options.head ?? "head",
+    verdict,
+    ...lastVersion !== void 0 ? { lastVersion } : {},
+    nextVersion: nextVersion(lastVersion, verdict),
+    targets,
+    packs,
+    counts: countsOf(targets)
+  };
+}
+
+// src/diff/render-json.ts
+var orNull = (v) => v === void 0 ? null : v;
+function changeJson(c3) {
+  return {
+    kind: c3.kind,
+    path: c3.path,
+    verdict: c3.verdict,
+    before: orNull(c3.before),
+    after: orNull(c3.after),
+    source: c3.source,
+    subject: c3.subject,
+    change: c3.change,
+    review: c3.review,
+    ...c3.note !== void 0 ? { note: c3.note } : {}
+  };
+}
+function requestJson(r2) {
+  return { action: r2.action, resource: r2.resource, context: r2.context, before: r2.before, after: r2.after };
+}
+function targetJson(t2) {
+  return {
+    verdict: t2.verdict,
+    status: t2.status,
+    changes: t2.changes.map(changeJson),
+    newlyAllowed: t2.newlyAllowed.map(requestJson),
+    newlyDenied: t2.newlyDenied.map(requestJson),
+    newlyAllowedTotal: t2.newlyAllowedTotal,
+    newlyDeniedTotal: t2.newlyDeniedTotal,
+    approvalChanges: t2.approvalChanges.map(requestJson),
+    approvalChangesTotal: t2.approvalChangesTotal,
+    witnesses: t2.witnesses,
+    witnessesTruncated: t2.witnessesTruncated
+  };
+}
+function packJson(p2) {
+  return { name: p2.name, change: p2.change, before: orNull(p2.before), after: orNull(p2.after) };
+}
+function toDiffJson(result) {
+  return {
+    base: result.base,
+    head: result.head,
+    verdict: result.verdict,
+    lastVersion: orNull(result.lastVersion),
+    nextVersion: result.nextVersion,
+    counts: result.counts,
+    targets: Object.fromEntries(result.targets.map((t2) => [t2.target, targetJson(t2)])),
+    packs: result.packs.map(packJson)
+  };
+}
+function renderDiffJson(result) {
+  return `${JSON.stringify(toDiffJson(result), null, 2)}
+`;
+}
+
+// src/diff/render-markdown.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/diff/render-common.ts
+var ELLIPSIS = "\u2026";
+function count(n, noun, plural = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+function truncate(text, max) {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+}
+function formatValue(value, max = 80) {
+  const fmt = (v) => {
+    if (v === void 0) return "(unset)";
+    if (v === null) return "null";
+    if (typeof v === "string") return v === "" ? '""' : v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
+    if (typeof v === "object") {
+      return `{${Object.entries(v).map(([k2, x2]) => `${k2}: ${fmt(x2)}`).join(", ")}}`;
+    }
+    return String(v);
+  };
+  return truncate(fmt(value), max);
+}
+function shownValues(c3) {
+  const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (c3.subject === "field" || !isObj(c3.before) || !isObj(c3.after)) return [c3.before, c3.after];
+  const a = c3.before;
+  const b2 = c3.after;
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
+  const pick3 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
+  return [pick3(a), pick3(b2)];
+}
+function formatContext(context) {
+  const entries = Object.entries(context);
+  if (entries.length === 0) return "";
+  return entries.map(([k2, v]) => `${k2}=${Array.isArray(v) ? `[${v.map(String).join(",")}]` : String(v)}`).join(" ");
+}
+function files(p2) {
+  return [...new Set(p2.map((x2) => x2.file))].join(", ");
+}
+function formatSource(c3) {
+  const before = files(c3.source.before);
+  const after = files(c3.source.after);
+  if (!before) return after;
+  if (!after || before === after) return before;
+  return `${before} \u2192 ${after}`;
+}
+function shortLabel(label) {
+  return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
+}
+function riskRank(v) {
+  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : 3;
+}
+function flatChanges(result) {
+  return result.targets.flatMap((t2) => t2.changes.map((change) => ({ target: t2.target, change })));
+}
+function decisionArrow(r2) {
+  return `${r2.before} \u2192 ${r2.after}`;
+}
+function changeCounts(changes) {
+  const by = (v) => changes.filter((c3) => c3.verdict === v).length;
+  const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
+  const review = changes.filter((c3) => c3.review).length;
+  if (review > 0) parts.push(`${review} to review`);
+  return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+
+// src/diff/render-markdown.ts
+var DEFAULT_MARKDOWN_MAX = 6e4;
+var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}", unchanged: "\u2705" };
+var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}" };
+function cell(text, code2 = false) {
+  const one = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  if (!code2 || one === "") return one;
+  return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
+}
+function requestRow(target, r2) {
+  const ctx = formatContext(r2.context);
+  const cells = [cell(r2.action, true), cell(r2.resource, true), ctx ? cell(ctx, true) : "\u2014", cell(decisionArrow(r2))];
+  return `| ${target !== void 0 ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+}
+function valueCell(v) {
+  return v === void 0 ? "\u2014" : cell(formatValue(v, 60), true);
+}
+function changeRow(c3) {
+  const [before, after] = shownValues(c3);
+  const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${c3.review ? " \xB7 \u26A0 review" : ""}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
+  return `| ${c3.kind} ${cell(c3.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
+}
+function effectiveYaml(e) {
+  return e === void 0 ? "" : (0, import_yaml3.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+function effectivePatch(t2, base, head) {
+  const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
+  return patch.replace(/^=+\n/, "").trimEnd();
+}
+function partText(p2) {
+  const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
+  const omitted = p2.lines.length - kept.length;
+  const body = kept.length > 0 ? `${kept.join("\n")}
+` : "";
+  return `${p2.head}${body}${p2.tail}${omitted > 0 ? `${p2.cutNote(omitted)}
+` : ""}`;
+}
+function fixed(text) {
+  return { head: text, lines: [], tail: "", cutNote: () => "" };
+}
+function fit(parts, max) {
+  const total = () => parts.reduce((n, p2) => n + partText(p2).length, 0);
+  for (let guard = 0; guard < 1e4 && total() > max; guard++) {
+    let best;
+    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText(p2).length > partText(best).length)) best = p2;
+    if (!best) break;
+    const kept = best.keep ?? best.lines.length;
+    const excess = total() - max;
+    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l) => n + l.length + 1, 0) / kept);
+    const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
+    best.keep = Math.max(0, kept - drop);
+  }
+  const text = parts.map(partText).join("");
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 80))}
+
+_\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
+`;
+}
+var cutRows = (what) => (n) => `
+_\u2026 ${n} more ${what} not shown (comment size limit); run \`edict diff\` for all of them._
+`;
+function renderDiffMarkdown(result, options = {}) {
+  const max = options.maxLength ?? DEFAULT_MARKDOWN_MAX;
+  const h2 = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const c3 = result.counts;
+  const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
+  const allChanges = result.targets.flatMap((t2) => t2.changes);
+  const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\`` : "";
+  const parts = [];
+  if (result.verdict === "unchanged") {
+    parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
+`));
+    return fit(parts, max);
+  }
+  const summary = [
+    changeCounts(allChanges),
+    `${count(changed.length, "target")}`,
+    `${c3.newlyAllowed} newly allowed`,
+    `${c3.newlyDenied} newly denied`,
+    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : []
+  ].join(" \xB7 ");
+  parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
+`));
+  const allowed = result.targets.filter((t2) => t2.newlyAllowedTotal > 0);
+  if (allowed.length > 0) {
+    const rows = allowed.flatMap((t2) => t2.newlyAllowed.map((r2) => requestRow(t2.target, r2)));
+    const notes = allowed.filter((t2) => t2.newlyAllowedTotal > t2.newlyAllowed.length).map((t2) => `_${t2.target}: ${t2.newlyAllowedTotal} newly allowed requests, ${t2.newlyAllowed.length} shown._`);
+    parts.push({
+      head: `
+${h2}# \u26A0 Newly allowed
+
+| target | action | resource | context | decision |
+|---|---|---|---|---|
+`,
+      lines: rows,
+      tail: notes.length > 0 ? `
+${notes.join("\n")}
+` : "",
+      cutNote: cutRows("requests")
+    });
+  }
+  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : 2;
+  for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
+    const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
+    parts.push(fixed(`
+<details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
+
+`));
+    if (t2.changes.length > 0) {
+      const rows = [...t2.changes].sort((a, b2) => riskRank(a.verdict) - riskRank(b2.verdict)).map(changeRow);
+      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    for (const [title, list3, total] of [
+      ["Newly denied", t2.newlyDenied, t2.newlyDeniedTotal],
+      ["Approval changes", t2.approvalChanges, t2.approvalChangesTotal]
+    ]) {
+      if (total === 0) continue;
+      const shown = total > list3.length ? ` (${list3.length} of ${total} shown)` : "";
+      parts.push({
+        head: `
+**${title}**${shown}
+
+| action | resource | context | decision |
+|---|---|---|---|
+`,
+        lines: list3.map((r2) => requestRow(void 0, r2)),
+        tail: "",
+        cutNote: cutRows("requests")
+      });
+    }
+    if (t2.witnessesTruncated) parts.push(fixed(`
+_Only the first ${t2.witnesses} witness requests were evaluated._
+`));
+    if (options.yamlDiff !== false) {
+      const patch = effectivePatch(t2, shortLabel(result.base), shortLabel(result.head));
+      if (patch.includes("@@")) {
+        const fence = patch.includes("```") ? "````" : "```";
+        parts.push({ head: `
+${fence}diff
+`, lines: patch.split("\n"), tail: `${fence}
+`, cutNote: (n) => `_\u2026 ${n} more diff lines not shown (comment size limit)._
+` });
+      }
+    }
+    parts.push(fixed("\n</details>\n"));
+  }
+  const unchanged = result.targets.filter((t2) => t2.verdict === "unchanged").map((t2) => t2.target);
+  if (unchanged.length > 0) parts.push(fixed(`
+Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
+`));
+  if (result.packs.length > 0) {
+    parts.push({
+      head: `
+**Packs**
+
+| pack | change | before | after |
+|---|---|---|---|
+`,
+      lines: result.packs.map((p2) => `| ${cell(p2.name, true)} | ${p2.change} | ${p2.before !== void 0 ? cell(p2.before, true) : "\u2014"} | ${p2.after !== void 0 ? cell(p2.after, true) : "\u2014"} |`),
+      tail: "",
+      cutNote: cutRows("packs")
+    });
+  }
+  return fit(parts, max);
+}
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/diff/render-text.ts
+var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
+var plain = (s) => s;
+var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
+var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+function changeLine(target, c3, p2) {
+  const [before, after] = shownValues(c3);
+  const what = c3.subject === "field" || c3.change === "changed" ? `${formatValue(before, 60)} \u2192 ${formatValue(after, 60)}` : `${c3.change} ${formatValue(after ?? before, 70)}`;
+  const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
+  const flag = c3.review ? ` ${p2.yellow("[review]")}` : "";
+  return `  ${target} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}: ${what}${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+}
+function requestLines(title, pick3, result, paint, p2) {
+  const out = [];
+  for (const t2 of result.targets) {
+    const { list: list3, total } = pick3(t2);
+    if (total === 0) continue;
+    if (out.length === 0) out.push(paint(p2.bold(title)));
+    out.push(`  ${t2.target} (${total === list3.length ? count(total, "request") : `${total} requests, ${list3.length} shown`})`);
+    for (const r2 of list3) {
+      const ctx = formatContext(r2.context);
+      out.push(`    ${r2.action} ${r2.resource}${ctx ? ` ${p2.dim(ctx)}` : ""}  ${p2.dim(decisionArrow(r2))}`);
+    }
+  }
+  return out;
+}
+function renderDiffText(result, options = {}) {
+  const p2 = options.color === true ? COLOR : NO_COLOR;
+  const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion}` : "";
+  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
+  const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
+  const all = flatChanges(result).sort((a, b2) => riskRank(a.change.verdict) - riskRank(b2.change.verdict));
+  const group = (title, pred, paint) => {
+    const items = all.filter((x2) => pred(x2.change));
+    if (items.length === 0) return;
+    out.push("", paint(p2.bold(title)), ...items.map((x2) => changeLine(x2.target, x2.change, p2)));
+  };
+  const section2 = (lines) => {
+    if (lines.length > 0) out.push("", ...lines);
+  };
+  group("\u26A0 Loosened", (c3) => c3.verdict === "loosened" || c3.verdict === "mixed", p2.red);
+  section2(requestLines("\u26A0 Newly allowed requests", (t2) => ({ list: t2.newlyAllowed, total: t2.newlyAllowedTotal }), result, p2.red, p2));
+  section2(requestLines("Approval changes", (t2) => ({ list: t2.approvalChanges, total: t2.approvalChangesTotal }), result, p2.yellow, p2));
+  group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
+  section2(requestLines("Newly denied requests", (t2) => ({ list: t2.newlyDenied, total: t2.newlyDeniedTotal }), result, p2.green, p2));
+  group("Neutral", (c3) => c3.verdict === "neutral", plain);
+  const targetNotes = result.targets.filter((t2) => t2.status !== "both" || t2.witnessesTruncated);
+  if (targetNotes.length > 0) {
+    out.push("", p2.bold("Targets"));
+    for (const t2 of targetNotes) {
+      if (t2.status !== "both") out.push(`  ${t2.target}: ${t2.status === "added" ? "new target (compared with an empty policy)" : "target removed"}`);
+      if (t2.witnessesTruncated) out.push(`  ${t2.target}: only the first ${t2.witnesses} witness requests were evaluated`);
+    }
+  }
+  if (result.packs.length > 0) {
+    out.push("", p2.bold("Packs"));
+    for (const k2 of result.packs) {
+      const versions = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
+      out.push(`  ${k2.name}: ${k2.change} ${versions}`.trimEnd());
+    }
+  }
+  out.push("");
+  if (result.verdict === "unchanged") {
+    out.push(p2.green("\u2714 no changes to the effective policy"));
+  } else {
+    const changes = result.targets.flatMap((t2) => t2.changes);
+    const c3 = result.counts;
+    const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
+    out.push(
+      `${changeCounts(changes)} in ${count(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count(c3.approvalChanges, "approval change")}` : "")
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
 
 // src/lint/reporters/common.ts
 function sortFindings(findings) {
   return [...findings].sort(compareFindings);
 }
-function count(n, noun) {
+function count2(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
@@ -36823,14 +38115,14 @@ function formatJson(input) {
     path: f.path,
     ...f.help === void 0 ? {} : { help: f.help }
   }));
-  const { errors, warnings, infos, files } = input.summary;
-  return `${JSON.stringify({ findings, summary: { errors, warnings, infos, files } }, null, 2)}
+  const { errors, warnings, infos, files: files2 } = input.summary;
+  return `${JSON.stringify({ findings, summary: { errors, warnings, infos, files: files2 } }, null, 2)}
 `;
 }
 
 // src/lint/reporters/markdown.ts
 var DEFAULT_MAX_CHARS = 6e4;
-var EMOJI = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var EMOJI2 = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
 var TABLE_HEAD = "| | Location | Rule | Message |\n|---|---|---|---|\n";
 function formatMarkdown(input, options = {}) {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
@@ -36840,7 +38132,7 @@ function formatMarkdown(input, options = {}) {
   if (findings.length === 0) return head;
   const rows = findings.map((f) => row(f, options.linkBase));
   const note = (n) => `
-\u2026 ${count(n, "more finding")} not shown
+\u2026 ${count2(n, "more finding")} not shown
 `;
   const reserve = note(findings.length).length;
   let out = `${head}
@@ -36857,17 +38149,17 @@ ${TABLE_HEAD}`;
   return out + note(rows.length - shown);
 }
 function summaryLine(input) {
-  const { errors, warnings, infos, files } = input.summary;
-  const where = `in ${count(files, "file")}`;
+  const { errors, warnings, infos, files: files2 } = input.summary;
+  const where = `in ${count2(files2, "file")}`;
   if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where}`;
-  return `**edict lint**: ${EMOJI.error} ${count(errors, "error")}, ${EMOJI.warning} ${count(warnings, "warning")}, ${EMOJI.info} ${count(infos, "info")} ${where}`;
+  return `**edict lint**: ${EMOJI2.error} ${count2(errors, "error")}, ${EMOJI2.warning} ${count2(warnings, "warning")}, ${EMOJI2.info} ${count2(infos, "info")} ${where}`;
 }
 function row(f, linkBase) {
   const where = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
   const location2 = linkBase === void 0 ? escapeCell(where) : `[${escapeCell(where)}](${linkBase.replace(/\/+$/, "")}/${toUrlPath(f.file)}${f.line >= 1 ? `#L${f.line}` : ""})`;
   const rule = /^[\w.-]+$/.test(f.rule) ? `\`${f.rule}\`` : escapeCell(f.rule);
   const message = escapeCell(f.message) + (f.help === void 0 ? "" : `<br>\u{1F4A1} ${escapeCell(f.help)}`);
-  return `| ${EMOJI[f.severity]} | ${location2} | ${rule} | ${message} |
+  return `| ${EMOJI2[f.severity]} | ${location2} | ${rule} | ${message} |
 `;
 }
 function escapeCell(s) {
@@ -36973,18 +38265,18 @@ import { posix } from "node:path";
 var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
-var ELLIPSIS = "\u2026";
-var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
-var plain = (s) => s;
-var COLOR = {
-  bold: ansi(1, 22),
-  dim: ansi(2, 22),
-  green: ansi(32, 39),
-  severity: { error: ansi(31, 39), warning: ansi(33, 39), info: ansi(34, 39) }
+var ELLIPSIS2 = "\u2026";
+var ansi2 = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
+var plain2 = (s) => s;
+var COLOR2 = {
+  bold: ansi2(1, 22),
+  dim: ansi2(2, 22),
+  green: ansi2(32, 39),
+  severity: { error: ansi2(31, 39), warning: ansi2(33, 39), info: ansi2(34, 39) }
 };
-var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain, warning: plain, info: plain } };
+var NO_COLOR2 = { bold: plain2, dim: plain2, green: plain2, severity: { error: plain2, warning: plain2, info: plain2 } };
 function formatText(input, options) {
-  const p2 = options.color ? COLOR : NO_COLOR;
+  const p2 = options.color ? COLOR2 : NO_COLOR2;
   const out = [];
   const byFile = /* @__PURE__ */ new Map();
   for (const f of sortFindings(input.findings)) {
@@ -37017,12 +38309,12 @@ ${" ".repeat(locWidth + 13)}`);
 `;
 }
 function summaryLine2(input, p2) {
-  const { errors, warnings, infos, files } = input.summary;
+  const { errors, warnings, infos, files: files2 } = input.summary;
   const total = errors + warnings + infos;
-  if (total === 0) return p2.green(`\u2714 no problems in ${count(files, "file")}`);
+  if (total === 0) return p2.green(`\u2714 no problems in ${count2(files2, "file")}`);
   const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
   return paint(
-    p2.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files, "file")}`)
+    p2.bold(`\u2716 ${count2(total, "problem")} (${count2(errors, "error")}, ${count2(warnings, "warning")}, ${count2(infos, "info")}) in ${count2(files2, "file")}`)
   );
 }
 function location(f) {
@@ -37053,13 +38345,13 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const start = at[s];
   const end = at[e];
   if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
-  const room = maxWidth - 2 * ELLIPSIS.length;
+  const room = maxWidth - 2 * ELLIPSIS2.length;
   let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
   if (isLowSurrogate(shown.charCodeAt(from))) from++;
   let to = Math.min(from + room, shown.length);
   if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
-  const prefix = from > 0 ? ELLIPSIS : "";
-  const suffix = to < shown.length ? ELLIPSIS : "";
+  const prefix = from > 0 ? ELLIPSIS2 : "";
+  const suffix = to < shown.length ? ELLIPSIS2 : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
@@ -37074,11 +38366,339 @@ function shouldUseColor(stream, env) {
   return stream.isTTY === true;
 }
 
+// src/policy/read-git.ts
+import { spawn as spawn3 } from "node:child_process";
+import { stat as stat3 } from "node:fs/promises";
+var GIT_SYMLINK_MODE = "120000";
+function gitError2(message, cause) {
+  return new EdictError("GIT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function messageOf(e) {
+  return (e instanceof Error ? e.message : String(e)).trim();
+}
+function checkRevision(revision) {
+  if (revision === "" || revision.startsWith("-") || /[\0\n\r]/.test(revision)) {
+    throw new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`);
+  }
+}
+async function openGit(root) {
+  try {
+    if (!(await stat3(root)).isDirectory()) throw new Error("not a directory");
+  } catch {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+  }
+  const git = simpleGit({ baseDir: root });
+  let prefix;
+  try {
+    prefix = (await git.raw(["rev-parse", "--show-prefix"])).trim();
+  } catch (e) {
+    const msg = messageOf(e);
+    if (/ENOENT|spawn git/i.test(msg)) throw gitError2("git is not installed or not on PATH; `edict diff` reads revisions with git", e);
+    if (/not a git repository/i.test(msg)) {
+      throw gitError2(`${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
+    }
+    throw gitError2(`git could not open ${root}: ${msg}`, e);
+  }
+  return { git, prefix };
+}
+async function resolveCommit2(git, revision) {
+  checkRevision(revision);
+  try {
+    const out = (await git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
+    if (/^[0-9a-f]{40,64}$/.test(out)) return out;
+  } catch {
+  }
+  let shallow = false;
+  try {
+    shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+  } catch {
+  }
+  if (shallow) {
+    throw gitError2(
+      `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+    );
+  }
+  throw gitError2(`unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
+}
+async function listTree(git, commit, prefix) {
+  let out;
+  try {
+    out = await git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
+  } catch (e) {
+    throw gitError2(`git ls-tree ${commit} failed: ${messageOf(e)}`, e);
+  }
+  const entries = [];
+  for (const record of out.split("\0")) {
+    if (record === "") continue;
+    const tab = record.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
+    const full = record.slice(tab + 1);
+    if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
+    if (!full.startsWith(prefix)) continue;
+    const path2 = full.slice(prefix.length);
+    if (!classifyPath(path2)) continue;
+    entries.push({ path: path2, blob, size: Number(size) });
+  }
+  return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+}
+function readBlobs(cwd, blobs) {
+  const unique = [...new Set(blobs)];
+  const result = /* @__PURE__ */ new Map();
+  if (unique.length === 0) return Promise.resolve(result);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn3("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (c3) => chunks.push(c3));
+    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
+    child.on("error", (e) => reject(gitError2(`git cat-file could not start: ${messageOf(e)}`, e)));
+    child.stdin.on("error", () => {
+    });
+    child.on("close", (code2) => {
+      if (code2 !== 0) return reject(gitError2(`git cat-file failed (exit ${code2}): ${stderr.trim()}`));
+      const all = Buffer.concat(chunks);
+      let pos = 0;
+      for (const id of unique) {
+        const nl = all.indexOf(10, pos);
+        if (nl < 0) return reject(gitError2(`git cat-file ended early reading ${id}`));
+        const header = all.subarray(pos, nl).toString("utf8");
+        const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+        if (!m) return reject(gitError2(`git cat-file could not read ${id}: ${header}`));
+        const size = Number(m[3]);
+        result.set(id, all.subarray(nl + 1, nl + 1 + size));
+        pos = nl + 1 + size + 1;
+      }
+      resolvePromise(result);
+    });
+    child.stdin.end(unique.map((b2) => `${b2}
+`).join(""));
+  });
+}
+async function readRepositoryAtRevision(root, revision, onProgress) {
+  const { git, prefix } = await openGit(root);
+  const commit = await resolveCommit2(git, revision);
+  const entries = await listTree(git, commit, prefix);
+  const wanted = entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob);
+  const blobs = await readBlobs(root, wanted);
+  const raw = [];
+  let done = 0;
+  for (const e of entries) {
+    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
+    if (bytes === void 0) throw gitError2(`git cat-file returned nothing for ${e.path} at ${commit}`);
+    raw.push({ path: e.path, bytes });
+    onProgress?.(++done, entries.length);
+  }
+  return { commit, repo: buildRepository(raw) };
+}
+
+// src/cli/commands/diff.ts
+var FORMATS3 = ["text", "markdown", "json"];
+var FAIL_ON = ["loosened", "tightened", "changed"];
+var WORKING_TREE = "working-tree";
+async function readAt(io, root, rev, label) {
+  const bar = progress(io, `reading ${label} ${rev}`);
+  try {
+    return await readRepositoryAtRevision(root, rev, (d, t2) => bar.update(d, t2));
+  } finally {
+    bar.done();
+  }
+}
+function failed(result, failOn) {
+  switch (failOn) {
+    case "loosened":
+      return isLoosening(result.verdict);
+    case "tightened":
+      return isTightening(result.verdict);
+    case "changed":
+      return result.verdict !== "unchanged";
+    default:
+      return false;
+  }
+}
+async function diffCommand(io, opts) {
+  const root = resolve5(io.cwd, opts.root);
+  const base = await readAt(io, root, opts.base, "base");
+  let head;
+  if (opts.head !== void 0) {
+    const h2 = await readAt(io, root, opts.head, "head");
+    if (h2.repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository at ${opts.head}: no edict.yaml, policies/ or packs/ in that revision`);
+    head = { label: h2.commit, repo: h2.repo };
+  } else {
+    head = { label: WORKING_TREE, repo: (await openRepository(io, opts.root)).repo };
+  }
+  requireTargets(head.repo);
+  const result = diffRepositories(base.repo, head.repo, {
+    base: base.commit,
+    head: head.label,
+    ...opts.target && opts.target.length > 0 ? { targets: opts.target } : {}
+  });
+  switch (opts.format) {
+    case "json":
+      io.stdout(renderDiffJson(result));
+      break;
+    case "markdown":
+      io.stdout(renderDiffMarkdown(result));
+      break;
+    default:
+      io.stdout(renderDiffText(result, { color: shouldUseColor({ isTTY: io.isTTY }, io.env) }));
+  }
+  return failed(result, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
+}
+function registerDiff(program2, io, setExit) {
+  program2.command("diff").description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests").requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout").option("--head <ref>", "head revision (default: the working tree)").option("-t, --target <name>", "only this target (repeatable; default: every target)", collect).option("-f, --format <format>", `output format: ${FORMATS3.join(", ")}`, (v) => parseChoice(v, FORMATS3, "--format"), "text").option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed)`, (v) => parseChoice(v, FAIL_ON, "--fail-on")).option("-C, --root <dir>", "repository root (may be a folder inside the git work tree)", ".").addHelpText(
+    "after",
+    [
+      "",
+      "Examples:",
+      "  edict diff --base origin/main                     # working tree against main",
+      "  edict diff --base v1.3.0 --head HEAD --format json",
+      '  edict diff --base "$BASE_SHA" --format markdown > comment.md',
+      "  edict diff --base origin/main --fail-on loosened  # exit 1 when anything loosened",
+      "",
+      "In a shallow clone, fetch the base first: git fetch --depth=1 origin <sha>",
+      ""
+    ].join("\n")
+  ).action(async (opts) => setExit(await diffCommand(io, opts)));
+}
+
+// src/cli/commands/effective.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var FORMATS4 = ["yaml", "json"];
+function effectiveDocument(t2) {
+  return { target: t2.target, ...t2.effective, provenance: t2.provenance };
+}
+function registerEffective(program2, io, setExit) {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS4, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+    const { repo } = await openRepository(io, opts.root);
+    const target = resolveTarget(repo, opts.target);
+    const errors = runLint(repo, { rules: RULES }).summary.errors;
+    if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
+`);
+    const doc = effectiveDocument(buildTarget(repo, target));
+    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml4.stringify)(doc, { lineWidth: 0 }));
+    setExit(EXIT.OK);
+  });
+}
+
+// src/cli/commands/eval.ts
+var FORMATS5 = ["text", "json"];
+var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
+function parseContextPairs(pairs, json) {
+  const ctx = {};
+  if (json !== void 0) {
+    let parsed;
+    try {
+      parsed = JSON.parse(json);
+    } catch (e) {
+      throw new EdictError("USAGE", `--context-json is not valid JSON: ${e.message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new EdictError("USAGE", "--context-json must be a JSON object of context keys");
+    for (const [k2, v] of Object.entries(parsed)) {
+      const ok2 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
+      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k2}" must be a string, number, boolean or a list of them`);
+      ctx[k2] = v;
+    }
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new EdictError("USAGE", `--context takes key=value, got "${pair}"`);
+    const k2 = pair.slice(0, eq);
+    const v = pair.slice(eq + 1);
+    const prev = ctx[k2];
+    ctx[k2] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return ctx;
+}
+function answer(engine, opts) {
+  const asked = [opts.action !== void 0 || opts.resource !== void 0, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
+  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
+  if (opts.tool !== void 0) {
+    const r3 = engine.checkTool(opts.tool);
+    return { result: r3, decision: r3.allowed ? "allow" : "deny" };
+  }
+  if (opts.data !== void 0) {
+    let request;
+    try {
+      request = JSON.parse(opts.data);
+    } catch (e) {
+      throw new EdictError("USAGE", `--data is not valid JSON: ${e.message}`);
+    }
+    if (!request || typeof request !== "object") throw new EdictError("USAGE", "--data must be a JSON object {dataset, fields, requester, \u2026}");
+    const r3 = engine.decideData(request);
+    return { result: r3, decision: r3.action };
+  }
+  if (opts.action === void 0 || opts.resource === void 0) throw new EdictError("USAGE", "--action and --resource go together");
+  const r2 = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
+  return { result: r2, decision: r2.decision };
+}
+function renderText(result, decision) {
+  const r2 = result;
+  const lines = [decision];
+  for (const reason2 of r2.reasons ?? []) lines.push(`  ${reason2.effect} ${reason2.policy}${reason2.sid ? `/${reason2.sid}` : ""}  (${reason2.file})`);
+  if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
+  for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
+  if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
+  if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
+  return lines.join("\n") + "\n";
+}
+function registerEval(program2, io, setExit) {
+  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+    "after",
+    `
+Examples:
+  edict eval -t production -a db:Select -r db://production/users -c source.ip=10.1.2.3
+  edict eval --bundle acme-policies.bundle.json --key edict.pub -t production -a db:Delete -r db://production/users
+  edict eval -t production --tool mcp://vision-mcp/detect@1.2.0 --format json
+  edict eval -t production --data '{"dataset":"customers","fields":[{"name":"email","sensitivity":"pii"}],"requester":{"role":"analyst","region":"US"},"dataset_region":"EU"}'
+`
+  ).action(async (opts) => {
+    const { engine } = opts.bundle !== void 0 ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, opts.policies, opts.target);
+    const { result, decision } = answer(engine, opts);
+    io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
+    setExit(opts.expect !== void 0 && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);
+  });
+}
+
+// src/cli/commands/keygen.ts
+import { resolve as resolve6 } from "node:path";
+var FORMATS6 = ["text", "json"];
+function keygenCommand(io, opts) {
+  const prefix = resolve6(io.cwd, opts.out);
+  try {
+    const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
+    } else {
+      io.stdout(
+        `keyid:       ${written.keyid}
+public key:  ${written.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
+private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
+`
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (!isBundleError(e)) throw e;
+    io.stderr(`edict: ${e.message}
+`);
+    return EXIT.USAGE;
+  }
+}
+function registerKeygen(program2, io, setExit) {
+  program2.command("keygen").description("generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM)").option("-o, --out <prefix>", "path prefix of the two files", "edict").option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS6, "--format"), "text").addHelpText(
+    "after",
+    "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen\n  edict keygen --out keys/release\n  edict bundle build --key keys/release.key\n"
+  ).action((opts) => setExit(keygenCommand(io, opts)));
+}
+
 // src/cli/commands/lint.ts
-var FORMATS6 = ["text", "json", "sarif", "github", "markdown"];
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { resolve as resolve7 } from "node:path";
+var FORMATS7 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p2) => toRepoPath(root, resolve6(io.cwd, p2)));
+  const only = paths.map((p2) => toRepoPath(root, resolve7(io.cwd, p2)));
   for (const o2 of only) {
     if (o2.startsWith("..")) throw new EdictError("USAGE", `path ${o2} is outside the repository ${root}`);
   }
@@ -37086,7 +38706,7 @@ async function lintCommand(io, paths, opts) {
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile2(resolve6(io.cwd, opts.output), text);
+  if (opts.output) await writeFile2(resolve7(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -37108,14 +38728,14 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS6.join(", ")}`, (v) => parseChoice(v, FORMATS6, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
 }
 
 // src/cli/commands/pack.ts
-var FORMATS7 = ["text", "json"];
+var FORMATS8 = ["text", "json"];
 async function open3(io, rootOption) {
   const { root, repo } = await openRepository(io, rootOption);
   const shipped = await readShippedPacks(root, packsSourceOf(repo));
@@ -37198,7 +38818,7 @@ function registerPack(program2, io, setExit, deps = {}) {
     "\nExamples:\n  edict pack list\n  edict pack install starter\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
   );
   configure(
-    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText("after", `
+    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
 Examples:
   edict pack list
   edict pack list --format json | jq '.packs[] | select(.status != "ok")'
@@ -37234,14 +38854,14 @@ Examples:
     io
   );
   configure(
-    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS7, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
+    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
     io
   );
 }
 
 // src/cli/commands/posture.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/policy/eval/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -37326,8 +38946,8 @@ async function gkeEvidence(probe2) {
   const out = [];
   if (hasEnv(probe2.env, "GKE_CLUSTER_NAME")) out.push(set("GKE_CLUSTER_NAME"));
   for (const name of GCP_PROJECT_VARS) if (hasEnv(probe2.env, name)) out.push(set(name));
-  const product = await probe2.readFile(DMI_PRODUCT_NAME);
-  if (product?.trim() === "Google Compute Engine") out.push(`${DMI_PRODUCT_NAME} is "Google Compute Engine"`);
+  const product2 = await probe2.readFile(DMI_PRODUCT_NAME);
+  if (product2?.trim() === "Google Compute Engine") out.push(`${DMI_PRODUCT_NAME} is "Google Compute Engine"`);
   return out;
 }
 async function detectEnvironment(probe2) {
@@ -37564,9 +39184,9 @@ function parseCrypttab(text) {
 function parseLsblkTypes(stdout) {
   return stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
 }
-function parseSecureBootVariable(content) {
-  if (content.length < 5) return void 0;
-  const b2 = content.charCodeAt(4);
+function parseSecureBootVariable(content2) {
+  if (content2.length < 5) return void 0;
+  const b2 = content2.charCodeAt(4);
   return b2 === 1 ? true : b2 === 0 ? false : void 0;
 }
 function parseMokutil(stdout) {
@@ -37762,13 +39382,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve8(r2);
+      resolve9(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -37807,16 +39427,16 @@ function nodeProbe() {
   };
 }
 function withDeadline(promise, ms, fallback) {
-  return new Promise((resolve8) => {
-    const timer = setTimeout(() => resolve8(fallback), ms);
+  return new Promise((resolve9) => {
+    const timer = setTimeout(() => resolve9(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve8(v);
+        resolve9(v);
       },
       () => {
         clearTimeout(timer);
-        resolve8(fallback);
+        resolve9(fallback);
       }
     );
   });
@@ -37937,7 +39557,7 @@ function parsePostureFacts(text, file) {
 }
 
 // src/cli/commands/posture.ts
-var FORMATS8 = ["text", "json"];
+var FORMATS9 = ["text", "json"];
 var repositoryPostureSource = async (io, opts) => {
   if (opts.bundle !== void 0) {
     const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
@@ -37953,7 +39573,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text;
   try {
-    text = await readFile6(resolve7(io.cwd, opts.facts), "utf8");
+    text = await readFile6(resolve8(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -37990,7 +39610,7 @@ function renderPostureJson(report) {
   return JSON.stringify({ target: report.target, ...report.result, facts: report.facts, factsFrom: report.factsFrom, evidence: report.evidence }, null, 2) + "\n";
 }
 function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
-  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText(
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
     "after",
     '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
   ).action(async (opts) => {
@@ -38103,7 +39723,7 @@ function runCases(cases, targets) {
 }
 
 // src/cli/commands/test.ts
-var FORMATS9 = ["text", "json"];
+var FORMATS10 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
@@ -38134,9 +39754,9 @@ function renderText2(run, problems, coverage, color) {
     for (const d of r2.deciders) lines.push(`    decided by ${d}`);
     if (r2.deciders.length === 0 && !r2.error) lines.push("    decided by no statement (implicit deny)");
   }
-  const failed = run.results.filter((r2) => !r2.passed).length;
+  const failed2 = run.results.filter((r2) => !r2.passed).length;
   lines.push("");
-  lines.push(`${run.results.length - failed} passed, ${failed} failed`);
+  lines.push(`${run.results.length - failed2} passed, ${failed2} failed`);
   if (coverage) {
     lines.push(`coverage: ${run.coverage.percent}% (${run.coverage.covered}/${run.coverage.total} statements and data rules exercised)`);
     for (const u of run.coverage.uncovered) lines.push(`  not exercised in ${u.target}: ${u.item}`);
@@ -38144,18 +39764,18 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
-    const files = await suiteFiles(root);
-    if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join6(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    const files2 = await suiteFiles(root);
+    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join6(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
-    for (const f of files) {
+    for (const f of files2) {
       const suite = parseSuite(f, await readFile7(join6(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
@@ -38175,10 +39795,10 @@ function registerTest(program2, io, setExit) {
     } else {
       io.stdout(renderText2(run, problems, opts.coverage === true || opts.threshold !== void 0, io.isTTY && !io.env.NO_COLOR));
     }
-    const failed = run.results.some((r2) => !r2.passed);
+    const failed2 = run.results.some((r2) => !r2.passed);
     const below = opts.threshold !== void 0 && run.coverage.percent < opts.threshold;
     if (problems.length > 0) setExit(EXIT.USAGE);
-    else setExit(failed || below ? EXIT.FINDINGS : EXIT.OK);
+    else setExit(failed2 || below ? EXIT.FINDINGS : EXIT.OK);
   });
 }
 
@@ -38192,6 +39812,7 @@ async function runCli(argv, io = processIO()) {
   program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
+  registerDiff(program2, io, setExit);
   registerPack(program2, io, setExit);
   registerEval(program2, io, setExit);
   registerTest(program2, io, setExit);

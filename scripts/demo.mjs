@@ -31,6 +31,7 @@ try {
   step("1. lint every policy, pack and edict.yaml (exact file:line:col on problems)", ["lint"]);
   step("2. run the policy test cases in tests/ with coverage", ["test", "--coverage"], { tail: 2 });
   step("3. the effective policy production sees (first lines)", ["effective", "--target", "production"], { head: 14 });
+  step("3b. the semantic diff against the previous commit (what the PR comment shows)", ["diff", "--base", "HEAD~1"], { allowFail: true });
   step("4. a throwaway signing key (the Action takes yours from a secret)", ["keygen", "--out", key]);
   step("5. build and sign the bundle (canonical JSON, DSSE, Ed25519)", ["bundle", "build", "--key", `${key}.key`, "--out", out, "--allow-dirty"]);
   step("6. verify it as a runtime would", ["bundle", "verify", bundle, "--key", `${key}.pub`]);

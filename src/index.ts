@@ -14,3 +14,8 @@ export { formatReport, REPORT_FORMATS } from "./lint/reporters/index.js";
 export type * from "./policy/types.js";
 export type * from "./policy/effective.js";
 export { EDICT_VERSION } from "./version.js";
+export { diffRepositories, renderDiffMarkdown, renderDiffText, renderDiffJson, toDiffJson } from "./diff/index.js";
+export { readRepositoryAtRevision } from "./policy/read-git.js";
+export { buildAllTargets, buildTarget } from "./policy/merge/index.js";
+export { compileEngine } from "./policy/eval/engine.js";
+export type { Engine } from "./policy/eval/engine.js";

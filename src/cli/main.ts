@@ -5,6 +5,7 @@ import { isEdictError } from "../errors.js";
 import { EDICT_VERSION } from "../version.js";
 import { registerBundle } from "./commands/bundle.js";
 import { registerCheckAgent } from "./commands/check-agent.js";
+import { registerDiff } from "./commands/diff.js";
 import { registerEffective } from "./commands/effective.js";
 import { registerEval } from "./commands/eval.js";
 import { registerKeygen } from "./commands/keygen.js";
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
+  registerDiff(program, io, setExit);
   registerPack(program, io, setExit);
   registerEval(program, io, setExit);
   registerTest(program, io, setExit);

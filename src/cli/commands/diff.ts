@@ -1,0 +1,107 @@
+/** `edict diff --base REF [--head REF]`: what a change does to the effective policy (SPEC §5). */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { diffRepositories, isLoosening, isTightening, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/index.js";
+import type { DiffResult } from "../../diff/index.js";
+import { EdictError } from "../../errors.js";
+import { shouldUseColor } from "../../lint/reporters/index.js";
+import { readRepositoryAtRevision } from "../../policy/read-git.js";
+import type { Repository } from "../../policy/repository.js";
+import { EXIT, progress } from "../io.js";
+import type { CliIO } from "../io.js";
+import { collect, parseChoice } from "../options.js";
+import { openRepository, requireTargets } from "../repository.js";
+
+const FORMATS = ["text", "markdown", "json"] as const;
+const FAIL_ON = ["loosened", "tightened", "changed"] as const;
+
+/** The label of the head side when it is the working tree (JSON `head`). */
+export const WORKING_TREE = "working-tree";
+
+export interface DiffCommandOptions {
+  base: string;
+  head?: string;
+  target?: string[];
+  format: (typeof FORMATS)[number];
+  failOn?: (typeof FAIL_ON)[number];
+  root: string;
+}
+
+async function readAt(io: CliIO, root: string, rev: string, label: string): Promise<{ commit: string; repo: Repository }> {
+  const bar = progress(io, `reading ${label} ${rev}`);
+  try {
+    return await readRepositoryAtRevision(root, rev, (d, t) => bar.update(d, t));
+  } finally {
+    bar.done();
+  }
+}
+
+function failed(result: DiffResult, failOn: DiffCommandOptions["failOn"]): boolean {
+  switch (failOn) {
+    case "loosened":
+      return isLoosening(result.verdict);
+    case "tightened":
+      return isTightening(result.verdict);
+    case "changed":
+      return result.verdict !== "unchanged";
+    default:
+      return false;
+  }
+}
+
+export async function diffCommand(io: CliIO, opts: DiffCommandOptions): Promise<number> {
+  const root = resolve(io.cwd, opts.root);
+  const base = await readAt(io, root, opts.base, "base");
+  let head: { label: string; repo: Repository };
+  if (opts.head !== undefined) {
+    const h = await readAt(io, root, opts.head, "head");
+    if (h.repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository at ${opts.head}: no edict.yaml, policies/ or packs/ in that revision`);
+    head = { label: h.commit, repo: h.repo };
+  } else {
+    head = { label: WORKING_TREE, repo: (await openRepository(io, opts.root)).repo };
+  }
+  requireTargets(head.repo);
+  const result = diffRepositories(base.repo, head.repo, {
+    base: base.commit,
+    head: head.label,
+    ...(opts.target && opts.target.length > 0 ? { targets: opts.target } : {}),
+  });
+  switch (opts.format) {
+    case "json":
+      io.stdout(renderDiffJson(result));
+      break;
+    case "markdown":
+      io.stdout(renderDiffMarkdown(result));
+      break;
+    default:
+      io.stdout(renderDiffText(result, { color: shouldUseColor({ isTTY: io.isTTY }, io.env) }));
+  }
+  return failed(result, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+export function registerDiff(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("diff")
+    .description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests")
+    .requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout")
+    .option("--head <ref>", "head revision (default: the working tree)")
+    .option("-t, --target <name>", "only this target (repeatable; default: every target)", collect)
+    .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, (v) => parseChoice(v, FORMATS, "--format"), "text")
+    .option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed)`, (v) => parseChoice(v, FAIL_ON, "--fail-on"))
+    .option("-C, --root <dir>", "repository root (may be a folder inside the git work tree)", ".")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  edict diff --base origin/main                     # working tree against main",
+        "  edict diff --base v1.3.0 --head HEAD --format json",
+        "  edict diff --base \"$BASE_SHA\" --format markdown > comment.md",
+        "  edict diff --base origin/main --fail-on loosened  # exit 1 when anything loosened",
+        "",
+        "In a shallow clone, fetch the base first: git fetch --depth=1 origin <sha>",
+        "",
+      ].join("\n"),
+    )
+    .action(async (opts: DiffCommandOptions) => setExit(await diffCommand(io, opts)));
+}

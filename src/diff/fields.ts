@@ -1,0 +1,253 @@
+/**
+ * Field changes of the effective policy, with a verdict read from each field's schema
+ * (`x-looser`, SPEC §5): nothing here names a field.
+ *
+ * An absent value is the loosest one: no limit (`increase` fields), no minimum (`decrease`),
+ * the control off (`false` fields; for `true` fields such as `allow_insecure`, absent = false),
+ * no allowlist (`add`: everything allowed), an empty deny list (`remove`). So removing a limit
+ * loosens and adding one tightens.
+ */
+import type { Provenance } from "../policy/effective.js";
+import type { KindKey } from "../policy/merge/index.js";
+import { stableStringify } from "../policy/merge/index.js";
+import { matchWildcard } from "../policy/match/index.js";
+import type { LooserDirection, Schema } from "../policy/schemas/builders.js";
+import { parseDuration, parseMoney, parseSize } from "../policy/values/index.js";
+import type { Change, ChangeVerdict } from "./types.js";
+import { verdictOf } from "./verdict.js";
+import { FRESH, instantiatePattern } from "./witness.js";
+
+export interface LeafVerdict {
+  verdict: ChangeVerdict;
+  review: boolean;
+  note?: string;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Nested objects the diff descends into, as the merge does; everything else is a leaf. */
+function isBranchSchema(schema: Schema): boolean {
+  if ((schema["x-merge"] ?? "override") !== "override") return false;
+  return isPlainObject(schema.properties) || isPlainObject(schema.additionalProperties);
+}
+
+function childSchema(schema: Schema, key: string): Schema | undefined {
+  const props = schema.properties as Record<string, Schema> | undefined;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  return isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined;
+}
+
+/** Keys of both sides: the schema's order first, then other keys sorted. */
+function unionKeys(schema: Schema, a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const declared = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
+  const present = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const extra = [...present].filter((k) => !declared.includes(k)).sort();
+  return [...declared.filter((k) => present.has(k)), ...extra];
+}
+
+export interface LeafDiff {
+  segments: string[];
+  schema: Schema;
+  looser: LooserDirection | undefined;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Every leaf whose value differs between `before` and `after`, walking both with `schema`.
+ * `skip` names top-level keys handled elsewhere (Statement).
+ */
+export function diffLeaves(before: unknown, after: unknown, schema: Schema, skip: readonly string[] = []): LeafDiff[] {
+  const out: LeafDiff[] = [];
+  const walk = (a: unknown, b: unknown, s: Schema, segs: string[], inherited: LooserDirection | undefined): void => {
+    const looser = s["x-looser"] ?? inherited;
+    if (isBranchSchema(s) && (a === undefined || isPlainObject(a)) && (b === undefined || isPlainObject(b))) {
+      const ao = (a ?? {}) as Record<string, unknown>;
+      const bo = (b ?? {}) as Record<string, unknown>;
+      for (const key of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key)) continue;
+        const sub = childSchema(s, key);
+        if (!sub) continue;
+        walk(ao[key], bo[key], sub, [...segs, key], looser);
+      }
+      return;
+    }
+    if (stableStringify(a) !== stableStringify(b)) out.push({ segments: segs, schema: s, looser, before: a, after: b });
+  };
+  walk(before, after, schema, [], undefined);
+  return out;
+}
+
+/** A number to order values by, or undefined when it cannot be read. */
+function toOrdinal(value: unknown, schema: Schema): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string") return undefined;
+  if (Array.isArray(schema.enum)) {
+    const i = (schema.enum as unknown[]).indexOf(value);
+    return i < 0 ? undefined : i;
+  }
+  const parsed = schema["x-format"] === "duration" ? parseDuration(value) : schema["x-format"] === "size" ? parseSize(value) : schema["x-format"] === "money" ? parseMoney(value) : undefined;
+  return parsed?.ok ? parsed.value : undefined;
+}
+
+type Matcher = (pattern: unknown, value: unknown) => boolean;
+
+/** How list entries match candidate values: wildcards for patterns, equality for the rest. */
+function matcherFor(item: Schema | undefined): Matcher {
+  const format = item?.["x-format"];
+  const ignoreCase = format === "action-pattern";
+  return (p, v) => {
+    if (typeof p !== "string" || typeof v !== "string") return stableStringify(p) === stableStringify(v);
+    if (matchWildcard(p, v, ignoreCase)) return true;
+    // A tool entry without a version allows every version (SPEC §2.2).
+    return format === "tool-pattern" && !p.includes("@") && matchWildcard(`${p}@*`, v);
+  };
+}
+
+/** Values that tell two lists of patterns apart: every entry, its wildcards filled, and a fresh one. */
+function candidates(lists: unknown[][], format: unknown): unknown[] {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  const add = (v: unknown) => {
+    const k = stableStringify(v);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(v);
+    }
+  };
+  for (const list of lists) {
+    for (const entry of list) {
+      add(entry);
+      if (typeof entry === "string") {
+        for (const v of instantiatePattern(entry)) add(v);
+        if (format === "tool-pattern" && !entry.includes("@")) add(`${entry}@${FRESH}`);
+      }
+    }
+  }
+  add(FRESH);
+  return out;
+}
+
+function asList(v: unknown): unknown[] | undefined {
+  return Array.isArray(v) ? v : undefined;
+}
+
+/** `add` lists: what each side allows. all-of lists allow a value only when every inner list does. */
+function compareAllowLists(before: unknown, after: unknown, schema: Schema): LeafVerdict {
+  const allOf = schema["x-merge"] === "all-of";
+  const item = (allOf ? ((schema.items as Schema | undefined)?.items as Schema | undefined) ?? (schema.items as Schema | undefined) : (schema.items as Schema | undefined)) ?? undefined;
+  const match = matcherFor(item);
+  const norm = (v: unknown): unknown[][] | undefined | "bad" => {
+    if (v === undefined) return undefined;
+    const list = asList(v);
+    if (!list) return "bad";
+    if (!allOf) return [list];
+    return list.every(Array.isArray) ? (list as unknown[][]) : "bad";
+  };
+  const a = norm(before);
+  const b = norm(after);
+  if (a === "bad" || b === "bad") return { verdict: "neutral", review: true, note: "not a list" };
+  const allows = (lists: unknown[][] | undefined, v: unknown) => lists === undefined || lists.every((l) => l.some((p) => match(p, v)));
+  const vals = candidates([...(a ?? []), ...(b ?? [])], item?.["x-format"]);
+  const loosens = vals.some((v) => allows(b, v) && !allows(a, v));
+  const tightens = vals.some((v) => allows(a, v) && !allows(b, v));
+  const note = b === undefined ? "allowlist removed" : a === undefined ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+
+/** `remove` lists (deny lists, required controls): what each side covers. */
+function compareDenyLists(before: unknown, after: unknown, schema: Schema): LeafVerdict {
+  const a = before === undefined ? [] : asList(before);
+  const b = after === undefined ? [] : asList(after);
+  if (!a || !b) return { verdict: "neutral", review: true, note: "not a list" };
+  const item = schema.items as Schema | undefined;
+  const match = matcherFor(item);
+  const covers = (l: unknown[], v: unknown) => l.some((p) => match(p, v));
+  const vals = candidates([a, b], item?.["x-format"]);
+  const loosens = vals.some((v) => covers(a, v) && !covers(b, v));
+  const tightens = vals.some((v) => covers(b, v) && !covers(a, v));
+  const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+
+/** The verdict of one leaf change from its schema's `x-looser` direction. */
+export function leafVerdict(looser: LooserDirection | undefined, schema: Schema, before: unknown, after: unknown): LeafVerdict {
+  switch (looser) {
+    case "neutral":
+      return { verdict: "neutral", review: false };
+    case "increase":
+    case "decrease": {
+      const loosest = looser === "increase" ? Infinity : -Infinity;
+      const a = before === undefined ? loosest : toOrdinal(before, schema);
+      const b = after === undefined ? loosest : toOrdinal(after, schema);
+      if (a === undefined || b === undefined) return { verdict: "neutral", review: true, note: "value not comparable" };
+      if (a === b) return { verdict: "neutral", review: false, note: "same value" };
+      const up = b > a;
+      const loosens = looser === "increase" ? up : !up;
+      const what = before === undefined ? "added" : after === undefined ? "removed" : up ? "raised" : "lowered";
+      return { verdict: loosens ? "loosened" : "tightened", review: false, note: `${looser === "increase" ? "limit" : "minimum"} ${what}` };
+    }
+    case "true":
+    case "false": {
+      const ok = (v: unknown) => v === undefined || typeof v === "boolean";
+      if (!ok(before) || !ok(after)) return { verdict: "neutral", review: true, note: "not a boolean" };
+      const a = before === true;
+      const b = after === true;
+      if (a === b) return { verdict: "neutral", review: false };
+      const loose = looser === "true";
+      return { verdict: b === loose ? "loosened" : "tightened", review: false, note: b ? "switched on" : "switched off" };
+    }
+    case "add":
+      return compareAllowLists(before, after, schema);
+    case "remove":
+      return compareDenyLists(before, after, schema);
+    default:
+      return { verdict: "neutral", review: true };
+  }
+}
+
+/** Dotted path of segments (the merge's provenance keys). */
+export function dottedPath(segments: readonly string[]): string {
+  return segments.join(".");
+}
+
+/** The provenance of a path, or of its nearest ancestor that has one. */
+export function provenanceAt(prov: Readonly<Record<string, Provenance[]>> | undefined, segments: readonly string[]): Provenance[] {
+  if (!prov) return [];
+  for (let n = segments.length; n > 0; n--) {
+    const p = prov[dottedPath(segments.slice(0, n))];
+    if (p) return p;
+  }
+  return [];
+}
+
+/** Field changes of one kind, with verdicts and the documents that set each side. */
+export function diffFields(
+  kind: KindKey,
+  before: unknown,
+  after: unknown,
+  schema: Schema,
+  provenance: { before?: Readonly<Record<string, Provenance[]>>; after?: Readonly<Record<string, Provenance[]>> },
+  skip: readonly string[] = [],
+): Change[] {
+  return diffLeaves(before, after, schema, skip).map((leaf) => {
+    const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+    return {
+      kind,
+      path: dottedPath(leaf.segments),
+      subject: "field",
+      change: leaf.before === undefined ? "added" : leaf.after === undefined ? "removed" : "changed",
+      verdict: v.verdict,
+      review: v.review,
+      before: leaf.before,
+      after: leaf.after,
+      source: {
+        before: leaf.before === undefined ? [] : provenanceAt(provenance.before, leaf.segments),
+        after: leaf.after === undefined ? [] : provenanceAt(provenance.after, leaf.segments),
+      },
+      ...(v.note ? { note: v.note } : {}),
+    };
+  });
+}

@@ -1,0 +1,42 @@
+/** Pack installs, upgrades and removals between two repositories (`.edict/packs.yaml`). */
+import semver from "semver";
+import type { Repository } from "../policy/repository.js";
+import type { InstalledPack } from "../policy/types.js";
+import type { PackChange } from "./types.js";
+
+function installed(repo: Repository | undefined): Map<string, InstalledPack> {
+  const packs = repo?.packState?.value.installed_packs;
+  const out = new Map<string, InstalledPack>();
+  if (!packs || typeof packs !== "object") return out;
+  for (const [name, p] of Object.entries(packs)) if (p && typeof p === "object") out.set(name, p);
+  return out;
+}
+
+function versionOf(p: InstalledPack): string {
+  return typeof p.version === "string" ? p.version : String(p.version ?? "");
+}
+
+/** Changes of installed packs, sorted by name. */
+export function diffPacks(base: Repository | undefined, head: Repository | undefined): PackChange[] {
+  const a = installed(base);
+  const b = installed(head);
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const out: PackChange[] = [];
+  for (const name of names) {
+    const pb = a.get(name);
+    const pa = b.get(name);
+    if (!pb && pa) out.push({ name, change: "installed", after: versionOf(pa) });
+    else if (pb && !pa) out.push({ name, change: "removed", before: versionOf(pb) });
+    else if (pb && pa) {
+      const vb = versionOf(pb);
+      const va = versionOf(pa);
+      if (vb !== va) {
+        const up = semver.valid(vb) && semver.valid(va) ? semver.gt(va, vb) : va > vb;
+        out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
+      } else if (pb.pack_checksum !== pa.pack_checksum) {
+        out.push({ name, change: "modified", before: vb, after: va });
+      }
+    }
+  }
+  return out;
+}

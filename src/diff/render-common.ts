@@ -1,0 +1,94 @@
+/** Helpers shared by the text and markdown renderers. */
+import type { Provenance } from "../policy/effective.js";
+import { stableStringify } from "../policy/merge/index.js";
+import type { Change, ChangeVerdict, DecisionChange, DiffResult, WitnessContext } from "./types.js";
+
+export const ELLIPSIS = "…";
+
+/** "1 change", "2 changes". */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+}
+
+/** A value in one short line: scalars as written, lists in brackets, objects in braces. */
+export function formatValue(value: unknown, max = 80): string {
+  const fmt = (v: unknown): string => {
+    if (v === undefined) return "(unset)";
+    if (v === null) return "null";
+    if (typeof v === "string") return v === "" ? '""' : v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
+    if (typeof v === "object") {
+      return `{${Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => `${k}: ${fmt(x)}`)
+        .join(", ")}}`;
+    }
+    return String(v);
+  };
+  return truncate(fmt(value), max);
+}
+
+/**
+ * The values a renderer shows for a change: for a changed statement or rule, only the keys
+ * that differ (the rest would push the difference out of a one-line cell).
+ */
+export function shownValues(c: Change): [unknown, unknown] {
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (c.subject === "field" || !isObj(c.before) || !isObj(c.after)) return [c.before, c.after];
+  const a = c.before;
+  const b = c.after;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => stableStringify(a[k]) !== stableStringify(b[k]));
+  const pick = (o: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  return [pick(a), pick(b)];
+}
+
+export function formatContext(context: WitnessContext): string {
+  const entries = Object.entries(context);
+  if (entries.length === 0) return "";
+  return entries.map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.map(String).join(",")}]` : String(v)}`).join(" ");
+}
+
+function files(p: readonly Provenance[]): string {
+  return [...new Set(p.map((x) => x.file))].join(", ");
+}
+
+/** The files that set the value: "a.yaml", or "a.yaml → b.yaml" when the setter changed. */
+export function formatSource(c: Change): string {
+  const before = files(c.source.before);
+  const after = files(c.source.after);
+  if (!before) return after;
+  if (!after || before === after) return before;
+  return `${before} → ${after}`;
+}
+
+/** Short label of a side: the first 7 characters of a commit id, anything else as given. */
+export function shortLabel(label: string): string {
+  return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
+}
+
+/** Changes in risk order: loosening first, then tightening, then neutral. */
+export function riskRank(v: ChangeVerdict): number {
+  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : 3;
+}
+
+export function flatChanges(result: DiffResult): Array<{ target: string; change: Change }> {
+  return result.targets.flatMap((t) => t.changes.map((change) => ({ target: t.target, change })));
+}
+
+export function decisionArrow(r: DecisionChange): string {
+  return `${r.before} → ${r.after}`;
+}
+
+/** "2 loosened, 1 tightened, 3 neutral" (zero counts left out; "no changes" when empty). */
+export function changeCounts(changes: readonly Change[]): string {
+  const by = (v: ChangeVerdict) => changes.filter((c) => c.verdict === v).length;
+  const parts = (["loosened", "mixed", "tightened", "neutral"] as const).filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
+  const review = changes.filter((c) => c.review).length;
+  if (review > 0) parts.push(`${review} to review`);
+  return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+

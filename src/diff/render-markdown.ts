@@ -1,0 +1,194 @@
+/**
+ * `edict diff --format markdown`: the body of the pull-request comment. One summary line with
+ * a verdict emoji, the newly allowed requests first, then one collapsible section per changed
+ * target with a field table and a diff of the effective policy YAML. The whole stays under
+ * `maxLength` characters (GitHub refuses comments over 65,536): the largest sections are cut
+ * first, each with a note saying so.
+ */
+import { createTwoFilesPatch } from "diff";
+import { stringify } from "yaml";
+import type { EffectiveTarget } from "../policy/effective.js";
+import type { Change, ChangeVerdict, DecisionChange, DiffResult, DiffVerdict, TargetDiff } from "./types.js";
+import { changeCounts, count, decisionArrow, formatContext, formatSource, formatValue, riskRank, shortLabel, shownValues } from "./render-common.js";
+
+export interface DiffMarkdownOptions {
+  /** Upper bound on the body's length in characters (default 60,000). */
+  maxLength?: number;
+  /** Heading level of the summary line (default 3). */
+  headingLevel?: number;
+  /** Include the YAML diff of each target's effective policy (default true). */
+  yamlDiff?: boolean;
+}
+
+export const DEFAULT_MARKDOWN_MAX = 60_000;
+
+const EMOJI: Record<DiffVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", neutral: "📝", unchanged: "✅" };
+const CHANGE_EMOJI: Record<ChangeVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", neutral: "📝" };
+
+/** A table cell: pipes escaped, one line, code when asked. */
+function cell(text: string, code = false): string {
+  const one = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  if (!code || one === "") return one;
+  return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
+}
+
+function requestRow(target: string | undefined, r: DecisionChange): string {
+  const ctx = formatContext(r.context);
+  const cells = [cell(r.action, true), cell(r.resource, true), ctx ? cell(ctx, true) : "—", cell(decisionArrow(r))];
+  return `| ${target !== undefined ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+}
+
+function valueCell(v: unknown): string {
+  return v === undefined ? "—" : cell(formatValue(v, 60), true);
+}
+
+function changeRow(c: Change): string {
+  const [before, after] = shownValues(c);
+  const verdict = `${CHANGE_EMOJI[c.verdict]} ${c.verdict}${c.review ? " · ⚠ review" : ""}${c.note ? ` <sub>${cell(c.note)}</sub>` : ""}`;
+  return `| ${c.kind} ${cell(c.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c), true)} |`;
+}
+
+function effectiveYaml(e: EffectiveTarget | undefined): string {
+  return e === undefined ? "" : stringify(e, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** A unified diff of the two effective policies, without the "=====" banner. */
+export function effectivePatch(t: TargetDiff, base: string, head: string): string {
+  const patch = createTwoFilesPatch(`${base}/${t.target}`, `${head}/${t.target}`, effectiveYaml(t.before), effectiveYaml(t.after), undefined, undefined, { context: 3 });
+  return patch.replace(/^=+\n/, "").trimEnd();
+}
+
+/** A block of lines that may be cut from the end, with a note saying how much was cut. */
+interface Part {
+  head: string;
+  lines: string[];
+  tail: string;
+  /** Lines kept when shrunk (all when undefined). */
+  keep?: number;
+  cutNote: (omitted: number) => string;
+}
+
+function partText(p: Part): string {
+  const kept = p.keep === undefined ? p.lines : p.lines.slice(0, p.keep);
+  const omitted = p.lines.length - kept.length;
+  const body = kept.length > 0 ? `${kept.join("\n")}\n` : "";
+  return `${p.head}${body}${p.tail}${omitted > 0 ? `${p.cutNote(omitted)}\n` : ""}`;
+}
+
+function fixed(text: string): Part {
+  return { head: text, lines: [], tail: "", cutNote: () => "" };
+}
+
+/** Cuts the largest parts until the whole fits in `max` characters. */
+function fit(parts: Part[], max: number): string {
+  const total = () => parts.reduce((n, p) => n + partText(p).length, 0);
+  for (let guard = 0; guard < 10_000 && total() > max; guard++) {
+    let best: Part | undefined;
+    for (const p of parts) if ((p.keep ?? p.lines.length) > 0 && (!best || partText(p).length > partText(best).length)) best = p;
+    if (!best) break;
+    const kept = best.keep ?? best.lines.length;
+    const excess = total() - max;
+    // Drop roughly enough lines for the excess, at least one, at most half of what is left.
+    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l) => n + l.length + 1, 0) / kept);
+    const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
+    best.keep = Math.max(0, kept - drop);
+  }
+  const text = parts.map(partText).join("");
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 80))}\n\n_… cut to fit the comment limit; run \`edict diff\` for the full report._\n`;
+}
+
+const cutRows = (what: string) => (n: number) => `\n_… ${n} more ${what} not shown (comment size limit); run \`edict diff\` for all of them._\n`;
+
+/**
+ * Formats a diff as a pull-request comment body.
+ *
+ * @example
+ * const body = renderDiffMarkdown(diffRepositories(base, head, { base: baseSha, head: headSha }));
+ */
+export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOptions = {}): string {
+  const max = options.maxLength ?? DEFAULT_MARKDOWN_MAX;
+  const h = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const c = result.counts;
+  const changed = result.targets.filter((t) => t.verdict !== "unchanged");
+  const allChanges = result.targets.flatMap((t) => t.changes);
+  const range = `\`${shortLabel(result.base)}\` → \`${shortLabel(result.head)}\``;
+  const version = result.nextVersion ? ` · next version \`${result.nextVersion}\`` : "";
+  const parts: Part[] = [];
+
+  if (result.verdict === "unchanged") {
+    parts.push(fixed(`${h} ${EMOJI.unchanged} Effective policy unchanged (${range})\n`));
+    return fit(parts, max);
+  }
+  const summary = [
+    changeCounts(allChanges),
+    `${count(changed.length, "target")}`,
+    `${c.newlyAllowed} newly allowed`,
+    `${c.newlyDenied} newly denied`,
+    ...(result.packs.length > 0 ? [count(result.packs.length, "pack change")] : []),
+  ].join(" · ");
+  parts.push(fixed(`${h} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}\n`));
+
+  const allowed = result.targets.filter((t) => t.newlyAllowedTotal > 0);
+  if (allowed.length > 0) {
+    const rows = allowed.flatMap((t) => t.newlyAllowed.map((r) => requestRow(t.target, r)));
+    const notes = allowed
+      .filter((t) => t.newlyAllowedTotal > t.newlyAllowed.length)
+      .map((t) => `_${t.target}: ${t.newlyAllowedTotal} newly allowed requests, ${t.newlyAllowed.length} shown._`);
+    parts.push({
+      head: `\n${h}# ⚠ Newly allowed\n\n| target | action | resource | context | decision |\n|---|---|---|---|---|\n`,
+      lines: rows,
+      tail: notes.length > 0 ? `\n${notes.join("\n")}\n` : "",
+      cutNote: cutRows("requests"),
+    });
+  }
+
+  // Targets that loosen anything first, then tightened ones, then neutral; edict.yaml order within.
+  const targetRank = (v: DiffVerdict) => (v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : 2);
+  for (const t of [...changed].sort((a, b) => targetRank(a.verdict) - targetRank(b.verdict))) {
+    const status = t.status === "added" ? " (new target)" : t.status === "removed" ? " (target removed)" : "";
+    parts.push(fixed(`\n<details><summary>${EMOJI[t.verdict]} <b>${escapeHtml(t.target)}</b>${status}: ${t.verdict} — ${escapeHtml(changeCounts(t.changes))}</summary>\n\n`));
+    if (t.changes.length > 0) {
+      const rows = [...t.changes].sort((a, b) => riskRank(a.verdict) - riskRank(b.verdict)).map(changeRow);
+      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    for (const [title, list, total] of [
+      ["Newly denied", t.newlyDenied, t.newlyDeniedTotal],
+      ["Approval changes", t.approvalChanges, t.approvalChangesTotal],
+    ] as const) {
+      if (total === 0) continue;
+      const shown = total > list.length ? ` (${list.length} of ${total} shown)` : "";
+      parts.push({
+        head: `\n**${title}**${shown}\n\n| action | resource | context | decision |\n|---|---|---|---|\n`,
+        lines: list.map((r) => requestRow(undefined, r)),
+        tail: "",
+        cutNote: cutRows("requests"),
+      });
+    }
+    if (t.witnessesTruncated) parts.push(fixed(`\n_Only the first ${t.witnesses} witness requests were evaluated._\n`));
+    if (options.yamlDiff !== false) {
+      const patch = effectivePatch(t, shortLabel(result.base), shortLabel(result.head));
+      if (patch.includes("@@")) {
+        const fence = patch.includes("```") ? "````" : "```";
+        parts.push({ head: `\n${fence}diff\n`, lines: patch.split("\n"), tail: `${fence}\n`, cutNote: (n) => `_… ${n} more diff lines not shown (comment size limit)._\n` });
+      }
+    }
+    parts.push(fixed("\n</details>\n"));
+  }
+
+  const unchanged = result.targets.filter((t) => t.verdict === "unchanged").map((t) => t.target);
+  if (unchanged.length > 0) parts.push(fixed(`\nUnchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}\n`));
+
+  if (result.packs.length > 0) {
+    parts.push({
+      head: `\n**Packs**\n\n| pack | change | before | after |\n|---|---|---|---|\n`,
+      lines: result.packs.map((p) => `| ${cell(p.name, true)} | ${p.change} | ${p.before !== undefined ? cell(p.before, true) : "—"} | ${p.after !== undefined ? cell(p.after, true) : "—"} |`),
+      tail: "",
+      cutNote: cutRows("packs"),
+    });
+  }
+  return fit(parts, max);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

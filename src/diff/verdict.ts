@@ -1,0 +1,47 @@
+/** Combining change verdicts and bumping the release version (SPEC §5, §7). */
+import semver from "semver";
+import type { ChangeVerdict, DiffVerdict } from "./types.js";
+
+/** The verdict of two facts together: loosened + tightened = mixed, neutral adds nothing. */
+export function combineVerdicts(a: ChangeVerdict, b: ChangeVerdict): ChangeVerdict {
+  if (a === b) return a;
+  if (a === "neutral") return b;
+  if (b === "neutral") return a;
+  return "mixed";
+}
+
+/** From "does it loosen / does it tighten". */
+export function verdictOf(loosens: boolean, tightens: boolean): ChangeVerdict {
+  return loosens ? (tightens ? "mixed" : "loosened") : tightens ? "tightened" : "neutral";
+}
+
+/** The verdict of a set of changes; `unchanged` when there are none. */
+export function overallVerdict(verdicts: Iterable<ChangeVerdict>, anyChange: boolean): DiffVerdict {
+  let v: ChangeVerdict = "neutral";
+  for (const x of verdicts) v = combineVerdicts(v, x);
+  return !anyChange && v === "neutral" ? "unchanged" : v;
+}
+
+/** Whether a verdict includes loosening (what `--fail-on loosened` fails on). */
+export function isLoosening(v: DiffVerdict | ChangeVerdict): boolean {
+  return v === "loosened" || v === "mixed";
+}
+
+/** Whether a verdict includes tightening. */
+export function isTightening(v: DiffVerdict | ChangeVerdict): boolean {
+  return v === "tightened" || v === "mixed";
+}
+
+/**
+ * The next release version (SPEC §7): some requests now denied (tightened or mixed) → major,
+ * newly allowed (loosened) → minor, anything else → patch. null when `last` is not semver.
+ *
+ * @example
+ * nextVersion("1.4.2", "loosened"); // "1.5.0"
+ */
+export function nextVersion(last: string | undefined, verdict: DiffVerdict): string | null {
+  const v = last === undefined ? null : semver.valid(last);
+  if (v === null) return null;
+  const release = verdict === "tightened" || verdict === "mixed" ? "major" : verdict === "loosened" ? "minor" : "patch";
+  return semver.inc(v, release);
+}

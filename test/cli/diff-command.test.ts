@@ -1,0 +1,182 @@
+/** `edict diff` end to end, in a temporary git repository made from the example repository. */
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { beforeAll, describe, expect, it } from "vitest";
+import { registerDiff } from "../../src/cli/commands/diff.js";
+import type { CliIO } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/main.js";
+import { isEdictError } from "../../src/errors.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "edict test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_COMMITTER_NAME: "edict test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+  GIT_AUTHOR_DATE: "2025-01-01T00:00:00Z",
+  GIT_COMMITTER_DATE: "2025-01-01T00:00:00Z",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], { cwd, env: GIT_ENV, encoding: "utf8" }).trim();
+}
+
+type TestIO = CliIO & { out: string; err: string };
+
+function io(cwd: string, env: Record<string, string> = {}): TestIO {
+  const o = { out: "", err: "" } as TestIO;
+  o.stdout = (t) => void (o.out += t);
+  o.stderr = (t) => void (o.err += t);
+  o.isTTY = false;
+  o.stderrIsTTY = false;
+  o.env = env;
+  o.cwd = cwd;
+  return o;
+}
+
+/** The command wired the way src/cli/main.ts wires every command (used until main.ts registers diff). */
+async function runDiffOnly(argv: string[], o: CliIO): Promise<number> {
+  let exit = 0;
+  const program = new Command("edict").exitOverride().configureOutput({ writeOut: o.stdout, writeErr: o.stderr, outputError: (s, write) => write(s) });
+  registerDiff(program, o, (code) => (exit = code));
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: o.stdout, writeErr: o.stderr });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.code === "commander.helpDisplayed" || e.code === "commander.help" ? 0 : 2;
+    if (isEdictError(e)) {
+      o.stderr(`edict: ${e.toString()}\n`);
+      return e.code === "INTERNAL" ? 1 : 2;
+    }
+    throw e;
+  }
+}
+
+let run: (argv: string[], o: CliIO) => Promise<number> = runDiffOnly;
+
+const PROD = "policies/access/production.yaml";
+let repo: string;
+let baseSha: string;
+
+beforeAll(async () => {
+  // Use the real CLI once main.ts registers `diff`.
+  const help = io(root);
+  await runCli(["--help"], help);
+  if (/^\s+diff\b/m.test(help.out)) run = runCli;
+  repo = mkdtempSync(join(tmpdir(), "edict-diff-cli-"));
+  cpSync(join(root, "edict.yaml"), join(repo, "edict.yaml"));
+  cpSync(join(root, "policies"), join(repo, "policies"), { recursive: true });
+  // the installed-pack state decides layers, so the copy merges like the example
+  if (existsSync(join(root, ".edict"))) cpSync(join(root, ".edict"), join(repo, ".edict"), { recursive: true });
+  git(repo, "init", "-q");
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "example");
+  baseSha = git(repo, "rev-parse", "HEAD");
+});
+
+function loosen(): void {
+  const text = readFileSync(join(repo, PROD), "utf8");
+  expect(text).toContain("MaxTokens: 10000");
+  writeFileSync(join(repo, PROD), text.replace("MaxTokens: 10000", "MaxTokens: 99999"));
+}
+
+function restore(): void {
+  git(repo, "checkout", "-q", "--", PROD);
+}
+
+describe("edict diff", () => {
+  it("an untouched working tree is unchanged (exit 0, even with --fail-on loosened)", async () => {
+    const o = io(repo);
+    expect(await run(["diff", "--base", "HEAD", "--format", "json", "--fail-on", "loosened"], o)).toBe(0);
+    const doc = JSON.parse(o.out);
+    expect(doc).toMatchObject({ base: baseSha, head: "working-tree", verdict: "unchanged", nextVersion: "0.1.1" });
+    expect(Object.keys(doc.targets)).toEqual(["production", "staging", "development"]);
+    expect(o.err).toBe("");
+  });
+
+  it("a raised limit in the working tree is loosened; --fail-on loosened exits 1", async () => {
+    loosen();
+    try {
+      const o = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--format", "json"], o)).toBe(0);
+      const doc = JSON.parse(o.out);
+      expect(doc.verdict).toBe("loosened");
+      expect(doc.nextVersion).toBe("0.2.0");
+      expect(doc.targets.production.verdict).toBe("loosened");
+      expect(doc.targets.production.changes).toEqual([
+        expect.objectContaining({
+          kind: "access",
+          path: "ResourceLimits.MaxTokens",
+          verdict: "loosened",
+          before: 10000,
+          after: 99999,
+          source: { before: [{ policy: "prod_access", file: PROD }], after: [{ policy: "prod_access", file: PROD }] },
+        }),
+      ]);
+      expect(doc.targets.staging.verdict).toBe("unchanged");
+      expect(await run(["diff", "--base", "HEAD", "--fail-on", "loosened"], io(repo))).toBe(1);
+      expect(await run(["diff", "--base", "HEAD", "--fail-on", "tightened"], io(repo))).toBe(0);
+      const text = io(repo);
+      await run(["diff", "--base", baseSha, "--target", "production"], text);
+      expect(text.out).toContain("production · access · ResourceLimits.MaxTokens: 10000 → 99999 (limit raised; policies/access/production.yaml)");
+      expect(text.out).not.toContain("\x1b[");
+    } finally {
+      restore();
+    }
+  });
+
+  it("compares two commits with --head and prints the PR comment with --format markdown", async () => {
+    loosen();
+    git(repo, "commit", "-q", "-am", "raise the token limit");
+    try {
+      const o = io(repo);
+      expect(await run(["diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"], o)).toBe(0);
+      expect(o.out.split("\n")[0]).toMatch(/^### 🔓 Policy loosened: 1 loosened · 1 target/);
+      expect(o.out).toContain("| access `ResourceLimits.MaxTokens` | `10000` | `99999` | 🔓 loosened");
+      expect(o.out).toContain("-    MaxTokens: 10000\n+    MaxTokens: 99999");
+    } finally {
+      git(repo, "reset", "-q", "--hard", baseSha);
+    }
+  });
+
+  it("reads a repository in another folder with -C", async () => {
+    const o = io(tmpdir());
+    expect(await run(["diff", "-C", repo, "--base", "HEAD", "--format", "json"], o)).toBe(0);
+    expect(JSON.parse(o.out).verdict).toBe("unchanged");
+  });
+
+  it("exits 2 with a clear message on an unknown ref, outside git, or an unknown target", async () => {
+    const bad = io(repo);
+    expect(await run(["diff", "--base", "no-such-ref"], bad)).toBe(2);
+    expect(bad.err).toMatch(/^edict: unknown git revision "no-such-ref"/);
+
+    const plain = mkdtempSync(join(tmpdir(), "edict-nogit-"));
+    cpSync(join(root, "edict.yaml"), join(plain, "edict.yaml"));
+    const outside = io(plain);
+    expect(await run(["diff", "--base", "HEAD"], outside)).toBe(2);
+    expect(outside.err).toContain("is not inside a git repository");
+
+    const target = io(repo);
+    expect(await run(["diff", "--base", "HEAD", "--target", "prod"], target)).toBe(2);
+    expect(target.err).toContain('did you mean "production"?');
+
+    const missing = io(repo);
+    expect(await run(["diff"], missing)).toBe(2);
+    expect(missing.err).toContain("--base");
+  });
+
+  it("has --help with examples", async () => {
+    const o = io(repo);
+    expect(await run(["diff", "--help"], o)).toBe(0);
+    expect(o.out).toContain("--fail-on <verdict>");
+    expect(o.out).toContain("Examples:");
+    expect(o.out).toContain("git fetch --depth=1 origin <sha>");
+  });
+});
