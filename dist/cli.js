@@ -20778,6 +20778,726 @@ function isEdictError(e) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
+// node_modules/@noble/hashes/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i2 = 0; i2 < len; i2++) {
+    const { h: h2, l } = fromBig(lst[i2], le);
+    [Ah[i2], Al[i2]] = [h2, l];
+  }
+  return [Ah, Al];
+}
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE2) {
+  const h2 = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
+  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
+}
+var shrSH = (h2, _l, s) => h2 >>> s;
+var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
+var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
+var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes(bytes));
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function u8(arr) {
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i2 = 0; i2 < arrays.length; i2++) {
+    arrays[i2].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
+function byteSwap32(arr) {
+  for (let i2 = 0; i2 < arr.length; i2++) {
+    arr[i2] = byteSwap(arr[i2]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b2, c3) {
+  return a & b2 ^ ~a & c3;
+}
+function Maj(a, b2, c3) {
+  return a & b2 ^ a & c3 ^ b2 & c3;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE2) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE2;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE: isLE2 } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i2 = 0; i2 < outLen; i2++)
+      oview.setUint32(4 * i2, state[i2], isLE2);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  4089235720,
+  3144134277,
+  2227873595,
+  1013904242,
+  4271175723,
+  2773480762,
+  1595750129,
+  1359893119,
+  2917565137,
+  2600822924,
+  725511199,
+  528734635,
+  4215389547,
+  1541459225,
+  327033209
+]);
+
+// node_modules/@noble/hashes/_blake.js
+function G1s(a, b2, c3, d, x2) {
+  a = a + b2 + x2 | 0;
+  d = rotr(d ^ a, 16);
+  c3 = c3 + d | 0;
+  b2 = rotr(b2 ^ c3, 12);
+  return { a, b: b2, c: c3, d };
+}
+function G2s(a, b2, c3, d, x2) {
+  a = a + b2 + x2 | 0;
+  d = rotr(d ^ a, 8);
+  c3 = c3 + d | 0;
+  b2 = rotr(b2 ^ c3, 7);
+  return { a, b: b2, c: c3, d };
+}
+
+// node_modules/@noble/hashes/blake2.js
+var _BLAKE2 = class {
+  buffer;
+  buffer32;
+  finished = false;
+  destroyed = false;
+  length = 0;
+  pos = 0;
+  blockLen;
+  outputLen;
+  canXOF = false;
+  constructor(blockLen, outputLen) {
+    anumber(blockLen);
+    anumber(outputLen);
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.buffer = new Uint8Array(blockLen);
+    this.buffer32 = u32(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { blockLen, buffer, buffer32 } = this;
+    const len = data.length;
+    const offset = data.byteOffset;
+    const buf = data.buffer;
+    for (let pos = 0; pos < len; ) {
+      if (this.pos === blockLen) {
+        swap32IfBE(buffer32);
+        this.compress(buffer32, 0, false);
+        swap32IfBE(buffer32);
+        this.pos = 0;
+      }
+      const take = Math.min(blockLen - this.pos, len - pos);
+      const dataOffset = offset + pos;
+      if (take === blockLen && !(dataOffset % 4) && pos + take < len) {
+        const data32 = new Uint32Array(buf, dataOffset, Math.floor((len - pos) / 4));
+        swap32IfBE(data32);
+        for (let pos32 = 0; pos + blockLen < len; pos32 += buffer32.length, pos += blockLen) {
+          this.length += blockLen;
+          this.compress(data32, pos32, false);
+        }
+        swap32IfBE(data32);
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      this.length += take;
+      pos += take;
+    }
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    if (out.byteOffset & 3)
+      throw new RangeError('"output" expected 4-byte aligned byteOffset, got ' + out.byteOffset);
+    const { pos, buffer32 } = this;
+    this.finished = true;
+    this.buffer.fill(0, pos);
+    swap32IfBE(buffer32);
+    this.compress(buffer32, 0, true);
+    swap32IfBE(buffer32);
+    const state = this.get();
+    const out32 = out === this.buffer ? buffer32 : u32(out);
+    const full = Math.floor(this.outputLen / 4);
+    for (let i2 = 0; i2 < full; i2++)
+      out32[i2] = swap8IfBE(state[i2]);
+    const tail = this.outputLen % 4;
+    if (!tail)
+      return;
+    const off = full * 4;
+    const word = state[full];
+    for (let i2 = 0; i2 < tail; i2++)
+      out[off + i2] = word >>> 8 * i2;
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneInto(to) {
+    const { buffer, length, finished, destroyed, outputLen, pos } = this;
+    to ||= new this.constructor({ dkLen: outputLen });
+    to.set(...this.get());
+    to.buffer.set(buffer);
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    to.outputLen = outputLen;
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
+  let j2 = 0;
+  for (let i2 = 0; i2 < rounds; i2++) {
+    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j2++]]));
+    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j2++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j2++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j2++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j2++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j2++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j2++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j2++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j2++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j2++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j2++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j2++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j2++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j2++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j2++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j2++]]));
+  }
+  return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
+}
+
+// node_modules/@noble/hashes/blake3.js
+var B3_Flags = {
+  CHUNK_START: 1,
+  CHUNK_END: 2,
+  PARENT: 4,
+  ROOT: 8,
+  KEYED_HASH: 16,
+  DERIVE_KEY_CONTEXT: 32,
+  DERIVE_KEY_MATERIAL: 64
+};
+var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
+var B3_SIGMA = /* @__PURE__ */ (() => {
+  const Id = Array.from({ length: 16 }, (_2, i2) => i2);
+  const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
+  const res = [];
+  for (let i2 = 0, v = Id; i2 < 7; i2++, v = permute(v))
+    res.push(...v);
+  return Uint8Array.from(res);
+})();
+var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
+  canXOF = true;
+  chunkPos = 0;
+  // Position of current block in chunk
+  // How many chunks we already have; exact while this stays within
+  // JS's safe-integer range.
+  chunksDone = 0;
+  flags = 0 | 0;
+  IV;
+  state;
+  stack = [];
+  // Output
+  posOut = 0;
+  bufferOut32 = new Uint32Array(16);
+  bufferOut;
+  // Index of output chunk; exact while this stays within JS's
+  // safe-integer range.
+  chunkOut = 0;
+  enableXOF = true;
+  constructor(opts = {}, flags = 0) {
+    opts = checkOpts({}, opts);
+    super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
+    const { key, context } = opts;
+    const hasContext = context !== void 0;
+    if (key !== void 0) {
+      if (hasContext)
+        throw new Error('cannot use both "key" and "context"');
+      abytes(key, 32, "key");
+      const k2 = copyBytes(key);
+      this.IV = u32(k2);
+      swap32IfBE(this.IV);
+      this.flags = flags | B3_Flags.KEYED_HASH;
+    } else if (hasContext) {
+      abytes(context, void 0, "context");
+      const ctx = context;
+      const contextKey = new __BLAKE3({ dkLen: 32 }, B3_Flags.DERIVE_KEY_CONTEXT).update(ctx).digest();
+      this.IV = u32(contextKey);
+      swap32IfBE(this.IV);
+      this.flags = flags | B3_Flags.DERIVE_KEY_MATERIAL;
+    } else {
+      this.IV = B3_IV;
+      this.flags = flags;
+    }
+    this.state = this.IV.slice();
+    this.bufferOut = u8(this.bufferOut32);
+  }
+  // _BLAKE2's scalar-state hooks are unused here: BLAKE3 keeps its tree/XOF state in arrays and
+  // copies it directly in _cloneInto().
+  get() {
+    return [];
+  }
+  set() {
+  }
+  // Truncated chunk/parent compression: seed v8..v15 as IV[0..3], t0, t1,
+  // block length, and flags, then keep only the first 8 output words.
+  b2Compress(counter, flags, buf, bufPos = 0) {
+    const { state: s, pos } = this;
+    const t0 = fromNumL(counter);
+    const t1 = fromNumH(counter);
+    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, bufPos, buf, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
+    s[0] = v0 ^ v8;
+    s[1] = v1 ^ v9;
+    s[2] = v2 ^ v10;
+    s[3] = v3 ^ v11;
+    s[4] = v4 ^ v12;
+    s[5] = v5 ^ v13;
+    s[6] = v6 ^ v14;
+    s[7] = v7 ^ v15;
+  }
+  compress(buf, bufPos = 0, isLast = false) {
+    let flags = this.flags;
+    if (!this.chunkPos)
+      flags |= B3_Flags.CHUNK_START;
+    if (this.chunkPos === 15 || isLast)
+      flags |= B3_Flags.CHUNK_END;
+    if (!isLast)
+      this.pos = this.blockLen;
+    this.b2Compress(this.chunksDone, flags, buf, bufPos);
+    this.chunkPos += 1;
+    if (this.chunkPos === 16 || isLast) {
+      let chunk = this.state;
+      this.state = this.IV.slice();
+      for (let last2, chunks = this.chunksDone + 1; isLast || !(chunks & 1); chunks = Math.floor(chunks / 2)) {
+        if (!(last2 = this.stack.pop()))
+          break;
+        this.buffer32.set(last2, 0);
+        this.buffer32.set(chunk, 8);
+        this.pos = this.blockLen;
+        this.b2Compress(0, this.flags | B3_Flags.PARENT, this.buffer32, 0);
+        chunk = this.state;
+        this.state = this.IV.slice();
+      }
+      this.chunksDone++;
+      this.chunkPos = 0;
+      this.stack.push(chunk);
+    }
+    this.pos = 0;
+  }
+  // Overriding hides _BLAKE2's flat implementation, which would otherwise be inherited
+  // and silently miss the tree state (CV stack, chunk counters; get()/set() are stubs here).
+  _cloneInto(to) {
+    const staleOutput = !!to && to.finished && !to.destroyed;
+    to = super._cloneInto(to);
+    const { IV, flags, state, chunkPos, posOut, chunkOut, stack, chunksDone } = this;
+    to.state.set(state);
+    to.stack = stack.map((i2) => Uint32Array.from(i2));
+    if (IV === B3_IV) {
+      if (to.IV !== B3_IV)
+        clean(to.IV);
+      to.IV = B3_IV;
+    } else if (to.IV === B3_IV) {
+      to.IV = IV.slice();
+    } else {
+      to.IV.set(IV);
+    }
+    to.flags = flags;
+    to.chunkPos = chunkPos;
+    to.chunksDone = chunksDone;
+    to.posOut = posOut;
+    to.chunkOut = chunkOut;
+    to.enableXOF = this.enableXOF;
+    if (this.finished) {
+      to.bufferOut32.set(this.bufferOut32);
+    } else if (staleOutput) {
+      clean(to.bufferOut32);
+    }
+    return to;
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.state, this.buffer32, this.bufferOut32);
+    if (this.IV !== B3_IV)
+      clean(this.IV);
+    clean(...this.stack);
+  }
+  // Root/XOF compression: rerun the same ROOT inputs with incrementing output
+  // counter `t` and materialize all 16 output words.
+  // Same as b2Compress, but doesn't modify state and returns 16 u32 array (instead of 8)
+  b2CompressOut() {
+    const { state: s, pos, flags, buffer32, bufferOut32: out32 } = this;
+    const outCounter = this.chunkOut++;
+    const t0 = fromNumL(outCounter);
+    const t1 = fromNumH(outCounter);
+    swap32IfBE(buffer32);
+    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, 0, buffer32, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
+    out32[0] = v0 ^ v8;
+    out32[1] = v1 ^ v9;
+    out32[2] = v2 ^ v10;
+    out32[3] = v3 ^ v11;
+    out32[4] = v4 ^ v12;
+    out32[5] = v5 ^ v13;
+    out32[6] = v6 ^ v14;
+    out32[7] = v7 ^ v15;
+    out32[8] = s[0] ^ v8;
+    out32[9] = s[1] ^ v9;
+    out32[10] = s[2] ^ v10;
+    out32[11] = s[3] ^ v11;
+    out32[12] = s[4] ^ v12;
+    out32[13] = s[5] ^ v13;
+    out32[14] = s[6] ^ v14;
+    out32[15] = s[7] ^ v15;
+    swap32IfBE(buffer32);
+    swap32IfBE(out32);
+    this.posOut = 0;
+  }
+  finish() {
+    if (this.finished)
+      return;
+    this.finished = true;
+    this.buffer.fill(0, this.pos);
+    let flags = this.flags | B3_Flags.ROOT;
+    if (this.stack.length) {
+      flags |= B3_Flags.PARENT;
+      swap32IfBE(this.buffer32);
+      this.compress(this.buffer32, 0, true);
+      swap32IfBE(this.buffer32);
+      this.chunksDone = 0;
+      this.pos = this.blockLen;
+    } else {
+      flags |= (!this.chunkPos ? B3_Flags.CHUNK_START : 0) | B3_Flags.CHUNK_END;
+    }
+    this.flags = flags;
+    this.b2CompressOut();
+  }
+  writeInto(out) {
+    aexists(this, false);
+    abytes(out);
+    this.finish();
+    const { blockLen, bufferOut } = this;
+    for (let pos = 0, len = out.length; pos < len; ) {
+      if (this.posOut >= blockLen)
+        this.b2CompressOut();
+      const take = Math.min(blockLen - this.posOut, len - pos);
+      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
+      this.posOut += take;
+      pos += take;
+    }
+    return out;
+  }
+  xofInto(out) {
+    if (!this.enableXOF)
+      throw new Error("no XOF after digest()");
+    return this.writeInto(out);
+  }
+  xof(bytes) {
+    anumber(bytes);
+    return this.xofInto(new Uint8Array(bytes));
+  }
+  digestInto(out) {
+    aoutput(out, this);
+    if (this.finished)
+      throw new Error("digest() was already called");
+    this.enableXOF = false;
+    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+};
+var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
+
+// src/bundle/bytes.ts
+var encoder = new TextEncoder();
+var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8Encode(text) {
+  return encoder.encode(text);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
+  }
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p2 of parts) length += p2.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p2 of parts) {
+    out.set(p2, offset);
+    offset += p2.length;
+  }
+  return out;
+}
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+// src/bundle/digest-blake3.ts
+function blake3Hex(bytes) {
+  assertBytes(bytes, "blake3");
+  return toHex(blake3(bytes));
+}
+
 // src/cli/commands/bundle.ts
 import { resolve } from "node:path";
 
@@ -22705,10 +23425,10 @@ function toTimestamp(date) {
 }
 
 // src/pack/view.ts
-var encoder = new TextEncoder();
+var encoder2 = new TextEncoder();
 function repoFileBytes(file) {
   const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
-  return encoder.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
+  return encoder2.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
 }
 var shippedCache = /* @__PURE__ */ new WeakMap();
 function shippedPacksOf(repo) {
@@ -24627,7 +25347,7 @@ function parsePolicyVersion(text) {
   return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
 }
 
-// src/policy/values/regex-safety.ts
+// src/policy/values/inline-flags.ts
 var INLINE_FLAGS = /^\(\?([ims]+)\)/;
 function splitInlineFlags(pattern) {
   let source = pattern;
@@ -24644,6 +25364,8 @@ function toJsRegExp(pattern, extraFlags = "") {
   const all = [...new Set(flags + extraFlags)].sort().join("");
   return new RegExp(source, all);
 }
+
+// src/policy/values/regex-safety.ts
 function checkRegex(pattern) {
   if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
   let re;
@@ -26800,720 +27522,6 @@ var RULES = [
   contains_rarely_matches_default
 ];
 
-// src/bundle/bytes.ts
-var encoder2 = new TextEncoder();
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text) {
-  return encoder2.encode(text);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p2 of parts) length += p2.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p2 of parts) {
-    out.set(p2, offset);
-    offset += p2.length;
-  }
-  return out;
-}
-function bytesEqual(a, b2) {
-  if (a.length !== b2.length) return false;
-  let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
-}
-
-// node_modules/@noble/hashes/_u64.js
-var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
-var _32n = /* @__PURE__ */ BigInt(32);
-function fromBig(n, le = false) {
-  if (le)
-    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
-  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
-}
-function split(lst, le = false) {
-  const len = lst.length;
-  let Ah = new Uint32Array(len);
-  let Al = new Uint32Array(len);
-  for (let i2 = 0; i2 < len; i2++) {
-    const { h: h2, l } = fromBig(lst[i2], le);
-    [Ah[i2], Al[i2]] = [h2, l];
-  }
-  return [Ah, Al];
-}
-var fromNumH = (n) => n / 2 ** 32 | 0;
-var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE2) {
-  const h2 = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
-}
-var shrSH = (h2, _l, s) => h2 >>> s;
-var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
-var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
-var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
-function add(Ah, Al, Bh, Bl) {
-  const l = (Al >>> 0) + (Bl >>> 0);
-  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
-}
-var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
-var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
-var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
-var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
-var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
-var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
-
-// node_modules/@noble/hashes/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-var atitle = (title) => title ? `"${title}" ` : "";
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes(bytes));
-}
-var aobject = (value, label) => {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-};
-var aopts = (value, label) => {
-  aobject(value, label);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null)
-    throw new TypeError(`"${label}" expected plain object`);
-  if (Object.hasOwn(value, "__proto__"))
-    throw new TypeError(`"${label}.__proto__" is not allowed`);
-};
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean(...arrays) {
-  for (let i2 = 0; i2 < arrays.length; i2++) {
-    arrays[i2].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-function byteSwap32(arr) {
-  for (let i2 = 0; i2 < arr.length; i2++) {
-    arr[i2] = byteSwap(arr[i2]);
-  }
-  return arr;
-}
-var swap32IfBE = isLE ? (u) => u : byteSwap32;
-function checkOpts(defaults, opts, title = "opts") {
-  aopts(defaults, "defaults");
-  if (opts !== void 0)
-    aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
-  return merged;
-}
-function createHasher(hashCons, info = {}) {
-  if (typeof hashCons !== "function")
-    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info = checkOpts({}, info, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info);
-  return Object.freeze(hashC);
-}
-var oidNist = (suffix) => ({
-  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-  // Larger suffix values would need base-128 OID encoding and a different length byte.
-  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
-});
-
-// node_modules/@noble/hashes/_md.js
-function Chi(a, b2, c3) {
-  return a & b2 ^ ~a & c3;
-}
-function Maj(a, b2, c3) {
-  return a & b2 ^ a & c3 ^ b2 & c3;
-}
-var HashMD = class {
-  blockLen;
-  outputLen;
-  canXOF = false;
-  padOffset;
-  isLE;
-  // For partial updates less than block size
-  buffer;
-  view;
-  finished = false;
-  length = 0;
-  pos = 0;
-  destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE2) {
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.padOffset = padOffset;
-    this.isLE = isLE2;
-    this.buffer = new Uint8Array(blockLen);
-    this.view = createView(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { view, buffer, blockLen } = this;
-    const len = data.length;
-    let processed = false;
-    for (let pos = 0; pos < len; ) {
-      const take = Math.min(blockLen - this.pos, len - pos);
-      if (take === blockLen) {
-        const dataView = createView(data);
-        for (; blockLen <= len - pos; pos += blockLen)
-          this.process(dataView, pos);
-        processed = true;
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      pos += take;
-      if (this.pos === blockLen) {
-        this.process(view, 0);
-        this.pos = 0;
-        processed = true;
-      }
-    }
-    this.length += data.length;
-    if (processed)
-      this.roundClean();
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    this.finished = true;
-    const { buffer, view, blockLen, isLE: isLE2 } = this;
-    let { pos } = this;
-    buffer[pos++] = 128;
-    buffer.fill(0, pos);
-    if (this.padOffset > blockLen - pos) {
-      this.process(view, 0);
-      buffer.fill(0);
-    }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
-    this.process(view, 0);
-    this.roundClean();
-    const oview = out === buffer ? view : createView(out);
-    const len = this.outputLen;
-    const outLen = len / 4;
-    const state = this.get();
-    if (len % 4 || outLen > state.length)
-      throw new Error("invalid outputLen");
-    for (let i2 = 0; i2 < outLen; i2++)
-      oview.setUint32(4 * i2, state[i2], isLE2);
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneIntoMeta(to) {
-    const { buffer, length, finished, destroyed, pos } = this;
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    if (pos)
-      to.buffer.set(buffer);
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  3144134277,
-  1013904242,
-  2773480762,
-  1359893119,
-  2600822924,
-  528734635,
-  1541459225
-]);
-var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  4089235720,
-  3144134277,
-  2227873595,
-  1013904242,
-  4271175723,
-  2773480762,
-  1595750129,
-  1359893119,
-  2917565137,
-  2600822924,
-  725511199,
-  528734635,
-  4215389547,
-  1541459225,
-  327033209
-]);
-
-// node_modules/@noble/hashes/_blake.js
-function G1s(a, b2, c3, d, x2) {
-  a = a + b2 + x2 | 0;
-  d = rotr(d ^ a, 16);
-  c3 = c3 + d | 0;
-  b2 = rotr(b2 ^ c3, 12);
-  return { a, b: b2, c: c3, d };
-}
-function G2s(a, b2, c3, d, x2) {
-  a = a + b2 + x2 | 0;
-  d = rotr(d ^ a, 8);
-  c3 = c3 + d | 0;
-  b2 = rotr(b2 ^ c3, 7);
-  return { a, b: b2, c: c3, d };
-}
-
-// node_modules/@noble/hashes/blake2.js
-var _BLAKE2 = class {
-  buffer;
-  buffer32;
-  finished = false;
-  destroyed = false;
-  length = 0;
-  pos = 0;
-  blockLen;
-  outputLen;
-  canXOF = false;
-  constructor(blockLen, outputLen) {
-    anumber(blockLen);
-    anumber(outputLen);
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.buffer = new Uint8Array(blockLen);
-    this.buffer32 = u32(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { blockLen, buffer, buffer32 } = this;
-    const len = data.length;
-    const offset = data.byteOffset;
-    const buf = data.buffer;
-    for (let pos = 0; pos < len; ) {
-      if (this.pos === blockLen) {
-        swap32IfBE(buffer32);
-        this.compress(buffer32, 0, false);
-        swap32IfBE(buffer32);
-        this.pos = 0;
-      }
-      const take = Math.min(blockLen - this.pos, len - pos);
-      const dataOffset = offset + pos;
-      if (take === blockLen && !(dataOffset % 4) && pos + take < len) {
-        const data32 = new Uint32Array(buf, dataOffset, Math.floor((len - pos) / 4));
-        swap32IfBE(data32);
-        for (let pos32 = 0; pos + blockLen < len; pos32 += buffer32.length, pos += blockLen) {
-          this.length += blockLen;
-          this.compress(data32, pos32, false);
-        }
-        swap32IfBE(data32);
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      this.length += take;
-      pos += take;
-    }
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    if (out.byteOffset & 3)
-      throw new RangeError('"output" expected 4-byte aligned byteOffset, got ' + out.byteOffset);
-    const { pos, buffer32 } = this;
-    this.finished = true;
-    this.buffer.fill(0, pos);
-    swap32IfBE(buffer32);
-    this.compress(buffer32, 0, true);
-    swap32IfBE(buffer32);
-    const state = this.get();
-    const out32 = out === this.buffer ? buffer32 : u32(out);
-    const full = Math.floor(this.outputLen / 4);
-    for (let i2 = 0; i2 < full; i2++)
-      out32[i2] = swap8IfBE(state[i2]);
-    const tail = this.outputLen % 4;
-    if (!tail)
-      return;
-    const off = full * 4;
-    const word = state[full];
-    for (let i2 = 0; i2 < tail; i2++)
-      out[off + i2] = word >>> 8 * i2;
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneInto(to) {
-    const { buffer, length, finished, destroyed, outputLen, pos } = this;
-    to ||= new this.constructor({ dkLen: outputLen });
-    to.set(...this.get());
-    to.buffer.set(buffer);
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    to.outputLen = outputLen;
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
-  let j2 = 0;
-  for (let i2 = 0; i2 < rounds; i2++) {
-    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j2++]]));
-    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j2++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j2++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j2++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j2++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j2++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j2++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j2++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j2++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j2++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j2++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j2++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j2++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j2++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j2++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j2++]]));
-  }
-  return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
-}
-
-// node_modules/@noble/hashes/blake3.js
-var B3_Flags = {
-  CHUNK_START: 1,
-  CHUNK_END: 2,
-  PARENT: 4,
-  ROOT: 8,
-  KEYED_HASH: 16,
-  DERIVE_KEY_CONTEXT: 32,
-  DERIVE_KEY_MATERIAL: 64
-};
-var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
-var B3_SIGMA = /* @__PURE__ */ (() => {
-  const Id = Array.from({ length: 16 }, (_2, i2) => i2);
-  const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
-  const res = [];
-  for (let i2 = 0, v = Id; i2 < 7; i2++, v = permute(v))
-    res.push(...v);
-  return Uint8Array.from(res);
-})();
-var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
-  canXOF = true;
-  chunkPos = 0;
-  // Position of current block in chunk
-  // How many chunks we already have; exact while this stays within
-  // JS's safe-integer range.
-  chunksDone = 0;
-  flags = 0 | 0;
-  IV;
-  state;
-  stack = [];
-  // Output
-  posOut = 0;
-  bufferOut32 = new Uint32Array(16);
-  bufferOut;
-  // Index of output chunk; exact while this stays within JS's
-  // safe-integer range.
-  chunkOut = 0;
-  enableXOF = true;
-  constructor(opts = {}, flags = 0) {
-    opts = checkOpts({}, opts);
-    super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
-    const { key, context } = opts;
-    const hasContext = context !== void 0;
-    if (key !== void 0) {
-      if (hasContext)
-        throw new Error('cannot use both "key" and "context"');
-      abytes(key, 32, "key");
-      const k2 = copyBytes(key);
-      this.IV = u32(k2);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.KEYED_HASH;
-    } else if (hasContext) {
-      abytes(context, void 0, "context");
-      const ctx = context;
-      const contextKey = new __BLAKE3({ dkLen: 32 }, B3_Flags.DERIVE_KEY_CONTEXT).update(ctx).digest();
-      this.IV = u32(contextKey);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.DERIVE_KEY_MATERIAL;
-    } else {
-      this.IV = B3_IV;
-      this.flags = flags;
-    }
-    this.state = this.IV.slice();
-    this.bufferOut = u8(this.bufferOut32);
-  }
-  // _BLAKE2's scalar-state hooks are unused here: BLAKE3 keeps its tree/XOF state in arrays and
-  // copies it directly in _cloneInto().
-  get() {
-    return [];
-  }
-  set() {
-  }
-  // Truncated chunk/parent compression: seed v8..v15 as IV[0..3], t0, t1,
-  // block length, and flags, then keep only the first 8 output words.
-  b2Compress(counter, flags, buf, bufPos = 0) {
-    const { state: s, pos } = this;
-    const t0 = fromNumL(counter);
-    const t1 = fromNumH(counter);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, bufPos, buf, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    s[0] = v0 ^ v8;
-    s[1] = v1 ^ v9;
-    s[2] = v2 ^ v10;
-    s[3] = v3 ^ v11;
-    s[4] = v4 ^ v12;
-    s[5] = v5 ^ v13;
-    s[6] = v6 ^ v14;
-    s[7] = v7 ^ v15;
-  }
-  compress(buf, bufPos = 0, isLast = false) {
-    let flags = this.flags;
-    if (!this.chunkPos)
-      flags |= B3_Flags.CHUNK_START;
-    if (this.chunkPos === 15 || isLast)
-      flags |= B3_Flags.CHUNK_END;
-    if (!isLast)
-      this.pos = this.blockLen;
-    this.b2Compress(this.chunksDone, flags, buf, bufPos);
-    this.chunkPos += 1;
-    if (this.chunkPos === 16 || isLast) {
-      let chunk = this.state;
-      this.state = this.IV.slice();
-      for (let last2, chunks = this.chunksDone + 1; isLast || !(chunks & 1); chunks = Math.floor(chunks / 2)) {
-        if (!(last2 = this.stack.pop()))
-          break;
-        this.buffer32.set(last2, 0);
-        this.buffer32.set(chunk, 8);
-        this.pos = this.blockLen;
-        this.b2Compress(0, this.flags | B3_Flags.PARENT, this.buffer32, 0);
-        chunk = this.state;
-        this.state = this.IV.slice();
-      }
-      this.chunksDone++;
-      this.chunkPos = 0;
-      this.stack.push(chunk);
-    }
-    this.pos = 0;
-  }
-  // Overriding hides _BLAKE2's flat implementation, which would otherwise be inherited
-  // and silently miss the tree state (CV stack, chunk counters; get()/set() are stubs here).
-  _cloneInto(to) {
-    const staleOutput = !!to && to.finished && !to.destroyed;
-    to = super._cloneInto(to);
-    const { IV, flags, state, chunkPos, posOut, chunkOut, stack, chunksDone } = this;
-    to.state.set(state);
-    to.stack = stack.map((i2) => Uint32Array.from(i2));
-    if (IV === B3_IV) {
-      if (to.IV !== B3_IV)
-        clean(to.IV);
-      to.IV = B3_IV;
-    } else if (to.IV === B3_IV) {
-      to.IV = IV.slice();
-    } else {
-      to.IV.set(IV);
-    }
-    to.flags = flags;
-    to.chunkPos = chunkPos;
-    to.chunksDone = chunksDone;
-    to.posOut = posOut;
-    to.chunkOut = chunkOut;
-    to.enableXOF = this.enableXOF;
-    if (this.finished) {
-      to.bufferOut32.set(this.bufferOut32);
-    } else if (staleOutput) {
-      clean(to.bufferOut32);
-    }
-    return to;
-  }
-  destroy() {
-    this.destroyed = true;
-    clean(this.state, this.buffer32, this.bufferOut32);
-    if (this.IV !== B3_IV)
-      clean(this.IV);
-    clean(...this.stack);
-  }
-  // Root/XOF compression: rerun the same ROOT inputs with incrementing output
-  // counter `t` and materialize all 16 output words.
-  // Same as b2Compress, but doesn't modify state and returns 16 u32 array (instead of 8)
-  b2CompressOut() {
-    const { state: s, pos, flags, buffer32, bufferOut32: out32 } = this;
-    const outCounter = this.chunkOut++;
-    const t0 = fromNumL(outCounter);
-    const t1 = fromNumH(outCounter);
-    swap32IfBE(buffer32);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, 0, buffer32, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    out32[0] = v0 ^ v8;
-    out32[1] = v1 ^ v9;
-    out32[2] = v2 ^ v10;
-    out32[3] = v3 ^ v11;
-    out32[4] = v4 ^ v12;
-    out32[5] = v5 ^ v13;
-    out32[6] = v6 ^ v14;
-    out32[7] = v7 ^ v15;
-    out32[8] = s[0] ^ v8;
-    out32[9] = s[1] ^ v9;
-    out32[10] = s[2] ^ v10;
-    out32[11] = s[3] ^ v11;
-    out32[12] = s[4] ^ v12;
-    out32[13] = s[5] ^ v13;
-    out32[14] = s[6] ^ v14;
-    out32[15] = s[7] ^ v15;
-    swap32IfBE(buffer32);
-    swap32IfBE(out32);
-    this.posOut = 0;
-  }
-  finish() {
-    if (this.finished)
-      return;
-    this.finished = true;
-    this.buffer.fill(0, this.pos);
-    let flags = this.flags | B3_Flags.ROOT;
-    if (this.stack.length) {
-      flags |= B3_Flags.PARENT;
-      swap32IfBE(this.buffer32);
-      this.compress(this.buffer32, 0, true);
-      swap32IfBE(this.buffer32);
-      this.chunksDone = 0;
-      this.pos = this.blockLen;
-    } else {
-      flags |= (!this.chunkPos ? B3_Flags.CHUNK_START : 0) | B3_Flags.CHUNK_END;
-    }
-    this.flags = flags;
-    this.b2CompressOut();
-  }
-  writeInto(out) {
-    aexists(this, false);
-    abytes(out);
-    this.finish();
-    const { blockLen, bufferOut } = this;
-    for (let pos = 0, len = out.length; pos < len; ) {
-      if (this.posOut >= blockLen)
-        this.b2CompressOut();
-      const take = Math.min(blockLen - this.posOut, len - pos);
-      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
-      this.posOut += take;
-      pos += take;
-    }
-    return out;
-  }
-  xofInto(out) {
-    if (!this.enableXOF)
-      throw new Error("no XOF after digest()");
-    return this.writeInto(out);
-  }
-  xof(bytes) {
-    anumber(bytes);
-    return this.xofInto(new Uint8Array(bytes));
-  }
-  digestInto(out) {
-    aoutput(out, this);
-    if (this.finished)
-      throw new Error("digest() was already called");
-    this.enableXOF = false;
-    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
-    this.destroy();
-  }
-  digest() {
-    const out = new Uint8Array(this.outputLen);
-    this.digestInto(out);
-    return out;
-  }
-};
-var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
-
 // node_modules/@noble/hashes/sha2.js
 var SHA256_K = /* @__PURE__ */ Uint32Array.from([
   1116352408,
@@ -27918,10 +27926,6 @@ function sha2562(bytes) {
 }
 function sha256Hex(bytes) {
   return toHex(sha2562(bytes));
-}
-function blake3Hex(bytes) {
-  assertBytes(bytes, "blake3");
-  return toHex(blake3(bytes));
 }
 var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 function toSha256sumLine(hex, filename) {
@@ -29422,11 +29426,14 @@ function parsePayload(bytes) {
   if (!bytesEqual(canonical, bytes)) throw formatError2("payload is not RFC 8785 canonical JSON");
   return value;
 }
-function checkDigests(payload) {
-  const actual = digestTargets(payload.targets);
+function checkDigests(payload, blake32) {
+  const bytes = canonicalBytes(payload.targets);
+  const actual = { sha256: sha256Hex(bytes) };
+  if (blake32) actual.blake3 = blake32(bytes);
   for (const k2 of ["sha256", "blake3"]) {
-    if (actual[k2] !== payload.digests[k2]) {
-      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k2} is ${payload.digests[k2]}, but the targets hash to ${actual[k2]}`);
+    const got = actual[k2];
+    if (got !== void 0 && got !== payload.digests[k2]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k2} is ${payload.digests[k2]}, but the targets hash to ${got}`);
     }
   }
 }
@@ -29458,7 +29465,7 @@ function verifyBundle(bytes, options) {
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
   const payload = parsePayload(payloadBytes);
-  checkDigests(payload);
+  checkDigests(payload, options.blake3);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
   if (options.target !== void 0) checkTarget(payload, options.target);
@@ -34755,6 +34762,7 @@ async function buildBundle(options) {
   let verdict;
   if (options.previousBundle !== void 0) {
     const prev = verifyBundle(options.previousBundle, {
+      blake3: blake3Hex,
       trustedKeys: options.previousTrustedKeys ?? publicKeys,
       expectedName: config.name,
       allowExpired: true
@@ -34775,7 +34783,7 @@ async function buildBundle(options) {
     sources: sourcesOf(raw)
   });
   const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
-  const self = verifyBundle(bundleBytes, { trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
+  const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
   const now = options.now ?? /* @__PURE__ */ new Date();
   if (now.getTime() >= expiresAt.getTime()) {
@@ -35113,6 +35121,7 @@ async function bundleVerifyCommand(io, file, opts) {
     }
     const bytes = await readBundleFile(resolve(io.cwd, file));
     const verified = verifyBundle(bytes, {
+      blake3: blake3Hex,
       trustedKeys: keys,
       ...opts.threshold === void 0 ? {} : { threshold: opts.threshold },
       ...opts.target === void 0 ? {} : { target: opts.target },
@@ -36567,7 +36576,6 @@ function compileScanner(runtime) {
   const byLocation = { input: [], output: [] };
   const skipped = [];
   const unevaluated = [];
-  const risky = [];
   for (const pack of selectPacks(runtime.compliance)) {
     for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
   }
@@ -36591,8 +36599,6 @@ function compileScanner(runtime) {
         skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason2}` });
         continue;
       }
-      const risk = backtrackingRisk(regex.source, regex.flags);
-      if (risk !== void 0) risky.push({ pack, rule: rule.id, pattern, risk });
       byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
@@ -36608,8 +36614,7 @@ function compileScanner(runtime) {
   return {
     scan: scan2,
     skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated),
-    risky: Object.freeze(risky)
+    unevaluated: Object.freeze(unevaluated)
   };
 }
 function collect2(p2, text, out) {
@@ -36701,7 +36706,7 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   }
   const keys = readPublicKeys(keyFiles.map((k2) => resolve3(io.cwd, k2)));
   const names = (payload) => Object.keys(payload.targets);
-  const first3 = verifyBundle(bytes, { trustedKeys: keys, ...targetOption ? { target: targetOption } : {} });
+  const first3 = verifyBundle(bytes, { trustedKeys: keys, blake3: blake3Hex, ...targetOption ? { target: targetOption } : {} });
   const available = names(first3.payload);
   const target = targetOption ?? (available.length === 1 ? available[0] : void 0);
   if (!target) throw new EdictError("USAGE", `--target is required: the bundle has ${available.join(", ")}`);

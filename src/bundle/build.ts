@@ -7,6 +7,7 @@
  * time (or `SOURCE_DATE_EPOCH`), and Ed25519 is deterministic, so the same commit, keys and
  * previous bundle always give byte-identical files.
  */
+import { blake3Hex } from "./digest-blake3.js";
 import { EdictError } from "../errors.js";
 import { runLint } from "../lint/engine.js";
 import { RULES } from "../lint/registry.js";
@@ -170,6 +171,7 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   if (options.previousBundle !== undefined) {
     // the previous release continues the numbering only if it is authentic and this repository's
     const prev = verifyBundle(options.previousBundle, {
+      blake3: blake3Hex,
       trustedKeys: options.previousTrustedKeys ?? publicKeys,
       expectedName: config.name,
       allowExpired: true,
@@ -192,7 +194,7 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   });
   const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
   // what is written must be what a verifier accepts: re-verify the exact bytes before writing them
-  const self = verifyBundle(bundleBytes, { trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k) => k.keyid)).size, expectedName: config.name, allowExpired: true });
+  const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k) => k.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
 
   const now = options.now ?? new Date();

@@ -10,7 +10,8 @@ export { bytesEqual, fromHex, toHex, utf8Decode, utf8Encode } from "./bytes.js";
 export { canonicalBytes, canonicalJson } from "./canonical-json.js";
 export { JsonSyntaxError, parseStrictJson } from "./strict-json.js";
 export type { StrictJsonOptions } from "./strict-json.js";
-export { blake3Hex, parseSha256sum, sha256, sha256Hex, toSha256sumLine } from "./digest.js";
+export { parseSha256sum, sha256, sha256Hex, toSha256sumLine } from "./digest.js";
+export { blake3Hex } from "./digest-blake3.js";
 export type { Sha256sumEntry } from "./digest.js";
 
 export {

@@ -2,7 +2,6 @@
  * Digests of canonical bytes (SHA-256, FIPS 180-4; BLAKE3) and the `sha256sum` line format that
  * `sha256sum -c` checks (GNU coreutils). Pure; no Node-only APIs.
  */
-import { blake3 } from "@noble/hashes/blake3.js";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { assertBytes, toHex } from "./bytes.js";
 import { BundleIntegrityError } from "./errors.js";
@@ -15,12 +14,6 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 /** Lowercase hex SHA-256 of `bytes`. */
 export function sha256Hex(bytes: Uint8Array): string {
   return toHex(sha256(bytes));
-}
-
-/** Lowercase hex BLAKE3 (32-byte output) of `bytes`. */
-export function blake3Hex(bytes: Uint8Array): string {
-  assertBytes(bytes, "blake3");
-  return toHex(blake3(bytes));
 }
 
 export interface Sha256sumEntry {

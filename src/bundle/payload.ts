@@ -10,7 +10,8 @@
 import type { EffectiveTarget } from "../policy/effective.js";
 import type { PackState } from "../policy/types.js";
 import { canonicalBytes } from "./canonical-json.js";
-import { blake3Hex, sha256Hex } from "./digest.js";
+import { blake3Hex } from "./digest-blake3.js";
+import { sha256Hex } from "./digest.js";
 
 /** `format` of every v1 payload. */
 export const BUNDLE_FORMAT = "edict.bundle/v1";

@@ -15,7 +15,7 @@ import { parseEnvelope, toEnvelopeBytes, verifyEnvelope } from "./dsse.js";
 import type { DsseEnvelope } from "./dsse.js";
 import { BundleError, BundleIntegrityError, BundleRetrievalError, BundleTrustError } from "./errors.js";
 import type { PublicKey } from "./keys.js";
-import { BUNDLE_PAYLOAD_TYPE, digestTargets, findPayloadProblem, parseIsoSeconds } from "./payload.js";
+import { BUNDLE_PAYLOAD_TYPE, findPayloadProblem, parseIsoSeconds } from "./payload.js";
 import type { BundlePayload } from "./payload.js";
 import { parseStrictJson } from "./strict-json.js";
 
@@ -43,6 +43,12 @@ export interface VerifyBundleOptions {
    * (its serial and version must continue even after it expired); never in the loader.
    */
   allowExpired?: boolean;
+  /**
+   * Also check `digests.blake3` with this hash (pass `blake3Hex`). The SHA-256 digest is always
+   * checked, and it is signed, so it alone binds the targets; the runtime loader leaves BLAKE3
+   * out to stay small, the CLI checks both.
+   */
+  blake3?: (bytes: Uint8Array) => string;
 }
 
 export interface VerifiedBundle {
@@ -135,11 +141,14 @@ export function parsePayload(bytes: Uint8Array): BundlePayload {
 }
 
 /** Inconsistent content: the digests must be those of the canonical targets actually shipped. */
-export function checkDigests(payload: BundlePayload): void {
-  const actual = digestTargets(payload.targets);
+export function checkDigests(payload: BundlePayload, blake3?: (bytes: Uint8Array) => string): void {
+  const bytes = canonicalBytes(payload.targets);
+  const actual: Partial<Record<"sha256" | "blake3", string>> = { sha256: sha256Hex(bytes) };
+  if (blake3) actual.blake3 = blake3(bytes);
   for (const k of ["sha256", "blake3"] as const) {
-    if (actual[k] !== payload.digests[k]) {
-      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${actual[k]}`);
+    const got = actual[k];
+    if (got !== undefined && got !== payload.digests[k]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
     }
   }
 }
@@ -197,7 +206,7 @@ export function verifyBundle(bytes: Uint8Array, options: VerifyBundleOptions): V
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
   const payload = parsePayload(payloadBytes);
-  checkDigests(payload);
+  checkDigests(payload, options.blake3);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? new Date());
   if (options.expectedName !== undefined) checkName(payload, options.expectedName);
   if (options.target !== undefined) checkTarget(payload, options.target);

@@ -1,4 +1,5 @@
 /** Where a CLI decision command gets its engine: a policy repository (or, later, a verified bundle). */
+import { blake3Hex } from "../bundle/digest-blake3.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { readPublicKeys } from "../bundle/key-files.js";
@@ -47,7 +48,7 @@ export async function engineFromBundle(io: CliIO, file: string, keyFiles: readon
   }
   const keys = readPublicKeys(keyFiles.map((k) => resolve(io.cwd, k)));
   const names = (payload: BundlePayload) => Object.keys(payload.targets);
-  const first = verifyBundle(bytes, { trustedKeys: keys, ...(targetOption ? { target: targetOption } : {}) });
+  const first = verifyBundle(bytes, { trustedKeys: keys, blake3: blake3Hex, ...(targetOption ? { target: targetOption } : {}) });
   const available = names(first.payload);
   const target = targetOption ?? (available.length === 1 ? available[0]! : undefined);
   if (!target) throw new EdictError("USAGE", `--target is required: the bundle has ${available.join(", ")}`);

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { blake3Hex, parseSha256sum, sha256Hex, toSha256sumLine } from "../../src/bundle/digest.js";
+import { blake3Hex } from "../../src/bundle/digest-blake3.js";
+import { parseSha256sum, sha256Hex, toSha256sumLine } from "../../src/bundle/digest.js";
 import { BundleIntegrityError } from "../../src/bundle/errors.js";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { utf8Decode } from "../../src/bundle/bytes.js";
 import { canonicalBytes, canonicalJson } from "../../src/bundle/canonical-json.js";
-import { blake3Hex, sha256Hex } from "../../src/bundle/digest.js";
+import { blake3Hex } from "../../src/bundle/digest-blake3.js";
+import { sha256Hex } from "../../src/bundle/digest.js";
 import {
   BUNDLE_FORMAT,
   buildPayload,

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { blake3Hex } from "../../src/bundle/digest-blake3.js";
 import { describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/bundle/base64.js";
 import { utf8Decode, utf8Encode } from "../../src/bundle/bytes.js";
@@ -159,7 +160,9 @@ describe("verifyBundle: refuses, with the loader's error codes", () => {
     const e = expectRefused(() => verifyBundle(bytes, trusted), BundleIntegrityError, "DIGEST_MISMATCH");
     expect(e.message).toMatch(/digests\.sha256 is [0-9a-f]{64}, but the targets hash to [0-9a-f]{64}/);
     const blake = signedWith((p) => ((p.digests as { blake3: string }).blake3 = "0".repeat(64)));
-    expect(expectRefused(() => verifyBundle(blake, trusted), BundleIntegrityError, "DIGEST_MISMATCH").message).toMatch(/blake3/);
+    // The CLI checks BLAKE3 too; the loader relies on the signed SHA-256 digest alone.
+    expect(expectRefused(() => verifyBundle(blake, { ...trusted, blake3: blake3Hex }), BundleIntegrityError, "DIGEST_MISMATCH").message).toMatch(/blake3/);
+    expect(verifyBundle(blake, trusted).payload.digests.blake3).toBe("0".repeat(64));
   });
 
   it("EXPIRED: at and after expires_at (freeze attack)", () => {

@@ -3,6 +3,7 @@
  * bundle that fails verification (or a previous bundle that does), 2 usage, configuration, key
  * and file errors. Private keys are read from a file or an environment variable and never printed.
  */
+import { blake3Hex } from "../../bundle/digest-blake3.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { fromBase64Either } from "../../bundle/base64.js";
@@ -165,6 +166,7 @@ export async function bundleVerifyCommand(io: CliIO, file: string, opts: BundleV
     }
     const bytes = await readBundleFile(resolve(io.cwd, file));
     const verified = verifyBundle(bytes, {
+      blake3: blake3Hex,
       trustedKeys: keys,
       ...(opts.threshold === undefined ? {} : { threshold: opts.threshold }),
       ...(opts.target === undefined ? {} : { target: opts.target }),

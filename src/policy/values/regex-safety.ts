@@ -26,34 +26,12 @@
  * shapes people actually write, not at deciding ambiguity in general.
  */
 import { fail, show, type ValueResult } from "./result.js";
+import { splitInlineFlags, toJsRegExp } from "./inline-flags.js";
+
+export { splitInlineFlags, toJsRegExp } from "./inline-flags.js";
 
 /** `ok: true` with the compiled RegExp, and `risk` when the pattern can backtrack catastrophically. */
 export type RegexCheck = { ok: true; value: RegExp; risk?: string } | { ok: false; message: string };
-
-const INLINE_FLAGS = /^\(\?([ims]+)\)/;
-
-/** Splits leading inline flag groups off a pattern: "(?i)(?s)x" → { source: "x", flags: "is" }. */
-export function splitInlineFlags(pattern: string): { source: string; flags: string } {
-  let source = pattern;
-  const flags = new Set<string>();
-  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
-    for (const f of m[1]!) flags.add(f);
-    source = source.slice(m[0].length);
-  }
-  if (/\\[pP]\{/.test(source)) flags.add("u");
-  return { source, flags: [...flags].sort().join("") };
-}
-
-/**
- * Compiles a policy pattern as a JavaScript RegExp, turning a leading `(?i)`, `(?m)`, `(?s)` or
- * combined `(?ims)` group into flags. `extraFlags` (e.g. "g") are added. Throws a SyntaxError
- * when the pattern is not a valid JavaScript regular expression.
- */
-export function toJsRegExp(pattern: string, extraFlags = ""): RegExp {
-  const { source, flags } = splitInlineFlags(pattern);
-  const all = [...new Set(flags + extraFlags)].sort().join("");
-  return new RegExp(source, all);
-}
 
 /**
  * Compiles a pattern ({@link toJsRegExp}) and looks for catastrophic-backtracking shapes.

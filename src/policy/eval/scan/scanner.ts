@@ -7,15 +7,16 @@
  * - Rules run: `type: regex` rules whose `location` is the scanned location. `nl` rules need a
  *   model and are listed in `unevaluated`; rules of another type or with a bad location, and
  *   patterns that do not compile, are listed in `skipped` and never run.
- * - Patterns keep Sec0's leading inline flags (`(?i)api_key=`, see ../../values/regex-safety.ts).
+ * - Patterns keep Sec0's leading inline flags (`(?i)api_key=`, see ../../values/inline-flags.ts).
  *   Patterns with a catastrophic-backtracking shape still run (skipping them would let the text
- *   they look for through) and are listed in `risky`; lint reports them.
+ *   they look for through); lint reports them (`regex-catastrophic-backtracking`), so the
+ *   runtime does not carry the analysis.
  * - Every match is a finding, at most {@link MAX_FINDINGS_PER_PATTERN} per pattern and text.
  */
 import type { EffectiveRuntime } from "../../effective.js";
 import type { ComplianceRule } from "../../types.js";
-import { backtrackingRisk, toJsRegExp } from "../../values/regex-safety.js";
-import type { RiskyPattern, ScanFinding, ScanLocation, Scanner, SkippedPattern, UnevaluatedRule } from "./types.js";
+import { toJsRegExp } from "../../values/inline-flags.js";
+import type { ScanFinding, ScanLocation, Scanner, SkippedPattern, UnevaluatedRule } from "./types.js";
 
 /** Findings one pattern may report for one text, so a hostile text cannot make the result huge. */
 export const MAX_FINDINGS_PER_PATTERN = 100;
@@ -53,7 +54,6 @@ export function compileScanner(runtime: EffectiveRuntime): Scanner {
   const byLocation: Record<ScanLocation, CompiledPattern[]> = { input: [], output: [] };
   const skipped: SkippedPattern[] = [];
   const unevaluated: UnevaluatedRule[] = [];
-  const risky: RiskyPattern[] = [];
 
   for (const pack of selectPacks(runtime.compliance)) {
     for (const rule of pack.rules ?? []) compileRule(pack.id, rule);
@@ -79,8 +79,6 @@ export function compileScanner(runtime: EffectiveRuntime): Scanner {
         skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
         continue;
       }
-      const risk = backtrackingRisk(regex.source, regex.flags);
-      if (risk !== undefined) risky.push({ pack, rule: rule.id, pattern, risk });
       byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
@@ -99,7 +97,6 @@ export function compileScanner(runtime: EffectiveRuntime): Scanner {
     scan,
     skipped: Object.freeze(skipped),
     unevaluated: Object.freeze(unevaluated),
-    risky: Object.freeze(risky),
   };
 }
 

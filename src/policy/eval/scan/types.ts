@@ -33,19 +33,10 @@ export interface UnevaluatedRule {
   readonly location: string;
 }
 
-/** A pattern that runs but can backtrack catastrophically on hostile text (lint reports it too). */
-export interface RiskyPattern {
-  readonly pack: string;
-  readonly rule: string;
-  readonly pattern: string;
-  readonly risk: string;
-}
-
 export interface Scanner {
   /** Runs every enabled regex rule for the location; findings in rule order, then by offset. */
   scan(text: string, location: ScanLocation): ScanFinding[];
   /** Patterns (or whole rules) not compiled: invalid regexes, bad locations, unknown rule types. */
   readonly skipped: readonly SkippedPattern[];
   readonly unevaluated: readonly UnevaluatedRule[];
-  readonly risky: readonly RiskyPattern[];
 }
