@@ -11,12 +11,12 @@ const cli = join(root, "dist", "cli.js");
 const work = mkdtempSync(join(tmpdir(), "edict-demo-"));
 const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
 
-function step(title, args, { allowFail = false, head = 0, tail = 0 } = {}) {
+function step(title, args, { allowFail = false, head = 0, pick } = {}) {
   process.stdout.write(`\n${bold(`$ edict ${args.join(" ")}`)}\n# ${title}\n`);
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
   const out = (r.stdout ?? "") + (r.stderr ?? "");
   const lines = out.split("\n");
-  process.stdout.write(head ? lines.slice(0, head).join("\n") + "\n  …\n" : tail ? lines.slice(-tail - 1).join("\n") : out);
+  process.stdout.write(head ? lines.slice(0, head).join("\n") + "\n  …\n" : pick ? lines.filter((l) => pick.test(l)).join("\n") + "\n" : out);
   if (r.status !== 0 && !allowFail) {
     rmSync(work, { recursive: true, force: true });
     process.exit(r.status ?? 1);
@@ -29,7 +29,7 @@ const out = join(work, "out");
 const bundle = join(out, "acme-policies.bundle.json");
 try {
   step("1. lint every policy, pack and edict.yaml (exact file:line:col on problems)", ["lint"]);
-  step("2. run the policy test cases in tests/ with coverage", ["test", "--coverage"], { tail: 2 });
+  step("2. run the policy test cases in tests/ with coverage", ["test", "--coverage"], { pick: /passed|coverage:/ });
   step("3. the effective policy production sees (first lines)", ["effective", "--target", "production"], { head: 14 });
   step("3b. the semantic diff against the previous commit (what the PR comment shows)", ["diff", "--base", "HEAD~1"], { allowFail: true });
   step("4. a throwaway signing key (the Action takes yours from a secret)", ["keygen", "--out", key]);
@@ -38,7 +38,10 @@ try {
   step("7. a decision from the verified bundle: reads from the office network", ["eval", "--bundle", bundle, "--key", `${key}.pub`, "-t", "production", "-a", "db:Select", "-r", "db://production/users", "-c", "source.ip=10.0.0.5"]);
   step("8. and a destructive action, denied", ["eval", "--bundle", bundle, "--key", `${key}.pub`, "-t", "production", "-a", "db:Delete", "-r", "db://production/users"]);
   step("9. an agent manifest that would be refused in production", ["check-agent", "agents/ops-bot.yaml", "-t", "production"], { allowFail: true });
+  process.stdout.write(`\n${bold("$ node scripts/demo-loader.mjs")}\n# 10. a service loads the bundle with edict/loader over HTTP and answers decisions\n`);
+  const loaded = spawnSync(process.execPath, [join(root, "scripts", "demo-loader.mjs"), bundle, `${key}.pub`], { cwd: root, stdio: "inherit" });
+  if (loaded.status !== 0) process.exit(loaded.status ?? 1);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.stdout.write(`\n${bold("done:")} lint, tests, effective policy, signed bundle, verified decisions.\n`);
+process.stdout.write(`\n${bold("done:")} lint, tests, effective policy, semantic diff, signed bundle, verified decisions, runtime loader.\n`);
