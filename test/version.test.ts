@@ -24,4 +24,13 @@ describe("README", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
     expect(readme).toContain(rulesMarkdownTable(RULES));
   });
+
+  it("lists every shipped pack and its policies as packs/ holds them (npm run docs)", async () => {
+    const { packsMarkdown } = await import("../src/pack/docs.js");
+    const { readRepository } = await import("../src/policy/read-repository.js");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const expected = packsMarkdown(await readRepository(root));
+    expect(expected).toContain("`starter`");
+    expect(readme).toContain(expected);
+  });
 });

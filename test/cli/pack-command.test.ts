@@ -60,7 +60,7 @@ describe("edict pack list", () => {
     expect(Object.keys(doc)).toEqual(["packs"]);
     for (const p of doc.packs) expect(Object.keys(p)).toEqual(["name", "layer", "shipped", "installed", "status"]);
     expect(doc.packs).toEqual([
-      { name: "ai_safety", layer: "domain", shipped: "1.0.0", installed: null, status: "not-installed" },
+      { name: "ai_safety", layer: "domain", shipped: "1.1.0", installed: null, status: "not-installed" },
       { name: "financial_compliance", layer: "domain", shipped: "1.0.0", installed: null, status: "not-installed" },
       { name: "hipaa", layer: "domain", shipped: "1.0.0", installed: null, status: "not-installed" },
       { name: "posture", layer: "foundation", shipped: "1.0.0", installed: null, status: "not-installed" },
