@@ -24475,6 +24475,13 @@ ${diff}`;
   return out;
 }
 
+// src/pack/base.ts
+function basePacksOfRepository(repo) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name, pack] of shippedPacksOf(repo).packs) out.set(name, { version: pack.version, checksum: pack.checksum });
+  return out;
+}
+
 // src/pack/apply.ts
 import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -38707,7 +38714,8 @@ async function lintCommand(io, paths, opts) {
   for (const o2 of only) {
     if (o2.startsWith("..")) throw new EdictError("USAGE", `path ${o2} is outside the repository ${root}`);
   }
-  const result = runLint(repo, { rules: RULES, only });
+  const baseOptions = opts.base === void 0 ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
+  const result = runLint(repo, { rules: RULES, only, ...baseOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
@@ -38733,7 +38741,7 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));

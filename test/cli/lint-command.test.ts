@@ -120,3 +120,28 @@ describe("edict effective", () => {
     expect(o.out).toContain("allow_insecure: true");
   });
 });
+
+describe("edict lint --base", () => {
+  it("reports a shipped pack changed without a version bump, and accepts it once bumped", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { copyExample } = await import("../helpers/example.js");
+    const { readFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "edict-base-"));
+    copyExample(dir);
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" } });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    const guard = join(dir, "packs", "ai_safety", "policies", "02_agent_guard.yaml");
+    writeFileSync(guard, readFileSync(guard, "utf8").replace("block_on_count: 3", "block_on_count: 2"));
+    const o = io(dir);
+    expect(await runCli(["lint", "--base", "HEAD", "--format", "json"], o)).toBe(1);
+    const rules = JSON.parse(o.out).findings.map((f: { rule: string; file: string }) => `${f.rule} ${f.file}`);
+    expect(rules).toContain("pack-changed-without-version-bump packs/ai_safety/metadata.yaml");
+    const meta = join(dir, "packs", "ai_safety", "metadata.yaml");
+    writeFileSync(meta, readFileSync(meta, "utf8").replace('version: "1.1.0"', 'version: "1.1.1"'));
+    const bumped = io(dir);
+    await runCli(["lint", "--base", "HEAD", "--format", "json"], bumped);
+    expect(JSON.parse(bumped.out).findings.map((f: { rule: string }) => f.rule)).not.toContain("pack-changed-without-version-bump");
+  });
+});

@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { toRepoPath } from "../../policy/read-repository.js";
 import { openRepository } from "../repository.js";
+import { basePacksOfRepository } from "../../pack/index.js";
+import { readRepositoryAtRevision } from "../../policy/read-git.js";
 import { runLint } from "../../lint/engine.js";
 import { RULES } from "../../lint/registry.js";
 import type { ReportInput } from "../../lint/finding.js";
@@ -22,6 +24,7 @@ export interface LintCommandOptions {
   format: LintFormat;
   maxWarnings?: number;
   output?: string;
+  base?: string;
 }
 
 export async function lintCommand(io: CliIO, paths: string[], opts: LintCommandOptions): Promise<number> {
@@ -30,7 +33,9 @@ export async function lintCommand(io: CliIO, paths: string[], opts: LintCommandO
   for (const o of only) {
     if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);
   }
-  const result = runLint(repo, { rules: RULES, only });
+  // With --base, rules that compare against the base revision run too (shipped pack changed without a version bump).
+  const baseOptions = opts.base === undefined ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
+  const result = runLint(repo, { rules: RULES, only, ...baseOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text] as const));
   const input: ReportInput = { ...result, sources };
   const text = render(opts.format, input, io);
@@ -66,6 +71,7 @@ export function registerLint(program: Command, io: CliIO, setExit: (code: number
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, (v) => parseChoice(v, FORMATS, "--format"), "text")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)")
     .addHelpText(
       "after",
       "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n",
