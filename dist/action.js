@@ -58571,9 +58571,11 @@ async function runCheck(run2) {
   for (const d of drift) io2.info(`pack drift: ${d.message}`);
   const pr = pullRequestOf(ctx);
   const headSha = pr?.headSha ?? ctx.sha;
-  const { diff, note, failure: diffFailure } = await effectiveDiff(run2, repo, headSha || "HEAD");
-  if (diff) io2.info(`effective policy: ${diff.verdict} (${diff.counts.newlyAllowed} newly allowed, ${diff.counts.newlyDenied} newly denied)`);
-  const release = diff ? await projectedRelease(run2, repo, diff) : void 0;
+  const made = await effectiveDiff(run2, repo, headSha || "HEAD");
+  const { note, failure: diffFailure } = made;
+  if (made.diff) io2.info(`effective policy: ${made.diff.verdict} (${made.diff.counts.newlyAllowed} newly allowed, ${made.diff.counts.newlyDenied} newly denied)`);
+  const release = made.diff ? await projectedRelease(run2, repo, made.diff) : void 0;
+  const diff = made.diff && release ? { ...made.diff, nextVersion: release.next, ...release.last ? { lastVersion: release.last } : {} } : made.diff;
   const { errors, warnings } = lint.summary;
   const failures = [];
   if (errors > 0) failures.push(`${errors} lint error${errors === 1 ? "" : "s"}`);
@@ -59013,6 +59015,7 @@ async function runPublish(run2) {
   }
   const verdict = previous ? verdictSinceRelease(previous.payload, headRepo) : void 0;
   if (previous) io2.info(`previous release ${previous.release.tag} (serial ${previous.payload.serial}); the policy since then is ${verdict}`);
+  else if (sameCommit.length > 0) io2.info(`commit ${head.slice(0, 12)} is already released as ${sameCommit.join(", ")}: building it again to compare`);
   else io2.info("no previous release: this is the first");
   const sourceDateEpoch = run2.env.SOURCE_DATE_EPOCH;
   const built = await buildBundle({

@@ -13749,7 +13749,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -13776,7 +13776,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14640,7 +14640,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -14676,50 +14676,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative4 = parse(serialize(relative4, options), options);
+        relative5 = parse(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -14727,7 +14727,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -15031,7 +15031,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -23797,8 +23797,8 @@ function planOf(operation, before, d, changes, notes) {
     notes
   };
 }
-function isNoopPlan(plan) {
-  return plan.changes.length === 0;
+function isNoopPlan(plan2) {
+  return plan2.changes.length === 0;
 }
 function planInstall(input, shipped, request, options) {
   const world = toWorld(input);
@@ -24445,30 +24445,30 @@ function describeChange(operation, c3) {
       return c3.from === c3.to ? `reinstall ${c3.name} v${c3.to}` : `upgrade ${c3.name} v${c3.from} \u2192 v${c3.to}`;
   }
 }
-function stateDiff(plan) {
-  if (plan.previousStateText === plan.stateText) return "";
+function stateDiff(plan2) {
+  if (plan2.previousStateText === plan2.stateText) return "";
   const patch = createTwoFilesPatch(
-    plan.previousStateText === void 0 ? "/dev/null" : PACK_STATE_FILE,
+    plan2.previousStateText === void 0 ? "/dev/null" : PACK_STATE_FILE,
     PACK_STATE_FILE,
-    plan.previousStateText ?? "",
-    plan.stateText
+    plan2.previousStateText ?? "",
+    plan2.stateText
   );
   return patch.replace(/^(Index:[^\n]*\n)?=+\n/, "");
 }
-function describePlan(plan, options) {
+function describePlan(plan2, options) {
   const lines = [];
-  if (isNoopPlan(plan)) return plan.notes.map((n) => `${n}
+  if (isNoopPlan(plan2)) return plan2.notes.map((n) => `${n}
 `).join("") || "nothing to do\n";
   if (options.dryRun) lines.push("dry run: nothing is written");
-  for (const c3 of plan.changes) lines.push(`${options.dryRun ? "would " : ""}${describeChange(plan.operation, c3)}`);
-  for (const f of plan.add) lines.push(`  add      ${f.path}`);
-  for (const f of plan.replace) lines.push(`  replace  ${f.path}`);
-  for (const p2 of plan.remove) lines.push(`  remove   ${p2}`);
-  if (plan.stateText !== plan.previousStateText) lines.push(`  ${plan.previousStateText === void 0 ? "create " : "update "}  ${PACK_STATE_FILE}`);
-  for (const n of plan.notes) lines.push(`note: ${n}`);
+  for (const c3 of plan2.changes) lines.push(`${options.dryRun ? "would " : ""}${describeChange(plan2.operation, c3)}`);
+  for (const f of plan2.add) lines.push(`  add      ${f.path}`);
+  for (const f of plan2.replace) lines.push(`  replace  ${f.path}`);
+  for (const p2 of plan2.remove) lines.push(`  remove   ${p2}`);
+  if (plan2.stateText !== plan2.previousStateText) lines.push(`  ${plan2.previousStateText === void 0 ? "create " : "update "}  ${PACK_STATE_FILE}`);
+  for (const n of plan2.notes) lines.push(`note: ${n}`);
   let out = lines.join("\n") + "\n";
   if (options.dryRun) {
-    const diff = stateDiff(plan);
+    const diff = stateDiff(plan2);
     if (diff) out += `
 ${diff}`;
   }
@@ -24536,20 +24536,20 @@ async function checkFolder(fs2, root, realRoot, name) {
   if (!st.isDirectory()) throw packError2(`${name} exists but is not a folder; move it away and try again`);
   return true;
 }
-function checkPlanPaths(plan) {
+function checkPlanPaths(plan2) {
   const seen = /* @__PURE__ */ new Set();
-  for (const p2 of [...plan.add.map((f) => f.path), ...plan.replace.map((f) => f.path), ...plan.remove]) {
+  for (const p2 of [...plan2.add.map((f) => f.path), ...plan2.replace.map((f) => f.path), ...plan2.remove]) {
     if (!isWritablePackPath(p2) || p2 === PACK_STATE_FILE) throw packError2(`refusing to write ${JSON.stringify(p2)}: packs only write policies/<pack>__NN__<slug>.yaml and ${PACK_STATE_FILE}`);
     if (seen.has(p2)) throw packError2(`the plan touches ${p2} twice; this is a bug in edict`);
     seen.add(p2);
   }
 }
-async function applyPlan(root, plan, options = {}) {
+async function applyPlan(root, plan2, options = {}) {
   const fs2 = options.fs ?? nodeFs;
-  checkPlanPaths(plan);
-  const stateChanges = plan.stateText !== plan.previousStateText;
-  const writes = [...plan.add, ...plan.replace];
-  if (isNoopPlan(plan) || writes.length === 0 && plan.remove.length === 0 && !stateChanges) return { added: [], replaced: [], removed: [], warnings: [] };
+  checkPlanPaths(plan2);
+  const stateChanges = plan2.stateText !== plan2.previousStateText;
+  const writes = [...plan2.add, ...plan2.replace];
+  if (isNoopPlan(plan2) || writes.length === 0 && plan2.remove.length === 0 && !stateChanges) return { added: [], replaced: [], removed: [], warnings: [] };
   let realRoot;
   let hasPolicies;
   let hasStateDir;
@@ -24557,17 +24557,17 @@ async function applyPlan(root, plan, options = {}) {
     realRoot = await fs2.realpath(root);
     hasPolicies = await checkFolder(fs2, root, realRoot, POLICIES_DIR);
     hasStateDir = await checkFolder(fs2, root, realRoot, STATE_DIR);
-    for (const f of plan.add) {
+    for (const f of plan2.add) {
       if (hasPolicies && await lstatOrNull(fs2, abs(root, f.path))) throw packError2(`${f.path} appeared since the plan was made; run the command again`);
     }
-    for (const p2 of [...plan.replace.map((f) => f.path), ...plan.remove]) {
+    for (const p2 of [...plan2.replace.map((f) => f.path), ...plan2.remove]) {
       const st = hasPolicies ? await lstatOrNull(fs2, abs(root, p2)) : null;
       if (!st) throw packError2(`${p2} disappeared since the plan was made; run the command again`);
       if (!st.isFile()) throw packError2(`${p2} is not a regular file (a symbolic link or folder); edict pack does not follow links. Remove it and try again`);
     }
     const stateStat = hasStateDir ? await lstatOrNull(fs2, abs(root, PACK_STATE_FILE)) : null;
     if (stateStat && !stateStat.isFile()) throw packError2(`${PACK_STATE_FILE} is not a regular file; edict pack does not follow links. Replace it with the file itself`);
-    if (Boolean(stateStat) !== (plan.previousStateText !== void 0)) throw packError2(`${PACK_STATE_FILE} changed since the plan was made; run the command again`);
+    if (Boolean(stateStat) !== (plan2.previousStateText !== void 0)) throw packError2(`${PACK_STATE_FILE} changed since the plan was made; run the command again`);
   } catch (e) {
     if (e instanceof EdictError) throw e;
     throw packError2(`cannot check the repository before changing packs: ${reason(e)}; nothing was changed`, e);
@@ -24603,10 +24603,10 @@ async function applyPlan(root, plan, options = {}) {
     }
     if (stateChanges) {
       const at = join(tmp, "new-state");
-      await stage(`stage ${PACK_STATE_FILE}`, at, new TextEncoder().encode(plan.stateText));
+      await stage(`stage ${PACK_STATE_FILE}`, at, new TextEncoder().encode(plan2.stateText));
       staged.push({ from: at, to: abs(root, PACK_STATE_FILE) });
     }
-    const moveAway = [...plan.replace.map((f) => f.path), ...plan.remove, ...stateChanges && plan.previousStateText !== void 0 ? [PACK_STATE_FILE] : []];
+    const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove, ...stateChanges && plan2.previousStateText !== void 0 ? [PACK_STATE_FILE] : []];
     for (const [i2, p2] of moveAway.entries()) {
       const from = abs(root, p2);
       const backup = join(tmp, `old-${i2}`);
@@ -24625,11 +24625,11 @@ async function applyPlan(root, plan, options = {}) {
     }
     if (failed2.length > 0) {
       throw packError2(
-        `pack ${plan.operation} failed (${reason(e)}) and could not be fully undone: ${failed2.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
+        `pack ${plan2.operation} failed (${reason(e)}) and could not be fully undone: ${failed2.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
         e
       );
     }
-    throw packError2(`pack ${plan.operation} failed: ${reason(e)}. Nothing was changed`, e);
+    throw packError2(`pack ${plan2.operation} failed: ${reason(e)}. Nothing was changed`, e);
   }
   const warnings = [];
   try {
@@ -24638,7 +24638,7 @@ async function applyPlan(root, plan, options = {}) {
   } catch (e) {
     warnings.push(`could not delete the temporary folder ${relative(root, staging)} (${reason(e)}); delete it by hand`);
   }
-  return { added: plan.add.map((f) => f.path), replaced: plan.replace.map((f) => f.path), removed: [...plan.remove], warnings };
+  return { added: plan2.add.map((f) => f.path), replaced: plan2.replace.map((f) => f.path), removed: [...plan2.remove], warnings };
 }
 
 // src/pack/read-packs.ts
@@ -34628,7 +34628,7 @@ async function readBlobsAt(root, revision, paths) {
     if (/[\n\r\0]/.test(p2)) throw gitError(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
   }
   if (paths.length === 0) return /* @__PURE__ */ new Map();
-  const output = await new Promise((resolve9, reject) => {
+  const output = await new Promise((resolve10, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -34636,7 +34636,7 @@ async function readBlobsAt(root, revision, paths) {
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve9(Buffer.concat(chunks));
+      if (code2 === 0) resolve10(Buffer.concat(chunks));
       else reject(gitError(root, `git cat-file failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`));
     });
     child.stdin.on("error", () => void 0);
@@ -35666,23 +35666,23 @@ function compileAccess(access2) {
   const scratch = [];
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
-    let plan = plans.get(raw);
-    if (plan === void 0) {
+    let plan2 = plans.get(raw);
+    if (plan2 === void 0) {
       const action = raw.toLowerCase();
-      plan = {
+      plan2 = {
         action,
         exact: index.exact.get(action) ?? EMPTY_SLOT,
         wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
         approval: approvalFor(action)
       };
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
-      plans.set(raw, plan);
+      plans.set(raw, plan2);
     }
-    return plan;
+    return plan2;
   };
   const authorize = (request) => {
-    const plan = planFor(request.action);
-    const { action, exact, wild } = plan;
+    const plan2 = planFor(request.action);
+    const { action, exact, wild } = plan2;
     const resource = request.resource;
     const context = request.context ?? EMPTY_CONTEXT;
     const global = index.global;
@@ -35690,7 +35690,7 @@ function compileAccess(access2) {
     if (denies !== void 0) return { decision: "deny", reasons: denies };
     const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
     if (reasons === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
+    return plan2.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan2.approval };
   };
   return { authorize };
 }
@@ -38672,11 +38672,124 @@ Examples:
   });
 }
 
+// src/cli/commands/init.ts
+import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile6, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/policy/schemas/index.ts
+function publishedSchemas() {
+  const out = {};
+  const withMeta = (s) => ({ $schema: "http://json-schema.org/draft-07/schema#", ...s });
+  for (const kind of POLICY_KINDS) out[`${kind}.json`] = withMeta(policySchema(kind));
+  out["edict.json"] = withMeta(CONFIG_SCHEMA);
+  out["pack-metadata.json"] = withMeta(PACK_META_SCHEMA);
+  out["pack-state.json"] = withMeta(PACK_STATE_SCHEMA);
+  return out;
+}
+
+// src/cli/commands/init.ts
+var TEMPLATE_FILES = [
+  { template: "edict.yaml", target: "edict.yaml" },
+  { template: "policies/access.yaml", target: "policies/access.yaml" },
+  { template: "tests/access.yaml", target: "tests/access.yaml" },
+  { template: "workflow.yml", target: ".github/workflows/edict.yml" }
+];
+var GITIGNORE_TEMPLATE = "gitignore";
+var SCHEMA_DIR = ".edict/schemas";
+function findTemplatesDir(from = dirname3(fileURLToPath(import.meta.url))) {
+  let dir = from;
+  for (; ; ) {
+    const candidate = join6(dir, "templates");
+    if (existsSync2(join6(candidate, "workflow.yml"))) return candidate;
+    const parent = dirname3(dir);
+    if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
+    dir = parent;
+  }
+}
+function repositoryName(dir) {
+  const name = basename3(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
+  return NAME_PATTERN2.test(name) ? name : "policies";
+}
+async function plan(templates, name) {
+  const files2 = [];
+  for (const { template, target } of TEMPLATE_FILES) {
+    const text = await readFile6(join6(templates, template), "utf8");
+    files2.push({ path: target, text: text.replaceAll("{{name}}", name) });
+  }
+  for (const [file, schema] of Object.entries(publishedSchemas())) {
+    files2.push({ path: `${SCHEMA_DIR}/${file}`, text: JSON.stringify(schema, null, 2) + "\n" });
+  }
+  return files2;
+}
+function mergeGitignore(existing, wanted) {
+  const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
+  const missing = wanted.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith("#") && !have.has(l.trim()));
+  if (missing.length === 0) return void 0;
+  const comment = wanted.split(/\r?\n/).find((l) => l.startsWith("#"));
+  return `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${existing === "" ? "" : "\n"}${comment ? `${comment}
+` : ""}${missing.join("\n")}
+`;
+}
+async function initCommand(io, dirArg, opts) {
+  const dir = resolve6(io.cwd, dirArg);
+  if (existsSync2(dir) && !statSync2(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
+  const name = opts.name ?? repositoryName(dir);
+  if (!NAME_PATTERN2.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
+  const templates = findTemplatesDir();
+  const files2 = await plan(templates, name);
+  const existing = files2.filter((f) => existsSync2(join6(dir, f.path))).map((f) => f.path);
+  if (existing.length > 0 && !opts.force) {
+    io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:
+${existing.map((p2) => `  ${p2}
+`).join("")}pass --force to replace ${existing.length === 1 ? "it" : "them"}
+`);
+    return EXIT.USAGE;
+  }
+  const gitignorePath = join6(dir, ".gitignore");
+  const wanted = await readFile6(join6(templates, GITIGNORE_TEMPLATE), "utf8");
+  const hadGitignore = existsSync2(gitignorePath);
+  const gitignore = hadGitignore ? mergeGitignore(await readFile6(gitignorePath, "utf8"), wanted) : wanted;
+  const written = [];
+  for (const f of files2) {
+    const target = join6(dir, f.path);
+    await mkdir3(dirname3(target), { recursive: true });
+    await writeFile2(target, f.text, { flag: opts.force ? "w" : "wx" });
+    written.push(f.path);
+  }
+  if (gitignore !== void 0) await writeFile2(gitignorePath, gitignore);
+  const shown = written.filter((p2) => !p2.startsWith(`${SCHEMA_DIR}/`));
+  const rel = relative4(io.cwd, dir);
+  const cd = rel === "" ? "" : `cd ${rel.startsWith("..") ? dir : rel} && `;
+  io.stdout(
+    `initialised policy repository "${name}" in ${dir}
+` + shown.map((p2) => `  wrote ${p2}
+`).join("") + `  wrote ${SCHEMA_DIR}/ (${written.length - shown.length} JSON Schemas for editor completion)
+` + (gitignore === void 0 ? "" : `  ${hadGitignore ? "updated" : "wrote"} .gitignore (keeps signing keys out of git)
+`) + `
+next steps:
+  1. ${cd}edict lint && edict test
+     check the starter policy and run its expected decisions
+  2. mkdir -p ~/.edict && edict keygen --out ~/.edict/${name}
+     create the signing key pair outside the repository
+  3. add the content of ~/.edict/${name}.key as the repository secret EDICT_SIGNING_KEY
+     (Settings \u2192 Secrets and variables \u2192 Actions); commit the .pub file so runtimes can pin it
+  4. in .github/workflows/edict.yml, replace edict-dev/edict@v1 with the Action you use, then push
+     and open a pull request: the workflow comments the effective-policy diff
+`
+  );
+  return EXIT.OK;
+}
+function registerInit(program2, io, setExit) {
+  program2.command("init").description("create a policy repository: edict.yaml, a starter policy and its tests, the GitHub workflow, schemas and .gitignore").argument("[dir]", "folder to create it in (created if missing)", ".").option("--name <name>", "the repository's name in edict.yaml (default: the folder's name)").option("--force", "overwrite files that already exist").addHelpText("after", "\nExamples:\n  edict init\n  edict init governance --name acme-policies\n").action(async (dir, opts) => setExit(await initCommand(io, dir, opts)));
+}
+
 // src/cli/commands/keygen.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 var FORMATS6 = ["text", "json"];
 function keygenCommand(io, opts) {
-  const prefix = resolve6(io.cwd, opts.out);
+  const prefix = resolve7(io.cwd, opts.out);
   try {
     const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
     if (opts.format === "json") {
@@ -38705,12 +38818,12 @@ function registerKeygen(program2, io, setExit) {
 }
 
 // src/cli/commands/lint.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import { resolve as resolve7 } from "node:path";
+import { writeFile as writeFile3 } from "node:fs/promises";
+import { resolve as resolve8 } from "node:path";
 var FORMATS7 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p2) => toRepoPath(root, resolve7(io.cwd, p2)));
+  const only = paths.map((p2) => toRepoPath(root, resolve8(io.cwd, p2)));
   for (const o2 of only) {
     if (o2.startsWith("..")) throw new EdictError("USAGE", `path ${o2} is outside the repository ${root}`);
   }
@@ -38719,7 +38832,7 @@ async function lintCommand(io, paths, opts) {
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile2(resolve7(io.cwd, opts.output), text);
+  if (opts.output) await writeFile3(resolve8(io.cwd, opts.output), text);
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -38785,13 +38898,13 @@ async function listCommand(io, opts) {
   io.stdout(out);
   return EXIT.OK;
 }
-async function carryOut(io, root, plan, dryRun, deps) {
-  if (dryRun || isNoopPlan(plan)) {
-    io.stdout(describePlan(plan, { dryRun }));
+async function carryOut(io, root, plan2, dryRun, deps) {
+  if (dryRun || isNoopPlan(plan2)) {
+    io.stdout(describePlan(plan2, { dryRun }));
     return EXIT.OK;
   }
-  const result = await applyPlan(root, plan, deps.fs ? { fs: deps.fs } : {});
-  io.stdout(describePlan(plan, { dryRun: false }));
+  const result = await applyPlan(root, plan2, deps.fs ? { fs: deps.fs } : {});
+  io.stdout(describePlan(plan2, { dryRun: false }));
   for (const w of result.warnings) io.stderr(`edict: warning: ${w}
 `);
   return EXIT.OK;
@@ -38844,8 +38957,8 @@ Examples:
       "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n"
     ).action(async (name, opts) => {
       const { root, world, shipped } = await open3(io, opts.root);
-      const plan = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
-      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+      const plan2 = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
+      setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
     }),
     io
   );
@@ -38853,16 +38966,16 @@ Examples:
     pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
       const { root, world, shipped } = await open3(io, opts.root);
       const options = { force: opts.force ?? false, now: now() };
-      const plan = name === void 0 ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
-      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+      const plan2 = name === void 0 ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
+      setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
     }),
     io
   );
   configure(
     pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
       const { root, world, shipped } = await open3(io, opts.root);
-      const plan = planRemove(world, shipped, name, { force: opts.force ?? false });
-      setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
+      const plan2 = planRemove(world, shipped, name, { force: opts.force ?? false });
+      setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
     }),
     io
   );
@@ -38873,8 +38986,8 @@ Examples:
 }
 
 // src/cli/commands/posture.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
+import { readFile as readFile7 } from "node:fs/promises";
+import { resolve as resolve9 } from "node:path";
 
 // src/policy/eval/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -39395,13 +39508,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve9) => {
+  return new Promise((resolve10) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve9(r2);
+      resolve10(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -39440,16 +39553,16 @@ function nodeProbe() {
   };
 }
 function withDeadline(promise, ms, fallback) {
-  return new Promise((resolve9) => {
-    const timer = setTimeout(() => resolve9(fallback), ms);
+  return new Promise((resolve10) => {
+    const timer = setTimeout(() => resolve10(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve9(v);
+        resolve10(v);
       },
       () => {
         clearTimeout(timer);
-        resolve9(fallback);
+        resolve10(fallback);
       }
     );
   });
@@ -39586,7 +39699,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text;
   try {
-    text = await readFile6(resolve8(io.cwd, opts.facts), "utf8");
+    text = await readFile7(resolve9(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -39634,8 +39747,8 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir4, readFile as readFile7 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { readdir as readdir4, readFile as readFile8 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
@@ -39740,7 +39853,7 @@ var FORMATS10 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir4(join6(root, dir), { withFileTypes: true });
+    entries = await readdir4(join7(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -39784,12 +39897,12 @@ function registerTest(program2, io, setExit) {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const files2 = await suiteFiles(root);
-    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join6(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join7(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
     for (const f of files2) {
-      const suite = parseSuite(f, await readFile7(join6(root, f)));
+      const suite = parseSuite(f, await readFile8(join7(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }
@@ -39823,6 +39936,7 @@ async function runCli(argv, io = processIO()) {
   };
   const program2 = new Command("edict").description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies").version(EDICT_VERSION, "-v, --version").showSuggestionAfterError(true).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
+  registerInit(program2, io, setExit);
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
   registerDiff(program2, io, setExit);

@@ -8,6 +8,7 @@ import { registerCheckAgent } from "./commands/check-agent.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerEffective } from "./commands/effective.js";
 import { registerEval } from "./commands/eval.js";
+import { registerInit } from "./commands/init.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPack } from "./commands/pack.js";
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
+  registerInit(program, io, setExit);
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
   registerDiff(program, io, setExit);

@@ -1,0 +1,38 @@
+/** The GitHub Action (SPEC §10): check, publish and refresh modes as plain functions, and the comment renderer. */
+export { runAction, resolveMode } from "./run.js";
+export type { ActionDeps, ActionResult, ResolvedMode } from "./run.js";
+export { FAIL_ON, INPUT_NAMES, MODES, parseInputs, parseList } from "./inputs.js";
+export type { ActionInputs, FailOn, InputName, Mode } from "./inputs.js";
+export { defaultBranchOf, pullRequestOf, readActionContext, runUrlOf } from "./context.js";
+export type { ActionContext, Env, PullRequestInfo } from "./context.js";
+export { maskSecret, OUTPUT_NAMES } from "./output.js";
+export type { ActionIO, ActionOutputs, AnnotationLevel, AnnotationProps, OutputName } from "./output.js";
+export { COMMENT_MAX_LENGTH, renderReport, SUMMARY_MAX_LENGTH } from "./comment.js";
+export type { CheckReport, RenderOptions } from "./comment.js";
+export {
+  COMMENT_MARKER,
+  commentMarker,
+  createDraftRelease,
+  deleteReleaseAsset,
+  downloadReleaseAsset,
+  findStickyComment,
+  getReleaseByTag,
+  listReleases,
+  publishRelease,
+  statusOf,
+  uploadReleaseAsset,
+  upsertStickyComment,
+} from "./github.js";
+export type { CommentAction, DownloadLimits, NewRelease, Octokit, ReleaseAsset, ReleaseInfo, RepoRef, StickyComment } from "./github.js";
+export { ANNOTATIONS_PER_LEVEL, annotateFindings, lintForAction, pathPrefix } from "./lint.js";
+export { ensureCommit } from "./git.js";
+export { runPolicyTests } from "./policy-tests.js";
+export type { PolicyTestReport, TestFailure } from "./policy-tests.js";
+export { baseCommitOf, runCheck } from "./check.js";
+export { bundleDir, runPublish, verdictSinceRelease } from "./publish.js";
+export { refreshDecision, refreshedPayload, runRefresh, signRefreshed } from "./refresh.js";
+export type { RefreshDecision } from "./refresh.js";
+export { differingAssets, publishBundleRelease, readReleasedBundle, releaseCandidates, releaseFiles, tagPrefixOf } from "./release.js";
+export type { PublishAction, ReleaseCandidate, ReleasedBundle, ReleaseFile } from "./release.js";
+export { requireSigningKey } from "./signing-key.js";
+export type { ModeResult, ModeRun } from "./mode.js";

@@ -1,0 +1,153 @@
+/**
+ * publish mode (SPEC §10), on a push to the default branch or a tag: lint (errors stop it),
+ * build and sign the bundle, continue the serial and version of the previous release, and
+ * publish the release idempotently.
+ */
+import { join } from "node:path";
+import { buildBundle } from "../bundle/build.js";
+import { canonicalJson } from "../bundle/canonical-json.js";
+import type { BundlePayload } from "../bundle/payload.js";
+import { toTargetsRecord } from "../bundle/payload.js";
+import { releaseTag } from "../bundle/version.js";
+import type { Verdict } from "../bundle/version.js";
+import { diffTargetMerges, emptyTargetMerge, overallVerdict } from "../diff/index.js";
+import { EdictError } from "../errors.js";
+import type { EffectiveTarget } from "../policy/effective.js";
+import { buildAllTargets } from "../policy/merge/index.js";
+import type { TargetMerge } from "../policy/merge/index.js";
+import { readRepositoryAtRevision, resolveRevision } from "../policy/read-git.js";
+import { readRepository } from "../policy/read-repository.js";
+import type { Repository } from "../policy/repository.js";
+import { listReleases } from "./github.js";
+import { annotateFindings, lintForAction, lintLog } from "./lint.js";
+import type { ModeResult, ModeRun } from "./mode.js";
+import { publishBundleRelease, readReleasedBundle, releaseCandidates, releaseFiles, tagPrefixOf } from "./release.js";
+import type { ReleasedBundle } from "./release.js";
+import { requireSigningKey } from "./signing-key.js";
+
+/** Where the bundle files are written for later steps (the `bundle-path` output). */
+export function bundleDir(runnerTemp: string): string {
+  return join(runnerTemp, "edict-bundle");
+}
+
+function asMerge(target: string, effective: EffectiveTarget): TargetMerge {
+  // both sides as plain JSON, so only real differences count, not object identity or undefined fields
+  return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) as EffectiveTarget };
+}
+
+/**
+ * The semantic diff's verdict from what the previous release actually carries (its signed
+ * targets) to the repository: the version bump does not depend on that commit being fetched.
+ */
+export function verdictSinceRelease(previous: BundlePayload, head: Repository): Verdict {
+  const headTargets = toTargetsRecord(buildAllTargets(head));
+  const names = [...new Set([...Object.keys(headTargets), ...Object.keys(previous.targets)])].sort();
+  const diffs = names.map((n) => {
+    const before = Object.hasOwn(previous.targets, n) ? asMerge(n, previous.targets[n]!) : undefined;
+    const after = Object.hasOwn(headTargets, n) ? asMerge(n, headTargets[n]!) : undefined;
+    return diffTargetMerges(before, after);
+  });
+  return overallVerdict(
+    diffs.map((d) => (d.verdict === "unchanged" ? "neutral" : d.verdict)),
+    diffs.some((d) => d.verdict !== "unchanged"),
+  );
+}
+
+export async function runPublish(run: ModeRun): Promise<ModeResult> {
+  const { io, inputs, ctx } = run;
+  const key = requireSigningKey(inputs, "publish");
+
+  const repo = await readRepository(run.root);
+  if (repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`);
+  const lint = lintForAction(repo, run.prefix);
+  io.info(lintLog(lint).trimEnd());
+  annotateFindings(io, lint.findings);
+  const { errors, warnings } = lint.summary;
+  if (errors > 0) {
+    return { outputs: { errors: String(errors), warnings: String(warnings) }, failures: [`${errors} lint error${errors === 1 ? "" : "s"}: nothing was published; fix ${errors === 1 ? "it" : "them"} and push again`] };
+  }
+  const name = repo.config?.value.name;
+  if (typeof name !== "string") throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
+
+  const head = await resolveRevision(run.root, "HEAD");
+  // what buildBundle signs: the files of the commit, not the checkout
+  const headRepo = (await readRepositoryAtRevision(run.root, head)).repo;
+  const prefix = tagPrefixOf(inputs, repo);
+  const bundleName = `${name}.bundle.json`;
+
+  const releases = await listReleases(run.octokit, run.ref);
+  let previous: ReleasedBundle | undefined;
+  const sameCommit: string[] = [];
+  for (const c of releaseCandidates(releases.filter((r) => !r.draft), prefix)) {
+    const released = await readReleasedBundle(run.octokit, run.ref, c.release, bundleName, { keys: [key.publicKey], name });
+    if (!released) continue;
+    // a release of this very commit (a re-run, or a refresh) is not what this build follows
+    if (released.payload.revision === head) {
+      sameCommit.push(c.release.tag);
+      continue;
+    }
+    previous = released;
+    break;
+  }
+  const verdict = previous ? verdictSinceRelease(previous.payload, headRepo) : undefined;
+  if (previous) io.info(`previous release ${previous.release.tag} (serial ${previous.payload.serial}); the policy since then is ${verdict}`);
+  else if (sameCommit.length > 0) io.info(`commit ${head.slice(0, 12)} is already released as ${sameCommit.join(", ")}: building it again to compare`);
+  else io.info("no previous release: this is the first");
+
+  const sourceDateEpoch = run.env.SOURCE_DATE_EPOCH;
+  const built = await buildBundle({
+    root: run.root,
+    privateKeys: [key],
+    outDir: bundleDir(ctx.runnerTemp),
+    ...(previous ? { previousBundle: previous.bytes } : {}),
+    ...(verdict ? { verdict } : {}),
+    ...(sourceDateEpoch ? { sourceDateEpoch } : {}),
+    now: run.now(),
+  });
+  for (const w of built.warnings) io.annotate("warning", w, { title: "edict: bundle" });
+  const p = built.payload;
+  const tag = releaseTag(prefix, p.version);
+  if (sameCommit.length > 0 && !sameCommit.includes(tag)) {
+    throw new EdictError(
+      "CONFIG_ERROR",
+      `commit ${head.slice(0, 12)} was already released as ${sameCommit.join(", ")}, but building it now gives ${tag}; refusing to release one commit under two versions`,
+    );
+  }
+  io.info(`built ${built.fileNames.bundle}: ${p.name} ${p.version} serial ${p.serial}, sha256 ${built.sha256}`);
+
+  const body = [
+    `Policy bundle **${p.name} ${p.version}** (serial ${p.serial}) built from ${head}.`,
+    "",
+    previous ? `Follows ${previous.release.tag}; the effective policy since then is **${verdict}**.` : "The first release.",
+    "",
+    `- created ${p.created_at}, expires ${p.expires_at}`,
+    `- signed by \`${built.keyids.join("`, `")}\``,
+    `- sha256 \`${built.sha256}\``,
+    "",
+    `Verify: \`edict bundle verify ${built.fileNames.bundle} --key edict.pub\``,
+  ].join("\n");
+  const { release, action } = await publishBundleRelease(
+    run.octokit,
+    run.ref,
+    { tag, sha: head, name: `${p.name} ${p.version}`, body },
+    releaseFiles(built.fileNames, built.bundleBytes, built.checksumText),
+    releases,
+    (l) => io.info(l),
+  );
+  await io.writeSummary(
+    `### ${action === "unchanged" ? "✅ edict: already released" : "🚀 edict: released"} [${tag}](${release.htmlUrl})\n\n` +
+      `${p.name} ${p.version} · serial ${p.serial} · ${verdict ? `${verdict} since ${previous?.release.tag}` : "first release"} · sha256 \`${built.sha256}\` · expires ${p.expires_at}\n`,
+  );
+  return {
+    outputs: {
+      errors: String(errors),
+      warnings: String(warnings),
+      loosened: String(verdict === "loosened" || verdict === "mixed"),
+      "bundle-path": built.written?.bundle ?? "",
+      "bundle-sha256": built.sha256,
+      version: p.version,
+      "release-url": release.htmlUrl,
+    },
+    failures: [],
+  };
+}
