@@ -22606,6 +22606,9 @@ function toIssue(err, root, typeErrorAt) {
 }
 
 // src/policy/merge/desugar.ts
+function strings(list3) {
+  return list3.filter((x2) => typeof x2 === "string");
+}
 function modelResource(entry, kind) {
   if (kind === "provider") return `model://${entry}/*`;
   return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
@@ -22618,23 +22621,25 @@ function desugarWorkspaceControls(access2, provenance) {
     const allowSource = first3("Models.AllowedProviders") ?? first3("Models.AllowedModels");
     out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first3("Models.DeniedModels") ?? allowSource });
     models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first3("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first3("Models.AllowedProviders") });
     });
     models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list3.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first3("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first3("Models.AllowedModels") });
     });
-    if (models.DeniedModels?.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first3("Models.DeniedModels") });
+    const denied = strings(models.DeniedModels ?? []);
+    if (denied.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first3("Models.DeniedModels") });
     }
   }
   const caps = access2.Capabilities;
   if (caps && (caps.AllowedTools || caps.DeniedTools)) {
     out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first3("Capabilities.DeniedTools") });
     caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list3.map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first3("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first3("Capabilities.AllowedTools") });
     });
-    if (caps.DeniedTools?.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t2) => `tool://${t2}`), source: first3("Capabilities.DeniedTools") });
+    const deniedTools = strings(caps.DeniedTools ?? []);
+    if (deniedTools.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: first3("Capabilities.DeniedTools") });
     }
   }
   return out;
@@ -26306,20 +26311,31 @@ function validateResourcePattern(pattern) {
 
 // src/policy/match/cidr.ts
 var MAPPED_PREFIX = 65535;
-var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
 function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
   let value = 0;
-  for (const part2 of parts) {
-    if (!DECIMAL_OCTET.test(part2)) return void 0;
-    const octet = Number(part2);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i2 = 0; i2 <= text.length; i2++) {
+    const c3 = i2 < text.length ? text.charCodeAt(i2) : 46;
+    if (c3 === 46) {
+      if (digits === 0 || parts === 4) return void 0;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c3 >= 48 && c3 <= 57) {
+      if (digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + (c3 - 48);
+      digits++;
+      if (octet > 255) return void 0;
+    } else {
+      return void 0;
+    }
   }
-  return value;
+  return parts === 4 ? value : void 0;
 }
 function parseHextets(text, allowIpv4Tail) {
   if (text === "") return [];
@@ -26954,6 +26970,60 @@ function reachCovers(outer, inner) {
   if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
   return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
 }
+function resourceKey(pattern) {
+  const wildcard = pattern.search(/[*?]/);
+  const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+  const sep4 = head.indexOf("://");
+  if (sep4 < 0) return void 0;
+  const slash = head.indexOf("/", sep4 + 3);
+  return slash < 0 ? void 0 : head.slice(0, slash + 1);
+}
+function serviceOf(pattern) {
+  const p2 = pattern.toLowerCase();
+  const colon = p2.indexOf(":");
+  if (colon < 0) return void 0;
+  const wildcard = p2.search(/[*?]/);
+  return wildcard >= 0 && wildcard < colon ? void 0 : p2.slice(0, colon);
+}
+var CoverIndex = class {
+  #byKey = /* @__PURE__ */ new Map();
+  #outers;
+  constructor(outers) {
+    this.#outers = outers;
+    outers.forEach((o2, i2) => {
+      if (!unconditional(o2) || o2.notAction || o2.notResource || !o2.action || !o2.resource) return;
+      const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
+      const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
+      for (const s of services) {
+        for (const k2 of keys) {
+          const key = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key);
+          if (list3 === void 0) this.#byKey.set(key, list3 = []);
+          list3.push(i2);
+        }
+      }
+    });
+  }
+  /** Outers that may cover `inner`, in their original order. */
+  candidates(inner) {
+    if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
+    const s = serviceOf(inner.action[0]);
+    const k2 = resourceKey(inner.resource[0]);
+    const lookups = /* @__PURE__ */ new Set();
+    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
+    if (s === void 0 || k2 === void 0) {
+      const all = /* @__PURE__ */ new Set();
+      for (const [key, list3] of this.#byKey) {
+        const [ks, kr] = key.split("\0");
+        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
+      }
+      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+    }
+    const seen = /* @__PURE__ */ new Set();
+    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
+    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+  }
+};
 
 // src/lint/rules/statement-shadowed-by-deny.ts
 var statement_shadowed_by_deny_default = defineRule(
@@ -26967,10 +27037,10 @@ var statement_shadowed_by_deny_default = defineRule(
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
       const all = t2.documents.flatMap((d) => statementsOf(d.entry));
-      const denies = all.filter((s) => s.effect === "Deny");
+      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
       for (const st of all) {
         if (st.effect !== "Allow") continue;
-        const deny = denies.find((d) => reachCovers(d, st));
+        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
         const key = `${st.entry.file.path}${st.pointer}`;
         if (!deny || seen.has(key)) continue;
         seen.add(key);
@@ -26998,10 +27068,15 @@ var allow_grants_nothing_new_default = defineRule(
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
       const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      const position = new Map(allows.map((s, i2) => [s, i2]));
+      const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
         const key = `${st.entry.file.path}${st.pointer}`;
         if (seen.has(key)) return;
-        const other = allows.find((o2, j2) => j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2)));
+        const other = index.candidates(st).find((o2) => {
+          const j2 = position.get(o2);
+          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
+        });
         if (!other) return;
         seen.add(key);
         ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
@@ -29415,26 +29490,44 @@ function checkSignatures(envelope, options) {
   });
   return { payload: verified.payload, keyids: verified.keyids };
 }
-function parsePayload(bytes) {
+function readPayload(bytes) {
   let value;
   try {
-    value = parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    value = JSON.parse(utf8Decode(bytes));
   } catch (e) {
     throw formatError2(`payload is not strict JSON: ${e.message}`, e);
   }
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError2(`payload: ${problem}`);
+  const record = value;
   let canonical;
+  let targetsText;
   try {
-    canonical = canonicalBytes(value);
+    targetsText = canonicalJson(record.targets);
+    const before = {};
+    const after = {};
+    for (const key of Object.keys(record)) {
+      if (key === "targets") continue;
+      Object.defineProperty(key < "targets" ? before : after, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+    }
+    const head = canonicalJson(before).slice(0, -1);
+    const tail = canonicalJson(after).slice(1);
+    canonical = utf8Encode(`${head}${head.length > 1 ? "," : ""}"targets":${targetsText}${tail.length > 1 ? "," : ""}${tail}`);
   } catch (e) {
     throw formatError2(`payload is not I-JSON: ${e.message}`, e);
   }
-  if (!bytesEqual(canonical, bytes)) throw formatError2("payload is not RFC 8785 canonical JSON");
-  return value;
+  if (!bytesEqual(canonical, bytes)) {
+    try {
+      parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    } catch (e) {
+      throw formatError2(`payload is not strict JSON: ${e.message}`, e);
+    }
+    throw formatError2("payload is not RFC 8785 canonical JSON");
+  }
+  return { payload: value, targetsBytes: utf8Encode(targetsText) };
 }
-function checkDigests(payload, blake32) {
-  const bytes = canonicalBytes(payload.targets);
+function checkDigests(payload, blake32, targetsBytes) {
+  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
   const actual = { sha256: sha256Hex(bytes) };
   if (blake32) actual.blake3 = blake32(bytes);
   for (const k2 of ["sha256", "blake3"]) {
@@ -29471,8 +29564,8 @@ function verifyBundle(bytes, options) {
   const envelope = parseBundleEnvelope(bytes);
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
-  const payload = parsePayload(payloadBytes);
-  checkDigests(payload, options.blake3);
+  const { payload, targetsBytes } = readPayload(payloadBytes);
+  checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
   if (options.target !== void 0) checkTarget(payload, options.target);
@@ -34829,19 +34922,30 @@ function describeIoError(e) {
   const code2 = e?.code;
   return code2 ?? (e instanceof Error ? e.message : String(e));
 }
+function looksLikeKeyMaterial(text) {
+  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text) || /[A-Za-z0-9+/=_-]{40,}/.test(text);
+}
+function shownPath(file) {
+  return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
+}
+function shownEnv(env) {
+  return looksLikeKeyMaterial(env) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env) ? "(the value given is not an environment variable name; pass the variable's name, e.g. EDICT_SIGNING_KEY)" : `$${env}`;
+}
 function readKeyFile(file, what) {
+  const shown = shownPath(file);
+  const cause = (e) => shown === file ? { cause: e } : {};
   let stat4;
   try {
     stat4 = fs.statSync(file);
   } catch (e) {
-    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
-  if (!stat4.isFile()) throw new BundleKeyError(`${file}: ${what} path is not a regular file`);
-  if (stat4.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${file}: ${stat4.size} bytes is too large for a ${what}`);
+  if (!stat4.isFile()) throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (stat4.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${shown}: ${stat4.size} bytes is too large for a ${what}`);
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
 }
 function readPrivateKey(source) {
@@ -34855,9 +34959,9 @@ function readPrivateKey(source) {
   if (env !== void 0) {
     const value = (source.environment ?? process.env)[env];
     if (value === void 0 || value.trim() === "") {
-      throw new BundleKeyError(`$${env}: environment variable is not set or empty; expected a private key`);
+      throw new BundleKeyError(`${shownEnv(env)}: environment variable is not set or empty; expected a private key`);
     }
-    return parsePrivateKey(value.trim(), { source: `$${env}` });
+    return parsePrivateKey(value.trim(), { source: shownEnv(env) });
   }
   throw new BundleKeyError("private key: no key file or environment variable given");
 }
@@ -35658,6 +35762,7 @@ function comparator(op) {
 // src/policy/eval/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
 var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
+var EMPTY_LIST = Object.freeze([]);
 var EMPTY_CONTEXT = Object.freeze({});
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
 function compileAccess(access2) {
@@ -35669,10 +35774,11 @@ function compileAccess(access2) {
     let plan2 = plans.get(raw);
     if (plan2 === void 0) {
       const action = raw.toLowerCase();
+      const exact = index.exact.get(action) ?? EMPTY_SLOT;
+      const wild = index.wild.get(serviceOf2(action)) ?? EMPTY_SLOT;
       plan2 = {
-        action,
-        exact: index.exact.get(action) ?? EMPTY_SLOT,
-        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
+        deny: candidatesFor(action, exact.deny, wild.deny, index.global.deny),
+        allow: candidatesFor(action, exact.allow, wild.allow, index.global.allow),
         approval: approvalFor(action)
       };
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -35682,13 +35788,12 @@ function compileAccess(access2) {
   };
   const authorize = (request) => {
     const plan2 = planFor(request.action);
-    const { action, exact, wild } = plan2;
     const resource = request.resource;
     const context = request.context ?? EMPTY_CONTEXT;
-    const global = index.global;
-    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
+    const key = resourceKey2(resource);
+    const denies = scan(scratch, plan2.deny, key, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
+    const reasons = scan(scratch, plan2.allow, key, resource, context);
     if (reasons === void 0) return IMPLICIT_DENY;
     return plan2.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan2.approval };
   };
@@ -35715,7 +35820,7 @@ function buildIndex(statements) {
     if (compiled2 !== void 0) place(index, compiled2, statement2);
   });
   for (const [action, slot] of index.exact) {
-    const wild = index.wild.get(serviceOf(action));
+    const wild = index.wild.get(serviceOf2(action));
     if (wild === void 0) continue;
     const inDeny = new Set(wild.deny);
     const inAllow = new Set(wild.allow);
@@ -35726,7 +35831,7 @@ function buildIndex(statements) {
   }
   return index;
 }
-function serviceOf(action) {
+function serviceOf2(action) {
   const colon = action.indexOf(":");
   return colon < 0 ? action : action.slice(0, colon);
 }
@@ -35744,8 +35849,42 @@ function compileStatement(s, index) {
     resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
     notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
     condition: compileCondition(s.Condition),
-    reason: reason2
+    reason: reason2,
+    keys: s.Resource === void 0 ? void 0 : resourceKeys(s.Resource)
   };
+}
+function resourceKey2(text) {
+  const sep4 = text.indexOf("://");
+  if (sep4 < 0) return void 0;
+  const slash = text.indexOf("/", sep4 + 3);
+  return slash < 0 ? void 0 : text.slice(0, slash + 1);
+}
+function resourceKeys(patterns) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const p2 of patterns) {
+    const wildcard = p2.search(/[*?]/);
+    const key = resourceKey2(wildcard < 0 ? p2 : p2.slice(0, wildcard));
+    if (key === void 0) return void 0;
+    keys.add(key);
+  }
+  return [...keys];
+}
+function candidatesFor(action, ...lists) {
+  const matching = lists.flat().filter((s) => (s.action === void 0 || s.action(action)) && (s.notAction === void 0 || !s.notAction(action))).sort((a, b2) => a.index - b2.index);
+  const any = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const s of matching) {
+    if (s.keys === void 0) {
+      any.push(s);
+      continue;
+    }
+    for (const k2 of s.keys) {
+      let list3 = byKey.get(k2);
+      if (list3 === void 0) byKey.set(k2, list3 = []);
+      list3.push(s);
+    }
+  }
+  return { any, byKey };
 }
 function compilePatterns(patterns, lowerCase) {
   const literal = /* @__PURE__ */ new Set();
@@ -35799,29 +35938,22 @@ function place(index, compiled2, s) {
     if (target[target.length - 1] !== compiled2) target.push(compiled2);
   }
 }
-function scan(scratch, exact, wild, global, action, resource, context) {
+function scan(scratch, candidates2, key, resource, context) {
   let n = 0;
-  let lists = 0;
-  for (let i2 = 0; i2 < exact.length; i2++) {
-    const s = exact[i2];
-    if (applies(s, true, action, resource, context)) scratch[n++] = s;
+  const any = candidates2.any;
+  for (let i2 = 0; i2 < any.length; i2++) {
+    const s = any[i2];
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > 0) lists++;
-  let before = n;
-  for (let i2 = 0; i2 < wild.length; i2++) {
-    const s = wild[i2];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  const fromAny = n;
+  const keyed = key === void 0 ? EMPTY_LIST : candidates2.byKey.get(key) ?? EMPTY_LIST;
+  for (let i2 = 0; i2 < keyed.length; i2++) {
+    const s = keyed[i2];
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > before) lists++;
-  before = n;
-  for (let i2 = 0; i2 < global.length; i2++) {
-    const s = global[i2];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > before) lists++;
   if (n === 0) return void 0;
-  if (lists > 1) {
-    for (let i2 = 1; i2 < n; i2++) {
+  if (fromAny > 0 && n > fromAny) {
+    for (let i2 = fromAny; i2 < n; i2++) {
       const s = scratch[i2];
       let j2 = i2 - 1;
       while (j2 >= 0 && scratch[j2].index > s.index) {
@@ -35835,9 +35967,7 @@ function scan(scratch, exact, wild, global, action, resource, context) {
   for (let i2 = 0; i2 < n; i2++) reasons.push(scratch[i2].reason);
   return reasons;
 }
-function applies(s, exactHit, action, resource, context) {
-  if (!exactHit && s.action !== void 0 && !s.action(action)) return false;
-  if (s.notAction !== void 0 && s.notAction(action)) return false;
+function applies(s, resource, context) {
   if (s.resource !== void 0 && !s.resource(resource)) return false;
   if (s.notResource !== void 0 && s.notResource(resource)) return false;
   if (s.condition === void 0) return true;
@@ -37040,6 +37170,31 @@ function matchesTarget(s, action, resource) {
 function statementCovers(s, action, resource) {
   return matchesTarget(s, action, resource);
 }
+function decisionKey(s) {
+  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
+}
+function changedStatements(base, head) {
+  const baseKeys = base.Statement.map(decisionKey);
+  const headKeys = head.Statement.map(decisionKey);
+  const missing = (keys, other, offset) => {
+    const count3 = /* @__PURE__ */ new Map();
+    for (const k2 of other) count3.set(k2, (count3.get(k2) ?? 0) + 1);
+    const out = [];
+    keys.forEach((k2, i2) => {
+      const n = count3.get(k2) ?? 0;
+      if (n > 0) count3.set(k2, n - 1);
+      else out.push(offset + i2);
+    });
+    return out;
+  };
+  return [...missing(baseKeys, headKeys, 0), ...missing(headKeys, baseKeys, baseKeys.length)];
+}
+function sameMultiset(a, b2) {
+  if (a.length !== b2.length) return false;
+  const x2 = [...a].sort(compareText);
+  const y2 = [...b2].sort(compareText);
+  return x2.every((v, i2) => v === y2[i2]);
+}
 function planWitnesses(base, head, options = {}) {
   const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   const maxContexts = options.maxContexts ?? DEFAULT_MAX_CONTEXTS;
@@ -37062,7 +37217,10 @@ function planWitnesses(base, head, options = {}) {
   const compiled2 = statements.map(compiledTarget);
   const groupKeys = keysOf.map((g) => [...g].sort().join("\0"));
   const actions = collectActions(policies);
-  const resources = collectResources(policies);
+  const changed = changedStatements(base, head);
+  const approvalsChanged = !sameMultiset((base.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()), (head.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()));
+  const relevant = (hits) => approvalsChanged || changed.some(hits);
+  const resources = collectResources(policies).filter((r2) => relevant((i2) => resourcePart(compiled2[i2], r2)));
   const resourceHits = resources.map((r2) => compiled2.map((c3) => resourcePart(c3, r2)));
   const firsts = [];
   const rest = [];
@@ -37074,8 +37232,11 @@ function planWitnesses(base, head, options = {}) {
       if (actionPart(c3, action)) actionHits.push(i2);
     });
     if (actionHits.length === 0) continue;
+    const changedHere = approvalsChanged ? void 0 : changed.filter((i2) => actionPart(compiled2[i2], action));
+    if (changedHere !== void 0 && changedHere.length === 0) continue;
     resources.forEach((resource, ri) => {
       const rh = resourceHits[ri];
+      if (changedHere !== void 0 && !changedHere.some((i2) => rh[i2])) return;
       const hits = actionHits.filter((i2) => rh[i2]);
       if (hits.length === 0) return;
       const distinct = /* @__PURE__ */ new Map();

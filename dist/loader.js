@@ -2255,26 +2255,44 @@ function checkSignatures(envelope, options) {
   });
   return { payload: verified.payload, keyids: verified.keyids };
 }
-function parsePayload(bytes) {
+function readPayload(bytes) {
   let value;
   try {
-    value = parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    value = JSON.parse(utf8Decode(bytes));
   } catch (e) {
     throw formatError2(`payload is not strict JSON: ${e.message}`, e);
   }
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError2(`payload: ${problem}`);
+  const record = value;
   let canonical;
+  let targetsText;
   try {
-    canonical = canonicalBytes(value);
+    targetsText = canonicalJson(record.targets);
+    const before = {};
+    const after = {};
+    for (const key of Object.keys(record)) {
+      if (key === "targets") continue;
+      Object.defineProperty(key < "targets" ? before : after, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+    }
+    const head = canonicalJson(before).slice(0, -1);
+    const tail = canonicalJson(after).slice(1);
+    canonical = utf8Encode(`${head}${head.length > 1 ? "," : ""}"targets":${targetsText}${tail.length > 1 ? "," : ""}${tail}`);
   } catch (e) {
     throw formatError2(`payload is not I-JSON: ${e.message}`, e);
   }
-  if (!bytesEqual(canonical, bytes)) throw formatError2("payload is not RFC 8785 canonical JSON");
-  return value;
+  if (!bytesEqual(canonical, bytes)) {
+    try {
+      parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    } catch (e) {
+      throw formatError2(`payload is not strict JSON: ${e.message}`, e);
+    }
+    throw formatError2("payload is not RFC 8785 canonical JSON");
+  }
+  return { payload: value, targetsBytes: utf8Encode(targetsText) };
 }
-function checkDigests(payload, blake3) {
-  const bytes = canonicalBytes(payload.targets);
+function checkDigests(payload, blake3, targetsBytes) {
+  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
   const actual = { sha256: sha256Hex(bytes) };
   if (blake3) actual.blake3 = blake3(bytes);
   for (const k of ["sha256", "blake3"]) {
@@ -2317,8 +2335,8 @@ function verifyBundle(bytes, options) {
   const envelope = parseBundleEnvelope(bytes);
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
-  const payload = parsePayload(payloadBytes);
-  checkDigests(payload, options.blake3);
+  const { payload, targetsBytes } = readPayload(payloadBytes);
+  checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
   if (options.target !== void 0) checkTarget(payload, options.target);
@@ -2443,20 +2461,31 @@ function findSegment(value, from, limit, segment) {
 
 // src/policy/match/cidr.ts
 var MAPPED_PREFIX = 65535;
-var DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
 function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
   let value = 0;
-  for (const part2 of parts) {
-    if (!DECIMAL_OCTET.test(part2)) return void 0;
-    const octet = Number(part2);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || parts === 4) return void 0;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return void 0;
+    } else {
+      return void 0;
+    }
   }
-  return value;
+  return parts === 4 ? value : void 0;
 }
 function parseHextets(text, allowIpv4Tail) {
   if (text === "") return [];
@@ -2851,6 +2880,7 @@ function comparator(op) {
 // src/policy/eval/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
 var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
+var EMPTY_LIST = Object.freeze([]);
 var EMPTY_CONTEXT = Object.freeze({});
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
 function compileAccess(access) {
@@ -2862,10 +2892,11 @@ function compileAccess(access) {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
+      const exact = index.exact.get(action) ?? EMPTY_SLOT;
+      const wild = index.wild.get(serviceOf(action)) ?? EMPTY_SLOT;
       plan = {
-        action,
-        exact: index.exact.get(action) ?? EMPTY_SLOT,
-        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
+        deny: candidatesFor(action, exact.deny, wild.deny, index.global.deny),
+        allow: candidatesFor(action, exact.allow, wild.allow, index.global.allow),
         approval: approvalFor(action)
       };
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -2875,13 +2906,12 @@ function compileAccess(access) {
   };
   const authorize = (request2) => {
     const plan = planFor(request2.action);
-    const { action, exact, wild } = plan;
     const resource = request2.resource;
     const context = request2.context ?? EMPTY_CONTEXT;
-    const global = index.global;
-    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
+    const key = resourceKey(resource);
+    const denies = scan(scratch, plan.deny, key, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
+    const reasons = scan(scratch, plan.allow, key, resource, context);
     if (reasons === void 0) return IMPLICIT_DENY;
     return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
   };
@@ -2937,8 +2967,42 @@ function compileStatement(s, index) {
     resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
     notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
     condition: compileCondition(s.Condition),
-    reason
+    reason,
+    keys: s.Resource === void 0 ? void 0 : resourceKeys(s.Resource)
   };
+}
+function resourceKey(text) {
+  const sep = text.indexOf("://");
+  if (sep < 0) return void 0;
+  const slash = text.indexOf("/", sep + 3);
+  return slash < 0 ? void 0 : text.slice(0, slash + 1);
+}
+function resourceKeys(patterns) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const p of patterns) {
+    const wildcard = p.search(/[*?]/);
+    const key = resourceKey(wildcard < 0 ? p : p.slice(0, wildcard));
+    if (key === void 0) return void 0;
+    keys.add(key);
+  }
+  return [...keys];
+}
+function candidatesFor(action, ...lists) {
+  const matching = lists.flat().filter((s) => (s.action === void 0 || s.action(action)) && (s.notAction === void 0 || !s.notAction(action))).sort((a, b) => a.index - b.index);
+  const any = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const s of matching) {
+    if (s.keys === void 0) {
+      any.push(s);
+      continue;
+    }
+    for (const k of s.keys) {
+      let list = byKey.get(k);
+      if (list === void 0) byKey.set(k, list = []);
+      list.push(s);
+    }
+  }
+  return { any, byKey };
 }
 function compilePatterns(patterns, lowerCase) {
   const literal = /* @__PURE__ */ new Set();
@@ -2992,29 +3056,22 @@ function place(index, compiled, s) {
     if (target[target.length - 1] !== compiled) target.push(compiled);
   }
 }
-function scan(scratch, exact, wild, global, action, resource, context) {
+function scan(scratch, candidates, key, resource, context) {
   let n = 0;
-  let lists = 0;
-  for (let i = 0; i < exact.length; i++) {
-    const s = exact[i];
-    if (applies(s, true, action, resource, context)) scratch[n++] = s;
+  const any = candidates.any;
+  for (let i = 0; i < any.length; i++) {
+    const s = any[i];
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > 0) lists++;
-  let before = n;
-  for (let i = 0; i < wild.length; i++) {
-    const s = wild[i];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  const fromAny = n;
+  const keyed = key === void 0 ? EMPTY_LIST : candidates.byKey.get(key) ?? EMPTY_LIST;
+  for (let i = 0; i < keyed.length; i++) {
+    const s = keyed[i];
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > before) lists++;
-  before = n;
-  for (let i = 0; i < global.length; i++) {
-    const s = global[i];
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > before) lists++;
   if (n === 0) return void 0;
-  if (lists > 1) {
-    for (let i = 1; i < n; i++) {
+  if (fromAny > 0 && n > fromAny) {
+    for (let i = fromAny; i < n; i++) {
       const s = scratch[i];
       let j = i - 1;
       while (j >= 0 && scratch[j].index > s.index) {
@@ -3028,9 +3085,7 @@ function scan(scratch, exact, wild, global, action, resource, context) {
   for (let i = 0; i < n; i++) reasons.push(scratch[i].reason);
   return reasons;
 }
-function applies(s, exactHit, action, resource, context) {
-  if (!exactHit && s.action !== void 0 && !s.action(action)) return false;
-  if (s.notAction !== void 0 && s.notAction(action)) return false;
+function applies(s, resource, context) {
   if (s.resource !== void 0 && !s.resource(resource)) return false;
   if (s.notResource !== void 0 && s.notResource(resource)) return false;
   if (s.condition === void 0) return true;

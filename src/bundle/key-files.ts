@@ -25,19 +25,40 @@ function describeIoError(e: unknown): string {
   return code ?? (e instanceof Error ? e.message : String(e));
 }
 
+/**
+ * Key leak: a key's contents pasted where its path or variable name belongs (`--key "$KEY"`)
+ * must not be echoed back in the error, so such a "name" is described instead of shown.
+ */
+function looksLikeKeyMaterial(text: string): boolean {
+  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text) || /[A-Za-z0-9+/=_-]{40,}/.test(text);
+}
+
+function shownPath(file: string): string {
+  return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
+}
+
+function shownEnv(env: string): string {
+  return looksLikeKeyMaterial(env) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env)
+    ? "(the value given is not an environment variable name; pass the variable's name, e.g. EDICT_SIGNING_KEY)"
+    : `$${env}`;
+}
+
 function readKeyFile(file: string, what: string): string {
+  const shown = shownPath(file);
+  // the file system's error names the path too
+  const cause = (e: unknown) => (shown === file ? { cause: e } : {});
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (e) {
-    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
-  if (!stat.isFile()) throw new BundleKeyError(`${file}: ${what} path is not a regular file`);
-  if (stat.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${file}: ${stat.size} bytes is too large for a ${what}`);
+  if (!stat.isFile()) throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (stat.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${shown}: ${stat.size} bytes is too large for a ${what}`);
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new BundleKeyError(`${file}: cannot read ${what} (${describeIoError(e)})`, { cause: e });
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
 }
 
@@ -56,9 +77,9 @@ export function readPrivateKey(source: PrivateKeySource): PrivateKey {
   if (env !== undefined) {
     const value = (source.environment ?? process.env)[env];
     if (value === undefined || value.trim() === "") {
-      throw new BundleKeyError(`$${env}: environment variable is not set or empty; expected a private key`);
+      throw new BundleKeyError(`${shownEnv(env)}: environment variable is not set or empty; expected a private key`);
     }
-    return parsePrivateKey(value.trim(), { source: `$${env}` });
+    return parsePrivateKey(value.trim(), { source: shownEnv(env) });
   }
   throw new BundleKeyError("private key: no key file or environment variable given");
 }

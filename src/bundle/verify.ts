@@ -8,8 +8,8 @@
  * `checkSerialNotBelow`.
  */
 import { fromBase64, toBase64 } from "./base64.js";
-import { bytesEqual, utf8Decode } from "./bytes.js";
-import { canonicalBytes } from "./canonical-json.js";
+import { bytesEqual, utf8Decode, utf8Encode } from "./bytes.js";
+import { canonicalBytes, canonicalJson } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
 import { parseEnvelope, toEnvelopeBytes, verifyEnvelope } from "./dsse.js";
 import type { DsseEnvelope } from "./dsse.js";
@@ -121,28 +121,57 @@ export function checkSignatures(
  * 8785 canonical bytes, the v1 format and every required field with its type.
  */
 export function parsePayload(bytes: Uint8Array): BundlePayload {
+  return readPayload(bytes).payload;
+}
+
+/**
+ * The payload and the canonical bytes of its `targets` (what the digests cover), serialised once.
+ * JSON.parse is enough here: the bytes must equal the canonical form of what was parsed, which a
+ * duplicate key, extra whitespace or any other non-canonical spelling can never do.
+ */
+function readPayload(bytes: Uint8Array): { payload: BundlePayload; targetsBytes: Uint8Array } {
   let value: unknown;
   try {
-    value = parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    value = JSON.parse(utf8Decode(bytes));
   } catch (e) {
     throw formatError(`payload is not strict JSON: ${(e as Error).message}`, e);
   }
   const problem = findPayloadProblem(value);
   if (problem !== undefined) throw formatError(`payload: ${problem}`);
-  // one payload, one byte sequence: what was signed is exactly the canonical form of what is read
+  const record = value as Record<string, unknown>;
+  // one payload, one byte sequence: the canonical form, assembled around the canonical targets
   let canonical: Uint8Array;
+  let targetsText: string;
   try {
-    canonical = canonicalBytes(value);
+    targetsText = canonicalJson(record.targets);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const key of Object.keys(record)) {
+      if (key === "targets") continue;
+      Object.defineProperty(key < "targets" ? before : after, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+    }
+    const head = canonicalJson(before).slice(0, -1);
+    const tail = canonicalJson(after).slice(1);
+    canonical = utf8Encode(`${head}${head.length > 1 ? "," : ""}"targets":${targetsText}${tail.length > 1 ? "," : ""}${tail}`);
   } catch (e) {
     throw formatError(`payload is not I-JSON: ${(e as Error).message}`, e);
   }
-  if (!bytesEqual(canonical, bytes)) throw formatError("payload is not RFC 8785 canonical JSON");
-  return value as BundlePayload;
+  if (!bytesEqual(canonical, bytes)) {
+    // Name a duplicate key (the parser-differential attack) when that is why; the strict parser
+    // runs only on this error path.
+    try {
+      parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+    } catch (e) {
+      throw formatError(`payload is not strict JSON: ${(e as Error).message}`, e);
+    }
+    throw formatError("payload is not RFC 8785 canonical JSON");
+  }
+  return { payload: value as BundlePayload, targetsBytes: utf8Encode(targetsText) };
 }
 
 /** Inconsistent content: the digests must be those of the canonical targets actually shipped. */
-export function checkDigests(payload: BundlePayload, blake3?: (bytes: Uint8Array) => string): void {
-  const bytes = canonicalBytes(payload.targets);
+export function checkDigests(payload: BundlePayload, blake3?: (bytes: Uint8Array) => string, targetsBytes?: Uint8Array): void {
+  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
   const actual: Partial<Record<"sha256" | "blake3", string>> = { sha256: sha256Hex(bytes) };
   if (blake3) actual.blake3 = blake3(bytes);
   for (const k of ["sha256", "blake3"] as const) {
@@ -205,8 +234,8 @@ export function verifyBundle(bytes: Uint8Array, options: VerifyBundleOptions): V
   const envelope = parseBundleEnvelope(bytes);
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
-  const payload = parsePayload(payloadBytes);
-  checkDigests(payload, options.blake3);
+  const { payload, targetsBytes } = readPayload(payloadBytes);
+  checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? new Date());
   if (options.expectedName !== undefined) checkName(payload, options.expectedName);
   if (options.target !== undefined) checkTarget(payload, options.target);

@@ -316,6 +316,36 @@ export function statementCovers(s: EffectiveStatement, action: string, resource:
   return matchesTarget(s, action, resource);
 }
 
+/** What a statement decides on, without its Sid and provenance. */
+function decisionKey(s: EffectiveStatement): string {
+  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
+}
+
+/** Indices (into base's statements followed by head's) of statements the other side lacks, counting duplicates. */
+function changedStatements(base: AccessPolicy, head: AccessPolicy): number[] {
+  const baseKeys = base.Statement.map(decisionKey);
+  const headKeys = head.Statement.map(decisionKey);
+  const missing = (keys: string[], other: string[], offset: number): number[] => {
+    const count = new Map<string, number>();
+    for (const k of other) count.set(k, (count.get(k) ?? 0) + 1);
+    const out: number[] = [];
+    keys.forEach((k, i) => {
+      const n = count.get(k) ?? 0;
+      if (n > 0) count.set(k, n - 1);
+      else out.push(offset + i);
+    });
+    return out;
+  };
+  return [...missing(baseKeys, headKeys, 0), ...missing(headKeys, baseKeys, baseKeys.length)];
+}
+
+function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort(compareText);
+  const y = [...b].sort(compareText);
+  return x.every((v, i) => v === y[i]);
+}
+
 /** A witness request with the statements of each side that can apply to it. */
 export interface WitnessItem {
   request: WitnessRequest;
@@ -367,7 +397,13 @@ export function planWitnesses(base: AccessPolicy, head: AccessPolicy, options: W
   const compiled = statements.map(compiledTarget);
   const groupKeys = keysOf.map((g) => [...g].sort().join("\u0000"));
   const actions = collectActions(policies);
-  const resources = collectResources(policies);
+  // A request whose applicable statements are the same on both sides gets the same decision:
+  // only (action, resource) pairs some changed statement applies to can flip. When the approval
+  // patterns differ every pair may, so all are kept.
+  const changed = changedStatements(base, head);
+  const approvalsChanged = !sameMultiset((base.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()), (head.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()));
+  const relevant = (hits: (i: number) => boolean): boolean => approvalsChanged || changed.some(hits);
+  const resources = collectResources(policies).filter((r) => relevant((i) => resourcePart(compiled[i]!, r)));
   const resourceHits = resources.map((r) => compiled.map((c) => resourcePart(c, r)));
   const firsts: Pair[] = [];
   const rest: Pair[] = [];
@@ -379,8 +415,11 @@ export function planWitnesses(base: AccessPolicy, head: AccessPolicy, options: W
       if (actionPart(c, action)) actionHits.push(i);
     });
     if (actionHits.length === 0) continue;
+    const changedHere = approvalsChanged ? undefined : changed.filter((i) => actionPart(compiled[i]!, action));
+    if (changedHere !== undefined && changedHere.length === 0) continue;
     resources.forEach((resource, ri) => {
       const rh = resourceHits[ri]!;
+      if (changedHere !== undefined && !changedHere.some((i) => rh[i])) return;
       const hits = actionHits.filter((i) => rh[i]);
       if (hits.length === 0) return;
       const distinct = new Map<string, string[]>();

@@ -1,4 +1,4 @@
-import { reachCovers } from "../coverage.js";
+import { CoverIndex, reachCovers } from "../coverage.js";
 import { statementsOf } from "../statements.js";
 import { defineRule } from "../rule.js";
 
@@ -14,11 +14,16 @@ export default defineRule(
     const seen = new Set<string>();
     for (const t of ctx.merged()) {
       const allows = t.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      const position = new Map(allows.map((s, i) => [s, i]));
+      const index = new CoverIndex(allows);
       allows.forEach((st, i) => {
         const key = `${st.entry.file.path}${st.pointer}`;
         if (seen.has(key)) return;
         // Of two statements covering each other, only the later one is redundant.
-        const other = allows.find((o, j) => j !== i && reachCovers(o, st) && (j < i || !reachCovers(st, o)));
+        const other = index.candidates(st).find((o) => {
+          const j = position.get(o) as number;
+          return j !== i && reachCovers(o, st) && (j < i || !reachCovers(st, o));
+        });
         if (!other) return;
         seen.add(key);
         ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });

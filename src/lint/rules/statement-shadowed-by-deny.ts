@@ -1,4 +1,4 @@
-import { reachCovers } from "../coverage.js";
+import { CoverIndex, reachCovers } from "../coverage.js";
 import { statementsOf } from "../statements.js";
 import { defineRule } from "../rule.js";
 
@@ -14,10 +14,10 @@ export default defineRule(
     const seen = new Set<string>();
     for (const t of ctx.merged()) {
       const all = t.documents.flatMap((d) => statementsOf(d.entry));
-      const denies = all.filter((s) => s.effect === "Deny");
+      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
       for (const st of all) {
         if (st.effect !== "Allow") continue;
-        const deny = denies.find((d) => reachCovers(d, st));
+        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
         const key = `${st.entry.file.path}${st.pointer}`;
         if (!deny || seen.has(key)) continue;
         seen.add(key);

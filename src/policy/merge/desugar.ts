@@ -5,6 +5,11 @@
  */
 import type { EffectiveAccess, EffectiveStatement, Provenance } from "../effective.js";
 
+/** Entries that are not strings are lint's business (invalid-type); the merge leaves them out. */
+function strings(list: readonly unknown[]): string[] {
+  return list.filter((x): x is string => typeof x === "string");
+}
+
 function modelResource(entry: string, kind: "provider" | "model"): string {
   if (kind === "provider") return `model://${entry}/*`;
   return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
@@ -26,13 +31,14 @@ export function desugarWorkspaceControls(
     const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
     out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
     models.AllowedProviders?.forEach((list, i) => {
-      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list.map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
     });
     models.AllowedModels?.forEach((list, i) => {
-      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: list.map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
     });
-    if (models.DeniedModels?.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: models.DeniedModels.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
+    const denied = strings(models.DeniedModels ?? []);
+    if (denied.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
     }
   }
 
@@ -40,10 +46,11 @@ export function desugarWorkspaceControls(
   if (caps && (caps.AllowedTools || caps.DeniedTools)) {
     out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
     caps.AllowedTools?.forEach((list, i) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: list.map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list).map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
     });
-    if (caps.DeniedTools?.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: caps.DeniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
+    const deniedTools = strings(caps.DeniedTools ?? []);
+    if (deniedTools.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
     }
   }
   return out;

@@ -8,13 +8,14 @@
  *   pattern whose service part is literal (`s3:Get*` can only match `s3:…`);
  * - `global`: statements with a pattern whose service part has a wildcard (`*`, `*:Read`) or
  *   with NotAction only; they are candidates for every request.
- * The three lists a request reads are disjoint (a statement in `wild` for a service is left out
- * of `exact` for that service's actions), so each statement is checked at most once; matches
- * found in more than one list are put back in document order.
  *
- * What depends on the action alone (its lists and its approval) is computed once per distinct
- * action and kept in a bounded cache; results are read-only and may be shared (the implicit deny,
- * the reason entries, the approval requirement).
+ * Per distinct action (a bounded cache) the three lists are cut down once to the statements
+ * whose Action/NotAction match it, in document order, and split by resource: statements whose
+ * every Resource pattern begins with a literal `scheme://authority/` are filed under that key,
+ * the rest (`*`, NotResource only, …) under `any`. A decision then reads `any` plus its own
+ * resource's key and tests only Resource and Condition, so its cost follows the statements that
+ * can apply, not the size of the policy. Results are read-only and may be shared (the implicit
+ * deny, the reason entries, the approval requirement).
  */
 import type { EffectiveStatement } from "../../effective.js";
 import { compileWildcard, hasWildcard } from "../../match/wildcard.js";
@@ -45,6 +46,18 @@ interface CompiledStatement {
   readonly condition: CompiledCondition | undefined;
   /** Shared, frozen: every decision that names this statement hands out the same object. */
   readonly reason: DecisionReason;
+  /** `scheme://authority/` keys every matching resource starts with; undefined when any resource may match. */
+  readonly keys: readonly string[] | undefined;
+}
+
+/**
+ * The statements whose Action (and NotAction) match one action, in document order, split by
+ * resource: `byKey` holds those whose every Resource pattern starts with a literal
+ * `scheme://authority/`, under that key; `any` holds the rest.
+ */
+interface Candidates {
+  readonly any: readonly CompiledStatement[];
+  readonly byKey: ReadonlyMap<string, readonly CompiledStatement[]>;
 }
 
 /** Candidates of one index entry, Deny and Allow apart. */
@@ -61,10 +74,8 @@ interface Index {
 
 /** Everything that depends on the action alone, computed once per distinct action. */
 interface ActionPlan {
-  /** Lower-cased action. */
-  readonly action: string;
-  readonly exact: Slot;
-  readonly wild: Slot;
+  readonly deny: Candidates;
+  readonly allow: Candidates;
   readonly approval: ApprovalRequirement | undefined;
 }
 
@@ -72,6 +83,7 @@ interface ActionPlan {
 const PLAN_CACHE_SIZE = 4096;
 
 const EMPTY_SLOT: Slot = Object.freeze({ deny: [], allow: [] });
+const EMPTY_LIST: readonly CompiledStatement[] = Object.freeze([]);
 const EMPTY_CONTEXT: RequestContext = Object.freeze({});
 const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
 
@@ -94,10 +106,11 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     let plan = plans.get(raw);
     if (plan === undefined) {
       const action = raw.toLowerCase();
+      const exact = index.exact.get(action) ?? EMPTY_SLOT;
+      const wild = index.wild.get(serviceOf(action)) ?? EMPTY_SLOT;
       plan = {
-        action,
-        exact: index.exact.get(action) ?? EMPTY_SLOT,
-        wild: index.wild.get(serviceOf(action)) ?? EMPTY_SLOT,
+        deny: candidatesFor(action, exact.deny, wild.deny, index.global.deny),
+        allow: candidatesFor(action, exact.allow, wild.allow, index.global.allow),
         approval: approvalFor(action),
       };
       // bounded, so a caller sending endless distinct actions cannot grow memory
@@ -109,14 +122,13 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
 
   const authorize = (request: AccessRequest): AccessDecision => {
     const plan = planFor(request.action);
-    const { action, exact, wild } = plan;
     const resource = request.resource;
     const context = request.context ?? EMPTY_CONTEXT;
-    const global = index.global;
+    const key = resourceKey(resource);
 
-    const denies = scan(scratch, exact.deny, wild.deny, global.deny, action, resource, context);
+    const denies = scan(scratch, plan.deny, key, resource, context);
     if (denies !== undefined) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, exact.allow, wild.allow, global.allow, action, resource, context);
+    const reasons = scan(scratch, plan.allow, key, resource, context);
     if (reasons === undefined) return IMPLICIT_DENY;
     return plan.approval === undefined
       ? { decision: "allow", reasons }
@@ -184,7 +196,50 @@ function compileStatement(s: EffectiveStatement, index: number): CompiledStateme
     notResource: s.NotResource === undefined ? undefined : compilePatterns(s.NotResource, false),
     condition: compileCondition(s.Condition),
     reason,
+    keys: s.Resource === undefined ? undefined : resourceKeys(s.Resource),
   };
+}
+
+/** `scheme://authority/` of a resource (or of a pattern's literal head), or undefined. */
+function resourceKey(text: string): string | undefined {
+  const sep = text.indexOf("://");
+  if (sep < 0) return undefined;
+  const slash = text.indexOf("/", sep + 3);
+  return slash < 0 ? undefined : text.slice(0, slash + 1);
+}
+
+/** The keys of Resource patterns, or undefined when one of them can match a resource without a key. */
+function resourceKeys(patterns: readonly string[]): string[] | undefined {
+  const keys = new Set<string>();
+  for (const p of patterns) {
+    const wildcard = p.search(/[*?]/);
+    const key = resourceKey(wildcard < 0 ? p : p.slice(0, wildcard));
+    if (key === undefined) return undefined;
+    keys.add(key);
+  }
+  return [...keys];
+}
+
+/** The statements of three disjoint lists whose action part matches `action`, in document order, by resource key. */
+function candidatesFor(action: string, ...lists: ReadonlyArray<readonly CompiledStatement[]>): Candidates {
+  const matching = lists
+    .flat()
+    .filter((s) => (s.action === undefined || s.action(action)) && (s.notAction === undefined || !s.notAction(action)))
+    .sort((a, b) => a.index - b.index);
+  const any: CompiledStatement[] = [];
+  const byKey = new Map<string, CompiledStatement[]>();
+  for (const s of matching) {
+    if (s.keys === undefined) {
+      any.push(s);
+      continue;
+    }
+    for (const k of s.keys) {
+      let list = byKey.get(k);
+      if (list === undefined) byKey.set(k, (list = []));
+      list.push(s);
+    }
+  }
+  return { any, byKey };
 }
 
 /** Any-of test over patterns: a Set for literal ones, matchers for the rest. */
@@ -244,42 +299,30 @@ function place(index: Index, compiled: CompiledStatement, s: EffectiveStatement)
   }
 }
 
-/**
- * Reasons of every applying statement among three disjoint candidate lists, in document order;
- * undefined when none applies.
- */
+/** Reasons of every applying candidate, in document order; undefined when none applies. */
 function scan(
   scratch: CompiledStatement[],
-  exact: readonly CompiledStatement[],
-  wild: readonly CompiledStatement[],
-  global: readonly CompiledStatement[],
-  action: string,
+  candidates: Candidates,
+  key: string | undefined,
   resource: string,
   context: RequestContext,
 ): DecisionReason[] | undefined {
   let n = 0;
-  let lists = 0;
-  for (let i = 0; i < exact.length; i++) {
-    const s = exact[i] as CompiledStatement;
-    if (applies(s, true, action, resource, context)) scratch[n++] = s;
+  const any = candidates.any;
+  for (let i = 0; i < any.length; i++) {
+    const s = any[i] as CompiledStatement;
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > 0) lists++;
-  let before = n;
-  for (let i = 0; i < wild.length; i++) {
-    const s = wild[i] as CompiledStatement;
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
+  const fromAny = n;
+  const keyed = key === undefined ? EMPTY_LIST : (candidates.byKey.get(key) ?? EMPTY_LIST);
+  for (let i = 0; i < keyed.length; i++) {
+    const s = keyed[i] as CompiledStatement;
+    if (applies(s, resource, context)) scratch[n++] = s;
   }
-  if (n > before) lists++;
-  before = n;
-  for (let i = 0; i < global.length; i++) {
-    const s = global[i] as CompiledStatement;
-    if (applies(s, false, action, resource, context)) scratch[n++] = s;
-  }
-  if (n > before) lists++;
   if (n === 0) return undefined;
-  if (lists > 1) {
-    // insertion sort by document position: matches are few
-    for (let i = 1; i < n; i++) {
+  if (fromAny > 0 && n > fromAny) {
+    // two sorted runs: insertion sort by document position (matches are few)
+    for (let i = fromAny; i < n; i++) {
       const s = scratch[i] as CompiledStatement;
       let j = i - 1;
       while (j >= 0 && (scratch[j] as CompiledStatement).index > s.index) {
@@ -294,16 +337,8 @@ function scan(
   return reasons;
 }
 
-/** `exactHit`: the statement came from the exact-action list, so its Action already matched. */
-function applies(
-  s: CompiledStatement,
-  exactHit: boolean,
-  action: string,
-  resource: string,
-  context: RequestContext,
-): boolean {
-  if (!exactHit && s.action !== undefined && !s.action(action)) return false;
-  if (s.notAction !== undefined && s.notAction(action)) return false;
+/** The resource and condition parts; the action part was checked when the plan was made. */
+function applies(s: CompiledStatement, resource: string, context: RequestContext): boolean {
   if (s.resource !== undefined && !s.resource(resource)) return false;
   if (s.notResource !== undefined && s.notResource(resource)) return false;
   if (s.condition === undefined) return true;

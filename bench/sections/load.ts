@@ -1,0 +1,68 @@
+/**
+ * Load: what a service pays to start serving a bundle from a file — read, verify (signature,
+ * canonical form, digests), parse and compile the target's engine — through `createLoader`, with
+ * the verify and compile steps also timed alone.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { verifyBundle } from "../../src/bundle/index.js";
+import { createLoader } from "../../src/loader/index.js";
+import { compileEngine } from "../../src/policy/eval/engine.js";
+import { benchKey, bundleOfSize } from "../lib/bundles.js";
+import { bytes as fmtBytes, ms, timeRounds } from "../lib/measure.js";
+import type { Row } from "../lib/report.js";
+
+export interface LoadOptions {
+  sizes: ReadonlyArray<{ label: string; bytes: number }>;
+  rounds: number;
+  log: (line: string) => void;
+}
+
+export interface LoadResult {
+  rows: Row[];
+  details: Array<{ label: string; bytes: number; statements: number; loadMs: number; verifyMs: number; compileMs: number }>;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { publicKey } = benchKey();
+  const dir = mkdtempSync(join(tmpdir(), "edict-bench-load-"));
+  const rows: Row[] = [];
+  const details: LoadResult["details"] = [];
+  try {
+    for (const size of options.sizes) {
+      const { bytes, statements } = bundleOfSize(size.bytes);
+      const file = join(dir, `bench-${size.label.replace(/\s+/g, "")}.bundle.json`);
+      writeFileSync(file, bytes);
+      const maxBytes = 64 * 1024 * 1024;
+      const load = await timeRounds(async () => {
+        const loader = createLoader({ source: file, trustedKeys: [publicKey], target: "production", pollIntervalMs: 0, maxBytes });
+        try {
+          const engine = await loader.load();
+          return engine.meta.serial;
+        } finally {
+          loader.close();
+        }
+      }, options.rounds, 2);
+      const verify = await timeRounds(() => verifyBundle(bytes, { trustedKeys: [publicKey], target: "production", maxBytes }), options.rounds, 1);
+      const payload = verifyBundle(bytes, { trustedKeys: [publicKey], target: "production", maxBytes }).payload;
+      const production = payload.targets.production;
+      if (production === undefined) throw new Error("bench bundle has no production target");
+      const compile = await timeRounds(() => compileEngine(production), options.rounds, 1);
+      const statementsInTarget = production.access.Statement.length;
+      options.log(`load: ${size.label}: ${fmtBytes(bytes.length)}, ${statementsInTarget} statements in production; load ${ms(load.medianMs)}, verify ${ms(verify.medianMs)}, compile ${ms(compile.medianMs)}`);
+      const target = size.label === "1 MB" ? "≤ 50 ms" : undefined;
+      rows.push({
+        section: "load",
+        case: `createLoader(file).load(), ${size.label} bundle (${fmtBytes(bytes.length)}, ${statementsInTarget.toLocaleString("en-US")} statements in target)`,
+        result: `${ms(load.medianMs)} (verify+parse ${ms(verify.medianMs)}, compile ${ms(compile.medianMs)})`,
+        ...(target === undefined ? {} : { target, status: load.medianMs <= 50 ? "met" : "missed" }),
+        values: { bytes: bytes.length, statements: statementsInTarget, loadMs: load.medianMs, verifyMs: verify.medianMs, compileMs: compile.medianMs },
+      });
+      details.push({ label: size.label, bytes: bytes.length, statements, loadMs: load.medianMs, verifyMs: verify.medianMs, compileMs: compile.medianMs });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows, details };
+}
