@@ -125,4 +125,34 @@ describe("merge", () => {
       { numRuns: 100 },
     );
   });
+
+  it("property: merge is deterministic and tighten-only fields never loosen, whatever the documents and their order", () => {
+    const docArb = fc.record({
+      prio: fc.integer({ min: 0, max: 20 }),
+      tpm: fc.option(fc.boolean(), { nil: undefined }),
+      insecure: fc.option(fc.boolean(), { nil: undefined }),
+      score: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+      fallback: fc.option(fc.constantFrom("env", "vault", "file"), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(docArb, { minLength: 1, maxLength: 6 }), (docs) => {
+        const files: Array<[string, string]> = docs.map((d, i) => {
+          const local = [d.tpm !== undefined ? `require_tpm: ${d.tpm}` : "", d.score !== undefined ? `min_security_score: ${d.score}` : ""].filter(Boolean);
+          const spec = [local.length ? `  local: { ${local.join(", ")} }` : "", d.insecure !== undefined ? `  allow_insecure: ${d.insecure}\n  insecure_reason: r` : "", d.fallback ? `  fallback_provider: ${d.fallback}` : ""].filter(Boolean).join("\n");
+          return [`policies/p${i}.yaml`, doc("PosturePolicy", `p${i}`, d.prio, (spec || "  insecure_reason: none") + "\n")];
+        });
+        const forward = buildTarget(repoOf(Object.fromEntries(files)), "production");
+        const backward = buildTarget(repoOf(Object.fromEntries([...files].reverse())), "production");
+        expect(JSON.stringify(backward.effective)).toBe(JSON.stringify(forward.effective));
+        const p = forward.effective.posture;
+        const tpms = docs.map((d) => d.tpm).filter((x): x is boolean => x !== undefined);
+        if (tpms.length) expect(p.local?.require_tpm).toBe(tpms.some(Boolean));
+        const insecure = docs.map((d) => d.insecure).filter((x): x is boolean => x !== undefined);
+        if (insecure.length) expect(p.allow_insecure).toBe(insecure.every(Boolean));
+        const scores = docs.map((d) => d.score).filter((x): x is number => x !== undefined);
+        if (scores.length) expect(p.local?.min_security_score).toBe(Math.max(...scores));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
