@@ -22205,7 +22205,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -22214,9 +22214,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -22350,7 +22350,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -22360,7 +22360,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -22504,7 +22504,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -22531,7 +22531,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -22542,7 +22542,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -22722,7 +22722,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -22748,7 +22748,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -27670,15 +27670,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -27689,8 +27689,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -27721,7 +27721,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -29437,7 +29437,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser4 = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
@@ -29465,8 +29465,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -42592,6 +42592,10 @@ function hasSchemaType(value, schema) {
     }
   });
 }
+function validItems(raw, schema) {
+  const item = schema.items;
+  return isPlainObject3(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
+}
 function memberSchema(schema, key) {
   const props = schema.properties;
   if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
@@ -42633,7 +42637,7 @@ function mergeSpecs(docs, specSchema) {
     const spec = doc.entry.document.spec;
     if (!isPlainObject3(spec)) continue;
     const src = provenanceOf(doc);
-    const visit = (out, input, schema, path, pointer) => {
+    const visit2 = (out, input, schema, path, pointer) => {
       for (const [key, raw] of Object.entries(input)) {
         const sub = memberSchema(schema, key);
         if (!sub || !hasSchemaType(raw, sub)) continue;
@@ -42642,7 +42646,7 @@ function mergeSpecs(docs, specSchema) {
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
           const child = isPlainObject3(out[key]) ? out[key] : {};
           out[key] = child;
-          visit(child, raw, sub, p2, ptr);
+          visit2(child, raw, sub, p2, ptr);
           continue;
         }
         const locker = lockedBy(locks, p2);
@@ -42662,7 +42666,7 @@ function mergeSpecs(docs, specSchema) {
             const existing = out[key] ?? [];
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
-            for (const item of raw) {
+            for (const item of validItems(raw, sub)) {
               const k2 = stableStringify(item);
               if (!seen.has(k2)) {
                 seen.add(k2);
@@ -42674,7 +42678,7 @@ function mergeSpecs(docs, specSchema) {
             break;
           }
           case "all-of":
-            out[key] = [...out[key] ?? [], clone(raw)];
+            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
             (provenance[p2] ??= []).push(src);
             break;
           case "tighten-only": {
@@ -42706,7 +42710,7 @@ function mergeSpecs(docs, specSchema) {
         }
       }
     };
-    visit(value, spec, specSchema, "", "/spec");
+    visit2(value, spec, specSchema, "", "/spec");
     const locked = doc.entry.document.metadata?.locked;
     if (Array.isArray(locked)) {
       for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
@@ -45079,23 +45083,23 @@ function overlappingAlternatives(q2) {
 }
 function tailPrefixAlternatives(q2) {
   const found = [];
-  const visit = (n, next) => {
+  const visit2 = (n, next) => {
     switch (n.type) {
       case "seq": {
         let follow = next;
         for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
           const item = n.items[k2];
-          visit(item, follow);
+          visit2(item, follow);
           if (!nullable(item)) return;
           follow = union(follow, firstChars(item));
         }
         return;
       }
       case "group":
-        return visit(n.body, next);
+        return visit2(n.body, next);
       case "repeat":
-        if (n.max > 1) visit(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit(n.body, next);
+        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit2(n.body, next);
         return;
       case "alt": {
         const bs = n.branches;
@@ -45107,14 +45111,14 @@ function tailPrefixAlternatives(q2) {
             }
           }
         }
-        for (const b2 of bs) visit(b2, next);
+        for (const b2 of bs) visit2(b2, next);
         return;
       }
       default:
         return;
     }
   };
-  visit(q2.body, firstChars(q2.body));
+  visit2(q2.body, firstChars(q2.body));
   return found[0];
 }
 function adjacentQuantifiers(root) {
@@ -46598,7 +46602,14 @@ function parseSource(path, input) {
     });
   }
   const builder = new ValueBuilder(doc, spans, problems);
-  const value = builder.build(doc.contents, "");
+  let value;
+  try {
+    value = builder.build(doc.contents, "");
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
+    return { path, text, value: void 0, spans, problems, lines };
+  }
   if (value === void 0 && doc.contents == null) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
@@ -46614,10 +46625,25 @@ var ValueBuilder = class {
   doc;
   spans;
   problems;
+  /**
+   * Each alias's target, found in one pass in document order: the last node before the alias with
+   * its anchor, as yaml's `Alias.resolve(doc)` defines it. That method walks the whole document
+   * per alias, which made a file of many anchors and aliases take minutes (quadratic).
+   */
+  aliasTargets = /* @__PURE__ */ new Map();
+  /** Collections being built, outermost first: an alias to one of them is a cycle. */
+  open = /* @__PURE__ */ new Set();
   constructor(doc, spans, problems) {
     this.doc = doc;
     this.spans = spans;
     this.problems = problems;
+    const latest = /* @__PURE__ */ new Map();
+    (0, import_yaml2.visit)(doc, {
+      Node: (_key, node) => {
+        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        else if (node.anchor) latest.set(node.anchor, node);
+      }
+    });
   }
   build(node, pointer, keySpan, viaAlias) {
     if (node == null) {
@@ -46640,11 +46666,26 @@ var ValueBuilder = class {
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
     if ((0, import_yaml2.isAlias)(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
+      if (this.open.has(target)) {
+        this.problems.push({ code: "alias-limit", message: `alias *${node.source} refers to a node that contains it; it is read as null`, span: spanOf(node), help: "write the values out instead of nesting aliases" });
+        return null;
+      }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
     if ((0, import_yaml2.isScalar)(node)) return node.value;
+    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
+      this.open.add(node);
+      try {
+        return this.buildCollection(node, pointer, own, viaAlias);
+      } finally {
+        this.open.delete(node);
+      }
+    }
+    return null;
+  }
+  buildCollection(node, pointer, own, viaAlias) {
     if ((0, import_yaml2.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
@@ -47161,7 +47202,7 @@ function findCycles(packs) {
   for (const start of names) {
     const path = [start];
     const onPath = /* @__PURE__ */ new Set([start]);
-    const visit = (node) => {
+    const visit2 = (node) => {
       for (const dep of packs.get(node)?.dependencies ?? []) {
         if (cycles.length >= MAX_CYCLES) return;
         const next = dep.name;
@@ -47177,12 +47218,12 @@ function findCycles(packs) {
         if (onPath.has(next)) continue;
         path.push(next);
         onPath.add(next);
-        visit(next);
+        visit2(next);
         path.pop();
         onPath.delete(next);
       }
     };
-    visit(start);
+    visit2(start);
   }
   return cycles;
 }
@@ -47784,11 +47825,11 @@ var invalid_pack_default = defineRule(
 );
 
 // src/policy/schemas/walk.ts
-function walkWithSchema(value, schema, visit, pointer = "") {
-  visit(pointer, value, schema);
+function walkWithSchema(value, schema, visit2, pointer = "") {
+  visit2(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit, joinPointer(pointer, i2)));
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
@@ -47796,7 +47837,7 @@ function walkWithSchema(value, schema, visit, pointer = "") {
   const extra = schema.additionalProperties;
   for (const [k2, v] of Object.entries(value)) {
     const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit, joinPointer(pointer, k2));
+    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
   }
 }
 
@@ -49229,6 +49270,7 @@ ${" ".repeat(locWidth + 13)}`);
     out.push("");
   }
   out.push(summaryLine2(input, p2));
+  lastLayout = void 0;
   return `${out.join("\n")}
 `;
 }
@@ -49255,15 +49297,7 @@ function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
 function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
-  const at = [];
-  let shown = "";
-  for (let i2 = 0; i2 < line.length; i2++) {
-    at.push(shown.length);
-    const c3 = line[i2];
-    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-    else shown += sanitize(c3);
-  }
-  at.push(shown.length);
+  const { at, shown } = layoutOf(line);
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
   const start = at[s];
@@ -49278,6 +49312,22 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const suffix = to < shown.length ? ELLIPSIS2 : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
+}
+var lastLayout;
+function layoutOf(line) {
+  if (lastLayout?.line === line) return lastLayout.layout;
+  const at = [];
+  let shown = "";
+  for (let i2 = 0; i2 < line.length; i2++) {
+    at.push(shown.length);
+    const c3 = line[i2];
+    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+    else shown += sanitize(c3);
+  }
+  at.push(shown.length);
+  const layout = { at, shown };
+  lastLayout = { line, layout };
+  return layout;
 }
 function isLowSurrogate(code) {
   return code >= 56320 && code <= 57343;

@@ -6,7 +6,7 @@
  * duplicate keys, multi-document streams, prototype keys, BOM, non-UTF-8 and oversized files
  * all become `SourceProblem`s and the value is built from what could be read.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import { joinPointer } from "./pointer.js";
 
@@ -193,7 +193,15 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   }
 
   const builder = new ValueBuilder(doc, spans, problems);
-  const value = builder.build(doc.contents as YamlNode | null, "");
+  let value: unknown;
+  try {
+    value = builder.build(doc.contents as YamlNode | null, "");
+  } catch (e) {
+    // a chain of aliases, each naming a collection that holds the next, nests deeper than the stack
+    if (!(e instanceof RangeError)) throw e;
+    problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
+    return { path, text, value: undefined, spans, problems, lines };
+  }
   if (value === undefined && doc.contents == null) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
@@ -212,11 +220,26 @@ class ValueBuilder {
   private readonly doc: Document.Parsed;
   private readonly spans: Map<string, NodeSpans>;
   private readonly problems: SourceProblem[];
+  /**
+   * Each alias's target, found in one pass in document order: the last node before the alias with
+   * its anchor, as yaml's `Alias.resolve(doc)` defines it. That method walks the whole document
+   * per alias, which made a file of many anchors and aliases take minutes (quadratic).
+   */
+  private readonly aliasTargets = new Map<YamlNode, YamlNode | undefined>();
+  /** Collections being built, outermost first: an alias to one of them is a cycle. */
+  private readonly open = new Set<YamlNode>();
 
   constructor(doc: Document.Parsed, spans: Map<string, NodeSpans>, problems: SourceProblem[]) {
     this.doc = doc;
     this.spans = spans;
     this.problems = problems;
+    const latest = new Map<string, YamlNode>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.aliasTargets.set(node, latest.get(node.source));
+        else if (node.anchor) latest.set(node.anchor, node);
+      },
+    });
   }
 
   build(node: YamlNode | null | undefined, pointer: string, keySpan?: Span, viaAlias?: Span): unknown {
@@ -241,11 +264,28 @@ class ValueBuilder {
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
 
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
+      // `a: &a [*a]`: an alias inside the node it names would expand forever
+      if (this.open.has(target as YamlNode)) {
+        this.problems.push({ code: "alias-limit", message: `alias *${node.source} refers to a node that contains it; it is read as null`, span: spanOf(node), help: "write the values out instead of nesting aliases" });
+        return null;
+      }
       return this.build(target as YamlNode, pointer, keySpan, spanOf(node));
     }
     if (isScalar(node)) return node.value;
+    if (isSeq(node) || isMap(node)) {
+      this.open.add(node);
+      try {
+        return this.buildCollection(node, pointer, own, viaAlias);
+      } finally {
+        this.open.delete(node);
+      }
+    }
+    return null;
+  }
+
+  private buildCollection(node: YamlNode, pointer: string, own: Span, viaAlias: Span | undefined): unknown {
     if (isSeq(node)) {
       const out: unknown[] = [];
       node.items.forEach((item, i) => {

@@ -78,6 +78,7 @@ export function formatText(input: ReportInput, options: TextOptions): string {
   }
 
   out.push(summaryLine(input, p));
+  lastLayout = undefined; // do not keep a long line alive after the report
   return `${out.join("\n")}\n`;
 }
 
@@ -123,16 +124,7 @@ export interface Excerpt {
  * offsets; `endColumn` is exclusive, and undefined underlines to the end of the line.
  */
 export function excerpt(line: string, column: number, endColumn: number | undefined, maxWidth = MAX_EXCERPT_WIDTH): Excerpt {
-  // at[i] is the display column where line[i] starts; at[line.length] is the full width.
-  const at: number[] = [];
-  let shown = "";
-  for (let i = 0; i < line.length; i++) {
-    at.push(shown.length);
-    const c = line[i]!;
-    if (c === "\t") shown += " ".repeat(TAB_WIDTH - (shown.length % TAB_WIDTH));
-    else shown += sanitize(c);
-  }
-  at.push(shown.length);
+  const { at, shown } = layoutOf(line);
 
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === undefined ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
@@ -150,6 +142,34 @@ export function excerpt(line: string, column: number, endColumn: number | undefi
   const suffix = to < shown.length ? ELLIPSIS : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
+}
+
+interface Layout {
+  /** at[i] is the display column where line[i] starts; at[line.length] is the full width. */
+  at: number[];
+  shown: string;
+}
+
+/**
+ * The last line laid out: findings come sorted by file and line, so the many findings of one
+ * long line (a minified JSON policy, a hostile one-line file) lay it out once, not once each.
+ */
+let lastLayout: { line: string; layout: Layout } | undefined;
+
+function layoutOf(line: string): Layout {
+  if (lastLayout?.line === line) return lastLayout.layout;
+  const at: number[] = [];
+  let shown = "";
+  for (let i = 0; i < line.length; i++) {
+    at.push(shown.length);
+    const c = line[i]!;
+    if (c === "\t") shown += " ".repeat(TAB_WIDTH - (shown.length % TAB_WIDTH));
+    else shown += sanitize(c);
+  }
+  at.push(shown.length);
+  const layout = { at, shown };
+  lastLayout = { line, layout };
+  return layout;
 }
 
 function isLowSurrogate(code: number): boolean {

@@ -82,6 +82,12 @@ function hasSchemaType(value: unknown, schema: Schema): boolean {
   });
 }
 
+/** List items of the wrong type are lint's business too (invalid-type): the merge leaves them out. */
+function validItems(raw: unknown[], schema: Schema): unknown[] {
+  const item = schema.items;
+  return isPlainObject(item) ? raw.filter((x) => hasSchemaType(x, item as Schema)) : raw;
+}
+
 /** Schema of a nested object's member, or undefined when the key is unknown. */
 function memberSchema(schema: Schema, key: string): Schema | undefined {
   const props = schema.properties as Record<string, Schema> | undefined;
@@ -166,7 +172,7 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
             const existing = (out[key] as unknown[] | undefined) ?? [];
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
-            for (const item of raw as unknown[]) {
+            for (const item of validItems(raw as unknown[], sub)) {
               const k = stableStringify(item);
               if (!seen.has(k)) {
                 seen.add(k);
@@ -178,7 +184,7 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
             break;
           }
           case "all-of":
-            out[key] = [...((out[key] as unknown[][] | undefined) ?? []), clone(raw as unknown[])];
+            out[key] = [...((out[key] as unknown[][] | undefined) ?? []), clone(validItems(raw as unknown[], sub))];
             (provenance[p] ??= []).push(src);
             break;
           case "tighten-only": {

@@ -1,0 +1,62 @@
+/**
+ * The `npm run fuzz` machinery itself: a short run in worker threads reports its counts, and a
+ * failure is shrunk to a minimal reproduction and written where `--replay` reads it back.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { shrink } from "../../fuzz/lib/shrink.js";
+import { checkFiles } from "../../fuzz/lib/lint-case.js";
+import type { CaseFiles } from "../../fuzz/lib/lint-case.js";
+import { parseArgs, runFuzz, writeLintFailure } from "../../fuzz/run.js";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+describe("fuzz/run.ts", () => {
+  it("defaults to ≥ 100,000 lint cases, ≥ 1,000,000 access and ≥ 100,000 data cases; --cases N sets the lint count", () => {
+    const d = parseArgs([]);
+    expect(d.cases).toBeGreaterThanOrEqual(100_000);
+    expect(d.access).toBeGreaterThanOrEqual(1_000_000);
+    expect(d.data).toBeGreaterThanOrEqual(100_000);
+    expect(parseArgs(["--cases", "42", "--seed", "7", "--only", "lint"])).toMatchObject({ cases: 42, seed: 7, only: new Set(["lint"]) });
+    expect(() => parseArgs(["--cases", "many"])).toThrow(/non-negative number/);
+  });
+
+  it("a short run in worker threads prints case counts and times, and finds nothing", async () => {
+    const lines: string[] = [];
+    const failuresDir = mkdtempSync(join(tmpdir(), "edict-fuzz-failures-"));
+    const summary = await runFuzz({ ...parseArgs(["--cases", "60", "--access", "3000", "--data", "1000", "--seed", "99", "--workers", "1"]), failuresDir, log: (l) => lines.push(l) });
+    expect(summary, lines.join("\n")).toMatchObject({ ok: true, lint: { cases: 60, failures: [] }, access: { disagreements: 0 }, data: { disagreements: 0 } });
+    expect(summary.access!.cases).toBeGreaterThanOrEqual(3000);
+    expect(lines.join("\n")).toMatch(/lint\/loading: 60 cases in [\d.]+ s/);
+    expect(lines.join("\n")).toMatch(/access compiled vs reference: [\d,]+ cases, [\d,]+ policies, [\d.]+ s; 0 disagreement/);
+    expect(readdirSync(failuresDir)).toEqual([]);
+  }, 30_000);
+
+  it("shrinks a failing case to the bytes that matter and writes a replayable reproduction", () => {
+    const big = enc.encode(`${"filler line\n".repeat(200)}kind: AccessPolicy BOOM\n${"more\n".repeat(100)}`);
+    const files: CaseFiles = {
+      repository: [
+        { path: "edict.yaml", bytes: enc.encode("name: acme\ntargets: { production: {} }\n") },
+        { path: "policies/a.yaml", bytes: big },
+        { path: "policies/b.yaml", bytes: enc.encode("x: 1\n") },
+      ],
+      suites: [{ path: "tests/a.yaml", bytes: enc.encode("cases: []\n") }],
+    };
+    const fails = (f: CaseFiles) => f.repository.some((x) => dec.decode(x.bytes).includes("BOOM"));
+    const small = shrink(files, fails, { checks: 5000, ms: 10_000 });
+    expect(small.suites).toEqual([]);
+    expect(small.repository.map((f) => [f.path, dec.decode(f.bytes)])).toEqual([["policies/a.yaml", "BOOM"]]);
+
+    const dir = mkdtempSync(join(tmpdir(), "edict-fuzz-write-"));
+    const file = writeLintFailure(dir, "lint-example-1", { problem: { kind: "example", detail: "BOOM" }, seed: 1, files: small });
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    expect(json).toMatchObject({ kind: "example", seed: 1, replay: expect.stringContaining("--replay") });
+    expect(Buffer.from(json.repository[0].base64, "base64").toString()).toBe("BOOM");
+    expect(readFileSync(join(dir, "lint-example-1", "policies", "a.yaml"), "utf8")).toBe("BOOM");
+    // what was written checks like the original
+    expect(checkFiles({ repository: [{ path: "policies/a.yaml", bytes: enc.encode("BOOM") }], suites: [] })).toEqual([]);
+  });
+});
