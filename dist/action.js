@@ -46568,7 +46568,7 @@ function parseSource(path, input) {
   const lineCounter = new import_yaml2.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text, value: void 0, spans, problems, lines };
@@ -46590,16 +46590,8 @@ function parseSource(path, input) {
   }
   const doc = docs[0];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-    const [s, e0] = err.pos;
-    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
-    const e = key ? s + key.length : e0;
-    problems.push({
-      code,
-      message: key !== void 0 ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
-      span: [s, Math.max(e, s)],
-      ...code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
-    });
+    const [s, e] = err.pos;
+    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
   }
   const builder = new ValueBuilder(doc, spans, problems);
   let value;
@@ -46696,6 +46688,7 @@ var ValueBuilder = class {
     }
     if ((0, import_yaml2.isMap)(node)) {
       const out = {};
+      const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
@@ -46718,7 +46711,13 @@ var ValueBuilder = class {
           });
           continue;
         }
-        if (Object.prototype.hasOwnProperty.call(out, key)) continue;
+        if (seenKeys.has(key)) {
+          if (!viaAlias) {
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+          }
+          continue;
+        }
+        seenKeys.add(key);
         const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
         if (v !== void 0) out[key] = v;
       }
@@ -58536,6 +58535,7 @@ function readPayload(bytes) {
   } catch (e) {
     throw formatError2(`payload is not strict JSON: ${e.message}`, e);
   }
+  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError2(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError2(`payload: ${problem}`);
   const record = value;
@@ -58564,6 +58564,16 @@ function readPayload(bytes) {
     throw formatError2("payload is not RFC 8785 canonical JSON");
   }
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
+}
+function deeperThan(value, max) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 function checkDigests(payload, blake32, targetsBytes) {
   const bytes = targetsBytes ?? canonicalBytes(payload.targets);

@@ -17389,7 +17389,7 @@ function parseSource(path, input) {
   const lineCounter = new import_yaml.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text, value: void 0, spans, problems, lines };
@@ -17411,16 +17411,8 @@ function parseSource(path, input) {
   }
   const doc = docs[0];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-    const [s, e0] = err.pos;
-    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : void 0;
-    const e = key ? s + key.length : e0;
-    problems.push({
-      code,
-      message: key !== void 0 ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
-      span: [s, Math.max(e, s)],
-      ...code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}
-    });
+    const [s, e] = err.pos;
+    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
   }
   const builder = new ValueBuilder(doc, spans, problems);
   let value;
@@ -17517,6 +17509,7 @@ var ValueBuilder = class {
     }
     if ((0, import_yaml.isMap)(node)) {
       const out = {};
+      const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
@@ -17539,7 +17532,13 @@ var ValueBuilder = class {
           });
           continue;
         }
-        if (Object.prototype.hasOwnProperty.call(out, key)) continue;
+        if (seenKeys.has(key)) {
+          if (!viaAlias) {
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+          }
+          continue;
+        }
+        seenKeys.add(key);
         const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
         if (v !== void 0) out[key] = v;
       }

@@ -2262,6 +2262,7 @@ function readPayload(bytes) {
   } catch (e) {
     throw formatError2(`payload is not strict JSON: ${e.message}`, e);
   }
+  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError2(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError2(`payload: ${problem}`);
   const record = value;
@@ -2290,6 +2291,16 @@ function readPayload(bytes) {
     throw formatError2("payload is not RFC 8785 canonical JSON");
   }
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
+}
+function deeperThan(value, max) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 function checkDigests(payload, blake3, targetsBytes) {
   const bytes = targetsBytes ?? canonicalBytes(payload.targets);

@@ -136,6 +136,8 @@ function readPayload(bytes: Uint8Array): { payload: BundlePayload; targetsBytes:
   } catch (e) {
     throw formatError(`payload is not strict JSON: ${(e as Error).message}`, e);
   }
+  // Hostile nesting: effective policies are shallow, so a deep payload is refused before any recursion.
+  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   const problem = findPayloadProblem(value);
   if (problem !== undefined) throw formatError(`payload: ${problem}`);
   const record = value as Record<string, unknown>;
@@ -167,6 +169,18 @@ function readPayload(bytes: Uint8Array): { payload: BundlePayload; targetsBytes:
     throw formatError("payload is not RFC 8785 canonical JSON");
   }
   return { payload: value as BundlePayload, targetsBytes: utf8Encode(targetsText) };
+}
+
+/** Whether a parsed JSON value nests deeper than `max` arrays/objects (iterative: no stack to exhaust). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Inconsistent content: the digests must be those of the canonical targets actually shipped. */

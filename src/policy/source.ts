@@ -158,7 +158,7 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${(e as Error).message}`, span: [0, 0] });
     return { path, text, value: undefined, spans, problems, lines };
@@ -180,16 +180,8 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   }
   const doc = docs[0]!;
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const code = err.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax";
-    const [s, e0] = err.pos;
-    const key = code === "duplicate-key" ? /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(s))?.[0]?.trim() : undefined;
-    const e = key ? s + key.length : e0;
-    problems.push({
-      code,
-      message: key !== undefined ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : firstLine(err.message),
-      span: [s, Math.max(e, s)],
-      ...(code === "duplicate-key" ? { help: "remove or rename one of the keys; the first one is kept" } : {}),
-    });
+    const [s, e] = err.pos;
+    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
   }
 
   const builder = new ValueBuilder(doc, spans, problems);
@@ -296,6 +288,7 @@ class ValueBuilder {
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
+      const seenKeys = new Set<string>();
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
@@ -319,7 +312,14 @@ class ValueBuilder {
           });
           continue;
         }
-        if (Object.prototype.hasOwnProperty.call(out, key)) continue; // duplicate: first wins (reported by the parser)
+        // Duplicates are found here with a Set: yaml's own uniqueKeys check is quadratic in the keys.
+        if (seenKeys.has(key)) {
+          if (!viaAlias) {
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+          }
+          continue;
+        }
+        seenKeys.add(key);
         const v = this.build(pair.value as YamlNode | null, joinPointer(pointer, key), kSpan, viaAlias);
         if (v !== undefined) out[key] = v;
       }

@@ -282,7 +282,7 @@ describe("parser differentials and hostile JSON", () => {
   // JSON.parse and runs the strict parser (maxDepth MAX_PAYLOAD_DEPTH = 64) only when the bytes are
   // not canonical, so a canonical, validly signed payload nested deeper than 64 levels is accepted
   // and compiled. `it.fails` passes while that is so; remove `.fails` once the cap holds again.
-  it.fails("deeply nested JSON in a signed target (80 levels, digests recomputed) → FORMAT_ERROR (the 64-level cap)", async () => {
+  it("deeply nested JSON in a signed target (80 levels, digests recomputed) → FORMAT_ERROR (the 64-level cap)", async () => {
     const { loader } = await loaded();
     let nested: unknown = "x";
     for (let i = 0; i < 80; i++) nested = [nested];
