@@ -26103,10 +26103,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -26120,7 +26120,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -26144,7 +26144,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -26160,7 +26160,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError2(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError2);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError2);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError2);
           offset = valueNode.range[2];
@@ -26251,7 +26251,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -26265,13 +26265,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -26314,18 +26314,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError2(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -26379,8 +26379,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep4, null, props, onError2);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep5, null, props, onError2);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -26392,7 +26392,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -26403,8 +26403,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -26421,7 +26421,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError2(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError2) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError2) : null;
           if (valueNode) {
             if (isBlock(value))
               onError2(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -26601,7 +26601,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -26618,24 +26618,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content2;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content2;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content2[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content2;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content2;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content2;
-          sep4 = " ";
+          value += sep5 + content2;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -26818,25 +26818,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError2) {
       let res = "";
@@ -27646,14 +27646,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -28820,18 +28820,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -28984,15 +28984,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -29186,13 +29186,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -42940,12 +42940,12 @@ function validateResourcePattern(pattern) {
   if (pattern === "*") return void 0;
   if (pattern === "") return "resource is empty: expected scheme://path or *";
   if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep4 = pattern.indexOf("://");
-  if (sep4 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep4))) {
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
     return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
   }
-  if (sep4 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
   return void 0;
 }
 
@@ -43505,9 +43505,9 @@ function compileStatement(s, index) {
   };
 }
 function resourceKey(text) {
-  const sep4 = text.indexOf("://");
-  if (sep4 < 0) return void 0;
-  const slash = text.indexOf("/", sep4 + 3);
+  const sep5 = text.indexOf("://");
+  if (sep5 < 0) return void 0;
+  const slash = text.indexOf("/", sep5 + 3);
   return slash < 0 ? void 0 : text.slice(0, slash + 1);
 }
 function resourceKeys(patterns) {
@@ -47355,11 +47355,25 @@ function computeDrift(state, shipped, files2) {
 
 // src/pack/read-packs.ts
 import { lstat as lstat2, readdir as readdir2, readFile } from "node:fs/promises";
-import { isAbsolute, join, normalize as normalize2, sep as sep2 } from "node:path";
+import { isAbsolute, join as join2, normalize as normalize2, sep as sep3 } from "node:path";
+
+// src/policy/inside-root.ts
+import { realpath } from "node:fs/promises";
+import { join, sep as sep2 } from "node:path";
+async function resolvesInside(root, rel) {
+  try {
+    const [base, target] = await Promise.all([realpath(root), realpath(join(root, ...rel.split("/")))]);
+    return target === base || target.startsWith(base.endsWith(sep2) ? base : base + sep2);
+  } catch {
+    return false;
+  }
+}
+
+// src/pack/read-packs.ts
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
   if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
-  const clean2 = normalize2(source).split(sep2).join("/").replace(/\/+$/, "");
+  const clean2 = normalize2(source).split(sep3).join("/").replace(/\/+$/, "");
   if (isAbsolute(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
   }
@@ -47368,7 +47382,7 @@ function packsSourceOf(repo) {
 async function* walk(root, rel) {
   let entries;
   try {
-    entries = await readdir2(join(root, rel), { withFileTypes: true });
+    entries = await readdir2(join2(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
@@ -47380,7 +47394,12 @@ async function* walk(root, rel) {
   }
 }
 async function readShippedPacks(root, source = PACKS_DIR) {
-  const dir = join(root, ...source.split("/"));
+  const dir = join2(root, ...source.split("/"));
+  if (!await resolvesInside(root, source)) {
+    const exists4 = await lstat2(dir).then(() => true, () => false);
+    if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
+    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  }
   try {
     const st = await lstat2(dir);
     if (!st.isDirectory()) return { packs: /* @__PURE__ */ new Map(), problems: [], source };
@@ -47391,7 +47410,7 @@ async function readShippedPacks(root, source = PACKS_DIR) {
   for await (const path of walk(dir, "")) {
     const slash = path.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
-    const full = join(dir, ...path.split("/"));
+    const full = join2(dir, ...path.split("/"));
     const st = await lstat2(full);
     files2.push({ path, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
   }
@@ -48430,9 +48449,9 @@ function reachCovers(outer, inner) {
 function resourceKey2(pattern) {
   const wildcard = pattern.search(/[*?]/);
   const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  const sep4 = head.indexOf("://");
-  if (sep4 < 0) return void 0;
-  const slash = head.indexOf("/", sep4 + 3);
+  const sep5 = head.indexOf("://");
+  if (sep5 < 0) return void 0;
+  const slash = head.indexOf("/", sep5 + 3);
   return slash < 0 ? void 0 : head.slice(0, slash + 1);
 }
 function serviceOf2(pattern) {
@@ -54427,7 +54446,7 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
 
 // src/policy/read-repository.ts
 import { readdir as readdir3, readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { join as join2, relative, sep as sep3 } from "node:path";
+import { join as join3, relative, sep as sep4 } from "node:path";
 async function exists3(path) {
   try {
     await stat3(path);
@@ -54439,7 +54458,7 @@ async function exists3(path) {
 async function* walk2(root, dir) {
   let entries;
   try {
-    entries = await readdir3(join2(root, dir), { withFileTypes: true });
+    entries = await readdir3(join3(root, dir), { withFileTypes: true });
   } catch {
     return;
   }
@@ -54455,7 +54474,7 @@ async function keyCandidates(root, dir = "") {
   const out = [];
   let entries;
   try {
-    entries = await readdir3(join2(root, dir), { withFileTypes: true });
+    entries = await readdir3(join3(root, dir), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -54468,8 +54487,11 @@ async function keyCandidates(root, dir = "") {
 }
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists3(join2(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists3(join3(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
+    if (!await resolvesInside(root, dir)) continue;
+    for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
+  }
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
@@ -54484,7 +54506,7 @@ async function readRepository(root, onProgress) {
   const raw = [];
   let done = 0;
   for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join2(root, ...path.split("/"))) });
+    raw.push({ path, bytes: await readCapped(join3(root, ...path.split("/"))) });
     onProgress?.(++done, paths.length);
   }
   return buildRepository(raw);
@@ -54970,7 +54992,7 @@ function lintLog(input) {
 
 // src/action/policy-tests.ts
 import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/policy/eval/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -55901,7 +55923,7 @@ function parseSuite(path, bytes, defaultTarget) {
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir4(join3(root, dir), { withFileTypes: true });
+    entries = await readdir4(join4(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -55919,7 +55941,7 @@ async function runPolicyTests(root, repo, prefix) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile3(join3(root, f)));
+    const suite = parseSuite(f, await readFile3(join4(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems.map((p2) => ({ ...p2, file: prefix + p2.file })));
   }
@@ -58845,12 +58867,12 @@ _The report could not be posted as a comment (read-only token, as for a pull req
 }
 
 // src/action/publish.ts
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/bundle/build-io.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir3, open as open2, readFile as readFile4, rename as rename2, rm as rm2, stat as stat4 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join4 } from "node:path";
+import { basename, dirname as dirname2, join as join5 } from "node:path";
 function ioCode(e) {
   return e?.code ?? (e instanceof Error ? e.message : String(e));
 }
@@ -58862,7 +58884,7 @@ async function readWorkingTreeFiles(root) {
   }
   const out = [];
   for (const path of await listRepositoryPaths(root)) {
-    const file = join4(root, ...path.split("/"));
+    const file = join5(root, ...path.split("/"));
     try {
       const st = await stat4(file);
       out.push({ path, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile4(file)) });
@@ -58884,8 +58906,8 @@ async function writeOutputFiles(dir, files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const target = join4(dir, f.name);
-      const tmp = join4(dirname2(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
+      const target = join5(dir, f.name);
+      const tmp = join5(dirname2(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target });
       const handle = await open2(tmp, "wx", 420);
       try {
@@ -59174,7 +59196,7 @@ function requireSigningKey(inputs, mode) {
 
 // src/action/publish.ts
 function bundleDir(runnerTemp) {
-  return join5(runnerTemp, "edict-bundle");
+  return join6(runnerTemp, "edict-bundle");
 }
 function asMerge(target, effective) {
   return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };

@@ -7431,10 +7431,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -7448,7 +7448,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -7472,7 +7472,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -7488,7 +7488,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError2(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError2);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError2);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError2);
           offset = valueNode.range[2];
@@ -7579,7 +7579,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -7593,13 +7593,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -7642,18 +7642,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError2(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -7707,8 +7707,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep4, null, props, onError2);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError2) : composeEmptyNode(ctx, props.end, sep5, null, props, onError2);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -7720,7 +7720,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -7731,8 +7731,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -7749,7 +7749,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError2(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError2) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError2) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError2) : null;
           if (valueNode) {
             if (isBlock(value))
               onError2(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7929,7 +7929,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -7946,24 +7946,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content2;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content2;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content2[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content2;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content2;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content2;
-          sep4 = " ";
+          value += sep5 + content2;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -8146,25 +8146,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError2) {
       let res = "";
@@ -8974,14 +8974,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -10148,18 +10148,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -10312,15 +10312,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10514,13 +10514,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -24688,11 +24688,25 @@ async function applyPlan(root, plan2, options = {}) {
 
 // src/pack/read-packs.ts
 import { lstat as lstat2, readdir, readFile } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join2, normalize, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, normalize, sep as sep3 } from "node:path";
+
+// src/policy/inside-root.ts
+import { realpath as realpath2 } from "node:fs/promises";
+import { join as join2, sep as sep2 } from "node:path";
+async function resolvesInside(root, rel) {
+  try {
+    const [base, target] = await Promise.all([realpath2(root), realpath2(join2(root, ...rel.split("/")))]);
+    return target === base || target.startsWith(base.endsWith(sep2) ? base : base + sep2);
+  } catch {
+    return false;
+  }
+}
+
+// src/pack/read-packs.ts
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
   if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
-  const clean2 = normalize(source).split(sep2).join("/").replace(/\/+$/, "");
+  const clean2 = normalize(source).split(sep3).join("/").replace(/\/+$/, "");
   if (isAbsolute2(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
   }
@@ -24701,7 +24715,7 @@ function packsSourceOf(repo) {
 async function* walk(root, rel) {
   let entries;
   try {
-    entries = await readdir(join2(root, rel), { withFileTypes: true });
+    entries = await readdir(join3(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
@@ -24713,7 +24727,12 @@ async function* walk(root, rel) {
   }
 }
 async function readShippedPacks(root, source = PACKS_DIR) {
-  const dir = join2(root, ...source.split("/"));
+  const dir = join3(root, ...source.split("/"));
+  if (!await resolvesInside(root, source)) {
+    const exists3 = await lstat2(dir).then(() => true, () => false);
+    if (exists3) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
+    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  }
   try {
     const st = await lstat2(dir);
     if (!st.isDirectory()) return { packs: /* @__PURE__ */ new Map(), problems: [], source };
@@ -24724,7 +24743,7 @@ async function readShippedPacks(root, source = PACKS_DIR) {
   for await (const path2 of walk(dir, "")) {
     const slash = path2.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
-    const full = join2(dir, ...path2.split("/"));
+    const full = join3(dir, ...path2.split("/"));
     const st = await lstat2(full);
     files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
   }
@@ -26340,12 +26359,12 @@ function validateResourcePattern(pattern) {
   if (pattern === "*") return void 0;
   if (pattern === "") return "resource is empty: expected scheme://path or *";
   if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep4 = pattern.indexOf("://");
-  if (sep4 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep4))) {
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
     return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
   }
-  if (sep4 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
   return void 0;
 }
 
@@ -27013,9 +27032,9 @@ function reachCovers(outer, inner) {
 function resourceKey(pattern) {
   const wildcard = pattern.search(/[*?]/);
   const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  const sep4 = head.indexOf("://");
-  if (sep4 < 0) return void 0;
-  const slash = head.indexOf("/", sep4 + 3);
+  const sep5 = head.indexOf("://");
+  if (sep5 < 0) return void 0;
+  const slash = head.indexOf("/", sep5 + 3);
   return slash < 0 ? void 0 : head.slice(0, slash + 1);
 }
 function serviceOf(pattern) {
@@ -29275,11 +29294,11 @@ function verifyEnvelope(input, options) {
 // src/bundle/build-io.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir2, open, readFile as readFile3, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join as join4 } from "node:path";
+import { basename, dirname, join as join5 } from "node:path";
 
 // src/policy/read-repository.ts
 import { readdir as readdir2, readFile as readFile2, stat } from "node:fs/promises";
-import { join as join3, relative as relative2, sep as sep3 } from "node:path";
+import { join as join4, relative as relative2, sep as sep4 } from "node:path";
 async function exists(path2) {
   try {
     await stat(path2);
@@ -29291,7 +29310,7 @@ async function exists(path2) {
 async function* walk2(root, dir) {
   let entries;
   try {
-    entries = await readdir2(join3(root, dir), { withFileTypes: true });
+    entries = await readdir2(join4(root, dir), { withFileTypes: true });
   } catch {
     return;
   }
@@ -29307,7 +29326,7 @@ async function keyCandidates(root, dir = "") {
   const out = [];
   let entries;
   try {
-    entries = await readdir2(join3(root, dir), { withFileTypes: true });
+    entries = await readdir2(join4(root, dir), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -29320,8 +29339,11 @@ async function keyCandidates(root, dir = "") {
 }
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join3(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join4(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
+    if (!await resolvesInside(root, dir)) continue;
+    for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
+  }
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
@@ -29336,13 +29358,13 @@ async function readRepository(root, onProgress) {
   const raw = [];
   let done = 0;
   for (const path2 of paths) {
-    raw.push({ path: path2, bytes: await readCapped(join3(root, ...path2.split("/"))) });
+    raw.push({ path: path2, bytes: await readCapped(join4(root, ...path2.split("/"))) });
     onProgress?.(++done, paths.length);
   }
   return buildRepository(raw);
 }
 function toRepoPath(root, p2) {
-  return relative2(root, p2).split(sep3).join("/");
+  return relative2(root, p2).split(sep4).join("/");
 }
 
 // src/bundle/payload.ts
@@ -29635,7 +29657,7 @@ async function readWorkingTreeFiles(root) {
   }
   const out = [];
   for (const path2 of await listRepositoryPaths(root)) {
-    const file = join4(root, ...path2.split("/"));
+    const file = join5(root, ...path2.split("/"));
     try {
       const st = await stat2(file);
       out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile3(file)) });
@@ -29693,8 +29715,8 @@ async function writeOutputFiles(dir, files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const target = join4(dir, f.name);
-      const tmp = join4(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
+      const target = join5(dir, f.name);
+      const tmp = join5(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target });
       const handle = await open(tmp, "wx", 420);
       try {
@@ -35905,9 +35927,9 @@ function compileStatement(s, index) {
   };
 }
 function resourceKey2(text) {
-  const sep4 = text.indexOf("://");
-  if (sep4 < 0) return void 0;
-  const slash = text.indexOf("/", sep4 + 3);
+  const sep5 = text.indexOf("://");
+  if (sep5 < 0) return void 0;
+  const slash = text.indexOf("/", sep5 + 3);
   return slash < 0 ? void 0 : text.slice(0, slash + 1);
 }
 function resourceKeys(patterns) {
@@ -38896,7 +38918,7 @@ Examples:
 // src/cli/commands/init.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile6, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join6, relative as relative4, resolve as resolve6 } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join7, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/policy/schemas/index.ts
@@ -38922,8 +38944,8 @@ var SCHEMA_DIR = ".edict/schemas";
 function findTemplatesDir(from = dirname3(fileURLToPath(import.meta.url))) {
   let dir = from;
   for (; ; ) {
-    const candidate = join6(dir, "templates");
-    if (existsSync2(join6(candidate, "workflow.yml"))) return candidate;
+    const candidate = join7(dir, "templates");
+    if (existsSync2(join7(candidate, "workflow.yml"))) return candidate;
     const parent = dirname3(dir);
     if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
     dir = parent;
@@ -38936,7 +38958,7 @@ function repositoryName(dir) {
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text = await readFile6(join6(templates, template), "utf8");
+    const text = await readFile6(join7(templates, template), "utf8");
     files2.push({ path: target, text: text.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
@@ -38960,7 +38982,7 @@ async function initCommand(io, dirArg, opts) {
   if (!NAME_PATTERN2.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
   const templates = findTemplatesDir();
   const files2 = await plan(templates, name);
-  const existing = files2.filter((f) => existsSync2(join6(dir, f.path))).map((f) => f.path);
+  const existing = files2.filter((f) => existsSync2(join7(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !opts.force) {
     io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:
 ${existing.map((p2) => `  ${p2}
@@ -38968,13 +38990,13 @@ ${existing.map((p2) => `  ${p2}
 `);
     return EXIT.USAGE;
   }
-  const gitignorePath = join6(dir, ".gitignore");
-  const wanted = await readFile6(join6(templates, GITIGNORE_TEMPLATE), "utf8");
+  const gitignorePath = join7(dir, ".gitignore");
+  const wanted = await readFile6(join7(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync2(gitignorePath);
   const gitignore = hadGitignore ? mergeGitignore(await readFile6(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
-    const target = join6(dir, f.path);
+    const target = join7(dir, f.path);
     await mkdir3(dirname3(target), { recursive: true });
     await writeFile2(target, f.text, { flag: opts.force ? "w" : "wx" });
     written.push(f.path);
@@ -39969,7 +39991,7 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 
 // src/cli/commands/test.ts
 import { readdir as readdir4, readFile as readFile8 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
@@ -40074,7 +40096,7 @@ var FORMATS10 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir4(join7(root, dir), { withFileTypes: true });
+    entries = await readdir4(join8(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -40118,12 +40140,12 @@ function registerTest(program2, io, setExit) {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const files2 = await suiteFiles(root);
-    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join7(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join8(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
     for (const f of files2) {
-      const suite = parseSuite(f, await readFile8(join7(root, f)));
+      const suite = parseSuite(f, await readFile8(join8(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }

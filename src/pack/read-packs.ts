@@ -5,6 +5,7 @@ import { EdictError } from "../errors.js";
 import { PACKS_DIR } from "../policy/repository.js";
 import type { Repository } from "../policy/repository.js";
 import { MAX_FILE_BYTES } from "../policy/source.js";
+import { resolvesInside } from "../policy/inside-root.js";
 import { isPackContentPath, toShippedPacks } from "./model.js";
 import type { ShippedPacks } from "./model.js";
 
@@ -41,6 +42,12 @@ async function* walk(root: string, rel: string): AsyncGenerator<string> {
  */
 export async function readShippedPacks(root: string, source: string = PACKS_DIR): Promise<ShippedPacks> {
   const dir = join(root, ...source.split("/"));
+  // A link anywhere on the way (vendor/link/nest) must not lead outside the repository.
+  if (!(await resolvesInside(root, source))) {
+    const exists = await lstat(dir).then(() => true, () => false);
+    if (exists) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
+    return { packs: new Map(), problems: [], source };
+  }
   try {
     const st = await lstat(dir);
     if (!st.isDirectory()) return { packs: new Map(), problems: [], source };

@@ -5,6 +5,7 @@ import { EdictError } from "../errors.js";
 import { buildRepository, classifyPath, CONFIG_FILE, KEY_FILE_NAME, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
 import type { RawFile, Repository } from "./repository.js";
 import { MAX_FILE_BYTES } from "./source.js";
+import { resolvesInside } from "./inside-root.js";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -54,8 +55,12 @@ async function keyCandidates(root: string, dir = ""): Promise<string[]> {
 /** Lists the repository paths edict reads (forward slashes), sorted. */
 export async function listRepositoryPaths(root: string, options: { keys?: boolean } = {}): Promise<string[]> {
   const out: string[] = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join(root, top))) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  // Links that lead outside the repository are not followed (links inside folders are never followed).
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if ((await exists(join(root, top))) && (await resolvesInside(root, top))) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
+    if (!(await resolvesInside(root, dir))) continue;
+    for await (const p of walk(root, dir)) if (classifyPath(p)) out.push(p);
+  }
   if (options.keys) out.push(...(await keyCandidates(root)));
   return out.sort();
 }
