@@ -18018,9 +18018,15 @@ var PACK_STATE_SCHEMA = {
 
 // src/policy/repository.ts
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
-var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
+var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
 function looksLikePrivateKey(text) {
   return PRIVATE_KEY_MARKER.test(text);
+}
+function privateKeyEntry(path, text) {
+  const at = text.indexOf("-----BEGIN");
+  const header = text.slice(0, text.indexOf("-----", at + 10) + 5);
+  return { path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
 }
 var CONFIG_FILE = "edict.yaml";
 var PACK_STATE_FILE = ".edict/packs.yaml";
@@ -18077,15 +18083,12 @@ function buildRepository(raw) {
   const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
   for (const { path, bytes } of sorted2) {
     const kind = classifyPath(path);
-    if (!kind) {
-      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
-      if (looksLikePrivateKey(text)) {
-        const marker = PRIVATE_KEY_MARKER.exec(text);
-        const header = text.slice(0, marker.index + marker[0].length);
-        repo.privateKeys.push({ path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } });
-      }
+    const text = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    if (looksLikePrivateKey(text)) {
+      repo.privateKeys.push(privateKeyEntry(path, text));
       continue;
     }
+    if (!kind) continue;
     const file = { path, kind, source: parseSource(path, bytes) };
     repo.files.push(file);
     repo.byPath.set(path, file);
@@ -18165,7 +18168,7 @@ async function keyCandidates(root, dir = "") {
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
     if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
-    else if (e.isFile() && KEY_FILE_NAME.test(rel) && !classifyPath(rel)) out.push(rel);
+    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { EdictError } from "../errors.js";
-import { buildRepository, classifyPath, CONFIG_FILE, KEY_FILE_NAME, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
+import { buildRepository, classifyPath, CONFIG_FILE, KEY_FILE_NAME, KEY_SCAN_NAME, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "./repository.js";
 import type { RawFile, Repository } from "./repository.js";
 import { MAX_FILE_BYTES } from "./source.js";
 import { resolvesInside } from "./inside-root.js";
@@ -47,7 +47,7 @@ async function keyCandidates(root: string, dir = ""): Promise<string[]> {
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
     if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...(await keyCandidates(root, rel)));
-    else if (e.isFile() && KEY_FILE_NAME.test(rel) && !classifyPath(rel)) out.push(rel);
+    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
   }
   return out;
 }

@@ -16,11 +16,21 @@ export type FileKind = "config" | "policy" | "pack-meta" | "pack-policy" | "pack
 
 /** File names that usually hold private keys; their content is checked before they are reported. */
 export const KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
-const PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+/** Text files where a pasted key hides (config, notes, env files); source code is not scanned. */
+export const KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
+/** A PEM private-key header followed by base64 key material (so code that names the header is not a key). */
+const PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
 
 /** Whether text holds a PEM private key (PKCS#8, OpenSSH, RSA, EC, encrypted). */
 export function looksLikePrivateKey(text: string): boolean {
   return PRIVATE_KEY_MARKER.test(text);
+}
+
+/** The file as a private-key finding location: only the header line, never the key material. */
+function privateKeyEntry(path: string, text: string): { path: string; source: SourceFile } {
+  const at = text.indexOf("-----BEGIN");
+  const header = text.slice(0, text.indexOf("-----", at + 10) + 5);
+  return { path, source: { path, text: header, value: undefined, spans: new Map(), problems: [], lines: new LineIndex(header) } };
 }
 
 export const CONFIG_FILE = "edict.yaml";
@@ -124,16 +134,14 @@ export function buildRepository(raw: Iterable<RawFile>): Repository {
   const sorted = [...raw].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, bytes } of sorted) {
     const kind = classifyPath(path);
-    if (!kind) {
-      const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
-      if (looksLikePrivateKey(text)) {
-        const marker = PRIVATE_KEY_MARKER.exec(text)!;
-        const header = text.slice(0, marker.index + marker[0].length);
-        // Keep only the header line: the key material must never reach a report.
-        repo.privateKeys.push({ path, source: { path, text: header, value: undefined, spans: new Map(), problems: [], lines: new LineIndex(header) } });
-      }
+    const text = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    if (looksLikePrivateKey(text)) {
+      // A key pasted anywhere, even into a policy file, is reported and never parsed: parse
+      // findings quote source lines, and the key material must never reach a report.
+      repo.privateKeys.push(privateKeyEntry(path, text));
       continue;
     }
+    if (!kind) continue;
     const file: RepoFile = { path, kind, source: parseSource(path, bytes) };
     repo.files.push(file);
     repo.byPath.set(path, file);
