@@ -13749,7 +13749,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve11.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -13776,7 +13776,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve11(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -14640,7 +14640,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve11(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -15031,7 +15031,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve10,
+      resolve: resolve11,
       resolveComponent,
       equal,
       serialize,
@@ -24649,12 +24649,18 @@ async function applyPlan(root, plan2, options = {}) {
       await stage(`stage ${f.path}`, at, f.content);
       staged.push({ from: at, to: abs(root, f.path) });
     }
+    let newState;
+    let oldState;
     if (stateChanges) {
-      const at = join(tmp, "new-state");
-      await stage(`stage ${PACK_STATE_FILE}`, at, new TextEncoder().encode(plan2.stateText));
-      staged.push({ from: at, to: abs(root, PACK_STATE_FILE) });
+      newState = join(tmp, "new-state");
+      await stage(`stage ${PACK_STATE_FILE}`, newState, new TextEncoder().encode(plan2.stateText));
+      if (plan2.previousStateText !== void 0) {
+        oldState = join(tmp, "old-state");
+        await stage(`copy ${PACK_STATE_FILE}`, oldState, new TextEncoder().encode(plan2.previousStateText));
+        backups.push(oldState);
+      }
     }
-    const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove, ...stateChanges && plan2.previousStateText !== void 0 ? [PACK_STATE_FILE] : []];
+    const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove];
     for (const [i2, p2] of moveAway.entries()) {
       const from = abs(root, p2);
       const backup = join(tmp, `old-${i2}`);
@@ -24662,6 +24668,11 @@ async function applyPlan(root, plan2, options = {}) {
       backups.push(backup);
     }
     for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
+    if (newState) {
+      const state = abs(root, PACK_STATE_FILE);
+      const restore = oldState;
+      await run(`write ${PACK_STATE_FILE}`, () => fs2.rename(newState, state), () => restore ? fs2.rename(restore, state) : fs2.unlink(state));
+    }
   } catch (e) {
     const failed2 = [];
     for (const step of done.reverse()) {
@@ -34797,7 +34808,7 @@ async function readBlobsAt(root, revision, paths) {
     if (/[\n\r\0]/.test(p2)) throw gitError(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
   }
   if (paths.length === 0) return /* @__PURE__ */ new Map();
-  const output = await new Promise((resolve10, reject) => {
+  const output = await new Promise((resolve11, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -34805,7 +34816,7 @@ async function readBlobsAt(root, revision, paths) {
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
     child.on("close", (code2) => {
-      if (code2 === 0) resolve10(Buffer.concat(chunks));
+      if (code2 === 0) resolve11(Buffer.concat(chunks));
       else reject(gitError(root, `git cat-file failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`));
     });
     child.stdin.on("error", () => void 0);
@@ -39107,6 +39118,8 @@ function registerLint(program2, io, setExit) {
 }
 
 // src/cli/commands/pack.ts
+import { readdir as readdir3 } from "node:fs/promises";
+import { join as join8, resolve as resolve9 } from "node:path";
 var FORMATS8 = ["text", "json"];
 async function open3(io, rootOption) {
   const { root, repo } = await openRepository(io, rootOption);
@@ -39155,12 +39168,21 @@ async function carryOut(io, root, plan2, dryRun, deps) {
 `);
   return EXIT.OK;
 }
+async function leftoverStaging(root) {
+  try {
+    return (await readdir3(join8(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+  } catch {
+    return [];
+  }
+}
 async function verifyCommand(io, opts) {
   const { world, shipped } = await open3(io, opts.root);
   const report = verifyInstalled(world, shipped);
+  const leftovers = await leftoverStaging(resolve9(io.cwd, opts.root));
+  const ok2 = report.ok && leftovers.length === 0;
   if (opts.format === "json") {
-    io.stdout(JSON.stringify(report, null, 2) + "\n");
-    return report.ok ? EXIT.OK : EXIT.FINDINGS;
+    io.stdout(JSON.stringify({ ...report, ok: ok2, leftovers }, null, 2) + "\n");
+    return ok2 ? EXIT.OK : EXIT.FINDINGS;
   }
   let out = "";
   if (report.packs.length === 0) out += "no packs installed\n";
@@ -39175,9 +39197,11 @@ async function verifyCommand(io, opts) {
   }
   for (const u of report.unowned) out += `\u26A0 ${u} is named like a pack file but no installed pack owns it
 `;
-  out += report.ok ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
+  for (const l of leftovers) out += `\u2717 ${l} was left by an interrupted pack operation: check the files above (run the operation again if one differs), then delete the folder
+`;
+  out += ok2 ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
   io.stdout(out);
-  return report.ok ? EXIT.OK : EXIT.FINDINGS;
+  return ok2 ? EXIT.OK : EXIT.FINDINGS;
 }
 function configure(cmd, io) {
   return cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
@@ -39233,7 +39257,7 @@ Examples:
 
 // src/cli/commands/posture.ts
 import { readFile as readFile7 } from "node:fs/promises";
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/policy/eval/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -39729,7 +39753,7 @@ async function assessLocal(probe2, options = {}) {
 
 // src/posture/probe.ts
 import { execFile } from "node:child_process";
-import { access, open as open4, readdir as readdir3 } from "node:fs/promises";
+import { access, open as open4, readdir as readdir4 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_OUTPUT_BYTES = 1024 * 1024;
 var GUARD_GRACE_MS = 1e3;
@@ -39754,13 +39778,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve10(r2);
+      resolve11(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -39789,7 +39813,7 @@ function nodeProbe() {
       () => true,
       () => false
     ),
-    readDir: (path2) => readdir3(path2).then(
+    readDir: (path2) => readdir4(path2).then(
       (names) => names,
       () => void 0
     ),
@@ -39799,16 +39823,16 @@ function nodeProbe() {
   };
 }
 function withDeadline(promise, ms, fallback) {
-  return new Promise((resolve10) => {
-    const timer = setTimeout(() => resolve10(fallback), ms);
+  return new Promise((resolve11) => {
+    const timer = setTimeout(() => resolve11(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve10(v);
+        resolve11(v);
       },
       () => {
         clearTimeout(timer);
-        resolve10(fallback);
+        resolve11(fallback);
       }
     );
   });
@@ -39945,7 +39969,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text;
   try {
-    text = await readFile7(resolve9(io.cwd, opts.facts), "utf8");
+    text = await readFile7(resolve10(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -39993,8 +40017,8 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir4, readFile as readFile8 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readdir as readdir5, readFile as readFile8 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
@@ -40099,7 +40123,7 @@ var FORMATS10 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir4(join8(root, dir), { withFileTypes: true });
+    entries = await readdir5(join9(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -40143,12 +40167,12 @@ function registerTest(program2, io, setExit) {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const files2 = await suiteFiles(root);
-    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join8(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join9(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const cases = [];
     const problems = [];
     for (const f of files2) {
-      const suite = parseSuite(f, await readFile8(join8(root, f)));
+      const suite = parseSuite(f, await readFile8(join9(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }

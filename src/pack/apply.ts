@@ -65,7 +65,7 @@ export interface ApplyResult {
 }
 
 const STATE_DIR = ".edict";
-const STAGING_PREFIX = ".pack-tmp-";
+export const STAGING_PREFIX = ".pack-tmp-";
 
 function packError(message: string, cause?: unknown): EdictError {
   return new EdictError("PACK_ERROR", message, cause === undefined ? {} : { cause });
@@ -198,14 +198,21 @@ export async function applyPlan(root: string, plan: PackPlan, options: ApplyOpti
       await stage(`stage ${f.path}`, at, f.content);
       staged.push({ from: at, to: abs(root, f.path) });
     }
+    let newState: string | undefined;
+    let oldState: string | undefined;
     if (stateChanges) {
-      const at = join(tmp, "new-state");
-      await stage(`stage ${PACK_STATE_FILE}`, at, new TextEncoder().encode(plan.stateText));
-      staged.push({ from: at, to: abs(root, PACK_STATE_FILE) });
+      newState = join(tmp, "new-state");
+      await stage(`stage ${PACK_STATE_FILE}`, newState, new TextEncoder().encode(plan.stateText));
+      if (plan.previousStateText !== undefined) {
+        // A copy, not a move: the state file itself is never absent, even if the process dies.
+        oldState = join(tmp, "old-state");
+        await stage(`copy ${PACK_STATE_FILE}`, oldState, new TextEncoder().encode(plan.previousStateText));
+        backups.push(oldState);
+      }
     }
 
     // 3. Backups: move away what is replaced or removed, then rename the new files in.
-    const moveAway = [...plan.replace.map((f) => f.path), ...plan.remove, ...(stateChanges && plan.previousStateText !== undefined ? [PACK_STATE_FILE] : [])];
+    const moveAway = [...plan.replace.map((f) => f.path), ...plan.remove];
     for (const [i, p] of moveAway.entries()) {
       const from = abs(root, p);
       const backup = join(tmp, `old-${i}`);
@@ -213,6 +220,15 @@ export async function applyPlan(root: string, plan: PackPlan, options: ApplyOpti
       backups.push(backup);
     }
     for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs.rename(s.from, s.to), () => fs.rename(s.to, s.from));
+
+    // 4. The commit point: the new state replaces the old one in a single rename, last, so a
+    // crash before it leaves the old state describing the pack (lint and verify see the files
+    // that differ) and a crash after it leaves the new state.
+    if (newState) {
+      const state = abs(root, PACK_STATE_FILE);
+      const restore = oldState;
+      await run(`write ${PACK_STATE_FILE}`, () => fs.rename(newState!, state), () => (restore ? fs.rename(restore, state) : fs.unlink(state)));
+    }
   } catch (e) {
     const failed: string[] = [];
     for (const step of done.reverse()) {
@@ -232,7 +248,7 @@ export async function applyPlan(root: string, plan: PackPlan, options: ApplyOpti
     throw packError(`pack ${plan.operation} failed: ${reason(e)}. Nothing was changed`, e);
   }
 
-  // 4. Committed: deleting the backups is housekeeping; a failure there is only a warning.
+  // 5. Committed: deleting the backups is housekeeping; a failure there is only a warning.
   const warnings: string[] = [];
   try {
     for (const b of backups) await fs.unlink(b);

@@ -1,4 +1,6 @@
 /** `edict pack list|install|upgrade|remove|verify`: manage the policy packs of a repository (SPEC §6). */
+import { readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import {
   applyPlan,
@@ -13,6 +15,7 @@ import {
   planUpgrade,
   planUpgradeAll,
   readShippedPacks,
+  STAGING_PREFIX,
   verifyInstalled,
   worldOf,
 } from "../../pack/index.js";
@@ -90,12 +93,23 @@ interface ChangeOptions {
   force?: boolean;
 }
 
+/** Staging folders an interrupted pack operation left in .edict/ (a crash cannot clean up). */
+async function leftoverStaging(root: string): Promise<string[]> {
+  try {
+    return (await readdir(join(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+  } catch {
+    return [];
+  }
+}
+
 async function verifyCommand(io: CliIO, opts: { root: string; format: PackFormat }): Promise<number> {
   const { world, shipped } = await open(io, opts.root);
   const report = verifyInstalled(world, shipped);
+  const leftovers = await leftoverStaging(resolve(io.cwd, opts.root));
+  const ok = report.ok && leftovers.length === 0;
   if (opts.format === "json") {
-    io.stdout(JSON.stringify(report, null, 2) + "\n");
-    return report.ok ? EXIT.OK : EXIT.FINDINGS;
+    io.stdout(JSON.stringify({ ...report, ok, leftovers }, null, 2) + "\n");
+    return ok ? EXIT.OK : EXIT.FINDINGS;
   }
   let out = "";
   if (report.packs.length === 0) out += "no packs installed\n";
@@ -106,9 +120,10 @@ async function verifyCommand(io: CliIO, opts: { root: string; format: PackFormat
     for (const warning of p.warnings) out += `    ${warning.startsWith("⚠") ? "" : "⚠ "}${warning}\n`;
   }
   for (const u of report.unowned) out += `⚠ ${u} is named like a pack file but no installed pack owns it\n`;
-  out += report.ok ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
+  for (const l of leftovers) out += `✗ ${l} was left by an interrupted pack operation: check the files above (run the operation again if one differs), then delete the folder\n`;
+  out += ok ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
   io.stdout(out);
-  return report.ok ? EXIT.OK : EXIT.FINDINGS;
+  return ok ? EXIT.OK : EXIT.FINDINGS;
 }
 
 function configure(cmd: Command, io: CliIO): Command {
