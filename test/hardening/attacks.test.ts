@@ -278,10 +278,8 @@ describe("parser differentials and hostile JSON", () => {
     await expectRefusedAndStillServing(loader, serveBytes(craft(utf8Encode(text), [KEY])), "FORMAT_ERROR");
   });
 
-  // KNOWN REGRESSION (commit 000846e, "single-pass bundle verify"): readPayload now parses with
-  // JSON.parse and runs the strict parser (maxDepth MAX_PAYLOAD_DEPTH = 64) only when the bytes are
-  // not canonical, so a canonical, validly signed payload nested deeper than 64 levels is accepted
-  // and compiled. `it.fails` passes while that is so; remove `.fails` once the cap holds again.
+  // The single-pass verify parses with JSON.parse; the 64-level cap is checked right after, before
+  // anything recurses over the payload.
   it("deeply nested JSON in a signed target (80 levels, digests recomputed) → FORMAT_ERROR (the 64-level cap)", async () => {
     const { loader } = await loaded();
     let nested: unknown = "x";
