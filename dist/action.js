@@ -54650,6 +54650,57 @@ async function ensureCommit(root, sha, log) {
   return true;
 }
 
+// src/bundle/bytes.ts
+var encoder2 = new TextEncoder();
+var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8Encode(text) {
+  return encoder2.encode(text);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
+  }
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p2 of parts) length += p2.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p2 of parts) {
+    out.set(p2, offset);
+    offset += p2.length;
+  }
+  return out;
+}
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
 // src/action/github.ts
 var COMMENT_MARKER = "<!-- edict:report -->";
 function commentMarker(workingDirectory) {
@@ -54794,13 +54845,7 @@ async function downloadReleaseAsset(octokit, ref, asset, limits) {
     if (e instanceof EdictError) throw e;
     throw apiError(`downloading ${asset.name}`, signal.aborted ? new Error(`timed out after ${limits.timeoutMs} ms`) : e);
   }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c3 of chunks) {
-    out.set(c3, offset);
-    offset += c3.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 // src/policy/path-glob.ts
@@ -55961,57 +56006,6 @@ async function runPolicyTests(root, repo, prefix) {
 
 // src/action/release.ts
 var import_semver8 = __toESM(require_semver2(), 1);
-
-// src/bundle/bytes.ts
-var encoder2 = new TextEncoder();
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text) {
-  return encoder2.encode(text);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p2 of parts) length += p2.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p2 of parts) {
-    out.set(p2, offset);
-    offset += p2.length;
-  }
-  return out;
-}
-function bytesEqual(a, b2) {
-  if (a.length !== b2.length) return false;
-  let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
-}
 
 // node_modules/@noble/hashes/_u64.js
 var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();

@@ -29703,13 +29703,7 @@ async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
       length += bytesRead;
       if (length > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is more than the limit of ${maxBytes} bytes`);
     }
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const c3 of chunks) {
-      out.set(c3, offset);
-      offset += c3.length;
-    }
-    return out;
+    return concatBytes(...chunks);
   } catch (e) {
     if (e instanceof EdictError || e instanceof BundleRetrievalError) throw e;
     throw new EdictError("IO_ERROR", `cannot read bundle ${file} (${ioCode(e)})`, { position: { file }, cause: e });

@@ -41,6 +41,63 @@ var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__
   mod2
 ));
 
+// src/bundle/bytes.ts
+function utf8Encode(text) {
+  return encoder.encode(text);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
+  }
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+function bytesEqual(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+function toHex(bytes) {
+  let out = "";
+  for (const b of bytes) out += HEX[b >> 4] + HEX[b & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+var encoder, decoder, HEX;
+var init_bytes = __esm({
+  "src/bundle/bytes.ts"() {
+    "use strict";
+    encoder = new TextEncoder();
+    decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    HEX = "0123456789abcdef";
+  }
+});
+
 // src/bundle/errors.ts
 function isBundleError(e) {
   return e instanceof BundleError;
@@ -152,13 +209,7 @@ async function readFileBounded(path, maxBytes, signal) {
       }
       chunks.push(buffer.subarray(0, bytesRead));
     }
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
+    return concatBytes(...chunks);
   } finally {
     await handle.close();
   }
@@ -232,62 +283,15 @@ var SERIAL_LINE, CHUNK;
 var init_file_cache = __esm({
   "src/loader/file-cache.ts"() {
     "use strict";
+    init_bytes();
     init_errors();
     SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
     CHUNK = 64 * 1024;
   }
 });
 
-// src/bundle/bytes.ts
-var encoder = new TextEncoder();
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text) {
-  return encoder.encode(text);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-function bytesEqual(a, b) {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b of bytes) out += HEX[b >> 4] + HEX[b & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
-}
+// src/loader/loader.ts
+init_bytes();
 
 // node_modules/@noble/hashes/_u64.js
 var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
@@ -948,6 +952,7 @@ var sha512 = /* @__PURE__ */ createHasher(
 );
 
 // src/bundle/digest.ts
+init_bytes();
 init_errors();
 function sha2562(bytes) {
   assertBytes(bytes, "sha256");
@@ -1046,6 +1051,9 @@ function fromBase64Either(text) {
   if (text.length % 4 !== 0 && !text.endsWith("=")) return fromBase64Url(text);
   return fromBase64(text);
 }
+
+// src/bundle/keys.ts
+init_bytes();
 
 // node_modules/@noble/ed25519/index.js
 var ed25519_exports = {};
@@ -1769,6 +1777,7 @@ function toPublicKey(input, options = {}) {
 
 // src/bundle/canonical-json.ts
 var import_canonicalize = __toESM(require_canonicalize(), 1);
+init_bytes();
 var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function describe(value) {
@@ -1831,6 +1840,9 @@ function canonicalJson(value) {
 function canonicalBytes(value) {
   return utf8Encode(canonicalJson(value));
 }
+
+// src/bundle/digest-blake3.ts
+init_bytes();
 
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
@@ -1930,7 +1942,11 @@ function findPayloadProblem(value) {
   return void 0;
 }
 
+// src/bundle/verify.ts
+init_bytes();
+
 // src/bundle/dsse.ts
+init_bytes();
 init_errors();
 
 // src/bundle/strict-json.ts
@@ -4307,6 +4323,7 @@ function pollDelay(intervalMs, failures, random) {
 }
 
 // src/loader/source.ts
+init_bytes();
 init_errors();
 var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 var SCHEME2 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;

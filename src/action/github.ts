@@ -4,6 +4,7 @@
  * one small step so the modes read as a sequence of them; tests run them against a loopback
  * server standing in for GitHub.
  */
+import { concatBytes } from "../bundle/bytes.js";
 import type { getOctokit } from "@actions/github";
 import { EdictError } from "../errors.js";
 
@@ -257,11 +258,5 @@ export async function downloadReleaseAsset(octokit: Octokit, ref: RepoRef, asset
     if (e instanceof EdictError) throw e;
     throw apiError(`downloading ${asset.name}`, signal.aborted ? new Error(`timed out after ${limits.timeoutMs} ms`) : e);
   }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }

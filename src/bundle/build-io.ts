@@ -3,6 +3,7 @@
  * reading the working tree's raw bytes, reading a bundle file under a byte cap, and writing the
  * bundle and its `.sha256` file so that a failure leaves no half-written file behind.
  */
+import { concatBytes } from "./bytes.js";
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -67,13 +68,7 @@ export async function readBundleFile(file: string, maxBytes: number = DEFAULT_MA
       // endless data: stop reading the moment the cap is passed
       if (length > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is more than the limit of ${maxBytes} bytes`);
     }
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
+    return concatBytes(...chunks);
   } catch (e) {
     if (e instanceof EdictError || e instanceof BundleRetrievalError) throw e;
     throw new EdictError("IO_ERROR", `cannot read bundle ${file} (${ioCode(e)})`, { position: { file }, cause: e });

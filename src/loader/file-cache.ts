@@ -9,6 +9,7 @@
  *
  * Writes are atomic: a temporary file in the same directory, fsync, rename, fsync the directory.
  */
+import { concatBytes } from "../bundle/bytes.js";
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
@@ -42,13 +43,7 @@ export async function readFileBounded(path: string, maxBytes: number, signal: Ab
       }
       chunks.push(buffer.subarray(0, bytesRead));
     }
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
+    return concatBytes(...chunks);
   } finally {
     await handle.close();
   }
