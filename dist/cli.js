@@ -20635,10 +20635,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists3(path2, type = exports.READABLE) {
+    function exists4(path2, type = exports.READABLE) {
       return check(path2, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists3;
+    exports.exists = exists4;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -24546,6 +24546,7 @@ var nodeFs = {
 };
 var STATE_DIR = ".edict";
 var STAGING_PREFIX = ".pack-tmp-";
+var JOURNAL = "journal.json";
 function packError2(message, cause) {
   return new EdictError("PACK_ERROR", message, cause === void 0 ? {} : { cause });
 }
@@ -24661,13 +24662,20 @@ async function applyPlan(root, plan2, options = {}) {
       }
     }
     const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove];
+    const journal = {
+      moves: moveAway.map((p2, i2) => ({ backup: `old-${i2}`, original: p2 })),
+      writes: staged.filter((x2) => x2.from !== newState).map((x2) => ({ staged: relative(tmp, x2.from), target: relative(root, x2.to).split(sep).join("/") })),
+      state: newState ? { staged: "new-state", ...oldState ? { backup: "old-state" } : {} } : null
+    };
+    await stage("write the journal", join(tmp, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
+    backups.push(join(tmp, JOURNAL));
     for (const [i2, p2] of moveAway.entries()) {
       const from = abs(root, p2);
       const backup = join(tmp, `old-${i2}`);
       await run(`back up ${p2}`, () => fs2.rename(from, backup), () => fs2.rename(backup, from));
       backups.push(backup);
     }
-    for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
+    for (const s of staged.filter((x2) => x2.from !== newState)) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
     if (newState) {
       const state = abs(root, PACK_STATE_FILE);
       const restore = oldState;
@@ -24699,9 +24707,45 @@ async function applyPlan(root, plan2, options = {}) {
   }
   return { added: plan2.add.map((f) => f.path), replaced: plan2.replace.map((f) => f.path), removed: [...plan2.remove], warnings };
 }
+async function exists(fs2, path2) {
+  return await lstatOrNull(fs2, path2) !== null;
+}
+async function recoverInterrupted(root, fs2 = nodeFs) {
+  const dir = join(root, STATE_DIR);
+  let names;
+  try {
+    names = (await fsp.readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX)).sort();
+  } catch {
+    return [];
+  }
+  const done = [];
+  for (const name of names) {
+    const tmp = join(dir, name);
+    let journal;
+    try {
+      journal = JSON.parse(await fsp.readFile(join(tmp, JOURNAL), "utf8"));
+    } catch {
+      journal = void 0;
+    }
+    const committed = journal?.state ? !await exists(fs2, join(tmp, journal.state.staged)) : false;
+    if (journal && !committed) {
+      for (const w of [...journal.writes].reverse()) {
+        const target = abs(root, w.target);
+        if (!await exists(fs2, join(tmp, w.staged)) && await exists(fs2, target)) await fs2.rename(target, join(tmp, w.staged));
+      }
+      for (const m of journal.moves) {
+        if (await exists(fs2, join(tmp, m.backup))) await fs2.rename(join(tmp, m.backup), abs(root, m.original));
+      }
+    }
+    for (const entry of await fsp.readdir(tmp)) await fs2.unlink(join(tmp, entry));
+    await fs2.rmdir(tmp);
+    done.push(`${STATE_DIR}/${name}: ${journal && !committed ? "rolled back an interrupted pack operation" : "removed what an interrupted pack operation left"}`);
+  }
+  return done;
+}
 
 // src/pack/read-packs.ts
-import { lstat as lstat2, readdir, readFile } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join3, normalize, sep as sep3 } from "node:path";
 
 // src/policy/inside-root.ts
@@ -24729,7 +24773,7 @@ function packsSourceOf(repo) {
 async function* walk(root, rel) {
   let entries;
   try {
-    entries = await readdir(join3(root, rel), { withFileTypes: true });
+    entries = await readdir2(join3(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
@@ -24743,8 +24787,8 @@ async function* walk(root, rel) {
 async function readShippedPacks(root, source = PACKS_DIR) {
   const dir = join3(root, ...source.split("/"));
   if (!await resolvesInside(root, source)) {
-    const exists3 = await lstat2(dir).then(() => true, () => false);
-    if (exists3) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
+    const exists4 = await lstat2(dir).then(() => true, () => false);
+    if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
     return { packs: /* @__PURE__ */ new Map(), problems: [], source };
   }
   try {
@@ -24759,7 +24803,7 @@ async function readShippedPacks(root, source = PACKS_DIR) {
     if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
     const full = join3(dir, ...path2.split("/"));
     const st = await lstat2(full);
-    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
+    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile2(full) });
   }
   return { ...toShippedPacks(files2), source };
 }
@@ -29307,13 +29351,13 @@ function verifyEnvelope(input, options) {
 
 // src/bundle/build-io.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, open, readFile as readFile3, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
+import { mkdir as mkdir2, open, readFile as readFile4, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join as join5 } from "node:path";
 
 // src/policy/read-repository.ts
-import { readdir as readdir2, readFile as readFile2, stat } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile3, stat } from "node:fs/promises";
 import { join as join4, relative as relative2, sep as sep4 } from "node:path";
-async function exists(path2) {
+async function exists2(path2) {
   try {
     await stat(path2);
     return true;
@@ -29324,7 +29368,7 @@ async function exists(path2) {
 async function* walk2(root, dir) {
   let entries;
   try {
-    entries = await readdir2(join4(root, dir), { withFileTypes: true });
+    entries = await readdir3(join4(root, dir), { withFileTypes: true });
   } catch {
     return;
   }
@@ -29340,7 +29384,7 @@ async function keyCandidates(root, dir = "") {
   const out = [];
   let entries;
   try {
-    entries = await readdir2(join4(root, dir), { withFileTypes: true });
+    entries = await readdir3(join4(root, dir), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -29353,7 +29397,7 @@ async function keyCandidates(root, dir = "") {
 }
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists(join4(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join4(root, top)) && await resolvesInside(root, top)) out.push(top);
   for (const dir of [POLICIES_DIR, PACKS_DIR]) {
     if (!await resolvesInside(root, dir)) continue;
     for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
@@ -29364,10 +29408,10 @@ async function listRepositoryPaths(root, options = {}) {
 async function readCapped(path2) {
   const st = await stat(path2);
   if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile2(path2);
+  return readFile3(path2);
 }
 async function readRepository(root, onProgress) {
-  if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+  if (!await exists2(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
   const paths = await listRepositoryPaths(root, { keys: true });
   const raw = [];
   let done = 0;
@@ -29674,7 +29718,7 @@ async function readWorkingTreeFiles(root) {
     const file = join5(root, ...path2.split("/"));
     try {
       const st = await stat2(file);
-      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile3(file)) });
+      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile4(file)) });
     } catch (e) {
       throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode(e)})`, { position: { file: path2 }, cause: e });
     }
@@ -35437,7 +35481,7 @@ function registerBundle(program2, io, setExit) {
 }
 
 // src/cli/commands/check-agent.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/testing/positions.ts
@@ -35502,7 +35546,7 @@ function checkAgent(path2, bytes, engine) {
 }
 
 // src/cli/engine-source.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/policy/eval/access/values.ts
@@ -36918,7 +36962,7 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile4(resolve3(io.cwd, file));
+    bytes = await readFile5(resolve3(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
@@ -36938,7 +36982,7 @@ function registerCheckAgent(program2, io, setExit) {
     const path2 = resolve4(io.cwd, file);
     let bytes;
     try {
-      bytes = await readFile5(path2);
+      bytes = await readFile6(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
@@ -38925,7 +38969,7 @@ Examples:
 
 // src/cli/commands/init.ts
 import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile6, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname3, join as join7, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38966,7 +39010,7 @@ function repositoryName(dir) {
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text = await readFile6(join7(templates, template), "utf8");
+    const text = await readFile7(join7(templates, template), "utf8");
     files2.push({ path: target, text: text.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
@@ -38999,9 +39043,9 @@ ${existing.map((p2) => `  ${p2}
     return EXIT.USAGE;
   }
   const gitignorePath = join7(dir, ".gitignore");
-  const wanted = await readFile6(join7(templates, GITIGNORE_TEMPLATE), "utf8");
+  const wanted = await readFile7(join7(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync2(gitignorePath);
-  const gitignore = hadGitignore ? mergeGitignore(await readFile6(gitignorePath, "utf8"), wanted) : wanted;
+  const gitignore = hadGitignore ? mergeGitignore(await readFile7(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
     const target = join7(dir, f.path);
@@ -39112,7 +39156,7 @@ function registerLint(program2, io, setExit) {
 }
 
 // src/cli/commands/pack.ts
-import { readdir as readdir3 } from "node:fs/promises";
+import { readdir as readdir4 } from "node:fs/promises";
 import { join as join8, resolve as resolve9 } from "node:path";
 var FORMATS8 = ["text", "json"];
 async function open3(io, rootOption) {
@@ -39162,9 +39206,14 @@ async function carryOut(io, root, plan2, dryRun, deps) {
 `);
   return EXIT.OK;
 }
+async function recover(io, opts) {
+  if (opts.dryRun) return;
+  for (const line of await recoverInterrupted(resolve9(io.cwd, opts.root))) io.stderr(`edict: ${line}
+`);
+}
 async function leftoverStaging(root) {
   try {
-    return (await readdir3(join8(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+    return (await readdir4(join8(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
   } catch {
     return [];
   }
@@ -39220,6 +39269,7 @@ Examples:
       "after",
       "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n"
     ).action(async (name, opts) => {
+      await recover(io, opts);
       const { root, world, shipped } = await open3(io, opts.root);
       const plan2 = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
       setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
@@ -39228,6 +39278,7 @@ Examples:
   );
   configure(
     pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
+      await recover(io, opts);
       const { root, world, shipped } = await open3(io, opts.root);
       const options = { force: opts.force ?? false, now: now() };
       const plan2 = name === void 0 ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
@@ -39237,6 +39288,7 @@ Examples:
   );
   configure(
     pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
+      await recover(io, opts);
       const { root, world, shipped } = await open3(io, opts.root);
       const plan2 = planRemove(world, shipped, name, { force: opts.force ?? false });
       setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
@@ -39250,7 +39302,7 @@ Examples:
 }
 
 // src/cli/commands/posture.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 
 // src/policy/eval/posture/builtins.ts
@@ -39747,7 +39799,7 @@ async function assessLocal(probe2, options = {}) {
 
 // src/posture/probe.ts
 import { execFile } from "node:child_process";
-import { access, open as open4, readdir as readdir4 } from "node:fs/promises";
+import { access, open as open4, readdir as readdir5 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_OUTPUT_BYTES = 1024 * 1024;
 var GUARD_GRACE_MS = 1e3;
@@ -39807,7 +39859,7 @@ function nodeProbe() {
       () => true,
       () => false
     ),
-    readDir: (path2) => readdir4(path2).then(
+    readDir: (path2) => readdir5(path2).then(
       (names) => names,
       () => void 0
     ),
@@ -39963,7 +40015,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text;
   try {
-    text = await readFile7(resolve10(io.cwd, opts.facts), "utf8");
+    text = await readFile8(resolve10(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -40011,7 +40063,7 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir5, readFile as readFile8 } from "node:fs/promises";
+import { readdir as readdir6, readFile as readFile9 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 
 // src/testing/suite.ts
@@ -40117,7 +40169,7 @@ var FORMATS10 = ["text", "json"];
 async function suiteFiles(root, dir = "tests") {
   let entries;
   try {
-    entries = await readdir5(join9(root, dir), { withFileTypes: true });
+    entries = await readdir6(join9(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -40166,7 +40218,7 @@ function registerTest(program2, io, setExit) {
     const cases = [];
     const problems = [];
     for (const f of files2) {
-      const suite = parseSuite(f, await readFile8(join9(root, f)));
+      const suite = parseSuite(f, await readFile9(join9(root, f)));
       cases.push(...suite.cases);
       problems.push(...suite.problems);
     }

@@ -66,6 +66,14 @@ export interface ApplyResult {
 
 const STATE_DIR = ".edict";
 export const STAGING_PREFIX = ".pack-tmp-";
+const JOURNAL = "journal.json";
+
+/** What an interrupted run needs to be rolled back: paths relative to the staging folder and the root. */
+interface Journal {
+  moves: Array<{ backup: string; original: string }>;
+  writes: Array<{ staged: string; target: string }>;
+  state: { staged: string; backup?: string } | null;
+}
 
 function packError(message: string, cause?: unknown): EdictError {
   return new EdictError("PACK_ERROR", message, cause === undefined ? {} : { cause });
@@ -211,15 +219,23 @@ export async function applyPlan(root: string, plan: PackPlan, options: ApplyOpti
       }
     }
 
-    // 3. Backups: move away what is replaced or removed, then rename the new files in.
+    // 3. Backups: move away what is replaced or removed, then rename the new files in. A journal
+    // written first lets the next pack command roll back a run that was killed in between.
     const moveAway = [...plan.replace.map((f) => f.path), ...plan.remove];
+    const journal: Journal = {
+      moves: moveAway.map((p, i) => ({ backup: `old-${i}`, original: p })),
+      writes: staged.filter((x) => x.from !== newState).map((x) => ({ staged: relative(tmp, x.from), target: relative(root, x.to).split(sep).join("/") })),
+      state: newState ? { staged: "new-state", ...(oldState ? { backup: "old-state" } : {}) } : null,
+    };
+    await stage("write the journal", join(tmp, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
+    backups.push(join(tmp, JOURNAL));
     for (const [i, p] of moveAway.entries()) {
       const from = abs(root, p);
       const backup = join(tmp, `old-${i}`);
       await run(`back up ${p}`, () => fs.rename(from, backup), () => fs.rename(backup, from));
       backups.push(backup);
     }
-    for (const s of staged) await run(`write ${relative(root, s.to)}`, () => fs.rename(s.from, s.to), () => fs.rename(s.to, s.from));
+    for (const s of staged.filter((x) => x.from !== newState)) await run(`write ${relative(root, s.to)}`, () => fs.rename(s.from, s.to), () => fs.rename(s.to, s.from));
 
     // 4. The commit point: the new state replaces the old one in a single rename, last, so a
     // crash before it leaves the old state describing the pack (lint and verify see the files
@@ -257,4 +273,49 @@ export async function applyPlan(root: string, plan: PackPlan, options: ApplyOpti
     warnings.push(`could not delete the temporary folder ${relative(root, staging)} (${reason(e)}); delete it by hand`);
   }
   return { added: plan.add.map((f) => f.path), replaced: plan.replace.map((f) => f.path), removed: [...plan.remove], warnings };
+}
+
+
+async function exists(fs: PackFs, path: string): Promise<boolean> {
+  return (await lstatOrNull(fs, path)) !== null;
+}
+
+/**
+ * Finishes what a killed pack operation left in `.edict/.pack-tmp-*` (a crash runs no undo):
+ * before the state file was replaced, the run is rolled back with its journal (new files moved
+ * out, backups moved back); after it, the run had committed and only the backups are deleted.
+ * Returns one line per folder handled. Call it before any pack operation.
+ */
+export async function recoverInterrupted(root: string, fs: PackFs = nodeFs): Promise<string[]> {
+  const dir = join(root, STATE_DIR);
+  let names: string[];
+  try {
+    names = (await fsp.readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX)).sort();
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const name of names) {
+    const tmp = join(dir, name);
+    let journal: Journal | undefined;
+    try {
+      journal = JSON.parse(await fsp.readFile(join(tmp, JOURNAL), "utf8")) as Journal;
+    } catch {
+      journal = undefined; // killed before the journal: nothing outside the folder was touched
+    }
+    const committed = journal?.state ? !(await exists(fs, join(tmp, journal.state.staged))) : false;
+    if (journal && !committed) {
+      for (const w of [...journal.writes].reverse()) {
+        const target = abs(root, w.target);
+        if (!(await exists(fs, join(tmp, w.staged))) && (await exists(fs, target))) await fs.rename(target, join(tmp, w.staged));
+      }
+      for (const m of journal.moves) {
+        if (await exists(fs, join(tmp, m.backup))) await fs.rename(join(tmp, m.backup), abs(root, m.original));
+      }
+    }
+    for (const entry of await fsp.readdir(tmp)) await fs.unlink(join(tmp, entry));
+    await fs.rmdir(tmp);
+    done.push(`${STATE_DIR}/${name}: ${journal && !committed ? "rolled back an interrupted pack operation" : "removed what an interrupted pack operation left"}`);
+  }
+  return done;
 }

@@ -38,6 +38,6 @@ export type { PackVerification, VerifyReport } from "./verify.js";
 export { describePlan, stateDiff } from "./describe.js";
 export { basePacksOf, basePacksOfRepository } from "./base.js";
 export type { BasePack, PackLintOptions } from "./base.js";
-export { applyPlan, nodeFs, STAGING_PREFIX } from "./apply.js";
+export { applyPlan, nodeFs, recoverInterrupted, STAGING_PREFIX } from "./apply.js";
 export type { ApplyOptions, ApplyResult, FileKind, PackFs } from "./apply.js";
 export { packsSourceOf, readShippedPacks } from "./read-packs.js";

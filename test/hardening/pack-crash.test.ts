@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
-import { applyPlan, nodeFs, planInstall, planRemove, planUpgrade, readShippedPacks } from "../../src/pack/index.js";
+import { applyPlan, nodeFs, planInstall, planRemove, planUpgrade, readShippedPacks, recoverInterrupted } from "../../src/pack/index.js";
 import type { PackFs, PackPlan } from "../../src/pack/index.js";
 import { readRepository } from "../../src/policy/read-repository.js";
 import { NOW, packFiles, policy, snapshot, tempRepo, writeTree } from "../pack/fixtures.js";
@@ -125,6 +125,8 @@ interface CrashResult {
   /** What differs from the nearer of before/after (in-between states only). */
   diff: string[];
   verifyExit: number;
+  /** The tree after the next pack command's recovery step: "before", "after", or what differs. */
+  recovered: string;
   lintErrors: number;
   lintRules: string[];
   /** A second run of the same operation: "after" when it ends in the after-state, else what happened. */
@@ -170,6 +172,16 @@ async function crashAll(op: Op): Promise<{ steps: string[]; results: CrashResult
     else if (same(clean, withoutTemp(after))) state = leftover ? "after+leftover" : "after";
     const diff = state === "in-between" ? describeDiff(tree, describeDiff(tree, before).length <= describeDiff(tree, after).length ? before : after) : [];
 
+    // what the next pack command sees after its recovery step (on a copy: the rest reads `root`)
+    const recoveredRoot = mkdtempSync(join(tmpdir(), `edict-crash-recovered-${op}-${k}-`));
+    cpSync(root, recoveredRoot, { recursive: true });
+    await recoverInterrupted(recoveredRoot);
+    const recoveredTree = snapshot(recoveredRoot);
+    // no staging folder may remain (an empty .edict/ made for one is harmless, as above)
+    const noStaging = !Object.keys(recoveredTree).some((key) => TEMP.test(key));
+    const recoveredClean = withoutTemp(recoveredTree);
+    const recovered = !noStaging ? "a staging folder is left" : same(recoveredClean, withoutTemp(before)) ? "before" : same(recoveredClean, withoutTemp(after)) ? "after" : `in-between: ${describeDiff(recoveredTree, after).join(", ")}`;
+
     const verifyIO = silentIO(root);
     const verifyExit = await runCli(["pack", "verify", "-C", root, "--format", "json"], verifyIO);
     const lintIO = silentIO(root);
@@ -192,6 +204,7 @@ async function crashAll(op: Op): Promise<{ steps: string[]; results: CrashResult
       lintErrors: lint.summary.errors,
       lintRules: [...new Set(lint.findings.filter((f) => f.severity === "error").map((f) => f.rule))],
       retry,
+      recovered,
     };
   };
 
@@ -252,6 +265,16 @@ describe.each(["install", "upgrade", "remove"] as const)("pack %s killed after e
 // A crash (SIGKILL, OOM, power loss) runs no undo step: the state file is therefore replaced in
 // one rename as the very last step, and `pack verify` reports a staging folder left behind.
 describe("pack crash consistency", () => {
+  // The journal makes every crash point recoverable: the next pack command rolls an unfinished
+  // run back (or, past the state rename, finishes it), so the repository is before or after.
+  it.each(["install", "upgrade", "remove"] as const)("%s: after the next command's recovery the repository is exactly before or after, at every crash point", (op) => {
+    const bad = outcomes[op].results.filter((r) => r.recovered !== "before" && r.recovered !== "after").map((r) => `step ${r.k} (${r.step}): ${r.recovered}`);
+    expect(bad).toEqual([]);
+    const rename = outcomes[op].steps.indexOf("rename");
+    expect(outcomes[op].results.filter((r) => r.k <= rename).every((r) => r.recovered === "before")).toBe(true);
+    expect(outcomes[op].results.at(-1)!.recovered).toBe("after");
+  });
+
   // install, killed after some files were renamed in and before the state: lint reports the
   // files (file-not-named-after-pack, "no installed pack owns it"), so the user is told.
   it("install: every crash while files are moved is reported by `pack verify` or `lint`, or repaired by running again", () => {

@@ -137,13 +137,13 @@ describe("applyPlan: all or nothing", () => {
   it("install: every failing call leaves the tree byte-identical", async () => {
     const r = await sweep(async () => tempRepo({ ...STARTER, "policies/custom.yaml": policy("custom", 5) }), install("starter"));
     expect(r.mutating).toBeGreaterThanOrEqual(7); // mkdir .edict, mkdtemp, 3 staged writes, 3 renames in
-    // Only the cleanup (here one rmdir: a first install has no backups) may fail without a rollback.
-    expect(r.rejected).toBe(r.total - 1);
+    // Only the cleanup (here the journal's unlink and one rmdir: a first install has no backups) may fail without a rollback.
+    expect(r.rejected).toBe(r.total - 2);
   });
 
   it("install into a repository without policies/ and .edict/", async () => {
     const r = await sweep(async () => tempRepo(STARTER), install("starter"));
-    expect(r.rejected).toBe(r.total - 1);
+    expect(r.rejected).toBe(r.total - 2);
   });
 
   it("upgrade: every failing call leaves the tree byte-identical", async () => {
@@ -155,8 +155,8 @@ describe("applyPlan: all or nothing", () => {
       return root;
     };
     const r = await sweep(prepare, (repo, shipped) => planUpgrade(repo, shipped, "starter", { now: NOW }));
-    // Cleanup: unlink three backups (replaced file, removed file, old state), rmdir the staging folder.
-    expect(r.rejected).toBe(r.total - 4);
+    // Cleanup: unlink three backups (replaced file, removed file, old state) and the journal, rmdir the staging folder.
+    expect(r.rejected).toBe(r.total - 5);
     expect(r.mutating).toBeGreaterThanOrEqual(9);
   });
 
@@ -167,8 +167,8 @@ describe("applyPlan: all or nothing", () => {
       return root;
     };
     const r = await sweep(prepare, (repo, shipped) => planRemove(repo, shipped, "starter"));
-    // Cleanup: unlink three backups (two removed files, old state), rmdir the staging folder.
-    expect(r.rejected).toBe(r.total - 4);
+    // Cleanup: unlink three backups (two removed files, old state) and the journal, rmdir the staging folder.
+    expect(r.rejected).toBe(r.total - 5);
   });
 
   it("cleans up a partial file left by a failed write", async () => {

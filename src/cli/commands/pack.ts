@@ -15,6 +15,7 @@ import {
   planUpgrade,
   planUpgradeAll,
   readShippedPacks,
+  recoverInterrupted,
   STAGING_PREFIX,
   verifyInstalled,
   worldOf,
@@ -93,6 +94,12 @@ interface ChangeOptions {
   force?: boolean;
 }
 
+/** Rolls back (or finishes) a pack operation that was killed part-way, before starting a new one. */
+async function recover(io: CliIO, opts: { root: string; dryRun?: boolean }): Promise<void> {
+  if (opts.dryRun) return;
+  for (const line of await recoverInterrupted(resolve(io.cwd, opts.root))) io.stderr(`edict: ${line}\n`);
+}
+
 /** Staging folders an interrupted pack operation left in .edict/ (a crash cannot clean up). */
 async function leftoverStaging(root: string): Promise<string[]> {
   try {
@@ -166,6 +173,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
         "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n",
       )
       .action(async (name: string, opts: ChangeOptions) => {
+        await recover(io, opts);
         const { root, world, shipped } = await open(io, opts.root);
         const plan = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
         setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
@@ -183,6 +191,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
       .option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files")
       .addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n")
       .action(async (name: string | undefined, opts: ChangeOptions) => {
+        await recover(io, opts);
         const { root, world, shipped } = await open(io, opts.root);
         const options = { force: opts.force ?? false, now: now() };
         const plan = name === undefined ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
@@ -201,6 +210,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
       .option("--force", "remove tracked files even when they were edited by hand")
       .addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n")
       .action(async (name: string, opts: ChangeOptions) => {
+        await recover(io, opts);
         const { root, world, shipped } = await open(io, opts.root);
         const plan = planRemove(world, shipped, name, { force: opts.force ?? false });
         setExit(await carryOut(io, root, plan, opts.dryRun ?? false, deps));
