@@ -44437,33 +44437,7 @@ function toJsRegExp(pattern, extraFlags = "") {
   return new RegExp(source, all);
 }
 
-// src/policy/values/regex-safety.ts
-function checkRegex(pattern) {
-  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
-  let re;
-  try {
-    re = toJsRegExp(pattern);
-  } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
-  }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
-}
-function compileProblem(pattern, e) {
-  const raw = e instanceof Error ? e.message : String(e);
-  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
-  let hint = "expected a JavaScript regular expression";
-  if (/\(\?P[<=>]/.test(pattern)) {
-    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
-  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
-    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
-  }
-  return `${lowered}; ${hint}`;
-}
-function quote(s) {
-  return `"${s}"`;
-}
+// src/policy/values/regex-charset.ts
 var EMPTY = [];
 function normalize(ranges) {
   const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
@@ -44558,6 +44532,8 @@ function probe(atom, flags) {
   probeCache.set(key, set);
   return set;
 }
+
+// src/policy/values/regex-parse.ts
 var Parser = class {
   constructor(src, flags) {
     this.src = src;
@@ -44790,6 +44766,34 @@ var Parser = class {
 };
 function isSingle(set) {
   return set.length === 1 && set[0][0] === set[0][1];
+}
+
+// src/policy/values/regex-safety.ts
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote(s) {
+  return `"${s}"`;
 }
 function nullable(n) {
   switch (n.type) {
