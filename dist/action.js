@@ -49359,7 +49359,6 @@ function isLowSurrogate(code) {
 }
 
 // src/policy/read-git.ts
-import { spawn as spawn2 } from "node:child_process";
 import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/simple-git/dist/esm/index.js
@@ -54323,6 +54322,47 @@ function gitInstanceFactory(baseDir, options) {
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
 
+// src/policy/git-cat-file.ts
+import { spawn as spawn2 } from "node:child_process";
+function catFileBatch(cwd, queries) {
+  for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
+  if (queries.length === 0) return Promise.resolve([]);
+  return new Promise((resolve3, reject) => {
+    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (c3) => chunks.push(c3));
+    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
+    child.on("error", (e) => reject(new Error(`git cat-file could not start: ${e.message}`)));
+    child.stdin.on("error", () => void 0);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
+      const output = Buffer.concat(chunks);
+      const results = [];
+      let pos = 0;
+      for (const q2 of queries) {
+        const eol = output.indexOf(10, pos);
+        if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q2}`));
+        const header = output.subarray(pos, eol).toString("utf8");
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!m) {
+          results.push({ missing: header });
+          pos = eol + 1;
+          continue;
+        }
+        const start = eol + 1;
+        const end = start + Number(m[2]);
+        if (end + 1 > output.length) return reject(new Error(`git cat-file output is truncated at ${q2}`));
+        results.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
+        pos = end + 1;
+      }
+      resolve3(results);
+    });
+    child.stdin.end(queries.map((q2) => `${q2}
+`).join(""));
+  });
+}
+
 // src/policy/read-git.ts
 var GIT_SYMLINK_MODE = "120000";
 function gitError(message, cause) {
@@ -54401,38 +54441,20 @@ async function listTree(git, commit, prefix) {
   }
   return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-function readBlobs(cwd, blobs) {
+async function readBlobs(cwd, blobs) {
   const unique = [...new Set(blobs)];
-  const result = /* @__PURE__ */ new Map();
-  if (unique.length === 0) return Promise.resolve(result);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    let stderr = "";
-    child.stdout.on("data", (c3) => chunks.push(c3));
-    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
-    child.on("error", (e) => reject(gitError(`git cat-file could not start: ${messageOf(e)}`, e)));
-    child.stdin.on("error", () => {
-    });
-    child.on("close", (code) => {
-      if (code !== 0) return reject(gitError(`git cat-file failed (exit ${code}): ${stderr.trim()}`));
-      const all = Buffer.concat(chunks);
-      let pos = 0;
-      for (const id of unique) {
-        const nl = all.indexOf(10, pos);
-        if (nl < 0) return reject(gitError(`git cat-file ended early reading ${id}`));
-        const header = all.subarray(pos, nl).toString("utf8");
-        const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-        if (!m) return reject(gitError(`git cat-file could not read ${id}: ${header}`));
-        const size = Number(m[3]);
-        result.set(id, all.subarray(nl + 1, nl + 1 + size));
-        pos = nl + 1 + size + 1;
-      }
-      resolvePromise(result);
-    });
-    child.stdin.end(unique.map((b2) => `${b2}
-`).join(""));
+  let results;
+  try {
+    results = await catFileBatch(cwd, unique);
+  } catch (e) {
+    throw gitError(messageOf(e), e);
+  }
+  const out = /* @__PURE__ */ new Map();
+  results.forEach((r2, i2) => {
+    if ("missing" in r2) throw gitError(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
+    out.set(unique[i2], r2.bytes);
   });
+  return out;
 }
 async function readRepositoryAtRevision(root, revision, onProgress) {
   const { git, prefix } = await openGit(root);
@@ -58927,7 +58949,6 @@ async function writeOutputFiles(dir, files2) {
 }
 
 // src/bundle/git.ts
-import { spawn as spawn3 } from "node:child_process";
 function errorText(e) {
   return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
 }
@@ -59019,40 +59040,19 @@ async function listFilesAt(root, revision) {
 }
 async function readBlobsAt(root, revision, paths) {
   const prefix = await gitPrefix(root);
-  for (const p2 of paths) {
-    if (/[\n\r\0]/.test(p2)) throw gitError2(root, `cannot read ${JSON.stringify(p2)} from git: the name contains a line break`);
+  let results;
+  try {
+    results = await catFileBatch(root, paths.map((p2) => `${revision}:${prefix}${p2}`));
+  } catch (e) {
+    throw gitError2(root, errorText(e), e);
   }
-  if (paths.length === 0) return /* @__PURE__ */ new Map();
-  const output = await new Promise((resolve3, reject) => {
-    const child = spawn3("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    let stderr = "";
-    child.stdout.on("data", (c3) => chunks.push(c3));
-    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
-    child.on("error", (e) => reject(gitError2(root, `cannot run git: ${errorText(e)}`, e)));
-    child.on("close", (code) => {
-      if (code === 0) resolve3(Buffer.concat(chunks));
-      else reject(gitError2(root, `git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(paths.map((p2) => `${revision}:${prefix}${p2}
-`).join(""));
-  });
   const out = /* @__PURE__ */ new Map();
-  let pos = 0;
-  for (const p2 of paths) {
-    const eol = output.indexOf(10, pos);
-    if (eol < 0) throw gitError2(root, `git cat-file ended early while reading ${p2} at ${revision}`);
-    const header = output.subarray(pos, eol).toString("utf8");
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) throw gitError2(root, `${p2} is not in commit ${revision} (${header.slice(header.lastIndexOf(" ") + 1)})`);
-    if (m[1] !== "blob") throw gitError2(root, `${p2} at ${revision} is a ${m[1]}, not a file`);
-    const start = eol + 1;
-    const end = start + Number(m[2]);
-    if (end + 1 > output.length) throw gitError2(root, `git cat-file output is truncated at ${p2}`);
-    out.set(p2, new Uint8Array(output.subarray(start, end)));
-    pos = end + 1;
-  }
+  results.forEach((r2, i2) => {
+    const p2 = paths[i2];
+    if ("missing" in r2) throw gitError2(root, `${p2} is not in commit ${revision} (${r2.missing.slice(r2.missing.lastIndexOf(" ") + 1)})`);
+    if (r2.type !== "blob") throw gitError2(root, `${p2} at ${revision} is a ${r2.type}, not a file`);
+    out.set(p2, r2.bytes);
+  });
   return out;
 }
 async function readFilesAt(root, revision) {

@@ -24871,7 +24871,6 @@ function renderDiffText(result, options = {}) {
 }
 
 // src/policy/read-git.ts
-import { spawn as spawn2 } from "node:child_process";
 import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/simple-git/dist/esm/index.js
@@ -29835,6 +29834,47 @@ function gitInstanceFactory(baseDir, options) {
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
 
+// src/policy/git-cat-file.ts
+import { spawn as spawn2 } from "node:child_process";
+function catFileBatch(cwd, queries) {
+  for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
+  if (queries.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (c3) => chunks.push(c3));
+    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
+    child.on("error", (e) => reject(new Error(`git cat-file could not start: ${e.message}`)));
+    child.stdin.on("error", () => void 0);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
+      const output = Buffer.concat(chunks);
+      const results = [];
+      let pos = 0;
+      for (const q2 of queries) {
+        const eol = output.indexOf(10, pos);
+        if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q2}`));
+        const header = output.subarray(pos, eol).toString("utf8");
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!m) {
+          results.push({ missing: header });
+          pos = eol + 1;
+          continue;
+        }
+        const start = eol + 1;
+        const end = start + Number(m[2]);
+        if (end + 1 > output.length) return reject(new Error(`git cat-file output is truncated at ${q2}`));
+        results.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
+        pos = end + 1;
+      }
+      resolve(results);
+    });
+    child.stdin.end(queries.map((q2) => `${q2}
+`).join(""));
+  });
+}
+
 // src/policy/read-git.ts
 var GIT_SYMLINK_MODE = "120000";
 function gitError(message, cause) {
@@ -29909,38 +29949,20 @@ async function listTree(git, commit, prefix) {
   }
   return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-function readBlobs(cwd, blobs) {
+async function readBlobs(cwd, blobs) {
   const unique = [...new Set(blobs)];
-  const result = /* @__PURE__ */ new Map();
-  if (unique.length === 0) return Promise.resolve(result);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    let stderr = "";
-    child.stdout.on("data", (c3) => chunks.push(c3));
-    child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
-    child.on("error", (e) => reject(gitError(`git cat-file could not start: ${messageOf(e)}`, e)));
-    child.stdin.on("error", () => {
-    });
-    child.on("close", (code) => {
-      if (code !== 0) return reject(gitError(`git cat-file failed (exit ${code}): ${stderr.trim()}`));
-      const all = Buffer.concat(chunks);
-      let pos = 0;
-      for (const id of unique) {
-        const nl = all.indexOf(10, pos);
-        if (nl < 0) return reject(gitError(`git cat-file ended early reading ${id}`));
-        const header = all.subarray(pos, nl).toString("utf8");
-        const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-        if (!m) return reject(gitError(`git cat-file could not read ${id}: ${header}`));
-        const size = Number(m[3]);
-        result.set(id, all.subarray(nl + 1, nl + 1 + size));
-        pos = nl + 1 + size + 1;
-      }
-      resolvePromise(result);
-    });
-    child.stdin.end(unique.map((b2) => `${b2}
-`).join(""));
+  let results;
+  try {
+    results = await catFileBatch(cwd, unique);
+  } catch (e) {
+    throw gitError(messageOf(e), e);
+  }
+  const out = /* @__PURE__ */ new Map();
+  results.forEach((r2, i2) => {
+    if ("missing" in r2) throw gitError(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
+    out.set(unique[i2], r2.bytes);
   });
+  return out;
 }
 async function readRepositoryAtRevision(root, revision, onProgress) {
   const { git, prefix } = await openGit(root);

@@ -6,10 +6,10 @@
  * Files are read from the commit (not the checkout) so that line-ending conversion, clean/smudge
  * filters and untracked files cannot make one commit build two different bundles.
  */
-import { spawn } from "node:child_process";
 import { simpleGit } from "simple-git";
 import type { SimpleGit } from "simple-git";
 import { EdictError } from "../errors.js";
+import { catFileBatch } from "../policy/git-cat-file.js";
 import { classifyPath } from "../policy/repository.js";
 import type { RawFile } from "../policy/repository.js";
 
@@ -134,40 +134,19 @@ export async function listFilesAt(root: string, revision: string): Promise<strin
  */
 export async function readBlobsAt(root: string, revision: string, paths: readonly string[]): Promise<Map<string, Uint8Array>> {
   const prefix = await gitPrefix(root);
-  for (const p of paths) {
-    if (/[\n\r\0]/.test(p)) throw gitError(root, `cannot read ${JSON.stringify(p)} from git: the name contains a line break`);
+  let results;
+  try {
+    results = await catFileBatch(root, paths.map((p) => `${revision}:${prefix}${p}`));
+  } catch (e) {
+    throw gitError(root, errorText(e), e);
   }
-  if (paths.length === 0) return new Map();
-  const output = await new Promise<Buffer>((resolve, reject) => {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => chunks.push(c));
-    child.stderr.on("data", (c: Buffer) => void (stderr += c.toString("utf8")));
-    child.on("error", (e) => reject(gitError(root, `cannot run git: ${errorText(e)}`, e)));
-    child.on("close", (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks));
-      else reject(gitError(root, `git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
-    });
-    child.stdin.on("error", () => undefined); // a failing git closes stdin early; "close" reports why
-    child.stdin.end(paths.map((p) => `${revision}:${prefix}${p}\n`).join(""));
-  });
-
   const out = new Map<string, Uint8Array>();
-  let pos = 0;
-  for (const p of paths) {
-    const eol = output.indexOf(0x0a, pos);
-    if (eol < 0) throw gitError(root, `git cat-file ended early while reading ${p} at ${revision}`);
-    const header = output.subarray(pos, eol).toString("utf8");
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) throw gitError(root, `${p} is not in commit ${revision} (${header.slice(header.lastIndexOf(" ") + 1)})`);
-    if (m[1] !== "blob") throw gitError(root, `${p} at ${revision} is a ${m[1]}, not a file`);
-    const start = eol + 1;
-    const end = start + Number(m[2]);
-    if (end + 1 > output.length) throw gitError(root, `git cat-file output is truncated at ${p}`);
-    out.set(p, new Uint8Array(output.subarray(start, end)));
-    pos = end + 1; // the content is followed by a newline
-  }
+  results.forEach((r, i) => {
+    const p = paths[i]!;
+    if ("missing" in r) throw gitError(root, `${p} is not in commit ${revision} (${r.missing.slice(r.missing.lastIndexOf(" ") + 1)})`);
+    if (r.type !== "blob") throw gitError(root, `${p} at ${revision} is a ${r.type}, not a file`);
+    out.set(p, r.bytes);
+  });
   return out;
 }
 

@@ -6,11 +6,11 @@
  * streamed through one `git cat-file --batch` process as raw bytes, so a thousand files cost
  * two processes, and non-UTF-8 bytes reach the parser unchanged (which reports them).
  */
-import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { simpleGit } from "simple-git";
 import type { SimpleGit } from "simple-git";
 import { EdictError } from "../errors.js";
+import { catFileBatch } from "./git-cat-file.js";
 import { buildRepository, classifyPath } from "./repository.js";
 import type { RawFile, Repository } from "./repository.js";
 import { MAX_FILE_BYTES } from "./source.js";
@@ -121,39 +121,21 @@ async function listTree(git: SimpleGit, commit: string, prefix: string): Promise
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Streams blobs through one `git cat-file --batch`; returns their bytes by blob id. */
-function readBlobs(cwd: string, blobs: readonly string[]): Promise<Map<string, Buffer>> {
+/** The bytes of blobs by id, through one `git cat-file --batch`. */
+async function readBlobs(cwd: string, blobs: readonly string[]): Promise<Map<string, Uint8Array>> {
   const unique = [...new Set(blobs)];
-  const result = new Map<string, Buffer>();
-  if (unique.length === 0) return Promise.resolve(result);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => chunks.push(c));
-    child.stderr.on("data", (c: Buffer) => void (stderr += c.toString("utf8")));
-    child.on("error", (e) => reject(gitError(`git cat-file could not start: ${messageOf(e)}`, e)));
-    child.stdin.on("error", () => {
-      // the process ended early; its exit code and stderr say why
-    });
-    child.on("close", (code) => {
-      if (code !== 0) return reject(gitError(`git cat-file failed (exit ${code}): ${stderr.trim()}`));
-      const all = Buffer.concat(chunks);
-      let pos = 0;
-      for (const id of unique) {
-        const nl = all.indexOf(0x0a, pos);
-        if (nl < 0) return reject(gitError(`git cat-file ended early reading ${id}`));
-        const header = all.subarray(pos, nl).toString("utf8");
-        const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-        if (!m) return reject(gitError(`git cat-file could not read ${id}: ${header}`));
-        const size = Number(m[3]);
-        result.set(id, all.subarray(nl + 1, nl + 1 + size));
-        pos = nl + 1 + size + 1;
-      }
-      resolvePromise(result);
-    });
-    child.stdin.end(unique.map((b) => `${b}\n`).join(""));
+  let results;
+  try {
+    results = await catFileBatch(cwd, unique);
+  } catch (e) {
+    throw gitError(messageOf(e), e);
+  }
+  const out = new Map<string, Uint8Array>();
+  results.forEach((r, i) => {
+    if ("missing" in r) throw gitError(`git cat-file could not read ${unique[i]}: ${r.missing}`);
+    out.set(unique[i]!, r.bytes);
   });
+  return out;
 }
 
 /**
