@@ -3207,9 +3207,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3369,7 +3369,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3378,10 +3378,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -4435,14 +4435,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4459,14 +4459,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch2; ch2 = text[i2 += 1]; ) {
+      for (let ch2; ch2 = text2[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch2 === "\\") {
           escStart = i2;
-          switch (text[i2 + 1]) {
+          switch (text2[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -4483,12 +4483,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch2 === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
           end = i2 + indent.length + endStep;
           split3 = void 0;
         } else {
           if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
+            const next = text2[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split3 = i2;
           }
@@ -4500,12 +4500,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch2;
-                ch2 = text[i2 += 1];
+                ch2 = text2[i2 += 1];
                 overflow = true;
               }
               const j2 = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j2])
-                return text;
+                return text2;
               folds.push(j2);
               escapedFolds[j2] = true;
               end = j2 + endStep;
@@ -4520,39 +4520,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text.length;
+        const end2 = folds[i3 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i2, indent) {
+    function consumeMoreIndentedLines(text2, i2, indent) {
       let end = i2;
       let start = i2 + 1;
-      let ch2 = text[start];
+      let ch2 = text2[start];
       while (ch2 === " " || ch2 === "	") {
         if (i2 < start + indent) {
-          ch2 = text[++i2];
+          ch2 = text2[++i2];
         } else {
           do {
-            ch2 = text[++i2];
+            ch2 = text2[++i2];
           } while (ch2 && ch2 !== "\n");
           end = i2;
           start = i2 + 1;
-          ch2 = text[start];
+          ch2 = text2[start];
         }
       }
       return end;
@@ -13823,15 +13823,15 @@ var require_compile = __commonJS({
       var _a3;
       if (((_a3 = parsedRef.fragment) === null || _a3 === void 0 ? void 0 : _a3[0]) !== "/")
         return;
-      for (const part2 of parsedRef.fragment.slice(1).split("/")) {
+      for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part2)];
+        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
         if (partSchema === void 0)
           return;
         schema = partSchema;
         const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part2) && schId) {
+        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
@@ -13971,15 +13971,15 @@ var require_utils = __commonJS({
       const parts = left.concat(right);
       let hextetCount = 0;
       for (let i2 = 0; i2 < parts.length; i2++) {
-        const part2 = parts[i2];
-        if (part2 === "") return void 0;
-        if (part2.indexOf(".") !== -1) {
-          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
+        const part = parts[i2];
+        if (part === "") return void 0;
+        if (part.indexOf(".") !== -1) {
+          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
-        if (!isHextet(part2)) return void 0;
-        parts[i2] = parseInt(part2, 16).toString(16);
+        if (!isHextet(part)) return void 0;
+        parts[i2] = parseInt(part, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -15446,7 +15446,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -21444,8 +21444,8 @@ var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
 // src/bundle/bytes.ts
 var encoder = new TextEncoder();
 var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text) {
-  return encoder.encode(text);
+function utf8Encode(text2) {
+  return encoder.encode(text2);
 }
 function utf8Decode(bytes) {
   try {
@@ -21539,14 +21539,14 @@ function encode(bytes, alphabet2, pad2) {
   }
   return ascii.decode(out.subarray(0, o2));
 }
-function decode(text, table, padding, name) {
-  if (typeof text !== "string") throw new TypeError(`${name}: expected a string`);
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
-  const padCount = text.length - end;
+function decode(text2, table, padding, name) {
+  if (typeof text2 !== "string") throw new TypeError(`${name}: expected a string`);
+  let end = text2.length;
+  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
+  const padCount = text2.length - end;
   if (padCount > 2) throw new TypeError(`${name}: too much padding`);
-  if (padding === "required" ? text.length % 4 !== 0 : padCount > 0 && text.length % 4 !== 0) {
-    throw new TypeError(`${name}: length ${text.length} is not a multiple of 4`);
+  if (padding === "required" ? text2.length % 4 !== 0 : padCount > 0 && text2.length % 4 !== 0) {
+    throw new TypeError(`${name}: length ${text2.length} is not a multiple of 4`);
   }
   const tail = end % 4;
   if (tail === 1) throw new TypeError(`${name}: impossible length ${end}`);
@@ -21556,7 +21556,7 @@ function decode(text, table, padding, name) {
   let bits = 0;
   let o2 = 0;
   for (let i2 = 0; i2 < end; i2++) {
-    const c3 = text.charCodeAt(i2);
+    const c3 = text2.charCodeAt(i2);
     const v = c3 < 128 ? table[c3] : -1;
     if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
     acc = (acc << 6 | v) & 16777215;
@@ -21572,20 +21572,20 @@ function decode(text, table, padding, name) {
 function toBase64(bytes) {
   return encode(bytes, STD, true);
 }
-function fromBase64(text) {
-  return decode(text, STD_TABLE, "required", "base64");
+function fromBase64(text2) {
+  return decode(text2, STD_TABLE, "required", "base64");
 }
-function fromBase64Url(text) {
-  return decode(text, URL_TABLE, "optional", "base64url");
+function fromBase64Url(text2) {
+  return decode(text2, URL_TABLE, "optional", "base64url");
 }
-function fromBase64Either(text) {
-  if (typeof text !== "string") throw new TypeError("base64: expected a string");
-  const std = /[+/]/.test(text);
-  const url = /[-_]/.test(text);
+function fromBase64Either(text2) {
+  if (typeof text2 !== "string") throw new TypeError("base64: expected a string");
+  const std = /[+/]/.test(text2);
+  const url = /[-_]/.test(text2);
   if (std && url) throw new TypeError("base64: mixes the standard and URL-safe alphabets");
-  if (url) return fromBase64Url(text);
-  if (text.length % 4 !== 0 && !text.endsWith("=")) return fromBase64Url(text);
-  return fromBase64(text);
+  if (url) return fromBase64Url(text2);
+  if (text2.length % 4 !== 0 && !text2.endsWith("=")) return fromBase64Url(text2);
+  return fromBase64(text2);
 }
 
 // src/policy/pointer.ts
@@ -21655,24 +21655,13 @@ var CONDITION_OPERATORS = [
   "Null"
 ];
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
-  let rest = name;
-  let set2;
-  const colon = rest.indexOf(":");
-  if (colon >= 0) {
-    const prefix = rest.slice(0, colon);
-    if (!SET_PREFIXES.includes(prefix)) return void 0;
-    set2 = prefix;
-    rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  if (rest.endsWith("IfExists") && rest !== "IfExists") {
-    ifExists = true;
-    rest = rest.slice(0, -"IfExists".length);
-  }
-  if (!CONDITION_OPERATORS.includes(rest)) return void 0;
-  if (rest === "Null" && (ifExists || set2)) return void 0;
-  return set2 ? { base: rest, ifExists, set: set2 } : { base: rest, ifExists };
+  if (name === "Null") return { base: name, ifExists: false };
+  const m = OPERATOR_NAME.exec(name);
+  if (m === null) return void 0;
+  const set2 = m[1];
+  return { base: m[2], ifExists: m[3] !== void 0, ...set2 && { set: set2 } };
 }
 function allConditionOperatorNames() {
   const out = [];
@@ -22096,9 +22085,9 @@ var MAX_NODES = 1e5;
 var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var LineIndex = class {
   starts;
-  constructor(text) {
+  constructor(text2) {
     this.starts = [0];
-    for (let i2 = 0; i2 < text.length; i2++) if (text.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+    for (let i2 = 0; i2 < text2.length; i2++) if (text2.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
   }
   position(offset) {
     let lo = 0;
@@ -22142,7 +22131,7 @@ function parseSource(path2, input) {
   const problems = [];
   const spans = /* @__PURE__ */ new Map();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
-  const empty = (text2) => ({ path: path2, text: text2, value: void 0, spans, problems, lines: new LineIndex(text2) });
+  const empty = (text3) => ({ path: path2, text: text3, value: void 0, spans, problems, lines: new LineIndex(text3) });
   if (byteLength > MAX_FILE_BYTES) {
     problems.push({
       code: "file-too-large",
@@ -22152,8 +22141,8 @@ function parseSource(path2, input) {
     });
     return empty("");
   }
-  let text;
-  if (typeof input === "string") text = input;
+  let text2;
+  if (typeof input === "string") text2 = input;
   else {
     const decoded = decodeUtf8(input);
     if ("badByte" in decoded) {
@@ -22166,10 +22155,10 @@ function parseSource(path2, input) {
       });
       return { ...empty(prefix), text: prefix };
     }
-    text = decoded.text;
+    text2 = decoded.text;
   }
-  if (text.charCodeAt(0) === 65279) {
-    text = text.slice(1);
+  if (text2.charCodeAt(0) === 65279) {
+    text2 = text2.slice(1);
     problems.push({
       code: "byte-order-mark",
       message: "file starts with a UTF-8 byte-order mark",
@@ -22177,23 +22166,23 @@ function parseSource(path2, input) {
       help: "save the file as UTF-8 without BOM; edict ignores the mark"
     });
   }
-  const lines = new LineIndex(text);
-  if (text.trim() === "") {
+  const lines = new LineIndex(text2);
+  if (text2.trim() === "") {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path: path2, text, value: void 0, spans, problems, lines };
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
   const lineCounter = new import_yaml.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
-    return { path: path2, text, value: void 0, spans, problems, lines };
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
   if (!Array.isArray(docs)) docs = [];
   if (docs.length === 0) {
     problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path: path2, text, value: void 0, spans, problems, lines };
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
   if (docs.length > 1) {
     const second = docs[1];
@@ -22217,12 +22206,12 @@ function parseSource(path2, input) {
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path: path2, text, value: void 0, spans, problems, lines };
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
   if (value === void 0 && doc.contents == null) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
-  return { path: path2, text, value, spans, problems, lines };
+  return { path: path2, text: text2, value, spans, problems, lines };
 }
 function firstLine(message) {
   const line = message.split("\n")[0] ?? message;
@@ -22353,12 +22342,12 @@ function spanOf(node) {
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
 var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
 var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
-function looksLikePrivateKey(text) {
-  return PRIVATE_KEY_MARKER.test(text);
+function looksLikePrivateKey(text2) {
+  return PRIVATE_KEY_MARKER.test(text2);
 }
-function privateKeyEntry(path2, text) {
-  const at = text.indexOf("-----BEGIN");
-  const header = text.slice(0, text.indexOf("-----", at + 10) + 5);
+function privateKeyEntry(path2, text2) {
+  const at = text2.indexOf("-----BEGIN");
+  const header = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
   return { path: path2, source: { path: path2, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
 }
 var CONFIG_FILE = "edict.yaml";
@@ -22416,9 +22405,9 @@ function buildRepository(raw) {
   const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
   for (const { path: path2, bytes } of sorted2) {
     const kind = classifyPath(path2);
-    const text = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
-    if (looksLikePrivateKey(text)) {
-      repo.privateKeys.push(privateKeyEntry(path2, text));
+    const text2 = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    if (looksLikePrivateKey(text2)) {
+      repo.privateKeys.push(privateKeyEntry(path2, text2));
       continue;
     }
     if (!kind) continue;
@@ -22983,9 +22972,9 @@ function summarize(findings, files2) {
 
 // src/lint/suppressions.ts
 var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text) {
+function parseSuppressions(text2) {
   const out = [];
-  const lines = text.split("\n");
+  const lines = text2.split("\n");
   lines.forEach((line, i2) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
@@ -23036,9 +23025,9 @@ function toFinding(rule, severity, raw) {
     ...raw.help ? { help: raw.help } : {}
   };
 }
-function trimEnd(text, span) {
+function trimEnd(text2, span) {
   let e = span[1];
-  while (e > span[0] && /\s/.test(text[e - 1])) e--;
+  while (e > span[0] && /\s/.test(text2[e - 1])) e--;
   return e;
 }
 function runLint(repo, options) {
@@ -23553,8 +23542,8 @@ var import_semver3 = __toESM(require_semver2(), 1);
 function packError(message, file) {
   return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
 }
-function parsePackRequest(text) {
-  const parsed = parseDependency(text);
+function parsePackRequest(text2) {
+  const parsed = parseDependency(text2);
   if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
   return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
 }
@@ -24471,9 +24460,9 @@ function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader
     } }));
   }
 }
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result = text2.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result.pop();
   } else {
@@ -25260,15 +25249,15 @@ var DURATION_UNITS = [
 ];
 var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
-function parseDuration(text) {
-  const bad = (problem) => fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
+function parseDuration(text2) {
+  const bad = (problem) => fail(`bad duration ${show(text2)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^\s|\s$/.test(text2)) return bad("got surrounding spaces");
+  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
+  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text2);
   if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
     const unit = single[1];
     const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
@@ -25277,27 +25266,27 @@ function parseDuration(text) {
   let total = 0n;
   let pos = 0;
   let lastRank = -1;
-  while (pos < text.length) {
+  while (pos < text2.length) {
     DURATION_PART.lastIndex = pos;
-    const m = DURATION_PART.exec(text);
+    const m = DURATION_PART.exec(text2);
     if (!m) return bad();
     pos = DURATION_PART.lastIndex;
     const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
     if (rank <= lastRank) {
       return fail(
-        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
+        `bad duration ${show(text2)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
       );
     }
     lastRank = rank;
-    const part2 = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part2 === void 0) {
-      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
+    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) {
+      const what = m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`;
+      return fail(`bad duration ${show(text2)}: not a whole number of milliseconds${what}`);
     }
-    total += part2;
+    total += part;
   }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
+    return fail(`bad duration ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
   }
   return ok(Number(total));
 }
@@ -25313,14 +25302,14 @@ var SIZE_UNITS = [
   ["KiB", 1024]
 ];
 var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
-function parseSize(text) {
-  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
+function parseSize(text2) {
+  const bad = (problem) => fail(`bad size ${show(text2)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
+  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text2);
   if (!m) return bad();
   const unit = m[2];
   const known = SIZE_UNITS.find(([u]) => u === unit);
@@ -25330,28 +25319,28 @@ function parseSize(text) {
     return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
   }
   const bytes = exactTimes(m[1], BigInt(known[1]));
-  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
+  if (bytes === void 0) return fail(`bad size ${show(text2)}: not a whole number of bytes`);
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
+    return fail(`bad size ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
   }
   return ok(Number(bytes));
 }
 var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
-function parseMoney(text) {
-  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
-  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^-|^\$-/.test(text)) return bad("must not be negative");
-  if (/^\d/.test(text)) return bad('missing "$"');
-  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
-  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
-  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
-  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+function parseMoney(text2) {
+  const bad = (problem) => fail(`bad amount ${show(text2)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
+  if (typeof text2 === "number") return bad('got a bare number, write it as a string starting with "$"');
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^-|^\$-/.test(text2)) return bad("must not be negative");
+  if (/^\d/.test(text2)) return bad('missing "$"');
+  if (!text2.startsWith("$")) return bad('only "$" amounts are supported');
+  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text2)) return bad("thousands separators are not allowed");
+  if (/^\$\d+\.\d{3,}$/.test(text2)) return bad("more than two decimals");
+  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text2);
   if (!m) return bad();
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
   if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
+    return fail(`bad amount ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
   }
   return ok(Number(cents));
 }
@@ -25378,10 +25367,10 @@ var MONTHS = [
   "December"
 ];
 var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
-function parseTimeOfDay(text) {
-  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = /^(\d{2}):(\d{2})$/.exec(text);
+function parseTimeOfDay(text2) {
+  const bad = (problem) => fail(`bad time ${show(text2)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
+  if (typeof text2 !== "string") return bad();
+  const m = /^(\d{2}):(\d{2})$/.exec(text2);
   if (!m) return bad();
   const h2 = Number(m[1]);
   const min = Number(m[2]);
@@ -25411,13 +25400,13 @@ function validateTimezone(name) {
 }
 var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
 var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
-function parseIsoDate(text) {
-  if (text instanceof Date) {
-    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
+function parseIsoDate(text2) {
+  if (text2 instanceof Date) {
+    return Number.isNaN(text2.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text2.getTime());
   }
-  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = ISO_DATE.exec(text);
+  const bad = (problem) => fail(`bad date ${show(text2)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
+  if (typeof text2 !== "string") return bad();
+  const m = ISO_DATE.exec(text2);
   if (!m) return bad();
   const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
   const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
@@ -25425,7 +25414,7 @@ function parseIsoDate(text) {
   let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
   if (hs !== void 0) {
     if (z2 === void 0 && sign2 === void 0) {
-      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
+      return fail(`bad date ${show(text2)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
     }
     const h2 = Number(hs);
     const mi = Number(mis);
@@ -25462,36 +25451,33 @@ function daysFromCivil(y2, mo, d) {
   return era * 146097 + doe - 719468;
 }
 var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
-function parsePolicyVersion(text) {
+function parsePolicyVersion(text2) {
   const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
   const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
-  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
+  if (typeof text2 !== "string") return fail(`bad Version ${show(text2)}: ${expected}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
+  if (!m) return fail(`bad Version ${show(text2)}: ${expected}`);
   const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
-  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
-  const newer = text > current ? " (newer than this edict knows)" : "";
+  if (problem) return fail(`bad Version ${show(text2)}: ${problem}; ${expected}`);
+  if (KNOWN_POLICY_VERSIONS.includes(text2)) return ok(text2);
+  const newer = text2 > current ? " (newer than this edict knows)" : "";
   const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
-  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
+  return fail(`unknown Version ${show(text2)}${newer}: ${expectation}`);
 }
 
 // src/policy/values/inline-flags.ts
-var INLINE_FLAGS = /^\(\?([ims]+)\)/;
+var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
 function splitInlineFlags(pattern) {
-  let source = pattern;
-  const flags = /* @__PURE__ */ new Set();
-  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
-    for (const f of m[1]) flags.add(f);
-    source = source.slice(m[0].length);
-  }
-  if (/\\[pP]\{/.test(source)) flags.add("u");
-  return { source, flags: [...flags].sort().join("") };
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
 function toJsRegExp(pattern, extraFlags = "") {
   const { source, flags } = splitInlineFlags(pattern);
-  const all = [...new Set(flags + extraFlags)].sort().join("");
-  return new RegExp(source, all);
+  return new RegExp(source, toFlags(flags + extraFlags));
 }
 
 // src/policy/values/regex-charset.ts
@@ -26095,27 +26081,27 @@ function backtrackingRisk(source, flags = "") {
   } catch {
     return void 0;
   }
-  const text = (n) => quote(source.slice(n.start, n.end));
+  const text2 = (n) => quote(source.slice(n.start, n.end));
   try {
     for (const q2 of descendants(root)) {
       if (q2.type !== "repeat" || q2.max < 2) continue;
       const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
       const nested = nestedQuantifier(q2);
       if (nested) {
-        return `nested quantifiers: ${text(q2)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
       }
-      const same = overlappingAlternatives(q2);
-      if (same) {
-        return `overlapping alternatives: ${text(same[0])} and ${text(same[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      const same2 = overlappingAlternatives(q2);
+      if (same2) {
+        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
       }
       const prefix = tailPrefixAlternatives(q2);
       if (prefix) {
-        return `overlapping alternatives: in ${text(q2)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
       }
     }
     const adjacent = adjacentQuantifiers(root);
     if (adjacent) {
-      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+      return `adjacent quantifiers: ${text2(adjacent[0])} and ${text2(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
     }
   } catch {
     return void 0;
@@ -26284,123 +26270,54 @@ var invalid_version_default = formatRule(
 var STAR = 42;
 var QUESTION = 63;
 function hasWildcard(pattern) {
-  return pattern.includes("*") || pattern.includes("?");
+  return /[*?]/.test(pattern);
 }
-function compileWildcard(pattern, options = {}) {
-  if (options.ignoreCase === true) {
-    const test = compileExact(pattern.toLowerCase());
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
     return (value) => test(value.toLowerCase());
   }
-  return compileExact(pattern);
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
 }
 function matchWildcard(pattern, value, ignoreCase = false) {
-  return ignoreCase ? globMatch(pattern.toLowerCase(), value.toLowerCase()) : globMatch(pattern, value);
-}
-function compileExact(raw) {
-  if (!hasWildcard(raw)) return (value) => value === raw;
-  const pattern = raw.replace(/\*{2,}/g, "*");
-  if (pattern === "*") return () => true;
-  if (!pattern.includes("?")) {
-    const stars = countStars(pattern);
-    if (stars === 1) {
-      const star = pattern.indexOf("*");
-      const head = pattern.slice(0, star);
-      const tail = pattern.slice(star + 1);
-      if (tail === "") return (value) => hasPrefix(value, head);
-      if (head === "") return (value) => hasSuffix(value, tail);
-      const min = head.length + tail.length;
-      return (value) => value.length >= min && hasPrefix(value, head) && hasSuffix(value, tail);
-    }
-    if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) {
-      const middle = pattern.slice(1, -1);
-      return (value) => value.includes(middle);
-    }
-  }
-  const segments = pattern.split("*");
-  return (value) => matchSegments(segments, value);
-}
-function hasPrefix(value, head) {
-  if (value.length < head.length) return false;
-  for (let i2 = head.length - 1; i2 >= 0; i2--) if (value.charCodeAt(i2) !== head.charCodeAt(i2)) return false;
-  return true;
-}
-function hasSuffix(value, tail) {
-  const offset = value.length - tail.length;
-  if (offset < 0) return false;
-  for (let i2 = 0; i2 < tail.length; i2++) if (value.charCodeAt(offset + i2) !== tail.charCodeAt(i2)) return false;
-  return true;
-}
-function countStars(pattern) {
-  let n = 0;
-  for (let i2 = 0; i2 < pattern.length; i2++) if (pattern.charCodeAt(i2) === STAR) n++;
-  return n;
-}
-function globMatch(pattern, value) {
-  if (!hasWildcard(pattern)) return pattern === value;
-  return matchSegments(pattern.split("*"), value);
-}
-function matchSegments(segments, value) {
-  const first3 = segments[0] ?? "";
-  const pos = matchForward(value, 0, first3);
-  if (pos < 0) return false;
-  if (segments.length === 1) return pos === value.length;
-  const last2 = segments[segments.length - 1] ?? "";
-  const tailStart = matchBackward(value, value.length, last2);
-  if (tailStart < pos) return false;
-  let at = pos;
-  for (let i2 = 1; i2 < segments.length - 1; i2++) {
-    at = findSegment(value, at, tailStart, segments[i2] ?? "");
-    if (at < 0) return false;
-  }
-  return true;
-}
-function isHigh(code2) {
-  return code2 >= 55296 && code2 <= 56319;
-}
-function isLow(code2) {
-  return code2 >= 56320 && code2 <= 57343;
+  return compileWildcard(pattern, { ignoreCase })(value);
 }
 function widthAt(value, i2) {
-  return isHigh(value.charCodeAt(i2)) && i2 + 1 < value.length && isLow(value.charCodeAt(i2 + 1)) ? 2 : 1;
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
 }
-function matchForward(value, i2, segment) {
-  for (let k2 = 0; k2 < segment.length; k2++) {
-    if (i2 >= value.length) return -1;
-    const c3 = segment.charCodeAt(k2);
-    if (c3 === QUESTION) {
-      i2 += widthAt(value, i2);
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v += widthAt(value, v);
+    } else if (c3 === value.charCodeAt(v)) {
+      p2++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
     } else {
-      if (value.charCodeAt(i2) !== c3) return -1;
-      i2++;
+      p2 = afterStar;
+      v = starEnd += widthAt(value, starEnd);
     }
   }
-  return i2;
-}
-function matchBackward(value, end, segment) {
-  let i2 = end;
-  for (let k2 = segment.length - 1; k2 >= 0; k2--) {
-    if (i2 <= 0) return -1;
-    const c3 = segment.charCodeAt(k2);
-    if (c3 === QUESTION) {
-      i2 -= i2 >= 2 && isLow(value.charCodeAt(i2 - 1)) && isHigh(value.charCodeAt(i2 - 2)) ? 2 : 1;
-    } else {
-      if (value.charCodeAt(i2 - 1) !== c3) return -1;
-      i2--;
-    }
-  }
-  return i2;
-}
-function findSegment(value, from, limit, segment) {
-  if (!segment.includes("?")) {
-    const at = value.indexOf(segment, from);
-    return at < 0 || at + segment.length > limit ? -1 : at + segment.length;
-  }
-  for (let i2 = from; i2 <= limit; i2 += widthAt(value, i2)) {
-    const end = matchForward(value, i2, segment);
-    if (end >= 0) return end <= limit ? end : -1;
-    if (i2 >= value.length) break;
-  }
-  return -1;
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
 }
 var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
 var SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -26409,10 +26326,10 @@ function validateActionPattern(pattern) {
   if (pattern === "") return "action is empty: expected service:Action or *";
   const parts = pattern.split(":");
   if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part2 of parts) {
-    if (part2 === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part2)) {
-      return `action "${pattern}" has an invalid character in "${part2}": expected letters, digits, _ . - * ?`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
     }
   }
   return void 0;
@@ -26433,14 +26350,14 @@ function validateResourcePattern(pattern) {
 // src/policy/match/cidr.ts
 var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text) {
+var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
+function parseIpv4(text2) {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let parts = 0;
-  for (let i2 = 0; i2 <= text.length; i2++) {
-    const c3 = i2 < text.length ? text.charCodeAt(i2) : 46;
+  for (let i2 = 0; i2 <= text2.length; i2++) {
+    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
     if (c3 === 46) {
       if (digits === 0 || parts === 4) return void 0;
       value = value * 256 + octet;
@@ -26458,102 +26375,65 @@ function parseIpv4(text) {
   }
   return parts === 4 ? value : void 0;
 }
-function parseHextets(text, allowIpv4Tail) {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out = [];
-  for (let i2 = 0; i2 < parts.length; i2++) {
-    const part2 = parts[i2] ?? "";
-    if (HEXTET.test(part2)) {
-      out.push(parseInt(part2, 16));
-    } else if (allowIpv4Tail && i2 === parts.length - 1 && part2.includes(".")) {
-      const v4 = parseIpv4(part2);
-      if (v4 === void 0) return void 0;
-      out.push(Math.floor(v4 / 65536), v4 % 65536);
-    } else {
-      return void 0;
-    }
+function parseIpv6(text2) {
+  const lastPart = text2.lastIndexOf(":") + 1;
+  if (text2.includes(".", lastPart)) {
+    const v4 = parseIpv4(text2.slice(lastPart));
+    if (v4 === void 0) return void 0;
+    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
   }
-  return out;
-}
-function parseIpv6(text) {
-  const gap = text.indexOf("::");
-  let groups;
-  if (gap >= 0) {
-    if (text.indexOf("::", gap + 1) >= 0) return void 0;
-    const head = parseHextets(text.slice(0, gap), false);
-    const tail = parseHextets(text.slice(gap + 2), true);
-    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseHextets(text, true);
-    if (all === void 0 || all.length !== 8) return void 0;
-    groups = all;
+  const [head = "", tail, extra] = text2.split("::");
+  if (extra !== void 0) return void 0;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== void 0) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return void 0;
+    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
   }
-  const g = (i2) => groups[i2] ?? 0;
-  return [
-    g(0) * 65536 + g(1) >>> 0,
-    g(2) * 65536 + g(3) >>> 0,
-    g(4) * 65536 + g(5) >>> 0,
-    g(6) * 65536 + g(7) >>> 0
-  ];
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
 }
-function parseIp(text) {
-  if (text.includes(":")) {
-    const words = parseIpv6(text);
+function toWords(word) {
+  return [word(0), word(1), word(2), word(3)];
+}
+function parseIp(text2) {
+  if (text2.includes(":")) {
+    const words = parseIpv6(text2);
     return words === void 0 ? void 0 : { family: 6, words };
   }
-  const v4 = parseIpv4(text);
+  const v4 = parseIpv4(text2);
   return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
 }
-function maskWord(bits) {
-  if (bits <= 0) return 0;
-  if (bits >= 32) return 4294967295;
-  return 4294967295 << 32 - bits >>> 0;
-}
-function parseCidr(text) {
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
+function parseCidr(text2) {
+  const slash = text2.indexOf("/");
+  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
   if (address === void 0) return void 0;
   const max = address.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!PREFIX.test(prefixText)) return void 0;
-    prefix = Number(prefixText);
-    if (prefix > max) return void 0;
-  }
-  const bits = address.family === 4 ? prefix + 96 : prefix;
-  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
-  const w = address.words;
-  const network = [
-    (w[0] & mask[0]) >>> 0,
-    (w[1] & mask[1]) >>> 0,
-    (w[2] & mask[2]) >>> 0,
-    (w[3] & mask[3]) >>> 0
-  ];
+  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
+  const bits = prefix + 128 - max;
+  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
+  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
   return { family: address.family, prefix, network, mask };
 }
 function cidrContains(range, ip) {
   const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0) return false;
-  if (range.family === 6 && address.family !== 6) return false;
-  const a = address.words;
-  const m = range.mask;
-  const n = range.network;
-  return (a[3] & m[3]) >>> 0 === n[3] && (a[2] & m[2]) >>> 0 === n[2] && (a[1] & m[1]) >>> 0 === n[1] && (a[0] & m[0]) >>> 0 === n[0];
+  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
 }
-function validateCidr(text) {
-  if (parseCidr(text) !== void 0) return void 0;
-  const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
+function validateCidr(text2) {
+  if (parseCidr(text2) !== void 0) return void 0;
+  const slash = text2.indexOf("/");
+  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
   const address = parseIp(addressText);
   if (address === void 0) {
-    return `"${text}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
   }
   const max = address.family === 4 ? 32 : 128;
-  return `"${text}" has an invalid prefix length: expected 0..${max}`;
+  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
 }
 
 // src/lint/rules/invalid-pattern.ts
@@ -28200,9 +28080,9 @@ function assertJsonValue(value, path2, ancestors) {
 }
 function canonicalJson(value) {
   assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-  const text = canonicalize(value);
-  if (text === void 0) throw new TypeError("canonical json: value is not JSON");
-  return text;
+  const text2 = canonicalize(value);
+  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
+  return text2;
 }
 function canonicalBytes(value) {
   return utf8Encode(canonicalJson(value));
@@ -28750,12 +28630,12 @@ hashes.sha512 = sha512;
 
 // src/bundle/pem.ts
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
-function looksLikePem(text) {
-  return text.includes("-----BEGIN ");
+function looksLikePem(text2) {
+  return text2.includes("-----BEGIN ");
 }
-function parsePemBlocks(text) {
+function parsePemBlocks(text2) {
   const blocks = [];
-  for (const m of text.matchAll(PEM_BLOCK)) {
+  for (const m of text2.matchAll(PEM_BLOCK)) {
     const label = m[1];
     if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
     const body = m[2].replace(/[ \t\r\n]+/g, "");
@@ -28909,10 +28789,10 @@ function generateKeyPair() {
 function describeBlocks(labels) {
   return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
 }
-function decodeKeyText(text, options, what, expected) {
-  if (/^ssh-ed25519 /.test(text)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+function decodeKeyText(text2, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
   try {
-    return fromBase64Either(text.replace(/[ \t\r\n]+/g, ""));
+    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
   } catch (e) {
     throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
   }
@@ -28966,12 +28846,12 @@ function parsePrivateKey(input, options = {}) {
   const what = "private key";
   let bytes;
   if (typeof input === "string") {
-    const text = input.trim();
-    if (text === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
-    if (looksLikePem(text)) {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
       let blocks;
       try {
-        blocks = parsePemBlocks(text);
+        blocks = parsePemBlocks(text2);
       } catch (e) {
         throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
       }
@@ -28983,7 +28863,7 @@ function parsePrivateKey(input, options = {}) {
       }
       return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
     }
-    bytes = decodeKeyText(text, options, what, PRIVATE_EXPECTED);
+    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
   } else {
     assertBytes(input, what);
     bytes = input;
@@ -29013,12 +28893,12 @@ function parsePublicKey(input, options = {}) {
   const what = "public key";
   let bytes;
   if (typeof input === "string") {
-    const text = input.trim();
-    if (text === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
-    if (looksLikePem(text)) {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
       let blocks;
       try {
-        blocks = parsePemBlocks(text);
+        blocks = parsePemBlocks(text2);
       } catch (e) {
         throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
       }
@@ -29030,7 +28910,7 @@ function parsePublicKey(input, options = {}) {
       }
       return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
     }
-    bytes = decodeKeyText(text, options, what, PUBLIC_EXPECTED);
+    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
   } else {
     assertBytes(input, what);
     bytes = input;
@@ -29072,8 +28952,8 @@ var JsonSyntaxError = class extends SyntaxError {
 var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-function parseStrictJson(text, options = {}) {
-  if (typeof text !== "string") throw new TypeError("parseStrictJson: expected a string");
+function parseStrictJson(text2, options = {}) {
+  if (typeof text2 !== "string") throw new TypeError("parseStrictJson: expected a string");
   const maxDepth = options.maxDepth ?? 256;
   let pos = 0;
   const fail2 = (message, at = pos) => {
@@ -29081,7 +28961,7 @@ function parseStrictJson(text, options = {}) {
   };
   const skipWhitespace = () => {
     for (; ; ) {
-      const c3 = text.charCodeAt(pos);
+      const c3 = text2.charCodeAt(pos);
       if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
       else return;
     }
@@ -29092,19 +28972,19 @@ function parseStrictJson(text, options = {}) {
     let out = "";
     let runStart = pos;
     for (; ; ) {
-      if (pos >= text.length) fail2("unterminated string", start);
-      const c3 = text.charCodeAt(pos);
+      if (pos >= text2.length) fail2("unterminated string", start);
+      const c3 = text2.charCodeAt(pos);
       if (c3 === 34) {
-        out += text.slice(runStart, pos);
+        out += text2.slice(runStart, pos);
         pos++;
         break;
       }
       if (c3 < 32) fail2("control character in string");
       if (c3 === 92) {
-        out += text.slice(runStart, pos);
-        const e = text[pos + 1];
+        out += text2.slice(runStart, pos);
+        const e = text2[pos + 1];
         if (e === "u") {
-          const hex = text.slice(pos + 2, pos + 6);
+          const hex = text2.slice(pos + 2, pos + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
           out += String.fromCharCode(parseInt(hex, 16));
           pos += 6;
@@ -29124,46 +29004,46 @@ function parseStrictJson(text, options = {}) {
   };
   const parseValue = (depth) => {
     skipWhitespace();
-    const c3 = text[pos];
+    const c3 = text2[pos];
     if (c3 === "{" || c3 === "[") {
       if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
       return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
     }
     if (c3 === '"') return parseString();
-    if (text.startsWith("true", pos)) {
+    if (text2.startsWith("true", pos)) {
       pos += 4;
       return true;
     }
-    if (text.startsWith("false", pos)) {
+    if (text2.startsWith("false", pos)) {
       pos += 5;
       return false;
     }
-    if (text.startsWith("null", pos)) {
+    if (text2.startsWith("null", pos)) {
       pos += 4;
       return null;
     }
     NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text);
+    const m = NUMBER.exec(text2);
     if (m) {
       const n = Number(m[0]);
       if (!Number.isFinite(n)) fail2("number out of range");
       pos += m[0].length;
       return n;
     }
-    return fail2(pos >= text.length ? "unexpected end of input" : "unexpected character");
+    return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
   };
   const parseArray = (depth) => {
     pos++;
     const out = [];
     skipWhitespace();
-    if (text[pos] === "]") {
+    if (text2[pos] === "]") {
       pos++;
       return out;
     }
     for (; ; ) {
       out.push(parseValue(depth));
       skipWhitespace();
-      const c3 = text[pos];
+      const c3 = text2[pos];
       pos++;
       if (c3 === "]") return out;
       if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
@@ -29174,33 +29054,33 @@ function parseStrictJson(text, options = {}) {
     const out = {};
     const seen = /* @__PURE__ */ new Set();
     skipWhitespace();
-    if (text[pos] === "}") {
+    if (text2[pos] === "}") {
       pos++;
       return out;
     }
     for (; ; ) {
       skipWhitespace();
-      if (text[pos] !== '"') fail2("expected a string key");
+      if (text2[pos] !== '"') fail2("expected a string key");
       const keyAt = pos;
       const key = parseString();
       if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
       seen.add(key);
       skipWhitespace();
-      if (text[pos] !== ":") fail2("expected ':'");
+      if (text2[pos] !== ":") fail2("expected ':'");
       pos++;
       const value2 = parseValue(depth);
       Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
       skipWhitespace();
-      const c3 = text[pos];
+      const c3 = text2[pos];
       pos++;
       if (c3 === "}") return out;
       if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
     }
   };
-  if (text.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
+  if (text2.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
   const value = parseValue(0);
   skipWhitespace();
-  if (pos < text.length) fail2("unexpected data after JSON value");
+  if (pos < text2.length) fail2("unexpected data after JSON value");
   return value;
 }
 
@@ -29245,14 +29125,14 @@ function isRecord4(value) {
 function parseEnvelope(input) {
   let value = input;
   if (input instanceof Uint8Array || typeof input === "string") {
-    let text;
+    let text2;
     try {
-      text = typeof input === "string" ? input : utf8Decode(input);
+      text2 = typeof input === "string" ? input : utf8Decode(input);
     } catch (e) {
       throw formatError("envelope is not valid UTF-8", e);
     }
     try {
-      value = parseStrictJson(text, { maxDepth: 8 });
+      value = parseStrictJson(text2, { maxDepth: 8 });
     } catch (e) {
       throw formatError(`envelope is not strict JSON: ${e.message}`, e);
     }
@@ -29443,55 +29323,13 @@ function toIsoSeconds(date) {
   if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
   return `${iso.slice(0, 19)}Z`;
 }
-function parseIsoSeconds(text) {
-  if (typeof text !== "string" || !ISO_SECONDS.test(text)) return void 0;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text ? void 0 : ms;
-}
-function digestTargets(targets) {
-  const bytes = canonicalBytes(targets);
-  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
-}
-function toTargetsRecord(targets) {
-  const out = {};
-  for (const { target, effective } of targets) {
-    if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
-    const { access: access2, runtime, data, posture } = effective;
-    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-function installedPacksOf2(state) {
-  const packs = state?.installed_packs;
-  if (!packs || typeof packs !== "object") return [];
-  return Object.entries(packs).map(([key, p2]) => ({
-    name: typeof p2?.name === "string" ? p2.name : key,
-    version: String(p2?.version ?? ""),
-    layer: String(p2?.layer ?? ""),
-    checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
-  })).sort((a, b2) => compareStrings2(a.name, b2.name));
+function parseIsoSeconds(text2) {
+  if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
+  const ms = Date.parse(text2);
+  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
 }
 function compareStrings2(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-function buildPayload(input) {
-  const targets = toTargetsRecord(input.targets);
-  const payload = {
-    format: BUNDLE_FORMAT,
-    name: input.name,
-    version: input.version,
-    serial: input.serial,
-    revision: input.revision,
-    created_at: toIsoSeconds(input.createdAt),
-    expires_at: toIsoSeconds(input.expiresAt),
-    targets,
-    installed_packs: installedPacksOf2(input.packState),
-    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings2(a.path, b2.path)),
-    digests: digestTargets(targets)
-  };
-  const problem = findPayloadProblem(payload);
-  if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
-  return { payload, bytes: canonicalBytes(payload) };
 }
 function isRecord5(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -29503,79 +29341,76 @@ function show3(value) {
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
-function findTargetProblem(name, target) {
-  const at = `targets.${name}`;
-  if (!isRecord5(target)) return `${at} must be an object, got ${show3(target)}`;
-  for (const kind of ["access", "runtime", "data", "posture"]) {
-    if (!isRecord5(target[kind])) return `${at}.${kind} must be an object, got ${show3(target[kind])}`;
-  }
-  const access2 = target.access;
-  if (!Array.isArray(access2.Statement)) return `${at}.access.Statement must be an array, got ${show3(access2.Statement)}`;
-  const data = target.data;
-  if (!Array.isArray(data.rules)) return `${at}.data.rules must be an array, got ${show3(data.rules)}`;
-  if (data.default_action !== "allow" && data.default_action !== "deny") {
-    return `${at}.data.default_action must be "allow" or "deny", got ${show3(data.default_action)}`;
-  }
+var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
+var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
+var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
+var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
+var SCALARS = [
+  ["name", text(NAME_PATTERN2), `match ${NAME_PATTERN2.source}`],
+  ["version", text(SEMVER_PATTERN), "be a semantic version"],
+  ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
+  ["revision", text(REVISION), "be a lowercase hex commit id"],
+  ["created_at", ISO_RULE, ISO_MUST],
+  ["expires_at", ISO_RULE, ISO_MUST]
+];
+var LISTS = [
+  [
+    "installed_packs",
+    [
+      ...["name", "version", "layer"].map((k2) => [k2, (v) => typeof v === "string", "be a string"]),
+      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"]
+    ]
+  ],
+  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
+];
+var mustBe = (at, must, value) => `${at} must ${must}, got ${show3(value)}`;
+function fieldProblem(record, rules, prefix) {
+  for (const [field, ok2, must] of rules) if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
   return void 0;
 }
-function findListProblem(name, list3, item) {
-  if (!Array.isArray(list3)) return `${name} must be an array, got ${show3(list3)}`;
-  for (const [i2, v] of list3.entries()) {
-    const at = `${name}[${i2}]`;
-    if (!isRecord5(v)) return `${at} must be an object, got ${show3(v)}`;
-    const problem = item(v, at);
-    if (problem !== void 0) return problem;
-  }
-  return void 0;
+function targetProblem(name, target) {
+  const at = `targets.${name}`;
+  if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
+  if (!isRecord5(target)) return mustBe(at, "be an object", target);
+  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord5, "be an object"]), `${at}.`);
+  if (kinds !== void 0) return kinds;
+  const { access: access2, data } = target;
+  return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
 }
 function findPayloadProblem(value) {
   if (!isRecord5(value)) return `payload must be a JSON object, got ${show3(value)}`;
   const p2 = value;
   if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
-  if (typeof p2.name !== "string" || !NAME_PATTERN2.test(p2.name)) return `name must match ${NAME_PATTERN2.source}, got ${show3(p2.name)}`;
-  if (typeof p2.version !== "string" || !SEMVER_PATTERN.test(p2.version)) return `version must be a semantic version, got ${show3(p2.version)}`;
-  if (typeof p2.serial !== "number" || !Number.isSafeInteger(p2.serial) || p2.serial < 1) return `serial must be a positive integer, got ${show3(p2.serial)}`;
-  if (typeof p2.revision !== "string" || !REVISION.test(p2.revision)) return `revision must be a lowercase hex commit id, got ${show3(p2.revision)}`;
-  const created = parseIsoSeconds(p2.created_at);
-  if (created === void 0) return `created_at must be ISO-8601 UTC like "2026-01-02T03:04:05Z", got ${show3(p2.created_at)}`;
-  const expires = parseIsoSeconds(p2.expires_at);
-  if (expires === void 0) return `expires_at must be ISO-8601 UTC like "2026-01-02T03:04:05Z", got ${show3(p2.expires_at)}`;
-  if (expires <= created) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
-  if (!isRecord5(p2.targets)) return `targets must be an object, got ${show3(p2.targets)}`;
+  const scalar = fieldProblem(p2, SCALARS, "");
+  if (scalar !== void 0) return scalar;
+  if (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at)) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
+  if (!isRecord5(p2.targets)) return mustBe("targets", "be an object", p2.targets);
   for (const [name, target] of Object.entries(p2.targets)) {
-    if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
-    const problem = findTargetProblem(name, target);
+    const problem = targetProblem(name, target);
     if (problem !== void 0) return problem;
   }
-  const packProblem = findListProblem("installed_packs", p2.installed_packs, (v, at) => {
-    for (const k2 of ["name", "version", "layer"]) if (typeof v[k2] !== "string") return `${at}.${k2} must be a string, got ${show3(v[k2])}`;
-    if (v.checksum !== null && typeof v.checksum !== "string") return `${at}.checksum must be a string or null, got ${show3(v.checksum)}`;
-    return void 0;
-  });
-  if (packProblem !== void 0) return packProblem;
-  let previous;
-  const sourceProblem = findListProblem("sources", p2.sources, (v, at) => {
-    if (typeof v.path !== "string" || v.path === "") return `${at}.path must be a non-empty string, got ${show3(v.path)}`;
-    if (typeof v.sha256 !== "string" || !HEX64.test(v.sha256)) return `${at}.sha256 must be 64 lowercase hex characters, got ${show3(v.sha256)}`;
-    if (previous !== void 0 && compareStrings2(previous, v.path) >= 0) return `${at}: sources must be sorted by path without duplicates (${show3(v.path)} after ${show3(previous)})`;
-    previous = v.path;
-    return void 0;
-  });
-  if (sourceProblem !== void 0) return sourceProblem;
-  if (!isRecord5(p2.digests)) return `digests must be an object {blake3, sha256}, got ${show3(p2.digests)}`;
-  for (const k2 of ["blake3", "sha256"]) {
-    if (typeof p2.digests[k2] !== "string" || !HEX64.test(p2.digests[k2])) return `digests.${k2} must be 64 lowercase hex characters, got ${show3(p2.digests[k2])}`;
+  for (const [list3, rules] of LISTS) {
+    const items = p2[list3];
+    if (!Array.isArray(items)) return mustBe(list3, "be an array", items);
+    for (const [i2, item] of items.entries()) {
+      const problem = isRecord5(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
+      if (problem !== void 0) return problem;
+    }
   }
-  return void 0;
+  const paths = p2.sources.map((s) => s.path);
+  for (let i2 = 1; i2 < paths.length; i2++) {
+    if (paths[i2 - 1] >= paths[i2]) return `sources[${i2}]: sources must be sorted by path without duplicates (${show3(paths[i2])} after ${show3(paths[i2 - 1])})`;
+  }
+  if (!isRecord5(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
+  return fieldProblem(p2.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
 }
 function bundleFileNames(name) {
   if (typeof name !== "string" || !NAME_PATTERN2.test(name)) throw new TypeError(`bundle name must match ${NAME_PATTERN2.source}, got ${show3(name)}`);
   return { bundle: `${name}.bundle.json`, checksum: `${name}.bundle.json.sha256` };
 }
 
-// src/bundle/verify.ts
+// src/bundle/verify-checks.ts
 var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-var MAX_PAYLOAD_DEPTH = 64;
 function formatError2(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
 }
@@ -29583,20 +29418,6 @@ function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
   if (bytes.length > maxBytes) {
     throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
   }
-}
-function parseBundleEnvelope(bytes) {
-  const envelope = parseEnvelope(bytes);
-  let canonical = false;
-  try {
-    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
-    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
-  } catch {
-    canonical = false;
-  }
-  if (!canonical) {
-    throw formatError2("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
-  }
-  return envelope;
 }
 function checkPayloadType(envelope) {
   if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
@@ -29606,65 +29427,7 @@ function checkPayloadType(envelope) {
     );
   }
 }
-function checkSignatures(envelope, options) {
-  const verified = verifyEnvelope(envelope, {
-    trustedKeys: options.trustedKeys,
-    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
-    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
-  });
-  return { payload: verified.payload, keyids: verified.keyids };
-}
-function readPayload(bytes) {
-  let value;
-  try {
-    value = JSON.parse(utf8Decode(bytes));
-  } catch (e) {
-    throw formatError2(`payload is not strict JSON: ${e.message}`, e);
-  }
-  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError2(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-  const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError2(`payload: ${problem}`);
-  const record = value;
-  let canonical;
-  let targetsText;
-  try {
-    targetsText = canonicalJson(record.targets);
-    const before = {};
-    const after = {};
-    for (const key of Object.keys(record)) {
-      if (key === "targets") continue;
-      Object.defineProperty(key < "targets" ? before : after, key, { value: record[key], enumerable: true, writable: true, configurable: true });
-    }
-    const head = canonicalJson(before).slice(0, -1);
-    const tail = canonicalJson(after).slice(1);
-    canonical = utf8Encode(`${head}${head.length > 1 ? "," : ""}"targets":${targetsText}${tail.length > 1 ? "," : ""}${tail}`);
-  } catch (e) {
-    throw formatError2(`payload is not I-JSON: ${e.message}`, e);
-  }
-  if (!bytesEqual(canonical, bytes)) {
-    try {
-      parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
-    } catch (e) {
-      throw formatError2(`payload is not strict JSON: ${e.message}`, e);
-    }
-    throw formatError2("payload is not RFC 8785 canonical JSON");
-  }
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
-}
-function deeperThan(value, max) {
-  const stack = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop();
-    if (v === null || typeof v !== "object") continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-function checkDigests(payload, blake32, targetsBytes) {
-  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
-  const actual = { sha256: sha256Hex(bytes) };
-  if (blake32) actual.blake3 = blake32(bytes);
+function checkDigestsMatch(payload, actual) {
   for (const k2 of ["sha256", "blake3"]) {
     const got = actual[k2];
     if (got !== void 0 && got !== payload.digests[k2]) {
@@ -29690,6 +29453,88 @@ function checkTarget(payload, target) {
     throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
   }
 }
+
+// src/bundle/payload-read.ts
+var MAX_PAYLOAD_DEPTH = 64;
+var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
+var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
+function readPayload(bytes) {
+  let text2;
+  let value;
+  try {
+    text2 = utf8Decode(bytes);
+    value = JSON.parse(text2);
+  } catch (e) {
+    throw formatError2(`payload is not strict JSON: ${e.message}`, e);
+  }
+  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError2(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  const problem = findPayloadProblem(value);
+  if (problem !== void 0) throw formatError2(`payload: ${problem}`);
+  const record = value;
+  const targetsText = canonicalOfParsed(record.targets);
+  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key])}`).join(",")}}`;
+  if (canonical !== text2) throw formatError2(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError2("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+}
+function canonicalOfParsed(value) {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalOfParsed).join(",")}]`;
+  const record = value;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key])}`).join(",")}}`;
+}
+function deeperThan(value, max) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+// src/bundle/verify.ts
+function parseBundleEnvelope(bytes) {
+  const envelope = parseEnvelope(bytes);
+  let canonical = false;
+  try {
+    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
+    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
+  } catch {
+    canonical = false;
+  }
+  if (!canonical) {
+    throw formatError2("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
+  }
+  return envelope;
+}
+function checkSignatures(envelope, options) {
+  const verified = verifyEnvelope(envelope, {
+    trustedKeys: options.trustedKeys,
+    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
+  });
+  return { payload: verified.payload, keyids: verified.keyids };
+}
+function readPayloadExplained(bytes) {
+  try {
+    return readPayload(bytes);
+  } catch (e) {
+    if (e.message === NOT_CANONICAL) {
+      try {
+        parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+      } catch (strict) {
+        throw formatError2(`payload is not strict JSON: ${strict.message}`, strict);
+      }
+    }
+    throw e;
+  }
+}
+function checkDigests(payload, blake32, targetsBytes) {
+  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
+  checkDigestsMatch(payload, blake32 ? { sha256: sha256Hex(bytes), blake3: blake32(bytes) } : { sha256: sha256Hex(bytes) });
+}
 function verifyBundle(bytes, options) {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("verifyBundle: expected the bundle file's bytes as a Uint8Array");
   if (typeof options !== "object" || options === null) throw new TypeError("verifyBundle: options are required");
@@ -29699,7 +29544,7 @@ function verifyBundle(bytes, options) {
   const envelope = parseBundleEnvelope(bytes);
   checkPayloadType(envelope);
   const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
-  const { payload, targetsBytes } = readPayload(payloadBytes);
+  const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
   checkDigests(payload, options.blake3, targetsBytes);
   if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
@@ -30676,8 +30521,8 @@ function callTaskParser(parser4, streams) {
   return parser4(streams.stdOut, streams.stdErr);
 }
 function parseStringResponse(result, parsers12, texts, trim = true) {
-  asArray(texts).forEach((text) => {
-    for (let lines = toLinesWithContent(text, trim), i2 = 0, max = lines.length; i2 < max; i2++) {
+  asArray(texts).forEach((text2) => {
+    for (let lines = toLinesWithContent(text2, trim), i2 = 0, max = lines.length; i2 < max; i2++) {
       const line = (offset = 0) => {
         if (i2 + offset >= max) {
           return;
@@ -30818,15 +30663,15 @@ var init_check_is_repo = __esm({
       }
       fail2(error2);
     };
-    parser = (text) => {
-      return text.trim() === "true";
+    parser = (text2) => {
+      return text2.trim() === "true";
     };
   }
 });
-function cleanSummaryParser(dryRun, text) {
+function cleanSummaryParser(dryRun, text2) {
   const summary = new CleanResponse(dryRun);
   const regexp = dryRun ? dryRunRemovalRegexp : removalRegexp;
-  toLinesWithContent(text).forEach((line) => {
+  toLinesWithContent(text2).forEach((line) => {
     const removed = line.replace(regexp, "");
     summary.paths.push(removed);
     (isFolderRegexp.test(removed) ? summary.folders : summary.files).push(removed);
@@ -30884,8 +30729,8 @@ function straightThroughStringTask(commands, trimmed2 = false) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return trimmed2 ? String(text).trim() : text;
+    parser(text2) {
+      return trimmed2 ? String(text2).trim() : text2;
     }
   };
 }
@@ -30941,8 +30786,8 @@ function cleanTask(mode, customArgs) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return cleanSummaryParser(mode === "n", text);
+    parser(text2) {
+      return cleanSummaryParser(mode === "n", text2);
     }
   };
 }
@@ -31009,18 +30854,18 @@ var init_clean = __esm({
     ]);
   }
 });
-function configListParser(text) {
+function configListParser(text2) {
   const config = new ConfigList();
-  for (const item of configParser(text)) {
+  for (const item of configParser(text2)) {
     config.addValue(item.file, String(item.key), item.value);
   }
   return config;
 }
-function configGetParser(text, key) {
+function configGetParser(text2, key) {
   let value = null;
   const values = [];
   const scopes = /* @__PURE__ */ new Map();
-  for (const item of configParser(text, key)) {
+  for (const item of configParser(text2, key)) {
     if (item.key !== key) {
       continue;
     }
@@ -31041,8 +30886,8 @@ function configGetParser(text, key) {
 function configFilePath(filePath) {
   return filePath.replace(/^(file):/, "");
 }
-function* configParser(text, requestedKey = null) {
-  const lines = text.split("\0");
+function* configParser(text2, requestedKey = null) {
+  const lines = text2.split("\0");
   for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
     let value = lines[i2++];
@@ -31110,8 +30955,8 @@ function addConfigTask(key, value, append2, scope) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return text;
+    parser(text2) {
+      return text2;
     }
   };
 }
@@ -31123,8 +30968,8 @@ function getConfigTask(key, scope) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return configGetParser(text, key);
+    parser(text2) {
+      return configGetParser(text2, key);
     }
   };
 }
@@ -31136,8 +30981,8 @@ function listConfigTask(scope) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return configListParser(text);
+    parser(text2) {
+      return configListParser(text2);
     }
   };
 }
@@ -31985,8 +31830,8 @@ var init_hash_object = __esm({
     init_task();
   }
 });
-function parseInit(bare2, path2, text) {
-  const response = String(text).trim();
+function parseInit(bare2, path2, text2) {
+  const response = String(text2).trim();
   let result;
   if (result = initResponseRegex.exec(response)) {
     return new InitSummary(bare2, path2, false, result[1]);
@@ -32034,8 +31879,8 @@ function initTask(bare2 = false, path2, customArgs) {
   return {
     commands,
     format: "utf-8",
-    parser(text) {
-      return parseInit(commands.includes("--bare"), path2, text);
+    parser(text2) {
+      return parseInit(commands.includes("--bare"), path2, text2);
     }
   };
 }
@@ -32548,8 +32393,8 @@ var init_parse_remote_messages = __esm({
     init_utils();
     init_parse_remote_objects();
     parsers2 = [
-      new RemoteLineParser(/^remote:\s*(.+)$/, (result, [text]) => {
-        result.remoteMessages.all.push(text.trim());
+      new RemoteLineParser(/^remote:\s*(.+)$/, (result, [text2]) => {
+        result.remoteMessages.all.push(text2.trim());
         return false;
       }),
       ...remoteMessagesObjectParsers,
@@ -33022,8 +32867,8 @@ var init_StatusSummary = __esm({
         }
       ]
     ]);
-    parseStatusSummary = function(text) {
-      const lines = text.split(NULL);
+    parseStatusSummary = function(text2) {
+      const lines = text2.split(NULL);
       const status = new StatusSummary();
       for (let i2 = 0, l = lines.length; i2 < l; ) {
         let line = lines[i2++].trim();
@@ -33051,8 +32896,8 @@ function statusTask(customArgs) {
   return {
     format: "utf-8",
     commands,
-    parser(text) {
-      return parseStatusSummary(text);
+    parser(text2) {
+      return parseStatusSummary(text2);
     }
   };
 }
@@ -33607,8 +33452,8 @@ var parseCheckIgnore;
 var init_CheckIgnore = __esm({
   "src/lib/responses/CheckIgnore.ts"() {
     "use strict";
-    parseCheckIgnore = (text) => {
-      return text.split(/\n/g).map(toPath).filter(Boolean);
+    parseCheckIgnore = (text2) => {
+      return text2.split(/\n/g).map(toPath).filter(Boolean);
     };
   }
 });
@@ -33777,14 +33622,14 @@ var init_pull = __esm({
     init_utils();
   }
 });
-function parseGetRemotes(text) {
+function parseGetRemotes(text2) {
   const remotes = {};
-  forEach(text, ([name]) => remotes[name] = { name });
+  forEach(text2, ([name]) => remotes[name] = { name });
   return Object.values(remotes);
 }
-function parseGetRemotesVerbose(text) {
+function parseGetRemotesVerbose(text2) {
   const remotes = {};
-  forEach(text, ([name, url, purpose]) => {
+  forEach(text2, ([name, url, purpose]) => {
     if (!Object.hasOwn(remotes, name)) {
       remotes[name] = {
         name,
@@ -33797,8 +33642,8 @@ function parseGetRemotesVerbose(text) {
   });
   return Object.values(remotes);
 }
-function forEach(text, handler) {
-  forEachLineWithContent(text, (line) => handler(line.split(/\s+/)));
+function forEach(text2, handler) {
+  forEachLineWithContent(text2, (line) => handler(line.split(/\s+/)));
 }
 var init_GetRemoteSummary = __esm({
   "src/lib/responses/GetRemoteSummary.ts"() {
@@ -33973,8 +33818,8 @@ function tagListTask(customArgs = []) {
   return {
     format: "utf-8",
     commands: ["tag", "-l", ...customArgs],
-    parser(text) {
-      return parseTagList(text, hasCustomSort);
+    parser(text2) {
+      return parseTagList(text2, hasCustomSort);
     }
   };
 }
@@ -34830,24 +34675,24 @@ async function resolveCommit(root, rev) {
 }
 async function readHead(root) {
   const revision = await resolveCommit(root, "HEAD");
-  let text;
+  let text2;
   try {
-    text = (await open2(root).raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
+    text2 = (await open2(root).raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
   } catch (e) {
     throw gitError(root, `cannot read the time of commit ${revision}: ${errorText(e)}`, e);
   }
-  if (!/^\d+$/.test(text)) throw gitError(root, `git gave commit time ${JSON.stringify(text)} for ${revision}, expected Unix seconds`);
-  return { revision, commitTime: Number(text) };
+  if (!/^\d+$/.test(text2)) throw gitError(root, `git gave commit time ${JSON.stringify(text2)} for ${revision}, expected Unix seconds`);
+  return { revision, commitTime: Number(text2) };
 }
 async function listUncommittedPaths(root) {
   const prefix = await gitPrefix(root);
-  let text;
+  let text2;
   try {
-    text = await open2(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
+    text2 = await open2(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
   } catch (e) {
     throw gitError(root, `git status failed: ${errorText(e)}`, e);
   }
-  const tokens = text.split("\0");
+  const tokens = text2.split("\0");
   const paths = /* @__PURE__ */ new Set();
   for (let i2 = 0; i2 < tokens.length; i2++) {
     const entry = tokens[i2];
@@ -34865,14 +34710,14 @@ async function listUncommittedPaths(root) {
 }
 async function listFilesAt(root, revision) {
   const prefix = await gitPrefix(root);
-  let text;
+  let text2;
   try {
-    text = await open2(root).raw(["ls-tree", "-r", "-z", "--full-tree", revision]);
+    text2 = await open2(root).raw(["ls-tree", "-r", "-z", "--full-tree", revision]);
   } catch (e) {
     throw gitError(root, `cannot list the files of ${revision}: ${errorText(e)}`, e);
   }
   const out = [];
-  for (const line of text.split("\0")) {
+  for (const line of text2.split("\0")) {
     const m = /^(\d+) (\w+) [0-9a-f]+\t(.*)$/s.exec(line);
     if (!m || m[2] !== "blob" || m[1] === "120000") continue;
     const full = m[3];
@@ -34903,6 +34748,50 @@ async function readFilesAt(root, revision) {
   const paths = await listFilesAt(root, revision);
   const blobs = await readBlobsAt(root, revision, paths);
   return paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) }));
+}
+
+// src/bundle/payload-build.ts
+function digestTargets(targets) {
+  const bytes = canonicalBytes(targets);
+  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
+}
+function toTargetsRecord(targets) {
+  const out = {};
+  for (const { target, effective } of targets) {
+    if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
+    const { access: access2, runtime, data, posture } = effective;
+    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+function installedPacksOf2(state) {
+  const packs = state?.installed_packs;
+  if (!packs || typeof packs !== "object") return [];
+  return Object.entries(packs).map(([key, p2]) => ({
+    name: typeof p2?.name === "string" ? p2.name : key,
+    version: String(p2?.version ?? ""),
+    layer: String(p2?.layer ?? ""),
+    checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
+  })).sort((a, b2) => compareStrings2(a.name, b2.name));
+}
+function buildPayload(input) {
+  const targets = toTargetsRecord(input.targets);
+  const payload = {
+    format: BUNDLE_FORMAT,
+    name: input.name,
+    version: input.version,
+    serial: input.serial,
+    revision: input.revision,
+    created_at: toIsoSeconds(input.createdAt),
+    expires_at: toIsoSeconds(input.expiresAt),
+    targets,
+    installed_packs: installedPacksOf2(input.packState),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings2(a.path, b2.path)),
+    digests: digestTargets(targets)
+  };
+  const problem = findPayloadProblem(payload);
+  if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
+  return { payload, bytes: canonicalBytes(payload) };
 }
 
 // src/bundle/version.ts
@@ -34947,17 +34836,17 @@ var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
   return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings2(a.path, b2.path));
 }
-function parseSourceDateEpoch(text) {
-  if (!/^\d{1,12}$/.test(text)) {
-    throw new EdictError("USAGE", `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got ${JSON.stringify(text.slice(0, 40))}`);
+function parseSourceDateEpoch(text2) {
+  if (!/^\d{1,12}$/.test(text2)) {
+    throw new EdictError("USAGE", `SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got ${JSON.stringify(text2.slice(0, 40))}`);
   }
-  return new Date(Number(text) * 1e3);
+  return new Date(Number(text2) * 1e3);
 }
-function parseExpires(text, where) {
-  const parsed = parseDuration(text);
+function parseExpires(text2, where) {
+  const parsed = parseDuration(text2);
   const error2 = (message) => where === "edict.yaml" ? new EdictError("CONFIG_ERROR", `bundle.expires: ${message}`, { position: { file: where } }) : new EdictError("USAGE", `${where}: ${message}`);
   if (!parsed.ok) throw error2(parsed.message);
-  if (parsed.value < 1e3 || parsed.value % 1e3 !== 0) throw error2(`${JSON.stringify(text)} must be a whole number of seconds, at least 1s`);
+  if (parsed.value < 1e3 || parsed.value % 1e3 !== 0) throw error2(`${JSON.stringify(text2)} must be a whole number of seconds, at least 1s`);
   return parsed.value / 1e3;
 }
 function configOf(repo) {
@@ -35068,8 +34957,8 @@ function describeIoError(e) {
   const code2 = e?.code;
   return code2 ?? (e instanceof Error ? e.message : String(e));
 }
-function looksLikeKeyMaterial(text) {
-  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text) || /[A-Za-z0-9+/=_-]{40,}/.test(text);
+function looksLikeKeyMaterial(text2) {
+  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text2) || /[A-Za-z0-9+/=_-]{40,}/.test(text2);
 }
 function shownPath(file) {
   return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
@@ -35571,67 +35460,37 @@ import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/policy/eval/access/values.ts
-var NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-var EPOCH_SECONDS = /^-?[0-9]+(?:\.[0-9]+)?$/;
-var ISO_8601 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?)?$/;
+var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
+var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
 function toNumber2(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value !== "string" || !NUMERIC.test(value)) return void 0;
-  const n = Number(value);
+  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
   return Number.isFinite(n) ? n : void 0;
 }
 function toBool(value) {
-  if (typeof value === "boolean") return value;
-  if (typeof value !== "string") return void 0;
-  const lower = value.toLowerCase();
-  return lower === "true" ? true : lower === "false" ? false : void 0;
+  const text2 = typeof value === "string" ? value.toLowerCase() : value;
+  return text2 === true || text2 === "true" ? true : text2 === false || text2 === "false" ? false : void 0;
 }
 function toEpochMillis(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value * 1e3 : void 0;
-  if (typeof value !== "string") return void 0;
-  if (EPOCH_SECONDS.test(value)) {
-    const seconds = Number(value);
-    return Number.isFinite(seconds) ? seconds * 1e3 : void 0;
+  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
+    const seconds = toNumber2(value);
+    return seconds === void 0 ? void 0 : seconds * 1e3;
   }
   const m = ISO_8601.exec(value);
   if (m === null) return void 0;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4] ?? "0");
-  const minute = Number(m[5] ?? "0");
-  const second = Number(m[6] ?? "0");
-  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth2(year, month)) return void 0;
-  if (hour > 23 || minute > 59 || second > 59) return void 0;
-  let offsetMinutes = 0;
-  if (m[9] !== void 0) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return void 0;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
+  const part = (i2) => Number(m[i2] ?? 0);
+  const month = part(2) - 1;
   const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime() - offsetMinutes * 6e4;
-}
-function daysInMonth2(year, month) {
-  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  date.setUTCFullYear(part(1), month, part(3));
+  if (date.getUTCMonth() !== month) return void 0;
+  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
 }
 
 // src/policy/eval/access/conditions.ts
-var NEGATED = {
-  StringNotEquals: "StringEquals",
-  StringNotLike: "StringLike",
-  NumericNotEquals: "NumericEquals",
-  DateNotEquals: "DateEquals",
-  NotIpAddress: "IpAddress"
-};
 function splitNegation(base) {
-  const positive = NEGATED[base];
-  return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
+  const positive = base.replace("Not", "");
+  return { positive, negated: positive !== base };
 }
 function and3(a, b2) {
   if (a === false || b2 === false) return false;
@@ -35644,29 +35503,10 @@ function or3(a, b2) {
 function not3(a) {
   return a === "error" ? "error" : !a;
 }
-function asciiLower(code2) {
-  return code2 >= 65 && code2 <= 90 ? code2 + 32 : code2;
-}
-function equalsIgnoreAsciiCase(a, b2) {
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) {
-    if (asciiLower(a.charCodeAt(i2)) !== asciiLower(b2.charCodeAt(i2))) return false;
-  }
-  return true;
-}
+var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 function lookupContext(context, key) {
-  let entry;
-  if (Object.hasOwn(context, key)) {
-    entry = context[key];
-  } else {
-    for (const k2 in context) {
-      if (Object.hasOwn(context, k2) && equalsIgnoreAsciiCase(k2, key)) {
-        entry = context[k2];
-        break;
-      }
-    }
-  }
-  return entry === null ? void 0 : entry;
+  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+  return found === void 0 ? void 0 : context[found] ?? void 0;
 }
 function evaluateCondition(block, context) {
   let result = true;
@@ -35751,182 +35591,119 @@ function order(op, a, b2) {
 
 // src/policy/eval/access/compiled-condition.ts
 var error = () => "error";
+var same = (a, b2) => a === b2;
+var lowerCase = (value) => String(value).toLowerCase();
 function compileCondition(block) {
-  if (block === void 0) return void 0;
-  const tests = [];
-  let hasError = false;
-  for (const [name, entries] of Object.entries(block)) {
+  const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      hasError = true;
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList3(values)));
-    }
-  }
-  if (hasError) tests.push(error);
-  if (tests.length === 0) return void 0;
-  if (tests.length === 1) return tests[0];
-  return (context) => {
-    let result = true;
-    for (let i2 = 0; i2 < tests.length; i2++) {
-      const r2 = tests[i2](context);
-      if (r2 === false) return false;
-      if (r2 === "error") result = "error";
-    }
-    return result;
-  };
+    if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+  });
+  if (tests.length < 2) return tests[0];
+  return (context) => kleene(tests, false, (test) => test(context));
 }
-function toList3(value) {
-  return Array.isArray(value) ? value : [value];
+function kleene(items, decisive, test) {
+  let result = !decisive;
+  for (const item of items) {
+    const r2 = test(item);
+    if (r2 === decisive) return r2;
+    if (r2 === "error") result = r2;
+  }
+  return result;
 }
 function isList2(entry) {
   return Array.isArray(entry);
 }
-function compileKey(base, forAll, ifExists, key, raw) {
+function compileKey({ base, set: set2, ifExists }, key, raw) {
   if (base === "Null") {
-    const wants = raw.map(toBool);
-    const whenAbsent = pick2(wants.includes(true), wants.includes(void 0));
-    const whenPresent = pick2(wants.includes(false), wants.includes(void 0));
-    return (context) => lookupContext(context, key) === void 0 ? whenAbsent : whenPresent;
+    const wanted = anyOf(raw, false, toBool, toBool, same);
+    return (context) => wanted(lookupContext(context, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const positiveTest = compileValueTest(positive, raw);
-  const test = negated ? (v) => {
-    const r2 = positiveTest(v);
-    return r2 === "error" ? r2 : !r2;
-  } : positiveTest;
-  const onMissing = forAll ? true : ifExists;
+  const test = compileValueTest(positive, raw, negated);
+  const forAll = set2 === "ForAllValues";
+  const onMissing = forAll || ifExists;
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === void 0) return onMissing;
-    if (!isList2(entry)) return test(entry);
-    let result = forAll;
-    for (let i2 = 0; i2 < entry.length; i2++) {
-      const r2 = test(entry[i2]);
-      if (r2 === !forAll) return r2;
-      if (r2 === "error") result = "error";
-    }
-    return result;
+    return isList2(entry) ? kleene(entry, !forAll, test) : test(entry);
   };
 }
-function pick2(matched, hasError) {
-  return matched ? true : hasError ? "error" : false;
-}
-function compileValueTest(op, raw) {
+function compileValueTest(op, raw, negated) {
+  const read = op.startsWith("Numeric") ? toNumber2 : op.startsWith("Date") ? toEpochMillis : void 0;
+  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
-    case "StringEquals": {
-      if (raw.length === 1) {
-        const only = String(raw[0]);
-        return (v) => String(v) === only;
-      }
-      const set2 = new Set(raw.map(String));
-      return (v) => set2.has(String(v));
-    }
-    case "StringEqualsIgnoreCase": {
-      const set2 = new Set(raw.map((p2) => String(p2).toLowerCase()));
-      return (v) => set2.has(String(v).toLowerCase());
-    }
-    case "StringLike": {
-      const matchers = raw.map((p2) => compileWildcard(String(p2)));
-      return (v) => {
-        const s = String(v);
-        for (const m of matchers) if (m(s)) return true;
-        return false;
-      };
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return orderedTest(op, raw, toNumber2);
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return orderedTest(op, raw, toEpochMillis);
-    case "Bool": {
-      if (raw.length === 0) return () => false;
-      const wants = raw.map(toBool);
-      const whenTrue = pick2(wants.includes(true), wants.includes(void 0));
-      const whenFalse = pick2(wants.includes(false), wants.includes(void 0));
-      return (v) => {
-        const b2 = toBool(v);
-        return b2 === void 0 ? "error" : b2 ? whenTrue : whenFalse;
-      };
-    }
-    case "IpAddress": {
-      if (raw.length === 0) return () => false;
-      const parsed = raw.map((p2) => typeof p2 === "string" ? parseCidr(p2) : void 0);
-      const ranges = parsed.filter((r2) => r2 !== void 0);
-      const miss = ranges.length < parsed.length ? "error" : false;
-      return (v) => {
-        const ip = typeof v === "string" ? parseIpCached(v) : void 0;
-        if (ip === void 0) return "error";
-        for (const r2 of ranges) if (cidrContains(r2, ip)) return true;
-        return miss;
-      };
-    }
+    case "StringEquals":
+      return anyOf(raw, negated, String, String, same);
+    case "StringEqualsIgnoreCase":
+      return anyOf(raw, negated, lowerCase, lowerCase, same);
+    case "StringLike":
+      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
+    case "Bool":
+      return anyOf(raw, negated, toBool, toBool, same);
+    case "IpAddress":
+      return anyOf(
+        raw,
+        negated,
+        (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
+        parseIpCached,
+        (ip, range) => cidrContains(range, ip)
+      );
     default:
       return error;
   }
 }
-var lastIpText;
-var lastIp;
-function parseIpCached(text) {
-  if (text !== lastIpText) {
-    lastIp = parseIp(text);
-    lastIpText = text;
-  }
-  return lastIp;
-}
-function orderedTest(op, raw, read) {
-  if (raw.length === 0) return () => false;
-  const parsed = raw.map(read);
-  const bounds = parsed.filter((n) => n !== void 0);
-  const hasError = bounds.length < parsed.length;
-  const miss = hasError ? "error" : false;
-  const compare2 = comparator(op);
+function anyOf(raw, negated, readPolicy, readContext, matches) {
+  if (raw.length === 0) return () => negated;
+  const parsed = raw.map(readPolicy);
+  const policy = parsed.filter((p2) => p2 !== void 0);
+  const miss = policy.length < parsed.length ? "error" : negated;
   return (v) => {
-    const a = read(v);
-    if (a === void 0) return "error";
-    for (let i2 = 0; i2 < bounds.length; i2++) if (compare2(a, bounds[i2])) return true;
+    const c3 = readContext(v);
+    if (c3 === void 0) return "error";
+    for (const p2 of policy) if (matches(c3, p2)) return !negated;
     return miss;
   };
 }
+var lastIpValue;
+var lastIp;
+function parseIpCached(value) {
+  if (value !== lastIpValue) {
+    lastIp = typeof value === "string" ? parseIp(value) : void 0;
+    lastIpValue = value;
+  }
+  return lastIp;
+}
 function comparator(op) {
-  if (op.endsWith("LessThanEquals")) return (a, b2) => a <= b2;
-  if (op.endsWith("LessThan")) return (a, b2) => a < b2;
-  if (op.endsWith("GreaterThanEquals")) return (a, b2) => a >= b2;
-  if (op.endsWith("GreaterThan")) return (a, b2) => a > b2;
-  return (a, b2) => a === b2;
+  const less = op.includes("Less");
+  const greater = op.includes("Greater");
+  const equal = op.endsWith("Equals");
+  return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
 }
 
 // src/policy/eval/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
-var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
 var EMPTY_LIST = Object.freeze([]);
-var EMPTY_CONTEXT = Object.freeze({});
-var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
+var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access2) {
-  const index = buildIndex(access2.Statement);
+  const byService = /* @__PURE__ */ new Map();
+  access2.Statement.forEach((statement2, position) => {
+    if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
+    const s = compileStatement(statement2, position);
+    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+  });
   const approvalFor = compileApproval(access2.RequireApproval);
-  const scratch = [];
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan2 = plans.get(raw);
     if (plan2 === void 0) {
       const action = raw.toLowerCase();
-      const exact = index.exact.get(action) ?? EMPTY_SLOT;
-      const wild = index.wild.get(serviceOf2(action)) ?? EMPTY_SLOT;
-      plan2 = {
-        deny: candidatesFor(action, exact.deny, wild.deny, index.global.deny),
-        allow: candidatesFor(action, exact.allow, wild.allow, index.global.allow),
-        approval: approvalFor(action)
-      };
+      plan2 = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
+      const { deny, allow } = plan2;
+      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
+        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
+        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
+      });
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan2);
     }
@@ -35935,22 +35712,44 @@ function compileAccess(access2) {
   const authorize = (request) => {
     const plan2 = planFor(request.action);
     const resource = request.resource;
-    const context = request.context ?? EMPTY_CONTEXT;
-    const key = resourceKey2(resource);
-    const denies = scan(scratch, plan2.deny, key, resource, context);
+    const context = request.context ?? {};
+    const key = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan2.deny, key, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, plan2.allow, key, resource, context);
-    if (reasons === void 0) return IMPLICIT_DENY;
-    return plan2.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan2.approval };
+    const allows = reasonsFor(plan2.allow, key, resource, context);
+    if (allows === void 0) return IMPLICIT_DENY;
+    return plan2.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan2.approval };
   };
   return { authorize };
 }
+function addTo(index, key, s) {
+  const list3 = index.get(key);
+  if (list3 === void 0) index.set(key, [s]);
+  else list3.push(s);
+}
+function forEachCandidate(index, key, visit2) {
+  const any = index.get("") ?? EMPTY_LIST;
+  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
+  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
+    const a = any[i2];
+    const b2 = keyed[j2];
+    visit2(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+  }
+}
+function reasonsFor(index, key, resource, context) {
+  let reasons;
+  forEachCandidate(index, key, (s) => {
+    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+  });
+  return reasons;
+}
 function compileApproval(approval) {
-  const patterns = (approval?.Actions ?? []).map((pattern) => ({ pattern, test: compileWildcard(pattern.toLowerCase()) }));
+  const patterns = [...approval?.Actions ?? []];
+  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
   const approverRole = approval?.ApproverRole;
   const timeoutSeconds = approval?.TimeoutSeconds;
   return (action) => {
-    const actions = patterns.filter((p2) => p2.test(action)).map((p2) => p2.pattern);
+    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
     if (actions.length === 0) return void 0;
     return Object.freeze({
       ...approverRole !== void 0 ? { approverRole } : {},
@@ -35959,166 +35758,65 @@ function compileApproval(approval) {
     });
   };
 }
-function buildIndex(statements) {
-  const index = { exact: /* @__PURE__ */ new Map(), wild: /* @__PURE__ */ new Map(), global: { deny: [], allow: [] } };
-  statements.forEach((statement2, position) => {
-    const compiled2 = compileStatement(statement2, position);
-    if (compiled2 !== void 0) place(index, compiled2, statement2);
-  });
-  for (const [action, slot] of index.exact) {
-    const wild = index.wild.get(serviceOf2(action));
-    if (wild === void 0) continue;
-    const inDeny = new Set(wild.deny);
-    const inAllow = new Set(wild.allow);
-    index.exact.set(action, {
-      deny: slot.deny.filter((s) => !inDeny.has(s)),
-      allow: slot.allow.filter((s) => !inAllow.has(s))
-    });
-  }
-  return index;
-}
-function serviceOf2(action) {
-  const colon = action.indexOf(":");
-  return colon < 0 ? action : action.slice(0, colon);
-}
 function compileStatement(s, index) {
-  if (s.Action === void 0 && s.NotAction === void 0) return void 0;
-  if (s.Action !== void 0 && s.Action.length === 0) return void 0;
-  const reason2 = Object.freeze(
-    s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
-  );
+  const { policy, file } = s.source;
   return {
     index,
     deny: s.Effect === "Deny",
-    action: s.Action === void 0 ? void 0 : compilePatterns(s.Action, true),
-    notAction: s.NotAction === void 0 ? void 0 : compilePatterns(s.NotAction, true),
-    resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
-    notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
+    action: compilePatterns(lowerCase2(s.Action)),
+    notAction: compilePatterns(lowerCase2(s.NotAction)),
+    resource: compilePatterns(s.Resource),
+    notResource: compilePatterns(s.NotResource),
     condition: compileCondition(s.Condition),
-    reason: reason2,
-    keys: s.Resource === void 0 ? void 0 : resourceKeys(s.Resource)
+    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
+    resourceKeys: patternKeys(s.Resource, "://", "/")
   };
 }
-function resourceKey2(text) {
-  const sep5 = text.indexOf("://");
-  if (sep5 < 0) return void 0;
-  const slash = text.indexOf("/", sep5 + 3);
-  return slash < 0 ? void 0 : text.slice(0, slash + 1);
+function keyOf(text2, from, end) {
+  const start = text2.indexOf(from);
+  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
+  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
 }
-function resourceKeys(patterns) {
+function patternKeys(patterns = ["*"], from, end) {
   const keys = /* @__PURE__ */ new Set();
   for (const p2 of patterns) {
-    const wildcard = p2.search(/[*?]/);
-    const key = resourceKey2(wildcard < 0 ? p2 : p2.slice(0, wildcard));
-    if (key === void 0) return void 0;
+    const key = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key === void 0) return [""];
     keys.add(key);
   }
   return [...keys];
 }
-function candidatesFor(action, ...lists) {
-  const matching = lists.flat().filter((s) => (s.action === void 0 || s.action(action)) && (s.notAction === void 0 || !s.notAction(action))).sort((a, b2) => a.index - b2.index);
-  const any = [];
-  const byKey = /* @__PURE__ */ new Map();
-  for (const s of matching) {
-    if (s.keys === void 0) {
-      any.push(s);
-      continue;
-    }
-    for (const k2 of s.keys) {
-      let list3 = byKey.get(k2);
-      if (list3 === void 0) byKey.set(k2, list3 = []);
-      list3.push(s);
-    }
-  }
-  return { any, byKey };
+function lowerCase2(patterns) {
+  return patterns?.map((p2) => p2.toLowerCase());
 }
-function compilePatterns(patterns, lowerCase) {
-  const literal = /* @__PURE__ */ new Set();
-  const matchers = [];
-  for (const raw of patterns) {
-    const p2 = lowerCase ? raw.toLowerCase() : raw;
-    if (/^\*+$/.test(p2)) return () => true;
-    if (hasWildcard(p2)) matchers.push(compileWildcard(p2));
-    else literal.add(p2);
-  }
-  if (matchers.length === 0) {
-    if (literal.size === 0) return () => false;
-    if (literal.size === 1) {
-      const [only] = literal;
-      return (value) => value === only;
-    }
-    return (value) => literal.has(value);
-  }
-  if (literal.size === 0 && matchers.length === 1) return matchers[0];
-  return (value) => {
-    if (literal.has(value)) return true;
-    for (let i2 = 0; i2 < matchers.length; i2++) if (matchers[i2](value)) return true;
-    return false;
-  };
-}
-function literalService(pattern) {
-  const colon = pattern.indexOf(":");
-  if (colon < 0) return void 0;
-  const star = pattern.indexOf("*");
-  const question = pattern.indexOf("?");
-  if (star >= 0 && star < colon || question >= 0 && question < colon) return void 0;
-  return pattern.slice(0, colon);
-}
-function place(index, compiled2, s) {
-  const list3 = (slot) => compiled2.deny ? slot.deny : slot.allow;
-  if (s.Action === void 0) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  const lowered = s.Action.map((p2) => p2.toLowerCase());
-  if (lowered.some((p2) => hasWildcard(p2) && literalService(p2) === void 0)) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  for (const p2 of lowered) {
-    const map2 = hasWildcard(p2) ? index.wild : index.exact;
-    const key = hasWildcard(p2) ? literalService(p2) : p2;
-    let slot = map2.get(key);
-    if (slot === void 0) map2.set(key, slot = { deny: [], allow: [] });
-    const target = list3(slot);
-    if (target[target.length - 1] !== compiled2) target.push(compiled2);
-  }
-}
-function scan(scratch, candidates2, key, resource, context) {
-  let n = 0;
-  const any = candidates2.any;
-  for (let i2 = 0; i2 < any.length; i2++) {
-    const s = any[i2];
-    if (applies(s, resource, context)) scratch[n++] = s;
-  }
-  const fromAny = n;
-  const keyed = key === void 0 ? EMPTY_LIST : candidates2.byKey.get(key) ?? EMPTY_LIST;
-  for (let i2 = 0; i2 < keyed.length; i2++) {
-    const s = keyed[i2];
-    if (applies(s, resource, context)) scratch[n++] = s;
-  }
-  if (n === 0) return void 0;
-  if (fromAny > 0 && n > fromAny) {
-    for (let i2 = fromAny; i2 < n; i2++) {
-      const s = scratch[i2];
-      let j2 = i2 - 1;
-      while (j2 >= 0 && scratch[j2].index > s.index) {
-        scratch[j2 + 1] = scratch[j2];
-        j2--;
-      }
-      scratch[j2 + 1] = s;
-    }
-  }
-  const reasons = [];
-  for (let i2 = 0; i2 < n; i2++) reasons.push(scratch[i2].reason);
-  return reasons;
+function compilePatterns(patterns) {
+  const matchers = patterns?.map((p2) => compileWildcard(p2));
+  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
 }
 function applies(s, resource, context) {
-  if (s.resource !== void 0 && !s.resource(resource)) return false;
-  if (s.notResource !== void 0 && s.notResource(resource)) return false;
-  if (s.condition === void 0) return true;
-  const result = s.condition(context);
+  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
+  const result = s.condition?.(context) ?? true;
   return result === "error" ? s.deny : result;
+}
+
+// src/policy/eval/data/duration.ts
+var UNITS = ["w", "d", "h", "m", "s", "ms"];
+var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
+var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text2) {
+  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i2]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
 }
 
 // src/policy/eval/data/masking.ts
@@ -36129,7 +35827,7 @@ function stricterMask(a, b2) {
   return (RANK.get(b2) ?? 0) > (RANK.get(a) ?? 0) ? b2 : a;
 }
 function isMaskingMethod(value) {
-  return typeof value === "string" && MASKING_METHODS.includes(value);
+  return RANK.has(value);
 }
 
 // src/policy/eval/data/request.ts
@@ -36157,31 +35855,34 @@ function requestProblem(request, now) {
 }
 
 // src/policy/eval/data/time-window.ts
+var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
-  const z2 = validateTimezone(zone);
-  if (!z2.ok) return z2.message;
-  let after;
-  let before;
-  if (time.after !== void 0) {
-    const r2 = parseTimeOfDay(time.after);
-    if (!r2.ok) return `after: ${r2.message}`;
-    after = r2.value;
+  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
+  try {
+    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    known = false;
   }
-  if (time.before !== void 0) {
-    const r2 = parseTimeOfDay(time.before);
-    if (!r2.ok) return `before: ${r2.message}`;
-    before = r2.value;
+  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key of ["after", "before"]) {
+    const text2 = time[key];
+    if (text2 === void 0) continue;
+    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
-  const a = after;
-  const b2 = before;
-  let contains;
-  if (a !== void 0 && b2 !== void 0) {
-    contains = a < b2 ? (m) => m >= a && m < b2 : a > b2 ? (m) => m >= a || m < b2 : () => false;
-  } else if (a !== void 0) contains = (m) => m >= a;
-  else if (b2 !== void 0) contains = (m) => m < b2;
-  else contains = () => true;
-  return { zone, contains };
+  const [a, b2] = bounds;
+  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === void 0 || m >= a;
+      const beforeEnd = b2 === void 0 || m < b2;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
 }
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
@@ -36192,9 +35893,9 @@ function wallClock(zone) {
     if (epochMinute === lastEpochMinute) return lastMinute;
     let hour = 0;
     let minute = 0;
-    for (const part2 of format.formatToParts(epochMs)) {
-      if (part2.type === "hour") hour = Number(part2.value) % 24;
-      else if (part2.type === "minute") minute = Number(part2.value);
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
     }
     lastEpochMinute = epochMinute;
     lastMinute = hour * 60 + minute;
@@ -36209,21 +35910,18 @@ var ACTION_STRENGTH = Object.freeze({
   mask: 1,
   allow: 0
 });
+var ACTIONS = Object.keys(ACTION_STRENGTH);
 var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 function compileData(data) {
   const clocks = /* @__PURE__ */ new Map();
-  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
   const exact = /* @__PURE__ */ new Map();
   const wild = [];
-  data.rules.forEach((rule, i2) => {
-    const dataset = rule.spec.match?.dataset;
-    const compiled2 = rules[i2];
-    if (dataset === void 0 || hasWildcard(dataset)) wild.push(compiled2);
-    else {
-      const list3 = exact.get(dataset);
-      if (list3) list3.push(compiled2);
-      else exact.set(dataset, [compiled2]);
-    }
+  data.rules.forEach((rule, index) => {
+    const compiled2 = compileRule(rule, index, clocks);
+    const literal = compiled2.literal;
+    if (literal === void 0) wild.push(compiled2);
+    else if (exact.has(literal)) exact.get(literal).push(compiled2);
+    else exact.set(literal, [compiled2]);
   });
   const defaultDecision = Object.freeze({
     action: data.default_action === "allow" ? "allow" : "deny",
@@ -36235,21 +35933,17 @@ function compileData(data) {
     const problem = requestProblem(request, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request, now.getTime(), clocks);
-    const candidates2 = mergeByIndex(exact.get(request.dataset), wild);
-    const matched = [];
+    const candidates2 = [...exact.get(request.dataset) ?? [], ...wild];
+    const matched = candidates2.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
     let winner;
-    for (const rule of candidates2) {
-      if (!rule.matches(facts)) continue;
-      matched.push(rule);
-      if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
-        winner = rule;
-      }
+    for (const rule of matched) {
+      const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
     }
     if (winner === void 0) return defaultDecision;
-    const decision = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id) };
-    if (winner.ttlSeconds !== void 0) decision.ttl_seconds = winner.ttlSeconds;
-    if (winner.approverRole !== void 0) decision.approver_role = winner.approverRole;
-    if (winner.action === "mask") {
+    const { action, policy, reason: reason2, ...extras } = winner.decision;
+    const decision = { action, policy, reason: reason2, matched: matched.map((r2) => r2.id), ...extras };
+    if (action === "mask") {
       const masks = /* @__PURE__ */ new Map();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
       decision.masks = Object.fromEntries(masks);
@@ -36258,26 +35952,19 @@ function compileData(data) {
   };
   return { decideData };
 }
-function mergeByIndex(a, b2) {
-  if (a === void 0 || a.length === 0) return b2;
-  if (b2.length === 0) return a;
-  const out = [];
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length || j2 < b2.length) {
-    if (j2 >= b2.length || i2 < a.length && a[i2].index < b2[j2].index) out.push(a[i2++]);
-    else out.push(b2[j2++]);
-  }
-  return out;
-}
 function toFacts(request, epochMs, clocks) {
-  const fields = request.fields.map(toField);
+  const fields = request.fields.map((field) => {
+    const tags = new Set(field.tags);
+    if (field.sensitivity !== void 0) tags.add(field.sensitivity);
+    if (field.category !== void 0) tags.add(field.category);
+    return { field, tags };
+  });
   const requester = request.requester ?? {};
   const minutes = /* @__PURE__ */ new Map();
   return {
     dataset: request.dataset,
     fields,
-    names: new Set(fields.map((f) => f.name)),
+    names: new Set(request.fields.map((f) => f.name)),
     context: {
       requester_role: requester.role,
       requester_clearance: requester.clearance,
@@ -36287,19 +35974,10 @@ function toFacts(request, epochMs, clocks) {
     },
     minuteIn: (zone) => {
       let m = minutes.get(zone);
-      if (m === void 0) {
-        m = clocks.get(zone)(epochMs);
-        minutes.set(zone, m);
-      }
+      if (m === void 0) minutes.set(zone, m = clocks.get(zone)(epochMs));
       return m;
     }
   };
-}
-function toField(f) {
-  const tags = new Set(f.tags ?? []);
-  if (f.sensitivity !== void 0) tags.add(f.sensitivity);
-  if (f.category !== void 0) tags.add(f.category);
-  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
 }
 function compileRule(rule, index, clocks) {
   const fail2 = (problem) => {
@@ -36309,13 +35987,16 @@ function compileRule(rule, index, clocks) {
   const action = actionOf(spec, fail2);
   const tests = [];
   const dataset = spec.match?.dataset;
-  const datasetTest = dataset === void 0 ? void 0 : compileWildcard(dataset);
+  if (dataset !== void 0) {
+    const test = compileWildcard(dataset);
+    tests.push((f) => test(f.dataset));
+  }
   const criteria = spec.match?.fields;
   const sensitivity = toSet(criteria?.sensitivity);
   const category = toSet(criteria?.category);
   const contains = criteria?.contains;
   const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
-  const attributes = (f) => (sensitivity === void 0 || f.sensitivity !== void 0 && sensitivity.has(f.sensitivity)) && (category === void 0 || f.category !== void 0 && category.has(f.category)) && (contains === void 0 || contains.every((t2) => f.tags.has(t2)));
+  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t2) => tags.has(t2)));
   if (hasAttributes) tests.push((f) => f.fields.some(attributes));
   const any = criteria?.any;
   if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
@@ -36335,12 +36016,14 @@ function compileRule(rule, index, clocks) {
     if (!clocks.has(window2.zone)) clocks.set(window2.zone, wallClock(window2.zone));
     tests.push((f) => window2.contains(f.minuteIn(window2.zone)));
   }
-  let ttlSeconds;
-  if (spec.action.ttl !== void 0) {
-    const ttl = parseDuration(spec.action.ttl);
-    if (!ttl.ok) return fail2(`action.ttl: ${ttl.message}`);
-    ttlSeconds = Math.floor(ttl.value / 1e3);
+  const { reason: reason2, ttl, approver_role } = spec.action;
+  const decision = { action, policy: rule.id, reason: reason2 ?? `matched rule ${rule.id}` };
+  if (ttl !== void 0) {
+    const ms = parseDurationMs(ttl);
+    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
+    decision.ttl_seconds = Math.floor(ms / 1e3);
   }
+  if (approver_role !== void 0) decision.approver_role = approver_role;
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
     if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
@@ -36349,56 +36032,42 @@ function compileRule(rule, index, clocks) {
   if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
     fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
   }
-  const methodFor = (name) => (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-  const matches = (f) => {
-    if (datasetTest !== void 0 && !datasetTest(f.dataset)) return false;
-    for (let i2 = 0; i2 < tests.length; i2++) if (!tests[i2](f)) return false;
-    return true;
-  };
   return {
     index,
+    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
     id: rule.id,
     precedence: rule.precedence,
     action,
-    strength: ACTION_STRENGTH[action],
-    reason: spec.action.reason ?? `matched rule ${rule.id}`,
-    ttlSeconds,
-    approverRole: spec.action.approver_role,
-    matches,
+    decision,
+    matches: (f) => tests.every((t2) => t2(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
-        if (hasAttributes && !attributes(field)) continue;
-        if (named !== void 0 && !named.has(field.name)) continue;
-        const method = methodFor(field.name);
-        const previous = into.get(field.name);
-        into.set(field.name, previous === void 0 ? method : stricterMask(previous, method));
+        const name = field.field.name;
+        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+        const previous = into.get(name);
+        into.set(name, previous === void 0 ? method : stricterMask(previous, method));
       }
     }
   };
 }
 function actionOf(spec, fail2) {
-  const set2 = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  const set2 = ACTIONS.filter((a) => spec.action?.[a] === true);
   if (set2.length !== 1) {
-    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
+    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
   }
   return set2[0];
 }
 function toSet(value) {
-  if (value === void 0) return void 0;
-  return new Set(typeof value === "string" ? [value] : value);
+  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
 }
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v) => v === matcher;
-  if (Array.isArray(matcher)) {
-    const set2 = new Set(matcher);
-    return (v) => v !== void 0 && set2.has(v);
-  }
-  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
-    const not = matcher.not;
-    const set2 = new Set(typeof not === "string" ? [not] : not);
-    return (v) => v !== void 0 && !set2.has(v);
-  }
-  return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const list3 = not ? matcher.not : matcher;
+  const set2 = new Set(typeof list3 === "string" ? [list3] : list3);
+  return (v) => v !== void 0 && set2.has(v) !== not;
 }
 
 // src/policy/eval/posture/evaluate.ts
@@ -36420,15 +36089,65 @@ function evaluatePosture(posture, facts = {}) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const check = (id, passed, required, detail) => {
+    checks.push({ id, passed, required, detail });
+  };
+  const setting = (section2, key) => posture[section2]?.[key];
+  const flag = (section2, key, fact, what) => {
+    const required = setting(section2, key) === true;
+    const value = f[fact];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(`${section2}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (section2, key, value, noun) => {
+    const id = `${section2}.${key}`;
+    const lists = setting(section2, key);
+    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
+    const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
+    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
+    const refusing = all.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
+    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
+    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
+  };
   if (environment === void 0) {
     const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    checks.push({ id: "environment", passed: false, required: true, detail });
+    check("environment", false, true, detail);
   } else {
-    const s = postureSections(environment);
-    if (s.local) checks.push(...localChecks(posture, f));
-    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
-    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
-    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
+    if (environment === "local") {
+      const min = setting("local", "min_security_score");
+      const minimum = typeof min === "number" ? min : 0;
+      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+      flag("local", "require_encryption", "encryption", "disk encryption");
+      check(
+        "local.min_security_score",
+        score !== void 0 && score >= minimum,
+        minimum > 0,
+        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
+      );
+      flag("local", "require_tpm", "tpm", "TPM");
+      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+    }
+    if (CLOUD.has(environment)) {
+      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
+      allowed("cloud", "allowed_accounts", f.account, "account");
+      allowed("cloud", "allowed_regions", f.region, "region");
+    }
+    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (KUBERNETES.has(environment)) {
+      const denied = setting("kubernetes", "denied_namespaces") ?? [];
+      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+      const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+      const id = "kubernetes.denied_namespaces";
+      if (denied.length === 0) check(id, true, false, "no namespace is denied");
+      else if (ns === void 0) check(id, false, true, "namespace unknown");
+      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
+      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
+      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+    }
   }
   const failed2 = checks.filter((c3) => c3.required && !c3.passed);
   const insecure = posture.allow_insecure === true;
@@ -36437,7 +36156,7 @@ function evaluatePosture(posture, facts = {}) {
     allowed: failed2.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: scoreOf(f.securityScore),
+    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
     warnings: insecure ? failed2.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed2.map((c3) => c3.id)
@@ -36447,68 +36166,6 @@ function providerFor(posture, environment) {
   const map2 = posture.provider_map;
   const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
   return mapped ?? posture.fallback_provider ?? "env";
-}
-function scoreOf(score) {
-  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
-  return Math.min(100, Math.max(0, score));
-}
-function flagCheck(id, requirement, fact, what) {
-  const required = requirement === true;
-  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
-  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
-}
-function localChecks(posture, f) {
-  const local = posture.local ?? {};
-  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
-  return [
-    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
-    {
-      id: "local.min_security_score",
-      passed: score !== void 0 && score >= min,
-      required: min > 0,
-      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`
-    },
-    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
-    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
-  ];
-}
-function cloudChecks(posture, f, aws2) {
-  const cloud = posture.cloud ?? {};
-  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
-  if (aws2) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
-  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
-  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
-  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
-  return checks;
-}
-function kubernetesChecks(posture, f) {
-  const k2 = posture.kubernetes ?? {};
-  const denied = k2.denied_namespaces ?? [];
-  const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-  const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-  const deniedCheck = denied.length === 0 ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" } : {
-    id: "kubernetes.denied_namespaces",
-    passed: ns !== void 0 && hit === void 0,
-    required: true,
-    detail: ns === void 0 ? "namespace unknown" : hit === void 0 ? `namespace ${JSON.stringify(ns)} is not denied` : `namespace ${JSON.stringify(ns)} is denied (${hit})`
-  };
-  return [
-    deniedCheck,
-    allowedCheck("kubernetes.allowed_namespaces", k2.allowed_namespaces, ns, "namespace"),
-    flagCheck("kubernetes.require_service_account", k2.require_service_account, f.serviceAccount, "service account token"),
-    flagCheck("kubernetes.require_non_root", k2.require_non_root, f.nonRoot, "running as non-root"),
-    flagCheck("kubernetes.require_read_only_root_fs", k2.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system")
-  ];
-}
-function allowedCheck(id, setting, value, noun) {
-  if (setting === void 0) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
-  const lists = setting.every((v) => typeof v === "string") ? [setting] : setting;
-  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
-  const refusing = lists.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
-  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
-  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
-  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
 }
 
 // src/policy/eval/runtime/boundary.ts
@@ -36537,7 +36194,7 @@ function toHost(value) {
     const close = host.indexOf("]");
     if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
     host = host.slice(0, close + 1);
-  } else if ((host.match(/:/g) ?? []).length === 1) {
+  } else if (host.split(":").length === 2) {
     const m = /^([^:]+):\d+$/.exec(host);
     if (!m) return void 0;
     host = m[1];
@@ -36566,7 +36223,7 @@ function normalizePath(value) {
   return absolute ? `/${joined}` : joined === "" ? "." : joined;
 }
 function compilePathPattern(pattern) {
-  const glob = pattern === "" ? "" : normalizePath(pattern) ?? "";
+  const glob = normalizePath(pattern) ?? "";
   if (glob === "") return () => false;
   if (glob === "/") return (path2) => path2.startsWith("/");
   let re = "^";
@@ -36585,47 +36242,33 @@ function compilePathPattern(pattern) {
 }
 
 // src/policy/eval/runtime/tool-uri.ts
-var SCHEME2 = "mcp://";
 var PRINTABLE = /^[\x21-\x7e]+$/;
-function split2(text) {
-  if (text.length <= SCHEME2.length || text.slice(0, SCHEME2.length).toLowerCase() !== SCHEME2) return void 0;
-  const rest = text.slice(SCHEME2.length);
-  if (!PRINTABLE.test(rest)) return void 0;
-  const slash = rest.indexOf("/");
-  if (slash <= 0) return void 0;
-  const server = rest.slice(0, slash);
-  if (server.includes("@")) return void 0;
-  const path2 = rest.slice(slash + 1);
-  const at = path2.indexOf("@");
-  if (at < 0) return path2 === "" ? void 0 : { server, tool: path2, version: void 0 };
-  if (at !== path2.lastIndexOf("@")) return void 0;
-  const tool = path2.slice(0, at);
-  const version = path2.slice(at + 1);
-  if (tool === "" || version === "") return void 0;
-  return { server, tool, version };
+var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+function split2(text2) {
+  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
 }
 function parseToolUri(uri) {
   if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
   return split2(uri);
 }
 var ANY = () => true;
+var STARS = /^\*+$/;
 function compileToolPattern(entry) {
   if (typeof entry !== "string") return void 0;
-  if (/^\*+$/.test(entry)) return ANY;
+  if (STARS.test(entry)) return ANY;
   const parts = split2(entry);
   if (parts === void 0) return void 0;
-  const server = part(parts.server);
-  const tool = part(parts.tool);
-  if (parts.version === void 0) return (t2) => server(t2.server) && tool(t2.tool);
-  const anyVersion = /^\*+$/.test(parts.version);
-  const version = part(parts.version);
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version;
+  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
   return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
 }
-function part(pattern) {
-  return compileWildcard(pattern);
-}
 function formatToolUri(tool) {
-  return `${SCHEME2}${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
 // src/policy/eval/runtime/compiled.ts
@@ -36637,48 +36280,92 @@ var CLEAN = Object.freeze({
   escalate: Object.freeze([])
 });
 var EMPTY_FACTS = Object.freeze({});
+var FLAGS = [
+  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
+];
+var SCANS = [
+  ["skillScan", "skill_scan", "skill scan"],
+  ["sast", "sast", "static analysis (SAST)"],
+  ["dast", "dast", "dynamic analysis (DAST)"]
+];
 function compileRuntime(runtime) {
-  const denyOn = new Set(runtime.enforcement?.deny_on ?? []);
-  const escalateOn = new Set(runtime.enforcement?.escalate_on ?? []);
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
   const invalidEntries = [];
-  const uriChecks = [];
-  const allowlist = runtime.tools?.allowlist;
-  if (allowlist !== void 0) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
-  const versions = runtime.security?.allow_versions;
-  const versionRules = versions === void 0 ? [] : compileAllowVersions(versions);
-  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
-  const factChecks = compileFactChecks(runtime);
-  const decide = (found, malformed) => {
-    if (found.length === 0) return CLEAN;
-    let blocked = false;
-    const escalate = [];
-    const violations = found.map((f, i2) => {
-      const blocking = denyOn.has(f.code) || malformed && i2 === 0;
-      if (blocking) blocked = true;
-      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
-      return { code: f.code, message: f.message, blocking };
-    });
-    return {
-      allowed: !blocked,
-      violations,
-      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
-      escalate
-    };
-  };
-  const checkTool = (uri, facts = EMPTY_FACTS) => {
+  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
+  const fs2 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
     const f = facts ?? EMPTY_FACTS;
-    const found = [];
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report = (code2, message, blocking = denyOn.has(code2)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code2) && !escalate.includes(code2)) escalate.push(code2);
+      violations.push({ code: code2, message, blocking });
+    };
     const tool = parseToolUri(uri);
     if (tool === void 0) {
-      found.push({
-        code: "tool_not_in_allowlist",
-        message: `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`
-      });
+      report("tool_not_in_allowlist", `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
-      for (const check of uriChecks) check(tool, f, found);
+      const lists = allowlist ?? [];
+      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      if (i2 >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
+        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+      }
+      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r2) => !r2.allows(version));
+        if (refused !== void 0) {
+          report(
+            "tool_not_in_allowlist",
+            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
     }
-    for (const check of factChecks) check(f, found);
-    return decide(found, tool === void 0);
+    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
+    if (fs2 !== void 0) checkList(f.fsPath, normalizePath, fs2, "fs_violation", "path", "fs", report);
+    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
+    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
+    for (const [key, code2, message] of FLAGS) if (f[key] === true) report(code2, message);
+    for (const [key, prefix, noun] of SCANS) {
+      const status = f[key];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
+      else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed`);
+    }
+    checkGuard?.(f.agentGuardFindings, report);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
   return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
 }
@@ -36686,8 +36373,8 @@ function describe3(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
 }
-function allowlistCheck(value, invalid) {
-  const compiled2 = toAllOf(value).map((list3) => {
+function compileAllowlist(value, invalid) {
+  return toAllOf(value).map((list3) => {
     const matchers = [];
     for (const entry of list3) {
       const m = compileToolPattern(entry);
@@ -36696,141 +36383,34 @@ function allowlistCheck(value, invalid) {
     }
     return matchers;
   });
-  return (tool, _facts, out) => {
-    for (let i2 = 0; i2 < compiled2.length; i2++) {
-      const matchers = compiled2[i2];
-      if (!matchers.some((m) => m(tool))) {
-        const which = compiled2.length > 1 ? ` (allowlist ${i2 + 1} of ${compiled2.length})` : "";
-        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
-        return;
-      }
-    }
-  };
 }
 function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
     const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
     const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, versionTest: (v) => tests.some((t2) => t2(v)) };
+    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
   });
 }
-function pinningCheck(denyUnpinned, rules) {
-  return (tool, _facts, out) => {
-    const applicable = rules.filter((r2) => r2.serverTest(tool.server));
-    if (tool.version === void 0) {
-      if (denyUnpinned) {
-        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
-      } else if (applicable.length > 0) {
-        out.push({
-          code: "version_unpinned",
-          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`
-        });
-      }
-      return;
-    }
-    const version = tool.version;
-    const refused = applicable.find((r2) => !r2.versionTest(version));
-    if (refused !== void 0) {
-      out.push({
-        code: "tool_not_in_allowlist",
-        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-      });
-    }
-  };
+function checkList(raw, normalize4, allowed, code2, noun, list3, report) {
+  if (raw === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize4(value);
+    if (normal === void 0) report(code2, `${noun} ${describe3(value)} cannot be read`);
+    else if (!allowed(normal)) report(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+  }
 }
-function compileFactChecks(runtime) {
-  const checks = [];
-  const flag = (key, code2, message) => {
-    checks.push((facts, out) => {
-      if (facts[key] === true) out.push({ code: code2, message });
-    });
-  };
-  if (runtime.signing?.enabled === true) {
-    checks.push((facts, out) => {
-      if (facts.signaturePresent === false) {
-        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
-      }
-    });
+function checkLimit(value, max, code2, noun, unit, report) {
+  if (value === void 0) return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report(code2, `${noun} ${describe3(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
   }
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
-  if (requireKey) {
-    checks.push((facts, out) => {
-      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
-        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
-      }
-    });
-  }
-  const egress = runtime.security?.egress_allowlist;
-  if (egress !== void 0) {
-    const allowed = compileAllOf(egress, compileHostPattern);
-    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
-  }
-  const fs2 = runtime.security?.fs_allowlist;
-  if (fs2 !== void 0) {
-    const allowed = compileAllOf(fs2, compilePathPattern);
-    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
-  }
-  const limits = runtime.security?.limits;
-  if (typeof limits?.max_payload_kb === "number") {
-    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
-  }
-  if (typeof limits?.max_duration_ms === "number") {
-    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
-  }
-  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
-  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
-  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
-  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
-  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
-  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
-  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
-  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
-  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
-  const guard = runtime.agent_guard;
-  if (guard !== void 0 && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
-  checks.push((facts, out) => {
-    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
-    else if (facts.contextual === "escalated") {
-      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
-    }
-  });
-  return checks;
-}
-function listCheck(key, normalize4, allowed, code2, noun, list3) {
-  return (facts, out) => {
-    const raw = facts[key];
-    if (raw === void 0) return;
-    const values = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      const normal = normalize4(value);
-      if (normal === void 0) out.push({ code: code2, message: `${noun} ${describe3(value)} cannot be read, so it cannot be allowed` });
-      else if (!allowed(normal)) out.push({ code: code2, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
-    }
-  };
-}
-function limitCheck(key, max, code2, noun, unit) {
-  return (facts, out) => {
-    const value = facts[key];
-    if (value === void 0) return;
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      out.push({ code: code2, message: `${noun} ${describe3(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
-    } else if (value > max) {
-      out.push({ code: code2, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
-    }
-  };
-}
-function scanCheck(key, noun, pending, failed2) {
-  return (facts, out) => {
-    const status = facts[key];
-    if (status === void 0 || status === "passed") return;
-    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
-    else out.push({ code: failed2, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed` });
-  };
 }
 function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (facts, out) => {
-    const findings = facts.agentGuardFindings;
+  return (findings, report) => {
     if (findings === void 0) return;
     const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
@@ -36839,7 +36419,7 @@ function agentGuardCheck(severity, count3) {
     const byCount = count3 !== void 0 && n >= count3;
     if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
       const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
+      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
     }
   };
 }
@@ -36885,54 +36465,46 @@ function compileScanner(runtime) {
       byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan2 = (text, location2) => {
-    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+  const scan = (text2, location2) => {
+    if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
     if (location2 !== "input" && location2 !== "output") {
       throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
     }
     const findings = [];
-    for (const p2 of byLocation[location2]) collect2(p2, text, findings);
+    for (const p2 of byLocation[location2]) collect2(p2, text2, findings);
     return findings;
   };
   return {
-    scan: scan2,
+    scan,
     skipped: Object.freeze(skipped),
     unevaluated: Object.freeze(unevaluated)
   };
 }
-function collect2(p2, text, out) {
-  const re = p2.regex;
-  re.lastIndex = 0;
-  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
-    const m = re.exec(text);
-    if (m === null) break;
+function collect2(p2, text2, out) {
+  let n = 0;
+  for (const m of text2.matchAll(p2.regex)) {
     const matched = m[0];
     out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m.index, match: preview(matched), length: matched.length });
-    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
   }
-  re.lastIndex = 0;
-}
-function isPairAt(text, i2) {
-  const c3 = text.charCodeAt(i2);
-  return c3 >= 55296 && c3 <= 56319 && i2 + 1 < text.length && (text.charCodeAt(i2 + 1) & 64512) === 56320;
 }
 function preview(s) {
-  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
-  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
-  return s.slice(0, end);
+  const end = MATCH_PREVIEW_LENGTH;
+  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
+  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }
 
 // src/policy/eval/engine.ts
 function compileEngine(target) {
   const access2 = compileAccess(target.access);
-  const runtime = compileRuntime(target.runtime);
-  const data = compileData(target.data);
-  const scanner = compileScanner(target.runtime);
+  const { checkTool } = compileRuntime(target.runtime);
+  const { decideData } = compileData(target.data);
+  const { scan } = compileScanner(target.runtime);
   return {
     authorize: (request) => access2.authorize(request),
-    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
-    decideData: (request, now) => data.decideData(request, now),
-    scan: (text, location2) => scanner.scan(text, location2),
+    checkTool,
+    decideData,
+    scan,
     posture: (facts) => evaluatePosture(target.posture, facts ?? {})
   };
 }
@@ -37164,9 +36736,9 @@ function addWords(w, delta) {
   }
   return void 0;
 }
-function cidrEdges(text) {
-  const range = parseCidr(text);
-  if (!range) return [text];
+function cidrEdges(text2) {
+  const range = parseCidr(text2);
+  if (!range) return [text2];
   const last2 = range.network.map((n, i2) => (n | ~range.mask[i2]) >>> 0);
   const below = addWords(range.network, -1);
   const above = addWords(last2, 1);
@@ -38079,8 +37651,8 @@ var ELLIPSIS = "\u2026";
 function count(n, noun, plural = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural}`;
 }
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+function truncate(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
 }
 function formatValue(value, max = 80) {
   const fmt = (v) => {
@@ -38102,8 +37674,8 @@ function shownValues(c3) {
   const a = c3.before;
   const b2 = c3.after;
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
-  const pick3 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
-  return [pick3(a), pick3(b2)];
+  const pick2 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
+  return [pick2(a), pick2(b2)];
 }
 function formatContext(context) {
   const entries = Object.entries(context);
@@ -38144,8 +37716,8 @@ function changeCounts(changes) {
 var DEFAULT_MARKDOWN_MAX = 6e4;
 var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}", unchanged: "\u2705" };
 var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}" };
-function cell(text, code2 = false) {
-  const one = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+function cell(text2, code2 = false) {
+  const one = text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
   if (!code2 || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
@@ -38177,8 +37749,8 @@ function partText(p2) {
   return `${p2.head}${body}${p2.tail}${omitted > 0 ? `${p2.cutNote(omitted)}
 ` : ""}`;
 }
-function fixed(text) {
-  return { head: text, lines: [], tail: "", cutNote: () => "" };
+function fixed(text2) {
+  return { head: text2, lines: [], tail: "", cutNote: () => "" };
 }
 function fit(parts, max) {
   const total = () => parts.reduce((n, p2) => n + partText(p2).length, 0);
@@ -38192,8 +37764,8 @@ function fit(parts, max) {
     const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
     best.keep = Math.max(0, kept - drop);
   }
-  const text = parts.map(partText).join("");
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 80))}
+  const text2 = parts.map(partText).join("");
+  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 80))}
 
 _\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
 `;
@@ -38322,10 +37894,10 @@ function changeLine(target, c3, p2) {
   const flag = c3.review ? ` ${p2.yellow("[review]")}` : "";
   return `  ${target} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}: ${what}${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
 }
-function requestLines(title, pick3, result, paint, p2) {
+function requestLines(title, pick2, result, paint, p2) {
   const out = [];
   for (const t2 of result.targets) {
-    const { list: list3, total } = pick3(t2);
+    const { list: list3, total } = pick2(t2);
     if (total === 0) continue;
     if (out.length === 0) out.push(paint(p2.bold(title)));
     out.push(`  ${t2.target} (${total === list3.length ? count(total, "request") : `${total} requests, ${list3.length} shown`})`);
@@ -38566,13 +38138,13 @@ function toUri(file) {
 function toPascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
 }
-function firstSentence(text) {
-  const m = /^(.*?[.!?])(\s|$)/s.exec(text.trim());
-  return (m?.[1] ?? text.trim()).replace(/\s+/g, " ");
+function firstSentence(text2) {
+  const m = /^(.*?[.!?])(\s|$)/s.exec(text2.trim());
+  return (m?.[1] ?? text2.trim()).replace(/\s+/g, " ");
 }
-function fnv1a64(text) {
+function fnv1a64(text2) {
   let h2 = 0xcbf29ce484222325n;
-  for (const b2 of new TextEncoder().encode(text)) {
+  for (const b2 of new TextEncoder().encode(text2)) {
     h2 ^= BigInt(b2);
     h2 = h2 * 0x100000001b3n & 0xffffffffffffffffn;
   }
@@ -38644,8 +38216,8 @@ function displayPath(file, cwd) {
   if (cwd === void 0 || cwd === "" || cwd === ".") return file;
   return posix.relative(cwd, file) || file;
 }
-function splitLines2(text) {
-  return text?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+function splitLines2(text2) {
+  return text2?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
 }
 function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
@@ -39012,8 +38584,8 @@ function repositoryName(dir) {
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text = await readFile7(join7(templates, template), "utf8");
-    files2.push({ path: target, text: text.replaceAll("{{name}}", name) });
+    const text2 = await readFile7(join7(templates, template), "utf8");
+    files2.push({ path: target, text: text2.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
     files2.push({ path: `${SCHEMA_DIR}/${file}`, text: JSON.stringify(schema, null, 2) + "\n" });
@@ -39128,9 +38700,9 @@ async function lintCommand(io, paths, opts) {
   const result = runLint(repo, { rules: RULES, only, ...baseOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
-  const text = render(opts.format, input, io);
-  if (opts.output) await writeFile3(resolve8(io.cwd, opts.output), text);
-  else io.stdout(text);
+  const text2 = render(opts.format, input, io);
+  if (opts.output) await writeFile3(resolve8(io.cwd, opts.output), text2);
+  else io.stdout(text2);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
   if (opts.maxWarnings !== void 0 && warnings > opts.maxWarnings) return EXIT.FINDINGS;
@@ -39622,8 +39194,8 @@ var SYS_BLOCK = "/sys/block";
 var TPM0 = "/sys/class/tpm/tpm0";
 var EFI_DIR = "/sys/firmware/efi";
 var SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
-function parseCrypttab(text) {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0] ?? l);
+function parseCrypttab(text2) {
+  return text2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0] ?? l);
 }
 function parseLsblkTypes(stdout) {
   return stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
@@ -39990,10 +39562,10 @@ function toPostureFacts(value, file) {
   }
   return out;
 }
-function parsePostureFacts(text, file) {
+function parsePostureFacts(text2, file) {
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text2);
   } catch (e) {
     throw new EdictError("PARSE_ERROR", `facts are not valid JSON: ${e.message}`, { position: { file }, cause: e });
   }
@@ -40015,13 +39587,13 @@ async function factsFor(io, opts, probe2) {
     const gathered = await gatherPosture(probe2, opts.timeout !== void 0 ? { timeoutMs: opts.timeout } : {});
     return { facts: gathered.facts, evidence: gathered.evidence, from: "probe" };
   }
-  let text;
+  let text2;
   try {
-    text = await readFile8(resolve10(io.cwd, opts.facts), "utf8");
+    text2 = await readFile8(resolve10(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
-  return { facts: parsePostureFacts(text, opts.facts), evidence: [`facts read from ${opts.facts}`], from: opts.facts };
+  return { facts: parsePostureFacts(text2, opts.facts), evidence: [`facts read from ${opts.facts}`], from: opts.facts };
 }
 async function runPosture(io, opts, probe2, source) {
   const engine = await source(io, opts);

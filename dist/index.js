@@ -10392,15 +10392,15 @@ var require_compile = __commonJS({
       var _a2;
       if (((_a2 = parsedRef.fragment) === null || _a2 === void 0 ? void 0 : _a2[0]) !== "/")
         return;
-      for (const part2 of parsedRef.fragment.slice(1).split("/")) {
+      for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part2)];
+        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
         if (partSchema === void 0)
           return;
         schema = partSchema;
         const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part2) && schId) {
+        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
@@ -10540,15 +10540,15 @@ var require_utils = __commonJS({
       const parts = left.concat(right);
       let hextetCount = 0;
       for (let i2 = 0; i2 < parts.length; i2++) {
-        const part2 = parts[i2];
-        if (part2 === "") return void 0;
-        if (part2.indexOf(".") !== -1) {
-          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
+        const part = parts[i2];
+        if (part === "") return void 0;
+        if (part.indexOf(".") !== -1) {
+          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
-        if (!isHextet(part2)) return void 0;
-        parts[i2] = parseInt(part2, 16).toString(16);
+        if (!isHextet(part)) return void 0;
+        parts[i2] = parseInt(part, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -17582,24 +17582,13 @@ var CONDITION_OPERATORS = [
   "Null"
 ];
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
-  let rest = name;
-  let set;
-  const colon = rest.indexOf(":");
-  if (colon >= 0) {
-    const prefix = rest.slice(0, colon);
-    if (!SET_PREFIXES.includes(prefix)) return void 0;
-    set = prefix;
-    rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  if (rest.endsWith("IfExists") && rest !== "IfExists") {
-    ifExists = true;
-    rest = rest.slice(0, -"IfExists".length);
-  }
-  if (!CONDITION_OPERATORS.includes(rest)) return void 0;
-  if (rest === "Null" && (ifExists || set)) return void 0;
-  return set ? { base: rest, ifExists, set } : { base: rest, ifExists };
+  if (name === "Null") return { base: name, ifExists: false };
+  const m = OPERATOR_NAME.exec(name);
+  if (m === null) return void 0;
+  const set = m[1];
+  return { base: m[2], ifExists: m[3] !== void 0, ...set && { set } };
 }
 function allConditionOperatorNames() {
   const out = [];
@@ -20203,12 +20192,12 @@ function parseDuration(text) {
       );
     }
     lastRank = rank;
-    const part2 = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part2 === void 0) {
+    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) {
       const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
       return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
     }
-    total += part2;
+    total += part;
   }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
     return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
@@ -20391,21 +20380,18 @@ function parsePolicyVersion(text) {
 }
 
 // src/policy/values/inline-flags.ts
-var INLINE_FLAGS = /^\(\?([ims]+)\)/;
+var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
 function splitInlineFlags(pattern) {
-  let source = pattern;
-  const flags = /* @__PURE__ */ new Set();
-  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
-    for (const f of m[1]) flags.add(f);
-    source = source.slice(m[0].length);
-  }
-  if (/\\[pP]\{/.test(source)) flags.add("u");
-  return { source, flags: [...flags].sort().join("") };
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
 function toJsRegExp(pattern, extraFlags = "") {
   const { source, flags } = splitInlineFlags(pattern);
-  const all = [...new Set(flags + extraFlags)].sort().join("");
-  return new RegExp(source, all);
+  return new RegExp(source, toFlags(flags + extraFlags));
 }
 
 // src/policy/values/regex-charset.ts
@@ -21018,9 +21004,9 @@ function backtrackingRisk(source, flags = "") {
       if (nested) {
         return `nested quantifiers: ${text(q2)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
       }
-      const same = overlappingAlternatives(q2);
-      if (same) {
-        return `overlapping alternatives: ${text(same[0])} and ${text(same[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      const same2 = overlappingAlternatives(q2);
+      if (same2) {
+        return `overlapping alternatives: ${text(same2[0])} and ${text(same2[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
       }
       const prefix = tailPrefixAlternatives(q2);
       if (prefix) {
@@ -21198,123 +21184,54 @@ var invalid_version_default = formatRule(
 var STAR = 42;
 var QUESTION = 63;
 function hasWildcard(pattern) {
-  return pattern.includes("*") || pattern.includes("?");
+  return /[*?]/.test(pattern);
 }
-function compileWildcard(pattern, options = {}) {
-  if (options.ignoreCase === true) {
-    const test = compileExact(pattern.toLowerCase());
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
     return (value) => test(value.toLowerCase());
   }
-  return compileExact(pattern);
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
 }
 function matchWildcard(pattern, value, ignoreCase = false) {
-  return ignoreCase ? globMatch(pattern.toLowerCase(), value.toLowerCase()) : globMatch(pattern, value);
-}
-function compileExact(raw) {
-  if (!hasWildcard(raw)) return (value) => value === raw;
-  const pattern = raw.replace(/\*{2,}/g, "*");
-  if (pattern === "*") return () => true;
-  if (!pattern.includes("?")) {
-    const stars = countStars(pattern);
-    if (stars === 1) {
-      const star = pattern.indexOf("*");
-      const head = pattern.slice(0, star);
-      const tail = pattern.slice(star + 1);
-      if (tail === "") return (value) => hasPrefix(value, head);
-      if (head === "") return (value) => hasSuffix(value, tail);
-      const min = head.length + tail.length;
-      return (value) => value.length >= min && hasPrefix(value, head) && hasSuffix(value, tail);
-    }
-    if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) {
-      const middle = pattern.slice(1, -1);
-      return (value) => value.includes(middle);
-    }
-  }
-  const segments = pattern.split("*");
-  return (value) => matchSegments(segments, value);
-}
-function hasPrefix(value, head) {
-  if (value.length < head.length) return false;
-  for (let i2 = head.length - 1; i2 >= 0; i2--) if (value.charCodeAt(i2) !== head.charCodeAt(i2)) return false;
-  return true;
-}
-function hasSuffix(value, tail) {
-  const offset = value.length - tail.length;
-  if (offset < 0) return false;
-  for (let i2 = 0; i2 < tail.length; i2++) if (value.charCodeAt(offset + i2) !== tail.charCodeAt(i2)) return false;
-  return true;
-}
-function countStars(pattern) {
-  let n = 0;
-  for (let i2 = 0; i2 < pattern.length; i2++) if (pattern.charCodeAt(i2) === STAR) n++;
-  return n;
-}
-function globMatch(pattern, value) {
-  if (!hasWildcard(pattern)) return pattern === value;
-  return matchSegments(pattern.split("*"), value);
-}
-function matchSegments(segments, value) {
-  const first2 = segments[0] ?? "";
-  const pos = matchForward(value, 0, first2);
-  if (pos < 0) return false;
-  if (segments.length === 1) return pos === value.length;
-  const last2 = segments[segments.length - 1] ?? "";
-  const tailStart = matchBackward(value, value.length, last2);
-  if (tailStart < pos) return false;
-  let at = pos;
-  for (let i2 = 1; i2 < segments.length - 1; i2++) {
-    at = findSegment(value, at, tailStart, segments[i2] ?? "");
-    if (at < 0) return false;
-  }
-  return true;
-}
-function isHigh(code) {
-  return code >= 55296 && code <= 56319;
-}
-function isLow(code) {
-  return code >= 56320 && code <= 57343;
+  return compileWildcard(pattern, { ignoreCase })(value);
 }
 function widthAt(value, i2) {
-  return isHigh(value.charCodeAt(i2)) && i2 + 1 < value.length && isLow(value.charCodeAt(i2 + 1)) ? 2 : 1;
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
 }
-function matchForward(value, i2, segment) {
-  for (let k2 = 0; k2 < segment.length; k2++) {
-    if (i2 >= value.length) return -1;
-    const c3 = segment.charCodeAt(k2);
-    if (c3 === QUESTION) {
-      i2 += widthAt(value, i2);
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v += widthAt(value, v);
+    } else if (c3 === value.charCodeAt(v)) {
+      p2++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
     } else {
-      if (value.charCodeAt(i2) !== c3) return -1;
-      i2++;
+      p2 = afterStar;
+      v = starEnd += widthAt(value, starEnd);
     }
   }
-  return i2;
-}
-function matchBackward(value, end, segment) {
-  let i2 = end;
-  for (let k2 = segment.length - 1; k2 >= 0; k2--) {
-    if (i2 <= 0) return -1;
-    const c3 = segment.charCodeAt(k2);
-    if (c3 === QUESTION) {
-      i2 -= i2 >= 2 && isLow(value.charCodeAt(i2 - 1)) && isHigh(value.charCodeAt(i2 - 2)) ? 2 : 1;
-    } else {
-      if (value.charCodeAt(i2 - 1) !== c3) return -1;
-      i2--;
-    }
-  }
-  return i2;
-}
-function findSegment(value, from, limit, segment) {
-  if (!segment.includes("?")) {
-    const at = value.indexOf(segment, from);
-    return at < 0 || at + segment.length > limit ? -1 : at + segment.length;
-  }
-  for (let i2 = from; i2 <= limit; i2 += widthAt(value, i2)) {
-    const end = matchForward(value, i2, segment);
-    if (end >= 0) return end <= limit ? end : -1;
-    if (i2 >= value.length) break;
-  }
-  return -1;
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
 }
 var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
 var SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -21323,10 +21240,10 @@ function validateActionPattern(pattern) {
   if (pattern === "") return "action is empty: expected service:Action or *";
   const parts = pattern.split(":");
   if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part2 of parts) {
-    if (part2 === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part2)) {
-      return `action "${pattern}" has an invalid character in "${part2}": expected letters, digits, _ . - * ?`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
     }
   }
   return void 0;
@@ -21347,7 +21264,7 @@ function validateResourcePattern(pattern) {
 // src/policy/match/cidr.ts
 var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 function parseIpv4(text) {
   let value = 0;
   let octet = 0;
@@ -21372,45 +21289,26 @@ function parseIpv4(text) {
   }
   return parts === 4 ? value : void 0;
 }
-function parseHextets(text, allowIpv4Tail) {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out = [];
-  for (let i2 = 0; i2 < parts.length; i2++) {
-    const part2 = parts[i2] ?? "";
-    if (HEXTET.test(part2)) {
-      out.push(parseInt(part2, 16));
-    } else if (allowIpv4Tail && i2 === parts.length - 1 && part2.includes(".")) {
-      const v4 = parseIpv4(part2);
-      if (v4 === void 0) return void 0;
-      out.push(Math.floor(v4 / 65536), v4 % 65536);
-    } else {
-      return void 0;
-    }
-  }
-  return out;
-}
 function parseIpv6(text) {
-  const gap = text.indexOf("::");
-  let groups;
-  if (gap >= 0) {
-    if (text.indexOf("::", gap + 1) >= 0) return void 0;
-    const head = parseHextets(text.slice(0, gap), false);
-    const tail = parseHextets(text.slice(gap + 2), true);
-    if (head === void 0 || tail === void 0 || head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseHextets(text, true);
-    if (all === void 0 || all.length !== 8) return void 0;
-    groups = all;
+  const lastPart = text.lastIndexOf(":") + 1;
+  if (text.includes(".", lastPart)) {
+    const v4 = parseIpv4(text.slice(lastPart));
+    if (v4 === void 0) return void 0;
+    text = `${text.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
   }
-  const g = (i2) => groups[i2] ?? 0;
-  return [
-    g(0) * 65536 + g(1) >>> 0,
-    g(2) * 65536 + g(3) >>> 0,
-    g(4) * 65536 + g(5) >>> 0,
-    g(6) * 65536 + g(7) >>> 0
-  ];
+  const [head = "", tail, extra] = text.split("::");
+  if (extra !== void 0) return void 0;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== void 0) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return void 0;
+    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
+  }
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+}
+function toWords(word) {
+  return [word(0), word(1), word(2), word(3)];
 }
 function parseIp(text) {
   if (text.includes(":")) {
@@ -21420,43 +21318,25 @@ function parseIp(text) {
   const v4 = parseIpv4(text);
   return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
 }
-function maskWord(bits) {
-  if (bits <= 0) return 0;
-  if (bits >= 32) return 4294967295;
-  return 4294967295 << 32 - bits >>> 0;
-}
 function parseCidr(text) {
   const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
+  const address = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (address === void 0) return void 0;
   const max = address.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!PREFIX.test(prefixText)) return void 0;
-    prefix = Number(prefixText);
-    if (prefix > max) return void 0;
-  }
-  const bits = address.family === 4 ? prefix + 96 : prefix;
-  const mask = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
-  const w = address.words;
-  const network = [
-    (w[0] & mask[0]) >>> 0,
-    (w[1] & mask[1]) >>> 0,
-    (w[2] & mask[2]) >>> 0,
-    (w[3] & mask[3]) >>> 0
-  ];
+  const prefixText = slash < 0 ? String(max) : text.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
+  const bits = prefix + 128 - max;
+  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
+  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
   return { family: address.family, prefix, network, mask };
 }
 function cidrContains(range, ip) {
   const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0) return false;
-  if (range.family === 6 && address.family !== 6) return false;
-  const a = address.words;
-  const m = range.mask;
-  const n = range.network;
-  return (a[3] & m[3]) >>> 0 === n[3] && (a[2] & m[2]) >>> 0 === n[2] && (a[1] & m[1]) >>> 0 === n[1] && (a[0] & m[0]) >>> 0 === n[0];
+  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
 }
 function validateCidr(text) {
   if (parseCidr(text) !== void 0) return void 0;
@@ -22970,67 +22850,37 @@ function formatReport(format, input, options = {}) {
 var EDICT_VERSION = "0.1.0";
 
 // src/policy/eval/access/values.ts
-var NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-var EPOCH_SECONDS = /^-?[0-9]+(?:\.[0-9]+)?$/;
-var ISO_8601 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?)?$/;
+var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
+var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
 function toNumber(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value !== "string" || !NUMERIC.test(value)) return void 0;
-  const n = Number(value);
+  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
   return Number.isFinite(n) ? n : void 0;
 }
 function toBool(value) {
-  if (typeof value === "boolean") return value;
-  if (typeof value !== "string") return void 0;
-  const lower = value.toLowerCase();
-  return lower === "true" ? true : lower === "false" ? false : void 0;
+  const text = typeof value === "string" ? value.toLowerCase() : value;
+  return text === true || text === "true" ? true : text === false || text === "false" ? false : void 0;
 }
 function toEpochMillis(value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value * 1e3 : void 0;
-  if (typeof value !== "string") return void 0;
-  if (EPOCH_SECONDS.test(value)) {
-    const seconds = Number(value);
-    return Number.isFinite(seconds) ? seconds * 1e3 : void 0;
+  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
+    const seconds = toNumber(value);
+    return seconds === void 0 ? void 0 : seconds * 1e3;
   }
   const m = ISO_8601.exec(value);
   if (m === null) return void 0;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4] ?? "0");
-  const minute = Number(m[5] ?? "0");
-  const second = Number(m[6] ?? "0");
-  const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth2(year, month)) return void 0;
-  if (hour > 23 || minute > 59 || second > 59) return void 0;
-  let offsetMinutes = 0;
-  if (m[9] !== void 0) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return void 0;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
+  const part = (i2) => Number(m[i2] ?? 0);
+  const month = part(2) - 1;
   const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  return date.getTime() - offsetMinutes * 6e4;
-}
-function daysInMonth2(year, month) {
-  if (month === 2) return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  date.setUTCFullYear(part(1), month, part(3));
+  if (date.getUTCMonth() !== month) return void 0;
+  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
 }
 
 // src/policy/eval/access/conditions.ts
-var NEGATED = {
-  StringNotEquals: "StringEquals",
-  StringNotLike: "StringLike",
-  NumericNotEquals: "NumericEquals",
-  DateNotEquals: "DateEquals",
-  NotIpAddress: "IpAddress"
-};
 function splitNegation(base) {
-  const positive = NEGATED[base];
-  return positive === void 0 ? { positive: base, negated: false } : { positive, negated: true };
+  const positive = base.replace("Not", "");
+  return { positive, negated: positive !== base };
 }
 function and3(a, b2) {
   if (a === false || b2 === false) return false;
@@ -23043,29 +22893,10 @@ function or3(a, b2) {
 function not3(a) {
   return a === "error" ? "error" : !a;
 }
-function asciiLower(code) {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-function equalsIgnoreAsciiCase(a, b2) {
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) {
-    if (asciiLower(a.charCodeAt(i2)) !== asciiLower(b2.charCodeAt(i2))) return false;
-  }
-  return true;
-}
+var toAsciiLower = (text) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 function lookupContext(context, key) {
-  let entry;
-  if (Object.hasOwn(context, key)) {
-    entry = context[key];
-  } else {
-    for (const k2 in context) {
-      if (Object.hasOwn(context, k2) && equalsIgnoreAsciiCase(k2, key)) {
-        entry = context[k2];
-        break;
-      }
-    }
-  }
-  return entry === null ? void 0 : entry;
+  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+  return found === void 0 ? void 0 : context[found] ?? void 0;
 }
 function evaluateCondition(block, context) {
   let result = true;
@@ -23150,182 +22981,119 @@ function order(op, a, b2) {
 
 // src/policy/eval/access/compiled-condition.ts
 var error = () => "error";
+var same = (a, b2) => a === b2;
+var lowerCase = (value) => String(value).toLowerCase();
 function compileCondition(block) {
-  if (block === void 0) return void 0;
-  const tests = [];
-  let hasError = false;
-  for (const [name, entries] of Object.entries(block)) {
+  const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      hasError = true;
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList3(values)));
-    }
-  }
-  if (hasError) tests.push(error);
-  if (tests.length === 0) return void 0;
-  if (tests.length === 1) return tests[0];
-  return (context) => {
-    let result = true;
-    for (let i2 = 0; i2 < tests.length; i2++) {
-      const r2 = tests[i2](context);
-      if (r2 === false) return false;
-      if (r2 === "error") result = "error";
-    }
-    return result;
-  };
+    if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+  });
+  if (tests.length < 2) return tests[0];
+  return (context) => kleene(tests, false, (test) => test(context));
 }
-function toList3(value) {
-  return Array.isArray(value) ? value : [value];
+function kleene(items, decisive, test) {
+  let result = !decisive;
+  for (const item of items) {
+    const r2 = test(item);
+    if (r2 === decisive) return r2;
+    if (r2 === "error") result = r2;
+  }
+  return result;
 }
 function isList2(entry) {
   return Array.isArray(entry);
 }
-function compileKey(base, forAll, ifExists, key, raw) {
+function compileKey({ base, set, ifExists }, key, raw) {
   if (base === "Null") {
-    const wants = raw.map(toBool);
-    const whenAbsent = pick(wants.includes(true), wants.includes(void 0));
-    const whenPresent = pick(wants.includes(false), wants.includes(void 0));
-    return (context) => lookupContext(context, key) === void 0 ? whenAbsent : whenPresent;
+    const wanted = anyOf(raw, false, toBool, toBool, same);
+    return (context) => wanted(lookupContext(context, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const positiveTest = compileValueTest(positive, raw);
-  const test = negated ? (v) => {
-    const r2 = positiveTest(v);
-    return r2 === "error" ? r2 : !r2;
-  } : positiveTest;
-  const onMissing = forAll ? true : ifExists;
+  const test = compileValueTest(positive, raw, negated);
+  const forAll = set === "ForAllValues";
+  const onMissing = forAll || ifExists;
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === void 0) return onMissing;
-    if (!isList2(entry)) return test(entry);
-    let result = forAll;
-    for (let i2 = 0; i2 < entry.length; i2++) {
-      const r2 = test(entry[i2]);
-      if (r2 === !forAll) return r2;
-      if (r2 === "error") result = "error";
-    }
-    return result;
+    return isList2(entry) ? kleene(entry, !forAll, test) : test(entry);
   };
 }
-function pick(matched, hasError) {
-  return matched ? true : hasError ? "error" : false;
-}
-function compileValueTest(op, raw) {
+function compileValueTest(op, raw, negated) {
+  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
+  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
-    case "StringEquals": {
-      if (raw.length === 1) {
-        const only = String(raw[0]);
-        return (v) => String(v) === only;
-      }
-      const set = new Set(raw.map(String));
-      return (v) => set.has(String(v));
-    }
-    case "StringEqualsIgnoreCase": {
-      const set = new Set(raw.map((p2) => String(p2).toLowerCase()));
-      return (v) => set.has(String(v).toLowerCase());
-    }
-    case "StringLike": {
-      const matchers = raw.map((p2) => compileWildcard(String(p2)));
-      return (v) => {
-        const s = String(v);
-        for (const m of matchers) if (m(s)) return true;
-        return false;
-      };
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return orderedTest(op, raw, toNumber);
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return orderedTest(op, raw, toEpochMillis);
-    case "Bool": {
-      if (raw.length === 0) return () => false;
-      const wants = raw.map(toBool);
-      const whenTrue = pick(wants.includes(true), wants.includes(void 0));
-      const whenFalse = pick(wants.includes(false), wants.includes(void 0));
-      return (v) => {
-        const b2 = toBool(v);
-        return b2 === void 0 ? "error" : b2 ? whenTrue : whenFalse;
-      };
-    }
-    case "IpAddress": {
-      if (raw.length === 0) return () => false;
-      const parsed = raw.map((p2) => typeof p2 === "string" ? parseCidr(p2) : void 0);
-      const ranges = parsed.filter((r2) => r2 !== void 0);
-      const miss = ranges.length < parsed.length ? "error" : false;
-      return (v) => {
-        const ip = typeof v === "string" ? parseIpCached(v) : void 0;
-        if (ip === void 0) return "error";
-        for (const r2 of ranges) if (cidrContains(r2, ip)) return true;
-        return miss;
-      };
-    }
+    case "StringEquals":
+      return anyOf(raw, negated, String, String, same);
+    case "StringEqualsIgnoreCase":
+      return anyOf(raw, negated, lowerCase, lowerCase, same);
+    case "StringLike":
+      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
+    case "Bool":
+      return anyOf(raw, negated, toBool, toBool, same);
+    case "IpAddress":
+      return anyOf(
+        raw,
+        negated,
+        (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
+        parseIpCached,
+        (ip, range) => cidrContains(range, ip)
+      );
     default:
       return error;
   }
 }
-var lastIpText;
-var lastIp;
-function parseIpCached(text) {
-  if (text !== lastIpText) {
-    lastIp = parseIp(text);
-    lastIpText = text;
-  }
-  return lastIp;
-}
-function orderedTest(op, raw, read) {
-  if (raw.length === 0) return () => false;
-  const parsed = raw.map(read);
-  const bounds = parsed.filter((n) => n !== void 0);
-  const hasError = bounds.length < parsed.length;
-  const miss = hasError ? "error" : false;
-  const compare2 = comparator(op);
+function anyOf(raw, negated, readPolicy, readContext, matches) {
+  if (raw.length === 0) return () => negated;
+  const parsed = raw.map(readPolicy);
+  const policy = parsed.filter((p2) => p2 !== void 0);
+  const miss = policy.length < parsed.length ? "error" : negated;
   return (v) => {
-    const a = read(v);
-    if (a === void 0) return "error";
-    for (let i2 = 0; i2 < bounds.length; i2++) if (compare2(a, bounds[i2])) return true;
+    const c3 = readContext(v);
+    if (c3 === void 0) return "error";
+    for (const p2 of policy) if (matches(c3, p2)) return !negated;
     return miss;
   };
 }
+var lastIpValue;
+var lastIp;
+function parseIpCached(value) {
+  if (value !== lastIpValue) {
+    lastIp = typeof value === "string" ? parseIp(value) : void 0;
+    lastIpValue = value;
+  }
+  return lastIp;
+}
 function comparator(op) {
-  if (op.endsWith("LessThanEquals")) return (a, b2) => a <= b2;
-  if (op.endsWith("LessThan")) return (a, b2) => a < b2;
-  if (op.endsWith("GreaterThanEquals")) return (a, b2) => a >= b2;
-  if (op.endsWith("GreaterThan")) return (a, b2) => a > b2;
-  return (a, b2) => a === b2;
+  const less = op.includes("Less");
+  const greater = op.includes("Greater");
+  const equal = op.endsWith("Equals");
+  return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
 }
 
 // src/policy/eval/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
-var EMPTY_SLOT = Object.freeze({ deny: [], allow: [] });
 var EMPTY_LIST = Object.freeze([]);
-var EMPTY_CONTEXT = Object.freeze({});
-var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: Object.freeze([]) });
+var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access) {
-  const index = buildIndex(access.Statement);
+  const byService = /* @__PURE__ */ new Map();
+  access.Statement.forEach((statement2, position) => {
+    if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
+    const s = compileStatement(statement2, position);
+    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+  });
   const approvalFor = compileApproval(access.RequireApproval);
-  const scratch = [];
   const plans = /* @__PURE__ */ new Map();
   const planFor = (raw) => {
     let plan = plans.get(raw);
     if (plan === void 0) {
       const action = raw.toLowerCase();
-      const exact = index.exact.get(action) ?? EMPTY_SLOT;
-      const wild = index.wild.get(serviceOf2(action)) ?? EMPTY_SLOT;
-      plan = {
-        deny: candidatesFor(action, exact.deny, wild.deny, index.global.deny),
-        allow: candidatesFor(action, exact.allow, wild.allow, index.global.allow),
-        approval: approvalFor(action)
-      };
+      plan = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
+      const { deny, allow } = plan;
+      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
+        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
+        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
+      });
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
     }
@@ -23334,22 +23102,44 @@ function compileAccess(access) {
   const authorize = (request) => {
     const plan = planFor(request.action);
     const resource = request.resource;
-    const context = request.context ?? EMPTY_CONTEXT;
-    const key = resourceKey2(resource);
-    const denies = scan(scratch, plan.deny, key, resource, context);
+    const context = request.context ?? {};
+    const key = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan.deny, key, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const reasons = scan(scratch, plan.allow, key, resource, context);
-    if (reasons === void 0) return IMPLICIT_DENY;
-    return plan.approval === void 0 ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval: plan.approval };
+    const allows = reasonsFor(plan.allow, key, resource, context);
+    if (allows === void 0) return IMPLICIT_DENY;
+    return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
   };
   return { authorize };
 }
+function addTo(index, key, s) {
+  const list3 = index.get(key);
+  if (list3 === void 0) index.set(key, [s]);
+  else list3.push(s);
+}
+function forEachCandidate(index, key, visit2) {
+  const any = index.get("") ?? EMPTY_LIST;
+  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
+  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
+    const a = any[i2];
+    const b2 = keyed[j2];
+    visit2(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+  }
+}
+function reasonsFor(index, key, resource, context) {
+  let reasons;
+  forEachCandidate(index, key, (s) => {
+    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+  });
+  return reasons;
+}
 function compileApproval(approval) {
-  const patterns = (approval?.Actions ?? []).map((pattern) => ({ pattern, test: compileWildcard(pattern.toLowerCase()) }));
+  const patterns = [...approval?.Actions ?? []];
+  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
   const approverRole = approval?.ApproverRole;
   const timeoutSeconds = approval?.TimeoutSeconds;
   return (action) => {
-    const actions = patterns.filter((p2) => p2.test(action)).map((p2) => p2.pattern);
+    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
     if (actions.length === 0) return void 0;
     return Object.freeze({
       ...approverRole !== void 0 ? { approverRole } : {},
@@ -23358,165 +23148,44 @@ function compileApproval(approval) {
     });
   };
 }
-function buildIndex(statements) {
-  const index = { exact: /* @__PURE__ */ new Map(), wild: /* @__PURE__ */ new Map(), global: { deny: [], allow: [] } };
-  statements.forEach((statement2, position) => {
-    const compiled2 = compileStatement(statement2, position);
-    if (compiled2 !== void 0) place(index, compiled2, statement2);
-  });
-  for (const [action, slot] of index.exact) {
-    const wild = index.wild.get(serviceOf2(action));
-    if (wild === void 0) continue;
-    const inDeny = new Set(wild.deny);
-    const inAllow = new Set(wild.allow);
-    index.exact.set(action, {
-      deny: slot.deny.filter((s) => !inDeny.has(s)),
-      allow: slot.allow.filter((s) => !inAllow.has(s))
-    });
-  }
-  return index;
-}
-function serviceOf2(action) {
-  const colon = action.indexOf(":");
-  return colon < 0 ? action : action.slice(0, colon);
-}
 function compileStatement(s, index) {
-  if (s.Action === void 0 && s.NotAction === void 0) return void 0;
-  if (s.Action !== void 0 && s.Action.length === 0) return void 0;
-  const reason = Object.freeze(
-    s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect }
-  );
+  const { policy, file } = s.source;
   return {
     index,
     deny: s.Effect === "Deny",
-    action: s.Action === void 0 ? void 0 : compilePatterns(s.Action, true),
-    notAction: s.NotAction === void 0 ? void 0 : compilePatterns(s.NotAction, true),
-    resource: s.Resource === void 0 ? void 0 : compilePatterns(s.Resource, false),
-    notResource: s.NotResource === void 0 ? void 0 : compilePatterns(s.NotResource, false),
+    action: compilePatterns(lowerCase2(s.Action)),
+    notAction: compilePatterns(lowerCase2(s.NotAction)),
+    resource: compilePatterns(s.Resource),
+    notResource: compilePatterns(s.NotResource),
     condition: compileCondition(s.Condition),
-    reason,
-    keys: s.Resource === void 0 ? void 0 : resourceKeys(s.Resource)
+    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
+    resourceKeys: patternKeys(s.Resource, "://", "/")
   };
 }
-function resourceKey2(text) {
-  const sep3 = text.indexOf("://");
-  if (sep3 < 0) return void 0;
-  const slash = text.indexOf("/", sep3 + 3);
-  return slash < 0 ? void 0 : text.slice(0, slash + 1);
+function keyOf(text, from, end) {
+  const start = text.indexOf(from);
+  const stop = start < 0 ? -1 : text.indexOf(end, start + from.length);
+  return stop < 0 ? void 0 : text.slice(0, stop + 1);
 }
-function resourceKeys(patterns) {
+function patternKeys(patterns = ["*"], from, end) {
   const keys = /* @__PURE__ */ new Set();
   for (const p2 of patterns) {
-    const wildcard = p2.search(/[*?]/);
-    const key = resourceKey2(wildcard < 0 ? p2 : p2.slice(0, wildcard));
-    if (key === void 0) return void 0;
+    const key = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key === void 0) return [""];
     keys.add(key);
   }
   return [...keys];
 }
-function candidatesFor(action, ...lists) {
-  const matching = lists.flat().filter((s) => (s.action === void 0 || s.action(action)) && (s.notAction === void 0 || !s.notAction(action))).sort((a, b2) => a.index - b2.index);
-  const any = [];
-  const byKey = /* @__PURE__ */ new Map();
-  for (const s of matching) {
-    if (s.keys === void 0) {
-      any.push(s);
-      continue;
-    }
-    for (const k2 of s.keys) {
-      let list3 = byKey.get(k2);
-      if (list3 === void 0) byKey.set(k2, list3 = []);
-      list3.push(s);
-    }
-  }
-  return { any, byKey };
+function lowerCase2(patterns) {
+  return patterns?.map((p2) => p2.toLowerCase());
 }
-function compilePatterns(patterns, lowerCase) {
-  const literal = /* @__PURE__ */ new Set();
-  const matchers = [];
-  for (const raw of patterns) {
-    const p2 = lowerCase ? raw.toLowerCase() : raw;
-    if (/^\*+$/.test(p2)) return () => true;
-    if (hasWildcard(p2)) matchers.push(compileWildcard(p2));
-    else literal.add(p2);
-  }
-  if (matchers.length === 0) {
-    if (literal.size === 0) return () => false;
-    if (literal.size === 1) {
-      const [only] = literal;
-      return (value) => value === only;
-    }
-    return (value) => literal.has(value);
-  }
-  if (literal.size === 0 && matchers.length === 1) return matchers[0];
-  return (value) => {
-    if (literal.has(value)) return true;
-    for (let i2 = 0; i2 < matchers.length; i2++) if (matchers[i2](value)) return true;
-    return false;
-  };
-}
-function literalService(pattern) {
-  const colon = pattern.indexOf(":");
-  if (colon < 0) return void 0;
-  const star = pattern.indexOf("*");
-  const question = pattern.indexOf("?");
-  if (star >= 0 && star < colon || question >= 0 && question < colon) return void 0;
-  return pattern.slice(0, colon);
-}
-function place(index, compiled2, s) {
-  const list3 = (slot) => compiled2.deny ? slot.deny : slot.allow;
-  if (s.Action === void 0) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  const lowered = s.Action.map((p2) => p2.toLowerCase());
-  if (lowered.some((p2) => hasWildcard(p2) && literalService(p2) === void 0)) {
-    list3(index.global).push(compiled2);
-    return;
-  }
-  for (const p2 of lowered) {
-    const map2 = hasWildcard(p2) ? index.wild : index.exact;
-    const key = hasWildcard(p2) ? literalService(p2) : p2;
-    let slot = map2.get(key);
-    if (slot === void 0) map2.set(key, slot = { deny: [], allow: [] });
-    const target = list3(slot);
-    if (target[target.length - 1] !== compiled2) target.push(compiled2);
-  }
-}
-function scan(scratch, candidates2, key, resource, context) {
-  let n = 0;
-  const any = candidates2.any;
-  for (let i2 = 0; i2 < any.length; i2++) {
-    const s = any[i2];
-    if (applies(s, resource, context)) scratch[n++] = s;
-  }
-  const fromAny = n;
-  const keyed = key === void 0 ? EMPTY_LIST : candidates2.byKey.get(key) ?? EMPTY_LIST;
-  for (let i2 = 0; i2 < keyed.length; i2++) {
-    const s = keyed[i2];
-    if (applies(s, resource, context)) scratch[n++] = s;
-  }
-  if (n === 0) return void 0;
-  if (fromAny > 0 && n > fromAny) {
-    for (let i2 = fromAny; i2 < n; i2++) {
-      const s = scratch[i2];
-      let j2 = i2 - 1;
-      while (j2 >= 0 && scratch[j2].index > s.index) {
-        scratch[j2 + 1] = scratch[j2];
-        j2--;
-      }
-      scratch[j2 + 1] = s;
-    }
-  }
-  const reasons = [];
-  for (let i2 = 0; i2 < n; i2++) reasons.push(scratch[i2].reason);
-  return reasons;
+function compilePatterns(patterns) {
+  const matchers = patterns?.map((p2) => compileWildcard(p2));
+  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
 }
 function applies(s, resource, context) {
-  if (s.resource !== void 0 && !s.resource(resource)) return false;
-  if (s.notResource !== void 0 && s.notResource(resource)) return false;
-  if (s.condition === void 0) return true;
-  const result = s.condition(context);
+  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
+  const result = s.condition?.(context) ?? true;
   return result === "error" ? s.deny : result;
 }
 
@@ -24585,8 +24254,8 @@ function shownValues(c3) {
   const a = c3.before;
   const b2 = c3.after;
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
-  const pick3 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
-  return [pick3(a), pick3(b2)];
+  const pick2 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
+  return [pick2(a), pick2(b2)];
 }
 function formatContext(context) {
   const entries = Object.entries(context);
@@ -24805,10 +24474,10 @@ function changeLine(target, c3, p2) {
   const flag = c3.review ? ` ${p2.yellow("[review]")}` : "";
   return `  ${target} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}: ${what}${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
 }
-function requestLines(title, pick3, result, paint, p2) {
+function requestLines(title, pick2, result, paint, p2) {
   const out = [];
   for (const t2 of result.targets) {
-    const { list: list3, total } = pick3(t2);
+    const { list: list3, total } = pick2(t2);
     if (total === 0) continue;
     if (out.length === 0) out.push(paint(p2.bold(title)));
     out.push(`  ${t2.target} (${total === list3.length ? count2(total, "request") : `${total} requests, ${list3.length} shown`})`);
@@ -25522,7 +25191,7 @@ function prefixedArray(input, prefix) {
 function bufferToString(input) {
   return (Array.isArray(input) ? Buffer.concat(input) : input).toString("utf-8");
 }
-function pick2(source, properties) {
+function pick(source, properties) {
   const out = {};
   properties.forEach((key) => {
     if (source[key] !== void 0) {
@@ -25816,7 +25485,7 @@ __export(utils_exports, {
   objectToString: () => objectToString,
   orVoid: () => orVoid,
   parseStringResponse: () => parseStringResponse,
-  pick: () => pick2,
+  pick: () => pick,
   prefixedArray: () => prefixedArray,
   remove: () => remove,
   splitOn: () => splitOn,
@@ -29733,7 +29402,7 @@ function progressEventStage(input) {
 }
 init_utils();
 function spawnOptionsPlugin(spawnOptions) {
-  const options = pick2(spawnOptions, ["uid", "gid"]);
+  const options = pick(spawnOptions, ["uid", "gid"]);
   return {
     type: "spawn.options",
     action(data) {
@@ -29981,6 +29650,26 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
   return { commit, repo: buildRepository(raw) };
 }
 
+// src/policy/eval/data/duration.ts
+var UNITS = ["w", "d", "h", "m", "s", "ms"];
+var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
+var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text) {
+  const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i2]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+
 // src/policy/eval/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
@@ -29989,7 +29678,7 @@ function stricterMask(a, b2) {
   return (RANK.get(b2) ?? 0) > (RANK.get(a) ?? 0) ? b2 : a;
 }
 function isMaskingMethod(value) {
-  return typeof value === "string" && MASKING_METHODS.includes(value);
+  return RANK.has(value);
 }
 
 // src/policy/eval/data/request.ts
@@ -30017,31 +29706,34 @@ function requestProblem(request, now) {
 }
 
 // src/policy/eval/data/time-window.ts
+var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
-  const z2 = validateTimezone(zone);
-  if (!z2.ok) return z2.message;
-  let after;
-  let before;
-  if (time.after !== void 0) {
-    const r2 = parseTimeOfDay(time.after);
-    if (!r2.ok) return `after: ${r2.message}`;
-    after = r2.value;
+  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
+  try {
+    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    known = false;
   }
-  if (time.before !== void 0) {
-    const r2 = parseTimeOfDay(time.before);
-    if (!r2.ok) return `before: ${r2.message}`;
-    before = r2.value;
+  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key of ["after", "before"]) {
+    const text = time[key];
+    if (text === void 0) continue;
+    const m = typeof text === "string" ? TIME_OF_DAY.exec(text) : null;
+    if (m === null) return `${key}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
-  const a = after;
-  const b2 = before;
-  let contains;
-  if (a !== void 0 && b2 !== void 0) {
-    contains = a < b2 ? (m) => m >= a && m < b2 : a > b2 ? (m) => m >= a || m < b2 : () => false;
-  } else if (a !== void 0) contains = (m) => m >= a;
-  else if (b2 !== void 0) contains = (m) => m < b2;
-  else contains = () => true;
-  return { zone, contains };
+  const [a, b2] = bounds;
+  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === void 0 || m >= a;
+      const beforeEnd = b2 === void 0 || m < b2;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
 }
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
@@ -30052,9 +29744,9 @@ function wallClock(zone) {
     if (epochMinute === lastEpochMinute) return lastMinute;
     let hour = 0;
     let minute = 0;
-    for (const part2 of format.formatToParts(epochMs)) {
-      if (part2.type === "hour") hour = Number(part2.value) % 24;
-      else if (part2.type === "minute") minute = Number(part2.value);
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
     }
     lastEpochMinute = epochMinute;
     lastMinute = hour * 60 + minute;
@@ -30069,21 +29761,18 @@ var ACTION_STRENGTH = Object.freeze({
   mask: 1,
   allow: 0
 });
+var ACTIONS = Object.keys(ACTION_STRENGTH);
 var CONTEXT_KEYS = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 function compileData(data) {
   const clocks = /* @__PURE__ */ new Map();
-  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
   const exact = /* @__PURE__ */ new Map();
   const wild = [];
-  data.rules.forEach((rule, i2) => {
-    const dataset = rule.spec.match?.dataset;
-    const compiled2 = rules[i2];
-    if (dataset === void 0 || hasWildcard(dataset)) wild.push(compiled2);
-    else {
-      const list3 = exact.get(dataset);
-      if (list3) list3.push(compiled2);
-      else exact.set(dataset, [compiled2]);
-    }
+  data.rules.forEach((rule, index) => {
+    const compiled2 = compileRule(rule, index, clocks);
+    const literal = compiled2.literal;
+    if (literal === void 0) wild.push(compiled2);
+    else if (exact.has(literal)) exact.get(literal).push(compiled2);
+    else exact.set(literal, [compiled2]);
   });
   const defaultDecision = Object.freeze({
     action: data.default_action === "allow" ? "allow" : "deny",
@@ -30095,21 +29784,17 @@ function compileData(data) {
     const problem = requestProblem(request, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request, now.getTime(), clocks);
-    const candidates2 = mergeByIndex(exact.get(request.dataset), wild);
-    const matched = [];
+    const candidates2 = [...exact.get(request.dataset) ?? [], ...wild];
+    const matched = candidates2.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
     let winner;
-    for (const rule of candidates2) {
-      if (!rule.matches(facts)) continue;
-      matched.push(rule);
-      if (winner === void 0 || rule.strength > winner.strength || rule.strength === winner.strength && rule.precedence >= winner.precedence) {
-        winner = rule;
-      }
+    for (const rule of matched) {
+      const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
     }
     if (winner === void 0) return defaultDecision;
-    const decision = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id) };
-    if (winner.ttlSeconds !== void 0) decision.ttl_seconds = winner.ttlSeconds;
-    if (winner.approverRole !== void 0) decision.approver_role = winner.approverRole;
-    if (winner.action === "mask") {
+    const { action, policy, reason, ...extras } = winner.decision;
+    const decision = { action, policy, reason, matched: matched.map((r2) => r2.id), ...extras };
+    if (action === "mask") {
       const masks = /* @__PURE__ */ new Map();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
       decision.masks = Object.fromEntries(masks);
@@ -30118,26 +29803,19 @@ function compileData(data) {
   };
   return { decideData };
 }
-function mergeByIndex(a, b2) {
-  if (a === void 0 || a.length === 0) return b2;
-  if (b2.length === 0) return a;
-  const out = [];
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length || j2 < b2.length) {
-    if (j2 >= b2.length || i2 < a.length && a[i2].index < b2[j2].index) out.push(a[i2++]);
-    else out.push(b2[j2++]);
-  }
-  return out;
-}
 function toFacts(request, epochMs, clocks) {
-  const fields = request.fields.map(toField);
+  const fields = request.fields.map((field) => {
+    const tags = new Set(field.tags);
+    if (field.sensitivity !== void 0) tags.add(field.sensitivity);
+    if (field.category !== void 0) tags.add(field.category);
+    return { field, tags };
+  });
   const requester = request.requester ?? {};
   const minutes = /* @__PURE__ */ new Map();
   return {
     dataset: request.dataset,
     fields,
-    names: new Set(fields.map((f) => f.name)),
+    names: new Set(request.fields.map((f) => f.name)),
     context: {
       requester_role: requester.role,
       requester_clearance: requester.clearance,
@@ -30147,19 +29825,10 @@ function toFacts(request, epochMs, clocks) {
     },
     minuteIn: (zone) => {
       let m = minutes.get(zone);
-      if (m === void 0) {
-        m = clocks.get(zone)(epochMs);
-        minutes.set(zone, m);
-      }
+      if (m === void 0) minutes.set(zone, m = clocks.get(zone)(epochMs));
       return m;
     }
   };
-}
-function toField(f) {
-  const tags = new Set(f.tags ?? []);
-  if (f.sensitivity !== void 0) tags.add(f.sensitivity);
-  if (f.category !== void 0) tags.add(f.category);
-  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
 }
 function compileRule(rule, index, clocks) {
   const fail2 = (problem) => {
@@ -30169,13 +29838,16 @@ function compileRule(rule, index, clocks) {
   const action = actionOf(spec, fail2);
   const tests = [];
   const dataset = spec.match?.dataset;
-  const datasetTest = dataset === void 0 ? void 0 : compileWildcard(dataset);
+  if (dataset !== void 0) {
+    const test = compileWildcard(dataset);
+    tests.push((f) => test(f.dataset));
+  }
   const criteria = spec.match?.fields;
   const sensitivity = toSet(criteria?.sensitivity);
   const category = toSet(criteria?.category);
   const contains = criteria?.contains;
   const hasAttributes = sensitivity !== void 0 || category !== void 0 || contains !== void 0;
-  const attributes = (f) => (sensitivity === void 0 || f.sensitivity !== void 0 && sensitivity.has(f.sensitivity)) && (category === void 0 || f.category !== void 0 && category.has(f.category)) && (contains === void 0 || contains.every((t2) => f.tags.has(t2)));
+  const attributes = ({ field, tags }) => (sensitivity === void 0 || field.sensitivity !== void 0 && sensitivity.has(field.sensitivity)) && (category === void 0 || field.category !== void 0 && category.has(field.category)) && (contains === void 0 || contains.every((t2) => tags.has(t2)));
   if (hasAttributes) tests.push((f) => f.fields.some(attributes));
   const any = criteria?.any;
   if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
@@ -30195,12 +29867,14 @@ function compileRule(rule, index, clocks) {
     if (!clocks.has(window2.zone)) clocks.set(window2.zone, wallClock(window2.zone));
     tests.push((f) => window2.contains(f.minuteIn(window2.zone)));
   }
-  let ttlSeconds;
-  if (spec.action.ttl !== void 0) {
-    const ttl = parseDuration(spec.action.ttl);
-    if (!ttl.ok) return fail2(`action.ttl: ${ttl.message}`);
-    ttlSeconds = Math.floor(ttl.value / 1e3);
+  const { reason, ttl, approver_role } = spec.action;
+  const decision = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  if (ttl !== void 0) {
+    const ms = parseDurationMs(ttl);
+    if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
+    decision.ttl_seconds = Math.floor(ms / 1e3);
   }
+  if (approver_role !== void 0) decision.approver_role = approver_role;
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
     if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
@@ -30209,70 +29883,48 @@ function compileRule(rule, index, clocks) {
   if (defaultMethod !== void 0 && !isMaskingMethod(defaultMethod)) {
     fail2(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
   }
-  const methodFor = (name) => (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-  const matches = (f) => {
-    if (datasetTest !== void 0 && !datasetTest(f.dataset)) return false;
-    for (let i2 = 0; i2 < tests.length; i2++) if (!tests[i2](f)) return false;
-    return true;
-  };
   return {
     index,
+    literal: dataset === void 0 || hasWildcard(dataset) ? void 0 : dataset,
     id: rule.id,
     precedence: rule.precedence,
     action,
-    strength: ACTION_STRENGTH[action],
-    reason: spec.action.reason ?? `matched rule ${rule.id}`,
-    ttlSeconds,
-    approverRole: spec.action.approver_role,
-    matches,
+    decision,
+    matches: (f) => tests.every((t2) => t2(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
-        if (hasAttributes && !attributes(field)) continue;
-        if (named !== void 0 && !named.has(field.name)) continue;
-        const method = methodFor(field.name);
-        const previous = into.get(field.name);
-        into.set(field.name, previous === void 0 ? method : stricterMask(previous, method));
+        const name = field.field.name;
+        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+        const previous = into.get(name);
+        into.set(name, previous === void 0 ? method : stricterMask(previous, method));
       }
     }
   };
 }
 function actionOf(spec, fail2) {
-  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  const set = ACTIONS.filter((a) => spec.action?.[a] === true);
   if (set.length !== 1) {
-    return fail2(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+    return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
   }
   return set[0];
 }
 function toSet(value) {
-  if (value === void 0) return void 0;
-  return new Set(typeof value === "string" ? [value] : value);
+  return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
 }
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v) => v === matcher;
-  if (Array.isArray(matcher)) {
-    const set = new Set(matcher);
-    return (v) => v !== void 0 && set.has(v);
-  }
-  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
-    const not = matcher.not;
-    const set = new Set(typeof not === "string" ? [not] : not);
-    return (v) => v !== void 0 && !set.has(v);
-  }
-  return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
+  const list3 = not ? matcher.not : matcher;
+  const set = new Set(typeof list3 === "string" ? [list3] : list3);
+  return (v) => v !== void 0 && set.has(v) !== not;
 }
 
 // src/policy/eval/posture/evaluate.ts
 var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
-function postureSections(environment) {
-  return {
-    local: environment === "local",
-    cloud: CLOUD.has(environment),
-    kubernetes: KUBERNETES.has(environment),
-    iamOnly: environment === "github-actions"
-  };
-}
 function isEnvironment(value) {
   return typeof value === "string" && ENVIRONMENTS.includes(value);
 }
@@ -30280,15 +29932,65 @@ function evaluatePosture(posture, facts = {}) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const check = (id, passed, required, detail) => {
+    checks.push({ id, passed, required, detail });
+  };
+  const setting = (section, key) => posture[section]?.[key];
+  const flag = (section, key, fact, what) => {
+    const required = setting(section, key) === true;
+    const value = f[fact];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (section, key, value, noun) => {
+    const id = `${section}.${key}`;
+    const lists = setting(section, key);
+    if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
+    const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
+    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
+    const refusing = all.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
+    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
+    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
+  };
   if (environment === void 0) {
     const detail = f.environment === void 0 ? "the environment was not detected" : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    checks.push({ id: "environment", passed: false, required: true, detail });
+    check("environment", false, true, detail);
   } else {
-    const s = postureSections(environment);
-    if (s.local) checks.push(...localChecks(posture, f));
-    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
-    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
-    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
+    if (environment === "local") {
+      const min = setting("local", "min_security_score");
+      const minimum = typeof min === "number" ? min : 0;
+      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+      flag("local", "require_encryption", "encryption", "disk encryption");
+      check(
+        "local.min_security_score",
+        score !== void 0 && score >= minimum,
+        minimum > 0,
+        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
+      );
+      flag("local", "require_tpm", "tpm", "TPM");
+      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+    }
+    if (CLOUD.has(environment)) {
+      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
+      allowed("cloud", "allowed_accounts", f.account, "account");
+      allowed("cloud", "allowed_regions", f.region, "region");
+    }
+    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (KUBERNETES.has(environment)) {
+      const denied = setting("kubernetes", "denied_namespaces") ?? [];
+      const ns = typeof f.namespace === "string" ? f.namespace : void 0;
+      const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+      const id = "kubernetes.denied_namespaces";
+      if (denied.length === 0) check(id, true, false, "no namespace is denied");
+      else if (ns === void 0) check(id, false, true, "namespace unknown");
+      else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
+      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
+      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+    }
   }
   const failed = checks.filter((c3) => c3.required && !c3.passed);
   const insecure = posture.allow_insecure === true;
@@ -30297,7 +29999,7 @@ function evaluatePosture(posture, facts = {}) {
     allowed: failed.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: scoreOf(f.securityScore),
+    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
     warnings: insecure ? failed.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed.map((c3) => c3.id)
@@ -30307,68 +30009,6 @@ function providerFor(posture, environment) {
   const map2 = posture.provider_map;
   const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
   return mapped ?? posture.fallback_provider ?? "env";
-}
-function scoreOf(score) {
-  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
-  return Math.min(100, Math.max(0, score));
-}
-function flagCheck(id, requirement, fact, what) {
-  const required = requirement === true;
-  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
-  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
-}
-function localChecks(posture, f) {
-  const local = posture.local ?? {};
-  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
-  return [
-    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
-    {
-      id: "local.min_security_score",
-      passed: score !== void 0 && score >= min,
-      required: min > 0,
-      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`
-    },
-    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
-    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot")
-  ];
-}
-function cloudChecks(posture, f, aws) {
-  const cloud = posture.cloud ?? {};
-  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
-  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
-  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
-  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
-  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
-  return checks;
-}
-function kubernetesChecks(posture, f) {
-  const k2 = posture.kubernetes ?? {};
-  const denied = k2.denied_namespaces ?? [];
-  const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-  const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-  const deniedCheck = denied.length === 0 ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" } : {
-    id: "kubernetes.denied_namespaces",
-    passed: ns !== void 0 && hit === void 0,
-    required: true,
-    detail: ns === void 0 ? "namespace unknown" : hit === void 0 ? `namespace ${JSON.stringify(ns)} is not denied` : `namespace ${JSON.stringify(ns)} is denied (${hit})`
-  };
-  return [
-    deniedCheck,
-    allowedCheck("kubernetes.allowed_namespaces", k2.allowed_namespaces, ns, "namespace"),
-    flagCheck("kubernetes.require_service_account", k2.require_service_account, f.serviceAccount, "service account token"),
-    flagCheck("kubernetes.require_non_root", k2.require_non_root, f.nonRoot, "running as non-root"),
-    flagCheck("kubernetes.require_read_only_root_fs", k2.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system")
-  ];
-}
-function allowedCheck(id, setting, value, noun) {
-  if (setting === void 0) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
-  const lists = setting.every((v) => typeof v === "string") ? [setting] : setting;
-  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
-  const refusing = lists.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
-  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
-  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
-  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
 }
 
 // src/policy/eval/runtime/boundary.ts
@@ -30397,7 +30037,7 @@ function toHost(value) {
     const close = host.indexOf("]");
     if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
     host = host.slice(0, close + 1);
-  } else if ((host.match(/:/g) ?? []).length === 1) {
+  } else if (host.split(":").length === 2) {
     const m = /^([^:]+):\d+$/.exec(host);
     if (!m) return void 0;
     host = m[1];
@@ -30426,7 +30066,7 @@ function normalizePath(value) {
   return absolute ? `/${joined}` : joined === "" ? "." : joined;
 }
 function compilePathPattern(pattern) {
-  const glob = pattern === "" ? "" : normalizePath(pattern) ?? "";
+  const glob = normalizePath(pattern) ?? "";
   if (glob === "") return () => false;
   if (glob === "/") return (path) => path.startsWith("/");
   let re = "^";
@@ -30445,47 +30085,33 @@ function compilePathPattern(pattern) {
 }
 
 // src/policy/eval/runtime/tool-uri.ts
-var SCHEME2 = "mcp://";
 var PRINTABLE = /^[\x21-\x7e]+$/;
+var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text) {
-  if (text.length <= SCHEME2.length || text.slice(0, SCHEME2.length).toLowerCase() !== SCHEME2) return void 0;
-  const rest = text.slice(SCHEME2.length);
-  if (!PRINTABLE.test(rest)) return void 0;
-  const slash = rest.indexOf("/");
-  if (slash <= 0) return void 0;
-  const server = rest.slice(0, slash);
-  if (server.includes("@")) return void 0;
-  const path = rest.slice(slash + 1);
-  const at = path.indexOf("@");
-  if (at < 0) return path === "" ? void 0 : { server, tool: path, version: void 0 };
-  if (at !== path.lastIndexOf("@")) return void 0;
-  const tool = path.slice(0, at);
-  const version = path.slice(at + 1);
-  if (tool === "" || version === "") return void 0;
-  return { server, tool, version };
+  const m = PRINTABLE.test(text) ? URI.exec(text) : null;
+  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
 }
 function parseToolUri(uri) {
   if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
   return split(uri);
 }
 var ANY = () => true;
+var STARS = /^\*+$/;
 function compileToolPattern(entry) {
   if (typeof entry !== "string") return void 0;
-  if (/^\*+$/.test(entry)) return ANY;
+  if (STARS.test(entry)) return ANY;
   const parts = split(entry);
   if (parts === void 0) return void 0;
-  const server = part(parts.server);
-  const tool = part(parts.tool);
-  if (parts.version === void 0) return (t2) => server(t2.server) && tool(t2.tool);
-  const anyVersion = /^\*+$/.test(parts.version);
-  const version = part(parts.version);
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version;
+  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
   return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
 }
-function part(pattern) {
-  return compileWildcard(pattern);
-}
 function formatToolUri(tool) {
-  return `${SCHEME2}${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
 // src/policy/eval/runtime/compiled.ts
@@ -30497,48 +30123,92 @@ var CLEAN = Object.freeze({
   escalate: Object.freeze([])
 });
 var EMPTY_FACTS = Object.freeze({});
+var FLAGS = [
+  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
+];
+var SCANS = [
+  ["skillScan", "skill_scan", "skill scan"],
+  ["sast", "sast", "static analysis (SAST)"],
+  ["dast", "dast", "dynamic analysis (DAST)"]
+];
 function compileRuntime(runtime) {
-  const denyOn = new Set(runtime.enforcement?.deny_on ?? []);
-  const escalateOn = new Set(runtime.enforcement?.escalate_on ?? []);
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
   const invalidEntries = [];
-  const uriChecks = [];
-  const allowlist = runtime.tools?.allowlist;
-  if (allowlist !== void 0) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
-  const versions = runtime.security?.allow_versions;
-  const versionRules = versions === void 0 ? [] : compileAllowVersions(versions);
-  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
-  const factChecks = compileFactChecks(runtime);
-  const decide = (found, malformed) => {
-    if (found.length === 0) return CLEAN;
-    let blocked = false;
-    const escalate = [];
-    const violations = found.map((f, i2) => {
-      const blocking = denyOn.has(f.code) || malformed && i2 === 0;
-      if (blocking) blocked = true;
-      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
-      return { code: f.code, message: f.message, blocking };
-    });
-    return {
-      allowed: !blocked,
-      violations,
-      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
-      escalate
-    };
-  };
-  const checkTool = (uri, facts = EMPTY_FACTS) => {
+  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
+  const fs = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
     const f = facts ?? EMPTY_FACTS;
-    const found = [];
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report = (code, message, blocking = denyOn.has(code)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
+      violations.push({ code, message, blocking });
+    };
     const tool = parseToolUri(uri);
     if (tool === void 0) {
-      found.push({
-        code: "tool_not_in_allowlist",
-        message: `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`
-      });
+      report("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
-      for (const check of uriChecks) check(tool, f, found);
+      const lists = allowlist ?? [];
+      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      if (i2 >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
+        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+      }
+      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r2) => !r2.allows(version));
+        if (refused !== void 0) {
+          report(
+            "tool_not_in_allowlist",
+            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
     }
-    for (const check of factChecks) check(f, found);
-    return decide(found, tool === void 0);
+    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
+    if (fs !== void 0) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
+    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
+    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
+    for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
+    for (const [key, prefix, noun] of SCANS) {
+      const status = f[key];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
+      else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
+    }
+    checkGuard?.(f.agentGuardFindings, report);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
   return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
 }
@@ -30546,8 +30216,8 @@ function describe2(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
 }
-function allowlistCheck(value, invalid) {
-  const compiled2 = toAllOf(value).map((list3) => {
+function compileAllowlist(value, invalid) {
+  return toAllOf(value).map((list3) => {
     const matchers = [];
     for (const entry of list3) {
       const m = compileToolPattern(entry);
@@ -30556,141 +30226,34 @@ function allowlistCheck(value, invalid) {
     }
     return matchers;
   });
-  return (tool, _facts, out) => {
-    for (let i2 = 0; i2 < compiled2.length; i2++) {
-      const matchers = compiled2[i2];
-      if (!matchers.some((m) => m(tool))) {
-        const which = compiled2.length > 1 ? ` (allowlist ${i2 + 1} of ${compiled2.length})` : "";
-        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
-        return;
-      }
-    }
-  };
 }
 function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
     const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
     const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, versionTest: (v) => tests.some((t2) => t2(v)) };
+    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
   });
 }
-function pinningCheck(denyUnpinned, rules) {
-  return (tool, _facts, out) => {
-    const applicable = rules.filter((r2) => r2.serverTest(tool.server));
-    if (tool.version === void 0) {
-      if (denyUnpinned) {
-        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
-      } else if (applicable.length > 0) {
-        out.push({
-          code: "version_unpinned",
-          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`
-        });
-      }
-      return;
-    }
-    const version = tool.version;
-    const refused = applicable.find((r2) => !r2.versionTest(version));
-    if (refused !== void 0) {
-      out.push({
-        code: "tool_not_in_allowlist",
-        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-      });
-    }
-  };
+function checkList(raw, normalize3, allowed, code, noun, list3, report) {
+  if (raw === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize3(value);
+    if (normal === void 0) report(code, `${noun} ${describe2(value)} cannot be read`);
+    else if (!allowed(normal)) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+  }
 }
-function compileFactChecks(runtime) {
-  const checks = [];
-  const flag = (key, code, message) => {
-    checks.push((facts, out) => {
-      if (facts[key] === true) out.push({ code, message });
-    });
-  };
-  if (runtime.signing?.enabled === true) {
-    checks.push((facts, out) => {
-      if (facts.signaturePresent === false) {
-        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
-      }
-    });
+function checkLimit(value, max, code, noun, unit, report) {
+  if (value === void 0) return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report(code, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
   }
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
-  if (requireKey) {
-    checks.push((facts, out) => {
-      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
-        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
-      }
-    });
-  }
-  const egress = runtime.security?.egress_allowlist;
-  if (egress !== void 0) {
-    const allowed = compileAllOf(egress, compileHostPattern);
-    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
-  }
-  const fs = runtime.security?.fs_allowlist;
-  if (fs !== void 0) {
-    const allowed = compileAllOf(fs, compilePathPattern);
-    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
-  }
-  const limits = runtime.security?.limits;
-  if (typeof limits?.max_payload_kb === "number") {
-    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
-  }
-  if (typeof limits?.max_duration_ms === "number") {
-    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
-  }
-  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
-  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
-  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
-  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
-  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
-  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
-  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
-  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
-  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
-  const guard = runtime.agent_guard;
-  if (guard !== void 0 && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
-  checks.push((facts, out) => {
-    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
-    else if (facts.contextual === "escalated") {
-      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
-    }
-  });
-  return checks;
-}
-function listCheck(key, normalize3, allowed, code, noun, list3) {
-  return (facts, out) => {
-    const raw = facts[key];
-    if (raw === void 0) return;
-    const values = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      const normal = normalize3(value);
-      if (normal === void 0) out.push({ code, message: `${noun} ${describe2(value)} cannot be read, so it cannot be allowed` });
-      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list3}` });
-    }
-  };
-}
-function limitCheck(key, max, code, noun, unit) {
-  return (facts, out) => {
-    const value = facts[key];
-    if (value === void 0) return;
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      out.push({ code, message: `${noun} ${describe2(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
-    } else if (value > max) {
-      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
-    }
-  };
-}
-function scanCheck(key, noun, pending, failed) {
-  return (facts, out) => {
-    const status = facts[key];
-    if (status === void 0 || status === "passed") return;
-    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
-    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed` });
-  };
 }
 function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (facts, out) => {
-    const findings = facts.agentGuardFindings;
+  return (findings, report) => {
     if (findings === void 0) return;
     const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
@@ -30699,7 +30262,7 @@ function agentGuardCheck(severity, count3) {
     const byCount = count3 !== void 0 && n >= count3;
     if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
       const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
+      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
     }
   };
 }
@@ -30745,7 +30308,7 @@ function compileScanner(runtime) {
       byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan2 = (text, location2) => {
+  const scan = (text, location2) => {
     if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
     if (location2 !== "input" && location2 !== "output") {
       throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
@@ -30755,44 +30318,36 @@ function compileScanner(runtime) {
     return findings;
   };
   return {
-    scan: scan2,
+    scan,
     skipped: Object.freeze(skipped),
     unevaluated: Object.freeze(unevaluated)
   };
 }
 function collect(p2, text, out) {
-  const re = p2.regex;
-  re.lastIndex = 0;
-  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
-    const m = re.exec(text);
-    if (m === null) break;
+  let n = 0;
+  for (const m of text.matchAll(p2.regex)) {
     const matched = m[0];
     out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m.index, match: preview(matched), length: matched.length });
-    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
   }
-  re.lastIndex = 0;
-}
-function isPairAt(text, i2) {
-  const c3 = text.charCodeAt(i2);
-  return c3 >= 55296 && c3 <= 56319 && i2 + 1 < text.length && (text.charCodeAt(i2 + 1) & 64512) === 56320;
 }
 function preview(s) {
-  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
-  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
-  return s.slice(0, end);
+  const end = MATCH_PREVIEW_LENGTH;
+  const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
+  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }
 
 // src/policy/eval/engine.ts
 function compileEngine(target) {
   const access = compileAccess(target.access);
-  const runtime = compileRuntime(target.runtime);
-  const data = compileData(target.data);
-  const scanner = compileScanner(target.runtime);
+  const { checkTool } = compileRuntime(target.runtime);
+  const { decideData } = compileData(target.data);
+  const { scan } = compileScanner(target.runtime);
   return {
     authorize: (request) => access.authorize(request),
-    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
-    decideData: (request, now) => data.decideData(request, now),
-    scan: (text, location2) => scanner.scan(text, location2),
+    checkTool,
+    decideData,
+    scan,
     posture: (facts) => evaluatePosture(target.posture, facts ?? {})
   };
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { buildBundle } from "../bundle/build.js";
 import { canonicalJson } from "../bundle/canonical-json.js";
 import type { BundlePayload } from "../bundle/payload.js";
-import { toTargetsRecord } from "../bundle/payload.js";
+import { toTargetsRecord } from "../bundle/payload-build.js";
 import { releaseTag } from "../bundle/version.js";
 import type { Verdict } from "../bundle/version.js";
 import { diffTargetMerges, emptyTargetMerge, overallVerdict } from "../diff/index.js";

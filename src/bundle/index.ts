@@ -6,21 +6,10 @@
  */
 export * from "./crypto-index.js";
 
-export {
-  BUNDLE_FORMAT,
-  BUNDLE_PAYLOAD_TYPE,
-  NAME_PATTERN,
-  SEMVER_PATTERN,
-  buildPayload,
-  bundleFileNames,
-  digestTargets,
-  findPayloadProblem,
-  installedPacksOf,
-  parseIsoSeconds,
-  toIsoSeconds,
-  toTargetsRecord,
-} from "./payload.js";
-export type { BuiltPayload, BundleDigests, BundlePayload, InstalledPackRef, PayloadInput, SourceRef } from "./payload.js";
+export { BUNDLE_FORMAT, BUNDLE_PAYLOAD_TYPE, NAME_PATTERN, SEMVER_PATTERN, bundleFileNames, findPayloadProblem, parseIsoSeconds, toIsoSeconds } from "./payload.js";
+export { buildPayload, digestTargets, installedPacksOf, toTargetsRecord } from "./payload-build.js";
+export type { BundleDigests, BundlePayload, InstalledPackRef, SourceRef } from "./payload.js";
+export type { BuiltPayload, PayloadInput } from "./payload-build.js";
 
 export {
   DEFAULT_MAX_BUNDLE_BYTES,

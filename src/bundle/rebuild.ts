@@ -10,7 +10,7 @@ import { canonicalJson } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
 import { BundleIntegrityError } from "./errors.js";
 import { listFilesAt, readBlobsAt, resolveCommit } from "./git.js";
-import { digestTargets, installedPacksOf, toTargetsRecord } from "./payload.js";
+import { digestTargets, installedPacksOf, toTargetsRecord } from "./payload-build.js";
 import type { BundlePayload } from "./payload.js";
 
 export interface RebuildResult {

@@ -4,7 +4,7 @@
  * Each check is one function that names the attack it stops; the first failure throws.
  */
 import { BundleTrustError } from "../bundle/errors.js";
-import { checkSerialNotBelow } from "../bundle/verify.js";
+import { checkSerialNotBelow } from "../bundle/verify-checks.js";
 import type { SerialFloor } from "./types.js";
 
 interface Seen {

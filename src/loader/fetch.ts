@@ -68,7 +68,7 @@ function describeError(e: unknown, url: URL): string {
   return text.split(url.href).join(`${url.origin}${url.pathname}`);
 }
 
-function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
+export function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
   return new BundleRetrievalError("FETCH_FAILED", message, cause === undefined ? {} : { cause });
 }
 

@@ -10,19 +10,16 @@
  * expiry (freeze attack), then persist and activate.
  */
 import { utf8Encode } from "../bundle/bytes.js";
-import { sha256Hex } from "../bundle/digest.js";
 import { BundleIntegrityError, BundleRetrievalError, isBundleError } from "../bundle/errors.js";
 import type { BundleError } from "../bundle/errors.js";
-import { toPublicKey } from "../bundle/keys.js";
-import type { PublicKey } from "../bundle/keys.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
-import { verifyBundle } from "../bundle/verify.js";
-import type { VerifiedBundle } from "../bundle/verify.js";
 import { compileEngine } from "../policy/eval/engine.js";
 import type { Engine } from "../policy/eval/engine.js";
 import { checkNotRolledBack, checkSerialNotReused, checkStillValid, raiseFloor } from "./checks.js";
 import { retrieve, withDeadline } from "./fetch.js";
 import type { Retrieved } from "./fetch.js";
+import { readTrustedKey, withKeyids } from "./keys.js";
+import type { TrustedKey } from "./keys.js";
 import { pollDelay } from "./schedule.js";
 import { describeSource, githubDownloadUrl, parseSource, retrieveGithubAsset } from "./source.js";
 import type { SourceSpec } from "./source.js";
@@ -38,6 +35,9 @@ import type {
   LoaderStatus,
   SerialFloor,
 } from "./types.js";
+import { verifyBundleBytes } from "./verify.js";
+import type { RuntimeVerified as VerifiedBundle } from "./verify.js";
+import { sha256Hex } from "./web-crypto.js";
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -49,12 +49,12 @@ interface Config {
   source: string;
   label: string;
   spec: SourceSpec;
-  keys: PublicKey[];
-  threshold: number | undefined;
+  /** Distinct pinned keys, raw bytes. */
+  keys: Uint8Array[];
+  threshold: number;
   target: string;
   expectedName: string | undefined;
   cacheDir: string | undefined;
-  cacheKey: string;
   pollIntervalMs: number;
   timeoutMs: number;
   maxBytes: number;
@@ -104,7 +104,7 @@ function toConfig(options: LoaderOptions): Config {
     throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
   }
   if (spec.kind === "github" && expectedName === undefined) {
-    throw new TypeError("createLoader: a github: source needs expectedName, the bundle name its release asset <name>.bundle.json is named after");
+    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== undefined && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
     throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
@@ -112,9 +112,13 @@ function toConfig(options: LoaderOptions): Config {
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new TypeError("createLoader: trustedKeys must list at least one public key; a signature is always required");
   }
-  const keys = options.trustedKeys.map((k, i) => toPublicKey(k, { source: `trustedKeys[${i}]` }));
-  const threshold = options.threshold === undefined ? undefined : integer(options.threshold, "threshold", 1, 1);
-  if (threshold !== undefined && threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} trusted keys`);
+  const keys: Uint8Array[] = [];
+  options.trustedKeys.forEach((k, i) => {
+    const raw = readTrustedKey(k, i);
+    if (!keys.some((seen) => seen.every((b, j) => b === raw[j]))) keys.push(raw);
+  });
+  const threshold = integer(options.threshold, "threshold", 1, 1);
+  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
     throw new TypeError("createLoader: cacheDir must be a directory path");
   }
@@ -132,7 +136,6 @@ function toConfig(options: LoaderOptions): Config {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    cacheKey: expectedName ?? `source-${sha256Hex(utf8Encode(options.source)).slice(0, 16)}`,
     pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
     timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
     maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
@@ -189,6 +192,7 @@ export function createLoader(options: LoaderOptions): Loader {
   /** SHA-256 of the verified bytes the cache file holds, so an unchanged bundle is not rewritten. */
   let cachedSha: string | undefined;
   let fileModule: Promise<FileModule> | undefined;
+  let trusted: Promise<TrustedKey[]> | undefined;
   let preparing: Promise<Candidate | undefined> | undefined;
   let loading: Promise<LoadedEngine> | undefined;
   let lastSuccess: Date | undefined;
@@ -257,13 +261,14 @@ export function createLoader(options: LoaderOptions): Loader {
     return fileModule;
   }
 
-  function verify(bytes: Uint8Array): VerifiedBundle {
-    return verifyBundle(bytes, {
-      trustedKeys: config.keys,
-      ...(config.threshold === undefined ? {} : { threshold: config.threshold }),
+  async function verify(bytes: Uint8Array): Promise<VerifiedBundle> {
+    trusted ??= withKeyids(config.keys);
+    return verifyBundleBytes(bytes, {
+      keys: await trusted,
+      threshold: config.threshold,
       now: config.now(),
       target: config.target,
-      ...(config.expectedName === undefined ? {} : { expectedName: config.expectedName }),
+      expectedName: config.expectedName,
       maxBytes: config.maxBytes,
     });
   }
@@ -281,7 +286,8 @@ export function createLoader(options: LoaderOptions): Loader {
   }
 
   /** Verification, then the stateful checks, then compilation: throws on the first failure. */
-  function admit(bytes: Uint8Array, verified: VerifiedBundle = verify(bytes)): Candidate {
+  async function admit(bytes: Uint8Array, verified?: VerifiedBundle): Promise<Candidate> {
+    verified ??= await verify(bytes);
     const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
     checkNotRolledBack(seen, floor);
     checkSerialNotReused(seen, floor);
@@ -297,9 +303,10 @@ export function createLoader(options: LoaderOptions): Loader {
       try {
         mod = await importFileModule();
       } catch (e) {
-        throw new TypeError(`createLoader: cacheDir needs Node's file system, which this runtime lacks (${(e as Error).message}); leave cacheDir out here`, { cause: e });
+        throw new TypeError(`createLoader: cacheDir needs Node's file system (${(e as Error).message}); leave it out here`, { cause: e });
       }
-      cache = mod.openFileCache(dir, config.cacheKey, config.maxBytes);
+      const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
+      cache = mod.openFileCache(dir, key, config.maxBytes);
       try {
         floor = await cache.readSerialFloor();
       } catch (e) {
@@ -314,7 +321,7 @@ export function createLoader(options: LoaderOptions): Loader {
       if (bytes === undefined) return undefined;
       // tampering at rest: cached bytes are verified exactly like downloaded ones
       try {
-        const candidate = admit(bytes);
+        const candidate = await admit(bytes);
         cachedSha = candidate.verified.sha256;
         floor = raiseFloor(floor, { serial: candidate.verified.payload.serial, sha256: cachedSha });
         return candidate;
@@ -371,7 +378,7 @@ export function createLoader(options: LoaderOptions): Loader {
         } catch (e) {
           throw new BundleRetrievalError(
             "FETCH_FAILED",
-            `${config.label}: file sources need Node's file system, which this runtime lacks; with fetch only, use an https:// URL or a github: source`,
+            `${config.label}: file sources need Node's file system; use an https:// URL or a github: source`,
             { cause: e },
           );
         }
@@ -400,14 +407,14 @@ export function createLoader(options: LoaderOptions): Loader {
       recordSuccess();
       return false;
     }
-    const verified = verify(retrieved.bytes);
+    const verified = await verify(retrieved.bytes);
     // the same file again: nothing to do (an identical replay is harmless)
     if (active !== undefined && verified.sha256 === active.meta.sha256) {
       if (retrieved.etag !== undefined) active.etag = retrieved.etag;
       recordSuccess();
       return false;
     }
-    await activate(admit(retrieved.bytes, verified), retrieved.etag);
+    await activate(await admit(retrieved.bytes, verified), retrieved.etag);
     recordSuccess();
     return true;
   }

@@ -4,8 +4,7 @@
  * through the REST API (GET a release, then its asset with `Accept: application/octet-stream`).
  */
 import { utf8Decode } from "../bundle/bytes.js";
-import { BundleRetrievalError } from "../bundle/errors.js";
-import { readBodyBounded, request, retrieve } from "./fetch.js";
+import { checkStatus, fetchFailed, readBodyBounded, request, retrieve } from "./fetch.js";
 import type { Retrieved, RetrieveOptions } from "./fetch.js";
 
 export type SourceSpec =
@@ -68,17 +67,13 @@ export function githubReleaseApiUrl(spec: Extract<SourceSpec, { kind: "github" }
   return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path}`;
 }
 
-function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === undefined ? {} : { cause });
-}
-
 /** The API URL of asset `asset` in a release's JSON. */
 export function findAssetUrl(releaseJson: Uint8Array, asset: string, label: string): string {
   let release: unknown;
   try {
     release = JSON.parse(utf8Decode(releaseJson));
   } catch (e) {
-    throw fetchFailed(`${label}: the release API answered with something that is not JSON`, e);
+    throw fetchFailed(`${label}: the release API's answer is not JSON`, e);
   }
   const assets = (release as { assets?: unknown } | null)?.assets;
   if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
@@ -111,10 +106,7 @@ export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "git
   if (release.notModified) return release;
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
   const response = await request(assetUrl, { ...common, headers: { accept: "application/octet-stream" } });
-  if (response.status < 200 || response.status >= 300) {
-    response.body?.cancel().catch(() => undefined);
-    throw fetchFailed(`${options.label}: asset ${options.asset}: HTTP ${response.status}`);
-  }
+  checkStatus(response, `${options.label}: asset ${options.asset}`, false);
   const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
   return release.etag === undefined ? { notModified: false, bytes } : { notModified: false, bytes, etag: release.etag };
 }

@@ -45,25 +45,20 @@ export interface ParsedOperator {
   set?: SetPrefix;
 }
 
+/**
+ * {@link CONDITION_OPERATORS} but Null, with an optional set prefix and `IfExists` suffix, as one
+ * pattern so the evaluator does not carry the list (the tests check that the two agree).
+ */
+const OPERATOR_NAME =
+  /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+
 /** "ForAnyValue:StringLikeIfExists" → {base: StringLike, ifExists: true, set: ForAnyValue}; undefined when unknown. */
 export function parseConditionOperator(name: string): ParsedOperator | undefined {
-  let rest = name;
-  let set: SetPrefix | undefined;
-  const colon = rest.indexOf(":");
-  if (colon >= 0) {
-    const prefix = rest.slice(0, colon);
-    if (!(SET_PREFIXES as readonly string[]).includes(prefix)) return undefined;
-    set = prefix as SetPrefix;
-    rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  if (rest.endsWith("IfExists") && rest !== "IfExists") {
-    ifExists = true;
-    rest = rest.slice(0, -"IfExists".length);
-  }
-  if (!(CONDITION_OPERATORS as readonly string[]).includes(rest)) return undefined;
-  if (rest === "Null" && (ifExists || set)) return undefined;
-  return set ? { base: rest as ConditionOperator, ifExists, set } : { base: rest as ConditionOperator, ifExists };
+  if (name === "Null") return { base: name, ifExists: false }; // Null takes neither a prefix nor IfExists
+  const m = OPERATOR_NAME.exec(name);
+  if (m === null) return undefined;
+  const set = m[1] as SetPrefix | undefined;
+  return { base: m[2] as ConditionOperator, ifExists: m[3] !== undefined, ...(set && { set }) };
 }
 
 /** Every spelling a condition block accepts, for "did you mean" suggestions. */

@@ -3,17 +3,8 @@ import { utf8Decode } from "../../src/bundle/bytes.js";
 import { canonicalBytes, canonicalJson } from "../../src/bundle/canonical-json.js";
 import { blake3Hex } from "../../src/bundle/digest-blake3.js";
 import { sha256Hex } from "../../src/bundle/digest.js";
-import {
-  BUNDLE_FORMAT,
-  buildPayload,
-  bundleFileNames,
-  digestTargets,
-  findPayloadProblem,
-  installedPacksOf,
-  parseIsoSeconds,
-  toIsoSeconds,
-  toTargetsRecord,
-} from "../../src/bundle/payload.js";
+import { BUNDLE_FORMAT, bundleFileNames, findPayloadProblem, parseIsoSeconds, toIsoSeconds } from "../../src/bundle/payload.js";
+import { buildPayload, digestTargets, installedPacksOf, toTargetsRecord } from "../../src/bundle/payload-build.js";
 import { CREATED, EXPIRES, REVISION, samplePayload, sampleTargets } from "./fixtures.js";
 
 describe("buildPayload", () => {

@@ -5,7 +5,7 @@ import { buildBundle } from "../../src/bundle/build.js";
 import { utf8Decode } from "../../src/bundle/bytes.js";
 import { canonicalBytes } from "../../src/bundle/canonical-json.js";
 import { BundleIntegrityError } from "../../src/bundle/errors.js";
-import { digestTargets } from "../../src/bundle/payload.js";
+import { digestTargets } from "../../src/bundle/payload-build.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
 import { verifyRebuild } from "../../src/bundle/rebuild.js";
 import { verifyBundle } from "../../src/bundle/verify.js";

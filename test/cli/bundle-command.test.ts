@@ -7,7 +7,7 @@ import { fromBase64, toBase64 } from "../../src/bundle/base64.js";
 import { toHex, utf8Decode } from "../../src/bundle/bytes.js";
 import { canonicalBytes } from "../../src/bundle/canonical-json.js";
 import { parsePrivateKey } from "../../src/bundle/keys.js";
-import { digestTargets } from "../../src/bundle/payload.js";
+import { digestTargets } from "../../src/bundle/payload-build.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";

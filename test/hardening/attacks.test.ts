@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/bundle/base64.js";
 import { utf8Decode, utf8Encode } from "../../src/bundle/bytes.js";
 import { signEnvelope, toEnvelopeBytes } from "../../src/bundle/dsse.js";
-import { BUNDLE_PAYLOAD_TYPE, digestTargets } from "../../src/bundle/payload.js";
+import { BUNDLE_PAYLOAD_TYPE } from "../../src/bundle/payload.js";
+import { digestTargets } from "../../src/bundle/payload-build.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
 import type { BundleError, Loader, LoaderOptions } from "../../src/loader/index.js";
 import {

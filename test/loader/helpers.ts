@@ -6,7 +6,7 @@ import { canonicalBytes } from "../../src/bundle/canonical-json.js";
 import { utf8Decode } from "../../src/bundle/bytes.js";
 import { sha256Hex } from "../../src/bundle/digest.js";
 import type { PrivateKey } from "../../src/bundle/keys.js";
-import { digestTargets } from "../../src/bundle/payload.js";
+import { digestTargets } from "../../src/bundle/payload-build.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
 import { createLoader } from "../../src/loader/index.js";
 import type { Loader, LoaderOptions } from "../../src/loader/index.js";

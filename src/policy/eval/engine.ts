@@ -26,14 +26,15 @@ export interface Engine {
 
 export function compileEngine(target: EffectiveTarget): Engine {
   const access = compileAccess(target.access);
-  const runtime = compileRuntime(target.runtime);
-  const data = compileData(target.data);
-  const scanner = compileScanner(target.runtime);
+  // these three hand out closures that do not use `this`, so the engine can hand them out too
+  const { checkTool } = compileRuntime(target.runtime);
+  const { decideData } = compileData(target.data);
+  const { scan } = compileScanner(target.runtime);
   return {
     authorize: (request) => access.authorize(request),
-    checkTool: (uri, facts) => runtime.checkTool(uri, facts),
-    decideData: (request, now) => data.decideData(request, now),
-    scan: (text, location) => scanner.scan(text, location),
+    checkTool,
+    decideData,
+    scan,
     posture: (facts) => evaluatePosture(target.posture, facts ?? {}),
   };
 }

@@ -30,7 +30,7 @@ export interface CidrRange {
 
 const MAPPED_PREFIX = 0xffff;
 const HEXTET = /^[0-9a-fA-F]{1,4}$/;
-const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+const PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 
 function parseIpv4(text: string): number | undefined {
   // by hand rather than split + RegExp: the loader parses a request's source IP on every decision
@@ -59,47 +59,30 @@ function parseIpv4(text: string): number | undefined {
   return parts === 4 ? value : undefined;
 }
 
-/** Hextets of one side of `::`; an embedded IPv4 tail counts as two. */
-function parseHextets(text: string, allowIpv4Tail: boolean): number[] | undefined {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? "";
-    if (HEXTET.test(part)) {
-      out.push(parseInt(part, 16));
-    } else if (allowIpv4Tail && i === parts.length - 1 && part.includes(".")) {
-      const v4 = parseIpv4(part);
-      if (v4 === undefined) return undefined;
-      out.push(Math.floor(v4 / 0x10000), v4 % 0x10000);
-    } else {
-      return undefined;
-    }
+/** Eight hextets; `::` stands for one or more zero groups, an IPv4 tail (`::ffff:10.1.2.3`) for the last two. */
+function parseIpv6(text: string): Words | undefined {
+  const lastPart = text.lastIndexOf(":") + 1;
+  if (text.includes(".", lastPart)) {
+    const v4 = parseIpv4(text.slice(lastPart));
+    if (v4 === undefined) return undefined;
+    text = `${text.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
   }
-  return out;
+  const [head = "", tail, extra] = text.split("::");
+  if (extra !== undefined) return undefined;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== undefined) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return undefined;
+    groups.push(...new Array<string>(8 - groups.length - after.length).fill("0"), ...after);
+  }
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return undefined;
+  return toWords((k) => parseInt(groups[2 * k] as string, 16) * 0x10000 + parseInt(groups[2 * k + 1] as string, 16));
 }
 
-function parseIpv6(text: string): Words | undefined {
-  const gap = text.indexOf("::");
-  let groups: number[];
-  if (gap >= 0) {
-    if (text.indexOf("::", gap + 1) >= 0) return undefined;
-    const head = parseHextets(text.slice(0, gap), false);
-    const tail = parseHextets(text.slice(gap + 2), true);
-    if (head === undefined || tail === undefined || head.length + tail.length > 7) return undefined;
-    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseHextets(text, true);
-    if (all === undefined || all.length !== 8) return undefined;
-    groups = all;
-  }
-  const g = (i: number): number => groups[i] ?? 0;
-  return [
-    (g(0) * 0x10000 + g(1)) >>> 0,
-    (g(2) * 0x10000 + g(3)) >>> 0,
-    (g(4) * 0x10000 + g(5)) >>> 0,
-    (g(6) * 0x10000 + g(7)) >>> 0,
-  ];
+type WordIndex = 0 | 1 | 2 | 3;
+
+function toWords(word: (k: WordIndex) => number): Words {
+  return [word(0), word(1), word(2), word(3)];
 }
 
 /** Parses a bare IPv4 or IPv6 address (no prefix, no zone id, no brackets); undefined when invalid. */
@@ -112,52 +95,30 @@ export function parseIp(text: string): IpAddress | undefined {
   return v4 === undefined ? undefined : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
 }
 
-function maskWord(bits: number): number {
-  if (bits <= 0) return 0;
-  if (bits >= 32) return 0xffffffff;
-  return (0xffffffff << (32 - bits)) >>> 0;
-}
-
 /** Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (a /32 or /128); undefined when invalid. */
 export function parseCidr(text: string): CidrRange | undefined {
   const slash = text.indexOf("/");
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = parseIp(addressText);
+  const address = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (address === undefined) return undefined;
   const max = address.family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const prefixText = text.slice(slash + 1);
-    if (!PREFIX.test(prefixText)) return undefined;
-    prefix = Number(prefixText);
-    if (prefix > max) return undefined;
-  }
-  const bits = address.family === 4 ? prefix + 96 : prefix;
-  const mask: Words = [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
-  const w = address.words;
-  const network: Words = [
-    (w[0] & mask[0]) >>> 0,
-    (w[1] & mask[1]) >>> 0,
-    (w[2] & mask[2]) >>> 0,
-    (w[3] & mask[3]) >>> 0,
-  ];
+  const prefixText = slash < 0 ? String(max) : text.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return undefined;
+  const bits = prefix + 128 - max; // an IPv4 /n is a 128-bit /(96 + n)
+  // each word keeps its leading `bits - 32k` bits (none when that is 0 or less, all from 32 up)
+  const mask = toWords((k) => (bits <= 32 * k ? 0 : (-1 << (32 - Math.min(bits - 32 * k, 32))) >>> 0));
+  const network = toWords((k) => (address.words[k] & mask[k]) >>> 0);
   return { family: address.family, prefix, network, mask };
 }
 
 /** Whether the range contains the address; an unparseable address string is never contained. */
 export function cidrContains(range: CidrRange, ip: IpAddress | string): boolean {
   const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === undefined) return false;
-  if (range.family === 6 && address.family !== 6) return false;
-  const a = address.words;
-  const m = range.mask;
-  const n = range.network;
-  return (
-    ((a[3] & m[3]) >>> 0) === n[3] &&
-    ((a[2] & m[2]) >>> 0) === n[2] &&
-    ((a[1] & m[1]) >>> 0) === n[1] &&
-    ((a[0] & m[0]) >>> 0) === n[0]
-  );
+  if (address === undefined || (range.family === 6 && address.family !== 6)) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  // the low word first: it is the one that differs between nearby addresses
+  return ([3, 2, 1, 0] as const).every((k) => ((words[k] & mask[k]) >>> 0) === network[k]);
 }
 
 /** undefined when `text` is an IP address or CIDR, otherwise a short message. */

@@ -1,17 +1,18 @@
 /** Sec0 regexes carry Python-style leading inline flags; JavaScript takes them as RegExp flags. */
 
-const INLINE_FLAGS = /^\(\?([ims]+)\)/;
+/** Leading inline flag groups such as `(?i)(?ms)`. */
+const INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+
+/** Each flag once, in the order `RegExp.prototype.flags` reports them. */
+function toFlags(letters: string): string {
+  return [...new Set(letters)].sort().join("");
+}
 
 /** Splits leading inline flag groups off a pattern: "(?i)(?s)x" → { source: "x", flags: "is" }. */
 export function splitInlineFlags(pattern: string): { source: string; flags: string } {
-  let source = pattern;
-  const flags = new Set<string>();
-  for (let m = INLINE_FLAGS.exec(source); m; m = INLINE_FLAGS.exec(source)) {
-    for (const f of m[1]!) flags.add(f);
-    source = source.slice(m[0].length);
-  }
-  if (/\\[pP]\{/.test(source)) flags.add("u");
-  return { source, flags: [...flags].sort().join("") };
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
 
 /**
@@ -21,7 +22,5 @@ export function splitInlineFlags(pattern: string): { source: string; flags: stri
  */
 export function toJsRegExp(pattern: string, extraFlags = ""): RegExp {
   const { source, flags } = splitInlineFlags(pattern);
-  const all = [...new Set(flags + extraFlags)].sort().join("");
-  return new RegExp(source, all);
+  return new RegExp(source, toFlags(flags + extraFlags));
 }
-

@@ -6,11 +6,11 @@
  * when no other value already decided it.
  */
 import { cidrContains, parseCidr, parseIp } from "../../match/cidr.js";
-import type { CidrRange, IpAddress } from "../../match/cidr.js";
+import type { IpAddress } from "../../match/cidr.js";
 import { compileWildcard } from "../../match/wildcard.js";
-import type { ConditionBlock, ConditionValue } from "../../types.js";
+import type { ConditionBlock } from "../../types.js";
 import { parseConditionOperator } from "../../vocabulary.js";
-import type { ConditionOperator } from "../../vocabulary.js";
+import type { ConditionOperator, ParsedOperator } from "../../vocabulary.js";
 import { lookupContext, splitNegation } from "./conditions.js";
 import type { ConditionResult, ContextScalar, RequestContext } from "./types.js";
 import { toBool, toEpochMillis, toNumber } from "./values.js";
@@ -19,181 +19,120 @@ export type CompiledCondition = (context: RequestContext) => ConditionResult;
 type ValueTest = (value: ContextScalar) => ConditionResult;
 
 const error = (): ConditionResult => "error";
+const same = (a: unknown, b: unknown): boolean => a === b;
+const lowerCase = (value: ContextScalar): string => String(value).toLowerCase();
 
 /** undefined when the block is absent or has no keys (always true). */
 export function compileCondition(block: ConditionBlock | undefined): CompiledCondition | undefined {
-  if (block === undefined) return undefined;
-  const tests: CompiledCondition[] = [];
-  let hasError = false;
-  for (const [name, entries] of Object.entries(block)) {
+  const tests = Object.entries(block ?? {}).flatMap(([name, entries]): CompiledCondition[] => {
     const op = parseConditionOperator(name);
-    if (op === undefined || typeof entries !== "object" || entries === null) {
-      hasError = true; // an unknown operator is "error", which a false elsewhere still overrides
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      tests.push(compileKey(op.base, op.set === "ForAllValues", op.ifExists, key, toList(values)));
-    }
-  }
-  if (hasError) tests.push(error);
-  if (tests.length === 0) return undefined;
-  if (tests.length === 1) return tests[0];
-  return (context) => {
-    let result: ConditionResult = true;
-    for (let i = 0; i < tests.length; i++) {
-      const r = (tests[i] as CompiledCondition)(context);
-      if (r === false) return false;
-      if (r === "error") result = "error";
-    }
-    return result;
-  };
+    // an unknown operator is "error", which a false elsewhere still overrides
+    if (op === undefined || typeof entries !== "object" || entries === null) return [error];
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+  });
+  if (tests.length < 2) return tests[0];
+  return (context) => kleene(tests, false, (test) => test(context));
 }
 
-function toList(value: ConditionValue): ContextScalar[] {
-  return Array.isArray(value) ? value : [value];
+/**
+ * Kleene AND (`decisive` false) or OR (`decisive` true) of `test` over `items`: the decisive
+ * value wins as soon as it appears, otherwise "error" when one was "error", otherwise the other.
+ */
+function kleene<T>(items: readonly T[], decisive: boolean, test: (item: T) => ConditionResult): ConditionResult {
+  let result: ConditionResult = !decisive;
+  for (const item of items) {
+    const r = test(item);
+    if (r === decisive) return r;
+    if (r === "error") result = r;
+  }
+  return result;
 }
 
 function isList(entry: ContextScalar | readonly ContextScalar[]): entry is readonly ContextScalar[] {
   return Array.isArray(entry);
 }
 
-function compileKey(
-  base: ConditionOperator,
-  forAll: boolean,
-  ifExists: boolean,
-  key: string,
-  raw: readonly ContextScalar[],
-): CompiledCondition {
+function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: readonly ContextScalar[]): CompiledCondition {
   if (base === "Null") {
-    const wants = raw.map(toBool);
-    const whenAbsent = pick(wants.includes(true), wants.includes(undefined));
-    const whenPresent = pick(wants.includes(false), wants.includes(undefined));
-    return (context) => (lookupContext(context, key) === undefined ? whenAbsent : whenPresent);
+    const wanted = anyOf(raw, false, toBool, toBool, same);
+    return (context) => wanted(lookupContext(context, key) === undefined);
   }
   const { positive, negated } = splitNegation(base);
-  const positiveTest = compileValueTest(positive, raw);
-  const test: ValueTest = negated
-    ? (v) => {
-        const r = positiveTest(v);
-        return r === "error" ? r : !r;
-      }
-    : positiveTest;
-  const onMissing: ConditionResult = forAll ? true : ifExists;
+  const test = compileValueTest(positive, raw, negated);
+  const forAll = set === "ForAllValues";
+  const onMissing = forAll || ifExists;
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === undefined) return onMissing;
-    if (!isList(entry)) return test(entry);
-    let result: ConditionResult = forAll;
-    for (let i = 0; i < entry.length; i++) {
-      const r = test(entry[i] as ContextScalar);
-      if (r === !forAll) return r; // false decides an AND, true decides an OR
-      if (r === "error") result = "error";
-    }
-    return result;
+    return isList(entry) ? kleene(entry, !forAll, test) : test(entry);
   };
 }
 
-/** OR over policy values given whether one matched and whether one was uninterpretable. */
-function pick(matched: boolean, hasError: boolean): ConditionResult {
-  return matched ? true : hasError ? "error" : false;
-}
-
-function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[]): ValueTest {
+function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], negated: boolean): ValueTest {
+  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : undefined;
+  if (read !== undefined) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
-    case "StringEquals": {
-      if (raw.length === 1) {
-        const only = String(raw[0]);
-        return (v) => String(v) === only;
-      }
-      const set = new Set(raw.map(String));
-      return (v) => set.has(String(v));
-    }
-    case "StringEqualsIgnoreCase": {
-      const set = new Set(raw.map((p) => String(p).toLowerCase()));
-      return (v) => set.has(String(v).toLowerCase());
-    }
-    case "StringLike": {
-      const matchers = raw.map((p) => compileWildcard(String(p)));
-      return (v) => {
-        const s = String(v);
-        for (const m of matchers) if (m(s)) return true;
-        return false;
-      };
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return orderedTest(op, raw, toNumber);
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return orderedTest(op, raw, toEpochMillis);
-    case "Bool": {
-      if (raw.length === 0) return () => false;
-      const wants = raw.map(toBool);
-      const whenTrue = pick(wants.includes(true), wants.includes(undefined));
-      const whenFalse = pick(wants.includes(false), wants.includes(undefined));
-      return (v) => {
-        const b = toBool(v);
-        return b === undefined ? "error" : b ? whenTrue : whenFalse;
-      };
-    }
-    case "IpAddress": {
-      if (raw.length === 0) return () => false;
-      const parsed = raw.map((p) => (typeof p === "string" ? parseCidr(p) : undefined));
-      const ranges = parsed.filter((r): r is CidrRange => r !== undefined);
-      const miss: ConditionResult = ranges.length < parsed.length ? "error" : false;
-      return (v) => {
-        const ip = typeof v === "string" ? parseIpCached(v) : undefined;
-        if (ip === undefined) return "error";
-        for (const r of ranges) if (cidrContains(r, ip)) return true;
-        return miss;
-      };
-    }
+    case "StringEquals":
+      return anyOf(raw, negated, String, String, same);
+    case "StringEqualsIgnoreCase":
+      return anyOf(raw, negated, lowerCase, lowerCase, same);
+    case "StringLike":
+      return anyOf(raw, negated, (p) => compileWildcard(String(p)), String, (v, matches) => matches(v));
+    case "Bool":
+      return anyOf(raw, negated, toBool, toBool, same);
+    case "IpAddress":
+      return anyOf(
+        raw,
+        negated,
+        (p) => (typeof p === "string" ? parseCidr(p) : undefined),
+        parseIpCached,
+        (ip, range) => cidrContains(range, ip),
+      );
     default:
       return error;
   }
 }
 
-// one-entry cache: a request's source IP is usually tested by several statements in a row
-let lastIpText: string | undefined;
-let lastIp: IpAddress | undefined;
-
-function parseIpCached(text: string): IpAddress | undefined {
-  if (text !== lastIpText) {
-    lastIp = parseIp(text);
-    lastIpText = text;
-  }
-  return lastIp;
-}
-
-function orderedTest(
-  op: ConditionOperator,
+/**
+ * OR over the policy values: true when one matches the context value, otherwise "error" when a
+ * policy value could not be read, otherwise false; `negated` flips true and false. A context
+ * value that cannot be read is "error"; no policy values at all is false (true when negated).
+ */
+function anyOf<C, P>(
   raw: readonly ContextScalar[],
-  read: (value: ContextScalar) => number | undefined,
+  negated: boolean,
+  readPolicy: (value: ContextScalar) => P | undefined,
+  readContext: (value: ContextScalar) => C | undefined,
+  matches: (context: C, policy: P) => boolean,
 ): ValueTest {
-  if (raw.length === 0) return () => false;
-  const parsed = raw.map(read);
-  const bounds = parsed.filter((n): n is number => n !== undefined);
-  const hasError = bounds.length < parsed.length;
-  const miss: ConditionResult = hasError ? "error" : false;
-  const compare = comparator(op);
+  if (raw.length === 0) return () => negated;
+  const parsed = raw.map(readPolicy);
+  const policy = parsed.filter((p): p is P => p !== undefined);
+  const miss: ConditionResult = policy.length < parsed.length ? "error" : negated;
   return (v) => {
-    const a = read(v);
-    if (a === undefined) return "error";
-    for (let i = 0; i < bounds.length; i++) if (compare(a, bounds[i] as number)) return true;
+    const c = readContext(v);
+    if (c === undefined) return "error";
+    for (const p of policy) if (matches(c, p)) return !negated;
     return miss;
   };
 }
 
+// one-entry cache: a request's source IP is usually tested by several statements in a row
+let lastIpValue: ContextScalar | undefined;
+let lastIp: IpAddress | undefined;
+
+function parseIpCached(value: ContextScalar): IpAddress | undefined {
+  if (value !== lastIpValue) {
+    lastIp = typeof value === "string" ? parseIp(value) : undefined;
+    lastIpValue = value;
+  }
+  return lastIp;
+}
+
+/** `a <op> b` for the Numeric and Date operators: Equals, LessThan, LessThanEquals, … (the readers never return NaN). */
 function comparator(op: ConditionOperator): (a: number, b: number) => boolean {
-  if (op.endsWith("LessThanEquals")) return (a, b) => a <= b;
-  if (op.endsWith("LessThan")) return (a, b) => a < b;
-  if (op.endsWith("GreaterThanEquals")) return (a, b) => a >= b;
-  if (op.endsWith("GreaterThan")) return (a, b) => a > b;
-  return (a, b) => a === b;
+  const less = op.includes("Less");
+  const greater = op.includes("Greater");
+  const equal = op.endsWith("Equals");
+  return (a, b) => (a < b ? less : a > b ? greater : equal);
 }

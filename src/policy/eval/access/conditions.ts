@@ -20,22 +20,16 @@ import { matchWildcard } from "../../match/wildcard.js";
 import type { ConditionBlock, ConditionValue } from "../../types.js";
 import { parseConditionOperator } from "../../vocabulary.js";
 import type { ConditionOperator, ParsedOperator } from "../../vocabulary.js";
-import type { ConditionResult, ContextEntry, ContextScalar, RequestContext } from "./types.js";
+import type { ConditionResult, ContextScalar, RequestContext } from "./types.js";
 import { toBool, toEpochMillis, toNumber } from "./values.js";
 
-/** The positive form of each negated operator. */
-const NEGATED: Partial<Record<ConditionOperator, ConditionOperator>> = {
-  StringNotEquals: "StringEquals",
-  StringNotLike: "StringLike",
-  NumericNotEquals: "NumericEquals",
-  DateNotEquals: "DateEquals",
-  NotIpAddress: "IpAddress",
-};
-
-/** `{positive: "StringEquals", negated: true}` for StringNotEquals; negated false otherwise. */
+/**
+ * `{positive: "StringEquals", negated: true}` for StringNotEquals; negated false otherwise. Each
+ * negated operator is its positive form with "Not" added (StringNotLike, NotIpAddress).
+ */
 export function splitNegation(base: ConditionOperator): { positive: ConditionOperator; negated: boolean } {
-  const positive = NEGATED[base];
-  return positive === undefined ? { positive: base, negated: false } : { positive, negated: true };
+  const positive = base.replace("Not", "") as ConditionOperator;
+  return { positive, negated: positive !== base };
 }
 
 export function and3(a: ConditionResult, b: ConditionResult): ConditionResult {
@@ -52,36 +46,18 @@ export function not3(a: ConditionResult): ConditionResult {
   return a === "error" ? "error" : !a;
 }
 
-function asciiLower(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
-/** Key-name equality under ASCII case folding (context keys are ASCII in practice). */
-export function equalsIgnoreAsciiCase(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (asciiLower(a.charCodeAt(i)) !== asciiLower(b.charCodeAt(i))) return false;
-  }
-  return true;
-}
+/** Context key names compare under ASCII case folding (context keys are ASCII in practice). */
+const toAsciiLower = (text: string): string => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 
 /**
  * The context entry for a condition key: the exact key when present, otherwise the first key
  * (in insertion order) equal under ASCII case folding. `null` reads as absent.
  */
 export function lookupContext(context: RequestContext, key: string): ContextScalar | readonly ContextScalar[] | undefined {
-  let entry: ContextEntry;
-  if (Object.hasOwn(context, key)) {
-    entry = context[key];
-  } else {
-    for (const k in context) {
-      if (Object.hasOwn(context, k) && equalsIgnoreAsciiCase(k, key)) {
-        entry = context[k];
-        break;
-      }
-    }
-  }
-  return entry === null ? undefined : entry;
+  const found = Object.hasOwn(context, key)
+    ? key
+    : Object.keys(context).find((k) => k.length === key.length && toAsciiLower(k) === toAsciiLower(key));
+  return found === undefined ? undefined : (context[found] ?? undefined);
 }
 
 /** Evaluates a Condition block; an absent block is true. */

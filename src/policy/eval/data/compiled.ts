@@ -38,9 +38,8 @@ import { EdictError } from "../../../errors.js";
 import type { EffectiveData, EffectiveDataRule } from "../../effective.js";
 import { compileWildcard, hasWildcard } from "../../match/wildcard.js";
 import type { ContextMatcher, DataSpec } from "../../types.js";
-import { parseDuration } from "../../values/units.js";
-import { DATA_ACTIONS } from "../../vocabulary.js";
 import type { DataAction, MaskingMethod } from "../../vocabulary.js";
+import { parseDurationMs } from "./duration.js";
 import { FALLBACK_MASK_METHOD, isMaskingMethod, stricterMask } from "./masking.js";
 import { requestProblem } from "./request.js";
 import { compileTimeWindow, wallClock } from "./time-window.js";
@@ -54,11 +53,12 @@ export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.free
   allow: 0,
 });
 
+/** The actions, strongest first (the order of DATA_ACTIONS). */
+const ACTIONS = Object.keys(ACTION_STRENGTH) as DataAction[];
+
 /** A requested field with its tag set, computed once per request. */
 interface Field {
-  readonly name: string;
-  readonly sensitivity: string | undefined;
-  readonly category: string | undefined;
+  readonly field: RequestedField;
   readonly tags: ReadonlySet<string>;
 }
 
@@ -75,15 +75,18 @@ interface Facts {
 type ContextKey = "requester_role" | "requester_clearance" | "requester_region" | "dataset_region" | "environment";
 const CONTEXT_KEYS: readonly ContextKey[] = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 
+type Clocks = Map<string, (epochMs: number) => number>;
+
 interface CompiledRule {
+  /** Position among the effective rules. */
   readonly index: number;
+  /** `match.dataset` when it has no wildcard: the rule can only match that dataset. */
+  readonly literal: string | undefined;
   readonly id: string;
   readonly precedence: number;
   readonly action: DataAction;
-  readonly strength: number;
-  readonly reason: string;
-  readonly ttlSeconds: number | undefined;
-  readonly approverRole: string | undefined;
+  /** The decision this rule gives when it wins, but for `matched` and `masks`. */
+  readonly decision: Omit<DataDecision, "matched">;
   readonly matches: (f: Facts) => boolean;
   /** The requested fields a mask rule masks, with their methods. */
   readonly masks: (f: Facts, into: Map<string, MaskingMethod>) => void;
@@ -97,19 +100,16 @@ interface CompiledRule {
  * data.decideData({ dataset: "customers", fields: [{ name: "email", sensitivity: "pii" }], requester: { region: "US" }, dataset_region: "EU" });
  */
 export function compileData(data: EffectiveData): DataEvaluator {
-  const clocks = new Map<string, (epochMs: number) => number>();
-  const rules = data.rules.map((rule, index) => compileRule(rule, index, clocks));
+  const clocks: Clocks = new Map();
+  // a request's candidates: the rules of its dataset (when literal) and the wildcard ones
   const exact = new Map<string, CompiledRule[]>();
   const wild: CompiledRule[] = [];
-  data.rules.forEach((rule, i) => {
-    const dataset = rule.spec.match?.dataset;
-    const compiled = rules[i]!;
-    if (dataset === undefined || hasWildcard(dataset)) wild.push(compiled);
-    else {
-      const list = exact.get(dataset);
-      if (list) list.push(compiled);
-      else exact.set(dataset, [compiled]);
-    }
+  data.rules.forEach((rule, index) => {
+    const compiled = compileRule(rule, index, clocks);
+    const literal = compiled.literal;
+    if (literal === undefined) wild.push(compiled);
+    else if (exact.has(literal)) exact.get(literal)!.push(compiled);
+    else exact.set(literal, [compiled]);
   });
   const defaultDecision: DataDecision = Object.freeze({
     action: data.default_action === "allow" ? "allow" : "deny",
@@ -122,35 +122,20 @@ export function compileData(data: EffectiveData): DataEvaluator {
     const problem = requestProblem(request, now);
     if (problem !== undefined) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request, now.getTime(), clocks);
-    const candidates = mergeByIndex(exact.get(request.dataset), wild);
 
-    const matched: CompiledRule[] = [];
+    const candidates = [...(exact.get(request.dataset) ?? []), ...wild];
+    const matched = candidates.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
     let winner: CompiledRule | undefined;
-    for (const rule of candidates) {
-      if (!rule.matches(facts)) continue;
-      matched.push(rule);
-      if (
-        winner === undefined ||
-        rule.strength > winner.strength ||
-        (rule.strength === winner.strength && rule.precedence >= winner.precedence)
-      ) {
-        winner = rule;
-      }
+    for (const rule of matched) {
+      const stronger = winner === undefined ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      // the strongest action wins; among rules of that action the highest precedence, on a tie the later rule
+      if (stronger > 0 || (stronger === 0 && rule.precedence >= winner!.precedence)) winner = rule;
     }
     if (winner === undefined) return defaultDecision;
 
-    const decision: {
-      action: DataAction;
-      policy: string;
-      reason: string;
-      ttl_seconds?: number;
-      approver_role?: string;
-      masks?: Record<string, MaskingMethod>;
-      matched: string[];
-    } = { action: winner.action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id) };
-    if (winner.ttlSeconds !== undefined) decision.ttl_seconds = winner.ttlSeconds;
-    if (winner.approverRole !== undefined) decision.approver_role = winner.approverRole;
-    if (winner.action === "mask") {
+    const { action, policy, reason, ...extras } = winner.decision;
+    const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy, reason, matched: matched.map((r) => r.id), ...extras };
+    if (action === "mask") {
       const masks = new Map<string, MaskingMethod>();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
       decision.masks = Object.fromEntries(masks);
@@ -160,28 +145,19 @@ export function compileData(data: EffectiveData): DataEvaluator {
   return { decideData };
 }
 
-/** Candidates of both lists in rule order (each list is already in rule order). */
-function mergeByIndex(a: readonly CompiledRule[] | undefined, b: readonly CompiledRule[]): readonly CompiledRule[] {
-  if (a === undefined || a.length === 0) return b;
-  if (b.length === 0) return a;
-  const out: CompiledRule[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]!.index < b[j]!.index)) out.push(a[i++]!);
-    else out.push(b[j++]!);
-  }
-  return out;
-}
-
-function toFacts(request: DataRequest, epochMs: number, clocks: Map<string, (epochMs: number) => number>): Facts {
-  const fields = request.fields.map(toField);
+function toFacts(request: DataRequest, epochMs: number, clocks: Clocks): Facts {
+  const fields = request.fields.map((field): Field => {
+    const tags = new Set(field.tags);
+    if (field.sensitivity !== undefined) tags.add(field.sensitivity);
+    if (field.category !== undefined) tags.add(field.category);
+    return { field, tags };
+  });
   const requester = request.requester ?? {};
   const minutes = new Map<string, number>();
   return {
     dataset: request.dataset,
     fields,
-    names: new Set(fields.map((f) => f.name)),
+    names: new Set(request.fields.map((f) => f.name)),
     context: {
       requester_role: requester.role,
       requester_clearance: requester.clearance,
@@ -191,26 +167,16 @@ function toFacts(request: DataRequest, epochMs: number, clocks: Map<string, (epo
     },
     minuteIn: (zone) => {
       let m = minutes.get(zone);
-      if (m === undefined) {
-        m = clocks.get(zone)!(epochMs);
-        minutes.set(zone, m);
-      }
+      if (m === undefined) minutes.set(zone, (m = clocks.get(zone)!(epochMs)));
       return m;
     },
   };
 }
 
-function toField(f: RequestedField): Field {
-  const tags = new Set(f.tags ?? []);
-  if (f.sensitivity !== undefined) tags.add(f.sensitivity);
-  if (f.category !== undefined) tags.add(f.category);
-  return { name: f.name, sensitivity: f.sensitivity, category: f.category, tags };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Compiling one rule
 
-function compileRule(rule: EffectiveDataRule, index: number, clocks: Map<string, (epochMs: number) => number>): CompiledRule {
+function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): CompiledRule {
   const fail = (problem: string): never => {
     throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
   };
@@ -219,17 +185,20 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Map<string,
   const tests: Array<(f: Facts) => boolean> = [];
 
   const dataset = spec.match?.dataset;
-  const datasetTest = dataset === undefined ? undefined : compileWildcard(dataset);
+  if (dataset !== undefined) {
+    const test = compileWildcard(dataset);
+    tests.push((f) => test(f.dataset));
+  }
 
   const criteria = spec.match?.fields;
   const sensitivity = toSet(criteria?.sensitivity);
   const category = toSet(criteria?.category);
   const contains = criteria?.contains;
   const hasAttributes = sensitivity !== undefined || category !== undefined || contains !== undefined;
-  const attributes = (f: Field): boolean =>
-    (sensitivity === undefined || (f.sensitivity !== undefined && sensitivity.has(f.sensitivity))) &&
-    (category === undefined || (f.category !== undefined && category.has(f.category))) &&
-    (contains === undefined || contains.every((t) => f.tags.has(t)));
+  const attributes = ({ field, tags }: Field): boolean =>
+    (sensitivity === undefined || (field.sensitivity !== undefined && sensitivity.has(field.sensitivity))) &&
+    (category === undefined || (field.category !== undefined && category.has(field.category))) &&
+    (contains === undefined || contains.every((t) => tags.has(t)));
   if (hasAttributes) tests.push((f) => f.fields.some(attributes));
   const any = criteria?.any;
   if (any !== undefined) tests.push((f) => any.some((n) => f.names.has(n)));
@@ -251,12 +220,14 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Map<string,
     tests.push((f) => window.contains(f.minuteIn(window.zone)));
   }
 
-  let ttlSeconds: number | undefined;
-  if (spec.action.ttl !== undefined) {
-    const ttl = parseDuration(spec.action.ttl);
-    if (!ttl.ok) return fail(`action.ttl: ${ttl.message}`);
-    ttlSeconds = Math.floor(ttl.value / 1000);
+  const { reason, ttl, approver_role } = spec.action;
+  const decision: { -readonly [K in keyof DataDecision]?: DataDecision[K] } = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  if (ttl !== undefined) {
+    const ms = parseDurationMs(ttl);
+    if (ms === undefined) return fail(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
+    decision.ttl_seconds = Math.floor(ms / 1000);
   }
+  if (approver_role !== undefined) decision.approver_role = approver_role;
 
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
@@ -266,61 +237,45 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Map<string,
   if (defaultMethod !== undefined && !isMaskingMethod(defaultMethod)) {
     fail(`masking.default_method: unknown method ${JSON.stringify(defaultMethod)}`);
   }
-  const methodFor = (name: string): MaskingMethod =>
-    (Object.hasOwn(methods, name) ? methods[name] : undefined) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-
-  const matches = (f: Facts): boolean => {
-    if (datasetTest !== undefined && !datasetTest(f.dataset)) return false;
-    for (let i = 0; i < tests.length; i++) if (!tests[i]!(f)) return false;
-    return true;
-  };
 
   return {
     index,
+    literal: dataset === undefined || hasWildcard(dataset) ? undefined : dataset,
     id: rule.id,
     precedence: rule.precedence,
     action,
-    strength: ACTION_STRENGTH[action],
-    reason: spec.action.reason ?? `matched rule ${rule.id}`,
-    ttlSeconds,
-    approverRole: spec.action.approver_role,
-    matches,
+    decision: decision as CompiledRule["decision"],
+    matches: (f) => tests.every((t) => t(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
-        if (hasAttributes && !attributes(field)) continue;
-        if (named !== undefined && !named.has(field.name)) continue;
-        const method = methodFor(field.name);
-        const previous = into.get(field.name);
-        into.set(field.name, previous === undefined ? method : stricterMask(previous, method));
+        const name = field.field.name;
+        if ((hasAttributes && !attributes(field)) || (named !== undefined && !named.has(name))) continue;
+        const method = (Object.hasOwn(methods, name) ? methods[name] : undefined) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
+        const previous = into.get(name);
+        into.set(name, previous === undefined ? method : stricterMask(previous, method));
       }
     },
   };
 }
 
 function actionOf(spec: DataSpec, fail: (p: string) => never): DataAction {
-  const set = DATA_ACTIONS.filter((a) => spec.action?.[a] === true);
+  const set = ACTIONS.filter((a) => spec.action?.[a] === true);
   if (set.length !== 1) {
-    return fail(`action must set exactly one of ${DATA_ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
+    return fail(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
   }
   return set[0]!;
 }
 
 function toSet(value: string | string[] | undefined): ReadonlySet<string> | undefined {
-  if (value === undefined) return undefined;
-  return new Set(typeof value === "string" ? [value] : value);
+  return value === undefined ? undefined : new Set(typeof value === "string" ? [value] : value);
 }
 
 /** string = equals, list = any of, {not: x} = none of; a missing value never matches. */
 function compileContextMatcher(matcher: ContextMatcher, fail: (p: string) => never): (value: string | undefined) => boolean {
   if (typeof matcher === "string") return (v) => v === matcher;
-  if (Array.isArray(matcher)) {
-    const set = new Set(matcher);
-    return (v) => v !== undefined && set.has(v);
-  }
-  if (typeof matcher === "object" && matcher !== null && "not" in matcher) {
-    const not = matcher.not;
-    const set = new Set(typeof not === "string" ? [not] : not);
-    return (v) => v !== undefined && !set.has(v);
-  }
-  return fail(`expected a string, a list or {not: …}; got ${JSON.stringify(matcher)}`);
+  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  if (!not && !Array.isArray(matcher)) return fail(`expected a string, a list or {not: …}; got ${JSON.stringify(matcher)}`);
+  const list = not ? matcher.not : matcher;
+  const set = new Set(typeof list === "string" ? [list] : list);
+  return (v) => v !== undefined && set.has(v) !== not;
 }

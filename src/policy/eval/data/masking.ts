@@ -5,7 +5,6 @@
  * > `hash` (replaced, but equal values stay linkable) > `full` (every character masked, the
  * length shows) > `partial` (some characters show) > `truncate` (a prefix shows).
  */
-import { MASKING_METHODS } from "../../vocabulary.js";
 import type { MaskingMethod } from "../../vocabulary.js";
 
 /** Masking methods, strictest first. */
@@ -21,6 +20,7 @@ export function stricterMask(a: MaskingMethod, b: MaskingMethod): MaskingMethod 
   return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a;
 }
 
+/** One of MASKING_METHODS (the same set as {@link MASK_STRICTNESS}). */
 export function isMaskingMethod(value: unknown): value is MaskingMethod {
-  return typeof value === "string" && (MASKING_METHODS as readonly string[]).includes(value);
+  return RANK.has(value as string);
 }

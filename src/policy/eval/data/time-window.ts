@@ -8,8 +8,11 @@
  * - after = before: an empty window, it never matches;
  * - only after: t ≥ after; only before: t < before; neither: every time.
  * The wall clock is read with Intl.DateTimeFormat (hourCycle h23), so daylight saving time is honored.
+ *
+ * Times and zones are checked as strictly as `parseTimeOfDay` and `validateTimezone`
+ * (../../values/time.ts) check them, but with short messages: lint explains bad values in detail,
+ * and the loader should not carry those explanations.
  */
-import { parseTimeOfDay, validateTimezone } from "../../values/time.js";
 
 export interface TimeWindow {
   readonly zone: string;
@@ -17,32 +20,39 @@ export interface TimeWindow {
   readonly contains: (minute: number) => boolean;
 }
 
+/** "HH:MM" on a 24-hour clock, 00:00 to 23:59. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
 /** Compiles a window, or returns the problem. */
 export function compileTimeWindow(time: { after?: string; before?: string; timezone?: string }): TimeWindow | string {
   const zone = time.timezone ?? "UTC";
-  const z = validateTimezone(zone);
-  if (!z.ok) return z.message;
-  let after: number | undefined;
-  let before: number | undefined;
-  if (time.after !== undefined) {
-    const r = parseTimeOfDay(time.after);
-    if (!r.ok) return `after: ${r.message}`;
-    after = r.value;
+  // whatever Intl.DateTimeFormat accepts, except numeric offsets like "+02:00" (only newer runtimes take them)
+  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
+  try {
+    if (known) new Intl.DateTimeFormat(undefined, { timeZone: zone });
+  } catch {
+    known = false;
   }
-  if (time.before !== undefined) {
-    const r = parseTimeOfDay(time.before);
-    if (!r.ok) return `before: ${r.message}`;
-    before = r.value;
+  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds: number[] = [];
+  for (const key of ["after", "before"] as const) {
+    const text = time[key];
+    if (text === undefined) continue;
+    const m = typeof text === "string" ? TIME_OF_DAY.exec(text) : null;
+    if (m === null) return `${key}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
-  const a = after;
-  const b = before;
-  let contains: (m: number) => boolean;
-  if (a !== undefined && b !== undefined) {
-    contains = a < b ? (m) => m >= a && m < b : a > b ? (m) => m >= a || m < b : () => false;
-  } else if (a !== undefined) contains = (m) => m >= a;
-  else if (b !== undefined) contains = (m) => m < b;
-  else contains = () => true;
-  return { zone, contains };
+  const [a, b] = bounds;
+  // after > before wraps midnight, so either bound suffices; after = before leaves no minute
+  const wraps = a !== undefined && b !== undefined && a > b;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === undefined || m >= a;
+      const beforeEnd = b === undefined || m < b;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    },
+  };
 }
 
 /** Reads the minute of the day in one time zone; remembers the last minute asked, since requests cluster in time. */

@@ -47,6 +47,8 @@ export function isEnvironment(value: unknown): value is Environment {
   return typeof value === "string" && (ENVIRONMENTS as readonly string[]).includes(value);
 }
 
+type Section = "local" | "cloud" | "kubernetes";
+
 /**
  * Evaluates the effective posture policy against what the machine reports.
  *
@@ -58,19 +60,77 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
   const f: PostureFacts = facts ?? {};
   const checks: PostureCheck[] = [];
   const environment = isEnvironment(f.environment) ? f.environment : undefined;
+  const check = (id: string, passed: boolean, required: boolean, detail: string): void => {
+    checks.push({ id, passed, required, detail });
+  };
+  const setting = (section: Section, key: string): unknown => (posture[section] as Record<string, unknown> | undefined)?.[key];
+  /** A required-when-true boolean setting over a boolean fact. */
+  const flag = (section: Section, key: string, fact: keyof PostureFacts, what: string): void => {
+    const required = setting(section, key) === true;
+    const value = f[fact];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  /**
+   * All-of: the value must be in every inner list (wildcards allowed). Absent: no restriction. A
+   * flat list (one document's value) counts as one inner list, and `[]` as an empty one that
+   * allows nothing.
+   */
+  const allowed = (section: Section, key: string, value: unknown, noun: string): void => {
+    const id = `${section}.${key}`;
+    const lists = setting(section, key) as string[][] | string[] | undefined;
+    if (lists === undefined) return check(id, true, false, `no ${noun} restriction`);
+    const all: (readonly string[])[] = lists.every((v) => typeof v === "string") ? [lists as string[]] : (lists as string[][]);
+    if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
+    const refusing = all.findIndex((list) => !list.some((entry) => compileWildcard(entry)(value)));
+    const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
+    check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
+  };
 
   if (environment === undefined) {
     const detail =
       f.environment === undefined
         ? "the environment was not detected"
         : `unknown environment ${JSON.stringify(String(f.environment))}: expected one of ${ENVIRONMENTS.join(", ")}`;
-    checks.push({ id: "environment", passed: false, required: true, detail });
+    check("environment", false, true, detail);
   } else {
-    const s = postureSections(environment);
-    if (s.local) checks.push(...localChecks(posture, f));
-    if (s.cloud) checks.push(...cloudChecks(posture, f, AWS.has(environment)));
-    if (s.iamOnly) checks.push(flagCheck("cloud.require_iam", posture.cloud?.require_iam, f.iam, "platform identity (IAM/OIDC) credentials"));
-    if (s.kubernetes) checks.push(...kubernetesChecks(posture, f));
+    // the sections of postureSections(environment), in report order
+    if (environment === "local") {
+      const min = setting("local", "min_security_score");
+      const minimum = typeof min === "number" ? min : 0;
+      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
+      flag("local", "require_encryption", "encryption", "disk encryption");
+      check(
+        "local.min_security_score",
+        score !== undefined && score >= minimum,
+        minimum > 0,
+        `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`,
+      );
+      flag("local", "require_tpm", "tpm", "TPM");
+      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+    }
+    if (CLOUD.has(environment)) {
+      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
+      allowed("cloud", "allowed_accounts", f.account, "account");
+      allowed("cloud", "allowed_regions", f.region, "region");
+    }
+    // github-actions: an ephemeral CI runner, only its OIDC-federated credentials are checked
+    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (KUBERNETES.has(environment)) {
+      const denied = (setting("kubernetes", "denied_namespaces") as string[] | undefined) ?? [];
+      const ns = typeof f.namespace === "string" ? f.namespace : undefined;
+      const hit = ns === undefined ? undefined : denied.find((d) => compileWildcard(d)(ns));
+      const id = "kubernetes.denied_namespaces";
+      if (denied.length === 0) check(id, true, false, "no namespace is denied");
+      else if (ns === undefined) check(id, false, true, "namespace unknown");
+      else check(id, hit === undefined, true, `namespace ${JSON.stringify(ns)} is ${hit === undefined ? "not denied" : `denied (${hit})`}`);
+      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
+      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+    }
   }
 
   const failed = checks.filter((c) => c.required && !c.passed);
@@ -80,7 +140,7 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
     allowed: failed.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: scoreOf(f.securityScore),
+    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
     warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed.map((c) => c.id),
@@ -92,87 +152,4 @@ export function providerFor(posture: EffectivePosture, environment: Environment 
   const map = posture.provider_map;
   const mapped = environment !== undefined && map !== undefined && Object.hasOwn(map, environment) ? map[environment] : undefined;
   return mapped ?? posture.fallback_provider ?? "env";
-}
-
-function scoreOf(score: unknown): number {
-  if (typeof score !== "number" || !Number.isFinite(score)) return 0;
-  return Math.min(100, Math.max(0, score));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks
-
-function flagCheck(id: string, requirement: boolean | undefined, fact: boolean | undefined, what: string): PostureCheck {
-  const required = requirement === true;
-  const state = fact === true ? "yes" : fact === false ? "no" : "unknown";
-  return { id, passed: fact === true, required, detail: `${what}: ${state}${required ? "" : " (not required)"}` };
-}
-
-function localChecks(posture: EffectivePosture, f: PostureFacts): PostureCheck[] {
-  const local = posture.local ?? {};
-  const min = typeof local.min_security_score === "number" ? local.min_security_score : 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
-  return [
-    flagCheck("local.require_encryption", local.require_encryption, f.encryption, "disk encryption"),
-    {
-      id: "local.min_security_score",
-      passed: score !== undefined && score >= min,
-      required: min > 0,
-      detail: `security score ${score ?? "unknown"}${min > 0 ? `, minimum ${min}` : " (no minimum)"}`,
-    },
-    flagCheck("local.require_tpm", local.require_tpm, f.tpm, "TPM"),
-    flagCheck("local.require_secure_boot", local.require_secure_boot, f.secureBoot, "Secure Boot"),
-  ];
-}
-
-function cloudChecks(posture: EffectivePosture, f: PostureFacts, aws: boolean): PostureCheck[] {
-  const cloud = posture.cloud ?? {};
-  const checks = [flagCheck("cloud.require_iam", cloud.require_iam, f.iam, "platform identity (IAM) credentials")];
-  if (aws) checks.push(flagCheck("cloud.require_imdsv2", cloud.require_imdsv2, f.imdsv2, "IMDSv1 disabled (IMDSv2 only)"));
-  checks.push(flagCheck("cloud.require_workload_identity", cloud.require_workload_identity, f.workloadIdentity, "workload identity"));
-  checks.push(allowedCheck("cloud.allowed_accounts", cloud.allowed_accounts, f.account, "account"));
-  checks.push(allowedCheck("cloud.allowed_regions", cloud.allowed_regions, f.region, "region"));
-  return checks;
-}
-
-function kubernetesChecks(posture: EffectivePosture, f: PostureFacts): PostureCheck[] {
-  const k = posture.kubernetes ?? {};
-  const denied = k.denied_namespaces ?? [];
-  const ns = typeof f.namespace === "string" ? f.namespace : undefined;
-  const hit = ns === undefined ? undefined : denied.find((d) => compileWildcard(d)(ns));
-  const deniedCheck: PostureCheck =
-    denied.length === 0
-      ? { id: "kubernetes.denied_namespaces", passed: true, required: false, detail: "no namespace is denied" }
-      : {
-          id: "kubernetes.denied_namespaces",
-          passed: ns !== undefined && hit === undefined,
-          required: true,
-          detail:
-            ns === undefined
-              ? "namespace unknown"
-              : hit === undefined
-                ? `namespace ${JSON.stringify(ns)} is not denied`
-                : `namespace ${JSON.stringify(ns)} is denied (${hit})`,
-        };
-  return [
-    deniedCheck,
-    allowedCheck("kubernetes.allowed_namespaces", k.allowed_namespaces, ns, "namespace"),
-    flagCheck("kubernetes.require_service_account", k.require_service_account, f.serviceAccount, "service account token"),
-    flagCheck("kubernetes.require_non_root", k.require_non_root, f.nonRoot, "running as non-root"),
-    flagCheck("kubernetes.require_read_only_root_fs", k.require_read_only_root_fs, f.readOnlyRootFs, "read-only root file system"),
-  ];
-}
-
-/**
- * All-of: the value must be in every inner list (wildcards allowed). Absent: no restriction. A flat
- * list (one document's value) counts as one inner list, and `[]` as an empty one that allows nothing.
- */
-function allowedCheck(id: string, setting: string[][] | string[] | undefined, value: unknown, noun: string): PostureCheck {
-  if (setting === undefined) return { id, passed: true, required: false, detail: `no ${noun} restriction` };
-  const lists: (readonly string[])[] = setting.every((v) => typeof v === "string") ? [setting as string[]] : (setting as string[][]);
-  if (typeof value !== "string") return { id, passed: false, required: true, detail: `${noun} unknown` };
-  const refusing = lists.findIndex((list) => !list.some((entry) => compileWildcard(entry)(value)));
-  if (refusing < 0) return { id, passed: true, required: true, detail: `${noun} ${JSON.stringify(value)} is allowed` };
-  const which = lists.length > 1 ? ` (list ${refusing + 1} of ${lists.length})` : "";
-  return { id, passed: false, required: true, detail: `${noun} ${JSON.stringify(value)} is not allowed${which}` };
 }

@@ -50,7 +50,7 @@ export function toHost(value: unknown): string | undefined {
     const close = host.indexOf("]");
     if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return undefined;
     host = host.slice(0, close + 1);
-  } else if ((host.match(/:/g) ?? []).length === 1) {
+  } else if (host.split(":").length === 2) {
     const m = /^([^:]+):\d+$/.exec(host);
     if (!m) return undefined;
     host = m[1]!;
@@ -96,7 +96,7 @@ export function normalizePath(value: unknown): string | undefined {
  * normalized like the paths it is compared with. Case-sensitive.
  */
 export function compilePathPattern(pattern: string): ValueTest {
-  const glob = pattern === "" ? "" : (normalizePath(pattern) ?? "");
+  const glob = normalizePath(pattern) ?? "";
   if (glob === "") return () => false;
   if (glob === "/") return (path) => path.startsWith("/");
   let re = "^";

@@ -37,13 +37,12 @@
  */
 import type { EffectiveRuntime } from "../../effective.js";
 import { compileWildcard } from "../../match/wildcard.js";
-import type { WildcardMatcher } from "../../match/wildcard.js";
 import type { ReasonCode } from "../../vocabulary.js";
 import { compileAllOf, compileHostPattern, compilePathPattern, normalizePath, toAllOf, toHost } from "./boundary.js";
 import type { ValueTest } from "./boundary.js";
 import { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
 import type { ToolMatcher } from "./tool-uri.js";
-import type { GuardSeverity, RuntimeEvaluator, ScanStatus, ToolDecision, ToolFacts, ToolUri, ToolViolation } from "./types.js";
+import type { GuardSeverity, RuntimeEvaluator, ToolDecision, ToolFacts, ToolViolation } from "./types.js";
 
 const SEVERITY_RANK: Record<GuardSeverity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
@@ -56,14 +55,25 @@ const CLEAN: ToolDecision = Object.freeze({
 
 const EMPTY_FACTS: ToolFacts = Object.freeze({});
 
-/** A found violation before enforcement decides whether it blocks. */
-interface Found {
-  code: ReasonCode;
-  message: string;
-}
+/** Records one violation; `blocking` defaults to whether `deny_on` lists the code. */
+type Report = (code: ReasonCode, message: string, blocking?: boolean) => void;
 
-type Check = (tool: ToolUri, facts: ToolFacts, out: Found[]) => void;
-type FactCheck = (facts: ToolFacts, out: Found[]) => void;
+/** Boolean facts that raise their code when true, in the order their violations are listed. */
+const FLAGS: readonly (readonly [keyof ToolFacts, ReasonCode, string])[] = [
+  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"],
+];
+
+/** Scan facts: the fact, its reason-code prefix (`<prefix>_pending`, `<prefix>_failed`) and its name in messages. */
+const SCANS = [
+  ["skillScan", "skill_scan", "skill scan"],
+  ["sast", "sast", "static analysis (SAST)"],
+  ["dast", "dast", "dynamic analysis (DAST)"],
+] as const;
 
 /**
  * Compiles the effective runtime policy's tool rules once.
@@ -74,51 +84,86 @@ type FactCheck = (facts: ToolFacts, out: Found[]) => void;
  * // → { allowed: true, violations: [], enforced: "observe", escalate: [] }
  */
 export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
-  const denyOn = new Set<ReasonCode>(runtime.enforcement?.deny_on ?? []);
-  const escalateOn = new Set<ReasonCode>(runtime.enforcement?.escalate_on ?? []);
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set<ReasonCode>(enforcement?.deny_on ?? []);
+  const escalateOn = new Set<ReasonCode>(enforcement?.escalate_on ?? []);
   const invalidEntries: string[] = [];
 
-  const uriChecks: Check[] = [];
-  const allowlist = runtime.tools?.allowlist;
-  if (allowlist !== undefined) uriChecks.push(allowlistCheck(allowlist, invalidEntries));
-  const versions = runtime.security?.allow_versions;
-  const versionRules = versions === undefined ? [] : compileAllowVersions(versions);
-  uriChecks.push(pinningCheck(runtime.tools?.deny_if_unpinned_version === true, versionRules));
+  // only undefined counts as absent: a present but malformed setting throws here (fail closed)
+  const allowlist = tools?.allowlist === undefined ? undefined : compileAllowlist(tools.allowlist, invalidEntries);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = security?.egress_allowlist === undefined ? undefined : compileAllOf(security.egress_allowlist, compileHostPattern);
+  const fs = security?.fs_allowlist === undefined ? undefined : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== undefined && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : undefined;
 
-  const factChecks = compileFactChecks(runtime);
-
-  const decide = (found: readonly Found[], malformed: boolean): ToolDecision => {
-    if (found.length === 0) return CLEAN;
-    let blocked = false;
-    const escalate: ReasonCode[] = [];
-    const violations = found.map((f, i): ToolViolation => {
-      const blocking = denyOn.has(f.code) || (malformed && i === 0);
-      if (blocking) blocked = true;
-      if (escalateOn.has(f.code) && !escalate.includes(f.code)) escalate.push(f.code);
-      return { code: f.code, message: f.message, blocking };
-    });
-    return {
-      allowed: !blocked,
-      violations,
-      enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe",
-      escalate,
-    };
-  };
-
-  const checkTool = (uri: string, facts: ToolFacts = EMPTY_FACTS): ToolDecision => {
+  const checkTool = (uri: string, facts?: ToolFacts): ToolDecision => {
     const f = facts ?? EMPTY_FACTS;
-    const found: Found[] = [];
+    const violations: ToolViolation[] = [];
+    const escalate: ReasonCode[] = [];
+    let blocked = false;
+    const report: Report = (code, message, blocking = denyOn.has(code)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
+      violations.push({ code, message, blocking });
+    };
+
     const tool = parseToolUri(uri);
     if (tool === undefined) {
-      found.push({
-        code: "tool_not_in_allowlist",
-        message: `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]; a URI that cannot be parsed is always denied`,
-      });
+      report("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
-      for (const check of uriChecks) check(tool, f, found);
+      // every inner list of tools.allowlist must have an entry matching the tool
+      const lists = allowlist ?? [];
+      const i = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      if (i >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
+        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+      }
+      // security.allow_versions: an unpinned call cannot be checked, a pinned one must be listed
+      const applicable = versions.filter((r) => r.serverTest(tool.server));
+      const version = tool.version;
+      if (version === undefined) {
+        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r) => !r.allows(version));
+        if (refused !== undefined) {
+          report(
+            "tool_not_in_allowlist",
+            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
+          );
+        }
+      }
     }
-    for (const check of factChecks) check(f, found);
-    return decide(found, tool === undefined);
+
+    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    if (egress !== undefined) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
+    if (fs !== undefined) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
+    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
+    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
+    for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
+    for (const [key, prefix, noun] of SCANS) {
+      const status = f[key];
+      if (status === undefined || status === "passed") continue;
+      if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
+      else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
+    }
+    checkGuard?.(f.agentGuardFindings, report);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
 
   return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
@@ -129,12 +174,9 @@ function describe(value: unknown): string {
   return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
 }
 
-// ---------------------------------------------------------------------------------------------
-// URI checks
-
-/** tool_not_in_allowlist: every inner list of the all-of must have an entry matching the tool. */
-function allowlistCheck(value: readonly (readonly string[])[] | readonly string[], invalid: string[]): Check {
-  const compiled = toAllOf(value).map((list) => {
+/** `tools.allowlist`: the matchers of each inner list of the all-of; unparsable entries go to `invalid`. */
+function compileAllowlist(value: readonly (readonly string[])[] | readonly string[], invalid: string[]): ToolMatcher[][] {
+  return toAllOf(value).map((list) => {
     const matchers: ToolMatcher[] = [];
     for (const entry of list) {
       const m = compileToolPattern(entry);
@@ -143,176 +185,57 @@ function allowlistCheck(value: readonly (readonly string[])[] | readonly string[
     }
     return matchers;
   });
-  return (tool, _facts, out) => {
-    for (let i = 0; i < compiled.length; i++) {
-      const matchers = compiled[i]!;
-      if (!matchers.some((m) => m(tool))) {
-        const which = compiled.length > 1 ? ` (allowlist ${i + 1} of ${compiled.length})` : "";
-        out.push({ code: "tool_not_in_allowlist", message: `tool ${formatToolUri(tool)} is not in the tool allowlist${which}` });
-        return;
-      }
-    }
-  };
 }
 
 interface VersionRule {
-  server: string;
-  serverTest: WildcardMatcher;
-  versions: readonly string[];
-  versionTest: (version: string) => boolean;
+  readonly server: string;
+  readonly serverTest: (server: string) => boolean;
+  readonly versions: readonly string[];
+  readonly allows: (version: string) => boolean;
 }
 
 /** `security.allow_versions`: server (wildcards allowed) → versions (wildcards allowed). */
-function compileAllowVersions(map: Record<string, string[]>): VersionRule[] {
+function compileAllowVersions(map: Record<string, string[]> | undefined): VersionRule[] {
+  if (map === undefined) return [];
   return Object.keys(map).map((server) => {
     const versions = (Object.hasOwn(map, server) ? map[server] : undefined) ?? [];
     const tests = versions.filter((v): v is string => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, versionTest: (v: string) => tests.some((t) => t(v)) };
+    return { server, serverTest: compileWildcard(server), versions, allows: (v: string) => tests.some((t) => t(v)) };
   });
-}
-
-/** version_unpinned for unpinned calls; tool_not_in_allowlist for a pinned version allow_versions does not list. */
-function pinningCheck(denyUnpinned: boolean, rules: readonly VersionRule[]): Check {
-  return (tool, _facts, out) => {
-    const applicable = rules.filter((r) => r.serverTest(tool.server));
-    if (tool.version === undefined) {
-      if (denyUnpinned) {
-        out.push({ code: "version_unpinned", message: `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied` });
-      } else if (applicable.length > 0) {
-        out.push({
-          code: "version_unpinned",
-          message: `tool ${formatToolUri(tool)} has no @version, so it cannot be checked against allow_versions for server "${tool.server}"`,
-        });
-      }
-      return;
-    }
-    const version = tool.version;
-    const refused = applicable.find((r) => !r.versionTest(version));
-    if (refused !== undefined) {
-      out.push({
-        code: "tool_not_in_allowlist",
-        message: `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
-      });
-    }
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fact checks
-
-function compileFactChecks(runtime: EffectiveRuntime): FactCheck[] {
-  const checks: FactCheck[] = [];
-  const flag = (key: keyof ToolFacts, code: ReasonCode, message: string): void => {
-    checks.push((facts, out) => {
-      if (facts[key] === true) out.push({ code, message });
-    });
-  };
-
-  if (runtime.signing?.enabled === true) {
-    checks.push((facts, out) => {
-      if (facts.signaturePresent === false) {
-        out.push({ code: "missing_audit_signature", message: "the call's audit record is not signed but signing is enabled" });
-      }
-    });
-  }
-
-  const requireKey =
-    runtime.side_effects?.require_idempotency_key === true || runtime.security?.side_effects?.require_idempotency_key === true;
-  if (requireKey) {
-    checks.push((facts, out) => {
-      if (facts.sideEffect === true && (typeof facts.idempotencyKey !== "string" || facts.idempotencyKey === "")) {
-        out.push({ code: "missing_idempotency_for_side_effect", message: "a call with side effects has no idempotency key" });
-      }
-    });
-  }
-
-  const egress = runtime.security?.egress_allowlist;
-  if (egress !== undefined) {
-    const allowed = compileAllOf(egress, compileHostPattern);
-    checks.push(listCheck("egressHost", toHost, allowed, "egress_violation", "host", "egress allowlist"));
-  }
-  const fs = runtime.security?.fs_allowlist;
-  if (fs !== undefined) {
-    const allowed = compileAllOf(fs, compilePathPattern);
-    checks.push(listCheck("fsPath", normalizePath, allowed, "fs_violation", "path", "fs allowlist"));
-  }
-
-  const limits = runtime.security?.limits;
-  if (typeof limits?.max_payload_kb === "number") {
-    checks.push(limitCheck("payloadKb", limits.max_payload_kb, "payload_too_large", "payload", "KB"));
-  }
-  if (typeof limits?.max_duration_ms === "number") {
-    checks.push(limitCheck("durationMs", limits.max_duration_ms, "duration_too_long", "duration", "ms"));
-  }
-
-  flag("registryMutated", "registry_mutation", "the tool registry was modified at runtime");
-  flag("handlerSwapped", "handler_swap", "a tool handler was replaced at runtime");
-  flag("serverCodeChanged", "server_code_changed", "the server's code changed from its baseline");
-  flag("codeChanged", "tool_code_changed", "the tool's code changed from its baseline");
-  flag("skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline");
-  flag("skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline");
-  checks.push(scanCheck("skillScan", "skill scan", "skill_scan_pending", "skill_scan_failed"));
-  checks.push(scanCheck("sast", "static analysis (SAST)", "sast_pending", "sast_failed"));
-  checks.push(scanCheck("dast", "dynamic analysis (DAST)", "dast_pending", "dast_failed"));
-
-  const guard = runtime.agent_guard;
-  if (guard !== undefined && guard.enabled !== false) checks.push(agentGuardCheck(guard.block_on_severity, guard.block_on_count));
-
-  checks.push((facts, out) => {
-    if (facts.contextual === "denied") out.push({ code: "contextual_evaluator_denied", message: "the contextual evaluator denied the call" });
-    else if (facts.contextual === "escalated") {
-      out.push({ code: "contextual_evaluator_escalated", message: "the contextual evaluator escalated the call" });
-    }
-  });
-  return checks;
 }
 
 /** One violation per value (host or path) that is unreadable or not allowed by every inner list. */
-function listCheck(
-  key: "egressHost" | "fsPath",
+function checkList(
+  raw: string | readonly string[] | undefined,
   normalize: (v: unknown) => string | undefined,
   allowed: ValueTest,
   code: ReasonCode,
   noun: string,
   list: string,
-): FactCheck {
-  return (facts, out) => {
-    const raw = facts[key];
-    if (raw === undefined) return;
-    const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      const normal = normalize(value);
-      if (normal === undefined) out.push({ code, message: `${noun} ${describe(value)} cannot be read, so it cannot be allowed` });
-      else if (!allowed(normal)) out.push({ code, message: `${noun} ${JSON.stringify(normal)} is not in the ${list}` });
-    }
-  };
+  report: Report,
+): void {
+  if (raw === undefined) return;
+  for (const value of Array.isArray(raw) ? (raw as readonly unknown[]) : [raw]) {
+    const normal = normalize(value);
+    if (normal === undefined) report(code, `${noun} ${describe(value)} cannot be read`);
+    else if (!allowed(normal)) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list} allowlist`);
+  }
 }
 
-function limitCheck(key: "payloadKb" | "durationMs", max: number, code: ReasonCode, noun: string, unit: string): FactCheck {
-  return (facts, out) => {
-    const value = facts[key];
-    if (value === undefined) return;
-    if (typeof value !== "number" || Number.isNaN(value)) {
-      out.push({ code, message: `${noun} ${describe(value)} is not a number, so it cannot be checked against the limit of ${max} ${unit}` });
-    } else if (value > max) {
-      out.push({ code, message: `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}` });
-    }
-  };
+function checkLimit(value: unknown, max: number, code: ReasonCode, noun: string, unit: string, report: Report): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+  }
 }
 
-function scanCheck(key: "skillScan" | "sast" | "dast", noun: string, pending: ReasonCode, failed: ReasonCode): FactCheck {
-  return (facts, out) => {
-    const status: ScanStatus | undefined = facts[key];
-    if (status === undefined || status === "passed") return;
-    if (status === "pending") out.push({ code: pending, message: `${noun} has not finished` });
-    else out.push({ code: failed, message: status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed` });
-  };
-}
+type GuardCheck = (findings: ToolFacts["agentGuardFindings"], report: Report) => void;
 
-function agentGuardCheck(severity: GuardSeverity | undefined, count: number | undefined): FactCheck {
+function agentGuardCheck(severity: GuardSeverity | undefined, count: number | undefined): GuardCheck {
   const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
-  return (facts, out) => {
-    const findings = facts.agentGuardFindings;
+  return (findings, report) => {
     if (findings === undefined) return;
     const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
@@ -322,7 +245,7 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
     const byCount = count !== undefined && n >= count;
     if (bySeverity || byCount || (minRank === undefined && count === undefined)) {
       const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count}` : `${n} finding(s)`;
-      out.push({ code: "agent_guard_failed", message: `agent guard blocked the call: ${why}` });
+      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
     }
   };
 }

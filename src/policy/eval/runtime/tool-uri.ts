@@ -12,35 +12,16 @@
  * in a pattern they are wildcards (`*` any run, `?` one character, as in ../../match).
  */
 import { compileWildcard } from "../../match/wildcard.js";
-import type { WildcardMatcher } from "../../match/wildcard.js";
 import type { ToolUri } from "./types.js";
 
-const SCHEME = "mcp://";
 /** Printable ASCII without space. */
 const PRINTABLE = /^[\x21-\x7e]+$/;
+/** Scheme (any case), server (no `/` or `@`), tool (no `@`, `/` allowed), optional version (no `@`). */
+const URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 
-interface Parts {
-  server: string;
-  tool: string;
-  version: string | undefined;
-}
-
-function split(text: string): Parts | undefined {
-  if (text.length <= SCHEME.length || text.slice(0, SCHEME.length).toLowerCase() !== SCHEME) return undefined;
-  const rest = text.slice(SCHEME.length);
-  if (!PRINTABLE.test(rest)) return undefined;
-  const slash = rest.indexOf("/");
-  if (slash <= 0) return undefined;
-  const server = rest.slice(0, slash);
-  if (server.includes("@")) return undefined;
-  const path = rest.slice(slash + 1);
-  const at = path.indexOf("@");
-  if (at < 0) return path === "" ? undefined : { server, tool: path, version: undefined };
-  if (at !== path.lastIndexOf("@")) return undefined;
-  const tool = path.slice(0, at);
-  const version = path.slice(at + 1);
-  if (tool === "" || version === "") return undefined;
-  return { server, tool, version };
+function split(text: string): ToolUri | undefined {
+  const m = PRINTABLE.test(text) ? URI.exec(text) : null;
+  return m === null ? undefined : { server: m[1]!, tool: m[2]!, version: m[3] };
 }
 
 /** Parses a concrete tool URI; undefined when it is malformed (callers must deny it). */
@@ -53,6 +34,7 @@ export function parseToolUri(uri: unknown): ToolUri | undefined {
 export type ToolMatcher = (tool: ToolUri) => boolean;
 
 const ANY: ToolMatcher = () => true;
+const STARS = /^\*+$/;
 
 /**
  * Compiles an allowlist entry: `*` (everything), `mcp://server/tool@version` with wildcards in any
@@ -64,23 +46,19 @@ const ANY: ToolMatcher = () => true;
  */
 export function compileToolPattern(entry: string): ToolMatcher | undefined {
   if (typeof entry !== "string") return undefined;
-  if (/^\*+$/.test(entry)) return ANY;
+  if (STARS.test(entry)) return ANY;
   const parts = split(entry);
   if (parts === undefined) return undefined;
-  const server = part(parts.server);
-  const tool = part(parts.tool);
-  if (parts.version === undefined) return (t) => server(t.server) && tool(t.tool);
-  const anyVersion = /^\*+$/.test(parts.version);
-  const version = part(parts.version);
-  return (t) =>
-    server(t.server) && tool(t.tool) && (t.version === undefined ? anyVersion : version(t.version));
-}
-
-function part(pattern: string): WildcardMatcher {
-  return compileWildcard(pattern);
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version;
+  if (pattern === undefined) return (t) => server(t.server) && tool(t.tool);
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
+  return (t) => server(t.server) && tool(t.tool) && (t.version === undefined ? anyVersion : version(t.version));
 }
 
 /** The URI as written back: `mcp://server/tool[@version]`. */
 export function formatToolUri(tool: ToolUri): string {
-  return `${SCHEME}${tool.server}/${tool.tool}${tool.version === undefined ? "" : `@${tool.version}`}`;
+  return `mcp://${tool.server}/${tool.tool}${tool.version === undefined ? "" : `@${tool.version}`}`;
 }

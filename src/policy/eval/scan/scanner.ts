@@ -100,28 +100,23 @@ export function compileScanner(runtime: EffectiveRuntime): Scanner {
   };
 }
 
+/**
+ * matchAll runs on a copy of the regex (the shared one keeps lastIndex 0) and steps over an empty
+ * match by one character, a whole surrogate pair in u mode, so it never repeats forever.
+ */
 function collect(p: CompiledPattern, text: string, out: ScanFinding[]): void {
-  const re = p.regex;
-  re.lastIndex = 0;
-  for (let n = 0; n < MAX_FINDINGS_PER_PATTERN; n++) {
-    const m = re.exec(text);
-    if (m === null) break;
+  let n = 0;
+  for (const m of text.matchAll(p.regex)) {
     const matched = m[0];
     out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
-    // an empty match would repeat forever: step over one character (a whole surrogate pair in u mode)
-    if (matched === "") re.lastIndex = m.index + (re.unicode && isPairAt(text, m.index) ? 2 : 1);
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
   }
-  re.lastIndex = 0;
-}
-
-function isPairAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
 }
 
 /** The first {@link MATCH_PREVIEW_LENGTH} code units, never splitting a surrogate pair. */
 function preview(s: string): string {
-  if (s.length <= MATCH_PREVIEW_LENGTH) return s;
-  const end = isPairAt(s, MATCH_PREVIEW_LENGTH - 1) ? MATCH_PREVIEW_LENGTH - 1 : MATCH_PREVIEW_LENGTH;
-  return s.slice(0, end);
+  const end = MATCH_PREVIEW_LENGTH;
+  // a high surrogate as the last character kept would be cut from its low half
+  const high = (s.charCodeAt(end - 1) & 0xfc00) === 0xd800 && (s.charCodeAt(end) & 0xfc00) === 0xdc00;
+  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }

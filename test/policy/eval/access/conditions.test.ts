@@ -6,6 +6,8 @@ import {
 } from "../../../../src/policy/eval/access/index.js";
 import type { ConditionResult, RequestContext } from "../../../../src/policy/eval/access/index.js";
 import type { ConditionBlock } from "../../../../src/policy/types.js";
+import { CONDITION_OPERATORS, SET_PREFIXES, allConditionOperatorNames, parseConditionOperator } from "../../../../src/policy/vocabulary.js";
+import type { ConditionOperator, ParsedOperator, SetPrefix } from "../../../../src/policy/vocabulary.js";
 
 type Evaluate = (block: ConditionBlock, context: RequestContext) => ConditionResult;
 
@@ -279,5 +281,37 @@ describe("lookupContext", () => {
     expect(lookupContext({ Ab: "1", AB: "2" }, "ab")).toBe("1");
     expect(lookupContext({ ab: null, AB: "2" }, "ab")).toBeUndefined();
     expect(lookupContext({}, "__proto__")).toBeUndefined();
+  });
+});
+
+describe("parseConditionOperator", () => {
+  // the obvious reading of the vocabulary lists, which the parser's single pattern must agree with
+  const oracle = (name: string): ParsedOperator | undefined => {
+    const [set, rest] = name.includes(":") ? [name.slice(0, name.indexOf(":")), name.slice(name.indexOf(":") + 1)] : [undefined, name];
+    if (set !== undefined && !(SET_PREFIXES as readonly string[]).includes(set)) return undefined;
+    const ifExists = rest.endsWith("IfExists") && rest !== "IfExists";
+    const base = ifExists ? rest.slice(0, -"IfExists".length) : rest;
+    if (!(CONDITION_OPERATORS as readonly string[]).includes(base)) return undefined;
+    if (base === "Null" && (ifExists || set !== undefined)) return undefined;
+    const op = base as ConditionOperator;
+    return set === undefined ? { base: op, ifExists } : { base: op, ifExists, set: set as SetPrefix };
+  };
+
+  it("accepts every spelling of every operator, and nothing near them", () => {
+    const names = allConditionOperatorNames();
+    expect(names.length).toBe(20 * 6 + 1);
+    const parts = [...CONDITION_OPERATORS, ...SET_PREFIXES, "", ":", "IfExists", "Not", "Foo", "String", "Equals", "IgnoreCase", "Than", "Null"];
+    const candidates = new Set(names);
+    for (const a of parts) for (const b of parts) for (const c of ["", ":", "IfExists", "ForAnyValue:"]) {
+      candidates.add(a + b + c);
+      candidates.add(c + a + b);
+    }
+    let accepted = 0;
+    for (const name of candidates) {
+      const expected = oracle(name);
+      if (expected !== undefined) accepted++;
+      expect([name, parseConditionOperator(name)]).toEqual([name, expected]);
+    }
+    expect(accepted).toBe(names.length);
   });
 });

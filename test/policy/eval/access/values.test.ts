@@ -43,13 +43,15 @@ describe("toEpochMillis", () => {
     expect(toEpochMillis("2024-12-02T08:20:30-0200")).toBe(Date.UTC(2024, 11, 2, 10, 20, 30));
     expect(toEpochMillis("2024-02-29")).toBe(Date.UTC(2024, 1, 29));
     expect(toEpochMillis("0050-01-01")).toBe(new Date("0050-01-01T00:00:00.000Z").getTime());
+    expect(toEpochMillis("0000-02-29")).toBe(new Date("0000-02-29T00:00:00.000Z").getTime());
+    expect(toEpochMillis("2000-02-29T23:59:59.999+23:59")).toBe(Date.UTC(2000, 1, 29, 0, 0, 59, 999));
   });
   it("reads epoch seconds as numbers or digit strings", () => {
     expect(toEpochMillis(1_700_000_000)).toBe(1_700_000_000_000);
     expect(toEpochMillis("1700000000")).toBe(1_700_000_000_000);
     expect(toEpochMillis(0)).toBe(0);
   });
-  it.each(["2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-12-02T24:00:00Z", "2024-12-02T10:60", "2024-12-02T10:00:61Z", "2024-12-02Z", "yesterday", "", "2024/12/02", true, Number.NaN, "2024-12-02T10:00+25:00"])(
+  it.each(["2023-02-29", "1900-02-29", "2024-13-01", "2024-00-10", "2024-01-00", "2024-04-31", "2024-12-02T10:00+23:60", "2024-12-02T24:00:00Z", "2024-12-02T10:60", "2024-12-02T10:00:61Z", "2024-12-02Z", "yesterday", "", "2024/12/02", true, Number.NaN, "2024-12-02T10:00+25:00"])(
     "%j → undefined",
     (input) => {
       expect(toEpochMillis(input)).toBeUndefined();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compileData, referenceDecideData } from "../../../../src/policy/eval/data/index.js";
+import { ACTION_STRENGTH, compileData, MASK_STRICTNESS, referenceDecideData } from "../../../../src/policy/eval/data/index.js";
 import type { DataDecision, DataRequest } from "../../../../src/policy/eval/data/index.js";
 import type { EffectiveData, EffectiveDataRule } from "../../../../src/policy/effective.js";
 import type { DataSpec } from "../../../../src/policy/types.js";
 import { EdictError } from "../../../../src/errors.js";
+import { DATA_ACTIONS, MASKING_METHODS } from "../../../../src/policy/vocabulary.js";
 
 let counter = 0;
 function rule(id: string, spec: DataSpec, precedence = counter++): EffectiveDataRule {
@@ -340,5 +341,15 @@ describe("decideData: the example repository's rules", () => {
       ttl_seconds: 2700,
       matched: ["financial_after_hours"],
     });
+  });
+});
+
+describe("the evaluator's own lists match the vocabulary", () => {
+  // the loader reads the actions and masking methods from these, not from vocabulary.ts
+  it("actions, strongest first", () => {
+    expect(Object.keys(ACTION_STRENGTH)).toEqual([...DATA_ACTIONS]);
+  });
+  it("masking methods", () => {
+    expect([...MASK_STRICTNESS].sort()).toEqual([...MASKING_METHODS].sort());
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * Reading a signed payload's bytes (SPEC §7): strict UTF-8, JSON, a depth cap, the v1 fields, and
+ * byte-for-byte RFC 8785 canonical form. Shared by `verifyBundle` and the runtime loader, so both
+ * accept exactly the same payloads. Pure; no hashing here.
+ */
+import { utf8Decode, utf8Encode } from "./bytes.js";
+import type { BundlePayload } from "./payload.js";
+import { findPayloadProblem } from "./payload.js";
+import { formatError } from "./verify-checks.js";
+
+/** Deepest JSON nesting a payload may have: effective policies are shallow, hostile input is not. */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/**
+ * A lone surrogate escape (`\ud800`) that is not itself an escaped backslash. Canonical text
+ * writes every string with JSON.stringify, which escapes exactly the lone surrogates (lowercase),
+ * so in text equal to its canonical form this finds the non-I-JSON strings RFC 8785 forbids.
+ */
+export const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
+
+/** The message of a payload that parses but is not in canonical form. */
+export const NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
+
+export interface ReadPayload {
+  payload: BundlePayload;
+  /** Canonical bytes of `payload.targets`: what the digests cover. */
+  targetsBytes: Uint8Array;
+}
+
+/**
+ * The payload and the canonical bytes of its `targets`, serialised once. JSON.parse is enough:
+ * the bytes must equal the canonical form of what was parsed, which a duplicate key, extra
+ * whitespace or any other non-canonical spelling can never do. Throws FORMAT_ERROR; the message
+ * of a non-canonical payload is generic (callers that want to name a duplicate key check for it
+ * on that error path only).
+ */
+export function readPayload(bytes: Uint8Array): ReadPayload {
+  let text: string;
+  let value: unknown;
+  try {
+    text = utf8Decode(bytes);
+    value = JSON.parse(text);
+  } catch (e) {
+    throw formatError(`payload is not strict JSON: ${(e as Error).message}`, e);
+  }
+  // hostile nesting: refused before any recursion
+  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  const problem = findPayloadProblem(value);
+  if (problem !== undefined) throw formatError(`payload: ${problem}`);
+  const record = value as Record<string, unknown>;
+  // one payload, one byte sequence: the canonical form, with the targets serialised once
+  const targetsText = canonicalOfParsed(record.targets);
+  const canonical = `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key])}`)
+    .join(",")}}`;
+  // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
+  if (canonical !== text) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value as BundlePayload, targetsBytes: utf8Encode(targetsText) };
+}
+
+/**
+ * RFC 8785 canonical text of a value `JSON.parse` made (so no undefined, functions, symbols,
+ * cycles or `toJSON` to care about): object keys sorted by UTF-16 code units, numbers and strings
+ * as ECMAScript serialises them, no whitespace. What `canonicalize` does, without its handling of
+ * arbitrary objects; a property test compares the two.
+ */
+export function canonicalOfParsed(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalOfParsed).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key])}`)
+    .join(",")}}`;
+}
+
+/** Whether a parsed JSON value nests deeper than `max` arrays/objects (iterative: no stack to exhaust). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -1,0 +1,46 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { utf8Encode } from "../../src/bundle/bytes.js";
+import { canonicalJson } from "../../src/bundle/canonical-json.js";
+import { canonicalOfParsed, readPayload } from "../../src/bundle/payload-read.js";
+import { samplePayload } from "./fixtures.js";
+
+describe("canonicalOfParsed", () => {
+  it("is what canonicalJson (the canonicalize library) writes, for any parsed JSON (integer-like keys, unicode, numbers, nesting)", () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom("0", "1", "10", "9", "-1", "01", "__proto__", "toJSON", "é", "\u{1F600}"));
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.string({ unit: "grapheme" }), tie("array"), tie("object")),
+      array: fc.array(tie("value"), { maxLength: 4 }),
+      object: fc.dictionary(key, tie("value"), { maxKeys: 5 }),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        const parsed: unknown = JSON.parse(JSON.stringify(value));
+        expect(canonicalOfParsed(parsed)).toBe(canonicalJson(parsed));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("sorts integer-like keys by code units, not the order JavaScript enumerates them in", () => {
+    expect(canonicalOfParsed(JSON.parse('{"9":1,"10":2,"a":3,"-1":4}'))).toBe('{"-1":4,"10":2,"9":1,"a":3}');
+    expect(canonicalOfParsed(JSON.parse('{"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1}}');
+    expect(canonicalOfParsed(JSON.parse("[-0,1e21,0.1]"))).toBe("[0,1e+21,0.1]");
+  });
+});
+
+describe("readPayload", () => {
+  it("reads a built payload and returns the canonical targets' bytes", () => {
+    const { payload, bytes } = samplePayload();
+    const read = readPayload(bytes);
+    expect(read.payload).toEqual(payload);
+    expect(read.targetsBytes).toEqual(utf8Encode(canonicalJson(payload.targets)));
+  });
+
+  it("refuses any other spelling of the same payload", () => {
+    const text = new TextDecoder().decode(samplePayload().bytes);
+    for (const other of [text.replace(":", ": "), `${text}\n`, text.replace('"serial":4', '"serial":4.0'), text.replace('"serial":4', '"serial":4,"serial":4')]) {
+      expect(() => readPayload(utf8Encode(other))).toThrow(/canonical/);
+    }
+  });
+});
