@@ -311,6 +311,58 @@ function findPayloadProblem(value) {
   return fieldProblem(p.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
 }
 
+// src/bundle/verify-checks.ts
+init_errors();
+var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+function formatError(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
+  if (bytes.length > maxBytes) {
+    throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
+  }
+}
+function checkPayloadType(envelope) {
+  if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(BUNDLE_PAYLOAD_TYPE)}`
+    );
+  }
+}
+function checkDigestsMatch(payload, actual) {
+  for (const k of ["sha256", "blake3"]) {
+    const got = actual[k];
+    if (got !== void 0 && got !== payload.digests[k]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
+    }
+  }
+}
+function checkNotExpired(payload, now) {
+  const expires = parseIsoSeconds(payload.expires_at);
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
+  if (expires === void 0 || now.getTime() >= expires) {
+    throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
+  }
+}
+function checkName(payload, expectedName) {
+  if (payload.name !== expectedName) {
+    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+  }
+}
+function checkTarget(payload, target) {
+  if (!Object.hasOwn(payload.targets, target)) {
+    const names = Object.keys(payload.targets);
+    throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+}
+function checkSerialNotBelow(serial, floor) {
+  if (!Number.isSafeInteger(serial) || !Number.isSafeInteger(floor)) throw new TypeError("checkSerialNotBelow: expected integers");
+  if (serial < floor) {
+    throw new BundleTrustError("ROLLBACK", `bundle serial ${serial} is below ${floor}, the highest serial already accepted (rollback)`);
+  }
+}
+
 // src/policy/match/wildcard.ts
 var STAR = 42;
 var QUESTION = 63;
@@ -1449,60 +1501,6 @@ function compileEngine(target) {
 
 // src/loader/checks.ts
 init_errors();
-
-// src/bundle/verify-checks.ts
-init_errors();
-var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
-  if (bytes.length > maxBytes) {
-    throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
-  }
-}
-function checkPayloadType(envelope) {
-  if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
-    throw new BundleIntegrityError(
-      "PAYLOAD_TYPE_ERROR",
-      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(BUNDLE_PAYLOAD_TYPE)}`
-    );
-  }
-}
-function checkDigestsMatch(payload, actual) {
-  for (const k of ["sha256", "blake3"]) {
-    const got = actual[k];
-    if (got !== void 0 && got !== payload.digests[k]) {
-      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
-    }
-  }
-}
-function checkNotExpired(payload, now) {
-  const expires = parseIsoSeconds(payload.expires_at);
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === void 0 || now.getTime() >= expires) {
-    throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
-  }
-}
-function checkName(payload, expectedName) {
-  if (payload.name !== expectedName) {
-    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
-  }
-}
-function checkTarget(payload, target) {
-  if (!Object.hasOwn(payload.targets, target)) {
-    const names = Object.keys(payload.targets);
-    throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
-  }
-}
-function checkSerialNotBelow(serial, floor) {
-  if (!Number.isSafeInteger(serial) || !Number.isSafeInteger(floor)) throw new TypeError("checkSerialNotBelow: expected integers");
-  if (serial < floor) {
-    throw new BundleTrustError("ROLLBACK", `bundle serial ${serial} is below ${floor}, the highest serial already accepted (rollback)`);
-  }
-}
-
-// src/loader/checks.ts
 function checkNotRolledBack(candidate, floor) {
   if (floor !== void 0) checkSerialNotBelow(candidate.serial, floor.serial);
 }
@@ -1512,11 +1510,6 @@ function checkSerialNotReused(candidate, floor) {
       "ROLLBACK",
       `bundle serial ${candidate.serial} was already accepted with different bytes (sha256 ${floor.sha256.slice(0, 16)}\u2026, got ${candidate.sha256.slice(0, 16)}\u2026): replayed or mixed release`
     );
-  }
-}
-function checkStillValid(active, now) {
-  if (now.getTime() >= Date.parse(active.expires_at)) {
-    throw new BundleTrustError("EXPIRED", `bundle ${active.name} ${active.version} expired at ${active.expires_at} and the source still offers no newer one (now ${now.toISOString()})`);
   }
 }
 function raiseFloor(floor, candidate) {
@@ -2300,7 +2293,7 @@ function createLoader(options) {
       throw toBundleError(e, config.label);
     }
     if (retrieved.notModified) {
-      if (active !== void 0) checkStillValid(active.meta, config.now());
+      if (active !== void 0) checkNotExpired(active.meta, config.now());
       recordSuccess();
       return false;
     }

@@ -45,7 +45,7 @@ export function checkDigestsMatch(payload: BundlePayload, actual: Partial<Bundle
 }
 
 /** Freeze attack: a stale bundle replayed forever stops being accepted at `expires_at`. */
-export function checkNotExpired(payload: BundlePayload, now: Date): void {
+export function checkNotExpired(payload: Pick<BundlePayload, "name" | "version" | "expires_at">, now: Date): void {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
   if (expires === undefined || now.getTime() >= expires) {

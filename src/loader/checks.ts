@@ -30,16 +30,6 @@ export function checkSerialNotReused(candidate: Seen, floor: SerialFloor | undef
   }
 }
 
-/**
- * Freeze: an origin that keeps answering "not modified" (304) must not keep an expired bundle
- * looking healthy; it is still served (SPEC §8), but the refresh fails with EXPIRED.
- */
-export function checkStillValid(active: { name: string; version: string; expires_at: string }, now: Date): void {
-  if (now.getTime() >= Date.parse(active.expires_at)) {
-    throw new BundleTrustError("EXPIRED", `bundle ${active.name} ${active.version} expired at ${active.expires_at} and the source still offers no newer one (now ${now.toISOString()})`);
-  }
-}
-
 /** The floor after accepting `candidate`: the highest serial, with the file that carried it. */
 export function raiseFloor(floor: SerialFloor | undefined, candidate: Seen): SerialFloor {
   return floor === undefined || candidate.serial > floor.serial || (candidate.serial === floor.serial && floor.sha256 === undefined)

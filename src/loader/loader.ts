@@ -13,9 +13,10 @@ import { utf8Encode } from "../bundle/bytes.js";
 import { BundleIntegrityError, BundleRetrievalError, isBundleError } from "../bundle/errors.js";
 import type { BundleError } from "../bundle/errors.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
+import { checkNotExpired } from "../bundle/verify-checks.js";
 import { compileEngine } from "../policy/eval/engine.js";
 import type { Engine } from "../policy/eval/engine.js";
-import { checkNotRolledBack, checkSerialNotReused, checkStillValid, raiseFloor } from "./checks.js";
+import { checkNotRolledBack, checkSerialNotReused, raiseFloor } from "./checks.js";
 import { retrieve, withDeadline } from "./fetch.js";
 import type { Retrieved } from "./fetch.js";
 import { readTrustedKey, withKeyids } from "./keys.js";
@@ -403,7 +404,9 @@ export function createLoader(options: LoaderOptions): Loader {
       throw toBundleError(e, config.label);
     }
     if (retrieved.notModified) {
-      if (active !== undefined) checkStillValid(active.meta, config.now());
+      // freeze: an origin that keeps answering 304 must not keep an expired bundle looking healthy;
+      // it is still served (SPEC §8), but the refresh fails with EXPIRED
+      if (active !== undefined) checkNotExpired(active.meta, config.now());
       recordSuccess();
       return false;
     }
