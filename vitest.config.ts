@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     pool: "forks",
+    // one temporary root per run, removed at the end (test/helpers/temp-root.ts)
+    globalSetup: ["test/helpers/temp-root.ts"],
   },
 });
