@@ -29458,40 +29458,31 @@ function checkTarget(payload, target) {
 var MAX_PAYLOAD_DEPTH = 64;
 var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
 var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
-function readPayload(bytes) {
-  let text2;
-  let value;
+function parseJsonBytes(bytes, what) {
   try {
-    text2 = utf8Decode(bytes);
-    value = JSON.parse(text2);
+    const text2 = utf8Decode(bytes);
+    return { text: text2, value: JSON.parse(text2) };
   } catch (e) {
-    throw formatError2(`payload is not strict JSON: ${e.message}`, e);
+    throw formatError2(`${what} is not strict JSON: ${e.message}`, e);
   }
-  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError2(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+}
+function readPayload(bytes) {
+  const { text: text2, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError2(`payload: ${problem}`);
   const record = value;
-  const targetsText = canonicalOfParsed(record.targets);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key])}`).join(",")}}`;
+  const targetsText = canonicalOfParsed(record.targets, 2);
+  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
   if (canonical !== text2) throw formatError2(NOT_CANONICAL);
   if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError2("payload is not I-JSON: a string holds a lone surrogate");
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
 }
-function canonicalOfParsed(value) {
+function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalOfParsed).join(",")}]`;
+  if (depth > MAX_PAYLOAD_DEPTH) throw formatError2(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key])}`).join(",")}}`;
-}
-function deeperThan(value, max) {
-  const stack = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop();
-    if (v === null || typeof v !== "object") continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts

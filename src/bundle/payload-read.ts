@@ -8,7 +8,7 @@ import type { BundlePayload } from "./payload.js";
 import { findPayloadProblem } from "./payload.js";
 import { formatError } from "./verify-checks.js";
 
-/** Deepest JSON nesting a payload may have: effective policies are shallow, hostile input is not. */
+/** Deepest JSON nesting a payload (or envelope) may have: effective policies are shallow, hostile input is not. */
 export const MAX_PAYLOAD_DEPTH = 64;
 
 /**
@@ -27,6 +27,16 @@ export interface ReadPayload {
   targetsBytes: Uint8Array;
 }
 
+/** Strict UTF-8, then JSON; FORMAT_ERROR naming `what` ("payload", "envelope") otherwise. */
+export function parseJsonBytes(bytes: Uint8Array, what: string): { text: string; value: unknown } {
+  try {
+    const text = utf8Decode(bytes);
+    return { text, value: JSON.parse(text) };
+  } catch (e) {
+    throw formatError(`${what} is not strict JSON: ${(e as Error).message}`, e);
+  }
+}
+
 /**
  * The payload and the canonical bytes of its `targets`, serialised once. JSON.parse is enough:
  * the bytes must equal the canonical form of what was parsed, which a duplicate key, extra
@@ -35,24 +45,15 @@ export interface ReadPayload {
  * on that error path only).
  */
 export function readPayload(bytes: Uint8Array): ReadPayload {
-  let text: string;
-  let value: unknown;
-  try {
-    text = utf8Decode(bytes);
-    value = JSON.parse(text);
-  } catch (e) {
-    throw formatError(`payload is not strict JSON: ${(e as Error).message}`, e);
-  }
-  // hostile nesting: refused before any recursion
-  if (deeperThan(value, MAX_PAYLOAD_DEPTH)) throw formatError(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  const { text, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
   if (problem !== undefined) throw formatError(`payload: ${problem}`);
   const record = value as Record<string, unknown>;
   // one payload, one byte sequence: the canonical form, with the targets serialised once
-  const targetsText = canonicalOfParsed(record.targets);
+  const targetsText = canonicalOfParsed(record.targets, 2);
   const canonical = `{${Object.keys(record)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key])}`)
+    .map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`)
     .join(",")}}`;
   // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
   if (canonical !== text) throw formatError(NOT_CANONICAL);
@@ -66,24 +67,14 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
  * as ECMAScript serialises them, no whitespace. What `canonicalize` does, without its handling of
  * arbitrary objects; a property test compares the two.
  */
-export function canonicalOfParsed(value: unknown): string {
+export function canonicalOfParsed(value: unknown, depth = 1): string {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalOfParsed).join(",")}]`;
+  // hostile nesting: JSON.parse does not recurse, this would; effective policies are shallow
+  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key])}`)
+    .map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`)
     .join(",")}}`;
-}
-
-/** Whether a parsed JSON value nests deeper than `max` arrays/objects (iterative: no stack to exhaust). */
-function deeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
 }

@@ -6,10 +6,10 @@
  * differential property test (test/loader/verify.test.ts) keeps the envelope and signature
  * handling in agreement with the reference.
  */
-import { concatBytes, utf8Decode, utf8Encode } from "../bundle/bytes.js";
+import { concatBytes, utf8Encode } from "../bundle/bytes.js";
 import { BundleIntegrityError, BundleTrustError } from "../bundle/errors.js";
 import type { BundlePayload } from "../bundle/payload.js";
-import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, readPayload } from "../bundle/payload-read.js";
+import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
 import { checkDigestsMatch, checkName, checkNotExpired, checkPayloadType, checkSize, checkTarget, formatError } from "../bundle/verify-checks.js";
 import type { TrustedKey } from "./keys.js";
 import { fromCanonicalBase64, sha256Hex, verifyEd25519 } from "./web-crypto.js";
@@ -50,14 +50,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  * part such as a keyid cannot be altered unnoticed and one bundle has one SHA-256.
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
-  let text: string;
-  let value: unknown;
-  try {
-    text = utf8Decode(bytes);
-    value = JSON.parse(text);
-  } catch (e) {
-    throw formatError(`envelope is not strict JSON: ${(e as Error).message}`, e);
-  }
+  const { text, value } = parseJsonBytes(bytes, "envelope");
   if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
     throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
   }

@@ -8,7 +8,7 @@ import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { build } from "esbuild";
-import type { Plugin } from "esbuild";
+import type { BuildOptions, BuildResult, Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { toPublicKeyPem } from "../../src/bundle/keys.js";
 import { BUNDLE_4, KEY, NOW } from "./helpers.js";
@@ -109,20 +109,14 @@ const externalFileCache: Plugin = {
   },
 };
 
+/** The loader bundled and minified as a fetch-only runtime's bundler would. */
+function bundleLoader(options: Pick<BuildOptions, "format" | "platform" | "globalName">): Promise<BuildResult<{ write: false }>> {
+  return build({ entryPoints: [ENTRY], bundle: true, minify: true, mainFields: ["module", "main"], target: "es2022", plugins: [externalFileCache], write: false, logLevel: "silent", ...options });
+}
+
 describe.each(["neutral", "browser"] as const)("bundling src/loader/index.ts for platform %s", (platform) => {
   it("builds without Node modules, keeping the file module behind import()", async () => {
-    const result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform,
-      mainFields: ["module", "main"],
-      target: "es2022",
-      plugins: [externalFileCache],
-      write: false,
-      logLevel: "silent",
-    });
+    const result = await bundleLoader({ format: "esm", platform });
     expect(result.errors).toEqual([]);
     const code = result.outputFiles[0]!.text;
     expect(code).toContain('import("./file-cache.js")');
@@ -138,18 +132,7 @@ describe.each(["neutral", "browser"] as const)("bundling src/loader/index.ts for
  */
 describe("the browser bundle in a context with web globals only", () => {
   it("loads, verifies and decides", async () => {
-    const result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      minify: true,
-      format: "iife",
-      globalName: "edict",
-      platform: "browser",
-      target: "es2022",
-      plugins: [externalFileCache],
-      write: false,
-      logLevel: "silent",
-    });
+    const result = await bundleLoader({ format: "iife", globalName: "edict", platform: "browser" });
     const web = { crypto: globalThis.crypto, atob, btoa, TextEncoder, TextDecoder, URL, AbortController, AbortSignal, setTimeout, clearTimeout };
     const context = vm.createContext({ ...web, console });
     vm.runInContext(result.outputFiles[0]!.text, context);
