@@ -218,6 +218,9 @@ var init_file_cache = __esm({
 init_bytes();
 init_errors();
 
+// src/bundle/verify-checks.ts
+init_errors();
+
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
 var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
@@ -312,7 +315,6 @@ function findPayloadProblem(value) {
 }
 
 // src/bundle/verify-checks.ts
-init_errors();
 var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
@@ -1795,17 +1797,6 @@ async function withKeyids(raws) {
   return keys;
 }
 
-// src/loader/schedule.ts
-var MAX_BACKOFF_FACTOR = 8;
-var JITTER = 0.1;
-function pollDelay(intervalMs, failures, random) {
-  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
-  const r = random();
-  const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
-  const delay = intervalMs * factor * (1 + JITTER * (2 * unit - 1));
-  return Math.max(1, Math.round(Math.min(delay, intervalMs * MAX_BACKOFF_FACTOR)));
-}
-
 // src/loader/source.ts
 init_bytes();
 var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
@@ -1883,6 +1874,88 @@ async function retrieveGithubAsset(spec, options) {
   checkStatus(response, `${options.label}: asset ${options.asset}`, false);
   const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
   return release.etag === void 0 ? { notModified: false, bytes } : { notModified: false, bytes, etag: release.etag };
+}
+
+// src/loader/options.ts
+var DEFAULT_POLL_INTERVAL_MS = 6e4;
+var DEFAULT_TIMEOUT_MS = 1e4;
+var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+var DEFAULT_GITHUB_URL = "https://github.com";
+var DEFAULT_GITHUB_API_URL = "https://api.github.com";
+function integer(value, name, fallback, min) {
+  if (value === void 0) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+function httpUrl(value, name, fallback) {
+  if (value === void 0) return fallback;
+  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
+  return value;
+}
+function toConfig(options) {
+  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
+  const spec = parseSource(options.source);
+  const { target, expectedName, token } = options;
+  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
+  if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
+    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
+  }
+  if (spec.kind === "github" && expectedName === void 0) {
+    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
+  }
+  if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
+    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new TypeError("createLoader: trustedKeys must list at least one public key; a signature is always required");
+  }
+  const keys = [];
+  options.trustedKeys.forEach((k, i) => {
+    const raw = readTrustedKey(k, i);
+    if (!keys.some((seen) => seen.every((b, j) => b === raw[j]))) keys.push(raw);
+  });
+  const threshold = integer(options.threshold, "threshold", 1, 1);
+  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
+  if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
+    throw new TypeError("createLoader: cacheDir must be a directory path");
+  }
+  const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
+  if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
+  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
+    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  }
+  return {
+    source: options.source,
+    label: describeSource(options.source),
+    spec,
+    keys,
+    threshold,
+    target,
+    expectedName,
+    cacheDir: options.cacheDir,
+    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
+    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    fetch,
+    token,
+    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
+    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
+    now: options.now ?? (() => /* @__PURE__ */ new Date()),
+    random: options.random ?? Math.random
+  };
+}
+
+// src/loader/schedule.ts
+var MAX_BACKOFF_FACTOR = 8;
+var JITTER = 0.1;
+function pollDelay(intervalMs, failures, random) {
+  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
+  const r = random();
+  const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
+  const delay = intervalMs * factor * (1 + JITTER * (2 * unit - 1));
+  return Math.max(1, Math.round(Math.min(delay, intervalMs * MAX_BACKOFF_FACTOR)));
 }
 
 // src/loader/verify.ts
@@ -1992,75 +2065,6 @@ async function verifyBundleBytes(bytes, options) {
 }
 
 // src/loader/loader.ts
-var DEFAULT_POLL_INTERVAL_MS = 6e4;
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-var DEFAULT_GITHUB_URL = "https://github.com";
-var DEFAULT_GITHUB_API_URL = "https://api.github.com";
-function integer(value, name, fallback, min) {
-  if (value === void 0) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-function httpUrl(value, name, fallback) {
-  if (value === void 0) return fallback;
-  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
-  return value;
-}
-function toConfig(options) {
-  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
-  const spec = parseSource(options.source);
-  const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
-  if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
-  }
-  if (spec.kind === "github" && expectedName === void 0) {
-    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
-  }
-  if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
-    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
-  }
-  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
-    throw new TypeError("createLoader: trustedKeys must list at least one public key; a signature is always required");
-  }
-  const keys = [];
-  options.trustedKeys.forEach((k, i) => {
-    const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => seen.every((b, j) => b === raw[j]))) keys.push(raw);
-  });
-  const threshold = integer(options.threshold, "threshold", 1, 1);
-  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
-  if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
-    throw new TypeError("createLoader: cacheDir must be a directory path");
-  }
-  const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
-  if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
-  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
-    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
-  }
-  return {
-    source: options.source,
-    label: describeSource(options.source),
-    spec,
-    keys,
-    threshold,
-    target,
-    expectedName,
-    cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
-    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
-    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
-    fetch,
-    token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
-    now: options.now ?? (() => /* @__PURE__ */ new Date()),
-    random: options.random ?? Math.random
-  };
-}
 function toBundleError(e, label) {
   if (isBundleError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
