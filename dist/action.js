@@ -58238,7 +58238,7 @@ async function publishBundleRelease(octokit, ref, spec, files2, known, log) {
       return { release: existing, action: "unchanged" };
     }
     throw new EdictError(
-      "CONFIG_ERROR",
+      "RELEASE_CONFLICT",
       `release ${spec.tag} already exists, and its ${differing.join(" and ")} differ from this build; a published release is never replaced. Was the same version built from other content or with another key? Delete the release and its tag to publish again`
     );
   }

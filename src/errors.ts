@@ -7,6 +7,7 @@ export type EdictErrorCode =
   | "NOT_FOUND"
   | "PACK_ERROR"
   | "GIT_ERROR"
+  | "RELEASE_CONFLICT"
   | "INTERNAL";
 
 /** Where in a file an error points; lines and columns are 1-based. */

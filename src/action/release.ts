@@ -134,8 +134,9 @@ export async function publishBundleRelease(
       log(`release ${spec.tag} already exists with identical assets: nothing to do`);
       return { release: existing, action: "unchanged" };
     }
+    // a published release is immutable: other bytes under the same tag are a conflict, never an overwrite
     throw new EdictError(
-      "CONFIG_ERROR",
+      "RELEASE_CONFLICT",
       `release ${spec.tag} already exists, and its ${differing.join(" and ")} differ from this build; a published release is never replaced. ` +
         "Was the same version built from other content or with another key? Delete the release and its tag to publish again",
     );

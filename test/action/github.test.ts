@@ -136,6 +136,7 @@ describe("releases", () => {
 
     const other = [{ ...files[0]!, bytes: new TextEncoder().encode('{"payload":"y"}') }, files[1]!];
     await expect(publishBundleRelease(octokit, ref, spec, other, [], log)).rejects.toThrow(/already exists, and its acme.bundle.json differ/);
+    await expect(publishBundleRelease(octokit, ref, spec, other, [], log)).rejects.toMatchObject({ code: "RELEASE_CONFLICT" });
 
     // a run that stopped after creating the draft and one upload
     const draft = await createDraftRelease(octokit, ref, { ...spec, tag: "policy-v0.2.0" });
