@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import type { BuildOptions, BuildResult, Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { toPublicKeyPem } from "../../src/bundle/keys.js";
+import type { LoadedEngine, LoaderStatus } from "../../src/loader/index.js";
 import { BUNDLE_4, KEY, NOW } from "./helpers.js";
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
@@ -131,12 +132,12 @@ describe.each(["neutral", "browser"] as const)("bundling src/loader/index.ts for
  * (WebCrypto SHA-256 and Ed25519), compile, decide.
  */
 describe("the browser bundle in a context with web globals only", () => {
-  it("loads, verifies and decides", async () => {
+  /** The browser bundle run in a bare context with these globals, and a loader over BUNDLE_4. */
+  async function loaderIn(crypto: unknown): Promise<{ context: vm.Context; loader: { load(): Promise<LoadedEngine>; close(): void; status(): LoaderStatus } }> {
     const result = await bundleLoader({ format: "iife", globalName: "edict", platform: "browser" });
-    const web = { crypto: globalThis.crypto, atob, btoa, TextEncoder, TextDecoder, URL, AbortController, AbortSignal, setTimeout, clearTimeout };
+    const web = { crypto, atob, btoa, TextEncoder, TextDecoder, URL, AbortController, AbortSignal, setTimeout, clearTimeout };
     const context = vm.createContext({ ...web, console });
     vm.runInContext(result.outputFiles[0]!.text, context);
-    expect(vm.runInContext("typeof process + typeof Buffer + typeof require", context)).toBe("undefinedundefinedundefined");
     // the response is made inside the context, as the runtime's own fetch would make it
     const fetch = vm.runInContext(
       `(bytes) => async () => ({ status: 200, statusText: "OK", type: "basic",
@@ -153,11 +154,28 @@ describe("the browser bundle in a context with web globals only", () => {
       now: vm.runInContext(`() => new Date(${NOW.getTime()})`, context),
       fetch,
     });
+    return { context, loader };
+  }
+
+  it("loads, verifies and decides", async () => {
+    const { context, loader } = await loaderIn(globalThis.crypto);
+    expect(vm.runInContext("typeof process + typeof Buffer + typeof require", context)).toBe("undefinedundefinedundefined");
     const engine = await loader.load();
     expect(engine.meta.serial).toBe(4);
     expect(engine.meta.keyids).toEqual([KEY.publicKey.keyid]);
     expect(engine.authorize({ action: "db:Select", resource: "db://production/users" }).decision).toBe("allow");
     expect(engine.authorize({ action: "db:Delete", resource: "db://production/users" }).decision).toBe("deny");
+    loader.close();
+  });
+
+  it.each([
+    ["no WebCrypto at all", undefined, /no WebCrypto/],
+    ["a WebCrypto without Ed25519", { subtle: { digest: globalThis.crypto.subtle.digest.bind(globalThis.crypto.subtle), importKey: () => Promise.reject(new Error("Unrecognized name")), verify: () => Promise.resolve(true) } }, /no Ed25519/],
+    ["a WebCrypto whose verify throws", { subtle: { digest: globalThis.crypto.subtle.digest.bind(globalThis.crypto.subtle), importKey: globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle), verify: () => Promise.reject(new Error("boom")) } }, /names trusted key .* but does not verify/],
+  ])("fails closed with %s: load() rejects and nothing is served", async (_, crypto, message) => {
+    const { loader } = await loaderIn(crypto);
+    await expect(loader.load()).rejects.toThrow(message);
+    expect(loader.status().version).toBeNull();
     loader.close();
   });
 });
