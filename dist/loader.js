@@ -1870,10 +1870,8 @@ async function retrieveGithubAsset(spec, options) {
   });
   if (release.notModified) return release;
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  const response = await request(assetUrl, { ...common, headers: { accept: "application/octet-stream" } });
-  checkStatus(response, `${options.label}: asset ${options.asset}`, false);
-  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  return release.etag === void 0 ? { notModified: false, bytes } : { notModified: false, bytes, etag: release.etag };
+  const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
+  return asset.notModified || release.etag === void 0 ? asset : { ...asset, etag: release.etag };
 }
 
 // src/loader/options.ts

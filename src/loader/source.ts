@@ -4,7 +4,7 @@
  * through the REST API (GET a release, then its asset with `Accept: application/octet-stream`).
  */
 import { utf8Decode } from "../bundle/bytes.js";
-import { checkStatus, fetchFailed, readBodyBounded, request, retrieve } from "./fetch.js";
+import { fetchFailed, retrieve } from "./fetch.js";
 import type { Retrieved, RetrieveOptions } from "./fetch.js";
 
 export type SourceSpec =
@@ -105,8 +105,7 @@ export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "git
   });
   if (release.notModified) return release;
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  const response = await request(assetUrl, { ...common, headers: { accept: "application/octet-stream" } });
-  checkStatus(response, `${options.label}: asset ${options.asset}`, false);
-  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  return release.etag === undefined ? { notModified: false, bytes } : { notModified: false, bytes, etag: release.etag };
+  // unconditional: the release's ETag already said something changed
+  const asset = await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
+  return asset.notModified || release.etag === undefined ? asset : { ...asset, etag: release.etag };
 }
