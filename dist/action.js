@@ -43358,32 +43358,18 @@ function nextVersion(last2, verdict) {
   return import_semver2.default.inc(v, release);
 }
 
-// src/diff/witness.ts
+// src/diff/witness-targets.ts
 var FRESH = "zz-fresh";
 var FRESH_ACTION = `${FRESH}:${FRESH}`;
 var FRESH_RESOURCE = `${FRESH}://${FRESH}`;
-var DEFAULT_MAX_REQUESTS = 2e4;
-var DEFAULT_MAX_CONTEXTS = 1024;
 function instantiatePattern(pattern) {
   if (!pattern.includes("*") && !pattern.includes("?")) return [pattern];
   const out = [pattern.replace(/\*/g, FRESH).replace(/\?/g, "z"), pattern.replace(/\*/g, "").replace(/\?/g, "q")];
   return [...new Set(out)].filter((v) => v !== "");
 }
-var OrderedSet = class {
-  constructor(key = (v) => stableStringify(v)) {
-    this.key = key;
-  }
-  key;
-  seen = /* @__PURE__ */ new Set();
-  items = [];
-  add(v) {
-    const k2 = this.key(v);
-    if (!this.seen.has(k2)) {
-      this.seen.add(k2);
-      this.items.push(v);
-    }
-  }
-};
+function compareText(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
 function statementsOf(...policies) {
   return policies.flatMap((p2) => p2.Statement);
 }
@@ -43408,6 +43394,55 @@ function collectResources(policies) {
   }
   return [...set].sort(compareText);
 }
+var compiledTargets = /* @__PURE__ */ new WeakMap();
+function compiledTarget(s) {
+  let c3 = compiledTargets.get(s);
+  if (!c3) {
+    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    c3 = {};
+    const action = comp(s.Action, true);
+    const notAction = comp(s.NotAction, true);
+    const resource = comp(s.Resource, false);
+    const notResource = comp(s.NotResource, false);
+    if (action) c3.action = action;
+    if (notAction) c3.notAction = notAction;
+    if (resource) c3.resource = resource;
+    if (notResource) c3.notResource = notResource;
+    compiledTargets.set(s, c3);
+  }
+  return c3;
+}
+function actionPart(c3, action) {
+  if (c3.action === void 0 && c3.notAction === void 0) return false;
+  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
+}
+function resourcePart(c3, resource) {
+  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
+}
+function matchesTarget(s, action, resource) {
+  const c3 = compiledTarget(s);
+  return actionPart(c3, action) && resourcePart(c3, resource);
+}
+function statementCovers(s, action, resource) {
+  return matchesTarget(s, action, resource);
+}
+
+// src/diff/witness-contexts.ts
+var OrderedSet = class {
+  constructor(key = (v) => stableStringify(v)) {
+    this.key = key;
+  }
+  key;
+  seen = /* @__PURE__ */ new Set();
+  items = [];
+  add(v) {
+    const k2 = this.key(v);
+    if (!this.seen.has(k2)) {
+      this.seen.add(k2);
+      this.items.push(v);
+    }
+  }
+};
 function formatIpv4(n) {
   return [n >>> 24, n >>> 16 & 255, n >>> 8 & 255, n & 255].join(".");
 }
@@ -43494,9 +43529,6 @@ function collectConditionValues(statements) {
   for (const kv of keys.values()) kv.values.items.sort((a, b2) => compareText(stableStringify(a), stableStringify(b2)));
   return keys;
 }
-function compareText(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
 function conditionKeys(s) {
   const out = /* @__PURE__ */ new Set();
   for (const entries of Object.values(s.Condition ?? {})) {
@@ -43548,38 +43580,10 @@ function contextsFor(groups, values, cap) {
   }
   return set.items.slice(0, cap);
 }
-var compiledTargets = /* @__PURE__ */ new WeakMap();
-function compiledTarget(s) {
-  let c3 = compiledTargets.get(s);
-  if (!c3) {
-    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
-    c3 = {};
-    const action = comp(s.Action, true);
-    const notAction = comp(s.NotAction, true);
-    const resource = comp(s.Resource, false);
-    const notResource = comp(s.NotResource, false);
-    if (action) c3.action = action;
-    if (notAction) c3.notAction = notAction;
-    if (resource) c3.resource = resource;
-    if (notResource) c3.notResource = notResource;
-    compiledTargets.set(s, c3);
-  }
-  return c3;
-}
-function actionPart(c3, action) {
-  if (c3.action === void 0 && c3.notAction === void 0) return false;
-  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
-}
-function resourcePart(c3, resource) {
-  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
-}
-function matchesTarget(s, action, resource) {
-  const c3 = compiledTarget(s);
-  return actionPart(c3, action) && resourcePart(c3, resource);
-}
-function statementCovers(s, action, resource) {
-  return matchesTarget(s, action, resource);
-}
+
+// src/diff/witness.ts
+var DEFAULT_MAX_REQUESTS = 2e4;
+var DEFAULT_MAX_CONTEXTS = 1024;
 function decisionKey(s) {
   return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
 }
@@ -44202,6 +44206,246 @@ function probe(atom, flags) {
   return set;
 }
 
+// src/policy/values/regex-nodes.ts
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set = firstCache.get(n);
+  if (!set) {
+    set = computeFirstChars(n);
+    firstCache.set(n, set);
+  }
+  return set;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+
+// src/policy/values/regex-overlap.ts
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key = p22 * width + q22;
+        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+
 // src/policy/values/regex-parse.ts
 var Parser = class {
   constructor(src, flags) {
@@ -44463,242 +44707,6 @@ function compileProblem(pattern, e) {
 }
 function quote(s) {
   return `"${s}"`;
-}
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set = firstCache.get(n);
-  if (!set) {
-    set = computeFirstChars(n);
-    firstCache.set(n, set);
-  }
-  return set;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i2) => within(i2, s));
-      const possible = parts.every((p2) => p2.possible);
-      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
-      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i2 of n.items) yield* descendants(i2);
-      break;
-    case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p2], last: [p2] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b2, stop) {
-  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
-    for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
-        if (stop(p22, q22)) return true;
-        queue.push([p22, q22]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
-}
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
-    return false;
-  };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
 }
 function backtrackingRisk(source, flags = "") {
   let root;
@@ -58217,7 +58225,7 @@ async function readReleasedBundle(octokit, ref, release, assetName, trust) {
     );
   }
 }
-async function sameBytes(octokit, ref, asset, file) {
+async function sameBytes2(octokit, ref, asset, file) {
   if (asset.size !== file.bytes.length) return false;
   return bytesEqual(await downloadReleaseAsset(octokit, ref, asset, LIMITS), file.bytes);
 }
@@ -58225,7 +58233,7 @@ async function differingAssets(octokit, ref, release, files2) {
   const out = [];
   for (const f of files2) {
     const asset = release.assets.find((a) => a.name === f.name);
-    if (!asset || !await sameBytes(octokit, ref, asset, f)) out.push(f.name);
+    if (!asset || !await sameBytes2(octokit, ref, asset, f)) out.push(f.name);
   }
   return out;
 }
@@ -58248,7 +58256,7 @@ async function publishBundleRelease(octokit, ref, spec, files2, known, log) {
   for (const f of files2) {
     const asset = release.assets.find((a) => a.name === f.name);
     if (asset) {
-      if (await sameBytes(octokit, ref, asset, f)) continue;
+      if (await sameBytes2(octokit, ref, asset, f)) continue;
       await deleteReleaseAsset(octokit, ref, asset.id);
     }
     const uploaded = await uploadReleaseAsset(octokit, release, f);

@@ -23539,25 +23539,49 @@ function installedPacksOf(repo) {
 
 // src/pack/plan.ts
 var import_semver3 = __toESM(require_semver2(), 1);
-function packError(message, file) {
-  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
-}
-function parsePackRequest(text2) {
-  const parsed = parseDependency(text2);
-  if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
-  return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
-}
-function toWorld(input) {
-  return "policyFiles" in input ? input : worldOf(input);
-}
+
+// src/pack/draft.ts
 function draftOf(world) {
   return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
 }
-function sourceOf(shipped) {
-  return shipped.source ?? "packs";
-}
 function installedNames(d) {
   return Object.keys(d.packs).sort();
+}
+function sameBytes(a, b2) {
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  return true;
+}
+function editedByHand(file, bytes) {
+  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
+}
+function setFile(d, path2, bytes) {
+  d.files.set(path2, bytes);
+  const ident = identityOf(path2, bytes);
+  if (ident) d.ids.set(path2, ident);
+  else d.ids.delete(path2);
+}
+function deleteFile(d, path2) {
+  d.files.delete(path2);
+  d.ids.delete(path2);
+}
+function entryOf(pack, now) {
+  return {
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    installed_at: toTimestamp(now),
+    pack_checksum: pack.checksum,
+    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
+  };
+}
+
+// src/pack/preconditions.ts
+function packError(message, file) {
+  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
+}
+function sourceOf(shipped) {
+  return shipped.source ?? "packs";
 }
 function requireShipped(shipped, name) {
   const nameProblem = packNameProblem(name);
@@ -23666,23 +23690,29 @@ function checkTracked(name, entry) {
     );
   }
 }
-function sameBytes(a, b2) {
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
-  return true;
+function requireInstalled(d, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(nameProblem);
+  const entry = d.packs[name];
+  if (!entry) {
+    const names = installedNames(d);
+    const near = suggest(name, names);
+    throw packError(
+      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
+    );
+  }
+  checkTracked(name, entry);
+  return entry;
 }
-function editedByHand(file, bytes) {
-  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
+
+// src/pack/plan.ts
+function parsePackRequest(text2) {
+  const parsed = parseDependency(text2);
+  if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
+  return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
 }
-function setFile(d, path2, bytes) {
-  d.files.set(path2, bytes);
-  const ident = identityOf(path2, bytes);
-  if (ident) d.ids.set(path2, ident);
-  else d.ids.delete(path2);
-}
-function deleteFile(d, path2) {
-  d.files.delete(path2);
-  d.ids.delete(path2);
+function toWorld(input) {
+  return "policyFiles" in input ? input : worldOf(input);
 }
 function placeFiles(d, pack, tracked, force, notes) {
   const byPath2 = new Map(tracked.map((f) => [f.path, f]));
@@ -23717,16 +23747,6 @@ function placeFiles(d, pack, tracked, force, notes) {
   for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
   for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
 }
-function entryOf(pack, now) {
-  return {
-    name: pack.name,
-    version: pack.version,
-    layer: pack.layer,
-    installed_at: toTimestamp(now),
-    pack_checksum: pack.checksum,
-    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
-  };
-}
 function stepInstall(d, shipped, request, options, notes) {
   const pack = requireShipped(shipped, request.name);
   if (request.range !== void 0 && !(import_semver3.default.valid(pack.version) && import_semver3.default.satisfies(pack.version, request.range))) {
@@ -23741,20 +23761,6 @@ function stepInstall(d, shipped, request, options, notes) {
   placeFiles(d, pack, [], options.force ?? false, notes);
   d.packs[pack.name] = entryOf(pack, options.now);
   return { name: pack.name, to: pack.version };
-}
-function requireInstalled(d, name) {
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) throw packError(nameProblem);
-  const entry = d.packs[name];
-  if (!entry) {
-    const names = installedNames(d);
-    const near = suggest(name, names);
-    throw packError(
-      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
-    );
-  }
-  checkTracked(name, entry);
-  return entry;
 }
 function upgradeNeed(d, entry, pack) {
   const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
@@ -25576,6 +25582,246 @@ function probe(atom, flags) {
   return set2;
 }
 
+// src/policy/values/regex-nodes.ts
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set2 = firstCache.get(n);
+  if (!set2) {
+    set2 = computeFirstChars(n);
+    firstCache.set(n, set2);
+  }
+  return set2;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+
+// src/policy/values/regex-overlap.ts
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key = p22 * width + q22;
+        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+
 // src/policy/values/regex-parse.ts
 var Parser = class {
   constructor(src, flags) {
@@ -25837,242 +26083,6 @@ function compileProblem(pattern, e) {
 }
 function quote(s) {
   return `"${s}"`;
-}
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set2 = firstCache.get(n);
-  if (!set2) {
-    set2 = computeFirstChars(n);
-    firstCache.set(n, set2);
-  }
-  return set2;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i2) => within(i2, s));
-      const possible = parts.every((p2) => p2.possible);
-      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
-      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i2 of n.items) yield* descendants(i2);
-      break;
-    case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p2], last: [p2] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b2, stop) {
-  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
-    for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
-        if (stop(p22, q22)) return true;
-        queue.push([p22, q22]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
-}
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
-    return false;
-  };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
 }
 function backtrackingRisk(source, flags = "") {
   let root;
@@ -36657,32 +36667,18 @@ function nextVersion(last2, verdict) {
   return import_semver6.default.inc(v, release);
 }
 
-// src/diff/witness.ts
+// src/diff/witness-targets.ts
 var FRESH = "zz-fresh";
 var FRESH_ACTION = `${FRESH}:${FRESH}`;
 var FRESH_RESOURCE = `${FRESH}://${FRESH}`;
-var DEFAULT_MAX_REQUESTS = 2e4;
-var DEFAULT_MAX_CONTEXTS = 1024;
 function instantiatePattern(pattern) {
   if (!pattern.includes("*") && !pattern.includes("?")) return [pattern];
   const out = [pattern.replace(/\*/g, FRESH).replace(/\?/g, "z"), pattern.replace(/\*/g, "").replace(/\?/g, "q")];
   return [...new Set(out)].filter((v) => v !== "");
 }
-var OrderedSet = class {
-  constructor(key = (v) => stableStringify(v)) {
-    this.key = key;
-  }
-  key;
-  seen = /* @__PURE__ */ new Set();
-  items = [];
-  add(v) {
-    const k2 = this.key(v);
-    if (!this.seen.has(k2)) {
-      this.seen.add(k2);
-      this.items.push(v);
-    }
-  }
-};
+function compareText(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
 function statementsOf2(...policies) {
   return policies.flatMap((p2) => p2.Statement);
 }
@@ -36707,6 +36703,55 @@ function collectResources(policies) {
   }
   return [...set2].sort(compareText);
 }
+var compiledTargets = /* @__PURE__ */ new WeakMap();
+function compiledTarget(s) {
+  let c3 = compiledTargets.get(s);
+  if (!c3) {
+    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    c3 = {};
+    const action = comp(s.Action, true);
+    const notAction = comp(s.NotAction, true);
+    const resource = comp(s.Resource, false);
+    const notResource = comp(s.NotResource, false);
+    if (action) c3.action = action;
+    if (notAction) c3.notAction = notAction;
+    if (resource) c3.resource = resource;
+    if (notResource) c3.notResource = notResource;
+    compiledTargets.set(s, c3);
+  }
+  return c3;
+}
+function actionPart(c3, action) {
+  if (c3.action === void 0 && c3.notAction === void 0) return false;
+  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
+}
+function resourcePart(c3, resource) {
+  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
+}
+function matchesTarget(s, action, resource) {
+  const c3 = compiledTarget(s);
+  return actionPart(c3, action) && resourcePart(c3, resource);
+}
+function statementCovers(s, action, resource) {
+  return matchesTarget(s, action, resource);
+}
+
+// src/diff/witness-contexts.ts
+var OrderedSet = class {
+  constructor(key = (v) => stableStringify(v)) {
+    this.key = key;
+  }
+  key;
+  seen = /* @__PURE__ */ new Set();
+  items = [];
+  add(v) {
+    const k2 = this.key(v);
+    if (!this.seen.has(k2)) {
+      this.seen.add(k2);
+      this.items.push(v);
+    }
+  }
+};
 function formatIpv4(n) {
   return [n >>> 24, n >>> 16 & 255, n >>> 8 & 255, n & 255].join(".");
 }
@@ -36793,9 +36838,6 @@ function collectConditionValues(statements) {
   for (const kv of keys.values()) kv.values.items.sort((a, b2) => compareText(stableStringify(a), stableStringify(b2)));
   return keys;
 }
-function compareText(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
 function conditionKeys(s) {
   const out = /* @__PURE__ */ new Set();
   for (const entries of Object.values(s.Condition ?? {})) {
@@ -36847,38 +36889,10 @@ function contextsFor(groups, values, cap) {
   }
   return set2.items.slice(0, cap);
 }
-var compiledTargets = /* @__PURE__ */ new WeakMap();
-function compiledTarget(s) {
-  let c3 = compiledTargets.get(s);
-  if (!c3) {
-    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
-    c3 = {};
-    const action = comp(s.Action, true);
-    const notAction = comp(s.NotAction, true);
-    const resource = comp(s.Resource, false);
-    const notResource = comp(s.NotResource, false);
-    if (action) c3.action = action;
-    if (notAction) c3.notAction = notAction;
-    if (resource) c3.resource = resource;
-    if (notResource) c3.notResource = notResource;
-    compiledTargets.set(s, c3);
-  }
-  return c3;
-}
-function actionPart(c3, action) {
-  if (c3.action === void 0 && c3.notAction === void 0) return false;
-  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
-}
-function resourcePart(c3, resource) {
-  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
-}
-function matchesTarget(s, action, resource) {
-  const c3 = compiledTarget(s);
-  return actionPart(c3, action) && resourcePart(c3, resource);
-}
-function statementCovers(s, action, resource) {
-  return matchesTarget(s, action, resource);
-}
+
+// src/diff/witness.ts
+var DEFAULT_MAX_REQUESTS = 2e4;
+var DEFAULT_MAX_CONTEXTS = 1024;
 function decisionKey(s) {
   return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
 }

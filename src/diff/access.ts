@@ -14,8 +14,9 @@ import type { AccessDecisionKind, AccessPolicy } from "../policy/eval/access/ind
 import { desugarWorkspaceControls, stableStringify } from "../policy/merge/index.js";
 import type { AccessComparison, Change, DecisionChange } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { planWitnesses, statementCovers } from "./witness.js";
+import { planWitnesses } from "./witness.js";
 import type { WitnessOptions } from "./witness.js";
+import { statementCovers } from "./witness-targets.js";
 
 /** Evaluates base and head on every witness request and lists the requests whose decision changed. */
 export function compareAccess(base: AccessPolicy, head: AccessPolicy, options: WitnessOptions = {}): AccessComparison {

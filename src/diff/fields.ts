@@ -15,7 +15,7 @@ import type { LooserDirection, Schema } from "../policy/schemas/builders.js";
 import { parseDuration, parseMoney, parseSize } from "../policy/values/index.js";
 import type { Change, ChangeVerdict } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { FRESH, instantiatePattern } from "./witness.js";
+import { FRESH, instantiatePattern } from "./witness-targets.js";
 
 export interface LeafVerdict {
   verdict: ChangeVerdict;

@@ -2,21 +2,34 @@
  * Install, upgrade and remove as pure plans (SPEC §6): given the repository (state + files under
  * `policies/`) and the shipped packs, compute exactly which files to add, replace and remove and
  * the new state. Nothing here touches the disk; apply.ts carries a plan out all-or-nothing.
+ *
+ * This module holds the public plan types and entry points and the install, upgrade and remove
+ * steps; the working copy they edit is in draft.ts and the checks that refuse an operation are
+ * in preconditions.ts.
  */
 import semver from "semver";
-import { EdictError } from "../errors.js";
-import { PACK_STATE_FILE } from "../policy/repository.js";
 import type { Repository } from "../policy/repository.js";
 import type { InstalledPack, InstalledPackFile, PackState } from "../policy/types.js";
-import { suggest } from "../policy/suggest.js";
-import { fileSha256 } from "./checksum.js";
-import { bandBelowLowerLayer, bandsOverlap, dependencyOrder, dependsUpward, findCycles, formatBand, formatCycle, isValidBand } from "./checks.js";
-import { parseDependency, satisfiesDependency } from "./dependency.js";
+import { dependencyOrder } from "./checks.js";
+import { parseDependency } from "./dependency.js";
+import { deleteFile, draftOf, editedByHand, entryOf, installedNames, sameBytes, setFile } from "./draft.js";
+import type { Draft } from "./draft.js";
 import type { ShippedPack, ShippedPacks } from "./model.js";
-import { isInstalledPathOf, packNameProblem } from "./names.js";
-import { toStateYaml, toTimestamp } from "./state.js";
-import { identityOf, worldOf } from "./view.js";
-import type { PackWorld, PolicyIdentity } from "./view.js";
+import {
+  checkBands,
+  checkCycles,
+  checkDependencies,
+  checkDependents,
+  checkIds,
+  dependenciesOf,
+  packError,
+  requireInstalled,
+  requireShipped,
+  sourceOf,
+} from "./preconditions.js";
+import { toStateYaml } from "./state.js";
+import { worldOf } from "./view.js";
+import type { PackWorld } from "./view.js";
 
 export interface PlanFile {
   path: string;
@@ -64,10 +77,6 @@ export interface PackRequest {
 
 export type PackInput = Repository | PackWorld;
 
-function packError(message: string, file?: string): EdictError {
-  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
-}
-
 /** "starter" or "starter@^1.0.0" → {name, range}; throws PACK_ERROR on a bad name or range. */
 export function parsePackRequest(text: string): PackRequest {
   const parsed = parseDependency(text);
@@ -75,170 +84,8 @@ export function parsePackRequest(text: string): PackRequest {
   return parsed.dependency.range === undefined ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
 }
 
-/** A mutable copy of the world that the steps below change. */
-interface Draft {
-  files: Map<string, Uint8Array>;
-  ids: Map<string, PolicyIdentity>;
-  packs: Record<string, InstalledPack>;
-}
-
 function toWorld(input: PackInput): PackWorld {
   return "policyFiles" in input ? input : worldOf(input);
-}
-
-function draftOf(world: PackWorld): Draft {
-  return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...(world.state.installed_packs ?? {}) } };
-}
-
-function sourceOf(shipped: ShippedPacks): string {
-  return shipped.source ?? "packs";
-}
-
-function installedNames(d: Draft): string[] {
-  return Object.keys(d.packs).sort();
-}
-
-/** The shipped pack, or a PACK_ERROR saying what is wrong with it and what to do. */
-function requireShipped(shipped: ShippedPacks, name: string): ShippedPack {
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) throw packError(`${nameProblem}; run \`edict pack list\` to see the shipped packs`);
-  const source = sourceOf(shipped);
-  const pack = shipped.packs.get(name);
-  const problems = (pack?.problems ?? shipped.problems.filter((p) => p.pack === name)).map((p) => `${source}/${name}/${p.file}: ${p.message.replace(`${p.file}: `, "")}`);
-  if (!pack && problems.length === 0) {
-    const names = [...shipped.packs.keys()].sort();
-    const near = suggest(name, names);
-    throw packError(
-      `no pack named ${name} in ${source}/${near ? `; did you mean ${near}?` : ""} (shipped: ${names.length ? names.join(", ") : "none"})`,
-    );
-  }
-  if (!pack || problems.length > 0) {
-    const band = (pack?.problems ?? []).some((p) => p.code === "band");
-    const head = band ? "InvalidPack: Policy priority outside allowed band" : `InvalidPack: ${source}/${name} is not a valid pack`;
-    throw packError(`${head}\n  - ${problems.join("\n  - ")}\nFix the pack (\`edict lint\` shows each problem with its position) and try again`, `${source}/${name}`);
-  }
-  return pack;
-}
-
-/** The dependencies of an installed pack, as its shipped metadata declares them. */
-function dependenciesOf(shipped: ShippedPacks, name: string) {
-  return shipped.packs.get(name)?.dependencies ?? [];
-}
-
-/** Dependencies must be installed first, never auto-installed (VaultKit §10), in range and not from a higher layer. */
-function checkDependencies(pack: ShippedPack, d: Draft): void {
-  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
-  if (missing.length > 0) {
-    throw packError(
-      `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}\n` +
-        `Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`,
-    );
-  }
-  const lines: string[] = [];
-  for (const dep of pack.dependencies) {
-    const installed = d.packs[dep.name]!;
-    if (dependsUpward(pack.layer, installed.layer)) {
-      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed.layer} pack; a pack may depend only on packs of the same or a lower layer`);
-    }
-    if (!satisfiesDependency(dep, installed.version)) {
-      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-
-function checkCycles(pack: ShippedPack, shipped: ShippedPacks): void {
-  const cycle = findCycles(shipped.packs).find((c) => c.includes(pack.name));
-  if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
-}
-
-/** Installed packs still depending on `pack` must accept its new version. */
-function checkDependents(pack: ShippedPack, d: Draft, shipped: ShippedPacks): void {
-  const lines: string[] = [];
-  for (const other of installedNames(d)) {
-    if (other === pack.name) continue;
-    for (const dep of dependenciesOf(shipped, other)) {
-      if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
-        lines.push(`DependencyRangeUnmet: installed pack ${other} requires ${dep.raw}; v${pack.version} does not satisfy it. Upgrade or remove ${other} first`);
-      }
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-
-/** Bands of installed packs must not overlap, and a higher layer's band lies above a lower layer's. */
-function checkBands(pack: ShippedPack, d: Draft, shipped: ShippedPacks): void {
-  if (!isValidBand(pack.band)) return;
-  const lines: string[] = [];
-  for (const other of installedNames(d)) {
-    if (other === pack.name) continue;
-    const o = shipped.packs.get(other);
-    if (!o || !isValidBand(o.band)) continue;
-    const mine = { layer: pack.layer, band: pack.band };
-    const theirs = { layer: o.layer, band: o.band };
-    if (bandsOverlap(pack.band, o.band)) {
-      lines.push(`InvalidPack: band ${formatBand(pack.band)} of pack ${pack.name} overlaps band ${formatBand(o.band)} of installed pack ${other}; installed packs' bands must not overlap`);
-    } else if (bandBelowLowerLayer(mine, theirs) || bandBelowLowerLayer(theirs, mine)) {
-      const [hi, lo] = bandBelowLowerLayer(mine, theirs) ? [pack, o] : [o, pack];
-      lines.push(
-        `LayerInversion: band ${formatBand(hi.band!)} of ${hi.layer} pack ${hi.name} must lie above band ${formatBand(lo.band!)} of ${lo.layer} pack ${lo.name}`,
-      );
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-
-/** Policy ids stay unique per kind: a pack must not bring an id another file already uses. */
-function checkIds(pack: ShippedPack, d: Draft, replaced: ReadonlySet<string>): void {
-  const lines: string[] = [];
-  const inPack = new Map<string, string>();
-  for (const p of pack.policies) {
-    if (!p.kind || p.id === undefined) continue;
-    const key = `${p.kind}\0${p.id}`;
-    const first = inPack.get(key);
-    if (first) lines.push(`InvalidPack: ${p.kind} id "${p.id}" is used by both ${first} and ${p.file} of pack ${pack.name}`);
-    else inPack.set(key, p.file);
-  }
-  for (const [path, ident] of d.ids) {
-    if (replaced.has(path)) continue;
-    const file = inPack.get(`${ident.kind}\0${ident.id}`);
-    if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path}; rename or remove that policy, then try again`);
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-
-/** Tracked paths must be files this pack could have installed: a tampered state must not make edict delete other files. */
-function checkTracked(name: string, entry: InstalledPack): void {
-  const bad = entry.files.map((f) => f.path).filter((p) => !isInstalledPathOf(name, p));
-  if (bad.length > 0) {
-    throw packError(
-      `${PACK_STATE_FILE} lists ${bad.join(", ")} for pack ${name}, but pack ${name} only installs policies/${name}__NN__<slug>.yaml; fix the state file (restore it from git) before changing packs`,
-      PACK_STATE_FILE,
-    );
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** A tracked file whose content no longer matches what the pack installed (or cannot be checked). */
-function editedByHand(file: InstalledPackFile, bytes: Uint8Array): boolean {
-  return file.sha256 === undefined || fileSha256(bytes) !== file.sha256;
-}
-
-function setFile(d: Draft, path: string, bytes: Uint8Array): void {
-  d.files.set(path, bytes);
-  const ident = identityOf(path, bytes);
-  if (ident) d.ids.set(path, ident);
-  else d.ids.delete(path);
-}
-
-function deleteFile(d: Draft, path: string): void {
-  d.files.delete(path);
-  d.ids.delete(path);
 }
 
 /**
@@ -279,17 +126,6 @@ function placeFiles(d: Draft, pack: ShippedPack, tracked: readonly InstalledPack
   for (const p of pack.policies) setFile(d, p.installPath, p.bytes);
 }
 
-function entryOf(pack: ShippedPack, now: Date): InstalledPack {
-  return {
-    name: pack.name,
-    version: pack.version,
-    layer: pack.layer,
-    installed_at: toTimestamp(now),
-    pack_checksum: pack.checksum,
-    files: pack.policies.map((p) => ({ path: p.installPath, ...(p.id !== undefined ? { policy_id: p.id } : {}), sha256: p.sha256 })),
-  };
-}
-
 function stepInstall(d: Draft, shipped: ShippedPacks, request: PackRequest, options: PlanOptions, notes: string[]): PackChange {
   const pack = requireShipped(shipped, request.name);
   if (request.range !== undefined && !(semver.valid(pack.version) && semver.satisfies(pack.version, request.range))) {
@@ -304,21 +140,6 @@ function stepInstall(d: Draft, shipped: ShippedPacks, request: PackRequest, opti
   placeFiles(d, pack, [], options.force ?? false, notes);
   d.packs[pack.name] = entryOf(pack, options.now);
   return { name: pack.name, to: pack.version };
-}
-
-function requireInstalled(d: Draft, name: string): InstalledPack {
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) throw packError(nameProblem);
-  const entry = d.packs[name];
-  if (!entry) {
-    const names = installedNames(d);
-    const near = suggest(name, names);
-    throw packError(
-      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`,
-    );
-  }
-  checkTracked(name, entry);
-  return entry;
 }
 
 /** Whether the installed pack differs from the shipped one, and whether its files are as installed. */
