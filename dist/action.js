@@ -57657,6 +57657,14 @@ function toPublicKey(input, options = {}) {
   return input instanceof PublicKey ? input : parsePublicKey(input, options);
 }
 
+// src/bundle/pae.ts
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
+
 // src/bundle/strict-json.ts
 var JsonSyntaxError = class extends SyntaxError {
   /** Offset in UTF-16 code units into the parsed text. */
@@ -57804,15 +57812,6 @@ function parseStrictJson(text2, options = {}) {
 
 // src/bundle/dsse.ts
 var MAX_SIGNATURES = 64;
-var SP2 = 32;
-function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
-  const type = utf8Encode(payloadType);
-  const head = utf8Encode(`DSSEv1 ${type.length} `);
-  const mid = utf8Encode(` ${payload.length}`);
-  return concatBytes(head, type, mid, Uint8Array.of(SP2), payload);
-}
 function signEnvelope(payload, payloadType, privateKeys) {
   if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
   if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");

@@ -1957,8 +1957,16 @@ function pollDelay(intervalMs, failures, random) {
 }
 
 // src/loader/verify.ts
-init_bytes();
 init_errors();
+
+// src/bundle/pae.ts
+init_bytes();
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
 
 // src/bundle/payload-read.ts
 init_bytes();
@@ -2014,10 +2022,6 @@ function readEnvelope(bytes) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
   return { payloadType, payload: decoded[0], signatures: texts.map((s, i) => ({ keyid: s.keyid, sig: decoded[i + 1] })) };
-}
-function pae(payloadType, payload) {
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
 }
 async function checkSignatures(envelope, keys, threshold) {
   if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");

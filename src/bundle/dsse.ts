@@ -9,12 +9,15 @@
  * fewer distinct trusted keys than the threshold (SIGNATURE_ERROR).
  */
 import { fromBase64Either, toBase64 } from "./base64.js";
-import { concatBytes, utf8Decode, utf8Encode } from "./bytes.js";
+import { utf8Decode, utf8Encode } from "./bytes.js";
 import { canonicalJson } from "./canonical-json.js";
 import { BundleIntegrityError, BundleKeyError, BundleTrustError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
 import { toPublicKey } from "./keys.js";
+import { pae } from "./pae.js";
 import { parseStrictJson } from "./strict-json.js";
+
+export { pae } from "./pae.js";
 
 export interface DsseSignature {
   /** Unauthenticated hint naming the key (`ed25519:` + 16 hex); optional in DSSE. */
@@ -49,24 +52,6 @@ export interface VerifiedEnvelope {
 
 /** More signatures than any real release carries; caps the work an attacker can make us do. */
 export const MAX_SIGNATURES = 64;
-
-const SP = 0x20;
-
-/**
- * DSSE pre-authentication encoding:
- * `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, LEN = ASCII decimal byte length.
- *
- * @example utf8Decode(pae("http://example.com/HelloWorld", utf8Encode("hello world")))
- *   === "DSSEv1 29 http://example.com/HelloWorld 11 hello world"
- */
-export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
-  const type = utf8Encode(payloadType);
-  const head = utf8Encode(`DSSEv1 ${type.length} `);
-  const mid = utf8Encode(` ${payload.length}`);
-  return concatBytes(head, type, mid, Uint8Array.of(SP), payload);
-}
 
 /**
  * Signs `payload` with each distinct key into a DSSE envelope (standard base64, keyids set).

@@ -6,8 +6,8 @@
  * differential property test (test/loader/verify.test.ts) keeps the envelope and signature
  * handling in agreement with the reference.
  */
-import { concatBytes, utf8Encode } from "../bundle/bytes.js";
 import { BundleIntegrityError, BundleTrustError } from "../bundle/errors.js";
+import { pae } from "../bundle/pae.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
 import { checkDigestsMatch, checkName, checkNotExpired, checkPayloadType, checkSize, checkTarget, formatError } from "../bundle/verify-checks.js";
@@ -69,12 +69,6 @@ function readEnvelope(bytes: Uint8Array): Envelope {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
   return { payloadType, payload: decoded[0]!, signatures: texts.map((s, i) => ({ keyid: s.keyid, sig: decoded[i + 1]! })) };
-}
-
-/** DSSE pre-authentication encoding (DSSE protocol.md): what each signature covers. */
-function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
 }
 
 /**

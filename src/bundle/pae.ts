@@ -1,0 +1,18 @@
+/**
+ * DSSE pre-authentication encoding (secure-systems-lab/dsse, protocol.md): what a DSSE signature
+ * covers. Its own module so the runtime loader can use it without the signing code. Pure.
+ */
+import { concatBytes, utf8Encode } from "./bytes.js";
+
+/**
+ * `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, LEN = ASCII decimal byte length.
+ *
+ * @example utf8Decode(pae("http://example.com/HelloWorld", utf8Encode("hello world")))
+ *   === "DSSEv1 29 http://example.com/HelloWorld 11 hello world"
+ */
+export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
