@@ -2002,16 +2002,15 @@ function canonicalOfParsed(value, depth = 1) {
 
 // src/loader/verify.ts
 var MAX_SIGNATURES = 64;
-var isRecord2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function readEnvelope(bytes) {
   const { text: text2, value } = parseJsonBytes(bytes, "envelope");
-  if (!isRecord2(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
+  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
     throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
   }
   if (value.signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${value.signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
   const { payloadType, payload } = value;
   const texts = value.signatures.map((s, i) => {
-    if (!isRecord2(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
+    if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
       throw formatError(`envelope: signatures[${i}] must be an object {keyid, sig} of strings`);
     }
     return s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };

@@ -8,6 +8,7 @@
  */
 import { BundleIntegrityError, BundleTrustError } from "../bundle/errors.js";
 import { pae } from "../bundle/pae.js";
+import { isRecord } from "../bundle/payload.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
 import { checkDigestsMatch, checkName, checkNotExpired, checkPayloadType, checkSize, checkTarget, formatError } from "../bundle/verify-checks.js";
@@ -42,7 +43,6 @@ interface Envelope {
   signatures: Array<{ keyid: string | undefined; sig: Uint8Array }>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Malformed input, parser differentials and malleability: the file must be exactly the canonical
