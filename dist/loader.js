@@ -1956,6 +1956,47 @@ function pollDelay(intervalMs, failures, random) {
   return Math.max(1, Math.round(Math.min(delay, intervalMs * MAX_BACKOFF_FACTOR)));
 }
 
+// src/loader/view.ts
+init_errors();
+function engineView(active) {
+  const current = () => {
+    const a = active();
+    if (a === void 0) throw new TypeError("edict loader: no bundle is active");
+    return a;
+  };
+  return Object.freeze({
+    authorize: (request2) => current().engine.authorize(request2),
+    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
+    decideData: (request2, now) => current().engine.decideData(request2, now),
+    scan: (text2, location) => current().engine.scan(text2, location),
+    posture: (facts) => current().engine.posture(facts),
+    get meta() {
+      return current().meta;
+    }
+  });
+}
+function toMeta(verified, target) {
+  const p = verified.payload;
+  return Object.freeze({
+    name: p.name,
+    version: p.version,
+    serial: p.serial,
+    revision: p.revision,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    digests: Object.freeze({ ...p.digests }),
+    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))),
+    keyids: Object.freeze([...verified.keyids]),
+    target,
+    sha256: verified.sha256
+  });
+}
+function toBundleError(e, label) {
+  if (isBundleError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
+}
+
 // src/loader/verify.ts
 init_errors();
 
@@ -2066,27 +2107,6 @@ async function verifyBundleBytes(bytes, options) {
 }
 
 // src/loader/loader.ts
-function toBundleError(e, label) {
-  if (isBundleError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
-}
-function toMeta(verified, target) {
-  const p = verified.payload;
-  return Object.freeze({
-    name: p.name,
-    version: p.version,
-    serial: p.serial,
-    revision: p.revision,
-    created_at: p.created_at,
-    expires_at: p.expires_at,
-    digests: Object.freeze({ ...p.digests }),
-    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))),
-    keyids: Object.freeze([...verified.keyids]),
-    target,
-    sha256: verified.sha256
-  });
-}
 function createLoader(options) {
   const config = toConfig(options);
   const closing = new AbortController();
@@ -2105,21 +2125,7 @@ function createLoader(options) {
   let polling = false;
   let timer;
   let lock = Promise.resolve();
-  const current = () => {
-    if (active === void 0) throw new TypeError("edict loader: no bundle is active");
-    return active.engine;
-  };
-  const view = Object.freeze({
-    authorize: (request2) => current().authorize(request2),
-    checkTool: (uri, facts) => current().checkTool(uri, facts),
-    decideData: (request2, now) => current().decideData(request2, now),
-    scan: (text2, location) => current().scan(text2, location),
-    posture: (facts) => current().posture(facts),
-    get meta() {
-      if (active === void 0) throw new TypeError("edict loader: no bundle is active");
-      return active.meta;
-    }
-  });
+  const view = engineView(() => active);
   function emit(event, value) {
     if (closing.signal.aborted) return;
     for (const listener of listeners[event]) {

@@ -10,7 +10,7 @@
  * expiry (freeze attack), then persist and activate.
  */
 import { utf8Encode } from "../bundle/bytes.js";
-import { BundleIntegrityError, BundleRetrievalError, isBundleError } from "../bundle/errors.js";
+import { BundleIntegrityError, BundleRetrievalError } from "../bundle/errors.js";
 import type { BundleError } from "../bundle/errors.js";
 import { checkNotExpired } from "../bundle/verify-checks.js";
 import { compileEngine } from "../policy/eval/engine.js";
@@ -34,6 +34,7 @@ import type {
   LoaderStatus,
   SerialFloor,
 } from "./types.js";
+import { engineView, toBundleError, toMeta } from "./view.js";
 import { verifyBundleBytes } from "./verify.js";
 import type { RuntimeVerified as VerifiedBundle } from "./verify.js";
 import { sha256Hex } from "./web-crypto.js";
@@ -51,29 +52,6 @@ interface Active {
   since: Date;
   createdMs: number;
   expiresMs: number;
-}
-
-function toBundleError(e: unknown, label: string): BundleError {
-  if (isBundleError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
-}
-
-function toMeta(verified: VerifiedBundle, target: string): BundleMeta {
-  const p = verified.payload;
-  return Object.freeze({
-    name: p.name,
-    version: p.version,
-    serial: p.serial,
-    revision: p.revision,
-    created_at: p.created_at,
-    expires_at: p.expires_at,
-    digests: Object.freeze({ ...p.digests }),
-    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))) as BundleMeta["packs"],
-    keyids: Object.freeze([...verified.keyids]) as string[],
-    target,
-    sha256: verified.sha256,
-  });
 }
 
 /**
@@ -107,22 +85,8 @@ export function createLoader(options: LoaderOptions): Loader {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
-  const current = (): Engine => {
-    if (active === undefined) throw new TypeError("edict loader: no bundle is active");
-    return active.engine;
-  };
   // one object for the loader's lifetime: it always answers with the active bundle
-  const view: LoadedEngine = Object.freeze({
-    authorize: (request) => current().authorize(request),
-    checkTool: (uri, facts) => current().checkTool(uri, facts),
-    decideData: (request, now) => current().decideData(request, now),
-    scan: (text, location) => current().scan(text, location),
-    posture: (facts) => current().posture(facts),
-    get meta(): BundleMeta {
-      if (active === undefined) throw new TypeError("edict loader: no bundle is active");
-      return active.meta;
-    },
-  } satisfies LoadedEngine);
+  const view = engineView(() => active);
 
   function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
     if (closing.signal.aborted) return;

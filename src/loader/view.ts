@@ -1,0 +1,53 @@
+/**
+ * What the loader hands out: the engine and metadata of the active bundle, read afresh on every
+ * call (so one object serves across updates), and the errors of a retrieval as `BundleError`s.
+ */
+import { BundleRetrievalError, isBundleError } from "../bundle/errors.js";
+import type { BundleError } from "../bundle/errors.js";
+import type { Engine } from "../policy/eval/engine.js";
+import type { BundleMeta, LoadedEngine } from "./types.js";
+import type { RuntimeVerified } from "./verify.js";
+
+/** One frozen engine whose calls go to whatever bundle `active()` returns; none active is a TypeError. */
+export function engineView(active: () => { engine: Engine; meta: BundleMeta } | undefined): LoadedEngine {
+  const current = (): { engine: Engine; meta: BundleMeta } => {
+    const a = active();
+    if (a === undefined) throw new TypeError("edict loader: no bundle is active");
+    return a;
+  };
+  return Object.freeze({
+    authorize: (request) => current().engine.authorize(request),
+    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
+    decideData: (request, now) => current().engine.decideData(request, now),
+    scan: (text, location) => current().engine.scan(text, location),
+    posture: (facts) => current().engine.posture(facts),
+    get meta(): BundleMeta {
+      return current().meta;
+    },
+  } satisfies LoadedEngine);
+}
+
+/** The frozen metadata of a verified bundle, as `engine.meta` and `update` events show it. */
+export function toMeta(verified: RuntimeVerified, target: string): BundleMeta {
+  const p = verified.payload;
+  return Object.freeze({
+    name: p.name,
+    version: p.version,
+    serial: p.serial,
+    revision: p.revision,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    digests: Object.freeze({ ...p.digests }),
+    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))) as BundleMeta["packs"],
+    keyids: Object.freeze([...verified.keyids]) as string[],
+    target,
+    sha256: verified.sha256,
+  });
+}
+
+/** Any failure as a BundleError: transport and unexpected errors become FETCH_FAILED, labelled. */
+export function toBundleError(e: unknown, label: string): BundleError {
+  if (isBundleError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
+}
