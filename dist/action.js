@@ -44994,24 +44994,27 @@ function provenanceAt(prov, segments) {
   return [];
 }
 function diffFields(kind, before, after, schema, provenance, skip = []) {
-  return diffLeaves(before, after, schema, skip).map((leaf) => {
-    const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
-    return {
-      kind,
-      path: dottedPath(leaf.segments),
-      subject: "field",
-      change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
-      verdict: v.verdict,
-      review: v.review,
-      before: leaf.before,
-      after: leaf.after,
-      source: {
-        before: leaf.before === void 0 ? [] : provenanceAt(provenance.before, leaf.segments),
-        after: leaf.after === void 0 ? [] : provenanceAt(provenance.after, leaf.segments)
-      },
-      ...v.note ? { note: v.note } : {}
-    };
-  });
+  return diffLeaves(before, after, schema, skip).map(
+    (leaf) => leafChange(kind, dottedPath(leaf.segments), leaf, {
+      before: leaf.before === void 0 ? [] : provenanceAt(provenance.before, leaf.segments),
+      after: leaf.after === void 0 ? [] : provenanceAt(provenance.after, leaf.segments)
+    })
+  );
+}
+function leafChange(kind, path, leaf, source) {
+  const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+  return {
+    kind,
+    path,
+    subject: "field",
+    change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
+    verdict: v.verdict,
+    review: v.review,
+    before: leaf.before,
+    after: leaf.after,
+    source,
+    ...v.note ? { note: v.note } : {}
+  };
 }
 
 // src/diff/data.ts
@@ -45105,19 +45108,7 @@ function diffData(before, after) {
     }
     for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
       if (leaf.segments[0] === "action" && leaf.segments.length === 2 && ACTION_FLAGS.has(leaf.segments[1])) continue;
-      const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
-      changes.push({
-        kind: "data",
-        path: `${path}.${dottedPath(leaf.segments)}`,
-        subject: "field",
-        change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
-        verdict: v.verdict,
-        review: v.review,
-        before: leaf.before,
-        after: leaf.after,
-        source,
-        ...v.note ? { note: v.note } : {}
-      });
+      changes.push(leafChange("data", `${path}.${dottedPath(leaf.segments)}`, leaf, source));
     }
     if (stableStringify(rb.source) !== stableStringify(ra.source) && stableStringify(rb.spec) === stableStringify(ra.spec)) {
       changes.push({ kind: "data", path, subject: "rule", change: "moved", verdict: "neutral", review: false, before: rb.source.file, after: ra.source.file, source, note: "rule moved to another file" });

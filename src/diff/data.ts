@@ -15,7 +15,7 @@ import { stableStringify } from "../policy/merge/index.js";
 import { SPEC_SCHEMAS } from "../policy/schemas/policy.js";
 import { DATA_ACTIONS } from "../policy/vocabulary.js";
 import type { DataAction } from "../policy/vocabulary.js";
-import { diffLeaves, dottedPath, leafVerdict } from "./fields.js";
+import { diffLeaves, dottedPath, leafChange } from "./fields.js";
 import type { Change } from "./types.js";
 import { verdictOf } from "./verdict.js";
 
@@ -116,19 +116,7 @@ export function diffData(before: EffectiveData | undefined, after: EffectiveData
     }
     for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
       if (leaf.segments[0] === "action" && leaf.segments.length === 2 && ACTION_FLAGS.has(leaf.segments[1]!)) continue;
-      const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
-      changes.push({
-        kind: "data",
-        path: `${path}.${dottedPath(leaf.segments)}`,
-        subject: "field",
-        change: leaf.before === undefined ? "added" : leaf.after === undefined ? "removed" : "changed",
-        verdict: v.verdict,
-        review: v.review,
-        before: leaf.before,
-        after: leaf.after,
-        source,
-        ...(v.note ? { note: v.note } : {}),
-      });
+      changes.push(leafChange("data", `${path}.${dottedPath(leaf.segments)}`, leaf, source));
     }
     if (stableStringify(rb.source) !== stableStringify(ra.source) && stableStringify(rb.spec) === stableStringify(ra.spec)) {
       changes.push({ kind: "data", path, subject: "rule", change: "moved", verdict: "neutral", review: false, before: rb.source.file, after: ra.source.file, source, note: "rule moved to another file" });

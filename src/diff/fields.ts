@@ -232,22 +232,27 @@ export function diffFields(
   provenance: { before?: Readonly<Record<string, Provenance[]>>; after?: Readonly<Record<string, Provenance[]>> },
   skip: readonly string[] = [],
 ): Change[] {
-  return diffLeaves(before, after, schema, skip).map((leaf) => {
-    const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
-    return {
-      kind,
-      path: dottedPath(leaf.segments),
-      subject: "field",
-      change: leaf.before === undefined ? "added" : leaf.after === undefined ? "removed" : "changed",
-      verdict: v.verdict,
-      review: v.review,
-      before: leaf.before,
-      after: leaf.after,
-      source: {
-        before: leaf.before === undefined ? [] : provenanceAt(provenance.before, leaf.segments),
-        after: leaf.after === undefined ? [] : provenanceAt(provenance.after, leaf.segments),
-      },
-      ...(v.note ? { note: v.note } : {}),
-    };
-  });
+  return diffLeaves(before, after, schema, skip).map((leaf) =>
+    leafChange(kind, dottedPath(leaf.segments), leaf, {
+      before: leaf.before === undefined ? [] : provenanceAt(provenance.before, leaf.segments),
+      after: leaf.after === undefined ? [] : provenanceAt(provenance.after, leaf.segments),
+    }),
+  );
+}
+
+/** The field change of one differing leaf, with its verdict (shared by every kind's diff). */
+export function leafChange(kind: KindKey, path: string, leaf: LeafDiff, source: Change["source"]): Change {
+  const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+  return {
+    kind,
+    path,
+    subject: "field",
+    change: leaf.before === undefined ? "added" : leaf.after === undefined ? "removed" : "changed",
+    verdict: v.verdict,
+    review: v.review,
+    before: leaf.before,
+    after: leaf.after,
+    source,
+    ...(v.note ? { note: v.note } : {}),
+  };
 }

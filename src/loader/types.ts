@@ -4,7 +4,7 @@
  */
 import type { BundleError, BundleErrorCode } from "../bundle/errors.js";
 import type { PublicKey } from "../bundle/keys.js";
-import type { BundleDigests, InstalledPackRef } from "../bundle/payload.js";
+import type { BundlePayload, InstalledPackRef } from "../bundle/payload.js";
 import type { Engine } from "../policy/eval/engine.js";
 
 /** The subset of `fetch` the loader uses; inject one for tests or custom transports. */
@@ -47,15 +47,9 @@ export interface LoaderOptions {
   random?: () => number;
 }
 
-/** What the active bundle is: its signed metadata plus the keys that signed it. */
-export interface BundleMeta {
-  name: string;
-  version: string;
-  serial: number;
-  revision: string;
-  created_at: string;
-  expires_at: string;
-  digests: BundleDigests;
+/** What the active bundle is: its signed metadata (as the payload carries it) plus the keys that signed it. */
+export interface BundleMeta extends Pick<BundlePayload, "name" | "version" | "serial" | "revision" | "created_at" | "expires_at" | "digests"> {
+  /** `installed_packs` of the payload. */
   packs: InstalledPackRef[];
   /** Trusted keyids whose signatures verified. */
   keyids: string[];
