@@ -28,8 +28,12 @@ export function desugarWorkspaceControls(
 
   const models = access.Models;
   if (models) {
-    const allowSource = first("Models.AllowedProviders") ?? first("Models.AllowedModels");
-    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first("Models.DeniedModels") ?? allowSource });
+    // Only an allow list grants: DeniedModels alone adds its Deny and leaves every other model
+    // to the statements (implicit deny when none allows it).
+    const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : undefined;
+    if (allowedBy) {
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first(allowedBy) });
+    }
     models.AllowedProviders?.forEach((list, i) => {
       out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
     });
@@ -43,8 +47,11 @@ export function desugarWorkspaceControls(
   }
 
   const caps = access.Capabilities;
-  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
-    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first("Capabilities.DeniedTools") });
+  if (caps) {
+    // Only AllowedTools grants; DeniedTools alone only denies, RequireToolApproval only asks.
+    if (caps.AllowedTools) {
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first("Capabilities.AllowedTools") });
+    }
     caps.AllowedTools?.forEach((list, i) => {
       out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list).map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
     });

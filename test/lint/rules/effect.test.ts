@@ -40,6 +40,16 @@ describe("approval-never-reachable", () => {
     const text = accessPolicy("  Statement:\n    - { Effect: Allow, Action: 'db:*', Resource: '*' }\n  RequireApproval: { Actions: ['db:Update'] }\n");
     expect(lint({ "policies/a.yaml": text }, "approval-never-reachable")).toEqual([]);
   });
+  it("reports RequireToolApproval when only DeniedTools is set: a deny list grants no tool", () => {
+    const text = accessPolicy("  Capabilities: { DeniedTools: [shell_exec], RequireToolApproval: true }\n");
+    const f = lint({ "policies/a.yaml": text }, "approval-never-reachable");
+    expect(f.map((x) => x.path)).toEqual(["spec.Capabilities.RequireToolApproval"]);
+    expect(f[0]!.message).toContain("no Allow grants tool:Use in production");
+  });
+  it("passes RequireToolApproval when AllowedTools grants tools", () => {
+    const text = accessPolicy("  Capabilities: { AllowedTools: [web_search], DeniedTools: [shell_exec], RequireToolApproval: true }\n");
+    expect(lint({ "policies/a.yaml": text }, "approval-never-reachable")).toEqual([]);
+  });
 });
 
 describe("contains-rarely-matches", () => {
