@@ -3674,8 +3674,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -11238,9 +11238,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count3) {
         const one = count3 === 1;
@@ -11748,11 +11748,11 @@ var require_dns = __commonJS({
             if (err) {
               return cb(err);
             }
-            const results = /* @__PURE__ */ new Map();
+            const results2 = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
-              results.set(`${addr.address}:${addr.family}`, addr);
+              results2.set(`${addr.address}:${addr.family}`, addr);
             }
-            cb(null, results.values());
+            cb(null, results2.values());
           }
         );
       }
@@ -19286,22 +19286,22 @@ var require_lib = __commonJS({
       return new (P3 || (P3 = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
+        function step2(result) {
           result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -28145,9 +28145,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote3 = this.charAt(0);
+        let end = this.buffer.indexOf(quote3, this.pos + 1);
+        if (quote3 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -36471,20 +36471,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+        return plural3(ms, msAbs, d, "day");
       }
       if (msAbs >= h2) {
-        return plural2(ms, msAbs, h2, "hour");
+        return plural3(ms, msAbs, h2, "hour");
       }
       if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+        return plural3(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name) {
+    function plural3(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -37327,22 +37327,22 @@ var __awaiter = function(thisArg, _arguments, P3, generator) {
   return new (P3 || (P3 = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -37723,22 +37723,22 @@ var __awaiter2 = function(thisArg, _arguments, P3, generator) {
   return new (P3 || (P3 = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function getAuthString(token, options) {
@@ -41764,22 +41764,22 @@ function paginate(octokit, route, parameters, mapFn) {
     mapFn
   );
 }
-function gather(octokit, results, iterator2, mapFn) {
+function gather(octokit, results2, iterator2, mapFn) {
   return iterator2.next().then((result) => {
     if (result.done) {
-      return results;
+      return results2;
     }
     let earlyExit = false;
     function done() {
       earlyExit = true;
     }
-    results = results.concat(
+    results2 = results2.concat(
       mapFn ? mapFn(result.value, done) : result.value.data
     );
     if (earlyExit) {
-      return results;
+      return results2;
     }
-    return gather(octokit, results, iterator2, mapFn);
+    return gather(octokit, results2, iterator2, mapFn);
   });
 }
 var composePaginateRest = Object.assign(paginate, {
@@ -41929,11 +41929,11 @@ function editDistance(a, b2) {
   }
   return prev[b2.length];
 }
-function suggest(word, candidates2) {
+function suggest(word, candidates3) {
   const w = word.toLowerCase();
   let best;
   let bestDist = Infinity;
-  for (const c3 of candidates2) {
+  for (const c3 of candidates3) {
     const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
     if (d < bestDist) {
       best = c3;
@@ -41943,7 +41943,7 @@ function suggest(word, candidates2) {
   const limit = Math.max(1, Math.floor(word.length / 3));
   if (best !== void 0 && bestDist <= limit) return best;
   if (w.length >= 3) {
-    const prefixed = [...candidates2].filter((c3) => c3.toLowerCase().startsWith(w));
+    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
     if (prefixed.length === 1) return prefixed[0];
   }
   return void 0;
@@ -41988,6 +41988,11 @@ function parseInputs(get) {
     inputs.tagPrefix = tagPrefix;
   }
   if (sarif !== "") inputs.sarif = sarif;
+  const maxRegions = get("max-regions").trim();
+  if (maxRegions !== "") {
+    if (!/^\d+$/.test(maxRegions)) throw new EdictError("USAGE", `input max-regions must be a whole number, got ${JSON.stringify(maxRegions.slice(0, 40))}`);
+    inputs.maxRegions = Number(maxRegions);
+  }
   return inputs;
 }
 
@@ -42050,13 +42055,14 @@ import { dirname, resolve } from "node:path";
 
 // src/bundle/version.ts
 var import_semver = __toESM(require_semver2(), 1);
-var VERDICTS = ["loosened", "tightened", "mixed", "neutral", "unchanged"];
+var VERDICTS = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
 var DEFAULT_VERSION = "0.1.0";
 var DEFAULT_TAG_PREFIX = "policy-v";
 function bumpFor(verdict) {
   switch (verdict) {
     case "tightened":
     case "mixed":
+    case "review":
       return "major";
     case "loosened":
       return "minor";
@@ -42479,8 +42485,10 @@ function desugarWorkspaceControls(access2, provenance) {
   const first2 = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
   const models = access2.Models;
   if (models) {
-    const allowSource = first2("Models.AllowedProviders") ?? first2("Models.AllowedModels");
-    out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: provenance["Models.AllowedProviders"]?.[0] ?? provenance["Models.AllowedModels"]?.[0] ?? first2("Models.DeniedModels") ?? allowSource });
+    const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
+    if (allowedBy) {
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first2(allowedBy) });
+    }
     models.AllowedProviders?.forEach((list3, i2) => {
       out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first2("Models.AllowedProviders") });
     });
@@ -42493,8 +42501,10 @@ function desugarWorkspaceControls(access2, provenance) {
     }
   }
   const caps = access2.Capabilities;
-  if (caps && (caps.AllowedTools || caps.DeniedTools)) {
-    out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: provenance["Capabilities.AllowedTools"]?.[0] ?? first2("Capabilities.DeniedTools") });
+  if (caps) {
+    if (caps.AllowedTools) {
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first2("Capabilities.AllowedTools") });
+    }
     caps.AllowedTools?.forEach((list3, i2) => {
       out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first2("Capabilities.AllowedTools") });
     });
@@ -43039,8 +43049,8 @@ function evaluateKey(op, policyValues, entry) {
     const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
     return negated ? not3(any) : any;
   };
-  const results = contextValues.map(test);
-  return op.set === "ForAllValues" ? results.reduce(and3, true) : results.reduce(or3, false);
+  const results2 = contextValues.map(test);
+  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
 }
 function isList(entry) {
   return Array.isArray(entry);
@@ -43298,38 +43308,885 @@ function applies(s, resource, context3) {
   return result === "error" ? s.deny : result;
 }
 
-// src/policy/eval/access/reference.ts
-function evaluateAccessReference(access2, request2) {
-  const context3 = request2.context ?? {};
-  const applying = (effect) => access2.Statement.filter((s) => s.Effect === effect && applies2(s, request2, context3));
-  const denies = applying("Deny");
-  if (denies.length > 0) return { decision: "deny", reasons: denies.map(toReason) };
-  const allows = applying("Allow");
-  if (allows.length === 0) return { decision: "deny", reasons: [] };
-  const reasons = allows.map(toReason);
-  const approval = access2.RequireApproval;
-  const actions = (approval?.Actions ?? []).filter((p2) => matchWildcard(p2, request2.action, true));
-  if (actions.length === 0) return { decision: "allow", reasons };
-  const requirement = {
-    ...approval?.ApproverRole !== void 0 ? { approverRole: approval.ApproverRole } : {},
-    ...approval?.TimeoutSeconds !== void 0 ? { timeoutSeconds: approval.TimeoutSeconds } : {},
-    actions
+// src/diff/cells/glob-cells.ts
+var DEFAULT_MAX_STATES = 2e5;
+var STAR2 = -1;
+var QUESTION2 = -2;
+function codePoints(text2) {
+  const out = [];
+  for (const ch2 of text2) out.push(ch2.codePointAt(0));
+  return out;
+}
+function compile(p2) {
+  const cps = p2.kind === "glob" ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
+  const tailStars = new Array(cps.length + 1).fill(false);
+  if (p2.kind === "glob") {
+    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && (i2 + 1 === cps.length || tailStars[i2 + 1]);
+  }
+  return { kind: p2.kind, cps, tailStars };
+}
+function closure(m, positions) {
+  const set = /* @__PURE__ */ new Set();
+  for (let i2 of positions) {
+    set.add(i2);
+    while (m.cps[i2] === STAR2) set.add(++i2);
+  }
+  return [...set].sort((a, b2) => a - b2);
+}
+function step(m, state, cp, lowered) {
+  if (m.kind === "iexact") {
+    const pos = state[0];
+    const l = lowered;
+    for (let k2 = 0; k2 < l.length; k2++) if (m.cps[pos + k2] !== l[k2]) return [];
+    return [pos + l.length];
+  }
+  const next = [];
+  for (const i2 of state) {
+    const c3 = m.cps[i2];
+    if (c3 === void 0) continue;
+    if (c3 === STAR2) next.push(i2);
+    else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
+  }
+  return next.length === 0 ? next : m.kind === "glob" ? closure(m, next) : next;
+}
+function accepting(m, state) {
+  return state.includes(m.cps.length);
+}
+function forever(m, state) {
+  return m.kind === "glob" && state.some((i2) => m.tailStars[i2]);
+}
+var inverseLower;
+function upperVariants(cp) {
+  if (inverseLower === void 0) {
+    inverseLower = /* @__PURE__ */ new Map();
+    for (let c3 = 0; c3 <= 1114111; c3++) {
+      if (c3 >= 55296 && c3 <= 57343) continue;
+      const s = String.fromCodePoint(c3);
+      const l = s.toLowerCase();
+      if (l === s) continue;
+      const first2 = l.codePointAt(0);
+      const list3 = inverseLower.get(first2);
+      if (list3) list3.push(c3);
+      else inverseLower.set(first2, [c3]);
+    }
+  }
+  return inverseLower.get(cp) ?? [];
+}
+var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
+function pickFresh(named, allowed) {
+  for (const ch2 of FILLERS) {
+    const cp = ch2.codePointAt(0);
+    if (!named.has(cp) && allowed(cp)) return cp;
+  }
+  for (let cp = 161; cp < 12288; cp++) if (!named.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
+  return void 0;
+}
+var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
+function stateKey(s) {
+  let key = "";
+  for (const [j2, st] of s.live) key += `${j2}:${st.join(",")};`;
+  return `${key}|${s.always.join(",")}`;
+}
+function findCells(patterns, options = {}) {
+  const machines = patterns.map(compile);
+  const allowed = options.allowed ?? anyCodePoint;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
+  const noneOf = new Set(options.noneOf ?? []);
+  const named = /* @__PURE__ */ new Set();
+  let caseInsensitive = false;
+  for (const m of machines) {
+    for (const c3 of m.cps) if (c3 >= 0) named.add(c3);
+    if (m.kind === "iexact") caseInsensitive = true;
+  }
+  if (caseInsensitive) {
+    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named.add(u);
+  }
+  const fresh = pickFresh(named, allowed);
+  const loweredOf = /* @__PURE__ */ new Map();
+  const lowered = (cp) => {
+    let l = loweredOf.get(cp);
+    if (!l) {
+      l = codePoints(String.fromCodePoint(cp).toLowerCase());
+      loweredOf.set(cp, l);
+    }
+    return l;
   };
-  return { decision: "approval_required", reasons, approval: requirement };
+  const start = { live: /* @__PURE__ */ new Map(), always: [], example: "" };
+  machines.forEach((m, j2) => {
+    const st = m.kind === "glob" ? closure(m, [0]) : [0];
+    if (forever(m, st)) start.always.push(j2);
+    else start.live.set(j2, st);
+  });
+  const cells = /* @__PURE__ */ new Map();
+  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
+  let queue = [start];
+  let states = 0;
+  let complete = true;
+  const alive = (s) => {
+    if (someOf === void 0) return true;
+    for (const j2 of s.always) if (someOf.has(j2)) return true;
+    for (const j2 of s.live.keys()) if (someOf.has(j2)) return true;
+    return false;
+  };
+  while (queue.length > 0) {
+    const next = [];
+    for (const s of queue) {
+      states++;
+      if (states > maxStates) {
+        complete = false;
+        break;
+      }
+      const counts = s.example !== "" || options.allowEmpty !== false;
+      if (counts) record(s);
+      if (s.live.size === 0 && counts) continue;
+      for (const cp of alphabet2(s)) {
+        const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
+        for (const [j2, st] of s.live) {
+          const m = machines[j2];
+          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
+          if (to.length === 0) continue;
+          if (forever(m, to)) n.always.push(j2);
+          else n.live.set(j2, to);
+        }
+        n.always.sort((a, b2) => a - b2);
+        if (!alive(n)) continue;
+        const key = keyOf2(n);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push(n);
+      }
+    }
+    if (!complete) break;
+    queue = next;
+  }
+  return { cells: [...cells.values()], complete, states };
+  function record(s) {
+    const matches = [...s.always];
+    for (const [j2, st] of s.live) if (accepting(machines[j2], st)) matches.push(j2);
+    matches.sort((a, b2) => a - b2);
+    if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
+    if (matches.some((j2) => noneOf.has(j2))) return;
+    const key = matches.join(",");
+    if (!cells.has(key)) cells.set(key, { example: s.example, matches });
+  }
+  function alphabet2(s) {
+    const set = /* @__PURE__ */ new Set();
+    for (const [j2, st] of s.live) {
+      const m = machines[j2];
+      for (const i2 of st) {
+        const c3 = m.cps[i2];
+        if (c3 === void 0 || c3 < 0) continue;
+        if (allowed(c3)) set.add(c3);
+        if (m.kind === "iexact") {
+          for (const u of upperVariants(c3)) if (allowed(u)) set.add(u);
+        }
+      }
+    }
+    const out = [...set].sort((a, b2) => a - b2);
+    if (fresh !== void 0) out.push(fresh);
+    return out;
+  }
 }
-function applies2(s, request2, context3) {
-  if (s.Action === void 0 && s.NotAction === void 0) return false;
-  const actionOk = (s.Action === void 0 || anyMatch(s.Action, request2.action, true)) && (s.NotAction === void 0 || !anyMatch(s.NotAction, request2.action, true));
-  const resourceOk = (s.Resource === void 0 || anyMatch(s.Resource, request2.resource, false)) && (s.NotResource === void 0 || !anyMatch(s.NotResource, request2.resource, false));
-  if (!actionOk || !resourceOk) return false;
-  const condition = evaluateCondition(s.Condition, context3);
-  return condition === "error" ? s.Effect === "Deny" : condition;
+
+// src/diff/cells/ip-cells.ts
+var V4_MAPPED = 0xffffn << 32n;
+var ALL_128 = (1n << 128n) - 1n;
+function toBig(w) {
+  return BigInt(w[0]) << 96n | BigInt(w[1]) << 64n | BigInt(w[2]) << 32n | BigInt(w[3]);
 }
-function anyMatch(patterns, value, ignoreCase) {
-  return patterns.some((p2) => matchWildcard(p2, value, ignoreCase));
+function cidrBounds(range) {
+  const network = toBig(range.network);
+  const mask = toBig(range.mask);
+  return [network, network | ~mask & ALL_128];
 }
-function toReason(s) {
-  return s.Sid === void 0 ? { policy: s.source.policy, file: s.source.file, effect: s.Effect } : { policy: s.source.policy, file: s.source.file, sid: s.Sid, effect: s.Effect };
+function formatIpv4(n) {
+  const v = Number(n & 0xffffffffn);
+  return [v >>> 24, v >>> 16 & 255, v >>> 8 & 255, v & 255].join(".");
+}
+function formatIpv6(n) {
+  if (n >> 32n === 0xffffn) return `::ffff:${formatIpv4(n)}`;
+  const groups = Array.from({ length: 8 }, (_2, i2) => Number(n >> BigInt(112 - 16 * i2) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < 8; ) {
+    if (groups[i2] !== 0) {
+      i2++;
+      continue;
+    }
+    let j2 = i2;
+    while (j2 < 8 && groups[j2] === 0) j2++;
+    if (j2 - i2 > bestLen) {
+      best = i2;
+      bestLen = j2 - i2;
+    }
+    i2 = j2;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+function ipCandidates(cidrs) {
+  const ranges = cidrs.map((c3) => parseCidr(c3)).filter((r2) => r2 !== void 0);
+  const v4Edges = /* @__PURE__ */ new Set([V4_MAPPED]);
+  const v6Edges = /* @__PURE__ */ new Set([0n, V4_MAPPED]);
+  for (const r2 of ranges) {
+    const [first2, last2] = cidrBounds(r2);
+    for (const edge of [first2, last2 + 1n]) {
+      if (edge > ALL_128) continue;
+      v6Edges.add(edge);
+      if (r2.family === 4 && edge >> 32n === 0xffffn) v4Edges.add(edge);
+    }
+  }
+  const out = [];
+  for (const e of [...v4Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv4(e));
+  for (const e of [...v6Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv6(e));
+  return out;
+}
+
+// src/diff/cells/key-cells.ts
+function foldKey(key) {
+  return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+function familyOf(operator) {
+  const base = parseConditionOperator(operator)?.base;
+  if (base === void 0) return "unknown";
+  if (base.startsWith("String")) return "string";
+  if (base.startsWith("Numeric")) return "numeric";
+  if (base.startsWith("Date")) return "date";
+  if (base === "Bool") return "bool";
+  if (base === "Null") return "null";
+  return "ip";
+}
+function valuesOf(v) {
+  return Array.isArray(v) ? v : [v];
+}
+var MISSING = "missing";
+function describeValues(key, phrases) {
+  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key}`;
+  const present = phrases.filter((p2) => p2 !== MISSING);
+  const shown = present.slice(0, 4);
+  const more = present.length - shown.length;
+  const text2 = `${key} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
+  return present.length < phrases.length ? `${text2} or missing` : text2;
+}
+var UNREADABLE = "unknown";
+var OTHER_WORDS = ["other", "another", "x"];
+function sortedUnique(nums) {
+  return [...new Set(nums)].sort((a, b2) => a - b2);
+}
+function orderedCandidates(thresholds, show4, label, step2, words) {
+  const t2 = sortedUnique(thresholds.filter(Number.isFinite));
+  if (t2.length === 0) return [{ value: show4(0), phrase: `= ${label(0)}` }];
+  const [below, above] = words;
+  const out = [];
+  const first2 = t2[0];
+  const last2 = t2.at(-1);
+  out.push({ value: show4(first2 - step2), phrase: `${below} ${label(first2)}` });
+  t2.forEach((x2, i2) => {
+    out.push({ value: show4(x2), phrase: `= ${label(x2)}` });
+    const next = t2[i2 + 1];
+    if (next !== void 0) {
+      const inside = x2 + step2 < next ? x2 + step2 : (x2 + next) / 2;
+      if (inside > x2 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x2)} and ${label(next)}` });
+    }
+  });
+  out.push({ value: show4(last2 + step2), phrase: `${above} ${label(last2)}` });
+  return out;
+}
+function isoOrSeconds(ms) {
+  const d = new Date(ms);
+  return Number.isInteger(ms) && !Number.isNaN(d.getTime()) ? d.toISOString() : ms / 1e3;
+}
+function stringCandidates(entries, unsupported) {
+  const patterns = [];
+  for (const e of entries) {
+    const base = parseConditionOperator(e.operator)?.base;
+    if (base === void 0 || !base.startsWith("String")) continue;
+    for (const v of valuesOf(e.values)) {
+      const text2 = String(v);
+      if (base === "StringLike" || base === "StringNotLike") patterns.push({ kind: "glob", text: text2 });
+      else if (base === "StringEqualsIgnoreCase") {
+        if (/[\u03a3\u03c2\u03c3]/.test(text2)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text2)}) lowers by context`);
+        patterns.push({ kind: "iexact", text: text2 });
+      } else patterns.push({ kind: "exact", text: text2 });
+    }
+  }
+  const search = findCells(patterns, { allowEmpty: true });
+  if (!search.complete) unsupported.push("string values: the cell search hit its budget");
+  const literal = (i2) => patterns[i2].kind !== "glob";
+  return search.cells.map((cell2) => {
+    let value = cell2.example;
+    if (cell2.matches.length === 0) {
+      value = OTHER_WORDS.find((w) => !patterns.some((p2) => matchesPattern(p2, w))) ?? value;
+    }
+    const exact = cell2.matches.find(literal);
+    const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
+    const named = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
+    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named.length > 0 && named.length <= 3 ? `not ${named.join(" or ")}` : "another value";
+    return { value, phrase };
+  });
+}
+function matchesPattern(p2, v) {
+  if (p2.kind === "exact") return p2.text === v;
+  if (p2.kind === "iexact") return p2.text.toLowerCase() === v.toLowerCase();
+  return matchWildcard(p2.text, v);
+}
+function ipCandidatesOf(entries) {
+  const cidrs = entries.filter((e) => familyOf(e.operator) === "ip").flatMap((e) => valuesOf(e.values).filter((v) => typeof v === "string"));
+  const ranges = [...new Set(cidrs)].flatMap((text2) => {
+    const range = parseCidr(text2);
+    return range === void 0 ? [] : [{ text: text2, bounds: cidrBounds(range) }];
+  });
+  const overlap = (a, b2) => a[0] <= b2[1] && b2[0] <= a[1];
+  return ipCandidates(cidrs).map((address) => {
+    const within2 = ranges.filter((r2) => evaluateCondition({ IpAddress: { k: r2.text } }, { k: address }) === true);
+    const inside = within2.map((r2) => r2.text);
+    const outside = (within2.length > 0 ? ranges.filter((r2) => !inside.includes(r2.text) && within2.some((w) => overlap(w.bounds, r2.bounds))) : ranges).map((r2) => r2.text);
+    const phrase = inside.length > 0 ? `in ${inside.join(" and ")}${outside.length > 0 && outside.length <= 2 ? ` (not ${outside.join(" or ")})` : ""}` : outside.length > 0 ? `outside ${outside.join(" and ")}` : `= ${address}`;
+    return { value: address, phrase };
+  });
+}
+function candidatesFor(family, entries, unsupported) {
+  const literals = entries.filter((e) => familyOf(e.operator) === family).flatMap((e) => valuesOf(e.values));
+  switch (family) {
+    case "string":
+      return stringCandidates(entries, unsupported);
+    case "numeric":
+      return orderedCandidates(literals.map(toNumber).filter((n) => n !== void 0), (n) => n, String, 1, ["<", ">"]);
+    case "date":
+      return orderedCandidates(literals.map(toEpochMillis).filter((n) => n !== void 0), isoOrSeconds, (ms) => String(isoOrSeconds(ms)), 1e3, ["before", "after"]);
+    case "bool":
+      return [true, false].map((b2) => ({ value: b2, phrase: String(b2) }));
+    case "ip":
+      return ipCandidatesOf(entries);
+    default:
+      return [{ value: "value", phrase: "present" }];
+  }
+}
+function results(entries, context3) {
+  return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context3));
+}
+var MAX_LISTS = 4096;
+function partitionKey(key, entries) {
+  const unsupported = [];
+  const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
+  if (families.size > 1) unsupported.push(`key ${key} is read by ${[...families].join(" and ")} operators`);
+  const spellings = [...new Set(entries.map((e) => e.spelling))];
+  const candidates3 = [];
+  for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
+  const typed = [...families].filter((f) => f !== "string");
+  if (typed.length > 0) candidates3.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => f === "ip" ? "valid IP address" : f === "bool" ? "boolean" : f === "numeric" ? "number" : "date").join(" or ")}` });
+  const cells = [];
+  const seen = /* @__PURE__ */ new Set();
+  const bySignature = /* @__PURE__ */ new Map();
+  const add2 = (fragment, phrase, mergePhrase, list3 = false) => {
+    const r2 = results(entries, fragment);
+    const sig = r2.map(String).join(",");
+    const known = bySignature.get(sig);
+    if (known) {
+      if (mergePhrase && !known.phrases.includes(phrase)) known.phrases.push(phrase);
+      return false;
+    }
+    const cell2 = { fragment, results: r2, phrases: [phrase], list: list3 };
+    bySignature.set(sig, cell2);
+    cells.push(cell2);
+    return true;
+  };
+  add2({}, MISSING, true);
+  const scalar = [];
+  const scalarSignatures = /* @__PURE__ */ new Set();
+  for (const c3 of candidates3) {
+    const fragment = Object.fromEntries(spellings.map((s) => [s, c3.value]));
+    add2(fragment, c3.phrase, true);
+    const sig = results(entries, fragment).map(String).join(",");
+    if (!scalarSignatures.has(sig)) {
+      scalarSignatures.add(sig);
+      scalar.push({ value: c3.value });
+    }
+  }
+  if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
+  const all = entries.map((e) => parseConditionOperator(e.operator)?.set === "ForAllValues");
+  const join7 = (a, b2) => a.map((x2, i2) => all[i2] ? and3(x2, b2[i2]) : or3(x2, b2[i2]));
+  const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
+  const joined = /* @__PURE__ */ new Map();
+  elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
+  let frontier = [...joined.values()];
+  while (frontier.length > 0 && joined.size <= MAX_LISTS) {
+    const next = [];
+    for (const f of frontier) {
+      elementResults.forEach((r2, i2) => {
+        const j2 = join7(f.results, r2);
+        const sig = j2.map(String).join(",");
+        if (joined.has(sig)) return;
+        const entry = { results: j2, values: [...f.values, scalar[i2].value] };
+        joined.set(sig, entry);
+        next.push(entry);
+      });
+    }
+    frontier = next;
+  }
+  if (joined.size > MAX_LISTS) unsupported.push(`key ${key}: more than ${MAX_LISTS} combinations of values in lists`);
+  for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
+    const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
+    add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
+  }
+  return { key, entries: [...entries], cells, unsupported };
+}
+
+// src/diff/access-context.ts
+var BASE_DENY = 1;
+var BASE_ALLOW = 2;
+var HEAD_DENY = 4;
+var HEAD_ALLOW = 8;
+function prepareConditions(statements) {
+  const entriesByKey = /* @__PURE__ */ new Map();
+  const sides = statements.map(({ statement: statement2, inBase, inHead }) => {
+    let constant = true;
+    const keys = /* @__PURE__ */ new Map();
+    for (const [operator, block] of Object.entries(statement2.Condition ?? {})) {
+      if (parseConditionOperator(operator) === void 0 || typeof block !== "object" || block === null) {
+        constant = "error";
+        continue;
+      }
+      for (const [spelling, values] of Object.entries(block)) {
+        const key = foldKey(spelling);
+        let list3 = entriesByKey.get(key);
+        if (!list3) entriesByKey.set(key, list3 = []);
+        list3.push({ operator, spelling, values });
+        const mine = keys.get(key);
+        if (mine) mine.push(list3.length - 1);
+        else keys.set(key, [list3.length - 1]);
+      }
+    }
+    return { statement: statement2, inBase, inHead, constant, keys };
+  });
+  const partitions = /* @__PURE__ */ new Map();
+  for (const key of [...entriesByKey.keys()].sort()) partitions.set(key, partitionKey(key, entriesByKey.get(key)));
+  return { sides, partitions };
+}
+function bitsOf(s, c3) {
+  const applies2 = c3 === true || c3 === "error" && s.statement.Effect === "Deny";
+  if (!applies2) return 0;
+  const deny = s.statement.Effect === "Deny";
+  return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
+}
+function classesOf(partition, statements) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const cell2 of partition.cells) {
+    const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell2.results[e]), true));
+    const sig = perStatement.map(String).join(",");
+    const known = byKey.get(sig);
+    const target = known ?? { perStatement, fragment: cell2.fragment, phrases: [], listPhrases: [] };
+    if (!known) byKey.set(sig, target);
+    const into = cell2.list ? target.listPhrases : target.phrases;
+    for (const p2 of cell2.phrases) if (!into.includes(p2)) into.push(p2);
+  }
+  return [...byKey.values()];
+}
+var MAX_COMBINATIONS = 5e4;
+function describeKeyChoice(label, all, chosen) {
+  if (chosen.size === all.length) return void 0;
+  const phrases = [...new Set([...chosen].flatMap((i2) => all[i2].phrases))];
+  return describeValues(label, phrases.length > 0 ? phrases : [...new Set([...chosen].flatMap((i2) => all[i2].listPhrases))]);
+}
+function analyseComponent(keys, statements, partitions) {
+  const classes = keys.map((k2) => classesOf(partitions.get(k2), statements));
+  const total = classes.reduce((n, c3) => n * c3.length, 1);
+  const complete = total <= MAX_COMBINATIONS;
+  const seen = /* @__PURE__ */ new Map();
+  const idx = keys.map(() => 0);
+  for (let n = 0; n < Math.min(total, MAX_COMBINATIONS); n++) {
+    let summary2 = 0;
+    statements.forEach((s, si) => {
+      let c3 = s.constant;
+      for (let k2 = 0; k2 < keys.length; k2++) c3 = and3(c3, classes[k2][idx[k2]].perStatement[si]);
+      summary2 |= bitsOf(s, c3);
+    });
+    let entry = seen.get(summary2);
+    if (!entry) seen.set(summary2, entry = { first: [...idx], perKey: keys.map(() => /* @__PURE__ */ new Set()), count: 0 });
+    entry.count++;
+    idx.forEach((v, k2) => entry.perKey[k2].add(v));
+    for (let k2 = keys.length - 1; k2 >= 0; k2--) {
+      idx[k2]++;
+      if (idx[k2] < classes[k2].length) break;
+      idx[k2] = 0;
+    }
+  }
+  const bySummary = /* @__PURE__ */ new Map();
+  for (const [summary2, e] of seen) {
+    const fragment = Object.assign({}, ...e.first.map((c3, k2) => classes[k2][c3].fragment));
+    const product = e.perKey.reduce((n, s) => n * s.size, 1) === e.count;
+    const condition = keys.flatMap((_2, k2) => {
+      const chosen = product ? e.perKey[k2] : /* @__PURE__ */ new Set([e.first[k2]]);
+      const text2 = describeKeyChoice(partitions.get(keys[k2]).entries[0]?.spelling ?? keys[k2], classes[k2], chosen);
+      return text2 === void 0 ? [] : [text2];
+    });
+    bySummary.set(summary2, { fragment, condition });
+  }
+  return { bySummary, complete };
+}
+function analyseContexts(statements, partitions) {
+  const reasons = [];
+  let fixed2 = 0;
+  const conditional = [];
+  for (const s of statements) {
+    if (s.keys.size === 0) fixed2 |= bitsOf(s, s.constant);
+    else conditional.push(s);
+  }
+  const parent = /* @__PURE__ */ new Map();
+  const find = (k2) => {
+    let r2 = k2;
+    while (parent.get(r2) !== r2) r2 = parent.get(r2);
+    parent.set(k2, r2);
+    return r2;
+  };
+  for (const s of conditional) {
+    const ks = [...s.keys.keys()];
+    for (const k2 of ks) if (!parent.has(k2)) parent.set(k2, k2);
+    for (const k2 of ks.slice(1)) parent.set(find(k2), find(ks[0]));
+  }
+  const components = /* @__PURE__ */ new Map();
+  for (const k2 of [...parent.keys()].sort()) {
+    const root = find(k2);
+    let c3 = components.get(root);
+    if (!c3) components.set(root, c3 = { keys: [], statements: [] });
+    c3.keys.push(k2);
+  }
+  for (const s of conditional) components.get(find(s.keys.keys().next().value)).statements.push(s);
+  let complete = true;
+  let outcomes = /* @__PURE__ */ new Map([[fixed2, { context: {}, condition: [] }]]);
+  for (const c3 of components.values()) {
+    for (const k2 of c3.keys) for (const why of partitions.get(k2).unsupported) if (!reasons.includes(why)) reasons.push(why);
+    const r2 = analyseComponent(c3.keys, c3.statements, partitions);
+    if (!r2.complete) {
+      complete = false;
+      reasons.push(`conditions on ${c3.keys.join(", ")}: more than ${MAX_COMBINATIONS.toLocaleString("en-US")} combinations`);
+    }
+    const single = r2.bySummary.size === 1;
+    const next = /* @__PURE__ */ new Map();
+    for (const [bits, o2] of outcomes) {
+      for (const [cbits, co] of r2.bySummary) {
+        const summary2 = bits | cbits;
+        if (next.has(summary2)) continue;
+        next.set(summary2, { context: { ...o2.context, ...co.fragment }, condition: single ? o2.condition : [...o2.condition, ...co.condition] });
+      }
+    }
+    outcomes = next;
+  }
+  return {
+    outcomes: [...outcomes].map(([summary2, o2]) => ({ summary: summary2, context: o2.context, condition: o2.condition })),
+    complete: complete && reasons.length === 0,
+    reasons
+  };
+}
+
+// src/diff/cells/describe-cell.ts
+var LIST_MAX = 3;
+function quote(p2) {
+  return `\`${p2}\``;
+}
+function hasWildcard2(p2) {
+  return p2.includes("*") || p2.includes("?");
+}
+function listPatterns(patterns, max = LIST_MAX) {
+  const shown = patterns.slice(0, max).map(quote);
+  const rest = patterns.length - shown.length;
+  if (rest > 0) return `${shown.join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
+  if (shown.length <= 1) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+}
+function describeCell(noun, patterns, matches, literal = () => true) {
+  const inCell = new Set(matches);
+  const positives = [...new Set(matches.map((i2) => patterns[i2]))];
+  const exact = positives.find((p2) => !hasWildcard2(p2) && literal(p2));
+  if (exact !== void 0) return exact;
+  const shownPositives = positives.filter((p2) => p2.replace(/\*+/g, "*") !== "*");
+  const negatives = [...new Set(patterns.filter((_2, i2) => !inCell.has(i2)))].filter((p2) => !positives.includes(p2));
+  const parts = [];
+  if (shownPositives.length > 0) parts.push(`matching ${listPatterns(shownPositives)}`);
+  if (negatives.length > 0) parts.push(`${shownPositives.length > 0 ? "but " : ""}not ${listPatterns(negatives)}`);
+  return parts.length === 0 ? `any ${noun}` : `any ${noun} ${parts.join(" ")}`;
+}
+
+// src/diff/access-regions.ts
+var DEFAULT_MAX_REGIONS = 2e5;
+function decisionKey(s) {
+  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
+}
+var Patterns = class {
+  constructor(ignoreCase) {
+    this.ignoreCase = ignoreCase;
+  }
+  ignoreCase;
+  compared = [];
+  written = [];
+  index = /* @__PURE__ */ new Map();
+  add(p2) {
+    const key = this.ignoreCase ? p2.toLowerCase() : p2;
+    let i2 = this.index.get(key);
+    if (i2 === void 0) {
+      i2 = this.compared.length;
+      this.index.set(key, i2);
+      this.compared.push(key);
+      this.written.push(p2);
+    }
+    return i2;
+  }
+  matchers = [];
+  matcher(i2) {
+    return this.matchers[i2] ??= compileWildcard(this.compared[i2], { ignoreCase: this.ignoreCase });
+  }
+};
+function affixes(p2) {
+  const first2 = p2.search(/[*?]/);
+  if (first2 < 0) return { prefix: p2, suffix: p2, literal: true };
+  const last2 = Math.max(p2.lastIndexOf("*"), p2.lastIndexOf("?"));
+  return { prefix: p2.slice(0, first2), suffix: p2.slice(last2 + 1), literal: false };
+}
+function mayOverlap(a, b2) {
+  const x2 = affixes(a);
+  const y2 = affixes(b2);
+  const n = Math.min(x2.prefix.length, y2.prefix.length);
+  if (x2.prefix.slice(0, n) !== y2.prefix.slice(0, n)) return false;
+  const m = Math.min(x2.suffix.length, y2.suffix.length);
+  return x2.suffix.slice(x2.suffix.length - m) === y2.suffix.slice(y2.suffix.length - m);
+}
+function partHolds(t2, matched, absentHolds) {
+  if (t2.some === void 0 && t2.none === void 0) return absentHolds;
+  return (t2.some === void 0 || t2.some.some((i2) => matched.has(i2))) && (t2.none === void 0 || !t2.none.some((i2) => matched.has(i2)));
+}
+function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
+  const local = new Map(relevant2.map((g, i2) => [g, i2]));
+  const toLocal = (list3) => list3?.map((g) => local.get(g)).filter((i2) => i2 !== void 0);
+  const search = findCells(
+    relevant2.map((g) => ({ kind: "glob", text: patterns.compared[g] })),
+    { ...domain.some ? { someOf: toLocal(domain.some) } : {}, ...domain.none ? { noneOf: toLocal(domain.none) } : {}, maxStates: Math.max(1, budget.states), allowEmpty }
+  );
+  budget.states -= search.states;
+  return {
+    cells: search.cells.map((c3) => ({ ...c3, set: new Set(c3.matches.map((i2) => relevant2[i2])), relevant: relevant2 })),
+    complete: search.complete
+  };
+}
+function decide(deny, allow, approval) {
+  return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
+}
+var RANK = { deny: 0, approval_required: 1, allow: 2 };
+function compareAccessRegions(base, head, options = {}) {
+  const budget = { states: options.maxStates ?? DEFAULT_MAX_STATES, regions: options.maxRegions ?? DEFAULT_MAX_REGIONS };
+  const actions = new Patterns(true);
+  const resources = new Patterns(false);
+  const reasons = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const [side, policy] of [["base", base], ["head", head]]) {
+    for (const s of policy.Statement) {
+      const k2 = decisionKey(s);
+      let u = byKey.get(k2);
+      if (!u) byKey.set(k2, u = { statement: s, inBase: false, inHead: false });
+      if (side === "base") u.inBase = true;
+      else u.inHead = true;
+    }
+  }
+  const ordered = [...byKey.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
+  const { sides, partitions } = prepareConditions(ordered);
+  const target = (list3, pool) => list3?.map((p2) => pool.add(p2));
+  const statements = sides.map((s, id) => ({
+    ...s,
+    id,
+    action: { some: target(s.statement.Action, actions), none: target(s.statement.NotAction, actions) },
+    resource: { some: target(s.statement.Resource, resources), none: target(s.statement.NotResource, resources) }
+  }));
+  for (const a of [...base.RequireApproval?.Actions ?? [], ...head.RequireApproval?.Actions ?? []].sort()) actions.add(a);
+  const approvalsOf = (p2) => new Set((p2.RequireApproval?.Actions ?? []).map((a) => actions.add(a)));
+  const baseApprovals = approvalsOf(base);
+  const headApprovals = approvalsOf(head);
+  const changedApprovals = [.../* @__PURE__ */ new Set([...baseApprovals, ...headApprovals])].filter((i2) => baseApprovals.has(i2) !== headApprovals.has(i2));
+  const domains = /* @__PURE__ */ new Map();
+  for (const s of statements) {
+    if (s.inBase === s.inHead) continue;
+    if (s.action.some === void 0 && s.action.none === void 0) continue;
+    domains.set(JSON.stringify([s.action, s.resource]), { action: s.action, resource: s.resource });
+  }
+  if (changedApprovals.length > 0) domains.set("approvals", { action: { some: changedApprovals }, resource: {} });
+  const flips = [];
+  const memo = /* @__PURE__ */ new Map();
+  const resourceSearches = /* @__PURE__ */ new Map();
+  let checked = 0;
+  let total = 0;
+  let complete = true;
+  const byActionPattern = /* @__PURE__ */ new Map();
+  for (const s of statements) for (const i2 of s.action.some ?? []) (byActionPattern.get(i2) ?? byActionPattern.set(i2, []).get(i2)).push(s);
+  const notActionStatements = statements.filter((s) => s.action.some === void 0 && s.action.none !== void 0);
+  for (const domain of [...domains.values()]) {
+    const domainActions = domain.action.some?.map((i2) => actions.compared[i2]);
+    const relevantActions = actions.compared.map((_2, i2) => i2).filter((i2) => domainActions === void 0 || domainActions.some((d) => mayOverlap(d, actions.compared[i2])) || (domain.action.none ?? []).includes(i2));
+    const actionSearch = searchCells(actions, relevantActions, domain.action, budget, true);
+    if (!actionSearch.complete) complete = false;
+    const actionCells = actionSearch.cells.map((cell2) => {
+      const candidates3 = new Set(notActionStatements);
+      for (const i2 of cell2.set) for (const s of byActionPattern.get(i2) ?? []) candidates3.add(s);
+      const applicable = [...candidates3].filter((s) => partHolds(s.action, cell2.set, false));
+      const approval = { base: [...baseApprovals].some((i2) => cell2.set.has(i2)), head: [...headApprovals].some((i2) => cell2.set.has(i2)) };
+      return { cell: cell2, applicable: new Set(applicable), approval };
+    });
+    const groups = /* @__PURE__ */ new Map();
+    for (const a of actionCells) {
+      const key = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const g = groups.get(key);
+      if (g) g.push(a);
+      else groups.set(key, [a]);
+    }
+    const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
+    for (const group of groups.values()) {
+      const relevantSet = /* @__PURE__ */ new Set([...domain.resource.some ?? [], ...domain.resource.none ?? []]);
+      for (const s of group[0].applicable) {
+        for (const i2 of [...s.resource.some ?? [], ...s.resource.none ?? []]) {
+          if (domainResources === void 0 || domainResources.some((d) => mayOverlap(d, resources.compared[i2]))) relevantSet.add(i2);
+        }
+      }
+      const relevantResources = [...relevantSet].sort((a, b2) => a - b2);
+      const searchKey = `${relevantResources.join(",")}|${JSON.stringify(domain.resource)}`;
+      let resourceCells = resourceSearches.get(searchKey);
+      if (!resourceCells) {
+        const search = searchCells(resources, relevantResources, domain.resource, budget, true);
+        if (!search.complete) complete = false;
+        resourceCells = search.cells.map((cell2) => ({ cell: cell2, holds: (st) => partHolds(st.resource, cell2.set, true) }));
+        resourceSearches.set(searchKey, resourceCells);
+      }
+      total += group.length * resourceCells.length;
+      for (const a of group) {
+        for (const r2 of resourceCells) {
+          if (checked >= budget.regions) continue;
+          checked++;
+          const applicable = [...a.applicable].filter(r2.holds);
+          const key = applicable.map((st) => st.id).join(",");
+          let outcomes = memo.get(key);
+          if (!outcomes) {
+            const analysis = analyseContexts(applicable, partitions);
+            for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
+            if (!analysis.complete) complete = false;
+            outcomes = analysis.outcomes;
+            memo.set(key, outcomes);
+          }
+          for (const o2 of outcomes) {
+            const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
+            const after = decide((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
+            if (before !== after) flips.push({ action: a.cell, resource: r2.cell, outcome: o2, before, after });
+          }
+        }
+      }
+    }
+  }
+  if (budget.states <= 0) reasons.push(`budget: the cell search stopped at ${(options.maxStates ?? DEFAULT_MAX_STATES).toLocaleString("en-US")} states`);
+  if (checked < total) reasons.push(`budget: ${checked.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} regions checked (maxRegions)`);
+  return report(base, head, flips, actions, resources, { proven: complete && checked === total && reasons.length === 0, checked, total, complete, reasons });
+}
+function niceExamples(patterns, shape) {
+  const memo = /* @__PURE__ */ new Map();
+  const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
+  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 3 && /[A-Za-z]/.test(w) && !heads.includes(w));
+  const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
+  const defaults2 = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
+  const inCell = (cell2, v) => cell2.relevant.every((g) => patterns.matcher(g)(v) === cell2.set.has(g));
+  let budget = 2e4;
+  return (cell2) => {
+    let nice = memo.get(cell2);
+    if (nice !== void 0) return nice;
+    const tries = [];
+    for (const g of cell2.set) if (!/[*?]/.test(patterns.written[g])) tries.push(patterns.written[g]);
+    for (const g of cell2.set) {
+      const w = patterns.written[g];
+      if (!/[*?]/.test(w) || w.replace(/\*+/g, "*") === "*") continue;
+      const own = wordsOf(w);
+      for (const f of [...words.filter((x2) => !own.includes(x2)), "example", ""]) tries.push(w.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
+    }
+    tries.push(...defaults2);
+    nice = cell2.example;
+    for (const t2 of tries) {
+      if (budget-- <= 0) break;
+      if (inCell(cell2, t2)) {
+        nice = t2;
+        break;
+      }
+    }
+    memo.set(cell2, nice);
+    return nice;
+  };
+}
+function describeActionCell(patterns, cell2, example) {
+  const literal = [...cell2.set].map((g) => patterns.written[g]).find((w) => !/[*?]/.test(w));
+  if (literal !== void 0) return literal;
+  const text2 = describeCell("action", cell2.relevant.map((g) => patterns.written[g]), cell2.relevant.flatMap((g, i2) => cell2.set.has(g) ? [i2] : []));
+  return `${example} (${text2})`;
+}
+function report(base, head, flips, actions, resources, proof) {
+  const niceAction = niceExamples(actions, "action");
+  const niceResource = niceExamples(resources, "resource");
+  const engines = { base: compileAccess(base), head: compileAccess(head) };
+  const result = { witnesses: proof.checked, truncated: !proof.proven, newlyAllowed: [], newlyDenied: [], approvalChanges: [], regions: [], proof };
+  const seen = /* @__PURE__ */ new Set();
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of flips) {
+    const request2 = { action: niceAction(f.action), resource: niceResource(f.resource), context: f.outcome.context };
+    const id = stableStringify(request2);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const before = engines.base.authorize(request2).decision;
+    const after = engines.head.authorize(request2).decision;
+    if (before !== f.before || after !== f.after) {
+      proof.proven = false;
+      const why = `internal: the cell of ${request2.action} ${request2.resource} decided ${f.before} \u2192 ${f.after}, the evaluator ${before} \u2192 ${after}`;
+      if (!proof.reasons.includes(why)) proof.reasons.push(why);
+    }
+    if (before === after) continue;
+    const entry = { ...request2, before, after };
+    if (after === "allow") result.newlyAllowed.push(entry);
+    else if (before === "allow") result.newlyDenied.push(entry);
+    else result.approvalChanges.push(entry);
+    const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
+    const clauses = f.outcome.condition;
+    const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
+    const key = `${before}>${after}|${resourceText}|${condition}`;
+    const actionText = describeActionCell(actions, f.action, request2.action);
+    const region = groups.get(key);
+    if (region) {
+      region.cells++;
+      const list3 = region.where.actions.split(", ");
+      if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
+    } else {
+      groups.set(key, {
+        kind: "access",
+        verdict: RANK[after] > RANK[before] ? "loosened" : "tightened",
+        before,
+        after,
+        where: { actions: actionText, resource: resourceText, ...condition !== "" ? { condition } : {} },
+        cells: 1,
+        example: request2
+      });
+    }
+  }
+  result.regions = [...groups.values()];
+  return result;
+}
+
+// src/diff/statement-targets.ts
+var compiledTargets = /* @__PURE__ */ new WeakMap();
+function compiledTarget(s) {
+  let c3 = compiledTargets.get(s);
+  if (!c3) {
+    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    c3 = { action: comp(s.Action, true), notAction: comp(s.NotAction, true), resource: comp(s.Resource, false), notResource: comp(s.NotResource, false) };
+    compiledTargets.set(s, c3);
+  }
+  return c3;
+}
+function statementCovers(s, action, resource) {
+  const c3 = compiledTarget(s);
+  if (c3.action === void 0 && c3.notAction === void 0) return false;
+  const actionOk = (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
+  return actionOk && (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
 }
 
 // src/diff/verdict.ts
@@ -43338,6 +44195,8 @@ function combineVerdicts(a, b2) {
   if (a === b2) return a;
   if (a === "neutral") return b2;
   if (b2 === "neutral") return a;
+  if (a === "review") return b2;
+  if (b2 === "review") return a;
   return "mixed";
 }
 function verdictOf(loosens, tightens) {
@@ -43354,365 +44213,23 @@ function isLoosening(v) {
 function nextVersion(last2, verdict) {
   const v = last2 === void 0 ? null : import_semver2.default.valid(last2);
   if (v === null) return null;
-  const release = verdict === "tightened" || verdict === "mixed" ? "major" : verdict === "loosened" ? "minor" : "patch";
-  return import_semver2.default.inc(v, release);
+  return import_semver2.default.inc(v, bumpFor(verdict));
 }
-
-// src/diff/witness-targets.ts
-var FRESH = "zz-fresh";
-var FRESH_ACTION = `${FRESH}:${FRESH}`;
-var FRESH_RESOURCE = `${FRESH}://${FRESH}`;
-function instantiatePattern(pattern) {
-  if (!pattern.includes("*") && !pattern.includes("?")) return [pattern];
-  const out = [pattern.replace(/\*/g, FRESH).replace(/\?/g, "z"), pattern.replace(/\*/g, "").replace(/\?/g, "q")];
-  return [...new Set(out)].filter((v) => v !== "");
-}
-function compareText(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-function statementsOf(...policies) {
-  return policies.flatMap((p2) => p2.Statement);
-}
-function collectActions(policies) {
-  const written = /* @__PURE__ */ new Set();
-  const add2 = (pattern) => {
-    if (pattern.replace(/\*+/g, "*") === "*") return;
-    for (const v of instantiatePattern(pattern)) written.add(v);
-  };
-  for (const s of statementsOf(...policies)) for (const p2 of [...s.Action ?? [], ...s.NotAction ?? []]) add2(p2);
-  for (const p2 of policies) for (const a of p2.RequireApproval?.Actions ?? []) add2(a);
-  written.add(FRESH_ACTION);
-  const upper = new Set([...written].map((v) => v.toUpperCase()).filter((u) => !written.has(u)));
-  return [...[...written].sort(compareText), ...[...upper].sort(compareText)];
-}
-function collectResources(policies) {
-  const set = /* @__PURE__ */ new Set([FRESH_RESOURCE]);
-  for (const s of statementsOf(...policies)) {
-    for (const p2 of [...s.Resource ?? [], ...s.NotResource ?? []]) {
-      if (p2.replace(/\*+/g, "*") !== "*") for (const v of instantiatePattern(p2)) set.add(v);
-    }
-  }
-  return [...set].sort(compareText);
-}
-var compiledTargets = /* @__PURE__ */ new WeakMap();
-function compiledTarget(s) {
-  let c3 = compiledTargets.get(s);
-  if (!c3) {
-    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
-    c3 = {};
-    const action = comp(s.Action, true);
-    const notAction = comp(s.NotAction, true);
-    const resource = comp(s.Resource, false);
-    const notResource = comp(s.NotResource, false);
-    if (action) c3.action = action;
-    if (notAction) c3.notAction = notAction;
-    if (resource) c3.resource = resource;
-    if (notResource) c3.notResource = notResource;
-    compiledTargets.set(s, c3);
-  }
-  return c3;
-}
-function actionPart(c3, action) {
-  if (c3.action === void 0 && c3.notAction === void 0) return false;
-  return (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
-}
-function resourcePart(c3, resource) {
-  return (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
-}
-function matchesTarget(s, action, resource) {
-  const c3 = compiledTarget(s);
-  return actionPart(c3, action) && resourcePart(c3, resource);
-}
-function statementCovers(s, action, resource) {
-  return matchesTarget(s, action, resource);
-}
-
-// src/diff/witness-contexts.ts
-var OrderedSet = class {
-  constructor(key = (v) => stableStringify(v)) {
-    this.key = key;
-  }
-  key;
-  seen = /* @__PURE__ */ new Set();
-  items = [];
-  add(v) {
-    const k2 = this.key(v);
-    if (!this.seen.has(k2)) {
-      this.seen.add(k2);
-      this.items.push(v);
-    }
-  }
-};
-function formatIpv4(n) {
-  return [n >>> 24, n >>> 16 & 255, n >>> 8 & 255, n & 255].join(".");
-}
-function formatIpv6(w) {
-  const groups = [];
-  for (const word of w) groups.push((word >>> 16 & 65535).toString(16), (word & 65535).toString(16));
-  return groups.join(":");
-}
-function addWords(w, delta) {
-  const out = [...w];
-  for (let i2 = 3; i2 >= 0; i2--) {
-    const v = out[i2] + delta;
-    if (v >= 0 && v <= 4294967295) {
-      out[i2] = v;
-      return out;
-    }
-    out[i2] = delta === 1 ? 0 : 4294967295;
-  }
-  return void 0;
-}
-function cidrEdges(text2) {
-  const range = parseCidr(text2);
-  if (!range) return [text2];
-  const last2 = range.network.map((n, i2) => (n | ~range.mask[i2]) >>> 0);
-  const below = addWords(range.network, -1);
-  const above = addWords(last2, 1);
-  const fmt = (w) => range.family === 4 ? formatIpv4(w[3]) : formatIpv6(w);
-  const inFamily = (w) => w !== void 0 && (range.family === 6 || w[0] === 0 && w[1] === 0 && w[2] === 65535);
-  return [fmt(range.network), fmt(last2), ...[above, below].filter(inFamily).map(fmt)];
-}
-function dateEdges(v) {
-  const ms = toEpochMillis(v);
-  if (ms === void 0 || !Number.isFinite(ms)) return [v];
-  const iso = (t2) => {
-    const d = new Date(t2);
-    return Number.isNaN(d.getTime()) ? void 0 : d.toISOString();
-  };
-  return [iso(ms - 1e3), iso(ms), iso(ms + 1e3)].filter((x2) => x2 !== void 0);
-}
-function numberEdges(v) {
-  const n = toNumber(v);
-  return n === void 0 ? [v] : [n - 1, n, n + 1];
-}
-function collectConditionValues(statements) {
-  const keys = /* @__PURE__ */ new Map();
-  for (const s of statements) {
-    for (const [opName, entries] of Object.entries(s.Condition ?? {})) {
-      if (typeof entries !== "object" || entries === null) continue;
-      const op = parseConditionOperator(opName);
-      for (const [key, raw] of Object.entries(entries)) {
-        const id = key.toLowerCase();
-        let kv = keys.get(id);
-        if (!kv) {
-          kv = { key, values: new OrderedSet() };
-          keys.set(id, kv);
-        }
-        const literals = Array.isArray(raw) ? raw : [raw];
-        const scalars = [];
-        const base = op?.base;
-        for (const lit of literals) {
-          if (base === void 0 || base.startsWith("String")) {
-            scalars.push(lit);
-            if (typeof lit === "string") {
-              if (base === "StringLike" || base === "StringNotLike") scalars.push(...instantiatePattern(lit));
-              if (base === "StringEqualsIgnoreCase") scalars.push(lit.toUpperCase());
-            }
-          } else if (base.startsWith("Numeric")) scalars.push(...numberEdges(lit));
-          else if (base.startsWith("Date")) scalars.push(...dateEdges(lit));
-          else if (base === "IpAddress" || base === "NotIpAddress") scalars.push(...typeof lit === "string" ? cidrEdges(lit) : [lit]);
-          else if (base === "Bool") scalars.push(true, false);
-          else if (base === "Null") scalars.push(FRESH);
-        }
-        if (base === void 0 || base.startsWith("String")) scalars.push(FRESH);
-        for (const v of scalars) kv.values.add(v);
-        if (op?.set !== void 0) {
-          const lits = literals.filter((l) => l !== void 0);
-          kv.values.add(lits);
-          if (lits[0] !== void 0) kv.values.add([lits[0], FRESH]);
-          kv.values.add([]);
-        }
-      }
-    }
-  }
-  for (const kv of keys.values()) kv.values.items.sort((a, b2) => compareText(stableStringify(a), stableStringify(b2)));
-  return keys;
-}
-function conditionKeys(s) {
-  const out = /* @__PURE__ */ new Set();
-  for (const entries of Object.values(s.Condition ?? {})) {
-    if (typeof entries === "object" && entries !== null) for (const k2 of Object.keys(entries)) out.add(k2.toLowerCase());
-  }
-  return [...out];
-}
-function product(keys, values, cap) {
-  const out = [];
-  const lists = keys.map((k2) => [void 0, ...values.get(k2)?.values.items ?? []]);
-  const idx = keys.map(() => 0);
-  for (; ; ) {
-    const ctx = {};
-    keys.forEach((k2, i3) => {
-      const v = lists[i3][idx[i3]];
-      if (v !== void 0) ctx[values.get(k2)?.key ?? k2] = v;
-    });
-    out.push(ctx);
-    if (out.length >= cap) return out;
-    let i2 = keys.length - 1;
-    while (i2 >= 0) {
-      idx[i2]++;
-      if (idx[i2] < lists[i2].length) break;
-      idx[i2] = 0;
-      i2--;
-    }
-    if (i2 < 0) return out;
-  }
-}
-function productSize(keys, values) {
-  return keys.reduce((n, k2) => n * (1 + (values.get(k2)?.values.items.length ?? 0)), 1);
-}
-function contextsFor(groups, values, cap) {
-  const all = [...new Set(groups.flat())].sort();
-  if (all.length === 0) return [{}];
-  if (productSize(all, values) <= cap) return product(all, values, cap);
-  const set = new OrderedSet();
-  set.add({});
-  for (const k2 of all) for (const c3 of product([k2], values, cap)) set.add(c3);
-  const uniqueGroups = new OrderedSet();
-  for (const g of groups) uniqueGroups.add([...g].sort());
-  const gs = uniqueGroups.items;
-  for (const g of gs) for (const c3 of product(g, values, cap)) set.add(c3);
-  for (let i2 = 0; i2 < gs.length && set.items.length < cap; i2++) {
-    for (let j2 = i2 + 1; j2 < gs.length && set.items.length < cap; j2++) {
-      const keys = [.../* @__PURE__ */ new Set([...gs[i2], ...gs[j2]])].sort();
-      if (productSize(keys, values) <= cap) for (const c3 of product(keys, values, cap)) set.add(c3);
-    }
-  }
-  return set.items.slice(0, cap);
-}
-
-// src/diff/witness.ts
-var DEFAULT_MAX_REQUESTS = 2e4;
-var DEFAULT_MAX_CONTEXTS = 1024;
-function decisionKey(s) {
-  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
-}
-function changedStatements(base, head) {
-  const baseKeys = base.Statement.map(decisionKey);
-  const headKeys = head.Statement.map(decisionKey);
-  const missing = (keys, other, offset) => {
-    const count3 = /* @__PURE__ */ new Map();
-    for (const k2 of other) count3.set(k2, (count3.get(k2) ?? 0) + 1);
-    const out = [];
-    keys.forEach((k2, i2) => {
-      const n = count3.get(k2) ?? 0;
-      if (n > 0) count3.set(k2, n - 1);
-      else out.push(offset + i2);
-    });
-    return out;
-  };
-  return [...missing(baseKeys, headKeys, 0), ...missing(headKeys, baseKeys, baseKeys.length)];
-}
-function sameMultiset(a, b2) {
-  if (a.length !== b2.length) return false;
-  const x2 = [...a].sort(compareText);
-  const y2 = [...b2].sort(compareText);
-  return x2.every((v, i2) => v === y2[i2]);
-}
-function planWitnesses(base, head, options = {}) {
-  const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-  const maxContexts = options.maxContexts ?? DEFAULT_MAX_CONTEXTS;
-  const policies = [base, head];
-  const statements = statementsOf(base, head);
-  const values = collectConditionValues(statements);
-  const keysOf = statements.map(conditionKeys);
-  const approvals = policies.flatMap((p2) => p2.RequireApproval?.Actions ?? []);
-  const nBase = base.Statement.length;
-  const cut = /* @__PURE__ */ new Map();
-  const cutFor = (hits, key) => {
-    let c3 = cut.get(key);
-    if (!c3) {
-      const side = (p2, list3) => ({ ...p2, Statement: list3.map((i2) => statements[i2]) });
-      c3 = { base: side(base, hits.filter((i2) => i2 < nBase)), head: side(head, hits.filter((i2) => i2 >= nBase)) };
-      cut.set(key, c3);
-    }
-    return c3;
-  };
-  const compiled2 = statements.map(compiledTarget);
-  const groupKeys = keysOf.map((g) => [...g].sort().join("\0"));
-  const actions = collectActions(policies);
-  const changed = changedStatements(base, head);
-  const approvalsChanged = !sameMultiset((base.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()), (head.RequireApproval?.Actions ?? []).map((a) => a.toLowerCase()));
-  const relevant = (hits) => approvalsChanged || changed.some(hits);
-  const resources = collectResources(policies).filter((r2) => relevant((i2) => resourcePart(compiled2[i2], r2)));
-  const resourceHits = resources.map((r2) => compiled2.map((c3) => resourcePart(c3, r2)));
-  const firsts = [];
-  const rest = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const action of actions) {
-    const approvalSig = approvals.map((p2) => matchWildcard(p2, action, true) ? "1" : "0").join("");
-    const actionHits = [];
-    compiled2.forEach((c3, i2) => {
-      if (actionPart(c3, action)) actionHits.push(i2);
-    });
-    if (actionHits.length === 0) continue;
-    const changedHere = approvalsChanged ? void 0 : changed.filter((i2) => actionPart(compiled2[i2], action));
-    if (changedHere !== void 0 && changedHere.length === 0) continue;
-    resources.forEach((resource, ri) => {
-      const rh = resourceHits[ri];
-      if (changedHere !== void 0 && !changedHere.some((i2) => rh[i2])) return;
-      const hits = actionHits.filter((i2) => rh[i2]);
-      if (hits.length === 0) return;
-      const distinct = /* @__PURE__ */ new Map();
-      for (const i2 of hits) if (keysOf[i2].length > 0 && !distinct.has(groupKeys[i2])) distinct.set(groupKeys[i2], keysOf[i2]);
-      const groupsKey = [...distinct.keys()].sort().join("");
-      const hitsKey = hits.join(",");
-      const groups = [...distinct.entries()].sort((x2, y2) => compareText(x2[0], y2[0])).map((e) => e[1]);
-      const pair = { action, resource, groups, groupsKey, ...cutFor(hits, hitsKey) };
-      const signature = `${hitsKey}|${approvalSig}`;
-      if (seen.has(signature)) rest.push(pair);
-      else {
-        seen.add(signature);
-        firsts.push(pair);
-      }
-    });
-  }
-  const items = [];
-  const memo = /* @__PURE__ */ new Map();
-  const contexts = (p2) => {
-    let c3 = memo.get(p2.groupsKey);
-    if (!c3) {
-      c3 = contextsFor(p2.groups, values, maxContexts);
-      memo.set(p2.groupsKey, c3);
-    }
-    return c3;
-  };
-  for (const phase of [firsts, rest]) {
-    const lists = phase.map(contexts);
-    const rounds = lists.reduce((n, l) => Math.max(n, l.length), 0);
-    for (let round = 0; round < rounds; round++) {
-      for (let i2 = 0; i2 < phase.length; i2++) {
-        const context3 = lists[i2][round];
-        if (context3 === void 0) continue;
-        if (items.length >= maxRequests) return { items, truncated: true };
-        const p2 = phase[i2];
-        items.push({ request: { action: p2.action, resource: p2.resource, context: context3 }, base: p2.base, head: p2.head });
-      }
-    }
-  }
-  return { items, truncated: false };
+function notProvenNote(proof) {
+  const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
+  const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
+  return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
 }
 
 // src/diff/access.ts
 function compareAccess(base, head, options = {}) {
-  const { items, truncated } = planWitnesses(base, head, options);
-  const result = { witnesses: items.length, truncated, newlyAllowed: [], newlyDenied: [], approvalChanges: [] };
-  for (const { request: request2, base: b2, head: h2 } of items) {
-    const before = evaluateAccessReference(b2, request2).decision;
-    const after = evaluateAccessReference(h2, request2).decision;
-    if (before === after) continue;
-    const entry = { ...request2, before, after };
-    if (after === "allow") result.newlyAllowed.push(entry);
-    else if (before === "allow") result.newlyDenied.push(entry);
-    else result.approvalChanges.push(entry);
-  }
-  return result;
+  return compareAccessRegions(base, head, options);
 }
 function pickExamples(list3, max) {
   if (list3.length <= max) return [...list3];
   const picked = /* @__PURE__ */ new Set();
   const lower = (r2) => r2.action.toLowerCase();
-  const passes = [
+  const passes2 = [
     lower,
     (r2) => `${lower(r2)} ${r2.resource}`,
     // case variants of an action decide alike: they come last
@@ -43725,7 +44242,7 @@ function pickExamples(list3, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key of passes) {
+  for (const key of passes2) {
     const seen = new Set([...picked].map((i2) => key(list3[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
@@ -43832,24 +44349,1026 @@ function diffStatements(before, after, flips) {
     const covers = (f) => [sb, sa].some((s) => s !== void 0 && statementCovers(s, f.action, f.resource));
     const nLoose = sameRules ? 0 : loosening.filter(covers).length;
     const nTight = sameRules ? 0 : tightening.filter(covers).length;
-    const verdict = verdictOf(nLoose > 0, nTight > 0);
+    const unproven = !flips.proof.proven && !sameRules && nLoose === 0 && nTight === 0;
+    const verdict = unproven ? "review" : verdictOf(nLoose > 0, nTight > 0);
     const parts = [];
     if (nLoose > 0) parts.push(`${nLoose} request${nLoose === 1 ? "" : "s"} loosened`);
     if (nTight > 0) parts.push(`${nTight} request${nTight === 1 ? "" : "s"} tightened`);
+    const guardrail = verdict === "neutral" && !sameRules && sb?.Effect === "Deny" ? guardrailChange(sb, sa) : void 0;
+    if (guardrail) parts.push(`guardrail ${guardrail} \u2014 no decision changes now`);
     changes.push({
       kind: "access",
       path: `Statement[${(pair.after ?? pair.before).label}]`,
       subject: "statement",
       change: !sb ? "added" : !sa ? "removed" : sameRules ? "moved" : "changed",
       verdict,
-      review: false,
+      review: unproven,
       before: sb ? bare(sb) : void 0,
       after: sa ? bare(sa) : void 0,
       source: { before: sb ? [sb.source] : [], after: sa ? [sa.source] : [] },
-      note: parts.length > 0 ? parts.join(", ") : "no decision changes"
+      note: parts.length > 0 ? parts.join(", ") : unproven ? notProvenNote(flips.proof) : "no decision changes",
+      ...guardrail ? { guardrail } : {}
     });
   }
   return changes;
+}
+var ALLOW_ALL = { Effect: "Allow", Action: ["*"], Resource: ["*"], source: { policy: "", file: "" } };
+function guardrailChange(before, after) {
+  if (after === void 0 || after.Effect !== "Deny") return "removed";
+  const c3 = compareAccessRegions({ Statement: [ALLOW_ALL, before] }, { Statement: [ALLOW_ALL, after] });
+  return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
+}
+
+// src/policy/eval/data/request.ts
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var optString = (v) => v === void 0 || typeof v === "string";
+function requestProblem(request2, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isObject(request2)) return "expected an object";
+  if (typeof request2.dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(request2.fields)) return "fields must be a list";
+  for (const [i2, f] of request2.fields.entries()) {
+    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
+      return `fields[${i2}]: tags must be a list of strings`;
+    }
+  }
+  if (request2.requester !== void 0) {
+    const r2 = request2.requester;
+    if (!isObject(r2)) return "requester must be an object";
+    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
+  }
+  if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
+  return void 0;
+}
+
+// src/policy/eval/data/reference.ts
+var STRENGTH = ["allow", "mask", "require_approval", "deny"];
+var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
+function tagsOf(field) {
+  const tags = [...field.tags ?? []];
+  if (field.sensitivity !== void 0) tags.push(field.sensitivity);
+  if (field.category !== void 0) tags.push(field.category);
+  return tags;
+}
+function anyOf2(value) {
+  return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
+}
+function fieldPasses(rule, field) {
+  const c3 = rule.spec.match?.fields ?? {};
+  const sensitivity = anyOf2(c3.sensitivity);
+  const category = anyOf2(c3.category);
+  if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
+  if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
+  if (c3.contains !== void 0 && !c3.contains.every((tag) => tagsOf(field).includes(tag))) return false;
+  return true;
+}
+function hasFieldLevelCriteria(rule) {
+  const c3 = rule.spec.match?.fields ?? {};
+  return c3.sensitivity !== void 0 || c3.category !== void 0 || c3.contains !== void 0;
+}
+function contextMatches(matcher, value) {
+  if (value === void 0) return false;
+  if (typeof matcher === "string") return value === matcher;
+  if (Array.isArray(matcher)) return matcher.includes(value);
+  const not = typeof matcher.not === "string" ? [matcher.not] : matcher.not;
+  return !not.includes(value);
+}
+function wallTime(now, zone) {
+  const text2 = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+  return text2.replace(/^24/, "00");
+}
+function inWindow(time, now) {
+  const t2 = wallTime(now, time.timezone ?? "UTC");
+  const { after, before } = time;
+  if (after !== void 0 && before !== void 0) {
+    if (after < before) return t2 >= after && t2 < before;
+    if (after > before) return t2 >= after || t2 < before;
+    return false;
+  }
+  if (after !== void 0) return t2 >= after;
+  if (before !== void 0) return t2 < before;
+  return true;
+}
+function ruleMatches(rule, request2, now) {
+  const { match, context: context3 } = rule.spec;
+  if (match?.dataset !== void 0 && !matchWildcard(match.dataset, request2.dataset)) return false;
+  const names = request2.fields.map((f) => f.name);
+  if (hasFieldLevelCriteria(rule) && !request2.fields.some((f) => fieldPasses(rule, f))) return false;
+  if (match?.fields?.any !== void 0 && !match.fields.any.some((n) => names.includes(n))) return false;
+  if (match?.fields?.all !== void 0 && !match.fields.all.every((n) => names.includes(n))) return false;
+  const requester = request2.requester ?? {};
+  const values = {
+    requester_role: requester.role,
+    requester_clearance: requester.clearance,
+    requester_region: requester.region,
+    dataset_region: request2.dataset_region,
+    environment: request2.environment
+  };
+  for (const key of Object.keys(values)) {
+    const matcher = context3?.[key];
+    if (matcher !== void 0 && !contextMatches(matcher, values[key])) return false;
+  }
+  if (context3?.time !== void 0 && !inWindow(context3.time, now)) return false;
+  return true;
+}
+function actionOf(rule) {
+  return STRENGTH.find((a) => rule.spec.action[a] === true);
+}
+function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
+  const problem = requestProblem(request2, now);
+  if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
+  const matched = data.rules.filter((rule) => ruleMatches(rule, request2, now));
+  if (matched.length === 0) {
+    return { action: data.default_action === "allow" ? "allow" : "deny", policy: null, reason: "no rule matched", matched: [] };
+  }
+  const strongest = STRENGTH[Math.max(...matched.map((r2) => STRENGTH.indexOf(actionOf(r2))))];
+  const sameAction = matched.filter((r2) => actionOf(r2) === strongest);
+  let top = sameAction[0];
+  for (const r2 of sameAction) if (r2.precedence >= top.precedence) top = r2;
+  const decision = {
+    action: strongest,
+    policy: top.id,
+    reason: top.spec.action.reason ?? `matched rule ${top.id}`,
+    matched: matched.map((r2) => r2.id)
+  };
+  if (top.spec.action.ttl !== void 0) decision.ttl_seconds = ttlSeconds(top.spec.action.ttl);
+  if (top.spec.action.approver_role !== void 0) decision.approver_role = top.spec.action.approver_role;
+  if (strongest === "mask") {
+    const masks = {};
+    for (const rule of sameAction) {
+      const named = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
+      const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
+      for (const field of request2.fields) {
+        if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
+        if (namesFields && !named.includes(field.name)) continue;
+        const rules = rule.spec.masking?.rules ?? {};
+        const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
+        const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
+        const stricter2 = before === void 0 || STRICTNESS.indexOf(method) > STRICTNESS.indexOf(before) ? method : before;
+        Object.defineProperty(masks, field.name, { value: stricter2, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    decision.masks = masks;
+  }
+  return decision;
+}
+function ttlSeconds(ttl) {
+  const ms = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
+  let total = 0;
+  for (const m of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * ms[m[2]];
+  return Math.floor(Math.round(total) / 1e3);
+}
+
+// src/diff/data-space.ts
+var STRENGTH_ORDER = ["allow", "mask", "require_approval", "deny"];
+function strengthOf(rule) {
+  const action = rule.spec.action;
+  return STRENGTH_ORDER.findIndex((a) => action?.[a] === true);
+}
+function predicateOf(spec) {
+  const p2 = {};
+  if (spec.match !== void 0) p2.match = spec.match;
+  if (spec.context !== void 0) p2.context = spec.context;
+  return p2;
+}
+function ranks(rules, ids) {
+  const kept = rules.map((r2, i2) => ({ r: r2, i: i2 })).filter(({ r: r2 }) => ids.has(r2.id));
+  kept.sort((a, b2) => a.r.precedence - b2.r.precedence || a.i - b2.i);
+  return new Map(kept.map(({ r: r2 }, rank) => [r2.id, rank]));
+}
+function ruleChanges(base, head) {
+  const group = (d) => {
+    const m = /* @__PURE__ */ new Map();
+    for (const r2 of d.rules) m.set(r2.id, [...m.get(r2.id) ?? [], r2]);
+    return m;
+  };
+  const a = group(base);
+  const b2 = group(head);
+  const changed = /* @__PURE__ */ new Set();
+  const common = /* @__PURE__ */ new Set();
+  for (const id of /* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])) {
+    const ra = a.get(id);
+    const rb = b2.get(id);
+    if (ra?.length !== 1 || rb?.length !== 1) changed.add(id);
+    else if (stableStringify(ra[0].spec) !== stableStringify(rb[0].spec)) changed.add(id);
+    else common.add(id);
+  }
+  const rankA = ranks(base.rules, common);
+  const rankB = ranks(head.rules, common);
+  const reordered = new Set([...common].filter((id) => rankA.get(id) !== rankB.get(id)));
+  for (const id of reordered) changed.add(id);
+  return { changed, reordered };
+}
+function buildRuleSpace(base, head) {
+  const { changed: changedIds } = ruleChanges(base, head);
+  const byKey = /* @__PURE__ */ new Map();
+  for (const r2 of [...base.rules, ...head.rules]) {
+    const p2 = predicateOf(r2.spec);
+    byKey.set(stableStringify(p2), p2);
+  }
+  const keys = [...byKey.keys()].sort();
+  const index = new Map(keys.map((k2, i2) => [k2, i2]));
+  const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
+  let changed = 0n;
+  const sides = [["base", base], ["head", head]];
+  for (const [side, data] of sides) {
+    for (const r2 of data.rules) {
+      const i2 = index.get(stableStringify(predicateOf(r2.spec)));
+      strength[side][i2] = Math.max(strength[side][i2], strengthOf(r2));
+      if (changedIds.has(r2.id)) changed |= 1n << BigInt(i2);
+    }
+  }
+  const defaults2 = { base: defaultOf(base), head: defaultOf(head) };
+  return {
+    predicates: keys.map((k2) => byKey.get(k2)),
+    strength,
+    defaults: defaults2,
+    changed,
+    all: (1n << BigInt(keys.length)) - 1n,
+    defaultChanged: defaults2.base !== defaults2.head
+  };
+}
+function defaultOf(data) {
+  return data.default_action === "allow" ? "allow" : "deny";
+}
+function actionOf2(space, side, mask) {
+  const s = space.strength[side];
+  let best = -1;
+  for (let i2 = 0; i2 < s.length; i2++) if (mask >> BigInt(i2) & 1n && s[i2] > best) best = s[i2];
+  return best < 0 ? space.defaults[side] : STRENGTH_ORDER[best];
+}
+function relevant(space, mask) {
+  return space.defaultChanged || (mask & space.changed) !== 0n;
+}
+function freshValue(taken, base = "other") {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+function consistent(atoms, kept) {
+  return kept.every((k2, i2) => k2 === void 0 || atoms[i2] === k2);
+}
+function orList(items, word = "or") {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
+}
+function uniqueVectors(vecs) {
+  return [...new Set(vecs)];
+}
+
+// src/diff/data-fields.ts
+var listOf = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
+function criteriaOf(p2) {
+  const f = p2.match?.fields;
+  if (f === void 0 || f.sensitivity === void 0 && f.category === void 0 && f.contains === void 0) return void 0;
+  const c3 = {};
+  if (f.sensitivity !== void 0) c3.sensitivity = listOf(f.sensitivity);
+  if (f.category !== void 0) c3.category = listOf(f.category);
+  if (f.contains !== void 0) c3.contains = [...f.contains];
+  return c3;
+}
+function passes(c3, f) {
+  if (c3.sensitivity && !(f.sensitivity !== void 0 && c3.sensitivity.includes(f.sensitivity))) return false;
+  if (c3.category && !(f.category !== void 0 && c3.category.includes(f.category))) return false;
+  const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
+  return c3.contains === void 0 || c3.contains.every((t2) => tags.includes(t2));
+}
+function critPhrase(c3) {
+  const parts = [];
+  if (c3.sensitivity) parts.push(`with sensitivity ${orList(c3.sensitivity)}`);
+  if (c3.category) parts.push(`in category ${orList(c3.category)}`);
+  if (c3.contains && c3.contains.length > 0) parts.push(`tagged ${orList(c3.contains, "and")}`);
+  return parts.join(", ");
+}
+function attributeCount(a) {
+  return (a.sensitivity !== void 0 ? 1 : 0) + (a.category !== void 0 ? 1 : 0) + (a.tags?.length ?? 0);
+}
+function fieldsDimension(predicates, options = {}) {
+  const budget = options.maxStates ?? 2e5;
+  const reasons = [];
+  const byKey = /* @__PURE__ */ new Map();
+  const critOf = predicates.map(criteriaOf);
+  for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
+  const critKeys = [...byKey.keys()].sort();
+  const crits = critKeys.map((k2) => byKey.get(k2));
+  const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
+  const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
+  const C2 = crits.length;
+  const sens = [...new Set(crits.flatMap((c3) => c3.sensitivity ?? []))].sort();
+  const cats = [...new Set(crits.flatMap((c3) => c3.category ?? []))].sort();
+  const tags = [...new Set(crits.flatMap((c3) => c3.contains ?? []))].sort();
+  const otherAttr = freshValue(/* @__PURE__ */ new Set([...sens, ...cats, ...tags]));
+  let complete = true;
+  const typeCount = (sens.length + 2) * (cats.length + 2) * 2 ** tags.length;
+  if (typeCount > budget) {
+    complete = false;
+    reasons.push(`budget: ${typeCount} field types exceed ${budget}`);
+  }
+  const types = [];
+  for (let t2 = 0; t2 < 2 ** tags.length && types.length < budget; t2++) {
+    for (const s of [void 0, ...sens, otherAttr]) {
+      for (const c3 of [void 0, ...cats, otherAttr]) {
+        const a = {};
+        if (s !== void 0) a.sensitivity = s;
+        if (c3 !== void 0) a.category = c3;
+        const ts = tags.filter((_2, k2) => t2 >> k2 & 1);
+        if (ts.length > 0) a.tags = ts;
+        types.push(a);
+      }
+    }
+  }
+  types.sort((a, b2) => attributeCount(a) - attributeCount(b2));
+  const vecOf = (a) => crits.reduce((v, c3, j2) => passes(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
+  const kinds = [];
+  const known = /* @__PURE__ */ new Set();
+  for (const a of types) {
+    const vec = vecOf(a);
+    if (known.has(vec)) continue;
+    known.add(vec);
+    kinds.push({ vec, attrs: a });
+  }
+  const unions = kinds.map((k2, i2) => ({ vec: k2.vec, types: [i2] }));
+  const seen = new Set(unions.map((u) => u.vec));
+  for (let k2 = 0; k2 < unions.length && complete; k2++) {
+    for (let i2 = 0; i2 < kinds.length; i2++) {
+      const vec = unions[k2].vec | kinds[i2].vec;
+      if (seen.has(vec)) continue;
+      seen.add(vec);
+      unions.push({ vec, types: [...unions[k2].types, i2] });
+      if (unions.length > budget) {
+        complete = false;
+        reasons.push(`budget: field combinations exceed ${budget}`);
+        break;
+      }
+    }
+  }
+  const empty = { vec: 0n, types: [] };
+  const signature = (n) => predicates.flatMap((p2, i2) => [...p2.match?.fields?.any?.includes(n) ? [`a${i2}`] : [], ...p2.match?.fields?.all?.includes(n) ? [`l${i2}`] : []]).join(",");
+  const bySignature = /* @__PURE__ */ new Map();
+  for (const n of names) bySignature.set(signature(n), [...bySignature.get(signature(n)) ?? [], n]);
+  const groups = [];
+  let nextAtom = C2;
+  for (const g of bySignature.values()) {
+    groups.push({ names: g, at: nextAtom });
+    nextAtom += g.length === 1 ? 1 : 2;
+  }
+  const atomCount = nextAtom;
+  const choicesOf = (g) => g.names.length === 1 ? [
+    [[false], []],
+    [[true], g.names]
+  ] : [
+    [[false, false], []],
+    [[false, true], [g.names[0]]],
+    [[true, true], g.names]
+  ];
+  function combos(kept) {
+    let choices = [{ atoms: [], present: [] }];
+    let cut = false;
+    for (const g of groups) {
+      const options2 = choicesOf(g).filter(([atoms]) => atoms.every((a, k2) => kept[g.at + k2] === void 0 || kept[g.at + k2] === a));
+      choices = choices.flatMap((c3) => options2.map(([atoms, present]) => ({ atoms: [...c3.atoms, ...atoms], present: [...c3.present, ...present] })));
+      if (choices.length * (unions.length + 1) > budget) {
+        choices = choices.slice(0, Math.max(1, Math.floor(budget / (unions.length + 1))));
+        cut = true;
+      }
+    }
+    const out = [];
+    for (const choice2 of choices) {
+      for (const u of [...unions, empty]) {
+        if (u === empty && choice2.present.length > 0) continue;
+        const bits = crits.map((_2, j2) => (u.vec >> BigInt(j2) & 1n) === 1n);
+        if (!bits.every((b2, j2) => kept[j2] === void 0 || kept[j2] === b2)) continue;
+        const size = Math.max(u.types.length, choice2.present.length);
+        const cost = u === empty ? Infinity : size * 1e3 + choice2.present.length * 10 + u.types.reduce((s, t2) => s + attributeCount(kinds[t2].attrs), 0);
+        out.push({ u, present: [...choice2.present].sort(), atoms: [...bits, ...choice2.atoms], cost });
+      }
+    }
+    return { list: out.sort((a, b2) => a.cost - b2.cost), cut };
+  }
+  const vectorOf = (u, present) => {
+    let vec = 0n;
+    predicates.forEach((p2, i2) => {
+      const j2 = critIndex[i2];
+      const any = p2.match?.fields?.any;
+      const all2 = p2.match?.fields?.all;
+      const ok2 = (j2 < 0 || (u.vec >> BigInt(j2) & 1n) === 1n) && (any === void 0 || any.some((n) => present.includes(n))) && (all2 === void 0 || all2.every((n) => present.includes(n)));
+      if (ok2) vec |= 1n << BigInt(i2);
+    });
+    return vec;
+  };
+  const taken = /* @__PURE__ */ new Set([...names, ...options.takenNames ?? []]);
+  const witness = (u, present) => {
+    const attrs = u.types.map((t2) => kinds[t2].attrs);
+    while (attrs.length < present.length) attrs.push(attrs[0]);
+    const used = new Set(taken);
+    return attrs.map((a, k2) => {
+      const name = k2 < present.length ? present[k2] : freshValue(used);
+      used.add(name);
+      return { name, ...a, ...a.tags ? { tags: [...a.tags] } : {} };
+    });
+  };
+  const asked = /* @__PURE__ */ new Map();
+  const all = combos(new Array(atomCount).fill(void 0));
+  if (all.cut) {
+    complete = false;
+    reasons.push(`budget: field name combinations exceed ${budget}`);
+  }
+  const cells = all.list.map(({ u, present, atoms }) => ({ vec: vectorOf(u, present), value: witness(u, present), atoms }));
+  return {
+    key: "fields",
+    cells,
+    complete,
+    reasons,
+    atomsOf: (fields) => {
+      const present = (n) => fields.some((f) => f.name === n);
+      return [
+        ...crits.map((c3) => fields.some((f) => passes(c3, f))),
+        ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
+      ];
+    },
+    vectorsUnder: (kept) => {
+      if (!complete) return void 0;
+      const key = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      if (!asked.has(key)) {
+        const { list: list3, cut } = combos(kept);
+        asked.set(key, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+      }
+      return asked.get(key);
+    },
+    phrase: (kept) => {
+      const parts = crits.flatMap((c3, j2) => {
+        if (kept[j2] === void 0) return [];
+        const what = critPhrase(c3);
+        return [kept[j2] ? what ? `a field ${what}` : "some field" : what ? `no field ${what}` : "no fields"];
+      });
+      const include = [];
+      const exclude = [];
+      for (const g of groups) {
+        const every = kept[g.at];
+        const some = g.names.length === 1 ? every : kept[g.at + 1];
+        const list3 = (word) => orList(g.names, word);
+        if (every === true) include.push(...g.names);
+        else if (some === false) exclude.push(...g.names);
+        else if (some === true && every === false) parts.push(`fields include some but not all of ${list3("and")}`);
+        else if (some === true) parts.push(`fields include ${list3("or")}`);
+        else if (every === false) parts.push(`fields miss one of ${list3("or")}`);
+      }
+      if (include.length > 0) parts.push(`fields include ${orList(include, "and")}`);
+      if (exclude.length > 0) parts.push(`fields exclude ${orList(exclude, "and")}`);
+      return parts.join("; ");
+    }
+  };
+}
+
+// src/diff/data-search.ts
+function searchSpace(space, dims, regions, maxStates) {
+  const allCover = (1n << BigInt(regions.length)) - 1n;
+  let states = /* @__PURE__ */ new Map([[`${space.all}|${allCover}`, { mask: space.all, cover: allCover, path: [] }]]);
+  let cut = false;
+  for (const [d, dim] of dims.entries()) {
+    const reps = /* @__PURE__ */ new Map();
+    dim.cells.forEach((cell2, c3) => {
+      let cover = 0n;
+      regions.forEach((r2, i2) => {
+        if (consistent(cell2.atoms, r2.kept[d])) cover |= 1n << BigInt(i2);
+      });
+      const k2 = `${cell2.vec}|${cover}`;
+      if (!reps.has(k2)) reps.set(k2, { c: c3, vec: cell2.vec, cover });
+    });
+    const next = /* @__PURE__ */ new Map();
+    walk: for (const s of states.values()) {
+      for (const r2 of reps.values()) {
+        const mask = s.mask & r2.vec;
+        if (!relevant(space, mask)) continue;
+        const cover = s.cover & r2.cover;
+        const k2 = `${mask}|${cover}`;
+        if (next.has(k2)) continue;
+        if (next.size >= maxStates) {
+          cut = true;
+          break walk;
+        }
+        next.set(k2, { mask, cover, path: [...s.path, r2.c] });
+      }
+    }
+    states = next;
+  }
+  return { finals: [...states.values()], cut };
+}
+var FOLD_LIMIT = 2e4;
+function allFlip(space, layers, before, after) {
+  let masks = /* @__PURE__ */ new Set([space.all]);
+  for (const layer of layers) {
+    const next = /* @__PURE__ */ new Set();
+    for (const m of masks) for (const v of layer) next.add(m & v);
+    if (next.size > FOLD_LIMIT) return false;
+    masks = next;
+  }
+  for (const m of masks) if (actionOf2(space, "base", m) !== before || actionOf2(space, "head", m) !== after) return false;
+  return true;
+}
+function widen(space, dims, seed, before, after) {
+  const kept = dims.map((dim, d) => [...dim.cells[seed[d]].atoms]);
+  const layers = dims.map((dim, d) => [dim.cells[seed[d]].vec]);
+  const attempt = (d, trial) => {
+    const vecs = dims[d].vectorsUnder(trial);
+    if (vecs === void 0) return false;
+    const saved = layers[d];
+    layers[d] = vecs;
+    if (allFlip(space, layers, before, after)) {
+      kept[d] = trial;
+      return true;
+    }
+    layers[d] = saved;
+    return false;
+  };
+  for (let d = 0; d < dims.length; d++) {
+    if (kept[d].length === 0 || attempt(d, kept[d].map(() => void 0))) continue;
+    for (let a = kept[d].length - 1; a >= 0; a--) {
+      const trial = [...kept[d]];
+      trial[a] = void 0;
+      attempt(d, trial);
+    }
+  }
+  return kept;
+}
+function admits(dims, region, path) {
+  return dims.every((dim, d) => consistent(dim.cells[path[d]].atoms, region.kept[d]));
+}
+var MAX_WIDENED = 200;
+function groupFlips(space, dims, seeds, exact) {
+  const regions = [];
+  const inside = (r2, path) => admits(dims, r2, path);
+  for (const { path, before, after } of seeds) {
+    const home = regions.find((r2) => r2.before === before && r2.after === after && inside(r2, path));
+    if (home) {
+      home.cells++;
+      continue;
+    }
+    const grow = !exact && regions.length < MAX_WIDENED;
+    const kept = grow ? widen(space, dims, path, before, after) : dims.map((dim, d) => [...dim.cells[path[d]].atoms]);
+    regions.push({ kept, before, after, seed: [...path], cells: 1 });
+  }
+  return regions;
+}
+var COVER_ROUNDS = 4;
+var MAX_COVER_REGIONS = 16;
+function coverRest(space, dims, regions, maxStates) {
+  const flips = (m) => actionOf2(space, "base", m) !== actionOf2(space, "head", m);
+  const inside = (r2, path) => admits(dims, r2, path);
+  let added = 0;
+  for (let round = 0; round <= COVER_ROUNDS; round++) {
+    const walk3 = searchSpace(space, dims, regions, maxStates);
+    if (walk3.cut) return false;
+    const open4 = walk3.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    if (open4.length === 0) {
+      const masks = regions.map(() => /* @__PURE__ */ new Set());
+      for (const s of walk3.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
+      regions.forEach((r2, i2) => r2.cells = masks[i2].size);
+      return true;
+    }
+    if (round === COVER_ROUNDS) return false;
+    for (const s of open4) {
+      if (regions.some((r2) => inside(r2, s.path))) continue;
+      if (added++ >= MAX_COVER_REGIONS) return false;
+      const before = actionOf2(space, "base", s.mask);
+      const after = actionOf2(space, "head", s.mask);
+      regions.push({ kept: widen(space, dims, s.path, before, after), before, after, seed: s.path, cells: 1 });
+    }
+  }
+  return false;
+}
+
+// src/policy/eval/data/time-window.ts
+var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
+  try {
+    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    known = false;
+  }
+  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key of ["after", "before"]) {
+    const text2 = time[key];
+    if (text2 === void 0) continue;
+    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+  }
+  const [a, b2] = bounds;
+  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === void 0 || m >= a;
+      const beforeEnd = b2 === void 0 || m < b2;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
+
+// src/diff/data-time.ts
+var REFERENCE_YEAR = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1) };
+var MINUTE = 6e4;
+var HOUR = 60 * MINUTE;
+var DAY = 24 * HOUR;
+var offsetFormats = /* @__PURE__ */ new Map();
+function offsetAt(zone, ms) {
+  let f = offsetFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    offsetFormats.set(zone, f);
+  }
+  const part = {};
+  for (const p2 of f.formatToParts(ms)) if (p2.type !== "literal") part[p2.type] = Number(p2.value);
+  const wall = Date.UTC(part.year, part.month - 1, part.day, part.hour % 24, part.minute);
+  return Math.round((wall - Math.floor(ms / MINUTE) * MINUTE) / MINUTE);
+}
+var transitionMemo = /* @__PURE__ */ new Map();
+function offsetTransitions(zone) {
+  const known = transitionMemo.get(zone);
+  if (known) return known;
+  const out = [];
+  let prev = REFERENCE_YEAR.start;
+  let prevOffset = offsetAt(zone, prev);
+  for (let t2 = prev + HOUR; t2 <= REFERENCE_YEAR.end; t2 += HOUR) {
+    const o2 = offsetAt(zone, t2);
+    if (o2 !== prevOffset) {
+      let lo = prev;
+      let hi = t2;
+      while (hi - lo > MINUTE) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+        if (offsetAt(zone, mid) === prevOffset) lo = mid;
+        else hi = mid;
+      }
+      if (hi < REFERENCE_YEAR.end) out.push(hi);
+    }
+    prev = t2;
+    prevOffset = o2;
+  }
+  transitionMemo.set(zone, out);
+  return out;
+}
+var minuteOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+function windowPhrase(w) {
+  return `${w.after ?? "00:00"}\u2013${w.before ?? "24:00"} ${w.zone}`;
+}
+function timeDimension(predicates) {
+  const specOf = (p2) => {
+    const t2 = p2.context?.time;
+    if (t2 === void 0) return void 0;
+    const w = { zone: t2.timezone ?? "UTC" };
+    if (t2.after !== void 0) w.after = t2.after;
+    if (t2.before !== void 0) w.before = t2.before;
+    return w;
+  };
+  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const specs = predicates.map(specOf);
+  const byKey = /* @__PURE__ */ new Map();
+  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
+  const keys = [...byKey.keys()].sort();
+  const windows = keys.map((k2) => byKey.get(k2));
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
+  const reasons = [];
+  const compiled2 = windows.map((w) => {
+    const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
+    if (typeof c3 === "string") {
+      reasons.push(`unsupported: time window ${windowPhrase(w)}: ${c3}`);
+      return void 0;
+    }
+    return c3;
+  });
+  const good = windows.filter((_2, j2) => compiled2[j2] !== void 0);
+  const zones = [...new Set(good.map((w) => w.zone))].sort();
+  const clocks = new Map(zones.map((z2) => [z2, wallClock(z2)]));
+  const bounds = [.../* @__PURE__ */ new Set([REFERENCE_YEAR.start, ...zones.flatMap(offsetTransitions), REFERENCE_YEAR.end])].sort((a, b2) => a - b2);
+  const instants = [];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const start = bounds[s];
+    const end = bounds[s + 1];
+    const cuts = /* @__PURE__ */ new Set([0]);
+    for (const w of good) {
+      const off = offsetAt(w.zone, start);
+      for (const e of [w.after, w.before, "00:00"]) if (e !== void 0) cuts.add(((minuteOf(e) - off) % 1440 + 1440) % 1440);
+    }
+    const sorted2 = [...cuts].sort((a, b2) => a - b2);
+    const dayStart = Math.floor(start / DAY) * DAY;
+    const startMinute = (start - dayStart) / MINUTE;
+    sorted2.forEach((from, i2) => {
+      const to = sorted2[i2 + 1] ?? 1440;
+      let t2 = dayStart + from * MINUTE;
+      if (startMinute >= from && startMinute < to) t2 = start;
+      else if (t2 < start) t2 += DAY;
+      if (t2 < end) instants.push(t2);
+    });
+  }
+  instants.sort((a, b2) => a - b2);
+  const atomsOf = (t2) => windows.map((w, j2) => compiled2[j2] !== void 0 && compiled2[j2].contains(clocks.get(w.zone)(t2)));
+  const cells = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const t2 of instants) {
+    const atoms = atomsOf(t2);
+    const key = atoms.join(",");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let vec = 0n;
+    windowOf.forEach((j2, i2) => {
+      if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
+    });
+    cells.push({ vec, value: t2, atoms });
+  }
+  return {
+    key: "time",
+    cells,
+    complete: reasons.length === 0,
+    reasons,
+    atomsOf,
+    vectorsUnder: (kept) => reasons.length > 0 ? void 0 : uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
+    phrase: (kept) => {
+      const inside = windows.filter((_2, j2) => kept[j2] === true).map(windowPhrase);
+      const outside = windows.filter((_2, j2) => kept[j2] === false).map(windowPhrase);
+      const out = outside.length > 0 ? `outside ${orList(outside, "and")}` : "";
+      return inside.length === 0 ? out : `${orList(inside, "and")}${out ? `, but ${out}` : ""}`;
+    }
+  };
+}
+
+// src/diff/data-values.ts
+var SPEC_KEY = {
+  role: "requester_role",
+  clearance: "requester_clearance",
+  region: "requester_region",
+  dataset_region: "dataset_region",
+  environment: "environment"
+};
+var LABEL = {
+  role: ["role ", "requester.role"],
+  clearance: ["clearance ", "requester.clearance"],
+  region: ["region ", "requester.region"],
+  dataset_region: ["", "dataset_region"],
+  environment: ["", "environment"]
+};
+function matcherOf(p2, key) {
+  return p2.context?.[SPEC_KEY[key]];
+}
+function literalsOf(m) {
+  if (typeof m === "string") return [m];
+  if (Array.isArray(m)) return m;
+  return typeof m.not === "string" ? [m.not] : m.not;
+}
+function contextMatches2(m, value) {
+  if (value === void 0) return false;
+  if (typeof m === "string") return value === m;
+  if (Array.isArray(m)) return m.includes(value);
+  return !literalsOf(m).includes(value);
+}
+function contextDimension(key, predicates) {
+  const matchers = predicates.map((p2) => matcherOf(p2, key));
+  const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
+  const other = freshValue(new Set(literals));
+  const values = [void 0, ...literals, other];
+  const cells = values.map((value) => {
+    let vec = 0n;
+    matchers.forEach((m, i2) => {
+      if (m === void 0 || contextMatches2(m, value)) vec |= 1n << BigInt(i2);
+    });
+    return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
+  });
+  const [prefix, full] = LABEL[key];
+  return {
+    key,
+    cells,
+    complete: true,
+    reasons: [],
+    vectorsUnder: (kept) => uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
+    atomsOf: (value) => [...literals.map((l) => l === value), value !== void 0],
+    phrase: (kept) => {
+      const hit = literals.find((_2, i2) => kept[i2] === true);
+      if (hit !== void 0) return `${prefix}${hit}`;
+      const present = kept[literals.length];
+      if (present === false) return `no ${full}`;
+      const not = literals.filter((_2, i2) => kept[i2] === false);
+      if (not.length === 0) return `${full} set`;
+      const others = `${prefix}other than ${orList(not, "and")}`;
+      return present === true ? others : `no ${full} or ${others}`;
+    }
+  };
+}
+var EDGE = /^[-_./:]|[-_./:]$/;
+function candidates(patterns, matches) {
+  const others = ["other", "other-2", "other-3"];
+  const out = matches.length === 0 ? [...others] : [];
+  const literal = (p2) => !/[*?]/.test(p2);
+  for (const p2 of patterns) if (literal(p2)) out.push(p2);
+  for (const p2 of patterns) if (literal(p2) && p2 !== "") out.push(`${p2}_x`);
+  for (const p2 of patterns) {
+    if (literal(p2) || /^\*+$/.test(p2)) continue;
+    for (const fill of ["", "x", "_x"]) out.push(p2.replace(/\*+/g, fill).replace(/\?/g, "x"));
+  }
+  out.push(...others);
+  return out.filter((c3, i2) => out.indexOf(c3) === i2 && c3 !== "" && (!EDGE.test(c3) || patterns.includes(c3)));
+}
+function datasetDimension(predicates, options = {}) {
+  const patterns = [...new Set(predicates.flatMap((p2) => p2.match?.dataset === void 0 ? [] : [p2.match.dataset]))].sort();
+  const someOf = options.restrictTo ? patterns.flatMap((p2, i2) => options.restrictTo(p2) ? [i2] : []) : void 0;
+  const search = findCells(
+    patterns.map((text2) => ({ kind: "glob", text: text2 })),
+    { ...someOf ? { someOf } : {}, ...options.maxStates !== void 0 ? { maxStates: options.maxStates } : {} }
+  );
+  const patternOf = predicates.map((p2) => p2.match?.dataset === void 0 ? -1 : patterns.indexOf(p2.match.dataset));
+  const vectorOf = (matches) => {
+    let vec = 0n;
+    patternOf.forEach((j2, i2) => {
+      if (j2 < 0 || matches.has(j2)) vec |= 1n << BigInt(i2);
+    });
+    return vec;
+  };
+  const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
+  const cells = search.cells.map((cell2) => {
+    const key = cell2.matches.join(",");
+    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key) ?? cell2.example;
+    const set = new Set(cell2.matches);
+    return { vec: vectorOf(set), value, atoms: patterns.map((_2, j2) => set.has(j2)) };
+  });
+  const reasons = search.complete ? [] : [`budget: dataset cells cut after ${search.states} states`];
+  return {
+    key: "dataset",
+    cells,
+    complete: search.complete,
+    reasons,
+    vectorsUnder: (kept) => {
+      if (!search.complete) return void 0;
+      if (someOf && !someOf.some((j2) => kept[j2] === true)) return void 0;
+      return uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec));
+    },
+    atomsOf: (value) => patterns.map((p2) => matchWildcard(p2, value)),
+    phrase: (kept) => {
+      const shown = patterns.flatMap((p2, j2) => kept[j2] === void 0 ? [] : [{ p: p2, in: kept[j2] }]);
+      const words = describeCell(
+        "dataset",
+        shown.map((s) => s.p),
+        shown.flatMap((s, i2) => s.in ? [i2] : [])
+      );
+      return words === "any dataset" ? "" : words;
+    }
+  };
+}
+
+// src/diff/data-regions.ts
+var DEFAULT_MAX_DATA_CELLS = 5e4;
+var STRENGTH2 = { allow: 0, mask: 1, require_approval: 2, deny: 3 };
+function isLooserAction(before, after) {
+  return STRENGTH2[after] < STRENGTH2[before];
+}
+function dimensionsOf(space, base, head, maxStates) {
+  const changedPatterns = /* @__PURE__ */ new Set();
+  let restrict = !space.defaultChanged;
+  space.predicates.forEach((p2, i2) => {
+    if ((space.changed >> BigInt(i2) & 1n) === 0n) return;
+    if (p2.match?.dataset === void 0 || /^\*+$/.test(p2.match.dataset)) restrict = false;
+    else changedPatterns.add(p2.match.dataset);
+  });
+  const maskingNames = [...base.rules, ...head.rules].flatMap((r2) => Object.keys(r2.spec.masking?.rules ?? {}));
+  return [
+    datasetDimension(space.predicates, { maxStates, ...restrict ? { restrictTo: (p2) => changedPatterns.has(p2) } : {} }),
+    contextDimension("role", space.predicates),
+    contextDimension("clearance", space.predicates),
+    contextDimension("region", space.predicates),
+    contextDimension("dataset_region", space.predicates),
+    contextDimension("environment", space.predicates),
+    timeDimension(space.predicates),
+    fieldsDimension(space.predicates, { maxStates, takenNames: maskingNames })
+  ];
+}
+function witnessOf(dims, path) {
+  const value = (key) => {
+    const d = dims.findIndex((dim) => dim.key === key);
+    return dims[d].cells[path[d]].value;
+  };
+  const requester = {};
+  for (const k2 of ["role", "clearance", "region"]) {
+    const v = value(k2);
+    if (v !== void 0) requester[k2] = v;
+  }
+  const request2 = {
+    dataset: value("dataset"),
+    fields: value("fields"),
+    requester
+  };
+  const datasetRegion = value("dataset_region");
+  const environment = value("environment");
+  if (datasetRegion !== void 0) request2.dataset_region = datasetRegion;
+  if (environment !== void 0) request2.environment = environment;
+  return { request: request2, now: new Date(value("time")) };
+}
+var WHERE_ORDER = ["dataset", "fields", "requester", "dataset_region", "environment", "time"];
+var REQUESTER = /* @__PURE__ */ new Set(["role", "clearance", "region"]);
+function whereOf(dims, spec) {
+  const parts = /* @__PURE__ */ new Map();
+  dims.forEach((dim, d) => {
+    const kept = spec.kept[d];
+    const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
+    if (words === "") return;
+    const key = REQUESTER.has(dim.key) ? "requester" : dim.key;
+    parts.set(key, [...parts.get(key) ?? [], words]);
+  });
+  const where = {};
+  for (const key of WHERE_ORDER) if (parts.has(key)) where[key] = parts.get(key).join(", ");
+  return where;
+}
+function compareData(base, head, options = {}) {
+  return explainData(base, head, options).comparison;
+}
+function explainData(base, head, options = {}) {
+  const maxCells = options.maxRegions ?? DEFAULT_MAX_DATA_CELLS;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const space = buildRuleSpace(base, head);
+  const proof = { proven: true, checked: 0, total: 0, complete: true, reasons: [] };
+  if (space.changed === 0n && !space.defaultChanged) return { comparison: { changes: [], regions: [], proof }, dims: [], specs: [], covered: true };
+  const dims = dimensionsOf(space, base, head, maxStates);
+  for (const dim of dims) {
+    proof.reasons.push(...dim.reasons);
+    if (!dim.complete) proof.complete = false;
+  }
+  const walk3 = searchSpace(space, dims, [], maxStates);
+  if (walk3.cut) {
+    proof.complete = false;
+    proof.reasons.push(`budget: request space cut at ${maxStates} states`);
+  }
+  proof.total = walk3.finals.length;
+  const changes = [];
+  const seeds = [];
+  for (const state of walk3.finals) {
+    if (proof.checked >= maxCells) {
+      proof.reasons.push(`budget: checked ${proof.checked} of ${proof.total} cells`);
+      break;
+    }
+    proof.checked++;
+    const { request: request2, now } = witnessOf(dims, state.path);
+    let before;
+    let after;
+    try {
+      before = referenceDecideData(base, request2, now).action;
+      after = referenceDecideData(head, request2, now).action;
+    } catch (e) {
+      proof.reasons.push(`unsupported: the evaluator failed on ${JSON.stringify(request2)}: ${e.message}`);
+      continue;
+    }
+    if (before !== actionOf2(space, "base", state.mask) || after !== actionOf2(space, "head", state.mask)) {
+      proof.reasons.push(`internal: cell analysis disagrees with the evaluator on ${JSON.stringify(request2)} at ${now.toISOString()}`);
+    }
+    if (before === after) continue;
+    changes.push({ request: request2, now: now.toISOString(), before, after });
+    seeds.push({ path: state.path, before, after });
+  }
+  proof.proven = proof.complete && proof.checked === proof.total && proof.reasons.length === 0;
+  const trusted = !proof.reasons.some((r2) => r2.startsWith("internal:") || r2.startsWith("unsupported:"));
+  const specs = groupFlips(space, dims, seeds, !trusted);
+  const covered = specs.length === 0 || trusted && proof.proven && coverRest(space, dims, specs, maxStates);
+  const regions = [];
+  const byWhere = /* @__PURE__ */ new Map();
+  for (const spec of specs) {
+    const where = whereOf(dims, spec);
+    const key = JSON.stringify([spec.before, spec.after, where]);
+    const same2 = byWhere.get(key);
+    if (same2) {
+      same2.cells += spec.cells;
+      continue;
+    }
+    const example = witnessOf(dims, spec.seed);
+    const region = {
+      kind: "data",
+      verdict: isLooserAction(spec.before, spec.after) ? "loosened" : "tightened",
+      before: spec.before,
+      after: spec.after,
+      where,
+      cells: spec.cells,
+      example: { request: example.request, now: example.now.toISOString() }
+    };
+    byWhere.set(key, region);
+    regions.push(region);
+  }
+  return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
 // src/policy/values/result.ts
@@ -44688,7 +46207,7 @@ function checkRegex(pattern) {
   try {
     re = toJsRegExp(pattern);
   } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+    return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
   }
   const risk = backtrackingRisk(re.source, re.flags);
   return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
@@ -44705,7 +46224,7 @@ function compileProblem(pattern, e) {
   }
   return `${lowered}; ${hint}`;
 }
-function quote(s) {
+function quote2(s) {
   return `"${s}"`;
 }
 function backtrackingRisk(source, flags = "") {
@@ -44715,7 +46234,7 @@ function backtrackingRisk(source, flags = "") {
   } catch {
     return void 0;
   }
-  const text2 = (n) => quote(source.slice(n.start, n.end));
+  const text2 = (n) => quote2(source.slice(n.start, n.end));
   try {
     for (const q2 of descendants(root)) {
       if (q2.type !== "repeat" || q2.max < 2) continue;
@@ -44831,6 +46350,349 @@ function flatten(items) {
   });
 }
 
+// src/policy/eval/runtime/boundary.ts
+function toAllOf(value) {
+  if (value === void 0) return [];
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => typeof v === "string" ? [v] : v);
+}
+function compileAllOf(value, compile2) {
+  const tests = toAllOf(value).map((list3) => {
+    const entries = list3.filter((e) => typeof e === "string").map(compile2);
+    return (value2) => entries.some((t2) => t2(value2));
+  });
+  return (value2) => tests.every((t2) => t2(value2));
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
+    host = host.slice(0, close + 1);
+  } else if (host.split(":").length === 2) {
+    const m = /^([^:]+):\d+$/.exec(host);
+    if (!m) return void 0;
+    host = m[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = normalizePath(pattern) ?? "";
+  if (glob === "") return () => false;
+  if (glob === "/") return (path) => path.startsWith("/");
+  let re = "^";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        while (glob[i2 + 1] === "*") i2++;
+        re += ".*";
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  return (path) => regex.test(path);
+}
+
+// src/policy/eval/runtime/tool-uri.ts
+var PRINTABLE = /^[\x21-\x7e]+$/;
+var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+function split(text2) {
+  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  return split(uri);
+}
+var ANY = () => true;
+var STARS = /^\*+$/;
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (STARS.test(entry)) return ANY;
+  const parts = split(entry);
+  if (parts === void 0) return void 0;
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version;
+  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
+  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
+}
+function formatToolUri(tool) {
+  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+}
+
+// src/policy/eval/runtime/compiled.ts
+var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+var CLEAN = Object.freeze({
+  allowed: true,
+  violations: Object.freeze([]),
+  enforced: "observe",
+  escalate: Object.freeze([])
+});
+var EMPTY_FACTS = Object.freeze({});
+var FLAGS = [
+  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
+];
+var SCANS = [
+  ["skillScan", "skill_scan", "skill scan"],
+  ["sast", "sast", "static analysis (SAST)"],
+  ["dast", "dast", "dynamic analysis (DAST)"]
+];
+function compileRuntime(runtime) {
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
+  const invalidEntries = [];
+  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
+  const fs3 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
+    const f = facts ?? EMPTY_FACTS;
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report2 = (code, message, blocking = denyOn.has(code)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
+      violations.push({ code, message, blocking });
+    };
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      report2("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
+    } else {
+      const lists = allowlist ?? [];
+      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      if (i2 >= 0) {
+        const which2 = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
+        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which2}`);
+      }
+      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r2) => !r2.allows(version));
+        if (refused !== void 0) {
+          report2(
+            "tool_not_in_allowlist",
+            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
+    }
+    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
+    if (fs3 !== void 0) checkList(f.fsPath, normalizePath, fs3, "fs_violation", "path", "fs", report2);
+    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
+    for (const [key, prefix, noun] of SCANS) {
+      const status = f[key];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
+      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
+    }
+    checkGuard?.(f.agentGuardFindings, report2);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
+  };
+  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+}
+function describe(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
+}
+function compileAllowlist(value, invalid) {
+  return toAllOf(value).map((list3) => {
+    const matchers = [];
+    for (const entry of list3) {
+      const m = compileToolPattern(entry);
+      if (m === void 0) invalid.push(String(entry));
+      else matchers.push(m);
+    }
+    return matchers;
+  });
+}
+function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
+  return Object.keys(map2).map((server) => {
+    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
+  });
+}
+function checkList(raw, normalize4, allowed, code, noun, list3, report2) {
+  if (raw === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize4(value);
+    if (normal === void 0) report2(code, `${noun} ${describe(value)} cannot be read`);
+    else if (!allowed(normal)) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+  }
+}
+function checkLimit(value, max, code, noun, unit, report2) {
+  if (value === void 0) return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report2(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report2(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+  }
+}
+function agentGuardCheck(severity, count3) {
+  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
+  return (findings, report2) => {
+    if (findings === void 0) return;
+    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    if (n < 1) return;
+    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
+    const bySeverity = minRank !== void 0 && rank >= minRank;
+    const byCount = count3 !== void 0 && n >= count3;
+    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
+      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
+      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
+    }
+  };
+}
+
+// src/diff/tool-regions.ts
+var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+function splitPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (/^\*+$/.test(entry)) return "any";
+  const m = PART.exec(entry);
+  return m === null ? void 0 : { server: m[1], tool: m[2], ...m[3] !== void 0 ? { version: m[3] } : {} };
+}
+var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
+var MAX_URIS = 1e5;
+function toolCells(patterns) {
+  const parts = (key) => [...new Set(patterns.flatMap((p2) => p2[key] === void 0 ? [] : [p2[key]]))].sort();
+  const servers = parts("server");
+  const tools = parts("tool");
+  const versions = parts("version");
+  const search = (list3, extra) => findCells(list3.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
+  const s = search(servers, "/@");
+  const t2 = search(tools, "@");
+  const v = search(versions, "@");
+  const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
+  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions, c3) })), { describe: "no version (unpinned)" }];
+  const cells = [];
+  let complete = s.complete && t2.complete && v.complete;
+  outer: for (const sc of s.cells) {
+    for (const tc of t2.cells) {
+      for (const vc of versionCells) {
+        if (cells.length >= MAX_URIS) {
+          complete = false;
+          break outer;
+        }
+        cells.push({
+          uri: `mcp://${sc.example}/${tc.example}${vc.text === void 0 ? "" : `@${vc.text}`}`,
+          parts: { server: described("server", servers, sc), tool: described("tool", tools, tc), version: vc.describe }
+        });
+      }
+    }
+  }
+  return { cells, complete };
+}
+function toolPatternParts(entries) {
+  return entries.flatMap((e) => {
+    const p2 = splitPattern(e);
+    return p2 === void 0 || p2 === "any" ? [] : [p2];
+  });
+}
+function toolPatternsOf(runtime) {
+  const lists = runtime?.tools?.allowlist;
+  const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
+  for (const [server, versions] of Object.entries(runtime?.security?.allow_versions ?? {})) {
+    out.push({ server });
+    for (const v of Array.isArray(versions) ? versions : []) if (typeof v === "string") out.push({ version: v });
+  }
+  return out;
+}
+function checker(runtime) {
+  try {
+    const engine = compileRuntime(runtime ?? {});
+    return (uri) => engine.checkTool(uri).allowed ? "allowed" : "denied";
+  } catch {
+    return () => "error";
+  }
+}
+function compareTools(base, head) {
+  const reads = (r2) => stableStringify([r2?.tools ?? null, r2?.security?.allow_versions ?? null, r2?.enforcement?.deny_on ?? null]);
+  if (reads(base) === reads(head)) return { changes: [], regions: [], proof: { proven: true, checked: 0, total: 0, complete: true, reasons: [] } };
+  const search = toolCells([...toolPatternsOf(base), ...toolPatternsOf(head)]);
+  const before = checker(base);
+  const after = checker(head);
+  const changes = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const cell2 of search.cells) {
+    const b2 = before(cell2.uri);
+    const a = after(cell2.uri);
+    const bd = b2 === "allowed" ? "allowed" : "denied";
+    const ad = a === "allowed" ? "allowed" : "denied";
+    if (bd === ad) continue;
+    changes.push({ uri: cell2.uri, before: bd, after: ad });
+    const where = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
+    const key = `${bd}>${ad}|${where}`;
+    const region = groups.get(key);
+    if (region) region.cells++;
+    else groups.set(key, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
+  }
+  const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
+  return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
+}
+
 // src/diff/fields.ts
 function isPlainObject4(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -44883,33 +46745,28 @@ function toOrdinal(value, schema) {
 function matcherFor(item) {
   const format = item?.["x-format"];
   const ignoreCase = format === "action-pattern";
+  const tools = /* @__PURE__ */ new Map();
   return (p2, v) => {
     if (typeof p2 !== "string" || typeof v !== "string") return stableStringify(p2) === stableStringify(v);
-    if (matchWildcard(p2, v, ignoreCase)) return true;
-    return format === "tool-pattern" && !p2.includes("@") && matchWildcard(`${p2}@*`, v);
+    if (format === "tool-pattern") {
+      if (!tools.has(p2)) tools.set(p2, compileToolPattern(p2));
+      const tool = parseToolUri(v);
+      return tool !== void 0 && tools.get(p2)?.(tool) === true;
+    }
+    return matchWildcard(p2, v, ignoreCase);
   };
 }
-function candidates(lists, format) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  const add2 = (v) => {
-    const k2 = stableStringify(v);
-    if (!seen.has(k2)) {
-      seen.add(k2);
-      out.push(v);
-    }
-  };
-  for (const list3 of lists) {
-    for (const entry of list3) {
-      add2(entry);
-      if (typeof entry === "string") {
-        for (const v of instantiatePattern(entry)) add2(v);
-        if (format === "tool-pattern" && !entry.includes("@")) add2(`${entry}@${FRESH}`);
-      }
-    }
+function candidates2(lists, format) {
+  const entries = lists.flat();
+  const strings2 = [...new Set(entries.filter((e) => typeof e === "string"))].sort();
+  const others = entries.filter((e) => typeof e !== "string");
+  if (format === "tool-pattern") {
+    const search2 = toolCells(toolPatternParts(strings2));
+    return { values: [...search2.cells.map((c3) => c3.uri), ...others], complete: search2.complete };
   }
-  add2(FRESH);
-  return out;
+  const ignoreCase = format === "action-pattern";
+  const search = findCells(strings2.map((text2) => ({ kind: "glob", text: ignoreCase ? text2.toLowerCase() : text2 })));
+  return { values: [...search.cells.map((c3) => c3.example), ...others, { other: true }], complete: search.complete };
 }
 function asList(v) {
   return Array.isArray(v) ? v : void 0;
@@ -44927,24 +46784,26 @@ function compareAllowLists(before, after, schema) {
   };
   const a = norm(before);
   const b2 = norm(after);
-  if (a === "bad" || b2 === "bad") return { verdict: "neutral", review: true, note: "not a list" };
+  if (a === "bad" || b2 === "bad") return { verdict: "review", review: true, note: "not a list" };
   const allows = (lists, v) => lists === void 0 || lists.every((l) => l.some((p2) => match(p2, v)));
-  const vals = candidates([...a ?? [], ...b2 ?? []], item?.["x-format"]);
-  const loosens = vals.some((v) => allows(b2, v) && !allows(a, v));
-  const tightens = vals.some((v) => allows(a, v) && !allows(b2, v));
+  const { values, complete } = candidates2([...a ?? [], ...b2 ?? []], item?.["x-format"]);
+  const loosens = values.some((v) => allows(b2, v) && !allows(a, v));
+  const tightens = values.some((v) => allows(a, v) && !allows(b2, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
   const note = b2 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
 }
 function compareDenyLists(before, after, schema) {
   const a = before === void 0 ? [] : asList(before);
   const b2 = after === void 0 ? [] : asList(after);
-  if (!a || !b2) return { verdict: "neutral", review: true, note: "not a list" };
+  if (!a || !b2) return { verdict: "review", review: true, note: "not a list" };
   const item = schema.items;
   const match = matcherFor(item);
   const covers = (l, v) => l.some((p2) => match(p2, v));
-  const vals = candidates([a, b2], item?.["x-format"]);
-  const loosens = vals.some((v) => covers(a, v) && !covers(b2, v));
-  const tightens = vals.some((v) => covers(b2, v) && !covers(a, v));
+  const { values, complete } = candidates2([a, b2], item?.["x-format"]);
+  const loosens = values.some((v) => covers(a, v) && !covers(b2, v));
+  const tightens = values.some((v) => covers(b2, v) && !covers(a, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
   const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
 }
@@ -44957,7 +46816,7 @@ function leafVerdict(looser, schema, before, after) {
       const loosest = looser === "increase" ? Infinity : -Infinity;
       const a = before === void 0 ? loosest : toOrdinal(before, schema);
       const b2 = after === void 0 ? loosest : toOrdinal(after, schema);
-      if (a === void 0 || b2 === void 0) return { verdict: "neutral", review: true, note: "value not comparable" };
+      if (a === void 0 || b2 === void 0) return { verdict: "review", review: true, note: "value not comparable" };
       if (a === b2) return { verdict: "neutral", review: false, note: "same value" };
       const up = b2 > a;
       const loosens = looser === "increase" ? up : !up;
@@ -44967,7 +46826,7 @@ function leafVerdict(looser, schema, before, after) {
     case "true":
     case "false": {
       const ok2 = (v) => v === void 0 || typeof v === "boolean";
-      if (!ok2(before) || !ok2(after)) return { verdict: "neutral", review: true, note: "not a boolean" };
+      if (!ok2(before) || !ok2(after)) return { verdict: "review", review: true, note: "not a boolean" };
       const a = before === true;
       const b2 = after === true;
       if (a === b2) return { verdict: "neutral", review: false };
@@ -44979,7 +46838,7 @@ function leafVerdict(looser, schema, before, after) {
     case "remove":
       return compareDenyLists(before, after, schema);
     default:
-      return { verdict: "neutral", review: true };
+      return { verdict: "review", review: true };
   }
 }
 function dottedPath(segments) {
@@ -45018,100 +46877,108 @@ function leafChange(kind, path, leaf, source) {
 }
 
 // src/diff/data.ts
-var STRENGTH = { allow: 0, mask: 1, require_approval: 2, deny: 3 };
-var ACTION_FLAGS = new Set(DATA_ACTIONS);
+var EMPTY2 = { rules: [], default_action: "deny" };
+var GUARDS = /* @__PURE__ */ new Set(["deny", "require_approval"]);
 function ruleAction(rule) {
   const action = rule?.spec?.action;
   if (!action || typeof action !== "object") return void 0;
   return DATA_ACTIONS.find((a) => action[a] === true);
 }
-function defaultStrength(data) {
-  return data?.default_action === "allow" ? STRENGTH.allow : STRENGTH.deny;
+function decisionPart(rule) {
+  const action = rule.spec.action;
+  return stableStringify({ match: rule.spec.match ?? null, context: rule.spec.context ?? null, flags: DATA_ACTIONS.filter((a) => action?.[a] === true) });
 }
-function othersWeaker(data, except, than) {
-  return (data?.rules ?? []).some((r2) => {
-    if (r2.id === except) return false;
-    const a = ruleAction(r2);
-    return a !== void 0 && STRENGTH[a] < than;
+function attribute(before, after, flips) {
+  return flips.map((flip) => {
+    const now = new Date(flip.now);
+    const a = referenceDecideData(before, flip.request, now).matched;
+    const b2 = referenceDecideData(after, flip.request, now).matched;
+    return { flip, matched: /* @__PURE__ */ new Set([...a, ...b2]), byDefault: a.length === 0 && b2.length === 0 };
   });
 }
-function diffData(before, after) {
-  const changes = [];
-  const da = before?.default_action ?? "deny";
-  const db = after?.default_action ?? "deny";
-  if (before && after && da !== db) {
-    changes.push({
-      kind: "data",
-      path: "default_action",
-      subject: "field",
-      change: "changed",
-      verdict: db === "allow" ? "loosened" : "tightened",
-      review: false,
-      before: da,
-      after: db,
-      source: { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] },
-      note: "what requests no rule matches get"
-    });
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function judged(flips, comparison) {
+  const loosened = flips.filter((f) => isLooserAction(f.flip.before, f.flip.after)).length;
+  const tightened = flips.length - loosened;
+  const verdict = verdictOf(loosened > 0, tightened > 0);
+  if (verdict === "neutral" && !comparison.proof.proven) return { verdict: "review", review: true, note: notProvenNote(comparison.proof) };
+  const parts = [...loosened > 0 ? [`${plural(loosened, "request")} loosened`] : [], ...tightened > 0 ? [`${plural(tightened, "request")} tightened`] : []];
+  return { verdict, review: false, note: parts.length === 0 ? "no decision changes" : parts.join(", ") };
+}
+function narrowed(before, after) {
+  const asDeny = (r2) => ({ rules: [{ ...r2, spec: { ...r2.spec, action: { deny: true, reason: "guard" } } }], default_action: "allow" });
+  return compareData(asDeny(before), asDeny(after)).changes.some((c3) => c3.before === "deny");
+}
+function leafRows(path, rb, ra, source) {
+  const rows = [];
+  for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
+    const [head, sub] = leaf.segments;
+    const review = head === "masking" || head === "action" && sub === "approver_role";
+    const kept = review || head === "description" || head === "action" && (sub === "ttl" || sub === "reason");
+    if (!kept) continue;
+    const row2 = leafChange("data", `${path}.${dottedPath(leaf.segments)}`, leaf, source);
+    rows.push(review ? { ...row2, verdict: "review", review: true, note: "changes what the decision carries; no order" } : row2);
   }
-  const byId = (d) => new Map((d?.rules ?? []).map((r2) => [r2.id, r2]));
-  const a = byId(before);
-  const b2 = byId(after);
-  const ids = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])];
-  for (const id of ids) {
-    const rb = a.get(id);
-    const ra = b2.get(id);
+  return rows;
+}
+function diffData(before, after, comparison) {
+  const a = before ?? EMPTY2;
+  const b2 = after ?? EMPTY2;
+  const result = comparison ?? compareData(a, b2);
+  const flips = attribute(a, b2, result.changes);
+  const changes = [];
+  if (before && after && a.default_action !== b2.default_action) {
+    const v = judged(
+      flips.filter((f) => f.byDefault),
+      result
+    );
+    const source = { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] };
+    changes.push({ kind: "data", path: "default_action", subject: "field", change: "changed", ...v, before: a.default_action, after: b2.default_action, source, note: `what requests no rule matches get: ${v.note}` });
+  }
+  const { reordered } = ruleChanges(a, b2);
+  const byId = (d) => new Map(d.rules.map((r2) => [r2.id, r2]));
+  const ra = byId(a);
+  const rb = byId(b2);
+  for (const id of /* @__PURE__ */ new Set([...ra.keys(), ...rb.keys()])) {
+    const old = ra.get(id);
+    const now = rb.get(id);
     const path = `rules.${id}`;
-    if (!rb || !ra) {
-      const rule = rb ?? ra;
-      const side = rb ? before : after;
-      const act = ruleAction(rule);
-      let verdict = verdictOf(false, false);
-      let review = false;
-      if (act === void 0) review = true;
-      else {
-        const s = STRENGTH[act];
-        const dflt = defaultStrength(side);
-        const weaker = othersWeaker(side, id, s) || dflt < s;
-        verdict = rb ? verdictOf(weaker, dflt > s) : verdictOf(dflt > s, weaker);
-      }
-      changes.push({
-        kind: "data",
-        path,
-        subject: "rule",
-        change: rb ? "removed" : "added",
-        verdict,
-        review,
-        before: rb?.spec,
-        after: ra?.spec,
-        source: { before: rb ? [rb.source] : [], after: ra ? [ra.source] : [] },
-        note: act ? `${act} rule ${rb ? "removed" : "added"}` : "rule without a valid action"
-      });
+    const source = { before: old ? [old.source] : [], after: now ? [now.source] : [] };
+    const row2 = (change, v) => ({
+      kind: "data",
+      path,
+      subject: "rule",
+      change,
+      ...v,
+      before: old?.spec,
+      after: now?.spec,
+      source
+    });
+    const explained = () => judged(flips.filter((f) => f.matched.has(id)), result);
+    if (!old || !now) {
+      const r2 = row2(old ? "removed" : "added", explained());
+      if (old && r2.verdict === "neutral" && GUARDS.has(ruleAction(old))) r2.guardrail = "removed";
+      changes.push(r2);
       continue;
     }
-    const source = { before: [rb.source], after: [ra.source] };
-    const actB = ruleAction(rb);
-    const actA = ruleAction(ra);
-    if (actB !== actA) {
-      const known = actB !== void 0 && actA !== void 0;
-      changes.push({
-        kind: "data",
-        path: `${path}.action`,
-        subject: "field",
-        change: actB === void 0 ? "added" : actA === void 0 ? "removed" : "changed",
-        verdict: known ? STRENGTH[actA] < STRENGTH[actB] ? "loosened" : "tightened" : "neutral",
-        review: !known,
-        before: actB,
-        after: actA,
-        source,
-        note: known ? `action made ${STRENGTH[actA] < STRENGTH[actB] ? "weaker" : "stronger"}` : "rule without a valid action"
-      });
+    if (decisionPart(old) !== decisionPart(now)) {
+      const r2 = row2("changed", explained());
+      const was = ruleAction(old);
+      const is = ruleAction(now);
+      if (is !== was && was !== void 0 && is !== void 0) r2.note = `action ${was} \u2192 ${is}; ${r2.note}`;
+      if (r2.verdict === "neutral" && GUARDS.has(was)) {
+        const weaker = is === void 0 || was !== void 0 && isLooserAction(was, is);
+        if (weaker || narrowed(old, now)) r2.guardrail = "narrowed";
+      }
+      changes.push(r2);
     }
-    for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
-      if (leaf.segments[0] === "action" && leaf.segments.length === 2 && ACTION_FLAGS.has(leaf.segments[1])) continue;
-      changes.push(leafChange("data", `${path}.${dottedPath(leaf.segments)}`, leaf, source));
-    }
-    if (stableStringify(rb.source) !== stableStringify(ra.source) && stableStringify(rb.spec) === stableStringify(ra.spec)) {
-      changes.push({ kind: "data", path, subject: "rule", change: "moved", verdict: "neutral", review: false, before: rb.source.file, after: ra.source.file, source, note: "rule moved to another file" });
+    changes.push(...leafRows(path, old, now, source));
+    const sameSpec = stableStringify(old.spec) === stableStringify(now.spec);
+    if (sameSpec && (reordered.has(id) || stableStringify(old.source) !== stableStringify(now.source))) {
+      const note = reordered.has(id) ? "precedence order changed; no decision changes" : "rule moved to another file";
+      changes.push({ ...row2("moved", { verdict: "neutral", review: false, note }), before: old.source.file, after: now.source.file });
     }
   }
   return changes;
@@ -45169,23 +47036,36 @@ function diffTargetMerges(base, head, options = {}) {
   const a = base ?? emptyTargetMerge(target);
   const b2 = head ?? emptyTargetMerge(target);
   const flips = compareAccess(a.effective.access, b2.effective.access, options);
+  const tools = compareTools(a.effective.runtime, b2.effective.runtime);
+  const data = compareData(a.effective.data, b2.effective.data, options);
   const changes = [
     ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b2.effective.access, b2.provenance.access), flips),
     ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
     ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
-    ...diffData(a.effective.data, b2.effective.data),
+    ...diffData(a.effective.data, b2.effective.data, data),
     ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
   ];
-  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after));
-  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after));
+  const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
+  for (const c3 of changes) {
+    if (c3.kind !== "access" || c3.path !== "RequireApproval.Actions") continue;
+    const loosen = approvalFlips.some((f) => isLooserDecision(f.before, f.after));
+    const tighten = approvalFlips.some((f) => !isLooserDecision(f.before, f.after));
+    c3.verdict = !flips.proof.proven && !loosen && !tighten ? "review" : verdictOf(loosen, tighten);
+    c3.note = loosen || tighten ? `${approvalFlips.length} request${approvalFlips.length === 1 ? "" : "s"} change approval` : flips.proof.proven ? "no decision changes" : notProvenNote(flips.proof);
+  }
+  const dataChanges = data.changes;
+  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) || dataChanges.some((d) => isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "allowed");
+  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) || dataChanges.some((d) => !isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "denied");
+  const proof = joinProofs([flips.proof, data.proof, tools.proof]);
   const status = base && head ? "both" : base ? "removed" : "added";
   const verdicts = [...changes.map((c3) => c3.verdict), verdictOf(loosens, tightens)];
+  if (!proof.proven) verdicts.push("review");
   const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
   return {
     target,
     status,
-    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both"),
-    changes,
+    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both" || !proof.proven),
+    changes: proof.proven || changes.some((c3) => c3.verdict === "review") ? changes : [...changes, notProvenChange(proof)],
     newlyAllowed: pickExamples(flips.newlyAllowed, max),
     newlyDenied: pickExamples(flips.newlyDenied, max),
     approvalChanges: pickExamples(flips.approvalChanges, max),
@@ -45193,18 +47073,49 @@ function diffTargetMerges(base, head, options = {}) {
     newlyDeniedTotal: flips.newlyDenied.length,
     approvalChangesTotal: flips.approvalChanges.length,
     witnesses: flips.witnesses,
-    witnessesTruncated: flips.truncated,
+    witnessesTruncated: !proof.proven,
+    dataChanges: dataChanges.slice(0, max),
+    dataChangesTotal: dataChanges.length,
+    toolChanges: tools.changes.slice(0, max),
+    toolChangesTotal: tools.changes.length,
+    regions: [...flips.regions, ...data.regions, ...tools.regions],
+    proof,
     ...base ? { before: base.effective } : {},
     ...head ? { after: head.effective } : {}
   };
 }
+function joinProofs(parts) {
+  return {
+    proven: parts.every((p2) => p2.proven),
+    checked: parts.reduce((n, p2) => n + p2.checked, 0),
+    total: parts.reduce((n, p2) => n + p2.total, 0),
+    complete: parts.every((p2) => p2.complete),
+    reasons: parts.flatMap((p2) => p2.reasons)
+  };
+}
+function notProvenChange(proof) {
+  return {
+    kind: "access",
+    path: "(decisions)",
+    subject: "field",
+    change: "changed",
+    verdict: "review",
+    review: true,
+    before: void 0,
+    after: void 0,
+    source: { before: [], after: [] },
+    note: notProvenNote(proof)
+  };
+}
 function countsOf(targets) {
-  const c3 = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0 };
+  const c3 = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0, dataChanges: 0, toolChanges: 0 };
   for (const t2 of targets) {
     for (const ch2 of t2.changes) {
-      c3[ch2.verdict]++;
-      if (ch2.review) c3.review++;
+      if (ch2.verdict !== "review") c3[ch2.verdict]++;
+      if (ch2.review || ch2.verdict === "review") c3.review++;
     }
+    c3.dataChanges += t2.dataChangesTotal;
+    c3.toolChanges += t2.toolChangesTotal;
     c3.newlyAllowed += t2.newlyAllowedTotal;
     c3.newlyDenied += t2.newlyDeniedTotal;
     c3.approvalChanges += t2.approvalChangesTotal;
@@ -45769,8 +47680,8 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // src/diff/render-common.ts
 var ELLIPSIS = "\u2026";
-function count(n, noun, plural2 = `${noun}s`) {
-  return `${n} ${n === 1 ? noun : plural2}`;
+function count(n, noun, plural3 = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural3}`;
 }
 function truncate(text2, max) {
   return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
@@ -45817,31 +47728,49 @@ function shortLabel(label) {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
 }
 function riskRank(v) {
-  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : 3;
-}
-function decisionArrow(r2) {
-  return `${r2.before} \u2192 ${r2.after}`;
+  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
 }
 function changeCounts(changes) {
   const by = (v) => changes.filter((c3) => c3.verdict === v).length;
   const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
-  const review = changes.filter((c3) => c3.review).length;
+  const review = changes.filter((c3) => c3.review || c3.verdict === "review").length;
   if (review > 0) parts.push(`${review} to review`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+function regionText(r2) {
+  const w = r2.where;
+  if (r2.kind === "access") {
+    return `${w.actions ?? "any action"} on ${w.resource ?? "any resource"}${w.condition ? ` when ${w.condition}` : ""}`;
+  }
+  if (r2.kind === "tool") return w.tool ?? "any tool call";
+  const parts = Object.entries(w).map(([k2, v]) => k2 === "dataset_region" || k2 === "environment" ? `${k2.replace(/_/g, " ")} ${v}` : v);
+  return parts.length > 0 ? parts.join("; ") : "any data request";
+}
+function exampleText(r2) {
+  const e = r2.example;
+  if (r2.kind === "access") {
+    const w = e;
+    const ctx = formatContext(w.context);
+    return `${w.action} ${w.resource}${ctx ? ` ${ctx}` : ""}`;
+  }
+  if (r2.kind === "tool") return String(e.uri);
+  return `${JSON.stringify(e.request)} at ${String(e.now).replace(/:00\.000Z$/, "Z")}`;
+}
+function regionsOf(t2, verdict) {
+  return t2.regions.filter((r2) => r2.verdict === verdict);
 }
 
 // src/diff/render-markdown.ts
 var DEFAULT_MARKDOWN_MAX = 6e4;
-var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}", unchanged: "\u2705" };
-var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", neutral: "\u{1F4DD}" };
+var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
+var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}" };
 function cell(text2, code = false) {
   const one = text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
   if (!code || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
-function requestRow(target, r2) {
-  const ctx = formatContext(r2.context);
-  const cells = [cell(r2.action, true), cell(r2.resource, true), ctx ? cell(ctx, true) : "\u2014", cell(decisionArrow(r2))];
+function regionRow(target, r2) {
+  const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
   return `| ${target !== void 0 ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
 }
 function valueCell(v) {
@@ -45849,7 +47778,8 @@ function valueCell(v) {
 }
 function changeRow(c3) {
   const [before, after] = shownValues(c3);
-  const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${c3.review ? " \xB7 \u26A0 review" : ""}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
+  const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
+  const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
   return `| ${c3.kind} ${cell(c3.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
 }
 function effectiveYaml(e) {
@@ -45905,34 +47835,34 @@ function renderDiffMarkdown(result, options = {}) {
 `));
     return fit(parts, max);
   }
+  const unproven = result.targets.filter((t2) => !t2.proof.proven);
   const summary2 = [
     changeCounts(allChanges),
     `${count(changed.length, "target")}`,
     `${c3.newlyAllowed} newly allowed`,
     `${c3.newlyDenied} newly denied`,
-    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : []
+    ...c3.dataChanges > 0 ? [count(c3.dataChanges, "data decision") + " changed"] : [],
+    ...c3.toolChanges > 0 ? [count(c3.toolChanges, "tool call") + " changed"] : [],
+    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : [],
+    ...unproven.length > 0 ? [`not proven for ${unproven.map((t2) => t2.target).join(", ")}`] : []
   ].join(" \xB7 ");
   parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary2} (${range})${version}
 `));
-  const allowed = result.targets.filter((t2) => t2.newlyAllowedTotal > 0);
+  const allowed = result.targets.filter((t2) => regionsOf(t2, "loosened").length > 0);
   if (allowed.length > 0) {
-    const rows = allowed.flatMap((t2) => t2.newlyAllowed.map((r2) => requestRow(t2.target, r2)));
-    const notes = allowed.filter((t2) => t2.newlyAllowedTotal > t2.newlyAllowed.length).map((t2) => `_${t2.target}: ${t2.newlyAllowedTotal} newly allowed requests, ${t2.newlyAllowed.length} shown._`);
     parts.push({
       head: `
 ${h2}# \u26A0 Newly allowed
 
-| target | action | resource | context | decision |
-|---|---|---|---|---|
+| target | requests | decision | example |
+|---|---|---|---|
 `,
-      lines: rows,
-      tail: notes.length > 0 ? `
-${notes.join("\n")}
-` : "",
-      cutNote: cutRows("requests")
+      lines: allowed.flatMap((t2) => regionsOf(t2, "loosened").map((r2) => regionRow(t2.target, r2))),
+      tail: "",
+      cutNote: cutRows("regions")
     });
   }
-  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : 2;
+  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
   for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
     const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
     parts.push(fixed(`
@@ -45943,26 +47873,22 @@ ${notes.join("\n")}
       const rows = [...t2.changes].sort((a, b2) => riskRank(a.verdict) - riskRank(b2.verdict)).map(changeRow);
       parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
     }
-    for (const [title, list3, total] of [
-      ["Newly denied", t2.newlyDenied, t2.newlyDeniedTotal],
-      ["Approval changes", t2.approvalChanges, t2.approvalChangesTotal]
-    ]) {
-      if (total === 0) continue;
-      const shown = total > list3.length ? ` (${list3.length} of ${total} shown)` : "";
+    const denied = regionsOf(t2, "tightened");
+    if (denied.length > 0) {
       parts.push({
         head: `
-**${title}**${shown}
+**Newly denied**
 
-| action | resource | context | decision |
-|---|---|---|---|
+| requests | decision | example |
+|---|---|---|
 `,
-        lines: list3.map((r2) => requestRow(void 0, r2)),
+        lines: denied.map((r2) => regionRow(void 0, r2)),
         tail: "",
-        cutNote: cutRows("requests")
+        cutNote: cutRows("regions")
       });
     }
-    if (t2.witnessesTruncated) parts.push(fixed(`
-_Only the first ${t2.witnesses} witness requests were evaluated._
+    if (!t2.proof.proven) parts.push(fixed(`
+_${escapeHtml(notProvenNote(t2.proof))}: a verdict of no change would be unfounded, so this target needs a person's review._
 `));
     if (options.yamlDiff !== false) {
       const patch = effectivePatch(t2, shortLabel(result.base), shortLabel(result.head));
@@ -46574,7 +48500,7 @@ function validatorFor(schema) {
   }
   return v;
 }
-function describe(value) {
+function describe2(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -46653,7 +48579,7 @@ function toIssue(err, root, typeErrorAt) {
       };
     }
     case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
     default:
       if (typeErrorAt.has(at)) return void 0;
   }
@@ -46665,18 +48591,18 @@ function toIssue(err, root, typeErrorAt) {
         kind: "invalid-value",
         pointer: at,
         atKey: false,
-        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
       };
     }
     case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
     case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
     case "minLength":
       return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
     case "minProperties":
@@ -47683,7 +49609,7 @@ function list2(v) {
 function isRecord4(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
-function statementsOf2(entry) {
+function statementsOf(entry) {
   if (entry.kind !== "AccessPolicy") return [];
   const raw = entry.document.spec?.Statement;
   if (!Array.isArray(raw)) return [];
@@ -47705,7 +49631,7 @@ function statementsOf2(entry) {
   return out;
 }
 function allStatements(repo) {
-  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf2);
+  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
 }
 
 // src/lint/rules/unknown-condition-operator.ts
@@ -48187,7 +50113,7 @@ var statement_shadowed_by_deny_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      const all = t2.documents.flatMap((d) => statementsOf2(d.entry));
+      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
       const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
       for (const st of all) {
         if (st.effect !== "Allow") continue;
@@ -48218,7 +50144,7 @@ var allow_grants_nothing_new_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      const allows = t2.documents.flatMap((d) => statementsOf2(d.entry)).filter((s) => s.effect === "Allow");
+      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
       const position = new Map(allows.map((s, i2) => [s, i2]));
       const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
@@ -48242,7 +50168,7 @@ var approval_never_reachable_default = defineRule(
     id: "approval-never-reachable",
     category: "effect",
     severity: "warning",
-    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. Usually the author meant to allow the action with approval. Add an Allow for it, or remove it from RequireApproval."
+    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. The same holds for `tool:Use` under `Capabilities.RequireToolApproval`: only `AllowedTools` or an Allow statement grants it, `DeniedTools` alone does not. Usually the author meant to allow the action with approval. Add an Allow for it (or `AllowedTools`), or remove it from RequireApproval."
   },
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
@@ -48251,7 +50177,13 @@ var approval_never_reachable_default = defineRule(
       const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
       for (const d of t2.documents) {
         if (d.entry.kind !== "AccessPolicy") continue;
-        const actions = d.entry.document.spec?.RequireApproval?.Actions;
+        const spec = d.entry.document.spec;
+        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
+        if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
+          seen.add(toolKey);
+          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
+        }
+        const actions = spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
         actions.forEach((a, i2) => {
           const key = `${d.entry.file.path}#${i2}`;
@@ -50454,11 +52386,11 @@ function grepQueryBuilder(...params) {
 }
 function parseGrep(grep) {
   const paths = /* @__PURE__ */ new Set();
-  const results = {};
+  const results2 = {};
   forEachLineWithContent(grep, (input) => {
     const [path, line, preview2] = input.split(NULL);
     paths.add(path);
-    (results[path] = results[path] || []).push({
+    (results2[path] = results2[path] || []).push({
       line: asNumber(line),
       path,
       preview: preview2
@@ -50466,7 +52398,7 @@ function parseGrep(grep) {
   });
   return {
     paths,
-    results
+    results: results2
   };
 }
 function grep_default() {
@@ -50608,14 +52540,14 @@ function createLogger2(label, verbose, initialStep, infoDebugger = createLog()) 
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
   const key = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
-  return step(initialStep);
+  return step2(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
       createLogger2(label, key.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
-  function step(phase) {
+  function step2(phase) {
     const stepPrefix = phase && `[${phase}]` || "";
     const debug22 = debugDebugger && prefixedLogger(debugDebugger, stepPrefix) || NOOP;
     const info2 = prefixedLogger(infoDebugger, `${labelPrefix} ${stepPrefix}`, debug22);
@@ -50623,7 +52555,7 @@ function createLogger2(label, verbose, initialStep, infoDebugger = createLog()) 
       label,
       sibling,
       info: info2,
-      step
+      step: step2
     });
   }
 }
@@ -54006,7 +55938,7 @@ function catFileBatch(cwd, queries) {
     child.on("close", (code) => {
       if (code !== 0) return reject(new Error(`git cat-file failed (exit ${code}): ${stderr.trim().split("\n")[0] ?? ""}`));
       const output = Buffer.concat(chunks);
-      const results = [];
+      const results2 = [];
       let pos = 0;
       for (const q2 of queries) {
         const eol = output.indexOf(10, pos);
@@ -54014,17 +55946,17 @@ function catFileBatch(cwd, queries) {
         const header = output.subarray(pos, eol).toString("utf8");
         const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
         if (!m) {
-          results.push({ missing: header });
+          results2.push({ missing: header });
           pos = eol + 1;
           continue;
         }
         const start = eol + 1;
         const end = start + Number(m[2]);
         if (end + 1 > output.length) return reject(new Error(`git cat-file output is truncated at ${q2}`));
-        results.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
+        results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve3(results);
+      resolve3(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -54111,14 +56043,14 @@ async function listTree(git, commit, prefix) {
 }
 async function readBlobs(cwd, blobs) {
   const unique = [...new Set(blobs)];
-  let results;
+  let results2;
   try {
-    results = await catFileBatch(cwd, unique);
+    results2 = await catFileBatch(cwd, unique);
   } catch (e) {
     throw gitError(messageOf(e), e);
   }
   const out = /* @__PURE__ */ new Map();
-  results.forEach((r2, i2) => {
+  results2.forEach((r2, i2) => {
     if ("missing" in r2) throw gitError(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
     out.set(unique[i2], r2.bytes);
   });
@@ -54216,17 +56148,17 @@ var EDICT_VERSION = "0.1.0";
 var COMMENT_MAX_LENGTH = 6e4;
 var SUMMARY_MAX_LENGTH = 8e5;
 var MAX_LISTED = 50;
-var plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+var plural2 = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 function headline(r2) {
   const { errors, warnings } = r2.lint.summary;
   const bits = [];
-  bits.push(errors + warnings === 0 ? "lint \u2705" : `lint ${errors > 0 ? "\u274C" : "\u26A0\uFE0F"} ${plural(errors, "error")}, ${plural(warnings, "warning")}`);
+  bits.push(errors + warnings === 0 ? "lint \u2705" : `lint ${errors > 0 ? "\u274C" : "\u26A0\uFE0F"} ${plural2(errors, "error")}, ${plural2(warnings, "warning")}`);
   if (r2.tests) bits.push(`tests ${r2.tests.failed + r2.tests.problems.length > 0 ? `\u274C ${r2.tests.failed} failed` : "\u2705"} ${r2.tests.passed} passed`);
   if (r2.diff) {
     const d = r2.diff;
     bits.push(d.verdict === "unchanged" ? "policy unchanged" : `policy **${d.verdict}**${d.counts.newlyAllowed > 0 ? ` (${d.counts.newlyAllowed} newly allowed)` : ""}`);
   }
-  if (r2.drift.length > 0) bits.push(`${plural(r2.drift.length, "drift warning")}`);
+  if (r2.drift.length > 0) bits.push(`${plural2(r2.drift.length, "drift warning")}`);
   if (r2.release) bits.push(`merging releases \`${r2.release.next}\`${r2.release.last ? ` (after \`${r2.release.last}\`)` : " (first release)"}`);
   const status = r2.failures.length > 0 ? `\u274C edict check failed: ${r2.failures.join("; ")}` : "\u2705 edict check passed";
   return `### ${status}
@@ -54240,7 +56172,7 @@ function testsSection(t2) {
 
 `;
   const broken = t2.failed + t2.problems.length;
-  out += `${broken > 0 ? "\u274C" : "\u2705"} ${t2.passed} passed, ${t2.failed} failed in ${plural(t2.files, "file")} \xB7 coverage ${t2.coverage}%
+  out += `${broken > 0 ? "\u274C" : "\u2705"} ${t2.passed} passed, ${t2.failed} failed in ${plural2(t2.files, "file")} \xB7 coverage ${t2.coverage}%
 `;
   if (t2.problems.length > 0) {
     out += "\n" + t2.problems.slice(0, MAX_LISTED).map((p2) => `- \u274C \`${escapeCell(`${p2.file}:${p2.line}:${p2.column}`)}\` ${escapeCell(p2.message)}`).join("\n") + "\n";
@@ -54292,15 +56224,15 @@ function footer(r2, summaryUrl) {
 <sub>edict ${EDICT_VERSION} \xB7 fail-on: ${r2.failOn}${link}</sub>
 `;
 }
-function renderReport(report, options) {
+function renderReport(report2, options) {
   const max = options.maxLength;
   const top = `${options.marker ? `${options.marker}
-` : ""}${headline(report)}`;
-  const middle = (report.tests ? testsSection(report.tests) : "") + driftSection(report.drift);
-  const end = footer(report, options.summaryUrl);
+` : ""}${headline(report2)}`;
+  const middle = (report2.tests ? testsSection(report2.tests) : "") + driftSection(report2.drift);
+  const end = footer(report2, options.summaryUrl);
   const unlimited = Number.MAX_SAFE_INTEGER;
-  const lintFull = lintSection(report, unlimited, options.linkBase);
-  const diffFull = diffSection(report, unlimited);
+  const lintFull = lintSection(report2, unlimited, options.linkBase);
+  const diffFull = diffSection(report2, unlimited);
   const whole = top + lintFull + middle + diffFull + end;
   if (whole.length <= max) return whole;
   const where = options.summaryUrl ? `the [job summary](${options.summaryUrl})` : "this run's job summary";
@@ -54309,8 +56241,8 @@ function renderReport(report, options) {
 `;
   const available = Math.max(0, max - (top + middle + end + notice2).length);
   const lintBudget = Math.min(lintFull.length, Math.max(Math.floor(available / 3), available - diffFull.length));
-  const lint = lintSection(report, Math.max(0, lintBudget - "\n#### Lint\n\n".length), options.linkBase);
-  const diff = diffSection(report, Math.max(0, available - lint.length - "\n#### Effective policy\n\n".length));
+  const lint = lintSection(report2, Math.max(0, lintBudget - "\n#### Lint\n\n".length), options.linkBase);
+  const diff = diffSection(report2, Math.max(0, available - lint.length - "\n#### Effective policy\n\n".length));
   const cut = top + notice2 + lint + middle + diff + end;
   if (cut.length <= max) return cut;
   return `${cut.slice(0, Math.max(0, max - notice2.length - end.length - 2))}
@@ -54759,85 +56691,12 @@ function parseDurationMs(text2) {
 // src/policy/eval/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
-var RANK = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
+var RANK2 = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
 function stricterMask(a, b2) {
-  return (RANK.get(b2) ?? 0) > (RANK.get(a) ?? 0) ? b2 : a;
+  return (RANK2.get(b2) ?? 0) > (RANK2.get(a) ?? 0) ? b2 : a;
 }
 function isMaskingMethod(value) {
-  return RANK.has(value);
-}
-
-// src/policy/eval/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request2, now) {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request2)) return "expected an object";
-  if (typeof request2.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request2.fields)) return "fields must be a list";
-  for (const [i2, f] of request2.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
-      return `fields[${i2}]: tags must be a list of strings`;
-    }
-  }
-  if (request2.requester !== void 0) {
-    const r2 = request2.requester;
-    if (!isObject(r2)) return "requester must be an object";
-    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
-  return void 0;
-}
-
-// src/policy/eval/data/time-window.ts
-var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-function compileTimeWindow(time) {
-  const zone = time.timezone ?? "UTC";
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
-  const bounds = [];
-  for (const key of ["after", "before"]) {
-    const text2 = time[key];
-    if (text2 === void 0) continue;
-    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
-  }
-  const [a, b2] = bounds;
-  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
-  return {
-    zone,
-    contains: (m) => {
-      const afterStart = a === void 0 || m >= a;
-      const beforeEnd = b2 === void 0 || m < b2;
-      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
-    }
-  };
-}
-function wallClock(zone) {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
-  let lastEpochMinute = Number.NaN;
-  let lastMinute = 0;
-  return (epochMs) => {
-    const epochMinute = Math.floor(epochMs / 6e4);
-    if (epochMinute === lastEpochMinute) return lastMinute;
-    let hour = 0;
-    let minute = 0;
-    for (const part of format.formatToParts(epochMs)) {
-      if (part.type === "hour") hour = Number(part.value) % 24;
-      else if (part.type === "minute") minute = Number(part.value);
-    }
-    lastEpochMinute = epochMinute;
-    lastMinute = hour * 60 + minute;
-    return lastMinute;
-  };
+  return RANK2.has(value);
 }
 
 // src/policy/eval/data/compiled.ts
@@ -54870,8 +56729,8 @@ function compileData(data) {
     const problem = requestProblem(request2, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request2, now.getTime(), clocks);
-    const candidates2 = [...exact.get(request2.dataset) ?? [], ...wild];
-    const matched = candidates2.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
+    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
+    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
     let winner;
     for (const rule of matched) {
       const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
@@ -54921,7 +56780,7 @@ function compileRule(rule, index, clocks) {
     throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
   };
   const spec = rule.spec;
-  const action = actionOf(spec, fail2);
+  const action = actionOf3(spec, fail2);
   const tests = [];
   const dataset = spec.match?.dataset;
   if (dataset !== void 0) {
@@ -54988,7 +56847,7 @@ function compileRule(rule, index, clocks) {
     }
   };
 }
-function actionOf(spec, fail2) {
+function actionOf3(spec, fail2) {
   const set = ACTIONS.filter((a) => spec.action?.[a] === true);
   if (set.length !== 1) {
     return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set.length === 0 ? "none" : set.join(", ")}`);
@@ -55097,262 +56956,6 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
-// src/policy/eval/runtime/boundary.ts
-function toAllOf(value) {
-  if (value === void 0) return [];
-  if (value.every((v) => typeof v === "string")) return [value];
-  return value.map((v) => typeof v === "string" ? [v] : v);
-}
-function compileAllOf(value, compile) {
-  const tests = toAllOf(value).map((list3) => {
-    const entries = list3.filter((e) => typeof e === "string").map(compile);
-    return (value2) => entries.some((t2) => t2(value2));
-  });
-  return (value2) => tests.every((t2) => t2(value2));
-}
-function toHost(value) {
-  if (typeof value !== "string") return void 0;
-  let host = value.trim();
-  if (host.includes("://")) {
-    try {
-      host = new URL(host).hostname;
-    } catch {
-      return void 0;
-    }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
-    if (!m) return void 0;
-    host = m[1];
-  }
-  host = host.toLowerCase().replace(/\.$/, "");
-  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
-  return host;
-}
-function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
-}
-function normalizePath(value) {
-  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
-  const absolute = value.startsWith("/");
-  const out = [];
-  for (const seg of value.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join("/");
-  return absolute ? `/${joined}` : joined === "" ? "." : joined;
-}
-function compilePathPattern(pattern) {
-  const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
-  if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        while (glob[i2 + 1] === "*") i2++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
-  return (path) => regex.test(path);
-}
-
-// src/policy/eval/runtime/tool-uri.ts
-var PRINTABLE = /^[\x21-\x7e]+$/;
-var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function split(text2) {
-  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
-  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
-}
-function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
-  return split(uri);
-}
-var ANY = () => true;
-var STARS = /^\*+$/;
-function compileToolPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
-  const parts = split(entry);
-  if (parts === void 0) return void 0;
-  const server = compileWildcard(parts.server);
-  const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
-  const anyVersion = STARS.test(pattern);
-  const version = compileWildcard(pattern);
-  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
-}
-function formatToolUri(tool) {
-  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
-}
-
-// src/policy/eval/runtime/compiled.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-var CLEAN = Object.freeze({
-  allowed: true,
-  violations: Object.freeze([]),
-  enforced: "observe",
-  escalate: Object.freeze([])
-});
-var EMPTY_FACTS = Object.freeze({});
-var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
-];
-var SCANS = [
-  ["skillScan", "skill_scan", "skill scan"],
-  ["sast", "sast", "static analysis (SAST)"],
-  ["dast", "dast", "dynamic analysis (DAST)"]
-];
-function compileRuntime(runtime) {
-  const { enforcement, security, tools } = runtime;
-  const denyOn = new Set(enforcement?.deny_on ?? []);
-  const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
-  const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions = compileAllowVersions(security?.allow_versions);
-  const signing = runtime.signing?.enabled === true;
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs3 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
-  const maxPayload = security?.limits?.max_payload_kb;
-  const maxDuration = security?.limits?.max_duration_ms;
-  const guard = runtime.agent_guard;
-  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
-  const checkTool = (uri, facts) => {
-    const f = facts ?? EMPTY_FACTS;
-    const violations = [];
-    const escalate = [];
-    let blocked = false;
-    const report = (code, message, blocking = denyOn.has(code)) => {
-      if (blocking) blocked = true;
-      if (escalateOn.has(code) && !escalate.includes(code)) escalate.push(code);
-      violations.push({ code, message, blocking });
-    };
-    const tool = parseToolUri(uri);
-    if (tool === void 0) {
-      report("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
-    } else {
-      const lists = allowlist ?? [];
-      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
-      if (i2 >= 0) {
-        const which2 = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
-        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which2}`);
-      }
-      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
-      const version = tool.version;
-      if (version === void 0) {
-        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
-        else if (applicable.length > 0) {
-          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
-        }
-      } else {
-        const refused = applicable.find((r2) => !r2.allows(version));
-        if (refused !== void 0) {
-          report(
-            "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-          );
-        }
-      }
-    }
-    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
-    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
-      report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
-    }
-    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
-    if (fs3 !== void 0) checkList(f.fsPath, normalizePath, fs3, "fs_violation", "path", "fs", report);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
-    for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
-    for (const [key, prefix, noun] of SCANS) {
-      const status = f[key];
-      if (status === void 0 || status === "passed") continue;
-      if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
-      else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
-    }
-    checkGuard?.(f.agentGuardFindings, report);
-    const verdict = f.contextual;
-    if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
-    if (violations.length === 0) return CLEAN;
-    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
-  };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
-}
-function describe2(value) {
-  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
-}
-function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list3) => {
-    const matchers = [];
-    for (const entry of list3) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
-function compileAllowVersions(map2) {
-  if (map2 === void 0) return [];
-  return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
-  });
-}
-function checkList(raw, normalize4, allowed, code, noun, list3, report) {
-  if (raw === void 0) return;
-  for (const value of Array.isArray(raw) ? raw : [raw]) {
-    const normal = normalize4(value);
-    if (normal === void 0) report(code, `${noun} ${describe2(value)} cannot be read`);
-    else if (!allowed(normal)) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
-  }
-}
-function checkLimit(value, max, code, noun, unit, report) {
-  if (value === void 0) return;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    report(code, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
-  } else if (value > max) {
-    report(code, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
-  }
-}
-function agentGuardCheck(severity, count3) {
-  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (findings, report) => {
-    if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
-    if (n < 1) return;
-    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count3 !== void 0 && n >= count3;
-    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
-  };
-}
-
 // src/policy/eval/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
@@ -55449,7 +57052,7 @@ function runCases(cases, targets) {
     if (!set) hit.set(target, set = /* @__PURE__ */ new Set());
     set.add(key);
   };
-  const results = cases.map((c3) => {
+  const results2 = cases.map((c3) => {
     const t2 = targets.get(c3.target);
     if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
     try {
@@ -55490,7 +57093,7 @@ function runCases(cases, targets) {
       else uncovered.push({ target: name, item: item.key, file: item.file });
     }
   }
-  return { results, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
+  return { results: results2, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
 }
 
 // src/testing/positions.ts
@@ -57912,12 +59515,12 @@ function verifyEnvelope(input, options) {
     } catch (e) {
       throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
     }
-    const candidates2 = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
-    if (candidates2.length === 0) {
+    const candidates3 = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
+    if (candidates3.length === 0) {
       untrustedKeyids.push(signature.keyid === void 0 ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
       continue;
     }
-    const key = candidates2.find((k2) => k2.verify(message, sig));
+    const key = candidates3.find((k2) => k2.verify(message, sig));
     if (key) {
       if (!verified.some((v) => v.equals(key))) verified.push(key);
     } else if (signature.keyid !== void 0) {
@@ -58296,7 +59899,8 @@ async function effectiveDiff(run2, repo, headLabel) {
     const diff = diffRepositories(before.repo, repo, {
       base: before.commit,
       head: headLabel,
-      ...run2.inputs.targets.length > 0 ? { targets: run2.inputs.targets } : {}
+      ...run2.inputs.targets.length > 0 ? { targets: run2.inputs.targets } : {},
+      ...run2.inputs.maxRegions !== void 0 ? { maxRegions: run2.inputs.maxRegions } : {}
     });
     return { diff };
   } catch (e) {
@@ -58347,13 +59951,15 @@ async function runCheck(run2) {
   if (diffFailure) failures.push(diffFailure);
   if (inputs.failOn === "warning" && warnings > 0) failures.push(`${warnings} lint warning${warnings === 1 ? "" : "s"} (fail-on: warning)`);
   if (inputs.failOn === "loosened" && diff && isLoosening(diff.verdict)) failures.push(`the effective policy is ${diff.verdict} (fail-on: loosened)`);
+  const unproven = diff?.targets.filter((t2) => !t2.proof.proven).map((t2) => t2.target) ?? [];
+  if (inputs.failOn === "loosened" && unproven.length > 0) failures.push(`the effective diff is not proven for ${unproven.join(", ")} (fail-on: loosened; raise max-regions)`);
   if (inputs.sarif) {
     const file = resolve(ctx.workspace, inputs.sarif);
     await mkdir2(dirname(file), { recursive: true });
     await writeFile2(file, formatSarif(lint, { rules: RULES.map((r2) => r2.meta), toolVersion: EDICT_VERSION }));
     io2.info(`wrote SARIF to ${file}`);
   }
-  const report = {
+  const report2 = {
     lint,
     ...tests ? { tests } : {},
     drift,
@@ -58371,7 +59977,7 @@ async function runCheck(run2) {
 _GitHub shows ten annotations per level; all ${lint.findings.length} findings are listed above._
 `;
   if (pr && inputs.comment) {
-    const body = renderReport(report, { maxLength: COMMENT_MAX_LENGTH, marker: commentMarker(inputs.workingDirectory), ...links });
+    const body = renderReport(report2, { maxLength: COMMENT_MAX_LENGTH, marker: commentMarker(inputs.workingDirectory), ...links });
     try {
       const result = await upsertStickyComment(run2.octokit, run2.ref, pr.number, commentMarker(inputs.workingDirectory), body);
       io2.info(`pull request comment ${result.action}: ${result.url}`);
@@ -58386,7 +59992,7 @@ _The report could not be posted as a comment (read-only token, as for a pull req
       }
     }
   }
-  await io2.writeSummary(renderReport(report, { maxLength: SUMMARY_MAX_LENGTH - summaryNote.length, ...links }) + summaryNote);
+  await io2.writeSummary(renderReport(report2, { maxLength: SUMMARY_MAX_LENGTH - summaryNote.length, ...links }) + summaryNote);
   return {
     outputs: {
       errors: String(errors),
@@ -58518,9 +60124,9 @@ async function listUncommittedPaths(root) {
     const entry = tokens[i2];
     if (entry.length < 4) continue;
     const status = entry.slice(0, 2);
-    const candidates2 = [entry.slice(3)];
-    if (/[RC]/.test(status)) candidates2.push(tokens[++i2] ?? "");
-    for (const full of candidates2) {
+    const candidates3 = [entry.slice(3)];
+    if (/[RC]/.test(status)) candidates3.push(tokens[++i2] ?? "");
+    for (const full of candidates3) {
       if (!full.startsWith(prefix)) continue;
       const rel = full.slice(prefix.length);
       if (classifyPath(rel)) paths.add(rel);
@@ -58549,14 +60155,14 @@ async function listFilesAt(root, revision) {
 }
 async function readBlobsAt(root, revision, paths) {
   const prefix = await gitPrefix(root);
-  let results;
+  let results2;
   try {
-    results = await catFileBatch(root, paths.map((p2) => `${revision}:${prefix}${p2}`));
+    results2 = await catFileBatch(root, paths.map((p2) => `${revision}:${prefix}${p2}`));
   } catch (e) {
     throw gitError2(root, errorText(e), e);
   }
   const out = /* @__PURE__ */ new Map();
-  results.forEach((r2, i2) => {
+  results2.forEach((r2, i2) => {
     const p2 = paths[i2];
     if ("missing" in r2) throw gitError2(root, `${p2} is not in commit ${revision} (${r2.missing.slice(r2.missing.lastIndexOf(" ") + 1)})`);
     if (r2.type !== "blob") throw gitError2(root, `${p2} at ${revision} is a ${r2.type}, not a file`);

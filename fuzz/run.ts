@@ -4,19 +4,23 @@
  * - lint/loading: mutated example-repository files through buildRepository, runLint, every
  *   reporter, the policy-test reader and (when lint is clean) the compiled engines;
  * - access: compiled vs reference AccessPolicy evaluator;
- * - data: compiled vs reference DataPolicy evaluator.
+ * - data: compiled vs reference DataPolicy evaluator;
+ * - diff: the semantic diff (diffTargetMerges) vs the brute-force oracle of test/diff/brute/
+ *   (random small access/data/runtime policies, one edit, an exhaustive universe of requests).
  *
  * Prints case counts and times; a failure is shrunk and written to fuzz/failures/ with the
  * command that replays it. Exit code 1 when anything failed.
  *
- *   node --import tsx fuzz/run.ts [--cases N] [--access N] [--data N] [--seed S] [--workers W]
- *                                 [--only lint,access,data] [--heavy P] [--slow-ms MS] [--replay FILE]
+ *   node --import tsx fuzz/run.ts [--cases N] [--access N] [--data N] [--diff N] [--seed S] [--workers W]
+ *                                 [--only lint,access,data,diff] [--heavy P] [--slow-ms MS] [--replay FILE]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, join, normalize, relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { readCorpus } from "./lib/corpus.js";
+import { isInfo, replayDiffCase, shrinkCounterexample } from "./lib/diff-brute.js";
+import type { DiffCounterexample } from "./lib/diff-brute.js";
 import { checkFiles, materializeCase } from "./lib/lint-case.js";
 import type { CaseFiles, LintCase, Problem } from "./lib/lint-case.js";
 import { shrink } from "./lib/shrink.js";
@@ -29,6 +33,8 @@ export interface FuzzOptions {
   cases: number;
   access: number;
   data: number;
+  /** Cases of the semantic diff vs brute-force campaign. */
+  diff: number;
   seed: number;
   workers: number;
   only: Set<string>;
@@ -46,9 +52,10 @@ export function parseArgs(argv: readonly string[]): FuzzOptions & { replay?: str
     cases: 100_000,
     access: 1_000_000,
     data: 100_000,
+    diff: 100_000,
     seed: (Date.now() ^ (process.pid << 16)) >>> 0,
     workers: Math.max(1, Math.min(4, availableParallelism())),
-    only: new Set(["lint", "access", "data"]),
+    only: new Set(["lint", "access", "data", "diff"]),
     heavy: 0.005,
     reportsEvery: 20,
     shrinkMs: 60_000,
@@ -75,6 +82,10 @@ export function parseArgs(argv: readonly string[]): FuzzOptions & { replay?: str
         break;
       case "--data":
         opts.data = Math.floor(num(a, v));
+        i++;
+        break;
+      case "--diff":
+        opts.diff = Math.floor(num(a, v));
         i++;
         break;
       case "--seed":
@@ -212,6 +223,17 @@ export interface FuzzSummary {
   lint?: { cases: number; ms: number; failures: string[] };
   access?: { cases: number; ms: number; batches: number; disagreements: number; file?: string };
   data?: { cases: number; ms: number; batches: number; disagreements: number; file?: string };
+  diff?: {
+    cases: number;
+    ms: number;
+    byKind: Record<string, number>;
+    pure: number;
+    cells: number;
+    /** Cases with a problem, by `kind/category` (info categories included). */
+    problems: Record<string, number>;
+    /** Counterexample files, one per failing `kind/category`. */
+    files: string[];
+  };
   ok: boolean;
 }
 
@@ -285,12 +307,72 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     }
     summary[kind] = entry;
   }
+  if (opts.only.has("diff") && opts.diff > 0) summary.diff = await runDiffCampaign(opts, summary);
   log(summary.ok ? "edict fuzz: OK" : "edict fuzz: FAILURES (see above)");
   return summary;
 }
 
+/** The semantic diff vs the brute-force oracle (fuzz/lib/diff-brute.ts). */
+async function runDiffCampaign(opts: FuzzOptions, summary: FuzzSummary): Promise<NonNullable<FuzzSummary["diff"]>> {
+  const { log } = opts;
+  const started = performance.now();
+  const jobs: Job[] = split(opts.diff, opts.workers).map((count, i) => ({ kind: "diff", seed: (opts.seed + 7919 * (i + 1)) >>> 0, count }));
+  const r = await runJobs(jobs, log, "diff", opts.diff);
+  const wall = performance.now() - started;
+  const byKind: Record<string, number> = {};
+  const problems: Record<string, number> = {};
+  let pure = 0;
+  let cells = 0;
+  for (const e of r.extra) {
+    for (const [k, v] of Object.entries((e.byKind as Record<string, number>) ?? {})) byKind[k] = (byKind[k] ?? 0) + v;
+    for (const [k, v] of Object.entries((e.problems as Record<string, number>) ?? {})) problems[k] = (problems[k] ?? 0) + v;
+    pure += (e.pure as number) ?? 0;
+    cells += (e.cells as number) ?? 0;
+  }
+  const failing = Object.keys(problems).filter((k) => !isInfo(k.slice(k.indexOf("/") + 1))).sort();
+  const kinds = Object.entries(byKind).map(([k, n]) => `${k} ${n.toLocaleString("en")}`).join(", ");
+  log(`diff vs brute force: ${r.cases.toLocaleString("en")} cases (${kinds}; ${pure.toLocaleString("en")} pure), ${cells.toLocaleString("en")} requests evaluated, ${seconds(wall)}; ${failing.length} failing categor${failing.length === 1 ? "y" : "ies"}`);
+  const files: string[] = [];
+  const firsts = new Map<string, DiffCounterexample>();
+  for (const x of r.diffFailures as DiffCounterexample[]) if (!firsts.has(x.key)) firsts.set(x.key, x);
+  for (const key of failing) {
+    summary.ok = false;
+    const found = firsts.get(key);
+    if (!found) continue;
+    const small = shrinkCounterexample(found, Math.min(opts.shrinkMs, 15_000));
+    mkdirSync(opts.failuresDir, { recursive: true });
+    const file = join(opts.failuresDir, `diff-${safeName(key)}-${found.origin.seed}-${found.origin.index}.json`);
+    const json = {
+      campaign: "diff",
+      key,
+      cases: problems[key],
+      origin: found.origin,
+      replay: `node --import tsx fuzz/run.ts --replay ${relative(process.cwd(), file)}`,
+      case: small.case,
+      original: found.case,
+      description: small.description,
+    };
+    writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+    files.push(file);
+    log(`  FAIL ${key} in ${problems[key]!.toLocaleString("en")} case(s); first: ${found.origin.kind} chunk seed ${found.origin.seed}, case ${found.origin.index} (${found.case.edit}) → ${relative(process.cwd(), file)}`);
+    if (files.length === 1) log(`       ${small === found ? "counterexample" : "shrunk counterexample"}:\n${small.description.replace(/^/gm, "       ")}`);
+  }
+  for (const key of Object.keys(problems).filter((k) => isInfo(k.slice(k.indexOf("/") + 1))).sort()) {
+    log(`  info ${key} in ${problems[key]!.toLocaleString("en")} case(s) (a verdict direction no request of the exhaustive universe shows)`);
+  }
+  if (failing.length === 0) log("  no failures");
+  return { cases: r.cases, ms: wall, byKind, pure, cells, problems, files };
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.replay !== undefined && (JSON.parse(readFileSync(opts.replay, "utf8")) as { campaign?: string }).campaign === "diff") {
+    const json = JSON.parse(readFileSync(opts.replay, "utf8")) as { case: Parameters<typeof replayDiffCase>[0] };
+    const { description, failing } = replayDiffCase(json.case);
+    process.stdout.write(`${description}\n${failing ? "replay: still failing" : "replay: no failure (fixed?)"}\n`);
+    process.exitCode = failing ? 1 : 0;
+    return;
+  }
   if (opts.replay !== undefined) {
     const problems = checkFiles(readFailure(opts.replay), { reports: true });
     for (const p of problems) process.stdout.write(`${p.kind}: ${p.detail}\n`);

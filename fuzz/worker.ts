@@ -1,6 +1,7 @@
 /** A fuzz worker thread: runs one slice of a job and reports progress and failures to fuzz/run.ts. */
 import { parentPort, workerData } from "node:worker_threads";
 import { readCorpus } from "./lib/corpus.js";
+import { runBruteDiff } from "./lib/diff-brute.js";
 import { diffAccess, diffData } from "./lib/differential.js";
 import { changedSince, takeSnapshot } from "./lib/invariants.js";
 import { checkCase, drawCase } from "./lib/lint-case.js";
@@ -9,7 +10,8 @@ import type { LintCase, Problem } from "./lib/lint-case.js";
 export type Job =
   | { kind: "lint"; from: number; count: number; heavy: number; reportsEvery: number; slowMs: number }
   | { kind: "access"; seed: number; count: number }
-  | { kind: "data"; seed: number; count: number };
+  | { kind: "data"; seed: number; count: number }
+  | { kind: "diff"; seed: number; count: number };
 
 export type WorkerMessage =
   | { type: "progress"; done: number }
@@ -54,6 +56,14 @@ function runLintJob(job: Extract<Job, { kind: "lint" }>): void {
   post({ type: "done", cases: done, ms: performance.now() - started });
 }
 
+/** The semantic diff against the brute-force oracle: counts per kind and category, first case of each. */
+function runBruteDiffJob(job: Extract<Job, { kind: "diff" }>): void {
+  const report = runBruteDiff(job.seed, job.count, (done) => post({ type: "progress", done }));
+  if (report.counterexamples.length > 0) post({ type: "diff-failure", disagreements: report.counterexamples });
+  const { counterexamples: _sent, ...rest } = report;
+  post({ type: "done", cases: report.cases, ms: report.ms, extra: { ...rest } });
+}
+
 function runDiffJob(job: Extract<Job, { kind: "access" | "data" }>): void {
   const started = performance.now();
   const chunk = 20_000;
@@ -78,4 +88,5 @@ function runDiffJob(job: Extract<Job, { kind: "access" | "data" }>): void {
 
 const job = workerData as Job;
 if (job.kind === "lint") runLintJob(job);
+else if (job.kind === "diff") runBruteDiffJob(job);
 else runDiffJob(job);

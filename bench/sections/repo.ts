@@ -28,7 +28,9 @@ export async function runDiff(options: DiffOptions): Promise<{ rows: Row[] }> {
   let summary = "";
   const compare = await timeRounds(() => {
     const d = diffRepositories(baseRepo, headRepo);
-    summary = `verdict ${d.verdict}, ${d.targets.reduce((n, t) => n + t.changes.length, 0)} changes, ${d.targets.reduce((n, t) => n + t.newlyAllowedTotal, 0)} newly allowed, ${d.targets.filter((t) => t.witnessesTruncated).length}/${d.targets.length} targets hit the witness cap`;
+    const sum = (f: (t: (typeof d.targets)[number]) => number) => d.targets.reduce((n, t) => n + f(t), 0);
+    const proven = d.targets.filter((t) => t.proof.proven).length;
+    summary = `verdict ${d.verdict}, ${sum((t) => t.changes.length)} changes, ${sum((t) => t.proof.checked).toLocaleString("en-US")} regions checked, ${sum((t) => t.newlyAllowedTotal)} newly allowed in ${sum((t) => t.regions.filter((r) => r.verdict === "loosened").length)} regions, proven for ${proven}/${d.targets.length} targets`;
     return d;
   }, options.rounds, 1);
   const parse = await timeRounds(() => [buildRepository(base.files), buildRepository(headFiles)], options.rounds, 1);

@@ -76,6 +76,7 @@ async function effectiveDiff(run: ModeRun, repo: Repository, headLabel: string):
       base: before.commit,
       head: headLabel,
       ...(run.inputs.targets.length > 0 ? { targets: run.inputs.targets } : {}),
+      ...(run.inputs.maxRegions !== undefined ? { maxRegions: run.inputs.maxRegions } : {}),
     });
     return { diff };
   } catch (e) {
@@ -135,6 +136,9 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
   if (diffFailure) failures.push(diffFailure);
   if (inputs.failOn === "warning" && warnings > 0) failures.push(`${warnings} lint warning${warnings === 1 ? "" : "s"} (fail-on: warning)`);
   if (inputs.failOn === "loosened" && diff && isLoosening(diff.verdict)) failures.push(`the effective policy is ${diff.verdict} (fail-on: loosened)`);
+  // a comparison cut short may hide a loosening: fail closed
+  const unproven = diff?.targets.filter((t) => !t.proof.proven).map((t) => t.target) ?? [];
+  if (inputs.failOn === "loosened" && unproven.length > 0) failures.push(`the effective diff is not proven for ${unproven.join(", ")} (fail-on: loosened; raise max-regions)`);
 
   if (inputs.sarif) {
     const file = resolve(ctx.workspace, inputs.sarif);

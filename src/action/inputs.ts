@@ -27,10 +27,12 @@ export interface ActionInputs {
   tagPrefix?: string;
   /** Where to write a SARIF log, relative to the workspace. */
   sarif?: string;
+  /** The diff's budget of regions per target before it reports "not proven" (default: the diff's own). */
+  maxRegions?: number;
 }
 
 /** The input names of action.yml. */
-export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif"] as const;
+export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif", "max-regions"] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
 function choice<T extends string>(name: InputName, value: string, choices: readonly T[], fallback: T): T {
@@ -83,5 +85,10 @@ export function parseInputs(get: (name: InputName) => string): ActionInputs {
     inputs.tagPrefix = tagPrefix;
   }
   if (sarif !== "") inputs.sarif = sarif;
+  const maxRegions = get("max-regions").trim();
+  if (maxRegions !== "") {
+    if (!/^\d+$/.test(maxRegions)) throw new EdictError("USAGE", `input max-regions must be a whole number, got ${JSON.stringify(maxRegions.slice(0, 40))}`);
+    inputs.maxRegions = Number(maxRegions);
+  }
   return inputs;
 }

@@ -7,8 +7,8 @@ import semver from "semver";
 import { EdictError } from "../errors.js";
 
 /** The semantic diff's verdict over all targets (Appendix A, `edict diff --format json`). */
-export type Verdict = "loosened" | "tightened" | "mixed" | "neutral" | "unchanged";
-export const VERDICTS: readonly Verdict[] = ["loosened", "tightened", "mixed", "neutral", "unchanged"];
+export type Verdict = "loosened" | "tightened" | "mixed" | "review" | "neutral" | "unchanged";
+export const VERDICTS: readonly Verdict[] = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
 
 export interface Release {
   version: string;
@@ -22,12 +22,14 @@ export const DEFAULT_TAG_PREFIX = "policy-v";
 
 /**
  * Which part of the version a verdict bumps: tightened or mixed → major (some requests are now
- * denied, so callers may break), loosened → minor, neutral or unchanged → patch.
+ * denied, so callers may break), review → major too (the effect is unknown or unproven, so it
+ * may break them), loosened → minor, neutral or unchanged → patch.
  */
 export function bumpFor(verdict: Verdict): "major" | "minor" | "patch" {
   switch (verdict) {
     case "tightened":
     case "mixed":
+    case "review":
       return "major";
     case "loosened":
       return "minor";

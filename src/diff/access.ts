@@ -1,37 +1,29 @@
 /**
  * The AccessPolicy part of the diff: statements matched across versions, and the semantic
- * verdict from witness requests (SPEC §5).
+ * verdict from the exact comparison of decisions (SPEC §5, ./access-regions.ts).
  *
  * Statements are matched by policy id + Sid, then (Sid-less or renamed ones) by content. A
- * statement change's verdict comes from the witness requests whose decision changed and that
- * the statement (before or after) covers by action and resource: a rewrite that flips no
- * decision is neutral. This attribution is deliberately generous: a flip caused elsewhere is
- * also shown on a changed statement that covers the same request.
+ * statement change's verdict comes from the flipped requests that the statement (before or
+ * after) covers by action and resource: a rewrite that flips no decision is neutral. This
+ * attribution is deliberately generous: a flip caused elsewhere is also shown on a changed
+ * statement that covers the same request. A Deny removed or narrowed without any flip is still
+ * flagged: it no longer guards what it did.
  */
 import type { EffectiveAccess, EffectiveStatement, Provenance } from "../policy/effective.js";
-import { evaluateAccessReference } from "../policy/eval/access/index.js";
 import type { AccessDecisionKind, AccessPolicy } from "../policy/eval/access/index.js";
 import { desugarWorkspaceControls, stableStringify } from "../policy/merge/index.js";
+import { compareAccessRegions } from "./access-regions.js";
+import type { AccessRegionOptions } from "./access-regions.js";
+import { statementCovers } from "./statement-targets.js";
 import type { AccessComparison, Change, DecisionChange } from "./types.js";
-import { verdictOf } from "./verdict.js";
-import { planWitnesses } from "./witness.js";
-import type { WitnessOptions } from "./witness.js";
-import { statementCovers } from "./witness-targets.js";
+import { notProvenNote, verdictOf } from "./verdict.js";
 
-/** Evaluates base and head on every witness request and lists the requests whose decision changed. */
-export function compareAccess(base: AccessPolicy, head: AccessPolicy, options: WitnessOptions = {}): AccessComparison {
-  const { items, truncated } = planWitnesses(base, head, options);
-  const result: AccessComparison = { witnesses: items.length, truncated, newlyAllowed: [], newlyDenied: [], approvalChanges: [] };
-  for (const { request, base: b, head: h } of items) {
-    const before = evaluateAccessReference(b, request).decision;
-    const after = evaluateAccessReference(h, request).decision;
-    if (before === after) continue;
-    const entry: DecisionChange = { ...request, before, after };
-    if (after === "allow") result.newlyAllowed.push(entry);
-    else if (before === "allow") result.newlyDenied.push(entry);
-    else result.approvalChanges.push(entry);
-  }
-  return result;
+/**
+ * Compares two access policies exactly (./access-regions.ts): every request whose decision
+ * differs, one per cell, grouped into regions, with a proof status.
+ */
+export function compareAccess(base: AccessPolicy, head: AccessPolicy, options: AccessRegionOptions = {}): AccessComparison {
+  return compareAccessRegions(base, head, options);
 }
 
 /**
@@ -190,22 +182,39 @@ export function diffStatements(before: EffectiveStatement[], after: EffectiveSta
     const covers = (f: DecisionChange) => [sb, sa].some((s) => s !== undefined && statementCovers(s, f.action, f.resource));
     const nLoose = sameRules ? 0 : loosening.filter(covers).length;
     const nTight = sameRules ? 0 : tightening.filter(covers).length;
-    const verdict = verdictOf(nLoose > 0, nTight > 0);
+    // with no flip found but the search cut short, "no decision changes" would be unfounded
+    const unproven = !flips.proof.proven && !sameRules && nLoose === 0 && nTight === 0;
+    const verdict = unproven ? "review" : verdictOf(nLoose > 0, nTight > 0);
     const parts: string[] = [];
     if (nLoose > 0) parts.push(`${nLoose} request${nLoose === 1 ? "" : "s"} loosened`);
     if (nTight > 0) parts.push(`${nTight} request${nTight === 1 ? "" : "s"} tightened`);
+    const guardrail = verdict === "neutral" && !sameRules && sb?.Effect === "Deny" ? guardrailChange(sb, sa) : undefined;
+    if (guardrail) parts.push(`guardrail ${guardrail} — no decision changes now`);
     changes.push({
       kind: "access",
       path: `Statement[${(pair.after ?? pair.before)!.label}]`,
       subject: "statement",
       change: !sb ? "added" : !sa ? "removed" : sameRules ? "moved" : "changed",
       verdict,
-      review: false,
+      review: unproven,
       before: sb ? bare(sb) : undefined,
       after: sa ? bare(sa) : undefined,
       source: { before: sb ? [sb.source] : [], after: sa ? [sa.source] : [] },
-      note: parts.length > 0 ? parts.join(", ") : "no decision changes",
+      note: parts.length > 0 ? parts.join(", ") : unproven ? notProvenNote(flips.proof) : "no decision changes",
+      ...(guardrail ? { guardrail } : {}),
     });
   }
   return changes;
+}
+
+const ALLOW_ALL: EffectiveStatement = { Effect: "Allow", Action: ["*"], Resource: ["*"], source: { policy: "", file: "" } };
+
+/**
+ * Whether a Deny was removed or narrowed: alone over an Allow of everything, does the new
+ * version let through something the old one stopped? undefined when it guards as much as before.
+ */
+function guardrailChange(before: EffectiveStatement, after: EffectiveStatement | undefined): "removed" | "narrowed" | undefined {
+  if (after === undefined || after.Effect !== "Deny") return "removed";
+  const c = compareAccessRegions({ Statement: [ALLOW_ALL, before] }, { Statement: [ALLOW_ALL, after] });
+  return c.newlyAllowed.length > 0 || c.approvalChanges.length > 0 ? "narrowed" : c.proof.proven ? undefined : "narrowed";
 }

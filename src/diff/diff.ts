@@ -6,14 +6,16 @@ import type { Repository } from "../policy/repository.js";
 import { SPEC_SCHEMAS } from "../policy/schemas/policy.js";
 import { suggest } from "../policy/suggest.js";
 import { compareAccess, diffStatements, isLooserDecision, pickExamples, writtenStatements } from "./access.js";
+import type { AccessRegionOptions } from "./access-regions.js";
 import { diffData } from "./data.js";
+import { compareData, isLooserAction } from "./data-regions.js";
 import { diffFields } from "./fields.js";
 import { diffPacks } from "./packs.js";
-import type { ChangeVerdict, DiffCounts, DiffResult, TargetDiff } from "./types.js";
-import { nextVersion, overallVerdict, verdictOf } from "./verdict.js";
-import type { WitnessOptions } from "./witness.js";
+import { compareTools } from "./tool-regions.js";
+import type { Change, ChangeVerdict, DiffCounts, DiffResult, ProofStatus, TargetDiff } from "./types.js";
+import { nextVersion, notProvenNote, overallVerdict, verdictOf } from "./verdict.js";
 
-export interface DiffOptions extends WitnessOptions {
+export interface DiffOptions extends AccessRegionOptions {
   /** Labels of the two sides in the report (default "base" and "head"). */
   base?: string;
   head?: string;
@@ -47,23 +49,45 @@ export function diffTargetMerges(base: TargetMerge | undefined, head: TargetMerg
   const a = base ?? emptyTargetMerge(target);
   const b = head ?? emptyTargetMerge(target);
   const flips = compareAccess(a.effective.access, b.effective.access, options);
+  const tools = compareTools(a.effective.runtime, b.effective.runtime);
+  const data = compareData(a.effective.data, b.effective.data, options);
   const changes = [
     ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b.effective.access, b.provenance.access), flips),
     ...diffFields("access", a.effective.access, b.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b.provenance.access }, ["Statement"]),
     ...diffFields("runtime", a.effective.runtime, b.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b.provenance.runtime }),
-    ...diffData(a.effective.data, b.effective.data),
+    ...diffData(a.effective.data, b.effective.data, data),
     ...diffFields("posture", a.effective.posture, b.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b.provenance.posture }),
   ];
-  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after));
-  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after));
+  // Approval patterns decide allow vs approval_required, which the comparison sees exactly.
+  const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
+  for (const c of changes) {
+    if (c.kind !== "access" || c.path !== "RequireApproval.Actions") continue;
+    const loosen = approvalFlips.some((f) => isLooserDecision(f.before, f.after));
+    const tighten = approvalFlips.some((f) => !isLooserDecision(f.before, f.after));
+    c.verdict = !flips.proof.proven && !loosen && !tighten ? "review" : verdictOf(loosen, tighten);
+    c.note = loosen || tighten ? `${approvalFlips.length} request${approvalFlips.length === 1 ? "" : "s"} change approval` : flips.proof.proven ? "no decision changes" : notProvenNote(flips.proof);
+  }
+  const dataChanges = data.changes;
+  const loosens =
+    flips.newlyAllowed.length > 0 ||
+    flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) ||
+    dataChanges.some((d) => isLooserAction(d.before, d.after)) ||
+    tools.changes.some((t) => t.after === "allowed");
+  const tightens =
+    flips.newlyDenied.length > 0 ||
+    flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) ||
+    dataChanges.some((d) => !isLooserAction(d.before, d.after)) ||
+    tools.changes.some((t) => t.after === "denied");
+  const proof = joinProofs([flips.proof, data.proof, tools.proof]);
   const status = base && head ? "both" : base ? "removed" : "added";
   const verdicts: ChangeVerdict[] = [...changes.map((c) => c.verdict), verdictOf(loosens, tightens)];
+  if (!proof.proven) verdicts.push("review");
   const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
   return {
     target,
     status,
-    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both"),
-    changes,
+    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both" || !proof.proven),
+    changes: proof.proven || changes.some((c) => c.verdict === "review") ? changes : [...changes, notProvenChange(proof)],
     newlyAllowed: pickExamples(flips.newlyAllowed, max),
     newlyDenied: pickExamples(flips.newlyDenied, max),
     approvalChanges: pickExamples(flips.approvalChanges, max),
@@ -71,19 +95,54 @@ export function diffTargetMerges(base: TargetMerge | undefined, head: TargetMerg
     newlyDeniedTotal: flips.newlyDenied.length,
     approvalChangesTotal: flips.approvalChanges.length,
     witnesses: flips.witnesses,
-    witnessesTruncated: flips.truncated,
+    witnessesTruncated: !proof.proven,
+    dataChanges: dataChanges.slice(0, max),
+    dataChangesTotal: dataChanges.length,
+    toolChanges: tools.changes.slice(0, max),
+    toolChangesTotal: tools.changes.length,
+    regions: [...flips.regions, ...data.regions, ...tools.regions],
+    proof,
     ...(base ? { before: base.effective } : {}),
     ...(head ? { after: head.effective } : {}),
   };
 }
 
+/** One status for the parts of a target: proven only when every part is. */
+function joinProofs(parts: readonly ProofStatus[]): ProofStatus {
+  return {
+    proven: parts.every((p) => p.proven),
+    checked: parts.reduce((n, p) => n + p.checked, 0),
+    total: parts.reduce((n, p) => n + p.total, 0),
+    complete: parts.every((p) => p.complete),
+    reasons: parts.flatMap((p) => p.reasons),
+  };
+}
+
+/** The row that tells a reader the comparison stopped short: `review`, never neutral. */
+function notProvenChange(proof: ProofStatus): Change {
+  return {
+    kind: "access",
+    path: "(decisions)",
+    subject: "field",
+    change: "changed",
+    verdict: "review",
+    review: true,
+    before: undefined,
+    after: undefined,
+    source: { before: [], after: [] },
+    note: notProvenNote(proof),
+  };
+}
+
 function countsOf(targets: readonly TargetDiff[]): DiffCounts {
-  const c: DiffCounts = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0 };
+  const c: DiffCounts = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0, dataChanges: 0, toolChanges: 0 };
   for (const t of targets) {
     for (const ch of t.changes) {
-      c[ch.verdict]++;
-      if (ch.review) c.review++;
+      if (ch.verdict !== "review") c[ch.verdict]++;
+      if (ch.review || ch.verdict === "review") c.review++;
     }
+    c.dataChanges += t.dataChangesTotal;
+    c.toolChanges += t.toolChangesTotal;
     c.newlyAllowed += t.newlyAllowedTotal;
     c.newlyDenied += t.newlyDeniedTotal;
     c.approvalChanges += t.approvalChangesTotal;

@@ -15,7 +15,10 @@ import type { LooserDirection, Schema } from "../policy/schemas/builders.js";
 import { parseDuration, parseMoney, parseSize } from "../policy/values/index.js";
 import type { Change, ChangeVerdict } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { FRESH, instantiatePattern } from "./witness-targets.js";
+import { compileToolPattern, parseToolUri } from "../policy/eval/runtime/index.js";
+import type { ToolMatcher } from "../policy/eval/runtime/index.js";
+import { findCells } from "./cells/glob-cells.js";
+import { toolCells, toolPatternParts } from "./tool-regions.js";
 
 export interface LeafVerdict {
   verdict: ChangeVerdict;
@@ -94,40 +97,43 @@ function toOrdinal(value: unknown, schema: Schema): number | undefined {
 
 type Matcher = (pattern: unknown, value: unknown) => boolean;
 
-/** How list entries match candidate values: wildcards for patterns, equality for the rest. */
+/**
+ * How list entries match values: tool patterns as the tool check reads them, other strings as
+ * wildcards (actions ignoring case), anything else by equality.
+ */
 function matcherFor(item: Schema | undefined): Matcher {
   const format = item?.["x-format"];
   const ignoreCase = format === "action-pattern";
+  const tools = new Map<string, ToolMatcher | undefined>();
   return (p, v) => {
     if (typeof p !== "string" || typeof v !== "string") return stableStringify(p) === stableStringify(v);
-    if (matchWildcard(p, v, ignoreCase)) return true;
-    // A tool entry without a version allows every version (SPEC §2.2).
-    return format === "tool-pattern" && !p.includes("@") && matchWildcard(`${p}@*`, v);
+    if (format === "tool-pattern") {
+      if (!tools.has(p)) tools.set(p, compileToolPattern(p));
+      const tool = parseToolUri(v);
+      return tool !== undefined && tools.get(p)?.(tool) === true;
+    }
+    return matchWildcard(p, v, ignoreCase);
   };
 }
 
-/** Values that tell two lists of patterns apart: every entry, its wildcards filled, and a fresh one. */
-function candidates(lists: unknown[][], format: unknown): unknown[] {
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  const add = (v: unknown) => {
-    const k = stableStringify(v);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(v);
-    }
-  };
-  for (const list of lists) {
-    for (const entry of list) {
-      add(entry);
-      if (typeof entry === "string") {
-        for (const v of instantiatePattern(entry)) add(v);
-        if (format === "tool-pattern" && !entry.includes("@")) add(`${entry}@${FRESH}`);
-      }
-    }
+/**
+ * One value per cell of the entries (SPEC §5): every combination of entries matched and not
+ * matched that some value realises, so comparing the lists on these values is exact. Tool
+ * patterns are cut per URI part (server, tool, version, unpinned); other strings as globs;
+ * anything else by the entries themselves plus a value equal to none.
+ */
+function candidates(lists: unknown[][], format: unknown): { values: unknown[]; complete: boolean } {
+  const entries = lists.flat();
+  const strings = [...new Set(entries.filter((e): e is string => typeof e === "string"))].sort();
+  const others = entries.filter((e) => typeof e !== "string");
+  if (format === "tool-pattern") {
+    const search = toolCells(toolPatternParts(strings));
+    return { values: [...search.cells.map((c) => c.uri), ...others], complete: search.complete };
   }
-  add(FRESH);
-  return out;
+  const ignoreCase = format === "action-pattern";
+  const search = findCells(strings.map((text) => ({ kind: "glob" as const, text: ignoreCase ? text.toLowerCase() : text })));
+  // a value no entry can equal stands for every other non-string value
+  return { values: [...search.cells.map((c) => c.example), ...others, { other: true }], complete: search.complete };
 }
 
 function asList(v: unknown): unknown[] | undefined {
@@ -148,11 +154,12 @@ function compareAllowLists(before: unknown, after: unknown, schema: Schema): Lea
   };
   const a = norm(before);
   const b = norm(after);
-  if (a === "bad" || b === "bad") return { verdict: "neutral", review: true, note: "not a list" };
+  if (a === "bad" || b === "bad") return { verdict: "review", review: true, note: "not a list" };
   const allows = (lists: unknown[][] | undefined, v: unknown) => lists === undefined || lists.every((l) => l.some((p) => match(p, v)));
-  const vals = candidates([...(a ?? []), ...(b ?? [])], item?.["x-format"]);
-  const loosens = vals.some((v) => allows(b, v) && !allows(a, v));
-  const tightens = vals.some((v) => allows(a, v) && !allows(b, v));
+  const { values, complete } = candidates([...(a ?? []), ...(b ?? [])], item?.["x-format"]);
+  const loosens = values.some((v) => allows(b, v) && !allows(a, v));
+  const tightens = values.some((v) => allows(a, v) && !allows(b, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
   const note = b === undefined ? "allowlist removed" : a === undefined ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
 }
@@ -161,13 +168,14 @@ function compareAllowLists(before: unknown, after: unknown, schema: Schema): Lea
 function compareDenyLists(before: unknown, after: unknown, schema: Schema): LeafVerdict {
   const a = before === undefined ? [] : asList(before);
   const b = after === undefined ? [] : asList(after);
-  if (!a || !b) return { verdict: "neutral", review: true, note: "not a list" };
+  if (!a || !b) return { verdict: "review", review: true, note: "not a list" };
   const item = schema.items as Schema | undefined;
   const match = matcherFor(item);
   const covers = (l: unknown[], v: unknown) => l.some((p) => match(p, v));
-  const vals = candidates([a, b], item?.["x-format"]);
-  const loosens = vals.some((v) => covers(a, v) && !covers(b, v));
-  const tightens = vals.some((v) => covers(b, v) && !covers(a, v));
+  const { values, complete } = candidates([a, b], item?.["x-format"]);
+  const loosens = values.some((v) => covers(a, v) && !covers(b, v));
+  const tightens = values.some((v) => covers(b, v) && !covers(a, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
   const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
 }
@@ -182,7 +190,7 @@ export function leafVerdict(looser: LooserDirection | undefined, schema: Schema,
       const loosest = looser === "increase" ? Infinity : -Infinity;
       const a = before === undefined ? loosest : toOrdinal(before, schema);
       const b = after === undefined ? loosest : toOrdinal(after, schema);
-      if (a === undefined || b === undefined) return { verdict: "neutral", review: true, note: "value not comparable" };
+      if (a === undefined || b === undefined) return { verdict: "review", review: true, note: "value not comparable" };
       if (a === b) return { verdict: "neutral", review: false, note: "same value" };
       const up = b > a;
       const loosens = looser === "increase" ? up : !up;
@@ -192,7 +200,7 @@ export function leafVerdict(looser: LooserDirection | undefined, schema: Schema,
     case "true":
     case "false": {
       const ok = (v: unknown) => v === undefined || typeof v === "boolean";
-      if (!ok(before) || !ok(after)) return { verdict: "neutral", review: true, note: "not a boolean" };
+      if (!ok(before) || !ok(after)) return { verdict: "review", review: true, note: "not a boolean" };
       const a = before === true;
       const b = after === true;
       if (a === b) return { verdict: "neutral", review: false };
@@ -204,7 +212,7 @@ export function leafVerdict(looser: LooserDirection | undefined, schema: Schema,
     case "remove":
       return compareDenyLists(before, after, schema);
     default:
-      return { verdict: "neutral", review: true };
+      return { verdict: "review", review: true };
   }
 }
 

@@ -3,13 +3,17 @@ export { diffRepositories, diffTargetMerges, emptyTargetMerge, DEFAULT_MAX_EXAMP
 export type { DiffOptions } from "./diff.js";
 export { compareAccess, diffStatements, isLooserDecision, matchStatements, writtenStatements } from "./access.js";
 export { diffData, ruleAction } from "./data.js";
+export { compareData, isLooserAction, DEFAULT_MAX_DATA_CELLS } from "./data-regions.js";
+export type { DataCompareOptions, DataComparison } from "./data-regions.js";
 export { diffFields, diffLeaves, leafVerdict } from "./fields.js";
 export type { LeafDiff, LeafVerdict } from "./fields.js";
 export { diffPacks } from "./packs.js";
-export { buildWitnesses, DEFAULT_MAX_REQUESTS } from "./witness.js";
-export type { WitnessOptions, WitnessSet } from "./witness.js";
-export { instantiatePattern, statementCovers, FRESH } from "./witness-targets.js";
-export { combineVerdicts, isLoosening, isTightening, nextVersion, overallVerdict } from "./verdict.js";
+export { compareAccessRegions, DEFAULT_MAX_REGIONS } from "./access-regions.js";
+export type { AccessRegionOptions } from "./access-regions.js";
+export { compareTools } from "./tool-regions.js";
+export type { ToolComparison } from "./tool-regions.js";
+export { statementCovers } from "./statement-targets.js";
+export { combineVerdicts, isLoosening, isTightening, nextVersion, notProvenNote, overallVerdict } from "./verdict.js";
 export { renderDiffJson, toDiffJson } from "./render-json.js";
 export { renderDiffMarkdown, effectivePatch, DEFAULT_MARKDOWN_MAX } from "./render-markdown.js";
 export type { DiffMarkdownOptions } from "./render-markdown.js";
@@ -25,7 +29,11 @@ export type {
   DiffCounts,
   DiffResult,
   DiffVerdict,
+  DataDecisionChange,
   PackChange,
+  ProofStatus,
+  Region,
+  ToolDecisionChange,
   PackChangeType,
   TargetDiff,
   WitnessContext,

@@ -1,7 +1,7 @@
 /** Helpers shared by the text and markdown renderers. */
 import type { Provenance } from "../policy/effective.js";
 import { stableStringify } from "../policy/merge/index.js";
-import type { Change, ChangeVerdict, DecisionChange, DiffResult, WitnessContext } from "./types.js";
+import type { Change, ChangeVerdict, DecisionChange, DiffResult, Region, TargetDiff, WitnessContext, WitnessRequest } from "./types.js";
 
 export const ELLIPSIS = "…";
 
@@ -70,9 +70,9 @@ export function shortLabel(label: string): string {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
 }
 
-/** Changes in risk order: loosening first, then tightening, then neutral. */
+/** Changes in risk order: loosening first, then tightening, then to review, then neutral. */
 export function riskRank(v: ChangeVerdict): number {
-  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : 3;
+  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
 }
 
 export function flatChanges(result: DiffResult): Array<{ target: string; change: Change }> {
@@ -87,8 +87,37 @@ export function decisionArrow(r: DecisionChange): string {
 export function changeCounts(changes: readonly Change[]): string {
   const by = (v: ChangeVerdict) => changes.filter((c) => c.verdict === v).length;
   const parts = (["loosened", "mixed", "tightened", "neutral"] as const).filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
-  const review = changes.filter((c) => c.review).length;
+  const review = changes.filter((c) => c.review || c.verdict === "review").length;
   if (review > 0) parts.push(`${review} to review`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 
+
+/** What a region covers, in one line: "db:Select on db://production/users when source.ip in 10.0.0.0/8". */
+export function regionText(r: Region): string {
+  const w = r.where;
+  if (r.kind === "access") {
+    return `${w.actions ?? "any action"} on ${w.resource ?? "any resource"}${w.condition ? ` when ${w.condition}` : ""}`;
+  }
+  if (r.kind === "tool") return w.tool ?? "any tool call";
+  // dataset, fields, requester and time phrases name themselves; bare values get their key
+  const parts = Object.entries(w).map(([k, v]) => (k === "dataset_region" || k === "environment" ? `${k.replace(/_/g, " ")} ${v}` : v));
+  return parts.length > 0 ? parts.join("; ") : "any data request";
+}
+
+/** The region's example request in one line. */
+export function exampleText(r: Region): string {
+  const e = r.example as Record<string, unknown>;
+  if (r.kind === "access") {
+    const w = e as unknown as WitnessRequest;
+    const ctx = formatContext(w.context);
+    return `${w.action} ${w.resource}${ctx ? ` ${ctx}` : ""}`;
+  }
+  if (r.kind === "tool") return String(e.uri);
+  return `${JSON.stringify(e.request)} at ${String(e.now).replace(/:00\.000Z$/, "Z")}`;
+}
+
+/** Regions of one direction, loosening ones first within a target. */
+export function regionsOf(t: TargetDiff, verdict: Region["verdict"]): Region[] {
+  return t.regions.filter((r) => r.verdict === verdict);
+}

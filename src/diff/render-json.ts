@@ -15,6 +15,7 @@ function changeJson(c: Change): Record<string, unknown> {
     change: c.change,
     review: c.review,
     ...(c.note !== undefined ? { note: c.note } : {}),
+    ...(c.guardrail !== undefined ? { guardrail: c.guardrail } : {}),
   };
 }
 
@@ -33,6 +34,12 @@ function targetJson(t: TargetDiff): Record<string, unknown> {
     newlyDeniedTotal: t.newlyDeniedTotal,
     approvalChanges: t.approvalChanges.map(requestJson),
     approvalChangesTotal: t.approvalChangesTotal,
+    dataChanges: t.dataChanges,
+    dataChangesTotal: t.dataChangesTotal,
+    toolChanges: t.toolChanges,
+    toolChangesTotal: t.toolChangesTotal,
+    regions: t.regions,
+    proof: t.proof,
     witnesses: t.witnesses,
     witnessesTruncated: t.witnessesTruncated,
   };

@@ -1,15 +1,17 @@
 /**
  * `edict diff --format markdown`: the body of the pull-request comment. One summary line with
- * a verdict emoji, the newly allowed requests first, then one collapsible section per changed
- * target with a field table and a diff of the effective policy YAML. The whole stays under
+ * a verdict emoji, the regions of newly allowed requests first, then one collapsible section per
+ * changed target with a field table, the newly denied regions, a "not proven" note when the
+ * comparison was cut short, and a diff of the effective policy YAML. The whole stays under
  * `maxLength` characters (GitHub refuses comments over 65,536): the largest sections are cut
  * first, each with a note saying so.
  */
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import type { EffectiveTarget } from "../policy/effective.js";
-import type { Change, ChangeVerdict, DecisionChange, DiffResult, DiffVerdict, TargetDiff } from "./types.js";
-import { changeCounts, count, decisionArrow, formatContext, formatSource, formatValue, riskRank, shortLabel, shownValues } from "./render-common.js";
+import type { Change, ChangeVerdict, DiffResult, DiffVerdict, Region, TargetDiff } from "./types.js";
+import { changeCounts, count, exampleText, formatSource, formatValue, regionText, regionsOf, riskRank, shortLabel, shownValues } from "./render-common.js";
+import { notProvenNote } from "./verdict.js";
 
 export interface DiffMarkdownOptions {
   /** Upper bound on the body's length in characters (default 60,000). */
@@ -22,8 +24,8 @@ export interface DiffMarkdownOptions {
 
 export const DEFAULT_MARKDOWN_MAX = 60_000;
 
-const EMOJI: Record<DiffVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", neutral: "📝", unchanged: "✅" };
-const CHANGE_EMOJI: Record<ChangeVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", neutral: "📝" };
+const EMOJI: Record<DiffVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", review: "🔍", neutral: "📝", unchanged: "✅" };
+const CHANGE_EMOJI: Record<ChangeVerdict, string> = { loosened: "🔓", tightened: "🔒", mixed: "⚖️", review: "🔍", neutral: "📝" };
 
 /** A table cell: pipes escaped, one line, code when asked. */
 function cell(text: string, code = false): string {
@@ -32,9 +34,8 @@ function cell(text: string, code = false): string {
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
 
-function requestRow(target: string | undefined, r: DecisionChange): string {
-  const ctx = formatContext(r.context);
-  const cells = [cell(r.action, true), cell(r.resource, true), ctx ? cell(ctx, true) : "—", cell(decisionArrow(r))];
+function regionRow(target: string | undefined, r: Region): string {
+  const cells = [cell(regionText(r)), cell(`${r.before} → ${r.after}`), cell(exampleText(r), true)];
   return `| ${target !== undefined ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
 }
 
@@ -44,7 +45,8 @@ function valueCell(v: unknown): string {
 
 function changeRow(c: Change): string {
   const [before, after] = shownValues(c);
-  const verdict = `${CHANGE_EMOJI[c.verdict]} ${c.verdict}${c.review ? " · ⚠ review" : ""}${c.note ? ` <sub>${cell(c.note)}</sub>` : ""}`;
+  const flag = c.guardrail ? ` · ⚑ guardrail ${c.guardrail}` : c.review && c.verdict !== "review" ? " · ⚠ review" : "";
+  const verdict = `${CHANGE_EMOJI[c.verdict]} ${c.verdict}${flag}${c.note ? ` <sub>${cell(c.note)}</sub>` : ""}`;
   return `| ${c.kind} ${cell(c.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c), true)} |`;
 }
 
@@ -119,31 +121,31 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
     parts.push(fixed(`${h} ${EMOJI.unchanged} Effective policy unchanged (${range})\n`));
     return fit(parts, max);
   }
+  const unproven = result.targets.filter((t) => !t.proof.proven);
   const summary = [
     changeCounts(allChanges),
     `${count(changed.length, "target")}`,
     `${c.newlyAllowed} newly allowed`,
     `${c.newlyDenied} newly denied`,
+    ...(c.dataChanges > 0 ? [count(c.dataChanges, "data decision") + " changed"] : []),
+    ...(c.toolChanges > 0 ? [count(c.toolChanges, "tool call") + " changed"] : []),
     ...(result.packs.length > 0 ? [count(result.packs.length, "pack change")] : []),
+    ...(unproven.length > 0 ? [`not proven for ${unproven.map((t) => t.target).join(", ")}`] : []),
   ].join(" · ");
   parts.push(fixed(`${h} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}\n`));
 
-  const allowed = result.targets.filter((t) => t.newlyAllowedTotal > 0);
+  const allowed = result.targets.filter((t) => regionsOf(t, "loosened").length > 0);
   if (allowed.length > 0) {
-    const rows = allowed.flatMap((t) => t.newlyAllowed.map((r) => requestRow(t.target, r)));
-    const notes = allowed
-      .filter((t) => t.newlyAllowedTotal > t.newlyAllowed.length)
-      .map((t) => `_${t.target}: ${t.newlyAllowedTotal} newly allowed requests, ${t.newlyAllowed.length} shown._`);
     parts.push({
-      head: `\n${h}# ⚠ Newly allowed\n\n| target | action | resource | context | decision |\n|---|---|---|---|---|\n`,
-      lines: rows,
-      tail: notes.length > 0 ? `\n${notes.join("\n")}\n` : "",
-      cutNote: cutRows("requests"),
+      head: `\n${h}# ⚠ Newly allowed\n\n| target | requests | decision | example |\n|---|---|---|---|\n`,
+      lines: allowed.flatMap((t) => regionsOf(t, "loosened").map((r) => regionRow(t.target, r))),
+      tail: "",
+      cutNote: cutRows("regions"),
     });
   }
 
   // Targets that loosen anything first, then tightened ones, then neutral; edict.yaml order within.
-  const targetRank = (v: DiffVerdict) => (v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : 2);
+  const targetRank = (v: DiffVerdict) => (v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3);
   for (const t of [...changed].sort((a, b) => targetRank(a.verdict) - targetRank(b.verdict))) {
     const status = t.status === "added" ? " (new target)" : t.status === "removed" ? " (target removed)" : "";
     parts.push(fixed(`\n<details><summary>${EMOJI[t.verdict]} <b>${escapeHtml(t.target)}</b>${status}: ${t.verdict} — ${escapeHtml(changeCounts(t.changes))}</summary>\n\n`));
@@ -151,20 +153,16 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
       const rows = [...t.changes].sort((a, b) => riskRank(a.verdict) - riskRank(b.verdict)).map(changeRow);
       parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
     }
-    for (const [title, list, total] of [
-      ["Newly denied", t.newlyDenied, t.newlyDeniedTotal],
-      ["Approval changes", t.approvalChanges, t.approvalChangesTotal],
-    ] as const) {
-      if (total === 0) continue;
-      const shown = total > list.length ? ` (${list.length} of ${total} shown)` : "";
+    const denied = regionsOf(t, "tightened");
+    if (denied.length > 0) {
       parts.push({
-        head: `\n**${title}**${shown}\n\n| action | resource | context | decision |\n|---|---|---|---|\n`,
-        lines: list.map((r) => requestRow(undefined, r)),
+        head: `\n**Newly denied**\n\n| requests | decision | example |\n|---|---|---|\n`,
+        lines: denied.map((r) => regionRow(undefined, r)),
         tail: "",
-        cutNote: cutRows("requests"),
+        cutNote: cutRows("regions"),
       });
     }
-    if (t.witnessesTruncated) parts.push(fixed(`\n_Only the first ${t.witnesses} witness requests were evaluated._\n`));
+    if (!t.proof.proven) parts.push(fixed(`\n_${escapeHtml(notProvenNote(t.proof))}: a verdict of no change would be unfounded, so this target needs a person's review._\n`));
     if (options.yamlDiff !== false) {
       const patch = effectivePatch(t, shortLabel(result.base), shortLabel(result.head));
       if (patch.includes("@@")) {

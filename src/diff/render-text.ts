@@ -1,21 +1,11 @@
 /**
- * `edict diff` for a terminal, risk first: loosening changes and newly allowed requests at the
- * top, then tightening, then neutral changes and packs, then one summary line. ANSI colours
- * only when asked for.
+ * `edict diff` for a terminal, risk first: loosening changes and the regions of newly allowed
+ * requests at the top, then tightening, then changes to review (not orderable, or not proven),
+ * then neutral changes and packs, then one summary line. ANSI colours only when asked for.
  */
-import type { Change, DecisionChange, DiffResult, TargetDiff } from "./types.js";
-import {
-  changeCounts,
-  count,
-  decisionArrow,
-  flatChanges,
-  formatContext,
-  formatSource,
-  formatValue,
-  riskRank,
-  shortLabel,
-  shownValues,
-} from "./render-common.js";
+import type { Change, DiffResult, Region } from "./types.js";
+import { changeCounts, count, exampleText, flatChanges, formatSource, formatValue, regionText, regionsOf, riskRank, shortLabel, shownValues } from "./render-common.js";
+import { notProvenNote } from "./verdict.js";
 
 export interface DiffTextOptions {
   color?: boolean;
@@ -43,21 +33,25 @@ function changeLine(target: string, c: Change, p: Palette): string {
       ? `${formatValue(before, 60)} → ${formatValue(after, 60)}`
       : `${c.change} ${formatValue(after ?? before, 70)}`;
   const extra = [c.note, formatSource(c)].filter((x) => x !== undefined && x !== "").join("; ");
-  const flag = c.review ? ` ${p.yellow("[review]")}` : "";
+  const flag = c.guardrail ? ` ${p.yellow(`[guardrail ${c.guardrail}]`)}` : c.review || c.verdict === "review" ? ` ${p.yellow("[review]")}` : "";
   return `  ${target} · ${c.kind} · ${p.bold(c.path)}: ${what}${extra ? p.dim(` (${extra})`) : ""}${flag}`;
 }
 
-function requestLines(title: string, pick: (t: TargetDiff) => { list: DecisionChange[]; total: number }, result: DiffResult, paint: Paint, p: Palette): string[] {
+/** Regions per target shown before "… N more". */
+const MAX_REGION_LINES = 20;
+
+function regionLines(title: string, verdict: Region["verdict"], result: DiffResult, paint: Paint, p: Palette): string[] {
   const out: string[] = [];
   for (const t of result.targets) {
-    const { list, total } = pick(t);
-    if (total === 0) continue;
+    const regions = regionsOf(t, verdict);
+    if (regions.length === 0) continue;
     if (out.length === 0) out.push(paint(p.bold(title)));
-    out.push(`  ${t.target} (${total === list.length ? count(total, "request") : `${total} requests, ${list.length} shown`})`);
-    for (const r of list) {
-      const ctx = formatContext(r.context);
-      out.push(`    ${r.action} ${r.resource}${ctx ? ` ${p.dim(ctx)}` : ""}  ${p.dim(decisionArrow(r))}`);
+    out.push(`  ${t.target} (${count(regions.length, "region")})`);
+    for (const r of regions.slice(0, MAX_REGION_LINES)) {
+      out.push(`    ${regionText(r)}  ${p.dim(`${r.before} → ${r.after}`)}`);
+      out.push(p.dim(`      e.g. ${exampleText(r)}`));
     }
+    if (regions.length > MAX_REGION_LINES) out.push(p.dim(`    … ${regions.length - MAX_REGION_LINES} more regions (--format json lists them all)`));
   }
   return out;
 }
@@ -86,18 +80,18 @@ export function renderDiffText(result: DiffResult, options: DiffTextOptions = {}
   };
 
   group("⚠ Loosened", (c) => c.verdict === "loosened" || c.verdict === "mixed", p.red);
-  section(requestLines("⚠ Newly allowed requests", (t) => ({ list: t.newlyAllowed, total: t.newlyAllowedTotal }), result, p.red, p));
-  section(requestLines("Approval changes", (t) => ({ list: t.approvalChanges, total: t.approvalChangesTotal }), result, p.yellow, p));
+  section(regionLines("⚠ Newly allowed", "loosened", result, p.red, p));
   group("Tightened", (c) => c.verdict === "tightened", p.green);
-  section(requestLines("Newly denied requests", (t) => ({ list: t.newlyDenied, total: t.newlyDeniedTotal }), result, p.green, p));
+  section(regionLines("Newly denied", "tightened", result, p.green, p));
+  group("To review", (c) => c.verdict === "review", p.yellow);
   group("Neutral", (c) => c.verdict === "neutral", plain);
 
-  const targetNotes = result.targets.filter((t) => t.status !== "both" || t.witnessesTruncated);
+  const targetNotes = result.targets.filter((t) => t.status !== "both" || !t.proof.proven);
   if (targetNotes.length > 0) {
     out.push("", p.bold("Targets"));
     for (const t of targetNotes) {
       if (t.status !== "both") out.push(`  ${t.target}: ${t.status === "added" ? "new target (compared with an empty policy)" : "target removed"}`);
-      if (t.witnessesTruncated) out.push(`  ${t.target}: only the first ${t.witnesses} witness requests were evaluated`);
+      if (!t.proof.proven) out.push(`  ${t.target}: ${p.yellow(notProvenNote(t.proof))}`);
     }
   }
   if (result.packs.length > 0) {
@@ -118,7 +112,9 @@ export function renderDiffText(result: DiffResult, options: DiffTextOptions = {}
     out.push(
       `${changeCounts(changes)} in ${count(changed, "target")}; ` +
         `${c.newlyAllowed} newly allowed, ${c.newlyDenied} newly denied request${c.newlyDenied === 1 ? "" : "s"}` +
-        (c.approvalChanges > 0 ? `, ${count(c.approvalChanges, "approval change")}` : ""),
+        (c.approvalChanges > 0 ? `, ${count(c.approvalChanges, "approval change")}` : "") +
+        (c.dataChanges > 0 ? `, ${count(c.dataChanges, "data decision")} changed` : "") +
+        (c.toolChanges > 0 ? `, ${count(c.toolChanges, "tool call")} changed` : ""),
     );
   }
   return `${out.join("\n")}\n`;

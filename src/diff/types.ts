@@ -1,13 +1,20 @@
 /** Shapes of the semantic diff (SPEC §5, Appendix A). */
 import type { AccessDecisionKind, ContextScalar } from "../policy/eval/access/index.js";
+import type { DataRequest } from "../policy/eval/data/index.js";
+import type { DataAction } from "../policy/vocabulary.js";
 import type { EffectiveTarget, Provenance } from "../policy/effective.js";
 import type { KindKey } from "../policy/merge/index.js";
 
-/** What one change does to decisions. `mixed`: it both loosens and tightens (an allowlist entry swapped). */
-export type ChangeVerdict = "loosened" | "tightened" | "mixed" | "neutral";
+/**
+ * What one change does to decisions. `mixed`: it both loosens and tightens (an allowlist entry
+ * swapped). `review`: its effect could not be ordered or proven (a field with no looser
+ * direction, such as an approver role, or an analysis cut short by its budget): a person must
+ * judge it. It is never reported as neutral.
+ */
+export type ChangeVerdict = "loosened" | "tightened" | "mixed" | "review" | "neutral";
 
 /** The verdict of a target or of the whole diff. */
-export type DiffVerdict = "unchanged" | "neutral" | "loosened" | "tightened" | "mixed";
+export type DiffVerdict = "unchanged" | "neutral" | "review" | "loosened" | "tightened" | "mixed";
 
 /** field: an effective leaf; statement: an AccessPolicy statement; rule: a DataPolicy rule. */
 export type ChangeSubject = "field" | "statement" | "rule";
@@ -25,7 +32,7 @@ export interface Change {
   subject: ChangeSubject;
   change: ChangeType;
   verdict: ChangeVerdict;
-  /** Security-relevant but not orderable (x-looser `review`): the verdict is neutral, renderers flag it. */
+  /** The verdict is `review`: security-relevant but not orderable (x-looser `review`), or not proven. */
   review: boolean;
   /** undefined when absent on that side. */
   before: unknown;
@@ -34,6 +41,11 @@ export interface Change {
   source: { before: Provenance[]; after: Provenance[] };
   /** A few words on why the verdict is what it is ("limit raised", "3 newly allowed requests"). */
   note?: string;
+  /**
+   * A Deny removed or narrowed that changes no decision today ("guardrail removed — no
+   * decision changes now"): neutral, but shown, because it no longer guards what it did.
+   */
+  guardrail?: "removed" | "narrowed";
 }
 
 /** Context of a witness request: keys left out are absent. */
@@ -51,6 +63,57 @@ export interface DecisionChange extends WitnessRequest {
   after: AccessDecisionKind;
 }
 
+/** A data request whose decision's action differs between base and head. */
+export interface DataDecisionChange {
+  request: DataRequest;
+  /** The evaluation time (ISO-8601, UTC) that `time` windows see. */
+  now: string;
+  before: DataAction;
+  after: DataAction;
+}
+
+/** A tool call (`checkTool(uri)`, no facts) allowed on one side and refused on the other. */
+export interface ToolDecisionChange {
+  uri: string;
+  before: "allowed" | "denied";
+  after: "allowed" | "denied";
+}
+
+/**
+ * A set of requests whose decision flips the same way, described per dimension for people:
+ * `where` maps a dimension (`actions`, `resource`, `condition`; `dataset`, `fields`,
+ * `requester`, `time`…; `tool`) to a phrase such as "db://production/users", "any resource
+ * matching `db://*​/users` and `db://production/*`", "source.ip in 10.0.0.0/8" or
+ * "no principal.role". Every request of the region flips from `before` to `after`; `example` is
+ * one of them.
+ */
+export interface Region {
+  kind: "access" | "data" | "tool";
+  verdict: "loosened" | "tightened";
+  before: string;
+  after: string;
+  where: Record<string, string>;
+  /** How many enumerated cells the region groups. */
+  cells: number;
+  example: WitnessRequest | { request: DataRequest; now: string } | { uri: string };
+}
+
+/**
+ * How far the comparison of a target got. `proven` is true only when every region (cell of
+ * the request space where a changed statement, rule or allowlist entry applies) was evaluated
+ * on both sides; otherwise a verdict of "no change" would be unfounded and the target is
+ * `review` ("not proven: checked of total regions checked").
+ */
+export interface ProofStatus {
+  proven: boolean;
+  checked: number;
+  /** The regions enumerated; when `complete` is false the enumeration itself was cut and there are more. */
+  total: number;
+  complete: boolean;
+  /** Why it is not proven (budget, an unsupported operator mix…), when it is not. */
+  reasons: string[];
+}
+
 /**
  * The witness evaluation of one target's access policies. Lists are complete (not capped).
  *
@@ -61,11 +124,13 @@ export interface DecisionChange extends WitnessRequest {
  */
 export interface AccessComparison {
   witnesses: number;
-  /** True when the witness set hit its cap and some combinations were not tried. */
+  /** True when the comparison is not proven (see `proof`). */
   truncated: boolean;
   newlyAllowed: DecisionChange[];
   newlyDenied: DecisionChange[];
   approvalChanges: DecisionChange[];
+  regions: Region[];
+  proof: ProofStatus;
 }
 
 export interface TargetDiff {
@@ -83,6 +148,16 @@ export interface TargetDiff {
   approvalChangesTotal: number;
   witnesses: number;
   witnessesTruncated: boolean;
+  /** Data decisions whose action changed (examples, at most `maxExamples`), and their total. */
+  dataChanges: DataDecisionChange[];
+  dataChangesTotal: number;
+  /** Tool calls allowed on one side only (examples), and their total. */
+  toolChanges: ToolDecisionChange[];
+  toolChangesTotal: number;
+  /** Every flip, grouped into readable regions (all of them, not capped). */
+  regions: Region[];
+  /** Whether every region was checked (access, data and tools together). */
+  proof: ProofStatus;
   /** The effective policies compared (absent on the side where the target does not exist). */
   before?: EffectiveTarget;
   after?: EffectiveTarget;
@@ -107,6 +182,9 @@ export interface DiffCounts {
   newlyAllowed: number;
   newlyDenied: number;
   approvalChanges: number;
+  /** Data requests whose action changed, and tool calls allowed on one side only. */
+  dataChanges: number;
+  toolChanges: number;
 }
 
 export interface DiffResult {

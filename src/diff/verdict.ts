@@ -1,12 +1,19 @@
 /** Combining change verdicts and bumping the release version (SPEC §5, §7). */
 import semver from "semver";
-import type { ChangeVerdict, DiffVerdict } from "./types.js";
+import { bumpFor } from "../bundle/version.js";
+import type { ChangeVerdict, DiffVerdict, ProofStatus } from "./types.js";
 
-/** The verdict of two facts together: loosened + tightened = mixed, neutral adds nothing. */
+/**
+ * The verdict of two facts together: loosened + tightened = mixed; review (an effect that could
+ * not be ordered or proven) outweighs neutral but not a known loosening or tightening, which
+ * the counts still flag; neutral adds nothing.
+ */
 export function combineVerdicts(a: ChangeVerdict, b: ChangeVerdict): ChangeVerdict {
   if (a === b) return a;
   if (a === "neutral") return b;
   if (b === "neutral") return a;
+  if (a === "review") return b;
+  if (b === "review") return a;
   return "mixed";
 }
 
@@ -33,8 +40,8 @@ export function isTightening(v: DiffVerdict | ChangeVerdict): boolean {
 }
 
 /**
- * The next release version (SPEC §7): some requests now denied (tightened or mixed) → major,
- * newly allowed (loosened) → minor, anything else → patch. null when `last` is not semver.
+ * The next release version (SPEC §7), bumped as releases are (`bumpFor`): tightened, mixed or
+ * review → major, loosened → minor, anything else → patch. null when `last` is not semver.
  *
  * @example
  * nextVersion("1.4.2", "loosened"); // "1.5.0"
@@ -42,6 +49,12 @@ export function isTightening(v: DiffVerdict | ChangeVerdict): boolean {
 export function nextVersion(last: string | undefined, verdict: DiffVerdict): string | null {
   const v = last === undefined ? null : semver.valid(last);
   if (v === null) return null;
-  const release = verdict === "tightened" || verdict === "mixed" ? "major" : verdict === "loosened" ? "minor" : "patch";
-  return semver.inc(v, release);
+  return semver.inc(v, bumpFor(verdict));
+}
+
+/** "not proven: 1,200 of 5,000+ regions checked (budget: …)". */
+export function notProvenNote(proof: ProofStatus): string {
+  const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
+  const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
+  return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
 }

@@ -52,7 +52,7 @@ describe("renderReport", () => {
     expect(body).toContain("policies/p1.yaml:2:5");
     expect(body).toMatch(/\| reads \| `tests\/a\.yaml:4` \| allow \| deny \|/);
     expect(body).toContain("- ⚠ starter (installed v1.0.0, available v1.1.0)");
-    expect(body).toMatch(/Newly allowed[\s\S]*`db:Select`/);
+    expect(body).toMatch(/Newly allowed[\s\S]*\| db:Select on /);
     expect(body).toContain(`[run and job summary](${SUMMARY_URL})`);
     expect(body).not.toContain("✂️");
   });

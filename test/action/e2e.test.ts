@@ -206,8 +206,8 @@ describe("dist/action.js on a pull request", () => {
     expect(body.length).toBeLessThanOrEqual(60_000);
     expect(body).toMatch(/### ✅ edict check passed/);
     expect(body).toMatch(/policy \*\*loosened\*\* \(\d+ newly allowed\)/);
-    expect(body).toMatch(/Newly allowed\n\n\| target \| action \| resource \| context \| decision \|/);
-    expect(body).toMatch(/\| production \| `api:Post` \| `https:\/\/[^`]*\.acme\.example\/api\/[^`]*` \| — \| deny → allow \|/);
+    expect(body).toMatch(/Newly allowed\n\n\| target \| requests \| decision \| example \|/);
+    expect(body).toMatch(/\| production \| api:Post on [^|]*`https:\/\/[^`]*\.acme\.example\/api\/[^`]*`[^|]* \| deny → allow \| `api:Post https:\/\/[^`]*\.acme\.example\/api\/[^`]*` \|/);
     expect(body).toContain("<details><summary>🔓 <b>production</b>");
     expect(body).toContain("merging releases `0.1.0` (first release)");
     expect(body).toContain("#### Policy tests");
@@ -229,7 +229,7 @@ describe("dist/action.js on a pull request", () => {
     const comments = gh.commentsOn(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.id).toBe(id);
-    expect(comments[0]!.body).toContain("`file:Write`");
+    expect(comments[0]!.body).toMatch(/\| production \| file:Write on /);
     expect(run.requests.filter((r) => r.method === "POST" && r.path.endsWith("/comments"))).toHaveLength(0);
     expect(run.requests.filter((r) => r.method === "PATCH")).toHaveLength(1);
   });

@@ -72,6 +72,8 @@ describe("inputs", () => {
     expect(() => parseInputs((n) => (n === "comment" ? "yes" : ""))).toThrow(/input comment must be true or false/);
     expect(() => parseInputs((n) => (n === "tag-prefix" ? "bad prefix" : ""))).toThrow(/input tag-prefix "bad prefix" is not usable in a git tag/);
     expect(parseInputs((n) => (n === "targets" ? "production,\n staging" : "")).targets).toEqual(["production", "staging"]);
+    expect(parseInputs((n) => (n === "max-regions" ? "5000" : "")).maxRegions).toBe(5000);
+    expect(() => parseInputs((n) => (n === "max-regions" ? "lots" : ""))).toThrow(/input max-regions must be a whole number, got "lots"/);
   });
 });
 

@@ -33,7 +33,7 @@ describe("nextRelease", () => {
   });
 
   it("maps every verdict to a bump", () => {
-    expect(VERDICTS.map(bumpFor)).toEqual(["minor", "major", "major", "patch", "patch"]);
+    expect(VERDICTS.map(bumpFor)).toEqual(["minor", "major", "major", "major", "patch", "patch"]);
   });
 });
 

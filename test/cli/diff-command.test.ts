@@ -172,11 +172,44 @@ describe("edict diff", () => {
     expect(missing.err).toContain("--base");
   });
 
+  it("a widened statement shows its newly allowed region; cut short by --max-regions it is review, not proven, and --fail-on loosened fails", async () => {
+    const text = readFileSync(join(repo, PROD), "utf8");
+    expect(text).toContain("Action: [file:Read, api:Get, db:Select]");
+    writeFileSync(join(repo, PROD), text.replace("Action: [file:Read, api:Get, db:Select]", "Action: [file:Read, api:Get, db:Select, db:Insert]"));
+    try {
+      const o = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--format", "json", "--target", "production"], o)).toBe(0);
+      const t = JSON.parse(o.out).targets.production;
+      expect(t.verdict).toBe("loosened");
+      expect(t.proof).toMatchObject({ proven: true, complete: true, reasons: [] });
+      expect(t.regions[0]).toMatchObject({ kind: "access", verdict: "loosened", before: "deny", after: "allow", where: { actions: "db:Insert" } });
+      expect(t.newlyAllowed.every((r: { action: string }) => r.action === "db:Insert")).toBe(true);
+
+      const cut = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--format", "json", "--target", "production", "--max-regions", "0"], cut)).toBe(0);
+      const c = JSON.parse(cut.out);
+      expect(c.verdict).toBe("review");
+      expect(c.targets.production.proof).toMatchObject({ proven: false, checked: 0 });
+      expect(c.targets.production.changes.some((ch: { verdict: string; note?: string }) => ch.verdict === "review" && /^not proven: 0 of \d+ regions checked/.test(ch.note ?? ""))).toBe(true);
+      const md = io(repo);
+      await run(["diff", "--base", "HEAD", "--format", "markdown", "--max-regions", "0"], md);
+      expect(md.out).toMatch(/not proven: 0 of \d+ regions checked/);
+      expect(await run(["diff", "--base", "HEAD", "--max-regions", "0", "--fail-on", "loosened"], io(repo))).toBe(1);
+      const bad = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--max-regions", "many"], bad)).toBe(2);
+      expect(bad.err).toContain("--max-regions takes a whole number");
+    } finally {
+      restore();
+    }
+  });
+
   it("has --help with examples", async () => {
     const o = io(repo);
     expect(await run(["diff", "--help"], o)).toBe(0);
     expect(o.out).toContain("--fail-on <verdict>");
     expect(o.out).toContain("Examples:");
     expect(o.out).toContain("git fetch --depth=1 origin <sha>");
+    expect(o.out).toContain("--max-regions <n>");
+    expect(o.out).toContain("never neutral");
   });
 });

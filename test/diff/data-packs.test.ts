@@ -12,28 +12,29 @@ const ALLOW = "allow: true";
 describe("data rules", () => {
   it("a deny rule removed is loosened when something weaker can decide", () => {
     const r = diffFiles({ ...rule("a", ALLOW), ...rule("b", DENY) }, rule("a", ALLOW));
-    expect(changeAt(r, "rules.b")).toMatchObject({ kind: "data", subject: "rule", change: "removed", verdict: "loosened", note: "deny rule removed" });
+    expect(changeAt(r, "rules.b")).toMatchObject({ kind: "data", subject: "rule", change: "removed", verdict: "loosened", note: "1 request loosened" });
     expect(r.verdict).toBe("loosened");
   });
 
-  it("a deny rule removed under default deny with no other rule changes nothing", () => {
-    expect(changeAt(diffFiles(rule("b", DENY), {}), "rules.b").verdict).toBe("neutral");
+  it("a deny rule removed under default deny with no other rule changes nothing, but is a guardrail removed", () => {
+    expect(changeAt(diffFiles(rule("b", DENY), {}), "rules.b")).toMatchObject({ verdict: "neutral", guardrail: "removed", note: "no decision changes" });
   });
 
-  it("a mask rule added under default deny lets masked data out (loosened) and masks allowed data (tightened)", () => {
+  it("a mask rule added under default deny lets masked data out (loosened); over an allow-all it only masks (tightened)", () => {
     expect(changeAt(diffFiles({}, rule("m", MASK)), "rules.m").verdict).toBe("loosened");
-    expect(changeAt(diffFiles(rule("a", ALLOW), { ...rule("a", ALLOW), ...rule("m", MASK) }), "rules.m").verdict).toBe("mixed");
+    expect(changeAt(diffFiles(rule("a", ALLOW), { ...rule("a", ALLOW), ...rule("m", MASK) }), "rules.m").verdict).toBe("tightened");
   });
 
-  it("a weaker action is loosened, a stronger one tightened; other fields follow x-looser", () => {
+  it("a weaker action is loosened, a stronger one tightened; fields that never change the action follow x-looser", () => {
     const r = diffFiles(rule("x", DENY), rule("x", MASK));
-    expect(changeAt(r, "rules.x.action")).toMatchObject({ before: "deny", after: "mask", verdict: "loosened" });
+    expect(changeAt(r, "rules.x")).toMatchObject({ change: "changed", verdict: "loosened", note: "action deny → mask; 1 request loosened" });
     expect(changeAt(r, "rules.x.action.reason").verdict).toBe("neutral");
     expect(diffFiles(rule("x", MASK), rule("x", DENY)).verdict).toBe("tightened");
     const ttl = diffFiles(rule("x", `${MASK}, ttl: 30m`), rule("x", `${MASK}, ttl: 2h`));
     expect(changeAt(ttl, "rules.x.action.ttl").verdict).toBe("loosened");
+    // a deny narrowed under default deny flips nothing: neutral, flagged as a guardrail narrowed
     const scope = diffFiles(rule("x", DENY), { "policies/x.yaml": doc("DataPolicy", "x", `  match: { dataset: "fin_*" }\n  action: { ${DENY} }\n`) });
-    expect(changeAt(scope, "rules.x.match.dataset")).toMatchObject({ verdict: "neutral", review: true });
+    expect(changeAt(scope, "rules.x")).toMatchObject({ verdict: "neutral", review: false, guardrail: "narrowed" });
   });
 
   it("default_action from deny to allow is loosened", () => {

@@ -30,7 +30,7 @@ describe("field verdicts from x-looser", () => {
     expect(verdictOfLeaf("AccessPolicy", "ResourceLimits.MaxCostPerHour", "$5.00", "$10.00").verdict).toBe("loosened");
     expect(verdictOfLeaf("AccessPolicy", "ResourceLimits.MaxExecutionTime", "600s", "10m")).toMatchObject({ verdict: "neutral", review: false });
     expect(verdictOfLeaf("AccessPolicy", "ResourceLimits.MaxExecutionTime", "600s", "1h").verdict).toBe("loosened");
-    expect(verdictOfLeaf("AccessPolicy", "ResourceLimits.MaxExecutionTime", "600s", "oops")).toMatchObject({ verdict: "neutral", review: true });
+    expect(verdictOfLeaf("AccessPolicy", "ResourceLimits.MaxExecutionTime", "600s", "oops")).toMatchObject({ verdict: "review", review: true });
   });
 
   it("a limit removed loosens and a limit added tightens", () => {
@@ -104,7 +104,7 @@ describe("field verdicts from x-looser", () => {
 
   it("a review field is neutral but flagged", () => {
     const r = diffFiles(runtime("  tenant: a\n"), runtime("  tenant: b\n"));
-    expect(changeAt(r, "tenant")).toMatchObject({ verdict: "neutral", review: true });
+    expect(changeAt(r, "tenant")).toMatchObject({ verdict: "review", review: true });
     expect(r.counts.review).toBe(1);
   });
 
@@ -115,7 +115,7 @@ describe("field verdicts from x-looser", () => {
     );
     expect(changeAt(r, "security.allow_versions.vision").verdict).toBe("loosened");
     const p = diffFiles(posture("  provider_map: { local: keyring }\n"), posture("  provider_map: { local: env }\n"));
-    expect(changeAt(p, "provider_map.local")).toMatchObject({ verdict: "neutral", review: true });
+    expect(changeAt(p, "provider_map.local")).toMatchObject({ verdict: "review", review: true });
   });
 
   it("severity thresholds compare by rank", () => {

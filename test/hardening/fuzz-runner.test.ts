@@ -20,6 +20,8 @@ describe("fuzz/run.ts", () => {
     expect(d.cases).toBeGreaterThanOrEqual(100_000);
     expect(d.access).toBeGreaterThanOrEqual(1_000_000);
     expect(d.data).toBeGreaterThanOrEqual(100_000);
+    expect(d.diff).toBeGreaterThanOrEqual(100_000);
+    expect(d.only).toEqual(new Set(["lint", "access", "data", "diff"]));
     expect(parseArgs(["--cases", "42", "--seed", "7", "--only", "lint"])).toMatchObject({ cases: 42, seed: 7, only: new Set(["lint"]) });
     expect(() => parseArgs(["--cases", "many"])).toThrow(/non-negative number/);
   });
@@ -27,13 +29,30 @@ describe("fuzz/run.ts", () => {
   it("a short run in worker threads prints case counts and times, and finds nothing", async () => {
     const lines: string[] = [];
     const failuresDir = mkdtempSync(join(tmpdir(), "edict-fuzz-failures-"));
-    const summary = await runFuzz({ ...parseArgs(["--cases", "60", "--access", "3000", "--data", "1000", "--seed", "99", "--workers", "1"]), failuresDir, log: (l) => lines.push(l) });
+    const summary = await runFuzz({ ...parseArgs(["--cases", "60", "--access", "3000", "--data", "1000", "--diff", "0", "--seed", "99", "--workers", "1"]), failuresDir, log: (l) => lines.push(l) });
     expect(summary, lines.join("\n")).toMatchObject({ ok: true, lint: { cases: 60, failures: [] }, access: { disagreements: 0 }, data: { disagreements: 0 } });
     expect(summary.access!.cases).toBeGreaterThanOrEqual(3000);
     expect(lines.join("\n")).toMatch(/lint\/loading: 60 cases in [\d.]+ s/);
     expect(lines.join("\n")).toMatch(/access compiled vs reference: [\d,]+ cases, [\d,]+ policies, [\d.]+ s; 0 disagreement/);
     expect(readdirSync(failuresDir)).toEqual([]);
   }, 30_000);
+
+  it("the diff campaign (semantic diff vs brute force) reports counts per kind and writes each failing category's first case", async () => {
+    const lines: string[] = [];
+    const failuresDir = mkdtempSync(join(tmpdir(), "edict-fuzz-diff-"));
+    const summary = await runFuzz({ ...parseArgs(["--only", "diff", "--diff", "40", "--seed", "5", "--workers", "1", "--shrink-ms", "2000"]), failuresDir, log: (l) => lines.push(l) });
+    const out = lines.join("\n");
+    expect(summary.diff, out).toMatchObject({ cases: 40 });
+    expect(out).toMatch(/diff vs brute force: 40 cases \((access|data|runtime) [\d,]+.*\), [\d,]+ requests evaluated, [\d.]+ s; \d+ failing categor/);
+    // whatever the engine gets wrong today, every failing category has a replayable case
+    const failing = Object.keys(summary.diff!.problems).filter((k) => !k.endsWith("/over-approximation"));
+    expect(summary.ok).toBe(failing.length === 0);
+    expect(summary.diff!.files.length).toBe(failing.length);
+    for (const file of summary.diff!.files) {
+      const json = JSON.parse(readFileSync(file, "utf8"));
+      expect(json).toMatchObject({ campaign: "diff", replay: expect.stringContaining("--replay"), case: { kind: expect.any(String), base: expect.anything(), head: expect.anything() } });
+    }
+  }, 60_000);
 
   it("shrinks a failing case to the bytes that matter and writes a replayable reproduction", () => {
     const big = enc.encode(`${"filler line\n".repeat(200)}kind: AccessPolicy BOOM\n${"more\n".repeat(100)}`);

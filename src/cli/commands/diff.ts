@@ -1,7 +1,7 @@
 /** `edict diff --base REF [--head REF]`: what a change does to the effective policy (SPEC §5). */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { diffRepositories, isLoosening, isTightening, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/index.js";
+import { DEFAULT_MAX_REGIONS, diffRepositories, isLoosening, isTightening, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/index.js";
 import type { DiffResult } from "../../diff/index.js";
 import { EdictError } from "../../errors.js";
 import { shouldUseColor } from "../../lint/reporters/index.js";
@@ -9,7 +9,7 @@ import { readRepositoryAtRevision } from "../../policy/read-git.js";
 import type { Repository } from "../../policy/repository.js";
 import { EXIT, progress } from "../io.js";
 import type { CliIO } from "../io.js";
-import { collect, parseChoice } from "../options.js";
+import { collect, parseChoice, parseCount } from "../options.js";
 import { openRepository, requireTargets } from "../repository.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
@@ -24,6 +24,7 @@ export interface DiffCommandOptions {
   target?: string[];
   format: (typeof FORMATS)[number];
   failOn?: (typeof FAIL_ON)[number];
+  maxRegions?: number;
   root: string;
 }
 
@@ -39,7 +40,8 @@ async function readAt(io: CliIO, root: string, rev: string, label: string): Prom
 function failed(result: DiffResult, failOn: DiffCommandOptions["failOn"]): boolean {
   switch (failOn) {
     case "loosened":
-      return isLoosening(result.verdict);
+      // a comparison cut short may hide a loosening: fail closed
+      return isLoosening(result.verdict) || result.targets.some((t) => !t.proof.proven);
     case "tightened":
       return isTightening(result.verdict);
     case "changed":
@@ -65,6 +67,7 @@ export async function diffCommand(io: CliIO, opts: DiffCommandOptions): Promise<
     base: base.commit,
     head: head.label,
     ...(opts.target && opts.target.length > 0 ? { targets: opts.target } : {}),
+    ...(opts.maxRegions !== undefined ? { maxRegions: opts.maxRegions } : {}),
   });
   switch (opts.format) {
     case "json":
@@ -87,7 +90,8 @@ export function registerDiff(program: Command, io: CliIO, setExit: (code: number
     .option("--head <ref>", "head revision (default: the working tree)")
     .option("-t, --target <name>", "only this target (repeatable; default: every target)", collect)
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, (v) => parseChoice(v, FORMATS, "--format"), "text")
-    .option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed)`, (v) => parseChoice(v, FAIL_ON, "--fail-on"))
+    .option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed, and a target not proven)`, (v) => parseChoice(v, FAIL_ON, "--fail-on"))
+    .option("--max-regions <n>", `regions (cells of actions × resources) compared per target before the verdict is "not proven" (default ${DEFAULT_MAX_REGIONS.toLocaleString("en-US")})`, (v) => parseCount(v, "--max-regions"))
     .option("-C, --root <dir>", "repository root (may be a folder inside the git work tree)", ".")
     .addHelpText(
       "after",
@@ -98,6 +102,10 @@ export function registerDiff(program: Command, io: CliIO, setExit: (code: number
         "  edict diff --base v1.3.0 --head HEAD --format json",
         "  edict diff --base \"$BASE_SHA\" --format markdown > comment.md",
         "  edict diff --base origin/main --fail-on loosened  # exit 1 when anything loosened",
+        "",
+        "The verdict is proven: base and head are compared on every cell of the request space a",
+        "changed statement, rule or allowlist entry reaches. A comparison cut short by --max-regions",
+        "is \"review\" with \"not proven: N of M regions checked\", never neutral.",
         "",
         "In a shallow clone, fetch the base first: git fetch --depth=1 origin <sha>",
         "",
