@@ -17562,6 +17562,7 @@ var CONDITION_OPERATORS = [
   "StringEquals",
   "StringNotEquals",
   "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
   "StringLike",
   "StringNotLike",
   "NumericEquals",
@@ -17579,10 +17580,14 @@ var CONDITION_OPERATORS = [
   "Bool",
   "IpAddress",
   "NotIpAddress",
+  "ArnEquals",
+  "ArnNotEquals",
+  "ArnLike",
+  "ArnNotLike",
   "Null"
 ];
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
   const m = OPERATOR_NAME.exec(name);
@@ -21495,11 +21500,152 @@ var unknown_condition_operator_default = defineRule(
       for (const op of Object.keys(st.condition)) {
         if (parseConditionOperator(op)) continue;
         const near = suggest(op, names);
-        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
+        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
       }
     }
   }
 );
+
+// src/policy/eval/access/values.ts
+var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
+var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
+function toNumber(value) {
+  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : void 0;
+}
+function toBool(value) {
+  const text = typeof value === "string" ? value.toLowerCase() : value;
+  return text === true || text === "true" ? true : text === false || text === "false" ? false : void 0;
+}
+function toEpochMillis(value) {
+  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
+    const seconds = toNumber(value);
+    return seconds === void 0 ? void 0 : seconds * 1e3;
+  }
+  const m = ISO_8601.exec(value);
+  if (m === null) return void 0;
+  const part = (i2) => Number(m[i2] ?? 0);
+  const month = part(2) - 1;
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(part(1), month, part(3));
+  if (date.getUTCMonth() !== month) return void 0;
+  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
+}
+
+// src/policy/eval/access/conditions.ts
+function splitNegation(base) {
+  const positive = base.replace("Not", "");
+  return { positive, negated: positive !== base };
+}
+function and3(a, b2) {
+  if (a === false || b2 === false) return false;
+  return a === "error" || b2 === "error" ? "error" : true;
+}
+function or3(a, b2) {
+  if (a === true || b2 === true) return true;
+  return a === "error" || b2 === "error" ? "error" : false;
+}
+function not3(a) {
+  return a === "error" ? "error" : !a;
+}
+var toAsciiLower = (text) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+function lookupContext(context, key) {
+  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+  return found === void 0 ? void 0 : context[found] ?? void 0;
+}
+function evaluateCondition(block, context) {
+  let result = true;
+  for (const [name, entries] of Object.entries(block ?? {})) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      result = and3(result, "error");
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
+    }
+  }
+  return result;
+}
+function toList2(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function evaluateKey(op, policyValues, entry) {
+  if (op.base === "Null") {
+    const absent = entry === void 0;
+    return policyValues.map((p2) => {
+      const wanted = toBool(p2);
+      return wanted === void 0 ? "error" : wanted === absent;
+    }).reduce(or3, false);
+  }
+  const { positive, negated } = splitNegation(op.base);
+  if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
+  if (op.set === void 0 && isList(entry)) return "error";
+  const contextValues = isList(entry) ? entry : [entry];
+  const test = (v) => {
+    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
+    return negated ? not3(any) : any;
+  };
+  const results2 = contextValues.map(test);
+  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compare(op, v, p2) {
+  switch (op) {
+    case "StringEquals":
+      return String(v) === String(p2);
+    case "StringEqualsIgnoreCase":
+      return String(v).toLowerCase() === String(p2).toLowerCase();
+    case "StringLike":
+      return matchWildcard(String(p2), String(v));
+    case "ArnEquals":
+    case "ArnLike": {
+      const pattern = parseArn(String(p2));
+      const arn = parseArn(String(v));
+      return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
+    }
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return order(op, toNumber(v), toNumber(p2));
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return order(op, toEpochMillis(v), toEpochMillis(p2));
+    case "Bool": {
+      const a = toBool(v);
+      const b2 = toBool(p2);
+      return a === void 0 || b2 === void 0 ? "error" : a === b2;
+    }
+    case "IpAddress": {
+      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
+      const ip = typeof v === "string" ? parseIp(v) : void 0;
+      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
+    }
+    default:
+      return "error";
+  }
+}
+function parseArn(text) {
+  const parts = text.split(":");
+  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
+}
+function order(op, a, b2) {
+  if (a === void 0 || b2 === void 0) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b2;
+  if (op.endsWith("LessThan")) return a < b2;
+  if (op.endsWith("GreaterThanEquals")) return a >= b2;
+  if (op.endsWith("GreaterThan")) return a > b2;
+  return a === b2;
+}
 
 // src/lint/conditions.ts
 function conditionValues(repo) {
@@ -21518,6 +21664,30 @@ function conditionValues(repo) {
     }
   }
   return out;
+}
+function conditionEntries(st) {
+  const out = [];
+  for (const [operator, block] of Object.entries(st.condition ?? {})) {
+    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+    const parsed = parseConditionOperator(operator);
+    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+  }
+  return out;
+}
+function isNegatedOperator(op) {
+  return op.base !== "Null" && splitNegation(op.base).negated;
+}
+var isFalse = (v) => v === false || v === "false";
+function requiresKey(op, value) {
+  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
+  if (op.set === "ForAnyValue") return true;
+  if (op.set === "ForAllValues" || op.ifExists) return false;
+  return !isNegatedOperator(op);
+}
+function conditionRequiresKey(entries, key) {
+  const k2 = key.toLowerCase();
+  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
 }
 
 // src/lint/rules/invalid-cidr.ts
@@ -21551,6 +21721,30 @@ var invalid_date_default = defineRule(
       if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
       const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
       if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-arn.ts
+function validateArn(value) {
+  if (typeof value !== "string") return `expected an ARN string, got ${JSON.stringify(value)}`;
+  if (parseArn(value) !== void 0) return void 0;
+  const parts = value.split(":");
+  if (parts[0] !== "arn") return `"${value}" is not an ARN: it must start with "arn:"`;
+  return `"${value}" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got ${parts.length}`;
+}
+var invalid_arn_default = defineRule(
+  {
+    id: "invalid-arn",
+    category: "schema",
+    severity: "error",
+    description: "An `ArnEquals`/`ArnLike`/`ArnNotEquals`/`ArnNotLike` condition value that is not an ARN `arn:partition:service:region:account:resource`: fewer than six colon-separated parts, or not starting with `arn:` (`*` and `?` match within one part, so `arn:aws:s3:*` is not a pattern for every S3 ARN). edict treats a value that is not an ARN as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Write all six parts, with `*` for the ones that may be anything."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Arn")) continue;
+      const message = validateArn(c3.value);
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: 'write all six parts, e.g. "arn:aws:s3:::my-bucket/*" or "arn:aws:iam::*:role/*"' });
     }
   }
 );
@@ -21669,14 +21863,72 @@ var if_exists_in_deny_default = defineRule(
     id: "if-exists-in-deny",
     category: "security",
     severity: "warning",
-    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). Use the plain operator when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied."
+    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). For a positive operator, use the plain one when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied. A negated operator (`StringNotEquals`\u2026) is true on a missing key even without `IfExists`, so there add `Null: {key: false}` to the same Condition instead. Not reported when the Condition already requires every key of the operator."
   },
   (ctx) => {
     for (const st of allStatements(ctx.repo)) {
       if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
       for (const op of Object.keys(st.condition)) {
-        if (!parseConditionOperator(op)?.ifExists) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied" });
+        const parsed = parseConditionOperator(op);
+        const ofOp = entries.filter((e) => e.operator === op);
+        if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
+        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-allows-missing-key.ts
+var negated_condition_allows_missing_key_default = defineRule(
+  {
+    id: "negated-condition-allows-missing-key",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` whose Condition uses a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`, without a set prefix) also allows every request that lacks the key, because a negated operator is true when the key is missing, as in IAM. `StringNotEquals: {team: contractors}` lets in a caller who sends no team at all. Add `Null: {<key>: false}` to the same Condition to require the key (any other entry on the key that is false when it is missing, such as a positive operator, does too)."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `Allow with ${e.operator} on ${e.key} also allows requests without ${e.key}`,
+          help: `add Null: {${e.key}: false} to require the key`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-missing-key-changed.ts
+var negated_condition_missing_key_changed_default = defineRule(
+  {
+    id: "negated-condition-missing-key-changed",
+    category: "security",
+    severity: "info",
+    description: "A `Deny` with a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, without `IfExists` or a set prefix) now also denies every request that lacks the key, which it did not before edict 0.2: a migration notice, for one release. Since 0.2 a negated operator is true when the context key is missing, as in IAM; before, it was false. If requests without the key should be denied, nothing to do (the notice goes away in the next release, or switch it off in `lint.rules`); to keep the old behaviour, add `Null: {<key>: false}` to the same Condition."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || e.parsed.ifExists || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `since edict 0.2, Deny with ${e.operator} on ${e.key} also denies requests without ${e.key} (IAM semantics); add Null: {${e.key}: false} to keep the old behaviour`,
+          help: `if requests without ${e.key} should be denied, nothing to do: this notice goes away in the next release (or set lint.rules.negated-condition-missing-key-changed: off)`
+        });
       }
     }
   }
@@ -22491,6 +22743,7 @@ var RULES = [
   unknown_condition_operator_default,
   invalid_cidr_default,
   invalid_date_default,
+  invalid_arn_default,
   invalid_condition_value_default,
   // structure
   missing_config_default,
@@ -22518,7 +22771,9 @@ var RULES = [
   wildcard_allow_in_production_default,
   allow_with_not_action_default,
   for_all_values_without_null_default,
+  negated_condition_allows_missing_key_default,
   if_exists_in_deny_default,
+  negated_condition_missing_key_changed_default,
   audit_log_off_default,
   no_resource_limits_default,
   allow_insecure_in_production_default,
@@ -22863,136 +23118,6 @@ function formatReport(format, input, options = {}) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
-// src/policy/eval/access/values.ts
-var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
-var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
-function toNumber(value) {
-  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : void 0;
-}
-function toBool(value) {
-  const text = typeof value === "string" ? value.toLowerCase() : value;
-  return text === true || text === "true" ? true : text === false || text === "false" ? false : void 0;
-}
-function toEpochMillis(value) {
-  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
-    const seconds = toNumber(value);
-    return seconds === void 0 ? void 0 : seconds * 1e3;
-  }
-  const m = ISO_8601.exec(value);
-  if (m === null) return void 0;
-  const part = (i2) => Number(m[i2] ?? 0);
-  const month = part(2) - 1;
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(part(1), month, part(3));
-  if (date.getUTCMonth() !== month) return void 0;
-  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
-  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
-}
-
-// src/policy/eval/access/conditions.ts
-function splitNegation(base) {
-  const positive = base.replace("Not", "");
-  return { positive, negated: positive !== base };
-}
-function and3(a, b2) {
-  if (a === false || b2 === false) return false;
-  return a === "error" || b2 === "error" ? "error" : true;
-}
-function or3(a, b2) {
-  if (a === true || b2 === true) return true;
-  return a === "error" || b2 === "error" ? "error" : false;
-}
-function not3(a) {
-  return a === "error" ? "error" : !a;
-}
-var toAsciiLower = (text) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context, key) {
-  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
-  return found === void 0 ? void 0 : context[found] ?? void 0;
-}
-function evaluateCondition(block, context) {
-  let result = true;
-  for (const [name, entries] of Object.entries(block ?? {})) {
-    const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      result = and3(result, "error");
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
-    }
-  }
-  return result;
-}
-function toList2(value) {
-  return Array.isArray(value) ? value : [value];
-}
-function evaluateKey(op, policyValues, entry) {
-  if (op.base === "Null") {
-    const absent = entry === void 0;
-    return policyValues.map((p2) => {
-      const wanted = toBool(p2);
-      return wanted === void 0 ? "error" : wanted === absent;
-    }).reduce(or3, false);
-  }
-  if (entry === void 0) return op.set === "ForAllValues" ? true : op.ifExists;
-  const contextValues = isList(entry) ? entry : [entry];
-  const { positive, negated } = splitNegation(op.base);
-  const test = (v) => {
-    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
-    return negated ? not3(any) : any;
-  };
-  const results2 = contextValues.map(test);
-  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
-}
-function isList(entry) {
-  return Array.isArray(entry);
-}
-function compare(op, v, p2) {
-  switch (op) {
-    case "StringEquals":
-      return String(v) === String(p2);
-    case "StringEqualsIgnoreCase":
-      return String(v).toLowerCase() === String(p2).toLowerCase();
-    case "StringLike":
-      return matchWildcard(String(p2), String(v));
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return order(op, toNumber(v), toNumber(p2));
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return order(op, toEpochMillis(v), toEpochMillis(p2));
-    case "Bool": {
-      const a = toBool(v);
-      const b2 = toBool(p2);
-      return a === void 0 || b2 === void 0 ? "error" : a === b2;
-    }
-    case "IpAddress": {
-      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
-      const ip = typeof v === "string" ? parseIp(v) : void 0;
-      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
-    }
-    default:
-      return "error";
-  }
-}
-function order(op, a, b2) {
-  if (a === void 0 || b2 === void 0) return "error";
-  if (op.endsWith("LessThanEquals")) return a <= b2;
-  if (op.endsWith("LessThan")) return a < b2;
-  if (op.endsWith("GreaterThanEquals")) return a >= b2;
-  if (op.endsWith("GreaterThan")) return a > b2;
-  return a === b2;
-}
-
 // src/policy/eval/access/compiled-condition.ts
 var error = () => "error";
 var same = (a, b2) => a === b2;
@@ -23015,9 +23140,6 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function isList2(entry) {
-  return Array.isArray(entry);
-}
 function compileKey({ base, set, ifExists }, key, raw) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
@@ -23026,11 +23148,11 @@ function compileKey({ base, set, ifExists }, key, raw) {
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated);
   const forAll = set === "ForAllValues";
-  const onMissing = forAll || ifExists;
+  const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === void 0) return onMissing;
-    return isList2(entry) ? kleene(entry, !forAll, test) : test(entry);
+    return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
 function compileValueTest(op, raw, negated) {
@@ -23043,6 +23165,15 @@ function compileValueTest(op, raw, negated) {
       return anyOf(raw, negated, lowerCase, lowerCase, same);
     case "StringLike":
       return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
+    case "ArnEquals":
+    case "ArnLike":
+      return anyOf(
+        raw,
+        negated,
+        (p2) => parseArn(String(p2))?.map((part) => compileWildcard(part)),
+        (v) => parseArn(String(v)),
+        (arn, parts) => parts.every((m, i2) => m(arn[i2]))
+      );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
     case "IpAddress":
@@ -23207,18 +23338,26 @@ function applies(s, resource, context) {
 var DEFAULT_MAX_STATES = 2e5;
 var STAR2 = -1;
 var QUESTION2 = -2;
+var COLON = 58;
 function codePoints(text) {
   const out = [];
   for (const ch2 of text) out.push(ch2.codePointAt(0));
   return out;
 }
 function compile(p2) {
-  const cps = p2.kind === "glob" ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
-  const tailStars = new Array(cps.length + 1).fill(false);
-  if (p2.kind === "glob") {
-    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && (i2 + 1 === cps.length || tailStars[i2 + 1]);
+  const wild = p2.kind === "glob" || p2.kind === "arn";
+  const cps = wild ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
+  const inSegment = [];
+  let colons = 0;
+  for (const c3 of cps) {
+    inSegment.push(p2.kind === "arn" && colons < 5);
+    if (c3 === COLON) colons++;
   }
-  return { kind: p2.kind, cps, tailStars };
+  const tailStars = new Array(cps.length + 1).fill(false);
+  if (wild) {
+    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && !inSegment[i2] && (i2 + 1 === cps.length || tailStars[i2 + 1]);
+  }
+  return { kind: p2.kind, cps, tailStars, inSegment };
 }
 function closure(m, positions) {
   const set = /* @__PURE__ */ new Set();
@@ -23239,16 +23378,17 @@ function step(m, state, cp, lowered) {
   for (const i2 of state) {
     const c3 = m.cps[i2];
     if (c3 === void 0) continue;
+    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m.inSegment[i2]) continue;
     if (c3 === STAR2) next.push(i2);
     else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
   }
-  return next.length === 0 ? next : m.kind === "glob" ? closure(m, next) : next;
+  return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
 }
 function accepting(m, state) {
   return state.includes(m.cps.length);
 }
 function forever(m, state) {
-  return m.kind === "glob" && state.some((i2) => m.tailStars[i2]);
+  return (m.kind === "glob" || m.kind === "arn") && state.some((i2) => m.tailStars[i2]);
 }
 var inverseLower;
 function upperVariants(cp) {
@@ -23309,7 +23449,7 @@ function findCells(patterns, options = {}) {
   };
   const start = { live: /* @__PURE__ */ new Map(), always: [], example: "" };
   machines.forEach((m, j2) => {
-    const st = m.kind === "glob" ? closure(m, [0]) : [0];
+    const st = m.kind === "glob" || m.kind === "arn" ? closure(m, [0]) : [0];
     if (forever(m, st)) start.always.push(j2);
     else start.live.set(j2, st);
   });
@@ -23452,6 +23592,7 @@ function familyOf(operator) {
   if (base.startsWith("Date")) return "date";
   if (base === "Bool") return "bool";
   if (base === "Null") return "null";
+  if (base.startsWith("Arn")) return "arn";
   return "ip";
 }
 function valuesOf(v) {
@@ -23497,11 +23638,11 @@ function isoOrSeconds(ms) {
 function stringCandidates(entries, unsupported) {
   const patterns = [];
   for (const e of entries) {
-    const base = parseConditionOperator(e.operator)?.base;
+    const base = parseConditionOperator(e.operator)?.base.replace("Not", "");
     if (base === void 0 || !base.startsWith("String")) continue;
     for (const v of valuesOf(e.values)) {
       const text = String(v);
-      if (base === "StringLike" || base === "StringNotLike") patterns.push({ kind: "glob", text });
+      if (base === "StringLike") patterns.push({ kind: "glob", text });
       else if (base === "StringEqualsIgnoreCase") {
         if (/[\u03a3\u03c2\u03c3]/.test(text)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text)}) lowers by context`);
         patterns.push({ kind: "iexact", text });
@@ -23543,6 +23684,18 @@ function ipCandidatesOf(entries) {
     return { value: address, phrase };
   });
 }
+var ANY_ARN = "arn:*:*:*:*:*";
+function arnCandidates(entries, unsupported) {
+  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
+  const patterns = [ANY_ARN, ...written.filter((p2) => parseArn(p2) !== void 0)];
+  const search = findCells(patterns.map((text) => ({ kind: "arn", text })), { allowEmpty: false });
+  if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
+  return search.cells.map((cell2) => {
+    const matched = cell2.matches.filter((i2) => i2 > 0).map((i2) => `\`${patterns[i2]}\``);
+    const valid = cell2.matches.includes(0);
+    return { value: cell2.example, phrase: !valid ? "not a valid ARN" : matched.length > 0 ? `matching ${matched.join(" and ")}` : "another ARN" };
+  });
+}
 function candidatesFor(family, entries, unsupported) {
   const literals = entries.filter((e) => familyOf(e.operator) === family).flatMap((e) => valuesOf(e.values));
   switch (family) {
@@ -23556,6 +23709,8 @@ function candidatesFor(family, entries, unsupported) {
       return [true, false].map((b2) => ({ value: b2, phrase: String(b2) }));
     case "ip":
       return ipCandidatesOf(entries);
+    case "arn":
+      return arnCandidates(entries, unsupported);
     default:
       return [{ value: "value", phrase: "present" }];
   }
@@ -23572,7 +23727,8 @@ function partitionKey(key, entries) {
   const candidates3 = [];
   for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
   const typed = [...families].filter((f) => f !== "string");
-  if (typed.length > 0) candidates3.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => f === "ip" ? "valid IP address" : f === "bool" ? "boolean" : f === "numeric" ? "number" : "date").join(" or ")}` });
+  const noun = { ip: "valid IP address", bool: "boolean", numeric: "number", date: "date", arn: "valid ARN" };
+  if (typed.length > 0) candidates3.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => noun[f]).join(" or ")}` });
   const cells = [];
   const seen = /* @__PURE__ */ new Set();
   const bySignature = /* @__PURE__ */ new Map();
@@ -23602,8 +23758,11 @@ function partitionKey(key, entries) {
     }
   }
   if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
-  const all = entries.map((e) => parseConditionOperator(e.operator)?.set === "ForAllValues");
-  const join3 = (a, b2) => a.map((x2, i2) => all[i2] ? and3(x2, b2[i2]) : or3(x2, b2[i2]));
+  const reads = entries.map((e) => {
+    const op = parseConditionOperator(e.operator);
+    return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
+  });
+  const join3 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -25397,12 +25556,12 @@ var CLEAN = Object.freeze({
 });
 var EMPTY_FACTS = Object.freeze({});
 var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
+  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
 ];
 var SCANS = [
   ["skillScan", "skill_scan", "skill scan"],
@@ -25462,7 +25621,7 @@ function compileRuntime(runtime) {
         }
       }
     }
-    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
@@ -25487,7 +25646,7 @@ function compileRuntime(runtime) {
 }
 function describe2(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
+  return JSON.stringify(value.slice(0, 200));
 }
 function compileAllowlist(value, invalid) {
   return toAllOf(value).map((list3) => {
@@ -31814,6 +31973,7 @@ function evaluatePosture(posture, facts = {}) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
@@ -31841,7 +32001,6 @@ function evaluatePosture(posture, facts = {}) {
     if (environment === "local") {
       const min = setting("local", "min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
       flag("local", "require_encryption", "encryption", "disk encryption");
       check(
         "local.min_security_score",
@@ -31881,7 +32040,7 @@ function evaluatePosture(posture, facts = {}) {
     allowed: failed.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
+    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
     warnings: insecure ? failed.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed.map((c3) => c3.id)

@@ -244,11 +244,8 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function show(value) {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}\u2026` : value);
-  if (value === void 0) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
 var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
@@ -495,7 +492,7 @@ function cidrContains(range, ip) {
 }
 
 // src/policy/vocabulary.ts
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
   const m = OPERATOR_NAME.exec(name);
@@ -554,6 +551,10 @@ function lookupContext(context, key) {
   const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k) => k.length === key.length && toAsciiLower(k) === toAsciiLower(key));
   return found === void 0 ? void 0 : context[found] ?? void 0;
 }
+function parseArn(text2) {
+  const parts = text2.split(":");
+  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
+}
 
 // src/policy/eval/access/compiled-condition.ts
 var error = () => "error";
@@ -577,9 +578,6 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function isList(entry) {
-  return Array.isArray(entry);
-}
 function compileKey({ base, set, ifExists }, key, raw) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
@@ -588,11 +586,11 @@ function compileKey({ base, set, ifExists }, key, raw) {
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated);
   const forAll = set === "ForAllValues";
-  const onMissing = forAll || ifExists;
+  const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === void 0) return onMissing;
-    return isList(entry) ? kleene(entry, !forAll, test) : test(entry);
+    return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
 function compileValueTest(op, raw, negated) {
@@ -605,6 +603,15 @@ function compileValueTest(op, raw, negated) {
       return anyOf(raw, negated, lowerCase, lowerCase, same);
     case "StringLike":
       return anyOf(raw, negated, (p) => compileWildcard(String(p)), String, (v, matches) => matches(v));
+    case "ArnEquals":
+    case "ArnLike":
+      return anyOf(
+        raw,
+        negated,
+        (p) => parseArn(String(p))?.map((part) => compileWildcard(part)),
+        (v) => parseArn(String(v)),
+        (arn, parts) => parts.every((m, i) => m(arn[i]))
+      );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
     case "IpAddress":
@@ -1066,6 +1073,7 @@ function evaluatePosture(posture, facts = {}) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
+  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
@@ -1093,7 +1101,6 @@ function evaluatePosture(posture, facts = {}) {
     if (environment === "local") {
       const min = setting("local", "min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
       flag("local", "require_encryption", "encryption", "disk encryption");
       check(
         "local.min_security_score",
@@ -1133,7 +1140,7 @@ function evaluatePosture(posture, facts = {}) {
     allowed: failed.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
+    score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
     warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed.map((c) => c.id)
@@ -1258,12 +1265,12 @@ var CLEAN = Object.freeze({
 });
 var EMPTY_FACTS = Object.freeze({});
 var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"]
+  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
 ];
 var SCANS = [
   ["skillScan", "skill_scan", "skill scan"],
@@ -1323,7 +1330,7 @@ function compileRuntime(runtime) {
         }
       }
     }
-    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed");
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
@@ -1348,7 +1355,7 @@ function compileRuntime(runtime) {
 }
 function describe(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}\u2026` : value);
+  return JSON.stringify(value.slice(0, 200));
 }
 function compileAllowlist(value, invalid) {
   return toAllOf(value).map((list) => {

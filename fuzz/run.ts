@@ -6,13 +6,15 @@
  * - access: compiled vs reference AccessPolicy evaluator;
  * - data: compiled vs reference DataPolicy evaluator;
  * - diff: the semantic diff (diffTargetMerges) vs the brute-force oracle of test/diff/brute/
- *   (random small access/data/runtime policies, one edit, an exhaustive universe of requests).
+ *   (random small access/data/runtime policies, one edit, an exhaustive universe of requests);
+ * - iam: both AccessPolicy evaluators vs an independent IAM evaluator (@cloud-copilot/iam-simulate)
+ *   on random identity policies over real AWS actions and ARNs (test/policy/eval/access/iam/).
  *
  * Prints case counts and times; a failure is shrunk and written to fuzz/failures/ with the
  * command that replays it. Exit code 1 when anything failed.
  *
- *   node --import tsx fuzz/run.ts [--cases N] [--access N] [--data N] [--diff N] [--seed S] [--workers W]
- *                                 [--only lint,access,data,diff] [--heavy P] [--slow-ms MS] [--replay FILE]
+ *   node --import tsx fuzz/run.ts [--cases N] [--access N] [--data N] [--diff N] [--iam N] [--seed S] [--workers W]
+ *                                 [--only lint,access,data,diff,iam] [--heavy P] [--slow-ms MS] [--replay FILE]
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -21,6 +23,8 @@ import { Worker } from "node:worker_threads";
 import { readCorpus } from "./lib/corpus.js";
 import { isInfo, replayDiffCase, shrinkCounterexample } from "./lib/diff-brute.js";
 import type { DiffCounterexample } from "./lib/diff-brute.js";
+import { replayIamCase, shrinkIamCounterexample } from "./lib/iam-sim.js";
+import type { IamCounterexample } from "./lib/iam-sim.js";
 import { checkFiles, materializeCase } from "./lib/lint-case.js";
 import type { CaseFiles, LintCase, Problem } from "./lib/lint-case.js";
 import { shrink } from "./lib/shrink.js";
@@ -35,6 +39,8 @@ export interface FuzzOptions {
   data: number;
   /** Cases of the semantic diff vs brute-force campaign. */
   diff: number;
+  /** Comparisons of the edict vs iam-simulate campaign. */
+  iam: number;
   seed: number;
   workers: number;
   only: Set<string>;
@@ -53,9 +59,10 @@ export function parseArgs(argv: readonly string[]): FuzzOptions & { replay?: str
     access: 1_000_000,
     data: 100_000,
     diff: 100_000,
+    iam: 100_000,
     seed: (Date.now() ^ (process.pid << 16)) >>> 0,
     workers: Math.max(1, Math.min(4, availableParallelism())),
-    only: new Set(["lint", "access", "data", "diff"]),
+    only: new Set(["lint", "access", "data", "diff", "iam"]),
     heavy: 0.005,
     reportsEvery: 20,
     shrinkMs: 60_000,
@@ -86,6 +93,10 @@ export function parseArgs(argv: readonly string[]): FuzzOptions & { replay?: str
         break;
       case "--diff":
         opts.diff = Math.floor(num(a, v));
+        i++;
+        break;
+      case "--iam":
+        opts.iam = Math.floor(num(a, v));
         i++;
         break;
       case "--seed":
@@ -234,6 +245,21 @@ export interface FuzzSummary {
     /** Counterexample files, one per failing `kind/category`. */
     files: string[];
   };
+  iam?: {
+    /** Comparisons: one request answered by iam-simulate and both edict evaluators. */
+    comparisons: number;
+    /** Cases (policies) drawn. */
+    cases: number;
+    ms: number;
+    /** iam-simulate's answers: Allowed, ImplicitlyDenied, ExplicitlyDenied. */
+    outcomes: Record<string, number>;
+    /** Comparisons where the three evaluators do not agree (or that left the domain). */
+    disagreements: number;
+    /** Comparisons with a problem, by problem (`reference≠simulator`, `compiled≠simulator`, …). */
+    problems: Record<string, number>;
+    /** Counterexample files, one per problem. */
+    files: string[];
+  };
   ok: boolean;
 }
 
@@ -308,6 +334,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     summary[kind] = entry;
   }
   if (opts.only.has("diff") && opts.diff > 0) summary.diff = await runDiffCampaign(opts, summary);
+  if (opts.only.has("iam") && opts.iam > 0) summary.iam = await runIamCampaign(opts, summary);
   log(summary.ok ? "edict fuzz: OK" : "edict fuzz: FAILURES (see above)");
   return summary;
 }
@@ -340,19 +367,15 @@ async function runDiffCampaign(opts: FuzzOptions, summary: FuzzSummary): Promise
     const found = firsts.get(key);
     if (!found) continue;
     const small = shrinkCounterexample(found, Math.min(opts.shrinkMs, 15_000));
-    mkdirSync(opts.failuresDir, { recursive: true });
-    const file = join(opts.failuresDir, `diff-${safeName(key)}-${found.origin.seed}-${found.origin.index}.json`);
-    const json = {
+    const file = writeFailureFile(opts, `diff-${safeName(key)}-${found.origin.seed}-${found.origin.index}`, {
       campaign: "diff",
       key,
       cases: problems[key],
       origin: found.origin,
-      replay: `node --import tsx fuzz/run.ts --replay ${relative(process.cwd(), file)}`,
       case: small.case,
       original: found.case,
       description: small.description,
-    };
-    writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+    });
     files.push(file);
     log(`  FAIL ${key} in ${problems[key]!.toLocaleString("en")} case(s); first: ${found.origin.kind} chunk seed ${found.origin.seed}, case ${found.origin.index} (${found.case.edit}) → ${relative(process.cwd(), file)}`);
     if (files.length === 1) log(`       ${small === found ? "counterexample" : "shrunk counterexample"}:\n${small.description.replace(/^/gm, "       ")}`);
@@ -364,9 +387,72 @@ async function runDiffCampaign(opts: FuzzOptions, summary: FuzzSummary): Promise
   return { cases: r.cases, ms: wall, byKind, pure, cells, problems, files };
 }
 
+/** Writes a campaign's shrunk counterexample to `<failuresDir>/<name>.json`, with the command that replays it. */
+function writeFailureFile(opts: FuzzOptions, name: string, record: Record<string, unknown>): string {
+  mkdirSync(opts.failuresDir, { recursive: true });
+  const file = join(opts.failuresDir, `${name}.json`);
+  const replay = `node --import tsx fuzz/run.ts --replay ${relative(process.cwd(), file)}`;
+  writeFileSync(file, JSON.stringify({ ...record, replay }, null, 2) + "\n");
+  return file;
+}
+
+/** Both AccessPolicy evaluators vs @cloud-copilot/iam-simulate (fuzz/lib/iam-sim.ts). */
+async function runIamCampaign(opts: FuzzOptions, summary: FuzzSummary): Promise<NonNullable<FuzzSummary["iam"]>> {
+  const { log } = opts;
+  const started = performance.now();
+  const jobs: Job[] = split(opts.iam, opts.workers).map((count, i) => ({ kind: "iam", seed: (opts.seed + 7919 * (i + 1)) >>> 0, count }));
+  const r = await runJobs(jobs, log, "iam", opts.iam);
+  const wall = performance.now() - started;
+  const outcomes: Record<string, number> = {};
+  const problems: Record<string, number> = {};
+  let cases = 0;
+  let disagreements = 0;
+  for (const e of r.extra) {
+    disagreements += (e.failing as number) ?? 0;
+    for (const [k, v] of Object.entries((e.outcomes as Record<string, number>) ?? {})) outcomes[k] = (outcomes[k] ?? 0) + v;
+    for (const [k, v] of Object.entries((e.problems as Record<string, number>) ?? {})) problems[k] = (problems[k] ?? 0) + v;
+    cases += (e.cases as number) ?? 0;
+  }
+  const failing = Object.keys(problems).sort();
+  const answers = Object.entries(outcomes).sort().map(([k, n]) => `${k} ${n.toLocaleString("en")}`).join(", ");
+  const rate = Math.round(r.cases / Math.max(wall / 1000, 1e-3));
+  log(`iam vs iam-simulate: ${r.cases.toLocaleString("en")} comparisons (${cases.toLocaleString("en")} policies; ${answers}), ${seconds(wall)}, ${rate.toLocaleString("en")}/s; ${disagreements.toLocaleString("en")} disagreement(s)`);
+  const files: string[] = [];
+  const firsts = new Map<string, IamCounterexample>();
+  for (const x of r.diffFailures as IamCounterexample[]) if (!firsts.has(x.problem)) firsts.set(x.problem, x);
+  for (const problem of failing) {
+    summary.ok = false;
+    const found = firsts.get(problem);
+    if (!found) continue;
+    const small = await shrinkIamCounterexample(found, Math.min(opts.shrinkMs, 15_000));
+    const file = writeFailureFile(opts, `iam-${safeName(problem)}-${found.origin.seed}-${found.origin.index}`, {
+      campaign: "iam",
+      problem,
+      comparisons: problems[problem],
+      origin: found.origin,
+      case: small.case,
+      original: found.case,
+      description: small.description,
+    });
+    files.push(file);
+    log(`  FAIL ${problem} in ${problems[problem]!.toLocaleString("en")} comparison(s); first: chunk seed ${found.origin.seed}, case ${found.origin.index} → ${relative(process.cwd(), file)}`);
+    if (files.length === 1) log(`       ${small === found ? "counterexample" : "shrunk counterexample"}:\n${small.description.replace(/^/gm, "       ")}`);
+  }
+  if (failing.length === 0) log("  no disagreements");
+  return { comparisons: r.cases, cases, ms: wall, outcomes, disagreements, problems, files };
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  if (opts.replay !== undefined && (JSON.parse(readFileSync(opts.replay, "utf8")) as { campaign?: string }).campaign === "diff") {
+  const campaign = opts.replay === undefined ? undefined : (JSON.parse(readFileSync(opts.replay, "utf8")) as { campaign?: string }).campaign;
+  if (opts.replay !== undefined && campaign === "iam") {
+    const json = JSON.parse(readFileSync(opts.replay, "utf8")) as { case: Parameters<typeof replayIamCase>[0] };
+    const { description, failing } = await replayIamCase(json.case);
+    process.stdout.write(`${description}\n${failing ? "replay: still failing" : "replay: no failure (fixed?)"}\n`);
+    process.exitCode = failing ? 1 : 0;
+    return;
+  }
+  if (opts.replay !== undefined && campaign === "diff") {
     const json = JSON.parse(readFileSync(opts.replay, "utf8")) as { case: Parameters<typeof replayDiffCase>[0] };
     const { description, failing } = replayDiffCase(json.case);
     process.stdout.write(`${description}\n${failing ? "replay: still failing" : "replay: no failure (fixed?)"}\n`);

@@ -3,6 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { readCorpus } from "./lib/corpus.js";
 import { runBruteDiff } from "./lib/diff-brute.js";
 import { diffAccess, diffData } from "./lib/differential.js";
+import { runIamDifferential } from "./lib/iam-sim.js";
 import { changedSince, takeSnapshot } from "./lib/invariants.js";
 import { checkCase, drawCase } from "./lib/lint-case.js";
 import type { LintCase, Problem } from "./lib/lint-case.js";
@@ -11,7 +12,8 @@ export type Job =
   | { kind: "lint"; from: number; count: number; heavy: number; reportsEvery: number; slowMs: number }
   | { kind: "access"; seed: number; count: number }
   | { kind: "data"; seed: number; count: number }
-  | { kind: "diff"; seed: number; count: number };
+  | { kind: "diff"; seed: number; count: number }
+  | { kind: "iam"; seed: number; count: number };
 
 export type WorkerMessage =
   | { type: "progress"; done: number }
@@ -64,6 +66,14 @@ function runBruteDiffJob(job: Extract<Job, { kind: "diff" }>): void {
   post({ type: "done", cases: report.cases, ms: report.ms, extra: { ...rest } });
 }
 
+/** edict vs @cloud-copilot/iam-simulate: counts per outcome and problem, first case of each problem. */
+async function runIamJob(job: Extract<Job, { kind: "iam" }>): Promise<void> {
+  const report = await runIamDifferential(job.seed, job.count, (done) => post({ type: "progress", done }));
+  if (report.counterexamples.length > 0) post({ type: "diff-failure", disagreements: report.counterexamples });
+  const { counterexamples: _sent, comparisons, ms, ...rest } = report;
+  post({ type: "done", cases: comparisons, ms, extra: { ...rest } });
+}
+
 function runDiffJob(job: Extract<Job, { kind: "access" | "data" }>): void {
   const started = performance.now();
   const chunk = 20_000;
@@ -89,4 +99,5 @@ function runDiffJob(job: Extract<Job, { kind: "access" | "data" }>): void {
 const job = workerData as Job;
 if (job.kind === "lint") runLintJob(job);
 else if (job.kind === "diff") runBruteDiffJob(job);
+else if (job.kind === "iam") await runIamJob(job);
 else runDiffJob(job);

@@ -92,12 +92,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A value in a message: a scalar's JSON, cut to 80 characters; a list or object only by kind (it may nest deeply). */
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 
 /** A field, what its value must pass, and what it "must" be, for messages. */

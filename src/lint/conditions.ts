@@ -1,9 +1,11 @@
 /** Walking the Condition blocks of every statement, with pointers, for the condition rules. */
+import { splitNegation } from "../policy/eval/access/conditions.js";
 import { joinPointer } from "../policy/pointer.js";
 import type { Repository, RepoFile } from "../policy/repository.js";
 import { parseConditionOperator } from "../policy/vocabulary.js";
 import type { ParsedOperator } from "../policy/vocabulary.js";
 import { allStatements } from "./statements.js";
+import type { StatementRef } from "./statements.js";
 
 export interface ConditionValueRef {
   file: RepoFile;
@@ -33,4 +35,52 @@ export function conditionValues(repo: Repository): ConditionValueRef[] {
     }
   }
   return out;
+}
+
+/** One `operator → key → value(s)` entry of a statement's Condition. */
+export interface ConditionEntryRef {
+  operator: string;
+  parsed: ParsedOperator | undefined;
+  key: string;
+  /** The value or list of values, as written. */
+  value: unknown;
+  /** Pointer of the key inside the operator block. */
+  pointer: string;
+}
+
+/** The entries of a statement's Condition, skipping operator blocks that are not maps. */
+export function conditionEntries(st: StatementRef): ConditionEntryRef[] {
+  const out: ConditionEntryRef[] = [];
+  for (const [operator, block] of Object.entries(st.condition ?? {})) {
+    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+    const parsed = parseConditionOperator(operator);
+    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+  }
+  return out;
+}
+
+/** StringNotEquals, NotIpAddress, ArnNotLike…: true on a missing key unless a set prefix says otherwise. */
+export function isNegatedOperator(op: ParsedOperator): boolean {
+  return op.base !== "Null" && splitNegation(op.base).negated;
+}
+
+const isFalse = (v: unknown): boolean => v === false || v === "false";
+
+/**
+ * True when the entry is false for every request that lacks its key, so it requires the key
+ * (IAM semantics, as in the evaluator): `Null: {k: false}`, a positive operator, and any operator
+ * with `ForAnyValue:`; not a negated operator, `…IfExists` or `ForAllValues:`.
+ */
+export function requiresKey(op: ParsedOperator, value: unknown): boolean {
+  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
+  if (op.set === "ForAnyValue") return true;
+  if (op.set === "ForAllValues" || op.ifExists) return false;
+  return !isNegatedOperator(op);
+}
+
+/** Whether some entry of the Condition requires `key` (names compare case-insensitively, as context lookups do). */
+export function conditionRequiresKey(entries: readonly ConditionEntryRef[], key: string): boolean {
+  const k = key.toLowerCase();
+  return entries.some((e) => e.parsed !== undefined && e.key.toLowerCase() === k && requiresKey(e.parsed, e.value));
 }

@@ -4,6 +4,11 @@ import type { StatementRef } from "./statements.js";
 
 type Reach = Pick<StatementRef, "action" | "notAction" | "resource" | "notResource" | "condition">;
 
+/**
+ * Only an unconditional statement covers: a condition may hold for some requests only (a negated
+ * operator holds even for requests without its key, an unknown one is an error), so a conditional
+ * outer is never taken as covering.
+ */
 function unconditional(s: Reach): boolean {
   return !s.condition || Object.keys(s.condition).length === 0;
 }

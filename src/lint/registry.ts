@@ -25,11 +25,14 @@ import unknownReasonCode from "./rules/unknown-reason-code.js";
 import unknownConditionOperator from "./rules/unknown-condition-operator.js";
 import invalidCidr from "./rules/invalid-cidr.js";
 import invalidDate from "./rules/invalid-date.js";
+import invalidArn from "./rules/invalid-arn.js";
 import invalidConditionValue from "./rules/invalid-condition-value.js";
 import wildcardAllowInProduction from "./rules/wildcard-allow-in-production.js";
 import allowWithNotAction from "./rules/allow-with-not-action.js";
 import forAllValuesWithoutNull from "./rules/for-all-values-without-null.js";
 import ifExistsInDeny from "./rules/if-exists-in-deny.js";
+import negatedConditionAllowsMissingKey from "./rules/negated-condition-allows-missing-key.js";
+import negatedConditionMissingKeyChanged from "./rules/negated-condition-missing-key-changed.js";
 import auditLogOff from "./rules/audit-log-off.js";
 import noResourceLimits from "./rules/no-resource-limits.js";
 import allowInsecureInProduction from "./rules/allow-insecure-in-production.js";
@@ -102,6 +105,7 @@ export const RULES: readonly Rule[] = [
   unknownConditionOperator,
   invalidCidr,
   invalidDate,
+  invalidArn,
   invalidConditionValue,
   // structure
   missingConfig,
@@ -129,7 +133,9 @@ export const RULES: readonly Rule[] = [
   wildcardAllowInProduction,
   allowWithNotAction,
   forAllValuesWithoutNull,
+  negatedConditionAllowsMissingKey,
   ifExistsInDeny,
+  negatedConditionMissingKeyChanged,
   auditLogOff,
   noResourceLimits,
   allowInsecureInProduction,

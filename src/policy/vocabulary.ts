@@ -15,6 +15,7 @@ export const CONDITION_OPERATORS = [
   "StringEquals",
   "StringNotEquals",
   "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
   "StringLike",
   "StringNotLike",
   "NumericEquals",
@@ -32,6 +33,10 @@ export const CONDITION_OPERATORS = [
   "Bool",
   "IpAddress",
   "NotIpAddress",
+  "ArnEquals",
+  "ArnNotEquals",
+  "ArnLike",
+  "ArnNotLike",
   "Null",
 ] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
@@ -50,7 +55,7 @@ export interface ParsedOperator {
  * pattern so the evaluator does not carry the list (the tests check that the two agree).
  */
 const OPERATOR_NAME =
-  /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date)(?:Not)?Equals|StringEqualsIgnoreCase|String(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+  /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 
 /** "ForAnyValue:StringLikeIfExists" → {base: StringLike, ifExists: true, set: ForAnyValue}; undefined when unknown. */
 export function parseConditionOperator(name: string): ParsedOperator | undefined {

@@ -21,7 +21,8 @@ describe("fuzz/run.ts", () => {
     expect(d.access).toBeGreaterThanOrEqual(1_000_000);
     expect(d.data).toBeGreaterThanOrEqual(100_000);
     expect(d.diff).toBeGreaterThanOrEqual(100_000);
-    expect(d.only).toEqual(new Set(["lint", "access", "data", "diff"]));
+    expect(d.iam).toBeGreaterThanOrEqual(100_000);
+    expect(d.only).toEqual(new Set(["lint", "access", "data", "diff", "iam"]));
     expect(parseArgs(["--cases", "42", "--seed", "7", "--only", "lint"])).toMatchObject({ cases: 42, seed: 7, only: new Set(["lint"]) });
     expect(() => parseArgs(["--cases", "many"])).toThrow(/non-negative number/);
   });
@@ -29,7 +30,7 @@ describe("fuzz/run.ts", () => {
   it("a short run in worker threads prints case counts and times, and finds nothing", async () => {
     const lines: string[] = [];
     const failuresDir = mkdtempSync(join(tmpdir(), "edict-fuzz-failures-"));
-    const summary = await runFuzz({ ...parseArgs(["--cases", "60", "--access", "3000", "--data", "1000", "--diff", "0", "--seed", "99", "--workers", "1"]), failuresDir, log: (l) => lines.push(l) });
+    const summary = await runFuzz({ ...parseArgs(["--cases", "60", "--access", "3000", "--data", "1000", "--diff", "0", "--iam", "0", "--seed", "99", "--workers", "1"]), failuresDir, log: (l) => lines.push(l) });
     expect(summary, lines.join("\n")).toMatchObject({ ok: true, lint: { cases: 60, failures: [] }, access: { disagreements: 0 }, data: { disagreements: 0 } });
     expect(summary.access!.cases).toBeGreaterThanOrEqual(3000);
     expect(lines.join("\n")).toMatch(/lint\/loading: 60 cases in [\d.]+ s/);
@@ -52,6 +53,16 @@ describe("fuzz/run.ts", () => {
       const json = JSON.parse(readFileSync(file, "utf8"));
       expect(json).toMatchObject({ campaign: "diff", replay: expect.stringContaining("--replay"), case: { kind: expect.any(String), base: expect.anything(), head: expect.anything() } });
     }
+  }, 60_000);
+
+  it("the iam campaign (edict vs iam-simulate) makes exactly the comparisons asked for and reports the simulator's answers", async () => {
+    const lines: string[] = [];
+    const failuresDir = mkdtempSync(join(tmpdir(), "edict-fuzz-iam-"));
+    const summary = await runFuzz({ ...parseArgs(["--only", "iam", "--iam", "300", "--seed", "5", "--workers", "1", "--shrink-ms", "2000"]), failuresDir, log: (l) => lines.push(l) });
+    const out = lines.join("\n");
+    expect(summary, out).toMatchObject({ ok: true, iam: { comparisons: 300, disagreements: 0, files: [] } });
+    expect(out).toMatch(/iam vs iam-simulate: 300 comparisons \([\d,]+ policies; Allowed [\d,]+, ExplicitlyDenied [\d,]+, ImplicitlyDenied [\d,]+\), [\d.]+ s, [\d,]+\/s; 0 disagreement/);
+    expect(readdirSync(failuresDir)).toEqual([]);
   }, 60_000);
 
   it("shrinks a failing case to the bytes that matter and writes a replayable reproduction", () => {

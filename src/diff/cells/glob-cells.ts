@@ -4,8 +4,10 @@
  * the same cell are indistinguishable by the patterns, so evaluating one representative per
  * cell decides for the whole string space.
  *
- * Patterns are glob (`*` any run of code points, `?` one code point), exact text, or exact text
- * compared after `toLowerCase()` (StringEqualsIgnoreCase). The search is breadth-first over the
+ * Patterns are glob (`*` any run of code points, `?` one code point), exact text, exact text
+ * compared after `toLowerCase()` (StringEqualsIgnoreCase), or ARN patterns (ArnLike): globs
+ * whose `*` and `?` stay within a segment before the fifth colon, since ARNs are compared
+ * segment by segment and only the resource, after the fifth colon, may hold colons. The search is breadth-first over the
  * product of the patterns' automata: each pattern is a small NFA over code points whose state
  * is the set of pattern positions reached. At each product state only the code points that
  * some live pattern can consume are tried, plus one code point no pattern names (all such code
@@ -14,7 +16,7 @@
  * the work; a search cut short says so (`complete: false`).
  */
 
-export type CellPatternKind = "glob" | "exact" | "iexact";
+export type CellPatternKind = "glob" | "exact" | "iexact" | "arn";
 
 export interface CellPattern {
   kind: CellPatternKind;
@@ -62,7 +64,11 @@ interface Machine {
   cps: number[];
   /** tailStars[i]: position i and every later one is `*` (glob only). */
   tailStars: boolean[];
+  /** arn only: whether the wildcard at position i lies before the fifth colon (it cannot take a colon). */
+  inSegment: boolean[];
 }
+
+const COLON = 58;
 
 function codePoints(text: string): number[] {
   const out: number[] = [];
@@ -71,20 +77,25 @@ function codePoints(text: string): number[] {
 }
 
 function compile(p: CellPattern): Machine {
-  const cps =
-    p.kind === "glob"
-      ? codePoints(p.text).map((c) => (c === 42 ? STAR : c === 63 ? QUESTION : c))
-      : codePoints(p.kind === "iexact" ? p.text.toLowerCase() : p.text);
-  const tailStars = new Array<boolean>(cps.length + 1).fill(false);
-  if (p.kind === "glob") {
-    // a `*` followed only by `*`s matches every continuation
-    for (let i = cps.length - 1; i >= 0; i--) tailStars[i] = cps[i] === STAR && (i + 1 === cps.length || tailStars[i + 1]!);
+  const wild = p.kind === "glob" || p.kind === "arn";
+  const cps = wild ? codePoints(p.text).map((c) => (c === 42 ? STAR : c === 63 ? QUESTION : c)) : codePoints(p.kind === "iexact" ? p.text.toLowerCase() : p.text);
+  const inSegment: boolean[] = [];
+  let colons = 0;
+  for (const c of cps) {
+    inSegment.push(p.kind === "arn" && colons < 5);
+    if (c === COLON) colons++;
   }
-  return { kind: p.kind, cps, tailStars };
+  const tailStars = new Array<boolean>(cps.length + 1).fill(false);
+  if (wild) {
+    // a `*` followed only by `*`s matches every continuation (in an ARN, only in the resource)
+    for (let i = cps.length - 1; i >= 0; i--) tailStars[i] = cps[i] === STAR && !inSegment[i] && (i + 1 === cps.length || tailStars[i + 1]!);
+  }
+  return { kind: p.kind, cps, tailStars, inSegment };
 }
 
 /** Positions after following `*` (which may match nothing). Sorted, unique. */
 function closure(m: Machine, positions: Iterable<number>): number[] {
+  // (glob and arn alike: `*` may match nothing)
   const set = new Set<number>();
   for (let i of positions) {
     set.add(i);
@@ -106,10 +117,12 @@ function step(m: Machine, state: readonly number[], cp: number, lowered: readonl
   for (const i of state) {
     const c = m.cps[i];
     if (c === undefined) continue;
+    // an ARN wildcard before the fifth colon stays within its segment
+    if ((c === STAR || c === QUESTION) && cp === COLON && m.inSegment[i]) continue;
     if (c === STAR) next.push(i);
     else if (c === QUESTION || c === cp) next.push(i + 1);
   }
-  return next.length === 0 ? next : m.kind === "glob" ? closure(m, next) : next;
+  return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
 }
 
 function accepting(m: Machine, state: readonly number[]): boolean {
@@ -118,7 +131,7 @@ function accepting(m: Machine, state: readonly number[]): boolean {
 
 /** Forever true: from here on every continuation matches (a glob past its last literal, at trailing stars). */
 function forever(m: Machine, state: readonly number[]): boolean {
-  return m.kind === "glob" && state.some((i) => m.tailStars[i]);
+  return (m.kind === "glob" || m.kind === "arn") && state.some((i) => m.tailStars[i]);
 }
 
 let inverseLower: Map<number, number[]> | undefined;
@@ -206,7 +219,7 @@ export function findCells(patterns: readonly CellPattern[], options: CellOptions
 
   const start: ProductState = { live: new Map(), always: [], example: "" };
   machines.forEach((m, j) => {
-    const st = m.kind === "glob" ? closure(m, [0]) : [0];
+    const st = m.kind === "glob" || m.kind === "arn" ? closure(m, [0]) : [0];
     if (forever(m, st)) start.always.push(j);
     else start.live.set(j, st);
   });

@@ -10,6 +10,8 @@
  *   that is not a number/date (which makes the operator an error);
  * - IP addresses: the intervals between range edges, in both spellings (./ip-cells.ts), and a
  *   value that is not an address;
+ * - ARNs (ArnLike, ArnEquals and their negations): the cells of the patterns compared segment
+ *   by segment, valid ARNs and not;
  * - Bool: true, false, and a value that is neither;
  * - Null, IfExists: the key missing or present.
  * Then the key missing, and lists of values (a request may send several values for any key:
@@ -22,6 +24,7 @@
  * the partition then says so in `unsupported`.
  */
 import { and3, or3 } from "../../policy/eval/access/conditions.js";
+import { parseArn } from "../../policy/eval/access/conditions.js";
 import { evaluateCondition, toEpochMillis, toNumber } from "../../policy/eval/access/index.js";
 import type { ConditionResult, ContextEntry, ContextScalar, RequestContext } from "../../policy/eval/access/index.js";
 import { matchWildcard, parseCidr } from "../../policy/match/index.js";
@@ -67,7 +70,7 @@ export function foldKey(key: string): string {
   return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
-type Family = "string" | "numeric" | "date" | "bool" | "ip" | "null" | "unknown";
+type Family = "string" | "numeric" | "date" | "bool" | "ip" | "arn" | "null" | "unknown";
 
 function familyOf(operator: string): Family {
   const base = parseConditionOperator(operator)?.base;
@@ -77,6 +80,7 @@ function familyOf(operator: string): Family {
   if (base.startsWith("Date")) return "date";
   if (base === "Bool") return "bool";
   if (base === "Null") return "null";
+  if (base.startsWith("Arn")) return "arn";
   return "ip";
 }
 
@@ -143,11 +147,11 @@ function isoOrSeconds(ms: number): ContextScalar {
 function stringCandidates(entries: readonly KeyEntry[], unsupported: string[]): Candidate[] {
   const patterns: CellPattern[] = [];
   for (const e of entries) {
-    const base = parseConditionOperator(e.operator)?.base;
+    const base = parseConditionOperator(e.operator)?.base.replace("Not", "");
     if (base === undefined || !base.startsWith("String")) continue;
     for (const v of valuesOf(e.values)) {
       const text = String(v);
-      if (base === "StringLike" || base === "StringNotLike") patterns.push({ kind: "glob", text });
+      if (base === "StringLike") patterns.push({ kind: "glob", text });
       else if (base === "StringEqualsIgnoreCase") {
         if (/[\u03a3\u03c2\u03c3]/.test(text)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text)}) lowers by context`);
         patterns.push({ kind: "iexact", text });
@@ -208,6 +212,23 @@ function ipCandidatesOf(entries: readonly KeyEntry[]): Candidate[] {
   });
 }
 
+/** Any ARN: six colon-separated parts starting with `arn`, the last of which may hold colons. */
+const ANY_ARN = "arn:*:*:*:*:*";
+
+/** One value per cell of the ARN patterns (ArnLike/ArnEquals and negations), valid ARNs and not. */
+function arnCandidates(entries: readonly KeyEntry[], unsupported: string[]): Candidate[] {
+  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
+  // a policy value that is not an ARN is an error whatever the request sends: it cuts nothing
+  const patterns = [ANY_ARN, ...written.filter((p) => parseArn(p) !== undefined)];
+  const search = findCells(patterns.map((text) => ({ kind: "arn" as const, text })), { allowEmpty: false });
+  if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
+  return search.cells.map((cell) => {
+    const matched = cell.matches.filter((i) => i > 0).map((i) => `\`${patterns[i]!}\``);
+    const valid = cell.matches.includes(0);
+    return { value: cell.example, phrase: !valid ? "not a valid ARN" : matched.length > 0 ? `matching ${matched.join(" and ")}` : "another ARN" };
+  });
+}
+
 function candidatesFor(family: Family, entries: readonly KeyEntry[], unsupported: string[]): Candidate[] {
   const literals = entries.filter((e) => familyOf(e.operator) === family).flatMap((e) => valuesOf(e.values));
   switch (family) {
@@ -221,6 +242,8 @@ function candidatesFor(family: Family, entries: readonly KeyEntry[], unsupported
       return [true, false].map((b) => ({ value: b, phrase: String(b) }));
     case "ip":
       return ipCandidatesOf(entries);
+    case "arn":
+      return arnCandidates(entries, unsupported);
     default:
       return [{ value: "value", phrase: "present" }];
   }
@@ -252,7 +275,8 @@ export function partitionKey(key: string, entries: readonly KeyEntry[]): KeyPart
   const candidates: Candidate[] = [];
   for (const f of families.size > 0 ? families : new Set<Family>(["null"])) candidates.push(...candidatesFor(f, entries, unsupported));
   const typed = [...families].filter((f) => f !== "string");
-  if (typed.length > 0) candidates.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => (f === "ip" ? "valid IP address" : f === "bool" ? "boolean" : f === "numeric" ? "number" : "date")).join(" or ")}` });
+  const noun: Partial<Record<Family, string>> = { ip: "valid IP address", bool: "boolean", numeric: "number", date: "date", arn: "valid ARN" };
+  if (typed.length > 0) candidates.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => noun[f]).join(" or ")}` });
 
   const cells: KeyCell[] = [];
   const seen = new Set<string>();
@@ -287,11 +311,16 @@ export function partitionKey(key: string, entries: readonly KeyEntry[]): KeyPart
   }
   // A request may send "Role" and "role" with different values, and each spelling reads its own.
   if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
-  // Lists: an entry reads a list as the OR of its answers for each value (AND for
-  // ForAllValues), so the lists worth trying are the joins of the scalar cells' answers: grow
-  // them one value at a time until no new combination of answers appears.
-  const all = entries.map((e) => parseConditionOperator(e.operator)?.set === "ForAllValues");
-  const join = (a: readonly ConditionResult[], b: readonly ConditionResult[]) => a.map((x, i) => (all[i] ? and3(x, b[i]!) : or3(x, b[i]!)));
+  // Lists: ForAnyValue reads a list as the OR of its answers for each value, ForAllValues as
+  // the AND, Null only sees that the key is there, and a single-valued operator answers "error"
+  // whatever the list holds. So the lists worth trying are the joins of the scalar cells'
+  // answers: grow them one value at a time until no new combination of answers appears.
+  const reads = entries.map((e) => {
+    const op = parseConditionOperator(e.operator);
+    return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
+  });
+  const join = (a: readonly ConditionResult[], b: readonly ConditionResult[]): ConditionResult[] =>
+    a.map((x, i) => (reads[i] === "all" ? and3(x, b[i]!) : reads[i] === "any" ? or3(x, b[i]!) : "error"));
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = new Map<string, { results: ConditionResult[]; values: ContextScalar[] }>();
   elementResults.forEach((r, i) => joined.set(r.map(String).join(","), { results: r, values: [scalar[i]!.value] }));

@@ -19,7 +19,7 @@ export default defineRule(
       for (const op of Object.keys(st.condition)) {
         if (parseConditionOperator(op)) continue;
         const near = suggest(op, names);
-        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, Null, … (+IfExists, ForAnyValue:/ForAllValues:)" });
+        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, … (+IfExists, ForAnyValue:/ForAllValues:)" });
       }
     }
   },

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findCells, upperVariants } from "../../../src/diff/cells/glob-cells.js";
 import type { CellPattern } from "../../../src/diff/cells/glob-cells.js";
+import { parseArn } from "../../../src/policy/eval/access/conditions.js";
 import { matchWildcard } from "../../../src/policy/match/index.js";
 
 function matches(p: CellPattern, v: string): boolean {
@@ -52,6 +53,31 @@ describe("findCells", () => {
         for (const [v, s] of brute) expect([...byVector.get(v)!].length).toBeLessThanOrEqual([...s].length);
       }),
       { numRuns: 150, seed: 14 },
+    );
+  });
+
+  it("ARN patterns: wildcards stay within a segment before the fifth colon", () => {
+    const segment = fc.stringMatching(/^[a*?]{0,1}$/);
+    const arnArb = fc.tuple(fc.array(segment, { minLength: 4, maxLength: 4 }), fc.stringMatching(/^[a:*?]{0,2}$/)).map(([parts, rest]) => ({ kind: "arn" as const, text: `arn:${parts.join(":")}:${rest}` }));
+    const arnMatches = (p: string, v: string) => {
+      const a = parseArn(p);
+      const b = parseArn(v);
+      return a !== undefined && b !== undefined && a.every((part, i) => matchWildcard(part, b[i]!));
+    };
+    fc.assert(
+      fc.property(fc.array(arnArb, { minLength: 1, maxLength: 3 }), (patterns) => {
+        const vec = (v: string) => patterns.flatMap((p, i) => (arnMatches(p.text, v) ? [i] : [])).join(",");
+        const found = findCells(patterns);
+        expect(found.complete).toBe(true);
+        for (const c of found.cells) expect(vec(c.example), c.example).toBe(c.matches.join(","));
+        // every ARN whose segments hold up to two characters and whose resource up to three, and a few non-ARNs
+        const brute = new Set<string>(["", "x", "arn:a:a"].map(vec));
+        const seg = ["", "a", "x", "ax"];
+        const resources = [...strings(["a", ":", "x"], 3)];
+        for (const p1 of seg) for (const p2 of seg) for (const p3 of seg) for (const p4 of seg) for (const r of resources) brute.add(vec(`arn:${p1}:${p2}:${p3}:${p4}:${r}`));
+        expect(new Set(found.cells.map((c) => c.matches.join(",")))).toEqual(brute);
+      }),
+      { numRuns: 50, seed: 15 },
     );
   });
 

@@ -44,13 +44,36 @@ describe("partitionKey", () => {
   it("strings: literals, globs, any case, another value, and lists", () => {
     fc.assert(
       fc.property(
-        operatorArb(["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase", "ForAnyValue:StringEquals", "ForAllValues:StringLike", "StringEqualsIfExists", "Null"], fc.constantFrom("dba", "ops", "d*", "DBA", ["dba", "ops"], "*a", true)),
+        operatorArb(["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "ForAnyValue:StringEquals", "ForAllValues:StringLike", "ForAnyValue:StringNotLike", "StringEqualsIfExists", "Null"], fc.constantFrom("dba", "ops", "d*", "DBA", ["dba", "ops"], "*a", true)),
         (raw) => {
           const entries = raw.map((r) => ({ ...r, spelling: "principal.role", values: r.values as KeyEntry["values"] }));
           covered(entries, ["dba", "DBA", "Dba", "ops", "dx", "d", "xa", "a", "", "other", "true", true, 5, []]);
         },
       ),
       { numRuns: 200, seed: 4 },
+    );
+  });
+
+  it("ARNs: segments, wildcards within a segment, valid and not", () => {
+    fc.assert(
+      fc.property(
+        operatorArb(["ArnLike", "ArnNotLike", "ArnEquals", "ArnNotEquals", "ArnLikeIfExists", "ForAnyValue:ArnLike", "ForAllValues:ArnNotLike"], fc.constantFrom("arn:aws:s3:::bucket-*", "arn:aws:s3:::b?", "arn:*:sqs:*:123:q", "arn:aws:logs:*:*:log-group:*", ["arn:aws:s3:::a", "arn:aws:s3:::bucket-1"], "not-an-arn")),
+        (raw) =>
+          covered(raw.map((r) => ({ ...r, spelling: "aws:SourceArn", values: r.values as KeyEntry["values"] })), [
+            "arn:aws:s3:::bucket-1",
+            "arn:aws:s3:::bx",
+            "arn:aws:s3:::a",
+            "arn:aws:s3:x::bucket-1",
+            "arn:aws:sqs:eu:123:q",
+            "arn:gov:sqs::123:q",
+            "arn:aws:logs:us:1:log-group:app:s",
+            "arn:aws:s3:::bucket-:x",
+            "s3://bucket",
+            "arn:aws:s3::b",
+            "",
+          ]),
+      ),
+      { numRuns: 150, seed: 6 },
     );
   });
 

@@ -15,6 +15,14 @@ describe("statement-shadowed-by-deny", () => {
   it("passes when the Deny is conditional", () => {
     expect(lint({ "policies/a.yaml": statements("{ Effect: Allow, Action: 'db:Delete', Resource: 'db://prod/users' }", "{ Effect: Deny, Action: 'db:*', Resource: '*', Condition: { Bool: { mfa: false } } }") }, "statement-shadowed-by-deny")).toEqual([]);
   });
+  it("passes when the Deny's condition is negated: it matches requests without the key, but not a request with team ops", () => {
+    const deny = "{ Effect: Deny, Action: 'db:*', Resource: '*', Condition: { StringNotEquals: { team: ops } } }";
+    expect(lint({ "policies/a.yaml": statements("{ Effect: Allow, Action: 'db:Delete', Resource: 'db://prod/users' }", deny) }, "statement-shadowed-by-deny")).toEqual([]);
+  });
+  it("still reports an Allow with a negated condition under an unconditional Deny", () => {
+    const f = lint({ "policies/a.yaml": statements("{ Effect: Allow, Action: 'db:Delete', Resource: 'db://prod/users', Condition: { ArnNotLike: { src: 'arn:aws:iam::*:role/x' } } }", "{ Effect: Deny, Action: 'db:*', Resource: '*' }") }, "statement-shadowed-by-deny");
+    expect(f.map((x) => x.path)).toEqual(["spec.Statement[0].Effect"]);
+  });
 });
 
 describe("allow-grants-nothing-new", () => {
@@ -25,6 +33,9 @@ describe("allow-grants-nothing-new", () => {
   it("reports only the second of two identical statements", () => {
     const same = "{ Effect: Allow, Action: 'file:Read', Resource: '*' }";
     expect(lint({ "policies/a.yaml": statements(same, same) }, "allow-grants-nothing-new").map((x) => x.path)).toEqual(["spec.Statement[1]"]);
+  });
+  it("passes when the broader Allow is conditional, even on a negated operator true for a missing key", () => {
+    expect(lint({ "policies/a.yaml": statements("{ Effect: Allow, Action: 'file:*', Resource: '*', Condition: { StringNotEqualsIgnoreCase: { team: guests } } }", "{ Effect: Allow, Action: 'file:Read', Resource: 'file://x/*' }") }, "allow-grants-nothing-new")).toEqual([]);
   });
   it("passes disjoint Allows", () => {
     expect(lint({ "policies/a.yaml": statements("{ Effect: Allow, Action: 'file:Read', Resource: '*' }", "{ Effect: Allow, Action: 'file:Write', Resource: '*' }") }, "allow-grants-nothing-new")).toEqual([]);

@@ -34,6 +34,73 @@ describe("for-all-values-without-null", () => {
 describe("if-exists-in-deny", () => {
   it("reports IfExists in a Deny", () => expect(lint({ "policies/a.yaml": st("{ Effect: Deny, Action: a:b, Resource: '*', Condition: { StringNotEqualsIfExists: { region: us } } }") }, "if-exists-in-deny")).toHaveLength(1));
   it("passes IfExists in an Allow", () => expect(lint({ "policies/a.yaml": st("{ Effect: Allow, Action: a:b, Resource: '*', Condition: { StringEqualsIfExists: { region: us } } }") }, "if-exists-in-deny")).toEqual([]));
+  it("asks for a Null guard, not the plain operator, when the operator is negated", () => {
+    const f = lint({ "policies/a.yaml": st("{ Effect: Deny, Action: a:b, Resource: '*', Condition: { StringNotEqualsIfExists: { region: us }, StringLikeIfExists: { zone: 'a*' } } }") }, "if-exists-in-deny");
+    expect(f.map((x) => x.help)).toEqual([
+      "add Null: { key: false } to deny only requests that carry the key (StringNotEquals is also true when the key is missing)",
+      "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied",
+    ]);
+  });
+  it("passes when the Condition already requires the key", () => {
+    expect(lint({ "policies/a.yaml": st("{ Effect: Deny, Action: a:b, Resource: '*', Condition: { StringNotEqualsIfExists: { region: us }, Null: { Region: false } } }") }, "if-exists-in-deny")).toEqual([]);
+  });
+});
+
+/** One statement with the given effect and a block-style Condition (its entries start on line 13). */
+const conditioned = (effect: string, condition: string) => accessPolicy(`  Statement:\n    - Effect: ${effect}\n      Action: a:b\n      Resource: '*'\n      Condition:\n${condition}`);
+
+describe("negated-condition-allows-missing-key", () => {
+  const rule = "negated-condition-allows-missing-key";
+  it("reports each negated operator of an Allow at its key", () => {
+    const text = conditioned("Allow", "        StringNotEquals:\n          aws:PrincipalTag/team: contractors\n        NotIpAddressIfExists: { source.ip: 10.0.0.0/8 }\n        ArnNotLike: { aws:SourceArn: 'arn:aws:iam::*:role/guest-*' }\n");
+    const f = lint({ "policies/a.yaml": text }, rule);
+    expect(f.map((x) => x.message)).toEqual([
+      "Allow with StringNotEquals on aws:PrincipalTag/team also allows requests without aws:PrincipalTag/team",
+      "Allow with NotIpAddressIfExists on source.ip also allows requests without source.ip",
+      "Allow with ArnNotLike on aws:SourceArn also allows requests without aws:SourceArn",
+    ]);
+    expect(f[0]!.help).toBe("add Null: {aws:PrincipalTag/team: false} to require the key");
+    expect(f.map((x) => x.severity)).toEqual(["warning", "warning", "warning"]);
+    expect(at(f)).toEqual(["policies/a.yaml:14:11", "policies/a.yaml:15:33", "policies/a.yaml:16:23"]);
+    expect(f[0]!.path).toBe('spec.Statement[0].Condition.StringNotEquals["aws:PrincipalTag/team"]');
+  });
+  it("passes with a Null guard, whatever the case of the key", () => {
+    const text = conditioned("Allow", "        StringNotEqualsIgnoreCase: { aws:PrincipalTag/team: contractors }\n        Null: { AWS:PrincipalTag/Team: false }\n");
+    expect(lint({ "policies/a.yaml": text }, rule)).toEqual([]);
+  });
+  it("passes when a positive operator on the same key already requires it", () => {
+    const text = conditioned("Allow", "        StringNotLike: { team: 'contract*' }\n        StringLike: { team: '*' }\n");
+    expect(lint({ "policies/a.yaml": text }, rule)).toEqual([]);
+  });
+  it("still reports when the other entry on the key does not require it (IfExists, ForAllValues, Null true)", () => {
+    const text = conditioned("Allow", "        NumericNotEquals: { level: 0 }\n        NumericLessThanIfExists: { level: 9 }\n        Null: { level: true }\n");
+    expect(lint({ "policies/a.yaml": text }, rule).map((x) => x.path)).toEqual(["spec.Statement[0].Condition.NumericNotEquals.level"]);
+  });
+  it("passes set-prefixed negated operators, positive operators and Deny statements", () => {
+    expect(lint({ "policies/a.yaml": conditioned("Allow", "        'ForAnyValue:StringNotEquals': { tags: [x] }\n        StringEqualsIfExists: { team: ops }\n") }, rule)).toEqual([]);
+    expect(lint({ "policies/a.yaml": conditioned("Deny", "        StringNotEquals: { team: ops }\n") }, rule)).toEqual([]);
+  });
+});
+
+describe("negated-condition-missing-key-changed", () => {
+  const rule = "negated-condition-missing-key-changed";
+  it("reports a plain negated operator in a Deny, as info, at its key", () => {
+    const text = conditioned("Deny", "        NotIpAddress:\n          source.ip: [10.0.0.0/8, 192.168.0.0/16]\n        DateNotEquals: { time.day: '2024-12-25' }\n");
+    const f = lint({ "policies/a.yaml": text }, rule);
+    expect(f.map((x) => x.message)).toEqual([
+      "since edict 0.2, Deny with NotIpAddress on source.ip also denies requests without source.ip (IAM semantics); add Null: {source.ip: false} to keep the old behaviour",
+      "since edict 0.2, Deny with DateNotEquals on time.day also denies requests without time.day (IAM semantics); add Null: {time.day: false} to keep the old behaviour",
+    ]);
+    expect(f.map((x) => x.severity)).toEqual(["info", "info"]);
+    expect(at(f)).toEqual(["policies/a.yaml:14:11", "policies/a.yaml:15:26"]);
+  });
+  it("passes with a Null guard, and when IfExists or a set prefix kept the old meaning", () => {
+    expect(lint({ "policies/a.yaml": conditioned("Deny", "        StringNotEquals: { team: ops }\n        Null: { TEAM: 'false' }\n") }, rule)).toEqual([]);
+    expect(lint({ "policies/a.yaml": conditioned("Deny", "        StringNotEqualsIfExists: { team: ops }\n        'ForAllValues:StringNotLike': { tags: ['x*'] }\n        'ForAnyValue:ArnNotEquals': { arns: ['arn:aws:s3:::b'] }\n") }, rule)).toEqual([]);
+  });
+  it("passes a negated operator in an Allow (another rule's business)", () => {
+    expect(lint({ "policies/a.yaml": conditioned("Allow", "        StringNotEquals: { team: ops }\n") }, rule)).toEqual([]);
+  });
 });
 
 describe("audit-log-off", () => {

@@ -81,6 +81,36 @@ describe("unknown-condition-operator", () => {
     expect(at(f)).toEqual(["policies/a.yaml:12:20"]);
   });
   it("accepts prefixed IfExists operators", () => expect(lint({ "policies/a.yaml": cond("{ 'ForAnyValue:StringLikeIfExists': { a: b }, Null: { c: true } }") }, "unknown-condition-operator")).toEqual([]));
+  it("accepts StringNotEqualsIgnoreCase and the Arn operators in every spelling", () => {
+    const ops = ["StringNotEqualsIgnoreCase", "StringNotEqualsIgnoreCaseIfExists", "ForAllValues:StringNotEqualsIgnoreCase", "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike", "ArnLikeIfExists", "ForAnyValue:ArnNotLikeIfExists"];
+    const block = `{ ${ops.map((o, i) => `'${o}': { k${i}: 'arn:aws:s3:::b' }`).join(", ")} }`;
+    expect(lint({ "policies/a.yaml": cond(block) }, "unknown-condition-operator")).toEqual([]);
+  });
+  it("suggests the new operators", () => {
+    const f = lint({ "policies/a.yaml": cond("{ StringNotEqualIgnoreCase: { a: b }, ArnLikes: { c: d }, ArnNotEqual: { e: f } }") }, "unknown-condition-operator");
+    expect(f.map((x) => x.message)).toEqual([
+      'unknown condition operator "StringNotEqualIgnoreCase"; did you mean "StringNotEqualsIgnoreCase"?',
+      'unknown condition operator "ArnLikes"; did you mean "ArnLike"?',
+      'unknown condition operator "ArnNotEqual"; did you mean "ArnNotEquals"?',
+    ]);
+    expect(at(f)).toEqual(["policies/a.yaml:12:20", "policies/a.yaml:12:56", "policies/a.yaml:12:76"]);
+  });
+});
+
+describe("invalid-arn", () => {
+  it("reports values that are not six-part ARNs at the value", () => {
+    const f = lint({ "policies/a.yaml": cond("{ ArnLike: { aws:SourceArn: ['arn:aws:s3:::bucket/*', 'arn:aws:s3:*'] }, ArnNotEquals: { p: 's3:::x:y:z' }, ArnEquals: { q: 5 } }") }, "invalid-arn");
+    expect(f.map((x) => x.message)).toEqual([
+      '"arn:aws:s3:*" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got 4',
+      '"s3:::x:y:z" is not an ARN: it must start with "arn:"',
+      "expected an ARN string, got 5",
+    ]);
+    expect(f.map((x) => x.path)).toEqual(['spec.Statement[0].Condition.ArnLike["aws:SourceArn"][1]', "spec.Statement[0].Condition.ArnNotEquals.p", "spec.Statement[0].Condition.ArnEquals.q"]);
+    expect(at(f)).toEqual(["policies/a.yaml:12:72", "policies/a.yaml:12:110", "policies/a.yaml:12:142"]);
+  });
+  it("accepts wildcards within parts and colons in the resource", () => {
+    expect(lint({ "policies/a.yaml": cond("{ ArnLike: { a: 'arn:aws:iam::*:role/*' }, 'ForAnyValue:ArnNotLikeIfExists': { b: 'arn:aws:ecs:us-?-1:123456789012:task/c:d' } }") }, "invalid-arn")).toEqual([]);
+  });
 });
 
 describe("invalid-cidr", () => {

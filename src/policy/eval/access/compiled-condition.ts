@@ -11,7 +11,7 @@ import { compileWildcard } from "../../match/wildcard.js";
 import type { ConditionBlock } from "../../types.js";
 import { parseConditionOperator } from "../../vocabulary.js";
 import type { ConditionOperator, ParsedOperator } from "../../vocabulary.js";
-import { lookupContext, splitNegation } from "./conditions.js";
+import { lookupContext, parseArn, splitNegation } from "./conditions.js";
 import type { ConditionResult, ContextScalar, RequestContext } from "./types.js";
 import { toBool, toEpochMillis, toNumber } from "./values.js";
 
@@ -48,10 +48,6 @@ function kleene<T>(items: readonly T[], decisive: boolean, test: (item: T) => Co
   return result;
 }
 
-function isList(entry: ContextScalar | readonly ContextScalar[]): entry is readonly ContextScalar[] {
-  return Array.isArray(entry);
-}
-
 function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: readonly ContextScalar[]): CompiledCondition {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
@@ -60,11 +56,12 @@ function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: r
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated);
   const forAll = set === "ForAllValues";
-  const onMissing = forAll || ifExists;
+  const onMissing = forAll || (set === undefined && (ifExists || negated));
   return (context) => {
     const entry = lookupContext(context, key);
     if (entry === undefined) return onMissing;
-    return isList(entry) ? kleene(entry, !forAll, test) : test(entry);
+    // a list where one value is expected: an error (fail closed)
+    return Array.isArray(entry) ? (set === undefined ? "error" : kleene(entry as readonly ContextScalar[], !forAll, test)) : test(entry as ContextScalar);
   };
 }
 
@@ -78,6 +75,15 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
       return anyOf(raw, negated, lowerCase, lowerCase, same);
     case "StringLike":
       return anyOf(raw, negated, (p) => compileWildcard(String(p)), String, (v, matches) => matches(v));
+    case "ArnEquals":
+    case "ArnLike":
+      return anyOf(
+        raw,
+        negated,
+        (p) => parseArn(String(p))?.map((part) => compileWildcard(part)),
+        (v) => parseArn(String(v)),
+        (arn, parts) => parts.every((m, i) => m(arn[i]!)),
+      );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
     case "IpAddress":

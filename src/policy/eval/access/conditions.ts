@@ -2,18 +2,30 @@
  * IAM Condition blocks (SPEC §2.1), evaluated straight from the rules. This is the reference
  * the compiled evaluator is tested against, so it favours plain code over speed.
  *
- * Results are three-valued: true, false or "error" (a number, date, boolean or IP that cannot be
- * interpreted, an unknown operator). They combine with Kleene logic: `false AND error = false`,
- * `true OR error = true`, otherwise error propagates. Callers fail closed on "error".
+ * Results are three-valued: true, false or "error" (a number, date, boolean, IP or ARN that
+ * cannot be interpreted, an unknown operator). They combine with Kleene logic: `false AND error =
+ * false`, `true OR error = true`, otherwise error propagates. Callers fail closed on "error": a
+ * Deny applies, an Allow does not.
  *
+ * IAM's semantics ("Condition operators" and "Multivalued context keys" in the IAM User Guide):
  * - operators in a block AND; keys within an operator AND;
- * - several policy values for one key OR; negated operators (StringNotEquals, StringNotLike,
- *   NumericNotEquals, DateNotEquals, NotIpAddress) pass when none matches;
- * - a missing key fails the operator (negated ones too), passes with `...IfExists`;
- *   `Null: {k: true}` passes when k is absent (`null` counts as absent), `false` when present;
- * - `ForAnyValue:` passes if some context value passes, `ForAllValues:` if every one does, and
- *   passes for a missing or empty key (IAM's well-known pitfall, kept on purpose);
- * - a single-valued operator given a multi-valued key behaves like `ForAnyValue:`.
+ * - several policy values for one key OR; negated operators (StringNotEquals,
+ *   StringNotEqualsIgnoreCase, StringNotLike, NumericNotEquals, DateNotEquals, NotIpAddress,
+ *   ArnNotEquals, ArnNotLike) pass when none matches;
+ * - a missing key: a positive operator is false, a negated one is **true** ("if the policy
+ *   condition requires that the key is not matched … and the right key is not present, the
+ *   condition can return true"), `…IfExists` is true; `Null: {k: true}` passes when k is absent
+ *   (`null` counts as absent), `false` when present;
+ * - `ForAnyValue:` passes if some context value passes and is false for a missing key;
+ *   `ForAllValues:` passes if every one does, and passes for a missing or empty key (IAM's
+ *   well-known pitfall, kept on purpose: lint asks for a Null guard);
+ * - a single-valued operator given a list of values: IAM says false; here it is "error", so an
+ *   Allow still does not apply but a Deny does (a caller cannot slip past a Deny by sending a
+ *   list where one value is expected);
+ * - ArnEquals and ArnLike (the same in IAM) compare `arn:partition:service:region:account:resource`
+ *   segment by segment, `*` and `?` within a segment; the resource (everything after the fifth
+ *   colon) may itself contain colons. A value with fewer than six parts or not starting with
+ *   `arn:` is not an ARN.
  */
 import { cidrContains, parseCidr, parseIp } from "../../match/cidr.js";
 import { matchWildcard } from "../../match/wildcard.js";
@@ -92,9 +104,11 @@ function evaluateKey(
       return wanted === undefined ? "error" : wanted === absent;
     }).reduce(or3, false);
   }
-  if (entry === undefined) return op.set === "ForAllValues" ? true : op.ifExists;
-  const contextValues: readonly ContextScalar[] = isList(entry) ? entry : [entry];
   const { positive, negated } = splitNegation(op.base);
+  if (entry === undefined) return op.set === "ForAllValues" || (op.set === undefined && (op.ifExists || negated));
+  // a list where one value is expected: false in IAM, an error here (fail closed)
+  if (op.set === undefined && isList(entry)) return "error";
+  const contextValues: readonly ContextScalar[] = isList(entry) ? entry : [entry];
   const test = (v: ContextScalar): ConditionResult => {
     const any = policyValues.map((p) => compare(positive, v, p)).reduce(or3, false);
     return negated ? not3(any) : any;
@@ -116,6 +130,13 @@ function compare(op: ConditionOperator, v: ContextScalar, p: ContextScalar): Con
       return String(v).toLowerCase() === String(p).toLowerCase();
     case "StringLike":
       return matchWildcard(String(p), String(v));
+    case "ArnEquals":
+    case "ArnLike": {
+      // a number or boolean is never an ARN: String() of it has no "arn:" prefix
+      const pattern = parseArn(String(p));
+      const arn = parseArn(String(v));
+      return pattern === undefined || arn === undefined ? "error" : pattern.every((part, i) => matchWildcard(part, arn[i]!));
+    }
     case "NumericEquals":
     case "NumericLessThan":
     case "NumericLessThanEquals":
@@ -141,6 +162,15 @@ function compare(op: ConditionOperator, v: ContextScalar, p: ContextScalar): Con
     default:
       return "error"; // negated operators and Null never reach here
   }
+}
+
+/**
+ * `arn:partition:service:region:account:resource` → [partition, service, region, account,
+ * resource]; undefined when not an ARN. The resource is the rest, colons included.
+ */
+export function parseArn(text: string): string[] | undefined {
+  const parts = text.split(":");
+  return parts.length < 6 || parts[0] !== "arn" ? undefined : [...parts.slice(1, 5), parts.slice(5).join(":")];
 }
 
 function order(op: ConditionOperator, a: number | undefined, b: number | undefined): ConditionResult {

@@ -60,6 +60,7 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
   const f: PostureFacts = facts ?? {};
   const checks: PostureCheck[] = [];
   const environment = isEnvironment(f.environment) ? f.environment : undefined;
+  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
   const check = (id: string, passed: boolean, required: boolean, detail: string): void => {
     checks.push({ id, passed, required, detail });
   };
@@ -98,7 +99,6 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
     if (environment === "local") {
       const min = setting("local", "min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
       flag("local", "require_encryption", "encryption", "disk encryption");
       check(
         "local.min_security_score",
@@ -140,7 +140,7 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
     allowed: failed.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
-    score: typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? Math.min(100, Math.max(0, f.securityScore)) : 0,
+    score: score === undefined ? 0 : Math.min(100, Math.max(0, score)),
     warnings: insecure ? failed.map((c) => `posture check ${c.id} failed (${c.detail}); allowed because allow_insecure is set${why}`) : [],
     provider: providerFor(posture, environment),
     failed: failed.map((c) => c.id),

@@ -60,12 +60,12 @@ type Report = (code: ReasonCode, message: string, blocking?: boolean) => void;
 
 /** Boolean facts that raise their code when true, in the order their violations are listed. */
 const FLAGS: readonly (readonly [keyof ToolFacts, ReasonCode, string])[] = [
-  ["registryMutated", "registry_mutation", "the tool registry was modified at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler was replaced at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed from its baseline"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed from its baseline"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed from its baseline"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed from its baseline"],
+  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"],
 ];
 
 /** Scan facts: the fact, its reason-code prefix (`<prefix>_pending`, `<prefix>_failed`) and its name in messages. */
@@ -143,7 +143,7 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
       }
     }
 
-    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed but signing is enabled");
+    if (signing && f.signaturePresent === false) report("missing_audit_signature", "the call's audit record is not signed");
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
@@ -171,7 +171,7 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
 
 function describe(value: unknown): string {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+  return JSON.stringify(value.slice(0, 200));
 }
 
 /** `tools.allowlist`: the matchers of each inner list of the all-of; unparsable entries go to `invalid`. */

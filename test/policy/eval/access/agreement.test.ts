@@ -27,7 +27,7 @@ interface Family {
 }
 const FAMILIES: Family[] = [
   {
-    operators: ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringLike", "StringNotLike"],
+    operators: ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"],
     key: "s",
     policy: ["a", "b", "A", "a*", "?", "*b"],
     context: ["a", "b", "A", "ab", "", 1],
@@ -50,6 +50,12 @@ const FAMILIES: Family[] = [
     key: "ip",
     policy: ["10.0.0.0/8", "2001:db8::/32", "0.0.0.0/0", "10.1.2.3", "10.0.0.0/99"],
     context: ["10.1.2.3", "192.168.0.1", "2001:db8::1", "::ffff:10.0.0.1", "garbage"],
+  },
+  {
+    operators: ["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"],
+    key: "arn",
+    policy: ["arn:aws:s3:::bucket-*", "arn:aws:s3:::b?", "arn:*:sqs:*:123:q", "arn:aws:logs:*:*:log-group:*", "arn:aws:s3*:::x", "not-an-arn"],
+    context: ["arn:aws:s3:::bucket-1", "arn:aws:s3:::bx", "arn:aws:sqs:eu:123:q", "arn:aws:logs:us:1:log-group:a:b", "arn:aws:s3x:::x", "s3://bucket", "arn:aws:s3::b", 5],
   },
 ];
 const ALL_POLICY_VALUES = FAMILIES.flatMap((f) => f.policy);

@@ -40,12 +40,19 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check({ StringEquals: { n: 5 } }, { n: "5" }, true);
       check({ StringEquals: { b: true } }, { b: "true" }, true);
     });
-    it("StringNotEquals: none of the values may match; missing key fails", () => {
+    it("StringNotEquals: none of the values may match; a missing key passes (IAM)", () => {
       const block = { StringNotEquals: { env: ["prod", "staging"] } };
       check(block, { env: "dev" }, true);
       check(block, { env: "prod" }, false);
       check(block, { env: "staging" }, false);
-      check(block, {}, false);
+      check(block, {}, true);
+    });
+    it("StringNotEqualsIgnoreCase: none of the values may match in any case", () => {
+      const block = { StringNotEqualsIgnoreCase: { env: ["PROD", "staging"] } };
+      check(block, { env: "prod" }, false);
+      check(block, { env: "Staging" }, false);
+      check(block, { env: "dev" }, true);
+      check(block, {}, true);
     });
     it("StringEqualsIgnoreCase", () => {
       check({ StringEqualsIgnoreCase: { env: "PROD" } }, { env: "prod" }, true);
@@ -64,7 +71,7 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check(block, { path: "/home/a" }, true);
       check(block, { path: "/etc/passwd" }, false);
       check(block, { path: "/root/x" }, false);
-      check(block, {}, false);
+      check(block, {}, true);
     });
   });
 
@@ -159,11 +166,11 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check({ IpAddress: { ip: ranges } }, { ip: "192.168.0.1" }, false);
       check({ IpAddress: { ip: ranges } }, {}, false);
     });
-    it("NotIpAddress: in none of the ranges; missing key fails", () => {
+    it("NotIpAddress: in none of the ranges; a missing key passes (IAM)", () => {
       check({ NotIpAddress: { ip: ranges } }, { ip: "192.168.0.1" }, true);
       check({ NotIpAddress: { ip: ranges } }, { ip: "10.1.2.3" }, false);
       check({ NotIpAddress: { ip: ranges } }, { ip: "2001:db8::5" }, false);
-      check({ NotIpAddress: { ip: ranges } }, {}, false);
+      check({ NotIpAddress: { ip: ranges } }, {}, true);
     });
     it("a bad address or CIDR is an error", () => {
       check({ IpAddress: { ip: "10.0.0.0/8" } }, { ip: "10.1.2" }, "error");
@@ -175,10 +182,42 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
     });
   });
 
+  describe("ARN operators", () => {
+    it("ArnLike and ArnEquals compare segment by segment, * and ? within a segment", () => {
+      for (const op of ["ArnLike", "ArnEquals"]) {
+        check({ [op]: { src: "arn:aws:s3:::bucket-*" } }, { src: "arn:aws:s3:::bucket-logs" }, true);
+        check({ [op]: { src: "arn:aws:s3:::bucket-*" } }, { src: "arn:aws:s3:::other" }, false);
+        check({ [op]: { src: "arn:aws:sqs:*:123456789012:queue?" } }, { src: "arn:aws:sqs:eu-west-1:123456789012:queue1" }, true);
+        // a * in one segment does not reach into the next one
+        check({ [op]: { src: "arn:aws:s3*:::b" } }, { src: "arn:aws:s3:x:::b" }, false);
+        check({ [op]: { src: "arn:*:s3:::b" } }, { src: "arn:aws:s3:::b" }, true);
+        // the resource is everything after the fifth colon, colons included
+        check({ [op]: { src: "arn:aws:logs:us-east-1:123456789012:log-group:*" } }, { src: "arn:aws:logs:us-east-1:123456789012:log-group:app:stream" }, true);
+      }
+      check({ ArnLike: { src: ["arn:aws:s3:::a", "arn:aws:s3:::b"] } }, { src: "arn:aws:s3:::b" }, true);
+    });
+    it("ArnNotLike and ArnNotEquals: none may match; a missing key passes", () => {
+      check({ ArnNotLike: { src: "arn:aws:s3:::bucket-*" } }, { src: "arn:aws:s3:::other" }, true);
+      check({ ArnNotLike: { src: "arn:aws:s3:::bucket-*" } }, { src: "arn:aws:s3:::bucket-1" }, false);
+      check({ ArnNotEquals: { src: "arn:aws:s3:::b" } }, {}, true);
+    });
+    it("a value that is not an ARN is an error", () => {
+      check({ ArnLike: { src: "arn:aws:s3:::b" } }, { src: "s3://b" }, "error");
+      check({ ArnLike: { src: "arn:aws:s3:::b" } }, { src: "arn:aws:s3::b" }, "error");
+      check({ ArnLike: { src: "arn:aws:s3:::b" } }, { src: 5 }, "error");
+      check({ ArnNotLike: { src: "not-an-arn" } }, { src: "arn:aws:s3:::b" }, "error");
+    });
+  });
+
   describe("missing keys, IfExists and Null", () => {
-    it("a missing key fails every operator, negated ones too", () => {
-      for (const op of ["StringEquals", "StringNotEquals", "StringNotLike", "NumericNotEquals", "DateNotEquals", "NotIpAddress", "Bool"]) {
+    it("a missing key fails a positive operator and passes a negated one, as in IAM", () => {
+      for (const op of ["StringEquals", "StringEqualsIgnoreCase", "StringLike", "NumericEquals", "NumericLessThan", "DateEquals", "IpAddress", "ArnLike", "ArnEquals", "Bool"]) {
         check({ [op]: { k: "1" } }, {}, false);
+      }
+      for (const op of ["StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "DateNotEquals", "NotIpAddress", "ArnNotLike", "ArnNotEquals"]) {
+        check({ [op]: { k: "1" } }, {}, true);
+        check({ [`ForAnyValue:${op}`]: { k: "1" } }, {}, false);
+        check({ [`ForAllValues:${op}`]: { k: "1" } }, {}, true);
       }
     });
     it("IfExists passes when the key is missing and tests it when present", () => {
@@ -212,7 +251,8 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check(block, { tags: [] }, false);
       check(block, { tags: "a" }, true);
       check(block, {}, false);
-      check({ "ForAnyValue:StringEqualsIfExists": { tags: "a" } }, {}, true);
+      // IAM: ForAnyValue on a missing key is false, IfExists or not
+      check({ "ForAnyValue:StringEqualsIfExists": { tags: "a" } }, {}, false);
     });
     it("ForAllValues: every context value passes; empty or missing passes (IAM pitfall)", () => {
       const block = { "ForAllValues:StringEquals": { tags: ["a", "b"] } };
@@ -227,14 +267,13 @@ describe.each(implementations)("conditions (%s)", (_name, evaluate) => {
       check(block, { tags: ["a", "b"] }, true);
       check(block, { tags: ["a", "secret"] }, false);
     });
-    it("a single-valued operator on a multi-valued key behaves like ForAnyValue", () => {
-      check({ StringEquals: { tags: "a" } }, { tags: ["x", "a"] }, true);
-      check({ StringEquals: { tags: "a" } }, { tags: ["x"] }, false);
-      check({ StringNotEquals: { tags: "a" } }, { tags: ["a", "b"] }, true);
-      check({ StringNotEquals: { tags: "a" } }, { tags: ["a"] }, false);
-      check({ NumericLessThan: { n: 5 } }, { n: [9, 1] }, true);
-      check({ NumericLessThan: { n: 5 } }, { n: [9, "x"] }, "error");
-      check({ NumericLessThan: { n: 5 } }, { n: [1, "x"] }, true);
+    it("a single-valued operator given a list is an error (IAM: false), so an Allow fails and a Deny applies", () => {
+      check({ StringEquals: { tags: "a" } }, { tags: ["x", "a"] }, "error");
+      check({ StringEquals: { tags: "a" } }, { tags: ["a"] }, "error");
+      check({ StringNotEquals: { tags: "a" } }, { tags: ["a", "b"] }, "error");
+      check({ StringNotEqualsIfExists: { tags: "a" } }, { tags: [] }, "error");
+      check({ NumericLessThan: { n: 5 } }, { n: [1] }, "error");
+      check({ Null: { tags: false } }, { tags: [] }, true);
     });
     it("errors inside a set follow Kleene logic", () => {
       check({ "ForAllValues:NumericLessThan": { n: 5 } }, { n: [1, "x"] }, "error");
@@ -299,7 +338,7 @@ describe("parseConditionOperator", () => {
 
   it("accepts every spelling of every operator, and nothing near them", () => {
     const names = allConditionOperatorNames();
-    expect(names.length).toBe(20 * 6 + 1);
+    expect(names.length).toBe((CONDITION_OPERATORS.length - 1) * 6 + 1);
     const parts = [...CONDITION_OPERATORS, ...SET_PREFIXES, "", ":", "IfExists", "Not", "Foo", "String", "Equals", "IgnoreCase", "Than", "Null"];
     const candidates = new Set(names);
     for (const a of parts) for (const b of parts) for (const c of ["", ":", "IfExists", "ForAnyValue:"]) {
