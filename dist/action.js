@@ -41913,7 +41913,7 @@ function runUrlOf(ctx) {
   return ctx.runId ? `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}` : void 0;
 }
 
-// src/policy/suggest.ts
+// src/model/suggest.ts
 function editDistance(a, b2) {
   if (a === b2) return 0;
   const prev = new Array(b2.length + 1);
@@ -42091,7 +42091,7 @@ function releaseTag(prefix, version) {
   return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
 }
 
-// src/policy/vocabulary.ts
+// src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
 var ACCESS_POLICY_VERSION = "2024-12-02";
@@ -42194,7 +42194,7 @@ var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial
 var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
 var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
 
-// src/policy/schemas/builders.ts
+// src/model/schemas/builders.ts
 function withAnn(schema, ann) {
   return ann ? { ...schema, ...ann } : schema;
 }
@@ -42212,7 +42212,7 @@ function map(values, ann, extra = {}) {
   return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
 }
 
-// src/policy/schemas/policy.ts
+// src/model/schemas/policy.ts
 var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
 var metadata = obj(
   {
@@ -42477,7 +42477,7 @@ var ENVELOPE_SCHEMA = {
   required: ["apiVersion", "kind"]
 };
 
-// src/policy/merge/desugar.ts
+// src/model/merge/desugar.ts
 function strings(list3) {
   return list3.filter((x2) => typeof x2 === "string");
 }
@@ -42521,7 +42521,7 @@ function desugarWorkspaceControls(access2, provenance) {
   return out;
 }
 
-// src/policy/merge/precedence.ts
+// src/model/merge/precedence.ts
 var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
 function packOwnership(repo) {
   const owners = /* @__PURE__ */ new Map();
@@ -42552,7 +42552,7 @@ function appliesTo(entry, target) {
   return !Array.isArray(targets) || targets.includes(target);
 }
 
-// src/policy/merge/merge.ts
+// src/model/merge/merge.ts
 function provenanceOf(doc) {
   return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
 }
@@ -42723,7 +42723,7 @@ function mergeSpecs(docs, specSchema) {
   return { value, provenance, events };
 }
 
-// src/policy/merge/effective.ts
+// src/model/merge/effective.ts
 function toList(v) {
   if (typeof v === "string") return [v];
   if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
@@ -42803,7 +42803,7 @@ function buildAllTargets(repo) {
   return targetNames(repo).map((t2) => buildTarget(repo, t2, ranked));
 }
 
-// src/policy/match/wildcard.ts
+// src/engine/match/wildcard.ts
 var STAR = 42;
 var QUESTION = 63;
 function hasWildcard(pattern) {
@@ -42884,7 +42884,7 @@ function validateResourcePattern(pattern) {
   return void 0;
 }
 
-// src/policy/match/cidr.ts
+// src/engine/match/cidr.ts
 var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
@@ -42973,7 +42973,7 @@ function validateCidr(text2) {
   return `"${text2}" has an invalid prefix length: expected 0..${max}`;
 }
 
-// src/policy/eval/access/values.ts
+// src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
 var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
@@ -43001,7 +43001,7 @@ function toEpochMillis(value) {
   return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
 }
 
-// src/policy/eval/access/conditions.ts
+// src/engine/access/conditions.ts
 function splitNegation(base) {
   const positive = base.replace("Not", "");
   return { positive, negated: positive !== base };
@@ -43114,7 +43114,7 @@ function order(op, a, b2) {
   return a === b2;
 }
 
-// src/policy/eval/access/compiled-condition.ts
+// src/engine/access/compiled-condition.ts
 var error2 = () => "error";
 var same = (a, b2) => a === b2;
 var lowerCase = (value) => String(value).toLowerCase();
@@ -43212,7 +43212,7 @@ function comparator(op) {
   return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
 }
 
-// src/policy/eval/access/compiled.ts
+// src/engine/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
@@ -44429,7 +44429,7 @@ function guardrailChange(before, after) {
   return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
 }
 
-// src/policy/eval/data/request.ts
+// src/engine/data/request.ts
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request2, now) {
@@ -44453,7 +44453,7 @@ function requestProblem(request2, now) {
   return void 0;
 }
 
-// src/policy/eval/data/reference.ts
+// src/engine/data/reference.ts
 var STRENGTH = ["allow", "mask", "require_approval", "deny"];
 var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
 function tagsOf(field) {
@@ -44988,7 +44988,7 @@ function coverRest(space, dims, regions, maxStates) {
   return false;
 }
 
-// src/policy/eval/data/time-window.ts
+// src/engine/data/time-window.ts
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
@@ -45421,7 +45421,7 @@ function explainData(base, head, options = {}) {
   return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
-// src/policy/values/result.ts
+// src/model/values/result.ts
 function ok(value) {
   return { ok: true, value };
 }
@@ -45437,7 +45437,7 @@ function show(value) {
   return typeof value;
 }
 
-// src/policy/values/units.ts
+// src/model/values/units.ts
 var DURATION_UNITS = [
   ["w", 6048e5],
   ["d", 864e5],
@@ -45550,7 +45550,7 @@ function exactTimes(decimal, factor) {
   return scaled % denom === 0n ? scaled / denom : void 0;
 }
 
-// src/policy/values/time.ts
+// src/model/values/time.ts
 var MONTHS = [
   "January",
   "February",
@@ -45664,743 +45664,7 @@ function parsePolicyVersion(text2) {
   return fail(`unknown Version ${show(text2)}${newer}: ${expectation}`);
 }
 
-// src/policy/values/inline-flags.ts
-var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
-function toFlags(letters) {
-  return [...new Set(letters)].sort().join("");
-}
-function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
-  const source = pattern.slice(groups.length);
-  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  return new RegExp(source, toFlags(flags + extraFlags));
-}
-
-// src/policy/values/regex-charset.ts
-var EMPTY = [];
-function normalize(ranges) {
-  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
-  const out = [];
-  for (const [lo, hi] of sorted2) {
-    if (lo > hi) continue;
-    const last2 = out[out.length - 1];
-    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-function union(...sets) {
-  return normalize(sets.flat());
-}
-function negate(set, max) {
-  const out = [];
-  let next = 0;
-  for (const [lo, hi] of set) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = hi + 1;
-  }
-  if (next <= max) out.push([next, max]);
-  return out;
-}
-function intersect(a, b2) {
-  const out = [];
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return out;
-}
-function overlaps(a, b2) {
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return false;
-}
-var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
-var DIGITS = [[48, 57]];
-var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize([
-  [9, 13],
-  [32, 32],
-  [160, 160],
-  [5760, 5760],
-  [8192, 8202],
-  [8232, 8233],
-  [8239, 8239],
-  [8287, 8287],
-  [12288, 12288],
-  [65279, 65279]
-]);
-var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
-function foldCase(set) {
-  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
-  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
-  return union(set, lower, upper);
-}
-var probeCache = /* @__PURE__ */ new Map();
-function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
-  if (cached) return cached;
-  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
-  const ranges = [];
-  let start = -1;
-  for (let cp = 0; cp <= 65536; cp++) {
-    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
-    if (hit && start < 0) start = cp;
-    if (!hit && start >= 0) {
-      ranges.push([start, cp - 1]);
-      start = -1;
-    }
-  }
-  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set = normalize(ranges);
-  probeCache.set(key, set);
-  return set;
-}
-
-// src/policy/values/regex-nodes.ts
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set = firstCache.get(n);
-  if (!set) {
-    set = computeFirstChars(n);
-    firstCache.set(n, set);
-  }
-  return set;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i2) => within(i2, s));
-      const possible = parts.every((p2) => p2.possible);
-      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
-      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i2 of n.items) yield* descendants(i2);
-      break;
-    case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-
-// src/policy/values/regex-overlap.ts
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p2], last: [p2] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b2, stop) {
-  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
-    for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
-        if (stop(p22, q22)) return true;
-        queue.push([p22, q22]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
-}
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
-    return false;
-  };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
-}
-
-// src/policy/values/regex-parse.ts
-var Parser = class {
-  constructor(src, flags) {
-    this.src = src;
-    this.flags = flags;
-    this.unicode = flags.includes("u") || flags.includes("v");
-    this.ignoreCase = flags.includes("i");
-    this.dotAll = flags.includes("s");
-    this.maxChar = this.unicode ? 1114111 : 65535;
-  }
-  src;
-  flags;
-  pos = 0;
-  unicode;
-  ignoreCase;
-  dotAll;
-  maxChar;
-  parse() {
-    const node = this.alternation();
-    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
-    return node;
-  }
-  peek(offset = 0) {
-    return this.src[this.pos + offset];
-  }
-  alternation() {
-    const start = this.pos;
-    const branches = [this.sequence()];
-    while (this.peek() === "|") {
-      this.pos++;
-      branches.push(this.sequence());
-    }
-    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
-  }
-  sequence() {
-    const start = this.pos;
-    const items = [];
-    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
-      items.push(this.quantified(this.atom()));
-    }
-    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
-  }
-  quantified(atom) {
-    const c3 = this.peek();
-    let min;
-    let max;
-    if (c3 === "*") [min, max] = [0, Infinity];
-    else if (c3 === "+") [min, max] = [1, Infinity];
-    else if (c3 === "?") [min, max] = [0, 1];
-    else if (c3 === "{") {
-      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = Number(m[1]);
-      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    if (this.peek() === "?") this.pos++;
-    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
-  }
-  chars(set, start) {
-    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
-  }
-  atom() {
-    const start = this.pos;
-    const c3 = this.src[this.pos];
-    if (c3 === "(") {
-      this.pos++;
-      let look = false;
-      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
-      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
-        this.pos += 2;
-        look = true;
-      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
-        this.pos += 3;
-        look = true;
-      } else if (this.src.startsWith("?<", this.pos)) {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-      } else if (this.peek() === "?") {
-        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
-        if (!m) throw new Error("unsupported group");
-        this.pos += m[0].length;
-      }
-      const body = this.alternation();
-      if (this.peek() !== ")") throw new Error("unterminated group");
-      this.pos++;
-      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
-    }
-    if (c3 === "[") return this.charClass();
-    if (c3 === ".") {
-      this.pos++;
-      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
-    }
-    if (c3 === "^" || c3 === "$") {
-      this.pos++;
-      return { type: "assert", start, end: this.pos };
-    }
-    if (c3 === "\\") {
-      const next = this.peek(1);
-      if (next === "b" || next === "B") {
-        this.pos += 2;
-        return { type: "assert", start, end: this.pos };
-      }
-      if (next !== void 0 && /[1-9]/.test(next)) {
-        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
-        return { type: "backref", start, end: this.pos };
-      }
-      if (next === "k" && this.peek(2) === "<") {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-        return { type: "backref", start, end: this.pos };
-      }
-      return this.chars(this.escape(false), start);
-    }
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return this.chars([[cp, cp]], start);
-  }
-  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
-  escape(inClass) {
-    const start = this.pos;
-    this.pos++;
-    const c3 = this.src[this.pos];
-    if (c3 === void 0) return EMPTY;
-    this.pos++;
-    switch (c3) {
-      case "d":
-        return DIGITS;
-      case "D":
-        return negate(DIGITS, this.maxChar);
-      case "w":
-        return WORD;
-      case "W":
-        return negate(WORD, this.maxChar);
-      case "s":
-        return SPACE;
-      case "S":
-        return negate(SPACE, this.maxChar);
-      case "n":
-        return [[10, 10]];
-      case "r":
-        return [[13, 13]];
-      case "t":
-        return [[9, 9]];
-      case "f":
-        return [[12, 12]];
-      case "v":
-        return [[11, 11]];
-      case "0":
-        return [[0, 0]];
-      case "b":
-        return inClass ? [[8, 8]] : EMPTY;
-      case "c": {
-        const letter = this.src[this.pos];
-        if (letter && /[A-Za-z]/.test(letter)) {
-          this.pos++;
-          const code = letter.charCodeAt(0) % 32;
-          return [[code, code]];
-        }
-        return [[92, 92]];
-      }
-      case "x": {
-        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("x")];
-        this.pos += 2;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "u": {
-        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
-        if (this.unicode && braced) {
-          this.pos += braced[0].length;
-          const code2 = parseInt(braced[1], 16);
-          return [[code2, code2]];
-        }
-        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("u")];
-        this.pos += 4;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "p":
-      case "P": {
-        if (this.unicode && this.src[this.pos] === "{") {
-          this.pos = this.src.indexOf("}", this.pos) + 1;
-          return probe(this.src.slice(start, this.pos), this.flags);
-        }
-        return [ch(c3)];
-      }
-      default: {
-        const cp = this.src.codePointAt(this.pos - 1);
-        if (cp > 65535) this.pos++;
-        return [[cp, cp]];
-      }
-    }
-  }
-  charClass() {
-    const start = this.pos;
-    this.pos++;
-    let negated = false;
-    if (this.peek() === "^") {
-      negated = true;
-      this.pos++;
-    }
-    const parts = [];
-    while (this.pos < this.src.length && this.peek() !== "]") {
-      const lo = this.classAtom();
-      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
-        const save = this.pos;
-        this.pos++;
-        const hi = this.classAtom();
-        if (isSingle(hi)) {
-          parts.push([[lo[0][0], hi[0][0]]]);
-          continue;
-        }
-        this.pos = save;
-      }
-      parts.push(lo);
-    }
-    this.pos++;
-    let set = union(...parts);
-    if (this.ignoreCase) set = foldCase(set);
-    if (negated) set = negate(set, this.maxChar);
-    return { type: "chars", set, start, end: this.pos };
-  }
-  classAtom() {
-    if (this.peek() === "\\") return this.escape(true);
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return [[cp, cp]];
-  }
-};
-function isSingle(set) {
-  return set.length === 1 && set[0][0] === set[0][1];
-}
-
-// src/policy/values/regex-safety.ts
-function checkRegex(pattern) {
-  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
-  let re;
-  try {
-    re = toJsRegExp(pattern);
-  } catch (e) {
-    return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
-  }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
-}
-function compileProblem(pattern, e) {
-  const raw = e instanceof Error ? e.message : String(e);
-  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
-  let hint = "expected a JavaScript regular expression";
-  if (/\(\?P[<=>]/.test(pattern)) {
-    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
-  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
-    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
-  }
-  return `${lowered}; ${hint}`;
-}
-function quote2(s) {
-  return `"${s}"`;
-}
-function backtrackingRisk(source, flags = "") {
-  let root;
-  try {
-    root = new Parser(source, flags).parse();
-  } catch {
-    return void 0;
-  }
-  const text2 = (n) => quote2(source.slice(n.start, n.end));
-  try {
-    for (const q2 of descendants(root)) {
-      if (q2.type !== "repeat" || q2.max < 2) continue;
-      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
-      const nested = nestedQuantifier(q2);
-      if (nested) {
-        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
-      }
-      const same2 = overlappingAlternatives(q2);
-      if (same2) {
-        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
-      }
-      const prefix = tailPrefixAlternatives(q2);
-      if (prefix) {
-        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
-      }
-    }
-    const adjacent = adjacentQuantifiers(root);
-    if (adjacent) {
-      return `adjacent quantifiers: ${text2(adjacent[0])} and ${text2(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
-    }
-  } catch {
-    return void 0;
-  }
-  return void 0;
-}
-function nestedQuantifier(q2) {
-  for (const x2 of descendants(q2.body)) {
-    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
-    const s = alphabet(x2.body);
-    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
-  }
-  return void 0;
-}
-function overlappingAlternatives(q2) {
-  for (const alt of descendants(q2.body)) {
-    if (alt.type !== "alt") continue;
-    const bs = alt.branches;
-    for (let i2 = 0; i2 < bs.length; i2++) {
-      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
-        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
-      }
-    }
-  }
-  return void 0;
-}
-function tailPrefixAlternatives(q2) {
-  const found = [];
-  const visit2 = (n, next) => {
-    switch (n.type) {
-      case "seq": {
-        let follow = next;
-        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
-          const item = n.items[k2];
-          visit2(item, follow);
-          if (!nullable(item)) return;
-          follow = union(follow, firstChars(item));
-        }
-        return;
-      }
-      case "group":
-        return visit2(n.body, next);
-      case "repeat":
-        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit2(n.body, next);
-        return;
-      case "alt": {
-        const bs = n.branches;
-        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
-          for (let j2 = 0; j2 < bs.length; j2++) {
-            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
-              found.push([bs[i2], bs[j2]]);
-              break;
-            }
-          }
-        }
-        for (const b2 of bs) visit2(b2, next);
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit2(q2.body, firstChars(q2.body));
-  return found[0];
-}
-function adjacentQuantifiers(root) {
-  for (const n of descendants(root)) {
-    if (n.type !== "seq") continue;
-    const items = flatten(n.items);
-    for (let i2 = 0; i2 + 1 < items.length; i2++) {
-      const x2 = items[i2];
-      const y2 = items[i2 + 1];
-      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
-      if (!trades(x2, y2) && !trades(y2, x2)) continue;
-      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
-      if (suffix) return [x2, y2];
-    }
-  }
-  return void 0;
-}
-function trades(a, b2) {
-  let body = a.body;
-  while (body.type === "group") body = body.body;
-  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
-}
-function flatten(items) {
-  return items.flatMap((i2) => {
-    if (i2.type !== "group") return [i2];
-    if (i2.body.type === "seq") return flatten(i2.body.items);
-    if (i2.body.type === "alt") return [i2];
-    return flatten([i2.body]);
-  });
-}
-
-// src/policy/eval/runtime/boundary.ts
+// src/engine/runtime/boundary.ts
 function toAllOf(value) {
   if (value === void 0) return [];
   if (value.every((v) => typeof v === "string")) return [value];
@@ -46473,7 +45737,7 @@ function compilePathPattern(pattern) {
   return (path) => regex.test(path);
 }
 
-// src/policy/eval/runtime/tool-uri.ts
+// src/engine/runtime/tool-uri.ts
 var PRINTABLE = /^[\x21-\x7e]+$/;
 var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text2) {
@@ -46503,7 +45767,7 @@ function formatToolUri(tool) {
   return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
-// src/policy/eval/runtime/compiled.ts
+// src/engine/runtime/compiled.ts
 var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
 var CLEAN = Object.freeze({
   allowed: true,
@@ -46927,7 +46191,7 @@ function leafChange(kind, path, leaf, source) {
 }
 
 // src/diff/data.ts
-var EMPTY2 = { rules: [], default_action: "deny" };
+var EMPTY = { rules: [], default_action: "deny" };
 var GUARDS = /* @__PURE__ */ new Set(["deny", "require_approval"]);
 function ruleAction(rule) {
   const action = rule?.spec?.action;
@@ -46974,8 +46238,8 @@ function leafRows(path, rb, ra, source) {
   return rows;
 }
 function diffData(before, after, comparison) {
-  const a = before ?? EMPTY2;
-  const b2 = after ?? EMPTY2;
+  const a = before ?? EMPTY;
+  const b2 = after ?? EMPTY;
   const result = comparison ?? compareData(a, b2);
   const flips = attribute(a, b2, result.changes);
   const changes = [];
@@ -48011,7 +47275,7 @@ function packChecksum(files2) {
 // src/pack/dependency.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 
-// src/policy/pointer.ts
+// src/model/pointer.ts
 function escapeSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -48049,7 +47313,7 @@ function getAtPointer(value, pointer) {
   return cur;
 }
 
-// src/policy/schemas/repository.ts
+// src/model/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
@@ -48120,7 +47384,7 @@ var PACK_STATE_SCHEMA = {
   )
 };
 
-// src/policy/source.ts
+// src/model/source.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NODES = 1e5;
@@ -48380,7 +47644,7 @@ function spanOf(node) {
   return [r2[0], r2[1]];
 }
 
-// src/policy/repository.ts
+// src/model/repository.ts
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
 var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
 var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
@@ -48536,7 +47800,7 @@ function satisfiesDependency(dependency, version) {
 // src/pack/model.ts
 var import_semver5 = __toESM(require_semver2(), 1);
 
-// src/policy/schemas/validate.ts
+// src/model/schemas/validate.ts
 var import_ajv = __toESM(require_ajv(), 1);
 var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
@@ -49006,9 +48270,9 @@ function computeDrift(state, shipped, files2) {
 
 // src/pack/read-packs.ts
 import { lstat as lstat2, readdir as readdir2, readFile } from "node:fs/promises";
-import { isAbsolute, join as join2, normalize as normalize2, sep as sep3 } from "node:path";
+import { isAbsolute, join as join2, normalize, sep as sep3 } from "node:path";
 
-// src/policy/inside-root.ts
+// src/io/inside-root.ts
 import { realpath } from "node:fs/promises";
 import { join, sep as sep2 } from "node:path";
 async function resolvesInside(root, rel) {
@@ -49024,7 +48288,7 @@ async function resolvesInside(root, rel) {
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
   if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
-  const clean2 = normalize2(source).split(sep3).join("/").replace(/\/+$/, "");
+  const clean2 = normalize(source).split(sep3).join("/").replace(/\/+$/, "");
   if (isAbsolute(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
   }
@@ -49493,7 +48757,7 @@ var invalid_pack_default = defineRule(
   }
 );
 
-// src/policy/schemas/walk.ts
+// src/model/schemas/walk.ts
 function walkWithSchema(value, schema, visit2, pointer = "") {
   visit2(pointer, value, schema);
   if (Array.isArray(value)) {
@@ -49593,6 +48857,742 @@ var invalid_pattern_default = formatRule(
   },
   "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
 );
+
+// src/engine/scan/inline-flags.ts
+var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
+function splitInlineFlags(pattern) {
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  return new RegExp(source, toFlags(flags + extraFlags));
+}
+
+// src/lint/regex/charset.ts
+var EMPTY2 = [];
+function normalize2(ranges) {
+  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
+  const out = [];
+  for (const [lo, hi] of sorted2) {
+    if (lo > hi) continue;
+    const last2 = out[out.length - 1];
+    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function union(...sets) {
+  return normalize2(sets.flat());
+}
+function negate(set, max) {
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of set) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+function intersect(a, b2) {
+  const out = [];
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return out;
+}
+function overlaps(a, b2) {
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return false;
+}
+var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
+var DIGITS = [[48, 57]];
+var WORD = normalize2([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize2([
+  [9, 13],
+  [32, 32],
+  [160, 160],
+  [5760, 5760],
+  [8192, 8202],
+  [8232, 8233],
+  [8239, 8239],
+  [8287, 8287],
+  [12288, 12288],
+  [65279, 65279]
+]);
+var LINE_TERMINATORS = normalize2([[10, 10], [13, 13], [8232, 8233]]);
+function foldCase(set) {
+  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set, lower, upper);
+}
+var probeCache = /* @__PURE__ */ new Map();
+function probe(atom, flags) {
+  const key = `${flags}/${atom}`;
+  const cached = probeCache.get(key);
+  if (cached) return cached;
+  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 65536; cp++) {
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    if (hit && start < 0) start = cp;
+    if (!hit && start >= 0) {
+      ranges.push([start, cp - 1]);
+      start = -1;
+    }
+  }
+  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  const set = normalize2(ranges);
+  probeCache.set(key, set);
+  return set;
+}
+
+// src/lint/regex/nodes.ts
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set = firstCache.get(n);
+  if (!set) {
+    set = computeFirstChars(n);
+    firstCache.set(n, set);
+  }
+  return set;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY2;
+    default:
+      return EMPTY2;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY2;
+    default:
+      return EMPTY2;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+
+// src/lint/regex/overlap.ts
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key = p22 * width + q22;
+        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+
+// src/lint/regex/parse.ts
+var Parser = class {
+  constructor(src, flags) {
+    this.src = src;
+    this.flags = flags;
+    this.unicode = flags.includes("u") || flags.includes("v");
+    this.ignoreCase = flags.includes("i");
+    this.dotAll = flags.includes("s");
+    this.maxChar = this.unicode ? 1114111 : 65535;
+  }
+  src;
+  flags;
+  pos = 0;
+  unicode;
+  ignoreCase;
+  dotAll;
+  maxChar;
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
+    return node;
+  }
+  peek(offset = 0) {
+    return this.src[this.pos + offset];
+  }
+  alternation() {
+    const start = this.pos;
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
+  }
+  sequence() {
+    const start = this.pos;
+    const items = [];
+    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
+  }
+  quantified(atom) {
+    const c3 = this.peek();
+    let min;
+    let max;
+    if (c3 === "*") [min, max] = [0, Infinity];
+    else if (c3 === "+") [min, max] = [1, Infinity];
+    else if (c3 === "?") [min, max] = [0, 1];
+    else if (c3 === "{") {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m) return atom;
+      min = Number(m[1]);
+      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
+      this.pos += m[0].length - 1;
+    } else return atom;
+    this.pos++;
+    if (this.peek() === "?") this.pos++;
+    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
+  }
+  chars(set, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
+  }
+  atom() {
+    const start = this.pos;
+    const c3 = this.src[this.pos];
+    if (c3 === "(") {
+      this.pos++;
+      let look = false;
+      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
+        this.pos += 2;
+        look = true;
+      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
+        this.pos += 3;
+        look = true;
+      } else if (this.src.startsWith("?<", this.pos)) {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+      } else if (this.peek() === "?") {
+        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m) throw new Error("unsupported group");
+        this.pos += m[0].length;
+      }
+      const body = this.alternation();
+      if (this.peek() !== ")") throw new Error("unterminated group");
+      this.pos++;
+      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
+    }
+    if (c3 === "[") return this.charClass();
+    if (c3 === ".") {
+      this.pos++;
+      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
+    }
+    if (c3 === "^" || c3 === "$") {
+      this.pos++;
+      return { type: "assert", start, end: this.pos };
+    }
+    if (c3 === "\\") {
+      const next = this.peek(1);
+      if (next === "b" || next === "B") {
+        this.pos += 2;
+        return { type: "assert", start, end: this.pos };
+      }
+      if (next !== void 0 && /[1-9]/.test(next)) {
+        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
+        return { type: "backref", start, end: this.pos };
+      }
+      if (next === "k" && this.peek(2) === "<") {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+        return { type: "backref", start, end: this.pos };
+      }
+      return this.chars(this.escape(false), start);
+    }
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return this.chars([[cp, cp]], start);
+  }
+  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
+  escape(inClass) {
+    const start = this.pos;
+    this.pos++;
+    const c3 = this.src[this.pos];
+    if (c3 === void 0) return EMPTY2;
+    this.pos++;
+    switch (c3) {
+      case "d":
+        return DIGITS;
+      case "D":
+        return negate(DIGITS, this.maxChar);
+      case "w":
+        return WORD;
+      case "W":
+        return negate(WORD, this.maxChar);
+      case "s":
+        return SPACE;
+      case "S":
+        return negate(SPACE, this.maxChar);
+      case "n":
+        return [[10, 10]];
+      case "r":
+        return [[13, 13]];
+      case "t":
+        return [[9, 9]];
+      case "f":
+        return [[12, 12]];
+      case "v":
+        return [[11, 11]];
+      case "0":
+        return [[0, 0]];
+      case "b":
+        return inClass ? [[8, 8]] : EMPTY2;
+      case "c": {
+        const letter = this.src[this.pos];
+        if (letter && /[A-Za-z]/.test(letter)) {
+          this.pos++;
+          const code = letter.charCodeAt(0) % 32;
+          return [[code, code]];
+        }
+        return [[92, 92]];
+      }
+      case "x": {
+        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("x")];
+        this.pos += 2;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "u": {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
+        if (this.unicode && braced) {
+          this.pos += braced[0].length;
+          const code2 = parseInt(braced[1], 16);
+          return [[code2, code2]];
+        }
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("u")];
+        this.pos += 4;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "p":
+      case "P": {
+        if (this.unicode && this.src[this.pos] === "{") {
+          this.pos = this.src.indexOf("}", this.pos) + 1;
+          return probe(this.src.slice(start, this.pos), this.flags);
+        }
+        return [ch(c3)];
+      }
+      default: {
+        const cp = this.src.codePointAt(this.pos - 1);
+        if (cp > 65535) this.pos++;
+        return [[cp, cp]];
+      }
+    }
+  }
+  charClass() {
+    const start = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.peek() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const parts = [];
+    while (this.pos < this.src.length && this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
+        const save = this.pos;
+        this.pos++;
+        const hi = this.classAtom();
+        if (isSingle(hi)) {
+          parts.push([[lo[0][0], hi[0][0]]]);
+          continue;
+        }
+        this.pos = save;
+      }
+      parts.push(lo);
+    }
+    this.pos++;
+    let set = union(...parts);
+    if (this.ignoreCase) set = foldCase(set);
+    if (negated) set = negate(set, this.maxChar);
+    return { type: "chars", set, start, end: this.pos };
+  }
+  classAtom() {
+    if (this.peek() === "\\") return this.escape(true);
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return [[cp, cp]];
+  }
+};
+function isSingle(set) {
+  return set.length === 1 && set[0][0] === set[0][1];
+}
+
+// src/lint/regex/safety.ts
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote2(s) {
+  return `"${s}"`;
+}
+function backtrackingRisk(source, flags = "") {
+  let root;
+  try {
+    root = new Parser(source, flags).parse();
+  } catch {
+    return void 0;
+  }
+  const text2 = (n) => quote2(source.slice(n.start, n.end));
+  try {
+    for (const q2 of descendants(root)) {
+      if (q2.type !== "repeat" || q2.max < 2) continue;
+      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
+      const nested = nestedQuantifier(q2);
+      if (nested) {
+        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+      }
+      const same2 = overlappingAlternatives(q2);
+      if (same2) {
+        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      }
+      const prefix = tailPrefixAlternatives(q2);
+      if (prefix) {
+        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+      }
+    }
+    const adjacent = adjacentQuantifiers(root);
+    if (adjacent) {
+      return `adjacent quantifiers: ${text2(adjacent[0])} and ${text2(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+    }
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function nestedQuantifier(q2) {
+  for (const x2 of descendants(q2.body)) {
+    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
+    const s = alphabet(x2.body);
+    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
+  }
+  return void 0;
+}
+function overlappingAlternatives(q2) {
+  for (const alt of descendants(q2.body)) {
+    if (alt.type !== "alt") continue;
+    const bs = alt.branches;
+    for (let i2 = 0; i2 < bs.length; i2++) {
+      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
+        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
+      }
+    }
+  }
+  return void 0;
+}
+function tailPrefixAlternatives(q2) {
+  const found = [];
+  const visit2 = (n, next) => {
+    switch (n.type) {
+      case "seq": {
+        let follow = next;
+        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
+          const item = n.items[k2];
+          visit2(item, follow);
+          if (!nullable(item)) return;
+          follow = union(follow, firstChars(item));
+        }
+        return;
+      }
+      case "group":
+        return visit2(n.body, next);
+      case "repeat":
+        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit2(n.body, next);
+        return;
+      case "alt": {
+        const bs = n.branches;
+        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
+          for (let j2 = 0; j2 < bs.length; j2++) {
+            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
+              found.push([bs[i2], bs[j2]]);
+              break;
+            }
+          }
+        }
+        for (const b2 of bs) visit2(b2, next);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit2(q2.body, firstChars(q2.body));
+  return found[0];
+}
+function adjacentQuantifiers(root) {
+  for (const n of descendants(root)) {
+    if (n.type !== "seq") continue;
+    const items = flatten(n.items);
+    for (let i2 = 0; i2 + 1 < items.length; i2++) {
+      const x2 = items[i2];
+      const y2 = items[i2 + 1];
+      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
+      if (!trades(x2, y2) && !trades(y2, x2)) continue;
+      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
+      if (suffix) return [x2, y2];
+    }
+  }
+  return void 0;
+}
+function trades(a, b2) {
+  let body = a.body;
+  while (body.type === "group") body = body.body;
+  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
+}
+function flatten(items) {
+  return items.flatMap((i2) => {
+    if (i2.type !== "group") return [i2];
+    if (i2.body.type === "seq") return flatten(i2.body.items);
+    if (i2.body.type === "alt") return [i2];
+    return flatten([i2.body]);
+  });
+}
 
 // src/lint/rules/invalid-regex.ts
 var invalid_regex_default = formatRule(
@@ -51117,7 +51117,7 @@ function isLowSurrogate(code) {
   return code >= 56320 && code <= 57343;
 }
 
-// src/policy/read-git.ts
+// src/io/read-git.ts
 import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/simple-git/dist/esm/index.js
@@ -56081,7 +56081,7 @@ function gitInstanceFactory(baseDir, options) {
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
 
-// src/policy/git-cat-file.ts
+// src/io/git-cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
@@ -56122,7 +56122,7 @@ function catFileBatch(cwd, queries) {
   });
 }
 
-// src/policy/read-git.ts
+// src/io/read-git.ts
 var GIT_SYMLINK_MODE = "120000";
 function gitError(message, cause) {
   return new EdictError("GIT_ERROR", message, cause === void 0 ? {} : { cause });
@@ -56232,7 +56232,7 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
   return { commit, repo: buildRepository(raw) };
 }
 
-// src/policy/read-repository.ts
+// src/io/read-repository.ts
 import { readdir as readdir3, readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { join as join3, relative, sep as sep4 } from "node:path";
 async function exists3(path) {
@@ -56633,7 +56633,7 @@ async function downloadReleaseAsset(octokit, ref, asset, limits) {
   return concatBytes(...chunks);
 }
 
-// src/policy/path-glob.ts
+// src/model/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
 function pathGlobToRegExp(glob) {
   let re = cache.get(glob);
@@ -56827,7 +56827,7 @@ function lintLog(input) {
 import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
-// src/policy/eval/data/duration.ts
+// src/engine/data/duration.ts
 var UNITS = ["w", "d", "h", "m", "s", "ms"];
 var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
 var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
@@ -56847,7 +56847,7 @@ function parseDurationMs(text2) {
   return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
 }
 
-// src/policy/eval/data/masking.ts
+// src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
 var RANK2 = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
@@ -56858,7 +56858,7 @@ function isMaskingMethod(value) {
   return RANK2.has(value);
 }
 
-// src/policy/eval/data/compiled.ts
+// src/engine/data/compiled.ts
 var ACTION_STRENGTH = Object.freeze({
   deny: 3,
   require_approval: 2,
@@ -57025,7 +57025,7 @@ function compileContextMatcher(matcher, fail2) {
   return (v) => v !== void 0 && set.has(v) !== not;
 }
 
-// src/policy/eval/posture/evaluate.ts
+// src/engine/posture/evaluate.ts
 var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
@@ -57115,7 +57115,7 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
-// src/policy/eval/scan/scanner.ts
+// src/engine/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
 function selectPacks(compliance) {
@@ -57185,7 +57185,7 @@ function preview(s) {
   return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }
 
-// src/policy/eval/engine.ts
+// src/engine/engine.ts
 function compileEngine(target) {
   const access2 = compileAccess(target.access);
   const { checkTool } = compileRuntime(target.runtime);

@@ -21588,7 +21588,7 @@ function fromBase64Either(text2) {
   return fromBase64(text2);
 }
 
-// src/policy/pointer.ts
+// src/model/pointer.ts
 function escapeSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -21626,7 +21626,7 @@ function getAtPointer(value, pointer) {
   return cur;
 }
 
-// src/policy/vocabulary.ts
+// src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
 var ACCESS_POLICY_VERSION = "2024-12-02";
@@ -21729,7 +21729,7 @@ var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial
 var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
 var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
 
-// src/policy/schemas/builders.ts
+// src/model/schemas/builders.ts
 function withAnn(schema, ann) {
   return ann ? { ...schema, ...ann } : schema;
 }
@@ -21747,7 +21747,7 @@ function map(values, ann, extra = {}) {
   return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
 }
 
-// src/policy/schemas/policy.ts
+// src/model/schemas/policy.ts
 var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
 var metadata = obj(
   {
@@ -22012,7 +22012,7 @@ var ENVELOPE_SCHEMA = {
   required: ["apiVersion", "kind"]
 };
 
-// src/policy/schemas/repository.ts
+// src/model/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
@@ -22083,7 +22083,7 @@ var PACK_STATE_SCHEMA = {
   )
 };
 
-// src/policy/source.ts
+// src/model/source.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NODES = 1e5;
@@ -22343,7 +22343,7 @@ function spanOf(node) {
   return [r2[0], r2[1]];
 }
 
-// src/policy/repository.ts
+// src/model/repository.ts
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
 var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
 var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
@@ -22444,7 +22444,7 @@ function buildRepository(raw) {
   return repo;
 }
 
-// src/policy/path-glob.ts
+// src/model/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
 function pathGlobToRegExp(glob) {
   let re = cache.get(glob);
@@ -22472,10 +22472,10 @@ function matchesPathGlob(glob, path2) {
   return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path2);
 }
 
-// src/policy/schemas/validate.ts
+// src/model/schemas/validate.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
-// src/policy/suggest.ts
+// src/model/suggest.ts
 function editDistance(a, b2) {
   if (a === b2) return 0;
   const prev = new Array(b2.length + 1);
@@ -22511,7 +22511,7 @@ function suggest(word, candidates3) {
   return void 0;
 }
 
-// src/policy/schemas/validate.ts
+// src/model/schemas/validate.ts
 var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
 var compiled = /* @__PURE__ */ new WeakMap();
@@ -22638,7 +22638,7 @@ function toIssue(err, root, typeErrorAt) {
   }
 }
 
-// src/policy/merge/desugar.ts
+// src/model/merge/desugar.ts
 function strings(list3) {
   return list3.filter((x2) => typeof x2 === "string");
 }
@@ -22682,7 +22682,7 @@ function desugarWorkspaceControls(access2, provenance) {
   return out;
 }
 
-// src/policy/merge/precedence.ts
+// src/model/merge/precedence.ts
 var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
 function packOwnership(repo) {
   const owners = /* @__PURE__ */ new Map();
@@ -22713,7 +22713,7 @@ function appliesTo(entry, target) {
   return !Array.isArray(targets) || targets.includes(target);
 }
 
-// src/policy/merge/merge.ts
+// src/model/merge/merge.ts
 function provenanceOf(doc) {
   return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
 }
@@ -22884,7 +22884,7 @@ function mergeSpecs(docs, specSchema) {
   return { value, provenance, events };
 }
 
-// src/policy/merge/effective.ts
+// src/model/merge/effective.ts
 function toList(v) {
   if (typeof v === "string") return [v];
   if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
@@ -24752,7 +24752,7 @@ async function recoverInterrupted(root, fs2 = nodeFs) {
 import { lstat as lstat2, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join3, normalize, sep as sep3 } from "node:path";
 
-// src/policy/inside-root.ts
+// src/io/inside-root.ts
 import { realpath as realpath2 } from "node:fs/promises";
 import { join as join2, sep as sep2 } from "node:path";
 async function resolvesInside(root, rel) {
@@ -25237,7 +25237,7 @@ var invalid_pack_default = defineRule(
   }
 );
 
-// src/policy/values/result.ts
+// src/model/values/result.ts
 function ok(value) {
   return { ok: true, value };
 }
@@ -25253,7 +25253,7 @@ function show(value) {
   return typeof value;
 }
 
-// src/policy/values/units.ts
+// src/model/values/units.ts
 var DURATION_UNITS = [
   ["w", 6048e5],
   ["d", 864e5],
@@ -25366,7 +25366,7 @@ function exactTimes(decimal, factor) {
   return scaled % denom === 0n ? scaled / denom : void 0;
 }
 
-// src/policy/values/time.ts
+// src/model/values/time.ts
 var MONTHS = [
   "January",
   "February",
@@ -25480,7 +25480,278 @@ function parsePolicyVersion(text2) {
   return fail(`unknown Version ${show(text2)}${newer}: ${expectation}`);
 }
 
-// src/policy/values/inline-flags.ts
+// src/model/schemas/walk.ts
+function walkWithSchema(value, schema, visit2, pointer = "") {
+  visit2(pointer, value, schema);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const props = schema.properties ?? {};
+  const extra = schema.additionalProperties;
+  for (const [k2, v] of Object.entries(value)) {
+    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
+    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+  }
+}
+
+// src/lint/rules/format-rule.ts
+function formatRule(id, checks, description, help) {
+  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      const schema = schemaFor(file);
+      if (!schema || file.source.value === void 0) continue;
+      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
+        const format = sub["x-format"];
+        if (!format || typeof value !== "string") return;
+        const check = checks[format];
+        const message = check?.(value);
+        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+      });
+    }
+  });
+}
+function fromResult(parse) {
+  return (v) => {
+    const r2 = parse(v);
+    return r2.ok ? void 0 : r2.message;
+  };
+}
+
+// src/lint/rules/invalid-duration.ts
+var invalid_duration_default = formatRule(
+  "invalid-duration",
+  { duration: fromResult(parseDuration) },
+  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
+);
+
+// src/lint/rules/invalid-size.ts
+var invalid_size_default = formatRule(
+  "invalid-size",
+  { size: fromResult(parseSize) },
+  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
+);
+
+// src/lint/rules/invalid-money.ts
+var invalid_money_default = formatRule(
+  "invalid-money",
+  { money: fromResult(parseMoney) },
+  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
+);
+
+// src/lint/rules/invalid-version.ts
+var invalid_version_default = formatRule(
+  "invalid-version",
+  { "policy-version": fromResult(parsePolicyVersion) },
+  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
+  'set Version: "2024-12-02"'
+);
+
+// src/engine/match/wildcard.ts
+var STAR = 42;
+var QUESTION = 63;
+function hasWildcard(pattern) {
+  return /[*?]/.test(pattern);
+}
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
+}
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return compileWildcard(pattern, { ignoreCase })(value);
+}
+function widthAt(value, i2) {
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
+}
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v += widthAt(value, v);
+    } else if (c3 === value.charCodeAt(v)) {
+      p2++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
+    } else {
+      p2 = afterStar;
+      v = starEnd += widthAt(value, starEnd);
+    }
+  }
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
+}
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/engine/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
+function parseIpv4(text2) {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i2 = 0; i2 <= text2.length; i2++) {
+    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
+    if (c3 === 46) {
+      if (digits === 0 || parts === 4) return void 0;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c3 >= 48 && c3 <= 57) {
+      if (digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + (c3 - 48);
+      digits++;
+      if (octet > 255) return void 0;
+    } else {
+      return void 0;
+    }
+  }
+  return parts === 4 ? value : void 0;
+}
+function parseIpv6(text2) {
+  const lastPart = text2.lastIndexOf(":") + 1;
+  if (text2.includes(".", lastPart)) {
+    const v4 = parseIpv4(text2.slice(lastPart));
+    if (v4 === void 0) return void 0;
+    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+  }
+  const [head = "", tail, extra] = text2.split("::");
+  if (extra !== void 0) return void 0;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== void 0) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return void 0;
+    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
+  }
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+}
+function toWords(word) {
+  return [word(0), word(1), word(2), word(3)];
+}
+function parseIp(text2) {
+  if (text2.includes(":")) {
+    const words = parseIpv6(text2);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text2);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function parseCidr(text2) {
+  const slash = text2.indexOf("/");
+  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
+  const bits = prefix + 128 - max;
+  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
+  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
+  return { family: address.family, prefix, network, mask };
+}
+function cidrContains(range, ip) {
+  const address = typeof ip === "string" ? parseIp(ip) : ip;
+  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
+}
+function validateCidr(text2) {
+  if (parseCidr(text2) !== void 0) return void 0;
+  const slash = text2.indexOf("/");
+  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
+}
+
+// src/lint/rules/invalid-pattern.ts
+function validateToolPattern(p2) {
+  if (p2 === "*") return void 0;
+  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
+  return void 0;
+}
+function validateHostPattern(p2) {
+  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
+  return void 0;
+}
+function validatePathPattern(p2) {
+  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
+  return void 0;
+}
+function validateGlob(p2) {
+  if (p2.trim() === "") return "pattern is empty";
+  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
+  return void 0;
+}
+var invalid_pattern_default = formatRule(
+  "invalid-pattern",
+  {
+    "action-pattern": validateActionPattern,
+    "resource-pattern": validateResourcePattern,
+    "tool-pattern": validateToolPattern,
+    "host-pattern": validateHostPattern,
+    "path-pattern": validatePathPattern,
+    glob: validateGlob
+  },
+  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
+);
+
+// src/engine/scan/inline-flags.ts
 var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
 function toFlags(letters) {
   return [...new Set(letters)].sort().join("");
@@ -25495,7 +25766,7 @@ function toJsRegExp(pattern, extraFlags = "") {
   return new RegExp(source, toFlags(flags + extraFlags));
 }
 
-// src/policy/values/regex-charset.ts
+// src/lint/regex/charset.ts
 var EMPTY = [];
 function normalize2(ranges) {
   const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
@@ -25591,7 +25862,7 @@ function probe(atom, flags) {
   return set2;
 }
 
-// src/policy/values/regex-nodes.ts
+// src/lint/regex/nodes.ts
 function nullable(n) {
   switch (n.type) {
     case "chars":
@@ -25702,7 +25973,7 @@ function* descendants(n) {
   }
 }
 
-// src/policy/values/regex-overlap.ts
+// src/lint/regex/overlap.ts
 var MAX_POSITIONS = 2e3;
 var automata = /* @__PURE__ */ new WeakMap();
 function automaton(n) {
@@ -25831,7 +26102,7 @@ function continuesInto(x2, y2, next) {
   return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
 }
 
-// src/policy/values/regex-parse.ts
+// src/lint/regex/parse.ts
 var Parser = class {
   constructor(src, flags) {
     this.src = src;
@@ -26066,7 +26337,7 @@ function isSingle(set2) {
   return set2.length === 1 && set2[0][0] === set2[0][1];
 }
 
-// src/policy/values/regex-safety.ts
+// src/lint/regex/safety.ts
 function checkRegex(pattern) {
   if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
   let re;
@@ -26216,277 +26487,6 @@ function flatten(items) {
   });
 }
 
-// src/policy/schemas/walk.ts
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
-  if (Array.isArray(value)) {
-    const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const props = schema.properties ?? {};
-  const extra = schema.additionalProperties;
-  for (const [k2, v] of Object.entries(value)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
-  }
-}
-
-// src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help) {
-  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      const schema = schemaFor(file);
-      if (!schema || file.source.value === void 0) continue;
-      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
-        const format = sub["x-format"];
-        if (!format || typeof value !== "string") return;
-        const check = checks[format];
-        const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
-      });
-    }
-  });
-}
-function fromResult(parse) {
-  return (v) => {
-    const r2 = parse(v);
-    return r2.ok ? void 0 : r2.message;
-  };
-}
-
-// src/lint/rules/invalid-duration.ts
-var invalid_duration_default = formatRule(
-  "invalid-duration",
-  { duration: fromResult(parseDuration) },
-  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
-);
-
-// src/lint/rules/invalid-size.ts
-var invalid_size_default = formatRule(
-  "invalid-size",
-  { size: fromResult(parseSize) },
-  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
-);
-
-// src/lint/rules/invalid-money.ts
-var invalid_money_default = formatRule(
-  "invalid-money",
-  { money: fromResult(parseMoney) },
-  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
-);
-
-// src/lint/rules/invalid-version.ts
-var invalid_version_default = formatRule(
-  "invalid-version",
-  { "policy-version": fromResult(parsePolicyVersion) },
-  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
-  'set Version: "2024-12-02"'
-);
-
-// src/policy/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return /[*?]/.test(pattern);
-}
-function compileWildcard(pattern, { ignoreCase } = {}) {
-  if (ignoreCase) {
-    const test = compileWildcard(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  if (!hasWildcard(pattern)) return (value) => value === pattern;
-  const star = pattern.indexOf("*");
-  const head = pattern.slice(0, star);
-  const tail = pattern.slice(star + 1);
-  if (star >= 0 && !hasWildcard(head + tail)) {
-    const min = head.length + tail.length;
-    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
-  }
-  return (value) => globMatch(pattern, value);
-}
-function matchWildcard(pattern, value, ignoreCase = false) {
-  return compileWildcard(pattern, { ignoreCase })(value);
-}
-function widthAt(value, i2) {
-  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
-}
-function globMatch(pattern, value) {
-  let p2 = 0;
-  let v = 0;
-  let afterStar = -1;
-  let starEnd = 0;
-  while (v < value.length) {
-    const c3 = pattern.charCodeAt(p2);
-    if (c3 === STAR) {
-      afterStar = ++p2;
-      starEnd = v;
-    } else if (c3 === QUESTION) {
-      p2++;
-      v += widthAt(value, v);
-    } else if (c3 === value.charCodeAt(v)) {
-      p2++;
-      v++;
-    } else if (afterStar < 0) {
-      return false;
-    } else {
-      p2 = afterStar;
-      v = starEnd += widthAt(value, starEnd);
-    }
-  }
-  while (pattern.charCodeAt(p2) === STAR) p2++;
-  return p2 === pattern.length;
-}
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part of parts) {
-    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part)) {
-      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep5 = pattern.indexOf("://");
-  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep5))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
-
-// src/policy/match/cidr.ts
-var MAPPED_PREFIX = 65535;
-var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
-function parseIpv4(text2) {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i2 = 0; i2 <= text2.length; i2++) {
-    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
-    if (c3 === 46) {
-      if (digits === 0 || parts === 4) return void 0;
-      value = value * 256 + octet;
-      parts++;
-      octet = 0;
-      digits = 0;
-    } else if (c3 >= 48 && c3 <= 57) {
-      if (digits > 0 && octet === 0) return void 0;
-      octet = octet * 10 + (c3 - 48);
-      digits++;
-      if (octet > 255) return void 0;
-    } else {
-      return void 0;
-    }
-  }
-  return parts === 4 ? value : void 0;
-}
-function parseIpv6(text2) {
-  const lastPart = text2.lastIndexOf(":") + 1;
-  if (text2.includes(".", lastPart)) {
-    const v4 = parseIpv4(text2.slice(lastPart));
-    if (v4 === void 0) return void 0;
-    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
-  }
-  const [head = "", tail, extra] = text2.split("::");
-  if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
-    if (groups.length + after.length > 7) return void 0;
-    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
-  }
-  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
-}
-function toWords(word) {
-  return [word(0), word(1), word(2), word(3)];
-}
-function parseIp(text2) {
-  if (text2.includes(":")) {
-    const words = parseIpv6(text2);
-    return words === void 0 ? void 0 : { family: 6, words };
-  }
-  const v4 = parseIpv4(text2);
-  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
-}
-function parseCidr(text2) {
-  const slash = text2.indexOf("/");
-  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
-  if (address === void 0) return void 0;
-  const max = address.family === 4 ? 32 : 128;
-  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
-  const bits = prefix + 128 - max;
-  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
-  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
-  return { family: address.family, prefix, network, mask };
-}
-function cidrContains(range, ip) {
-  const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
-  const { mask, network } = range;
-  const words = address.words;
-  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
-}
-function validateCidr(text2) {
-  if (parseCidr(text2) !== void 0) return void 0;
-  const slash = text2.indexOf("/");
-  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) {
-    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
-  }
-  const max = address.family === 4 ? 32 : 128;
-  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
-}
-
-// src/lint/rules/invalid-pattern.ts
-function validateToolPattern(p2) {
-  if (p2 === "*") return void 0;
-  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
-  return void 0;
-}
-function validateHostPattern(p2) {
-  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
-  return void 0;
-}
-function validatePathPattern(p2) {
-  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
-  return void 0;
-}
-function validateGlob(p2) {
-  if (p2.trim() === "") return "pattern is empty";
-  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
-  return void 0;
-}
-var invalid_pattern_default = formatRule(
-  "invalid-pattern",
-  {
-    "action-pattern": validateActionPattern,
-    "resource-pattern": validateResourcePattern,
-    "tool-pattern": validateToolPattern,
-    "host-pattern": validateHostPattern,
-    "path-pattern": validatePathPattern,
-    glob: validateGlob
-  },
-  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
-);
-
 // src/lint/rules/invalid-regex.ts
 var invalid_regex_default = formatRule(
   "invalid-regex",
@@ -26598,7 +26598,7 @@ var unknown_condition_operator_default = defineRule(
   }
 );
 
-// src/policy/eval/access/values.ts
+// src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
 var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
@@ -26626,7 +26626,7 @@ function toEpochMillis(value) {
   return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
 }
 
-// src/policy/eval/access/conditions.ts
+// src/engine/access/conditions.ts
 function splitNegation(base) {
   const positive = base.replace("Not", "");
   return { positive, negated: positive !== base };
@@ -29512,7 +29512,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir2, open, readFile as readFile4, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join as join5 } from "node:path";
 
-// src/policy/read-repository.ts
+// src/io/read-repository.ts
 import { readdir as readdir3, readFile as readFile3, stat } from "node:fs/promises";
 import { join as join4, relative as relative2, sep as sep4 } from "node:path";
 async function exists2(path2) {
@@ -34858,7 +34858,7 @@ function gitInstanceFactory(baseDir, options) {
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
 
-// src/policy/git-cat-file.ts
+// src/io/git-cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
@@ -35722,7 +35722,7 @@ function checkAgent(path2, bytes, engine) {
 import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
-// src/policy/eval/access/compiled-condition.ts
+// src/engine/access/compiled-condition.ts
 var error = () => "error";
 var same = (a, b2) => a === b2;
 var lowerCase = (value) => String(value).toLowerCase();
@@ -35820,7 +35820,7 @@ function comparator(op) {
   return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
 }
 
-// src/policy/eval/access/compiled.ts
+// src/engine/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
@@ -35938,7 +35938,7 @@ function applies(s, resource, context) {
   return result === "error" ? s.deny : result;
 }
 
-// src/policy/eval/data/duration.ts
+// src/engine/data/duration.ts
 var UNITS = ["w", "d", "h", "m", "s", "ms"];
 var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
 var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
@@ -35958,7 +35958,7 @@ function parseDurationMs(text2) {
   return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
 }
 
-// src/policy/eval/data/masking.ts
+// src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
 var RANK = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
@@ -35969,7 +35969,7 @@ function isMaskingMethod(value) {
   return RANK.has(value);
 }
 
-// src/policy/eval/data/request.ts
+// src/engine/data/request.ts
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request, now) {
@@ -35993,7 +35993,7 @@ function requestProblem(request, now) {
   return void 0;
 }
 
-// src/policy/eval/data/time-window.ts
+// src/engine/data/time-window.ts
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
@@ -36042,7 +36042,7 @@ function wallClock(zone) {
   };
 }
 
-// src/policy/eval/data/compiled.ts
+// src/engine/data/compiled.ts
 var ACTION_STRENGTH = Object.freeze({
   deny: 3,
   require_approval: 2,
@@ -36209,7 +36209,7 @@ function compileContextMatcher(matcher, fail2) {
   return (v) => v !== void 0 && set2.has(v) !== not;
 }
 
-// src/policy/eval/posture/evaluate.ts
+// src/engine/posture/evaluate.ts
 var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
@@ -36307,7 +36307,7 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
-// src/policy/eval/runtime/boundary.ts
+// src/engine/runtime/boundary.ts
 function toAllOf(value) {
   if (value === void 0) return [];
   if (value.every((v) => typeof v === "string")) return [value];
@@ -36380,7 +36380,7 @@ function compilePathPattern(pattern) {
   return (path2) => regex.test(path2);
 }
 
-// src/policy/eval/runtime/tool-uri.ts
+// src/engine/runtime/tool-uri.ts
 var PRINTABLE = /^[\x21-\x7e]+$/;
 var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split2(text2) {
@@ -36410,7 +36410,7 @@ function formatToolUri(tool) {
   return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
-// src/policy/eval/runtime/compiled.ts
+// src/engine/runtime/compiled.ts
 var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
 var CLEAN = Object.freeze({
   allowed: true,
@@ -36563,7 +36563,7 @@ function agentGuardCheck(severity, count3) {
   };
 }
 
-// src/policy/eval/scan/scanner.ts
+// src/engine/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
 function selectPacks(compliance) {
@@ -36633,7 +36633,7 @@ function preview(s) {
   return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }
 
-// src/policy/eval/engine.ts
+// src/engine/engine.ts
 function compileEngine(target) {
   const access2 = compileAccess(target.access);
   const { checkTool } = compileRuntime(target.runtime);
@@ -37844,7 +37844,7 @@ function guardrailChange(before, after) {
   return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
 }
 
-// src/policy/eval/data/reference.ts
+// src/engine/data/reference.ts
 var STRENGTH = ["allow", "mask", "require_approval", "deny"];
 var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
 function tagsOf(field) {
@@ -40024,7 +40024,7 @@ function shouldUseColor(stream, env) {
   return stream.isTTY === true;
 }
 
-// src/policy/read-git.ts
+// src/io/read-git.ts
 import { stat as stat3 } from "node:fs/promises";
 var GIT_SYMLINK_MODE = "120000";
 function gitError2(message, cause) {
@@ -40310,7 +40310,7 @@ import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile2 } from 
 import { basename as basename3, dirname as dirname3, join as join7, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// src/policy/schemas/index.ts
+// src/model/schemas/index.ts
 function publishedSchemas() {
   const out = {};
   const withMeta = (s) => ({ $schema: "http://json-schema.org/draft-07/schema#", ...s });
@@ -40642,7 +40642,7 @@ Examples:
 import { readFile as readFile8 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 
-// src/policy/eval/posture/builtins.ts
+// src/engine/posture/builtins.ts
 var SECURE_PROVIDERS = {
   local: "keyring",
   eks: "aws-secrets-manager",

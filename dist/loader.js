@@ -362,7 +362,7 @@ function checkSerialNotBelow(serial, floor) {
   }
 }
 
-// src/policy/match/wildcard.ts
+// src/engine/match/wildcard.ts
 var STAR = 42;
 var QUESTION = 63;
 function hasWildcard(pattern) {
@@ -413,7 +413,7 @@ function globMatch(pattern, value) {
   return p === pattern.length;
 }
 
-// src/policy/match/cidr.ts
+// src/engine/match/cidr.ts
 var MAPPED_PREFIX = 65535;
 var HEXTET = /^[0-9a-fA-F]{1,4}$/;
 var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
@@ -491,7 +491,7 @@ function cidrContains(range, ip) {
   return [3, 2, 1, 0].every((k) => (words[k] & mask[k]) >>> 0 === network[k]);
 }
 
-// src/policy/vocabulary.ts
+// src/engine/vocabulary.ts
 var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
@@ -513,7 +513,7 @@ var ENVIRONMENTS = [
   "github-actions"
 ];
 
-// src/policy/eval/access/values.ts
+// src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
 var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
@@ -541,7 +541,7 @@ function toEpochMillis(value) {
   return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
 }
 
-// src/policy/eval/access/conditions.ts
+// src/engine/access/conditions.ts
 function splitNegation(base) {
   const positive = base.replace("Not", "");
   return { positive, negated: positive !== base };
@@ -556,7 +556,7 @@ function parseArn(text2) {
   return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
 }
 
-// src/policy/eval/access/compiled-condition.ts
+// src/engine/access/compiled-condition.ts
 var error = () => "error";
 var same = (a, b) => a === b;
 var lowerCase = (value) => String(value).toLowerCase();
@@ -654,7 +654,7 @@ function comparator(op) {
   return (a, b) => a < b ? less : a > b ? greater : equal;
 }
 
-// src/policy/eval/access/compiled.ts
+// src/engine/access/compiled.ts
 var PLAN_CACHE_SIZE = 4096;
 var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
@@ -791,7 +791,7 @@ var EdictError = class extends Error {
   }
 };
 
-// src/policy/eval/data/duration.ts
+// src/engine/data/duration.ts
 var UNITS = ["w", "d", "h", "m", "s", "ms"];
 var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
 var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
@@ -811,7 +811,7 @@ function parseDurationMs(text2) {
   return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
 }
 
-// src/policy/eval/data/masking.ts
+// src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
 var RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
@@ -822,7 +822,7 @@ function isMaskingMethod(value) {
   return RANK.has(value);
 }
 
-// src/policy/eval/data/request.ts
+// src/engine/data/request.ts
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request2, now) {
@@ -846,7 +846,7 @@ function requestProblem(request2, now) {
   return void 0;
 }
 
-// src/policy/eval/data/time-window.ts
+// src/engine/data/time-window.ts
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
@@ -895,7 +895,7 @@ function wallClock(zone) {
   };
 }
 
-// src/policy/eval/data/compiled.ts
+// src/engine/data/compiled.ts
 var ACTION_STRENGTH = Object.freeze({
   deny: 3,
   require_approval: 2,
@@ -1062,7 +1062,7 @@ function compileContextMatcher(matcher, fail) {
   return (v) => v !== void 0 && set.has(v) !== not;
 }
 
-// src/policy/eval/posture/evaluate.ts
+// src/engine/posture/evaluate.ts
 var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "cloudrun", "azure-functions"]);
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
@@ -1152,7 +1152,7 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
-// src/policy/eval/runtime/boundary.ts
+// src/engine/runtime/boundary.ts
 function toAllOf(value) {
   if (value === void 0) return [];
   if (value.every((v) => typeof v === "string")) return [value];
@@ -1225,7 +1225,7 @@ function compilePathPattern(pattern) {
   return (path) => regex.test(path);
 }
 
-// src/policy/eval/runtime/tool-uri.ts
+// src/engine/runtime/tool-uri.ts
 var PRINTABLE = /^[\x21-\x7e]+$/;
 var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text2) {
@@ -1255,7 +1255,7 @@ function formatToolUri(tool) {
   return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
-// src/policy/eval/runtime/compiled.ts
+// src/engine/runtime/compiled.ts
 var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
 var CLEAN = Object.freeze({
   allowed: true,
@@ -1408,7 +1408,7 @@ function agentGuardCheck(severity, count) {
   };
 }
 
-// src/policy/values/inline-flags.ts
+// src/engine/scan/inline-flags.ts
 var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
 function toFlags(letters) {
   return [...new Set(letters)].sort().join("");
@@ -1423,7 +1423,7 @@ function toJsRegExp(pattern, extraFlags = "") {
   return new RegExp(source, toFlags(flags + extraFlags));
 }
 
-// src/policy/eval/scan/scanner.ts
+// src/engine/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
 function selectPacks(compliance) {
@@ -1493,7 +1493,7 @@ function preview(s) {
   return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
 }
 
-// src/policy/eval/engine.ts
+// src/engine/engine.ts
 function compileEngine(target) {
   const access = compileAccess(target.access);
   const { checkTool } = compileRuntime(target.runtime);

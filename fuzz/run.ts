@@ -8,7 +8,7 @@
  * - diff: the semantic diff (diffTargetMerges) vs the brute-force oracle of test/diff/brute/
  *   (random small access/data/runtime policies, one edit, an exhaustive universe of requests);
  * - iam: both AccessPolicy evaluators vs an independent IAM evaluator (@cloud-copilot/iam-simulate)
- *   on random identity policies over real AWS actions and ARNs (test/policy/eval/access/iam/).
+ *   on random identity policies over real AWS actions and ARNs (test/engine/access/iam/).
  *
  * Prints case counts and times; a failure is shrunk and written to fuzz/failures/ with the
  * command that replays it. Exit code 1 when anything failed.

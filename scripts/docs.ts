@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { RULES } from "../src/lint/registry.js";
 import { rulesMarkdownTable } from "../src/lint/rules-table.js";
 import { packsMarkdown } from "../src/pack/docs.js";
-import { readRepository } from "../src/policy/read-repository.js";
+import { readRepository } from "../src/io/read-repository.js";
 
 const root = join(import.meta.dirname, "..");
 const path = join(root, "README.md");

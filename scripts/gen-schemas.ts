@@ -1,7 +1,7 @@
-/** Writes schemas/*.json from src/policy/schemas (run by `npm run build`; a test checks freshness). */
+/** Writes schemas/*.json from src/model/schemas (run by `npm run build`; a test checks freshness). */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { publishedSchemas } from "../src/policy/schemas/index.js";
+import { publishedSchemas } from "../src/model/schemas/index.js";
 
 const dir = join(import.meta.dirname, "..", "schemas");
 mkdirSync(dir, { recursive: true });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { publishedSchemas } from "../src/policy/schemas/index.js";
+import { publishedSchemas } from "../src/model/schemas/index.js";
 import { EDICT_VERSION } from "../src/version.js";
 
 const root = join(import.meta.dirname, "..");
@@ -10,7 +10,7 @@ describe("package", () => {
   it("EDICT_VERSION equals package.json's version", () => {
     expect(EDICT_VERSION).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
   });
-  it("schemas/*.json are generated from src/policy/schemas", () => {
+  it("schemas/*.json are generated from src/model/schemas", () => {
     for (const [name, schema] of Object.entries(publishedSchemas())) {
       expect(JSON.parse(readFileSync(join(root, "schemas", name), "utf8")), name).toEqual(schema);
     }
@@ -27,7 +27,7 @@ describe("README", () => {
 
   it("lists every shipped pack and its policies as packs/ holds them (npm run docs)", async () => {
     const { packsMarkdown } = await import("../src/pack/docs.js");
-    const { readRepository } = await import("../src/policy/read-repository.js");
+    const { readRepository } = await import("../src/io/read-repository.js");
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const expected = packsMarkdown(await readRepository(root));
     expect(expected).toContain("`starter`");

@@ -1,7 +1,7 @@
 /** Signed bundles of a chosen size, built in memory from generated effective targets. */
 import { BUNDLE_PAYLOAD_TYPE, PrivateKey, buildPayload, signEnvelope, toEnvelopeBytes } from "../../src/bundle/index.js";
 import type { PublicKey } from "../../src/bundle/index.js";
-import type { EffectiveTarget } from "../../src/policy/effective.js";
+import type { EffectiveTarget } from "../../src/engine/effective.js";
 import { generateStatements, toEffectiveTarget } from "./generate.js";
 
 /** A fixed key, so the same inputs always give byte-identical bundles (Ed25519 is deterministic). */

@@ -10,10 +10,10 @@
  */
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { newEnforcer, newModelFromString, StringAdapter } from "casbin";
-import { compileAccess, evaluateAccessReference } from "../../src/policy/eval/access/index.js";
-import type { AccessPolicy, AccessRequest } from "../../src/policy/eval/access/index.js";
-import { compileWildcard } from "../../src/policy/match/wildcard.js";
-import type { WildcardMatcher } from "../../src/policy/match/wildcard.js";
+import { compileAccess, evaluateAccessReference } from "../../src/engine/access/index.js";
+import type { AccessPolicy, AccessRequest } from "../../src/engine/access/index.js";
+import { compileWildcard } from "../../src/engine/match/wildcard.js";
+import type { WildcardMatcher } from "../../src/engine/match/wildcard.js";
 import { VERBS, toEffectiveStatement } from "./generate.js";
 import type { GenRequest, GenStatement } from "./generate.js";
 import { msSince, nowNs } from "./measure.js";

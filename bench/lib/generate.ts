@@ -10,8 +10,8 @@
  *   object (20%) or `*` (2%); the tenant count grows with N (N / 25), so resources stay diverse;
  * - 30% carry an `IpAddress` condition on `source.ip` (one CIDR); 20% are Deny.
  */
-import type { EffectiveStatement, EffectiveTarget } from "../../src/policy/effective.js";
-import type { RawFile } from "../../src/policy/repository.js";
+import type { EffectiveStatement, EffectiveTarget } from "../../src/engine/effective.js";
+import type { RawFile } from "../../src/model/repository.js";
 import { Random } from "./random.js";
 
 export const SERVICES = ["db", "s3", "file", "api", "queue", "kms", "model", "tool"] as const;

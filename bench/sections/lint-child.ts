@@ -5,10 +5,10 @@
  */
 import { runLint } from "../../src/lint/engine.js";
 import { RULES } from "../../src/lint/registry.js";
-import { buildRepository, classifyPath, schemaFor } from "../../src/policy/repository.js";
-import type { RawFile, RepoFile } from "../../src/policy/repository.js";
-import { validateAgainstSchema } from "../../src/policy/schemas/validate.js";
-import { parseSource } from "../../src/policy/source.js";
+import { buildRepository, classifyPath, schemaFor } from "../../src/model/repository.js";
+import type { RawFile, RepoFile } from "../../src/model/repository.js";
+import { validateAgainstSchema } from "../../src/model/schemas/validate.js";
+import { parseSource } from "../../src/model/source.js";
 import { generateRepository } from "../lib/generate.js";
 import { timeRounds } from "../lib/measure.js";
 

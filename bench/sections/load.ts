@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createLoader } from "../../src/loader/index.js";
 import { readTrustedKey, withKeyids } from "../../src/loader/keys.js";
 import { verifyBundleBytes } from "../../src/loader/verify.js";
-import { compileEngine } from "../../src/policy/eval/engine.js";
+import { compileEngine } from "../../src/engine/engine.js";
 import { benchKey, bundleOfSize } from "../lib/bundles.js";
 import { bytes as fmtBytes, ms, timeRounds } from "../lib/measure.js";
 import type { Row } from "../lib/report.js";

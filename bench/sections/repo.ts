@@ -4,9 +4,9 @@
  */
 import { BUNDLE_PAYLOAD_TYPE, buildPayload, signEnvelope, sourcesOf, toEnvelopeBytes, verifyBundle } from "../../src/bundle/index.js";
 import { diffRepositories } from "../../src/diff/index.js";
-import { buildAllTargets } from "../../src/policy/merge/index.js";
-import { buildRepository } from "../../src/policy/repository.js";
-import type { RawFile } from "../../src/policy/repository.js";
+import { buildAllTargets } from "../../src/model/merge/index.js";
+import { buildRepository } from "../../src/model/repository.js";
+import type { RawFile } from "../../src/model/repository.js";
 import { CREATED_AT, EXPIRES_AT, REVISION, benchKey } from "../lib/bundles.js";
 import { changeRepository, generateRepository } from "../lib/generate.js";
 import { bytes as fmtBytes, median, ms, msSince, nowNs, timeRounds } from "../lib/measure.js";

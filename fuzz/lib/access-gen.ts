@@ -5,9 +5,9 @@
  * NotAction/NotResource, unknown operators, type-confused condition values, and more distinct
  * actions per policy than the compiled evaluator's plan cache holds.
  */
-import type { EffectiveStatement } from "../../src/policy/effective.js";
-import type { AccessPolicy, AccessRequest, ContextEntry, ContextScalar, RequestContext } from "../../src/policy/eval/access/types.js";
-import type { ConditionBlock, ConditionValue } from "../../src/policy/types.js";
+import type { EffectiveStatement } from "../../src/engine/effective.js";
+import type { AccessPolicy, AccessRequest, ContextEntry, ContextScalar, RequestContext } from "../../src/engine/access/types.js";
+import type { ConditionBlock, ConditionValue } from "../../src/engine/spec.js";
 import type { Rng } from "./rng.js";
 
 const ACTION_PATTERNS = [

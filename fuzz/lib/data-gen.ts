@@ -1,12 +1,12 @@
 /**
  * Random DataPolicy rules and requests for the compiled-vs-reference differential (the same
- * vocabulary as test/policy/eval/data/agreement.test.ts, drawn from a seeded PRNG so a million
+ * vocabulary as test/engine/data/agreement.test.ts, drawn from a seeded PRNG so a million
  * cases are cheap), plus prototype-named fields and datasets.
  */
-import type { EffectiveData, EffectiveDataRule } from "../../src/policy/effective.js";
-import type { DataRequest, RequestedField } from "../../src/policy/eval/data/types.js";
-import type { ContextMatcher, DataSpec } from "../../src/policy/types.js";
-import { DATA_ACTIONS, MASKING_METHODS } from "../../src/policy/vocabulary.js";
+import type { EffectiveData, EffectiveDataRule } from "../../src/engine/effective.js";
+import type { DataRequest, RequestedField } from "../../src/engine/data/types.js";
+import type { ContextMatcher, DataSpec } from "../../src/engine/spec.js";
+import { DATA_ACTIONS, MASKING_METHODS } from "../../src/engine/vocabulary.js";
 import type { Rng } from "./rng.js";
 
 const DATASETS = ["customers", "orders", "finance_ledger", "finance", "__proto__", "constructor", "", "Customers"];

@@ -4,12 +4,12 @@
  * so state kept between decisions (plan caches, scratch buffers, shared frozen results) is
  * exercised too. Also oracle-free sanity: answers have the documented shape.
  */
-import { compileAccess, evaluateAccessReference } from "../../src/policy/eval/access/index.js";
-import type { AccessDecision, AccessPolicy, AccessRequest } from "../../src/policy/eval/access/index.js";
-import { compileData, referenceDecideData } from "../../src/policy/eval/data/index.js";
-import type { DataDecision, DataRequest } from "../../src/policy/eval/data/index.js";
-import type { EffectiveData } from "../../src/policy/effective.js";
-import { DATA_ACTIONS, MASKING_METHODS } from "../../src/policy/vocabulary.js";
+import { compileAccess, evaluateAccessReference } from "../../src/engine/access/index.js";
+import type { AccessDecision, AccessPolicy, AccessRequest } from "../../src/engine/access/index.js";
+import { compileData, referenceDecideData } from "../../src/engine/data/index.js";
+import type { DataDecision, DataRequest } from "../../src/engine/data/index.js";
+import type { EffectiveData } from "../../src/engine/effective.js";
+import { DATA_ACTIONS, MASKING_METHODS } from "../../src/engine/vocabulary.js";
 import { randomAccessPolicy, randomAccessRequest } from "./access-gen.js";
 import { randomDataPolicy, randomDataRequest, randomInstant } from "./data-gen.js";
 import { Rng } from "./rng.js";

@@ -2,7 +2,7 @@
  * The `iam` campaign: edict's AccessPolicy evaluators (reference and compiled) against an
  * independent IAM evaluator, @cloud-copilot/iam-simulate (a devDependency, never shipped), on
  * random identity policies over real AWS actions and ARNs: the generators, domain check and
- * oracle of test/policy/eval/access/iam/ (the same as test/policy/eval/access/
+ * oracle of test/engine/access/iam/ (the same as test/engine/access/
  * iam-conformance.test.ts, many more cases).
  *
  * The count is of comparisons (one request of one case, answered by the three evaluators).
@@ -11,8 +11,8 @@
  * exactly. The simulator is asynchronous (about a millisecond a call), so the campaign is too.
  */
 import fc from "fast-check";
-import { checkDomain, compareCase, describeComparison, iamMixedCaseArb, withRequest } from "../../test/policy/eval/access/iam/index.js";
-import type { IamCase } from "../../test/policy/eval/access/iam/index.js";
+import { checkDomain, compareCase, describeComparison, iamMixedCaseArb, withRequest } from "../../test/engine/access/iam/index.js";
+import type { IamCase } from "../../test/engine/access/iam/index.js";
 import { Rng } from "./rng.js";
 
 const CHUNK = 100;

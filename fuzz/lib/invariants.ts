@@ -4,16 +4,16 @@
  * vocabularies, frozen evaluator constants). Snapshot before, compare after.
  */
 import { RULES } from "../../src/lint/registry.js";
-import { KIND_KEYS } from "../../src/policy/merge/effective.js";
-import { ENVELOPE_SCHEMA, SPEC_SCHEMAS } from "../../src/policy/schemas/policy.js";
-import { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "../../src/policy/schemas/repository.js";
-import * as vocabulary from "../../src/policy/vocabulary.js";
-import { DURATION_UNITS, SIZE_UNITS } from "../../src/policy/values/units.js";
-import { KNOWN_POLICY_VERSIONS } from "../../src/policy/values/time.js";
-import { BUILTIN_POSTURE_POLICIES } from "../../src/policy/eval/posture/builtins.js";
-import { MASK_STRICTNESS } from "../../src/policy/eval/data/masking.js";
-import { ACTION_STRENGTH } from "../../src/policy/eval/data/compiled.js";
-import { MAX_FILE_BYTES, MAX_NODES } from "../../src/policy/source.js";
+import { KIND_KEYS } from "../../src/model/merge/effective.js";
+import { ENVELOPE_SCHEMA, SPEC_SCHEMAS } from "../../src/model/schemas/policy.js";
+import { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "../../src/model/schemas/repository.js";
+import * as vocabulary from "../../src/engine/vocabulary.js";
+import { DURATION_UNITS, SIZE_UNITS } from "../../src/model/values/units.js";
+import { KNOWN_POLICY_VERSIONS } from "../../src/model/values/time.js";
+import { BUILTIN_POSTURE_POLICIES } from "../../src/engine/posture/builtins.js";
+import { MASK_STRICTNESS } from "../../src/engine/data/masking.js";
+import { ACTION_STRENGTH } from "../../src/engine/data/compiled.js";
+import { MAX_FILE_BYTES, MAX_NODES } from "../../src/model/source.js";
 
 const PROTOTYPES: ReadonlyArray<[string, object]> = [
   ["Object.prototype", Object.prototype],

@@ -3,7 +3,7 @@
  * message naming the input and what it accepts, before anything else happens.
  */
 import { EdictError } from "../errors.js";
-import { suggest } from "../policy/suggest.js";
+import { suggest } from "../model/suggest.js";
 
 export const MODES = ["auto", "check", "publish", "refresh"] as const;
 export type Mode = (typeof MODES)[number];

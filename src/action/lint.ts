@@ -7,7 +7,7 @@ import { runLint } from "../lint/engine.js";
 import type { Finding, ReportInput, Severity } from "../lint/finding.js";
 import { RULES } from "../lint/registry.js";
 import { formatText } from "../lint/reporters/index.js";
-import type { Repository } from "../policy/repository.js";
+import type { Repository } from "../model/repository.js";
 import type { ActionIO, AnnotationLevel } from "./output.js";
 
 /** GitHub shows at most this many annotations of each level from one step. */

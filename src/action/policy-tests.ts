@@ -4,9 +4,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { compileEngine } from "../policy/eval/engine.js";
-import { buildTarget, targetNames } from "../policy/merge/index.js";
-import type { Repository } from "../policy/repository.js";
+import { compileEngine } from "../engine/engine.js";
+import { buildTarget, targetNames } from "../model/merge/index.js";
+import type { Repository } from "../model/repository.js";
 import { runCases } from "../testing/run.js";
 import { parseSuite } from "../testing/suite.js";
 import type { PolicyCase, SuiteProblem } from "../testing/suite.js";

@@ -16,7 +16,7 @@ import type { BundlePayload } from "../bundle/payload.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { nextRelease, releaseTag } from "../bundle/version.js";
 import { EdictError } from "../errors.js";
-import { readRepository } from "../policy/read-repository.js";
+import { readRepository } from "../io/read-repository.js";
 import { listReleases } from "./github.js";
 import type { ModeResult, ModeRun } from "./mode.js";
 import { bundleDir } from "./publish.js";

@@ -12,7 +12,7 @@ import type { BundlePayload } from "../bundle/payload.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { DEFAULT_TAG_PREFIX } from "../bundle/version.js";
 import { EdictError } from "../errors.js";
-import type { Repository } from "../policy/repository.js";
+import type { Repository } from "../model/repository.js";
 import { createDraftRelease, deleteReleaseAsset, downloadReleaseAsset, getReleaseByTag, publishRelease, uploadReleaseAsset } from "./github.js";
 import type { NewRelease, Octokit, ReleaseAsset, ReleaseInfo, RepoRef } from "./github.js";
 import type { ActionInputs } from "./inputs.js";

@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EdictError } from "../errors.js";
-import { listRepositoryPaths } from "../policy/read-repository.js";
-import type { RawFile } from "../policy/repository.js";
-import { MAX_FILE_BYTES } from "../policy/source.js";
+import { listRepositoryPaths } from "../io/read-repository.js";
+import type { RawFile } from "../model/repository.js";
+import { MAX_FILE_BYTES } from "../model/source.js";
 import { BundleRetrievalError } from "./errors.js";
 import { DEFAULT_MAX_BUNDLE_BYTES } from "./verify.js";
 

@@ -9,9 +9,9 @@
 import { simpleGit } from "simple-git";
 import type { SimpleGit } from "simple-git";
 import { EdictError } from "../errors.js";
-import { catFileBatch } from "../policy/git-cat-file.js";
-import { classifyPath } from "../policy/repository.js";
-import type { RawFile } from "../policy/repository.js";
+import { catFileBatch } from "../io/git-cat-file.js";
+import { classifyPath } from "../model/repository.js";
+import type { RawFile } from "../model/repository.js";
 
 export interface GitHead {
   /** `git rev-parse HEAD`. */

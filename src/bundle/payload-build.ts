@@ -3,8 +3,8 @@
  * the installed packs and sorted sources, checked with `findPayloadProblem` before it is signed.
  * Pure; build side only (it hashes with SHA-256 and BLAKE3), never reached by the runtime loader.
  */
-import type { EffectiveTarget } from "../policy/effective.js";
-import type { PackState } from "../policy/types.js";
+import type { EffectiveTarget } from "../engine/effective.js";
+import type { PackState } from "../model/types.js";
 import { canonicalBytes } from "./canonical-json.js";
 import { blake3Hex } from "./digest-blake3.js";
 import { sha256Hex } from "./digest.js";

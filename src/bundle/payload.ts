@@ -7,7 +7,7 @@
  * Pure: no I/O, no Node-only APIs and no hashing; the runtime loader reads payloads with it, so it
  * may import only types from the policy model. Building a payload is payload-build.ts.
  */
-import type { EffectiveTarget } from "../policy/effective.js";
+import type { EffectiveTarget } from "../engine/effective.js";
 
 /** `format` of every v1 payload. */
 export const BUNDLE_FORMAT = "edict.bundle/v1";

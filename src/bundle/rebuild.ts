@@ -4,8 +4,8 @@
  * with what the bundle ships, which catches a stale or miscompiled bundle (a Deny shipped as an
  * Allow) even when it is validly signed. Node only (git); the loader never imports this.
  */
-import { buildAllTargets } from "../policy/merge/index.js";
-import { buildRepository } from "../policy/repository.js";
+import { buildAllTargets } from "../model/merge/index.js";
+import { buildRepository } from "../model/repository.js";
 import { canonicalJson } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
 import { BundleIntegrityError } from "./errors.js";

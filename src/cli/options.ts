@@ -1,6 +1,6 @@
 /** Option parsers that turn bad values into usage errors (exit 2) with a clear message. */
 import { InvalidArgumentError } from "commander";
-import { suggest } from "../policy/suggest.js";
+import { suggest } from "../model/suggest.js";
 
 export function parseChoice<T extends string>(value: string, choices: readonly T[], flag: string): T {
   if ((choices as readonly string[]).includes(value)) return value as T;

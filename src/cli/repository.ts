@@ -1,10 +1,10 @@
 /** Shared CLI helpers: open the repository, pick targets, say what is wrong with clear errors. */
 import { resolve } from "node:path";
 import { EdictError } from "../errors.js";
-import { readRepository } from "../policy/read-repository.js";
-import type { Repository } from "../policy/repository.js";
-import { targetNames } from "../policy/merge/index.js";
-import { suggest } from "../policy/suggest.js";
+import { readRepository } from "../io/read-repository.js";
+import type { Repository } from "../model/repository.js";
+import { targetNames } from "../model/merge/index.js";
+import { suggest } from "../model/suggest.js";
 import type { CliIO } from "./io.js";
 import { progress } from "./io.js";
 

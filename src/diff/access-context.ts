@@ -9,10 +9,10 @@
  * combined exhaustively, and components are joined by what alone matters to the decision on
  * each side, "some Deny applies" and "some Allow applies" (4 bits, so at most 16 outcomes).
  */
-import { and3 } from "../policy/eval/access/conditions.js";
-import type { EffectiveStatement } from "../policy/effective.js";
-import type { ConditionResult, ContextEntry } from "../policy/eval/access/index.js";
-import { parseConditionOperator } from "../policy/vocabulary.js";
+import { and3 } from "../engine/access/conditions.js";
+import type { EffectiveStatement } from "../engine/effective.js";
+import type { ConditionResult, ContextEntry } from "../engine/access/index.js";
+import { parseConditionOperator } from "../engine/vocabulary.js";
 import { describeValues, foldKey, partitionKey } from "./cells/key-cells.js";
 import type { KeyEntry, KeyPartition } from "./cells/key-cells.js";
 

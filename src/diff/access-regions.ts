@@ -11,12 +11,12 @@
  * Work is bounded: the cell searches by a state budget, the pairs of action × resource cells by
  * `maxRegions`. A comparison cut short is not proven and says how far it got.
  */
-import type { EffectiveStatement } from "../policy/effective.js";
-import { compileAccess } from "../policy/eval/access/index.js";
-import type { AccessDecisionKind, AccessPolicy } from "../policy/eval/access/index.js";
-import { compileWildcard } from "../policy/match/index.js";
-import type { WildcardMatcher } from "../policy/match/index.js";
-import { stableStringify } from "../policy/merge/index.js";
+import type { EffectiveStatement } from "../engine/effective.js";
+import { compileAccess } from "../engine/access/index.js";
+import type { AccessDecisionKind, AccessPolicy } from "../engine/access/index.js";
+import { compileWildcard } from "../engine/match/index.js";
+import type { WildcardMatcher } from "../engine/match/index.js";
+import { stableStringify } from "../model/merge/index.js";
 import { BASE_ALLOW, BASE_DENY, HEAD_ALLOW, HEAD_DENY, analyseContexts, prepareConditions } from "./access-context.js";
 import type { ContextOutcome, SideStatement } from "./access-context.js";
 import { describeCell } from "./cells/describe-cell.js";

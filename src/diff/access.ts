@@ -9,9 +9,9 @@
  * statement that covers the same request. A Deny removed or narrowed without any flip is still
  * flagged: it no longer guards what it did.
  */
-import type { EffectiveAccess, EffectiveStatement, Provenance } from "../policy/effective.js";
-import type { AccessDecisionKind, AccessPolicy } from "../policy/eval/access/index.js";
-import { desugarWorkspaceControls, stableStringify } from "../policy/merge/index.js";
+import type { EffectiveAccess, EffectiveStatement, Provenance } from "../engine/effective.js";
+import type { AccessDecisionKind, AccessPolicy } from "../engine/access/index.js";
+import { desugarWorkspaceControls, stableStringify } from "../model/merge/index.js";
 import { compareAccessRegions } from "./access-regions.js";
 import type { AccessRegionOptions } from "./access-regions.js";
 import { statementCovers } from "./statement-targets.js";

@@ -12,8 +12,8 @@
  * `masking.rules` names do not take part: they change masks, never the action.
  * The empty field list is a request too.
  */
-import type { RequestedField } from "../policy/eval/data/types.js";
-import { stableStringify } from "../policy/merge/index.js";
+import type { RequestedField } from "../engine/data/types.js";
+import { stableStringify } from "../model/merge/index.js";
 import { freshValue, orList, uniqueVectors } from "./data-space.js";
 import type { Assignment, DimCell, Dimension, Predicate } from "./data-space.js";
 

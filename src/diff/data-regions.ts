@@ -11,10 +11,10 @@
  * evaluator on both sides, so the diff cannot disagree with it. Flips are then grouped into
  * regions described for people.
  */
-import type { EffectiveData } from "../policy/effective.js";
-import { referenceDecideData } from "../policy/eval/data/reference.js";
-import type { DataRequest, RequestedField } from "../policy/eval/data/types.js";
-import type { DataAction } from "../policy/vocabulary.js";
+import type { EffectiveData } from "../engine/effective.js";
+import { referenceDecideData } from "../engine/data/reference.js";
+import type { DataRequest, RequestedField } from "../engine/data/types.js";
+import type { DataAction } from "../engine/vocabulary.js";
 import { DEFAULT_MAX_STATES } from "./cells/glob-cells.js";
 import { fieldsDimension } from "./data-fields.js";
 import { coverRest, groupFlips, searchSpace } from "./data-search.js";

@@ -15,7 +15,7 @@
  */
 import { actionOf, consistent, relevant } from "./data-space.js";
 import type { Assignment, Dimension, RuleSpace } from "./data-space.js";
-import type { DataAction } from "../policy/vocabulary.js";
+import type { DataAction } from "../engine/vocabulary.js";
 
 export interface SearchState {
   mask: bigint;

@@ -8,10 +8,10 @@
  * predicates that hold for it. Each side's action is then the strongest action among its rules
  * whose predicate holds, or the side's default (SPEC §2.3).
  */
-import type { EffectiveData, EffectiveDataRule } from "../policy/effective.js";
-import { stableStringify } from "../policy/merge/index.js";
-import type { DataSpec } from "../policy/types.js";
-import type { DataAction } from "../policy/vocabulary.js";
+import type { EffectiveData, EffectiveDataRule } from "../engine/effective.js";
+import { stableStringify } from "../model/merge/index.js";
+import type { DataSpec } from "../engine/spec.js";
+import type { DataAction } from "../engine/vocabulary.js";
 
 /** Weakest first, as the reference evaluator reads a rule's action. */
 export const STRENGTH_ORDER: readonly DataAction[] = ["allow", "mask", "require_approval", "deny"];

@@ -11,8 +11,8 @@
  * representative `now`. This is exact for the reference year; another year can only differ
  * where a zone's rules change.
  */
-import { compileTimeWindow, wallClock } from "../policy/eval/data/time-window.js";
-import type { TimeWindow } from "../policy/eval/data/time-window.js";
+import { compileTimeWindow, wallClock } from "../engine/data/time-window.js";
+import type { TimeWindow } from "../engine/data/time-window.js";
 import { consistent, orList, uniqueVectors } from "./data-space.js";
 import type { DimCell, Dimension, Predicate } from "./data-space.js";
 

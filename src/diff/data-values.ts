@@ -6,8 +6,8 @@
  */
 import { describeCell } from "./cells/describe-cell.js";
 import { findCells } from "./cells/glob-cells.js";
-import { matchWildcard } from "../policy/match/wildcard.js";
-import type { ContextMatcher } from "../policy/types.js";
+import { matchWildcard } from "../engine/match/wildcard.js";
+import type { ContextMatcher } from "../engine/spec.js";
 import { consistent, freshValue, orList, uniqueVectors } from "./data-space.js";
 import type { Assignment, DimCell, Dimension, DimensionKey, Predicate } from "./data-space.js";
 

@@ -14,12 +14,12 @@
  *
  * When the comparison is not proven (a budget cut it), a row that would be neutral is `review`.
  */
-import type { EffectiveData, EffectiveDataRule } from "../policy/effective.js";
-import { referenceDecideData } from "../policy/eval/data/reference.js";
-import { stableStringify } from "../policy/merge/index.js";
-import { SPEC_SCHEMAS } from "../policy/schemas/policy.js";
-import { DATA_ACTIONS } from "../policy/vocabulary.js";
-import type { DataAction } from "../policy/vocabulary.js";
+import type { EffectiveData, EffectiveDataRule } from "../engine/effective.js";
+import { referenceDecideData } from "../engine/data/reference.js";
+import { stableStringify } from "../model/merge/index.js";
+import { SPEC_SCHEMAS } from "../model/schemas/policy.js";
+import { DATA_ACTIONS } from "../engine/vocabulary.js";
+import type { DataAction } from "../engine/vocabulary.js";
 import { compareData, isLooserAction } from "./data-regions.js";
 import type { DataComparison } from "./data-regions.js";
 import { ruleChanges } from "./data-space.js";

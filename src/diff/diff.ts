@@ -1,10 +1,10 @@
 /** The semantic diff of two policy repositories, per target and kind (SPEC §5). Pure. */
 import { EdictError } from "../errors.js";
-import { buildTarget, rankDocuments, targetNames } from "../policy/merge/index.js";
-import type { TargetMerge } from "../policy/merge/index.js";
-import type { Repository } from "../policy/repository.js";
-import { SPEC_SCHEMAS } from "../policy/schemas/policy.js";
-import { suggest } from "../policy/suggest.js";
+import { buildTarget, rankDocuments, targetNames } from "../model/merge/index.js";
+import type { TargetMerge } from "../model/merge/index.js";
+import type { Repository } from "../model/repository.js";
+import { SPEC_SCHEMAS } from "../model/schemas/policy.js";
+import { suggest } from "../model/suggest.js";
 import { compareAccess, diffStatements, isLooserDecision, pickExamples, writtenStatements } from "./access.js";
 import type { AccessRegionOptions } from "./access-regions.js";
 import { diffData } from "./data.js";

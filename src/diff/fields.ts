@@ -7,16 +7,16 @@
  * no allowlist (`add`: everything allowed), an empty deny list (`remove`). So removing a limit
  * loosens and adding one tightens.
  */
-import type { Provenance } from "../policy/effective.js";
-import type { KindKey } from "../policy/merge/index.js";
-import { stableStringify } from "../policy/merge/index.js";
-import { matchWildcard } from "../policy/match/index.js";
-import type { LooserDirection, Schema } from "../policy/schemas/builders.js";
-import { parseDuration, parseMoney, parseSize } from "../policy/values/index.js";
+import type { Provenance } from "../engine/effective.js";
+import type { KindKey } from "../model/merge/index.js";
+import { stableStringify } from "../model/merge/index.js";
+import { matchWildcard } from "../engine/match/index.js";
+import type { LooserDirection, Schema } from "../model/schemas/builders.js";
+import { parseDuration, parseMoney, parseSize } from "../model/values/index.js";
 import type { Change, ChangeVerdict } from "./types.js";
 import { verdictOf } from "./verdict.js";
-import { compileToolPattern, parseToolUri } from "../policy/eval/runtime/index.js";
-import type { ToolMatcher } from "../policy/eval/runtime/index.js";
+import { compileToolPattern, parseToolUri } from "../engine/runtime/index.js";
+import type { ToolMatcher } from "../engine/runtime/index.js";
 import { findCells } from "./cells/glob-cells.js";
 import { toolCells, toolPatternParts } from "./tool-regions.js";
 

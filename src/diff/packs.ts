@@ -1,7 +1,7 @@
 /** Pack installs, upgrades and removals between two repositories (`.edict/packs.yaml`). */
 import semver from "semver";
-import type { Repository } from "../policy/repository.js";
-import type { InstalledPack } from "../policy/types.js";
+import type { Repository } from "../model/repository.js";
+import type { InstalledPack } from "../model/types.js";
 import type { PackChange } from "./types.js";
 
 function installed(repo: Repository | undefined): Map<string, InstalledPack> {

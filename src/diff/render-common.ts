@@ -1,6 +1,6 @@
 /** Helpers shared by the text and markdown renderers. */
-import type { Provenance } from "../policy/effective.js";
-import { stableStringify } from "../policy/merge/index.js";
+import type { Provenance } from "../engine/effective.js";
+import { stableStringify } from "../model/merge/index.js";
 import type { Change, ChangeVerdict, DecisionChange, DiffResult, Region, TargetDiff, WitnessContext, WitnessRequest } from "./types.js";
 
 export const ELLIPSIS = "…";

@@ -8,7 +8,7 @@
  */
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
-import type { EffectiveTarget } from "../policy/effective.js";
+import type { EffectiveTarget } from "../engine/effective.js";
 import type { Change, ChangeVerdict, DiffResult, DiffVerdict, Region, TargetDiff } from "./types.js";
 import { changeCounts, count, exampleText, formatSource, formatValue, regionText, regionsOf, riskRank, shortLabel, shownValues } from "./render-common.js";
 import { notProvenNote } from "./verdict.js";

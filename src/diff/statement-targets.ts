@@ -1,7 +1,7 @@
 /** Which statements a request's action and resource select, with each statement's patterns compiled once. */
-import type { EffectiveStatement } from "../policy/effective.js";
-import { compileWildcard } from "../policy/match/index.js";
-import type { WildcardMatcher } from "../policy/match/index.js";
+import type { EffectiveStatement } from "../engine/effective.js";
+import { compileWildcard } from "../engine/match/index.js";
+import type { WildcardMatcher } from "../engine/match/index.js";
 
 interface CompiledTarget {
   action?: WildcardMatcher[];

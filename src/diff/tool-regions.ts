@@ -5,9 +5,9 @@
  * is cut into cells by the patterns that read it (./cells/glob-cells.ts), and every combination
  * of cells is decided on both sides, so "same calls allowed" is proven, not sampled.
  */
-import type { EffectiveRuntime } from "../policy/effective.js";
-import { compileRuntime } from "../policy/eval/runtime/index.js";
-import { stableStringify } from "../policy/merge/index.js";
+import type { EffectiveRuntime } from "../engine/effective.js";
+import { compileRuntime } from "../engine/runtime/index.js";
+import { stableStringify } from "../model/merge/index.js";
 import { describeCell } from "./cells/describe-cell.js";
 import { findCells } from "./cells/glob-cells.js";
 import type { ProofStatus, Region, ToolDecisionChange } from "./types.js";

@@ -1,9 +1,9 @@
 /** Shapes of the semantic diff (SPEC §5, Appendix A). */
-import type { AccessDecisionKind, ContextScalar } from "../policy/eval/access/index.js";
-import type { DataRequest } from "../policy/eval/data/index.js";
-import type { DataAction } from "../policy/vocabulary.js";
-import type { EffectiveTarget, Provenance } from "../policy/effective.js";
-import type { KindKey } from "../policy/merge/index.js";
+import type { AccessDecisionKind, ContextScalar } from "../engine/access/index.js";
+import type { DataRequest } from "../engine/data/index.js";
+import type { DataAction } from "../engine/vocabulary.js";
+import type { EffectiveTarget, Provenance } from "../engine/effective.js";
+import type { KindKey } from "../model/merge/index.js";
 
 /**
  * What one change does to decisions. `mixed`: it both loosens and tightens (an allowlist entry

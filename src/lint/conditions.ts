@@ -1,9 +1,9 @@
 /** Walking the Condition blocks of every statement, with pointers, for the condition rules. */
-import { splitNegation } from "../policy/eval/access/conditions.js";
-import { joinPointer } from "../policy/pointer.js";
-import type { Repository, RepoFile } from "../policy/repository.js";
-import { parseConditionOperator } from "../policy/vocabulary.js";
-import type { ParsedOperator } from "../policy/vocabulary.js";
+import { splitNegation } from "../engine/access/conditions.js";
+import { joinPointer } from "../model/pointer.js";
+import type { Repository, RepoFile } from "../model/repository.js";
+import { parseConditionOperator } from "../engine/vocabulary.js";
+import type { ParsedOperator } from "../engine/vocabulary.js";
 import { allStatements } from "./statements.js";
 import type { StatementRef } from "./statements.js";
 

@@ -1,13 +1,13 @@
 /** Runs the registered rules over a repository and turns raw findings into positioned ones. */
-import type { RepoFile, Repository } from "../policy/repository.js";
-import { schemaFor } from "../policy/repository.js";
-import { parentPointer, toJsonPath } from "../policy/pointer.js";
-import { matchesPathGlob } from "../policy/path-glob.js";
-import type { Span } from "../policy/source.js";
-import { validateAgainstSchema } from "../policy/schemas/validate.js";
-import { buildAllTargets } from "../policy/merge/index.js";
-import type { TargetMerge } from "../policy/merge/index.js";
-import type { SchemaIssue } from "../policy/schemas/validate.js";
+import type { RepoFile, Repository } from "../model/repository.js";
+import { schemaFor } from "../model/repository.js";
+import { parentPointer, toJsonPath } from "../model/pointer.js";
+import { matchesPathGlob } from "../model/path-glob.js";
+import type { Span } from "../model/source.js";
+import { validateAgainstSchema } from "../model/schemas/validate.js";
+import { buildAllTargets } from "../model/merge/index.js";
+import type { TargetMerge } from "../model/merge/index.js";
+import type { SchemaIssue } from "../model/schemas/validate.js";
 import { compareFindings, summarize } from "./finding.js";
 import type { Finding, LintResult, Severity } from "./finding.js";
 import type { LintOptions, RawFinding, Rule, RuleContext } from "./rule.js";

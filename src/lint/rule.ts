@@ -1,8 +1,8 @@
 /** The contract every lint rule implements (one rule per file under ./rules). */
-import type { Span } from "../policy/source.js";
-import type { RepoFile, Repository } from "../policy/repository.js";
-import type { SchemaIssue } from "../policy/schemas/validate.js";
-import type { TargetMerge } from "../policy/merge/index.js";
+import type { Span } from "../model/source.js";
+import type { RepoFile, Repository } from "../model/repository.js";
+import type { SchemaIssue } from "../model/schemas/validate.js";
+import type { TargetMerge } from "../model/merge/index.js";
 import type { RuleCategory, Severity } from "./finding.js";
 
 export interface RuleMeta {

@@ -1,5 +1,5 @@
 /** Iterating the statements of AccessPolicy documents with their pointers, for rules. */
-import type { PolicyEntry, Repository } from "../policy/repository.js";
+import type { PolicyEntry, Repository } from "../model/repository.js";
 
 export interface StatementRef {
   entry: PolicyEntry;

@@ -1,6 +1,6 @@
 /** Target helpers shared by security rules. */
-import type { PolicyEntry, Repository } from "../policy/repository.js";
-import { targetNames } from "../policy/merge/index.js";
+import type { PolicyEntry, Repository } from "../model/repository.js";
+import { targetNames } from "../model/merge/index.js";
 
 /** Production targets are those whose name starts with "prod" (production, prod-eu, …). */
 export function isProductionTarget(name: string): boolean {

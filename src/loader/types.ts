@@ -5,7 +5,7 @@
 import type { BundleError, BundleErrorCode } from "../bundle/errors.js";
 import type { PublicKey } from "../bundle/keys.js";
 import type { BundlePayload, InstalledPackRef } from "../bundle/payload.js";
-import type { Engine } from "../policy/eval/engine.js";
+import type { Engine } from "../engine/engine.js";
 
 /** The subset of `fetch` the loader uses; inject one for tests or custom transports. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

@@ -4,7 +4,7 @@
  */
 import { BundleRetrievalError, isBundleError } from "../bundle/errors.js";
 import type { BundleError } from "../bundle/errors.js";
-import type { Engine } from "../policy/eval/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { BundleMeta, LoadedEngine } from "./types.js";
 import type { RuntimeVerified } from "./verify.js";
 

@@ -17,7 +17,7 @@ import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { EdictError } from "../errors.js";
-import { PACK_STATE_FILE, POLICIES_DIR } from "../policy/repository.js";
+import { PACK_STATE_FILE, POLICIES_DIR } from "../model/repository.js";
 import { isWritablePackPath } from "./names.js";
 import { isNoopPlan } from "./plan.js";
 import type { PackPlan } from "./plan.js";

@@ -3,7 +3,7 @@
  * compares pure values; reading the base revision's `packs/**` from git is the caller's job
  * (see PackLintOptions).
  */
-import type { Repository } from "../policy/repository.js";
+import type { Repository } from "../model/repository.js";
 import { toShippedPacks } from "./model.js";
 import { shippedPacksOf } from "./view.js";
 
@@ -14,7 +14,7 @@ export interface BasePack {
 
 /**
  * Lint options the pack rules read besides `base`. With `--base REF`, the lint command reads the
- * repository at REF (`readRepositoryAtRevision` in src/policy/read-git.ts), turns it into
+ * repository at REF (`readRepositoryAtRevision` in src/io/read-git.ts), turns it into
  * `basePacks` with basePacksOfRepository, and passes both next to `rules` to runLint.
  * (Structurally a superset of lint's LintOptions, so pack does not depend on lint.)
  */

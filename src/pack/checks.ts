@@ -3,7 +3,7 @@
  * bands that must not overlap and must rise with the layer. Pure helpers shared by planning
  * (which throws) and the lint rules (which report).
  */
-import type { Layer } from "../policy/vocabulary.js";
+import type { Layer } from "../engine/vocabulary.js";
 import type { Dependency } from "./dependency.js";
 import type { PriorityBand } from "./model.js";
 

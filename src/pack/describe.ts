@@ -1,6 +1,6 @@
 /** Human-readable text of a plan: what `--dry-run` prints, and the summary after applying. */
 import { createTwoFilesPatch } from "diff";
-import { PACK_STATE_FILE } from "../policy/repository.js";
+import { PACK_STATE_FILE } from "../model/repository.js";
 import { isNoopPlan } from "./plan.js";
 import type { PackChange, PackPlan } from "./plan.js";
 

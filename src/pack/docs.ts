@@ -1,5 +1,5 @@
 /** The README's pack section, generated from packs/ so the docs cannot drift from what ships. */
-import type { Repository } from "../policy/repository.js";
+import type { Repository } from "../model/repository.js";
 
 export function packsMarkdown(repo: Repository): string {
   const out: string[] = [];

@@ -3,7 +3,7 @@
  * their policy identities and the installed-pack entries, with the small edits the planning
  * steps make to it. Pure: nothing here touches the disk or throws.
  */
-import type { InstalledPack, InstalledPackFile } from "../policy/types.js";
+import type { InstalledPack, InstalledPackFile } from "../model/types.js";
 import { fileSha256 } from "./checksum.js";
 import type { ShippedPack } from "./model.js";
 import { toTimestamp } from "./state.js";

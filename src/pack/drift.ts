@@ -3,8 +3,8 @@
  * version with different content, and installed files edited by hand or deleted. Drift is
  * reported, never repaired on its own: upgrades are explicit (VaultKit §6).
  */
-import type { PackState } from "../policy/types.js";
-import type { Layer } from "../policy/vocabulary.js";
+import type { PackState } from "../model/types.js";
+import type { Layer } from "../engine/vocabulary.js";
 import { fileSha256 } from "./checksum.js";
 import type { ShippedPack } from "./model.js";
 

@@ -4,15 +4,15 @@
  * folder from disk lives in read-packs.ts, from the repository model in view.ts.
  */
 import semver from "semver";
-import { classifyPath, PACKS_DIR, policyKindOf } from "../policy/repository.js";
-import { getAtPointer } from "../policy/pointer.js";
-import { PACK_META_SCHEMA } from "../policy/schemas/repository.js";
-import { policySchema } from "../policy/schemas/policy.js";
-import { validateAgainstSchema } from "../policy/schemas/validate.js";
-import { parseSource } from "../policy/source.js";
-import type { PackMeta } from "../policy/types.js";
-import { LAYERS } from "../policy/vocabulary.js";
-import type { Layer, PolicyKind } from "../policy/vocabulary.js";
+import { classifyPath, PACKS_DIR, policyKindOf } from "../model/repository.js";
+import { getAtPointer } from "../model/pointer.js";
+import { PACK_META_SCHEMA } from "../model/schemas/repository.js";
+import { policySchema } from "../model/schemas/policy.js";
+import { validateAgainstSchema } from "../model/schemas/validate.js";
+import { parseSource } from "../model/source.js";
+import type { PackMeta } from "../model/types.js";
+import { LAYERS } from "../engine/vocabulary.js";
+import type { Layer, PolicyKind } from "../engine/vocabulary.js";
 import { packChecksum, fileSha256 } from "./checksum.js";
 import { parseDependency } from "./dependency.js";
 import type { Dependency } from "./dependency.js";

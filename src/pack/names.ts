@@ -3,7 +3,7 @@
  * writes is built here from validated parts, so no name can reach outside `policies/` or
  * `.edict/`.
  */
-import { PACK_STATE_FILE, POLICIES_DIR } from "../policy/repository.js";
+import { PACK_STATE_FILE, POLICIES_DIR } from "../model/repository.js";
 
 /** Pack names and policy slugs: lowercase letters, digits, `_` and `-`, starting with a letter or digit. */
 export const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;

@@ -8,8 +8,8 @@
  * in preconditions.ts.
  */
 import semver from "semver";
-import type { Repository } from "../policy/repository.js";
-import type { InstalledPack, InstalledPackFile, PackState } from "../policy/types.js";
+import type { Repository } from "../model/repository.js";
+import type { InstalledPack, InstalledPackFile, PackState } from "../model/types.js";
 import { dependencyOrder } from "./checks.js";
 import { parseDependency } from "./dependency.js";
 import { deleteFile, draftOf, editedByHand, entryOf, installedNames, sameBytes, setFile } from "./draft.js";

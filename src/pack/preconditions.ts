@@ -5,9 +5,9 @@
  * tampered state). The pure pack-to-pack predicates they rely on live in checks.ts.
  */
 import { EdictError } from "../errors.js";
-import { PACK_STATE_FILE } from "../policy/repository.js";
-import type { InstalledPack } from "../policy/types.js";
-import { suggest } from "../policy/suggest.js";
+import { PACK_STATE_FILE } from "../model/repository.js";
+import type { InstalledPack } from "../model/types.js";
+import { suggest } from "../model/suggest.js";
 import { bandBelowLowerLayer, bandsOverlap, dependsUpward, findCycles, formatBand, formatCycle, isValidBand } from "./checks.js";
 import { satisfiesDependency } from "./dependency.js";
 import { installedNames } from "./draft.js";

@@ -2,10 +2,10 @@
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { EdictError } from "../errors.js";
-import { PACKS_DIR } from "../policy/repository.js";
-import type { Repository } from "../policy/repository.js";
-import { MAX_FILE_BYTES } from "../policy/source.js";
-import { resolvesInside } from "../policy/inside-root.js";
+import { PACKS_DIR } from "../model/repository.js";
+import type { Repository } from "../model/repository.js";
+import { MAX_FILE_BYTES } from "../model/source.js";
+import { resolvesInside } from "../io/inside-root.js";
 import { isPackContentPath, toShippedPacks } from "./model.js";
 import type { ShippedPacks } from "./model.js";
 

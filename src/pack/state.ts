@@ -4,10 +4,10 @@
  * installs of the same packs at the same time give the same bytes.
  */
 import { Document } from "yaml";
-import { PACK_STATE_SCHEMA } from "../policy/schemas/repository.js";
-import { validateAgainstSchema } from "../policy/schemas/validate.js";
-import { parseSource } from "../policy/source.js";
-import type { InstalledPack, InstalledPackFile, PackState } from "../policy/types.js";
+import { PACK_STATE_SCHEMA } from "../model/schemas/repository.js";
+import { validateAgainstSchema } from "../model/schemas/validate.js";
+import { parseSource } from "../model/source.js";
+import type { InstalledPack, InstalledPackFile, PackState } from "../model/types.js";
 
 export const STATE_FORMAT_VERSION = "v1";
 

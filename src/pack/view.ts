@@ -3,12 +3,12 @@
  * under `packs/`, the installed-pack state, and the bytes of the files under `policies/`.
  */
 import { EdictError } from "../errors.js";
-import { PACK_STATE_FILE, PACKS_DIR, policyKindOf } from "../policy/repository.js";
-import type { RepoFile, Repository } from "../policy/repository.js";
-import { getAtPointer } from "../policy/pointer.js";
-import { parseSource } from "../policy/source.js";
-import type { PackState } from "../policy/types.js";
-import type { PolicyKind } from "../policy/vocabulary.js";
+import { PACK_STATE_FILE, PACKS_DIR, policyKindOf } from "../model/repository.js";
+import type { RepoFile, Repository } from "../model/repository.js";
+import { getAtPointer } from "../model/pointer.js";
+import { parseSource } from "../model/source.js";
+import type { PackState } from "../model/types.js";
+import type { PolicyKind } from "../engine/vocabulary.js";
 import { toShippedPacks } from "./model.js";
 import type { ShippedPacks } from "./model.js";
 import { emptyState, toPackState } from "./state.js";

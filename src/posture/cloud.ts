@@ -16,7 +16,7 @@
  * Only the detected environment's cloud is read: an AWS role variable leaking into a GKE pod says
  * nothing about that pod's Google identity.
  */
-import type { Environment } from "../policy/vocabulary.js";
+import type { Environment } from "../engine/vocabulary.js";
 import { azureWorkloadIdentityEvidence, eksPodIdentityEvidence, hasEnv, irsaEvidence } from "./detect.js";
 
 type Env = Readonly<Record<string, string | undefined>>;

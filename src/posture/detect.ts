@@ -17,7 +17,7 @@
  *
  * Evidence names the variables and files that decided, never their values.
  */
-import type { Environment } from "../policy/vocabulary.js";
+import type { Environment } from "../engine/vocabulary.js";
 import type { Probe } from "./probe.js";
 
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";

@@ -3,8 +3,8 @@
  * test: `edict posture --format json` on the machine, `edict posture --facts that.json` anywhere.
  */
 import { EdictError } from "../errors.js";
-import type { PostureFacts } from "../policy/eval/posture/index.js";
-import { suggest } from "../policy/suggest.js";
+import type { PostureFacts } from "../engine/posture/index.js";
+import { suggest } from "../model/suggest.js";
 
 const FIELD_TYPES = {
   environment: "string",

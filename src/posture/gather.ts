@@ -3,8 +3,8 @@
  * environment, then run only the assessments whose facts its sections use (local on a
  * workstation, cloud on a cloud or CI runner, Kubernetes in a cluster). Never throws.
  */
-import type { PostureFacts } from "../policy/eval/posture/index.js";
-import { postureSections } from "../policy/eval/posture/index.js";
+import type { PostureFacts } from "../engine/posture/index.js";
+import { postureSections } from "../engine/posture/index.js";
 import { assessCloud } from "./cloud.js";
 import type { CloudAssessment } from "./cloud.js";
 import { detectEnvironment } from "./detect.js";

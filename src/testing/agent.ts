@@ -2,8 +2,8 @@
  * Agent manifests (Sekuire's "validate agents"): what an agent declares — models, tools, MCP
  * tools, actions — checked against a target's engine. Pure.
  */
-import type { Engine } from "../policy/eval/engine.js";
-import { parseSource } from "../policy/source.js";
+import type { Engine } from "../engine/engine.js";
+import { parseSource } from "../model/source.js";
 import { spanOfPointer } from "./positions.js";
 
 export interface AgentFinding {

@@ -1,5 +1,5 @@
-import { parentPointer } from "../policy/pointer.js";
-import type { Span, SourceFile } from "../policy/source.js";
+import { parentPointer } from "../model/pointer.js";
+import type { Span, SourceFile } from "../model/source.js";
 
 /** The span of a pointer in a parsed file, or of its nearest ancestor. */
 export function spanOfPointer(source: SourceFile, pointer: string): Span {

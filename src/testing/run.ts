@@ -1,6 +1,6 @@
 /** Runs policy test cases against compiled engines and measures statement/rule coverage. */
-import type { Engine } from "../policy/eval/engine.js";
-import type { TargetMerge } from "../policy/merge/index.js";
+import type { Engine } from "../engine/engine.js";
+import type { TargetMerge } from "../model/merge/index.js";
 import type { PolicyCase } from "./suite.js";
 
 export interface CaseResult {

@@ -2,8 +2,8 @@
  * Policy tests (SPEC §4.1): expected-result cases kept in `tests/**\/*.yaml`, like `opa test`.
  * Pure: parses suite files into cases with positions and runs them against compiled engines.
  */
-import type { SourceFile } from "../policy/source.js";
-import { parseSource } from "../policy/source.js";
+import type { SourceFile } from "../model/source.js";
+import { parseSource } from "../model/source.js";
 import { spanOfPointer } from "./positions.js";
 
 export type Expectation = "allow" | "deny" | "approval_required" | "mask" | "require_approval" | "escalate";

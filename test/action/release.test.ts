@@ -6,7 +6,7 @@ import { releaseCandidates, tagPrefixOf } from "../../src/action/release.js";
 import type { ReleaseInfo } from "../../src/action/github.js";
 import { requireSigningKey } from "../../src/action/signing-key.js";
 import { verifyBundle } from "../../src/bundle/verify.js";
-import { buildAllTargets } from "../../src/policy/merge/index.js";
+import { buildAllTargets } from "../../src/model/merge/index.js";
 import { ACCESS, KEY, samplePayload } from "../bundle/fixtures.js";
 import { repoOf } from "../helpers/repo.js";
 

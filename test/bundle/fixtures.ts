@@ -11,7 +11,7 @@ import { PrivateKey } from "../../src/bundle/keys.js";
 import { BUNDLE_PAYLOAD_TYPE } from "../../src/bundle/payload.js";
 import { buildPayload } from "../../src/bundle/payload-build.js";
 import type { BundlePayload } from "../../src/bundle/payload.js";
-import { buildAllTargets } from "../../src/policy/merge/index.js";
+import { buildAllTargets } from "../../src/model/merge/index.js";
 import { copyExample } from "../helpers/example.js";
 import { repoOf } from "../helpers/repo.js";
 

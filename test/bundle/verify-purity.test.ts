@@ -34,7 +34,7 @@ describe.each(["bundle/verify.ts", "bundle/payload.ts"])("the pure module %s", (
     for (const banned of ["bundle/build.ts", "bundle/build-io.ts", "bundle/git.ts", "bundle/rebuild.ts", "bundle/key-files.ts", "bundle/version.ts", "policy/source.ts", "policy/repository.ts"]) {
       expect(names).not.toContain(banned);
     }
-    expect(names.filter((n) => n.startsWith("lint/") || n.startsWith("cli/") || n.startsWith("policy/merge/"))).toEqual([]);
+    expect(names.filter((n) => n.startsWith("lint/") || n.startsWith("cli/") || n.startsWith("model/merge/"))).toEqual([]);
   });
 
   it("imports only relative files, @noble and canonicalize, and uses no Node-only globals", () => {

@@ -1,7 +1,7 @@
 /** The exact access comparison: the bug-report cases, regions for people, guardrails, budgets. */
 import { describe, expect, it } from "vitest";
 import { compareAccessRegions } from "../../src/diff/index.js";
-import { evaluateAccessReference } from "../../src/policy/eval/access/index.js";
+import { evaluateAccessReference } from "../../src/engine/access/index.js";
 import { accessDoc, changeAt, diffFiles, policy, prod, st } from "./helpers.js";
 
 const statements = (body: string) => ({ "policies/ac.yaml": accessDoc("ac", `  Statement:\n${body}`) });

@@ -13,9 +13,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { matchWildcard } from "../../src/policy/match/wildcard.js";
-import { compileRuntime } from "../../src/policy/eval/runtime/index.js";
-import type { EffectiveData } from "../../src/policy/effective.js";
+import { matchWildcard } from "../../src/engine/match/wildcard.js";
+import { compileRuntime } from "../../src/engine/runtime/index.js";
+import type { EffectiveData } from "../../src/engine/effective.js";
 import { accessCaseArb, accessPureCaseArb } from "./brute/access-cases.js";
 import type { AccessCase } from "./brute/access-cases.js";
 import { dataCaseArb, dataPureCaseArb } from "./brute/data-cases.js";

@@ -5,12 +5,12 @@ import { compareData, dimensionValues, explainData } from "../../src/diff/data-r
 import { consistent } from "../../src/diff/data-space.js";
 import type { DataComparison } from "../../src/diff/data-regions.js";
 import { diffData } from "../../src/diff/data.js";
-import type { EffectiveData, EffectiveDataRule } from "../../src/policy/effective.js";
-import { referenceDecideData } from "../../src/policy/eval/data/reference.js";
-import type { DataRequest, RequestedField } from "../../src/policy/eval/data/types.js";
-import { matchWildcard } from "../../src/policy/match/wildcard.js";
-import type { DataSpec } from "../../src/policy/types.js";
-import type { DataAction } from "../../src/policy/vocabulary.js";
+import type { EffectiveData, EffectiveDataRule } from "../../src/engine/effective.js";
+import { referenceDecideData } from "../../src/engine/data/reference.js";
+import type { DataRequest, RequestedField } from "../../src/engine/data/types.js";
+import { matchWildcard } from "../../src/engine/match/wildcard.js";
+import type { DataSpec } from "../../src/engine/spec.js";
+import type { DataAction } from "../../src/engine/vocabulary.js";
 
 const rule = (id: string, spec: DataSpec, precedence = 100): EffectiveDataRule => ({ id, precedence, source: { policy: id, file: `policies/${id}.yaml` }, spec });
 const data = (rules: EffectiveDataRule[], default_action: "allow" | "deny" = "deny"): EffectiveData => ({ rules, default_action });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { leafVerdict } from "../../src/diff/index.js";
-import { SPEC_SCHEMAS } from "../../src/policy/schemas/policy.js";
-import { schemaAt } from "../../src/policy/schemas/walk.js";
-import type { Schema } from "../../src/policy/schemas/builders.js";
+import { SPEC_SCHEMAS } from "../../src/model/schemas/policy.js";
+import { schemaAt } from "../../src/model/schemas/walk.js";
+import type { Schema } from "../../src/model/schemas/builders.js";
 import { accessDoc, changeAt, diffFiles, doc, prod } from "./helpers.js";
 
 const runtime = (spec: string) => ({ "policies/rt.yaml": doc("RuntimePolicy", "rt", spec) });

@@ -1,6 +1,6 @@
 /** Small repositories for diff tests. */
-import type { EffectiveStatement } from "../../src/policy/effective.js";
-import type { AccessPolicy } from "../../src/policy/eval/access/index.js";
+import type { EffectiveStatement } from "../../src/engine/effective.js";
+import type { AccessPolicy } from "../../src/engine/access/index.js";
 import { diffRepositories } from "../../src/diff/index.js";
 import type { DiffOptions, DiffResult, TargetDiff } from "../../src/diff/index.js";
 import { repoOf } from "../helpers/repo.js";

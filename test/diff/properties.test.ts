@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { compareAccess, diffRepositories } from "../../src/diff/index.js";
 import type { DecisionChange, DiffVerdict } from "../../src/diff/index.js";
-import type { EffectiveStatement } from "../../src/policy/effective.js";
-import { evaluateAccessReference } from "../../src/policy/eval/access/index.js";
-import type { AccessPolicy, AccessRequest } from "../../src/policy/eval/access/index.js";
-import { stableStringify } from "../../src/policy/merge/index.js";
+import type { EffectiveStatement } from "../../src/engine/effective.js";
+import { evaluateAccessReference } from "../../src/engine/access/index.js";
+import type { AccessPolicy, AccessRequest } from "../../src/engine/access/index.js";
+import { stableStringify } from "../../src/model/merge/index.js";
 import { repoOf } from "../helpers/repo.js";
 import { ONE_TARGET } from "./helpers.js";
 

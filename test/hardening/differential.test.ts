@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { randomAccessPolicy, randomAccessRequest } from "../../fuzz/lib/access-gen.js";
 import { diffAccess, diffData, stable } from "../../fuzz/lib/differential.js";
 import { Rng } from "../../fuzz/lib/rng.js";
-import { compileAccess, evaluateAccessReference } from "../../src/policy/eval/access/index.js";
+import { compileAccess, evaluateAccessReference } from "../../src/engine/access/index.js";
 
 describe("compiled vs reference evaluators (short run; `npm run fuzz` runs ≥ 1,000,000)", () => {
   it("access: zero disagreements, and every kind of decision is reached", () => {

@@ -16,8 +16,8 @@ import type { Op, Payload } from "../../fuzz/lib/mutate.js";
 import { runLint } from "../../src/lint/engine.js";
 import { RULES } from "../../src/lint/registry.js";
 import { formatReport } from "../../src/lint/reporters/index.js";
-import { buildRepository } from "../../src/policy/repository.js";
-import { parseSource } from "../../src/policy/source.js";
+import { buildRepository } from "../../src/model/repository.js";
+import { parseSource } from "../../src/model/source.js";
 
 const corpus = readCorpus();
 const repoFiles = corpus.repository;

@@ -15,7 +15,7 @@ import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { applyPlan, nodeFs, planInstall, planRemove, planUpgrade, readShippedPacks, recoverInterrupted } from "../../src/pack/index.js";
 import type { PackFs, PackPlan } from "../../src/pack/index.js";
-import { readRepository } from "../../src/policy/read-repository.js";
+import { readRepository } from "../../src/io/read-repository.js";
 import { NOW, packFiles, policy, snapshot, tempRepo, writeTree } from "../pack/fixtures.js";
 
 const CHILD = join(import.meta.dirname, "fixtures", "pack-crash-child.ts");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
-import { readRepository } from "../../src/policy/read-repository.js";
+import { readRepository } from "../../src/io/read-repository.js";
 import { meta, packFiles, policy, snapshot, writeTree } from "../pack/fixtures.js";
 
 const CONFIG = "name: acme\ntargets:\n  production: { default_action: deny }\n";

@@ -1,6 +1,6 @@
 /** Builds in-memory repositories and lints them with one rule or all. */
-import { buildRepository } from "../../src/policy/repository.js";
-import type { Repository } from "../../src/policy/repository.js";
+import { buildRepository } from "../../src/model/repository.js";
+import type { Repository } from "../../src/model/repository.js";
 import { runLint } from "../../src/lint/engine.js";
 import { findRule, RULES } from "../../src/lint/registry.js";
 import type { Finding } from "../../src/lint/finding.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLint } from "../../src/lint/engine.js";
 import { RULES } from "../../src/lint/registry.js";
-import { buildRepository } from "../../src/policy/repository.js";
+import { buildRepository } from "../../src/model/repository.js";
 
 const root = join(import.meta.dirname, "..", "..");
 function examples(): Array<{ path: string; text: string }> {

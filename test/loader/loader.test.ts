@@ -7,7 +7,7 @@ import { toPublicKeyPem } from "../../src/bundle/keys.js";
 import { verifyBundle } from "../../src/bundle/verify.js";
 import { createLoader, isBundleError } from "../../src/loader/index.js";
 import type { BundleMeta } from "../../src/loader/index.js";
-import { compileEngine } from "../../src/policy/eval/engine.js";
+import { compileEngine } from "../../src/engine/engine.js";
 import {
   BUNDLE_4,
   BUNDLE_5,

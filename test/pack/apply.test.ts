@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EdictError } from "../../src/errors.js";
 import { applyPlan, nodeFs, planInstall, planRemove, planUpgrade, readShippedPacks, verifyInstalled, worldOf } from "../../src/pack/index.js";
 import type { PackFs, PackPlan } from "../../src/pack/index.js";
-import { readRepository } from "../../src/policy/read-repository.js";
+import { readRepository } from "../../src/io/read-repository.js";
 import { NOW, packFiles, policy, snapshot, tempRepo, writeTree } from "./fixtures.js";
 
 

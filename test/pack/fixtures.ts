@@ -2,8 +2,8 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { buildRepository } from "../../src/policy/repository.js";
-import type { Repository } from "../../src/policy/repository.js";
+import { buildRepository } from "../../src/model/repository.js";
+import type { Repository } from "../../src/model/repository.js";
 import { toShippedPacks } from "../../src/pack/index.js";
 import type { ShippedPacks } from "../../src/pack/index.js";
 

@@ -18,8 +18,8 @@ import packChangedWithoutVersionBump from "../../src/lint/rules/pack-changed-wit
 import packDrift from "../../src/lint/rules/pack-drift.js";
 import priorityOutsideBand from "../../src/lint/rules/priority-outside-band.js";
 import { applyPlan, dependencyOrder, planInstall, planRemove, readShippedPacks, verifyInstalled, worldOf } from "../../src/pack/index.js";
-import { buildTarget } from "../../src/policy/merge/index.js";
-import { readRepository } from "../../src/policy/read-repository.js";
+import { buildTarget } from "../../src/model/merge/index.js";
+import { readRepository } from "../../src/io/read-repository.js";
 import { NOW, snapshot } from "./fixtures.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..");

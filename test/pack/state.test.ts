@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyState, parseState, toStateYaml, toTimestamp } from "../../src/pack/index.js";
-import type { PackState } from "../../src/policy/types.js";
+import type { PackState } from "../../src/model/types.js";
 
 const SHA = "a".repeat(64);
 const state: PackState = {

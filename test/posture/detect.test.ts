@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectEnvironment } from "../../src/posture/detect.js";
-import { ENVIRONMENTS } from "../../src/policy/vocabulary.js";
+import { ENVIRONMENTS } from "../../src/engine/vocabulary.js";
 import { fakeProbe } from "./fake-probe.js";
 import type { FakeMachine } from "./fake-probe.js";
 

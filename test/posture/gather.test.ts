@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN_POSTURE_POLICIES, evaluatePosture, toEffectivePosture } from "../../src/policy/eval/posture/index.js";
+import { BUILTIN_POSTURE_POLICIES, evaluatePosture, toEffectivePosture } from "../../src/engine/posture/index.js";
 import { FACT_FIELDS } from "../../src/posture/facts.js";
 import { gatherFacts, gatherPosture } from "../../src/posture/gather.js";
 import type { Probe } from "../../src/posture/probe.js";

@@ -5,8 +5,8 @@ import { DEFAULT_MAX_REGIONS, diffRepositories, isLoosening, isTightening, rende
 import type { DiffResult } from "../../diff/index.js";
 import { EdictError } from "../../errors.js";
 import { shouldUseColor } from "../../lint/reporters/index.js";
-import { readRepositoryAtRevision } from "../../policy/read-git.js";
-import type { Repository } from "../../policy/repository.js";
+import { readRepositoryAtRevision } from "../../io/read-git.js";
+import type { Repository } from "../../model/repository.js";
 import { EXIT, progress } from "../io.js";
 import type { CliIO } from "../io.js";
 import { collect, parseChoice, parseCount } from "../options.js";

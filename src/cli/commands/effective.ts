@@ -1,8 +1,8 @@
 /** `edict effective --target T`: the merged policy the runtime will see, with provenance. */
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { buildTarget } from "../../policy/merge/index.js";
-import type { TargetMerge } from "../../policy/merge/index.js";
+import { buildTarget } from "../../model/merge/index.js";
+import type { TargetMerge } from "../../model/merge/index.js";
 import { runLint } from "../../lint/engine.js";
 import { RULES } from "../../lint/registry.js";
 import { EXIT } from "../io.js";

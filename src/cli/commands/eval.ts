@@ -1,8 +1,8 @@
 /** `edict eval`: one decision against a repository's effective policy (or a verified bundle). */
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
-import type { Engine } from "../../policy/eval/engine.js";
-import type { ContextScalar, RequestContext } from "../../policy/eval/access/types.js";
+import type { Engine } from "../../engine/engine.js";
+import type { ContextScalar, RequestContext } from "../../engine/access/types.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 import { collect, parseChoice } from "../options.js";

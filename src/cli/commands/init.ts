@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { NAME_PATTERN } from "../../bundle/payload.js";
 import { EdictError } from "../../errors.js";
-import { publishedSchemas } from "../../policy/schemas/index.js";
+import { publishedSchemas } from "../../model/schemas/index.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 

@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { shouldUseColor } from "../../lint/reporters/index.js";
-import type { PostureFacts, PostureResult } from "../../policy/eval/posture/index.js";
+import type { PostureFacts, PostureResult } from "../../engine/posture/index.js";
 import { gatherPosture, nodeProbe, parsePostureFacts } from "../../posture/index.js";
 import type { Probe } from "../../posture/index.js";
 import { engineFromBundle, engineFromRepository } from "../engine-source.js";

@@ -5,11 +5,11 @@
  * edges stands for the whole interval.
  *
  * An address written as IPv4 is contained by IPv4 ranges only; one written as IPv6 by IPv6
- * ranges and, inside `::ffff:0:0/96`, by IPv4 ranges too (../../policy/match/cidr.ts). Both
+ * ranges and, inside `::ffff:0:0/96`, by IPv4 ranges too (../../engine/match/cidr.ts). Both
  * spellings are therefore enumerated: IPv4 over the IPv4 edges, IPv6 over every edge.
  */
-import { parseCidr } from "../../policy/match/index.js";
-import type { CidrRange, Words } from "../../policy/match/index.js";
+import { parseCidr } from "../../engine/match/index.js";
+import type { CidrRange, Words } from "../../engine/match/index.js";
 
 const V4_MAPPED = 0xffffn << 32n;
 const ALL_128 = (1n << 128n) - 1n;

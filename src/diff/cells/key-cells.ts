@@ -23,13 +23,13 @@
  * different families (a string operator and a numeric one on the same key) is not cut exactly;
  * the partition then says so in `unsupported`.
  */
-import { and3, or3 } from "../../policy/eval/access/conditions.js";
-import { parseArn } from "../../policy/eval/access/conditions.js";
-import { evaluateCondition, toEpochMillis, toNumber } from "../../policy/eval/access/index.js";
-import type { ConditionResult, ContextEntry, ContextScalar, RequestContext } from "../../policy/eval/access/index.js";
-import { matchWildcard, parseCidr } from "../../policy/match/index.js";
-import type { ConditionValue } from "../../policy/types.js";
-import { parseConditionOperator } from "../../policy/vocabulary.js";
+import { and3, or3 } from "../../engine/access/conditions.js";
+import { parseArn } from "../../engine/access/conditions.js";
+import { evaluateCondition, toEpochMillis, toNumber } from "../../engine/access/index.js";
+import type { ConditionResult, ContextEntry, ContextScalar, RequestContext } from "../../engine/access/index.js";
+import { matchWildcard, parseCidr } from "../../engine/match/index.js";
+import type { ConditionValue } from "../../engine/spec.js";
+import { parseConditionOperator } from "../../engine/vocabulary.js";
 import { findCells } from "./glob-cells.js";
 import type { CellPattern } from "./glob-cells.js";
 import { cidrBounds, ipCandidates } from "./ip-cells.js";

@@ -1,4 +1,4 @@
-import { DATA_ACTIONS } from "../../policy/vocabulary.js";
+import { DATA_ACTIONS } from "../../engine/vocabulary.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule(

@@ -1,5 +1,5 @@
 import { installedPacksOf, shippedPacksOf } from "../../pack/index.js";
-import { suggest } from "../../policy/suggest.js";
+import { suggest } from "../../model/suggest.js";
 import { defineRule } from "../rule.js";
 import { dependencyPointer, metadataFile } from "./pack-support.js";
 

@@ -1,6 +1,6 @@
 /** Locating effective settings for rules: at the document that set them, else at the target in edict.yaml. */
-import type { TargetMerge } from "../../policy/merge/index.js";
-import type { KindKey } from "../../policy/merge/index.js";
+import type { TargetMerge } from "../../model/merge/index.js";
+import type { KindKey } from "../../model/merge/index.js";
 import type { RuleContext } from "../rule.js";
 import { targetPointer } from "../targets.js";
 

@@ -1,7 +1,7 @@
 /** Factory for rules that check `x-format` value syntax declared in the schemas. */
-import type { ValueFormat } from "../../policy/schemas/builders.js";
-import { schemaFor } from "../../policy/repository.js";
-import { walkWithSchema } from "../../policy/schemas/walk.js";
+import type { ValueFormat } from "../../model/schemas/builders.js";
+import { schemaFor } from "../../model/repository.js";
+import { walkWithSchema } from "../../model/schemas/walk.js";
 import { defineRule } from "../rule.js";
 import type { Rule } from "../rule.js";
 

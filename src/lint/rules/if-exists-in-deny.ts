@@ -1,4 +1,4 @@
-import { parseConditionOperator } from "../../policy/vocabulary.js";
+import { parseConditionOperator } from "../../engine/vocabulary.js";
 import { conditionEntries, conditionRequiresKey, isNegatedOperator } from "../conditions.js";
 import { allStatements } from "../statements.js";
 import { defineRule } from "../rule.js";

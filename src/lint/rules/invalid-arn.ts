@@ -1,4 +1,4 @@
-import { parseArn } from "../../policy/eval/access/conditions.js";
+import { parseArn } from "../../engine/access/conditions.js";
 import { conditionValues } from "../conditions.js";
 import { defineRule } from "../rule.js";
 

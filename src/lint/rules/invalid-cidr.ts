@@ -1,4 +1,4 @@
-import { validateCidr } from "../../policy/match/index.js";
+import { validateCidr } from "../../engine/match/index.js";
 import { conditionValues } from "../conditions.js";
 import { defineRule } from "../rule.js";
 

@@ -1,4 +1,4 @@
-import { parseIsoDate } from "../../policy/values/index.js";
+import { parseIsoDate } from "../../model/values/index.js";
 import { conditionValues } from "../conditions.js";
 import { defineRule } from "../rule.js";
 

@@ -1,4 +1,4 @@
-import { parseDuration } from "../../policy/values/index.js";
+import { parseDuration } from "../../model/values/index.js";
 import { formatRule, fromResult } from "./format-rule.js";
 
 export default formatRule(

@@ -1,4 +1,4 @@
-import { parseMoney } from "../../policy/values/index.js";
+import { parseMoney } from "../../model/values/index.js";
 import { formatRule, fromResult } from "./format-rule.js";
 
 export default formatRule(

@@ -1,5 +1,5 @@
 import { PACK_METADATA_FILE, shippedPacksOf } from "../../pack/index.js";
-import { PACKS_DIR } from "../../policy/repository.js";
+import { PACKS_DIR } from "../../model/repository.js";
 import { defineRule } from "../rule.js";
 import { packFile } from "./pack-support.js";
 

@@ -1,4 +1,4 @@
-import { validateActionPattern, validateResourcePattern } from "../../policy/match/index.js";
+import { validateActionPattern, validateResourcePattern } from "../../engine/match/index.js";
 import { formatRule } from "./format-rule.js";
 
 function validateToolPattern(p: string): string | undefined {

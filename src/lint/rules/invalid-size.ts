@@ -1,4 +1,4 @@
-import { parseSize } from "../../policy/values/index.js";
+import { parseSize } from "../../model/values/index.js";
 import { formatRule, fromResult } from "./format-rule.js";
 
 export default formatRule(

@@ -1,4 +1,4 @@
-import { parseTimeOfDay, validateTimezone } from "../../policy/values/index.js";
+import { parseTimeOfDay, validateTimezone } from "../../model/values/index.js";
 import { formatRule, fromResult } from "./format-rule.js";
 
 export default formatRule(

@@ -1,4 +1,4 @@
-import { parsePolicyVersion } from "../../policy/values/index.js";
+import { parsePolicyVersion } from "../../model/values/index.js";
 import { formatRule, fromResult } from "./format-rule.js";
 
 export default formatRule(

@@ -1,5 +1,5 @@
 /** Factory for the rules that report what the merge ignored or decided arbitrarily. */
-import type { MergeEvent, MergeEventKind } from "../../policy/merge/index.js";
+import type { MergeEvent, MergeEventKind } from "../../model/merge/index.js";
 import type { Severity } from "../finding.js";
 import { defineRule } from "../rule.js";
 import type { Rule } from "../rule.js";

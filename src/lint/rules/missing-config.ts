@@ -1,4 +1,4 @@
-import { CONFIG_FILE } from "../../policy/repository.js";
+import { CONFIG_FILE } from "../../model/repository.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule(

@@ -1,7 +1,7 @@
 /** Shared lookups of the pack rules: the repository files behind shipped packs and the state. */
-import { getAtPointer } from "../../policy/pointer.js";
-import { PACKS_DIR } from "../../policy/repository.js";
-import type { RepoFile, Repository } from "../../policy/repository.js";
+import { getAtPointer } from "../../model/pointer.js";
+import { PACKS_DIR } from "../../model/repository.js";
+import type { RepoFile, Repository } from "../../model/repository.js";
 import { PACK_METADATA_FILE } from "../../pack/index.js";
 
 /** `packs/<pack>/<file>` in the repository model. */

@@ -1,4 +1,4 @@
-import { checkRegex } from "../../policy/values/index.js";
+import { checkRegex } from "../regex/index.js";
 import { formatRule } from "./format-rule.js";
 
 export default formatRule(

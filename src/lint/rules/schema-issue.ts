@@ -1,5 +1,5 @@
 /** Factory for the rules that report schema validation issues of one kind. */
-import type { SchemaIssueKind } from "../../policy/schemas/validate.js";
+import type { SchemaIssueKind } from "../../model/schemas/validate.js";
 import { defineRule } from "../rule.js";
 import type { Rule } from "../rule.js";
 

@@ -1,5 +1,5 @@
 /** Factory for the rules that report what the YAML/JSON reader found (one rule per problem). */
-import type { SourceProblemCode } from "../../policy/source.js";
+import type { SourceProblemCode } from "../../model/source.js";
 import type { RuleCategory, Severity } from "../finding.js";
 import { defineRule } from "../rule.js";
 import type { Rule } from "../rule.js";

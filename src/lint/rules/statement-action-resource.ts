@@ -1,4 +1,4 @@
-import { joinPointer } from "../../policy/pointer.js";
+import { joinPointer } from "../../model/pointer.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule(

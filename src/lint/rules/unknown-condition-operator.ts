@@ -1,6 +1,6 @@
-import { joinPointer } from "../../policy/pointer.js";
-import { suggest } from "../../policy/suggest.js";
-import { allConditionOperatorNames, parseConditionOperator } from "../../policy/vocabulary.js";
+import { joinPointer } from "../../model/pointer.js";
+import { suggest } from "../../model/suggest.js";
+import { allConditionOperatorNames, parseConditionOperator } from "../../engine/vocabulary.js";
 import { allStatements } from "../statements.js";
 import { defineRule } from "../rule.js";
 

@@ -1,5 +1,5 @@
-import { REASON_CODES } from "../../policy/vocabulary.js";
-import { suggest } from "../../policy/suggest.js";
+import { REASON_CODES } from "../../engine/vocabulary.js";
+import { suggest } from "../../model/suggest.js";
 import { formatRule } from "./format-rule.js";
 
 export default formatRule(

@@ -1,5 +1,5 @@
-import { joinPointer } from "../../policy/pointer.js";
-import { suggest } from "../../policy/suggest.js";
+import { joinPointer } from "../../model/pointer.js";
+import { suggest } from "../../model/suggest.js";
 import { defineRule } from "../rule.js";
 
 export default defineRule(

@@ -10,9 +10,9 @@
  * `fuzz/` draws from the same generators with `fc.sample`.
  */
 import fc from "fast-check";
-import type { EffectiveStatement } from "../../../src/policy/effective.js";
-import type { AccessPolicy } from "../../../src/policy/eval/access/index.js";
-import type { ConditionBlock, ConditionValue } from "../../../src/policy/types.js";
+import type { EffectiveStatement } from "../../../src/engine/effective.js";
+import type { AccessPolicy } from "../../../src/engine/access/index.js";
+import type { ConditionBlock, ConditionValue } from "../../../src/engine/spec.js";
 
 /** Services a, b; verbs X, Y, XY; the globs of the brief. */
 export const ACTION_MENU = ["a:X", "a:Y", "a:XY", "b:X", "b:Y", "b:XY", "a:*", "a:X*", "*:Y", "a:?", "b:*", "*"] as const;

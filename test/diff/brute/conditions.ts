@@ -3,7 +3,7 @@
  * that every combination of condition results that any context can produce (over all statements
  * of base and head) is produced by one of them.
  *
- * Why it is exhaustive (given the reference evaluator, src/policy/eval/access/conditions.ts):
+ * Why it is exhaustive (given the reference evaluator, src/engine/access/conditions.ts):
  *
  * 1. A statement's Condition result is the Kleene AND of its (operator, key) entries, and an
  *    entry reads one context key (looked up case-insensitively). So a statement's result is the
@@ -36,12 +36,12 @@
  *
  * Plain TypeScript, no test-runner imports.
  */
-import type { EffectiveStatement } from "../../../src/policy/effective.js";
-import { evaluateCondition, toEpochMillis, toNumber } from "../../../src/policy/eval/access/index.js";
-import type { ConditionResult, ContextScalar } from "../../../src/policy/eval/access/index.js";
-import { parseCidr } from "../../../src/policy/match/cidr.js";
-import type { ConditionValue } from "../../../src/policy/types.js";
-import { parseConditionOperator } from "../../../src/policy/vocabulary.js";
+import type { EffectiveStatement } from "../../../src/engine/effective.js";
+import { evaluateCondition, toEpochMillis, toNumber } from "../../../src/engine/access/index.js";
+import type { ConditionResult, ContextScalar } from "../../../src/engine/access/index.js";
+import { parseCidr } from "../../../src/engine/match/cidr.js";
+import type { ConditionValue } from "../../../src/engine/spec.js";
+import { parseConditionOperator } from "../../../src/engine/vocabulary.js";
 import { stringUniverse } from "./strings.js";
 import type { StringPattern } from "./strings.js";
 

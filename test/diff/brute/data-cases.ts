@@ -6,8 +6,8 @@
  * Plain TypeScript (fast-check arbitraries), no test-runner imports.
  */
 import fc from "fast-check";
-import type { EffectiveData, EffectiveDataRule } from "../../../src/policy/effective.js";
-import type { ContextMatcher, DataSpec } from "../../../src/policy/types.js";
+import type { EffectiveData, EffectiveDataRule } from "../../../src/engine/effective.js";
+import type { ContextMatcher, DataSpec } from "../../../src/engine/spec.js";
 
 export const DATASET_MENU = ["cust*", "customers", "orders", "*", "ord?rs", "*s"] as const;
 export const SENSITIVITY_MENU = ["pii", "internal", "public"] as const;

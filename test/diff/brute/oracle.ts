@@ -26,15 +26,15 @@
  */
 import { diffTargetMerges, emptyTargetMerge } from "../../../src/diff/index.js";
 import type { TargetDiff } from "../../../src/diff/index.js";
-import type { EffectiveData, EffectiveDataRule, EffectiveRuntime } from "../../../src/policy/effective.js";
-import { evaluateAccessReference } from "../../../src/policy/eval/access/index.js";
-import type { AccessDecisionKind, AccessPolicy, AccessRequest } from "../../../src/policy/eval/access/index.js";
-import { referenceDecideData } from "../../../src/policy/eval/data/reference.js";
-import type { DataRequest, RequestedField } from "../../../src/policy/eval/data/types.js";
-import { compileRuntime } from "../../../src/policy/eval/runtime/index.js";
-import type { TargetMerge } from "../../../src/policy/merge/index.js";
-import type { DataSpec } from "../../../src/policy/types.js";
-import type { DataAction } from "../../../src/policy/vocabulary.js";
+import type { EffectiveData, EffectiveDataRule, EffectiveRuntime } from "../../../src/engine/effective.js";
+import { evaluateAccessReference } from "../../../src/engine/access/index.js";
+import type { AccessDecisionKind, AccessPolicy, AccessRequest } from "../../../src/engine/access/index.js";
+import { referenceDecideData } from "../../../src/engine/data/reference.js";
+import type { DataRequest, RequestedField } from "../../../src/engine/data/types.js";
+import { compileRuntime } from "../../../src/engine/runtime/index.js";
+import type { TargetMerge } from "../../../src/model/merge/index.js";
+import type { DataSpec } from "../../../src/engine/spec.js";
+import type { DataAction } from "../../../src/engine/vocabulary.js";
 import { accessPolicyOf } from "./access-cases.js";
 import type { AccessCase, AccessSide } from "./access-cases.js";
 import { contextUniverse } from "./conditions.js";
@@ -263,7 +263,7 @@ export interface DataCell {
 /**
  * The data universe: one request (and instant) per reachable vector of "which rules match".
  *
- * Why exhaustive: a rule matches when every dimension of it matches (src/policy/eval/data/
+ * Why exhaustive: a rule matches when every dimension of it matches (src/engine/data/
  * reference.ts, `ruleMatches`), each dimension reading its own part of the request; so the
  * rule-match vector is the AND of per-dimension vectors, and combining every cell of every
  * dimension (deduplicated on the vector at each step) reaches every vector. The decision's
@@ -422,7 +422,7 @@ const ENTRY = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 /**
  * Tool URIs: one server × tool × version (or unpinned) per combination of match vectors.
  * `checkTool(uri)` without facts reads the URI only through its parts: each allowlist entry
- * matches server, tool and version separately (src/policy/eval/runtime/tool-uri.ts), and
+ * matches server, tool and version separately (src/engine/runtime/tool-uri.ts), and
  * allow_versions matches the server and the version; so a URI's decision is a function of the
  * three parts' match vectors, and the product of one string per vector per part (over the
  * characters each part may hold: no `/` or `@` in a server, no `@` in a tool or version, no `*`

@@ -7,8 +7,8 @@
  * Plain TypeScript (fast-check arbitraries), no test-runner imports.
  */
 import fc from "fast-check";
-import type { EffectiveRuntime } from "../../../src/policy/effective.js";
-import type { ReasonCode } from "../../../src/policy/vocabulary.js";
+import type { EffectiveRuntime } from "../../../src/engine/effective.js";
+import type { ReasonCode } from "../../../src/engine/vocabulary.js";
 
 export const ENTRY_MENU = [
   "mcp://database-mcp/query@1.0",

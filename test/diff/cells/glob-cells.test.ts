@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findCells, upperVariants } from "../../../src/diff/cells/glob-cells.js";
 import type { CellPattern } from "../../../src/diff/cells/glob-cells.js";
-import { parseArn } from "../../../src/policy/eval/access/conditions.js";
-import { matchWildcard } from "../../../src/policy/match/index.js";
+import { parseArn } from "../../../src/engine/access/conditions.js";
+import { matchWildcard } from "../../../src/engine/match/index.js";
 
 function matches(p: CellPattern, v: string): boolean {
   if (p.kind === "glob") return matchWildcard(p.text, v);

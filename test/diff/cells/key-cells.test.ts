@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ipCandidates, formatIpv6 } from "../../../src/diff/cells/ip-cells.js";
 import { describeValues, partitionKey } from "../../../src/diff/cells/key-cells.js";
 import type { KeyEntry } from "../../../src/diff/cells/key-cells.js";
-import { evaluateCondition } from "../../../src/policy/eval/access/index.js";
-import type { ContextEntry } from "../../../src/policy/eval/access/index.js";
-import { parseIp } from "../../../src/policy/match/index.js";
+import { evaluateCondition } from "../../../src/engine/access/index.js";
+import type { ContextEntry } from "../../../src/engine/access/index.js";
+import { parseIp } from "../../../src/engine/match/index.js";
 
 const answers = (entries: readonly KeyEntry[], context: Record<string, ContextEntry>) =>
   entries.map((e) => String(evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context))).join(",");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { patternCovers, patternsOverlap } from "../../../src/lint/pattern-cover.js";
 import { accessPolicy, lint, policyOf } from "../../helpers/repo.js";
 import fc from "fast-check";
-import { matchWildcard } from "../../../src/policy/match/index.js";
+import { matchWildcard } from "../../../src/engine/match/index.js";
 
 const statements = (...lines: string[]) => accessPolicy(`  Statement:\n${lines.map((l) => `    - ${l}\n`).join("")}`);
 

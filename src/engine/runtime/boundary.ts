@@ -1,0 +1,115 @@
+/**
+ * Sec0's boundary allowlists (SPEC §2.2 `security.egress_allowlist`, `security.fs_allowlist`):
+ * host patterns like `*.example.com` and path globs like `/tmp/sec0-*`. Both are all-of lists
+ * of lists (SPEC §3): a value passes only when every inner list has a matching entry.
+ */
+import { compileWildcard } from "../match/wildcard.js";
+
+/** Tests one normalized value. */
+export type ValueTest = (value: string) => boolean;
+
+/**
+ * The inner lists of an all-of value. A flat list (a single document's value, as in a RuntimeSpec)
+ * counts as one inner list, so a caller passing the wrong shape does not end up matching the
+ * characters of each entry; `[]` is read the same way, as an empty list that allows nothing
+ * (the merge never produces an empty all-of: a list no document sets is absent).
+ */
+export function toAllOf(value: readonly (readonly string[])[] | readonly string[] | undefined): (readonly string[])[] {
+  if (value === undefined) return [];
+  if (value.every((v) => typeof v === "string")) return [value as readonly string[]];
+  return (value as readonly (string | readonly string[])[]).map((v) => (typeof v === "string" ? [v] : v));
+}
+
+/** All-of over any-of: every inner list must have an entry that accepts the value. */
+export function compileAllOf(value: readonly (readonly string[])[] | readonly string[], compile: (entry: string) => ValueTest): ValueTest {
+  const tests = toAllOf(value).map((list) => {
+    const entries = list.filter((e): e is string => typeof e === "string").map(compile);
+    return (value: string) => entries.some((t) => t(value));
+  });
+  return (value) => tests.every((t) => t(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosts
+
+/**
+ * Normalizes what a call reaches to a lower-case host name: a bare host, `host:port`,
+ * `[v6]:port` or a URL (the URL parser decides the host, so `https://ok.com@evil.com/` is
+ * `evil.com`). A trailing dot is dropped. Undefined when no host can be read.
+ */
+export function toHost(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return undefined;
+    }
+  } else if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return undefined;
+    host = host.slice(0, close + 1);
+  } else if (host.split(":").length === 2) {
+    const m = /^([^:]+):\d+$/.exec(host);
+    if (!m) return undefined;
+    host = m[1]!;
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return undefined;
+  return host;
+}
+
+/** Host pattern: `*` any run (across dots), `?` one character, compared case-insensitively. */
+export function compileHostPattern(pattern: string): ValueTest {
+  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+/**
+ * Normalizes a file path: `//` collapsed, `.` dropped, `..` resolved (never above the root of an
+ * absolute path), no trailing `/`. Undefined for an empty path or one with a NUL byte, which the
+ * runtime must not trust. `/tmp/sec0-a/../../etc/passwd` becomes `/etc/passwd`.
+ */
+export function normalizePath(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return undefined;
+  const absolute = value.startsWith("/");
+  const out: string[] = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+
+/**
+ * Path glob: `*` and `?` stay within one path segment, `**` crosses segments, and a pattern also
+ * covers everything below it (`/tmp/sec0-*` allows `/tmp/sec0-run/out.json`). The pattern is
+ * normalized like the paths it is compared with. Case-sensitive.
+ */
+export function compilePathPattern(pattern: string): ValueTest {
+  const glob = normalizePath(pattern) ?? "";
+  if (glob === "") return () => false;
+  if (glob === "/") return (path) => path.startsWith("/");
+  let re = "^";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        while (glob[i + 1] === "*") i++;
+        re += ".*";
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  return (path) => regex.test(path);
+}

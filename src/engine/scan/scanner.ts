@@ -1,0 +1,122 @@
+/**
+ * Sec0's regex compliance rules, compiled once (SPEC §2.2 `compliance`, §8 `engine.scan`).
+ *
+ * - Packs run: when `compliance.policies` is present, only the packs named in `pack_ids` of a
+ *   policy that is not `enabled: false` (an absent `enabled` counts as enabled; `policies: []`
+ *   runs no pack); otherwise every pack.
+ * - Rules run: `type: regex` rules whose `location` is the scanned location. `nl` rules need a
+ *   model and are listed in `unevaluated`; rules of another type or with a bad location, and
+ *   patterns that do not compile, are listed in `skipped` and never run.
+ * - Patterns keep Sec0's leading inline flags (`(?i)api_key=`, see ../../values/inline-flags.ts).
+ *   Patterns with a catastrophic-backtracking shape still run (skipping them would let the text
+ *   they look for through); lint reports them (`regex-catastrophic-backtracking`), so the
+ *   runtime does not carry the analysis.
+ * - Every match is a finding, at most {@link MAX_FINDINGS_PER_PATTERN} per pattern and text.
+ */
+import type { EffectiveRuntime } from "../effective.js";
+import type { ComplianceRule } from "../spec.js";
+import { toJsRegExp } from "./inline-flags.js";
+import type { ScanFinding, ScanLocation, Scanner, SkippedPattern, UnevaluatedRule } from "./types.js";
+
+/** Findings one pattern may report for one text, so a hostile text cannot make the result huge. */
+export const MAX_FINDINGS_PER_PATTERN = 100;
+/** Characters of the matched text a finding shows. */
+export const MATCH_PREVIEW_LENGTH = 80;
+
+type Compliance = NonNullable<EffectiveRuntime["compliance"]>;
+type Pack = NonNullable<Compliance["packs"]>[number];
+
+interface CompiledPattern {
+  readonly pack: string;
+  readonly rule: string;
+  readonly pattern: string;
+  readonly regex: RegExp;
+}
+
+/** The packs whose rules run, in pack order. */
+export function selectPacks(compliance: Compliance | undefined): Pack[] {
+  const packs = compliance?.packs ?? [];
+  const policies = compliance?.policies;
+  if (policies === undefined) return [...packs];
+  const enabled = new Set<string>();
+  for (const p of policies) if (p.enabled !== false) for (const id of p.pack_ids ?? []) enabled.add(id);
+  return packs.filter((p) => enabled.has(p.id));
+}
+
+/**
+ * Compiles the regex compliance rules of the effective runtime policy.
+ *
+ * @example
+ * const scanner = compileScanner(effective.runtime);
+ * scanner.scan("API_KEY=abc", "output"); // → [{ pack: "security", rule: "no-secrets", pattern: "(?i)api_key=", index: 0, match: "API_KEY=", length: 8 }]
+ */
+export function compileScanner(runtime: EffectiveRuntime): Scanner {
+  const byLocation: Record<ScanLocation, CompiledPattern[]> = { input: [], output: [] };
+  const skipped: SkippedPattern[] = [];
+  const unevaluated: UnevaluatedRule[] = [];
+
+  for (const pack of selectPacks(runtime.compliance)) {
+    for (const rule of pack.rules ?? []) compileRule(pack.id, rule);
+  }
+
+  function compileRule(pack: string, rule: ComplianceRule): void {
+    const skipRule = (message: string) => skipped.push({ pack, rule: rule.id, pattern: "", message });
+    if (rule.type === "nl") {
+      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
+      return;
+    }
+    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
+    if (rule.location !== "input" && rule.location !== "output") {
+      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
+    }
+    for (const pattern of rule.patterns ?? []) {
+      let regex: RegExp;
+      try {
+        if (typeof pattern !== "string") throw new TypeError("expected a string");
+        regex = toJsRegExp(pattern, "g");
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
+        continue;
+      }
+      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
+    }
+  }
+
+  const scan = (text: string, location: ScanLocation): ScanFinding[] => {
+    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+    if (location !== "input" && location !== "output") {
+      throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
+    }
+    const findings: ScanFinding[] = [];
+    for (const p of byLocation[location]) collect(p, text, findings);
+    return findings;
+  };
+
+  return {
+    scan,
+    skipped: Object.freeze(skipped),
+    unevaluated: Object.freeze(unevaluated),
+  };
+}
+
+/**
+ * matchAll runs on a copy of the regex (the shared one keeps lastIndex 0) and steps over an empty
+ * match by one character, a whole surrogate pair in u mode, so it never repeats forever.
+ */
+function collect(p: CompiledPattern, text: string, out: ScanFinding[]): void {
+  let n = 0;
+  for (const m of text.matchAll(p.regex)) {
+    const matched = m[0];
+    out.push({ pack: p.pack, rule: p.rule, pattern: p.pattern, index: m.index, match: preview(matched), length: matched.length });
+    if (++n === MAX_FINDINGS_PER_PATTERN) break;
+  }
+}
+
+/** The first {@link MATCH_PREVIEW_LENGTH} code units, never splitting a surrogate pair. */
+function preview(s: string): string {
+  const end = MATCH_PREVIEW_LENGTH;
+  // a high surrogate as the last character kept would be cut from its low half
+  const high = (s.charCodeAt(end - 1) & 0xfc00) === 0xd800 && (s.charCodeAt(end) & 0xfc00) === 0xdc00;
+  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+}

@@ -1,0 +1,78 @@
+/** JSON Schemas of the repository files: edict.yaml, pack metadata.yaml, .edict/packs.yaml. */
+import { LAYERS } from "../../engine/vocabulary.js";
+import { int, list, map, obj, str, strEnum } from "./builders.js";
+import type { Schema } from "./builders.js";
+
+export const NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+
+export const CONFIG_SCHEMA: Schema = {
+  $id: "https://edict.dev/schemas/edict.json",
+  title: "edict.yaml",
+  ...obj(
+    {
+      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
+      version: str({ "x-format": "semver", description: "Version before the first release" }),
+      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
+        propertyNames: { pattern: NAME_PATTERN },
+        minProperties: 1,
+      }),
+      bundle: obj({
+        expires: str({ "x-format": "duration" }),
+        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" }),
+      }),
+      lint: obj({
+        rules: map(strEnum(["error", "warning", "info", "off"])),
+        ignore: list(str({ "x-format": "glob" })),
+      }),
+      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) }),
+    },
+    ["name", "targets"],
+  ),
+};
+
+export const PACK_META_SCHEMA: Schema = {
+  $id: "https://edict.dev/schemas/pack-metadata.json",
+  title: "pack metadata.yaml",
+  ...obj(
+    {
+      __pack_meta: obj(
+        {
+          name: str({}, { pattern: NAME_PATTERN }),
+          version: str({ "x-format": "semver" }),
+          layer: strEnum(LAYERS),
+          description: str(),
+          dependencies: list(str({ "x-format": "semver-range" })),
+          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"]),
+        },
+        ["name", "version", "layer"],
+      ),
+    },
+    ["__pack_meta"],
+  ),
+};
+
+const installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
+
+export const PACK_STATE_SCHEMA: Schema = {
+  $id: "https://edict.dev/schemas/pack-state.json",
+  title: ".edict/packs.yaml",
+  ...obj(
+    {
+      format_version: { const: "v1" },
+      installed_packs: map(
+        obj(
+          {
+            name: str({}, { pattern: NAME_PATTERN }),
+            version: str({ "x-format": "semver" }),
+            layer: strEnum(LAYERS),
+            installed_at: str({ "x-format": "date-time" }),
+            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            files: list(installedFile),
+          },
+          ["name", "version", "layer", "files"],
+        ),
+      ),
+    },
+    ["format_version"],
+  ),
+};
