@@ -5791,7 +5791,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5866,7 +5866,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5961,11 +5961,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5988,10 +5988,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6008,7 +6008,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6188,7 +6188,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6210,7 +6210,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6246,13 +6246,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20805,10 +20805,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var truncate2 = (version, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -22048,7 +22048,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse2();
@@ -22132,8 +22132,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -29847,11 +29847,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29868,10 +29868,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29932,8 +29932,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -29962,12 +29962,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -30020,12 +30020,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -30048,10 +30048,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -30087,10 +30087,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -30132,11 +30132,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a3, _b;
-        super.optimizeNames(names, constants3);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -30437,7 +30437,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -30452,14 +30452,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants3[n.str];
+        const c3 = constants4[n.str];
         if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants3[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants4[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -37037,12 +37037,12 @@ var require_src2 = __commonJS({
     function check(path, isFile, isDirectory2) {
       log(`checking %s`, path);
       try {
-        const stat5 = fs_1.statSync(path);
-        if (stat5.isFile() && isFile) {
+        const stat3 = fs_1.statSync(path);
+        if (stat3.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat5.isDirectory() && isDirectory2) {
+        if (stat3.isDirectory() && isDirectory2) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -38415,8 +38415,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -41850,9 +41850,13 @@ function isEdictError(e) {
 // src/action/context.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+// src/action/context.ts
 function readActionContext(env, cwd, readText = (p2) => readFileSync2(p2, "utf8")) {
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
@@ -42055,7 +42059,8 @@ import { dirname, resolve } from "node:path";
 
 // src/bundle/version.ts
 var import_semver = __toESM(require_semver2(), 1);
-var VERDICTS = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
 var DEFAULT_VERSION = "0.1.0";
 var DEFAULT_TAG_PREFIX = "policy-v";
 function bumpFor(verdict) {
@@ -42487,38 +42492,103 @@ function modelResource(entry, kind) {
 }
 function desugarWorkspaceControls(access2, provenance) {
   const out = [];
-  const first2 = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
+  const sourceOf2 = (path, i2 = 0) => provenance[path]?.[i2] ?? { policy: "", file: "" };
   const models = access2.Models;
   if (models) {
     const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
     if (allowedBy) {
-      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first2(allowedBy) });
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf2(allowedBy) });
     }
     models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first2("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf2("Models.AllowedProviders", i2) });
     });
     models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first2("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf2("Models.AllowedModels", i2) });
     });
     const denied = strings(models.DeniedModels ?? []);
     if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first2("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf2("Models.DeniedModels") });
     }
   }
   const caps = access2.Capabilities;
   if (caps) {
     if (caps.AllowedTools) {
-      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first2("Capabilities.AllowedTools") });
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf2("Capabilities.AllowedTools") });
     }
     caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first2("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.AllowedTools", i2) });
     });
     const deniedTools = strings(caps.DeniedTools ?? []);
     if (deniedTools.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: first2("Capabilities.DeniedTools") });
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.DeniedTools") });
     }
   }
   return out;
+}
+function desugarToolApproval(access2) {
+  if (access2.Capabilities?.RequireToolApproval !== true) return void 0;
+  const approval = access2.RequireApproval ?? {};
+  const actions = approval.Actions ?? [];
+  return actions.some((a) => a.toLowerCase() === "tool:use") ? { ...approval, Actions: actions } : { ...approval, Actions: [...actions, "tool:Use"] };
+}
+
+// src/model/pointer.ts
+function escapeSegment(segment) {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function unescapeSegment(segment) {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function joinPointer(base, segment) {
+  return `${base}/${escapeSegment(segment)}`;
+}
+function splitPointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map(unescapeSegment);
+}
+function parentPointer(pointer) {
+  if (pointer === "") return void 0;
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+function toJsonPath(pointer) {
+  let out = "";
+  for (const seg of splitPointer(pointer)) {
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function getAtPointer(value, pointer) {
+  let cur = value;
+  for (const seg of splitPointer(pointer)) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+// src/model/schemas/walk.ts
+function childSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return typeof extra === "object" && extra !== null ? extra : void 0;
+}
+function walkWithSchema(value, schema, visit2, pointer = "") {
+  visit2(pointer, value, schema);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [k2, v] of Object.entries(value)) {
+    const sub = childSchema(schema, k2);
+    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+  }
 }
 
 // src/model/merge/precedence.ts
@@ -42570,9 +42640,6 @@ function sameValue(a, b2) {
 function clone(v) {
   return v === void 0 ? v : JSON.parse(JSON.stringify(v));
 }
-function isPlainObject3(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function hasSchemaType(value, schema) {
   const t2 = schema.type;
   if (t2 === void 0) return true;
@@ -42580,7 +42647,7 @@ function hasSchemaType(value, schema) {
   return types.some((ty) => {
     switch (ty) {
       case "object":
-        return isPlainObject3(value);
+        return isRecord(value);
       case "array":
         return Array.isArray(value);
       case "integer":
@@ -42598,16 +42665,10 @@ function hasSchemaType(value, schema) {
 }
 function validItems(raw, schema) {
   const item = schema.items;
-  return isPlainObject3(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
-}
-function memberSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject3(extra) ? extra : void 0;
+  return isRecord(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
 }
 function isBranch(schema, value) {
-  return isPlainObject3(value) && (schema.properties !== void 0 || isPlainObject3(schema.additionalProperties));
+  return isRecord(value) && (schema.properties !== void 0 || isRecord(schema.additionalProperties));
 }
 function stricter(current, next, looser) {
   if (typeof current === "boolean" && typeof next === "boolean") {
@@ -42639,16 +42700,16 @@ function mergeSpecs(docs, specSchema) {
   const events = [];
   for (const doc of docs) {
     const spec = doc.entry.document.spec;
-    if (!isPlainObject3(spec)) continue;
+    if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
     const visit2 = (out, input, schema, path, pointer) => {
       for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
+        const sub = childSchema(schema, key);
         if (!sub || !hasSchemaType(raw, sub)) continue;
         const p2 = path ? `${path}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const ptr = joinPointer(pointer, key);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject3(out[key]) ? out[key] : {};
+          const child = isRecord(out[key]) ? out[key] : {};
           out[key] = child;
           visit2(child, raw, sub, p2, ptr);
           continue;
@@ -42661,7 +42722,7 @@ function mergeSpecs(docs, specSchema) {
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = raw.filter(isPlainObject3).map((item) => ({ ...clone(item), source: src }));
+            const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
             out[key] = [...out[key] ?? [], ...items];
             (provenance[p2] ??= []).push(src);
             break;
@@ -42748,10 +42809,8 @@ function buildAccess(docs) {
   const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
   const access2 = { ...rest, Statement: statements };
   access2.Statement = [...statements, ...desugarWorkspaceControls(access2, merged.provenance)];
-  if (access2.Capabilities?.RequireToolApproval === true) {
-    const ra = access2.RequireApproval ??= {};
-    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
-  }
+  const approval = desugarToolApproval(access2);
+  if (approval !== void 0) access2.RequireApproval = approval;
   return { access: access2, provenance: merged.provenance, events: merged.events };
 }
 function buildData(docs, defaultAction) {
@@ -43758,7 +43817,7 @@ function partitionKey(key, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join7 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join8 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -43767,7 +43826,7 @@ function partitionKey(key, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join7(f.results, r2);
+        const j2 = join8(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -44430,15 +44489,14 @@ function guardrailChange(before, after) {
 }
 
 // src/engine/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request2, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request2)) return "expected an object";
+  if (!isRecord(request2)) return "expected an object";
   if (typeof request2.dataset !== "string") return "dataset must be a string";
   if (!Array.isArray(request2.fields)) return "fields must be a list";
   for (const [i2, f] of request2.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
     if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
     if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
       return `fields[${i2}]: tags must be a list of strings`;
@@ -44446,7 +44504,7 @@ function requestProblem(request2, now) {
   }
   if (request2.requester !== void 0) {
     const r2 = request2.requester;
-    if (!isObject(r2)) return "requester must be an object";
+    if (!isRecord(r2)) return "requester must be an object";
     if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
   }
   if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
@@ -45421,6 +45479,32 @@ function explainData(base, head, options = {}) {
   return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
+// src/engine/data/duration.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text2) {
+  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+
 // src/model/values/result.ts
 function ok(value) {
   return { ok: true, value };
@@ -45438,18 +45522,14 @@ function show(value) {
 }
 
 // src/model/values/units.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
 var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 function parseDuration(text2) {
-  const bad = (problem) => fail(`bad duration ${show(text2)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  const ms = parseDurationMs(text2);
+  return ms === void 0 ? fail(`bad duration ${show(text2)}: ${explainBadDuration(text2)}`) : ok(ms);
+}
+function explainBadDuration(text2) {
+  const bad = (problem) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
   if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
   if (typeof text2 !== "string") return bad();
   if (text2 === "") return bad("got an empty string");
@@ -45471,23 +45551,13 @@ function parseDuration(text2) {
     if (!m) return bad();
     pos = DURATION_PART.lastIndex;
     const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) {
-      return fail(
-        `bad duration ${show(text2)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
-      );
-    }
+    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
     lastRank = rank;
     const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) {
-      const what = m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text2)}: not a whole number of milliseconds${what}`);
-    }
+    if (part === void 0) return `not a whole number of milliseconds${m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`}`;
     total += part;
   }
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
-  }
-  return ok(Number(total));
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
 }
 var SIZE_UNITS = [
   ["TB", 1024 ** 4],
@@ -46008,17 +46078,9 @@ function compareTools(base, head) {
 }
 
 // src/diff/fields.ts
-function isPlainObject4(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
-  return isPlainObject4(schema.properties) || isPlainObject4(schema.additionalProperties);
-}
-function childSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  return isPlainObject4(schema.additionalProperties) ? schema.additionalProperties : void 0;
+  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
 }
 function unionKeys(schema, a, b2) {
   const declared = Object.keys(schema.properties ?? {});
@@ -46030,7 +46092,7 @@ function diffLeaves(before, after, schema, skip = []) {
   const out = [];
   const walk3 = (a, b2, s, segs, inherited) => {
     const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === void 0 || isPlainObject4(a)) && (b2 === void 0 || isPlainObject4(b2))) {
+    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
       for (const key of unionKeys(s, ao, bo)) {
@@ -47275,44 +47337,6 @@ function packChecksum(files2) {
 // src/pack/dependency.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 
-// src/model/pointer.ts
-function escapeSegment(segment) {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function unescapeSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-function joinPointer(base, segment) {
-  return `${base}/${escapeSegment(segment)}`;
-}
-function splitPointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map(unescapeSegment);
-}
-function parentPointer(pointer) {
-  if (pointer === "") return void 0;
-  return pointer.slice(0, pointer.lastIndexOf("/"));
-}
-var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-function toJsonPath(pointer) {
-  let out = "";
-  for (const seg of splitPointer(pointer)) {
-    if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-function getAtPointer(value, pointer) {
-  let cur = value;
-  for (const seg of splitPointer(pointer)) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-
 // src/model/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var CONFIG_SCHEMA = {
@@ -47672,9 +47696,6 @@ function classifyPath(path) {
   }
   return void 0;
 }
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function policyKindOf(value) {
   const kind = getAtPointer(value, "/kind");
   return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
@@ -47695,7 +47716,7 @@ function schemaFor(file) {
 }
 function toEntry(file) {
   const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord2(file.source.value)) return void 0;
+  if (!kind || !isRecord(file.source.value)) return void 0;
   const id = getAtPointer(file.source.value, "/metadata/id");
   const priority = getAtPointer(file.source.value, "/metadata/priority");
   return {
@@ -47723,14 +47744,14 @@ function buildRepository(raw) {
     const value = file.source.value;
     switch (kind) {
       case "config":
-        if (isRecord2(value)) repo.config = { file, value };
+        if (isRecord(value)) repo.config = { file, value };
         break;
       case "pack-state":
-        if (isRecord2(value)) repo.packState = { file, value };
+        if (isRecord(value)) repo.packState = { file, value };
         break;
       case "pack-meta": {
         const pack = path.split("/")[1];
-        const meta = isRecord2(value) && isRecord2(value.__pack_meta) ? value.__pack_meta : void 0;
+        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
         repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
         break;
       }
@@ -47829,7 +47850,7 @@ function typeName(t2) {
 function valueAt(root, pointer) {
   let cur = root;
   for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const seg = unescapeSegment(raw);
     if (cur === null || typeof cur !== "object") return void 0;
     cur = cur[seg];
   }
@@ -47930,9 +47951,6 @@ function toIssue(err, root, typeErrorAt) {
 
 // src/pack/model.ts
 var PACK_METADATA_FILE = "metadata.yaml";
-function isRecord3(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function byPath(a, b2) {
   return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
 }
@@ -47959,7 +47977,7 @@ function toShippedPack(name, input) {
   for (const issue2 of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
     problem("schema", PACK_METADATA_FILE, `${issue2.pointer || "/"}: ${issue2.message}`, issue2.pointer);
   }
-  const raw = isRecord3(metaSource.value) && isRecord3(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
+  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
   const metaName = raw?.name;
   const version = raw?.version;
   const layer = raw?.layer;
@@ -47985,7 +48003,7 @@ function toShippedPack(name, input) {
   });
   let band;
   const rawBand = raw.priority_band;
-  if (isRecord3(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
+  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
     band = { min: rawBand.min, max: rawBand.max };
     if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
   }
@@ -48206,7 +48224,7 @@ function installedPacksOf(repo) {
   for (const [name, raw] of Object.entries(installed2)) {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
     const entry = raw;
-    const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const pointer = joinPointer("/installed_packs", name);
     const files2 = [];
     if (Array.isArray(entry.files)) {
       entry.files.forEach((f, i2) => {
@@ -48756,23 +48774,6 @@ var invalid_pack_default = defineRule(
     }
   }
 );
-
-// src/model/schemas/walk.ts
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
-  if (Array.isArray(value)) {
-    const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const props = schema.properties ?? {};
-  const extra = schema.additionalProperties;
-  for (const [k2, v] of Object.entries(value)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
-  }
-}
 
 // src/lint/rules/format-rule.ts
 function formatRule(id, checks, description, help) {
@@ -49656,16 +49657,13 @@ function list2(v) {
   if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
   return void 0;
 }
-function isRecord4(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function statementsOf(entry) {
   if (entry.kind !== "AccessPolicy") return [];
   const raw = entry.document.spec?.Statement;
   if (!Array.isArray(raw)) return [];
   const out = [];
   raw.forEach((st, index) => {
-    if (!isRecord4(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    if (!isRecord(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
     const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
     const a = list2(st.Action);
     const na = list2(st.NotAction);
@@ -49675,7 +49673,7 @@ function statementsOf(entry) {
     if (na) ref.notAction = na;
     if (r2) ref.resource = r2;
     if (nr) ref.notResource = nr;
-    if (isRecord4(st.Condition)) ref.condition = st.Condition;
+    if (isRecord(st.Condition)) ref.condition = st.Condition;
     out.push(ref);
   });
   return out;
@@ -49841,7 +49839,7 @@ function productionTargetsOf(repo, entry) {
   return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
 }
 function targetPointer(target) {
-  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return joinPointer("/targets", target);
 }
 
 // src/lint/rules/wildcard-allow-in-production.ts
@@ -49904,7 +49902,7 @@ var for_all_values_without_null_default = defineRule(
           if (nullGuarded.has(key.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: `${st.pointer}/Condition/${op}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
             atKey: true,
             message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
             help: `add Null: { ${key}: false } to this Condition`
@@ -51027,6 +51025,7 @@ var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain
 function formatText(input, options) {
   const p2 = options.color ? COLOR2 : NO_COLOR;
   const out = [];
+  const layouts = new LayoutMemo();
   const byFile = /* @__PURE__ */ new Map();
   for (const f of sortFindings(input.findings)) {
     const group = byFile.get(f.file);
@@ -51045,7 +51044,7 @@ ${" ".repeat(locWidth + 13)}`);
       out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
       const source = lines?.[f.line - 1];
       if (source !== void 0 && f.line >= 1) {
-        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn);
+        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
         out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
         out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
       }
@@ -51054,7 +51053,6 @@ ${" ".repeat(locWidth + 13)}`);
     out.push("");
   }
   out.push(summaryLine2(input, p2));
-  lastLayout = void 0;
   return `${out.join("\n")}
 `;
 }
@@ -51080,8 +51078,8 @@ function splitLines2(text2) {
 function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
-function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
-  const { at, shown } = layoutOf(line);
+function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
+  const { at, shown } = layouts.of(line);
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
   const start = at[s];
@@ -51097,28 +51095,27 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
-var lastLayout;
-function layoutOf(line) {
-  if (lastLayout?.line === line) return lastLayout.layout;
-  const at = [];
-  let shown = "";
-  for (let i2 = 0; i2 < line.length; i2++) {
+var LayoutMemo = class {
+  last;
+  of(line) {
+    if (this.last?.line === line) return this.last.layout;
+    const at = [];
+    let shown = "";
+    for (let i2 = 0; i2 < line.length; i2++) {
+      at.push(shown.length);
+      const c3 = line[i2];
+      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+      else shown += sanitize(c3);
+    }
     at.push(shown.length);
-    const c3 = line[i2];
-    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-    else shown += sanitize(c3);
+    const layout = { at, shown };
+    this.last = { line, layout };
+    return layout;
   }
-  at.push(shown.length);
-  const layout = { at, shown };
-  lastLayout = { line, layout };
-  return layout;
-}
+};
 function isLowSurrogate(code) {
   return code >= 56320 && code <= 57343;
 }
-
-// src/io/read-git.ts
-import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/simple-git/dist/esm/index.js
 var import_file_exists = __toESM(require_dist2(), 1);
@@ -52870,10 +52867,10 @@ var init_git_executor_chain = __esm({
         }
       }
       onFatalException(task, e) {
-        const gitError3 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
+        const gitError2 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
         this._chain = Promise.resolve();
-        this._queue.fatal(gitError3);
-        return gitError3;
+        this._queue.fatal(gitError2);
+        return gitError2;
       }
       async attemptRemoteTask(task, logger) {
         const binary = this._plugins.exec("spawn.binary", "", pluginContext(task, task.commands));
@@ -56122,122 +56119,241 @@ function catFileBatch(cwd, queries) {
   });
 }
 
-// src/io/read-git.ts
+// src/io/git.ts
 var GIT_SYMLINK_MODE = "120000";
-function gitError(message, cause) {
-  return new EdictError("GIT_ERROR", message, cause === void 0 ? {} : { cause });
+var COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function firstLine2(e) {
+  return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
 }
 function messageOf(e) {
   return (e instanceof Error ? e.message : String(e)).trim();
 }
-function checkRevision(revision) {
-  if (revision === "" || revision.startsWith("-") || /[\0\n\r]/.test(revision)) {
-    throw new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`);
-  }
+function gitError(purpose, root, message, cause) {
+  return new EdictError("GIT_ERROR", message, { ...purpose === "bundle" ? { position: { file: root } } : {}, ...cause === void 0 ? {} : { cause } });
 }
-async function openGit(root) {
-  try {
-    if (!(await stat2(root)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+var SAY = {
+  diff: {
+    missingFolder: (root) => new EdictError("NOT_FOUND", `repository folder ${root} does not exist`),
+    notARepository(root, e) {
+      const msg = messageOf(e);
+      if (/ENOENT|spawn git/i.test(msg)) return gitError("diff", root, "git is not installed or not on PATH; `edict diff` reads revisions with git", e);
+      if (/not a git repository/i.test(msg)) {
+        return gitError("diff", root, `${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
+      }
+      return gitError("diff", root, `git could not open ${root}: ${msg}`, e);
+    },
+    // option injection: a revision is never passed where git could read it as a flag
+    badRevision: (_root, revision) => new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`),
+    async unknownRevision(repo, revision) {
+      let shallow = false;
+      try {
+        shallow = (await repo.git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      } catch {
+      }
+      if (shallow) {
+        return gitError(
+          "diff",
+          repo.root,
+          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+        );
+      }
+      return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
+    }
+  },
+  bundle: {
+    missingFolder: (root, e) => gitError("bundle", root, `not a git repository (cannot run git here: ${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    notARepository: (root, e) => gitError("bundle", root, `not a git repository (${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    badRevision: (root, revision) => gitError("bundle", root, `bad revision ${JSON.stringify(revision)}`),
+    unknownRevision: async (repo, revision, cause) => gitError(
+      "bundle",
+      repo.root,
+      revision === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${revision} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
+      cause
+    )
   }
-  const git = simpleGit({ baseDir: root });
+};
+function isSafeRevision(purpose, revision) {
+  if (revision === "" || revision.startsWith("-")) return false;
+  return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
+}
+async function openGit(root, purpose) {
+  let git;
+  try {
+    git = simpleGit({ baseDir: root });
+  } catch (e) {
+    throw SAY[purpose].missingFolder(root, e);
+  }
   let prefix;
   try {
     prefix = (await git.raw(["rev-parse", "--show-prefix"])).trim();
   } catch (e) {
-    const msg = messageOf(e);
-    if (/ENOENT|spawn git/i.test(msg)) throw gitError("git is not installed or not on PATH; `edict diff` reads revisions with git", e);
-    if (/not a git repository/i.test(msg)) {
-      throw gitError(`${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
+    throw SAY[purpose].notARepository(root, e);
+  }
+  return { root, prefix, purpose, git };
+}
+async function resolveCommit(repo, revision) {
+  if (!isSafeRevision(repo.purpose, revision)) throw SAY[repo.purpose].badRevision(repo.root, revision);
+  let cause;
+  try {
+    const id = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
+    if (COMMIT_ID.test(id)) return id;
+    cause = new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
+  } catch (e) {
+    cause = e;
+  }
+  throw await SAY[repo.purpose].unknownRevision(repo, revision, cause);
+}
+async function readHead(repo) {
+  const revision = await resolveCommit(repo, "HEAD");
+  let text2;
+  try {
+    text2 = (await repo.git.raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
+  } catch (e) {
+    throw gitError(repo.purpose, repo.root, `cannot read the time of commit ${revision}: ${firstLine2(e)}`, e);
+  }
+  if (!/^\d+$/.test(text2)) throw gitError(repo.purpose, repo.root, `git gave commit time ${JSON.stringify(text2)} for ${revision}, expected Unix seconds`);
+  return { revision, commitTime: Number(text2) };
+}
+function policyPathOf(repo, full) {
+  if (!full.startsWith(repo.prefix)) return void 0;
+  const path = full.slice(repo.prefix.length);
+  return classifyPath(path) ? path : void 0;
+}
+async function listUncommittedPaths(repo) {
+  let text2;
+  try {
+    text2 = await repo.git.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
+  } catch (e) {
+    throw gitError(repo.purpose, repo.root, `git status failed: ${firstLine2(e)}`, e);
+  }
+  const tokens = text2.split("\0");
+  const paths = /* @__PURE__ */ new Set();
+  for (let i2 = 0; i2 < tokens.length; i2++) {
+    const entry = tokens[i2];
+    if (entry.length < 4) continue;
+    const status = entry.slice(0, 2);
+    const candidates3 = [entry.slice(3)];
+    if (/[RC]/.test(status)) candidates3.push(tokens[++i2] ?? "");
+    for (const full of candidates3) {
+      const path = policyPathOf(repo, full);
+      if (path !== void 0) paths.add(path);
     }
-    throw gitError(`git could not open ${root}: ${msg}`, e);
   }
-  return { git, prefix };
+  return [...paths].sort();
 }
-async function resolveCommit(git, revision) {
-  checkRevision(revision);
-  try {
-    const out = (await git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
-    if (/^[0-9a-f]{40,64}$/.test(out)) return out;
-  } catch {
-  }
-  let shallow = false;
-  try {
-    shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-  } catch {
-  }
-  if (shallow) {
-    throw gitError(
-      `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
-    );
-  }
-  throw gitError(`unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
-}
-async function resolveRevision(root, revision) {
-  const { git } = await openGit(root);
-  return resolveCommit(git, revision);
-}
-async function listTree(git, commit, prefix) {
+async function listTree(repo, commit) {
   let out;
   try {
-    out = await git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
+    out = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
   } catch (e) {
-    throw gitError(`git ls-tree ${commit} failed: ${messageOf(e)}`, e);
+    throw gitError(repo.purpose, repo.root, `cannot list the files of ${commit}: ${firstLine2(e)}`, e);
   }
   const entries = [];
   for (const record of out.split("\0")) {
-    if (record === "") continue;
     const tab = record.indexOf("	");
     if (tab < 0) continue;
     const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
-    const full = record.slice(tab + 1);
     if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
-    if (!full.startsWith(prefix)) continue;
-    const path = full.slice(prefix.length);
-    if (!classifyPath(path)) continue;
-    entries.push({ path, blob, size: Number(size) });
+    const path = policyPathOf(repo, record.slice(tab + 1));
+    if (path !== void 0) entries.push({ path, blob, size: Number(size) });
   }
   return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-async function readBlobs(cwd, blobs) {
-  const unique = [...new Set(blobs)];
+async function readTreeFiles(repo, entries, onProgress) {
+  const wanted = [...new Set(entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob))];
   let results2;
   try {
-    results2 = await catFileBatch(cwd, unique);
+    results2 = await catFileBatch(repo.root, wanted);
   } catch (e) {
-    throw gitError(messageOf(e), e);
+    throw gitError(repo.purpose, repo.root, messageOf(e), e);
   }
-  const out = /* @__PURE__ */ new Map();
+  const blobs = /* @__PURE__ */ new Map();
   results2.forEach((r2, i2) => {
-    if ("missing" in r2) throw gitError(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
-    out.set(unique[i2], r2.bytes);
+    if ("missing" in r2) throw gitError(repo.purpose, repo.root, `git cat-file could not read ${wanted[i2]}: ${r2.missing}`);
+    blobs.set(wanted[i2], r2.bytes);
   });
-  return out;
+  let done = 0;
+  return entries.map((e) => {
+    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
+    if (bytes === void 0) throw gitError(repo.purpose, repo.root, `git cat-file returned nothing for ${e.path}`);
+    onProgress?.(++done, entries.length);
+    return { path: e.path, bytes };
+  });
+}
+async function readFilesAt(repo, commit, onProgress) {
+  return readTreeFiles(repo, await listTree(repo, commit), onProgress);
+}
+async function resolveRevision(root, revision) {
+  return resolveCommit(await openGit(root, "diff"), revision);
 }
 async function readRepositoryAtRevision(root, revision, onProgress) {
-  const { git, prefix } = await openGit(root);
+  const git = await openGit(root, "diff");
   const commit = await resolveCommit(git, revision);
-  const entries = await listTree(git, commit, prefix);
-  const wanted = entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob);
-  const blobs = await readBlobs(root, wanted);
-  const raw = [];
-  let done = 0;
-  for (const e of entries) {
-    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
-    if (bytes === void 0) throw gitError(`git cat-file returned nothing for ${e.path} at ${commit}`);
-    raw.push({ path: e.path, bytes });
-    onProgress?.(++done, entries.length);
-  }
-  return { commit, repo: buildRepository(raw) };
+  const files2 = await readFilesAt(git, commit, onProgress);
+  return { commit, files: files2, repo: buildRepository(files2) };
 }
 
 // src/io/read-repository.ts
-import { readdir as readdir3, readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir3, stat as stat2 } from "node:fs/promises";
 import { join as join3, relative, sep as sep4 } from "node:path";
+
+// src/io/bounded-read.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var CHUNK = 64 * 1024;
+function flagsFor(options) {
+  return constants3.O_RDONLY | (options.regularFile ? constants3.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat3, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
+  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    bytes.set(c3, offset);
+    offset += c3.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open2(path, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
+      step2 = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/io/read-repository.ts
 async function exists3(path) {
   try {
-    await stat3(path);
+    await stat2(path);
     return true;
   } catch {
     return false;
@@ -56283,21 +56399,33 @@ async function listRepositoryPaths(root, options = {}) {
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
-async function readCapped(path) {
-  const st = await stat3(path);
-  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile2(path);
+function ioCode(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readCapped(root, path) {
+  try {
+    const read = await readBounded(join3(root, ...path.split("/")), MAX_FILE_BYTES);
+    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+  }
+}
+async function readWorkingTreeFiles(root, options = {}) {
+  try {
+    await stat2(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
+  const raw = [];
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(root, path) });
+    options.onProgress?.(raw.length, paths.length);
+  }
+  return raw;
 }
 async function readRepository(root, onProgress) {
-  if (!await exists3(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root, { keys: true });
-  const raw = [];
-  let done = 0;
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join3(root, ...path.split("/"))) });
-    onProgress?.(++done, paths.length);
-  }
-  return buildRepository(raw);
+  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...onProgress ? { onProgress } : {} }));
 }
 
 // src/version.ts
@@ -56412,9 +56540,9 @@ ${notice2}${end}`.slice(0, max);
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 var run = promisify(execFile);
-var COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var COMMIT_ID2 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 async function ensureCommit(root, sha, log) {
-  if (!COMMIT_ID.test(sha)) throw new EdictError("USAGE", `expected a full commit id, got ${JSON.stringify(sha.slice(0, 80))}`);
+  if (!COMMIT_ID2.test(sha)) throw new EdictError("USAGE", `expected a full commit id, got ${JSON.stringify(sha.slice(0, 80))}`);
   try {
     await resolveRevision(root, sha);
     return false;
@@ -56635,9 +56763,11 @@ async function downloadReleaseAsset(octokit, ref, asset, limits) {
 
 // src/model/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
+var CACHE_SIZE = 256;
 function pathGlobToRegExp(glob) {
   let re = cache.get(glob);
   if (re) return re;
+  if (cache.size >= CACHE_SIZE) cache.clear();
   let out = "^";
   for (let i2 = 0; i2 < glob.length; i2++) {
     const c3 = glob[i2];
@@ -56823,29 +56953,9 @@ function lintLog(input) {
   return formatText(input, { color: false });
 }
 
-// src/action/policy-tests.ts
-import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
+// src/testing/read-suites.ts
+import { readdir as readdir4, readFile as readFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-
-// src/engine/data/duration.ts
-var UNITS = ["w", "d", "h", "m", "s", "ms"];
-var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
-var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text2) {
-  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
-  if (m === null) return void 0;
-  let total = 0n;
-  for (let i2 = 0; i2 < UNITS.length; i2++) {
-    const part = m[i2 + 1];
-    if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i2]);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
-}
 
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -57268,9 +57378,6 @@ function spanOfPointer(source, pointer) {
 
 // src/testing/suite.ts
 var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
-function isRecord5(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function parseSuite(path, bytes, defaultTarget) {
   const source = parseSource(path, bytes);
   const problems = source.problems.map((p2) => ({ file: path, ...source.lines.position(p2.span[0]), message: p2.message }));
@@ -57278,13 +57385,13 @@ function parseSuite(path, bytes, defaultTarget) {
   const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
   const fail2 = (pointer, message) => problems.push({ file: path, ...where(pointer), message });
   const root = source.value;
-  if (!isRecord5(root) || !Array.isArray(root.cases)) {
+  if (!isRecord(root) || !Array.isArray(root.cases)) {
     if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
     return { cases, problems };
   }
   root.cases.forEach((raw, i2) => {
     const at = `/cases/${i2}`;
-    if (!isRecord5(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    if (!isRecord(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
     const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail2(at, `case "${name}" needs a target`);
@@ -57294,14 +57401,14 @@ function parseSuite(path, bytes, defaultTarget) {
     const c3 = { file: path, line: where(at).line, name, target, expect: raw.expect };
     if (raw.request !== void 0) {
       const r2 = raw.request;
-      if (!isRecord5(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
-      if (r2.context !== void 0 && !isRecord5(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
-      c3.request = { action: r2.action, resource: r2.resource, ...isRecord5(r2.context) ? { context: r2.context } : {} };
+      if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r2.context !== void 0 && !isRecord(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c3.request = { action: r2.action, resource: r2.resource, ...isRecord(r2.context) ? { context: r2.context } : {} };
     } else if (raw.tool !== void 0) {
       if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
       c3.tool = raw.tool;
     } else {
-      if (!isRecord5(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      if (!isRecord(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
       c3.data = raw.data;
     }
     cases.push(c3);
@@ -57309,7 +57416,8 @@ function parseSuite(path, bytes, defaultTarget) {
   return { cases, problems };
 }
 
-// src/action/policy-tests.ts
+// src/testing/read-suites.ts
+var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
@@ -57325,25 +57433,36 @@ async function suiteFiles(root, dir) {
   }
   return out;
 }
-async function runPolicyTests(root, repo, prefix) {
-  const files2 = await suiteFiles(root, "tests");
+async function readSuites(root) {
+  const files2 = await suiteFiles(root, TESTS_DIR);
   if (files2 === void 0) return void 0;
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile3(join4(root, f)));
+    const suite = parseSuite(f, await readFile2(join4(root, f)));
     cases.push(...suite.cases);
-    problems.push(...suite.problems.map((p2) => ({ ...p2, file: prefix + p2.file })));
+    problems.push(...suite.problems);
   }
+  return { files: files2, cases, problems };
+}
+function runSuites(repo, cases, names = targetNames(repo)) {
   const targets = new Map(
-    targetNames(repo).map((n) => {
+    names.map((n) => {
       const merged = buildTarget(repo, n);
       return [n, { merged, engine: compileEngine(merged.effective) }];
     })
   );
-  const run2 = runCases(cases, targets);
+  return runCases(cases, targets);
+}
+
+// src/action/policy-tests.ts
+async function runPolicyTests(root, repo, prefix) {
+  const suites = await readSuites(root);
+  if (suites === void 0) return void 0;
+  const run2 = runSuites(repo, suites.cases);
   const failures = run2.results.filter((r2) => !r2.passed).map((r2) => ({ name: r2.case.name, file: prefix + r2.case.file, line: r2.case.line, expect: r2.case.expect, actual: r2.actual, ...r2.error ? { error: r2.error } : {} }));
-  return { files: files2.length, passed: run2.results.length - failures.length, failed: failures.length, failures, problems, coverage: run2.coverage.percent };
+  const problems = suites.problems.map((p2) => ({ ...p2, file: prefix + p2.file }));
+  return { files: suites.files.length, passed: run2.results.length - failures.length, failed: failures.length, failures, problems, coverage: run2.coverage.percent };
 }
 
 // src/action/release.ts
@@ -58588,6 +58707,81 @@ function toSha256sumLine(hex, filename) {
 `;
 }
 
+// src/bundle/dsse-checks.ts
+var MAX_SIGNATURES = 64;
+function formatError(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function toDsseEnvelope(value) {
+  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
+    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
+  }
+  const { payloadType, payload, signatures } = value;
+  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
+  return {
+    payloadType,
+    payload,
+    signatures: signatures.map((s, i2) => {
+      if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
+        throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig} of strings`);
+      }
+      return s.keyid ? { keyid: s.keyid, sig: s.sig } : { sig: s.sig };
+    })
+  };
+}
+function explainEnvelopeProblem(value) {
+  if (!isRecord(value)) return void 0;
+  if (typeof value.payloadType !== "string") return "envelope: payloadType must be a string";
+  if (typeof value.payload !== "string") return "envelope: payload must be a base64 string";
+  if (!Array.isArray(value.signatures)) return "envelope: signatures must be an array";
+  if (value.signatures.length > MAX_SIGNATURES) return void 0;
+  for (const [i2, s] of value.signatures.entries()) {
+    if (!isRecord(s)) return `envelope: signatures[${i2}] must be an object {keyid, sig}`;
+    if (typeof s.sig !== "string") return `envelope: signatures[${i2}].sig must be a base64 string`;
+    if (s.keyid !== void 0 && typeof s.keyid !== "string") return `envelope: signatures[${i2}].keyid must be a string`;
+  }
+  return void 0;
+}
+function checkSigned(envelope) {
+  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
+}
+function* trustedSigners(signatures, keys, threshold) {
+  const verified = [];
+  const untrusted = [];
+  let i2 = 0;
+  for (const { keyid, sig } of signatures) {
+    const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
+    let key;
+    for (const k2 of candidates3) {
+      if (yield [k2, sig]) {
+        key = k2;
+        break;
+      }
+    }
+    if (key !== void 0) {
+      if (!verified.includes(key)) verified.push(key);
+    } else if (keyid !== void 0 && candidates3.length > 0) {
+      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
+    } else {
+      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
+    }
+    i2++;
+  }
+  if (verified.length === 0) {
+    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`);
+  }
+  if (verified.length < threshold) {
+    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`);
+  }
+  return verified.map((k2) => k2.keyid);
+}
+function verifyThreshold(signatures, keys, threshold, verifyOne) {
+  const walk3 = trustedSigners(signatures, keys, threshold);
+  let step2 = walk3.next();
+  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
+  return step2.value;
+}
+
 // node_modules/@noble/ed25519/index.js
 var ed25519_exports = {};
 __export(ed25519_exports, {
@@ -59564,7 +59758,6 @@ function parseStrictJson(text2, options = {}) {
 }
 
 // src/bundle/dsse.ts
-var MAX_SIGNATURES = 64;
 function signEnvelope(payload, payloadType, privateKeys) {
   if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
   if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
@@ -59586,12 +59779,6 @@ function toEnvelopeJson(envelope) {
   const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
   return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
 }
-function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function isRecord6(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 function parseEnvelope(input) {
   let value = input;
   if (input instanceof Uint8Array || typeof input === "string") {
@@ -59607,22 +59794,15 @@ function parseEnvelope(input) {
       throw formatError(`envelope is not strict JSON: ${e.message}`, e);
     }
   }
-  if (!isRecord6(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
-  const { payloadType, payload, signatures } = value;
-  if (typeof payloadType !== "string") throw formatError("envelope: payloadType must be a string");
-  if (typeof payload !== "string") throw formatError("envelope: payload must be a base64 string");
-  if (!Array.isArray(signatures)) throw formatError("envelope: signatures must be an array");
-  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
-  const out = signatures.map((s, i2) => {
-    if (!isRecord6(s)) throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig}`);
-    if (typeof s.sig !== "string") throw formatError(`envelope: signatures[${i2}].sig must be a base64 string`);
-    if (s.keyid !== void 0 && typeof s.keyid !== "string") throw formatError(`envelope: signatures[${i2}].keyid must be a string`);
-    return s.keyid === void 0 || s.keyid === "" ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
-  });
-  return { payloadType, payload, signatures: out };
+  try {
+    return toDsseEnvelope(value);
+  } catch (e) {
+    const problem = explainEnvelopeProblem(value);
+    throw problem === void 0 ? e : formatError(problem);
+  }
 }
 function normaliseTrust(options) {
-  if (!isRecord6(options)) throw new TypeError("verifyEnvelope: options are required");
+  if (!isRecord(options)) throw new TypeError("verifyEnvelope: options are required");
   if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
     throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
   }
@@ -59655,9 +59835,7 @@ function verifyEnvelope(input, options) {
       `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
     );
   }
-  if (envelope.signatures.length === 0) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
-  }
+  checkSigned(envelope);
   let payload;
   try {
     payload = fromBase64Either(envelope.payload);
@@ -59665,42 +59843,19 @@ function verifyEnvelope(input, options) {
     throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
   }
   const message = pae(envelope.payloadType, payload);
-  const verified = [];
-  const untrustedKeyids = [];
-  for (const [i2, signature] of envelope.signatures.entries()) {
-    let sig;
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
+  return { payload, payloadType: envelope.payloadType, keyids };
+}
+function* decodeSignatures(signatures) {
+  for (const [i2, { keyid, sig }] of signatures.entries()) {
+    let bytes;
     try {
-      sig = fromBase64Either(signature.sig);
+      bytes = fromBase64Either(sig);
     } catch (e) {
       throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
     }
-    const candidates3 = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
-    if (candidates3.length === 0) {
-      untrustedKeyids.push(signature.keyid === void 0 ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
-      continue;
-    }
-    const key = candidates3.find((k2) => k2.verify(message, sig));
-    if (key) {
-      if (!verified.some((v) => v.equals(key))) verified.push(key);
-    } else if (signature.keyid !== void 0) {
-      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${signature.keyid} but does not verify`);
-    } else {
-      untrustedKeyids.push("(no keyid)");
-    }
+    yield { keyid, sig: bytes };
   }
-  if (verified.length === 0) {
-    throw new BundleTrustError(
-      "UNTRUSTED_KEY",
-      `no signature by a trusted key: signed by ${untrustedKeyids.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`
-    );
-  }
-  if (verified.length < threshold) {
-    throw new BundleIntegrityError(
-      "SIGNATURE_ERROR",
-      `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`
-    );
-  }
-  return { payload, payloadType: envelope.payloadType, keyids: verified.map((k2) => k2.keyid) };
 }
 
 // src/bundle/payload.ts
@@ -59724,9 +59879,6 @@ function parseIsoSeconds(text2) {
 }
 function compareStrings(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-function isRecord7(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function show3(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
@@ -59762,20 +59914,20 @@ function fieldProblem(record, rules, prefix) {
 function targetProblem(name, target) {
   const at = `targets.${name}`;
   if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
-  if (!isRecord7(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord7, "be an object"]), `${at}.`);
+  if (!isRecord(target)) return mustBe(at, "be an object", target);
+  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord, "be an object"]), `${at}.`);
   if (kinds !== void 0) return kinds;
   const { access: access2, data } = target;
   return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
 }
 function findPayloadProblem(value) {
-  if (!isRecord7(value)) return `payload must be a JSON object, got ${show3(value)}`;
+  if (!isRecord(value)) return `payload must be a JSON object, got ${show3(value)}`;
   const p2 = value;
   if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
   const scalar = fieldProblem(p2, SCALARS, "");
   if (scalar !== void 0) return scalar;
   if (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at)) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
-  if (!isRecord7(p2.targets)) return mustBe("targets", "be an object", p2.targets);
+  if (!isRecord(p2.targets)) return mustBe("targets", "be an object", p2.targets);
   for (const [name, target] of Object.entries(p2.targets)) {
     const problem = targetProblem(name, target);
     if (problem !== void 0) return problem;
@@ -59784,7 +59936,7 @@ function findPayloadProblem(value) {
     const items = p2[list3];
     if (!Array.isArray(items)) return mustBe(list3, "be an array", items);
     for (const [i2, item] of items.entries()) {
-      const problem = isRecord7(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
+      const problem = isRecord(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
       if (problem !== void 0) return problem;
     }
   }
@@ -59792,7 +59944,7 @@ function findPayloadProblem(value) {
   for (let i2 = 1; i2 < paths.length; i2++) {
     if (paths[i2 - 1] >= paths[i2]) return `sources[${i2}]: sources must be sorted by path without duplicates (${show3(paths[i2])} after ${show3(paths[i2 - 1])})`;
   }
-  if (!isRecord7(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
+  if (!isRecord(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
   return fieldProblem(p2.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
 }
 function bundleFileNames(name) {
@@ -59802,9 +59954,6 @@ function bundleFileNames(name) {
 
 // src/bundle/verify-checks.ts
 var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-function formatError2(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
 function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
   if (bytes.length > maxBytes) {
     throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
@@ -59835,7 +59984,7 @@ function checkNotExpired(payload, now) {
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw formatError2(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -59854,23 +60003,23 @@ function parseJsonBytes(bytes, what) {
     const text2 = utf8Decode(bytes);
     return { text: text2, value: JSON.parse(text2) };
   } catch (e) {
-    throw formatError2(`${what} is not strict JSON: ${e.message}`, e);
+    throw formatError(`${what} is not strict JSON: ${e.message}`, e);
   }
 }
 function readPayload(bytes) {
   const { text: text2, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError2(`payload: ${problem}`);
+  if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
   const targetsText = canonicalOfParsed(record.targets, 2);
   const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError2(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError2("payload is not I-JSON: a string holds a lone surrogate");
+  if (canonical !== text2) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
 }
 function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError2(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
   return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
@@ -59887,7 +60036,7 @@ function parseBundleEnvelope(bytes) {
     canonical = false;
   }
   if (!canonical) {
-    throw formatError2("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
+    throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
   }
   return envelope;
 }
@@ -59907,7 +60056,7 @@ function readPayloadExplained(bytes) {
       try {
         parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
       } catch (strict) {
-        throw formatError2(`payload is not strict JSON: ${strict.message}`, strict);
+        throw formatError(`payload is not strict JSON: ${strict.message}`, strict);
       }
     }
     throw e;
@@ -60161,49 +60310,27 @@ _The report could not be posted as a comment (read-only token, as for a pull req
 }
 
 // src/action/publish.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
-// src/bundle/build-io.ts
+// src/io/bundle-files.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { basename as basename2, join as join6 } from "node:path";
+
+// src/io/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir3, open as open2, readFile as readFile4, rename as rename2, rm as rm2, stat as stat4 } from "node:fs/promises";
+import { open as open3, rename as rename2, rm as rm2 } from "node:fs/promises";
 import { basename, dirname as dirname2, join as join5 } from "node:path";
-function ioCode(e) {
-  return e?.code ?? (e instanceof Error ? e.message : String(e));
+async function syncFolder(dir) {
+  const handle = await open3(dir, "r").catch(() => void 0);
+  if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
 }
-async function readWorkingTreeFiles(root) {
-  try {
-    await stat4(root);
-  } catch (e) {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
-  }
-  const out = [];
-  for (const path of await listRepositoryPaths(root)) {
-    const file = join5(root, ...path.split("/"));
-    try {
-      const st = await stat4(file);
-      out.push({ path, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile4(file)) });
-    } catch (e) {
-      throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
-    }
-  }
-  return out;
-}
-async function writeOutputFiles(dir, files2) {
-  for (const f of files2) {
-    if (basename(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
-  }
-  try {
-    await mkdir3(dir, { recursive: true });
-  } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
-  }
+async function writeFilesAtomic(files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const target = join5(dir, f.name);
-      const tmp = join5(dirname2(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
-      temps.push({ tmp, target });
-      const handle = await open2(tmp, "wx", 420);
+      const tmp = join5(dirname2(f.path), `.${basename(f.path)}.${randomBytes2(6).toString("hex")}.tmp`);
+      temps.push({ tmp, target: f.path });
+      const handle = await open3(tmp, "wx", 420);
       try {
         await handle.writeFile(f.bytes);
         await handle.sync();
@@ -60214,122 +60341,31 @@ async function writeOutputFiles(dir, files2) {
     for (const { tmp, target } of temps) await rename2(tmp, target);
   } catch (e) {
     await Promise.all(temps.map(({ tmp }) => rm2(tmp, { force: true })));
-    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+    throw e;
   }
-  return temps.map((t2) => t2.target);
+  for (const dir of new Set(files2.map((f) => dirname2(f.path)))) await syncFolder(dir);
 }
 
-// src/bundle/git.ts
-function errorText(e) {
-  return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
+// src/io/bundle-files.ts
+function ioCode2(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
 }
-function gitError2(root, message, cause) {
-  return new EdictError("GIT_ERROR", message, { position: { file: root }, ...cause === void 0 ? {} : { cause } });
-}
-function open3(root) {
+async function writeOutputFiles(dir, files2) {
+  for (const f of files2) {
+    if (basename2(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
+  }
   try {
-    return simpleGit({ baseDir: root });
+    await mkdir3(dir, { recursive: true });
   } catch (e) {
-    throw gitError2(root, `cannot run git here: ${errorText(e)}`, e);
+    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode2(e)})`, { position: { file: dir }, cause: e });
   }
-}
-async function gitPrefix(root) {
+  const targets = files2.map((f) => join6(dir, f.name));
   try {
-    return (await open3(root).revparse(["--show-prefix"])).trim();
+    await writeFilesAtomic(files2.map((f, i2) => ({ path: targets[i2], bytes: f.bytes })));
   } catch (e) {
-    throw gitError2(root, `not a git repository (${errorText(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e);
+    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode2(e)})`, { position: { file: dir }, cause: e });
   }
-}
-async function resolveCommit2(root, rev) {
-  await gitPrefix(root);
-  if (!/^[0-9A-Za-z._/@^~{}-]+$/.test(rev) || rev.startsWith("-")) throw gitError2(root, `bad revision ${JSON.stringify(rev)}`);
-  try {
-    const id = (await open3(root).revparse(["--verify", "--end-of-options", `${rev}^{commit}`])).trim();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id)) throw new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
-    return id;
-  } catch (e) {
-    throw gitError2(
-      root,
-      rev === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${rev} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
-      e
-    );
-  }
-}
-async function readHead(root) {
-  const revision = await resolveCommit2(root, "HEAD");
-  let text2;
-  try {
-    text2 = (await open3(root).raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
-  } catch (e) {
-    throw gitError2(root, `cannot read the time of commit ${revision}: ${errorText(e)}`, e);
-  }
-  if (!/^\d+$/.test(text2)) throw gitError2(root, `git gave commit time ${JSON.stringify(text2)} for ${revision}, expected Unix seconds`);
-  return { revision, commitTime: Number(text2) };
-}
-async function listUncommittedPaths(root) {
-  const prefix = await gitPrefix(root);
-  let text2;
-  try {
-    text2 = await open3(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
-  } catch (e) {
-    throw gitError2(root, `git status failed: ${errorText(e)}`, e);
-  }
-  const tokens = text2.split("\0");
-  const paths = /* @__PURE__ */ new Set();
-  for (let i2 = 0; i2 < tokens.length; i2++) {
-    const entry = tokens[i2];
-    if (entry.length < 4) continue;
-    const status = entry.slice(0, 2);
-    const candidates3 = [entry.slice(3)];
-    if (/[RC]/.test(status)) candidates3.push(tokens[++i2] ?? "");
-    for (const full of candidates3) {
-      if (!full.startsWith(prefix)) continue;
-      const rel = full.slice(prefix.length);
-      if (classifyPath(rel)) paths.add(rel);
-    }
-  }
-  return [...paths].sort();
-}
-async function listFilesAt(root, revision) {
-  const prefix = await gitPrefix(root);
-  let text2;
-  try {
-    text2 = await open3(root).raw(["ls-tree", "-r", "-z", "--full-tree", revision]);
-  } catch (e) {
-    throw gitError2(root, `cannot list the files of ${revision}: ${errorText(e)}`, e);
-  }
-  const out = [];
-  for (const line of text2.split("\0")) {
-    const m = /^(\d+) (\w+) [0-9a-f]+\t(.*)$/s.exec(line);
-    if (!m || m[2] !== "blob" || m[1] === "120000") continue;
-    const full = m[3];
-    if (!full.startsWith(prefix)) continue;
-    const rel = full.slice(prefix.length);
-    if (classifyPath(rel)) out.push(rel);
-  }
-  return out.sort();
-}
-async function readBlobsAt(root, revision, paths) {
-  const prefix = await gitPrefix(root);
-  let results2;
-  try {
-    results2 = await catFileBatch(root, paths.map((p2) => `${revision}:${prefix}${p2}`));
-  } catch (e) {
-    throw gitError2(root, errorText(e), e);
-  }
-  const out = /* @__PURE__ */ new Map();
-  results2.forEach((r2, i2) => {
-    const p2 = paths[i2];
-    if ("missing" in r2) throw gitError2(root, `${p2} is not in commit ${revision} (${r2.missing.slice(r2.missing.lastIndexOf(" ") + 1)})`);
-    if (r2.type !== "blob") throw gitError2(root, `${p2} at ${revision} is a ${r2.type}, not a file`);
-    out.set(p2, r2.bytes);
-  });
-  return out;
-}
-async function readFilesAt(root, revision) {
-  const paths = await listFilesAt(root, revision);
-  const blobs = await readBlobsAt(root, revision, paths);
-  return paths.map((path) => ({ path, bytes: blobs.get(path) }));
+  return targets;
 }
 
 // src/bundle/payload-build.ts
@@ -60414,19 +60450,21 @@ async function buildBundle(options) {
   }
   const publicKeys = options.privateKeys.map((k2) => k2.publicKey);
   const warnings = [];
-  const head = await readHead(root);
-  const dirty = await listUncommittedPaths(root);
+  const git = await openGit(root, "bundle");
+  const head = await readHead(git);
+  const dirty = await listUncommittedPaths(git);
   if (dirty.length > 0 && !options.allowDirty) {
     const shown = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
     throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
       position: { file: root }
     });
   }
-  const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
+  const committed = dirty.length === 0 && options.atHead?.commit === head.revision ? options.atHead : void 0;
+  const raw = committed?.files ?? (dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(git, head.revision));
   if (dirty.length > 0) {
     warnings.push(`built from uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
   }
-  const repo = buildRepository(raw);
+  const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
     throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }
@@ -60512,7 +60550,7 @@ function requireSigningKey(inputs, mode) {
 
 // src/action/publish.ts
 function bundleDir(runnerTemp) {
-  return join6(runnerTemp, "edict-bundle");
+  return join7(runnerTemp, "edict-bundle");
 }
 function asMerge(target, effective) {
   return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };
@@ -60544,8 +60582,8 @@ async function runPublish(run2) {
   }
   const name = repo.config?.value.name;
   if (typeof name !== "string") throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
-  const head = await resolveRevision(run2.root, "HEAD");
-  const headRepo = (await readRepositoryAtRevision(run2.root, head)).repo;
+  const atHead = await readRepositoryAtRevision(run2.root, "HEAD");
+  const head = atHead.commit;
   const prefix = tagPrefixOf(inputs, repo);
   const bundleName = `${name}.bundle.json`;
   const releases = await listReleases(run2.octokit, run2.ref);
@@ -60561,7 +60599,7 @@ async function runPublish(run2) {
     previous = released;
     break;
   }
-  const verdict = previous ? verdictSinceRelease(previous.payload, headRepo) : void 0;
+  const verdict = previous ? verdictSinceRelease(previous.payload, atHead.repo) : void 0;
   if (previous) io2.info(`previous release ${previous.release.tag} (serial ${previous.payload.serial}); the policy since then is ${verdict}`);
   else if (sameCommit.length > 0) io2.info(`commit ${head.slice(0, 12)} is already released as ${sameCommit.join(", ")}: building it again to compare`);
   else io2.info("no previous release: this is the first");
@@ -60569,6 +60607,7 @@ async function runPublish(run2) {
   const built = await buildBundle({
     root: run2.root,
     privateKeys: [key],
+    atHead,
     outDir: bundleDir(ctx.runnerTemp),
     ...previous ? { previousBundle: previous.bytes } : {},
     ...verdict ? { verdict } : {},

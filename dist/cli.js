@@ -3468,6 +3468,752 @@ var require_commander = __commonJS({
   }
 });
 
+// node_modules/ms/index.js
+var require_ms = __commonJS({
+  "node_modules/ms/index.js"(exports, module) {
+    var s = 1e3;
+    var m = s * 60;
+    var h2 = m * 60;
+    var d = h2 * 24;
+    var w = d * 7;
+    var y2 = d * 365.25;
+    module.exports = function(val, options) {
+      options = options || {};
+      var type = typeof val;
+      if (type === "string" && val.length > 0) {
+        return parse(val);
+      } else if (type === "number" && isFinite(val)) {
+        return options.long ? fmtLong(val) : fmtShort(val);
+      }
+      throw new Error(
+        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
+      );
+    };
+    function parse(str2) {
+      str2 = String(str2);
+      if (str2.length > 100) {
+        return;
+      }
+      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+        str2
+      );
+      if (!match) {
+        return;
+      }
+      var n = parseFloat(match[1]);
+      var type = (match[2] || "ms").toLowerCase();
+      switch (type) {
+        case "years":
+        case "year":
+        case "yrs":
+        case "yr":
+        case "y":
+          return n * y2;
+        case "weeks":
+        case "week":
+        case "w":
+          return n * w;
+        case "days":
+        case "day":
+        case "d":
+          return n * d;
+        case "hours":
+        case "hour":
+        case "hrs":
+        case "hr":
+        case "h":
+          return n * h2;
+        case "minutes":
+        case "minute":
+        case "mins":
+        case "min":
+        case "m":
+          return n * m;
+        case "seconds":
+        case "second":
+        case "secs":
+        case "sec":
+        case "s":
+          return n * s;
+        case "milliseconds":
+        case "millisecond":
+        case "msecs":
+        case "msec":
+        case "ms":
+          return n;
+        default:
+          return void 0;
+      }
+    }
+    function fmtShort(ms) {
+      var msAbs = Math.abs(ms);
+      if (msAbs >= d) {
+        return Math.round(ms / d) + "d";
+      }
+      if (msAbs >= h2) {
+        return Math.round(ms / h2) + "h";
+      }
+      if (msAbs >= m) {
+        return Math.round(ms / m) + "m";
+      }
+      if (msAbs >= s) {
+        return Math.round(ms / s) + "s";
+      }
+      return ms + "ms";
+    }
+    function fmtLong(ms) {
+      var msAbs = Math.abs(ms);
+      if (msAbs >= d) {
+        return plural2(ms, msAbs, d, "day");
+      }
+      if (msAbs >= h2) {
+        return plural2(ms, msAbs, h2, "hour");
+      }
+      if (msAbs >= m) {
+        return plural2(ms, msAbs, m, "minute");
+      }
+      if (msAbs >= s) {
+        return plural2(ms, msAbs, s, "second");
+      }
+      return ms + " ms";
+    }
+    function plural2(ms, msAbs, n, name) {
+      var isPlural = msAbs >= n * 1.5;
+      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
+    }
+  }
+});
+
+// node_modules/debug/src/common.js
+var require_common = __commonJS({
+  "node_modules/debug/src/common.js"(exports, module) {
+    function setup(env) {
+      createDebug.debug = createDebug;
+      createDebug.default = createDebug;
+      createDebug.coerce = coerce;
+      createDebug.disable = disable;
+      createDebug.enable = enable;
+      createDebug.enabled = enabled;
+      createDebug.humanize = require_ms();
+      createDebug.destroy = destroy;
+      Object.keys(env).forEach((key) => {
+        createDebug[key] = env[key];
+      });
+      createDebug.names = [];
+      createDebug.skips = [];
+      createDebug.formatters = {};
+      function selectColor(namespace) {
+        let hash2 = 0;
+        for (let i2 = 0; i2 < namespace.length; i2++) {
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
+          hash2 |= 0;
+        }
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+      }
+      createDebug.selectColor = selectColor;
+      function createDebug(namespace) {
+        let prevTime;
+        let enableOverride = null;
+        let namespacesCache;
+        let enabledCache;
+        function debug2(...args) {
+          if (!debug2.enabled) {
+            return;
+          }
+          const self = debug2;
+          const curr = Number(/* @__PURE__ */ new Date());
+          const ms = curr - (prevTime || curr);
+          self.diff = ms;
+          self.prev = prevTime;
+          self.curr = curr;
+          prevTime = curr;
+          args[0] = createDebug.coerce(args[0]);
+          if (typeof args[0] !== "string") {
+            args.unshift("%O");
+          }
+          let index = 0;
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+            if (match === "%%") {
+              return "%";
+            }
+            index++;
+            const formatter = createDebug.formatters[format];
+            if (typeof formatter === "function") {
+              const val = args[index];
+              match = formatter.call(self, val);
+              args.splice(index, 1);
+              index--;
+            }
+            return match;
+          });
+          createDebug.formatArgs.call(self, args);
+          const logFn = self.log || createDebug.log;
+          logFn.apply(self, args);
+        }
+        debug2.namespace = namespace;
+        debug2.useColors = createDebug.useColors();
+        debug2.color = createDebug.selectColor(namespace);
+        debug2.extend = extend;
+        debug2.destroy = createDebug.destroy;
+        Object.defineProperty(debug2, "enabled", {
+          enumerable: true,
+          configurable: false,
+          get: () => {
+            if (enableOverride !== null) {
+              return enableOverride;
+            }
+            if (namespacesCache !== createDebug.namespaces) {
+              namespacesCache = createDebug.namespaces;
+              enabledCache = createDebug.enabled(namespace);
+            }
+            return enabledCache;
+          },
+          set: (v) => {
+            enableOverride = v;
+          }
+        });
+        if (typeof createDebug.init === "function") {
+          createDebug.init(debug2);
+        }
+        return debug2;
+      }
+      function extend(namespace, delimiter) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
+        newDebug.log = this.log;
+        return newDebug;
+      }
+      function enable(namespaces) {
+        createDebug.save(namespaces);
+        createDebug.namespaces = namespaces;
+        createDebug.names = [];
+        createDebug.skips = [];
+        const split3 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
+        for (const ns of split3) {
+          if (ns[0] === "-") {
+            createDebug.skips.push(ns.slice(1));
+          } else {
+            createDebug.names.push(ns);
+          }
+        }
+      }
+      function matchesTemplate(search, template) {
+        let searchIndex = 0;
+        let templateIndex = 0;
+        let starIndex = -1;
+        let matchIndex = 0;
+        while (searchIndex < search.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
+            if (template[templateIndex] === "*") {
+              starIndex = templateIndex;
+              matchIndex = searchIndex;
+              templateIndex++;
+            } else {
+              searchIndex++;
+              templateIndex++;
+            }
+          } else if (starIndex !== -1) {
+            templateIndex = starIndex + 1;
+            matchIndex++;
+            searchIndex = matchIndex;
+          } else {
+            return false;
+          }
+        }
+        while (templateIndex < template.length && template[templateIndex] === "*") {
+          templateIndex++;
+        }
+        return templateIndex === template.length;
+      }
+      function disable() {
+        const namespaces = [
+          ...createDebug.names,
+          ...createDebug.skips.map((namespace) => "-" + namespace)
+        ].join(",");
+        createDebug.enable("");
+        return namespaces;
+      }
+      function enabled(name) {
+        for (const skip of createDebug.skips) {
+          if (matchesTemplate(name, skip)) {
+            return false;
+          }
+        }
+        for (const ns of createDebug.names) {
+          if (matchesTemplate(name, ns)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      function coerce(val) {
+        if (val instanceof Error) {
+          return val.stack || val.message;
+        }
+        return val;
+      }
+      function destroy() {
+        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+      }
+      createDebug.enable(createDebug.load());
+      return createDebug;
+    }
+    module.exports = setup;
+  }
+});
+
+// node_modules/debug/src/browser.js
+var require_browser = __commonJS({
+  "node_modules/debug/src/browser.js"(exports, module) {
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.storage = localstorage();
+    exports.destroy = /* @__PURE__ */ (() => {
+      let warned = false;
+      return () => {
+        if (!warned) {
+          warned = true;
+          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+        }
+      };
+    })();
+    exports.colors = [
+      "#0000CC",
+      "#0000FF",
+      "#0033CC",
+      "#0033FF",
+      "#0066CC",
+      "#0066FF",
+      "#0099CC",
+      "#0099FF",
+      "#00CC00",
+      "#00CC33",
+      "#00CC66",
+      "#00CC99",
+      "#00CCCC",
+      "#00CCFF",
+      "#3300CC",
+      "#3300FF",
+      "#3333CC",
+      "#3333FF",
+      "#3366CC",
+      "#3366FF",
+      "#3399CC",
+      "#3399FF",
+      "#33CC00",
+      "#33CC33",
+      "#33CC66",
+      "#33CC99",
+      "#33CCCC",
+      "#33CCFF",
+      "#6600CC",
+      "#6600FF",
+      "#6633CC",
+      "#6633FF",
+      "#66CC00",
+      "#66CC33",
+      "#9900CC",
+      "#9900FF",
+      "#9933CC",
+      "#9933FF",
+      "#99CC00",
+      "#99CC33",
+      "#CC0000",
+      "#CC0033",
+      "#CC0066",
+      "#CC0099",
+      "#CC00CC",
+      "#CC00FF",
+      "#CC3300",
+      "#CC3333",
+      "#CC3366",
+      "#CC3399",
+      "#CC33CC",
+      "#CC33FF",
+      "#CC6600",
+      "#CC6633",
+      "#CC9900",
+      "#CC9933",
+      "#CCCC00",
+      "#CCCC33",
+      "#FF0000",
+      "#FF0033",
+      "#FF0066",
+      "#FF0099",
+      "#FF00CC",
+      "#FF00FF",
+      "#FF3300",
+      "#FF3333",
+      "#FF3366",
+      "#FF3399",
+      "#FF33CC",
+      "#FF33FF",
+      "#FF6600",
+      "#FF6633",
+      "#FF9900",
+      "#FF9933",
+      "#FFCC00",
+      "#FFCC33"
+    ];
+    function useColors() {
+      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
+        return true;
+      }
+      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+        return false;
+      }
+      let m;
+      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
+      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
+      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+      typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
+    }
+    function formatArgs(args) {
+      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
+      if (!this.useColors) {
+        return;
+      }
+      const c3 = "color: " + this.color;
+      args.splice(1, 0, c3, "color: inherit");
+      let index = 0;
+      let lastC = 0;
+      args[0].replace(/%[a-zA-Z%]/g, (match) => {
+        if (match === "%%") {
+          return;
+        }
+        index++;
+        if (match === "%c") {
+          lastC = index;
+        }
+      });
+      args.splice(lastC, 0, c3);
+    }
+    exports.log = console.debug || console.log || (() => {
+    });
+    function save(namespaces) {
+      try {
+        if (namespaces) {
+          exports.storage.setItem("debug", namespaces);
+        } else {
+          exports.storage.removeItem("debug");
+        }
+      } catch (error2) {
+      }
+    }
+    function load() {
+      let r2;
+      try {
+        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
+      } catch (error2) {
+      }
+      if (!r2 && typeof process !== "undefined" && "env" in process) {
+        r2 = process.env.DEBUG;
+      }
+      return r2;
+    }
+    function localstorage() {
+      try {
+        return localStorage;
+      } catch (error2) {
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.j = function(v) {
+      try {
+        return JSON.stringify(v);
+      } catch (error2) {
+        return "[UnexpectedJSONParseError]: " + error2.message;
+      }
+    };
+  }
+});
+
+// node_modules/debug/src/node.js
+var require_node = __commonJS({
+  "node_modules/debug/src/node.js"(exports, module) {
+    var tty = __require("tty");
+    var util = __require("util");
+    exports.init = init;
+    exports.log = log;
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.destroy = util.deprecate(
+      () => {
+      },
+      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
+    );
+    exports.colors = [6, 2, 3, 4, 5, 1];
+    try {
+      const supportsColor = __require("supports-color");
+      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+        exports.colors = [
+          20,
+          21,
+          26,
+          27,
+          32,
+          33,
+          38,
+          39,
+          40,
+          41,
+          42,
+          43,
+          44,
+          45,
+          56,
+          57,
+          62,
+          63,
+          68,
+          69,
+          74,
+          75,
+          76,
+          77,
+          78,
+          79,
+          80,
+          81,
+          92,
+          93,
+          98,
+          99,
+          112,
+          113,
+          128,
+          129,
+          134,
+          135,
+          148,
+          149,
+          160,
+          161,
+          162,
+          163,
+          164,
+          165,
+          166,
+          167,
+          168,
+          169,
+          170,
+          171,
+          172,
+          173,
+          178,
+          179,
+          184,
+          185,
+          196,
+          197,
+          198,
+          199,
+          200,
+          201,
+          202,
+          203,
+          204,
+          205,
+          206,
+          207,
+          208,
+          209,
+          214,
+          215,
+          220,
+          221
+        ];
+      }
+    } catch (error2) {
+    }
+    exports.inspectOpts = Object.keys(process.env).filter((key) => {
+      return /^debug_/i.test(key);
+    }).reduce((obj2, key) => {
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
+        return k2.toUpperCase();
+      });
+      let val = process.env[key];
+      if (/^(yes|on|true|enabled)$/i.test(val)) {
+        val = true;
+      } else if (/^(no|off|false|disabled)$/i.test(val)) {
+        val = false;
+      } else if (val === "null") {
+        val = null;
+      } else {
+        val = Number(val);
+      }
+      obj2[prop] = val;
+      return obj2;
+    }, {});
+    function useColors() {
+      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+    }
+    function formatArgs(args) {
+      const { namespace: name, useColors: useColors2 } = this;
+      if (useColors2) {
+        const c3 = this.color;
+        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
+        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
+        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
+      } else {
+        args[0] = getDate() + name + " " + args[0];
+      }
+    }
+    function getDate() {
+      if (exports.inspectOpts.hideDate) {
+        return "";
+      }
+      return (/* @__PURE__ */ new Date()).toISOString() + " ";
+    }
+    function log(...args) {
+      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
+    }
+    function save(namespaces) {
+      if (namespaces) {
+        process.env.DEBUG = namespaces;
+      } else {
+        delete process.env.DEBUG;
+      }
+    }
+    function load() {
+      return process.env.DEBUG;
+    }
+    function init(debug2) {
+      debug2.inspectOpts = {};
+      const keys = Object.keys(exports.inspectOpts);
+      for (let i2 = 0; i2 < keys.length; i2++) {
+        debug2.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters } = module.exports;
+    formatters.o = function(v) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+    };
+    formatters.O = function(v) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v, this.inspectOpts);
+    };
+  }
+});
+
+// node_modules/debug/src/index.js
+var require_src = __commonJS({
+  "node_modules/debug/src/index.js"(exports, module) {
+    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
+      module.exports = require_browser();
+    } else {
+      module.exports = require_node();
+    }
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/src/index.js
+var require_src2 = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod2) {
+      return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs_1 = __require("fs");
+    var debug_1 = __importDefault(require_src());
+    var log = debug_1.default("@kwsites/file-exists");
+    function check(path2, isFile, isDirectory) {
+      log(`checking %s`, path2);
+      try {
+        const stat2 = fs_1.statSync(path2);
+        if (stat2.isFile() && isFile) {
+          log(`[OK] path represents a file`);
+          return true;
+        }
+        if (stat2.isDirectory() && isDirectory) {
+          log(`[OK] path represents a directory`);
+          return true;
+        }
+        log(`[FAIL] path represents something other than a file or directory`);
+        return false;
+      } catch (e) {
+        if (e.code === "ENOENT") {
+          log(`[FAIL] path is not accessible: %o`, e);
+          return false;
+        }
+        log(`[FATAL] %o`, e);
+        throw e;
+      }
+    }
+    function exists4(path2, type = exports.READABLE) {
+      return check(path2, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    }
+    exports.exists = exists4;
+    exports.FILE = 1;
+    exports.FOLDER = 2;
+    exports.READABLE = exports.FILE + exports.FOLDER;
+  }
+});
+
+// node_modules/@kwsites/file-exists/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+    "use strict";
+    function __export3(m) {
+      for (var p2 in m) if (!exports.hasOwnProperty(p2)) exports[p2] = m[p2];
+    }
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __export3(require_src2());
+  }
+});
+
+// node_modules/@kwsites/promise-deferred/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDeferred = exports.deferred = void 0;
+    function deferred2() {
+      let done;
+      let fail2;
+      let status = "pending";
+      const promise = new Promise((_done, _fail) => {
+        done = _done;
+        fail2 = _fail;
+      });
+      return {
+        promise,
+        done(result) {
+          if (status === "pending") {
+            status = "resolved";
+            done(result);
+          }
+        },
+        fail(error2) {
+          if (status === "pending") {
+            status = "rejected";
+            fail2(error2);
+          }
+        },
+        get fulfilled() {
+          return status !== "pending";
+        },
+        get status() {
+          return status;
+        }
+      };
+    }
+    exports.deferred = deferred2;
+    exports.createDeferred = deferred2;
+    exports.default = deferred2;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -10747,7 +11493,7 @@ var require_public_api = __commonJS({
 });
 
 // node_modules/yaml/dist/index.js
-var require_dist = __commonJS({
+var require_dist3 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
@@ -11175,11 +11921,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -11196,10 +11942,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names, constants3);
         return this;
       }
       get names() {
@@ -11260,8 +12006,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names, constants3) {
+        this.code = optimizeExpr(this.code, names, constants3);
         return this;
       }
       get names() {
@@ -11290,12 +12036,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names, constants3))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -11348,12 +12094,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        if (!(super.optimizeNames(names, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names, constants3);
         return this;
       }
       get names() {
@@ -11376,10 +12122,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names, constants3);
         return this;
       }
       get names() {
@@ -11415,10 +12161,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names, constants3) {
+        if (!super.optimizeNames(names, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names, constants3);
         return this;
       }
       get names() {
@@ -11460,11 +12206,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names, constants3) {
         var _a3, _b;
-        super.optimizeNames(names, constants2);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+        super.optimizeNames(names, constants3);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
         return this;
       }
       get names() {
@@ -11765,7 +12511,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -11780,14 +12526,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants2[n.str];
+        const c3 = constants3[n.str];
         if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants2[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants3[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -18581,10 +19327,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse = require_parse();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version, truncation, options) => {
-      if (!constants2.RELEASE_TYPES.includes(truncation)) {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -19824,7 +20570,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse = require_parse();
@@ -19908,8 +20654,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants2.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -19950,752 +20696,6 @@ var require_canonicalize = __commonJS({
       }, "");
       return `{${values}}`;
     };
-  }
-});
-
-// node_modules/ms/index.js
-var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m = s * 60;
-    var h2 = m * 60;
-    var d = h2 * 24;
-    var w = d * 7;
-    var y2 = d * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y2;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w;
-        case "days":
-        case "day":
-        case "d":
-          return n * d;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h2;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms) {
-      var msAbs = Math.abs(ms);
-      if (msAbs >= d) {
-        return Math.round(ms / d) + "d";
-      }
-      if (msAbs >= h2) {
-        return Math.round(ms / h2) + "h";
-      }
-      if (msAbs >= m) {
-        return Math.round(ms / m) + "m";
-      }
-      if (msAbs >= s) {
-        return Math.round(ms / s) + "s";
-      }
-      return ms + "ms";
-    }
-    function fmtLong(ms) {
-      var msAbs = Math.abs(ms);
-      if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
-      }
-      if (msAbs >= h2) {
-        return plural2(ms, msAbs, h2, "hour");
-      }
-      if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
-      }
-      if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
-      }
-      return ms + " ms";
-    }
-    function plural2(ms, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
-    }
-  }
-});
-
-// node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash2 = 0;
-        for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
-          hash2 |= 0;
-        }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug2(...args) {
-          if (!debug2.enabled) {
-            return;
-          }
-          const self = debug2;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms = curr - (prevTime || curr);
-          self.diff = ms;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index++;
-            const formatter = createDebug.formatters[format];
-            if (typeof formatter === "function") {
-              const val = args[index];
-              match = formatter.call(self, val);
-              args.splice(index, 1);
-              index--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug2.namespace = namespace;
-        debug2.useColors = createDebug.useColors();
-        debug2.color = createDebug.selectColor(namespace);
-        debug2.extend = extend;
-        debug2.destroy = createDebug.destroy;
-        Object.defineProperty(debug2, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v) => {
-            enableOverride = v;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug2);
-        }
-        return debug2;
-      }
-      function extend(namespace, delimiter) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter === "undefined" ? ":" : delimiter) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split3 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns of split3) {
-          if (ns[0] === "-") {
-            createDebug.skips.push(ns.slice(1));
-          } else {
-            createDebug.names.push(ns);
-          }
-        }
-      }
-      function matchesTemplate(search, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
-            return false;
-          }
-        }
-        for (const ns of createDebug.names) {
-          if (matchesTemplate(name, ns)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c3 = "color: " + this.color;
-      args.splice(1, 0, c3, "color: inherit");
-      let index = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index++;
-        if (match === "%c") {
-          lastC = index;
-        }
-      });
-      args.splice(lastC, 0, c3);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error2) {
-      }
-    }
-    function load() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error2) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error2) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.j = function(v) {
-      try {
-        return JSON.stringify(v);
-      } catch (error2) {
-        return "[UnexpectedJSONParseError]: " + error2.message;
-      }
-    };
-  }
-});
-
-// node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = __require("supports-color");
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error2) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj2, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
-        return k2.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj2[prop] = val;
-      return obj2;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c3 = this.color;
-        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load() {
-      return process.env.DEBUG;
-    }
-    function init(debug2) {
-      debug2.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i2 = 0; i2 < keys.length; i2++) {
-        debug2.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.o = function(v) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
-    };
-    formatters.O = function(v) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts);
-    };
-  }
-});
-
-// node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod2) {
-      return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check(path2, isFile, isDirectory) {
-      log(`checking %s`, path2);
-      try {
-        const stat4 = fs_1.statSync(path2);
-        if (stat4.isFile() && isFile) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat4.isDirectory() && isDirectory) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists4(path2, type = exports.READABLE) {
-      return check(path2, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists4;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export3(m) {
-      for (var p2 in m) if (!exports.hasOwnProperty(p2)) exports[p2] = m[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export3(require_src2());
-  }
-});
-
-// node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist3 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred2() {
-      let done;
-      let fail2;
-      let status = "pending";
-      const promise = new Promise((_done, _fail) => {
-        done = _done;
-        fail2 = _fail;
-      });
-      return {
-        promise,
-        done(result) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result);
-          }
-        },
-        fail(error2) {
-          if (status === "pending") {
-            status = "rejected";
-            fail2(error2);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred2;
-    exports.createDeferred = deferred2;
-    exports.default = deferred2;
   }
 });
 
@@ -21588,8005 +21588,94 @@ function fromBase64Either(text2) {
   return fromBase64(text2);
 }
 
-// src/model/pointer.ts
-function escapeSegment(segment) {
-  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function unescapeSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-function joinPointer(base, segment) {
-  return `${base}/${escapeSegment(segment)}`;
-}
-function splitPointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map(unescapeSegment);
-}
-function parentPointer(pointer) {
-  if (pointer === "") return void 0;
-  return pointer.slice(0, pointer.lastIndexOf("/"));
-}
-var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-function toJsonPath(pointer) {
-  let out = "";
-  for (const seg of splitPointer(pointer)) {
-    if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-function getAtPointer(value, pointer) {
-  let cur = value;
-  for (const seg of splitPointer(pointer)) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-
-// src/engine/vocabulary.ts
-var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
-var API_VERSION = "edict/v1";
-var ACCESS_POLICY_VERSION = "2024-12-02";
-var LAYERS = ["foundation", "domain", "custom"];
-var CONDITION_OPERATORS = [
-  "StringEquals",
-  "StringNotEquals",
-  "StringEqualsIgnoreCase",
-  "StringNotEqualsIgnoreCase",
-  "StringLike",
-  "StringNotLike",
-  "NumericEquals",
-  "NumericNotEquals",
-  "NumericLessThan",
-  "NumericLessThanEquals",
-  "NumericGreaterThan",
-  "NumericGreaterThanEquals",
-  "DateEquals",
-  "DateNotEquals",
-  "DateLessThan",
-  "DateLessThanEquals",
-  "DateGreaterThan",
-  "DateGreaterThanEquals",
-  "Bool",
-  "IpAddress",
-  "NotIpAddress",
-  "ArnEquals",
-  "ArnNotEquals",
-  "ArnLike",
-  "ArnNotLike",
-  "Null"
-];
-var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
-function parseConditionOperator(name) {
-  if (name === "Null") return { base: name, ifExists: false };
-  const m = OPERATOR_NAME.exec(name);
-  if (m === null) return void 0;
-  const set2 = m[1];
-  return { base: m[2], ifExists: m[3] !== void 0, ...set2 && { set: set2 } };
-}
-function allConditionOperatorNames() {
-  const out = [];
-  for (const op of CONDITION_OPERATORS) {
-    out.push(op);
-    if (op === "Null") continue;
-    out.push(`${op}IfExists`);
-    for (const p2 of SET_PREFIXES) out.push(`${p2}:${op}`, `${p2}:${op}IfExists`);
-  }
-  return out;
-}
-var REASON_CODES = [
-  "missing_audit_signature",
-  "tool_not_in_allowlist",
-  "version_unpinned",
-  "missing_idempotency_for_side_effect",
-  "egress_violation",
-  "fs_violation",
-  "payload_too_large",
-  "duration_too_long",
-  "registry_mutation",
-  "handler_swap",
-  "server_code_changed",
-  "tool_code_changed",
-  "skill_version_changed",
-  "skill_code_changed",
-  "skill_scan_pending",
-  "skill_scan_failed",
-  "sast_pending",
-  "sast_failed",
-  "dast_pending",
-  "dast_failed",
-  "agent_guard_failed",
-  "contextual_evaluator_denied",
-  "contextual_evaluator_escalated"
-];
-var ENVIRONMENTS = [
-  "local",
-  "eks",
-  "gke",
-  "aks",
-  "ecs",
-  "lambda",
-  "cloudrun",
-  "azure-functions",
-  "kubernetes",
-  "github-actions"
-];
-var PROVIDERS = [
-  "env",
-  "keyring",
-  "file",
-  "aws-secrets-manager",
-  "gcp-secret-manager",
-  "azure-key-vault",
-  "kubernetes-secret",
-  "vault"
-];
-var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
-var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
-var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
-
-// src/model/schemas/builders.ts
-function withAnn(schema, ann) {
-  return ann ? { ...schema, ...ann } : schema;
-}
-var str = (ann, extra = {}) => withAnn({ type: "string", ...extra }, ann);
-var int = (ann, extra = {}) => withAnn({ type: "integer", ...extra }, ann);
-var num = (ann, extra = {}) => withAnn({ type: "number", ...extra }, ann);
-var bool = (ann) => withAnn({ type: "boolean" }, ann);
-var strEnum = (values, ann) => withAnn({ type: "string", enum: [...values] }, ann);
-var list = (items, ann, extra = {}) => withAnn({ type: "array", items, ...extra }, ann);
-var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1, ...item["x-format"] ? { "x-format": item["x-format"] } : {} }, ann);
-function obj(properties, required = [], ann) {
-  return withAnn({ type: "object", properties, ...required.length ? { required } : {}, additionalProperties: false }, ann);
-}
-function map(values, ann, extra = {}) {
-  return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
-}
-
-// src/model/schemas/policy.ts
-var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
-var metadata = obj(
-  {
-    id: str({ description: "Unique per kind across the repository" }, { pattern: POLICY_ID }),
-    priority: int({ description: "Precedence inside a layer; higher wins", "x-looser": "neutral" }, { minimum: 0, maximum: 9999 }),
-    description: str({ "x-looser": "neutral" }),
-    targets: list(str(), { description: "Targets this document applies to; default: all of edict.yaml", "x-looser": "review" }, { uniqueItems: true }),
-    locked: list(str(), { description: "Dotted spec paths later documents may not change", "x-looser": "review" }, { uniqueItems: true }),
-    owners: list(str(), { "x-looser": "neutral" })
-  },
-  ["id", "priority"]
-);
-var actionPattern = str({ "x-format": "action-pattern" });
-var resourcePattern = str({ "x-format": "resource-pattern" });
-var conditionValue = {
-  type: ["string", "number", "boolean", "array"],
-  items: { type: ["string", "number", "boolean"] }
-};
-var statement = obj(
-  {
-    Sid: str({ "x-looser": "neutral" }, { pattern: "^[A-Za-z0-9_.-]+$" }),
-    Effect: strEnum(["Allow", "Deny"]),
-    Action: strOrList({}, actionPattern),
-    NotAction: strOrList({}, actionPattern),
-    Resource: strOrList({}, resourcePattern),
-    NotResource: strOrList({}, resourcePattern),
-    Condition: map(map(conditionValue), { description: "operator \u2192 context key \u2192 value(s)" })
-  },
-  ["Effect"]
-);
-var accessSpec = obj(
-  {
-    Version: str({ "x-format": "policy-version", "x-looser": "neutral" }),
-    Description: str({ "x-looser": "neutral" }),
-    Statement: list(statement, { "x-merge": "append" }),
-    ResourceLimits: obj({
-      MaxExecutionTime: str({ "x-format": "duration", "x-looser": "increase" }),
-      MaxTokens: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxCostPerHour: str({ "x-format": "money", "x-looser": "increase" }),
-      MaxMemory: str({ "x-format": "size", "x-looser": "increase" }),
-      MaxConcurrentRequests: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxApiCalls: int({ "x-looser": "increase" }, { minimum: 0 }),
-      MaxStorage: str({ "x-format": "size", "x-looser": "increase" })
-    }),
-    RequireApproval: obj({
-      Actions: list(actionPattern, { "x-merge": "union", "x-looser": "remove" }),
-      ApproverRole: str({ "x-looser": "review" }),
-      TimeoutSeconds: int({ "x-looser": "review" }, { minimum: 1 }),
-      NotificationChannels: list(str(), { "x-merge": "union", "x-looser": "neutral" })
-    }),
-    AuditLog: obj({
-      Required: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-      RetentionDays: int({ "x-looser": "decrease" }, { minimum: 0 }),
-      Include: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RedactPII: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-    }),
-    Models: obj({
-      AllowedProviders: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      AllowedModels: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      DeniedModels: list(str(), { "x-merge": "union", "x-looser": "remove" })
-    }),
-    Capabilities: obj({
-      AllowedTools: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-      DeniedTools: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RequireToolApproval: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-    }),
-    Compliance: obj({
-      Frameworks: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-      RequireAuditLogging: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-      DataResidency: str({ "x-looser": "review" })
-    })
-  },
-  ["Version"]
-);
-var duration = (looser = "review") => str({ "x-format": "duration", "x-looser": looser });
-var reasonCodes = (looser) => list(str({ "x-format": "reason-code" }), { "x-merge": "union", "x-looser": looser });
-var complianceRule = obj(
-  {
-    id: str(),
-    type: strEnum(["regex", "nl"]),
-    location: strEnum(["input", "output"]),
-    patterns: list(str({ "x-format": "regex" })),
-    instruction: str(),
-    threshold: num({}, { minimum: 0, maximum: 100 })
-  },
-  ["id", "type", "location"]
-);
-var runtimeSideEffects = {
-  require_idempotency_key: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-  max_retries: int({ "x-looser": "increase" }, { minimum: 0 }),
-  approve_high_risk: bool({ "x-looser": "false" })
-};
-var runtimeSpec = obj({
-  tenant: str({ "x-looser": "review" }, { minLength: 1 }),
-  security_level: str({ "x-looser": "review" }),
-  default_retention: duration(),
-  signing: obj({ enabled: bool({ "x-looser": "false" }), key_ref: str({ "x-looser": "review" }) }),
-  observability: obj({
-    otlp_endpoint: str({ "x-looser": "review" }),
-    enabled: bool({ "x-looser": "false" }),
-    sample: obj({ success: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }) }),
-    sampling: obj({ success_ratio: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error_always: bool({ "x-looser": "false" }) }),
-    redact_identities: bool({ "x-looser": "false" })
-  }),
-  tools: obj({
-    allowlist: list(str({ "x-format": "tool-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    deny_if_unpinned_version: bool({ "x-looser": "false" })
-  }),
-  privacy: obj({
-    redact_outputs: bool({ "x-looser": "false" }),
-    store_raw_payloads: bool({ "x-looser": "true" }),
-    artifact_retention: obj({ public: duration("increase"), pii: duration("increase"), phi: duration("increase") })
-  }),
-  side_effects: obj(runtimeSideEffects),
-  enforcement: obj({
-    deny_on: reasonCodes("remove"),
-    escalate_on: reasonCodes("remove"),
-    circuit_breakers: obj({
-      error_rate_pct: num({ "x-looser": "increase" }, { minimum: 0, maximum: 100 }),
-      p95_latency_ms: int({ "x-looser": "increase" }, { minimum: 0 })
-    })
-  }),
-  agent_guard: obj({
-    enabled: bool({ "x-looser": "false" }),
-    block_on_severity: strEnum(SEVERITY_LEVELS, { "x-looser": "increase" }),
-    block_on_count: int({ "x-looser": "increase" }, { minimum: 0 })
-  }),
-  security: obj({
-    egress_allowlist: list(str({ "x-format": "host-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    fs_allowlist: list(str({ "x-format": "path-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
-    limits: obj({
-      max_payload_kb: int({ "x-looser": "increase" }, { minimum: 0 }),
-      max_duration_ms: int({ "x-looser": "increase" }, { minimum: 0 })
-    }),
-    side_effects: obj(runtimeSideEffects),
-    allow_versions: map(list(str()), { "x-looser": "add", description: "server \u2192 versions allowed" })
-  }),
-  compliance: obj({
-    packs: list(obj({ id: str(), name: str(), rules: list(complianceRule) }, ["id"]), { "x-merge": "union", "x-looser": "remove" }),
-    policies: list(obj({ id: str(), name: str(), enabled: bool(), pack_ids: list(str()) }, ["id"]), { "x-looser": "review" })
-  }),
-  export: obj({
-    enabled: bool({ "x-looser": "false" }),
-    cadence: strEnum(["daily", "weekly", "monthly"], { "x-looser": "review" }),
-    bucket_uri: str({ "x-looser": "review" })
-  })
-});
-var contextValue = {
-  type: ["string", "array", "object"],
-  items: { type: "string" },
-  properties: { not: { type: ["string", "array"], items: { type: "string" } } },
-  required: ["not"],
-  additionalProperties: false
-};
-var dataSpec = obj(
-  {
-    description: str({ "x-looser": "neutral" }),
-    match: obj({
-      dataset: str({ "x-format": "glob", "x-looser": "review" }),
-      fields: obj({
-        sensitivity: strOrList({ "x-looser": "review" }),
-        category: strOrList({ "x-looser": "review" }),
-        contains: list(str(), { "x-looser": "review", description: "all of these tags" }),
-        any: list(str(), { "x-looser": "review", description: "any of these field names" }),
-        all: list(str(), { "x-looser": "review", description: "all of these field names" })
-      })
-    }),
-    context: obj({
-      requester_role: { ...contextValue, "x-looser": "review" },
-      requester_clearance: { ...contextValue, "x-looser": "review" },
-      requester_region: { ...contextValue, "x-looser": "review" },
-      dataset_region: { ...contextValue, "x-looser": "review" },
-      environment: { ...contextValue, "x-looser": "review" },
-      time: obj(
-        {
-          after: str({ "x-format": "time-of-day", "x-looser": "review" }),
-          before: str({ "x-format": "time-of-day", "x-looser": "review" }),
-          timezone: str({ "x-format": "timezone", "x-looser": "review" })
-        }
-      )
-    }),
-    action: obj(
-      {
-        deny: bool({ "x-looser": "false" }),
-        require_approval: bool({ "x-looser": "false" }),
-        mask: bool({ "x-looser": "false" }),
-        allow: bool({ "x-looser": "true" }),
-        reason: str({ "x-looser": "neutral" }),
-        approver_role: str({ "x-looser": "review" }),
-        ttl: str({ "x-format": "duration", "x-looser": "increase" })
-      }
-    ),
-    masking: obj({
-      default_method: strEnum(MASKING_METHODS, { "x-looser": "review" }),
-      rules: map(strEnum(MASKING_METHODS), { "x-looser": "review" })
-    })
-  },
-  ["action"]
-);
-var postureSpec = obj({
-  local: obj({
-    require_encryption: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    min_security_score: int({ "x-merge": "tighten-only", "x-looser": "decrease" }, { minimum: 0, maximum: 100 }),
-    require_tpm: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_secure_boot: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-  }),
-  cloud: obj({
-    require_iam: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_imdsv2: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_workload_identity: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    allowed_accounts: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-    allowed_regions: list(str(), { "x-merge": "all-of", "x-looser": "add" })
-  }),
-  kubernetes: obj({
-    denied_namespaces: list(str(), { "x-merge": "union", "x-looser": "remove" }),
-    allowed_namespaces: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
-    require_service_account: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_non_root: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
-    require_read_only_root_fs: bool({ "x-merge": "tighten-only", "x-looser": "false" })
-  }),
-  provider_map: map(strEnum(PROVIDERS), { "x-looser": "review" }, { propertyNames: { enum: [...ENVIRONMENTS] } }),
-  fallback_provider: strEnum(PROVIDERS, { "x-looser": "review" }),
-  allow_insecure: bool({ "x-merge": "tighten-only", "x-looser": "true" }),
-  insecure_reason: str({ "x-looser": "neutral" })
-});
-var SPEC_SCHEMAS = {
-  AccessPolicy: accessSpec,
-  RuntimePolicy: runtimeSpec,
-  DataPolicy: dataSpec,
-  PosturePolicy: postureSpec
-};
-var documentSchemas = /* @__PURE__ */ new Map();
-function policySchema(kind) {
-  let schema = documentSchemas.get(kind);
-  if (!schema) {
-    schema = buildPolicySchema(kind);
-    documentSchemas.set(kind, schema);
-  }
-  return schema;
-}
-function buildPolicySchema(kind) {
-  return {
-    $id: `https://edict.dev/schemas/${kind}.json`,
-    title: `edict ${kind}`,
-    ...obj(
-      {
-        apiVersion: { const: API_VERSION },
-        kind: { const: kind },
-        metadata,
-        spec: SPEC_SCHEMAS[kind]
-      },
-      ["apiVersion", "kind", "metadata", "spec"]
-    )
-  };
-}
-var ENVELOPE_SCHEMA = {
-  type: "object",
-  properties: {
-    apiVersion: { const: API_VERSION },
-    kind: { enum: ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"] }
-  },
-  required: ["apiVersion", "kind"]
-};
-
-// src/model/schemas/repository.ts
-var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
-var CONFIG_SCHEMA = {
-  $id: "https://edict.dev/schemas/edict.json",
-  title: "edict.yaml",
-  ...obj(
-    {
-      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
-      version: str({ "x-format": "semver", description: "Version before the first release" }),
-      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
-        propertyNames: { pattern: NAME_PATTERN },
-        minProperties: 1
-      }),
-      bundle: obj({
-        expires: str({ "x-format": "duration" }),
-        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
-      }),
-      lint: obj({
-        rules: map(strEnum(["error", "warning", "info", "off"])),
-        ignore: list(str({ "x-format": "glob" }))
-      }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
-    },
-    ["name", "targets"]
-  )
-};
-var PACK_META_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-metadata.json",
-  title: "pack metadata.yaml",
-  ...obj(
-    {
-      __pack_meta: obj(
-        {
-          name: str({}, { pattern: NAME_PATTERN }),
-          version: str({ "x-format": "semver" }),
-          layer: strEnum(LAYERS),
-          description: str(),
-          dependencies: list(str({ "x-format": "semver-range" })),
-          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
-        },
-        ["name", "version", "layer"]
-      )
-    },
-    ["__pack_meta"]
-  )
-};
-var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
-var PACK_STATE_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-state.json",
-  title: ".edict/packs.yaml",
-  ...obj(
-    {
-      format_version: { const: "v1" },
-      installed_packs: map(
-        obj(
-          {
-            name: str({}, { pattern: NAME_PATTERN }),
-            version: str({ "x-format": "semver" }),
-            layer: strEnum(LAYERS),
-            installed_at: str({ "x-format": "date-time" }),
-            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
-            files: list(installedFile)
-          },
-          ["name", "version", "layer", "files"]
-        )
-      )
-    },
-    ["format_version"]
-  )
-};
-
-// src/model/source.ts
-var import_yaml = __toESM(require_dist(), 1);
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var LineIndex = class {
-  starts;
-  constructor(text2) {
-    this.starts = [0];
-    for (let i2 = 0; i2 < text2.length; i2++) if (text2.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-  lineStart(line) {
-    return this.starts[line - 1] ?? 0;
-  }
-};
-function decodeUtf8(bytes) {
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    let lo = 0;
-    let hi = bytes.length;
-    const dec = new TextDecoder("utf-8", { fatal: true });
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      try {
-        dec.decode(bytes.subarray(0, mid + 1));
-        lo = mid + 1;
-      } catch {
-        hi = mid;
-      }
-    }
-    let at = lo;
-    while (at > 0 && (bytes[at] & 192) === 128) at--;
-    return { badByte: at };
-  }
-}
-function parseSource(path2, input) {
-  const problems = [];
-  const spans = /* @__PURE__ */ new Map();
-  const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
-  const empty = (text3) => ({ path: path2, text: text3, value: void 0, spans, problems, lines: new LineIndex(text3) });
-  if (byteLength > MAX_FILE_BYTES) {
-    problems.push({
-      code: "file-too-large",
-      message: `file is larger than the ${MAX_FILE_BYTES}-byte limit`,
-      span: [0, 0],
-      help: "split the policy into several files; one policy per file keeps reviews small"
-    });
-    return empty("");
-  }
-  let text2;
-  if (typeof input === "string") text2 = input;
-  else {
-    const decoded = decodeUtf8(input);
-    if ("badByte" in decoded) {
-      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, decoded.badByte));
-      problems.push({
-        code: "invalid-encoding",
-        message: `file is not valid UTF-8 (bad byte 0x${input[decoded.badByte].toString(16).padStart(2, "0")} at byte ${decoded.badByte})`,
-        span: [prefix.length, prefix.length + 1],
-        help: "save the file as UTF-8"
-      });
-      return { ...empty(prefix), text: prefix };
-    }
-    text2 = decoded.text;
-  }
-  if (text2.charCodeAt(0) === 65279) {
-    text2 = text2.slice(1);
-    problems.push({
-      code: "byte-order-mark",
-      message: "file starts with a UTF-8 byte-order mark",
-      span: [0, 0],
-      help: "save the file as UTF-8 without BOM; edict ignores the mark"
-    });
-  }
-  const lines = new LineIndex(text2);
-  if (text2.trim() === "") {
-    problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path: path2, text: text2, value: void 0, spans, problems, lines };
-  }
-  const lineCounter = new import_yaml.LineCounter();
-  let docs;
-  try {
-    docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
-  } catch (e) {
-    problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
-    return { path: path2, text: text2, value: void 0, spans, problems, lines };
-  }
-  if (!Array.isArray(docs)) docs = [];
-  if (docs.length === 0) {
-    problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
-    return { path: path2, text: text2, value: void 0, spans, problems, lines };
-  }
-  if (docs.length > 1) {
-    const second = docs[1];
-    const start = second.range?.[0] ?? 0;
-    problems.push({
-      code: "multi-document-file",
-      message: `file holds ${docs.length} documents; only the first is read`,
-      span: [start, start],
-      help: "move each document to its own file: one policy per file keeps ownership and diffs simple"
-    });
-  }
-  const doc = docs[0];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [s, e] = err.pos;
-    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
-  }
-  const builder = new ValueBuilder(doc, spans, problems);
-  let value;
-  try {
-    value = builder.build(doc.contents, "");
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path: path2, text: text2, value: void 0, spans, problems, lines };
-  }
-  if (value === void 0 && doc.contents == null) {
-    problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
-  }
-  return { path: path2, text: text2, value, spans, problems, lines };
-}
-function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
-}
-var ValueBuilder = class {
-  nodes = 0;
-  aliasReported = false;
-  doc;
-  spans;
-  problems;
-  /**
-   * Each alias's target, found in one pass in document order: the last node before the alias with
-   * its anchor, as yaml's `Alias.resolve(doc)` defines it. That method walks the whole document
-   * per alias, which made a file of many anchors and aliases take minutes (quadratic).
-   */
-  aliasTargets = /* @__PURE__ */ new Map();
-  /** Collections being built, outermost first: an alias to one of them is a cycle. */
-  open = /* @__PURE__ */ new Set();
-  constructor(doc, spans, problems) {
-    this.doc = doc;
-    this.spans = spans;
-    this.problems = problems;
-    const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml.visit)(doc, {
-      Node: (_key, node) => {
-        if ((0, import_yaml.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
-        else if (node.anchor) latest.set(node.anchor, node);
-      }
-    });
-  }
-  build(node, pointer, keySpan, viaAlias) {
-    if (node == null) {
-      if (!this.spans.has(pointer)) this.spans.set(pointer, { ...keySpan ? { key: keySpan } : {}, value: keySpan ?? [0, 0] });
-      return null;
-    }
-    if (++this.nodes > MAX_NODES) {
-      if (!this.aliasReported) {
-        this.aliasReported = true;
-        const at = viaAlias ?? spanOf(node);
-        this.problems.push({
-          code: "alias-limit",
-          message: `document expands to more than ${MAX_NODES} nodes (alias expansion); the rest is ignored`,
-          span: at,
-          help: "write the values out instead of nesting aliases"
-        });
-      }
-      return void 0;
-    }
-    const own = viaAlias ?? spanOf(node);
-    if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml.isAlias)(node)) {
-      const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
-      if (!target) return null;
-      if (this.open.has(target)) {
-        this.problems.push({ code: "alias-limit", message: `alias *${node.source} refers to a node that contains it; it is read as null`, span: spanOf(node), help: "write the values out instead of nesting aliases" });
-        return null;
-      }
-      return this.build(target, pointer, keySpan, spanOf(node));
-    }
-    if ((0, import_yaml.isScalar)(node)) return node.value;
-    if ((0, import_yaml.isSeq)(node) || (0, import_yaml.isMap)(node)) {
-      this.open.add(node);
-      try {
-        return this.buildCollection(node, pointer, own, viaAlias);
-      } finally {
-        this.open.delete(node);
-      }
-    }
-    return null;
-  }
-  buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml.isSeq)(node)) {
-      const out = [];
-      node.items.forEach((item, i2) => {
-        const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
-        if (v !== void 0) out.push(v);
-      });
-      return out;
-    }
-    if ((0, import_yaml.isMap)(node)) {
-      const out = {};
-      const seenKeys = /* @__PURE__ */ new Set();
-      for (const pair of node.items) {
-        const keyNode = pair.key;
-        const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
-        let key;
-        if ((0, import_yaml.isScalar)(keyNode)) {
-          const src = keyNode.source;
-          key = typeof src === "string" ? src : String(keyNode.value);
-        } else if (keyNode == null) {
-          key = "";
-        } else {
-          this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
-          continue;
-        }
-        if (UNSAFE_KEYS.has(key)) {
-          this.problems.push({
-            code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
-            span: kSpan,
-            help: "remove the key"
-          });
-          continue;
-        }
-        if (seenKeys.has(key)) {
-          if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
-          }
-          continue;
-        }
-        seenKeys.add(key);
-        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
-        if (v !== void 0) out[key] = v;
-      }
-      return out;
-    }
-    return null;
-  }
-};
-function spanOf(node) {
-  const r2 = node.range;
-  if (!r2) return [0, 0];
-  return [r2[0], r2[1]];
-}
-
-// src/model/repository.ts
-var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
-var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
-var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
-function looksLikePrivateKey(text2) {
-  return PRIVATE_KEY_MARKER.test(text2);
-}
-function privateKeyEntry(path2, text2) {
-  const at = text2.indexOf("-----BEGIN");
-  const header = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
-  return { path: path2, source: { path: path2, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
-}
-var CONFIG_FILE = "edict.yaml";
-var PACK_STATE_FILE = ".edict/packs.yaml";
-var POLICIES_DIR = "policies";
-var PACKS_DIR = "packs";
-var POLICY_EXT = /\.(ya?ml|json)$/i;
-function classifyPath(path2) {
-  if (path2 === CONFIG_FILE) return "config";
-  if (path2 === PACK_STATE_FILE) return "pack-state";
-  if (path2.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path2)) return "policy";
-  const pack = /^packs\/[^/]+\/(.+)$/.exec(path2);
-  if (pack) {
-    if (pack[1] === "metadata.yaml") return "pack-meta";
-    if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
-  }
-  return void 0;
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function policyKindOf(value) {
-  const kind = getAtPointer(value, "/kind");
-  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
-}
-function schemaFor(file) {
-  switch (file.kind) {
-    case "config":
-      return CONFIG_SCHEMA;
-    case "pack-meta":
-      return PACK_META_SCHEMA;
-    case "pack-state":
-      return PACK_STATE_SCHEMA;
-    default: {
-      const kind = policyKindOf(file.source.value);
-      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
-    }
-  }
-}
-function toEntry(file) {
-  const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord(file.source.value)) return void 0;
-  const id = getAtPointer(file.source.value, "/metadata/id");
-  const priority = getAtPointer(file.source.value, "/metadata/priority");
-  return {
-    file,
-    kind,
-    document: file.source.value,
-    ...typeof id === "string" ? { id } : {},
-    ...typeof priority === "number" ? { priority } : {}
-  };
-}
-function buildRepository(raw) {
-  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
-  const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
-  for (const { path: path2, bytes } of sorted2) {
-    const kind = classifyPath(path2);
-    const text2 = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
-    if (looksLikePrivateKey(text2)) {
-      repo.privateKeys.push(privateKeyEntry(path2, text2));
-      continue;
-    }
-    if (!kind) continue;
-    const file = { path: path2, kind, source: parseSource(path2, bytes) };
-    repo.files.push(file);
-    repo.byPath.set(path2, file);
-    const value = file.source.value;
-    switch (kind) {
-      case "config":
-        if (isRecord(value)) repo.config = { file, value };
-        break;
-      case "pack-state":
-        if (isRecord(value)) repo.packState = { file, value };
-        break;
-      case "pack-meta": {
-        const pack = path2.split("/")[1];
-        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
-        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
-        break;
-      }
-      case "policy":
-      case "pack-policy": {
-        const entry = toEntry(file);
-        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
-        break;
-      }
-    }
-  }
-  return repo;
-}
-
-// src/model/path-glob.ts
-var cache = /* @__PURE__ */ new Map();
-function pathGlobToRegExp(glob) {
-  let re = cache.get(glob);
-  if (re) return re;
-  let out = "^";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        i2++;
-        if (glob[i2 + 1] === "/") {
-          i2++;
-          out += "(?:.*/)?";
-        } else out += ".*";
-      } else out += "[^/]*";
-    } else if (c3 === "?") out += "[^/]";
-    else out += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  out += "(?:/.*)?$";
-  re = new RegExp(out);
-  cache.set(glob, re);
-  return re;
-}
-function matchesPathGlob(glob, path2) {
-  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path2);
-}
-
-// src/model/schemas/validate.ts
-var import_ajv = __toESM(require_ajv(), 1);
-
-// src/model/suggest.ts
-function editDistance(a, b2) {
-  if (a === b2) return 0;
-  const prev = new Array(b2.length + 1);
-  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    let diag = prev[0];
-    prev[0] = i2;
-    for (let j2 = 1; j2 <= b2.length; j2++) {
-      const up = prev[j2];
-      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b2.length];
-}
-function suggest(word, candidates3) {
-  const w = word.toLowerCase();
-  let best;
-  let bestDist = Infinity;
-  for (const c3 of candidates3) {
-    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
-    if (d < bestDist) {
-      best = c3;
-      bestDist = d;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  if (best !== void 0 && bestDist <= limit) return best;
-  if (w.length >= 3) {
-    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  return void 0;
-}
-
-// src/model/schemas/validate.ts
-var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
-var compiled = /* @__PURE__ */ new WeakMap();
-function validatorFor(schema) {
-  let v = compiled.get(schema);
-  if (!v) {
-    const { $id: _id, ...rest } = schema;
-    v = ajv.compile(rest);
-    compiled.set(schema, v);
-  }
-  return v;
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-function typeName(t2) {
-  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t2) ? t2 : [t2];
-  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
-}
-function valueAt(root, pointer) {
-  let cur = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-function validateAgainstSchema(schema, value) {
-  const validate = validatorFor(schema);
-  if (validate(value)) return [];
-  const issues = [];
-  const seen = /* @__PURE__ */ new Set();
-  const errors = validate.errors ?? [];
-  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
-  for (const err of errors) {
-    const issue = toIssue(err, value, typeErrorAt);
-    if (!issue) continue;
-    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues;
-}
-function toIssue(err, root, typeErrorAt) {
-  const at = err.instancePath;
-  const got = valueAt(root, at);
-  const params = err.params;
-  if (err.keyword === "propertyNames") return void 0;
-  if (err.propertyName !== void 0) {
-    if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
-    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
-    return {
-      kind: "invalid-value",
-      pointer: joinPointer(at, key),
-      atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
-    };
-  }
-  switch (err.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
-      return {
-        kind: "unknown-key",
-        pointer: joinPointer(at, key),
-        atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
-      };
-    }
-    case "required": {
-      const missing = String(params.missingProperty);
-      return {
-        kind: "missing-required",
-        pointer: at,
-        atKey: at !== "",
-        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
-      };
-    }
-    case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
-    default:
-      if (typeErrorAt.has(at)) return void 0;
-  }
-  switch (err.keyword) {
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
-      return {
-        kind: "invalid-value",
-        pointer: at,
-        atKey: false,
-        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
-      };
-    }
-    case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
-    case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
-    case "minLength":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
-    case "minProperties":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
-    case "uniqueItems":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
-    default:
-      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
-  }
-}
-
-// src/model/merge/desugar.ts
-function strings(list3) {
-  return list3.filter((x2) => typeof x2 === "string");
-}
-function modelResource(entry, kind) {
-  if (kind === "provider") return `model://${entry}/*`;
-  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
-}
-function desugarWorkspaceControls(access2, provenance) {
-  const out = [];
-  const first3 = (path2) => provenance[path2]?.[0] ?? { policy: "", file: "" };
-  const models = access2.Models;
-  if (models) {
-    const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
-    if (allowedBy) {
-      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first3(allowedBy) });
-    }
-    models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first3("Models.AllowedProviders") });
-    });
-    models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first3("Models.AllowedModels") });
-    });
-    const denied = strings(models.DeniedModels ?? []);
-    if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first3("Models.DeniedModels") });
-    }
-  }
-  const caps = access2.Capabilities;
-  if (caps) {
-    if (caps.AllowedTools) {
-      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first3("Capabilities.AllowedTools") });
-    }
-    caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first3("Capabilities.AllowedTools") });
-    });
-    const deniedTools = strings(caps.DeniedTools ?? []);
-    if (deniedTools.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: first3("Capabilities.DeniedTools") });
-    }
-  }
-  return out;
-}
-
-// src/model/merge/precedence.ts
-var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
-function packOwnership(repo) {
-  const owners = /* @__PURE__ */ new Map();
-  const installed2 = repo.packState?.value.installed_packs;
-  if (!installed2 || typeof installed2 !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed2)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
-  }
-  return owners;
-}
-function compareRanked(a, b2) {
-  return LAYER_RANK[a.layer] - LAYER_RANK[b2.layer] || (a.entry.priority ?? 0) - (b2.entry.priority ?? 0) || ((a.entry.id ?? "") < (b2.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b2.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b2.entry.file.path ? -1 : a.entry.file.path > b2.entry.file.path ? 1 : 0);
-}
-function samePrecedence(a, b2) {
-  return a.layer === b2.layer && (a.entry.priority ?? 0) === (b2.entry.priority ?? 0);
-}
-function rankDocuments(repo) {
-  const owners = packOwnership(repo);
-  return repo.policies.map((entry) => {
-    const owner = owners.get(entry.file.path);
-    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
-  }).sort(compareRanked);
-}
-function appliesTo(entry, target) {
-  const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
-}
-
-// src/model/merge/merge.ts
-function provenanceOf(doc) {
-  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
-}
-function stableStringify(value) {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k2) => `${JSON.stringify(k2)}:${stableStringify(value[k2])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-function sameValue(a, b2) {
-  return stableStringify(a) === stableStringify(b2);
-}
-function clone(v) {
-  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
-}
-function isPlainObject(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function hasSchemaType(value, schema) {
-  const t2 = schema.type;
-  if (t2 === void 0) return true;
-  const types = Array.isArray(t2) ? t2 : [t2];
-  return types.some((ty) => {
-    switch (ty) {
-      case "object":
-        return isPlainObject(value);
-      case "array":
-        return Array.isArray(value);
-      case "integer":
-        return Number.isInteger(value);
-      case "number":
-        return typeof value === "number" && Number.isFinite(value);
-      case "string":
-        return typeof value === "string";
-      case "boolean":
-        return typeof value === "boolean";
-      default:
-        return false;
-    }
-  });
-}
-function validItems(raw, schema) {
-  const item = schema.items;
-  return isPlainObject(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
-}
-function memberSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject(extra) ? extra : void 0;
-}
-function isBranch(schema, value) {
-  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
-}
-function stricter(current, next, looser) {
-  if (typeof current === "boolean" && typeof next === "boolean") {
-    const loose = looser === "true";
-    if (next === current) return { value: current, loosened: false };
-    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  if (typeof current === "number" && typeof next === "number") {
-    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
-    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
-  }
-  return { value: next, loosened: false };
-}
-function lockedBy(locks, path2) {
-  let p2 = path2;
-  for (; ; ) {
-    const l = locks.get(p2);
-    if (l) return l;
-    const dot = p2.lastIndexOf(".");
-    if (dot < 0) return void 0;
-    p2 = p2.slice(0, dot);
-  }
-}
-function mergeSpecs(docs, specSchema) {
-  const value = {};
-  const provenance = {};
-  const setBy = /* @__PURE__ */ new Map();
-  const locks = /* @__PURE__ */ new Map();
-  const events = [];
-  for (const doc of docs) {
-    const spec = doc.entry.document.spec;
-    if (!isPlainObject(spec)) continue;
-    const src = provenanceOf(doc);
-    const visit2 = (out, input, schema, path2, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
-        if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p2 = path2 ? `${path2}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit2(child, raw, sub, p2, ptr);
-          continue;
-        }
-        const locker = lockedBy(locks, p2);
-        if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
-          continue;
-        }
-        const strategy = sub["x-merge"] ?? "override";
-        switch (strategy) {
-          case "append": {
-            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
-            (provenance[p2] ??= []).push(src);
-            break;
-          }
-          case "union": {
-            const existing = out[key] ?? [];
-            const seen = new Set(existing.map(stableStringify));
-            const merged = [...existing];
-            for (const item of validItems(raw, sub)) {
-              const k2 = stableStringify(item);
-              if (!seen.has(k2)) {
-                seen.add(k2);
-                merged.push(clone(item));
-              }
-            }
-            out[key] = merged;
-            (provenance[p2] ??= []).push(src);
-            break;
-          }
-          case "all-of":
-            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
-            (provenance[p2] ??= []).push(src);
-            break;
-          case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
-              provenance[p2] = [src];
-              setBy.set(p2, doc);
-              break;
-            }
-            const r2 = stricter(out[key], raw, sub["x-looser"]);
-            if (r2.loosened) {
-              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r2.value, out[key])) {
-              out[key] = r2.value;
-              provenance[p2] = [src];
-              setBy.set(p2, doc);
-            }
-            break;
-          }
-          default: {
-            const prev = setBy.get(p2);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
-            }
-            out[key] = clone(raw);
-            provenance[p2] = [src];
-            setBy.set(p2, doc);
-          }
-        }
-      }
-    };
-    visit2(value, spec, specSchema, "", "/spec");
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) {
-      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
-    }
-  }
-  return { value, provenance, events };
-}
-
-// src/model/merge/effective.ts
-function toList(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
-  return void 0;
-}
-function normaliseStatement(raw) {
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
-  const st = {};
-  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
-  st.Effect = raw.Effect;
-  for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
-    const list3 = toList(raw[k2]);
-    if (list3) st[k2] = list3;
-  }
-  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
-  st.source = raw.source;
-  return st;
-}
-function buildAccess(docs) {
-  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
-  const { Version: _v, Statement, ...rest } = merged.value;
-  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
-  const access2 = { ...rest, Statement: statements };
-  access2.Statement = [...statements, ...desugarWorkspaceControls(access2, merged.provenance)];
-  if (access2.Capabilities?.RequireToolApproval === true) {
-    const ra = access2.RequireApproval ??= {};
-    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
-  }
-  return { access: access2, provenance: merged.provenance, events: merged.events };
-}
-function buildData(docs, defaultAction) {
-  const rules = docs.map((doc, i2) => ({
-    id: doc.entry.id ?? "",
-    precedence: i2,
-    source: provenanceOf(doc),
-    spec: doc.entry.document.spec
-  }));
-  return { rules, default_action: defaultAction };
-}
-function targetNames(repo) {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
-}
-function buildTarget(repo, target, ranked = rankDocuments(repo)) {
-  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
-  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
-  const events = [];
-  const access2 = buildAccess(byKind("AccessPolicy"));
-  events.push(...access2.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
-  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
-  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
-  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
-  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
-  const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
-  const dataDocs = byKind("DataPolicy");
-  return {
-    target,
-    effective: {
-      access: access2.access,
-      runtime: runtime.value,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture.value
-    },
-    provenance: {
-      access: access2.provenance,
-      runtime: runtime.provenance,
-      posture: posture.provenance,
-      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
-    },
-    events,
-    documents: applicable
-  };
-}
-function buildAllTargets(repo) {
-  const ranked = rankDocuments(repo);
-  return targetNames(repo).map((t2) => buildTarget(repo, t2, ranked));
-}
-
-// src/lint/finding.ts
-var ORDER = { error: 0, warning: 1, info: 2 };
-function compareFindings(a, b2) {
-  return (a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0) || a.line - b2.line || a.column - b2.column || ORDER[a.severity] - ORDER[b2.severity] || (a.rule < b2.rule ? -1 : a.rule > b2.rule ? 1 : 0);
-}
-function summarize(findings, files2) {
-  const s = { errors: 0, warnings: 0, infos: 0, files: files2 };
-  for (const f of findings) {
-    if (f.severity === "error") s.errors++;
-    else if (f.severity === "warning") s.warnings++;
-    else s.infos++;
-  }
-  return s;
-}
-
-// src/lint/suppressions.ts
-var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text2) {
-  const out = [];
-  const lines = text2.split("\n");
-  lines.forEach((line, i2) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
-    const [rulesPart, ...reasonParts] = m[1].split("--");
-    const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
-    );
-    const reason2 = reasonParts.join("--").trim();
-    out.push({ line: i2 + 2, rules, ...reason2 ? { reason: reason2 } : {} });
-  });
-  return out;
-}
-function isSuppressed(suppressions, rule, line) {
-  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
-}
-
-// src/lint/engine.ts
-function spanOf2(file, pointer, atKey = false) {
-  let p2 = pointer ?? "";
-  let wantKey = atKey;
-  while (p2 !== void 0) {
-    const s = file.source.spans.get(p2);
-    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
-    p2 = parentPointer(p2);
-    wantKey = true;
-  }
-  return [0, 0];
-}
-function isSingleLine(file, span) {
-  return !file.source.text.slice(span[0], span[1]).includes("\n");
-}
-function toFinding(rule, severity, raw) {
-  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
-  const lines = raw.file.source.lines;
-  const start = lines.position(span[0]);
-  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
-  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
-  return {
-    rule: rule.meta.id,
-    severity,
-    message: raw.message,
-    file: raw.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    path: raw.pointer ? toJsonPath(raw.pointer) : "",
-    ...raw.help ? { help: raw.help } : {}
-  };
-}
-function trimEnd(text2, span) {
-  let e = span[1];
-  while (e > span[0] && /\s/.test(text2[e - 1])) e--;
-  return e;
-}
-function runLint(repo, options) {
-  const config = repo.config?.value.lint;
-  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
-  const schemaCache = /* @__PURE__ */ new Map();
-  const suppressionCache = /* @__PURE__ */ new Map();
-  const findings = [];
-  let merged;
-  const inScope = (path2) => {
-    if (ignore.some((g) => matchesPathGlob(g, path2))) return false;
-    if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o2) => o2 === "" || o2 === "." || path2 === o2 || path2.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
-  };
-  for (const rule of options.rules) {
-    const configured = severities[rule.meta.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    const ctx = {
-      repo,
-      options,
-      merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues(file) {
-        let issues = schemaCache.get(file);
-        if (!issues) {
-          const schema = schemaFor(file);
-          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
-          schemaCache.set(file, issues);
-        }
-        return issues;
-      },
-      report(raw) {
-        if (!inScope(raw.file.path)) return;
-        const finding = toFinding(rule, severity, raw);
-        let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
-        if (isSuppressed(sup, finding.rule, finding.line)) return;
-        findings.push(finding);
-      }
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        rule: "internal-error",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${e.message}`,
-        file: "",
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        path: "",
-        help: "please report this as a bug in edict"
-      });
-    }
-  }
-  findings.sort(compareFindings);
-  const files2 = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files2) };
-}
-
-// src/pack/checksum.ts
-import { createHash } from "node:crypto";
-var CR = 13;
-var LF = 10;
-function normaliseLineEnds(bytes) {
-  let crlf = 0;
-  for (let i2 = 0; i2 + 1 < bytes.length; i2++) if (bytes[i2] === CR && bytes[i2 + 1] === LF) crlf++;
-  if (crlf === 0) return bytes;
-  const out = new Uint8Array(bytes.length - crlf);
-  let o2 = 0;
-  for (let i2 = 0; i2 < bytes.length; i2++) {
-    if (bytes[i2] === CR && bytes[i2 + 1] === LF) continue;
-    out[o2++] = bytes[i2];
-  }
-  return out;
-}
-function fileSha256(bytes) {
-  return createHash("sha256").update(normaliseLineEnds(bytes)).digest("hex");
-}
-function packChecksum(files2) {
-  const lines = [...files2].map((f) => `${f.path}\0${fileSha256(f.bytes)}
-`);
-  lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
-  const hash2 = createHash("sha256");
-  for (const line of lines) hash2.update(line, "utf8");
-  return `sha256:${hash2.digest("hex")}`;
-}
-
-// src/pack/dependency.ts
-var import_semver = __toESM(require_semver2(), 1);
-
-// src/pack/names.ts
-var NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
-var MAX_NAME_LENGTH = 64;
-var POLICY_FILE_RE = /^(\d{2})_([a-z0-9][a-z0-9_-]*)\.yaml$/;
-var INSTALLED_FILE_RE = /^policies\/([a-z0-9][a-z0-9_-]*?)__(\d{2})__([a-z0-9][a-z0-9_-]*)\.yaml$/;
-function packNameProblem(name) {
-  if (!NAME_RE.test(name)) return `pack name "${name}" must match ${NAME_RE.source} (lowercase letters, digits, _ and -)`;
-  if (name.length > MAX_NAME_LENGTH) return `pack name "${name}" is longer than ${MAX_NAME_LENGTH} characters`;
-  if (name.includes("__")) return `pack name "${name}" must not contain "__", which separates the parts of installed file names`;
-  return void 0;
-}
-function isPackName(name) {
-  return packNameProblem(name) === void 0;
-}
-function parsePolicyFileName(fileName) {
-  const m = POLICY_FILE_RE.exec(fileName);
-  if (!m || m[2].length > MAX_NAME_LENGTH) return void 0;
-  return { index: m[1], slug: m[2] };
-}
-function installedPath(pack, index, slug) {
-  if (!isPackName(pack)) throw new TypeError(`invalid pack name ${JSON.stringify(pack)}`);
-  if (!/^\d{2}$/.test(index) || !NAME_RE.test(slug)) throw new TypeError(`invalid policy file index/slug ${JSON.stringify(`${index}_${slug}`)}`);
-  return `${POLICIES_DIR}/${pack}__${index}__${slug}.yaml`;
-}
-function parseInstalledPath(path2) {
-  const m = INSTALLED_FILE_RE.exec(path2);
-  if (!m || !isPackName(m[1])) return void 0;
-  return { pack: m[1], index: m[2], slug: m[3] };
-}
-function isInstalledPathOf(pack, path2) {
-  return parseInstalledPath(path2)?.pack === pack;
-}
-function isWritablePackPath(path2) {
-  return path2 === PACK_STATE_FILE || parseInstalledPath(path2) !== void 0;
-}
-
-// src/pack/dependency.ts
-function parseDependency(raw) {
-  const at = raw.indexOf("@");
-  const name = (at < 0 ? raw : raw.slice(0, at)).trim();
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) return { ok: false, message: `dependency "${raw}": ${nameProblem}` };
-  if (at < 0) return { ok: true, dependency: { raw, name } };
-  const range = raw.slice(at + 1).trim();
-  if (range === "" || import_semver.default.validRange(range) === null) {
-    return { ok: false, message: `dependency "${raw}": "${range}" is not a semver range (expected e.g. "${name}@^1.0.0")` };
-  }
-  return { ok: true, dependency: { raw, name, range } };
-}
-function satisfiesDependency(dependency, version) {
-  if (dependency.range === void 0) return true;
-  const v = import_semver.default.valid(version);
-  return v !== null && import_semver.default.satisfies(v, dependency.range);
-}
-
-// src/pack/model.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var PACK_METADATA_FILE = "metadata.yaml";
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function byPath(a, b2) {
-  return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
-}
-function isPackContentPath(relativePath) {
-  const kind = classifyPath(`${PACKS_DIR}/pack/${relativePath}`);
-  return kind === "pack-meta" || kind === "pack-policy";
-}
-function toShippedPack(name, input) {
-  const problems = [];
-  const problem = (code2, file, message, pointer) => problems.push({ code: code2, pack: name, file, message, ...pointer !== void 0 ? { pointer } : {} });
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) {
-    problem("pack-name", PACK_METADATA_FILE, nameProblem);
-    return { problems };
-  }
-  const files2 = input.filter((f) => isPackContentPath(f.path)).sort(byPath);
-  const metaFile = files2.find((f) => f.path === PACK_METADATA_FILE);
-  if (!metaFile) {
-    problem("metadata", files2[0]?.path ?? PACK_METADATA_FILE, `pack ${name} has no ${PACK_METADATA_FILE}`);
-    return { problems };
-  }
-  const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
-  for (const p2 of metaSource.problems) if (p2.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p2.message);
-  for (const issue of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
-    problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-  }
-  const raw = isRecord2(metaSource.value) && isRecord2(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
-  const metaName = raw?.name;
-  const version = raw?.version;
-  const layer = raw?.layer;
-  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !LAYERS.includes(layer)) {
-    if (!problems.some((p2) => p2.code === "schema" || p2.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
-    return { problems };
-  }
-  if (metaName !== name) {
-    problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
-  }
-  if (import_semver2.default.valid(version) === null) {
-    problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
-  }
-  const dependencies = [];
-  const rawDeps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
-  rawDeps.forEach((d, i2) => {
-    if (typeof d !== "string") return;
-    const parsed = parseDependency(d);
-    if (parsed.ok) {
-      if (parsed.dependency.name === name) problem("dependency", PACK_METADATA_FILE, `pack ${name} depends on itself`, `/__pack_meta/dependencies/${i2}`);
-      else dependencies.push(parsed.dependency);
-    } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i2}`);
-  });
-  let band;
-  const rawBand = raw.priority_band;
-  if (isRecord2(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
-    band = { min: rawBand.min, max: rawBand.max };
-    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
-  }
-  const policies = [];
-  const indexes = /* @__PURE__ */ new Map();
-  for (const f of files2) {
-    if (f.path === PACK_METADATA_FILE) continue;
-    const fileName = f.path.slice("policies/".length);
-    const parsedName = fileName.includes("/") ? void 0 : parsePolicyFileName(fileName);
-    if (!parsedName) {
-      problem(
-        "file-name",
-        f.path,
-        fileName.includes("/") ? `${f.path}: pack policies live directly in policies/, not in subfolders` : `${f.path}: pack policy files are named NN_<slug>.yaml (two digits, then a lowercase slug), e.g. 01_mask_pii.yaml`
-      );
-      continue;
-    }
-    const clash = indexes.get(parsedName.index);
-    if (clash) problem("file-name", f.path, `${f.path}: index ${parsedName.index} is already used by ${clash}; give each policy its own number`);
-    else indexes.set(parsedName.index, f.path);
-    const source = parseSource(f.path, f.bytes);
-    for (const p2 of source.problems) if (p2.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p2.message}`);
-    const kind = policyKindOf(source.value);
-    if (source.value !== void 0 && kind) {
-      for (const issue of validateAgainstSchema(policySchema(kind), source.value)) {
-        problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-      }
-    } else if (source.value !== void 0) {
-      problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
-    }
-    const id = getAtPointer(source.value, "/metadata/id");
-    const priority = getAtPointer(source.value, "/metadata/priority");
-    policies.push({
-      file: f.path,
-      index: parsedName.index,
-      slug: parsedName.slug,
-      ...kind ? { kind } : {},
-      ...typeof id === "string" ? { id } : {},
-      ...typeof priority === "number" ? { priority } : {},
-      installPath: installedPath(name, parsedName.index, parsedName.slug),
-      bytes: f.bytes,
-      sha256: fileSha256(f.bytes)
-    });
-  }
-  const pack = {
-    name,
-    version,
-    layer,
-    ...typeof raw.description === "string" ? { description: raw.description } : {},
-    ...band ? { band } : {},
-    dependencies,
-    policies,
-    files: files2,
-    checksum: packChecksum(files2),
-    problems
-  };
-  for (const p2 of bandProblems(pack)) problems.push(p2);
-  return { pack, problems };
-}
-function bandProblems(pack) {
-  const band = pack.band;
-  if (!band || band.min > band.max) return [];
-  const out = [];
-  for (const p2 of pack.policies) {
-    if (p2.priority === void 0 || p2.priority >= band.min && p2.priority <= band.max) continue;
-    out.push({
-      code: "band",
-      pack: pack.name,
-      file: p2.file,
-      pointer: "/metadata/priority",
-      message: `${p2.file}: priority ${p2.priority} outside band ${band.min}\u2013${band.max} of pack ${pack.name}`
-    });
-  }
-  return out;
-}
-function toShippedPacks(files2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of files2) {
-    const slash = f.path.indexOf("/");
-    if (slash <= 0) continue;
-    const name = f.path.slice(0, slash);
-    const rel = f.path.slice(slash + 1);
-    if (!isPackContentPath(rel)) continue;
-    let list3 = groups.get(name);
-    if (!list3) groups.set(name, list3 = []);
-    list3.push({ path: rel, bytes: f.bytes });
-  }
-  const packs = /* @__PURE__ */ new Map();
-  const problems = [];
-  for (const name of [...groups.keys()].sort()) {
-    const read = toShippedPack(name, groups.get(name));
-    if (read.pack) packs.set(name, read.pack);
-    problems.push(...read.problems);
-  }
-  return { packs, problems };
-}
-
-// src/pack/checks.ts
-var LAYER_RANK2 = { foundation: 0, domain: 1, custom: 2 };
-function layerRank(layer) {
-  return layer !== void 0 && Object.prototype.hasOwnProperty.call(LAYER_RANK2, layer) ? LAYER_RANK2[layer] : void 0;
-}
-function dependsUpward(layer, dependencyLayer) {
-  const a = layerRank(layer);
-  const b2 = layerRank(dependencyLayer);
-  return a !== void 0 && b2 !== void 0 && b2 > a;
-}
-function formatBand(band) {
-  return `${band.min}\u2013${band.max}`;
-}
-function isValidBand(band) {
-  return band !== void 0 && band.min <= band.max;
-}
-function bandsOverlap(a, b2) {
-  return a.min <= b2.max && b2.min <= a.max;
-}
-function bandBelowLowerLayer(higher, lower) {
-  const h2 = layerRank(higher.layer);
-  const l = layerRank(lower.layer);
-  if (h2 === void 0 || l === void 0 || h2 <= l) return false;
-  return higher.band.min <= lower.band.max;
-}
-function findCycles(packs) {
-  const names = [...packs.keys()].sort();
-  const cycles = [];
-  const seen = /* @__PURE__ */ new Set();
-  const MAX_CYCLES = 100;
-  for (const start of names) {
-    const path2 = [start];
-    const onPath = /* @__PURE__ */ new Set([start]);
-    const visit2 = (node) => {
-      for (const dep of packs.get(node)?.dependencies ?? []) {
-        if (cycles.length >= MAX_CYCLES) return;
-        const next = dep.name;
-        if (!packs.has(next) || next < start) continue;
-        if (next === start) {
-          const key = path2.join("\0");
-          if (!seen.has(key)) {
-            seen.add(key);
-            cycles.push([...path2]);
-          }
-          continue;
-        }
-        if (onPath.has(next)) continue;
-        path2.push(next);
-        onPath.add(next);
-        visit2(next);
-        path2.pop();
-        onPath.delete(next);
-      }
-    };
-    visit2(start);
-  }
-  return cycles;
-}
-function formatCycle(cycle) {
-  return [...cycle, cycle[0]].join(" \u2192 ");
-}
-function dependencyOrder(packs, subset) {
-  const wanted = new Set(subset);
-  const out = [];
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (name) => {
-    if (state.has(name)) return;
-    state.set(name, "visiting");
-    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit2(dep.name);
-    state.set(name, "done");
-    if (wanted.has(name)) out.push(name);
-  };
-  for (const name of [...wanted].sort()) visit2(name);
-  return out;
-}
-
-// src/pack/state.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var STATE_FORMAT_VERSION = "v1";
-function emptyState() {
-  return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
-}
-function toPackState(value) {
-  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
-  if (issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
-  const state = value;
-  const problems = [];
-  for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
-    if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
-}
-function compareStrings(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-function orderedFile(f) {
-  return {
-    path: f.path,
-    ...f.policy_id !== void 0 ? { policy_id: f.policy_id } : {},
-    ...f.sha256 !== void 0 ? { sha256: f.sha256 } : {}
-  };
-}
-function orderedPack(p2) {
-  return {
-    name: p2.name,
-    version: p2.version,
-    layer: p2.layer,
-    ...p2.installed_at !== void 0 ? { installed_at: p2.installed_at } : {},
-    ...p2.pack_checksum !== void 0 ? { pack_checksum: p2.pack_checksum } : {},
-    files: [...p2.files].sort((a, b2) => compareStrings(a.path, b2.path)).map(orderedFile)
-  };
-}
-function toStateYaml(state) {
-  const packs = {};
-  for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings)) packs[name] = orderedPack(state.installed_packs[name]);
-  const doc = new import_yaml2.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
-  doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
-  return doc.toString({ lineWidth: 0 });
-}
-function toTimestamp(date) {
-  if (Number.isNaN(date.getTime())) throw new TypeError("invalid date");
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-// src/pack/view.ts
-var encoder2 = new TextEncoder();
-function repoFileBytes(file) {
-  const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
-  return encoder2.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
-}
-var shippedCache = /* @__PURE__ */ new WeakMap();
-function shippedPacksOf(repo) {
-  let cached = shippedCache.get(repo);
-  if (!cached) {
-    const prefix = `${PACKS_DIR}/`;
-    const files2 = repo.files.filter((f) => (f.kind === "pack-meta" || f.kind === "pack-policy") && f.path.startsWith(prefix)).map((f) => ({ path: f.path.slice(prefix.length), bytes: repoFileBytes(f) }));
-    cached = { ...toShippedPacks(files2), source: PACKS_DIR };
-    shippedCache.set(repo, cached);
-  }
-  return cached;
-}
-function identityOf(path2, bytes) {
-  const value = parseSource(path2, bytes).value;
-  const kind = policyKindOf(value);
-  const id = getAtPointer(value, "/metadata/id");
-  return kind && typeof id === "string" ? { kind, id } : void 0;
-}
-function worldOf(repo) {
-  const policyFiles = /* @__PURE__ */ new Map();
-  for (const f of repo.files) if (f.kind === "policy") policyFiles.set(f.path, repoFileBytes(f));
-  const policyIds = /* @__PURE__ */ new Map();
-  for (const e of repo.policies) if (e.id !== void 0) policyIds.set(e.file.path, { kind: e.kind, id: e.id });
-  const stateFile = repo.byPath.get(PACK_STATE_FILE);
-  if (!stateFile) return { state: emptyState(), policyFiles, policyIds };
-  const fatal = stateFile.source.problems.filter((p2) => p2.code !== "byte-order-mark");
-  const parsed = fatal.length > 0 ? { ok: false, problems: fatal.map((p2) => p2.message) } : toPackState(stateFile.source.value);
-  if (!parsed.ok) {
-    throw new EdictError(
-      "PACK_ERROR",
-      `${PACK_STATE_FILE} cannot be read: ${parsed.problems.slice(0, 3).join("; ")}. Fix it (\`edict lint\` shows where) or restore it from git before changing packs`,
-      { position: { file: PACK_STATE_FILE } }
-    );
-  }
-  return { state: parsed.state, stateText: stateFile.source.text, policyFiles, policyIds };
-}
-function installedPacksOf(repo) {
-  const file = repo.byPath.get(PACK_STATE_FILE);
-  const installed2 = getAtPointer(file?.source.value, "/installed_packs");
-  if (!file || typeof installed2 !== "object" || installed2 === null || Array.isArray(installed2)) return file ? { file, packs: [] } : void 0;
-  const packs = [];
-  for (const [name, raw] of Object.entries(installed2)) {
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
-    const entry = raw;
-    const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    const files2 = [];
-    if (Array.isArray(entry.files)) {
-      entry.files.forEach((f, i2) => {
-        if (typeof f !== "object" || f === null) return;
-        const rec = f;
-        if (typeof rec.path !== "string") return;
-        files2.push({
-          path: rec.path,
-          ...typeof rec.sha256 === "string" ? { sha256: rec.sha256 } : {},
-          ...typeof rec.policy_id === "string" ? { policyId: rec.policy_id } : {},
-          pointer: `${pointer}/files/${i2}/path`
-        });
-      });
-    }
-    packs.push({
-      name,
-      ...typeof entry.version === "string" ? { version: entry.version } : {},
-      ...typeof entry.layer === "string" ? { layer: entry.layer } : {},
-      ...typeof entry.pack_checksum === "string" ? { checksum: entry.pack_checksum } : {},
-      pointer,
-      files: files2
-    });
-  }
-  return { file, packs };
-}
-
-// src/pack/plan.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-
-// src/pack/draft.ts
-function draftOf(world) {
-  return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
-}
-function installedNames(d) {
-  return Object.keys(d.packs).sort();
-}
-function sameBytes(a, b2) {
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
-  return true;
-}
-function editedByHand(file, bytes) {
-  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
-}
-function setFile(d, path2, bytes) {
-  d.files.set(path2, bytes);
-  const ident = identityOf(path2, bytes);
-  if (ident) d.ids.set(path2, ident);
-  else d.ids.delete(path2);
-}
-function deleteFile(d, path2) {
-  d.files.delete(path2);
-  d.ids.delete(path2);
-}
-function entryOf(pack, now) {
-  return {
-    name: pack.name,
-    version: pack.version,
-    layer: pack.layer,
-    installed_at: toTimestamp(now),
-    pack_checksum: pack.checksum,
-    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
-  };
-}
-
-// src/pack/preconditions.ts
-function packError(message, file) {
-  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
-}
-function sourceOf(shipped) {
-  return shipped.source ?? "packs";
-}
-function requireShipped(shipped, name) {
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) throw packError(`${nameProblem}; run \`edict pack list\` to see the shipped packs`);
-  const source = sourceOf(shipped);
-  const pack = shipped.packs.get(name);
-  const problems = (pack?.problems ?? shipped.problems.filter((p2) => p2.pack === name)).map((p2) => `${source}/${name}/${p2.file}: ${p2.message.replace(`${p2.file}: `, "")}`);
-  if (!pack && problems.length === 0) {
-    const names = [...shipped.packs.keys()].sort();
-    const near = suggest(name, names);
-    throw packError(
-      `no pack named ${name} in ${source}/${near ? `; did you mean ${near}?` : ""} (shipped: ${names.length ? names.join(", ") : "none"})`
-    );
-  }
-  if (!pack || problems.length > 0) {
-    const band = (pack?.problems ?? []).some((p2) => p2.code === "band");
-    const head = band ? "InvalidPack: Policy priority outside allowed band" : `InvalidPack: ${source}/${name} is not a valid pack`;
-    throw packError(`${head}
-  - ${problems.join("\n  - ")}
-Fix the pack (\`edict lint\` shows each problem with its position) and try again`, `${source}/${name}`);
-  }
-  return pack;
-}
-function dependenciesOf(shipped, name) {
-  return shipped.packs.get(name)?.dependencies ?? [];
-}
-function checkDependencies(pack, d) {
-  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
-  if (missing.length > 0) {
-    throw packError(
-      `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
-Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`
-    );
-  }
-  const lines = [];
-  for (const dep of pack.dependencies) {
-    const installed2 = d.packs[dep.name];
-    if (dependsUpward(pack.layer, installed2.layer)) {
-      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed2.layer} pack; a pack may depend only on packs of the same or a lower layer`);
-    }
-    if (!satisfiesDependency(dep, installed2.version)) {
-      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed2.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-function checkCycles(pack, shipped) {
-  const cycle = findCycles(shipped.packs).find((c3) => c3.includes(pack.name));
-  if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
-}
-function checkDependents(pack, d, shipped) {
-  const lines = [];
-  for (const other of installedNames(d)) {
-    if (other === pack.name) continue;
-    for (const dep of dependenciesOf(shipped, other)) {
-      if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
-        lines.push(`DependencyRangeUnmet: installed pack ${other} requires ${dep.raw}; v${pack.version} does not satisfy it. Upgrade or remove ${other} first`);
-      }
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-function checkBands(pack, d, shipped) {
-  if (!isValidBand(pack.band)) return;
-  const lines = [];
-  for (const other of installedNames(d)) {
-    if (other === pack.name) continue;
-    const o2 = shipped.packs.get(other);
-    if (!o2 || !isValidBand(o2.band)) continue;
-    const mine = { layer: pack.layer, band: pack.band };
-    const theirs = { layer: o2.layer, band: o2.band };
-    if (bandsOverlap(pack.band, o2.band)) {
-      lines.push(`InvalidPack: band ${formatBand(pack.band)} of pack ${pack.name} overlaps band ${formatBand(o2.band)} of installed pack ${other}; installed packs' bands must not overlap`);
-    } else if (bandBelowLowerLayer(mine, theirs) || bandBelowLowerLayer(theirs, mine)) {
-      const [hi, lo] = bandBelowLowerLayer(mine, theirs) ? [pack, o2] : [o2, pack];
-      lines.push(
-        `LayerInversion: band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} must lie above band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`
-      );
-    }
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-function checkIds(pack, d, replaced) {
-  const lines = [];
-  const inPack = /* @__PURE__ */ new Map();
-  for (const p2 of pack.policies) {
-    if (!p2.kind || p2.id === void 0) continue;
-    const key = `${p2.kind}\0${p2.id}`;
-    const first3 = inPack.get(key);
-    if (first3) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first3} and ${p2.file} of pack ${pack.name}`);
-    else inPack.set(key, p2.file);
-  }
-  for (const [path2, ident] of d.ids) {
-    if (replaced.has(path2)) continue;
-    const file = inPack.get(`${ident.kind}\0${ident.id}`);
-    if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path2}; rename or remove that policy, then try again`);
-  }
-  if (lines.length > 0) throw packError(lines.join("\n"));
-}
-function checkTracked(name, entry) {
-  const bad = entry.files.map((f) => f.path).filter((p2) => !isInstalledPathOf(name, p2));
-  if (bad.length > 0) {
-    throw packError(
-      `${PACK_STATE_FILE} lists ${bad.join(", ")} for pack ${name}, but pack ${name} only installs policies/${name}__NN__<slug>.yaml; fix the state file (restore it from git) before changing packs`,
-      PACK_STATE_FILE
-    );
-  }
-}
-function requireInstalled(d, name) {
-  const nameProblem = packNameProblem(name);
-  if (nameProblem) throw packError(nameProblem);
-  const entry = d.packs[name];
-  if (!entry) {
-    const names = installedNames(d);
-    const near = suggest(name, names);
-    throw packError(
-      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
-    );
-  }
-  checkTracked(name, entry);
-  return entry;
-}
-
-// src/pack/plan.ts
-function parsePackRequest(text2) {
-  const parsed = parseDependency(text2);
-  if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
-  return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
-}
-function toWorld(input) {
-  return "policyFiles" in input ? input : worldOf(input);
-}
-function placeFiles(d, pack, tracked, force, notes) {
-  const byPath2 = new Map(tracked.map((f) => [f.path, f]));
-  const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
-  const notOwned = [];
-  const edited = [];
-  for (const p2 of pack.policies) {
-    const existing = d.files.get(p2.installPath);
-    if (!existing || sameBytes(existing, p2.bytes)) continue;
-    const t2 = byPath2.get(p2.installPath);
-    if (!t2) notOwned.push(p2.installPath);
-    else if (editedByHand(t2, existing)) edited.push(p2.installPath);
-  }
-  for (const t2 of tracked) {
-    const existing = d.files.get(t2.path);
-    if (existing && !newPaths.has(t2.path) && editedByHand(t2, existing)) edited.push(t2.path);
-  }
-  if (!force && (notOwned.length > 0 || edited.length > 0)) {
-    const lines = [];
-    if (notOwned.length > 0) lines.push(`${notOwned.join(", ")} ${notOwned.length === 1 ? "exists and is" : "exist and are"} not pack ${pack.name}'s`);
-    if (edited.length > 0) lines.push(`${edited.join(", ")} ${edited.length === 1 ? "was" : "were"} edited by hand since pack ${pack.name} installed ${edited.length === 1 ? "it" : "them"}`);
-    throw packError(
-      `refusing to overwrite: ${lines.join("; ")}. Move your changes into a custom policy (a file without the ${pack.name}__ prefix, with a higher priority), or pass --force to overwrite`
-    );
-  }
-  for (const p2 of pack.policies) {
-    const existing = d.files.get(p2.installPath);
-    if (existing && !byPath2.has(p2.installPath) && sameBytes(existing, p2.bytes)) notes.push(`taking over ${p2.installPath}: it already holds exactly the pack's content`);
-  }
-  for (const p2 of notOwned) notes.push(`overwriting ${p2}, which pack ${pack.name} did not own (--force)`);
-  for (const p2 of edited) notes.push(`discarding hand edits in ${p2} (--force)`);
-  for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
-  for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
-}
-function stepInstall(d, shipped, request, options, notes) {
-  const pack = requireShipped(shipped, request.name);
-  if (request.range !== void 0 && !(import_semver3.default.valid(pack.version) && import_semver3.default.satisfies(pack.version, request.range))) {
-    throw packError(`the shipped ${pack.name} is v${pack.version}, which does not satisfy ${request.range}; update ${sourceOf(shipped)}/ or ask for a range it satisfies`);
-  }
-  const current = d.packs[pack.name];
-  if (current) throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` to move to the shipped v${pack.version}`);
-  checkDependencies(pack, d);
-  checkCycles(pack, shipped);
-  checkBands(pack, d, shipped);
-  checkIds(pack, d, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
-  placeFiles(d, pack, [], options.force ?? false, notes);
-  d.packs[pack.name] = entryOf(pack, options.now);
-  return { name: pack.name, to: pack.version };
-}
-function upgradeNeed(d, entry, pack) {
-  const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
-  const intact = entry.files.every((f) => {
-    const bytes = d.files.get(f.path);
-    return bytes !== void 0 && !editedByHand(f, bytes);
-  });
-  return { outdated, intact };
-}
-function stepUpgrade(d, shipped, name, options, notes) {
-  const entry = requireInstalled(d, name);
-  const pack = requireShipped(shipped, name);
-  const { outdated, intact } = upgradeNeed(d, entry, pack);
-  if (!outdated && (intact || !options.force)) {
-    notes.push(
-      intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
-    );
-    return void 0;
-  }
-  const others = { ...d, packs: Object.fromEntries(Object.entries(d.packs).filter(([k2]) => k2 !== name)) };
-  checkDependencies(pack, others);
-  checkCycles(pack, shipped);
-  checkBands(pack, others, shipped);
-  checkDependents(pack, d, shipped);
-  const tracked = new Set(entry.files.map((f) => f.path));
-  checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
-  placeFiles(d, pack, entry.files, options.force ?? false, notes);
-  d.packs[name] = entryOf(pack, options.now);
-  return { name, from: entry.version, to: pack.version };
-}
-function stepRemove(d, shipped, name, options, notes) {
-  const entry = requireInstalled(d, name);
-  const dependents = installedNames(d).filter((other) => other !== name && dependenciesOf(shipped, other).some((dep) => dep.name === name));
-  if (dependents.length > 0) {
-    throw packError(`pack ${name} is needed by installed pack${dependents.length === 1 ? "" : "s"} ${dependents.join(", ")}; remove ${dependents.length === 1 ? "it" : "them"} first (edict pack remove ${dependents[0]})`);
-  }
-  const edited = entry.files.filter((f) => {
-    const bytes = d.files.get(f.path);
-    return bytes !== void 0 && editedByHand(f, bytes);
-  });
-  if (edited.length > 0 && !options.force) {
-    throw packError(
-      `refusing to remove ${edited.map((f) => f.path).join(", ")}: edited by hand since pack ${name} installed ${edited.length === 1 ? "it" : "them"}. Copy your changes into a custom policy first, or pass --force to remove anyway`
-    );
-  }
-  for (const f of edited) notes.push(`removing ${f.path} with its hand edits (--force)`);
-  for (const f of entry.files) {
-    if (d.files.has(f.path)) deleteFile(d, f.path);
-    else notes.push(`${f.path} was already gone`);
-  }
-  delete d.packs[name];
-  return { name, from: entry.version };
-}
-function planOf(operation, before, d, changes, notes) {
-  const add2 = [];
-  const replace = [];
-  const remove2 = [];
-  for (const [path2, content2] of d.files) {
-    const old = before.policyFiles.get(path2);
-    if (!old) add2.push({ path: path2, content: content2 });
-    else if (!sameBytes(old, content2)) replace.push({ path: path2, content: content2 });
-  }
-  for (const path2 of before.policyFiles.keys()) if (!d.files.has(path2)) remove2.push(path2);
-  const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
-  const state = { format_version: "v1", installed_packs: d.packs };
-  const unchanged = changes.length === 0;
-  return {
-    operation,
-    changes,
-    add: add2.sort(byPath2),
-    replace: replace.sort(byPath2),
-    remove: remove2.sort(),
-    state: unchanged ? before.state : state,
-    // An operation that changes nothing keeps the state file byte for byte.
-    stateText: unchanged && before.stateText !== void 0 ? before.stateText : toStateYaml(unchanged ? before.state : state),
-    ...before.stateText !== void 0 ? { previousStateText: before.stateText } : {},
-    notes
-  };
-}
-function isNoopPlan(plan2) {
-  return plan2.changes.length === 0;
-}
-function planInstall(input, shipped, request, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const req = typeof request === "string" ? parsePackRequest(request) : request;
-  const change = stepInstall(d, shipped, req, options, notes);
-  return planOf("install", world, d, [change], notes);
-}
-function planUpgrade(input, shipped, name, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const change = stepUpgrade(d, shipped, name, options, notes);
-  return planOf("upgrade", world, d, change ? [change] : [], notes);
-}
-function outdatedPacks(input, shipped) {
-  const world = toWorld(input);
-  const names = Object.entries(world.state.installed_packs ?? {}).filter(([name, entry]) => {
-    const pack = shipped.packs.get(name);
-    return pack !== void 0 && (pack.version !== entry.version || pack.checksum !== entry.pack_checksum);
-  }).map(([name]) => name);
-  return dependencyOrder(shipped.packs, names);
-}
-function planUpgradeAll(input, shipped, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const changes = [];
-  for (const name of outdatedPacks(world, shipped)) {
-    const change = stepUpgrade(d, shipped, name, options, notes);
-    if (change) changes.push(change);
-  }
-  if (changes.length === 0) notes.push("every installed pack is up to date");
-  return planOf("upgrade", world, d, changes, notes);
-}
-function planRemove(input, shipped, name, options = {}) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const change = stepRemove(d, shipped, name, options, notes);
-  return planOf("remove", world, d, [change], notes);
-}
-
-// src/pack/drift.ts
-function formatOutdated(name, installed2, shipped) {
-  return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
-}
-function shortChecksum(c3) {
-  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
-}
-function computeDrift(state, shipped, files2) {
-  const out = [];
-  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
-    const entry = state.installed_packs[name];
-    const pack = shipped.get(name);
-    if (pack && pack.version !== entry.version) {
-      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
-    } else if (pack && pack.checksum !== entry.pack_checksum) {
-      out.push({
-        pack: name,
-        kind: "checksum",
-        message: `\u26A0 ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`
-      });
-    }
-    for (const f of entry.files) {
-      const bytes = files2.get(f.path);
-      if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
-      else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
-        out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
-      }
-    }
-  }
-  return out;
-}
-function listPacks(state, shipped, files2) {
-  const drift = computeDrift(state, shipped, files2);
-  const installed2 = state.installed_packs ?? {};
-  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed2)])].sort();
-  return names.map((name) => {
-    const pack = shipped.get(name);
-    const entry = installed2[name];
-    const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
-    const status = !entry ? "not-installed" : kinds.has("modified") || kinds.has("missing") ? "modified" : kinds.has("outdated") || kinds.has("checksum") ? "outdated" : "ok";
-    return { name, layer: entry?.layer ?? pack.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
-  });
-}
-
-// src/pack/verify.ts
-function verifyInstalled(world, shipped) {
-  const packs = [];
-  const owned = /* @__PURE__ */ new Set();
-  const installed2 = world.state.installed_packs ?? {};
-  for (const name of Object.keys(installed2).sort()) {
-    const entry = installed2[name];
-    const problems = [];
-    const warnings = [];
-    for (const f of entry.files) {
-      owned.add(f.path);
-      if (!isInstalledPathOf(name, f.path)) problems.push(`${f.path} is not named after pack ${name} (policies/${name}__NN__<slug>.yaml)`);
-      const bytes = world.policyFiles.get(f.path);
-      if (bytes === void 0) problems.push(`${f.path} is missing`);
-      else if (f.sha256 === void 0) problems.push(`${f.path} has no recorded sha256`);
-      else {
-        const actual = fileSha256(bytes);
-        if (actual !== f.sha256) problems.push(`${f.path} was edited by hand (recorded sha256 ${f.sha256.slice(0, 12)}\u2026, found ${actual.slice(0, 12)}\u2026)`);
-      }
-    }
-    const pack = shipped.packs.get(name);
-    if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
-    else if (pack.version !== entry.version) warnings.push(formatOutdated(name, entry.version, pack.version));
-    else if (pack.checksum !== entry.pack_checksum) {
-      problems.push(`checksum ${entry.pack_checksum ?? "(none)"} recorded, but the shipped ${name} v${pack.version} has ${pack.checksum}: the shipped pack changed without a version bump, or the state was edited`);
-    } else {
-      const expected = new Map(pack.policies.map((p2) => [p2.installPath, p2.sha256]));
-      for (const f of entry.files) {
-        if (f.sha256 !== void 0 && expected.get(f.path) !== f.sha256) problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
-      }
-      for (const p2 of pack.policies) if (!entry.files.some((f) => f.path === p2.installPath)) problems.push(`${p2.installPath} of the shipped pack is not recorded as installed`);
-    }
-    packs.push({ name, version: entry.version, ok: problems.length === 0, problems, warnings });
-  }
-  const unowned = [...world.policyFiles.keys()].filter((p2) => parseInstalledPath(p2) !== void 0 && !owned.has(p2)).sort();
-  return { ok: packs.every((p2) => p2.ok), packs, unowned };
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a3;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path2, added, removed, oldPosInc, options) {
-    const last2 = path2.lastComponent;
-    if (last2 && !options.oneChangePerToken && last2.added === added && last2.removed === removed) {
-      return {
-        oldPos: path2.oldPos + oldPosInc,
-        lastComponent: { count: last2.count + 1, added, removed, previousComponent: last2.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path2.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last2 }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i2 = 0; i2 < array.length; i2++) {
-      if (array[i2]) {
-        ret.push(array[i2]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i2) {
-            const oldValue = oldTokens[oldPos + i2];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i2 = 0; i2 < linesAndNewlines.length; i2++) {
-    const line = linesAndNewlines[i2];
-    if (i2 % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-function needsQuoting(s) {
-  for (let i2 = 0; i2 < s.length; i2++) {
-    if (s[i2] < " " || s[i2] > "~" || s[i2] === '"' || s[i2] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s) {
-  if (!needsQuoting(s)) {
-    return s;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s);
-  let i2 = 0;
-  while (i2 < bytes.length) {
-    const b2 = bytes[i2];
-    if (b2 === 7) {
-      result += "\\a";
-    } else if (b2 === 8) {
-      result += "\\b";
-    } else if (b2 === 9) {
-      result += "\\t";
-    } else if (b2 === 10) {
-      result += "\\n";
-    } else if (b2 === 11) {
-      result += "\\v";
-    } else if (b2 === 12) {
-      result += "\\f";
-    } else if (b2 === 13) {
-      result += "\\r";
-    } else if (b2 === 34) {
-      result += '\\"';
-    } else if (b2 === 92) {
-      result += "\\\\";
-    } else if (b2 >= 32 && b2 <= 126) {
-      result += String.fromCharCode(b2);
-    } else {
-      result += "\\" + b2.toString(8).padStart(3, "0");
-    }
-    i2++;
-  }
-  result += '"';
-  return result;
-}
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i2 = 0; i2 < diff.length; i2++) {
-      const current = diff[i2], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i2 - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i2 < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i2 = 0; i2 < hunk.lines.length; i2++) {
-        if (hunk.lines[i2].endsWith("\n")) {
-          hunk.lines[i2] = hunk.lines[i2].slice(0, -1);
-        } else {
-          hunk.lines.splice(i2 + 1, 0, "\\ No newline at end of file");
-          i2++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d2, _e, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p2) => p2.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p2) => formatPatch(p2, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
-    }
-    if (patch.isCreate) {
-      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret.push("old mode " + patch.oldMode);
-      ret.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret.push("rename to " + quoteFileNameIfNeeded(((_d2 = patch.newFileName) !== null && _d2 !== void 0 ? _d2 : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
-      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i2 = 0; i2 < patch.hunks.length; i2++) {
-    const hunk = patch.hunks[i2];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text2) {
-  const hasTrailingNl = text2.endsWith("\n");
-  const result = text2.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
-}
-
-// src/pack/describe.ts
-function describeChange(operation, c3) {
-  switch (operation) {
-    case "install":
-      return `install ${c3.name} v${c3.to}`;
-    case "remove":
-      return `remove ${c3.name} v${c3.from}`;
-    case "upgrade":
-      return c3.from === c3.to ? `reinstall ${c3.name} v${c3.to}` : `upgrade ${c3.name} v${c3.from} \u2192 v${c3.to}`;
-  }
-}
-function stateDiff(plan2) {
-  if (plan2.previousStateText === plan2.stateText) return "";
-  const patch = createTwoFilesPatch(
-    plan2.previousStateText === void 0 ? "/dev/null" : PACK_STATE_FILE,
-    PACK_STATE_FILE,
-    plan2.previousStateText ?? "",
-    plan2.stateText
-  );
-  return patch.replace(/^(Index:[^\n]*\n)?=+\n/, "");
-}
-function describePlan(plan2, options) {
-  const lines = [];
-  if (isNoopPlan(plan2)) return plan2.notes.map((n) => `${n}
-`).join("") || "nothing to do\n";
-  if (options.dryRun) lines.push("dry run: nothing is written");
-  for (const c3 of plan2.changes) lines.push(`${options.dryRun ? "would " : ""}${describeChange(plan2.operation, c3)}`);
-  for (const f of plan2.add) lines.push(`  add      ${f.path}`);
-  for (const f of plan2.replace) lines.push(`  replace  ${f.path}`);
-  for (const p2 of plan2.remove) lines.push(`  remove   ${p2}`);
-  if (plan2.stateText !== plan2.previousStateText) lines.push(`  ${plan2.previousStateText === void 0 ? "create " : "update "}  ${PACK_STATE_FILE}`);
-  for (const n of plan2.notes) lines.push(`note: ${n}`);
-  let out = lines.join("\n") + "\n";
-  if (options.dryRun) {
-    const diff = stateDiff(plan2);
-    if (diff) out += `
-${diff}`;
-  }
-  return out;
-}
-
-// src/pack/base.ts
-function basePacksOfRepository(repo) {
-  const out = /* @__PURE__ */ new Map();
-  for (const [name, pack] of shippedPacksOf(repo).packs) out.set(name, { version: pack.version, checksum: pack.checksum });
-  return out;
-}
-
-// src/pack/apply.ts
-import { constants } from "node:fs";
-import * as fsp from "node:fs/promises";
-import { isAbsolute, join, relative, sep } from "node:path";
-var nodeFs = {
-  lstat: (p2) => fsp.lstat(p2),
-  realpath: (p2) => fsp.realpath(p2),
-  mkdir: async (p2) => void await fsp.mkdir(p2),
-  mkdtemp: (p2) => fsp.mkdtemp(p2),
-  writeFile: (p2, d) => fsp.writeFile(p2, d, { flag: constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY }),
-  rename: (a, b2) => fsp.rename(a, b2),
-  unlink: (p2) => fsp.unlink(p2),
-  rmdir: (p2) => fsp.rmdir(p2)
-};
-var STATE_DIR = ".edict";
-var STAGING_PREFIX = ".pack-tmp-";
-var JOURNAL = "journal.json";
-function packError2(message, cause) {
-  return new EdictError("PACK_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function code(e) {
-  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : void 0;
-}
-function reason(e) {
-  return e instanceof Error ? e.message : String(e);
-}
-async function lstatOrNull(fs2, path2) {
-  try {
-    return await fs2.lstat(path2);
-  } catch (e) {
-    if (code(e) === "ENOENT") return null;
-    throw e;
-  }
-}
-function isInside(root, path2) {
-  const rel = relative(root, path2);
-  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
-}
-function abs(root, repoPath) {
-  return join(root, ...repoPath.split("/"));
-}
-async function checkFolder(fs2, root, realRoot, name) {
-  const path2 = join(root, name);
-  const st = await lstatOrNull(fs2, path2);
-  if (!st) return false;
-  if (st.isSymbolicLink()) {
-    const real = await fs2.realpath(path2);
-    if (!isInside(realRoot, real)) throw packError2(`${name}/ is a symbolic link to ${real}, outside the repository; edict pack writes only inside the repository. Replace the link with a folder`);
-    const target = await fs2.lstat(real);
-    if (!target.isDirectory()) throw packError2(`${name}/ is a link to something that is not a folder; replace it with a folder`);
-    return true;
-  }
-  if (!st.isDirectory()) throw packError2(`${name} exists but is not a folder; move it away and try again`);
-  return true;
-}
-function checkPlanPaths(plan2) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const p2 of [...plan2.add.map((f) => f.path), ...plan2.replace.map((f) => f.path), ...plan2.remove]) {
-    if (!isWritablePackPath(p2) || p2 === PACK_STATE_FILE) throw packError2(`refusing to write ${JSON.stringify(p2)}: packs only write policies/<pack>__NN__<slug>.yaml and ${PACK_STATE_FILE}`);
-    if (seen.has(p2)) throw packError2(`the plan touches ${p2} twice; this is a bug in edict`);
-    seen.add(p2);
-  }
-}
-async function applyPlan(root, plan2, options = {}) {
-  const fs2 = options.fs ?? nodeFs;
-  checkPlanPaths(plan2);
-  const stateChanges = plan2.stateText !== plan2.previousStateText;
-  const writes = [...plan2.add, ...plan2.replace];
-  if (isNoopPlan(plan2) || writes.length === 0 && plan2.remove.length === 0 && !stateChanges) return { added: [], replaced: [], removed: [], warnings: [] };
-  let realRoot;
-  let hasPolicies;
-  let hasStateDir;
-  try {
-    realRoot = await fs2.realpath(root);
-    hasPolicies = await checkFolder(fs2, root, realRoot, POLICIES_DIR);
-    hasStateDir = await checkFolder(fs2, root, realRoot, STATE_DIR);
-    for (const f of plan2.add) {
-      if (hasPolicies && await lstatOrNull(fs2, abs(root, f.path))) throw packError2(`${f.path} appeared since the plan was made; run the command again`);
-    }
-    for (const p2 of [...plan2.replace.map((f) => f.path), ...plan2.remove]) {
-      const st = hasPolicies ? await lstatOrNull(fs2, abs(root, p2)) : null;
-      if (!st) throw packError2(`${p2} disappeared since the plan was made; run the command again`);
-      if (!st.isFile()) throw packError2(`${p2} is not a regular file (a symbolic link or folder); edict pack does not follow links. Remove it and try again`);
-    }
-    const stateStat = hasStateDir ? await lstatOrNull(fs2, abs(root, PACK_STATE_FILE)) : null;
-    if (stateStat && !stateStat.isFile()) throw packError2(`${PACK_STATE_FILE} is not a regular file; edict pack does not follow links. Replace it with the file itself`);
-    if (Boolean(stateStat) !== (plan2.previousStateText !== void 0)) throw packError2(`${PACK_STATE_FILE} changed since the plan was made; run the command again`);
-  } catch (e) {
-    if (e instanceof EdictError) throw e;
-    throw packError2(`cannot check the repository before changing packs: ${reason(e)}; nothing was changed`, e);
-  }
-  const done = [];
-  const run = async (describe4, action, undo) => {
-    await action();
-    done.push({ undo, describe: describe4 });
-  };
-  const stage = async (describe4, at, content2) => {
-    done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe4 });
-    await fs2.writeFile(at, content2);
-  };
-  let staging;
-  const backups = [];
-  try {
-    if (!hasPolicies && writes.length > 0) {
-      const dir = join(root, POLICIES_DIR);
-      await run(`create ${POLICIES_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
-    }
-    if (!hasStateDir) {
-      const dir = join(root, STATE_DIR);
-      await run(`create ${STATE_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
-    }
-    const tmp = await fs2.mkdtemp(join(root, STATE_DIR, STAGING_PREFIX));
-    staging = tmp;
-    done.push({ undo: () => fs2.rmdir(tmp), describe: `create ${tmp}` });
-    const staged = [];
-    for (const [i2, f] of writes.entries()) {
-      const at = join(tmp, `new-${i2}`);
-      await stage(`stage ${f.path}`, at, f.content);
-      staged.push({ from: at, to: abs(root, f.path) });
-    }
-    let newState;
-    let oldState;
-    if (stateChanges) {
-      newState = join(tmp, "new-state");
-      await stage(`stage ${PACK_STATE_FILE}`, newState, new TextEncoder().encode(plan2.stateText));
-      if (plan2.previousStateText !== void 0) {
-        oldState = join(tmp, "old-state");
-        await stage(`copy ${PACK_STATE_FILE}`, oldState, new TextEncoder().encode(plan2.previousStateText));
-        backups.push(oldState);
-      }
-    }
-    const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove];
-    const journal = {
-      moves: moveAway.map((p2, i2) => ({ backup: `old-${i2}`, original: p2 })),
-      writes: staged.filter((x2) => x2.from !== newState).map((x2) => ({ staged: relative(tmp, x2.from), target: relative(root, x2.to).split(sep).join("/") })),
-      state: newState ? { staged: "new-state", ...oldState ? { backup: "old-state" } : {} } : null
-    };
-    await stage("write the journal", join(tmp, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
-    backups.push(join(tmp, JOURNAL));
-    for (const [i2, p2] of moveAway.entries()) {
-      const from = abs(root, p2);
-      const backup = join(tmp, `old-${i2}`);
-      await run(`back up ${p2}`, () => fs2.rename(from, backup), () => fs2.rename(backup, from));
-      backups.push(backup);
-    }
-    for (const s of staged.filter((x2) => x2.from !== newState)) await run(`write ${relative(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
-    if (newState) {
-      const state = abs(root, PACK_STATE_FILE);
-      const restore = oldState;
-      await run(`write ${PACK_STATE_FILE}`, () => fs2.rename(newState, state), () => restore ? fs2.rename(restore, state) : fs2.unlink(state));
-    }
-  } catch (e) {
-    const failed2 = [];
-    for (const step2 of done.reverse()) {
-      try {
-        await step2.undo();
-      } catch (u) {
-        failed2.push(`${step2.describe} (${reason(u)})`);
-      }
-    }
-    if (failed2.length > 0) {
-      throw packError2(
-        `pack ${plan2.operation} failed (${reason(e)}) and could not be fully undone: ${failed2.join("; ")}.` + (staging ? ` The previous files are kept in ${relative(root, staging)}; move them back by hand.` : ""),
-        e
-      );
-    }
-    throw packError2(`pack ${plan2.operation} failed: ${reason(e)}. Nothing was changed`, e);
-  }
-  const warnings = [];
-  try {
-    for (const b2 of backups) await fs2.unlink(b2);
-    await fs2.rmdir(staging);
-  } catch (e) {
-    warnings.push(`could not delete the temporary folder ${relative(root, staging)} (${reason(e)}); delete it by hand`);
-  }
-  return { added: plan2.add.map((f) => f.path), replaced: plan2.replace.map((f) => f.path), removed: [...plan2.remove], warnings };
-}
-async function exists(fs2, path2) {
-  return await lstatOrNull(fs2, path2) !== null;
-}
-async function recoverInterrupted(root, fs2 = nodeFs) {
-  const dir = join(root, STATE_DIR);
-  let names;
-  try {
-    names = (await fsp.readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX)).sort();
-  } catch {
-    return [];
-  }
-  const done = [];
-  for (const name of names) {
-    const tmp = join(dir, name);
-    let journal;
-    try {
-      journal = JSON.parse(await fsp.readFile(join(tmp, JOURNAL), "utf8"));
-    } catch {
-      journal = void 0;
-    }
-    const committed = journal?.state ? !await exists(fs2, join(tmp, journal.state.staged)) : false;
-    if (journal && !committed) {
-      for (const w of [...journal.writes].reverse()) {
-        const target = abs(root, w.target);
-        if (!await exists(fs2, join(tmp, w.staged)) && await exists(fs2, target)) await fs2.rename(target, join(tmp, w.staged));
-      }
-      for (const m of journal.moves) {
-        if (await exists(fs2, join(tmp, m.backup))) await fs2.rename(join(tmp, m.backup), abs(root, m.original));
-      }
-    }
-    for (const entry of await fsp.readdir(tmp)) await fs2.unlink(join(tmp, entry));
-    await fs2.rmdir(tmp);
-    done.push(`${STATE_DIR}/${name}: ${journal && !committed ? "rolled back an interrupted pack operation" : "removed what an interrupted pack operation left"}`);
-  }
-  return done;
-}
-
-// src/pack/read-packs.ts
-import { lstat as lstat2, readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join3, normalize, sep as sep3 } from "node:path";
-
-// src/io/inside-root.ts
-import { realpath as realpath2 } from "node:fs/promises";
-import { join as join2, sep as sep2 } from "node:path";
-async function resolvesInside(root, rel) {
-  try {
-    const [base, target] = await Promise.all([realpath2(root), realpath2(join2(root, ...rel.split("/")))]);
-    return target === base || target.startsWith(base.endsWith(sep2) ? base : base + sep2);
-  } catch {
-    return false;
-  }
-}
-
-// src/pack/read-packs.ts
-function packsSourceOf(repo) {
-  const source = repo.config?.value.packs?.source;
-  if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
-  const clean2 = normalize(source).split(sep3).join("/").replace(/\/+$/, "");
-  if (isAbsolute2(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
-    throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
-  }
-  return clean2;
-}
-async function* walk(root, rel) {
-  let entries;
-  try {
-    entries = await readdir2(join3(root, rel), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
-  for (const e of entries) {
-    const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk(root, child);
-    else if (e.isFile()) yield child;
-  }
-}
-async function readShippedPacks(root, source = PACKS_DIR) {
-  const dir = join3(root, ...source.split("/"));
-  if (!await resolvesInside(root, source)) {
-    const exists4 = await lstat2(dir).then(() => true, () => false);
-    if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
-    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
-  }
-  try {
-    const st = await lstat2(dir);
-    if (!st.isDirectory()) return { packs: /* @__PURE__ */ new Map(), problems: [], source };
-  } catch {
-    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
-  }
-  const files2 = [];
-  for await (const path2 of walk(dir, "")) {
-    const slash = path2.indexOf("/");
-    if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
-    const full = join3(dir, ...path2.split("/"));
-    const st = await lstat2(full);
-    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile2(full) });
-  }
-  return { ...toShippedPacks(files2), source };
-}
-
-// src/lint/rule.ts
-function defineRule(meta, check) {
-  return { meta, check };
-}
-
-// src/lint/rules/pack-support.ts
-function packFile(repo, pack, file) {
-  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
-}
-function metadataFile(repo, pack) {
-  return packFile(repo, pack, PACK_METADATA_FILE);
-}
-function dependencyPointer(file, raw) {
-  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
-  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
-  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
-}
-function shortChecksum2(c3) {
-  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
-}
-
-// src/lint/rules/priority-outside-band.ts
-var priority_outside_band_default = defineRule(
-  {
-    id: "priority-outside-band",
-    category: "structure",
-    severity: "error",
-    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (pack.band && pack.band.min > pack.band.max && meta) {
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
-          help: "swap min and max"
-        });
-      }
-      for (const p2 of bandProblems(pack)) {
-        const file = packFile(ctx.repo, pack.name, p2.file);
-        if (!file) continue;
-        const policy = pack.policies.find((x2) => x2.file === p2.file);
-        ctx.report({
-          file,
-          pointer: "/metadata/priority",
-          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
-          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
-        });
-      }
-    }
-    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
-      const band = shipped.packs.get(installed2.name)?.band;
-      if (!isValidBand(band)) continue;
-      for (const f of installed2.files) {
-        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
-        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
-        ctx.report({
-          file: entry.file,
-          pointer: "/metadata/priority",
-          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
-          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/overlapping-bands.ts
-var overlapping_bands_default = defineRule(
-  {
-    id: "overlapping-bands",
-    category: "structure",
-    severity: "error",
-    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
-  },
-  (ctx) => {
-    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
-    for (let j2 = 0; j2 < packs.length; j2++) {
-      for (let i2 = 0; i2 < j2; i2++) {
-        const a = packs[i2];
-        const b2 = packs[j2];
-        if (!bandsOverlap(a.band, b2.band)) continue;
-        const file = metadataFile(ctx.repo, b2.name);
-        if (!file) continue;
-        ctx.report({
-          file,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
-          help: "choose a range no other pack uses; installed packs' bands must not overlap"
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/layer-inversion.ts
-var layer_inversion_default = defineRule(
-  {
-    id: "layer-inversion",
-    category: "structure",
-    severity: "error",
-    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
-          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
-        });
-      }
-    }
-    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
-    for (const hi of banded) {
-      for (const lo of banded) {
-        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
-        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
-        const meta = metadataFile(ctx.repo, hi.name);
-        if (!meta) continue;
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
-          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/dependency-missing.ts
-var dependency_missing_default = defineRule(
-  {
-    id: "dependency-missing",
-    category: "structure",
-    severity: "error",
-    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        if (known.has(dep.name)) continue;
-        const near = suggest(dep.name, shipped.packs.keys());
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
-          help: "name a pack that exists under packs/, or add that pack"
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const installed2 = new Set(state.packs.map((p2) => p2.name));
-    for (const p2 of state.packs) {
-      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
-      if (missing.length === 0) continue;
-      ctx.report({
-        file: state.file,
-        pointer: p2.pointer,
-        atKey: true,
-        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
-        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
-      });
-    }
-  }
-);
-
-// src/lint/rules/dependency-cycle.ts
-var dependency_cycle_default = defineRule(
-  {
-    id: "dependency-cycle",
-    category: "structure",
-    severity: "error",
-    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
-  },
-  (ctx) => {
-    const packs = shippedPacksOf(ctx.repo).packs;
-    for (const cycle of findCycles(packs)) {
-      cycle.forEach((name, i2) => {
-        const next = cycle[(i2 + 1) % cycle.length];
-        const meta = metadataFile(ctx.repo, name);
-        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
-        if (!meta || !dep) return;
-        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `dependency cycle: ${formatCycle(rotated)}`,
-          help: "remove one dependency of the cycle"
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/dependency-range-unmet.ts
-var dependency_range_unmet_default = defineRule(
-  {
-    id: "dependency-range-unmet",
-    category: "structure",
-    severity: "error",
-    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || satisfiesDependency(dep, target.version)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
-          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
-    for (const p2 of state.packs) {
-      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
-        const installed2 = versions.get(dep.name);
-        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: p2.pointer,
-          atKey: true,
-          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
-          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-modified.ts
-var installed_file_modified_default = defineRule(
-  {
-    id: "installed-file-modified",
-    category: "structure",
-    severity: "error",
-    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
-  },
-  (ctx) => {
-    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
-      for (const f of pack.files) {
-        const file = ctx.repo.byPath.get(f.path);
-        if (!file || f.sha256 === void 0) continue;
-        const actual = fileSha256(repoFileBytes(file));
-        if (actual === f.sha256) continue;
-        ctx.report({
-          file,
-          span: [0, 0],
-          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-missing.ts
-var installed_file_missing_default = defineRule(
-  {
-    id: "installed-file-missing",
-    category: "structure",
-    severity: "error",
-    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const pack of state.packs) {
-      for (const f of pack.files) {
-        if (ctx.repo.byPath.has(f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} of pack ${pack.name} is missing`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/pack-drift.ts
-var pack_drift_default = defineRule(
-  {
-    id: "pack-drift",
-    category: "structure",
-    severity: "warning",
-    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const p2 of state.packs) {
-      const pack = shipped.get(p2.name);
-      if (!pack || p2.version === void 0) continue;
-      if (pack.version !== p2.version) {
-        ctx.report({
-          file: state.file,
-          pointer: `${p2.pointer}/version`,
-          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
-          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
-        });
-      } else if (p2.checksum !== pack.checksum) {
-        ctx.report({
-          file: state.file,
-          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
-          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum2(p2.checksum)} installed, ${shortChecksum2(pack.checksum)} shipped)`,
-          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/file-not-named-after-pack.ts
-var file_not_named_after_pack_default = defineRule(
-  {
-    id: "file-not-named-after-pack",
-    category: "structure",
-    severity: "error",
-    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    const owned = /* @__PURE__ */ new Set();
-    for (const pack of state?.packs ?? []) {
-      for (const f of pack.files) {
-        owned.add(f.path);
-        if (isInstalledPathOf(pack.name, f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
-          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
-        });
-      }
-    }
-    for (const file of ctx.repo.files) {
-      if (file.kind !== "policy" || owned.has(file.path)) continue;
-      const name = parseInstalledPath(file.path);
-      if (!name) continue;
-      ctx.report({
-        file,
-        span: [0, 0],
-        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
-        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
-      });
-    }
-  }
-);
-
-// src/lint/rules/pack-changed-without-version-bump.ts
-var pack_changed_without_version_bump_default = defineRule(
-  {
-    id: "pack-changed-without-version-bump",
-    category: "structure",
-    severity: "error",
-    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
-  },
-  (ctx) => {
-    const options = ctx.options;
-    if (!options.base || !options.basePacks) return;
-    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
-      const before = options.basePacks.get(pack.name);
-      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      ctx.report({
-        file: meta,
-        pointer: "/__pack_meta/version",
-        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum2(before.checksum)} \u2192 ${shortChecksum2(pack.checksum)})`,
-        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
-      });
-    }
-  }
-);
-
-// src/lint/rules/invalid-pack.ts
-var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
-var invalid_pack_default = defineRule(
-  {
-    id: "invalid-pack",
-    category: "structure",
-    severity: "error",
-    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
-  },
-  (ctx) => {
-    for (const p2 of shippedPacksOf(ctx.repo).problems) {
-      if (!CODES.has(p2.code)) continue;
-      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
-      if (!file) continue;
-      ctx.report({
-        file,
-        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
-        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
-        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
-      });
-    }
-  }
-);
-
-// src/model/values/result.ts
-function ok(value) {
-  return { ok: true, value };
-}
-function fail(message) {
-  return { ok: false, message };
-}
-function show(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === void 0) return "nothing";
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  return typeof value;
-}
-
-// src/model/values/units.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
-var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
-function parseDuration(text2) {
-  const bad = (problem) => fail(`bad duration ${show(text2)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
-  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text2 !== "string") return bad();
-  if (text2 === "") return bad("got an empty string");
-  if (/^\s|\s$/.test(text2)) return bad("got surrounding spaces");
-  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
-  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text2);
-  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
-    const unit = single[1];
-    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  let total = 0n;
-  let pos = 0;
-  let lastRank = -1;
-  while (pos < text2.length) {
-    DURATION_PART.lastIndex = pos;
-    const m = DURATION_PART.exec(text2);
-    if (!m) return bad();
-    pos = DURATION_PART.lastIndex;
-    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) {
-      return fail(
-        `bad duration ${show(text2)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
-      );
-    }
-    lastRank = rank;
-    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) {
-      const what = m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text2)}: not a whole number of milliseconds${what}`);
-    }
-    total += part;
-  }
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
-  }
-  return ok(Number(total));
-}
-var SIZE_UNITS = [
-  ["TB", 1024 ** 4],
-  ["GB", 1024 ** 3],
-  ["MB", 1024 ** 2],
-  ["KB", 1024],
-  ["B", 1],
-  ["TiB", 1024 ** 4],
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024]
-];
-var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
-function parseSize(text2) {
-  const bad = (problem) => fail(`bad size ${show(text2)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
-  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text2 !== "string") return bad();
-  if (text2 === "") return bad("got an empty string");
-  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
-  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text2);
-  if (!m) return bad();
-  const unit = m[2];
-  const known = SIZE_UNITS.find(([u]) => u === unit);
-  if (!known) {
-    const lower = unit.toLowerCase();
-    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  const bytes = exactTimes(m[1], BigInt(known[1]));
-  if (bytes === void 0) return fail(`bad size ${show(text2)}: not a whole number of bytes`);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad size ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
-  }
-  return ok(Number(bytes));
-}
-var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
-function parseMoney(text2) {
-  const bad = (problem) => fail(`bad amount ${show(text2)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
-  if (typeof text2 === "number") return bad('got a bare number, write it as a string starting with "$"');
-  if (typeof text2 !== "string") return bad();
-  if (text2 === "") return bad("got an empty string");
-  if (/^-|^\$-/.test(text2)) return bad("must not be negative");
-  if (/^\d/.test(text2)) return bad('missing "$"');
-  if (!text2.startsWith("$")) return bad('only "$" amounts are supported');
-  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text2)) return bad("thousands separators are not allowed");
-  if (/^\$\d+\.\d{3,}$/.test(text2)) return bad("more than two decimals");
-  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text2);
-  if (!m) return bad();
-  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad amount ${show(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
-  }
-  return ok(Number(cents));
-}
-function exactTimes(decimal, factor) {
-  const [whole = "0", frac = ""] = decimal.split(".");
-  const scaled = BigInt(whole + frac) * factor;
-  const denom = 10n ** BigInt(frac.length);
-  return scaled % denom === 0n ? scaled / denom : void 0;
-}
-
-// src/model/values/time.ts
-var MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December"
-];
-var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
-function parseTimeOfDay(text2) {
-  const bad = (problem) => fail(`bad time ${show(text2)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
-  if (typeof text2 !== "string") return bad();
-  const m = /^(\d{2}):(\d{2})$/.exec(text2);
-  if (!m) return bad();
-  const h2 = Number(m[1]);
-  const min = Number(m[2]);
-  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
-  if (min > 59) return bad(`minute ${m[2]} is out of range`);
-  return ok(h2 * 60 + min);
-}
-var zoneNames;
-function knownZones() {
-  if (!zoneNames) {
-    const intl = Intl;
-    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
-  }
-  return zoneNames;
-}
-function validateTimezone(name) {
-  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
-  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
-  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
-  try {
-    new Intl.DateTimeFormat(void 0, { timeZone: name });
-    return ok(name);
-  } catch {
-    const near = suggest(name, knownZones());
-    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
-  }
-}
-var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
-var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
-function parseIsoDate(text2) {
-  if (text2 instanceof Date) {
-    return Number.isNaN(text2.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text2.getTime());
-  }
-  const bad = (problem) => fail(`bad date ${show(text2)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
-  if (typeof text2 !== "string") return bad();
-  const m = ISO_DATE.exec(text2);
-  if (!m) return bad();
-  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
-  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
-  if (dateProblem) return bad(dateProblem);
-  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
-  if (hs !== void 0) {
-    if (z2 === void 0 && sign2 === void 0) {
-      return fail(`bad date ${show(text2)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
-    }
-    const h2 = Number(hs);
-    const mi = Number(mis);
-    const s = Number(ss ?? "0");
-    if (h2 > 23) return bad(`hour ${hs} is out of range`);
-    if (mi > 59) return bad(`minute ${mis} is out of range`);
-    if (s > 59) return bad(`second ${ss} is out of range`);
-    ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
-    if (sign2 !== void 0) {
-      const oh = Number(ohs);
-      const om = Number(oms);
-      if (oh > 23 || om > 59) return bad(`offset ${sign2}${ohs}:${oms} is out of range`);
-      ms -= (sign2 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
-    }
-  }
-  return ok(ms);
-}
-function checkCalendarDate(y2, mo, d) {
-  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
-  const days = daysInMonth(y2, mo);
-  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
-  return void 0;
-}
-function daysInMonth(y2, mo) {
-  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
-}
-function daysFromCivil(y2, mo, d) {
-  const yy = mo <= 2 ? y2 - 1 : y2;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
-function parsePolicyVersion(text2) {
-  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
-  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
-  if (typeof text2 !== "string") return fail(`bad Version ${show(text2)}: ${expected}`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
-  if (!m) return fail(`bad Version ${show(text2)}: ${expected}`);
-  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) return fail(`bad Version ${show(text2)}: ${problem}; ${expected}`);
-  if (KNOWN_POLICY_VERSIONS.includes(text2)) return ok(text2);
-  const newer = text2 > current ? " (newer than this edict knows)" : "";
-  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
-  return fail(`unknown Version ${show(text2)}${newer}: ${expectation}`);
-}
-
-// src/model/schemas/walk.ts
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
-  if (Array.isArray(value)) {
-    const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const props = schema.properties ?? {};
-  const extra = schema.additionalProperties;
-  for (const [k2, v] of Object.entries(value)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
-  }
-}
-
-// src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help) {
-  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      const schema = schemaFor(file);
-      if (!schema || file.source.value === void 0) continue;
-      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
-        const format = sub["x-format"];
-        if (!format || typeof value !== "string") return;
-        const check = checks[format];
-        const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
-      });
-    }
-  });
-}
-function fromResult(parse) {
-  return (v) => {
-    const r2 = parse(v);
-    return r2.ok ? void 0 : r2.message;
-  };
-}
-
-// src/lint/rules/invalid-duration.ts
-var invalid_duration_default = formatRule(
-  "invalid-duration",
-  { duration: fromResult(parseDuration) },
-  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
-);
-
-// src/lint/rules/invalid-size.ts
-var invalid_size_default = formatRule(
-  "invalid-size",
-  { size: fromResult(parseSize) },
-  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
-);
-
-// src/lint/rules/invalid-money.ts
-var invalid_money_default = formatRule(
-  "invalid-money",
-  { money: fromResult(parseMoney) },
-  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
-);
-
-// src/lint/rules/invalid-version.ts
-var invalid_version_default = formatRule(
-  "invalid-version",
-  { "policy-version": fromResult(parsePolicyVersion) },
-  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
-  'set Version: "2024-12-02"'
-);
-
-// src/engine/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return /[*?]/.test(pattern);
-}
-function compileWildcard(pattern, { ignoreCase } = {}) {
-  if (ignoreCase) {
-    const test = compileWildcard(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  if (!hasWildcard(pattern)) return (value) => value === pattern;
-  const star = pattern.indexOf("*");
-  const head = pattern.slice(0, star);
-  const tail = pattern.slice(star + 1);
-  if (star >= 0 && !hasWildcard(head + tail)) {
-    const min = head.length + tail.length;
-    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
-  }
-  return (value) => globMatch(pattern, value);
-}
-function matchWildcard(pattern, value, ignoreCase = false) {
-  return compileWildcard(pattern, { ignoreCase })(value);
-}
-function widthAt(value, i2) {
-  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
-}
-function globMatch(pattern, value) {
-  let p2 = 0;
-  let v = 0;
-  let afterStar = -1;
-  let starEnd = 0;
-  while (v < value.length) {
-    const c3 = pattern.charCodeAt(p2);
-    if (c3 === STAR) {
-      afterStar = ++p2;
-      starEnd = v;
-    } else if (c3 === QUESTION) {
-      p2++;
-      v += widthAt(value, v);
-    } else if (c3 === value.charCodeAt(v)) {
-      p2++;
-      v++;
-    } else if (afterStar < 0) {
-      return false;
-    } else {
-      p2 = afterStar;
-      v = starEnd += widthAt(value, starEnd);
-    }
-  }
-  while (pattern.charCodeAt(p2) === STAR) p2++;
-  return p2 === pattern.length;
-}
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part of parts) {
-    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part)) {
-      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep5 = pattern.indexOf("://");
-  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep5))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
-
-// src/engine/match/cidr.ts
-var MAPPED_PREFIX = 65535;
-var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
-function parseIpv4(text2) {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i2 = 0; i2 <= text2.length; i2++) {
-    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
-    if (c3 === 46) {
-      if (digits === 0 || parts === 4) return void 0;
-      value = value * 256 + octet;
-      parts++;
-      octet = 0;
-      digits = 0;
-    } else if (c3 >= 48 && c3 <= 57) {
-      if (digits > 0 && octet === 0) return void 0;
-      octet = octet * 10 + (c3 - 48);
-      digits++;
-      if (octet > 255) return void 0;
-    } else {
-      return void 0;
-    }
-  }
-  return parts === 4 ? value : void 0;
-}
-function parseIpv6(text2) {
-  const lastPart = text2.lastIndexOf(":") + 1;
-  if (text2.includes(".", lastPart)) {
-    const v4 = parseIpv4(text2.slice(lastPart));
-    if (v4 === void 0) return void 0;
-    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
-  }
-  const [head = "", tail, extra] = text2.split("::");
-  if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
-    if (groups.length + after.length > 7) return void 0;
-    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
-  }
-  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
-}
-function toWords(word) {
-  return [word(0), word(1), word(2), word(3)];
-}
-function parseIp(text2) {
-  if (text2.includes(":")) {
-    const words = parseIpv6(text2);
-    return words === void 0 ? void 0 : { family: 6, words };
-  }
-  const v4 = parseIpv4(text2);
-  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
-}
-function parseCidr(text2) {
-  const slash = text2.indexOf("/");
-  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
-  if (address === void 0) return void 0;
-  const max = address.family === 4 ? 32 : 128;
-  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
-  const bits = prefix + 128 - max;
-  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
-  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
-  return { family: address.family, prefix, network, mask };
-}
-function cidrContains(range, ip) {
-  const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
-  const { mask, network } = range;
-  const words = address.words;
-  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
-}
-function validateCidr(text2) {
-  if (parseCidr(text2) !== void 0) return void 0;
-  const slash = text2.indexOf("/");
-  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) {
-    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
-  }
-  const max = address.family === 4 ? 32 : 128;
-  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
-}
-
-// src/lint/rules/invalid-pattern.ts
-function validateToolPattern(p2) {
-  if (p2 === "*") return void 0;
-  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
-  return void 0;
-}
-function validateHostPattern(p2) {
-  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
-  return void 0;
-}
-function validatePathPattern(p2) {
-  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
-  return void 0;
-}
-function validateGlob(p2) {
-  if (p2.trim() === "") return "pattern is empty";
-  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
-  return void 0;
-}
-var invalid_pattern_default = formatRule(
-  "invalid-pattern",
-  {
-    "action-pattern": validateActionPattern,
-    "resource-pattern": validateResourcePattern,
-    "tool-pattern": validateToolPattern,
-    "host-pattern": validateHostPattern,
-    "path-pattern": validatePathPattern,
-    glob: validateGlob
-  },
-  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
-);
-
-// src/engine/scan/inline-flags.ts
-var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
-function toFlags(letters) {
-  return [...new Set(letters)].sort().join("");
-}
-function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
-  const source = pattern.slice(groups.length);
-  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  return new RegExp(source, toFlags(flags + extraFlags));
-}
-
-// src/lint/regex/charset.ts
-var EMPTY = [];
-function normalize2(ranges) {
-  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
-  const out = [];
-  for (const [lo, hi] of sorted2) {
-    if (lo > hi) continue;
-    const last2 = out[out.length - 1];
-    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-function union(...sets) {
-  return normalize2(sets.flat());
-}
-function negate(set2, max) {
-  const out = [];
-  let next = 0;
-  for (const [lo, hi] of set2) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = hi + 1;
-  }
-  if (next <= max) out.push([next, max]);
-  return out;
-}
-function intersect(a, b2) {
-  const out = [];
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return out;
-}
-function overlaps(a, b2) {
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return false;
-}
-var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
-var DIGITS = [[48, 57]];
-var WORD = normalize2([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize2([
-  [9, 13],
-  [32, 32],
-  [160, 160],
-  [5760, 5760],
-  [8192, 8202],
-  [8232, 8233],
-  [8239, 8239],
-  [8287, 8287],
-  [12288, 12288],
-  [65279, 65279]
-]);
-var LINE_TERMINATORS = normalize2([[10, 10], [13, 13], [8232, 8233]]);
-function foldCase(set2) {
-  const lower = intersect(set2, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
-  const upper = intersect(set2, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
-  return union(set2, lower, upper);
-}
-var probeCache = /* @__PURE__ */ new Map();
-function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
-  if (cached) return cached;
-  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
-  const ranges = [];
-  let start = -1;
-  for (let cp = 0; cp <= 65536; cp++) {
-    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
-    if (hit && start < 0) start = cp;
-    if (!hit && start >= 0) {
-      ranges.push([start, cp - 1]);
-      start = -1;
-    }
-  }
-  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set2 = normalize2(ranges);
-  probeCache.set(key, set2);
-  return set2;
-}
-
-// src/lint/regex/nodes.ts
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set2 = firstCache.get(n);
-  if (!set2) {
-    set2 = computeFirstChars(n);
-    firstCache.set(n, set2);
-  }
-  return set2;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i2) => within(i2, s));
-      const possible = parts.every((p2) => p2.possible);
-      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
-      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i2 of n.items) yield* descendants(i2);
-      break;
-    case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-
-// src/lint/regex/overlap.ts
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p2], last: [p2] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b2, stop) {
-  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
-    for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
-        if (stop(p22, q22)) return true;
-        queue.push([p22, q22]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
-}
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
-    return false;
-  };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
-}
-
-// src/lint/regex/parse.ts
-var Parser = class {
-  constructor(src, flags) {
-    this.src = src;
-    this.flags = flags;
-    this.unicode = flags.includes("u") || flags.includes("v");
-    this.ignoreCase = flags.includes("i");
-    this.dotAll = flags.includes("s");
-    this.maxChar = this.unicode ? 1114111 : 65535;
-  }
-  src;
-  flags;
-  pos = 0;
-  unicode;
-  ignoreCase;
-  dotAll;
-  maxChar;
-  parse() {
-    const node = this.alternation();
-    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
-    return node;
-  }
-  peek(offset = 0) {
-    return this.src[this.pos + offset];
-  }
-  alternation() {
-    const start = this.pos;
-    const branches = [this.sequence()];
-    while (this.peek() === "|") {
-      this.pos++;
-      branches.push(this.sequence());
-    }
-    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
-  }
-  sequence() {
-    const start = this.pos;
-    const items = [];
-    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
-      items.push(this.quantified(this.atom()));
-    }
-    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
-  }
-  quantified(atom) {
-    const c3 = this.peek();
-    let min;
-    let max;
-    if (c3 === "*") [min, max] = [0, Infinity];
-    else if (c3 === "+") [min, max] = [1, Infinity];
-    else if (c3 === "?") [min, max] = [0, 1];
-    else if (c3 === "{") {
-      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = Number(m[1]);
-      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    if (this.peek() === "?") this.pos++;
-    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
-  }
-  chars(set2, start) {
-    return { type: "chars", set: this.ignoreCase ? foldCase(set2) : set2, start, end: this.pos };
-  }
-  atom() {
-    const start = this.pos;
-    const c3 = this.src[this.pos];
-    if (c3 === "(") {
-      this.pos++;
-      let look = false;
-      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
-      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
-        this.pos += 2;
-        look = true;
-      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
-        this.pos += 3;
-        look = true;
-      } else if (this.src.startsWith("?<", this.pos)) {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-      } else if (this.peek() === "?") {
-        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
-        if (!m) throw new Error("unsupported group");
-        this.pos += m[0].length;
-      }
-      const body = this.alternation();
-      if (this.peek() !== ")") throw new Error("unterminated group");
-      this.pos++;
-      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
-    }
-    if (c3 === "[") return this.charClass();
-    if (c3 === ".") {
-      this.pos++;
-      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
-    }
-    if (c3 === "^" || c3 === "$") {
-      this.pos++;
-      return { type: "assert", start, end: this.pos };
-    }
-    if (c3 === "\\") {
-      const next = this.peek(1);
-      if (next === "b" || next === "B") {
-        this.pos += 2;
-        return { type: "assert", start, end: this.pos };
-      }
-      if (next !== void 0 && /[1-9]/.test(next)) {
-        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
-        return { type: "backref", start, end: this.pos };
-      }
-      if (next === "k" && this.peek(2) === "<") {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-        return { type: "backref", start, end: this.pos };
-      }
-      return this.chars(this.escape(false), start);
-    }
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return this.chars([[cp, cp]], start);
-  }
-  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
-  escape(inClass) {
-    const start = this.pos;
-    this.pos++;
-    const c3 = this.src[this.pos];
-    if (c3 === void 0) return EMPTY;
-    this.pos++;
-    switch (c3) {
-      case "d":
-        return DIGITS;
-      case "D":
-        return negate(DIGITS, this.maxChar);
-      case "w":
-        return WORD;
-      case "W":
-        return negate(WORD, this.maxChar);
-      case "s":
-        return SPACE;
-      case "S":
-        return negate(SPACE, this.maxChar);
-      case "n":
-        return [[10, 10]];
-      case "r":
-        return [[13, 13]];
-      case "t":
-        return [[9, 9]];
-      case "f":
-        return [[12, 12]];
-      case "v":
-        return [[11, 11]];
-      case "0":
-        return [[0, 0]];
-      case "b":
-        return inClass ? [[8, 8]] : EMPTY;
-      case "c": {
-        const letter = this.src[this.pos];
-        if (letter && /[A-Za-z]/.test(letter)) {
-          this.pos++;
-          const code2 = letter.charCodeAt(0) % 32;
-          return [[code2, code2]];
-        }
-        return [[92, 92]];
-      }
-      case "x": {
-        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("x")];
-        this.pos += 2;
-        const code2 = parseInt(m[0], 16);
-        return [[code2, code2]];
-      }
-      case "u": {
-        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
-        if (this.unicode && braced) {
-          this.pos += braced[0].length;
-          const code3 = parseInt(braced[1], 16);
-          return [[code3, code3]];
-        }
-        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("u")];
-        this.pos += 4;
-        const code2 = parseInt(m[0], 16);
-        return [[code2, code2]];
-      }
-      case "p":
-      case "P": {
-        if (this.unicode && this.src[this.pos] === "{") {
-          this.pos = this.src.indexOf("}", this.pos) + 1;
-          return probe(this.src.slice(start, this.pos), this.flags);
-        }
-        return [ch(c3)];
-      }
-      default: {
-        const cp = this.src.codePointAt(this.pos - 1);
-        if (cp > 65535) this.pos++;
-        return [[cp, cp]];
-      }
-    }
-  }
-  charClass() {
-    const start = this.pos;
-    this.pos++;
-    let negated = false;
-    if (this.peek() === "^") {
-      negated = true;
-      this.pos++;
-    }
-    const parts = [];
-    while (this.pos < this.src.length && this.peek() !== "]") {
-      const lo = this.classAtom();
-      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
-        const save = this.pos;
-        this.pos++;
-        const hi = this.classAtom();
-        if (isSingle(hi)) {
-          parts.push([[lo[0][0], hi[0][0]]]);
-          continue;
-        }
-        this.pos = save;
-      }
-      parts.push(lo);
-    }
-    this.pos++;
-    let set2 = union(...parts);
-    if (this.ignoreCase) set2 = foldCase(set2);
-    if (negated) set2 = negate(set2, this.maxChar);
-    return { type: "chars", set: set2, start, end: this.pos };
-  }
-  classAtom() {
-    if (this.peek() === "\\") return this.escape(true);
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return [[cp, cp]];
-  }
-};
-function isSingle(set2) {
-  return set2.length === 1 && set2[0][0] === set2[0][1];
-}
-
-// src/lint/regex/safety.ts
-function checkRegex(pattern) {
-  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
-  let re;
-  try {
-    re = toJsRegExp(pattern);
-  } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
-  }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
-}
-function compileProblem(pattern, e) {
-  const raw = e instanceof Error ? e.message : String(e);
-  const reason2 = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason2.charAt(0).toLowerCase() + reason2.slice(1);
-  let hint = "expected a JavaScript regular expression";
-  if (/\(\?P[<=>]/.test(pattern)) {
-    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
-  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
-    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
-  }
-  return `${lowered}; ${hint}`;
-}
-function quote(s) {
-  return `"${s}"`;
-}
-function backtrackingRisk(source, flags = "") {
-  let root;
-  try {
-    root = new Parser(source, flags).parse();
-  } catch {
-    return void 0;
-  }
-  const text2 = (n) => quote(source.slice(n.start, n.end));
-  try {
-    for (const q2 of descendants(root)) {
-      if (q2.type !== "repeat" || q2.max < 2) continue;
-      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
-      const nested = nestedQuantifier(q2);
-      if (nested) {
-        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
-      }
-      const same2 = overlappingAlternatives(q2);
-      if (same2) {
-        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
-      }
-      const prefix = tailPrefixAlternatives(q2);
-      if (prefix) {
-        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
-      }
-    }
-    const adjacent = adjacentQuantifiers(root);
-    if (adjacent) {
-      return `adjacent quantifiers: ${text2(adjacent[0])} and ${text2(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
-    }
-  } catch {
-    return void 0;
-  }
-  return void 0;
-}
-function nestedQuantifier(q2) {
-  for (const x2 of descendants(q2.body)) {
-    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
-    const s = alphabet(x2.body);
-    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
-  }
-  return void 0;
-}
-function overlappingAlternatives(q2) {
-  for (const alt of descendants(q2.body)) {
-    if (alt.type !== "alt") continue;
-    const bs = alt.branches;
-    for (let i2 = 0; i2 < bs.length; i2++) {
-      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
-        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
-      }
-    }
-  }
-  return void 0;
-}
-function tailPrefixAlternatives(q2) {
-  const found = [];
-  const visit2 = (n, next) => {
-    switch (n.type) {
-      case "seq": {
-        let follow = next;
-        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
-          const item = n.items[k2];
-          visit2(item, follow);
-          if (!nullable(item)) return;
-          follow = union(follow, firstChars(item));
-        }
-        return;
-      }
-      case "group":
-        return visit2(n.body, next);
-      case "repeat":
-        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit2(n.body, next);
-        return;
-      case "alt": {
-        const bs = n.branches;
-        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
-          for (let j2 = 0; j2 < bs.length; j2++) {
-            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
-              found.push([bs[i2], bs[j2]]);
-              break;
-            }
-          }
-        }
-        for (const b2 of bs) visit2(b2, next);
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit2(q2.body, firstChars(q2.body));
-  return found[0];
-}
-function adjacentQuantifiers(root) {
-  for (const n of descendants(root)) {
-    if (n.type !== "seq") continue;
-    const items = flatten(n.items);
-    for (let i2 = 0; i2 + 1 < items.length; i2++) {
-      const x2 = items[i2];
-      const y2 = items[i2 + 1];
-      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
-      if (!trades(x2, y2) && !trades(y2, x2)) continue;
-      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
-      if (suffix) return [x2, y2];
-    }
-  }
-  return void 0;
-}
-function trades(a, b2) {
-  let body = a.body;
-  while (body.type === "group") body = body.body;
-  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
-}
-function flatten(items) {
-  return items.flatMap((i2) => {
-    if (i2.type !== "group") return [i2];
-    if (i2.body.type === "seq") return flatten(i2.body.items);
-    if (i2.body.type === "alt") return [i2];
-    return flatten([i2.body]);
-  });
-}
-
-// src/lint/rules/invalid-regex.ts
-var invalid_regex_default = formatRule(
-  "invalid-regex",
-  { regex: (p2) => {
-    const r2 = checkRegex(p2);
-    return r2.ok ? void 0 : r2.message;
-  } },
-  "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
-);
-
-// src/lint/rules/regex-catastrophic-backtracking.ts
-var regex_catastrophic_backtracking_default = formatRule(
-  "regex-catastrophic-backtracking",
-  { regex: (p2) => {
-    const r2 = checkRegex(p2);
-    return r2.ok && r2.risk ? `regex can backtrack catastrophically: ${r2.risk}` : void 0;
-  } },
-  "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
-  "remove the nested quantifier or make the alternatives disjoint"
-);
-
-// src/lint/rules/invalid-time.ts
-var invalid_time_default = formatRule(
-  "invalid-time",
-  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
-  "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
-);
-
-// src/lint/rules/invalid-semver.ts
-var import_semver4 = __toESM(require_semver2(), 1);
-var invalid_semver_default = formatRule(
-  "invalid-semver",
-  {
-    semver: (v) => import_semver4.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
-    "semver-range": (v) => {
-      const at = v.indexOf("@");
-      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver4.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
-    }
-  },
-  "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
-);
-
-// src/lint/rules/unknown-reason-code.ts
-var unknown_reason_code_default = formatRule(
-  "unknown-reason-code",
-  {
-    "reason-code": (v) => {
-      if (REASON_CODES.includes(v)) return void 0;
-      const near = suggest(v, REASON_CODES);
-      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
-    }
-  },
-  "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
-);
-
-// src/lint/statements.ts
-function list2(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
-  return void 0;
-}
-function isRecord3(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function statementsOf(entry) {
-  if (entry.kind !== "AccessPolicy") return [];
-  const raw = entry.document.spec?.Statement;
-  if (!Array.isArray(raw)) return [];
-  const out = [];
-  raw.forEach((st, index) => {
-    if (!isRecord3(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
-    const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
-    const a = list2(st.Action);
-    const na = list2(st.NotAction);
-    const r2 = list2(st.Resource);
-    const nr = list2(st.NotResource);
-    if (a) ref.action = a;
-    if (na) ref.notAction = na;
-    if (r2) ref.resource = r2;
-    if (nr) ref.notResource = nr;
-    if (isRecord3(st.Condition)) ref.condition = st.Condition;
-    out.push(ref);
-  });
-  return out;
-}
-function allStatements(repo) {
-  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
-}
-
-// src/lint/rules/unknown-condition-operator.ts
-var unknown_condition_operator_default = defineRule(
-  {
-    id: "unknown-condition-operator",
-    category: "schema",
-    severity: "error",
-    description: "A Condition uses an operator IAM does not define (`StringEqual`, `IPAddress`, `ForAnyValues:`). edict evaluates an unknown operator as a failed condition, so an Allow never applies and a Deny always does; other engines may ignore it instead. Use one of the IAM operators, optionally with `IfExists` and a `ForAnyValue:`/`ForAllValues:` prefix."
-  },
-  (ctx) => {
-    const names = allConditionOperatorNames();
-    for (const st of allStatements(ctx.repo)) {
-      if (!st.condition) continue;
-      for (const op of Object.keys(st.condition)) {
-        if (parseConditionOperator(op)) continue;
-        const near = suggest(op, names);
-        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
-      }
-    }
-  }
-);
-
-// src/engine/access/values.ts
-var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
-var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
-function toNumber(value) {
-  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : void 0;
-}
-function toBool(value) {
-  const text2 = typeof value === "string" ? value.toLowerCase() : value;
-  return text2 === true || text2 === "true" ? true : text2 === false || text2 === "false" ? false : void 0;
-}
-function toEpochMillis(value) {
-  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
-    const seconds = toNumber(value);
-    return seconds === void 0 ? void 0 : seconds * 1e3;
-  }
-  const m = ISO_8601.exec(value);
-  if (m === null) return void 0;
-  const part = (i2) => Number(m[i2] ?? 0);
-  const month = part(2) - 1;
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(part(1), month, part(3));
-  if (date.getUTCMonth() !== month) return void 0;
-  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
-  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
-}
-
-// src/engine/access/conditions.ts
-function splitNegation(base) {
-  const positive = base.replace("Not", "");
-  return { positive, negated: positive !== base };
-}
-function and3(a, b2) {
-  if (a === false || b2 === false) return false;
-  return a === "error" || b2 === "error" ? "error" : true;
-}
-function or3(a, b2) {
-  if (a === true || b2 === true) return true;
-  return a === "error" || b2 === "error" ? "error" : false;
-}
-function not3(a) {
-  return a === "error" ? "error" : !a;
-}
-var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context, key) {
-  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
-  return found === void 0 ? void 0 : context[found] ?? void 0;
-}
-function evaluateCondition(block, context) {
-  let result = true;
-  for (const [name, entries] of Object.entries(block ?? {})) {
-    const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      result = and3(result, "error");
-      continue;
-    }
-    for (const [key, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
-    }
-  }
-  return result;
-}
-function toList2(value) {
-  return Array.isArray(value) ? value : [value];
-}
-function evaluateKey(op, policyValues, entry) {
-  if (op.base === "Null") {
-    const absent = entry === void 0;
-    return policyValues.map((p2) => {
-      const wanted = toBool(p2);
-      return wanted === void 0 ? "error" : wanted === absent;
-    }).reduce(or3, false);
-  }
-  const { positive, negated } = splitNegation(op.base);
-  if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
-  if (op.set === void 0 && isList(entry)) return "error";
-  const contextValues = isList(entry) ? entry : [entry];
-  const test = (v) => {
-    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
-    return negated ? not3(any) : any;
-  };
-  const results2 = contextValues.map(test);
-  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
-}
-function isList(entry) {
-  return Array.isArray(entry);
-}
-function compare(op, v, p2) {
-  switch (op) {
-    case "StringEquals":
-      return String(v) === String(p2);
-    case "StringEqualsIgnoreCase":
-      return String(v).toLowerCase() === String(p2).toLowerCase();
-    case "StringLike":
-      return matchWildcard(String(p2), String(v));
-    case "ArnEquals":
-    case "ArnLike": {
-      const pattern = parseArn(String(p2));
-      const arn = parseArn(String(v));
-      return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return order(op, toNumber(v), toNumber(p2));
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return order(op, toEpochMillis(v), toEpochMillis(p2));
-    case "Bool": {
-      const a = toBool(v);
-      const b2 = toBool(p2);
-      return a === void 0 || b2 === void 0 ? "error" : a === b2;
-    }
-    case "IpAddress": {
-      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
-      const ip = typeof v === "string" ? parseIp(v) : void 0;
-      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
-    }
-    default:
-      return "error";
-  }
-}
-function parseArn(text2) {
-  const parts = text2.split(":");
-  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
-}
-function order(op, a, b2) {
-  if (a === void 0 || b2 === void 0) return "error";
-  if (op.endsWith("LessThanEquals")) return a <= b2;
-  if (op.endsWith("LessThan")) return a < b2;
-  if (op.endsWith("GreaterThanEquals")) return a >= b2;
-  if (op.endsWith("GreaterThan")) return a > b2;
-  return a === b2;
-}
-
-// src/lint/conditions.ts
-function conditionValues(repo) {
-  const out = [];
-  for (const st of allStatements(repo)) {
-    if (!st.condition) continue;
-    for (const [operator, block] of Object.entries(st.condition)) {
-      const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
-      const parsed = parseConditionOperator(operator);
-      if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-      for (const [key, raw] of Object.entries(block)) {
-        const keyPointer = joinPointer(operatorPointer, key);
-        const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
-      }
-    }
-  }
-  return out;
-}
-function conditionEntries(st) {
-  const out = [];
-  for (const [operator, block] of Object.entries(st.condition ?? {})) {
-    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
-    const parsed = parseConditionOperator(operator);
-    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
-  }
-  return out;
-}
-function isNegatedOperator(op) {
-  return op.base !== "Null" && splitNegation(op.base).negated;
-}
-var isFalse = (v) => v === false || v === "false";
-function requiresKey(op, value) {
-  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
-  if (op.set === "ForAnyValue") return true;
-  if (op.set === "ForAllValues" || op.ifExists) return false;
-  return !isNegatedOperator(op);
-}
-function conditionRequiresKey(entries, key) {
-  const k2 = key.toLowerCase();
-  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
-}
-
-// src/lint/rules/invalid-cidr.ts
-var invalid_cidr_default = defineRule(
-  {
-    id: "invalid-cidr",
-    category: "schema",
-    severity: "error",
-    description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (c3.parsed?.base !== "IpAddress" && c3.parsed?.base !== "NotIpAddress") continue;
-      const message = typeof c3.value === "string" ? validateCidr(c3.value) : `expected an address or CIDR string, got ${JSON.stringify(c3.value)}`;
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
-    }
-  }
-);
-
-// src/lint/rules/invalid-date.ts
-var invalid_date_default = defineRule(
-  {
-    id: "invalid-date",
-    category: "schema",
-    severity: "error",
-    description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (!c3.parsed?.base.startsWith("Date")) continue;
-      if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
-      const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
-      if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
-    }
-  }
-);
-
-// src/lint/rules/invalid-arn.ts
-function validateArn(value) {
-  if (typeof value !== "string") return `expected an ARN string, got ${JSON.stringify(value)}`;
-  if (parseArn(value) !== void 0) return void 0;
-  const parts = value.split(":");
-  if (parts[0] !== "arn") return `"${value}" is not an ARN: it must start with "arn:"`;
-  return `"${value}" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got ${parts.length}`;
-}
-var invalid_arn_default = defineRule(
-  {
-    id: "invalid-arn",
-    category: "schema",
-    severity: "error",
-    description: "An `ArnEquals`/`ArnLike`/`ArnNotEquals`/`ArnNotLike` condition value that is not an ARN `arn:partition:service:region:account:resource`: fewer than six colon-separated parts, or not starting with `arn:` (`*` and `?` match within one part, so `arn:aws:s3:*` is not a pattern for every S3 ARN). edict treats a value that is not an ARN as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Write all six parts, with `*` for the ones that may be anything."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (!c3.parsed?.base.startsWith("Arn")) continue;
-      const message = validateArn(c3.value);
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: 'write all six parts, e.g. "arn:aws:s3:::my-bucket/*" or "arn:aws:iam::*:role/*"' });
-    }
-  }
-);
-
-// src/lint/rules/invalid-condition-value.ts
-var invalid_condition_value_default = defineRule(
-  {
-    id: "invalid-condition-value",
-    category: "schema",
-    severity: "error",
-    description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      const base = c3.parsed?.base;
-      if (!base) continue;
-      let message;
-      if (base.startsWith("Numeric")) {
-        const ok2 = typeof c3.value === "number" && Number.isFinite(c3.value) || typeof c3.value === "string" && c3.value.trim() !== "" && Number.isFinite(Number(c3.value));
-        if (!ok2) message = `${c3.operator} needs a number, got ${JSON.stringify(c3.value)}`;
-      } else if (base === "Bool" || base === "Null") {
-        if (typeof c3.value !== "boolean" && c3.value !== "true" && c3.value !== "false") message = `${c3.operator} needs true or false, got ${JSON.stringify(c3.value)}`;
-      }
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message });
-    }
-  }
-);
-
-// src/lint/targets.ts
-function isProductionTarget(name) {
-  return /^prod/i.test(name);
-}
-function productionTargetsOf(repo, entry) {
-  const all = targetNames(repo).filter(isProductionTarget);
-  const own = entry.document.metadata?.targets;
-  return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
-}
-function targetPointer(target) {
-  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-}
-
-// src/lint/rules/wildcard-allow-in-production.ts
-var wildcard_allow_in_production_default = defineRule(
-  {
-    id: "wildcard-allow-in-production",
-    category: "security",
-    severity: "error",
-    description: 'An `Allow` of action `*` on resource `*` in a document that applies to a production target (a target whose name starts with "prod"). It grants an agent every action on everything, which defeats least privilege; IAM Access Analyzer flags the same. Name the actions and resources the workload needs.'
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.action?.includes("*") || !st.resource?.includes("*")) continue;
-      if (st.condition && Object.keys(st.condition).length > 0) continue;
-      const prod = st.entry.file.kind === "policy" ? productionTargetsOf(ctx.repo, st.entry) : [];
-      if (prod.length === 0) continue;
-      ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Effect`, message: `Allow "*" on "*" applies to ${prod.join(", ")}`, help: "name the actions and resources this workload needs, or limit the document's targets" });
-    }
-  }
-);
-
-// src/lint/rules/allow-with-not-action.ts
-var allow_with_not_action_default = defineRule(
-  {
-    id: "allow-with-not-action",
-    category: "security",
-    severity: "warning",
-    description: "An `Allow` with `NotAction` or `NotResource` grants everything except what is listed, including every action and resource invented later. IAM's own guidance discourages it. List what is allowed with `Action`/`Resource`, and use a `Deny` for exceptions."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow") continue;
-      for (const key of ["NotAction", "NotResource"]) {
-        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
-      }
-    }
-  }
-);
-
-// src/lint/rules/for-all-values-without-null.ts
-var for_all_values_without_null_default = defineRule(
-  {
-    id: "for-all-values-without-null",
-    category: "security",
-    severity: "warning",
-    description: "A `ForAllValues:` condition is true when the context key is missing or empty (there is no value that fails), so an `Allow` guarded by it also allows requests that carry no values at all. Add `Null: {<key>: false}` to the same condition block to require the key."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.condition) continue;
-      const nullGuarded = /* @__PURE__ */ new Set();
-      const nullBlock = st.condition.Null;
-      if (nullBlock && typeof nullBlock === "object") {
-        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
-      }
-      for (const [op, block] of Object.entries(st.condition)) {
-        if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
-        for (const key of Object.keys(block)) {
-          if (nullGuarded.has(key.toLowerCase())) continue;
-          ctx.report({
-            file: st.entry.file,
-            pointer: `${st.pointer}/Condition/${op}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-            atKey: true,
-            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
-            help: `add Null: { ${key}: false } to this Condition`
-          });
-        }
-      }
-    }
-  }
-);
-
-// src/lint/rules/if-exists-in-deny.ts
-var if_exists_in_deny_default = defineRule(
-  {
-    id: "if-exists-in-deny",
-    category: "security",
-    severity: "warning",
-    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). For a positive operator, use the plain one when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied. A negated operator (`StringNotEquals`\u2026) is true on a missing key even without `IfExists`, so there add `Null: {key: false}` to the same Condition instead. Not reported when the Condition already requires every key of the operator."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Deny" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const op of Object.keys(st.condition)) {
-        const parsed = parseConditionOperator(op);
-        const ofOp = entries.filter((e) => e.operator === op);
-        if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
-        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
-      }
-    }
-  }
-);
-
-// src/lint/rules/negated-condition-allows-missing-key.ts
-var negated_condition_allows_missing_key_default = defineRule(
-  {
-    id: "negated-condition-allows-missing-key",
-    category: "security",
-    severity: "warning",
-    description: "An `Allow` whose Condition uses a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`, without a set prefix) also allows every request that lacks the key, because a negated operator is true when the key is missing, as in IAM. `StringNotEquals: {team: contractors}` lets in a caller who sends no team at all. Add `Null: {<key>: false}` to the same Condition to require the key (any other entry on the key that is false when it is missing, such as a positive operator, does too)."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const e of entries) {
-        if (!e.parsed || e.parsed.set !== void 0 || !isNegatedOperator(e.parsed)) continue;
-        if (conditionRequiresKey(entries, e.key)) continue;
-        ctx.report({
-          file: st.entry.file,
-          pointer: e.pointer,
-          atKey: true,
-          message: `Allow with ${e.operator} on ${e.key} also allows requests without ${e.key}`,
-          help: `add Null: {${e.key}: false} to require the key`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/negated-condition-missing-key-changed.ts
-var negated_condition_missing_key_changed_default = defineRule(
-  {
-    id: "negated-condition-missing-key-changed",
-    category: "security",
-    severity: "info",
-    description: "A `Deny` with a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, without `IfExists` or a set prefix) now also denies every request that lacks the key, which it did not before edict 0.2: a migration notice, for one release. Since 0.2 a negated operator is true when the context key is missing, as in IAM; before, it was false. If requests without the key should be denied, nothing to do (the notice goes away in the next release, or switch it off in `lint.rules`); to keep the old behaviour, add `Null: {<key>: false}` to the same Condition."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Deny" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const e of entries) {
-        if (!e.parsed || e.parsed.set !== void 0 || e.parsed.ifExists || !isNegatedOperator(e.parsed)) continue;
-        if (conditionRequiresKey(entries, e.key)) continue;
-        ctx.report({
-          file: st.entry.file,
-          pointer: e.pointer,
-          atKey: true,
-          message: `since edict 0.2, Deny with ${e.operator} on ${e.key} also denies requests without ${e.key} (IAM semantics); add Null: {${e.key}: false} to keep the old behaviour`,
-          help: `if requests without ${e.key} should be denied, nothing to do: this notice goes away in the next release (or set lint.rules.negated-condition-missing-key-changed: off)`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t2, kind, path2, message, help, seen) {
-  const src = ctx.repo.byPath.get(t2.provenance[kind][path2]?.[0]?.file ?? "");
-  if (src) {
-    const key = `${src.path}\0${path2}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    ctx.report({ file: src, pointer: `/spec/${path2.split(".").join("/")}`, message, help });
-    return;
-  }
-  const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
-}
-
-// src/lint/rules/audit-log-off.ts
-var audit_log_off_default = defineRule(
-  {
-    id: "audit-log-off",
-    category: "security",
-    severity: "warning",
-    description: "A target's effective AccessPolicy has no audit log (`AuditLog.Required` is false or unset). Without an audit trail, agent actions cannot be reviewed after an incident, and SOC 2 and HIPAA require one. Set `AuditLog.Required: true` in a policy that applies to the target."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      if (t2.effective.access.AuditLog?.Required === true) continue;
-      const off = t2.effective.access.AuditLog?.Required === false;
-      reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
-    }
-  }
-);
-
-// src/lint/rules/no-resource-limits.ts
-var no_resource_limits_default = defineRule(
-  {
-    id: "no-resource-limits",
-    category: "security",
-    severity: "warning",
-    description: "A target's effective AccessPolicy sets no `ResourceLimits`. Limits on execution time, tokens, cost and memory bound the damage of a runaway or hijacked agent; Sekuire's production template sets all of them. Add `ResourceLimits` to a policy that applies to the target."
-  },
-  (ctx) => {
-    const config = ctx.repo.config?.file;
-    if (!config) return;
-    for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      const limits = t2.effective.access.ResourceLimits;
-      if (limits && Object.keys(limits).length > 0) continue;
-      ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
-    }
-  }
-);
-
-// src/lint/rules/allow-insecure-in-production.ts
-var allow_insecure_in_production_default = defineRule(
-  {
-    id: "allow-insecure-in-production",
-    category: "security",
-    severity: "error",
-    description: "The effective PosturePolicy of a production target has `allow_insecure: true`, so machines that fail posture checks still get credentials (with a warning). VaultGuard's docs: never use that in production. Limit the document to non-production targets."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (!isProductionTarget(t2.target) || t2.effective.posture.allow_insecure !== true) continue;
-      reportSetting(ctx, t2, "posture", "allow_insecure", `allow_insecure is true in production target ${t2.target}`, "add metadata.targets without production targets to this policy", seen);
-    }
-  }
-);
-
-// src/lint/rules/observe-mode-in-production.ts
-var observe_mode_in_production_default = defineRule(
-  {
-    id: "observe-mode-in-production",
-    category: "security",
-    severity: "warning",
-    description: "The effective RuntimePolicy of a production target has no `enforcement.deny_on` codes (Sec0's observe mode): violations are logged but never block a tool call. Observe mode is a rollout step, not a production setting. Add the reason codes that must block, e.g. `tool_not_in_allowlist`."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
-      if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
-      reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
-    }
-  }
-);
-
-// src/lint/rules/unpinned-tool-version.ts
-var unpinned_tool_version_default = defineRule(
-  {
-    id: "unpinned-tool-version",
-    category: "security",
-    severity: "warning",
-    description: "A tool allowlist entry has no version (`mcp://server/tool`) or any version (`@*`) in a target that sets `deny_if_unpinned_version: true`. Pinning is meant to stop a server from swapping tool code under a known name; an unpinned entry lets any version through the allowlist. Pin the versions you reviewed (`@1.2.0`)."
-  },
-  (ctx) => {
-    const reported = /* @__PURE__ */ new Set();
-    const isUnpinned = (entry) => {
-      const at = entry.lastIndexOf("@");
-      return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
-    };
-    for (const t2 of ctx.merged()) {
-      if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
-      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "RuntimePolicy") continue;
-        const list3 = d.entry.document.spec?.tools?.allowlist;
-        if (!Array.isArray(list3)) continue;
-        list3.forEach((entry, i2) => {
-          if (typeof entry !== "string" || entry === "*") return;
-          const unpinned = isUnpinned(entry);
-          const key = `${d.entry.file.path}#${i2}`;
-          if (!unpinned || reported.has(key)) return;
-          reported.add(key);
-          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/private-key-in-repository.ts
-var private_key_in_repository_default = defineRule(
-  {
-    id: "private-key-in-repository",
-    category: "security",
-    severity: "error",
-    description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
-  },
-  (ctx) => {
-    for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
-    }
-  }
-);
-
-// src/lint/rules/signing-key-in-repository.ts
-var signing_key_in_repository_default = defineRule(
-  {
-    id: "signing-key-in-repository",
-    category: "security",
-    severity: "error",
-    description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
-  },
-  (ctx) => {
-    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "RuntimePolicy") continue;
-      const ref = entry.document.spec?.signing?.key_ref;
-      if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
-      const path2 = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
-      if (!keys.has(path2)) continue;
-      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path2}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
-    }
-  }
-);
-
-// src/lint/pattern-cover.ts
-function patternCovers(general, specific, ignoreCase = false) {
-  const p2 = ignoreCase ? general.toLowerCase() : general;
-  const q2 = ignoreCase ? specific.toLowerCase() : specific;
-  const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
-    if (hit !== void 0) return hit;
-    let r2;
-    if (i2 === p2.length) r2 = j2 === q2.length;
-    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 === q2.length) r2 = false;
-    else if (q2[j2] === "*") r2 = false;
-    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
-    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
-    return r2;
-  };
-  return go(0, 0);
-}
-function patternsOverlap(a, b2, ignoreCase = false) {
-  const p2 = ignoreCase ? a.toLowerCase() : a;
-  const q2 = ignoreCase ? b2.toLowerCase() : b2;
-  const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
-    if (hit !== void 0) return hit;
-    let r2;
-    if (i2 === p2.length && j2 === q2.length) r2 = true;
-    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
-    else if (i2 === p2.length || j2 === q2.length) r2 = false;
-    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
-    return r2;
-  };
-  return go(0, 0);
-}
-function listCovers(generals, specifics, ignoreCase = false) {
-  return specifics.every((s) => generals.some((g) => patternCovers(g, s, ignoreCase)));
-}
-
-// src/lint/coverage.ts
-function unconditional(s) {
-  return !s.condition || Object.keys(s.condition).length === 0;
-}
-function reachCovers(outer, inner) {
-  if (!unconditional(outer) || outer.notAction || outer.notResource || inner.notAction || inner.notResource) return false;
-  if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
-  return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
-}
-function resourceKey(pattern) {
-  const wildcard = pattern.search(/[*?]/);
-  const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  const sep5 = head.indexOf("://");
-  if (sep5 < 0) return void 0;
-  const slash = head.indexOf("/", sep5 + 3);
-  return slash < 0 ? void 0 : head.slice(0, slash + 1);
-}
-function serviceOf(pattern) {
-  const p2 = pattern.toLowerCase();
-  const colon = p2.indexOf(":");
-  if (colon < 0) return void 0;
-  const wildcard = p2.search(/[*?]/);
-  return wildcard >= 0 && wildcard < colon ? void 0 : p2.slice(0, colon);
-}
-var CoverIndex = class {
-  #byKey = /* @__PURE__ */ new Map();
-  #outers;
-  constructor(outers) {
-    this.#outers = outers;
-    outers.forEach((o2, i2) => {
-      if (!unconditional(o2) || o2.notAction || o2.notResource || !o2.action || !o2.resource) return;
-      const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
-      const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
-      for (const s of services) {
-        for (const k2 of keys) {
-          const key = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key);
-          if (list3 === void 0) this.#byKey.set(key, list3 = []);
-          list3.push(i2);
-        }
-      }
-    });
-  }
-  /** Outers that may cover `inner`, in their original order. */
-  candidates(inner) {
-    if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
-    const s = serviceOf(inner.action[0]);
-    const k2 = resourceKey(inner.resource[0]);
-    const lookups = /* @__PURE__ */ new Set();
-    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
-    if (s === void 0 || k2 === void 0) {
-      const all = /* @__PURE__ */ new Set();
-      for (const [key, list3] of this.#byKey) {
-        const [ks, kr] = key.split("\0");
-        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
-      }
-      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
-    }
-    const seen = /* @__PURE__ */ new Set();
-    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
-    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
-  }
-};
-
-// src/lint/rules/statement-shadowed-by-deny.ts
-var statement_shadowed_by_deny_default = defineRule(
-  {
-    id: "statement-shadowed-by-deny",
-    category: "effect",
-    severity: "warning",
-    description: "An `Allow` can never take effect because an unconditional `Deny` in the same target covers every action and resource it names (a Deny always wins). The statement is dead weight and suggests the author expected access that does not exist. Remove the Allow, or narrow the Deny."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
-      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
-      for (const st of all) {
-        if (st.effect !== "Allow") continue;
-        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (!deny || seen.has(key)) continue;
-        seen.add(key);
-        const sid = st.entry.document.spec.Statement[st.index]?.Sid;
-        ctx.report({
-          file: st.entry.file,
-          pointer: `${st.pointer}/Effect`,
-          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t2.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
-          help: "remove this Allow or narrow the Deny"
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/allow-grants-nothing-new.ts
-var allow_grants_nothing_new_default = defineRule(
-  {
-    id: "allow-grants-nothing-new",
-    category: "effect",
-    severity: "info",
-    description: "An `Allow` grants nothing that another unconditional `Allow` in the same target does not already grant. Redundant statements make reviews harder: narrowing the broader one later silently changes what this one seems to promise. Remove the redundant Allow or narrow the broader one."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
-      const position = new Map(allows.map((s, i2) => [s, i2]));
-      const index = new CoverIndex(allows);
-      allows.forEach((st, i2) => {
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (seen.has(key)) return;
-        const other = index.candidates(st).find((o2) => {
-          const j2 = position.get(o2);
-          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
-        });
-        if (!other) return;
-        seen.add(key);
-        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
-      });
-    }
-  }
-);
-
-// src/lint/rules/approval-never-reachable.ts
-var approval_never_reachable_default = defineRule(
-  {
-    id: "approval-never-reachable",
-    category: "effect",
-    severity: "warning",
-    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. The same holds for `tool:Use` under `Capabilities.RequireToolApproval`: only `AllowedTools` or an Allow statement grants it, `DeniedTools` alone does not. Usually the author meant to allow the action with approval. Add an Allow for it (or `AllowedTools`), or remove it from RequireApproval."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
-      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "AccessPolicy") continue;
-        const spec = d.entry.document.spec;
-        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
-        if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
-          seen.add(toolKey);
-          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
-        }
-        const actions = spec?.RequireApproval?.Actions;
-        if (!Array.isArray(actions)) continue;
-        actions.forEach((a, i2) => {
-          const key = `${d.entry.file.path}#${i2}`;
-          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
-          seen.add(key);
-          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/contains-rarely-matches.ts
-var LEVELS = /* @__PURE__ */ new Set(["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "secret"]);
-var contains_rarely_matches_default = defineRule(
-  {
-    id: "contains-rarely-matches",
-    category: "effect",
-    severity: "warning",
-    description: "A DataPolicy's `match.fields.contains` requires ONE field to carry ALL listed tags. Listing two sensitivity levels (a field has one) or many tags makes the rule match almost never, which for a deny or mask rule silently leaves data unprotected. If any of the tags should trigger the rule, use a rule per tag or `sensitivity: [a, b]`."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const contains = entry.document.spec?.match?.fields?.contains;
-      if (!Array.isArray(contains)) continue;
-      const tags = contains.filter((x2) => typeof x2 === "string");
-      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
-      if (levels.length < 2 && tags.length < 4) continue;
-      ctx.report({
-        file: entry.file,
-        pointer: "/spec/match/fields/contains",
-        message: levels.length >= 2 ? `contains requires one field to be ${levels.join(" and ")} at once, which almost never happens` : `contains requires one field to carry all ${tags.length} tags`,
-        help: "to match any of them, use sensitivity: [..] or one rule per tag"
-      });
-    }
-  }
-);
-
-// src/lint/rules/source-problem.ts
-function sourceProblemRule(code2, severity, description, category = "schema") {
-  return defineRule({ id: code2, category, severity, description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      for (const p2 of file.source.problems) {
-        if (p2.code !== code2) continue;
-        ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
-      }
-    }
-  });
-}
-
-// src/lint/rules/alias-limit.ts
-var alias_limit_default = sourceProblemRule(
-  "alias-limit",
-  "error",
-  `YAML aliases expand the document past edict's node limit (a "billion laughs" alias bomb exhausts memory in naive parsers). The rest of the document is ignored. Write the values out instead of nesting aliases.`
-);
-
-// src/lint/rules/byte-order-mark.ts
-var byte_order_mark_default = sourceProblemRule(
-  "byte-order-mark",
-  "info",
-  "The file starts with a UTF-8 byte-order mark. edict ignores it, but some YAML tools treat it as content of the first key. Save the file as UTF-8 without BOM."
-);
-
-// src/lint/rules/data-action-missing-field.ts
-var data_action_missing_field_default = defineRule(
-  {
-    id: "data-action-missing-field",
-    category: "schema",
-    severity: "error",
-    description: "A DataPolicy that denies or requires approval must say why (`reason`), and one that requires approval must name who approves (`approver_role`). Requesters see the reason; approval without a role cannot be routed. Add the missing field."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const action = entry.document.spec?.action;
-      if (!action || typeof action !== "object" || Array.isArray(action)) continue;
-      const needs = [];
-      if ((action.deny === true || action.require_approval === true) && typeof action.reason !== "string") needs.push("reason");
-      if (action.require_approval === true && typeof action.approver_role !== "string") needs.push("approver_role");
-      for (const field of needs) {
-        ctx.report({
-          file: entry.file,
-          pointer: "/spec/action",
-          atKey: true,
-          message: `action ${action.deny === true ? "deny" : "require_approval"} needs "${field}"`,
-          help: `add action.${field}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/data-action-not-exactly-one.ts
-var data_action_not_exactly_one_default = defineRule(
-  {
-    id: "data-action-not-exactly-one",
-    category: "schema",
-    severity: "error",
-    description: "A DataPolicy's `action` must set exactly one of `deny`, `require_approval`, `mask` or `allow` to true. With none the rule does nothing; with several, which one applies depends on the engine. Keep exactly one."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const action = entry.document.spec?.action;
-      if (action === null || typeof action !== "object" || Array.isArray(action)) continue;
-      const set2 = DATA_ACTIONS.filter((a) => action[a] === true);
-      if (set2.length === 1) continue;
-      ctx.report({
-        file: entry.file,
-        pointer: "/spec/action",
-        atKey: true,
-        message: set2.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set2.join(" and ")} together`,
-        help: "set exactly one of deny, require_approval, mask or allow to true"
-      });
-    }
-  }
-);
-
-// src/lint/rules/duplicate-key.ts
-var duplicate_key_default = sourceProblemRule(
-  "duplicate-key",
-  "error",
-  "A mapping sets the same key twice. YAML tools disagree on which value wins (edict keeps the first, many parsers keep the last), so a reviewer may approve one value while another is enforced. Remove or rename one of the keys."
-);
-
-// src/lint/rules/duplicate-policy-id.ts
-var duplicate_policy_id_default = defineRule(
-  {
-    id: "duplicate-policy-id",
-    category: "structure",
-    severity: "error",
-    description: "Two policy files of the same kind share `metadata.id`. Ids name policies in decisions, diffs and pack state; a duplicate makes precedence and provenance ambiguous. Give each policy of a kind its own id."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Map();
-    for (const entry of ctx.repo.policies) {
-      if (entry.id === void 0) continue;
-      const key = `${entry.kind}\0${entry.id}`;
-      const first3 = seen.get(key);
-      if (first3 === void 0) {
-        seen.set(key, entry.file.path);
-        continue;
-      }
-      ctx.report({
-        file: entry.file,
-        pointer: "/metadata/id",
-        message: `${entry.kind} id "${entry.id}" is already used by ${first3}`,
-        help: "rename one of the ids; ids must be unique per kind across the repository"
-      });
-    }
-  }
-);
-
-// src/lint/rules/duplicate-sid.ts
-var duplicate_sid_default = defineRule(
-  {
-    id: "duplicate-sid",
-    category: "structure",
-    severity: "error",
-    description: "Two statements of one AccessPolicy share a `Sid`. Decisions name the deciding statement by policy id and Sid, and the diff matches statements by them, so a duplicate makes both ambiguous. Give each statement its own Sid."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "AccessPolicy") continue;
-      const statements = entry.document.spec?.Statement;
-      if (!Array.isArray(statements)) continue;
-      const seen = /* @__PURE__ */ new Map();
-      statements.forEach((st, i2) => {
-        const sid = st?.Sid;
-        if (typeof sid !== "string") return;
-        const first3 = seen.get(sid);
-        if (first3 === void 0) {
-          seen.set(sid, i2);
-          return;
-        }
-        ctx.report({
-          file: entry.file,
-          pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
-          message: `Sid "${sid}" is already used by statement ${first3 + 1}`,
-          help: "rename one of the Sids"
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/empty-file.ts
-var empty_file_default = sourceProblemRule(
-  "empty-file",
-  "error",
-  "The file holds no document. An empty policy file is usually a mistake (a failed edit or merge) and applies nothing. Delete the file or write the policy.",
-  "structure"
-);
-
-// src/lint/rules/merge-event.ts
-function mergeEventRule(id, kind, severity, description, describe4) {
-  return defineRule({ id, category: "merge", severity, description }, (ctx) => {
-    const seen = /* @__PURE__ */ new Map();
-    for (const t2 of ctx.merged()) {
-      for (const e of t2.events) {
-        if (e.kind !== kind) continue;
-        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
-        const hit = seen.get(key);
-        if (hit) hit.targets.push(t2.target);
-        else seen.set(key, { event: e, targets: [t2.target] });
-      }
-    }
-    for (const { event, targets } of seen.values()) {
-      const { message, help } = describe4(event, targets);
-      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
-    }
-  });
-}
-function show2(v) {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
-}
-
-// src/lint/rules/equal-precedence-conflict.ts
-var equal_precedence_conflict_default = mergeEventRule(
-  "equal-precedence-conflict",
-  "equal-precedence",
-  "warning",
-  "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
-  (e, targets) => ({
-    message: `${e.path} is also set to ${show2(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show2(e.attempted)} wins only by id order (${targets.join(", ")})`,
-    help: "give one of the documents a higher metadata.priority"
-  })
-);
-
-// src/lint/rules/locked-field-changed.ts
-var locked_field_changed_default = mergeEventRule(
-  "locked-field-changed",
-  "locked",
-  "warning",
-  "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
-  (e, targets) => ({
-    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show2(e.kept)}; ${show2(e.attempted)} is ignored (${targets.join(", ")})`,
-    help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
-  })
-);
-
-// src/lint/rules/tighten-only-loosened.ts
-var tighten_only_loosened_default = mergeEventRule(
-  "tighten-only-loosened",
-  "tighten-only",
-  "error",
-  "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
-  (e, targets) => ({
-    message: `${e.path} can only tighten: ${show2(e.attempted)} is looser than ${show2(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
-    help: `remove ${e.path} here or set it to ${show2(e.kept)}`
-  })
-);
-
-// src/lint/rules/file-too-large.ts
-var file_too_large_default = sourceProblemRule(
-  "file-too-large",
-  "error",
-  "The file is larger than 1 MiB. No real policy is that big, and reading unbounded input is how a hostile pull request exhausts a CI runner. Split the policy into several files."
-);
-
-// src/lint/rules/insecure-without-reason.ts
-var insecure_without_reason_default = defineRule(
-  {
-    id: "insecure-without-reason",
-    category: "schema",
-    severity: "error",
-    description: "A PosturePolicy with `allow_insecure: true` must explain why in `insecure_reason`. Letting machines that fail posture checks through is sometimes right (local development) but must be a recorded decision. Add `insecure_reason`."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "PosturePolicy") continue;
-      const spec = entry.document.spec;
-      if (spec?.allow_insecure !== true) continue;
-      if (typeof spec.insecure_reason === "string" && spec.insecure_reason.trim() !== "") continue;
-      ctx.report({ file: entry.file, pointer: "/spec/allow_insecure", atKey: true, message: "allow_insecure is true without insecure_reason", help: "add insecure_reason saying why checks may fail here" });
-    }
-  }
-);
-
-// src/lint/rules/invalid-encoding.ts
-var invalid_encoding_default = sourceProblemRule(
-  "invalid-encoding",
-  "error",
-  "The file is not valid UTF-8. Invalid bytes are decoded differently by different tools, so what a reviewer sees may not be what is enforced. Save the file as UTF-8."
-);
-
-// src/lint/rules/schema-issue.ts
-function schemaIssueRule(kind, description) {
-  return defineRule({ id: kind, category: "schema", severity: "error", description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      for (const issue of ctx.schemaIssues(file)) {
-        if (issue.kind !== kind) continue;
-        ctx.report({ file, pointer: issue.pointer, atKey: issue.atKey, message: issue.message, ...issue.help ? { help: issue.help } : {} });
-      }
-    }
-  });
-}
-
-// src/lint/rules/invalid-type.ts
-var invalid_type_default = schemaIssueRule(
-  "invalid-type",
-  'A value of the wrong type: a string where a number is expected, a mapping where a list is expected. Engines coerce such values differently ("false" is truthy in many), which can turn a control off. Write the value with the type shown.'
-);
-
-// src/lint/rules/invalid-value.ts
-var invalid_value_default = schemaIssueRule(
-  "invalid-value",
-  "A value outside what the field allows: not one of the listed values, out of range (a priority above 9999, a score above 100), not matching the required pattern (policy ids are lowercase `[a-z0-9_-]`), or an empty string. Use one of the values shown."
-);
-
-// src/lint/rules/missing-config.ts
-var missing_config_default = defineRule(
-  {
-    id: "missing-config",
-    category: "structure",
-    severity: "error",
-    description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
-  },
-  (ctx) => {
-    if (ctx.repo.byPath.has(CONFIG_FILE)) return;
-    const first3 = ctx.repo.files[0];
-    if (!first3) return;
-    ctx.report({ file: first3, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
-  }
-);
-
-// src/lint/rules/missing-required.ts
-var missing_required_default = schemaIssueRule(
-  "missing-required",
-  "A required key is missing, such as `metadata.priority`, a statement's `Effect`, or edict.yaml's `targets`. Without it edict cannot place or evaluate the document. Add the key."
-);
-
-// src/lint/rules/multi-document-file.ts
-var multi_document_file_default = sourceProblemRule(
-  "multi-document-file",
-  "error",
-  "The file holds several YAML documents separated by `---`. edict reads one policy per file so that ownership (CODEOWNERS), pack tracking and diffs stay simple; only the first document is read. Move each document to its own file.",
-  "structure"
-);
-
-// src/lint/rules/non-string-key.ts
-var non_string_key_default = sourceProblemRule(
-  "non-string-key",
-  "error",
-  "A mapping key is itself a mapping or a list. Policy documents only use plain string keys. Quote the key or restructure the value."
-);
-
-// src/lint/rules/statement-action-resource.ts
-var statement_action_resource_default = defineRule(
-  {
-    id: "statement-action-resource",
-    category: "schema",
-    severity: "error",
-    description: "A statement must name exactly one of `Action` or `NotAction` and exactly one of `Resource` or `NotResource`. A statement with neither matches nothing and one with both is ambiguous. Keep one of each pair."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "AccessPolicy") continue;
-      const statements = entry.document.spec?.Statement;
-      if (!Array.isArray(statements)) continue;
-      statements.forEach((st, i2) => {
-        if (st === null || typeof st !== "object" || Array.isArray(st)) return;
-        const at = joinPointer("/spec/Statement", i2);
-        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
-          const hasA = a in st;
-          const hasB = b2 in st;
-          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
-        }
-      });
-    }
-  }
-);
-
-// src/lint/rules/unknown-key.ts
-var unknown_key_default = schemaIssueRule(
-  "unknown-key",
-  "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
-);
-
-// src/lint/rules/unknown-target.ts
-var unknown_target_default = defineRule(
-  {
-    id: "unknown-target",
-    category: "structure",
-    severity: "error",
-    description: "A policy's `metadata.targets` names a target that edict.yaml does not define. The policy then applies to no target at all, silently. Use a target from edict.yaml or add the target there."
-  },
-  (ctx) => {
-    const targets = ctx.repo.config?.value.targets;
-    if (!targets || typeof targets !== "object") return;
-    const known = Object.keys(targets);
-    for (const entry of ctx.repo.policies) {
-      const list3 = entry.document.metadata?.targets;
-      if (!Array.isArray(list3)) continue;
-      list3.forEach((t2, i2) => {
-        if (typeof t2 !== "string" || known.includes(t2)) return;
-        const near = suggest(t2, known);
-        ctx.report({
-          file: entry.file,
-          pointer: joinPointer("/metadata/targets", i2),
-          message: `target "${t2}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
-          help: `targets: ${known.join(", ")}`
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/unsafe-key.ts
-var unsafe_key_default = sourceProblemRule(
-  "unsafe-key",
-  "error",
-  "A key is `__proto__`, `constructor` or `prototype`. Such keys are a classic prototype-pollution vector in JavaScript tools that consume policies, so edict drops them. Remove the key."
-);
-
-// src/lint/rules/yaml-syntax.ts
-var yaml_syntax_default = sourceProblemRule(
-  "yaml-syntax",
-  "error",
-  "The file is not valid YAML or JSON. Nothing after the first syntax error can be trusted, so the policy is not applied as written. Fix the syntax at the position shown (indentation, an unclosed quote or bracket, a tab used for indentation)."
-);
-
-// src/lint/registry.ts
-var RULES = [
-  // reading
-  yaml_syntax_default,
-  invalid_encoding_default,
-  byte_order_mark_default,
-  file_too_large_default,
-  duplicate_key_default,
-  multi_document_file_default,
-  unsafe_key_default,
-  alias_limit_default,
-  empty_file_default,
-  non_string_key_default,
-  // schema
-  unknown_key_default,
-  invalid_type_default,
-  missing_required_default,
-  invalid_value_default,
-  statement_action_resource_default,
-  data_action_not_exactly_one_default,
-  data_action_missing_field_default,
-  insecure_without_reason_default,
-  // value syntax
-  invalid_duration_default,
-  invalid_size_default,
-  invalid_money_default,
-  invalid_version_default,
-  invalid_pattern_default,
-  invalid_regex_default,
-  regex_catastrophic_backtracking_default,
-  invalid_time_default,
-  invalid_semver_default,
-  unknown_reason_code_default,
-  unknown_condition_operator_default,
-  invalid_cidr_default,
-  invalid_date_default,
-  invalid_arn_default,
-  invalid_condition_value_default,
-  // structure
-  missing_config_default,
-  duplicate_policy_id_default,
-  duplicate_sid_default,
-  unknown_target_default,
-  // packs
-  invalid_pack_default,
-  priority_outside_band_default,
-  overlapping_bands_default,
-  layer_inversion_default,
-  dependency_missing_default,
-  dependency_cycle_default,
-  dependency_range_unmet_default,
-  installed_file_modified_default,
-  installed_file_missing_default,
-  pack_drift_default,
-  file_not_named_after_pack_default,
-  pack_changed_without_version_bump_default,
-  // merge
-  locked_field_changed_default,
-  tighten_only_loosened_default,
-  equal_precedence_conflict_default,
-  // security
-  wildcard_allow_in_production_default,
-  allow_with_not_action_default,
-  for_all_values_without_null_default,
-  negated_condition_allows_missing_key_default,
-  if_exists_in_deny_default,
-  negated_condition_missing_key_changed_default,
-  audit_log_off_default,
-  no_resource_limits_default,
-  allow_insecure_in_production_default,
-  observe_mode_in_production_default,
-  unpinned_tool_version_default,
-  private_key_in_repository_default,
-  signing_key_in_repository_default,
-  // effect
-  statement_shadowed_by_deny_default,
-  allow_grants_nothing_new_default,
-  approval_never_reachable_default,
-  contains_rarely_matches_default
-];
-
-// node_modules/@noble/hashes/sha2.js
-var SHA256_K = /* @__PURE__ */ Uint32Array.from([
-  1116352408,
-  1899447441,
-  3049323471,
-  3921009573,
-  961987163,
-  1508970993,
-  2453635748,
-  2870763221,
-  3624381080,
-  310598401,
-  607225278,
-  1426881987,
-  1925078388,
-  2162078206,
-  2614888103,
-  3248222580,
-  3835390401,
-  4022224774,
-  264347078,
-  604807628,
-  770255983,
-  1249150122,
-  1555081692,
-  1996064986,
-  2554220882,
-  2821834349,
-  2952996808,
-  3210313671,
-  3336571891,
-  3584528711,
-  113926993,
-  338241895,
-  666307205,
-  773529912,
-  1294757372,
-  1396182291,
-  1695183700,
-  1986661051,
-  2177026350,
-  2456956037,
-  2730485921,
-  2820302411,
-  3259730800,
-  3345764771,
-  3516065817,
-  3600352804,
-  4094571909,
-  275423344,
-  430227734,
-  506948616,
-  659060556,
-  883997877,
-  958139571,
-  1322822218,
-  1537002063,
-  1747873779,
-  1955562222,
-  2024104815,
-  2227730452,
-  2361852424,
-  2428436474,
-  2756734187,
-  3204031479,
-  3329325298
-]);
-var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-var SHA2_32B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and makes sha256 3x slower (measured).
-  A = 0;
-  B = 0;
-  C = 0;
-  D = 0;
-  E = 0;
-  F = 0;
-  G = 0;
-  H = 0;
-  constructor(outputLen, IV) {
-    super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
-  }
-  get() {
-    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    return [A2, B2, C2, D2, E2, F2, G3, H2];
-  }
-  // prettier-ignore
-  set(A2, B2, C2, D2, E2, F2, G3, H2) {
-    this.A = A2 | 0;
-    this.B = B2 | 0;
-    this.C = C2 | 0;
-    this.D = D2 | 0;
-    this.E = E2 | 0;
-    this.F = F2 | 0;
-    this.G = G3 | 0;
-    this.H = H2 | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4)
-      SHA256_W[i2] = view.getUint32(offset, false);
-    for (let i2 = 16; i2 < 64; i2++) {
-      const W15 = SHA256_W[i2 - 15];
-      const W2 = SHA256_W[i2 - 2];
-      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
-    }
-    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    for (let i2 = 0; i2 < 64; i2++) {
-      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
-      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
-      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
-      H2 = G3;
-      G3 = F2;
-      F2 = E2;
-      E2 = D2 + T1 | 0;
-      D2 = C2;
-      C2 = B2;
-      B2 = A2;
-      A2 = T1 + T2 | 0;
-    }
-    A2 = A2 + this.A | 0;
-    B2 = B2 + this.B | 0;
-    C2 = C2 + this.C | 0;
-    D2 = D2 + this.D | 0;
-    E2 = E2 + this.E | 0;
-    F2 = F2 + this.F | 0;
-    G3 = G3 + this.G | 0;
-    H2 = H2 + this.H | 0;
-    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
-  }
-  roundClean() {
-    clean(SHA256_W);
-  }
-  destroy() {
-    this.destroyed = true;
-    this.set(0, 0, 0, 0, 0, 0, 0, 0);
-    clean(this.buffer);
-  }
-};
-var _SHA256 = class extends SHA2_32B {
-  constructor() {
-    super(32, SHA256_IV);
-  }
-};
-var K512 = /* @__PURE__ */ (() => split([
-  "0x428a2f98d728ae22",
-  "0x7137449123ef65cd",
-  "0xb5c0fbcfec4d3b2f",
-  "0xe9b5dba58189dbbc",
-  "0x3956c25bf348b538",
-  "0x59f111f1b605d019",
-  "0x923f82a4af194f9b",
-  "0xab1c5ed5da6d8118",
-  "0xd807aa98a3030242",
-  "0x12835b0145706fbe",
-  "0x243185be4ee4b28c",
-  "0x550c7dc3d5ffb4e2",
-  "0x72be5d74f27b896f",
-  "0x80deb1fe3b1696b1",
-  "0x9bdc06a725c71235",
-  "0xc19bf174cf692694",
-  "0xe49b69c19ef14ad2",
-  "0xefbe4786384f25e3",
-  "0x0fc19dc68b8cd5b5",
-  "0x240ca1cc77ac9c65",
-  "0x2de92c6f592b0275",
-  "0x4a7484aa6ea6e483",
-  "0x5cb0a9dcbd41fbd4",
-  "0x76f988da831153b5",
-  "0x983e5152ee66dfab",
-  "0xa831c66d2db43210",
-  "0xb00327c898fb213f",
-  "0xbf597fc7beef0ee4",
-  "0xc6e00bf33da88fc2",
-  "0xd5a79147930aa725",
-  "0x06ca6351e003826f",
-  "0x142929670a0e6e70",
-  "0x27b70a8546d22ffc",
-  "0x2e1b21385c26c926",
-  "0x4d2c6dfc5ac42aed",
-  "0x53380d139d95b3df",
-  "0x650a73548baf63de",
-  "0x766a0abb3c77b2a8",
-  "0x81c2c92e47edaee6",
-  "0x92722c851482353b",
-  "0xa2bfe8a14cf10364",
-  "0xa81a664bbc423001",
-  "0xc24b8b70d0f89791",
-  "0xc76c51a30654be30",
-  "0xd192e819d6ef5218",
-  "0xd69906245565a910",
-  "0xf40e35855771202a",
-  "0x106aa07032bbd1b8",
-  "0x19a4c116b8d2d0c8",
-  "0x1e376c085141ab53",
-  "0x2748774cdf8eeb99",
-  "0x34b0bcb5e19b48a8",
-  "0x391c0cb3c5c95a63",
-  "0x4ed8aa4ae3418acb",
-  "0x5b9cca4f7763e373",
-  "0x682e6ff3d6b2b8a3",
-  "0x748f82ee5defb2fc",
-  "0x78a5636f43172f60",
-  "0x84c87814a1f0ab72",
-  "0x8cc702081a6439ec",
-  "0x90befffa23631e28",
-  "0xa4506cebde82bde9",
-  "0xbef9a3f7b2c67915",
-  "0xc67178f2e372532b",
-  "0xca273eceea26619c",
-  "0xd186b8c721c0c207",
-  "0xeada7dd6cde0eb1e",
-  "0xf57d4f7fee6ed178",
-  "0x06f067aa72176fba",
-  "0x0a637dc5a2c898a6",
-  "0x113f9804bef90dae",
-  "0x1b710b35131c471b",
-  "0x28db77f523047d84",
-  "0x32caab7b40c72493",
-  "0x3c9ebe0a15c9bebc",
-  "0x431d67c49c100d4c",
-  "0x4cc5d4becb3e42b6",
-  "0x597f299cfc657e2a",
-  "0x5fcb6fab3ad6faec",
-  "0x6c44198c4a475817"
-].map((n) => BigInt(n))))();
-var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
-var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
-var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
-var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
-var SHA2_64B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // h -- high 32 bits, l -- low 32 bits
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and slows hashing down (measured on sha256).
-  Ah = 0;
-  Al = 0;
-  Bh = 0;
-  Bl = 0;
-  Ch = 0;
-  Cl = 0;
-  Dh = 0;
-  Dl = 0;
-  Eh = 0;
-  El = 0;
-  Fh = 0;
-  Fl = 0;
-  Gh = 0;
-  Gl = 0;
-  Hh = 0;
-  Hl = 0;
-  constructor(outputLen, IV) {
-    super(128, outputLen, 16, false);
-    this.Ah = IV[0] | 0;
-    this.Al = IV[1] | 0;
-    this.Bh = IV[2] | 0;
-    this.Bl = IV[3] | 0;
-    this.Ch = IV[4] | 0;
-    this.Cl = IV[5] | 0;
-    this.Dh = IV[6] | 0;
-    this.Dl = IV[7] | 0;
-    this.Eh = IV[8] | 0;
-    this.El = IV[9] | 0;
-    this.Fh = IV[10] | 0;
-    this.Fl = IV[11] | 0;
-    this.Gh = IV[12] | 0;
-    this.Gl = IV[13] | 0;
-    this.Hh = IV[14] | 0;
-    this.Hl = IV[15] | 0;
-  }
-  // prettier-ignore
-  get() {
-    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
-  }
-  // prettier-ignore
-  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
-    this.Ah = Ah | 0;
-    this.Al = Al | 0;
-    this.Bh = Bh | 0;
-    this.Bl = Bl | 0;
-    this.Ch = Ch | 0;
-    this.Cl = Cl | 0;
-    this.Dh = Dh | 0;
-    this.Dl = Dl | 0;
-    this.Eh = Eh | 0;
-    this.El = El | 0;
-    this.Fh = Fh | 0;
-    this.Fl = Fl | 0;
-    this.Gh = Gh | 0;
-    this.Gl = Gl | 0;
-    this.Hh = Hh | 0;
-    this.Hl = Hl | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
-      SHA512_W_H[i2] = view.getUint32(offset);
-      SHA512_W_L[i2] = view.getUint32(offset += 4);
-    }
-    for (let i2 = 16; i2 < 80; i2++) {
-      const W15h = SHA512_W_H[i2 - 15] | 0;
-      const W15l = SHA512_W_L[i2 - 15] | 0;
-      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
-      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
-      const W2h = SHA512_W_H[i2 - 2] | 0;
-      const W2l = SHA512_W_L[i2 - 2] | 0;
-      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
-      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
-      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
-      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
-      SHA512_W_H[i2] = SUMh | 0;
-      SHA512_W_L[i2] = SUMl | 0;
-    }
-    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    for (let i2 = 0; i2 < 80; i2++) {
-      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
-      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
-      const CHIh = Eh & Fh ^ ~Eh & Gh;
-      const CHIl = El & Fl ^ ~El & Gl;
-      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
-      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
-      const T1l = T1ll | 0;
-      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
-      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
-      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
-      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
-      Hh = Gh | 0;
-      Hl = Gl | 0;
-      Gh = Fh | 0;
-      Gl = Fl | 0;
-      Fh = Eh | 0;
-      Fl = El | 0;
-      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
-      Dh = Ch | 0;
-      Dl = Cl | 0;
-      Ch = Bh | 0;
-      Cl = Bl | 0;
-      Bh = Ah | 0;
-      Bl = Al | 0;
-      const All = add3L(T1l, sigma0l, MAJl);
-      Ah = add3H(All, T1h, sigma0h, MAJh);
-      Al = All | 0;
-    }
-    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
-    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
-    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
-    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
-    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
-    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
-    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
-    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
-    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
-  }
-  roundClean() {
-    clean(SHA512_W_H, SHA512_W_L);
-  }
-  destroy() {
-    this.destroyed = true;
-    clean(this.buffer);
-    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  }
-};
-var _SHA512 = class extends SHA2_64B {
-  constructor() {
-    super(64, SHA512_IV);
-  }
-};
-var sha256 = /* @__PURE__ */ createHasher(
-  () => new _SHA256(),
-  /* @__PURE__ */ oidNist(1)
-);
-var sha512 = /* @__PURE__ */ createHasher(
-  () => new _SHA512(),
-  /* @__PURE__ */ oidNist(3)
-);
-
-// src/bundle/digest.ts
-function sha2562(bytes) {
-  assertBytes(bytes, "sha256");
-  return sha256(bytes);
-}
-function sha256Hex(bytes) {
-  return toHex(sha2562(bytes));
-}
-var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-function toSha256sumLine(hex, filename) {
-  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
-  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
-  if (/[\\\n\r]/.test(filename)) {
-    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
-    return `\\${hex.toLowerCase()}  ${escaped}
-`;
-  }
-  return `${hex.toLowerCase()}  ${filename}
-`;
-}
-
-// src/bundle/canonical-json.ts
-var import_canonicalize = __toESM(require_canonicalize(), 1);
-var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
-var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function describe2(value) {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const proto = Object.getPrototypeOf(value);
-  return proto?.constructor?.name ?? "object";
-}
-function pathOf(parent, key) {
-  if (typeof key === "number") return `${parent}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
-}
-function checkString(s, path2) {
-  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path2} (RFC 8785 requires I-JSON)`);
-}
-function assertJsonValue(value, path2, ancestors) {
-  switch (typeof value) {
-    case "string":
-      checkString(value, path2);
-      return;
-    case "boolean":
-      return;
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path2}`);
-      return;
-    case "object":
-      break;
-    default:
-      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path2}`);
-  }
-  if (value === null) return;
-  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path2}`);
-  ancestors.add(value);
-  if (Array.isArray(value)) {
-    for (let i2 = 0; i2 < value.length; i2++) {
-      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path2, i2)}`);
-      assertJsonValue(value[i2], pathOf(path2, i2), ancestors);
-    }
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new TypeError(`canonical json: ${describe2(value)} is not a plain object at ${path2}`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new TypeError(`canonical json: symbol keys are not JSON at ${path2}`);
-    }
-    for (const [key, child] of Object.entries(value)) {
-      checkString(key, pathOf(path2, key));
-      assertJsonValue(child, pathOf(path2, key), ancestors);
-    }
-  }
-  ancestors.delete(value);
-}
-function canonicalJson(value) {
-  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-  const text2 = canonicalize(value);
-  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
-  return text2;
-}
-function canonicalBytes(value) {
-  return utf8Encode(canonicalJson(value));
-}
-
-// node_modules/@noble/ed25519/index.js
-var ed25519_exports = {};
-__export(ed25519_exports, {
-  Point: () => Point,
-  etc: () => etc,
-  getPublicKey: () => getPublicKey,
-  getPublicKeyAsync: () => getPublicKeyAsync,
-  hash: () => hash,
-  hashes: () => hashes,
-  keygen: () => keygen,
-  keygenAsync: () => keygenAsync,
-  sign: () => sign,
-  signAsync: () => signAsync,
-  utils: () => utils,
-  verify: () => verify,
-  verifyAsync: () => verifyAsync
-});
-var freeze = Object.freeze;
-var P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
-var N = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
-var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
-var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
-var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
-var _a = P - 1n;
-var ed25519_CURVE = freeze({
-  p: P,
-  n: N,
-  h: 8n,
-  a: _a,
-  d: _d,
-  Gx,
-  Gy
-});
-var LEN = 32;
-var isBytes2 = (a) => {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
-};
-var abytes2 = (value, length, title = "") => {
-  if (isBytes2(value) && (length === void 0 || value.length === length))
-    return value;
-  const bytes = isBytes2(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-};
-var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
-var padh = (n, pad2) => n.toString(16).padStart(pad2, "0");
-var bytesToHex = (bytes) => {
-  let hex = "";
-  for (const byte of abytes2(bytes))
-    hex += padh(byte, 2);
-  return hex;
-};
-var hexToBytes = (hex) => {
-  const e = "hex invalid";
-  if (typeof hex !== "string")
-    throw new TypeError(e);
-  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
-    throw new RangeError(e);
-  const array = new Uint8Array(hex.length / 2);
-  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
-    const n1 = hex.charCodeAt(hi);
-    const n2 = hex.charCodeAt(hi + 1);
-    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
-  }
-  return array;
-};
-var concatBytes2 = (...arrays) => {
-  let sum = 0;
-  for (const a of arrays)
-    sum += abytes2(a).length;
-  const res = new Uint8Array(sum);
-  let pad2 = 0;
-  for (const a of arrays) {
-    res.set(a, pad2);
-    pad2 += a.length;
-  }
-  return res;
-};
-var randomBytes = (len = LEN) => {
-  const c3 = globalThis?.crypto;
-  if (typeof c3?.getRandomValues !== "function")
-    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
-  return c3.getRandomValues(new Uint8Array(len));
-};
-var arange = (n, min, max, msg = "bad number: out of range") => {
-  if (typeof n !== "bigint")
-    throw new TypeError(msg);
-  if (min <= n && n < max)
-    return n;
-  throw new RangeError(msg);
-};
-var mod = (a, b2 = P) => (a %= b2) >= 0n ? a : b2 + a;
-var P_MASK = (1n << 255n) - 1n;
-var modP = (num2) => {
-  if (num2 < 0n)
-    throw new RangeError("negative coordinate");
-  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
-  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
-  return r2 % P;
-};
-var modN = (a) => mod(a, N);
-var invert = (number, modulo) => {
-  if (number === 0n)
-    throw new Error("invert: expected non-zero number");
-  if (modulo <= 1n)
-    throw new Error("invert: expected modulus > 1, got " + modulo);
-  let a = mod(number, modulo);
-  let b2 = modulo;
-  let x2 = 0n, u = 1n;
-  while (a !== 0n) {
-    const q2 = b2 / a;
-    const r2 = b2 - a * q2;
-    const m = x2 - u * q2;
-    b2 = a, a = r2, x2 = u, u = m;
-  }
-  const gcd = b2;
-  if (gcd !== 1n)
-    throw new Error("invert: does not exist");
-  return mod(x2, modulo);
-};
-var _hash = (name) => {
-  const fn = hashes[name];
-  if (typeof fn !== "function")
-    throw new Error("hashes." + name + " not set");
-  return fn;
-};
-var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
-var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
-var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
-var apoint = (p2) => {
-  if (p2 instanceof Point)
-    return p2;
-  throw new TypeError("Point expected");
-};
-var B256 = 2n ** 256n;
-var Point = class _Point {
-  static BASE;
-  static ZERO;
-  X;
-  Y;
-  Z;
-  T;
-  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
-  // on-curve or that T matches X*Y/Z.
-  constructor(X2, Y2, Z2, T2) {
-    const max = B256;
-    this.X = arange(X2, 0n, max);
-    this.Y = arange(Y2, 0n, max);
-    this.Z = arange(Z2, 1n, max);
-    this.T = arange(T2, 0n, max);
-    freeze(this);
-  }
-  static CURVE() {
-    return ed25519_CURVE;
-  }
-  static fromAffine(p2) {
-    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
-  }
-  /** RFC8032 5.1.3: Uint8Array to Point. */
-  static fromBytes(bytes, zip215 = false) {
-    const normed = snapshotBytes(bytes, "point", LEN);
-    const lastByte = normed[31];
-    normed[31] = lastByte & ~128;
-    const y2 = bytesToNumberLE(normed);
-    if (!zip215)
-      arange(y2, 0n, P);
-    const y22 = modP(y2 * y2);
-    const u = mod(y22 - 1n);
-    const v = modP(_d * y22 + 1n);
-    let { isValid, value: x2 } = uvRatio(u, v);
-    if (!isValid)
-      throw new Error("bad point: y not sqrt");
-    const isLastByteOdd = !!(lastByte & 128);
-    if (!zip215 && x2 === 0n && isLastByteOdd)
-      throw new Error("bad point: x==0, isLastByteOdd");
-    if (isLastByteOdd !== !!(x2 & 1n))
-      x2 = mod(-x2);
-    return new _Point(x2, y2, 1n, modP(x2 * y2));
-  }
-  static fromHex(hex, zip215) {
-    return _Point.fromBytes(hexToBytes(hex), zip215);
-  }
-  get x() {
-    return this.toAffine().x;
-  }
-  get y() {
-    return this.toAffine().y;
-  }
-  /** Checks if the point is valid and on-curve. */
-  assertValidity() {
-    const a = _a;
-    const d = _d;
-    const p2 = this;
-    if (p2.is0())
-      throw new Error("bad point: ZERO");
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
-    const X22 = modP(X2 * X2);
-    const Y22 = modP(Y2 * Y2);
-    const Z22 = modP(Z2 * Z2);
-    const Z4 = modP(Z22 * Z22);
-    const aX2 = modP(X22 * a);
-    const left = modP(Z22 * (aX2 + Y22));
-    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
-    if (left !== right)
-      throw new Error("bad point: equation left != right (1)");
-    const XY = modP(X2 * Y2);
-    const ZT = modP(Z2 * T2);
-    if (XY !== ZT)
-      throw new Error("bad point: equation left != right (2)");
-    return this;
-  }
-  /** Equality check: compare points P&Q. */
-  equals(other) {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
-    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
-  }
-  is0() {
-    return this.equals(I);
-  }
-  /** Flip point over y coordinate. */
-  negate() {
-    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
-  }
-  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
-  double() {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const a = _a;
-    const A2 = modP(X1 * X1);
-    const B2 = modP(Y1 * Y1);
-    const C2 = modP(2n * Z1 * Z1);
-    const D2 = modP(a * A2);
-    const x1y1 = mod(X1 + Y1);
-    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
-    const G3 = mod(D2 + B2);
-    const F2 = mod(G3 - C2);
-    const H2 = mod(D2 - B2);
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
-  add(other) {
-    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
-    const a = _a;
-    const d = _d;
-    const A2 = modP(X1 * X2);
-    const B2 = modP(Y1 * Y2);
-    const C2 = modP(modP(T1 * d) * T2);
-    const D2 = modP(Z1 * Z2);
-    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
-    const F2 = mod(D2 - C2);
-    const G3 = mod(D2 + C2);
-    const H2 = mod(B2 - modP(a * A2));
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  subtract(other) {
-    return this.add(apoint(other).negate());
-  }
-  /**
-   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
-   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
-   * Uses {@link wNAF} for base point.
-   * Uses fake point to mitigate side-channel leakage.
-   * @param n - scalar by which point is multiplied
-   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
-   */
-  multiply(n, safe = true) {
-    if (!safe && n === 0n)
-      return I;
-    arange(n, 1n, N);
-    if (!safe && this.is0())
-      return I;
-    if (n === 1n)
-      return this;
-    if (this.equals(G))
-      return wNAF(n).p;
-    let p2 = I;
-    let f = G;
-    let d = this;
-    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
-      if (n & 1n)
-        p2 = p2.add(d);
-      else if (safe)
-        f = f.add(d);
-      d = d.double();
-      n >>= 1n;
-    }
-    return p2;
-  }
-  multiplyUnsafe(scalar) {
-    return this.multiply(scalar, false);
-  }
-  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
-  toAffine() {
-    const { X: X2, Y: Y2, Z: Z2 } = this;
-    if (this.equals(I))
-      return { x: 0n, y: 1n };
-    const iz = invert(Z2, P);
-    if (modP(Z2 * iz) !== 1n)
-      throw new Error("invalid inverse");
-    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
-  }
-  toBytes() {
-    const { x: x2, y: y2 } = this.toAffine();
-    const b2 = numTo32bLE(y2);
-    b2[31] |= x2 & 1n ? 128 : 0;
-    return b2;
-  }
-  toHex() {
-    return bytesToHex(this.toBytes());
-  }
-  clearCofactor() {
-    return this.multiply(8n, false);
-  }
-  isSmallOrder() {
-    return this.clearCofactor().is0();
-  }
-  isTorsionFree() {
-    return this.multiply(N / 2n, false).double().add(this).is0();
-  }
-};
-var G = new Point(Gx, Gy, 1n, mod(Gx * Gy));
-var I = new Point(0n, 1n, 1n, 0n);
-Point.BASE = G;
-Point.ZERO = I;
-var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
-var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
-var pow2 = (x2, power) => {
-  let r2 = x2;
-  while (power-- > 0) {
-    r2 = modP(r2 * r2);
-  }
-  return r2;
-};
-var pow_2_252_3 = (x2) => {
-  const x22 = modP(x2 * x2);
-  const b2 = modP(x22 * x2);
-  const b4 = modP(pow2(b2, 2) * b2);
-  const b5 = modP(pow2(b4, 1) * x2);
-  const b10 = modP(pow2(b5, 5) * b5);
-  const b20 = modP(pow2(b10, 10) * b10);
-  const b40 = modP(pow2(b20, 20) * b20);
-  const b80 = modP(pow2(b40, 40) * b40);
-  const b160 = modP(pow2(b80, 80) * b80);
-  const b240 = modP(pow2(b160, 80) * b80);
-  const b250 = modP(pow2(b240, 10) * b10);
-  return modP(pow2(b250, 2) * x2);
-};
-var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
-var uvRatio = (u, v) => {
-  const v3 = modP(v * modP(v * v));
-  const v7 = modP(modP(v3 * v3) * v);
-  const pow = pow_2_252_3(modP(u * v7));
-  let x2 = modP(u * modP(v3 * pow));
-  const vx2 = modP(v * modP(x2 * x2));
-  const root1 = x2;
-  const root2 = modP(x2 * RM1);
-  const useRoot1 = vx2 === u;
-  const useRoot2 = vx2 === mod(-u);
-  const noRoot = vx2 === mod(-u * RM1);
-  if (useRoot1)
-    x2 = root1;
-  if (useRoot2 || noRoot)
-    x2 = root2;
-  if ((mod(x2) & 1n) === 1n)
-    x2 = mod(-x2);
-  return { isValid: useRoot1 || useRoot2, value: x2 };
-};
-var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
-var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
-  head[0] &= 248;
-  head[31] &= 127;
-  head[31] |= 64;
-  const prefix = copy.slice(32);
-  const scalar = modL_LE(head);
-  const point = G.multiply(scalar);
-  const pointBytes = point.toBytes();
-  return { head, prefix, scalar, point, pointBytes };
-};
-var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
-var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
-var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
-var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
-var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
-var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
-var _sign = (e, rBytes, msg) => {
-  const { pointBytes: A2, scalar: s } = e;
-  const r2 = modL_LE(rBytes);
-  const R2 = G.multiply(r2).toBytes();
-  const hashable = concatBytes2(R2, A2, msg);
-  const finish = (hashed) => {
-    const S2 = modN(r2 + modL_LE(hashed) * s);
-    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
-  };
-  return [hashable, finish];
-};
-var signAsync = async (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = await getExtendedPublicKeyAsync(secretKey);
-  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
-};
-var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
-};
-var getZip215 = (options) => {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("expected valid options object");
-  return options.zip215 ?? true;
-};
-var _verify = (sig, msg, publicKey, options) => {
-  sig = abytes2(sig, 64, "signature");
-  msg = abytes2(msg, void 0, "message");
-  publicKey = abytes2(publicKey, LEN, "publicKey");
-  const zip215 = getZip215(options);
-  const r2 = sig.subarray(0, LEN);
-  const s = bytesToNumberLE(sig.subarray(LEN, 64));
-  let A2, R2, SB;
-  let hashable = Uint8Array.of();
-  let finished = false;
-  try {
-    A2 = Point.fromBytes(publicKey, zip215);
-    R2 = Point.fromBytes(r2, zip215);
-    SB = G.multiply(s, false);
-    hashable = concatBytes2(r2, publicKey, msg);
-    finished = true;
-  } catch (error2) {
-  }
-  const finish = (hashed) => {
-    if (!finished)
-      return false;
-    if (!zip215 && A2.isSmallOrder())
-      return false;
-    const k2 = modL_LE(hashed);
-    const RkA = R2.add(A2.multiply(k2, false));
-    return RkA.subtract(SB).clearCofactor().is0();
-  };
-  return [hashable, finish];
-};
-var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
-var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
-var etc = /* @__PURE__ */ freeze({
-  bytesToHex,
-  hexToBytes,
-  concatBytes: concatBytes2,
-  mod,
-  invert,
-  randomBytes
-});
-var hashes = {
-  sha512Async: async (message) => {
-    const s = globalThis?.crypto?.subtle;
-    if (!s)
-      throw new Error("crypto.subtle must be defined, consider polyfill");
-    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
-  },
-  sha512: void 0
-};
-var randomSecretKey = (seed) => {
-  return abytes2(seed === void 0 ? randomBytes() : seed, LEN, "seed");
-};
-var keygen = (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = getPublicKey(secretKey);
-  return { secretKey, publicKey };
-};
-var keygenAsync = async (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = await getPublicKeyAsync(secretKey);
-  return { secretKey, publicKey };
-};
-var utils = /* @__PURE__ */ freeze({
-  getExtendedPublicKeyAsync,
-  getExtendedPublicKey,
-  randomSecretKey
-});
-var precompute = () => {
-  const points = [];
-  let p2 = G;
-  let b2;
-  for (let w = 0; w < 33; w++) {
-    b2 = p2;
-    points.push(b2);
-    for (let i2 = 1; i2 < 128; i2++) {
-      b2 = b2.add(p2);
-      points.push(b2);
-    }
-    p2 = b2.double();
-  }
-  return points;
-};
-var Gpows = void 0;
-var ctneg = (cnd, p2) => {
-  const n = p2.negate();
-  return cnd ? n : p2;
-};
-var wNAF = (n) => {
-  const comp = Gpows || (Gpows = precompute());
-  let p2 = I;
-  let f = G;
-  for (let w = 0; w < 33; w++) {
-    let wbits = Number(n & 255n);
-    n >>= 8n;
-    if (wbits > 128) {
-      wbits -= 256;
-      n += 1n;
-    }
-    const off = w * 128;
-    const offP = off + Math.abs(wbits) - 1;
-    const isOddW = w % 2 !== 0;
-    const isNeg = wbits < 0;
-    if (wbits === 0) {
-      f = f.add(ctneg(isOddW, comp[off]));
-    } else {
-      p2 = p2.add(ctneg(isNeg, comp[offP]));
-    }
-  }
-  if (n !== 0n)
-    throw new Error("invalid wnaf");
-  return { p: p2, f };
-};
-
-// src/bundle/ed25519.ts
-hashes.sha512 = sha512;
-
-// src/bundle/pem.ts
-var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
-function looksLikePem(text2) {
-  return text2.includes("-----BEGIN ");
-}
-function parsePemBlocks(text2) {
-  const blocks = [];
-  for (const m of text2.matchAll(PEM_BLOCK)) {
-    const label = m[1];
-    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
-    const body = m[2].replace(/[ \t\r\n]+/g, "");
-    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
-    let der;
-    try {
-      der = fromBase64(body);
-    } catch (e) {
-      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
-    }
-    blocks.push({ label, der });
-  }
-  return blocks;
-}
-function toPem(label, der) {
-  const b64 = toBase64(der);
-  const lines = [];
-  for (let i2 = 0; i2 < b64.length; i2 += 64) lines.push(b64.slice(i2, i2 + 64));
-  return `-----BEGIN ${label}-----
-${lines.join("\n")}
------END ${label}-----
-`;
-}
-function readTlv(buf, offset) {
-  const tag = buf[offset];
-  const first3 = buf[offset + 1];
-  if (tag === void 0 || first3 === void 0) throw new TypeError("DER: truncated");
-  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
-  let length = first3;
-  let start = offset + 2;
-  if (first3 & 128) {
-    const count3 = first3 & 127;
-    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
-    length = 0;
-    for (let i2 = 0; i2 < count3; i2++) {
-      const b2 = buf[start + i2];
-      if (b2 === void 0) throw new TypeError("DER: truncated");
-      length = length << 8 | b2;
-    }
-    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
-    start += count3;
-  }
-  const end = start + length;
-  if (end > buf.length) throw new TypeError("DER: truncated");
-  return { tag, value: buf.subarray(start, end), end };
-}
-
-// src/bundle/keys.ts
-var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
-var ED25519_ALGORITHM = fromHex("06032b6570");
-var ED448_ALGORITHM = fromHex("06032b6571");
-var SPKI_PREFIX = fromHex("302a300506032b6570032100");
-var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-function keyError(options, what, message, cause) {
-  const where = options.source ? `${options.source}: ` : "";
-  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
-}
-function keyId(publicKey) {
-  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
-  assertBytes(raw, "keyId", 32);
-  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
-}
-var PublicKey = class _PublicKey {
-  algorithm = "ed25519";
-  keyid;
-  #raw;
-  constructor(raw) {
-    this.#raw = raw;
-    this.keyid = keyId(raw);
-  }
-  /**
-   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
-   * Ed25519 point or are a small-order (weak) point.
-   */
-  static fromRaw(raw, options = {}) {
-    assertBytes(raw, "public key");
-    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
-    let point;
-    try {
-      point = ed25519_exports.Point.fromBytes(raw, false);
-    } catch (e) {
-      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
-    }
-    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
-    return new _PublicKey(Uint8Array.from(raw));
-  }
-  /** A copy of the raw 32 bytes. */
-  get bytes() {
-    return Uint8Array.from(this.#raw);
-  }
-  equals(other) {
-    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
-  }
-  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
-  verify(message, signature) {
-    assertBytes(message, "message");
-    assertBytes(signature, "signature");
-    if (signature.length !== 64) return false;
-    try {
-      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
-    } catch {
-      return false;
-    }
-  }
-  toString() {
-    return `PublicKey(${this.keyid})`;
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-var PrivateKey = class _PrivateKey {
-  algorithm = "ed25519";
-  publicKey;
-  #seed;
-  constructor(seed) {
-    this.#seed = seed;
-    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
-  }
-  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
-  static fromSeed(seed) {
-    assertBytes(seed, "private key seed", 32);
-    return new _PrivateKey(Uint8Array.from(seed));
-  }
-  get keyid() {
-    return this.publicKey.keyid;
-  }
-  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
-  sign(message) {
-    assertBytes(message, "message");
-    return ed25519_exports.sign(message, this.#seed);
-  }
-  /** A copy of the 32-byte seed; only for writing the key out. */
-  exportSeed() {
-    return Uint8Array.from(this.#seed);
-  }
-  toString() {
-    return `PrivateKey(${this.keyid})`;
-  }
-  toJSON() {
-    return { algorithm: this.algorithm, keyid: this.keyid };
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-function generateKeyPair() {
-  const privateKey = PrivateKey.fromSeed(ed25519_exports.utils.randomSecretKey());
-  return { privateKey, publicKey: privateKey.publicKey };
-}
-function describeBlocks(labels) {
-  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
-}
-function decodeKeyText(text2, options, what, expected) {
-  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
-  try {
-    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
-  } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
-  }
-}
-function seedFromPkcs8(der, options) {
-  const what = "private key";
-  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
-  try {
-    const outer = readTlv(der, 0);
-    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
-    const body = outer.value;
-    const version = readTlv(body, 0);
-    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
-      throw new TypeError("unsupported PKCS#8 version");
-    }
-    const algorithm = readTlv(body, version.end);
-    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
-    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
-      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
-      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
-    }
-    const octets = readTlv(body, algorithm.end);
-    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
-    const inner = readTlv(octets.value, 0);
-    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
-      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
-    }
-    let offset = octets.end;
-    let embeddedPublic;
-    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
-    if (offset < body.length && body[offset] === 129) {
-      const pub = readTlv(body, offset);
-      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
-        throw new TypeError("malformed publicKey field");
-      }
-      embeddedPublic = pub.value.subarray(1);
-      offset = pub.end;
-    }
-    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
-    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
-      throw keyError(options, what, "the embedded public key does not match the private key");
-    }
-    return inner.value;
-  } catch (e) {
-    if (e instanceof BundleKeyError) throw e;
-    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
-  }
-}
-var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
-function parsePrivateKey(input, options = {}) {
-  const what = "private key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
-    }
-    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
-  if (bytes.length === 64) {
-    const key = PrivateKey.fromSeed(bytes.subarray(0, 32));
-    if (!bytesEqual(bytes.subarray(32), key.publicKey.bytes)) {
-      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
-    }
-    return key;
-  }
-  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
-}
-var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
-function rawFromSpki(der, options) {
-  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
-  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
-  throw keyError(
-    options,
-    "public key",
-    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
-  );
-}
-function parsePublicKey(input, options = {}) {
-  const what = "public key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
-    }
-    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
-  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
-}
-function toPublicKey(input, options = {}) {
-  return input instanceof PublicKey ? input : parsePublicKey(input, options);
-}
-function toPrivateKeyPem(key) {
-  const seed = key.exportSeed();
-  const der = new Uint8Array(48);
-  der.set(PKCS8_PREFIX);
-  der.set(seed, 16);
-  const pem = toPem("PRIVATE KEY", der);
-  seed.fill(0);
-  der.fill(0);
-  return pem;
-}
-function toPublicKeyPem(key) {
-  const der = new Uint8Array(44);
-  der.set(SPKI_PREFIX);
-  der.set(key.bytes, 12);
-  return toPem("PUBLIC KEY", der);
-}
-
-// src/bundle/pae.ts
-function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
-}
+// src/io/bundle-files.ts
+import { mkdir } from "node:fs/promises";
+import { basename as basename2, join as join2 } from "node:path";
 
-// src/bundle/strict-json.ts
-var JsonSyntaxError = class extends SyntaxError {
-  /** Offset in UTF-16 code units into the parsed text. */
-  offset;
-  constructor(message, offset) {
-    super(`${message} at offset ${offset}`);
-    this.name = "JsonSyntaxError";
-    this.offset = offset;
-  }
-};
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-function parseStrictJson(text2, options = {}) {
-  if (typeof text2 !== "string") throw new TypeError("parseStrictJson: expected a string");
-  const maxDepth = options.maxDepth ?? 256;
-  let pos = 0;
-  const fail2 = (message, at = pos) => {
-    throw new JsonSyntaxError(message, at);
-  };
-  const skipWhitespace = () => {
-    for (; ; ) {
-      const c3 = text2.charCodeAt(pos);
-      if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
-      else return;
-    }
-  };
-  const parseString = () => {
-    const start = pos;
-    pos++;
-    let out = "";
-    let runStart = pos;
-    for (; ; ) {
-      if (pos >= text2.length) fail2("unterminated string", start);
-      const c3 = text2.charCodeAt(pos);
-      if (c3 === 34) {
-        out += text2.slice(runStart, pos);
-        pos++;
-        break;
-      }
-      if (c3 < 32) fail2("control character in string");
-      if (c3 === 92) {
-        out += text2.slice(runStart, pos);
-        const e = text2[pos + 1];
-        if (e === "u") {
-          const hex = text2.slice(pos + 2, pos + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
-          out += String.fromCharCode(parseInt(hex, 16));
-          pos += 6;
-        } else if (e !== void 0 && Object.hasOwn(ESCAPES, e)) {
-          out += ESCAPES[e];
-          pos += 2;
-        } else {
-          fail2("bad escape");
-        }
-        runStart = pos;
-        continue;
-      }
-      pos++;
-    }
-    if (LONE_SURROGATE2.test(out)) fail2("lone surrogate in string (not I-JSON)", start);
-    return out;
-  };
-  const parseValue = (depth) => {
-    skipWhitespace();
-    const c3 = text2[pos];
-    if (c3 === "{" || c3 === "[") {
-      if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
-      return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
-    }
-    if (c3 === '"') return parseString();
-    if (text2.startsWith("true", pos)) {
-      pos += 4;
-      return true;
-    }
-    if (text2.startsWith("false", pos)) {
-      pos += 5;
-      return false;
-    }
-    if (text2.startsWith("null", pos)) {
-      pos += 4;
-      return null;
-    }
-    NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text2);
-    if (m) {
-      const n = Number(m[0]);
-      if (!Number.isFinite(n)) fail2("number out of range");
-      pos += m[0].length;
-      return n;
-    }
-    return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
-  };
-  const parseArray = (depth) => {
-    pos++;
-    const out = [];
-    skipWhitespace();
-    if (text2[pos] === "]") {
-      pos++;
-      return out;
-    }
-    for (; ; ) {
-      out.push(parseValue(depth));
-      skipWhitespace();
-      const c3 = text2[pos];
-      pos++;
-      if (c3 === "]") return out;
-      if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
-    }
-  };
-  const parseObject = (depth) => {
-    pos++;
-    const out = {};
-    const seen = /* @__PURE__ */ new Set();
-    skipWhitespace();
-    if (text2[pos] === "}") {
-      pos++;
-      return out;
-    }
-    for (; ; ) {
-      skipWhitespace();
-      if (text2[pos] !== '"') fail2("expected a string key");
-      const keyAt = pos;
-      const key = parseString();
-      if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
-      seen.add(key);
-      skipWhitespace();
-      if (text2[pos] !== ":") fail2("expected ':'");
-      pos++;
-      const value2 = parseValue(depth);
-      Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
-      skipWhitespace();
-      const c3 = text2[pos];
-      pos++;
-      if (c3 === "}") return out;
-      if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
-    }
-  };
-  if (text2.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
-  const value = parseValue(0);
-  skipWhitespace();
-  if (pos < text2.length) fail2("unexpected data after JSON value");
-  return value;
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// src/bundle/dsse.ts
+// src/bundle/dsse-checks.ts
 var MAX_SIGNATURES = 64;
-function signEnvelope(payload, payloadType, privateKeys) {
-  if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
-  if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
-  if (!Array.isArray(privateKeys) || privateKeys.length === 0) throw new TypeError("signEnvelope: at least one private key is required");
-  const message = pae(payloadType, payload);
-  const signatures = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const key of privateKeys) {
-    if (seen.has(key.keyid)) continue;
-    seen.add(key.keyid);
-    signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
-  }
-  return { payloadType, payload: toBase64(payload), signatures };
-}
-function toEnvelopeBytes(envelope) {
-  return utf8Encode(toEnvelopeJson(envelope));
-}
-function toEnvelopeJson(envelope) {
-  const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
-  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
-}
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
 }
-function isRecord4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function parseEnvelope(input) {
-  let value = input;
-  if (input instanceof Uint8Array || typeof input === "string") {
-    let text2;
-    try {
-      text2 = typeof input === "string" ? input : utf8Decode(input);
-    } catch (e) {
-      throw formatError("envelope is not valid UTF-8", e);
-    }
-    try {
-      value = parseStrictJson(text2, { maxDepth: 8 });
-    } catch (e) {
-      throw formatError(`envelope is not strict JSON: ${e.message}`, e);
-    }
+function toDsseEnvelope(value) {
+  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
+    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
   }
-  if (!isRecord4(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
   const { payloadType, payload, signatures } = value;
-  if (typeof payloadType !== "string") throw formatError("envelope: payloadType must be a string");
-  if (typeof payload !== "string") throw formatError("envelope: payload must be a base64 string");
-  if (!Array.isArray(signatures)) throw formatError("envelope: signatures must be an array");
   if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
-  const out = signatures.map((s, i2) => {
-    if (!isRecord4(s)) throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig}`);
-    if (typeof s.sig !== "string") throw formatError(`envelope: signatures[${i2}].sig must be a base64 string`);
-    if (s.keyid !== void 0 && typeof s.keyid !== "string") throw formatError(`envelope: signatures[${i2}].keyid must be a string`);
-    return s.keyid === void 0 || s.keyid === "" ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
-  });
-  return { payloadType, payload, signatures: out };
+  return {
+    payloadType,
+    payload,
+    signatures: signatures.map((s, i2) => {
+      if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
+        throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig} of strings`);
+      }
+      return s.keyid ? { keyid: s.keyid, sig: s.sig } : { sig: s.sig };
+    })
+  };
 }
-function normaliseTrust(options) {
-  if (!isRecord4(options)) throw new TypeError("verifyEnvelope: options are required");
-  if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
-    throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
+function explainEnvelopeProblem(value) {
+  if (!isRecord(value)) return void 0;
+  if (typeof value.payloadType !== "string") return "envelope: payloadType must be a string";
+  if (typeof value.payload !== "string") return "envelope: payload must be a base64 string";
+  if (!Array.isArray(value.signatures)) return "envelope: signatures must be an array";
+  if (value.signatures.length > MAX_SIGNATURES) return void 0;
+  for (const [i2, s] of value.signatures.entries()) {
+    if (!isRecord(s)) return `envelope: signatures[${i2}] must be an object {keyid, sig}`;
+    if (typeof s.sig !== "string") return `envelope: signatures[${i2}].sig must be a base64 string`;
+    if (s.keyid !== void 0 && typeof s.keyid !== "string") return `envelope: signatures[${i2}].keyid must be a string`;
   }
-  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
-    throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
-  }
-  const keys = [];
-  options.trustedKeys.forEach((k2, i2) => {
-    let key;
-    try {
-      key = toPublicKey(k2);
-    } catch (e) {
-      if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
-      throw e;
-    }
-    if (!keys.some((seen) => seen.equals(key))) keys.push(key);
-  });
-  const threshold = options.threshold ?? 1;
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
-    throw new TypeError(`verifyEnvelope: threshold must be an integer from 1 to ${keys.length} (the number of distinct trusted keys), got ${threshold}`);
-  }
-  return { keys, threshold };
+  return void 0;
 }
-function verifyEnvelope(input, options) {
-  const { keys, threshold } = normaliseTrust(options);
-  const envelope = parseEnvelope(input);
-  if (envelope.payloadType !== options.expectedPayloadType) {
-    throw new BundleIntegrityError(
-      "PAYLOAD_TYPE_ERROR",
-      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
-    );
-  }
-  if (envelope.signatures.length === 0) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
-  }
-  let payload;
-  try {
-    payload = fromBase64Either(envelope.payload);
-  } catch (e) {
-    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
-  }
-  const message = pae(envelope.payloadType, payload);
+function checkSigned(envelope) {
+  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
+}
+function* trustedSigners(signatures, keys, threshold) {
   const verified = [];
-  const untrustedKeyids = [];
-  for (const [i2, signature] of envelope.signatures.entries()) {
-    let sig;
-    try {
-      sig = fromBase64Either(signature.sig);
-    } catch (e) {
-      throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
+  const untrusted = [];
+  let i2 = 0;
+  for (const { keyid, sig } of signatures) {
+    const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
+    let key;
+    for (const k2 of candidates3) {
+      if (yield [k2, sig]) {
+        key = k2;
+        break;
+      }
     }
-    const candidates3 = signature.keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === signature.keyid);
-    if (candidates3.length === 0) {
-      untrustedKeyids.push(signature.keyid === void 0 ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
-      continue;
-    }
-    const key = candidates3.find((k2) => k2.verify(message, sig));
-    if (key) {
-      if (!verified.some((v) => v.equals(key))) verified.push(key);
-    } else if (signature.keyid !== void 0) {
-      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${signature.keyid} but does not verify`);
+    if (key !== void 0) {
+      if (!verified.includes(key)) verified.push(key);
+    } else if (keyid !== void 0 && candidates3.length > 0) {
+      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
     } else {
-      untrustedKeyids.push("(no keyid)");
+      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
     }
+    i2++;
   }
   if (verified.length === 0) {
-    throw new BundleTrustError(
-      "UNTRUSTED_KEY",
-      `no signature by a trusted key: signed by ${untrustedKeyids.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`
-    );
+    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`);
   }
   if (verified.length < threshold) {
-    throw new BundleIntegrityError(
-      "SIGNATURE_ERROR",
-      `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`
-    );
+    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`);
   }
-  return { payload, payloadType: envelope.payloadType, keyids: verified.map((k2) => k2.keyid) };
+  return verified.map((k2) => k2.keyid);
 }
-
-// src/bundle/build-io.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir2, open, readFile as readFile4, rename as rename2, rm, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join as join5 } from "node:path";
-
-// src/io/read-repository.ts
-import { readdir as readdir3, readFile as readFile3, stat } from "node:fs/promises";
-import { join as join4, relative as relative2, sep as sep4 } from "node:path";
-async function exists2(path2) {
-  try {
-    await stat(path2);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function* walk2(root, dir) {
-  let entries;
-  try {
-    entries = await readdir3(join4(root, dir), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
-  for (const e of entries) {
-    const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk2(root, rel);
-    else if (e.isFile()) yield rel;
-  }
-}
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-async function keyCandidates(root, dir = "") {
-  const out = [];
-  let entries;
-  try {
-    entries = await readdir3(join4(root, dir), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
-    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
-  }
-  return out;
-}
-async function listRepositoryPaths(root, options = {}) {
-  const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join4(root, top)) && await resolvesInside(root, top)) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
-    if (!await resolvesInside(root, dir)) continue;
-    for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
-  }
-  if (options.keys) out.push(...await keyCandidates(root));
-  return out.sort();
-}
-async function readCapped(path2) {
-  const st = await stat(path2);
-  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile3(path2);
-}
-async function readRepository(root, onProgress) {
-  if (!await exists2(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root, { keys: true });
-  const raw = [];
-  let done = 0;
-  for (const path2 of paths) {
-    raw.push({ path: path2, bytes: await readCapped(join4(root, ...path2.split("/"))) });
-    onProgress?.(++done, paths.length);
-  }
-  return buildRepository(raw);
-}
-function toRepoPath(root, p2) {
-  return relative2(root, p2).split(sep4).join("/");
+function verifyThreshold(signatures, keys, threshold, verifyOne) {
+  const walk3 = trustedSigners(signatures, keys, threshold);
+  let step2 = walk3.next();
+  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
+  return step2.value;
 }
 
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
 var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
-var NAME_PATTERN2 = /^[a-z0-9][a-z0-9_-]*$/;
+var NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var HEX64 = /^[0-9a-f]{64}$/;
@@ -29602,13 +21691,10 @@ function parseIsoSeconds(text2) {
   const ms = Date.parse(text2);
   return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
 }
-function compareStrings2(a, b2) {
+function compareStrings(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
-function isRecord5(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function show3(value) {
+function show(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
@@ -29617,7 +21703,7 @@ var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
 var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
 var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
 var SCALARS = [
-  ["name", text(NAME_PATTERN2), `match ${NAME_PATTERN2.source}`],
+  ["name", text(NAME_PATTERN), `match ${NAME_PATTERN.source}`],
   ["version", text(SEMVER_PATTERN), "be a semantic version"],
   ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
   ["revision", text(REVISION), "be a lowercase hex commit id"],
@@ -29634,28 +21720,28 @@ var LISTS = [
   ],
   ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
 ];
-var mustBe = (at, must, value) => `${at} must ${must}, got ${show3(value)}`;
+var mustBe = (at, must, value) => `${at} must ${must}, got ${show(value)}`;
 function fieldProblem(record, rules, prefix) {
   for (const [field, ok2, must] of rules) if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
   return void 0;
 }
 function targetProblem(name, target) {
   const at = `targets.${name}`;
-  if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
-  if (!isRecord5(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord5, "be an object"]), `${at}.`);
+  if (!NAME_PATTERN.test(name)) return `target name ${show(name)} must match ${NAME_PATTERN.source}`;
+  if (!isRecord(target)) return mustBe(at, "be an object", target);
+  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord, "be an object"]), `${at}.`);
   if (kinds !== void 0) return kinds;
   const { access: access2, data } = target;
   return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
 }
 function findPayloadProblem(value) {
-  if (!isRecord5(value)) return `payload must be a JSON object, got ${show3(value)}`;
+  if (!isRecord(value)) return `payload must be a JSON object, got ${show(value)}`;
   const p2 = value;
-  if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
+  if (p2.format !== BUNDLE_FORMAT) return `format is ${show(p2.format)}, expected "${BUNDLE_FORMAT}"`;
   const scalar = fieldProblem(p2, SCALARS, "");
   if (scalar !== void 0) return scalar;
   if (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at)) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
-  if (!isRecord5(p2.targets)) return mustBe("targets", "be an object", p2.targets);
+  if (!isRecord(p2.targets)) return mustBe("targets", "be an object", p2.targets);
   for (const [name, target] of Object.entries(p2.targets)) {
     const problem = targetProblem(name, target);
     if (problem !== void 0) return problem;
@@ -29664,27 +21750,24 @@ function findPayloadProblem(value) {
     const items = p2[list3];
     if (!Array.isArray(items)) return mustBe(list3, "be an array", items);
     for (const [i2, item] of items.entries()) {
-      const problem = isRecord5(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
+      const problem = isRecord(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
       if (problem !== void 0) return problem;
     }
   }
   const paths = p2.sources.map((s) => s.path);
   for (let i2 = 1; i2 < paths.length; i2++) {
-    if (paths[i2 - 1] >= paths[i2]) return `sources[${i2}]: sources must be sorted by path without duplicates (${show3(paths[i2])} after ${show3(paths[i2 - 1])})`;
+    if (paths[i2 - 1] >= paths[i2]) return `sources[${i2}]: sources must be sorted by path without duplicates (${show(paths[i2])} after ${show(paths[i2 - 1])})`;
   }
-  if (!isRecord5(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
+  if (!isRecord(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
   return fieldProblem(p2.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
 }
 function bundleFileNames(name) {
-  if (typeof name !== "string" || !NAME_PATTERN2.test(name)) throw new TypeError(`bundle name must match ${NAME_PATTERN2.source}, got ${show3(name)}`);
+  if (typeof name !== "string" || !NAME_PATTERN.test(name)) throw new TypeError(`bundle name must match ${NAME_PATTERN.source}, got ${show(name)}`);
   return { bundle: `${name}.bundle.json`, checksum: `${name}.bundle.json.sha256` };
 }
 
 // src/bundle/verify-checks.ts
 var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-function formatError2(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
 function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
   if (bytes.length > maxBytes) {
     throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
@@ -29715,7 +21798,7 @@ function checkNotExpired(payload, now) {
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw formatError2(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -29725,162 +21808,20 @@ function checkTarget(payload, target) {
   }
 }
 
-// src/bundle/payload-read.ts
-var MAX_PAYLOAD_DEPTH = 64;
-var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
-var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
-function parseJsonBytes(bytes, what) {
-  try {
-    const text2 = utf8Decode(bytes);
-    return { text: text2, value: JSON.parse(text2) };
-  } catch (e) {
-    throw formatError2(`${what} is not strict JSON: ${e.message}`, e);
-  }
+// src/io/atomic-write.ts
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+async function syncFolder(dir) {
+  const handle = await open(dir, "r").catch(() => void 0);
+  if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
 }
-function readPayload(bytes) {
-  const { text: text2, value } = parseJsonBytes(bytes, "payload");
-  const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError2(`payload: ${problem}`);
-  const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError2(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError2("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
-}
-function canonicalOfParsed(value, depth = 1) {
-  if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError2(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
-  const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
-}
-
-// src/bundle/verify.ts
-function parseBundleEnvelope(bytes) {
-  const envelope = parseEnvelope(bytes);
-  let canonical = false;
-  try {
-    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
-    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
-  } catch {
-    canonical = false;
-  }
-  if (!canonical) {
-    throw formatError2("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
-  }
-  return envelope;
-}
-function checkSignatures(envelope, options) {
-  const verified = verifyEnvelope(envelope, {
-    trustedKeys: options.trustedKeys,
-    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
-    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
-  });
-  return { payload: verified.payload, keyids: verified.keyids };
-}
-function readPayloadExplained(bytes) {
-  try {
-    return readPayload(bytes);
-  } catch (e) {
-    if (e.message === NOT_CANONICAL) {
-      try {
-        parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
-      } catch (strict) {
-        throw formatError2(`payload is not strict JSON: ${strict.message}`, strict);
-      }
-    }
-    throw e;
-  }
-}
-function checkDigests(payload, blake32, targetsBytes) {
-  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
-  checkDigestsMatch(payload, blake32 ? { sha256: sha256Hex(bytes), blake3: blake32(bytes) } : { sha256: sha256Hex(bytes) });
-}
-function verifyBundle(bytes, options) {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("verifyBundle: expected the bundle file's bytes as a Uint8Array");
-  if (typeof options !== "object" || options === null) throw new TypeError("verifyBundle: options are required");
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError(`verifyBundle: maxBytes must be a positive integer, got ${maxBytes}`);
-  checkSize(bytes, maxBytes);
-  const envelope = parseBundleEnvelope(bytes);
-  checkPayloadType(envelope);
-  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
-  const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
-  checkDigests(payload, options.blake3, targetsBytes);
-  if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
-  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
-  if (options.target !== void 0) checkTarget(payload, options.target);
-  return { payload, payloadBytes, keyids, sha256: sha256Hex(bytes) };
-}
-
-// src/bundle/build-io.ts
-function ioCode(e) {
-  return e?.code ?? (e instanceof Error ? e.message : String(e));
-}
-async function readWorkingTreeFiles(root) {
-  try {
-    await stat2(root);
-  } catch (e) {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
-  }
-  const out = [];
-  for (const path2 of await listRepositoryPaths(root)) {
-    const file = join5(root, ...path2.split("/"));
-    try {
-      const st = await stat2(file);
-      out.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : new Uint8Array(await readFile4(file)) });
-    } catch (e) {
-      throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode(e)})`, { position: { file: path2 }, cause: e });
-    }
-  }
-  return out;
-}
-async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
-  let handle;
-  try {
-    handle = await open(file, "r");
-  } catch (e) {
-    const code2 = ioCode(e);
-    throw new EdictError(code2 === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code2})`, { position: { file }, cause: e });
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new EdictError("IO_ERROR", `${file} is not a regular file`, { position: { file } });
-    if (st.size > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is ${st.size} bytes, more than the limit of ${maxBytes} bytes`);
-    const chunks = [];
-    let length = 0;
-    for (; ; ) {
-      const chunk = new Uint8Array(Math.min(64 * 1024, maxBytes + 1 - length));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      length += bytesRead;
-      if (length > maxBytes) throw new BundleRetrievalError("TOO_LARGE", `bundle ${file} is more than the limit of ${maxBytes} bytes`);
-    }
-    return concatBytes(...chunks);
-  } catch (e) {
-    if (e instanceof EdictError || e instanceof BundleRetrievalError) throw e;
-    throw new EdictError("IO_ERROR", `cannot read bundle ${file} (${ioCode(e)})`, { position: { file }, cause: e });
-  } finally {
-    await handle.close();
-  }
-}
-async function writeOutputFiles(dir, files2) {
-  for (const f of files2) {
-    if (basename(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
-  }
-  try {
-    await mkdir2(dir, { recursive: true });
-  } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
-  }
+async function writeFilesAtomic(files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const target = join5(dir, f.name);
-      const tmp = join5(dirname(target), `.${f.name}.${randomBytes2(6).toString("hex")}.tmp`);
-      temps.push({ tmp, target });
+      const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString("hex")}.tmp`);
+      temps.push({ tmp, target: f.path });
       const handle = await open(tmp, "wx", 420);
       try {
         await handle.writeFile(f.bytes);
@@ -29889,16 +21830,129 @@ async function writeOutputFiles(dir, files2) {
         await handle.close();
       }
     }
-    for (const { tmp, target } of temps) await rename2(tmp, target);
+    for (const { tmp, target } of temps) await rename(tmp, target);
   } catch (e) {
     await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
+    throw e;
+  }
+  for (const dir of new Set(files2.map((f) => dirname(f.path)))) await syncFolder(dir);
+}
+
+// src/io/bounded-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var CHUNK = 64 * 1024;
+function flagsFor(options) {
+  return constants.O_RDONLY | (options.regularFile ? constants.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat2, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat2.isFile()) return { status: "not-a-file" };
+  if (stat2.isFile() && stat2.size > maxBytes) return { status: "too-large", size: stat2.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    bytes.set(c3, offset);
+    offset += c3.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path2, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open2(path2, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
+      step2 = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+function readBoundedSync(path2, maxBytes, options = {}) {
+  let fd;
+  try {
+    fd = openSync(path2, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(fstatSync(fd), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      step2 = loop.next(readSync(fd, step2.value, 0, step2.value.length, null));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// src/io/bundle-files.ts
+function ioCode(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
+  let read;
+  try {
+    read = await readBounded(file, maxBytes, { regularFile: true });
+  } catch (e) {
+    const code2 = ioCode(e);
+    throw new EdictError(code2 === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code2})`, { position: { file }, cause: e });
+  }
+  switch (read.status) {
+    case "ok":
+      return read.bytes;
+    case "not-a-file":
+      throw new EdictError("IO_ERROR", `${file} is not a regular file`, { position: { file } });
+    case "too-large":
+      throw new BundleRetrievalError(
+        "TOO_LARGE",
+        read.size === void 0 ? `bundle ${file} is more than the limit of ${maxBytes} bytes` : `bundle ${file} is ${read.size} bytes, more than the limit of ${maxBytes} bytes`
+      );
+  }
+}
+async function writeOutputFiles(dir, files2) {
+  for (const f of files2) {
+    if (basename2(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+  }
+  const targets = files2.map((f) => join2(dir, f.name));
+  try {
+    await writeFilesAtomic(files2.map((f, i2) => ({ path: targets[i2], bytes: f.bytes })));
+  } catch (e) {
     throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
-  return temps.map((t2) => t2.target);
+  return targets;
 }
 
 // node_modules/simple-git/dist/esm/index.js
-var import_file_exists = __toESM(require_dist2(), 1);
+var import_file_exists = __toESM(require_dist(), 1);
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
 var t = /* @__PURE__ */ new WeakMap();
@@ -29916,8 +21970,8 @@ function o(n) {
 // node_modules/simple-git/dist/esm/index.js
 var import_debug = __toESM(require_src(), 1);
 import { spawn } from "child_process";
-var import_promise_deferred = __toESM(require_dist3(), 1);
-import { normalize as normalize3 } from "node:path";
+var import_promise_deferred = __toESM(require_dist2(), 1);
+import { normalize } from "node:path";
 
 // node_modules/@simple-git/argv-parser/dist/index.mjs
 function* U(e, t2) {
@@ -29945,7 +21999,7 @@ var S = /* @__PURE__ */ new Set([
   "--list",
   "-l"
 ]);
-var P2 = /* @__PURE__ */ new Set([
+var P = /* @__PURE__ */ new Set([
   "edit",
   "remove-section",
   "rename-section",
@@ -29961,7 +22015,7 @@ function F(e, t2) {
       return p(false, t2);
   }
   const n = t2.at(0)?.toLowerCase();
-  return n === void 0 ? null : P2.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
+  return n === void 0 ? null : P.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
 }
 function p(e = false, t2 = []) {
   const n = t2.at(0)?.toLowerCase();
@@ -29982,7 +22036,7 @@ function M(e) {
     value: e.slice(t2 + 1)
   };
 }
-function N2(e) {
+function N(e) {
   for (const { name: t2 } of U(e, "task"))
     switch (t2) {
       case "--global":
@@ -29999,7 +22053,7 @@ function N2(e) {
     }
   return "local";
 }
-function G2({ name: e }) {
+function G({ name: e }) {
   if (e === "-c" || e === "--config")
     return "inline";
   if (e === "--config-env")
@@ -30007,7 +22061,7 @@ function G2({ name: e }) {
 }
 function* O(e) {
   for (const t2 of e) {
-    const n = G2(t2), o2 = n && M(t2.value);
+    const n = G(t2), o2 = n && M(t2.value);
     o2 && (yield {
       ...o2,
       scope: n
@@ -30021,7 +22075,7 @@ function L(e, t2, n) {
   };
   return e === "config" && $(
     o2,
-    N2(t2),
+    N(t2),
     F(t2, n)
   ), o2;
 }
@@ -30128,7 +22182,7 @@ var R = {
   }
 };
 var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function I2(e) {
+function I(e) {
   const t2 = R[e ?? ""] ?? T;
   return {
     short: new Map([...x.short.entries(), ...t2.short.entries()]),
@@ -30185,7 +22239,7 @@ function j(e, t2 = []) {
   return { flags: t2, taskIndex: n };
 }
 function B(e, t2, n = []) {
-  const o2 = I2(t2), s = [], r2 = [];
+  const o2 = I(t2), s = [], r2 = [];
   let l = 0;
   for (; l < e.length; ) {
     const a = e[l];
@@ -30384,7 +22438,7 @@ function ne(e, t2) {
 }
 
 // node_modules/simple-git/dist/esm/index.js
-var import_promise_deferred2 = __toESM(require_dist3(), 1);
+var import_promise_deferred2 = __toESM(require_dist2(), 1);
 import { EventEmitter } from "node:events";
 var __defProp2 = Object.defineProperty;
 var __getOwnPropDesc2 = Object.getOwnPropertyDescriptor;
@@ -31369,7 +23423,7 @@ function grep_default() {
 }
 var disallowedOptions;
 var Query;
-var _a2;
+var _a;
 var GrepQuery;
 var init_grep = __esm({
   "src/lib/tasks/grep.ts"() {
@@ -31380,9 +23434,9 @@ var init_grep = __esm({
     Query = /* @__PURE__ */ Symbol("grepQuery");
     GrepQuery = class {
       constructor() {
-        this[_a2] = [];
+        this[_a] = [];
       }
-      *[(_a2 = Query, Symbol.iterator)]() {
+      *[(_a = Query, Symbol.iterator)]() {
         for (const query of this[Query]) {
           yield query;
         }
@@ -31647,10 +23701,10 @@ var init_git_executor_chain = __esm({
         }
       }
       onFatalException(task, e) {
-        const gitError3 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
+        const gitError2 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
         this._chain = Promise.resolve();
-        this._queue.fatal(gitError3);
-        return gitError3;
+        this._queue.fatal(gitError2);
+        return gitError2;
       }
       async attemptRemoteTask(task, logger) {
         const binary = this._plugins.exec("spawn.binary", "", pluginContext(task, task.commands));
@@ -33708,7 +25762,7 @@ var init_branch = __esm({
 });
 function toPath(input) {
   const path2 = input.trim().replace(/^["']|["']$/g, "");
-  return path2 && normalize3(path2);
+  return path2 && normalize(path2);
 }
 var parseCheckIgnore;
 var init_CheckIgnore = __esm({
@@ -34029,7 +26083,7 @@ function sorted(a, b2) {
 function trimmed(input) {
   return input.trim();
 }
-function toNumber2(input) {
+function toNumber(input) {
   if (typeof input === "string") {
     return parseInt(input.replace(/^\D+/g, ""), 10) || 0;
   }
@@ -34053,10 +26107,10 @@ var init_TagList = __esm({
           const partsA = tagA.split(".");
           const partsB = tagB.split(".");
           if (partsA.length === 1 || partsB.length === 1) {
-            return singleSorted(toNumber2(partsA[0]), toNumber2(partsB[0]));
+            return singleSorted(toNumber(partsA[0]), toNumber(partsB[0]));
           }
           for (let i2 = 0, l = Math.max(partsA.length, partsB.length); i2 < l; i2++) {
-            const diff = sorted(toNumber2(partsA[i2]), toNumber2(partsB[i2]));
+            const diff = sorted(toNumber(partsA[i2]), toNumber(partsB[i2]));
             if (diff) {
               return diff;
             }
@@ -34858,6 +26912,859 @@ function gitInstanceFactory(baseDir, options) {
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
 
+// src/model/pointer.ts
+function escapeSegment(segment) {
+  return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function unescapeSegment(segment) {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function joinPointer(base, segment) {
+  return `${base}/${escapeSegment(segment)}`;
+}
+function splitPointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map(unescapeSegment);
+}
+function parentPointer(pointer) {
+  if (pointer === "") return void 0;
+  return pointer.slice(0, pointer.lastIndexOf("/"));
+}
+var IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+function toJsonPath(pointer) {
+  let out = "";
+  for (const seg of splitPointer(pointer)) {
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function getAtPointer(value, pointer) {
+  let cur = value;
+  for (const seg of splitPointer(pointer)) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+// src/engine/vocabulary.ts
+var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
+var API_VERSION = "edict/v1";
+var ACCESS_POLICY_VERSION = "2024-12-02";
+var LAYERS = ["foundation", "domain", "custom"];
+var CONDITION_OPERATORS = [
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "IpAddress",
+  "NotIpAddress",
+  "ArnEquals",
+  "ArnNotEquals",
+  "ArnLike",
+  "ArnNotLike",
+  "Null"
+];
+var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+function parseConditionOperator(name) {
+  if (name === "Null") return { base: name, ifExists: false };
+  const m = OPERATOR_NAME.exec(name);
+  if (m === null) return void 0;
+  const set2 = m[1];
+  return { base: m[2], ifExists: m[3] !== void 0, ...set2 && { set: set2 } };
+}
+function allConditionOperatorNames() {
+  const out = [];
+  for (const op of CONDITION_OPERATORS) {
+    out.push(op);
+    if (op === "Null") continue;
+    out.push(`${op}IfExists`);
+    for (const p2 of SET_PREFIXES) out.push(`${p2}:${op}`, `${p2}:${op}IfExists`);
+  }
+  return out;
+}
+var REASON_CODES = [
+  "missing_audit_signature",
+  "tool_not_in_allowlist",
+  "version_unpinned",
+  "missing_idempotency_for_side_effect",
+  "egress_violation",
+  "fs_violation",
+  "payload_too_large",
+  "duration_too_long",
+  "registry_mutation",
+  "handler_swap",
+  "server_code_changed",
+  "tool_code_changed",
+  "skill_version_changed",
+  "skill_code_changed",
+  "skill_scan_pending",
+  "skill_scan_failed",
+  "sast_pending",
+  "sast_failed",
+  "dast_pending",
+  "dast_failed",
+  "agent_guard_failed",
+  "contextual_evaluator_denied",
+  "contextual_evaluator_escalated"
+];
+var ENVIRONMENTS = [
+  "local",
+  "eks",
+  "gke",
+  "aks",
+  "ecs",
+  "lambda",
+  "cloudrun",
+  "azure-functions",
+  "kubernetes",
+  "github-actions"
+];
+var PROVIDERS = [
+  "env",
+  "keyring",
+  "file",
+  "aws-secrets-manager",
+  "gcp-secret-manager",
+  "azure-key-vault",
+  "kubernetes-secret",
+  "vault"
+];
+var MASKING_METHODS = ["redact", "hash", "truncate", "nullify", "full", "partial"];
+var SEVERITY_LEVELS = ["low", "medium", "high", "critical"];
+var DATA_ACTIONS = ["deny", "require_approval", "mask", "allow"];
+
+// src/model/schemas/builders.ts
+function withAnn(schema, ann) {
+  return ann ? { ...schema, ...ann } : schema;
+}
+var str = (ann, extra = {}) => withAnn({ type: "string", ...extra }, ann);
+var int = (ann, extra = {}) => withAnn({ type: "integer", ...extra }, ann);
+var num = (ann, extra = {}) => withAnn({ type: "number", ...extra }, ann);
+var bool = (ann) => withAnn({ type: "boolean" }, ann);
+var strEnum = (values, ann) => withAnn({ type: "string", enum: [...values] }, ann);
+var list = (items, ann, extra = {}) => withAnn({ type: "array", items, ...extra }, ann);
+var strOrList = (ann, item = { type: "string" }) => withAnn({ type: ["string", "array"], items: item, minLength: 1, ...item["x-format"] ? { "x-format": item["x-format"] } : {} }, ann);
+function obj(properties, required = [], ann) {
+  return withAnn({ type: "object", properties, ...required.length ? { required } : {}, additionalProperties: false }, ann);
+}
+function map(values, ann, extra = {}) {
+  return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
+}
+
+// src/model/schemas/policy.ts
+var POLICY_ID = "^[a-z0-9][a-z0-9_-]{0,62}$";
+var metadata = obj(
+  {
+    id: str({ description: "Unique per kind across the repository" }, { pattern: POLICY_ID }),
+    priority: int({ description: "Precedence inside a layer; higher wins", "x-looser": "neutral" }, { minimum: 0, maximum: 9999 }),
+    description: str({ "x-looser": "neutral" }),
+    targets: list(str(), { description: "Targets this document applies to; default: all of edict.yaml", "x-looser": "review" }, { uniqueItems: true }),
+    locked: list(str(), { description: "Dotted spec paths later documents may not change", "x-looser": "review" }, { uniqueItems: true }),
+    owners: list(str(), { "x-looser": "neutral" })
+  },
+  ["id", "priority"]
+);
+var actionPattern = str({ "x-format": "action-pattern" });
+var resourcePattern = str({ "x-format": "resource-pattern" });
+var conditionValue = {
+  type: ["string", "number", "boolean", "array"],
+  items: { type: ["string", "number", "boolean"] }
+};
+var statement = obj(
+  {
+    Sid: str({ "x-looser": "neutral" }, { pattern: "^[A-Za-z0-9_.-]+$" }),
+    Effect: strEnum(["Allow", "Deny"]),
+    Action: strOrList({}, actionPattern),
+    NotAction: strOrList({}, actionPattern),
+    Resource: strOrList({}, resourcePattern),
+    NotResource: strOrList({}, resourcePattern),
+    Condition: map(map(conditionValue), { description: "operator \u2192 context key \u2192 value(s)" })
+  },
+  ["Effect"]
+);
+var accessSpec = obj(
+  {
+    Version: str({ "x-format": "policy-version", "x-looser": "neutral" }),
+    Description: str({ "x-looser": "neutral" }),
+    Statement: list(statement, { "x-merge": "append" }),
+    ResourceLimits: obj({
+      MaxExecutionTime: str({ "x-format": "duration", "x-looser": "increase" }),
+      MaxTokens: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxCostPerHour: str({ "x-format": "money", "x-looser": "increase" }),
+      MaxMemory: str({ "x-format": "size", "x-looser": "increase" }),
+      MaxConcurrentRequests: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxApiCalls: int({ "x-looser": "increase" }, { minimum: 0 }),
+      MaxStorage: str({ "x-format": "size", "x-looser": "increase" })
+    }),
+    RequireApproval: obj({
+      Actions: list(actionPattern, { "x-merge": "union", "x-looser": "remove" }),
+      ApproverRole: str({ "x-looser": "review" }),
+      TimeoutSeconds: int({ "x-looser": "review" }, { minimum: 1 }),
+      NotificationChannels: list(str(), { "x-merge": "union", "x-looser": "neutral" })
+    }),
+    AuditLog: obj({
+      Required: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+      RetentionDays: int({ "x-looser": "decrease" }, { minimum: 0 }),
+      Include: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RedactPII: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+    }),
+    Models: obj({
+      AllowedProviders: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      AllowedModels: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      DeniedModels: list(str(), { "x-merge": "union", "x-looser": "remove" })
+    }),
+    Capabilities: obj({
+      AllowedTools: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+      DeniedTools: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RequireToolApproval: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+    }),
+    Compliance: obj({
+      Frameworks: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+      RequireAuditLogging: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+      DataResidency: str({ "x-looser": "review" })
+    })
+  },
+  ["Version"]
+);
+var duration = (looser = "review") => str({ "x-format": "duration", "x-looser": looser });
+var reasonCodes = (looser) => list(str({ "x-format": "reason-code" }), { "x-merge": "union", "x-looser": looser });
+var complianceRule = obj(
+  {
+    id: str(),
+    type: strEnum(["regex", "nl"]),
+    location: strEnum(["input", "output"]),
+    patterns: list(str({ "x-format": "regex" })),
+    instruction: str(),
+    threshold: num({}, { minimum: 0, maximum: 100 })
+  },
+  ["id", "type", "location"]
+);
+var runtimeSideEffects = {
+  require_idempotency_key: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+  max_retries: int({ "x-looser": "increase" }, { minimum: 0 }),
+  approve_high_risk: bool({ "x-looser": "false" })
+};
+var runtimeSpec = obj({
+  tenant: str({ "x-looser": "review" }, { minLength: 1 }),
+  security_level: str({ "x-looser": "review" }),
+  default_retention: duration(),
+  signing: obj({ enabled: bool({ "x-looser": "false" }), key_ref: str({ "x-looser": "review" }) }),
+  observability: obj({
+    otlp_endpoint: str({ "x-looser": "review" }),
+    enabled: bool({ "x-looser": "false" }),
+    sample: obj({ success: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }) }),
+    sampling: obj({ success_ratio: num({ "x-looser": "decrease" }, { minimum: 0, maximum: 1 }), error_always: bool({ "x-looser": "false" }) }),
+    redact_identities: bool({ "x-looser": "false" })
+  }),
+  tools: obj({
+    allowlist: list(str({ "x-format": "tool-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    deny_if_unpinned_version: bool({ "x-looser": "false" })
+  }),
+  privacy: obj({
+    redact_outputs: bool({ "x-looser": "false" }),
+    store_raw_payloads: bool({ "x-looser": "true" }),
+    artifact_retention: obj({ public: duration("increase"), pii: duration("increase"), phi: duration("increase") })
+  }),
+  side_effects: obj(runtimeSideEffects),
+  enforcement: obj({
+    deny_on: reasonCodes("remove"),
+    escalate_on: reasonCodes("remove"),
+    circuit_breakers: obj({
+      error_rate_pct: num({ "x-looser": "increase" }, { minimum: 0, maximum: 100 }),
+      p95_latency_ms: int({ "x-looser": "increase" }, { minimum: 0 })
+    })
+  }),
+  agent_guard: obj({
+    enabled: bool({ "x-looser": "false" }),
+    block_on_severity: strEnum(SEVERITY_LEVELS, { "x-looser": "increase" }),
+    block_on_count: int({ "x-looser": "increase" }, { minimum: 0 })
+  }),
+  security: obj({
+    egress_allowlist: list(str({ "x-format": "host-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    fs_allowlist: list(str({ "x-format": "path-pattern" }), { "x-merge": "all-of", "x-looser": "add" }),
+    limits: obj({
+      max_payload_kb: int({ "x-looser": "increase" }, { minimum: 0 }),
+      max_duration_ms: int({ "x-looser": "increase" }, { minimum: 0 })
+    }),
+    side_effects: obj(runtimeSideEffects),
+    allow_versions: map(list(str()), { "x-looser": "add", description: "server \u2192 versions allowed" })
+  }),
+  compliance: obj({
+    packs: list(obj({ id: str(), name: str(), rules: list(complianceRule) }, ["id"]), { "x-merge": "union", "x-looser": "remove" }),
+    policies: list(obj({ id: str(), name: str(), enabled: bool(), pack_ids: list(str()) }, ["id"]), { "x-looser": "review" })
+  }),
+  export: obj({
+    enabled: bool({ "x-looser": "false" }),
+    cadence: strEnum(["daily", "weekly", "monthly"], { "x-looser": "review" }),
+    bucket_uri: str({ "x-looser": "review" })
+  })
+});
+var contextValue = {
+  type: ["string", "array", "object"],
+  items: { type: "string" },
+  properties: { not: { type: ["string", "array"], items: { type: "string" } } },
+  required: ["not"],
+  additionalProperties: false
+};
+var dataSpec = obj(
+  {
+    description: str({ "x-looser": "neutral" }),
+    match: obj({
+      dataset: str({ "x-format": "glob", "x-looser": "review" }),
+      fields: obj({
+        sensitivity: strOrList({ "x-looser": "review" }),
+        category: strOrList({ "x-looser": "review" }),
+        contains: list(str(), { "x-looser": "review", description: "all of these tags" }),
+        any: list(str(), { "x-looser": "review", description: "any of these field names" }),
+        all: list(str(), { "x-looser": "review", description: "all of these field names" })
+      })
+    }),
+    context: obj({
+      requester_role: { ...contextValue, "x-looser": "review" },
+      requester_clearance: { ...contextValue, "x-looser": "review" },
+      requester_region: { ...contextValue, "x-looser": "review" },
+      dataset_region: { ...contextValue, "x-looser": "review" },
+      environment: { ...contextValue, "x-looser": "review" },
+      time: obj(
+        {
+          after: str({ "x-format": "time-of-day", "x-looser": "review" }),
+          before: str({ "x-format": "time-of-day", "x-looser": "review" }),
+          timezone: str({ "x-format": "timezone", "x-looser": "review" })
+        }
+      )
+    }),
+    action: obj(
+      {
+        deny: bool({ "x-looser": "false" }),
+        require_approval: bool({ "x-looser": "false" }),
+        mask: bool({ "x-looser": "false" }),
+        allow: bool({ "x-looser": "true" }),
+        reason: str({ "x-looser": "neutral" }),
+        approver_role: str({ "x-looser": "review" }),
+        ttl: str({ "x-format": "duration", "x-looser": "increase" })
+      }
+    ),
+    masking: obj({
+      default_method: strEnum(MASKING_METHODS, { "x-looser": "review" }),
+      rules: map(strEnum(MASKING_METHODS), { "x-looser": "review" })
+    })
+  },
+  ["action"]
+);
+var postureSpec = obj({
+  local: obj({
+    require_encryption: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    min_security_score: int({ "x-merge": "tighten-only", "x-looser": "decrease" }, { minimum: 0, maximum: 100 }),
+    require_tpm: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_secure_boot: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+  }),
+  cloud: obj({
+    require_iam: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_imdsv2: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_workload_identity: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    allowed_accounts: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+    allowed_regions: list(str(), { "x-merge": "all-of", "x-looser": "add" })
+  }),
+  kubernetes: obj({
+    denied_namespaces: list(str(), { "x-merge": "union", "x-looser": "remove" }),
+    allowed_namespaces: list(str(), { "x-merge": "all-of", "x-looser": "add" }),
+    require_service_account: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_non_root: bool({ "x-merge": "tighten-only", "x-looser": "false" }),
+    require_read_only_root_fs: bool({ "x-merge": "tighten-only", "x-looser": "false" })
+  }),
+  provider_map: map(strEnum(PROVIDERS), { "x-looser": "review" }, { propertyNames: { enum: [...ENVIRONMENTS] } }),
+  fallback_provider: strEnum(PROVIDERS, { "x-looser": "review" }),
+  allow_insecure: bool({ "x-merge": "tighten-only", "x-looser": "true" }),
+  insecure_reason: str({ "x-looser": "neutral" })
+});
+var SPEC_SCHEMAS = {
+  AccessPolicy: accessSpec,
+  RuntimePolicy: runtimeSpec,
+  DataPolicy: dataSpec,
+  PosturePolicy: postureSpec
+};
+var documentSchemas = /* @__PURE__ */ new Map();
+function policySchema(kind) {
+  let schema = documentSchemas.get(kind);
+  if (!schema) {
+    schema = buildPolicySchema(kind);
+    documentSchemas.set(kind, schema);
+  }
+  return schema;
+}
+function buildPolicySchema(kind) {
+  return {
+    $id: `https://edict.dev/schemas/${kind}.json`,
+    title: `edict ${kind}`,
+    ...obj(
+      {
+        apiVersion: { const: API_VERSION },
+        kind: { const: kind },
+        metadata,
+        spec: SPEC_SCHEMAS[kind]
+      },
+      ["apiVersion", "kind", "metadata", "spec"]
+    )
+  };
+}
+var ENVELOPE_SCHEMA = {
+  type: "object",
+  properties: {
+    apiVersion: { const: API_VERSION },
+    kind: { enum: ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"] }
+  },
+  required: ["apiVersion", "kind"]
+};
+
+// src/model/schemas/repository.ts
+var NAME_PATTERN2 = "^[a-z0-9][a-z0-9_-]*$";
+var CONFIG_SCHEMA = {
+  $id: "https://edict.dev/schemas/edict.json",
+  title: "edict.yaml",
+  ...obj(
+    {
+      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN2 }),
+      version: str({ "x-format": "semver", description: "Version before the first release" }),
+      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
+        propertyNames: { pattern: NAME_PATTERN2 },
+        minProperties: 1
+      }),
+      bundle: obj({
+        expires: str({ "x-format": "duration" }),
+        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
+      }),
+      lint: obj({
+        rules: map(strEnum(["error", "warning", "info", "off"])),
+        ignore: list(str({ "x-format": "glob" }))
+      }),
+      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+    },
+    ["name", "targets"]
+  )
+};
+var PACK_META_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-metadata.json",
+  title: "pack metadata.yaml",
+  ...obj(
+    {
+      __pack_meta: obj(
+        {
+          name: str({}, { pattern: NAME_PATTERN2 }),
+          version: str({ "x-format": "semver" }),
+          layer: strEnum(LAYERS),
+          description: str(),
+          dependencies: list(str({ "x-format": "semver-range" })),
+          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
+        },
+        ["name", "version", "layer"]
+      )
+    },
+    ["__pack_meta"]
+  )
+};
+var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
+var PACK_STATE_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-state.json",
+  title: ".edict/packs.yaml",
+  ...obj(
+    {
+      format_version: { const: "v1" },
+      installed_packs: map(
+        obj(
+          {
+            name: str({}, { pattern: NAME_PATTERN2 }),
+            version: str({ "x-format": "semver" }),
+            layer: strEnum(LAYERS),
+            installed_at: str({ "x-format": "date-time" }),
+            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            files: list(installedFile)
+          },
+          ["name", "version", "layer", "files"]
+        )
+      )
+    },
+    ["format_version"]
+  )
+};
+
+// src/model/source.ts
+var import_yaml = __toESM(require_dist3(), 1);
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+var LineIndex = class {
+  starts;
+  constructor(text2) {
+    this.starts = [0];
+    for (let i2 = 0; i2 < text2.length; i2++) if (text2.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+  lineStart(line) {
+    return this.starts[line - 1] ?? 0;
+  }
+};
+function decodeUtf8(bytes) {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    let lo = 0;
+    let hi = bytes.length;
+    const dec = new TextDecoder("utf-8", { fatal: true });
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      try {
+        dec.decode(bytes.subarray(0, mid + 1));
+        lo = mid + 1;
+      } catch {
+        hi = mid;
+      }
+    }
+    let at = lo;
+    while (at > 0 && (bytes[at] & 192) === 128) at--;
+    return { badByte: at };
+  }
+}
+function parseSource(path2, input) {
+  const problems = [];
+  const spans = /* @__PURE__ */ new Map();
+  const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
+  const empty = (text3) => ({ path: path2, text: text3, value: void 0, spans, problems, lines: new LineIndex(text3) });
+  if (byteLength > MAX_FILE_BYTES) {
+    problems.push({
+      code: "file-too-large",
+      message: `file is larger than the ${MAX_FILE_BYTES}-byte limit`,
+      span: [0, 0],
+      help: "split the policy into several files; one policy per file keeps reviews small"
+    });
+    return empty("");
+  }
+  let text2;
+  if (typeof input === "string") text2 = input;
+  else {
+    const decoded = decodeUtf8(input);
+    if ("badByte" in decoded) {
+      const prefix = new TextDecoder("utf-8").decode(input.subarray(0, decoded.badByte));
+      problems.push({
+        code: "invalid-encoding",
+        message: `file is not valid UTF-8 (bad byte 0x${input[decoded.badByte].toString(16).padStart(2, "0")} at byte ${decoded.badByte})`,
+        span: [prefix.length, prefix.length + 1],
+        help: "save the file as UTF-8"
+      });
+      return { ...empty(prefix), text: prefix };
+    }
+    text2 = decoded.text;
+  }
+  if (text2.charCodeAt(0) === 65279) {
+    text2 = text2.slice(1);
+    problems.push({
+      code: "byte-order-mark",
+      message: "file starts with a UTF-8 byte-order mark",
+      span: [0, 0],
+      help: "save the file as UTF-8 without BOM; edict ignores the mark"
+    });
+  }
+  const lines = new LineIndex(text2);
+  if (text2.trim() === "") {
+    problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
+  }
+  const lineCounter = new import_yaml.LineCounter();
+  let docs;
+  try {
+    docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+  } catch (e) {
+    problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  if (docs.length === 0) {
+    problems.push({ code: "empty-file", message: "file holds no document", span: [0, 0], help: "a policy file holds exactly one document" });
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
+  }
+  if (docs.length > 1) {
+    const second = docs[1];
+    const start = second.range?.[0] ?? 0;
+    problems.push({
+      code: "multi-document-file",
+      message: `file holds ${docs.length} documents; only the first is read`,
+      span: [start, start],
+      help: "move each document to its own file: one policy per file keeps ownership and diffs simple"
+    });
+  }
+  const doc = docs[0];
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const [s, e] = err.pos;
+    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
+  }
+  const builder = new ValueBuilder(doc, spans, problems);
+  let value;
+  try {
+    value = builder.build(doc.contents, "");
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
+    return { path: path2, text: text2, value: void 0, spans, problems, lines };
+  }
+  if (value === void 0 && doc.contents == null) {
+    problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
+  }
+  return { path: path2, text: text2, value, spans, problems, lines };
+}
+function firstLine(message) {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+var ValueBuilder = class {
+  nodes = 0;
+  aliasReported = false;
+  doc;
+  spans;
+  problems;
+  /**
+   * Each alias's target, found in one pass in document order: the last node before the alias with
+   * its anchor, as yaml's `Alias.resolve(doc)` defines it. That method walks the whole document
+   * per alias, which made a file of many anchors and aliases take minutes (quadratic).
+   */
+  aliasTargets = /* @__PURE__ */ new Map();
+  /** Collections being built, outermost first: an alias to one of them is a cycle. */
+  open = /* @__PURE__ */ new Set();
+  constructor(doc, spans, problems) {
+    this.doc = doc;
+    this.spans = spans;
+    this.problems = problems;
+    const latest = /* @__PURE__ */ new Map();
+    (0, import_yaml.visit)(doc, {
+      Node: (_key, node) => {
+        if ((0, import_yaml.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        else if (node.anchor) latest.set(node.anchor, node);
+      }
+    });
+  }
+  build(node, pointer, keySpan, viaAlias) {
+    if (node == null) {
+      if (!this.spans.has(pointer)) this.spans.set(pointer, { ...keySpan ? { key: keySpan } : {}, value: keySpan ?? [0, 0] });
+      return null;
+    }
+    if (++this.nodes > MAX_NODES) {
+      if (!this.aliasReported) {
+        this.aliasReported = true;
+        const at = viaAlias ?? spanOf(node);
+        this.problems.push({
+          code: "alias-limit",
+          message: `document expands to more than ${MAX_NODES} nodes (alias expansion); the rest is ignored`,
+          span: at,
+          help: "write the values out instead of nesting aliases"
+        });
+      }
+      return void 0;
+    }
+    const own = viaAlias ?? spanOf(node);
+    if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
+    if ((0, import_yaml.isAlias)(node)) {
+      const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
+      if (!target) return null;
+      if (this.open.has(target)) {
+        this.problems.push({ code: "alias-limit", message: `alias *${node.source} refers to a node that contains it; it is read as null`, span: spanOf(node), help: "write the values out instead of nesting aliases" });
+        return null;
+      }
+      return this.build(target, pointer, keySpan, spanOf(node));
+    }
+    if ((0, import_yaml.isScalar)(node)) return node.value;
+    if ((0, import_yaml.isSeq)(node) || (0, import_yaml.isMap)(node)) {
+      this.open.add(node);
+      try {
+        return this.buildCollection(node, pointer, own, viaAlias);
+      } finally {
+        this.open.delete(node);
+      }
+    }
+    return null;
+  }
+  buildCollection(node, pointer, own, viaAlias) {
+    if ((0, import_yaml.isSeq)(node)) {
+      const out = [];
+      node.items.forEach((item, i2) => {
+        const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
+        if (v !== void 0) out.push(v);
+      });
+      return out;
+    }
+    if ((0, import_yaml.isMap)(node)) {
+      const out = {};
+      const seenKeys = /* @__PURE__ */ new Set();
+      for (const pair of node.items) {
+        const keyNode = pair.key;
+        const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
+        let key;
+        if ((0, import_yaml.isScalar)(keyNode)) {
+          const src = keyNode.source;
+          key = typeof src === "string" ? src : String(keyNode.value);
+        } else if (keyNode == null) {
+          key = "";
+        } else {
+          this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
+          continue;
+        }
+        if (UNSAFE_KEYS.has(key)) {
+          this.problems.push({
+            code: "unsafe-key",
+            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            span: kSpan,
+            help: "remove the key"
+          });
+          continue;
+        }
+        if (seenKeys.has(key)) {
+          if (!viaAlias) {
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+          }
+          continue;
+        }
+        seenKeys.add(key);
+        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
+        if (v !== void 0) out[key] = v;
+      }
+      return out;
+    }
+    return null;
+  }
+};
+function spanOf(node) {
+  const r2 = node.range;
+  if (!r2) return [0, 0];
+  return [r2[0], r2[1]];
+}
+
+// src/model/repository.ts
+var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
+var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
+var PRIVATE_KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\s*[A-Za-z0-9+/=]{16,}/;
+function looksLikePrivateKey(text2) {
+  return PRIVATE_KEY_MARKER.test(text2);
+}
+function privateKeyEntry(path2, text2) {
+  const at = text2.indexOf("-----BEGIN");
+  const header = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
+  return { path: path2, source: { path: path2, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
+}
+var CONFIG_FILE = "edict.yaml";
+var PACK_STATE_FILE = ".edict/packs.yaml";
+var POLICIES_DIR = "policies";
+var PACKS_DIR = "packs";
+var POLICY_EXT = /\.(ya?ml|json)$/i;
+function classifyPath(path2) {
+  if (path2 === CONFIG_FILE) return "config";
+  if (path2 === PACK_STATE_FILE) return "pack-state";
+  if (path2.startsWith(`${POLICIES_DIR}/`) && POLICY_EXT.test(path2)) return "policy";
+  const pack = /^packs\/[^/]+\/(.+)$/.exec(path2);
+  if (pack) {
+    if (pack[1] === "metadata.yaml") return "pack-meta";
+    if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
+  }
+  return void 0;
+}
+function policyKindOf(value) {
+  const kind = getAtPointer(value, "/kind");
+  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
+}
+function schemaFor(file) {
+  switch (file.kind) {
+    case "config":
+      return CONFIG_SCHEMA;
+    case "pack-meta":
+      return PACK_META_SCHEMA;
+    case "pack-state":
+      return PACK_STATE_SCHEMA;
+    default: {
+      const kind = policyKindOf(file.source.value);
+      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
+    }
+  }
+}
+function toEntry(file) {
+  const kind = policyKindOf(file.source.value);
+  if (!kind || !isRecord(file.source.value)) return void 0;
+  const id = getAtPointer(file.source.value, "/metadata/id");
+  const priority = getAtPointer(file.source.value, "/metadata/priority");
+  return {
+    file,
+    kind,
+    document: file.source.value,
+    ...typeof id === "string" ? { id } : {},
+    ...typeof priority === "number" ? { priority } : {}
+  };
+}
+function buildRepository(raw) {
+  const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
+  const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  for (const { path: path2, bytes } of sorted2) {
+    const kind = classifyPath(path2);
+    const text2 = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
+    if (looksLikePrivateKey(text2)) {
+      repo.privateKeys.push(privateKeyEntry(path2, text2));
+      continue;
+    }
+    if (!kind) continue;
+    const file = { path: path2, kind, source: parseSource(path2, bytes) };
+    repo.files.push(file);
+    repo.byPath.set(path2, file);
+    const value = file.source.value;
+    switch (kind) {
+      case "config":
+        if (isRecord(value)) repo.config = { file, value };
+        break;
+      case "pack-state":
+        if (isRecord(value)) repo.packState = { file, value };
+        break;
+      case "pack-meta": {
+        const pack = path2.split("/")[1];
+        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
+        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
+        break;
+      }
+      case "policy":
+      case "pack-policy": {
+        const entry = toEntry(file);
+        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
+        break;
+      }
+    }
+  }
+  return repo;
+}
+
 // src/io/git-cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
@@ -34899,60 +27806,112 @@ function catFileBatch(cwd, queries) {
   });
 }
 
-// src/bundle/git.ts
-function errorText(e) {
+// src/io/git.ts
+var GIT_SYMLINK_MODE = "120000";
+var COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function firstLine2(e) {
   return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
 }
-function gitError(root, message, cause) {
-  return new EdictError("GIT_ERROR", message, { position: { file: root }, ...cause === void 0 ? {} : { cause } });
+function messageOf(e) {
+  return (e instanceof Error ? e.message : String(e)).trim();
 }
-function open2(root) {
-  try {
-    return simpleGit({ baseDir: root });
-  } catch (e) {
-    throw gitError(root, `cannot run git here: ${errorText(e)}`, e);
+function gitError(purpose, root, message, cause) {
+  return new EdictError("GIT_ERROR", message, { ...purpose === "bundle" ? { position: { file: root } } : {}, ...cause === void 0 ? {} : { cause } });
+}
+var SAY = {
+  diff: {
+    missingFolder: (root) => new EdictError("NOT_FOUND", `repository folder ${root} does not exist`),
+    notARepository(root, e) {
+      const msg = messageOf(e);
+      if (/ENOENT|spawn git/i.test(msg)) return gitError("diff", root, "git is not installed or not on PATH; `edict diff` reads revisions with git", e);
+      if (/not a git repository/i.test(msg)) {
+        return gitError("diff", root, `${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
+      }
+      return gitError("diff", root, `git could not open ${root}: ${msg}`, e);
+    },
+    // option injection: a revision is never passed where git could read it as a flag
+    badRevision: (_root, revision) => new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`),
+    async unknownRevision(repo, revision) {
+      let shallow = false;
+      try {
+        shallow = (await repo.git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      } catch {
+      }
+      if (shallow) {
+        return gitError(
+          "diff",
+          repo.root,
+          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+        );
+      }
+      return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
+    }
+  },
+  bundle: {
+    missingFolder: (root, e) => gitError("bundle", root, `not a git repository (cannot run git here: ${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    notARepository: (root, e) => gitError("bundle", root, `not a git repository (${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    badRevision: (root, revision) => gitError("bundle", root, `bad revision ${JSON.stringify(revision)}`),
+    unknownRevision: async (repo, revision, cause) => gitError(
+      "bundle",
+      repo.root,
+      revision === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${revision} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
+      cause
+    )
   }
+};
+function isSafeRevision(purpose, revision) {
+  if (revision === "" || revision.startsWith("-")) return false;
+  return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
 }
-async function gitPrefix(root) {
+async function openGit(root, purpose) {
+  let git;
   try {
-    return (await open2(root).revparse(["--show-prefix"])).trim();
+    git = simpleGit({ baseDir: root });
   } catch (e) {
-    throw gitError(root, `not a git repository (${errorText(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e);
+    throw SAY[purpose].missingFolder(root, e);
   }
-}
-async function resolveCommit(root, rev) {
-  await gitPrefix(root);
-  if (!/^[0-9A-Za-z._/@^~{}-]+$/.test(rev) || rev.startsWith("-")) throw gitError(root, `bad revision ${JSON.stringify(rev)}`);
+  let prefix;
   try {
-    const id = (await open2(root).revparse(["--verify", "--end-of-options", `${rev}^{commit}`])).trim();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id)) throw new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
-    return id;
+    prefix = (await git.raw(["rev-parse", "--show-prefix"])).trim();
   } catch (e) {
-    throw gitError(
-      root,
-      rev === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${rev} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
-      e
-    );
+    throw SAY[purpose].notARepository(root, e);
   }
+  return { root, prefix, purpose, git };
 }
-async function readHead(root) {
-  const revision = await resolveCommit(root, "HEAD");
+async function resolveCommit(repo, revision) {
+  if (!isSafeRevision(repo.purpose, revision)) throw SAY[repo.purpose].badRevision(repo.root, revision);
+  let cause;
+  try {
+    const id = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
+    if (COMMIT_ID.test(id)) return id;
+    cause = new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
+  } catch (e) {
+    cause = e;
+  }
+  throw await SAY[repo.purpose].unknownRevision(repo, revision, cause);
+}
+async function readHead(repo) {
+  const revision = await resolveCommit(repo, "HEAD");
   let text2;
   try {
-    text2 = (await open2(root).raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
+    text2 = (await repo.git.raw(["show", "-s", "--no-show-signature", "--format=%ct", revision])).trim();
   } catch (e) {
-    throw gitError(root, `cannot read the time of commit ${revision}: ${errorText(e)}`, e);
+    throw gitError(repo.purpose, repo.root, `cannot read the time of commit ${revision}: ${firstLine2(e)}`, e);
   }
-  if (!/^\d+$/.test(text2)) throw gitError(root, `git gave commit time ${JSON.stringify(text2)} for ${revision}, expected Unix seconds`);
+  if (!/^\d+$/.test(text2)) throw gitError(repo.purpose, repo.root, `git gave commit time ${JSON.stringify(text2)} for ${revision}, expected Unix seconds`);
   return { revision, commitTime: Number(text2) };
 }
-async function listUncommittedPaths(root) {
-  const prefix = await gitPrefix(root);
+function policyPathOf(repo, full) {
+  if (!full.startsWith(repo.prefix)) return void 0;
+  const path2 = full.slice(repo.prefix.length);
+  return classifyPath(path2) ? path2 : void 0;
+}
+async function listUncommittedPaths(repo) {
   let text2;
   try {
-    text2 = await open2(root).raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
+    text2 = await repo.git.raw(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]);
   } catch (e) {
-    throw gitError(root, `git status failed: ${errorText(e)}`, e);
+    throw gitError(repo.purpose, repo.root, `git status failed: ${firstLine2(e)}`, e);
   }
   const tokens = text2.split("\0");
   const paths = /* @__PURE__ */ new Set();
@@ -34963,53 +27922,7173 @@ async function listUncommittedPaths(root) {
     const candidates3 = [entry.slice(3)];
     if (/[RC]/.test(status)) candidates3.push(tokens[++i2] ?? "");
     for (const full of candidates3) {
-      if (!full.startsWith(prefix)) continue;
-      const rel = full.slice(prefix.length);
-      if (classifyPath(rel)) paths.add(rel);
+      const path2 = policyPathOf(repo, full);
+      if (path2 !== void 0) paths.add(path2);
     }
   }
   return [...paths].sort();
 }
-async function listFilesAt(root, revision) {
-  const prefix = await gitPrefix(root);
-  let text2;
+async function listTree(repo, commit) {
+  let out;
   try {
-    text2 = await open2(root).raw(["ls-tree", "-r", "-z", "--full-tree", revision]);
+    out = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
   } catch (e) {
-    throw gitError(root, `cannot list the files of ${revision}: ${errorText(e)}`, e);
+    throw gitError(repo.purpose, repo.root, `cannot list the files of ${commit}: ${firstLine2(e)}`, e);
   }
-  const out = [];
-  for (const line of text2.split("\0")) {
-    const m = /^(\d+) (\w+) [0-9a-f]+\t(.*)$/s.exec(line);
-    if (!m || m[2] !== "blob" || m[1] === "120000") continue;
-    const full = m[3];
-    if (!full.startsWith(prefix)) continue;
-    const rel = full.slice(prefix.length);
-    if (classifyPath(rel)) out.push(rel);
+  const entries = [];
+  for (const record of out.split("\0")) {
+    const tab = record.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
+    if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
+    const path2 = policyPathOf(repo, record.slice(tab + 1));
+    if (path2 !== void 0) entries.push({ path: path2, blob, size: Number(size) });
   }
-  return out.sort();
+  return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-async function readBlobsAt(root, revision, paths) {
-  const prefix = await gitPrefix(root);
+async function readTreeFiles(repo, entries, onProgress) {
+  const wanted = [...new Set(entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob))];
   let results2;
   try {
-    results2 = await catFileBatch(root, paths.map((p2) => `${revision}:${prefix}${p2}`));
+    results2 = await catFileBatch(repo.root, wanted);
   } catch (e) {
-    throw gitError(root, errorText(e), e);
+    throw gitError(repo.purpose, repo.root, messageOf(e), e);
   }
-  const out = /* @__PURE__ */ new Map();
+  const blobs = /* @__PURE__ */ new Map();
   results2.forEach((r2, i2) => {
-    const p2 = paths[i2];
-    if ("missing" in r2) throw gitError(root, `${p2} is not in commit ${revision} (${r2.missing.slice(r2.missing.lastIndexOf(" ") + 1)})`);
-    if (r2.type !== "blob") throw gitError(root, `${p2} at ${revision} is a ${r2.type}, not a file`);
-    out.set(p2, r2.bytes);
+    if ("missing" in r2) throw gitError(repo.purpose, repo.root, `git cat-file could not read ${wanted[i2]}: ${r2.missing}`);
+    blobs.set(wanted[i2], r2.bytes);
+  });
+  let done = 0;
+  return entries.map((e) => {
+    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
+    if (bytes === void 0) throw gitError(repo.purpose, repo.root, `git cat-file returned nothing for ${e.path}`);
+    onProgress?.(++done, entries.length);
+    return { path: e.path, bytes };
+  });
+}
+async function readFilesAt(repo, commit, onProgress) {
+  return readTreeFiles(repo, await listTree(repo, commit), onProgress);
+}
+async function readRepositoryAtRevision(root, revision, onProgress) {
+  const git = await openGit(root, "diff");
+  const commit = await resolveCommit(git, revision);
+  const files2 = await readFilesAt(git, commit, onProgress);
+  return { commit, files: files2, repo: buildRepository(files2) };
+}
+
+// src/io/read-repository.ts
+import { readdir, stat } from "node:fs/promises";
+import { join as join4, relative, sep as sep2 } from "node:path";
+
+// src/io/inside-root.ts
+import { realpath } from "node:fs/promises";
+import { join as join3, sep } from "node:path";
+async function resolvesInside(root, rel) {
+  try {
+    const [base, target] = await Promise.all([realpath(root), realpath(join3(root, ...rel.split("/")))]);
+    return target === base || target.startsWith(base.endsWith(sep) ? base : base + sep);
+  } catch {
+    return false;
+  }
+}
+
+// src/io/read-repository.ts
+async function exists2(path2) {
+  try {
+    await stat(path2);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function* walk(root, dir) {
+  let entries;
+  try {
+    entries = await readdir(join4(root, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk(root, rel);
+    else if (e.isFile()) yield rel;
+  }
+}
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+async function keyCandidates(root, dir = "") {
+  const out = [];
+  let entries;
+  try {
+    entries = await readdir(join4(root, dir), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
+    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
+  }
+  return out;
+}
+async function listRepositoryPaths(root, options = {}) {
+  const out = [];
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join4(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
+    if (!await resolvesInside(root, dir)) continue;
+    for await (const p2 of walk(root, dir)) if (classifyPath(p2)) out.push(p2);
+  }
+  if (options.keys) out.push(...await keyCandidates(root));
+  return out.sort();
+}
+function ioCode2(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readCapped(root, path2) {
+  try {
+    const read = await readBounded(join4(root, ...path2.split("/")), MAX_FILE_BYTES);
+    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode2(e)})`, { position: { file: path2 }, cause: e });
+  }
+}
+async function readWorkingTreeFiles(root, options = {}) {
+  try {
+    await stat(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
+  const raw = [];
+  for (const path2 of paths) {
+    raw.push({ path: path2, bytes: await readCapped(root, path2) });
+    options.onProgress?.(raw.length, paths.length);
+  }
+  return raw;
+}
+async function readRepository(root, onProgress) {
+  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...onProgress ? { onProgress } : {} }));
+}
+function toRepoPath(root, p2) {
+  return relative(root, p2).split(sep2).join("/");
+}
+
+// src/model/path-glob.ts
+var cache = /* @__PURE__ */ new Map();
+var CACHE_SIZE = 256;
+function pathGlobToRegExp(glob) {
+  let re = cache.get(glob);
+  if (re) return re;
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  let out = "^";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        i2++;
+        if (glob[i2 + 1] === "/") {
+          i2++;
+          out += "(?:.*/)?";
+        } else out += ".*";
+      } else out += "[^/]*";
+    } else if (c3 === "?") out += "[^/]";
+    else out += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  out += "(?:/.*)?$";
+  re = new RegExp(out);
+  cache.set(glob, re);
+  return re;
+}
+function matchesPathGlob(glob, path2) {
+  return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path2);
+}
+
+// src/model/schemas/validate.ts
+var import_ajv = __toESM(require_ajv(), 1);
+
+// src/model/suggest.ts
+function editDistance(a, b2) {
+  if (a === b2) return 0;
+  const prev = new Array(b2.length + 1);
+  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    let diag = prev[0];
+    prev[0] = i2;
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const up = prev[j2];
+      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b2.length];
+}
+function suggest(word, candidates3) {
+  const w = word.toLowerCase();
+  let best;
+  let bestDist = Infinity;
+  for (const c3 of candidates3) {
+    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
+    if (d < bestDist) {
+      best = c3;
+      bestDist = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (best !== void 0 && bestDist <= limit) return best;
+  if (w.length >= 3) {
+    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return void 0;
+}
+
+// src/model/schemas/validate.ts
+var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
+var compiled = /* @__PURE__ */ new WeakMap();
+function validatorFor(schema) {
+  let v = compiled.get(schema);
+  if (!v) {
+    const { $id: _id, ...rest } = schema;
+    v = ajv.compile(rest);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+function typeName(t2) {
+  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  const list3 = Array.isArray(t2) ? t2 : [t2];
+  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
+}
+function valueAt(root, pointer) {
+  let cur = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = unescapeSegment(raw);
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+function validateAgainstSchema(schema, value) {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  const issues = [];
+  const seen = /* @__PURE__ */ new Set();
+  const errors = validate.errors ?? [];
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  for (const err of errors) {
+    const issue = toIssue(err, value, typeErrorAt);
+    if (!issue) continue;
+    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+function toIssue(err, root, typeErrorAt) {
+  const at = err.instancePath;
+  const got = valueAt(root, at);
+  const params = err.params;
+  if (err.keyword === "propertyNames") return void 0;
+  if (err.propertyName !== void 0) {
+    if (err.keyword === "propertyNames") return void 0;
+    const key = err.propertyName;
+    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
+    const near = allowed.length ? suggest(key, allowed) : void 0;
+    return {
+      kind: "invalid-value",
+      pointer: joinPointer(at, key),
+      atKey: true,
+      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+    };
+  }
+  switch (err.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(err.parentSchema?.properties ?? {});
+      const near = suggest(key, known);
+      return {
+        kind: "unknown-key",
+        pointer: joinPointer(at, key),
+        atKey: true,
+        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+      };
+    }
+    case "required": {
+      const missing = String(params.missingProperty);
+      return {
+        kind: "missing-required",
+        pointer: at,
+        atKey: at !== "",
+        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
+        help: `add "${missing}"`
+      };
+    }
+    case "type":
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
+    default:
+      if (typeErrorAt.has(at)) return void 0;
+  }
+  switch (err.keyword) {
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
+      return {
+        kind: "invalid-value",
+        pointer: at,
+        atKey: false,
+        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+      };
+    }
+    case "const":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
+    case "pattern":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+    case "minLength":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
+    case "minProperties":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
+    case "uniqueItems":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
+    default:
+      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
+  }
+}
+
+// src/model/merge/desugar.ts
+function strings(list3) {
+  return list3.filter((x2) => typeof x2 === "string");
+}
+function modelResource(entry, kind) {
+  if (kind === "provider") return `model://${entry}/*`;
+  return entry.includes("/") ? `model://${entry}` : `model://*/${entry}`;
+}
+function desugarWorkspaceControls(access2, provenance) {
+  const out = [];
+  const sourceOf2 = (path2, i2 = 0) => provenance[path2]?.[i2] ?? { policy: "", file: "" };
+  const models = access2.Models;
+  if (models) {
+    const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
+    if (allowedBy) {
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf2(allowedBy) });
+    }
+    models.AllowedProviders?.forEach((list3, i2) => {
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf2("Models.AllowedProviders", i2) });
+    });
+    models.AllowedModels?.forEach((list3, i2) => {
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf2("Models.AllowedModels", i2) });
+    });
+    const denied = strings(models.DeniedModels ?? []);
+    if (denied.length) {
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf2("Models.DeniedModels") });
+    }
+  }
+  const caps = access2.Capabilities;
+  if (caps) {
+    if (caps.AllowedTools) {
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf2("Capabilities.AllowedTools") });
+    }
+    caps.AllowedTools?.forEach((list3, i2) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.AllowedTools", i2) });
+    });
+    const deniedTools = strings(caps.DeniedTools ?? []);
+    if (deniedTools.length) {
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.DeniedTools") });
+    }
+  }
+  return out;
+}
+function desugarToolApproval(access2) {
+  if (access2.Capabilities?.RequireToolApproval !== true) return void 0;
+  const approval = access2.RequireApproval ?? {};
+  const actions = approval.Actions ?? [];
+  return actions.some((a) => a.toLowerCase() === "tool:use") ? { ...approval, Actions: actions } : { ...approval, Actions: [...actions, "tool:Use"] };
+}
+
+// src/model/schemas/walk.ts
+function childSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return typeof extra === "object" && extra !== null ? extra : void 0;
+}
+function walkWithSchema(value, schema, visit2, pointer = "") {
+  visit2(pointer, value, schema);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [k2, v] of Object.entries(value)) {
+    const sub = childSchema(schema, k2);
+    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+  }
+}
+
+// src/model/merge/precedence.ts
+var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
+function packOwnership(repo) {
+  const owners = /* @__PURE__ */ new Map();
+  const installed2 = repo.packState?.value.installed_packs;
+  if (!installed2 || typeof installed2 !== "object") return owners;
+  for (const [name, pack] of Object.entries(installed2)) {
+    if (!pack || !Array.isArray(pack.files)) continue;
+    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
+    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  }
+  return owners;
+}
+function compareRanked(a, b2) {
+  return LAYER_RANK[a.layer] - LAYER_RANK[b2.layer] || (a.entry.priority ?? 0) - (b2.entry.priority ?? 0) || ((a.entry.id ?? "") < (b2.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b2.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b2.entry.file.path ? -1 : a.entry.file.path > b2.entry.file.path ? 1 : 0);
+}
+function samePrecedence(a, b2) {
+  return a.layer === b2.layer && (a.entry.priority ?? 0) === (b2.entry.priority ?? 0);
+}
+function rankDocuments(repo) {
+  const owners = packOwnership(repo);
+  return repo.policies.map((entry) => {
+    const owner = owners.get(entry.file.path);
+    return owner ? { entry, layer: owner.layer, pack: owner.pack } : { entry, layer: "custom" };
+  }).sort(compareRanked);
+}
+function appliesTo(entry, target) {
+  const targets = entry.document.metadata?.targets;
+  return !Array.isArray(targets) || targets.includes(target);
+}
+
+// src/model/merge/merge.ts
+function provenanceOf(doc) {
+  return { policy: doc.entry.id ?? "", file: doc.entry.file.path };
+}
+function stableStringify(value) {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k2) => `${JSON.stringify(k2)}:${stableStringify(value[k2])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function sameValue(a, b2) {
+  return stableStringify(a) === stableStringify(b2);
+}
+function clone(v) {
+  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+}
+function hasSchemaType(value, schema) {
+  const t2 = schema.type;
+  if (t2 === void 0) return true;
+  const types = Array.isArray(t2) ? t2 : [t2];
+  return types.some((ty) => {
+    switch (ty) {
+      case "object":
+        return isRecord(value);
+      case "array":
+        return Array.isArray(value);
+      case "integer":
+        return Number.isInteger(value);
+      case "number":
+        return typeof value === "number" && Number.isFinite(value);
+      case "string":
+        return typeof value === "string";
+      case "boolean":
+        return typeof value === "boolean";
+      default:
+        return false;
+    }
+  });
+}
+function validItems(raw, schema) {
+  const item = schema.items;
+  return isRecord(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
+}
+function isBranch(schema, value) {
+  return isRecord(value) && (schema.properties !== void 0 || isRecord(schema.additionalProperties));
+}
+function stricter(current, next, looser) {
+  if (typeof current === "boolean" && typeof next === "boolean") {
+    const loose = looser === "true";
+    if (next === current) return { value: current, loosened: false };
+    return next === !loose ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  if (typeof current === "number" && typeof next === "number") {
+    if (looser === "decrease") return next >= current ? { value: next, loosened: false } : { value: current, loosened: true };
+    return next <= current ? { value: next, loosened: false } : { value: current, loosened: true };
+  }
+  return { value: next, loosened: false };
+}
+function lockedBy(locks, path2) {
+  let p2 = path2;
+  for (; ; ) {
+    const l = locks.get(p2);
+    if (l) return l;
+    const dot = p2.lastIndexOf(".");
+    if (dot < 0) return void 0;
+    p2 = p2.slice(0, dot);
+  }
+}
+function mergeSpecs(docs, specSchema) {
+  const value = {};
+  const provenance = {};
+  const setBy = /* @__PURE__ */ new Map();
+  const locks = /* @__PURE__ */ new Map();
+  const events = [];
+  for (const doc of docs) {
+    const spec = doc.entry.document.spec;
+    if (!isRecord(spec)) continue;
+    const src = provenanceOf(doc);
+    const visit2 = (out, input, schema, path2, pointer) => {
+      for (const [key, raw] of Object.entries(input)) {
+        const sub = childSchema(schema, key);
+        if (!sub || !hasSchemaType(raw, sub)) continue;
+        const p2 = path2 ? `${path2}.${key}` : key;
+        const ptr = joinPointer(pointer, key);
+        if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
+          const child = isRecord(out[key]) ? out[key] : {};
+          out[key] = child;
+          visit2(child, raw, sub, p2, ptr);
+          continue;
+        }
+        const locker = lockedBy(locks, p2);
+        if (locker && locker !== doc) {
+          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          continue;
+        }
+        const strategy = sub["x-merge"] ?? "override";
+        switch (strategy) {
+          case "append": {
+            const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
+            out[key] = [...out[key] ?? [], ...items];
+            (provenance[p2] ??= []).push(src);
+            break;
+          }
+          case "union": {
+            const existing = out[key] ?? [];
+            const seen = new Set(existing.map(stableStringify));
+            const merged = [...existing];
+            for (const item of validItems(raw, sub)) {
+              const k2 = stableStringify(item);
+              if (!seen.has(k2)) {
+                seen.add(k2);
+                merged.push(clone(item));
+              }
+            }
+            out[key] = merged;
+            (provenance[p2] ??= []).push(src);
+            break;
+          }
+          case "all-of":
+            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
+            (provenance[p2] ??= []).push(src);
+            break;
+          case "tighten-only": {
+            if (out[key] === void 0) {
+              out[key] = clone(raw);
+              provenance[p2] = [src];
+              setBy.set(p2, doc);
+              break;
+            }
+            const r2 = stricter(out[key], raw, sub["x-looser"]);
+            if (r2.loosened) {
+              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
+            } else if (!sameValue(r2.value, out[key])) {
+              out[key] = r2.value;
+              provenance[p2] = [src];
+              setBy.set(p2, doc);
+            }
+            break;
+          }
+          default: {
+            const prev = setBy.get(p2);
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
+              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            }
+            out[key] = clone(raw);
+            provenance[p2] = [src];
+            setBy.set(p2, doc);
+          }
+        }
+      }
+    };
+    visit2(value, spec, specSchema, "", "/spec");
+    const locked = doc.entry.document.metadata?.locked;
+    if (Array.isArray(locked)) {
+      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
+    }
+  }
+  return { value, provenance, events };
+}
+
+// src/model/merge/effective.ts
+function toList(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
+  return void 0;
+}
+function normaliseStatement(raw) {
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") return void 0;
+  const st = {};
+  if (typeof raw.Sid === "string") st.Sid = raw.Sid;
+  st.Effect = raw.Effect;
+  for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
+    const list3 = toList(raw[k2]);
+    if (list3) st[k2] = list3;
+  }
+  if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
+  st.source = raw.source;
+  return st;
+}
+function buildAccess(docs) {
+  const merged = mergeSpecs(docs, SPEC_SCHEMAS.AccessPolicy);
+  const { Version: _v, Statement, ...rest } = merged.value;
+  const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
+  const access2 = { ...rest, Statement: statements };
+  access2.Statement = [...statements, ...desugarWorkspaceControls(access2, merged.provenance)];
+  const approval = desugarToolApproval(access2);
+  if (approval !== void 0) access2.RequireApproval = approval;
+  return { access: access2, provenance: merged.provenance, events: merged.events };
+}
+function buildData(docs, defaultAction) {
+  const rules = docs.map((doc, i2) => ({
+    id: doc.entry.id ?? "",
+    precedence: i2,
+    source: provenanceOf(doc),
+    spec: doc.entry.document.spec
+  }));
+  return { rules, default_action: defaultAction };
+}
+function targetNames(repo) {
+  const targets = repo.config?.value.targets;
+  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+}
+function buildTarget(repo, target, ranked = rankDocuments(repo)) {
+  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
+  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
+  const events = [];
+  const access2 = buildAccess(byKind("AccessPolicy"));
+  events.push(...access2.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
+  const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
+  events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
+  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
+  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
+  const options = repo.config?.value.targets?.[target];
+  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const dataDocs = byKind("DataPolicy");
+  return {
+    target,
+    effective: {
+      access: access2.access,
+      runtime: runtime.value,
+      data: buildData(dataDocs, defaultAction),
+      posture: posture.value
+    },
+    provenance: {
+      access: access2.provenance,
+      runtime: runtime.provenance,
+      posture: posture.provenance,
+      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
+    },
+    events,
+    documents: applicable
+  };
+}
+function buildAllTargets(repo) {
+  const ranked = rankDocuments(repo);
+  return targetNames(repo).map((t2) => buildTarget(repo, t2, ranked));
+}
+
+// src/lint/finding.ts
+var ORDER = { error: 0, warning: 1, info: 2 };
+function compareFindings(a, b2) {
+  return (a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0) || a.line - b2.line || a.column - b2.column || ORDER[a.severity] - ORDER[b2.severity] || (a.rule < b2.rule ? -1 : a.rule > b2.rule ? 1 : 0);
+}
+function summarize(findings, files2) {
+  const s = { errors: 0, warnings: 0, infos: 0, files: files2 };
+  for (const f of findings) {
+    if (f.severity === "error") s.errors++;
+    else if (f.severity === "warning") s.warnings++;
+    else s.infos++;
+  }
+  return s;
+}
+
+// src/lint/suppressions.ts
+var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
+function parseSuppressions(text2) {
+  const out = [];
+  const lines = text2.split("\n");
+  lines.forEach((line, i2) => {
+    const m = DIRECTIVE.exec(line);
+    if (!m) return;
+    const [rulesPart, ...reasonParts] = m[1].split("--");
+    const rules = new Set(
+      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
+    );
+    const reason2 = reasonParts.join("--").trim();
+    out.push({ line: i2 + 2, rules, ...reason2 ? { reason: reason2 } : {} });
   });
   return out;
 }
-async function readFilesAt(root, revision) {
-  const paths = await listFilesAt(root, revision);
-  const blobs = await readBlobsAt(root, revision, paths);
-  return paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) }));
+function isSuppressed(suppressions, rule, line) {
+  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
+}
+
+// src/lint/engine.ts
+function spanOf2(file, pointer, atKey = false) {
+  let p2 = pointer ?? "";
+  let wantKey = atKey;
+  while (p2 !== void 0) {
+    const s = file.source.spans.get(p2);
+    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    p2 = parentPointer(p2);
+    wantKey = true;
+  }
+  return [0, 0];
+}
+function isSingleLine(file, span) {
+  return !file.source.text.slice(span[0], span[1]).includes("\n");
+}
+function toFinding(rule, severity, raw) {
+  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
+  const lines = raw.file.source.lines;
+  const start = lines.position(span[0]);
+  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return {
+    rule: rule.meta.id,
+    severity,
+    message: raw.message,
+    file: raw.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    path: raw.pointer ? toJsonPath(raw.pointer) : "",
+    ...raw.help ? { help: raw.help } : {}
+  };
+}
+function trimEnd(text2, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text2[e - 1])) e--;
+  return e;
+}
+function runLint(repo, options) {
+  const config = repo.config?.value.lint;
+  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
+  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
+  const schemaCache = /* @__PURE__ */ new Map();
+  const suppressionCache = /* @__PURE__ */ new Map();
+  const findings = [];
+  let merged;
+  const inScope = (path2) => {
+    if (ignore.some((g) => matchesPathGlob(g, path2))) return false;
+    if (!options.only || options.only.length === 0) return true;
+    return options.only.some((o2) => o2 === "" || o2 === "." || path2 === o2 || path2.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
+  };
+  for (const rule of options.rules) {
+    const configured = severities[rule.meta.id];
+    if (configured === "off") continue;
+    const severity = configured ?? rule.meta.severity;
+    const ctx = {
+      repo,
+      options,
+      merged: () => merged ??= buildAllTargets(repo),
+      schemaIssues(file) {
+        let issues = schemaCache.get(file);
+        if (!issues) {
+          const schema = schemaFor(file);
+          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
+          schemaCache.set(file, issues);
+        }
+        return issues;
+      },
+      report(raw) {
+        if (!inScope(raw.file.path)) return;
+        const finding = toFinding(rule, severity, raw);
+        let sup = suppressionCache.get(raw.file);
+        if (!sup) {
+          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
+          suppressionCache.set(raw.file, sup);
+        }
+        if (isSuppressed(sup, finding.rule, finding.line)) return;
+        findings.push(finding);
+      }
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: "internal-error",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${e.message}`,
+        file: "",
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        path: "",
+        help: "please report this as a bug in edict"
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const files2 = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files2) };
+}
+
+// src/pack/checksum.ts
+import { createHash } from "node:crypto";
+var CR = 13;
+var LF = 10;
+function normaliseLineEnds(bytes) {
+  let crlf = 0;
+  for (let i2 = 0; i2 + 1 < bytes.length; i2++) if (bytes[i2] === CR && bytes[i2 + 1] === LF) crlf++;
+  if (crlf === 0) return bytes;
+  const out = new Uint8Array(bytes.length - crlf);
+  let o2 = 0;
+  for (let i2 = 0; i2 < bytes.length; i2++) {
+    if (bytes[i2] === CR && bytes[i2 + 1] === LF) continue;
+    out[o2++] = bytes[i2];
+  }
+  return out;
+}
+function fileSha256(bytes) {
+  return createHash("sha256").update(normaliseLineEnds(bytes)).digest("hex");
+}
+function packChecksum(files2) {
+  const lines = [...files2].map((f) => `${f.path}\0${fileSha256(f.bytes)}
+`);
+  lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
+  const hash2 = createHash("sha256");
+  for (const line of lines) hash2.update(line, "utf8");
+  return `sha256:${hash2.digest("hex")}`;
+}
+
+// src/pack/dependency.ts
+var import_semver = __toESM(require_semver2(), 1);
+
+// src/pack/names.ts
+var NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+var MAX_NAME_LENGTH = 64;
+var POLICY_FILE_RE = /^(\d{2})_([a-z0-9][a-z0-9_-]*)\.yaml$/;
+var INSTALLED_FILE_RE = /^policies\/([a-z0-9][a-z0-9_-]*?)__(\d{2})__([a-z0-9][a-z0-9_-]*)\.yaml$/;
+function packNameProblem(name) {
+  if (!NAME_RE.test(name)) return `pack name "${name}" must match ${NAME_RE.source} (lowercase letters, digits, _ and -)`;
+  if (name.length > MAX_NAME_LENGTH) return `pack name "${name}" is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.includes("__")) return `pack name "${name}" must not contain "__", which separates the parts of installed file names`;
+  return void 0;
+}
+function isPackName(name) {
+  return packNameProblem(name) === void 0;
+}
+function parsePolicyFileName(fileName) {
+  const m = POLICY_FILE_RE.exec(fileName);
+  if (!m || m[2].length > MAX_NAME_LENGTH) return void 0;
+  return { index: m[1], slug: m[2] };
+}
+function installedPath(pack, index, slug) {
+  if (!isPackName(pack)) throw new TypeError(`invalid pack name ${JSON.stringify(pack)}`);
+  if (!/^\d{2}$/.test(index) || !NAME_RE.test(slug)) throw new TypeError(`invalid policy file index/slug ${JSON.stringify(`${index}_${slug}`)}`);
+  return `${POLICIES_DIR}/${pack}__${index}__${slug}.yaml`;
+}
+function parseInstalledPath(path2) {
+  const m = INSTALLED_FILE_RE.exec(path2);
+  if (!m || !isPackName(m[1])) return void 0;
+  return { pack: m[1], index: m[2], slug: m[3] };
+}
+function isInstalledPathOf(pack, path2) {
+  return parseInstalledPath(path2)?.pack === pack;
+}
+function isWritablePackPath(path2) {
+  return path2 === PACK_STATE_FILE || parseInstalledPath(path2) !== void 0;
+}
+
+// src/pack/dependency.ts
+function parseDependency(raw) {
+  const at = raw.indexOf("@");
+  const name = (at < 0 ? raw : raw.slice(0, at)).trim();
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) return { ok: false, message: `dependency "${raw}": ${nameProblem}` };
+  if (at < 0) return { ok: true, dependency: { raw, name } };
+  const range = raw.slice(at + 1).trim();
+  if (range === "" || import_semver.default.validRange(range) === null) {
+    return { ok: false, message: `dependency "${raw}": "${range}" is not a semver range (expected e.g. "${name}@^1.0.0")` };
+  }
+  return { ok: true, dependency: { raw, name, range } };
+}
+function satisfiesDependency(dependency, version) {
+  if (dependency.range === void 0) return true;
+  const v = import_semver.default.valid(version);
+  return v !== null && import_semver.default.satisfies(v, dependency.range);
+}
+
+// src/pack/model.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var PACK_METADATA_FILE = "metadata.yaml";
+function byPath(a, b2) {
+  return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+}
+function isPackContentPath(relativePath) {
+  const kind = classifyPath(`${PACKS_DIR}/pack/${relativePath}`);
+  return kind === "pack-meta" || kind === "pack-policy";
+}
+function toShippedPack(name, input) {
+  const problems = [];
+  const problem = (code2, file, message, pointer) => problems.push({ code: code2, pack: name, file, message, ...pointer !== void 0 ? { pointer } : {} });
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) {
+    problem("pack-name", PACK_METADATA_FILE, nameProblem);
+    return { problems };
+  }
+  const files2 = input.filter((f) => isPackContentPath(f.path)).sort(byPath);
+  const metaFile = files2.find((f) => f.path === PACK_METADATA_FILE);
+  if (!metaFile) {
+    problem("metadata", files2[0]?.path ?? PACK_METADATA_FILE, `pack ${name} has no ${PACK_METADATA_FILE}`);
+    return { problems };
+  }
+  const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
+  for (const p2 of metaSource.problems) if (p2.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p2.message);
+  for (const issue of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
+    problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+  }
+  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
+  const metaName = raw?.name;
+  const version = raw?.version;
+  const layer = raw?.layer;
+  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !LAYERS.includes(layer)) {
+    if (!problems.some((p2) => p2.code === "schema" || p2.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
+    return { problems };
+  }
+  if (metaName !== name) {
+    problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
+  }
+  if (import_semver2.default.valid(version) === null) {
+    problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
+  }
+  const dependencies = [];
+  const rawDeps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
+  rawDeps.forEach((d, i2) => {
+    if (typeof d !== "string") return;
+    const parsed = parseDependency(d);
+    if (parsed.ok) {
+      if (parsed.dependency.name === name) problem("dependency", PACK_METADATA_FILE, `pack ${name} depends on itself`, `/__pack_meta/dependencies/${i2}`);
+      else dependencies.push(parsed.dependency);
+    } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i2}`);
+  });
+  let band;
+  const rawBand = raw.priority_band;
+  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
+    band = { min: rawBand.min, max: rawBand.max };
+    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
+  }
+  const policies = [];
+  const indexes = /* @__PURE__ */ new Map();
+  for (const f of files2) {
+    if (f.path === PACK_METADATA_FILE) continue;
+    const fileName = f.path.slice("policies/".length);
+    const parsedName = fileName.includes("/") ? void 0 : parsePolicyFileName(fileName);
+    if (!parsedName) {
+      problem(
+        "file-name",
+        f.path,
+        fileName.includes("/") ? `${f.path}: pack policies live directly in policies/, not in subfolders` : `${f.path}: pack policy files are named NN_<slug>.yaml (two digits, then a lowercase slug), e.g. 01_mask_pii.yaml`
+      );
+      continue;
+    }
+    const clash = indexes.get(parsedName.index);
+    if (clash) problem("file-name", f.path, `${f.path}: index ${parsedName.index} is already used by ${clash}; give each policy its own number`);
+    else indexes.set(parsedName.index, f.path);
+    const source = parseSource(f.path, f.bytes);
+    for (const p2 of source.problems) if (p2.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p2.message}`);
+    const kind = policyKindOf(source.value);
+    if (source.value !== void 0 && kind) {
+      for (const issue of validateAgainstSchema(policySchema(kind), source.value)) {
+        problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+      }
+    } else if (source.value !== void 0) {
+      problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
+    }
+    const id = getAtPointer(source.value, "/metadata/id");
+    const priority = getAtPointer(source.value, "/metadata/priority");
+    policies.push({
+      file: f.path,
+      index: parsedName.index,
+      slug: parsedName.slug,
+      ...kind ? { kind } : {},
+      ...typeof id === "string" ? { id } : {},
+      ...typeof priority === "number" ? { priority } : {},
+      installPath: installedPath(name, parsedName.index, parsedName.slug),
+      bytes: f.bytes,
+      sha256: fileSha256(f.bytes)
+    });
+  }
+  const pack = {
+    name,
+    version,
+    layer,
+    ...typeof raw.description === "string" ? { description: raw.description } : {},
+    ...band ? { band } : {},
+    dependencies,
+    policies,
+    files: files2,
+    checksum: packChecksum(files2),
+    problems
+  };
+  for (const p2 of bandProblems(pack)) problems.push(p2);
+  return { pack, problems };
+}
+function bandProblems(pack) {
+  const band = pack.band;
+  if (!band || band.min > band.max) return [];
+  const out = [];
+  for (const p2 of pack.policies) {
+    if (p2.priority === void 0 || p2.priority >= band.min && p2.priority <= band.max) continue;
+    out.push({
+      code: "band",
+      pack: pack.name,
+      file: p2.file,
+      pointer: "/metadata/priority",
+      message: `${p2.file}: priority ${p2.priority} outside band ${band.min}\u2013${band.max} of pack ${pack.name}`
+    });
+  }
+  return out;
+}
+function toShippedPacks(files2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of files2) {
+    const slash = f.path.indexOf("/");
+    if (slash <= 0) continue;
+    const name = f.path.slice(0, slash);
+    const rel = f.path.slice(slash + 1);
+    if (!isPackContentPath(rel)) continue;
+    let list3 = groups.get(name);
+    if (!list3) groups.set(name, list3 = []);
+    list3.push({ path: rel, bytes: f.bytes });
+  }
+  const packs = /* @__PURE__ */ new Map();
+  const problems = [];
+  for (const name of [...groups.keys()].sort()) {
+    const read = toShippedPack(name, groups.get(name));
+    if (read.pack) packs.set(name, read.pack);
+    problems.push(...read.problems);
+  }
+  return { packs, problems };
+}
+
+// src/pack/checks.ts
+var LAYER_RANK2 = { foundation: 0, domain: 1, custom: 2 };
+function layerRank(layer) {
+  return layer !== void 0 && Object.prototype.hasOwnProperty.call(LAYER_RANK2, layer) ? LAYER_RANK2[layer] : void 0;
+}
+function dependsUpward(layer, dependencyLayer) {
+  const a = layerRank(layer);
+  const b2 = layerRank(dependencyLayer);
+  return a !== void 0 && b2 !== void 0 && b2 > a;
+}
+function formatBand(band) {
+  return `${band.min}\u2013${band.max}`;
+}
+function isValidBand(band) {
+  return band !== void 0 && band.min <= band.max;
+}
+function bandsOverlap(a, b2) {
+  return a.min <= b2.max && b2.min <= a.max;
+}
+function bandBelowLowerLayer(higher, lower) {
+  const h2 = layerRank(higher.layer);
+  const l = layerRank(lower.layer);
+  if (h2 === void 0 || l === void 0 || h2 <= l) return false;
+  return higher.band.min <= lower.band.max;
+}
+function findCycles(packs) {
+  const names = [...packs.keys()].sort();
+  const cycles = [];
+  const seen = /* @__PURE__ */ new Set();
+  const MAX_CYCLES = 100;
+  for (const start of names) {
+    const path2 = [start];
+    const onPath = /* @__PURE__ */ new Set([start]);
+    const visit2 = (node) => {
+      for (const dep of packs.get(node)?.dependencies ?? []) {
+        if (cycles.length >= MAX_CYCLES) return;
+        const next = dep.name;
+        if (!packs.has(next) || next < start) continue;
+        if (next === start) {
+          const key = path2.join("\0");
+          if (!seen.has(key)) {
+            seen.add(key);
+            cycles.push([...path2]);
+          }
+          continue;
+        }
+        if (onPath.has(next)) continue;
+        path2.push(next);
+        onPath.add(next);
+        visit2(next);
+        path2.pop();
+        onPath.delete(next);
+      }
+    };
+    visit2(start);
+  }
+  return cycles;
+}
+function formatCycle(cycle) {
+  return [...cycle, cycle[0]].join(" \u2192 ");
+}
+function dependencyOrder(packs, subset) {
+  const wanted = new Set(subset);
+  const out = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (name) => {
+    if (state.has(name)) return;
+    state.set(name, "visiting");
+    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit2(dep.name);
+    state.set(name, "done");
+    if (wanted.has(name)) out.push(name);
+  };
+  for (const name of [...wanted].sort()) visit2(name);
+  return out;
+}
+
+// src/pack/state.ts
+var import_yaml2 = __toESM(require_dist3(), 1);
+var STATE_FORMAT_VERSION = "v1";
+function emptyState() {
+  return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
+}
+function toPackState(value) {
+  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
+  if (issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
+  const state = value;
+  const problems = [];
+  for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
+    if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
+}
+function compareStrings2(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+function orderedFile(f) {
+  return {
+    path: f.path,
+    ...f.policy_id !== void 0 ? { policy_id: f.policy_id } : {},
+    ...f.sha256 !== void 0 ? { sha256: f.sha256 } : {}
+  };
+}
+function orderedPack(p2) {
+  return {
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.installed_at !== void 0 ? { installed_at: p2.installed_at } : {},
+    ...p2.pack_checksum !== void 0 ? { pack_checksum: p2.pack_checksum } : {},
+    files: [...p2.files].sort((a, b2) => compareStrings2(a.path, b2.path)).map(orderedFile)
+  };
+}
+function toStateYaml(state) {
+  const packs = {};
+  for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings2)) packs[name] = orderedPack(state.installed_packs[name]);
+  const doc = new import_yaml2.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
+  return doc.toString({ lineWidth: 0 });
+}
+function toTimestamp(date) {
+  if (Number.isNaN(date.getTime())) throw new TypeError("invalid date");
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// src/pack/view.ts
+var encoder2 = new TextEncoder();
+function repoFileBytes(file) {
+  const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
+  return encoder2.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
+}
+var shippedCache = /* @__PURE__ */ new WeakMap();
+function shippedPacksOf(repo) {
+  let cached = shippedCache.get(repo);
+  if (!cached) {
+    const prefix = `${PACKS_DIR}/`;
+    const files2 = repo.files.filter((f) => (f.kind === "pack-meta" || f.kind === "pack-policy") && f.path.startsWith(prefix)).map((f) => ({ path: f.path.slice(prefix.length), bytes: repoFileBytes(f) }));
+    cached = { ...toShippedPacks(files2), source: PACKS_DIR };
+    shippedCache.set(repo, cached);
+  }
+  return cached;
+}
+function identityOf(path2, bytes) {
+  const value = parseSource(path2, bytes).value;
+  const kind = policyKindOf(value);
+  const id = getAtPointer(value, "/metadata/id");
+  return kind && typeof id === "string" ? { kind, id } : void 0;
+}
+function worldOf(repo) {
+  const policyFiles = /* @__PURE__ */ new Map();
+  for (const f of repo.files) if (f.kind === "policy") policyFiles.set(f.path, repoFileBytes(f));
+  const policyIds = /* @__PURE__ */ new Map();
+  for (const e of repo.policies) if (e.id !== void 0) policyIds.set(e.file.path, { kind: e.kind, id: e.id });
+  const stateFile = repo.byPath.get(PACK_STATE_FILE);
+  if (!stateFile) return { state: emptyState(), policyFiles, policyIds };
+  const fatal = stateFile.source.problems.filter((p2) => p2.code !== "byte-order-mark");
+  const parsed = fatal.length > 0 ? { ok: false, problems: fatal.map((p2) => p2.message) } : toPackState(stateFile.source.value);
+  if (!parsed.ok) {
+    throw new EdictError(
+      "PACK_ERROR",
+      `${PACK_STATE_FILE} cannot be read: ${parsed.problems.slice(0, 3).join("; ")}. Fix it (\`edict lint\` shows where) or restore it from git before changing packs`,
+      { position: { file: PACK_STATE_FILE } }
+    );
+  }
+  return { state: parsed.state, stateText: stateFile.source.text, policyFiles, policyIds };
+}
+function installedPacksOf(repo) {
+  const file = repo.byPath.get(PACK_STATE_FILE);
+  const installed2 = getAtPointer(file?.source.value, "/installed_packs");
+  if (!file || typeof installed2 !== "object" || installed2 === null || Array.isArray(installed2)) return file ? { file, packs: [] } : void 0;
+  const packs = [];
+  for (const [name, raw] of Object.entries(installed2)) {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
+    const entry = raw;
+    const pointer = joinPointer("/installed_packs", name);
+    const files2 = [];
+    if (Array.isArray(entry.files)) {
+      entry.files.forEach((f, i2) => {
+        if (typeof f !== "object" || f === null) return;
+        const rec = f;
+        if (typeof rec.path !== "string") return;
+        files2.push({
+          path: rec.path,
+          ...typeof rec.sha256 === "string" ? { sha256: rec.sha256 } : {},
+          ...typeof rec.policy_id === "string" ? { policyId: rec.policy_id } : {},
+          pointer: `${pointer}/files/${i2}/path`
+        });
+      });
+    }
+    packs.push({
+      name,
+      ...typeof entry.version === "string" ? { version: entry.version } : {},
+      ...typeof entry.layer === "string" ? { layer: entry.layer } : {},
+      ...typeof entry.pack_checksum === "string" ? { checksum: entry.pack_checksum } : {},
+      pointer,
+      files: files2
+    });
+  }
+  return { file, packs };
+}
+
+// src/pack/plan.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+
+// src/pack/draft.ts
+function draftOf(world) {
+  return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
+}
+function installedNames(d) {
+  return Object.keys(d.packs).sort();
+}
+function sameBytes(a, b2) {
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  return true;
+}
+function editedByHand(file, bytes) {
+  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
+}
+function setFile(d, path2, bytes) {
+  d.files.set(path2, bytes);
+  const ident = identityOf(path2, bytes);
+  if (ident) d.ids.set(path2, ident);
+  else d.ids.delete(path2);
+}
+function deleteFile(d, path2) {
+  d.files.delete(path2);
+  d.ids.delete(path2);
+}
+function entryOf(pack, now) {
+  return {
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    installed_at: toTimestamp(now),
+    pack_checksum: pack.checksum,
+    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
+  };
+}
+
+// src/pack/preconditions.ts
+function packError(message, file) {
+  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
+}
+function sourceOf(shipped) {
+  return shipped.source ?? "packs";
+}
+function requireShipped(shipped, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(`${nameProblem}; run \`edict pack list\` to see the shipped packs`);
+  const source = sourceOf(shipped);
+  const pack = shipped.packs.get(name);
+  const problems = (pack?.problems ?? shipped.problems.filter((p2) => p2.pack === name)).map((p2) => `${source}/${name}/${p2.file}: ${p2.message.replace(`${p2.file}: `, "")}`);
+  if (!pack && problems.length === 0) {
+    const names = [...shipped.packs.keys()].sort();
+    const near = suggest(name, names);
+    throw packError(
+      `no pack named ${name} in ${source}/${near ? `; did you mean ${near}?` : ""} (shipped: ${names.length ? names.join(", ") : "none"})`
+    );
+  }
+  if (!pack || problems.length > 0) {
+    const band = (pack?.problems ?? []).some((p2) => p2.code === "band");
+    const head = band ? "InvalidPack: Policy priority outside allowed band" : `InvalidPack: ${source}/${name} is not a valid pack`;
+    throw packError(`${head}
+  - ${problems.join("\n  - ")}
+Fix the pack (\`edict lint\` shows each problem with its position) and try again`, `${source}/${name}`);
+  }
+  return pack;
+}
+function dependenciesOf(shipped, name) {
+  return shipped.packs.get(name)?.dependencies ?? [];
+}
+function checkDependencies(pack, d) {
+  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
+  if (missing.length > 0) {
+    throw packError(
+      `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
+Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`
+    );
+  }
+  const lines = [];
+  for (const dep of pack.dependencies) {
+    const installed2 = d.packs[dep.name];
+    if (dependsUpward(pack.layer, installed2.layer)) {
+      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed2.layer} pack; a pack may depend only on packs of the same or a lower layer`);
+    }
+    if (!satisfiesDependency(dep, installed2.version)) {
+      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed2.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkCycles(pack, shipped) {
+  const cycle = findCycles(shipped.packs).find((c3) => c3.includes(pack.name));
+  if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
+}
+function checkDependents(pack, d, shipped) {
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    for (const dep of dependenciesOf(shipped, other)) {
+      if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
+        lines.push(`DependencyRangeUnmet: installed pack ${other} requires ${dep.raw}; v${pack.version} does not satisfy it. Upgrade or remove ${other} first`);
+      }
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkBands(pack, d, shipped) {
+  if (!isValidBand(pack.band)) return;
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    const o2 = shipped.packs.get(other);
+    if (!o2 || !isValidBand(o2.band)) continue;
+    const mine = { layer: pack.layer, band: pack.band };
+    const theirs = { layer: o2.layer, band: o2.band };
+    if (bandsOverlap(pack.band, o2.band)) {
+      lines.push(`InvalidPack: band ${formatBand(pack.band)} of pack ${pack.name} overlaps band ${formatBand(o2.band)} of installed pack ${other}; installed packs' bands must not overlap`);
+    } else if (bandBelowLowerLayer(mine, theirs) || bandBelowLowerLayer(theirs, mine)) {
+      const [hi, lo] = bandBelowLowerLayer(mine, theirs) ? [pack, o2] : [o2, pack];
+      lines.push(
+        `LayerInversion: band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} must lie above band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`
+      );
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkIds(pack, d, replaced) {
+  const lines = [];
+  const inPack = /* @__PURE__ */ new Map();
+  for (const p2 of pack.policies) {
+    if (!p2.kind || p2.id === void 0) continue;
+    const key = `${p2.kind}\0${p2.id}`;
+    const first3 = inPack.get(key);
+    if (first3) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first3} and ${p2.file} of pack ${pack.name}`);
+    else inPack.set(key, p2.file);
+  }
+  for (const [path2, ident] of d.ids) {
+    if (replaced.has(path2)) continue;
+    const file = inPack.get(`${ident.kind}\0${ident.id}`);
+    if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path2}; rename or remove that policy, then try again`);
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkTracked(name, entry) {
+  const bad = entry.files.map((f) => f.path).filter((p2) => !isInstalledPathOf(name, p2));
+  if (bad.length > 0) {
+    throw packError(
+      `${PACK_STATE_FILE} lists ${bad.join(", ")} for pack ${name}, but pack ${name} only installs policies/${name}__NN__<slug>.yaml; fix the state file (restore it from git) before changing packs`,
+      PACK_STATE_FILE
+    );
+  }
+}
+function requireInstalled(d, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(nameProblem);
+  const entry = d.packs[name];
+  if (!entry) {
+    const names = installedNames(d);
+    const near = suggest(name, names);
+    throw packError(
+      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
+    );
+  }
+  checkTracked(name, entry);
+  return entry;
+}
+
+// src/pack/plan.ts
+function parsePackRequest(text2) {
+  const parsed = parseDependency(text2);
+  if (!parsed.ok) throw packError(`${parsed.message}. Give a pack name, optionally with a version range: starter or starter@^1.0.0`);
+  return parsed.dependency.range === void 0 ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
+}
+function toWorld(input) {
+  return "policyFiles" in input ? input : worldOf(input);
+}
+function placeFiles(d, pack, tracked, force, notes) {
+  const byPath2 = new Map(tracked.map((f) => [f.path, f]));
+  const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
+  const notOwned = [];
+  const edited = [];
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (!existing || sameBytes(existing, p2.bytes)) continue;
+    const t2 = byPath2.get(p2.installPath);
+    if (!t2) notOwned.push(p2.installPath);
+    else if (editedByHand(t2, existing)) edited.push(p2.installPath);
+  }
+  for (const t2 of tracked) {
+    const existing = d.files.get(t2.path);
+    if (existing && !newPaths.has(t2.path) && editedByHand(t2, existing)) edited.push(t2.path);
+  }
+  if (!force && (notOwned.length > 0 || edited.length > 0)) {
+    const lines = [];
+    if (notOwned.length > 0) lines.push(`${notOwned.join(", ")} ${notOwned.length === 1 ? "exists and is" : "exist and are"} not pack ${pack.name}'s`);
+    if (edited.length > 0) lines.push(`${edited.join(", ")} ${edited.length === 1 ? "was" : "were"} edited by hand since pack ${pack.name} installed ${edited.length === 1 ? "it" : "them"}`);
+    throw packError(
+      `refusing to overwrite: ${lines.join("; ")}. Move your changes into a custom policy (a file without the ${pack.name}__ prefix, with a higher priority), or pass --force to overwrite`
+    );
+  }
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (existing && !byPath2.has(p2.installPath) && sameBytes(existing, p2.bytes)) notes.push(`taking over ${p2.installPath}: it already holds exactly the pack's content`);
+  }
+  for (const p2 of notOwned) notes.push(`overwriting ${p2}, which pack ${pack.name} did not own (--force)`);
+  for (const p2 of edited) notes.push(`discarding hand edits in ${p2} (--force)`);
+  for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
+  for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
+}
+function stepInstall(d, shipped, request, options, notes) {
+  const pack = requireShipped(shipped, request.name);
+  if (request.range !== void 0 && !(import_semver3.default.valid(pack.version) && import_semver3.default.satisfies(pack.version, request.range))) {
+    throw packError(`the shipped ${pack.name} is v${pack.version}, which does not satisfy ${request.range}; update ${sourceOf(shipped)}/ or ask for a range it satisfies`);
+  }
+  const current = d.packs[pack.name];
+  if (current) throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` to move to the shipped v${pack.version}`);
+  checkDependencies(pack, d);
+  checkCycles(pack, shipped);
+  checkBands(pack, d, shipped);
+  checkIds(pack, d, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
+  placeFiles(d, pack, [], options.force ?? false, notes);
+  d.packs[pack.name] = entryOf(pack, options.now);
+  return { name: pack.name, to: pack.version };
+}
+function upgradeNeed(d, entry, pack) {
+  const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
+  const intact = entry.files.every((f) => {
+    const bytes = d.files.get(f.path);
+    return bytes !== void 0 && !editedByHand(f, bytes);
+  });
+  return { outdated, intact };
+}
+function stepUpgrade(d, shipped, name, options, notes) {
+  const entry = requireInstalled(d, name);
+  const pack = requireShipped(shipped, name);
+  const { outdated, intact } = upgradeNeed(d, entry, pack);
+  if (!outdated && (intact || !options.force)) {
+    notes.push(
+      intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
+    );
+    return void 0;
+  }
+  const others = { ...d, packs: Object.fromEntries(Object.entries(d.packs).filter(([k2]) => k2 !== name)) };
+  checkDependencies(pack, others);
+  checkCycles(pack, shipped);
+  checkBands(pack, others, shipped);
+  checkDependents(pack, d, shipped);
+  const tracked = new Set(entry.files.map((f) => f.path));
+  checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
+  placeFiles(d, pack, entry.files, options.force ?? false, notes);
+  d.packs[name] = entryOf(pack, options.now);
+  return { name, from: entry.version, to: pack.version };
+}
+function stepRemove(d, shipped, name, options, notes) {
+  const entry = requireInstalled(d, name);
+  const dependents = installedNames(d).filter((other) => other !== name && dependenciesOf(shipped, other).some((dep) => dep.name === name));
+  if (dependents.length > 0) {
+    throw packError(`pack ${name} is needed by installed pack${dependents.length === 1 ? "" : "s"} ${dependents.join(", ")}; remove ${dependents.length === 1 ? "it" : "them"} first (edict pack remove ${dependents[0]})`);
+  }
+  const edited = entry.files.filter((f) => {
+    const bytes = d.files.get(f.path);
+    return bytes !== void 0 && editedByHand(f, bytes);
+  });
+  if (edited.length > 0 && !options.force) {
+    throw packError(
+      `refusing to remove ${edited.map((f) => f.path).join(", ")}: edited by hand since pack ${name} installed ${edited.length === 1 ? "it" : "them"}. Copy your changes into a custom policy first, or pass --force to remove anyway`
+    );
+  }
+  for (const f of edited) notes.push(`removing ${f.path} with its hand edits (--force)`);
+  for (const f of entry.files) {
+    if (d.files.has(f.path)) deleteFile(d, f.path);
+    else notes.push(`${f.path} was already gone`);
+  }
+  delete d.packs[name];
+  return { name, from: entry.version };
+}
+function planOf(operation, before, d, changes, notes) {
+  const add2 = [];
+  const replace = [];
+  const remove2 = [];
+  for (const [path2, content2] of d.files) {
+    const old = before.policyFiles.get(path2);
+    if (!old) add2.push({ path: path2, content: content2 });
+    else if (!sameBytes(old, content2)) replace.push({ path: path2, content: content2 });
+  }
+  for (const path2 of before.policyFiles.keys()) if (!d.files.has(path2)) remove2.push(path2);
+  const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+  const state = { format_version: "v1", installed_packs: d.packs };
+  const unchanged = changes.length === 0;
+  return {
+    operation,
+    changes,
+    add: add2.sort(byPath2),
+    replace: replace.sort(byPath2),
+    remove: remove2.sort(),
+    state: unchanged ? before.state : state,
+    // An operation that changes nothing keeps the state file byte for byte.
+    stateText: unchanged && before.stateText !== void 0 ? before.stateText : toStateYaml(unchanged ? before.state : state),
+    ...before.stateText !== void 0 ? { previousStateText: before.stateText } : {},
+    notes
+  };
+}
+function isNoopPlan(plan2) {
+  return plan2.changes.length === 0;
+}
+function planInstall(input, shipped, request, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const req = typeof request === "string" ? parsePackRequest(request) : request;
+  const change = stepInstall(d, shipped, req, options, notes);
+  return planOf("install", world, d, [change], notes);
+}
+function planUpgrade(input, shipped, name, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const change = stepUpgrade(d, shipped, name, options, notes);
+  return planOf("upgrade", world, d, change ? [change] : [], notes);
+}
+function outdatedPacks(input, shipped) {
+  const world = toWorld(input);
+  const names = Object.entries(world.state.installed_packs ?? {}).filter(([name, entry]) => {
+    const pack = shipped.packs.get(name);
+    return pack !== void 0 && (pack.version !== entry.version || pack.checksum !== entry.pack_checksum);
+  }).map(([name]) => name);
+  return dependencyOrder(shipped.packs, names);
+}
+function planUpgradeAll(input, shipped, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const changes = [];
+  for (const name of outdatedPacks(world, shipped)) {
+    const change = stepUpgrade(d, shipped, name, options, notes);
+    if (change) changes.push(change);
+  }
+  if (changes.length === 0) notes.push("every installed pack is up to date");
+  return planOf("upgrade", world, d, changes, notes);
+}
+function planRemove(input, shipped, name, options = {}) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const change = stepRemove(d, shipped, name, options, notes);
+  return planOf("remove", world, d, [change], notes);
+}
+
+// src/pack/drift.ts
+function formatOutdated(name, installed2, shipped) {
+  return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
+}
+function shortChecksum(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
+}
+function computeDrift(state, shipped, files2) {
+  const out = [];
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs[name];
+    const pack = shipped.get(name);
+    if (pack && pack.version !== entry.version) {
+      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
+    } else if (pack && pack.checksum !== entry.pack_checksum) {
+      out.push({
+        pack: name,
+        kind: "checksum",
+        message: `\u26A0 ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`
+      });
+    }
+    for (const f of entry.files) {
+      const bytes = files2.get(f.path);
+      if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
+      else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
+        out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
+      }
+    }
+  }
+  return out;
+}
+function listPacks(state, shipped, files2) {
+  const drift = computeDrift(state, shipped, files2);
+  const installed2 = state.installed_packs ?? {};
+  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed2)])].sort();
+  return names.map((name) => {
+    const pack = shipped.get(name);
+    const entry = installed2[name];
+    const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
+    const status = !entry ? "not-installed" : kinds.has("modified") || kinds.has("missing") ? "modified" : kinds.has("outdated") || kinds.has("checksum") ? "outdated" : "ok";
+    return { name, layer: entry?.layer ?? pack.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
+  });
+}
+
+// src/pack/verify.ts
+function verifyInstalled(world, shipped) {
+  const packs = [];
+  const owned = /* @__PURE__ */ new Set();
+  const installed2 = world.state.installed_packs ?? {};
+  for (const name of Object.keys(installed2).sort()) {
+    const entry = installed2[name];
+    const problems = [];
+    const warnings = [];
+    for (const f of entry.files) {
+      owned.add(f.path);
+      if (!isInstalledPathOf(name, f.path)) problems.push(`${f.path} is not named after pack ${name} (policies/${name}__NN__<slug>.yaml)`);
+      const bytes = world.policyFiles.get(f.path);
+      if (bytes === void 0) problems.push(`${f.path} is missing`);
+      else if (f.sha256 === void 0) problems.push(`${f.path} has no recorded sha256`);
+      else {
+        const actual = fileSha256(bytes);
+        if (actual !== f.sha256) problems.push(`${f.path} was edited by hand (recorded sha256 ${f.sha256.slice(0, 12)}\u2026, found ${actual.slice(0, 12)}\u2026)`);
+      }
+    }
+    const pack = shipped.packs.get(name);
+    if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
+    else if (pack.version !== entry.version) warnings.push(formatOutdated(name, entry.version, pack.version));
+    else if (pack.checksum !== entry.pack_checksum) {
+      problems.push(`checksum ${entry.pack_checksum ?? "(none)"} recorded, but the shipped ${name} v${pack.version} has ${pack.checksum}: the shipped pack changed without a version bump, or the state was edited`);
+    } else {
+      const expected = new Map(pack.policies.map((p2) => [p2.installPath, p2.sha256]));
+      for (const f of entry.files) {
+        if (f.sha256 !== void 0 && expected.get(f.path) !== f.sha256) problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+      }
+      for (const p2 of pack.policies) if (!entry.files.some((f) => f.path === p2.installPath)) problems.push(`${p2.installPath} of the shipped pack is not recorded as installed`);
+    }
+    packs.push({ name, version: entry.version, ok: problems.length === 0, problems, warnings });
+  }
+  const unowned = [...world.policyFiles.keys()].filter((p2) => parseInstalledPath(p2) !== void 0 && !owned.has(p2)).sort();
+  return { ok: packs.every((p2) => p2.ok), packs, unowned };
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a3;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path2, added, removed, oldPosInc, options) {
+    const last2 = path2.lastComponent;
+    if (last2 && !options.oneChangePerToken && last2.added === added && last2.removed === removed) {
+      return {
+        oldPos: path2.oldPos + oldPosInc,
+        lastComponent: { count: last2.count + 1, added, removed, previousComponent: last2.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path2.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last2 }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i2 = 0; i2 < array.length; i2++) {
+      if (array[i2]) {
+        ret.push(array[i2]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i2) {
+            const oldValue = oldTokens[oldPos + i2];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i2 = 0; i2 < linesAndNewlines.length; i2++) {
+    const line = linesAndNewlines[i2];
+    if (i2 % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+function needsQuoting(s) {
+  for (let i2 = 0; i2 < s.length; i2++) {
+    if (s[i2] < " " || s[i2] > "~" || s[i2] === '"' || s[i2] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s) {
+  if (!needsQuoting(s)) {
+    return s;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s);
+  let i2 = 0;
+  while (i2 < bytes.length) {
+    const b2 = bytes[i2];
+    if (b2 === 7) {
+      result += "\\a";
+    } else if (b2 === 8) {
+      result += "\\b";
+    } else if (b2 === 9) {
+      result += "\\t";
+    } else if (b2 === 10) {
+      result += "\\n";
+    } else if (b2 === 11) {
+      result += "\\v";
+    } else if (b2 === 12) {
+      result += "\\f";
+    } else if (b2 === 13) {
+      result += "\\r";
+    } else if (b2 === 34) {
+      result += '\\"';
+    } else if (b2 === 92) {
+      result += "\\\\";
+    } else if (b2 >= 32 && b2 <= 126) {
+      result += String.fromCharCode(b2);
+    } else {
+      result += "\\" + b2.toString(8).padStart(3, "0");
+    }
+    i2++;
+  }
+  result += '"';
+  return result;
+}
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i2 = 0; i2 < diff.length; i2++) {
+      const current = diff[i2], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i2 - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i2 < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i2 = 0; i2 < hunk.lines.length; i2++) {
+        if (hunk.lines[i2].endsWith("\n")) {
+          hunk.lines[i2] = hunk.lines[i2].slice(0, -1);
+        } else {
+          hunk.lines.splice(i2 + 1, 0, "\\ No newline at end of file");
+          i2++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  var _a3, _b, _c, _d2, _e, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p2) => p2.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p2) => formatPatch(p2, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
+    }
+    if (patch.isCreate) {
+      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret.push("old mode " + patch.oldMode);
+      ret.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d2 = patch.newFileName) !== null && _d2 !== void 0 ? _d2 : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i2 = 0; i2 < patch.hunks.length; i2++) {
+    const hunk = patch.hunks[i2];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result = text2.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/pack/describe.ts
+function describeChange(operation, c3) {
+  switch (operation) {
+    case "install":
+      return `install ${c3.name} v${c3.to}`;
+    case "remove":
+      return `remove ${c3.name} v${c3.from}`;
+    case "upgrade":
+      return c3.from === c3.to ? `reinstall ${c3.name} v${c3.to}` : `upgrade ${c3.name} v${c3.from} \u2192 v${c3.to}`;
+  }
+}
+function stateDiff(plan2) {
+  if (plan2.previousStateText === plan2.stateText) return "";
+  const patch = createTwoFilesPatch(
+    plan2.previousStateText === void 0 ? "/dev/null" : PACK_STATE_FILE,
+    PACK_STATE_FILE,
+    plan2.previousStateText ?? "",
+    plan2.stateText
+  );
+  return patch.replace(/^(Index:[^\n]*\n)?=+\n/, "");
+}
+function describePlan(plan2, options) {
+  const lines = [];
+  if (isNoopPlan(plan2)) return plan2.notes.map((n) => `${n}
+`).join("") || "nothing to do\n";
+  if (options.dryRun) lines.push("dry run: nothing is written");
+  for (const c3 of plan2.changes) lines.push(`${options.dryRun ? "would " : ""}${describeChange(plan2.operation, c3)}`);
+  for (const f of plan2.add) lines.push(`  add      ${f.path}`);
+  for (const f of plan2.replace) lines.push(`  replace  ${f.path}`);
+  for (const p2 of plan2.remove) lines.push(`  remove   ${p2}`);
+  if (plan2.stateText !== plan2.previousStateText) lines.push(`  ${plan2.previousStateText === void 0 ? "create " : "update "}  ${PACK_STATE_FILE}`);
+  for (const n of plan2.notes) lines.push(`note: ${n}`);
+  let out = lines.join("\n") + "\n";
+  if (options.dryRun) {
+    const diff = stateDiff(plan2);
+    if (diff) out += `
+${diff}`;
+  }
+  return out;
+}
+
+// src/pack/base.ts
+function basePacksOfRepository(repo) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name, pack] of shippedPacksOf(repo).packs) out.set(name, { version: pack.version, checksum: pack.checksum });
+  return out;
+}
+
+// src/pack/apply.ts
+import { constants as constants2 } from "node:fs";
+import * as fsp from "node:fs/promises";
+import { isAbsolute, join as join5, relative as relative2, sep as sep3 } from "node:path";
+var nodeFs = {
+  lstat: (p2) => fsp.lstat(p2),
+  realpath: (p2) => fsp.realpath(p2),
+  mkdir: async (p2) => void await fsp.mkdir(p2),
+  mkdtemp: (p2) => fsp.mkdtemp(p2),
+  writeFile: (p2, d) => fsp.writeFile(p2, d, { flag: constants2.O_CREAT | constants2.O_EXCL | constants2.O_WRONLY }),
+  rename: (a, b2) => fsp.rename(a, b2),
+  unlink: (p2) => fsp.unlink(p2),
+  rmdir: (p2) => fsp.rmdir(p2)
+};
+var STATE_DIR = ".edict";
+var STAGING_PREFIX = ".pack-tmp-";
+var JOURNAL = "journal.json";
+function packError2(message, cause) {
+  return new EdictError("PACK_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function code(e) {
+  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : void 0;
+}
+function reason(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+async function lstatOrNull(fs2, path2) {
+  try {
+    return await fs2.lstat(path2);
+  } catch (e) {
+    if (code(e) === "ENOENT") return null;
+    throw e;
+  }
+}
+function isInside(root, path2) {
+  const rel = relative2(root, path2);
+  return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !isAbsolute(rel);
+}
+function abs(root, repoPath) {
+  return join5(root, ...repoPath.split("/"));
+}
+async function checkFolder(fs2, root, realRoot, name) {
+  const path2 = join5(root, name);
+  const st = await lstatOrNull(fs2, path2);
+  if (!st) return false;
+  if (st.isSymbolicLink()) {
+    const real = await fs2.realpath(path2);
+    if (!isInside(realRoot, real)) throw packError2(`${name}/ is a symbolic link to ${real}, outside the repository; edict pack writes only inside the repository. Replace the link with a folder`);
+    const target = await fs2.lstat(real);
+    if (!target.isDirectory()) throw packError2(`${name}/ is a link to something that is not a folder; replace it with a folder`);
+    return true;
+  }
+  if (!st.isDirectory()) throw packError2(`${name} exists but is not a folder; move it away and try again`);
+  return true;
+}
+function checkPlanPaths(plan2) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const p2 of [...plan2.add.map((f) => f.path), ...plan2.replace.map((f) => f.path), ...plan2.remove]) {
+    if (!isWritablePackPath(p2) || p2 === PACK_STATE_FILE) throw packError2(`refusing to write ${JSON.stringify(p2)}: packs only write policies/<pack>__NN__<slug>.yaml and ${PACK_STATE_FILE}`);
+    if (seen.has(p2)) throw packError2(`the plan touches ${p2} twice; this is a bug in edict`);
+    seen.add(p2);
+  }
+}
+async function applyPlan(root, plan2, options = {}) {
+  const fs2 = options.fs ?? nodeFs;
+  checkPlanPaths(plan2);
+  const stateChanges = plan2.stateText !== plan2.previousStateText;
+  const writes = [...plan2.add, ...plan2.replace];
+  if (isNoopPlan(plan2) || writes.length === 0 && plan2.remove.length === 0 && !stateChanges) return { added: [], replaced: [], removed: [], warnings: [] };
+  let realRoot;
+  let hasPolicies;
+  let hasStateDir;
+  try {
+    realRoot = await fs2.realpath(root);
+    hasPolicies = await checkFolder(fs2, root, realRoot, POLICIES_DIR);
+    hasStateDir = await checkFolder(fs2, root, realRoot, STATE_DIR);
+    for (const f of plan2.add) {
+      if (hasPolicies && await lstatOrNull(fs2, abs(root, f.path))) throw packError2(`${f.path} appeared since the plan was made; run the command again`);
+    }
+    for (const p2 of [...plan2.replace.map((f) => f.path), ...plan2.remove]) {
+      const st = hasPolicies ? await lstatOrNull(fs2, abs(root, p2)) : null;
+      if (!st) throw packError2(`${p2} disappeared since the plan was made; run the command again`);
+      if (!st.isFile()) throw packError2(`${p2} is not a regular file (a symbolic link or folder); edict pack does not follow links. Remove it and try again`);
+    }
+    const stateStat = hasStateDir ? await lstatOrNull(fs2, abs(root, PACK_STATE_FILE)) : null;
+    if (stateStat && !stateStat.isFile()) throw packError2(`${PACK_STATE_FILE} is not a regular file; edict pack does not follow links. Replace it with the file itself`);
+    if (Boolean(stateStat) !== (plan2.previousStateText !== void 0)) throw packError2(`${PACK_STATE_FILE} changed since the plan was made; run the command again`);
+  } catch (e) {
+    if (e instanceof EdictError) throw e;
+    throw packError2(`cannot check the repository before changing packs: ${reason(e)}; nothing was changed`, e);
+  }
+  const done = [];
+  const run = async (describe4, action, undo) => {
+    await action();
+    done.push({ undo, describe: describe4 });
+  };
+  const stage = async (describe4, at, content2) => {
+    done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe4 });
+    await fs2.writeFile(at, content2);
+  };
+  let staging;
+  const backups = [];
+  try {
+    if (!hasPolicies && writes.length > 0) {
+      const dir = join5(root, POLICIES_DIR);
+      await run(`create ${POLICIES_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
+    }
+    if (!hasStateDir) {
+      const dir = join5(root, STATE_DIR);
+      await run(`create ${STATE_DIR}/`, () => fs2.mkdir(dir), () => fs2.rmdir(dir));
+    }
+    const tmp = await fs2.mkdtemp(join5(root, STATE_DIR, STAGING_PREFIX));
+    staging = tmp;
+    done.push({ undo: () => fs2.rmdir(tmp), describe: `create ${tmp}` });
+    const staged = [];
+    for (const [i2, f] of writes.entries()) {
+      const at = join5(tmp, `new-${i2}`);
+      await stage(`stage ${f.path}`, at, f.content);
+      staged.push({ from: at, to: abs(root, f.path) });
+    }
+    let newState;
+    let oldState;
+    if (stateChanges) {
+      newState = join5(tmp, "new-state");
+      await stage(`stage ${PACK_STATE_FILE}`, newState, new TextEncoder().encode(plan2.stateText));
+      if (plan2.previousStateText !== void 0) {
+        oldState = join5(tmp, "old-state");
+        await stage(`copy ${PACK_STATE_FILE}`, oldState, new TextEncoder().encode(plan2.previousStateText));
+        backups.push(oldState);
+      }
+    }
+    const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove];
+    const journal = {
+      moves: moveAway.map((p2, i2) => ({ backup: `old-${i2}`, original: p2 })),
+      writes: staged.filter((x2) => x2.from !== newState).map((x2) => ({ staged: relative2(tmp, x2.from), target: relative2(root, x2.to).split(sep3).join("/") })),
+      state: newState ? { staged: "new-state", ...oldState ? { backup: "old-state" } : {} } : null
+    };
+    await stage("write the journal", join5(tmp, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
+    backups.push(join5(tmp, JOURNAL));
+    for (const [i2, p2] of moveAway.entries()) {
+      const from = abs(root, p2);
+      const backup = join5(tmp, `old-${i2}`);
+      await run(`back up ${p2}`, () => fs2.rename(from, backup), () => fs2.rename(backup, from));
+      backups.push(backup);
+    }
+    for (const s of staged.filter((x2) => x2.from !== newState)) await run(`write ${relative2(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
+    if (newState) {
+      const state = abs(root, PACK_STATE_FILE);
+      const restore = oldState;
+      await run(`write ${PACK_STATE_FILE}`, () => fs2.rename(newState, state), () => restore ? fs2.rename(restore, state) : fs2.unlink(state));
+    }
+  } catch (e) {
+    const failed2 = [];
+    for (const step2 of done.reverse()) {
+      try {
+        await step2.undo();
+      } catch (u) {
+        failed2.push(`${step2.describe} (${reason(u)})`);
+      }
+    }
+    if (failed2.length > 0) {
+      throw packError2(
+        `pack ${plan2.operation} failed (${reason(e)}) and could not be fully undone: ${failed2.join("; ")}.` + (staging ? ` The previous files are kept in ${relative2(root, staging)}; move them back by hand.` : ""),
+        e
+      );
+    }
+    throw packError2(`pack ${plan2.operation} failed: ${reason(e)}. Nothing was changed`, e);
+  }
+  const warnings = [];
+  try {
+    for (const b2 of backups) await fs2.unlink(b2);
+    await fs2.rmdir(staging);
+  } catch (e) {
+    warnings.push(`could not delete the temporary folder ${relative2(root, staging)} (${reason(e)}); delete it by hand`);
+  }
+  return { added: plan2.add.map((f) => f.path), replaced: plan2.replace.map((f) => f.path), removed: [...plan2.remove], warnings };
+}
+async function exists3(fs2, path2) {
+  return await lstatOrNull(fs2, path2) !== null;
+}
+async function recoverInterrupted(root, fs2 = nodeFs) {
+  const dir = join5(root, STATE_DIR);
+  let names;
+  try {
+    names = (await fsp.readdir(dir)).filter((n) => n.startsWith(STAGING_PREFIX)).sort();
+  } catch {
+    return [];
+  }
+  const done = [];
+  for (const name of names) {
+    const tmp = join5(dir, name);
+    let journal;
+    try {
+      journal = JSON.parse(await fsp.readFile(join5(tmp, JOURNAL), "utf8"));
+    } catch {
+      journal = void 0;
+    }
+    const committed = journal?.state ? !await exists3(fs2, join5(tmp, journal.state.staged)) : false;
+    if (journal && !committed) {
+      for (const w of [...journal.writes].reverse()) {
+        const target = abs(root, w.target);
+        if (!await exists3(fs2, join5(tmp, w.staged)) && await exists3(fs2, target)) await fs2.rename(target, join5(tmp, w.staged));
+      }
+      for (const m of journal.moves) {
+        if (await exists3(fs2, join5(tmp, m.backup))) await fs2.rename(join5(tmp, m.backup), abs(root, m.original));
+      }
+    }
+    for (const entry of await fsp.readdir(tmp)) await fs2.unlink(join5(tmp, entry));
+    await fs2.rmdir(tmp);
+    done.push(`${STATE_DIR}/${name}: ${journal && !committed ? "rolled back an interrupted pack operation" : "removed what an interrupted pack operation left"}`);
+  }
+  return done;
+}
+
+// src/pack/read-packs.ts
+import { lstat as lstat2, readdir as readdir3, readFile as readFile2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join6, normalize as normalize2, sep as sep4 } from "node:path";
+function packsSourceOf(repo) {
+  const source = repo.config?.value.packs?.source;
+  if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
+  const clean2 = normalize2(source).split(sep4).join("/").replace(/\/+$/, "");
+  if (isAbsolute2(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
+    throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
+  }
+  return clean2;
+}
+async function* walk2(root, rel) {
+  let entries;
+  try {
+    entries = await readdir3(join6(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  for (const e of entries) {
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk2(root, child);
+    else if (e.isFile()) yield child;
+  }
+}
+async function readShippedPacks(root, source = PACKS_DIR) {
+  const dir = join6(root, ...source.split("/"));
+  if (!await resolvesInside(root, source)) {
+    const exists4 = await lstat2(dir).then(() => true, () => false);
+    if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
+    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  }
+  try {
+    const st = await lstat2(dir);
+    if (!st.isDirectory()) return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  } catch {
+    return { packs: /* @__PURE__ */ new Map(), problems: [], source };
+  }
+  const files2 = [];
+  for await (const path2 of walk2(dir, "")) {
+    const slash = path2.indexOf("/");
+    if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
+    const full = join6(dir, ...path2.split("/"));
+    const st = await lstat2(full);
+    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile2(full) });
+  }
+  return { ...toShippedPacks(files2), source };
+}
+
+// src/lint/rule.ts
+function defineRule(meta, check) {
+  return { meta, check };
+}
+
+// src/lint/rules/pack-support.ts
+function packFile(repo, pack, file) {
+  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
+}
+function metadataFile(repo, pack) {
+  return packFile(repo, pack, PACK_METADATA_FILE);
+}
+function dependencyPointer(file, raw) {
+  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
+  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
+  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
+}
+function shortChecksum2(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
+}
+
+// src/lint/rules/priority-outside-band.ts
+var priority_outside_band_default = defineRule(
+  {
+    id: "priority-outside-band",
+    category: "structure",
+    severity: "error",
+    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (pack.band && pack.band.min > pack.band.max && meta) {
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
+          help: "swap min and max"
+        });
+      }
+      for (const p2 of bandProblems(pack)) {
+        const file = packFile(ctx.repo, pack.name, p2.file);
+        if (!file) continue;
+        const policy = pack.policies.find((x2) => x2.file === p2.file);
+        ctx.report({
+          file,
+          pointer: "/metadata/priority",
+          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
+          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
+        });
+      }
+    }
+    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
+      const band = shipped.packs.get(installed2.name)?.band;
+      if (!isValidBand(band)) continue;
+      for (const f of installed2.files) {
+        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
+        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
+        ctx.report({
+          file: entry.file,
+          pointer: "/metadata/priority",
+          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
+          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/overlapping-bands.ts
+var overlapping_bands_default = defineRule(
+  {
+    id: "overlapping-bands",
+    category: "structure",
+    severity: "error",
+    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
+  },
+  (ctx) => {
+    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
+    for (let j2 = 0; j2 < packs.length; j2++) {
+      for (let i2 = 0; i2 < j2; i2++) {
+        const a = packs[i2];
+        const b2 = packs[j2];
+        if (!bandsOverlap(a.band, b2.band)) continue;
+        const file = metadataFile(ctx.repo, b2.name);
+        if (!file) continue;
+        ctx.report({
+          file,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
+          help: "choose a range no other pack uses; installed packs' bands must not overlap"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/layer-inversion.ts
+var layer_inversion_default = defineRule(
+  {
+    id: "layer-inversion",
+    category: "structure",
+    severity: "error",
+    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
+          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
+        });
+      }
+    }
+    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
+    for (const hi of banded) {
+      for (const lo of banded) {
+        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
+        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
+        const meta = metadataFile(ctx.repo, hi.name);
+        if (!meta) continue;
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
+          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/dependency-missing.ts
+var dependency_missing_default = defineRule(
+  {
+    id: "dependency-missing",
+    category: "structure",
+    severity: "error",
+    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        if (known.has(dep.name)) continue;
+        const near = suggest(dep.name, shipped.packs.keys());
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
+          help: "name a pack that exists under packs/, or add that pack"
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const installed2 = new Set(state.packs.map((p2) => p2.name));
+    for (const p2 of state.packs) {
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
+      if (missing.length === 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
+        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-cycle.ts
+var dependency_cycle_default = defineRule(
+  {
+    id: "dependency-cycle",
+    category: "structure",
+    severity: "error",
+    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
+  },
+  (ctx) => {
+    const packs = shippedPacksOf(ctx.repo).packs;
+    for (const cycle of findCycles(packs)) {
+      cycle.forEach((name, i2) => {
+        const next = cycle[(i2 + 1) % cycle.length];
+        const meta = metadataFile(ctx.repo, name);
+        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
+        if (!meta || !dep) return;
+        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `dependency cycle: ${formatCycle(rotated)}`,
+          help: "remove one dependency of the cycle"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-range-unmet.ts
+var dependency_range_unmet_default = defineRule(
+  {
+    id: "dependency-range-unmet",
+    category: "structure",
+    severity: "error",
+    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || satisfiesDependency(dep, target.version)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
+          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
+    for (const p2 of state.packs) {
+      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
+        const installed2 = versions.get(dep.name);
+        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: p2.pointer,
+          atKey: true,
+          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
+          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-modified.ts
+var installed_file_modified_default = defineRule(
+  {
+    id: "installed-file-modified",
+    category: "structure",
+    severity: "error",
+    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
+  },
+  (ctx) => {
+    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
+      for (const f of pack.files) {
+        const file = ctx.repo.byPath.get(f.path);
+        if (!file || f.sha256 === void 0) continue;
+        const actual = fileSha256(repoFileBytes(file));
+        if (actual === f.sha256) continue;
+        ctx.report({
+          file,
+          span: [0, 0],
+          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-missing.ts
+var installed_file_missing_default = defineRule(
+  {
+    id: "installed-file-missing",
+    category: "structure",
+    severity: "error",
+    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const pack of state.packs) {
+      for (const f of pack.files) {
+        if (ctx.repo.byPath.has(f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} of pack ${pack.name} is missing`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-drift.ts
+var pack_drift_default = defineRule(
+  {
+    id: "pack-drift",
+    category: "structure",
+    severity: "warning",
+    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const pack = shipped.get(p2.name);
+      if (!pack || p2.version === void 0) continue;
+      if (pack.version !== p2.version) {
+        ctx.report({
+          file: state.file,
+          pointer: `${p2.pointer}/version`,
+          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
+          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
+        });
+      } else if (p2.checksum !== pack.checksum) {
+        ctx.report({
+          file: state.file,
+          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
+          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum2(p2.checksum)} installed, ${shortChecksum2(pack.checksum)} shipped)`,
+          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/file-not-named-after-pack.ts
+var file_not_named_after_pack_default = defineRule(
+  {
+    id: "file-not-named-after-pack",
+    category: "structure",
+    severity: "error",
+    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    const owned = /* @__PURE__ */ new Set();
+    for (const pack of state?.packs ?? []) {
+      for (const f of pack.files) {
+        owned.add(f.path);
+        if (isInstalledPathOf(pack.name, f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
+          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
+        });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.kind !== "policy" || owned.has(file.path)) continue;
+      const name = parseInstalledPath(file.path);
+      if (!name) continue;
+      ctx.report({
+        file,
+        span: [0, 0],
+        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
+        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-changed-without-version-bump.ts
+var pack_changed_without_version_bump_default = defineRule(
+  {
+    id: "pack-changed-without-version-bump",
+    category: "structure",
+    severity: "error",
+    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
+  },
+  (ctx) => {
+    const options = ctx.options;
+    if (!options.base || !options.basePacks) return;
+    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
+      const before = options.basePacks.get(pack.name);
+      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      ctx.report({
+        file: meta,
+        pointer: "/__pack_meta/version",
+        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum2(before.checksum)} \u2192 ${shortChecksum2(pack.checksum)})`,
+        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
+      });
+    }
+  }
+);
+
+// src/lint/rules/invalid-pack.ts
+var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
+var invalid_pack_default = defineRule(
+  {
+    id: "invalid-pack",
+    category: "structure",
+    severity: "error",
+    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
+  },
+  (ctx) => {
+    for (const p2 of shippedPacksOf(ctx.repo).problems) {
+      if (!CODES.has(p2.code)) continue;
+      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
+      if (!file) continue;
+      ctx.report({
+        file,
+        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
+        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
+        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
+      });
+    }
+  }
+);
+
+// src/engine/data/duration.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text2) {
+  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+
+// src/model/values/result.ts
+function ok(value) {
+  return { ok: true, value };
+}
+function fail(message) {
+  return { ok: false, message };
+}
+function show2(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === void 0) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+// src/model/values/units.ts
+var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
+var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+function parseDuration(text2) {
+  const ms = parseDurationMs(text2);
+  return ms === void 0 ? fail(`bad duration ${show2(text2)}: ${explainBadDuration(text2)}`) : ok(ms);
+}
+function explainBadDuration(text2) {
+  const bad = (problem) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
+  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^\s|\s$/.test(text2)) return bad("got surrounding spaces");
+  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
+  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text2);
+  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
+    const unit = single[1];
+    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  let total = 0n;
+  let pos = 0;
+  let lastRank = -1;
+  while (pos < text2.length) {
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(text2);
+    if (!m) return bad();
+    pos = DURATION_PART.lastIndex;
+    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
+    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
+    lastRank = rank;
+    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) return `not a whole number of milliseconds${m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`}`;
+    total += part;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
+}
+var SIZE_UNITS = [
+  ["TB", 1024 ** 4],
+  ["GB", 1024 ** 3],
+  ["MB", 1024 ** 2],
+  ["KB", 1024],
+  ["B", 1],
+  ["TiB", 1024 ** 4],
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024]
+];
+var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
+function parseSize(text2) {
+  const bad = (problem) => fail(`bad size ${show2(text2)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
+  if (typeof text2 === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text2);
+  if (!m) return bad();
+  const unit = m[2];
+  const known = SIZE_UNITS.find(([u]) => u === unit);
+  if (!known) {
+    const lower = unit.toLowerCase();
+    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  const bytes = exactTimes(m[1], BigInt(known[1]));
+  if (bytes === void 0) return fail(`bad size ${show2(text2)}: not a whole number of bytes`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad size ${show2(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
+  }
+  return ok(Number(bytes));
+}
+var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
+function parseMoney(text2) {
+  const bad = (problem) => fail(`bad amount ${show2(text2)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
+  if (typeof text2 === "number") return bad('got a bare number, write it as a string starting with "$"');
+  if (typeof text2 !== "string") return bad();
+  if (text2 === "") return bad("got an empty string");
+  if (/^-|^\$-/.test(text2)) return bad("must not be negative");
+  if (/^\d/.test(text2)) return bad('missing "$"');
+  if (!text2.startsWith("$")) return bad('only "$" amounts are supported');
+  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text2)) return bad("thousands separators are not allowed");
+  if (/^\$\d+\.\d{3,}$/.test(text2)) return bad("more than two decimals");
+  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text2);
+  if (!m) return bad();
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad amount ${show2(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
+  }
+  return ok(Number(cents));
+}
+function exactTimes(decimal, factor) {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  const scaled = BigInt(whole + frac) * factor;
+  const denom = 10n ** BigInt(frac.length);
+  return scaled % denom === 0n ? scaled / denom : void 0;
+}
+
+// src/model/values/time.ts
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
+function parseTimeOfDay(text2) {
+  const bad = (problem) => fail(`bad time ${show2(text2)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
+  if (typeof text2 !== "string") return bad();
+  const m = /^(\d{2}):(\d{2})$/.exec(text2);
+  if (!m) return bad();
+  const h2 = Number(m[1]);
+  const min = Number(m[2]);
+  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
+  if (min > 59) return bad(`minute ${m[2]} is out of range`);
+  return ok(h2 * 60 + min);
+}
+var zoneNames;
+function knownZones() {
+  if (!zoneNames) {
+    const intl = Intl;
+    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
+  }
+  return zoneNames;
+}
+function validateTimezone(name) {
+  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
+  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show2(name)}: ${expected}`);
+  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show2(name)}: got an offset; ${expected}`);
+  try {
+    new Intl.DateTimeFormat(void 0, { timeZone: name });
+    return ok(name);
+  } catch {
+    const near = suggest(name, knownZones());
+    return fail(`unknown timezone ${show2(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
+  }
+}
+var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
+var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
+function parseIsoDate(text2) {
+  if (text2 instanceof Date) {
+    return Number.isNaN(text2.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text2.getTime());
+  }
+  const bad = (problem) => fail(`bad date ${show2(text2)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
+  if (typeof text2 !== "string") return bad();
+  const m = ISO_DATE.exec(text2);
+  if (!m) return bad();
+  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
+  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
+  if (dateProblem) return bad(dateProblem);
+  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
+  if (hs !== void 0) {
+    if (z2 === void 0 && sign2 === void 0) {
+      return fail(`bad date ${show2(text2)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
+    }
+    const h2 = Number(hs);
+    const mi = Number(mis);
+    const s = Number(ss ?? "0");
+    if (h2 > 23) return bad(`hour ${hs} is out of range`);
+    if (mi > 59) return bad(`minute ${mis} is out of range`);
+    if (s > 59) return bad(`second ${ss} is out of range`);
+    ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
+    if (sign2 !== void 0) {
+      const oh = Number(ohs);
+      const om = Number(oms);
+      if (oh > 23 || om > 59) return bad(`offset ${sign2}${ohs}:${oms} is out of range`);
+      ms -= (sign2 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+    }
+  }
+  return ok(ms);
+}
+function checkCalendarDate(y2, mo, d) {
+  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
+  const days = daysInMonth(y2, mo);
+  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
+  return void 0;
+}
+function daysInMonth(y2, mo) {
+  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
+}
+function daysFromCivil(y2, mo, d) {
+  const yy = mo <= 2 ? y2 - 1 : y2;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
+function parsePolicyVersion(text2) {
+  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
+  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
+  if (typeof text2 !== "string") return fail(`bad Version ${show2(text2)}: ${expected}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
+  if (!m) return fail(`bad Version ${show2(text2)}: ${expected}`);
+  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) return fail(`bad Version ${show2(text2)}: ${problem}; ${expected}`);
+  if (KNOWN_POLICY_VERSIONS.includes(text2)) return ok(text2);
+  const newer = text2 > current ? " (newer than this edict knows)" : "";
+  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
+  return fail(`unknown Version ${show2(text2)}${newer}: ${expectation}`);
+}
+
+// src/lint/rules/format-rule.ts
+function formatRule(id, checks, description, help) {
+  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      const schema = schemaFor(file);
+      if (!schema || file.source.value === void 0) continue;
+      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
+        const format = sub["x-format"];
+        if (!format || typeof value !== "string") return;
+        const check = checks[format];
+        const message = check?.(value);
+        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+      });
+    }
+  });
+}
+function fromResult(parse) {
+  return (v) => {
+    const r2 = parse(v);
+    return r2.ok ? void 0 : r2.message;
+  };
+}
+
+// src/lint/rules/invalid-duration.ts
+var invalid_duration_default = formatRule(
+  "invalid-duration",
+  { duration: fromResult(parseDuration) },
+  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
+);
+
+// src/lint/rules/invalid-size.ts
+var invalid_size_default = formatRule(
+  "invalid-size",
+  { size: fromResult(parseSize) },
+  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
+);
+
+// src/lint/rules/invalid-money.ts
+var invalid_money_default = formatRule(
+  "invalid-money",
+  { money: fromResult(parseMoney) },
+  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
+);
+
+// src/lint/rules/invalid-version.ts
+var invalid_version_default = formatRule(
+  "invalid-version",
+  { "policy-version": fromResult(parsePolicyVersion) },
+  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
+  'set Version: "2024-12-02"'
+);
+
+// src/engine/match/wildcard.ts
+var STAR = 42;
+var QUESTION = 63;
+function hasWildcard(pattern) {
+  return /[*?]/.test(pattern);
+}
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
+}
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return compileWildcard(pattern, { ignoreCase })(value);
+}
+function widthAt(value, i2) {
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
+}
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v += widthAt(value, v);
+    } else if (c3 === value.charCodeAt(v)) {
+      p2++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
+    } else {
+      p2 = afterStar;
+      v = starEnd += widthAt(value, starEnd);
+    }
+  }
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
+}
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/engine/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
+function parseIpv4(text2) {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i2 = 0; i2 <= text2.length; i2++) {
+    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
+    if (c3 === 46) {
+      if (digits === 0 || parts === 4) return void 0;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c3 >= 48 && c3 <= 57) {
+      if (digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + (c3 - 48);
+      digits++;
+      if (octet > 255) return void 0;
+    } else {
+      return void 0;
+    }
+  }
+  return parts === 4 ? value : void 0;
+}
+function parseIpv6(text2) {
+  const lastPart = text2.lastIndexOf(":") + 1;
+  if (text2.includes(".", lastPart)) {
+    const v4 = parseIpv4(text2.slice(lastPart));
+    if (v4 === void 0) return void 0;
+    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+  }
+  const [head = "", tail, extra] = text2.split("::");
+  if (extra !== void 0) return void 0;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== void 0) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return void 0;
+    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
+  }
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+}
+function toWords(word) {
+  return [word(0), word(1), word(2), word(3)];
+}
+function parseIp(text2) {
+  if (text2.includes(":")) {
+    const words = parseIpv6(text2);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text2);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function parseCidr(text2) {
+  const slash = text2.indexOf("/");
+  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
+  const bits = prefix + 128 - max;
+  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
+  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
+  return { family: address.family, prefix, network, mask };
+}
+function cidrContains(range, ip) {
+  const address = typeof ip === "string" ? parseIp(ip) : ip;
+  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
+}
+function validateCidr(text2) {
+  if (parseCidr(text2) !== void 0) return void 0;
+  const slash = text2.indexOf("/");
+  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
+}
+
+// src/lint/rules/invalid-pattern.ts
+function validateToolPattern(p2) {
+  if (p2 === "*") return void 0;
+  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
+  return void 0;
+}
+function validateHostPattern(p2) {
+  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
+  return void 0;
+}
+function validatePathPattern(p2) {
+  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
+  return void 0;
+}
+function validateGlob(p2) {
+  if (p2.trim() === "") return "pattern is empty";
+  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
+  return void 0;
+}
+var invalid_pattern_default = formatRule(
+  "invalid-pattern",
+  {
+    "action-pattern": validateActionPattern,
+    "resource-pattern": validateResourcePattern,
+    "tool-pattern": validateToolPattern,
+    "host-pattern": validateHostPattern,
+    "path-pattern": validatePathPattern,
+    glob: validateGlob
+  },
+  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
+);
+
+// src/engine/scan/inline-flags.ts
+var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
+function splitInlineFlags(pattern) {
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  return new RegExp(source, toFlags(flags + extraFlags));
+}
+
+// src/lint/regex/charset.ts
+var EMPTY = [];
+function normalize3(ranges) {
+  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
+  const out = [];
+  for (const [lo, hi] of sorted2) {
+    if (lo > hi) continue;
+    const last2 = out[out.length - 1];
+    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function union(...sets) {
+  return normalize3(sets.flat());
+}
+function negate(set2, max) {
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of set2) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+function intersect(a, b2) {
+  const out = [];
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return out;
+}
+function overlaps(a, b2) {
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return false;
+}
+var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
+var DIGITS = [[48, 57]];
+var WORD = normalize3([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize3([
+  [9, 13],
+  [32, 32],
+  [160, 160],
+  [5760, 5760],
+  [8192, 8202],
+  [8232, 8233],
+  [8239, 8239],
+  [8287, 8287],
+  [12288, 12288],
+  [65279, 65279]
+]);
+var LINE_TERMINATORS = normalize3([[10, 10], [13, 13], [8232, 8233]]);
+function foldCase(set2) {
+  const lower = intersect(set2, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set2, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set2, lower, upper);
+}
+var probeCache = /* @__PURE__ */ new Map();
+function probe(atom, flags) {
+  const key = `${flags}/${atom}`;
+  const cached = probeCache.get(key);
+  if (cached) return cached;
+  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 65536; cp++) {
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    if (hit && start < 0) start = cp;
+    if (!hit && start >= 0) {
+      ranges.push([start, cp - 1]);
+      start = -1;
+    }
+  }
+  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  const set2 = normalize3(ranges);
+  probeCache.set(key, set2);
+  return set2;
+}
+
+// src/lint/regex/nodes.ts
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set2 = firstCache.get(n);
+  if (!set2) {
+    set2 = computeFirstChars(n);
+    firstCache.set(n, set2);
+  }
+  return set2;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY;
+    default:
+      return EMPTY;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+
+// src/lint/regex/overlap.ts
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key = p22 * width + q22;
+        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+
+// src/lint/regex/parse.ts
+var Parser = class {
+  constructor(src, flags) {
+    this.src = src;
+    this.flags = flags;
+    this.unicode = flags.includes("u") || flags.includes("v");
+    this.ignoreCase = flags.includes("i");
+    this.dotAll = flags.includes("s");
+    this.maxChar = this.unicode ? 1114111 : 65535;
+  }
+  src;
+  flags;
+  pos = 0;
+  unicode;
+  ignoreCase;
+  dotAll;
+  maxChar;
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
+    return node;
+  }
+  peek(offset = 0) {
+    return this.src[this.pos + offset];
+  }
+  alternation() {
+    const start = this.pos;
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
+  }
+  sequence() {
+    const start = this.pos;
+    const items = [];
+    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
+  }
+  quantified(atom) {
+    const c3 = this.peek();
+    let min;
+    let max;
+    if (c3 === "*") [min, max] = [0, Infinity];
+    else if (c3 === "+") [min, max] = [1, Infinity];
+    else if (c3 === "?") [min, max] = [0, 1];
+    else if (c3 === "{") {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m) return atom;
+      min = Number(m[1]);
+      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
+      this.pos += m[0].length - 1;
+    } else return atom;
+    this.pos++;
+    if (this.peek() === "?") this.pos++;
+    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
+  }
+  chars(set2, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set2) : set2, start, end: this.pos };
+  }
+  atom() {
+    const start = this.pos;
+    const c3 = this.src[this.pos];
+    if (c3 === "(") {
+      this.pos++;
+      let look = false;
+      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
+        this.pos += 2;
+        look = true;
+      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
+        this.pos += 3;
+        look = true;
+      } else if (this.src.startsWith("?<", this.pos)) {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+      } else if (this.peek() === "?") {
+        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m) throw new Error("unsupported group");
+        this.pos += m[0].length;
+      }
+      const body = this.alternation();
+      if (this.peek() !== ")") throw new Error("unterminated group");
+      this.pos++;
+      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
+    }
+    if (c3 === "[") return this.charClass();
+    if (c3 === ".") {
+      this.pos++;
+      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
+    }
+    if (c3 === "^" || c3 === "$") {
+      this.pos++;
+      return { type: "assert", start, end: this.pos };
+    }
+    if (c3 === "\\") {
+      const next = this.peek(1);
+      if (next === "b" || next === "B") {
+        this.pos += 2;
+        return { type: "assert", start, end: this.pos };
+      }
+      if (next !== void 0 && /[1-9]/.test(next)) {
+        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
+        return { type: "backref", start, end: this.pos };
+      }
+      if (next === "k" && this.peek(2) === "<") {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+        return { type: "backref", start, end: this.pos };
+      }
+      return this.chars(this.escape(false), start);
+    }
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return this.chars([[cp, cp]], start);
+  }
+  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
+  escape(inClass) {
+    const start = this.pos;
+    this.pos++;
+    const c3 = this.src[this.pos];
+    if (c3 === void 0) return EMPTY;
+    this.pos++;
+    switch (c3) {
+      case "d":
+        return DIGITS;
+      case "D":
+        return negate(DIGITS, this.maxChar);
+      case "w":
+        return WORD;
+      case "W":
+        return negate(WORD, this.maxChar);
+      case "s":
+        return SPACE;
+      case "S":
+        return negate(SPACE, this.maxChar);
+      case "n":
+        return [[10, 10]];
+      case "r":
+        return [[13, 13]];
+      case "t":
+        return [[9, 9]];
+      case "f":
+        return [[12, 12]];
+      case "v":
+        return [[11, 11]];
+      case "0":
+        return [[0, 0]];
+      case "b":
+        return inClass ? [[8, 8]] : EMPTY;
+      case "c": {
+        const letter = this.src[this.pos];
+        if (letter && /[A-Za-z]/.test(letter)) {
+          this.pos++;
+          const code2 = letter.charCodeAt(0) % 32;
+          return [[code2, code2]];
+        }
+        return [[92, 92]];
+      }
+      case "x": {
+        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("x")];
+        this.pos += 2;
+        const code2 = parseInt(m[0], 16);
+        return [[code2, code2]];
+      }
+      case "u": {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
+        if (this.unicode && braced) {
+          this.pos += braced[0].length;
+          const code3 = parseInt(braced[1], 16);
+          return [[code3, code3]];
+        }
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("u")];
+        this.pos += 4;
+        const code2 = parseInt(m[0], 16);
+        return [[code2, code2]];
+      }
+      case "p":
+      case "P": {
+        if (this.unicode && this.src[this.pos] === "{") {
+          this.pos = this.src.indexOf("}", this.pos) + 1;
+          return probe(this.src.slice(start, this.pos), this.flags);
+        }
+        return [ch(c3)];
+      }
+      default: {
+        const cp = this.src.codePointAt(this.pos - 1);
+        if (cp > 65535) this.pos++;
+        return [[cp, cp]];
+      }
+    }
+  }
+  charClass() {
+    const start = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.peek() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const parts = [];
+    while (this.pos < this.src.length && this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
+        const save = this.pos;
+        this.pos++;
+        const hi = this.classAtom();
+        if (isSingle(hi)) {
+          parts.push([[lo[0][0], hi[0][0]]]);
+          continue;
+        }
+        this.pos = save;
+      }
+      parts.push(lo);
+    }
+    this.pos++;
+    let set2 = union(...parts);
+    if (this.ignoreCase) set2 = foldCase(set2);
+    if (negated) set2 = negate(set2, this.maxChar);
+    return { type: "chars", set: set2, start, end: this.pos };
+  }
+  classAtom() {
+    if (this.peek() === "\\") return this.escape(true);
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return [[cp, cp]];
+  }
+};
+function isSingle(set2) {
+  return set2.length === 1 && set2[0][0] === set2[0][1];
+}
+
+// src/lint/regex/safety.ts
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show2(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason2 = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason2.charAt(0).toLowerCase() + reason2.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote(s) {
+  return `"${s}"`;
+}
+function backtrackingRisk(source, flags = "") {
+  let root;
+  try {
+    root = new Parser(source, flags).parse();
+  } catch {
+    return void 0;
+  }
+  const text2 = (n) => quote(source.slice(n.start, n.end));
+  try {
+    for (const q2 of descendants(root)) {
+      if (q2.type !== "repeat" || q2.max < 2) continue;
+      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
+      const nested = nestedQuantifier(q2);
+      if (nested) {
+        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+      }
+      const same2 = overlappingAlternatives(q2);
+      if (same2) {
+        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      }
+      const prefix = tailPrefixAlternatives(q2);
+      if (prefix) {
+        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+      }
+    }
+    const adjacent = adjacentQuantifiers(root);
+    if (adjacent) {
+      return `adjacent quantifiers: ${text2(adjacent[0])} and ${text2(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+    }
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function nestedQuantifier(q2) {
+  for (const x2 of descendants(q2.body)) {
+    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
+    const s = alphabet(x2.body);
+    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
+  }
+  return void 0;
+}
+function overlappingAlternatives(q2) {
+  for (const alt of descendants(q2.body)) {
+    if (alt.type !== "alt") continue;
+    const bs = alt.branches;
+    for (let i2 = 0; i2 < bs.length; i2++) {
+      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
+        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
+      }
+    }
+  }
+  return void 0;
+}
+function tailPrefixAlternatives(q2) {
+  const found = [];
+  const visit2 = (n, next) => {
+    switch (n.type) {
+      case "seq": {
+        let follow = next;
+        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
+          const item = n.items[k2];
+          visit2(item, follow);
+          if (!nullable(item)) return;
+          follow = union(follow, firstChars(item));
+        }
+        return;
+      }
+      case "group":
+        return visit2(n.body, next);
+      case "repeat":
+        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit2(n.body, next);
+        return;
+      case "alt": {
+        const bs = n.branches;
+        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
+          for (let j2 = 0; j2 < bs.length; j2++) {
+            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
+              found.push([bs[i2], bs[j2]]);
+              break;
+            }
+          }
+        }
+        for (const b2 of bs) visit2(b2, next);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit2(q2.body, firstChars(q2.body));
+  return found[0];
+}
+function adjacentQuantifiers(root) {
+  for (const n of descendants(root)) {
+    if (n.type !== "seq") continue;
+    const items = flatten(n.items);
+    for (let i2 = 0; i2 + 1 < items.length; i2++) {
+      const x2 = items[i2];
+      const y2 = items[i2 + 1];
+      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
+      if (!trades(x2, y2) && !trades(y2, x2)) continue;
+      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
+      if (suffix) return [x2, y2];
+    }
+  }
+  return void 0;
+}
+function trades(a, b2) {
+  let body = a.body;
+  while (body.type === "group") body = body.body;
+  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
+}
+function flatten(items) {
+  return items.flatMap((i2) => {
+    if (i2.type !== "group") return [i2];
+    if (i2.body.type === "seq") return flatten(i2.body.items);
+    if (i2.body.type === "alt") return [i2];
+    return flatten([i2.body]);
+  });
+}
+
+// src/lint/rules/invalid-regex.ts
+var invalid_regex_default = formatRule(
+  "invalid-regex",
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok ? void 0 : r2.message;
+  } },
+  "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
+);
+
+// src/lint/rules/regex-catastrophic-backtracking.ts
+var regex_catastrophic_backtracking_default = formatRule(
+  "regex-catastrophic-backtracking",
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok && r2.risk ? `regex can backtrack catastrophically: ${r2.risk}` : void 0;
+  } },
+  "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
+  "remove the nested quantifier or make the alternatives disjoint"
+);
+
+// src/lint/rules/invalid-time.ts
+var invalid_time_default = formatRule(
+  "invalid-time",
+  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
+  "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
+);
+
+// src/lint/rules/invalid-semver.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+var invalid_semver_default = formatRule(
+  "invalid-semver",
+  {
+    semver: (v) => import_semver4.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    "semver-range": (v) => {
+      const at = v.indexOf("@");
+      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
+      return import_semver4.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    }
+  },
+  "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
+);
+
+// src/lint/rules/unknown-reason-code.ts
+var unknown_reason_code_default = formatRule(
+  "unknown-reason-code",
+  {
+    "reason-code": (v) => {
+      if (REASON_CODES.includes(v)) return void 0;
+      const near = suggest(v, REASON_CODES);
+      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
+    }
+  },
+  "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
+);
+
+// src/lint/statements.ts
+function list2(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
+  return void 0;
+}
+function statementsOf(entry) {
+  if (entry.kind !== "AccessPolicy") return [];
+  const raw = entry.document.spec?.Statement;
+  if (!Array.isArray(raw)) return [];
+  const out = [];
+  raw.forEach((st, index) => {
+    if (!isRecord(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
+    const a = list2(st.Action);
+    const na = list2(st.NotAction);
+    const r2 = list2(st.Resource);
+    const nr = list2(st.NotResource);
+    if (a) ref.action = a;
+    if (na) ref.notAction = na;
+    if (r2) ref.resource = r2;
+    if (nr) ref.notResource = nr;
+    if (isRecord(st.Condition)) ref.condition = st.Condition;
+    out.push(ref);
+  });
+  return out;
+}
+function allStatements(repo) {
+  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
+}
+
+// src/lint/rules/unknown-condition-operator.ts
+var unknown_condition_operator_default = defineRule(
+  {
+    id: "unknown-condition-operator",
+    category: "schema",
+    severity: "error",
+    description: "A Condition uses an operator IAM does not define (`StringEqual`, `IPAddress`, `ForAnyValues:`). edict evaluates an unknown operator as a failed condition, so an Allow never applies and a Deny always does; other engines may ignore it instead. Use one of the IAM operators, optionally with `IfExists` and a `ForAnyValue:`/`ForAllValues:` prefix."
+  },
+  (ctx) => {
+    const names = allConditionOperatorNames();
+    for (const st of allStatements(ctx.repo)) {
+      if (!st.condition) continue;
+      for (const op of Object.keys(st.condition)) {
+        if (parseConditionOperator(op)) continue;
+        const near = suggest(op, names);
+        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
+      }
+    }
+  }
+);
+
+// src/engine/access/values.ts
+var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
+var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
+function toNumber2(value) {
+  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : void 0;
+}
+function toBool(value) {
+  const text2 = typeof value === "string" ? value.toLowerCase() : value;
+  return text2 === true || text2 === "true" ? true : text2 === false || text2 === "false" ? false : void 0;
+}
+function toEpochMillis(value) {
+  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
+    const seconds = toNumber2(value);
+    return seconds === void 0 ? void 0 : seconds * 1e3;
+  }
+  const m = ISO_8601.exec(value);
+  if (m === null) return void 0;
+  const part = (i2) => Number(m[i2] ?? 0);
+  const month = part(2) - 1;
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(part(1), month, part(3));
+  if (date.getUTCMonth() !== month) return void 0;
+  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
+}
+
+// src/engine/access/conditions.ts
+function splitNegation(base) {
+  const positive = base.replace("Not", "");
+  return { positive, negated: positive !== base };
+}
+function and3(a, b2) {
+  if (a === false || b2 === false) return false;
+  return a === "error" || b2 === "error" ? "error" : true;
+}
+function or3(a, b2) {
+  if (a === true || b2 === true) return true;
+  return a === "error" || b2 === "error" ? "error" : false;
+}
+function not3(a) {
+  return a === "error" ? "error" : !a;
+}
+var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+function lookupContext(context, key) {
+  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+  return found === void 0 ? void 0 : context[found] ?? void 0;
+}
+function evaluateCondition(block, context) {
+  let result = true;
+  for (const [name, entries] of Object.entries(block ?? {})) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      result = and3(result, "error");
+      continue;
+    }
+    for (const [key, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
+    }
+  }
+  return result;
+}
+function toList2(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function evaluateKey(op, policyValues, entry) {
+  if (op.base === "Null") {
+    const absent = entry === void 0;
+    return policyValues.map((p2) => {
+      const wanted = toBool(p2);
+      return wanted === void 0 ? "error" : wanted === absent;
+    }).reduce(or3, false);
+  }
+  const { positive, negated } = splitNegation(op.base);
+  if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
+  if (op.set === void 0 && isList(entry)) return "error";
+  const contextValues = isList(entry) ? entry : [entry];
+  const test = (v) => {
+    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
+    return negated ? not3(any) : any;
+  };
+  const results2 = contextValues.map(test);
+  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compare(op, v, p2) {
+  switch (op) {
+    case "StringEquals":
+      return String(v) === String(p2);
+    case "StringEqualsIgnoreCase":
+      return String(v).toLowerCase() === String(p2).toLowerCase();
+    case "StringLike":
+      return matchWildcard(String(p2), String(v));
+    case "ArnEquals":
+    case "ArnLike": {
+      const pattern = parseArn(String(p2));
+      const arn = parseArn(String(v));
+      return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
+    }
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return order(op, toNumber2(v), toNumber2(p2));
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return order(op, toEpochMillis(v), toEpochMillis(p2));
+    case "Bool": {
+      const a = toBool(v);
+      const b2 = toBool(p2);
+      return a === void 0 || b2 === void 0 ? "error" : a === b2;
+    }
+    case "IpAddress": {
+      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
+      const ip = typeof v === "string" ? parseIp(v) : void 0;
+      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
+    }
+    default:
+      return "error";
+  }
+}
+function parseArn(text2) {
+  const parts = text2.split(":");
+  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
+}
+function order(op, a, b2) {
+  if (a === void 0 || b2 === void 0) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b2;
+  if (op.endsWith("LessThan")) return a < b2;
+  if (op.endsWith("GreaterThanEquals")) return a >= b2;
+  if (op.endsWith("GreaterThan")) return a > b2;
+  return a === b2;
+}
+
+// src/lint/conditions.ts
+function conditionValues(repo) {
+  const out = [];
+  for (const st of allStatements(repo)) {
+    if (!st.condition) continue;
+    for (const [operator, block] of Object.entries(st.condition)) {
+      const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+      const parsed = parseConditionOperator(operator);
+      if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+      for (const [key, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key);
+        const values = Array.isArray(raw) ? raw : [raw];
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
+      }
+    }
+  }
+  return out;
+}
+function conditionEntries(st) {
+  const out = [];
+  for (const [operator, block] of Object.entries(st.condition ?? {})) {
+    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+    const parsed = parseConditionOperator(operator);
+    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+  }
+  return out;
+}
+function isNegatedOperator(op) {
+  return op.base !== "Null" && splitNegation(op.base).negated;
+}
+var isFalse = (v) => v === false || v === "false";
+function requiresKey(op, value) {
+  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
+  if (op.set === "ForAnyValue") return true;
+  if (op.set === "ForAllValues" || op.ifExists) return false;
+  return !isNegatedOperator(op);
+}
+function conditionRequiresKey(entries, key) {
+  const k2 = key.toLowerCase();
+  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
+}
+
+// src/lint/rules/invalid-cidr.ts
+var invalid_cidr_default = defineRule(
+  {
+    id: "invalid-cidr",
+    category: "schema",
+    severity: "error",
+    description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (c3.parsed?.base !== "IpAddress" && c3.parsed?.base !== "NotIpAddress") continue;
+      const message = typeof c3.value === "string" ? validateCidr(c3.value) : `expected an address or CIDR string, got ${JSON.stringify(c3.value)}`;
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
+    }
+  }
+);
+
+// src/lint/rules/invalid-date.ts
+var invalid_date_default = defineRule(
+  {
+    id: "invalid-date",
+    category: "schema",
+    severity: "error",
+    description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Date")) continue;
+      if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
+      const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
+      if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-arn.ts
+function validateArn(value) {
+  if (typeof value !== "string") return `expected an ARN string, got ${JSON.stringify(value)}`;
+  if (parseArn(value) !== void 0) return void 0;
+  const parts = value.split(":");
+  if (parts[0] !== "arn") return `"${value}" is not an ARN: it must start with "arn:"`;
+  return `"${value}" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got ${parts.length}`;
+}
+var invalid_arn_default = defineRule(
+  {
+    id: "invalid-arn",
+    category: "schema",
+    severity: "error",
+    description: "An `ArnEquals`/`ArnLike`/`ArnNotEquals`/`ArnNotLike` condition value that is not an ARN `arn:partition:service:region:account:resource`: fewer than six colon-separated parts, or not starting with `arn:` (`*` and `?` match within one part, so `arn:aws:s3:*` is not a pattern for every S3 ARN). edict treats a value that is not an ARN as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Write all six parts, with `*` for the ones that may be anything."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Arn")) continue;
+      const message = validateArn(c3.value);
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: 'write all six parts, e.g. "arn:aws:s3:::my-bucket/*" or "arn:aws:iam::*:role/*"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-condition-value.ts
+var invalid_condition_value_default = defineRule(
+  {
+    id: "invalid-condition-value",
+    category: "schema",
+    severity: "error",
+    description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      const base = c3.parsed?.base;
+      if (!base) continue;
+      let message;
+      if (base.startsWith("Numeric")) {
+        const ok2 = typeof c3.value === "number" && Number.isFinite(c3.value) || typeof c3.value === "string" && c3.value.trim() !== "" && Number.isFinite(Number(c3.value));
+        if (!ok2) message = `${c3.operator} needs a number, got ${JSON.stringify(c3.value)}`;
+      } else if (base === "Bool" || base === "Null") {
+        if (typeof c3.value !== "boolean" && c3.value !== "true" && c3.value !== "false") message = `${c3.operator} needs true or false, got ${JSON.stringify(c3.value)}`;
+      }
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message });
+    }
+  }
+);
+
+// src/lint/targets.ts
+function isProductionTarget(name) {
+  return /^prod/i.test(name);
+}
+function productionTargetsOf(repo, entry) {
+  const all = targetNames(repo).filter(isProductionTarget);
+  const own = entry.document.metadata?.targets;
+  return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
+}
+function targetPointer(target) {
+  return joinPointer("/targets", target);
+}
+
+// src/lint/rules/wildcard-allow-in-production.ts
+var wildcard_allow_in_production_default = defineRule(
+  {
+    id: "wildcard-allow-in-production",
+    category: "security",
+    severity: "error",
+    description: 'An `Allow` of action `*` on resource `*` in a document that applies to a production target (a target whose name starts with "prod"). It grants an agent every action on everything, which defeats least privilege; IAM Access Analyzer flags the same. Name the actions and resources the workload needs.'
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.action?.includes("*") || !st.resource?.includes("*")) continue;
+      if (st.condition && Object.keys(st.condition).length > 0) continue;
+      const prod = st.entry.file.kind === "policy" ? productionTargetsOf(ctx.repo, st.entry) : [];
+      if (prod.length === 0) continue;
+      ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Effect`, message: `Allow "*" on "*" applies to ${prod.join(", ")}`, help: "name the actions and resources this workload needs, or limit the document's targets" });
+    }
+  }
+);
+
+// src/lint/rules/allow-with-not-action.ts
+var allow_with_not_action_default = defineRule(
+  {
+    id: "allow-with-not-action",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` with `NotAction` or `NotResource` grants everything except what is listed, including every action and resource invented later. IAM's own guidance discourages it. List what is allowed with `Action`/`Resource`, and use a `Deny` for exceptions."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow") continue;
+      for (const key of ["NotAction", "NotResource"]) {
+        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
+      }
+    }
+  }
+);
+
+// src/lint/rules/for-all-values-without-null.ts
+var for_all_values_without_null_default = defineRule(
+  {
+    id: "for-all-values-without-null",
+    category: "security",
+    severity: "warning",
+    description: "A `ForAllValues:` condition is true when the context key is missing or empty (there is no value that fails), so an `Allow` guarded by it also allows requests that carry no values at all. Add `Null: {<key>: false}` to the same condition block to require the key."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const nullGuarded = /* @__PURE__ */ new Set();
+      const nullBlock = st.condition.Null;
+      if (nullBlock && typeof nullBlock === "object") {
+        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
+      }
+      for (const [op, block] of Object.entries(st.condition)) {
+        if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
+        for (const key of Object.keys(block)) {
+          if (nullGuarded.has(key.toLowerCase())) continue;
+          ctx.report({
+            file: st.entry.file,
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
+            atKey: true,
+            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key}: false } to this Condition`
+          });
+        }
+      }
+    }
+  }
+);
+
+// src/lint/rules/if-exists-in-deny.ts
+var if_exists_in_deny_default = defineRule(
+  {
+    id: "if-exists-in-deny",
+    category: "security",
+    severity: "warning",
+    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). For a positive operator, use the plain one when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied. A negated operator (`StringNotEquals`\u2026) is true on a missing key even without `IfExists`, so there add `Null: {key: false}` to the same Condition instead. Not reported when the Condition already requires every key of the operator."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const op of Object.keys(st.condition)) {
+        const parsed = parseConditionOperator(op);
+        const ofOp = entries.filter((e) => e.operator === op);
+        if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
+        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-allows-missing-key.ts
+var negated_condition_allows_missing_key_default = defineRule(
+  {
+    id: "negated-condition-allows-missing-key",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` whose Condition uses a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`, without a set prefix) also allows every request that lacks the key, because a negated operator is true when the key is missing, as in IAM. `StringNotEquals: {team: contractors}` lets in a caller who sends no team at all. Add `Null: {<key>: false}` to the same Condition to require the key (any other entry on the key that is false when it is missing, such as a positive operator, does too)."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `Allow with ${e.operator} on ${e.key} also allows requests without ${e.key}`,
+          help: `add Null: {${e.key}: false} to require the key`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-missing-key-changed.ts
+var negated_condition_missing_key_changed_default = defineRule(
+  {
+    id: "negated-condition-missing-key-changed",
+    category: "security",
+    severity: "info",
+    description: "A `Deny` with a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, without `IfExists` or a set prefix) now also denies every request that lacks the key, which it did not before edict 0.2: a migration notice, for one release. Since 0.2 a negated operator is true when the context key is missing, as in IAM; before, it was false. If requests without the key should be denied, nothing to do (the notice goes away in the next release, or switch it off in `lint.rules`); to keep the old behaviour, add `Null: {<key>: false}` to the same Condition."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || e.parsed.ifExists || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `since edict 0.2, Deny with ${e.operator} on ${e.key} also denies requests without ${e.key} (IAM semantics); add Null: {${e.key}: false} to keep the old behaviour`,
+          help: `if requests without ${e.key} should be denied, nothing to do: this notice goes away in the next release (or set lint.rules.negated-condition-missing-key-changed: off)`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/effective-setting.ts
+function reportSetting(ctx, t2, kind, path2, message, help, seen) {
+  const src = ctx.repo.byPath.get(t2.provenance[kind][path2]?.[0]?.file ?? "");
+  if (src) {
+    const key = `${src.path}\0${path2}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    ctx.report({ file: src, pointer: `/spec/${path2.split(".").join("/")}`, message, help });
+    return;
+  }
+  const config = ctx.repo.config?.file;
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
+}
+
+// src/lint/rules/audit-log-off.ts
+var audit_log_off_default = defineRule(
+  {
+    id: "audit-log-off",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy has no audit log (`AuditLog.Required` is false or unset). Without an audit trail, agent actions cannot be reviewed after an incident, and SOC 2 and HIPAA require one. Set `AuditLog.Required: true` in a policy that applies to the target."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t2.effective.access.AuditLog?.Required === true) continue;
+      const off = t2.effective.access.AuditLog?.Required === false;
+      reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
+    }
+  }
+);
+
+// src/lint/rules/no-resource-limits.ts
+var no_resource_limits_default = defineRule(
+  {
+    id: "no-resource-limits",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy sets no `ResourceLimits`. Limits on execution time, tokens, cost and memory bound the damage of a runaway or hijacked agent; Sekuire's production template sets all of them. Add `ResourceLimits` to a policy that applies to the target."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    if (!config) return;
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      const limits = t2.effective.access.ResourceLimits;
+      if (limits && Object.keys(limits).length > 0) continue;
+      ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
+    }
+  }
+);
+
+// src/lint/rules/allow-insecure-in-production.ts
+var allow_insecure_in_production_default = defineRule(
+  {
+    id: "allow-insecure-in-production",
+    category: "security",
+    severity: "error",
+    description: "The effective PosturePolicy of a production target has `allow_insecure: true`, so machines that fail posture checks still get credentials (with a warning). VaultGuard's docs: never use that in production. Limit the document to non-production targets."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.effective.posture.allow_insecure !== true) continue;
+      reportSetting(ctx, t2, "posture", "allow_insecure", `allow_insecure is true in production target ${t2.target}`, "add metadata.targets without production targets to this policy", seen);
+    }
+  }
+);
+
+// src/lint/rules/observe-mode-in-production.ts
+var observe_mode_in_production_default = defineRule(
+  {
+    id: "observe-mode-in-production",
+    category: "security",
+    severity: "warning",
+    description: "The effective RuntimePolicy of a production target has no `enforcement.deny_on` codes (Sec0's observe mode): violations are logged but never block a tool call. Observe mode is a rollout step, not a production setting. Add the reason codes that must block, e.g. `tool_not_in_allowlist`."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
+      if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
+      reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
+    }
+  }
+);
+
+// src/lint/rules/unpinned-tool-version.ts
+var unpinned_tool_version_default = defineRule(
+  {
+    id: "unpinned-tool-version",
+    category: "security",
+    severity: "warning",
+    description: "A tool allowlist entry has no version (`mcp://server/tool`) or any version (`@*`) in a target that sets `deny_if_unpinned_version: true`. Pinning is meant to stop a server from swapping tool code under a known name; an unpinned entry lets any version through the allowlist. Pin the versions you reviewed (`@1.2.0`)."
+  },
+  (ctx) => {
+    const reported = /* @__PURE__ */ new Set();
+    const isUnpinned = (entry) => {
+      const at = entry.lastIndexOf("@");
+      return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
+    };
+    for (const t2 of ctx.merged()) {
+      if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
+      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
+      for (const d of t2.documents) {
+        if (d.entry.kind !== "RuntimePolicy") continue;
+        const list3 = d.entry.document.spec?.tools?.allowlist;
+        if (!Array.isArray(list3)) continue;
+        list3.forEach((entry, i2) => {
+          if (typeof entry !== "string" || entry === "*") return;
+          const unpinned = isUnpinned(entry);
+          const key = `${d.entry.file.path}#${i2}`;
+          if (!unpinned || reported.has(key)) return;
+          reported.add(key);
+          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/private-key-in-repository.ts
+var private_key_in_repository_default = defineRule(
+  {
+    id: "private-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
+  },
+  (ctx) => {
+    for (const key of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    }
+  }
+);
+
+// src/lint/rules/signing-key-in-repository.ts
+var signing_key_in_repository_default = defineRule(
+  {
+    id: "signing-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
+  },
+  (ctx) => {
+    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "RuntimePolicy") continue;
+      const ref = entry.document.spec?.signing?.key_ref;
+      if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
+      const path2 = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
+      if (!keys.has(path2)) continue;
+      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path2}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
+    }
+  }
+);
+
+// src/lint/pattern-cover.ts
+function patternCovers(general, specific, ignoreCase = false) {
+  const p2 = ignoreCase ? general.toLowerCase() : general;
+  const q2 = ignoreCase ? specific.toLowerCase() : specific;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i2, j2) => {
+    const key = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key);
+    if (hit !== void 0) return hit;
+    let r2;
+    if (i2 === p2.length) r2 = j2 === q2.length;
+    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 === q2.length) r2 = false;
+    else if (q2[j2] === "*") r2 = false;
+    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
+    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key, r2);
+    return r2;
+  };
+  return go(0, 0);
+}
+function patternsOverlap(a, b2, ignoreCase = false) {
+  const p2 = ignoreCase ? a.toLowerCase() : a;
+  const q2 = ignoreCase ? b2.toLowerCase() : b2;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i2, j2) => {
+    const key = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key);
+    if (hit !== void 0) return hit;
+    let r2;
+    if (i2 === p2.length && j2 === q2.length) r2 = true;
+    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
+    else if (i2 === p2.length || j2 === q2.length) r2 = false;
+    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key, r2);
+    return r2;
+  };
+  return go(0, 0);
+}
+function listCovers(generals, specifics, ignoreCase = false) {
+  return specifics.every((s) => generals.some((g) => patternCovers(g, s, ignoreCase)));
+}
+
+// src/lint/coverage.ts
+function unconditional(s) {
+  return !s.condition || Object.keys(s.condition).length === 0;
+}
+function reachCovers(outer, inner) {
+  if (!unconditional(outer) || outer.notAction || outer.notResource || inner.notAction || inner.notResource) return false;
+  if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
+  return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
+}
+function resourceKey(pattern) {
+  const wildcard = pattern.search(/[*?]/);
+  const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+  const sep5 = head.indexOf("://");
+  if (sep5 < 0) return void 0;
+  const slash = head.indexOf("/", sep5 + 3);
+  return slash < 0 ? void 0 : head.slice(0, slash + 1);
+}
+function serviceOf(pattern) {
+  const p2 = pattern.toLowerCase();
+  const colon = p2.indexOf(":");
+  if (colon < 0) return void 0;
+  const wildcard = p2.search(/[*?]/);
+  return wildcard >= 0 && wildcard < colon ? void 0 : p2.slice(0, colon);
+}
+var CoverIndex = class {
+  #byKey = /* @__PURE__ */ new Map();
+  #outers;
+  constructor(outers) {
+    this.#outers = outers;
+    outers.forEach((o2, i2) => {
+      if (!unconditional(o2) || o2.notAction || o2.notResource || !o2.action || !o2.resource) return;
+      const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
+      const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
+      for (const s of services) {
+        for (const k2 of keys) {
+          const key = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key);
+          if (list3 === void 0) this.#byKey.set(key, list3 = []);
+          list3.push(i2);
+        }
+      }
+    });
+  }
+  /** Outers that may cover `inner`, in their original order. */
+  candidates(inner) {
+    if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
+    const s = serviceOf(inner.action[0]);
+    const k2 = resourceKey(inner.resource[0]);
+    const lookups = /* @__PURE__ */ new Set();
+    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
+    if (s === void 0 || k2 === void 0) {
+      const all = /* @__PURE__ */ new Set();
+      for (const [key, list3] of this.#byKey) {
+        const [ks, kr] = key.split("\0");
+        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
+      }
+      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+    }
+    const seen = /* @__PURE__ */ new Set();
+    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
+    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+  }
+};
+
+// src/lint/rules/statement-shadowed-by-deny.ts
+var statement_shadowed_by_deny_default = defineRule(
+  {
+    id: "statement-shadowed-by-deny",
+    category: "effect",
+    severity: "warning",
+    description: "An `Allow` can never take effect because an unconditional `Deny` in the same target covers every action and resource it names (a Deny always wins). The statement is dead weight and suggests the author expected access that does not exist. Remove the Allow, or narrow the Deny."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
+      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
+      for (const st of all) {
+        if (st.effect !== "Allow") continue;
+        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
+        const key = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key)) continue;
+        seen.add(key);
+        const sid = st.entry.document.spec.Statement[st.index]?.Sid;
+        ctx.report({
+          file: st.entry.file,
+          pointer: `${st.pointer}/Effect`,
+          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t2.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
+          help: "remove this Allow or narrow the Deny"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/allow-grants-nothing-new.ts
+var allow_grants_nothing_new_default = defineRule(
+  {
+    id: "allow-grants-nothing-new",
+    category: "effect",
+    severity: "info",
+    description: "An `Allow` grants nothing that another unconditional `Allow` in the same target does not already grant. Redundant statements make reviews harder: narrowing the broader one later silently changes what this one seems to promise. Remove the redundant Allow or narrow the broader one."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      const position = new Map(allows.map((s, i2) => [s, i2]));
+      const index = new CoverIndex(allows);
+      allows.forEach((st, i2) => {
+        const key = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key)) return;
+        const other = index.candidates(st).find((o2) => {
+          const j2 = position.get(o2);
+          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
+        });
+        if (!other) return;
+        seen.add(key);
+        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
+      });
+    }
+  }
+);
+
+// src/lint/rules/approval-never-reachable.ts
+var approval_never_reachable_default = defineRule(
+  {
+    id: "approval-never-reachable",
+    category: "effect",
+    severity: "warning",
+    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. The same holds for `tool:Use` under `Capabilities.RequireToolApproval`: only `AllowedTools` or an Allow statement grants it, `DeniedTools` alone does not. Usually the author meant to allow the action with approval. Add an Allow for it (or `AllowedTools`), or remove it from RequireApproval."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
+      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
+      for (const d of t2.documents) {
+        if (d.entry.kind !== "AccessPolicy") continue;
+        const spec = d.entry.document.spec;
+        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
+        if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
+          seen.add(toolKey);
+          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
+        }
+        const actions = spec?.RequireApproval?.Actions;
+        if (!Array.isArray(actions)) continue;
+        actions.forEach((a, i2) => {
+          const key = `${d.entry.file.path}#${i2}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
+          seen.add(key);
+          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/contains-rarely-matches.ts
+var LEVELS = /* @__PURE__ */ new Set(["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "secret"]);
+var contains_rarely_matches_default = defineRule(
+  {
+    id: "contains-rarely-matches",
+    category: "effect",
+    severity: "warning",
+    description: "A DataPolicy's `match.fields.contains` requires ONE field to carry ALL listed tags. Listing two sensitivity levels (a field has one) or many tags makes the rule match almost never, which for a deny or mask rule silently leaves data unprotected. If any of the tags should trigger the rule, use a rule per tag or `sensitivity: [a, b]`."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const contains = entry.document.spec?.match?.fields?.contains;
+      if (!Array.isArray(contains)) continue;
+      const tags = contains.filter((x2) => typeof x2 === "string");
+      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
+      if (levels.length < 2 && tags.length < 4) continue;
+      ctx.report({
+        file: entry.file,
+        pointer: "/spec/match/fields/contains",
+        message: levels.length >= 2 ? `contains requires one field to be ${levels.join(" and ")} at once, which almost never happens` : `contains requires one field to carry all ${tags.length} tags`,
+        help: "to match any of them, use sensitivity: [..] or one rule per tag"
+      });
+    }
+  }
+);
+
+// src/lint/rules/source-problem.ts
+function sourceProblemRule(code2, severity, description, category = "schema") {
+  return defineRule({ id: code2, category, severity, description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      for (const p2 of file.source.problems) {
+        if (p2.code !== code2) continue;
+        ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
+      }
+    }
+  });
+}
+
+// src/lint/rules/alias-limit.ts
+var alias_limit_default = sourceProblemRule(
+  "alias-limit",
+  "error",
+  `YAML aliases expand the document past edict's node limit (a "billion laughs" alias bomb exhausts memory in naive parsers). The rest of the document is ignored. Write the values out instead of nesting aliases.`
+);
+
+// src/lint/rules/byte-order-mark.ts
+var byte_order_mark_default = sourceProblemRule(
+  "byte-order-mark",
+  "info",
+  "The file starts with a UTF-8 byte-order mark. edict ignores it, but some YAML tools treat it as content of the first key. Save the file as UTF-8 without BOM."
+);
+
+// src/lint/rules/data-action-missing-field.ts
+var data_action_missing_field_default = defineRule(
+  {
+    id: "data-action-missing-field",
+    category: "schema",
+    severity: "error",
+    description: "A DataPolicy that denies or requires approval must say why (`reason`), and one that requires approval must name who approves (`approver_role`). Requesters see the reason; approval without a role cannot be routed. Add the missing field."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const action = entry.document.spec?.action;
+      if (!action || typeof action !== "object" || Array.isArray(action)) continue;
+      const needs = [];
+      if ((action.deny === true || action.require_approval === true) && typeof action.reason !== "string") needs.push("reason");
+      if (action.require_approval === true && typeof action.approver_role !== "string") needs.push("approver_role");
+      for (const field of needs) {
+        ctx.report({
+          file: entry.file,
+          pointer: "/spec/action",
+          atKey: true,
+          message: `action ${action.deny === true ? "deny" : "require_approval"} needs "${field}"`,
+          help: `add action.${field}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/data-action-not-exactly-one.ts
+var data_action_not_exactly_one_default = defineRule(
+  {
+    id: "data-action-not-exactly-one",
+    category: "schema",
+    severity: "error",
+    description: "A DataPolicy's `action` must set exactly one of `deny`, `require_approval`, `mask` or `allow` to true. With none the rule does nothing; with several, which one applies depends on the engine. Keep exactly one."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const action = entry.document.spec?.action;
+      if (action === null || typeof action !== "object" || Array.isArray(action)) continue;
+      const set2 = DATA_ACTIONS.filter((a) => action[a] === true);
+      if (set2.length === 1) continue;
+      ctx.report({
+        file: entry.file,
+        pointer: "/spec/action",
+        atKey: true,
+        message: set2.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set2.join(" and ")} together`,
+        help: "set exactly one of deny, require_approval, mask or allow to true"
+      });
+    }
+  }
+);
+
+// src/lint/rules/duplicate-key.ts
+var duplicate_key_default = sourceProblemRule(
+  "duplicate-key",
+  "error",
+  "A mapping sets the same key twice. YAML tools disagree on which value wins (edict keeps the first, many parsers keep the last), so a reviewer may approve one value while another is enforced. Remove or rename one of the keys."
+);
+
+// src/lint/rules/duplicate-policy-id.ts
+var duplicate_policy_id_default = defineRule(
+  {
+    id: "duplicate-policy-id",
+    category: "structure",
+    severity: "error",
+    description: "Two policy files of the same kind share `metadata.id`. Ids name policies in decisions, diffs and pack state; a duplicate makes precedence and provenance ambiguous. Give each policy of a kind its own id."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const entry of ctx.repo.policies) {
+      if (entry.id === void 0) continue;
+      const key = `${entry.kind}\0${entry.id}`;
+      const first3 = seen.get(key);
+      if (first3 === void 0) {
+        seen.set(key, entry.file.path);
+        continue;
+      }
+      ctx.report({
+        file: entry.file,
+        pointer: "/metadata/id",
+        message: `${entry.kind} id "${entry.id}" is already used by ${first3}`,
+        help: "rename one of the ids; ids must be unique per kind across the repository"
+      });
+    }
+  }
+);
+
+// src/lint/rules/duplicate-sid.ts
+var duplicate_sid_default = defineRule(
+  {
+    id: "duplicate-sid",
+    category: "structure",
+    severity: "error",
+    description: "Two statements of one AccessPolicy share a `Sid`. Decisions name the deciding statement by policy id and Sid, and the diff matches statements by them, so a duplicate makes both ambiguous. Give each statement its own Sid."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "AccessPolicy") continue;
+      const statements = entry.document.spec?.Statement;
+      if (!Array.isArray(statements)) continue;
+      const seen = /* @__PURE__ */ new Map();
+      statements.forEach((st, i2) => {
+        const sid = st?.Sid;
+        if (typeof sid !== "string") return;
+        const first3 = seen.get(sid);
+        if (first3 === void 0) {
+          seen.set(sid, i2);
+          return;
+        }
+        ctx.report({
+          file: entry.file,
+          pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
+          message: `Sid "${sid}" is already used by statement ${first3 + 1}`,
+          help: "rename one of the Sids"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/empty-file.ts
+var empty_file_default = sourceProblemRule(
+  "empty-file",
+  "error",
+  "The file holds no document. An empty policy file is usually a mistake (a failed edit or merge) and applies nothing. Delete the file or write the policy.",
+  "structure"
+);
+
+// src/lint/rules/merge-event.ts
+function mergeEventRule(id, kind, severity, description, describe4) {
+  return defineRule({ id, category: "merge", severity, description }, (ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const t2 of ctx.merged()) {
+      for (const e of t2.events) {
+        if (e.kind !== kind) continue;
+        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key);
+        if (hit) hit.targets.push(t2.target);
+        else seen.set(key, { event: e, targets: [t2.target] });
+      }
+    }
+    for (const { event, targets } of seen.values()) {
+      const { message, help } = describe4(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
+    }
+  });
+}
+function show3(v) {
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
+}
+
+// src/lint/rules/equal-precedence-conflict.ts
+var equal_precedence_conflict_default = mergeEventRule(
+  "equal-precedence-conflict",
+  "equal-precedence",
+  "warning",
+  "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
+  (e, targets) => ({
+    message: `${e.path} is also set to ${show3(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show3(e.attempted)} wins only by id order (${targets.join(", ")})`,
+    help: "give one of the documents a higher metadata.priority"
+  })
+);
+
+// src/lint/rules/locked-field-changed.ts
+var locked_field_changed_default = mergeEventRule(
+  "locked-field-changed",
+  "locked",
+  "warning",
+  "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
+  (e, targets) => ({
+    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show3(e.kept)}; ${show3(e.attempted)} is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
+  })
+);
+
+// src/lint/rules/tighten-only-loosened.ts
+var tighten_only_loosened_default = mergeEventRule(
+  "tighten-only-loosened",
+  "tighten-only",
+  "error",
+  "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
+  (e, targets) => ({
+    message: `${e.path} can only tighten: ${show3(e.attempted)} is looser than ${show3(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here or set it to ${show3(e.kept)}`
+  })
+);
+
+// src/lint/rules/file-too-large.ts
+var file_too_large_default = sourceProblemRule(
+  "file-too-large",
+  "error",
+  "The file is larger than 1 MiB. No real policy is that big, and reading unbounded input is how a hostile pull request exhausts a CI runner. Split the policy into several files."
+);
+
+// src/lint/rules/insecure-without-reason.ts
+var insecure_without_reason_default = defineRule(
+  {
+    id: "insecure-without-reason",
+    category: "schema",
+    severity: "error",
+    description: "A PosturePolicy with `allow_insecure: true` must explain why in `insecure_reason`. Letting machines that fail posture checks through is sometimes right (local development) but must be a recorded decision. Add `insecure_reason`."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "PosturePolicy") continue;
+      const spec = entry.document.spec;
+      if (spec?.allow_insecure !== true) continue;
+      if (typeof spec.insecure_reason === "string" && spec.insecure_reason.trim() !== "") continue;
+      ctx.report({ file: entry.file, pointer: "/spec/allow_insecure", atKey: true, message: "allow_insecure is true without insecure_reason", help: "add insecure_reason saying why checks may fail here" });
+    }
+  }
+);
+
+// src/lint/rules/invalid-encoding.ts
+var invalid_encoding_default = sourceProblemRule(
+  "invalid-encoding",
+  "error",
+  "The file is not valid UTF-8. Invalid bytes are decoded differently by different tools, so what a reviewer sees may not be what is enforced. Save the file as UTF-8."
+);
+
+// src/lint/rules/schema-issue.ts
+function schemaIssueRule(kind, description) {
+  return defineRule({ id: kind, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      for (const issue of ctx.schemaIssues(file)) {
+        if (issue.kind !== kind) continue;
+        ctx.report({ file, pointer: issue.pointer, atKey: issue.atKey, message: issue.message, ...issue.help ? { help: issue.help } : {} });
+      }
+    }
+  });
+}
+
+// src/lint/rules/invalid-type.ts
+var invalid_type_default = schemaIssueRule(
+  "invalid-type",
+  'A value of the wrong type: a string where a number is expected, a mapping where a list is expected. Engines coerce such values differently ("false" is truthy in many), which can turn a control off. Write the value with the type shown.'
+);
+
+// src/lint/rules/invalid-value.ts
+var invalid_value_default = schemaIssueRule(
+  "invalid-value",
+  "A value outside what the field allows: not one of the listed values, out of range (a priority above 9999, a score above 100), not matching the required pattern (policy ids are lowercase `[a-z0-9_-]`), or an empty string. Use one of the values shown."
+);
+
+// src/lint/rules/missing-config.ts
+var missing_config_default = defineRule(
+  {
+    id: "missing-config",
+    category: "structure",
+    severity: "error",
+    description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
+  },
+  (ctx) => {
+    if (ctx.repo.byPath.has(CONFIG_FILE)) return;
+    const first3 = ctx.repo.files[0];
+    if (!first3) return;
+    ctx.report({ file: first3, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
+  }
+);
+
+// src/lint/rules/missing-required.ts
+var missing_required_default = schemaIssueRule(
+  "missing-required",
+  "A required key is missing, such as `metadata.priority`, a statement's `Effect`, or edict.yaml's `targets`. Without it edict cannot place or evaluate the document. Add the key."
+);
+
+// src/lint/rules/multi-document-file.ts
+var multi_document_file_default = sourceProblemRule(
+  "multi-document-file",
+  "error",
+  "The file holds several YAML documents separated by `---`. edict reads one policy per file so that ownership (CODEOWNERS), pack tracking and diffs stay simple; only the first document is read. Move each document to its own file.",
+  "structure"
+);
+
+// src/lint/rules/non-string-key.ts
+var non_string_key_default = sourceProblemRule(
+  "non-string-key",
+  "error",
+  "A mapping key is itself a mapping or a list. Policy documents only use plain string keys. Quote the key or restructure the value."
+);
+
+// src/lint/rules/statement-action-resource.ts
+var statement_action_resource_default = defineRule(
+  {
+    id: "statement-action-resource",
+    category: "schema",
+    severity: "error",
+    description: "A statement must name exactly one of `Action` or `NotAction` and exactly one of `Resource` or `NotResource`. A statement with neither matches nothing and one with both is ambiguous. Keep one of each pair."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "AccessPolicy") continue;
+      const statements = entry.document.spec?.Statement;
+      if (!Array.isArray(statements)) continue;
+      statements.forEach((st, i2) => {
+        if (st === null || typeof st !== "object" || Array.isArray(st)) return;
+        const at = joinPointer("/spec/Statement", i2);
+        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
+          const hasA = a in st;
+          const hasB = b2 in st;
+          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
+          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+        }
+      });
+    }
+  }
+);
+
+// src/lint/rules/unknown-key.ts
+var unknown_key_default = schemaIssueRule(
+  "unknown-key",
+  "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
+);
+
+// src/lint/rules/unknown-target.ts
+var unknown_target_default = defineRule(
+  {
+    id: "unknown-target",
+    category: "structure",
+    severity: "error",
+    description: "A policy's `metadata.targets` names a target that edict.yaml does not define. The policy then applies to no target at all, silently. Use a target from edict.yaml or add the target there."
+  },
+  (ctx) => {
+    const targets = ctx.repo.config?.value.targets;
+    if (!targets || typeof targets !== "object") return;
+    const known = Object.keys(targets);
+    for (const entry of ctx.repo.policies) {
+      const list3 = entry.document.metadata?.targets;
+      if (!Array.isArray(list3)) continue;
+      list3.forEach((t2, i2) => {
+        if (typeof t2 !== "string" || known.includes(t2)) return;
+        const near = suggest(t2, known);
+        ctx.report({
+          file: entry.file,
+          pointer: joinPointer("/metadata/targets", i2),
+          message: `target "${t2}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
+          help: `targets: ${known.join(", ")}`
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/unsafe-key.ts
+var unsafe_key_default = sourceProblemRule(
+  "unsafe-key",
+  "error",
+  "A key is `__proto__`, `constructor` or `prototype`. Such keys are a classic prototype-pollution vector in JavaScript tools that consume policies, so edict drops them. Remove the key."
+);
+
+// src/lint/rules/yaml-syntax.ts
+var yaml_syntax_default = sourceProblemRule(
+  "yaml-syntax",
+  "error",
+  "The file is not valid YAML or JSON. Nothing after the first syntax error can be trusted, so the policy is not applied as written. Fix the syntax at the position shown (indentation, an unclosed quote or bracket, a tab used for indentation)."
+);
+
+// src/lint/registry.ts
+var RULES = [
+  // reading
+  yaml_syntax_default,
+  invalid_encoding_default,
+  byte_order_mark_default,
+  file_too_large_default,
+  duplicate_key_default,
+  multi_document_file_default,
+  unsafe_key_default,
+  alias_limit_default,
+  empty_file_default,
+  non_string_key_default,
+  // schema
+  unknown_key_default,
+  invalid_type_default,
+  missing_required_default,
+  invalid_value_default,
+  statement_action_resource_default,
+  data_action_not_exactly_one_default,
+  data_action_missing_field_default,
+  insecure_without_reason_default,
+  // value syntax
+  invalid_duration_default,
+  invalid_size_default,
+  invalid_money_default,
+  invalid_version_default,
+  invalid_pattern_default,
+  invalid_regex_default,
+  regex_catastrophic_backtracking_default,
+  invalid_time_default,
+  invalid_semver_default,
+  unknown_reason_code_default,
+  unknown_condition_operator_default,
+  invalid_cidr_default,
+  invalid_date_default,
+  invalid_arn_default,
+  invalid_condition_value_default,
+  // structure
+  missing_config_default,
+  duplicate_policy_id_default,
+  duplicate_sid_default,
+  unknown_target_default,
+  // packs
+  invalid_pack_default,
+  priority_outside_band_default,
+  overlapping_bands_default,
+  layer_inversion_default,
+  dependency_missing_default,
+  dependency_cycle_default,
+  dependency_range_unmet_default,
+  installed_file_modified_default,
+  installed_file_missing_default,
+  pack_drift_default,
+  file_not_named_after_pack_default,
+  pack_changed_without_version_bump_default,
+  // merge
+  locked_field_changed_default,
+  tighten_only_loosened_default,
+  equal_precedence_conflict_default,
+  // security
+  wildcard_allow_in_production_default,
+  allow_with_not_action_default,
+  for_all_values_without_null_default,
+  negated_condition_allows_missing_key_default,
+  if_exists_in_deny_default,
+  negated_condition_missing_key_changed_default,
+  audit_log_off_default,
+  no_resource_limits_default,
+  allow_insecure_in_production_default,
+  observe_mode_in_production_default,
+  unpinned_tool_version_default,
+  private_key_in_repository_default,
+  signing_key_in_repository_default,
+  // effect
+  statement_shadowed_by_deny_default,
+  allow_grants_nothing_new_default,
+  approval_never_reachable_default,
+  contains_rarely_matches_default
+];
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D2, E2, F2, G3, H2];
+  }
+  // prettier-ignore
+  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+    this.A = A2 | 0;
+    this.B = B2 | 0;
+    this.C = C2 | 0;
+    this.D = D2 | 0;
+    this.E = E2 | 0;
+    this.F = F2 | 0;
+    this.G = G3 | 0;
+    this.H = H2 | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4)
+      SHA256_W[i2] = view.getUint32(offset, false);
+    for (let i2 = 16; i2 < 64; i2++) {
+      const W15 = SHA256_W[i2 - 15];
+      const W2 = SHA256_W[i2 - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
+    }
+    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    for (let i2 = 0; i2 < 64; i2++) {
+      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
+      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
+      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
+      H2 = G3;
+      G3 = F2;
+      F2 = E2;
+      E2 = D2 + T1 | 0;
+      D2 = C2;
+      C2 = B2;
+      B2 = A2;
+      A2 = T1 + T2 | 0;
+    }
+    A2 = A2 + this.A | 0;
+    B2 = B2 + this.B | 0;
+    C2 = C2 + this.C | 0;
+    D2 = D2 + this.D | 0;
+    E2 = E2 + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G3 = G3 + this.G | 0;
+    H2 = H2 + this.H | 0;
+    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // h -- high 32 bits, l -- low 32 bits
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and slows hashing down (measured on sha256).
+  Ah = 0;
+  Al = 0;
+  Bh = 0;
+  Bl = 0;
+  Ch = 0;
+  Cl = 0;
+  Dh = 0;
+  Dl = 0;
+  Eh = 0;
+  El = 0;
+  Fh = 0;
+  Fl = 0;
+  Gh = 0;
+  Gl = 0;
+  Hh = 0;
+  Hl = 0;
+  constructor(outputLen, IV) {
+    super(128, outputLen, 16, false);
+    this.Ah = IV[0] | 0;
+    this.Al = IV[1] | 0;
+    this.Bh = IV[2] | 0;
+    this.Bl = IV[3] | 0;
+    this.Ch = IV[4] | 0;
+    this.Cl = IV[5] | 0;
+    this.Dh = IV[6] | 0;
+    this.Dl = IV[7] | 0;
+    this.Eh = IV[8] | 0;
+    this.El = IV[9] | 0;
+    this.Fh = IV[10] | 0;
+    this.Fl = IV[11] | 0;
+    this.Gh = IV[12] | 0;
+    this.Gl = IV[13] | 0;
+    this.Hh = IV[14] | 0;
+    this.Hl = IV[15] | 0;
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
+      SHA512_W_H[i2] = view.getUint32(offset);
+      SHA512_W_L[i2] = view.getUint32(offset += 4);
+    }
+    for (let i2 = 16; i2 < 80; i2++) {
+      const W15h = SHA512_W_H[i2 - 15] | 0;
+      const W15l = SHA512_W_L[i2 - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i2 - 2] | 0;
+      const W2l = SHA512_W_L[i2 - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
+      SHA512_W_H[i2] = SUMh | 0;
+      SHA512_W_L[i2] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i2 = 0; i2 < 80; i2++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA512 = class extends SHA2_64B {
+  constructor() {
+    super(64, SHA512_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+var sha512 = /* @__PURE__ */ createHasher(
+  () => new _SHA512(),
+  /* @__PURE__ */ oidNist(3)
+);
+
+// src/bundle/digest.ts
+function sha2562(bytes) {
+  assertBytes(bytes, "sha256");
+  return sha256(bytes);
+}
+function sha256Hex(bytes) {
+  return toHex(sha2562(bytes));
+}
+var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+function toSha256sumLine(hex, filename) {
+  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
+  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
+  if (/[\\\n\r]/.test(filename)) {
+    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+    return `\\${hex.toLowerCase()}  ${escaped}
+`;
+  }
+  return `${hex.toLowerCase()}  ${filename}
+`;
+}
+
+// src/bundle/canonical-json.ts
+var import_canonicalize = __toESM(require_canonicalize(), 1);
+var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function describe2(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const proto = Object.getPrototypeOf(value);
+  return proto?.constructor?.name ?? "object";
+}
+function pathOf(parent, key) {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+function checkString(s, path2) {
+  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path2} (RFC 8785 requires I-JSON)`);
+}
+function assertJsonValue(value, path2, ancestors) {
+  switch (typeof value) {
+    case "string":
+      checkString(value, path2);
+      return;
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path2}`);
+      return;
+    case "object":
+      break;
+    default:
+      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path2}`);
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path2}`);
+  ancestors.add(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path2, i2)}`);
+      assertJsonValue(value[i2], pathOf(path2, i2), ancestors);
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new TypeError(`canonical json: ${describe2(value)} is not a plain object at ${path2}`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) {
+      throw new TypeError(`canonical json: symbol keys are not JSON at ${path2}`);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      checkString(key, pathOf(path2, key));
+      assertJsonValue(child, pathOf(path2, key), ancestors);
+    }
+  }
+  ancestors.delete(value);
+}
+function canonicalJson(value) {
+  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+  const text2 = canonicalize(value);
+  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
+  return text2;
+}
+function canonicalBytes(value) {
+  return utf8Encode(canonicalJson(value));
+}
+
+// node_modules/@noble/ed25519/index.js
+var ed25519_exports = {};
+__export(ed25519_exports, {
+  Point: () => Point,
+  etc: () => etc,
+  getPublicKey: () => getPublicKey,
+  getPublicKeyAsync: () => getPublicKeyAsync,
+  hash: () => hash,
+  hashes: () => hashes,
+  keygen: () => keygen,
+  keygenAsync: () => keygenAsync,
+  sign: () => sign,
+  signAsync: () => signAsync,
+  utils: () => utils,
+  verify: () => verify,
+  verifyAsync: () => verifyAsync
+});
+var freeze = Object.freeze;
+var P2 = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N2 = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a2 = P2 - 1n;
+var ed25519_CURVE = freeze({
+  p: P2,
+  n: N2,
+  h: 8n,
+  a: _a2,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes2 = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes2 = (value, length, title = "") => {
+  if (isBytes2(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
+var padh = (n, pad2) => n.toString(16).padStart(pad2, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes2(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes2 = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes2(a).length;
+  const res = new Uint8Array(sum);
+  let pad2 = 0;
+  for (const a of arrays) {
+    res.set(a, pad2);
+    pad2 += a.length;
+  }
+  return res;
+};
+var randomBytes2 = (len = LEN) => {
+  const c3 = globalThis?.crypto;
+  if (typeof c3?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c3.getRandomValues(new Uint8Array(len));
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b2 = P2) => (a %= b2) >= 0n ? a : b2 + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num2) => {
+  if (num2 < 0n)
+    throw new RangeError("negative coordinate");
+  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
+  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
+  return r2 % P2;
+};
+var modN = (a) => mod(a, N2);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b2 = modulo;
+  let x2 = 0n, u = 1n;
+  while (a !== 0n) {
+    const q2 = b2 / a;
+    const r2 = b2 - a * q2;
+    const m = x2 - u * q2;
+    b2 = a, a = r2, x2 = u, u = m;
+  }
+  const gcd = b2;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x2, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
+var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
+var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
+var apoint = (p2) => {
+  if (p2 instanceof Point)
+    return p2;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X2, Y2, Z2, T2) {
+    const max = B256;
+    this.X = arange(X2, 0n, max);
+    this.Y = arange(Y2, 0n, max);
+    this.Z = arange(Z2, 1n, max);
+    this.T = arange(T2, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p2) {
+    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y2 = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y2, 0n, P2);
+    const y22 = modP(y2 * y2);
+    const u = mod(y22 - 1n);
+    const v = modP(_d * y22 + 1n);
+    let { isValid, value: x2 } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x2 === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x2 & 1n))
+      x2 = mod(-x2);
+    return new _Point(x2, y2, 1n, modP(x2 * y2));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a2;
+    const d = _d;
+    const p2 = this;
+    if (p2.is0())
+      throw new Error("bad point: ZERO");
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
+    const X22 = modP(X2 * X2);
+    const Y22 = modP(Y2 * Y2);
+    const Z22 = modP(Z2 * Z2);
+    const Z4 = modP(Z22 * Z22);
+    const aX2 = modP(X22 * a);
+    const left = modP(Z22 * (aX2 + Y22));
+    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X2 * Y2);
+    const ZT = modP(Z2 * T2);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I2);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a2;
+    const A2 = modP(X1 * X1);
+    const B2 = modP(Y1 * Y1);
+    const C2 = modP(2n * Z1 * Z1);
+    const D2 = modP(a * A2);
+    const x1y1 = mod(X1 + Y1);
+    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
+    const G3 = mod(D2 + B2);
+    const F2 = mod(G3 - C2);
+    const H2 = mod(D2 - B2);
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a2;
+    const d = _d;
+    const A2 = modP(X1 * X2);
+    const B2 = modP(Y1 * Y2);
+    const C2 = modP(modP(T1 * d) * T2);
+    const D2 = modP(Z1 * Z2);
+    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
+    const F2 = mod(D2 - C2);
+    const G3 = mod(D2 + C2);
+    const H2 = mod(B2 - modP(a * A2));
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I2;
+    arange(n, 1n, N2);
+    if (!safe && this.is0())
+      return I2;
+    if (n === 1n)
+      return this;
+    if (this.equals(G2))
+      return wNAF(n).p;
+    let p2 = I2;
+    let f = G2;
+    let d = this;
+    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
+      if (n & 1n)
+        p2 = p2.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p2;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: X2, Y: Y2, Z: Z2 } = this;
+    if (this.equals(I2))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z2, P2);
+    if (modP(Z2 * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+  }
+  toBytes() {
+    const { x: x2, y: y2 } = this.toAffine();
+    const b2 = numTo32bLE(y2);
+    b2[31] |= x2 & 1n ? 128 : 0;
+    return b2;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N2 / 2n, false).double().add(this).is0();
+  }
+};
+var G2 = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I2 = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G2;
+Point.ZERO = I2;
+var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
+var pow2 = (x2, power) => {
+  let r2 = x2;
+  while (power-- > 0) {
+    r2 = modP(r2 * r2);
+  }
+  return r2;
+};
+var pow_2_252_3 = (x2) => {
+  const x22 = modP(x2 * x2);
+  const b2 = modP(x22 * x2);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x2);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x2);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x2 * x2));
+  const root1 = x2;
+  const root2 = modP(x2 * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x2 = root1;
+  if (useRoot2 || noRoot)
+    x2 = root2;
+  if ((mod(x2) & 1n) === 1n)
+    x2 = mod(-x2);
+  return { isValid: useRoot1 || useRoot2, value: x2 };
+};
+var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G2.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
+var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A2, scalar: s } = e;
+  const r2 = modL_LE(rBytes);
+  const R2 = G2.multiply(r2).toBytes();
+  const hashable = concatBytes2(R2, A2, msg);
+  const finish = (hashed) => {
+    const S2 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
+  };
+  return [hashable, finish];
+};
+var signAsync = async (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = await getExtendedPublicKeyAsync(secretKey);
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes2(sig, 64, "signature");
+  msg = abytes2(msg, void 0, "message");
+  publicKey = abytes2(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r2 = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A2, R2, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A2 = Point.fromBytes(publicKey, zip215);
+    R2 = Point.fromBytes(r2, zip215);
+    SB = G2.multiply(s, false);
+    hashable = concatBytes2(r2, publicKey, msg);
+    finished = true;
+  } catch (error2) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A2.isSmallOrder())
+      return false;
+    const k2 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k2, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var etc = /* @__PURE__ */ freeze({
+  bytesToHex,
+  hexToBytes,
+  concatBytes: concatBytes2,
+  mod,
+  invert,
+  randomBytes: randomBytes2
+});
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
+  },
+  sha512: void 0
+};
+var randomSecretKey = (seed) => {
+  return abytes2(seed === void 0 ? randomBytes2() : seed, LEN, "seed");
+};
+var keygen = (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = getPublicKey(secretKey);
+  return { secretKey, publicKey };
+};
+var keygenAsync = async (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = await getPublicKeyAsync(secretKey);
+  return { secretKey, publicKey };
+};
+var utils = /* @__PURE__ */ freeze({
+  getExtendedPublicKeyAsync,
+  getExtendedPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p2 = G2;
+  let b2;
+  for (let w = 0; w < 33; w++) {
+    b2 = p2;
+    points.push(b2);
+    for (let i2 = 1; i2 < 128; i2++) {
+      b2 = b2.add(p2);
+      points.push(b2);
+    }
+    p2 = b2.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p2) => {
+  const n = p2.negate();
+  return cnd ? n : p2;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p2 = I2;
+  let f = G2;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p2 = p2.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p: p2, f };
+};
+
+// src/bundle/ed25519.ts
+hashes.sha512 = sha512;
+
+// src/bundle/pem.ts
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
+function looksLikePem(text2) {
+  return text2.includes("-----BEGIN ");
+}
+function parsePemBlocks(text2) {
+  const blocks = [];
+  for (const m of text2.matchAll(PEM_BLOCK)) {
+    const label = m[1];
+    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
+    const body = m[2].replace(/[ \t\r\n]+/g, "");
+    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
+    let der;
+    try {
+      der = fromBase64(body);
+    } catch (e) {
+      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
+    }
+    blocks.push({ label, der });
+  }
+  return blocks;
+}
+function toPem(label, der) {
+  const b64 = toBase64(der);
+  const lines = [];
+  for (let i2 = 0; i2 < b64.length; i2 += 64) lines.push(b64.slice(i2, i2 + 64));
+  return `-----BEGIN ${label}-----
+${lines.join("\n")}
+-----END ${label}-----
+`;
+}
+function readTlv(buf, offset) {
+  const tag = buf[offset];
+  const first3 = buf[offset + 1];
+  if (tag === void 0 || first3 === void 0) throw new TypeError("DER: truncated");
+  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
+  let length = first3;
+  let start = offset + 2;
+  if (first3 & 128) {
+    const count3 = first3 & 127;
+    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
+    length = 0;
+    for (let i2 = 0; i2 < count3; i2++) {
+      const b2 = buf[start + i2];
+      if (b2 === void 0) throw new TypeError("DER: truncated");
+      length = length << 8 | b2;
+    }
+    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
+    start += count3;
+  }
+  const end = start + length;
+  if (end > buf.length) throw new TypeError("DER: truncated");
+  return { tag, value: buf.subarray(start, end), end };
+}
+
+// src/bundle/keys.ts
+var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+var ED25519_ALGORITHM = fromHex("06032b6570");
+var ED448_ALGORITHM = fromHex("06032b6571");
+var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
+function keyError(options, what, message, cause) {
+  const where = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function keyId(publicKey) {
+  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
+  assertBytes(raw, "keyId", 32);
+  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
+}
+var PublicKey = class _PublicKey {
+  algorithm = "ed25519";
+  keyid;
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.keyid = keyId(raw);
+  }
+  /**
+   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
+   * Ed25519 point or are a small-order (weak) point.
+   */
+  static fromRaw(raw, options = {}) {
+    assertBytes(raw, "public key");
+    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
+    let point;
+    try {
+      point = ed25519_exports.Point.fromBytes(raw, false);
+    } catch (e) {
+      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
+    }
+    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
+    return new _PublicKey(Uint8Array.from(raw));
+  }
+  /** A copy of the raw 32 bytes. */
+  get bytes() {
+    return Uint8Array.from(this.#raw);
+  }
+  equals(other) {
+    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
+  }
+  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
+  verify(message, signature) {
+    assertBytes(message, "message");
+    assertBytes(signature, "signature");
+    if (signature.length !== 64) return false;
+    try {
+      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
+    } catch {
+      return false;
+    }
+  }
+  toString() {
+    return `PublicKey(${this.keyid})`;
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+var PrivateKey = class _PrivateKey {
+  algorithm = "ed25519";
+  publicKey;
+  #seed;
+  constructor(seed) {
+    this.#seed = seed;
+    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
+  }
+  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
+  static fromSeed(seed) {
+    assertBytes(seed, "private key seed", 32);
+    return new _PrivateKey(Uint8Array.from(seed));
+  }
+  get keyid() {
+    return this.publicKey.keyid;
+  }
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
+  sign(message) {
+    assertBytes(message, "message");
+    return ed25519_exports.sign(message, this.#seed);
+  }
+  /** A copy of the 32-byte seed; only for writing the key out. */
+  exportSeed() {
+    return Uint8Array.from(this.#seed);
+  }
+  toString() {
+    return `PrivateKey(${this.keyid})`;
+  }
+  toJSON() {
+    return { algorithm: this.algorithm, keyid: this.keyid };
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+function generateKeyPair() {
+  const privateKey = PrivateKey.fromSeed(ed25519_exports.utils.randomSecretKey());
+  return { privateKey, publicKey: privateKey.publicKey };
+}
+function describeBlocks(labels) {
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+}
+function decodeKeyText(text2, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+  try {
+    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
+  } catch (e) {
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
+  }
+}
+function seedFromPkcs8(der, options) {
+  const what = "private key";
+  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
+  try {
+    const outer = readTlv(der, 0);
+    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
+    const body = outer.value;
+    const version = readTlv(body, 0);
+    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
+      throw new TypeError("unsupported PKCS#8 version");
+    }
+    const algorithm = readTlv(body, version.end);
+    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
+    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
+      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
+      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
+    }
+    const octets = readTlv(body, algorithm.end);
+    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
+    const inner = readTlv(octets.value, 0);
+    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
+      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
+    }
+    let offset = octets.end;
+    let embeddedPublic;
+    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
+    if (offset < body.length && body[offset] === 129) {
+      const pub = readTlv(body, offset);
+      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
+        throw new TypeError("malformed publicKey field");
+      }
+      embeddedPublic = pub.value.subarray(1);
+      offset = pub.end;
+    }
+    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
+    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
+      throw keyError(options, what, "the embedded public key does not match the private key");
+    }
+    return inner.value;
+  } catch (e) {
+    if (e instanceof BundleKeyError) throw e;
+    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
+  }
+}
+var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
+function parsePrivateKey(input, options = {}) {
+  const what = "private key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
+    }
+    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
+  if (bytes.length === 64) {
+    const key = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key.publicKey.bytes)) {
+      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
+    }
+    return key;
+  }
+  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
+}
+var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+function rawFromSpki(der, options) {
+  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
+  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
+  throw keyError(
+    options,
+    "public key",
+    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
+  );
+}
+function parsePublicKey(input, options = {}) {
+  const what = "public key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
+    }
+    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
+  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
+}
+function toPublicKey(input, options = {}) {
+  return input instanceof PublicKey ? input : parsePublicKey(input, options);
+}
+function toPrivateKeyPem(key) {
+  const seed = key.exportSeed();
+  const der = new Uint8Array(48);
+  der.set(PKCS8_PREFIX);
+  der.set(seed, 16);
+  const pem = toPem("PRIVATE KEY", der);
+  seed.fill(0);
+  der.fill(0);
+  return pem;
+}
+function toPublicKeyPem(key) {
+  const der = new Uint8Array(44);
+  der.set(SPKI_PREFIX);
+  der.set(key.bytes, 12);
+  return toPem("PUBLIC KEY", der);
+}
+
+// src/bundle/pae.ts
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
+
+// src/bundle/strict-json.ts
+var JsonSyntaxError = class extends SyntaxError {
+  /** Offset in UTF-16 code units into the parsed text. */
+  offset;
+  constructor(message, offset) {
+    super(`${message} at offset ${offset}`);
+    this.name = "JsonSyntaxError";
+    this.offset = offset;
+  }
+};
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function parseStrictJson(text2, options = {}) {
+  if (typeof text2 !== "string") throw new TypeError("parseStrictJson: expected a string");
+  const maxDepth = options.maxDepth ?? 256;
+  let pos = 0;
+  const fail2 = (message, at = pos) => {
+    throw new JsonSyntaxError(message, at);
+  };
+  const skipWhitespace = () => {
+    for (; ; ) {
+      const c3 = text2.charCodeAt(pos);
+      if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
+      else return;
+    }
+  };
+  const parseString = () => {
+    const start = pos;
+    pos++;
+    let out = "";
+    let runStart = pos;
+    for (; ; ) {
+      if (pos >= text2.length) fail2("unterminated string", start);
+      const c3 = text2.charCodeAt(pos);
+      if (c3 === 34) {
+        out += text2.slice(runStart, pos);
+        pos++;
+        break;
+      }
+      if (c3 < 32) fail2("control character in string");
+      if (c3 === 92) {
+        out += text2.slice(runStart, pos);
+        const e = text2[pos + 1];
+        if (e === "u") {
+          const hex = text2.slice(pos + 2, pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          pos += 6;
+        } else if (e !== void 0 && Object.hasOwn(ESCAPES, e)) {
+          out += ESCAPES[e];
+          pos += 2;
+        } else {
+          fail2("bad escape");
+        }
+        runStart = pos;
+        continue;
+      }
+      pos++;
+    }
+    if (LONE_SURROGATE2.test(out)) fail2("lone surrogate in string (not I-JSON)", start);
+    return out;
+  };
+  const parseValue = (depth) => {
+    skipWhitespace();
+    const c3 = text2[pos];
+    if (c3 === "{" || c3 === "[") {
+      if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
+      return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
+    }
+    if (c3 === '"') return parseString();
+    if (text2.startsWith("true", pos)) {
+      pos += 4;
+      return true;
+    }
+    if (text2.startsWith("false", pos)) {
+      pos += 5;
+      return false;
+    }
+    if (text2.startsWith("null", pos)) {
+      pos += 4;
+      return null;
+    }
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text2);
+    if (m) {
+      const n = Number(m[0]);
+      if (!Number.isFinite(n)) fail2("number out of range");
+      pos += m[0].length;
+      return n;
+    }
+    return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
+  };
+  const parseArray = (depth) => {
+    pos++;
+    const out = [];
+    skipWhitespace();
+    if (text2[pos] === "]") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      out.push(parseValue(depth));
+      skipWhitespace();
+      const c3 = text2[pos];
+      pos++;
+      if (c3 === "]") return out;
+      if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
+    }
+  };
+  const parseObject = (depth) => {
+    pos++;
+    const out = {};
+    const seen = /* @__PURE__ */ new Set();
+    skipWhitespace();
+    if (text2[pos] === "}") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      skipWhitespace();
+      if (text2[pos] !== '"') fail2("expected a string key");
+      const keyAt = pos;
+      const key = parseString();
+      if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
+      seen.add(key);
+      skipWhitespace();
+      if (text2[pos] !== ":") fail2("expected ':'");
+      pos++;
+      const value2 = parseValue(depth);
+      Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
+      skipWhitespace();
+      const c3 = text2[pos];
+      pos++;
+      if (c3 === "}") return out;
+      if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
+    }
+  };
+  if (text2.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
+  const value = parseValue(0);
+  skipWhitespace();
+  if (pos < text2.length) fail2("unexpected data after JSON value");
+  return value;
+}
+
+// src/bundle/dsse.ts
+function signEnvelope(payload, payloadType, privateKeys) {
+  if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
+  if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
+  if (!Array.isArray(privateKeys) || privateKeys.length === 0) throw new TypeError("signEnvelope: at least one private key is required");
+  const message = pae(payloadType, payload);
+  const signatures = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const key of privateKeys) {
+    if (seen.has(key.keyid)) continue;
+    seen.add(key.keyid);
+    signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
+  }
+  return { payloadType, payload: toBase64(payload), signatures };
+}
+function toEnvelopeBytes(envelope) {
+  return utf8Encode(toEnvelopeJson(envelope));
+}
+function toEnvelopeJson(envelope) {
+  const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
+  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
+}
+function parseEnvelope(input) {
+  let value = input;
+  if (input instanceof Uint8Array || typeof input === "string") {
+    let text2;
+    try {
+      text2 = typeof input === "string" ? input : utf8Decode(input);
+    } catch (e) {
+      throw formatError("envelope is not valid UTF-8", e);
+    }
+    try {
+      value = parseStrictJson(text2, { maxDepth: 8 });
+    } catch (e) {
+      throw formatError(`envelope is not strict JSON: ${e.message}`, e);
+    }
+  }
+  try {
+    return toDsseEnvelope(value);
+  } catch (e) {
+    const problem = explainEnvelopeProblem(value);
+    throw problem === void 0 ? e : formatError(problem);
+  }
+}
+function normaliseTrust(options) {
+  if (!isRecord(options)) throw new TypeError("verifyEnvelope: options are required");
+  if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
+    throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
+  }
+  const keys = [];
+  options.trustedKeys.forEach((k2, i2) => {
+    let key;
+    try {
+      key = toPublicKey(k2);
+    } catch (e) {
+      if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (!keys.some((seen) => seen.equals(key))) keys.push(key);
+  });
+  const threshold = options.threshold ?? 1;
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
+    throw new TypeError(`verifyEnvelope: threshold must be an integer from 1 to ${keys.length} (the number of distinct trusted keys), got ${threshold}`);
+  }
+  return { keys, threshold };
+}
+function verifyEnvelope(input, options) {
+  const { keys, threshold } = normaliseTrust(options);
+  const envelope = parseEnvelope(input);
+  if (envelope.payloadType !== options.expectedPayloadType) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
+    );
+  }
+  checkSigned(envelope);
+  let payload;
+  try {
+    payload = fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
+  }
+  const message = pae(envelope.payloadType, payload);
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
+  return { payload, payloadType: envelope.payloadType, keyids };
+}
+function* decodeSignatures(signatures) {
+  for (const [i2, { keyid, sig }] of signatures.entries()) {
+    let bytes;
+    try {
+      bytes = fromBase64Either(sig);
+    } catch (e) {
+      throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
+    }
+    yield { keyid, sig: bytes };
+  }
 }
 
 // src/bundle/payload-build.ts
@@ -35034,7 +35113,7 @@ function installedPacksOf2(state) {
     version: String(p2?.version ?? ""),
     layer: String(p2?.layer ?? ""),
     checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
-  })).sort((a, b2) => compareStrings2(a.name, b2.name));
+  })).sort((a, b2) => compareStrings(a.name, b2.name));
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
@@ -35048,7 +35127,7 @@ function buildPayload(input) {
     expires_at: toIsoSeconds(input.expiresAt),
     targets,
     installed_packs: installedPacksOf2(input.packState),
-    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings2(a.path, b2.path)),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings(a.path, b2.path)),
     digests: digestTargets(targets)
   };
   const problem = findPayloadProblem(payload);
@@ -35056,9 +35135,99 @@ function buildPayload(input) {
   return { payload, bytes: canonicalBytes(payload) };
 }
 
+// src/bundle/payload-read.ts
+var MAX_PAYLOAD_DEPTH = 64;
+var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
+var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
+function parseJsonBytes(bytes, what) {
+  try {
+    const text2 = utf8Decode(bytes);
+    return { text: text2, value: JSON.parse(text2) };
+  } catch (e) {
+    throw formatError(`${what} is not strict JSON: ${e.message}`, e);
+  }
+}
+function readPayload(bytes) {
+  const { text: text2, value } = parseJsonBytes(bytes, "payload");
+  const problem = findPayloadProblem(value);
+  if (problem !== void 0) throw formatError(`payload: ${problem}`);
+  const record = value;
+  const targetsText = canonicalOfParsed(record.targets, 2);
+  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
+  if (canonical !== text2) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+}
+function canonicalOfParsed(value, depth = 1) {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
+  const record = value;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
+}
+
+// src/bundle/verify.ts
+function parseBundleEnvelope(bytes) {
+  const envelope = parseEnvelope(bytes);
+  let canonical = false;
+  try {
+    const strictBase64 = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].every((b64) => toBase64(fromBase64(b64)) === b64);
+    canonical = strictBase64 && bytesEqual(toEnvelopeBytes(envelope), bytes);
+  } catch {
+    canonical = false;
+  }
+  if (!canonical) {
+    throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON, standard base64, only DSSE fields): it was changed after signing");
+  }
+  return envelope;
+}
+function checkSignatures(envelope, options) {
+  const verified = verifyEnvelope(envelope, {
+    trustedKeys: options.trustedKeys,
+    expectedPayloadType: BUNDLE_PAYLOAD_TYPE,
+    ...options.threshold === void 0 ? {} : { threshold: options.threshold }
+  });
+  return { payload: verified.payload, keyids: verified.keyids };
+}
+function readPayloadExplained(bytes) {
+  try {
+    return readPayload(bytes);
+  } catch (e) {
+    if (e.message === NOT_CANONICAL) {
+      try {
+        parseStrictJson(utf8Decode(bytes), { maxDepth: MAX_PAYLOAD_DEPTH });
+      } catch (strict) {
+        throw formatError(`payload is not strict JSON: ${strict.message}`, strict);
+      }
+    }
+    throw e;
+  }
+}
+function checkDigests(payload, blake32, targetsBytes) {
+  const bytes = targetsBytes ?? canonicalBytes(payload.targets);
+  checkDigestsMatch(payload, blake32 ? { sha256: sha256Hex(bytes), blake3: blake32(bytes) } : { sha256: sha256Hex(bytes) });
+}
+function verifyBundle(bytes, options) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("verifyBundle: expected the bundle file's bytes as a Uint8Array");
+  if (typeof options !== "object" || options === null) throw new TypeError("verifyBundle: options are required");
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError(`verifyBundle: maxBytes must be a positive integer, got ${maxBytes}`);
+  checkSize(bytes, maxBytes);
+  const envelope = parseBundleEnvelope(bytes);
+  checkPayloadType(envelope);
+  const { payload: payloadBytes, keyids } = checkSignatures(envelope, options);
+  const { payload, targetsBytes } = readPayloadExplained(payloadBytes);
+  checkDigests(payload, options.blake3, targetsBytes);
+  if (!options.allowExpired) checkNotExpired(payload, options.now ?? /* @__PURE__ */ new Date());
+  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
+  if (options.target !== void 0) checkTarget(payload, options.target);
+  return { payload, payloadBytes, keyids, sha256: sha256Hex(bytes) };
+}
+
 // src/bundle/version.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-var VERDICTS = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
 var DEFAULT_VERSION = "0.1.0";
 var DEFAULT_TAG_PREFIX = "policy-v";
 function bumpFor(verdict) {
@@ -35097,7 +35266,7 @@ function releaseTag(prefix, version) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings2(a.path, b2.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings(a.path, b2.path));
 }
 function parseSourceDateEpoch(text2) {
   if (!/^\d{1,12}$/.test(text2)) {
@@ -35132,19 +35301,21 @@ async function buildBundle(options) {
   }
   const publicKeys = options.privateKeys.map((k2) => k2.publicKey);
   const warnings = [];
-  const head = await readHead(root);
-  const dirty = await listUncommittedPaths(root);
+  const git = await openGit(root, "bundle");
+  const head = await readHead(git);
+  const dirty = await listUncommittedPaths(git);
   if (dirty.length > 0 && !options.allowDirty) {
     const shown = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
     throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
       position: { file: root }
     });
   }
-  const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
+  const committed = dirty.length === 0 && options.atHead?.commit === head.revision ? options.atHead : void 0;
+  const raw = committed?.files ?? (dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(git, head.revision));
   if (dirty.length > 0) {
     warnings.push(`built from uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
   }
-  const repo = buildRepository(raw);
+  const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
     throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }
@@ -35232,19 +35403,15 @@ function shownEnv(env) {
 function readKeyFile(file, what) {
   const shown = shownPath(file);
   const cause = (e) => shown === file ? { cause: e } : {};
-  let stat4;
+  let read;
   try {
-    stat4 = fs.statSync(file);
+    read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
   } catch (e) {
     throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
-  if (!stat4.isFile()) throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
-  if (stat4.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${shown}: ${stat4.size} bytes is too large for a ${what}`);
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
-  }
+  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
 }
 function readPrivateKey(source) {
   const { file, env } = source;
@@ -35340,9 +35507,11 @@ function listSome(items) {
   return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
 }
 async function verifyRebuild(payload, repoRoot) {
-  const revision = await resolveCommit(repoRoot, payload.revision);
+  const git = await openGit(repoRoot, "bundle");
+  const revision = await resolveCommit(git, payload.revision);
   const short = payload.revision.slice(0, 12);
-  const paths = await listFilesAt(repoRoot, revision);
+  const entries = await listTree(git, revision);
+  const paths = entries.map((e) => e.path);
   const listed = new Set(payload.sources.map((s) => s.path));
   const inCommit = new Set(paths);
   const notInBundle = paths.filter((p2) => !listed.has(p2));
@@ -35354,12 +35523,13 @@ async function verifyRebuild(payload, repoRoot) {
     ];
     throw mismatch(`bundle sources differ from ${short}: ${parts.join("; ")}`);
   }
-  const blobs = await readBlobsAt(repoRoot, revision, paths);
+  const files2 = await readTreeFiles(git, entries);
+  const blobs = new Map(files2.map((f) => [f.path, f.bytes]));
   for (const source of payload.sources) {
     const actual = sha256Hex(blobs.get(source.path));
     if (actual !== source.sha256) throw mismatch(`${source.path} at ${short} has sha256 ${actual}, the bundle lists ${source.sha256}`);
   }
-  const repo = buildRepository(paths.map((path2) => ({ path: path2, bytes: blobs.get(path2) })));
+  const repo = buildRepository(files2);
   const name = repo.config?.value.name;
   if (name !== payload.name) throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${JSON.stringify(name)} at ${short}`);
   if (canonicalJson(installedPacksOf2(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
@@ -35573,9 +35743,6 @@ async function bundleVerifyCommand(io, file, opts) {
   }
 }
 var UNVERIFIED = "UNVERIFIED: signatures, digests and expiry were not checked; use `edict bundle verify FILE --key PUB` before trusting any of this";
-function isRecord6(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function inspectDocument(bytes) {
   const envelope = parseEnvelope(bytes);
   const doc = {
@@ -35592,13 +35759,13 @@ function inspectDocument(bytes) {
     doc.payloadError = `payload is not strict JSON: ${e.message}`;
     return doc;
   }
-  if (!isRecord6(payload)) {
+  if (!isRecord(payload)) {
     doc.payloadError = "payload is not a JSON object";
     return doc;
   }
   const p2 = payload;
   for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) doc[k2] = p2[k2] ?? null;
-  doc.targets = isRecord6(p2.targets) ? Object.keys(p2.targets) : null;
+  doc.targets = isRecord(p2.targets) ? Object.keys(p2.targets) : null;
   doc.installed_packs = p2.installed_packs ?? null;
   doc.sources = p2.sources ?? null;
   doc.digests = p2.digests ?? null;
@@ -35619,7 +35786,7 @@ function inspectText(doc) {
   const packs = Array.isArray(doc.installed_packs) ? doc.installed_packs : [];
   lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p2) => `${show4(p2.name)}@${show4(p2.version)}`).join(", ")}`);
   lines.push(`sources      ${Array.isArray(doc.sources) ? `${doc.sources.length} files` : "(missing)"}`);
-  const digests = isRecord6(doc.digests) ? doc.digests : {};
+  const digests = isRecord(doc.digests) ? doc.digests : {};
   lines.push(`digests      sha256 ${show4(digests.sha256)}`, `             blake3 ${show4(digests.blake3)}`);
   return lines.join("\n") + "\n";
 }
@@ -35654,7 +35821,7 @@ function registerBundle(program2, io, setExit) {
 }
 
 // src/cli/commands/check-agent.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/testing/positions.ts
@@ -35669,16 +35836,13 @@ function spanOfPointer(source, pointer) {
 }
 
 // src/testing/agent.ts
-function isRecord7(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function checkAgent(path2, bytes, engine) {
   const source = parseSource(path2, bytes);
   const pos = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
   const problems = source.problems.map((p2) => ({ ...source.lines.position(p2.span[0]), message: p2.message }));
   const findings = [];
   const root = source.value;
-  if (!isRecord7(root)) {
+  if (!isRecord(root)) {
     if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
     return { name: "", findings, problems };
   }
@@ -35699,7 +35863,7 @@ function checkAgent(path2, bytes, engine) {
     findings.push({ item, decision: d.decision, ...pos(pointer), why });
   };
   list3("models").forEach((m, i2) => {
-    if (!isRecord7(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
+    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
     access2(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
   });
   list3("tools").forEach((t2, i2) => {
@@ -35712,14 +35876,14 @@ function checkAgent(path2, bytes, engine) {
     findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
   });
   list3("actions").forEach((a, i2) => {
-    if (!isRecord7(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
+    if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
     access2(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
   });
   return { name: typeof root.name === "string" ? root.name : "", findings, problems };
 }
 
 // src/cli/engine-source.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/engine/access/compiled-condition.ts
@@ -35760,7 +35924,7 @@ function compileKey({ base, set: set2, ifExists }, key, raw) {
   };
 }
 function compileValueTest(op, raw, negated) {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
+  const read = op.startsWith("Numeric") ? toNumber2 : op.startsWith("Date") ? toEpochMillis : void 0;
   if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
@@ -35938,26 +36102,6 @@ function applies(s, resource, context) {
   return result === "error" ? s.deny : result;
 }
 
-// src/engine/data/duration.ts
-var UNITS = ["w", "d", "h", "m", "s", "ms"];
-var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
-var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text2) {
-  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
-  if (m === null) return void 0;
-  let total = 0n;
-  for (let i2 = 0; i2 < UNITS.length; i2++) {
-    const part = m[i2 + 1];
-    if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i2]);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
-}
-
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
@@ -35970,15 +36114,14 @@ function isMaskingMethod(value) {
 }
 
 // src/engine/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request)) return "expected an object";
+  if (!isRecord(request)) return "expected an object";
   if (typeof request.dataset !== "string") return "dataset must be a string";
   if (!Array.isArray(request.fields)) return "fields must be a list";
   for (const [i2, f] of request.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
     if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
     if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
       return `fields[${i2}]: tags must be a list of strings`;
@@ -35986,7 +36129,7 @@ function requestProblem(request, now) {
   }
   if (request.requester !== void 0) {
     const r2 = request.requester;
-    if (!isObject(r2)) return "requester must be an object";
+    if (!isRecord(r2)) return "requester must be an object";
     if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
   }
   if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
@@ -36694,7 +36837,7 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile5(resolve3(io.cwd, file));
+    bytes = await readFile3(resolve3(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
@@ -36714,7 +36857,7 @@ function registerCheckAgent(program2, io, setExit) {
     const path2 = resolve4(io.cwd, file);
     let bytes;
     try {
-      bytes = await readFile6(path2);
+      bytes = await readFile4(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
@@ -37110,7 +37253,7 @@ function candidatesFor(family, entries, unsupported) {
     case "string":
       return stringCandidates(entries, unsupported);
     case "numeric":
-      return orderedCandidates(literals.map(toNumber).filter((n) => n !== void 0), (n) => n, String, 1, ["<", ">"]);
+      return orderedCandidates(literals.map(toNumber2).filter((n) => n !== void 0), (n) => n, String, 1, ["<", ">"]);
     case "date":
       return orderedCandidates(literals.map(toEpochMillis).filter((n) => n !== void 0), isoOrSeconds, (ms) => String(isoOrSeconds(ms)), 1e3, ["before", "after"]);
     case "bool":
@@ -37170,7 +37313,7 @@ function partitionKey(key, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join10 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join12 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -37179,7 +37322,7 @@ function partitionKey(key, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join10(f.results, r2);
+        const j2 = join12(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -38851,17 +38994,9 @@ function compareTools(base, head) {
 }
 
 // src/diff/fields.ts
-function isPlainObject2(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
-  return isPlainObject2(schema.properties) || isPlainObject2(schema.additionalProperties);
-}
-function childSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  return isPlainObject2(schema.additionalProperties) ? schema.additionalProperties : void 0;
+  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
 }
 function unionKeys(schema, a, b2) {
   const declared = Object.keys(schema.properties ?? {});
@@ -38873,7 +39008,7 @@ function diffLeaves(before, after, schema, skip = []) {
   const out = [];
   const walk3 = (a, b2, s, segs, inherited) => {
     const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === void 0 || isPlainObject2(a)) && (b2 === void 0 || isPlainObject2(b2))) {
+    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
       for (const key of unionKeys(s, ao, bo)) {
@@ -39385,7 +39520,7 @@ function renderDiffJson(result) {
 }
 
 // src/diff/render-markdown.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist3(), 1);
 
 // src/diff/render-common.ts
 var ELLIPSIS = "\u2026";
@@ -39927,6 +40062,7 @@ var NO_COLOR2 = { bold: plain2, dim: plain2, green: plain2, severity: { error: p
 function formatText(input, options) {
   const p2 = options.color ? COLOR2 : NO_COLOR2;
   const out = [];
+  const layouts = new LayoutMemo();
   const byFile = /* @__PURE__ */ new Map();
   for (const f of sortFindings(input.findings)) {
     const group = byFile.get(f.file);
@@ -39945,7 +40081,7 @@ ${" ".repeat(locWidth + 13)}`);
       out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
       const source = lines?.[f.line - 1];
       if (source !== void 0 && f.line >= 1) {
-        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn);
+        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
         out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
         out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
       }
@@ -39954,7 +40090,6 @@ ${" ".repeat(locWidth + 13)}`);
     out.push("");
   }
   out.push(summaryLine2(input, p2));
-  lastLayout = void 0;
   return `${out.join("\n")}
 `;
 }
@@ -39980,8 +40115,8 @@ function splitLines2(text2) {
 function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
-function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
-  const { at, shown } = layoutOf(line);
+function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
+  const { at, shown } = layouts.of(line);
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
   const start = at[s];
@@ -39997,22 +40132,24 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
-var lastLayout;
-function layoutOf(line) {
-  if (lastLayout?.line === line) return lastLayout.layout;
-  const at = [];
-  let shown = "";
-  for (let i2 = 0; i2 < line.length; i2++) {
+var LayoutMemo = class {
+  last;
+  of(line) {
+    if (this.last?.line === line) return this.last.layout;
+    const at = [];
+    let shown = "";
+    for (let i2 = 0; i2 < line.length; i2++) {
+      at.push(shown.length);
+      const c3 = line[i2];
+      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+      else shown += sanitize(c3);
+    }
     at.push(shown.length);
-    const c3 = line[i2];
-    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-    else shown += sanitize(c3);
+    const layout = { at, shown };
+    this.last = { line, layout };
+    return layout;
   }
-  at.push(shown.length);
-  const layout = { at, shown };
-  lastLayout = { line, layout };
-  return layout;
-}
+};
 function isLowSurrogate(code2) {
   return code2 >= 56320 && code2 <= 57343;
 }
@@ -40022,113 +40159,6 @@ function shouldUseColor(stream, env) {
   const force = env["FORCE_COLOR"];
   if (force !== void 0) return force !== "0" && force !== "false";
   return stream.isTTY === true;
-}
-
-// src/io/read-git.ts
-import { stat as stat3 } from "node:fs/promises";
-var GIT_SYMLINK_MODE = "120000";
-function gitError2(message, cause) {
-  return new EdictError("GIT_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function messageOf(e) {
-  return (e instanceof Error ? e.message : String(e)).trim();
-}
-function checkRevision(revision) {
-  if (revision === "" || revision.startsWith("-") || /[\0\n\r]/.test(revision)) {
-    throw new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`);
-  }
-}
-async function openGit(root) {
-  try {
-    if (!(await stat3(root)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  }
-  const git = simpleGit({ baseDir: root });
-  let prefix;
-  try {
-    prefix = (await git.raw(["rev-parse", "--show-prefix"])).trim();
-  } catch (e) {
-    const msg = messageOf(e);
-    if (/ENOENT|spawn git/i.test(msg)) throw gitError2("git is not installed or not on PATH; `edict diff` reads revisions with git", e);
-    if (/not a git repository/i.test(msg)) {
-      throw gitError2(`${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
-    }
-    throw gitError2(`git could not open ${root}: ${msg}`, e);
-  }
-  return { git, prefix };
-}
-async function resolveCommit2(git, revision) {
-  checkRevision(revision);
-  try {
-    const out = (await git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
-    if (/^[0-9a-f]{40,64}$/.test(out)) return out;
-  } catch {
-  }
-  let shallow = false;
-  try {
-    shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-  } catch {
-  }
-  if (shallow) {
-    throw gitError2(
-      `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
-    );
-  }
-  throw gitError2(`unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
-}
-async function listTree(git, commit, prefix) {
-  let out;
-  try {
-    out = await git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
-  } catch (e) {
-    throw gitError2(`git ls-tree ${commit} failed: ${messageOf(e)}`, e);
-  }
-  const entries = [];
-  for (const record of out.split("\0")) {
-    if (record === "") continue;
-    const tab = record.indexOf("	");
-    if (tab < 0) continue;
-    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
-    const full = record.slice(tab + 1);
-    if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
-    if (!full.startsWith(prefix)) continue;
-    const path2 = full.slice(prefix.length);
-    if (!classifyPath(path2)) continue;
-    entries.push({ path: path2, blob, size: Number(size) });
-  }
-  return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
-}
-async function readBlobs(cwd, blobs) {
-  const unique = [...new Set(blobs)];
-  let results2;
-  try {
-    results2 = await catFileBatch(cwd, unique);
-  } catch (e) {
-    throw gitError2(messageOf(e), e);
-  }
-  const out = /* @__PURE__ */ new Map();
-  results2.forEach((r2, i2) => {
-    if ("missing" in r2) throw gitError2(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
-    out.set(unique[i2], r2.bytes);
-  });
-  return out;
-}
-async function readRepositoryAtRevision(root, revision, onProgress) {
-  const { git, prefix } = await openGit(root);
-  const commit = await resolveCommit2(git, revision);
-  const entries = await listTree(git, commit, prefix);
-  const wanted = entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob);
-  const blobs = await readBlobs(root, wanted);
-  const raw = [];
-  let done = 0;
-  for (const e of entries) {
-    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
-    if (bytes === void 0) throw gitError2(`git cat-file returned nothing for ${e.path} at ${commit}`);
-    raw.push({ path: e.path, bytes });
-    onProgress?.(++done, entries.length);
-  }
-  return { commit, repo: buildRepository(raw) };
 }
 
 // src/cli/commands/diff.ts
@@ -40207,7 +40237,7 @@ function registerDiff(program2, io, setExit) {
 }
 
 // src/cli/commands/effective.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist3(), 1);
 var FORMATS4 = ["yaml", "json"];
 function effectiveDocument(t2) {
   return { target: t2.target, ...t2.effective, provenance: t2.provenance };
@@ -40305,9 +40335,9 @@ Examples:
 }
 
 // src/cli/commands/init.ts
-import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile7, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join7, relative as relative4, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync2, statSync } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile5, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname3, join as join8, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/model/schemas/index.ts
@@ -40333,21 +40363,21 @@ var SCHEMA_DIR = ".edict/schemas";
 function findTemplatesDir(from = dirname3(fileURLToPath(import.meta.url))) {
   let dir = from;
   for (; ; ) {
-    const candidate = join7(dir, "templates");
-    if (existsSync2(join7(candidate, "workflow.yml"))) return candidate;
+    const candidate = join8(dir, "templates");
+    if (existsSync2(join8(candidate, "workflow.yml"))) return candidate;
     const parent = dirname3(dir);
     if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
     dir = parent;
   }
 }
 function repositoryName(dir) {
-  const name = basename3(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
-  return NAME_PATTERN2.test(name) ? name : "policies";
+  const name = basename4(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
+  return NAME_PATTERN.test(name) ? name : "policies";
 }
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text2 = await readFile7(join7(templates, template), "utf8");
+    const text2 = await readFile5(join8(templates, template), "utf8");
     files2.push({ path: target, text: text2.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
@@ -40366,12 +40396,12 @@ function mergeGitignore(existing, wanted) {
 }
 async function initCommand(io, dirArg, opts) {
   const dir = resolve6(io.cwd, dirArg);
-  if (existsSync2(dir) && !statSync2(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
+  if (existsSync2(dir) && !statSync(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
   const name = opts.name ?? repositoryName(dir);
-  if (!NAME_PATTERN2.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
+  if (!NAME_PATTERN.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
   const templates = findTemplatesDir();
   const files2 = await plan(templates, name);
-  const existing = files2.filter((f) => existsSync2(join7(dir, f.path))).map((f) => f.path);
+  const existing = files2.filter((f) => existsSync2(join8(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !opts.force) {
     io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:
 ${existing.map((p2) => `  ${p2}
@@ -40379,13 +40409,13 @@ ${existing.map((p2) => `  ${p2}
 `);
     return EXIT.USAGE;
   }
-  const gitignorePath = join7(dir, ".gitignore");
-  const wanted = await readFile7(join7(templates, GITIGNORE_TEMPLATE), "utf8");
+  const gitignorePath = join8(dir, ".gitignore");
+  const wanted = await readFile5(join8(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync2(gitignorePath);
-  const gitignore = hadGitignore ? mergeGitignore(await readFile7(gitignorePath, "utf8"), wanted) : wanted;
+  const gitignore = hadGitignore ? mergeGitignore(await readFile5(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
-    const target = join7(dir, f.path);
+    const target = join8(dir, f.path);
     await mkdir3(dirname3(target), { recursive: true });
     await writeFile2(target, f.text, { flag: opts.force ? "w" : "wx" });
     written.push(f.path);
@@ -40494,7 +40524,7 @@ function registerLint(program2, io, setExit) {
 
 // src/cli/commands/pack.ts
 import { readdir as readdir4 } from "node:fs/promises";
-import { join as join8, resolve as resolve9 } from "node:path";
+import { join as join9, resolve as resolve9 } from "node:path";
 var FORMATS8 = ["text", "json"];
 async function open3(io, rootOption) {
   const { root, repo } = await openRepository(io, rootOption);
@@ -40550,7 +40580,7 @@ async function recover(io, opts) {
 }
 async function leftoverStaging(root) {
   try {
-    return (await readdir4(join8(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+    return (await readdir4(join9(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
   } catch {
     return [];
   }
@@ -40639,7 +40669,7 @@ Examples:
 }
 
 // src/cli/commands/posture.ts
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 
 // src/engine/posture/builtins.ts
@@ -41304,13 +41334,10 @@ var FIELD_TYPES = {
   readOnlyRootFs: "boolean"
 };
 var FACT_FIELDS = Object.keys(FIELD_TYPES);
-function isObject2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function toPostureFacts(value, file) {
   const where = { position: { file } };
-  if (!isObject2(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where);
-  const body = isObject2(value["facts"]) ? value["facts"] : value;
+  if (!isRecord(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where);
+  const body = isRecord(value["facts"]) ? value["facts"] : value;
   const out = {};
   for (const [key, v] of Object.entries(body)) {
     if (!Object.hasOwn(FIELD_TYPES, key)) {
@@ -41352,7 +41379,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text2;
   try {
-    text2 = await readFile8(resolve10(io.cwd, opts.facts), "utf8");
+    text2 = await readFile6(resolve10(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -41400,51 +41427,11 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { readdir as readdir6, readFile as readFile9 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 
-// src/testing/suite.ts
-var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
-function isRecord8(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function parseSuite(path2, bytes, defaultTarget) {
-  const source = parseSource(path2, bytes);
-  const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
-  const cases = [];
-  const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const fail2 = (pointer, message) => problems.push({ file: path2, ...where(pointer), message });
-  const root = source.value;
-  if (!isRecord8(root) || !Array.isArray(root.cases)) {
-    if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
-    return { cases, problems };
-  }
-  root.cases.forEach((raw, i2) => {
-    const at = `/cases/${i2}`;
-    if (!isRecord8(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
-    const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
-    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
-    if (!target) return fail2(at, `case "${name}" needs a target`);
-    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
-    const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
-    if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
-    const c3 = { file: path2, line: where(at).line, name, target, expect: raw.expect };
-    if (raw.request !== void 0) {
-      const r2 = raw.request;
-      if (!isRecord8(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
-      if (r2.context !== void 0 && !isRecord8(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
-      c3.request = { action: r2.action, resource: r2.resource, ...isRecord8(r2.context) ? { context: r2.context } : {} };
-    } else if (raw.tool !== void 0) {
-      if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
-      c3.tool = raw.tool;
-    } else {
-      if (!isRecord8(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
-      c3.data = raw.data;
-    }
-    cases.push(c3);
-  });
-  return { cases, problems };
-}
+// src/testing/read-suites.ts
+import { readdir as readdir6, readFile as readFile7 } from "node:fs/promises";
+import { join as join10 } from "node:path";
 
 // src/testing/run.ts
 function statementKey(i2, s) {
@@ -41501,23 +41488,87 @@ function runCases(cases, targets) {
   return { results: results2, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
 }
 
-// src/cli/commands/test.ts
-var FORMATS10 = ["text", "json"];
-async function suiteFiles(root, dir = "tests") {
+// src/testing/suite.ts
+var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
+function parseSuite(path2, bytes, defaultTarget) {
+  const source = parseSource(path2, bytes);
+  const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
+  const cases = [];
+  const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const fail2 = (pointer, message) => problems.push({ file: path2, ...where(pointer), message });
+  const root = source.value;
+  if (!isRecord(root) || !Array.isArray(root.cases)) {
+    if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
+    return { cases, problems };
+  }
+  root.cases.forEach((raw, i2) => {
+    const at = `/cases/${i2}`;
+    if (!isRecord(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
+    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
+    if (!target) return fail2(at, `case "${name}" needs a target`);
+    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
+    if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
+    const c3 = { file: path2, line: where(at).line, name, target, expect: raw.expect };
+    if (raw.request !== void 0) {
+      const r2 = raw.request;
+      if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r2.context !== void 0 && !isRecord(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c3.request = { action: r2.action, resource: r2.resource, ...isRecord(r2.context) ? { context: r2.context } : {} };
+    } else if (raw.tool !== void 0) {
+      if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
+      c3.tool = raw.tool;
+    } else {
+      if (!isRecord(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      c3.data = raw.data;
+    }
+    cases.push(c3);
+  });
+  return { cases, problems };
+}
+
+// src/testing/read-suites.ts
+var TESTS_DIR = "tests";
+async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir6(join9(root, dir), { withFileTypes: true });
+    entries = await readdir6(join10(root, dir), { withFileTypes: true });
   } catch {
-    return [];
+    return void 0;
   }
   const out = [];
-  for (const e of entries.sort((a, b2) => a.name < b2.name ? -1 : 1)) {
+  for (const e of entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0)) {
     const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...await suiteFiles(root, rel));
+    if (e.isDirectory()) out.push(...await suiteFiles(root, rel) ?? []);
     else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
   }
   return out;
 }
+async function readSuites(root) {
+  const files2 = await suiteFiles(root, TESTS_DIR);
+  if (files2 === void 0) return void 0;
+  const cases = [];
+  const problems = [];
+  for (const f of files2) {
+    const suite = parseSuite(f, await readFile7(join10(root, f)));
+    cases.push(...suite.cases);
+    problems.push(...suite.problems);
+  }
+  return { files: files2, cases, problems };
+}
+function runSuites(repo, cases, names = targetNames(repo)) {
+  const targets = new Map(
+    names.map((n) => {
+      const merged = buildTarget(repo, n);
+      return [n, { merged, engine: compileEngine(merged.effective) }];
+    })
+  );
+  return runCases(cases, targets);
+}
+
+// src/cli/commands/test.ts
+var FORMATS10 = ["text", "json"];
 function renderText2(run, problems, coverage, color) {
   const red = (s) => color ? `\x1B[31m${s}\x1B[39m` : s;
   const green = (s) => color ? `\x1B[32m${s}\x1B[39m` : s;
@@ -41549,21 +41600,11 @@ function registerTest(program2, io, setExit) {
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
-    const files2 = await suiteFiles(root);
-    if (files2.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join9(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+    const suites = await readSuites(root);
+    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join11(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
-    const cases = [];
-    const problems = [];
-    for (const f of files2) {
-      const suite = parseSuite(f, await readFile9(join9(root, f)));
-      cases.push(...suite.cases);
-      problems.push(...suite.problems);
-    }
-    const targets = new Map(names.map((n) => {
-      const merged = buildTarget(repo, n);
-      return [n, { merged, engine: compileEngine(merged.effective) }];
-    }));
-    const run = runCases(cases, targets);
+    const { cases, problems } = suites;
+    const run = runSuites(repo, cases, names);
     if (opts.format === "json") {
       io.stdout(JSON.stringify({
         results: run.results.map((r2) => ({ name: r2.case.name, file: r2.case.file, line: r2.case.line, target: r2.case.target, expect: r2.case.expect, actual: r2.actual, passed: r2.passed, deciders: r2.deciders, ...r2.error ? { error: r2.error } : {} })),

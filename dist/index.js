@@ -7744,11 +7744,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -7765,10 +7765,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -7829,8 +7829,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -7859,12 +7859,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n = nodes[i2];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i2, 1);
@@ -7917,12 +7917,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -7945,10 +7945,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -7984,10 +7984,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -8029,11 +8029,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a2, _b;
-        super.optimizeNames(names, constants);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -8334,7 +8334,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -8349,14 +8349,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c3 = constants[n.str];
+        const c3 = constants2[n.str];
         if (c3 === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants2[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -15150,10 +15150,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse = require_parse();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -16393,7 +16393,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse = require_parse();
@@ -16477,8 +16477,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -17147,12 +17147,12 @@ var require_src2 = __commonJS({
     function check(path, isFile, isDirectory) {
       log(`checking %s`, path);
       try {
-        const stat3 = fs_1.statSync(path);
-        if (stat3.isFile() && isFile) {
+        const stat2 = fs_1.statSync(path);
+        if (stat2.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat2.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -18010,6 +18010,11 @@ var PACK_STATE_SCHEMA = {
   )
 };
 
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/model/repository.ts
 var KEY_FILE_NAME = /(\.(pem|key|p8|pk8|ppk)|(^|\/)id_(rsa|dsa|ecdsa|ed25519))$/i;
 var KEY_SCAN_NAME = /(\.(ya?ml|json|txt|md|env|conf|cfg|ini|properties|toml)|(^|\/)\.env[^/]*)$/i;
@@ -18037,9 +18042,6 @@ function classifyPath(path) {
     if (pack[1].startsWith("policies/") && POLICY_EXT.test(pack[1])) return "pack-policy";
   }
   return void 0;
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function policyKindOf(value) {
   const kind = getAtPointer(value, "/kind");
@@ -18112,8 +18114,61 @@ function buildRepository(raw) {
 }
 
 // src/io/read-repository.ts
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join as join2, relative, sep as sep2 } from "node:path";
+
+// src/io/bounded-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
+var CHUNK = 64 * 1024;
+function flagsFor(options) {
+  return constants.O_RDONLY | (options.regularFile ? constants.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat2, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat2.isFile()) return { status: "not-a-file" };
+  if (stat2.isFile() && stat2.size > maxBytes) return { status: "too-large", size: stat2.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    bytes.set(c3, offset);
+    offset += c3.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open(path, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
+      step2 = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
 
 // src/io/inside-root.ts
 import { realpath } from "node:fs/promises";
@@ -18176,28 +18231,42 @@ async function listRepositoryPaths(root, options = {}) {
   if (options.keys) out.push(...await keyCandidates(root));
   return out.sort();
 }
-async function readCapped(path) {
-  const st = await stat(path);
-  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile(path);
+function ioCode(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readCapped(root, path) {
+  try {
+    const read = await readBounded(join2(root, ...path.split("/")), MAX_FILE_BYTES);
+    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+  }
+}
+async function readWorkingTreeFiles(root, options = {}) {
+  try {
+    await stat(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
+  const raw = [];
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(root, path) });
+    options.onProgress?.(raw.length, paths.length);
+  }
+  return raw;
 }
 async function readRepository(root, onProgress) {
-  if (!await exists(root)) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root, { keys: true });
-  const raw = [];
-  let done = 0;
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join2(root, ...path.split("/"))) });
-    onProgress?.(++done, paths.length);
-  }
-  return buildRepository(raw);
+  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...onProgress ? { onProgress } : {} }));
 }
 
 // src/model/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
+var CACHE_SIZE = 256;
 function pathGlobToRegExp(glob) {
   let re = cache.get(glob);
   if (re) return re;
+  if (cache.size >= CACHE_SIZE) cache.clear();
   let out = "^";
   for (let i2 = 0; i2 < glob.length; i2++) {
     const c3 = glob[i2];
@@ -18288,7 +18357,7 @@ function typeName(t2) {
 function valueAt(root, pointer) {
   let cur = root;
   for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const seg = unescapeSegment(raw);
     if (cur === null || typeof cur !== "object") return void 0;
     cur = cur[seg];
   }
@@ -18397,38 +18466,65 @@ function modelResource(entry, kind) {
 }
 function desugarWorkspaceControls(access, provenance) {
   const out = [];
-  const first2 = (path) => provenance[path]?.[0] ?? { policy: "", file: "" };
+  const sourceOf2 = (path, i2 = 0) => provenance[path]?.[i2] ?? { policy: "", file: "" };
   const models = access.Models;
   if (models) {
     const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
     if (allowedBy) {
-      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first2(allowedBy) });
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf2(allowedBy) });
     }
     models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: provenance["Models.AllowedProviders"]?.[i2] ?? first2("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf2("Models.AllowedProviders", i2) });
     });
     models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i2] ?? first2("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf2("Models.AllowedModels", i2) });
     });
     const denied = strings(models.DeniedModels ?? []);
     if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first2("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf2("Models.DeniedModels") });
     }
   }
   const caps = access.Capabilities;
   if (caps) {
     if (caps.AllowedTools) {
-      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first2("Capabilities.AllowedTools") });
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf2("Capabilities.AllowedTools") });
     }
     caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: provenance["Capabilities.AllowedTools"]?.[i2] ?? first2("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.AllowedTools", i2) });
     });
     const deniedTools = strings(caps.DeniedTools ?? []);
     if (deniedTools.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: first2("Capabilities.DeniedTools") });
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.DeniedTools") });
     }
   }
   return out;
+}
+function desugarToolApproval(access) {
+  if (access.Capabilities?.RequireToolApproval !== true) return void 0;
+  const approval = access.RequireApproval ?? {};
+  const actions = approval.Actions ?? [];
+  return actions.some((a) => a.toLowerCase() === "tool:use") ? { ...approval, Actions: actions } : { ...approval, Actions: [...actions, "tool:Use"] };
+}
+
+// src/model/schemas/walk.ts
+function childSchema(schema, key) {
+  const props = schema.properties;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return typeof extra === "object" && extra !== null ? extra : void 0;
+}
+function walkWithSchema(value, schema, visit2, pointer = "") {
+  visit2(pointer, value, schema);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [k2, v] of Object.entries(value)) {
+    const sub = childSchema(schema, k2);
+    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+  }
 }
 
 // src/model/merge/precedence.ts
@@ -18480,9 +18576,6 @@ function sameValue(a, b2) {
 function clone(v) {
   return v === void 0 ? v : JSON.parse(JSON.stringify(v));
 }
-function isPlainObject(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function hasSchemaType(value, schema) {
   const t2 = schema.type;
   if (t2 === void 0) return true;
@@ -18490,7 +18583,7 @@ function hasSchemaType(value, schema) {
   return types.some((ty) => {
     switch (ty) {
       case "object":
-        return isPlainObject(value);
+        return isRecord(value);
       case "array":
         return Array.isArray(value);
       case "integer":
@@ -18508,16 +18601,10 @@ function hasSchemaType(value, schema) {
 }
 function validItems(raw, schema) {
   const item = schema.items;
-  return isPlainObject(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
-}
-function memberSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject(extra) ? extra : void 0;
+  return isRecord(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
 }
 function isBranch(schema, value) {
-  return isPlainObject(value) && (schema.properties !== void 0 || isPlainObject(schema.additionalProperties));
+  return isRecord(value) && (schema.properties !== void 0 || isRecord(schema.additionalProperties));
 }
 function stricter(current, next, looser) {
   if (typeof current === "boolean" && typeof next === "boolean") {
@@ -18549,16 +18636,16 @@ function mergeSpecs(docs, specSchema) {
   const events = [];
   for (const doc of docs) {
     const spec = doc.entry.document.spec;
-    if (!isPlainObject(spec)) continue;
+    if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
     const visit2 = (out, input, schema, path, pointer) => {
       for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
+        const sub = childSchema(schema, key);
         if (!sub || !hasSchemaType(raw, sub)) continue;
         const p2 = path ? `${path}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const ptr = joinPointer(pointer, key);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject(out[key]) ? out[key] : {};
+          const child = isRecord(out[key]) ? out[key] : {};
           out[key] = child;
           visit2(child, raw, sub, p2, ptr);
           continue;
@@ -18571,7 +18658,7 @@ function mergeSpecs(docs, specSchema) {
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = raw.filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
+            const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
             out[key] = [...out[key] ?? [], ...items];
             (provenance[p2] ??= []).push(src);
             break;
@@ -18658,10 +18745,8 @@ function buildAccess(docs) {
   const statements = (Statement ?? []).map(normaliseStatement).filter((s) => s !== void 0);
   const access = { ...rest, Statement: statements };
   access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
-  if (access.Capabilities?.RequireToolApproval === true) {
-    const ra = access.RequireApproval ??= {};
-    ra.Actions = [...ra.Actions ?? [], ...ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"]];
-  }
+  const approval = desugarToolApproval(access);
+  if (approval !== void 0) access.RequireApproval = approval;
   return { access, provenance: merged.provenance, events: merged.events };
 }
 function buildData(docs, defaultAction) {
@@ -18938,9 +19023,6 @@ function satisfiesDependency(dependency, version) {
 // src/pack/model.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var PACK_METADATA_FILE = "metadata.yaml";
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function byPath(a, b2) {
   return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
 }
@@ -18967,7 +19049,7 @@ function toShippedPack(name, input) {
   for (const issue of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
     problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
   }
-  const raw = isRecord2(metaSource.value) && isRecord2(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
+  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
   const metaName = raw?.name;
   const version = raw?.version;
   const layer = raw?.layer;
@@ -18993,7 +19075,7 @@ function toShippedPack(name, input) {
   });
   let band;
   const rawBand = raw.priority_band;
-  if (isRecord2(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
+  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
     band = { min: rawBand.min, max: rawBand.max };
     if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
   }
@@ -19181,7 +19263,7 @@ function installedPacksOf(repo) {
   for (const [name, raw] of Object.entries(installed2)) {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
     const entry = raw;
-    const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const pointer = joinPointer("/installed_packs", name);
     const files2 = [];
     if (Array.isArray(entry.files)) {
       entry.files.forEach((f, i2) => {
@@ -20145,6 +20227,32 @@ var invalid_pack_default = defineRule(
   }
 );
 
+// src/engine/data/duration.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text) {
+  const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+
 // src/model/values/result.ts
 function ok(value) {
   return { ok: true, value };
@@ -20162,18 +20270,14 @@ function show(value) {
 }
 
 // src/model/values/units.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
 var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 function parseDuration(text) {
-  const bad = (problem) => fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  const ms = parseDurationMs(text);
+  return ms === void 0 ? fail(`bad duration ${show(text)}: ${explainBadDuration(text)}`) : ok(ms);
+}
+function explainBadDuration(text) {
+  const bad = (problem) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
   if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
   if (typeof text !== "string") return bad();
   if (text === "") return bad("got an empty string");
@@ -20195,23 +20299,13 @@ function parseDuration(text) {
     if (!m) return bad();
     pos = DURATION_PART.lastIndex;
     const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) {
-      return fail(
-        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`
-      );
-    }
+    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
     lastRank = rank;
     const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) {
-      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
-    }
+    if (part === void 0) return `not a whole number of milliseconds${m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`}`;
     total += part;
   }
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
-  }
-  return ok(Number(total));
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
 }
 var SIZE_UNITS = [
   ["TB", 1024 ** 4],
@@ -20386,23 +20480,6 @@ function parsePolicyVersion(text) {
   const newer = text > current ? " (newer than this edict knows)" : "";
   const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
   return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
-}
-
-// src/model/schemas/walk.ts
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
-  if (Array.isArray(value)) {
-    const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const props = schema.properties ?? {};
-  const extra = schema.additionalProperties;
-  for (const [k2, v] of Object.entries(value)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k2) ? props[k2] : typeof extra === "object" && extra !== null ? extra : void 0;
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
-  }
 }
 
 // src/lint/rules/format-rule.ts
@@ -21457,16 +21534,13 @@ function list2(v) {
   if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
   return void 0;
 }
-function isRecord3(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function statementsOf(entry) {
   if (entry.kind !== "AccessPolicy") return [];
   const raw = entry.document.spec?.Statement;
   if (!Array.isArray(raw)) return [];
   const out = [];
   raw.forEach((st, index) => {
-    if (!isRecord3(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    if (!isRecord(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
     const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
     const a = list2(st.Action);
     const na = list2(st.NotAction);
@@ -21476,7 +21550,7 @@ function statementsOf(entry) {
     if (na) ref.notAction = na;
     if (r2) ref.resource = r2;
     if (nr) ref.notResource = nr;
-    if (isRecord3(st.Condition)) ref.condition = st.Condition;
+    if (isRecord(st.Condition)) ref.condition = st.Condition;
     out.push(ref);
   });
   return out;
@@ -21783,7 +21857,7 @@ function productionTargetsOf(repo, entry) {
   return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
 }
 function targetPointer(target) {
-  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return joinPointer("/targets", target);
 }
 
 // src/lint/rules/wildcard-allow-in-production.ts
@@ -21846,7 +21920,7 @@ var for_all_values_without_null_default = defineRule(
           if (nullGuarded.has(key.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: `${st.pointer}/Condition/${op}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
             atKey: true,
             message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
             help: `add Null: { ${key}: false } to this Condition`
@@ -22989,7 +23063,7 @@ var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
-var ansi = (open, close) => (s) => s === "" ? s : `\x1B[${open}m${s}\x1B[${close}m`;
+var ansi = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR = {
   bold: ansi(1, 22),
@@ -23001,6 +23075,7 @@ var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain
 function formatText(input, options) {
   const p2 = options.color ? COLOR : NO_COLOR;
   const out = [];
+  const layouts = new LayoutMemo();
   const byFile = /* @__PURE__ */ new Map();
   for (const f of sortFindings(input.findings)) {
     const group = byFile.get(f.file);
@@ -23019,7 +23094,7 @@ ${" ".repeat(locWidth + 13)}`);
       out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
       const source = lines?.[f.line - 1];
       if (source !== void 0 && f.line >= 1) {
-        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn);
+        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
         out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
         out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
       }
@@ -23028,7 +23103,6 @@ ${" ".repeat(locWidth + 13)}`);
     out.push("");
   }
   out.push(summaryLine2(input, p2));
-  lastLayout = void 0;
   return `${out.join("\n")}
 `;
 }
@@ -23054,8 +23128,8 @@ function splitLines2(text) {
 function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
-function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
-  const { at, shown } = layoutOf(line);
+function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
+  const { at, shown } = layouts.of(line);
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
   const start = at[s];
@@ -23071,22 +23145,24 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH) {
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
-var lastLayout;
-function layoutOf(line) {
-  if (lastLayout?.line === line) return lastLayout.layout;
-  const at = [];
-  let shown = "";
-  for (let i2 = 0; i2 < line.length; i2++) {
+var LayoutMemo = class {
+  last;
+  of(line) {
+    if (this.last?.line === line) return this.last.layout;
+    const at = [];
+    let shown = "";
+    for (let i2 = 0; i2 < line.length; i2++) {
+      at.push(shown.length);
+      const c3 = line[i2];
+      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+      else shown += sanitize(c3);
+    }
     at.push(shown.length);
-    const c3 = line[i2];
-    if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-    else shown += sanitize(c3);
+    const layout = { at, shown };
+    this.last = { line, layout };
+    return layout;
   }
-  at.push(shown.length);
-  const layout = { at, shown };
-  lastLayout = { line, layout };
-  return layout;
-}
+};
 function isLowSurrogate(code) {
   return code >= 56320 && code <= 57343;
 }
@@ -24248,7 +24324,8 @@ var import_semver6 = __toESM(require_semver2(), 1);
 
 // src/bundle/version.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-var VERDICTS = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
 function bumpFor(verdict) {
   switch (verdict) {
     case "tightened":
@@ -24452,15 +24529,14 @@ function guardrailChange(before, after) {
 }
 
 // src/engine/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request)) return "expected an object";
+  if (!isRecord(request)) return "expected an object";
   if (typeof request.dataset !== "string") return "dataset must be a string";
   if (!Array.isArray(request.fields)) return "fields must be a list";
   for (const [i2, f] of request.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
     if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
     if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
       return `fields[${i2}]: tags must be a list of strings`;
@@ -24468,7 +24544,7 @@ function requestProblem(request, now) {
   }
   if (request.requester !== void 0) {
     const r2 = request.requester;
-    if (!isObject(r2)) return "requester must be an object";
+    if (!isRecord(r2)) return "requester must be an object";
     if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
   }
   if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
@@ -24991,15 +25067,15 @@ function coverRest(space, dims, regions, maxStates) {
   for (let round = 0; round <= COVER_ROUNDS; round++) {
     const walk2 = searchSpace(space, dims, regions, maxStates);
     if (walk2.cut) return false;
-    const open = walk2.finals.filter((s) => s.cover === 0n && flips(s.mask));
-    if (open.length === 0) {
+    const open2 = walk2.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    if (open2.length === 0) {
       const masks = regions.map(() => /* @__PURE__ */ new Set());
       for (const s of walk2.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
       regions.forEach((r2, i2) => r2.cells = masks[i2].size);
       return true;
     }
     if (round === COVER_ROUNDS) return false;
-    for (const s of open) {
+    for (const s of open2) {
       if (regions.some((r2) => inside(r2, s.path))) continue;
       if (added++ >= MAX_COVER_REGIONS) return false;
       const before = actionOf2(space, "base", s.mask);
@@ -25787,17 +25863,9 @@ function compareTools(base, head) {
 }
 
 // src/diff/fields.ts
-function isPlainObject2(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
-  return isPlainObject2(schema.properties) || isPlainObject2(schema.additionalProperties);
-}
-function childSchema(schema, key) {
-  const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  return isPlainObject2(schema.additionalProperties) ? schema.additionalProperties : void 0;
+  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
 }
 function unionKeys(schema, a, b2) {
   const declared = Object.keys(schema.properties ?? {});
@@ -25809,7 +25877,7 @@ function diffLeaves(before, after, schema, skip = []) {
   const out = [];
   const walk2 = (a, b2, s, segs, inherited) => {
     const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === void 0 || isPlainObject2(a)) && (b2 === void 0 || isPlainObject2(b2))) {
+    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
       for (const key of unionKeys(s, ao, bo)) {
@@ -26575,7 +26643,7 @@ function escapeHtml(s) {
 }
 
 // src/diff/render-text.ts
-var ansi2 = (open, close) => (s) => s === "" ? s : `\x1B[${open}m${s}\x1B[${close}m`;
+var ansi2 = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
 var plain2 = (s) => s;
 var COLOR2 = { bold: ansi2(1, 22), dim: ansi2(2, 22), red: ansi2(31, 39), green: ansi2(32, 39), yellow: ansi2(33, 39) };
 var NO_COLOR2 = { bold: plain2, dim: plain2, red: plain2, green: plain2, yellow: plain2 };
@@ -26652,9 +26720,6 @@ function renderDiffText(result, options = {}) {
   return `${out.join("\n")}
 `;
 }
-
-// src/io/read-git.ts
-import { stat as stat2 } from "node:fs/promises";
 
 // node_modules/simple-git/dist/esm/index.js
 var import_file_exists = __toESM(require_dist2(), 1);
@@ -31658,130 +31723,142 @@ function catFileBatch(cwd, queries) {
   });
 }
 
-// src/io/read-git.ts
+// src/io/git.ts
 var GIT_SYMLINK_MODE = "120000";
-function gitError(message, cause) {
-  return new EdictError("GIT_ERROR", message, cause === void 0 ? {} : { cause });
+var COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+function firstLine2(e) {
+  return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
 }
 function messageOf(e) {
   return (e instanceof Error ? e.message : String(e)).trim();
 }
-function checkRevision(revision) {
-  if (revision === "" || revision.startsWith("-") || /[\0\n\r]/.test(revision)) {
-    throw new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`);
-  }
+function gitError(purpose, root, message, cause) {
+  return new EdictError("GIT_ERROR", message, { ...purpose === "bundle" ? { position: { file: root } } : {}, ...cause === void 0 ? {} : { cause } });
 }
-async function openGit(root) {
-  try {
-    if (!(await stat2(root)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
+var SAY = {
+  diff: {
+    missingFolder: (root) => new EdictError("NOT_FOUND", `repository folder ${root} does not exist`),
+    notARepository(root, e) {
+      const msg = messageOf(e);
+      if (/ENOENT|spawn git/i.test(msg)) return gitError("diff", root, "git is not installed or not on PATH; `edict diff` reads revisions with git", e);
+      if (/not a git repository/i.test(msg)) {
+        return gitError("diff", root, `${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
+      }
+      return gitError("diff", root, `git could not open ${root}: ${msg}`, e);
+    },
+    // option injection: a revision is never passed where git could read it as a flag
+    badRevision: (_root, revision) => new EdictError("USAGE", `invalid git revision ${JSON.stringify(revision)}: expected a commit, branch or tag name`),
+    async unknownRevision(repo, revision) {
+      let shallow = false;
+      try {
+        shallow = (await repo.git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+      } catch {
+      }
+      if (shallow) {
+        return gitError(
+          "diff",
+          repo.root,
+          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+        );
+      }
+      return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
+    }
+  },
+  bundle: {
+    missingFolder: (root, e) => gitError("bundle", root, `not a git repository (cannot run git here: ${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    notARepository: (root, e) => gitError("bundle", root, `not a git repository (${firstLine2(e)}); a bundle's revision is a commit, so run \`git init\` and commit the policies first`, e),
+    badRevision: (root, revision) => gitError("bundle", root, `bad revision ${JSON.stringify(revision)}`),
+    unknownRevision: async (repo, revision, cause) => gitError(
+      "bundle",
+      repo.root,
+      revision === "HEAD" ? "the git repository has no commits yet; commit the policies first" : `commit ${revision} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`,
+      cause
+    )
   }
-  const git = simpleGit({ baseDir: root });
+};
+function isSafeRevision(purpose, revision) {
+  if (revision === "" || revision.startsWith("-")) return false;
+  return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
+}
+async function openGit(root, purpose) {
+  let git;
+  try {
+    git = simpleGit({ baseDir: root });
+  } catch (e) {
+    throw SAY[purpose].missingFolder(root, e);
+  }
   let prefix;
   try {
     prefix = (await git.raw(["rev-parse", "--show-prefix"])).trim();
   } catch (e) {
-    const msg = messageOf(e);
-    if (/ENOENT|spawn git/i.test(msg)) throw gitError("git is not installed or not on PATH; `edict diff` reads revisions with git", e);
-    if (/not a git repository/i.test(msg)) {
-      throw gitError(`${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
-    }
-    throw gitError(`git could not open ${root}: ${msg}`, e);
+    throw SAY[purpose].notARepository(root, e);
   }
-  return { git, prefix };
+  return { root, prefix, purpose, git };
 }
-async function resolveCommit(git, revision) {
-  checkRevision(revision);
+async function resolveCommit(repo, revision) {
+  if (!isSafeRevision(repo.purpose, revision)) throw SAY[repo.purpose].badRevision(repo.root, revision);
+  let cause;
   try {
-    const out = (await git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
-    if (/^[0-9a-f]{40,64}$/.test(out)) return out;
-  } catch {
+    const id = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${revision}^{commit}`])).trim();
+    if (COMMIT_ID.test(id)) return id;
+    cause = new Error(`unexpected rev-parse output ${JSON.stringify(id.slice(0, 80))}`);
+  } catch (e) {
+    cause = e;
   }
-  let shallow = false;
-  try {
-    shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-  } catch {
-  }
-  if (shallow) {
-    throw gitError(
-      `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
-    );
-  }
-  throw gitError(`unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
+  throw await SAY[repo.purpose].unknownRevision(repo, revision, cause);
 }
-async function listTree(git, commit, prefix) {
+function policyPathOf(repo, full) {
+  if (!full.startsWith(repo.prefix)) return void 0;
+  const path = full.slice(repo.prefix.length);
+  return classifyPath(path) ? path : void 0;
+}
+async function listTree(repo, commit) {
   let out;
   try {
-    out = await git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
+    out = await repo.git.raw(["ls-tree", "-r", "-z", "--long", "--full-tree", commit]);
   } catch (e) {
-    throw gitError(`git ls-tree ${commit} failed: ${messageOf(e)}`, e);
+    throw gitError(repo.purpose, repo.root, `cannot list the files of ${commit}: ${firstLine2(e)}`, e);
   }
   const entries = [];
   for (const record of out.split("\0")) {
-    if (record === "") continue;
     const tab = record.indexOf("	");
     if (tab < 0) continue;
     const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
-    const full = record.slice(tab + 1);
     if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
-    if (!full.startsWith(prefix)) continue;
-    const path = full.slice(prefix.length);
-    if (!classifyPath(path)) continue;
-    entries.push({ path, blob, size: Number(size) });
+    const path = policyPathOf(repo, record.slice(tab + 1));
+    if (path !== void 0) entries.push({ path, blob, size: Number(size) });
   }
   return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
 }
-async function readBlobs(cwd, blobs) {
-  const unique = [...new Set(blobs)];
+async function readTreeFiles(repo, entries, onProgress) {
+  const wanted = [...new Set(entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob))];
   let results2;
   try {
-    results2 = await catFileBatch(cwd, unique);
+    results2 = await catFileBatch(repo.root, wanted);
   } catch (e) {
-    throw gitError(messageOf(e), e);
+    throw gitError(repo.purpose, repo.root, messageOf(e), e);
   }
-  const out = /* @__PURE__ */ new Map();
+  const blobs = /* @__PURE__ */ new Map();
   results2.forEach((r2, i2) => {
-    if ("missing" in r2) throw gitError(`git cat-file could not read ${unique[i2]}: ${r2.missing}`);
-    out.set(unique[i2], r2.bytes);
+    if ("missing" in r2) throw gitError(repo.purpose, repo.root, `git cat-file could not read ${wanted[i2]}: ${r2.missing}`);
+    blobs.set(wanted[i2], r2.bytes);
   });
-  return out;
+  let done = 0;
+  return entries.map((e) => {
+    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
+    if (bytes === void 0) throw gitError(repo.purpose, repo.root, `git cat-file returned nothing for ${e.path}`);
+    onProgress?.(++done, entries.length);
+    return { path: e.path, bytes };
+  });
+}
+async function readFilesAt(repo, commit, onProgress) {
+  return readTreeFiles(repo, await listTree(repo, commit), onProgress);
 }
 async function readRepositoryAtRevision(root, revision, onProgress) {
-  const { git, prefix } = await openGit(root);
+  const git = await openGit(root, "diff");
   const commit = await resolveCommit(git, revision);
-  const entries = await listTree(git, commit, prefix);
-  const wanted = entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob);
-  const blobs = await readBlobs(root, wanted);
-  const raw = [];
-  let done = 0;
-  for (const e of entries) {
-    const bytes = e.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : blobs.get(e.blob);
-    if (bytes === void 0) throw gitError(`git cat-file returned nothing for ${e.path} at ${commit}`);
-    raw.push({ path: e.path, bytes });
-    onProgress?.(++done, entries.length);
-  }
-  return { commit, repo: buildRepository(raw) };
-}
-
-// src/engine/data/duration.ts
-var UNITS = ["w", "d", "h", "m", "s", "ms"];
-var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
-var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text) {
-  const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
-  if (m === null) return void 0;
-  let total = 0n;
-  for (let i2 = 0; i2 < UNITS.length; i2++) {
-    const part = m[i2 + 1];
-    if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i2]);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+  const files2 = await readFilesAt(git, commit, onProgress);
+  return { commit, files: files2, repo: buildRepository(files2) };
 }
 
 // src/engine/data/masking.ts

@@ -14,51 +14,6 @@ var __export = (target, all) => {
     __defProp(target, name, { get: all[name], enumerable: true });
 };
 
-// src/bundle/bytes.ts
-function utf8Encode(text2) {
-  return encoder.encode(text2);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-function bytesEqual(a, b) {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-var encoder, decoder;
-var init_bytes = __esm({
-  "src/bundle/bytes.ts"() {
-    "use strict";
-    encoder = new TextEncoder();
-    decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  }
-});
-
 // src/bundle/errors.ts
 function isBundleError(e) {
   return e instanceof BundleError;
@@ -102,59 +57,117 @@ var init_errors = __esm({
   }
 });
 
+// src/io/atomic-write.ts
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+async function syncFolder(dir) {
+  const handle = await open(dir, "r").catch(() => void 0);
+  if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
+}
+async function writeFilesAtomic(files) {
+  const temps = [];
+  try {
+    for (const f of files) {
+      const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString("hex")}.tmp`);
+      temps.push({ tmp, target: f.path });
+      const handle = await open(tmp, "wx", 420);
+      try {
+        await handle.writeFile(f.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const { tmp, target } of temps) await rename(tmp, target);
+  } catch (e) {
+    await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
+    throw e;
+  }
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) await syncFolder(dir);
+}
+var init_atomic_write = __esm({
+  "src/io/atomic-write.ts"() {
+    "use strict";
+  }
+});
+
+// src/io/bounded-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+function flagsFor(options) {
+  return constants.O_RDONLY | (options.regularFile ? constants.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat.isFile()) return { status: "not-a-file" };
+  if (stat.isFile() && stat.size > maxBytes) return { status: "too-large", size: stat.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open2(path, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step = loop.next(); ; ) {
+      if (step.done) return step.value;
+      const { bytesRead } = await handle.read(step.value, 0, step.value.length, null);
+      step = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+var CHUNK;
+var init_bounded_read = __esm({
+  "src/io/bounded-read.ts"() {
+    "use strict";
+    CHUNK = 64 * 1024;
+  }
+});
+
 // src/loader/file-cache.ts
 var file_cache_exports = {};
 __export(file_cache_exports, {
   openFileCache: () => openFileCache,
   parseSerialFloor: () => parseSerialFloor,
   readFileBounded: () => readFileBounded,
-  toSerialFloorText: () => toSerialFloorText,
-  writeFileAtomic: () => writeFileAtomic
+  toSerialFloorText: () => toSerialFloorText
 });
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join as join2 } from "node:path";
 function isNotFound(e) {
   return e?.code === "ENOENT";
 }
 async function readFileBounded(path, maxBytes, signal) {
-  const handle = await open(path, "r");
-  try {
-    const chunks = [];
-    let total = 0;
-    for (; ; ) {
-      if (signal.aborted) throw signal.reason;
-      const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) {
-        throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
-      }
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return concatBytes(...chunks);
-  } finally {
-    await handle.close();
-  }
-}
-async function writeFileAtomic(path, bytes, dir) {
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(temp, "wx", 420);
-  try {
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => void 0);
-    throw e;
-  }
-  const d = await open(dir, "r").catch(() => void 0);
-  if (d) await d.sync().catch(() => void 0).finally(() => d.close());
+  const read = await readBounded(path, maxBytes, { signal });
+  if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
+  return read.bytes;
 }
 function parseSerialFloor(text2, where) {
   const m = SERIAL_LINE.exec(text2);
@@ -168,8 +181,8 @@ function toSerialFloorText(floor) {
 }
 function openFileCache(dir, key, maxBytes) {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw new TypeError(`cache key ${JSON.stringify(key)} is not a safe file name`);
-  const bundlePath = join(dir, `${key}.bundle.json`);
-  const serialPath = join(dir, `${key}.serial`);
+  const bundlePath = join2(dir, `${key}.bundle.json`);
+  const serialPath = join2(dir, `${key}.serial`);
   const ensureDir = () => mkdir(dir, { recursive: true, mode: 448 });
   return {
     location: bundlePath,
@@ -183,183 +196,76 @@ function openFileCache(dir, key, maxBytes) {
     },
     async writeBundle(bytes) {
       await ensureDir();
-      await writeFileAtomic(bundlePath, bytes, dir);
+      await writeFilesAtomic([{ path: bundlePath, bytes }]);
     },
     async readSerialFloor() {
-      let text2;
+      let read;
       try {
-        text2 = await readFile(serialPath, "utf8");
+        read = await readBounded(serialPath, MAX_SERIAL_FILE_BYTES);
       } catch (e) {
         if (isNotFound(e)) return void 0;
         throw e;
       }
-      return parseSerialFloor(text2, serialPath);
+      return parseSerialFloor(read.status === "ok" ? SERIAL_TEXT.decode(read.bytes) : "", serialPath);
     },
     async writeSerialFloor(floor) {
       const current = await this.readSerialFloor().catch(() => void 0);
       if (current !== void 0 && current.serial > floor.serial) return;
       await ensureDir();
-      await writeFileAtomic(serialPath, new TextEncoder().encode(toSerialFloorText(floor)), dir);
+      await writeFilesAtomic([{ path: serialPath, bytes: new TextEncoder().encode(toSerialFloorText(floor)) }]);
     }
   };
 }
-var SERIAL_LINE, CHUNK;
+var SERIAL_LINE, MAX_SERIAL_FILE_BYTES, SERIAL_TEXT;
 var init_file_cache = __esm({
   "src/loader/file-cache.ts"() {
     "use strict";
-    init_bytes();
     init_errors();
+    init_atomic_write();
+    init_bounded_read();
     SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
-    CHUNK = 64 * 1024;
+    MAX_SERIAL_FILE_BYTES = 1024;
+    SERIAL_TEXT = new TextDecoder("utf-8", { ignoreBOM: true });
   }
 });
 
-// src/loader/loader.ts
-init_bytes();
-init_errors();
-
-// src/bundle/verify-checks.ts
-init_errors();
-
-// src/bundle/payload.ts
-var BUNDLE_FORMAT = "edict.bundle/v1";
-var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
-var NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var HEX64 = /^[0-9a-f]{64}$/;
-var ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-function toIsoSeconds(date) {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("toIsoSeconds: expected a valid Date");
-  const iso = date.toISOString();
-  if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
-  return `${iso.slice(0, 19)}Z`;
+// src/bundle/bytes.ts
+var encoder = new TextEncoder();
+var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8Encode(text2) {
+  return encoder.encode(text2);
 }
-function parseIsoSeconds(text2) {
-  if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
-  const ms = Date.parse(text2);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function show(value) {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
-}
-var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
-var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
-var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
-var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
-var SCALARS = [
-  ["name", text(NAME_PATTERN), `match ${NAME_PATTERN.source}`],
-  ["version", text(SEMVER_PATTERN), "be a semantic version"],
-  ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
-  ["revision", text(REVISION), "be a lowercase hex commit id"],
-  ["created_at", ISO_RULE, ISO_MUST],
-  ["expires_at", ISO_RULE, ISO_MUST]
-];
-var LISTS = [
-  [
-    "installed_packs",
-    [
-      ...["name", "version", "layer"].map((k) => [k, (v) => typeof v === "string", "be a string"]),
-      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"]
-    ]
-  ],
-  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
-];
-var mustBe = (at, must, value) => `${at} must ${must}, got ${show(value)}`;
-function fieldProblem(record, rules, prefix) {
-  for (const [field, ok, must] of rules) if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
-  return void 0;
-}
-function targetProblem(name, target) {
-  const at = `targets.${name}`;
-  if (!NAME_PATTERN.test(name)) return `target name ${show(name)} must match ${NAME_PATTERN.source}`;
-  if (!isRecord(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k) => [k, isRecord, "be an object"]), `${at}.`);
-  if (kinds !== void 0) return kinds;
-  const { access, data } = target;
-  return fieldProblem(access, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
-}
-function findPayloadProblem(value) {
-  if (!isRecord(value)) return `payload must be a JSON object, got ${show(value)}`;
-  const p = value;
-  if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
-  const scalar = fieldProblem(p, SCALARS, "");
-  if (scalar !== void 0) return scalar;
-  if (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at)) return `expires_at ${p.expires_at} is not after created_at ${p.created_at}`;
-  if (!isRecord(p.targets)) return mustBe("targets", "be an object", p.targets);
-  for (const [name, target] of Object.entries(p.targets)) {
-    const problem = targetProblem(name, target);
-    if (problem !== void 0) return problem;
-  }
-  for (const [list, rules] of LISTS) {
-    const items = p[list];
-    if (!Array.isArray(items)) return mustBe(list, "be an array", items);
-    for (const [i, item] of items.entries()) {
-      const problem = isRecord(item) ? fieldProblem(item, rules, `${list}[${i}].`) : mustBe(`${list}[${i}]`, "be an object", item);
-      if (problem !== void 0) return problem;
-    }
-  }
-  const paths = p.sources.map((s) => s.path);
-  for (let i = 1; i < paths.length; i++) {
-    if (paths[i - 1] >= paths[i]) return `sources[${i}]: sources must be sorted by path without duplicates (${show(paths[i])} after ${show(paths[i - 1])})`;
-  }
-  if (!isRecord(p.digests)) return mustBe("digests", "be an object {blake3, sha256}", p.digests);
-  return fieldProblem(p.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
-}
-
-// src/bundle/verify-checks.ts
-var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
-function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
-  if (bytes.length > maxBytes) {
-    throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
   }
 }
-function checkPayloadType(envelope) {
-  if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
-    throw new BundleIntegrityError(
-      "PAYLOAD_TYPE_ERROR",
-      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(BUNDLE_PAYLOAD_TYPE)}`
-    );
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
   }
+  return out;
 }
-function checkDigestsMatch(payload, actual) {
-  for (const k of ["sha256", "blake3"]) {
-    const got = actual[k];
-    if (got !== void 0 && got !== payload.digests[k]) {
-      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
-    }
-  }
+function bytesEqual(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
 }
-function checkNotExpired(payload, now) {
-  const expires = parseIsoSeconds(payload.expires_at);
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === void 0 || now.getTime() >= expires) {
-    throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
   }
-}
-function checkName(payload, expectedName) {
-  if (payload.name !== expectedName) {
-    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
-  }
-}
-function checkTarget(payload, target) {
-  if (!Object.hasOwn(payload.targets, target)) {
-    const names = Object.keys(payload.targets);
-    throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
-  }
-}
-function checkSerialNotBelow(serial, floor) {
-  if (!Number.isSafeInteger(serial) || !Number.isSafeInteger(floor)) throw new TypeError("checkSerialNotBelow: expected integers");
-  if (serial < floor) {
-    throw new BundleTrustError("ROLLBACK", `bundle serial ${serial} is below ${floor}, the highest serial already accepted (rollback)`);
-  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 // src/engine/match/wildcard.ts
@@ -792,18 +698,24 @@ var EdictError = class extends Error {
 };
 
 // src/engine/data/duration.ts
-var UNITS = ["w", "d", "h", "m", "s", "ms"];
-var UNIT_MS = [6048e5, 864e5, 36e5, 6e4, 1e3, 1];
-var DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
 function parseDurationMs(text2) {
   const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
   if (m === null) return void 0;
   let total = 0n;
-  for (let i = 0; i < UNITS.length; i++) {
+  for (let i = 0; i < DURATION_UNITS.length; i++) {
     const part = m[i + 1];
     if (part === void 0) continue;
     const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i]);
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i][1]);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return void 0;
     total += scaled / denominator;
@@ -822,16 +734,20 @@ function isMaskingMethod(value) {
   return RANK.has(value);
 }
 
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/engine/data/request.ts
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var optString = (v) => v === void 0 || typeof v === "string";
 function requestProblem(request2, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isObject(request2)) return "expected an object";
+  if (!isRecord(request2)) return "expected an object";
   if (typeof request2.dataset !== "string") return "dataset must be a string";
   if (!Array.isArray(request2.fields)) return "fields must be a list";
   for (const [i, f] of request2.fields.entries()) {
-    if (!isObject(f) || typeof f.name !== "string") return `fields[${i}] must be an object with a string name`;
+    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i}] must be an object with a string name`;
     if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i}]: sensitivity and category must be strings`;
     if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t) => typeof t === "string"))) {
       return `fields[${i}]: tags must be a list of strings`;
@@ -839,7 +755,7 @@ function requestProblem(request2, now) {
   }
   if (request2.requester !== void 0) {
     const r = request2.requester;
-    if (!isObject(r)) return "requester must be an object";
+    if (!isRecord(r)) return "requester must be an object";
     if (!optString(r.role) || !optString(r.clearance) || !optString(r.region)) return "requester role, clearance and region must be strings";
   }
   if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
@@ -1508,6 +1424,207 @@ function compileEngine(target) {
   };
 }
 
+// src/bundle/dsse-checks.ts
+init_errors();
+var MAX_SIGNATURES = 64;
+function formatError(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function toDsseEnvelope(value) {
+  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
+    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
+  }
+  const { payloadType, payload, signatures } = value;
+  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
+  return {
+    payloadType,
+    payload,
+    signatures: signatures.map((s, i) => {
+      if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
+        throw formatError(`envelope: signatures[${i}] must be an object {keyid, sig} of strings`);
+      }
+      return s.keyid ? { keyid: s.keyid, sig: s.sig } : { sig: s.sig };
+    })
+  };
+}
+function checkSigned(envelope) {
+  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
+}
+function* trustedSigners(signatures, keys, threshold) {
+  const verified = [];
+  const untrusted = [];
+  let i = 0;
+  for (const { keyid, sig } of signatures) {
+    const candidates = keyid === void 0 ? keys : keys.filter((k) => k.keyid === keyid);
+    let key;
+    for (const k of candidates) {
+      if (yield [k, sig]) {
+        key = k;
+        break;
+      }
+    }
+    if (key !== void 0) {
+      if (!verified.includes(key)) verified.push(key);
+    } else if (keyid !== void 0 && candidates.length > 0) {
+      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i}] names trusted key ${keyid} but does not verify`);
+    } else {
+      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
+    }
+    i++;
+  }
+  if (verified.length === 0) {
+    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k) => k.keyid).join(", ")}`);
+  }
+  if (verified.length < threshold) {
+    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k) => k.keyid).join(", ")})`);
+  }
+  return verified.map((k) => k.keyid);
+}
+async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
+  const walk = trustedSigners(signatures, keys, threshold);
+  let step = walk.next();
+  while (!step.done) step = walk.next(await verifyOne(...step.value));
+  return step.value;
+}
+
+// src/bundle/verify-checks.ts
+init_errors();
+
+// src/bundle/payload.ts
+var BUNDLE_FORMAT = "edict.bundle/v1";
+var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
+var NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var HEX64 = /^[0-9a-f]{64}$/;
+var ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+function toIsoSeconds(date) {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("toIsoSeconds: expected a valid Date");
+  const iso = date.toISOString();
+  if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
+  return `${iso.slice(0, 19)}Z`;
+}
+function parseIsoSeconds(text2) {
+  if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
+  const ms = Date.parse(text2);
+  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
+}
+function show(value) {
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
+}
+var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
+var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
+var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
+var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
+var SCALARS = [
+  ["name", text(NAME_PATTERN), `match ${NAME_PATTERN.source}`],
+  ["version", text(SEMVER_PATTERN), "be a semantic version"],
+  ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
+  ["revision", text(REVISION), "be a lowercase hex commit id"],
+  ["created_at", ISO_RULE, ISO_MUST],
+  ["expires_at", ISO_RULE, ISO_MUST]
+];
+var LISTS = [
+  [
+    "installed_packs",
+    [
+      ...["name", "version", "layer"].map((k) => [k, (v) => typeof v === "string", "be a string"]),
+      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"]
+    ]
+  ],
+  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
+];
+var mustBe = (at, must, value) => `${at} must ${must}, got ${show(value)}`;
+function fieldProblem(record, rules, prefix) {
+  for (const [field, ok, must] of rules) if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
+  return void 0;
+}
+function targetProblem(name, target) {
+  const at = `targets.${name}`;
+  if (!NAME_PATTERN.test(name)) return `target name ${show(name)} must match ${NAME_PATTERN.source}`;
+  if (!isRecord(target)) return mustBe(at, "be an object", target);
+  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k) => [k, isRecord, "be an object"]), `${at}.`);
+  if (kinds !== void 0) return kinds;
+  const { access, data } = target;
+  return fieldProblem(access, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
+}
+function findPayloadProblem(value) {
+  if (!isRecord(value)) return `payload must be a JSON object, got ${show(value)}`;
+  const p = value;
+  if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
+  const scalar = fieldProblem(p, SCALARS, "");
+  if (scalar !== void 0) return scalar;
+  if (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at)) return `expires_at ${p.expires_at} is not after created_at ${p.created_at}`;
+  if (!isRecord(p.targets)) return mustBe("targets", "be an object", p.targets);
+  for (const [name, target] of Object.entries(p.targets)) {
+    const problem = targetProblem(name, target);
+    if (problem !== void 0) return problem;
+  }
+  for (const [list, rules] of LISTS) {
+    const items = p[list];
+    if (!Array.isArray(items)) return mustBe(list, "be an array", items);
+    for (const [i, item] of items.entries()) {
+      const problem = isRecord(item) ? fieldProblem(item, rules, `${list}[${i}].`) : mustBe(`${list}[${i}]`, "be an object", item);
+      if (problem !== void 0) return problem;
+    }
+  }
+  const paths = p.sources.map((s) => s.path);
+  for (let i = 1; i < paths.length; i++) {
+    if (paths[i - 1] >= paths[i]) return `sources[${i}]: sources must be sorted by path without duplicates (${show(paths[i])} after ${show(paths[i - 1])})`;
+  }
+  if (!isRecord(p.digests)) return mustBe("digests", "be an object {blake3, sha256}", p.digests);
+  return fieldProblem(p.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
+}
+
+// src/bundle/verify-checks.ts
+var DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+function checkSize(bytes, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
+  if (bytes.length > maxBytes) {
+    throw new BundleRetrievalError("TOO_LARGE", `bundle is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
+  }
+}
+function checkPayloadType(envelope) {
+  if (envelope.payloadType !== BUNDLE_PAYLOAD_TYPE) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(BUNDLE_PAYLOAD_TYPE)}`
+    );
+  }
+}
+function checkDigestsMatch(payload, actual) {
+  for (const k of ["sha256", "blake3"]) {
+    const got = actual[k];
+    if (got !== void 0 && got !== payload.digests[k]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
+    }
+  }
+}
+function checkNotExpired(payload, now) {
+  const expires = parseIsoSeconds(payload.expires_at);
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
+  if (expires === void 0 || now.getTime() >= expires) {
+    throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
+  }
+}
+function checkName(payload, expectedName) {
+  if (payload.name !== expectedName) {
+    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+  }
+}
+function checkTarget(payload, target) {
+  if (!Object.hasOwn(payload.targets, target)) {
+    const names = Object.keys(payload.targets);
+    throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+}
+function checkSerialNotBelow(serial, floor) {
+  if (!Number.isSafeInteger(serial) || !Number.isSafeInteger(floor)) throw new TypeError("checkSerialNotBelow: expected integers");
+  if (serial < floor) {
+    throw new BundleTrustError("ROLLBACK", `bundle serial ${serial} is below ${floor}, the highest serial already accepted (rollback)`);
+  }
+}
+
 // src/loader/checks.ts
 init_errors();
 function checkNotRolledBack(candidate, floor) {
@@ -1525,168 +1642,7 @@ function raiseFloor(floor, candidate) {
   return floor === void 0 || candidate.serial > floor.serial || candidate.serial === floor.serial && floor.sha256 === void 0 ? { serial: candidate.serial, sha256: candidate.sha256 } : floor;
 }
 
-// src/loader/fetch.ts
-init_errors();
-var MAX_REDIRECTS = 5;
-function abortable(promise, signal) {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error2) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error2);
-      }
-    );
-  });
-}
-async function withDeadline(label, timeoutMs, closed, run) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error("timeout"));
-  }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
-  try {
-    return await abortable(run(controller.signal), controller.signal);
-  } catch (e) {
-    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
-    if (closed.aborted) throw new BundleRetrievalError("FETCH_FAILED", `${label}: the loader was closed`, { cause: e });
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
-    controller.abort(new Error("done"));
-  }
-}
-function describeError(e, url) {
-  const cause = e?.cause;
-  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
-  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
-  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
-}
-function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
-}
-function tooLarge(label, size, maxBytes) {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
-}
-function discard(response) {
-  response.body?.cancel().catch(() => void 0);
-}
-function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
-    discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
-  }
-}
-async function readBodyBounded(response, maxBytes, signal, label) {
-  checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks = [];
-  let total = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await abortable(reader.read(), signal);
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
-      chunks.push(value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => void 0);
-    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
-    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-function isRedirect(status) {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
-}
-function checkRedirectTarget(from, to, label) {
-  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
-  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
-}
-async function request(url, options) {
-  let current = new URL(url);
-  let credentials = options.authorization;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
-    const headers = { ...options.headers };
-    if (credentials !== void 0) headers.authorization = credentials;
-    let response;
-    try {
-      response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
-        options.signal
-      );
-    } catch (e) {
-      if (options.signal.aborted) throw e;
-      throw fetchFailed(`${options.label}: request failed (${describeError(e, current)})`, e);
-    }
-    if (credentials === void 0 || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
-    }
-    const location = response.headers.get("location");
-    discard(response);
-    if (location === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
-    let next;
-    try {
-      next = new URL(location, current);
-    } catch (e) {
-      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
-    }
-    checkRedirectTarget(current, next, options.label);
-    current = next;
-  }
-  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
-}
-function checkStatus(response, label, conditional) {
-  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
-  discard(response);
-  const text2 = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
-}
-async function retrieve(url, options) {
-  const headers = { ...options.headers };
-  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
-  const response = await request(url, { ...options, headers });
-  checkStatus(response, options.label, options.etag !== void 0);
-  if (response.status === 304) {
-    discard(response);
-    return { notModified: true };
-  }
-  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  const etag = response.headers.get("etag");
-  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
-}
-
 // src/loader/keys.ts
-init_bytes();
 init_errors();
 
 // src/loader/web-crypto.ts
@@ -1804,8 +1760,337 @@ async function withKeyids(raws) {
   return keys;
 }
 
+// src/bundle/pae.ts
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
+
+// src/bundle/payload-read.ts
+var MAX_PAYLOAD_DEPTH = 64;
+var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
+var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
+function parseJsonBytes(bytes, what) {
+  try {
+    const text2 = utf8Decode(bytes);
+    return { text: text2, value: JSON.parse(text2) };
+  } catch (e) {
+    throw formatError(`${what} is not strict JSON: ${e.message}`, e);
+  }
+}
+function readPayload(bytes) {
+  const { text: text2, value } = parseJsonBytes(bytes, "payload");
+  const problem = findPayloadProblem(value);
+  if (problem !== void 0) throw formatError(`payload: ${problem}`);
+  const record = value;
+  const targetsText = canonicalOfParsed(record.targets, 2);
+  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
+  if (canonical !== text2) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+}
+function canonicalOfParsed(value, depth = 1) {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
+  const record = value;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
+}
+
+// src/loader/verify.ts
+function readEnvelope(bytes) {
+  const { text: text2, value } = parseJsonBytes(bytes, "envelope");
+  const envelope = toDsseEnvelope(value);
+  const canonical = canonicalOfParsed(envelope);
+  const decoded = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].map(fromCanonicalBase64);
+  if (canonical !== text2 || LONE_SURROGATE_ESCAPE.test(canonical) || decoded.includes(void 0)) {
+    throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
+  }
+  return { ...envelope, payload: decoded[0], signatures: envelope.signatures.map((s, i) => ({ ...s, sig: decoded[i + 1] })) };
+}
+async function verifyBundleBytes(bytes, options) {
+  checkSize(bytes, options.maxBytes);
+  const envelope = readEnvelope(bytes);
+  checkPayloadType(envelope);
+  checkSigned(envelope);
+  const message = pae(envelope.payloadType, envelope.payload);
+  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
+  const { payload, targetsBytes } = readPayload(envelope.payload);
+  checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
+  checkNotExpired(payload, options.now);
+  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
+  checkTarget(payload, options.target);
+  return { payload, keyids, sha256: await sha256Hex(bytes) };
+}
+
+// src/loader/view.ts
+init_errors();
+
+// src/loader/fetch.ts
+init_errors();
+var MAX_REDIRECTS = 5;
+function abortable(promise, signal) {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error2) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error2);
+      }
+    );
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, size, maxBytes) {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, declared.trim(), maxBytes);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError(e, current)})`, e);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) {
+      if (response.type === "opaqueredirect") {
+        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+      }
+      return response;
+    }
+    const location = response.headers.get("location");
+    discard(response);
+    if (location === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+function checkStatus(response, label, conditional) {
+  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
+  discard(response);
+  const text2 = response.statusText ? ` ${response.statusText}` : "";
+  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
+}
+async function retrieve(url, options) {
+  const headers = { ...options.headers };
+  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
+  const response = await request(url, { ...options, headers });
+  checkStatus(response, options.label, options.etag !== void 0);
+  if (response.status === 304) {
+    discard(response);
+    return { notModified: true };
+  }
+  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
+  const etag = response.headers.get("etag");
+  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
+}
+
+// src/loader/view.ts
+function engineView(active) {
+  const current = () => {
+    const a = active();
+    if (a === void 0) throw new TypeError("edict loader: no bundle is active");
+    return a;
+  };
+  return Object.freeze({
+    authorize: (request2) => current().engine.authorize(request2),
+    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
+    decideData: (request2, now) => current().engine.decideData(request2, now),
+    scan: (text2, location) => current().engine.scan(text2, location),
+    posture: (facts) => current().engine.posture(facts),
+    get meta() {
+      return current().meta;
+    }
+  });
+}
+function toMeta(verified, target) {
+  const p = verified.payload;
+  return Object.freeze({
+    name: p.name,
+    version: p.version,
+    serial: p.serial,
+    revision: p.revision,
+    created_at: p.created_at,
+    expires_at: p.expires_at,
+    digests: Object.freeze({ ...p.digests }),
+    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))),
+    keyids: Object.freeze([...verified.keyids]),
+    target,
+    sha256: verified.sha256
+  });
+}
+function toBundleError(e, label) {
+  if (isBundleError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return fetchFailed(`${label}: ${message}`, e);
+}
+
+// src/loader/trust-store.ts
+function createTrustStore(config) {
+  let trusted;
+  let floor;
+  let active;
+  function compile(verified) {
+    const p = verified.payload;
+    try {
+      const effective = p.targets[config.target];
+      if (effective === void 0) throw new TypeError(`no target ${config.target}`);
+      return compileEngine(effective);
+    } catch (e) {
+      throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
+    }
+  }
+  return {
+    get active() {
+      return active;
+    },
+    get floor() {
+      return floor;
+    },
+    async admit(bytes) {
+      trusted ??= withKeyids(config.keys);
+      const verified = await verifyBundleBytes(bytes, {
+        keys: await trusted,
+        threshold: config.threshold,
+        now: config.now(),
+        target: config.target,
+        expectedName: config.expectedName,
+        maxBytes: config.maxBytes
+      });
+      if (verified.sha256 === active?.meta.sha256) return void 0;
+      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      checkNotRolledBack(seen, floor);
+      checkSerialNotReused(seen, floor);
+      return { ...seen, verified, bytes, engine: compile(verified) };
+    },
+    raise(seen) {
+      floor = raiseFloor(floor, seen);
+    },
+    activate({ verified, engine }) {
+      const meta = toMeta(verified, config.target);
+      active = {
+        meta,
+        engine,
+        since: config.now(),
+        createdMs: Date.parse(verified.payload.created_at),
+        expiresMs: Date.parse(verified.payload.expires_at)
+      };
+      floor = raiseFloor(floor, meta);
+      return meta;
+    },
+    checkNotExpired() {
+      if (active !== void 0) checkNotExpired(active.meta, config.now());
+    }
+  };
+}
+
 // src/loader/source.ts
-init_bytes();
 var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 var SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 function parseSource(source) {
@@ -1880,6 +2165,27 @@ async function retrieveGithubAsset(spec, options) {
   const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
   return asset.notModified || release.etag === void 0 ? asset : { ...asset, etag: release.etag };
 }
+function retrieveSource(config, etag, closed, files) {
+  const { spec } = config;
+  return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
+    if (spec.kind === "file") {
+      let mod;
+      try {
+        mod = await files();
+      } catch (e) {
+        throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
+      }
+      return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
+    }
+    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, ...etag === void 0 ? {} : { etag } };
+    if (spec.kind === "url") return retrieve(spec.url, common);
+    const asset = `${config.expectedName}.bundle.json`;
+    if (config.token !== void 0) {
+      return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+    }
+    return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
+  });
+}
 
 // src/loader/options.ts
 var DEFAULT_POLL_INTERVAL_MS = 6e4;
@@ -1919,7 +2225,7 @@ function toConfig(options) {
   const keys = [];
   options.trustedKeys.forEach((k, i) => {
     const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => seen.every((b, j) => b === raw[j]))) keys.push(raw);
+    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
   });
   const threshold = integer(options.threshold, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
@@ -1963,178 +2269,25 @@ function pollDelay(intervalMs, failures, random) {
   return Math.max(1, Math.round(Math.min(delay, intervalMs * MAX_BACKOFF_FACTOR)));
 }
 
-// src/loader/view.ts
-init_errors();
-function engineView(active) {
-  const current = () => {
-    const a = active();
-    if (a === void 0) throw new TypeError("edict loader: no bundle is active");
-    return a;
-  };
-  return Object.freeze({
-    authorize: (request2) => current().engine.authorize(request2),
-    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
-    decideData: (request2, now) => current().engine.decideData(request2, now),
-    scan: (text2, location) => current().engine.scan(text2, location),
-    posture: (facts) => current().engine.posture(facts),
-    get meta() {
-      return current().meta;
-    }
-  });
-}
-function toMeta(verified, target) {
-  const p = verified.payload;
-  return Object.freeze({
-    name: p.name,
-    version: p.version,
-    serial: p.serial,
-    revision: p.revision,
-    created_at: p.created_at,
-    expires_at: p.expires_at,
-    digests: Object.freeze({ ...p.digests }),
-    packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))),
-    keyids: Object.freeze([...verified.keyids]),
-    target,
-    sha256: verified.sha256
-  });
-}
-function toBundleError(e, label) {
-  if (isBundleError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
-}
-
-// src/loader/verify.ts
-init_errors();
-
-// src/bundle/pae.ts
-init_bytes();
-function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
-}
-
-// src/bundle/payload-read.ts
-init_bytes();
-var MAX_PAYLOAD_DEPTH = 64;
-var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
-var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
-function parseJsonBytes(bytes, what) {
-  try {
-    const text2 = utf8Decode(bytes);
-    return { text: text2, value: JSON.parse(text2) };
-  } catch (e) {
-    throw formatError(`${what} is not strict JSON: ${e.message}`, e);
-  }
-}
-function readPayload(bytes) {
-  const { text: text2, value } = parseJsonBytes(bytes, "payload");
-  const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError(`payload: ${problem}`);
-  const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
-}
-function canonicalOfParsed(value, depth = 1) {
-  if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
-  const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
-}
-
-// src/loader/verify.ts
-var MAX_SIGNATURES = 64;
-function readEnvelope(bytes) {
-  const { text: text2, value } = parseJsonBytes(bytes, "envelope");
-  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
-    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
-  }
-  if (value.signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${value.signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
-  const { payloadType, payload } = value;
-  const texts = value.signatures.map((s, i) => {
-    if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
-      throw formatError(`envelope: signatures[${i}] must be an object {keyid, sig} of strings`);
-    }
-    return s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
-  });
-  const canonical = canonicalOfParsed({ payload, payloadType, signatures: texts });
-  const decoded = [payload, ...texts.map((s) => s.sig)].map(fromCanonicalBase64);
-  if (canonical !== text2 || LONE_SURROGATE_ESCAPE.test(canonical) || texts.some((s) => s.keyid === "") || decoded.includes(void 0)) {
-    throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
-  }
-  return { payloadType, payload: decoded[0], signatures: texts.map((s, i) => ({ keyid: s.keyid, sig: decoded[i + 1] })) };
-}
-async function checkSignatures(envelope, keys, threshold) {
-  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
-  const message = pae(envelope.payloadType, envelope.payload);
-  const verified = [];
-  const untrusted = [];
-  for (const [i, { keyid, sig }] of envelope.signatures.entries()) {
-    const candidates = keyid === void 0 ? keys : keys.filter((k) => k.keyid === keyid);
-    let key;
-    for (const k of candidates) {
-      if (await verifyEd25519(k.key, sig, message)) {
-        key = k;
-        break;
-      }
-    }
-    if (key !== void 0) {
-      if (!verified.includes(key)) verified.push(key);
-    } else if (keyid !== void 0 && candidates.length > 0) {
-      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i}] names trusted key ${keyid} but does not verify`);
-    } else {
-      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
-    }
-  }
-  if (verified.length === 0) {
-    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k) => k.keyid).join(", ")}`);
-  }
-  if (verified.length < threshold) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k) => k.keyid).join(", ")})`);
-  }
-  return verified.map((k) => k.keyid);
-}
-async function verifyBundleBytes(bytes, options) {
-  checkSize(bytes, options.maxBytes);
-  const envelope = readEnvelope(bytes);
-  checkPayloadType(envelope);
-  const keyids = await checkSignatures(envelope, options.keys, options.threshold);
-  const { payload, targetsBytes } = readPayload(envelope.payload);
-  checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
-  checkNotExpired(payload, options.now);
-  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
-  checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await sha256Hex(bytes) };
-}
-
 // src/loader/loader.ts
 function createLoader(options) {
   const config = toConfig(options);
+  const trust = createTrustStore(config);
   const closing = new AbortController();
+  const closed = closing.signal;
   const listeners = { update: /* @__PURE__ */ new Set(), error: /* @__PURE__ */ new Set() };
-  let active;
-  let floor;
   let cache;
   let cachedSha;
-  let fileModule;
-  let trusted;
-  let preparing;
-  let loading;
+  let etag;
   let lastSuccess;
   let lastError;
   let failures = 0;
   let polling = false;
   let timer;
   let lock = Promise.resolve();
-  const view = engineView(() => active);
+  const view = engineView(() => trust.active);
   function emit(event, value) {
-    if (closing.signal.aborted) return;
+    if (closed.aborted) return;
     for (const listener of listeners[event]) {
       try {
         listener(value);
@@ -2159,158 +2312,87 @@ function createLoader(options) {
     lock = run.catch(() => void 0);
     return run;
   }
-  function importFileModule() {
-    fileModule ??= Promise.resolve().then(() => (init_file_cache(), file_cache_exports)).catch((e) => {
-      fileModule = void 0;
-      throw e;
-    });
-    return fileModule;
-  }
-  async function verify(bytes) {
-    trusted ??= withKeyids(config.keys);
-    return verifyBundleBytes(bytes, {
-      keys: await trusted,
-      threshold: config.threshold,
-      now: config.now(),
-      target: config.target,
-      expectedName: config.expectedName,
-      maxBytes: config.maxBytes
-    });
-  }
-  function compile(verified) {
-    const p = verified.payload;
+  const importFileModule = once(() => Promise.resolve().then(() => (init_file_cache(), file_cache_exports)));
+  const prepare = once(async () => {
+    const dir = config.cacheDir;
+    if (dir === void 0) return void 0;
+    let mod;
     try {
-      const effective = p.targets[config.target];
-      if (effective === void 0) throw new TypeError(`no target ${config.target}`);
-      return compileEngine(effective);
+      mod = await importFileModule();
     } catch (e) {
-      throw new BundleIntegrityError("FORMAT_ERROR", `bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, { cause: e });
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     }
-  }
-  async function admit(bytes, verified) {
-    verified ??= await verify(bytes);
-    const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
-    checkNotRolledBack(seen, floor);
-    checkSerialNotReused(seen, floor);
-    return { verified, bytes, engine: compile(verified) };
-  }
-  function prepare() {
-    preparing ??= (async () => {
-      const dir = config.cacheDir;
-      if (dir === void 0) return void 0;
-      let mod;
-      try {
-        mod = await importFileModule();
-      } catch (e) {
-        throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
+    const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
+    cache = mod.openFileCache(dir, key, config.maxBytes);
+    try {
+      const floor = await cache.readSerialFloor();
+      if (floor !== void 0) trust.raise(floor);
+    } catch (e) {
+      report(toBundleError(e, `cache ${dir}`));
+    }
+    let bytes;
+    try {
+      bytes = await cache.readBundle();
+    } catch (e) {
+      report(toBundleError(e, `cache ${cache.location}`));
+    }
+    if (bytes === void 0) return void 0;
+    try {
+      const candidate = await trust.admit(bytes);
+      if (candidate !== void 0) {
+        cachedSha = candidate.sha256;
+        trust.raise(candidate);
       }
-      const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
-      cache = mod.openFileCache(dir, key, config.maxBytes);
-      try {
-        floor = await cache.readSerialFloor();
-      } catch (e) {
-        report(toBundleError(e, `cache ${dir}`));
-      }
-      let bytes;
-      try {
-        bytes = await cache.readBundle();
-      } catch (e) {
-        report(toBundleError(e, `cache ${cache.location}`));
-      }
-      if (bytes === void 0) return void 0;
-      try {
-        const candidate = await admit(bytes);
-        cachedSha = candidate.verified.sha256;
-        floor = raiseFloor(floor, { serial: candidate.verified.payload.serial, sha256: cachedSha });
-        return candidate;
-      } catch (e) {
-        const error2 = toBundleError(e, "cache");
-        error2.message = `cache ${cache.location}: ${error2.message}; ignoring it`;
-        report(error2);
-        return void 0;
-      }
-    })().catch((e) => {
-      preparing = void 0;
-      throw e;
-    });
-    return preparing;
-  }
+      return candidate;
+    } catch (e) {
+      const error2 = toBundleError(e, "cache");
+      error2.message = `cache ${cache.location}: ${error2.message}; ignoring it`;
+      report(error2);
+      return void 0;
+    }
+  });
   async function persist(candidate) {
+    const floor = trust.floor;
     if (cache === void 0 || floor === void 0) return;
     try {
-      if (cachedSha !== candidate.verified.sha256) {
+      if (cachedSha !== candidate.sha256) {
         await cache.writeBundle(candidate.bytes);
-        cachedSha = candidate.verified.sha256;
+        cachedSha = candidate.sha256;
       }
       await cache.writeSerialFloor(floor);
     } catch (e) {
       report(toBundleError(e, `cache ${cache.location}: could not write`));
     }
   }
-  async function activate(candidate, etag) {
-    const { verified } = candidate;
-    const meta = toMeta(verified, config.target);
-    active = {
-      meta,
-      engine: candidate.engine,
-      etag,
-      since: config.now(),
-      createdMs: Date.parse(verified.payload.created_at),
-      expiresMs: Date.parse(verified.payload.expires_at)
-    };
-    floor = raiseFloor(floor, { serial: meta.serial, sha256: meta.sha256 });
+  async function activate(candidate, retrievedEtag) {
+    const meta = trust.activate(candidate);
+    etag = retrievedEtag;
     await persist(candidate);
     emit("update", meta);
-  }
-  async function retrieveSource(etag) {
-    const { spec } = config;
-    return withDeadline(config.label, config.timeoutMs, closing.signal, async (signal) => {
-      if (spec.kind === "file") {
-        let mod;
-        try {
-          mod = await importFileModule();
-        } catch (e) {
-          throw new BundleRetrievalError(
-            "FETCH_FAILED",
-            `${config.label}: file sources need Node's file system; use an https:// URL or a github: source`,
-            { cause: e }
-          );
-        }
-        return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
-      }
-      const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, ...etag === void 0 ? {} : { etag } };
-      if (spec.kind === "url") return retrieve(spec.url, common);
-      const asset = `${config.expectedName}.bundle.json`;
-      if (config.token !== void 0) {
-        return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
-      }
-      return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
-    });
   }
   async function pull() {
     let retrieved;
     try {
-      retrieved = await retrieveSource(active?.etag);
+      retrieved = await retrieveSource(config, etag, closed, importFileModule);
     } catch (e) {
       throw toBundleError(e, config.label);
     }
     if (retrieved.notModified) {
-      if (active !== void 0) checkNotExpired(active.meta, config.now());
+      trust.checkNotExpired();
       recordSuccess();
       return false;
     }
-    const verified = await verify(retrieved.bytes);
-    if (active !== void 0 && verified.sha256 === active.meta.sha256) {
-      if (retrieved.etag !== void 0) active.etag = retrieved.etag;
-      recordSuccess();
-      return false;
+    const candidate = await trust.admit(retrieved.bytes);
+    if (candidate === void 0) {
+      if (retrieved.etag !== void 0) etag = retrieved.etag;
+    } else {
+      await activate(candidate, retrieved.etag);
     }
-    await activate(await admit(retrieved.bytes, verified), retrieved.etag);
     recordSuccess();
-    return true;
+    return candidate !== void 0;
   }
   function scheduleNext() {
-    if (closing.signal.aborted) return;
+    if (closed.aborted) return;
     timer = setTimeout(() => {
       timer = void 0;
       refresh().catch(() => void 0).finally(scheduleNext);
@@ -2318,53 +2400,46 @@ function createLoader(options) {
     timer.unref?.();
   }
   function startPolling() {
-    if (polling || config.pollIntervalMs === 0 || closing.signal.aborted) return;
+    if (polling || config.pollIntervalMs === 0 || closed.aborted) return;
     polling = true;
     scheduleNext();
   }
-  function closedError() {
-    return new BundleRetrievalError("FETCH_FAILED", `${config.label}: the loader was closed`);
-  }
-  function load() {
-    loading ??= exclusive(async () => {
-      if (active === void 0) {
-        if (closing.signal.aborted) throw closedError();
+  const load = once(
+    () => exclusive(async () => {
+      if (trust.active === void 0) {
+        if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
         try {
           await pull();
         } catch (e) {
           const error2 = toBundleError(e, config.label);
-          if (closing.signal.aborted) throw error2;
+          if (closed.aborted) throw error2;
           recordFailure(error2);
           if (cached === void 0) throw error2;
           await activate(cached, void 0);
         }
       }
-      if (active === void 0) throw new BundleRetrievalError("FETCH_FAILED", `${config.label}: no bundle was retrieved`);
+      if (trust.active === void 0) throw fetchFailed(`${config.label}: no bundle was retrieved`);
       startPolling();
       return view;
-    }).catch((e) => {
-      loading = void 0;
-      throw e;
-    });
-    return loading;
-  }
+    })
+  );
   function refresh() {
     return exclusive(async () => {
-      if (closing.signal.aborted) return false;
+      if (closed.aborted) return false;
       await prepare();
       try {
         return await pull();
       } catch (e) {
         const error2 = toBundleError(e, config.label);
-        if (!closing.signal.aborted) recordFailure(error2);
+        if (!closed.aborted) recordFailure(error2);
         throw error2;
       }
     });
   }
   function status() {
     const now = config.now().getTime();
-    const a = active;
+    const a = trust.active;
     const freshUntil = a === void 0 ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
     return {
       source: config.label,
@@ -2390,15 +2465,22 @@ function createLoader(options) {
       return () => void set.delete(listener);
     },
     close() {
-      if (closing.signal.aborted) return;
+      if (closed.aborted) return;
       closing.abort(new Error("closed"));
       if (timer !== void 0) clearTimeout(timer);
       timer = void 0;
     },
     get engine() {
-      return active === void 0 ? void 0 : view;
+      return trust.active === void 0 ? void 0 : view;
     }
   };
+}
+function once(run) {
+  let result;
+  return () => result ??= run().catch((e) => {
+    result = void 0;
+    throw e;
+  });
 }
 
 // src/loader/index.ts

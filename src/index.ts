@@ -15,7 +15,7 @@ export type * from "./model/types.js";
 export type * from "./engine/effective.js";
 export { EDICT_VERSION } from "./version.js";
 export { diffRepositories, renderDiffMarkdown, renderDiffText, renderDiffJson, toDiffJson } from "./diff/index.js";
-export { readRepositoryAtRevision } from "./io/read-git.js";
+export { readRepositoryAtRevision } from "./io/git.js";
 export { buildAllTargets, buildTarget } from "./model/merge/index.js";
 export { compileEngine } from "./engine/engine.js";
 export type { Engine } from "./engine/engine.js";

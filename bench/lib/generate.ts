@@ -1,7 +1,7 @@
 /**
  * Deterministic generators for the benchmarks: an abstract access policy set (translated to
  * edict, Cedar and casbin by the engine adapters), a request stream over it, and whole policy
- * repositories as files. Every function takes a seed or a `Random`, so runs are comparable.
+ * repositories as files. Every function takes a seed or an `Rng` (the fuzzers' PRNG: one for both), so runs are comparable.
  *
  * Shape of a policy set of N statements (SPEC §2.1 syntax):
  * - 8 services (`db`, `s3`, `file`, `api`, `queue`, `kms`, `model`, `tool`), 14 verbs each;
@@ -12,7 +12,7 @@
  */
 import type { EffectiveStatement, EffectiveTarget } from "../../src/engine/effective.js";
 import type { RawFile } from "../../src/model/repository.js";
-import { Random } from "./random.js";
+import { Rng } from "../../fuzz/lib/rng.js";
 
 export const SERVICES = ["db", "s3", "file", "api", "queue", "kms", "model", "tool"] as const;
 const SCHEMES: Record<(typeof SERVICES)[number], string> = {
@@ -69,18 +69,18 @@ export function tenantsFor(statements: number): number {
   return Math.max(4, Math.round(statements / 25));
 }
 
-function genResource(rng: Random, scheme: string, tenants: number): string {
-  const tenant = `tenant-${rng.int(tenants)}`;
+function genResource(rng: Rng, scheme: string, tenants: number): string {
+  const tenant = `tenant-${rng.below(tenants)}`;
   const roll = rng.next();
   if (roll < 0.02) return "*";
   if (roll < 0.1) return `${scheme}://${tenant}/*`;
-  if (roll < 0.3) return `${scheme}://${tenant}/coll-${rng.int(COLLECTIONS)}/obj-${rng.int(OBJECTS)}`;
-  return `${scheme}://${tenant}/coll-${rng.int(COLLECTIONS)}/*`;
+  if (roll < 0.3) return `${scheme}://${tenant}/coll-${rng.below(COLLECTIONS)}/obj-${rng.below(OBJECTS)}`;
+  return `${scheme}://${tenant}/coll-${rng.below(COLLECTIONS)}/*`;
 }
 
 /** `count` statements; the same seed and count always give the same list. */
 export function generateStatements(count: number, seed = 1): GenStatement[] {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   const tenants = tenantsFor(count);
   const out: GenStatement[] = [];
   for (let i = 0; i < count; i++) {
@@ -96,7 +96,7 @@ export function generateStatements(count: number, seed = 1): GenStatement[] {
       actions = [...new Set([`${service}:${first}`, `${service}:${second}`])];
     }
     // one tenant per statement: a statement governs one tenant's data
-    const tenant = rng.int(tenants);
+    const tenant = rng.below(tenants);
     const resources = [genResource(rng, scheme, tenants)];
     if (rng.chance(0.25)) resources.push(genResource(rng, scheme, tenants));
     const scoped = [...new Set(resources.map((r) => r.replace(/tenant-\d+/, `tenant-${tenant}`)))];
@@ -107,20 +107,20 @@ export function generateStatements(count: number, seed = 1): GenStatement[] {
   return out;
 }
 
-function genIp(rng: Random): string {
+function genIp(rng: Rng): string {
   const roll = rng.next();
-  const o = (): number => rng.int(256);
-  if (roll < 0.55) return `10.${rng.chance(0.3) ? 20 : o()}.${o()}.${1 + rng.int(254)}`;
-  if (roll < 0.75) return `172.${16 + rng.int(16)}.${o()}.${1 + rng.int(254)}`;
-  if (roll < 0.85) return `192.168.${o()}.${1 + rng.int(254)}`;
-  return `203.0.113.${1 + rng.int(254)}`;
+  const o = (): number => rng.below(256);
+  if (roll < 0.55) return `10.${rng.chance(0.3) ? 20 : o()}.${o()}.${1 + rng.below(254)}`;
+  if (roll < 0.75) return `172.${16 + rng.below(16)}.${o()}.${1 + rng.below(254)}`;
+  if (roll < 0.85) return `192.168.${o()}.${1 + rng.below(254)}`;
+  return `203.0.113.${1 + rng.below(254)}`;
 }
 
-function instantiate(rng: Random, pattern: string, service: (typeof SERVICES)[number], tenants: number): string {
-  if (pattern === "*") return `${SCHEMES[service]}://tenant-${rng.int(tenants)}/coll-${rng.int(COLLECTIONS)}/obj-${rng.int(OBJECTS)}`;
+function instantiate(rng: Rng, pattern: string, service: (typeof SERVICES)[number], tenants: number): string {
+  if (pattern === "*") return `${SCHEMES[service]}://tenant-${rng.below(tenants)}/coll-${rng.below(COLLECTIONS)}/obj-${rng.below(OBJECTS)}`;
   if (!pattern.endsWith("*")) return pattern;
   const head = pattern.slice(0, -1);
-  return /\/coll-\d+\/$/.test(head) ? `${head}obj-${rng.int(OBJECTS)}` : `${head}coll-${rng.int(COLLECTIONS)}/obj-${rng.int(OBJECTS)}`;
+  return /\/coll-\d+\/$/.test(head) ? `${head}obj-${rng.below(OBJECTS)}` : `${head}coll-${rng.below(COLLECTIONS)}/obj-${rng.below(OBJECTS)}`;
 }
 
 /**
@@ -129,7 +129,7 @@ function instantiate(rng: Random, pattern: string, service: (typeof SERVICES)[nu
  * fall in 10/8 (55%), 172.16/12 (20%), 192.168/16 (10%) or a public range (15%).
  */
 export function generateRequests(statements: readonly GenStatement[], count: number, seed = 2): GenRequest[] {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   const tenants = tenantsFor(statements.length);
   const out: GenRequest[] = [];
   for (let i = 0; i < count; i++) {
@@ -148,7 +148,7 @@ export function generateRequests(statements: readonly GenStatement[], count: num
     } else {
       const service = rng.pick(SERVICES);
       action = `${service}:${rng.pick(VERBS)}`;
-      resource = `${SCHEMES[service]}://tenant-${rng.int(tenants)}/coll-${rng.int(COLLECTIONS)}/obj-${rng.int(OBJECTS)}`;
+      resource = `${SCHEMES[service]}://tenant-${rng.below(tenants)}/coll-${rng.below(COLLECTIONS)}/obj-${rng.below(OBJECTS)}`;
     }
     out.push({ action, resource, ip: genIp(rng) });
   }
@@ -244,7 +244,7 @@ function statementYaml(s: GenStatement): string {
 
 const TARGET_SETS = [undefined, "[production, staging]", "[production]", "[staging, development]"] as const;
 
-function accessFile(rng: Random, n: number, statements: readonly GenStatement[], priority: number): string {
+function accessFile(rng: Rng, n: number, statements: readonly GenStatement[], priority: number): string {
   const targets = rng.pick(TARGET_SETS);
   let text = `apiVersion: edict/v1
 kind: AccessPolicy
@@ -257,12 +257,12 @@ ${targets === undefined ? "" : `  targets: ${targets}\n`}spec:
   Description: Access for workload ${n}
   Statement:
 ${statements.map(statementYaml).join("")}`;
-  if (rng.chance(0.3)) text += `  ResourceLimits:\n    MaxTokens: ${10000 + 1000 * rng.int(40)}\n    MaxExecutionTime: ${60 * (1 + rng.int(10))}s\n`;
-  if (rng.chance(0.2)) text += `  AuditLog:\n    Required: true\n    RetentionDays: ${30 * (1 + rng.int(12))}\n`;
+  if (rng.chance(0.3)) text += `  ResourceLimits:\n    MaxTokens: ${10000 + 1000 * rng.below(40)}\n    MaxExecutionTime: ${60 * (1 + rng.below(10))}s\n`;
+  if (rng.chance(0.2)) text += `  AuditLog:\n    Required: true\n    RetentionDays: ${30 * (1 + rng.below(12))}\n`;
   return text;
 }
 
-function runtimeFile(rng: Random, n: number, priority: number): string {
+function runtimeFile(rng: Rng, n: number, priority: number): string {
   return `apiVersion: edict/v1
 kind: RuntimePolicy
 metadata:
@@ -273,11 +273,11 @@ spec:
   enforcement:
     deny_on: [${rng.pick(["version_unpinned", "egress_violation", "fs_violation", "payload_too_large"])}]
   agent_guard:
-    block_on_count: ${1 + rng.int(5)}
+    block_on_count: ${1 + rng.below(5)}
 `;
 }
 
-function dataFile(rng: Random, n: number, priority: number): string {
+function dataFile(rng: Rng, n: number, priority: number): string {
   const action = rng.chance(0.5)
     ? "allow: true"
     : rng.chance(0.5)
@@ -300,7 +300,7 @@ spec:
 `;
 }
 
-function postureFile(rng: Random, n: number, priority: number): string {
+function postureFile(rng: Rng, n: number, priority: number): string {
   return `apiVersion: edict/v1
 kind: PosturePolicy
 metadata:
@@ -326,7 +326,7 @@ export interface GeneratedRepository {
  * 8% DataPolicy, 4% PosturePolicy. Priorities are distinct (0..9999 cycled with the index), ids unique.
  */
 export function generateRepository(policies: number, seed = 3): GeneratedRepository {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   const pool = generateStatements(policies * 3, seed + 1000);
   let next = 0;
   const files: RawFile[] = [
@@ -341,7 +341,7 @@ export function generateRepository(policies: number, seed = 3): GeneratedReposit
     let kind: string;
     let text: string;
     if (roll < 0.8) {
-      const n = 1 + rng.int(3);
+      const n = 1 + rng.below(3);
       const chosen = pool.slice(next, next + n).map((s, k) => ({ ...s, sid: `S${k + 1}` }));
       next += n;
       statements += chosen.length;
@@ -367,11 +367,11 @@ export function generateRepository(policies: number, seed = 3): GeneratedReposit
  * action added, an effect flipped, a condition dropped, a limit raised, a statement appended.
  */
 export function changeRepository(repo: GeneratedRepository, changes: number, seed = 4): RawFile[] {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   const files = repo.files.map((f) => ({ ...f }));
   const candidates = files.map((f, i) => ({ f, i })).filter(({ f }) => f.path.includes("/access/"));
   const picked = new Set<number>();
-  while (picked.size < Math.min(changes, candidates.length)) picked.add(rng.int(candidates.length));
+  while (picked.size < Math.min(changes, candidates.length)) picked.add(rng.below(candidates.length));
   let k = 0;
   for (const c of picked) {
     const { f } = candidates[c]!;
@@ -386,7 +386,7 @@ export function changeRepository(repo: GeneratedRepository, changes: number, see
       (t) =>
         t.replace(
           /  Statement:\n/,
-          `  Statement:\n    - Sid: Added\n      Effect: Allow\n      Action: [db:GetItem]\n      Resource: ["db://tenant-0/coll-${rng.int(COLLECTIONS)}/*"]\n`,
+          `  Statement:\n    - Sid: Added\n      Effect: Allow\n      Action: [db:GetItem]\n      Resource: ["db://tenant-0/coll-${rng.below(COLLECTIONS)}/*"]\n`,
         ),
     ];
     let text = before;

@@ -1,5 +1,5 @@
 /**
- * check mode (SPEC §10), on pull requests: lint with annotations, policy tests, the effective
+ * check mode, on pull requests: lint with annotations, policy tests, the effective
  * diff base..head (fetching the base when the checkout is shallow), pack drift, SARIF when
  * asked, one sticky comment and the job summary. `fail-on` decides the exit status.
  */
@@ -15,7 +15,7 @@ import { RULES } from "../lint/registry.js";
 import { formatSarif } from "../lint/reporters/index.js";
 import { computeDrift, packsSourceOf, readShippedPacks, worldOf } from "../pack/index.js";
 import type { DriftFinding } from "../pack/index.js";
-import { readRepositoryAtRevision } from "../io/read-git.js";
+import { readRepositoryAtRevision } from "../io/git.js";
 import { readRepository } from "../io/read-repository.js";
 import type { Repository } from "../model/repository.js";
 import { EDICT_VERSION } from "../version.js";

@@ -1,5 +1,5 @@
 /**
- * The check report, as the sticky pull-request comment and as the job summary (SPEC §10): a
+ * The check report, as the sticky pull-request comment and as the job summary: a
  * summary line, lint findings, policy tests, pack drift, the per-target effective diff with its
  * newly allowed requests, and the version the merge would release. Pure.
  *

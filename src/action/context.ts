@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { EdictError } from "../errors.js";
+import { isRecord } from "../engine/record.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,9 +38,6 @@ export interface PullRequestInfo {
   fromFork: boolean;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Reads the context from the runner's environment. Fails with a clear message when

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { EdictError } from "../errors.js";
-import { resolveRevision } from "../io/read-git.js";
+import { resolveRevision } from "../io/git.js";
 
 const run = promisify(execFile);
 

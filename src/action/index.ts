@@ -1,4 +1,4 @@
-/** The GitHub Action (SPEC §10): check, publish and refresh modes as plain functions, and the comment renderer. */
+/** The GitHub Action: check, publish and refresh modes as plain functions, and the comment renderer. */
 export { runAction, resolveMode } from "./run.js";
 export type { ActionDeps, ActionResult, ResolvedMode } from "./run.js";
 export { FAIL_ON, INPUT_NAMES, MODES, parseInputs, parseList } from "./inputs.js";

@@ -1,5 +1,5 @@
 /**
- * The Action's inputs (SPEC §10), read once and validated: a bad value fails the step with a
+ * The Action's inputs, read once and validated: a bad value fails the step with a
  * message naming the input and what it accepts, before anything else happens.
  */
 import { EdictError } from "../errors.js";

@@ -1,5 +1,5 @@
 /**
- * publish mode (SPEC §10), on a push to the default branch or a tag: lint (errors stop it),
+ * publish mode, on a push to the default branch or a tag: lint (errors stop it),
  * build and sign the bundle, continue the serial and version of the previous release, and
  * publish the release idempotently.
  */
@@ -15,7 +15,7 @@ import { EdictError } from "../errors.js";
 import type { EffectiveTarget } from "../engine/effective.js";
 import { buildAllTargets } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";
-import { readRepositoryAtRevision, resolveRevision } from "../io/read-git.js";
+import { readRepositoryAtRevision } from "../io/git.js";
 import { readRepository } from "../io/read-repository.js";
 import type { Repository } from "../model/repository.js";
 import { listReleases } from "./github.js";
@@ -69,9 +69,9 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
   const name = repo.config?.value.name;
   if (typeof name !== "string") throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
 
-  const head = await resolveRevision(run.root, "HEAD");
-  // what buildBundle signs: the files of the commit, not the checkout
-  const headRepo = (await readRepositoryAtRevision(run.root, head)).repo;
+  // what buildBundle signs: the files of the commit, not the checkout; read once, for the verdict and the build
+  const atHead = await readRepositoryAtRevision(run.root, "HEAD");
+  const head = atHead.commit;
   const prefix = tagPrefixOf(inputs, repo);
   const bundleName = `${name}.bundle.json`;
 
@@ -89,7 +89,7 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
     previous = released;
     break;
   }
-  const verdict = previous ? verdictSinceRelease(previous.payload, headRepo) : undefined;
+  const verdict = previous ? verdictSinceRelease(previous.payload, atHead.repo) : undefined;
   if (previous) io.info(`previous release ${previous.release.tag} (serial ${previous.payload.serial}); the policy since then is ${verdict}`);
   else if (sameCommit.length > 0) io.info(`commit ${head.slice(0, 12)} is already released as ${sameCommit.join(", ")}: building it again to compare`);
   else io.info("no previous release: this is the first");
@@ -98,6 +98,7 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
   const built = await buildBundle({
     root: run.root,
     privateKeys: [key],
+    atHead,
     outDir: bundleDir(ctx.runnerTemp),
     ...(previous ? { previousBundle: previous.bytes } : {}),
     ...(verdict ? { verdict } : {}),

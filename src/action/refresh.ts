@@ -1,10 +1,9 @@
 /**
- * refresh mode (SPEC §10), on a schedule: a bundle expires even when nobody merges, and a
+ * refresh mode, on a schedule: a bundle expires even when nobody merges, and a
  * runtime must never meet an expired bundle for that reason alone (TUF's freeze protection).
  * When the latest release is within a third of its lifetime of `expires_at`, the same signed
  * content is published again with `created_at` = now, serial + 1 and a patch version.
  */
-import { writeOutputFiles } from "../bundle/build-io.js";
 import { utf8Encode } from "../bundle/bytes.js";
 import { canonicalBytes } from "../bundle/canonical-json.js";
 import { blake3Hex } from "../bundle/digest-blake3.js";
@@ -16,6 +15,7 @@ import type { BundlePayload } from "../bundle/payload.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { nextRelease, releaseTag } from "../bundle/version.js";
 import { EdictError } from "../errors.js";
+import { writeOutputFiles } from "../io/bundle-files.js";
 import { readRepository } from "../io/read-repository.js";
 import { listReleases } from "./github.js";
 import type { ModeResult, ModeRun } from "./mode.js";

@@ -1,5 +1,5 @@
 /**
- * Releases as the Action sees them (SPEC §7): tags `<tag_prefix><semver>`, each carrying
+ * Releases as the Action sees them: tags `<tag_prefix><semver>`, each carrying
  * `<name>.bundle.json` and its `.sha256`. Finding the previous release, reading its bundle
  * (verified with the signing key), and putting assets up idempotently: a re-run for the same
  * bundle changes nothing, and a release that holds different bytes is never overwritten.

@@ -1,5 +1,5 @@
 /**
- * `edict bundle build` (SPEC §7): the effective policy of every target, signed into a DSSE
+ * `edict bundle build`: the effective policy of every target, signed into a DSSE
  * envelope whose payload is RFC 8785 canonical JSON, plus a `sha256sum` file.
  *
  * Reproducible: with a clean work tree the files are read from the HEAD commit itself (never the
@@ -9,6 +9,10 @@
  */
 import { blake3Hex } from "./digest-blake3.js";
 import { EdictError } from "../errors.js";
+import { writeOutputFiles } from "../io/bundle-files.js";
+import { listUncommittedPaths, openGit, readFilesAt, readHead } from "../io/git.js";
+import type { GitRevisionRepository } from "../io/git.js";
+import { readWorkingTreeFiles } from "../io/read-repository.js";
 import { runLint } from "../lint/engine.js";
 import { RULES } from "../lint/registry.js";
 import { buildAllTargets } from "../model/merge/index.js";
@@ -20,8 +24,6 @@ import { sha256Hex, toSha256sumLine } from "./digest.js";
 import { signEnvelope, toEnvelopeBytes } from "./dsse.js";
 import { BundleKeyError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
-import { readWorkingTreeFiles, writeOutputFiles } from "./build-io.js";
-import { listUncommittedPaths, readFilesAt, readHead } from "./git.js";
 import { BUNDLE_PAYLOAD_TYPE, bundleFileNames, compareStrings, toIsoSeconds } from "./payload.js";
 import { buildPayload, digestTargets, toTargetsRecord } from "./payload-build.js";
 import type { BundlePayload, SourceRef } from "./payload.js";
@@ -57,6 +59,11 @@ export interface BuildBundleOptions {
   allowDirty?: boolean;
   /** The current time, for the "already expired" warning; the clock unless told. */
   now?: Date;
+  /**
+   * The repository at HEAD of the same root, already read by the caller
+   * (`readRepositoryAtRevision(root, "HEAD")`), so it is not read again; used only while HEAD is still that commit and the tree is clean.
+   */
+  atHead?: GitRevisionRepository;
 }
 
 export interface BuiltBundle {
@@ -140,19 +147,23 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   const publicKeys = options.privateKeys.map((k) => k.publicKey);
   const warnings: string[] = [];
 
-  const head = await readHead(root);
-  const dirty = await listUncommittedPaths(root);
+  const git = await openGit(root, "bundle");
+  const head = await readHead(git);
+  const dirty = await listUncommittedPaths(git);
   if (dirty.length > 0 && !options.allowDirty) {
     const shown = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
     throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
       position: { file: root },
     });
   }
-  const raw = dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(root, head.revision);
+  // a clean tree builds from the commit (read by the caller, or here); a dirty one from the
+  // checkout, without the stray-key scan, whose files are never sources
+  const committed = dirty.length === 0 && options.atHead?.commit === head.revision ? options.atHead : undefined;
+  const raw: readonly RawFile[] = committed?.files ?? (dirty.length > 0 ? await readWorkingTreeFiles(root) : await readFilesAt(git, head.revision));
   if (dirty.length > 0) {
     warnings.push(`built from uncommitted changes (${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ""}): revision ${head.revision.slice(0, 12)} does not describe this bundle, and \`edict bundle verify --rebuild\` will fail`);
   }
-  const repo = buildRepository(raw);
+  const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
     throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }

@@ -6,32 +6,25 @@
  * Verification refuses, in this order: a malformed envelope (FORMAT_ERROR), a payload type other
  * than the expected one (PAYLOAD_TYPE_ERROR), a signature naming a trusted keyid that does not
  * verify under that key (SIGNATURE_ERROR), no signature by any trusted key (UNTRUSTED_KEY), and
- * fewer distinct trusted keys than the threshold (SIGNATURE_ERROR).
+ * fewer distinct trusted keys than the threshold (SIGNATURE_ERROR). The envelope's shape and the
+ * threshold over trusted keys are the checks the runtime loader runs too (dsse-checks.ts); this
+ * module adds parsing, signing and the synchronous Ed25519 of `PublicKey.verify`.
  */
 import { fromBase64Either, toBase64 } from "./base64.js";
 import { utf8Decode, utf8Encode } from "./bytes.js";
 import { canonicalJson } from "./canonical-json.js";
-import { BundleIntegrityError, BundleKeyError, BundleTrustError } from "./errors.js";
+import { checkSigned, explainEnvelopeProblem, formatError, toDsseEnvelope, verifyThreshold } from "./dsse-checks.js";
+import type { DsseEnvelope, DsseSignature, SignatureOf } from "./dsse-checks.js";
+import { BundleIntegrityError, BundleKeyError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
 import { toPublicKey } from "./keys.js";
 import { pae } from "./pae.js";
 import { parseStrictJson } from "./strict-json.js";
+import { isRecord } from "../engine/record.js";
 
+export { MAX_SIGNATURES } from "./dsse-checks.js";
+export type { DsseEnvelope, DsseSignature } from "./dsse-checks.js";
 export { pae } from "./pae.js";
-
-export interface DsseSignature {
-  /** Unauthenticated hint naming the key (`ed25519:` + 16 hex); optional in DSSE. */
-  keyid?: string;
-  /** base64 of the 64-byte Ed25519 signature over PAE(payloadType, payload). */
-  sig: string;
-}
-
-export interface DsseEnvelope {
-  payloadType: string;
-  /** base64 of the payload bytes. */
-  payload: string;
-  signatures: DsseSignature[];
-}
 
 export interface VerifyEnvelopeOptions {
   /** Pinned keys: objects, PEM/base64 text or raw bytes. At least one. */
@@ -49,9 +42,6 @@ export interface VerifiedEnvelope {
   /** Distinct trusted keyids whose signatures verified, in envelope order. */
   keyids: string[];
 }
-
-/** More signatures than any real release carries; caps the work an attacker can make us do. */
-export const MAX_SIGNATURES = 64;
 
 /**
  * Signs `payload` with each distinct key into a DSSE envelope (standard base64, keyids set).
@@ -83,13 +73,6 @@ export function toEnvelopeJson(envelope: DsseEnvelope): string {
   return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
 }
 
-function formatError(message: string, cause?: unknown): BundleIntegrityError {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === undefined ? {} : { cause });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Checks the envelope's shape: bytes or text are parsed strictly (UTF-8, no duplicate keys at
@@ -112,20 +95,13 @@ export function parseEnvelope(input: Uint8Array | string | DsseEnvelope): DsseEn
       throw formatError(`envelope is not strict JSON: ${(e as Error).message}`, e);
     }
   }
-  if (!isRecord(value)) throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
-  const { payloadType, payload, signatures } = value;
-  if (typeof payloadType !== "string") throw formatError("envelope: payloadType must be a string");
-  if (typeof payload !== "string") throw formatError("envelope: payload must be a base64 string");
-  if (!Array.isArray(signatures)) throw formatError("envelope: signatures must be an array");
-  // signature flooding: each candidate signature costs a verification
-  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
-  const out: DsseSignature[] = signatures.map((s: unknown, i) => {
-    if (!isRecord(s)) throw formatError(`envelope: signatures[${i}] must be an object {keyid, sig}`);
-    if (typeof s.sig !== "string") throw formatError(`envelope: signatures[${i}].sig must be a base64 string`);
-    if (s.keyid !== undefined && typeof s.keyid !== "string") throw formatError(`envelope: signatures[${i}].keyid must be a string`);
-    return s.keyid === undefined || s.keyid === "" ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
-  });
-  return { payloadType, payload, signatures: out };
+  try {
+    return toDsseEnvelope(value);
+  } catch (e) {
+    // the shared check says what an envelope must be; name the field at fault as well
+    const problem = explainEnvelopeProblem(value);
+    throw problem === undefined ? e : formatError(problem);
+  }
 }
 
 function normaliseTrust(options: VerifyEnvelopeOptions): { keys: PublicKey[]; threshold: number } {
@@ -178,10 +154,7 @@ export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, option
       `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`,
     );
   }
-  // an unsigned envelope is never accepted, whatever the trust settings
-  if (envelope.signatures.length === 0) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
-  }
+  checkSigned(envelope);
 
   let payload: Uint8Array;
   try {
@@ -190,45 +163,19 @@ export function verifyEnvelope(input: Uint8Array | string | DsseEnvelope, option
     throw formatError(`envelope: payload is not valid base64 (${(e as Error).message})`, e);
   }
   const message = pae(envelope.payloadType, payload);
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
+  return { payload, payloadType: envelope.payloadType, keyids };
+}
 
-  const verified: PublicKey[] = [];
-  const untrustedKeyids: string[] = [];
-  for (const [i, signature] of envelope.signatures.entries()) {
-    let sig: Uint8Array;
+/** The signatures' bytes, decoded one by one as the threshold walk reaches them, so a malformed one fails where it stands. */
+function* decodeSignatures(signatures: readonly DsseSignature[]): Generator<SignatureOf<Uint8Array>> {
+  for (const [i, { keyid, sig }] of signatures.entries()) {
+    let bytes: Uint8Array;
     try {
-      sig = fromBase64Either(signature.sig);
+      bytes = fromBase64Either(sig);
     } catch (e) {
       throw formatError(`envelope: signatures[${i}].sig is not valid base64 (${(e as Error).message})`, e);
     }
-    // keyid spoofing: a keyid only selects a key; the signature must verify under that key itself
-    const candidates = signature.keyid === undefined ? keys : keys.filter((k) => k.keyid === signature.keyid);
-    if (candidates.length === 0) {
-      untrustedKeyids.push(signature.keyid === undefined ? "(no keyid)" : JSON.stringify(signature.keyid.slice(0, 80)));
-      continue;
-    }
-    const key = candidates.find((k) => k.verify(message, sig));
-    if (key) {
-      if (!verified.some((v) => v.equals(key))) verified.push(key);
-    } else if (signature.keyid !== undefined) {
-      // tampering: a signature naming a pinned key that does not verify means the bytes changed
-      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i}] names trusted key ${signature.keyid} but does not verify`);
-    } else {
-      untrustedKeyids.push("(no keyid)");
-    }
+    yield { keyid, sig: bytes };
   }
-
-  if (verified.length === 0) {
-    throw new BundleTrustError(
-      "UNTRUSTED_KEY",
-      `no signature by a trusted key: signed by ${untrustedKeyids.join(", ")}; trusted: ${keys.map((k) => k.keyid).join(", ")}`,
-    );
-  }
-  // threshold: k-of-n distinct trusted keys, so one stolen key is not enough when k > 1
-  if (verified.length < threshold) {
-    throw new BundleIntegrityError(
-      "SIGNATURE_ERROR",
-      `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k) => k.keyid).join(", ")})`,
-    );
-  }
-  return { payload, payloadType: envelope.payloadType, keyids: verified.map((k) => k.keyid) };
 }

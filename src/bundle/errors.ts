@@ -1,5 +1,5 @@
 /**
- * Typed errors of bundle verification (SPEC §7, §8, Appendix A "Loader error codes").
+ * Typed errors of bundle verification.
  * Pure: imported by the runtime loader, so no Node-only APIs here.
  *
  * Classes follow sigstore-js `packages/verify/src/error.ts`: one base class with a stable code,

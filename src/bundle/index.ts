@@ -1,5 +1,5 @@
 /**
- * Public API of the bundle module (SPEC §7): payload, verification, release numbering, building,
+ * Public API of the bundle module: payload, verification, release numbering, building,
  * rebuild checks and key files. The runtime loader must import only the pure parts —
  * `./verify.js`, `./payload.js` and `./crypto-index.js` — never this file, which reaches git,
  * the file system, lint and YAML.
@@ -32,10 +32,6 @@ export type { Release, Verdict } from "./version.js";
 
 export { DEFAULT_EXPIRES, buildBundle, parseExpires, parseSourceDateEpoch, sourcesOf } from "./build.js";
 export type { BuildBundleOptions, BuiltBundle } from "./build.js";
-export { readBundleFile, readWorkingTreeFiles, writeOutputFiles } from "./build-io.js";
-export type { OutputFile } from "./build-io.js";
-export { listFilesAt, listUncommittedPaths, readBlobsAt, readFilesAt, readHead, resolveCommit } from "./git.js";
-export type { GitHead } from "./git.js";
 export { verifyRebuild } from "./rebuild.js";
 export type { RebuildResult } from "./rebuild.js";
 

@@ -4,6 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readBoundedSync } from "../io/bounded-read.js";
+import type { BoundedRead } from "../io/bounded-read.js";
 import { BundleKeyError } from "./errors.js";
 import type { KeyPair, PrivateKey, PublicKey } from "./keys.js";
 import { generateKeyPair, parsePrivateKey, parsePublicKey, toPrivateKeyPem, toPublicKeyPem } from "./keys.js";
@@ -47,19 +49,15 @@ function readKeyFile(file: string, what: string): string {
   const shown = shownPath(file);
   // the file system's error names the path too
   const cause = (e: unknown) => (shown === file ? { cause: e } : {});
-  let stat: fs.Stats;
+  let read: BoundedRead;
   try {
-    stat = fs.statSync(file);
+    read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
   } catch (e) {
     throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
-  if (!stat.isFile()) throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
-  if (stat.size > MAX_KEY_FILE_BYTES) throw new BundleKeyError(`${shown}: ${stat.size} bytes is too large for a ${what}`);
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
-  }
+  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
 }
 
 /**

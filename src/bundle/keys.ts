@@ -34,8 +34,7 @@ function keyError(options: KeyParseOptions, what: string, message: string, cause
 }
 
 /**
- * `"ed25519:"` + the first 16 hex characters of SHA-256 of the raw 32-byte public key
- * (SPEC §7).
+ * `"ed25519:"` + the first 16 hex characters of SHA-256 of the raw 32-byte public key.
  */
 export function keyId(publicKey: PublicKey | Uint8Array): string {
   const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;

@@ -1,5 +1,5 @@
 /**
- * Building a bundle payload (SPEC §7) from merged targets: the digests of the canonical targets,
+ * Building a bundle payload from merged targets: the digests of the canonical targets,
  * the installed packs and sorted sources, checked with `findPayloadProblem` before it is signed.
  * Pure; build side only (it hashes with SHA-256 and BLAKE3), never reached by the runtime loader.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a signed payload's bytes (SPEC §7): strict UTF-8, JSON, a depth cap, the v1 fields, and
+ * Reading a signed payload's bytes: strict UTF-8, JSON, a depth cap, the v1 fields, and
  * byte-for-byte RFC 8785 canonical form. Shared by `verifyBundle` and the runtime loader, so both
  * accept exactly the same payloads. Pure; no hashing here.
  */

@@ -1,5 +1,5 @@
 /**
- * The signed payload of an edict bundle (SPEC §7): RFC 8785 canonical JSON of
+ * The signed payload of an edict bundle: RFC 8785 canonical JSON of
  * `{format, name, version, serial, revision, created_at, expires_at, targets, installed_packs,
  * sources, digests}`. The bytes that are signed are `canonicalBytes(payload)`, and the digests
  * cover `canonicalBytes(targets)`, never a re-serialised object.
@@ -8,6 +8,7 @@
  * may import only types from the policy model. Building a payload is payload-build.ts.
  */
 import type { EffectiveTarget } from "../engine/effective.js";
+import { isRecord } from "../engine/record.js";
 
 /** `format` of every v1 payload. */
 export const BUNDLE_FORMAT = "edict.bundle/v1";
@@ -88,9 +89,7 @@ export function compareStrings(a: string, b: string): number {
 }
 
 /** A JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /** A value in a message: a scalar's JSON, cut to 80 characters; a list or object only by kind (it may nest deeply). */
 function show(value: unknown): string {

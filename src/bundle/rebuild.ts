@@ -4,12 +4,12 @@
  * with what the bundle ships, which catches a stale or miscompiled bundle (a Deny shipped as an
  * Allow) even when it is validly signed. Node only (git); the loader never imports this.
  */
+import { listTree, openGit, readTreeFiles, resolveCommit } from "../io/git.js";
 import { buildAllTargets } from "../model/merge/index.js";
 import { buildRepository } from "../model/repository.js";
 import { canonicalJson } from "./canonical-json.js";
 import { sha256Hex } from "./digest.js";
 import { BundleIntegrityError } from "./errors.js";
-import { listFilesAt, readBlobsAt, resolveCommit } from "./git.js";
 import { digestTargets, installedPacksOf, toTargetsRecord } from "./payload-build.js";
 import type { BundlePayload } from "./payload.js";
 
@@ -35,11 +35,13 @@ function listSome(items: readonly string[]): string {
  * Verify the bundle's signature first: this trusts nothing but git.
  */
 export async function verifyRebuild(payload: BundlePayload, repoRoot: string): Promise<RebuildResult> {
-  const revision = await resolveCommit(repoRoot, payload.revision);
+  const git = await openGit(repoRoot, "bundle");
+  const revision = await resolveCommit(git, payload.revision);
   const short = payload.revision.slice(0, 12);
 
   // omission: a bundle that leaves a file out (say, the one with the Deny) must not pass
-  const paths = await listFilesAt(repoRoot, revision);
+  const entries = await listTree(git, revision);
+  const paths = entries.map((e) => e.path);
   const listed = new Set(payload.sources.map((s) => s.path));
   const inCommit = new Set(paths);
   const notInBundle = paths.filter((p) => !listed.has(p));
@@ -52,13 +54,14 @@ export async function verifyRebuild(payload: BundlePayload, repoRoot: string): P
     throw mismatch(`bundle sources differ from ${short}: ${parts.join("; ")}`);
   }
 
-  const blobs = await readBlobsAt(repoRoot, revision, paths);
+  const files = await readTreeFiles(git, entries);
+  const blobs = new Map(files.map((f) => [f.path, f.bytes]));
   for (const source of payload.sources) {
     const actual = sha256Hex(blobs.get(source.path)!);
     if (actual !== source.sha256) throw mismatch(`${source.path} at ${short} has sha256 ${actual}, the bundle lists ${source.sha256}`);
   }
 
-  const repo = buildRepository(paths.map((path) => ({ path, bytes: blobs.get(path)! })));
+  const repo = buildRepository(files);
   const name = repo.config?.value.name;
   if (name !== payload.name) throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${JSON.stringify(name)} at ${short}`);
   if (canonicalJson(installedPacksOf(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {

@@ -1,11 +1,12 @@
 /**
- * The stateless checks of bundle verification (SPEC §7, §8), one function per attack, shared by
+ * The stateless checks of bundle verification, one function per attack, shared by
  * `verifyBundle` (synchronous, what the CLI and the Action use) and the runtime loader's
  * asynchronous verifier. Each throws a `BundleError` with a stable code on the first failure.
  *
  * Pure and lean: this module and the ones it imports carry no hash or signature code, so the
  * loader can use them without pulling in a second SHA implementation.
  */
+import { formatError } from "./dsse-checks.js";
 import { BundleError, BundleIntegrityError, BundleRetrievalError, BundleTrustError } from "./errors.js";
 import { BUNDLE_PAYLOAD_TYPE, parseIsoSeconds } from "./payload.js";
 import type { BundleDigests, BundlePayload } from "./payload.js";
@@ -13,9 +14,7 @@ import type { BundleDigests, BundlePayload } from "./payload.js";
 /** 16 MiB: far above a real bundle; the loader usually sets a tighter `maxBytes`. */
 export const DEFAULT_MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
-export function formatError(message: string, cause?: unknown): BundleIntegrityError {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === undefined ? {} : { cause });
-}
+export { formatError } from "./dsse-checks.js";
 
 /** Endless data: refuse anything over the byte cap before parsing a single byte. */
 export function checkSize(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_BUNDLE_BYTES): void {

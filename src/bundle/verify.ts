@@ -1,5 +1,5 @@
 /**
- * Bundle verification (SPEC §7, §8): DSSE v1 envelope (secure-systems-lab/dsse) over an RFC 8785
+ * Bundle verification: DSSE v1 envelope (secure-systems-lab/dsse) over an RFC 8785
  * canonical JSON payload. Each check below is one function that names the attack it stops, run
  * in the order of `verifyBundle`; the first failure throws a `BundleError` with a stable code.
  *

@@ -1,14 +1,17 @@
 /**
- * Release numbering of bundles (SPEC §7): `serial` grows by one per published bundle, `version`
+ * Release numbering of bundles: `serial` grows by one per published bundle, `version`
  * is semver bumped from the previous release by the semantic diff's verdict, and the release
  * tag is `<tag_prefix><version>`. Pure.
  */
 import semver from "semver";
+import type { DiffVerdict } from "../diff/types.js";
 import { EdictError } from "../errors.js";
 
-/** The semantic diff's verdict over all targets (Appendix A, `edict diff --format json`). */
-export type Verdict = "loosened" | "tightened" | "mixed" | "review" | "neutral" | "unchanged";
-export const VERDICTS: readonly Verdict[] = ["loosened", "tightened", "mixed", "review", "neutral", "unchanged"];
+/** The semantic diff's verdict over all targets (`edict diff --format json`), which decides the bump. */
+export type Verdict = DiffVerdict;
+/** Every verdict, for `--verdict` and messages; the record makes the compiler check it lists them all. */
+const ALL: Record<Verdict, true> = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+export const VERDICTS = Object.keys(ALL) as readonly Verdict[];
 
 export interface Release {
   version: string;

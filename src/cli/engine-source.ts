@@ -1,4 +1,4 @@
-/** Where a CLI decision command gets its engine: a policy repository (or, later, a verified bundle). */
+/** Where a CLI decision command gets its engine: a policy repository (merged here) or a bundle verified against pinned keys. */
 import { blake3Hex } from "../bundle/digest-blake3.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";

@@ -21,7 +21,7 @@ export function processIO(): CliIO {
   };
 }
 
-/** Exit codes (SPEC §11). */
+/** Exit codes. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 
 /** A progress reporter that writes a single updating line to stderr on a TTY, nothing otherwise. */

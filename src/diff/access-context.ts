@@ -1,5 +1,5 @@
 /**
- * The condition part of the exact access diff (SPEC §5): for a set of statements that all
+ * The condition part of the exact access diff: for a set of statements that all
  * apply to one cell of actions × resources, every combination of "which statements' conditions
  * hold" that some request context realises, each with one context and a phrase for people.
  *

@@ -1,5 +1,5 @@
 /**
- * The exact comparison of two access policies (SPEC §5). A decision can differ only on a request
+ * The exact comparison of two access policies. A decision can differ only on a request
  * that a statement present on one side only matches by action and resource (or, when the
  * approval patterns changed, whose action one of the changed patterns matches). Inside each such
  * domain the request space is cut into cells: actions by every action and approval pattern

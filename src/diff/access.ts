@@ -1,6 +1,6 @@
 /**
  * The AccessPolicy part of the diff: statements matched across versions, and the semantic
- * verdict from the exact comparison of decisions (SPEC §5, ./access-regions.ts).
+ * verdict from the exact comparison of decisions.
  *
  * Statements are matched by policy id + Sid, then (Sid-less or renamed ones) by content. A
  * statement change's verdict comes from the flipped requests that the statement (before or

@@ -1,5 +1,5 @@
 /**
- * The `fields` dimension of a data request, cut into cells (SPEC §5).
+ * The `fields` dimension of a data request, cut into cells.
  *
  * What a rule sees of the requested fields is (a) for its field-level criteria (`sensitivity`,
  * `category`, `contains`) whether SOME field passes them, and (b) for `any`/`all` the set of

@@ -1,5 +1,5 @@
 /**
- * The exact comparison of a target's DataPolicies (SPEC §5): base and head are evaluated on an
+ * The exact comparison of a target's DataPolicies: base and head are evaluated on an
  * exact partition of the data request space, not on sampled literals.
  *
  * A decision can differ only where a changed rule matches on either side (a rule on one side

@@ -1,5 +1,5 @@
 /**
- * Walking the product of the data request dimensions without a blind full product (SPEC §5),
+ * Walking the product of the data request dimensions without a blind full product,
  * and covering the requests that flip with readable regions.
  *
  * A rule matches when every dimension's constraint holds, so the walk takes the dimensions one

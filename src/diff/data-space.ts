@@ -1,12 +1,12 @@
 /**
- * The request space of a DataPolicy comparison (SPEC §5): the distinct rule predicates of both
+ * The request space of a DataPolicy comparison: the distinct rule predicates of both
  * sides, which of them belong to changed rules, and the shape every dimension (dataset, fields,
  * requester attributes, region, environment, time) takes once cut into cells. Pure.
  *
  * A predicate is a rule's `match` and `context` (what decides whether it matches); rules with
  * the same predicate share one bit, so a request's position in the space is one bitmask: the
  * predicates that hold for it. Each side's action is then the strongest action among its rules
- * whose predicate holds, or the side's default (SPEC §2.3).
+ * whose predicate holds, or the side's default.
  */
 import type { EffectiveData, EffectiveDataRule } from "../engine/effective.js";
 import { stableStringify } from "../model/merge/index.js";

@@ -1,5 +1,5 @@
 /**
- * The `time` dimension of a data request, cut into pieces (SPEC §5): the instants that every
+ * The `time` dimension of a data request, cut into pieces: the instants that every
  * rule's `context.time` window treats alike.
  *
  * Whether an instant is inside a window depends only on the UTC offset of the window's zone at

@@ -1,5 +1,5 @@
 /**
- * The string dimensions of a data request, cut into cells (SPEC §5): the dataset (by the glob
+ * The string dimensions of a data request, cut into cells: the dataset (by the glob
  * cells of every rule's `match.dataset`) and the context values the rules compare
  * (`requester.role`, `requester.clearance`, `requester.region`, `dataset_region`,
  * `environment`: each literal a matcher mentions, another value, and none).

@@ -1,5 +1,5 @@
 /**
- * The DataPolicy part of the diff (SPEC §5). Rules are matched by policy id; their verdicts are
+ * The DataPolicy part of the diff. Rules are matched by policy id; their verdicts are
  * semantic: they come from the exact comparison of both sides (./data-regions.ts), never from
  * the fields that changed.
  *

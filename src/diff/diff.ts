@@ -1,4 +1,4 @@
-/** The semantic diff of two policy repositories, per target and kind (SPEC §5). Pure. */
+/** The semantic diff of two policy repositories, per target and kind. Pure. */
 import { EdictError } from "../errors.js";
 import { buildTarget, rankDocuments, targetNames } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";

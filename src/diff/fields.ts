@@ -1,6 +1,6 @@
 /**
  * Field changes of the effective policy, with a verdict read from each field's schema
- * (`x-looser`, SPEC §5): nothing here names a field.
+ * (`x-looser`): nothing here names a field.
  *
  * An absent value is the loosest one: no limit (`increase` fields), no minimum (`decrease`),
  * the control off (`false` fields; for `true` fields such as `allow_insecure`, absent = false),
@@ -12,6 +12,7 @@ import type { KindKey } from "../model/merge/index.js";
 import { stableStringify } from "../model/merge/index.js";
 import { matchWildcard } from "../engine/match/index.js";
 import type { LooserDirection, Schema } from "../model/schemas/builders.js";
+import { childSchema } from "../model/schemas/walk.js";
 import { parseDuration, parseMoney, parseSize } from "../model/values/index.js";
 import type { Change, ChangeVerdict } from "./types.js";
 import { verdictOf } from "./verdict.js";
@@ -19,6 +20,7 @@ import { compileToolPattern, parseToolUri } from "../engine/runtime/index.js";
 import type { ToolMatcher } from "../engine/runtime/index.js";
 import { findCells } from "./cells/glob-cells.js";
 import { toolCells, toolPatternParts } from "./tool-regions.js";
+import { isRecord } from "../engine/record.js";
 
 export interface LeafVerdict {
   verdict: ChangeVerdict;
@@ -26,21 +28,13 @@ export interface LeafVerdict {
   note?: string;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Nested objects the diff descends into, as the merge does; everything else is a leaf. */
 function isBranchSchema(schema: Schema): boolean {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
-  return isPlainObject(schema.properties) || isPlainObject(schema.additionalProperties);
+  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
 }
 
-function childSchema(schema: Schema, key: string): Schema | undefined {
-  const props = schema.properties as Record<string, Schema> | undefined;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  return isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined;
-}
 
 /** Keys of both sides: the schema's order first, then other keys sorted. */
 function unionKeys(schema: Schema, a: Record<string, unknown>, b: Record<string, unknown>): string[] {
@@ -66,7 +60,7 @@ export function diffLeaves(before: unknown, after: unknown, schema: Schema, skip
   const out: LeafDiff[] = [];
   const walk = (a: unknown, b: unknown, s: Schema, segs: string[], inherited: LooserDirection | undefined): void => {
     const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === undefined || isPlainObject(a)) && (b === undefined || isPlainObject(b))) {
+    if (isBranchSchema(s) && (a === undefined || isRecord(a)) && (b === undefined || isRecord(b))) {
       const ao = (a ?? {}) as Record<string, unknown>;
       const bo = (b ?? {}) as Record<string, unknown>;
       for (const key of unionKeys(s, ao, bo)) {
@@ -117,7 +111,7 @@ function matcherFor(item: Schema | undefined): Matcher {
 }
 
 /**
- * One value per cell of the entries (SPEC §5): every combination of entries matched and not
+ * One value per cell of the entries: every combination of entries matched and not
  * matched that some value realises, so comparing the lists on these values is exact. Tool
  * patterns are cut per URI part (server, tool, version, unpinned); other strings as globs;
  * anything else by the entries themselves plus a value equal to none.

@@ -1,4 +1,4 @@
-/** The semantic diff of effective policies (SPEC §5): compare, judge, render. Pure: no git, no files. */
+/** The semantic diff of effective policies: compare, judge, render. Pure: no git, no files. */
 export { diffRepositories, diffTargetMerges, emptyTargetMerge, DEFAULT_MAX_EXAMPLES } from "./diff.js";
 export type { DiffOptions } from "./diff.js";
 export { compareAccess, diffStatements, isLooserDecision, matchStatements, writtenStatements } from "./access.js";

@@ -1,5 +1,5 @@
 /**
- * The exact comparison of tool calls between two runtime policies (SPEC §2.2, §5). Without
+ * The exact comparison of tool calls between two runtime policies. Without
  * facts, `checkTool(uri)` depends only on which allowlist entries and `allow_versions` rules the
  * URI's parts match: its server, its tool and its version (or none: an unpinned call). Each part
  * is cut into cells by the patterns that read it (./cells/glob-cells.ts), and every combination

@@ -1,4 +1,4 @@
-/** Shapes of the semantic diff (SPEC §5, Appendix A). */
+/** Shapes of the semantic diff. */
 import type { AccessDecisionKind, ContextScalar } from "../engine/access/index.js";
 import type { DataRequest } from "../engine/data/index.js";
 import type { DataAction } from "../engine/vocabulary.js";

@@ -1,4 +1,4 @@
-/** Combining change verdicts and bumping the release version (SPEC §5, §7). */
+/** Combining change verdicts and bumping the release version. */
 import semver from "semver";
 import { bumpFor } from "../bundle/version.js";
 import type { ChangeVerdict, DiffVerdict, ProofStatus } from "./types.js";
@@ -40,7 +40,7 @@ export function isTightening(v: DiffVerdict | ChangeVerdict): boolean {
 }
 
 /**
- * The next release version (SPEC §7), bumped as releases are (`bumpFor`): tightened, mixed or
+ * The next release version, bumped as releases are (`bumpFor`): tightened, mixed or
  * review → major, loosened → minor, anything else → patch. null when `last` is not semver.
  *
  * @example

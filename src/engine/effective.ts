@@ -1,5 +1,5 @@
 /**
- * Shapes of the effective policy: what the merge (SPEC §3) produces per target and what the
+ * Shapes of the effective policy: what the merge produces per target and what the
  * evaluators, the diff, the bundle and the loader consume. Field names stay the formats' own.
  *
  * "all-of" lists are kept as a list of lists (one list per document that set it): a value

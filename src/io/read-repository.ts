@@ -1,10 +1,14 @@
-/** Reads a policy repository from the file system (the I/O shell around repository.ts). */
-import { readdir, readFile, stat } from "node:fs/promises";
+/**
+ * Reads a policy repository from the working tree (the I/O shell around repository.ts): the one
+ * reader of the checkout's raw files, for lint, diff, bundle builds and the Action.
+ */
+import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { EdictError } from "../errors.js";
 import { buildRepository, classifyPath, CONFIG_FILE, KEY_FILE_NAME, KEY_SCAN_NAME, PACKS_DIR, PACK_STATE_FILE, POLICIES_DIR } from "../model/repository.js";
 import type { RawFile, Repository } from "../model/repository.js";
 import { MAX_FILE_BYTES } from "../model/source.js";
+import { readBounded } from "./bounded-read.js";
 import { resolvesInside } from "./inside-root.js";
 
 async function exists(path: string): Promise<boolean> {
@@ -65,24 +69,51 @@ export async function listRepositoryPaths(root: string, options: { keys?: boolea
   return out.sort();
 }
 
-async function readCapped(path: string): Promise<Uint8Array> {
-  const st = await stat(path);
-  // Read at most one byte past the cap: enough for the parser to report the size.
-  if (st.size > MAX_FILE_BYTES) return new Uint8Array(MAX_FILE_BYTES + 1);
-  return readFile(path);
+function ioCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? (e instanceof Error ? e.message : String(e));
 }
 
-/** Reads and parses every file edict knows under `root`. */
-export async function readRepository(root: string, onProgress?: (done: number, total: number) => void): Promise<Repository> {
-  if (!(await exists(root))) throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`);
-  const paths = await listRepositoryPaths(root, { keys: true });
-  const raw: RawFile[] = [];
-  let done = 0;
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(join(root, ...path.split("/"))) });
-    onProgress?.(++done, paths.length);
+/** A file's bytes; over the policy size cap, a placeholder one byte past it, so the parser reports the size without the file being read whole. */
+async function readCapped(root: string, path: string): Promise<Uint8Array> {
+  try {
+    const read = await readBounded(join(root, ...path.split("/")), MAX_FILE_BYTES);
+    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
   }
-  return buildRepository(raw);
+}
+
+export interface ReadWorkingTreeOptions {
+  /**
+   * Also read the files anywhere in the repository whose names suggest a private key, so that
+   * `buildRepository` reports a key among them; they are never policy sources.
+   */
+  keys?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Every file edict reads under `root`, with its raw bytes (size-capped), sorted by path. Throws
+ * NOT_FOUND when `root` is missing and IO_ERROR when a file cannot be read.
+ */
+export async function readWorkingTreeFiles(root: string, options: ReadWorkingTreeOptions = {}): Promise<RawFile[]> {
+  try {
+    await stat(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
+  const raw: RawFile[] = [];
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(root, path) });
+    options.onProgress?.(raw.length, paths.length);
+  }
+  return raw;
+}
+
+/** Reads and parses every file edict knows under `root`, with the scan for stray private keys. */
+export async function readRepository(root: string, onProgress?: (done: number, total: number) => void): Promise<Repository> {
+  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...(onProgress ? { onProgress } : {}) }));
 }
 
 /** Turns a user-given path (relative to cwd) into a repository path with forward slashes. */

@@ -1,4 +1,4 @@
-/** A lint finding: collected, never thrown (SPEC §4, Appendix A). */
+/** A lint finding: collected, never thrown. */
 
 export type Severity = "error" | "warning" | "info";
 export type RuleCategory = "schema" | "structure" | "merge" | "security" | "effect";

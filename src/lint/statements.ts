@@ -1,5 +1,6 @@
 /** Iterating the statements of AccessPolicy documents with their pointers, for rules. */
 import type { PolicyEntry, Repository } from "../model/repository.js";
+import { isRecord } from "../engine/record.js";
 
 export interface StatementRef {
   entry: PolicyEntry;
@@ -19,9 +20,6 @@ function list(v: unknown): string[] | undefined {
   return undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Statements of one document, skipping ones too broken to reason about (schema rules report those). */
 export function statementsOf(entry: PolicyEntry): StatementRef[] {

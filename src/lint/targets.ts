@@ -1,6 +1,7 @@
 /** Target helpers shared by security rules. */
 import type { PolicyEntry, Repository } from "../model/repository.js";
 import { targetNames } from "../model/merge/index.js";
+import { joinPointer } from "../model/pointer.js";
 
 /** Production targets are those whose name starts with "prod" (production, prod-eu, …). */
 export function isProductionTarget(name: string): boolean {
@@ -16,5 +17,5 @@ export function productionTargetsOf(repo: Repository, entry: PolicyEntry): strin
 
 /** Where to point at a target in edict.yaml. */
 export function targetPointer(target: string): string {
-  return `/targets/${target.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return joinPointer("/targets", target);
 }

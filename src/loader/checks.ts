@@ -1,5 +1,5 @@
 /**
- * The loader's stateful checks (SPEC §8; TUF specification §5.3–5.4): what a single bundle
+ * The loader's stateful checks: what a single bundle
  * cannot prove about itself, decided against what this loader has already accepted.
  * Each check is one function that names the attack it stops; the first failure throws.
  */
@@ -30,8 +30,8 @@ export function checkSerialNotReused(candidate: Seen, floor: SerialFloor | undef
   }
 }
 
-/** The floor after accepting `candidate`: the highest serial, with the file that carried it. */
-export function raiseFloor(floor: SerialFloor | undefined, candidate: Seen): SerialFloor {
+/** The floor after accepting `candidate` (or reading a persisted floor): the highest serial, with the file that carried it. */
+export function raiseFloor(floor: SerialFloor | undefined, candidate: SerialFloor): SerialFloor {
   return floor === undefined || candidate.serial > floor.serial || (candidate.serial === floor.serial && floor.sha256 === undefined)
     ? { serial: candidate.serial, sha256: candidate.sha256 }
     : floor;

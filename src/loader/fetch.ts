@@ -1,5 +1,5 @@
 /**
- * Bounded HTTP retrieval (SPEC §8; TUF specification §5 "endless data" and "slow retrieval"
+ * Bounded HTTP retrieval (TUF specification §5 "endless data" and "slow retrieval"
  * attacks): every download is capped in bytes while streaming and in time, body included.
  * Runtime-neutral: only `fetch`, `AbortController`, `ReadableStream` and `URL`.
  */
@@ -50,7 +50,7 @@ export async function withDeadline<T>(
     return await abortable(run(controller.signal), controller.signal);
   } catch (e) {
     if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
-    if (closed.aborted) throw new BundleRetrievalError("FETCH_FAILED", `${label}: the loader was closed`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -70,6 +70,11 @@ function describeError(e: unknown, url: URL): string {
 
 export function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
   return new BundleRetrievalError("FETCH_FAILED", message, cause === undefined ? {} : { cause });
+}
+
+/** What a retrieval on a closed loader fails with. */
+export function closedError(label: string, cause?: unknown): BundleRetrievalError {
+  return fetchFailed(`${label}: the loader was closed`, cause);
 }
 
 function tooLarge(label: string, size: string, maxBytes: number): BundleRetrievalError {

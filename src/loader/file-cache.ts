@@ -1,6 +1,6 @@
 /**
  * The loader's Node-only file module, loaded with `import()` only when a `cacheDir` or a file
- * source is used, so bundles for browsers and workers can leave it out (SPEC §8).
+ * source is used, so bundles for browsers and workers can leave it out.
  *
  * - `<dir>/<key>.bundle.json`: the exact bytes of the last verified bundle. The loader
  *   re-verifies them when read back; nothing here trusts them.
@@ -9,15 +9,19 @@
  *
  * Writes are atomic: a temporary file in the same directory, fsync, rename, fsync the directory.
  */
-import { concatBytes } from "../bundle/bytes.js";
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { BundleIntegrityError, BundleRetrievalError } from "../bundle/errors.js";
+import { writeFilesAtomic } from "../io/atomic-write.js";
+import { readBounded } from "../io/bounded-read.js";
+import type { BoundedRead } from "../io/bounded-read.js";
 import type { BundleCache, SerialFloor } from "./types.js";
 
 const SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
-const CHUNK = 64 * 1024;
+/** Far more than "<15 digits> <64 hex>\n". */
+const MAX_SERIAL_FILE_BYTES = 1024;
+// a byte-order mark is kept, so a file that starts with one is corrupted, as the line says
+const SERIAL_TEXT = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function isNotFound(e: unknown): boolean {
   return (e as { code?: unknown } | null)?.code === "ENOENT";
@@ -28,46 +32,9 @@ function isNotFound(e: unknown): boolean {
  * while reading rather than after; `signal` aborts between chunks.
  */
 export async function readFileBounded(path: string, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  const handle = await open(path, "r");
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      if (signal.aborted) throw signal.reason;
-      const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) {
-        throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
-      }
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return concatBytes(...chunks);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Torn writes: the file is replaced whole or not at all, and is on disk before it is renamed in. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, dir: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(temp, "wx", 0o644);
-  try {
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
-  // the rename itself must survive a power loss; best effort where directories cannot be opened
-  const d = await open(dir, "r").catch(() => undefined);
-  if (d) await d.sync().catch(() => undefined).finally(() => d.close());
+  const read = await readBounded(path, maxBytes, { signal });
+  if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path}: more than the limit of ${maxBytes} bytes (endless data)`);
+  return read.bytes;
 }
 
 /** Parses the serial floor file; a corrupted one is an error, never silently a floor of 0. */
@@ -100,24 +67,25 @@ export function openFileCache(dir: string, key: string, maxBytes: number): Bundl
     },
     async writeBundle(bytes) {
       await ensureDir();
-      await writeFileAtomic(bundlePath, bytes, dir);
+      await writeFilesAtomic([{ path: bundlePath, bytes }]);
     },
     async readSerialFloor() {
-      let text: string;
+      let read: BoundedRead;
       try {
-        text = await readFile(serialPath, "utf8");
+        read = await readBounded(serialPath, MAX_SERIAL_FILE_BYTES);
       } catch (e) {
         if (isNotFound(e)) return undefined;
         throw e;
       }
-      return parseSerialFloor(text, serialPath);
+      // a file longer than any serial line is corrupted, and is not read whole
+      return parseSerialFloor(read.status === "ok" ? SERIAL_TEXT.decode(read.bytes) : "", serialPath);
     },
     async writeSerialFloor(floor) {
       // another process sharing the directory may have gone higher meanwhile: never lower the file
       const current = await this.readSerialFloor().catch(() => undefined);
       if (current !== undefined && current.serial > floor.serial) return;
       await ensureDir();
-      await writeFileAtomic(serialPath, new TextEncoder().encode(toSerialFloorText(floor)), dir);
+      await writeFilesAtomic([{ path: serialPath, bytes: new TextEncoder().encode(toSerialFloorText(floor)) }]);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * edict/loader: the runtime loader (SPEC §8). It retrieves and verifies a signed bundle and
+ * edict/loader: the runtime loader. It retrieves and verifies a signed bundle and
  * answers decisions with the compiled engine of one target. It imports only bundle verification
  * and policy evaluation, never lint, packs, YAML, git or `node:*`; the optional file cache
  * (`./file-cache.js`, Node only) is loaded with `import()` when `cacheDir` or a file source is used.

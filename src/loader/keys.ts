@@ -1,5 +1,5 @@
 /**
- * The loader's pinned Ed25519 public keys (SPEC §8): SPKI PEM (`edict keygen`, `openssl pkey
+ * The loader's pinned Ed25519 public keys: SPKI PEM (`edict keygen`, `openssl pkey
  * -pubout`), base64 of the raw 32 bytes, raw or SPKI DER bytes, or a `PublicKey` object: the same
  * forms and checks as `parsePublicKey`, without its private-key machinery or a curve library
  * (WebCrypto does the signature arithmetic), so the loader stays small. Unreadable keys throw
@@ -9,7 +9,7 @@ import { bytesEqual, fromHex } from "../bundle/bytes.js";
 import { BundleKeyError } from "../bundle/errors.js";
 import { fromCanonicalBase64, importPublicKey, sha256Hex } from "./web-crypto.js";
 
-/** A pinned key: its raw 32 bytes, keyid (`ed25519:` + 16 hex of SHA-256, SPEC §7) and WebCrypto key. */
+/** A pinned key: its raw 32 bytes, keyid (`ed25519:` + 16 hex of SHA-256) and WebCrypto key. */
 export interface TrustedKey {
   raw: Uint8Array;
   keyid: string;

@@ -1,7 +1,8 @@
 /**
- * The loader's options (SPEC §8), checked once when the loader is created: bad options throw
+ * The loader's options, checked once when the loader is created: bad options throw
  * `TypeError`, unreadable pinned keys `BundleKeyError` (KEY_ERROR). Nothing is fetched here.
  */
+import { bytesEqual } from "../bundle/bytes.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
 import { readTrustedKey } from "./keys.js";
 import { describeSource, parseSource } from "./source.js";
@@ -70,7 +71,7 @@ export function toConfig(options: LoaderOptions): Config {
   const keys: Uint8Array[] = [];
   options.trustedKeys.forEach((k, i) => {
     const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => seen.every((b, j) => b === raw[j]))) keys.push(raw);
+    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
   });
   const threshold = integer(options.threshold, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);

@@ -1,4 +1,4 @@
-/** Poll timing of the loader (SPEC §8): jitter so fleets do not poll in step, backoff on failures. */
+/** Poll timing of the loader: jitter so fleets do not poll in step, backoff on failures. */
 
 /** Backoff never waits longer than this many poll intervals. */
 export const MAX_BACKOFF_FACTOR = 8;

@@ -1,11 +1,13 @@
 /**
- * Bundle sources of the loader (SPEC §8): an http(s) URL, a file path, or a GitHub release
+ * Bundle sources of the loader: an http(s) URL, a file path, or a GitHub release
  * (`github:owner/repo@tag`, `github:owner/repo@latest`). With a token, a private release is read
  * through the REST API (GET a release, then its asset with `Accept: application/octet-stream`).
  */
 import { utf8Decode } from "../bundle/bytes.js";
-import { fetchFailed, retrieve } from "./fetch.js";
+import { fetchFailed, retrieve, withDeadline } from "./fetch.js";
 import type { Retrieved, RetrieveOptions } from "./fetch.js";
+import type { Config } from "./options.js";
+import type { FileModule } from "./types.js";
 
 export type SourceSpec =
   | { kind: "url"; url: string }
@@ -108,4 +110,31 @@ export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "git
   // unconditional: the release's ETag already said something changed
   const asset = await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
   return asset.notModified || release.etag === undefined ? asset : { ...asset, etag: release.etag };
+}
+
+/**
+ * One retrieval from the configured source within the caps: `timeoutMs` for the whole of it
+ * (slow retrieval), `maxBytes` while reading (endless data); `closed` aborts it. `etag` is sent as
+ * If-None-Match. File sources read through the Node-only file module, imported on demand.
+ */
+export function retrieveSource(config: Config, etag: string | undefined, closed: AbortSignal, files: () => Promise<FileModule>): Promise<Retrieved> {
+  const { spec } = config;
+  return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
+    if (spec.kind === "file") {
+      let mod: FileModule;
+      try {
+        mod = await files();
+      } catch (e) {
+        throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
+      }
+      return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
+    }
+    const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, ...(etag === undefined ? {} : { etag }) };
+    if (spec.kind === "url") return retrieve(spec.url, common);
+    const asset = `${config.expectedName!}.bundle.json`;
+    if (config.token !== undefined) {
+      return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+    }
+    return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
+  });
 }

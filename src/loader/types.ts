@@ -1,5 +1,5 @@
 /**
- * Types of the runtime loader (SPEC §8). Type-only: erased at build time, so importing it costs
+ * Types of the runtime loader. Type-only: erased at build time, so importing it costs
  * the bundle nothing.
  */
 import type { BundleError, BundleErrorCode } from "../bundle/errors.js";

@@ -2,9 +2,10 @@
  * What the loader hands out: the engine and metadata of the active bundle, read afresh on every
  * call (so one object serves across updates), and the errors of a retrieval as `BundleError`s.
  */
-import { BundleRetrievalError, isBundleError } from "../bundle/errors.js";
+import { isBundleError } from "../bundle/errors.js";
 import type { BundleError } from "../bundle/errors.js";
 import type { Engine } from "../engine/engine.js";
+import { fetchFailed } from "./fetch.js";
 import type { BundleMeta, LoadedEngine } from "./types.js";
 import type { RuntimeVerified } from "./verify.js";
 
@@ -49,5 +50,5 @@ export function toMeta(verified: RuntimeVerified, target: string): BundleMeta {
 export function toBundleError(e: unknown, label: string): BundleError {
   if (isBundleError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new BundleRetrievalError("FETCH_FAILED", `${label}: ${message}`, { cause: e });
+  return fetchFailed(`${label}: ${message}`, e);
 }

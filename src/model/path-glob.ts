@@ -1,10 +1,13 @@
 /** Path globs for `lint.ignore` and CLI filters: `**` crosses folders, `*` and `?` stay inside one. */
 
+/** Compiled globs, bounded: a repository has a handful of ignore globs, a caller may pass any number. */
 const cache = new Map<string, RegExp>();
+const CACHE_SIZE = 256;
 
 export function pathGlobToRegExp(glob: string): RegExp {
   let re = cache.get(glob);
   if (re) return re;
+  if (cache.size >= CACHE_SIZE) cache.clear();
   let out = "^";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

@@ -11,6 +11,7 @@ import type { SourceFile } from "./source.js";
 import type { EdictConfig, PackMeta, PackState, PolicyDocument } from "./types.js";
 import { POLICY_KINDS } from "../engine/vocabulary.js";
 import type { PolicyKind } from "../engine/vocabulary.js";
+import { isRecord } from "../engine/record.js";
 
 export type FileKind = "config" | "policy" | "pack-meta" | "pack-policy" | "pack-state";
 
@@ -88,9 +89,6 @@ export interface RawFile {
   bytes: Uint8Array | string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The policy kind named in a parsed value, if it is one edict knows. */
 export function policyKindOf(value: unknown): PolicyKind | undefined {

@@ -1,5 +1,5 @@
 /**
- * Carries out a pack plan on disk, all or nothing (SPEC §6, §13: no partial writes).
+ * Carries out a pack plan on disk, all or nothing.
  *
  * 1. Check: every path is one a pack may write (`policies/<pack>__NN__<slug>.yaml` or the state
  *    file), `policies/` and `.edict/` are real folders inside the repository, files to add do

@@ -14,7 +14,7 @@ export interface BasePack {
 
 /**
  * Lint options the pack rules read besides `base`. With `--base REF`, the lint command reads the
- * repository at REF (`readRepositoryAtRevision` in src/io/read-git.ts), turns it into
+ * repository at REF (`readRepositoryAtRevision` in src/io/git.ts), turns it into
  * `basePacks` with basePacksOfRepository, and passes both next to `rules` to runLint.
  * (Structurally a superset of lint's LintOptions, so pack does not depend on lint.)
  */

@@ -1,5 +1,5 @@
 /**
- * Checks between packs (SPEC §6): dependency cycles, layer order of dependencies, and priority
+ * Checks between packs: dependency cycles, layer order of dependencies, and priority
  * bands that must not overlap and must rise with the layer. Pure helpers shared by planning
  * (which throws) and the lint rules (which report).
  */

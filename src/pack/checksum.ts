@@ -1,5 +1,5 @@
 /**
- * Pack checksums (SPEC §6): SHA-256 over the sorted list of
+ * Pack checksums: SHA-256 over the sorted list of
  * `<relative path>\0<sha256 of the file with CRLF normalised to LF>\n`, one line per file of
  * the pack, metadata included; shown as `sha256:<hex>`. Normalising line ends makes a checkout
  * with `core.autocrlf` hash the same as the committed file.

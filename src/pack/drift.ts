@@ -1,5 +1,5 @@
 /**
- * Drift between what is installed and what is shipped (SPEC §6): an outdated version, the same
+ * Drift between what is installed and what is shipped: an outdated version, the same
  * version with different content, and installed files edited by hand or deleted. Drift is
  * reported, never repaired on its own: upgrades are explicit (VaultKit §6).
  */

@@ -1,5 +1,5 @@
 /**
- * Policy packs (SPEC §6): versioned, layered, dependency-aware bundles of policies.
+ * Policy packs: versioned, layered, dependency-aware bundles of policies.
  *
  * model (metadata, files, checksum) → checks (dependencies, bands, layers) → plan (install,
  * upgrade, remove as pure file changes) → apply (all-or-nothing on disk); drift and verify
@@ -11,7 +11,7 @@ export { parseDependency, satisfiesDependency } from "./dependency.js";
 export type { Dependency, DependencyParse } from "./dependency.js";
 export { installedPath, isInstalledPathOf, isPackName, isWritablePackPath, NAME_RE, packNameProblem, parseInstalledPath, parsePolicyFileName } from "./names.js";
 export type { InstalledName, PolicyFileName } from "./names.js";
-export { bandProblems, isPackContentPath, PACK_METADATA_FILE, toPackMeta, toShippedPack, toShippedPacks } from "./model.js";
+export { bandProblems, isPackContentPath, PACK_METADATA_FILE, toShippedPack, toShippedPacks } from "./model.js";
 export type { PackFile, PackPolicy, PackProblem, PackProblemCode, PriorityBand, ShippedPack, ShippedPacks } from "./model.js";
 export {
   bandBelowLowerLayer,

@@ -1,5 +1,5 @@
 /**
- * The shipped-pack model (SPEC §6): a folder `<name>/` with `metadata.yaml` and
+ * The shipped-pack model: a folder `<name>/` with `metadata.yaml` and
  * `policies/NN_<slug>.yaml`, read from (path, bytes) pairs and validated. Pure: reading the
  * folder from disk lives in read-packs.ts, from the repository model in view.ts.
  */
@@ -10,13 +10,13 @@ import { PACK_META_SCHEMA } from "../model/schemas/repository.js";
 import { policySchema } from "../model/schemas/policy.js";
 import { validateAgainstSchema } from "../model/schemas/validate.js";
 import { parseSource } from "../model/source.js";
-import type { PackMeta } from "../model/types.js";
 import { LAYERS } from "../engine/vocabulary.js";
 import type { Layer, PolicyKind } from "../engine/vocabulary.js";
 import { packChecksum, fileSha256 } from "./checksum.js";
 import { parseDependency } from "./dependency.js";
 import type { Dependency } from "./dependency.js";
 import { installedPath, packNameProblem, parsePolicyFileName } from "./names.js";
+import { isRecord } from "../engine/record.js";
 
 export const PACK_METADATA_FILE = "metadata.yaml";
 
@@ -80,9 +80,6 @@ export interface ShippedPacks {
   problems: PackProblem[];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function byPath<T extends { path: string }>(a: T, b: T): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
@@ -257,16 +254,4 @@ export function toShippedPacks(files: Iterable<{ path: string; bytes: Uint8Array
     problems.push(...read.problems);
   }
   return { packs, problems };
-}
-
-/** The metadata as the policy model types it (for callers that want PackMeta). */
-export function toPackMeta(pack: ShippedPack): PackMeta {
-  return {
-    name: pack.name,
-    version: pack.version,
-    layer: pack.layer,
-    ...(pack.description !== undefined ? { description: pack.description } : {}),
-    dependencies: pack.dependencies.map((d) => d.raw),
-    ...(pack.band ? { priority_band: pack.band } : {}),
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * Names of packs, slugs and the files a pack installs (SPEC §6). Every path a pack operation
+ * Names of packs, slugs and the files a pack installs. Every path a pack operation
  * writes is built here from validated parts, so no name can reach outside `policies/` or
  * `.edict/`.
  */

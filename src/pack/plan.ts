@@ -1,5 +1,5 @@
 /**
- * Install, upgrade and remove as pure plans (SPEC §6): given the repository (state + files under
+ * Install, upgrade and remove as pure plans: given the repository (state + files under
  * `policies/`) and the shipped packs, compute exactly which files to add, replace and remove and
  * the new state. Nothing here touches the disk; apply.ts carries a plan out all-or-nothing.
  *

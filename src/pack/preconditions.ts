@@ -1,5 +1,5 @@
 /**
- * The refusals of pack planning (SPEC §6): each check throws PACK_ERROR, saying what is wrong and
+ * The refusals of pack planning: each check throws PACK_ERROR, saying what is wrong and
  * what to do, when an install, upgrade or remove must not go ahead (unknown or invalid pack,
  * missing or out-of-range dependencies, cycles, overlapping bands, clashing policy ids, a
  * tampered state). The pure pack-to-pack predicates they rely on live in checks.ts.

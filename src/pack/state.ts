@@ -1,5 +1,5 @@
 /**
- * The installed-pack state file `.edict/packs.yaml` (SPEC §6): parsing it strictly for
+ * The installed-pack state file `.edict/packs.yaml`: parsing it strictly for
  * operations, and writing it as stable YAML (sorted packs and files, fixed key order) so two
  * installs of the same packs at the same time give the same bytes.
  */

@@ -5,7 +5,7 @@
 import { EdictError } from "../errors.js";
 import { PACK_STATE_FILE, PACKS_DIR, policyKindOf } from "../model/repository.js";
 import type { RepoFile, Repository } from "../model/repository.js";
-import { getAtPointer } from "../model/pointer.js";
+import { getAtPointer, joinPointer } from "../model/pointer.js";
 import { parseSource } from "../model/source.js";
 import type { PackState } from "../model/types.js";
 import type { PolicyKind } from "../engine/vocabulary.js";
@@ -118,7 +118,7 @@ export function installedPacksOf(repo: Repository): { file: RepoFile; packs: Ins
   for (const [name, raw] of Object.entries(installed as Record<string, unknown>)) {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) continue;
     const entry = raw as Record<string, unknown>;
-    const pointer = `/installed_packs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const pointer = joinPointer("/installed_packs", name);
     const files: InstalledFileView[] = [];
     if (Array.isArray(entry.files)) {
       entry.files.forEach((f, i) => {

@@ -1,5 +1,5 @@
 /**
- * Cloud facts from environment variables alone (SPEC §9): pure, no metadata server is asked, so
+ * Cloud facts from environment variables alone: pure, no metadata server is asked, so
  * whatever only the metadata server knows stays unknown (GKE Workload Identity, IMDSv2 on EC2).
  *
  * - iam: true when credentials come from the platform's identity (IRSA, EKS Pod Identity, an ECS

@@ -1,5 +1,5 @@
 /**
- * Environment detection (SPEC §9) from environment variables and files only: no network call,
+ * Environment detection from environment variables and files only: no network call,
  * so no metadata server is asked. The first rule that matches wins, most specific first:
  *
  * 1. lambda — `AWS_LAMBDA_FUNCTION_NAME`

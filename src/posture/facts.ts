@@ -5,6 +5,7 @@
 import { EdictError } from "../errors.js";
 import type { PostureFacts } from "../engine/posture/index.js";
 import { suggest } from "../model/suggest.js";
+import { isRecord } from "../engine/record.js";
 
 const FIELD_TYPES = {
   environment: "string",
@@ -25,9 +26,6 @@ const FIELD_TYPES = {
 
 export const FACT_FIELDS = Object.keys(FIELD_TYPES) as ReadonlyArray<keyof PostureFacts>;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Checks a JSON value as PostureFacts: a facts object, or the output of `edict posture --format
@@ -36,8 +34,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function toPostureFacts(value: unknown, file: string): PostureFacts {
   const where = { position: { file } };
-  if (!isObject(value)) throw new EdictError("PARSE_ERROR", "facts must be a JSON object such as {\"environment\": \"local\", \"encryption\": true}", where);
-  const body = isObject(value["facts"]) ? value["facts"] : value;
+  if (!isRecord(value)) throw new EdictError("PARSE_ERROR", "facts must be a JSON object such as {\"environment\": \"local\", \"encryption\": true}", where);
+  const body = isRecord(value["facts"]) ? value["facts"] : value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(body)) {
     if (!Object.hasOwn(FIELD_TYPES, key)) {

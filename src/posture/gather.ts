@@ -1,5 +1,5 @@
 /**
- * Gathers the PostureFacts that `engine.posture(facts)` evaluates (SPEC §8, §9): detect the
+ * Gathers the PostureFacts that `engine.posture(facts)` evaluates: detect the
  * environment, then run only the assessments whose facts its sections use (local on a
  * workstation, cloud on a cloud or CI runner, Kubernetes in a cluster). Never throws.
  */

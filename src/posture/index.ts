@@ -1,5 +1,5 @@
 /**
- * Posture (SPEC §9): environment detection and local, cloud and Kubernetes assessment from an
+ * Posture: environment detection and local, cloud and Kubernetes assessment from an
  * injectable Probe, gathered into the PostureFacts that `engine.posture(facts)` evaluates.
  */
 export { gatherFacts, gatherPosture } from "./gather.js";

@@ -1,5 +1,5 @@
 /**
- * Kubernetes facts of the current pod (SPEC §9): its namespace, whether a service-account token
+ * Kubernetes facts of the current pod: its namespace, whether a service-account token
  * is mounted, whether it runs as root, and whether `/` is mounted read-only. Files and the uid
  * only; the API server is never asked.
  */

@@ -1,5 +1,5 @@
 /**
- * Best-effort local (workstation) assessment, SPEC §9: disk encryption, TPM, Secure Boot and the
+ * Best-effort local (workstation) assessment: disk encryption, TPM, Secure Boot and the
  * host firewall, each from files and unprivileged commands, per operating system:
  *
  * | fact        | Linux                                              | macOS                               | Windows                                |

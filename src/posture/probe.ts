@@ -1,5 +1,5 @@
 /**
- * The posture module's only window on the machine (SPEC §9): environment variables, files,
+ * The posture module's only window on the machine: environment variables, files,
  * directories and commands. Detection and assessment take a Probe, so tests pass a fake one
  * and need neither a cloud nor root; `nodeProbe()` is the real one.
  *

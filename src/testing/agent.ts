@@ -5,6 +5,7 @@
 import type { Engine } from "../engine/engine.js";
 import { parseSource } from "../model/source.js";
 import { spanOfPointer } from "./positions.js";
+import { isRecord } from "../engine/record.js";
 
 export interface AgentFinding {
   /** What was declared, e.g. "model openai/gpt-4o" or "action db:Delete on db://x". */
@@ -21,9 +22,6 @@ export interface AgentCheck {
   problems: Array<{ line: number; column: number; message: string }>;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 export function checkAgent(path: string, bytes: Uint8Array | string, engine: Engine): AgentCheck {
   const source = parseSource(path, bytes);

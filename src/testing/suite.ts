@@ -1,10 +1,11 @@
 /**
- * Policy tests (SPEC §4.1): expected-result cases kept in `tests/**\/*.yaml`, like `opa test`.
+ * Policy tests: expected-result cases kept in `tests/**\/*.yaml`, like `opa test`.
  * Pure: parses suite files into cases with positions and runs them against compiled engines.
  */
 import type { SourceFile } from "../model/source.js";
 import { parseSource } from "../model/source.js";
 import { spanOfPointer } from "./positions.js";
+import { isRecord } from "../engine/record.js";
 
 export type Expectation = "allow" | "deny" | "approval_required" | "mask" | "require_approval" | "escalate";
 
@@ -28,9 +29,6 @@ export interface SuiteProblem {
 
 const EXPECTATIONS = new Set<string>(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Parses one suite file; malformed cases become problems with positions, valid ones cases. */
 export function parseSuite(path: string, bytes: Uint8Array | string, defaultTarget?: string): { cases: PolicyCase[]; problems: SuiteProblem[] } {

@@ -12,6 +12,7 @@ import { BundleError } from "../../src/bundle/errors.js";
 import { parseSha256sum } from "../../src/bundle/digest.js";
 import { verifyBundle } from "../../src/bundle/verify.js";
 import { EdictError } from "../../src/errors.js";
+import { readRepositoryAtRevision } from "../../src/io/git.js";
 import { ACCESS, caughtAsync, commitAll, exampleGitRepo, git, gitRepoWith, KEY, KEY2, MAIN, OUTSIDER, SMALL_CONFIG } from "./fixtures.js";
 
 const VALID_NOW = new Date("2026-01-10T00:00:00Z");
@@ -165,6 +166,31 @@ describe("buildBundle refuses", () => {
     expect(parseExpires("90m", "x")).toBe(5400);
     expect(parseExpires("3600s", "x")).toBe(3600);
     expect(parseSourceDateEpoch("0").toISOString()).toBe("1970-01-01T00:00:00.000Z");
+  });
+});
+
+describe("buildBundle reads each file once", () => {
+  it("builds from the repository the caller read at HEAD, and reads the commit itself when HEAD moved on", async () => {
+    const { dir } = gitRepoWith({ "edict.yaml": SMALL_CONFIG, "policies/access.yaml": ACCESS });
+    const atHead = await readRepositoryAtRevision(dir, "HEAD");
+    const own = await build(dir);
+    expect((await build(dir, { atHead })).bundleBytes).toEqual(own.bundleBytes);
+    // the read is what is signed: a different read of the same commit shows in the sources
+    const edited = [{ path: "edict.yaml", bytes: new TextEncoder().encode(`${SMALL_CONFIG}# read by the caller\n`) }, ...atHead.files.filter((f) => f.path !== "edict.yaml")];
+    const given = await build(dir, { atHead: { ...atHead, files: edited } });
+    expect(given.payload.sources.find((s) => s.path === "edict.yaml")!.sha256).toBe(sha256Hex(edited[0]!.bytes));
+    // a read of another commit is not used
+    expect((await build(dir, { atHead: { ...atHead, commit: "0".repeat(40), files: [] } })).bundleBytes).toEqual(own.bundleBytes);
+  });
+
+  it("a dirty build reads the checkout without the stray-key scan: only the files edict reads are sources", async () => {
+    const { dir } = gitRepoWith({ "edict.yaml": SMALL_CONFIG, "policies/access.yaml": ACCESS });
+    writeFileSync(join(dir, "policies", "access.yaml"), `${ACCESS}# edited\n`);
+    mkdirSync(join(dir, "docs"));
+    writeFileSync(join(dir, "docs", "notes.md"), "notes\n");
+    const built = await build(dir, { allowDirty: true });
+    expect(built.dirty).toEqual(["policies/access.yaml"]);
+    expect(built.payload.sources.map((s) => s.path)).toEqual(["edict.yaml", "policies/access.yaml"]);
   });
 });
 

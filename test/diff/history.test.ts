@@ -11,7 +11,7 @@ import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { diffRepositories } from "../../src/diff/index.js";
 import type { DiffResult } from "../../src/diff/index.js";
-import { readRepositoryAtRevision } from "../../src/io/read-git.js";
+import { readRepositoryAtRevision } from "../../src/io/git.js";
 import { copyExample } from "../helpers/example.js";
 
 const dir = mkdtempSync(join(tmpdir(), "edict-history-"));

@@ -207,6 +207,14 @@ describe("file-cache.ts", () => {
     expect(await cache.readBundle()).toBeUndefined();
   });
 
+  it("a serial file longer than any serial line is corrupted, and is not read whole", async () => {
+    const cache = openFileCache(dir, "huge", 1_000_000);
+    writeFileSync(join(dir, "huge.serial"), `9 ${"b".repeat(64)}\n${" ".repeat(2000)}`);
+    await expect(cache.readSerialFloor()).rejects.toMatchObject({ code: "FORMAT_ERROR" });
+    writeFileSync(join(dir, "huge.serial"), `\uFEFF9 ${"b".repeat(64)}\n`);
+    await expect(cache.readSerialFloor()).rejects.toMatchObject({ code: "FORMAT_ERROR" });
+  });
+
   it("path traversal: a cache key that is not a plain file name is refused", () => {
     for (const bad of ["../x", "a/b", "", ".hidden"]) expect(() => openFileCache(dir, bad, 10), bad).toThrow(TypeError);
   });

@@ -1,5 +1,5 @@
 /**
- * `edict bundle build | verify | inspect` (SPEC §7, Appendix A). Exit codes: 0 success, 1 a
+ * `edict bundle build | verify | inspect`. Exit codes: 0 success, 1 a
  * bundle that fails verification (or a previous bundle that does), 2 usage, configuration, key
  * and file errors. Private keys are read from a file or an environment variable and never printed.
  */
@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { fromBase64Either } from "../../bundle/base64.js";
 import { buildBundle } from "../../bundle/build.js";
 import type { BuiltBundle } from "../../bundle/build.js";
-import { readBundleFile } from "../../bundle/build-io.js";
+import { readBundleFile } from "../../io/bundle-files.js";
 import { utf8Decode } from "../../bundle/bytes.js";
 import { sha256Hex } from "../../bundle/digest.js";
 import { parseEnvelope } from "../../bundle/dsse.js";
@@ -28,6 +28,7 @@ import { EdictError, isEdictError } from "../../errors.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 import { collect, parseChoice, parseCount } from "../options.js";
+import { isRecord } from "../../engine/record.js";
 
 const FORMATS = ["text", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -210,9 +211,6 @@ export async function bundleVerifyCommand(io: CliIO, file: string, opts: BundleV
 
 const UNVERIFIED = "UNVERIFIED: signatures, digests and expiry were not checked; use `edict bundle verify FILE --key PUB` before trusting any of this";
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** What the file says about itself, without verifying anything. */
 export function inspectDocument(bytes: Uint8Array): Record<string, unknown> {

@@ -1,11 +1,11 @@
-/** `edict diff --base REF [--head REF]`: what a change does to the effective policy (SPEC §5). */
+/** `edict diff --base REF [--head REF]`: what a change does to the effective policy. */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_MAX_REGIONS, diffRepositories, isLoosening, isTightening, renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../diff/index.js";
 import type { DiffResult } from "../../diff/index.js";
 import { EdictError } from "../../errors.js";
 import { shouldUseColor } from "../../lint/reporters/index.js";
-import { readRepositoryAtRevision } from "../../io/read-git.js";
+import { readRepositoryAtRevision } from "../../io/git.js";
 import type { Repository } from "../../model/repository.js";
 import { EXIT, progress } from "../io.js";
 import type { CliIO } from "../io.js";

@@ -1,5 +1,5 @@
 /**
- * `edict init [dir]`: a new policy repository from templates/ (SPEC §1): edict.yaml, a starter
+ * `edict init [dir]`: a new policy repository from templates/: edict.yaml, a starter
  * policy and its tests, the GitHub workflow, JSON Schemas for editor completion, and a
  * .gitignore that keeps signing keys out. Existing files are never overwritten without --force.
  */

@@ -6,7 +6,7 @@ import { EdictError } from "../../errors.js";
 import { toRepoPath } from "../../io/read-repository.js";
 import { openRepository } from "../repository.js";
 import { basePacksOfRepository } from "../../pack/index.js";
-import { readRepositoryAtRevision } from "../../io/read-git.js";
+import { readRepositoryAtRevision } from "../../io/git.js";
 import { runLint } from "../../lint/engine.js";
 import { RULES } from "../../lint/registry.js";
 import type { ReportInput } from "../../lint/finding.js";

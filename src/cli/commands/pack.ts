@@ -1,4 +1,4 @@
-/** `edict pack list|install|upgrade|remove|verify`: manage the policy packs of a repository (SPEC §6). */
+/** `edict pack list|install|upgrade|remove|verify`: manage the policy packs of a repository. */
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";

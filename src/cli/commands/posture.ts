@@ -1,6 +1,6 @@
 /**
  * `edict posture`: this machine's posture (or recorded facts) against a target's effective
- * PosturePolicy (SPEC §2.4, §9, §11). Exit 0 when allowed (warnings included), 1 when denied.
+ * PosturePolicy. Exit 0 when allowed (warnings included), 1 when denied.
  *
  * Where the policy comes from is a parameter (PostureEngineSource): the policy repository by
  * default; a verified bundle is another source with the same shape.

@@ -1,14 +1,10 @@
 /** `edict test`: run the expected-result cases in tests/**\/*.yaml, with coverage. */
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
-import { compileEngine } from "../../engine/engine.js";
-import { buildTarget } from "../../model/merge/index.js";
-import { parseSuite } from "../../testing/suite.js";
-import type { PolicyCase, SuiteProblem } from "../../testing/suite.js";
-import { runCases } from "../../testing/run.js";
+import { readSuites, runSuites, TESTS_DIR } from "../../testing/read-suites.js";
 import type { TestRun } from "../../testing/run.js";
+import type { SuiteProblem } from "../../testing/suite.js";
 import { warnOnLintErrors } from "../engine-source.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
@@ -16,22 +12,6 @@ import { parseChoice, parseCount } from "../options.js";
 import { openRepository, requireTargets } from "../repository.js";
 
 const FORMATS = ["text", "json"] as const;
-
-async function suiteFiles(root: string, dir = "tests"): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(join(root, dir), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...(await suiteFiles(root, rel)));
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
-  }
-  return out;
-}
 
 function renderText(run: TestRun, problems: SuiteProblem[], coverage: boolean, color: boolean): string {
   const red = (s: string) => (color ? `\x1b[31m${s}\x1b[39m` : s);
@@ -73,21 +53,11 @@ export function registerTest(program: Command, io: CliIO, setExit: (code: number
     .action(async (opts: { root: string; coverage?: boolean; threshold?: number; format: (typeof FORMATS)[number] }) => {
       const { root, repo } = await openRepository(io, opts.root);
       const names = requireTargets(repo);
-      const files = await suiteFiles(root);
-      if (files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join(root, "tests")}; write tests/<name>.yaml with cases: [...]`);
+      const suites = await readSuites(root);
+      if (suites === undefined || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
       warnOnLintErrors(io, repo);
-      const cases: PolicyCase[] = [];
-      const problems: SuiteProblem[] = [];
-      for (const f of files) {
-        const suite = parseSuite(f, await readFile(join(root, f)));
-        cases.push(...suite.cases);
-        problems.push(...suite.problems);
-      }
-      const targets = new Map(names.map((n) => {
-        const merged = buildTarget(repo, n);
-        return [n, { merged, engine: compileEngine(merged.effective) }] as const;
-      }));
-      const run = runCases(cases, targets);
+      const { cases, problems } = suites;
+      const run = runSuites(repo, cases, names);
       if (opts.format === "json") {
         io.stdout(JSON.stringify({
           results: run.results.map((r) => ({ name: r.case.name, file: r.case.file, line: r.case.line, target: r.case.target, expect: r.case.expect, actual: r.actual, passed: r.passed, deciders: r.deciders, ...(r.error ? { error: r.error } : {}) })),

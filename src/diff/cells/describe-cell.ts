@@ -1,5 +1,5 @@
 /**
- * Phrases for people that name a cell of string patterns (SPEC §5 evidence): the literal when
+ * Phrases for people that name a cell of string patterns: the literal when
  * the cell holds one string, otherwise the patterns its strings match and the ones they don't.
  */
 

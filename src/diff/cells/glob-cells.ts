@@ -1,5 +1,5 @@
 /**
- * The cells of a set of string patterns (SPEC §5): every combination of patterns matched and
+ * The cells of a set of string patterns: every combination of patterns matched and
  * not matched that some string realises, each with one representative string. Two strings of
  * the same cell are indistinguishable by the patterns, so evaluating one representative per
  * cell decides for the whole string space.

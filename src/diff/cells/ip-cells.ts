@@ -1,5 +1,5 @@
 /**
- * Addresses that separate every cell of a set of CIDR ranges (SPEC §5): IpAddress/NotIpAddress
+ * Addresses that separate every cell of a set of CIDR ranges: IpAddress/NotIpAddress
  * results depend only on which ranges contain the address, and containment changes only at a
  * range's first address or just past its last, so the start of every interval between those
  * edges stands for the whole interval.

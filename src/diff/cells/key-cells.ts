@@ -1,5 +1,5 @@
 /**
- * The cells of one condition key (SPEC §5): the values a request can give the key, grouped by
+ * The cells of one condition key: the values a request can give the key, grouped by
  * what every (operator, key) entry of every statement answers for them. One value per cell
  * decides for all the others.
  *

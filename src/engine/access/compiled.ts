@@ -1,5 +1,5 @@
 /**
- * The compiled AccessPolicy evaluator the loader serves (SPEC §8): same answers as
+ * The compiled AccessPolicy evaluator the loader serves: same answers as
  * ./reference.ts, but statements are indexed once so a decision touches only candidates.
  *
  * Statements are filed under the `service:` that every action their Action patterns can match

@@ -1,5 +1,5 @@
 /**
- * IAM Condition blocks (SPEC §2.1), evaluated straight from the rules. This is the reference
+ * IAM Condition blocks, evaluated straight from the rules. This is the reference
  * the compiled evaluator is tested against, so it favours plain code over speed.
  *
  * Results are three-valued: true, false or "error" (a number, date, boolean, IP or ARN that

@@ -1,4 +1,4 @@
-/** AccessPolicy evaluation (SPEC §2.1, §8): a reference evaluator and the compiled one the loader serves. */
+/** AccessPolicy evaluation: a reference evaluator and the compiled one the loader serves. */
 export { compileAccess } from "./compiled.js";
 export { evaluateAccessReference } from "./reference.js";
 export { evaluateCondition, lookupContext } from "./conditions.js";

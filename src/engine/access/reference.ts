@@ -1,5 +1,5 @@
 /**
- * The reference AccessPolicy evaluator (SPEC §2.1): every statement is checked on every request,
+ * The reference AccessPolicy evaluator: every statement is checked on every request,
  * straight from the rules. It is the oracle the compiled evaluator is tested against.
  *
  * - A statement applies when its Action matches (or, with NotAction, the action matches none of

@@ -1,4 +1,4 @@
-/** Shapes shared by the reference and the compiled AccessPolicy evaluators (SPEC §2.1, §8). */
+/** Shapes shared by the reference and the compiled AccessPolicy evaluators. */
 import type { EffectiveAccess } from "../effective.js";
 
 /** One value of a request context key. */

@@ -1,5 +1,5 @@
 /**
- * The compiled DataPolicy evaluator the loader serves (SPEC §2.3, §8 `engine.decideData`). It
+ * The compiled DataPolicy evaluator the loader serves. It
  * gives the same answers as ./reference.ts; rules are checked and compiled once, and rules with a
  * literal `match.dataset` are indexed by it.
  *

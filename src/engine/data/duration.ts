@@ -1,25 +1,36 @@
 /**
- * Durations such as `action.ttl` ("45m", "1h30m", "500ms"), read exactly as `parseDuration`
- * (../../values/units.ts) reads them: parts `<number><unit>` from the largest unit to the
- * smallest, each unit at most once, every part a whole number of milliseconds (decimals are
- * computed with BigInt), the total at most Number.MAX_SAFE_INTEGER. Lint explains a bad duration
- * in detail; the loader only needs to know that it is bad, so it does not carry those messages.
+ * Durations such as `action.ttl` ("45m", "1h30m", "500ms"): parts `<number><unit>` from the
+ * largest unit to the smallest, each unit at most once, every part a whole number of milliseconds
+ * (decimals are computed with BigInt), the total at most Number.MAX_SAFE_INTEGER. This is the one
+ * definition of a valid duration: `parseDuration` (../../model/values/units.ts) accepts exactly
+ * what this accepts and only adds the explanation of a bad one, which lint needs and the loader
+ * does not carry.
  */
 
-const UNITS = ["w", "d", "h", "m", "s", "ms"];
-const UNIT_MS = [604_800_000, 86_400_000, 3_600_000, 60_000, 1_000, 1];
-const DURATION = new RegExp(`^${UNITS.map((u) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+/** Duration units, largest first, with their length in milliseconds. */
+export const DURATION_UNITS = [
+  ["w", 604_800_000],
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1_000],
+  ["ms", 1],
+] as const;
+
+export type DurationUnit = (typeof DURATION_UNITS)[number][0];
+
+const DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
 
 /** Milliseconds, or undefined when the text is not a valid duration. */
 export function parseDurationMs(text: unknown): number | undefined {
   const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
   if (m === null) return undefined;
   let total = 0n;
-  for (let i = 0; i < UNITS.length; i++) {
+  for (let i = 0; i < DURATION_UNITS.length; i++) {
     const part = m[i + 1];
     if (part === undefined) continue;
     const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(UNIT_MS[i]!);
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i]![1]);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return undefined;
     total += scaled / denominator;

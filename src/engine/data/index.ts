@@ -1,4 +1,4 @@
-/** DataPolicy evaluation (SPEC §2.3, §8: `engine.decideData`): the compiled evaluator and its reference. */
+/** DataPolicy evaluation: the compiled evaluator and its reference. */
 export { ACTION_STRENGTH, compileData } from "./compiled.js";
 export { referenceDecideData } from "./reference.js";
 export { FALLBACK_MASK_METHOD, MASK_STRICTNESS, stricterMask } from "./masking.js";

@@ -1,5 +1,5 @@
 /**
- * How masks of several rules combine (SPEC §2.3): per field, the strictest method wins.
+ * How masks of several rules combine: per field, the strictest method wins.
  *
  * Strictness, strictest first: `nullify` (the value is gone) > `redact` (replaced by a marker)
  * > `hash` (replaced, but equal values stay linkable) > `full` (every character masked, the

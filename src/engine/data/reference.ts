@@ -1,5 +1,5 @@
 /**
- * The reference DataPolicy evaluator: SPEC §2.3 read literally, rule by rule, with no index and
+ * The reference DataPolicy evaluator: read literally, rule by rule, with no index and
  * no caching. It exists to be obviously right; the fast-check property in the tests holds the
  * compiled evaluator (./compiled.ts, which documents the semantics) to its answers. It assumes a
  * valid policy (the compiled evaluator rejects invalid ones when compiling).

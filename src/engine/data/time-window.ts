@@ -1,5 +1,5 @@
 /**
- * `context.time` windows (SPEC §2.3): `after` (inclusive) and `before` (exclusive) as "HH:MM"
+ * `context.time` windows: `after` (inclusive) and `before` (exclusive) as "HH:MM"
  * wall-clock times in `timezone` (IANA, default UTC), compared at minute resolution.
  *
  * - after < before: after ≤ t < before (same day);

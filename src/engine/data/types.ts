@@ -1,4 +1,4 @@
-/** Shapes of DataPolicy evaluation (SPEC §2.3, §8: `engine.decideData`). */
+/** Shapes of DataPolicy evaluation. */
 import type { DataAction, MaskingMethod } from "../vocabulary.js";
 
 /** One requested field; its tags are `tags` plus its `sensitivity` and `category`. */

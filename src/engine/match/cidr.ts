@@ -1,5 +1,5 @@
 /**
- * IPv4 and IPv6 addresses and CIDR ranges for `IpAddress` / `NotIpAddress` (SPEC §2.1),
+ * IPv4 and IPv6 addresses and CIDR ranges for `IpAddress` / `NotIpAddress`,
  * written by hand on 32-bit words so the loader needs no dependency.
  *
  * Every address is held as 128 bits (four big-endian 32-bit words); an IPv4 address is held in

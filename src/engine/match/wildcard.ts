@@ -1,5 +1,5 @@
 /**
- * IAM-style wildcard patterns (SPEC §2.1): `*` matches any run of characters (including none,
+ * IAM-style wildcard patterns: `*` matches any run of characters (including none,
  * `:` and `/`), `?` exactly one character (one Unicode code point), everything else is literal.
  * There is no escape syntax. Patterns are expected to be well-formed UTF-16 (no lone surrogates).
  *

@@ -1,5 +1,5 @@
 /**
- * VaultGuard's three built-in posture policies (SPEC §2.4), as PostureSpec values; the templates
+ * VaultGuard's three built-in posture policies, as PostureSpec values; the templates
  * and the `posture` pack carry the same values.
  *
  * - default: local score ≥ 50 and disk encryption, cloud IAM, Kubernetes denies the `default`,

@@ -1,5 +1,5 @@
 /**
- * PosturePolicy evaluation, VaultGuard's flow (SPEC §2.4): the environment (detected elsewhere,
+ * PosturePolicy evaluation, VaultGuard's flow: the environment (detected elsewhere,
  * src/posture) selects the sections that apply, their checks run against the facts, and
  *
  * - every required check passes → allowed;
@@ -18,7 +18,7 @@
  * | missing or unknown                                 | none; the "environment" check fails   |
  *
  * `cloud.require_imdsv2` applies on AWS environments only (eks, ecs, lambda).
- * Allowed accounts, regions and namespaces are all-of lists (SPEC §3): the value must be in every
+ * Allowed accounts, regions and namespaces are all-of lists: the value must be in every
  * inner list; entries may use `*` and `?` wildcards, as may `denied_namespaces`.
  * Unknown facts (undefined) fail required checks (fail closed). Checks the policy does not
  * require are still listed (`required: false`) with what the facts say, for the report.

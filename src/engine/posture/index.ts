@@ -1,4 +1,4 @@
-/** PosturePolicy evaluation (SPEC §2.4, §8: `engine.posture`); detection lives in src/posture. */
+/** PosturePolicy evaluation; detection lives in src/posture. */
 export { evaluatePosture, isEnvironment, postureSections, providerFor } from "./evaluate.js";
 export { BUILTIN_POSTURE_POLICIES, toEffectivePosture } from "./builtins.js";
 export type { BuiltinPostureName } from "./builtins.js";

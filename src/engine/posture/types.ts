@@ -1,4 +1,4 @@
-/** Shapes of PosturePolicy evaluation (SPEC §2.4, §8: `engine.posture`, §9). */
+/** Shapes of PosturePolicy evaluation. */
 import type { Environment, Provider } from "../vocabulary.js";
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Sec0's boundary allowlists (SPEC §2.2 `security.egress_allowlist`, `security.fs_allowlist`):
- * host patterns like `*.example.com` and path globs like `/tmp/sec0-*`. Both are all-of lists
- * of lists (SPEC §3): a value passes only when every inner list has a matching entry.
+ * Sec0's boundary allowlists: host patterns like `*.example.com` and path globs like
+ * `/tmp/sec0-*`. Both are all-of lists of lists: a value passes only when every inner list has a
+ * matching entry.
  */
 import { compileWildcard } from "../match/wildcard.js";
 

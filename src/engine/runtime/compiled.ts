@@ -1,5 +1,5 @@
 /**
- * The RuntimePolicy tool check the loader serves (SPEC §2.2, §8): compiled once from the
+ * The RuntimePolicy tool check the loader serves: compiled once from the
  * effective runtime policy; each `checkTool` then only runs closures.
  *
  * Which condition raises which Sec0 reason code:

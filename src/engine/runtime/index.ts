@@ -1,4 +1,4 @@
-/** RuntimePolicy tool checks (SPEC §2.2, §8: `engine.checkTool`). */
+/** RuntimePolicy tool checks. */
 export { compileRuntime } from "./compiled.js";
 export { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
 export type { ToolMatcher } from "./tool-uri.js";

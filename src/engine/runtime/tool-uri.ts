@@ -1,6 +1,6 @@
 /**
  * Sec0 tool URIs `mcp://<server>/<tool>[@<version>]` and the allowlist patterns over them
- * (SPEC §2.2). A URI is split into its three parts and each pattern part is matched against its
+ *. A URI is split into its three parts and each pattern part is matched against its
  * own part, so a `*` in the server part can never reach into the tool name.
  *
  * Grammar (URIs and patterns alike):

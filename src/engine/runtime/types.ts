@@ -1,4 +1,4 @@
-/** Shapes of the RuntimePolicy tool check (SPEC §2.2, §8: `engine.checkTool`). */
+/** Shapes of the RuntimePolicy tool check. */
 import type { ReasonCode } from "../vocabulary.js";
 
 /** Outcome of a security scan the runtime tracks for a tool, a server or a skill. */

@@ -1,5 +1,5 @@
 /**
- * Sec0's regex compliance rules, compiled once (SPEC §2.2 `compliance`, §8 `engine.scan`).
+ * Sec0's regex compliance rules, compiled once.
  *
  * - Packs run: when `compliance.policies` is present, only the packs named in `pack_ids` of a
  *   policy that is not `enabled: false` (an absent `enabled` counts as enabled; `policies: []`

@@ -1,4 +1,4 @@
-/** Shapes of the compliance scanner (SPEC §2.2 `compliance`, §8: `engine.scan`). */
+/** Shapes of the compliance scanner. */
 
 /** Where text comes from: a tool's input or its output. */
 export type ScanLocation = "input" | "output";

@@ -1,4 +1,4 @@
-/** The lint output formats (SPEC §4, Appendix A): each a pure function from findings to text. */
+/** The lint output formats: each a pure function from findings to text. */
 import type { ReportInput } from "../finding.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";

@@ -50,6 +50,7 @@ const NO_COLOR: Palette = { bold: plain, dim: plain, green: plain, severity: { e
 export function formatText(input: ReportInput, options: TextOptions): string {
   const p = options.color ? COLOR : NO_COLOR;
   const out: string[] = [];
+  const layouts = new LayoutMemo();
   const byFile = new Map<string, Finding[]>();
   for (const f of sortFindings(input.findings)) {
     const group = byFile.get(f.file);
@@ -68,7 +69,7 @@ export function formatText(input: ReportInput, options: TextOptions): string {
       out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
       const source = lines?.[f.line - 1];
       if (source !== undefined && f.line >= 1) {
-        const ex = excerpt(source, f.column, f.endLine > f.line ? undefined : f.endColumn);
+        const ex = excerpt(source, f.column, f.endLine > f.line ? undefined : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
         out.push(`    ${p.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
         out.push(`    ${p.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
       }
@@ -78,7 +79,6 @@ export function formatText(input: ReportInput, options: TextOptions): string {
   }
 
   out.push(summaryLine(input, p));
-  lastLayout = undefined; // do not keep a long line alive after the report
   return `${out.join("\n")}\n`;
 }
 
@@ -123,8 +123,8 @@ export interface Excerpt {
  * The printable form of one source line and where its caret goes. Columns are 1-based UTF-16
  * offsets; `endColumn` is exclusive, and undefined underlines to the end of the line.
  */
-export function excerpt(line: string, column: number, endColumn: number | undefined, maxWidth = MAX_EXCERPT_WIDTH): Excerpt {
-  const { at, shown } = layoutOf(line);
+export function excerpt(line: string, column: number, endColumn: number | undefined, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()): Excerpt {
+  const { at, shown } = layouts.of(line);
 
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === undefined ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
@@ -153,23 +153,26 @@ interface Layout {
 /**
  * The last line laid out: findings come sorted by file and line, so the many findings of one
  * long line (a minified JSON policy, a hostile one-line file) lay it out once, not once each.
+ * One memo per report, so nothing is kept between reports.
  */
-let lastLayout: { line: string; layout: Layout } | undefined;
+class LayoutMemo {
+  private last: { line: string; layout: Layout } | undefined;
 
-function layoutOf(line: string): Layout {
-  if (lastLayout?.line === line) return lastLayout.layout;
-  const at: number[] = [];
-  let shown = "";
-  for (let i = 0; i < line.length; i++) {
+  of(line: string): Layout {
+    if (this.last?.line === line) return this.last.layout;
+    const at: number[] = [];
+    let shown = "";
+    for (let i = 0; i < line.length; i++) {
+      at.push(shown.length);
+      const c = line[i]!;
+      if (c === "\t") shown += " ".repeat(TAB_WIDTH - (shown.length % TAB_WIDTH));
+      else shown += sanitize(c);
+    }
     at.push(shown.length);
-    const c = line[i]!;
-    if (c === "\t") shown += " ".repeat(TAB_WIDTH - (shown.length % TAB_WIDTH));
-    else shown += sanitize(c);
+    const layout = { at, shown };
+    this.last = { line, layout };
+    return layout;
   }
-  at.push(shown.length);
-  const layout = { at, shown };
-  lastLayout = { line, layout };
-  return layout;
 }
 
 function isLowSurrogate(code: number): boolean {

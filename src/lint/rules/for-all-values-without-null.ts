@@ -1,6 +1,7 @@
 import { parseConditionOperator } from "../../engine/vocabulary.js";
 import { allStatements } from "../statements.js";
 import { defineRule } from "../rule.js";
+import { escapeSegment, joinPointer } from "../../model/pointer.js";
 
 export default defineRule(
   {
@@ -22,7 +23,7 @@ export default defineRule(
           if (nullGuarded.has(key.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: `${st.pointer}/Condition/${op}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
             atKey: true,
             message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
             help: `add Null: { ${key}: false } to this Condition`,

@@ -1,5 +1,5 @@
 /**
- * Sekuire's workspace controls as statements (SPEC §2.1): `Models` and `Capabilities` become
+ * Sekuire's workspace controls as statements: `Models` and `Capabilities` become
  * statements on `model:Invoke` / `model://<provider>/<model>` and `tool:Use` / `tool://<name>`,
  * so one evaluator serves all.
  */
@@ -16,15 +16,16 @@ function modelResource(entry: string, kind: "provider" | "model"): string {
 }
 
 /**
- * Statements for the effective Models/Capabilities. `sources` gives the provenance of each
- * all-of list in order and of the union lists.
+ * Statements for the effective Models/Capabilities. `provenance` gives the documents that set
+ * each all-of list (in order) and each union list.
  */
 export function desugarWorkspaceControls(
   access: EffectiveAccess,
   provenance: Readonly<Record<string, Provenance[]>>,
 ): EffectiveStatement[] {
   const out: EffectiveStatement[] = [];
-  const first = (path: string): Provenance => provenance[path]?.[0] ?? { policy: "", file: "" };
+  // the merge records one provenance entry per inner list of an all-of, and one for a union list
+  const sourceOf = (path: string, i = 0): Provenance => provenance[path]?.[i] ?? { policy: "", file: "" };
 
   const models = access.Models;
   if (models) {
@@ -32,17 +33,17 @@ export function desugarWorkspaceControls(
     // to the statements (implicit deny when none allows it).
     const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : undefined;
     if (allowedBy) {
-      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: first(allowedBy) });
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf(allowedBy) });
     }
     models.AllowedProviders?.forEach((list, i) => {
-      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((p) => modelResource(p, "provider")), source: provenance["Models.AllowedProviders"]?.[i] ?? first("Models.AllowedProviders") });
+      out.push({ Sid: `Models.AllowedProviders.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((p) => modelResource(p, "provider")), source: sourceOf("Models.AllowedProviders", i) });
     });
     models.AllowedModels?.forEach((list, i) => {
-      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((m) => modelResource(m, "model")), source: provenance["Models.AllowedModels"]?.[i] ?? first("Models.AllowedModels") });
+      out.push({ Sid: `Models.AllowedModels.${i + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list).map((m) => modelResource(m, "model")), source: sourceOf("Models.AllowedModels", i) });
     });
     const denied = strings(models.DeniedModels ?? []);
     if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: first("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf("Models.DeniedModels") });
     }
   }
 
@@ -50,15 +51,26 @@ export function desugarWorkspaceControls(
   if (caps) {
     // Only AllowedTools grants; DeniedTools alone only denies, RequireToolApproval only asks.
     if (caps.AllowedTools) {
-      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: first("Capabilities.AllowedTools") });
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf("Capabilities.AllowedTools") });
     }
     caps.AllowedTools?.forEach((list, i) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list).map((t) => `tool://${t}`), source: provenance["Capabilities.AllowedTools"]?.[i] ?? first("Capabilities.AllowedTools") });
+      out.push({ Sid: `Capabilities.AllowedTools.${i + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list).map((t) => `tool://${t}`), source: sourceOf("Capabilities.AllowedTools", i) });
     });
     const deniedTools = strings(caps.DeniedTools ?? []);
     if (deniedTools.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t) => `tool://${t}`), source: first("Capabilities.DeniedTools") });
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t) => `tool://${t}`), source: sourceOf("Capabilities.DeniedTools") });
     }
   }
   return out;
+}
+
+/**
+ * `Capabilities.RequireToolApproval: true` as an approval pattern: `tool:Use` joins
+ * `RequireApproval.Actions` (once). undefined when it does not apply, so nothing changes.
+ */
+export function desugarToolApproval(access: EffectiveAccess): EffectiveAccess["RequireApproval"] | undefined {
+  if (access.Capabilities?.RequireToolApproval !== true) return undefined;
+  const approval = access.RequireApproval ?? {};
+  const actions = approval.Actions ?? [];
+  return actions.some((a) => a.toLowerCase() === "tool:use") ? { ...approval, Actions: actions } : { ...approval, Actions: [...actions, "tool:Use"] };
 }

@@ -1,10 +1,10 @@
-/** Builds the effective policy of each target from a repository (SPEC §3). Pure. */
+/** Builds the effective policy of each target from a repository. Pure. */
 import type { EffectiveAccess, EffectiveData, EffectiveDataRule, EffectivePosture, EffectiveRuntime, EffectiveStatement, EffectiveTarget, Provenance } from "../../engine/effective.js";
 import type { Repository } from "../repository.js";
 import { SPEC_SCHEMAS } from "../schemas/policy.js";
 import type { DataSpec } from "../../engine/spec.js";
 import type { PolicyKind } from "../../engine/vocabulary.js";
-import { desugarWorkspaceControls } from "./desugar.js";
+import { desugarToolApproval, desugarWorkspaceControls } from "./desugar.js";
 import { mergeSpecs, provenanceOf } from "./merge.js";
 import type { MergeEvent } from "./merge.js";
 import { appliesTo, rankDocuments } from "./precedence.js";
@@ -56,10 +56,8 @@ function buildAccess(docs: RankedDocument[]): { access: EffectiveAccess; provena
   const statements = ((Statement as Array<Record<string, unknown>> | undefined) ?? []).map(normaliseStatement).filter((s): s is EffectiveStatement => s !== undefined);
   const access = { ...rest, Statement: statements } as EffectiveAccess;
   access.Statement = [...statements, ...desugarWorkspaceControls(access, merged.provenance)];
-  if (access.Capabilities?.RequireToolApproval === true) {
-    const ra = (access.RequireApproval ??= {});
-    ra.Actions = [...(ra.Actions ?? []), ...(ra.Actions?.some((a) => a.toLowerCase() === "tool:use") ? [] : ["tool:Use"])];
-  }
+  const approval = desugarToolApproval(access);
+  if (approval !== undefined) access.RequireApproval = approval;
   return { access, provenance: merged.provenance, events: merged.events };
 }
 

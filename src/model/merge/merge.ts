@@ -1,11 +1,14 @@
 /**
- * Schema-driven merge of partial documents (SPEC §3). Every field's strategy is read from its
+ * Schema-driven merge of partial documents. Every field's strategy is read from its
  * schema's `x-merge` annotation; nothing here names a field.
  */
 import type { Schema } from "../schemas/builders.js";
+import { childSchema } from "../schemas/walk.js";
 import type { Provenance } from "../../engine/effective.js";
 import type { RankedDocument } from "./precedence.js";
 import { samePrecedence } from "./precedence.js";
+import { isRecord } from "../../engine/record.js";
+import { joinPointer } from "../pointer.js";
 
 export type MergeEventKind = "locked" | "tighten-only" | "equal-precedence";
 
@@ -53,9 +56,6 @@ function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Whether a value has one of the schema's JSON types (invalid values are lint's business: skip them). */
 function hasSchemaType(value: unknown, schema: Schema): boolean {
@@ -65,7 +65,7 @@ function hasSchemaType(value: unknown, schema: Schema): boolean {
   return types.some((ty) => {
     switch (ty) {
       case "object":
-        return isPlainObject(value);
+        return isRecord(value);
       case "array":
         return Array.isArray(value);
       case "integer":
@@ -85,20 +85,13 @@ function hasSchemaType(value: unknown, schema: Schema): boolean {
 /** List items of the wrong type are lint's business too (invalid-type): the merge leaves them out. */
 function validItems(raw: unknown[], schema: Schema): unknown[] {
   const item = schema.items;
-  return isPlainObject(item) ? raw.filter((x) => hasSchemaType(x, item as Schema)) : raw;
+  return isRecord(item) ? raw.filter((x) => hasSchemaType(x, item as Schema)) : raw;
 }
 
-/** Schema of a nested object's member, or undefined when the key is unknown. */
-function memberSchema(schema: Schema, key: string): Schema | undefined {
-  const props = schema.properties as Record<string, Schema> | undefined;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
-  const extra = schema.additionalProperties;
-  return isPlainObject(extra) ? (extra as Schema) : undefined;
-}
 
 /** Mappings the merge descends into (closed objects and open maps); everything else is a leaf. */
 function isBranch(schema: Schema, value: unknown): boolean {
-  return isPlainObject(value) && (schema.properties !== undefined || isPlainObject(schema.additionalProperties));
+  return isRecord(value) && (schema.properties !== undefined || isRecord(schema.additionalProperties));
 }
 
 /** Picks the stricter of two tighten-only values; `undefined` when `next` is looser. */
@@ -128,8 +121,8 @@ function lockedBy(locks: Map<string, RankedDocument>, path: string): RankedDocum
 }
 
 /**
- * Merges the `spec`s of documents given in precedence order (lowest first).
- * `tag` decorates appended items (statements) with their provenance.
+ * Merges the `spec`s of documents given in precedence order (lowest first). Appended items
+ * (statements) carry the provenance of the document that wrote them.
  */
 export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema): MergeResult {
   const value: Record<string, unknown> = {};
@@ -140,17 +133,17 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
 
   for (const doc of docs) {
     const spec = (doc.entry.document as { spec?: unknown }).spec;
-    if (!isPlainObject(spec)) continue;
+    if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
 
     const visit = (out: Record<string, unknown>, input: Record<string, unknown>, schema: Schema, path: string, pointer: string): void => {
       for (const [key, raw] of Object.entries(input)) {
-        const sub = memberSchema(schema, key);
+        const sub = childSchema(schema, key);
         if (!sub || !hasSchemaType(raw, sub)) continue;
         const p = path ? `${path}.${key}` : key;
-        const ptr = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        const ptr = joinPointer(pointer, key);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isPlainObject(out[key]) ? (out[key] as Record<string, unknown>) : {};
+          const child = isRecord(out[key]) ? (out[key] as Record<string, unknown>) : {};
           out[key] = child;
           visit(child, raw as Record<string, unknown>, sub, p, ptr);
           continue;
@@ -163,7 +156,7 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
-            const items = (raw as unknown[]).filter(isPlainObject).map((item) => ({ ...clone(item), source: src }));
+            const items = (raw as unknown[]).filter(isRecord).map((item) => ({ ...clone(item), source: src }));
             out[key] = [...((out[key] as unknown[] | undefined) ?? []), ...items];
             (provenance[p] ??= []).push(src);
             break;

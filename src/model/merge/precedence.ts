@@ -1,4 +1,4 @@
-/** Precedence of documents (SPEC §3): layer, then priority, then id. */
+/** Precedence of documents: layer, then priority, then id. */
 import type { PolicyEntry, Repository } from "../repository.js";
 import type { Layer } from "../../engine/vocabulary.js";
 

@@ -2,8 +2,8 @@
  * Small builders for edict's JSON Schemas. Every field may carry three annotations that the
  * rest of edict reads from the schema instead of from hand-kept lists:
  *
- * - `x-merge`: how documents combine (SPEC §3): override (default), append, union, all-of, tighten-only
- * - `x-looser`: which change of the field weakens a control (SPEC §5)
+ * - `x-merge`: how documents combine: override (default), append, union, all-of, tighten-only
+ * - `x-looser`: which change of the field weakens a control
  * - `x-format`: a value syntax that lint checks beyond JSON types (durations, globs, CIDRs, …)
  */
 

@@ -9,7 +9,7 @@ export { policySchema, SPEC_SCHEMAS, ENVELOPE_SCHEMA } from "./policy.js";
 export { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "./repository.js";
 export { validateAgainstSchema } from "./validate.js";
 export type { SchemaIssue, SchemaIssueKind } from "./validate.js";
-export { schemaAt, walkWithSchema } from "./walk.js";
+export { childSchema, schemaAt, walkWithSchema } from "./walk.js";
 
 /** The files written to schemas/ for editors (yaml-language-server), with draft-07 `$schema`. */
 export function publishedSchemas(): Record<string, Schema> {

@@ -1,4 +1,4 @@
-/** JSON Schemas of the four policy kinds (SPEC §2), with merge, looseness and format annotations. */
+/** JSON Schemas of the four policy kinds, with merge, looseness and format annotations. */
 import { API_VERSION, ENVIRONMENTS, MASKING_METHODS, PROVIDERS, SEVERITY_LEVELS } from "../../engine/vocabulary.js";
 import type { PolicyKind } from "../../engine/vocabulary.js";
 import { bool, int, list, map, num, obj, str, strEnum, strOrList } from "./builders.js";

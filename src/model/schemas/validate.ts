@@ -4,7 +4,7 @@
  */
 import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { joinPointer, toJsonPath } from "../pointer.js";
+import { joinPointer, toJsonPath, unescapeSegment } from "../pointer.js";
 import { suggest } from "../suggest.js";
 import type { Schema } from "./builders.js";
 
@@ -52,7 +52,7 @@ function typeName(t: unknown): string {
 function valueAt(root: unknown, pointer: string): unknown {
   let cur = root;
   for (const raw of pointer.split("/").slice(1)) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const seg = unescapeSegment(raw);
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }

@@ -4,6 +4,14 @@ import type { Schema } from "./builders.js";
 
 export type SchemaVisitor = (pointer: string, value: unknown, schema: Schema) => void;
 
+/** The schema of an object member: its declared property, else the open map's value schema; undefined when unknown. */
+export function childSchema(schema: Schema, key: string): Schema | undefined {
+  const props = schema.properties as Record<string, Schema> | undefined;
+  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  const extra = schema.additionalProperties;
+  return typeof extra === "object" && extra !== null ? (extra as Schema) : undefined;
+}
+
 export function walkWithSchema(value: unknown, schema: Schema, visit: SchemaVisitor, pointer = ""): void {
   visit(pointer, value, schema);
   if (Array.isArray(value)) {
@@ -12,10 +20,8 @@ export function walkWithSchema(value: unknown, schema: Schema, visit: SchemaVisi
     return;
   }
   if (value === null || typeof value !== "object") return;
-  const props = (schema.properties ?? {}) as Record<string, Schema>;
-  const extra = schema.additionalProperties;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const sub = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : typeof extra === "object" && extra !== null ? (extra as Schema) : undefined;
+    const sub = childSchema(schema, k);
     if (sub) walkWithSchema(v, sub, visit, joinPointer(pointer, k));
   }
 }
@@ -26,10 +32,9 @@ export function schemaAt(schema: Schema, segments: readonly string[]): Schema | 
   for (const seg of segments) {
     if (!cur) return undefined;
     const props = (cur.properties ?? {}) as Record<string, Schema>;
-    if (Object.prototype.hasOwnProperty.call(props, seg)) cur = props[seg];
-    else if (/^\d+$/.test(seg) && cur.items && typeof cur.items === "object") cur = cur.items as Schema;
-    else if (typeof cur.additionalProperties === "object" && cur.additionalProperties !== null) cur = cur.additionalProperties as Schema;
-    else return undefined;
+    // a list index reads the items schema, unless the object declares a property of that name
+    if (/^\d+$/.test(seg) && !Object.prototype.hasOwnProperty.call(props, seg) && cur.items && typeof cur.items === "object") cur = cur.items as Schema;
+    else cur = childSchema(cur, seg);
   }
   return cur;
 }

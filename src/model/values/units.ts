@@ -4,22 +4,13 @@
  *
  * Decimals are computed exactly (BigInt), so "1.1s" is 1100 ms, never 1100.0000000000002.
  */
+import { DURATION_UNITS, parseDurationMs } from "../../engine/data/duration.js";
 import { fail, ok, show, type ValueResult } from "./result.js";
+
+export { DURATION_UNITS, type DurationUnit } from "../../engine/data/duration.js";
 
 // ---------------------------------------------------------------------------------------------
 // Durations
-
-/** Duration units, largest first, with their length in milliseconds. */
-export const DURATION_UNITS = [
-  ["w", 604_800_000],
-  ["d", 86_400_000],
-  ["h", 3_600_000],
-  ["m", 60_000],
-  ["s", 1_000],
-  ["ms", 1],
-] as const;
-
-export type DurationUnit = (typeof DURATION_UNITS)[number][0];
 
 const DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
 /** One `<number><unit>` part; `ms` is tried before `m`. */
@@ -29,11 +20,17 @@ const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
  * Parses a duration into milliseconds: a non-negative integer or decimal number and a unit
  * (`ms`, `s`, `m`, `h`, `d`, `w`), e.g. "500ms", "600s", "1.5h", "30d", or several parts from the
  * largest unit to the smallest, e.g. "1h30m", "2d12h". No spaces, no sign, units in lower case.
- * The result must be a whole number of milliseconds.
+ * The result must be a whole number of milliseconds. What is valid is decided by the engine's
+ * `parseDurationMs` (the loader reads `ttl` with it); this adds the reason a text is not.
  */
 export function parseDuration(text: unknown): ValueResult<number> {
-  const bad = (problem?: string) =>
-    fail(`bad duration ${show(text)}: ${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`);
+  const ms = parseDurationMs(text);
+  return ms === undefined ? fail(`bad duration ${show(text)}: ${explainBadDuration(text)}`) : ok(ms);
+}
+
+/** Why `text` is not a duration (it is not: `parseDurationMs` refused it). */
+function explainBadDuration(text: unknown): string {
+  const bad = (problem?: string) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
   if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
   if (typeof text !== "string") return bad();
   if (text === "") return bad("got an empty string");
@@ -46,7 +43,6 @@ export function parseDuration(text: unknown): ValueResult<number> {
     const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
     return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
   }
-
   let total = 0n;
   let pos = 0;
   let lastRank = -1;
@@ -56,23 +52,13 @@ export function parseDuration(text: unknown): ValueResult<number> {
     if (!m) return bad();
     pos = DURATION_PART.lastIndex;
     const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) {
-      return fail(
-        `bad duration ${show(text)}: units must go from the largest to the smallest, each at most once, e.g. "1h30m"`,
-      );
-    }
+    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
     lastRank = rank;
     const part = exactTimes(m[1]!, BigInt(DURATION_UNITS[rank]![1]));
-    if (part === undefined) {
-      const what = m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`;
-      return fail(`bad duration ${show(text)}: not a whole number of milliseconds${what}`);
-    }
+    if (part === undefined) return `not a whole number of milliseconds${m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`}`;
     total += part;
   }
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad duration ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)`);
-  }
-  return ok(Number(total));
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
 }
 
 /**

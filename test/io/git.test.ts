@@ -1,11 +1,11 @@
-/** Reading a repository at a git revision, on real temporary git repositories. */
+/** Reading a repository from git (for the diff and for bundles), on real temporary git repositories. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EdictError } from "../../src/errors.js";
-import { readRepositoryAtRevision, resolveRevision } from "../../src/io/read-git.js";
+import { listTree, listUncommittedPaths, openGit, readFilesAt, readHead, readRepositoryAtRevision, resolveCommit, resolveRevision } from "../../src/io/git.js";
 import { MAX_FILE_BYTES } from "../../src/model/source.js";
 
 const GIT_ENV = {
@@ -82,6 +82,7 @@ describe("readRepositoryAtRevision", () => {
     expect(head.commit).toBe(second);
     expect(head.repo.files.map((f) => f.path)).toEqual(["edict.yaml", "policies/a.yaml", "policies/b.yaml", "policies/big.yaml", "policies/latin1.yaml"]);
     expect(head.repo.byPath.get("policies/a.yaml")!.source.text).toBe(policy("a", 2000));
+    expect(head.files.map((f) => f.path)).toEqual(head.repo.files.map((f) => f.path));
     expect(await resolveRevision(dir, first.slice(0, 10))).toBe(first);
   });
 
@@ -141,5 +142,78 @@ describe("readRepositoryAtRevision", () => {
     expect(repo.policies).toHaveLength(1000);
     expect(repo.byPath.get("policies/p0999.yaml")!.source.text).toBe(policy("p999", 999));
     expect(ms).toBeLessThan(5000);
+  });
+});
+
+describe("git for bundles", () => {
+  let dir: string;
+  let commit: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "edict-bundle-git-"));
+    git(dir, "init", "-q");
+    write(dir, {
+      "policy/edict.yaml": CONFIG,
+      "policy/policies/a.yaml": policy("a", 1),
+      "policy/policies/big.yaml": "#".repeat(MAX_FILE_BYTES + 10),
+      "policy/notes.md": "not read\n",
+      "outside.yaml": "not read\n",
+    });
+    symlinkSync("a.yaml", join(dir, "policy", "policies", "link.yaml"));
+    commit = commitAll(dir, "bundle");
+  });
+
+  it("lists the files edict reads at a commit with their sizes, links skipped, relative to the policy root", async () => {
+    const repo = await openGit(join(dir, "policy"), "bundle");
+    expect(repo.prefix).toBe("policy/");
+    expect((await listTree(repo, commit)).map((e) => [e.path, e.size])).toEqual([
+      ["edict.yaml", CONFIG.length],
+      ["policies/a.yaml", policy("a", 1).length],
+      ["policies/big.yaml", MAX_FILE_BYTES + 10],
+    ]);
+    expect(await readHead(repo)).toEqual({ revision: commit, commitTime: Date.parse("2025-01-01T00:00:00Z") / 1000 });
+  });
+
+  it("caps blobs as the diff does: an oversized one is a placeholder one byte past the cap, never read", async () => {
+    const files = await readFilesAt(await openGit(join(dir, "policy"), "bundle"), commit);
+    expect(files.map((f) => [f.path, f.bytes.length])).toEqual([
+      ["edict.yaml", CONFIG.length],
+      ["policies/a.yaml", policy("a", 1).length],
+      ["policies/big.yaml", MAX_FILE_BYTES + 1],
+    ]);
+    expect(files[2]!.bytes.every((b) => b === 0)).toBe(true);
+  });
+
+  it("lists uncommitted changes to files edict reads, and nothing else", async () => {
+    const clone = mkdtempSync(join(tmpdir(), "edict-dirty-"));
+    git(tmpdir(), "clone", "-q", dir, clone);
+    write(clone, { "policy/policies/a.yaml": policy("a", 2), "policy/policies/new.yaml": policy("n", 1), "policy/notes.md": "edited\n", "outside.yaml": "edited\n" });
+    expect(await listUncommittedPaths(await openGit(join(clone, "policy"), "bundle"))).toEqual(["policies/a.yaml", "policies/new.yaml"]);
+  });
+
+  it("words errors for a bundle, pointing at the root", async () => {
+    const plain = mkdtempSync(join(tmpdir(), "edict-plain-"));
+    const notRepo = await gitError(openGit(plain, "bundle"));
+    expect(notRepo.code).toBe("GIT_ERROR");
+    expect(notRepo.position).toEqual({ file: plain });
+    expect(notRepo.message).toMatch(/^not a git repository \(.*\); a bundle's revision is a commit, so run `git init` and commit the policies first$/);
+    const missing = await gitError(openGit(join(plain, "nope"), "bundle"));
+    expect(missing.code).toBe("GIT_ERROR");
+    expect(missing.message).toMatch(/^not a git repository \(cannot run git here: /);
+    git(plain, "init", "-q");
+    const empty = await gitError(readHead(await openGit(plain, "bundle")));
+    expect(empty.message).toBe("the git repository has no commits yet; commit the policies first");
+
+    const repo = await openGit(dir, "bundle");
+    const unknown = await gitError(resolveCommit(repo, "f".repeat(40)));
+    expect(unknown.message).toBe(`commit ${"f".repeat(40)} is not in this repository; fetch it first (a shallow clone lacks history: git fetch --unshallow)`);
+    const bad = await gitError(resolveCommit(repo, "HEAD; rm -rf /"));
+    expect(bad.code).toBe("GIT_ERROR");
+    expect(bad.message).toBe('bad revision "HEAD; rm -rf /"');
+    // the diff's wording for the same mistakes: no position, and the folder missing is NOT_FOUND
+    const diffUnknown = await gitError(resolveCommit(await openGit(dir, "diff"), "f".repeat(40)));
+    expect(diffUnknown.position).toBeUndefined();
+    expect(diffUnknown.message).toMatch(/^unknown git revision "f{40}"/);
+    expect((await gitError(openGit(join(plain, "nope"), "diff"))).code).toBe("NOT_FOUND");
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * The loader's trust state (TUF specification §5.3–5.4), kept apart from retrieval the
+ * way tuf-js keeps its bytes-in `store.ts` apart from the fetching `updater.ts`: it takes a
+ * bundle's bytes and decides, against the pinned keys and what it has already accepted, whether
+ * they may become the active bundle. It holds the serial floor (rollback and replay), the last
+ * verified bundle and its compiled engine. No network, cache, timers or events; the only outside
+ * input is the clock it is given. Nothing unverified ever reaches an engine.
+ */
+// the engine first (see the imports of loader.ts: the size budget counts on it)
+import { compileEngine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
+import { checkNotExpired, formatError } from "../bundle/verify-checks.js";
+import { checkNotRolledBack, checkSerialNotReused, raiseFloor } from "./checks.js";
+import { withKeyids } from "./keys.js";
+import type { TrustedKey } from "./keys.js";
+import type { Config } from "./options.js";
+import type { BundleMeta, SerialFloor } from "./types.js";
+import { verifyBundleBytes } from "./verify.js";
+import type { RuntimeVerified as VerifiedBundle } from "./verify.js";
+import { toMeta } from "./view.js";
+
+/** A bundle that passed every check and compiled, not yet active. */
+export interface Candidate {
+  serial: number;
+  /** SHA-256 of the bundle file. */
+  sha256: string;
+  verified: VerifiedBundle;
+  /** The exact verified bytes, for the cache. */
+  bytes: Uint8Array;
+  engine: Engine;
+}
+
+/** The active bundle: what the engine view and `status()` answer with. */
+export interface Active {
+  meta: BundleMeta;
+  engine: Engine;
+  since: Date;
+  createdMs: number;
+  expiresMs: number;
+}
+
+export interface TrustStore {
+  /** The last verified bundle activated, if any. */
+  readonly active: Active | undefined;
+  /** The highest serial accepted and the file that carried it, if any. */
+  readonly floor: SerialFloor | undefined;
+  /**
+   * Verification (`verifyBundleBytes`), then the stateful checks, then compilation: throws on the
+   * first failure. Undefined when the bytes are those of the active bundle: nothing new to admit.
+   */
+  admit(bytes: Uint8Array): Promise<Candidate | undefined>;
+  /** Raises the floor to a serial persisted or seen (never lowers it). */
+  raise(seen: SerialFloor): void;
+  /** Makes `candidate` the active bundle and raises the floor to it; returns its metadata. */
+  activate(candidate: Candidate): BundleMeta;
+  /** Freeze: throws EXPIRED when the active bundle has expired by the clock. */
+  checkNotExpired(): void;
+}
+
+/**
+ * The trust state of one loader: pinned keys, threshold, target and caps from `config`.
+ * Keys are imported into WebCrypto on first use.
+ */
+export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "target" | "expectedName" | "maxBytes" | "now">): TrustStore {
+  let trusted: Promise<TrustedKey[]> | undefined;
+  let floor: SerialFloor | undefined;
+  let active: Active | undefined;
+
+  /** Broken policy: a verified bundle whose target does not compile is refused and the old engine kept. */
+  function compile(verified: VerifiedBundle): Engine {
+    const p = verified.payload;
+    try {
+      const effective = p.targets[config.target];
+      if (effective === undefined) throw new TypeError(`no target ${config.target}`);
+      return compileEngine(effective);
+    } catch (e) {
+      throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
+    }
+  }
+
+  return {
+    get active() {
+      return active;
+    },
+    get floor() {
+      return floor;
+    },
+    async admit(bytes) {
+      trusted ??= withKeyids(config.keys);
+      const verified = await verifyBundleBytes(bytes, {
+        keys: await trusted,
+        threshold: config.threshold,
+        now: config.now(),
+        target: config.target,
+        expectedName: config.expectedName,
+        maxBytes: config.maxBytes,
+      });
+      // the same file again: nothing to do (an identical replay is harmless)
+      if (verified.sha256 === active?.meta.sha256) return undefined;
+      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      checkNotRolledBack(seen, floor);
+      checkSerialNotReused(seen, floor);
+      return { ...seen, verified, bytes, engine: compile(verified) };
+    },
+    raise(seen) {
+      floor = raiseFloor(floor, seen);
+    },
+    activate({ verified, engine }) {
+      const meta = toMeta(verified, config.target);
+      active = {
+        meta,
+        engine,
+        since: config.now(),
+        createdMs: Date.parse(verified.payload.created_at),
+        expiresMs: Date.parse(verified.payload.expires_at),
+      };
+      floor = raiseFloor(floor, meta);
+      return meta;
+    },
+    checkNotExpired() {
+      // freeze: an origin that keeps answering 304 must not keep an expired bundle looking healthy
+      if (active !== undefined) checkNotExpired(active.meta, config.now());
+    },
+  };
+}
