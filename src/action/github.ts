@@ -6,6 +6,7 @@
  */
 import { concatBytes } from "../bundle/bytes.js";
 import type { getOctokit } from "@actions/github";
+import { BundleRetrievalError } from "../bundle/errors.js";
 import { EdictError } from "../errors.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -226,7 +227,7 @@ export interface DownloadLimits {
  */
 export async function downloadReleaseAsset(octokit: Octokit, ref: RepoRef, asset: ReleaseAsset, limits: DownloadLimits): Promise<Uint8Array> {
   // endless data: a size the listing already shows over the cap is not even requested
-  if (asset.size > limits.maxBytes) throw new EdictError("IO_ERROR", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
+  if (asset.size > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let body: ReadableStream<Uint8Array> | null;
   try {
@@ -250,7 +251,7 @@ export async function downloadReleaseAsset(octokit: Octokit, ref: RepoRef, asset
       if (done) break;
       length += value.length;
       // stop the moment the cap is passed, not after the whole body arrived
-      if (length > limits.maxBytes) throw new EdictError("IO_ERROR", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
+      if (length > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
       chunks.push(value);
     }
   } catch (e) {

@@ -4,7 +4,7 @@
  */
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
-import { EdictError } from "../errors.js";
+import { describeError, EdictError } from "../errors.js";
 import { readActionContext } from "./context.js";
 import { parseInputs } from "./inputs.js";
 import { maskSecret } from "./output.js";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const result = await runAction(inputs, ctx, { octokit, io });
     if (!result.ok) core.setFailed(`edict: ${result.failure ?? "failed"}`);
   } catch (e) {
-    core.setFailed(`edict: ${e instanceof EdictError ? e.toString() : (e as Error)?.message ?? String(e)}`);
+    core.setFailed(`edict: ${describeError(e)}`);
   }
 }
 

@@ -3,8 +3,7 @@
  * reads the runner's environment once and calls `runAction`; tests call it directly.
  */
 import { isAbsolute, relative, resolve } from "node:path";
-import { isBundleError } from "../bundle/errors.js";
-import { EdictError, isEdictError } from "../errors.js";
+import { describeError, EdictError } from "../errors.js";
 import { runCheck } from "./check.js";
 import { defaultBranchOf } from "./context.js";
 import type { ActionContext, Env } from "./context.js";
@@ -56,13 +55,6 @@ export function resolveMode(inputs: Pick<ActionInputs, "mode">, ctx: ActionConte
   throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish or refresh`);
 }
 
-function describeError(e: unknown, env: Env): string {
-  if (isEdictError(e)) return e.toString();
-  if (isBundleError(e)) return `${e.code}: ${e.message}`;
-  const message = e instanceof Error ? e.message : String(e);
-  return env.RUNNER_DEBUG === "1" && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
-}
-
 /** Runs the mode the inputs and event ask for. Never throws: failures come back in the result. */
 export async function runAction(inputs: ActionInputs, ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
   const { io } = deps;
@@ -93,7 +85,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, deps: 
     };
     result = mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run) : await runRefresh(run);
   } catch (e) {
-    result = { outputs: {}, failures: [describeError(e, env)] };
+    result = { outputs: {}, failures: [describeError(e, env.RUNNER_DEBUG === "1")] };
   }
   for (const name of OUTPUT_NAMES) io.setOutput(name, result.outputs[name] ?? "");
   const ok = result.failures.length === 0;

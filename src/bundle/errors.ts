@@ -1,36 +1,26 @@
 /**
- * Typed errors of bundle verification.
- * Pure: imported by the runtime loader, so no Node-only APIs here.
- *
- * Classes follow sigstore-js `packages/verify/src/error.ts`: one base class with a stable code,
- * and separate classes for "integrity failed" (the bytes are malformed or tampered with),
- * "valid but not trusted" (well-formed and intact, but policy refuses it) and retrieval failures.
+ * Typed errors of bundle verification, in edict's one error family (../errors.ts): "integrity
+ * failed" (the bytes are malformed or tampered with), "valid but not trusted" (well-formed and
+ * intact, but policy refuses it) and retrieval failures. Pure: imported by the runtime loader, so
+ * no Node-only APIs here.
  */
+import { EdictError } from "../errors.js";
+import type { BundleErrorCode, IntegrityErrorCode, RetrievalErrorCode, TrustErrorCode } from "../errors.js";
 
-/** The bytes are malformed or do not match their signatures or digests. */
-export type IntegrityErrorCode = "SIGNATURE_ERROR" | "PAYLOAD_TYPE_ERROR" | "FORMAT_ERROR" | "DIGEST_MISMATCH";
 
-/** The bundle is intact, but the verifier's policy refuses it. */
-export type TrustErrorCode = "UNTRUSTED_KEY" | "EXPIRED" | "ROLLBACK";
-
-/** The bundle could not be retrieved within the caps. */
-export type RetrievalErrorCode = "TOO_LARGE" | "TIMEOUT" | "FETCH_FAILED";
-
-/** Every code a bundle error can carry; tests and scripts match on these, never on messages. */
-export type BundleErrorCode = IntegrityErrorCode | TrustErrorCode | RetrievalErrorCode | "TARGET_MISSING" | "KEY_ERROR";
+export type { BundleErrorCode, IntegrityErrorCode, RetrievalErrorCode, TrustErrorCode };
 
 export interface BundleErrorOptions {
   cause?: unknown;
 }
 
 /** Base class of every bundle error: a stable code and a message that says what was expected. */
-export class BundleError extends Error {
-  readonly code: BundleErrorCode;
+export class BundleError extends EdictError {
+  declare readonly code: BundleErrorCode;
 
   constructor(code: BundleErrorCode, message: string, options: BundleErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = "BundleError";
-    this.code = code;
   }
 }
 

@@ -54,8 +54,9 @@ export function checkNotExpired(payload: Pick<BundlePayload, "name" | "version" 
 
 /** Mix-and-match: another repository's bundle, signed by the same key, is not this one's. */
 export function checkName(payload: BundlePayload, expectedName: string): void {
+  // intact, but for another repository: the verifier's policy refuses it
   if (payload.name !== expectedName) {
-    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
   }
 }
 

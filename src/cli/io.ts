@@ -22,7 +22,7 @@ export function processIO(): CliIO {
 }
 
 /** Exit codes. */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+export { EXIT } from "../errors.js";
 
 /** A progress reporter that writes a single updating line to stderr on a TTY, nothing otherwise. */
 export function progress(io: CliIO, label: string): { update(done: number, total: number): void; done(): void } {

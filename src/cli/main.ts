@@ -1,7 +1,6 @@
 /** The `edict` command: parses arguments, runs one command, maps failures to exit codes. */
 import { Command, CommanderError } from "commander";
-import { isBundleError } from "../bundle/errors.js";
-import { isEdictError } from "../errors.js";
+import { describeError, exitCodeOf, isEdictError } from "../errors.js";
 import { EDICT_VERSION } from "../version.js";
 import { registerBundle } from "./commands/bundle.js";
 import { registerCheckAgent } from "./commands/check-agent.js";
@@ -51,17 +50,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
       return EXIT.USAGE;
     }
-    if (isEdictError(e)) {
-      io.stderr(`edict: ${e.toString()}\n`);
-      return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
-    }
-    if (isBundleError(e)) {
-      // A bundle that fails verification is a failed check (exit 1), never used.
-      io.stderr(`edict: ${e.code}: ${e.message}\n`);
-      return e.code === "KEY_ERROR" ? EXIT.USAGE : EXIT.FINDINGS;
-    }
-    io.stderr(`edict: unexpected error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (io.env.EDICT_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
-    return EXIT.USAGE;
+    // a bundle that fails verification is a failed check (1), never used; a bug is 70
+    io.stderr(`edict: ${describeError(e)}\n`);
+    if (!isEdictError(e) && io.env.EDICT_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
+    return exitCodeOf(e);
   }
 }

@@ -231,7 +231,7 @@ describe("buildBundle with a previous release", () => {
     const other = gitRepoWith({ "edict.yaml": SMALL_CONFIG.replace("name: acme", "name: payroll") });
     const foreign = await build(other.dir);
     const mixed = await caughtAsync(() => build(dir, { previousBundle: foreign.bundleBytes }));
-    expect(mixed.code).toBe("FORMAT_ERROR");
+    expect(mixed.code).toBe("NAME_MISMATCH");
     expect(mixed.message).toBe('bundle is for "payroll", expected "acme"');
 
     const tampered = Uint8Array.from(ok.bundleBytes);

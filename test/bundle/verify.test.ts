@@ -172,8 +172,8 @@ describe("verifyBundle: refuses, with the loader's error codes", () => {
     if (Date.now() >= EXPIRES.getTime()) expect(e.code).toBe("EXPIRED");
   });
 
-  it("FORMAT_ERROR: a bundle for another repository (mix-and-match)", () => {
-    const e = expectRefused(() => verifyBundle(sampleBundle(), { ...trusted, expectedName: "payroll" }), BundleIntegrityError, "FORMAT_ERROR");
+  it("NAME_MISMATCH (trust): a bundle for another repository (mix-and-match)", () => {
+    const e = expectRefused(() => verifyBundle(sampleBundle(), { ...trusted, expectedName: "payroll" }), BundleTrustError, "NAME_MISMATCH");
     expect(e.message).toBe('bundle is for "acme", expected "payroll"');
   });
 

@@ -164,7 +164,7 @@ describe("edict bundle build / verify / inspect", async () => {
     expect(missing.err).toMatch(/^edict: bundle verification failed: TARGET_MISSING: bundle acme-policies 0\.1\.0 has no target "prod"/);
 
     const wrongName = await run(repo, ["bundle", "verify", file, "--key", signer.pub, "--name", "payroll", "--format", "json"]);
-    expect(JSON.parse(wrongName.out)).toMatchObject({ ok: false, code: "FORMAT_ERROR", message: 'bundle is for "acme-policies", expected "payroll"' });
+    expect(JSON.parse(wrongName.out)).toMatchObject({ ok: false, code: "NAME_MISMATCH", message: 'bundle is for "acme-policies", expected "payroll"' });
 
     const bytes = readFileSync(join(repo, file));
     bytes[100]! ^= 4;

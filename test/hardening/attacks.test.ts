@@ -208,9 +208,9 @@ describe("mix-and-match", () => {
     await expectRefusedAndStillServing(loader, serveBytes(stagingOnly), "TARGET_MISSING");
   });
 
-  it("a valid bundle of another repository (other name), signed by the same key → FORMAT_ERROR", async () => {
+  it("a valid bundle of another repository (other name), signed by the same key → NAME_MISMATCH", async () => {
     const { loader } = await loaded();
-    await expectRefusedAndStillServing(loader, serveBytes(bundleWith({ name: "payroll", serial: 6 })), "FORMAT_ERROR", /"payroll", expected "acme"/);
+    await expectRefusedAndStillServing(loader, serveBytes(bundleWith({ name: "payroll", serial: 6 })), "NAME_MISMATCH", /"payroll", expected "acme"/);
   });
 });
 

@@ -363,7 +363,7 @@ describe("attacks: verification", () => {
   it("mix-and-match: another repository's bundle, signed by the same key, is refused", async () => {
     server.handle = serveBytes(bundleWith({ name: "other" }));
     const e = await rejectionOf(track(optionsFor(server.url)).load());
-    expect(e.code).toBe("FORMAT_ERROR");
+    expect(e.code).toBe("NAME_MISMATCH");
     expect(e.message).toMatch(/"other", expected "acme"/);
   });
 

@@ -24,7 +24,7 @@ import { parseStrictJson } from "../../bundle/strict-json.js";
 import { verifyBundle } from "../../bundle/verify.js";
 import { VERDICTS } from "../../bundle/version.js";
 import type { Verdict } from "../../bundle/version.js";
-import { EdictError, isEdictError } from "../../errors.js";
+import { EdictError, exitCodeOf, isEdictError } from "../../errors.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 import { collect, parseChoice, parseCount } from "../options.js";
@@ -36,18 +36,12 @@ type Format = (typeof FORMATS)[number];
 /** The environment variable read for the signing key when neither --key nor --key-env is given. */
 export const SIGNING_KEY_ENV = "EDICT_SIGNING_KEY";
 
-/** Exit code of a failure: verification failures 1; keys, usage, configuration, files and git 2. */
-function exitCodeOf(e: unknown): number {
-  if (isBundleError(e)) return e.code === "KEY_ERROR" ? EXIT.USAGE : EXIT.FINDINGS;
-  if (isEdictError(e)) return e.code === "INTERNAL" ? EXIT.FINDINGS : EXIT.USAGE;
-  throw e;
-}
-
-/** Prints a failure as Appendix A's `{"ok": false, code, message}` (json) or one stderr line (text). */
+/** Prints a failure as `{"ok": false, code, message}` (json) or one stderr line (text); an unexpected error goes on to the CLI. */
 function reportFailure(io: CliIO, format: Format, e: unknown, what: string): number {
+  if (!isEdictError(e)) throw e;
   const exit = exitCodeOf(e);
-  const code = (e as { code: string }).code;
-  const message = isEdictError(e) ? e.toString() : (e as Error).message;
+  const code = e.code;
+  const message = e.toString();
   if (format === "json") io.stdout(JSON.stringify({ ok: false, code, message }, null, 2) + "\n");
   else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code}: ${message}\n`);
   else io.stderr(`edict: ${message}\n`);
