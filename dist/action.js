@@ -36064,7 +36064,7 @@ var require_discriminator = __commonJS({
       error: error3,
       code(cxt) {
         const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -36073,7 +36073,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -36101,8 +36101,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i2 = 0; i2 < oneOf.length; i2++) {
-            let sch = oneOf[i2];
+          for (let i2 = 0; i2 < oneOf2.length; i2++) {
+            let sch = oneOf2[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -41846,6 +41846,12 @@ var EdictError = class extends Error {
 function isEdictError(e) {
   return e instanceof EdictError;
 }
+var BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
+function describeError(e, debug3 = false) {
+  if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
+  const message = e instanceof Error ? e.message : String(e);
+  return debug3 && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
+}
 
 // src/action/context.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -42014,43 +42020,6 @@ function maskSecret(io2, value) {
 
 // src/action/run.ts
 import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
-
-// src/bundle/errors.ts
-var BundleError = class extends Error {
-  code;
-  constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "BundleError";
-    this.code = code;
-  }
-};
-var BundleIntegrityError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleIntegrityError";
-  }
-};
-var BundleTrustError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleTrustError";
-  }
-};
-var BundleRetrievalError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleRetrievalError";
-  }
-};
-var BundleKeyError = class extends BundleError {
-  constructor(message, options = {}) {
-    super("KEY_ERROR", message, options);
-    this.name = "BundleKeyError";
-  }
-};
-function isBundleError(e) {
-  return e instanceof BundleError;
-}
 
 // src/action/check.ts
 var import_semver9 = __toESM(require_semver2(), 1);
@@ -42595,12 +42564,8 @@ function walkWithSchema(value, schema, visit2, pointer = "") {
 var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
 function packOwnership(repo) {
   const owners = /* @__PURE__ */ new Map();
-  const installed2 = repo.packState?.value.installed_packs;
-  if (!installed2 || typeof installed2 !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed2)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  for (const [name, pack] of Object.entries(repo.packState?.value.installed_packs ?? {})) {
+    for (const f of pack.files) owners.set(f.path, { pack: name, layer: pack.layer });
   }
   return owners;
 }
@@ -42619,7 +42584,7 @@ function rankDocuments(repo) {
 }
 function appliesTo(entry, target) {
   const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
+  return targets === void 0 || targets.includes(target);
 }
 
 // src/model/merge/merge.ts
@@ -42776,10 +42741,7 @@ function mergeSpecs(docs, specSchema) {
       }
     };
     visit2(value, spec, specSchema, "", "/spec");
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) {
-      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
-    }
+    for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
 }
@@ -42823,8 +42785,7 @@ function buildData(docs, defaultAction) {
   return { rules, default_action: defaultAction };
 }
 function targetNames(repo) {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+  return Object.keys(repo.config?.value.targets ?? {});
 }
 function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const applicable = ranked.filter((d) => appliesTo(d.entry, target));
@@ -42837,7 +42798,7 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
   events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
   const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
   return {
     target,
@@ -46363,14 +46324,7 @@ function diffData(before, after, comparison) {
 // src/diff/packs.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 function installed(repo) {
-  const packs = repo?.packState?.value.installed_packs;
-  const out = /* @__PURE__ */ new Map();
-  if (!packs || typeof packs !== "object") return out;
-  for (const [name, p2] of Object.entries(packs)) if (p2 && typeof p2 === "object") out.set(name, p2);
-  return out;
-}
-function versionOf(p2) {
-  return typeof p2.version === "string" ? p2.version : String(p2.version ?? "");
+  return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
 function diffPacks(base, head) {
   const a = installed(base);
@@ -46380,11 +46334,11 @@ function diffPacks(base, head) {
   for (const name of names) {
     const pb = a.get(name);
     const pa = b2.get(name);
-    if (!pb && pa) out.push({ name, change: "installed", after: versionOf(pa) });
-    else if (pb && !pa) out.push({ name, change: "removed", before: versionOf(pb) });
+    if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
+    else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
     else if (pb && pa) {
-      const vb = versionOf(pb);
-      const va = versionOf(pa);
+      const vb = pb.version;
+      const va = pa.version;
       if (vb !== va) {
         const up = import_semver3.default.valid(vb) && import_semver3.default.valid(va) ? import_semver3.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
@@ -46499,8 +46453,7 @@ function countsOf(targets) {
   return c3;
 }
 function configVersion(repo) {
-  const v = repo.config?.value.version;
-  return typeof v === "string" ? v : void 0;
+  return repo.config?.value.version;
 }
 function diffRepositories(base, head, options = {}) {
   const baseTargets = targetNames(base);
@@ -47339,6 +47292,9 @@ var import_semver4 = __toESM(require_semver2(), 1);
 
 // src/model/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+var DEFAULT_ACTIONS = ["allow", "deny"];
+var RULE_SETTINGS = ["error", "warning", "info", "off"];
+var PACK_STATE_FORMAT_VERSION = "v1";
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
   title: "edict.yaml",
@@ -47346,7 +47302,7 @@ var CONFIG_SCHEMA = {
     {
       name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
       version: str({ "x-format": "semver", description: "Version before the first release" }),
-      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
+      targets: map(obj({ default_action: strEnum(DEFAULT_ACTIONS, { "x-looser": "review" }), description: str() }), {}, {
         propertyNames: { pattern: NAME_PATTERN },
         minProperties: 1
       }),
@@ -47355,7 +47311,7 @@ var CONFIG_SCHEMA = {
         tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
       }),
       lint: obj({
-        rules: map(strEnum(["error", "warning", "info", "off"])),
+        rules: map(strEnum(RULE_SETTINGS)),
         ignore: list(str({ "x-format": "glob" }))
       }),
       packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
@@ -47389,7 +47345,7 @@ var PACK_STATE_SCHEMA = {
   title: ".edict/packs.yaml",
   ...obj(
     {
-      format_version: { const: "v1" },
+      format_version: { const: PACK_STATE_FORMAT_VERSION },
       installed_packs: map(
         obj(
           {
@@ -47407,6 +47363,272 @@ var PACK_STATE_SCHEMA = {
     ["format_version"]
   )
 };
+
+// src/model/schemas/validate.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
+var compiled = /* @__PURE__ */ new WeakMap();
+function validatorFor(schema) {
+  let v = compiled.get(schema);
+  if (!v) {
+    const { $id: _id, ...rest } = schema;
+    v = ajv.compile(rest);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+function describe2(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+function typeName(t2) {
+  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  const list3 = Array.isArray(t2) ? t2 : [t2];
+  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
+}
+function valueAt(root, pointer) {
+  let cur = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = unescapeSegment(raw);
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+function validateAgainstSchema(schema, value) {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  const issues = [];
+  const seen = /* @__PURE__ */ new Set();
+  const errors = validate.errors ?? [];
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  for (const err of errors) {
+    const issue2 = toIssue(err, value, typeErrorAt);
+    if (!issue2) continue;
+    const key = `${issue2.kind}|${issue2.pointer}|${issue2.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue2);
+  }
+  return issues;
+}
+function toIssue(err, root, typeErrorAt) {
+  const at = err.instancePath;
+  const got = valueAt(root, at);
+  const params = err.params;
+  if (err.keyword === "propertyNames") return void 0;
+  if (err.propertyName !== void 0) {
+    if (err.keyword === "propertyNames") return void 0;
+    const key = err.propertyName;
+    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
+    const near = allowed.length ? suggest(key, allowed) : void 0;
+    return {
+      kind: "invalid-value",
+      pointer: joinPointer(at, key),
+      atKey: true,
+      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+    };
+  }
+  switch (err.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(err.parentSchema?.properties ?? {});
+      const near = suggest(key, known);
+      return {
+        kind: "unknown-key",
+        pointer: joinPointer(at, key),
+        atKey: true,
+        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+      };
+    }
+    case "required": {
+      const missing = String(params.missingProperty);
+      return {
+        kind: "missing-required",
+        pointer: at,
+        atKey: at !== "",
+        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
+        help: `add "${missing}"`
+      };
+    }
+    case "type":
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
+    default:
+      if (typeErrorAt.has(at)) return void 0;
+  }
+  switch (err.keyword) {
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
+      return {
+        kind: "invalid-value",
+        pointer: at,
+        atKey: false,
+        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+      };
+    }
+    case "const":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
+    case "pattern":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+    case "minLength":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
+    case "minProperties":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
+    case "uniqueItems":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
+    default:
+      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
+  }
+}
+
+// src/model/documents/typed-view.ts
+function stringOf(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function numberOf(value) {
+  return typeof value === "number" ? value : void 0;
+}
+function oneOf(value, allowed) {
+  return allowed.find((a) => a === value);
+}
+function recordOf(value, read) {
+  return isRecord(value) ? read(value) : void 0;
+}
+function listOf2(value, read) {
+  if (!Array.isArray(value)) return void 0;
+  const out = [];
+  for (const item of value) {
+    const typed = read(item);
+    if (typed !== void 0) out.push(typed);
+  }
+  return out;
+}
+function stringsOf(value) {
+  return listOf2(value, stringOf);
+}
+function mapOf(value, read) {
+  if (!isRecord(value)) return void 0;
+  const entries = [];
+  for (const [key, entry] of Object.entries(value)) {
+    const typed = read(entry);
+    if (typed !== void 0) entries.push([key, typed]);
+  }
+  return Object.fromEntries(entries);
+}
+function compact(view) {
+  for (const [key, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key);
+  return view;
+}
+
+// src/model/documents/config.ts
+function validateConfig(value) {
+  const issues = validateAgainstSchema(CONFIG_SCHEMA, value);
+  if (!isRecord(value)) return { value: void 0, issues };
+  const config = compact({
+    name: stringOf(value.name),
+    version: stringOf(value.version),
+    targets: mapOf(value.targets, targetOptionsOf),
+    bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
+    lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
+    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source) }))
+  });
+  return { value: config, issues };
+}
+function targetOptionsOf(value) {
+  return recordOf(value, (o2) => compact({ default_action: oneOf(o2.default_action, DEFAULT_ACTIONS), description: stringOf(o2.description) })) ?? {};
+}
+
+// src/model/documents/pack-meta.ts
+function validatePackMeta(value) {
+  const issues = validateAgainstSchema(PACK_META_SCHEMA, value);
+  const meta = isRecord(value) ? value.__pack_meta : void 0;
+  if (!isRecord(meta)) return { value: void 0, issues };
+  const name = stringOf(meta.name);
+  const version = stringOf(meta.version);
+  const layer = oneOf(meta.layer, LAYERS);
+  if (name === void 0 || version === void 0 || layer === void 0) return { value: void 0, issues };
+  const typed = compact({
+    name,
+    version,
+    layer,
+    description: stringOf(meta.description),
+    dependencies: stringsOf(meta.dependencies),
+    priority_band: recordOf(meta.priority_band, bandOf)
+  });
+  return { value: typed, issues };
+}
+function bandOf(band) {
+  const min = numberOf(band.min);
+  const max = numberOf(band.max);
+  return min === void 0 || max === void 0 ? void 0 : { min, max };
+}
+
+// src/model/documents/pack-state.ts
+function validatePackState(value) {
+  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
+  if (!isRecord(value)) return { value: void 0, issues };
+  const state = compact({
+    format_version: oneOf(value.format_version, [PACK_STATE_FORMAT_VERSION]),
+    installed_packs: mapOf(value.installed_packs, installedPackOf)
+  });
+  return { value: state, issues };
+}
+function installedPackOf(value) {
+  if (!isRecord(value)) return void 0;
+  const name = stringOf(value.name);
+  const version = stringOf(value.version);
+  const layer = oneOf(value.layer, LAYERS);
+  const files2 = listOf2(value.files, installedFileOf);
+  if (name === void 0 || version === void 0 || layer === void 0 || files2 === void 0) return void 0;
+  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files: files2 });
+}
+function installedFileOf(value) {
+  if (!isRecord(value)) return void 0;
+  const path = stringOf(value.path);
+  return path === void 0 ? void 0 : compact({ path, policy_id: stringOf(value.policy_id), sha256: stringOf(value.sha256) });
+}
+
+// src/model/documents/policy-document.ts
+function policyKindOf(value) {
+  return isRecord(value) ? POLICY_KINDS.find((k2) => k2 === value.kind) : void 0;
+}
+function policyFileSchema(value) {
+  const kind = policyKindOf(value);
+  return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
+}
+function validatePolicyDocument(value) {
+  const kind = policyKindOf(value);
+  const issues = validateAgainstSchema(policyFileSchema(value), value);
+  if (!kind || !isRecord(value)) return { value: void 0, issues };
+  const document2 = compact({
+    apiVersion: value.apiVersion === API_VERSION ? API_VERSION : void 0,
+    kind,
+    metadata: recordOf(value.metadata, metadataOf),
+    spec: value.spec
+  });
+  return { value: document2, issues };
+}
+function metadataOf(metadata2) {
+  return compact({
+    id: stringOf(metadata2.id),
+    priority: numberOf(metadata2.priority),
+    description: stringOf(metadata2.description),
+    targets: stringsOf(metadata2.targets),
+    locked: stringsOf(metadata2.locked),
+    owners: stringsOf(metadata2.owners)
+  });
+}
 
 // src/model/source.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -47696,10 +47918,6 @@ function classifyPath(path) {
   }
   return void 0;
 }
-function policyKindOf(value) {
-  const kind = getAtPointer(value, "/kind");
-  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
-}
 function schemaFor(file) {
   switch (file.kind) {
     case "config":
@@ -47708,24 +47926,27 @@ function schemaFor(file) {
       return PACK_META_SCHEMA;
     case "pack-state":
       return PACK_STATE_SCHEMA;
-    default: {
-      const kind = policyKindOf(file.source.value);
-      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
-    }
+    default:
+      return policyFileSchema(file.source.value);
   }
 }
-function toEntry(file) {
-  const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord(file.source.value)) return void 0;
-  const id = getAtPointer(file.source.value, "/metadata/id");
-  const priority = getAtPointer(file.source.value, "/metadata/priority");
-  return {
-    file,
-    kind,
-    document: file.source.value,
-    ...typeof id === "string" ? { id } : {},
-    ...typeof priority === "number" ? { priority } : {}
-  };
+function validateFile(kind, value) {
+  if (value === void 0) return { kind, value: void 0, issues: [] };
+  switch (kind) {
+    case "config":
+      return { kind, ...validateConfig(value) };
+    case "pack-state":
+      return { kind, ...validatePackState(value) };
+    case "pack-meta":
+      return { kind, ...validatePackMeta(value) };
+    case "policy":
+    case "pack-policy":
+      return { kind, ...validatePolicyDocument(value) };
+  }
+}
+function toEntry(file, document2) {
+  const { id, priority } = document2.metadata ?? {};
+  return { file, kind: document2.kind, document: document2, ...id !== void 0 ? { id } : {}, ...priority !== void 0 ? { priority } : {} };
 }
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
@@ -47738,29 +47959,27 @@ function buildRepository(raw) {
       continue;
     }
     if (!kind) continue;
-    const file = { path, kind, source: parseSource(path, bytes) };
+    const source = parseSource(path, bytes);
+    const validated = validateFile(kind, source.value);
+    const file = { path, kind, source, issues: validated.issues };
     repo.files.push(file);
     repo.byPath.set(path, file);
-    const value = file.source.value;
-    switch (kind) {
+    switch (validated.kind) {
       case "config":
-        if (isRecord(value)) repo.config = { file, value };
+        if (validated.value) repo.config = { file, value: validated.value };
         break;
       case "pack-state":
-        if (isRecord(value)) repo.packState = { file, value };
+        if (validated.value) repo.packState = { file, value: validated.value };
         break;
       case "pack-meta": {
         const pack = path.split("/")[1];
-        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
-        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
+        repo.packMetas.push(validated.value ? { file, pack, value: validated.value } : { file, pack });
         break;
       }
       case "policy":
-      case "pack-policy": {
-        const entry = toEntry(file);
-        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
+      case "pack-policy":
+        if (validated.value) (validated.kind === "policy" ? repo.policies : repo.packPolicies).push(toEntry(file, validated.value));
         break;
-      }
     }
   }
   return repo;
@@ -47820,136 +48039,6 @@ function satisfiesDependency(dependency, version) {
 
 // src/pack/model.ts
 var import_semver5 = __toESM(require_semver2(), 1);
-
-// src/model/schemas/validate.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
-var compiled = /* @__PURE__ */ new WeakMap();
-function validatorFor(schema) {
-  let v = compiled.get(schema);
-  if (!v) {
-    const { $id: _id, ...rest } = schema;
-    v = ajv.compile(rest);
-    compiled.set(schema, v);
-  }
-  return v;
-}
-function describe2(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-function typeName(t2) {
-  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t2) ? t2 : [t2];
-  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
-}
-function valueAt(root, pointer) {
-  let cur = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg = unescapeSegment(raw);
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-function validateAgainstSchema(schema, value) {
-  const validate = validatorFor(schema);
-  if (validate(value)) return [];
-  const issues = [];
-  const seen = /* @__PURE__ */ new Set();
-  const errors = validate.errors ?? [];
-  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
-  for (const err of errors) {
-    const issue2 = toIssue(err, value, typeErrorAt);
-    if (!issue2) continue;
-    const key = `${issue2.kind}|${issue2.pointer}|${issue2.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue2);
-  }
-  return issues;
-}
-function toIssue(err, root, typeErrorAt) {
-  const at = err.instancePath;
-  const got = valueAt(root, at);
-  const params = err.params;
-  if (err.keyword === "propertyNames") return void 0;
-  if (err.propertyName !== void 0) {
-    if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
-    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
-    return {
-      kind: "invalid-value",
-      pointer: joinPointer(at, key),
-      atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
-    };
-  }
-  switch (err.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
-      return {
-        kind: "unknown-key",
-        pointer: joinPointer(at, key),
-        atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
-      };
-    }
-    case "required": {
-      const missing = String(params.missingProperty);
-      return {
-        kind: "missing-required",
-        pointer: at,
-        atKey: at !== "",
-        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
-      };
-    }
-    case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
-    default:
-      if (typeErrorAt.has(at)) return void 0;
-  }
-  switch (err.keyword) {
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
-      return {
-        kind: "invalid-value",
-        pointer: at,
-        atKey: false,
-        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
-      };
-    }
-    case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
-    case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
-    case "minLength":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
-    case "minProperties":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
-    case "uniqueItems":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
-    default:
-      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
-  }
-}
-
-// src/pack/model.ts
 var PACK_METADATA_FILE = "metadata.yaml";
 function byPath(a, b2) {
   return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
@@ -47974,17 +48063,13 @@ function toShippedPack(name, input) {
   }
   const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
   for (const p2 of metaSource.problems) if (p2.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p2.message);
-  for (const issue2 of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
-    problem("schema", PACK_METADATA_FILE, `${issue2.pointer || "/"}: ${issue2.message}`, issue2.pointer);
-  }
-  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
-  const metaName = raw?.name;
-  const version = raw?.version;
-  const layer = raw?.layer;
-  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !LAYERS.includes(layer)) {
+  const { value: meta, issues } = metaSource.value === void 0 ? { value: void 0, issues: [] } : validatePackMeta(metaSource.value);
+  for (const issue2 of issues) problem("schema", PACK_METADATA_FILE, `${issue2.pointer || "/"}: ${issue2.message}`, issue2.pointer);
+  if (!meta) {
     if (!problems.some((p2) => p2.code === "schema" || p2.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
     return { problems };
   }
+  const { name: metaName, version, layer } = meta;
   if (metaName !== name) {
     problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
   }
@@ -47992,8 +48077,8 @@ function toShippedPack(name, input) {
     problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
   }
   const dependencies = [];
-  const rawDeps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
-  rawDeps.forEach((d, i2) => {
+  const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
+  (Array.isArray(written) ? written : []).forEach((d, i2) => {
     if (typeof d !== "string") return;
     const parsed = parseDependency(d);
     if (parsed.ok) {
@@ -48001,12 +48086,9 @@ function toShippedPack(name, input) {
       else dependencies.push(parsed.dependency);
     } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i2}`);
   });
-  let band;
-  const rawBand = raw.priority_band;
-  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
-    band = { min: rawBand.min, max: rawBand.max };
-    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
-  }
+  const declared = meta.priority_band;
+  const band = declared && Number.isInteger(declared.min) && Number.isInteger(declared.max) ? declared : void 0;
+  if (band && band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
   const policies = [];
   const indexes = /* @__PURE__ */ new Map();
   for (const f of files2) {
@@ -48026,12 +48108,10 @@ function toShippedPack(name, input) {
     else indexes.set(parsedName.index, f.path);
     const source = parseSource(f.path, f.bytes);
     for (const p2 of source.problems) if (p2.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p2.message}`);
-    const kind = policyKindOf(source.value);
-    if (source.value !== void 0 && kind) {
-      for (const issue2 of validateAgainstSchema(policySchema(kind), source.value)) {
-        problem("schema", f.path, `${f.path}: ${issue2.pointer || "/"}: ${issue2.message}`, issue2.pointer);
-      }
-    } else if (source.value !== void 0) {
+    const policy = source.value === void 0 ? void 0 : validatePolicyDocument(source.value);
+    if (policy?.value) {
+      for (const issue2 of policy.issues) problem("schema", f.path, `${f.path}: ${issue2.pointer || "/"}: ${issue2.message}`, issue2.pointer);
+    } else if (policy) {
       problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
     }
     const id = getAtPointer(source.value, "/metadata/id");
@@ -48040,7 +48120,7 @@ function toShippedPack(name, input) {
       file: f.path,
       index: parsedName.index,
       slug: parsedName.slug,
-      ...kind ? { kind } : {},
+      ...policy?.value ? { kind: policy.value.kind } : {},
       ...typeof id === "string" ? { id } : {},
       ...typeof priority === "number" ? { priority } : {},
       installPath: installedPath(name, parsedName.index, parsedName.slug),
@@ -48052,7 +48132,7 @@ function toShippedPack(name, input) {
     name,
     version,
     layer,
-    ...typeof raw.description === "string" ? { description: raw.description } : {},
+    ...meta.description !== void 0 ? { description: meta.description } : {},
     ...band ? { band } : {},
     dependencies,
     policies,
@@ -48165,14 +48245,13 @@ function formatCycle(cycle) {
 
 // src/pack/state.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-var STATE_FORMAT_VERSION = "v1";
+var STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 function emptyState() {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
 }
 function toPackState(value) {
-  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
-  if (issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
-  const state = value;
+  const { value: state, issues } = validatePackState(value);
+  if (!state || issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
   const problems = [];
   for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
     if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
@@ -48305,7 +48384,7 @@ async function resolvesInside(root, rel) {
 // src/pack/read-packs.ts
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
-  if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
+  if (source === void 0 || source.trim() === "") return PACKS_DIR;
   const clean2 = normalize(source).split(sep3).join("/").replace(/\/+$/, "");
   if (isAbsolute(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
@@ -49836,7 +49915,7 @@ function isProductionTarget(name) {
 function productionTargetsOf(repo, entry) {
   const all = targetNames(repo).filter(isProductionTarget);
   const own = entry.document.metadata?.targets;
-  return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
+  return own ? all.filter((t2) => own.includes(t2)) : all;
 }
 function targetPointer(target) {
   return joinPointer("/targets", target);
@@ -50122,7 +50201,7 @@ var private_key_in_repository_default = defineRule(
   },
   (ctx) => {
     for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   }
 );
@@ -50730,10 +50809,10 @@ var unknown_target_default = defineRule(
   },
   (ctx) => {
     const targets = ctx.repo.config?.value.targets;
-    if (!targets || typeof targets !== "object") return;
+    if (!targets) return;
     const known = Object.keys(targets);
     for (const entry of ctx.repo.policies) {
-      const list3 = entry.document.metadata?.targets;
+      const list3 = getAtPointer(entry.file.source.value, "/metadata/targets");
       if (!Array.isArray(list3)) continue;
       list3.forEach((t2, i2) => {
         if (typeof t2 !== "string" || known.includes(t2)) return;
@@ -56614,6 +56693,38 @@ function assertBytes(value, what, length) {
   }
 }
 
+// src/bundle/errors.ts
+var BundleError = class extends EdictError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleError";
+  }
+};
+var BundleIntegrityError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleIntegrityError";
+  }
+};
+var BundleTrustError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleTrustError";
+  }
+};
+var BundleRetrievalError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleRetrievalError";
+  }
+};
+var BundleKeyError = class extends BundleError {
+  constructor(message, options = {}) {
+    super("KEY_ERROR", message, options);
+    this.name = "BundleKeyError";
+  }
+};
+
 // src/action/github.ts
 var COMMENT_MARKER = "<!-- edict:report -->";
 function commentMarker(workingDirectory) {
@@ -56727,7 +56838,7 @@ async function publishRelease(octokit, ref, release) {
   }
 }
 async function downloadReleaseAsset(octokit, ref, asset, limits) {
-  if (asset.size > limits.maxBytes) throw new EdictError("IO_ERROR", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
+  if (asset.size > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let body;
   try {
@@ -56750,7 +56861,7 @@ async function downloadReleaseAsset(octokit, ref, asset, limits) {
       const { done, value } = await reader.read();
       if (done) break;
       length += value.length;
-      if (length > limits.maxBytes) throw new EdictError("IO_ERROR", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
+      if (length > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
       chunks.push(value);
     }
   } catch (e) {
@@ -56854,8 +56965,7 @@ function trimEnd(text2, span) {
 function runLint(repo, options) {
   const config = repo.config?.value.lint;
   const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
-  const schemaCache = /* @__PURE__ */ new Map();
+  const ignore = config?.ignore ?? [];
   const suppressionCache = /* @__PURE__ */ new Map();
   const findings = [];
   let merged;
@@ -56872,15 +56982,7 @@ function runLint(repo, options) {
       repo,
       options,
       merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues(file) {
-        let issues = schemaCache.get(file);
-        if (!issues) {
-          const schema = schemaFor(file);
-          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
-          schemaCache.set(file, issues);
-        }
-        return issues;
-      },
+      schemaIssues: (file) => file.issues,
       report(raw) {
         if (!inScope(raw.file.path)) return;
         const finding = toFinding(rule, severity, raw);
@@ -59984,7 +60086,7 @@ function checkNotExpired(payload, now) {
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -60096,7 +60198,7 @@ function releaseFiles(names, bundleBytes, checksumText) {
 function tagPrefixOf(inputs, repo) {
   if (inputs.tagPrefix !== void 0) return inputs.tagPrefix;
   const configured = repo?.config?.value.bundle?.tag_prefix;
-  return typeof configured === "string" && configured !== "" ? configured : DEFAULT_TAG_PREFIX;
+  return configured !== void 0 && configured !== "" ? configured : DEFAULT_TAG_PREFIX;
 }
 function releaseCandidates(releases, prefix) {
   const out = [];
@@ -60222,7 +60324,7 @@ async function projectedRelease(run2, repo, diff) {
     return void 0;
   }
   const latest = releaseCandidates(releases.filter((r2) => !r2.draft), tagPrefixOf(run2.inputs, repo))[0];
-  const configVersion2 = typeof repo.config?.value.version === "string" ? repo.config.value.version : void 0;
+  const configVersion2 = repo.config?.value.version;
   if (!latest) {
     const first2 = configVersion2 !== void 0 && import_semver9.default.valid(configVersion2) === configVersion2 ? configVersion2 : void 0;
     return first2 === void 0 ? void 0 : { next: nextRelease(void 0, diff.verdict, first2).version };
@@ -60383,14 +60485,7 @@ function toTargetsRecord(targets) {
   return out;
 }
 function installedPacksOf2(state) {
-  const packs = state?.installed_packs;
-  if (!packs || typeof packs !== "object") return [];
-  return Object.entries(packs).map(([key, p2]) => ({
-    name: typeof p2?.name === "string" ? p2.name : key,
-    version: String(p2?.version ?? ""),
-    layer: String(p2?.layer ?? ""),
-    checksum: typeof p2?.pack_checksum === "string" ? p2.pack_checksum : null
-  })).sort((a, b2) => compareStrings(a.name, b2.name));
+  return Object.values(state?.installed_packs ?? {}).map((p2) => ({ name: p2.name, version: p2.version, layer: p2.layer, checksum: p2.pack_checksum ?? null })).sort((a, b2) => compareStrings(a.name, b2.name));
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
@@ -60432,10 +60527,11 @@ function parseExpires(text2, where) {
 }
 function configOf(repo) {
   const config = repo.config?.value;
-  if (!config || typeof config.name !== "string") {
+  const name = config?.name;
+  if (name === void 0) {
     throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   }
-  return config;
+  return { ...config, name };
 }
 function refuseLintErrors(repo) {
   const { errors } = runLint(repo, { rules: RULES }).summary;
@@ -60581,7 +60677,7 @@ async function runPublish(run2) {
     return { outputs: { errors: String(errors), warnings: String(warnings) }, failures: [`${errors} lint error${errors === 1 ? "" : "s"}: nothing was published; fix ${errors === 1 ? "it" : "them"} and push again`] };
   }
   const name = repo.config?.value.name;
-  if (typeof name !== "string") throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
+  if (name === void 0) throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
   const atHead = await readRepositoryAtRevision(run2.root, "HEAD");
   const head = atHead.commit;
   const prefix = tagPrefixOf(inputs, repo);
@@ -60706,7 +60802,7 @@ async function runRefresh(run2) {
   const key = requireSigningKey(inputs, "refresh");
   const repo = await readRepository(run2.root);
   const name = repo.config?.value.name;
-  if (typeof name !== "string") throw new EdictError("CONFIG_ERROR", `no edict.yaml with a name in ${inputs.workingDirectory}; refresh needs it to find the bundle`, { position: { file: "edict.yaml" } });
+  if (name === void 0) throw new EdictError("CONFIG_ERROR", `no edict.yaml with a name in ${inputs.workingDirectory}; refresh needs it to find the bundle`, { position: { file: "edict.yaml" } });
   const names = bundleFileNames(name);
   const prefix = tagPrefixOf(inputs, repo);
   const releases = await listReleases(run2.octokit, run2.ref);
@@ -60776,12 +60872,6 @@ function resolveMode(inputs, ctx) {
   }
   throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish or refresh`);
 }
-function describeError(e, env) {
-  if (isEdictError(e)) return e.toString();
-  if (isBundleError(e)) return `${e.code}: ${e.message}`;
-  const message = e instanceof Error ? e.message : String(e);
-  return env.RUNNER_DEBUG === "1" && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
-}
 async function runAction(inputs, ctx, deps) {
   const { io: io2 } = deps;
   const env = deps.env ?? process.env;
@@ -60810,7 +60900,7 @@ async function runAction(inputs, ctx, deps) {
     };
     result = mode === "check" ? await runCheck(run2) : mode === "publish" ? await runPublish(run2) : await runRefresh(run2);
   } catch (e) {
-    result = { outputs: {}, failures: [describeError(e, env)] };
+    result = { outputs: {}, failures: [describeError(e, env.RUNNER_DEBUG === "1")] };
   }
   for (const name of OUTPUT_NAMES) io2.setOutput(name, result.outputs[name] ?? "");
   const ok2 = result.failures.length === 0;
@@ -60841,7 +60931,7 @@ async function main() {
     const result = await runAction(inputs, ctx, { octokit, io });
     if (!result.ok) setFailed(`edict: ${result.failure ?? "failed"}`);
   } catch (e) {
-    setFailed(`edict: ${e instanceof EdictError ? e.toString() : e?.message ?? String(e)}`);
+    setFailed(`edict: ${describeError(e)}`);
   }
 }
 await main();

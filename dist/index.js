@@ -13961,7 +13961,7 @@ var require_discriminator = __commonJS({
       error: error2,
       code(cxt) {
         const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -13970,7 +13970,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -13998,8 +13998,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i2 = 0; i2 < oneOf.length; i2++) {
-            let sch = oneOf[i2];
+          for (let i2 = 0; i2 < oneOf2.length; i2++) {
+            let sch = oneOf2[i2];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -17553,6 +17553,11 @@ function spanOf(node) {
   return [r2[0], r2[1]];
 }
 
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
@@ -17672,6 +17677,353 @@ function obj(properties, required = [], ann) {
 }
 function map(values, ann, extra = {}) {
   return withAnn({ type: "object", additionalProperties: values, ...extra }, ann);
+}
+
+// src/model/schemas/repository.ts
+var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+var DEFAULT_ACTIONS = ["allow", "deny"];
+var RULE_SETTINGS = ["error", "warning", "info", "off"];
+var PACK_STATE_FORMAT_VERSION = "v1";
+var CONFIG_SCHEMA = {
+  $id: "https://edict.dev/schemas/edict.json",
+  title: "edict.yaml",
+  ...obj(
+    {
+      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
+      version: str({ "x-format": "semver", description: "Version before the first release" }),
+      targets: map(obj({ default_action: strEnum(DEFAULT_ACTIONS, { "x-looser": "review" }), description: str() }), {}, {
+        propertyNames: { pattern: NAME_PATTERN },
+        minProperties: 1
+      }),
+      bundle: obj({
+        expires: str({ "x-format": "duration" }),
+        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
+      }),
+      lint: obj({
+        rules: map(strEnum(RULE_SETTINGS)),
+        ignore: list(str({ "x-format": "glob" }))
+      }),
+      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+    },
+    ["name", "targets"]
+  )
+};
+var PACK_META_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-metadata.json",
+  title: "pack metadata.yaml",
+  ...obj(
+    {
+      __pack_meta: obj(
+        {
+          name: str({}, { pattern: NAME_PATTERN }),
+          version: str({ "x-format": "semver" }),
+          layer: strEnum(LAYERS),
+          description: str(),
+          dependencies: list(str({ "x-format": "semver-range" })),
+          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
+        },
+        ["name", "version", "layer"]
+      )
+    },
+    ["__pack_meta"]
+  )
+};
+var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
+var PACK_STATE_SCHEMA = {
+  $id: "https://edict.dev/schemas/pack-state.json",
+  title: ".edict/packs.yaml",
+  ...obj(
+    {
+      format_version: { const: PACK_STATE_FORMAT_VERSION },
+      installed_packs: map(
+        obj(
+          {
+            name: str({}, { pattern: NAME_PATTERN }),
+            version: str({ "x-format": "semver" }),
+            layer: strEnum(LAYERS),
+            installed_at: str({ "x-format": "date-time" }),
+            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            files: list(installedFile)
+          },
+          ["name", "version", "layer", "files"]
+        )
+      )
+    },
+    ["format_version"]
+  )
+};
+
+// src/model/schemas/validate.ts
+var import_ajv = __toESM(require_ajv(), 1);
+
+// src/model/suggest.ts
+function editDistance(a, b2) {
+  if (a === b2) return 0;
+  const prev = new Array(b2.length + 1);
+  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    let diag = prev[0];
+    prev[0] = i2;
+    for (let j2 = 1; j2 <= b2.length; j2++) {
+      const up = prev[j2];
+      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b2.length];
+}
+function suggest(word, candidates3) {
+  const w = word.toLowerCase();
+  let best;
+  let bestDist = Infinity;
+  for (const c3 of candidates3) {
+    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
+    if (d < bestDist) {
+      best = c3;
+      bestDist = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  if (best !== void 0 && bestDist <= limit) return best;
+  if (w.length >= 3) {
+    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return void 0;
+}
+
+// src/model/schemas/validate.ts
+var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
+var compiled = /* @__PURE__ */ new WeakMap();
+function validatorFor(schema) {
+  let v = compiled.get(schema);
+  if (!v) {
+    const { $id: _id, ...rest } = schema;
+    v = ajv.compile(rest);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+function typeName(t2) {
+  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  const list3 = Array.isArray(t2) ? t2 : [t2];
+  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
+}
+function valueAt(root, pointer) {
+  let cur = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = unescapeSegment(raw);
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[seg];
+  }
+  return cur;
+}
+function validateAgainstSchema(schema, value) {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  const issues = [];
+  const seen = /* @__PURE__ */ new Set();
+  const errors = validate.errors ?? [];
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  for (const err of errors) {
+    const issue = toIssue(err, value, typeErrorAt);
+    if (!issue) continue;
+    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+function toIssue(err, root, typeErrorAt) {
+  const at = err.instancePath;
+  const got = valueAt(root, at);
+  const params = err.params;
+  if (err.keyword === "propertyNames") return void 0;
+  if (err.propertyName !== void 0) {
+    if (err.keyword === "propertyNames") return void 0;
+    const key = err.propertyName;
+    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
+    const near = allowed.length ? suggest(key, allowed) : void 0;
+    return {
+      kind: "invalid-value",
+      pointer: joinPointer(at, key),
+      atKey: true,
+      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+    };
+  }
+  switch (err.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(err.parentSchema?.properties ?? {});
+      const near = suggest(key, known);
+      return {
+        kind: "unknown-key",
+        pointer: joinPointer(at, key),
+        atKey: true,
+        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+      };
+    }
+    case "required": {
+      const missing = String(params.missingProperty);
+      return {
+        kind: "missing-required",
+        pointer: at,
+        atKey: at !== "",
+        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
+        help: `add "${missing}"`
+      };
+    }
+    case "type":
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
+    default:
+      if (typeErrorAt.has(at)) return void 0;
+  }
+  switch (err.keyword) {
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
+      return {
+        kind: "invalid-value",
+        pointer: at,
+        atKey: false,
+        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+      };
+    }
+    case "const":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
+    case "pattern":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+    case "minLength":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
+    case "minProperties":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
+    case "uniqueItems":
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
+    default:
+      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
+  }
+}
+
+// src/model/documents/typed-view.ts
+function stringOf(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function numberOf(value) {
+  return typeof value === "number" ? value : void 0;
+}
+function oneOf(value, allowed) {
+  return allowed.find((a) => a === value);
+}
+function recordOf(value, read) {
+  return isRecord(value) ? read(value) : void 0;
+}
+function listOf(value, read) {
+  if (!Array.isArray(value)) return void 0;
+  const out = [];
+  for (const item of value) {
+    const typed = read(item);
+    if (typed !== void 0) out.push(typed);
+  }
+  return out;
+}
+function stringsOf(value) {
+  return listOf(value, stringOf);
+}
+function mapOf(value, read) {
+  if (!isRecord(value)) return void 0;
+  const entries = [];
+  for (const [key, entry] of Object.entries(value)) {
+    const typed = read(entry);
+    if (typed !== void 0) entries.push([key, typed]);
+  }
+  return Object.fromEntries(entries);
+}
+function compact(view) {
+  for (const [key, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key);
+  return view;
+}
+
+// src/model/documents/config.ts
+function validateConfig(value) {
+  const issues = validateAgainstSchema(CONFIG_SCHEMA, value);
+  if (!isRecord(value)) return { value: void 0, issues };
+  const config = compact({
+    name: stringOf(value.name),
+    version: stringOf(value.version),
+    targets: mapOf(value.targets, targetOptionsOf),
+    bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
+    lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
+    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source) }))
+  });
+  return { value: config, issues };
+}
+function targetOptionsOf(value) {
+  return recordOf(value, (o2) => compact({ default_action: oneOf(o2.default_action, DEFAULT_ACTIONS), description: stringOf(o2.description) })) ?? {};
+}
+
+// src/model/documents/pack-meta.ts
+function validatePackMeta(value) {
+  const issues = validateAgainstSchema(PACK_META_SCHEMA, value);
+  const meta = isRecord(value) ? value.__pack_meta : void 0;
+  if (!isRecord(meta)) return { value: void 0, issues };
+  const name = stringOf(meta.name);
+  const version = stringOf(meta.version);
+  const layer = oneOf(meta.layer, LAYERS);
+  if (name === void 0 || version === void 0 || layer === void 0) return { value: void 0, issues };
+  const typed = compact({
+    name,
+    version,
+    layer,
+    description: stringOf(meta.description),
+    dependencies: stringsOf(meta.dependencies),
+    priority_band: recordOf(meta.priority_band, bandOf)
+  });
+  return { value: typed, issues };
+}
+function bandOf(band) {
+  const min = numberOf(band.min);
+  const max = numberOf(band.max);
+  return min === void 0 || max === void 0 ? void 0 : { min, max };
+}
+
+// src/model/documents/pack-state.ts
+function validatePackState(value) {
+  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
+  if (!isRecord(value)) return { value: void 0, issues };
+  const state = compact({
+    format_version: oneOf(value.format_version, [PACK_STATE_FORMAT_VERSION]),
+    installed_packs: mapOf(value.installed_packs, installedPackOf)
+  });
+  return { value: state, issues };
+}
+function installedPackOf(value) {
+  if (!isRecord(value)) return void 0;
+  const name = stringOf(value.name);
+  const version = stringOf(value.version);
+  const layer = oneOf(value.layer, LAYERS);
+  const files2 = listOf(value.files, installedFileOf);
+  if (name === void 0 || version === void 0 || layer === void 0 || files2 === void 0) return void 0;
+  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files: files2 });
+}
+function installedFileOf(value) {
+  if (!isRecord(value)) return void 0;
+  const path = stringOf(value.path);
+  return path === void 0 ? void 0 : compact({ path, policy_id: stringOf(value.policy_id), sha256: stringOf(value.sha256) });
 }
 
 // src/model/schemas/policy.ts
@@ -17939,80 +18291,35 @@ var ENVELOPE_SCHEMA = {
   required: ["apiVersion", "kind"]
 };
 
-// src/model/schemas/repository.ts
-var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
-var CONFIG_SCHEMA = {
-  $id: "https://edict.dev/schemas/edict.json",
-  title: "edict.yaml",
-  ...obj(
-    {
-      name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
-      version: str({ "x-format": "semver", description: "Version before the first release" }),
-      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
-        propertyNames: { pattern: NAME_PATTERN },
-        minProperties: 1
-      }),
-      bundle: obj({
-        expires: str({ "x-format": "duration" }),
-        tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" })
-      }),
-      lint: obj({
-        rules: map(strEnum(["error", "warning", "info", "off"])),
-        ignore: list(str({ "x-format": "glob" }))
-      }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
-    },
-    ["name", "targets"]
-  )
-};
-var PACK_META_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-metadata.json",
-  title: "pack metadata.yaml",
-  ...obj(
-    {
-      __pack_meta: obj(
-        {
-          name: str({}, { pattern: NAME_PATTERN }),
-          version: str({ "x-format": "semver" }),
-          layer: strEnum(LAYERS),
-          description: str(),
-          dependencies: list(str({ "x-format": "semver-range" })),
-          priority_band: obj({ min: int({}, { minimum: 0, maximum: 9999 }), max: int({}, { minimum: 0, maximum: 9999 }) }, ["min", "max"])
-        },
-        ["name", "version", "layer"]
-      )
-    },
-    ["__pack_meta"]
-  )
-};
-var installedFile = obj({ path: str(), policy_id: str(), sha256: str({}, { pattern: "^[0-9a-f]{64}$" }) }, ["path"]);
-var PACK_STATE_SCHEMA = {
-  $id: "https://edict.dev/schemas/pack-state.json",
-  title: ".edict/packs.yaml",
-  ...obj(
-    {
-      format_version: { const: "v1" },
-      installed_packs: map(
-        obj(
-          {
-            name: str({}, { pattern: NAME_PATTERN }),
-            version: str({ "x-format": "semver" }),
-            layer: strEnum(LAYERS),
-            installed_at: str({ "x-format": "date-time" }),
-            pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
-            files: list(installedFile)
-          },
-          ["name", "version", "layer", "files"]
-        )
-      )
-    },
-    ["format_version"]
-  )
-};
-
-// src/engine/record.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+// src/model/documents/policy-document.ts
+function policyKindOf(value) {
+  return isRecord(value) ? POLICY_KINDS.find((k2) => k2 === value.kind) : void 0;
+}
+function policyFileSchema(value) {
+  const kind = policyKindOf(value);
+  return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
+}
+function validatePolicyDocument(value) {
+  const kind = policyKindOf(value);
+  const issues = validateAgainstSchema(policyFileSchema(value), value);
+  if (!kind || !isRecord(value)) return { value: void 0, issues };
+  const document2 = compact({
+    apiVersion: value.apiVersion === API_VERSION ? API_VERSION : void 0,
+    kind,
+    metadata: recordOf(value.metadata, metadataOf),
+    spec: value.spec
+  });
+  return { value: document2, issues };
+}
+function metadataOf(metadata2) {
+  return compact({
+    id: stringOf(metadata2.id),
+    priority: numberOf(metadata2.priority),
+    description: stringOf(metadata2.description),
+    targets: stringsOf(metadata2.targets),
+    locked: stringsOf(metadata2.locked),
+    owners: stringsOf(metadata2.owners)
+  });
 }
 
 // src/model/repository.ts
@@ -18043,10 +18350,6 @@ function classifyPath(path) {
   }
   return void 0;
 }
-function policyKindOf(value) {
-  const kind = getAtPointer(value, "/kind");
-  return typeof kind === "string" && POLICY_KINDS.includes(kind) ? kind : void 0;
-}
 function schemaFor(file) {
   switch (file.kind) {
     case "config":
@@ -18055,24 +18358,27 @@ function schemaFor(file) {
       return PACK_META_SCHEMA;
     case "pack-state":
       return PACK_STATE_SCHEMA;
-    default: {
-      const kind = policyKindOf(file.source.value);
-      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
-    }
+    default:
+      return policyFileSchema(file.source.value);
   }
 }
-function toEntry(file) {
-  const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord(file.source.value)) return void 0;
-  const id = getAtPointer(file.source.value, "/metadata/id");
-  const priority = getAtPointer(file.source.value, "/metadata/priority");
-  return {
-    file,
-    kind,
-    document: file.source.value,
-    ...typeof id === "string" ? { id } : {},
-    ...typeof priority === "number" ? { priority } : {}
-  };
+function validateFile(kind, value) {
+  if (value === void 0) return { kind, value: void 0, issues: [] };
+  switch (kind) {
+    case "config":
+      return { kind, ...validateConfig(value) };
+    case "pack-state":
+      return { kind, ...validatePackState(value) };
+    case "pack-meta":
+      return { kind, ...validatePackMeta(value) };
+    case "policy":
+    case "pack-policy":
+      return { kind, ...validatePolicyDocument(value) };
+  }
+}
+function toEntry(file, document2) {
+  const { id, priority } = document2.metadata ?? {};
+  return { file, kind: document2.kind, document: document2, ...id !== void 0 ? { id } : {}, ...priority !== void 0 ? { priority } : {} };
 }
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
@@ -18085,29 +18391,27 @@ function buildRepository(raw) {
       continue;
     }
     if (!kind) continue;
-    const file = { path, kind, source: parseSource(path, bytes) };
+    const source = parseSource(path, bytes);
+    const validated = validateFile(kind, source.value);
+    const file = { path, kind, source, issues: validated.issues };
     repo.files.push(file);
     repo.byPath.set(path, file);
-    const value = file.source.value;
-    switch (kind) {
+    switch (validated.kind) {
       case "config":
-        if (isRecord(value)) repo.config = { file, value };
+        if (validated.value) repo.config = { file, value: validated.value };
         break;
       case "pack-state":
-        if (isRecord(value)) repo.packState = { file, value };
+        if (validated.value) repo.packState = { file, value: validated.value };
         break;
       case "pack-meta": {
         const pack = path.split("/")[1];
-        const meta = isRecord(value) && isRecord(value.__pack_meta) ? value.__pack_meta : void 0;
-        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
+        repo.packMetas.push(validated.value ? { file, pack, value: validated.value } : { file, pack });
         break;
       }
       case "policy":
-      case "pack-policy": {
-        const entry = toEntry(file);
-        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
+      case "pack-policy":
+        if (validated.value) (validated.kind === "policy" ? repo.policies : repo.packPolicies).push(toEntry(file, validated.value));
         break;
-      }
     }
   }
   return repo;
@@ -18290,172 +18594,6 @@ function matchesPathGlob(glob, path) {
   return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path);
 }
 
-// src/model/schemas/validate.ts
-var import_ajv = __toESM(require_ajv(), 1);
-
-// src/model/suggest.ts
-function editDistance(a, b2) {
-  if (a === b2) return 0;
-  const prev = new Array(b2.length + 1);
-  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    let diag = prev[0];
-    prev[0] = i2;
-    for (let j2 = 1; j2 <= b2.length; j2++) {
-      const up = prev[j2];
-      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b2.length];
-}
-function suggest(word, candidates3) {
-  const w = word.toLowerCase();
-  let best;
-  let bestDist = Infinity;
-  for (const c3 of candidates3) {
-    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
-    if (d < bestDist) {
-      best = c3;
-      bestDist = d;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  if (best !== void 0 && bestDist <= limit) return best;
-  if (w.length >= 3) {
-    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  return void 0;
-}
-
-// src/model/schemas/validate.ts
-var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
-var compiled = /* @__PURE__ */ new WeakMap();
-function validatorFor(schema) {
-  let v = compiled.get(schema);
-  if (!v) {
-    const { $id: _id, ...rest } = schema;
-    v = ajv.compile(rest);
-    compiled.set(schema, v);
-  }
-  return v;
-}
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "\u2026" : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-function typeName(t2) {
-  const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t2) ? t2 : [t2];
-  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
-}
-function valueAt(root, pointer) {
-  let cur = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const seg = unescapeSegment(raw);
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[seg];
-  }
-  return cur;
-}
-function validateAgainstSchema(schema, value) {
-  const validate = validatorFor(schema);
-  if (validate(value)) return [];
-  const issues = [];
-  const seen = /* @__PURE__ */ new Set();
-  const errors = validate.errors ?? [];
-  const typeErrorAt = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
-  for (const err of errors) {
-    const issue = toIssue(err, value, typeErrorAt);
-    if (!issue) continue;
-    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues;
-}
-function toIssue(err, root, typeErrorAt) {
-  const at = err.instancePath;
-  const got = valueAt(root, at);
-  const params = err.params;
-  if (err.keyword === "propertyNames") return void 0;
-  if (err.propertyName !== void 0) {
-    if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
-    const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
-    return {
-      kind: "invalid-value",
-      pointer: joinPointer(at, key),
-      atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
-    };
-  }
-  switch (err.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
-      return {
-        kind: "unknown-key",
-        pointer: joinPointer(at, key),
-        atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
-      };
-    }
-    case "required": {
-      const missing = String(params.missingProperty);
-      return {
-        kind: "missing-required",
-        pointer: at,
-        atKey: at !== "",
-        message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
-      };
-    }
-    case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe(got)}` };
-    default:
-      if (typeErrorAt.has(at)) return void 0;
-  }
-  switch (err.keyword) {
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const near = typeof got === "string" ? suggest(got, allowed) : void 0;
-      return {
-        kind: "invalid-value",
-        pointer: at,
-        atKey: false,
-        message: `${describe(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
-      };
-    }
-    case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe(got)}` };
-    case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} does not match ${String(params.pattern)}` };
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
-    case "minLength":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
-    case "minProperties":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}` };
-    case "uniqueItems":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `items ${String(params.j)} and ${String(params.i)} are the same` };
-    default:
-      return { kind: "invalid-value", pointer: at, atKey: false, message: err.message ?? "invalid value" };
-  }
-}
-
 // src/model/merge/desugar.ts
 function strings(list3) {
   return list3.filter((x2) => typeof x2 === "string");
@@ -18531,12 +18669,8 @@ function walkWithSchema(value, schema, visit2, pointer = "") {
 var LAYER_RANK = { foundation: 0, domain: 1, custom: 2 };
 function packOwnership(repo) {
   const owners = /* @__PURE__ */ new Map();
-  const installed2 = repo.packState?.value.installed_packs;
-  if (!installed2 || typeof installed2 !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed2)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer] !== void 0 ? pack.layer : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  for (const [name, pack] of Object.entries(repo.packState?.value.installed_packs ?? {})) {
+    for (const f of pack.files) owners.set(f.path, { pack: name, layer: pack.layer });
   }
   return owners;
 }
@@ -18555,7 +18689,7 @@ function rankDocuments(repo) {
 }
 function appliesTo(entry, target) {
   const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
+  return targets === void 0 || targets.includes(target);
 }
 
 // src/model/merge/merge.ts
@@ -18712,10 +18846,7 @@ function mergeSpecs(docs, specSchema) {
       }
     };
     visit2(value, spec, specSchema, "", "/spec");
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) {
-      for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
-    }
+    for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
 }
@@ -18759,8 +18890,7 @@ function buildData(docs, defaultAction) {
   return { rules, default_action: defaultAction };
 }
 function targetNames(repo) {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+  return Object.keys(repo.config?.value.targets ?? {});
 }
 function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const applicable = ranked.filter((d) => appliesTo(d.entry, target));
@@ -18773,7 +18903,7 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
   events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
   const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
   return {
     target,
@@ -18876,8 +19006,7 @@ function trimEnd(text, span) {
 function runLint(repo, options) {
   const config = repo.config?.value.lint;
   const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g) => typeof g === "string") : [];
-  const schemaCache = /* @__PURE__ */ new Map();
+  const ignore = config?.ignore ?? [];
   const suppressionCache = /* @__PURE__ */ new Map();
   const findings = [];
   let merged;
@@ -18894,15 +19023,7 @@ function runLint(repo, options) {
       repo,
       options,
       merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues(file) {
-        let issues = schemaCache.get(file);
-        if (!issues) {
-          const schema = schemaFor(file);
-          issues = schema && file.source.value !== void 0 ? validateAgainstSchema(schema, file.source.value) : [];
-          schemaCache.set(file, issues);
-        }
-        return issues;
-      },
+      schemaIssues: (file) => file.issues,
       report(raw) {
         if (!inScope(raw.file.path)) return;
         const finding = toFinding(rule, severity, raw);
@@ -19046,17 +19167,13 @@ function toShippedPack(name, input) {
   }
   const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
   for (const p2 of metaSource.problems) if (p2.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p2.message);
-  for (const issue of metaSource.value === void 0 ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
-    problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-  }
-  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : void 0;
-  const metaName = raw?.name;
-  const version = raw?.version;
-  const layer = raw?.layer;
-  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !LAYERS.includes(layer)) {
+  const { value: meta, issues } = metaSource.value === void 0 ? { value: void 0, issues: [] } : validatePackMeta(metaSource.value);
+  for (const issue of issues) problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+  if (!meta) {
     if (!problems.some((p2) => p2.code === "schema" || p2.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
     return { problems };
   }
+  const { name: metaName, version, layer } = meta;
   if (metaName !== name) {
     problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
   }
@@ -19064,8 +19181,8 @@ function toShippedPack(name, input) {
     problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
   }
   const dependencies = [];
-  const rawDeps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
-  rawDeps.forEach((d, i2) => {
+  const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
+  (Array.isArray(written) ? written : []).forEach((d, i2) => {
     if (typeof d !== "string") return;
     const parsed = parseDependency(d);
     if (parsed.ok) {
@@ -19073,12 +19190,9 @@ function toShippedPack(name, input) {
       else dependencies.push(parsed.dependency);
     } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i2}`);
   });
-  let band;
-  const rawBand = raw.priority_band;
-  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
-    band = { min: rawBand.min, max: rawBand.max };
-    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
-  }
+  const declared = meta.priority_band;
+  const band = declared && Number.isInteger(declared.min) && Number.isInteger(declared.max) ? declared : void 0;
+  if (band && band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
   const policies = [];
   const indexes = /* @__PURE__ */ new Map();
   for (const f of files2) {
@@ -19098,12 +19212,10 @@ function toShippedPack(name, input) {
     else indexes.set(parsedName.index, f.path);
     const source = parseSource(f.path, f.bytes);
     for (const p2 of source.problems) if (p2.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p2.message}`);
-    const kind = policyKindOf(source.value);
-    if (source.value !== void 0 && kind) {
-      for (const issue of validateAgainstSchema(policySchema(kind), source.value)) {
-        problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-      }
-    } else if (source.value !== void 0) {
+    const policy = source.value === void 0 ? void 0 : validatePolicyDocument(source.value);
+    if (policy?.value) {
+      for (const issue of policy.issues) problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+    } else if (policy) {
       problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
     }
     const id = getAtPointer(source.value, "/metadata/id");
@@ -19112,7 +19224,7 @@ function toShippedPack(name, input) {
       file: f.path,
       index: parsedName.index,
       slug: parsedName.slug,
-      ...kind ? { kind } : {},
+      ...policy?.value ? { kind: policy.value.kind } : {},
       ...typeof id === "string" ? { id } : {},
       ...typeof priority === "number" ? { priority } : {},
       installPath: installedPath(name, parsedName.index, parsedName.slug),
@@ -19124,7 +19236,7 @@ function toShippedPack(name, input) {
     name,
     version,
     layer,
-    ...typeof raw.description === "string" ? { description: raw.description } : {},
+    ...meta.description !== void 0 ? { description: meta.description } : {},
     ...band ? { band } : {},
     dependencies,
     policies,
@@ -21854,7 +21966,7 @@ function isProductionTarget(name) {
 function productionTargetsOf(repo, entry) {
   const all = targetNames(repo).filter(isProductionTarget);
   const own = entry.document.metadata?.targets;
-  return Array.isArray(own) ? all.filter((t2) => own.includes(t2)) : all;
+  return own ? all.filter((t2) => own.includes(t2)) : all;
 }
 function targetPointer(target) {
   return joinPointer("/targets", target);
@@ -22140,7 +22252,7 @@ var private_key_in_repository_default = defineRule(
   },
   (ctx) => {
     for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   }
 );
@@ -22748,10 +22860,10 @@ var unknown_target_default = defineRule(
   },
   (ctx) => {
     const targets = ctx.repo.config?.value.targets;
-    if (!targets || typeof targets !== "object") return;
+    if (!targets) return;
     const known = Object.keys(targets);
     for (const entry of ctx.repo.policies) {
-      const list3 = entry.document.metadata?.targets;
+      const list3 = getAtPointer(entry.file.source.value, "/metadata/targets");
       if (!Array.isArray(list3)) continue;
       list3.forEach((t2, i2) => {
         if (typeof t2 !== "string" || known.includes(t2)) return;
@@ -24765,13 +24877,13 @@ function uniqueVectors(vecs) {
 }
 
 // src/diff/data-fields.ts
-var listOf = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
+var listOf2 = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
 function criteriaOf(p2) {
   const f = p2.match?.fields;
   if (f === void 0 || f.sensitivity === void 0 && f.category === void 0 && f.contains === void 0) return void 0;
   const c3 = {};
-  if (f.sensitivity !== void 0) c3.sensitivity = listOf(f.sensitivity);
-  if (f.category !== void 0) c3.category = listOf(f.category);
+  if (f.sensitivity !== void 0) c3.sensitivity = listOf2(f.sensitivity);
+  if (f.category !== void 0) c3.category = listOf2(f.category);
   if (f.contains !== void 0) c3.contains = [...f.contains];
   return c3;
 }
@@ -26148,14 +26260,7 @@ function diffData(before, after, comparison) {
 // src/diff/packs.ts
 var import_semver7 = __toESM(require_semver2(), 1);
 function installed(repo) {
-  const packs = repo?.packState?.value.installed_packs;
-  const out = /* @__PURE__ */ new Map();
-  if (!packs || typeof packs !== "object") return out;
-  for (const [name, p2] of Object.entries(packs)) if (p2 && typeof p2 === "object") out.set(name, p2);
-  return out;
-}
-function versionOf(p2) {
-  return typeof p2.version === "string" ? p2.version : String(p2.version ?? "");
+  return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
 function diffPacks(base, head) {
   const a = installed(base);
@@ -26165,11 +26270,11 @@ function diffPacks(base, head) {
   for (const name of names) {
     const pb = a.get(name);
     const pa = b2.get(name);
-    if (!pb && pa) out.push({ name, change: "installed", after: versionOf(pa) });
-    else if (pb && !pa) out.push({ name, change: "removed", before: versionOf(pb) });
+    if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
+    else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
     else if (pb && pa) {
-      const vb = versionOf(pb);
-      const va = versionOf(pa);
+      const vb = pb.version;
+      const va = pa.version;
       if (vb !== va) {
         const up = import_semver7.default.valid(vb) && import_semver7.default.valid(va) ? import_semver7.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
@@ -26284,8 +26389,7 @@ function countsOf(targets) {
   return c3;
 }
 function configVersion(repo) {
-  const v = repo.config?.value.version;
-  return typeof v === "string" ? v : void 0;
+  return repo.config?.value.version;
 }
 function diffRepositories(base, head, options = {}) {
   const baseTargets = targetNames(base);

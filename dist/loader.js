@@ -14,20 +14,44 @@ var __export = (target, all) => {
     __defProp(target, name, { get: all[name], enumerable: true });
 };
 
+// src/errors.ts
+var EdictError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    EdictError = class extends Error {
+      code;
+      position;
+      constructor(code, message, options = {}) {
+        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "EdictError";
+        this.code = code;
+        if (options.position) this.position = options.position;
+      }
+      /** "file:line:col: message", the one line the CLI prints. */
+      toString() {
+        const p = this.position;
+        if (!p) return this.message;
+        const where = p.line === void 0 ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
+        return `${where}: ${this.message}`;
+      }
+    };
+  }
+});
+
 // src/bundle/errors.ts
 function isBundleError(e) {
   return e instanceof BundleError;
 }
 var BundleError, BundleIntegrityError, BundleTrustError, BundleRetrievalError, BundleKeyError;
-var init_errors = __esm({
+var init_errors2 = __esm({
   "src/bundle/errors.ts"() {
     "use strict";
-    BundleError = class extends Error {
-      code;
+    init_errors();
+    BundleError = class extends EdictError {
       constructor(code, message, options = {}) {
-        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        super(code, message, options);
         this.name = "BundleError";
-        this.code = code;
       }
     };
     BundleIntegrityError = class extends BundleError {
@@ -220,7 +244,7 @@ var SERIAL_LINE, MAX_SERIAL_FILE_BYTES, SERIAL_TEXT;
 var init_file_cache = __esm({
   "src/loader/file-cache.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_atomic_write();
     init_bounded_read();
     SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
@@ -678,24 +702,8 @@ function applies(s, resource, context) {
   return result === "error" ? s.deny : result;
 }
 
-// src/errors.ts
-var EdictError = class extends Error {
-  code;
-  position;
-  constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "EdictError";
-    this.code = code;
-    if (options.position) this.position = options.position;
-  }
-  /** "file:line:col: message", the one line the CLI prints. */
-  toString() {
-    const p = this.position;
-    if (!p) return this.message;
-    const where = p.line === void 0 ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
-    return `${where}: ${this.message}`;
-  }
-};
+// src/engine/data/compiled.ts
+init_errors();
 
 // src/engine/data/duration.ts
 var DURATION_UNITS = [
@@ -1425,7 +1433,7 @@ function compileEngine(target) {
 }
 
 // src/bundle/dsse-checks.ts
-init_errors();
+init_errors2();
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
   return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
@@ -1488,7 +1496,7 @@ async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
 }
 
 // src/bundle/verify-checks.ts
-init_errors();
+init_errors2();
 
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
@@ -1609,7 +1617,7 @@ function checkNotExpired(payload, now) {
 }
 function checkName(payload, expectedName) {
   if (payload.name !== expectedName) {
-    throw formatError(`bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
   }
 }
 function checkTarget(payload, target) {
@@ -1626,7 +1634,7 @@ function checkSerialNotBelow(serial, floor) {
 }
 
 // src/loader/checks.ts
-init_errors();
+init_errors2();
 function checkNotRolledBack(candidate, floor) {
   if (floor !== void 0) checkSerialNotBelow(candidate.serial, floor.serial);
 }
@@ -1643,7 +1651,7 @@ function raiseFloor(floor, candidate) {
 }
 
 // src/loader/keys.ts
-init_errors();
+init_errors2();
 
 // src/loader/web-crypto.ts
 var ALGORITHM = { name: "Ed25519" };
@@ -1826,10 +1834,10 @@ async function verifyBundleBytes(bytes, options) {
 }
 
 // src/loader/view.ts
-init_errors();
+init_errors2();
 
 // src/loader/fetch.ts
-init_errors();
+init_errors2();
 var MAX_REDIRECTS = 5;
 function abortable(promise, signal) {
   return new Promise((resolve, reject) => {
@@ -2484,7 +2492,7 @@ function once(run) {
 }
 
 // src/loader/index.ts
-init_errors();
+init_errors2();
 export {
   createLoader,
   isBundleError

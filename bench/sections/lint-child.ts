@@ -5,9 +5,8 @@
  */
 import { runLint } from "../../src/lint/engine.js";
 import { RULES } from "../../src/lint/registry.js";
-import { buildRepository, classifyPath, schemaFor } from "../../src/model/repository.js";
-import type { RawFile, RepoFile } from "../../src/model/repository.js";
-import { validateAgainstSchema } from "../../src/model/schemas/validate.js";
+import { buildRepository, classifyPath, validateFile } from "../../src/model/repository.js";
+import type { RawFile } from "../../src/model/repository.js";
 import { parseSource } from "../../src/model/source.js";
 import { generateRepository } from "../lib/generate.js";
 import { timeRounds } from "../lib/measure.js";
@@ -23,9 +22,7 @@ function parseAndValidate(files: readonly RawFile[]): number {
   for (const raw of files) {
     const kind = classifyPath(raw.path);
     if (kind === undefined) continue;
-    const file: RepoFile = { path: raw.path, kind, source: parseSource(raw.path, raw.bytes) };
-    const schema = schemaFor(file);
-    if (schema !== undefined && file.source.value !== undefined) issues += validateAgainstSchema(schema, file.source.value).length;
+    issues += validateFile(kind, parseSource(raw.path, raw.bytes).value).issues.length;
   }
   return issues;
 }

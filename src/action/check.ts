@@ -95,7 +95,7 @@ async function projectedRelease(run: ModeRun, repo: Repository, diff: DiffResult
     return undefined;
   }
   const latest = releaseCandidates(releases.filter((r) => !r.draft), tagPrefixOf(run.inputs, repo))[0];
-  const configVersion = typeof repo.config?.value.version === "string" ? repo.config.value.version : undefined;
+  const configVersion = repo.config?.value.version;
   if (!latest) {
     const first = configVersion !== undefined && semver.valid(configVersion) === configVersion ? configVersion : undefined;
     return first === undefined ? undefined : { next: nextRelease(undefined, diff.verdict, first).version };

@@ -40,7 +40,7 @@ export function releaseFiles(names: { bundle: string; checksum: string }, bundle
 export function tagPrefixOf(inputs: Pick<ActionInputs, "tagPrefix">, repo: Repository | undefined): string {
   if (inputs.tagPrefix !== undefined) return inputs.tagPrefix;
   const configured = repo?.config?.value.bundle?.tag_prefix;
-  return typeof configured === "string" && configured !== "" ? configured : DEFAULT_TAG_PREFIX;
+  return configured !== undefined && configured !== "" ? configured : DEFAULT_TAG_PREFIX;
 }
 
 export interface ReleaseCandidate {

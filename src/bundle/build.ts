@@ -18,6 +18,7 @@ import { RULES } from "../lint/registry.js";
 import { buildAllTargets } from "../model/merge/index.js";
 import { buildRepository } from "../model/repository.js";
 import type { RawFile, Repository } from "../model/repository.js";
+import type { EdictConfig } from "../model/types.js";
 import { parseDuration } from "../model/values/units.js";
 import { utf8Encode } from "./bytes.js";
 import { sha256Hex, toSha256sumLine } from "./digest.js";
@@ -116,12 +117,13 @@ export function parseExpires(text: unknown, where: string): number {
   return parsed.value / 1000;
 }
 
-function configOf(repo: Repository): NonNullable<Repository["config"]>["value"] {
+function configOf(repo: Repository): EdictConfig & { name: string } {
   const config = repo.config?.value;
-  if (!config || typeof config.name !== "string") {
+  const name = config?.name;
+  if (name === undefined) {
     throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   }
-  return config;
+  return { ...config, name };
 }
 
 function refuseLintErrors(repo: Repository): void {

@@ -51,15 +51,8 @@ export function toTargetsRecord(targets: ReadonlyArray<{ target: string; effecti
 
 /** The installed packs of `.edict/packs.yaml`, sorted by name. */
 export function installedPacksOf(state: PackState | undefined): InstalledPackRef[] {
-  const packs = state?.installed_packs;
-  if (!packs || typeof packs !== "object") return [];
-  return Object.entries(packs)
-    .map(([key, p]) => ({
-      name: typeof p?.name === "string" ? p.name : key,
-      version: String(p?.version ?? ""),
-      layer: String(p?.layer ?? ""),
-      checksum: typeof p?.pack_checksum === "string" ? p.pack_checksum : null,
-    }))
+  return Object.values(state?.installed_packs ?? {})
+    .map((p) => ({ name: p.name, version: p.version, layer: p.layer, checksum: p.pack_checksum ?? null }))
     .sort((a, b) => compareStrings(a.name, b.name));
 }
 

@@ -63,7 +63,9 @@ export async function verifyRebuild(payload: BundlePayload, repoRoot: string): P
 
   const repo = buildRepository(files);
   const name = repo.config?.value.name;
-  if (name !== payload.name) throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${JSON.stringify(name)} at ${short}`);
+  if (name !== payload.name) {
+    throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${name === undefined ? "(no valid name)" : JSON.stringify(name)} at ${short}`);
+  }
   if (canonicalJson(installedPacksOf(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
     throw mismatch(`bundle installed_packs differ from .edict/packs.yaml at ${short}`);
   }

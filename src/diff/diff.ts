@@ -151,8 +151,7 @@ function countsOf(targets: readonly TargetDiff[]): DiffCounts {
 }
 
 function configVersion(repo: Repository): string | undefined {
-  const v = repo.config?.value.version;
-  return typeof v === "string" ? v : undefined;
+  return repo.config?.value.version;
 }
 
 /**

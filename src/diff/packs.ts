@@ -5,15 +5,7 @@ import type { InstalledPack } from "../model/types.js";
 import type { PackChange } from "./types.js";
 
 function installed(repo: Repository | undefined): Map<string, InstalledPack> {
-  const packs = repo?.packState?.value.installed_packs;
-  const out = new Map<string, InstalledPack>();
-  if (!packs || typeof packs !== "object") return out;
-  for (const [name, p] of Object.entries(packs)) if (p && typeof p === "object") out.set(name, p);
-  return out;
-}
-
-function versionOf(p: InstalledPack): string {
-  return typeof p.version === "string" ? p.version : String(p.version ?? "");
+  return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
 
 /** Changes of installed packs, sorted by name. */
@@ -25,11 +17,11 @@ export function diffPacks(base: Repository | undefined, head: Repository | undef
   for (const name of names) {
     const pb = a.get(name);
     const pa = b.get(name);
-    if (!pb && pa) out.push({ name, change: "installed", after: versionOf(pa) });
-    else if (pb && !pa) out.push({ name, change: "removed", before: versionOf(pb) });
+    if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
+    else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
     else if (pb && pa) {
-      const vb = versionOf(pb);
-      const va = versionOf(pa);
+      const vb = pb.version;
+      const va = pa.version;
       if (vb !== va) {
         const up = semver.valid(vb) && semver.valid(va) ? semver.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });

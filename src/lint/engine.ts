@@ -1,13 +1,10 @@
 /** Runs the registered rules over a repository and turns raw findings into positioned ones. */
 import type { RepoFile, Repository } from "../model/repository.js";
-import { schemaFor } from "../model/repository.js";
 import { parentPointer, toJsonPath } from "../model/pointer.js";
 import { matchesPathGlob } from "../model/path-glob.js";
 import type { Span } from "../model/source.js";
-import { validateAgainstSchema } from "../model/schemas/validate.js";
 import { buildAllTargets } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";
-import type { SchemaIssue } from "../model/schemas/validate.js";
 import { compareFindings, summarize } from "./finding.js";
 import type { Finding, LintResult, Severity } from "./finding.js";
 import type { LintOptions, RawFinding, Rule, RuleContext } from "./rule.js";
@@ -69,8 +66,7 @@ function trimEnd(text: string, span: Span): number {
 export function runLint(repo: Repository, options: RunLintOptions): LintResult {
   const config = repo.config?.value.lint;
   const severities: Record<string, Severity | "off"> = { ...(config?.rules ?? {}), ...(options.severities ?? {}) };
-  const ignore = Array.isArray(config?.ignore) ? config.ignore.filter((g): g is string => typeof g === "string") : [];
-  const schemaCache = new Map<RepoFile, SchemaIssue[]>();
+  const ignore = config?.ignore ?? [];
   const suppressionCache = new Map<RepoFile, Suppression[]>();
   const findings: Finding[] = [];
   let merged: TargetMerge[] | undefined;
@@ -89,15 +85,7 @@ export function runLint(repo: Repository, options: RunLintOptions): LintResult {
       repo,
       options,
       merged: () => (merged ??= buildAllTargets(repo)),
-      schemaIssues(file) {
-        let issues = schemaCache.get(file);
-        if (!issues) {
-          const schema = schemaFor(file);
-          issues = schema && file.source.value !== undefined ? validateAgainstSchema(schema, file.source.value) : [];
-          schemaCache.set(file, issues);
-        }
-        return issues;
-      },
+      schemaIssues: (file) => file.issues,
       report(raw) {
         if (!inScope(raw.file.path)) return;
         const finding = toFinding(rule, severity, raw);

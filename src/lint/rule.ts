@@ -32,7 +32,7 @@ export interface RuleContext {
   readonly repo: Repository;
   /** Options from edict.yaml and the command line. */
   readonly options: LintOptions;
-  /** Cached schema issues of a file (empty when its kind is unknown). */
+  /** The schema issues of a file, as its validator found them when the repository was read. */
   schemaIssues(file: RepoFile): readonly SchemaIssue[];
   report(finding: RawFinding): void;
   /** The effective policy of every target, merged once and shared by the rules that need it. */

@@ -12,7 +12,7 @@ export function isProductionTarget(name: string): boolean {
 export function productionTargetsOf(repo: Repository, entry: PolicyEntry): string[] {
   const all = targetNames(repo).filter(isProductionTarget);
   const own = entry.document.metadata?.targets;
-  return Array.isArray(own) ? all.filter((t) => own.includes(t)) : all;
+  return own ? all.filter((t) => own.includes(t)) : all;
 }
 
 /** Where to point at a target in edict.yaml. */

@@ -1,17 +1,18 @@
 /**
- * The policy repository as a set of parsed files, classified by what they are. Pure: the
- * reading from disk or git lives in read-repository.ts; this takes (path, bytes) pairs.
+ * The policy repository as a set of parsed files, classified by what they are and validated
+ * once: each file carries its schema issues, and the config, pack state, pack metas and policy
+ * documents their typed views (./documents). Pure: the reading from disk or git lives in
+ * ../io/read-repository.ts; this takes (path, bytes) pairs.
  */
-import { getAtPointer } from "./pointer.js";
-import { ENVELOPE_SCHEMA, policySchema } from "./schemas/policy.js";
+import { policyFileSchema, validateConfig, validatePackMeta, validatePackState, validatePolicyDocument } from "./documents/index.js";
+import type { Validated } from "./documents/index.js";
 import { CONFIG_SCHEMA, PACK_META_SCHEMA, PACK_STATE_SCHEMA } from "./schemas/repository.js";
 import type { Schema } from "./schemas/builders.js";
+import type { SchemaIssue } from "./schemas/validate.js";
 import { LineIndex, parseSource } from "./source.js";
 import type { SourceFile } from "./source.js";
 import type { EdictConfig, PackMeta, PackState, PolicyDocument } from "./types.js";
-import { POLICY_KINDS } from "../engine/vocabulary.js";
 import type { PolicyKind } from "../engine/vocabulary.js";
-import { isRecord } from "../engine/record.js";
 
 export type FileKind = "config" | "policy" | "pack-meta" | "pack-policy" | "pack-state";
 
@@ -57,28 +58,36 @@ export function classifyPath(path: string): FileKind | undefined {
 export interface RepoFile {
   path: string;
   kind: FileKind;
+  /** The file as parsed; `source.value` is the raw value, for lint to place findings in. */
   source: SourceFile;
+  /** What the file's schema finds wrong (none when nothing could be parsed). */
+  issues: readonly SchemaIssue[];
 }
 
-/** A policy file whose envelope could be read (kind known), valid or not. */
+/** A policy file whose kind is known, valid or not. */
 export interface PolicyEntry {
   file: RepoFile;
   kind: PolicyKind;
-  /** The document as written; fields may be invalid (schema issues are lint's business). */
+  /** The document with its header typed; the spec is as written (schema issues are lint's business). */
   document: PolicyDocument;
+  /** `metadata.id`, when it is a string. */
   id?: string;
+  /** `metadata.priority`, when it is a number. */
   priority?: number;
 }
 
 export interface Repository {
   files: RepoFile[];
   byPath: Map<string, RepoFile>;
+  /** edict.yaml, when it is a mapping. */
   config?: { file: RepoFile; value: EdictConfig };
+  /** .edict/packs.yaml, when it is a mapping. */
   packState?: { file: RepoFile; value: PackState };
   /** Policies under policies/ (installed pack files and custom ones). */
   policies: PolicyEntry[];
   /** Policies shipped inside packs/<name>/policies/. */
   packPolicies: PolicyEntry[];
+  /** Every packs/<name>/metadata.yaml; `value` when it names the pack's name, version and layer. */
   packMetas: Array<{ file: RepoFile; pack: string; value?: PackMeta }>;
   /** Files anywhere in the repository that hold a private key (never parsed as policies). */
   privateKeys: Array<{ path: string; source: SourceFile }>;
@@ -87,13 +96,6 @@ export interface Repository {
 export interface RawFile {
   path: string;
   bytes: Uint8Array | string;
-}
-
-
-/** The policy kind named in a parsed value, if it is one edict knows. */
-export function policyKindOf(value: unknown): PolicyKind | undefined {
-  const kind = getAtPointer(value, "/kind");
-  return typeof kind === "string" && (POLICY_KINDS as readonly string[]).includes(kind) ? (kind as PolicyKind) : undefined;
 }
 
 /** The schema that governs a file, once its kind is known. */
@@ -105,25 +107,38 @@ export function schemaFor(file: RepoFile): Schema | undefined {
       return PACK_META_SCHEMA;
     case "pack-state":
       return PACK_STATE_SCHEMA;
-    default: {
-      const kind = policyKindOf(file.source.value);
-      return kind ? policySchema(kind) : ENVELOPE_SCHEMA;
-    }
+    default:
+      return policyFileSchema(file.source.value);
   }
 }
 
-function toEntry(file: RepoFile): PolicyEntry | undefined {
-  const kind = policyKindOf(file.source.value);
-  if (!kind || !isRecord(file.source.value)) return undefined;
-  const id = getAtPointer(file.source.value, "/metadata/id");
-  const priority = getAtPointer(file.source.value, "/metadata/priority");
-  return {
-    file,
-    kind,
-    document: file.source.value as unknown as PolicyDocument,
-    ...(typeof id === "string" ? { id } : {}),
-    ...(typeof priority === "number" ? { priority } : {}),
-  };
+/** A file's validation by its kind's validator, tagged with the kind so the view's type follows. */
+export type ValidatedFile =
+  | ({ kind: "config" } & Validated<EdictConfig>)
+  | ({ kind: "pack-state" } & Validated<PackState>)
+  | ({ kind: "pack-meta" } & Validated<PackMeta>)
+  | ({ kind: "policy" | "pack-policy" } & Validated<PolicyDocument>);
+
+/** Runs the validator of a file's kind over its parsed value. */
+export function validateFile(kind: FileKind, value: unknown): ValidatedFile {
+  // nothing parsed (empty, unreadable): the source's problems say why, and there is nothing to validate
+  if (value === undefined) return { kind, value: undefined, issues: [] };
+  switch (kind) {
+    case "config":
+      return { kind, ...validateConfig(value) };
+    case "pack-state":
+      return { kind, ...validatePackState(value) };
+    case "pack-meta":
+      return { kind, ...validatePackMeta(value) };
+    case "policy":
+    case "pack-policy":
+      return { kind, ...validatePolicyDocument(value) };
+  }
+}
+
+function toEntry(file: RepoFile, document: PolicyDocument): PolicyEntry {
+  const { id, priority } = document.metadata ?? {};
+  return { file, kind: document.kind, document, ...(id !== undefined ? { id } : {}), ...(priority !== undefined ? { priority } : {}) };
 }
 
 /** Builds the repository model from raw files; unknown paths are ignored. */
@@ -140,29 +155,27 @@ export function buildRepository(raw: Iterable<RawFile>): Repository {
       continue;
     }
     if (!kind) continue;
-    const file: RepoFile = { path, kind, source: parseSource(path, bytes) };
+    const source = parseSource(path, bytes);
+    const validated = validateFile(kind, source.value);
+    const file: RepoFile = { path, kind, source, issues: validated.issues };
     repo.files.push(file);
     repo.byPath.set(path, file);
-    const value = file.source.value;
-    switch (kind) {
+    switch (validated.kind) {
       case "config":
-        if (isRecord(value)) repo.config = { file, value: value as unknown as EdictConfig };
+        if (validated.value) repo.config = { file, value: validated.value };
         break;
       case "pack-state":
-        if (isRecord(value)) repo.packState = { file, value: value as unknown as PackState };
+        if (validated.value) repo.packState = { file, value: validated.value };
         break;
       case "pack-meta": {
         const pack = path.split("/")[1]!;
-        const meta = isRecord(value) && isRecord(value.__pack_meta) ? (value.__pack_meta as unknown as PackMeta) : undefined;
-        repo.packMetas.push(meta ? { file, pack, value: meta } : { file, pack });
+        repo.packMetas.push(validated.value ? { file, pack, value: validated.value } : { file, pack });
         break;
       }
       case "policy":
-      case "pack-policy": {
-        const entry = toEntry(file);
-        if (entry) (kind === "policy" ? repo.policies : repo.packPolicies).push(entry);
+      case "pack-policy":
+        if (validated.value) (validated.kind === "policy" ? repo.policies : repo.packPolicies).push(toEntry(file, validated.value));
         break;
-      }
     }
   }
   return repo;

@@ -1,16 +1,27 @@
-/** TypeScript shapes of edict's documents and configuration, mirroring the JSON Schemas in ./schemas (the `spec` shapes are ../engine/spec.ts). */
+/**
+ * TypeScript shapes of edict's documents and configuration, as the validators in ./documents
+ * read them: true to their types, so a field the file gets wrong is absent rather than mistyped.
+ * What is valid is the business of the JSON Schemas in ./schemas; the `spec` shapes of valid
+ * documents are ../engine/spec.ts.
+ */
 import type { AccessSpec, DataSpec, PostureSpec, RuntimeSpec } from "../engine/spec.js";
-import type { Layer, PolicyKind } from "../engine/vocabulary.js";
+import type { API_VERSION, Layer, PolicyKind } from "../engine/vocabulary.js";
 
+/**
+ * `metadata` of a policy document. The schema requires `id` and `priority`; they are absent here
+ * when the file lacks them or gives another type (lint reports it), like every other field.
+ */
 export interface PolicyMetadata {
-  id: string;
-  priority: number;
+  id?: string;
+  priority?: number;
   description?: string;
+  /** The targets the document applies to; absent: all of edict.yaml's. */
   targets?: string[];
   locked?: string[];
   owners?: string[];
 }
 
+/** The `spec` of a valid document of each kind. */
 export interface SpecByKind {
   AccessPolicy: AccessSpec;
   RuntimePolicy: RuntimeSpec;
@@ -18,11 +29,18 @@ export interface SpecByKind {
   PosturePolicy: PostureSpec;
 }
 
+/** A policy document whose kind edict knows, with its header (apiVersion, kind, metadata) typed. */
 export interface PolicyDocument<K extends PolicyKind = PolicyKind> {
-  apiVersion: "edict/v1";
+  /** Absent when the file names another apiVersion or none. */
+  apiVersion?: typeof API_VERSION;
   kind: K;
-  metadata: PolicyMetadata;
-  spec: SpecByKind[K];
+  /** Absent when the file has none or it is not a mapping. */
+  metadata?: PolicyMetadata;
+  /**
+   * The spec as written, untyped: lint validates its fields and the merge reads them
+   * defensively (a valid one is a `SpecByKind[K]`).
+   */
+  spec?: unknown;
 }
 
 export interface TargetOptions {
@@ -30,15 +48,21 @@ export interface TargetOptions {
   description?: string;
 }
 
+/**
+ * edict.yaml. The schema requires `name` and `targets`; they are absent here when the file lacks
+ * them or gives another type (lint reports it), so each caller decides what their absence means.
+ */
 export interface EdictConfig {
-  name: string;
+  name?: string;
   version?: string;
-  targets: Record<string, TargetOptions>;
+  /** Every target the file names; one whose options are not a mapping has no options. */
+  targets?: Record<string, TargetOptions>;
   bundle?: { expires?: string; tag_prefix?: string };
   lint?: { rules?: Record<string, "error" | "warning" | "info" | "off">; ignore?: string[] };
   packs?: { source?: string };
 }
 
+/** `__pack_meta` of a shipped pack's metadata.yaml. */
 export interface PackMeta {
   name: string;
   version: string;
@@ -63,7 +87,9 @@ export interface InstalledPack {
   files: InstalledPackFile[];
 }
 
+/** .edict/packs.yaml. */
 export interface PackState {
-  format_version: "v1";
+  /** Always "v1" in a state edict writes; absent when a file read names another. */
+  format_version?: "v1";
   installed_packs?: Record<string, InstalledPack>;
 }

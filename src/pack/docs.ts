@@ -12,7 +12,7 @@ export function packsMarkdown(repo: Repository): string {
     out.push("| file | kind | id | targets | what it does |", "|---|---|---|---|---|");
     for (const p of repo.packPolicies.filter((e) => e.file.path.startsWith(`packs/${meta.pack}/`))) {
       const md = p.document.metadata;
-      const targets = Array.isArray(md?.targets) ? md.targets.join(", ") : "all";
+      const targets = md?.targets ? md.targets.join(", ") : "all";
       out.push(`| \`${p.file.path.split("/").pop()}\` | ${p.kind} | \`${p.id ?? ""}\` | ${targets} | ${(md?.description ?? "").replace(/\|/g, "\\|")} |`);
     }
     out.push("");

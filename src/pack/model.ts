@@ -4,19 +4,15 @@
  * folder from disk lives in read-packs.ts, from the repository model in view.ts.
  */
 import semver from "semver";
-import { classifyPath, PACKS_DIR, policyKindOf } from "../model/repository.js";
+import { validatePackMeta, validatePolicyDocument } from "../model/documents/index.js";
+import { classifyPath, PACKS_DIR } from "../model/repository.js";
 import { getAtPointer } from "../model/pointer.js";
-import { PACK_META_SCHEMA } from "../model/schemas/repository.js";
-import { policySchema } from "../model/schemas/policy.js";
-import { validateAgainstSchema } from "../model/schemas/validate.js";
 import { parseSource } from "../model/source.js";
-import { LAYERS } from "../engine/vocabulary.js";
 import type { Layer, PolicyKind } from "../engine/vocabulary.js";
 import { packChecksum, fileSha256 } from "./checksum.js";
 import { parseDependency } from "./dependency.js";
 import type { Dependency } from "./dependency.js";
 import { installedPath, packNameProblem, parsePolicyFileName } from "./names.js";
-import { isRecord } from "../engine/record.js";
 
 export const PACK_METADATA_FILE = "metadata.yaml";
 
@@ -115,17 +111,13 @@ export function toShippedPack(name: string, input: readonly PackFile[]): { pack?
   const metaSource = parseSource(PACK_METADATA_FILE, metaFile.bytes);
   // A byte-order mark is harmless (edict ignores it); every other reading problem blocks the pack.
   for (const p of metaSource.problems) if (p.code !== "byte-order-mark") problem("source", PACK_METADATA_FILE, p.message);
-  for (const issue of metaSource.value === undefined ? [] : validateAgainstSchema(PACK_META_SCHEMA, metaSource.value)) {
-    problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-  }
-  const raw = isRecord(metaSource.value) && isRecord(metaSource.value.__pack_meta) ? metaSource.value.__pack_meta : undefined;
-  const metaName = raw?.name;
-  const version = raw?.version;
-  const layer = raw?.layer;
-  if (typeof metaName !== "string" || typeof version !== "string" || typeof layer !== "string" || !(LAYERS as readonly string[]).includes(layer)) {
+  const { value: meta, issues } = metaSource.value === undefined ? { value: undefined, issues: [] } : validatePackMeta(metaSource.value);
+  for (const issue of issues) problem("schema", PACK_METADATA_FILE, `${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+  if (!meta) {
     if (!problems.some((p) => p.code === "schema" || p.code === "source")) problem("metadata", PACK_METADATA_FILE, "__pack_meta needs name, version and layer");
     return { problems };
   }
+  const { name: metaName, version, layer } = meta;
   if (metaName !== name) {
     problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
   }
@@ -134,8 +126,9 @@ export function toShippedPack(name: string, input: readonly PackFile[]): { pack?
   }
 
   const dependencies: Dependency[] = [];
-  const rawDeps = Array.isArray(raw!.dependencies) ? raw!.dependencies : [];
-  rawDeps.forEach((d, i) => {
+  // the list as written, so a problem points at its own index even beside an item of another type
+  const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
+  (Array.isArray(written) ? written : []).forEach((d, i) => {
     if (typeof d !== "string") return; // a schema problem
     const parsed = parseDependency(d);
     if (parsed.ok) {
@@ -144,12 +137,10 @@ export function toShippedPack(name: string, input: readonly PackFile[]): { pack?
     } else problem("dependency", PACK_METADATA_FILE, parsed.message, `/__pack_meta/dependencies/${i}`);
   });
 
-  let band: PriorityBand | undefined;
-  const rawBand = raw!.priority_band;
-  if (isRecord(rawBand) && Number.isInteger(rawBand.min) && Number.isInteger(rawBand.max)) {
-    band = { min: rawBand.min as number, max: rawBand.max as number };
-    if (band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
-  }
+  // ends that are not whole numbers are a schema problem, and such a band bounds nothing
+  const declared = meta.priority_band;
+  const band: PriorityBand | undefined = declared && Number.isInteger(declared.min) && Number.isInteger(declared.max) ? declared : undefined;
+  if (band && band.min > band.max) problem("band", PACK_METADATA_FILE, `priority_band min ${band.min} is above max ${band.max}`, "/__pack_meta/priority_band");
 
   const policies: PackPolicy[] = [];
   const indexes = new Map<string, string>();
@@ -173,21 +164,20 @@ export function toShippedPack(name: string, input: readonly PackFile[]): { pack?
 
     const source = parseSource(f.path, f.bytes);
     for (const p of source.problems) if (p.code !== "byte-order-mark") problem("source", f.path, `${f.path}: ${p.message}`);
-    const kind = policyKindOf(source.value);
-    if (source.value !== undefined && kind) {
-      for (const issue of validateAgainstSchema(policySchema(kind), source.value)) {
-        problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
-      }
-    } else if (source.value !== undefined) {
+    const policy = source.value === undefined ? undefined : validatePolicyDocument(source.value);
+    if (policy?.value) {
+      for (const issue of policy.issues) problem("schema", f.path, `${f.path}: ${issue.pointer || "/"}: ${issue.message}`, issue.pointer);
+    } else if (policy) {
       problem("schema", f.path, `${f.path}: not an edict policy (apiVersion edict/v1 with a known kind)`);
     }
+    // read as written, not from the document: a file of unknown kind still has its id and priority checked
     const id = getAtPointer(source.value, "/metadata/id");
     const priority = getAtPointer(source.value, "/metadata/priority");
     policies.push({
       file: f.path,
       index: parsedName.index,
       slug: parsedName.slug,
-      ...(kind ? { kind } : {}),
+      ...(policy?.value ? { kind: policy.value.kind } : {}),
       ...(typeof id === "string" ? { id } : {}),
       ...(typeof priority === "number" ? { priority } : {}),
       installPath: installedPath(name, parsedName.index, parsedName.slug),
@@ -199,8 +189,8 @@ export function toShippedPack(name: string, input: readonly PackFile[]): { pack?
   const pack: ShippedPack = {
     name,
     version,
-    layer: layer as Layer,
-    ...(typeof raw!.description === "string" ? { description: raw!.description } : {}),
+    layer,
+    ...(meta.description !== undefined ? { description: meta.description } : {}),
     ...(band ? { band } : {}),
     dependencies,
     policies,

@@ -12,7 +12,7 @@ import type { ShippedPacks } from "./model.js";
 /** The packs folder: edict.yaml's `packs.source`, else `packs`; it must lie inside the repository. */
 export function packsSourceOf(repo: Repository): string {
   const source = repo.config?.value.packs?.source;
-  if (typeof source !== "string" || source.trim() === "") return PACKS_DIR;
+  if (source === undefined || source.trim() === "") return PACKS_DIR;
   const clean = normalize(source).split(sep).join("/").replace(/\/+$/, "");
   if (isAbsolute(source) || clean === ".." || clean.startsWith("../") || clean === "" || clean === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });

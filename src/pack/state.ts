@@ -4,12 +4,12 @@
  * installs of the same packs at the same time give the same bytes.
  */
 import { Document } from "yaml";
-import { PACK_STATE_SCHEMA } from "../model/schemas/repository.js";
-import { validateAgainstSchema } from "../model/schemas/validate.js";
+import { validatePackState } from "../model/documents/index.js";
+import { PACK_STATE_FORMAT_VERSION } from "../model/schemas/repository.js";
 import { parseSource } from "../model/source.js";
 import type { InstalledPack, InstalledPackFile, PackState } from "../model/types.js";
 
-export const STATE_FORMAT_VERSION = "v1";
+export const STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 
 export function emptyState(): PackState {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
@@ -19,9 +19,9 @@ export type StateParse = { ok: true; state: PackState } | { ok: false; problems:
 
 /** Validates a parsed state value against the schema; keys of installed_packs must match `name`. */
 export function toPackState(value: unknown): StateParse {
-  const issues = validateAgainstSchema(PACK_STATE_SCHEMA, value);
-  if (issues.length > 0) return { ok: false, problems: issues.map((i) => `${i.pointer || "/"}: ${i.message}`) };
-  const state = value as PackState;
+  const { value: state, issues } = validatePackState(value);
+  // any issue refuses: an operation rewrites the whole state, and the view leaves out what is wrong
+  if (!state || issues.length > 0) return { ok: false, problems: issues.map((i) => `${i.pointer || "/"}: ${i.message}`) };
   const problems: string[] = [];
   for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
     if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);

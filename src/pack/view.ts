@@ -3,7 +3,8 @@
  * under `packs/`, the installed-pack state, and the bytes of the files under `policies/`.
  */
 import { EdictError } from "../errors.js";
-import { PACK_STATE_FILE, PACKS_DIR, policyKindOf } from "../model/repository.js";
+import { validatePolicyDocument } from "../model/documents/index.js";
+import { PACK_STATE_FILE, PACKS_DIR } from "../model/repository.js";
 import type { RepoFile, Repository } from "../model/repository.js";
 import { getAtPointer, joinPointer } from "../model/pointer.js";
 import { parseSource } from "../model/source.js";
@@ -58,10 +59,9 @@ export interface PackWorld {
 
 /** The identity of a policy file's content, when it names a kind and an id. */
 export function identityOf(path: string, bytes: Uint8Array): PolicyIdentity | undefined {
-  const value = parseSource(path, bytes).value;
-  const kind = policyKindOf(value);
-  const id = getAtPointer(value, "/metadata/id");
-  return kind && typeof id === "string" ? { kind, id } : undefined;
+  const document = validatePolicyDocument(parseSource(path, bytes).value).value;
+  const id = document?.metadata?.id;
+  return document && id !== undefined ? { kind: document.kind, id } : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ export default defineRule(
   },
   (ctx) => {
     for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   },
 );

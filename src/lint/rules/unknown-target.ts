@@ -1,4 +1,4 @@
-import { joinPointer } from "../../model/pointer.js";
+import { getAtPointer, joinPointer } from "../../model/pointer.js";
 import { suggest } from "../../model/suggest.js";
 import { defineRule } from "../rule.js";
 
@@ -12,10 +12,11 @@ export default defineRule(
   },
   (ctx) => {
     const targets = ctx.repo.config?.value.targets;
-    if (!targets || typeof targets !== "object") return;
+    if (!targets) return;
     const known = Object.keys(targets);
     for (const entry of ctx.repo.policies) {
-      const list = entry.document.metadata?.targets;
+      // the list as written, so each name is reported at its own index even beside an item of another type
+      const list = getAtPointer(entry.file.source.value, "/metadata/targets");
       if (!Array.isArray(list)) continue;
       list.forEach((t, i) => {
         if (typeof t !== "string" || known.includes(t)) return;

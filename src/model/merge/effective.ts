@@ -73,8 +73,7 @@ function buildData(docs: RankedDocument[], defaultAction: "allow" | "deny"): Eff
 
 /** The target names of edict.yaml, in file order. */
 export function targetNames(repo: Repository): string[] {
-  const targets = repo.config?.value.targets;
-  return targets && typeof targets === "object" && !Array.isArray(targets) ? Object.keys(targets) : [];
+  return Object.keys(repo.config?.value.targets ?? {});
 }
 
 /** Merges every kind for one target. */
@@ -90,7 +89,7 @@ export function buildTarget(repo: Repository, target: string, ranked: RankedDocu
   const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
   events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" as const })));
   const options = repo.config?.value.targets?.[target];
-  const defaultAction = options?.default_action === "allow" ? "allow" : "deny";
+  const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
 
   return {

@@ -132,7 +132,7 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
   const events: MergeEvent[] = [];
 
   for (const doc of docs) {
-    const spec = (doc.entry.document as { spec?: unknown }).spec;
+    const spec = doc.entry.document.spec;
     if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
 
@@ -212,8 +212,7 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
     visit(value, spec, specSchema, "", "/spec");
 
     // Locks take effect for the documents after this one.
-    const locked = doc.entry.document.metadata?.locked;
-    if (Array.isArray(locked)) for (const l of locked) if (typeof l === "string" && !locks.has(l)) locks.set(l, doc);
+    for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
 }

@@ -14,12 +14,8 @@ export interface RankedDocument {
 /** Maps installed pack files to their pack and layer; files no pack owns are `custom`. */
 export function packOwnership(repo: Repository): Map<string, { pack: string; layer: Layer }> {
   const owners = new Map<string, { pack: string; layer: Layer }>();
-  const installed = repo.packState?.value.installed_packs;
-  if (!installed || typeof installed !== "object") return owners;
-  for (const [name, pack] of Object.entries(installed)) {
-    if (!pack || !Array.isArray(pack.files)) continue;
-    const layer = LAYER_RANK[pack.layer as Layer] !== undefined ? (pack.layer as Layer) : "custom";
-    for (const f of pack.files) if (f && typeof f.path === "string") owners.set(f.path, { pack: name, layer });
+  for (const [name, pack] of Object.entries(repo.packState?.value.installed_packs ?? {})) {
+    for (const f of pack.files) owners.set(f.path, { pack: name, layer: pack.layer });
   }
   return owners;
 }
@@ -52,5 +48,5 @@ export function rankDocuments(repo: Repository): RankedDocument[] {
 /** Whether a document applies to a target: it names the target, or names none. */
 export function appliesTo(entry: PolicyEntry, target: string): boolean {
   const targets = entry.document.metadata?.targets;
-  return !Array.isArray(targets) || targets.includes(target);
+  return targets === undefined || targets.includes(target);
 }

@@ -4,6 +4,12 @@ import { int, list, map, obj, str, strEnum } from "./builders.js";
 import type { Schema } from "./builders.js";
 
 export const NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+/** What a target does with a request no policy decides. */
+export const DEFAULT_ACTIONS = ["allow", "deny"] as const;
+/** The settings of a lint rule in edict.yaml's `lint.rules`. */
+export const RULE_SETTINGS = ["error", "warning", "info", "off"] as const;
+/** The one `format_version` of .edict/packs.yaml. */
+export const PACK_STATE_FORMAT_VERSION = "v1";
 
 export const CONFIG_SCHEMA: Schema = {
   $id: "https://edict.dev/schemas/edict.json",
@@ -12,7 +18,7 @@ export const CONFIG_SCHEMA: Schema = {
     {
       name: str({ description: "Bundle name" }, { pattern: NAME_PATTERN }),
       version: str({ "x-format": "semver", description: "Version before the first release" }),
-      targets: map(obj({ default_action: strEnum(["allow", "deny"], { "x-looser": "review" }), description: str() }), {}, {
+      targets: map(obj({ default_action: strEnum(DEFAULT_ACTIONS, { "x-looser": "review" }), description: str() }), {}, {
         propertyNames: { pattern: NAME_PATTERN },
         minProperties: 1,
       }),
@@ -21,7 +27,7 @@ export const CONFIG_SCHEMA: Schema = {
         tag_prefix: str({}, { pattern: "^[A-Za-z0-9._/-]*$" }),
       }),
       lint: obj({
-        rules: map(strEnum(["error", "warning", "info", "off"])),
+        rules: map(strEnum(RULE_SETTINGS)),
         ignore: list(str({ "x-format": "glob" })),
       }),
       packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) }),
@@ -58,7 +64,7 @@ export const PACK_STATE_SCHEMA: Schema = {
   title: ".edict/packs.yaml",
   ...obj(
     {
-      format_version: { const: "v1" },
+      format_version: { const: PACK_STATE_FORMAT_VERSION },
       installed_packs: map(
         obj(
           {
