@@ -43138,11 +43138,11 @@ function order(op, a, b2) {
 var error2 = () => "error";
 var same = (a, b2) => a === b2;
 var lowerCase = (value) => String(value).toLowerCase();
-function compileCondition(block) {
+function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error2];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context3) => kleene(tests, false, (test) => test(context3));
@@ -43156,13 +43156,13 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set, ifExists }, key, raw) {
+function compileKey({ base, set, ifExists }, key, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
     return (context3) => wanted(lookupContext(context3, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated);
+  const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context3) => {
@@ -43171,7 +43171,7 @@ function compileKey({ base, set, ifExists }, key, raw) {
     return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
-function compileValueTest(op, raw, negated) {
+function compileValueTest(op, raw, negated, readIp) {
   const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
   if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
@@ -43197,7 +43197,7 @@ function compileValueTest(op, raw, negated) {
         raw,
         negated,
         (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
-        parseIpCached,
+        readIp,
         (ip, range) => cidrContains(range, ip)
       );
     default:
@@ -43216,14 +43216,16 @@ function anyOf(raw, negated, readPolicy, readContext, matches) {
     return miss;
   };
 }
-var lastIpValue;
-var lastIp;
-function parseIpCached(value) {
-  if (value !== lastIpValue) {
-    lastIp = typeof value === "string" ? parseIp(value) : void 0;
-    lastIpValue = value;
-  }
-  return lastIp;
+function ipReader() {
+  let lastValue;
+  let last2;
+  return (value) => {
+    if (value !== lastValue) {
+      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      lastValue = value;
+    }
+    return last2;
+  };
 }
 function comparator(op) {
   const less = op.includes("Less");
@@ -43238,9 +43240,10 @@ var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access2) {
   const byService = /* @__PURE__ */ new Map();
+  const readIp = ipReader();
   access2.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position);
+    const s = compileStatement(statement2, position, readIp);
     for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
   });
   const approvalFor = compileApproval(access2.RequireApproval);
@@ -43309,7 +43312,7 @@ function compileApproval(approval) {
     });
   };
 }
-function compileStatement(s, index) {
+function compileStatement(s, index, readIp) {
   const { policy, file } = s.source;
   return {
     index,
@@ -43318,7 +43321,7 @@ function compileStatement(s, index) {
     notAction: compilePatterns(lowerCase2(s.NotAction)),
     resource: compilePatterns(s.Resource),
     notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition),
+    condition: compileCondition(s.Condition, readIp),
     reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
     resourceKeys: patternKeys(s.Resource, "://", "/")
   };
@@ -48366,8 +48369,8 @@ function computeDrift(state, shipped, files2) {
 }
 
 // src/pack/read-packs.ts
-import { lstat as lstat2, readdir as readdir2, readFile } from "node:fs/promises";
-import { isAbsolute, join as join2, normalize, sep as sep3 } from "node:path";
+import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
+import { isAbsolute, join as join3, normalize, sep as sep4 } from "node:path";
 
 // src/io/inside-root.ts
 import { realpath } from "node:fs/promises";
@@ -48381,32 +48384,167 @@ async function resolvesInside(root, rel) {
   }
 }
 
+// src/io/read-repository.ts
+import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { join as join2, relative, sep as sep3 } from "node:path";
+
+// src/io/bounded-read.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var CHUNK = 64 * 1024;
+function flagsFor(options) {
+  return constants3.O_RDONLY | (options.regularFile ? constants3.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat3, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
+  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    bytes.set(c3, offset);
+    offset += c3.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open2(path, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
+      step2 = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/io/read-repository.ts
+async function exists2(path) {
+  try {
+    await stat2(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function* walk(root, dir) {
+  let entries;
+  try {
+    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) yield* walk(root, rel);
+    else if (e.isFile()) yield rel;
+  }
+}
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+async function keyCandidates(root, dir = "") {
+  const out = [];
+  let entries;
+  try {
+    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
+    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
+  }
+  return out;
+}
+async function listRepositoryPaths(root, options = {}) {
+  const out = [];
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join2(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
+    if (!await resolvesInside(root, dir)) continue;
+    for await (const p2 of walk(root, dir)) if (classifyPath(p2)) out.push(p2);
+  }
+  if (options.keys) out.push(...await keyCandidates(root));
+  return out.sort();
+}
+function ioCode(e) {
+  return e?.code ?? (e instanceof Error ? e.message : String(e));
+}
+async function readCapped(root, path) {
+  try {
+    const read = await readBounded(join2(root, ...path.split("/")), MAX_FILE_BYTES);
+    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
+  } catch (e) {
+    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+  }
+}
+async function readWorkingTreeFiles(root, options = {}) {
+  try {
+    await stat2(root);
+  } catch (e) {
+    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
+  }
+  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
+  const raw = [];
+  for (const path of paths) {
+    raw.push({ path, bytes: await readCapped(root, path) });
+    options.onProgress?.(raw.length, paths.length);
+  }
+  return raw;
+}
+async function readRepository(root, onProgress) {
+  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...onProgress ? { onProgress } : {} }));
+}
+
 // src/pack/read-packs.ts
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
   if (source === void 0 || source.trim() === "") return PACKS_DIR;
-  const clean2 = normalize(source).split(sep3).join("/").replace(/\/+$/, "");
+  const clean2 = normalize(source).split(sep4).join("/").replace(/\/+$/, "");
   if (isAbsolute(source) || clean2 === ".." || clean2.startsWith("../") || clean2 === "" || clean2 === ".") {
     throw new EdictError("CONFIG_ERROR", `packs.source "${source}" must be a folder inside the repository, e.g. packs`, { position: { file: "edict.yaml" } });
   }
   return clean2;
 }
-async function* walk(root, rel) {
+async function* walk2(root, rel) {
   let entries;
   try {
-    entries = await readdir2(join2(root, rel), { withFileTypes: true });
+    entries = await readdir3(join3(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
   entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
   for (const e of entries) {
     const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk(root, child);
+    if (e.isDirectory()) yield* walk2(root, child);
     else if (e.isFile()) yield child;
   }
 }
 async function readShippedPacks(root, source = PACKS_DIR) {
-  const dir = join2(root, ...source.split("/"));
+  const dir = join3(root, ...source.split("/"));
   if (!await resolvesInside(root, source)) {
     const exists4 = await lstat2(dir).then(() => true, () => false);
     if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
@@ -48419,12 +48557,10 @@ async function readShippedPacks(root, source = PACKS_DIR) {
     return { packs: /* @__PURE__ */ new Map(), problems: [], source };
   }
   const files2 = [];
-  for await (const path of walk(dir, "")) {
+  for await (const path of walk2(dir, "")) {
     const slash = path.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
-    const full = join2(dir, ...path.split("/"));
-    const st = await lstat2(full);
-    files2.push({ path, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
+    files2.push({ path, bytes: await readCapped(dir, path) });
   }
   return { ...toShippedPacks(files2), source };
 }
@@ -56372,141 +56508,6 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
   return { commit, files: files2, repo: buildRepository(files2) };
 }
 
-// src/io/read-repository.ts
-import { readdir as readdir3, stat as stat2 } from "node:fs/promises";
-import { join as join3, relative, sep as sep4 } from "node:path";
-
-// src/io/bounded-read.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-var CHUNK = 64 * 1024;
-function flagsFor(options) {
-  return constants3.O_RDONLY | (options.regularFile ? constants3.O_NONBLOCK ?? 0 : 0);
-}
-function isFolderError(e) {
-  return e?.code === "EISDIR";
-}
-function* readLoop(stat3, maxBytes, options) {
-  options.signal?.throwIfAborted();
-  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
-  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
-  const chunks = [];
-  let total = 0;
-  for (; ; ) {
-    options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
-    const bytesRead = yield buffer;
-    if (bytesRead === 0) break;
-    total += bytesRead;
-    if (total > maxBytes) return { status: "too-large" };
-    chunks.push(buffer.subarray(0, bytesRead));
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c3 of chunks) {
-    bytes.set(c3, offset);
-    offset += c3.length;
-  }
-  return { status: "ok", bytes };
-}
-async function readBounded(path, maxBytes, options = {}) {
-  let handle;
-  try {
-    handle = await open2(path, flagsFor(options));
-  } catch (e) {
-    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
-    throw e;
-  }
-  try {
-    const loop = readLoop(await handle.stat(), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
-      step2 = loop.next(bytesRead);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-// src/io/read-repository.ts
-async function exists3(path) {
-  try {
-    await stat2(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function* walk2(root, dir) {
-  let entries;
-  try {
-    entries = await readdir3(join3(root, dir), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
-  for (const e of entries) {
-    const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory()) yield* walk2(root, rel);
-    else if (e.isFile()) yield rel;
-  }
-}
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-async function keyCandidates(root, dir = "") {
-  const out = [];
-  let entries;
-  try {
-    entries = await readdir3(join3(root, dir), { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const rel = dir ? `${dir}/${e.name}` : e.name;
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) out.push(...await keyCandidates(root, rel));
-    else if (e.isFile() && (KEY_FILE_NAME.test(rel) || KEY_SCAN_NAME.test(rel)) && !classifyPath(rel)) out.push(rel);
-  }
-  return out;
-}
-async function listRepositoryPaths(root, options = {}) {
-  const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists3(join3(root, top)) && await resolvesInside(root, top)) out.push(top);
-  for (const dir of [POLICIES_DIR, PACKS_DIR]) {
-    if (!await resolvesInside(root, dir)) continue;
-    for await (const p2 of walk2(root, dir)) if (classifyPath(p2)) out.push(p2);
-  }
-  if (options.keys) out.push(...await keyCandidates(root));
-  return out.sort();
-}
-function ioCode(e) {
-  return e?.code ?? (e instanceof Error ? e.message : String(e));
-}
-async function readCapped(root, path) {
-  try {
-    const read = await readBounded(join3(root, ...path.split("/")), MAX_FILE_BYTES);
-    return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
-  } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
-  }
-}
-async function readWorkingTreeFiles(root, options = {}) {
-  try {
-    await stat2(root);
-  } catch (e) {
-    throw new EdictError("NOT_FOUND", `repository folder ${root} does not exist`, { cause: e });
-  }
-  const paths = await listRepositoryPaths(root, { keys: options.keys ?? false });
-  const raw = [];
-  for (const path of paths) {
-    raw.push({ path, bytes: await readCapped(root, path) });
-    options.onProgress?.(raw.length, paths.length);
-  }
-  return raw;
-}
-async function readRepository(root, onProgress) {
-  return buildRepository(await readWorkingTreeFiles(root, { keys: true, ...onProgress ? { onProgress } : {} }));
-}
-
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
@@ -57056,7 +57057,7 @@ function lintLog(input) {
 }
 
 // src/testing/read-suites.ts
-import { readdir as readdir4, readFile as readFile2 } from "node:fs/promises";
+import { readdir as readdir4, readFile } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/engine/data/masking.ts
@@ -57541,7 +57542,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile2(join4(root, f)));
+    const suite = parseSuite(f, await readFile(join4(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }

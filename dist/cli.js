@@ -30513,7 +30513,7 @@ async function recoverInterrupted(root, fs2 = nodeFs) {
 }
 
 // src/pack/read-packs.ts
-import { lstat as lstat2, readdir as readdir3, readFile as readFile2 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join6, normalize as normalize2, sep as sep4 } from "node:path";
 function packsSourceOf(repo) {
   const source = repo.config?.value.packs?.source;
@@ -30555,9 +30555,7 @@ async function readShippedPacks(root, source = PACKS_DIR) {
   for await (const path2 of walk2(dir, "")) {
     const slash = path2.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
-    const full = join6(dir, ...path2.split("/"));
-    const st = await lstat2(full);
-    files2.push({ path: path2, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile2(full) });
+    files2.push({ path: path2, bytes: await readCapped(dir, path2) });
   }
   return { ...toShippedPacks(files2), source };
 }
@@ -35931,7 +35929,7 @@ function registerBundle(program2, io, setExit) {
 }
 
 // src/cli/commands/check-agent.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve4 } from "node:path";
 
 // src/testing/positions.ts
@@ -35993,18 +35991,18 @@ function checkAgent(path2, bytes, engine) {
 }
 
 // src/cli/engine-source.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // src/engine/access/compiled-condition.ts
 var error = () => "error";
 var same = (a, b2) => a === b2;
 var lowerCase = (value) => String(value).toLowerCase();
-function compileCondition(block) {
+function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -36018,13 +36016,13 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set: set2, ifExists }, key, raw) {
+function compileKey({ base, set: set2, ifExists }, key, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
     return (context) => wanted(lookupContext(context, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated);
+  const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set2 === "ForAllValues";
   const onMissing = forAll || set2 === void 0 && (ifExists || negated);
   return (context) => {
@@ -36033,7 +36031,7 @@ function compileKey({ base, set: set2, ifExists }, key, raw) {
     return Array.isArray(entry) ? set2 === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
-function compileValueTest(op, raw, negated) {
+function compileValueTest(op, raw, negated, readIp) {
   const read = op.startsWith("Numeric") ? toNumber2 : op.startsWith("Date") ? toEpochMillis : void 0;
   if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
@@ -36059,7 +36057,7 @@ function compileValueTest(op, raw, negated) {
         raw,
         negated,
         (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
-        parseIpCached,
+        readIp,
         (ip, range) => cidrContains(range, ip)
       );
     default:
@@ -36078,14 +36076,16 @@ function anyOf(raw, negated, readPolicy, readContext, matches) {
     return miss;
   };
 }
-var lastIpValue;
-var lastIp;
-function parseIpCached(value) {
-  if (value !== lastIpValue) {
-    lastIp = typeof value === "string" ? parseIp(value) : void 0;
-    lastIpValue = value;
-  }
-  return lastIp;
+function ipReader() {
+  let lastValue;
+  let last2;
+  return (value) => {
+    if (value !== lastValue) {
+      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      lastValue = value;
+    }
+    return last2;
+  };
 }
 function comparator(op) {
   const less = op.includes("Less");
@@ -36100,9 +36100,10 @@ var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access2) {
   const byService = /* @__PURE__ */ new Map();
+  const readIp = ipReader();
   access2.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position);
+    const s = compileStatement(statement2, position, readIp);
     for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
   });
   const approvalFor = compileApproval(access2.RequireApproval);
@@ -36171,7 +36172,7 @@ function compileApproval(approval) {
     });
   };
 }
-function compileStatement(s, index) {
+function compileStatement(s, index, readIp) {
   const { policy, file } = s.source;
   return {
     index,
@@ -36180,7 +36181,7 @@ function compileStatement(s, index) {
     notAction: compilePatterns(lowerCase2(s.NotAction)),
     resource: compilePatterns(s.Resource),
     notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition),
+    condition: compileCondition(s.Condition, readIp),
     reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
     resourceKeys: patternKeys(s.Resource, "://", "/")
   };
@@ -36947,7 +36948,7 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile3(resolve3(io.cwd, file));
+    bytes = await readFile2(resolve3(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
@@ -36967,7 +36968,7 @@ function registerCheckAgent(program2, io, setExit) {
     const path2 = resolve4(io.cwd, file);
     let bytes;
     try {
-      bytes = await readFile4(path2);
+      bytes = await readFile3(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
@@ -40438,7 +40439,7 @@ Examples:
 
 // src/cli/commands/init.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile5, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname3, join as join8, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40479,7 +40480,7 @@ function repositoryName(dir) {
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text2 = await readFile5(join8(templates, template), "utf8");
+    const text2 = await readFile4(join8(templates, template), "utf8");
     files2.push({ path: target, text: text2.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
@@ -40512,9 +40513,9 @@ ${existing.map((p2) => `  ${p2}
     return EXIT.USAGE;
   }
   const gitignorePath = join8(dir, ".gitignore");
-  const wanted = await readFile5(join8(templates, GITIGNORE_TEMPLATE), "utf8");
+  const wanted = await readFile4(join8(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync2(gitignorePath);
-  const gitignore = hadGitignore ? mergeGitignore(await readFile5(gitignorePath, "utf8"), wanted) : wanted;
+  const gitignore = hadGitignore ? mergeGitignore(await readFile4(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
     const target = join8(dir, f.path);
@@ -40771,7 +40772,7 @@ Examples:
 }
 
 // src/cli/commands/posture.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 
 // src/engine/posture/builtins.ts
@@ -41481,7 +41482,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text2;
   try {
-    text2 = await readFile6(resolve10(io.cwd, opts.facts), "utf8");
+    text2 = await readFile5(resolve10(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -41532,7 +41533,7 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 import { join as join11 } from "node:path";
 
 // src/testing/read-suites.ts
-import { readdir as readdir6, readFile as readFile7 } from "node:fs/promises";
+import { readdir as readdir6, readFile as readFile6 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // src/testing/run.ts
@@ -41653,7 +41654,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile7(join10(root, f)));
+    const suite = parseSuite(f, await readFile6(join10(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }

@@ -23310,11 +23310,11 @@ var EDICT_VERSION = "0.1.0";
 var error = () => "error";
 var same = (a, b2) => a === b2;
 var lowerCase = (value) => String(value).toLowerCase();
-function compileCondition(block) {
+function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -23328,13 +23328,13 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set, ifExists }, key, raw) {
+function compileKey({ base, set, ifExists }, key, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
     return (context) => wanted(lookupContext(context, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated);
+  const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context) => {
@@ -23343,7 +23343,7 @@ function compileKey({ base, set, ifExists }, key, raw) {
     return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
-function compileValueTest(op, raw, negated) {
+function compileValueTest(op, raw, negated, readIp) {
   const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
   if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
@@ -23369,7 +23369,7 @@ function compileValueTest(op, raw, negated) {
         raw,
         negated,
         (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
-        parseIpCached,
+        readIp,
         (ip, range) => cidrContains(range, ip)
       );
     default:
@@ -23388,14 +23388,16 @@ function anyOf(raw, negated, readPolicy, readContext, matches) {
     return miss;
   };
 }
-var lastIpValue;
-var lastIp;
-function parseIpCached(value) {
-  if (value !== lastIpValue) {
-    lastIp = typeof value === "string" ? parseIp(value) : void 0;
-    lastIpValue = value;
-  }
-  return lastIp;
+function ipReader() {
+  let lastValue;
+  let last2;
+  return (value) => {
+    if (value !== lastValue) {
+      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      lastValue = value;
+    }
+    return last2;
+  };
 }
 function comparator(op) {
   const less = op.includes("Less");
@@ -23410,9 +23412,10 @@ var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access) {
   const byService = /* @__PURE__ */ new Map();
+  const readIp = ipReader();
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position);
+    const s = compileStatement(statement2, position, readIp);
     for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
   });
   const approvalFor = compileApproval(access.RequireApproval);
@@ -23481,7 +23484,7 @@ function compileApproval(approval) {
     });
   };
 }
-function compileStatement(s, index) {
+function compileStatement(s, index, readIp) {
   const { policy, file } = s.source;
   return {
     index,
@@ -23490,7 +23493,7 @@ function compileStatement(s, index) {
     notAction: compilePatterns(lowerCase2(s.NotAction)),
     resource: compilePatterns(s.Resource),
     notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition),
+    condition: compileCondition(s.Condition, readIp),
     reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
     resourceKeys: patternKeys(s.Resource, "://", "/")
   };

@@ -490,11 +490,11 @@ function parseArn(text2) {
 var error = () => "error";
 var same = (a, b) => a === b;
 var lowerCase = (value) => String(value).toLowerCase();
-function compileCondition(block) {
+function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -508,13 +508,13 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set, ifExists }, key, raw) {
+function compileKey({ base, set, ifExists }, key, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
     return (context) => wanted(lookupContext(context, key) === void 0);
   }
   const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated);
+  const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context) => {
@@ -523,7 +523,7 @@ function compileKey({ base, set, ifExists }, key, raw) {
     return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
 }
-function compileValueTest(op, raw, negated) {
+function compileValueTest(op, raw, negated, readIp) {
   const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
   if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
@@ -549,7 +549,7 @@ function compileValueTest(op, raw, negated) {
         raw,
         negated,
         (p) => typeof p === "string" ? parseCidr(p) : void 0,
-        parseIpCached,
+        readIp,
         (ip, range) => cidrContains(range, ip)
       );
     default:
@@ -568,14 +568,16 @@ function anyOf(raw, negated, readPolicy, readContext, matches) {
     return miss;
   };
 }
-var lastIpValue;
-var lastIp;
-function parseIpCached(value) {
-  if (value !== lastIpValue) {
-    lastIp = typeof value === "string" ? parseIp(value) : void 0;
-    lastIpValue = value;
-  }
-  return lastIp;
+function ipReader() {
+  let lastValue;
+  let last;
+  return (value) => {
+    if (value !== lastValue) {
+      last = typeof value === "string" ? parseIp(value) : void 0;
+      lastValue = value;
+    }
+    return last;
+  };
 }
 function comparator(op) {
   const less = op.includes("Less");
@@ -590,9 +592,10 @@ var EMPTY_LIST = Object.freeze([]);
 var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 function compileAccess(access) {
   const byService = /* @__PURE__ */ new Map();
+  const readIp = ipReader();
   access.Statement.forEach((statement, position) => {
     if (statement.Action === void 0 && statement.NotAction === void 0) return;
-    const s = compileStatement(statement, position);
+    const s = compileStatement(statement, position, readIp);
     for (const key of patternKeys(lowerCase2(statement.Action), "", ":")) addTo(byService, key, s);
   });
   const approvalFor = compileApproval(access.RequireApproval);
@@ -661,7 +664,7 @@ function compileApproval(approval) {
     });
   };
 }
-function compileStatement(s, index) {
+function compileStatement(s, index, readIp) {
   const { policy, file } = s.source;
   return {
     index,
@@ -670,7 +673,7 @@ function compileStatement(s, index) {
     notAction: compilePatterns(lowerCase2(s.NotAction)),
     resource: compilePatterns(s.Resource),
     notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition),
+    condition: compileCondition(s.Condition, readIp),
     reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
     resourceKeys: patternKeys(s.Resource, "://", "/")
   };

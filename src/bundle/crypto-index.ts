@@ -1,6 +1,8 @@
 /**
- * Public API of the pure (runtime-neutral) crypto and envelope core of signed bundles: what the
- * loader may import. Node-only key file I/O lives in `key-files.ts` and is not re-exported here.
+ * Public API of the synchronous crypto and envelope core of signed bundles (Ed25519 and hashes from
+ * @noble), used by the CLI, the build and the Action. Runtime-neutral: no Node-only APIs; the
+ * loader verifies with WebCrypto instead and shares only the pure checks. Node-only key file I/O
+ * lives in `key-files.ts` and is not re-exported here.
  */
 export { BundleError, BundleIntegrityError, BundleKeyError, BundleRetrievalError, BundleTrustError, isBundleError } from "./errors.js";
 export type { BundleErrorCode, BundleErrorOptions, IntegrityErrorCode, RetrievalErrorCode, TrustErrorCode } from "./errors.js";

@@ -1,8 +1,8 @@
 /**
  * Public API of the bundle module: payload, verification, release numbering, building,
- * rebuild checks and key files. The runtime loader must import only the pure parts —
- * `./verify.js`, `./payload.js` and `./crypto-index.js` — never this file, which reaches git,
- * the file system, lint and YAML.
+ * rebuild checks and key files. The runtime loader imports only the lean, pure parts it needs
+ * (payload reading, the stateless checks, the DSSE threshold core; test/loader/purity.test.ts
+ * keeps the list) and never this file, which reaches git, the file system and YAML.
  */
 export * from "./crypto-index.js";
 

@@ -73,8 +73,11 @@ function ioCode(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? (e instanceof Error ? e.message : String(e));
 }
 
-/** A file's bytes; over the policy size cap, a placeholder one byte past it, so the parser reports the size without the file being read whole. */
-async function readCapped(root: string, path: string): Promise<Uint8Array> {
+/**
+ * A repository file's bytes (`path` relative to `root`); over the policy size cap, a placeholder
+ * one byte past it, so the parser reports the size without the file being read whole.
+ */
+export async function readCapped(root: string, path: string): Promise<Uint8Array> {
   try {
     const read = await readBounded(join(root, ...path.split("/")), MAX_FILE_BYTES);
     return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);

@@ -1,13 +1,13 @@
 /** Reads the shipped packs from disk (the I/O shell around model.ts). */
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { EdictError } from "../errors.js";
 import { PACKS_DIR } from "../model/repository.js";
 import type { Repository } from "../model/repository.js";
-import { MAX_FILE_BYTES } from "../model/source.js";
 import { resolvesInside } from "../io/inside-root.js";
 import { isPackContentPath, toShippedPacks } from "./model.js";
 import type { ShippedPacks } from "./model.js";
+import { readCapped } from "../io/read-repository.js";
 
 /** The packs folder: edict.yaml's `packs.source`, else `packs`; it must lie inside the repository. */
 export function packsSourceOf(repo: Repository): string {
@@ -58,10 +58,7 @@ export async function readShippedPacks(root: string, source: string = PACKS_DIR)
   for await (const path of walk(dir, "")) {
     const slash = path.indexOf("/");
     if (slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
-    const full = join(dir, ...path.split("/"));
-    const st = await lstat(full);
-    // Oversized: hand the parser one byte past the cap so it reports the size.
-    files.push({ path, bytes: st.size > MAX_FILE_BYTES ? new Uint8Array(MAX_FILE_BYTES + 1) : await readFile(full) });
+    files.push({ path, bytes: await readCapped(dir, path) });
   }
   return { ...toShippedPacks(files), source };
 }

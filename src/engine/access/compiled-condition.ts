@@ -22,13 +22,17 @@ const error = (): ConditionResult => "error";
 const same = (a: unknown, b: unknown): boolean => a === b;
 const lowerCase = (value: ContextScalar): string => String(value).toLowerCase();
 
-/** undefined when the block is absent or has no keys (always true). */
-export function compileCondition(block: ConditionBlock | undefined): CompiledCondition | undefined {
+/**
+ * undefined when the block is absent or has no keys (always true). `readIp` parses a request's
+ * address: one engine passes one reader to all its statements, so an address tested by several
+ * statements in a row is parsed once (see {@link ipReader}).
+ */
+export function compileCondition(block: ConditionBlock | undefined, readIp: IpReader = ipReader()): CompiledCondition | undefined {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]): CompiledCondition[] => {
     const op = parseConditionOperator(name);
     // an unknown operator is "error", which a false elsewhere still overrides
     if (op === undefined || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values]));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -48,13 +52,13 @@ function kleene<T>(items: readonly T[], decisive: boolean, test: (item: T) => Co
   return result;
 }
 
-function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: readonly ContextScalar[]): CompiledCondition {
+function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: readonly ContextScalar[], readIp: IpReader): CompiledCondition {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
     return (context) => wanted(lookupContext(context, key) === undefined);
   }
   const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated);
+  const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || (set === undefined && (ifExists || negated));
   return (context) => {
@@ -65,7 +69,7 @@ function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: r
   };
 }
 
-function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], negated: boolean): ValueTest {
+function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], negated: boolean, readIp: IpReader): ValueTest {
   const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : undefined;
   if (read !== undefined) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
@@ -91,7 +95,7 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
         raw,
         negated,
         (p) => (typeof p === "string" ? parseCidr(p) : undefined),
-        parseIpCached,
+        readIp,
         (ip, range) => cidrContains(range, ip),
       );
     default:
@@ -123,16 +127,19 @@ function anyOf<C, P>(
   };
 }
 
-// one-entry cache: a request's source IP is usually tested by several statements in a row
-let lastIpValue: ContextScalar | undefined;
-let lastIp: IpAddress | undefined;
+export type IpReader = (value: ContextScalar) => IpAddress | undefined;
 
-function parseIpCached(value: ContextScalar): IpAddress | undefined {
-  if (value !== lastIpValue) {
-    lastIp = typeof value === "string" ? parseIp(value) : undefined;
-    lastIpValue = value;
-  }
-  return lastIp;
+/** An address parser with a one-entry memory: a request's source IP is usually tested by several statements in a row. */
+export function ipReader(): IpReader {
+  let lastValue: ContextScalar | undefined;
+  let last: IpAddress | undefined;
+  return (value) => {
+    if (value !== lastValue) {
+      last = typeof value === "string" ? parseIp(value) : undefined;
+      lastValue = value;
+    }
+    return last;
+  };
 }
 
 /** `a <op> b` for the Numeric and Date operators: Equals, LessThan, LessThanEquals, … (the readers never return NaN). */

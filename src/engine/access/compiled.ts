@@ -16,8 +16,8 @@
  */
 import type { EffectiveStatement } from "../effective.js";
 import { compileWildcard } from "../match/wildcard.js";
-import { compileCondition } from "./compiled-condition.js";
-import type { CompiledCondition } from "./compiled-condition.js";
+import { compileCondition, ipReader } from "./compiled-condition.js";
+import type { CompiledCondition, IpReader } from "./compiled-condition.js";
 import type {
   AccessDecision,
   AccessEvaluator,
@@ -73,10 +73,11 @@ const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons:
  */
 export function compileAccess(access: AccessPolicy): AccessEvaluator {
   const byService: Index = new Map();
+  const readIp = ipReader();
   access.Statement.forEach((statement, position) => {
     // a statement with neither Action nor NotAction applies to nothing
     if (statement.Action === undefined && statement.NotAction === undefined) return;
-    const s = compileStatement(statement, position);
+    const s = compileStatement(statement, position, readIp);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
     for (const key of patternKeys(lowerCase(statement.Action), "", ":")) addTo(byService, key, s);
   });
@@ -162,7 +163,7 @@ function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: st
   };
 }
 
-function compileStatement(s: EffectiveStatement, index: number): CompiledStatement {
+function compileStatement(s: EffectiveStatement, index: number, readIp: IpReader): CompiledStatement {
   const { policy, file } = s.source;
   return {
     index,
@@ -171,7 +172,7 @@ function compileStatement(s: EffectiveStatement, index: number): CompiledStateme
     notAction: compilePatterns(lowerCase(s.NotAction)),
     resource: compilePatterns(s.Resource),
     notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition),
+    condition: compileCondition(s.Condition, readIp),
     reason: Object.freeze({ policy, file, ...(s.Sid !== undefined && { sid: s.Sid }), effect: s.Effect }),
     resourceKeys: patternKeys(s.Resource, "://", "/"),
   };
