@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of SPEC §13 in one run, one table on stdout, the same data in
+ * `npm run bench`: every benchmark in one run, one table on stdout, the same data in
  * bench/results.json. Progress goes to stderr.
  *
  *   npm run bench                       full run (about 4–5 minutes on 2 cores)

@@ -1,4 +1,4 @@
-// Size budget of the runtime loader (SPEC §8: tiny, fetch-runtime friendly): bundles
+// Size budget of the runtime loader (tiny, fetch-runtime friendly): bundles
 // src/loader/index.ts for a neutral platform, minified, with the Node-only file cache left as an
 // external dynamic import, and fails when the gzip size is over the budget.
 // `node scripts/size.mjs [--top N]` also lists the N largest inputs (esbuild metafile).

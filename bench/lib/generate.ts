@@ -3,7 +3,7 @@
  * edict, Cedar and casbin by the engine adapters), a request stream over it, and whole policy
  * repositories as files. Every function takes a seed or an `Rng` (the fuzzers' PRNG: one for both), so runs are comparable.
  *
- * Shape of a policy set of N statements (SPEC §2.1 syntax):
+ * Shape of a policy set of N statements (AccessPolicy syntax):
  * - 8 services (`db`, `s3`, `file`, `api`, `queue`, `kms`, `model`, `tool`), 14 verbs each;
  * - 35% of statements use a glob action family (`db:Get*`), the rest 1–2 exact actions;
  * - resources are `scheme://tenant-T/coll-C/*` (70%), `scheme://tenant-T/*` (8%), an exact

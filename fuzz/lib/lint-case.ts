@@ -1,7 +1,7 @@
 /**
  * One lint/loading fuzz case: a repository built from mutated example files, read the way
  * `edict lint`, `edict effective` and `edict test` read it, and checked against the quality bars
- * of SPEC §13: no exception escapes, every finding names a file and a position, no rule crashes
+ *: no exception escapes, every finding names a file and a position, no rule crashes
  * (`internal-error`), a lint-clean repository compiles, nothing global changes.
  */
 import { runLint } from "../../src/lint/engine.js";

@@ -28,7 +28,7 @@ function outDir(): string {
 describe("buildBundle on the example repository", () => {
   const { dir, revision } = exampleGitRepo();
 
-  it("builds the SPEC §7 payload from the commit", async () => {
+  it("builds the bundle payload from the commit", async () => {
     const built = await build(dir);
     const p = built.payload;
     expect(p).toMatchObject({

@@ -8,7 +8,7 @@ import { buildPayload, digestTargets, installedPacksOf, toTargetsRecord } from "
 import { CREATED, EXPIRES, REVISION, samplePayload, sampleTargets } from "./fixtures.js";
 
 describe("buildPayload", () => {
-  it("has exactly the SPEC §7 fields, in canonical key order", () => {
+  it("has exactly the bundle payload fields, in canonical key order", () => {
     const { payload, bytes } = samplePayload();
     expect(Object.keys(JSON.parse(utf8Decode(bytes)))).toEqual([
       "created_at",

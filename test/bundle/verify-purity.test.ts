@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 
 // The loader imports bundle verification; it must run in any runtime with `fetch` and stay tiny
-// (SPEC §1, §8): no node:*, Buffer, fs, yaml, ajv, simple-git, lint or git code.
+//: no node:*, Buffer, fs, yaml, ajv, simple-git, lint or git code.
 const SRC = path.resolve(import.meta.dirname, "../../src");
 const ALLOWED_PACKAGES = [/^@noble\/ed25519$/, /^@noble\/hashes\/[a-z0-9]+\.js$/, /^canonicalize$/];
 

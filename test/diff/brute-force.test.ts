@@ -1,5 +1,5 @@
 /**
- * The semantic diff against brute force (SPEC §5, §13): random small policies, ONE random edit,
+ * The semantic diff against brute force: random small policies, ONE random edit,
  * and an exhaustive universe of requests for the case (test/diff/brute/). For every case:
  *
  * 1. no miss — a request that loosens (tightens) on the reference evaluators makes the verdict

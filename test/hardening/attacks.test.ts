@@ -1,5 +1,5 @@
 /**
- * The bundle/loader attack suite (issue 10; SPEC §7, §8, Appendix A error codes). One named test
+ * The bundle/loader attack suite (issue 10; bundle format, loader and error codes). One named test
  * per attack: a loader on a real 127.0.0.1 server first activates a good bundle (serial 5), then
  * the server turns hostile; each test asserts the refusal code AND that the last good bundle is
  * still the one answering decisions.

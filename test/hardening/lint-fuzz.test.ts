@@ -1,5 +1,5 @@
 /**
- * Lint and loading under hostile input (SPEC §13, issue 10): the example repository's real files,
+ * Lint and loading under hostile input (issue 10): the example repository's real files,
  * mutated by fast-check and by one named attack per test, read the way `edict lint`, the
  * reporters, `edict test` and the compiled engines read them. The long run is `npm run fuzz`.
  */

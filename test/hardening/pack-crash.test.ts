@@ -1,5 +1,5 @@
 /**
- * Pack operations killed mid-way (issue 10, SPEC §13 "no partial writes"). Each operation runs in
+ * Pack operations killed mid-way (issue 10, "no partial writes"). Each operation runs in
  * a child process that SIGKILLs itself right after mutating step k (a crash cannot run a finally
  * block or an undo). The parent then classifies the tree: byte-identical to the before- or the
  * after-state (a leftover `.edict/.pack-tmp-*` folder aside), or in between; and for every state

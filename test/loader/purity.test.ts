@@ -1,5 +1,5 @@
 /**
- * The loader stays tiny and runs wherever `fetch` does (SPEC §8): src/loader/index.ts and
+ * The loader stays tiny and runs wherever `fetch` does: src/loader/index.ts and
  * everything it imports reach no YAML, schema, git, Action, diff, CLI or semver code and no
  * `node:*` module; only the optional file module is Node-only, and only a dynamic import reaches it.
  */

@@ -1,5 +1,5 @@
 /**
- * The brute-force oracle of the semantic diff (SPEC §5, §13): for one diff case (base, head), it
+ * The brute-force oracle of the semantic diff: for one diff case (base, head), it
  * enumerates a universe of requests that is exhaustive for the case's patterns and values,
  * evaluates both sides with the reference evaluators, and checks what `diffTargetMerges` says
  * against what really flips.

@@ -1,5 +1,5 @@
 /**
- * IAM conformance (SPEC §2.1): edict's AccessPolicy evaluators against an independent IAM
+ * IAM conformance: edict's AccessPolicy evaluators against an independent IAM
  * evaluator, @cloud-copilot/iam-simulate (AGPL-3.0; a devDependency used by tests and fuzz/
  * only, never shipped). Random identity policies over real AWS actions and ARNs (./iam/) are run
  * through the simulator and through BOTH edict evaluators (evaluateAccessReference and

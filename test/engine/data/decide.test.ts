@@ -323,7 +323,7 @@ describe("decideData: the example repository's rules", () => {
     rule("block_cross_region", { match: { fields: { sensitivity: "pii" } }, context: { dataset_region: "EU", requester_region: { not: "EU" } }, action: { deny: true, reason: "EU personal data may not leave the EU (GDPR)" } }, 2),
     rule("financial_after_hours", { match: { dataset: "finance_*", fields: { category: "financial" } }, context: { time: { after: "19:00", before: "07:00", timezone: "America/New_York" } }, action: { require_approval: true, reason: "financial data outside business hours", approver_role: "finance_lead", ttl: "45m" } }, 3),
   ];
-  it("SPEC §8's example request is denied across regions", () => {
+  it("the example repository's cross-region request is denied across regions", () => {
     expect(decide(rules, req())).toMatchObject({ action: "deny", policy: "block_cross_region", matched: ["mask_pii_by_default", "block_cross_region"] });
   });
   it("an EU requester gets masked PII", () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileRuntime } from "../../../src/engine/runtime/index.js";
 
-// An independent reading of SPEC §2.2's tool URIs and allowlist entries, with regular expressions.
+// An independent reading of the tool URIs and allowlist entries, with regular expressions.
 const ENTRY = /^mcp:\/\/([^/@\s]+)\/([^@\s]+)(?:@([^@\s]+))?$/i;
 // concrete URIs hold no wildcard characters
 const URI = /^mcp:\/\/([^/@*?\s]+)\/([^@*?\s]+)(?:@([^@*?\s]+))?$/i;

@@ -1,5 +1,5 @@
 /**
- * Models/Capabilities sugar (SPEC §2.1): only an allow list (AllowedProviders, AllowedModels,
+ * Models/Capabilities sugar: only an allow list (AllowedProviders, AllowedModels,
  * AllowedTools) grants; a deny list alone (DeniedModels, DeniedTools) only denies.
  */
 import { describe, expect, it } from "vitest";
