@@ -26,9 +26,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -812,9 +812,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key = wellknownHeaderNames[i2];
-      const lowerCasedKey = key.toLowerCase();
-      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key2 = wellknownHeaderNames[i2];
+      const lowerCasedKey = key2.toLowerCase();
+      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -848,16 +848,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
-        if (index === void 0 || index >= key.length) {
+      constructor(key2, value, index) {
+        if (index === void 0 || index >= key2.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
+        const code = this.code = key2.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+        if (key2.length !== ++index) {
+          this.middle = new _TstNode(key2, value, index);
         } else {
           this.value = value;
         }
@@ -866,15 +866,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
-        const length = key.length;
+      add(key2, value) {
+        const length = key2.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
+          const code = key2.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -885,20 +885,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node.middle = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node.left = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node.right = new _TstNode(key2, value, index);
             break;
           }
         }
@@ -907,12 +907,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key) {
-        const keylength = key.length;
+      search(key2) {
+        const keylength = key2.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
+          let code = key2[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -937,25 +937,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key2, value) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key2, value, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key2, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key) {
-        return this.node?.search(key)?.value ?? null;
+      lookup(key2) {
+        return this.node?.search(key2)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i2]];
-      tree.insert(key, key);
+      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i2]];
+      tree.insert(key2, key2);
     }
     module.exports = {
       TernarySearchTree,
@@ -1179,20 +1179,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj2) {
       if (obj2 === void 0) obj2 = {};
       for (let i2 = 0; i2 < headers.length; i2 += 2) {
-        const key = headerNameToString(headers[i2]);
-        let val = obj2[key];
+        const key2 = headerNameToString(headers[i2]);
+        let val = obj2[key2];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj2[key] = val;
+            obj2[key2] = val;
           }
           val.push(headers[i2 + 1].toString("utf8"));
         } else {
           const headersValue = headers[i2 + 1];
           if (typeof headersValue === "string") {
-            obj2[key] = headersValue;
+            obj2[key2] = headersValue;
           } else {
-            obj2[key] = Array.isArray(headersValue) ? headersValue.map((x2) => x2.toString("utf8")) : headersValue.toString("utf8");
+            obj2[key2] = Array.isArray(headersValue) ? headersValue.map((x2) => x2.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1206,21 +1206,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key;
+      let key2;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key = headers[n];
+        key2 = headers[n];
         val = headers[n + 1];
-        typeof key !== "string" && (key = key.toString());
+        typeof key2 !== "string" && (key2 = key2.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key.length;
-        if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
+        kLen = key2.length;
+        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key;
+        ret[n] = key2;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -1788,11 +1788,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -1961,20 +1961,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key2, value) {
+        processHeader(this, key2, value);
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request2, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key} header`);
+        throw new InvalidArgumentError(`invalid ${key2} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key];
+      let headerName = headerNameLowerCasedRecord[key2];
       if (headerName === void 0) {
-        headerName = key.toLowerCase();
+        headerName = key2.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -1984,17 +1984,17 @@ var require_request = __commonJS({
         for (let i2 = 0; i2 < val.length; i2++) {
           if (typeof val[i2] === "string") {
             if (!isValidHeaderValue(val[i2])) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(val[i2]);
           } else if (val[i2] === null) {
             arr.push("");
           } else if (typeof val[i2] === "object") {
-            throw new InvalidArgumentError(`invalid ${key} header`);
+            throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
             const str2 = `${val[i2]}`;
             if (!isValidHeaderValue(str2)) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(str2);
           }
@@ -2002,14 +2002,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       }
       if (headerName === "host") {
@@ -2030,7 +2030,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key, val);
+        request2.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2044,7 +2044,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request2.headers.push(key2, val);
       }
     }
     module.exports = Request;
@@ -2532,13 +2532,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
+            const ref = this._sessionCache.get(key2);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key);
+              this._sessionCache.delete(key2);
             }
           });
         }
@@ -2702,10 +2702,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj2) {
       const res = {};
-      Object.keys(obj2).forEach((key) => {
-        const value = obj2[key];
+      Object.keys(obj2).forEach((key2) => {
+        const value = obj2[key2];
         if (typeof value === "number") {
-          res[key] = value;
+          res[key2] = value;
         }
       });
       return res;
@@ -2882,9 +2882,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key) => {
-      if (/^H/.test(key)) {
-        exports.H_METHOD_MAP[key] = exports.METHOD_MAP[key];
+    Object.keys(exports.METHOD_MAP).forEach((key2) => {
+      if (/^H/.test(key2)) {
+        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
       }
     });
     var FINISH;
@@ -3855,19 +3855,19 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O2)) {
           const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
-          for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+          for (const key2 of keys2) {
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O2[key2], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O2);
-        for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O2, key);
+        for (const key2 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O2, key2);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O2[key2], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3898,29 +3898,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required, converter } = options;
+          const { key: key2, defaultValue, required, converter } = options;
           if (required === true) {
-            if (!Object.hasOwn(dictionary, key)) {
+            if (!Object.hasOwn(dictionary, key2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key}".`
+                message: `Missing required key "${key2}".`
               });
             }
           }
-          let value = dictionary[key];
+          let value = dictionary[key2];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key2}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key2] = value;
           }
         }
         return dict;
@@ -4189,9 +4189,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4535,18 +4535,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key;
+              result = key2;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key2, value];
               break;
           }
           return {
@@ -4612,8 +4612,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key2, this);
             }
           }
         }
@@ -6056,15 +6056,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key = this.headers[len - 2];
-        if (key.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key);
+        const key2 = this.headers[len - 2];
+        if (key2.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key2);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6543,64 +6543,64 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
+          const key2 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
-              header += `${key}: ${val[i2]}\r
+              header2 += `${key2}: ${val[i2]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key2}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6666,22 +6666,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6697,7 +6697,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6705,7 +6705,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6720,7 +6720,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6739,7 +6739,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6757,19 +6757,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6792,10 +6792,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6819,7 +6819,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6830,11 +6830,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7080,18 +7080,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
+        const key2 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i2 = 0; i2 < val.length; i2++) {
-            if (headers[key]) {
-              headers[key] += `,${val[i2]}`;
+            if (headers[key2]) {
+              headers[key2] += `,${val[i2]}`;
             } else {
-              headers[key] = val[i2];
+              headers[key2] = val[i2];
             }
           }
         } else {
-          headers[key] = val;
+          headers[key2] = val;
         }
       }
       let stream;
@@ -7564,15 +7564,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -7586,9 +7586,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-            ret.push(key, headers[key]);
+        for (const key2 of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
+            ret.push(key2, headers[key2]);
           }
         }
       } else {
@@ -8669,16 +8669,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key;
+        let key2;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key = String(opts.origin);
+          key2 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key);
+        let dispatcher = this[kClients].get(key2);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key, dispatcher);
+          this[kClients].set(key2, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -8917,7 +8917,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -10695,18 +10695,18 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key) {
+    function getHeaderByName(headers, key2) {
       if (Array.isArray(headers)) {
         for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          if (headers[i2].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+          if (headers[i2].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
             return headers[i2 + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key);
+        return headers.get(key2);
       } else {
-        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -10770,41 +10770,41 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
-    function getMockDispatch(mockDispatches, key) {
-      const basePath = key.query ? buildURL(key.path, key.query) : key.path;
+    function getMockDispatch(mockDispatches, key2) {
+      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
+        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key2, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key) {
+    function deleteMockDispatch(mockDispatches, key2) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch, key2);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10824,9 +10824,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
-        const key = keys[i2];
-        const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const key2 = keys[i2];
+        const value = data[key2];
+        const name = Buffer.from(`${key2}`);
         if (Array.isArray(value)) {
           for (let j2 = 0; j2 < value.length; ++j2) {
             result.push(name, Buffer.from(`${value[j2]}`));
@@ -10848,8 +10848,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler2) {
-      const key = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
+      const key2 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -10859,7 +10859,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error3 !== null) {
-        deleteMockDispatch(this[kDispatches], key);
+        deleteMockDispatch(this[kDispatches], key2);
         handler2.onError(error3);
         return true;
       }
@@ -10884,7 +10884,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key);
+        deleteMockDispatch(mockDispatches, key2);
       }
       function resume() {
       }
@@ -11692,10 +11692,10 @@ var require_dns = __commonJS({
               return;
             }
             this.setRecords(origin, addresses);
-            const records = this.#records.get(origin.hostname);
+            const records2 = this.#records.get(origin.hostname);
             const ip = this.pick(
               origin,
-              records,
+              records2,
               newOpts.affinity
             );
             let port;
@@ -11758,7 +11758,7 @@ var require_dns = __commonJS({
       }
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
-        const { records, offset } = hostnameRecords;
+        const { records: records2, offset } = hostnameRecords;
         let family;
         if (this.dualStack) {
           if (affinity == null) {
@@ -11770,13 +11770,13 @@ var require_dns = __commonJS({
               affinity = (hostnameRecords.offset & 1) === 1 ? 6 : 4;
             }
           }
-          if (records[affinity] != null && records[affinity].ips.length > 0) {
-            family = records[affinity];
+          if (records2[affinity] != null && records2[affinity].ips.length > 0) {
+            family = records2[affinity];
           } else {
-            family = records[affinity === 4 ? 6 : 4];
+            family = records2[affinity === 4 ? 6 : 4];
           }
         } else {
-          family = records[affinity];
+          family = records2[affinity];
         }
         if (family == null || family.ips.length === 0) {
           return ip;
@@ -11799,7 +11799,7 @@ var require_dns = __commonJS({
       }
       setRecords(origin, addresses) {
         const timestamp = Date.now();
-        const records = { records: { 4: null, 6: null } };
+        const records2 = { records: { 4: null, 6: null } };
         for (const record of addresses) {
           record.timestamp = timestamp;
           if (typeof record.ttl === "number") {
@@ -11807,11 +11807,11 @@ var require_dns = __commonJS({
           } else {
             record.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
+          const familyRecords = records2.records[record.family] ?? { ips: [] };
           familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          records2.records[record.family] = familyRecords;
         }
-        this.#records.set(origin.hostname, records);
+        this.#records.set(origin.hostname, records2);
       }
       getHandler(meta, opts) {
         return new DNSDispatchHandler(this, meta, opts);
@@ -11960,14 +11960,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i2 = 0; i2 < object.length; ++i2) {
-          const header = object[i2];
-          if (header.length !== 2) {
+          const header2 = object[i2];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -12791,16 +12791,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key) {
+      register(dispatcher, key2) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key);
+              this.finalizer(key2);
             }
           });
         }
       }
-      unregister(key) {
+      unregister(key2) {
       }
     };
     module.exports = function() {
@@ -15411,10 +15411,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16285,8 +16285,8 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
-        const trimmedKey = key.trim();
+        const [key2, ...value] = part.split("=");
+        const trimmedKey = key2.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -16313,20 +16313,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -19575,9 +19575,9 @@ var require_lib = __commonJS({
               }
               yield response.readBody();
               if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header in headers) {
-                  if (header.toLowerCase() === "authorization") {
-                    delete headers[header];
+                for (const header2 in headers) {
+                  if (header2.toLowerCase() === "authorization") {
+                    delete headers[header2];
                   }
                 }
               }
@@ -19730,15 +19730,15 @@ var require_lib = __commonJS({
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+      _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header];
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header2];
           if (headerValue) {
             clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
           }
         }
-        const additionalValue = additionalHeaders[header];
+        const additionalValue = additionalHeaders[header2];
         if (additionalValue !== void 0) {
           return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
         }
@@ -19879,7 +19879,7 @@ var require_lib = __commonJS({
             if (statusCode === HttpCodes2.NotFound) {
               resolve3(response);
             }
-            function dateTimeDeserializer(key, value) {
+            function dateTimeDeserializer(key2, value) {
               if (typeof value === "string") {
                 const a = new Date(value);
                 if (!isNaN(a.valueOf())) {
@@ -20807,7 +20807,7 @@ var require_truncate = __commonJS({
     var parse3 = require_parse2();
     var constants4 = require_constants6();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options) => {
+    var truncate = (version, truncation, options) => {
       if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
@@ -20837,7 +20837,7 @@ var require_truncate = __commonJS({
     var isPrerelease = (type) => {
       return type.startsWith("pre");
     };
-    module.exports = truncate2;
+    module.exports = truncate;
   }
 });
 
@@ -20850,27 +20850,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -22074,7 +22074,7 @@ var require_semver2 = __commonJS({
     var lte = require_lte();
     var cmp = require_cmp();
     var coerce = require_coerce();
-    var truncate2 = require_truncate();
+    var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
     var satisfies = require_satisfies();
@@ -22113,7 +22113,7 @@ var require_semver2 = __commonJS({
       lte,
       cmp,
       coerce,
-      truncate: truncate2,
+      truncate,
       Comparator,
       Range,
       satisfies,
@@ -22155,7 +22155,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -22177,7 +22177,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -22192,7 +22192,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
   }
 });
@@ -22205,7 +22205,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -22214,14 +22214,14 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key2, node, visitor, path) {
+      const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -22265,11 +22265,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key2, node, visitor, path) {
+      const ctrl = await callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -22319,27 +22319,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key2, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key2, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key2, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key2, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key2, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key2, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key2, node, path);
       return void 0;
     }
-    function replaceNode(key, path, node) {
+    function replaceNode(key2, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -22350,7 +22350,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -22360,7 +22360,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -22504,7 +22504,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -22531,7 +22531,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -22542,7 +22542,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -22600,7 +22600,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj2, key, val) {
+    function applyReviver(reviver, obj2, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i2 = 0, len = val.length; i2 < len; ++i2) {
@@ -22640,7 +22640,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj2, key, val);
+      return reviver.call(obj2, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -22722,7 +22722,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -22748,7 +22748,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -23003,14 +23003,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -23018,14 +23018,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23033,8 +23033,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -23052,10 +23052,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -23063,17 +23063,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -23428,9 +23428,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -23445,11 +23445,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -23651,19 +23651,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -23671,7 +23671,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -23815,7 +23815,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -23832,14 +23832,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -23867,19 +23867,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key2))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -23894,19 +23894,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -23930,24 +23930,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k2 = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k2, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -24123,11 +24123,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k2 = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k2)
+          if (it.key === key2 || it.key === k2)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
@@ -24150,20 +24150,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add2 = (key, value) => {
+        const add2 = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj2, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj2, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj2 instanceof Map) {
-          for (const [key, value] of obj2)
-            add2(key, value);
+          for (const [key2, value] of obj2)
+            add2(key2, value);
         } else if (obj2 && typeof obj2 === "object") {
-          for (const key of Object.keys(obj2))
-            add2(key, obj2[key]);
+          for (const key2 of Object.keys(obj2))
+            add2(key2, obj2[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -24203,23 +24203,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -24308,15 +24308,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -24328,8 +24328,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -24339,10 +24339,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -24376,8 +24376,8 @@ var require_YAMLSeq = __commonJS({
           let i2 = 0;
           for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it : String(i2++);
-              it = replacer.call(obj2, key, it);
+              const key2 = obj2 instanceof Set ? it : String(i2++);
+              it = replacer.call(obj2, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -24385,8 +24385,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -24800,25 +24800,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i2++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -24865,16 +24865,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -24895,12 +24895,12 @@ var require_omap = __commonJS({
       resolve(seq, onError2) {
         const pairs$1 = pairs.resolvePairs(seq, onError2);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError2(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError2(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -25085,14 +25085,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -25101,18 +25101,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_2, ctx) {
@@ -25359,7 +25359,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -25375,7 +25375,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -25639,8 +25639,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k2 = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k2, v);
       }
@@ -25648,8 +25648,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -25669,8 +25669,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -25685,8 +25685,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -25700,11 +25700,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -26012,24 +26012,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -26103,10 +26103,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -26114,10 +26114,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError2(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep5) {
@@ -26130,17 +26130,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError2(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError2(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError2(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError2);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError2);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -26150,7 +26150,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError: onError2,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -26314,11 +26314,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
@@ -26339,9 +26339,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError2(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -26388,8 +26388,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
+          if (isBlock(key2))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep5 ?? [], {
@@ -26552,10 +26552,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError2) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -26566,26 +26566,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content2] = lines[i2];
         if (content2 === "" || content2 === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError2(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -26612,7 +26612,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content2 = content2.slice(0, -1);
         if (content2 && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError2(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -26639,7 +26639,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -26651,8 +26651,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError2) {
       if (props[0].type !== "block-scalar-header") {
@@ -27491,10 +27491,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -27526,10 +27526,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -27539,9 +27539,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -27589,9 +27589,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -27646,12 +27646,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key: key2, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep5)
         for (const st of sep5)
           res += st.source;
@@ -27670,15 +27670,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -27689,8 +27689,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -27721,7 +27721,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -27737,7 +27737,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -27821,7 +27821,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -28983,7 +28983,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep5 = it.sep;
                   sep5.push(this.sourceToken);
                   delete it.key;
@@ -28992,7 +28992,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key: key2, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -29437,7 +29437,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser4 = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
@@ -29465,8 +29465,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -29606,15 +29606,15 @@ var require_code = __commonJS({
       return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _2`[${key2}]`;
     }
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     exports.getEsmExportName = getEsmExportName;
     function regexpCode(rx) {
@@ -30241,11 +30241,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
+          code.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -30520,17 +30520,17 @@ var require_util9 = __commonJS({
       if (typeof schema === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
     function schemaHasRules(schema, rules) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (rules[key])
+      for (const key2 in schema)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -30538,8 +30538,8 @@ var require_util9 = __commonJS({
     function schemaHasRulesButRef(schema, RULES2) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (key !== "$ref" && RULES2.all[key])
+      for (const key2 in schema)
+        if (key2 !== "$ref" && RULES2.all[key2])
           return true;
       return false;
     }
@@ -31117,8 +31117,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i2) => assignDefault(it, i2, sch.default));
@@ -31502,8 +31502,8 @@ var require_fast_deep_equal = __commonJS({
         for (i2 = length; i2-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b2, keys[i2])) return false;
         for (i2 = length; i2-- !== 0; ) {
-          var key = keys[i2];
-          if (!equal(a[key], b2[key])) return false;
+          var key2 = keys[i2];
+          if (!equal(a[key2], b2[key2])) return false;
         }
         return true;
       }
@@ -31575,20 +31575,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+        for (var key2 in schema) {
+          var sch = schema[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i2 = 0; i2 < sch.length; i2++)
-                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key + "/" + i2, rootSchema, jsonPtr, key, schema, i2);
+                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key2 + "/" + i2, rootSchema, jsonPtr, key2, schema, i2);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
           }
         }
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -31645,10 +31645,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema) {
-      for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema[key];
+        const sch = schema[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -31658,14 +31658,14 @@ var require_resolve = __commonJS({
     }
     function countKeys(schema) {
       let count3 = 0;
-      for (const key in schema) {
-        if (key === "$ref")
+      for (const key2 in schema) {
+        if (key2 === "$ref")
           return Infinity;
         count3++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
+        if (typeof schema[key2] == "object") {
+          (0, util_1.eachItem)(schema[key2], (sch) => count3 += countKeys(sch));
         }
         if (count3 === Infinity)
           return Infinity;
@@ -31854,8 +31854,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema, self }) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (self.RULES.all[key])
+      for (const key2 in schema)
+        if (self.RULES.all[key2])
           return true;
       return false;
     }
@@ -33333,20 +33333,20 @@ var require_fast_uri = __commonJS({
       if (baseMalformed || relativeMalformed || baseMalformedPercentEncoding || relativeMalformedPercentEncoding || baseMalformedSchemeSpecific || relativeMalformedSchemeSpecific || baseMalformedHost || relativeMalformedHost || baseMalformedScheme || relativeMalformedScheme) {
         throw new Error(baseParsed.error || relativeParsed.error || "URI is malformed.");
       }
-      const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
-      const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
-      const resolvedHost = resolved.host;
+      const resolved2 = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
+      const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved2.scheme);
+      const resolvedHost = resolved2.host;
       const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
-      if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
+      if (hasForbiddenDomainHost(resolved2, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
-      canonicalizeHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP);
+      canonicalizeHost(resolved2, options || {}, resolvedSchemeHandler, resolvedHostIsIP);
       const encodedASCIIHost = resolvedHost && resolvedHost.indexOf("%") !== -1 && !new RegExp("\\P{ASCII}", "u").test(resolvedHost);
-      if (resolved.error && !encodedASCIIHost) {
-        throw new Error(resolved.error);
+      if (resolved2.error && !encodedASCIIHost) {
+        throw new Error(resolved2.error);
       }
       schemelessOptions.skipEscape = true;
-      return serialize(resolved, schemelessOptions);
+      return serialize(resolved2, schemelessOptions);
     }
     function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
@@ -33950,7 +33950,7 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema)) {
           for (const sch of schema)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -33964,15 +33964,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -34128,14 +34128,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
+            const schema = keywords[key2];
             if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+              keywords[key2] = schemaOrData(schema);
           }
         }
         return metaSchema;
@@ -34208,10 +34208,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts2, options, msg, log = "error") {
-      for (const key in checkOpts2) {
-        const opt = key;
+      for (const key2 in checkOpts2) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts2[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts2[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -34225,8 +34225,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
@@ -35274,11 +35274,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
-        if (key === "__proto__")
+      for (const key2 in schema) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -35355,13 +35355,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -35410,38 +35410,38 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
+            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key2} === ${p2}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -35450,22 +35450,22 @@ var require_additionalProperties = __commonJS({
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -35590,19 +35590,19 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -36503,8 +36503,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      Object.keys(env).forEach((key2) => {
+        createDebug[key2] = env[key2];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -36939,13 +36939,13 @@ var require_node = __commonJS({
       }
     } catch (error3) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj2, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
+      return /^debug_/i.test(key2);
+    }).reduce((obj2, key2) => {
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
         return k2.toUpperCase();
       });
-      let val = process.env[key];
+      let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -37204,16 +37204,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first2 = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
+      for (const key2 in this.properties) {
+        if (this.properties.hasOwnProperty(key2)) {
+          const val = this.properties[key2];
           if (val) {
             if (first2) {
               first2 = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key}=${escapeProperty(val)}`;
+            cmdStr += `${key2}=${escapeProperty(val)}`;
           }
         }
       }
@@ -37245,16 +37245,16 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key2, value) {
   const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
+  if (key2.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
   if (convertedValue.includes(delimiter)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key2}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -37385,7 +37385,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content2, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
     if (!content2) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -37502,8 +37502,8 @@ var Summary = class {
         if (typeof cell2 === "string") {
           return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell2;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell2;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -37660,8 +37660,106 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/errors.ts
+var EdictError = class extends Error {
+  code;
+  position;
+  constructor(code, message, options = {}) {
+    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "EdictError";
+    this.code = code;
+    if (options.position) this.position = options.position;
+  }
+  /** "file:line:col: message", the one line the CLI prints. */
+  toString() {
+    const p2 = this.position;
+    if (!p2) return this.message;
+    const where = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
+    return `${where}: ${this.message}`;
+  }
+};
+function isEdictError(e) {
+  return e instanceof EdictError;
+}
+var BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
+function describeError(e, debug3 = false) {
+  if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
+  const message = e instanceof Error ? e.message : String(e);
+  return debug3 && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
+}
+
+// src/action/context.ts
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/action/context.ts
+function readActionContext(env, cwd, readText = (p2) => readFileSync(p2, "utf8")) {
+  const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo || rest.length > 0) {
+    throw new EdictError("USAGE", `GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(env.GITHUB_REPOSITORY ?? "")}; the Action runs inside GitHub Actions`);
+  }
+  let payload = {};
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (eventPath) {
+    let text2;
+    try {
+      text2 = readText(eventPath);
+    } catch (e) {
+      throw new EdictError("IO_ERROR", `cannot read the event file GITHUB_EVENT_PATH=${eventPath} (${e.code ?? e.message})`, { cause: e });
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(text2);
+    } catch (e) {
+      throw new EdictError("PARSE_ERROR", `the event file ${eventPath} is not JSON: ${e.message}`, { cause: e });
+    }
+    if (isRecord(parsed)) payload = parsed;
+  }
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    ref: env.GITHUB_REF ?? "",
+    sha: env.GITHUB_SHA ?? "",
+    owner,
+    repo,
+    payload,
+    workspace: env.GITHUB_WORKSPACE || cwd,
+    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+    ...env.GITHUB_RUN_ID ? { runId: env.GITHUB_RUN_ID } : {},
+    runnerTemp: env.RUNNER_TEMP || tmpdir()
+  };
+}
+function pullRequestOf(ctx) {
+  const pr = ctx.payload.pull_request;
+  if (!isRecord(pr)) return void 0;
+  const number = typeof pr.number === "number" ? pr.number : typeof ctx.payload.number === "number" ? ctx.payload.number : void 0;
+  if (number === void 0) return void 0;
+  const base = isRecord(pr.base) ? pr.base : {};
+  const head = isRecord(pr.head) ? pr.head : {};
+  const baseRepo = isRecord(base.repo) ? base.repo.full_name : void 0;
+  const headRepo = isRecord(head.repo) ? head.repo.full_name : void 0;
+  return {
+    number,
+    ...typeof base.sha === "string" ? { baseSha: base.sha } : {},
+    ...typeof head.sha === "string" ? { headSha: head.sha } : {},
+    fromFork: typeof baseRepo === "string" && typeof headRepo === "string" && baseRepo !== headRepo
+  };
+}
+function defaultBranchOf(ctx) {
+  const repository = ctx.payload.repository;
+  if (isRecord(repository) && typeof repository.default_branch === "string") return repository.default_branch;
+  return void 0;
+}
+function runUrlOf(ctx) {
+  return ctx.runId ? `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}` : void 0;
+}
+
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -37672,7 +37770,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
@@ -37916,8 +38014,8 @@ function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
+  return Object.keys(object).reduce((newObj, key2) => {
+    newObj[key2.toLowerCase()] = object[key2];
     return newObj;
   }, {});
 }
@@ -37931,20 +38029,20 @@ function isPlainObject(value) {
 }
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults2[key], options[key]);
+  Object.keys(options).forEach((key2) => {
+    if (isPlainObject(options[key2])) {
+      if (!(key2 in defaults2)) Object.assign(result, { [key2]: options[key2] });
+      else result[key2] = mergeDeep(defaults2[key2], options[key2]);
     } else {
-      Object.assign(result, { [key]: options[key] });
+      Object.assign(result, { [key2]: options[key2] });
     }
   });
   return result;
 }
 function removeUndefinedProperties(obj2) {
-  for (const key in obj2) {
-    if (obj2[key] === void 0) {
-      delete obj2[key];
+  for (const key2 in obj2) {
+    if (obj2[key2] === void 0) {
+      delete obj2[key2];
     }
   }
   return obj2;
@@ -37996,9 +38094,9 @@ function extractUrlVariableNames(url) {
 }
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
+  for (const key2 of Object.keys(object)) {
+    if (keysToOmit.indexOf(key2) === -1) {
+      result[key2] = object[key2];
     }
   }
   return result;
@@ -38016,10 +38114,10 @@ function encodeUnreserved(str2) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key) {
+function encodeValue(operator, value, key2) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
+  if (key2) {
+    return encodeUnreserved(key2) + "=" + value;
   } else {
     return value;
   }
@@ -38030,8 +38128,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context3, operator, key, modifier) {
-  var value = context3[key], result = [];
+function getValues(context3, operator, key2, modifier) {
+  var value = context3[key2], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -38039,14 +38137,14 @@ function getValues(context3, operator, key, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key2 : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key2 : "")
             );
           });
         } else {
@@ -38071,7 +38169,7 @@ function getValues(context3, operator, key, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+          result.push(encodeUnreserved(key2) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result.push(tmp.join(","));
         }
@@ -38080,10 +38178,10 @@ function getValues(context3, operator, key, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
+        result.push(encodeUnreserved(key2));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
+      result.push(encodeUnreserved(key2) + "=");
     } else if (value === "") {
       result.push("");
     }
@@ -38252,11 +38350,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C2.prototype = /* @__PURE__ */ Object.create(null);
   return C2;
 })();
-function parse2(header, options) {
+function parse2(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -38264,7 +38362,7 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -38280,25 +38378,25 @@ function parse2(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -38307,25 +38405,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const value = header2.slice(keyStart, keyEnd);
+        const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key2] === void 0) {
+                parameters[key2] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -38350,7 +38448,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -38364,9 +38462,9 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key] === void 0) {
+        if (parameters[key2] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key2] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -38414,11 +38512,11 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key, val) => {
+  const prepareVal = (parent, key2, val) => {
     const isObject = val !== null && typeof val === "object";
     const hasToJSON = isObject && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key);
+      val = val.toJSON(key2);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -38429,7 +38527,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
+      val = replacer.call(parent, key2, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -38566,11 +38664,11 @@ var JSONStringify = (value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key, val) => {
+        (key2, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (hasFunctionReplacer) return replacer(key2, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -38580,13 +38678,13 @@ var JSONStringify = (value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key, val) => {
+      (key2, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (hasFunctionReplacer) return replacer(key2, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -38628,17 +38726,17 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
+var convertMarkedBigIntsReviver = (key2, value, context3, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key, value, context3);
+  return userReviver(key2, value, context3);
 };
 var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context3) => {
+  return JSON.parse(text2, (key2, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -38647,7 +38745,7 @@ var JSONParseV2 = (text2, reviver) => {
     if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key, value, context3);
+    return reviver(key2, value, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -38670,8 +38768,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key } = node;
-      let value = parent[key];
+      const { parent, key: key2 } = node;
+      let value = parent[key2];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -38683,13 +38781,13 @@ var applyReviverIteratively = (parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
+        value = userReviver.call(parent, key2, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key];
+        delete parent[key2];
       } else {
-        parent[key] = value;
+        parent[key2] = value;
       }
       stack.pop();
     }
@@ -38718,7 +38816,7 @@ var JSONParse = (text2, reviver) => {
     const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
-      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
+      (key2, value, context3) => convertMarkedBigIntsReviver(key2, value, context3, reviver)
     );
   } catch (error3) {
     if (error3 instanceof RangeError) {
@@ -38838,8 +38936,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
+  for (const [key2, value] of fetchResponse.headers) {
+    responseHeaders[key2] = value;
   }
   const octokitResponse = {
     url,
@@ -38995,11 +39093,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+    for (const key2 in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key2)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
+          `[@octokit/graphql] "${key2}" cannot be used as variable name`
         )
       );
     }
@@ -39007,15 +39105,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
+  ).reduce((result, key2) => {
+    if (NON_VARIABLE_OPTIONS.includes(key2)) {
+      result[key2] = parsedOptions[key2];
       return result;
     }
     if (!result.variables) {
       result.variables = {};
     }
-    result.variables[key] = parsedOptions[key];
+    result.variables[key2] = parsedOptions[key2];
     return result;
   }, {});
   const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -39025,8 +39123,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
+      for (const key2 of Object.keys(response.headers)) {
+        headers[key2] = response.headers[key2];
       }
       throw new GraphqlResponseError(
         requestOptions,
@@ -41825,102 +41923,393 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/errors.ts
-var EdictError = class extends Error {
-  code;
-  position;
-  constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "EdictError";
-    this.code = code;
-    if (options.position) this.position = options.position;
+// src/bundle/bytes.ts
+var encoder = new TextEncoder();
+var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8Encode(text2) {
+  return encoder.encode(text2);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
   }
-  /** "file:line:col: message", the one line the CLI prints. */
-  toString() {
-    const p2 = this.position;
-    if (!p2) return this.message;
-    const where = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
-    return `${where}: ${this.message}`;
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p2 of parts) length += p2.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p2 of parts) {
+    out.set(p2, offset);
+    offset += p2.length;
+  }
+  return out;
+}
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+// src/bundle/errors.ts
+var BundleError = class extends EdictError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleError";
   }
 };
-function isEdictError(e) {
-  return e instanceof EdictError;
-}
-var BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
-function describeError(e, debug3 = false) {
-  if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
-  const message = e instanceof Error ? e.message : String(e);
-  return debug3 && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
-}
-
-// src/action/context.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-
-// src/engine/record.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/action/context.ts
-function readActionContext(env, cwd, readText = (p2) => readFileSync2(p2, "utf8")) {
-  const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
-  if (!owner || !repo || rest.length > 0) {
-    throw new EdictError("USAGE", `GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(env.GITHUB_REPOSITORY ?? "")}; the Action runs inside GitHub Actions`);
+var BundleIntegrityError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleIntegrityError";
   }
-  let payload = {};
-  const eventPath = env.GITHUB_EVENT_PATH;
-  if (eventPath) {
-    let text2;
-    try {
-      text2 = readText(eventPath);
-    } catch (e) {
-      throw new EdictError("IO_ERROR", `cannot read the event file GITHUB_EVENT_PATH=${eventPath} (${e.code ?? e.message})`, { cause: e });
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(text2);
-    } catch (e) {
-      throw new EdictError("PARSE_ERROR", `the event file ${eventPath} is not JSON: ${e.message}`, { cause: e });
-    }
-    if (isRecord(parsed)) payload = parsed;
+};
+var BundleTrustError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleTrustError";
   }
-  return {
-    eventName: env.GITHUB_EVENT_NAME ?? "",
-    ref: env.GITHUB_REF ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    owner,
-    repo,
-    payload,
-    workspace: env.GITHUB_WORKSPACE || cwd,
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    ...env.GITHUB_RUN_ID ? { runId: env.GITHUB_RUN_ID } : {},
-    runnerTemp: env.RUNNER_TEMP || tmpdir()
-  };
+};
+var BundleRetrievalError = class extends BundleError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleRetrievalError";
+  }
+};
+var BundleKeyError = class extends BundleError {
+  constructor(message, options = {}) {
+    super("KEY_ERROR", message, options);
+    this.name = "BundleKeyError";
+  }
+};
+
+// src/action/retry-policy.ts
+var DEFAULT_RETRY_POLICY = {
+  maxAttempts: 4,
+  baseDelayMs: 2e3,
+  rateLimitDelayMs: 6e4,
+  maxDelayMs: 6e4,
+  maxTotalDelayMs: 3e5
+};
+function parseRetryAfter(value, nowMs) {
+  if (value === void 0) return void 0;
+  const text2 = String(value).trim();
+  if (/^\d+$/.test(text2)) return Number(text2) * 1e3;
+  const at = Date.parse(text2);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - nowMs);
 }
-function pullRequestOf(ctx) {
-  const pr = ctx.payload.pull_request;
-  if (!isRecord(pr)) return void 0;
-  const number = typeof pr.number === "number" ? pr.number : typeof ctx.payload.number === "number" ? ctx.payload.number : void 0;
-  if (number === void 0) return void 0;
-  const base = isRecord(pr.base) ? pr.base : {};
-  const head = isRecord(pr.head) ? pr.head : {};
-  const baseRepo = isRecord(base.repo) ? base.repo.full_name : void 0;
-  const headRepo = isRecord(head.repo) ? head.repo.full_name : void 0;
-  return {
-    number,
-    ...typeof base.sha === "string" ? { baseSha: base.sha } : {},
-    ...typeof head.sha === "string" ? { headSha: head.sha } : {},
-    fromFork: typeof baseRepo === "string" && typeof headRepo === "string" && baseRepo !== headRepo
-  };
+function header(headers, name) {
+  const v = headers[name];
+  return v === void 0 ? void 0 : String(v);
 }
-function defaultBranchOf(ctx) {
-  const repository = ctx.payload.repository;
-  if (isRecord(repository) && typeof repository.default_branch === "string") return repository.default_branch;
+function classifyFailure(error3, nowMs) {
+  if (typeof error3 !== "object" || error3 === null) return void 0;
+  const e = error3;
+  if (e.name === "AbortError" || e.name === "TimeoutError") return void 0;
+  if (typeof e.status !== "number") return void 0;
+  const status = e.status;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = parseRetryAfter(header(headers, "retry-after"), nowMs);
+  const asked = retryAfter === void 0 ? {} : { askedDelayMs: retryAfter };
+  if (status >= 500) return { kind: e.response ? "server error" : "connection failure", status, ...asked };
+  if (status !== 403 && status !== 429) return void 0;
+  const reset = header(headers, "x-ratelimit-reset");
+  if (header(headers, "x-ratelimit-remaining") === "0" && reset !== void 0 && /^\d+$/.test(reset)) {
+    return { kind: "rate limit", status, askedDelayMs: retryAfter ?? Math.max(0, Number(reset) * 1e3 - nowMs) + 1e3 };
+  }
+  const message = typeof e.message === "string" ? e.message : "";
+  if (retryAfter !== void 0 || /secondary rate limit|abuse detection/i.test(message) || status === 429) {
+    return { kind: "secondary rate limit", status, ...asked };
+  }
   return void 0;
 }
-function runUrlOf(ctx) {
-  return ctx.runId ? `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}` : void 0;
+function seconds(ms) {
+  return `${Math.ceil(ms / 1e3)} s`;
+}
+function nextRetry(failure, attempts, waitedMs, policy) {
+  if (attempts >= policy.maxAttempts) return { retry: false };
+  if (failure.askedDelayMs !== void 0 && failure.askedDelayMs > policy.maxDelayMs) {
+    return { retry: false, why: `GitHub asks to wait ${seconds(failure.askedDelayMs)}, longer than the ${seconds(policy.maxDelayMs)} the Action waits at a time; re-run the job later` };
+  }
+  const rateLimited = failure.kind === "rate limit" || failure.kind === "secondary rate limit";
+  const backoff = rateLimited ? policy.rateLimitDelayMs : policy.baseDelayMs * 2 ** (attempts - 1);
+  const delayMs = Math.min(failure.askedDelayMs ?? backoff, policy.maxDelayMs);
+  if (waitedMs + delayMs > policy.maxTotalDelayMs) {
+    return { retry: false, why: `the ${seconds(policy.maxTotalDelayMs)} the Action waits for GitHub in all are spent` };
+  }
+  return { retry: true, delayMs };
+}
+
+// src/action/github-retry.ts
+var records = /* @__PURE__ */ new WeakMap();
+function retriesOf(error3) {
+  if (typeof error3 !== "object" || error3 === null) return void 0;
+  return records.get(error3) ?? retriesOf(error3.cause);
+}
+var realSleep = (ms, signal) => new Promise((resolve3) => {
+  if (signal?.aborted) return resolve3();
+  const done = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", done);
+    resolve3();
+  };
+  const timer = setTimeout(done, ms);
+  signal?.addEventListener("abort", done, { once: true });
+});
+function resolved(options) {
+  return { policy: { ...DEFAULT_RETRY_POLICY, ...options.policy }, sleep: options.sleep ?? realSleep, now: options.now ?? Date.now };
+}
+async function withRetries(attempt, call, options = {}, budget = { waitedMs: 0 }) {
+  const { policy, sleep, now } = resolved(options);
+  let waitedMs = 0;
+  for (let attempts = 1; ; attempts++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      const failure = call.signal?.aborted ? void 0 : (call.classify ?? classifyFailure)(e, now());
+      const step2 = failure ? nextRetry(failure, attempts, budget.waitedMs, policy) : void 0;
+      if (!failure || !step2 || !step2.retry) {
+        if (typeof e === "object" && e !== null && (attempts > 1 || step2)) {
+          records.set(e, { attempts, waitedMs, ...step2 && !step2.retry ? { stopped: step2.why ?? "" } : {} });
+        }
+        throw e;
+      }
+      options.onRetry?.(
+        `GitHub answered ${failure.kind === "connection failure" ? "nothing (connection failed)" : `HTTP ${failure.status} (${failure.kind})`} to ${call.what}: retrying in ${formatDelay(step2.delayMs)} (attempt ${attempts + 1} of ${policy.maxAttempts})`
+      );
+      budget.waitedMs += step2.delayMs;
+      waitedMs += step2.delayMs;
+      await sleep(step2.delayMs, call.signal);
+    }
+  }
+}
+function formatDelay(ms) {
+  return ms < 1e3 ? `${ms} ms` : `${Math.round(ms / 1e3)} s`;
+}
+function routeOf(options) {
+  const url = (options.url ?? "").replace(/\{\?[^}]*\}$/, "").replace(/\?.*$/, "").replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/\{(\w+)\}/g, (whole, name) => {
+    const value = options[name];
+    return typeof value === "string" || typeof value === "number" ? encodeURIComponent(String(value)) : whole;
+  });
+  return `${options.method ?? "GET"} ${url}`;
+}
+function retryPlugin(options = {}) {
+  return (octokit) => {
+    const budget = { waitedMs: 0 };
+    octokit.hook.wrap("request", (request2, requestOptions) => {
+      const signal = requestOptions.request?.signal;
+      const call = { what: routeOf(requestOptions), ...signal ? { signal } : {} };
+      return withRetries(async () => request2(requestOptions), call, options, budget);
+    });
+  };
+}
+
+// src/action/github.ts
+function createGitHubClient(token, options) {
+  const { baseUrl: baseUrl2, ...retry } = options;
+  return getOctokit(token, { baseUrl: baseUrl2 }, retryPlugin(retry));
+}
+var COMMENT_MARKER = "<!-- edict:report -->";
+function commentMarker(workingDirectory) {
+  const dir = workingDirectory.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
+  return dir === "" || dir === "." ? COMMENT_MARKER : `<!-- edict:report:${dir.replace(/-->/g, "")} -->`;
+}
+function statusOf(e) {
+  const status = e?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function causeStatusOf(e) {
+  return statusOf(e) ?? statusOf(e?.cause);
+}
+function seconds2(ms) {
+  return `${Math.round(ms / 1e3)} s`;
+}
+function describeGitHubFailure(subject, e) {
+  const status = statusOf(e);
+  const answered = typeof e === "object" && e !== null && "response" in e && e.response !== void 0;
+  let message = (e instanceof Error ? e.message : String(e)).split("\n")[0]?.trim() ?? "";
+  if (message.startsWith("<")) message = "GitHub answered with an error page";
+  const where = status === void 0 ? "" : status === 500 && !answered ? " (no answer)" : ` (HTTP ${status})`;
+  const r2 = retriesOf(e);
+  let note = "";
+  if (r2 && r2.stopped === void 0) note = `; on attempt ${r2.attempts}, after ${seconds2(r2.waitedMs)} of waiting`;
+  else if (r2) {
+    note = `; ${r2.attempts > 1 ? `gave up after ${r2.attempts} attempts (${seconds2(r2.waitedMs)} of waiting)` : "not retried"}${r2.stopped ? `: ${r2.stopped}` : ""}`;
+  }
+  return `${subject}${where}: ${message}${note}`;
+}
+function apiError(what, e) {
+  return new EdictError("IO_ERROR", `GitHub API: ${describeGitHubFailure(`${what} failed`, e)}`, { cause: e });
+}
+function failedAfterRetry(e, status) {
+  return causeStatusOf(e) === status && (retriesOf(e)?.attempts ?? 1) > 1;
+}
+async function findStickyComment(octokit, ref, issueNumber, marker) {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 });
+  for await (const page of pages) {
+    for (const c3 of page.data) {
+      if (typeof c3.body === "string" && c3.body.startsWith(marker)) return { id: c3.id, body: c3.body, url: c3.html_url };
+    }
+  }
+  return void 0;
+}
+async function upsertStickyComment(octokit, ref, issueNumber, marker, body) {
+  const existing = await findStickyComment(octokit, ref, issueNumber, marker);
+  if (existing) {
+    if (existing.body === body) return { action: "unchanged", id: existing.id, url: existing.url };
+    const { data: data2 } = await octokit.rest.issues.updateComment({ ...ref, comment_id: existing.id, body });
+    return { action: "updated", id: data2.id, url: data2.html_url };
+  }
+  const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
+  return { action: "created", id: data.id, url: data.html_url };
+}
+function toRelease(r2) {
+  return {
+    id: r2.id,
+    tag: r2.tag_name,
+    draft: r2.draft,
+    prerelease: r2.prerelease,
+    htmlUrl: r2.html_url,
+    uploadUrl: r2.upload_url,
+    targetCommitish: r2.target_commitish,
+    assets: (r2.assets ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, contentType: a.content_type }))
+  };
+}
+async function listReleases(octokit, ref) {
+  try {
+    const all = await octokit.paginate(octokit.rest.repos.listReleases, { ...ref, per_page: 100 });
+    return all.map((r2) => toRelease(r2));
+  } catch (e) {
+    throw apiError("listing the releases", e);
+  }
+}
+async function getReleaseByTag(octokit, ref, tag) {
+  try {
+    const { data } = await octokit.rest.repos.getReleaseByTag({ ...ref, tag });
+    return toRelease(data);
+  } catch (e) {
+    if (statusOf(e) === 404) return void 0;
+    throw apiError(`reading release ${tag}`, e);
+  }
+}
+async function getRelease(octokit, ref, id) {
+  try {
+    const { data } = await octokit.rest.repos.getRelease({ ...ref, release_id: id });
+    return toRelease(data);
+  } catch (e) {
+    throw apiError(`reading release ${id}`, e);
+  }
+}
+async function createDraftRelease(octokit, ref, release) {
+  try {
+    const { data } = await octokit.rest.repos.createRelease({
+      ...ref,
+      tag_name: release.tag,
+      target_commitish: release.sha,
+      name: release.name,
+      body: release.body,
+      draft: true,
+      prerelease: false
+    });
+    return toRelease(data);
+  } catch (e) {
+    if (failedAfterRetry(e, 422)) {
+      const made = (await listReleases(octokit, ref)).find((r2) => r2.draft && r2.tag === release.tag && r2.targetCommitish === release.sha);
+      if (made) return made;
+    }
+    if (statusOf(e) === 422) {
+      throw new EdictError("IO_ERROR", `GitHub refused to create release ${release.tag} (HTTP 422): the tag may already exist, e.g. created by a run at the same time; re-run the job`, { cause: e });
+    }
+    throw apiError(`creating release ${release.tag}`, e);
+  }
+}
+async function uploadReleaseAsset(octokit, release, asset) {
+  try {
+    const { data } = await octokit.request({
+      method: "POST",
+      url: release.uploadUrl,
+      name: asset.name,
+      data: asset.bytes,
+      headers: { "content-type": asset.contentType, "content-length": String(asset.bytes.length) }
+    });
+    const a = data;
+    return { id: a.id, name: a.name, size: a.size, contentType: a.content_type };
+  } catch (e) {
+    throw apiError(`uploading ${asset.name} to release ${release.tag}`, e);
+  }
+}
+async function deleteReleaseAsset(octokit, ref, assetId) {
+  try {
+    await octokit.rest.repos.deleteReleaseAsset({ ...ref, asset_id: assetId });
+  } catch (e) {
+    if (failedAfterRetry(e, 404)) return;
+    throw apiError(`deleting release asset ${assetId}`, e);
+  }
+}
+async function publishRelease(octokit, ref, release) {
+  try {
+    const { data } = await octokit.rest.repos.updateRelease({ ...ref, release_id: release.id, draft: false, make_latest: "true" });
+    return toRelease(data);
+  } catch (e) {
+    throw apiError(`publishing release ${release.tag}`, e);
+  }
+}
+async function downloadReleaseAsset(octokit, ref, asset, limits) {
+  if (asset.size > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  let body;
+  try {
+    const response = await octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...ref,
+      asset_id: asset.id,
+      headers: { accept: "application/octet-stream" },
+      request: { parseSuccessResponseBody: false, signal }
+    });
+    body = response.data;
+  } catch (e) {
+    throw apiError(`downloading ${asset.name}`, e);
+  }
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let length = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
+      chunks.push(value);
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => void 0);
+    if (e instanceof EdictError) throw e;
+    throw apiError(`downloading ${asset.name}`, signal.aborted ? new Error(`timed out after ${limits.timeoutMs} ms`) : e);
+  }
+  return concatBytes(...chunks);
 }
 
 // src/model/suggest.ts
@@ -42022,7 +42411,6 @@ function maskSecret(io2, value) {
 import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/action/check.ts
-var import_semver9 = __toESM(require_semver2(), 1);
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
@@ -42047,17 +42435,23 @@ function bumpFor(verdict) {
       throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
   }
 }
-function nextRelease(previous, verdict, configVersion2) {
+function releaseVersion(previous, verdict, configVersion2) {
   const bump = bumpFor(verdict);
   if (previous === void 0) {
-    const version2 = configVersion2 ?? DEFAULT_VERSION;
-    if (import_semver.default.valid(version2) !== version2) {
-      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
+    const first2 = configVersion2 ?? DEFAULT_VERSION;
+    return import_semver.default.valid(first2) === first2 ? first2 : null;
+  }
+  return import_semver.default.valid(previous) === previous ? import_semver.default.inc(previous, bump) : null;
+}
+function nextRelease(previous, verdict, configVersion2) {
+  const version = releaseVersion(previous?.version, verdict, configVersion2);
+  if (previous === void 0) {
+    if (version === null) {
+      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(configVersion2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
     }
-    return { version: version2, serial: 1 };
+    return { version, serial: 1 };
   }
   if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
-  const version = import_semver.default.valid(previous.version) === previous.version ? import_semver.default.inc(previous.version, bump) : null;
   if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
   return { version, serial: previous.serial + 1 };
 }
@@ -42540,24 +42934,34 @@ function getAtPointer(value, pointer) {
 }
 
 // src/model/schemas/walk.ts
-function childSchema(schema, key) {
+function childSchema(schema, key2) {
   const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  if (props && Object.prototype.hasOwnProperty.call(props, key2)) return props[key2];
   const extra = schema.additionalProperties;
   return typeof extra === "object" && extra !== null ? extra : void 0;
 }
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
+function walkWithSchema(value, schema, visit3, pointer = "") {
+  visit3(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit3, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
   for (const [k2, v] of Object.entries(value)) {
     const sub = childSchema(schema, k2);
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+    if (sub) walkWithSchema(v, sub, visit3, joinPointer(pointer, k2));
   }
+}
+function schemaAt(schema, segments) {
+  let cur = schema;
+  for (const seg of segments) {
+    if (!cur) return void 0;
+    const props = cur.properties ?? {};
+    if (/^\d+$/.test(seg) && !Object.prototype.hasOwnProperty.call(props, seg) && cur.items && typeof cur.items === "object") cur = cur.items;
+    else cur = childSchema(cur, seg);
+  }
+  return cur;
 }
 
 // src/model/merge/precedence.ts
@@ -42667,33 +43071,33 @@ function mergeSpecs(docs, specSchema) {
     const spec = doc.entry.document.spec;
     if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
-    const visit2 = (out, input, schema, path, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = childSchema(schema, key);
+    const visit3 = (out, input, schema, path, pointer) => {
+      for (const [key2, raw] of Object.entries(input)) {
+        const sub = childSchema(schema, key2);
         if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p2 = path ? `${path}.${key}` : key;
-        const ptr = joinPointer(pointer, key);
+        const p2 = path ? `${path}.${key2}` : key2;
+        const ptr = joinPointer(pointer, key2);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isRecord(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit2(child, raw, sub, p2, ptr);
+          const child = isRecord(out[key2]) ? out[key2] : {};
+          out[key2] = child;
+          visit3(child, raw, sub, p2, ptr);
           continue;
         }
         const locker = lockedBy(locks, p2);
         if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          if (!sameValue(out[key2], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key2] });
           continue;
         }
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
+            out[key2] = [...out[key2] ?? [], ...items];
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "union": {
-            const existing = out[key] ?? [];
+            const existing = out[key2] ?? [];
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
             for (const item of validItems(raw, sub)) {
@@ -42703,26 +43107,26 @@ function mergeSpecs(docs, specSchema) {
                 merged.push(clone(item));
               }
             }
-            out[key] = merged;
+            out[key2] = merged;
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "all-of":
-            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
+            out[key2] = [...out[key2] ?? [], clone(validItems(raw, sub))];
             (provenance[p2] ??= []).push(src);
             break;
           case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
+            if (out[key2] === void 0) {
+              out[key2] = clone(raw);
               provenance[p2] = [src];
               setBy.set(p2, doc);
               break;
             }
-            const r2 = stricter(out[key], raw, sub["x-looser"]);
+            const r2 = stricter(out[key2], raw, sub["x-looser"]);
             if (r2.loosened) {
-              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r2.value, out[key])) {
-              out[key] = r2.value;
+              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key2] });
+            } else if (!sameValue(r2.value, out[key2])) {
+              out[key2] = r2.value;
               provenance[p2] = [src];
               setBy.set(p2, doc);
             }
@@ -42730,17 +43134,17 @@ function mergeSpecs(docs, specSchema) {
           }
           default: {
             const prev = setBy.get(p2);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key2], raw)) {
+              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key2] });
             }
-            out[key] = clone(raw);
+            out[key2] = clone(raw);
             provenance[p2] = [src];
             setBy.set(p2, doc);
           }
         }
       }
     };
-    visit2(value, spec, specSchema, "", "/spec");
+    visit3(value, spec, specSchema, "", "/spec");
     for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
@@ -43007,8 +43411,8 @@ function toBool(value) {
 }
 function toEpochMillis(value) {
   if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
-    const seconds = toNumber(value);
-    return seconds === void 0 ? void 0 : seconds * 1e3;
+    const seconds3 = toNumber(value);
+    return seconds3 === void 0 ? void 0 : seconds3 * 1e3;
   }
   const m = ISO_8601.exec(value);
   if (m === null) return void 0;
@@ -43038,8 +43442,8 @@ function not3(a) {
   return a === "error" ? "error" : !a;
 }
 var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context3, key) {
-  const found = Object.hasOwn(context3, key) ? key : Object.keys(context3).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+function lookupContext(context3, key2) {
+  const found = Object.hasOwn(context3, key2) ? key2 : Object.keys(context3).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
   return found === void 0 ? void 0 : context3[found] ?? void 0;
 }
 function evaluateCondition(block, context3) {
@@ -43050,8 +43454,8 @@ function evaluateCondition(block, context3) {
       result = and3(result, "error");
       continue;
     }
-    for (const [key, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context3, key)));
+    for (const [key2, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context3, key2)));
     }
   }
   return result;
@@ -43142,7 +43546,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error2];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context3) => kleene(tests, false, (test) => test(context3));
@@ -43156,17 +43560,17 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set, ifExists }, key, raw, readIp) {
+function compileKey({ base, set, ifExists }, key2, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
-    return (context3) => wanted(lookupContext(context3, key) === void 0);
+    return (context3) => wanted(lookupContext(context3, key2) === void 0);
   }
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context3) => {
-    const entry = lookupContext(context3, key);
+    const entry = lookupContext(context3, key2);
     if (entry === void 0) return onMissing;
     return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
@@ -43244,7 +43648,7 @@ function compileAccess(access2) {
   access2.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
     const s = compileStatement(statement2, position, readIp);
-    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
   });
   const approvalFor = compileApproval(access2.RequireApproval);
   const plans = /* @__PURE__ */ new Map();
@@ -43256,7 +43660,7 @@ function compileAccess(access2) {
       const { deny, allow } = plan;
       forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
         if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
+        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
       });
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
@@ -43267,32 +43671,32 @@ function compileAccess(access2) {
     const plan = planFor(request2.action);
     const resource = request2.resource;
     const context3 = request2.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key, resource, context3);
+    const key2 = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan.deny, key2, resource, context3);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key, resource, context3);
+    const allows = reasonsFor(plan.allow, key2, resource, context3);
     if (allows === void 0) return IMPLICIT_DENY;
     return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
   };
   return { authorize };
 }
-function addTo(index, key, s) {
-  const list3 = index.get(key);
-  if (list3 === void 0) index.set(key, [s]);
+function addTo(index, key2, s) {
+  const list3 = index.get(key2);
+  if (list3 === void 0) index.set(key2, [s]);
   else list3.push(s);
 }
-function forEachCandidate(index, key, visit2) {
+function forEachCandidate(index, key2, visit3) {
   const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
+  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
   for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
     const a = any[i2];
     const b2 = keyed[j2];
-    visit2(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+    visit3(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
   }
 }
-function reasonsFor(index, key, resource, context3) {
+function reasonsFor(index, key2, resource, context3) {
   let reasons;
-  forEachCandidate(index, key, (s) => {
+  forEachCandidate(index, key2, (s) => {
     if (applies(s, resource, context3)) (reasons ??= []).push(s.reason);
   });
   return reasons;
@@ -43334,9 +43738,9 @@ function keyOf(text2, from, end) {
 function patternKeys(patterns = ["*"], from, end) {
   const keys = /* @__PURE__ */ new Set();
   for (const p2 of patterns) {
-    const key = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === void 0) return [""];
-    keys.add(key);
+    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key2 === void 0) return [""];
+    keys.add(key2);
   }
   return [...keys];
 }
@@ -43427,19 +43831,19 @@ function upperVariants(cp) {
   return inverseLower.get(cp) ?? [];
 }
 var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
-function pickFresh(named, allowed) {
+function pickFresh(named2, allowed) {
   for (const ch2 of FILLERS) {
     const cp = ch2.codePointAt(0);
-    if (!named.has(cp) && allowed(cp)) return cp;
+    if (!named2.has(cp) && allowed(cp)) return cp;
   }
-  for (let cp = 161; cp < 12288; cp++) if (!named.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
+  for (let cp = 161; cp < 12288; cp++) if (!named2.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
   return void 0;
 }
 var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
 function stateKey(s) {
-  let key = "";
-  for (const [j2, st] of s.live) key += `${j2}:${st.join(",")};`;
-  return `${key}|${s.always.join(",")}`;
+  let key2 = "";
+  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
+  return `${key2}|${s.always.join(",")}`;
 }
 function findCells(patterns, options = {}) {
   const machines = patterns.map(compile);
@@ -43447,16 +43851,16 @@ function findCells(patterns, options = {}) {
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
   const noneOf = new Set(options.noneOf ?? []);
-  const named = /* @__PURE__ */ new Set();
+  const named2 = /* @__PURE__ */ new Set();
   let caseInsensitive = false;
   for (const m of machines) {
-    for (const c3 of m.cps) if (c3 >= 0) named.add(c3);
+    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
     if (m.kind === "iexact") caseInsensitive = true;
   }
   if (caseInsensitive) {
-    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named.add(u);
+    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
   }
-  const fresh = pickFresh(named, allowed);
+  const fresh = pickFresh(named2, allowed);
   const loweredOf = /* @__PURE__ */ new Map();
   const lowered = (cp) => {
     let l = loweredOf.get(cp);
@@ -43506,9 +43910,9 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b2) => a - b2);
         if (!alive(n)) continue;
-        const key = keyOf2(n);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const key2 = keyOf2(n);
+        if (seen.has(key2)) continue;
+        seen.add(key2);
         next.push(n);
       }
     }
@@ -43522,8 +43926,8 @@ function findCells(patterns, options = {}) {
     matches.sort((a, b2) => a - b2);
     if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
     if (matches.some((j2) => noneOf.has(j2))) return;
-    const key = matches.join(",");
-    if (!cells.has(key)) cells.set(key, { example: s.example, matches });
+    const key2 = matches.join(",");
+    if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
   }
   function alphabet2(s) {
     const set = /* @__PURE__ */ new Set();
@@ -43600,8 +44004,8 @@ function ipCandidates(cidrs) {
 }
 
 // src/diff/cells/key-cells.ts
-function foldKey(key) {
-  return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+function foldKey(key2) {
+  return key2.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 function familyOf(operator) {
   const base = parseConditionOperator(operator)?.base;
@@ -43618,12 +44022,12 @@ function valuesOf(v) {
   return Array.isArray(v) ? v : [v];
 }
 var MISSING = "missing";
-function describeValues(key, phrases) {
-  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key}`;
+function describeValues(key2, phrases) {
+  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key2}`;
   const present = phrases.filter((p2) => p2 !== MISSING);
   const shown = present.slice(0, 4);
   const more = present.length - shown.length;
-  const text2 = `${key} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
+  const text2 = `${key2} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
   return present.length < phrases.length ? `${text2} or missing` : text2;
 }
 var UNREADABLE = "unknown";
@@ -43678,8 +44082,8 @@ function stringCandidates(entries, unsupported) {
     }
     const exact = cell2.matches.find(literal);
     const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
-    const named = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
-    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named.length > 0 && named.length <= 3 ? `not ${named.join(" or ")}` : "another value";
+    const named2 = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
+    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named2.length > 0 && named2.length <= 3 ? `not ${named2.join(" or ")}` : "another value";
     return { value, phrase };
   });
 }
@@ -43738,10 +44142,10 @@ function results(entries, context3) {
   return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context3));
 }
 var MAX_LISTS = 4096;
-function partitionKey(key, entries) {
+function partitionKey(key2, entries) {
   const unsupported = [];
   const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
-  if (families.size > 1) unsupported.push(`key ${key} is read by ${[...families].join(" and ")} operators`);
+  if (families.size > 1) unsupported.push(`key ${key2} is read by ${[...families].join(" and ")} operators`);
   const spellings = [...new Set(entries.map((e) => e.spelling))];
   const candidates3 = [];
   for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
@@ -43776,12 +44180,12 @@ function partitionKey(key, entries) {
       scalar.push({ value: c3.value });
     }
   }
-  if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
+  if (spellings.length > 1) unsupported.push(`key ${key2} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
   const reads = entries.map((e) => {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join8 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join9 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -43790,7 +44194,7 @@ function partitionKey(key, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join8(f.results, r2);
+        const j2 = join9(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -43800,12 +44204,12 @@ function partitionKey(key, entries) {
     }
     frontier = next;
   }
-  if (joined.size > MAX_LISTS) unsupported.push(`key ${key}: more than ${MAX_LISTS} combinations of values in lists`);
+  if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
   for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
     const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
     add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
   }
-  return { key, entries: [...entries], cells, unsupported };
+  return { key: key2, entries: [...entries], cells, unsupported };
 }
 
 // src/diff/access-context.ts
@@ -43824,19 +44228,19 @@ function prepareConditions(statements) {
         continue;
       }
       for (const [spelling, values] of Object.entries(block)) {
-        const key = foldKey(spelling);
-        let list3 = entriesByKey.get(key);
-        if (!list3) entriesByKey.set(key, list3 = []);
+        const key2 = foldKey(spelling);
+        let list3 = entriesByKey.get(key2);
+        if (!list3) entriesByKey.set(key2, list3 = []);
         list3.push({ operator, spelling, values });
-        const mine = keys.get(key);
+        const mine = keys.get(key2);
         if (mine) mine.push(list3.length - 1);
-        else keys.set(key, [list3.length - 1]);
+        else keys.set(key2, [list3.length - 1]);
       }
     }
     return { statement: statement2, inBase, inHead, constant, keys };
   });
   const partitions = /* @__PURE__ */ new Map();
-  for (const key of [...entriesByKey.keys()].sort()) partitions.set(key, partitionKey(key, entriesByKey.get(key)));
+  for (const key2 of [...entriesByKey.keys()].sort()) partitions.set(key2, partitionKey(key2, entriesByKey.get(key2)));
   return { sides, partitions };
 }
 function bitsOf(s, c3) {
@@ -43997,12 +44401,12 @@ var Patterns = class {
   written = [];
   index = /* @__PURE__ */ new Map();
   add(p2) {
-    const key = this.ignoreCase ? p2.toLowerCase() : p2;
-    let i2 = this.index.get(key);
+    const key2 = this.ignoreCase ? p2.toLowerCase() : p2;
+    let i2 = this.index.get(key2);
     if (i2 === void 0) {
       i2 = this.compared.length;
-      this.index.set(key, i2);
-      this.compared.push(key);
+      this.index.set(key2, i2);
+      this.compared.push(key2);
       this.written.push(p2);
     }
     return i2;
@@ -44106,10 +44510,10 @@ function compareAccessRegions(base, head, options = {}) {
     });
     const groups = /* @__PURE__ */ new Map();
     for (const a of actionCells) {
-      const key = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
-      const g = groups.get(key);
+      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const g = groups.get(key2);
       if (g) g.push(a);
-      else groups.set(key, [a]);
+      else groups.set(key2, [a]);
     }
     const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
     for (const group of groups.values()) {
@@ -44134,14 +44538,14 @@ function compareAccessRegions(base, head, options = {}) {
           if (checked >= budget.regions) continue;
           checked++;
           const applicable = [...a.applicable].filter(r2.holds);
-          const key = applicable.map((st) => st.id).join(",");
-          let outcomes = memo.get(key);
+          const key2 = applicable.map((st) => st.id).join(",");
+          let outcomes = memo.get(key2);
           if (!outcomes) {
             const analysis = analyseContexts(applicable, partitions);
             for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
             if (!analysis.complete) complete = false;
             outcomes = analysis.outcomes;
-            memo.set(key, outcomes);
+            memo.set(key2, outcomes);
           }
           for (const o2 of outcomes) {
             const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
@@ -44221,15 +44625,15 @@ function report(base, head, flips, actions, resources, proof) {
     const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
     const clauses = f.outcome.condition;
     const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
-    const key = `${before}>${after}|${resourceText}|${condition}`;
+    const key2 = `${before}>${after}|${resourceText}|${condition}`;
     const actionText = describeActionCell(actions, f.action, request2.action);
-    const region = groups.get(key);
+    const region = groups.get(key2);
     if (region) {
       region.cells++;
       const list3 = region.where.actions.split(", ");
       if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
     } else {
-      groups.set(key, {
+      groups.set(key2, {
         kind: "access",
         verdict: RANK[after] > RANK[before] ? "loosened" : "tightened",
         before,
@@ -44263,7 +44667,6 @@ function statementCovers(s, action, resource) {
 }
 
 // src/diff/verdict.ts
-var import_semver2 = __toESM(require_semver2(), 1);
 function combineVerdicts(a, b2) {
   if (a === b2) return a;
   if (a === "neutral") return b2;
@@ -44282,11 +44685,6 @@ function overallVerdict(verdicts, anyChange) {
 }
 function isLoosening(v) {
   return v === "loosened" || v === "mixed";
-}
-function nextVersion(last2, verdict) {
-  const v = last2 === void 0 ? null : import_semver2.default.valid(last2);
-  if (v === null) return null;
-  return import_semver2.default.inc(v, bumpFor(verdict));
 }
 function notProvenNote(proof) {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
@@ -44315,12 +44713,12 @@ function pickExamples(list3, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key of passes2) {
-    const seen = new Set([...picked].map((i2) => key(list3[i2])));
+  for (const key2 of passes2) {
+    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
       if (picked.has(i2)) continue;
-      const k2 = key(list3[i2]);
+      const k2 = key2(list3[i2]);
       if (k2 !== "" && seen.has(k2)) continue;
       seen.add(k2);
       picked.add(i2);
@@ -44538,9 +44936,9 @@ function ruleMatches(rule, request2, now) {
     dataset_region: request2.dataset_region,
     environment: request2.environment
   };
-  for (const key of Object.keys(values)) {
-    const matcher = context3?.[key];
-    if (matcher !== void 0 && !contextMatches(matcher, values[key])) return false;
+  for (const key2 of Object.keys(values)) {
+    const matcher = context3?.[key2];
+    if (matcher !== void 0 && !contextMatches(matcher, values[key2])) return false;
   }
   if (context3?.time !== void 0 && !inWindow(context3.time, now)) return false;
   return true;
@@ -44570,11 +44968,11 @@ function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
   if (strongest === "mask") {
     const masks = {};
     for (const rule of sameAction) {
-      const named = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
+      const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
       const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
       for (const field of request2.fields) {
         if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
-        if (namesFields && !named.includes(field.name)) continue;
+        if (namesFields && !named2.includes(field.name)) continue;
         const rules = rule.spec.masking?.rules ?? {};
         const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
         const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
@@ -44860,12 +45258,12 @@ function fieldsDimension(predicates, options = {}) {
     },
     vectorsUnder: (kept) => {
       if (!complete) return void 0;
-      const key = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
-      if (!asked.has(key)) {
+      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      if (!asked.has(key2)) {
         const { list: list3, cut } = combos(kept);
-        asked.set(key, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+        asked.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
       }
-      return asked.get(key);
+      return asked.get(key2);
     },
     phrase: (kept) => {
       const parts = crits.flatMap((c3, j2) => {
@@ -45022,12 +45420,12 @@ function compileTimeWindow(time) {
   }
   if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
-  for (const key of ["after", "before"]) {
-    const text2 = time[key];
+  for (const key2 of ["after", "before"]) {
+    const text2 = time[key2];
     if (text2 === void 0) continue;
     const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (m === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
   const [a, b2] = bounds;
   const wraps = a !== void 0 && b2 !== void 0 && a > b2;
@@ -45160,9 +45558,9 @@ function timeDimension(predicates) {
   const seen = /* @__PURE__ */ new Set();
   for (const t2 of instants) {
     const atoms = atomsOf(t2);
-    const key = atoms.join(",");
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = atoms.join(",");
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     let vec = 0n;
     windowOf.forEach((j2, i2) => {
       if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
@@ -45200,8 +45598,8 @@ var LABEL = {
   dataset_region: ["", "dataset_region"],
   environment: ["", "environment"]
 };
-function matcherOf(p2, key) {
-  return p2.context?.[SPEC_KEY[key]];
+function matcherOf(p2, key2) {
+  return p2.context?.[SPEC_KEY[key2]];
 }
 function literalsOf(m) {
   if (typeof m === "string") return [m];
@@ -45214,8 +45612,8 @@ function contextMatches2(m, value) {
   if (Array.isArray(m)) return m.includes(value);
   return !literalsOf(m).includes(value);
 }
-function contextDimension(key, predicates) {
-  const matchers = predicates.map((p2) => matcherOf(p2, key));
+function contextDimension(key2, predicates) {
+  const matchers = predicates.map((p2) => matcherOf(p2, key2));
   const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
   const other = freshValue(new Set(literals));
   const values = [void 0, ...literals, other];
@@ -45226,9 +45624,9 @@ function contextDimension(key, predicates) {
     });
     return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
   });
-  const [prefix, full] = LABEL[key];
+  const [prefix, full] = LABEL[key2];
   return {
-    key,
+    key: key2,
     cells,
     complete: true,
     reasons: [],
@@ -45277,8 +45675,8 @@ function datasetDimension(predicates, options = {}) {
   };
   const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
   const cells = search.cells.map((cell2) => {
-    const key = cell2.matches.join(",");
-    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key) ?? cell2.example;
+    const key2 = cell2.matches.join(",");
+    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
     const set = new Set(cell2.matches);
     return { vec: vectorOf(set), value, atoms: patterns.map((_2, j2) => set.has(j2)) };
   });
@@ -45333,8 +45731,8 @@ function dimensionsOf(space, base, head, maxStates) {
   ];
 }
 function witnessOf(dims, path) {
-  const value = (key) => {
-    const d = dims.findIndex((dim) => dim.key === key);
+  const value = (key2) => {
+    const d = dims.findIndex((dim) => dim.key === key2);
     return dims[d].cells[path[d]].value;
   };
   const requester = {};
@@ -45361,11 +45759,11 @@ function whereOf(dims, spec) {
     const kept = spec.kept[d];
     const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
     if (words === "") return;
-    const key = REQUESTER.has(dim.key) ? "requester" : dim.key;
-    parts.set(key, [...parts.get(key) ?? [], words]);
+    const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
+    parts.set(key2, [...parts.get(key2) ?? [], words]);
   });
   const where = {};
-  for (const key of WHERE_ORDER) if (parts.has(key)) where[key] = parts.get(key).join(", ");
+  for (const key2 of WHERE_ORDER) if (parts.has(key2)) where[key2] = parts.get(key2).join(", ");
   return where;
 }
 function compareData(base, head, options = {}) {
@@ -45421,8 +45819,8 @@ function explainData(base, head, options = {}) {
   const byWhere = /* @__PURE__ */ new Map();
   for (const spec of specs) {
     const where = whereOf(dims, spec);
-    const key = JSON.stringify([spec.before, spec.after, where]);
-    const same2 = byWhere.get(key);
+    const key2 = JSON.stringify([spec.before, spec.after, where]);
+    const same2 = byWhere.get(key2);
     if (same2) {
       same2.cells += spec.cells;
       continue;
@@ -45437,7 +45835,7 @@ function explainData(base, head, options = {}) {
       cells: spec.cells,
       example: { request: example.request, now: example.now.toISOString() }
     };
-    byWhere.set(key, region);
+    byWhere.set(key2, region);
     regions.push(region);
   }
   return { comparison: { changes, regions, proof }, dims, specs, covered };
@@ -45884,9 +46282,9 @@ function compileRuntime(runtime) {
     if (fs3 !== void 0) checkList(f.fsPath, normalizePath, fs3, "fs_violation", "path", "fs", report2);
     if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
     if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
-    for (const [key, prefix, noun] of SCANS) {
-      const status = f[key];
+    for (const [key2, code, message] of FLAGS) if (f[key2] === true) report2(code, message);
+    for (const [key2, prefix, noun] of SCANS) {
+      const status = f[key2];
       if (status === void 0 || status === "passed") continue;
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
@@ -45965,7 +46363,7 @@ function splitPattern(entry) {
 var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
 var MAX_URIS = 1e5;
 function toolCells(patterns) {
-  const parts = (key) => [...new Set(patterns.flatMap((p2) => p2[key] === void 0 ? [] : [p2[key]]))].sort();
+  const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
   const servers = parts("server");
   const tools = parts("tool");
   const versions = parts("version");
@@ -46032,10 +46430,10 @@ function compareTools(base, head) {
     if (bd === ad) continue;
     changes.push({ uri: cell2.uri, before: bd, after: ad });
     const where = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
-    const key = `${bd}>${ad}|${where}`;
-    const region = groups.get(key);
+    const key2 = `${bd}>${ad}|${where}`;
+    const region = groups.get(key2);
     if (region) region.cells++;
-    else groups.set(key, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
+    else groups.set(key2, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
   }
   const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
   return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
@@ -46059,11 +46457,11 @@ function diffLeaves(before, after, schema, skip = []) {
     if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
-      for (const key of unionKeys(s, ao, bo)) {
-        if (segs.length === 0 && skip.includes(key)) continue;
-        const sub = childSchema(s, key);
+      for (const key2 of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key2)) continue;
+        const sub = childSchema(s, key2);
         if (!sub) continue;
-        walk3(ao[key], bo[key], sub, [...segs, key], looser);
+        walk3(ao[key2], bo[key2], sub, [...segs, key2], looser);
       }
       return;
     }
@@ -46325,7 +46723,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/packs.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver2 = __toESM(require_semver2(), 1);
 function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
@@ -46343,7 +46741,7 @@ function diffPacks(base, head) {
       const vb = pb.version;
       const va = pa.version;
       if (vb !== va) {
-        const up = import_semver3.default.valid(vb) && import_semver3.default.valid(va) ? import_semver3.default.gt(va, vb) : va > vb;
+        const up = import_semver2.default.valid(vb) && import_semver2.default.valid(va) ? import_semver2.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
       } else if (pb.pack_checksum !== pa.pack_checksum) {
         out.push({ name, change: "modified", before: vb, after: va });
@@ -46485,13 +46883,13 @@ function diffRepositories(base, head, options = {}) {
     targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
     targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
   );
-  const lastVersion = options.lastVersion ?? configVersion(base) ?? configVersion(head);
+  const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
     head: options.head ?? "head",
     verdict,
     ...lastVersion !== void 0 ? { lastVersion } : {},
-    nextVersion: nextVersion(lastVersion, verdict),
+    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
     targets,
     packs,
     counts: countsOf(targets)
@@ -47010,36 +47408,108 @@ function splitLines(text2) {
 // src/diff/render-markdown.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/diff/change-parts.ts
+var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isContainer = (v) => v !== null && typeof v === "object";
+var key = (v) => stableStringify(v);
+function join(at, next) {
+  if (next.startsWith("[")) return `${at}${next}`;
+  return at === "" ? next : `${at}.${next}`;
+}
+function unmatched(a, b2) {
+  const left = /* @__PURE__ */ new Map();
+  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
+  const out = [];
+  for (const x2 of a) {
+    const n = left.get(key(x2)) ?? 0;
+    if (n > 0) left.set(key(x2), n - 1);
+    else out.push(x2);
+  }
+  return out;
+}
+function listParts(at, before, after) {
+  const removed = unmatched(before, after);
+  const added = unmatched(after, before);
+  if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
+  if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
+    const label = before.length === 1 && after.length === 1;
+    return removed.flatMap((r2, i2) => partsAt(label ? at : join(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
+  }
+  return [{ at, kind: "items", added, removed }];
+}
+function partsAt(at, before, after) {
+  if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
+  if (isPlain(before) && isPlain(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k2) => partsAt(join(at, k2), before[k2], after[k2]));
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const a = asList2(before);
+    const b2 = asList2(after);
+    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
+  }
+  return [{ at, kind: "value", before, after }];
+}
+function changeParts(c3) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [{ at: "", kind: "value", before: c3.before, after: c3.after }];
+  if (c3.before === void 0 && c3.after === void 0) return [];
+  return partsAt("", c3.before, c3.after);
+}
+
 // src/diff/render-common.ts
-var ELLIPSIS = "\u2026";
 function count(n, noun, plural3 = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural3}`;
 }
-function truncate(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+function formatValue(value) {
+  if (value === void 0) return "(unset)";
+  if (value === null) return "null";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
+  }
+  return String(value);
 }
-function formatValue(value, max = 80) {
-  const fmt = (v) => {
-    if (v === void 0) return "(unset)";
-    if (v === null) return "null";
-    if (typeof v === "string") return v === "" ? '""' : v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
-    if (typeof v === "object") {
-      return `{${Object.entries(v).map(([k2, x2]) => `${k2}: ${fmt(x2)}`).join(", ")}}`;
-    }
-    return String(v);
-  };
-  return truncate(fmt(value), max);
+var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
+function partText(p2, style = PLAIN_STYLE) {
+  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
+  const items = (xs) => xs.map(v).join(", ");
+  let body;
+  if (p2.kind === "items") {
+    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
+  } else if (p2.kind === "reordered") {
+    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
+  } else {
+    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
+  }
+  return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
 }
-function shownValues(c3) {
-  const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (c3.subject === "field" || !isObj(c3.before) || !isObj(c3.after)) return [c3.before, c3.after];
-  const a = c3.before;
-  const b2 = c3.after;
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
-  const pick2 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
-  return [pick2(a), pick2(b2)];
+function changeTexts(c3, style = PLAIN_STYLE) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [`${c3.change} ${style.value(formatValue(c3.after ?? c3.before))}`];
+  const parts = changeParts(c3).map((p2) => partText(p2, style));
+  return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
+}
+function changeIdentity(c3) {
+  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
+  return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
+}
+function inTargets(entries, identity = stableStringify) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const { target, item } of entries) {
+    const id = identity(item);
+    const seen = byIdentity.get(id);
+    if (seen === void 0) byIdentity.set(id, { targets: [target], item });
+    else if (!seen.targets.includes(target)) seen.targets.push(target);
+  }
+  return [...byIdentity.values()];
+}
+function sharedChanges(result) {
+  return inTargets(
+    result.targets.flatMap((t2) => t2.changes.map((item) => ({ target: t2.target, item }))),
+    changeIdentity
+  );
 }
 function formatContext(context3) {
   const entries = Object.entries(context3);
@@ -47055,6 +47525,9 @@ function formatSource(c3) {
   if (!before) return after;
   if (!after || before === after) return before;
   return `${before} \u2192 ${after}`;
+}
+function releaseNote(result, code = (v) => v) {
+  return result.lastVersion !== void 0 ? `after ${code(result.lastVersion)}` : "first release";
 }
 function shortLabel(label) {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
@@ -47101,19 +47574,23 @@ function cell(text2, code = false) {
   if (!code || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
-function regionRow(target, r2) {
+function regionRow(targets, r2) {
   const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
-  return `| ${target !== void 0 ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+  return `| ${targets !== void 0 ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
 }
-function valueCell(v) {
-  return v === void 0 ? "\u2014" : cell(formatValue(v, 60), true);
+var CODE = { value: (t2) => cell(t2, true), path: (t2) => cell(t2) };
+function changeCell(c3) {
+  const parts = changeTexts(c3, CODE);
+  return parts.length > 0 ? parts.join("<br>") : "\u2014";
 }
-function changeRow(c3) {
-  const [before, after] = shownValues(c3);
+function changeRow(c3, targets) {
   const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
   const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
-  return `| ${c3.kind} ${cell(c3.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
+  const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
+  return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
 }
+var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
+var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
   return e === void 0 ? "" : (0, import_yaml.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
 }
@@ -47121,7 +47598,7 @@ function effectivePatch(t2, base, head) {
   const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
   return patch.replace(/^=+\n/, "").trimEnd();
 }
-function partText(p2) {
+function partText2(p2) {
   const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
   const omitted = p2.lines.length - kept.length;
   const body = kept.length > 0 ? `${kept.join("\n")}
@@ -47133,10 +47610,10 @@ function fixed(text2) {
   return { head: text2, lines: [], tail: "", cutNote: () => "" };
 }
 function fit(parts, max) {
-  const total = () => parts.reduce((n, p2) => n + partText(p2).length, 0);
+  const total = () => parts.reduce((n, p2) => n + partText2(p2).length, 0);
   for (let guard = 0; guard < 1e4 && total() > max; guard++) {
     let best;
-    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText(p2).length > partText(best).length)) best = p2;
+    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText2(p2).length > partText2(best).length)) best = p2;
     if (!best) break;
     const kept = best.keep ?? best.lines.length;
     const excess = total() - max;
@@ -47144,7 +47621,7 @@ function fit(parts, max) {
     const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
     best.keep = Math.max(0, kept - drop);
   }
-  const text2 = parts.map(partText).join("");
+  const text2 = parts.map(partText2).join("");
   return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 80))}
 
 _\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
@@ -47160,7 +47637,7 @@ function renderDiffMarkdown(result, options = {}) {
   const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
   const allChanges = result.targets.flatMap((t2) => t2.changes);
   const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\`` : "";
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
   const parts = [];
   if (result.verdict === "unchanged") {
     parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
@@ -47180,7 +47657,7 @@ function renderDiffMarkdown(result, options = {}) {
   ].join(" \xB7 ");
   parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary2} (${range})${version}
 `));
-  const allowed = result.targets.filter((t2) => regionsOf(t2, "loosened").length > 0);
+  const allowed = newlyAllowedRows(result);
   if (allowed.length > 0) {
     parts.push({
       head: `
@@ -47189,9 +47666,24 @@ ${h2}# \u26A0 Newly allowed
 | target | requests | decision | example |
 |---|---|---|---|
 `,
-      lines: allowed.flatMap((t2) => regionsOf(t2, "loosened").map((r2) => regionRow(t2.target, r2))),
+      lines: allowed,
       tail: "",
       cutNote: cutRows("regions")
+    });
+  }
+  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
+  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
+  if (shared.length > 0) {
+    parts.push({
+      head: `
+${h2}# ${SHARED_TITLE}
+
+| targets | field | change | verdict | set by |
+|---|---|---|---|---|
+`,
+      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
+      tail: "",
+      cutNote: cutRows("changes")
     });
   }
   const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
@@ -47201,9 +47693,16 @@ ${h2}# \u26A0 Newly allowed
 <details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
 
 `));
-    if (t2.changes.length > 0) {
-      const rows = [...t2.changes].sort((a, b2) => riskRank(a.verdict) - riskRank(b2.verdict)).map(changeRow);
-      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
+    if (own.length > 0) {
+      const rows = [...own].sort(byRisk).map((ch2) => changeRow(ch2));
+      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    const sharedHere = t2.changes.length - own.length;
+    if (sharedHere > 0) {
+      const which2 = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
+      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which2} listed under **${SHARED_TITLE}**.
+`));
     }
     const denied = regionsOf(t2, "tightened");
     if (denied.length > 0) {
@@ -47254,6 +47753,10 @@ Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
   }
   return fit(parts, max);
 }
+function newlyAllowedRows(result) {
+  const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
+  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
+}
 function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -47291,7 +47794,7 @@ function packChecksum(files2) {
 }
 
 // src/pack/dependency.ts
-var import_semver4 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 
 // src/model/schemas/repository.ts
 var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
@@ -47412,9 +47915,9 @@ function validateAgainstSchema(schema, value) {
   for (const err of errors) {
     const issue2 = toIssue(err, value, typeErrorAt);
     if (!issue2) continue;
-    const key = `${issue2.kind}|${issue2.pointer}|${issue2.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${issue2.kind}|${issue2.pointer}|${issue2.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     issues.push(issue2);
   }
   return issues;
@@ -47426,27 +47929,29 @@ function toIssue(err, root, typeErrorAt) {
   if (err.keyword === "propertyNames") return void 0;
   if (err.propertyName !== void 0) {
     if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
+    const key2 = err.propertyName;
     const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
+    const near = allowed.length ? suggest(key2, allowed) : void 0;
     return {
       kind: "invalid-value",
-      pointer: joinPointer(at, key),
+      pointer: joinPointer(at, key2),
       atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+      message: `key "${key2}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
     };
   }
   switch (err.keyword) {
     case "additionalProperties": {
-      const key = String(params.additionalProperty);
+      const key2 = String(params.additionalProperty);
       const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
+      const near = suggest(key2, known);
       return {
         kind: "unknown-key",
-        pointer: joinPointer(at, key),
+        pointer: joinPointer(at, key2),
         atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+        message: `unknown key "${key2}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key",
+        key: key2,
+        ...near ? { suggestion: near } : {}
       };
     }
     case "required": {
@@ -47456,7 +47961,8 @@ function toIssue(err, root, typeErrorAt) {
         pointer: at,
         atKey: at !== "",
         message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
+        help: `add "${missing}"`,
+        key: missing
       };
     }
     case "type":
@@ -47523,14 +48029,14 @@ function stringsOf(value) {
 function mapOf(value, read) {
   if (!isRecord(value)) return void 0;
   const entries = [];
-  for (const [key, entry] of Object.entries(value)) {
+  for (const [key2, entry] of Object.entries(value)) {
     const typed = read(entry);
-    if (typed !== void 0) entries.push([key, typed]);
+    if (typed !== void 0) entries.push([key2, typed]);
   }
   return Object.fromEntries(entries);
 }
 function compact(view) {
-  for (const [key, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key);
+  for (const [key2, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key2);
   return view;
 }
 
@@ -47634,7 +48140,79 @@ function metadataOf(metadata2) {
 }
 
 // src/model/source.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/model/source-syntax.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+function firstSyntaxProblem(text2, lines, doc) {
+  const errors = [...doc.errors].sort((a, b2) => a.pos[0] - b2.pos[0]);
+  const first2 = errors[0];
+  const span = realSpan(text2, doc, first2);
+  const help2 = [];
+  const indent = indentationHint(text2, lines, span[0], first2);
+  if (indent) help2.push(indent);
+  if (errors.length > 1) {
+    const more = errors.length - 1;
+    help2.push(`the parser found ${more} more syntax error${more === 1 ? "" : "s"} after this one, usually caused by it; fix this one and lint again`);
+  }
+  return { code: "yaml-syntax", message: firstLine(first2.message), span, ...help2.length ? { help: help2.join("; ") } : {} };
+}
+function firstLine(message) {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+function realSpan(text2, doc, err) {
+  const [s, e] = err.pos;
+  if (err.code === "MISSING_CHAR" && /^Missing closing ["']quote/.test(err.message)) {
+    const open4 = openingQuote(doc, s);
+    if (open4 !== void 0) return [open4, open4 + 1];
+  }
+  if (err.code !== "TAB_AS_INDENT" && inIndentation(text2, s)) {
+    let at = s;
+    while (at < text2.length && (text2[at] === " " || text2[at] === "	")) at++;
+    if (at < text2.length && text2[at] !== "\n" && text2[at] !== "\r") return [at, tokenEnd(text2, at)];
+  }
+  return [s, Math.max(e, s)];
+}
+function inIndentation(text2, offset) {
+  for (let i2 = offset - 1; i2 >= 0 && text2[i2] !== "\n"; i2--) if (text2[i2] !== " " && text2[i2] !== "	") return false;
+  return true;
+}
+function tokenEnd(text2, offset) {
+  let e = offset + 1;
+  while (e < text2.length && !/[\s:]/.test(text2[e])) e++;
+  return e;
+}
+function lineEnd(text2, offset) {
+  const nl = text2.indexOf("\n", offset);
+  return nl === -1 ? text2.length : nl;
+}
+function openingQuote(doc, end) {
+  let found;
+  (0, import_yaml2.visit)(doc, {
+    Scalar: (_key, node) => {
+      if (!(0, import_yaml2.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
+    }
+  });
+  return found;
+}
+function indentationHint(text2, lines, offset, err) {
+  if (err.code !== "BAD_INDENT" && err.code !== "BLOCK_AS_IMPLICIT_KEY") return void 0;
+  const here = lines.position(offset);
+  for (let line = here.line - 1; line >= 1; line--) {
+    const start = lines.lineStart(line);
+    const content2 = text2.slice(start, lineEnd(text2, start));
+    const trimmed2 = content2.trimStart();
+    if (trimmed2 === "" || trimmed2.startsWith("#")) continue;
+    const column = content2.length - trimmed2.length + 1 + (/^-\s+/.exec(trimmed2)?.[0].length ?? 0);
+    if (column === here.column) return void 0;
+    return `this line starts at column ${here.column}, the line above at column ${column}; the keys of one mapping start at the same column`;
+  }
+  return void 0;
+}
+
+// src/model/source.ts
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NODES = 1e5;
 var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
@@ -47726,10 +48304,10 @@ function parseSource(path, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text: text2, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml3.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text: text2, value: void 0, spans, problems, lines };
@@ -47750,27 +48328,28 @@ function parseSource(path, input) {
     });
   }
   const doc = docs[0];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [s, e] = err.pos;
-    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
+  const broken = doc.errors.length > 0;
+  if (broken) problems.push(firstSyntaxProblem(text2, lines, doc));
+  else {
+    for (const warning2 of doc.warnings) {
+      const [s, e] = warning2.pos;
+      problems.push({ code: "yaml-syntax", message: firstLine(warning2.message), span: [s, Math.max(e, s)] });
+    }
   }
-  const builder = new ValueBuilder(doc, spans, problems);
+  const flag = broken ? { syntaxError: true } : {};
+  const builder = new ValueBuilder(doc, spans, broken ? [] : problems);
   let value;
   try {
     value = builder.build(doc.contents, "");
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path, text: text2, value: void 0, spans, problems, lines };
+    return { path, text: text2, value: void 0, spans, problems, lines, ...flag };
   }
-  if (value === void 0 && doc.contents == null) {
+  if (value === void 0 && doc.contents == null && !broken) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
-  return { path, text: text2, value, spans, problems, lines };
-}
-function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+  return { path, text: text2, value, spans, problems, lines, ...flag };
 }
 var ValueBuilder = class {
   nodes = 0;
@@ -47791,9 +48370,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml2.visit)(doc, {
+    (0, import_yaml3.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml3.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -47818,7 +48397,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -47827,8 +48406,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml2.isScalar)(node)) return node.value;
-    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isScalar)(node)) return node.value;
+    if ((0, import_yaml3.isSeq)(node) || (0, import_yaml3.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -47839,7 +48418,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -47847,40 +48426,40 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
-        let key;
-        if ((0, import_yaml2.isScalar)(keyNode)) {
+        let key2;
+        if ((0, import_yaml3.isScalar)(keyNode)) {
           const src = keyNode.source;
-          key = typeof src === "string" ? src : String(keyNode.value);
+          key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
-          key = "";
+          key2 = "";
         } else {
           this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
           continue;
         }
-        if (UNSAFE_KEYS.has(key)) {
+        if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
             span: kSpan,
             help: "remove the key"
           });
           continue;
         }
-        if (seenKeys.has(key)) {
+        if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
           }
           continue;
         }
-        seenKeys.add(key);
-        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
-        if (v !== void 0) out[key] = v;
+        seenKeys.add(key2);
+        const v = this.build(pair.value, joinPointer(pointer, key2), kSpan, viaAlias);
+        if (v !== void 0) out[key2] = v;
       }
       return out;
     }
@@ -47902,8 +48481,8 @@ function looksLikePrivateKey(text2) {
 }
 function privateKeyEntry(path, text2) {
   const at = text2.indexOf("-----BEGIN");
-  const header = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
-  return { path, source: { path, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
+  const header2 = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
+  return { path, source: { path, text: header2, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header2) } };
 }
 var CONFIG_FILE = "edict.yaml";
 var PACK_STATE_FILE = ".edict/packs.yaml";
@@ -48029,19 +48608,19 @@ function parseDependency(raw) {
   if (nameProblem) return { ok: false, message: `dependency "${raw}": ${nameProblem}` };
   if (at < 0) return { ok: true, dependency: { raw, name } };
   const range = raw.slice(at + 1).trim();
-  if (range === "" || import_semver4.default.validRange(range) === null) {
+  if (range === "" || import_semver3.default.validRange(range) === null) {
     return { ok: false, message: `dependency "${raw}": "${range}" is not a semver range (expected e.g. "${name}@^1.0.0")` };
   }
   return { ok: true, dependency: { raw, name, range } };
 }
 function satisfiesDependency(dependency, version) {
   if (dependency.range === void 0) return true;
-  const v = import_semver4.default.valid(version);
-  return v !== null && import_semver4.default.satisfies(v, dependency.range);
+  const v = import_semver3.default.valid(version);
+  return v !== null && import_semver3.default.satisfies(v, dependency.range);
 }
 
 // src/pack/model.ts
-var import_semver5 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 var PACK_METADATA_FILE = "metadata.yaml";
 function byPath(a, b2) {
   return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
@@ -48076,7 +48655,7 @@ function toShippedPack(name, input) {
   if (metaName !== name) {
     problem("metadata", PACK_METADATA_FILE, `__pack_meta.name is "${metaName}" but the folder is packs/${name}; they must be the same`, "/__pack_meta/name");
   }
-  if (import_semver5.default.valid(version) === null) {
+  if (import_semver4.default.valid(version) === null) {
     problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
   }
   const dependencies = [];
@@ -48217,15 +48796,15 @@ function findCycles(packs) {
   for (const start of names) {
     const path = [start];
     const onPath = /* @__PURE__ */ new Set([start]);
-    const visit2 = (node) => {
+    const visit3 = (node) => {
       for (const dep of packs.get(node)?.dependencies ?? []) {
         if (cycles.length >= MAX_CYCLES) return;
         const next = dep.name;
         if (!packs.has(next) || next < start) continue;
         if (next === start) {
-          const key = path.join("\0");
-          if (!seen.has(key)) {
-            seen.add(key);
+          const key2 = path.join("\0");
+          if (!seen.has(key2)) {
+            seen.add(key2);
             cycles.push([...path]);
           }
           continue;
@@ -48233,12 +48812,12 @@ function findCycles(packs) {
         if (onPath.has(next)) continue;
         path.push(next);
         onPath.add(next);
-        visit2(next);
+        visit3(next);
         path.pop();
         onPath.delete(next);
       }
     };
-    visit2(start);
+    visit3(start);
   }
   return cycles;
 }
@@ -48247,7 +48826,7 @@ function formatCycle(cycle) {
 }
 
 // src/pack/state.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 function emptyState() {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
@@ -48256,18 +48835,18 @@ function toPackState(value) {
   const { value: state, issues } = validatePackState(value);
   if (!state || issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
   const problems = [];
-  for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
-    if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
+  for (const [key2, entry] of Object.entries(state.installed_packs ?? {})) {
+    if (entry.name !== key2) problems.push(`/installed_packs/${key2}/name: "${entry.name}" does not match its key "${key2}"`);
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
 }
 
 // src/pack/view.ts
-var encoder = new TextEncoder();
+var encoder2 = new TextEncoder();
 function repoFileBytes(file) {
   const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
-  return encoder.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
+  return encoder2.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
 }
 var shippedCache = /* @__PURE__ */ new WeakMap();
 function shippedPacksOf(repo) {
@@ -48334,7 +48913,7 @@ function installedPacksOf(repo) {
 }
 
 // src/pack/plan.ts
-var import_semver6 = __toESM(require_semver2(), 1);
+var import_semver5 = __toESM(require_semver2(), 1);
 
 // src/pack/drift.ts
 function formatOutdated(name, installed2, shipped) {
@@ -48370,14 +48949,14 @@ function computeDrift(state, shipped, files2) {
 
 // src/pack/read-packs.ts
 import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
-import { isAbsolute, join as join3, normalize, sep as sep4 } from "node:path";
+import { isAbsolute, join as join4, normalize, sep as sep4 } from "node:path";
 
 // src/io/inside-root.ts
 import { realpath } from "node:fs/promises";
-import { join, sep as sep2 } from "node:path";
+import { join as join2, sep as sep2 } from "node:path";
 async function resolvesInside(root, rel) {
   try {
-    const [base, target] = await Promise.all([realpath(root), realpath(join(root, ...rel.split("/")))]);
+    const [base, target] = await Promise.all([realpath(root), realpath(join2(root, ...rel.split("/")))]);
     return target === base || target.startsWith(base.endsWith(sep2) ? base : base + sep2);
   } catch {
     return false;
@@ -48386,7 +48965,7 @@ async function resolvesInside(root, rel) {
 
 // src/io/read-repository.ts
 import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import { join as join2, relative, sep as sep3 } from "node:path";
+import { join as join3, relative, sep as sep3 } from "node:path";
 
 // src/io/bounded-read.ts
 import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
@@ -48453,7 +49032,7 @@ async function exists2(path) {
 async function* walk(root, dir) {
   let entries;
   try {
-    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+    entries = await readdir2(join3(root, dir), { withFileTypes: true });
   } catch {
     return;
   }
@@ -48469,7 +49048,7 @@ async function keyCandidates(root, dir = "") {
   const out = [];
   let entries;
   try {
-    entries = await readdir2(join2(root, dir), { withFileTypes: true });
+    entries = await readdir2(join3(root, dir), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -48482,7 +49061,7 @@ async function keyCandidates(root, dir = "") {
 }
 async function listRepositoryPaths(root, options = {}) {
   const out = [];
-  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join2(root, top)) && await resolvesInside(root, top)) out.push(top);
+  for (const top of [CONFIG_FILE, PACK_STATE_FILE]) if (await exists2(join3(root, top)) && await resolvesInside(root, top)) out.push(top);
   for (const dir of [POLICIES_DIR, PACKS_DIR]) {
     if (!await resolvesInside(root, dir)) continue;
     for await (const p2 of walk(root, dir)) if (classifyPath(p2)) out.push(p2);
@@ -48495,10 +49074,10 @@ function ioCode(e) {
 }
 async function readCapped(root, path) {
   try {
-    const read = await readBounded(join2(root, ...path.split("/")), MAX_FILE_BYTES);
+    const read = await readBounded(join3(root, ...path.split("/")), MAX_FILE_BYTES);
     return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot read this file (${ioCode(e)})`, { position: { file: path }, cause: e });
   }
 }
 async function readWorkingTreeFiles(root, options = {}) {
@@ -48532,7 +49111,7 @@ function packsSourceOf(repo) {
 async function* walk2(root, rel) {
   let entries;
   try {
-    entries = await readdir3(join3(root, rel), { withFileTypes: true });
+    entries = await readdir3(join4(root, rel), { withFileTypes: true });
   } catch {
     return;
   }
@@ -48544,7 +49123,7 @@ async function* walk2(root, rel) {
   }
 }
 async function readShippedPacks(root, source = PACKS_DIR) {
-  const dir = join3(root, ...source.split("/"));
+  const dir = join4(root, ...source.split("/"));
   if (!await resolvesInside(root, source)) {
     const exists4 = await lstat2(dir).then(() => true, () => false);
     if (exists4) throw new EdictError("CONFIG_ERROR", `packs.source "${source}" leads outside the repository through a symbolic link; point it at a real folder inside the repository`, { position: { file: "edict.yaml" } });
@@ -48824,6 +49403,7 @@ var installed_file_modified_default = defineRule(
     id: "installed-file-modified",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
   },
   (ctx) => {
@@ -48991,7 +49571,7 @@ var invalid_pack_default = defineRule(
 );
 
 // src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help) {
+function formatRule(id, checks, description, help2) {
   return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
     for (const file of ctx.repo.files) {
       const schema = schemaFor(file);
@@ -49001,7 +49581,7 @@ function formatRule(id, checks, description, help) {
         if (!format || typeof value !== "string") return;
         const check = checks[format];
         const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+        if (message) ctx.report({ file, pointer, message, ...help2 ? { help: help2 } : {} });
       });
     }
   });
@@ -49165,8 +49745,8 @@ function foldCase(set) {
 }
 var probeCache = /* @__PURE__ */ new Map();
 function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
+  const key2 = `${flags}/${atom}`;
+  const cached = probeCache.get(key2);
   if (cached) return cached;
   const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
   const ranges = [];
@@ -49181,7 +49761,7 @@ function probe(atom, flags) {
   }
   if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
   const set = normalize2(ranges);
-  probeCache.set(key, set);
+  probeCache.set(key2, set);
   return set;
 }
 
@@ -49375,9 +49955,9 @@ function productSearch(a, b2, stop) {
     const [p2, q2] = queue[head];
     for (const p22 of next(a, p2)) {
       for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
+        const key2 = p22 * width + q22;
+        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key2);
         if (stop(p22, q22)) return true;
         queue.push([p22, q22]);
       }
@@ -49743,23 +50323,23 @@ function overlappingAlternatives(q2) {
 }
 function tailPrefixAlternatives(q2) {
   const found = [];
-  const visit2 = (n, next) => {
+  const visit3 = (n, next) => {
     switch (n.type) {
       case "seq": {
         let follow = next;
         for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
           const item = n.items[k2];
-          visit2(item, follow);
+          visit3(item, follow);
           if (!nullable(item)) return;
           follow = union(follow, firstChars(item));
         }
         return;
       }
       case "group":
-        return visit2(n.body, next);
+        return visit3(n.body, next);
       case "repeat":
-        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit2(n.body, next);
+        if (n.max > 1) visit3(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit3(n.body, next);
         return;
       case "alt": {
         const bs = n.branches;
@@ -49771,14 +50351,14 @@ function tailPrefixAlternatives(q2) {
             }
           }
         }
-        for (const b2 of bs) visit2(b2, next);
+        for (const b2 of bs) visit3(b2, next);
         return;
       }
       default:
         return;
     }
   };
-  visit2(q2.body, firstChars(q2.body));
+  visit3(q2.body, firstChars(q2.body));
   return found[0];
 }
 function adjacentQuantifiers(root) {
@@ -49839,15 +50419,15 @@ var invalid_time_default = formatRule(
 );
 
 // src/lint/rules/invalid-semver.ts
-var import_semver7 = __toESM(require_semver2(), 1);
+var import_semver6 = __toESM(require_semver2(), 1);
 var invalid_semver_default = formatRule(
   "invalid-semver",
   {
-    semver: (v) => import_semver7.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    semver: (v) => import_semver6.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
     "semver-range": (v) => {
       const at = v.indexOf("@");
       if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver7.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+      return import_semver6.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
     }
   },
   "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
@@ -49927,10 +50507,10 @@ function conditionValues(repo) {
       const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
       const parsed = parseConditionOperator(operator);
       if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-      for (const [key, raw] of Object.entries(block)) {
-        const keyPointer = joinPointer(operatorPointer, key);
+      for (const [key2, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key2);
         const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key: key2, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
       }
     }
   }
@@ -49942,7 +50522,7 @@ function conditionEntries(st) {
     if (!block || typeof block !== "object" || Array.isArray(block)) continue;
     const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
     const parsed = parseConditionOperator(operator);
-    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+    for (const [key2, value] of Object.entries(block)) out.push({ operator, parsed, key: key2, value, pointer: joinPointer(operatorPointer, key2) });
   }
   return out;
 }
@@ -49956,8 +50536,8 @@ function requiresKey(op, value) {
   if (op.set === "ForAllValues" || op.ifExists) return false;
   return !isNegatedOperator(op);
 }
-function conditionRequiresKey(entries, key) {
-  const k2 = key.toLowerCase();
+function conditionRequiresKey(entries, key2) {
+  const k2 = key2.toLowerCase();
   return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
 }
 
@@ -50087,9 +50667,9 @@ var allow_with_not_action_default = defineRule(
   (ctx) => {
     for (const st of allStatements(ctx.repo)) {
       if (st.effect !== "Allow") continue;
-      for (const key of ["NotAction", "NotResource"]) {
-        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
+      for (const key2 of ["NotAction", "NotResource"]) {
+        if ((key2 === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key2}`, atKey: true, message: `Allow with ${key2} grants everything not listed, including future ${key2 === "NotAction" ? "actions" : "resources"}`, help: `use ${key2.slice(3)} with the allowed values and a Deny for exceptions` });
       }
     }
   }
@@ -50113,14 +50693,14 @@ var for_all_values_without_null_default = defineRule(
       }
       for (const [op, block] of Object.entries(st.condition)) {
         if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
-        for (const key of Object.keys(block)) {
-          if (nullGuarded.has(key.toLowerCase())) continue;
+        for (const key2 of Object.keys(block)) {
+          if (nullGuarded.has(key2.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key2),
             atKey: true,
-            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
-            help: `add Null: { ${key}: false } to this Condition`
+            message: `${op} on "${key2}" is true when "${key2}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key2}: false } to this Condition`
           });
         }
       }
@@ -50144,8 +50724,8 @@ var if_exists_in_deny_default = defineRule(
         const parsed = parseConditionOperator(op);
         const ofOp = entries.filter((e) => e.operator === op);
         if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
-        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
+        const help2 = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: help2 });
       }
     }
   }
@@ -50206,17 +50786,17 @@ var negated_condition_missing_key_changed_default = defineRule(
 );
 
 // src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t2, kind, path, message, help, seen) {
+function reportSetting(ctx, t2, kind, path, message, help2, seen) {
   const src = ctx.repo.byPath.get(t2.provenance[kind][path]?.[0]?.file ?? "");
   if (src) {
-    const key = `${src.path}\0${path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help });
+    const key2 = `${src.path}\0${path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help: help2 });
     return;
   }
   const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help: help2 });
 }
 
 // src/lint/rules/audit-log-off.ts
@@ -50317,9 +50897,9 @@ var unpinned_tool_version_default = defineRule(
         list3.forEach((entry, i2) => {
           if (typeof entry !== "string" || entry === "*") return;
           const unpinned = isUnpinned(entry);
-          const key = `${d.entry.file.path}#${i2}`;
-          if (!unpinned || reported.has(key)) return;
-          reported.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (!unpinned || reported.has(key2)) return;
+          reported.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
         });
       }
@@ -50336,8 +50916,8 @@ var private_key_in_repository_default = defineRule(
     description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
   },
   (ctx) => {
-    for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    for (const key2 of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key2.path, kind: "policy", source: key2.source, issues: [] }, span: [0, key2.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   }
 );
@@ -50369,8 +50949,8 @@ function patternCovers(general, specific, ignoreCase = false) {
   const q2 = ignoreCase ? specific.toLowerCase() : specific;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length) r2 = j2 === q2.length;
@@ -50379,7 +50959,7 @@ function patternCovers(general, specific, ignoreCase = false) {
     else if (q2[j2] === "*") r2 = false;
     else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
     else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -50389,8 +50969,8 @@ function patternsOverlap(a, b2, ignoreCase = false) {
   const q2 = ignoreCase ? b2.toLowerCase() : b2;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length && j2 === q2.length) r2 = true;
@@ -50398,7 +50978,7 @@ function patternsOverlap(a, b2, ignoreCase = false) {
     else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
     else if (i2 === p2.length || j2 === q2.length) r2 = false;
     else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -50442,9 +51022,9 @@ var CoverIndex = class {
       const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
       for (const s of services) {
         for (const k2 of keys) {
-          const key = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key);
-          if (list3 === void 0) this.#byKey.set(key, list3 = []);
+          const key2 = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key2);
+          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
           list3.push(i2);
         }
       }
@@ -50459,14 +51039,14 @@ var CoverIndex = class {
     for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
     if (s === void 0 || k2 === void 0) {
       const all = /* @__PURE__ */ new Set();
-      for (const [key, list3] of this.#byKey) {
-        const [ks, kr] = key.split("\0");
+      for (const [key2, list3] of this.#byKey) {
+        const [ks, kr] = key2.split("\0");
         if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
       }
       return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
     }
     const seen = /* @__PURE__ */ new Set();
-    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
+    for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
     return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
   }
 };
@@ -50487,9 +51067,9 @@ var statement_shadowed_by_deny_default = defineRule(
       for (const st of all) {
         if (st.effect !== "Allow") continue;
         const deny = denies.candidates(st).find((d) => reachCovers(d, st));
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (!deny || seen.has(key)) continue;
-        seen.add(key);
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key2)) continue;
+        seen.add(key2);
         const sid = st.entry.document.spec.Statement[st.index]?.Sid;
         ctx.report({
           file: st.entry.file,
@@ -50517,14 +51097,14 @@ var allow_grants_nothing_new_default = defineRule(
       const position = new Map(allows.map((s, i2) => [s, i2]));
       const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (seen.has(key)) return;
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key2)) return;
         const other = index.candidates(st).find((o2) => {
           const j2 = position.get(o2);
           return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
         });
         if (!other) return;
-        seen.add(key);
+        seen.add(key2);
         ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
       });
     }
@@ -50555,9 +51135,9 @@ var approval_never_reachable_default = defineRule(
         const actions = spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
         actions.forEach((a, i2) => {
-          const key = `${d.entry.file.path}#${i2}`;
-          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
-          seen.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
+          seen.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
         });
       }
@@ -50594,7 +51174,7 @@ var contains_rarely_matches_default = defineRule(
 
 // src/lint/rules/source-problem.ts
 function sourceProblemRule(code, severity, description, category = "schema") {
-  return defineRule({ id: code, category, severity, description }, (ctx) => {
+  return defineRule({ id: code, category, severity, description, textual: true }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p2 of file.source.problems) {
         if (p2.code !== code) continue;
@@ -50692,10 +51272,10 @@ var duplicate_policy_id_default = defineRule(
     const seen = /* @__PURE__ */ new Map();
     for (const entry of ctx.repo.policies) {
       if (entry.id === void 0) continue;
-      const key = `${entry.kind}\0${entry.id}`;
-      const first2 = seen.get(key);
+      const key2 = `${entry.kind}\0${entry.id}`;
+      const first2 = seen.get(key2);
       if (first2 === void 0) {
-        seen.set(key, entry.file.path);
+        seen.set(key2, entry.file.path);
         continue;
       }
       ctx.report({
@@ -50756,15 +51336,15 @@ function mergeEventRule(id, kind, severity, description, describe4) {
     for (const t2 of ctx.merged()) {
       for (const e of t2.events) {
         if (e.kind !== kind) continue;
-        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
-        const hit = seen.get(key);
+        const key2 = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key2);
         if (hit) hit.targets.push(t2.target);
-        else seen.set(key, { event: e, targets: [t2.target] });
+        else seen.set(key2, { event: e, targets: [t2.target] });
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help } = describe4(event, targets);
-      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
+      const { message, help: help2 } = describe4(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
     }
   });
 }
@@ -50871,6 +51451,7 @@ var missing_config_default = defineRule(
     id: "missing-config",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
   },
   (ctx) => {
@@ -50902,6 +51483,86 @@ var non_string_key_default = sourceProblemRule(
   "A mapping key is itself a mapping or a list. Policy documents only use plain string keys. Quote the key or restructure the value."
 );
 
+// src/lint/text-span.ts
+function lastVisibleOffset(text2, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text2[e - 1])) e--;
+  return Math.max(span[0], e - 1);
+}
+
+// src/lint/schema-issues.ts
+function reconcileSchemaIssues(file) {
+  const issues = file.issues.map((i2) => i2.kind === "unknown-key" ? withPlacement(file, i2) : i2);
+  const explained = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key") continue;
+    for (const key2 of explainedKeys(i2)) explained.add(joinPointer(i2.belongsTo ?? parentPointer(i2.pointer) ?? "", key2));
+  }
+  if (explained.size === 0) return issues;
+  return issues.filter((i2) => !(i2.kind === "missing-required" && i2.key !== void 0 && explained.has(joinPointer(i2.pointer, i2.key))));
+}
+function explainedKeysAt(issues, pointer) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key" || (i2.belongsTo ?? parentPointer(i2.pointer)) !== pointer) continue;
+    for (const key2 of explainedKeys(i2)) out.add(key2);
+  }
+  return out;
+}
+function explainedKeys(issue2) {
+  if (issue2.belongsTo !== void 0) return issue2.key === void 0 ? [] : [issue2.key];
+  return issue2.suggestion === void 0 ? [] : [issue2.suggestion];
+}
+function withPlacement(file, issue2) {
+  const key2 = issue2.key;
+  const parent = parentPointer(issue2.pointer);
+  const schema = schemaFor(file);
+  if (key2 === void 0 || parent === void 0 || !schema) return issue2;
+  const owner = misplacedOwner(file, schema, parent, issue2.pointer, key2);
+  if (!owner) return issue2;
+  const { suggestion: _2, ...rest } = issue2;
+  return {
+    ...rest,
+    belongsTo: owner.pointer,
+    message: `unknown key "${key2}" in ${toJsonPath(parent) || "the document"}; it looks like a key of ${toJsonPath(owner.pointer)} above, indented too little`,
+    help: `indent "${key2}" to column ${owner.column}, like the other keys of ${toJsonPath(owner.pointer)}`
+  };
+}
+function misplacedOwner(file, schema, parent, pointer, key2) {
+  const { source } = file;
+  const keySpan = source.spans.get(pointer)?.key;
+  if (!keySpan) return void 0;
+  const at = source.lines.position(keySpan[0]);
+  const above = previousContentLine(source.text, source.lines, at.line);
+  if (above === void 0) return void 0;
+  let best;
+  for (const [candidate, spans] of source.spans) {
+    if (!candidate.startsWith(`${parent}/`) || candidate === pointer) continue;
+    const value = getAtPointer(source.value, candidate);
+    if (value === null || typeof value !== "object" || Array.isArray(value) || key2 in value) continue;
+    if (source.lines.position(lastVisibleOffset(source.text, spans.value)).line !== above) continue;
+    const firstKey = Object.keys(value)[0];
+    const firstSpan = firstKey === void 0 ? void 0 : source.spans.get(joinPointer(candidate, firstKey))?.key;
+    if (!firstSpan) continue;
+    const column = source.lines.position(firstSpan[0]).column;
+    if (column <= at.column) continue;
+    const declared = schemaAt(schema, splitPointer(candidate))?.properties;
+    if (!declared || !Object.prototype.hasOwnProperty.call(declared, key2)) continue;
+    const depth = splitPointer(candidate).length;
+    if (!best || depth > best.depth) best = { pointer: candidate, column, depth };
+  }
+  return best && { pointer: best.pointer, column: best.column };
+}
+function previousContentLine(text2, lines, line) {
+  for (let l = line - 1; l >= 1; l--) {
+    const start = lines.lineStart(l);
+    const end = text2.indexOf("\n", start);
+    const content2 = text2.slice(start, end === -1 ? text2.length : end).trim();
+    if (content2 !== "" && !content2.startsWith("#")) return l;
+  }
+  return void 0;
+}
+
 // src/lint/rules/statement-action-resource.ts
 var statement_action_resource_default = defineRule(
   {
@@ -50918,11 +51579,12 @@ var statement_action_resource_default = defineRule(
       statements.forEach((st, i2) => {
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
         const at = joinPointer("/spec/Statement", i2);
+        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
         for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
           const hasA = a in st;
           const hasB = b2 in st;
           if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
         }
       });
     }
@@ -50933,6 +51595,91 @@ var statement_action_resource_default = defineRule(
 var unknown_key_default = schemaIssueRule(
   "unknown-key",
   "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
+);
+
+// src/lint/suppressions.ts
+var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/g;
+function parseSuppressions(text2) {
+  const out = [];
+  let lineNo = 1;
+  let scanned = 0;
+  for (const m of text2.matchAll(DIRECTIVE)) {
+    for (let i2 = text2.indexOf("\n", scanned); i2 !== -1 && i2 < m.index; i2 = text2.indexOf("\n", i2 + 1)) lineNo++;
+    scanned = m.index;
+    const lineStart = text2.lastIndexOf("\n", m.index - 1) + 1;
+    if (!isCommentStart(text2, lineStart, m.index)) continue;
+    const body = m[1];
+    const bodyStart = m.index + m[0].length - body.length;
+    const sep5 = body.indexOf("--");
+    const rulesPart = sep5 === -1 ? body : body.slice(0, sep5);
+    const reason = sep5 === -1 ? "" : body.slice(sep5 + 2).trim();
+    const names = [];
+    for (const n of rulesPart.matchAll(/[^\s,]+/g)) names.push({ rule: n[0], span: [bodyStart + n.index, bodyStart + n.index + n[0].length] });
+    out.push({ commentLine: lineNo, from: lineNo + 1, to: lineNo + 1, rules: new Set(names.map((n) => n.rule)), names, ...reason ? { reason } : {} });
+  }
+  return out;
+}
+function isCommentStart(text2, lineStart, at) {
+  const before = text2.slice(lineStart, at);
+  if (before.trim() === "") return true;
+  if (!/\s$/.test(before)) return false;
+  const quotes = (q2) => before.split(q2).length - 1;
+  return quotes('"') % 2 === 0 && quotes("'") % 2 === 0;
+}
+function suppressionsOf(source) {
+  if (source.path.toLowerCase().endsWith(".json")) return [];
+  const directives = parseSuppressions(source.text);
+  if (directives.length === 0) return directives;
+  const wanted = new Set(directives.map((d) => d.from));
+  const lastLine = /* @__PURE__ */ new Map();
+  for (const [pointer, spans] of source.spans) {
+    if (pointer === "") continue;
+    const begin = source.lines.position((spans.key ?? spans.value)[0]).line;
+    if (!wanted.has(begin)) continue;
+    const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
+    if (end > (lastLine.get(begin) ?? begin)) lastLine.set(begin, end);
+  }
+  return directives.map((d) => ({ ...d, to: lastLine.get(d.from) ?? d.from }));
+}
+function isSuppressed(suppressions, rule, line) {
+  return suppressions.some((s) => line >= s.from && line <= s.to && (s.rules.size === 0 || s.rules.has(rule)));
+}
+
+// src/lint/rules/unknown-rule.ts
+function named(rule, where, near) {
+  return `unknown rule "${rule}" in ${where}${near ? `; did you mean "${near}"?` : ""}`;
+}
+function help(what) {
+  return `${what} until the id is corrected; rule ids are listed in the README's rule table`;
+}
+var unknown_rule_default = defineRule(
+  {
+    id: "unknown-rule",
+    category: "structure",
+    severity: "warning",
+    description: "edict.yaml's `lint.rules` or an `# edict-disable-next-line` comment names a rule that does not exist, usually a misspelled or shortened id (`wildcard-allow-in-prod`). The setting or suppression then does nothing, and the finding it was meant to silence or re-grade is reported as before. Use the rule id exactly as the rule table spells it."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    const rules = config ? getAtPointer(config.source.value, "/lint/rules") : void 0;
+    if (config && rules !== null && typeof rules === "object" && !Array.isArray(rules)) {
+      for (const rule of Object.keys(rules)) {
+        if (ctx.ruleIds.has(rule)) continue;
+        const near = suggest(rule, ctx.ruleIds);
+        ctx.report({ file: config, pointer: joinPointer("/lint/rules", rule), atKey: true, message: named(rule, "lint.rules", near), help: help("the setting has no effect") });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.path.toLowerCase().endsWith(".json")) continue;
+      for (const directive of parseSuppressions(file.source.text)) {
+        for (const { rule, span } of directive.names) {
+          if (ctx.ruleIds.has(rule)) continue;
+          const near = suggest(rule, ctx.ruleIds);
+          ctx.report({ file, span, message: named(rule, "edict-disable-next-line", near), help: help("the comment silences nothing for this rule") });
+        }
+      }
+    }
+  }
 );
 
 // src/lint/rules/unknown-target.ts
@@ -51021,6 +51768,7 @@ var RULES = [
   duplicate_policy_id_default,
   duplicate_sid_default,
   unknown_target_default,
+  unknown_rule_default,
   // packs
   invalid_pack_default,
   priority_outside_band_default,
@@ -51227,7 +51975,7 @@ import { posix } from "node:path";
 var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
-var ELLIPSIS2 = "\u2026";
+var ELLIPSIS = "\u2026";
 var ansi2 = (open4, close) => (s) => s === "" ? s : `\x1B[${open4}m${s}\x1B[${close}m`;
 var plain = (s) => s;
 var COLOR2 = {
@@ -51300,13 +52048,13 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts 
   const start = at[s];
   const end = at[e];
   if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
-  const room = maxWidth - 2 * ELLIPSIS2.length;
+  const room = maxWidth - 2 * ELLIPSIS.length;
   let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
   if (isLowSurrogate(shown.charCodeAt(from))) from++;
   let to = Math.min(from + room, shown.length);
   if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
-  const prefix = from > 0 ? ELLIPSIS2 : "";
-  const suffix = to < shown.length ? ELLIPSIS2 : "";
+  const prefix = from > 0 ? ELLIPSIS : "";
+  const suffix = to < shown.length ? ELLIPSIS : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
@@ -51837,9 +52585,9 @@ var __export2 = (target, all) => {
 };
 var __copyProps2 = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames2(from))
-      if (!__hasOwnProp2.call(to, key) && key !== except)
-        __defProp2(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc2(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames2(from))
+      if (!__hasOwnProp2.call(to, key2) && key2 !== except)
+        __defProp2(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc2(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -51983,9 +52731,9 @@ function bufferToString(input) {
 }
 function pick(source, properties) {
   const out = {};
-  properties.forEach((key) => {
-    if (source[key] !== void 0) {
-      out[key] = source[key];
+  properties.forEach((key2) => {
+    if (source[key2] !== void 0) {
+      out[key2] = source[key2];
     }
   });
   return out;
@@ -52164,20 +52912,20 @@ function appendTaskOptions(options, commands = []) {
   if (!filterPlainObject(options)) {
     return commands;
   }
-  return Object.keys(options).reduce((commands2, key) => {
-    const value = options[key];
+  return Object.keys(options).reduce((commands2, key2) => {
+    const value = options[key2];
     if (r(value)) {
       commands2.push(value);
     } else if (filterPrimitives(value, ["boolean"])) {
-      commands2.push(key + "=" + value);
+      commands2.push(key2 + "=" + value);
     } else if (Array.isArray(value)) {
       for (const v of value) {
         if (!filterPrimitives(v, ["string", "number"])) {
-          commands2.push(key + "=" + v);
+          commands2.push(key2 + "=" + v);
         }
       }
     } else {
-      commands2.push(key);
+      commands2.push(key2);
     }
     return commands2;
   }, commands);
@@ -52558,12 +53306,12 @@ function configListParser(text2) {
   }
   return config;
 }
-function configGetParser(text2, key) {
+function configGetParser(text2, key2) {
   let value = null;
   const values = [];
   const scopes = /* @__PURE__ */ new Map();
-  for (const item of configParser(text2, key)) {
-    if (item.key !== key) {
+  for (const item of configParser(text2, key2)) {
+    if (item.key !== key2) {
       continue;
     }
     values.push(value = item.value);
@@ -52573,7 +53321,7 @@ function configGetParser(text2, key) {
     scopes.get(item.file).push(value);
   }
   return {
-    key,
+    key: key2,
     paths: Array.from(scopes.keys()),
     scopes,
     value,
@@ -52588,13 +53336,13 @@ function* configParser(text2, requestedKey = null) {
   for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
     let value = lines[i2++];
-    let key = requestedKey;
+    let key2 = requestedKey;
     if (value.includes("\n")) {
       const line = splitOn(value, "\n");
-      key = line[0];
+      key2 = line[0];
       value = line[1];
     }
-    yield { file, key, value };
+    yield { file, key: key2, value };
   }
 }
 var ConfigList;
@@ -52623,14 +53371,14 @@ var init_ConfigList = __esm({
         }
         return this.values[file];
       }
-      addValue(file, key, value) {
+      addValue(file, key2, value) {
         const values = this.addFile(file);
-        if (!Object.hasOwn(values, key)) {
-          values[key] = value;
-        } else if (Array.isArray(values[key])) {
-          values[key].push(value);
+        if (!Object.hasOwn(values, key2)) {
+          values[key2] = value;
+        } else if (Array.isArray(values[key2])) {
+          values[key2].push(value);
         } else {
-          values[key] = [values[key], value];
+          values[key2] = [values[key2], value];
         }
         this._all = void 0;
       }
@@ -52643,12 +53391,12 @@ function asConfigScope(scope, fallback) {
   }
   return fallback;
 }
-function addConfigTask(key, value, append2, scope) {
+function addConfigTask(key2, value, append2, scope) {
   const commands = ["config", `--${scope}`];
   if (append2) {
     commands.push("--add");
   }
-  commands.push(key, value);
+  commands.push(key2, value);
   return {
     commands,
     format: "utf-8",
@@ -52657,8 +53405,8 @@ function addConfigTask(key, value, append2, scope) {
     }
   };
 }
-function getConfigTask(key, scope) {
-  const commands = ["config", "--null", "--show-origin", "--get-all", key];
+function getConfigTask(key2, scope) {
+  const commands = ["config", "--null", "--show-origin", "--get-all", key2];
   if (scope) {
     commands.splice(1, 0, `--${scope}`);
   }
@@ -52666,7 +53414,7 @@ function getConfigTask(key, scope) {
     commands,
     format: "utf-8",
     parser(text2) {
-      return configGetParser(text2, key);
+      return configGetParser(text2, key2);
     }
   };
 }
@@ -52685,10 +53433,10 @@ function listConfigTask(scope) {
 }
 function config_default() {
   return {
-    addConfig(key, value, ...rest) {
+    addConfig(key2, value, ...rest) {
       return this._runTask(
         addConfigTask(
-          key,
+          key2,
           value,
           rest[0] === true,
           asConfigScope(
@@ -52700,9 +53448,9 @@ function config_default() {
         trailingFunctionArgument(arguments)
       );
     },
-    getConfig(key, scope) {
+    getConfig(key2, scope) {
       return this._runTask(
-        getConfigTask(key, asConfigScope(scope, void 0)),
+        getConfigTask(key2, asConfigScope(scope, void 0)),
         trailingFunctionArgument(arguments)
       );
     },
@@ -52910,12 +53658,12 @@ function createLogger2(label, verbose, initialStep, infoDebugger = createLog()) 
   const labelPrefix = label && `[${label}]` || "";
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
-  const key = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
+  const key2 = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
   return step2(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
-      createLogger2(label, key.replace(/^[^:]+/, name), initial, infoDebugger)
+      createLogger2(label, key2.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
   function step2(phase) {
@@ -53385,8 +54133,8 @@ var init_count_objects = __esm({
     init_utils();
     parser2 = new LineParser(
       /([a-z-]+): (\d+)$/,
-      (result, [key, value]) => {
-        const property = asCamelCase(key);
+      (result, [key2, value]) => {
+        const property = asCamelCase(key2);
         if (Object.hasOwn(result, property)) {
           result[property] = asNumber(value);
         }
@@ -53852,9 +54600,9 @@ function prettyFormat(format, splitter) {
   return [fields, formatStr.join(splitter)];
 }
 function userOptions(input) {
-  return Object.keys(input).reduce((out, key) => {
-    if (!(key in excludeOptions)) {
-      out[key] = input[key];
+  return Object.keys(input).reduce((out, key2) => {
+    if (!(key2 in excludeOptions)) {
+      out[key2] = input[key2];
     }
     return out;
   }, {});
@@ -54054,17 +54802,17 @@ var init_parse_remote_objects = __esm({
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
@@ -56314,10 +57062,10 @@ function catFileBatch(cwd, queries) {
       for (const q2 of queries) {
         const eol = output.indexOf(10, pos);
         if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q2}`));
-        const header = output.subarray(pos, eol).toString("utf8");
-        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        const header2 = output.subarray(pos, eol).toString("utf8");
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header2);
         if (!m) {
-          results2.push({ missing: header });
+          results2.push({ missing: header2 });
           pos = eol + 1;
           continue;
         }
@@ -56366,10 +57114,11 @@ var SAY = {
       } catch {
       }
       if (shallow) {
+        const fetch2 = await shallowFetchCommand(repo, revision);
         return gitError(
           "diff",
           repo.root,
-          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+          `revision ${revision}${fetch2.commit ? ` (commit ${fetch2.commit})` : ""} is not in this shallow clone; fetch it with \`${fetch2.command}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
         );
       }
       return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
@@ -56387,6 +57136,45 @@ var SAY = {
     )
   }
 };
+function ancestry(revision) {
+  const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
+  if (!m) return void 0;
+  let generations = 0;
+  for (const step2 of m[2].match(/[~^]\d*/g) ?? []) {
+    const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
+    generations += step2[0] === "~" ? n : Math.min(n, 1);
+  }
+  return { base: m[1], generations };
+}
+async function recordedParents(repo, commit) {
+  try {
+    const text2 = await repo.git.raw(["cat-file", "commit", commit]);
+    const header2 = text2.split("\n\n", 1)[0] ?? "";
+    return header2.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+  } catch {
+    return [];
+  }
+}
+async function shallowFetchCommand(repo, revision) {
+  if (COMMIT_ID.test(revision)) return { command: `git fetch --depth=1 origin ${revision}` };
+  const up = ancestry(revision);
+  if (up) {
+    let base;
+    try {
+      base = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${up.base}^{commit}`])).trim();
+    } catch {
+      base = void 0;
+    }
+    if (base === void 0 || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
+    const step2 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step2 ? (await recordedParents(repo, base))[(step2[1] ? Number(step2[1]) : 1) - 1] : void 0;
+    return { command: `git fetch --deepen=${up.generations}`, ...parent && COMMIT_ID.test(parent) ? { commit: parent } : {} };
+  }
+  if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };
+  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(revision);
+  if (remote) return { command: `git fetch --depth=1 origin ${remote[1]}:refs/remotes/origin/${remote[1]}` };
+  return { command: `git fetch --depth=1 origin ${revision}:${revision}` };
+}
 function isSafeRevision(purpose, revision) {
   if (revision === "" || revision.startsWith("-")) return false;
   return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
@@ -56619,9 +57407,23 @@ ${notice2}${end}`.slice(0, max);
 // src/action/git.ts
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-var run = promisify(execFile);
+var execGit = (args, options) => promisify(execFile)("git", args, options);
+function classifyGitFailure(error3) {
+  const e = typeof error3 === "object" && error3 !== null ? error3 : {};
+  if (e.killed === true) return void 0;
+  const text2 = String(e.stderr ?? e.message ?? error3);
+  const http = /(?:The requested URL returned error:|RPC failed; HTTP) (5\d\d|429)\b/.exec(text2);
+  if (http) {
+    const status = Number(http[1]);
+    return { kind: status === 429 ? "secondary rate limit" : "server error", status };
+  }
+  if (/Connection reset|Connection timed out|Operation timed out|Failed to connect|Could not resolve host|early EOF|unexpected disconnect/i.test(text2)) {
+    return { kind: "connection failure", status: 500 };
+  }
+  return void 0;
+}
 var COMMIT_ID2 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-async function ensureCommit(root, sha, log) {
+async function ensureCommit(root, sha, log, options = {}) {
   if (!COMMIT_ID2.test(sha)) throw new EdictError("USAGE", `expected a full commit id, got ${JSON.stringify(sha.slice(0, 80))}`);
   try {
     await resolveRevision(root, sha);
@@ -56629,248 +57431,21 @@ async function ensureCommit(root, sha, log) {
   } catch {
   }
   log(`fetching commit ${sha.slice(0, 12)} (not in this checkout): git fetch --no-tags --depth=1 origin ${sha}`);
+  const { git = execGit, ...retry } = options;
+  const args = ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha];
   try {
-    await run("git", ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha], { cwd: root, timeout: 12e4, maxBuffer: 4 * 1024 * 1024 });
+    await withRetries(() => git(args, { cwd: root, timeout: 12e4, maxBuffer: 4 * 1024 * 1024 }), { what: `git fetch origin ${sha.slice(0, 12)}`, classify: classifyGitFailure }, { onRetry: log, ...retry });
   } catch (e) {
     const stderr = String(e.stderr ?? e.message).trim().split("\n").slice(-1)[0] ?? "";
+    const attempts = retriesOf(e)?.attempts ?? 1;
     throw new EdictError(
       "GIT_ERROR",
-      `cannot fetch commit ${sha} from origin: ${stderr}; check out with \`fetch-depth: 0\` in actions/checkout (and keep its credentials) so the commit is there`,
+      `cannot fetch commit ${sha} from origin: ${stderr}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}; check out with \`fetch-depth: 0\` in actions/checkout (and keep its credentials) so the commit is there`,
       { cause: e }
     );
   }
   await resolveRevision(root, sha);
   return true;
-}
-
-// src/bundle/bytes.ts
-var encoder2 = new TextEncoder();
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text2) {
-  return encoder2.encode(text2);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p2 of parts) length += p2.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p2 of parts) {
-    out.set(p2, offset);
-    offset += p2.length;
-  }
-  return out;
-}
-function bytesEqual(a, b2) {
-  if (a.length !== b2.length) return false;
-  let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
-}
-
-// src/bundle/errors.ts
-var BundleError = class extends EdictError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleError";
-  }
-};
-var BundleIntegrityError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleIntegrityError";
-  }
-};
-var BundleTrustError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleTrustError";
-  }
-};
-var BundleRetrievalError = class extends BundleError {
-  constructor(code, message, options = {}) {
-    super(code, message, options);
-    this.name = "BundleRetrievalError";
-  }
-};
-var BundleKeyError = class extends BundleError {
-  constructor(message, options = {}) {
-    super("KEY_ERROR", message, options);
-    this.name = "BundleKeyError";
-  }
-};
-
-// src/action/github.ts
-var COMMENT_MARKER = "<!-- edict:report -->";
-function commentMarker(workingDirectory) {
-  const dir = workingDirectory.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
-  return dir === "" || dir === "." ? COMMENT_MARKER : `<!-- edict:report:${dir.replace(/-->/g, "")} -->`;
-}
-function statusOf(e) {
-  const status = e?.status;
-  return typeof status === "number" ? status : void 0;
-}
-function apiError(what, e) {
-  const status = statusOf(e);
-  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
-  return new EdictError("IO_ERROR", `GitHub API: ${what} failed${status ? ` (HTTP ${status})` : ""}: ${message}`, { cause: e });
-}
-async function findStickyComment(octokit, ref, issueNumber, marker) {
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 });
-  for await (const page of pages) {
-    for (const c3 of page.data) {
-      if (typeof c3.body === "string" && c3.body.startsWith(marker)) return { id: c3.id, body: c3.body, url: c3.html_url };
-    }
-  }
-  return void 0;
-}
-async function upsertStickyComment(octokit, ref, issueNumber, marker, body) {
-  const existing = await findStickyComment(octokit, ref, issueNumber, marker);
-  if (existing) {
-    if (existing.body === body) return { action: "unchanged", id: existing.id, url: existing.url };
-    const { data: data2 } = await octokit.rest.issues.updateComment({ ...ref, comment_id: existing.id, body });
-    return { action: "updated", id: data2.id, url: data2.html_url };
-  }
-  const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
-  return { action: "created", id: data.id, url: data.html_url };
-}
-function toRelease(r2) {
-  return {
-    id: r2.id,
-    tag: r2.tag_name,
-    draft: r2.draft,
-    prerelease: r2.prerelease,
-    htmlUrl: r2.html_url,
-    uploadUrl: r2.upload_url,
-    targetCommitish: r2.target_commitish,
-    assets: (r2.assets ?? []).map((a) => ({ id: a.id, name: a.name, size: a.size, contentType: a.content_type }))
-  };
-}
-async function listReleases(octokit, ref) {
-  try {
-    const all = await octokit.paginate(octokit.rest.repos.listReleases, { ...ref, per_page: 100 });
-    return all.map((r2) => toRelease(r2));
-  } catch (e) {
-    throw apiError("listing the releases", e);
-  }
-}
-async function getReleaseByTag(octokit, ref, tag) {
-  try {
-    const { data } = await octokit.rest.repos.getReleaseByTag({ ...ref, tag });
-    return toRelease(data);
-  } catch (e) {
-    if (statusOf(e) === 404) return void 0;
-    throw apiError(`reading release ${tag}`, e);
-  }
-}
-async function createDraftRelease(octokit, ref, release) {
-  try {
-    const { data } = await octokit.rest.repos.createRelease({
-      ...ref,
-      tag_name: release.tag,
-      target_commitish: release.sha,
-      name: release.name,
-      body: release.body,
-      draft: true,
-      prerelease: false
-    });
-    return toRelease(data);
-  } catch (e) {
-    if (statusOf(e) === 422) {
-      throw new EdictError("IO_ERROR", `GitHub refused to create release ${release.tag} (HTTP 422): the tag may already exist, e.g. created by a run at the same time; re-run the job`, { cause: e });
-    }
-    throw apiError(`creating release ${release.tag}`, e);
-  }
-}
-async function uploadReleaseAsset(octokit, release, asset) {
-  try {
-    const { data } = await octokit.request({
-      method: "POST",
-      url: release.uploadUrl,
-      name: asset.name,
-      data: asset.bytes,
-      headers: { "content-type": asset.contentType, "content-length": String(asset.bytes.length) }
-    });
-    const a = data;
-    return { id: a.id, name: a.name, size: a.size, contentType: a.content_type };
-  } catch (e) {
-    throw apiError(`uploading ${asset.name} to release ${release.tag}`, e);
-  }
-}
-async function deleteReleaseAsset(octokit, ref, assetId) {
-  try {
-    await octokit.rest.repos.deleteReleaseAsset({ ...ref, asset_id: assetId });
-  } catch (e) {
-    throw apiError(`deleting release asset ${assetId}`, e);
-  }
-}
-async function publishRelease(octokit, ref, release) {
-  try {
-    const { data } = await octokit.rest.repos.updateRelease({ ...ref, release_id: release.id, draft: false, make_latest: "true" });
-    return toRelease(data);
-  } catch (e) {
-    throw apiError(`publishing release ${release.tag}`, e);
-  }
-}
-async function downloadReleaseAsset(octokit, ref, asset, limits) {
-  if (asset.size > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is ${asset.size} bytes, more than the limit of ${limits.maxBytes}`);
-  const signal = AbortSignal.timeout(limits.timeoutMs);
-  let body;
-  try {
-    const response = await octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      ...ref,
-      asset_id: asset.id,
-      headers: { accept: "application/octet-stream" },
-      request: { parseSuccessResponseBody: false, signal }
-    });
-    body = response.data;
-  } catch (e) {
-    throw apiError(`downloading ${asset.name}`, e);
-  }
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks = [];
-  let length = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > limits.maxBytes) throw new BundleRetrievalError("TOO_LARGE", `release asset ${asset.name} is more than the limit of ${limits.maxBytes} bytes`);
-      chunks.push(value);
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => void 0);
-    if (e instanceof EdictError) throw e;
-    throw apiError(`downloading ${asset.name}`, signal.aborted ? new Error(`timed out after ${limits.timeoutMs} ms`) : e);
-  }
-  return concatBytes(...chunks);
 }
 
 // src/model/path-glob.ts
@@ -56903,25 +57478,19 @@ function matchesPathGlob(glob, path) {
   return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path);
 }
 
-// src/lint/suppressions.ts
-var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text2) {
-  const out = [];
-  const lines = text2.split("\n");
-  lines.forEach((line, i2) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
-    const [rulesPart, ...reasonParts] = m[1].split("--");
-    const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
-    );
-    const reason = reasonParts.join("--").trim();
-    out.push({ line: i2 + 2, rules, ...reason ? { reason } : {} });
-  });
-  return out;
-}
-function isSuppressed(suppressions, rule, line) {
-  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
+// src/lint/parsed-view.ts
+function parsedView(repo) {
+  if (!repo.files.some((f) => f.source.syntaxError)) return repo;
+  const parses = (e) => !e.file.source.syntaxError;
+  const view = {
+    ...repo,
+    policies: repo.policies.filter(parses),
+    packPolicies: repo.packPolicies.filter(parses),
+    packMetas: repo.packMetas.map((m) => parses(m) ? m : { file: m.file, pack: m.pack })
+  };
+  if (repo.config && !parses(repo.config)) delete view.config;
+  if (repo.packState && !parses(repo.packState)) delete view.packState;
+  return view;
 }
 
 // src/lint/engine.ts
@@ -56968,7 +57537,10 @@ function runLint(repo, options) {
   const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
   const ignore = config?.ignore ?? [];
   const suppressionCache = /* @__PURE__ */ new Map();
+  const issueCache = /* @__PURE__ */ new Map();
   const findings = [];
+  const ruleIds = new Set([...RULES, ...options.rules].map((r2) => r2.meta.id));
+  const view = parsedView(repo);
   let merged;
   const inScope = (path) => {
     if (ignore.some((g) => matchesPathGlob(g, path))) return false;
@@ -56980,18 +57552,21 @@ function runLint(repo, options) {
     if (configured === "off") continue;
     const severity = configured ?? rule.meta.severity;
     const ctx = {
-      repo,
+      repo: view,
       options,
-      merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues: (file) => file.issues,
+      ruleIds,
+      merged: () => merged ??= buildAllTargets(view),
+      schemaIssues(file) {
+        let issues = issueCache.get(file);
+        if (!issues) issueCache.set(file, issues = reconcileSchemaIssues(file));
+        return issues;
+      },
       report(raw) {
         if (!inScope(raw.file.path)) return;
+        if (raw.file.source.syntaxError && !rule.meta.textual) return;
         const finding = toFinding(rule, severity, raw);
         let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
+        if (!sup) suppressionCache.set(raw.file, sup = suppressionsOf(raw.file.source));
         if (isSuppressed(sup, finding.rule, finding.line)) return;
         findings.push(finding);
       }
@@ -57058,7 +57633,7 @@ function lintLog(input) {
 
 // src/testing/read-suites.ts
 import { readdir as readdir4, readFile } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -57170,13 +57745,13 @@ function compileRule(rule, index, clocks) {
   if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
   const all = criteria?.all;
   if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const named2 = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
   const context3 = spec.context;
-  for (const key of CONTEXT_KEYS) {
-    const matcher = context3?.[key];
+  for (const key2 of CONTEXT_KEYS) {
+    const matcher = context3?.[key2];
     if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key}: ${p2}`));
-    tests.push((f) => test(f.context[key]));
+    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
+    tests.push((f) => test(f.context[key2]));
   }
   if (context3?.time !== void 0) {
     const window2 = compileTimeWindow(context3.time);
@@ -57211,7 +57786,7 @@ function compileRule(rule, index, clocks) {
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
-        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
         const previous = into.get(name);
         into.set(name, previous === void 0 ? method : stricterMask(previous, method));
@@ -57253,16 +57828,16 @@ function evaluatePosture(posture, facts = {}) {
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section, key) => posture[section]?.[key];
-  const flag = (section, key, fact, what) => {
-    const required = setting(section, key) === true;
+  const setting = (section, key2) => posture[section]?.[key2];
+  const flag = (section, key2, fact, what) => {
+    const required = setting(section, key2) === true;
     const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+    check(`${section}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
-  const allowed = (section, key, value, noun) => {
-    const id = `${section}.${key}`;
-    const lists = setting(section, key);
+  const allowed = (section, key2, value, noun) => {
+    const id = `${section}.${key2}`;
+    const lists = setting(section, key2);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -57419,14 +57994,15 @@ function statementKey(i2, s) {
 }
 function runCases(cases, targets) {
   const hit = /* @__PURE__ */ new Map();
-  const mark = (target, key) => {
+  const mark = (target, key2) => {
     let set = hit.get(target);
     if (!set) hit.set(target, set = /* @__PURE__ */ new Set());
-    set.add(key);
+    set.add(key2);
   };
   const results2 = cases.map((c3) => {
     const t2 = targets.get(c3.target);
     if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
+    if (c3.invalid) return { case: c3, passed: false, actual: "error", deciders: [], error: `${c3.file}:${c3.invalid.line}:${c3.invalid.column}: ${c3.invalid.message}` };
     try {
       if (c3.request) {
         const d2 = t2.engine.authorize({ action: c3.request.action, resource: c3.request.resource, context: c3.request.context ?? {} });
@@ -57480,7 +58056,8 @@ function spanOfPointer(source, pointer) {
 }
 
 // src/testing/suite.ts
-var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
+var EXPECTATIONS = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
+var KNOWN = new Set(EXPECTATIONS);
 function parseSuite(path, bytes, defaultTarget) {
   const source = parseSource(path, bytes);
   const problems = source.problems.map((p2) => ({ file: path, ...source.lines.position(p2.span[0]), message: p2.message }));
@@ -57498,10 +58075,15 @@ function parseSuite(path, bytes, defaultTarget) {
     const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail2(at, `case "${name}" needs a target`);
-    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    if (typeof raw.expect !== "string") return fail2(`${at}/expect`, `case "${name}": expect must be one of ${EXPECTATIONS.join(", ")}`);
     const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
     if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
     const c3 = { file: path, line: where(at).line, name, target, expect: raw.expect };
+    if (!KNOWN.has(raw.expect)) {
+      const near = suggest(raw.expect, EXPECTATIONS) ?? suggest(raw.expect.replace(/(?:ed|d)$/, ""), EXPECTATIONS);
+      const value = source.spans.get(`${at}/expect`)?.value;
+      c3.invalid = { ...value ? source.lines.position(value[0]) : where(`${at}/expect`), message: `expect "${raw.expect}" is not one of ${EXPECTATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}` };
+    }
     if (raw.request !== void 0) {
       const r2 = raw.request;
       if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
@@ -57524,7 +58106,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir4(join4(root, dir), { withFileTypes: true });
+    entries = await readdir4(join5(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -57542,7 +58124,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile(join4(root, f)));
+    const suite = parseSuite(f, await readFile(join5(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -57562,14 +58144,14 @@ function runSuites(repo, cases, names = targetNames(repo)) {
 async function runPolicyTests(root, repo, prefix) {
   const suites = await readSuites(root);
   if (suites === void 0) return void 0;
-  const run2 = runSuites(repo, suites.cases);
-  const failures = run2.results.filter((r2) => !r2.passed).map((r2) => ({ name: r2.case.name, file: prefix + r2.case.file, line: r2.case.line, expect: r2.case.expect, actual: r2.actual, ...r2.error ? { error: r2.error } : {} }));
+  const run = runSuites(repo, suites.cases);
+  const failures = run.results.filter((r2) => !r2.passed).map((r2) => ({ name: r2.case.name, file: prefix + r2.case.file, line: r2.case.line, expect: r2.case.expect, actual: r2.actual, ...r2.error ? { error: r2.error } : {} }));
   const problems = suites.problems.map((p2) => ({ ...p2, file: prefix + p2.file }));
-  return { files: suites.files.length, passed: run2.results.length - failures.length, failed: failures.length, failures, problems, coverage: run2.coverage.percent };
+  return { files: suites.files.length, passed: run.results.length - failures.length, failed: failures.length, failures, problems, coverage: run.coverage.percent };
 }
 
 // src/action/release.ts
-var import_semver8 = __toESM(require_semver2(), 1);
+var import_semver7 = __toESM(require_semver2(), 1);
 
 // node_modules/@noble/hashes/_u64.js
 var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
@@ -58032,13 +58614,13 @@ var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
   constructor(opts = {}, flags = 0) {
     opts = checkOpts({}, opts);
     super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
-    const { key, context: context3 } = opts;
+    const { key: key2, context: context3 } = opts;
     const hasContext = context3 !== void 0;
-    if (key !== void 0) {
+    if (key2 !== void 0) {
       if (hasContext)
         throw new Error('cannot use both "key" and "context"');
-      abytes(key, 32, "key");
-      const k2 = copyBytes(key);
+      abytes(key2, 32, "key");
+      const k2 = copyBytes(key2);
       this.IV = u32(k2);
       swap32IfBE(this.IV);
       this.flags = flags | B3_Flags.KEYED_HASH;
@@ -58337,9 +58919,9 @@ function describe3(value) {
   const proto = Object.getPrototypeOf(value);
   return proto?.constructor?.name ?? "object";
 }
-function pathOf(parent, key) {
-  if (typeof key === "number") return `${parent}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+function pathOf(parent, key2) {
+  if (typeof key2 === "number") return `${parent}[${key2}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
 }
 function checkString(s, path) {
   if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path} (RFC 8785 requires I-JSON)`);
@@ -58375,9 +58957,9 @@ function assertJsonValue(value, path, ancestors) {
     if (Object.getOwnPropertySymbols(value).length > 0) {
       throw new TypeError(`canonical json: symbol keys are not JSON at ${path}`);
     }
-    for (const [key, child] of Object.entries(value)) {
-      checkString(key, pathOf(path, key));
-      assertJsonValue(child, pathOf(path, key), ancestors);
+    for (const [key2, child] of Object.entries(value)) {
+      checkString(key2, pathOf(path, key2));
+      assertJsonValue(child, pathOf(path, key2), ancestors);
     }
   }
   ancestors.delete(value);
@@ -58854,15 +59436,15 @@ function* trustedSigners(signatures, keys, threshold) {
   let i2 = 0;
   for (const { keyid, sig } of signatures) {
     const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
-    let key;
+    let key2;
     for (const k2 of candidates3) {
       if (yield [k2, sig]) {
-        key = k2;
+        key2 = k2;
         break;
       }
     }
-    if (key !== void 0) {
-      if (!verified.includes(key)) verified.push(key);
+    if (key2 !== void 0) {
+      if (!verified.includes(key2)) verified.push(key2);
     } else if (keyid !== void 0 && candidates3.length > 0) {
       throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
     } else {
@@ -59573,12 +60155,16 @@ var PrivateKey = class _PrivateKey {
 function describeBlocks(labels) {
   return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
 }
+function pathHint(text2) {
+  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
+}
 function decodeKeyText(text2, options, what, expected) {
   if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
   try {
     return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
   } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
   }
 }
 function seedFromPkcs8(der, options) {
@@ -59654,14 +60240,14 @@ function parsePrivateKey(input, options = {}) {
   }
   if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
   if (bytes.length === 64) {
-    const key = PrivateKey.fromSeed(bytes.subarray(0, 32));
-    if (!bytesEqual(bytes.subarray(32), key.publicKey.bytes)) {
+    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
       throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
     }
-    return key;
+    return key2;
   }
   if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 function rawFromSpki(der, options) {
@@ -59701,7 +60287,7 @@ function parsePublicKey(input, options = {}) {
   }
   if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
   if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 function toPublicKey(input, options = {}) {
   return input instanceof PublicKey ? input : parsePublicKey(input, options);
@@ -59838,14 +60424,14 @@ function parseStrictJson(text2, options = {}) {
       skipWhitespace();
       if (text2[pos] !== '"') fail2("expected a string key");
       const keyAt = pos;
-      const key = parseString();
-      if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
-      seen.add(key);
+      const key2 = parseString();
+      if (seen.has(key2)) fail2(`duplicate key ${JSON.stringify(key2.length > 64 ? key2.slice(0, 64) + "\u2026" : key2)}`, keyAt);
+      seen.add(key2);
       skipWhitespace();
       if (text2[pos] !== ":") fail2("expected ':'");
       pos++;
       const value2 = parseValue(depth);
-      Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key2, { value: value2, enumerable: true, writable: true, configurable: true });
       skipWhitespace();
       const c3 = text2[pos];
       pos++;
@@ -59868,10 +60454,10 @@ function signEnvelope(payload, payloadType, privateKeys) {
   const message = pae(payloadType, payload);
   const signatures = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const key of privateKeys) {
-    if (seen.has(key.keyid)) continue;
-    seen.add(key.keyid);
-    signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
+  for (const key2 of privateKeys) {
+    if (seen.has(key2.keyid)) continue;
+    seen.add(key2.keyid);
+    signatures.push({ keyid: key2.keyid, sig: toBase64(key2.sign(message)) });
   }
   return { payloadType, payload: toBase64(payload), signatures };
 }
@@ -59914,14 +60500,14 @@ function normaliseTrust(options) {
   }
   const keys = [];
   options.trustedKeys.forEach((k2, i2) => {
-    let key;
+    let key2;
     try {
-      key = toPublicKey(k2);
+      key2 = toPublicKey(k2);
     } catch (e) {
       if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
       throw e;
     }
-    if (!keys.some((seen) => seen.equals(key))) keys.push(key);
+    if (!keys.some((seen) => seen.equals(key2))) keys.push(key2);
   });
   const threshold = options.threshold ?? 1;
   if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
@@ -59946,7 +60532,7 @@ function verifyEnvelope(input, options) {
     throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
   }
   const message = pae(envelope.payloadType, payload);
-  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
 }
 function* decodeSignatures(signatures) {
@@ -60115,7 +60701,7 @@ function readPayload(bytes) {
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
   const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
+  const canonical = `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record[key2], 2)}`).join(",")}}`;
   if (canonical !== text2) throw formatError(NOT_CANONICAL);
   if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
@@ -60125,7 +60711,7 @@ function canonicalOfParsed(value, depth = 1) {
   if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record[key2], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts
@@ -60206,10 +60792,10 @@ function releaseCandidates(releases, prefix) {
   for (const release of releases) {
     if (!release.tag.startsWith(prefix)) continue;
     const version = release.tag.slice(prefix.length);
-    if (import_semver8.default.valid(version) !== version) continue;
+    if (import_semver7.default.valid(version) !== version) continue;
     out.push({ release, version });
   }
-  return out.sort((a, b2) => import_semver8.default.rcompare(a.version, b2.version));
+  return out.sort((a, b2) => import_semver7.default.rcompare(a.version, b2.version));
 }
 async function readReleasedBundle(octokit, ref, release, assetName, trust) {
   const asset = release.assets.find((a) => a.name === assetName);
@@ -60238,6 +60824,16 @@ async function differingAssets(octokit, ref, release, files2) {
   }
   return out;
 }
+async function uploadFile(octokit, ref, release, file) {
+  try {
+    return await uploadReleaseAsset(octokit, release, file);
+  } catch (e) {
+    if (!failedAfterRetry(e, 422)) throw e;
+    const stored = (await getRelease(octokit, ref, release.id)).assets.find((a) => a.name === file.name);
+    if (stored && await sameBytes2(octokit, ref, stored, file)) return stored;
+    throw e;
+  }
+}
 async function publishBundleRelease(octokit, ref, spec, files2, known, log) {
   const existing = await getReleaseByTag(octokit, ref, spec.tag);
   if (existing && !existing.draft) {
@@ -60260,7 +60856,7 @@ async function publishBundleRelease(octokit, ref, spec, files2, known, log) {
       if (await sameBytes2(octokit, ref, asset, f)) continue;
       await deleteReleaseAsset(octokit, ref, asset.id);
     }
-    const uploaded = await uploadReleaseAsset(octokit, release, f);
+    const uploaded = await uploadFile(octokit, ref, release, f);
     log(`uploaded ${uploaded.name} (${uploaded.size} bytes)`);
   }
   const published = await publishRelease(octokit, ref, release);
@@ -60270,10 +60866,10 @@ async function publishBundleRelease(octokit, ref, spec, files2, known, log) {
 
 // src/action/check.ts
 var ZERO_SHA = /^0+$/;
-function baseCommitOf(run2) {
-  const pr = pullRequestOf(run2.ctx);
+function baseCommitOf(run) {
+  const pr = pullRequestOf(run.ctx);
   if (pr?.baseSha) return pr.baseSha;
-  const before = run2.ctx.payload.before;
+  const before = run.ctx.payload.before;
   return typeof before === "string" && !ZERO_SHA.test(before) ? before : void 0;
 }
 function testFindings(t2) {
@@ -60298,17 +60894,17 @@ async function driftOf(root, repo) {
     return [];
   }
 }
-async function effectiveDiff(run2, repo, headLabel) {
-  const base = baseCommitOf(run2);
+async function effectiveDiff(run, repo, headLabel) {
+  const base = baseCommitOf(run);
   if (base === void 0) return { note: "_No base commit to compare with: the effective diff runs on pull requests._" };
   try {
-    await ensureCommit(run2.root, base, (l) => run2.io.info(l));
-    const before = await readRepositoryAtRevision(run2.root, base);
+    await ensureCommit(run.root, base, (l) => run.io.info(l));
+    const before = await readRepositoryAtRevision(run.root, base);
     const diff = diffRepositories(before.repo, repo, {
       base: before.commit,
       head: headLabel,
-      ...run2.inputs.targets.length > 0 ? { targets: run2.inputs.targets } : {},
-      ...run2.inputs.maxRegions !== void 0 ? { maxRegions: run2.inputs.maxRegions } : {}
+      ...run.inputs.targets.length > 0 ? { targets: run.inputs.targets } : {},
+      ...run.inputs.maxRegions !== void 0 ? { maxRegions: run.inputs.maxRegions } : {}
     });
     return { diff };
   } catch (e) {
@@ -60316,42 +60912,43 @@ async function effectiveDiff(run2, repo, headLabel) {
     return { note: `\u274C The effective diff could not be made: ${e.toString()}`, failure: `the effective diff could not be made (${e.message})` };
   }
 }
-async function projectedRelease(run2, repo, diff) {
+async function projectedRelease(run, repo, diff) {
   let releases;
   try {
-    releases = await listReleases(run2.octokit, run2.ref);
+    releases = await listReleases(run.octokit, run.ref);
   } catch (e) {
-    run2.io.info(`cannot list the releases to tell the next version: ${e.message}`);
+    run.io.info(`cannot list the releases to tell the next version: ${e.message}`);
     return void 0;
   }
-  const latest = releaseCandidates(releases.filter((r2) => !r2.draft), tagPrefixOf(run2.inputs, repo))[0];
-  const configVersion2 = repo.config?.value.version;
-  if (!latest) {
-    const first2 = configVersion2 !== void 0 && import_semver9.default.valid(configVersion2) === configVersion2 ? configVersion2 : void 0;
-    return first2 === void 0 ? void 0 : { next: nextRelease(void 0, diff.verdict, first2).version };
-  }
-  return { next: nextRelease({ version: latest.version, serial: 1 }, diff.verdict).version, last: latest.version };
+  const last2 = releaseCandidates(releases.filter((r2) => !r2.draft), tagPrefixOf(run.inputs, repo))[0]?.version;
+  const next = releaseVersion(last2, diff.verdict, repo.config?.value.version);
+  if (next === null) return void 0;
+  return last2 === void 0 ? { next } : { next, last: last2 };
 }
-async function runCheck(run2) {
-  const { io: io2, inputs, ctx, prefix } = run2;
-  const repo = await readRepository(run2.root);
+async function runCheck(run) {
+  const { io: io2, inputs, ctx, prefix } = run;
+  const repo = await readRepository(run.root);
   if (repo.files.length === 0) {
     return { outputs: {}, failures: [`no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`] };
   }
   const lint = lintForAction(repo, prefix);
   io2.info(lintLog(lint).trimEnd());
-  const tests = await runPolicyTests(run2.root, repo, prefix);
+  const tests = await runPolicyTests(run.root, repo, prefix);
   if (tests) io2.info(`policy tests: ${tests.passed} passed, ${tests.failed} failed${tests.problems.length > 0 ? `, ${tests.problems.length} malformed cases` : ""}`);
   const annotations = annotateFindings(io2, [...lint.findings, ...testFindings(tests)]);
-  const drift = await driftOf(run2.root, repo);
+  const drift = await driftOf(run.root, repo);
   for (const d of drift) io2.info(`pack drift: ${d.message}`);
   const pr = pullRequestOf(ctx);
   const headSha = pr?.headSha ?? ctx.sha;
-  const made = await effectiveDiff(run2, repo, headSha || "HEAD");
+  const made = await effectiveDiff(run, repo, headSha || "HEAD");
   const { note, failure: diffFailure } = made;
   if (made.diff) io2.info(`effective policy: ${made.diff.verdict} (${made.diff.counts.newlyAllowed} newly allowed, ${made.diff.counts.newlyDenied} newly denied)`);
-  const release = made.diff ? await projectedRelease(run2, repo, made.diff) : void 0;
-  const diff = made.diff && release ? { ...made.diff, nextVersion: release.next, ...release.last ? { lastVersion: release.last } : {} } : made.diff;
+  const release = made.diff ? await projectedRelease(run, repo, made.diff) : void 0;
+  const diff = made.diff && {
+    ...made.diff,
+    nextVersion: release?.next ?? null,
+    ...release?.last !== void 0 ? { lastVersion: release.last } : {}
+  };
   const { errors, warnings } = lint.summary;
   const failures = [];
   if (errors > 0) failures.push(`${errors} lint error${errors === 1 ? "" : "s"}`);
@@ -60387,7 +60984,7 @@ _GitHub shows ten annotations per level; all ${lint.findings.length} findings ar
   if (pr && inputs.comment) {
     const body = renderReport(report2, { maxLength: COMMENT_MAX_LENGTH, marker: commentMarker(inputs.workingDirectory), ...links });
     try {
-      const result = await upsertStickyComment(run2.octokit, run2.ref, pr.number, commentMarker(inputs.workingDirectory), body);
+      const result = await upsertStickyComment(run.octokit, run.ref, pr.number, commentMarker(inputs.workingDirectory), body);
       io2.info(`pull request comment ${result.action}: ${result.url}`);
     } catch (e) {
       if (statusOf(e) === 403) {
@@ -60396,7 +60993,7 @@ _GitHub shows ten annotations per level; all ${lint.findings.length} findings ar
 _The report could not be posted as a comment (read-only token, as for a pull request from a fork)._
 `;
       } else {
-        failures.push(`the pull request comment could not be posted: ${e.message.split("\n")[0]}`);
+        failures.push(describeGitHubFailure("the pull request comment could not be posted", e));
       }
     }
   }
@@ -60413,16 +61010,16 @@ _The report could not be posted as a comment (read-only token, as for a pull req
 }
 
 // src/action/publish.ts
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/io/bundle-files.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import { basename as basename2, join as join6 } from "node:path";
+import { basename as basename2, join as join7 } from "node:path";
 
 // src/io/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { open as open3, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join5 } from "node:path";
+import { basename, dirname as dirname2, join as join6 } from "node:path";
 async function syncFolder(dir) {
   const handle = await open3(dir, "r").catch(() => void 0);
   if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
@@ -60431,7 +61028,7 @@ async function writeFilesAtomic(files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const tmp = join5(dirname2(f.path), `.${basename(f.path)}.${randomBytes2(6).toString("hex")}.tmp`);
+      const tmp = join6(dirname2(f.path), `.${basename(f.path)}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target: f.path });
       const handle = await open3(tmp, "wx", 420);
       try {
@@ -60460,13 +61057,13 @@ async function writeOutputFiles(dir, files2) {
   try {
     await mkdir3(dir, { recursive: true });
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode2(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot create this output folder (${ioCode2(e)})`, { position: { file: dir }, cause: e });
   }
-  const targets = files2.map((f) => join6(dir, f.name));
+  const targets = files2.map((f) => join7(dir, f.name));
   try {
     await writeFilesAtomic(files2.map((f, i2) => ({ path: targets[i2], bytes: f.bytes })));
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode2(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot write into this folder (${ioCode2(e)})`, { position: { file: dir }, cause: e });
   }
   return targets;
 }
@@ -60530,7 +61127,7 @@ function configOf(repo) {
   const config = repo.config?.value;
   const name = config?.name;
   if (name === void 0) {
-    throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+    throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   }
   return { ...config, name };
 }
@@ -60563,7 +61160,7 @@ async function buildBundle(options) {
   }
   const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
+    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }
   refuseLintErrors(repo);
   const config = configOf(repo);
@@ -60571,8 +61168,15 @@ async function buildBundle(options) {
   const createdAt = options.sourceDateEpoch !== void 0 && options.sourceDateEpoch !== "" ? parseSourceDateEpoch(options.sourceDateEpoch) : new Date(head.commitTime * 1e3);
   const lifetime = options.expires !== void 0 ? parseExpires(options.expires, "--expires") : parseExpires(config.bundle?.expires ?? DEFAULT_EXPIRES, "edict.yaml");
   const expiresAt = new Date(createdAt.getTime() + lifetime * 1e3);
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  if (now.getTime() >= expiresAt.getTime()) {
+    throw new BundleTrustError(
+      "EXPIRED",
+      `refusing to write a bundle that is already expired: it expires at ${toIsoSeconds(expiresAt)}, ${options.expires ?? config.bundle?.expires ?? DEFAULT_EXPIRES} after created_at ${toIsoSeconds(createdAt)} (${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}). Sign it with the current time (SOURCE_DATE_EPOCH=$(date +%s) edict bundle build \u2026), or re-sign the released bundle with the Action's refresh mode`
+    );
+  }
   const targets = buildAllTargets(repo);
-  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
   let previous;
   let verdict;
   if (options.previousBundle !== void 0) {
@@ -60583,7 +61187,14 @@ async function buildBundle(options) {
       allowExpired: true
     });
     previous = { version: prev.payload.version, serial: prev.payload.serial };
-    verdict = options.verdict ?? (digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256 ? "unchanged" : "neutral");
+    const same2 = digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256;
+    if (same2 && options.verdict !== void 0 && options.verdict !== "unchanged") {
+      throw new EdictError(
+        "USAGE",
+        `--verdict ${options.verdict} claims a change, but the targets are identical to the previous bundle's (${prev.payload.version}, digest ${prev.payload.digests.sha256.slice(0, 12)}\u2026); drop --verdict (the verdict is "unchanged") or build from the changed commit`
+      );
+    }
+    verdict = options.verdict ?? (same2 ? "unchanged" : "neutral");
   }
   const release = nextRelease(previous, verdict ?? "unchanged", config.version);
   const { payload, bytes } = buildPayload({
@@ -60600,12 +61211,6 @@ async function buildBundle(options) {
   const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
   const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
-  const now = options.now ?? /* @__PURE__ */ new Date();
-  if (now.getTime() >= expiresAt.getTime()) {
-    warnings.push(
-      `the bundle expired at ${toIsoSeconds(expiresAt)} (created_at is ${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}, ${toIsoSeconds(createdAt)}); set SOURCE_DATE_EPOCH=$(date +%s) to sign it with the current time`
-    );
-  }
   const result = {
     payload,
     bundleBytes,
@@ -60647,7 +61252,7 @@ function requireSigningKey(inputs, mode) {
 
 // src/action/publish.ts
 function bundleDir(runnerTemp) {
-  return join7(runnerTemp, "edict-bundle");
+  return join8(runnerTemp, "edict-bundle");
 }
 function asMerge(target, effective) {
   return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };
@@ -60665,12 +61270,12 @@ function verdictSinceRelease(previous, head) {
     diffs.some((d) => d.verdict !== "unchanged")
   );
 }
-async function runPublish(run2) {
-  const { io: io2, inputs, ctx } = run2;
-  const key = requireSigningKey(inputs, "publish");
-  const repo = await readRepository(run2.root);
+async function runPublish(run) {
+  const { io: io2, inputs, ctx } = run;
+  const key2 = requireSigningKey(inputs, "publish");
+  const repo = await readRepository(run.root);
   if (repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`);
-  const lint = lintForAction(repo, run2.prefix);
+  const lint = lintForAction(repo, run.prefix);
   io2.info(lintLog(lint).trimEnd());
   annotateFindings(io2, lint.findings);
   const { errors, warnings } = lint.summary;
@@ -60678,16 +61283,16 @@ async function runPublish(run2) {
     return { outputs: { errors: String(errors), warnings: String(warnings) }, failures: [`${errors} lint error${errors === 1 ? "" : "s"}: nothing was published; fix ${errors === 1 ? "it" : "them"} and push again`] };
   }
   const name = repo.config?.value.name;
-  if (name === void 0) throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
-  const atHead = await readRepositoryAtRevision(run2.root, "HEAD");
+  if (name === void 0) throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  const atHead = await readRepositoryAtRevision(run.root, "HEAD");
   const head = atHead.commit;
   const prefix = tagPrefixOf(inputs, repo);
   const bundleName = `${name}.bundle.json`;
-  const releases = await listReleases(run2.octokit, run2.ref);
+  const releases = await listReleases(run.octokit, run.ref);
   let previous;
   const sameCommit = [];
   for (const c3 of releaseCandidates(releases.filter((r2) => !r2.draft), prefix)) {
-    const released = await readReleasedBundle(run2.octokit, run2.ref, c3.release, bundleName, { keys: [key.publicKey], name });
+    const released = await readReleasedBundle(run.octokit, run.ref, c3.release, bundleName, { keys: [key2.publicKey], name });
     if (!released) continue;
     if (released.payload.revision === head) {
       sameCommit.push(c3.release.tag);
@@ -60700,16 +61305,16 @@ async function runPublish(run2) {
   if (previous) io2.info(`previous release ${previous.release.tag} (serial ${previous.payload.serial}); the policy since then is ${verdict}`);
   else if (sameCommit.length > 0) io2.info(`commit ${head.slice(0, 12)} is already released as ${sameCommit.join(", ")}: building it again to compare`);
   else io2.info("no previous release: this is the first");
-  const sourceDateEpoch = run2.env.SOURCE_DATE_EPOCH;
+  const sourceDateEpoch = run.env.SOURCE_DATE_EPOCH;
   const built = await buildBundle({
-    root: run2.root,
-    privateKeys: [key],
+    root: run.root,
+    privateKeys: [key2],
     atHead,
     outDir: bundleDir(ctx.runnerTemp),
     ...previous ? { previousBundle: previous.bytes } : {},
     ...verdict ? { verdict } : {},
     ...sourceDateEpoch ? { sourceDateEpoch } : {},
-    now: run2.now()
+    now: run.now()
   });
   for (const w of built.warnings) io2.annotate("warning", w, { title: "edict: bundle" });
   const p2 = built.payload;
@@ -60733,8 +61338,8 @@ async function runPublish(run2) {
     `Verify: \`edict bundle verify ${built.fileNames.bundle} --key edict.pub\``
   ].join("\n");
   const { release, action } = await publishBundleRelease(
-    run2.octokit,
-    run2.ref,
+    run.octokit,
+    run.ref,
     { tag, sha: head, name: `${p2.name} ${p2.version}`, body },
     releaseFiles(built.fileNames, built.bundleBytes, built.checksumText),
     releases,
@@ -60790,33 +61395,33 @@ function refreshedPayload(previous, now) {
   if (problem !== void 0) throw new EdictError("CONFIG_ERROR", `cannot refresh bundle ${previous.name} ${previous.version}: ${problem}`);
   return payload;
 }
-function signRefreshed(payload, key, now) {
-  const bundleBytes = toEnvelopeBytes(signEnvelope(canonicalBytes(payload), BUNDLE_PAYLOAD_TYPE, [key]));
-  const verified = verifyBundle(bundleBytes, { trustedKeys: [key.publicKey], expectedName: payload.name, now, blake3: blake3Hex });
+function signRefreshed(payload, key2, now) {
+  const bundleBytes = toEnvelopeBytes(signEnvelope(canonicalBytes(payload), BUNDLE_PAYLOAD_TYPE, [key2]));
+  const verified = verifyBundle(bundleBytes, { trustedKeys: [key2.publicKey], expectedName: payload.name, now, blake3: blake3Hex });
   return { bundleBytes, checksumText: toSha256sumLine(verified.sha256, bundleFileNames(payload.name).bundle), sha256: verified.sha256 };
 }
 function days(ms) {
   return `${(ms / 864e5).toFixed(1)} days`;
 }
-async function runRefresh(run2) {
-  const { io: io2, inputs, ctx } = run2;
-  const key = requireSigningKey(inputs, "refresh");
-  const repo = await readRepository(run2.root);
+async function runRefresh(run) {
+  const { io: io2, inputs, ctx } = run;
+  const key2 = requireSigningKey(inputs, "refresh");
+  const repo = await readRepository(run.root);
   const name = repo.config?.value.name;
-  if (name === void 0) throw new EdictError("CONFIG_ERROR", `no edict.yaml with a name in ${inputs.workingDirectory}; refresh needs it to find the bundle`, { position: { file: "edict.yaml" } });
+  if (name === void 0) throw new EdictError("CONFIG_ERROR", `missing or has no name (working directory ${inputs.workingDirectory}); refresh needs the name to find the bundle`, { position: { file: "edict.yaml" } });
   const names = bundleFileNames(name);
   const prefix = tagPrefixOf(inputs, repo);
-  const releases = await listReleases(run2.octokit, run2.ref);
+  const releases = await listReleases(run.octokit, run.ref);
   let latest;
   for (const c3 of releaseCandidates(releases.filter((r2) => !r2.draft), prefix)) {
-    latest = await readReleasedBundle(run2.octokit, run2.ref, c3.release, names.bundle, { keys: [key.publicKey], name });
+    latest = await readReleasedBundle(run.octokit, run.ref, c3.release, names.bundle, { keys: [key2.publicKey], name });
     if (latest) break;
   }
   if (!latest) {
     io2.info(`no ${prefix}* release with ${names.bundle} yet: nothing to refresh (publish runs on a push to the default branch)`);
     return { outputs: {}, failures: [] };
   }
-  const now = run2.now();
+  const now = run.now();
   const decision = refreshDecision(latest.payload, now);
   const current = { version: latest.payload.version, "release-url": latest.release.htmlUrl, "bundle-sha256": latest.sha256 };
   if (!decision.due) {
@@ -60826,7 +61431,7 @@ async function runRefresh(run2) {
     return { outputs: current, failures: [] };
   }
   const payload = refreshedPayload(latest.payload, now);
-  const signed = signRefreshed(payload, key, now);
+  const signed = signRefreshed(payload, key2, now);
   const [bundlePath] = await writeOutputFiles(bundleDir(ctx.runnerTemp), [
     { name: names.bundle, bytes: signed.bundleBytes },
     { name: names.checksum, bytes: utf8Encode(signed.checksumText) }
@@ -60840,8 +61445,8 @@ async function runRefresh(run2) {
     `- sha256 \`${signed.sha256}\``
   ].join("\n");
   const { release } = await publishBundleRelease(
-    run2.octokit,
-    run2.ref,
+    run.octokit,
+    run.ref,
     { tag, sha: payload.revision, name: `${payload.name} ${payload.version}`, body },
     releaseFiles(names, signed.bundleBytes, signed.checksumText),
     releases,
@@ -60880,15 +61485,15 @@ async function runAction(inputs, ctx, deps) {
   let mode;
   let result;
   try {
-    const resolved = resolveMode(inputs, ctx);
-    mode = resolved.mode;
-    io2.info(`edict: ${mode} mode (${resolved.why})`);
+    const resolved2 = resolveMode(inputs, ctx);
+    mode = resolved2.mode;
+    io2.info(`edict: ${mode} mode (${resolved2.why})`);
     const root = resolve2(ctx.workspace, inputs.workingDirectory);
     const inside = relative2(ctx.workspace, root);
     if (inside.startsWith("..") || isAbsolute2(inside)) {
       throw new EdictError("USAGE", `working-directory ${inputs.workingDirectory} is outside the workspace ${ctx.workspace}`);
     }
-    const run2 = {
+    const run = {
       inputs,
       ctx,
       octokit: deps.octokit,
@@ -60899,7 +61504,7 @@ async function runAction(inputs, ctx, deps) {
       prefix: pathPrefix(inside),
       ref: { owner: ctx.owner, repo: ctx.repo }
     };
-    result = mode === "check" ? await runCheck(run2) : mode === "publish" ? await runPublish(run2) : await runRefresh(run2);
+    result = mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run) : await runRefresh(run);
   } catch (e) {
     result = { outputs: {}, failures: [describeError(e, env.RUNNER_DEBUG === "1")] };
   }
@@ -60928,7 +61533,7 @@ async function main() {
     const inputs = parseInputs((name) => getInput(name));
     const ctx = readActionContext(process.env, process.cwd());
     if (inputs.githubToken === "") throw new EdictError("USAGE", "input github-token is empty; leave it unset to use the job's token (${{ github.token }})");
-    const octokit = getOctokit(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+    const octokit = createGitHubClient(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com", onRetry: (line) => io.info(line) });
     const result = await runAction(inputs, ctx, { octokit, io });
     if (!result.ok) setFailed(`edict: ${result.failure ?? "failed"}`);
   } catch (e) {

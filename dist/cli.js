@@ -27,9 +27,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -1050,9 +1050,9 @@ var require_option = __commonJS({
             this.positiveOptions.set(option.attributeName(), option);
           }
         });
-        this.negativeOptions.forEach((value, key) => {
-          if (this.positiveOptions.has(key)) {
-            this.dualOptions.add(key);
+        this.negativeOptions.forEach((value, key2) => {
+          if (this.positiveOptions.has(key2)) {
+            this.dualOptions.add(key2);
           }
         });
       }
@@ -1983,11 +1983,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {object} value
        */
-      getOptionValue(key) {
+      getOptionValue(key2) {
         if (this._storeOptionsAsProperties) {
-          return this[key];
+          return this[key2];
         }
-        return this._optionValues[key];
+        return this._optionValues[key2];
       }
       /**
        * Store option value.
@@ -1996,8 +1996,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} value
        * @return {Command} `this` command for chaining
        */
-      setOptionValue(key, value) {
-        return this.setOptionValueWithSource(key, value, void 0);
+      setOptionValue(key2, value) {
+        return this.setOptionValueWithSource(key2, value, void 0);
       }
       /**
        * Store option value and where the value came from.
@@ -2007,13 +2007,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} source - expected values are default/config/env/cli/implied
        * @return {Command} `this` command for chaining
        */
-      setOptionValueWithSource(key, value, source) {
+      setOptionValueWithSource(key2, value, source) {
         if (this._storeOptionsAsProperties) {
-          this[key] = value;
+          this[key2] = value;
         } else {
-          this._optionValues[key] = value;
+          this._optionValues[key2] = value;
         }
-        this._optionValueSources[key] = source;
+        this._optionValueSources[key2] = source;
         return this;
       }
       /**
@@ -2023,8 +2023,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSource(key) {
-        return this._optionValueSources[key];
+      getOptionValueSource(key2) {
+        return this._optionValueSources[key2];
       }
       /**
        * Get source of option value. See also .optsWithGlobals().
@@ -2033,11 +2033,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSourceWithGlobals(key) {
+      getOptionValueSourceWithGlobals(key2) {
         let source;
         this._getCommandAndAncestors().forEach((cmd) => {
-          if (cmd.getOptionValueSource(key) !== void 0) {
-            source = cmd.getOptionValueSource(key);
+          if (cmd.getOptionValueSource(key2) !== void 0) {
+            source = cmd.getOptionValueSource(key2);
           }
         });
         return source;
@@ -2763,8 +2763,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           const result = {};
           const len = this.options.length;
           for (let i2 = 0; i2 < len; i2++) {
-            const key = this.options[i2].attributeName();
-            result[key] = key === this._versionOptionName ? this._version : this[key];
+            const key2 = this.options[i2].attributeName();
+            result[key2] = key2 === this._versionOptionName ? this._version : this[key2];
           }
           return result;
         }
@@ -3596,8 +3596,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      Object.keys(env).forEach((key2) => {
+        createDebug[key2] = env[key2];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -4032,13 +4032,13 @@ var require_node = __commonJS({
       }
     } catch (error2) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj2, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
+      return /^debug_/i.test(key2);
+    }).reduce((obj2, key2) => {
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
         return k2.toUpperCase();
       });
-      let val = process.env[key];
+      let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -4130,12 +4130,12 @@ var require_src2 = __commonJS({
     function check(path2, isFile, isDirectory) {
       log(`checking %s`, path2);
       try {
-        const stat2 = fs_1.statSync(path2);
-        if (stat2.isFile() && isFile) {
+        const stat3 = fs_1.statSync(path2);
+        if (stat3.isFile() && isFile) {
           log(`[OK] path represents a file`);
           return true;
         }
-        if (stat2.isDirectory() && isDirectory) {
+        if (stat3.isDirectory() && isDirectory) {
           log(`[OK] path represents a directory`);
           return true;
         }
@@ -4342,23 +4342,23 @@ var require_code = __commonJS({
     function interpolate(x2) {
       return typeof x2 == "number" || typeof x2 == "boolean" || x2 === null ? x2 : safeStringify(Array.isArray(x2) ? x2.join(",") : x2);
     }
-    function stringify3(x2) {
+    function stringify2(x2) {
       return new _Code(safeStringify(x2));
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
     function safeStringify(x2) {
       return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _2`[${key2}]`;
     }
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     exports.getEsmExportName = getEsmExportName;
     function regexpCode(rx) {
@@ -4985,11 +4985,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code2 = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code2.length > 1)
             code2.push(",");
-          code2.push(key);
-          if (key !== value || this.opts.es5) {
+          code2.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code2.push(":");
             (0, code_1.addCodeArg)(code2, value);
           }
@@ -5264,17 +5264,17 @@ var require_util = __commonJS({
       if (typeof schema === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
     function schemaHasRules(schema, rules) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (rules[key])
+      for (const key2 in schema)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -5282,8 +5282,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema, RULES2) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (key !== "$ref" && RULES2.all[key])
+      for (const key2 in schema)
+        if (key2 !== "$ref" && RULES2.all[key2])
           return true;
       return false;
     }
@@ -5861,8 +5861,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i2) => assignDefault(it, i2, sch.default));
@@ -6246,8 +6246,8 @@ var require_fast_deep_equal = __commonJS({
         for (i2 = length; i2-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b2, keys[i2])) return false;
         for (i2 = length; i2-- !== 0; ) {
-          var key = keys[i2];
-          if (!equal(a[key], b2[key])) return false;
+          var key2 = keys[i2];
+          if (!equal(a[key2], b2[key2])) return false;
         }
         return true;
       }
@@ -6319,20 +6319,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+        for (var key2 in schema) {
+          var sch = schema[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i2 = 0; i2 < sch.length; i2++)
-                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key + "/" + i2, rootSchema, jsonPtr, key, schema, i2);
+                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key2 + "/" + i2, rootSchema, jsonPtr, key2, schema, i2);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
           }
         }
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -6389,10 +6389,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema) {
-      for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema[key];
+        const sch = schema[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -6402,14 +6402,14 @@ var require_resolve = __commonJS({
     }
     function countKeys(schema) {
       let count3 = 0;
-      for (const key in schema) {
-        if (key === "$ref")
+      for (const key2 in schema) {
+        if (key2 === "$ref")
           return Infinity;
         count3++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
+        if (typeof schema[key2] == "object") {
+          (0, util_1.eachItem)(schema[key2], (sch) => count3 += countKeys(sch));
         }
         if (count3 === Infinity)
           return Infinity;
@@ -6598,8 +6598,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema, self }) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (self.RULES.all[key])
+      for (const key2 in schema)
+        if (self.RULES.all[key2])
           return true;
       return false;
     }
@@ -7165,7 +7165,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -7192,7 +7192,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -8056,7 +8056,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -8092,50 +8092,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative5 = parse(serialize(relative5, options), options);
+        relative6 = parse(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -8143,7 +8143,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8447,7 +8447,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve11,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -8694,7 +8694,7 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema)) {
           for (const sch of schema)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -8708,15 +8708,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -8872,14 +8872,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
+            const schema = keywords[key2];
             if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+              keywords[key2] = schemaOrData(schema);
           }
         }
         return metaSchema;
@@ -8952,10 +8952,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts2, options, msg, log = "error") {
-      for (const key in checkOpts2) {
-        const opt = key;
+      for (const key2 in checkOpts2) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts2[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts2[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -8969,8 +8969,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
@@ -10018,11 +10018,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
-        if (key === "__proto__")
+      for (const key2 in schema) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -10099,13 +10099,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -10154,38 +10154,38 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
+            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key2} === ${p2}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -10194,22 +10194,22 @@ var require_additionalProperties = __commonJS({
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -10334,19 +10334,19 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -11134,7 +11134,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -11156,7 +11156,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -11171,7 +11171,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
   }
 });
@@ -11184,7 +11184,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit4(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -11193,14 +11193,14 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path2) {
-      const ctrl = callVisitor(key, node, visitor, path2);
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    function visit_(key2, node, visitor, path2) {
+      const ctrl = callVisitor(key2, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key2, path2, ctrl);
+        return visit_(key2, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -11244,11 +11244,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path2) {
-      const ctrl = await callVisitor(key, node, visitor, path2);
+    async function visitAsync_(key2, node, visitor, path2) {
+      const ctrl = await callVisitor(key2, node, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key2, path2, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -11298,27 +11298,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path2) {
+    function callVisitor(key2, node, visitor, path2) {
       if (typeof visitor === "function")
-        return visitor(key, node, path2);
+        return visitor(key2, node, path2);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path2);
+        return visitor.Map?.(key2, node, path2);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path2);
+        return visitor.Seq?.(key2, node, path2);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path2);
+        return visitor.Pair?.(key2, node, path2);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path2);
+        return visitor.Scalar?.(key2, node, path2);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path2);
+        return visitor.Alias?.(key2, node, path2);
       return void 0;
     }
-    function replaceNode(key, path2, node) {
+    function replaceNode(key2, path2, node) {
       const parent = path2[path2.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -11329,7 +11329,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit4;
     exports.visitAsync = visitAsync;
   }
 });
@@ -11339,7 +11339,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -11483,7 +11483,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit4.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -11510,7 +11510,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -11521,7 +11521,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit4.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -11579,7 +11579,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj2, key, val) {
+    function applyReviver(reviver, obj2, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i2 = 0, len = val.length; i2 < len; ++i2) {
@@ -11619,7 +11619,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj2, key, val);
+      return reviver.call(obj2, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -11701,7 +11701,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -11727,7 +11727,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit4.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -11822,7 +11822,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -11834,12 +11834,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -11850,7 +11850,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -11895,7 +11895,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -11906,7 +11906,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -11982,14 +11982,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path2))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path2;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -11997,14 +11997,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path2) {
-        const [key, ...rest] = path2;
+        const [key2, ...rest] = path2;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -12012,8 +12012,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path2;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -12031,10 +12031,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path2) {
-        const [key, ...rest] = path2;
+        const [key2, ...rest] = path2;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -12042,17 +12042,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path2, value) {
-        const [key, ...rest] = path2;
+        const [key2, ...rest] = path2;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -12219,7 +12219,7 @@ ${indent}${text2.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -12362,7 +12362,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -12417,7 +12417,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -12440,7 +12440,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -12465,20 +12465,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -12589,7 +12589,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify3(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -12618,7 +12618,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -12627,22 +12627,22 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
-    var stringify3 = require_stringify();
+    var Scalar2 = require_Scalar();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar2.Scalar.BLOCK_FOLDED || key2.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -12650,7 +12650,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -12702,7 +12702,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -12782,19 +12782,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar2.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -12811,14 +12811,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -12843,22 +12843,22 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge.isMergeKey(ctx, key2))
         merge.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -12873,19 +12873,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
+      if (identity.isNode(key2) && ctx?.doc) {
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -12909,24 +12909,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k2 = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k2, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -12946,12 +12946,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify4(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -12976,7 +12976,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -13043,7 +13043,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify3.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i2 < items.length - 1) {
           str2 += ",";
@@ -13101,12 +13101,12 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
+    var Scalar2 = require_Scalar();
+    function findPair(items, key2) {
+      const k2 = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k2)
+          if (it.key === key2 || it.key === k2)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
@@ -13129,20 +13129,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add2 = (key, value) => {
+        const add2 = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj2, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj2, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj2 instanceof Map) {
-          for (const [key, value] of obj2)
-            add2(key, value);
+          for (const [key2, value] of obj2)
+            add2(key2, value);
         } else if (obj2 && typeof obj2 === "object") {
-          for (const key of Object.keys(obj2))
-            add2(key, obj2[key]);
+          for (const key2 of Object.keys(obj2))
+            add2(key2, obj2[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -13168,7 +13168,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -13182,23 +13182,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -13266,7 +13266,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -13287,15 +13287,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -13307,8 +13307,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -13318,12 +13318,12 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -13355,8 +13355,8 @@ var require_YAMLSeq = __commonJS({
           let i2 = 0;
           for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it : String(i2++);
-              it = replacer.call(obj2, key, it);
+              const key2 = obj2 instanceof Set ? it : String(i2++);
+              it = replacer.call(obj2, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -13364,8 +13364,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -13419,14 +13419,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -13437,13 +13437,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13488,7 +13488,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13516,7 +13516,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
+        const node = new Scalar2.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -13607,7 +13607,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -13624,7 +13624,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -13675,7 +13675,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -13719,15 +13719,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i2 = 0, o2 = 0; i2 < n; ++i2, o2 += lineWidth) {
             lines[i2] = str2.substr(o2, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -13742,7 +13742,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError2) {
       if (identity.isSeq(seq)) {
@@ -13753,7 +13753,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError2("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -13779,25 +13779,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i2++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -13844,16 +13844,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -13874,12 +13874,12 @@ var require_omap = __commonJS({
       resolve(seq, onError2) {
         const pairs$1 = pairs.resolvePairs(seq, onError2);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError2(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError2(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -13896,7 +13896,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -13908,7 +13908,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -13916,7 +13916,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -13928,7 +13928,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13956,7 +13956,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -14064,14 +14064,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -14080,18 +14080,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_2, ctx) {
@@ -14338,7 +14338,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -14354,7 +14354,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -14404,7 +14404,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify3 = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -14419,7 +14419,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify3.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -14441,7 +14441,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -14449,7 +14449,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify3.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -14494,7 +14494,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document3 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -14618,8 +14618,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k2 = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k2, v);
       }
@@ -14627,8 +14627,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -14648,8 +14648,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -14664,8 +14664,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -14679,11 +14679,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -14784,7 +14784,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document3;
   }
 });
 
@@ -14991,24 +14991,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -15082,10 +15082,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -15093,10 +15093,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError2(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep5) {
@@ -15109,17 +15109,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError2(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError2(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError2(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError2);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError2);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -15129,7 +15129,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError: onError2,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -15293,11 +15293,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
@@ -15318,9 +15318,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError2(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -15367,8 +15367,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
+          if (isBlock(key2))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep5 ?? [], {
@@ -15464,7 +15464,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -15513,7 +15513,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError2, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError2(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -15528,13 +15528,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError2) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -15596,7 +15596,7 @@ var require_resolve_block_scalar = __commonJS({
           onError2(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep5 + indent.slice(trimIndent) + content2;
           sep5 = "\n";
         } else if (indent.length > trimIndent || content2[0] === "	") {
@@ -15711,7 +15711,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError2) {
       const { offset, type, source, end } = scalar;
@@ -15720,15 +15720,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code2, msg) => onError2(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -15933,7 +15933,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError2) {
@@ -15951,11 +15951,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError2(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError2(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -16149,13 +16149,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document3.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -16194,7 +16194,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -16383,7 +16383,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document3.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -16518,9 +16518,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -16568,9 +16568,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -16585,7 +16585,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -16625,12 +16625,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key: key2, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep5)
         for (const st of sep5)
           res += st.source;
@@ -16638,7 +16638,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -16649,15 +16649,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit4(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    visit4.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index] of path2) {
         const tok = item?.[field];
@@ -16668,8 +16668,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
+    visit4.parentCollection = (cst, path2) => {
+      const parent = visit4.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -16700,7 +16700,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit4;
   }
 });
 
@@ -16716,7 +16716,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -16800,7 +16800,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -17962,7 +17962,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep5 = it.sep;
                   sep5.push(this.sourceToken);
                   delete it.key;
@@ -17971,7 +17971,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key: key2, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -18305,7 +18305,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -18368,7 +18368,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify3(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -18388,12 +18388,12 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document3.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -18402,13 +18402,13 @@ var require_dist3 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -18416,9 +18416,9 @@ var require_dist3 = __commonJS({
     var lineCounter = require_line_counter();
     var parser4 = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document3.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -18433,7 +18433,7 @@ var require_dist3 = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
+    exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -18444,8 +18444,8 @@ var require_dist3 = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit4.visit;
+    exports.visitAsync = visit4.visitAsync;
   }
 });
 
@@ -19329,7 +19329,7 @@ var require_truncate = __commonJS({
     var parse = require_parse();
     var constants3 = require_constants();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options) => {
+    var truncate = (version, truncation, options) => {
       if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
@@ -19359,7 +19359,7 @@ var require_truncate = __commonJS({
     var isPrerelease = (type) => {
       return type.startsWith("pre");
     };
-    module.exports = truncate2;
+    module.exports = truncate;
   }
 });
 
@@ -19372,27 +19372,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -20596,7 +20596,7 @@ var require_semver2 = __commonJS({
     var lte = require_lte();
     var cmp = require_cmp();
     var coerce = require_coerce();
-    var truncate2 = require_truncate();
+    var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
     var satisfies = require_satisfies();
@@ -20635,7 +20635,7 @@ var require_semver2 = __commonJS({
       lte,
       cmp,
       coerce,
-      truncate: truncate2,
+      truncate,
       Comparator,
       Range,
       satisfies,
@@ -20730,8 +20730,8 @@ var EdictError = class extends Error {
   toString() {
     const p2 = this.position;
     if (!p2) return this.message;
-    const where = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
-    return `${where}: ${this.message}`;
+    const where2 = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
+    return `${where2}: ${this.message}`;
   }
 };
 function isEdictError(e) {
@@ -21213,13 +21213,13 @@ var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
   constructor(opts = {}, flags = 0) {
     opts = checkOpts({}, opts);
     super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
-    const { key, context } = opts;
+    const { key: key2, context } = opts;
     const hasContext = context !== void 0;
-    if (key !== void 0) {
+    if (key2 !== void 0) {
       if (hasContext)
         throw new Error('cannot use both "key" and "context"');
-      abytes(key, 32, "key");
-      const k2 = copyBytes(key);
+      abytes(key2, 32, "key");
+      const k2 = copyBytes(key2);
       this.IV = u32(k2);
       swap32IfBE(this.IV);
       this.flags = flags | B3_Flags.KEYED_HASH;
@@ -21473,7 +21473,7 @@ function blake3Hex(bytes) {
 }
 
 // src/cli/commands/bundle.ts
-import { resolve } from "node:path";
+import { resolve as resolve3 } from "node:path";
 
 // src/bundle/base64.ts
 var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -21650,15 +21650,15 @@ function* trustedSigners(signatures, keys, threshold) {
   let i2 = 0;
   for (const { keyid, sig } of signatures) {
     const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
-    let key;
+    let key2;
     for (const k2 of candidates3) {
       if (yield [k2, sig]) {
-        key = k2;
+        key2 = k2;
         break;
       }
     }
-    if (key !== void 0) {
-      if (!verified.includes(key)) verified.push(key);
+    if (key2 !== void 0) {
+      if (!verified.includes(key2)) verified.push(key2);
     } else if (keyid !== void 0 && candidates3.length > 0) {
       throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
     } else {
@@ -21857,10 +21857,10 @@ function flagsFor(options) {
 function isFolderError(e) {
   return e?.code === "EISDIR";
 }
-function* readLoop(stat2, maxBytes, options) {
+function* readLoop(stat3, maxBytes, options) {
   options.signal?.throwIfAborted();
-  if (options.regularFile && !stat2.isFile()) return { status: "not-a-file" };
-  if (stat2.isFile() && stat2.size > maxBytes) return { status: "too-large", size: stat2.size };
+  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
+  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
   const chunks = [];
   let total = 0;
   for (; ; ) {
@@ -21949,13 +21949,13 @@ async function writeOutputFiles(dir, files2) {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot create this output folder (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
   const targets = files2.map((f) => join2(dir, f.name));
   try {
     await writeFilesAtomic(files2.map((f, i2) => ({ path: targets[i2], bytes: f.bytes })));
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot write into this folder (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
   return targets;
 }
@@ -22465,9 +22465,9 @@ var __export2 = (target, all) => {
 };
 var __copyProps2 = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames2(from))
-      if (!__hasOwnProp2.call(to, key) && key !== except)
-        __defProp2(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc2(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames2(from))
+      if (!__hasOwnProp2.call(to, key2) && key2 !== except)
+        __defProp2(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc2(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -22611,9 +22611,9 @@ function bufferToString(input) {
 }
 function pick(source, properties) {
   const out = {};
-  properties.forEach((key) => {
-    if (source[key] !== void 0) {
-      out[key] = source[key];
+  properties.forEach((key2) => {
+    if (source[key2] !== void 0) {
+      out[key2] = source[key2];
     }
   });
   return out;
@@ -22792,20 +22792,20 @@ function appendTaskOptions(options, commands = []) {
   if (!filterPlainObject(options)) {
     return commands;
   }
-  return Object.keys(options).reduce((commands2, key) => {
-    const value = options[key];
+  return Object.keys(options).reduce((commands2, key2) => {
+    const value = options[key2];
     if (r(value)) {
       commands2.push(value);
     } else if (filterPrimitives(value, ["boolean"])) {
-      commands2.push(key + "=" + value);
+      commands2.push(key2 + "=" + value);
     } else if (Array.isArray(value)) {
       for (const v of value) {
         if (!filterPrimitives(v, ["string", "number"])) {
-          commands2.push(key + "=" + v);
+          commands2.push(key2 + "=" + v);
         }
       }
     } else {
-      commands2.push(key);
+      commands2.push(key2);
     }
     return commands2;
   }, commands);
@@ -23186,12 +23186,12 @@ function configListParser(text2) {
   }
   return config;
 }
-function configGetParser(text2, key) {
+function configGetParser(text2, key2) {
   let value = null;
   const values = [];
   const scopes = /* @__PURE__ */ new Map();
-  for (const item of configParser(text2, key)) {
-    if (item.key !== key) {
+  for (const item of configParser(text2, key2)) {
+    if (item.key !== key2) {
       continue;
     }
     values.push(value = item.value);
@@ -23201,7 +23201,7 @@ function configGetParser(text2, key) {
     scopes.get(item.file).push(value);
   }
   return {
-    key,
+    key: key2,
     paths: Array.from(scopes.keys()),
     scopes,
     value,
@@ -23216,13 +23216,13 @@ function* configParser(text2, requestedKey = null) {
   for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
     let value = lines[i2++];
-    let key = requestedKey;
+    let key2 = requestedKey;
     if (value.includes("\n")) {
       const line = splitOn(value, "\n");
-      key = line[0];
+      key2 = line[0];
       value = line[1];
     }
-    yield { file, key, value };
+    yield { file, key: key2, value };
   }
 }
 var ConfigList;
@@ -23251,14 +23251,14 @@ var init_ConfigList = __esm({
         }
         return this.values[file];
       }
-      addValue(file, key, value) {
+      addValue(file, key2, value) {
         const values = this.addFile(file);
-        if (!Object.hasOwn(values, key)) {
-          values[key] = value;
-        } else if (Array.isArray(values[key])) {
-          values[key].push(value);
+        if (!Object.hasOwn(values, key2)) {
+          values[key2] = value;
+        } else if (Array.isArray(values[key2])) {
+          values[key2].push(value);
         } else {
-          values[key] = [values[key], value];
+          values[key2] = [values[key2], value];
         }
         this._all = void 0;
       }
@@ -23271,12 +23271,12 @@ function asConfigScope(scope, fallback) {
   }
   return fallback;
 }
-function addConfigTask(key, value, append2, scope) {
+function addConfigTask(key2, value, append2, scope) {
   const commands = ["config", `--${scope}`];
   if (append2) {
     commands.push("--add");
   }
-  commands.push(key, value);
+  commands.push(key2, value);
   return {
     commands,
     format: "utf-8",
@@ -23285,8 +23285,8 @@ function addConfigTask(key, value, append2, scope) {
     }
   };
 }
-function getConfigTask(key, scope) {
-  const commands = ["config", "--null", "--show-origin", "--get-all", key];
+function getConfigTask(key2, scope) {
+  const commands = ["config", "--null", "--show-origin", "--get-all", key2];
   if (scope) {
     commands.splice(1, 0, `--${scope}`);
   }
@@ -23294,7 +23294,7 @@ function getConfigTask(key, scope) {
     commands,
     format: "utf-8",
     parser(text2) {
-      return configGetParser(text2, key);
+      return configGetParser(text2, key2);
     }
   };
 }
@@ -23313,10 +23313,10 @@ function listConfigTask(scope) {
 }
 function config_default() {
   return {
-    addConfig(key, value, ...rest) {
+    addConfig(key2, value, ...rest) {
       return this._runTask(
         addConfigTask(
-          key,
+          key2,
           value,
           rest[0] === true,
           asConfigScope(
@@ -23328,9 +23328,9 @@ function config_default() {
         trailingFunctionArgument(arguments)
       );
     },
-    getConfig(key, scope) {
+    getConfig(key2, scope) {
       return this._runTask(
-        getConfigTask(key, asConfigScope(scope, void 0)),
+        getConfigTask(key2, asConfigScope(scope, void 0)),
         trailingFunctionArgument(arguments)
       );
     },
@@ -23538,12 +23538,12 @@ function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
   const labelPrefix = label && `[${label}]` || "";
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
-  const key = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
+  const key2 = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
   return step2(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
-      createLogger(label, key.replace(/^[^:]+/, name), initial, infoDebugger)
+      createLogger(label, key2.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
   function step2(phase) {
@@ -24013,8 +24013,8 @@ var init_count_objects = __esm({
     init_utils();
     parser2 = new LineParser(
       /([a-z-]+): (\d+)$/,
-      (result, [key, value]) => {
-        const property = asCamelCase(key);
+      (result, [key2, value]) => {
+        const property = asCamelCase(key2);
         if (Object.hasOwn(result, property)) {
           result[property] = asNumber(value);
         }
@@ -24480,9 +24480,9 @@ function prettyFormat(format, splitter) {
   return [fields, formatStr.join(splitter)];
 }
 function userOptions(input) {
-  return Object.keys(input).reduce((out, key) => {
-    if (!(key in excludeOptions)) {
-      out[key] = input[key];
+  return Object.keys(input).reduce((out, key2) => {
+    if (!(key2 in excludeOptions)) {
+      out[key2] = input[key2];
     }
     return out;
   }, {});
@@ -24682,17 +24682,17 @@ var init_parse_remote_objects = __esm({
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
@@ -27237,9 +27237,9 @@ function validateAgainstSchema(schema, value) {
   for (const err of errors) {
     const issue = toIssue(err, value, typeErrorAt);
     if (!issue) continue;
-    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${issue.kind}|${issue.pointer}|${issue.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     issues.push(issue);
   }
   return issues;
@@ -27251,27 +27251,29 @@ function toIssue(err, root, typeErrorAt) {
   if (err.keyword === "propertyNames") return void 0;
   if (err.propertyName !== void 0) {
     if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
+    const key2 = err.propertyName;
     const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
+    const near = allowed.length ? suggest(key2, allowed) : void 0;
     return {
       kind: "invalid-value",
-      pointer: joinPointer(at, key),
+      pointer: joinPointer(at, key2),
       atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+      message: `key "${key2}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
     };
   }
   switch (err.keyword) {
     case "additionalProperties": {
-      const key = String(params.additionalProperty);
+      const key2 = String(params.additionalProperty);
       const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
+      const near = suggest(key2, known);
       return {
         kind: "unknown-key",
-        pointer: joinPointer(at, key),
+        pointer: joinPointer(at, key2),
         atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+        message: `unknown key "${key2}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key",
+        key: key2,
+        ...near ? { suggestion: near } : {}
       };
     }
     case "required": {
@@ -27281,7 +27283,8 @@ function toIssue(err, root, typeErrorAt) {
         pointer: at,
         atKey: at !== "",
         message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
+        help: `add "${missing}"`,
+        key: missing
       };
     }
     case "type":
@@ -27348,14 +27351,14 @@ function stringsOf(value) {
 function mapOf(value, read) {
   if (!isRecord(value)) return void 0;
   const entries = [];
-  for (const [key, entry] of Object.entries(value)) {
+  for (const [key2, entry] of Object.entries(value)) {
     const typed = read(entry);
-    if (typed !== void 0) entries.push([key, typed]);
+    if (typed !== void 0) entries.push([key2, typed]);
   }
   return Object.fromEntries(entries);
 }
 function compact(view) {
-  for (const [key, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key);
+  for (const [key2, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key2);
   return view;
 }
 
@@ -27724,7 +27727,79 @@ function metadataOf(metadata2) {
 }
 
 // src/model/source.ts
+var import_yaml2 = __toESM(require_dist3(), 1);
+
+// src/model/source-syntax.ts
 var import_yaml = __toESM(require_dist3(), 1);
+function firstSyntaxProblem(text2, lines, doc) {
+  const errors = [...doc.errors].sort((a, b2) => a.pos[0] - b2.pos[0]);
+  const first3 = errors[0];
+  const span = realSpan(text2, doc, first3);
+  const help2 = [];
+  const indent = indentationHint(text2, lines, span[0], first3);
+  if (indent) help2.push(indent);
+  if (errors.length > 1) {
+    const more = errors.length - 1;
+    help2.push(`the parser found ${more} more syntax error${more === 1 ? "" : "s"} after this one, usually caused by it; fix this one and lint again`);
+  }
+  return { code: "yaml-syntax", message: firstLine(first3.message), span, ...help2.length ? { help: help2.join("; ") } : {} };
+}
+function firstLine(message) {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+function realSpan(text2, doc, err) {
+  const [s, e] = err.pos;
+  if (err.code === "MISSING_CHAR" && /^Missing closing ["']quote/.test(err.message)) {
+    const open5 = openingQuote(doc, s);
+    if (open5 !== void 0) return [open5, open5 + 1];
+  }
+  if (err.code !== "TAB_AS_INDENT" && inIndentation(text2, s)) {
+    let at = s;
+    while (at < text2.length && (text2[at] === " " || text2[at] === "	")) at++;
+    if (at < text2.length && text2[at] !== "\n" && text2[at] !== "\r") return [at, tokenEnd(text2, at)];
+  }
+  return [s, Math.max(e, s)];
+}
+function inIndentation(text2, offset) {
+  for (let i2 = offset - 1; i2 >= 0 && text2[i2] !== "\n"; i2--) if (text2[i2] !== " " && text2[i2] !== "	") return false;
+  return true;
+}
+function tokenEnd(text2, offset) {
+  let e = offset + 1;
+  while (e < text2.length && !/[\s:]/.test(text2[e])) e++;
+  return e;
+}
+function lineEnd(text2, offset) {
+  const nl = text2.indexOf("\n", offset);
+  return nl === -1 ? text2.length : nl;
+}
+function openingQuote(doc, end) {
+  let found;
+  (0, import_yaml.visit)(doc, {
+    Scalar: (_key, node) => {
+      if (!(0, import_yaml.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
+    }
+  });
+  return found;
+}
+function indentationHint(text2, lines, offset, err) {
+  if (err.code !== "BAD_INDENT" && err.code !== "BLOCK_AS_IMPLICIT_KEY") return void 0;
+  const here = lines.position(offset);
+  for (let line = here.line - 1; line >= 1; line--) {
+    const start = lines.lineStart(line);
+    const content2 = text2.slice(start, lineEnd(text2, start));
+    const trimmed2 = content2.trimStart();
+    if (trimmed2 === "" || trimmed2.startsWith("#")) continue;
+    const column = content2.length - trimmed2.length + 1 + (/^-\s+/.exec(trimmed2)?.[0].length ?? 0);
+    if (column === here.column) return void 0;
+    return `this line starts at column ${here.column}, the line above at column ${column}; the keys of one mapping start at the same column`;
+  }
+  return void 0;
+}
+
+// src/model/source.ts
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NODES = 1e5;
 var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
@@ -27816,10 +27891,10 @@ function parseSource(path2, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml.LineCounter();
+  const lineCounter = new import_yaml2.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path: path2, text: text2, value: void 0, spans, problems, lines };
@@ -27840,27 +27915,28 @@ function parseSource(path2, input) {
     });
   }
   const doc = docs[0];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [s, e] = err.pos;
-    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
+  const broken = doc.errors.length > 0;
+  if (broken) problems.push(firstSyntaxProblem(text2, lines, doc));
+  else {
+    for (const warning of doc.warnings) {
+      const [s, e] = warning.pos;
+      problems.push({ code: "yaml-syntax", message: firstLine(warning.message), span: [s, Math.max(e, s)] });
+    }
   }
-  const builder = new ValueBuilder(doc, spans, problems);
+  const flag = broken ? { syntaxError: true } : {};
+  const builder = new ValueBuilder(doc, spans, broken ? [] : problems);
   let value;
   try {
     value = builder.build(doc.contents, "");
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path: path2, text: text2, value: void 0, spans, problems, lines };
+    return { path: path2, text: text2, value: void 0, spans, problems, lines, ...flag };
   }
-  if (value === void 0 && doc.contents == null) {
+  if (value === void 0 && doc.contents == null && !broken) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
-  return { path: path2, text: text2, value, spans, problems, lines };
-}
-function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+  return { path: path2, text: text2, value, spans, problems, lines, ...flag };
 }
 var ValueBuilder = class {
   nodes = 0;
@@ -27881,9 +27957,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml.visit)(doc, {
+    (0, import_yaml2.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -27908,7 +27984,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml.isAlias)(node)) {
+    if ((0, import_yaml2.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -27917,8 +27993,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml.isScalar)(node)) return node.value;
-    if ((0, import_yaml.isSeq)(node) || (0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isScalar)(node)) return node.value;
+    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -27929,7 +28005,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml.isSeq)(node)) {
+    if ((0, import_yaml2.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -27937,40 +28013,40 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
-        let key;
-        if ((0, import_yaml.isScalar)(keyNode)) {
+        let key2;
+        if ((0, import_yaml2.isScalar)(keyNode)) {
           const src = keyNode.source;
-          key = typeof src === "string" ? src : String(keyNode.value);
+          key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
-          key = "";
+          key2 = "";
         } else {
           this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
           continue;
         }
-        if (UNSAFE_KEYS.has(key)) {
+        if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
             span: kSpan,
             help: "remove the key"
           });
           continue;
         }
-        if (seenKeys.has(key)) {
+        if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
           }
           continue;
         }
-        seenKeys.add(key);
-        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
-        if (v !== void 0) out[key] = v;
+        seenKeys.add(key2);
+        const v = this.build(pair.value, joinPointer(pointer, key2), kSpan, viaAlias);
+        if (v !== void 0) out[key2] = v;
       }
       return out;
     }
@@ -28083,7 +28159,7 @@ import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve10, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -28112,7 +28188,7 @@ function catFileBatch(cwd, queries) {
         results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve11(results2);
+      resolve10(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -28151,10 +28227,11 @@ var SAY = {
       } catch {
       }
       if (shallow) {
+        const fetch = await shallowFetchCommand(repo, revision);
         return gitError(
           "diff",
           repo.root,
-          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+          `revision ${revision}${fetch.commit ? ` (commit ${fetch.commit})` : ""} is not in this shallow clone; fetch it with \`${fetch.command}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
         );
       }
       return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
@@ -28172,6 +28249,45 @@ var SAY = {
     )
   }
 };
+function ancestry(revision) {
+  const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
+  if (!m) return void 0;
+  let generations = 0;
+  for (const step2 of m[2].match(/[~^]\d*/g) ?? []) {
+    const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
+    generations += step2[0] === "~" ? n : Math.min(n, 1);
+  }
+  return { base: m[1], generations };
+}
+async function recordedParents(repo, commit) {
+  try {
+    const text2 = await repo.git.raw(["cat-file", "commit", commit]);
+    const header = text2.split("\n\n", 1)[0] ?? "";
+    return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+  } catch {
+    return [];
+  }
+}
+async function shallowFetchCommand(repo, revision) {
+  if (COMMIT_ID.test(revision)) return { command: `git fetch --depth=1 origin ${revision}` };
+  const up = ancestry(revision);
+  if (up) {
+    let base;
+    try {
+      base = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${up.base}^{commit}`])).trim();
+    } catch {
+      base = void 0;
+    }
+    if (base === void 0 || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
+    const step2 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step2 ? (await recordedParents(repo, base))[(step2[1] ? Number(step2[1]) : 1) - 1] : void 0;
+    return { command: `git fetch --deepen=${up.generations}`, ...parent && COMMIT_ID.test(parent) ? { commit: parent } : {} };
+  }
+  if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };
+  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(revision);
+  if (remote) return { command: `git fetch --depth=1 origin ${remote[1]}:refs/remotes/origin/${remote[1]}` };
+  return { command: `git fetch --depth=1 origin ${revision}:${revision}` };
+}
 function isSafeRevision(purpose, revision) {
   if (revision === "" || revision.startsWith("-")) return false;
   return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
@@ -28363,7 +28479,7 @@ async function readCapped(root, path2) {
     const read = await readBounded(join4(root, ...path2.split("/")), MAX_FILE_BYTES);
     return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot read ${path2} (${ioCode2(e)})`, { position: { file: path2 }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot read this file (${ioCode2(e)})`, { position: { file: path2 }, cause: e });
   }
 }
 async function readWorkingTreeFiles(root, options = {}) {
@@ -28427,35 +28543,35 @@ function modelResource(entry, kind) {
 }
 function desugarWorkspaceControls(access2, provenance) {
   const out = [];
-  const sourceOf2 = (path2, i2 = 0) => provenance[path2]?.[i2] ?? { policy: "", file: "" };
+  const sourceOf3 = (path2, i2 = 0) => provenance[path2]?.[i2] ?? { policy: "", file: "" };
   const models = access2.Models;
   if (models) {
     const allowedBy = models.AllowedProviders ? "Models.AllowedProviders" : models.AllowedModels ? "Models.AllowedModels" : void 0;
     if (allowedBy) {
-      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf2(allowedBy) });
+      out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf3(allowedBy) });
     }
     models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf2("Models.AllowedProviders", i2) });
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf3("Models.AllowedProviders", i2) });
     });
     models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf2("Models.AllowedModels", i2) });
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf3("Models.AllowedModels", i2) });
     });
     const denied = strings(models.DeniedModels ?? []);
     if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf2("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf3("Models.DeniedModels") });
     }
   }
   const caps = access2.Capabilities;
   if (caps) {
     if (caps.AllowedTools) {
-      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf2("Capabilities.AllowedTools") });
+      out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf3("Capabilities.AllowedTools") });
     }
     caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.AllowedTools", i2) });
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf3("Capabilities.AllowedTools", i2) });
     });
     const deniedTools = strings(caps.DeniedTools ?? []);
     if (deniedTools.length) {
-      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: sourceOf2("Capabilities.DeniedTools") });
+      out.push({ Sid: "Capabilities.DeniedTools", Effect: "Deny", Action: ["tool:Use"], Resource: deniedTools.map((t2) => `tool://${t2}`), source: sourceOf3("Capabilities.DeniedTools") });
     }
   }
   return out;
@@ -28468,24 +28584,34 @@ function desugarToolApproval(access2) {
 }
 
 // src/model/schemas/walk.ts
-function childSchema(schema, key) {
+function childSchema(schema, key2) {
   const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  if (props && Object.prototype.hasOwnProperty.call(props, key2)) return props[key2];
   const extra = schema.additionalProperties;
   return typeof extra === "object" && extra !== null ? extra : void 0;
 }
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
+function walkWithSchema(value, schema, visit4, pointer = "") {
+  visit4(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit4, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
   for (const [k2, v] of Object.entries(value)) {
     const sub = childSchema(schema, k2);
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+    if (sub) walkWithSchema(v, sub, visit4, joinPointer(pointer, k2));
   }
+}
+function schemaAt(schema, segments) {
+  let cur = schema;
+  for (const seg of segments) {
+    if (!cur) return void 0;
+    const props = cur.properties ?? {};
+    if (/^\d+$/.test(seg) && !Object.prototype.hasOwnProperty.call(props, seg) && cur.items && typeof cur.items === "object") cur = cur.items;
+    else cur = childSchema(cur, seg);
+  }
+  return cur;
 }
 
 // src/model/merge/precedence.ts
@@ -28595,33 +28721,33 @@ function mergeSpecs(docs, specSchema) {
     const spec = doc.entry.document.spec;
     if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
-    const visit2 = (out, input, schema, path2, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = childSchema(schema, key);
+    const visit4 = (out, input, schema, path2, pointer) => {
+      for (const [key2, raw] of Object.entries(input)) {
+        const sub = childSchema(schema, key2);
         if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p2 = path2 ? `${path2}.${key}` : key;
-        const ptr = joinPointer(pointer, key);
+        const p2 = path2 ? `${path2}.${key2}` : key2;
+        const ptr = joinPointer(pointer, key2);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isRecord(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit2(child, raw, sub, p2, ptr);
+          const child = isRecord(out[key2]) ? out[key2] : {};
+          out[key2] = child;
+          visit4(child, raw, sub, p2, ptr);
           continue;
         }
         const locker = lockedBy(locks, p2);
         if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          if (!sameValue(out[key2], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key2] });
           continue;
         }
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
+            out[key2] = [...out[key2] ?? [], ...items];
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "union": {
-            const existing = out[key] ?? [];
+            const existing = out[key2] ?? [];
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
             for (const item of validItems(raw, sub)) {
@@ -28631,26 +28757,26 @@ function mergeSpecs(docs, specSchema) {
                 merged.push(clone(item));
               }
             }
-            out[key] = merged;
+            out[key2] = merged;
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "all-of":
-            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
+            out[key2] = [...out[key2] ?? [], clone(validItems(raw, sub))];
             (provenance[p2] ??= []).push(src);
             break;
           case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
+            if (out[key2] === void 0) {
+              out[key2] = clone(raw);
               provenance[p2] = [src];
               setBy.set(p2, doc);
               break;
             }
-            const r2 = stricter(out[key], raw, sub["x-looser"]);
+            const r2 = stricter(out[key2], raw, sub["x-looser"]);
             if (r2.loosened) {
-              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r2.value, out[key])) {
-              out[key] = r2.value;
+              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key2] });
+            } else if (!sameValue(r2.value, out[key2])) {
+              out[key2] = r2.value;
               provenance[p2] = [src];
               setBy.set(p2, doc);
             }
@@ -28658,17 +28784,17 @@ function mergeSpecs(docs, specSchema) {
           }
           default: {
             const prev = setBy.get(p2);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key2], raw)) {
+              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key2] });
             }
-            out[key] = clone(raw);
+            out[key2] = clone(raw);
             provenance[p2] = [src];
             setBy.set(p2, doc);
           }
         }
       }
     };
-    visit2(value, spec, specSchema, "", "/spec");
+    visit4(value, spec, specSchema, "", "/spec");
     for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
@@ -28766,119 +28892,147 @@ function summarize(findings, files2) {
   return s;
 }
 
-// src/lint/suppressions.ts
-var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text2) {
-  const out = [];
-  const lines = text2.split("\n");
-  lines.forEach((line, i2) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
-    const [rulesPart, ...reasonParts] = m[1].split("--");
-    const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
-    );
-    const reason2 = reasonParts.join("--").trim();
-    out.push({ line: i2 + 2, rules, ...reason2 ? { reason: reason2 } : {} });
-  });
-  return out;
-}
-function isSuppressed(suppressions, rule, line) {
-  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
-}
-
-// src/lint/engine.ts
-function spanOf2(file, pointer, atKey = false) {
-  let p2 = pointer ?? "";
-  let wantKey = atKey;
-  while (p2 !== void 0) {
-    const s = file.source.spans.get(p2);
-    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
-    p2 = parentPointer(p2);
-    wantKey = true;
-  }
-  return [0, 0];
-}
-function isSingleLine(file, span) {
-  return !file.source.text.slice(span[0], span[1]).includes("\n");
-}
-function toFinding(rule, severity, raw) {
-  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
-  const lines = raw.file.source.lines;
-  const start = lines.position(span[0]);
-  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
-  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
-  return {
-    rule: rule.meta.id,
-    severity,
-    message: raw.message,
-    file: raw.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    path: raw.pointer ? toJsonPath(raw.pointer) : "",
-    ...raw.help ? { help: raw.help } : {}
-  };
-}
-function trimEnd(text2, span) {
+// src/lint/text-span.ts
+function lastVisibleOffset(text2, span) {
   let e = span[1];
   while (e > span[0] && /\s/.test(text2[e - 1])) e--;
-  return e;
+  return Math.max(span[0], e - 1);
 }
-function runLint(repo, options) {
-  const config = repo.config?.value.lint;
-  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = config?.ignore ?? [];
-  const suppressionCache = /* @__PURE__ */ new Map();
-  const findings = [];
-  let merged;
-  const inScope = (path2) => {
-    if (ignore.some((g) => matchesPathGlob(g, path2))) return false;
-    if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o2) => o2 === "" || o2 === "." || path2 === o2 || path2.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
-  };
-  for (const rule of options.rules) {
-    const configured = severities[rule.meta.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    const ctx = {
-      repo,
-      options,
-      merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues: (file) => file.issues,
-      report(raw) {
-        if (!inScope(raw.file.path)) return;
-        const finding = toFinding(rule, severity, raw);
-        let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
-        if (isSuppressed(sup, finding.rule, finding.line)) return;
-        findings.push(finding);
-      }
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        rule: "internal-error",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${e.message}`,
-        file: "",
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        path: "",
-        help: "please report this as a bug in edict"
-      });
-    }
+
+// src/lint/suppressions.ts
+var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/g;
+function parseSuppressions(text2) {
+  const out = [];
+  let lineNo = 1;
+  let scanned = 0;
+  for (const m of text2.matchAll(DIRECTIVE)) {
+    for (let i2 = text2.indexOf("\n", scanned); i2 !== -1 && i2 < m.index; i2 = text2.indexOf("\n", i2 + 1)) lineNo++;
+    scanned = m.index;
+    const lineStart = text2.lastIndexOf("\n", m.index - 1) + 1;
+    if (!isCommentStart(text2, lineStart, m.index)) continue;
+    const body = m[1];
+    const bodyStart = m.index + m[0].length - body.length;
+    const sep5 = body.indexOf("--");
+    const rulesPart = sep5 === -1 ? body : body.slice(0, sep5);
+    const reason2 = sep5 === -1 ? "" : body.slice(sep5 + 2).trim();
+    const names = [];
+    for (const n of rulesPart.matchAll(/[^\s,]+/g)) names.push({ rule: n[0], span: [bodyStart + n.index, bodyStart + n.index + n[0].length] });
+    out.push({ commentLine: lineNo, from: lineNo + 1, to: lineNo + 1, rules: new Set(names.map((n) => n.rule)), names, ...reason2 ? { reason: reason2 } : {} });
   }
-  findings.sort(compareFindings);
-  const files2 = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files2) };
+  return out;
+}
+function isCommentStart(text2, lineStart, at) {
+  const before = text2.slice(lineStart, at);
+  if (before.trim() === "") return true;
+  if (!/\s$/.test(before)) return false;
+  const quotes = (q2) => before.split(q2).length - 1;
+  return quotes('"') % 2 === 0 && quotes("'") % 2 === 0;
+}
+function suppressionsOf(source) {
+  if (source.path.toLowerCase().endsWith(".json")) return [];
+  const directives = parseSuppressions(source.text);
+  if (directives.length === 0) return directives;
+  const wanted = new Set(directives.map((d) => d.from));
+  const lastLine = /* @__PURE__ */ new Map();
+  for (const [pointer, spans] of source.spans) {
+    if (pointer === "") continue;
+    const begin = source.lines.position((spans.key ?? spans.value)[0]).line;
+    if (!wanted.has(begin)) continue;
+    const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
+    if (end > (lastLine.get(begin) ?? begin)) lastLine.set(begin, end);
+  }
+  return directives.map((d) => ({ ...d, to: lastLine.get(d.from) ?? d.from }));
+}
+function isSuppressed(suppressions, rule, line) {
+  return suppressions.some((s) => line >= s.from && line <= s.to && (s.rules.size === 0 || s.rules.has(rule)));
+}
+
+// src/lint/schema-issues.ts
+function reconcileSchemaIssues(file) {
+  const issues = file.issues.map((i2) => i2.kind === "unknown-key" ? withPlacement(file, i2) : i2);
+  const explained = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key") continue;
+    for (const key2 of explainedKeys(i2)) explained.add(joinPointer(i2.belongsTo ?? parentPointer(i2.pointer) ?? "", key2));
+  }
+  if (explained.size === 0) return issues;
+  return issues.filter((i2) => !(i2.kind === "missing-required" && i2.key !== void 0 && explained.has(joinPointer(i2.pointer, i2.key))));
+}
+function explainedKeysAt(issues, pointer) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key" || (i2.belongsTo ?? parentPointer(i2.pointer)) !== pointer) continue;
+    for (const key2 of explainedKeys(i2)) out.add(key2);
+  }
+  return out;
+}
+function explainedKeys(issue) {
+  if (issue.belongsTo !== void 0) return issue.key === void 0 ? [] : [issue.key];
+  return issue.suggestion === void 0 ? [] : [issue.suggestion];
+}
+function withPlacement(file, issue) {
+  const key2 = issue.key;
+  const parent = parentPointer(issue.pointer);
+  const schema = schemaFor(file);
+  if (key2 === void 0 || parent === void 0 || !schema) return issue;
+  const owner = misplacedOwner(file, schema, parent, issue.pointer, key2);
+  if (!owner) return issue;
+  const { suggestion: _2, ...rest } = issue;
+  return {
+    ...rest,
+    belongsTo: owner.pointer,
+    message: `unknown key "${key2}" in ${toJsonPath(parent) || "the document"}; it looks like a key of ${toJsonPath(owner.pointer)} above, indented too little`,
+    help: `indent "${key2}" to column ${owner.column}, like the other keys of ${toJsonPath(owner.pointer)}`
+  };
+}
+function misplacedOwner(file, schema, parent, pointer, key2) {
+  const { source } = file;
+  const keySpan = source.spans.get(pointer)?.key;
+  if (!keySpan) return void 0;
+  const at = source.lines.position(keySpan[0]);
+  const above = previousContentLine(source.text, source.lines, at.line);
+  if (above === void 0) return void 0;
+  let best;
+  for (const [candidate, spans] of source.spans) {
+    if (!candidate.startsWith(`${parent}/`) || candidate === pointer) continue;
+    const value = getAtPointer(source.value, candidate);
+    if (value === null || typeof value !== "object" || Array.isArray(value) || key2 in value) continue;
+    if (source.lines.position(lastVisibleOffset(source.text, spans.value)).line !== above) continue;
+    const firstKey = Object.keys(value)[0];
+    const firstSpan = firstKey === void 0 ? void 0 : source.spans.get(joinPointer(candidate, firstKey))?.key;
+    if (!firstSpan) continue;
+    const column = source.lines.position(firstSpan[0]).column;
+    if (column <= at.column) continue;
+    const declared = schemaAt(schema, splitPointer(candidate))?.properties;
+    if (!declared || !Object.prototype.hasOwnProperty.call(declared, key2)) continue;
+    const depth = splitPointer(candidate).length;
+    if (!best || depth > best.depth) best = { pointer: candidate, column, depth };
+  }
+  return best && { pointer: best.pointer, column: best.column };
+}
+function previousContentLine(text2, lines, line) {
+  for (let l = line - 1; l >= 1; l--) {
+    const start = lines.lineStart(l);
+    const end = text2.indexOf("\n", start);
+    const content2 = text2.slice(start, end === -1 ? text2.length : end).trim();
+    if (content2 !== "" && !content2.startsWith("#")) return l;
+  }
+  return void 0;
+}
+
+// src/lint/parsed-view.ts
+function parsedView(repo) {
+  if (!repo.files.some((f) => f.source.syntaxError)) return repo;
+  const parses = (e) => !e.file.source.syntaxError;
+  const view = {
+    ...repo,
+    policies: repo.policies.filter(parses),
+    packPolicies: repo.packPolicies.filter(parses),
+    packMetas: repo.packMetas.map((m) => parses(m) ? m : { file: m.file, pack: m.pack })
+  };
+  if (repo.config && !parses(repo.config)) delete view.config;
+  if (repo.packState && !parses(repo.packState)) delete view.packState;
+  return view;
 }
 
 // src/pack/checksum.ts
@@ -29144,15 +29298,15 @@ function findCycles(packs) {
   for (const start of names) {
     const path2 = [start];
     const onPath = /* @__PURE__ */ new Set([start]);
-    const visit2 = (node) => {
+    const visit4 = (node) => {
       for (const dep of packs.get(node)?.dependencies ?? []) {
         if (cycles.length >= MAX_CYCLES) return;
         const next = dep.name;
         if (!packs.has(next) || next < start) continue;
         if (next === start) {
-          const key = path2.join("\0");
-          if (!seen.has(key)) {
-            seen.add(key);
+          const key2 = path2.join("\0");
+          if (!seen.has(key2)) {
+            seen.add(key2);
             cycles.push([...path2]);
           }
           continue;
@@ -29160,12 +29314,12 @@ function findCycles(packs) {
         if (onPath.has(next)) continue;
         path2.push(next);
         onPath.add(next);
-        visit2(next);
+        visit4(next);
         path2.pop();
         onPath.delete(next);
       }
     };
-    visit2(start);
+    visit4(start);
   }
   return cycles;
 }
@@ -29176,19 +29330,19 @@ function dependencyOrder(packs, subset) {
   const wanted = new Set(subset);
   const out = [];
   const state = /* @__PURE__ */ new Map();
-  const visit2 = (name) => {
+  const visit4 = (name) => {
     if (state.has(name)) return;
     state.set(name, "visiting");
-    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit2(dep.name);
+    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit4(dep.name);
     state.set(name, "done");
     if (wanted.has(name)) out.push(name);
   };
-  for (const name of [...wanted].sort()) visit2(name);
+  for (const name of [...wanted].sort()) visit4(name);
   return out;
 }
 
 // src/pack/state.ts
-var import_yaml2 = __toESM(require_dist3(), 1);
+var import_yaml3 = __toESM(require_dist3(), 1);
 var STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 function emptyState() {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
@@ -29197,8 +29351,8 @@ function toPackState(value) {
   const { value: state, issues } = validatePackState(value);
   if (!state || issues.length > 0) return { ok: false, problems: issues.map((i2) => `${i2.pointer || "/"}: ${i2.message}`) };
   const problems = [];
-  for (const [key, entry] of Object.entries(state.installed_packs ?? {})) {
-    if (entry.name !== key) problems.push(`/installed_packs/${key}/name: "${entry.name}" does not match its key "${key}"`);
+  for (const [key2, entry] of Object.entries(state.installed_packs ?? {})) {
+    if (entry.name !== key2) problems.push(`/installed_packs/${key2}/name: "${entry.name}" does not match its key "${key2}"`);
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
@@ -29226,7 +29380,7 @@ function orderedPack(p2) {
 function toStateYaml(state) {
   const packs = {};
   for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings2)) packs[name] = orderedPack(state.installed_packs[name]);
-  const doc = new import_yaml2.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  const doc = new import_yaml3.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
   doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
   return doc.toString({ lineWidth: 0 });
 }
@@ -29442,10 +29596,10 @@ function checkIds(pack, d, replaced) {
   const inPack = /* @__PURE__ */ new Map();
   for (const p2 of pack.policies) {
     if (!p2.kind || p2.id === void 0) continue;
-    const key = `${p2.kind}\0${p2.id}`;
-    const first3 = inPack.get(key);
+    const key2 = `${p2.kind}\0${p2.id}`;
+    const first3 = inPack.get(key2);
     if (first3) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first3} and ${p2.file} of pack ${pack.name}`);
-    else inPack.set(key, p2.file);
+    else inPack.set(key2, p2.file);
   }
   for (const [path2, ident] of d.ids) {
     if (replaced.has(path2)) continue;
@@ -30819,6 +30973,7 @@ var installed_file_modified_default = defineRule(
     id: "installed-file-modified",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
   },
   (ctx) => {
@@ -31241,7 +31396,7 @@ function parsePolicyVersion(text2) {
 }
 
 // src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help) {
+function formatRule(id, checks, description, help2) {
   return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
     for (const file of ctx.repo.files) {
       const schema = schemaFor(file);
@@ -31251,7 +31406,7 @@ function formatRule(id, checks, description, help) {
         if (!format || typeof value !== "string") return;
         const check = checks[format];
         const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+        if (message) ctx.report({ file, pointer, message, ...help2 ? { help: help2 } : {} });
       });
     }
   });
@@ -31585,8 +31740,8 @@ function foldCase(set2) {
 }
 var probeCache = /* @__PURE__ */ new Map();
 function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
+  const key2 = `${flags}/${atom}`;
+  const cached = probeCache.get(key2);
   if (cached) return cached;
   const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
   const ranges = [];
@@ -31601,7 +31756,7 @@ function probe(atom, flags) {
   }
   if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
   const set2 = normalize3(ranges);
-  probeCache.set(key, set2);
+  probeCache.set(key2, set2);
   return set2;
 }
 
@@ -31795,9 +31950,9 @@ function productSearch(a, b2, stop) {
     const [p2, q2] = queue[head];
     for (const p22 of next(a, p2)) {
       for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
+        const key2 = p22 * width + q22;
+        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key2);
         if (stop(p22, q22)) return true;
         queue.push([p22, q22]);
       }
@@ -32163,23 +32318,23 @@ function overlappingAlternatives(q2) {
 }
 function tailPrefixAlternatives(q2) {
   const found = [];
-  const visit2 = (n, next) => {
+  const visit4 = (n, next) => {
     switch (n.type) {
       case "seq": {
         let follow = next;
         for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
           const item = n.items[k2];
-          visit2(item, follow);
+          visit4(item, follow);
           if (!nullable(item)) return;
           follow = union(follow, firstChars(item));
         }
         return;
       }
       case "group":
-        return visit2(n.body, next);
+        return visit4(n.body, next);
       case "repeat":
-        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit2(n.body, next);
+        if (n.max > 1) visit4(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit4(n.body, next);
         return;
       case "alt": {
         const bs = n.branches;
@@ -32191,14 +32346,14 @@ function tailPrefixAlternatives(q2) {
             }
           }
         }
-        for (const b2 of bs) visit2(b2, next);
+        for (const b2 of bs) visit4(b2, next);
         return;
       }
       default:
         return;
     }
   };
-  visit2(q2.body, firstChars(q2.body));
+  visit4(q2.body, firstChars(q2.body));
   return found[0];
 }
 function adjacentQuantifiers(root) {
@@ -32383,8 +32538,8 @@ function not3(a) {
   return a === "error" ? "error" : !a;
 }
 var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context, key) {
-  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+function lookupContext(context, key2) {
+  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
   return found === void 0 ? void 0 : context[found] ?? void 0;
 }
 function evaluateCondition(block, context) {
@@ -32395,8 +32550,8 @@ function evaluateCondition(block, context) {
       result = and3(result, "error");
       continue;
     }
-    for (const [key, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
+    for (const [key2, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key2)));
     }
   }
   return result;
@@ -32488,10 +32643,10 @@ function conditionValues(repo) {
       const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
       const parsed = parseConditionOperator(operator);
       if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-      for (const [key, raw] of Object.entries(block)) {
-        const keyPointer = joinPointer(operatorPointer, key);
+      for (const [key2, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key2);
         const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key: key2, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
       }
     }
   }
@@ -32503,7 +32658,7 @@ function conditionEntries(st) {
     if (!block || typeof block !== "object" || Array.isArray(block)) continue;
     const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
     const parsed = parseConditionOperator(operator);
-    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+    for (const [key2, value] of Object.entries(block)) out.push({ operator, parsed, key: key2, value, pointer: joinPointer(operatorPointer, key2) });
   }
   return out;
 }
@@ -32517,8 +32672,8 @@ function requiresKey(op, value) {
   if (op.set === "ForAllValues" || op.ifExists) return false;
   return !isNegatedOperator(op);
 }
-function conditionRequiresKey(entries, key) {
-  const k2 = key.toLowerCase();
+function conditionRequiresKey(entries, key2) {
+  const k2 = key2.toLowerCase();
   return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
 }
 
@@ -32648,9 +32803,9 @@ var allow_with_not_action_default = defineRule(
   (ctx) => {
     for (const st of allStatements(ctx.repo)) {
       if (st.effect !== "Allow") continue;
-      for (const key of ["NotAction", "NotResource"]) {
-        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
+      for (const key2 of ["NotAction", "NotResource"]) {
+        if ((key2 === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key2}`, atKey: true, message: `Allow with ${key2} grants everything not listed, including future ${key2 === "NotAction" ? "actions" : "resources"}`, help: `use ${key2.slice(3)} with the allowed values and a Deny for exceptions` });
       }
     }
   }
@@ -32674,14 +32829,14 @@ var for_all_values_without_null_default = defineRule(
       }
       for (const [op, block] of Object.entries(st.condition)) {
         if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
-        for (const key of Object.keys(block)) {
-          if (nullGuarded.has(key.toLowerCase())) continue;
+        for (const key2 of Object.keys(block)) {
+          if (nullGuarded.has(key2.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key2),
             atKey: true,
-            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
-            help: `add Null: { ${key}: false } to this Condition`
+            message: `${op} on "${key2}" is true when "${key2}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key2}: false } to this Condition`
           });
         }
       }
@@ -32705,8 +32860,8 @@ var if_exists_in_deny_default = defineRule(
         const parsed = parseConditionOperator(op);
         const ofOp = entries.filter((e) => e.operator === op);
         if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
-        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
+        const help2 = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: help2 });
       }
     }
   }
@@ -32767,17 +32922,17 @@ var negated_condition_missing_key_changed_default = defineRule(
 );
 
 // src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t2, kind, path2, message, help, seen) {
+function reportSetting(ctx, t2, kind, path2, message, help2, seen) {
   const src = ctx.repo.byPath.get(t2.provenance[kind][path2]?.[0]?.file ?? "");
   if (src) {
-    const key = `${src.path}\0${path2}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    ctx.report({ file: src, pointer: `/spec/${path2.split(".").join("/")}`, message, help });
+    const key2 = `${src.path}\0${path2}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    ctx.report({ file: src, pointer: `/spec/${path2.split(".").join("/")}`, message, help: help2 });
     return;
   }
   const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help: help2 });
 }
 
 // src/lint/rules/audit-log-off.ts
@@ -32878,9 +33033,9 @@ var unpinned_tool_version_default = defineRule(
         list3.forEach((entry, i2) => {
           if (typeof entry !== "string" || entry === "*") return;
           const unpinned = isUnpinned(entry);
-          const key = `${d.entry.file.path}#${i2}`;
-          if (!unpinned || reported.has(key)) return;
-          reported.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (!unpinned || reported.has(key2)) return;
+          reported.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
         });
       }
@@ -32897,8 +33052,8 @@ var private_key_in_repository_default = defineRule(
     description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
   },
   (ctx) => {
-    for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    for (const key2 of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key2.path, kind: "policy", source: key2.source, issues: [] }, span: [0, key2.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   }
 );
@@ -32930,8 +33085,8 @@ function patternCovers(general, specific, ignoreCase = false) {
   const q2 = ignoreCase ? specific.toLowerCase() : specific;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length) r2 = j2 === q2.length;
@@ -32940,7 +33095,7 @@ function patternCovers(general, specific, ignoreCase = false) {
     else if (q2[j2] === "*") r2 = false;
     else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
     else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -32950,8 +33105,8 @@ function patternsOverlap(a, b2, ignoreCase = false) {
   const q2 = ignoreCase ? b2.toLowerCase() : b2;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length && j2 === q2.length) r2 = true;
@@ -32959,7 +33114,7 @@ function patternsOverlap(a, b2, ignoreCase = false) {
     else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
     else if (i2 === p2.length || j2 === q2.length) r2 = false;
     else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -33003,9 +33158,9 @@ var CoverIndex = class {
       const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
       for (const s of services) {
         for (const k2 of keys) {
-          const key = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key);
-          if (list3 === void 0) this.#byKey.set(key, list3 = []);
+          const key2 = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key2);
+          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
           list3.push(i2);
         }
       }
@@ -33020,14 +33175,14 @@ var CoverIndex = class {
     for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
     if (s === void 0 || k2 === void 0) {
       const all = /* @__PURE__ */ new Set();
-      for (const [key, list3] of this.#byKey) {
-        const [ks, kr] = key.split("\0");
+      for (const [key2, list3] of this.#byKey) {
+        const [ks, kr] = key2.split("\0");
         if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
       }
       return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
     }
     const seen = /* @__PURE__ */ new Set();
-    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
+    for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
     return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
   }
 };
@@ -33048,9 +33203,9 @@ var statement_shadowed_by_deny_default = defineRule(
       for (const st of all) {
         if (st.effect !== "Allow") continue;
         const deny = denies.candidates(st).find((d) => reachCovers(d, st));
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (!deny || seen.has(key)) continue;
-        seen.add(key);
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key2)) continue;
+        seen.add(key2);
         const sid = st.entry.document.spec.Statement[st.index]?.Sid;
         ctx.report({
           file: st.entry.file,
@@ -33078,14 +33233,14 @@ var allow_grants_nothing_new_default = defineRule(
       const position = new Map(allows.map((s, i2) => [s, i2]));
       const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (seen.has(key)) return;
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key2)) return;
         const other = index.candidates(st).find((o2) => {
           const j2 = position.get(o2);
           return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
         });
         if (!other) return;
-        seen.add(key);
+        seen.add(key2);
         ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
       });
     }
@@ -33116,9 +33271,9 @@ var approval_never_reachable_default = defineRule(
         const actions = spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
         actions.forEach((a, i2) => {
-          const key = `${d.entry.file.path}#${i2}`;
-          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
-          seen.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
+          seen.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
         });
       }
@@ -33155,7 +33310,7 @@ var contains_rarely_matches_default = defineRule(
 
 // src/lint/rules/source-problem.ts
 function sourceProblemRule(code2, severity, description, category = "schema") {
-  return defineRule({ id: code2, category, severity, description }, (ctx) => {
+  return defineRule({ id: code2, category, severity, description, textual: true }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p2 of file.source.problems) {
         if (p2.code !== code2) continue;
@@ -33253,10 +33408,10 @@ var duplicate_policy_id_default = defineRule(
     const seen = /* @__PURE__ */ new Map();
     for (const entry of ctx.repo.policies) {
       if (entry.id === void 0) continue;
-      const key = `${entry.kind}\0${entry.id}`;
-      const first3 = seen.get(key);
+      const key2 = `${entry.kind}\0${entry.id}`;
+      const first3 = seen.get(key2);
       if (first3 === void 0) {
-        seen.set(key, entry.file.path);
+        seen.set(key2, entry.file.path);
         continue;
       }
       ctx.report({
@@ -33317,15 +33472,15 @@ function mergeEventRule(id, kind, severity, description, describe4) {
     for (const t2 of ctx.merged()) {
       for (const e of t2.events) {
         if (e.kind !== kind) continue;
-        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
-        const hit = seen.get(key);
+        const key2 = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key2);
         if (hit) hit.targets.push(t2.target);
-        else seen.set(key, { event: e, targets: [t2.target] });
+        else seen.set(key2, { event: e, targets: [t2.target] });
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help } = describe4(event, targets);
-      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
+      const { message, help: help2 } = describe4(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
     }
   });
 }
@@ -33432,6 +33587,7 @@ var missing_config_default = defineRule(
     id: "missing-config",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
   },
   (ctx) => {
@@ -33479,11 +33635,12 @@ var statement_action_resource_default = defineRule(
       statements.forEach((st, i2) => {
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
         const at = joinPointer("/spec/Statement", i2);
+        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
         for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
           const hasA = a in st;
           const hasB = b2 in st;
           if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
         }
       });
     }
@@ -33494,6 +33651,43 @@ var statement_action_resource_default = defineRule(
 var unknown_key_default = schemaIssueRule(
   "unknown-key",
   "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
+);
+
+// src/lint/rules/unknown-rule.ts
+function named(rule, where2, near) {
+  return `unknown rule "${rule}" in ${where2}${near ? `; did you mean "${near}"?` : ""}`;
+}
+function help(what) {
+  return `${what} until the id is corrected; rule ids are listed in the README's rule table`;
+}
+var unknown_rule_default = defineRule(
+  {
+    id: "unknown-rule",
+    category: "structure",
+    severity: "warning",
+    description: "edict.yaml's `lint.rules` or an `# edict-disable-next-line` comment names a rule that does not exist, usually a misspelled or shortened id (`wildcard-allow-in-prod`). The setting or suppression then does nothing, and the finding it was meant to silence or re-grade is reported as before. Use the rule id exactly as the rule table spells it."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    const rules = config ? getAtPointer(config.source.value, "/lint/rules") : void 0;
+    if (config && rules !== null && typeof rules === "object" && !Array.isArray(rules)) {
+      for (const rule of Object.keys(rules)) {
+        if (ctx.ruleIds.has(rule)) continue;
+        const near = suggest(rule, ctx.ruleIds);
+        ctx.report({ file: config, pointer: joinPointer("/lint/rules", rule), atKey: true, message: named(rule, "lint.rules", near), help: help("the setting has no effect") });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.path.toLowerCase().endsWith(".json")) continue;
+      for (const directive of parseSuppressions(file.source.text)) {
+        for (const { rule, span } of directive.names) {
+          if (ctx.ruleIds.has(rule)) continue;
+          const near = suggest(rule, ctx.ruleIds);
+          ctx.report({ file, span, message: named(rule, "edict-disable-next-line", near), help: help("the comment silences nothing for this rule") });
+        }
+      }
+    }
+  }
 );
 
 // src/lint/rules/unknown-target.ts
@@ -33582,6 +33776,7 @@ var RULES = [
   duplicate_policy_id_default,
   duplicate_sid_default,
   unknown_target_default,
+  unknown_rule_default,
   // packs
   invalid_pack_default,
   priority_outside_band_default,
@@ -33619,6 +33814,106 @@ var RULES = [
   approval_never_reachable_default,
   contains_rarely_matches_default
 ];
+
+// src/lint/engine.ts
+function spanOf2(file, pointer, atKey = false) {
+  let p2 = pointer ?? "";
+  let wantKey = atKey;
+  while (p2 !== void 0) {
+    const s = file.source.spans.get(p2);
+    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    p2 = parentPointer(p2);
+    wantKey = true;
+  }
+  return [0, 0];
+}
+function isSingleLine(file, span) {
+  return !file.source.text.slice(span[0], span[1]).includes("\n");
+}
+function toFinding(rule, severity, raw) {
+  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
+  const lines = raw.file.source.lines;
+  const start = lines.position(span[0]);
+  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return {
+    rule: rule.meta.id,
+    severity,
+    message: raw.message,
+    file: raw.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    path: raw.pointer ? toJsonPath(raw.pointer) : "",
+    ...raw.help ? { help: raw.help } : {}
+  };
+}
+function trimEnd(text2, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text2[e - 1])) e--;
+  return e;
+}
+function runLint(repo, options) {
+  const config = repo.config?.value.lint;
+  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
+  const ignore = config?.ignore ?? [];
+  const suppressionCache = /* @__PURE__ */ new Map();
+  const issueCache = /* @__PURE__ */ new Map();
+  const findings = [];
+  const ruleIds = new Set([...RULES, ...options.rules].map((r2) => r2.meta.id));
+  const view = parsedView(repo);
+  let merged;
+  const inScope = (path2) => {
+    if (ignore.some((g) => matchesPathGlob(g, path2))) return false;
+    if (!options.only || options.only.length === 0) return true;
+    return options.only.some((o2) => o2 === "" || o2 === "." || path2 === o2 || path2.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
+  };
+  for (const rule of options.rules) {
+    const configured = severities[rule.meta.id];
+    if (configured === "off") continue;
+    const severity = configured ?? rule.meta.severity;
+    const ctx = {
+      repo: view,
+      options,
+      ruleIds,
+      merged: () => merged ??= buildAllTargets(view),
+      schemaIssues(file) {
+        let issues = issueCache.get(file);
+        if (!issues) issueCache.set(file, issues = reconcileSchemaIssues(file));
+        return issues;
+      },
+      report(raw) {
+        if (!inScope(raw.file.path)) return;
+        if (raw.file.source.syntaxError && !rule.meta.textual) return;
+        const finding = toFinding(rule, severity, raw);
+        let sup = suppressionCache.get(raw.file);
+        if (!sup) suppressionCache.set(raw.file, sup = suppressionsOf(raw.file.source));
+        if (isSuppressed(sup, finding.rule, finding.line)) return;
+        findings.push(finding);
+      }
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: "internal-error",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${e.message}`,
+        file: "",
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        path: "",
+        help: "please report this as a bug in edict"
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const files2 = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files2) };
+}
 
 // node_modules/@noble/hashes/sha2.js
 var SHA256_K = /* @__PURE__ */ Uint32Array.from([
@@ -34048,9 +34343,9 @@ function describe2(value) {
   const proto = Object.getPrototypeOf(value);
   return proto?.constructor?.name ?? "object";
 }
-function pathOf(parent, key) {
-  if (typeof key === "number") return `${parent}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+function pathOf(parent, key2) {
+  if (typeof key2 === "number") return `${parent}[${key2}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
 }
 function checkString(s, path2) {
   if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path2} (RFC 8785 requires I-JSON)`);
@@ -34086,9 +34381,9 @@ function assertJsonValue(value, path2, ancestors) {
     if (Object.getOwnPropertySymbols(value).length > 0) {
       throw new TypeError(`canonical json: symbol keys are not JSON at ${path2}`);
     }
-    for (const [key, child] of Object.entries(value)) {
-      checkString(key, pathOf(path2, key));
-      assertJsonValue(child, pathOf(path2, key), ancestors);
+    for (const [key2, child] of Object.entries(value)) {
+      checkString(key2, pathOf(path2, key2));
+      assertJsonValue(child, pathOf(path2, key2), ancestors);
     }
   }
   ancestors.delete(value);
@@ -34705,8 +35000,8 @@ var ED448_ALGORITHM = fromHex("06032b6571");
 var SPKI_PREFIX = fromHex("302a300506032b6570032100");
 var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
 function keyError(options, what, message, cause) {
-  const where = options.source ? `${options.source}: ` : "";
-  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
+  const where2 = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where2}${what}: ${message}`, cause === void 0 ? {} : { cause });
 }
 function keyId(publicKey) {
   const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
@@ -34804,12 +35099,16 @@ function generateKeyPair() {
 function describeBlocks(labels) {
   return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
 }
+function pathHint(text2) {
+  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
+}
 function decodeKeyText(text2, options, what, expected) {
   if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
   try {
     return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
   } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
   }
 }
 function seedFromPkcs8(der, options) {
@@ -34885,14 +35184,14 @@ function parsePrivateKey(input, options = {}) {
   }
   if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
   if (bytes.length === 64) {
-    const key = PrivateKey.fromSeed(bytes.subarray(0, 32));
-    if (!bytesEqual(bytes.subarray(32), key.publicKey.bytes)) {
+    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
       throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
     }
-    return key;
+    return key2;
   }
   if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 function rawFromSpki(der, options) {
@@ -34932,13 +35231,13 @@ function parsePublicKey(input, options = {}) {
   }
   if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
   if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 function toPublicKey(input, options = {}) {
   return input instanceof PublicKey ? input : parsePublicKey(input, options);
 }
-function toPrivateKeyPem(key) {
-  const seed = key.exportSeed();
+function toPrivateKeyPem(key2) {
+  const seed = key2.exportSeed();
   const der = new Uint8Array(48);
   der.set(PKCS8_PREFIX);
   der.set(seed, 16);
@@ -34947,10 +35246,10 @@ function toPrivateKeyPem(key) {
   der.fill(0);
   return pem;
 }
-function toPublicKeyPem(key) {
+function toPublicKeyPem(key2) {
   const der = new Uint8Array(44);
   der.set(SPKI_PREFIX);
-  der.set(key.bytes, 12);
+  der.set(key2.bytes, 12);
   return toPem("PUBLIC KEY", der);
 }
 
@@ -35085,14 +35384,14 @@ function parseStrictJson(text2, options = {}) {
       skipWhitespace();
       if (text2[pos] !== '"') fail2("expected a string key");
       const keyAt = pos;
-      const key = parseString();
-      if (seen.has(key)) fail2(`duplicate key ${JSON.stringify(key.length > 64 ? key.slice(0, 64) + "\u2026" : key)}`, keyAt);
-      seen.add(key);
+      const key2 = parseString();
+      if (seen.has(key2)) fail2(`duplicate key ${JSON.stringify(key2.length > 64 ? key2.slice(0, 64) + "\u2026" : key2)}`, keyAt);
+      seen.add(key2);
       skipWhitespace();
       if (text2[pos] !== ":") fail2("expected ':'");
       pos++;
       const value2 = parseValue(depth);
-      Object.defineProperty(out, key, { value: value2, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key2, { value: value2, enumerable: true, writable: true, configurable: true });
       skipWhitespace();
       const c3 = text2[pos];
       pos++;
@@ -35115,10 +35414,10 @@ function signEnvelope(payload, payloadType, privateKeys) {
   const message = pae(payloadType, payload);
   const signatures = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const key of privateKeys) {
-    if (seen.has(key.keyid)) continue;
-    seen.add(key.keyid);
-    signatures.push({ keyid: key.keyid, sig: toBase64(key.sign(message)) });
+  for (const key2 of privateKeys) {
+    if (seen.has(key2.keyid)) continue;
+    seen.add(key2.keyid);
+    signatures.push({ keyid: key2.keyid, sig: toBase64(key2.sign(message)) });
   }
   return { payloadType, payload: toBase64(payload), signatures };
 }
@@ -35161,14 +35460,14 @@ function normaliseTrust(options) {
   }
   const keys = [];
   options.trustedKeys.forEach((k2, i2) => {
-    let key;
+    let key2;
     try {
-      key = toPublicKey(k2);
+      key2 = toPublicKey(k2);
     } catch (e) {
       if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
       throw e;
     }
-    if (!keys.some((seen) => seen.equals(key))) keys.push(key);
+    if (!keys.some((seen) => seen.equals(key2))) keys.push(key2);
   });
   const threshold = options.threshold ?? 1;
   if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
@@ -35193,7 +35492,7 @@ function verifyEnvelope(input, options) {
     throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
   }
   const message = pae(envelope.payloadType, payload);
-  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key, sig) => key.verify(message, sig));
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
   return { payload, payloadType: envelope.payloadType, keyids };
 }
 function* decodeSignatures(signatures) {
@@ -35263,7 +35562,7 @@ function readPayload(bytes) {
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
   const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
+  const canonical = `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record[key2], 2)}`).join(",")}}`;
   if (canonical !== text2) throw formatError(NOT_CANONICAL);
   if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
@@ -35273,7 +35572,7 @@ function canonicalOfParsed(value, depth = 1) {
   if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record[key2], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts
@@ -35355,17 +35654,33 @@ function bumpFor(verdict) {
       throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
   }
 }
-function nextRelease(previous, verdict, configVersion2) {
+function releaseVersion(previous, verdict, configVersion2) {
   const bump = bumpFor(verdict);
   if (previous === void 0) {
-    const version2 = configVersion2 ?? DEFAULT_VERSION;
-    if (import_semver5.default.valid(version2) !== version2) {
-      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
+    const first3 = configVersion2 ?? DEFAULT_VERSION;
+    return import_semver5.default.valid(first3) === first3 ? first3 : null;
+  }
+  return import_semver5.default.valid(previous) === previous ? import_semver5.default.inc(previous, bump) : null;
+}
+function latestTaggedVersion(tags, prefix) {
+  let latest;
+  for (const tag of tags) {
+    if (!tag.startsWith(prefix)) continue;
+    const version = tag.slice(prefix.length);
+    if (import_semver5.default.valid(version) !== version) continue;
+    if (latest === void 0 || import_semver5.default.gt(version, latest)) latest = version;
+  }
+  return latest;
+}
+function nextRelease(previous, verdict, configVersion2) {
+  const version = releaseVersion(previous?.version, verdict, configVersion2);
+  if (previous === void 0) {
+    if (version === null) {
+      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(configVersion2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
     }
-    return { version: version2, serial: 1 };
+    return { version, serial: 1 };
   }
   if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
-  const version = import_semver5.default.valid(previous.version) === previous.version ? import_semver5.default.inc(previous.version, bump) : null;
   if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
   return { version, serial: previous.serial + 1 };
 }
@@ -35384,9 +35699,9 @@ function parseSourceDateEpoch(text2) {
   }
   return new Date(Number(text2) * 1e3);
 }
-function parseExpires(text2, where) {
+function parseExpires(text2, where2) {
   const parsed = parseDuration(text2);
-  const error2 = (message) => where === "edict.yaml" ? new EdictError("CONFIG_ERROR", `bundle.expires: ${message}`, { position: { file: where } }) : new EdictError("USAGE", `${where}: ${message}`);
+  const error2 = (message) => where2 === "edict.yaml" ? new EdictError("CONFIG_ERROR", `bundle.expires: ${message}`, { position: { file: where2 } }) : new EdictError("USAGE", `${where2}: ${message}`);
   if (!parsed.ok) throw error2(parsed.message);
   if (parsed.value < 1e3 || parsed.value % 1e3 !== 0) throw error2(`${JSON.stringify(text2)} must be a whole number of seconds, at least 1s`);
   return parsed.value / 1e3;
@@ -35395,7 +35710,7 @@ function configOf(repo) {
   const config = repo.config?.value;
   const name = config?.name;
   if (name === void 0) {
-    throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+    throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   }
   return { ...config, name };
 }
@@ -35428,7 +35743,7 @@ async function buildBundle(options) {
   }
   const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
+    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }
   refuseLintErrors(repo);
   const config = configOf(repo);
@@ -35436,8 +35751,15 @@ async function buildBundle(options) {
   const createdAt = options.sourceDateEpoch !== void 0 && options.sourceDateEpoch !== "" ? parseSourceDateEpoch(options.sourceDateEpoch) : new Date(head.commitTime * 1e3);
   const lifetime = options.expires !== void 0 ? parseExpires(options.expires, "--expires") : parseExpires(config.bundle?.expires ?? DEFAULT_EXPIRES, "edict.yaml");
   const expiresAt = new Date(createdAt.getTime() + lifetime * 1e3);
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  if (now.getTime() >= expiresAt.getTime()) {
+    throw new BundleTrustError(
+      "EXPIRED",
+      `refusing to write a bundle that is already expired: it expires at ${toIsoSeconds(expiresAt)}, ${options.expires ?? config.bundle?.expires ?? DEFAULT_EXPIRES} after created_at ${toIsoSeconds(createdAt)} (${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}). Sign it with the current time (SOURCE_DATE_EPOCH=$(date +%s) edict bundle build \u2026), or re-sign the released bundle with the Action's refresh mode`
+    );
+  }
   const targets = buildAllTargets(repo);
-  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
   let previous;
   let verdict;
   if (options.previousBundle !== void 0) {
@@ -35448,7 +35770,14 @@ async function buildBundle(options) {
       allowExpired: true
     });
     previous = { version: prev.payload.version, serial: prev.payload.serial };
-    verdict = options.verdict ?? (digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256 ? "unchanged" : "neutral");
+    const same2 = digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256;
+    if (same2 && options.verdict !== void 0 && options.verdict !== "unchanged") {
+      throw new EdictError(
+        "USAGE",
+        `--verdict ${options.verdict} claims a change, but the targets are identical to the previous bundle's (${prev.payload.version}, digest ${prev.payload.digests.sha256.slice(0, 12)}\u2026); drop --verdict (the verdict is "unchanged") or build from the changed commit`
+      );
+    }
+    verdict = options.verdict ?? (same2 ? "unchanged" : "neutral");
   }
   const release = nextRelease(previous, verdict ?? "unchanged", config.version);
   const { payload, bytes } = buildPayload({
@@ -35465,12 +35794,6 @@ async function buildBundle(options) {
   const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
   const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
-  const now = options.now ?? /* @__PURE__ */ new Date();
-  if (now.getTime() >= expiresAt.getTime()) {
-    warnings.push(
-      `the bundle expired at ${toIsoSeconds(expiresAt)} (created_at is ${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}, ${toIsoSeconds(createdAt)}); set SOURCE_DATE_EPOCH=$(date +%s) to sign it with the current time`
-    );
-  }
   const result = {
     payload,
     bundleBytes,
@@ -35543,6 +35866,16 @@ function readPrivateKey(source) {
 }
 function readPublicKeys(paths) {
   return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
+}
+function createPrivateFolder(dir) {
+  let first3;
+  try {
+    first3 = fs.mkdirSync(dir, { recursive: true, mode: 448 });
+    if (first3 !== void 0) fs.chmodSync(dir, 448);
+  } catch (e) {
+    throw new BundleKeyError(`${dir}: cannot create the key folder (${describeIoError(e)})`, { cause: e });
+  }
+  return first3 !== void 0;
 }
 function writeTemp(target, contents, mode) {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
@@ -35663,10 +35996,20 @@ async function verifyRebuild(payload, repoRoot) {
 }
 
 // src/cli/io.ts
+function quietWriter(stream) {
+  let closed = false;
+  stream.on("error", (e) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+    closed = true;
+  });
+  return (text2) => {
+    if (!closed) stream.write(text2);
+  };
+}
 function processIO() {
   return {
-    stdout: (t2) => process.stdout.write(t2),
-    stderr: (t2) => process.stderr.write(t2),
+    stdout: quietWriter(process.stdout),
+    stderr: quietWriter(process.stderr),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
@@ -35701,8 +36044,99 @@ function parseCount(value, flag) {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${value}"`);
   return Number(value);
 }
+function parsePercent(value, flag) {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 100) throw new InvalidArgumentError(`${flag} takes a percentage from 0 to 100, got "${value}"`);
+  return Number(value);
+}
 function collect(value, previous = []) {
   return [...previous, value];
+}
+function rootOption(what = "policy repository root") {
+  return new Option("-C, --root <dir>", `${what} (default: the nearest folder upward that holds edict.yaml)`);
+}
+function policiesOption() {
+  return new Option("--policies <dir>", "same as -C/--root");
+}
+
+// src/cli/repository.ts
+import { resolve as resolve2 } from "node:path";
+
+// src/cli/find-root.ts
+import { statSync } from "node:fs";
+import { dirname as dirname3, join as join8, resolve } from "node:path";
+function statOf(path2) {
+  try {
+    return statSync(path2);
+  } catch {
+    return void 0;
+  }
+}
+var nodeFolderProbe = {
+  isFile: (path2) => statOf(path2)?.isFile() ?? false,
+  exists: (path2) => statOf(path2) !== void 0
+};
+var GIT_DIR = ".git";
+function* upward(start) {
+  for (let dir = resolve(start); ; dir = dirname3(dir)) {
+    yield dir;
+    if (dirname3(dir) === dir) return;
+  }
+}
+function findRoot(cwd, probe2 = nodeFolderProbe) {
+  for (const dir of upward(cwd)) {
+    if (probe2.isFile(join8(dir, CONFIG_FILE))) return dir;
+    if (probe2.exists(join8(dir, GIT_DIR))) return void 0;
+  }
+  return void 0;
+}
+function findGitWorkTree(path2, probe2 = nodeFolderProbe) {
+  for (const dir of upward(path2)) {
+    if (probe2.exists(join8(dir, GIT_DIR))) return dir;
+  }
+  return void 0;
+}
+
+// src/cli/repository.ts
+function locateRepository(io, rootOption2) {
+  if (rootOption2 !== void 0) return { root: resolve2(io.cwd, rootOption2), from: "option" };
+  const found = findRoot(io.cwd);
+  return found === void 0 ? { root: resolve2(io.cwd), from: "cwd" } : { root: found, from: "found" };
+}
+function repositoryRoot(io, rootOption2) {
+  return locateRepository(io, rootOption2).root;
+}
+function rootOptionOf(opts) {
+  if (opts.root !== void 0 && opts.policies !== void 0 && resolve2(opts.root) !== resolve2(opts.policies)) {
+    throw new EdictError("USAGE", `-C/--root ${opts.root} and --policies ${opts.policies} name different folders; give one of them`);
+  }
+  return opts.root ?? opts.policies;
+}
+async function openRepository(io, rootOption2) {
+  const { root, from } = locateRepository(io, rootOption2);
+  const bar = progress(io, "reading");
+  const repo = await readRepository(root, (d, t2) => bar.update(d, t2));
+  bar.done();
+  if (repo.files.length === 0) {
+    const message = from === "option" ? "no policy repository here: no edict.yaml, policies/ or packs/ found; pass -C <folder> with the folder that holds edict.yaml" : "no policy repository here or in any folder above it: no edict.yaml found; run edict inside the repository, or pass -C <folder>";
+    throw new EdictError("NOT_FOUND", message, { position: { file: root } });
+  }
+  return { root, repo };
+}
+function requireTargets(repo) {
+  if (!repo.config) throw new EdictError("CONFIG_ERROR", "missing or unreadable; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  const names = targetNames(repo);
+  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
+  return names;
+}
+function resolveTarget(repo, target) {
+  const names = requireTargets(repo);
+  if (target === void 0) {
+    if (names.length === 1) return names[0];
+    throw new EdictError("USAGE", `--target is required: one of ${names.join(", ")}`);
+  }
+  if (names.includes(target)) return target;
+  const near = suggest(target, names);
+  throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
 }
 
 // src/cli/commands/bundle.ts
@@ -35714,7 +36148,7 @@ function reportFailure(io, format, e, what) {
   const code2 = e.code;
   const message = e.toString();
   if (format === "json") io.stdout(JSON.stringify({ ok: false, code: code2, message }, null, 2) + "\n");
-  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code2}: ${message}
+  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what ? `${what} failed: ` : ""}${code2}: ${message}
 `);
   else io.stderr(`edict: ${message}
 `);
@@ -35722,7 +36156,7 @@ function reportFailure(io, format, e, what) {
 }
 function readSigningKeys(io, opts) {
   const keys = [];
-  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve(io.cwd, file) }));
+  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve3(io.cwd, file) }));
   for (const env of opts.keyEnv) keys.push(readPrivateKey({ env, environment: io.env }));
   if (keys.length === 0) {
     if ((io.env[SIGNING_KEY_ENV] ?? "").trim() === "") {
@@ -35757,12 +36191,12 @@ function buildSummary(built) {
 async function bundleBuildCommand(io, opts) {
   try {
     const privateKeys = readSigningKeys(io, opts);
-    const previousTrustedKeys = opts.previousKey.length > 0 ? readPublicKeys(opts.previousKey.map((f) => resolve(io.cwd, f))) : void 0;
-    const previousBundle = opts.previous !== void 0 ? await readBundleFile(resolve(io.cwd, opts.previous)) : void 0;
+    const previousTrustedKeys = opts.previousKey.length > 0 ? readPublicKeys(opts.previousKey.map((f) => resolve3(io.cwd, f))) : void 0;
+    const previousBundle = opts.previous !== void 0 ? await readBundleFile(resolve3(io.cwd, opts.previous)) : void 0;
     const sourceDateEpoch = io.env.SOURCE_DATE_EPOCH;
     const built = await buildBundle({
-      root: resolve(io.cwd, opts.root),
-      outDir: resolve(io.cwd, opts.out),
+      root: repositoryRoot(io, opts.root),
+      outDir: resolve3(io.cwd, opts.out),
       privateKeys,
       ...previousBundle === void 0 ? {} : { previousBundle },
       ...previousTrustedKeys === void 0 ? {} : { previousTrustedKeys },
@@ -35793,7 +36227,8 @@ ${p2.name} ${p2.version} serial ${p2.serial}${prev}
     }
     return EXIT.OK;
   } catch (e) {
-    return reportFailure(io, opts.format, e, "previous bundle verification");
+    const ownExpiry = isEdictError(e) && e.code === "EXPIRED";
+    return reportFailure(io, opts.format, e, opts.previous !== void 0 && !ownExpiry ? "previous bundle verification" : void 0);
   }
 }
 async function bundleVerifyCommand(io, file, opts) {
@@ -35801,12 +36236,12 @@ async function bundleVerifyCommand(io, file, opts) {
     if (opts.key.length === 0) {
       throw new EdictError("USAGE", "bundle verify needs at least one --key PUB: the pinned public key (PREFIX.pub from `edict keygen`); a signature is always required");
     }
-    const keys = readPublicKeys(opts.key.map((k2) => resolve(io.cwd, k2)));
+    const keys = readPublicKeys(opts.key.map((k2) => resolve3(io.cwd, k2)));
     const distinct = new Set(keys.map((k2) => k2.keyid)).size;
     if (opts.threshold !== void 0 && (opts.threshold < 1 || opts.threshold > distinct)) {
       throw new EdictError("USAGE", `--threshold must be from 1 to ${distinct}, the number of distinct --key keys, got ${opts.threshold}`);
     }
-    const bytes = await readBundleFile(resolve(io.cwd, file));
+    const bytes = await readBundleFile(resolve3(io.cwd, file));
     const verified = verifyBundle(bytes, {
       blake3: blake3Hex,
       trustedKeys: keys,
@@ -35815,7 +36250,7 @@ async function bundleVerifyCommand(io, file, opts) {
       ...opts.name === void 0 ? {} : { expectedName: opts.name }
     });
     let rebuilt;
-    if (opts.rebuild) rebuilt = await verifyRebuild(verified.payload, resolve(io.cwd, opts.root));
+    if (opts.rebuild) rebuilt = await verifyRebuild(verified.payload, repositoryRoot(io, opts.root));
     const p2 = verified.payload;
     if (opts.format === "json") {
       const doc = {
@@ -35884,7 +36319,7 @@ function inspectText(doc) {
   const lines = [`${UNVERIFIED}`, ""];
   lines.push(`payloadType  ${show4(doc.payloadType)}${doc.payloadType === BUNDLE_PAYLOAD_TYPE ? "" : "  (not an edict bundle type)"}`);
   lines.push(`signatures   ${doc.signatures.map((s) => s.keyid ?? "(no keyid)").join(", ") || "(none)"}`);
-  lines.push(`sha256       ${show4(doc.sha256)}`);
+  lines.push(`file sha256  ${show4(doc.sha256)}  (of the .bundle.json file's bytes, as in its .sha256 checksum file)`);
   if (doc.payloadError !== void 0) {
     lines.push(`payload      ${show4(doc.payloadError)}`);
     return lines.join("\n") + "\n";
@@ -35895,12 +36330,12 @@ function inspectText(doc) {
   lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p2) => `${show4(p2.name)}@${show4(p2.version)}`).join(", ")}`);
   lines.push(`sources      ${Array.isArray(doc.sources) ? `${doc.sources.length} files` : "(missing)"}`);
   const digests = isRecord(doc.digests) ? doc.digests : {};
-  lines.push(`digests      sha256 ${show4(digests.sha256)}`, `             blake3 ${show4(digests.blake3)}`);
+  lines.push(`digests      sha256 ${show4(digests.sha256)}  (of the payload's targets, canonical JSON; signed)`, `             blake3 ${show4(digests.blake3)}`);
   return lines.join("\n") + "\n";
 }
 async function bundleInspectCommand(io, file, opts) {
   try {
-    const doc = inspectDocument(await readBundleFile(resolve(io.cwd, file)));
+    const doc = inspectDocument(await readBundleFile(resolve3(io.cwd, file)));
     io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : inspectText(doc));
     return EXIT.OK;
   } catch (e) {
@@ -35911,7 +36346,7 @@ var formatOption = (cmd) => cmd.option("-f, --format <format>", "text or json", 
 function registerBundle(program2, io, setExit) {
   const bundle = program2.command("bundle").description("build, verify and inspect signed policy bundles").addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n");
   formatOption(
-    bundle.command("build").description("merge every target, sign the result and write <name>.bundle.json and <name>.bundle.json.sha256").option("-C, --root <dir>", "repository root", ".").option("-o, --out <dir>", "folder to write the two files into", ".").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV} when no --key is given)`, collect, []).option("--expires <duration>", "lifetime, overriding edict.yaml bundle.expires (default 30d), e.g. 12h, 2w").option("--previous <file>", "the previous release's bundle: continue its serial and version").option("--previous-key <pub>", "public key trusted for --previous (default: the signing keys); repeatable", collect, []).option(
+    bundle.command("build").description("merge every target, sign the result and write <name>.bundle.json and <name>.bundle.json.sha256").addOption(rootOption()).option("-o, --out <dir>", "folder to write the two files into", ".").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV} when no --key is given)`, collect, []).option("--expires <duration>", "lifetime, overriding edict.yaml bundle.expires (default 30d), e.g. 12h, 2w").option("--previous <file>", "the previous release's bundle: continue its serial and version").option("--previous-key <pub>", "public key trusted for --previous (default: the signing keys); repeatable", collect, []).option(
       "--verdict <verdict>",
       `semantic diff verdict since --previous: ${VERDICTS.join(", ")} (default: unchanged if the targets are equal, else neutral)`,
       (v) => parseChoice(v, VERDICTS, "--verdict")
@@ -35921,16 +36356,19 @@ function registerBundle(program2, io, setExit) {
     '\ncreated_at is the commit time, or SOURCE_DATE_EPOCH when set, so one commit always builds the same bytes.\n\nExamples:\n  edict bundle build --key edict.key --out dist\n  EDICT_SIGNING_KEY="$(cat edict.key)" edict bundle build --previous old/acme.bundle.json --verdict tightened\n'
   ).action(async (opts) => setExit(await bundleBuildCommand(io, opts)));
   formatOption(
-    bundle.command("verify").description("check a bundle's signatures, payload type, format, digests and expiry; exit 1 when it fails").argument("<file>", "the .bundle.json file").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("-t, --target <name>", "require this target in the bundle").option("--name <name>", "require this bundle name (edict.yaml name)").option("--rebuild", "also rebuild the targets from the bundle's git revision and compare").option("-C, --root <dir>", "repository root for --rebuild", ".")
+    bundle.command("verify").description("check a bundle's signatures, payload type, format, digests and expiry; exit 1 when it fails").argument("<file>", "the .bundle.json file").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("-t, --target <name>", "require this target in the bundle").option("--name <name>", "require this bundle name (edict.yaml name)").option("--rebuild", "also rebuild the targets from the bundle's git revision and compare").addOption(rootOption("policy repository root for --rebuild"))
   ).addHelpText("after", "\nExamples:\n  edict bundle verify acme.bundle.json --key edict.pub --target production\n  edict bundle verify acme.bundle.json --key a.pub --key b.pub --threshold 2 --format json\n").action(async (file, opts) => setExit(await bundleVerifyCommand(io, file, opts)));
   formatOption(
-    bundle.command("inspect").description("print a bundle's metadata WITHOUT verifying it (labelled UNVERIFIED)").argument("<file>", "the .bundle.json file")
+    bundle.command("inspect").description("print a bundle's metadata WITHOUT verifying it (labelled UNVERIFIED)").argument("<file>", "the .bundle.json file").addHelpText(
+      "after",
+      "\nTwo sha256 values are shown: the file's (what the .sha256 checksum file and the release list) and the\ntargets digest inside the signed payload (what the loader recomputes after verifying).\n\nExamples:\n  edict bundle inspect dist/acme.bundle.json\n  edict bundle inspect acme.bundle.json --format json | jq -r .version\n  edict bundle verify acme.bundle.json --key edict.pub   # before trusting anything inspect shows\n"
+    )
   ).action(async (file, opts) => setExit(await bundleInspectCommand(io, file, opts)));
 }
 
 // src/cli/commands/check-agent.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import { relative as relative3, resolve as resolve4 } from "node:path";
+import { relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/testing/positions.ts
 function spanOfPointer(source, pointer) {
@@ -35943,56 +36381,228 @@ function spanOfPointer(source, pointer) {
   return [0, 0];
 }
 
+// src/testing/agent-manifest.ts
+var DECLARATION_KEYS = ["models", "tools", "mcp_tools", "actions"];
+var AGENT_MANIFEST_SCHEMA = obj({
+  name: str({ description: "the agent's name, shown in the verdict" }),
+  models: list(obj({ provider: str(), model: str() }, ["provider", "model"]), { description: "models the agent invokes: model:Invoke on model://<provider>/<model>" }),
+  tools: list(str(), { description: "tools the agent uses: tool:Use on tool://<name>" }),
+  mcp_tools: list(str(), { description: "MCP tools the agent calls, as mcp://server/tool@version" }),
+  actions: list(obj({ action: str(), resource: str() }, ["action", "resource"]), { description: "access requests the agent makes: service:Action on a resource" })
+});
+function place(source, pointer, atKey) {
+  return source.lines.position(spanOf2({ source }, pointer, atKey)[0]);
+}
+function validateManifest(source) {
+  const problems = source.problems.map((p2) => ({
+    code: p2.code,
+    ...source.lines.position(p2.span[0]),
+    message: p2.message,
+    ...p2.help ? { help: p2.help } : {},
+    pointer: ""
+  }));
+  if (source.value === void 0) return problems;
+  for (const issue of validateAgainstSchema(AGENT_MANIFEST_SCHEMA, source.value)) {
+    problems.push({ code: issue.kind, ...place(source, issue.pointer, issue.atKey), message: issue.message, ...issue.help ? { help: issue.help } : {}, pointer: issue.pointer });
+  }
+  const root = source.value;
+  const declared = isRecord(root) ? DECLARATION_KEYS.reduce((n, k2) => n + (Array.isArray(root[k2]) ? root[k2].length : 0), 0) : 0;
+  if (declared === 0 && problems.length === 0) {
+    problems.push({
+      code: "nothing-declared",
+      ...place(source, "", false),
+      message: "the manifest declares nothing to check",
+      help: `declare what the agent uses under ${DECLARATION_KEYS.join(", ")}`,
+      pointer: ""
+    });
+  }
+  return problems;
+}
+
+// src/testing/refusal.ts
+var MAX_NEAR = 3;
+var MODEL_ACTION = "model:invoke";
+var TOOL_ACTION = "tool:use";
+function modelParts(resource) {
+  const m = /^model:\/\/([^/]+)\/(.+)$/.exec(resource);
+  return m ? { provider: m[1], model: m[2] } : void 0;
+}
+function toolName(resource) {
+  return resource.startsWith("tool://") ? resource.slice("tool://".length) : void 0;
+}
+var where = (s) => `${s.source.policy}${s.Sid ? `/${s.Sid}` : ""} (${s.source.file})`;
+var sourceOf2 = (s) => `${s.source.policy} (${s.source.file})`;
+var anyMatch = (patterns, value, ignoreCase) => patterns.some((p2) => matchWildcard(p2, value, ignoreCase));
+function actionMatches(s, action) {
+  if (s.Action === void 0 && s.NotAction === void 0) return false;
+  return (s.Action === void 0 || anyMatch(s.Action, action, true)) && (s.NotAction === void 0 || !anyMatch(s.NotAction, action, true));
+}
+function resourceMatches(s, resource) {
+  return (s.Resource === void 0 || anyMatch(s.Resource, resource, false)) && (s.NotResource === void 0 || !anyMatch(s.NotResource, resource, false));
+}
+function describeCondition(s) {
+  return Object.entries(s.Condition ?? {}).map(([op, keys]) => `${op} on ${Object.keys(keys).join(", ")}`).join("; ");
+}
+function explainRefusal(request, decision, context) {
+  const lines = decision.reasons.length > 0 ? explainDenies(request, decision, context) : explainImplicitDeny(request, context);
+  return [...lines, ...actionHints(request.action, context).map((h2) => `hint: ${h2}`)];
+}
+function isListSid(sid, list3) {
+  return sid.startsWith(`${list3}.`) && /^\d+$/.test(sid.slice(list3.length + 1));
+}
+function listIndex(sid, list3) {
+  return Number(sid.slice(list3.length + 1)) - 1;
+}
+function explainDenies(request, decision, { access: access2 }) {
+  const lines = [];
+  const asked = `${request.action} ${request.resource}`;
+  const model = modelParts(request.resource);
+  const tool = toolName(request.resource);
+  const statements = access2.Statement;
+  for (const reason2 of decision.reasons) {
+    if (reason2.effect !== "Deny" || reason2.sid === void 0) continue;
+    const s = statements.find((x2) => x2.Sid === reason2.sid && x2.source.policy === reason2.policy && x2.source.file === reason2.file);
+    if (!s) continue;
+    const allowed = (name, lists, missing) => {
+      const entries = lists?.[listIndex(reason2.sid, name)];
+      return `${asked}: ${missing} is not in ${name} of ${sourceOf2(s)}, which lists ${entries?.length ? entries.join(", ") : "nothing"}; add it there to allow it`;
+    };
+    if (isListSid(reason2.sid, "Models.AllowedModels")) lines.push(allowed("Models.AllowedModels", access2.Models?.AllowedModels, model ? `${model.provider}/${model.model}` : request.resource));
+    else if (isListSid(reason2.sid, "Models.AllowedProviders")) lines.push(allowed("Models.AllowedProviders", access2.Models?.AllowedProviders, model ? `provider ${model.provider}` : request.resource));
+    else if (isListSid(reason2.sid, "Capabilities.AllowedTools")) lines.push(allowed("Capabilities.AllowedTools", access2.Capabilities?.AllowedTools, tool ?? request.resource));
+    else if (reason2.sid === "Models.DeniedModels") lines.push(`${asked}: Models.DeniedModels of ${sourceOf2(s)} lists it`);
+    else if (reason2.sid === "Capabilities.DeniedTools") lines.push(`${asked}: Capabilities.DeniedTools of ${sourceOf2(s)} lists it`);
+  }
+  return lines;
+}
+function explainImplicitDeny(request, { access: access2, target }) {
+  const asked = `${request.action} ${request.resource}`;
+  const lines = [`no statement allows ${asked} (implicit deny)`];
+  const near = [];
+  for (const s of access2.Statement) {
+    if (s.Effect !== "Allow" || !actionMatches(s, request.action)) continue;
+    if (!resourceMatches(s, request.resource)) {
+      const on = s.Resource ? `only on ${s.Resource.join(", ")}` : `on anything but ${(s.NotResource ?? []).join(", ")}`;
+      near.push(`Allow ${where(s)} allows ${request.action} ${on}`);
+    } else {
+      const held = evaluateCondition(s.Condition, request.context ?? {});
+      near.push(`Allow ${where(s)} would allow it, but its Condition ${held === "error" ? "could not be evaluated" : "does not hold"} for this request (${describeCondition(s)})`);
+    }
+  }
+  lines.push(...near.slice(0, MAX_NEAR));
+  if (near.length > MAX_NEAR) lines.push(`\u2026 and ${near.length - MAX_NEAR} more Allow statements on ${request.action}`);
+  if (near.length > 0) return lines;
+  const of = target ? ` of ${target}` : "";
+  const action = request.action.toLowerCase();
+  if (action === MODEL_ACTION) {
+    const denied = access2.Models?.DeniedModels?.length ? " (Models.DeniedModels only denies)" : "";
+    const model = modelParts(request.resource);
+    const entry = model ? `"${model.provider}/${model.model}"` : "the model";
+    lines.push(`no policy${of} allows any model${denied}: add ${entry} to Models.AllowedModels (or its provider to Models.AllowedProviders) of an AccessPolicy, or add a statement that allows ${request.action} on ${request.resource}`);
+  } else if (action === TOOL_ACTION) {
+    const denied = access2.Capabilities?.DeniedTools?.length ? " (Capabilities.DeniedTools only denies)" : "";
+    const tool = toolName(request.resource);
+    lines.push(`no policy${of} allows any tool${denied}: add ${tool ? `"${tool}"` : "the tool"} to Capabilities.AllowedTools of an AccessPolicy, or add a statement that allows ${request.action} on ${request.resource}`);
+  } else {
+    lines.push(`no Allow statement${of} names ${request.action}`);
+  }
+  return lines;
+}
+function serviceOf2(pattern) {
+  const colon = pattern.indexOf(":");
+  return colon > 0 ? pattern.slice(0, colon) : void 0;
+}
+function actionPatterns(access2) {
+  return access2.Statement.flatMap((s) => [...s.Action ?? [], ...s.NotAction ?? []]);
+}
+function actionHints(action, { access: access2, target }) {
+  const lower = action.toLowerCase();
+  if (lower === MODEL_ACTION || lower === TOOL_ACTION) return [];
+  const patterns = actionPatterns(access2);
+  const concrete = [...new Set(patterns.filter((p2) => !hasWildcard(p2) && serviceOf2(p2) !== void 0))];
+  const services = [...new Set(patterns.map(serviceOf2).filter((s) => s !== void 0 && !hasWildcard(s)))].sort();
+  const of = target ? ` of ${target}` : "";
+  const known = services.length ? `; the services the statements${of} name: ${services.join(", ")}` : "";
+  const service = serviceOf2(action);
+  if (service === void 0) {
+    const near = suggest(action, concrete) ?? separatorGuess(action, services);
+    return [`"${action}" is not an action of the form service:Action${near ? ` (did you mean "${near}"?)` : ""}${known}`];
+  }
+  const serviceKnown = patterns.some((p2) => {
+    const ps = serviceOf2(p2);
+    return ps !== void 0 && ps.replace(/[*?]/g, "") !== "" && matchWildcard(ps, service, true);
+  });
+  if (!serviceKnown) {
+    const near = suggest(service, services);
+    return [`no statement${of} names the service "${service}"${near ? ` (did you mean "${near}"?)` : ""}${known}`];
+  }
+  if (!patterns.some((p2) => matchWildcard(p2, action, true))) {
+    const near = suggest(action, concrete);
+    if (near) return [`no statement${of} names ${action} (did you mean "${near}"?)`];
+  }
+  return [];
+}
+function separatorGuess(action, services) {
+  const m = /^([^-_./\s]+)[-_./\s](.+)$/.exec(action);
+  if (!m) return void 0;
+  const service = services.find((s) => s.toLowerCase() === m[1].toLowerCase());
+  return service ? `${service}:${m[2]}` : void 0;
+}
+
 // src/testing/agent.ts
-function checkAgent(path2, bytes, engine) {
+function checkAgent(path2, bytes, engine, context) {
   const source = parseSource(path2, bytes);
   const pos = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const problems = source.problems.map((p2) => ({ ...source.lines.position(p2.span[0]), message: p2.message }));
+  const problems = validateManifest(source);
   const findings = [];
   const root = source.value;
-  if (!isRecord(root)) {
-    if (problems.length === 0) problems.push({ line: 1, column: 1, message: "an agent manifest is a mapping with name, models, tools, mcp_tools, actions" });
-    return { name: "", findings, problems };
-  }
-  const list3 = (key) => {
-    const v = root[key];
-    if (v === void 0) return [];
-    if (!Array.isArray(v)) {
-      problems.push({ ...pos(`/${key}`), message: `${key} must be a list` });
-      return [];
-    }
-    return v;
+  if (!isRecord(root)) return { name: "", findings, problems };
+  const list3 = (key2) => {
+    const v = root[key2];
+    return Array.isArray(v) ? v : [];
   };
   const access2 = (pointer, item, action, resource) => {
-    const d = engine.authorize({ action, resource });
+    const request = { action, resource };
+    const d = engine.authorize(request);
     const why = d.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
     if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
-    if (d.reasons.length === 0) why.push("no statement allows it (implicit deny)");
-    findings.push({ item, decision: d.decision, ...pos(pointer), why });
+    if (d.decision === "deny") {
+      if (context) why.push(...explainRefusal(request, d, context));
+      else if (d.reasons.length === 0) why.push(`no statement allows ${action} ${resource} (implicit deny)`);
+    }
+    findings.push({ item, request, decision: d.decision, ...pos(pointer), why });
   };
   list3("models").forEach((m, i2) => {
-    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return problems.push({ ...pos(`/models/${i2}`), message: "a model is {provider, model}" });
+    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return;
     access2(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
   });
   list3("tools").forEach((t2, i2) => {
-    if (typeof t2 !== "string") return problems.push({ ...pos(`/tools/${i2}`), message: "a tool is a name" });
+    if (typeof t2 !== "string") return;
     access2(`/tools/${i2}`, `tool ${t2}`, "tool:Use", `tool://${t2}`);
   });
   list3("mcp_tools").forEach((u, i2) => {
-    if (typeof u !== "string") return problems.push({ ...pos(`/mcp_tools/${i2}`), message: "an MCP tool is a URI mcp://server/tool@version" });
+    if (typeof u !== "string") return;
     const d = engine.checkTool(u);
     findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
   });
   list3("actions").forEach((a, i2) => {
-    if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return problems.push({ ...pos(`/actions/${i2}`), message: "an action is {action, resource}" });
+    if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return;
     access2(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
   });
   return { name: typeof root.name === "string" ? root.name : "", findings, problems };
 }
 
+// src/lint/reporters/common.ts
+function sortFindings(findings) {
+  return [...findings].sort(compareFindings);
+}
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 // src/cli/engine-source.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/engine/access/compiled-condition.ts
 var error = () => "error";
@@ -36002,7 +36612,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -36016,17 +36626,17 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set: set2, ifExists }, key, raw, readIp) {
+function compileKey({ base, set: set2, ifExists }, key2, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
-    return (context) => wanted(lookupContext(context, key) === void 0);
+    return (context) => wanted(lookupContext(context, key2) === void 0);
   }
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set2 === "ForAllValues";
   const onMissing = forAll || set2 === void 0 && (ifExists || negated);
   return (context) => {
-    const entry = lookupContext(context, key);
+    const entry = lookupContext(context, key2);
     if (entry === void 0) return onMissing;
     return Array.isArray(entry) ? set2 === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
@@ -36104,7 +36714,7 @@ function compileAccess(access2) {
   access2.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
     const s = compileStatement(statement2, position, readIp);
-    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
   });
   const approvalFor = compileApproval(access2.RequireApproval);
   const plans = /* @__PURE__ */ new Map();
@@ -36116,7 +36726,7 @@ function compileAccess(access2) {
       const { deny, allow } = plan2;
       forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
         if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
+        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
       });
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan2);
@@ -36127,32 +36737,32 @@ function compileAccess(access2) {
     const plan2 = planFor(request.action);
     const resource = request.resource;
     const context = request.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan2.deny, key, resource, context);
+    const key2 = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan2.deny, key2, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan2.allow, key, resource, context);
+    const allows = reasonsFor(plan2.allow, key2, resource, context);
     if (allows === void 0) return IMPLICIT_DENY;
     return plan2.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan2.approval };
   };
   return { authorize };
 }
-function addTo(index, key, s) {
-  const list3 = index.get(key);
-  if (list3 === void 0) index.set(key, [s]);
+function addTo(index, key2, s) {
+  const list3 = index.get(key2);
+  if (list3 === void 0) index.set(key2, [s]);
   else list3.push(s);
 }
-function forEachCandidate(index, key, visit2) {
+function forEachCandidate(index, key2, visit4) {
   const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
+  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
   for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
     const a = any[i2];
     const b2 = keyed[j2];
-    visit2(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+    visit4(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
   }
 }
-function reasonsFor(index, key, resource, context) {
+function reasonsFor(index, key2, resource, context) {
   let reasons;
-  forEachCandidate(index, key, (s) => {
+  forEachCandidate(index, key2, (s) => {
     if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
   });
   return reasons;
@@ -36194,9 +36804,9 @@ function keyOf(text2, from, end) {
 function patternKeys(patterns = ["*"], from, end) {
   const keys = /* @__PURE__ */ new Set();
   for (const p2 of patterns) {
-    const key = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === void 0) return [""];
-    keys.add(key);
+    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key2 === void 0) return [""];
+    keys.add(key2);
   }
   return [...keys];
 }
@@ -36259,12 +36869,12 @@ function compileTimeWindow(time) {
   }
   if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
-  for (const key of ["after", "before"]) {
-    const text2 = time[key];
+  for (const key2 of ["after", "before"]) {
+    const text2 = time[key2];
     if (text2 === void 0) continue;
     const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (m === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
   const [a, b2] = bounds;
   const wraps = a !== void 0 && b2 !== void 0 && a > b2;
@@ -36395,13 +37005,13 @@ function compileRule(rule, index, clocks) {
   if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
   const all = criteria?.all;
   if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const named2 = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
   const context = spec.context;
-  for (const key of CONTEXT_KEYS) {
-    const matcher = context?.[key];
+  for (const key2 of CONTEXT_KEYS) {
+    const matcher = context?.[key2];
     if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key}: ${p2}`));
-    tests.push((f) => test(f.context[key]));
+    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
+    tests.push((f) => test(f.context[key2]));
   }
   if (context?.time !== void 0) {
     const window2 = compileTimeWindow(context.time);
@@ -36436,7 +37046,7 @@ function compileRule(rule, index, clocks) {
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
-        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
         const previous = into.get(name);
         into.set(name, previous === void 0 ? method : stricterMask(previous, method));
@@ -36486,16 +37096,16 @@ function evaluatePosture(posture, facts = {}) {
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section2, key) => posture[section2]?.[key];
-  const flag = (section2, key, fact, what) => {
-    const required = setting(section2, key) === true;
+  const setting = (section2, key2) => posture[section2]?.[key2];
+  const flag = (section2, key2, fact, what) => {
+    const required = setting(section2, key2) === true;
     const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section2}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+    check(`${section2}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
-  const allowed = (section2, key, value, noun) => {
-    const id = `${section2}.${key}`;
-    const lists = setting(section2, key);
+  const allowed = (section2, key2, value, noun) => {
+    const id = `${section2}.${key2}`;
+    const lists = setting(section2, key2);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -36747,9 +37357,9 @@ function compileRuntime(runtime) {
     if (fs2 !== void 0) checkList(f.fsPath, normalizePath, fs2, "fs_violation", "path", "fs", report2);
     if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
     if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key, code2, message] of FLAGS) if (f[key] === true) report2(code2, message);
-    for (const [key, prefix, noun] of SCANS) {
-      const status = f[key];
+    for (const [key2, code2, message] of FLAGS) if (f[key2] === true) report2(code2, message);
+    for (const [key2, prefix, noun] of SCANS) {
+      const status = f[key2];
       if (status === void 0 || status === "passed") continue;
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed`);
@@ -36902,57 +37512,28 @@ function compileEngine(target) {
   };
 }
 
-// src/cli/repository.ts
-import { resolve as resolve2 } from "node:path";
-async function openRepository(io, rootOption) {
-  const root = resolve2(io.cwd, rootOption);
-  const bar = progress(io, "reading");
-  const repo = await readRepository(root, (d, t2) => bar.update(d, t2));
-  bar.done();
-  if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, { position: { file: root } });
-  }
-  return { root, repo };
-}
-function requireTargets(repo) {
-  if (!repo.config) throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or unreadable; run `edict lint` to see why", { position: { file: "edict.yaml" } });
-  const names = targetNames(repo);
-  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
-  return names;
-}
-function resolveTarget(repo, target) {
-  const names = requireTargets(repo);
-  if (target === void 0) {
-    if (names.length === 1) return names[0];
-    throw new EdictError("USAGE", `--target is required: one of ${names.join(", ")}`);
-  }
-  if (names.includes(target)) return target;
-  const near = suggest(target, names);
-  throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
-}
-
 // src/cli/engine-source.ts
 function warnOnLintErrors(io, repo) {
   const errors = runLint(repo, { rules: RULES }).summary.errors;
   if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
 `);
 }
-async function engineFromRepository(io, root, targetOption) {
-  const { repo } = await openRepository(io, root);
+async function engineFromRepository(io, rootOption2, targetOption) {
+  const { root, repo } = await openRepository(io, rootOption2);
   const target = resolveTarget(repo, targetOption);
   warnOnLintErrors(io, repo);
   const merged = buildTarget(repo, target);
-  return { repo, target, merged, engine: compileEngine(merged.effective) };
+  return { root, repo, target, merged, engine: compileEngine(merged.effective) };
 }
 async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile2(resolve3(io.cwd, file));
+    bytes = await readFile2(resolve4(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
-  const keys = readPublicKeys(keyFiles.map((k2) => resolve3(io.cwd, k2)));
+  const keys = readPublicKeys(keyFiles.map((k2) => resolve4(io.cwd, k2)));
   const names = (payload) => Object.keys(payload.targets);
   const first3 = verifyBundle(bytes, { trustedKeys: keys, blake3: blake3Hex, ...targetOption ? { target: targetOption } : {} });
   const available = names(first3.payload);
@@ -36964,37 +37545,39 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
 // src/cli/commands/check-agent.ts
 var FORMATS2 = ["text", "json"];
 function registerCheckAgent(program2, io, setExit) {
-  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").option("--policies <dir>", "policy repository root", ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS2, "--format"), "text").addHelpText("after", "\nManifest:\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
-    const path2 = resolve4(io.cwd, file);
+  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal, 2 on an invalid manifest").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").addOption(rootOption()).addOption(policiesOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS2, "--format"), "text").addHelpText("after", "\nManifest (any other key is an error; a manifest that declares nothing fails):\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
+    const path2 = resolve5(io.cwd, file);
     let bytes;
     try {
       bytes = await readFile3(path2);
     } catch {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
-    const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
+    const { engine, target, merged } = await engineFromRepository(io, rootOptionOf(opts), opts.target);
     const shown = relative3(io.cwd, path2) || file;
-    const result = checkAgent(shown, bytes, engine);
+    const result = checkAgent(shown, bytes, engine, { access: merged.effective.access, target });
     const refused = result.findings.filter((f) => f.decision === "deny");
+    const agent = result.name || "agent";
     if (opts.format === "json") {
       io.stdout(JSON.stringify({ agent: result.name, target, ok: refused.length === 0 && result.problems.length === 0, findings: result.findings, problems: result.problems }, null, 2) + "\n");
     } else {
       const lines = [];
-      for (const p2 of result.problems) lines.push(`${shown}:${p2.line}:${p2.column}: error ${p2.message}`);
+      for (const p2 of result.problems) {
+        lines.push(`${shown}:${p2.line}:${p2.column}: error ${p2.message}  ${p2.code}`);
+        if (p2.help) lines.push(`    help: ${p2.help}`);
+      }
       for (const f of result.findings) {
         if (f.decision === "allow") continue;
         lines.push(`${shown}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
         for (const w of f.why) lines.push(`    ${w}`);
       }
-      lines.push(refused.length === 0 ? `\u2714 ${result.name || "agent"}: everything it declares is allowed in ${target}` : `\u2716 ${result.name || "agent"}: ${refused.length} of ${result.findings.length} declarations refused in ${target}`);
+      if (result.problems.length > 0) lines.push(`\u2716 ${agent}: the manifest has ${count(result.problems.length, "error")}; fix ${result.problems.length === 1 ? "it" : "them"} and check again`);
+      else lines.push(refused.length === 0 ? `\u2714 ${agent}: everything it declares is allowed in ${target}` : `\u2716 ${agent}: ${refused.length} of ${result.findings.length} declarations refused in ${target}`);
       io.stdout(lines.join("\n") + "\n");
     }
     setExit(result.problems.length > 0 ? EXIT.USAGE : refused.length > 0 ? EXIT.FINDINGS : EXIT.OK);
   });
 }
-
-// src/cli/commands/diff.ts
-import { resolve as resolve5 } from "node:path";
 
 // src/diff/cells/glob-cells.ts
 var DEFAULT_MAX_STATES = 2e5;
@@ -37070,19 +37653,19 @@ function upperVariants(cp) {
   return inverseLower.get(cp) ?? [];
 }
 var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
-function pickFresh(named, allowed) {
+function pickFresh(named2, allowed) {
   for (const ch2 of FILLERS) {
     const cp = ch2.codePointAt(0);
-    if (!named.has(cp) && allowed(cp)) return cp;
+    if (!named2.has(cp) && allowed(cp)) return cp;
   }
-  for (let cp = 161; cp < 12288; cp++) if (!named.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
+  for (let cp = 161; cp < 12288; cp++) if (!named2.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
   return void 0;
 }
 var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
 function stateKey(s) {
-  let key = "";
-  for (const [j2, st] of s.live) key += `${j2}:${st.join(",")};`;
-  return `${key}|${s.always.join(",")}`;
+  let key2 = "";
+  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
+  return `${key2}|${s.always.join(",")}`;
 }
 function findCells(patterns, options = {}) {
   const machines = patterns.map(compile);
@@ -37090,16 +37673,16 @@ function findCells(patterns, options = {}) {
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
   const noneOf = new Set(options.noneOf ?? []);
-  const named = /* @__PURE__ */ new Set();
+  const named2 = /* @__PURE__ */ new Set();
   let caseInsensitive = false;
   for (const m of machines) {
-    for (const c3 of m.cps) if (c3 >= 0) named.add(c3);
+    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
     if (m.kind === "iexact") caseInsensitive = true;
   }
   if (caseInsensitive) {
-    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named.add(u);
+    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
   }
-  const fresh = pickFresh(named, allowed);
+  const fresh = pickFresh(named2, allowed);
   const loweredOf = /* @__PURE__ */ new Map();
   const lowered = (cp) => {
     let l = loweredOf.get(cp);
@@ -37149,9 +37732,9 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b2) => a - b2);
         if (!alive(n)) continue;
-        const key = keyOf2(n);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const key2 = keyOf2(n);
+        if (seen.has(key2)) continue;
+        seen.add(key2);
         next.push(n);
       }
     }
@@ -37165,8 +37748,8 @@ function findCells(patterns, options = {}) {
     matches.sort((a, b2) => a - b2);
     if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
     if (matches.some((j2) => noneOf.has(j2))) return;
-    const key = matches.join(",");
-    if (!cells.has(key)) cells.set(key, { example: s.example, matches });
+    const key2 = matches.join(",");
+    if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
   }
   function alphabet2(s) {
     const set2 = /* @__PURE__ */ new Set();
@@ -37243,8 +37826,8 @@ function ipCandidates(cidrs) {
 }
 
 // src/diff/cells/key-cells.ts
-function foldKey(key) {
-  return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+function foldKey(key2) {
+  return key2.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 function familyOf(operator) {
   const base = parseConditionOperator(operator)?.base;
@@ -37261,12 +37844,12 @@ function valuesOf(v) {
   return Array.isArray(v) ? v : [v];
 }
 var MISSING = "missing";
-function describeValues(key, phrases) {
-  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key}`;
+function describeValues(key2, phrases) {
+  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key2}`;
   const present = phrases.filter((p2) => p2 !== MISSING);
   const shown = present.slice(0, 4);
   const more = present.length - shown.length;
-  const text2 = `${key} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
+  const text2 = `${key2} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
   return present.length < phrases.length ? `${text2} or missing` : text2;
 }
 var UNREADABLE = "unknown";
@@ -37321,8 +37904,8 @@ function stringCandidates(entries, unsupported) {
     }
     const exact = cell2.matches.find(literal);
     const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
-    const named = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
-    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named.length > 0 && named.length <= 3 ? `not ${named.join(" or ")}` : "another value";
+    const named2 = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
+    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named2.length > 0 && named2.length <= 3 ? `not ${named2.join(" or ")}` : "another value";
     return { value, phrase };
   });
 }
@@ -37381,10 +37964,10 @@ function results(entries, context) {
   return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context));
 }
 var MAX_LISTS = 4096;
-function partitionKey(key, entries) {
+function partitionKey(key2, entries) {
   const unsupported = [];
   const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
-  if (families.size > 1) unsupported.push(`key ${key} is read by ${[...families].join(" and ")} operators`);
+  if (families.size > 1) unsupported.push(`key ${key2} is read by ${[...families].join(" and ")} operators`);
   const spellings = [...new Set(entries.map((e) => e.spelling))];
   const candidates3 = [];
   for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
@@ -37419,12 +38002,12 @@ function partitionKey(key, entries) {
       scalar.push({ value: c3.value });
     }
   }
-  if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
+  if (spellings.length > 1) unsupported.push(`key ${key2} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
   const reads = entries.map((e) => {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join12 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join15 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -37433,7 +38016,7 @@ function partitionKey(key, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join12(f.results, r2);
+        const j2 = join15(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -37443,12 +38026,12 @@ function partitionKey(key, entries) {
     }
     frontier = next;
   }
-  if (joined.size > MAX_LISTS) unsupported.push(`key ${key}: more than ${MAX_LISTS} combinations of values in lists`);
+  if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
   for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
     const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
     add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
   }
-  return { key, entries: [...entries], cells, unsupported };
+  return { key: key2, entries: [...entries], cells, unsupported };
 }
 
 // src/diff/access-context.ts
@@ -37467,19 +38050,19 @@ function prepareConditions(statements) {
         continue;
       }
       for (const [spelling, values] of Object.entries(block)) {
-        const key = foldKey(spelling);
-        let list3 = entriesByKey.get(key);
-        if (!list3) entriesByKey.set(key, list3 = []);
+        const key2 = foldKey(spelling);
+        let list3 = entriesByKey.get(key2);
+        if (!list3) entriesByKey.set(key2, list3 = []);
         list3.push({ operator, spelling, values });
-        const mine = keys.get(key);
+        const mine = keys.get(key2);
         if (mine) mine.push(list3.length - 1);
-        else keys.set(key, [list3.length - 1]);
+        else keys.set(key2, [list3.length - 1]);
       }
     }
     return { statement: statement2, inBase, inHead, constant, keys };
   });
   const partitions = /* @__PURE__ */ new Map();
-  for (const key of [...entriesByKey.keys()].sort()) partitions.set(key, partitionKey(key, entriesByKey.get(key)));
+  for (const key2 of [...entriesByKey.keys()].sort()) partitions.set(key2, partitionKey(key2, entriesByKey.get(key2)));
   return { sides, partitions };
 }
 function bitsOf(s, c3) {
@@ -37640,12 +38223,12 @@ var Patterns = class {
   written = [];
   index = /* @__PURE__ */ new Map();
   add(p2) {
-    const key = this.ignoreCase ? p2.toLowerCase() : p2;
-    let i2 = this.index.get(key);
+    const key2 = this.ignoreCase ? p2.toLowerCase() : p2;
+    let i2 = this.index.get(key2);
     if (i2 === void 0) {
       i2 = this.compared.length;
-      this.index.set(key, i2);
-      this.compared.push(key);
+      this.index.set(key2, i2);
+      this.compared.push(key2);
       this.written.push(p2);
     }
     return i2;
@@ -37749,10 +38332,10 @@ function compareAccessRegions(base, head, options = {}) {
     });
     const groups = /* @__PURE__ */ new Map();
     for (const a of actionCells) {
-      const key = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
-      const g = groups.get(key);
+      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const g = groups.get(key2);
       if (g) g.push(a);
-      else groups.set(key, [a]);
+      else groups.set(key2, [a]);
     }
     const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
     for (const group of groups.values()) {
@@ -37777,14 +38360,14 @@ function compareAccessRegions(base, head, options = {}) {
           if (checked >= budget.regions) continue;
           checked++;
           const applicable = [...a.applicable].filter(r2.holds);
-          const key = applicable.map((st) => st.id).join(",");
-          let outcomes = memo.get(key);
+          const key2 = applicable.map((st) => st.id).join(",");
+          let outcomes = memo.get(key2);
           if (!outcomes) {
             const analysis = analyseContexts(applicable, partitions);
             for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
             if (!analysis.complete) complete = false;
             outcomes = analysis.outcomes;
-            memo.set(key, outcomes);
+            memo.set(key2, outcomes);
           }
           for (const o2 of outcomes) {
             const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
@@ -37864,15 +38447,15 @@ function report(base, head, flips, actions, resources, proof) {
     const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
     const clauses = f.outcome.condition;
     const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
-    const key = `${before}>${after}|${resourceText}|${condition}`;
+    const key2 = `${before}>${after}|${resourceText}|${condition}`;
     const actionText = describeActionCell(actions, f.action, request.action);
-    const region = groups.get(key);
+    const region = groups.get(key2);
     if (region) {
       region.cells++;
       const list3 = region.where.actions.split(", ");
       if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
     } else {
-      groups.set(key, {
+      groups.set(key2, {
         kind: "access",
         verdict: RANK2[after] > RANK2[before] ? "loosened" : "tightened",
         before,
@@ -37906,7 +38489,6 @@ function statementCovers(s, action, resource) {
 }
 
 // src/diff/verdict.ts
-var import_semver6 = __toESM(require_semver2(), 1);
 function combineVerdicts(a, b2) {
   if (a === b2) return a;
   if (a === "neutral") return b2;
@@ -37928,11 +38510,6 @@ function isLoosening(v) {
 }
 function isTightening(v) {
   return v === "tightened" || v === "mixed";
-}
-function nextVersion(last2, verdict) {
-  const v = last2 === void 0 ? null : import_semver6.default.valid(last2);
-  if (v === null) return null;
-  return import_semver6.default.inc(v, bumpFor(verdict));
 }
 function notProvenNote(proof) {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
@@ -37961,12 +38538,12 @@ function pickExamples(list3, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key of passes2) {
-    const seen = new Set([...picked].map((i2) => key(list3[i2])));
+  for (const key2 of passes2) {
+    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
       if (picked.has(i2)) continue;
-      const k2 = key(list3[i2]);
+      const k2 = key2(list3[i2]);
       if (k2 !== "" && seen.has(k2)) continue;
       seen.add(k2);
       picked.add(i2);
@@ -38161,9 +38738,9 @@ function ruleMatches(rule, request, now) {
     dataset_region: request.dataset_region,
     environment: request.environment
   };
-  for (const key of Object.keys(values)) {
-    const matcher = context?.[key];
-    if (matcher !== void 0 && !contextMatches(matcher, values[key])) return false;
+  for (const key2 of Object.keys(values)) {
+    const matcher = context?.[key2];
+    if (matcher !== void 0 && !contextMatches(matcher, values[key2])) return false;
   }
   if (context?.time !== void 0 && !inWindow(context.time, now)) return false;
   return true;
@@ -38193,11 +38770,11 @@ function referenceDecideData(data, request, now = /* @__PURE__ */ new Date()) {
   if (strongest === "mask") {
     const masks = {};
     for (const rule of sameAction) {
-      const named = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
+      const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
       const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
       for (const field of request.fields) {
         if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
-        if (namesFields && !named.includes(field.name)) continue;
+        if (namesFields && !named2.includes(field.name)) continue;
         const rules = rule.spec.masking?.rules ?? {};
         const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
         const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
@@ -38483,12 +39060,12 @@ function fieldsDimension(predicates, options = {}) {
     },
     vectorsUnder: (kept) => {
       if (!complete) return void 0;
-      const key = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
-      if (!asked.has(key)) {
+      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      if (!asked.has(key2)) {
         const { list: list3, cut } = combos(kept);
-        asked.set(key, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+        asked.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
       }
-      return asked.get(key);
+      return asked.get(key2);
     },
     phrase: (kept) => {
       const parts = crits.flatMap((c3, j2) => {
@@ -38734,9 +39311,9 @@ function timeDimension(predicates) {
   const seen = /* @__PURE__ */ new Set();
   for (const t2 of instants) {
     const atoms = atomsOf(t2);
-    const key = atoms.join(",");
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = atoms.join(",");
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     let vec = 0n;
     windowOf.forEach((j2, i2) => {
       if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
@@ -38774,8 +39351,8 @@ var LABEL = {
   dataset_region: ["", "dataset_region"],
   environment: ["", "environment"]
 };
-function matcherOf(p2, key) {
-  return p2.context?.[SPEC_KEY[key]];
+function matcherOf(p2, key2) {
+  return p2.context?.[SPEC_KEY[key2]];
 }
 function literalsOf(m) {
   if (typeof m === "string") return [m];
@@ -38788,8 +39365,8 @@ function contextMatches2(m, value) {
   if (Array.isArray(m)) return m.includes(value);
   return !literalsOf(m).includes(value);
 }
-function contextDimension(key, predicates) {
-  const matchers = predicates.map((p2) => matcherOf(p2, key));
+function contextDimension(key2, predicates) {
+  const matchers = predicates.map((p2) => matcherOf(p2, key2));
   const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
   const other = freshValue(new Set(literals));
   const values = [void 0, ...literals, other];
@@ -38800,9 +39377,9 @@ function contextDimension(key, predicates) {
     });
     return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
   });
-  const [prefix, full] = LABEL[key];
+  const [prefix, full] = LABEL[key2];
   return {
-    key,
+    key: key2,
     cells,
     complete: true,
     reasons: [],
@@ -38851,8 +39428,8 @@ function datasetDimension(predicates, options = {}) {
   };
   const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
   const cells = search.cells.map((cell2) => {
-    const key = cell2.matches.join(",");
-    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key) ?? cell2.example;
+    const key2 = cell2.matches.join(",");
+    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
     const set2 = new Set(cell2.matches);
     return { vec: vectorOf(set2), value, atoms: patterns.map((_2, j2) => set2.has(j2)) };
   });
@@ -38907,8 +39484,8 @@ function dimensionsOf(space, base, head, maxStates) {
   ];
 }
 function witnessOf(dims, path2) {
-  const value = (key) => {
-    const d = dims.findIndex((dim) => dim.key === key);
+  const value = (key2) => {
+    const d = dims.findIndex((dim) => dim.key === key2);
     return dims[d].cells[path2[d]].value;
   };
   const requester = {};
@@ -38935,12 +39512,12 @@ function whereOf(dims, spec) {
     const kept = spec.kept[d];
     const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
     if (words === "") return;
-    const key = REQUESTER.has(dim.key) ? "requester" : dim.key;
-    parts.set(key, [...parts.get(key) ?? [], words]);
+    const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
+    parts.set(key2, [...parts.get(key2) ?? [], words]);
   });
-  const where = {};
-  for (const key of WHERE_ORDER) if (parts.has(key)) where[key] = parts.get(key).join(", ");
-  return where;
+  const where2 = {};
+  for (const key2 of WHERE_ORDER) if (parts.has(key2)) where2[key2] = parts.get(key2).join(", ");
+  return where2;
 }
 function compareData(base, head, options = {}) {
   return explainData(base, head, options).comparison;
@@ -38994,9 +39571,9 @@ function explainData(base, head, options = {}) {
   const regions = [];
   const byWhere = /* @__PURE__ */ new Map();
   for (const spec of specs) {
-    const where = whereOf(dims, spec);
-    const key = JSON.stringify([spec.before, spec.after, where]);
-    const same2 = byWhere.get(key);
+    const where2 = whereOf(dims, spec);
+    const key2 = JSON.stringify([spec.before, spec.after, where2]);
+    const same2 = byWhere.get(key2);
     if (same2) {
       same2.cells += spec.cells;
       continue;
@@ -39007,11 +39584,11 @@ function explainData(base, head, options = {}) {
       verdict: isLooserAction(spec.before, spec.after) ? "loosened" : "tightened",
       before: spec.before,
       after: spec.after,
-      where,
+      where: where2,
       cells: spec.cells,
       example: { request: example.request, now: example.now.toISOString() }
     };
-    byWhere.set(key, region);
+    byWhere.set(key2, region);
     regions.push(region);
   }
   return { comparison: { changes, regions, proof }, dims, specs, covered };
@@ -39028,7 +39605,7 @@ function splitPattern(entry) {
 var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
 var MAX_URIS = 1e5;
 function toolCells(patterns) {
-  const parts = (key) => [...new Set(patterns.flatMap((p2) => p2[key] === void 0 ? [] : [p2[key]]))].sort();
+  const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
   const servers = parts("server");
   const tools = parts("tool");
   const versions = parts("version");
@@ -39094,11 +39671,11 @@ function compareTools(base, head) {
     const ad = a === "allowed" ? "allowed" : "denied";
     if (bd === ad) continue;
     changes.push({ uri: cell2.uri, before: bd, after: ad });
-    const where = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
-    const key = `${bd}>${ad}|${where}`;
-    const region = groups.get(key);
+    const where2 = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
+    const key2 = `${bd}>${ad}|${where2}`;
+    const region = groups.get(key2);
     if (region) region.cells++;
-    else groups.set(key, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
+    else groups.set(key2, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where2 }, cells: 1, example: { uri: cell2.uri } });
   }
   const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
   return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
@@ -39122,11 +39699,11 @@ function diffLeaves(before, after, schema, skip = []) {
     if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
-      for (const key of unionKeys(s, ao, bo)) {
-        if (segs.length === 0 && skip.includes(key)) continue;
-        const sub = childSchema(s, key);
+      for (const key2 of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key2)) continue;
+        const sub = childSchema(s, key2);
         if (!sub) continue;
-        walk3(ao[key], bo[key], sub, [...segs, key], looser);
+        walk3(ao[key2], bo[key2], sub, [...segs, key2], looser);
       }
       return;
     }
@@ -39388,7 +39965,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/packs.ts
-var import_semver7 = __toESM(require_semver2(), 1);
+var import_semver6 = __toESM(require_semver2(), 1);
 function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
@@ -39406,7 +39983,7 @@ function diffPacks(base, head) {
       const vb = pb.version;
       const va = pa.version;
       if (vb !== va) {
-        const up = import_semver7.default.valid(vb) && import_semver7.default.valid(va) ? import_semver7.default.gt(va, vb) : va > vb;
+        const up = import_semver6.default.valid(vb) && import_semver6.default.valid(va) ? import_semver6.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
       } else if (pb.pack_checksum !== pa.pack_checksum) {
         out.push({ name, change: "modified", before: vb, after: va });
@@ -39548,13 +40125,13 @@ function diffRepositories(base, head, options = {}) {
     targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
     targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
   );
-  const lastVersion = options.lastVersion ?? configVersion(base) ?? configVersion(head);
+  const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
     head: options.head ?? "head",
     verdict,
     ...lastVersion !== void 0 ? { lastVersion } : {},
-    nextVersion: nextVersion(lastVersion, verdict),
+    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
     targets,
     packs,
     counts: countsOf(targets)
@@ -39623,38 +40200,110 @@ function renderDiffJson(result) {
 }
 
 // src/diff/render-markdown.ts
-var import_yaml3 = __toESM(require_dist3(), 1);
+var import_yaml4 = __toESM(require_dist3(), 1);
+
+// src/diff/change-parts.ts
+var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isContainer = (v) => v !== null && typeof v === "object";
+var key = (v) => stableStringify(v);
+function join9(at, next) {
+  if (next.startsWith("[")) return `${at}${next}`;
+  return at === "" ? next : `${at}.${next}`;
+}
+function unmatched(a, b2) {
+  const left = /* @__PURE__ */ new Map();
+  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
+  const out = [];
+  for (const x2 of a) {
+    const n = left.get(key(x2)) ?? 0;
+    if (n > 0) left.set(key(x2), n - 1);
+    else out.push(x2);
+  }
+  return out;
+}
+function listParts(at, before, after) {
+  const removed = unmatched(before, after);
+  const added = unmatched(after, before);
+  if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
+  if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
+    const label = before.length === 1 && after.length === 1;
+    return removed.flatMap((r2, i2) => partsAt(label ? at : join9(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
+  }
+  return [{ at, kind: "items", added, removed }];
+}
+function partsAt(at, before, after) {
+  if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
+  if (isPlain(before) && isPlain(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k2) => partsAt(join9(at, k2), before[k2], after[k2]));
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const a = asList2(before);
+    const b2 = asList2(after);
+    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
+  }
+  return [{ at, kind: "value", before, after }];
+}
+function changeParts(c3) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [{ at: "", kind: "value", before: c3.before, after: c3.after }];
+  if (c3.before === void 0 && c3.after === void 0) return [];
+  return partsAt("", c3.before, c3.after);
+}
 
 // src/diff/render-common.ts
-var ELLIPSIS = "\u2026";
-function count(n, noun, plural2 = `${noun}s`) {
+function count2(n, noun, plural2 = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural2}`;
 }
-function truncate(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+function formatValue(value) {
+  if (value === void 0) return "(unset)";
+  if (value === null) return "null";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
+  }
+  return String(value);
 }
-function formatValue(value, max = 80) {
-  const fmt = (v) => {
-    if (v === void 0) return "(unset)";
-    if (v === null) return "null";
-    if (typeof v === "string") return v === "" ? '""' : v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
-    if (typeof v === "object") {
-      return `{${Object.entries(v).map(([k2, x2]) => `${k2}: ${fmt(x2)}`).join(", ")}}`;
-    }
-    return String(v);
-  };
-  return truncate(fmt(value), max);
+var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
+function partText(p2, style = PLAIN_STYLE) {
+  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
+  const items = (xs) => xs.map(v).join(", ");
+  let body;
+  if (p2.kind === "items") {
+    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
+  } else if (p2.kind === "reordered") {
+    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
+  } else {
+    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
+  }
+  return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
 }
-function shownValues(c3) {
-  const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (c3.subject === "field" || !isObj(c3.before) || !isObj(c3.after)) return [c3.before, c3.after];
-  const a = c3.before;
-  const b2 = c3.after;
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
-  const pick2 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
-  return [pick2(a), pick2(b2)];
+function changeTexts(c3, style = PLAIN_STYLE) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [`${c3.change} ${style.value(formatValue(c3.after ?? c3.before))}`];
+  const parts = changeParts(c3).map((p2) => partText(p2, style));
+  return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
+}
+function changeIdentity(c3) {
+  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
+  return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
+}
+function inTargets(entries, identity = stableStringify) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const { target, item } of entries) {
+    const id = identity(item);
+    const seen = byIdentity.get(id);
+    if (seen === void 0) byIdentity.set(id, { targets: [target], item });
+    else if (!seen.targets.includes(target)) seen.targets.push(target);
+  }
+  return [...byIdentity.values()];
+}
+function sharedChanges(result) {
+  return inTargets(
+    result.targets.flatMap((t2) => t2.changes.map((item) => ({ target: t2.target, item }))),
+    changeIdentity
+  );
 }
 function formatContext(context) {
   const entries = Object.entries(context);
@@ -39671,14 +40320,14 @@ function formatSource(c3) {
   if (!after || before === after) return before;
   return `${before} \u2192 ${after}`;
 }
+function releaseNote(result, code2 = (v) => v) {
+  return result.lastVersion !== void 0 ? `after ${code2(result.lastVersion)}` : "first release";
+}
 function shortLabel(label) {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
 }
 function riskRank(v) {
   return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
-}
-function flatChanges(result) {
-  return result.targets.flatMap((t2) => t2.changes.map((change) => ({ target: t2.target, change })));
 }
 function changeCounts(changes) {
   const by = (v) => changes.filter((c3) => c3.verdict === v).length;
@@ -39719,27 +40368,31 @@ function cell(text2, code2 = false) {
   if (!code2 || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
-function regionRow(target, r2) {
+function regionRow(targets, r2) {
   const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
-  return `| ${target !== void 0 ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+  return `| ${targets !== void 0 ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
 }
-function valueCell(v) {
-  return v === void 0 ? "\u2014" : cell(formatValue(v, 60), true);
+var CODE = { value: (t2) => cell(t2, true), path: (t2) => cell(t2) };
+function changeCell(c3) {
+  const parts = changeTexts(c3, CODE);
+  return parts.length > 0 ? parts.join("<br>") : "\u2014";
 }
-function changeRow(c3) {
-  const [before, after] = shownValues(c3);
+function changeRow(c3, targets) {
   const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
   const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
-  return `| ${c3.kind} ${cell(c3.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
+  const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
+  return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
 }
+var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
+var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
-  return e === void 0 ? "" : (0, import_yaml3.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 function effectivePatch(t2, base, head) {
   const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
   return patch.replace(/^=+\n/, "").trimEnd();
 }
-function partText(p2) {
+function partText2(p2) {
   const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
   const omitted = p2.lines.length - kept.length;
   const body = kept.length > 0 ? `${kept.join("\n")}
@@ -39751,10 +40404,10 @@ function fixed(text2) {
   return { head: text2, lines: [], tail: "", cutNote: () => "" };
 }
 function fit(parts, max) {
-  const total = () => parts.reduce((n, p2) => n + partText(p2).length, 0);
+  const total = () => parts.reduce((n, p2) => n + partText2(p2).length, 0);
   for (let guard = 0; guard < 1e4 && total() > max; guard++) {
     let best;
-    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText(p2).length > partText(best).length)) best = p2;
+    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText2(p2).length > partText2(best).length)) best = p2;
     if (!best) break;
     const kept = best.keep ?? best.lines.length;
     const excess = total() - max;
@@ -39762,7 +40415,7 @@ function fit(parts, max) {
     const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
     best.keep = Math.max(0, kept - drop);
   }
-  const text2 = parts.map(partText).join("");
+  const text2 = parts.map(partText2).join("");
   return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 80))}
 
 _\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
@@ -39778,7 +40431,7 @@ function renderDiffMarkdown(result, options = {}) {
   const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
   const allChanges = result.targets.flatMap((t2) => t2.changes);
   const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\`` : "";
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
   const parts = [];
   if (result.verdict === "unchanged") {
     parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
@@ -39788,17 +40441,17 @@ function renderDiffMarkdown(result, options = {}) {
   const unproven = result.targets.filter((t2) => !t2.proof.proven);
   const summary = [
     changeCounts(allChanges),
-    `${count(changed.length, "target")}`,
+    `${count2(changed.length, "target")}`,
     `${c3.newlyAllowed} newly allowed`,
     `${c3.newlyDenied} newly denied`,
-    ...c3.dataChanges > 0 ? [count(c3.dataChanges, "data decision") + " changed"] : [],
-    ...c3.toolChanges > 0 ? [count(c3.toolChanges, "tool call") + " changed"] : [],
-    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : [],
+    ...c3.dataChanges > 0 ? [count2(c3.dataChanges, "data decision") + " changed"] : [],
+    ...c3.toolChanges > 0 ? [count2(c3.toolChanges, "tool call") + " changed"] : [],
+    ...result.packs.length > 0 ? [count2(result.packs.length, "pack change")] : [],
     ...unproven.length > 0 ? [`not proven for ${unproven.map((t2) => t2.target).join(", ")}`] : []
   ].join(" \xB7 ");
   parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
 `));
-  const allowed = result.targets.filter((t2) => regionsOf(t2, "loosened").length > 0);
+  const allowed = newlyAllowedRows(result);
   if (allowed.length > 0) {
     parts.push({
       head: `
@@ -39807,9 +40460,24 @@ ${h2}# \u26A0 Newly allowed
 | target | requests | decision | example |
 |---|---|---|---|
 `,
-      lines: allowed.flatMap((t2) => regionsOf(t2, "loosened").map((r2) => regionRow(t2.target, r2))),
+      lines: allowed,
       tail: "",
       cutNote: cutRows("regions")
+    });
+  }
+  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
+  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
+  if (shared.length > 0) {
+    parts.push({
+      head: `
+${h2}# ${SHARED_TITLE}
+
+| targets | field | change | verdict | set by |
+|---|---|---|---|---|
+`,
+      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
+      tail: "",
+      cutNote: cutRows("changes")
     });
   }
   const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
@@ -39819,9 +40487,16 @@ ${h2}# \u26A0 Newly allowed
 <details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
 
 `));
-    if (t2.changes.length > 0) {
-      const rows = [...t2.changes].sort((a, b2) => riskRank(a.verdict) - riskRank(b2.verdict)).map(changeRow);
-      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
+    if (own.length > 0) {
+      const rows = [...own].sort(byRisk).map((ch2) => changeRow(ch2));
+      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    const sharedHere = t2.changes.length - own.length;
+    if (sharedHere > 0) {
+      const which = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
+      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which} listed under **${SHARED_TITLE}**.
+`));
     }
     const denied = regionsOf(t2, "tightened");
     if (denied.length > 0) {
@@ -39872,6 +40547,10 @@ Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
   }
   return fit(parts, max);
 }
+function newlyAllowedRows(result) {
+  const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
+  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
+}
 function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -39881,21 +40560,25 @@ var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${clo
 var plain = (s) => s;
 var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
 var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
-function changeLine(target, c3, p2) {
-  const [before, after] = shownValues(c3);
-  const what = c3.subject === "field" || c3.change === "changed" ? `${formatValue(before, 60)} \u2192 ${formatValue(after, 60)}` : `${c3.change} ${formatValue(after ?? before, 70)}`;
+function whoText(targets) {
+  return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
+}
+function changeLines({ targets, item: c3 }, p2) {
+  const parts = changeTexts(c3);
   const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
   const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
-  return `  ${target} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}: ${what}${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
+  const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
+  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
 }
 var MAX_REGION_LINES = 20;
 function regionLines(title, verdict, result, paint, p2) {
   const out = [];
-  for (const t2 of result.targets) {
-    const regions = regionsOf(t2, verdict);
-    if (regions.length === 0) continue;
+  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
+  for (const { targets, item: regions } of inTargets(lists)) {
     if (out.length === 0) out.push(paint(p2.bold(title)));
-    out.push(`  ${t2.target} (${count(regions.length, "region")})`);
+    out.push(`  ${targets.join(", ")} (${count2(regions.length, "region")})`);
     for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
       out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
       out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
@@ -39907,14 +40590,14 @@ function regionLines(title, verdict, result, paint, p2) {
 function renderDiffText(result, options = {}) {
   const p2 = options.color === true ? COLOR : NO_COLOR;
   const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
-  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion}` : "";
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
   const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
   const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
-  const all = flatChanges(result).sort((a, b2) => riskRank(a.change.verdict) - riskRank(b2.change.verdict));
+  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
   const group = (title, pred, paint) => {
-    const items = all.filter((x2) => pred(x2.change));
+    const items = all.filter((x2) => pred(x2.item));
     if (items.length === 0) return;
-    out.push("", paint(p2.bold(title)), ...items.map((x2) => changeLine(x2.target, x2.change, p2)));
+    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
   };
   const section2 = (lines) => {
     if (lines.length > 0) out.push("", ...lines);
@@ -39948,19 +40631,11 @@ function renderDiffText(result, options = {}) {
     const c3 = result.counts;
     const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
     out.push(
-      `${changeCounts(changes)} in ${count(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count(c3.toolChanges, "tool call")} changed` : "")
+      `${changeCounts(changes)} in ${count2(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count2(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count2(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count2(c3.toolChanges, "tool call")} changed` : "")
     );
   }
   return `${out.join("\n")}
 `;
-}
-
-// src/lint/reporters/common.ts
-function sortFindings(findings) {
-  return [...findings].sort(compareFindings);
-}
-function count2(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 // src/lint/reporters/github.ts
@@ -40019,7 +40694,7 @@ function formatMarkdown(input, options = {}) {
   if (findings.length === 0) return head;
   const rows = findings.map((f) => row(f, options.linkBase));
   const note = (n) => `
-\u2026 ${count2(n, "more finding")} not shown
+\u2026 ${count(n, "more finding")} not shown
 `;
   const reserve = note(findings.length).length;
   let out = `${head}
@@ -40037,13 +40712,13 @@ ${TABLE_HEAD}`;
 }
 function summaryLine(input) {
   const { errors, warnings, infos, files: files2 } = input.summary;
-  const where = `in ${count2(files2, "file")}`;
-  if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where}`;
-  return `**edict lint**: ${EMOJI2.error} ${count2(errors, "error")}, ${EMOJI2.warning} ${count2(warnings, "warning")}, ${EMOJI2.info} ${count2(infos, "info")} ${where}`;
+  const where2 = `in ${count(files2, "file")}`;
+  if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where2}`;
+  return `**edict lint**: ${EMOJI2.error} ${count(errors, "error")}, ${EMOJI2.warning} ${count(warnings, "warning")}, ${EMOJI2.info} ${count(infos, "info")} ${where2}`;
 }
 function row(f, linkBase) {
-  const where = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
-  const location2 = linkBase === void 0 ? escapeCell(where) : `[${escapeCell(where)}](${linkBase.replace(/\/+$/, "")}/${toUrlPath(f.file)}${f.line >= 1 ? `#L${f.line}` : ""})`;
+  const where2 = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
+  const location2 = linkBase === void 0 ? escapeCell(where2) : `[${escapeCell(where2)}](${linkBase.replace(/\/+$/, "")}/${toUrlPath(f.file)}${f.line >= 1 ? `#L${f.line}` : ""})`;
   const rule = /^[\w.-]+$/.test(f.rule) ? `\`${f.rule}\`` : escapeCell(f.rule);
   const message = escapeCell(f.message) + (f.help === void 0 ? "" : `<br>\u{1F4A1} ${escapeCell(f.help)}`);
   return `| ${EMOJI2[f.severity]} | ${location2} | ${rule} | ${message} |
@@ -40152,7 +40827,7 @@ import { posix } from "node:path";
 var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
-var ELLIPSIS2 = "\u2026";
+var ELLIPSIS = "\u2026";
 var ansi2 = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
 var plain2 = (s) => s;
 var COLOR2 = {
@@ -40199,10 +40874,10 @@ ${" ".repeat(locWidth + 13)}`);
 function summaryLine2(input, p2) {
   const { errors, warnings, infos, files: files2 } = input.summary;
   const total = errors + warnings + infos;
-  if (total === 0) return p2.green(`\u2714 no problems in ${count2(files2, "file")}`);
+  if (total === 0) return p2.green(`\u2714 no problems in ${count(files2, "file")}`);
   const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
   return paint(
-    p2.bold(`\u2716 ${count2(total, "problem")} (${count2(errors, "error")}, ${count2(warnings, "warning")}, ${count2(infos, "info")}) in ${count2(files2, "file")}`)
+    p2.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files2, "file")}`)
   );
 }
 function location(f) {
@@ -40225,13 +40900,13 @@ function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts 
   const start = at[s];
   const end = at[e];
   if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
-  const room = maxWidth - 2 * ELLIPSIS2.length;
+  const room = maxWidth - 2 * ELLIPSIS.length;
   let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
   if (isLowSurrogate(shown.charCodeAt(from))) from++;
   let to = Math.min(from + room, shown.length);
   if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
-  const prefix = from > 0 ? ELLIPSIS2 : "";
-  const suffix = to < shown.length ? ELLIPSIS2 : "";
+  const prefix = from > 0 ? ELLIPSIS : "";
+  const suffix = to < shown.length ? ELLIPSIS : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
   return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
@@ -40268,6 +40943,17 @@ function shouldUseColor(stream, env) {
 var FORMATS3 = ["text", "markdown", "json"];
 var FAIL_ON = ["loosened", "tightened", "changed"];
 var WORKING_TREE = "working-tree";
+async function lastReleasedVersion(root, repo) {
+  const prefix = repo.config?.value.bundle?.tag_prefix ?? DEFAULT_TAG_PREFIX;
+  const git = await openGit(root, "diff");
+  let out;
+  try {
+    out = await git.git.raw(["for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"]);
+  } catch (e) {
+    throw new EdictError("GIT_ERROR", `cannot list the release tags: ${(e instanceof Error ? e.message : String(e)).trim().split("\n")[0]}`, { cause: e });
+  }
+  return latestTaggedVersion(out.split("\n").filter((t2) => t2 !== ""), prefix);
+}
 async function readAt(io, root, rev, label) {
   const bar = progress(io, `reading ${label} ${rev}`);
   try {
@@ -40289,7 +40975,7 @@ function failed(result, failOn) {
   }
 }
 async function diffCommand(io, opts) {
-  const root = resolve5(io.cwd, opts.root);
+  const root = repositoryRoot(io, opts.root);
   const base = await readAt(io, root, opts.base, "base");
   let head;
   if (opts.head !== void 0) {
@@ -40297,12 +40983,14 @@ async function diffCommand(io, opts) {
     if (h2.repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository at ${opts.head}: no edict.yaml, policies/ or packs/ in that revision`);
     head = { label: h2.commit, repo: h2.repo };
   } else {
-    head = { label: WORKING_TREE, repo: (await openRepository(io, opts.root)).repo };
+    head = { label: WORKING_TREE, repo: (await openRepository(io, root)).repo };
   }
   requireTargets(head.repo);
+  const lastVersion = await lastReleasedVersion(root, head.repo);
   const result = diffRepositories(base.repo, head.repo, {
     base: base.commit,
     head: head.label,
+    ...lastVersion !== void 0 ? { lastVersion } : {},
     ...opts.target && opts.target.length > 0 ? { targets: opts.target } : {},
     ...opts.maxRegions !== void 0 ? { maxRegions: opts.maxRegions } : {}
   });
@@ -40319,7 +41007,7 @@ async function diffCommand(io, opts) {
   return failed(result, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
 }
 function registerDiff(program2, io, setExit) {
-  program2.command("diff").description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests").requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout").option("--head <ref>", "head revision (default: the working tree)").option("-t, --target <name>", "only this target (repeatable; default: every target)", collect).option("-f, --format <format>", `output format: ${FORMATS3.join(", ")}`, (v) => parseChoice(v, FORMATS3, "--format"), "text").option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed, and a target not proven)`, (v) => parseChoice(v, FAIL_ON, "--fail-on")).option("--max-regions <n>", `regions (cells of actions \xD7 resources) compared per target before the verdict is "not proven" (default ${DEFAULT_MAX_REGIONS.toLocaleString("en-US")})`, (v) => parseCount(v, "--max-regions")).option("-C, --root <dir>", "repository root (may be a folder inside the git work tree)", ".").addHelpText(
+  program2.command("diff").description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests").requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout").option("--head <ref>", "head revision (default: the working tree)").option("-t, --target <name>", "only this target (repeatable; default: every target)", collect).option("-f, --format <format>", `output format: ${FORMATS3.join(", ")}`, (v) => parseChoice(v, FORMATS3, "--format"), "text").option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed, and a target not proven)`, (v) => parseChoice(v, FAIL_ON, "--fail-on")).option("--max-regions <n>", `regions (cells of actions \xD7 resources) compared per target before the verdict is "not proven" (default ${DEFAULT_MAX_REGIONS.toLocaleString("en-US")})`, (v) => parseCount(v, "--max-regions")).addOption(rootOption("policy repository root, may be a folder inside the git work tree")).addHelpText(
     "after",
     [
       "",
@@ -40333,6 +41021,10 @@ function registerDiff(program2, io, setExit) {
       "changed statement, rule or allowlist entry reaches. A comparison cut short by --max-regions",
       'is "review" with "not proven: N of M regions checked", never neutral.',
       "",
+      "The next version bumps the latest release tag (<tag_prefix><semver>, default policy-v\u2026) by",
+      "the verdict; without one it is the first release: edict.yaml's version (default 0.1.0),",
+      "the version `edict bundle build` gives it.",
+      "",
       "In a shallow clone, fetch the base first: git fetch --depth=1 origin <sha>",
       ""
     ].join("\n")
@@ -40340,20 +41032,37 @@ function registerDiff(program2, io, setExit) {
 }
 
 // src/cli/commands/effective.ts
-var import_yaml4 = __toESM(require_dist3(), 1);
+var import_yaml5 = __toESM(require_dist3(), 1);
 var FORMATS4 = ["yaml", "json"];
+function effectiveAccessVersion(t2) {
+  const access2 = t2.documents.filter((d) => d.entry.kind === "AccessPolicy");
+  const version = mergeSpecs(access2, SPEC_SCHEMAS.AccessPolicy).value.Version;
+  return typeof version === "string" ? version : void 0;
+}
 function effectiveDocument(t2) {
-  return { target: t2.target, ...t2.effective, provenance: t2.provenance };
+  const version = effectiveAccessVersion(t2);
+  const access2 = version === void 0 ? t2.effective.access : { Version: version, ...t2.effective.access };
+  return { target: t2.target, ...t2.effective, access: access2, provenance: t2.provenance };
+}
+var YAML_11_TYPED = new import_yaml5.Document(null, { version: "1.1" }).schema.tags.flatMap((t2) => t2.default && "test" in t2 && t2.test instanceof RegExp ? [t2.test] : []);
+function toEffectiveYaml(value) {
+  const doc = new import_yaml5.Document(value, { aliasDuplicateObjects: false });
+  (0, import_yaml5.visit)(doc, {
+    Scalar(_2, node) {
+      if (typeof node.value === "string" && YAML_11_TYPED.some((test) => test.test(node.value))) node.type = import_yaml5.Scalar.QUOTE_DOUBLE;
+    }
+  });
+  return doc.toString({ lineWidth: 0 });
 }
 function registerEffective(program2, io, setExit) {
-  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS4, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").addOption(rootOption()).option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS4, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
     const { repo } = await openRepository(io, opts.root);
     const target = resolveTarget(repo, opts.target);
     const errors = runLint(repo, { rules: RULES }).summary.errors;
     if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)
 `);
     const doc = effectiveDocument(buildTarget(repo, target));
-    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : (0, import_yaml4.stringify)(doc, { lineWidth: 0 }));
+    io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : toEffectiveYaml(doc));
     setExit(EXIT.OK);
   });
 }
@@ -40387,40 +41096,82 @@ function parseContextPairs(pairs, json) {
   }
   return ctx;
 }
-function answer(engine, opts) {
-  const asked = [opts.action !== void 0 || opts.resource !== void 0, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
-  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
-  if (opts.tool !== void 0) {
-    const r3 = engine.checkTool(opts.tool);
-    return { result: r3, decision: r3.allowed ? "allow" : "deny" };
-  }
-  if (opts.data !== void 0) {
-    let request;
-    try {
-      request = JSON.parse(opts.data);
-    } catch (e) {
-      throw new EdictError("USAGE", `--data is not valid JSON: ${e.message}`);
-    }
-    if (!request || typeof request !== "object") throw new EdictError("USAGE", "--data must be a JSON object {dataset, fields, requester, \u2026}");
-    const r3 = engine.decideData(request);
-    return { result: r3, decision: r3.action };
-  }
-  if (opts.action === void 0 || opts.resource === void 0) throw new EdictError("USAGE", "--action and --resource go together");
-  const r2 = engine.authorize({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) });
-  return { result: r2, decision: r2.decision };
+var TOOL_FORM = "mcp://SERVER/TOOL[@VERSION], e.g. mcp://vision-mcp/detect@1.2.0";
+var ACTION_FORM = "SERVICE:ACTION, e.g. db:Select";
+var RESOURCE_FORM = "SCHEME://PATH or *, e.g. db://production/users";
+var DATA_FORM = 'a JSON object like {"dataset": "customers", "fields": [{"name": "email", "sensitivity": "pii"}], "requester": {"role": "analyst", "region": "US"}}';
+function usage(flag, form, got, why) {
+  return new EdictError("USAGE", `${flag} expects ${form}; got ${JSON.stringify(got)}${why ? ` (${why})` : ""}`);
 }
-function renderText(result, decision) {
+function parseAction(action) {
+  const problem = validateActionPattern(action);
+  if (problem !== void 0) throw usage("--action", ACTION_FORM, action, problem);
+  if (/[*?]/.test(action)) throw usage("--action", ACTION_FORM, action, "a request names one action; wildcards belong in policies");
+  return action;
+}
+function parseResource(resource) {
+  const problem = validateResourcePattern(resource);
+  if (problem !== void 0) throw usage("--resource", RESOURCE_FORM, resource, problem);
+  return resource;
+}
+function parseDataRequest(text2) {
+  let request;
+  try {
+    request = JSON.parse(text2);
+  } catch (e) {
+    throw usage("--data", DATA_FORM, text2, `not valid JSON: ${e.message}`);
+  }
+  const problem = requestProblem(request, /* @__PURE__ */ new Date());
+  if (problem !== void 0) throw usage("--data", DATA_FORM, text2, problem);
+  return request;
+}
+function parseQuestion(opts) {
+  const access2 = opts.action !== void 0 || opts.resource !== void 0;
+  const asked = [access2, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
+  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
+  if (!access2 && ((opts.context ?? []).length > 0 || opts.contextJson !== void 0)) {
+    throw new EdictError("USAGE", "--context and --context-json belong to an access request (--action and --resource)");
+  }
+  if (opts.tool !== void 0) {
+    if (parseToolUri(opts.tool) === void 0) throw usage("--tool", TOOL_FORM, opts.tool);
+    return { kind: "tool", uri: opts.tool };
+  }
+  if (opts.data !== void 0) return { kind: "data", request: parseDataRequest(opts.data) };
+  if (opts.action === void 0) throw new EdictError("USAGE", `--resource needs --action ${ACTION_FORM}`);
+  if (opts.resource === void 0) throw new EdictError("USAGE", `--action needs --resource ${RESOURCE_FORM}`);
+  const context = parseContextPairs(opts.context ?? [], opts.contextJson);
+  return { kind: "access", request: { action: parseAction(opts.action), resource: parseResource(opts.resource), context } };
+}
+function answer(engine, opts) {
+  const question = parseQuestion(opts);
+  switch (question.kind) {
+    case "tool": {
+      const r2 = engine.checkTool(question.uri);
+      return { result: r2, decision: r2.allowed ? "allow" : "deny" };
+    }
+    case "data": {
+      const r2 = engine.decideData(question.request);
+      return { result: r2, decision: r2.action };
+    }
+    case "access": {
+      const r2 = engine.authorize(question.request);
+      return { result: r2, decision: r2.decision };
+    }
+  }
+}
+function renderText(result, decision, refusal = []) {
   const r2 = result;
   const lines = [decision];
   for (const reason2 of r2.reasons ?? []) lines.push(`  ${reason2.effect} ${reason2.policy}${reason2.sid ? `/${reason2.sid}` : ""}  (${reason2.file})`);
   if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
   for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
   if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
-  if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
+  if (refusal.length > 0) lines.push(...refusal.map((l) => `  ${l}`));
+  else if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
   return lines.join("\n") + "\n";
 }
 function registerEval(program2, io, setExit) {
-  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://server/tool@version").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://SERVER/TOOL[@VERSION]").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
     "after",
     `
 Examples:
@@ -40430,17 +41181,20 @@ Examples:
   edict eval -t production --data '{"dataset":"customers","fields":[{"name":"email","sensitivity":"pii"}],"requester":{"role":"analyst","region":"US"},"dataset_region":"EU"}'
 `
   ).action(async (opts) => {
-    const { engine } = opts.bundle !== void 0 ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, opts.policies, opts.target);
-    const { result, decision } = answer(engine, opts);
-    io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision));
+    parseQuestion(opts);
+    const source = opts.bundle !== void 0 ? await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target) : await engineFromRepository(io, rootOptionOf(opts), opts.target);
+    const { result, decision } = answer(source.engine, opts);
+    const access2 = "merged" in source ? source.merged.effective.access : source.payload.targets[source.target]?.access;
+    const refusal = opts.format === "text" && decision === "deny" && access2 && opts.action !== void 0 && opts.resource !== void 0 ? explainRefusal({ action: opts.action, resource: opts.resource, context: parseContextPairs(opts.context, opts.contextJson) }, result, { access: access2, target: source.target }) : [];
+    io.stdout(opts.format === "json" ? JSON.stringify(result, null, 2) + "\n" : renderText(result, decision, refusal));
     setExit(opts.expect !== void 0 && opts.expect !== decision ? EXIT.FINDINGS : EXIT.OK);
   });
 }
 
 // src/cli/commands/init.ts
-import { existsSync as existsSync2, statSync } from "node:fs";
+import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname3, join as join8, relative as relative4, resolve as resolve6 } from "node:path";
+import { basename as basename4, dirname as dirname4, join as join10, relative as relative4, resolve as resolve6 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/model/schemas/index.ts
@@ -40463,12 +41217,12 @@ var TEMPLATE_FILES = [
 ];
 var GITIGNORE_TEMPLATE = "gitignore";
 var SCHEMA_DIR = ".edict/schemas";
-function findTemplatesDir(from = dirname3(fileURLToPath(import.meta.url))) {
+function findTemplatesDir(from = dirname4(fileURLToPath(import.meta.url))) {
   let dir = from;
   for (; ; ) {
-    const candidate = join8(dir, "templates");
-    if (existsSync2(join8(candidate, "workflow.yml"))) return candidate;
-    const parent = dirname3(dir);
+    const candidate = join10(dir, "templates");
+    if (existsSync2(join10(candidate, "workflow.yml"))) return candidate;
+    const parent = dirname4(dir);
     if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
     dir = parent;
   }
@@ -40480,7 +41234,7 @@ function repositoryName(dir) {
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text2 = await readFile4(join8(templates, template), "utf8");
+    const text2 = await readFile4(join10(templates, template), "utf8");
     files2.push({ path: target, text: text2.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
@@ -40499,12 +41253,12 @@ function mergeGitignore(existing, wanted) {
 }
 async function initCommand(io, dirArg, opts) {
   const dir = resolve6(io.cwd, dirArg);
-  if (existsSync2(dir) && !statSync(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
+  if (existsSync2(dir) && !statSync2(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
   const name = opts.name ?? repositoryName(dir);
   if (!NAME_PATTERN.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
   const templates = findTemplatesDir();
   const files2 = await plan(templates, name);
-  const existing = files2.filter((f) => existsSync2(join8(dir, f.path))).map((f) => f.path);
+  const existing = files2.filter((f) => existsSync2(join10(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !opts.force) {
     io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:
 ${existing.map((p2) => `  ${p2}
@@ -40512,14 +41266,14 @@ ${existing.map((p2) => `  ${p2}
 `);
     return EXIT.USAGE;
   }
-  const gitignorePath = join8(dir, ".gitignore");
-  const wanted = await readFile4(join8(templates, GITIGNORE_TEMPLATE), "utf8");
+  const gitignorePath = join10(dir, ".gitignore");
+  const wanted = await readFile4(join10(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync2(gitignorePath);
   const gitignore = hadGitignore ? mergeGitignore(await readFile4(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
-    const target = join8(dir, f.path);
-    await mkdir3(dirname3(target), { recursive: true });
+    const target = join10(dir, f.path);
+    await mkdir3(dirname4(target), { recursive: true });
     await writeFile2(target, f.text, { flag: opts.force ? "w" : "wx" });
     written.push(f.path);
   }
@@ -40536,12 +41290,14 @@ ${existing.map((p2) => `  ${p2}
 next steps:
   1. ${cd}edict lint && edict test
      check the starter policy and run its expected decisions
-  2. mkdir -p ~/.edict && edict keygen --out ~/.edict/${name}
-     create the signing key pair outside the repository
-  3. add the content of ~/.edict/${name}.key as the repository secret EDICT_SIGNING_KEY
-     (Settings \u2192 Secrets and variables \u2192 Actions); commit the .pub file so runtimes can pin it
-  4. in .github/workflows/edict.yml, replace edict-dev/edict@v1 with the Action you use, then push
-     and open a pull request: the workflow comments the effective-policy diff
+  2. edict keygen
+     create the signing key pair in your config folder, outside the repository; it prints
+     where the files went
+  3. commit the .pub file as keys/release.pub (runtimes pin it), and store the .key file's
+     content as the repository secret EDICT_SIGNING_KEY (gh secret set EDICT_SIGNING_KEY < FILE)
+  4. in .github/workflows/edict.yml, replace edict-dev/edict@v1 with OWNER/edict@<commit SHA>
+     (the repository that holds edict), push, and open a pull request: the workflow comments
+     the effective-policy diff; then make \`check\` a required status check of main
 `
   );
   return EXIT.OK;
@@ -40551,11 +41307,35 @@ function registerInit(program2, io, setExit) {
 }
 
 // src/cli/commands/keygen.ts
-import { resolve as resolve7 } from "node:path";
+import { dirname as dirname5, isAbsolute as isAbsolute3, join as join11, resolve as resolve7 } from "node:path";
 var FORMATS6 = ["text", "json"];
+var DEFAULT_KEY_NAME = "signing";
+function configFolder(env) {
+  const xdg = env.XDG_CONFIG_HOME;
+  if (xdg && isAbsolute3(xdg)) return join11(xdg, "edict");
+  if (env.HOME) return join11(env.HOME, ".config", "edict");
+  if (env.APPDATA) return join11(env.APPDATA, "edict");
+  return void 0;
+}
+function defaultPrefix(io) {
+  const dir = configFolder(io.env);
+  if (dir === void 0) throw new EdictError("USAGE", "no config folder to keep the key in: set XDG_CONFIG_HOME or HOME, or choose the files with --out PREFIX");
+  const tree = findGitWorkTree(dir);
+  if (tree !== void 0) throw new EdictError("USAGE", `the key folder ${dir} is inside the git work tree ${tree}; choose the files with --out PREFIX (outside any repository)`);
+  createPrivateFolder(dir);
+  return join11(dir, DEFAULT_KEY_NAME);
+}
+function nextSteps(publicKeyPath, privateKeyPath) {
+  return `
+next:
+  1. commit the public key to the policy repository, e.g.  cp ${publicKeyPath} keys/release.pub
+  2. store the private key as the ${SIGNING_KEY_ENV} secret, e.g.  gh secret set ${SIGNING_KEY_ENV} < ${privateKeyPath}
+     (or pass it to \`edict bundle build --key\`); never commit it
+`;
+}
 function keygenCommand(io, opts) {
-  const prefix = resolve7(io.cwd, opts.out);
   try {
+    const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve7(io.cwd, opts.out);
     const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
     if (opts.format === "json") {
       io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
@@ -40564,45 +41344,68 @@ function keygenCommand(io, opts) {
         `keyid:       ${written.keyid}
 public key:  ${written.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
 private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
-`
+` + nextSteps(written.publicKeyPath, written.privateKeyPath)
       );
     }
+    const tree = opts.out === void 0 ? void 0 : findGitWorkTree(dirname5(written.privateKeyPath));
+    if (tree !== void 0) io.stderr(`edict: warning: the private key ${written.privateKeyPath} is inside the git work tree ${tree}; keep it out of commits (list *.key in .gitignore) or move it
+`);
     return EXIT.OK;
   } catch (e) {
     if (!isBundleError(e)) throw e;
     io.stderr(`edict: ${e.message}
 `);
+    if (opts.out === void 0 && /already exists/.test(e.message)) io.stderr("edict: to make another key pair, choose its files with --out PREFIX\n");
     return EXIT.USAGE;
   }
 }
 function registerKeygen(program2, io, setExit) {
-  program2.command("keygen").description("generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM)").option("-o, --out <prefix>", "path prefix of the two files", "edict").option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS6, "--format"), "text").addHelpText(
+  program2.command("keygen").description(
+    `generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM); without --out, ${DEFAULT_KEY_NAME}.key and ${DEFAULT_KEY_NAME}.pub in $XDG_CONFIG_HOME/edict (default ~/.config/edict, mode 0700)`
+  ).option("-o, --out <prefix>", `path prefix of the two files (default: ~/.config/edict/${DEFAULT_KEY_NAME}, never inside a git work tree)`).option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS6, "--format"), "text").addHelpText(
     "after",
-    "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen\n  edict keygen --out keys/release\n  edict bundle build --key keys/release.key\n"
+    "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen                       # ~/.config/edict/signing.key and .pub\n  edict keygen --out ~/keys/release\n  edict bundle build --key ~/.config/edict/signing.key\n"
   ).action((opts) => setExit(keygenCommand(io, opts)));
 }
 
 // src/cli/commands/lint.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
+import { mkdir as mkdir4, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname6, isAbsolute as isAbsolute4, resolve as resolve8 } from "node:path";
 var FORMATS7 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p2) => toRepoPath(root, resolve8(io.cwd, p2)));
-  for (const o2 of only) {
-    if (o2.startsWith("..")) throw new EdictError("USAGE", `path ${o2} is outside the repository ${root}`);
-  }
+  const only = await checkPaths(io, root, repo.files.map((f) => f.path), paths);
   const baseOptions = opts.base === void 0 ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
   const result = runLint(repo, { rules: RULES, only, ...baseOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text2 = render(opts.format, input, io);
-  if (opts.output) await writeFile3(resolve8(io.cwd, opts.output), text2);
-  else io.stdout(text2);
+  if (opts.output) {
+    const out = resolve8(io.cwd, opts.output);
+    await mkdir4(dirname6(out), { recursive: true });
+    await writeFile3(out, text2);
+  } else io.stdout(text2);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
   if (opts.maxWarnings !== void 0 && warnings > opts.maxWarnings) return EXIT.FINDINGS;
   return EXIT.OK;
+}
+async function checkPaths(io, root, files2, paths) {
+  const only = [];
+  for (const p2 of paths) {
+    const abs2 = resolve8(io.cwd, p2);
+    const o2 = toRepoPath(root, abs2);
+    if (o2.startsWith("..") || isAbsolute4(o2)) throw new EdictError("USAGE", `${p2} is outside the repository ${root}; lint paths inside it, or pass the repository with -C`);
+    try {
+      await stat2(abs2);
+    } catch {
+      throw new EdictError("USAGE", "no such file or folder", { position: { file: p2 } });
+    }
+    const reads = o2 === "" || files2.some((f) => f === o2 || f.startsWith(`${o2}/`));
+    if (!reads) throw new EdictError("USAGE", `holds no file edict lints (edict.yaml, its pack state, policies/**/*.yaml and packs/**)`, { position: { file: p2 } });
+    only.push(o2);
+  }
+  return only;
 }
 function render(format, input, io) {
   switch (format) {
@@ -40619,7 +41422,7 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").option("-C, --root <dir>", "repository root", ".").option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").addOption(rootOption()).option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
@@ -40627,10 +41430,10 @@ function registerLint(program2, io, setExit) {
 
 // src/cli/commands/pack.ts
 import { readdir as readdir4 } from "node:fs/promises";
-import { join as join9, resolve as resolve9 } from "node:path";
+import { join as join12 } from "node:path";
 var FORMATS8 = ["text", "json"];
-async function open3(io, rootOption) {
-  const { root, repo } = await openRepository(io, rootOption);
+async function open3(io, rootOption2) {
+  const { root, repo } = await openRepository(io, rootOption2);
   const shipped = await readShippedPacks(root, packsSourceOf(repo));
   return { root, world: worldOf(repo), shipped };
 }
@@ -40678,20 +41481,20 @@ async function carryOut(io, root, plan2, dryRun, deps) {
 }
 async function recover(io, opts) {
   if (opts.dryRun) return;
-  for (const line of await recoverInterrupted(resolve9(io.cwd, opts.root))) io.stderr(`edict: ${line}
+  for (const line of await recoverInterrupted(repositoryRoot(io, opts.root))) io.stderr(`edict: ${line}
 `);
 }
 async function leftoverStaging(root) {
   try {
-    return (await readdir4(join9(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+    return (await readdir4(join12(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
   } catch {
     return [];
   }
 }
 async function verifyCommand(io, opts) {
-  const { world, shipped } = await open3(io, opts.root);
+  const { root, world, shipped } = await open3(io, opts.root);
   const report2 = verifyInstalled(world, shipped);
-  const leftovers = await leftoverStaging(resolve9(io.cwd, opts.root));
+  const leftovers = await leftoverStaging(root);
   const ok2 = report2.ok && leftovers.length === 0;
   if (opts.format === "json") {
     io.stdout(JSON.stringify({ ...report2, ok: ok2, leftovers }, null, 2) + "\n");
@@ -40719,7 +41522,6 @@ async function verifyCommand(io, opts) {
 function configure(cmd, io) {
   return cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
 }
-var ROOT_HELP = "repository root";
 function registerPack(program2, io, setExit, deps = {}) {
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const pack = program2.command("pack").description("list, install, upgrade, remove and verify policy packs (packs/<name>/ \u2192 policies/<pack>__NN__<slug>.yaml)").addHelpText(
@@ -40727,7 +41529,7 @@ function registerPack(program2, io, setExit, deps = {}) {
     "\nExamples:\n  edict pack list\n  edict pack install starter\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
   );
   configure(
-    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
+    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
 Examples:
   edict pack list
   edict pack list --format json | jq '.packs[] | select(.status != "ok")'
@@ -40735,7 +41537,7 @@ Examples:
     io
   );
   configure(
-    pack.command("install").description("install a shipped pack: copy its policies to policies/<pack>__NN__<slug>.yaml and record them in .edict/packs.yaml").argument("<name>", "pack name, optionally with a semver range the shipped version must satisfy: starter or starter@^1.0.0").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite existing files the pack does not own").addHelpText(
+    pack.command("install").description("install a shipped pack: copy its policies to policies/<pack>__NN__<slug>.yaml and record them in .edict/packs.yaml").argument("<name>", "pack name, optionally with a semver range the shipped version must satisfy: starter or starter@^1.0.0").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite existing files the pack does not own").addHelpText(
       "after",
       "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n"
     ).action(async (name, opts) => {
@@ -40747,7 +41549,7 @@ Examples:
     io
   );
   configure(
-    pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
+    pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
       await recover(io, opts);
       const { root, world, shipped } = await open3(io, opts.root);
       const options = { force: opts.force ?? false, now: now() };
@@ -40757,7 +41559,7 @@ Examples:
     io
   );
   configure(
-    pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").option("-C, --root <dir>", ROOT_HELP, ".").option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
+    pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
       await recover(io, opts);
       const { root, world, shipped } = await open3(io, opts.root);
       const plan2 = planRemove(world, shipped, name, { force: opts.force ?? false });
@@ -40766,14 +41568,14 @@ Examples:
     io
   );
   configure(
-    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").option("-C, --root <dir>", ROOT_HELP, ".").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
+    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
     io
   );
 }
 
 // src/cli/commands/posture.ts
 import { readFile as readFile5 } from "node:fs/promises";
-import { resolve as resolve10 } from "node:path";
+import { relative as relative5, resolve as resolve9 } from "node:path";
 
 // src/engine/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -41294,13 +42096,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve10) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve11(r2);
+      resolve10(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -41339,16 +42141,16 @@ function nodeProbe() {
   };
 }
 function withDeadline(promise, ms, fallback) {
-  return new Promise((resolve11) => {
-    const timer = setTimeout(() => resolve11(fallback), ms);
+  return new Promise((resolve10) => {
+    const timer = setTimeout(() => resolve10(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve11(v);
+        resolve10(v);
       },
       () => {
         clearTimeout(timer);
-        resolve11(fallback);
+        resolve10(fallback);
       }
     );
   });
@@ -41438,20 +42240,20 @@ var FIELD_TYPES = {
 };
 var FACT_FIELDS = Object.keys(FIELD_TYPES);
 function toPostureFacts(value, file) {
-  const where = { position: { file } };
-  if (!isRecord(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where);
+  const where2 = { position: { file } };
+  if (!isRecord(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where2);
   const body = isRecord(value["facts"]) ? value["facts"] : value;
   const out = {};
-  for (const [key, v] of Object.entries(body)) {
-    if (!Object.hasOwn(FIELD_TYPES, key)) {
-      const near = suggest(key, FACT_FIELDS);
-      throw new EdictError("PARSE_ERROR", `unknown fact "${key}"${near ? `; did you mean "${near}"?` : ""} (facts: ${FACT_FIELDS.join(", ")})`, where);
+  for (const [key2, v] of Object.entries(body)) {
+    if (!Object.hasOwn(FIELD_TYPES, key2)) {
+      const near = suggest(key2, FACT_FIELDS);
+      throw new EdictError("PARSE_ERROR", `unknown fact "${key2}"${near ? `; did you mean "${near}"?` : ""} (facts: ${FACT_FIELDS.join(", ")})`, where2);
     }
     if (v === null) continue;
-    const expected = FIELD_TYPES[key];
+    const expected = FIELD_TYPES[key2];
     const got = Array.isArray(v) ? "array" : typeof v;
-    if (got !== expected || expected === "number" && !Number.isFinite(v)) throw new EdictError("PARSE_ERROR", `fact "${key}" must be a ${expected}, got ${JSON.stringify(v)}`, where);
-    out[key] = v;
+    if (got !== expected || expected === "number" && !Number.isFinite(v)) throw new EdictError("PARSE_ERROR", `fact "${key2}" must be a ${expected}, got ${JSON.stringify(v)}`, where2);
+    out[key2] = v;
   }
   return out;
 }
@@ -41472,8 +42274,8 @@ var repositoryPostureSource = async (io, opts) => {
     const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
     return { target: target2, origin: `bundle ${payload.name} ${payload.version} (verified)`, posture: (facts) => engine2.posture(facts) };
   }
-  const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
-  return { target, origin: `policies at ${opts.policies}`, posture: (facts) => engine.posture(facts) };
+  const { engine, target, root } = await engineFromRepository(io, rootOptionOf(opts), opts.target);
+  return { target, origin: `policies at ${relative5(io.cwd, root) || "."}`, posture: (facts) => engine.posture(facts) };
 };
 async function factsFor(io, opts, probe2) {
   if (opts.facts === void 0) {
@@ -41482,9 +42284,9 @@ async function factsFor(io, opts, probe2) {
   }
   let text2;
   try {
-    text2 = await readFile5(resolve10(io.cwd, opts.facts), "utf8");
+    text2 = await readFile5(resolve9(io.cwd, opts.facts), "utf8");
   } catch (e) {
-    throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
+    throw new EdictError("NOT_FOUND", `cannot read the facts file: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
   return { facts: parsePostureFacts(text2, opts.facts), evidence: [`facts read from ${opts.facts}`], from: opts.facts };
 }
@@ -41519,7 +42321,7 @@ function renderPostureJson(report2) {
   return JSON.stringify({ target: report2.target, ...report2.result, facts: report2.facts, factsFrom: report2.factsFrom, evidence: report2.evidence }, null, 2) + "\n";
 }
 function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
-  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").option("--policies <dir>", "policy repository root", ".").option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
     "after",
     '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
   ).action(async (opts) => {
@@ -41530,11 +42332,11 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { join as join11 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/testing/read-suites.ts
 import { readdir as readdir6, readFile as readFile6 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/testing/run.ts
 function statementKey(i2, s) {
@@ -41542,14 +42344,15 @@ function statementKey(i2, s) {
 }
 function runCases(cases, targets) {
   const hit = /* @__PURE__ */ new Map();
-  const mark = (target, key) => {
+  const mark = (target, key2) => {
     let set2 = hit.get(target);
     if (!set2) hit.set(target, set2 = /* @__PURE__ */ new Set());
-    set2.add(key);
+    set2.add(key2);
   };
   const results2 = cases.map((c3) => {
     const t2 = targets.get(c3.target);
     if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
+    if (c3.invalid) return { case: c3, passed: false, actual: "error", deciders: [], error: `${c3.file}:${c3.invalid.line}:${c3.invalid.column}: ${c3.invalid.message}` };
     try {
       if (c3.request) {
         const d2 = t2.engine.authorize({ action: c3.request.action, resource: c3.request.resource, context: c3.request.context ?? {} });
@@ -41592,13 +42395,14 @@ function runCases(cases, targets) {
 }
 
 // src/testing/suite.ts
-var EXPECTATIONS = /* @__PURE__ */ new Set(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
+var EXPECTATIONS = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
+var KNOWN = new Set(EXPECTATIONS);
 function parseSuite(path2, bytes, defaultTarget) {
   const source = parseSource(path2, bytes);
   const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
   const cases = [];
-  const where = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const fail2 = (pointer, message) => problems.push({ file: path2, ...where(pointer), message });
+  const where2 = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const fail2 = (pointer, message) => problems.push({ file: path2, ...where2(pointer), message });
   const root = source.value;
   if (!isRecord(root) || !Array.isArray(root.cases)) {
     if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
@@ -41610,10 +42414,15 @@ function parseSuite(path2, bytes, defaultTarget) {
     const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail2(at, `case "${name}" needs a target`);
-    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail2(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    if (typeof raw.expect !== "string") return fail2(`${at}/expect`, `case "${name}": expect must be one of ${EXPECTATIONS.join(", ")}`);
     const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
     if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
-    const c3 = { file: path2, line: where(at).line, name, target, expect: raw.expect };
+    const c3 = { file: path2, line: where2(at).line, name, target, expect: raw.expect };
+    if (!KNOWN.has(raw.expect)) {
+      const near = suggest(raw.expect, EXPECTATIONS) ?? suggest(raw.expect.replace(/(?:ed|d)$/, ""), EXPECTATIONS);
+      const value = source.spans.get(`${at}/expect`)?.value;
+      c3.invalid = { ...value ? source.lines.position(value[0]) : where2(`${at}/expect`), message: `expect "${raw.expect}" is not one of ${EXPECTATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}` };
+    }
     if (raw.request !== void 0) {
       const r2 = raw.request;
       if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
@@ -41636,7 +42445,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir6(join10(root, dir), { withFileTypes: true });
+    entries = await readdir6(join13(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -41654,7 +42463,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile6(join10(root, f)));
+    const suite = parseSuite(f, await readFile6(join13(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -41697,42 +42506,55 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").option("-C, --root <dir>", "repository root", ".").option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").addOption(rootOption()).option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v) => parsePercent(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const suites = await readSuites(root);
-    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join11(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
+    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join14(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const { cases, problems } = suites;
     const run = runSuites(repo, cases, names);
+    const below = opts.threshold !== void 0 && run.coverage.percent < opts.threshold;
     if (opts.format === "json") {
       io.stdout(JSON.stringify({
         results: run.results.map((r2) => ({ name: r2.case.name, file: r2.case.file, line: r2.case.line, target: r2.case.target, expect: r2.case.expect, actual: r2.actual, passed: r2.passed, deciders: r2.deciders, ...r2.error ? { error: r2.error } : {} })),
         problems,
         summary: { passed: run.results.filter((r2) => r2.passed).length, failed: run.results.filter((r2) => !r2.passed).length },
-        coverage: run.coverage
+        coverage: { ...run.coverage, ...opts.threshold === void 0 ? {} : { threshold: opts.threshold, belowThreshold: below } }
       }, null, 2) + "\n");
     } else {
       io.stdout(renderText2(run, problems, opts.coverage === true || opts.threshold !== void 0, io.isTTY && !io.env.NO_COLOR));
+      if (below) io.stdout(`coverage ${run.coverage.percent}% is below the threshold of ${opts.threshold}%: add cases that exercise the statements listed above, or lower --threshold
+`);
     }
     const failed2 = run.results.some((r2) => !r2.passed);
-    const below = opts.threshold !== void 0 && run.coverage.percent < opts.threshold;
     if (problems.length > 0) setExit(EXIT.USAGE);
     else setExit(failed2 || below ? EXIT.FINDINGS : EXIT.OK);
   });
 }
 
 // src/cli/main.ts
+var GETTING_STARTED = [
+  "",
+  "Get started:",
+  "  edict init my-policies && cd my-policies   # a repository with a starter policy, tests and the workflow",
+  "  edict lint && edict test                    # check the policies, run their expected decisions",
+  "  edict eval --target production --action db:Select --resource db://production/users",
+  "  edict diff --base origin/main               # what a change loosens or tightens",
+  "",
+  "Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error, 70 a bug in edict.",
+  "Run `edict <command> --help` for a command's options and examples."
+].join("\n");
 async function runCli(argv, io = processIO()) {
   let exit = EXIT.OK;
   const setExit = (code2) => {
     exit = code2;
   };
   const program2 = new Command("edict").description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies").version(EDICT_VERSION, "-v, --version").showSuggestionAfterError(true).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
-  program2.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
+  program2.addHelpText("after", GETTING_STARTED);
   registerInit(program2, io, setExit);
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
@@ -41745,6 +42567,10 @@ async function runCli(argv, io = processIO()) {
   registerBundle(program2, io, setExit);
   registerKeygen(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  if (argv.length === 0) {
+    io.stdout(program2.helpInformation() + GETTING_STARTED + "\n");
+    return EXIT.OK;
+  }
   try {
     await program2.parseAsync([...argv], { from: "user" });
     return exit;

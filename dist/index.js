@@ -22,9 +22,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -52,7 +52,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -74,7 +74,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -89,7 +89,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.isSeq = isSeq2;
   }
 });
@@ -102,7 +102,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -111,14 +111,14 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key2, node, visitor, path) {
+      const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -162,11 +162,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key2, node, visitor, path) {
+      const ctrl = await callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -216,27 +216,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key2, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key2, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key2, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key2, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key2, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key2, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key2, node, path);
       return void 0;
     }
-    function replaceNode(key, path, node) {
+    function replaceNode(key2, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -247,7 +247,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -257,7 +257,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -401,7 +401,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -428,7 +428,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -439,7 +439,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -497,7 +497,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj2, key, val) {
+    function applyReviver(reviver, obj2, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i2 = 0, len = val.length; i2 < len; ++i2) {
@@ -537,7 +537,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj2, key, val);
+      return reviver.call(obj2, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -619,7 +619,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -645,7 +645,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -900,14 +900,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -915,14 +915,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -930,8 +930,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -949,10 +949,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -960,17 +960,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1548,19 +1548,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1568,7 +1568,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1712,7 +1712,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1729,14 +1729,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1764,19 +1764,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge.isMergeKey(ctx, key2))
         merge.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1791,19 +1791,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1827,24 +1827,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k2 = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k2, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_2, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2020,11 +2020,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k2 = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k2)
+          if (it.key === key2 || it.key === k2)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k2)
             return it;
@@ -2047,20 +2047,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj2, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj2, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj2 instanceof Map) {
-          for (const [key, value] of obj2)
-            add(key, value);
+          for (const [key2, value] of obj2)
+            add(key2, value);
         } else if (obj2 && typeof obj2 === "object") {
-          for (const key of Object.keys(obj2))
-            add(key, obj2[key]);
+          for (const key2 of Object.keys(obj2))
+            add(key2, obj2[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -2100,23 +2100,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2205,15 +2205,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2225,8 +2225,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2236,10 +2236,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2273,8 +2273,8 @@ var require_YAMLSeq = __commonJS({
           let i2 = 0;
           for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it : String(i2++);
-              it = replacer.call(obj2, key, it);
+              const key2 = obj2 instanceof Set ? it : String(i2++);
+              it = replacer.call(obj2, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2282,8 +2282,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2697,25 +2697,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i2++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -2762,16 +2762,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -2792,12 +2792,12 @@ var require_omap = __commonJS({
       resolve(seq, onError2) {
         const pairs$1 = pairs.resolvePairs(seq, onError2);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError2(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError2(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -2982,14 +2982,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -2998,18 +2998,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_2, ctx) {
@@ -3256,7 +3256,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3272,7 +3272,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3536,8 +3536,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k2 = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k2, v);
       }
@@ -3545,8 +3545,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -3566,8 +3566,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -3582,8 +3582,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -3597,11 +3597,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -3909,24 +3909,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4000,10 +4000,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError: onError2,
           parentIndent: bm.indent,
@@ -4011,10 +4011,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError2(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError2(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep3) {
@@ -4027,17 +4027,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError2(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError2(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError2(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError2) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError2);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError2);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError2);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError2(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4047,7 +4047,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError: onError2,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4211,11 +4211,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError: onError2,
           parentIndent: fc.indent,
@@ -4236,9 +4236,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError2(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4285,8 +4285,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError2) : composeEmptyNode(ctx, keyStart, start, null, props, onError2);
+          if (isBlock(key2))
             onError2(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep3 ?? [], {
@@ -5436,9 +5436,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5486,9 +5486,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -5543,12 +5543,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key: key2, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep3)
         for (const st of sep3)
           res += st.source;
@@ -5567,15 +5567,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5586,8 +5586,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5618,7 +5618,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -5634,7 +5634,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5718,7 +5718,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6880,7 +6880,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
                   delete it.key;
@@ -6889,7 +6889,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key: key2, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7334,7 +7334,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser4 = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
@@ -7362,8 +7362,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7503,15 +7503,15 @@ var require_code = __commonJS({
       return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _2`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _2`[${key2}]`;
     }
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     exports.getEsmExportName = getEsmExportName;
     function regexpCode(rx) {
@@ -8138,11 +8138,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
+          code.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -8417,17 +8417,17 @@ var require_util = __commonJS({
       if (typeof schema === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
     function schemaHasRules(schema, rules) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (rules[key])
+      for (const key2 in schema)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -8435,8 +8435,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema, RULES2) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (key !== "$ref" && RULES2.all[key])
+      for (const key2 in schema)
+        if (key2 !== "$ref" && RULES2.all[key2])
           return true;
       return false;
     }
@@ -9014,8 +9014,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i2) => assignDefault(it, i2, sch.default));
@@ -9399,8 +9399,8 @@ var require_fast_deep_equal = __commonJS({
         for (i2 = length; i2-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b2, keys[i2])) return false;
         for (i2 = length; i2-- !== 0; ) {
-          var key = keys[i2];
-          if (!equal(a[key], b2[key])) return false;
+          var key2 = keys[i2];
+          if (!equal(a[key2], b2[key2])) return false;
         }
         return true;
       }
@@ -9472,20 +9472,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+        for (var key2 in schema) {
+          var sch = schema[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i2 = 0; i2 < sch.length; i2++)
-                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key + "/" + i2, rootSchema, jsonPtr, key, schema, i2);
+                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key2 + "/" + i2, rootSchema, jsonPtr, key2, schema, i2);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
           }
         }
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -9542,10 +9542,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema) {
-      for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema[key];
+        const sch = schema[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -9555,14 +9555,14 @@ var require_resolve = __commonJS({
     }
     function countKeys(schema) {
       let count3 = 0;
-      for (const key in schema) {
-        if (key === "$ref")
+      for (const key2 in schema) {
+        if (key2 === "$ref")
           return Infinity;
         count3++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
+        if (typeof schema[key2] == "object") {
+          (0, util_1.eachItem)(schema[key2], (sch) => count3 += countKeys(sch));
         }
         if (count3 === Infinity)
           return Infinity;
@@ -9751,8 +9751,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema, self }) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (self.RULES.all[key])
+      for (const key2 in schema)
+        if (self.RULES.all[key2])
           return true;
       return false;
     }
@@ -11847,7 +11847,7 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema)) {
           for (const sch of schema)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -11861,15 +11861,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -12025,14 +12025,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
+            const schema = keywords[key2];
             if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+              keywords[key2] = schemaOrData(schema);
           }
         }
         return metaSchema;
@@ -12105,10 +12105,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key in checkOpts) {
-        const opt = key;
+      for (const key2 in checkOpts) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -12122,8 +12122,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
@@ -13171,11 +13171,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
-        if (key === "__proto__")
+      for (const key2 in schema) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -13252,13 +13252,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -13307,38 +13307,38 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key} === ${p2}`));
+            definedProp = (0, codegen_1.or)(...props.map((p2) => (0, codegen_1._)`${key2} === ${p2}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p2) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p2)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -13347,22 +13347,22 @@ var require_additionalProperties = __commonJS({
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -13487,19 +13487,19 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -15152,7 +15152,7 @@ var require_truncate = __commonJS({
     var parse = require_parse();
     var constants2 = require_constants();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options) => {
+    var truncate = (version, truncation, options) => {
       if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
@@ -15182,7 +15182,7 @@ var require_truncate = __commonJS({
     var isPrerelease = (type) => {
       return type.startsWith("pre");
     };
-    module.exports = truncate2;
+    module.exports = truncate;
   }
 });
 
@@ -15195,27 +15195,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -16419,7 +16419,7 @@ var require_semver2 = __commonJS({
     var lte = require_lte();
     var cmp = require_cmp();
     var coerce = require_coerce();
-    var truncate2 = require_truncate();
+    var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
     var satisfies = require_satisfies();
@@ -16458,7 +16458,7 @@ var require_semver2 = __commonJS({
       lte,
       cmp,
       coerce,
-      truncate: truncate2,
+      truncate,
       Comparator,
       Range,
       satisfies,
@@ -16613,8 +16613,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      Object.keys(env).forEach((key2) => {
+        createDebug[key2] = env[key2];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -17049,13 +17049,13 @@ var require_node = __commonJS({
       }
     } catch (error2) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj2, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
+      return /^debug_/i.test(key2);
+    }).reduce((obj2, key2) => {
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
         return k2.toUpperCase();
       });
-      let val = process.env[key];
+      let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -17254,7 +17254,7 @@ function isEdictError(e) {
 }
 
 // src/model/source.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/model/pointer.ts
 function escapeSegment(segment) {
@@ -17292,6 +17292,76 @@ function getAtPointer(value, pointer) {
     cur = cur[seg];
   }
   return cur;
+}
+
+// src/model/source-syntax.ts
+var import_yaml = __toESM(require_dist(), 1);
+function firstSyntaxProblem(text, lines, doc) {
+  const errors = [...doc.errors].sort((a, b2) => a.pos[0] - b2.pos[0]);
+  const first2 = errors[0];
+  const span = realSpan(text, doc, first2);
+  const help2 = [];
+  const indent = indentationHint(text, lines, span[0], first2);
+  if (indent) help2.push(indent);
+  if (errors.length > 1) {
+    const more = errors.length - 1;
+    help2.push(`the parser found ${more} more syntax error${more === 1 ? "" : "s"} after this one, usually caused by it; fix this one and lint again`);
+  }
+  return { code: "yaml-syntax", message: firstLine(first2.message), span, ...help2.length ? { help: help2.join("; ") } : {} };
+}
+function firstLine(message) {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+function realSpan(text, doc, err) {
+  const [s, e] = err.pos;
+  if (err.code === "MISSING_CHAR" && /^Missing closing ["']quote/.test(err.message)) {
+    const open2 = openingQuote(doc, s);
+    if (open2 !== void 0) return [open2, open2 + 1];
+  }
+  if (err.code !== "TAB_AS_INDENT" && inIndentation(text, s)) {
+    let at = s;
+    while (at < text.length && (text[at] === " " || text[at] === "	")) at++;
+    if (at < text.length && text[at] !== "\n" && text[at] !== "\r") return [at, tokenEnd(text, at)];
+  }
+  return [s, Math.max(e, s)];
+}
+function inIndentation(text, offset) {
+  for (let i2 = offset - 1; i2 >= 0 && text[i2] !== "\n"; i2--) if (text[i2] !== " " && text[i2] !== "	") return false;
+  return true;
+}
+function tokenEnd(text, offset) {
+  let e = offset + 1;
+  while (e < text.length && !/[\s:]/.test(text[e])) e++;
+  return e;
+}
+function lineEnd(text, offset) {
+  const nl = text.indexOf("\n", offset);
+  return nl === -1 ? text.length : nl;
+}
+function openingQuote(doc, end) {
+  let found;
+  (0, import_yaml.visit)(doc, {
+    Scalar: (_key, node) => {
+      if (!(0, import_yaml.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
+    }
+  });
+  return found;
+}
+function indentationHint(text, lines, offset, err) {
+  if (err.code !== "BAD_INDENT" && err.code !== "BLOCK_AS_IMPLICIT_KEY") return void 0;
+  const here = lines.position(offset);
+  for (let line = here.line - 1; line >= 1; line--) {
+    const start = lines.lineStart(line);
+    const content2 = text.slice(start, lineEnd(text, start));
+    const trimmed2 = content2.trimStart();
+    if (trimmed2 === "" || trimmed2.startsWith("#")) continue;
+    const column = content2.length - trimmed2.length + 1 + (/^-\s+/.exec(trimmed2)?.[0].length ?? 0);
+    if (column === here.column) return void 0;
+    return `this line starts at column ${here.column}, the line above at column ${column}; the keys of one mapping start at the same column`;
+  }
+  return void 0;
 }
 
 // src/model/source.ts
@@ -17386,10 +17456,10 @@ function parseSource(path, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml.LineCounter();
+  const lineCounter = new import_yaml2.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text, value: void 0, spans, problems, lines };
@@ -17410,27 +17480,28 @@ function parseSource(path, input) {
     });
   }
   const doc = docs[0];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [s, e] = err.pos;
-    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
+  const broken = doc.errors.length > 0;
+  if (broken) problems.push(firstSyntaxProblem(text, lines, doc));
+  else {
+    for (const warning of doc.warnings) {
+      const [s, e] = warning.pos;
+      problems.push({ code: "yaml-syntax", message: firstLine(warning.message), span: [s, Math.max(e, s)] });
+    }
   }
-  const builder = new ValueBuilder(doc, spans, problems);
+  const flag = broken ? { syntaxError: true } : {};
+  const builder = new ValueBuilder(doc, spans, broken ? [] : problems);
   let value;
   try {
     value = builder.build(doc.contents, "");
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path, text, value: void 0, spans, problems, lines };
+    return { path, text, value: void 0, spans, problems, lines, ...flag };
   }
-  if (value === void 0 && doc.contents == null) {
+  if (value === void 0 && doc.contents == null && !broken) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
-  return { path, text, value, spans, problems, lines };
-}
-function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+  return { path, text, value, spans, problems, lines, ...flag };
 }
 var ValueBuilder = class {
   nodes = 0;
@@ -17451,9 +17522,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml.visit)(doc, {
+    (0, import_yaml2.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -17478,7 +17549,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml.isAlias)(node)) {
+    if ((0, import_yaml2.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -17487,8 +17558,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml.isScalar)(node)) return node.value;
-    if ((0, import_yaml.isSeq)(node) || (0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isScalar)(node)) return node.value;
+    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -17499,7 +17570,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml.isSeq)(node)) {
+    if ((0, import_yaml2.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -17507,40 +17578,40 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml.isMap)(node)) {
+    if ((0, import_yaml2.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
-        let key;
-        if ((0, import_yaml.isScalar)(keyNode)) {
+        let key2;
+        if ((0, import_yaml2.isScalar)(keyNode)) {
           const src = keyNode.source;
-          key = typeof src === "string" ? src : String(keyNode.value);
+          key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
-          key = "";
+          key2 = "";
         } else {
           this.problems.push({ code: "non-string-key", message: "mapping keys must be plain strings", span: kSpan });
           continue;
         }
-        if (UNSAFE_KEYS.has(key)) {
+        if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
             span: kSpan,
             help: "remove the key"
           });
           continue;
         }
-        if (seenKeys.has(key)) {
+        if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
           }
           continue;
         }
-        seenKeys.add(key);
-        const v = this.build(pair.value, joinPointer(pointer, key), kSpan, viaAlias);
-        if (v !== void 0) out[key] = v;
+        seenKeys.add(key2);
+        const v = this.build(pair.value, joinPointer(pointer, key2), kSpan, viaAlias);
+        if (v !== void 0) out[key2] = v;
       }
       return out;
     }
@@ -17836,9 +17907,9 @@ function validateAgainstSchema(schema, value) {
   for (const err of errors) {
     const issue = toIssue(err, value, typeErrorAt);
     if (!issue) continue;
-    const key = `${issue.kind}|${issue.pointer}|${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${issue.kind}|${issue.pointer}|${issue.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     issues.push(issue);
   }
   return issues;
@@ -17850,27 +17921,29 @@ function toIssue(err, root, typeErrorAt) {
   if (err.keyword === "propertyNames") return void 0;
   if (err.propertyName !== void 0) {
     if (err.keyword === "propertyNames") return void 0;
-    const key = err.propertyName;
+    const key2 = err.propertyName;
     const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
-    const near = allowed.length ? suggest(key, allowed) : void 0;
+    const near = allowed.length ? suggest(key2, allowed) : void 0;
     return {
       kind: "invalid-value",
-      pointer: joinPointer(at, key),
+      pointer: joinPointer(at, key2),
       atKey: true,
-      message: `key "${key}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
+      message: `key "${key2}" is not allowed here${allowed.length ? ` (one of ${allowed.join(", ")})` : params.pattern ? ` (must match ${String(params.pattern)})` : ""}${near ? `; did you mean "${near}"?` : ""}`
     };
   }
   switch (err.keyword) {
     case "additionalProperties": {
-      const key = String(params.additionalProperty);
+      const key2 = String(params.additionalProperty);
       const known = Object.keys(err.parentSchema?.properties ?? {});
-      const near = suggest(key, known);
+      const near = suggest(key2, known);
       return {
         kind: "unknown-key",
-        pointer: joinPointer(at, key),
+        pointer: joinPointer(at, key2),
         atKey: true,
-        message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
-        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key"
+        message: `unknown key "${key2}"${near ? `; did you mean "${near}"?` : ""}`,
+        help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key",
+        key: key2,
+        ...near ? { suggestion: near } : {}
       };
     }
     case "required": {
@@ -17880,7 +17953,8 @@ function toIssue(err, root, typeErrorAt) {
         pointer: at,
         atKey: at !== "",
         message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
-        help: `add "${missing}"`
+        help: `add "${missing}"`,
+        key: missing
       };
     }
     case "type":
@@ -17947,14 +18021,14 @@ function stringsOf(value) {
 function mapOf(value, read) {
   if (!isRecord(value)) return void 0;
   const entries = [];
-  for (const [key, entry] of Object.entries(value)) {
+  for (const [key2, entry] of Object.entries(value)) {
     const typed = read(entry);
-    if (typed !== void 0) entries.push([key, typed]);
+    if (typed !== void 0) entries.push([key2, typed]);
   }
   return Object.fromEntries(entries);
 }
 function compact(view) {
-  for (const [key, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key);
+  for (const [key2, value] of Object.entries(view)) if (value === void 0) Reflect.deleteProperty(view, key2);
   return view;
 }
 
@@ -18543,7 +18617,7 @@ async function readCapped(root, path) {
     const read = await readBounded(join2(root, ...path.split("/")), MAX_FILE_BYTES);
     return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot read this file (${ioCode(e)})`, { position: { file: path }, cause: e });
   }
 }
 async function readWorkingTreeFiles(root, options = {}) {
@@ -18645,24 +18719,34 @@ function desugarToolApproval(access) {
 }
 
 // src/model/schemas/walk.ts
-function childSchema(schema, key) {
+function childSchema(schema, key2) {
   const props = schema.properties;
-  if (props && Object.prototype.hasOwnProperty.call(props, key)) return props[key];
+  if (props && Object.prototype.hasOwnProperty.call(props, key2)) return props[key2];
   const extra = schema.additionalProperties;
   return typeof extra === "object" && extra !== null ? extra : void 0;
 }
-function walkWithSchema(value, schema, visit2, pointer = "") {
-  visit2(pointer, value, schema);
+function walkWithSchema(value, schema, visit3, pointer = "") {
+  visit3(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit2, joinPointer(pointer, i2)));
+    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit3, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
   for (const [k2, v] of Object.entries(value)) {
     const sub = childSchema(schema, k2);
-    if (sub) walkWithSchema(v, sub, visit2, joinPointer(pointer, k2));
+    if (sub) walkWithSchema(v, sub, visit3, joinPointer(pointer, k2));
   }
+}
+function schemaAt(schema, segments) {
+  let cur = schema;
+  for (const seg of segments) {
+    if (!cur) return void 0;
+    const props = cur.properties ?? {};
+    if (/^\d+$/.test(seg) && !Object.prototype.hasOwnProperty.call(props, seg) && cur.items && typeof cur.items === "object") cur = cur.items;
+    else cur = childSchema(cur, seg);
+  }
+  return cur;
 }
 
 // src/model/merge/precedence.ts
@@ -18772,33 +18856,33 @@ function mergeSpecs(docs, specSchema) {
     const spec = doc.entry.document.spec;
     if (!isRecord(spec)) continue;
     const src = provenanceOf(doc);
-    const visit2 = (out, input, schema, path, pointer) => {
-      for (const [key, raw] of Object.entries(input)) {
-        const sub = childSchema(schema, key);
+    const visit3 = (out, input, schema, path, pointer) => {
+      for (const [key2, raw] of Object.entries(input)) {
+        const sub = childSchema(schema, key2);
         if (!sub || !hasSchemaType(raw, sub)) continue;
-        const p2 = path ? `${path}.${key}` : key;
-        const ptr = joinPointer(pointer, key);
+        const p2 = path ? `${path}.${key2}` : key2;
+        const ptr = joinPointer(pointer, key2);
         if (isBranch(sub, raw) && (sub["x-merge"] ?? "override") === "override") {
-          const child = isRecord(out[key]) ? out[key] : {};
-          out[key] = child;
-          visit2(child, raw, sub, p2, ptr);
+          const child = isRecord(out[key2]) ? out[key2] : {};
+          out[key2] = child;
+          visit3(child, raw, sub, p2, ptr);
           continue;
         }
         const locker = lockedBy(locks, p2);
         if (locker && locker !== doc) {
-          if (!sameValue(out[key], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key] });
+          if (!sameValue(out[key2], raw)) events.push({ kind: "locked", path: p2, pointer: ptr, document: doc, other: locker, attempted: raw, kept: out[key2] });
           continue;
         }
         const strategy = sub["x-merge"] ?? "override";
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...out[key] ?? [], ...items];
+            out[key2] = [...out[key2] ?? [], ...items];
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "union": {
-            const existing = out[key] ?? [];
+            const existing = out[key2] ?? [];
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
             for (const item of validItems(raw, sub)) {
@@ -18808,26 +18892,26 @@ function mergeSpecs(docs, specSchema) {
                 merged.push(clone(item));
               }
             }
-            out[key] = merged;
+            out[key2] = merged;
             (provenance[p2] ??= []).push(src);
             break;
           }
           case "all-of":
-            out[key] = [...out[key] ?? [], clone(validItems(raw, sub))];
+            out[key2] = [...out[key2] ?? [], clone(validItems(raw, sub))];
             (provenance[p2] ??= []).push(src);
             break;
           case "tighten-only": {
-            if (out[key] === void 0) {
-              out[key] = clone(raw);
+            if (out[key2] === void 0) {
+              out[key2] = clone(raw);
               provenance[p2] = [src];
               setBy.set(p2, doc);
               break;
             }
-            const r2 = stricter(out[key], raw, sub["x-looser"]);
+            const r2 = stricter(out[key2], raw, sub["x-looser"]);
             if (r2.loosened) {
-              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key] });
-            } else if (!sameValue(r2.value, out[key])) {
-              out[key] = r2.value;
+              events.push({ kind: "tighten-only", path: p2, pointer: ptr, document: doc, other: setBy.get(p2) ?? doc, attempted: raw, kept: out[key2] });
+            } else if (!sameValue(r2.value, out[key2])) {
+              out[key2] = r2.value;
               provenance[p2] = [src];
               setBy.set(p2, doc);
             }
@@ -18835,17 +18919,17 @@ function mergeSpecs(docs, specSchema) {
           }
           default: {
             const prev = setBy.get(p2);
-            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key], raw)) {
-              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key] });
+            if (prev && prev !== doc && samePrecedence(prev, doc) && !sameValue(out[key2], raw)) {
+              events.push({ kind: "equal-precedence", path: p2, pointer: ptr, document: doc, other: prev, attempted: raw, kept: out[key2] });
             }
-            out[key] = clone(raw);
+            out[key2] = clone(raw);
             provenance[p2] = [src];
             setBy.set(p2, doc);
           }
         }
       }
     };
-    visit2(value, spec, specSchema, "", "/spec");
+    visit3(value, spec, specSchema, "", "/spec");
     for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
   }
   return { value, provenance, events };
@@ -18943,119 +19027,147 @@ function summarize(findings, files2) {
   return s;
 }
 
-// src/lint/suppressions.ts
-var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/;
-function parseSuppressions(text) {
-  const out = [];
-  const lines = text.split("\n");
-  lines.forEach((line, i2) => {
-    const m = DIRECTIVE.exec(line);
-    if (!m) return;
-    const [rulesPart, ...reasonParts] = m[1].split("--");
-    const rules = new Set(
-      rulesPart.split(/[\s,]+/).map((r2) => r2.trim()).filter(Boolean)
-    );
-    const reason = reasonParts.join("--").trim();
-    out.push({ line: i2 + 2, rules, ...reason ? { reason } : {} });
-  });
-  return out;
-}
-function isSuppressed(suppressions, rule, line) {
-  return suppressions.some((s) => s.line === line && (s.rules.size === 0 || s.rules.has(rule)));
-}
-
-// src/lint/engine.ts
-function spanOf2(file, pointer, atKey = false) {
-  let p2 = pointer ?? "";
-  let wantKey = atKey;
-  while (p2 !== void 0) {
-    const s = file.source.spans.get(p2);
-    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
-    p2 = parentPointer(p2);
-    wantKey = true;
-  }
-  return [0, 0];
-}
-function isSingleLine(file, span) {
-  return !file.source.text.slice(span[0], span[1]).includes("\n");
-}
-function toFinding(rule, severity, raw) {
-  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
-  const lines = raw.file.source.lines;
-  const start = lines.position(span[0]);
-  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
-  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
-  return {
-    rule: rule.meta.id,
-    severity,
-    message: raw.message,
-    file: raw.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    path: raw.pointer ? toJsonPath(raw.pointer) : "",
-    ...raw.help ? { help: raw.help } : {}
-  };
-}
-function trimEnd(text, span) {
+// src/lint/text-span.ts
+function lastVisibleOffset(text, span) {
   let e = span[1];
   while (e > span[0] && /\s/.test(text[e - 1])) e--;
-  return e;
+  return Math.max(span[0], e - 1);
 }
-function runLint(repo, options) {
-  const config = repo.config?.value.lint;
-  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = config?.ignore ?? [];
-  const suppressionCache = /* @__PURE__ */ new Map();
-  const findings = [];
-  let merged;
-  const inScope = (path) => {
-    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
-    if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o2) => o2 === "" || o2 === "." || path === o2 || path.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
-  };
-  for (const rule of options.rules) {
-    const configured = severities[rule.meta.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    const ctx = {
-      repo,
-      options,
-      merged: () => merged ??= buildAllTargets(repo),
-      schemaIssues: (file) => file.issues,
-      report(raw) {
-        if (!inScope(raw.file.path)) return;
-        const finding = toFinding(rule, severity, raw);
-        let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
-        if (isSuppressed(sup, finding.rule, finding.line)) return;
-        findings.push(finding);
-      }
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        rule: "internal-error",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${e.message}`,
-        file: "",
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        path: "",
-        help: "please report this as a bug in edict"
-      });
-    }
+
+// src/lint/suppressions.ts
+var DIRECTIVE = /#\s*edict-disable-next-line\b([^\n]*)/g;
+function parseSuppressions(text) {
+  const out = [];
+  let lineNo = 1;
+  let scanned = 0;
+  for (const m of text.matchAll(DIRECTIVE)) {
+    for (let i2 = text.indexOf("\n", scanned); i2 !== -1 && i2 < m.index; i2 = text.indexOf("\n", i2 + 1)) lineNo++;
+    scanned = m.index;
+    const lineStart = text.lastIndexOf("\n", m.index - 1) + 1;
+    if (!isCommentStart(text, lineStart, m.index)) continue;
+    const body = m[1];
+    const bodyStart = m.index + m[0].length - body.length;
+    const sep3 = body.indexOf("--");
+    const rulesPart = sep3 === -1 ? body : body.slice(0, sep3);
+    const reason = sep3 === -1 ? "" : body.slice(sep3 + 2).trim();
+    const names = [];
+    for (const n of rulesPart.matchAll(/[^\s,]+/g)) names.push({ rule: n[0], span: [bodyStart + n.index, bodyStart + n.index + n[0].length] });
+    out.push({ commentLine: lineNo, from: lineNo + 1, to: lineNo + 1, rules: new Set(names.map((n) => n.rule)), names, ...reason ? { reason } : {} });
   }
-  findings.sort(compareFindings);
-  const files2 = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files2) };
+  return out;
+}
+function isCommentStart(text, lineStart, at) {
+  const before = text.slice(lineStart, at);
+  if (before.trim() === "") return true;
+  if (!/\s$/.test(before)) return false;
+  const quotes = (q2) => before.split(q2).length - 1;
+  return quotes('"') % 2 === 0 && quotes("'") % 2 === 0;
+}
+function suppressionsOf(source) {
+  if (source.path.toLowerCase().endsWith(".json")) return [];
+  const directives = parseSuppressions(source.text);
+  if (directives.length === 0) return directives;
+  const wanted = new Set(directives.map((d) => d.from));
+  const lastLine = /* @__PURE__ */ new Map();
+  for (const [pointer, spans] of source.spans) {
+    if (pointer === "") continue;
+    const begin = source.lines.position((spans.key ?? spans.value)[0]).line;
+    if (!wanted.has(begin)) continue;
+    const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
+    if (end > (lastLine.get(begin) ?? begin)) lastLine.set(begin, end);
+  }
+  return directives.map((d) => ({ ...d, to: lastLine.get(d.from) ?? d.from }));
+}
+function isSuppressed(suppressions, rule, line) {
+  return suppressions.some((s) => line >= s.from && line <= s.to && (s.rules.size === 0 || s.rules.has(rule)));
+}
+
+// src/lint/schema-issues.ts
+function reconcileSchemaIssues(file) {
+  const issues = file.issues.map((i2) => i2.kind === "unknown-key" ? withPlacement(file, i2) : i2);
+  const explained = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key") continue;
+    for (const key2 of explainedKeys(i2)) explained.add(joinPointer(i2.belongsTo ?? parentPointer(i2.pointer) ?? "", key2));
+  }
+  if (explained.size === 0) return issues;
+  return issues.filter((i2) => !(i2.kind === "missing-required" && i2.key !== void 0 && explained.has(joinPointer(i2.pointer, i2.key))));
+}
+function explainedKeysAt(issues, pointer) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i2 of issues) {
+    if (i2.kind !== "unknown-key" || (i2.belongsTo ?? parentPointer(i2.pointer)) !== pointer) continue;
+    for (const key2 of explainedKeys(i2)) out.add(key2);
+  }
+  return out;
+}
+function explainedKeys(issue) {
+  if (issue.belongsTo !== void 0) return issue.key === void 0 ? [] : [issue.key];
+  return issue.suggestion === void 0 ? [] : [issue.suggestion];
+}
+function withPlacement(file, issue) {
+  const key2 = issue.key;
+  const parent = parentPointer(issue.pointer);
+  const schema = schemaFor(file);
+  if (key2 === void 0 || parent === void 0 || !schema) return issue;
+  const owner = misplacedOwner(file, schema, parent, issue.pointer, key2);
+  if (!owner) return issue;
+  const { suggestion: _2, ...rest } = issue;
+  return {
+    ...rest,
+    belongsTo: owner.pointer,
+    message: `unknown key "${key2}" in ${toJsonPath(parent) || "the document"}; it looks like a key of ${toJsonPath(owner.pointer)} above, indented too little`,
+    help: `indent "${key2}" to column ${owner.column}, like the other keys of ${toJsonPath(owner.pointer)}`
+  };
+}
+function misplacedOwner(file, schema, parent, pointer, key2) {
+  const { source } = file;
+  const keySpan = source.spans.get(pointer)?.key;
+  if (!keySpan) return void 0;
+  const at = source.lines.position(keySpan[0]);
+  const above = previousContentLine(source.text, source.lines, at.line);
+  if (above === void 0) return void 0;
+  let best;
+  for (const [candidate, spans] of source.spans) {
+    if (!candidate.startsWith(`${parent}/`) || candidate === pointer) continue;
+    const value = getAtPointer(source.value, candidate);
+    if (value === null || typeof value !== "object" || Array.isArray(value) || key2 in value) continue;
+    if (source.lines.position(lastVisibleOffset(source.text, spans.value)).line !== above) continue;
+    const firstKey = Object.keys(value)[0];
+    const firstSpan = firstKey === void 0 ? void 0 : source.spans.get(joinPointer(candidate, firstKey))?.key;
+    if (!firstSpan) continue;
+    const column = source.lines.position(firstSpan[0]).column;
+    if (column <= at.column) continue;
+    const declared = schemaAt(schema, splitPointer(candidate))?.properties;
+    if (!declared || !Object.prototype.hasOwnProperty.call(declared, key2)) continue;
+    const depth = splitPointer(candidate).length;
+    if (!best || depth > best.depth) best = { pointer: candidate, column, depth };
+  }
+  return best && { pointer: best.pointer, column: best.column };
+}
+function previousContentLine(text, lines, line) {
+  for (let l = line - 1; l >= 1; l--) {
+    const start = lines.lineStart(l);
+    const end = text.indexOf("\n", start);
+    const content2 = text.slice(start, end === -1 ? text.length : end).trim();
+    if (content2 !== "" && !content2.startsWith("#")) return l;
+  }
+  return void 0;
+}
+
+// src/lint/parsed-view.ts
+function parsedView(repo) {
+  if (!repo.files.some((f) => f.source.syntaxError)) return repo;
+  const parses = (e) => !e.file.source.syntaxError;
+  const view = {
+    ...repo,
+    policies: repo.policies.filter(parses),
+    packPolicies: repo.packPolicies.filter(parses),
+    packMetas: repo.packMetas.map((m) => parses(m) ? m : { file: m.file, pack: m.pack })
+  };
+  if (repo.config && !parses(repo.config)) delete view.config;
+  if (repo.packState && !parses(repo.packState)) delete view.packState;
+  return view;
 }
 
 // src/pack/checksum.ts
@@ -19318,15 +19430,15 @@ function findCycles(packs) {
   for (const start of names) {
     const path = [start];
     const onPath = /* @__PURE__ */ new Set([start]);
-    const visit2 = (node) => {
+    const visit3 = (node) => {
       for (const dep of packs.get(node)?.dependencies ?? []) {
         if (cycles.length >= MAX_CYCLES) return;
         const next = dep.name;
         if (!packs.has(next) || next < start) continue;
         if (next === start) {
-          const key = path.join("\0");
-          if (!seen.has(key)) {
-            seen.add(key);
+          const key2 = path.join("\0");
+          if (!seen.has(key2)) {
+            seen.add(key2);
             cycles.push([...path]);
           }
           continue;
@@ -19334,12 +19446,12 @@ function findCycles(packs) {
         if (onPath.has(next)) continue;
         path.push(next);
         onPath.add(next);
-        visit2(next);
+        visit3(next);
         path.pop();
         onPath.delete(next);
       }
     };
-    visit2(start);
+    visit3(start);
   }
   return cycles;
 }
@@ -19348,7 +19460,7 @@ function formatCycle(cycle) {
 }
 
 // src/pack/state.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/pack/view.ts
 var encoder = new TextEncoder();
@@ -20173,6 +20285,7 @@ var installed_file_modified_default = defineRule(
     id: "installed-file-modified",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
   },
   (ctx) => {
@@ -20595,7 +20708,7 @@ function parsePolicyVersion(text) {
 }
 
 // src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help) {
+function formatRule(id, checks, description, help2) {
   return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
     for (const file of ctx.repo.files) {
       const schema = schemaFor(file);
@@ -20605,7 +20718,7 @@ function formatRule(id, checks, description, help) {
         if (!format || typeof value !== "string") return;
         const check = checks[format];
         const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help ? { help } : {} });
+        if (message) ctx.report({ file, pointer, message, ...help2 ? { help: help2 } : {} });
       });
     }
   });
@@ -20939,8 +21052,8 @@ function foldCase(set) {
 }
 var probeCache = /* @__PURE__ */ new Map();
 function probe(atom, flags) {
-  const key = `${flags}/${atom}`;
-  const cached = probeCache.get(key);
+  const key2 = `${flags}/${atom}`;
+  const cached = probeCache.get(key2);
   if (cached) return cached;
   const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
   const ranges = [];
@@ -20955,7 +21068,7 @@ function probe(atom, flags) {
   }
   if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
   const set = normalize(ranges);
-  probeCache.set(key, set);
+  probeCache.set(key2, set);
   return set;
 }
 
@@ -21149,9 +21262,9 @@ function productSearch(a, b2, stop) {
     const [p2, q2] = queue[head];
     for (const p22 of next(a, p2)) {
       for (const q22 of next(b2, q2)) {
-        const key = p22 * width + q22;
-        if (seen.has(key) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key);
+        const key2 = p22 * width + q22;
+        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key2);
         if (stop(p22, q22)) return true;
         queue.push([p22, q22]);
       }
@@ -21517,23 +21630,23 @@ function overlappingAlternatives(q2) {
 }
 function tailPrefixAlternatives(q2) {
   const found = [];
-  const visit2 = (n, next) => {
+  const visit3 = (n, next) => {
     switch (n.type) {
       case "seq": {
         let follow = next;
         for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
           const item = n.items[k2];
-          visit2(item, follow);
+          visit3(item, follow);
           if (!nullable(item)) return;
           follow = union(follow, firstChars(item));
         }
         return;
       }
       case "group":
-        return visit2(n.body, next);
+        return visit3(n.body, next);
       case "repeat":
-        if (n.max > 1) visit2(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit2(n.body, next);
+        if (n.max > 1) visit3(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit3(n.body, next);
         return;
       case "alt": {
         const bs = n.branches;
@@ -21545,14 +21658,14 @@ function tailPrefixAlternatives(q2) {
             }
           }
         }
-        for (const b2 of bs) visit2(b2, next);
+        for (const b2 of bs) visit3(b2, next);
         return;
       }
       default:
         return;
     }
   };
-  visit2(q2.body, firstChars(q2.body));
+  visit3(q2.body, firstChars(q2.body));
   return found[0];
 }
 function adjacentQuantifiers(root) {
@@ -21737,8 +21850,8 @@ function not3(a) {
   return a === "error" ? "error" : !a;
 }
 var toAsciiLower = (text) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context, key) {
-  const found = Object.hasOwn(context, key) ? key : Object.keys(context).find((k2) => k2.length === key.length && toAsciiLower(k2) === toAsciiLower(key));
+function lookupContext(context, key2) {
+  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
   return found === void 0 ? void 0 : context[found] ?? void 0;
 }
 function evaluateCondition(block, context) {
@@ -21749,8 +21862,8 @@ function evaluateCondition(block, context) {
       result = and3(result, "error");
       continue;
     }
-    for (const [key, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key)));
+    for (const [key2, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key2)));
     }
   }
   return result;
@@ -21842,10 +21955,10 @@ function conditionValues(repo) {
       const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
       const parsed = parseConditionOperator(operator);
       if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-      for (const [key, raw] of Object.entries(block)) {
-        const keyPointer = joinPointer(operatorPointer, key);
+      for (const [key2, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key2);
         const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key: key2, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
       }
     }
   }
@@ -21857,7 +21970,7 @@ function conditionEntries(st) {
     if (!block || typeof block !== "object" || Array.isArray(block)) continue;
     const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
     const parsed = parseConditionOperator(operator);
-    for (const [key, value] of Object.entries(block)) out.push({ operator, parsed, key, value, pointer: joinPointer(operatorPointer, key) });
+    for (const [key2, value] of Object.entries(block)) out.push({ operator, parsed, key: key2, value, pointer: joinPointer(operatorPointer, key2) });
   }
   return out;
 }
@@ -21871,8 +21984,8 @@ function requiresKey(op, value) {
   if (op.set === "ForAllValues" || op.ifExists) return false;
   return !isNegatedOperator(op);
 }
-function conditionRequiresKey(entries, key) {
-  const k2 = key.toLowerCase();
+function conditionRequiresKey(entries, key2) {
+  const k2 = key2.toLowerCase();
   return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
 }
 
@@ -22002,9 +22115,9 @@ var allow_with_not_action_default = defineRule(
   (ctx) => {
     for (const st of allStatements(ctx.repo)) {
       if (st.effect !== "Allow") continue;
-      for (const key of ["NotAction", "NotResource"]) {
-        if ((key === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key}`, atKey: true, message: `Allow with ${key} grants everything not listed, including future ${key === "NotAction" ? "actions" : "resources"}`, help: `use ${key.slice(3)} with the allowed values and a Deny for exceptions` });
+      for (const key2 of ["NotAction", "NotResource"]) {
+        if ((key2 === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key2}`, atKey: true, message: `Allow with ${key2} grants everything not listed, including future ${key2 === "NotAction" ? "actions" : "resources"}`, help: `use ${key2.slice(3)} with the allowed values and a Deny for exceptions` });
       }
     }
   }
@@ -22028,14 +22141,14 @@ var for_all_values_without_null_default = defineRule(
       }
       for (const [op, block] of Object.entries(st.condition)) {
         if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
-        for (const key of Object.keys(block)) {
-          if (nullGuarded.has(key.toLowerCase())) continue;
+        for (const key2 of Object.keys(block)) {
+          if (nullGuarded.has(key2.toLowerCase())) continue;
           ctx.report({
             file: st.entry.file,
-            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key),
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key2),
             atKey: true,
-            message: `${op} on "${key}" is true when "${key}" is missing; the Allow then applies to requests without it`,
-            help: `add Null: { ${key}: false } to this Condition`
+            message: `${op} on "${key2}" is true when "${key2}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key2}: false } to this Condition`
           });
         }
       }
@@ -22059,8 +22172,8 @@ var if_exists_in_deny_default = defineRule(
         const parsed = parseConditionOperator(op);
         const ofOp = entries.filter((e) => e.operator === op);
         if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
-        const help = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help });
+        const help2 = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: help2 });
       }
     }
   }
@@ -22121,17 +22234,17 @@ var negated_condition_missing_key_changed_default = defineRule(
 );
 
 // src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t2, kind, path, message, help, seen) {
+function reportSetting(ctx, t2, kind, path, message, help2, seen) {
   const src = ctx.repo.byPath.get(t2.provenance[kind][path]?.[0]?.file ?? "");
   if (src) {
-    const key = `${src.path}\0${path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help });
+    const key2 = `${src.path}\0${path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help: help2 });
     return;
   }
   const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help });
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help: help2 });
 }
 
 // src/lint/rules/audit-log-off.ts
@@ -22232,9 +22345,9 @@ var unpinned_tool_version_default = defineRule(
         list3.forEach((entry, i2) => {
           if (typeof entry !== "string" || entry === "*") return;
           const unpinned = isUnpinned(entry);
-          const key = `${d.entry.file.path}#${i2}`;
-          if (!unpinned || reported.has(key)) return;
-          reported.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (!unpinned || reported.has(key2)) return;
+          reported.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
         });
       }
@@ -22251,8 +22364,8 @@ var private_key_in_repository_default = defineRule(
     description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
   },
   (ctx) => {
-    for (const key of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key.path, kind: "policy", source: key.source, issues: [] }, span: [0, key.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    for (const key2 of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key2.path, kind: "policy", source: key2.source, issues: [] }, span: [0, key2.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
     }
   }
 );
@@ -22284,8 +22397,8 @@ function patternCovers(general, specific, ignoreCase = false) {
   const q2 = ignoreCase ? specific.toLowerCase() : specific;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length) r2 = j2 === q2.length;
@@ -22294,7 +22407,7 @@ function patternCovers(general, specific, ignoreCase = false) {
     else if (q2[j2] === "*") r2 = false;
     else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
     else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -22304,8 +22417,8 @@ function patternsOverlap(a, b2, ignoreCase = false) {
   const q2 = ignoreCase ? b2.toLowerCase() : b2;
   const memo = /* @__PURE__ */ new Map();
   const go = (i2, j2) => {
-    const key = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key);
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
     if (i2 === p2.length && j2 === q2.length) r2 = true;
@@ -22313,7 +22426,7 @@ function patternsOverlap(a, b2, ignoreCase = false) {
     else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
     else if (i2 === p2.length || j2 === q2.length) r2 = false;
     else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key, r2);
+    memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
@@ -22357,9 +22470,9 @@ var CoverIndex = class {
       const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
       for (const s of services) {
         for (const k2 of keys) {
-          const key = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key);
-          if (list3 === void 0) this.#byKey.set(key, list3 = []);
+          const key2 = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key2);
+          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
           list3.push(i2);
         }
       }
@@ -22374,14 +22487,14 @@ var CoverIndex = class {
     for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
     if (s === void 0 || k2 === void 0) {
       const all = /* @__PURE__ */ new Set();
-      for (const [key, list3] of this.#byKey) {
-        const [ks, kr] = key.split("\0");
+      for (const [key2, list3] of this.#byKey) {
+        const [ks, kr] = key2.split("\0");
         if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
       }
       return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
     }
     const seen = /* @__PURE__ */ new Set();
-    for (const key of lookups) for (const i2 of this.#byKey.get(key) ?? []) seen.add(i2);
+    for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
     return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
   }
 };
@@ -22402,9 +22515,9 @@ var statement_shadowed_by_deny_default = defineRule(
       for (const st of all) {
         if (st.effect !== "Allow") continue;
         const deny = denies.candidates(st).find((d) => reachCovers(d, st));
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (!deny || seen.has(key)) continue;
-        seen.add(key);
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key2)) continue;
+        seen.add(key2);
         const sid = st.entry.document.spec.Statement[st.index]?.Sid;
         ctx.report({
           file: st.entry.file,
@@ -22432,14 +22545,14 @@ var allow_grants_nothing_new_default = defineRule(
       const position = new Map(allows.map((s, i2) => [s, i2]));
       const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
-        const key = `${st.entry.file.path}${st.pointer}`;
-        if (seen.has(key)) return;
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key2)) return;
         const other = index.candidates(st).find((o2) => {
           const j2 = position.get(o2);
           return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
         });
         if (!other) return;
-        seen.add(key);
+        seen.add(key2);
         ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
       });
     }
@@ -22470,9 +22583,9 @@ var approval_never_reachable_default = defineRule(
         const actions = spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
         actions.forEach((a, i2) => {
-          const key = `${d.entry.file.path}#${i2}`;
-          if (typeof a !== "string" || grants(a) || seen.has(key)) return;
-          seen.add(key);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
+          seen.add(key2);
           ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
         });
       }
@@ -22509,7 +22622,7 @@ var contains_rarely_matches_default = defineRule(
 
 // src/lint/rules/source-problem.ts
 function sourceProblemRule(code, severity, description, category = "schema") {
-  return defineRule({ id: code, category, severity, description }, (ctx) => {
+  return defineRule({ id: code, category, severity, description, textual: true }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p2 of file.source.problems) {
         if (p2.code !== code) continue;
@@ -22607,10 +22720,10 @@ var duplicate_policy_id_default = defineRule(
     const seen = /* @__PURE__ */ new Map();
     for (const entry of ctx.repo.policies) {
       if (entry.id === void 0) continue;
-      const key = `${entry.kind}\0${entry.id}`;
-      const first2 = seen.get(key);
+      const key2 = `${entry.kind}\0${entry.id}`;
+      const first2 = seen.get(key2);
       if (first2 === void 0) {
-        seen.set(key, entry.file.path);
+        seen.set(key2, entry.file.path);
         continue;
       }
       ctx.report({
@@ -22671,15 +22784,15 @@ function mergeEventRule(id, kind, severity, description, describe3) {
     for (const t2 of ctx.merged()) {
       for (const e of t2.events) {
         if (e.kind !== kind) continue;
-        const key = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
-        const hit = seen.get(key);
+        const key2 = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key2);
         if (hit) hit.targets.push(t2.target);
-        else seen.set(key, { event: e, targets: [t2.target] });
+        else seen.set(key2, { event: e, targets: [t2.target] });
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help } = describe3(event, targets);
-      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help });
+      const { message, help: help2 } = describe3(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
     }
   });
 }
@@ -22786,6 +22899,7 @@ var missing_config_default = defineRule(
     id: "missing-config",
     category: "structure",
     severity: "error",
+    textual: true,
     description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
   },
   (ctx) => {
@@ -22833,11 +22947,12 @@ var statement_action_resource_default = defineRule(
       statements.forEach((st, i2) => {
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
         const at = joinPointer("/spec/Statement", i2);
+        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
         for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
           const hasA = a in st;
           const hasB = b2 in st;
           if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
         }
       });
     }
@@ -22848,6 +22963,43 @@ var statement_action_resource_default = defineRule(
 var unknown_key_default = schemaIssueRule(
   "unknown-key",
   "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
+);
+
+// src/lint/rules/unknown-rule.ts
+function named(rule, where, near) {
+  return `unknown rule "${rule}" in ${where}${near ? `; did you mean "${near}"?` : ""}`;
+}
+function help(what) {
+  return `${what} until the id is corrected; rule ids are listed in the README's rule table`;
+}
+var unknown_rule_default = defineRule(
+  {
+    id: "unknown-rule",
+    category: "structure",
+    severity: "warning",
+    description: "edict.yaml's `lint.rules` or an `# edict-disable-next-line` comment names a rule that does not exist, usually a misspelled or shortened id (`wildcard-allow-in-prod`). The setting or suppression then does nothing, and the finding it was meant to silence or re-grade is reported as before. Use the rule id exactly as the rule table spells it."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    const rules = config ? getAtPointer(config.source.value, "/lint/rules") : void 0;
+    if (config && rules !== null && typeof rules === "object" && !Array.isArray(rules)) {
+      for (const rule of Object.keys(rules)) {
+        if (ctx.ruleIds.has(rule)) continue;
+        const near = suggest(rule, ctx.ruleIds);
+        ctx.report({ file: config, pointer: joinPointer("/lint/rules", rule), atKey: true, message: named(rule, "lint.rules", near), help: help("the setting has no effect") });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.path.toLowerCase().endsWith(".json")) continue;
+      for (const directive of parseSuppressions(file.source.text)) {
+        for (const { rule, span } of directive.names) {
+          if (ctx.ruleIds.has(rule)) continue;
+          const near = suggest(rule, ctx.ruleIds);
+          ctx.report({ file, span, message: named(rule, "edict-disable-next-line", near), help: help("the comment silences nothing for this rule") });
+        }
+      }
+    }
+  }
 );
 
 // src/lint/rules/unknown-target.ts
@@ -22936,6 +23088,7 @@ var RULES = [
   duplicate_policy_id_default,
   duplicate_sid_default,
   unknown_target_default,
+  unknown_rule_default,
   // packs
   invalid_pack_default,
   priority_outside_band_default,
@@ -22975,6 +23128,106 @@ var RULES = [
 ];
 function findRule(id) {
   return RULES.find((r2) => r2.meta.id === id);
+}
+
+// src/lint/engine.ts
+function spanOf2(file, pointer, atKey = false) {
+  let p2 = pointer ?? "";
+  let wantKey = atKey;
+  while (p2 !== void 0) {
+    const s = file.source.spans.get(p2);
+    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    p2 = parentPointer(p2);
+    wantKey = true;
+  }
+  return [0, 0];
+}
+function isSingleLine(file, span) {
+  return !file.source.text.slice(span[0], span[1]).includes("\n");
+}
+function toFinding(rule, severity, raw) {
+  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
+  const lines = raw.file.source.lines;
+  const start = lines.position(span[0]);
+  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return {
+    rule: rule.meta.id,
+    severity,
+    message: raw.message,
+    file: raw.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    path: raw.pointer ? toJsonPath(raw.pointer) : "",
+    ...raw.help ? { help: raw.help } : {}
+  };
+}
+function trimEnd(text, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text[e - 1])) e--;
+  return e;
+}
+function runLint(repo, options) {
+  const config = repo.config?.value.lint;
+  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
+  const ignore = config?.ignore ?? [];
+  const suppressionCache = /* @__PURE__ */ new Map();
+  const issueCache = /* @__PURE__ */ new Map();
+  const findings = [];
+  const ruleIds = new Set([...RULES, ...options.rules].map((r2) => r2.meta.id));
+  const view = parsedView(repo);
+  let merged;
+  const inScope = (path) => {
+    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
+    if (!options.only || options.only.length === 0) return true;
+    return options.only.some((o2) => o2 === "" || o2 === "." || path === o2 || path.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
+  };
+  for (const rule of options.rules) {
+    const configured = severities[rule.meta.id];
+    if (configured === "off") continue;
+    const severity = configured ?? rule.meta.severity;
+    const ctx = {
+      repo: view,
+      options,
+      ruleIds,
+      merged: () => merged ??= buildAllTargets(view),
+      schemaIssues(file) {
+        let issues = issueCache.get(file);
+        if (!issues) issueCache.set(file, issues = reconcileSchemaIssues(file));
+        return issues;
+      },
+      report(raw) {
+        if (!inScope(raw.file.path)) return;
+        if (raw.file.source.syntaxError && !rule.meta.textual) return;
+        const finding = toFinding(rule, severity, raw);
+        let sup = suppressionCache.get(raw.file);
+        if (!sup) suppressionCache.set(raw.file, sup = suppressionsOf(raw.file.source));
+        if (isSuppressed(sup, finding.rule, finding.line)) return;
+        findings.push(finding);
+      }
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: "internal-error",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${e.message}`,
+        file: "",
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        path: "",
+        help: "please report this as a bug in edict"
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const files2 = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files2) };
 }
 
 // src/lint/reporters/common.ts
@@ -23306,6 +23559,35 @@ function formatReport(format, input, options = {}) {
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
+// src/bundle/version.ts
+var import_semver5 = __toESM(require_semver2(), 1);
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
+var DEFAULT_VERSION = "0.1.0";
+function bumpFor(verdict) {
+  switch (verdict) {
+    case "tightened":
+    case "mixed":
+    case "review":
+      return "major";
+    case "loosened":
+      return "minor";
+    case "neutral":
+    case "unchanged":
+      return "patch";
+    default:
+      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
+  }
+}
+function releaseVersion(previous, verdict, configVersion2) {
+  const bump = bumpFor(verdict);
+  if (previous === void 0) {
+    const first2 = configVersion2 ?? DEFAULT_VERSION;
+    return import_semver5.default.valid(first2) === first2 ? first2 : null;
+  }
+  return import_semver5.default.valid(previous) === previous ? import_semver5.default.inc(previous, bump) : null;
+}
+
 // src/engine/access/compiled-condition.ts
 var error = () => "error";
 var same = (a, b2) => a === b2;
@@ -23314,7 +23596,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -23328,17 +23610,17 @@ function kleene(items, decisive, test) {
   }
   return result;
 }
-function compileKey({ base, set, ifExists }, key, raw, readIp) {
+function compileKey({ base, set, ifExists }, key2, raw, readIp) {
   if (base === "Null") {
     const wanted = anyOf(raw, false, toBool, toBool, same);
-    return (context) => wanted(lookupContext(context, key) === void 0);
+    return (context) => wanted(lookupContext(context, key2) === void 0);
   }
   const { positive, negated } = splitNegation(base);
   const test = compileValueTest(positive, raw, negated, readIp);
   const forAll = set === "ForAllValues";
   const onMissing = forAll || set === void 0 && (ifExists || negated);
   return (context) => {
-    const entry = lookupContext(context, key);
+    const entry = lookupContext(context, key2);
     if (entry === void 0) return onMissing;
     return Array.isArray(entry) ? set === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
   };
@@ -23416,7 +23698,7 @@ function compileAccess(access) {
   access.Statement.forEach((statement2, position) => {
     if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
     const s = compileStatement(statement2, position, readIp);
-    for (const key of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key, s);
+    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
   });
   const approvalFor = compileApproval(access.RequireApproval);
   const plans = /* @__PURE__ */ new Map();
@@ -23428,7 +23710,7 @@ function compileAccess(access) {
       const { deny, allow } = plan;
       forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
         if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
+        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
       });
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
@@ -23439,32 +23721,32 @@ function compileAccess(access) {
     const plan = planFor(request.action);
     const resource = request.resource;
     const context = request.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan.deny, key, resource, context);
+    const key2 = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan.deny, key2, resource, context);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key, resource, context);
+    const allows = reasonsFor(plan.allow, key2, resource, context);
     if (allows === void 0) return IMPLICIT_DENY;
     return plan.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan.approval };
   };
   return { authorize };
 }
-function addTo(index, key, s) {
-  const list3 = index.get(key);
-  if (list3 === void 0) index.set(key, [s]);
+function addTo(index, key2, s) {
+  const list3 = index.get(key2);
+  if (list3 === void 0) index.set(key2, [s]);
   else list3.push(s);
 }
-function forEachCandidate(index, key, visit2) {
+function forEachCandidate(index, key2, visit3) {
   const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === void 0 ? void 0 : index.get(key)) ?? EMPTY_LIST;
+  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
   for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
     const a = any[i2];
     const b2 = keyed[j2];
-    visit2(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+    visit3(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
   }
 }
-function reasonsFor(index, key, resource, context) {
+function reasonsFor(index, key2, resource, context) {
   let reasons;
-  forEachCandidate(index, key, (s) => {
+  forEachCandidate(index, key2, (s) => {
     if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
   });
   return reasons;
@@ -23506,9 +23788,9 @@ function keyOf(text, from, end) {
 function patternKeys(patterns = ["*"], from, end) {
   const keys = /* @__PURE__ */ new Set();
   for (const p2 of patterns) {
-    const key = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === void 0) return [""];
-    keys.add(key);
+    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key2 === void 0) return [""];
+    keys.add(key2);
   }
   return [...keys];
 }
@@ -23599,19 +23881,19 @@ function upperVariants(cp) {
   return inverseLower.get(cp) ?? [];
 }
 var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
-function pickFresh(named, allowed) {
+function pickFresh(named2, allowed) {
   for (const ch2 of FILLERS) {
     const cp = ch2.codePointAt(0);
-    if (!named.has(cp) && allowed(cp)) return cp;
+    if (!named2.has(cp) && allowed(cp)) return cp;
   }
-  for (let cp = 161; cp < 12288; cp++) if (!named.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
+  for (let cp = 161; cp < 12288; cp++) if (!named2.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
   return void 0;
 }
 var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
 function stateKey(s) {
-  let key = "";
-  for (const [j2, st] of s.live) key += `${j2}:${st.join(",")};`;
-  return `${key}|${s.always.join(",")}`;
+  let key2 = "";
+  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
+  return `${key2}|${s.always.join(",")}`;
 }
 function findCells(patterns, options = {}) {
   const machines = patterns.map(compile);
@@ -23619,16 +23901,16 @@ function findCells(patterns, options = {}) {
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
   const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
   const noneOf = new Set(options.noneOf ?? []);
-  const named = /* @__PURE__ */ new Set();
+  const named2 = /* @__PURE__ */ new Set();
   let caseInsensitive = false;
   for (const m of machines) {
-    for (const c3 of m.cps) if (c3 >= 0) named.add(c3);
+    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
     if (m.kind === "iexact") caseInsensitive = true;
   }
   if (caseInsensitive) {
-    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named.add(u);
+    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
   }
-  const fresh = pickFresh(named, allowed);
+  const fresh = pickFresh(named2, allowed);
   const loweredOf = /* @__PURE__ */ new Map();
   const lowered = (cp) => {
     let l = loweredOf.get(cp);
@@ -23678,9 +23960,9 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b2) => a - b2);
         if (!alive(n)) continue;
-        const key = keyOf2(n);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const key2 = keyOf2(n);
+        if (seen.has(key2)) continue;
+        seen.add(key2);
         next.push(n);
       }
     }
@@ -23694,8 +23976,8 @@ function findCells(patterns, options = {}) {
     matches.sort((a, b2) => a - b2);
     if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
     if (matches.some((j2) => noneOf.has(j2))) return;
-    const key = matches.join(",");
-    if (!cells.has(key)) cells.set(key, { example: s.example, matches });
+    const key2 = matches.join(",");
+    if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
   }
   function alphabet2(s) {
     const set = /* @__PURE__ */ new Set();
@@ -23772,8 +24054,8 @@ function ipCandidates(cidrs) {
 }
 
 // src/diff/cells/key-cells.ts
-function foldKey(key) {
-  return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+function foldKey(key2) {
+  return key2.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 function familyOf(operator) {
   const base = parseConditionOperator(operator)?.base;
@@ -23790,12 +24072,12 @@ function valuesOf(v) {
   return Array.isArray(v) ? v : [v];
 }
 var MISSING = "missing";
-function describeValues(key, phrases) {
-  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key}`;
+function describeValues(key2, phrases) {
+  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key2}`;
   const present = phrases.filter((p2) => p2 !== MISSING);
   const shown = present.slice(0, 4);
   const more = present.length - shown.length;
-  const text = `${key} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
+  const text = `${key2} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
   return present.length < phrases.length ? `${text} or missing` : text;
 }
 var UNREADABLE = "unknown";
@@ -23850,8 +24132,8 @@ function stringCandidates(entries, unsupported) {
     }
     const exact = cell2.matches.find(literal);
     const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
-    const named = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
-    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named.length > 0 && named.length <= 3 ? `not ${named.join(" or ")}` : "another value";
+    const named2 = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
+    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named2.length > 0 && named2.length <= 3 ? `not ${named2.join(" or ")}` : "another value";
     return { value, phrase };
   });
 }
@@ -23910,10 +24192,10 @@ function results(entries, context) {
   return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context));
 }
 var MAX_LISTS = 4096;
-function partitionKey(key, entries) {
+function partitionKey(key2, entries) {
   const unsupported = [];
   const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
-  if (families.size > 1) unsupported.push(`key ${key} is read by ${[...families].join(" and ")} operators`);
+  if (families.size > 1) unsupported.push(`key ${key2} is read by ${[...families].join(" and ")} operators`);
   const spellings = [...new Set(entries.map((e) => e.spelling))];
   const candidates3 = [];
   for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
@@ -23948,12 +24230,12 @@ function partitionKey(key, entries) {
       scalar.push({ value: c3.value });
     }
   }
-  if (spellings.length > 1) unsupported.push(`key ${key} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
+  if (spellings.length > 1) unsupported.push(`key ${key2} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
   const reads = entries.map((e) => {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join3 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join4 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -23962,7 +24244,7 @@ function partitionKey(key, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join3(f.results, r2);
+        const j2 = join4(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -23972,12 +24254,12 @@ function partitionKey(key, entries) {
     }
     frontier = next;
   }
-  if (joined.size > MAX_LISTS) unsupported.push(`key ${key}: more than ${MAX_LISTS} combinations of values in lists`);
+  if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
   for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
     const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
     add(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
   }
-  return { key, entries: [...entries], cells, unsupported };
+  return { key: key2, entries: [...entries], cells, unsupported };
 }
 
 // src/diff/access-context.ts
@@ -23996,19 +24278,19 @@ function prepareConditions(statements) {
         continue;
       }
       for (const [spelling, values] of Object.entries(block)) {
-        const key = foldKey(spelling);
-        let list3 = entriesByKey.get(key);
-        if (!list3) entriesByKey.set(key, list3 = []);
+        const key2 = foldKey(spelling);
+        let list3 = entriesByKey.get(key2);
+        if (!list3) entriesByKey.set(key2, list3 = []);
         list3.push({ operator, spelling, values });
-        const mine = keys.get(key);
+        const mine = keys.get(key2);
         if (mine) mine.push(list3.length - 1);
-        else keys.set(key, [list3.length - 1]);
+        else keys.set(key2, [list3.length - 1]);
       }
     }
     return { statement: statement2, inBase, inHead, constant, keys };
   });
   const partitions = /* @__PURE__ */ new Map();
-  for (const key of [...entriesByKey.keys()].sort()) partitions.set(key, partitionKey(key, entriesByKey.get(key)));
+  for (const key2 of [...entriesByKey.keys()].sort()) partitions.set(key2, partitionKey(key2, entriesByKey.get(key2)));
   return { sides, partitions };
 }
 function bitsOf(s, c3) {
@@ -24169,12 +24451,12 @@ var Patterns = class {
   written = [];
   index = /* @__PURE__ */ new Map();
   add(p2) {
-    const key = this.ignoreCase ? p2.toLowerCase() : p2;
-    let i2 = this.index.get(key);
+    const key2 = this.ignoreCase ? p2.toLowerCase() : p2;
+    let i2 = this.index.get(key2);
     if (i2 === void 0) {
       i2 = this.compared.length;
-      this.index.set(key, i2);
-      this.compared.push(key);
+      this.index.set(key2, i2);
+      this.compared.push(key2);
       this.written.push(p2);
     }
     return i2;
@@ -24278,10 +24560,10 @@ function compareAccessRegions(base, head, options = {}) {
     });
     const groups = /* @__PURE__ */ new Map();
     for (const a of actionCells) {
-      const key = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
-      const g = groups.get(key);
+      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const g = groups.get(key2);
       if (g) g.push(a);
-      else groups.set(key, [a]);
+      else groups.set(key2, [a]);
     }
     const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
     for (const group of groups.values()) {
@@ -24306,14 +24588,14 @@ function compareAccessRegions(base, head, options = {}) {
           if (checked >= budget.regions) continue;
           checked++;
           const applicable = [...a.applicable].filter(r2.holds);
-          const key = applicable.map((st) => st.id).join(",");
-          let outcomes = memo.get(key);
+          const key2 = applicable.map((st) => st.id).join(",");
+          let outcomes = memo.get(key2);
           if (!outcomes) {
             const analysis = analyseContexts(applicable, partitions);
             for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
             if (!analysis.complete) complete = false;
             outcomes = analysis.outcomes;
-            memo.set(key, outcomes);
+            memo.set(key2, outcomes);
           }
           for (const o2 of outcomes) {
             const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
@@ -24393,15 +24675,15 @@ function report(base, head, flips, actions, resources, proof) {
     const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
     const clauses = f.outcome.condition;
     const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
-    const key = `${before}>${after}|${resourceText}|${condition}`;
+    const key2 = `${before}>${after}|${resourceText}|${condition}`;
     const actionText = describeActionCell(actions, f.action, request.action);
-    const region = groups.get(key);
+    const region = groups.get(key2);
     if (region) {
       region.cells++;
       const list3 = region.where.actions.split(", ");
       if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
     } else {
-      groups.set(key, {
+      groups.set(key2, {
         kind: "access",
         verdict: RANK[after] > RANK[before] ? "loosened" : "tightened",
         before,
@@ -24435,29 +24717,6 @@ function statementCovers(s, action, resource) {
 }
 
 // src/diff/verdict.ts
-var import_semver6 = __toESM(require_semver2(), 1);
-
-// src/bundle/version.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
-var VERDICTS = Object.keys(ALL);
-function bumpFor(verdict) {
-  switch (verdict) {
-    case "tightened":
-    case "mixed":
-    case "review":
-      return "major";
-    case "loosened":
-      return "minor";
-    case "neutral":
-    case "unchanged":
-      return "patch";
-    default:
-      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
-  }
-}
-
-// src/diff/verdict.ts
 function combineVerdicts(a, b2) {
   if (a === b2) return a;
   if (a === "neutral") return b2;
@@ -24473,11 +24732,6 @@ function overallVerdict(verdicts, anyChange) {
   let v = "neutral";
   for (const x2 of verdicts) v = combineVerdicts(v, x2);
   return !anyChange && v === "neutral" ? "unchanged" : v;
-}
-function nextVersion(last2, verdict) {
-  const v = last2 === void 0 ? null : import_semver6.default.valid(last2);
-  if (v === null) return null;
-  return import_semver6.default.inc(v, bumpFor(verdict));
 }
 function notProvenNote(proof) {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
@@ -24506,12 +24760,12 @@ function pickExamples(list3, max) {
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
   }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key of passes2) {
-    const seen = new Set([...picked].map((i2) => key(list3[i2])));
+  for (const key2 of passes2) {
+    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
       if (picked.has(i2)) continue;
-      const k2 = key(list3[i2]);
+      const k2 = key2(list3[i2]);
       if (k2 !== "" && seen.has(k2)) continue;
       seen.add(k2);
       picked.add(i2);
@@ -24729,9 +24983,9 @@ function ruleMatches(rule, request, now) {
     dataset_region: request.dataset_region,
     environment: request.environment
   };
-  for (const key of Object.keys(values)) {
-    const matcher = context?.[key];
-    if (matcher !== void 0 && !contextMatches(matcher, values[key])) return false;
+  for (const key2 of Object.keys(values)) {
+    const matcher = context?.[key2];
+    if (matcher !== void 0 && !contextMatches(matcher, values[key2])) return false;
   }
   if (context?.time !== void 0 && !inWindow(context.time, now)) return false;
   return true;
@@ -24761,11 +25015,11 @@ function referenceDecideData(data, request, now = /* @__PURE__ */ new Date()) {
   if (strongest === "mask") {
     const masks = {};
     for (const rule of sameAction) {
-      const named = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
+      const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
       const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
       for (const field of request.fields) {
         if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
-        if (namesFields && !named.includes(field.name)) continue;
+        if (namesFields && !named2.includes(field.name)) continue;
         const rules = rule.spec.masking?.rules ?? {};
         const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
         const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
@@ -25051,12 +25305,12 @@ function fieldsDimension(predicates, options = {}) {
     },
     vectorsUnder: (kept) => {
       if (!complete) return void 0;
-      const key = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
-      if (!asked.has(key)) {
+      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      if (!asked.has(key2)) {
         const { list: list3, cut } = combos(kept);
-        asked.set(key, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+        asked.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
       }
-      return asked.get(key);
+      return asked.get(key2);
     },
     phrase: (kept) => {
       const parts = crits.flatMap((c3, j2) => {
@@ -25213,12 +25467,12 @@ function compileTimeWindow(time) {
   }
   if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
-  for (const key of ["after", "before"]) {
-    const text = time[key];
+  for (const key2 of ["after", "before"]) {
+    const text = time[key2];
     if (text === void 0) continue;
     const m = typeof text === "string" ? TIME_OF_DAY.exec(text) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (m === null) return `${key2}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
   }
   const [a, b2] = bounds;
   const wraps = a !== void 0 && b2 !== void 0 && a > b2;
@@ -25351,9 +25605,9 @@ function timeDimension(predicates) {
   const seen = /* @__PURE__ */ new Set();
   for (const t2 of instants) {
     const atoms = atomsOf(t2);
-    const key = atoms.join(",");
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = atoms.join(",");
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     let vec = 0n;
     windowOf.forEach((j2, i2) => {
       if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
@@ -25391,8 +25645,8 @@ var LABEL = {
   dataset_region: ["", "dataset_region"],
   environment: ["", "environment"]
 };
-function matcherOf(p2, key) {
-  return p2.context?.[SPEC_KEY[key]];
+function matcherOf(p2, key2) {
+  return p2.context?.[SPEC_KEY[key2]];
 }
 function literalsOf(m) {
   if (typeof m === "string") return [m];
@@ -25405,8 +25659,8 @@ function contextMatches2(m, value) {
   if (Array.isArray(m)) return m.includes(value);
   return !literalsOf(m).includes(value);
 }
-function contextDimension(key, predicates) {
-  const matchers = predicates.map((p2) => matcherOf(p2, key));
+function contextDimension(key2, predicates) {
+  const matchers = predicates.map((p2) => matcherOf(p2, key2));
   const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
   const other = freshValue(new Set(literals));
   const values = [void 0, ...literals, other];
@@ -25417,9 +25671,9 @@ function contextDimension(key, predicates) {
     });
     return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
   });
-  const [prefix, full] = LABEL[key];
+  const [prefix, full] = LABEL[key2];
   return {
-    key,
+    key: key2,
     cells,
     complete: true,
     reasons: [],
@@ -25468,8 +25722,8 @@ function datasetDimension(predicates, options = {}) {
   };
   const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
   const cells = search.cells.map((cell2) => {
-    const key = cell2.matches.join(",");
-    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key) ?? cell2.example;
+    const key2 = cell2.matches.join(",");
+    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
     const set = new Set(cell2.matches);
     return { vec: vectorOf(set), value, atoms: patterns.map((_2, j2) => set.has(j2)) };
   });
@@ -25524,8 +25778,8 @@ function dimensionsOf(space, base, head, maxStates) {
   ];
 }
 function witnessOf(dims, path) {
-  const value = (key) => {
-    const d = dims.findIndex((dim) => dim.key === key);
+  const value = (key2) => {
+    const d = dims.findIndex((dim) => dim.key === key2);
     return dims[d].cells[path[d]].value;
   };
   const requester = {};
@@ -25552,11 +25806,11 @@ function whereOf(dims, spec) {
     const kept = spec.kept[d];
     const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
     if (words === "") return;
-    const key = REQUESTER.has(dim.key) ? "requester" : dim.key;
-    parts.set(key, [...parts.get(key) ?? [], words]);
+    const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
+    parts.set(key2, [...parts.get(key2) ?? [], words]);
   });
   const where = {};
-  for (const key of WHERE_ORDER) if (parts.has(key)) where[key] = parts.get(key).join(", ");
+  for (const key2 of WHERE_ORDER) if (parts.has(key2)) where[key2] = parts.get(key2).join(", ");
   return where;
 }
 function compareData(base, head, options = {}) {
@@ -25612,8 +25866,8 @@ function explainData(base, head, options = {}) {
   const byWhere = /* @__PURE__ */ new Map();
   for (const spec of specs) {
     const where = whereOf(dims, spec);
-    const key = JSON.stringify([spec.before, spec.after, where]);
-    const same2 = byWhere.get(key);
+    const key2 = JSON.stringify([spec.before, spec.after, where]);
+    const same2 = byWhere.get(key2);
     if (same2) {
       same2.cells += spec.cells;
       continue;
@@ -25628,7 +25882,7 @@ function explainData(base, head, options = {}) {
       cells: spec.cells,
       example: { request: example.request, now: example.now.toISOString() }
     };
-    byWhere.set(key, region);
+    byWhere.set(key2, region);
     regions.push(region);
   }
   return { comparison: { changes, regions, proof }, dims, specs, covered };
@@ -25820,9 +26074,9 @@ function compileRuntime(runtime) {
     if (fs !== void 0) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report2);
     if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
     if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
-    for (const [key, prefix, noun] of SCANS) {
-      const status = f[key];
+    for (const [key2, code, message] of FLAGS) if (f[key2] === true) report2(code, message);
+    for (const [key2, prefix, noun] of SCANS) {
+      const status = f[key2];
       if (status === void 0 || status === "passed") continue;
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
@@ -25901,7 +26155,7 @@ function splitPattern(entry) {
 var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
 var MAX_URIS = 1e5;
 function toolCells(patterns) {
-  const parts = (key) => [...new Set(patterns.flatMap((p2) => p2[key] === void 0 ? [] : [p2[key]]))].sort();
+  const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
   const servers = parts("server");
   const tools = parts("tool");
   const versions = parts("version");
@@ -25968,10 +26222,10 @@ function compareTools(base, head) {
     if (bd === ad) continue;
     changes.push({ uri: cell2.uri, before: bd, after: ad });
     const where = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
-    const key = `${bd}>${ad}|${where}`;
-    const region = groups.get(key);
+    const key2 = `${bd}>${ad}|${where}`;
+    const region = groups.get(key2);
     if (region) region.cells++;
-    else groups.set(key, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
+    else groups.set(key2, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where }, cells: 1, example: { uri: cell2.uri } });
   }
   const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
   return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
@@ -25995,11 +26249,11 @@ function diffLeaves(before, after, schema, skip = []) {
     if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
       const bo = b2 ?? {};
-      for (const key of unionKeys(s, ao, bo)) {
-        if (segs.length === 0 && skip.includes(key)) continue;
-        const sub = childSchema(s, key);
+      for (const key2 of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key2)) continue;
+        const sub = childSchema(s, key2);
         if (!sub) continue;
-        walk2(ao[key], bo[key], sub, [...segs, key], looser);
+        walk2(ao[key2], bo[key2], sub, [...segs, key2], looser);
       }
       return;
     }
@@ -26261,7 +26515,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/packs.ts
-var import_semver7 = __toESM(require_semver2(), 1);
+var import_semver6 = __toESM(require_semver2(), 1);
 function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
@@ -26279,7 +26533,7 @@ function diffPacks(base, head) {
       const vb = pb.version;
       const va = pa.version;
       if (vb !== va) {
-        const up = import_semver7.default.valid(vb) && import_semver7.default.valid(va) ? import_semver7.default.gt(va, vb) : va > vb;
+        const up = import_semver6.default.valid(vb) && import_semver6.default.valid(va) ? import_semver6.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
       } else if (pb.pack_checksum !== pa.pack_checksum) {
         out.push({ name, change: "modified", before: vb, after: va });
@@ -26421,13 +26675,13 @@ function diffRepositories(base, head, options = {}) {
     targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
     targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
   );
-  const lastVersion = options.lastVersion ?? configVersion(base) ?? configVersion(head);
+  const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
     head: options.head ?? "head",
     verdict,
     ...lastVersion !== void 0 ? { lastVersion } : {},
-    nextVersion: nextVersion(lastVersion, verdict),
+    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
     targets,
     packs,
     counts: countsOf(targets)
@@ -26496,38 +26750,110 @@ function renderDiffJson(result) {
 }
 
 // src/diff/render-markdown.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/diff/change-parts.ts
+var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isContainer = (v) => v !== null && typeof v === "object";
+var key = (v) => stableStringify(v);
+function join3(at, next) {
+  if (next.startsWith("[")) return `${at}${next}`;
+  return at === "" ? next : `${at}.${next}`;
+}
+function unmatched(a, b2) {
+  const left = /* @__PURE__ */ new Map();
+  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
+  const out = [];
+  for (const x2 of a) {
+    const n = left.get(key(x2)) ?? 0;
+    if (n > 0) left.set(key(x2), n - 1);
+    else out.push(x2);
+  }
+  return out;
+}
+function listParts(at, before, after) {
+  const removed = unmatched(before, after);
+  const added = unmatched(after, before);
+  if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
+  if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
+    const label = before.length === 1 && after.length === 1;
+    return removed.flatMap((r2, i2) => partsAt(label ? at : join3(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
+  }
+  return [{ at, kind: "items", added, removed }];
+}
+function partsAt(at, before, after) {
+  if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
+  if (isPlain(before) && isPlain(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k2) => partsAt(join3(at, k2), before[k2], after[k2]));
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const a = asList2(before);
+    const b2 = asList2(after);
+    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
+  }
+  return [{ at, kind: "value", before, after }];
+}
+function changeParts(c3) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [{ at: "", kind: "value", before: c3.before, after: c3.after }];
+  if (c3.before === void 0 && c3.after === void 0) return [];
+  return partsAt("", c3.before, c3.after);
+}
 
 // src/diff/render-common.ts
-var ELLIPSIS2 = "\u2026";
 function count2(n, noun, plural2 = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural2}`;
 }
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS2}`;
+function formatValue(value) {
+  if (value === void 0) return "(unset)";
+  if (value === null) return "null";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
+  }
+  return String(value);
 }
-function formatValue(value, max = 80) {
-  const fmt = (v) => {
-    if (v === void 0) return "(unset)";
-    if (v === null) return "null";
-    if (typeof v === "string") return v === "" ? '""' : v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
-    if (typeof v === "object") {
-      return `{${Object.entries(v).map(([k2, x2]) => `${k2}: ${fmt(x2)}`).join(", ")}}`;
-    }
-    return String(v);
-  };
-  return truncate(fmt(value), max);
+var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
+function partText(p2, style = PLAIN_STYLE) {
+  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
+  const items = (xs) => xs.map(v).join(", ");
+  let body;
+  if (p2.kind === "items") {
+    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
+  } else if (p2.kind === "reordered") {
+    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
+  } else {
+    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
+  }
+  return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
 }
-function shownValues(c3) {
-  const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (c3.subject === "field" || !isObj(c3.before) || !isObj(c3.after)) return [c3.before, c3.after];
-  const a = c3.before;
-  const b2 = c3.after;
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)])].filter((k2) => stableStringify(a[k2]) !== stableStringify(b2[k2]));
-  const pick2 = (o2) => Object.fromEntries(keys.filter((k2) => o2[k2] !== void 0).map((k2) => [k2, o2[k2]]));
-  return [pick2(a), pick2(b2)];
+function changeTexts(c3, style = PLAIN_STYLE) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [`${c3.change} ${style.value(formatValue(c3.after ?? c3.before))}`];
+  const parts = changeParts(c3).map((p2) => partText(p2, style));
+  return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
+}
+function changeIdentity(c3) {
+  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
+  return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
+}
+function inTargets(entries, identity = stableStringify) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const { target, item } of entries) {
+    const id = identity(item);
+    const seen = byIdentity.get(id);
+    if (seen === void 0) byIdentity.set(id, { targets: [target], item });
+    else if (!seen.targets.includes(target)) seen.targets.push(target);
+  }
+  return [...byIdentity.values()];
+}
+function sharedChanges(result) {
+  return inTargets(
+    result.targets.flatMap((t2) => t2.changes.map((item) => ({ target: t2.target, item }))),
+    changeIdentity
+  );
 }
 function formatContext(context) {
   const entries = Object.entries(context);
@@ -26544,14 +26870,14 @@ function formatSource(c3) {
   if (!after || before === after) return before;
   return `${before} \u2192 ${after}`;
 }
+function releaseNote(result, code = (v) => v) {
+  return result.lastVersion !== void 0 ? `after ${code(result.lastVersion)}` : "first release";
+}
 function shortLabel(label) {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
 }
 function riskRank(v) {
   return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
-}
-function flatChanges(result) {
-  return result.targets.flatMap((t2) => t2.changes.map((change) => ({ target: t2.target, change })));
 }
 function changeCounts(changes) {
   const by = (v) => changes.filter((c3) => c3.verdict === v).length;
@@ -26592,27 +26918,31 @@ function cell(text, code = false) {
   if (!code || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
-function regionRow(target, r2) {
+function regionRow(targets, r2) {
   const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
-  return `| ${target !== void 0 ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+  return `| ${targets !== void 0 ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
 }
-function valueCell(v) {
-  return v === void 0 ? "\u2014" : cell(formatValue(v, 60), true);
+var CODE = { value: (t2) => cell(t2, true), path: (t2) => cell(t2) };
+function changeCell(c3) {
+  const parts = changeTexts(c3, CODE);
+  return parts.length > 0 ? parts.join("<br>") : "\u2014";
 }
-function changeRow(c3) {
-  const [before, after] = shownValues(c3);
+function changeRow(c3, targets) {
   const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
   const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
-  return `| ${c3.kind} ${cell(c3.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
+  const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
+  return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
 }
+var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
+var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
-  return e === void 0 ? "" : (0, import_yaml3.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 function effectivePatch(t2, base, head) {
   const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
   return patch.replace(/^=+\n/, "").trimEnd();
 }
-function partText(p2) {
+function partText2(p2) {
   const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
   const omitted = p2.lines.length - kept.length;
   const body = kept.length > 0 ? `${kept.join("\n")}
@@ -26624,10 +26954,10 @@ function fixed(text) {
   return { head: text, lines: [], tail: "", cutNote: () => "" };
 }
 function fit(parts, max) {
-  const total = () => parts.reduce((n, p2) => n + partText(p2).length, 0);
+  const total = () => parts.reduce((n, p2) => n + partText2(p2).length, 0);
   for (let guard = 0; guard < 1e4 && total() > max; guard++) {
     let best;
-    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText(p2).length > partText(best).length)) best = p2;
+    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText2(p2).length > partText2(best).length)) best = p2;
     if (!best) break;
     const kept = best.keep ?? best.lines.length;
     const excess = total() - max;
@@ -26635,7 +26965,7 @@ function fit(parts, max) {
     const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
     best.keep = Math.max(0, kept - drop);
   }
-  const text = parts.map(partText).join("");
+  const text = parts.map(partText2).join("");
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 80))}
 
 _\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
@@ -26651,7 +26981,7 @@ function renderDiffMarkdown(result, options = {}) {
   const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
   const allChanges = result.targets.flatMap((t2) => t2.changes);
   const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\`` : "";
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
   const parts = [];
   if (result.verdict === "unchanged") {
     parts.push(fixed(`${h2} ${EMOJI2.unchanged} Effective policy unchanged (${range})
@@ -26671,7 +27001,7 @@ function renderDiffMarkdown(result, options = {}) {
   ].join(" \xB7 ");
   parts.push(fixed(`${h2} ${EMOJI2[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
 `));
-  const allowed = result.targets.filter((t2) => regionsOf(t2, "loosened").length > 0);
+  const allowed = newlyAllowedRows(result);
   if (allowed.length > 0) {
     parts.push({
       head: `
@@ -26680,9 +27010,24 @@ ${h2}# \u26A0 Newly allowed
 | target | requests | decision | example |
 |---|---|---|---|
 `,
-      lines: allowed.flatMap((t2) => regionsOf(t2, "loosened").map((r2) => regionRow(t2.target, r2))),
+      lines: allowed,
       tail: "",
       cutNote: cutRows("regions")
+    });
+  }
+  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
+  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
+  if (shared.length > 0) {
+    parts.push({
+      head: `
+${h2}# ${SHARED_TITLE}
+
+| targets | field | change | verdict | set by |
+|---|---|---|---|---|
+`,
+      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
+      tail: "",
+      cutNote: cutRows("changes")
     });
   }
   const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
@@ -26692,9 +27037,16 @@ ${h2}# \u26A0 Newly allowed
 <details><summary>${EMOJI2[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
 
 `));
-    if (t2.changes.length > 0) {
-      const rows = [...t2.changes].sort((a, b2) => riskRank(a.verdict) - riskRank(b2.verdict)).map(changeRow);
-      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
+    if (own.length > 0) {
+      const rows = [...own].sort(byRisk).map((ch2) => changeRow(ch2));
+      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    const sharedHere = t2.changes.length - own.length;
+    if (sharedHere > 0) {
+      const which = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
+      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which} listed under **${SHARED_TITLE}**.
+`));
     }
     const denied = regionsOf(t2, "tightened");
     if (denied.length > 0) {
@@ -26745,6 +27097,10 @@ Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
   }
   return fit(parts, max);
 }
+function newlyAllowedRows(result) {
+  const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
+  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
+}
 function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
@@ -26754,21 +27110,25 @@ var ansi2 = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${cl
 var plain2 = (s) => s;
 var COLOR2 = { bold: ansi2(1, 22), dim: ansi2(2, 22), red: ansi2(31, 39), green: ansi2(32, 39), yellow: ansi2(33, 39) };
 var NO_COLOR2 = { bold: plain2, dim: plain2, red: plain2, green: plain2, yellow: plain2 };
-function changeLine(target, c3, p2) {
-  const [before, after] = shownValues(c3);
-  const what = c3.subject === "field" || c3.change === "changed" ? `${formatValue(before, 60)} \u2192 ${formatValue(after, 60)}` : `${c3.change} ${formatValue(after ?? before, 70)}`;
+function whoText(targets) {
+  return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
+}
+function changeLines({ targets, item: c3 }, p2) {
+  const parts = changeTexts(c3);
   const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
   const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
-  return `  ${target} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}: ${what}${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
+  const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
+  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
 }
 var MAX_REGION_LINES = 20;
 function regionLines(title, verdict, result, paint, p2) {
   const out = [];
-  for (const t2 of result.targets) {
-    const regions = regionsOf(t2, verdict);
-    if (regions.length === 0) continue;
+  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
+  for (const { targets, item: regions } of inTargets(lists)) {
     if (out.length === 0) out.push(paint(p2.bold(title)));
-    out.push(`  ${t2.target} (${count2(regions.length, "region")})`);
+    out.push(`  ${targets.join(", ")} (${count2(regions.length, "region")})`);
     for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
       out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
       out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
@@ -26780,14 +27140,14 @@ function regionLines(title, verdict, result, paint, p2) {
 function renderDiffText(result, options = {}) {
   const p2 = options.color === true ? COLOR2 : NO_COLOR2;
   const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
-  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion}` : "";
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
   const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain2;
   const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
-  const all = flatChanges(result).sort((a, b2) => riskRank(a.change.verdict) - riskRank(b2.change.verdict));
+  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
   const group = (title, pred, paint) => {
-    const items = all.filter((x2) => pred(x2.change));
+    const items = all.filter((x2) => pred(x2.item));
     if (items.length === 0) return;
-    out.push("", paint(p2.bold(title)), ...items.map((x2) => changeLine(x2.target, x2.change, p2)));
+    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
   };
   const section = (lines) => {
     if (lines.length > 0) out.push("", ...lines);
@@ -27333,9 +27693,9 @@ var __export = (target, all) => {
 };
 var __copyProps2 = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames2(from))
-      if (!__hasOwnProp2.call(to, key) && key !== except)
-        __defProp2(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc2(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames2(from))
+      if (!__hasOwnProp2.call(to, key2) && key2 !== except)
+        __defProp2(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc2(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -27479,9 +27839,9 @@ function bufferToString(input) {
 }
 function pick(source, properties) {
   const out = {};
-  properties.forEach((key) => {
-    if (source[key] !== void 0) {
-      out[key] = source[key];
+  properties.forEach((key2) => {
+    if (source[key2] !== void 0) {
+      out[key2] = source[key2];
     }
   });
   return out;
@@ -27660,20 +28020,20 @@ function appendTaskOptions(options, commands = []) {
   if (!filterPlainObject(options)) {
     return commands;
   }
-  return Object.keys(options).reduce((commands2, key) => {
-    const value = options[key];
+  return Object.keys(options).reduce((commands2, key2) => {
+    const value = options[key2];
     if (r(value)) {
       commands2.push(value);
     } else if (filterPrimitives(value, ["boolean"])) {
-      commands2.push(key + "=" + value);
+      commands2.push(key2 + "=" + value);
     } else if (Array.isArray(value)) {
       for (const v of value) {
         if (!filterPrimitives(v, ["string", "number"])) {
-          commands2.push(key + "=" + v);
+          commands2.push(key2 + "=" + v);
         }
       }
     } else {
-      commands2.push(key);
+      commands2.push(key2);
     }
     return commands2;
   }, commands);
@@ -28054,12 +28414,12 @@ function configListParser(text) {
   }
   return config;
 }
-function configGetParser(text, key) {
+function configGetParser(text, key2) {
   let value = null;
   const values = [];
   const scopes = /* @__PURE__ */ new Map();
-  for (const item of configParser(text, key)) {
-    if (item.key !== key) {
+  for (const item of configParser(text, key2)) {
+    if (item.key !== key2) {
       continue;
     }
     values.push(value = item.value);
@@ -28069,7 +28429,7 @@ function configGetParser(text, key) {
     scopes.get(item.file).push(value);
   }
   return {
-    key,
+    key: key2,
     paths: Array.from(scopes.keys()),
     scopes,
     value,
@@ -28084,13 +28444,13 @@ function* configParser(text, requestedKey = null) {
   for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
     let value = lines[i2++];
-    let key = requestedKey;
+    let key2 = requestedKey;
     if (value.includes("\n")) {
       const line = splitOn(value, "\n");
-      key = line[0];
+      key2 = line[0];
       value = line[1];
     }
-    yield { file, key, value };
+    yield { file, key: key2, value };
   }
 }
 var ConfigList;
@@ -28119,14 +28479,14 @@ var init_ConfigList = __esm({
         }
         return this.values[file];
       }
-      addValue(file, key, value) {
+      addValue(file, key2, value) {
         const values = this.addFile(file);
-        if (!Object.hasOwn(values, key)) {
-          values[key] = value;
-        } else if (Array.isArray(values[key])) {
-          values[key].push(value);
+        if (!Object.hasOwn(values, key2)) {
+          values[key2] = value;
+        } else if (Array.isArray(values[key2])) {
+          values[key2].push(value);
         } else {
-          values[key] = [values[key], value];
+          values[key2] = [values[key2], value];
         }
         this._all = void 0;
       }
@@ -28139,12 +28499,12 @@ function asConfigScope(scope, fallback) {
   }
   return fallback;
 }
-function addConfigTask(key, value, append2, scope) {
+function addConfigTask(key2, value, append2, scope) {
   const commands = ["config", `--${scope}`];
   if (append2) {
     commands.push("--add");
   }
-  commands.push(key, value);
+  commands.push(key2, value);
   return {
     commands,
     format: "utf-8",
@@ -28153,8 +28513,8 @@ function addConfigTask(key, value, append2, scope) {
     }
   };
 }
-function getConfigTask(key, scope) {
-  const commands = ["config", "--null", "--show-origin", "--get-all", key];
+function getConfigTask(key2, scope) {
+  const commands = ["config", "--null", "--show-origin", "--get-all", key2];
   if (scope) {
     commands.splice(1, 0, `--${scope}`);
   }
@@ -28162,7 +28522,7 @@ function getConfigTask(key, scope) {
     commands,
     format: "utf-8",
     parser(text) {
-      return configGetParser(text, key);
+      return configGetParser(text, key2);
     }
   };
 }
@@ -28181,10 +28541,10 @@ function listConfigTask(scope) {
 }
 function config_default() {
   return {
-    addConfig(key, value, ...rest) {
+    addConfig(key2, value, ...rest) {
       return this._runTask(
         addConfigTask(
-          key,
+          key2,
           value,
           rest[0] === true,
           asConfigScope(
@@ -28196,9 +28556,9 @@ function config_default() {
         trailingFunctionArgument(arguments)
       );
     },
-    getConfig(key, scope) {
+    getConfig(key2, scope) {
       return this._runTask(
-        getConfigTask(key, asConfigScope(scope, void 0)),
+        getConfigTask(key2, asConfigScope(scope, void 0)),
         trailingFunctionArgument(arguments)
       );
     },
@@ -28406,12 +28766,12 @@ function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
   const labelPrefix = label && `[${label}]` || "";
   const spawned = [];
   const debugDebugger = typeof verbose === "string" ? infoDebugger.extend(verbose) : verbose;
-  const key = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
+  const key2 = childLoggerName(filterType(verbose, filterString), debugDebugger, infoDebugger);
   return step2(initialStep);
   function sibling(name, initial) {
     return append(
       spawned,
-      createLogger(label, key.replace(/^[^:]+/, name), initial, infoDebugger)
+      createLogger(label, key2.replace(/^[^:]+/, name), initial, infoDebugger)
     );
   }
   function step2(phase) {
@@ -28881,8 +29241,8 @@ var init_count_objects = __esm({
     init_utils();
     parser2 = new LineParser(
       /([a-z-]+): (\d+)$/,
-      (result, [key, value]) => {
-        const property = asCamelCase(key);
+      (result, [key2, value]) => {
+        const property = asCamelCase(key2);
         if (Object.hasOwn(result, property)) {
           result[property] = asNumber(value);
         }
@@ -29348,9 +29708,9 @@ function prettyFormat(format, splitter) {
   return [fields, formatStr.join(splitter)];
 }
 function userOptions(input) {
-  return Object.keys(input).reduce((out, key) => {
-    if (!(key in excludeOptions)) {
-      out[key] = input[key];
+  return Object.keys(input).reduce((out, key2) => {
+    if (!(key2 in excludeOptions)) {
+      out[key2] = input[key2];
     }
     return out;
   }, {});
@@ -29550,17 +29910,17 @@ var init_parse_remote_objects = __esm({
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
         /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
         (result, [action, count3]) => {
-          const key = action.toLowerCase();
+          const key2 = action.toLowerCase();
           const enumeration = objectEnumerationResult(result.remoteMessages);
-          Object.assign(enumeration, { [key]: asNumber(count3) });
+          Object.assign(enumeration, { [key2]: asNumber(count3) });
         }
       ),
       new RemoteLineParser(
@@ -31862,10 +32222,11 @@ var SAY = {
       } catch {
       }
       if (shallow) {
+        const fetch = await shallowFetchCommand(repo, revision);
         return gitError(
           "diff",
           repo.root,
-          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
+          `revision ${revision}${fetch.commit ? ` (commit ${fetch.commit})` : ""} is not in this shallow clone; fetch it with \`${fetch.command}\` (or check out with \`fetch-depth: 0\` in actions/checkout) and run again`
         );
       }
       return gitError("diff", repo.root, `unknown git revision ${JSON.stringify(revision)}: no such commit, branch or tag (try \`git fetch\` if it exists on the remote)`);
@@ -31883,6 +32244,45 @@ var SAY = {
     )
   }
 };
+function ancestry(revision) {
+  const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
+  if (!m) return void 0;
+  let generations = 0;
+  for (const step2 of m[2].match(/[~^]\d*/g) ?? []) {
+    const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
+    generations += step2[0] === "~" ? n : Math.min(n, 1);
+  }
+  return { base: m[1], generations };
+}
+async function recordedParents(repo, commit) {
+  try {
+    const text = await repo.git.raw(["cat-file", "commit", commit]);
+    const header = text.split("\n\n", 1)[0] ?? "";
+    return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+  } catch {
+    return [];
+  }
+}
+async function shallowFetchCommand(repo, revision) {
+  if (COMMIT_ID.test(revision)) return { command: `git fetch --depth=1 origin ${revision}` };
+  const up = ancestry(revision);
+  if (up) {
+    let base;
+    try {
+      base = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${up.base}^{commit}`])).trim();
+    } catch {
+      base = void 0;
+    }
+    if (base === void 0 || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
+    const step2 = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step2 ? (await recordedParents(repo, base))[(step2[1] ? Number(step2[1]) : 1) - 1] : void 0;
+    return { command: `git fetch --deepen=${up.generations}`, ...parent && COMMIT_ID.test(parent) ? { commit: parent } : {} };
+  }
+  if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };
+  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(revision);
+  if (remote) return { command: `git fetch --depth=1 origin ${remote[1]}:refs/remotes/origin/${remote[1]}` };
+  return { command: `git fetch --depth=1 origin ${revision}:${revision}` };
+}
 function isSafeRevision(purpose, revision) {
   if (revision === "" || revision.startsWith("-")) return false;
   return purpose === "bundle" ? /^[0-9A-Za-z._/@^~{}-]+$/.test(revision) : !/[\0\n\r]/.test(revision);
@@ -32078,13 +32478,13 @@ function compileRule(rule, index, clocks) {
   if (any !== void 0) tests.push((f) => any.some((n) => f.names.has(n)));
   const all = criteria?.all;
   if (all !== void 0) tests.push((f) => all.every((n) => f.names.has(n)));
-  const named = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
+  const named2 = any === void 0 && all === void 0 ? void 0 : /* @__PURE__ */ new Set([...any ?? [], ...all ?? []]);
   const context = spec.context;
-  for (const key of CONTEXT_KEYS) {
-    const matcher = context?.[key];
+  for (const key2 of CONTEXT_KEYS) {
+    const matcher = context?.[key2];
     if (matcher === void 0) continue;
-    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key}: ${p2}`));
-    tests.push((f) => test(f.context[key]));
+    const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
+    tests.push((f) => test(f.context[key2]));
   }
   if (context?.time !== void 0) {
     const window2 = compileTimeWindow(context.time);
@@ -32119,7 +32519,7 @@ function compileRule(rule, index, clocks) {
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
-        if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
+        if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
         const previous = into.get(name);
         into.set(name, previous === void 0 ? method : stricterMask(previous, method));
@@ -32161,16 +32561,16 @@ function evaluatePosture(posture, facts = {}) {
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section, key) => posture[section]?.[key];
-  const flag = (section, key, fact, what) => {
-    const required = setting(section, key) === true;
+  const setting = (section, key2) => posture[section]?.[key2];
+  const flag = (section, key2, fact, what) => {
+    const required = setting(section, key2) === true;
     const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+    check(`${section}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
-  const allowed = (section, key, value, noun) => {
-    const id = `${section}.${key}`;
-    const lists = setting(section, key);
+  const allowed = (section, key2, value, noun) => {
+    const id = `${section}.${key2}`;
+    const lists = setting(section, key2);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);

@@ -1,4 +1,7 @@
-/** Rewrites the generated README sections (lint rules, shipped packs) between their markers. */
+/**
+ * Rewrites the generated README sections between their markers: the lint rules, the shipped
+ * packs, and the workflow `edict init` writes (templates/workflow.yml, byte for byte).
+ */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RULES } from "../src/lint/registry.js";
@@ -21,4 +24,5 @@ function replaceBetween(name: string, body: string): void {
 
 replaceBetween("rules", rulesMarkdownTable(RULES));
 replaceBetween("packs", packsMarkdown(await readRepository(root)));
+replaceBetween("workflow", "```yaml\n" + readFileSync(join(root, "templates", "workflow.yml"), "utf8") + "```\n");
 writeFileSync(path, text);

@@ -5,8 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import semver from "semver";
-import { nextRelease } from "../bundle/version.js";
+import { releaseVersion } from "../bundle/version.js";
 import { diffRepositories, isLoosening } from "../diff/index.js";
 import type { DiffResult } from "../diff/index.js";
 import { isEdictError } from "../errors.js";
@@ -23,7 +22,7 @@ import { COMMENT_MAX_LENGTH, renderReport, SUMMARY_MAX_LENGTH } from "./comment.
 import type { CheckReport } from "./comment.js";
 import { pullRequestOf, runUrlOf } from "./context.js";
 import { ensureCommit } from "./git.js";
-import { commentMarker, listReleases, statusOf, upsertStickyComment } from "./github.js";
+import { commentMarker, describeGitHubFailure, listReleases, statusOf, upsertStickyComment } from "./github.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
 import { runPolicyTests } from "./policy-tests.js";
@@ -85,7 +84,10 @@ async function effectiveDiff(run: ModeRun, repo: Repository, headLabel: string):
   }
 }
 
-/** The version merging would release: the latest release bumped by the diff, or the first version. */
+/**
+ * The version merging would release, by the rule `edict bundle build` and `edict diff` follow
+ * (`releaseVersion`): the latest release bumped by the diff, or the first version.
+ */
 async function projectedRelease(run: ModeRun, repo: Repository, diff: DiffResult): Promise<CheckReport["release"]> {
   let releases;
   try {
@@ -94,13 +96,10 @@ async function projectedRelease(run: ModeRun, repo: Repository, diff: DiffResult
     run.io.info(`cannot list the releases to tell the next version: ${(e as Error).message}`);
     return undefined;
   }
-  const latest = releaseCandidates(releases.filter((r) => !r.draft), tagPrefixOf(run.inputs, repo))[0];
-  const configVersion = repo.config?.value.version;
-  if (!latest) {
-    const first = configVersion !== undefined && semver.valid(configVersion) === configVersion ? configVersion : undefined;
-    return first === undefined ? undefined : { next: nextRelease(undefined, diff.verdict, first).version };
-  }
-  return { next: nextRelease({ version: latest.version, serial: 1 }, diff.verdict).version, last: latest.version };
+  const last = releaseCandidates(releases.filter((r) => !r.draft), tagPrefixOf(run.inputs, repo))[0]?.version;
+  const next = releaseVersion(last, diff.verdict, repo.config?.value.version);
+  if (next === null) return undefined;
+  return last === undefined ? { next } : { next, last };
 }
 
 export async function runCheck(run: ModeRun): Promise<ModeResult> {
@@ -125,9 +124,13 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
   const { note, failure: diffFailure } = made;
   if (made.diff) io.info(`effective policy: ${made.diff.verdict} (${made.diff.counts.newlyAllowed} newly allowed, ${made.diff.counts.newlyDenied} newly denied)`);
   const release = made.diff ? await projectedRelease(run, repo, made.diff) : undefined;
-  // the diff alone bumps edict.yaml's version; the releases tell what merging really releases
-  const diff: DiffResult | undefined =
-    made.diff && release ? { ...made.diff, nextVersion: release.next, ...(release.last ? { lastVersion: release.last } : {}) } : made.diff;
+  // the diff alone cannot know the releases: they tell what merging really releases, and
+  // without them the next version is unknown rather than guessed
+  const diff: DiffResult | undefined = made.diff && {
+    ...made.diff,
+    nextVersion: release?.next ?? null,
+    ...(release?.last !== undefined ? { lastVersion: release.last } : {}),
+  };
 
   const { errors, warnings } = lint.summary;
   const failures: string[] = [];
@@ -174,7 +177,7 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
         io.info(`cannot comment on pull request #${pr.number} (HTTP 403: the token is read-only, as for a pull request from a fork); the report is in the job summary`);
         summaryNote += `\n_The report could not be posted as a comment (read-only token, as for a pull request from a fork)._\n`;
       } else {
-        failures.push(`the pull request comment could not be posted: ${(e as Error).message.split("\n")[0]}`);
+        failures.push(describeGitHubFailure("the pull request comment could not be posted", e));
       }
     }
   }

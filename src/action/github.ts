@@ -1,15 +1,34 @@
 /**
- * The GitHub REST calls the Action makes, on an injected Octokit (`@actions/github`'s
- * `getOctokit`): the sticky pull-request comment, releases and their assets. Each function is
- * one small step so the modes read as a sequence of them; tests run them against a loopback
- * server standing in for GitHub.
+ * The GitHub REST calls the Action makes, on an injected Octokit (`createGitHubClient`, whose
+ * every request is retried as github-retry.ts says): the sticky pull-request comment, releases
+ * and their assets. Each function is one small step so the modes read as a sequence of them;
+ * tests run them against a loopback server standing in for GitHub.
  */
+import { getOctokit } from "@actions/github";
 import { concatBytes } from "../bundle/bytes.js";
-import type { getOctokit } from "@actions/github";
 import { BundleRetrievalError } from "../bundle/errors.js";
 import { EdictError } from "../errors.js";
+import { retriesOf, retryPlugin } from "./github-retry.js";
+import type { RetryOptions } from "./github-retry.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
+
+export interface GitHubClientOptions extends RetryOptions {
+  /** The REST API's root: GITHUB_API_URL on the runner. */
+  baseUrl: string;
+}
+
+/**
+ * The client every mode uses: `@actions/github`'s Octokit, whose every request is retried on
+ * 5xx answers, failed connections, 429 and secondary rate limits (see retry-policy.ts).
+ *
+ * @example
+ * const octokit = createGitHubClient(token, { baseUrl: process.env.GITHUB_API_URL!, onRetry: (l) => core.info(l) });
+ */
+export function createGitHubClient(token: string, options: GitHubClientOptions): Octokit {
+  const { baseUrl, ...retry } = options;
+  return getOctokit(token, { baseUrl }, retryPlugin(retry));
+}
 
 export interface RepoRef {
   owner: string;
@@ -37,10 +56,46 @@ export function statusOf(e: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
-function apiError(what: string, e: unknown): EdictError {
+/** The HTTP status of a failed call, also when it is the cause of an error that reports it. */
+function causeStatusOf(e: unknown): number | undefined {
+  return statusOf(e) ?? statusOf((e as { cause?: unknown } | undefined)?.cause);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * One line for a failed call: `subject`, the HTTP status, GitHub's message, and what retrying
+ * did: "listing the releases failed (HTTP 502): Server Error; gave up after 4 attempts (14 s of waiting)".
+ */
+export function describeGitHubFailure(subject: string, e: unknown): string {
   const status = statusOf(e);
-  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
-  return new EdictError("IO_ERROR", `GitHub API: ${what} failed${status ? ` (HTTP ${status})` : ""}: ${message}`, { cause: e });
+  const answered = typeof e === "object" && e !== null && "response" in e && (e as { response?: unknown }).response !== undefined;
+  let message = (e instanceof Error ? e.message : String(e)).split("\n")[0]?.trim() ?? "";
+  // a gateway's HTML error page says nothing a log line can show
+  if (message.startsWith("<")) message = "GitHub answered with an error page";
+  // Octokit reports a connection that failed without an answer as HTTP 500
+  const where = status === undefined ? "" : status === 500 && !answered ? " (no answer)" : ` (HTTP ${status})`;
+  const r = retriesOf(e);
+  let note = "";
+  if (r && r.stopped === undefined) note = `; on attempt ${r.attempts}, after ${seconds(r.waitedMs)} of waiting`;
+  else if (r) {
+    note = `; ${r.attempts > 1 ? `gave up after ${r.attempts} attempts (${seconds(r.waitedMs)} of waiting)` : "not retried"}${r.stopped ? `: ${r.stopped}` : ""}`;
+  }
+  return `${subject}${where}: ${message}${note}`;
+}
+
+function apiError(what: string, e: unknown): EdictError {
+  return new EdictError("IO_ERROR", `GitHub API: ${describeGitHubFailure(`${what} failed`, e)}`, { cause: e });
+}
+
+/**
+ * Whether a call failed with `status` on a retry: its earlier attempt may have taken effect
+ * with only the answer lost (a gateway's 502 after the work was done).
+ */
+export function failedAfterRetry(e: unknown, status: number): boolean {
+  return causeStatusOf(e) === status && (retriesOf(e)?.attempts ?? 1) > 1;
 }
 
 /**
@@ -145,6 +200,16 @@ export async function getReleaseByTag(octokit: Octokit, ref: RepoRef, tag: strin
   }
 }
 
+/** The release with this id, drafts included. */
+export async function getRelease(octokit: Octokit, ref: RepoRef, id: number): Promise<ReleaseInfo> {
+  try {
+    const { data } = await octokit.rest.repos.getRelease({ ...ref, release_id: id });
+    return toRelease(data as ApiRelease);
+  } catch (e) {
+    throw apiError(`reading release ${id}`, e);
+  }
+}
+
 export interface NewRelease {
   tag: string;
   /** The commit the tag is created at. */
@@ -167,6 +232,11 @@ export async function createDraftRelease(octokit: Octokit, ref: RepoRef, release
     });
     return toRelease(data as ApiRelease);
   } catch (e) {
+    if (failedAfterRetry(e, 422)) {
+      // an earlier attempt created it and only its answer was lost: carry on with that draft
+      const made = (await listReleases(octokit, ref)).find((r) => r.draft && r.tag === release.tag && r.targetCommitish === release.sha);
+      if (made) return made;
+    }
     if (statusOf(e) === 422) {
       throw new EdictError("IO_ERROR", `GitHub refused to create release ${release.tag} (HTTP 422): the tag may already exist, e.g. created by a run at the same time; re-run the job`, { cause: e });
     }
@@ -202,6 +272,8 @@ export async function deleteReleaseAsset(octokit: Octokit, ref: RepoRef, assetId
   try {
     await octokit.rest.repos.deleteReleaseAsset({ ...ref, asset_id: assetId });
   } catch (e) {
+    // an earlier attempt deleted it and only its answer was lost
+    if (failedAfterRetry(e, 404)) return;
     throw apiError(`deleting release asset ${assetId}`, e);
   }
 }

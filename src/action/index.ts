@@ -13,9 +13,12 @@ export {
   COMMENT_MARKER,
   commentMarker,
   createDraftRelease,
+  createGitHubClient,
   deleteReleaseAsset,
+  describeGitHubFailure,
   downloadReleaseAsset,
   findStickyComment,
+  getRelease,
   getReleaseByTag,
   listReleases,
   publishRelease,
@@ -23,7 +26,11 @@ export {
   uploadReleaseAsset,
   upsertStickyComment,
 } from "./github.js";
-export type { CommentAction, DownloadLimits, NewRelease, Octokit, ReleaseAsset, ReleaseInfo, RepoRef, StickyComment } from "./github.js";
+export type { CommentAction, DownloadLimits, GitHubClientOptions, NewRelease, Octokit, ReleaseAsset, ReleaseInfo, RepoRef, StickyComment } from "./github.js";
+export { realSleep, retriesOf, retryPlugin, withRetries } from "./github-retry.js";
+export type { RetryBudget, RetryCall, RetryOptions, RetryRecord, Sleep } from "./github-retry.js";
+export { classifyFailure, DEFAULT_RETRY_POLICY, nextRetry, parseRetryAfter } from "./retry-policy.js";
+export type { FailureKind, RetryableFailure, RetryPolicy, RetryStep } from "./retry-policy.js";
 export { ANNOTATIONS_PER_LEVEL, annotateFindings, lintForAction, pathPrefix } from "./lint.js";
 export { ensureCommit } from "./git.js";
 export { runPolicyTests } from "./policy-tests.js";

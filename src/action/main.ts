@@ -3,9 +3,9 @@
  * the GitHub client, and hands both to `runAction`. Everything else is plain functions.
  */
 import * as core from "@actions/core";
-import { getOctokit } from "@actions/github";
 import { describeError, EdictError } from "../errors.js";
 import { readActionContext } from "./context.js";
+import { createGitHubClient } from "./github.js";
 import { parseInputs } from "./inputs.js";
 import { maskSecret } from "./output.js";
 import type { ActionIO } from "./output.js";
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const inputs = parseInputs((name) => core.getInput(name));
     const ctx = readActionContext(process.env, process.cwd());
     if (inputs.githubToken === "") throw new EdictError("USAGE", "input github-token is empty; leave it unset to use the job's token (${{ github.token }})");
-    const octokit = getOctokit(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" });
+    const octokit = createGitHubClient(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com", onRetry: (line) => io.info(line) });
     const result = await runAction(inputs, ctx, { octokit, io });
     if (!result.ok) core.setFailed(`edict: ${result.failure ?? "failed"}`);
   } catch (e) {

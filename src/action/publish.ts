@@ -67,7 +67,7 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
     return { outputs: { errors: String(errors), warnings: String(warnings) }, failures: [`${errors} lint error${errors === 1 ? "" : "s"}: nothing was published; fix ${errors === 1 ? "it" : "them"} and push again`] };
   }
   const name = repo.config?.value.name;
-  if (name === undefined) throw new EdictError("CONFIG_ERROR", "edict.yaml has no name; run `edict lint`", { position: { file: "edict.yaml" } });
+  if (name === undefined) throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
 
   // what buildBundle signs: the files of the commit, not the checkout; read once, for the verdict and the build
   const atHead = await readRepositoryAtRevision(run.root, "HEAD");

@@ -81,7 +81,7 @@ export async function runRefresh(run: ModeRun): Promise<ModeResult> {
   const key = requireSigningKey(inputs, "refresh");
   const repo = await readRepository(run.root);
   const name = repo.config?.value.name;
-  if (name === undefined) throw new EdictError("CONFIG_ERROR", `no edict.yaml with a name in ${inputs.workingDirectory}; refresh needs it to find the bundle`, { position: { file: "edict.yaml" } });
+  if (name === undefined) throw new EdictError("CONFIG_ERROR", `missing or has no name (working directory ${inputs.workingDirectory}); refresh needs the name to find the bundle`, { position: { file: "edict.yaml" } });
   const names = bundleFileNames(name);
   const prefix = tagPrefixOf(inputs, repo);
 

@@ -13,7 +13,7 @@ import { verifyBundle } from "../bundle/verify.js";
 import { DEFAULT_TAG_PREFIX } from "../bundle/version.js";
 import { EdictError } from "../errors.js";
 import type { Repository } from "../model/repository.js";
-import { createDraftRelease, deleteReleaseAsset, downloadReleaseAsset, getReleaseByTag, publishRelease, uploadReleaseAsset } from "./github.js";
+import { createDraftRelease, deleteReleaseAsset, downloadReleaseAsset, failedAfterRetry, getRelease, getReleaseByTag, publishRelease, uploadReleaseAsset } from "./github.js";
 import type { NewRelease, Octokit, ReleaseAsset, ReleaseInfo, RepoRef } from "./github.js";
 import type { ActionInputs } from "./inputs.js";
 
@@ -110,6 +110,22 @@ export async function differingAssets(octokit: Octokit, ref: RepoRef, release: R
   return out;
 }
 
+/**
+ * Uploads `file` to the draft. A retried upload that GitHub refuses because the name is taken
+ * (422) was stored by an earlier attempt whose answer was lost: kept when its bytes are these
+ * (other bytes stay an error; a re-run replaces them, as resuming a draft does).
+ */
+async function uploadFile(octokit: Octokit, ref: RepoRef, release: ReleaseInfo, file: ReleaseFile): Promise<ReleaseAsset> {
+  try {
+    return await uploadReleaseAsset(octokit, release, file);
+  } catch (e) {
+    if (!failedAfterRetry(e, 422)) throw e;
+    const stored = (await getRelease(octokit, ref, release.id)).assets.find((a) => a.name === file.name);
+    if (stored && (await sameBytes(octokit, ref, stored, file))) return stored;
+    throw e;
+  }
+}
+
 export type PublishAction = "created" | "resumed" | "unchanged";
 
 /**
@@ -150,7 +166,7 @@ export async function publishBundleRelease(
       if (await sameBytes(octokit, ref, asset, f)) continue;
       await deleteReleaseAsset(octokit, ref, asset.id);
     }
-    const uploaded = await uploadReleaseAsset(octokit, release, f);
+    const uploaded = await uploadFile(octokit, ref, release, f);
     log(`uploaded ${uploaded.name} (${uploaded.size} bytes)`);
   }
   const published = await publishRelease(octokit, ref, release);

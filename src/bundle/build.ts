@@ -23,7 +23,7 @@ import { parseDuration } from "../model/values/units.js";
 import { utf8Encode } from "./bytes.js";
 import { sha256Hex, toSha256sumLine } from "./digest.js";
 import { signEnvelope, toEnvelopeBytes } from "./dsse.js";
-import { BundleKeyError } from "./errors.js";
+import { BundleKeyError, BundleTrustError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
 import { BUNDLE_PAYLOAD_TYPE, bundleFileNames, compareStrings, toIsoSeconds } from "./payload.js";
 import { buildPayload, digestTargets, toTargetsRecord } from "./payload-build.js";
@@ -121,7 +121,7 @@ function configOf(repo: Repository): EdictConfig & { name: string } {
   const config = repo.config?.value;
   const name = config?.name;
   if (name === undefined) {
-    throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+    throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   }
   return { ...config, name };
 }
@@ -167,7 +167,7 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   }
   const repo = committed?.repo ?? buildRepository(raw);
   if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)} at ${root}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
+    throw new EdictError("NOT_FOUND", `no policy repository in commit ${head.revision.slice(0, 12)}: no edict.yaml, policies/ or packs/`, { position: { file: root } });
   }
   refuseLintErrors(repo);
   const config = configOf(repo);
@@ -176,9 +176,19 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   const createdAt = options.sourceDateEpoch !== undefined && options.sourceDateEpoch !== "" ? parseSourceDateEpoch(options.sourceDateEpoch) : new Date(head.commitTime * 1000);
   const lifetime = options.expires !== undefined ? parseExpires(options.expires, "--expires") : parseExpires(config.bundle?.expires ?? DEFAULT_EXPIRES, "edict.yaml");
   const expiresAt = new Date(createdAt.getTime() + lifetime * 1000);
+  // a bundle every loader refuses is not written: an old commit signed with its own time is expired on arrival
+  const now = options.now ?? new Date();
+  if (now.getTime() >= expiresAt.getTime()) {
+    throw new BundleTrustError(
+      "EXPIRED",
+      `refusing to write a bundle that is already expired: it expires at ${toIsoSeconds(expiresAt)}, ${options.expires ?? config.bundle?.expires ?? DEFAULT_EXPIRES} after created_at ` +
+        `${toIsoSeconds(createdAt)} (${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}). Sign it with the current time (SOURCE_DATE_EPOCH=$(date +%s) edict bundle build …), ` +
+        "or re-sign the released bundle with the Action's refresh mode",
+    );
+  }
 
   const targets = buildAllTargets(repo);
-  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  if (targets.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
 
   let previous: Release | undefined;
   let verdict: Verdict | undefined;
@@ -191,7 +201,15 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
       allowExpired: true,
     });
     previous = { version: prev.payload.version, serial: prev.payload.serial };
-    verdict = options.verdict ?? (digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256 ? "unchanged" : "neutral");
+    const same = digestTargets(toTargetsRecord(targets)).sha256 === prev.payload.digests.sha256;
+    // a verdict is a claim about a change: none can be claimed when the targets are byte-for-byte the previous ones
+    if (same && options.verdict !== undefined && options.verdict !== "unchanged") {
+      throw new EdictError(
+        "USAGE",
+        `--verdict ${options.verdict} claims a change, but the targets are identical to the previous bundle's (${prev.payload.version}, digest ${prev.payload.digests.sha256.slice(0, 12)}…); drop --verdict (the verdict is "unchanged") or build from the changed commit`,
+      );
+    }
+    verdict = options.verdict ?? (same ? "unchanged" : "neutral");
   }
   const release = nextRelease(previous, verdict ?? "unchanged", config.version);
 
@@ -211,12 +229,6 @@ export async function buildBundle(options: BuildBundleOptions): Promise<BuiltBun
   const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k) => k.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
 
-  const now = options.now ?? new Date();
-  if (now.getTime() >= expiresAt.getTime()) {
-    warnings.push(
-      `the bundle expired at ${toIsoSeconds(expiresAt)} (created_at is ${options.sourceDateEpoch ? "SOURCE_DATE_EPOCH" : "the commit time"}, ${toIsoSeconds(createdAt)}); set SOURCE_DATE_EPOCH=$(date +%s) to sign it with the current time`,
-    );
-  }
 
   const result: BuiltBundle = {
     payload,

@@ -87,6 +87,22 @@ export function readPublicKeys(paths: readonly string[]): PublicKey[] {
   return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
 }
 
+/**
+ * Creates `dir` and any missing parents for private keys. A folder made here is mode 0700 whatever
+ * the umask; an existing folder is left as it is (the key files are 0600 either way). Returns
+ * whether `dir` was created.
+ */
+export function createPrivateFolder(dir: string): boolean {
+  let first: string | undefined;
+  try {
+    first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (first !== undefined) fs.chmodSync(dir, 0o700);
+  } catch (e) {
+    throw new BundleKeyError(`${dir}: cannot create the key folder (${describeIoError(e)})`, { cause: e });
+  }
+  return first !== undefined;
+}
+
 export interface WriteKeyPairOptions {
   /** Replace existing `PREFIX.key` / `PREFIX.pub`; refused otherwise. */
   force?: boolean;

@@ -164,12 +164,21 @@ function describeBlocks(labels: string[]): string {
   return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
 }
 
+/**
+ * A hint when key text looks like a file path (`edict.key`, `./keys/ci.pub`, `~/.config/edict/signing.key`):
+ * the path was given where the key's content belongs.
+ */
+function pathHint(text: string): string {
+  if (!/^\S{1,255}$/.test(text) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text})", or pass the path itself with --key)`;
+}
+
 function decodeKeyText(text: string, options: KeyParseOptions, what: string, expected: string): Uint8Array {
   if (/^ssh-ed25519 /.test(text)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
   try {
     return fromBase64Either(text.replace(/[ \t\r\n]+/g, ""));
   } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64`, e);
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text)}`, e);
   }
 }
 
@@ -268,7 +277,7 @@ export function parsePrivateKey(input: string | Uint8Array, options: KeyParseOpt
     return key;
   }
   if (bytes[0] === 0x30) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 
 const PUBLIC_EXPECTED =
@@ -319,7 +328,7 @@ export function parsePublicKey(input: string | Uint8Array, options: KeyParseOpti
   }
   if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
   if (bytes[0] === 0x30) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes`);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
 }
 
 /** A `PublicKey` from a key object, PEM/base64 text, or bytes (see `parsePublicKey`). */

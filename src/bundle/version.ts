@@ -45,23 +45,58 @@ export function bumpFor(verdict: Verdict): "major" | "minor" | "patch" {
 }
 
 /**
- * The next release after `previous`. Without a previous release: serial 1 and edict.yaml's
- * `version` (default "0.1.0"); `configVersion` is ignored once a release exists, because the
- * released line continues from its own version.
+ * The version of the next release, the one rule `edict bundle build`, `edict diff` and the
+ * Action's check all number releases by: after a previous release, its version bumped by the
+ * verdict (`bumpFor`); without one, the first release is edict.yaml's `version` (default
+ * "0.1.0") whatever the verdict. null when the version it would start from is not semver.
+ *
+ * @example
+ * releaseVersion("1.4.2", "loosened");            // "1.5.0"
+ * releaseVersion(undefined, "tightened", "2.0.0"); // "2.0.0": the first release
+ * releaseVersion(undefined, "tightened");          // "0.1.0"
+ */
+export function releaseVersion(previous: string | undefined, verdict: Verdict, configVersion?: string): string | null {
+  const bump = bumpFor(verdict);
+  if (previous === undefined) {
+    const first = configVersion ?? DEFAULT_VERSION;
+    return semver.valid(first) === first ? first : null;
+  }
+  return semver.valid(previous) === previous ? semver.inc(previous, bump) : null;
+}
+
+/**
+ * The newest release among git tags `<prefix><semver>` (prefix "" takes every semver tag), by
+ * semver order; undefined when there is none.
+ *
+ * @example latestTaggedVersion(["policy-v0.9.0", "policy-v0.10.0", "v2.0.0"], "policy-v") // "0.10.0"
+ */
+export function latestTaggedVersion(tags: Iterable<string>, prefix: string): string | undefined {
+  let latest: string | undefined;
+  for (const tag of tags) {
+    if (!tag.startsWith(prefix)) continue;
+    const version = tag.slice(prefix.length);
+    if (semver.valid(version) !== version) continue;
+    if (latest === undefined || semver.gt(version, latest)) latest = version;
+  }
+  return latest;
+}
+
+/**
+ * The next release after `previous` (see `releaseVersion`). Without a previous release: serial
+ * 1 and edict.yaml's `version` (default "0.1.0"); `configVersion` is ignored once a release
+ * exists, because the released line continues from its own version.
  *
  * @example nextRelease({ version: "1.4.2", serial: 7 }, "loosened") // { version: "1.5.0", serial: 8 }
  */
 export function nextRelease(previous: Release | undefined, verdict: Verdict, configVersion?: string): Release {
-  const bump = bumpFor(verdict);
+  const version = releaseVersion(previous?.version, verdict, configVersion);
   if (previous === undefined) {
-    const version = configVersion ?? DEFAULT_VERSION;
-    if (semver.valid(version) !== version) {
-      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(version)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
+    if (version === null) {
+      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(configVersion)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
     }
     return { version, serial: 1 };
   }
   if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
-  const version = semver.valid(previous.version) === previous.version ? semver.inc(previous.version, bump) : null;
   if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
   return { version, serial: previous.serial + 1 };
 }

@@ -17,6 +17,8 @@ import type { CliIO } from "./io.js";
 import { openRepository, resolveTarget } from "./repository.js";
 
 export interface RepositoryEngine {
+  /** The repository's absolute path (from -C/--root, or found upward). */
+  root: string;
   repo: Repository;
   target: string;
   merged: TargetMerge;
@@ -29,12 +31,12 @@ export function warnOnLintErrors(io: CliIO, repo: Repository): void {
   if (errors > 0) io.stderr(`edict: warning: ${errors} lint error${errors === 1 ? "" : "s"}; invalid values are left out of the effective policy (run \`edict lint\`)\n`);
 }
 
-export async function engineFromRepository(io: CliIO, root: string, targetOption: string | undefined): Promise<RepositoryEngine> {
-  const { repo } = await openRepository(io, root);
+export async function engineFromRepository(io: CliIO, rootOption: string | undefined, targetOption: string | undefined): Promise<RepositoryEngine> {
+  const { root, repo } = await openRepository(io, rootOption);
   const target = resolveTarget(repo, targetOption);
   warnOnLintErrors(io, repo);
   const merged = buildTarget(repo, target);
-  return { repo, target, merged, engine: compileEngine(merged.effective) };
+  return { root, repo, target, merged, engine: compileEngine(merged.effective) };
 }
 
 /** An engine from a signed bundle, verified first (signature, digests, expiry, target). */

@@ -10,10 +10,26 @@ export interface CliIO {
   cwd: string;
 }
 
+/**
+ * A writer for one of the process's streams that goes quiet once the reader has gone away
+ * (`edict lint --format sarif | head -1`): EPIPE ends the output, not the command with a stack
+ * trace, and the command's exit code stands. Other stream errors still surface.
+ */
+function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 export function processIO(): CliIO {
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: quietWriter(process.stdout),
+    stderr: quietWriter(process.stderr),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,

@@ -16,6 +16,18 @@ import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
 import type { CliIO } from "./io.js";
 
+const GETTING_STARTED = [
+  "",
+  "Get started:",
+  "  edict init my-policies && cd my-policies   # a repository with a starter policy, tests and the workflow",
+  "  edict lint && edict test                    # check the policies, run their expected decisions",
+  "  edict eval --target production --action db:Select --resource db://production/users",
+  "  edict diff --base origin/main               # what a change loosens or tightens",
+  "",
+  "Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error, 70 a bug in edict.",
+  "Run `edict <command> --help` for a command's options and examples.",
+].join("\n");
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let exit: number = EXIT.OK;
@@ -28,7 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
-  program.addHelpText("after", "\nExit codes: 0 success, 1 findings or a failed check, 2 usage or configuration error.\nRun `edict <command> --help` for a command's options.");
+  program.addHelpText("after", GETTING_STARTED);
   registerInit(program, io, setExit);
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
@@ -42,6 +54,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerKeygen(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  // `edict` alone: the overview on stdout, not commander's complaint on stderr
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation() + GETTING_STARTED + "\n");
+    return EXIT.OK;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exit;

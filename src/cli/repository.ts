@@ -5,25 +5,57 @@ import { readRepository } from "../io/read-repository.js";
 import type { Repository } from "../model/repository.js";
 import { targetNames } from "../model/merge/index.js";
 import { suggest } from "../model/suggest.js";
+import { findRoot } from "./find-root.js";
 import type { CliIO } from "./io.js";
 import { progress } from "./io.js";
 
-export async function openRepository(io: CliIO, rootOption: string): Promise<{ root: string; repo: Repository }> {
-  const root = resolve(io.cwd, rootOption);
+/** Where the repository is: `-C DIR` as given (relative to the current folder), else found upward. */
+export interface RepositoryRoot {
+  root: string;
+  /** "option": from -C/--root; "found": the nearest folder upward with edict.yaml; "cwd": none found, the current folder. */
+  from: "option" | "found" | "cwd";
+}
+
+/** `-C/--root` as given, else the nearest folder upward holding edict.yaml, else the current folder. */
+export function locateRepository(io: CliIO, rootOption: string | undefined): RepositoryRoot {
+  if (rootOption !== undefined) return { root: resolve(io.cwd, rootOption), from: "option" };
+  const found = findRoot(io.cwd);
+  return found === undefined ? { root: resolve(io.cwd), from: "cwd" } : { root: found, from: "found" };
+}
+
+/** The repository root's absolute path (see locateRepository). */
+export function repositoryRoot(io: CliIO, rootOption: string | undefined): string {
+  return locateRepository(io, rootOption).root;
+}
+
+/** `-C/--root` or its older spelling `--policies` (eval, posture, check-agent); giving two different folders is a usage error. */
+export function rootOptionOf(opts: { root?: string | undefined; policies?: string | undefined }): string | undefined {
+  if (opts.root !== undefined && opts.policies !== undefined && resolve(opts.root) !== resolve(opts.policies)) {
+    throw new EdictError("USAGE", `-C/--root ${opts.root} and --policies ${opts.policies} name different folders; give one of them`);
+  }
+  return opts.root ?? opts.policies;
+}
+
+export async function openRepository(io: CliIO, rootOption: string | undefined): Promise<{ root: string; repo: Repository }> {
+  const { root, from } = locateRepository(io, rootOption);
   const bar = progress(io, "reading");
   const repo = await readRepository(root, (d, t) => bar.update(d, t));
   bar.done();
   if (repo.files.length === 0) {
-    throw new EdictError("NOT_FOUND", `no policy repository at ${root}: no edict.yaml, policies/ or packs/ found`, { position: { file: root } });
+    const message =
+      from === "option"
+        ? "no policy repository here: no edict.yaml, policies/ or packs/ found; pass -C <folder> with the folder that holds edict.yaml"
+        : "no policy repository here or in any folder above it: no edict.yaml found; run edict inside the repository, or pass -C <folder>";
+    throw new EdictError("NOT_FOUND", message, { position: { file: root } });
   }
   return { root, repo };
 }
 
 /** Requires edict.yaml with targets; returns the names. */
 export function requireTargets(repo: Repository): string[] {
-  if (!repo.config) throw new EdictError("CONFIG_ERROR", "edict.yaml is missing or unreadable; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  if (!repo.config) throw new EdictError("CONFIG_ERROR", "missing or unreadable; run `edict lint` to see why", { position: { file: "edict.yaml" } });
   const names = targetNames(repo);
-  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "edict.yaml defines no targets", { position: { file: "edict.yaml" } });
+  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
   return names;
 }
 

@@ -1,4 +1,5 @@
 /** The semantic diff of two policy repositories, per target and kind. Pure. */
+import { releaseVersion } from "../bundle/version.js";
 import { EdictError } from "../errors.js";
 import { buildTarget, rankDocuments, targetNames } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";
@@ -13,7 +14,7 @@ import { diffFields } from "./fields.js";
 import { diffPacks } from "./packs.js";
 import { compareTools } from "./tool-regions.js";
 import type { Change, ChangeVerdict, DiffCounts, DiffResult, ProofStatus, TargetDiff } from "./types.js";
-import { nextVersion, notProvenNote, overallVerdict, verdictOf } from "./verdict.js";
+import { notProvenNote, overallVerdict, verdictOf } from "./verdict.js";
 
 export interface DiffOptions extends AccessRegionOptions {
   /** Labels of the two sides in the report (default "base" and "head"). */
@@ -21,7 +22,11 @@ export interface DiffOptions extends AccessRegionOptions {
   head?: string;
   /** Only these targets (default: every target of either side). */
   targets?: readonly string[];
-  /** The version to bump (default: base's edict.yaml `version`, else head's). */
+  /**
+   * The version of the previous release (a release tag), which the verdict bumps. Without it
+   * the change would make the first release: head's edict.yaml `version`, default 0.1.0,
+   * whatever the verdict, as `edict bundle build` numbers it.
+   */
   lastVersion?: string;
   /** Example requests kept per list and target (default 10); totals count them all. */
   maxExamples?: number;
@@ -189,13 +194,13 @@ export function diffRepositories(base: Repository, head: Repository, options: Di
     targets.map((t) => (t.verdict === "unchanged" ? "neutral" : t.verdict)),
     targets.some((t) => t.verdict !== "unchanged") || packs.length > 0,
   );
-  const lastVersion = options.lastVersion ?? configVersion(base) ?? configVersion(head);
+  const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
     head: options.head ?? "head",
     verdict,
     ...(lastVersion !== undefined ? { lastVersion } : {}),
-    nextVersion: nextVersion(lastVersion, verdict),
+    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
     targets,
     packs,
     counts: countsOf(targets),

@@ -1,49 +1,99 @@
 /** Helpers shared by the text and markdown renderers. */
 import type { Provenance } from "../engine/effective.js";
 import { stableStringify } from "../model/merge/index.js";
+import { changeParts } from "./change-parts.js";
+import type { ChangePart } from "./change-parts.js";
 import type { Change, ChangeVerdict, DecisionChange, DiffResult, Region, TargetDiff, WitnessContext, WitnessRequest } from "./types.js";
-
-export const ELLIPSIS = "…";
 
 /** "1 change", "2 changes". */
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}${ELLIPSIS}`;
+/** A value in one line, in full: scalars as written, lists in brackets, objects in braces. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return "(unset)";
+  if (value === null) return "null";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${formatValue(x)}`)
+      .join(", ")}}`;
+  }
+  return String(value);
 }
 
-/** A value in one short line: scalars as written, lists in brackets, objects in braces. */
-export function formatValue(value: unknown, max = 80): string {
-  const fmt = (v: unknown): string => {
-    if (v === undefined) return "(unset)";
-    if (v === null) return "null";
-    if (typeof v === "string") return v === "" ? '""' : v;
-    if (typeof v === "number" || typeof v === "boolean") return String(v);
-    if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
-    if (typeof v === "object") {
-      return `{${Object.entries(v as Record<string, unknown>)
-        .map(([k, x]) => `${k}: ${fmt(x)}`)
-        .join(", ")}}`;
-    }
-    return String(v);
-  };
-  return truncate(fmt(value), max);
+/** How a renderer writes a value (plain, or as inline code) and a path inside one. */
+export interface PartStyle {
+  value: (text: string) => string;
+  path: (text: string) => string;
+}
+
+export const PLAIN_STYLE: PartStyle = { value: (t) => t, path: (t) => t };
+
+/** One part of a change: "Condition.IpAddress.source.ip: added 192.168.0.0/16", "10000 → 99999". */
+export function partText(p: ChangePart, style: PartStyle = PLAIN_STYLE): string {
+  const v = (x: unknown) => (x === undefined ? "(unset)" : style.value(formatValue(x)));
+  const items = (xs: readonly unknown[]) => xs.map(v).join(", ");
+  let body: string;
+  if (p.kind === "items") {
+    body = [p.added.length > 0 ? `added ${items(p.added)}` : "", p.removed.length > 0 ? `removed ${items(p.removed)}` : ""].filter((x) => x !== "").join("; ");
+  } else if (p.kind === "reordered") {
+    body = `reordered ${v(p.before)} → ${v(p.after)}`;
+  } else {
+    body = `${v(p.before)} → ${v(p.after)}`;
+  }
+  return p.at === "" ? body : `${style.path(p.at)}: ${body}`;
 }
 
 /**
- * The values a renderer shows for a change: for a changed statement or rule, only the keys
- * that differ (the rest would push the difference out of a one-line cell).
+ * What a change changed, one entry per part, each in full (see changeParts): a statement or
+ * rule added or removed is "added {…}" whole; an unchanged moved one is "moved".
  */
-export function shownValues(c: Change): [unknown, unknown] {
-  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (c.subject === "field" || !isObj(c.before) || !isObj(c.after)) return [c.before, c.after];
-  const a = c.before;
-  const b = c.after;
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => stableStringify(a[k]) !== stableStringify(b[k]));
-  const pick = (o: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-  return [pick(a), pick(b)];
+export function changeTexts(c: Change, style: PartStyle = PLAIN_STYLE): string[] {
+  if (c.subject !== "field" && (c.change === "added" || c.change === "removed")) return [`${c.change} ${style.value(formatValue(c.after ?? c.before))}`];
+  const parts = changeParts(c).map((p) => partText(p, style));
+  return parts.length === 0 && c.change === "moved" ? ["moved"] : parts;
+}
+
+/** What makes two targets' changes the same change: everything a report shows of it. */
+export function changeIdentity(c: Change): string {
+  const side = (v: unknown) => (v === undefined ? ["unset"] : ["set", v]);
+  return stableStringify([c.kind, c.path, c.subject, c.change, c.verdict, c.review, c.note ?? null, c.guardrail ?? null, side(c.before), side(c.after), c.source]);
+}
+
+/** Something a report shows, and every target it was seen in, identically. */
+export interface InTargets<T> {
+  targets: string[];
+  item: T;
+}
+
+/**
+ * Items of several targets, an item seen identically (`identity`) in several targets once,
+ * with those targets in edict.yaml order; in the order first seen.
+ *
+ * @example
+ * inTargets([{ target: "production", item: a }, { target: "staging", item: a }], stableStringify); // [{ targets: ["production", "staging"], item: a }]
+ */
+export function inTargets<T>(entries: Iterable<{ target: string; item: T }>, identity: (item: T) => string = stableStringify): InTargets<T>[] {
+  const byIdentity = new Map<string, InTargets<T>>();
+  for (const { target, item } of entries) {
+    const id = identity(item);
+    const seen = byIdentity.get(id);
+    if (seen === undefined) byIdentity.set(id, { targets: [target], item });
+    else if (!seen.targets.includes(target)) seen.targets.push(target);
+  }
+  return [...byIdentity.values()];
+}
+
+/** Every target's changes, a change seen identically in several targets once (see `inTargets`). */
+export function sharedChanges(result: DiffResult): InTargets<Change>[] {
+  return inTargets(
+    result.targets.flatMap((t) => t.changes.map((item) => ({ target: t.target, item }))),
+    changeIdentity,
+  );
 }
 
 export function formatContext(context: WitnessContext): string {
@@ -65,6 +115,11 @@ export function formatSource(c: Change): string {
   return `${before} → ${after}`;
 }
 
+/** Where the next version comes from: "after 1.4.0" (the previous release) or "first release". */
+export function releaseNote(result: Pick<DiffResult, "lastVersion">, code: (v: string) => string = (v) => v): string {
+  return result.lastVersion !== undefined ? `after ${code(result.lastVersion)}` : "first release";
+}
+
 /** Short label of a side: the first 7 characters of a commit id, anything else as given. */
 export function shortLabel(label: string): string {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
@@ -73,10 +128,6 @@ export function shortLabel(label: string): string {
 /** Changes in risk order: loosening first, then tightening, then to review, then neutral. */
 export function riskRank(v: ChangeVerdict): number {
   return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
-}
-
-export function flatChanges(result: DiffResult): Array<{ target: string; change: Change }> {
-  return result.targets.flatMap((t) => t.changes.map((change) => ({ target: t.target, change })));
 }
 
 export function decisionArrow(r: DecisionChange): string {

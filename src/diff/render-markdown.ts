@@ -1,8 +1,9 @@
 /**
  * `edict diff --format markdown`: the body of the pull-request comment. One summary line with
- * a verdict emoji, the regions of newly allowed requests first, then one collapsible section per
- * changed target with a field table, the newly denied regions, a "not proven" note when the
- * comparison was cut short, and a diff of the effective policy YAML. The whole stays under
+ * a verdict emoji, the regions of newly allowed requests first, then the changes seen identically
+ * in several targets (once, with their targets), then one collapsible section per changed target
+ * with a table of its other changes (every changed value in full), the newly denied regions, a
+ * "not proven" note when the comparison was cut short, and a diff of the effective policy YAML. The whole stays under
  * `maxLength` characters (GitHub refuses comments over 65,536): the largest sections are cut
  * first, each with a note saying so.
  */
@@ -10,7 +11,8 @@ import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import type { EffectiveTarget } from "../engine/effective.js";
 import type { Change, ChangeVerdict, DiffResult, DiffVerdict, Region, TargetDiff } from "./types.js";
-import { changeCounts, count, exampleText, formatSource, formatValue, regionText, regionsOf, riskRank, shortLabel, shownValues } from "./render-common.js";
+import { changeCounts, changeIdentity, changeTexts, count, exampleText, formatSource, inTargets, regionText, regionsOf, releaseNote, riskRank, sharedChanges, shortLabel } from "./render-common.js";
+import type { PartStyle } from "./render-common.js";
 import { notProvenNote } from "./verdict.js";
 
 export interface DiffMarkdownOptions {
@@ -34,21 +36,29 @@ function cell(text: string, code = false): string {
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
 
-function regionRow(target: string | undefined, r: Region): string {
+function regionRow(targets: readonly string[] | undefined, r: Region): string {
   const cells = [cell(regionText(r)), cell(`${r.before} → ${r.after}`), cell(exampleText(r), true)];
-  return `| ${target !== undefined ? `${cell(target)} | ` : ""}${cells.join(" | ")} |`;
+  return `| ${targets !== undefined ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
 }
 
-function valueCell(v: unknown): string {
-  return v === undefined ? "—" : cell(formatValue(v, 60), true);
+const CODE: PartStyle = { value: (t) => cell(t, true), path: (t) => cell(t) };
+
+/** The change column: every changed part in full, one per line of the cell ("—" when there are no values, as for "not proven"). */
+function changeCell(c: Change): string {
+  const parts = changeTexts(c, CODE);
+  return parts.length > 0 ? parts.join("<br>") : "—";
 }
 
-function changeRow(c: Change): string {
-  const [before, after] = shownValues(c);
+/** field | change | verdict | set by, after a targets column for a change shared by several. */
+function changeRow(c: Change, targets?: readonly string[]): string {
   const flag = c.guardrail ? ` · ⚑ guardrail ${c.guardrail}` : c.review && c.verdict !== "review" ? " · ⚠ review" : "";
   const verdict = `${CHANGE_EMOJI[c.verdict]} ${c.verdict}${flag}${c.note ? ` <sub>${cell(c.note)}</sub>` : ""}`;
-  return `| ${c.kind} ${cell(c.path, true)} | ${valueCell(before)} | ${valueCell(after)} | ${verdict} | ${cell(formatSource(c), true)} |`;
+  const who = targets !== undefined ? `${cell(targets.join(", "))} | ` : "";
+  return `| ${who}${c.kind} ${cell(c.path, true)} | ${changeCell(c)} | ${verdict} | ${cell(formatSource(c), true)} |`;
 }
+
+const byRisk = (a: Change, b: Change) => riskRank(a.verdict) - riskRank(b.verdict);
+const SHARED_TITLE = "Changes in several targets";
 
 function effectiveYaml(e: EffectiveTarget | undefined): string {
   return e === undefined ? "" : stringify(e, { lineWidth: 0, aliasDuplicateObjects: false });
@@ -114,7 +124,7 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
   const changed = result.targets.filter((t) => t.verdict !== "unchanged");
   const allChanges = result.targets.flatMap((t) => t.changes);
   const range = `\`${shortLabel(result.base)}\` → \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` · next version \`${result.nextVersion}\`` : "";
+  const version = result.nextVersion ? ` · next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
   const parts: Part[] = [];
 
   if (result.verdict === "unchanged") {
@@ -134,13 +144,25 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
   ].join(" · ");
   parts.push(fixed(`${h} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}\n`));
 
-  const allowed = result.targets.filter((t) => regionsOf(t, "loosened").length > 0);
+  const allowed = newlyAllowedRows(result);
   if (allowed.length > 0) {
     parts.push({
       head: `\n${h}# ⚠ Newly allowed\n\n| target | requests | decision | example |\n|---|---|---|---|\n`,
-      lines: allowed.flatMap((t) => regionsOf(t, "loosened").map((r) => regionRow(t.target, r))),
+      lines: allowed,
       tail: "",
       cutNote: cutRows("regions"),
+    });
+  }
+
+  // a change seen identically in several targets: once, here, with its targets
+  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
+  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
+  if (shared.length > 0) {
+    parts.push({
+      head: `\n${h}# ${SHARED_TITLE}\n\n| targets | field | change | verdict | set by |\n|---|---|---|---|---|\n`,
+      lines: [...shared].sort((a, b) => byRisk(a.item, b.item)).map((s) => changeRow(s.item, s.targets)),
+      tail: "",
+      cutNote: cutRows("changes"),
     });
   }
 
@@ -149,9 +171,15 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
   for (const t of [...changed].sort((a, b) => targetRank(a.verdict) - targetRank(b.verdict))) {
     const status = t.status === "added" ? " (new target)" : t.status === "removed" ? " (target removed)" : "";
     parts.push(fixed(`\n<details><summary>${EMOJI[t.verdict]} <b>${escapeHtml(t.target)}</b>${status}: ${t.verdict} — ${escapeHtml(changeCounts(t.changes))}</summary>\n\n`));
-    if (t.changes.length > 0) {
-      const rows = [...t.changes].sort((a, b) => riskRank(a.verdict) - riskRank(b.verdict)).map(changeRow);
-      parts.push({ head: "| field | before | after | verdict | set by |\n|---|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    const own = t.changes.filter((ch) => !sharedIds.has(changeIdentity(ch)));
+    if (own.length > 0) {
+      const rows = [...own].sort(byRisk).map((ch) => changeRow(ch));
+      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    const sharedHere = t.changes.length - own.length;
+    if (sharedHere > 0) {
+      const which = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
+      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which} listed under **${SHARED_TITLE}**.\n`));
     }
     const denied = regionsOf(t, "tightened");
     if (denied.length > 0) {
@@ -185,6 +213,12 @@ export function renderDiffMarkdown(result: DiffResult, options: DiffMarkdownOpti
     });
   }
   return fit(parts, max);
+}
+
+/** Rows of the newly allowed table: a region seen identically in several targets once, with them. */
+function newlyAllowedRows(result: DiffResult): string[] {
+  const regions = result.targets.flatMap((t) => regionsOf(t, "loosened").map((item) => ({ target: t.target, item })));
+  return inTargets(regions).map((x) => regionRow(x.targets, x.item));
 }
 
 function escapeHtml(s: string): string {

@@ -2,9 +2,12 @@
  * `edict diff` for a terminal, risk first: loosening changes and the regions of newly allowed
  * requests at the top, then tightening, then changes to review (not orderable, or not proven),
  * then neutral changes and packs, then one summary line. ANSI colours only when asked for.
+ * Every changed value is shown in full (unchanged list items and keys are left out), and a
+ * change seen identically in several targets is one line: "targets: production, staging · …".
  */
 import type { Change, DiffResult, Region } from "./types.js";
-import { changeCounts, count, exampleText, flatChanges, formatSource, formatValue, regionText, regionsOf, riskRank, shortLabel, shownValues } from "./render-common.js";
+import { changeCounts, changeTexts, count, exampleText, formatSource, inTargets, regionText, regionsOf, releaseNote, riskRank, sharedChanges, shortLabel } from "./render-common.js";
+import type { InTargets } from "./render-common.js";
 import { notProvenNote } from "./verdict.js";
 
 export interface DiffTextOptions {
@@ -26,15 +29,23 @@ interface Palette {
 const COLOR: Palette = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
 const NO_COLOR: Palette = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
 
-function changeLine(target: string, c: Change, p: Palette): string {
-  const [before, after] = shownValues(c);
-  const what =
-    c.subject === "field" || c.change === "changed"
-      ? `${formatValue(before, 60)} → ${formatValue(after, 60)}`
-      : `${c.change} ${formatValue(after ?? before, 70)}`;
+/** Who a change concerns: its target, or "targets: a, b" for a change seen identically in several. */
+function whoText(targets: readonly string[]): string {
+  return targets.length === 1 ? targets[0]! : `targets: ${targets.join(", ")}`;
+}
+
+/**
+ * A change in one line when it changed one part, else a head line and one line per part;
+ * every changed value in full.
+ */
+function changeLines({ targets, item: c }: InTargets<Change>, p: Palette): string[] {
+  const parts = changeTexts(c);
   const extra = [c.note, formatSource(c)].filter((x) => x !== undefined && x !== "").join("; ");
   const flag = c.guardrail ? ` ${p.yellow(`[guardrail ${c.guardrail}]`)}` : c.review || c.verdict === "review" ? ` ${p.yellow("[review]")}` : "";
-  return `  ${target} · ${c.kind} · ${p.bold(c.path)}: ${what}${extra ? p.dim(` (${extra})`) : ""}${flag}`;
+  const head = `  ${whoText(targets)} · ${c.kind} · ${p.bold(c.path)}`;
+  const tail = `${extra ? p.dim(` (${extra})`) : ""}${flag}`;
+  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
+  return [`${head}:${tail}`, ...parts.map((x) => `      ${x}`)];
 }
 
 /** Regions per target shown before "… N more". */
@@ -42,11 +53,11 @@ const MAX_REGION_LINES = 20;
 
 function regionLines(title: string, verdict: Region["verdict"], result: DiffResult, paint: Paint, p: Palette): string[] {
   const out: string[] = [];
-  for (const t of result.targets) {
-    const regions = regionsOf(t, verdict);
-    if (regions.length === 0) continue;
+  // the regions of a change shared by targets are the same in each: listed once
+  const lists = result.targets.map((t) => ({ target: t.target, item: regionsOf(t, verdict) })).filter((x) => x.item.length > 0);
+  for (const { targets, item: regions } of inTargets(lists)) {
     if (out.length === 0) out.push(paint(p.bold(title)));
-    out.push(`  ${t.target} (${count(regions.length, "region")})`);
+    out.push(`  ${targets.join(", ")} (${count(regions.length, "region")})`);
     for (const r of regions.slice(0, MAX_REGION_LINES)) {
       out.push(`    ${regionText(r)}  ${p.dim(`${r.before} → ${r.after}`)}`);
       out.push(p.dim(`      e.g. ${exampleText(r)}`));
@@ -65,15 +76,15 @@ function regionLines(title: string, verdict: Region["verdict"], result: DiffResu
 export function renderDiffText(result: DiffResult, options: DiffTextOptions = {}): string {
   const p = options.color === true ? COLOR : NO_COLOR;
   const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
-  const version = result.nextVersion && result.verdict !== "unchanged" ? ` · next version ${result.nextVersion}` : "";
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` · next version ${result.nextVersion} (${releaseNote(result)})` : "";
   const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p.red : result.verdict === "tightened" ? p.green : plain;
   const out: string[] = [`edict diff ${range}: ${paintVerdict(p.bold(result.verdict))}${version}`];
 
-  const all = flatChanges(result).sort((a, b) => riskRank(a.change.verdict) - riskRank(b.change.verdict));
+  const all = sharedChanges(result).sort((a, b) => riskRank(a.item.verdict) - riskRank(b.item.verdict));
   const group = (title: string, pred: (c: Change) => boolean, paint: Paint) => {
-    const items = all.filter((x) => pred(x.change));
+    const items = all.filter((x) => pred(x.item));
     if (items.length === 0) return;
-    out.push("", paint(p.bold(title)), ...items.map((x) => changeLine(x.target, x.change, p)));
+    out.push("", paint(p.bold(title)), ...items.flatMap((x) => changeLines(x, p)));
   };
   const section = (lines: string[]) => {
     if (lines.length > 0) out.push("", ...lines);

@@ -192,9 +192,13 @@ export interface DiffResult {
   base: string;
   head: string;
   verdict: DiffVerdict;
-  /** The version the comparison was bumped from, when known. */
+  /** The version of the previous release, which the verdict bumps; absent before the first release. */
   lastVersion?: string;
-  /** `lastVersion` bumped by the verdict; null when there is no valid last version. */
+  /**
+   * The version merging would release (`releaseVersion`): `lastVersion` bumped by the verdict,
+   * or, before the first release, head's edict.yaml `version` (default 0.1.0). null when that
+   * is not a semantic version.
+   */
   nextVersion: string | null;
   targets: TargetDiff[];
   packs: PackChange[];

@@ -1,6 +1,5 @@
 /** Combining change verdicts and bumping the release version. */
-import semver from "semver";
-import { bumpFor } from "../bundle/version.js";
+import { releaseVersion } from "../bundle/version.js";
 import type { ChangeVerdict, DiffVerdict, ProofStatus } from "./types.js";
 
 /**
@@ -40,16 +39,15 @@ export function isTightening(v: DiffVerdict | ChangeVerdict): boolean {
 }
 
 /**
- * The next release version, bumped as releases are (`bumpFor`): tightened, mixed or
- * review → major, loosened → minor, anything else → patch. null when `last` is not semver.
+ * The release after `last`, bumped as releases are (`releaseVersion`): tightened, mixed or
+ * review → major, loosened → minor, anything else → patch. null when `last` is missing or not
+ * semver (the first release takes edict.yaml's version instead: see `releaseVersion`).
  *
  * @example
  * nextVersion("1.4.2", "loosened"); // "1.5.0"
  */
 export function nextVersion(last: string | undefined, verdict: DiffVerdict): string | null {
-  const v = last === undefined ? null : semver.valid(last);
-  if (v === null) return null;
-  return semver.inc(v, bumpFor(verdict));
+  return last === undefined ? null : releaseVersion(last, verdict);
 }
 
 /** "not proven: 1,200 of 5,000+ regions checked (budget: …)". */

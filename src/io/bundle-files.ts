@@ -59,13 +59,13 @@ export async function writeOutputFiles(dir: string, files: readonly OutputFile[]
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot create output folder ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot create this output folder (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
   const targets = files.map((f) => join(dir, f.name));
   try {
     await writeFilesAtomic(files.map((f, i) => ({ path: targets[i]!, bytes: f.bytes })));
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot write into ${dir} (${ioCode(e)})`, { position: { file: dir }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot write into this folder (${ioCode(e)})`, { position: { file: dir }, cause: e });
   }
   return targets;
 }

@@ -107,10 +107,11 @@ const SAY: Record<GitPurpose, Wording> = {
         // an old git without --is-shallow-repository: say nothing about shallowness
       }
       if (shallow) {
+        const fetch = await shallowFetchCommand(repo, revision);
         return gitError(
           "diff",
           repo.root,
-          `revision ${revision} is not in this shallow clone; fetch it with \`git fetch --depth=1 origin ${revision}\` ` +
+          `revision ${revision}${fetch.commit ? ` (commit ${fetch.commit})` : ""} is not in this shallow clone; fetch it with \`${fetch.command}\` ` +
             "(or check out with `fetch-depth: 0` in actions/checkout) and run again",
         );
       }
@@ -134,6 +135,60 @@ const SAY: Record<GitPurpose, Wording> = {
       ),
   },
 };
+
+/** `base` followed by first-parent steps (`HEAD~2`, `main^`, `HEAD^^`): the base and the number of generations. */
+function ancestry(revision: string): { base: string; generations: number } | undefined {
+  const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
+  if (!m) return undefined;
+  let generations = 0;
+  for (const step of m[2]!.match(/[~^]\d*/g) ?? []) {
+    const n = step.length > 1 ? Number(step.slice(1)) : 1;
+    // `^2` is the second parent: one generation; `~3` is three
+    generations += step[0] === "~" ? n : Math.min(n, 1);
+  }
+  return { base: m[1]!, generations };
+}
+
+/** The commit's `parent` ids as its object records them (a shallow clone keeps them though it lacks the parents). */
+async function recordedParents(repo: GitRepo, commit: string): Promise<string[]> {
+  try {
+    const text = await repo.git.raw(["cat-file", "commit", commit]);
+    const header = text.split("\n\n", 1)[0] ?? "";
+    return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A `git fetch` that brings `revision` into a shallow clone and that git accepts, and the commit
+ * the revision names when the clone can tell: a full commit id is fetched by id; an ancestor
+ * (`HEAD~2`, `main^`) deepens the history by its generations (fetching the parent by id would
+ * not do: the shallow boundary would still hide it from `HEAD~1`), and a one-step ancestor is
+ * named by the parent id its child records; a branch or tag is fetched into its own name;
+ * an abbreviated id needs the whole history.
+ */
+export async function shallowFetchCommand(repo: GitRepo, revision: string): Promise<{ command: string; commit?: string }> {
+  if (COMMIT_ID.test(revision)) return { command: `git fetch --depth=1 origin ${revision}` };
+  const up = ancestry(revision);
+  if (up) {
+    let base: string | undefined;
+    try {
+      base = (await repo.git.raw(["rev-parse", "--verify", "--end-of-options", `${up.base}^{commit}`])).trim();
+    } catch {
+      base = undefined;
+    }
+    if (base === undefined || !COMMIT_ID.test(base)) return { command: "git fetch --unshallow" };
+    const step = /^(?:~1?|\^(\d*))$/.exec(revision.slice(up.base.length));
+    const parent = step ? (await recordedParents(repo, base))[(step[1] ? Number(step[1]) : 1) - 1] : undefined;
+    return { command: `git fetch --deepen=${up.generations}`, ...(parent && COMMIT_ID.test(parent) ? { commit: parent } : {}) };
+  }
+  if (/^[0-9a-f]{4,39}$/i.test(revision)) return { command: "git fetch --unshallow" };
+  // fetch into the ref the revision names, so that it resolves afterwards (a shallow clone tracks one branch)
+  const remote = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(revision);
+  if (remote) return { command: `git fetch --depth=1 origin ${remote[1]}:refs/remotes/origin/${remote[1]}` };
+  return { command: `git fetch --depth=1 origin ${revision}:${revision}` };
+}
 
 /** Whether git could be handed `revision` safely: a bundle's comes from a payload, so only revision characters pass. */
 function isSafeRevision(purpose: GitPurpose, revision: string): boolean {

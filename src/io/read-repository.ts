@@ -82,7 +82,7 @@ export async function readCapped(root: string, path: string): Promise<Uint8Array
     const read = await readBounded(join(root, ...path.split("/")), MAX_FILE_BYTES);
     return read.status === "ok" ? read.bytes : new Uint8Array(MAX_FILE_BYTES + 1);
   } catch (e) {
-    throw new EdictError("IO_ERROR", `cannot read ${path} (${ioCode(e)})`, { position: { file: path }, cause: e });
+    throw new EdictError("IO_ERROR", `cannot read this file (${ioCode(e)})`, { position: { file: path }, cause: e });
   }
 }
 

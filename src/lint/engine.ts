@@ -3,13 +3,17 @@ import type { RepoFile, Repository } from "../model/repository.js";
 import { parentPointer, toJsonPath } from "../model/pointer.js";
 import { matchesPathGlob } from "../model/path-glob.js";
 import type { Span } from "../model/source.js";
+import type { SchemaIssue } from "../model/schemas/validate.js";
 import { buildAllTargets } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";
 import { compareFindings, summarize } from "./finding.js";
 import type { Finding, LintResult, Severity } from "./finding.js";
 import type { LintOptions, RawFinding, Rule, RuleContext } from "./rule.js";
-import { isSuppressed, parseSuppressions } from "./suppressions.js";
+import { isSuppressed, suppressionsOf } from "./suppressions.js";
 import type { Suppression } from "./suppressions.js";
+import { reconcileSchemaIssues } from "./schema-issues.js";
+import { parsedView } from "./parsed-view.js";
+import { RULES } from "./registry.js";
 
 export interface RunLintOptions extends LintOptions {
   rules: readonly Rule[];
@@ -20,7 +24,7 @@ export interface RunLintOptions extends LintOptions {
 }
 
 /** Resolves a pointer to a span, walking up to the nearest ancestor that has one. */
-export function spanOf(file: RepoFile, pointer: string | undefined, atKey = false): Span {
+export function spanOf(file: Pick<RepoFile, "source">, pointer: string | undefined, atKey = false): Span {
   let p: string | undefined = pointer ?? "";
   let wantKey = atKey;
   while (p !== undefined) {
@@ -32,7 +36,7 @@ export function spanOf(file: RepoFile, pointer: string | undefined, atKey = fals
   return [0, 0];
 }
 
-function isSingleLine(file: RepoFile, span: Span): boolean {
+function isSingleLine(file: Pick<RepoFile, "source">, span: Span): boolean {
   return !file.source.text.slice(span[0], span[1]).includes("\n");
 }
 
@@ -68,7 +72,11 @@ export function runLint(repo: Repository, options: RunLintOptions): LintResult {
   const severities: Record<string, Severity | "off"> = { ...(config?.rules ?? {}), ...(options.severities ?? {}) };
   const ignore = config?.ignore ?? [];
   const suppressionCache = new Map<RepoFile, Suppression[]>();
+  const issueCache = new Map<RepoFile, readonly SchemaIssue[]>();
   const findings: Finding[] = [];
+  const ruleIds: ReadonlySet<string> = new Set([...RULES, ...options.rules].map((r) => r.meta.id));
+  // Rules see the documents of files that parse; a file with a syntax error is reported by it.
+  const view = parsedView(repo);
   let merged: TargetMerge[] | undefined;
 
   const inScope = (path: string): boolean => {
@@ -82,18 +90,22 @@ export function runLint(repo: Repository, options: RunLintOptions): LintResult {
     if (configured === "off") continue;
     const severity: Severity = configured ?? rule.meta.severity;
     const ctx: RuleContext = {
-      repo,
+      repo: view,
       options,
-      merged: () => (merged ??= buildAllTargets(repo)),
-      schemaIssues: (file) => file.issues,
+      ruleIds,
+      merged: () => (merged ??= buildAllTargets(view)),
+      schemaIssues(file) {
+        let issues = issueCache.get(file);
+        if (!issues) issueCache.set(file, (issues = reconcileSchemaIssues(file)));
+        return issues;
+      },
       report(raw) {
         if (!inScope(raw.file.path)) return;
+        // in a file that does not parse, a finding about its (guessed) tree would be noise
+        if (raw.file.source.syntaxError && !rule.meta.textual) return;
         const finding = toFinding(rule, severity, raw);
         let sup = suppressionCache.get(raw.file);
-        if (!sup) {
-          sup = raw.file.path.endsWith(".json") ? [] : parseSuppressions(raw.file.source.text);
-          suppressionCache.set(raw.file, sup);
-        }
+        if (!sup) suppressionCache.set(raw.file, (sup = suppressionsOf(raw.file.source)));
         if (isSuppressed(sup, finding.rule, finding.line)) return;
         findings.push(finding);
       },

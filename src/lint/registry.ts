@@ -66,6 +66,7 @@ import multiDocumentFile from "./rules/multi-document-file.js";
 import nonStringKey from "./rules/non-string-key.js";
 import statementActionResource from "./rules/statement-action-resource.js";
 import unknownKey from "./rules/unknown-key.js";
+import unknownRule from "./rules/unknown-rule.js";
 import unknownTarget from "./rules/unknown-target.js";
 import unsafeKey from "./rules/unsafe-key.js";
 import yamlSyntax from "./rules/yaml-syntax.js";
@@ -112,6 +113,7 @@ export const RULES: readonly Rule[] = [
   duplicatePolicyId,
   duplicateSid,
   unknownTarget,
+  unknownRule,
   // packs
   invalidPack,
   priorityOutsideBand,

@@ -12,6 +12,12 @@ export interface RuleMeta {
   severity: Severity;
   /** One paragraph: what it finds, why it matters, how to fix it. */
   description: string;
+  /**
+   * The rule's evidence is a file's text, bytes or existence, not its parsed tree, so its
+   * findings stand in a file that does not parse. Other rules' findings in such a file are left
+   * out: they would describe the tree the parser guessed after the syntax error.
+   */
+  textual?: boolean;
 }
 
 /** Where a finding points: a JSON pointer in a file (key or value), or a raw span. */
@@ -35,6 +41,8 @@ export interface RuleContext {
   /** The schema issues of a file, as its validator found them when the repository was read. */
   schemaIssues(file: RepoFile): readonly SchemaIssue[];
   report(finding: RawFinding): void;
+  /** Every rule id edict knows (for settings and comments that name rules). */
+  readonly ruleIds: ReadonlySet<string>;
   /** The effective policy of every target, merged once and shared by the rules that need it. */
   merged(): readonly TargetMerge[];
 }

@@ -9,6 +9,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import { joinPointer } from "./pointer.js";
+import { firstLine, firstSyntaxProblem } from "./source-syntax.js";
 
 /** A half-open range of character offsets into the decoded text. */
 export type Span = readonly [start: number, end: number];
@@ -48,6 +49,12 @@ export interface SourceFile {
   spans: Map<string, NodeSpans>;
   problems: SourceProblem[];
   lines: LineIndex;
+  /**
+   * The document has a YAML syntax error. `value` is what the parser recovered by guessing, so
+   * nothing read from it can be trusted: only the first error is reported (the later ones, and
+   * any key problem in the recovered tree, usually follow from it).
+   */
+  syntaxError?: boolean;
 }
 
 /** 1 MiB: far above any real policy, small enough that a hostile file cannot exhaust memory. */
@@ -179,12 +186,19 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
     });
   }
   const doc = docs[0]!;
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    const [s, e] = err.pos;
-    problems.push({ code: "yaml-syntax", message: firstLine(err.message), span: [s, Math.max(e, s)] });
+  const broken = doc.errors.length > 0;
+  if (broken) problems.push(firstSyntaxProblem(text, lines, doc));
+  else {
+    for (const warning of doc.warnings) {
+      const [s, e] = warning.pos;
+      problems.push({ code: "yaml-syntax", message: firstLine(warning.message), span: [s, Math.max(e, s)] });
+    }
   }
+  const flag = broken ? { syntaxError: true } : {};
 
-  const builder = new ValueBuilder(doc, spans, problems);
+  // In a broken document the recovered tree's own problems (a "non-string key" made of a
+  // misplaced list, say) describe the parser's guess, not the file: they are not reported.
+  const builder = new ValueBuilder(doc, spans, broken ? [] : problems);
   let value: unknown;
   try {
     value = builder.build(doc.contents as YamlNode | null, "");
@@ -192,18 +206,12 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
     // a chain of aliases, each naming a collection that holds the next, nests deeper than the stack
     if (!(e instanceof RangeError)) throw e;
     problems.push({ code: "alias-limit", message: "document nests too deeply (through aliases) to be read", span: [0, 0], help: "write the values out instead of nesting aliases" });
-    return { path, text, value: undefined, spans, problems, lines };
+    return { path, text, value: undefined, spans, problems, lines, ...flag };
   }
-  if (value === undefined && doc.contents == null) {
+  if (value === undefined && doc.contents == null && !broken) {
     problems.push({ code: "empty-file", message: "document is empty", span: [0, 0], help: "a policy file holds exactly one document" });
   }
-  return { path, text, value, spans, problems, lines };
-}
-
-function firstLine(message: string): string {
-  const line = message.split("\n")[0] ?? message;
-  // yaml appends " at line L, column C"; edict prints positions itself.
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+  return { path, text, value, spans, problems, lines, ...flag };
 }
 
 class ValueBuilder {

@@ -44,6 +44,7 @@ export function runCases(cases: readonly PolicyCase[], targets: ReadonlyMap<stri
   const results: CaseResult[] = cases.map((c) => {
     const t = targets.get(c.target);
     if (!t) return { case: c, passed: false, actual: "error", deciders: [], error: `target "${c.target}" is not in edict.yaml` };
+    if (c.invalid) return { case: c, passed: false, actual: "error", deciders: [], error: `${c.file}:${c.invalid.line}:${c.invalid.column}: ${c.invalid.message}` };
     try {
       if (c.request) {
         const d = t.engine.authorize({ action: c.request.action, resource: c.request.resource, context: (c.request.context ?? {}) as never });

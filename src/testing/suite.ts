@@ -6,6 +6,7 @@ import type { SourceFile } from "../model/source.js";
 import { parseSource } from "../model/source.js";
 import { spanOfPointer } from "./positions.js";
 import { isRecord } from "../engine/record.js";
+import { suggest } from "../model/suggest.js";
 
 export type Expectation = "allow" | "deny" | "approval_required" | "mask" | "require_approval" | "escalate";
 
@@ -14,7 +15,13 @@ export interface PolicyCase {
   line: number;
   name: string;
   target: string;
-  expect: Expectation;
+  /** The expected outcome as written; one of the Expectations unless `invalid` says otherwise. */
+  expect: string;
+  /**
+   * Why the case cannot pass as written (an unknown `expect` value), with the position: it is run
+   * as a failed case, so the count of failures stays true.
+   */
+  invalid?: { line: number; column: number; message: string };
   request?: { action: string; resource: string; context?: Record<string, unknown> };
   tool?: string;
   data?: Record<string, unknown>;
@@ -27,8 +34,8 @@ export interface SuiteProblem {
   message: string;
 }
 
-const EXPECTATIONS = new Set<string>(["allow", "deny", "approval_required", "mask", "require_approval", "escalate"]);
-
+export const EXPECTATIONS: readonly Expectation[] = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
+const KNOWN = new Set<string>(EXPECTATIONS);
 
 /** Parses one suite file; malformed cases become problems with positions, valid ones cases. */
 export function parseSuite(path: string, bytes: Uint8Array | string, defaultTarget?: string): { cases: PolicyCase[]; problems: SuiteProblem[] } {
@@ -48,10 +55,16 @@ export function parseSuite(path: string, bytes: Uint8Array | string, defaultTarg
     const name = typeof raw.name === "string" ? raw.name : `case ${i + 1}`;
     const target = typeof raw.target === "string" ? raw.target : defaultTarget;
     if (!target) return fail(at, `case "${name}" needs a target`);
-    if (typeof raw.expect !== "string" || !EXPECTATIONS.has(raw.expect)) return fail(`${at}/expect`, `case "${name}": expect must be one of ${[...EXPECTATIONS].join(", ")}`);
+    if (typeof raw.expect !== "string") return fail(`${at}/expect`, `case "${name}": expect must be one of ${EXPECTATIONS.join(", ")}`);
     const questions = ["request", "tool", "data"].filter((k) => raw[k] !== undefined);
     if (questions.length !== 1) return fail(at, `case "${name}" needs exactly one of request, tool, data`);
-    const c: PolicyCase = { file: path, line: where(at).line, name, target, expect: raw.expect as Expectation };
+    const c: PolicyCase = { file: path, line: where(at).line, name, target, expect: raw.expect };
+    if (!KNOWN.has(raw.expect)) {
+      // "denied", "allowed", "masked": the outcome's past tense is the likeliest slip
+      const near = suggest(raw.expect, EXPECTATIONS) ?? suggest(raw.expect.replace(/(?:ed|d)$/, ""), EXPECTATIONS);
+      const value = source.spans.get(`${at}/expect`)?.value;
+      c.invalid = { ...(value ? source.lines.position(value[0]) : where(`${at}/expect`)), message: `expect "${raw.expect}" is not one of ${EXPECTATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}` };
+    }
     if (raw.request !== undefined) {
       const r = raw.request;
       if (!isRecord(r) || typeof r.action !== "string" || typeof r.resource !== "string") return fail(`${at}/request`, `case "${name}": request needs action and resource`);

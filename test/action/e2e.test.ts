@@ -18,7 +18,8 @@ import { verifyBundle } from "../../src/bundle/verify.js";
 import { copyExample, EXAMPLE_ROOT } from "../helpers/example.js";
 import { FakeGitHub } from "./fake-github.js";
 
-const ACTION = join(EXAMPLE_ROOT, "dist", "action.js");
+/** EDICT_ACTION_JS runs the story on a bundle built elsewhere, leaving dist/ alone. */
+const ACTION = process.env.EDICT_ACTION_JS ?? join(EXAMPLE_ROOT, "dist", "action.js");
 const DAY = 86_400;
 const gh = new FakeGitHub();
 const keys = generateKeyPair();
@@ -167,7 +168,7 @@ let baseSha = "";
 let headSha = "";
 
 beforeAll(async () => {
-  if (!existsSync(ACTION) || newestSource(join(EXAMPLE_ROOT, "src")) > statSync(ACTION).mtimeMs) {
+  if (!process.env.EDICT_ACTION_JS && (!existsSync(ACTION) || newestSource(join(EXAMPLE_ROOT, "src")) > statSync(ACTION).mtimeMs)) {
     execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: EXAMPLE_ROOT, stdio: "ignore" });
   }
   await gh.start();
@@ -246,6 +247,19 @@ describe("dist/action.js on a pull request", () => {
     } finally {
       gh.forbidCommentWrites = false;
     }
+  });
+
+  it("rides out a 502 on listing the releases and a secondary rate limit on posting the comment", async () => {
+    gh.inject({ method: "GET", path: "/repos/acme/policies/releases", status: 502 });
+    gh.inject({ method: "POST", path: "/repos/acme/policies/issues/9/comments", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit." } });
+    const run = await runAction({ workspace: checkout("feature"), event: "pull_request", ref: "refs/pull/9/merge", sha: headSha, payload: prEvent(9, baseSha, headSha) });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("GitHub answered HTTP 502 (server error) to GET /repos/acme/policies/releases: retrying in 2 s (attempt 2 of 4)");
+    expect(run.stdout).toContain("GitHub answered HTTP 403 (secondary rate limit) to POST /repos/acme/policies/issues/9/comments: retrying in 1 s (attempt 2 of 4)");
+    expect(run.stdout).not.toContain("cannot list the releases");
+    expect(gh.commentsOn(9)).toHaveLength(1);
+    expect(gh.commentsOn(9)[0]!.body).toContain("merging releases `0.1.0` (first release)");
+    expect(run.requests.filter((r) => r.faulted)).toHaveLength(2);
   });
 
   it("fails on a loosening with fail-on: loosened", async () => {

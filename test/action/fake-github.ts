@@ -2,11 +2,14 @@
  * A loopback stand-in for the GitHub REST API, with in-memory state: issue comments (paginated
  * with Link headers), releases (list, get by tag, create, update), asset upload on the release's
  * upload_url, asset download answering 302 to a storage path, and asset deletion. Every request
- * is recorded. `forbidCommentWrites` makes comment writes answer 403, as a fork's token does.
+ * is recorded with the status it got. `forbidCommentWrites` makes comment writes answer 403, as a
+ * fork's token does; `inject` makes requests fail (a 502, a rate limit, a dropped connection).
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createGitHubClient } from "../../src/action/github.js";
+import type { GitHubClientOptions, Octokit } from "../../src/action/github.js";
 
 export interface FakeComment {
   id: number;
@@ -39,7 +42,36 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
   body: Buffer;
+  /** The status answered; 0 when the connection was dropped without an answer. */
+  status: number;
+  /** Whether an injected fault answered (or replaced the answer). */
+  faulted: boolean;
 }
+
+/** Requests that fail: the next `times` requests matching `method` and `path`. */
+export interface Fault {
+  /** Any method when absent. */
+  method?: string;
+  /** The URL's path, exactly or by a pattern. */
+  path: string | RegExp;
+  /** The status to answer, or 0 to drop the connection without answering. */
+  status: number;
+  headers?: Record<string, string>;
+  /** A JSON body, or a string sent as an HTML page; `{ message }` with the status text when absent. */
+  body?: unknown;
+  /** How many matching requests fail; 1 when absent, Infinity for every one. */
+  times?: number;
+  /** The request takes effect first and only its answer is replaced, as when a gateway times out after the work was done. */
+  afterEffect?: boolean;
+}
+
+/** A response that goes nowhere: the request's effect happens, its answer is dropped. */
+function sink(): ServerResponse {
+  const r = { statusCode: 200, writeHead: (status: number) => ((r.statusCode = status), r), end: () => r };
+  return r as unknown as ServerResponse;
+}
+
+const STATUS_TEXT: Record<number, string> = { 403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Server Error", 503: "Service Unavailable", 504: "Gateway Timeout" };
 
 export class FakeGitHub {
   origin = "";
@@ -48,6 +80,7 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   /** Comment writes answer 403, as a pull request from a fork's read-only token gets. */
   forbidCommentWrites = false;
+  private faults: Array<Fault & { left: number }> = [];
   private nextId = 1000;
   private server: Server | undefined;
 
@@ -62,11 +95,28 @@ export class FakeGitHub {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const url = new URL(req.url ?? "/", this.origin);
+        const method = req.method ?? "GET";
+        const record: RecordedRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, status: 0, faulted: false };
+        this.requests.push(record);
+        const fault = this.takeFault(method, url.pathname);
         try {
-          this.handle(req, Buffer.concat(chunks), res);
+          if (fault) {
+            record.faulted = true;
+            if (fault.afterEffect) this.handle(req, url, body, sink());
+            if (fault.status === 0) {
+              req.socket.destroy();
+              return;
+            }
+            this.fail(res, fault);
+          } else {
+            this.handle(req, url, body, res);
+          }
         } catch (e) {
           this.json(res, 500, { message: `fake github: ${(e as Error).message}` });
         }
+        record.status = res.statusCode;
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -87,6 +137,44 @@ export class FakeGitHub {
     this.releases.length = 0;
     this.requests.length = 0;
     this.forbidCommentWrites = false;
+    this.clearFaults();
+  }
+
+  /** GitHub is well again: no injected fault is left. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /**
+   * Makes the next `fault.times` requests to `fault.path` fail.
+   *
+   * @example
+   * gh.inject({ method: "GET", path: "/repos/acme/policies/releases", status: 502 });
+   */
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** The recorded requests with this method whose path matches. */
+  requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && (typeof path === "string" ? r.path === path : path.test(r.path)));
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find(
+      (f) => f.left > 0 && (f.method === undefined || f.method === method) && (typeof f.path === "string" ? f.path === path : f.path.test(path)),
+    );
+    if (fault) fault.left--;
+    return fault;
+  }
+
+  private fail(res: ServerResponse, fault: Fault): void {
+    if (typeof fault.body === "string") {
+      res.writeHead(fault.status, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(fault.body), ...fault.headers });
+      res.end(fault.body);
+      return;
+    }
+    this.json(res, fault.status, fault.body ?? { message: STATUS_TEXT[fault.status] ?? "Error" }, fault.headers);
   }
 
   addComment(issue: number, body: string, login = "someone"): FakeComment {
@@ -175,10 +263,8 @@ export class FakeGitHub {
     return undefined;
   }
 
-  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", this.origin);
+  private handle(req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): void {
     const method = req.method ?? "GET";
-    this.requests.push({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
 
     // storage (where an asset download redirects): no token needed, as on GitHub's CDN
     const stored = /^\/storage\/assets\/(\d+)$/.exec(url.pathname);
@@ -264,6 +350,10 @@ export class FakeGitHub {
       const r = this.releases.find((x) => x.tag === tag && !x.draft);
       return r ? this.json(res, 200, this.releaseJson(r)) : this.json(res, 404, { message: "Not Found" });
     }
+    if ((m = /^\/releases\/(\d+)$/.exec(rest)) && method === "GET") {
+      const r = this.releases.find((x) => x.id === Number(m![1]));
+      return r ? this.json(res, 200, this.releaseJson(r)) : this.json(res, 404, { message: "Not Found" });
+    }
     if ((m = /^\/releases\/(\d+)$/.exec(rest)) && method === "PATCH") {
       const r = this.releases.find((x) => x.id === Number(m![1]));
       if (!r) return this.json(res, 404, { message: "Not Found" });
@@ -293,4 +383,25 @@ export class FakeGitHub {
     }
     return this.json(res, 404, { message: `Not Found: ${method} ${path}` });
   }
+}
+
+export interface FakeClient {
+  octokit: Octokit;
+  /** Every wait the client asked for between attempts, in milliseconds; none is actually waited. */
+  waits: number[];
+  /** The retry lines the client logged. */
+  log: string[];
+}
+
+/** The Action's client (retries included) pointed at the fake; it waits for nothing, recording the waits. */
+export function fakeClient(gh: FakeGitHub, options: Omit<GitHubClientOptions, "baseUrl"> = {}): FakeClient {
+  const waits: number[] = [];
+  const log: string[] = [];
+  const octokit = createGitHubClient(gh.token, {
+    baseUrl: gh.origin,
+    sleep: async (ms) => void waits.push(ms),
+    onRetry: (line) => void log.push(line),
+    ...options,
+  });
+  return { octokit, waits, log };
 }

@@ -1,5 +1,4 @@
-/** github.ts with the real Octokit client (`getOctokit`) against the loopback fake GitHub. */
-import { getOctokit } from "@actions/github";
+/** github.ts with the Action's Octokit client (`createGitHubClient`) against the loopback fake GitHub. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   COMMENT_MARKER,
@@ -16,7 +15,7 @@ import {
 } from "../../src/action/github.js";
 import type { Octokit } from "../../src/action/github.js";
 import { publishBundleRelease, releaseCandidates } from "../../src/action/release.js";
-import { FakeGitHub } from "./fake-github.js";
+import { fakeClient, FakeGitHub } from "./fake-github.js";
 
 const gh = new FakeGitHub();
 let octokit: Octokit;
@@ -25,7 +24,7 @@ const log = () => undefined;
 
 beforeAll(async () => {
   await gh.start();
-  octokit = getOctokit(gh.token, { baseUrl: gh.origin });
+  octokit = fakeClient(gh).octokit;
 });
 afterAll(() => gh.stop());
 beforeEach(() => gh.reset());

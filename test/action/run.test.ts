@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getOctokit } from "@actions/github";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readActionContext } from "../../src/action/context.js";
@@ -19,7 +18,7 @@ import type { ActionIO, AnnotationLevel, AnnotationProps } from "../../src/actio
 import { resolveMode, runAction } from "../../src/action/run.js";
 import type { Finding } from "../../src/lint/finding.js";
 import { copyExample, EXAMPLE_ROOT } from "../helpers/example.js";
-import { FakeGitHub } from "./fake-github.js";
+import { fakeClient, FakeGitHub } from "./fake-github.js";
 
 const gh = new FakeGitHub();
 beforeAll(() => gh.start());
@@ -103,7 +102,7 @@ describe("context and mode", () => {
   it("an unusable event fails the step with a message, sets every output, and masks the key first", async () => {
     const io = recorder();
     const result = await runAction(inputs({ "signing-key": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJoEh1XYKLZxNo0S1cbowTvbcnOd0FHN61W+xE8TNgOc\n-----END PRIVATE KEY-----\n" }), ctx({ eventName: "issues" }), {
-      octokit: getOctokit(gh.token, { baseUrl: gh.origin }),
+      octokit: fakeClient(gh).octokit,
       io,
     });
     expect(result.ok).toBe(false);
@@ -153,7 +152,7 @@ describe("check mode in a sub-folder", () => {
     const io = recorder();
     const payload = { pull_request: { number: 3, base: { sha: base }, head: { sha: head } } };
     const result = await runAction(inputs({ "working-directory": "gov", sarif: "out/edict.sarif" }), ctx({ workspace, payload, runId: "77" }), {
-      octokit: getOctokit(gh.token, { baseUrl: gh.origin }),
+      octokit: fakeClient(gh).octokit,
       io,
     });
     expect(result).toMatchObject({ mode: "check", ok: false });
@@ -182,7 +181,7 @@ describe("check mode in a sub-folder", () => {
   it("fails with the reason when the base commit cannot be had, still reporting", async () => {
     const io = recorder();
     const payload = { pull_request: { number: 4, base: { sha: "f".repeat(40) }, head: { sha: head } } };
-    const result = await runAction(inputs({ "working-directory": "gov", comment: "false" }), ctx({ workspace, payload }), { octokit: getOctokit(gh.token, { baseUrl: gh.origin }), io });
+    const result = await runAction(inputs({ "working-directory": "gov", comment: "false" }), ctx({ workspace, payload }), { octokit: fakeClient(gh).octokit, io });
     expect(result.ok).toBe(false);
     expect(result.failure).toMatch(/the effective diff could not be made \(cannot fetch commit f{40} from origin/);
     expect(io.summary).toContain("❌ The effective diff could not be made");
@@ -191,7 +190,7 @@ describe("check mode in a sub-folder", () => {
 
   it("refuses a working-directory outside the workspace", async () => {
     const io = recorder();
-    const result = await runAction(inputs({ "working-directory": "../elsewhere" }), ctx({ workspace }), { octokit: getOctokit(gh.token, { baseUrl: gh.origin }), io });
+    const result = await runAction(inputs({ "working-directory": "../elsewhere" }), ctx({ workspace }), { octokit: fakeClient(gh).octokit, io });
     expect(result.failure).toMatch(/working-directory \.\.\/elsewhere is outside the workspace/);
   });
 });

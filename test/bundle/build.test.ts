@@ -1,6 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { EdictError } from "../../src/errors.js";
 import { readRepositoryAtRevision } from "../../src/io/git.js";
 import { ACCESS, caughtAsync, commitAll, exampleGitRepo, git, gitRepoWith, KEY, KEY2, MAIN, OUTSIDER, SMALL_CONFIG } from "./fixtures.js";
 
-const VALID_NOW = new Date("2026-01-10T00:00:00Z");
+const VALID_NOW = new Date("2026-01-02T04:00:00Z");
 
 function build(root: string, extra: Partial<BuildBundleOptions> = {}) {
   return buildBundle({ root, privateKeys: [KEY], now: VALID_NOW, ...extra });
@@ -105,9 +105,18 @@ describe("buildBundle on the example repository", () => {
     expect(built.payload.expires_at).toBe("2026-01-02T15:04:05Z");
   });
 
-  it("warns when the bundle is already expired", async () => {
-    const built = await build(dir, { now: new Date("2027-01-01T00:00:00Z") });
-    expect(built.warnings.join("\n")).toMatch(/expired at 2026-02-01T03:04:05Z .*SOURCE_DATE_EPOCH/);
+  it("refuses a bundle that would be expired on arrival (an old commit), saying how to sign it now", async () => {
+    const out = outDir();
+    const e = await caughtAsync(() => build(dir, { now: new Date("2027-01-01T00:00:00Z"), outDir: out }));
+    expect(e).toBeInstanceOf(BundleError);
+    expect(e.code).toBe("EXPIRED");
+    expect(e.message).toMatch(/already expired: it expires at 2026-02-01T03:04:05Z, 30d after created_at 2026-01-02T03:04:05Z \(the commit time\)\. Sign it with the current time \(SOURCE_DATE_EPOCH=\$\(date \+%s\)/);
+    expect(e.message).toMatch(/refresh mode/);
+    expect(readdirSync(out)).toEqual([]);
+    const now = new Date("2027-01-01T00:00:00Z");
+    const fresh = await build(dir, { now, sourceDateEpoch: String(now.getTime() / 1000) });
+    expect(fresh.payload.expires_at).toBe("2027-01-31T00:00:00Z");
+    expect(fresh.warnings).toEqual([]);
   });
 
   it("signs with every key given", async () => {
@@ -206,6 +215,11 @@ describe("buildBundle with a previous release", () => {
     expect(same.payload).toMatchObject({ version: "0.3.1", serial: 2 });
     expect(same.verdict).toBe("unchanged");
     expect(same.previous).toEqual({ version: "0.3.0", serial: 1 });
+    // no change can be claimed on identical targets
+    const claimed = await caughtAsync(() => build(dir, { previousBundle: first.bundleBytes, verdict: "tightened" }));
+    expect(claimed.code).toBe("USAGE");
+    expect(claimed.message).toMatch(/^--verdict tightened claims a change, but the targets are identical to the previous bundle's \(0\.3\.0, digest [0-9a-f]{12}…\); drop --verdict/);
+    expect((await build(dir, { previousBundle: first.bundleBytes, verdict: "unchanged" })).payload.version).toBe("0.3.1");
 
     writeFileSync(join(dir, "policies/access.yaml"), ACCESS.replace("db:Delete", "db:Drop"));
     commitAll(dir, "change", "2026-01-04T00:00:00Z");
@@ -221,7 +235,7 @@ describe("buildBundle with a previous release", () => {
 
   it("verifies the previous bundle: signer, name and integrity; an expired one still counts", async () => {
     const { dir } = gitRepoWith({ "edict.yaml": SMALL_CONFIG, "policies/access.yaml": ACCESS });
-    const byOther = await buildBundle({ root: dir, privateKeys: [OUTSIDER] });
+    const byOther = await buildBundle({ root: dir, privateKeys: [OUTSIDER], now: VALID_NOW });
     const e = await caughtAsync(() => build(dir, { previousBundle: byOther.bundleBytes }));
     expect(e).toBeInstanceOf(BundleError);
     expect(e.code).toBe("UNTRUSTED_KEY");
@@ -238,8 +252,9 @@ describe("buildBundle with a previous release", () => {
     tampered[40]! ^= 1;
     expect((await caughtAsync(() => build(dir, { previousBundle: tampered }))).code).toMatch(/SIGNATURE_ERROR|FORMAT_ERROR/);
 
-    const expiredPrevious = await build(dir, { now: new Date("2030-01-01T00:00:00Z") });
-    expect((await build(dir, { previousBundle: expiredPrevious.bundleBytes, now: new Date("2030-01-01T00:00:00Z") })).payload.serial).toBe(2);
+    const expiredPrevious = await build(dir);
+    const later = new Date("2030-01-01T00:00:00Z");
+    expect((await build(dir, { previousBundle: expiredPrevious.bundleBytes, now: later, sourceDateEpoch: String(later.getTime() / 1000) })).payload.serial).toBe(2);
   });
 });
 

@@ -24,7 +24,7 @@ function resigned(payload: BundlePayload, edit: (p: BundlePayload) => void): Uin
 
 describe("verifyRebuild", () => {
   const { dir, revision } = exampleGitRepo("edict-rebuild-");
-  const built = buildBundle({ root: dir, privateKeys: [KEY] });
+  const built = buildBundle({ root: dir, privateKeys: [KEY], now: NOW });
 
   it("passes for an honest bundle, even after the work tree moved on", async () => {
     const { payload } = await built;

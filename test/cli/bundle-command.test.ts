@@ -73,11 +73,13 @@ describe("edict keygen", () => {
     expect(JSON.parse(forced.out).keyid).not.toBe(keyid);
   });
 
-  it("defaults to the prefix edict and has --help", async () => {
+  it("defaults to signing.key in the config folder, not the current folder, and has --help", async () => {
     const dir = mkdtempSync(join(tmpdir(), "edict-keygen-"));
-    expect((await run(dir, ["keygen"])).code).toBe(0);
-    privateKeyTexts.push(readFileSync(join(dir, "edict.key"), "utf8"));
-    expect(existsSync(join(dir, "edict.pub"))).toBe(true);
+    const config = mkdtempSync(join(tmpdir(), "edict-config-"));
+    expect((await run(dir, ["keygen"], { XDG_CONFIG_HOME: config })).code).toBe(0);
+    privateKeyTexts.push(readFileSync(join(config, "edict", "signing.key"), "utf8"));
+    expect(existsSync(join(config, "edict", "signing.pub"))).toBe(true);
+    expect(existsSync(join(dir, "edict.key"))).toBe(false);
     const help = await run(dir, ["keygen", "--help"]);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/--out <prefix>/);
@@ -218,6 +220,13 @@ describe("edict bundle build / verify / inspect", async () => {
     expect(allowed.err).toMatch(/^edict: warning: built from uncommitted changes/);
 
     commitAll(repo, "review", "2026-01-05T00:00:00Z");
+    // a comment changes no target: no change can be claimed
+    const claimed = await run(repo, ["bundle", "build", "--key", signer.key, "--out", "dist2", "--previous", "dist/acme-policies.bundle.json", "--verdict", "tightened"]);
+    expect(claimed.code).toBe(2);
+    expect(claimed.err).toMatch(/--verdict tightened claims a change, but the targets are identical to the previous bundle's \(0\.1\.0, digest [0-9a-f]{12}…\); drop --verdict/);
+    const file = join(repo, "policies", "access", "production.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("Action: [file:Read, api:Get, db:Select]", "Action: [file:Read, db:Select]"));
+    commitAll(repo, "tighten", "2026-01-05T00:00:00Z");
     const next = await run(repo, ["bundle", "build", "--key", signer.key, "--out", "dist2", "--previous", "dist/acme-policies.bundle.json", "--verdict", "tightened", "--format", "json"]);
     expect(next.code, next.err).toBe(0);
     expect(JSON.parse(next.out)).toMatchObject({ ok: true, version: "1.0.0", serial: 2, verdict: "tightened", previous: { version: "0.1.0", serial: 1 }, tag: "policy-v1.0.0" });
@@ -227,7 +236,7 @@ describe("edict bundle build / verify / inspect", async () => {
     expect(foreign.err).toMatch(/^edict: previous bundle verification failed: UNTRUSTED_KEY: /);
     const trusted = await run(repo, ["bundle", "build", "--key", other.key, "--out", "dist3", "--previous", "dist/acme-policies.bundle.json", "--previous-key", signer.pub]);
     expect(trusted.code, trusted.err).toBe(0);
-    expect(trusted.out).toMatch(/0\.1\.1 serial 2, after 0\.1\.0 serial 1 \(unchanged\)/);
+    expect(trusted.out).toMatch(/0\.1\.1 serial 2, after 0\.1\.0 serial 1 \(neutral\)/);
     const badVerdict = await run(repo, ["bundle", "build", "--key", signer.key, "--verdict", "looser"]);
     expect(badVerdict.code).toBe(2);
   });

@@ -95,10 +95,21 @@ describe("edict test", () => {
     const dir = mkdtempSync(join(tmpdir(), "edict-test-"));
     cpSync(join(root, "edict.yaml"), join(dir, "edict.yaml"));
     mkdirSync(join(dir, "tests"));
-    writeFileSync(join(dir, "tests", "t.yaml"), "cases:\n  - name: bad\n    target: production\n    expect: maybe\n    tool: mcp://a/b\n");
+    writeFileSync(join(dir, "tests", "t.yaml"), "cases:\n  - name: bad\n    target: production\n    expect: deny\n");
     const o = io(dir);
     expect(await runCli(["test"], o)).toBe(2);
-    expect(o.out).toContain("tests/t.yaml:4:5: error case \"bad\": expect must be one of");
+    expect(o.out).toContain('tests/t.yaml:2:5: error case "bad" needs exactly one of request, tool, data');
+  });
+
+  it("counts a case with an unknown expect value as a failure, with the value's position", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edict-test-"));
+    cpSync(join(root, "edict.yaml"), join(dir, "edict.yaml"));
+    mkdirSync(join(dir, "tests"));
+    writeFileSync(join(dir, "tests", "t.yaml"), "cases:\n  - name: bad\n    target: production\n    expect: maybe\n    tool: mcp://a/b\n");
+    const o = io(dir);
+    expect(await runCli(["test"], o)).toBe(1);
+    expect(o.out).toContain('expected maybe, got error: tests/t.yaml:4:13: expect "maybe" is not one of allow, deny');
+    expect(o.out).toContain("0 passed, 1 failed");
   });
 });
 
@@ -127,6 +138,96 @@ describe("edict check-agent", () => {
     const o = io();
     expect(await runCli(["check-agent", "agents/nope.yaml", "-t", "production"], o)).toBe(2);
     expect(o.err).toContain("cannot read agent manifest agents/nope.yaml");
+  });
+
+  /** The example repository with one more agent manifest. */
+  function withAgent(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "edict-agent-"));
+    copyExample(dir);
+    mkdirSync(join(dir, "agents"));
+    writeFileSync(join(dir, "agents", "bot.yaml"), text);
+    return dir;
+  }
+
+  it("fails a manifest with misspelled keys, with positions and did-you-mean as in lint, instead of passing it", async () => {
+    const dir = withAgent("name: typo-bot\nmodel:\n  - { provider: anthropic, model: claude-sonnet-4 }\ntool: [shell_exec]\n");
+    const o = io(dir);
+    expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production"], o)).toBe(2);
+    expect(o.out).toBe(
+      [
+        'agents/bot.yaml:2:1: error unknown key "model"; did you mean "models"?  unknown-key',
+        "    help: known keys here: name, models, tools, mcp_tools, actions",
+        'agents/bot.yaml:4:1: error unknown key "tool"; did you mean "tools"?  unknown-key',
+        "    help: known keys here: name, models, tools, mcp_tools, actions",
+        "✖ typo-bot: the manifest has 2 errors; fix them and check again",
+        "",
+      ].join("\n"),
+    );
+    const json = io(dir);
+    expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production", "--format", "json"], json)).toBe(2);
+    const r = JSON.parse(json.out);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p: { line: number; column: number; code: string }) => `${p.line}:${p.column} ${p.code}`)).toEqual(["2:1 unknown-key", "4:1 unknown-key"]);
+  });
+
+  it("does not pass an empty manifest or one that declares nothing", async () => {
+    for (const text of ["", "name: idle-bot\n", "name: idle-bot\nmodels: []\n"]) {
+      const o = io(withAgent(text));
+      expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production"], o)).toBe(2);
+      expect(o.out).not.toContain("✔");
+      expect(o.out).toMatch(/agents\/bot\.yaml:1:1: error (file is empty|the manifest declares nothing to check)/);
+    }
+  });
+
+  it("hints at an action that is not service:Action and still refuses it", async () => {
+    const o = io(withAgent("name: hint-bot\nactions:\n  - { action: db-Select, resource: db://production/users }\n"));
+    expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production"], o)).toBe(1);
+    expect(o.out).toContain("agents/bot.yaml:3:5: refused: action db-Select on db://production/users");
+    expect(o.out).toContain('    hint: "db-Select" is not an action of the form service:Action (did you mean "db:Select"?); the services the statements of production name: ');
+    expect(o.out).toContain("✖ hint-bot: 1 of 1 declarations refused in production");
+  });
+
+  it("names the request and the allow list that refuses a model", async () => {
+    const o = io(withAgent("name: model-bot\nmodels:\n  - { provider: anthropic, model: claude-x }\n"));
+    expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production"], o)).toBe(1);
+    expect(o.out).toContain(
+      "    model:Invoke model://anthropic/claude-x: anthropic/claude-x is not in Models.AllowedModels of workspace_models (policies/access/workspace-models.yaml), which lists gpt-4o, claude-sonnet-4; add it there to allow it",
+    );
+  });
+});
+
+describe("a model no statement allows", () => {
+  /** A repository whose only policy allows reads: no Models allow list anywhere. */
+  function noModels(): string {
+    const dir = mkdtempSync(join(tmpdir(), "edict-models-"));
+    mkdirSync(join(dir, "policies"));
+    mkdirSync(join(dir, "agents"));
+    writeFileSync(join(dir, "edict.yaml"), "name: acme\nversion: 0.1.0\ntargets:\n  production: { default_action: deny }\n");
+    writeFileSync(
+      join(dir, "policies", "reads.yaml"),
+      'apiVersion: edict/v1\nkind: AccessPolicy\nmetadata:\n  id: reads\n  priority: 100\nspec:\n  Version: "2024-12-02"\n  Statement:\n    - { Sid: Reads, Effect: Allow, Action: db:Select, Resource: "*" }\n',
+    );
+    writeFileSync(join(dir, "agents", "bot.yaml"), "name: model-bot\nmodels:\n  - { provider: anthropic, model: claude-x }\n");
+    return dir;
+  }
+  const advice =
+    'no policy of production allows any model: add "anthropic/claude-x" to Models.AllowedModels (or its provider to Models.AllowedProviders) of an AccessPolicy, or add a statement that allows model:Invoke on model://anthropic/claude-x';
+
+  it("is explained by check-agent with the request and where to allow it", async () => {
+    const o = io(noModels());
+    expect(await runCli(["check-agent", "agents/bot.yaml", "-t", "production"], o)).toBe(1);
+    expect(o.out).toContain(["agents/bot.yaml:3:5: refused: model anthropic/claude-x", "    no statement allows model:Invoke model://anthropic/claude-x (implicit deny)", `    ${advice}`].join("\n"));
+    expect(o.out).not.toContain("no statement allows it");
+  });
+
+  it("is explained by edict eval the same way, with the decision unchanged", async () => {
+    const dir = noModels();
+    const o = io(dir);
+    expect(await runCli(["eval", "-t", "production", "-a", "model:Invoke", "-r", "model://anthropic/claude-x"], o)).toBe(0);
+    expect(o.out).toBe(["deny", "  no statement allows model:Invoke model://anthropic/claude-x (implicit deny)", `  ${advice}`, ""].join("\n"));
+    const json = io(dir);
+    await runCli(["eval", "-t", "production", "-a", "model:Invoke", "-r", "model://anthropic/claude-x", "--format", "json"], json);
+    expect(JSON.parse(json.out)).toEqual({ decision: "deny", reasons: [] });
   });
 });
 

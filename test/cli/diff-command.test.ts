@@ -1,5 +1,6 @@
 /** `edict diff` end to end, in a temporary git repository made from the example repository. */
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,6 +63,8 @@ async function runDiffOnly(argv: string[], o: CliIO): Promise<number> {
 let run: (argv: string[], o: CliIO) => Promise<number> = runDiffOnly;
 
 const PROD = "policies/access/production.yaml";
+/** The runtime policy every target merges. */
+const RUNTIME = "policies/runtime/agents.yaml";
 let repo: string;
 let baseSha: string;
 
@@ -96,7 +99,8 @@ describe("edict diff", () => {
     const o = io(repo);
     expect(await run(["diff", "--base", "HEAD", "--format", "json", "--fail-on", "loosened"], o)).toBe(0);
     const doc = JSON.parse(o.out);
-    expect(doc).toMatchObject({ base: baseSha, head: "working-tree", verdict: "unchanged", nextVersion: "0.1.1" });
+    // no release tag yet: the first release is edict.yaml's version, as `edict bundle build` numbers it
+    expect(doc).toMatchObject({ base: baseSha, head: "working-tree", verdict: "unchanged", lastVersion: null, nextVersion: "0.1.0" });
     expect(Object.keys(doc.targets)).toEqual(["production", "staging", "development"]);
     expect(o.err).toBe("");
   });
@@ -108,7 +112,7 @@ describe("edict diff", () => {
       expect(await run(["diff", "--base", "HEAD", "--format", "json"], o)).toBe(0);
       const doc = JSON.parse(o.out);
       expect(doc.verdict).toBe("loosened");
-      expect(doc.nextVersion).toBe("0.2.0");
+      expect(doc.nextVersion).toBe("0.1.0");
       expect(doc.targets.production.verdict).toBe("loosened");
       expect(doc.targets.production.changes).toEqual([
         expect.objectContaining({
@@ -139,7 +143,7 @@ describe("edict diff", () => {
       const o = io(repo);
       expect(await run(["diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"], o)).toBe(0);
       expect(o.out.split("\n")[0]).toMatch(/^### 🔓 Policy loosened: 1 loosened · 1 target/);
-      expect(o.out).toContain("| access `ResourceLimits.MaxTokens` | `10000` | `99999` | 🔓 loosened");
+      expect(o.out).toContain("| access `ResourceLimits.MaxTokens` | `10000` → `99999` | 🔓 loosened");
       expect(o.out).toContain("-    MaxTokens: 10000\n+    MaxTokens: 99999");
     } finally {
       git(repo, "reset", "-q", "--hard", baseSha);
@@ -203,6 +207,55 @@ describe("edict diff", () => {
     }
   });
 
+  it("a network appended to a long IpAddress list is shown, not cut off before it", async () => {
+    const text = readFileSync(join(repo, PROD), "utf8");
+    const list = "source.ip: [10.0.0.0/8, 172.16.0.0/12]";
+    expect(text).toContain(list);
+    writeFileSync(join(repo, PROD), text.replace(list, "source.ip: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]"));
+    try {
+      const o = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--target", "production"], o)).toBe(0);
+      const line = o.out.split("\n").find((l) => l.includes("Statement[prod_access:AllowReadOnlyFromOffice]"));
+      expect(line).toMatch(/^ {2}production · access · Statement\[prod_access:AllowReadOnlyFromOffice\]: Condition\.IpAddress\.source\.ip: added 192\.168\.0\.0\/16 \(/);
+      expect(line).not.toContain("…");
+      const md = io(repo);
+      await run(["diff", "--base", "HEAD", "--target", "production", "--format", "markdown"], md);
+      expect(md.out).toContain("| access `Statement[prod_access:AllowReadOnlyFromOffice]` | Condition.IpAddress.source.ip: added `192.168.0.0/16` |");
+    } finally {
+      restore();
+    }
+  });
+
+  it("a change to a shared policy seen identically in every target is shown once with its targets; JSON stays per target", async () => {
+    const file = join(repo, RUNTIME);
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("max_retries: 3");
+    writeFileSync(file, text.replace("max_retries: 3", "max_retries: 5"));
+    try {
+      const o = io(repo);
+      expect(await run(["diff", "--base", "HEAD", "--target", "production", "--target", "staging"], o)).toBe(0);
+      expect(o.out.split("\n").filter((l) => l.includes("side_effects.max_retries"))).toEqual([
+        "  targets: production, staging · runtime · side_effects.max_retries: 3 → 5 (limit raised; policies/runtime/agents.yaml)",
+      ]);
+
+      const md = io(repo);
+      await run(["diff", "--base", "HEAD", "--target", "production", "--target", "staging", "--format", "markdown"], md);
+      expect(md.out.split("\n").filter((l) => l.includes("side_effects.max_retries"))).toEqual([
+        "| production, staging | runtime `side_effects.max_retries` | `3` → `5` | 🔓 loosened <sub>limit raised</sub> | `policies/runtime/agents.yaml` |",
+      ]);
+      expect(md.out).toContain("#### Changes in several targets\n\n| targets | field | change | verdict | set by |");
+
+      const json = io(repo);
+      await run(["diff", "--base", "HEAD", "--format", "json"], json);
+      const doc = JSON.parse(json.out);
+      for (const t of ["production", "staging", "development"]) {
+        expect(doc.targets[t].changes).toEqual([expect.objectContaining({ kind: "runtime", path: "side_effects.max_retries", before: 3, after: 5, verdict: "loosened" })]);
+      }
+    } finally {
+      git(repo, "checkout", "-q", "--", RUNTIME);
+    }
+  });
+
   it("has --help with examples", async () => {
     const o = io(repo);
     expect(await run(["diff", "--help"], o)).toBe(0);
@@ -211,5 +264,89 @@ describe("edict diff", () => {
     expect(o.out).toContain("git fetch --depth=1 origin <sha>");
     expect(o.out).toContain("--max-regions <n>");
     expect(o.out).toContain("never neutral");
+  });
+});
+
+describe("edict diff and edict bundle build name the same next version", () => {
+  /** A fresh git repository of the example, with one commit. */
+  function exampleRepo(): string {
+    const dir = mkdtempSync(join(tmpdir(), "edict-diff-version-"));
+    for (const part of ["edict.yaml", "policies", ".edict", "packs"]) {
+      if (existsSync(join(root, part))) cpSync(join(root, part), join(dir, part), { recursive: true });
+    }
+    git(dir, "init", "-q");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "example");
+    return dir;
+  }
+
+  /** Commits a tightening change: without a release a plain bump of 0.1.0 would say 1.0.0. */
+  function tighten(dir: string): void {
+    const text = readFileSync(join(dir, PROD), "utf8");
+    writeFileSync(join(dir, PROD), text.replace("Action: [file:Read, api:Get, db:Select]", "Action: [file:Read, db:Select]"));
+    git(dir, "commit", "-q", "-am", "no more api:Get from the office");
+  }
+
+  const env = { SOURCE_DATE_EPOCH: String(Math.floor(Date.now() / 1000)) };
+
+  async function nextOfDiff(dir: string): Promise<{ verdict: string; lastVersion: string | null; nextVersion: string }> {
+    const o = io(dir, env);
+    expect(await run(["diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"], o), o.err).toBe(0);
+    return JSON.parse(o.out);
+  }
+
+  async function build(dir: string, key: string, out = "dist", extra: string[] = []): Promise<{ version: string; tag: string }> {
+    const o = io(dir, env);
+    expect(await runCli(["bundle", "build", "--key", key, "--out", out, "--format", "json", ...extra], o), o.err).toBe(0);
+    return JSON.parse(o.out);
+  }
+
+  /** A signing key (PKCS#8 PEM, as `edict keygen` writes), kept outside the repository. */
+  function signingKey(): string {
+    const file = join(mkdtempSync(join(tmpdir(), "edict-diff-key-")), "signer.key");
+    writeFileSync(file, generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    return file;
+  }
+
+  it("the first release: edict.yaml's version (0.1.0), whatever the verdict", async () => {
+    const dir = exampleRepo();
+    tighten(dir);
+    const diff = await nextOfDiff(dir);
+    expect(diff.verdict).toBe("tightened");
+    expect(diff).toMatchObject({ lastVersion: null, nextVersion: "0.1.0" });
+    const built = await build(dir, signingKey());
+    expect(built.version).toBe(diff.nextVersion);
+    const text = io(dir, env);
+    await run(["diff", "--base", "HEAD~1", "--head", "HEAD"], text);
+    expect(text.out.split("\n")[0]).toMatch(/: tightened · next version 0\.1\.0 \(first release\)$/);
+  });
+
+  it("after release tags: the latest release bumped by the verdict, as a build continuing it says", async () => {
+    const dir = exampleRepo();
+    const key = signingKey();
+    const first = await build(dir, key, "dist1");
+    expect(first).toMatchObject({ version: "0.1.0", tag: "policy-v0.1.0" });
+    git(dir, "tag", first.tag);
+    git(dir, "tag", "policy-vnext"); // not a release: ignored
+
+    const edit = (from: string, to: string, message: string) => {
+      const text = readFileSync(join(dir, PROD), "utf8");
+      expect(text).toContain(from);
+      writeFileSync(join(dir, PROD), text.replace(from, to));
+      git(dir, "commit", "-q", "-am", message);
+    };
+    edit("Action: [file:Read, api:Get, db:Select]", "Action: [file:Read, api:Get, db:Select, db:Insert]", "inserts from the office");
+    const second = await nextOfDiff(dir);
+    expect(second).toMatchObject({ verdict: "loosened", lastVersion: "0.1.0", nextVersion: "0.2.0" });
+    const built2 = await build(dir, key, "dist2", ["--previous", "dist1/acme-policies.bundle.json", "--verdict", second.verdict]);
+    expect(built2.version).toBe(second.nextVersion);
+    git(dir, "tag", built2.tag);
+
+    // bumping edict.yaml's 0.1.0 would say 0.2.0 again: the release line continues from 0.2.0
+    edit("MaxTokens: 10000", "MaxTokens: 99999", "raise the token limit");
+    const third = await nextOfDiff(dir);
+    expect(third).toMatchObject({ verdict: "loosened", lastVersion: "0.2.0", nextVersion: "0.3.0" });
+    const built3 = await build(dir, key, "dist3", ["--previous", "dist2/acme-policies.bundle.json", "--verdict", third.verdict]);
+    expect(built3.version).toBe(third.nextVersion);
   });
 });

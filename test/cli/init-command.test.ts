@@ -36,7 +36,8 @@ describe("edict init", () => {
     }
     expect(parse(readFileSync(join(dir, "edict.yaml"), "utf8")).name).toBe("acme-governance");
     expect(r.out).toMatch(/edict lint && edict test/);
-    expect(r.out).toMatch(/edict keygen --out/);
+    expect(r.out).toMatch(/2\. edict keygen\n/);
+    expect(r.out).toMatch(/keys\/release\.pub/);
     expect(r.out).toMatch(/EDICT_SIGNING_KEY/);
 
     const lint = await run(dir, ["lint", "--format", "json"]);
@@ -133,5 +134,18 @@ describe("templates/workflow.yml", () => {
     const modes = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, job.steps.find((s) => s.uses === "edict-dev/edict@v1")?.with?.mode]));
     expect(modes).toEqual({ check: "check", publish: "publish", refresh: "refresh" });
     expect(workflow.jobs.publish!.steps.find((s) => s.uses === "edict-dev/edict@v1")?.with?.["signing-key"]).toBe("${{ secrets.EDICT_SIGNING_KEY }}");
+  });
+});
+
+describe("the README's workflow", () => {
+  it("is the file `edict init` writes, byte for byte (npm run docs copies it)", async () => {
+    const dir = fresh();
+    expect((await run(dir, ["init"])).code).toBe(0);
+    const written = readFileSync(join(dir, ".github", "workflows", "edict.yml"), "utf8");
+    expect(written).toBe(readFileSync(join(findTemplatesDir(), "workflow.yml"), "utf8"));
+    const readme = readFileSync(join(findTemplatesDir(), "..", "README.md"), "utf8");
+    const m = /<!-- workflow:begin -->\n```yaml\n([\s\S]*?)```\n<!-- workflow:end -->/.exec(readme);
+    expect(m, "README.md has the workflow block").not.toBeNull();
+    expect(m![1]).toBe(written);
   });
 });

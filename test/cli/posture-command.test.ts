@@ -169,7 +169,7 @@ describe("edict posture: sources, colors and errors", () => {
   it("exits 2 on a missing or malformed facts file, an unknown target or format", async () => {
     const missing = io();
     expect(await posture(["-t", "production", "--facts", "nope.json"], missing)).toBe(2);
-    expect(missing.err).toContain("edict: nope.json: cannot read facts file nope.json: ENOENT");
+    expect(missing.err).toContain("edict: nope.json: cannot read the facts file: ENOENT");
     const typo = io();
     expect(await posture(["-t", "production", "--facts", `${FIXTURES}/typo.json`], typo)).toBe(2);
     expect(typo.err).toContain('unknown fact "encrypton"; did you mean "encryption"?');

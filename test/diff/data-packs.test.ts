@@ -41,7 +41,7 @@ describe("data rules", () => {
     const allowAll = "name: acme\nversion: 1.0.0\ntargets:\n  production: { default_action: allow }\n";
     const r = diffFiles({ "edict.yaml": ONE_TARGET }, { "edict.yaml": allowAll });
     expect(changeAt(r, "default_action")).toMatchObject({ before: "deny", after: "allow", verdict: "loosened" });
-    expect(r.nextVersion).toBe("1.3.0"); // the base's edict.yaml version is bumped
+    expect(r.nextVersion).toBe("1.0.0"); // no release yet: the first is head's edict.yaml version
   });
 });
 

@@ -88,5 +88,5 @@ export const BASE_SHA = "1111111111111111111111111111111111111111";
 export const HEAD_SHA = "2222222222222222222222222222222222222222";
 
 export function exampleDiff(): DiffResult {
-  return diffRepositories(repoOf(BASE_FILES, false), repoOf(HEAD_FILES, false), { base: BASE_SHA, head: HEAD_SHA });
+  return diffRepositories(repoOf(BASE_FILES, false), repoOf(HEAD_FILES, false), { base: BASE_SHA, head: HEAD_SHA, lastVersion: "1.4.0" });
 }

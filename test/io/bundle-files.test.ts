@@ -60,6 +60,6 @@ describe("writeOutputFiles", () => {
     const e = await failure(writeOutputFiles(join(dir, "a-file", "out"), [{ name: "x", bytes: new Uint8Array() }]));
     expect(e).toBeInstanceOf(EdictError);
     expect(e.code).toBe("IO_ERROR");
-    expect(e.message).toMatch(/^cannot create output folder /);
+    expect(e.message).toMatch(/^cannot create this output folder /);
   });
 });

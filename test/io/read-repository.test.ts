@@ -64,6 +64,6 @@ describe("readWorkingTreeFiles", () => {
     const e = (await readWorkingTreeFiles(locked).catch((err: unknown) => err)) as EdictError;
     expect(e).toBeInstanceOf(EdictError);
     expect(e.code).toBe("IO_ERROR");
-    expect(e.toString()).toBe("edict.yaml: cannot read edict.yaml (EISDIR)");
+    expect(e.toString()).toBe("edict.yaml: cannot read this file (EISDIR)");
   });
 });

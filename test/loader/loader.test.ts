@@ -434,8 +434,23 @@ describe("attacks: rollback", () => {
 describe("options", () => {
   it("are validated when the loader is created", () => {
     const base = optionsFor(server.url);
-    expect(() => createLoader({ ...base, trustedKeys: [] })).toThrow(TypeError);
+    const noKeys = (() => {
+      try {
+        createLoader({ ...base, trustedKeys: [] });
+      } catch (e) {
+        return e as { code?: string; message: string };
+      }
+    })();
+    expect(noKeys?.code).toBe("KEY_ERROR");
+    expect(noKeys?.message).toMatch(/trustedKeys must list a public key/);
+    const withoutKeys = { ...base } as Partial<typeof base>;
+    delete withoutKeys.trustedKeys;
+    expect(() => createLoader(withoutKeys as typeof base)).toThrow(expect.objectContaining({ code: "KEY_ERROR" }));
     expect(() => createLoader({ ...base, target: "" })).toThrow(TypeError);
+    // every bad option carries a stable code
+    for (const bad of [{ target: "" }, { pollIntervalMs: -1 }, { source: "" }, { cacheDir: "" }, { fetch: 5 }]) {
+      expect(() => createLoader({ ...base, ...(bad as object) }), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: "USAGE" }));
+    }
     expect(() => createLoader({ ...base, pollIntervalMs: -1 })).toThrow(TypeError);
     expect(() => createLoader({ ...base, timeoutMs: 0 })).toThrow(TypeError);
     expect(() => createLoader({ ...base, maxBytes: 1.5 })).toThrow(TypeError);

@@ -27,7 +27,8 @@ import type { Verdict } from "../../bundle/version.js";
 import { EdictError, exitCodeOf, isEdictError } from "../../errors.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
-import { collect, parseChoice, parseCount } from "../options.js";
+import { collect, parseChoice, parseCount, rootOption } from "../options.js";
+import { repositoryRoot } from "../repository.js";
 import { isRecord } from "../../engine/record.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -37,13 +38,13 @@ type Format = (typeof FORMATS)[number];
 export const SIGNING_KEY_ENV = "EDICT_SIGNING_KEY";
 
 /** Prints a failure as `{"ok": false, code, message}` (json) or one stderr line (text); an unexpected error goes on to the CLI. */
-function reportFailure(io: CliIO, format: Format, e: unknown, what: string): number {
+function reportFailure(io: CliIO, format: Format, e: unknown, what?: string): number {
   if (!isEdictError(e)) throw e;
   const exit = exitCodeOf(e);
   const code = e.code;
   const message = e.toString();
   if (format === "json") io.stdout(JSON.stringify({ ok: false, code, message }, null, 2) + "\n");
-  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what} failed: ${code}: ${message}\n`);
+  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what ? `${what} failed: ` : ""}${code}: ${message}\n`);
   else io.stderr(`edict: ${message}\n`);
   return exit;
 }
@@ -52,7 +53,7 @@ function reportFailure(io: CliIO, format: Format, e: unknown, what: string): num
 // build
 
 export interface BundleBuildOptions {
-  root: string;
+  root?: string;
   out: string;
   key: string[];
   keyEnv: string[];
@@ -107,7 +108,7 @@ export async function bundleBuildCommand(io: CliIO, opts: BundleBuildOptions): P
     const previousBundle = opts.previous !== undefined ? await readBundleFile(resolve(io.cwd, opts.previous)) : undefined;
     const sourceDateEpoch = io.env.SOURCE_DATE_EPOCH;
     const built = await buildBundle({
-      root: resolve(io.cwd, opts.root),
+      root: repositoryRoot(io, opts.root),
       outDir: resolve(io.cwd, opts.out),
       privateKeys,
       ...(previousBundle === undefined ? {} : { previousBundle }),
@@ -132,7 +133,9 @@ export async function bundleBuildCommand(io: CliIO, opts: BundleBuildOptions): P
     }
     return EXIT.OK;
   } catch (e) {
-    return reportFailure(io, opts.format, e, "previous bundle verification");
+    // the build's own bundle is refused only when it would be expired; other bundle errors are the previous one's
+    const ownExpiry = isEdictError(e) && e.code === "EXPIRED";
+    return reportFailure(io, opts.format, e, opts.previous !== undefined && !ownExpiry ? "previous bundle verification" : undefined);
   }
 }
 
@@ -145,7 +148,7 @@ export interface BundleVerifyOptions {
   target?: string;
   name?: string;
   rebuild?: boolean;
-  root: string;
+  root?: string;
   format: Format;
 }
 
@@ -168,7 +171,7 @@ export async function bundleVerifyCommand(io: CliIO, file: string, opts: BundleV
       ...(opts.name === undefined ? {} : { expectedName: opts.name }),
     });
     let rebuilt: RebuildResult | undefined;
-    if (opts.rebuild) rebuilt = await verifyRebuild(verified.payload, resolve(io.cwd, opts.root));
+    if (opts.rebuild) rebuilt = await verifyRebuild(verified.payload, repositoryRoot(io, opts.root));
     const p = verified.payload;
     if (opts.format === "json") {
       const doc = {
@@ -241,7 +244,7 @@ function inspectText(doc: Record<string, unknown>): string {
   const lines = [`${UNVERIFIED}`, ""];
   lines.push(`payloadType  ${show(doc.payloadType)}${doc.payloadType === BUNDLE_PAYLOAD_TYPE ? "" : "  (not an edict bundle type)"}`);
   lines.push(`signatures   ${(doc.signatures as Array<{ keyid: string | null }>).map((s) => s.keyid ?? "(no keyid)").join(", ") || "(none)"}`);
-  lines.push(`sha256       ${show(doc.sha256)}`);
+  lines.push(`file sha256  ${show(doc.sha256)}  (of the .bundle.json file's bytes, as in its .sha256 checksum file)`);
   if (doc.payloadError !== undefined) {
     lines.push(`payload      ${show(doc.payloadError)}`);
     return lines.join("\n") + "\n";
@@ -252,7 +255,7 @@ function inspectText(doc: Record<string, unknown>): string {
   lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p) => `${show(p.name)}@${show(p.version)}`).join(", ")}`);
   lines.push(`sources      ${Array.isArray(doc.sources) ? `${doc.sources.length} files` : "(missing)"}`);
   const digests = isRecord(doc.digests) ? doc.digests : {};
-  lines.push(`digests      sha256 ${show(digests.sha256)}`, `             blake3 ${show(digests.blake3)}`);
+  lines.push(`digests      sha256 ${show(digests.sha256)}  (of the payload's targets, canonical JSON; signed)`, `             blake3 ${show(digests.blake3)}`);
   return lines.join("\n") + "\n";
 }
 
@@ -280,7 +283,7 @@ export function registerBundle(program: Command, io: CliIO, setExit: (code: numb
     bundle
       .command("build")
       .description("merge every target, sign the result and write <name>.bundle.json and <name>.bundle.json.sha256")
-      .option("-C, --root <dir>", "repository root", ".")
+      .addOption(rootOption())
       .option("-o, --out <dir>", "folder to write the two files into", ".")
       .option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, [])
       .option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV} when no --key is given)`, collect, [])
@@ -309,7 +312,7 @@ export function registerBundle(program: Command, io: CliIO, setExit: (code: numb
       .option("-t, --target <name>", "require this target in the bundle")
       .option("--name <name>", "require this bundle name (edict.yaml name)")
       .option("--rebuild", "also rebuild the targets from the bundle's git revision and compare")
-      .option("-C, --root <dir>", "repository root for --rebuild", "."),
+      .addOption(rootOption("policy repository root for --rebuild")),
   )
     .addHelpText("after", "\nExamples:\n  edict bundle verify acme.bundle.json --key edict.pub --target production\n  edict bundle verify acme.bundle.json --key a.pub --key b.pub --threshold 2 --format json\n")
     .action(async (file: string, opts: BundleVerifyOptions) => setExit(await bundleVerifyCommand(io, file, opts)));
@@ -318,6 +321,13 @@ export function registerBundle(program: Command, io: CliIO, setExit: (code: numb
     bundle
       .command("inspect")
       .description("print a bundle's metadata WITHOUT verifying it (labelled UNVERIFIED)")
-      .argument("<file>", "the .bundle.json file"),
+      .argument("<file>", "the .bundle.json file")
+      .addHelpText(
+        "after",
+        "\nTwo sha256 values are shown: the file's (what the .sha256 checksum file and the release list) and the\n" +
+          "targets digest inside the signed payload (what the loader recomputes after verifying).\n\n" +
+          "Examples:\n  edict bundle inspect dist/acme.bundle.json\n  edict bundle inspect acme.bundle.json --format json | jq -r .version\n" +
+          "  edict bundle verify acme.bundle.json --key edict.pub   # before trusting anything inspect shows\n",
+      ),
   ).action(async (file: string, opts: { format: Format }) => setExit(await bundleInspectCommand(io, file, opts)));
 }

@@ -120,12 +120,14 @@ export async function initCommand(io: CliIO, dirArg: string, opts: InitOptions):
       "\nnext steps:\n" +
       `  1. ${cd}edict lint && edict test\n` +
       "     check the starter policy and run its expected decisions\n" +
-      `  2. mkdir -p ~/.edict && edict keygen --out ~/.edict/${name}\n` +
-      "     create the signing key pair outside the repository\n" +
-      `  3. add the content of ~/.edict/${name}.key as the repository secret EDICT_SIGNING_KEY\n` +
-      "     (Settings → Secrets and variables → Actions); commit the .pub file so runtimes can pin it\n" +
-      "  4. in .github/workflows/edict.yml, replace edict-dev/edict@v1 with the Action you use, then push\n" +
-      "     and open a pull request: the workflow comments the effective-policy diff\n",
+      "  2. edict keygen\n" +
+      "     create the signing key pair in your config folder, outside the repository; it prints\n" +
+      "     where the files went\n" +
+      "  3. commit the .pub file as keys/release.pub (runtimes pin it), and store the .key file's\n" +
+      "     content as the repository secret EDICT_SIGNING_KEY (gh secret set EDICT_SIGNING_KEY < FILE)\n" +
+      "  4. in .github/workflows/edict.yml, replace edict-dev/edict@v1 with OWNER/edict@<commit SHA>\n" +
+      "     (the repository that holds edict), push, and open a pull request: the workflow comments\n" +
+      "     the effective-policy diff; then make `check` a required status check of main\n",
   );
   return EXIT.OK;
 }

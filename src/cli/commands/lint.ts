@@ -1,6 +1,6 @@
 /** `edict lint [paths…]`: check policies, packs, edict.yaml and pack state. */
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { toRepoPath } from "../../io/read-repository.js";
@@ -14,13 +14,13 @@ import { formatGithub, formatJson, formatMarkdown, formatSarif, formatText, shou
 import { EDICT_VERSION } from "../../version.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
-import { parseChoice, parseCount } from "../options.js";
+import { parseChoice, parseCount, rootOption } from "../options.js";
 
 const FORMATS = ["text", "json", "sarif", "github", "markdown"] as const;
 type LintFormat = (typeof FORMATS)[number];
 
 export interface LintCommandOptions {
-  root: string;
+  root?: string;
   format: LintFormat;
   maxWarnings?: number;
   output?: string;
@@ -29,22 +29,46 @@ export interface LintCommandOptions {
 
 export async function lintCommand(io: CliIO, paths: string[], opts: LintCommandOptions): Promise<number> {
   const { root, repo } = await openRepository(io, opts.root);
-  const only = paths.map((p) => toRepoPath(root, resolve(io.cwd, p)));
-  for (const o of only) {
-    if (o.startsWith("..")) throw new EdictError("USAGE", `path ${o} is outside the repository ${root}`);
-  }
+  const only = await checkPaths(io, root, repo.files.map((f) => f.path), paths);
   // With --base, rules that compare against the base revision run too (shipped pack changed without a version bump).
   const baseOptions = opts.base === undefined ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
   const result = runLint(repo, { rules: RULES, only, ...baseOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text] as const));
   const input: ReportInput = { ...result, sources };
   const text = render(opts.format, input, io);
-  if (opts.output) await writeFile(resolve(io.cwd, opts.output), text);
+  if (opts.output) {
+    const out = resolve(io.cwd, opts.output);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, text);
+  }
   else io.stdout(text);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
   if (opts.maxWarnings !== undefined && warnings > opts.maxWarnings) return EXIT.FINDINGS;
   return EXIT.OK;
+}
+
+/**
+ * The repository-relative forms of the paths given on the command line. A path that does not
+ * exist, lies outside the repository, or holds no file edict reads is a usage error: a lint that
+ * checked nothing must not report "no problems".
+ */
+async function checkPaths(io: CliIO, root: string, files: readonly string[], paths: readonly string[]): Promise<string[]> {
+  const only: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(io.cwd, p);
+    const o = toRepoPath(root, abs);
+    if (o.startsWith("..") || isAbsolute(o)) throw new EdictError("USAGE", `${p} is outside the repository ${root}; lint paths inside it, or pass the repository with -C`);
+    try {
+      await stat(abs);
+    } catch {
+      throw new EdictError("USAGE", "no such file or folder", { position: { file: p } });
+    }
+    const reads = o === "" || files.some((f) => f === o || f.startsWith(`${o}/`));
+    if (!reads) throw new EdictError("USAGE", `holds no file edict lints (edict.yaml, its pack state, policies/**/*.yaml and packs/**)`, { position: { file: p } });
+    only.push(o);
+  }
+  return only;
 }
 
 function render(format: LintFormat, input: ReportInput, io: CliIO): string {
@@ -67,7 +91,7 @@ export function registerLint(program: Command, io: CliIO, setExit: (code: number
     .command("lint")
     .description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors")
     .argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)")
-    .option("-C, --root <dir>", "repository root", ".")
+    .addOption(rootOption())
     .option("-f, --format <format>", `output format: ${FORMATS.join(", ")}`, (v) => parseChoice(v, FORMATS, "--format"), "text")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings"))
     .option("-o, --output <file>", "write the report to a file instead of stdout")

@@ -1,6 +1,6 @@
 /** `edict pack list|install|upgrade|remove|verify`: manage the policy packs of a repository. */
 import { readdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import {
   applyPlan,
@@ -23,8 +23,8 @@ import {
 import type { PackFs, PackPlan, PackWorld, ShippedPacks } from "../../pack/index.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
-import { parseChoice } from "../options.js";
-import { openRepository } from "../repository.js";
+import { parseChoice, rootOption } from "../options.js";
+import { openRepository, repositoryRoot } from "../repository.js";
 
 const FORMATS = ["text", "json"] as const;
 type PackFormat = (typeof FORMATS)[number];
@@ -41,7 +41,7 @@ interface Opened {
   shipped: ShippedPacks;
 }
 
-async function open(io: CliIO, rootOption: string): Promise<Opened> {
+async function open(io: CliIO, rootOption: string | undefined): Promise<Opened> {
   const { root, repo } = await openRepository(io, rootOption);
   const shipped = await readShippedPacks(root, packsSourceOf(repo));
   return { root, world: worldOf(repo), shipped };
@@ -56,7 +56,7 @@ function pad(s: string, n: number): string {
   return s.length >= n ? `${s} ` : s + " ".repeat(n - s.length);
 }
 
-async function listCommand(io: CliIO, opts: { root: string; format: PackFormat }): Promise<number> {
+async function listCommand(io: CliIO, opts: { root?: string; format: PackFormat }): Promise<number> {
   const { world, shipped } = await open(io, opts.root);
   const rows = listPacks(world.state, shipped.packs, world.policyFiles);
   if (opts.format === "json") {
@@ -89,15 +89,15 @@ async function carryOut(io: CliIO, root: string, plan: PackPlan, dryRun: boolean
 }
 
 interface ChangeOptions {
-  root: string;
+  root?: string;
   dryRun?: boolean;
   force?: boolean;
 }
 
 /** Rolls back (or finishes) a pack operation that was killed part-way, before starting a new one. */
-async function recover(io: CliIO, opts: { root: string; dryRun?: boolean }): Promise<void> {
+async function recover(io: CliIO, opts: { root?: string; dryRun?: boolean }): Promise<void> {
   if (opts.dryRun) return;
-  for (const line of await recoverInterrupted(resolve(io.cwd, opts.root))) io.stderr(`edict: ${line}\n`);
+  for (const line of await recoverInterrupted(repositoryRoot(io, opts.root))) io.stderr(`edict: ${line}\n`);
 }
 
 /** Staging folders an interrupted pack operation left in .edict/ (a crash cannot clean up). */
@@ -109,10 +109,10 @@ async function leftoverStaging(root: string): Promise<string[]> {
   }
 }
 
-async function verifyCommand(io: CliIO, opts: { root: string; format: PackFormat }): Promise<number> {
-  const { world, shipped } = await open(io, opts.root);
+async function verifyCommand(io: CliIO, opts: { root?: string; format: PackFormat }): Promise<number> {
+  const { root, world, shipped } = await open(io, opts.root);
   const report = verifyInstalled(world, shipped);
-  const leftovers = await leftoverStaging(resolve(io.cwd, opts.root));
+  const leftovers = await leftoverStaging(root);
   const ok = report.ok && leftovers.length === 0;
   if (opts.format === "json") {
     io.stdout(JSON.stringify({ ...report, ok, leftovers }, null, 2) + "\n");
@@ -137,8 +137,6 @@ function configure(cmd: Command, io: CliIO): Command {
   return cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
 }
 
-const ROOT_HELP = "repository root";
-
 export function registerPack(program: Command, io: CliIO, setExit: (code: number) => void, deps: PackCommandDeps = {}): void {
   const now = deps.now ?? (() => new Date());
   const pack = program
@@ -153,10 +151,10 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
     pack
       .command("list")
       .description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift")
-      .option("-C, --root <dir>", ROOT_HELP, ".")
+      .addOption(rootOption())
       .option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text")
       .addHelpText("after", "\nExamples:\n  edict pack list\n  edict pack list --format json | jq '.packs[] | select(.status != \"ok\")'\n")
-      .action(async (opts: { root: string; format: PackFormat }) => setExit(await listCommand(io, opts))),
+      .action(async (opts: { root?: string; format: PackFormat }) => setExit(await listCommand(io, opts))),
     io,
   );
 
@@ -165,7 +163,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
       .command("install")
       .description("install a shipped pack: copy its policies to policies/<pack>__NN__<slug>.yaml and record them in .edict/packs.yaml")
       .argument("<name>", "pack name, optionally with a semver range the shipped version must satisfy: starter or starter@^1.0.0")
-      .option("-C, --root <dir>", ROOT_HELP, ".")
+      .addOption(rootOption())
       .option("--dry-run", "print the files and state changes without writing anything")
       .option("--force", "overwrite existing files the pack does not own")
       .addHelpText(
@@ -186,7 +184,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
       .command("upgrade")
       .description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns")
       .argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first")
-      .option("-C, --root <dir>", ROOT_HELP, ".")
+      .addOption(rootOption())
       .option("--dry-run", "print the files and state changes without writing anything")
       .option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files")
       .addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n")
@@ -205,7 +203,7 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
       .command("remove")
       .description("remove an installed pack: delete only its tracked files and its state entry")
       .argument("<name>", "installed pack")
-      .option("-C, --root <dir>", ROOT_HELP, ".")
+      .addOption(rootOption())
       .option("--dry-run", "print the files and state changes without writing anything")
       .option("--force", "remove tracked files even when they were edited by hand")
       .addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n")
@@ -222,10 +220,10 @@ export function registerPack(program: Command, io: CliIO, setExit: (code: number
     pack
       .command("verify")
       .description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch")
-      .option("-C, --root <dir>", ROOT_HELP, ".")
+      .addOption(rootOption())
       .option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text")
       .addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n")
-      .action(async (opts: { root: string; format: PackFormat }) => setExit(await verifyCommand(io, opts))),
+      .action(async (opts: { root?: string; format: PackFormat }) => setExit(await verifyCommand(io, opts))),
     io,
   );
 }

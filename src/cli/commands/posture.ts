@@ -6,7 +6,7 @@
  * default; a verified bundle is another source with the same shape.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { shouldUseColor } from "../../lint/reporters/index.js";
@@ -14,14 +14,17 @@ import type { PostureFacts, PostureResult } from "../../engine/posture/index.js"
 import { gatherPosture, nodeProbe, parsePostureFacts } from "../../posture/index.js";
 import type { Probe } from "../../posture/index.js";
 import { engineFromBundle, engineFromRepository } from "../engine-source.js";
+import { rootOptionOf } from "../repository.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
-import { collect, parseChoice, parseCount } from "../options.js";
+import { collect, parseChoice, parseCount, policiesOption, rootOption } from "../options.js";
 
 const FORMATS = ["text", "json"] as const;
 
 export interface PostureOptions {
-  policies: string;
+  /** -C/--root, or its older spelling --policies; neither: the nearest folder upward with edict.yaml. */
+  root?: string;
+  policies?: string;
   target?: string;
   bundle?: string;
   key?: string[];
@@ -47,8 +50,8 @@ export const repositoryPostureSource: PostureEngineSource = async (io, opts) => 
     const { engine, target, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
     return { target, origin: `bundle ${payload.name} ${payload.version} (verified)`, posture: (facts) => engine.posture(facts) };
   }
-  const { engine, target } = await engineFromRepository(io, opts.policies, opts.target);
-  return { target, origin: `policies at ${opts.policies}`, posture: (facts) => engine.posture(facts) };
+  const { engine, target, root } = await engineFromRepository(io, rootOptionOf(opts), opts.target);
+  return { target, origin: `policies at ${relative(io.cwd, root) || "."}`, posture: (facts) => engine.posture(facts) };
 };
 
 export interface PostureReport {
@@ -71,7 +74,7 @@ async function factsFor(io: CliIO, opts: PostureOptions, probe: Probe): Promise<
   try {
     text = await readFile(resolve(io.cwd, opts.facts), "utf8");
   } catch (e) {
-    throw new EdictError("NOT_FOUND", `cannot read facts file ${opts.facts}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { position: { file: opts.facts }, cause: e });
+    throw new EdictError("NOT_FOUND", `cannot read the facts file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { position: { file: opts.facts }, cause: e });
   }
   return { facts: parsePostureFacts(text, opts.facts), evidence: [`facts read from ${opts.facts}`], from: opts.facts };
 }
@@ -123,7 +126,8 @@ export function registerPosture(
   program
     .command("posture")
     .description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied")
-    .option("--policies <dir>", "policy repository root", ".")
+    .addOption(rootOption())
+    .addOption(policiesOption())
     .option("--bundle <file>", "evaluate against a signed bundle instead (verified first)")
     .option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, [])
     .option("-t, --target <name>", "target from edict.yaml")

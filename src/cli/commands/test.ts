@@ -8,7 +8,7 @@ import type { SuiteProblem } from "../../testing/suite.js";
 import { warnOnLintErrors } from "../engine-source.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
-import { parseChoice, parseCount } from "../options.js";
+import { parseChoice, parsePercent, rootOption } from "../options.js";
 import { openRepository, requireTargets } from "../repository.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -42,15 +42,15 @@ export function registerTest(program: Command, io: CliIO, setExit: (code: number
   program
     .command("test")
     .description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage")
-    .option("-C, --root <dir>", "repository root", ".")
+    .addOption(rootOption())
     .option("--coverage", "report statements and data rules no case exercised")
-    .option("--threshold <percent>", "exit 1 when coverage is below this percentage", (v) => parseCount(v, "--threshold"))
+    .option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v) => parsePercent(v, "--threshold"))
     .option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text")
     .addHelpText(
       "after",
       "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n",
     )
-    .action(async (opts: { root: string; coverage?: boolean; threshold?: number; format: (typeof FORMATS)[number] }) => {
+    .action(async (opts: { root?: string; coverage?: boolean; threshold?: number; format: (typeof FORMATS)[number] }) => {
       const { root, repo } = await openRepository(io, opts.root);
       const names = requireTargets(repo);
       const suites = await readSuites(root);
@@ -58,18 +58,19 @@ export function registerTest(program: Command, io: CliIO, setExit: (code: number
       warnOnLintErrors(io, repo);
       const { cases, problems } = suites;
       const run = runSuites(repo, cases, names);
+      const below = opts.threshold !== undefined && run.coverage.percent < opts.threshold;
       if (opts.format === "json") {
         io.stdout(JSON.stringify({
           results: run.results.map((r) => ({ name: r.case.name, file: r.case.file, line: r.case.line, target: r.case.target, expect: r.case.expect, actual: r.actual, passed: r.passed, deciders: r.deciders, ...(r.error ? { error: r.error } : {}) })),
           problems,
           summary: { passed: run.results.filter((r) => r.passed).length, failed: run.results.filter((r) => !r.passed).length },
-          coverage: run.coverage,
+          coverage: { ...run.coverage, ...(opts.threshold === undefined ? {} : { threshold: opts.threshold, belowThreshold: below }) },
         }, null, 2) + "\n");
       } else {
         io.stdout(renderText(run, problems, opts.coverage === true || opts.threshold !== undefined, io.isTTY && !io.env.NO_COLOR));
+        if (below) io.stdout(`coverage ${run.coverage.percent}% is below the threshold of ${opts.threshold}%: add cases that exercise the statements listed above, or lower --threshold\n`);
       }
       const failed = run.results.some((r) => !r.passed);
-      const below = opts.threshold !== undefined && run.coverage.percent < opts.threshold;
       if (problems.length > 0) setExit(EXIT.USAGE);
       else setExit(failed || below ? EXIT.FINDINGS : EXIT.OK);
     });

@@ -6,6 +6,7 @@ export default defineRule(
     id: "installed-file-modified",
     category: "structure",
     severity: "error",
+    textual: true,
     description:
       "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly.",
   },

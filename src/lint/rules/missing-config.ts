@@ -6,6 +6,7 @@ export default defineRule(
     id: "missing-config",
     category: "structure",
     severity: "error",
+    textual: true,
     description:
       "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml.",
   },

@@ -5,7 +5,8 @@ import { defineRule } from "../rule.js";
 import type { Rule } from "../rule.js";
 
 export function sourceProblemRule(code: SourceProblemCode, severity: Severity, description: string, category: RuleCategory = "schema"): Rule {
-  return defineRule({ id: code, category, severity, description }, (ctx) => {
+  // what the reader found in the text: it stands even when the file does not parse
+  return defineRule({ id: code, category, severity, description, textual: true }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p of file.source.problems) {
         if (p.code !== code) continue;

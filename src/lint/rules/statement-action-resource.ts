@@ -1,5 +1,6 @@
 import { joinPointer } from "../../model/pointer.js";
 import { defineRule } from "../rule.js";
+import { explainedKeysAt } from "../schema-issues.js";
 
 export default defineRule(
   {
@@ -17,11 +18,13 @@ export default defineRule(
       statements.forEach((st, i) => {
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
         const at = joinPointer("/spec/Statement", i);
+        // `Actoin:` (or `Action:` indented too little) is reported once, as an unknown key
+        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
         for (const [a, b] of [["Action", "NotAction"], ["Resource", "NotResource"]] as const) {
           const hasA = a in st;
           const hasB = b in st;
           if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b), atKey: true, message: `statement sets both ${a} and ${b}`, help: `keep one of ${a} or ${b}` });
-          else if (!hasA && !hasB) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b}`, help: `add ${a} (or ${b})` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b}`, help: `add ${a} (or ${b})` });
         }
       });
     }

@@ -18,6 +18,10 @@ export interface SchemaIssue {
   atKey: boolean;
   message: string;
   help?: string;
+  /** The key an unknown-key or missing-required issue names. */
+  key?: string;
+  /** For an unknown key: the known key it is likely a misspelling of. */
+  suggestion?: string;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
@@ -107,6 +111,8 @@ function toIssue(err: ErrorObject, root: unknown, typeErrorAt: Set<string>): Sch
         atKey: true,
         message: `unknown key "${key}"${near ? `; did you mean "${near}"?` : ""}`,
         help: known.length ? `known keys here: ${known.join(", ")}` : "remove the key",
+        key,
+        ...(near ? { suggestion: near } : {}),
       };
     }
     case "required": {
@@ -117,6 +123,7 @@ function toIssue(err: ErrorObject, root: unknown, typeErrorAt: Set<string>): Sch
         atKey: at !== "",
         message: `missing required key "${missing}"${at ? ` in ${toJsonPath(at)}` : ""}`,
         help: `add "${missing}"`,
+        key: missing,
       };
     }
     case "type":
