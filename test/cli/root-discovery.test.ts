@@ -3,25 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findGitWorkTree, findRoot } from "../../src/cli/find-root.js";
-import type { CliIO } from "../../src/cli/io.js";
-import { runCli } from "../../src/cli/main.js";
 import { commitAll, exampleGitRepo } from "../bundle/fixtures.js";
+import { runIn } from "../helpers/cli.js";
 import { copyExample, EXAMPLE_ROOT } from "../helpers/example.js";
 
-type TestIO = CliIO & { out: string; err: string };
-
-function io(cwd: string, env: Record<string, string> = {}): TestIO {
-  const o = { out: "", err: "", isTTY: false, stderrIsTTY: false, env, cwd } as unknown as TestIO;
-  o.stdout = (t) => void (o.out += t);
-  o.stderr = (t) => void (o.err += t);
-  return o;
-}
-
-async function run(cwd: string, argv: string[], env: Record<string, string> = {}): Promise<TestIO & { code: number }> {
-  const o = io(cwd, env);
-  const code = await runCli(argv, o);
-  return Object.assign(o, { code });
-}
+const run = runIn;
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "edict-root-"));
