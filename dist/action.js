@@ -1389,10 +1389,10 @@ var require_util = __commonJS({
       }
       obj2[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest(client, request3, err) {
       try {
-        request2.onError(err);
-        assert(request2.aborted);
+        request3.onError(err);
+        assert(request3.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1966,7 +1966,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key2, val) {
+    function processHeader(request3, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key2} header`);
       } else if (val === void 0) {
@@ -1992,11 +1992,11 @@ var require_request = __commonJS({
           } else if (typeof val[i2] === "object") {
             throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
-            const str2 = `${val[i2]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i2]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key2} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -2013,24 +2013,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key2, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2039,12 +2039,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key2, val);
+        request3.headers.push(key2, val);
       }
     }
     module.exports = Request;
@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -3312,7 +3312,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder3 = new TextEncoder();
+    var encoder4 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3385,7 +3385,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder3.encode(input);
+      const bytes = encoder4.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3569,25 +3569,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4134,11 +4134,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
         return "blocked";
       }
@@ -4162,7 +4162,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4176,7 +4176,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request2.referrerPolicy = policy;
+        request3.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4193,33 +4193,33 @@ var require_util2 = __commonJS({
       header2 = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4273,26 +4273,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy = request3.referrerPolicy;
       assert(policy);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4303,7 +4303,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4464,7 +4464,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A2, B2) {
       if (A2.origin === B2.origin && A2.origin === "null") {
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5506,7 +5506,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6033,11 +6033,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6082,9 +6082,9 @@ var require_client_h1 = __commonJS({
         assert(!socket.destroyed);
         assert(!this.paused);
         assert((headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
-        assert(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
+        assert(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6101,9 +6101,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error3) {
-          util.errorRequest(client, request2, error3);
+          util.errorRequest(client, request3, error3);
           util.destroy(socket, error3);
         }
         client[kResume]();
@@ -6117,8 +6117,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert(!this.upgrade);
@@ -6127,23 +6127,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6174,11 +6174,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6195,8 +6195,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
         assert(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6209,7 +6209,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
+        if (request3.onData(buf) === false) {
           return constants4.ERROR.PAUSED;
         }
       }
@@ -6223,8 +6223,8 @@ var require_client_h1 = __commonJS({
         }
         assert(statusCode >= 100);
         assert((this.headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6236,11 +6236,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6338,13 +6338,13 @@ var require_client_h1 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client2[kQueue][client2[kRunningIdx]];
+          const request3 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request3, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
@@ -6374,18 +6374,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6451,8 +6451,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
+            const request3 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6461,26 +6461,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client, request3) {
+      const { method, path, host, upgrade, blocking, reset } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
+      } else if (util.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6492,14 +6492,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6507,25 +6507,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error3) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request2, error3 || new RequestAbortedError());
+        util.errorRequest(client, request3, error3 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6576,31 +6576,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, null, client, request3, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, body, client, request3, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
+          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body, client, request3, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeStream(abort, body, client, request3, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeIterable(abort, body, client, request3, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body, client, request3, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6666,7 +6666,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body, client, request3, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6686,18 +6686,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeBlob(abort, body, client, request3, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6710,9 +6710,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6720,7 +6720,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body, client, request3, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6730,16 +6730,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6757,9 +6757,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
+      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6769,7 +6769,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
+        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6788,7 +6788,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6808,7 +6808,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6819,8 +6819,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6965,8 +6965,8 @@ var require_client_h2 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(client2, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(client2, request3, err);
           }
         }
       });
@@ -7058,9 +7058,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request2 = client[kQueue][client[kRunningIdx]];
+        const request3 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
@@ -7070,12 +7070,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request2) {
+    function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7099,17 +7099,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error3) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error3 || new RequestAbortedError());
           }
           return;
         }
         error3 = error3 || new RequestAbortedError();
-        util.errorRequest(client, request2, error3);
+        util.errorRequest(client, request3, error3);
         if (stream != null) {
           util.destroy(stream, error3);
         }
@@ -7118,11 +7118,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7132,22 +7132,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error3) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error3);
+          request3.onUpgradeError(error3);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error3) {
             stream.off("response", onResponse);
             abort(error3);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7159,10 +7159,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7184,14 +7184,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7216,25 +7216,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request2, err);
+          util.errorRequest(client, request3, err);
           util.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7264,7 +7264,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7275,7 +7275,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7287,7 +7287,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7298,7 +7298,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7312,7 +7312,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7321,7 +7321,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7331,7 +7331,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
@@ -7339,18 +7339,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (error3) {
         abort(error3);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
         body,
@@ -7361,7 +7361,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7371,10 +7371,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7385,8 +7385,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7395,7 +7395,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7420,13 +7420,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7874,10 +7874,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler2);
-        this[kQueue].push(request2);
+        const request3 = new Request(origin, opts, handler2);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
+        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7889,27 +7889,27 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve3(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request2 = requests[i2];
-            util.errorRequest(this, request2, err);
+            const request3 = requests[i2];
+            util.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7927,8 +7927,8 @@ var require_client = __commonJS({
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
-          const request2 = requests[i2];
-          util.errorRequest(client, request2, err);
+          const request3 = requests[i2];
+          util.errorRequest(client, request3, err);
         }
         assert(client[kSize] === 0);
       }
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -8031,8 +8031,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err);
+            const request3 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request3, err);
           }
         } else {
           onError2(client, err);
@@ -8089,12 +8089,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request2 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
+        const request3 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request2.servername;
+          client[kServerName] = request3.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8110,10 +8110,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request2)) {
+        if (client[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client[kHTTPContext].write(request3)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve6(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,11 +9963,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
-          request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+        return new Promise((resolve6, reject) => {
+          request3.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -9981,7 +9981,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request2;
+    module.exports = request3;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -12888,7 +12888,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input = webidl.converters.RequestInfo(input, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12905,18 +12905,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input[kDispatcher];
           assert(input instanceof _Request);
-          request2 = input[kState];
+          request3 = input[kState];
           signal = input[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window2 = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window2 = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12924,66 +12924,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12992,14 +12992,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13014,33 +13014,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13050,9 +13050,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13062,7 +13062,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13090,12 +13090,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13114,14 +13114,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input instanceof _Request ? input[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13133,12 +13133,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13367,21 +13367,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal;
+      request3[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13623,14 +13623,14 @@ var require_fetch = __commonJS({
         p2.reject(e);
         return p2.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p2, request2, null, requestObject.signal.reason);
+        abortFetch(p2, request3, null, requestObject.signal.reason);
         return p2.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13642,7 +13642,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p2, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p2, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13650,7 +13650,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p2, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p2, request3, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13662,7 +13662,7 @@ var require_fetch = __commonJS({
         p2 = null;
       };
       controller = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13703,12 +13703,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p2, request2, responseObject, error3) {
+    function abortFetch(p2, request3, responseObject, error3) {
       if (p2) {
         p2.reject(error3);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error3).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13729,7 +13729,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13742,9 +13742,9 @@ var require_fetch = __commonJS({
       assert(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13752,7 +13752,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13762,32 +13762,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13795,50 +13795,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13846,13 +13846,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert(false);
@@ -13860,26 +13860,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+          if (!bytesMatch(bytes, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13895,8 +13895,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13905,19 +13905,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13925,7 +13925,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13956,7 +13956,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14045,41 +14045,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert(false);
@@ -14089,13 +14089,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14106,63 +14106,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14239,7 +14239,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14251,7 +14251,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14281,21 +14281,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14323,7 +14323,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
+            for await (const bytes of request3.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14434,17 +14434,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request2);
+        const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14474,8 +14474,8 @@ var require_fetch = __commonJS({
               }
               location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location2 && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve3({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15051,11 +15051,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder3 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder2.write(chunk));
+            dataURL += btoa2(decoder3.write(chunk));
           }
-          dataURL += btoa2(decoder2.end());
+          dataURL += btoa2(decoder3.end());
           return dataURL;
         }
         case "Text": {
@@ -15080,11 +15080,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder3 = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder2.write(chunk);
+            binaryString += decoder3.write(chunk);
           }
-          binaryString += decoder2.end();
+          binaryString += decoder3.end();
           return binaryString;
         }
       }
@@ -15456,31 +15456,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p2 = this.#internalMatchAll(request2, options, 1);
+        const p2 = this.#internalMatchAll(request3, options, 1);
         if (p2.length === 0) {
           return;
         }
         return p2[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request2, options);
+        return this.#internalMatchAll(request3, options);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15490,19 +15490,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r2 = request2[kState];
+          const r2 = request3[kState];
           if (!urlIsHttpHttpsScheme(r2.url) || r2.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15511,8 +15511,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r2 = new Request(request2)[kState];
+        for (const request3 of requests) {
+          const r2 = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r2.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15589,17 +15589,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15670,21 +15670,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r2 = null;
-        if (request2 instanceof Request) {
-          r2 = request2[kState];
+        if (request3 instanceof Request) {
+          r2 = request3[kState];
           if (r2.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert(typeof request2 === "string");
-          r2 = new Request(request2)[kState];
+          assert(typeof request3 === "string");
+          r2 = new Request(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15716,25 +15716,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r2 = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r2 = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r2 = request3[kState];
             if (r2.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r2 = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r2 = new Request(request3)[kState];
           }
         }
         const promise = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15746,9 +15746,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15866,9 +15866,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15884,7 +15884,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15892,20 +15892,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request3, options, maxResponses = Infinity) {
         let r2 = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r2 = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r2 = request3[kState];
             if (r2.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r2 = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r2 = new Request(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -15994,21 +15994,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request2, options);
+            return await cache2.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request2, options);
+            const response = await cache2.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -16489,9 +16489,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify2(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -17188,7 +17188,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17200,18 +17200,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol);
+        request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17248,7 +17248,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay2(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -18315,7 +18315,7 @@ var require_eventsource_stream = __commonJS({
     var buffer = __require("node:buffer");
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF2 = 10;
     var CR2 = 13;
     var COLON2 = 58;
@@ -18687,20 +18687,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first2 === BOM[0]) {
+          if (first2 === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first2 === BOM[0] && second === BOM[1]) {
+          if (first2 === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first2 === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19279,11 +19279,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P3, generator) {
       function adopt(value) {
-        return value instanceof P3 ? value : new P3(function(resolve3) {
-          resolve3(value);
+        return value instanceof P3 ? value : new P3(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P3 || (P3 = Promise))(function(resolve3, reject) {
+      return new (P3 || (P3 = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -19299,7 +19299,7 @@ var require_lib = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19386,26 +19386,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output.toString());
+              resolve6(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks));
+              resolve6(Buffer.concat(chunks));
             });
           }));
         });
@@ -19613,14 +19613,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve6, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve6(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19864,12 +19864,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19877,7 +19877,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve6(response);
             }
             function dateTimeDeserializer(key2, value) {
               if (typeof value === "string") {
@@ -19916,7 +19916,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve6(response);
             }
           }));
         });
@@ -21573,7 +21573,7 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version, range, options) => {
+    var satisfies2 = (version, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
@@ -21581,7 +21581,7 @@ var require_satisfies = __commonJS({
       }
       return range.test(version);
     };
-    module.exports = satisfies;
+    module.exports = satisfies2;
   }
 });
 
@@ -21601,7 +21601,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions2, range, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
@@ -21610,7 +21610,7 @@ var require_max_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!max || maxSV.compare(v) === -1) {
             max = v;
@@ -21630,7 +21630,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions2, range, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -21639,7 +21639,7 @@ var require_min_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!min || minSV.compare(v) === 1) {
             min = v;
@@ -21736,7 +21736,7 @@ var require_outside = __commonJS({
     var Comparator = require_comparator();
     var { ANY: ANY2 } = Comparator;
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var gt = require_gt();
     var lt = require_lt();
     var lte = require_lte();
@@ -21763,7 +21763,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version, range, options)) {
+      if (satisfies2(version, range, options)) {
         return false;
       }
       for (let i2 = 0; i2 < range.set.length; ++i2) {
@@ -21835,15 +21835,15 @@ var require_intersects = __commonJS({
 var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare2 = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions2, range, options) => {
       const set = [];
       let first2 = null;
       let prev = null;
-      const v = versions.sort((a, b2) => compare2(a, b2, options));
+      const v = versions2.sort((a, b2) => compare2(a, b2, options));
       for (const version of v) {
-        const included = satisfies(version, range, options);
+        const included = satisfies2(version, range, options);
         if (included) {
           prev = version;
           if (!first2) {
@@ -21888,7 +21888,7 @@ var require_subset = __commonJS({
     var Range = require_range();
     var Comparator = require_comparator();
     var { ANY: ANY2 } = Comparator;
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
@@ -21957,14 +21957,14 @@ var require_subset = __commonJS({
         }
       }
       for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
+        if (gt && !satisfies2(eq, String(gt), options)) {
           return null;
         }
-        if (lt && !satisfies(eq, String(lt), options)) {
+        if (lt && !satisfies2(eq, String(lt), options)) {
           return null;
         }
         for (const c3 of dom) {
-          if (!satisfies(eq, String(c3), options)) {
+          if (!satisfies2(eq, String(c3), options)) {
             return false;
           }
         }
@@ -22077,7 +22077,7 @@ var require_semver2 = __commonJS({
     var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var toComparators = require_to_comparators();
     var maxSatisfying = require_max_satisfying();
     var minSatisfying = require_min_satisfying();
@@ -22116,7 +22116,7 @@ var require_semver2 = __commonJS({
       truncate,
       Comparator,
       Range,
-      satisfies,
+      satisfies: satisfies2,
       toComparators,
       maxSatisfying,
       minSatisfying,
@@ -23087,13 +23087,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -23247,16 +23247,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str2[i2] === "\n") {
+        if (str3[i2] === "\n") {
           if (i2 - start > limit)
             return true;
           start = i2 + 1;
@@ -23273,11 +23273,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i2 = 0, ch2 = json[i2]; ch2; ch2 = json[++i2]) {
         if (ch2 === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
-          str2 += json.slice(start, i2) + "\\ ";
+          str3 += json.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch2 = "\\";
@@ -23286,38 +23286,38 @@ var require_stringifyString = __commonJS({
           switch (json[i2 + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i2);
+                str3 += json.slice(start, i2);
                 const code = json.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i2, 6);
+                      str3 += json.substr(i2, 6);
                 }
                 i2 += 5;
                 start = i2 + 1;
@@ -23327,14 +23327,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str2 += json.slice(start, i2) + "\n\n";
+                str3 += json.slice(start, i2) + "\n\n";
                 while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i2 += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i2 + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i2 += 1;
                 start = i2 + 1;
               }
@@ -23343,8 +23343,8 @@ var require_stringifyString = __commonJS({
               i2 += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -23472,15 +23472,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -23632,11 +23632,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -23671,8 +23671,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -23681,27 +23681,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -23717,7 +23717,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -23761,16 +23761,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -23997,31 +23997,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i2 = 1; i2 < lines.length; ++i2) {
           const line = lines[i2];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -24064,21 +24064,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i2 < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -24090,11 +24090,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -24426,7 +24426,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -24464,7 +24464,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -24516,7 +24516,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24525,7 +24525,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24536,11 +24536,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -24557,7 +24557,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -24570,7 +24570,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -24578,7 +24578,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24587,7 +24587,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -24640,7 +24640,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -24657,7 +24657,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -24665,7 +24665,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -24673,7 +24673,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -24681,9 +24681,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError2) {
-        onError2(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError2) {
+        onError2(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -24715,10 +24715,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i2 = 0; i2 < str2.length; ++i2)
-            buffer[i2] = str2.charCodeAt(i2);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i2 = 0; i2 < str3.length; ++i2)
+            buffer[i2] = str3.charCodeAt(i2);
           return buffer;
         } else {
           onError2("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -24729,28 +24729,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i2 = 0; i2 < buf.length; ++i2)
             s += String.fromCharCode(buf[i2]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i2 = 0, o2 = 0; i2 < n; ++i2, o2 += lineWidth) {
-            lines[i2] = str2.substr(o2, lineWidth);
+            lines[i2] = str3.substr(o2, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -24956,7 +24956,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24965,7 +24965,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24976,11 +24976,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -25000,34 +25000,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign2 = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign2 = str3[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -25037,7 +25037,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -25046,7 +25046,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -25054,7 +25054,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -25063,7 +25063,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -25167,9 +25167,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign2 = str2[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign2 = str3[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
       return sign2 === "-" ? num2(-1) * res : res;
@@ -25206,7 +25206,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -25215,7 +25215,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -25226,8 +25226,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -27732,7 +27732,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -27740,7 +27740,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -27754,7 +27754,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -27816,7 +27816,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -29538,7 +29538,7 @@ var require_code = __commonJS({
     }
     exports._ = _2;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i2 = 0;
       while (i2 < args.length) {
@@ -29549,7 +29549,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -29592,7 +29592,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str2`${c1}${c22}`;
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x2) {
@@ -30554,22 +30554,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -31594,8 +31594,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -32421,7 +32421,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve3.call(this, root, ref);
+      let _sch = resolve6.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -32448,7 +32448,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve3(root, ref) {
+    function resolve6(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32692,10 +32692,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        if (str2[i2] === token) ind++;
+      for (let i2 = 0; i2 < str3.length; i2++) {
+        if (str3[i2] === token) ind++;
       }
       return ind;
     }
@@ -33312,7 +33312,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve3(baseURI, relativeURI, options) {
+    function resolve6(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33348,50 +33348,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved2, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative3 = parse3(serialize(relative3, options), options);
+        relative4 = parse3(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33399,7 +33399,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33703,7 +33703,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve3,
+      resolve: resolve6,
       resolveComponent,
       equal,
       serialize,
@@ -33765,7 +33765,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -34560,16 +34560,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -36396,13 +36396,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse3(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
+    function parse3(str3) {
+      str3 = String(str3);
+      if (str3.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
+        str3
       );
       if (!match) {
         return;
@@ -37003,7 +37003,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -37320,11 +37320,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve3) {
-      resolve3(value);
+    return value instanceof P3 ? value : new P3(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve3, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -37340,7 +37340,7 @@ var __awaiter = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37814,11 +37814,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve3) {
-      resolve3(value);
+    return value instanceof P3 ? value : new P3(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve3, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -37834,7 +37834,7 @@ var __awaiter2 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38101,16 +38101,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str2) {
-  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str3) {
+  return str3.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str2) {
-  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c3) {
+function encodeUnreserved(str3) {
+  return encodeURIComponent(str3).replace(/[!'()*]/g, function(c3) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -38482,15 +38482,15 @@ function parseParameters(header2, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str2, start, end) {
+function unescapeQuotedPairs(str3, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str2.charCodeAt(index) === BSLASH) {
-      result += str2.slice(start, index);
+    if (str3.charCodeAt(index) === BSLASH) {
+      result += str3.slice(start, index);
       start = ++index;
     }
   }
-  return result + str2.slice(start, end);
+  return result + str3.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -39031,16 +39031,16 @@ function withDefaults2(oldEndpoint, newDefaults) {
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint2.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request22 = (route2, parameters2) => {
       return fetchWrapper(
         endpoint2.parse(endpoint2.merge(route2, parameters2))
       );
     };
-    Object.assign(request2, {
+    Object.assign(request22, {
       endpoint: endpoint2,
       defaults: withDefaults2.bind(null, endpoint2)
     });
-    return endpointOptions.request.hook(request2, endpointOptions);
+    return endpointOptions.request.hook(request22, endpointOptions);
   };
   return Object.assign(newApi, {
     endpoint: endpoint2,
@@ -39056,9 +39056,9 @@ function _buildMessageForResponseErrors(data) {
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
+  constructor(request22, headers, response) {
     super(_buildMessageForResponseErrors(response));
-    this.request = request2;
+    this.request = request22;
     this.headers = headers;
     this.response = response;
     this.errors = response.errors;
@@ -39086,7 +39086,7 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
+function graphql(request22, query, options) {
   if (options) {
     if (typeof query === "string" && "query" in options) {
       return Promise.reject(
@@ -39116,11 +39116,11 @@ function graphql(request2, query, options) {
     result.variables[key2] = parsedOptions[key2];
     return result;
   }, {});
-  const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  const baseUrl2 = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
     requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request2(requestOptions).then((response) => {
+  return request22(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
       for (const key2 of Object.keys(response.headers)) {
@@ -39135,8 +39135,8 @@ function graphql(request2, query, options) {
     return response.data.data;
   });
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
+function withDefaults3(request22, newDefaults) {
+  const newRequest = request22.defaults(newDefaults);
   const newApi = (query, options) => {
     return graphql(newRequest, query, options);
   };
@@ -39181,13 +39181,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
+async function hook(token, request3, route, parameters) {
+  const endpoint2 = request3.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request2(endpoint2);
+  return request3(endpoint2);
 }
 var createTokenAuth = function createTokenAuth2(token) {
   if (!token) {
@@ -42049,14 +42049,14 @@ function classifyFailure(error3, nowMs) {
 function seconds(ms) {
   return `${Math.ceil(ms / 1e3)} s`;
 }
-function nextRetry(failure, attempts, waitedMs, policy) {
+function nextRetry(failure2, attempts, waitedMs, policy) {
   if (attempts >= policy.maxAttempts) return { retry: false };
-  if (failure.askedDelayMs !== void 0 && failure.askedDelayMs > policy.maxDelayMs) {
-    return { retry: false, why: `GitHub asks to wait ${seconds(failure.askedDelayMs)}, longer than the ${seconds(policy.maxDelayMs)} the Action waits at a time; re-run the job later` };
+  if (failure2.askedDelayMs !== void 0 && failure2.askedDelayMs > policy.maxDelayMs) {
+    return { retry: false, why: `GitHub asks to wait ${seconds(failure2.askedDelayMs)}, longer than the ${seconds(policy.maxDelayMs)} the Action waits at a time; re-run the job later` };
   }
-  const rateLimited = failure.kind === "rate limit" || failure.kind === "secondary rate limit";
+  const rateLimited = failure2.kind === "rate limit" || failure2.kind === "secondary rate limit";
   const backoff = rateLimited ? policy.rateLimitDelayMs : policy.baseDelayMs * 2 ** (attempts - 1);
-  const delayMs = Math.min(failure.askedDelayMs ?? backoff, policy.maxDelayMs);
+  const delayMs = Math.min(failure2.askedDelayMs ?? backoff, policy.maxDelayMs);
   if (waitedMs + delayMs > policy.maxTotalDelayMs) {
     return { retry: false, why: `the ${seconds(policy.maxTotalDelayMs)} the Action waits for GitHub in all are spent` };
   }
@@ -42069,12 +42069,12 @@ function retriesOf(error3) {
   if (typeof error3 !== "object" || error3 === null) return void 0;
   return records.get(error3) ?? retriesOf(error3.cause);
 }
-var realSleep = (ms, signal) => new Promise((resolve3) => {
-  if (signal?.aborted) return resolve3();
+var realSleep = (ms, signal) => new Promise((resolve6) => {
+  if (signal?.aborted) return resolve6();
   const done = () => {
     clearTimeout(timer);
     signal?.removeEventListener("abort", done);
-    resolve3();
+    resolve6();
   };
   const timer = setTimeout(done, ms);
   signal?.addEventListener("abort", done, { once: true });
@@ -42089,16 +42089,16 @@ async function withRetries(attempt, call, options = {}, budget = { waitedMs: 0 }
     try {
       return await attempt();
     } catch (e) {
-      const failure = call.signal?.aborted ? void 0 : (call.classify ?? classifyFailure)(e, now());
-      const step2 = failure ? nextRetry(failure, attempts, budget.waitedMs, policy) : void 0;
-      if (!failure || !step2 || !step2.retry) {
+      const failure2 = call.signal?.aborted ? void 0 : (call.classify ?? classifyFailure)(e, now());
+      const step2 = failure2 ? nextRetry(failure2, attempts, budget.waitedMs, policy) : void 0;
+      if (!failure2 || !step2 || !step2.retry) {
         if (typeof e === "object" && e !== null && (attempts > 1 || step2)) {
           records.set(e, { attempts, waitedMs, ...step2 && !step2.retry ? { stopped: step2.why ?? "" } : {} });
         }
         throw e;
       }
       options.onRetry?.(
-        `GitHub answered ${failure.kind === "connection failure" ? "nothing (connection failed)" : `HTTP ${failure.status} (${failure.kind})`} to ${call.what}: retrying in ${formatDelay(step2.delayMs)} (attempt ${attempts + 1} of ${policy.maxAttempts})`
+        `GitHub answered ${failure2.kind === "connection failure" ? "nothing (connection failed)" : `HTTP ${failure2.status} (${failure2.kind})`} to ${call.what}: retrying in ${formatDelay(step2.delayMs)} (attempt ${attempts + 1} of ${policy.maxAttempts})`
       );
       budget.waitedMs += step2.delayMs;
       waitedMs += step2.delayMs;
@@ -42119,10 +42119,10 @@ function routeOf(options) {
 function retryPlugin(options = {}) {
   return (octokit) => {
     const budget = { waitedMs: 0 };
-    octokit.hook.wrap("request", (request2, requestOptions) => {
+    octokit.hook.wrap("request", (request3, requestOptions) => {
       const signal = requestOptions.request?.signal;
       const call = { what: routeOf(requestOptions), ...signal ? { signal } : {} };
-      return withRetries(async () => request2(requestOptions), call, options, budget);
+      return withRetries(async () => request3(requestOptions), call, options, budget);
     });
   };
 }
@@ -42349,7 +42349,7 @@ function suggest(word, candidates3) {
 }
 
 // src/action/inputs.ts
-var MODES = ["auto", "check", "publish", "refresh"];
+var MODES = ["auto", "check", "publish", "refresh", "packs"];
 var FAIL_ON = ["error", "warning", "loosened"];
 function choice(name, value, choices, fallback) {
   const v = value.trim();
@@ -42392,11 +42392,14 @@ function parseInputs(get) {
     if (!/^\d+$/.test(maxRegions)) throw new EdictError("USAGE", `input max-regions must be a whole number, got ${JSON.stringify(maxRegions.slice(0, 40))}`);
     inputs.maxRegions = Number(maxRegions);
   }
+  if (bool("packs-latest", get("packs-latest"), false)) inputs.packsLatest = true;
+  const packsOut = get("packs-out").trim();
+  if (packsOut !== "") inputs.packsOut = packsOut;
   return inputs;
 }
 
 // src/action/output.ts
-var OUTPUT_NAMES = ["errors", "warnings", "loosened", "bundle-path", "bundle-sha256", "version", "release-url"];
+var OUTPUT_NAMES = ["errors", "warnings", "loosened", "bundle-path", "bundle-sha256", "version", "release-url", "pull-request-url"];
 function maskSecret(io2, value) {
   const trimmed2 = value.trim();
   if (trimmed2 === "") return;
@@ -42408,11 +42411,11 @@ function maskSecret(io2, value) {
 }
 
 // src/action/run.ts
-import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/action/check.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname as dirname2, resolve } from "node:path";
 
 // src/bundle/version.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -43667,10 +43670,10 @@ function compileAccess(access2) {
     }
     return plan;
   };
-  const authorize = (request2) => {
-    const plan = planFor(request2.action);
-    const resource = request2.resource;
-    const context3 = request2.context ?? {};
+  const authorize = (request3) => {
+    const plan = planFor(request3.action);
+    const resource = request3.resource;
+    const context3 = request3.context ?? {};
     const key2 = keyOf(resource, "://", "/");
     const denies = reasonsFor(plan.deny, key2, resource, context3);
     if (denies !== void 0) return { decision: "deny", reasons: denies };
@@ -44185,7 +44188,7 @@ function partitionKey(key2, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join9 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join14 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -44194,7 +44197,7 @@ function partitionKey(key2, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join9(f.results, r2);
+        const j2 = join14(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -44606,19 +44609,19 @@ function report(base, head, flips, actions, resources, proof) {
   const seen = /* @__PURE__ */ new Set();
   const groups = /* @__PURE__ */ new Map();
   for (const f of flips) {
-    const request2 = { action: niceAction(f.action), resource: niceResource(f.resource), context: f.outcome.context };
-    const id = stableStringify(request2);
+    const request3 = { action: niceAction(f.action), resource: niceResource(f.resource), context: f.outcome.context };
+    const id = stableStringify(request3);
     if (seen.has(id)) continue;
     seen.add(id);
-    const before = engines.base.authorize(request2).decision;
-    const after = engines.head.authorize(request2).decision;
+    const before = engines.base.authorize(request3).decision;
+    const after = engines.head.authorize(request3).decision;
     if (before !== f.before || after !== f.after) {
       proof.proven = false;
-      const why = `internal: the cell of ${request2.action} ${request2.resource} decided ${f.before} \u2192 ${f.after}, the evaluator ${before} \u2192 ${after}`;
+      const why = `internal: the cell of ${request3.action} ${request3.resource} decided ${f.before} \u2192 ${f.after}, the evaluator ${before} \u2192 ${after}`;
       if (!proof.reasons.includes(why)) proof.reasons.push(why);
     }
     if (before === after) continue;
-    const entry = { ...request2, before, after };
+    const entry = { ...request3, before, after };
     if (after === "allow") result.newlyAllowed.push(entry);
     else if (before === "allow") result.newlyDenied.push(entry);
     else result.approvalChanges.push(entry);
@@ -44626,7 +44629,7 @@ function report(base, head, flips, actions, resources, proof) {
     const clauses = f.outcome.condition;
     const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
     const key2 = `${before}>${after}|${resourceText}|${condition}`;
-    const actionText = describeActionCell(actions, f.action, request2.action);
+    const actionText = describeActionCell(actions, f.action, request3.action);
     const region = groups.get(key2);
     if (region) {
       region.cells++;
@@ -44640,7 +44643,7 @@ function report(base, head, flips, actions, resources, proof) {
         after,
         where: { actions: actionText, resource: resourceText, ...condition !== "" ? { condition } : {} },
         cells: 1,
-        example: request2
+        example: request3
       });
     }
   }
@@ -44852,24 +44855,24 @@ function guardrailChange(before, after) {
 
 // src/engine/data/request.ts
 var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request2, now) {
+function requestProblem(request3, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isRecord(request2)) return "expected an object";
-  if (typeof request2.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request2.fields)) return "fields must be a list";
-  for (const [i2, f] of request2.fields.entries()) {
+  if (!isRecord(request3)) return "expected an object";
+  if (typeof request3.dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(request3.fields)) return "fields must be a list";
+  for (const [i2, f] of request3.fields.entries()) {
     if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
     if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
     if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
       return `fields[${i2}]: tags must be a list of strings`;
     }
   }
-  if (request2.requester !== void 0) {
-    const r2 = request2.requester;
+  if (request3.requester !== void 0) {
+    const r2 = request3.requester;
     if (!isRecord(r2)) return "requester must be an object";
     if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
   }
-  if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
+  if (!optString(request3.dataset_region) || !optString(request3.environment)) return "dataset_region and environment must be strings";
   return void 0;
 }
 
@@ -44921,20 +44924,20 @@ function inWindow(time, now) {
   if (before !== void 0) return t2 < before;
   return true;
 }
-function ruleMatches(rule, request2, now) {
+function ruleMatches(rule, request3, now) {
   const { match, context: context3 } = rule.spec;
-  if (match?.dataset !== void 0 && !matchWildcard(match.dataset, request2.dataset)) return false;
-  const names = request2.fields.map((f) => f.name);
-  if (hasFieldLevelCriteria(rule) && !request2.fields.some((f) => fieldPasses(rule, f))) return false;
+  if (match?.dataset !== void 0 && !matchWildcard(match.dataset, request3.dataset)) return false;
+  const names = request3.fields.map((f) => f.name);
+  if (hasFieldLevelCriteria(rule) && !request3.fields.some((f) => fieldPasses(rule, f))) return false;
   if (match?.fields?.any !== void 0 && !match.fields.any.some((n) => names.includes(n))) return false;
   if (match?.fields?.all !== void 0 && !match.fields.all.every((n) => names.includes(n))) return false;
-  const requester = request2.requester ?? {};
+  const requester = request3.requester ?? {};
   const values = {
     requester_role: requester.role,
     requester_clearance: requester.clearance,
     requester_region: requester.region,
-    dataset_region: request2.dataset_region,
-    environment: request2.environment
+    dataset_region: request3.dataset_region,
+    environment: request3.environment
   };
   for (const key2 of Object.keys(values)) {
     const matcher = context3?.[key2];
@@ -44946,10 +44949,10 @@ function ruleMatches(rule, request2, now) {
 function actionOf(rule) {
   return STRENGTH.find((a) => rule.spec.action[a] === true);
 }
-function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
-  const problem = requestProblem(request2, now);
+function referenceDecideData(data, request3, now = /* @__PURE__ */ new Date()) {
+  const problem = requestProblem(request3, now);
   if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-  const matched = data.rules.filter((rule) => ruleMatches(rule, request2, now));
+  const matched = data.rules.filter((rule) => ruleMatches(rule, request3, now));
   if (matched.length === 0) {
     return { action: data.default_action === "allow" ? "allow" : "deny", policy: null, reason: "no rule matched", matched: [] };
   }
@@ -44970,7 +44973,7 @@ function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
     for (const rule of sameAction) {
       const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
       const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
-      for (const field of request2.fields) {
+      for (const field of request3.fields) {
         if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
         if (namesFields && !named2.includes(field.name)) continue;
         const rules = rule.spec.masking?.rules ?? {};
@@ -45740,16 +45743,16 @@ function witnessOf(dims, path) {
     const v = value(k2);
     if (v !== void 0) requester[k2] = v;
   }
-  const request2 = {
+  const request3 = {
     dataset: value("dataset"),
     fields: value("fields"),
     requester
   };
   const datasetRegion = value("dataset_region");
   const environment = value("environment");
-  if (datasetRegion !== void 0) request2.dataset_region = datasetRegion;
-  if (environment !== void 0) request2.environment = environment;
-  return { request: request2, now: new Date(value("time")) };
+  if (datasetRegion !== void 0) request3.dataset_region = datasetRegion;
+  if (environment !== void 0) request3.environment = environment;
+  return { request: request3, now: new Date(value("time")) };
 }
 var WHERE_ORDER = ["dataset", "fields", "requester", "dataset_region", "environment", "time"];
 var REQUESTER = /* @__PURE__ */ new Set(["role", "clearance", "region"]);
@@ -45794,21 +45797,21 @@ function explainData(base, head, options = {}) {
       break;
     }
     proof.checked++;
-    const { request: request2, now } = witnessOf(dims, state.path);
+    const { request: request3, now } = witnessOf(dims, state.path);
     let before;
     let after;
     try {
-      before = referenceDecideData(base, request2, now).action;
-      after = referenceDecideData(head, request2, now).action;
+      before = referenceDecideData(base, request3, now).action;
+      after = referenceDecideData(head, request3, now).action;
     } catch (e) {
-      proof.reasons.push(`unsupported: the evaluator failed on ${JSON.stringify(request2)}: ${e.message}`);
+      proof.reasons.push(`unsupported: the evaluator failed on ${JSON.stringify(request3)}: ${e.message}`);
       continue;
     }
     if (before !== actionOf2(space, "base", state.mask) || after !== actionOf2(space, "head", state.mask)) {
-      proof.reasons.push(`internal: cell analysis disagrees with the evaluator on ${JSON.stringify(request2)} at ${now.toISOString()}`);
+      proof.reasons.push(`internal: cell analysis disagrees with the evaluator on ${JSON.stringify(request3)} at ${now.toISOString()}`);
     }
     if (before === after) continue;
-    changes.push({ request: request2, now: now.toISOString(), before, after });
+    changes.push({ request: request3, now: now.toISOString(), before, after });
     seeds.push({ path: state.path, before, after });
   }
   proof.proven = proof.complete && proof.checked === proof.total && proof.reasons.length === 0;
@@ -46228,7 +46231,7 @@ function compileRuntime(runtime) {
   const invalidEntries = [];
   const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions = compileAllowVersions(security?.allow_versions);
+  const versions2 = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
   const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
@@ -46257,7 +46260,7 @@ function compileRuntime(runtime) {
         const which2 = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
         report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which2}`);
       }
-      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
+      const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
       const version = tool.version;
       if (version === void 0) {
         if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
@@ -46315,9 +46318,9 @@ function compileAllowlist(value, invalid) {
 function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
+    const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions2.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v) => tests.some((t2) => t2(v)) };
   });
 }
 function checkList(raw, normalize4, allowed, code, noun, list3, report2) {
@@ -46366,13 +46369,13 @@ function toolCells(patterns) {
   const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
   const servers = parts("server");
   const tools = parts("tool");
-  const versions = parts("version");
+  const versions2 = parts("version");
   const search = (list3, extra) => findCells(list3.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
   const s = search(servers, "/@");
   const t2 = search(tools, "@");
-  const v = search(versions, "@");
+  const v = search(versions2, "@");
   const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
-  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions, c3) })), { describe: "no version (unpinned)" }];
+  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions2, c3) })), { describe: "no version (unpinned)" }];
   const cells = [];
   let complete = s.complete && t2.complete && v.complete;
   outer: for (const sc of s.cells) {
@@ -46400,9 +46403,9 @@ function toolPatternParts(entries) {
 function toolPatternsOf(runtime) {
   const lists = runtime?.tools?.allowlist;
   const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
-  for (const [server, versions] of Object.entries(runtime?.security?.allow_versions ?? {})) {
+  for (const [server, versions2] of Object.entries(runtime?.security?.allow_versions ?? {})) {
     out.push({ server });
-    for (const v of Array.isArray(versions) ? versions : []) if (typeof v === "string") out.push({ version: v });
+    for (const v of Array.isArray(versions2) ? versions2 : []) if (typeof v === "string") out.push({ version: v });
   }
   return out;
 }
@@ -47763,7 +47766,86 @@ function escapeHtml(s) {
 
 // src/diff/render-text.ts
 var ansi = (open4, close) => (s) => s === "" ? s : `\x1B[${open4}m${s}\x1B[${close}m`;
+var plain = (s) => s;
 var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
+var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+function whoText(targets) {
+  return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
+}
+function changeLines({ targets, item: c3 }, p2) {
+  const parts = changeTexts(c3);
+  const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
+  const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
+  const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
+  const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
+  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
+}
+var MAX_REGION_LINES = 20;
+function regionLines(title, verdict, result, paint, p2) {
+  const out = [];
+  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
+  for (const { targets, item: regions } of inTargets(lists)) {
+    if (out.length === 0) out.push(paint(p2.bold(title)));
+    out.push(`  ${targets.join(", ")} (${count(regions.length, "region")})`);
+    for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
+      out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
+      out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
+    }
+    if (regions.length > MAX_REGION_LINES) out.push(p2.dim(`    \u2026 ${regions.length - MAX_REGION_LINES} more regions (--format json lists them all)`));
+  }
+  return out;
+}
+function renderDiffText(result, options = {}) {
+  const p2 = options.color === true ? COLOR : NO_COLOR;
+  const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
+  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
+  const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
+  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
+  const group = (title, pred, paint) => {
+    const items = all.filter((x2) => pred(x2.item));
+    if (items.length === 0) return;
+    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
+  };
+  const section = (lines) => {
+    if (lines.length > 0) out.push("", ...lines);
+  };
+  group("\u26A0 Loosened", (c3) => c3.verdict === "loosened" || c3.verdict === "mixed", p2.red);
+  section(regionLines("\u26A0 Newly allowed", "loosened", result, p2.red, p2));
+  group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
+  section(regionLines("Newly denied", "tightened", result, p2.green, p2));
+  group("To review", (c3) => c3.verdict === "review", p2.yellow);
+  group("Neutral", (c3) => c3.verdict === "neutral", plain);
+  const targetNotes = result.targets.filter((t2) => t2.status !== "both" || !t2.proof.proven);
+  if (targetNotes.length > 0) {
+    out.push("", p2.bold("Targets"));
+    for (const t2 of targetNotes) {
+      if (t2.status !== "both") out.push(`  ${t2.target}: ${t2.status === "added" ? "new target (compared with an empty policy)" : "target removed"}`);
+      if (!t2.proof.proven) out.push(`  ${t2.target}: ${p2.yellow(notProvenNote(t2.proof))}`);
+    }
+  }
+  if (result.packs.length > 0) {
+    out.push("", p2.bold("Packs"));
+    for (const k2 of result.packs) {
+      const versions2 = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
+      out.push(`  ${k2.name}: ${k2.change} ${versions2}`.trimEnd());
+    }
+  }
+  out.push("");
+  if (result.verdict === "unchanged") {
+    out.push(p2.green("\u2714 no changes to the effective policy"));
+  } else {
+    const changes = result.targets.flatMap((t2) => t2.changes);
+    const c3 = result.counts;
+    const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
+    out.push(
+      `${changeCounts(changes)} in ${count(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count(c3.toolChanges, "tool call")} changed` : "")
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
 
 // src/pack/checksum.ts
 import { createHash } from "node:crypto";
@@ -47801,6 +47883,18 @@ var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var DEFAULT_ACTIONS = ["allow", "deny"];
 var RULE_SETTINGS = ["error", "warning", "info", "off"];
 var PACK_STATE_FORMAT_VERSION = "v1";
+var ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+var packSource = obj(
+  {
+    name: str({ description: "The source's name, recorded in .edict/packs.yaml for the packs it gives" }, { pattern: NAME_PATTERN }),
+    url: str({ description: "An index written by `edict pack publish`: https://, http://, file:// or a local path" }),
+    keys: list(str({ description: "A public key file, relative to the repository root" }), { description: "Every pack from a url source must be signed by one of these keys" }),
+    token_env: str({ description: "Environment variable holding a bearer token for a private url host" }, { pattern: ENV_NAME_PATTERN }),
+    git: str({ description: "A git repository with packs under packs/<name>/ (a URL or a local path)" }),
+    ref: str({ description: "Branch or tag of a git source; default: the remote's default branch" })
+  },
+  ["name"]
+);
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
   title: "edict.yaml",
@@ -47820,7 +47914,10 @@ var CONFIG_SCHEMA = {
         rules: map(strEnum(RULE_SETTINGS)),
         ignore: list(str({ "x-format": "glob" }))
       }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+      packs: obj({
+        source: str({ description: "Folder of shipped packs, default packs/" }),
+        sources: list(packSource, { description: "Where else packs come from, searched in order after the repository's own folder and before the built-in library" })
+      })
     },
     ["name", "targets"]
   )
@@ -47860,6 +47957,9 @@ var PACK_STATE_SCHEMA = {
             layer: strEnum(LAYERS),
             installed_at: str({ "x-format": "date-time" }),
             pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            source: str({ description: "The source the pack came from: repository, a packs.sources name, or builtin (absent: repository)" }, { pattern: NAME_PATTERN }),
+            resolved: str({ description: "What pins the exact content: the envelope URL and its sha256, the git commit and path, or the pack checksum" }),
+            range: str({ description: "The version range asked for at install; upgrades stay within it", "x-format": "version-range" }),
             files: list(installedFile)
           },
           ["name", "version", "layer", "files"]
@@ -48050,12 +48150,19 @@ function validateConfig(value) {
     targets: mapOf(value.targets, targetOptionsOf),
     bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
     lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
-    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source) }))
+    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source), sources: listOf2(p2.sources, packSourceOf) }))
   });
   return { value: config, issues };
 }
 function targetOptionsOf(value) {
   return recordOf(value, (o2) => compact({ default_action: oneOf(o2.default_action, DEFAULT_ACTIONS), description: stringOf(o2.description) })) ?? {};
+}
+function packSourceOf(value) {
+  return recordOf(value, (s) => {
+    const name = stringOf(s.name);
+    if (name === void 0) return void 0;
+    return compact({ name, url: stringOf(s.url), keys: stringsOf(s.keys), token_env: stringOf(s.token_env), git: stringOf(s.git), ref: stringOf(s.ref) });
+  });
 }
 
 // src/model/documents/pack-meta.ts
@@ -48100,7 +48207,17 @@ function installedPackOf(value) {
   const layer = oneOf(value.layer, LAYERS);
   const files2 = listOf2(value.files, installedFileOf);
   if (name === void 0 || version === void 0 || layer === void 0 || files2 === void 0) return void 0;
-  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files: files2 });
+  return compact({
+    name,
+    version,
+    layer,
+    installed_at: stringOf(value.installed_at),
+    pack_checksum: stringOf(value.pack_checksum),
+    source: stringOf(value.source),
+    resolved: stringOf(value.resolved),
+    range: stringOf(value.range),
+    files: files2
+  });
 }
 function installedFileOf(value) {
   if (!isRecord(value)) return void 0;
@@ -48824,9 +48941,29 @@ function findCycles(packs) {
 function formatCycle(cycle) {
   return [...cycle, cycle[0]].join(" \u2192 ");
 }
+function dependencyOrder(packs, subset) {
+  const wanted = new Set(subset);
+  const out = [];
+  const state = /* @__PURE__ */ new Map();
+  const visit3 = (name) => {
+    if (state.has(name)) return;
+    state.set(name, "visiting");
+    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit3(dep.name);
+    state.set(name, "done");
+    if (wanted.has(name)) out.push(name);
+  };
+  for (const name of [...wanted].sort()) visit3(name);
+  return out;
+}
 
 // src/pack/state.ts
 var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/pack/sources/types.ts
+var REPOSITORY_SOURCE = "repository";
+var BUILTIN_SOURCE = "builtin";
+
+// src/pack/state.ts
 var STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 function emptyState() {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
@@ -48840,6 +48977,43 @@ function toPackState(value) {
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
+}
+function compareStrings(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+function orderedFile(f) {
+  return {
+    path: f.path,
+    ...f.policy_id !== void 0 ? { policy_id: f.policy_id } : {},
+    ...f.sha256 !== void 0 ? { sha256: f.sha256 } : {}
+  };
+}
+function orderedPack(p2) {
+  return {
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.installed_at !== void 0 ? { installed_at: p2.installed_at } : {},
+    ...p2.pack_checksum !== void 0 ? { pack_checksum: p2.pack_checksum } : {},
+    ...p2.source !== void 0 ? { source: p2.source } : {},
+    ...p2.resolved !== void 0 ? { resolved: p2.resolved } : {},
+    ...p2.range !== void 0 ? { range: p2.range } : {},
+    files: [...p2.files].sort((a, b2) => compareStrings(a.path, b2.path)).map(orderedFile)
+  };
+}
+function sourceOfEntry(entry) {
+  return entry.source ?? REPOSITORY_SOURCE;
+}
+function toStateYaml(state) {
+  const packs = {};
+  for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings)) packs[name] = orderedPack(state.installed_packs[name]);
+  const doc = new import_yaml4.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
+  return doc.toString({ lineWidth: 0 });
+}
+function toTimestamp(date) {
+  if (Number.isNaN(date.getTime())) throw new TypeError("invalid date");
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 // src/pack/view.ts
@@ -48858,6 +49032,11 @@ function shippedPacksOf(repo) {
     shippedCache.set(repo, cached);
   }
   return cached;
+}
+function identityOf(path, bytes) {
+  const document2 = validatePolicyDocument(parseSource(path, bytes).value).value;
+  const id = document2?.metadata?.id;
+  return document2 && id !== void 0 ? { kind: document2.kind, id } : void 0;
 }
 function worldOf(repo) {
   const policyFiles = /* @__PURE__ */ new Map();
@@ -48915,7 +49094,365 @@ function installedPacksOf(repo) {
 // src/pack/plan.ts
 var import_semver5 = __toESM(require_semver2(), 1);
 
+// src/pack/draft.ts
+function draftOf(world) {
+  return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
+}
+function installedNames(d) {
+  return Object.keys(d.packs).sort();
+}
+function sameBytes(a, b2) {
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  return true;
+}
+function editedByHand(file, bytes) {
+  return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
+}
+function setFile(d, path, bytes) {
+  d.files.set(path, bytes);
+  const ident = identityOf(path, bytes);
+  if (ident) d.ids.set(path, ident);
+  else d.ids.delete(path);
+}
+function deleteFile(d, path) {
+  d.files.delete(path);
+  d.ids.delete(path);
+}
+function entryOf(pack, now, extra = {}) {
+  return {
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    installed_at: toTimestamp(now),
+    pack_checksum: pack.checksum,
+    ...extra.origin ? { source: extra.origin.source, resolved: extra.origin.resolved } : {},
+    ...extra.range !== void 0 ? { range: extra.range } : {},
+    files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
+  };
+}
+
+// src/pack/modeline.ts
+import { posix } from "node:path";
+var INIT_SCHEMA_DIR = ".edict/schemas";
+var ROOT_SCHEMA_DIR = "schemas";
+var SCHEMA_DIRS = [INIT_SCHEMA_DIR, ROOT_SCHEMA_DIR];
+var MODELINE_RE = /^#[ \t]*yaml-language-server:[ \t]*\$schema=(\S*)[^\n]*?(\r?\n|$)/;
+var KIND_RE = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#.*)?\r?$/m;
+var BOM = "\uFEFF";
+var decoder2 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+var encoder3 = new TextEncoder();
+function modelineOf(text2) {
+  const bom = text2.startsWith(BOM) ? BOM : "";
+  const m = MODELINE_RE.exec(text2.slice(bom.length));
+  return m ? { line: m[0], target: m[1], eol: m[2], bom } : void 0;
+}
+function schemaNameOf(text2, modelineTarget) {
+  const kind = KIND_RE.exec(text2)?.[1];
+  if (kind) return `${kind}.json`;
+  if (modelineTarget) {
+    const base = posix.basename(modelineTarget.split("#")[0]);
+    if (/^[A-Za-z][A-Za-z0-9_-]*\.json$/.test(base)) return base;
+  }
+  return void 0;
+}
+function schemaReference(installPath, schemaName, schemaFiles) {
+  for (const dir of SCHEMA_DIRS) {
+    const target = `${dir}/${schemaName}`;
+    if (schemaFiles.has(target)) return posix.relative(posix.dirname(installPath), target);
+  }
+  return void 0;
+}
+function installedContent(bytes, installPath, schemaFiles) {
+  const text2 = decoder2.decode(bytes);
+  if (text2.includes("\uFFFD")) return bytes;
+  const found = modelineOf(text2);
+  const name = schemaNameOf(text2, found?.target);
+  const reference = name === void 0 ? void 0 : schemaReference(installPath, name, schemaFiles);
+  const bom = found?.bom ?? (text2.startsWith(BOM) ? BOM : "");
+  const body = text2.slice(bom.length);
+  let out;
+  if (found) {
+    if (reference === void 0) out = bom + body.slice(found.line.length);
+    else if (found.target === reference) return bytes;
+    else out = `${bom}# yaml-language-server: $schema=${reference}${found.eol || "\n"}${body.slice(found.line.length)}`;
+  } else {
+    if (reference === void 0) return bytes;
+    const eol = /\r\n/.test(body) ? "\r\n" : "\n";
+    out = `${bom}# yaml-language-server: $schema=${reference}${eol}${body}`;
+  }
+  return encoder3.encode(out);
+}
+
+// src/pack/preconditions.ts
+function packError(message, file) {
+  return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
+}
+function sourceOf(shipped) {
+  return shipped.source ?? "packs";
+}
+function requireShipped(shipped, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(`${nameProblem}; run \`edict pack list\` to see the shipped packs`);
+  const source = sourceOf(shipped);
+  const pack = shipped.packs.get(name);
+  const problems = (pack?.problems ?? shipped.problems.filter((p2) => p2.pack === name)).map((p2) => `${source}/${name}/${p2.file}: ${p2.message.replace(`${p2.file}: `, "")}`);
+  if (!pack && problems.length === 0) {
+    const names = [...shipped.packs.keys()].sort();
+    const near = suggest(name, names);
+    throw packError(
+      `no pack named ${name} in ${source}/${near ? `; did you mean ${near}?` : ""} (shipped: ${names.length ? names.join(", ") : "none"})`
+    );
+  }
+  if (!pack || problems.length > 0) {
+    const band = (pack?.problems ?? []).some((p2) => p2.code === "band");
+    const head = band ? "InvalidPack: Policy priority outside allowed band" : `InvalidPack: ${source}/${name} is not a valid pack`;
+    throw packError(`${head}
+  - ${problems.join("\n  - ")}
+Fix the pack (\`edict lint\` shows each problem with its position) and try again`, `${source}/${name}`);
+  }
+  return pack;
+}
+function dependenciesOf(shipped, name) {
+  return shipped.packs.get(name)?.dependencies ?? [];
+}
+function checkDependencies(pack, d) {
+  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
+  if (missing.length > 0) {
+    throw packError(
+      `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
+Install ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m) => `edict pack install ${m}`).join(" && ")} (\`edict pack install ${pack.name}\` without --no-deps installs ${missing.length === 1 ? "it" : "them"} with ${pack.name})`
+    );
+  }
+  const lines = [];
+  for (const dep of pack.dependencies) {
+    const installed2 = d.packs[dep.name];
+    if (dependsUpward(pack.layer, installed2.layer)) {
+      lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed2.layer} pack; a pack may depend only on packs of the same or a lower layer`);
+    }
+    if (!satisfiesDependency(dep, installed2.version)) {
+      lines.push(`DependencyRangeUnmet: ${pack.name} requires ${dep.raw} but ${dep.name} v${installed2.version} is installed; run \`edict pack upgrade ${dep.name}\` first`);
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkCycles(pack, shipped) {
+  const cycle = findCycles(shipped.packs).find((c3) => c3.includes(pack.name));
+  if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
+}
+function checkDependents(pack, d, shipped) {
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    for (const dep of dependenciesOf(shipped, other)) {
+      if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
+        lines.push(`DependencyRangeUnmet: installed pack ${other} requires ${dep.raw}; v${pack.version} does not satisfy it. Upgrade or remove ${other} first`);
+      }
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkBands(pack, d, shipped) {
+  if (!isValidBand(pack.band)) return;
+  const lines = [];
+  for (const other of installedNames(d)) {
+    if (other === pack.name) continue;
+    const o2 = shipped.packs.get(other);
+    if (!o2 || !isValidBand(o2.band)) continue;
+    const mine = { layer: pack.layer, band: pack.band };
+    const theirs = { layer: o2.layer, band: o2.band };
+    if (bandsOverlap(pack.band, o2.band)) {
+      lines.push(`InvalidPack: band ${formatBand(pack.band)} of pack ${pack.name} overlaps band ${formatBand(o2.band)} of installed pack ${other}; installed packs' bands must not overlap`);
+    } else if (bandBelowLowerLayer(mine, theirs) || bandBelowLowerLayer(theirs, mine)) {
+      const [hi, lo] = bandBelowLowerLayer(mine, theirs) ? [pack, o2] : [o2, pack];
+      lines.push(
+        `LayerInversion: band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} must lie above band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`
+      );
+    }
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkIds(pack, d, replaced) {
+  const lines = [];
+  const inPack = /* @__PURE__ */ new Map();
+  for (const p2 of pack.policies) {
+    if (!p2.kind || p2.id === void 0) continue;
+    const key2 = `${p2.kind}\0${p2.id}`;
+    const first2 = inPack.get(key2);
+    if (first2) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first2} and ${p2.file} of pack ${pack.name}`);
+    else inPack.set(key2, p2.file);
+  }
+  for (const [path, ident] of d.ids) {
+    if (replaced.has(path)) continue;
+    const file = inPack.get(`${ident.kind}\0${ident.id}`);
+    if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path}; rename or remove that policy, then try again`);
+  }
+  if (lines.length > 0) throw packError(lines.join("\n"));
+}
+function checkTracked(name, entry) {
+  const bad = entry.files.map((f) => f.path).filter((p2) => !isInstalledPathOf(name, p2));
+  if (bad.length > 0) {
+    throw packError(
+      `${PACK_STATE_FILE} lists ${bad.join(", ")} for pack ${name}, but pack ${name} only installs policies/${name}__NN__<slug>.yaml; fix the state file (restore it from git) before changing packs`,
+      PACK_STATE_FILE
+    );
+  }
+}
+function requireInstalled(d, name) {
+  const nameProblem = packNameProblem(name);
+  if (nameProblem) throw packError(nameProblem);
+  const entry = d.packs[name];
+  if (!entry) {
+    const names = installedNames(d);
+    const near = suggest(name, names);
+    throw packError(
+      `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
+    );
+  }
+  checkTracked(name, entry);
+  return entry;
+}
+
+// src/pack/plan.ts
+function toWorld(input) {
+  return "policyFiles" in input ? input : worldOf(input);
+}
+function installedForm(pack, schemaFiles) {
+  if (schemaFiles === void 0) return pack;
+  return {
+    ...pack,
+    policies: pack.policies.map((p2) => {
+      const bytes = installedContent(p2.bytes, p2.installPath, schemaFiles);
+      return bytes === p2.bytes ? p2 : { ...p2, bytes, sha256: fileSha256(bytes) };
+    })
+  };
+}
+function withPacks(context3, packs) {
+  const map2 = new Map(context3.packs);
+  for (const p2 of packs) map2.set(p2.name, p2);
+  return { ...context3, packs: map2 };
+}
+function requireValid(pack, where) {
+  return requireShipped({ packs: /* @__PURE__ */ new Map([[pack.name, pack]]), problems: [], source: where }, pack.name);
+}
+function placeFiles(d, pack, tracked, force, notes) {
+  const byPath2 = new Map(tracked.map((f) => [f.path, f]));
+  const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
+  const notOwned = [];
+  const edited = [];
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (!existing || sameBytes(existing, p2.bytes)) continue;
+    const t2 = byPath2.get(p2.installPath);
+    if (!t2) notOwned.push(p2.installPath);
+    else if (editedByHand(t2, existing)) edited.push(p2.installPath);
+  }
+  for (const t2 of tracked) {
+    const existing = d.files.get(t2.path);
+    if (existing && !newPaths.has(t2.path) && editedByHand(t2, existing)) edited.push(t2.path);
+  }
+  if (!force && (notOwned.length > 0 || edited.length > 0)) {
+    const lines = [];
+    if (notOwned.length > 0) lines.push(`${notOwned.join(", ")} ${notOwned.length === 1 ? "exists and is" : "exist and are"} not pack ${pack.name}'s`);
+    if (edited.length > 0) lines.push(`${edited.join(", ")} ${edited.length === 1 ? "was" : "were"} edited by hand since pack ${pack.name} installed ${edited.length === 1 ? "it" : "them"}`);
+    throw packError(
+      `refusing to overwrite: ${lines.join("; ")}. Move your changes into a custom policy (a file without the ${pack.name}__ prefix, with a higher priority), or pass --force to overwrite`
+    );
+  }
+  for (const p2 of pack.policies) {
+    const existing = d.files.get(p2.installPath);
+    if (existing && !byPath2.has(p2.installPath) && sameBytes(existing, p2.bytes)) notes.push(`taking over ${p2.installPath}: it already holds exactly the pack's content`);
+  }
+  for (const p2 of notOwned) notes.push(`overwriting ${p2}, which pack ${pack.name} did not own (--force)`);
+  for (const p2 of edited) notes.push(`discarding hand edits in ${p2} (--force)`);
+  for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
+  for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
+}
+function upgradeNeed(d, entry, pack) {
+  const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
+  const intact = entry.files.every((f) => {
+    const bytes = d.files.get(f.path);
+    return bytes !== void 0 && !editedByHand(f, bytes);
+  });
+  return { outdated, intact };
+}
+function replacePack(d, shippedPack, shipped, options, notes, how) {
+  const name = shippedPack.name;
+  const entry = requireInstalled(d, name);
+  const pack = installedForm(shippedPack, options.schemaFiles);
+  const { outdated, intact } = upgradeNeed(d, entry, pack);
+  const missing = entry.files.some((f) => !d.files.has(f.path));
+  const restore = how.mode === "reinstall" && !outdated && missing;
+  if (!outdated && !restore && (intact || !options.force)) {
+    notes.push(
+      how.mode === "reinstall" && intact ? `${name} v${entry.version} is in place` : intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
+    );
+    return void 0;
+  }
+  const others = { ...d, packs: Object.fromEntries(Object.entries(d.packs).filter(([k2]) => k2 !== name)) };
+  checkDependencies(pack, others);
+  checkCycles(pack, shipped);
+  checkBands(pack, others, shipped);
+  checkDependents(pack, d, shipped);
+  const tracked = new Set(entry.files.map((f) => f.path));
+  checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
+  placeFiles(d, pack, entry.files, options.force ?? false, notes);
+  const origin = how.origin ?? (entry.source !== void 0 && entry.resolved !== void 0 ? { source: entry.source, resolved: entry.resolved } : void 0);
+  const range = how.range ?? (how.dropRange ? void 0 : entry.range);
+  const next = entryOf(pack, options.now, { ...origin ? { origin } : {}, ...range !== void 0 ? { range } : {} });
+  d.packs[name] = how.mode === "reinstall" && !outdated && entry.installed_at !== void 0 ? { ...next, installed_at: entry.installed_at } : next;
+  return { name, from: entry.version, to: pack.version };
+}
+function planOf(operation, before, d, changes, notes) {
+  const add2 = [];
+  const replace = [];
+  const remove2 = [];
+  for (const [path, content2] of d.files) {
+    const old = before.policyFiles.get(path);
+    if (!old) add2.push({ path, content: content2 });
+    else if (!sameBytes(old, content2)) replace.push({ path, content: content2 });
+  }
+  for (const path of before.policyFiles.keys()) if (!d.files.has(path)) remove2.push(path);
+  const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+  const state = { format_version: "v1", installed_packs: d.packs };
+  const unchanged = changes.length === 0;
+  return {
+    operation,
+    changes,
+    add: add2.sort(byPath2),
+    replace: replace.sort(byPath2),
+    remove: remove2.sort(),
+    state: unchanged ? before.state : state,
+    // An operation that changes nothing keeps the state file byte for byte.
+    stateText: unchanged && before.stateText !== void 0 ? before.stateText : toStateYaml(unchanged ? before.state : state),
+    ...before.stateText !== void 0 ? { previousStateText: before.stateText } : {},
+    notes
+  };
+}
+function isNoopPlan(plan) {
+  return plan.changes.length === 0;
+}
+function planUpgradePacks(input, packs, context3, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context3, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const pack = requireValid(p2.pack, p2.origin?.source ?? sourceOf(context3));
+    const change = replacePack(d, pack, all, options, notes, {
+      mode: "upgrade",
+      ...p2.origin ? { origin: p2.origin } : {},
+      ...options.dropRange?.has(pack.name) ? { dropRange: true } : {}
+    });
+    if (change) changes.push(change);
+  }
+  if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+  return planOf("upgrade", world, d, changes, notes);
+}
+
 // src/pack/drift.ts
+var import_semver6 = __toESM(require_semver2(), 1);
 function formatOutdated(name, installed2, shipped) {
   return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
 }
@@ -48946,6 +49483,9 @@ function computeDrift(state, shipped, files2) {
   }
   return out;
 }
+
+// src/pack/describe.ts
+var import_semver7 = __toESM(require_semver2(), 1);
 
 // src/pack/read-packs.ts
 import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
@@ -49017,6 +49557,24 @@ async function readBounded(path, maxBytes, options = {}) {
     }
   } finally {
     await handle.close();
+  }
+}
+function readBoundedSync(path, maxBytes, options = {}) {
+  let fd;
+  try {
+    fd = openSync(path, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(fstatSync(fd), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      step2 = loop.next(readSync(fd, step2.value, 0, step2.value.length, null));
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -49142,6 +49700,175 @@ async function readShippedPacks(root, source = PACKS_DIR) {
     files2.push({ path, bytes: await readCapped(dir, path) });
   }
   return { ...toShippedPacks(files2), source };
+}
+
+// src/pack/resolve.ts
+var import_semver8 = __toESM(require_semver2(), 1);
+function satisfies(version, range) {
+  if (range === void 0) return import_semver8.default.valid(version) !== null;
+  return import_semver8.default.valid(version) !== null && import_semver8.default.satisfies(version, range);
+}
+function newestIn(offers, name, range) {
+  const versions2 = offers.filter((o2) => o2.name === name && satisfies(o2.version, range)).map((o2) => o2.version);
+  return versions2.sort(import_semver8.default.rcompare)[0];
+}
+
+// src/pack/sourced.ts
+import { readdir as readdir4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+function messageOf(e) {
+  return isEdictError(e) ? e.message : e instanceof Error ? e.message : String(e);
+}
+async function readOffers(sources, options = {}) {
+  const read = await Promise.all(
+    sources.map(async (s) => {
+      try {
+        return { source: s.name, offers: await s.offers(), error: void 0 };
+      } catch (e) {
+        if (!options.lenient) throw e;
+        return { source: s.name, offers: void 0, error: messageOf(e) };
+      }
+    })
+  );
+  const out = { sources: [], unreachable: [] };
+  for (const r2 of read) {
+    if (r2.offers !== void 0) out.sources.push({ source: r2.source, offers: r2.offers });
+    else out.unreachable.push({ source: r2.source, message: r2.error ?? "unreadable" });
+  }
+  return out;
+}
+function sourceNamed(sources, name, pack) {
+  const found = sources.find((s) => s.name === name);
+  if (found) return found;
+  throw new EdictError(
+    "PACK_SOURCE_ERROR",
+    `${pack ? `pack ${pack} was installed from` : "no"} source ${name}${pack ? ", which" : " that"} edict.yaml does not list (sources: ${sources.map((s) => s.name).join(", ")}); add it under packs.sources again, or reinstall the pack from another source`,
+    { position: { file: "edict.yaml" } }
+  );
+}
+function pinOf(entry) {
+  if (entry.resolved !== void 0) return entry.resolved;
+  const source = sourceOfEntry(entry);
+  return source === REPOSITORY_SOURCE || source === BUILTIN_SOURCE ? entry.pack_checksum : void 0;
+}
+async function fetchInstalled(sources, state, options = {}) {
+  const planned = [];
+  const unavailable = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs[name];
+    try {
+      const source = sourceNamed(sources, sourceOfEntry(entry), name);
+      const fetched = await source.fetch(name, entry.version, pinOf(entry));
+      planned.push({ pack: fetched.pack, origin: fetched.origin });
+    } catch (e) {
+      if (options.strict || !isEdictError(e)) throw e;
+      const failure2 = e.code !== "PACK_SOURCE_ERROR";
+      unavailable.set(name, { message: `${name} ${entry.version} cannot be had from source ${sourceOfEntry(entry)}: ${e.message}`, failure: failure2 });
+    }
+  }
+  return { planned, context: contextOf(planned.map((p2) => p2.pack)), unavailable };
+}
+function contextOf(packs, source = "sources") {
+  return { packs: new Map(packs.map((p2) => [p2.name, p2])), problems: [], source };
+}
+async function schemaFilesOf(root) {
+  const out = /* @__PURE__ */ new Set();
+  for (const dir of SCHEMA_DIRS) {
+    let names;
+    try {
+      names = await readdir4(join5(root, ...dir.split("/")));
+    } catch {
+      continue;
+    }
+    for (const n of names) if (n.endsWith(".json")) out.add(`${dir}/${n}`);
+  }
+  return out;
+}
+function withPlanApplied(repo, plan) {
+  const files2 = /* @__PURE__ */ new Map();
+  for (const f of repo.files) files2.set(f.path, repoFileBytes(f));
+  for (const f of [...plan.add, ...plan.replace]) files2.set(f.path, f.content);
+  for (const p2 of plan.remove) files2.delete(p2);
+  files2.set(PACK_STATE_FILE, plan.stateText);
+  return buildRepository([...files2].map(([path, bytes]) => ({ path, bytes })));
+}
+
+// src/pack/upgrades.ts
+var import_semver9 = __toESM(require_semver2(), 1);
+function upgradeRange(entry) {
+  return entry.range ?? `^${entry.version}`;
+}
+function outdatedOf(state, offers) {
+  return Object.keys(state.installed_packs ?? {}).sort().map((name) => {
+    const entry = state.installed_packs[name];
+    const source = sourceOfEntry(entry);
+    const own = offers.find((s) => s.source === source)?.offers ?? [];
+    return {
+      name,
+      installed: entry.version,
+      wanted: newestIn(own, name, upgradeRange(entry)) ?? null,
+      latest: newestIn(own, name) ?? null,
+      source
+    };
+  });
+}
+function upgradeTargets(state, offers, options = {}) {
+  const installed2 = state.installed_packs ?? {};
+  if (options.name !== void 0 && !installed2[options.name]) {
+    const names = Object.keys(installed2).sort();
+    throw new EdictError("PACK_ERROR", `pack ${options.name} is not installed (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${options.name}\``);
+  }
+  const targets = [];
+  for (const row2 of outdatedOf(state, offers)) {
+    if (options.name !== void 0 && row2.name !== options.name) continue;
+    const to = options.latest ? row2.latest : row2.wanted;
+    if (to === null || !import_semver9.default.valid(row2.installed) || !import_semver9.default.gt(to, row2.installed)) continue;
+    const entry = installed2[row2.name];
+    targets.push({ name: row2.name, from: row2.installed, to, source: row2.source, beyondRange: entry.range !== void 0 && !import_semver9.default.satisfies(to, entry.range) });
+  }
+  const deps = /* @__PURE__ */ new Map();
+  for (const t2 of targets) {
+    const offer = offers.find((s) => s.source === t2.source)?.offers.find((o2) => o2.name === t2.name && o2.version === t2.to);
+    const parsed = (offer?.dependencies ?? []).map(parseDependency).flatMap((p2) => p2.ok ? [p2.dependency] : []);
+    deps.set(t2.name, { dependencies: parsed });
+  }
+  const order2 = dependencyOrder(deps, targets.map((t2) => t2.name));
+  return order2.map((n) => targets.find((t2) => t2.name === n));
+}
+function planDiff(repo, plan) {
+  return diffRepositories(repo, withPlanApplied(repo, plan), { base: "installed", head: "upgraded" });
+}
+async function planSourcedUpgrade(options) {
+  const state = worldOf(options.repo).state;
+  const offers = await readOffers(options.sources);
+  const targets = upgradeTargets(state, offers.sources, { ...options.name !== void 0 ? { name: options.name } : {}, ...options.latest ? { latest: true } : {} });
+  const planned = [];
+  for (const t2 of targets) {
+    const fetched = await sourceNamed(options.sources, t2.source, t2.name).fetch(t2.name, t2.to);
+    planned.push({ pack: fetched.pack, origin: fetched.origin });
+  }
+  const installed2 = await fetchInstalled(options.sources, state);
+  if (targets.length === 0 && options.force && options.name !== void 0) {
+    const same2 = installed2.planned.find((p2) => p2.pack.name === options.name);
+    if (same2) planned.push(same2);
+  }
+  const plan = planUpgradePacks(options.repo, planned, installed2.context, {
+    now: options.now,
+    force: options.force ?? false,
+    schemaFiles: await schemaFilesOf(options.root),
+    dropRange: new Set(targets.filter((t2) => t2.beyondRange).map((t2) => t2.name))
+  });
+  if (planned.length === 0) {
+    plan.notes.length = 0;
+    plan.notes.push(options.name !== void 0 ? `${options.name} is up to date (v${state.installed_packs[options.name].version}, within ${upgradeRange(state.installed_packs[options.name])})` : "every installed pack is up to date");
+  }
+  const diff = { ...planDiff(options.repo, plan), nextVersion: null };
+  return { plan, changes: plan.changes, diff, markdown: renderDiffMarkdown(diff), text: renderDiffText(diff, { color: options.color ?? false }) };
+}
+async function proposePackUpgrades(options) {
+  const proposal = await planSourcedUpgrade({ ...options });
+  if (isNoopPlan(proposal.plan)) return void 0;
+  return { plan: proposal.plan, changes: proposal.changes, markdown: proposal.markdown, text: proposal.text };
 }
 
 // src/lint/rule.ts
@@ -49284,28 +50011,136 @@ var layer_inversion_default = defineRule(
   }
 );
 
+// src/pack/sources/builtin.ts
+import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
+import { basename, dirname, join as join6 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/pack/sources/offers.ts
+function byName(a, b2) {
+  return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
+}
+function offersOf(packs, source) {
+  return [...packs.packs.values()].map((p2) => ({
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.description !== void 0 ? { description: p2.description } : {},
+    dependencies: p2.dependencies.map((d) => d.raw),
+    source
+  })).sort(byName);
+}
+function packAt(packs, name, version, where) {
+  const pack = packs.packs.get(name);
+  if (!pack) {
+    const names = [...packs.packs.keys()];
+    throw new EdictError("PACK_SOURCE_ERROR", `${where} has no pack named ${name} (it has: ${names.length > 0 ? names.join(", ") : "none"})`);
+  }
+  if (pack.version !== version) {
+    throw new EdictError("PACK_SOURCE_ERROR", `${where} has ${name} ${pack.version}, not ${version}; run \`edict pack list\` to see what each source offers`);
+  }
+  return pack;
+}
+
+// src/pack/sources/folder-source.ts
+function folderSource(options) {
+  let packs;
+  const load = () => packs ??= options.read();
+  return {
+    name: options.name,
+    kind: options.kind,
+    async offers() {
+      return offersOf(await load(), options.name);
+    },
+    async fetch(name, version, pin) {
+      const pack = packAt(await load(), name, version, options.where);
+      if (pin !== void 0 && pin !== pack.checksum) {
+        throw new EdictError(
+          "PACK_PIN_MISMATCH",
+          `${name} ${version} in ${options.where} has checksum ${pack.checksum}, but ${pin} was installed: its files changed without a version bump. Restore them, or bump the pack's version and upgrade to it`
+        );
+      }
+      return { pack, origin: { source: options.name, resolved: pack.checksum } };
+    }
+  };
+}
+
+// src/pack/sources/builtin.ts
+var BUILTIN_DIR = "packs";
+function isPackageRoot(dir) {
+  return existsSync3(join6(dir, "package.json"));
+}
+function findBuiltinPacksDir(from = dirname(fileURLToPath(import.meta.url))) {
+  let dir = from;
+  for (; ; ) {
+    if (isPackageRoot(dir)) {
+      const packs = join6(dir, BUILTIN_DIR);
+      if (existsSync3(packs) && statSync(packs).isDirectory()) return packs;
+      throw new EdictError("NOT_FOUND", `edict's package at ${dir} has no ${BUILTIN_DIR}/ folder; reinstall edict (the built-in packs ship in its package)`);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's package (a package.json) above ${from}; is the edict package complete?`);
+    dir = parent;
+  }
+}
+function builtinSource(options = {}) {
+  return folderSource({
+    name: BUILTIN_SOURCE,
+    kind: "builtin",
+    where: "the built-in library",
+    read: async () => {
+      let dir;
+      try {
+        dir = options.dir ?? findBuiltinPacksDir();
+      } catch (e) {
+        throw new EdictError("PACK_SOURCE_ERROR", e instanceof Error ? e.message : String(e), { cause: e });
+      }
+      return readShippedPacks(dirname(dir), basename(dir));
+    }
+  });
+}
+var versions;
+function builtinPackVersions() {
+  if (versions) return versions;
+  const out = /* @__PURE__ */ new Map();
+  try {
+    const dir = findBuiltinPacksDir();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join6(dir, entry.name, "metadata.yaml");
+      if (!existsSync3(path)) continue;
+      const meta = validatePackMeta(parseSource(path, readFileSync3(path)).value).value;
+      if (meta?.name === entry.name && meta.version !== void 0) out.set(meta.name, meta.version);
+    }
+  } catch {
+  }
+  versions = out;
+  return out;
+}
+
 // src/lint/rules/dependency-missing.ts
 var dependency_missing_default = defineRule(
   {
     id: "dependency-missing",
     category: "structure",
     severity: "error",
-    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
+    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. `edict pack install` pulls dependencies in by itself (unless `--no-deps`); this state comes from a removal, a hand edit or `--no-deps`: install the dependency (`edict pack install <name>`) or remove the dependent pack."
   },
   (ctx) => {
     const shipped = shippedPacksOf(ctx.repo);
-    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
+    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack), ...builtinPackVersions().keys()]);
+    for (const offers of ctx.options.sourceOffers?.values() ?? []) if (Array.isArray(offers)) for (const o2 of offers) known.add(o2.name);
     for (const pack of shipped.packs.values()) {
       const meta = metadataFile(ctx.repo, pack.name);
       if (!meta) continue;
       for (const dep of pack.dependencies) {
         if (known.has(dep.name)) continue;
-        const near = suggest(dep.name, shipped.packs.keys());
+        const near = suggest(dep.name, known);
         ctx.report({
           file: meta,
           pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
-          help: "name a pack that exists under packs/, or add that pack"
+          message: `pack ${pack.name} depends on ${dep.name}, which no pack source provides (packs/, packs.sources, the built-in library)${near ? `; did you mean ${near}?` : ""}`,
+          help: "name a pack that exists under packs/, in a source of packs.sources or in the built-in library, or add that pack"
         });
       }
     }
@@ -49380,10 +50215,10 @@ var dependency_range_unmet_default = defineRule(
     }
     const state = installedPacksOf(ctx.repo);
     if (!state) return;
-    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
+    const versions2 = new Map(state.packs.map((p2) => [p2.name, p2.version]));
     for (const p2 of state.packs) {
       for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
-        const installed2 = versions.get(dep.name);
+        const installed2 = versions2.get(dep.name);
         if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
         ctx.report({
           file: state.file,
@@ -49565,6 +50400,1897 @@ var invalid_pack_default = defineRule(
         ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
         message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
         help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-support.ts
+var str2 = (v) => typeof v === "string" ? v : void 0;
+function configuredSources(repo) {
+  const file = repo.config?.file;
+  const list3 = getAtPointer(file?.source.value, "/packs/sources");
+  if (!file || !Array.isArray(list3)) return void 0;
+  const sources = [];
+  list3.forEach((raw, index) => {
+    if (!isRecord(raw)) return;
+    const pointer = joinPointer("/packs/sources", index);
+    const entry = { index, pointer };
+    const name = str2(raw.name);
+    const url = str2(raw.url);
+    const git = str2(raw.git);
+    const tokenEnv = str2(raw.token_env);
+    if (name !== void 0) entry.name = name;
+    if (url !== void 0) entry.url = url;
+    if (git !== void 0) entry.git = git;
+    if (tokenEnv !== void 0) entry.token_env = tokenEnv;
+    if (Array.isArray(raw.keys)) {
+      entry.keys = [];
+      raw.keys.forEach((k2, i2) => {
+        if (typeof k2 === "string") entry.keys.push({ path: k2, pointer: joinPointer(`${pointer}/keys`, i2) });
+      });
+    }
+    sources.push(entry);
+  });
+  return { file, sources };
+}
+function sourceLabel(index) {
+  return `packs.sources[${index}]`;
+}
+
+// src/lint/rules/pack-source-without-keys.ts
+var pack_source_without_keys_default = defineRule(
+  {
+    id: "pack-source-without-keys",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry with a `url` lists no `keys`. Every pack from a url source must be signed by one of the source's keys: a host, a proxy or a bucket policy can change what an index serves, and the signature is what proves the pack is the publisher's. Add `keys:` with the publisher's public key files (the private half signs with `edict pack publish --key`)."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.url === void 0 || s.keys && s.keys.length > 0) continue;
+      const label = s.name ?? "this source";
+      ctx.report({
+        file: config.file,
+        pointer: s.keys ? `${s.pointer}/keys` : `${s.pointer}/url`,
+        atKey: true,
+        message: `${label} has a url but no keys: every pack from a url source must be signed by one of its keys`,
+        help: "add `keys: [keys/<publisher>.pub]` with the publisher's public key file"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-kind-unclear.ts
+var pack_source_kind_unclear_default = defineRule(
+  {
+    id: "pack-source-kind-unclear",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry gives both `url` and `git`, or neither. A source is either an index written by `edict pack publish` (`url`, over https://, file:// or a local path) or a git repository with packs under packs/<name>/ (`git`); edict cannot tell which one is meant. Keep exactly one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const label = s.name ?? "this source";
+      if (s.url !== void 0 && s.git !== void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: `${s.pointer}/git`,
+          atKey: true,
+          message: `${label} has both url and git; a source is one or the other`,
+          help: "keep `url` for an index written by `edict pack publish`, or `git` for a repository with packs under packs/<name>/"
+        });
+      } else if (s.url === void 0 && s.git === void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: s.name !== void 0 ? `${s.pointer}/name` : s.pointer,
+          atKey: s.name !== void 0,
+          message: `${label} has neither url nor git, so there is nothing to read packs from`,
+          help: "add `url:` (an index written by `edict pack publish`) or `git:` (a repository with packs under packs/<name>/)"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-duplicate-name.ts
+var pack_source_duplicate_name_default = defineRule(
+  {
+    id: "pack-source-duplicate-name",
+    category: "structure",
+    severity: "error",
+    description: "Two `packs.sources` entries share a name. `.edict/packs.yaml` records each installed pack's source by name, so a shared name makes it ambiguous where a pack came from and where its upgrades come from. Rename one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    const first2 = /* @__PURE__ */ new Map();
+    for (const s of config.sources) {
+      if (s.name === void 0) continue;
+      const earlier = first2.get(s.name);
+      if (earlier === void 0) {
+        first2.set(s.name, s.index);
+        continue;
+      }
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is already used by ${sourceLabel(earlier)}`,
+        help: "give every source its own name; installed packs record it"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-reserved-name.ts
+var RESERVED = /* @__PURE__ */ new Map([
+  [REPOSITORY_SOURCE, "the repository's own pack folder"],
+  [BUILTIN_SOURCE, "the library of packs edict ships"]
+]);
+var pack_source_reserved_name_default = defineRule(
+  {
+    id: "pack-source-reserved-name",
+    category: "structure",
+    severity: "error",
+    description: `A \`packs.sources\` entry is named \`${REPOSITORY_SOURCE}\` or \`${BUILTIN_SOURCE}\`. These names stand for the repository's own pack folder and the library edict ships, and \`.edict/packs.yaml\` records them as sources; a configured source with one of them would be mistaken for it. Choose another name.`
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const meaning = s.name === void 0 ? void 0 : RESERVED.get(s.name);
+      if (!meaning) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is reserved for ${meaning}`,
+        help: "choose another name, e.g. the publisher's (`acme`)"
+      });
+    }
+  }
+);
+
+// src/bundle/base64.ts
+var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+function decodeTable(alphabet2) {
+  const table = new Int16Array(128).fill(-1);
+  for (let i2 = 0; i2 < alphabet2.length; i2++) table[alphabet2.charCodeAt(i2)] = i2;
+  return table;
+}
+var STD_TABLE = decodeTable(STD);
+var URL_TABLE = decodeTable(URL_SAFE);
+var ascii = new TextDecoder();
+function encode(bytes, alphabet2, pad) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("base64: expected a Uint8Array");
+  const codes = new Uint8Array(alphabet2.length);
+  for (let i3 = 0; i3 < alphabet2.length; i3++) codes[i3] = alphabet2.charCodeAt(i3);
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o2 = 0;
+  let i2 = 0;
+  for (; i2 + 2 < bytes.length; i2 += 3) {
+    const n = bytes[i2] << 16 | bytes[i2 + 1] << 8 | bytes[i2 + 2];
+    out[o2++] = codes[n >> 18];
+    out[o2++] = codes[n >> 12 & 63];
+    out[o2++] = codes[n >> 6 & 63];
+    out[o2++] = codes[n & 63];
+  }
+  const rest = bytes.length - i2;
+  if (rest > 0) {
+    const n = bytes[i2] << 16 | (rest === 2 ? bytes[i2 + 1] << 8 : 0);
+    out[o2++] = codes[n >> 18];
+    out[o2++] = codes[n >> 12 & 63];
+    if (rest === 2) out[o2++] = codes[n >> 6 & 63];
+    if (pad) {
+      out[o2++] = 61;
+      if (rest === 1) out[o2++] = 61;
+    }
+  }
+  return ascii.decode(out.subarray(0, o2));
+}
+function decode(text2, table, padding, name) {
+  if (typeof text2 !== "string") throw new TypeError(`${name}: expected a string`);
+  let end = text2.length;
+  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
+  const padCount = text2.length - end;
+  if (padCount > 2) throw new TypeError(`${name}: too much padding`);
+  if (padding === "required" ? text2.length % 4 !== 0 : padCount > 0 && text2.length % 4 !== 0) {
+    throw new TypeError(`${name}: length ${text2.length} is not a multiple of 4`);
+  }
+  const tail = end % 4;
+  if (tail === 1) throw new TypeError(`${name}: impossible length ${end}`);
+  if (padCount > 0 && padCount !== (4 - tail) % 4) throw new TypeError(`${name}: wrong padding`);
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
+  let acc = 0;
+  let bits = 0;
+  let o2 = 0;
+  for (let i2 = 0; i2 < end; i2++) {
+    const c3 = text2.charCodeAt(i2);
+    const v = c3 < 128 ? table[c3] : -1;
+    if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
+    acc = (acc << 6 | v) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o2++] = acc >> bits & 255;
+    }
+  }
+  if (bits > 0 && (acc & (1 << bits) - 1) !== 0) throw new TypeError(`${name}: non-zero trailing bits`);
+  return out;
+}
+function toBase64(bytes) {
+  return encode(bytes, STD, true);
+}
+function fromBase64(text2) {
+  return decode(text2, STD_TABLE, "required", "base64");
+}
+function fromBase64Url(text2) {
+  return decode(text2, URL_TABLE, "optional", "base64url");
+}
+function fromBase64Either(text2) {
+  if (typeof text2 !== "string") throw new TypeError("base64: expected a string");
+  const std = /[+/]/.test(text2);
+  const url = /[-_]/.test(text2);
+  if (std && url) throw new TypeError("base64: mixes the standard and URL-safe alphabets");
+  if (url) return fromBase64Url(text2);
+  if (text2.length % 4 !== 0 && !text2.endsWith("=")) return fromBase64Url(text2);
+  return fromBase64(text2);
+}
+
+// node_modules/@noble/hashes/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split2(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i2 = 0; i2 < len; i2++) {
+    const { h: h2, l } = fromBig(lst[i2], le);
+    [Ah[i2], Al[i2]] = [h2, l];
+  }
+  return [Ah, Al];
+}
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE2) {
+  const h2 = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
+  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
+}
+var shrSH = (h2, _l, s) => h2 >>> s;
+var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
+var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
+var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes(bytes));
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function u8(arr) {
+  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i2 = 0; i2 < arrays.length; i2++) {
+    arrays[i2].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
+function byteSwap32(arr) {
+  for (let i2 = 0; i2 < arr.length; i2++) {
+    arr[i2] = byteSwap(arr[i2]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
+function checkOpts(defaults2, opts, title = "opts") {
+  aopts(defaults2, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults2, opts);
+  return merged;
+}
+function createHasher(hashCons, info2 = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info2 = checkOpts({}, info2, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info2);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b2, c3) {
+  return a & b2 ^ ~a & c3;
+}
+function Maj(a, b2, c3) {
+  return a & b2 ^ a & c3 ^ b2 & c3;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE2) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE2;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE: isLE2 } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i2 = 0; i2 < outLen; i2++)
+      oview.setUint32(4 * i2, state[i2], isLE2);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  4089235720,
+  3144134277,
+  2227873595,
+  1013904242,
+  4271175723,
+  2773480762,
+  1595750129,
+  1359893119,
+  2917565137,
+  2600822924,
+  725511199,
+  528734635,
+  4215389547,
+  1541459225,
+  327033209
+]);
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D2, E2, F2, G3, H2];
+  }
+  // prettier-ignore
+  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+    this.A = A2 | 0;
+    this.B = B2 | 0;
+    this.C = C2 | 0;
+    this.D = D2 | 0;
+    this.E = E2 | 0;
+    this.F = F2 | 0;
+    this.G = G3 | 0;
+    this.H = H2 | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4)
+      SHA256_W[i2] = view.getUint32(offset, false);
+    for (let i2 = 16; i2 < 64; i2++) {
+      const W15 = SHA256_W[i2 - 15];
+      const W2 = SHA256_W[i2 - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
+    }
+    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    for (let i2 = 0; i2 < 64; i2++) {
+      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
+      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
+      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
+      H2 = G3;
+      G3 = F2;
+      F2 = E2;
+      E2 = D2 + T1 | 0;
+      D2 = C2;
+      C2 = B2;
+      B2 = A2;
+      A2 = T1 + T2 | 0;
+    }
+    A2 = A2 + this.A | 0;
+    B2 = B2 + this.B | 0;
+    C2 = C2 + this.C | 0;
+    D2 = D2 + this.D | 0;
+    E2 = E2 + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G3 = G3 + this.G | 0;
+    H2 = H2 + this.H | 0;
+    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split2([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // h -- high 32 bits, l -- low 32 bits
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and slows hashing down (measured on sha256).
+  Ah = 0;
+  Al = 0;
+  Bh = 0;
+  Bl = 0;
+  Ch = 0;
+  Cl = 0;
+  Dh = 0;
+  Dl = 0;
+  Eh = 0;
+  El = 0;
+  Fh = 0;
+  Fl = 0;
+  Gh = 0;
+  Gl = 0;
+  Hh = 0;
+  Hl = 0;
+  constructor(outputLen, IV) {
+    super(128, outputLen, 16, false);
+    this.Ah = IV[0] | 0;
+    this.Al = IV[1] | 0;
+    this.Bh = IV[2] | 0;
+    this.Bl = IV[3] | 0;
+    this.Ch = IV[4] | 0;
+    this.Cl = IV[5] | 0;
+    this.Dh = IV[6] | 0;
+    this.Dl = IV[7] | 0;
+    this.Eh = IV[8] | 0;
+    this.El = IV[9] | 0;
+    this.Fh = IV[10] | 0;
+    this.Fl = IV[11] | 0;
+    this.Gh = IV[12] | 0;
+    this.Gl = IV[13] | 0;
+    this.Hh = IV[14] | 0;
+    this.Hl = IV[15] | 0;
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
+      SHA512_W_H[i2] = view.getUint32(offset);
+      SHA512_W_L[i2] = view.getUint32(offset += 4);
+    }
+    for (let i2 = 16; i2 < 80; i2++) {
+      const W15h = SHA512_W_H[i2 - 15] | 0;
+      const W15l = SHA512_W_L[i2 - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i2 - 2] | 0;
+      const W2l = SHA512_W_L[i2 - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
+      SHA512_W_H[i2] = SUMh | 0;
+      SHA512_W_L[i2] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i2 = 0; i2 < 80; i2++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA512 = class extends SHA2_64B {
+  constructor() {
+    super(64, SHA512_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+var sha512 = /* @__PURE__ */ createHasher(
+  () => new _SHA512(),
+  /* @__PURE__ */ oidNist(3)
+);
+
+// src/bundle/digest.ts
+function sha2562(bytes) {
+  assertBytes(bytes, "sha256");
+  return sha256(bytes);
+}
+function sha256Hex(bytes) {
+  return toHex(sha2562(bytes));
+}
+var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+function toSha256sumLine(hex, filename) {
+  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
+  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
+  if (/[\\\n\r]/.test(filename)) {
+    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+    return `\\${hex.toLowerCase()}  ${escaped}
+`;
+  }
+  return `${hex.toLowerCase()}  ${filename}
+`;
+}
+
+// node_modules/@noble/ed25519/index.js
+var ed25519_exports = {};
+__export(ed25519_exports, {
+  Point: () => Point,
+  etc: () => etc,
+  getPublicKey: () => getPublicKey,
+  getPublicKeyAsync: () => getPublicKeyAsync,
+  hash: () => hash,
+  hashes: () => hashes,
+  keygen: () => keygen,
+  keygenAsync: () => keygenAsync,
+  sign: () => sign,
+  signAsync: () => signAsync,
+  utils: () => utils,
+  verify: () => verify,
+  verifyAsync: () => verifyAsync
+});
+var freeze = Object.freeze;
+var P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a = P - 1n;
+var ed25519_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 8n,
+  a: _a,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes2 = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes2 = (value, length, title = "") => {
+  if (isBytes2(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes2(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes2 = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes2(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var randomBytes = (len = LEN) => {
+  const c3 = globalThis?.crypto;
+  if (typeof c3?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c3.getRandomValues(new Uint8Array(len));
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b2 = P) => (a %= b2) >= 0n ? a : b2 + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num2) => {
+  if (num2 < 0n)
+    throw new RangeError("negative coordinate");
+  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
+  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
+  return r2 % P;
+};
+var modN = (a) => mod(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b2 = modulo;
+  let x2 = 0n, u = 1n;
+  while (a !== 0n) {
+    const q2 = b2 / a;
+    const r2 = b2 - a * q2;
+    const m = x2 - u * q2;
+    b2 = a, a = r2, x2 = u, u = m;
+  }
+  const gcd = b2;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x2, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
+var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
+var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
+var apoint = (p2) => {
+  if (p2 instanceof Point)
+    return p2;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X2, Y2, Z2, T2) {
+    const max = B256;
+    this.X = arange(X2, 0n, max);
+    this.Y = arange(Y2, 0n, max);
+    this.Z = arange(Z2, 1n, max);
+    this.T = arange(T2, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p2) {
+    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y2 = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y2, 0n, P);
+    const y22 = modP(y2 * y2);
+    const u = mod(y22 - 1n);
+    const v = modP(_d * y22 + 1n);
+    let { isValid, value: x2 } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x2 === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x2 & 1n))
+      x2 = mod(-x2);
+    return new _Point(x2, y2, 1n, modP(x2 * y2));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a;
+    const d = _d;
+    const p2 = this;
+    if (p2.is0())
+      throw new Error("bad point: ZERO");
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
+    const X22 = modP(X2 * X2);
+    const Y22 = modP(Y2 * Y2);
+    const Z22 = modP(Z2 * Z2);
+    const Z4 = modP(Z22 * Z22);
+    const aX2 = modP(X22 * a);
+    const left = modP(Z22 * (aX2 + Y22));
+    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X2 * Y2);
+    const ZT = modP(Z2 * T2);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a;
+    const A2 = modP(X1 * X1);
+    const B2 = modP(Y1 * Y1);
+    const C2 = modP(2n * Z1 * Z1);
+    const D2 = modP(a * A2);
+    const x1y1 = mod(X1 + Y1);
+    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
+    const G3 = mod(D2 + B2);
+    const F2 = mod(G3 - C2);
+    const H2 = mod(D2 - B2);
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a;
+    const d = _d;
+    const A2 = modP(X1 * X2);
+    const B2 = modP(Y1 * Y2);
+    const C2 = modP(modP(T1 * d) * T2);
+    const D2 = modP(Z1 * Z2);
+    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
+    const F2 = mod(D2 - C2);
+    const G3 = mod(D2 + C2);
+    const H2 = mod(B2 - modP(a * A2));
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I;
+    arange(n, 1n, N);
+    if (!safe && this.is0())
+      return I;
+    if (n === 1n)
+      return this;
+    if (this.equals(G))
+      return wNAF(n).p;
+    let p2 = I;
+    let f = G;
+    let d = this;
+    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
+      if (n & 1n)
+        p2 = p2.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p2;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: X2, Y: Y2, Z: Z2 } = this;
+    if (this.equals(I))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z2, P);
+    if (modP(Z2 * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+  }
+  toBytes() {
+    const { x: x2, y: y2 } = this.toAffine();
+    const b2 = numTo32bLE(y2);
+    b2[31] |= x2 & 1n ? 128 : 0;
+    return b2;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N / 2n, false).double().add(this).is0();
+  }
+};
+var G = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
+var pow2 = (x2, power) => {
+  let r2 = x2;
+  while (power-- > 0) {
+    r2 = modP(r2 * r2);
+  }
+  return r2;
+};
+var pow_2_252_3 = (x2) => {
+  const x22 = modP(x2 * x2);
+  const b2 = modP(x22 * x2);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x2);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x2);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x2 * x2));
+  const root1 = x2;
+  const root2 = modP(x2 * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x2 = root1;
+  if (useRoot2 || noRoot)
+    x2 = root2;
+  if ((mod(x2) & 1n) === 1n)
+    x2 = mod(-x2);
+  return { isValid: useRoot1 || useRoot2, value: x2 };
+};
+var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
+var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A2, scalar: s } = e;
+  const r2 = modL_LE(rBytes);
+  const R2 = G.multiply(r2).toBytes();
+  const hashable = concatBytes2(R2, A2, msg);
+  const finish = (hashed) => {
+    const S2 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
+  };
+  return [hashable, finish];
+};
+var signAsync = async (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = await getExtendedPublicKeyAsync(secretKey);
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes2(sig, 64, "signature");
+  msg = abytes2(msg, void 0, "message");
+  publicKey = abytes2(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r2 = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A2, R2, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A2 = Point.fromBytes(publicKey, zip215);
+    R2 = Point.fromBytes(r2, zip215);
+    SB = G.multiply(s, false);
+    hashable = concatBytes2(r2, publicKey, msg);
+    finished = true;
+  } catch (error3) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A2.isSmallOrder())
+      return false;
+    const k2 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k2, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var etc = /* @__PURE__ */ freeze({
+  bytesToHex,
+  hexToBytes,
+  concatBytes: concatBytes2,
+  mod,
+  invert,
+  randomBytes
+});
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
+  },
+  sha512: void 0
+};
+var randomSecretKey = (seed) => {
+  return abytes2(seed === void 0 ? randomBytes() : seed, LEN, "seed");
+};
+var keygen = (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = getPublicKey(secretKey);
+  return { secretKey, publicKey };
+};
+var keygenAsync = async (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = await getPublicKeyAsync(secretKey);
+  return { secretKey, publicKey };
+};
+var utils = /* @__PURE__ */ freeze({
+  getExtendedPublicKeyAsync,
+  getExtendedPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p2 = G;
+  let b2;
+  for (let w = 0; w < 33; w++) {
+    b2 = p2;
+    points.push(b2);
+    for (let i2 = 1; i2 < 128; i2++) {
+      b2 = b2.add(p2);
+      points.push(b2);
+    }
+    p2 = b2.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p2) => {
+  const n = p2.negate();
+  return cnd ? n : p2;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p2 = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p2 = p2.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p: p2, f };
+};
+
+// src/bundle/ed25519.ts
+hashes.sha512 = sha512;
+
+// src/bundle/pem.ts
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
+function looksLikePem(text2) {
+  return text2.includes("-----BEGIN ");
+}
+function parsePemBlocks(text2) {
+  const blocks = [];
+  for (const m of text2.matchAll(PEM_BLOCK)) {
+    const label = m[1];
+    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
+    const body = m[2].replace(/[ \t\r\n]+/g, "");
+    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
+    let der;
+    try {
+      der = fromBase64(body);
+    } catch (e) {
+      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
+    }
+    blocks.push({ label, der });
+  }
+  return blocks;
+}
+function readTlv(buf, offset) {
+  const tag = buf[offset];
+  const first2 = buf[offset + 1];
+  if (tag === void 0 || first2 === void 0) throw new TypeError("DER: truncated");
+  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
+  let length = first2;
+  let start = offset + 2;
+  if (first2 & 128) {
+    const count3 = first2 & 127;
+    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
+    length = 0;
+    for (let i2 = 0; i2 < count3; i2++) {
+      const b2 = buf[start + i2];
+      if (b2 === void 0) throw new TypeError("DER: truncated");
+      length = length << 8 | b2;
+    }
+    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
+    start += count3;
+  }
+  const end = start + length;
+  if (end > buf.length) throw new TypeError("DER: truncated");
+  return { tag, value: buf.subarray(start, end), end };
+}
+
+// src/bundle/keys.ts
+var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+var ED25519_ALGORITHM = fromHex("06032b6570");
+var ED448_ALGORITHM = fromHex("06032b6571");
+var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
+function keyError(options, what, message, cause) {
+  const where = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function keyId(publicKey) {
+  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
+  assertBytes(raw, "keyId", 32);
+  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
+}
+var PublicKey = class _PublicKey {
+  algorithm = "ed25519";
+  keyid;
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.keyid = keyId(raw);
+  }
+  /**
+   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
+   * Ed25519 point or are a small-order (weak) point.
+   */
+  static fromRaw(raw, options = {}) {
+    assertBytes(raw, "public key");
+    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
+    let point;
+    try {
+      point = ed25519_exports.Point.fromBytes(raw, false);
+    } catch (e) {
+      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
+    }
+    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
+    return new _PublicKey(Uint8Array.from(raw));
+  }
+  /** A copy of the raw 32 bytes. */
+  get bytes() {
+    return Uint8Array.from(this.#raw);
+  }
+  equals(other) {
+    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
+  }
+  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
+  verify(message, signature) {
+    assertBytes(message, "message");
+    assertBytes(signature, "signature");
+    if (signature.length !== 64) return false;
+    try {
+      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
+    } catch {
+      return false;
+    }
+  }
+  toString() {
+    return `PublicKey(${this.keyid})`;
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+var PrivateKey = class _PrivateKey {
+  algorithm = "ed25519";
+  publicKey;
+  #seed;
+  constructor(seed) {
+    this.#seed = seed;
+    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
+  }
+  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
+  static fromSeed(seed) {
+    assertBytes(seed, "private key seed", 32);
+    return new _PrivateKey(Uint8Array.from(seed));
+  }
+  get keyid() {
+    return this.publicKey.keyid;
+  }
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
+  sign(message) {
+    assertBytes(message, "message");
+    return ed25519_exports.sign(message, this.#seed);
+  }
+  /** A copy of the 32-byte seed; only for writing the key out. */
+  exportSeed() {
+    return Uint8Array.from(this.#seed);
+  }
+  toString() {
+    return `PrivateKey(${this.keyid})`;
+  }
+  toJSON() {
+    return { algorithm: this.algorithm, keyid: this.keyid };
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+function describeBlocks(labels) {
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+}
+function pathHint(text2) {
+  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
+}
+function decodeKeyText(text2, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+  try {
+    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
+  } catch (e) {
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
+  }
+}
+function seedFromPkcs8(der, options) {
+  const what = "private key";
+  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
+  try {
+    const outer = readTlv(der, 0);
+    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
+    const body = outer.value;
+    const version = readTlv(body, 0);
+    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
+      throw new TypeError("unsupported PKCS#8 version");
+    }
+    const algorithm = readTlv(body, version.end);
+    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
+    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
+      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
+      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
+    }
+    const octets = readTlv(body, algorithm.end);
+    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
+    const inner = readTlv(octets.value, 0);
+    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
+      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
+    }
+    let offset = octets.end;
+    let embeddedPublic;
+    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
+    if (offset < body.length && body[offset] === 129) {
+      const pub = readTlv(body, offset);
+      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
+        throw new TypeError("malformed publicKey field");
+      }
+      embeddedPublic = pub.value.subarray(1);
+      offset = pub.end;
+    }
+    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
+    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
+      throw keyError(options, what, "the embedded public key does not match the private key");
+    }
+    return inner.value;
+  } catch (e) {
+    if (e instanceof BundleKeyError) throw e;
+    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
+  }
+}
+var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
+function parsePrivateKey(input, options = {}) {
+  const what = "private key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
+    }
+    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
+  if (bytes.length === 64) {
+    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
+      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
+    }
+    return key2;
+  }
+  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
+}
+var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+function rawFromSpki(der, options) {
+  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
+  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
+  throw keyError(
+    options,
+    "public key",
+    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
+  );
+}
+function parsePublicKey(input, options = {}) {
+  const what = "public key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
+    }
+    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
+  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
+}
+function toPublicKey(input, options = {}) {
+  return input instanceof PublicKey ? input : parsePublicKey(input, options);
+}
+
+// src/lint/rules/pack-source-invalid-key.ts
+var pack_source_invalid_key_default = defineRule(
+  {
+    id: "pack-source-invalid-key",
+    category: "structure",
+    severity: "error",
+    description: "A file in a source's `keys` does not exist in the repository, or does not hold an Ed25519 public key (SPKI PEM or base64 raw, as `edict keygen` writes). Packs from the source could never verify, so every install from it would be refused. Commit the publisher's public key at that path, or fix the path (keys are relative to the repository root)."
+  },
+  (ctx) => {
+    const keys = ctx.options.sourceKeys;
+    const config = configuredSources(ctx.repo);
+    if (!keys || !config) return;
+    for (const s of config.sources) {
+      for (const k2 of s.keys ?? []) {
+        const text2 = keys.get(k2.path);
+        if (text2 === void 0) continue;
+        let problem;
+        if (typeof text2 !== "string") problem = `cannot read key file ${k2.path}: ${text2.error}`;
+        else {
+          try {
+            parsePublicKey(text2.trim(), { source: k2.path });
+          } catch (e) {
+            problem = e.message;
+          }
+        }
+        if (!problem) continue;
+        ctx.report({
+          file: config.file,
+          pointer: k2.pointer,
+          message: problem,
+          help: "commit the publisher's public key (SPKI PEM or base64 raw) at this path, relative to the repository root"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unused-token.ts
+var pack_source_unused_token_default = defineRule(
+  {
+    id: "pack-source-unused-token",
+    category: "structure",
+    severity: "warning",
+    description: "A git source sets `token_env`. The bearer token is sent only to url sources; git authenticates with its own credentials (a credential helper, SSH keys), so the setting does nothing and suggests a protection that is not there. Remove it, and configure git's credentials instead."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.token_env === void 0 || s.git === void 0 || s.url !== void 0) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/token_env`,
+        atKey: true,
+        message: `token_env is not used by the git source ${s.name ?? ""}`.trimEnd(),
+        help: "remove it; git reads private repositories with its own credentials (credential helper, SSH keys)"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unreachable.ts
+var pack_source_unreachable_default = defineRule(
+  {
+    id: "pack-source-unreachable",
+    category: "structure",
+    severity: "warning",
+    description: "`edict lint` could not read what a `packs.sources` entry offers: the host or repository did not answer in time, refused, or served something that is not a pack index. Lint goes on without it (it works offline), but `edict pack install` and `edict pack upgrade` need the source. Check the URL or git remote, the network, and `token_env` for a private host."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    const config = configuredSources(ctx.repo);
+    if (!offers || !config) return;
+    for (const s of config.sources) {
+      const got = s.name === void 0 ? void 0 : offers.get(s.name);
+      if (!got || Array.isArray(got)) continue;
+      const where = s.url !== void 0 ? "url" : s.git !== void 0 ? "git" : "name";
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/${where}`,
+        message: `source ${s.name} cannot be read: ${got.error}`,
+        help: "lint goes on without it; `edict pack install` and `edict pack upgrade` need it reachable"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-newer-in-range.ts
+var import_semver10 = __toESM(require_semver2(), 1);
+function upgradeRange2(recorded, installed2) {
+  return typeof recorded === "string" && import_semver10.default.validRange(recorded) !== null ? recorded : `^${installed2}`;
+}
+var pack_newer_in_range_default = defineRule(
+  {
+    id: "pack-newer-in-range",
+    category: "structure",
+    severity: "info",
+    description: "A pack installed from a configured source has a newer version there within its range (the range recorded at install, else `^` the installed version). Nothing changes by itself: governance changes only when someone runs `edict pack upgrade <pack>`, which prints the effective-policy diff before applying it. Reported only when `edict lint` could read the source."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    if (!offers) return;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const source = getAtPointer(state.file.source.value, `${p2.pointer}/source`);
+      const installed2 = p2.version === void 0 ? null : import_semver10.default.valid(p2.version);
+      if (typeof source !== "string" || installed2 === null) continue;
+      const offered = offers.get(source);
+      if (!offered || !Array.isArray(offered)) continue;
+      const range = upgradeRange2(getAtPointer(state.file.source.value, `${p2.pointer}/range`), installed2);
+      let newest;
+      for (const o2 of offered) {
+        const v = o2.name === p2.name ? import_semver10.default.valid(o2.version) : null;
+        if (v === null || !import_semver10.default.gt(v, installed2) || !import_semver10.default.satisfies(v, range)) continue;
+        if (newest === void 0 || import_semver10.default.gt(v, newest)) newest = v;
+      }
+      if (newest === void 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `pack ${p2.name} v${newest} is available from ${source} within ${range} (installed v${p2.version})`,
+        help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the effective-policy change, then \`edict pack upgrade ${p2.name}\``
       });
     }
   }
@@ -50419,16 +53145,17 @@ var invalid_time_default = formatRule(
 );
 
 // src/lint/rules/invalid-semver.ts
-var import_semver6 = __toESM(require_semver2(), 1);
+var import_semver11 = __toESM(require_semver2(), 1);
 var invalid_semver_default = formatRule(
   "invalid-semver",
   {
-    semver: (v) => import_semver6.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    semver: (v) => import_semver11.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
     "semver-range": (v) => {
       const at = v.indexOf("@");
       if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver6.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
-    }
+      return import_semver11.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    },
+    "version-range": (v) => import_semver11.default.validRange(v) ? void 0 : `"${v}" is not a version range like ^1.0.0`
   },
   "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
 );
@@ -51782,6 +54509,15 @@ var RULES = [
   pack_drift_default,
   file_not_named_after_pack_default,
   pack_changed_without_version_bump_default,
+  // pack sources (edict.yaml `packs.sources`; the last two read what the lint command fetched)
+  pack_source_without_keys_default,
+  pack_source_kind_unclear_default,
+  pack_source_duplicate_name_default,
+  pack_source_reserved_name_default,
+  pack_source_invalid_key_default,
+  pack_source_unused_token_default,
+  pack_source_unreachable_default,
+  pack_newer_in_range_default,
   // merge
   locked_field_changed_default,
   tighten_only_loosened_default,
@@ -51971,22 +54707,22 @@ function fnv1a64(text2) {
 }
 
 // src/lint/reporters/text.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
 var ELLIPSIS = "\u2026";
 var ansi2 = (open4, close) => (s) => s === "" ? s : `\x1B[${open4}m${s}\x1B[${close}m`;
-var plain = (s) => s;
+var plain2 = (s) => s;
 var COLOR2 = {
   bold: ansi2(1, 22),
   dim: ansi2(2, 22),
   green: ansi2(32, 39),
   severity: { error: ansi2(31, 39), warning: ansi2(33, 39), info: ansi2(34, 39) }
 };
-var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain, warning: plain, info: plain } };
+var NO_COLOR2 = { bold: plain2, dim: plain2, green: plain2, severity: { error: plain2, warning: plain2, info: plain2 } };
 function formatText(input, options) {
-  const p2 = options.color ? COLOR2 : NO_COLOR;
+  const p2 = options.color ? COLOR2 : NO_COLOR2;
   const out = [];
   const layouts = new LayoutMemo();
   const byFile = /* @__PURE__ */ new Map();
@@ -52033,7 +54769,7 @@ function location(f) {
 }
 function displayPath(file, cwd) {
   if (cwd === void 0 || cwd === "" || cwd === ".") return file;
-  return posix.relative(cwd, file) || file;
+  return posix2.relative(cwd, file) || file;
 }
 function splitLines2(text2) {
   return text2?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
@@ -52128,7 +54864,7 @@ var S = /* @__PURE__ */ new Set([
   "--list",
   "-l"
 ]);
-var P = /* @__PURE__ */ new Set([
+var P2 = /* @__PURE__ */ new Set([
   "edit",
   "remove-section",
   "rename-section",
@@ -52144,7 +54880,7 @@ function F(e, t2) {
       return p(false, t2);
   }
   const n = t2.at(0)?.toLowerCase();
-  return n === void 0 ? null : P.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
+  return n === void 0 ? null : P2.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
 }
 function p(e = false, t2 = []) {
   const n = t2.at(0)?.toLowerCase();
@@ -52165,7 +54901,7 @@ function M(e) {
     value: e.slice(t2 + 1)
   };
 }
-function N(e) {
+function N2(e) {
   for (const { name: t2 } of U(e, "task"))
     switch (t2) {
       case "--global":
@@ -52182,7 +54918,7 @@ function N(e) {
     }
   return "local";
 }
-function G({ name: e }) {
+function G2({ name: e }) {
   if (e === "-c" || e === "--config")
     return "inline";
   if (e === "--config-env")
@@ -52190,7 +54926,7 @@ function G({ name: e }) {
 }
 function* O(e) {
   for (const t2 of e) {
-    const n = G(t2), o2 = n && M(t2.value);
+    const n = G2(t2), o2 = n && M(t2.value);
     o2 && (yield {
       ...o2,
       scope: n
@@ -52204,7 +54940,7 @@ function L(e, t2, n) {
   };
   return e === "config" && $(
     o2,
-    N(t2),
+    N2(t2),
     F(t2, n)
   ), o2;
 }
@@ -52311,7 +55047,7 @@ var R = {
   }
 };
 var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function I(e) {
+function I2(e) {
   const t2 = R[e ?? ""] ?? T;
   return {
     short: new Map([...x.short.entries(), ...t2.short.entries()]),
@@ -52368,7 +55104,7 @@ function j(e, t2 = []) {
   return { flags: t2, taskIndex: n };
 }
 function B(e, t2, n = []) {
-  const o2 = I(t2), s = [], r2 = [];
+  const o2 = I2(t2), s = [], r2 = [];
   let l = 0;
   for (; l < e.length; ) {
     const a = e[l];
@@ -52702,8 +55438,8 @@ function remove(target, item) {
 function asArray(source) {
   return Array.isArray(source) ? source : [source];
 }
-function asCamelCase(str2) {
-  return str2.replace(/[\s-]+(.)/g, (_all, chr) => {
+function asCamelCase(str3) {
+  return str3.replace(/[\s-]+(.)/g, (_all, chr) => {
     return chr.toUpperCase();
   });
 }
@@ -53552,7 +56288,7 @@ function grep_default() {
 }
 var disallowedOptions;
 var Query;
-var _a;
+var _a2;
 var GrepQuery;
 var init_grep = __esm({
   "src/lib/tasks/grep.ts"() {
@@ -53563,9 +56299,9 @@ var init_grep = __esm({
     Query = /* @__PURE__ */ Symbol("grepQuery");
     GrepQuery = class {
       constructor() {
-        this[_a] = [];
+        this[_a2] = [];
       }
-      *[(_a = Query, Symbol.iterator)]() {
+      *[(_a2 = Query, Symbol.iterator)]() {
         for (const query of this[Query]) {
           yield query;
         }
@@ -53830,10 +56566,10 @@ var init_git_executor_chain = __esm({
         }
       }
       onFatalException(task, e) {
-        const gitError2 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
+        const gitError3 = e instanceof GitError ? Object.assign(e, { task }) : new GitError(task, e && String(e));
         this._chain = Promise.resolve();
-        this._queue.fatal(gitError2);
-        return gitError2;
+        this._queue.fatal(gitError3);
+        return gitError3;
       }
       async attemptRemoteTask(task, logger) {
         const binary = this._plugins.exec("spawn.binary", "", pluginContext(task, task.commands));
@@ -54868,8 +57604,8 @@ var init_parse_remote_messages = __esm({
   }
 });
 function parsePullErrorResult(stdOut, stdErr) {
-  const pullError = parseStringResponse(new PullFailedSummary(), errorParsers, [stdOut, stdErr]);
-  return pullError.message && pullError;
+  const pullError2 = parseStringResponse(new PullFailedSummary(), errorParsers, [stdOut, stdErr]);
+  return pullError2.message && pullError2;
 }
 var FILE_UPDATE_REGEX;
 var SUMMARY_REGEX;
@@ -56048,12 +58784,12 @@ function pullTask(remote, branch, customArgs) {
       return parsePullResult(stdOut, stdErr);
     },
     onError(result, _error, _done, fail2) {
-      const pullError = parsePullErrorResult(
+      const pullError2 = parsePullErrorResult(
         bufferToString(result.stdOut),
         bufferToString(result.stdErr)
       );
-      if (pullError) {
-        return fail2(new GitResponseError(pullError));
+      if (pullError2) {
+        return fail2(new GitResponseError(pullError2));
       }
       fail2(_error);
     }
@@ -57046,7 +59782,7 @@ import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve6, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -57075,7 +59811,7 @@ function catFileBatch(cwd, queries) {
         results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve3(results2);
+      resolve6(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -57088,7 +59824,7 @@ var COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 function firstLine2(e) {
   return (e instanceof Error ? e.message : String(e)).trim().split("\n")[0] ?? "";
 }
-function messageOf(e) {
+function messageOf2(e) {
   return (e instanceof Error ? e.message : String(e)).trim();
 }
 function gitError(purpose, root, message, cause) {
@@ -57098,7 +59834,7 @@ var SAY = {
   diff: {
     missingFolder: (root) => new EdictError("NOT_FOUND", `repository folder ${root} does not exist`),
     notARepository(root, e) {
-      const msg = messageOf(e);
+      const msg = messageOf2(e);
       if (/ENOENT|spawn git/i.test(msg)) return gitError("diff", root, "git is not installed or not on PATH; `edict diff` reads revisions with git", e);
       if (/not a git repository/i.test(msg)) {
         return gitError("diff", root, `${root} is not inside a git repository; \`edict diff\` reads the base revision from git (run it in a clone, or point -C at one)`, e);
@@ -57268,7 +60004,7 @@ async function readTreeFiles(repo, entries, onProgress) {
   try {
     results2 = await catFileBatch(repo.root, wanted);
   } catch (e) {
-    throw gitError(repo.purpose, repo.root, messageOf(e), e);
+    throw gitError(repo.purpose, repo.root, messageOf2(e), e);
   }
   const blobs = /* @__PURE__ */ new Map();
   results2.forEach((r2, i2) => {
@@ -57632,8 +60368,8 @@ function lintLog(input) {
 }
 
 // src/testing/read-suites.ts
-import { readdir as readdir4, readFile } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { readdir as readdir5, readFile } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -57672,11 +60408,11 @@ function compileData(data) {
     reason: "no rule matched",
     matched: Object.freeze([])
   });
-  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request2, now);
+  const decideData = (request3, now = /* @__PURE__ */ new Date()) => {
+    const problem = requestProblem(request3, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request2, now.getTime(), clocks);
-    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
+    const facts = toFacts(request3, now.getTime(), clocks);
+    const candidates3 = [...exact.get(request3.dataset) ?? [], ...wild];
     const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
     let winner;
     for (const rule of matched) {
@@ -57695,25 +60431,25 @@ function compileData(data) {
   };
   return { decideData };
 }
-function toFacts(request2, epochMs, clocks) {
-  const fields = request2.fields.map((field) => {
+function toFacts(request3, epochMs, clocks) {
+  const fields = request3.fields.map((field) => {
     const tags = new Set(field.tags);
     if (field.sensitivity !== void 0) tags.add(field.sensitivity);
     if (field.category !== void 0) tags.add(field.category);
     return { field, tags };
   });
-  const requester = request2.requester ?? {};
+  const requester = request3.requester ?? {};
   const minutes = /* @__PURE__ */ new Map();
   return {
-    dataset: request2.dataset,
+    dataset: request3.dataset,
     fields,
-    names: new Set(request2.fields.map((f) => f.name)),
+    names: new Set(request3.fields.map((f) => f.name)),
     context: {
       requester_role: requester.role,
       requester_clearance: requester.clearance,
       requester_region: requester.region,
-      dataset_region: request2.dataset_region,
-      environment: request2.environment
+      dataset_region: request3.dataset_region,
+      environment: request3.environment
     },
     minuteIn: (zone) => {
       let m = minutes.get(zone);
@@ -57980,7 +60716,7 @@ function compileEngine(target) {
   const { decideData } = compileData(target.data);
   const { scan } = compileScanner(target.runtime);
   return {
-    authorize: (request2) => access2.authorize(request2),
+    authorize: (request3) => access2.authorize(request3),
     checkTool,
     decideData,
     scan,
@@ -58106,7 +60842,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir4(join5(root, dir), { withFileTypes: true });
+    entries = await readdir5(join7(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -58124,7 +60860,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile(join5(root, f)));
+    const suite = parseSuite(f, await readFile(join7(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -58151,289 +60887,7 @@ async function runPolicyTests(root, repo, prefix) {
 }
 
 // src/action/release.ts
-var import_semver7 = __toESM(require_semver2(), 1);
-
-// node_modules/@noble/hashes/_u64.js
-var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
-var _32n = /* @__PURE__ */ BigInt(32);
-function fromBig(n, le = false) {
-  if (le)
-    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
-  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
-}
-function split2(lst, le = false) {
-  const len = lst.length;
-  let Ah = new Uint32Array(len);
-  let Al = new Uint32Array(len);
-  for (let i2 = 0; i2 < len; i2++) {
-    const { h: h2, l } = fromBig(lst[i2], le);
-    [Ah[i2], Al[i2]] = [h2, l];
-  }
-  return [Ah, Al];
-}
-var fromNumH = (n) => n / 2 ** 32 | 0;
-var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE2) {
-  const h2 = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
-}
-var shrSH = (h2, _l, s) => h2 >>> s;
-var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
-var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
-var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
-function add(Ah, Al, Bh, Bl) {
-  const l = (Al >>> 0) + (Bl >>> 0);
-  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
-}
-var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
-var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
-var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
-var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
-var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
-var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
-
-// node_modules/@noble/hashes/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-var atitle = (title) => title ? `"${title}" ` : "";
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes(bytes));
-}
-var aobject = (value, label) => {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-};
-var aopts = (value, label) => {
-  aobject(value, label);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null)
-    throw new TypeError(`"${label}" expected plain object`);
-  if (Object.hasOwn(value, "__proto__"))
-    throw new TypeError(`"${label}.__proto__" is not allowed`);
-};
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean(...arrays) {
-  for (let i2 = 0; i2 < arrays.length; i2++) {
-    arrays[i2].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-function byteSwap32(arr) {
-  for (let i2 = 0; i2 < arr.length; i2++) {
-    arr[i2] = byteSwap(arr[i2]);
-  }
-  return arr;
-}
-var swap32IfBE = isLE ? (u) => u : byteSwap32;
-function checkOpts(defaults2, opts, title = "opts") {
-  aopts(defaults2, "defaults");
-  if (opts !== void 0)
-    aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults2, opts);
-  return merged;
-}
-function createHasher(hashCons, info2 = {}) {
-  if (typeof hashCons !== "function")
-    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info2 = checkOpts({}, info2, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info2);
-  return Object.freeze(hashC);
-}
-var oidNist = (suffix) => ({
-  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-  // Larger suffix values would need base-128 OID encoding and a different length byte.
-  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
-});
-
-// node_modules/@noble/hashes/_md.js
-function Chi(a, b2, c3) {
-  return a & b2 ^ ~a & c3;
-}
-function Maj(a, b2, c3) {
-  return a & b2 ^ a & c3 ^ b2 & c3;
-}
-var HashMD = class {
-  blockLen;
-  outputLen;
-  canXOF = false;
-  padOffset;
-  isLE;
-  // For partial updates less than block size
-  buffer;
-  view;
-  finished = false;
-  length = 0;
-  pos = 0;
-  destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE2) {
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.padOffset = padOffset;
-    this.isLE = isLE2;
-    this.buffer = new Uint8Array(blockLen);
-    this.view = createView(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { view, buffer, blockLen } = this;
-    const len = data.length;
-    let processed = false;
-    for (let pos = 0; pos < len; ) {
-      const take = Math.min(blockLen - this.pos, len - pos);
-      if (take === blockLen) {
-        const dataView = createView(data);
-        for (; blockLen <= len - pos; pos += blockLen)
-          this.process(dataView, pos);
-        processed = true;
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      pos += take;
-      if (this.pos === blockLen) {
-        this.process(view, 0);
-        this.pos = 0;
-        processed = true;
-      }
-    }
-    this.length += data.length;
-    if (processed)
-      this.roundClean();
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    this.finished = true;
-    const { buffer, view, blockLen, isLE: isLE2 } = this;
-    let { pos } = this;
-    buffer[pos++] = 128;
-    buffer.fill(0, pos);
-    if (this.padOffset > blockLen - pos) {
-      this.process(view, 0);
-      buffer.fill(0);
-    }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
-    this.process(view, 0);
-    this.roundClean();
-    const oview = out === buffer ? view : createView(out);
-    const len = this.outputLen;
-    const outLen = len / 4;
-    const state = this.get();
-    if (len % 4 || outLen > state.length)
-      throw new Error("invalid outputLen");
-    for (let i2 = 0; i2 < outLen; i2++)
-      oview.setUint32(4 * i2, state[i2], isLE2);
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneIntoMeta(to) {
-    const { buffer, length, finished, destroyed, pos } = this;
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    if (pos)
-      to.buffer.set(buffer);
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  3144134277,
-  1013904242,
-  2773480762,
-  1359893119,
-  2600822924,
-  528734635,
-  1541459225
-]);
-var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  4089235720,
-  3144134277,
-  2227873595,
-  1013904242,
-  4271175723,
-  2773480762,
-  1595750129,
-  1359893119,
-  2917565137,
-  2600822924,
-  725511199,
-  528734635,
-  4215389547,
-  1541459225,
-  327033209
-]);
+var import_semver12 = __toESM(require_semver2(), 1);
 
 // node_modules/@noble/hashes/_blake.js
 function G1s(a, b2, c3, d, x2) {
@@ -58822,93 +61276,6 @@ function blake3Hex(bytes) {
   return toHex(blake3(bytes));
 }
 
-// src/bundle/base64.ts
-var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-function decodeTable(alphabet2) {
-  const table = new Int16Array(128).fill(-1);
-  for (let i2 = 0; i2 < alphabet2.length; i2++) table[alphabet2.charCodeAt(i2)] = i2;
-  return table;
-}
-var STD_TABLE = decodeTable(STD);
-var URL_TABLE = decodeTable(URL_SAFE);
-var ascii = new TextDecoder();
-function encode(bytes, alphabet2, pad) {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("base64: expected a Uint8Array");
-  const codes = new Uint8Array(alphabet2.length);
-  for (let i3 = 0; i3 < alphabet2.length; i3++) codes[i3] = alphabet2.charCodeAt(i3);
-  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
-  let o2 = 0;
-  let i2 = 0;
-  for (; i2 + 2 < bytes.length; i2 += 3) {
-    const n = bytes[i2] << 16 | bytes[i2 + 1] << 8 | bytes[i2 + 2];
-    out[o2++] = codes[n >> 18];
-    out[o2++] = codes[n >> 12 & 63];
-    out[o2++] = codes[n >> 6 & 63];
-    out[o2++] = codes[n & 63];
-  }
-  const rest = bytes.length - i2;
-  if (rest > 0) {
-    const n = bytes[i2] << 16 | (rest === 2 ? bytes[i2 + 1] << 8 : 0);
-    out[o2++] = codes[n >> 18];
-    out[o2++] = codes[n >> 12 & 63];
-    if (rest === 2) out[o2++] = codes[n >> 6 & 63];
-    if (pad) {
-      out[o2++] = 61;
-      if (rest === 1) out[o2++] = 61;
-    }
-  }
-  return ascii.decode(out.subarray(0, o2));
-}
-function decode(text2, table, padding, name) {
-  if (typeof text2 !== "string") throw new TypeError(`${name}: expected a string`);
-  let end = text2.length;
-  while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
-  const padCount = text2.length - end;
-  if (padCount > 2) throw new TypeError(`${name}: too much padding`);
-  if (padding === "required" ? text2.length % 4 !== 0 : padCount > 0 && text2.length % 4 !== 0) {
-    throw new TypeError(`${name}: length ${text2.length} is not a multiple of 4`);
-  }
-  const tail = end % 4;
-  if (tail === 1) throw new TypeError(`${name}: impossible length ${end}`);
-  if (padCount > 0 && padCount !== (4 - tail) % 4) throw new TypeError(`${name}: wrong padding`);
-  const out = new Uint8Array(Math.floor(end * 3 / 4));
-  let acc = 0;
-  let bits = 0;
-  let o2 = 0;
-  for (let i2 = 0; i2 < end; i2++) {
-    const c3 = text2.charCodeAt(i2);
-    const v = c3 < 128 ? table[c3] : -1;
-    if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
-    acc = (acc << 6 | v) & 16777215;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o2++] = acc >> bits & 255;
-    }
-  }
-  if (bits > 0 && (acc & (1 << bits) - 1) !== 0) throw new TypeError(`${name}: non-zero trailing bits`);
-  return out;
-}
-function toBase64(bytes) {
-  return encode(bytes, STD, true);
-}
-function fromBase64(text2) {
-  return decode(text2, STD_TABLE, "required", "base64");
-}
-function fromBase64Url(text2) {
-  return decode(text2, URL_TABLE, "optional", "base64url");
-}
-function fromBase64Either(text2) {
-  if (typeof text2 !== "string") throw new TypeError("base64: expected a string");
-  const std = /[+/]/.test(text2);
-  const url = /[-_]/.test(text2);
-  if (std && url) throw new TypeError("base64: mixes the standard and URL-safe alphabets");
-  if (url) return fromBase64Url(text2);
-  if (text2.length % 4 !== 0 && !text2.endsWith("=")) return fromBase64Url(text2);
-  return fromBase64(text2);
-}
-
 // src/bundle/canonical-json.ts
 var import_canonicalize = __toESM(require_canonicalize(), 1);
 var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
@@ -58972,424 +61339,6 @@ function canonicalJson(value) {
 }
 function canonicalBytes(value) {
   return utf8Encode(canonicalJson(value));
-}
-
-// node_modules/@noble/hashes/sha2.js
-var SHA256_K = /* @__PURE__ */ Uint32Array.from([
-  1116352408,
-  1899447441,
-  3049323471,
-  3921009573,
-  961987163,
-  1508970993,
-  2453635748,
-  2870763221,
-  3624381080,
-  310598401,
-  607225278,
-  1426881987,
-  1925078388,
-  2162078206,
-  2614888103,
-  3248222580,
-  3835390401,
-  4022224774,
-  264347078,
-  604807628,
-  770255983,
-  1249150122,
-  1555081692,
-  1996064986,
-  2554220882,
-  2821834349,
-  2952996808,
-  3210313671,
-  3336571891,
-  3584528711,
-  113926993,
-  338241895,
-  666307205,
-  773529912,
-  1294757372,
-  1396182291,
-  1695183700,
-  1986661051,
-  2177026350,
-  2456956037,
-  2730485921,
-  2820302411,
-  3259730800,
-  3345764771,
-  3516065817,
-  3600352804,
-  4094571909,
-  275423344,
-  430227734,
-  506948616,
-  659060556,
-  883997877,
-  958139571,
-  1322822218,
-  1537002063,
-  1747873779,
-  1955562222,
-  2024104815,
-  2227730452,
-  2361852424,
-  2428436474,
-  2756734187,
-  3204031479,
-  3329325298
-]);
-var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-var SHA2_32B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and makes sha256 3x slower (measured).
-  A = 0;
-  B = 0;
-  C = 0;
-  D = 0;
-  E = 0;
-  F = 0;
-  G = 0;
-  H = 0;
-  constructor(outputLen, IV) {
-    super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
-  }
-  get() {
-    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    return [A2, B2, C2, D2, E2, F2, G3, H2];
-  }
-  // prettier-ignore
-  set(A2, B2, C2, D2, E2, F2, G3, H2) {
-    this.A = A2 | 0;
-    this.B = B2 | 0;
-    this.C = C2 | 0;
-    this.D = D2 | 0;
-    this.E = E2 | 0;
-    this.F = F2 | 0;
-    this.G = G3 | 0;
-    this.H = H2 | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4)
-      SHA256_W[i2] = view.getUint32(offset, false);
-    for (let i2 = 16; i2 < 64; i2++) {
-      const W15 = SHA256_W[i2 - 15];
-      const W2 = SHA256_W[i2 - 2];
-      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
-    }
-    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    for (let i2 = 0; i2 < 64; i2++) {
-      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
-      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
-      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
-      H2 = G3;
-      G3 = F2;
-      F2 = E2;
-      E2 = D2 + T1 | 0;
-      D2 = C2;
-      C2 = B2;
-      B2 = A2;
-      A2 = T1 + T2 | 0;
-    }
-    A2 = A2 + this.A | 0;
-    B2 = B2 + this.B | 0;
-    C2 = C2 + this.C | 0;
-    D2 = D2 + this.D | 0;
-    E2 = E2 + this.E | 0;
-    F2 = F2 + this.F | 0;
-    G3 = G3 + this.G | 0;
-    H2 = H2 + this.H | 0;
-    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
-  }
-  roundClean() {
-    clean(SHA256_W);
-  }
-  destroy() {
-    this.destroyed = true;
-    this.set(0, 0, 0, 0, 0, 0, 0, 0);
-    clean(this.buffer);
-  }
-};
-var _SHA256 = class extends SHA2_32B {
-  constructor() {
-    super(32, SHA256_IV);
-  }
-};
-var K512 = /* @__PURE__ */ (() => split2([
-  "0x428a2f98d728ae22",
-  "0x7137449123ef65cd",
-  "0xb5c0fbcfec4d3b2f",
-  "0xe9b5dba58189dbbc",
-  "0x3956c25bf348b538",
-  "0x59f111f1b605d019",
-  "0x923f82a4af194f9b",
-  "0xab1c5ed5da6d8118",
-  "0xd807aa98a3030242",
-  "0x12835b0145706fbe",
-  "0x243185be4ee4b28c",
-  "0x550c7dc3d5ffb4e2",
-  "0x72be5d74f27b896f",
-  "0x80deb1fe3b1696b1",
-  "0x9bdc06a725c71235",
-  "0xc19bf174cf692694",
-  "0xe49b69c19ef14ad2",
-  "0xefbe4786384f25e3",
-  "0x0fc19dc68b8cd5b5",
-  "0x240ca1cc77ac9c65",
-  "0x2de92c6f592b0275",
-  "0x4a7484aa6ea6e483",
-  "0x5cb0a9dcbd41fbd4",
-  "0x76f988da831153b5",
-  "0x983e5152ee66dfab",
-  "0xa831c66d2db43210",
-  "0xb00327c898fb213f",
-  "0xbf597fc7beef0ee4",
-  "0xc6e00bf33da88fc2",
-  "0xd5a79147930aa725",
-  "0x06ca6351e003826f",
-  "0x142929670a0e6e70",
-  "0x27b70a8546d22ffc",
-  "0x2e1b21385c26c926",
-  "0x4d2c6dfc5ac42aed",
-  "0x53380d139d95b3df",
-  "0x650a73548baf63de",
-  "0x766a0abb3c77b2a8",
-  "0x81c2c92e47edaee6",
-  "0x92722c851482353b",
-  "0xa2bfe8a14cf10364",
-  "0xa81a664bbc423001",
-  "0xc24b8b70d0f89791",
-  "0xc76c51a30654be30",
-  "0xd192e819d6ef5218",
-  "0xd69906245565a910",
-  "0xf40e35855771202a",
-  "0x106aa07032bbd1b8",
-  "0x19a4c116b8d2d0c8",
-  "0x1e376c085141ab53",
-  "0x2748774cdf8eeb99",
-  "0x34b0bcb5e19b48a8",
-  "0x391c0cb3c5c95a63",
-  "0x4ed8aa4ae3418acb",
-  "0x5b9cca4f7763e373",
-  "0x682e6ff3d6b2b8a3",
-  "0x748f82ee5defb2fc",
-  "0x78a5636f43172f60",
-  "0x84c87814a1f0ab72",
-  "0x8cc702081a6439ec",
-  "0x90befffa23631e28",
-  "0xa4506cebde82bde9",
-  "0xbef9a3f7b2c67915",
-  "0xc67178f2e372532b",
-  "0xca273eceea26619c",
-  "0xd186b8c721c0c207",
-  "0xeada7dd6cde0eb1e",
-  "0xf57d4f7fee6ed178",
-  "0x06f067aa72176fba",
-  "0x0a637dc5a2c898a6",
-  "0x113f9804bef90dae",
-  "0x1b710b35131c471b",
-  "0x28db77f523047d84",
-  "0x32caab7b40c72493",
-  "0x3c9ebe0a15c9bebc",
-  "0x431d67c49c100d4c",
-  "0x4cc5d4becb3e42b6",
-  "0x597f299cfc657e2a",
-  "0x5fcb6fab3ad6faec",
-  "0x6c44198c4a475817"
-].map((n) => BigInt(n))))();
-var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
-var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
-var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
-var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
-var SHA2_64B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // h -- high 32 bits, l -- low 32 bits
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and slows hashing down (measured on sha256).
-  Ah = 0;
-  Al = 0;
-  Bh = 0;
-  Bl = 0;
-  Ch = 0;
-  Cl = 0;
-  Dh = 0;
-  Dl = 0;
-  Eh = 0;
-  El = 0;
-  Fh = 0;
-  Fl = 0;
-  Gh = 0;
-  Gl = 0;
-  Hh = 0;
-  Hl = 0;
-  constructor(outputLen, IV) {
-    super(128, outputLen, 16, false);
-    this.Ah = IV[0] | 0;
-    this.Al = IV[1] | 0;
-    this.Bh = IV[2] | 0;
-    this.Bl = IV[3] | 0;
-    this.Ch = IV[4] | 0;
-    this.Cl = IV[5] | 0;
-    this.Dh = IV[6] | 0;
-    this.Dl = IV[7] | 0;
-    this.Eh = IV[8] | 0;
-    this.El = IV[9] | 0;
-    this.Fh = IV[10] | 0;
-    this.Fl = IV[11] | 0;
-    this.Gh = IV[12] | 0;
-    this.Gl = IV[13] | 0;
-    this.Hh = IV[14] | 0;
-    this.Hl = IV[15] | 0;
-  }
-  // prettier-ignore
-  get() {
-    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
-  }
-  // prettier-ignore
-  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
-    this.Ah = Ah | 0;
-    this.Al = Al | 0;
-    this.Bh = Bh | 0;
-    this.Bl = Bl | 0;
-    this.Ch = Ch | 0;
-    this.Cl = Cl | 0;
-    this.Dh = Dh | 0;
-    this.Dl = Dl | 0;
-    this.Eh = Eh | 0;
-    this.El = El | 0;
-    this.Fh = Fh | 0;
-    this.Fl = Fl | 0;
-    this.Gh = Gh | 0;
-    this.Gl = Gl | 0;
-    this.Hh = Hh | 0;
-    this.Hl = Hl | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
-      SHA512_W_H[i2] = view.getUint32(offset);
-      SHA512_W_L[i2] = view.getUint32(offset += 4);
-    }
-    for (let i2 = 16; i2 < 80; i2++) {
-      const W15h = SHA512_W_H[i2 - 15] | 0;
-      const W15l = SHA512_W_L[i2 - 15] | 0;
-      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
-      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
-      const W2h = SHA512_W_H[i2 - 2] | 0;
-      const W2l = SHA512_W_L[i2 - 2] | 0;
-      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
-      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
-      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
-      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
-      SHA512_W_H[i2] = SUMh | 0;
-      SHA512_W_L[i2] = SUMl | 0;
-    }
-    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    for (let i2 = 0; i2 < 80; i2++) {
-      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
-      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
-      const CHIh = Eh & Fh ^ ~Eh & Gh;
-      const CHIl = El & Fl ^ ~El & Gl;
-      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
-      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
-      const T1l = T1ll | 0;
-      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
-      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
-      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
-      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
-      Hh = Gh | 0;
-      Hl = Gl | 0;
-      Gh = Fh | 0;
-      Gl = Fl | 0;
-      Fh = Eh | 0;
-      Fl = El | 0;
-      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
-      Dh = Ch | 0;
-      Dl = Cl | 0;
-      Ch = Bh | 0;
-      Cl = Bl | 0;
-      Bh = Ah | 0;
-      Bl = Al | 0;
-      const All = add3L(T1l, sigma0l, MAJl);
-      Ah = add3H(All, T1h, sigma0h, MAJh);
-      Al = All | 0;
-    }
-    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
-    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
-    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
-    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
-    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
-    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
-    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
-    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
-    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
-  }
-  roundClean() {
-    clean(SHA512_W_H, SHA512_W_L);
-  }
-  destroy() {
-    this.destroyed = true;
-    clean(this.buffer);
-    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  }
-};
-var _SHA512 = class extends SHA2_64B {
-  constructor() {
-    super(64, SHA512_IV);
-  }
-};
-var sha256 = /* @__PURE__ */ createHasher(
-  () => new _SHA256(),
-  /* @__PURE__ */ oidNist(1)
-);
-var sha512 = /* @__PURE__ */ createHasher(
-  () => new _SHA512(),
-  /* @__PURE__ */ oidNist(3)
-);
-
-// src/bundle/digest.ts
-function sha2562(bytes) {
-  assertBytes(bytes, "sha256");
-  return sha256(bytes);
-}
-function sha256Hex(bytes) {
-  return toHex(sha2562(bytes));
-}
-var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-function toSha256sumLine(hex, filename) {
-  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
-  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
-  if (/[\\\n\r]/.test(filename)) {
-    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
-    return `\\${hex.toLowerCase()}  ${escaped}
-`;
-  }
-  return `${hex.toLowerCase()}  ${filename}
-`;
 }
 
 // src/bundle/dsse-checks.ts
@@ -59465,832 +61414,6 @@ function verifyThreshold(signatures, keys, threshold, verifyOne) {
   let step2 = walk3.next();
   while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
   return step2.value;
-}
-
-// node_modules/@noble/ed25519/index.js
-var ed25519_exports = {};
-__export(ed25519_exports, {
-  Point: () => Point,
-  etc: () => etc,
-  getPublicKey: () => getPublicKey,
-  getPublicKeyAsync: () => getPublicKeyAsync,
-  hash: () => hash,
-  hashes: () => hashes,
-  keygen: () => keygen,
-  keygenAsync: () => keygenAsync,
-  sign: () => sign,
-  signAsync: () => signAsync,
-  utils: () => utils,
-  verify: () => verify,
-  verifyAsync: () => verifyAsync
-});
-var freeze = Object.freeze;
-var P2 = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
-var N2 = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
-var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
-var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
-var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
-var _a2 = P2 - 1n;
-var ed25519_CURVE = freeze({
-  p: P2,
-  n: N2,
-  h: 8n,
-  a: _a2,
-  d: _d,
-  Gx,
-  Gy
-});
-var LEN = 32;
-var isBytes2 = (a) => {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
-};
-var abytes2 = (value, length, title = "") => {
-  if (isBytes2(value) && (length === void 0 || value.length === length))
-    return value;
-  const bytes = isBytes2(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-};
-var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
-var padh = (n, pad) => n.toString(16).padStart(pad, "0");
-var bytesToHex = (bytes) => {
-  let hex = "";
-  for (const byte of abytes2(bytes))
-    hex += padh(byte, 2);
-  return hex;
-};
-var hexToBytes = (hex) => {
-  const e = "hex invalid";
-  if (typeof hex !== "string")
-    throw new TypeError(e);
-  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
-    throw new RangeError(e);
-  const array = new Uint8Array(hex.length / 2);
-  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
-    const n1 = hex.charCodeAt(hi);
-    const n2 = hex.charCodeAt(hi + 1);
-    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
-  }
-  return array;
-};
-var concatBytes2 = (...arrays) => {
-  let sum = 0;
-  for (const a of arrays)
-    sum += abytes2(a).length;
-  const res = new Uint8Array(sum);
-  let pad = 0;
-  for (const a of arrays) {
-    res.set(a, pad);
-    pad += a.length;
-  }
-  return res;
-};
-var randomBytes = (len = LEN) => {
-  const c3 = globalThis?.crypto;
-  if (typeof c3?.getRandomValues !== "function")
-    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
-  return c3.getRandomValues(new Uint8Array(len));
-};
-var arange = (n, min, max, msg = "bad number: out of range") => {
-  if (typeof n !== "bigint")
-    throw new TypeError(msg);
-  if (min <= n && n < max)
-    return n;
-  throw new RangeError(msg);
-};
-var mod = (a, b2 = P2) => (a %= b2) >= 0n ? a : b2 + a;
-var P_MASK = (1n << 255n) - 1n;
-var modP = (num2) => {
-  if (num2 < 0n)
-    throw new RangeError("negative coordinate");
-  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
-  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
-  return r2 % P2;
-};
-var modN = (a) => mod(a, N2);
-var invert = (number, modulo) => {
-  if (number === 0n)
-    throw new Error("invert: expected non-zero number");
-  if (modulo <= 1n)
-    throw new Error("invert: expected modulus > 1, got " + modulo);
-  let a = mod(number, modulo);
-  let b2 = modulo;
-  let x2 = 0n, u = 1n;
-  while (a !== 0n) {
-    const q2 = b2 / a;
-    const r2 = b2 - a * q2;
-    const m = x2 - u * q2;
-    b2 = a, a = r2, x2 = u, u = m;
-  }
-  const gcd = b2;
-  if (gcd !== 1n)
-    throw new Error("invert: does not exist");
-  return mod(x2, modulo);
-};
-var _hash = (name) => {
-  const fn = hashes[name];
-  if (typeof fn !== "function")
-    throw new Error("hashes." + name + " not set");
-  return fn;
-};
-var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
-var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
-var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
-var apoint = (p2) => {
-  if (p2 instanceof Point)
-    return p2;
-  throw new TypeError("Point expected");
-};
-var B256 = 2n ** 256n;
-var Point = class _Point {
-  static BASE;
-  static ZERO;
-  X;
-  Y;
-  Z;
-  T;
-  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
-  // on-curve or that T matches X*Y/Z.
-  constructor(X2, Y2, Z2, T2) {
-    const max = B256;
-    this.X = arange(X2, 0n, max);
-    this.Y = arange(Y2, 0n, max);
-    this.Z = arange(Z2, 1n, max);
-    this.T = arange(T2, 0n, max);
-    freeze(this);
-  }
-  static CURVE() {
-    return ed25519_CURVE;
-  }
-  static fromAffine(p2) {
-    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
-  }
-  /** RFC8032 5.1.3: Uint8Array to Point. */
-  static fromBytes(bytes, zip215 = false) {
-    const normed = snapshotBytes(bytes, "point", LEN);
-    const lastByte = normed[31];
-    normed[31] = lastByte & ~128;
-    const y2 = bytesToNumberLE(normed);
-    if (!zip215)
-      arange(y2, 0n, P2);
-    const y22 = modP(y2 * y2);
-    const u = mod(y22 - 1n);
-    const v = modP(_d * y22 + 1n);
-    let { isValid, value: x2 } = uvRatio(u, v);
-    if (!isValid)
-      throw new Error("bad point: y not sqrt");
-    const isLastByteOdd = !!(lastByte & 128);
-    if (!zip215 && x2 === 0n && isLastByteOdd)
-      throw new Error("bad point: x==0, isLastByteOdd");
-    if (isLastByteOdd !== !!(x2 & 1n))
-      x2 = mod(-x2);
-    return new _Point(x2, y2, 1n, modP(x2 * y2));
-  }
-  static fromHex(hex, zip215) {
-    return _Point.fromBytes(hexToBytes(hex), zip215);
-  }
-  get x() {
-    return this.toAffine().x;
-  }
-  get y() {
-    return this.toAffine().y;
-  }
-  /** Checks if the point is valid and on-curve. */
-  assertValidity() {
-    const a = _a2;
-    const d = _d;
-    const p2 = this;
-    if (p2.is0())
-      throw new Error("bad point: ZERO");
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
-    const X22 = modP(X2 * X2);
-    const Y22 = modP(Y2 * Y2);
-    const Z22 = modP(Z2 * Z2);
-    const Z4 = modP(Z22 * Z22);
-    const aX2 = modP(X22 * a);
-    const left = modP(Z22 * (aX2 + Y22));
-    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
-    if (left !== right)
-      throw new Error("bad point: equation left != right (1)");
-    const XY = modP(X2 * Y2);
-    const ZT = modP(Z2 * T2);
-    if (XY !== ZT)
-      throw new Error("bad point: equation left != right (2)");
-    return this;
-  }
-  /** Equality check: compare points P&Q. */
-  equals(other) {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
-    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
-  }
-  is0() {
-    return this.equals(I2);
-  }
-  /** Flip point over y coordinate. */
-  negate() {
-    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
-  }
-  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
-  double() {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const a = _a2;
-    const A2 = modP(X1 * X1);
-    const B2 = modP(Y1 * Y1);
-    const C2 = modP(2n * Z1 * Z1);
-    const D2 = modP(a * A2);
-    const x1y1 = mod(X1 + Y1);
-    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
-    const G3 = mod(D2 + B2);
-    const F2 = mod(G3 - C2);
-    const H2 = mod(D2 - B2);
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
-  add(other) {
-    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
-    const a = _a2;
-    const d = _d;
-    const A2 = modP(X1 * X2);
-    const B2 = modP(Y1 * Y2);
-    const C2 = modP(modP(T1 * d) * T2);
-    const D2 = modP(Z1 * Z2);
-    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
-    const F2 = mod(D2 - C2);
-    const G3 = mod(D2 + C2);
-    const H2 = mod(B2 - modP(a * A2));
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  subtract(other) {
-    return this.add(apoint(other).negate());
-  }
-  /**
-   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
-   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
-   * Uses {@link wNAF} for base point.
-   * Uses fake point to mitigate side-channel leakage.
-   * @param n - scalar by which point is multiplied
-   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
-   */
-  multiply(n, safe = true) {
-    if (!safe && n === 0n)
-      return I2;
-    arange(n, 1n, N2);
-    if (!safe && this.is0())
-      return I2;
-    if (n === 1n)
-      return this;
-    if (this.equals(G2))
-      return wNAF(n).p;
-    let p2 = I2;
-    let f = G2;
-    let d = this;
-    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
-      if (n & 1n)
-        p2 = p2.add(d);
-      else if (safe)
-        f = f.add(d);
-      d = d.double();
-      n >>= 1n;
-    }
-    return p2;
-  }
-  multiplyUnsafe(scalar) {
-    return this.multiply(scalar, false);
-  }
-  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
-  toAffine() {
-    const { X: X2, Y: Y2, Z: Z2 } = this;
-    if (this.equals(I2))
-      return { x: 0n, y: 1n };
-    const iz = invert(Z2, P2);
-    if (modP(Z2 * iz) !== 1n)
-      throw new Error("invalid inverse");
-    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
-  }
-  toBytes() {
-    const { x: x2, y: y2 } = this.toAffine();
-    const b2 = numTo32bLE(y2);
-    b2[31] |= x2 & 1n ? 128 : 0;
-    return b2;
-  }
-  toHex() {
-    return bytesToHex(this.toBytes());
-  }
-  clearCofactor() {
-    return this.multiply(8n, false);
-  }
-  isSmallOrder() {
-    return this.clearCofactor().is0();
-  }
-  isTorsionFree() {
-    return this.multiply(N2 / 2n, false).double().add(this).is0();
-  }
-};
-var G2 = new Point(Gx, Gy, 1n, mod(Gx * Gy));
-var I2 = new Point(0n, 1n, 1n, 0n);
-Point.BASE = G2;
-Point.ZERO = I2;
-var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
-var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
-var pow2 = (x2, power) => {
-  let r2 = x2;
-  while (power-- > 0) {
-    r2 = modP(r2 * r2);
-  }
-  return r2;
-};
-var pow_2_252_3 = (x2) => {
-  const x22 = modP(x2 * x2);
-  const b2 = modP(x22 * x2);
-  const b4 = modP(pow2(b2, 2) * b2);
-  const b5 = modP(pow2(b4, 1) * x2);
-  const b10 = modP(pow2(b5, 5) * b5);
-  const b20 = modP(pow2(b10, 10) * b10);
-  const b40 = modP(pow2(b20, 20) * b20);
-  const b80 = modP(pow2(b40, 40) * b40);
-  const b160 = modP(pow2(b80, 80) * b80);
-  const b240 = modP(pow2(b160, 80) * b80);
-  const b250 = modP(pow2(b240, 10) * b10);
-  return modP(pow2(b250, 2) * x2);
-};
-var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
-var uvRatio = (u, v) => {
-  const v3 = modP(v * modP(v * v));
-  const v7 = modP(modP(v3 * v3) * v);
-  const pow = pow_2_252_3(modP(u * v7));
-  let x2 = modP(u * modP(v3 * pow));
-  const vx2 = modP(v * modP(x2 * x2));
-  const root1 = x2;
-  const root2 = modP(x2 * RM1);
-  const useRoot1 = vx2 === u;
-  const useRoot2 = vx2 === mod(-u);
-  const noRoot = vx2 === mod(-u * RM1);
-  if (useRoot1)
-    x2 = root1;
-  if (useRoot2 || noRoot)
-    x2 = root2;
-  if ((mod(x2) & 1n) === 1n)
-    x2 = mod(-x2);
-  return { isValid: useRoot1 || useRoot2, value: x2 };
-};
-var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
-var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
-  head[0] &= 248;
-  head[31] &= 127;
-  head[31] |= 64;
-  const prefix = copy.slice(32);
-  const scalar = modL_LE(head);
-  const point = G2.multiply(scalar);
-  const pointBytes = point.toBytes();
-  return { head, prefix, scalar, point, pointBytes };
-};
-var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
-var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
-var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
-var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
-var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
-var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
-var _sign = (e, rBytes, msg) => {
-  const { pointBytes: A2, scalar: s } = e;
-  const r2 = modL_LE(rBytes);
-  const R2 = G2.multiply(r2).toBytes();
-  const hashable = concatBytes2(R2, A2, msg);
-  const finish = (hashed) => {
-    const S2 = modN(r2 + modL_LE(hashed) * s);
-    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
-  };
-  return [hashable, finish];
-};
-var signAsync = async (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = await getExtendedPublicKeyAsync(secretKey);
-  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
-};
-var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
-};
-var getZip215 = (options) => {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("expected valid options object");
-  return options.zip215 ?? true;
-};
-var _verify = (sig, msg, publicKey, options) => {
-  sig = abytes2(sig, 64, "signature");
-  msg = abytes2(msg, void 0, "message");
-  publicKey = abytes2(publicKey, LEN, "publicKey");
-  const zip215 = getZip215(options);
-  const r2 = sig.subarray(0, LEN);
-  const s = bytesToNumberLE(sig.subarray(LEN, 64));
-  let A2, R2, SB;
-  let hashable = Uint8Array.of();
-  let finished = false;
-  try {
-    A2 = Point.fromBytes(publicKey, zip215);
-    R2 = Point.fromBytes(r2, zip215);
-    SB = G2.multiply(s, false);
-    hashable = concatBytes2(r2, publicKey, msg);
-    finished = true;
-  } catch (error3) {
-  }
-  const finish = (hashed) => {
-    if (!finished)
-      return false;
-    if (!zip215 && A2.isSmallOrder())
-      return false;
-    const k2 = modL_LE(hashed);
-    const RkA = R2.add(A2.multiply(k2, false));
-    return RkA.subtract(SB).clearCofactor().is0();
-  };
-  return [hashable, finish];
-};
-var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
-var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
-var etc = /* @__PURE__ */ freeze({
-  bytesToHex,
-  hexToBytes,
-  concatBytes: concatBytes2,
-  mod,
-  invert,
-  randomBytes
-});
-var hashes = {
-  sha512Async: async (message) => {
-    const s = globalThis?.crypto?.subtle;
-    if (!s)
-      throw new Error("crypto.subtle must be defined, consider polyfill");
-    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
-  },
-  sha512: void 0
-};
-var randomSecretKey = (seed) => {
-  return abytes2(seed === void 0 ? randomBytes() : seed, LEN, "seed");
-};
-var keygen = (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = getPublicKey(secretKey);
-  return { secretKey, publicKey };
-};
-var keygenAsync = async (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = await getPublicKeyAsync(secretKey);
-  return { secretKey, publicKey };
-};
-var utils = /* @__PURE__ */ freeze({
-  getExtendedPublicKeyAsync,
-  getExtendedPublicKey,
-  randomSecretKey
-});
-var precompute = () => {
-  const points = [];
-  let p2 = G2;
-  let b2;
-  for (let w = 0; w < 33; w++) {
-    b2 = p2;
-    points.push(b2);
-    for (let i2 = 1; i2 < 128; i2++) {
-      b2 = b2.add(p2);
-      points.push(b2);
-    }
-    p2 = b2.double();
-  }
-  return points;
-};
-var Gpows = void 0;
-var ctneg = (cnd, p2) => {
-  const n = p2.negate();
-  return cnd ? n : p2;
-};
-var wNAF = (n) => {
-  const comp = Gpows || (Gpows = precompute());
-  let p2 = I2;
-  let f = G2;
-  for (let w = 0; w < 33; w++) {
-    let wbits = Number(n & 255n);
-    n >>= 8n;
-    if (wbits > 128) {
-      wbits -= 256;
-      n += 1n;
-    }
-    const off = w * 128;
-    const offP = off + Math.abs(wbits) - 1;
-    const isOddW = w % 2 !== 0;
-    const isNeg = wbits < 0;
-    if (wbits === 0) {
-      f = f.add(ctneg(isOddW, comp[off]));
-    } else {
-      p2 = p2.add(ctneg(isNeg, comp[offP]));
-    }
-  }
-  if (n !== 0n)
-    throw new Error("invalid wnaf");
-  return { p: p2, f };
-};
-
-// src/bundle/ed25519.ts
-hashes.sha512 = sha512;
-
-// src/bundle/pem.ts
-var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
-function looksLikePem(text2) {
-  return text2.includes("-----BEGIN ");
-}
-function parsePemBlocks(text2) {
-  const blocks = [];
-  for (const m of text2.matchAll(PEM_BLOCK)) {
-    const label = m[1];
-    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
-    const body = m[2].replace(/[ \t\r\n]+/g, "");
-    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
-    let der;
-    try {
-      der = fromBase64(body);
-    } catch (e) {
-      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
-    }
-    blocks.push({ label, der });
-  }
-  return blocks;
-}
-function readTlv(buf, offset) {
-  const tag = buf[offset];
-  const first2 = buf[offset + 1];
-  if (tag === void 0 || first2 === void 0) throw new TypeError("DER: truncated");
-  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
-  let length = first2;
-  let start = offset + 2;
-  if (first2 & 128) {
-    const count3 = first2 & 127;
-    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
-    length = 0;
-    for (let i2 = 0; i2 < count3; i2++) {
-      const b2 = buf[start + i2];
-      if (b2 === void 0) throw new TypeError("DER: truncated");
-      length = length << 8 | b2;
-    }
-    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
-    start += count3;
-  }
-  const end = start + length;
-  if (end > buf.length) throw new TypeError("DER: truncated");
-  return { tag, value: buf.subarray(start, end), end };
-}
-
-// src/bundle/keys.ts
-var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
-var ED25519_ALGORITHM = fromHex("06032b6570");
-var ED448_ALGORITHM = fromHex("06032b6571");
-var SPKI_PREFIX = fromHex("302a300506032b6570032100");
-var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-function keyError(options, what, message, cause) {
-  const where = options.source ? `${options.source}: ` : "";
-  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
-}
-function keyId(publicKey) {
-  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
-  assertBytes(raw, "keyId", 32);
-  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
-}
-var PublicKey = class _PublicKey {
-  algorithm = "ed25519";
-  keyid;
-  #raw;
-  constructor(raw) {
-    this.#raw = raw;
-    this.keyid = keyId(raw);
-  }
-  /**
-   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
-   * Ed25519 point or are a small-order (weak) point.
-   */
-  static fromRaw(raw, options = {}) {
-    assertBytes(raw, "public key");
-    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
-    let point;
-    try {
-      point = ed25519_exports.Point.fromBytes(raw, false);
-    } catch (e) {
-      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
-    }
-    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
-    return new _PublicKey(Uint8Array.from(raw));
-  }
-  /** A copy of the raw 32 bytes. */
-  get bytes() {
-    return Uint8Array.from(this.#raw);
-  }
-  equals(other) {
-    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
-  }
-  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
-  verify(message, signature) {
-    assertBytes(message, "message");
-    assertBytes(signature, "signature");
-    if (signature.length !== 64) return false;
-    try {
-      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
-    } catch {
-      return false;
-    }
-  }
-  toString() {
-    return `PublicKey(${this.keyid})`;
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-var PrivateKey = class _PrivateKey {
-  algorithm = "ed25519";
-  publicKey;
-  #seed;
-  constructor(seed) {
-    this.#seed = seed;
-    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
-  }
-  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
-  static fromSeed(seed) {
-    assertBytes(seed, "private key seed", 32);
-    return new _PrivateKey(Uint8Array.from(seed));
-  }
-  get keyid() {
-    return this.publicKey.keyid;
-  }
-  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
-  sign(message) {
-    assertBytes(message, "message");
-    return ed25519_exports.sign(message, this.#seed);
-  }
-  /** A copy of the 32-byte seed; only for writing the key out. */
-  exportSeed() {
-    return Uint8Array.from(this.#seed);
-  }
-  toString() {
-    return `PrivateKey(${this.keyid})`;
-  }
-  toJSON() {
-    return { algorithm: this.algorithm, keyid: this.keyid };
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-function describeBlocks(labels) {
-  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
-}
-function pathHint(text2) {
-  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
-  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
-}
-function decodeKeyText(text2, options, what, expected) {
-  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
-  try {
-    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
-  } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
-  }
-}
-function seedFromPkcs8(der, options) {
-  const what = "private key";
-  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
-  try {
-    const outer = readTlv(der, 0);
-    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
-    const body = outer.value;
-    const version = readTlv(body, 0);
-    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
-      throw new TypeError("unsupported PKCS#8 version");
-    }
-    const algorithm = readTlv(body, version.end);
-    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
-    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
-      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
-      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
-    }
-    const octets = readTlv(body, algorithm.end);
-    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
-    const inner = readTlv(octets.value, 0);
-    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
-      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
-    }
-    let offset = octets.end;
-    let embeddedPublic;
-    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
-    if (offset < body.length && body[offset] === 129) {
-      const pub = readTlv(body, offset);
-      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
-        throw new TypeError("malformed publicKey field");
-      }
-      embeddedPublic = pub.value.subarray(1);
-      offset = pub.end;
-    }
-    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
-    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
-      throw keyError(options, what, "the embedded public key does not match the private key");
-    }
-    return inner.value;
-  } catch (e) {
-    if (e instanceof BundleKeyError) throw e;
-    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
-  }
-}
-var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
-function parsePrivateKey(input, options = {}) {
-  const what = "private key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
-    }
-    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
-  if (bytes.length === 64) {
-    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
-    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
-      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
-    }
-    return key2;
-  }
-  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
-}
-var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
-function rawFromSpki(der, options) {
-  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
-  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
-  throw keyError(
-    options,
-    "public key",
-    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
-  );
-}
-function parsePublicKey(input, options = {}) {
-  const what = "public key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
-    }
-    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
-  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
-}
-function toPublicKey(input, options = {}) {
-  return input instanceof PublicKey ? input : parsePublicKey(input, options);
 }
 
 // src/bundle/pae.ts
@@ -60566,7 +61689,7 @@ function parseIsoSeconds(text2) {
   const ms = Date.parse(text2);
   return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
 }
-function compareStrings(a, b2) {
+function compareStrings2(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
 function show3(value) {
@@ -60792,10 +61915,10 @@ function releaseCandidates(releases, prefix) {
   for (const release of releases) {
     if (!release.tag.startsWith(prefix)) continue;
     const version = release.tag.slice(prefix.length);
-    if (import_semver7.default.valid(version) !== version) continue;
+    if (import_semver12.default.valid(version) !== version) continue;
     out.push({ release, version });
   }
-  return out.sort((a, b2) => import_semver7.default.rcompare(a.version, b2.version));
+  return out.sort((a, b2) => import_semver12.default.rcompare(a.version, b2.version));
 }
 async function readReleasedBundle(octokit, ref, release, assetName, trust) {
   const asset = release.assets.find((a) => a.name === assetName);
@@ -60960,7 +62083,7 @@ async function runCheck(run) {
   if (inputs.failOn === "loosened" && unproven.length > 0) failures.push(`the effective diff is not proven for ${unproven.join(", ")} (fail-on: loosened; raise max-regions)`);
   if (inputs.sarif) {
     const file = resolve(ctx.workspace, inputs.sarif);
-    await mkdir2(dirname(file), { recursive: true });
+    await mkdir2(dirname2(file), { recursive: true });
     await writeFile2(file, formatSarif(lint, { rules: RULES.map((r2) => r2.meta), toolVersion: EDICT_VERSION }));
     io2.info(`wrote SARIF to ${file}`);
   }
@@ -61009,17 +62132,1170 @@ _The report could not be posted as a comment (read-only token, as for a pull req
   };
 }
 
-// src/action/publish.ts
+// src/pack/sources/git-cache.ts
+import { execFile as execFile2 } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync4 } from "node:fs";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
+// src/pack/sources/git-refs.ts
+import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
+var COMMIT_ID3 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+var ALLOWED_SCHEMES = ["https", "http", "ssh", "git", "file"];
+var SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:/;
+function gitLocationOf(git, root) {
+  if (git.trim() === "" || /[\0\r\n]/.test(git)) return { ok: false, message: "git must be a repository URL or a path" };
+  if (git.startsWith("-")) return { ok: false, message: `git "${git}" must not start with "-"` };
+  const scheme = URL_SCHEME.exec(git)?.[1]?.toLowerCase();
+  if (scheme !== void 0) {
+    if (!ALLOWED_SCHEMES.includes(scheme)) {
+      return { ok: false, message: `git "${git}" uses ${scheme}://; use one of ${ALLOWED_SCHEMES.map((s) => `${s}://`).join(", ")} or a local path` };
+    }
+    return { ok: true, url: git };
+  }
+  if (SCP_LIKE.test(git)) return { ok: true, url: git };
+  if (/^[a-z][a-z0-9+.-]*::/i.test(git)) return { ok: false, message: `git "${git}" names a git remote helper; use a URL or a local path` };
+  return { ok: true, url: isAbsolute2(git) ? git : resolve2(root, git) };
+}
+function withoutCredentials(url) {
+  return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
+}
+function refProblem(ref) {
+  const ok2 = /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(ref) && !ref.includes("..") && !ref.includes("//") && !ref.endsWith("/") && !ref.endsWith(".") && !ref.endsWith(".lock") && !ref.split("/").some((part) => part.startsWith("."));
+  return ok2 ? void 0 : `ref "${ref}" is not a branch or tag name (letters, digits, ".", "_", "-", "+" and "/"), e.g. main or v1.2.0`;
+}
+function refCandidates(ref) {
+  if (ref.startsWith("refs/")) return [ref];
+  return [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
+function parseLsRemote(output) {
+  const refs = /* @__PURE__ */ new Map();
+  let headTarget;
+  for (const line of output.split("\n")) {
+    const symref = /^ref: (\S+)\tHEAD$/.exec(line);
+    if (symref) {
+      headTarget = symref[1];
+      continue;
+    }
+    const m = /^([0-9a-f]+)\t(.+)$/.exec(line);
+    if (m && COMMIT_ID3.test(m[1])) refs.set(m[2], m[1]);
+  }
+  return { refs, ...headTarget !== void 0 ? { headTarget } : {} };
+}
+function commitOfRef(remote, ref) {
+  for (const name of refCandidates(ref)) {
+    const commit = remote.refs.get(`${name}^{}`) ?? remote.refs.get(name);
+    if (commit !== void 0) return { ref: name, commit };
+  }
+  return void 0;
+}
+function formatGitPin(url, commit, name) {
+  return `git+${url}@${commit}#packs/${name}`;
+}
+function parseGitPin(pin) {
+  const m = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
+  return m ? { url: m[1], commit: m[2], name: m[3] } : void 0;
+}
+
+// src/pack/sources/git-cache.ts
+var GIT_CACHE_DIR = ".edict/cache/git";
+var NETWORK_TIMEOUT_MS = 12e4;
+var LOCAL_TIMEOUT_MS = 3e4;
+var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
+function gitEnv() {
+  const env = { ...process.env };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_SSH_COMMAND ??= "ssh -o BatchMode=yes";
+  env.GIT_ALLOW_PROTOCOL = ALLOWED_SCHEMES.join(":");
+  return env;
+}
+var GitFailure = class extends Error {
+};
+function runGit(args, options = {}) {
+  return new Promise((resolve6, reject) => {
+    execFile2(
+      "git",
+      args,
+      { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
+      (error3, stdout, stderr) => {
+        if (!error3) return resolve6(stdout);
+        const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
+        const how = error3.code === "ENOENT" ? "git is not installed or not on PATH" : error3.killed ? "git took too long and was stopped" : `git exited with ${String(error3.code)}`;
+        reject(new GitFailure(said ?? how));
+      }
+    );
+  });
+}
+async function lsRemote(url, patterns, symref = false) {
+  const args = ["ls-remote", ...symref ? ["--symref"] : [], "--end-of-options", url, ...patterns];
+  return (await runGit(args, { timeout: NETWORK_TIMEOUT_MS })).toString("utf8");
+}
+var CACHE_GITIGNORE = "# edict's cache of fetched pack sources: never committed\n*\n";
+var GitCache = class {
+  /** `<root>/.edict/cache`. */
+  cacheRoot;
+  dir;
+  constructor(root, url) {
+    this.cacheRoot = join8(root, ".edict", "cache");
+    this.dir = join8(root, ...GIT_CACHE_DIR.split("/"), createHash2("sha256").update(url).digest("hex").slice(0, 16));
+  }
+  git(args, timeout) {
+    return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
+  }
+  async ensure() {
+    if (existsSync4(join8(this.dir, "HEAD"))) return;
+    await mkdir3(this.dir, { recursive: true });
+    const ignore = join8(this.cacheRoot, ".gitignore");
+    if (!existsSync4(ignore)) await writeFile3(ignore, CACHE_GITIGNORE);
+    await runGit(["init", "--bare", "--quiet", "--", this.dir]);
+  }
+  /** Whether the commit is here already (the object itself, not a tag that points at it). */
+  async has(commit) {
+    if (!existsSync4(join8(this.dir, "HEAD"))) return false;
+    return this.git(["cat-file", "-t", commit]).then(
+      (type) => type.toString("utf8").trim() === "commit",
+      () => false
+    );
+  }
+  /** Makes `commit` (a full id) available, fetching it from `url` when it is not cached. */
+  async obtain(url, commit) {
+    if (await this.has(commit)) return;
+    await this.ensure();
+    await this.git(["fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, `+${commit}:refs/edict/${commit}`], NETWORK_TIMEOUT_MS);
+    if (!await this.has(commit)) throw new GitFailure(`${commit} is not a commit`);
+  }
+  /**
+   * The files under `packs/` at `commit`, relative to it (`<name>/metadata.yaml`, …): only the
+   * files a pack is made of; links are not followed, and a file over the size cap reads as too
+   * large, as from disk.
+   */
+  async packFiles(commit) {
+    const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
+    const entries = [];
+    for (const record of listing.split("\0")) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record);
+      if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
+      const path = m[5].slice("packs/".length);
+      const slash = path.indexOf("/");
+      if (!m[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
+      entries.push({ path, id: m[3], size: Number(m[4]) });
+    }
+    const small = entries.filter((e) => e.size <= MAX_FILE_BYTES);
+    const read = await catFileBatch(this.dir, small.map((e) => e.id));
+    const bytes = /* @__PURE__ */ new Map();
+    small.forEach((e, i2) => {
+      const r2 = read[i2];
+      if ("bytes" in r2) bytes.set(e.path, r2.bytes);
+    });
+    return entries.map((e) => ({ path: e.path, bytes: bytes.get(e.path) ?? new Uint8Array(MAX_FILE_BYTES + 1) }));
+  }
+};
+
+// src/pack/sources/git-source.ts
+function failure(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+function gitSource(config, options) {
+  const name = config.name;
+  const written = config.git ?? "";
+  const pinUrl = withoutCredentials(written);
+  const shown = pinUrl;
+  const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
+  const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown}): ${message}`, cause === void 0 ? {} : { cause });
+  const location2 = gitLocationOf(written, options.root);
+  const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
+  const url = location2.ok ? location2.url : "";
+  const cache2 = new GitCache(options.root, url);
+  const checked = () => {
+    if (problem !== void 0) throw configError(problem);
+  };
+  let resolved2;
+  const packsAt = /* @__PURE__ */ new Map();
+  async function resolveRef() {
+    let output;
+    try {
+      output = config.ref === void 0 ? await lsRemote(url, ["HEAD"], true) : await lsRemote(url, refCandidates(config.ref).flatMap((r2) => [r2, `${r2}^{}`]));
+    } catch (e) {
+      throw sourceError2(`cannot list its branches and tags: ${failure(e)}. Check the URL and your access to it`, e);
+    }
+    const remote = parseLsRemote(output);
+    if (config.ref === void 0) {
+      const commit = remote.refs.get("HEAD");
+      if (commit === void 0) throw sourceError2("the repository has no default branch (is it empty?); push a branch or set ref: in edict.yaml");
+      return { ref: remote.headTarget ?? "HEAD", commit };
+    }
+    const found = commitOfRef(remote, config.ref);
+    if (!found) throw sourceError2(`has no branch or tag named ${config.ref}; fix ref: in edict.yaml`);
+    return found;
+  }
+  function read(commit) {
+    let packs = packsAt.get(commit);
+    if (!packs) {
+      packs = cache2.packFiles(commit).then((files2) => ({ ...toShippedPacks(files2), source: `packs at ${commit.slice(0, 12)}` }));
+      packsAt.set(commit, packs);
+    }
+    return packs;
+  }
+  async function current() {
+    checked();
+    const at = await (resolved2 ??= resolveRef());
+    try {
+      await cache2.obtain(url, at.commit);
+      return { at, packs: await read(at.commit) };
+    } catch (e) {
+      throw sourceError2(`cannot fetch ${at.ref} (commit ${at.commit}): ${failure(e)}`, e);
+    }
+  }
+  async function pinned(pin, packName, version) {
+    const refuse2 = (message) => new EdictError("PACK_PIN_MISMATCH", `${packName} ${version} was installed from ${pin}, but ${message}. Run \`edict pack install ${packName}\` to install what the source offers now`);
+    const parsed = parseGitPin(pin);
+    if (!parsed) throw refuse2(`that is not a git pin (git+<url>@<commit>#packs/<name>), so git source ${name} cannot produce it`);
+    if (parsed.url !== pinUrl) throw refuse2(`git source ${name} now reads ${shown}`);
+    if (parsed.name !== packName) throw refuse2(`the pin names packs/${parsed.name}`);
+    try {
+      await cache2.obtain(url, parsed.commit);
+    } catch (e) {
+      try {
+        await lsRemote(url, ["HEAD"]);
+      } catch (unreachable) {
+        throw sourceError2(`cannot reach it to fetch commit ${parsed.commit}: ${failure(unreachable)}`, unreachable);
+      }
+      throw refuse2(`commit ${parsed.commit} cannot be fetched from ${shown} any more (${failure(e)})`);
+    }
+    let packs;
+    try {
+      packs = await read(parsed.commit);
+    } catch (e) {
+      throw sourceError2(`cannot read commit ${parsed.commit}: ${failure(e)}`, e);
+    }
+    const pack = packs.packs.get(packName);
+    if (!pack) throw refuse2(`commit ${parsed.commit} has no packs/${packName}`);
+    if (pack.version !== version) throw refuse2(`packs/${packName} at commit ${parsed.commit} is version ${pack.version}`);
+    return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, parsed.commit, packName) } };
+  }
+  return {
+    name,
+    kind: "git",
+    async offers() {
+      return offersOf((await current()).packs, name);
+    },
+    async fetch(packName, version, pin) {
+      checked();
+      if (pin !== void 0) return pinned(pin, packName, version);
+      const { at, packs } = await current();
+      const pack = packAt(packs, packName, version, `git source ${name} (${shown} at ${at.ref}, commit ${at.commit.slice(0, 12)})`);
+      return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, at.commit, packName) } };
+    }
+  };
+}
+
+// src/pack/sources/repository-source.ts
+function repositorySource(root, repo) {
+  let folder;
+  try {
+    folder = packsSourceOf(repo);
+  } catch {
+    folder = void 0;
+  }
+  return folderSource({
+    name: REPOSITORY_SOURCE,
+    kind: "repository",
+    where: `${folder ?? "the pack folder"}/ in the repository`,
+    read: () => readShippedPacks(root, folder ?? packsSourceOf(repo))
+  });
+}
+
+// src/pack/sources/url-source.ts
+import { isAbsolute as isAbsolute3, resolve as resolve3 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/bundle/key-files.ts
+var MAX_KEY_FILE_BYTES = 64 * 1024;
+function describeIoError(e) {
+  const code = e?.code;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+function looksLikeKeyMaterial(text2) {
+  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text2) || /[A-Za-z0-9+/=_-]{40,}/.test(text2);
+}
+function shownPath(file) {
+  return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
+}
+function readKeyFile(file, what) {
+  const shown = shownPath(file);
+  const cause = (e) => shown === file ? { cause: e } : {};
+  let read;
+  try {
+    read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
+  } catch (e) {
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
+  }
+  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
+}
+function readPublicKeys(paths) {
+  return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
+}
+
+// src/pack/remote/envelope.ts
+var import_semver13 = __toESM(require_semver2(), 1);
+var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
+var PACK_FORMAT = "edict.pack/v1";
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var utf8 = new TextEncoder();
+function toPackPayload(pack) {
+  if (pack.problems.length > 0) {
+    throw new EdictError("PACK_ERROR", `pack ${pack.name} has problems and cannot be published: ${pack.problems.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
+  }
+  const files2 = {};
+  for (const f of pack.files) {
+    try {
+      files2[f.path] = strictUtf8.decode(f.bytes);
+    } catch (e) {
+      throw new EdictError("PACK_ERROR", `packs/${pack.name}/${f.path} is not UTF-8 text; save it as UTF-8 and publish again`, { cause: e });
+    }
+  }
+  return {
+    format: PACK_FORMAT,
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    ...pack.description !== void 0 ? { description: pack.description } : {},
+    dependencies: pack.dependencies.map((d) => d.raw),
+    ...pack.band ? { band: { min: pack.band.min, max: pack.band.max } } : {},
+    checksum: pack.checksum,
+    files: files2
+  };
+}
+function signPack(pack, privateKeys) {
+  const payload = toPackPayload(pack);
+  const envelope = signEnvelope(canonicalBytes(payload), PACK_PAYLOAD_TYPE, privateKeys);
+  const bytes = toEnvelopeBytes(envelope);
+  return { bytes, sha256: sha256Hex(bytes), payload, keyids: envelope.signatures.map((s) => s.keyid) };
+}
+function refuse(code, label, message, cause) {
+  return new EdictError(code, `${label}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function checkCanonical(bytes, label) {
+  let canonical;
+  try {
+    canonical = toEnvelopeBytes(parseEnvelope(bytes));
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `not a signed pack envelope (${e.message}); it was damaged or is not a file \`edict pack publish\` wrote`, e);
+  }
+  if (canonical.length !== bytes.length || canonical.some((b2, i2) => b2 !== bytes[i2])) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, "the envelope is not in the canonical form `edict pack publish` writes; it was altered after signing");
+  }
+}
+function toPayload(bytes, label) {
+  let value;
+  try {
+    value = parseStrictJson(strictUtf8.decode(bytes), { maxDepth: 8 });
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not strict JSON (${e.message})`, e);
+  }
+  const bad = (what) => {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not an ${PACK_FORMAT} pack: ${what}; ask the publisher to publish it again with \`edict pack publish\``);
+  };
+  if (!isRecord(value)) return bad("expected an object");
+  if (value.format !== PACK_FORMAT) return bad(`format is ${JSON.stringify(value.format)}, expected "${PACK_FORMAT}"`);
+  const { name, version, layer, description, dependencies, band, checksum, files: files2 } = value;
+  if (typeof name !== "string" || packNameProblem(name) !== void 0) return bad("name must be a valid pack name");
+  if (typeof version !== "string" || import_semver13.default.valid(version) === null) return bad("version must be a semantic version");
+  if (typeof layer !== "string" || !LAYERS.includes(layer)) return bad(`layer must be one of ${LAYERS.join(", ")}`);
+  if (description !== void 0 && typeof description !== "string") return bad("description must be a string");
+  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return bad("dependencies must be a list of strings");
+  if (band !== void 0 && (!isRecord(band) || typeof band.min !== "number" || typeof band.max !== "number")) return bad("band must be {min, max}");
+  if (typeof checksum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(checksum)) return bad("checksum must be sha256:<64 hex>");
+  if (!isRecord(files2)) return bad("files must map paths to text");
+  for (const [path, text2] of Object.entries(files2)) {
+    if (!isPackContentPath(path) || path.split("/").some((s) => s === ".." || s === ".")) return bad(`files has ${JSON.stringify(path.slice(0, 100))}, which is not a pack file`);
+    if (typeof text2 !== "string") return bad(`files[${JSON.stringify(path)}] must be text`);
+  }
+  return value;
+}
+function verifyPackEnvelope(bytes, trustedKeys, label = "pack envelope") {
+  if (trustedKeys.length === 0) throw new TypeError("verifyPackEnvelope: at least one trusted key is required");
+  checkCanonical(bytes, label);
+  let verified;
+  try {
+    verified = verifyEnvelope(bytes, { trustedKeys, expectedPayloadType: PACK_PAYLOAD_TYPE });
+  } catch (e) {
+    if (!isEdictError(e)) throw e;
+    throw refuse("PACK_SIGNATURE_ERROR", label, `${e.code}: ${e.message}`, e);
+  }
+  const payload = toPayload(verified.payload, label);
+  const files2 = Object.entries(payload.files).map(([path, text2]) => ({ path, bytes: utf8.encode(text2) }));
+  const actual = packChecksum(files2);
+  if (actual !== payload.checksum) throw refuse("PACK_DIGEST_MISMATCH", label, `pack checksum is ${actual} but the payload says ${payload.checksum}`);
+  const read = toShippedPack(payload.name, files2);
+  const pack = read.pack;
+  const nameProblem = read.problems.find((p2) => p2.pointer === "/__pack_meta/name");
+  if (nameProblem) throw refuse("PACK_NAME_MISMATCH", label, `the payload names pack ${payload.name} but ${nameProblem.message}`);
+  if (!pack || read.problems.length > 0) {
+    const problems = read.problems.map((p2) => p2.message).join("; ");
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed pack ${payload.name} ${payload.version} is not a valid pack (${problems || "no metadata.yaml"}); ask the publisher to fix it and publish a new version`);
+  }
+  if (pack.version !== payload.version) throw refuse("PACK_NAME_MISMATCH", label, `the payload says version ${payload.version} but its metadata.yaml says ${pack.version}`);
+  if (pack.layer !== payload.layer) throw refuse("PACK_NAME_MISMATCH", label, `the payload says layer ${payload.layer} but its metadata.yaml says ${pack.layer}`);
+  return { pack, payload, keyids: verified.keyids };
+}
+
+// src/pack/remote/pack-index.ts
+var import_semver14 = __toESM(require_semver2(), 1);
+var PACK_INDEX_FORMAT = "edict.pack-index/v1";
+var PACK_INDEX_FILE = "index.json";
+function envelopeFileName(name, version) {
+  return `${name}-${version}.pack.json`;
+}
+function compareEntries(a, b2) {
+  if (a.name !== b2.name) return a.name < b2.name ? -1 : 1;
+  const va = import_semver14.default.valid(a.version);
+  const vb = import_semver14.default.valid(b2.version);
+  if (va !== null && vb !== null) return import_semver14.default.compareBuild(va, vb);
+  return a.version < b2.version ? -1 : a.version > b2.version ? 1 : 0;
+}
+function parsePackIndex(bytes) {
+  let value;
+  try {
+    value = parseStrictJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes), { maxDepth: 16 });
+  } catch (e) {
+    return { ok: false, problem: `not strict JSON (${e.message})` };
+  }
+  if (!isRecord(value)) return { ok: false, problem: "expected an object {format, packs}" };
+  if (value.format !== PACK_INDEX_FORMAT) return { ok: false, problem: `format is ${JSON.stringify(value.format)?.slice(0, 80)}, expected "${PACK_INDEX_FORMAT}"` };
+  if (!Array.isArray(value.packs)) return { ok: false, problem: "packs must be a list" };
+  const packs = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i2, e] of value.packs.entries()) {
+    const at = `packs[${i2}]`;
+    if (!isRecord(e)) return { ok: false, problem: `${at} must be an object` };
+    const { name, version, layer, description, dependencies, url, sha256: sha2563 } = e;
+    if (typeof name !== "string" || packNameProblem(name) !== void 0) return { ok: false, problem: `${at}.name must be a valid pack name` };
+    if (typeof version !== "string" || import_semver14.default.valid(version) === null || import_semver14.default.valid(version) !== version) return { ok: false, problem: `${at}.version must be a semantic version (e.g. "1.0.0")` };
+    if (typeof layer !== "string" || !LAYERS.includes(layer)) return { ok: false, problem: `${at}.layer must be one of ${LAYERS.join(", ")}` };
+    if (description !== void 0 && typeof description !== "string") return { ok: false, problem: `${at}.description must be a string` };
+    if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
+    if (typeof url !== "string" || url === "") return { ok: false, problem: `${at}.url must be the envelope's URL` };
+    if (typeof sha2563 !== "string" || !/^[0-9a-f]{64}$/.test(sha2563)) return { ok: false, problem: `${at}.sha256 must be 64 lowercase hex characters` };
+    const key2 = `${name}@${version}`;
+    if (seen.has(key2)) return { ok: false, problem: `${at}: ${key2} is listed twice` };
+    seen.add(key2);
+    packs.push({ name, version, layer, ...description !== void 0 ? { description } : {}, dependencies: [...dependencies], url, sha256: sha2563 });
+  }
+  return { ok: true, index: { format: PACK_INDEX_FORMAT, packs: packs.sort(compareEntries) } };
+}
+function toPackIndexBytes(packs) {
+  const sorted2 = [...packs].sort(compareEntries).map((p2) => ({
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.description !== void 0 ? { description: p2.description } : {},
+    dependencies: [...p2.dependencies],
+    url: p2.url,
+    sha256: p2.sha256
+  }));
+  return new TextEncoder().encode(JSON.stringify({ format: PACK_INDEX_FORMAT, packs: sorted2 }, null, 2) + "\n");
+}
+
+// src/pack/remote/retrieve.ts
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/loader/fetch.ts
+var MAX_REDIRECTS = 5;
+function abortable(promise, signal) {
+  return new Promise((resolve6, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve6(value);
+      },
+      (error3) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error3);
+      }
+    );
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError2(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, size, maxBytes) {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, declared.trim(), maxBytes);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    out.set(c3, offset);
+    offset += c3.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request2(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) {
+      if (response.type === "opaqueredirect") {
+        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+      }
+      return response;
+    }
+    const location2 = response.headers.get("location");
+    discard(response);
+    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location2, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+// src/pack/remote/retrieve.ts
+function displayUrl(url) {
+  if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
+  return `${url.origin}${url.pathname}`;
+}
+function sourceError(message, cause) {
+  return new EdictError("PACK_SOURCE_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function authHint(status, options) {
+  if (status !== 401 && status !== 403) return options.hint;
+  if (options.tokenEnv === void 0) return "the host wants credentials: set `token_env` on the source in edict.yaml and put a token in that variable";
+  if (options.token === void 0) return `the host wants credentials: set the environment variable ${options.tokenEnv} to a token with read access`;
+  return `the token in ${options.tokenEnv} was refused: check that it is valid and may read this location`;
+}
+async function readFileUrl(url, options) {
+  const shown = displayUrl(url);
+  let read;
+  try {
+    read = await readBounded(fileURLToPath2(url), options.maxBytes, { regularFile: true, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (e) {
+    const code = e.code ?? e.message;
+    throw sourceError(`${options.who}: cannot read ${shown} (${code}); ${options.hint}`, e);
+  }
+  if (read.status === "not-a-file") throw sourceError(`${options.who}: ${shown} is not a file; ${options.hint}`);
+  if (read.status === "too-large") throw sourceError(`${options.who}: ${shown} is larger than ${options.maxBytes} bytes, too large to be a pack file`);
+  return read.bytes;
+}
+async function readHttpUrl(url, options) {
+  const shown = displayUrl(url);
+  const label = `${options.who}: ${shown}`;
+  const never2 = new AbortController().signal;
+  try {
+    return await withDeadline(label, options.timeoutMs, never2, async (signal) => {
+      const response = await request2(url.href, {
+        fetch: options.fetch,
+        signal,
+        label,
+        headers: { accept: "application/json" },
+        ...options.token !== void 0 && options.authOrigin !== void 0 ? { authorization: `Bearer ${options.token}`, authOrigin: options.authOrigin } : {}
+      });
+      if (response.status < 200 || response.status > 299) {
+        response.body?.cancel().catch(() => void 0);
+        const text2 = response.statusText ? ` ${response.statusText}` : "";
+        throw sourceError(`${label}: HTTP ${response.status}${text2}; ${authHint(response.status, options)}`);
+      }
+      return readBodyBounded(response, options.maxBytes, signal, label);
+    });
+  } catch (e) {
+    if (isEdictError(e) && e.code === "PACK_SOURCE_ERROR") throw e;
+    const reason = isEdictError(e) ? e.message : e.message;
+    throw sourceError(`${reason.startsWith(label) ? reason : `${label}: ${reason}`}; ${options.hint}`, e);
+  }
+}
+async function retrieveBytes(url, options) {
+  if (url.protocol === "file:") return readFileUrl(url, options);
+  if (url.protocol === "http:" || url.protocol === "https:") return readHttpUrl(url, options);
+  throw sourceError(`${options.who}: cannot read ${url.protocol} URLs; use https://, http://, file:// or a local path`);
+}
+
+// src/pack/sources/url-source.ts
+var MAX_INDEX_BYTES = 5 * 1024 * 1024;
+var MAX_ENVELOPE_BYTES = 5 * 1024 * 1024;
+var DEFAULT_TIMEOUT_MS = 3e4;
+var CONFIG_FILE2 = { position: { file: "edict.yaml" } };
+function toIndexUrl(url, root, sourceName) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (e) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url "${url}" is not a valid URL`, { ...CONFIG_FILE2, cause: e });
+    }
+    if (!["http:", "https:", "file:"].includes(parsed.protocol)) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url must use https://, http:// or file://, or be a local path (got ${parsed.protocol})`, CONFIG_FILE2);
+    }
+    return parsed;
+  }
+  return pathToFileURL(isAbsolute3(url) ? url : resolve3(root, url));
+}
+function checkEnvelopeUrl(index, envelope, who) {
+  const allowed = index.protocol === "https:" ? ["https:"] : index.protocol === "http:" ? ["http:", "https:"] : ["file:"];
+  if (!allowed.includes(envelope.protocol)) {
+    throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index points at ${envelope.protocol} URL ${displayUrl(envelope)}, but an index read over ${index.protocol} may only point at ${allowed.join(" or ")} URLs; ask the publisher to fix index.json`);
+  }
+}
+function parseUrlPin(pin) {
+  const m = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
+  return m ? { url: m[1], sha256: m[2] } : void 0;
+}
+function urlSource(config, options) {
+  const name = config.name;
+  const who = `source ${name}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const tokenEnv = config.token_env;
+  const tokenValue = tokenEnv === void 0 ? void 0 : options.env[tokenEnv]?.trim();
+  const token = tokenValue === void 0 || tokenValue === "" ? void 0 : tokenValue;
+  let indexUrl;
+  let keys;
+  let index;
+  const location2 = () => {
+    if (config.url === void 0 || config.url.trim() === "") throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`url\`, the address of its index.json`, CONFIG_FILE2);
+    if (config.keys === void 0 || config.keys.length === 0) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`keys\`, the public key files its packs must be signed with (e.g. keys: [keys/${name}-packs.pub])`, CONFIG_FILE2);
+    }
+    return indexUrl ??= toIndexUrl(config.url.trim(), options.root, name);
+  };
+  const trustedKeys = () => {
+    location2();
+    if (keys) return keys;
+    try {
+      keys = readPublicKeys(config.keys.map((k2) => resolve3(options.root, k2)));
+    } catch (e) {
+      const message = isEdictError(e) ? e.message : e.message;
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: keys: ${message}`, { ...CONFIG_FILE2, cause: e });
+    }
+    return keys;
+  };
+  const retrieveOptions = (maxBytes, hint) => {
+    const url = location2();
+    return {
+      maxBytes,
+      timeoutMs,
+      fetch: options.fetch ?? globalThis.fetch,
+      // credential leak: the token goes to the index's origin only, never to another host
+      ...token !== void 0 && url.protocol !== "file:" ? { token, authOrigin: url.origin } : {},
+      ...tokenEnv !== void 0 ? { tokenEnv } : {},
+      who,
+      hint
+    };
+  };
+  const readIndex = async () => {
+    const url = location2();
+    const bytes = await retrieveBytes(url, retrieveOptions(MAX_INDEX_BYTES, `check the url of source ${name} in edict.yaml (it names the index.json \`edict pack publish\` wrote), or run offline without it`));
+    const parsed = parsePackIndex(bytes);
+    if (!parsed.ok) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: ${displayUrl(url)} is not an edict pack index (${parsed.problem}); point the source at the index.json \`edict pack publish\` wrote`);
+    }
+    return parsed.index;
+  };
+  const loadIndex = () => {
+    location2();
+    index ??= readIndex().catch((e) => {
+      index = void 0;
+      throw e;
+    });
+    return index;
+  };
+  const envelopeUrl = (href) => {
+    const base = location2();
+    let url;
+    try {
+      url = new URL(href, base);
+    } catch (e) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index lists an invalid envelope url; ask the publisher to fix index.json`, { cause: e });
+    }
+    checkEnvelopeUrl(base, url, who);
+    return url;
+  };
+  return {
+    name,
+    kind: "url",
+    async offers() {
+      const { packs } = await loadIndex();
+      return packs.map((p2) => ({
+        name: p2.name,
+        version: p2.version,
+        layer: p2.layer,
+        ...p2.description !== void 0 ? { description: p2.description } : {},
+        dependencies: [...p2.dependencies],
+        source: name
+      }));
+    },
+    async fetch(packName, version, pin) {
+      const keyring = trustedKeys();
+      const { packs } = await loadIndex();
+      const entry = packs.find((p2) => p2.name === packName && p2.version === version);
+      const pinned = pin === void 0 ? void 0 : parseUrlPin(pin);
+      if (pin !== void 0 && pinned === void 0) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${who}: the recorded resolved value for ${packName} ${version} is not "<envelope url>#sha256:<hex>"; reinstall it with \`edict pack install ${packName}@${version}\``);
+      }
+      let url;
+      if (entry) url = envelopeUrl(entry.url);
+      else if (pinned) url = envelopeUrl(pinned.url);
+      else {
+        const versions2 = packs.filter((p2) => p2.name === packName).map((p2) => p2.version);
+        throw new EdictError(
+          "PACK_SOURCE_ERROR",
+          `${who} has no ${packName} ${version}${versions2.length > 0 ? ` (it offers ${versions2.join(", ")})` : ` (it offers no pack named ${packName})`}; run \`edict pack list\` to see what is available`
+        );
+      }
+      const shown = displayUrl(url);
+      const label = `${who}: ${shown}`;
+      const bytes = await retrieveBytes(url, retrieveOptions(MAX_ENVELOPE_BYTES, `the index of source ${name} lists ${packName} ${version} but its envelope cannot be read; ask the publisher to fix the folder`));
+      const sha2563 = sha256Hex(bytes);
+      if (entry && sha2563 !== entry.sha256) {
+        throw new EdictError("PACK_DIGEST_MISMATCH", `${label}: sha256 is ${sha2563} but the index lists ${entry.sha256}; the file was changed after publishing (refused; nothing installed)`);
+      }
+      const verified = verifyPackEnvelope(bytes, keyring, label);
+      if (verified.payload.name !== packName || verified.payload.version !== version) {
+        throw new EdictError("PACK_NAME_MISMATCH", `${label}: asked for ${packName} ${version} but the signed pack is ${verified.payload.name} ${verified.payload.version} (refused; nothing installed)`);
+      }
+      if (pinned && pinned.sha256 !== sha2563) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${label}: the lock records sha256 ${pinned.sha256} for ${packName} ${version} but the source now serves ${sha2563}; a published version changed, ask the publisher why (or run \`edict pack upgrade ${packName}\` to accept the new bytes)`);
+      }
+      return { pack: verified.pack, origin: { source: name, resolved: `${shown}#sha256:${sha2563}` } };
+    }
+  };
+}
+
+// src/pack/sources/index.ts
+function misconfigured(name, kind, message) {
+  const refuse2 = () => {
+    throw new EdictError("CONFIG_ERROR", `${message} (\`edict lint\` shows where)`, { position: { file: CONFIG_FILE } });
+  };
+  return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
+}
+function configuredSources2(repo, root, options) {
+  const written = repo.config?.value.packs?.sources;
+  if (!Array.isArray(written)) return [];
+  const seen = /* @__PURE__ */ new Set();
+  return written.map((entry, i2) => {
+    const at = `packs.sources[${i2}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
+    const config = entry;
+    const hasUrl = typeof config.url === "string";
+    const hasGit = typeof config.git === "string";
+    const kind = hasGit && !hasUrl ? "git" : "url";
+    if (typeof config.name !== "string" || config.name.trim() === "") return misconfigured(at, kind, `${at} needs a name`);
+    const name = config.name;
+    if (name === REPOSITORY_SOURCE || name === BUILTIN_SOURCE) {
+      return misconfigured(name, kind, `${at}: the name "${name}" is reserved for ${name === REPOSITORY_SOURCE ? "the repository's own pack folder" : "the packs edict ships"}; choose another`);
+    }
+    if (seen.has(name)) return misconfigured(name, kind, `${at}: another source is already named "${name}"; names must be unique`);
+    seen.add(name);
+    if (hasUrl === hasGit) return misconfigured(name, kind, `${at} (${name}) needs exactly one of url (an index written by \`edict pack publish\`) and git (a repository)`);
+    return hasGit ? gitSource(config, { root }) : urlSource(config, { root, env: options.env, ...options.fetch ? { fetch: options.fetch } : {} });
+  });
+}
+function packSourcesOf(repo, root, options) {
+  return [repositorySource(root, repo), ...configuredSources2(repo, root, options), builtinSource()];
+}
+
+// src/action/pull-request.ts
+import { execFile as execFile3 } from "node:child_process";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join9, posix as posix3 } from "node:path";
+var PACK_UPGRADE_BRANCH = "edict/pack-upgrades";
+var BOT_AUTHOR = { name: "edict", email: "edict@users.noreply.github.com" };
+var PULL_REQUEST_BODY_MAX = 65536;
+var execGit2 = (args, call) => new Promise((resolve6, reject) => {
+  const child = execFile3(
+    "git",
+    args,
+    { cwd: call.cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...call.env }, timeout: 12e4, maxBuffer: 16 * 1024 * 1024, encoding: "buffer" },
+    (error3, stdout, stderr) => {
+      if (error3) {
+        reject(Object.assign(error3, { stderr: stderr.toString("utf8") }));
+        return;
+      }
+      resolve6(stdout.toString("utf8"));
+    }
+  );
+  child.stdin?.on("error", () => void 0);
+  if (call.input === void 0) child.stdin?.end();
+  else child.stdin?.end(call.input);
+});
+var BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
+function topPath(prefix, path) {
+  const p2 = path.replace(/\\/g, "/");
+  const normal = posix3.normalize(p2);
+  if (p2 === "" || posix3.isAbsolute(p2) || normal !== p2 || normal.startsWith("../") || normal === ".." || /[\n\t\0]/.test(p2)) {
+    throw new EdictError("INTERNAL", `refusing to commit ${JSON.stringify(path)}: not a plain path inside the policy repository`);
+  }
+  return prefix + p2;
+}
+async function gitLine(git, args, call) {
+  return (await git(args, call)).trim();
+}
+function gitError2(what, e) {
+  const lines = String(e.stderr ?? e.message).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const rejected = lines.filter((l) => /\[(remote )?rejected\]/.test(l));
+  const stderr = rejected.length > 0 ? `${rejected.join("; ")}; the branch moved while this ran, run the job again` : lines.slice(-1)[0] ?? "";
+  const attempts = retriesOf(e)?.attempts ?? 1;
+  return new EdictError("GIT_ERROR", `${what} failed: ${stderr}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`, { cause: e });
+}
+async function commitChanges(spec, git = execGit2) {
+  const cwd = spec.root;
+  let parent;
+  let prefix;
+  let time;
+  try {
+    parent = await gitLine(git, ["rev-parse", "--verify", "HEAD^{commit}"], { cwd });
+    prefix = await gitLine(git, ["rev-parse", "--show-prefix"], { cwd });
+    time = await gitLine(git, ["show", "-s", "--format=%ct", "HEAD"], { cwd });
+  } catch (e) {
+    throw gitError2(`reading HEAD in ${spec.root}`, e);
+  }
+  const dir = await mkdtemp(join9(tmpdir2(), "edict-pr-"));
+  const env = { GIT_INDEX_FILE: join9(dir, "index") };
+  try {
+    await git(["read-tree", parent], { cwd, env });
+    const lines = [];
+    for (const change of spec.changes) {
+      const path = topPath(prefix, change.path);
+      if ("delete" in change) {
+        lines.push(`0 ${"0".repeat(parent.length)}	${path}`);
+        continue;
+      }
+      const blob = await gitLine(git, ["hash-object", "-w", "--stdin"], { cwd, input: change.content });
+      lines.push(`100644 ${blob}	${path}`);
+    }
+    if (lines.length > 0) await git(["update-index", "--index-info"], { cwd, env, input: `${lines.join("\n")}
+` });
+    const tree = await gitLine(git, ["write-tree"], { cwd, env });
+    const headTree = await gitLine(git, ["rev-parse", `${parent}^{tree}`], { cwd });
+    if (tree === headTree) return void 0;
+    const date = `@${time} +0000`;
+    const who = {
+      GIT_AUTHOR_NAME: BOT_AUTHOR.name,
+      GIT_AUTHOR_EMAIL: BOT_AUTHOR.email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_NAME: BOT_AUTHOR.name,
+      GIT_COMMITTER_EMAIL: BOT_AUTHOR.email,
+      GIT_COMMITTER_DATE: date
+    };
+    const commit = await gitLine(git, ["commit-tree", "--no-gpg-sign", tree, "-p", parent, "-F", "-"], { cwd, env: who, input: spec.message.endsWith("\n") ? spec.message : `${spec.message}
+` });
+    return { commit, parent, tree };
+  } catch (e) {
+    throw e instanceof EdictError ? e : gitError2("making the commit", e);
+  } finally {
+    await rm2(dir, { recursive: true, force: true });
+  }
+}
+function authEnv(originUrl, token) {
+  if (token === "" || !/^https?:\/\//i.test(originUrl)) return {};
+  const key2 = `http.${new URL(originUrl).origin}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: key2,
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: key2,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+  };
+}
+function authSecretOf(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+}
+async function pushBranch(spec, git = execGit2) {
+  if (!BRANCH_NAME.test(spec.branch) || spec.branch.includes("..")) throw new EdictError("INTERNAL", `refusing to push to branch ${JSON.stringify(spec.branch)}`);
+  const cwd = spec.root;
+  const ref = `refs/heads/${spec.branch}`;
+  let env;
+  try {
+    env = authEnv(await gitLine(git, ["remote", "get-url", "origin"], { cwd }), spec.token);
+  } catch (e) {
+    throw gitError2("reading the origin remote", e);
+  }
+  const retried = (what, attempt) => withRetries(attempt, { what, classify: classifyGitFailure }, { onRetry: spec.log, ...spec.retry }).catch((e) => {
+    const error3 = gitError2(what, e);
+    if (!/Authentication failed|could not read Username|returned error: 40[13]|Permission to .* denied/i.test(error3.message)) throw error3;
+    throw new EdictError("GIT_ERROR", `${error3.message}; the github-token cannot push: give the job \`permissions: contents: write\` (and keep actions/checkout's credentials or pass a token that may push)`, { cause: e });
+  });
+  const listed = await retried(`git ls-remote origin ${ref}`, () => git(["ls-remote", "origin", ref], { cwd, env }));
+  const current = listed.split("\n").map((l) => l.split("	")).find((f) => f[1] === ref)?.[0] ?? "";
+  if (current === spec.commit) {
+    spec.log(`origin's ${spec.branch} is already at ${spec.commit.slice(0, 12)}: nothing to push`);
+    return false;
+  }
+  const args = ["push", "--no-verify", `--force-with-lease=${ref}:${current}`, "origin", `${spec.commit}:${ref}`];
+  await retried(`git push origin ${spec.branch}`, () => git(args, { cwd, env }));
+  spec.log(`pushed ${spec.commit.slice(0, 12)} to origin's ${spec.branch}${current ? ` (was ${current.slice(0, 12)})` : " (new branch)"}`);
+  return true;
+}
+function toPull(p2) {
+  return { number: p2.number, url: p2.html_url, title: p2.title, body: p2.body ?? "" };
+}
+function pullError(what, e) {
+  let hint = "";
+  if (statusOf(e) === 403) {
+    hint = "; give the job `permissions: contents: write` and `pull-requests: write`, and allow GitHub Actions to create pull requests (Settings \u2192 Actions \u2192 General \u2192 Workflow permissions)";
+  }
+  return new EdictError("IO_ERROR", `GitHub API: ${describeGitHubFailure(`${what} failed`, e)}${hint}`, { cause: e });
+}
+async function findOpenPullRequest(octokit, ref, branch) {
+  try {
+    const { data } = await octokit.rest.pulls.list({ ...ref, head: `${ref.owner}:${branch}`, state: "open", per_page: 10 });
+    const first2 = data[0];
+    return first2 ? toPull(first2) : void 0;
+  } catch (e) {
+    throw pullError(`listing the open pull requests of ${branch}`, e);
+  }
+}
+async function defaultBranchFromApi(octokit, ref) {
+  try {
+    const { data } = await octokit.rest.repos.get({ ...ref });
+    return data.default_branch;
+  } catch (e) {
+    throw pullError("reading the repository's default branch", e);
+  }
+}
+async function upsertPullRequest(octokit, ref, spec) {
+  const body = truncateBody(spec.body);
+  const open4 = await findOpenPullRequest(octokit, ref, spec.branch);
+  if (open4) {
+    if (open4.title === spec.title && open4.body === body) return { action: "unchanged", pull: open4 };
+    try {
+      const { data } = await octokit.rest.pulls.update({ ...ref, pull_number: open4.number, title: spec.title, body });
+      return { action: "updated", pull: toPull(data) };
+    } catch (e) {
+      throw pullError(`updating pull request #${open4.number}`, e);
+    }
+  }
+  try {
+    const { data } = await octokit.rest.pulls.create({ ...ref, head: spec.branch, base: spec.base, title: spec.title, body });
+    return { action: "created", pull: toPull(data) };
+  } catch (e) {
+    if (failedAfterRetry(e, 422)) {
+      const made = await findOpenPullRequest(octokit, ref, spec.branch);
+      if (made) return { action: "created", pull: made };
+    }
+    throw pullError(`opening a pull request from ${spec.branch} into ${spec.base}`, e);
+  }
+}
+function truncateBody(body) {
+  if (body.length <= PULL_REQUEST_BODY_MAX) return body;
+  const note = "\n\n\u2026 (cut: the full diff is longer than a pull request body can be; run `edict pack upgrade --dry-run` to see it)\n";
+  return body.slice(0, PULL_REQUEST_BODY_MAX - note.length) + note;
+}
+async function proposePullRequest(spec) {
+  const git = spec.git ?? execGit2;
+  const made = await commitChanges({ root: spec.root, changes: spec.changes, message: spec.message }, git);
+  if (!made) return void 0;
+  const pushed = await pushBranch({ root: spec.root, branch: spec.branch, commit: made.commit, token: spec.token, log: spec.log, ...spec.retry ? { retry: spec.retry } : {} }, git);
+  const { action, pull } = await upsertPullRequest(spec.octokit, spec.ref, spec);
+  spec.log(`pull request #${pull.number} ${action}: ${pull.url}`);
+  return { commit: made.commit, pushed, action, pull };
+}
+
+// src/action/packs-mode.ts
+var PACK_PR_MARKER = "<!-- edict:pack-upgrades -->";
+var defaultPropose = (options) => proposePackUpgrades(options);
+function changeLine(c3) {
+  return `${c3.name} ${c3.from ?? "(new)"} \u2192 ${c3.to ?? "(removed)"}`;
+}
+function upgradeTitle(changes) {
+  if (changes.length === 1) return `edict: upgrade pack ${changeLine(changes[0])}`;
+  return `edict: upgrade ${changes.length} packs (${changes.map((c3) => c3.name).join(", ")})`;
+}
+function upgradeBody(proposal, options) {
+  const lines = [
+    PACK_PR_MARKER,
+    "### \u{1F4E6} edict: pack upgrades",
+    "",
+    ...proposal.changes.map((c3) => `- **${c3.name}** ${c3.from ? `\`${c3.from}\`` : "(new)"} \u2192 ${c3.to ? `\`${c3.to}\`` : "(removed)"}`),
+    ""
+  ];
+  if (proposal.plan.notes.length > 0) lines.push("Notes:", "", ...proposal.plan.notes.map((n) => `- ${n}`), "");
+  lines.push(
+    proposal.markdown.trim(),
+    "",
+    "---",
+    `Proposed by the edict Action's \`packs\` mode (\`edict pack upgrade${options.latest ? " --latest" : ""}\`). Merging applies the upgrade. The branch \`${PACK_UPGRADE_BRANCH}\` is rewritten by the next run: push no commits to it.`,
+    ""
+  );
+  return lines.join("\n");
+}
+function planChanges(plan) {
+  return [
+    ...plan.add.map((f) => ({ path: f.path, content: f.content })),
+    ...plan.replace.map((f) => ({ path: f.path, content: f.content })),
+    ...plan.remove.map((path) => ({ path, delete: true })),
+    { path: PACK_STATE_FILE, content: plan.stateText }
+  ];
+}
+async function baseBranch(run) {
+  const main2 = defaultBranchOf(run.ctx) ?? await defaultBranchFromApi(run.octokit, run.ref);
+  const branch = run.ctx.ref.startsWith("refs/heads/") ? run.ctx.ref.slice("refs/heads/".length) : void 0;
+  if (branch !== void 0 && branch !== main2) {
+    throw new EdictError("USAGE", `packs mode proposes upgrades of the default branch ${main2}, but this run is on ${branch}; run it on a schedule or dispatch it on ${main2}`);
+  }
+  return main2;
+}
+async function runPacks(run, hooks = {}) {
+  const { io: io2, inputs } = run;
+  const repo = await readRepository(run.root);
+  if (repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`);
+  const base = await baseBranch(run);
+  const latest = inputs.packsLatest === true;
+  const sources = (hooks.sources ?? ((r2, root, env) => packSourcesOf(r2, root, { env })))(repo, run.root, run.env);
+  io2.info(`looking for pack upgrades ${latest ? "beyond the installed ranges (packs-latest)" : "within the installed ranges"} in ${sources.map((s) => s.name).join(", ")}`);
+  const proposal = await (hooks.propose ?? defaultPropose)({ root: run.root, repo, sources, now: run.now(), latest });
+  if (!proposal || proposal.changes.length === 0) {
+    io2.info("all packs up to date: nothing to propose");
+    await io2.writeSummary("### \u2705 edict: all packs up to date\n");
+    return { outputs: {}, failures: [] };
+  }
+  for (const c3 of proposal.changes) io2.info(`upgrade: ${changeLine(c3)}`);
+  if (inputs.githubToken !== "") io2.setSecret(authSecretOf(inputs.githubToken));
+  const title = upgradeTitle(proposal.changes);
+  const proposed = await proposePullRequest({
+    root: run.root,
+    changes: planChanges(proposal.plan),
+    message: `${title}
+
+${proposal.changes.map((c3) => `- ${changeLine(c3)}`).join("\n")}
+`,
+    branch: PACK_UPGRADE_BRANCH,
+    base,
+    title,
+    body: upgradeBody(proposal, { latest }),
+    token: inputs.githubToken,
+    octokit: run.octokit,
+    ref: run.ref,
+    log: (l) => io2.info(l),
+    ...hooks.git ? { git: hooks.git } : {}
+  });
+  if (!proposed) {
+    io2.info("the upgrade changes no file of the default branch: nothing to propose");
+    await io2.writeSummary("### \u2705 edict: all packs up to date\n");
+    return { outputs: {}, failures: [] };
+  }
+  const { pull, action } = proposed;
+  const did = action === "created" ? "opened" : action === "updated" ? "updated" : "unchanged";
+  await io2.writeSummary(
+    `### \u{1F4E6} edict: pack upgrades ${did} in [#${pull.number}](${pull.url})
+
+${proposal.changes.map((c3) => `- ${changeLine(c3)}`).join("\n")}
+`
+  );
+  return { outputs: { "pull-request-url": pull.url }, failures: [] };
+}
+
+// src/action/publish.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join13, relative as relative2, resolve as resolve4 } from "node:path";
+
 // src/io/bundle-files.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
-import { basename as basename2, join as join7 } from "node:path";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { basename as basename3, join as join11 } from "node:path";
 
 // src/io/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { open as open3, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join6 } from "node:path";
+import { open as open3, rename as rename2, rm as rm3 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, join as join10 } from "node:path";
 async function syncFolder(dir) {
   const handle = await open3(dir, "r").catch(() => void 0);
   if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
@@ -61028,7 +63304,7 @@ async function writeFilesAtomic(files2) {
   const temps = [];
   try {
     for (const f of files2) {
-      const tmp = join6(dirname2(f.path), `.${basename(f.path)}.${randomBytes2(6).toString("hex")}.tmp`);
+      const tmp = join10(dirname3(f.path), `.${basename2(f.path)}.${randomBytes2(6).toString("hex")}.tmp`);
       temps.push({ tmp, target: f.path });
       const handle = await open3(tmp, "wx", 420);
       try {
@@ -61040,10 +63316,10 @@ async function writeFilesAtomic(files2) {
     }
     for (const { tmp, target } of temps) await rename2(tmp, target);
   } catch (e) {
-    await Promise.all(temps.map(({ tmp }) => rm2(tmp, { force: true })));
+    await Promise.all(temps.map(({ tmp }) => rm3(tmp, { force: true })));
     throw e;
   }
-  for (const dir of new Set(files2.map((f) => dirname2(f.path)))) await syncFolder(dir);
+  for (const dir of new Set(files2.map((f) => dirname3(f.path)))) await syncFolder(dir);
 }
 
 // src/io/bundle-files.ts
@@ -61052,14 +63328,14 @@ function ioCode2(e) {
 }
 async function writeOutputFiles(dir, files2) {
   for (const f of files2) {
-    if (basename2(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
+    if (basename3(f.name) !== f.name || f.name === "." || f.name === "..") throw new TypeError(`writeOutputFiles: ${JSON.stringify(f.name)} is not a plain file name`);
   }
   try {
-    await mkdir3(dir, { recursive: true });
+    await mkdir4(dir, { recursive: true });
   } catch (e) {
     throw new EdictError("IO_ERROR", `cannot create this output folder (${ioCode2(e)})`, { position: { file: dir }, cause: e });
   }
-  const targets = files2.map((f) => join7(dir, f.name));
+  const targets = files2.map((f) => join11(dir, f.name));
   try {
     await writeFilesAtomic(files2.map((f, i2) => ({ path: targets[i2], bytes: f.bytes })));
   } catch (e) {
@@ -61083,7 +63359,7 @@ function toTargetsRecord(targets) {
   return out;
 }
 function installedPacksOf2(state) {
-  return Object.values(state?.installed_packs ?? {}).map((p2) => ({ name: p2.name, version: p2.version, layer: p2.layer, checksum: p2.pack_checksum ?? null })).sort((a, b2) => compareStrings(a.name, b2.name));
+  return Object.values(state?.installed_packs ?? {}).map((p2) => ({ name: p2.name, version: p2.version, layer: p2.layer, checksum: p2.pack_checksum ?? null })).sort((a, b2) => compareStrings2(a.name, b2.name));
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
@@ -61097,7 +63373,7 @@ function buildPayload(input) {
     expires_at: toIsoSeconds(input.expiresAt),
     targets,
     installed_packs: installedPacksOf2(input.packState),
-    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings(a.path, b2.path)),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings2(a.path, b2.path)),
     digests: digestTargets(targets)
   };
   const problem = findPayloadProblem(payload);
@@ -61108,7 +63384,7 @@ function buildPayload(input) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings(a.path, b2.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings2(a.path, b2.path));
 }
 function parseSourceDateEpoch(text2) {
   if (!/^\d{1,12}$/.test(text2)) {
@@ -61234,6 +63510,96 @@ async function buildBundle(options) {
   return result;
 }
 
+// src/pack/publish.ts
+import { mkdir as mkdir5 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+var MAX_EXISTING_BYTES = 64 * 1024 * 1024;
+async function readExisting(file) {
+  try {
+    const read = await readBounded(file, MAX_EXISTING_BYTES, { regularFile: true });
+    if (read.status === "ok") return read.bytes;
+    throw new EdictError("PACK_ERROR", `${file} is ${read.status === "too-large" ? "too large" : "not a regular file"}; publish into a folder that holds only published packs`);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    if (e instanceof EdictError) throw e;
+    throw new EdictError("IO_ERROR", `cannot read ${file} (${e.code ?? e.message})`, { cause: e });
+  }
+}
+function sameBytes3(a, b2) {
+  return a.length === b2.length && a.every((x2, i2) => x2 === b2[i2]);
+}
+function choosePacks(packs, problems, source, names) {
+  const all = [.../* @__PURE__ */ new Set([...packs.keys(), ...problems.map((p2) => p2.pack)])].sort();
+  const chosen = names.length > 0 ? [...new Set(names)] : all;
+  if (chosen.length === 0) throw new EdictError("PACK_ERROR", `nothing to publish: no packs in ${source}/; add a pack folder ${source}/<name>/ with metadata.yaml and policies/`);
+  const out = [];
+  for (const name of chosen) {
+    const own = problems.filter((p2) => p2.pack === name);
+    if (own.length > 0) throw new EdictError("PACK_ERROR", `${source}/${name} has problems and is not published: ${own.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
+    const pack = packs.get(name);
+    if (!pack) throw new EdictError("PACK_ERROR", `no pack named ${name} in ${source}/ (packs there: ${all.join(", ") || "none"})`);
+    out.push(pack);
+  }
+  return out;
+}
+async function publishPacks(options) {
+  if (options.privateKeys.length === 0) throw new EdictError("USAGE", "no signing key: packs are always signed; pass --key FILE (create a key pair with `edict keygen`)");
+  const repo = await readRepository(options.root);
+  const source = packsSourceOf(repo);
+  const shipped = await readShippedPacks(options.root, source);
+  const packs = choosePacks(shipped.packs, shipped.problems, source, options.names ?? []);
+  const indexPath = join12(options.outDir, PACK_INDEX_FILE);
+  const existingIndex = await readExisting(indexPath);
+  let entries = [];
+  if (existingIndex !== void 0) {
+    const parsed = parsePackIndex(existingIndex);
+    if (!parsed.ok) throw new EdictError("PACK_ERROR", `${indexPath} is not an edict pack index (${parsed.problem}); publish into an empty folder or restore the index`);
+    entries = parsed.index.packs;
+  }
+  const writes = [];
+  const published = [];
+  for (const pack of packs) {
+    const signed = signPack(pack, options.privateKeys);
+    const fileName = envelopeFileName(pack.name, pack.version);
+    const file = join12(options.outDir, fileName);
+    const listed = entries.find((e) => e.name === pack.name && e.version === pack.version);
+    const onDisk = await readExisting(file);
+    const publishedSha = listed?.sha256 ?? (onDisk !== void 0 ? sha256Hex(onDisk) : void 0);
+    if (publishedSha !== void 0 && publishedSha !== signed.sha256) {
+      throw new EdictError(
+        "PACK_ERROR",
+        `${pack.name} ${pack.version} is already published in ${options.outDir} with other bytes (sha256 ${publishedSha}, now ${signed.sha256}): a published version never changes; bump the version in ${source}/${pack.name}/metadata.yaml and publish again`
+      );
+    }
+    const inPlace = onDisk !== void 0 && sameBytes3(onDisk, signed.bytes);
+    if (!inPlace) writes.push({ path: file, bytes: signed.bytes });
+    const unchanged = inPlace && listed !== void 0;
+    entries = entries.filter((e) => e !== listed);
+    entries.push({
+      name: pack.name,
+      version: pack.version,
+      layer: pack.layer,
+      ...pack.description !== void 0 ? { description: pack.description } : {},
+      dependencies: signed.payload.dependencies,
+      url: listed?.url ?? fileName,
+      sha256: signed.sha256
+    });
+    published.push({ name: pack.name, version: pack.version, file, sha256: signed.sha256, unchanged });
+  }
+  const indexBytes = toPackIndexBytes(entries);
+  const indexUnchanged = existingIndex !== void 0 && sameBytes3(existingIndex, indexBytes);
+  if (!indexUnchanged) writes.push({ path: indexPath, bytes: indexBytes });
+  if (writes.length > 0) {
+    try {
+      await mkdir5(options.outDir, { recursive: true });
+      await writeFilesAtomic(writes);
+    } catch (e) {
+      throw new EdictError("IO_ERROR", `cannot write into ${options.outDir} (${e.code ?? e.message})`, { cause: e });
+    }
+  }
+  return { packs: published, index: indexPath, indexUnchanged };
+}
+
 // src/action/signing-key.ts
 function requireSigningKey(inputs, mode) {
   if (inputs.signingKey.trim() === "") {
@@ -61252,7 +63618,7 @@ function requireSigningKey(inputs, mode) {
 
 // src/action/publish.ts
 function bundleDir(runnerTemp) {
-  return join8(runnerTemp, "edict-bundle");
+  return join13(runnerTemp, "edict-bundle");
 }
 function asMerge(target, effective) {
   return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };
@@ -61270,7 +63636,29 @@ function verdictSinceRelease(previous, head) {
     diffs.some((d) => d.verdict !== "unchanged")
   );
 }
-async function runPublish(run) {
+async function publishPacksForRelease(run, key2, hooks) {
+  const { ctx, inputs, io: io2 } = run;
+  const outDir = resolve4(ctx.workspace, inputs.packsOut ?? "");
+  const inside = relative2(ctx.workspace, outDir);
+  if (inside === "" || inside.startsWith("..") || isAbsolute4(inside)) {
+    throw new EdictError("USAGE", `input packs-out ${inputs.packsOut} must be a folder inside the workspace ${ctx.workspace}, e.g. packs-dist`);
+  }
+  const published = await (hooks.publishPacks ?? publishPacks)({ root: run.root, privateKeys: [key2], outDir });
+  for (const p2 of published.packs) io2.info(`pack ${p2.name} ${p2.version}: ${p2.unchanged ? "already published in" : "published into"} ${inside} (sha256 ${p2.sha256})`);
+  const indexBytes = await readFile2(published.index);
+  const parsed = parsePackIndex(indexBytes);
+  if (!parsed.ok) throw new EdictError("PACK_ERROR", `${published.index} is not an edict pack index (${parsed.problem})`);
+  const files2 = [];
+  for (const entry of parsed.index.packs) {
+    if (entry.url.includes("/") || entry.url.includes("\\") || entry.url === PACK_INDEX_FILE) {
+      throw new EdictError("PACK_ERROR", `${published.index} lists ${entry.name} ${entry.version} at ${entry.url}, not beside the index; a release holds one folder of files, so publish into an empty packs-out folder`);
+    }
+    files2.push({ name: entry.url, bytes: await readFile2(join13(outDir, entry.url)), contentType: "application/json" });
+  }
+  files2.push({ name: PACK_INDEX_FILE, bytes: indexBytes, contentType: "application/json" });
+  return files2;
+}
+async function runPublish(run, hooks = {}) {
   const { io: io2, inputs, ctx } = run;
   const key2 = requireSigningKey(inputs, "publish");
   const repo = await readRepository(run.root);
@@ -61326,6 +63714,7 @@ async function runPublish(run) {
     );
   }
   io2.info(`built ${built.fileNames.bundle}: ${p2.name} ${p2.version} serial ${p2.serial}, sha256 ${built.sha256}`);
+  const packFiles = inputs.packsOut !== void 0 ? await publishPacksForRelease(run, key2, hooks) : [];
   const body = [
     `Policy bundle **${p2.name} ${p2.version}** (serial ${p2.serial}) built from ${head}.`,
     "",
@@ -61341,7 +63730,7 @@ async function runPublish(run) {
     run.octokit,
     run.ref,
     { tag, sha: head, name: `${p2.name} ${p2.version}`, body },
-    releaseFiles(built.fileNames, built.bundleBytes, built.checksumText),
+    [...releaseFiles(built.fileNames, built.bundleBytes, built.checksumText), ...packFiles],
     releases,
     (l) => io2.info(l)
   );
@@ -61349,7 +63738,9 @@ async function runPublish(run) {
     `### ${action === "unchanged" ? "\u2705 edict: already released" : "\u{1F680} edict: released"} [${tag}](${release.htmlUrl})
 
 ${p2.name} ${p2.version} \xB7 serial ${p2.serial} \xB7 ${verdict ? `${verdict} since ${previous?.release.tag}` : "first release"} \xB7 sha256 \`${built.sha256}\` \xB7 expires ${p2.expires_at}
-`
+` + (packFiles.length > 0 ? `
+Packs attached: ${packFiles.map((f) => `\`${f.name}\``).join(", ")}
+` : "")
   );
   return {
     outputs: {
@@ -61476,7 +63867,7 @@ function resolveMode(inputs, ctx) {
     if (isDefault) return { mode: "publish", why: `a ${event} to the default branch ${branch}` };
     return { mode: "check", why: `a ${event} to ${branch ?? ctx.ref}, not the default branch` };
   }
-  throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish or refresh`);
+  throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish, refresh or packs`);
 }
 async function runAction(inputs, ctx, deps) {
   const { io: io2 } = deps;
@@ -61488,9 +63879,9 @@ async function runAction(inputs, ctx, deps) {
     const resolved2 = resolveMode(inputs, ctx);
     mode = resolved2.mode;
     io2.info(`edict: ${mode} mode (${resolved2.why})`);
-    const root = resolve2(ctx.workspace, inputs.workingDirectory);
-    const inside = relative2(ctx.workspace, root);
-    if (inside.startsWith("..") || isAbsolute2(inside)) {
+    const root = resolve5(ctx.workspace, inputs.workingDirectory);
+    const inside = relative3(ctx.workspace, root);
+    if (inside.startsWith("..") || isAbsolute5(inside)) {
       throw new EdictError("USAGE", `working-directory ${inputs.workingDirectory} is outside the workspace ${ctx.workspace}`);
     }
     const run = {
@@ -61504,7 +63895,7 @@ async function runAction(inputs, ctx, deps) {
       prefix: pathPrefix(inside),
       ref: { owner: ctx.owner, repo: ctx.repo }
     };
-    result = mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run) : await runRefresh(run);
+    result = mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run, deps.packs) : mode === "packs" ? await runPacks(run, deps.packs) : await runRefresh(run);
   } catch (e) {
     result = { outputs: {}, failures: [describeError(e, env.RUNNER_DEBUG === "1")] };
   }

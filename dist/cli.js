@@ -638,8 +638,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str2) {
-        return stripColor(str2).length;
+      displayWidth(str3) {
+        return stripColor(str3).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -647,11 +647,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str2) {
-        return str2;
+      styleTitle(str3) {
+        return str3;
       }
-      styleUsage(str2) {
-        return str2.split(" ").map((word) => {
+      styleUsage(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -659,46 +659,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleCommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleOptionDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleOptionDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleSubcommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleSubcommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleArgumentDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleArgumentDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleDescriptionText(str2) {
-        return str2;
+      styleDescriptionText(str3) {
+        return str3;
       }
-      styleOptionTerm(str2) {
-        return this.styleOptionText(str2);
+      styleOptionTerm(str3) {
+        return this.styleOptionText(str3);
       }
-      styleSubcommandTerm(str2) {
-        return str2.split(" ").map((word) => {
+      styleSubcommandTerm(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str2) {
-        return this.styleArgumentText(str2);
+      styleArgumentTerm(str3) {
+        return this.styleArgumentText(str3);
       }
-      styleOptionText(str2) {
-        return str2;
+      styleOptionText(str3) {
+        return str3;
       }
-      styleArgumentText(str2) {
-        return str2;
+      styleArgumentText(str3) {
+        return str3;
       }
-      styleSubcommandText(str2) {
-        return str2;
+      styleSubcommandText(str3) {
+        return str3;
       }
-      styleCommandText(str2) {
-        return str2;
+      styleCommandText(str3) {
+        return str3;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -721,8 +721,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str2) {
-        return /\n[^\S\r\n]/.test(str2);
+      preformatted(str3) {
+        return /\n[^\S\r\n]/.test(str3);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -768,9 +768,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str2, width) {
-        if (width < this.minWidthToWrap) return str2;
-        const rawLines = str2.split(/\r\n|\n/);
+      boxWrap(str3, width) {
+        if (width < this.minWidthToWrap) return str3;
+        const rawLines = str3.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -798,9 +798,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str2) {
+    function stripColor(str3) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str2.replace(sgrPattern, "");
+      return str3.replace(sgrPattern, "");
     }
     exports.Help = Help2;
     exports.stripColor = stripColor;
@@ -1071,9 +1071,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value);
       }
     };
-    function camelcase(str2) {
-      return str2.split("-").reduce((str3, word) => {
-        return str3 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str3) {
+      return str3.split("-").reduce((str4, word) => {
+        return str4 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1254,14 +1254,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str2) => process2.stdout.write(str2),
-          writeErr: (str2) => process2.stderr.write(str2),
-          outputError: (str2, write) => write(str2),
+          writeOut: (str3) => process2.stdout.write(str3),
+          writeErr: (str3) => process2.stderr.write(str3),
+          outputError: (str3, write) => write(str3),
           getOutHelpWidth: () => process2.stdout.isTTY ? process2.stdout.columns : void 0,
           getErrHelpWidth: () => process2.stderr.isTTY ? process2.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process2.stdout.isTTY && process2.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process2.stderr.isTTY && process2.stderr.hasColors?.()),
-          stripColor: (str2) => stripColor(str2)
+          stripColor: (str3) => stripColor(str3)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -2985,18 +2985,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str2, flags, description) {
-        if (str2 === void 0) return this._version;
-        this._version = str2;
+      version(str3, flags, description) {
+        if (str3 === void 0) return this._version;
+        this._version = str3;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str2}
+          this._outputConfiguration.writeOut(`${str3}
 `);
-          this._exit(0, "commander.version", str2);
+          this._exit(0, "commander.version", str3);
         });
         return this;
       }
@@ -3007,10 +3007,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str2, argsDescription) {
-        if (str2 === void 0 && argsDescription === void 0)
+      description(str3, argsDescription) {
+        if (str3 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str2;
+        this._description = str3;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -3022,9 +3022,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str2) {
-        if (str2 === void 0) return this._summary;
-        this._summary = str2;
+      summary(str3) {
+        if (str3 === void 0) return this._summary;
+        this._summary = str3;
         return this;
       }
       /**
@@ -3072,8 +3072,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str2) {
-        if (str2 === void 0) {
+      usage(str3) {
+        if (str3 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -3084,7 +3084,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str2;
+        this._usage = str3;
         return this;
       }
       /**
@@ -3093,9 +3093,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str2) {
-        if (str2 === void 0) return this._name;
-        this._name = str2;
+      name(str3) {
+        if (str3 === void 0) return this._name;
+        this._name = str3;
         return this;
       }
       /**
@@ -3229,17 +3229,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors;
         let helpWidth;
         if (error2) {
-          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
           hasColors = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
           hasColors = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str2) => {
-          if (!hasColors) str2 = this._outputConfiguration.stripColor(str2);
-          return baseWrite(str2);
+        const write = (str3) => {
+          if (!hasColors) str3 = this._outputConfiguration.stripColor(str3);
+          return baseWrite(str3);
         };
         return { error: error2, write, hasColors, helpWidth };
       }
@@ -3489,13 +3489,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
+    function parse(str3) {
+      str3 = String(str3);
+      if (str3.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
+        str3
       );
       if (!match) {
         return;
@@ -4096,7 +4096,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -4282,7 +4282,7 @@ var require_code = __commonJS({
     }
     exports._ = _2;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i2 = 0;
       while (i2 < args.length) {
@@ -4293,7 +4293,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -4336,7 +4336,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str2`${c1}${c22}`;
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x2) {
@@ -5298,22 +5298,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -6338,8 +6338,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -7165,7 +7165,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve14.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -7192,7 +7192,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve14(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -7436,10 +7436,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        if (str2[i2] === token) ind++;
+      for (let i2 = 0; i2 < str3.length; i2++) {
+        if (str3[i2] === token) ind++;
       }
       return ind;
     }
@@ -8056,7 +8056,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -8092,50 +8092,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative6 = parse(serialize(relative6, options), options);
+        relative7 = parse(serialize(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative6.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -8143,7 +8143,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8447,7 +8447,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve10,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize,
@@ -8509,7 +8509,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -9304,16 +9304,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -12066,13 +12066,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -12226,16 +12226,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str2[i2] === "\n") {
+        if (str3[i2] === "\n") {
           if (i2 - start > limit)
             return true;
           start = i2 + 1;
@@ -12252,11 +12252,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i2 = 0, ch2 = json[i2]; ch2; ch2 = json[++i2]) {
         if (ch2 === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
-          str2 += json.slice(start, i2) + "\\ ";
+          str3 += json.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch2 = "\\";
@@ -12265,38 +12265,38 @@ var require_stringifyString = __commonJS({
           switch (json[i2 + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i2);
+                str3 += json.slice(start, i2);
                 const code2 = json.substr(i2 + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str2 += "\\x" + code2.substr(2);
+                      str3 += "\\x" + code2.substr(2);
                     else
-                      str2 += json.substr(i2, 6);
+                      str3 += json.substr(i2, 6);
                 }
                 i2 += 5;
                 start = i2 + 1;
@@ -12306,14 +12306,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str2 += json.slice(start, i2) + "\n\n";
+                str3 += json.slice(start, i2) + "\n\n";
                 while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i2 += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i2 + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i2 += 1;
                 start = i2 + 1;
               }
@@ -12322,8 +12322,8 @@ var require_stringifyString = __commonJS({
               i2 += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -12451,15 +12451,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -12611,11 +12611,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -12650,8 +12650,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -12660,27 +12660,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -12696,7 +12696,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -12740,16 +12740,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -12976,31 +12976,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i2 = 1; i2 < lines.length; ++i2) {
           const line = lines[i2];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -13043,21 +13043,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i2 < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -13069,11 +13069,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -13405,7 +13405,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -13443,7 +13443,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13495,7 +13495,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -13504,7 +13504,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -13515,11 +13515,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -13536,7 +13536,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -13549,7 +13549,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -13557,7 +13557,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -13566,7 +13566,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -13619,7 +13619,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -13636,7 +13636,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -13644,7 +13644,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -13652,7 +13652,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -13660,9 +13660,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError2) {
-        onError2(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError2) {
+        onError2(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -13694,10 +13694,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i2 = 0; i2 < str2.length; ++i2)
-            buffer[i2] = str2.charCodeAt(i2);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i2 = 0; i2 < str3.length; ++i2)
+            buffer[i2] = str3.charCodeAt(i2);
           return buffer;
         } else {
           onError2("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -13708,28 +13708,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i2 = 0; i2 < buf.length; ++i2)
             s += String.fromCharCode(buf[i2]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i2 = 0, o2 = 0; i2 < n; ++i2, o2 += lineWidth) {
-            lines[i2] = str2.substr(o2, lineWidth);
+            lines[i2] = str3.substr(o2, lineWidth);
           }
-          str2 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -13935,7 +13935,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -13944,7 +13944,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -13955,11 +13955,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -13979,34 +13979,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign2 = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign2 = str3[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
+        const n2 = BigInt(str3);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
+      const n = parseInt(str3, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -14016,7 +14016,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -14025,7 +14025,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -14033,7 +14033,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -14042,7 +14042,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -14146,9 +14146,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign2 = str2[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign2 = str3[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
       return sign2 === "-" ? num2(-1) * res : res;
@@ -14185,7 +14185,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -14194,7 +14194,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -14205,8 +14205,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -16711,7 +16711,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -16719,7 +16719,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -16733,7 +16733,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -16795,7 +16795,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -20095,7 +20095,7 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version, range, options) => {
+    var satisfies2 = (version, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
@@ -20103,7 +20103,7 @@ var require_satisfies = __commonJS({
       }
       return range.test(version);
     };
-    module.exports = satisfies;
+    module.exports = satisfies2;
   }
 });
 
@@ -20123,7 +20123,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions2, range, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
@@ -20132,7 +20132,7 @@ var require_max_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!max || maxSV.compare(v) === -1) {
             max = v;
@@ -20152,7 +20152,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions2, range, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -20161,7 +20161,7 @@ var require_min_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!min || minSV.compare(v) === 1) {
             min = v;
@@ -20258,7 +20258,7 @@ var require_outside = __commonJS({
     var Comparator = require_comparator();
     var { ANY: ANY2 } = Comparator;
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var gt = require_gt();
     var lt = require_lt();
     var lte = require_lte();
@@ -20285,7 +20285,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version, range, options)) {
+      if (satisfies2(version, range, options)) {
         return false;
       }
       for (let i2 = 0; i2 < range.set.length; ++i2) {
@@ -20357,15 +20357,15 @@ var require_intersects = __commonJS({
 var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare2 = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions2, range, options) => {
       const set2 = [];
       let first3 = null;
       let prev = null;
-      const v = versions.sort((a, b2) => compare2(a, b2, options));
+      const v = versions2.sort((a, b2) => compare2(a, b2, options));
       for (const version of v) {
-        const included = satisfies(version, range, options);
+        const included = satisfies2(version, range, options);
         if (included) {
           prev = version;
           if (!first3) {
@@ -20410,7 +20410,7 @@ var require_subset = __commonJS({
     var Range = require_range();
     var Comparator = require_comparator();
     var { ANY: ANY2 } = Comparator;
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare2 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
@@ -20479,14 +20479,14 @@ var require_subset = __commonJS({
         }
       }
       for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
+        if (gt && !satisfies2(eq, String(gt), options)) {
           return null;
         }
-        if (lt && !satisfies(eq, String(lt), options)) {
+        if (lt && !satisfies2(eq, String(lt), options)) {
           return null;
         }
         for (const c3 of dom) {
-          if (!satisfies(eq, String(c3), options)) {
+          if (!satisfies2(eq, String(c3), options)) {
             return false;
           }
         }
@@ -20599,7 +20599,7 @@ var require_semver2 = __commonJS({
     var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var toComparators = require_to_comparators();
     var maxSatisfying = require_max_satisfying();
     var minSatisfying = require_min_satisfying();
@@ -20638,7 +20638,7 @@ var require_semver2 = __commonJS({
       truncate,
       Comparator,
       Range,
-      satisfies,
+      satisfies: satisfies2,
       toComparators,
       maxSatisfying,
       minSatisfying,
@@ -20739,9 +20739,10 @@ function isEdictError(e) {
 }
 var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INTERNAL: 70 };
 var BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
+var PACK_REFUSALS = /* @__PURE__ */ new Set(["PACK_SIGNATURE_ERROR", "PACK_DIGEST_MISMATCH", "PACK_NAME_MISMATCH", "PACK_DOWNGRADE", "PACK_CONFLICT", "PACK_PIN_MISMATCH"]);
 function exitCodeOf(e) {
   if (!isEdictError(e) || e.code === "INTERNAL") return EXIT.INTERNAL;
-  return BUNDLE_CODES.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
+  return BUNDLE_CODES.has(e.code) || PACK_REFUSALS.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
 }
 function describeError(e, debug2 = false) {
   if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
@@ -22582,8 +22583,8 @@ function remove(target, item) {
 function asArray(source) {
   return Array.isArray(source) ? source : [source];
 }
-function asCamelCase(str2) {
-  return str2.replace(/[\s-]+(.)/g, (_all, chr) => {
+function asCamelCase(str3) {
+  return str3.replace(/[\s-]+(.)/g, (_all, chr) => {
     return chr.toUpperCase();
   });
 }
@@ -27047,6 +27048,18 @@ var NAME_PATTERN2 = "^[a-z0-9][a-z0-9_-]*$";
 var DEFAULT_ACTIONS = ["allow", "deny"];
 var RULE_SETTINGS = ["error", "warning", "info", "off"];
 var PACK_STATE_FORMAT_VERSION = "v1";
+var ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+var packSource = obj(
+  {
+    name: str({ description: "The source's name, recorded in .edict/packs.yaml for the packs it gives" }, { pattern: NAME_PATTERN2 }),
+    url: str({ description: "An index written by `edict pack publish`: https://, http://, file:// or a local path" }),
+    keys: list(str({ description: "A public key file, relative to the repository root" }), { description: "Every pack from a url source must be signed by one of these keys" }),
+    token_env: str({ description: "Environment variable holding a bearer token for a private url host" }, { pattern: ENV_NAME_PATTERN }),
+    git: str({ description: "A git repository with packs under packs/<name>/ (a URL or a local path)" }),
+    ref: str({ description: "Branch or tag of a git source; default: the remote's default branch" })
+  },
+  ["name"]
+);
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
   title: "edict.yaml",
@@ -27066,7 +27079,10 @@ var CONFIG_SCHEMA = {
         rules: map(strEnum(RULE_SETTINGS)),
         ignore: list(str({ "x-format": "glob" }))
       }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+      packs: obj({
+        source: str({ description: "Folder of shipped packs, default packs/" }),
+        sources: list(packSource, { description: "Where else packs come from, searched in order after the repository's own folder and before the built-in library" })
+      })
     },
     ["name", "targets"]
   )
@@ -27106,6 +27122,9 @@ var PACK_STATE_SCHEMA = {
             layer: strEnum(LAYERS),
             installed_at: str({ "x-format": "date-time" }),
             pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            source: str({ description: "The source the pack came from: repository, a packs.sources name, or builtin (absent: repository)" }, { pattern: NAME_PATTERN2 }),
+            resolved: str({ description: "What pins the exact content: the envelope URL and its sha256, the git commit and path, or the pack checksum" }),
+            range: str({ description: "The version range asked for at install; upgrades stay within it", "x-format": "version-range" }),
             files: list(installedFile)
           },
           ["name", "version", "layer", "files"]
@@ -27372,12 +27391,19 @@ function validateConfig(value) {
     targets: mapOf(value.targets, targetOptionsOf),
     bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
     lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
-    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source) }))
+    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source), sources: listOf(p2.sources, packSourceOf) }))
   });
   return { value: config, issues };
 }
 function targetOptionsOf(value) {
   return recordOf(value, (o2) => compact({ default_action: oneOf(o2.default_action, DEFAULT_ACTIONS), description: stringOf(o2.description) })) ?? {};
+}
+function packSourceOf(value) {
+  return recordOf(value, (s) => {
+    const name = stringOf(s.name);
+    if (name === void 0) return void 0;
+    return compact({ name, url: stringOf(s.url), keys: stringsOf(s.keys), token_env: stringOf(s.token_env), git: stringOf(s.git), ref: stringOf(s.ref) });
+  });
 }
 
 // src/model/documents/pack-meta.ts
@@ -27422,7 +27448,17 @@ function installedPackOf(value) {
   const layer = oneOf(value.layer, LAYERS);
   const files2 = listOf(value.files, installedFileOf);
   if (name === void 0 || version === void 0 || layer === void 0 || files2 === void 0) return void 0;
-  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files: files2 });
+  return compact({
+    name,
+    version,
+    layer,
+    installed_at: stringOf(value.installed_at),
+    pack_checksum: stringOf(value.pack_checksum),
+    source: stringOf(value.source),
+    resolved: stringOf(value.resolved),
+    range: stringOf(value.range),
+    files: files2
+  });
 }
 function installedFileOf(value) {
   if (!isRecord(value)) return void 0;
@@ -28159,7 +28195,7 @@ import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve14, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -28188,7 +28224,7 @@ function catFileBatch(cwd, queries) {
         results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve10(results2);
+      resolve14(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -29343,6 +29379,12 @@ function dependencyOrder(packs, subset) {
 
 // src/pack/state.ts
 var import_yaml3 = __toESM(require_dist3(), 1);
+
+// src/pack/sources/types.ts
+var REPOSITORY_SOURCE = "repository";
+var BUILTIN_SOURCE = "builtin";
+
+// src/pack/state.ts
 var STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 function emptyState() {
   return { format_version: STATE_FORMAT_VERSION, installed_packs: {} };
@@ -29374,8 +29416,14 @@ function orderedPack(p2) {
     layer: p2.layer,
     ...p2.installed_at !== void 0 ? { installed_at: p2.installed_at } : {},
     ...p2.pack_checksum !== void 0 ? { pack_checksum: p2.pack_checksum } : {},
+    ...p2.source !== void 0 ? { source: p2.source } : {},
+    ...p2.resolved !== void 0 ? { resolved: p2.resolved } : {},
+    ...p2.range !== void 0 ? { range: p2.range } : {},
     files: [...p2.files].sort((a, b2) => compareStrings2(a.path, b2.path)).map(orderedFile)
   };
+}
+function sourceOfEntry(entry) {
+  return entry.source ?? REPOSITORY_SOURCE;
 }
 function toStateYaml(state) {
   const packs = {};
@@ -29492,15 +29540,83 @@ function deleteFile(d, path2) {
   d.files.delete(path2);
   d.ids.delete(path2);
 }
-function entryOf(pack, now) {
+function entryOf(pack, now, extra = {}) {
   return {
     name: pack.name,
     version: pack.version,
     layer: pack.layer,
     installed_at: toTimestamp(now),
     pack_checksum: pack.checksum,
+    ...extra.origin ? { source: extra.origin.source, resolved: extra.origin.resolved } : {},
+    ...extra.range !== void 0 ? { range: extra.range } : {},
     files: pack.policies.map((p2) => ({ path: p2.installPath, ...p2.id !== void 0 ? { policy_id: p2.id } : {}, sha256: p2.sha256 }))
   };
+}
+
+// src/pack/modeline.ts
+import { posix } from "node:path";
+var INIT_SCHEMA_DIR = ".edict/schemas";
+var ROOT_SCHEMA_DIR = "schemas";
+var SCHEMA_DIRS = [INIT_SCHEMA_DIR, ROOT_SCHEMA_DIR];
+var MODELINE_RE = /^#[ \t]*yaml-language-server:[ \t]*\$schema=(\S*)[^\n]*?(\r?\n|$)/;
+var KIND_RE = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#.*)?\r?$/m;
+var BOM = "\uFEFF";
+var decoder2 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+var encoder3 = new TextEncoder();
+function modelineOf(text2) {
+  const bom = text2.startsWith(BOM) ? BOM : "";
+  const m = MODELINE_RE.exec(text2.slice(bom.length));
+  return m ? { line: m[0], target: m[1], eol: m[2], bom } : void 0;
+}
+function schemaNameOf(text2, modelineTarget) {
+  const kind = KIND_RE.exec(text2)?.[1];
+  if (kind) return `${kind}.json`;
+  if (modelineTarget) {
+    const base = posix.basename(modelineTarget.split("#")[0]);
+    if (/^[A-Za-z][A-Za-z0-9_-]*\.json$/.test(base)) return base;
+  }
+  return void 0;
+}
+function schemaReference(installPath, schemaName, schemaFiles) {
+  for (const dir of SCHEMA_DIRS) {
+    const target = `${dir}/${schemaName}`;
+    if (schemaFiles.has(target)) return posix.relative(posix.dirname(installPath), target);
+  }
+  return void 0;
+}
+function installedContent(bytes, installPath, schemaFiles) {
+  const text2 = decoder2.decode(bytes);
+  if (text2.includes("\uFFFD")) return bytes;
+  const found = modelineOf(text2);
+  const name = schemaNameOf(text2, found?.target);
+  const reference = name === void 0 ? void 0 : schemaReference(installPath, name, schemaFiles);
+  const bom = found?.bom ?? (text2.startsWith(BOM) ? BOM : "");
+  const body = text2.slice(bom.length);
+  let out;
+  if (found) {
+    if (reference === void 0) out = bom + body.slice(found.line.length);
+    else if (found.target === reference) return bytes;
+    else out = `${bom}# yaml-language-server: $schema=${reference}${found.eol || "\n"}${body.slice(found.line.length)}`;
+  } else {
+    if (reference === void 0) return bytes;
+    const eol = /\r\n/.test(body) ? "\r\n" : "\n";
+    out = `${bom}# yaml-language-server: $schema=${reference}${eol}${body}`;
+  }
+  return encoder3.encode(out);
+}
+function withoutModeline(bytes) {
+  const text2 = decoder2.decode(bytes);
+  const found = modelineOf(text2);
+  const bom = text2.startsWith(BOM) ? BOM.length : 0;
+  if (!found && bom === 0) return bytes;
+  return encoder3.encode(text2.slice(bom + (found?.line.length ?? 0)));
+}
+function sameExceptModeline(installed2, shipped) {
+  const a = normaliseLineEnds(withoutModeline(installed2));
+  const b2 = normaliseLineEnds(withoutModeline(shipped));
+  if (a.length !== b2.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  return true;
 }
 
 // src/pack/preconditions.ts
@@ -29540,7 +29656,7 @@ function checkDependencies(pack, d) {
   if (missing.length > 0) {
     throw packError(
       `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
-Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`
+Install ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m) => `edict pack install ${m}`).join(" && ")} (\`edict pack install ${pack.name}\` without --no-deps installs ${missing.length === 1 ? "it" : "them"} with ${pack.name})`
     );
   }
   const lines = [];
@@ -29641,6 +29757,24 @@ function parsePackRequest(text2) {
 function toWorld(input) {
   return "policyFiles" in input ? input : worldOf(input);
 }
+function installedForm(pack, schemaFiles) {
+  if (schemaFiles === void 0) return pack;
+  return {
+    ...pack,
+    policies: pack.policies.map((p2) => {
+      const bytes = installedContent(p2.bytes, p2.installPath, schemaFiles);
+      return bytes === p2.bytes ? p2 : { ...p2, bytes, sha256: fileSha256(bytes) };
+    })
+  };
+}
+function withPacks(context, packs) {
+  const map2 = new Map(context.packs);
+  for (const p2 of packs) map2.set(p2.name, p2);
+  return { ...context, packs: map2 };
+}
+function requireValid(pack, where2) {
+  return requireShipped({ packs: /* @__PURE__ */ new Map([[pack.name, pack]]), problems: [], source: where2 }, pack.name);
+}
 function placeFiles(d, pack, tracked, force, notes) {
   const byPath2 = new Map(tracked.map((f) => [f.path, f]));
   const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
@@ -29674,19 +29808,16 @@ function placeFiles(d, pack, tracked, force, notes) {
   for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
   for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
 }
-function stepInstall(d, shipped, request, options, notes) {
-  const pack = requireShipped(shipped, request.name);
-  if (request.range !== void 0 && !(import_semver3.default.valid(pack.version) && import_semver3.default.satisfies(pack.version, request.range))) {
-    throw packError(`the shipped ${pack.name} is v${pack.version}, which does not satisfy ${request.range}; update ${sourceOf(shipped)}/ or ask for a range it satisfies`);
-  }
-  const current = d.packs[pack.name];
-  if (current) throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` to move to the shipped v${pack.version}`);
+function installPack(d, shippedPack, context, options, notes, extra) {
+  const current = d.packs[shippedPack.name];
+  if (current) throw packError(`pack ${shippedPack.name} is already installed (v${current.version}); run \`edict pack upgrade ${shippedPack.name}\` to move to the shipped v${shippedPack.version}`);
+  const pack = installedForm(shippedPack, options.schemaFiles);
   checkDependencies(pack, d);
-  checkCycles(pack, shipped);
-  checkBands(pack, d, shipped);
+  checkCycles(pack, context);
+  checkBands(pack, d, context);
   checkIds(pack, d, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
   placeFiles(d, pack, [], options.force ?? false, notes);
-  d.packs[pack.name] = entryOf(pack, options.now);
+  d.packs[pack.name] = entryOf(pack, options.now, extra);
   return { name: pack.name, to: pack.version };
 }
 function upgradeNeed(d, entry, pack) {
@@ -29697,13 +29828,16 @@ function upgradeNeed(d, entry, pack) {
   });
   return { outdated, intact };
 }
-function stepUpgrade(d, shipped, name, options, notes) {
+function replacePack(d, shippedPack, shipped, options, notes, how) {
+  const name = shippedPack.name;
   const entry = requireInstalled(d, name);
-  const pack = requireShipped(shipped, name);
+  const pack = installedForm(shippedPack, options.schemaFiles);
   const { outdated, intact } = upgradeNeed(d, entry, pack);
-  if (!outdated && (intact || !options.force)) {
+  const missing = entry.files.some((f) => !d.files.has(f.path));
+  const restore = how.mode === "reinstall" && !outdated && missing;
+  if (!outdated && !restore && (intact || !options.force)) {
     notes.push(
-      intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
+      how.mode === "reinstall" && intact ? `${name} v${entry.version} is in place` : intact ? `${name} is up to date (v${entry.version})` : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`
     );
     return void 0;
   }
@@ -29715,7 +29849,10 @@ function stepUpgrade(d, shipped, name, options, notes) {
   const tracked = new Set(entry.files.map((f) => f.path));
   checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
   placeFiles(d, pack, entry.files, options.force ?? false, notes);
-  d.packs[name] = entryOf(pack, options.now);
+  const origin = how.origin ?? (entry.source !== void 0 && entry.resolved !== void 0 ? { source: entry.source, resolved: entry.resolved } : void 0);
+  const range = how.range ?? (how.dropRange ? void 0 : entry.range);
+  const next = entryOf(pack, options.now, { ...origin ? { origin } : {}, ...range !== void 0 ? { range } : {} });
+  d.packs[name] = how.mode === "reinstall" && !outdated && entry.installed_at !== void 0 ? { ...next, installed_at: entry.installed_at } : next;
   return { name, from: entry.version, to: pack.version };
 }
 function stepRemove(d, shipped, name, options, notes) {
@@ -29770,41 +29907,6 @@ function planOf(operation, before, d, changes, notes) {
 function isNoopPlan(plan2) {
   return plan2.changes.length === 0;
 }
-function planInstall(input, shipped, request, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const req = typeof request === "string" ? parsePackRequest(request) : request;
-  const change = stepInstall(d, shipped, req, options, notes);
-  return planOf("install", world, d, [change], notes);
-}
-function planUpgrade(input, shipped, name, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const change = stepUpgrade(d, shipped, name, options, notes);
-  return planOf("upgrade", world, d, change ? [change] : [], notes);
-}
-function outdatedPacks(input, shipped) {
-  const world = toWorld(input);
-  const names = Object.entries(world.state.installed_packs ?? {}).filter(([name, entry]) => {
-    const pack = shipped.packs.get(name);
-    return pack !== void 0 && (pack.version !== entry.version || pack.checksum !== entry.pack_checksum);
-  }).map(([name]) => name);
-  return dependencyOrder(shipped.packs, names);
-}
-function planUpgradeAll(input, shipped, options) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const changes = [];
-  for (const name of outdatedPacks(world, shipped)) {
-    const change = stepUpgrade(d, shipped, name, options, notes);
-    if (change) changes.push(change);
-  }
-  if (changes.length === 0) notes.push("every installed pack is up to date");
-  return planOf("upgrade", world, d, changes, notes);
-}
 function planRemove(input, shipped, name, options = {}) {
   const world = toWorld(input);
   const d = draftOf(world);
@@ -29812,53 +29914,84 @@ function planRemove(input, shipped, name, options = {}) {
   const change = stepRemove(d, shipped, name, options, notes);
   return planOf("remove", world, d, [change], notes);
 }
+function planInstallPacks(input, packs, context, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const pack = requireValid(p2.pack, p2.origin?.source ?? sourceOf(context));
+    const extra = { ...p2.origin ? { origin: p2.origin } : {}, ...p2.range !== void 0 ? { range: p2.range } : {} };
+    const current = d.packs[pack.name];
+    if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
+      throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
+    }
+    const change = current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
+    if (change) changes.push(change);
+  }
+  return planOf("install", world, d, changes, notes);
+}
+function planUpgradePacks(input, packs, context, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const pack = requireValid(p2.pack, p2.origin?.source ?? sourceOf(context));
+    const change = replacePack(d, pack, all, options, notes, {
+      mode: "upgrade",
+      ...p2.origin ? { origin: p2.origin } : {},
+      ...options.dropRange?.has(pack.name) ? { dropRange: true } : {}
+    });
+    if (change) changes.push(change);
+  }
+  if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+  return planOf("upgrade", world, d, changes, notes);
+}
+function planReinstall(input, packs, context, options) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const pack = requireValid(p2.pack, p2.origin?.source ?? sourceOf(context));
+    const change = replacePack(d, pack, all, options, notes, { mode: "reinstall", ...p2.origin ? { origin: p2.origin } : {} });
+    if (change) changes.push(change);
+  }
+  if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE} lists none`);
+  return planOf("install", world, d, changes, notes);
+}
 
 // src/pack/drift.ts
+var import_semver4 = __toESM(require_semver2(), 1);
 function formatOutdated(name, installed2, shipped) {
   return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
 }
-function shortChecksum(c3) {
-  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
-}
-function computeDrift(state, shipped, files2) {
-  const out = [];
-  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
-    const entry = state.installed_packs[name];
-    const pack = shipped.get(name);
-    if (pack && pack.version !== entry.version) {
-      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
-    } else if (pack && pack.checksum !== entry.pack_checksum) {
-      out.push({
-        pack: name,
-        kind: "checksum",
-        message: `\u26A0 ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`
-      });
-    }
-    for (const f of entry.files) {
-      const bytes = files2.get(f.path);
-      if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
-      else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
-        out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
-      }
-    }
-  }
-  return out;
-}
-function listPacks(state, shipped, files2) {
-  const drift = computeDrift(state, shipped, files2);
+function listSourcedPacks(state, offers, files2, changed = /* @__PURE__ */ new Set()) {
   const installed2 = state.installed_packs ?? {};
-  const names = [.../* @__PURE__ */ new Set([...shipped.keys(), ...Object.keys(installed2)])].sort();
+  const names = [.../* @__PURE__ */ new Set([...offers.flatMap((s) => s.offers.map((o2) => o2.name)), ...Object.keys(installed2)])].sort();
   return names.map((name) => {
-    const pack = shipped.get(name);
     const entry = installed2[name];
-    const kinds = new Set(drift.filter((d) => d.pack === name).map((d) => d.kind));
-    const status = !entry ? "not-installed" : kinds.has("modified") || kinds.has("missing") ? "modified" : kinds.has("outdated") || kinds.has("checksum") ? "outdated" : "ok";
-    return { name, layer: entry?.layer ?? pack.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
+    const available = offers.flatMap((s) => s.offers.filter((o2) => o2.name === name).map((o2) => ({ source: s.source, version: o2.version })));
+    const source = entry ? sourceOfEntry(entry) : available[0].source;
+    let status = "not-installed";
+    if (entry) {
+      const edited = entry.files.some((f) => {
+        const bytes = files2.get(f.path);
+        return bytes === void 0 || f.sha256 === void 0 || fileSha256(bytes) !== f.sha256;
+      });
+      const newer = available.some((a) => a.source === source && import_semver4.default.valid(a.version) && import_semver4.default.valid(entry.version) && import_semver4.default.gt(a.version, entry.version));
+      status = edited ? "modified" : newer || changed.has(name) ? "outdated" : "ok";
+    }
+    return { name, installed: entry?.version ?? null, source, available, status };
   });
 }
 
 // src/pack/verify.ts
-function verifyInstalled(world, shipped) {
+function verifyInstalled(world, shipped, unavailable = /* @__PURE__ */ new Map()) {
   const packs = [];
   const owned = /* @__PURE__ */ new Set();
   const installed2 = world.state.installed_packs ?? {};
@@ -29878,14 +30011,21 @@ function verifyInstalled(world, shipped) {
       }
     }
     const pack = shipped.packs.get(name);
-    if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
+    const why = unavailable.get(name);
+    if (!pack && why) (why.failure ? problems : warnings).push(why.message);
+    else if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
     else if (pack.version !== entry.version) warnings.push(formatOutdated(name, entry.version, pack.version));
     else if (pack.checksum !== entry.pack_checksum) {
       problems.push(`checksum ${entry.pack_checksum ?? "(none)"} recorded, but the shipped ${name} v${pack.version} has ${pack.checksum}: the shipped pack changed without a version bump, or the state was edited`);
     } else {
-      const expected = new Map(pack.policies.map((p2) => [p2.installPath, p2.sha256]));
+      const expected = new Map(pack.policies.map((p2) => [p2.installPath, p2.bytes]));
       for (const f of entry.files) {
-        if (f.sha256 !== void 0 && expected.get(f.path) !== f.sha256) problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+        const want = expected.get(f.path);
+        const bytes = world.policyFiles.get(f.path);
+        const asRecorded = bytes !== void 0 && f.sha256 !== void 0 && fileSha256(bytes) === f.sha256;
+        if (f.sha256 !== void 0 && (want === void 0 || asRecorded && !sameExceptModeline(bytes, want))) {
+          problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+        }
       }
       for (const p2 of pack.policies) if (!entry.files.some((f) => f.path === p2.installPath)) problems.push(`${p2.installPath} of the shipped pack is not recorded as installed`);
     }
@@ -30405,10 +30545,12 @@ function splitLines(text2) {
 }
 
 // src/pack/describe.ts
+var import_semver5 = __toESM(require_semver2(), 1);
 function describeChange(operation, c3) {
   switch (operation) {
     case "install":
-      return `install ${c3.name} v${c3.to}`;
+      if (c3.from === void 0) return `install ${c3.name} v${c3.to}`;
+      return c3.from === c3.to ? `reinstall ${c3.name} v${c3.to}` : `${import_semver5.default.valid(c3.from) && import_semver5.default.valid(c3.to ?? "") && import_semver5.default.lt(c3.to, c3.from) ? "downgrade" : "upgrade"} ${c3.name} v${c3.from} \u2192 v${c3.to}`;
     case "remove":
       return `remove ${c3.name} v${c3.from}`;
     case "upgrade":
@@ -30714,431 +30856,2952 @@ async function readShippedPacks(root, source = PACKS_DIR) {
   return { ...toShippedPacks(files2), source };
 }
 
-// src/lint/rule.ts
-function defineRule(meta, check) {
-  return { meta, check };
+// src/pack/resolve.ts
+var import_semver6 = __toESM(require_semver2(), 1);
+function firstOffering(sources, name) {
+  for (const s of sources) {
+    const offers = s.offers.filter((o2) => o2.name === name);
+    if (offers.length === 0) continue;
+    const valid = offers.filter((o2) => import_semver6.default.valid(o2.version) !== null).sort((a, b2) => import_semver6.default.rcompare(a.version, b2.version));
+    return { source: s.source, offers: valid };
+  }
+  return void 0;
+}
+function highestSatisfying(offers, range) {
+  return offers.find((o2) => satisfies(o2.version, range));
+}
+function satisfies(version, range) {
+  if (range === void 0) return import_semver6.default.valid(version) !== null;
+  return import_semver6.default.valid(version) !== null && import_semver6.default.satisfies(version, range);
+}
+function conflict(message) {
+  return new EdictError("PACK_CONFLICT", message);
+}
+function asked(dep) {
+  return dep.range === void 0 ? dep.name : `${dep.name}@${dep.range}`;
+}
+var MAX_STEPS = 2e4;
+function dependenciesOf2(offer) {
+  const out = [];
+  for (const raw of offer.dependencies) {
+    const parsed = parseDependency(raw);
+    if (parsed.ok) out.push(parsed.dependency);
+  }
+  return out;
+}
+function chainText(req) {
+  return [...req.chain, `${req.by} requires ${asked(req.dep)}`].join("; ");
+}
+function installedRequirers(installed2, name) {
+  const out = [];
+  for (const other of Object.keys(installed2).sort()) {
+    for (const raw of installed2[other].dependencies ?? []) {
+      const parsed = parseDependency(raw);
+      if (parsed.ok && parsed.dependency.name === name) out.push(`${other}@${installed2[other].version} as ${asked(parsed.dependency)}`);
+    }
+  }
+  return out;
+}
+function resolveInstall(sources, installed2, request2, options = {}) {
+  const searched = sources.map((s) => s.source).join(", ") || "none";
+  const home = firstOffering(sources, request2.name);
+  if (!home) {
+    const names = [...new Set(sources.flatMap((s) => s.offers.map((o2) => o2.name)))].sort();
+    const near = suggest(request2.name, names);
+    throw new EdictError(
+      "PACK_ERROR",
+      `no pack named ${request2.name} in any source (searched: ${searched})${near ? `; did you mean ${near}?` : ""}; run \`edict pack list\` to see what each source offers`
+    );
+  }
+  const top = highestSatisfying(home.offers, request2.range);
+  if (!top) {
+    const versions2 = home.offers.map((o2) => o2.version);
+    throw new EdictError(
+      "PACK_ERROR",
+      `${home.source} offers ${request2.name} ${versions2.length > 0 ? versions2.join(", ") : "in no valid version"}; none satisfies ${request2.range ?? "any version"}. Ask for a range one of them satisfies`
+    );
+  }
+  const current = installed2[request2.name];
+  if (current && import_semver6.default.valid(current.version) && import_semver6.default.lt(top.version, current.version) && !options.allowDowngrade) {
+    throw new EdictError(
+      "PACK_DOWNGRADE",
+      `${request2.name} ${current.version} is installed; ${top.version} (the highest of ${home.source} satisfying ${request2.range ?? "any version"}) is lower. Pass --allow-downgrade to install it anyway`
+    );
+  }
+  const rootId = `${top.name}@${top.version}`;
+  const chosen = /* @__PURE__ */ new Map([[top.name, { offer: top, source: home.source }]]);
+  const others = { ...installed2 };
+  delete others[request2.name];
+  const initial = options.noDeps ? [] : dependenciesOf2(top).map((dep) => ({ dep, by: rootId, chain: [] }));
+  let firstConflict;
+  let steps = 0;
+  const fail2 = (e) => {
+    firstConflict ??= e;
+    return false;
+  };
+  const solve = (queue) => {
+    if (++steps > MAX_STEPS) throw conflict(`the dependencies of ${rootId} have too many combinations to resolve; ask for narrower ranges`);
+    if (queue.length === 0) {
+      const cycle = findCycles(new Map([...chosen].map(([n, c3]) => [n, { dependencies: dependenciesOf2(c3.offer) }])))[0];
+      return cycle ? fail2(conflict(`DependencyCycle: ${formatCycle(cycle.map((n) => `${n}@${chosen.get(n).offer.version}`))}; a pack in a cycle cannot be installed`)) : true;
+    }
+    const [req, ...rest] = queue;
+    const { dep } = req;
+    const choice = chosen.get(dep.name);
+    if (choice) {
+      if (satisfies(choice.offer.version, dep.range)) return solve(rest);
+      const why = choice.via ? `required by ${choice.via.by} as ${asked(choice.via.dep)}` : `asked for${request2.range ? ` as ${request2.name}@${request2.range}` : ""}`;
+      return fail2(conflict(`${chainText(req)}, but ${dep.name} ${choice.offer.version} is being installed (${why})`));
+    }
+    const inPlace = others[dep.name];
+    if (inPlace) {
+      if (satisfies(inPlace.version, dep.range)) return solve(rest);
+      const by = installedRequirers(others, dep.name);
+      return fail2(conflict(`${chainText(req)}, but ${dep.name} ${inPlace.version} is installed${by.length > 0 ? ` (required by ${by.join(", ")})` : ""}`));
+    }
+    const offering = firstOffering(sources, dep.name);
+    if (!offering) return fail2(conflict(`${chainText(req)}, which no source offers (searched: ${searched})`));
+    const candidates3 = offering.offers.filter((o2) => satisfies(o2.version, dep.range));
+    if (candidates3.length === 0) {
+      const versions2 = offering.offers.map((o2) => o2.version);
+      return fail2(conflict(`${chainText(req)}, but ${offering.source} offers ${dep.name} ${versions2.length > 0 ? versions2.join(", ") : "in no valid version"} only`));
+    }
+    for (const offer of candidates3) {
+      chosen.set(dep.name, { offer, source: offering.source, via: req });
+      const id = `${offer.name}@${offer.version}`;
+      const next = dependenciesOf2(offer).map((d) => ({ dep: d, by: id, chain: [...req.chain, `${req.by} requires ${asked(req.dep)}`] }));
+      if (solve([...rest, ...next])) return true;
+      chosen.delete(dep.name);
+    }
+    return false;
+  };
+  if (!solve(initial)) throw firstConflict ?? conflict(`cannot resolve the dependencies of ${rootId}`);
+  const packs = installOrder(chosen).map((name) => {
+    const c3 = chosen.get(name);
+    const isRoot = name === request2.name;
+    return {
+      name,
+      version: c3.offer.version,
+      layer: c3.offer.layer,
+      source: c3.source,
+      ...isRoot && request2.range !== void 0 ? { range: request2.range } : {},
+      requested: isRoot,
+      ...isRoot && current ? { replaces: current.version } : {}
+    };
+  });
+  return { packs };
+}
+function installOrder(chosen) {
+  const deps = /* @__PURE__ */ new Map();
+  for (const [name, c3] of chosen) deps.set(name, dependenciesOf2(c3.offer).map((d) => d.name).filter((d) => chosen.has(d) && d !== name));
+  const done = /* @__PURE__ */ new Set();
+  const out = [];
+  const rank = (name) => layerRank(chosen.get(name).offer.layer) ?? 99;
+  while (out.length < chosen.size) {
+    const ready = [...chosen.keys()].filter((n) => !done.has(n) && deps.get(n).every((d) => done.has(d)));
+    const pool = ready.length > 0 ? ready : [...chosen.keys()].filter((n) => !done.has(n));
+    pool.sort((a, b2) => rank(a) - rank(b2) || (a < b2 ? -1 : a > b2 ? 1 : 0));
+    const next = pool[0];
+    done.add(next);
+    out.push(next);
+  }
+  return out;
+}
+function newestIn(offers, name, range) {
+  const versions2 = offers.filter((o2) => o2.name === name && satisfies(o2.version, range)).map((o2) => o2.version);
+  return versions2.sort(import_semver6.default.rcompare)[0];
 }
 
-// src/lint/rules/pack-support.ts
-function packFile(repo, pack, file) {
-  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
+// src/pack/sourced.ts
+import { readdir as readdir4 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+function messageOf2(e) {
+  return isEdictError(e) ? e.message : e instanceof Error ? e.message : String(e);
 }
-function metadataFile(repo, pack) {
-  return packFile(repo, pack, PACK_METADATA_FILE);
-}
-function dependencyPointer(file, raw) {
-  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
-  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
-  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
-}
-function shortChecksum2(c3) {
-  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
-}
-
-// src/lint/rules/priority-outside-band.ts
-var priority_outside_band_default = defineRule(
-  {
-    id: "priority-outside-band",
-    category: "structure",
-    severity: "error",
-    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (pack.band && pack.band.min > pack.band.max && meta) {
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
-          help: "swap min and max"
-        });
+async function readOffers(sources, options = {}) {
+  const read = await Promise.all(
+    sources.map(async (s) => {
+      try {
+        return { source: s.name, offers: await s.offers(), error: void 0 };
+      } catch (e) {
+        if (!options.lenient) throw e;
+        return { source: s.name, offers: void 0, error: messageOf2(e) };
       }
-      for (const p2 of bandProblems(pack)) {
-        const file = packFile(ctx.repo, pack.name, p2.file);
-        if (!file) continue;
-        const policy = pack.policies.find((x2) => x2.file === p2.file);
-        ctx.report({
-          file,
-          pointer: "/metadata/priority",
-          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
-          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
-        });
+    })
+  );
+  const out = { sources: [], unreachable: [] };
+  for (const r2 of read) {
+    if (r2.offers !== void 0) out.sources.push({ source: r2.source, offers: r2.offers });
+    else out.unreachable.push({ source: r2.source, message: r2.error ?? "unreadable" });
+  }
+  return out;
+}
+function sourceNamed(sources, name, pack) {
+  const found = sources.find((s) => s.name === name);
+  if (found) return found;
+  throw new EdictError(
+    "PACK_SOURCE_ERROR",
+    `${pack ? `pack ${pack} was installed from` : "no"} source ${name}${pack ? ", which" : " that"} edict.yaml does not list (sources: ${sources.map((s) => s.name).join(", ")}); add it under packs.sources again, or reinstall the pack from another source`,
+    { position: { file: "edict.yaml" } }
+  );
+}
+function installedVersionsOf(state, offers) {
+  const out = {};
+  for (const [name, entry] of Object.entries(state.installed_packs ?? {})) {
+    const source = offers.find((s) => s.source === sourceOfEntry(entry));
+    const offer = source?.offers.find((o2) => o2.name === name && o2.version === entry.version);
+    out[name] = { version: entry.version, ...offer ? { dependencies: offer.dependencies } : {} };
+  }
+  return out;
+}
+function pinOf(entry) {
+  if (entry.resolved !== void 0) return entry.resolved;
+  const source = sourceOfEntry(entry);
+  return source === REPOSITORY_SOURCE || source === BUILTIN_SOURCE ? entry.pack_checksum : void 0;
+}
+async function fetchInstalled(sources, state, options = {}) {
+  const planned = [];
+  const unavailable = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs[name];
+    try {
+      const source = sourceNamed(sources, sourceOfEntry(entry), name);
+      const fetched = await source.fetch(name, entry.version, pinOf(entry));
+      planned.push({ pack: fetched.pack, origin: fetched.origin });
+    } catch (e) {
+      if (options.strict || !isEdictError(e)) throw e;
+      const failure2 = e.code !== "PACK_SOURCE_ERROR";
+      unavailable.set(name, { message: `${name} ${entry.version} cannot be had from source ${sourceOfEntry(entry)}: ${e.message}`, failure: failure2 });
+    }
+  }
+  return { planned, context: contextOf(planned.map((p2) => p2.pack)), unavailable };
+}
+function contextOf(packs, source = "sources") {
+  return { packs: new Map(packs.map((p2) => [p2.name, p2])), problems: [], source };
+}
+async function fetchResolution(sources, resolution) {
+  const out = [];
+  for (const r2 of resolution.packs) {
+    const fetched = await sourceNamed(sources, r2.source).fetch(r2.name, r2.version);
+    out.push({ pack: fetched.pack, origin: fetched.origin, ...r2.range !== void 0 ? { range: r2.range } : {} });
+  }
+  return out;
+}
+async function schemaFilesOf(root) {
+  const out = /* @__PURE__ */ new Set();
+  for (const dir of SCHEMA_DIRS) {
+    let names;
+    try {
+      names = await readdir4(join7(root, ...dir.split("/")));
+    } catch {
+      continue;
+    }
+    for (const n of names) if (n.endsWith(".json")) out.add(`${dir}/${n}`);
+  }
+  return out;
+}
+function withPlanApplied(repo, plan2) {
+  const files2 = /* @__PURE__ */ new Map();
+  for (const f of repo.files) files2.set(f.path, repoFileBytes(f));
+  for (const f of [...plan2.add, ...plan2.replace]) files2.set(f.path, f.content);
+  for (const p2 of plan2.remove) files2.delete(p2);
+  files2.set(PACK_STATE_FILE, plan2.stateText);
+  return buildRepository([...files2].map(([path2, bytes]) => ({ path: path2, bytes })));
+}
+
+// src/pack/install.ts
+async function planSourcedInstall(request2, options) {
+  const world = worldOf(options.repo);
+  const parsed = parsePackRequest(request2);
+  const offers = await readOffers(options.sources);
+  const resolution = resolveInstall(offers.sources, installedVersionsOf(world.state, offers.sources), parsed, {
+    noDeps: options.noDeps ?? false,
+    allowDowngrade: options.allowDowngrade ?? false
+  });
+  const planned = await fetchResolution(options.sources, resolution);
+  const installed2 = await fetchInstalled(options.sources, world.state);
+  return planInstallPacks(world, planned, installed2.context, { force: options.force ?? false, now: options.now, schemaFiles: await schemaFilesOf(options.root) });
+}
+async function planSourcedReinstall(options) {
+  const world = worldOf(options.repo);
+  const fetched = await fetchInstalled(options.sources, world.state, { strict: true });
+  return planReinstall(world, fetched.planned, fetched.context, { force: options.force ?? false, now: options.now, schemaFiles: await schemaFilesOf(options.root) });
+}
+
+// src/pack/upgrades.ts
+var import_semver9 = __toESM(require_semver2(), 1);
+
+// src/bundle/version.ts
+var import_semver7 = __toESM(require_semver2(), 1);
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
+var DEFAULT_VERSION = "0.1.0";
+var DEFAULT_TAG_PREFIX = "policy-v";
+function bumpFor(verdict) {
+  switch (verdict) {
+    case "tightened":
+    case "mixed":
+    case "review":
+      return "major";
+    case "loosened":
+      return "minor";
+    case "neutral":
+    case "unchanged":
+      return "patch";
+    default:
+      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
+  }
+}
+function releaseVersion(previous, verdict, configVersion2) {
+  const bump = bumpFor(verdict);
+  if (previous === void 0) {
+    const first3 = configVersion2 ?? DEFAULT_VERSION;
+    return import_semver7.default.valid(first3) === first3 ? first3 : null;
+  }
+  return import_semver7.default.valid(previous) === previous ? import_semver7.default.inc(previous, bump) : null;
+}
+function latestTaggedVersion(tags, prefix) {
+  let latest;
+  for (const tag of tags) {
+    if (!tag.startsWith(prefix)) continue;
+    const version = tag.slice(prefix.length);
+    if (import_semver7.default.valid(version) !== version) continue;
+    if (latest === void 0 || import_semver7.default.gt(version, latest)) latest = version;
+  }
+  return latest;
+}
+function nextRelease(previous, verdict, configVersion2) {
+  const version = releaseVersion(previous?.version, verdict, configVersion2);
+  if (previous === void 0) {
+    if (version === null) {
+      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(configVersion2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
+    }
+    return { version, serial: 1 };
+  }
+  if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
+  if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
+  return { version, serial: previous.serial + 1 };
+}
+function releaseTag(prefix, version) {
+  return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
+}
+
+// src/engine/match/wildcard.ts
+var STAR = 42;
+var QUESTION = 63;
+function hasWildcard(pattern) {
+  return /[*?]/.test(pattern);
+}
+function compileWildcard(pattern, { ignoreCase } = {}) {
+  if (ignoreCase) {
+    const test = compileWildcard(pattern.toLowerCase());
+    return (value) => test(value.toLowerCase());
+  }
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const star = pattern.indexOf("*");
+  const head = pattern.slice(0, star);
+  const tail = pattern.slice(star + 1);
+  if (star >= 0 && !hasWildcard(head + tail)) {
+    const min = head.length + tail.length;
+    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
+  }
+  return (value) => globMatch(pattern, value);
+}
+function matchWildcard(pattern, value, ignoreCase = false) {
+  return compileWildcard(pattern, { ignoreCase })(value);
+}
+function widthAt(value, i2) {
+  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
+}
+function globMatch(pattern, value) {
+  let p2 = 0;
+  let v = 0;
+  let afterStar = -1;
+  let starEnd = 0;
+  while (v < value.length) {
+    const c3 = pattern.charCodeAt(p2);
+    if (c3 === STAR) {
+      afterStar = ++p2;
+      starEnd = v;
+    } else if (c3 === QUESTION) {
+      p2++;
+      v += widthAt(value, v);
+    } else if (c3 === value.charCodeAt(v)) {
+      p2++;
+      v++;
+    } else if (afterStar < 0) {
+      return false;
+    } else {
+      p2 = afterStar;
+      v = starEnd += widthAt(value, starEnd);
+    }
+  }
+  while (pattern.charCodeAt(p2) === STAR) p2++;
+  return p2 === pattern.length;
+}
+var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
+var SCHEME = /^[a-z][a-z0-9+.-]*$/;
+function validateActionPattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "action is empty: expected service:Action or *";
+  const parts = pattern.split(":");
+  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
+  for (const part of parts) {
+    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
+    if (!ACTION_PART.test(part)) {
+      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
+    }
+  }
+  return void 0;
+}
+function validateResourcePattern(pattern) {
+  if (pattern === "*") return void 0;
+  if (pattern === "") return "resource is empty: expected scheme://path or *";
+  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
+  const sep5 = pattern.indexOf("://");
+  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
+  if (!SCHEME.test(pattern.slice(0, sep5))) {
+    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
+  }
+  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
+  return void 0;
+}
+
+// src/engine/match/cidr.ts
+var MAPPED_PREFIX = 65535;
+var HEXTET = /^[0-9a-fA-F]{1,4}$/;
+var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
+function parseIpv4(text2) {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i2 = 0; i2 <= text2.length; i2++) {
+    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
+    if (c3 === 46) {
+      if (digits === 0 || parts === 4) return void 0;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (c3 >= 48 && c3 <= 57) {
+      if (digits > 0 && octet === 0) return void 0;
+      octet = octet * 10 + (c3 - 48);
+      digits++;
+      if (octet > 255) return void 0;
+    } else {
+      return void 0;
+    }
+  }
+  return parts === 4 ? value : void 0;
+}
+function parseIpv6(text2) {
+  const lastPart = text2.lastIndexOf(":") + 1;
+  if (text2.includes(".", lastPart)) {
+    const v4 = parseIpv4(text2.slice(lastPart));
+    if (v4 === void 0) return void 0;
+    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+  }
+  const [head = "", tail, extra] = text2.split("::");
+  if (extra !== void 0) return void 0;
+  const groups = head === "" ? [] : head.split(":");
+  if (tail !== void 0) {
+    const after = tail === "" ? [] : tail.split(":");
+    if (groups.length + after.length > 7) return void 0;
+    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
+  }
+  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+}
+function toWords(word) {
+  return [word(0), word(1), word(2), word(3)];
+}
+function parseIp(text2) {
+  if (text2.includes(":")) {
+    const words = parseIpv6(text2);
+    return words === void 0 ? void 0 : { family: 6, words };
+  }
+  const v4 = parseIpv4(text2);
+  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
+}
+function parseCidr(text2) {
+  const slash = text2.indexOf("/");
+  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
+  if (address === void 0) return void 0;
+  const max = address.family === 4 ? 32 : 128;
+  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
+  const prefix = Number(prefixText);
+  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
+  const bits = prefix + 128 - max;
+  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
+  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
+  return { family: address.family, prefix, network, mask };
+}
+function cidrContains(range, ip) {
+  const address = typeof ip === "string" ? parseIp(ip) : ip;
+  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
+  const { mask, network } = range;
+  const words = address.words;
+  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
+}
+function validateCidr(text2) {
+  if (parseCidr(text2) !== void 0) return void 0;
+  const slash = text2.indexOf("/");
+  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === void 0) {
+    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
+  }
+  const max = address.family === 4 ? 32 : 128;
+  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
+}
+
+// src/engine/access/values.ts
+var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
+var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
+function toNumber2(value) {
+  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : void 0;
+}
+function toBool(value) {
+  const text2 = typeof value === "string" ? value.toLowerCase() : value;
+  return text2 === true || text2 === "true" ? true : text2 === false || text2 === "false" ? false : void 0;
+}
+function toEpochMillis(value) {
+  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
+    const seconds = toNumber2(value);
+    return seconds === void 0 ? void 0 : seconds * 1e3;
+  }
+  const m = ISO_8601.exec(value);
+  if (m === null) return void 0;
+  const part = (i2) => Number(m[i2] ?? 0);
+  const month = part(2) - 1;
+  const date = /* @__PURE__ */ new Date(0);
+  date.setUTCFullYear(part(1), month, part(3));
+  if (date.getUTCMonth() !== month) return void 0;
+  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
+}
+
+// src/engine/access/conditions.ts
+function splitNegation(base) {
+  const positive = base.replace("Not", "");
+  return { positive, negated: positive !== base };
+}
+function and3(a, b2) {
+  if (a === false || b2 === false) return false;
+  return a === "error" || b2 === "error" ? "error" : true;
+}
+function or3(a, b2) {
+  if (a === true || b2 === true) return true;
+  return a === "error" || b2 === "error" ? "error" : false;
+}
+function not3(a) {
+  return a === "error" ? "error" : !a;
+}
+var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+function lookupContext(context, key2) {
+  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
+  return found === void 0 ? void 0 : context[found] ?? void 0;
+}
+function evaluateCondition(block, context) {
+  let result = true;
+  for (const [name, entries] of Object.entries(block ?? {})) {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) {
+      result = and3(result, "error");
+      continue;
+    }
+    for (const [key2, values] of Object.entries(entries)) {
+      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key2)));
+    }
+  }
+  return result;
+}
+function toList2(value) {
+  return Array.isArray(value) ? value : [value];
+}
+function evaluateKey(op, policyValues, entry) {
+  if (op.base === "Null") {
+    const absent = entry === void 0;
+    return policyValues.map((p2) => {
+      const wanted = toBool(p2);
+      return wanted === void 0 ? "error" : wanted === absent;
+    }).reduce(or3, false);
+  }
+  const { positive, negated } = splitNegation(op.base);
+  if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
+  if (op.set === void 0 && isList(entry)) return "error";
+  const contextValues = isList(entry) ? entry : [entry];
+  const test = (v) => {
+    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
+    return negated ? not3(any) : any;
+  };
+  const results2 = contextValues.map(test);
+  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
+}
+function isList(entry) {
+  return Array.isArray(entry);
+}
+function compare(op, v, p2) {
+  switch (op) {
+    case "StringEquals":
+      return String(v) === String(p2);
+    case "StringEqualsIgnoreCase":
+      return String(v).toLowerCase() === String(p2).toLowerCase();
+    case "StringLike":
+      return matchWildcard(String(p2), String(v));
+    case "ArnEquals":
+    case "ArnLike": {
+      const pattern = parseArn(String(p2));
+      const arn = parseArn(String(v));
+      return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
+    }
+    case "NumericEquals":
+    case "NumericLessThan":
+    case "NumericLessThanEquals":
+    case "NumericGreaterThan":
+    case "NumericGreaterThanEquals":
+      return order(op, toNumber2(v), toNumber2(p2));
+    case "DateEquals":
+    case "DateLessThan":
+    case "DateLessThanEquals":
+    case "DateGreaterThan":
+    case "DateGreaterThanEquals":
+      return order(op, toEpochMillis(v), toEpochMillis(p2));
+    case "Bool": {
+      const a = toBool(v);
+      const b2 = toBool(p2);
+      return a === void 0 || b2 === void 0 ? "error" : a === b2;
+    }
+    case "IpAddress": {
+      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
+      const ip = typeof v === "string" ? parseIp(v) : void 0;
+      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
+    }
+    default:
+      return "error";
+  }
+}
+function parseArn(text2) {
+  const parts = text2.split(":");
+  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
+}
+function order(op, a, b2) {
+  if (a === void 0 || b2 === void 0) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b2;
+  if (op.endsWith("LessThan")) return a < b2;
+  if (op.endsWith("GreaterThanEquals")) return a >= b2;
+  if (op.endsWith("GreaterThan")) return a > b2;
+  return a === b2;
+}
+
+// src/engine/access/compiled-condition.ts
+var error = () => "error";
+var same = (a, b2) => a === b2;
+var lowerCase = (value) => String(value).toLowerCase();
+function compileCondition(block, readIp = ipReader()) {
+  const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
+    const op = parseConditionOperator(name);
+    if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
+  });
+  if (tests.length < 2) return tests[0];
+  return (context) => kleene(tests, false, (test) => test(context));
+}
+function kleene(items, decisive, test) {
+  let result = !decisive;
+  for (const item of items) {
+    const r2 = test(item);
+    if (r2 === decisive) return r2;
+    if (r2 === "error") result = r2;
+  }
+  return result;
+}
+function compileKey({ base, set: set2, ifExists }, key2, raw, readIp) {
+  if (base === "Null") {
+    const wanted = anyOf(raw, false, toBool, toBool, same);
+    return (context) => wanted(lookupContext(context, key2) === void 0);
+  }
+  const { positive, negated } = splitNegation(base);
+  const test = compileValueTest(positive, raw, negated, readIp);
+  const forAll = set2 === "ForAllValues";
+  const onMissing = forAll || set2 === void 0 && (ifExists || negated);
+  return (context) => {
+    const entry = lookupContext(context, key2);
+    if (entry === void 0) return onMissing;
+    return Array.isArray(entry) ? set2 === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
+  };
+}
+function compileValueTest(op, raw, negated, readIp) {
+  const read = op.startsWith("Numeric") ? toNumber2 : op.startsWith("Date") ? toEpochMillis : void 0;
+  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
+  switch (op) {
+    case "StringEquals":
+      return anyOf(raw, negated, String, String, same);
+    case "StringEqualsIgnoreCase":
+      return anyOf(raw, negated, lowerCase, lowerCase, same);
+    case "StringLike":
+      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
+    case "ArnEquals":
+    case "ArnLike":
+      return anyOf(
+        raw,
+        negated,
+        (p2) => parseArn(String(p2))?.map((part) => compileWildcard(part)),
+        (v) => parseArn(String(v)),
+        (arn, parts) => parts.every((m, i2) => m(arn[i2]))
+      );
+    case "Bool":
+      return anyOf(raw, negated, toBool, toBool, same);
+    case "IpAddress":
+      return anyOf(
+        raw,
+        negated,
+        (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
+        readIp,
+        (ip, range) => cidrContains(range, ip)
+      );
+    default:
+      return error;
+  }
+}
+function anyOf(raw, negated, readPolicy, readContext, matches) {
+  if (raw.length === 0) return () => negated;
+  const parsed = raw.map(readPolicy);
+  const policy = parsed.filter((p2) => p2 !== void 0);
+  const miss = policy.length < parsed.length ? "error" : negated;
+  return (v) => {
+    const c3 = readContext(v);
+    if (c3 === void 0) return "error";
+    for (const p2 of policy) if (matches(c3, p2)) return !negated;
+    return miss;
+  };
+}
+function ipReader() {
+  let lastValue;
+  let last2;
+  return (value) => {
+    if (value !== lastValue) {
+      last2 = typeof value === "string" ? parseIp(value) : void 0;
+      lastValue = value;
+    }
+    return last2;
+  };
+}
+function comparator(op) {
+  const less = op.includes("Less");
+  const greater = op.includes("Greater");
+  const equal = op.endsWith("Equals");
+  return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
+}
+
+// src/engine/access/compiled.ts
+var PLAN_CACHE_SIZE = 4096;
+var EMPTY_LIST = Object.freeze([]);
+var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+function compileAccess(access2) {
+  const byService = /* @__PURE__ */ new Map();
+  const readIp = ipReader();
+  access2.Statement.forEach((statement2, position) => {
+    if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
+    const s = compileStatement(statement2, position, readIp);
+    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
+  });
+  const approvalFor = compileApproval(access2.RequireApproval);
+  const plans = /* @__PURE__ */ new Map();
+  const planFor = (raw) => {
+    let plan2 = plans.get(raw);
+    if (plan2 === void 0) {
+      const action = raw.toLowerCase();
+      plan2 = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
+      const { deny, allow } = plan2;
+      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
+        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
+        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
+      });
+      if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
+      plans.set(raw, plan2);
+    }
+    return plan2;
+  };
+  const authorize = (request2) => {
+    const plan2 = planFor(request2.action);
+    const resource = request2.resource;
+    const context = request2.context ?? {};
+    const key2 = keyOf(resource, "://", "/");
+    const denies = reasonsFor(plan2.deny, key2, resource, context);
+    if (denies !== void 0) return { decision: "deny", reasons: denies };
+    const allows = reasonsFor(plan2.allow, key2, resource, context);
+    if (allows === void 0) return IMPLICIT_DENY;
+    return plan2.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan2.approval };
+  };
+  return { authorize };
+}
+function addTo(index, key2, s) {
+  const list3 = index.get(key2);
+  if (list3 === void 0) index.set(key2, [s]);
+  else list3.push(s);
+}
+function forEachCandidate(index, key2, visit4) {
+  const any = index.get("") ?? EMPTY_LIST;
+  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
+  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
+    const a = any[i2];
+    const b2 = keyed[j2];
+    visit4(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+  }
+}
+function reasonsFor(index, key2, resource, context) {
+  let reasons;
+  forEachCandidate(index, key2, (s) => {
+    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
+  });
+  return reasons;
+}
+function compileApproval(approval) {
+  const patterns = [...approval?.Actions ?? []];
+  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
+  const approverRole = approval?.ApproverRole;
+  const timeoutSeconds = approval?.TimeoutSeconds;
+  return (action) => {
+    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
+    if (actions.length === 0) return void 0;
+    return Object.freeze({
+      ...approverRole !== void 0 ? { approverRole } : {},
+      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
+      actions: Object.freeze(actions)
+    });
+  };
+}
+function compileStatement(s, index, readIp) {
+  const { policy, file } = s.source;
+  return {
+    index,
+    deny: s.Effect === "Deny",
+    action: compilePatterns(lowerCase2(s.Action)),
+    notAction: compilePatterns(lowerCase2(s.NotAction)),
+    resource: compilePatterns(s.Resource),
+    notResource: compilePatterns(s.NotResource),
+    condition: compileCondition(s.Condition, readIp),
+    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
+    resourceKeys: patternKeys(s.Resource, "://", "/")
+  };
+}
+function keyOf(text2, from, end) {
+  const start = text2.indexOf(from);
+  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
+  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
+}
+function patternKeys(patterns = ["*"], from, end) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const p2 of patterns) {
+    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
+    if (key2 === void 0) return [""];
+    keys.add(key2);
+  }
+  return [...keys];
+}
+function lowerCase2(patterns) {
+  return patterns?.map((p2) => p2.toLowerCase());
+}
+function compilePatterns(patterns) {
+  const matchers = patterns?.map((p2) => compileWildcard(p2));
+  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
+}
+function applies(s, resource, context) {
+  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
+  const result = s.condition?.(context) ?? true;
+  return result === "error" ? s.deny : result;
+}
+
+// src/diff/cells/glob-cells.ts
+var DEFAULT_MAX_STATES = 2e5;
+var STAR2 = -1;
+var QUESTION2 = -2;
+var COLON = 58;
+function codePoints(text2) {
+  const out = [];
+  for (const ch2 of text2) out.push(ch2.codePointAt(0));
+  return out;
+}
+function compile(p2) {
+  const wild = p2.kind === "glob" || p2.kind === "arn";
+  const cps = wild ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
+  const inSegment = [];
+  let colons = 0;
+  for (const c3 of cps) {
+    inSegment.push(p2.kind === "arn" && colons < 5);
+    if (c3 === COLON) colons++;
+  }
+  const tailStars = new Array(cps.length + 1).fill(false);
+  if (wild) {
+    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && !inSegment[i2] && (i2 + 1 === cps.length || tailStars[i2 + 1]);
+  }
+  return { kind: p2.kind, cps, tailStars, inSegment };
+}
+function closure(m, positions) {
+  const set2 = /* @__PURE__ */ new Set();
+  for (let i2 of positions) {
+    set2.add(i2);
+    while (m.cps[i2] === STAR2) set2.add(++i2);
+  }
+  return [...set2].sort((a, b2) => a - b2);
+}
+function step(m, state, cp, lowered) {
+  if (m.kind === "iexact") {
+    const pos = state[0];
+    const l = lowered;
+    for (let k2 = 0; k2 < l.length; k2++) if (m.cps[pos + k2] !== l[k2]) return [];
+    return [pos + l.length];
+  }
+  const next = [];
+  for (const i2 of state) {
+    const c3 = m.cps[i2];
+    if (c3 === void 0) continue;
+    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m.inSegment[i2]) continue;
+    if (c3 === STAR2) next.push(i2);
+    else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
+  }
+  return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
+}
+function accepting(m, state) {
+  return state.includes(m.cps.length);
+}
+function forever(m, state) {
+  return (m.kind === "glob" || m.kind === "arn") && state.some((i2) => m.tailStars[i2]);
+}
+var inverseLower;
+function upperVariants(cp) {
+  if (inverseLower === void 0) {
+    inverseLower = /* @__PURE__ */ new Map();
+    for (let c3 = 0; c3 <= 1114111; c3++) {
+      if (c3 >= 55296 && c3 <= 57343) continue;
+      const s = String.fromCodePoint(c3);
+      const l = s.toLowerCase();
+      if (l === s) continue;
+      const first3 = l.codePointAt(0);
+      const list3 = inverseLower.get(first3);
+      if (list3) list3.push(c3);
+      else inverseLower.set(first3, [c3]);
+    }
+  }
+  return inverseLower.get(cp) ?? [];
+}
+var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
+function pickFresh(named2, allowed) {
+  for (const ch2 of FILLERS) {
+    const cp = ch2.codePointAt(0);
+    if (!named2.has(cp) && allowed(cp)) return cp;
+  }
+  for (let cp = 161; cp < 12288; cp++) if (!named2.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
+  return void 0;
+}
+var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
+function stateKey(s) {
+  let key2 = "";
+  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
+  return `${key2}|${s.always.join(",")}`;
+}
+function findCells(patterns, options = {}) {
+  const machines = patterns.map(compile);
+  const allowed = options.allowed ?? anyCodePoint;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
+  const noneOf = new Set(options.noneOf ?? []);
+  const named2 = /* @__PURE__ */ new Set();
+  let caseInsensitive = false;
+  for (const m of machines) {
+    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
+    if (m.kind === "iexact") caseInsensitive = true;
+  }
+  if (caseInsensitive) {
+    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
+  }
+  const fresh = pickFresh(named2, allowed);
+  const loweredOf = /* @__PURE__ */ new Map();
+  const lowered = (cp) => {
+    let l = loweredOf.get(cp);
+    if (!l) {
+      l = codePoints(String.fromCodePoint(cp).toLowerCase());
+      loweredOf.set(cp, l);
+    }
+    return l;
+  };
+  const start = { live: /* @__PURE__ */ new Map(), always: [], example: "" };
+  machines.forEach((m, j2) => {
+    const st = m.kind === "glob" || m.kind === "arn" ? closure(m, [0]) : [0];
+    if (forever(m, st)) start.always.push(j2);
+    else start.live.set(j2, st);
+  });
+  const cells = /* @__PURE__ */ new Map();
+  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
+  let queue = [start];
+  let states = 0;
+  let complete = true;
+  const alive = (s) => {
+    if (someOf === void 0) return true;
+    for (const j2 of s.always) if (someOf.has(j2)) return true;
+    for (const j2 of s.live.keys()) if (someOf.has(j2)) return true;
+    return false;
+  };
+  while (queue.length > 0) {
+    const next = [];
+    for (const s of queue) {
+      states++;
+      if (states > maxStates) {
+        complete = false;
+        break;
+      }
+      const counts = s.example !== "" || options.allowEmpty !== false;
+      if (counts) record(s);
+      if (s.live.size === 0 && counts) continue;
+      for (const cp of alphabet2(s)) {
+        const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
+        for (const [j2, st] of s.live) {
+          const m = machines[j2];
+          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
+          if (to.length === 0) continue;
+          if (forever(m, to)) n.always.push(j2);
+          else n.live.set(j2, to);
+        }
+        n.always.sort((a, b2) => a - b2);
+        if (!alive(n)) continue;
+        const key2 = keyOf2(n);
+        if (seen.has(key2)) continue;
+        seen.add(key2);
+        next.push(n);
       }
     }
-    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
-      const band = shipped.packs.get(installed2.name)?.band;
-      if (!isValidBand(band)) continue;
-      for (const f of installed2.files) {
-        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
-        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
-        ctx.report({
-          file: entry.file,
-          pointer: "/metadata/priority",
-          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
-          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
-        });
+    if (!complete) break;
+    queue = next;
+  }
+  return { cells: [...cells.values()], complete, states };
+  function record(s) {
+    const matches = [...s.always];
+    for (const [j2, st] of s.live) if (accepting(machines[j2], st)) matches.push(j2);
+    matches.sort((a, b2) => a - b2);
+    if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
+    if (matches.some((j2) => noneOf.has(j2))) return;
+    const key2 = matches.join(",");
+    if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
+  }
+  function alphabet2(s) {
+    const set2 = /* @__PURE__ */ new Set();
+    for (const [j2, st] of s.live) {
+      const m = machines[j2];
+      for (const i2 of st) {
+        const c3 = m.cps[i2];
+        if (c3 === void 0 || c3 < 0) continue;
+        if (allowed(c3)) set2.add(c3);
+        if (m.kind === "iexact") {
+          for (const u of upperVariants(c3)) if (allowed(u)) set2.add(u);
+        }
+      }
+    }
+    const out = [...set2].sort((a, b2) => a - b2);
+    if (fresh !== void 0) out.push(fresh);
+    return out;
+  }
+}
+
+// src/diff/cells/ip-cells.ts
+var V4_MAPPED = 0xffffn << 32n;
+var ALL_128 = (1n << 128n) - 1n;
+function toBig(w) {
+  return BigInt(w[0]) << 96n | BigInt(w[1]) << 64n | BigInt(w[2]) << 32n | BigInt(w[3]);
+}
+function cidrBounds(range) {
+  const network = toBig(range.network);
+  const mask = toBig(range.mask);
+  return [network, network | ~mask & ALL_128];
+}
+function formatIpv4(n) {
+  const v = Number(n & 0xffffffffn);
+  return [v >>> 24, v >>> 16 & 255, v >>> 8 & 255, v & 255].join(".");
+}
+function formatIpv6(n) {
+  if (n >> 32n === 0xffffn) return `::ffff:${formatIpv4(n)}`;
+  const groups = Array.from({ length: 8 }, (_2, i2) => Number(n >> BigInt(112 - 16 * i2) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let i2 = 0; i2 < 8; ) {
+    if (groups[i2] !== 0) {
+      i2++;
+      continue;
+    }
+    let j2 = i2;
+    while (j2 < 8 && groups[j2] === 0) j2++;
+    if (j2 - i2 > bestLen) {
+      best = i2;
+      bestLen = j2 - i2;
+    }
+    i2 = j2;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+function ipCandidates(cidrs) {
+  const ranges = cidrs.map((c3) => parseCidr(c3)).filter((r2) => r2 !== void 0);
+  const v4Edges = /* @__PURE__ */ new Set([V4_MAPPED]);
+  const v6Edges = /* @__PURE__ */ new Set([0n, V4_MAPPED]);
+  for (const r2 of ranges) {
+    const [first3, last2] = cidrBounds(r2);
+    for (const edge of [first3, last2 + 1n]) {
+      if (edge > ALL_128) continue;
+      v6Edges.add(edge);
+      if (r2.family === 4 && edge >> 32n === 0xffffn) v4Edges.add(edge);
+    }
+  }
+  const out = [];
+  for (const e of [...v4Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv4(e));
+  for (const e of [...v6Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv6(e));
+  return out;
+}
+
+// src/diff/cells/key-cells.ts
+function foldKey(key2) {
+  return key2.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+function familyOf(operator) {
+  const base = parseConditionOperator(operator)?.base;
+  if (base === void 0) return "unknown";
+  if (base.startsWith("String")) return "string";
+  if (base.startsWith("Numeric")) return "numeric";
+  if (base.startsWith("Date")) return "date";
+  if (base === "Bool") return "bool";
+  if (base === "Null") return "null";
+  if (base.startsWith("Arn")) return "arn";
+  return "ip";
+}
+function valuesOf(v) {
+  return Array.isArray(v) ? v : [v];
+}
+var MISSING = "missing";
+function describeValues(key2, phrases) {
+  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key2}`;
+  const present = phrases.filter((p2) => p2 !== MISSING);
+  const shown2 = present.slice(0, 4);
+  const more = present.length - shown2.length;
+  const text2 = `${key2} ${shown2.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
+  return present.length < phrases.length ? `${text2} or missing` : text2;
+}
+var UNREADABLE = "unknown";
+var OTHER_WORDS = ["other", "another", "x"];
+function sortedUnique(nums) {
+  return [...new Set(nums)].sort((a, b2) => a - b2);
+}
+function orderedCandidates(thresholds, show4, label, step2, words) {
+  const t2 = sortedUnique(thresholds.filter(Number.isFinite));
+  if (t2.length === 0) return [{ value: show4(0), phrase: `= ${label(0)}` }];
+  const [below, above] = words;
+  const out = [];
+  const first3 = t2[0];
+  const last2 = t2.at(-1);
+  out.push({ value: show4(first3 - step2), phrase: `${below} ${label(first3)}` });
+  t2.forEach((x2, i2) => {
+    out.push({ value: show4(x2), phrase: `= ${label(x2)}` });
+    const next = t2[i2 + 1];
+    if (next !== void 0) {
+      const inside = x2 + step2 < next ? x2 + step2 : (x2 + next) / 2;
+      if (inside > x2 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x2)} and ${label(next)}` });
+    }
+  });
+  out.push({ value: show4(last2 + step2), phrase: `${above} ${label(last2)}` });
+  return out;
+}
+function isoOrSeconds(ms) {
+  const d = new Date(ms);
+  return Number.isInteger(ms) && !Number.isNaN(d.getTime()) ? d.toISOString() : ms / 1e3;
+}
+function stringCandidates(entries, unsupported) {
+  const patterns = [];
+  for (const e of entries) {
+    const base = parseConditionOperator(e.operator)?.base.replace("Not", "");
+    if (base === void 0 || !base.startsWith("String")) continue;
+    for (const v of valuesOf(e.values)) {
+      const text2 = String(v);
+      if (base === "StringLike") patterns.push({ kind: "glob", text: text2 });
+      else if (base === "StringEqualsIgnoreCase") {
+        if (/[\u03a3\u03c2\u03c3]/.test(text2)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text2)}) lowers by context`);
+        patterns.push({ kind: "iexact", text: text2 });
+      } else patterns.push({ kind: "exact", text: text2 });
+    }
+  }
+  const search = findCells(patterns, { allowEmpty: true });
+  if (!search.complete) unsupported.push("string values: the cell search hit its budget");
+  const literal = (i2) => patterns[i2].kind !== "glob";
+  return search.cells.map((cell2) => {
+    let value = cell2.example;
+    if (cell2.matches.length === 0) {
+      value = OTHER_WORDS.find((w) => !patterns.some((p2) => matchesPattern(p2, w))) ?? value;
+    }
+    const exact = cell2.matches.find(literal);
+    const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
+    const named2 = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
+    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named2.length > 0 && named2.length <= 3 ? `not ${named2.join(" or ")}` : "another value";
+    return { value, phrase };
+  });
+}
+function matchesPattern(p2, v) {
+  if (p2.kind === "exact") return p2.text === v;
+  if (p2.kind === "iexact") return p2.text.toLowerCase() === v.toLowerCase();
+  return matchWildcard(p2.text, v);
+}
+function ipCandidatesOf(entries) {
+  const cidrs = entries.filter((e) => familyOf(e.operator) === "ip").flatMap((e) => valuesOf(e.values).filter((v) => typeof v === "string"));
+  const ranges = [...new Set(cidrs)].flatMap((text2) => {
+    const range = parseCidr(text2);
+    return range === void 0 ? [] : [{ text: text2, bounds: cidrBounds(range) }];
+  });
+  const overlap = (a, b2) => a[0] <= b2[1] && b2[0] <= a[1];
+  return ipCandidates(cidrs).map((address) => {
+    const within2 = ranges.filter((r2) => evaluateCondition({ IpAddress: { k: r2.text } }, { k: address }) === true);
+    const inside = within2.map((r2) => r2.text);
+    const outside = (within2.length > 0 ? ranges.filter((r2) => !inside.includes(r2.text) && within2.some((w) => overlap(w.bounds, r2.bounds))) : ranges).map((r2) => r2.text);
+    const phrase = inside.length > 0 ? `in ${inside.join(" and ")}${outside.length > 0 && outside.length <= 2 ? ` (not ${outside.join(" or ")})` : ""}` : outside.length > 0 ? `outside ${outside.join(" and ")}` : `= ${address}`;
+    return { value: address, phrase };
+  });
+}
+var ANY_ARN = "arn:*:*:*:*:*";
+function arnCandidates(entries, unsupported) {
+  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
+  const patterns = [ANY_ARN, ...written.filter((p2) => parseArn(p2) !== void 0)];
+  const search = findCells(patterns.map((text2) => ({ kind: "arn", text: text2 })), { allowEmpty: false });
+  if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
+  return search.cells.map((cell2) => {
+    const matched = cell2.matches.filter((i2) => i2 > 0).map((i2) => `\`${patterns[i2]}\``);
+    const valid = cell2.matches.includes(0);
+    return { value: cell2.example, phrase: !valid ? "not a valid ARN" : matched.length > 0 ? `matching ${matched.join(" and ")}` : "another ARN" };
+  });
+}
+function candidatesFor(family, entries, unsupported) {
+  const literals = entries.filter((e) => familyOf(e.operator) === family).flatMap((e) => valuesOf(e.values));
+  switch (family) {
+    case "string":
+      return stringCandidates(entries, unsupported);
+    case "numeric":
+      return orderedCandidates(literals.map(toNumber2).filter((n) => n !== void 0), (n) => n, String, 1, ["<", ">"]);
+    case "date":
+      return orderedCandidates(literals.map(toEpochMillis).filter((n) => n !== void 0), isoOrSeconds, (ms) => String(isoOrSeconds(ms)), 1e3, ["before", "after"]);
+    case "bool":
+      return [true, false].map((b2) => ({ value: b2, phrase: String(b2) }));
+    case "ip":
+      return ipCandidatesOf(entries);
+    case "arn":
+      return arnCandidates(entries, unsupported);
+    default:
+      return [{ value: "value", phrase: "present" }];
+  }
+}
+function results(entries, context) {
+  return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context));
+}
+var MAX_LISTS = 4096;
+function partitionKey(key2, entries) {
+  const unsupported = [];
+  const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
+  if (families.size > 1) unsupported.push(`key ${key2} is read by ${[...families].join(" and ")} operators`);
+  const spellings = [...new Set(entries.map((e) => e.spelling))];
+  const candidates3 = [];
+  for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
+  const typed = [...families].filter((f) => f !== "string");
+  const noun = { ip: "valid IP address", bool: "boolean", numeric: "number", date: "date", arn: "valid ARN" };
+  if (typed.length > 0) candidates3.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => noun[f]).join(" or ")}` });
+  const cells = [];
+  const seen = /* @__PURE__ */ new Set();
+  const bySignature = /* @__PURE__ */ new Map();
+  const add2 = (fragment, phrase, mergePhrase, list3 = false) => {
+    const r2 = results(entries, fragment);
+    const sig = r2.map(String).join(",");
+    const known = bySignature.get(sig);
+    if (known) {
+      if (mergePhrase && !known.phrases.includes(phrase)) known.phrases.push(phrase);
+      return false;
+    }
+    const cell2 = { fragment, results: r2, phrases: [phrase], list: list3 };
+    bySignature.set(sig, cell2);
+    cells.push(cell2);
+    return true;
+  };
+  add2({}, MISSING, true);
+  const scalar = [];
+  const scalarSignatures = /* @__PURE__ */ new Set();
+  for (const c3 of candidates3) {
+    const fragment = Object.fromEntries(spellings.map((s) => [s, c3.value]));
+    add2(fragment, c3.phrase, true);
+    const sig = results(entries, fragment).map(String).join(",");
+    if (!scalarSignatures.has(sig)) {
+      scalarSignatures.add(sig);
+      scalar.push({ value: c3.value });
+    }
+  }
+  if (spellings.length > 1) unsupported.push(`key ${key2} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
+  const reads = entries.map((e) => {
+    const op = parseConditionOperator(e.operator);
+    return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
+  });
+  const join19 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
+  const joined = /* @__PURE__ */ new Map();
+  elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
+  let frontier = [...joined.values()];
+  while (frontier.length > 0 && joined.size <= MAX_LISTS) {
+    const next = [];
+    for (const f of frontier) {
+      elementResults.forEach((r2, i2) => {
+        const j2 = join19(f.results, r2);
+        const sig = j2.map(String).join(",");
+        if (joined.has(sig)) return;
+        const entry = { results: j2, values: [...f.values, scalar[i2].value] };
+        joined.set(sig, entry);
+        next.push(entry);
+      });
+    }
+    frontier = next;
+  }
+  if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
+  for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
+    const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
+    add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
+  }
+  return { key: key2, entries: [...entries], cells, unsupported };
+}
+
+// src/diff/access-context.ts
+var BASE_DENY = 1;
+var BASE_ALLOW = 2;
+var HEAD_DENY = 4;
+var HEAD_ALLOW = 8;
+function prepareConditions(statements) {
+  const entriesByKey = /* @__PURE__ */ new Map();
+  const sides = statements.map(({ statement: statement2, inBase, inHead }) => {
+    let constant = true;
+    const keys = /* @__PURE__ */ new Map();
+    for (const [operator, block] of Object.entries(statement2.Condition ?? {})) {
+      if (parseConditionOperator(operator) === void 0 || typeof block !== "object" || block === null) {
+        constant = "error";
+        continue;
+      }
+      for (const [spelling, values] of Object.entries(block)) {
+        const key2 = foldKey(spelling);
+        let list3 = entriesByKey.get(key2);
+        if (!list3) entriesByKey.set(key2, list3 = []);
+        list3.push({ operator, spelling, values });
+        const mine = keys.get(key2);
+        if (mine) mine.push(list3.length - 1);
+        else keys.set(key2, [list3.length - 1]);
+      }
+    }
+    return { statement: statement2, inBase, inHead, constant, keys };
+  });
+  const partitions = /* @__PURE__ */ new Map();
+  for (const key2 of [...entriesByKey.keys()].sort()) partitions.set(key2, partitionKey(key2, entriesByKey.get(key2)));
+  return { sides, partitions };
+}
+function bitsOf(s, c3) {
+  const applies2 = c3 === true || c3 === "error" && s.statement.Effect === "Deny";
+  if (!applies2) return 0;
+  const deny = s.statement.Effect === "Deny";
+  return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
+}
+function classesOf(partition, statements) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const cell2 of partition.cells) {
+    const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell2.results[e]), true));
+    const sig = perStatement.map(String).join(",");
+    const known = byKey.get(sig);
+    const target = known ?? { perStatement, fragment: cell2.fragment, phrases: [], listPhrases: [] };
+    if (!known) byKey.set(sig, target);
+    const into = cell2.list ? target.listPhrases : target.phrases;
+    for (const p2 of cell2.phrases) if (!into.includes(p2)) into.push(p2);
+  }
+  return [...byKey.values()];
+}
+var MAX_COMBINATIONS = 5e4;
+function describeKeyChoice(label, all, chosen) {
+  if (chosen.size === all.length) return void 0;
+  const phrases = [...new Set([...chosen].flatMap((i2) => all[i2].phrases))];
+  return describeValues(label, phrases.length > 0 ? phrases : [...new Set([...chosen].flatMap((i2) => all[i2].listPhrases))]);
+}
+function analyseComponent(keys, statements, partitions) {
+  const classes = keys.map((k2) => classesOf(partitions.get(k2), statements));
+  const total = classes.reduce((n, c3) => n * c3.length, 1);
+  const complete = total <= MAX_COMBINATIONS;
+  const seen = /* @__PURE__ */ new Map();
+  const idx = keys.map(() => 0);
+  for (let n = 0; n < Math.min(total, MAX_COMBINATIONS); n++) {
+    let summary = 0;
+    statements.forEach((s, si) => {
+      let c3 = s.constant;
+      for (let k2 = 0; k2 < keys.length; k2++) c3 = and3(c3, classes[k2][idx[k2]].perStatement[si]);
+      summary |= bitsOf(s, c3);
+    });
+    let entry = seen.get(summary);
+    if (!entry) seen.set(summary, entry = { first: [...idx], perKey: keys.map(() => /* @__PURE__ */ new Set()), count: 0 });
+    entry.count++;
+    idx.forEach((v, k2) => entry.perKey[k2].add(v));
+    for (let k2 = keys.length - 1; k2 >= 0; k2--) {
+      idx[k2]++;
+      if (idx[k2] < classes[k2].length) break;
+      idx[k2] = 0;
+    }
+  }
+  const bySummary = /* @__PURE__ */ new Map();
+  for (const [summary, e] of seen) {
+    const fragment = Object.assign({}, ...e.first.map((c3, k2) => classes[k2][c3].fragment));
+    const product = e.perKey.reduce((n, s) => n * s.size, 1) === e.count;
+    const condition = keys.flatMap((_2, k2) => {
+      const chosen = product ? e.perKey[k2] : /* @__PURE__ */ new Set([e.first[k2]]);
+      const text2 = describeKeyChoice(partitions.get(keys[k2]).entries[0]?.spelling ?? keys[k2], classes[k2], chosen);
+      return text2 === void 0 ? [] : [text2];
+    });
+    bySummary.set(summary, { fragment, condition });
+  }
+  return { bySummary, complete };
+}
+function analyseContexts(statements, partitions) {
+  const reasons = [];
+  let fixed2 = 0;
+  const conditional = [];
+  for (const s of statements) {
+    if (s.keys.size === 0) fixed2 |= bitsOf(s, s.constant);
+    else conditional.push(s);
+  }
+  const parent = /* @__PURE__ */ new Map();
+  const find = (k2) => {
+    let r2 = k2;
+    while (parent.get(r2) !== r2) r2 = parent.get(r2);
+    parent.set(k2, r2);
+    return r2;
+  };
+  for (const s of conditional) {
+    const ks = [...s.keys.keys()];
+    for (const k2 of ks) if (!parent.has(k2)) parent.set(k2, k2);
+    for (const k2 of ks.slice(1)) parent.set(find(k2), find(ks[0]));
+  }
+  const components = /* @__PURE__ */ new Map();
+  for (const k2 of [...parent.keys()].sort()) {
+    const root = find(k2);
+    let c3 = components.get(root);
+    if (!c3) components.set(root, c3 = { keys: [], statements: [] });
+    c3.keys.push(k2);
+  }
+  for (const s of conditional) components.get(find(s.keys.keys().next().value)).statements.push(s);
+  let complete = true;
+  let outcomes = /* @__PURE__ */ new Map([[fixed2, { context: {}, condition: [] }]]);
+  for (const c3 of components.values()) {
+    for (const k2 of c3.keys) for (const why of partitions.get(k2).unsupported) if (!reasons.includes(why)) reasons.push(why);
+    const r2 = analyseComponent(c3.keys, c3.statements, partitions);
+    if (!r2.complete) {
+      complete = false;
+      reasons.push(`conditions on ${c3.keys.join(", ")}: more than ${MAX_COMBINATIONS.toLocaleString("en-US")} combinations`);
+    }
+    const single = r2.bySummary.size === 1;
+    const next = /* @__PURE__ */ new Map();
+    for (const [bits, o2] of outcomes) {
+      for (const [cbits, co] of r2.bySummary) {
+        const summary = bits | cbits;
+        if (next.has(summary)) continue;
+        next.set(summary, { context: { ...o2.context, ...co.fragment }, condition: single ? o2.condition : [...o2.condition, ...co.condition] });
+      }
+    }
+    outcomes = next;
+  }
+  return {
+    outcomes: [...outcomes].map(([summary, o2]) => ({ summary, context: o2.context, condition: o2.condition })),
+    complete: complete && reasons.length === 0,
+    reasons
+  };
+}
+
+// src/diff/cells/describe-cell.ts
+var LIST_MAX = 3;
+function quote(p2) {
+  return `\`${p2}\``;
+}
+function hasWildcard2(p2) {
+  return p2.includes("*") || p2.includes("?");
+}
+function listPatterns(patterns, max = LIST_MAX) {
+  const shown2 = patterns.slice(0, max).map(quote);
+  const rest = patterns.length - shown2.length;
+  if (rest > 0) return `${shown2.join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
+  if (shown2.length <= 1) return shown2.join("");
+  return `${shown2.slice(0, -1).join(", ")} and ${shown2.at(-1)}`;
+}
+function describeCell(noun, patterns, matches, literal = () => true) {
+  const inCell = new Set(matches);
+  const positives = [...new Set(matches.map((i2) => patterns[i2]))];
+  const exact = positives.find((p2) => !hasWildcard2(p2) && literal(p2));
+  if (exact !== void 0) return exact;
+  const shownPositives = positives.filter((p2) => p2.replace(/\*+/g, "*") !== "*");
+  const negatives = [...new Set(patterns.filter((_2, i2) => !inCell.has(i2)))].filter((p2) => !positives.includes(p2));
+  const parts = [];
+  if (shownPositives.length > 0) parts.push(`matching ${listPatterns(shownPositives)}`);
+  if (negatives.length > 0) parts.push(`${shownPositives.length > 0 ? "but " : ""}not ${listPatterns(negatives)}`);
+  return parts.length === 0 ? `any ${noun}` : `any ${noun} ${parts.join(" ")}`;
+}
+
+// src/diff/access-regions.ts
+var DEFAULT_MAX_REGIONS = 2e5;
+function decisionKey(s) {
+  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
+}
+var Patterns = class {
+  constructor(ignoreCase) {
+    this.ignoreCase = ignoreCase;
+  }
+  ignoreCase;
+  compared = [];
+  written = [];
+  index = /* @__PURE__ */ new Map();
+  add(p2) {
+    const key2 = this.ignoreCase ? p2.toLowerCase() : p2;
+    let i2 = this.index.get(key2);
+    if (i2 === void 0) {
+      i2 = this.compared.length;
+      this.index.set(key2, i2);
+      this.compared.push(key2);
+      this.written.push(p2);
+    }
+    return i2;
+  }
+  matchers = [];
+  matcher(i2) {
+    return this.matchers[i2] ??= compileWildcard(this.compared[i2], { ignoreCase: this.ignoreCase });
+  }
+};
+function affixes(p2) {
+  const first3 = p2.search(/[*?]/);
+  if (first3 < 0) return { prefix: p2, suffix: p2, literal: true };
+  const last2 = Math.max(p2.lastIndexOf("*"), p2.lastIndexOf("?"));
+  return { prefix: p2.slice(0, first3), suffix: p2.slice(last2 + 1), literal: false };
+}
+function mayOverlap(a, b2) {
+  const x2 = affixes(a);
+  const y2 = affixes(b2);
+  const n = Math.min(x2.prefix.length, y2.prefix.length);
+  if (x2.prefix.slice(0, n) !== y2.prefix.slice(0, n)) return false;
+  const m = Math.min(x2.suffix.length, y2.suffix.length);
+  return x2.suffix.slice(x2.suffix.length - m) === y2.suffix.slice(y2.suffix.length - m);
+}
+function partHolds(t2, matched, absentHolds) {
+  if (t2.some === void 0 && t2.none === void 0) return absentHolds;
+  return (t2.some === void 0 || t2.some.some((i2) => matched.has(i2))) && (t2.none === void 0 || !t2.none.some((i2) => matched.has(i2)));
+}
+function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
+  const local = new Map(relevant2.map((g, i2) => [g, i2]));
+  const toLocal = (list3) => list3?.map((g) => local.get(g)).filter((i2) => i2 !== void 0);
+  const search = findCells(
+    relevant2.map((g) => ({ kind: "glob", text: patterns.compared[g] })),
+    { ...domain.some ? { someOf: toLocal(domain.some) } : {}, ...domain.none ? { noneOf: toLocal(domain.none) } : {}, maxStates: Math.max(1, budget.states), allowEmpty }
+  );
+  budget.states -= search.states;
+  return {
+    cells: search.cells.map((c3) => ({ ...c3, set: new Set(c3.matches.map((i2) => relevant2[i2])), relevant: relevant2 })),
+    complete: search.complete
+  };
+}
+function decide(deny, allow, approval) {
+  return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
+}
+var RANK = { deny: 0, approval_required: 1, allow: 2 };
+function compareAccessRegions(base, head, options = {}) {
+  const budget = { states: options.maxStates ?? DEFAULT_MAX_STATES, regions: options.maxRegions ?? DEFAULT_MAX_REGIONS };
+  const actions = new Patterns(true);
+  const resources = new Patterns(false);
+  const reasons = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const [side, policy] of [["base", base], ["head", head]]) {
+    for (const s of policy.Statement) {
+      const k2 = decisionKey(s);
+      let u = byKey.get(k2);
+      if (!u) byKey.set(k2, u = { statement: s, inBase: false, inHead: false });
+      if (side === "base") u.inBase = true;
+      else u.inHead = true;
+    }
+  }
+  const ordered = [...byKey.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
+  const { sides, partitions } = prepareConditions(ordered);
+  const target = (list3, pool) => list3?.map((p2) => pool.add(p2));
+  const statements = sides.map((s, id) => ({
+    ...s,
+    id,
+    action: { some: target(s.statement.Action, actions), none: target(s.statement.NotAction, actions) },
+    resource: { some: target(s.statement.Resource, resources), none: target(s.statement.NotResource, resources) }
+  }));
+  for (const a of [...base.RequireApproval?.Actions ?? [], ...head.RequireApproval?.Actions ?? []].sort()) actions.add(a);
+  const approvalsOf = (p2) => new Set((p2.RequireApproval?.Actions ?? []).map((a) => actions.add(a)));
+  const baseApprovals = approvalsOf(base);
+  const headApprovals = approvalsOf(head);
+  const changedApprovals = [.../* @__PURE__ */ new Set([...baseApprovals, ...headApprovals])].filter((i2) => baseApprovals.has(i2) !== headApprovals.has(i2));
+  const domains = /* @__PURE__ */ new Map();
+  for (const s of statements) {
+    if (s.inBase === s.inHead) continue;
+    if (s.action.some === void 0 && s.action.none === void 0) continue;
+    domains.set(JSON.stringify([s.action, s.resource]), { action: s.action, resource: s.resource });
+  }
+  if (changedApprovals.length > 0) domains.set("approvals", { action: { some: changedApprovals }, resource: {} });
+  const flips = [];
+  const memo = /* @__PURE__ */ new Map();
+  const resourceSearches = /* @__PURE__ */ new Map();
+  let checked = 0;
+  let total = 0;
+  let complete = true;
+  const byActionPattern = /* @__PURE__ */ new Map();
+  for (const s of statements) for (const i2 of s.action.some ?? []) (byActionPattern.get(i2) ?? byActionPattern.set(i2, []).get(i2)).push(s);
+  const notActionStatements = statements.filter((s) => s.action.some === void 0 && s.action.none !== void 0);
+  for (const domain of [...domains.values()]) {
+    const domainActions = domain.action.some?.map((i2) => actions.compared[i2]);
+    const relevantActions = actions.compared.map((_2, i2) => i2).filter((i2) => domainActions === void 0 || domainActions.some((d) => mayOverlap(d, actions.compared[i2])) || (domain.action.none ?? []).includes(i2));
+    const actionSearch = searchCells(actions, relevantActions, domain.action, budget, true);
+    if (!actionSearch.complete) complete = false;
+    const actionCells = actionSearch.cells.map((cell2) => {
+      const candidates3 = new Set(notActionStatements);
+      for (const i2 of cell2.set) for (const s of byActionPattern.get(i2) ?? []) candidates3.add(s);
+      const applicable = [...candidates3].filter((s) => partHolds(s.action, cell2.set, false));
+      const approval = { base: [...baseApprovals].some((i2) => cell2.set.has(i2)), head: [...headApprovals].some((i2) => cell2.set.has(i2)) };
+      return { cell: cell2, applicable: new Set(applicable), approval };
+    });
+    const groups = /* @__PURE__ */ new Map();
+    for (const a of actionCells) {
+      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const g = groups.get(key2);
+      if (g) g.push(a);
+      else groups.set(key2, [a]);
+    }
+    const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
+    for (const group of groups.values()) {
+      const relevantSet = /* @__PURE__ */ new Set([...domain.resource.some ?? [], ...domain.resource.none ?? []]);
+      for (const s of group[0].applicable) {
+        for (const i2 of [...s.resource.some ?? [], ...s.resource.none ?? []]) {
+          if (domainResources === void 0 || domainResources.some((d) => mayOverlap(d, resources.compared[i2]))) relevantSet.add(i2);
+        }
+      }
+      const relevantResources = [...relevantSet].sort((a, b2) => a - b2);
+      const searchKey = `${relevantResources.join(",")}|${JSON.stringify(domain.resource)}`;
+      let resourceCells = resourceSearches.get(searchKey);
+      if (!resourceCells) {
+        const search = searchCells(resources, relevantResources, domain.resource, budget, true);
+        if (!search.complete) complete = false;
+        resourceCells = search.cells.map((cell2) => ({ cell: cell2, holds: (st) => partHolds(st.resource, cell2.set, true) }));
+        resourceSearches.set(searchKey, resourceCells);
+      }
+      total += group.length * resourceCells.length;
+      for (const a of group) {
+        for (const r2 of resourceCells) {
+          if (checked >= budget.regions) continue;
+          checked++;
+          const applicable = [...a.applicable].filter(r2.holds);
+          const key2 = applicable.map((st) => st.id).join(",");
+          let outcomes = memo.get(key2);
+          if (!outcomes) {
+            const analysis = analyseContexts(applicable, partitions);
+            for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
+            if (!analysis.complete) complete = false;
+            outcomes = analysis.outcomes;
+            memo.set(key2, outcomes);
+          }
+          for (const o2 of outcomes) {
+            const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
+            const after = decide((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
+            if (before !== after) flips.push({ action: a.cell, resource: r2.cell, outcome: o2, before, after });
+          }
+        }
       }
     }
   }
-);
-
-// src/lint/rules/overlapping-bands.ts
-var overlapping_bands_default = defineRule(
-  {
-    id: "overlapping-bands",
-    category: "structure",
-    severity: "error",
-    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
-  },
-  (ctx) => {
-    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
-    for (let j2 = 0; j2 < packs.length; j2++) {
-      for (let i2 = 0; i2 < j2; i2++) {
-        const a = packs[i2];
-        const b2 = packs[j2];
-        if (!bandsOverlap(a.band, b2.band)) continue;
-        const file = metadataFile(ctx.repo, b2.name);
-        if (!file) continue;
-        ctx.report({
-          file,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
-          help: "choose a range no other pack uses; installed packs' bands must not overlap"
-        });
+  if (budget.states <= 0) reasons.push(`budget: the cell search stopped at ${(options.maxStates ?? DEFAULT_MAX_STATES).toLocaleString("en-US")} states`);
+  if (checked < total) reasons.push(`budget: ${checked.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} regions checked (maxRegions)`);
+  return report(base, head, flips, actions, resources, { proven: complete && checked === total && reasons.length === 0, checked, total, complete, reasons });
+}
+function niceExamples(patterns, shape) {
+  const memo = /* @__PURE__ */ new Map();
+  const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
+  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 3 && /[A-Za-z]/.test(w) && !heads.includes(w));
+  const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
+  const defaults = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
+  const inCell = (cell2, v) => cell2.relevant.every((g) => patterns.matcher(g)(v) === cell2.set.has(g));
+  let budget = 2e4;
+  return (cell2) => {
+    let nice = memo.get(cell2);
+    if (nice !== void 0) return nice;
+    const tries = [];
+    for (const g of cell2.set) if (!/[*?]/.test(patterns.written[g])) tries.push(patterns.written[g]);
+    for (const g of cell2.set) {
+      const w = patterns.written[g];
+      if (!/[*?]/.test(w) || w.replace(/\*+/g, "*") === "*") continue;
+      const own = wordsOf(w);
+      for (const f of [...words.filter((x2) => !own.includes(x2)), "example", ""]) tries.push(w.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
+    }
+    tries.push(...defaults);
+    nice = cell2.example;
+    for (const t2 of tries) {
+      if (budget-- <= 0) break;
+      if (inCell(cell2, t2)) {
+        nice = t2;
+        break;
       }
     }
-  }
-);
-
-// src/lint/rules/layer-inversion.ts
-var layer_inversion_default = defineRule(
-  {
-    id: "layer-inversion",
-    category: "structure",
-    severity: "error",
-    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
-          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
-        });
-      }
+    memo.set(cell2, nice);
+    return nice;
+  };
+}
+function describeActionCell(patterns, cell2, example) {
+  const literal = [...cell2.set].map((g) => patterns.written[g]).find((w) => !/[*?]/.test(w));
+  if (literal !== void 0) return literal;
+  const text2 = describeCell("action", cell2.relevant.map((g) => patterns.written[g]), cell2.relevant.flatMap((g, i2) => cell2.set.has(g) ? [i2] : []));
+  return `${example} (${text2})`;
+}
+function report(base, head, flips, actions, resources, proof) {
+  const niceAction = niceExamples(actions, "action");
+  const niceResource = niceExamples(resources, "resource");
+  const engines = { base: compileAccess(base), head: compileAccess(head) };
+  const result = { witnesses: proof.checked, truncated: !proof.proven, newlyAllowed: [], newlyDenied: [], approvalChanges: [], regions: [], proof };
+  const seen = /* @__PURE__ */ new Set();
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of flips) {
+    const request2 = { action: niceAction(f.action), resource: niceResource(f.resource), context: f.outcome.context };
+    const id = stableStringify(request2);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const before = engines.base.authorize(request2).decision;
+    const after = engines.head.authorize(request2).decision;
+    if (before !== f.before || after !== f.after) {
+      proof.proven = false;
+      const why = `internal: the cell of ${request2.action} ${request2.resource} decided ${f.before} \u2192 ${f.after}, the evaluator ${before} \u2192 ${after}`;
+      if (!proof.reasons.includes(why)) proof.reasons.push(why);
     }
-    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
-    for (const hi of banded) {
-      for (const lo of banded) {
-        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
-        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
-        const meta = metadataFile(ctx.repo, hi.name);
-        if (!meta) continue;
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
-          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/dependency-missing.ts
-var dependency_missing_default = defineRule(
-  {
-    id: "dependency-missing",
-    category: "structure",
-    severity: "error",
-    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        if (known.has(dep.name)) continue;
-        const near = suggest(dep.name, shipped.packs.keys());
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
-          help: "name a pack that exists under packs/, or add that pack"
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const installed2 = new Set(state.packs.map((p2) => p2.name));
-    for (const p2 of state.packs) {
-      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
-      if (missing.length === 0) continue;
-      ctx.report({
-        file: state.file,
-        pointer: p2.pointer,
-        atKey: true,
-        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
-        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+    if (before === after) continue;
+    const entry = { ...request2, before, after };
+    if (after === "allow") result.newlyAllowed.push(entry);
+    else if (before === "allow") result.newlyDenied.push(entry);
+    else result.approvalChanges.push(entry);
+    const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
+    const clauses = f.outcome.condition;
+    const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
+    const key2 = `${before}>${after}|${resourceText}|${condition}`;
+    const actionText = describeActionCell(actions, f.action, request2.action);
+    const region = groups.get(key2);
+    if (region) {
+      region.cells++;
+      const list3 = region.where.actions.split(", ");
+      if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
+    } else {
+      groups.set(key2, {
+        kind: "access",
+        verdict: RANK[after] > RANK[before] ? "loosened" : "tightened",
+        before,
+        after,
+        where: { actions: actionText, resource: resourceText, ...condition !== "" ? { condition } : {} },
+        cells: 1,
+        example: request2
       });
     }
   }
-);
+  result.regions = [...groups.values()];
+  return result;
+}
 
-// src/lint/rules/dependency-cycle.ts
-var dependency_cycle_default = defineRule(
-  {
-    id: "dependency-cycle",
-    category: "structure",
-    severity: "error",
-    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
-  },
-  (ctx) => {
-    const packs = shippedPacksOf(ctx.repo).packs;
-    for (const cycle of findCycles(packs)) {
-      cycle.forEach((name, i2) => {
-        const next = cycle[(i2 + 1) % cycle.length];
-        const meta = metadataFile(ctx.repo, name);
-        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
-        if (!meta || !dep) return;
-        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `dependency cycle: ${formatCycle(rotated)}`,
-          help: "remove one dependency of the cycle"
-        });
+// src/diff/statement-targets.ts
+var compiledTargets = /* @__PURE__ */ new WeakMap();
+function compiledTarget(s) {
+  let c3 = compiledTargets.get(s);
+  if (!c3) {
+    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    c3 = { action: comp(s.Action, true), notAction: comp(s.NotAction, true), resource: comp(s.Resource, false), notResource: comp(s.NotResource, false) };
+    compiledTargets.set(s, c3);
+  }
+  return c3;
+}
+function statementCovers(s, action, resource) {
+  const c3 = compiledTarget(s);
+  if (c3.action === void 0 && c3.notAction === void 0) return false;
+  const actionOk = (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
+  return actionOk && (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
+}
+
+// src/diff/verdict.ts
+function combineVerdicts(a, b2) {
+  if (a === b2) return a;
+  if (a === "neutral") return b2;
+  if (b2 === "neutral") return a;
+  if (a === "review") return b2;
+  if (b2 === "review") return a;
+  return "mixed";
+}
+function verdictOf(loosens, tightens) {
+  return loosens ? tightens ? "mixed" : "loosened" : tightens ? "tightened" : "neutral";
+}
+function overallVerdict(verdicts, anyChange) {
+  let v = "neutral";
+  for (const x2 of verdicts) v = combineVerdicts(v, x2);
+  return !anyChange && v === "neutral" ? "unchanged" : v;
+}
+function isLoosening(v) {
+  return v === "loosened" || v === "mixed";
+}
+function isTightening(v) {
+  return v === "tightened" || v === "mixed";
+}
+function notProvenNote(proof) {
+  const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
+  const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
+  return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
+}
+
+// src/diff/access.ts
+function compareAccess(base, head, options = {}) {
+  return compareAccessRegions(base, head, options);
+}
+function pickExamples(list3, max) {
+  if (list3.length <= max) return [...list3];
+  const picked = /* @__PURE__ */ new Set();
+  const lower = (r2) => r2.action.toLowerCase();
+  const passes2 = [
+    lower,
+    (r2) => `${lower(r2)} ${r2.resource}`,
+    // case variants of an action decide alike: they come last
+    (r2) => `${lower(r2)} ${r2.resource} ${stableStringify(r2.context ?? {})}`,
+    () => ""
+  ];
+  const rank = /* @__PURE__ */ new Map();
+  const order2 = list3.map((r2, i2) => {
+    const n = rank.get(lower(r2)) ?? 0;
+    rank.set(lower(r2), n + 1);
+    return { i: i2, n };
+  }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
+  for (const key2 of passes2) {
+    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
+    for (const i2 of order2) {
+      if (picked.size >= max) break;
+      if (picked.has(i2)) continue;
+      const k2 = key2(list3[i2]);
+      if (k2 !== "" && seen.has(k2)) continue;
+      seen.add(k2);
+      picked.add(i2);
+    }
+  }
+  return [...picked].sort((a, b2) => a - b2).map((i2) => list3[i2]);
+}
+function isLooserDecision(before, after) {
+  const rank = { deny: 0, approval_required: 1, allow: 2 };
+  return rank[after] > rank[before];
+}
+function writtenStatements(access2, provenance) {
+  const sugar = desugarWorkspaceControls(access2, provenance);
+  const n = access2.Statement.length - sugar.length;
+  if (n < 0) return access2.Statement;
+  const tail = access2.Statement.slice(n);
+  return sugar.every((s, i2) => stableStringify(s) === stableStringify(tail[i2])) ? access2.Statement.slice(0, n) : access2.Statement;
+}
+function locate(statements) {
+  const perPolicy = /* @__PURE__ */ new Map();
+  return statements.map((statement2) => {
+    const n = (perPolicy.get(statement2.source.policy) ?? 0) + 1;
+    perPolicy.set(statement2.source.policy, n);
+    return { statement: statement2, label: statement2.Sid !== void 0 ? `${statement2.source.policy}:${statement2.Sid}` : `${statement2.source.policy}#${n}` };
+  });
+}
+function content(s, withSid) {
+  const { source: _source, Sid, ...rest } = s;
+  return stableStringify(withSid ? { ...rest, Sid } : rest);
+}
+function bare(s) {
+  const { source: _source, ...rest } = s;
+  return rest;
+}
+function matchStatements(before, after) {
+  const a = locate(before);
+  const b2 = locate(after);
+  const pairs = [];
+  const usedB = /* @__PURE__ */ new Set();
+  const leftA = [];
+  const bySid = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (x2.statement.Sid === void 0) return;
+    const list3 = bySid.get(x2.label);
+    if (list3) list3.push(i2);
+    else bySid.set(x2.label, [i2]);
+  });
+  for (const x2 of a) {
+    const i2 = x2.statement.Sid === void 0 ? void 0 : bySid.get(x2.label)?.shift();
+    if (i2 === void 0) leftA.push(x2);
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  const byContent = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (usedB.has(i2)) return;
+    const k2 = content(x2.statement, false);
+    const list3 = byContent.get(k2);
+    if (list3) list3.push(i2);
+    else byContent.set(k2, [i2]);
+  });
+  const leftOver = [];
+  for (const x2 of leftA) {
+    const i2 = byContent.get(content(x2.statement, false))?.shift();
+    if (i2 === void 0) leftOver.push(x2);
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  const byPosition = /* @__PURE__ */ new Map();
+  b2.forEach((x2, i2) => {
+    if (!usedB.has(i2) && x2.statement.Sid === void 0) byPosition.set(x2.label, i2);
+  });
+  for (const x2 of leftOver) {
+    const i2 = x2.statement.Sid === void 0 ? byPosition.get(x2.label) : void 0;
+    if (i2 === void 0 || usedB.has(i2)) pairs.push({ before: x2 });
+    else {
+      usedB.add(i2);
+      pairs.push({ before: x2, after: b2[i2] });
+    }
+  }
+  b2.forEach((x2, i2) => {
+    if (!usedB.has(i2)) pairs.push({ after: x2 });
+  });
+  return pairs;
+}
+function diffStatements(before, after, flips) {
+  const changes = [];
+  const loosening = [...flips.newlyAllowed, ...flips.approvalChanges.filter((f) => isLooserDecision(f.before, f.after))];
+  const tightening = [...flips.newlyDenied, ...flips.approvalChanges.filter((f) => !isLooserDecision(f.before, f.after))];
+  for (const pair of matchStatements(before, after)) {
+    const sb = pair.before?.statement;
+    const sa = pair.after?.statement;
+    if (sb && sa && content(sb, true) === content(sa, true) && stableStringify(sb.source) === stableStringify(sa.source)) continue;
+    const sameRules = sb !== void 0 && sa !== void 0 && content(sb, false) === content(sa, false);
+    const covers = (f) => [sb, sa].some((s) => s !== void 0 && statementCovers(s, f.action, f.resource));
+    const nLoose = sameRules ? 0 : loosening.filter(covers).length;
+    const nTight = sameRules ? 0 : tightening.filter(covers).length;
+    const unproven = !flips.proof.proven && !sameRules && nLoose === 0 && nTight === 0;
+    const verdict = unproven ? "review" : verdictOf(nLoose > 0, nTight > 0);
+    const parts = [];
+    if (nLoose > 0) parts.push(`${nLoose} request${nLoose === 1 ? "" : "s"} loosened`);
+    if (nTight > 0) parts.push(`${nTight} request${nTight === 1 ? "" : "s"} tightened`);
+    const guardrail = verdict === "neutral" && !sameRules && sb?.Effect === "Deny" ? guardrailChange(sb, sa) : void 0;
+    if (guardrail) parts.push(`guardrail ${guardrail} \u2014 no decision changes now`);
+    changes.push({
+      kind: "access",
+      path: `Statement[${(pair.after ?? pair.before).label}]`,
+      subject: "statement",
+      change: !sb ? "added" : !sa ? "removed" : sameRules ? "moved" : "changed",
+      verdict,
+      review: unproven,
+      before: sb ? bare(sb) : void 0,
+      after: sa ? bare(sa) : void 0,
+      source: { before: sb ? [sb.source] : [], after: sa ? [sa.source] : [] },
+      note: parts.length > 0 ? parts.join(", ") : unproven ? notProvenNote(flips.proof) : "no decision changes",
+      ...guardrail ? { guardrail } : {}
+    });
+  }
+  return changes;
+}
+var ALLOW_ALL = { Effect: "Allow", Action: ["*"], Resource: ["*"], source: { policy: "", file: "" } };
+function guardrailChange(before, after) {
+  if (after === void 0 || after.Effect !== "Deny") return "removed";
+  const c3 = compareAccessRegions({ Statement: [ALLOW_ALL, before] }, { Statement: [ALLOW_ALL, after] });
+  return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
+}
+
+// src/engine/data/request.ts
+var optString = (v) => v === void 0 || typeof v === "string";
+function requestProblem(request2, now) {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
+  if (!isRecord(request2)) return "expected an object";
+  if (typeof request2.dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(request2.fields)) return "fields must be a list";
+  for (const [i2, f] of request2.fields.entries()) {
+    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
+      return `fields[${i2}]: tags must be a list of strings`;
+    }
+  }
+  if (request2.requester !== void 0) {
+    const r2 = request2.requester;
+    if (!isRecord(r2)) return "requester must be an object";
+    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
+  }
+  if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
+  return void 0;
+}
+
+// src/engine/data/reference.ts
+var STRENGTH = ["allow", "mask", "require_approval", "deny"];
+var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
+function tagsOf(field) {
+  const tags = [...field.tags ?? []];
+  if (field.sensitivity !== void 0) tags.push(field.sensitivity);
+  if (field.category !== void 0) tags.push(field.category);
+  return tags;
+}
+function anyOf2(value) {
+  return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
+}
+function fieldPasses(rule, field) {
+  const c3 = rule.spec.match?.fields ?? {};
+  const sensitivity = anyOf2(c3.sensitivity);
+  const category = anyOf2(c3.category);
+  if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
+  if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
+  if (c3.contains !== void 0 && !c3.contains.every((tag) => tagsOf(field).includes(tag))) return false;
+  return true;
+}
+function hasFieldLevelCriteria(rule) {
+  const c3 = rule.spec.match?.fields ?? {};
+  return c3.sensitivity !== void 0 || c3.category !== void 0 || c3.contains !== void 0;
+}
+function contextMatches(matcher, value) {
+  if (value === void 0) return false;
+  if (typeof matcher === "string") return value === matcher;
+  if (Array.isArray(matcher)) return matcher.includes(value);
+  const not = typeof matcher.not === "string" ? [matcher.not] : matcher.not;
+  return !not.includes(value);
+}
+function wallTime(now, zone) {
+  const text2 = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
+  return text2.replace(/^24/, "00");
+}
+function inWindow(time, now) {
+  const t2 = wallTime(now, time.timezone ?? "UTC");
+  const { after, before } = time;
+  if (after !== void 0 && before !== void 0) {
+    if (after < before) return t2 >= after && t2 < before;
+    if (after > before) return t2 >= after || t2 < before;
+    return false;
+  }
+  if (after !== void 0) return t2 >= after;
+  if (before !== void 0) return t2 < before;
+  return true;
+}
+function ruleMatches(rule, request2, now) {
+  const { match, context } = rule.spec;
+  if (match?.dataset !== void 0 && !matchWildcard(match.dataset, request2.dataset)) return false;
+  const names = request2.fields.map((f) => f.name);
+  if (hasFieldLevelCriteria(rule) && !request2.fields.some((f) => fieldPasses(rule, f))) return false;
+  if (match?.fields?.any !== void 0 && !match.fields.any.some((n) => names.includes(n))) return false;
+  if (match?.fields?.all !== void 0 && !match.fields.all.every((n) => names.includes(n))) return false;
+  const requester = request2.requester ?? {};
+  const values = {
+    requester_role: requester.role,
+    requester_clearance: requester.clearance,
+    requester_region: requester.region,
+    dataset_region: request2.dataset_region,
+    environment: request2.environment
+  };
+  for (const key2 of Object.keys(values)) {
+    const matcher = context?.[key2];
+    if (matcher !== void 0 && !contextMatches(matcher, values[key2])) return false;
+  }
+  if (context?.time !== void 0 && !inWindow(context.time, now)) return false;
+  return true;
+}
+function actionOf(rule) {
+  return STRENGTH.find((a) => rule.spec.action[a] === true);
+}
+function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
+  const problem = requestProblem(request2, now);
+  if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
+  const matched = data.rules.filter((rule) => ruleMatches(rule, request2, now));
+  if (matched.length === 0) {
+    return { action: data.default_action === "allow" ? "allow" : "deny", policy: null, reason: "no rule matched", matched: [] };
+  }
+  const strongest = STRENGTH[Math.max(...matched.map((r2) => STRENGTH.indexOf(actionOf(r2))))];
+  const sameAction = matched.filter((r2) => actionOf(r2) === strongest);
+  let top = sameAction[0];
+  for (const r2 of sameAction) if (r2.precedence >= top.precedence) top = r2;
+  const decision = {
+    action: strongest,
+    policy: top.id,
+    reason: top.spec.action.reason ?? `matched rule ${top.id}`,
+    matched: matched.map((r2) => r2.id)
+  };
+  if (top.spec.action.ttl !== void 0) decision.ttl_seconds = ttlSeconds(top.spec.action.ttl);
+  if (top.spec.action.approver_role !== void 0) decision.approver_role = top.spec.action.approver_role;
+  if (strongest === "mask") {
+    const masks = {};
+    for (const rule of sameAction) {
+      const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
+      const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
+      for (const field of request2.fields) {
+        if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
+        if (namesFields && !named2.includes(field.name)) continue;
+        const rules = rule.spec.masking?.rules ?? {};
+        const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
+        const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
+        const stricter2 = before === void 0 || STRICTNESS.indexOf(method) > STRICTNESS.indexOf(before) ? method : before;
+        Object.defineProperty(masks, field.name, { value: stricter2, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    decision.masks = masks;
+  }
+  return decision;
+}
+function ttlSeconds(ttl) {
+  const ms = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
+  let total = 0;
+  for (const m of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * ms[m[2]];
+  return Math.floor(Math.round(total) / 1e3);
+}
+
+// src/diff/data-space.ts
+var STRENGTH_ORDER = ["allow", "mask", "require_approval", "deny"];
+function strengthOf(rule) {
+  const action = rule.spec.action;
+  return STRENGTH_ORDER.findIndex((a) => action?.[a] === true);
+}
+function predicateOf(spec) {
+  const p2 = {};
+  if (spec.match !== void 0) p2.match = spec.match;
+  if (spec.context !== void 0) p2.context = spec.context;
+  return p2;
+}
+function ranks(rules, ids) {
+  const kept = rules.map((r2, i2) => ({ r: r2, i: i2 })).filter(({ r: r2 }) => ids.has(r2.id));
+  kept.sort((a, b2) => a.r.precedence - b2.r.precedence || a.i - b2.i);
+  return new Map(kept.map(({ r: r2 }, rank) => [r2.id, rank]));
+}
+function ruleChanges(base, head) {
+  const group = (d) => {
+    const m = /* @__PURE__ */ new Map();
+    for (const r2 of d.rules) m.set(r2.id, [...m.get(r2.id) ?? [], r2]);
+    return m;
+  };
+  const a = group(base);
+  const b2 = group(head);
+  const changed = /* @__PURE__ */ new Set();
+  const common = /* @__PURE__ */ new Set();
+  for (const id of /* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])) {
+    const ra = a.get(id);
+    const rb = b2.get(id);
+    if (ra?.length !== 1 || rb?.length !== 1) changed.add(id);
+    else if (stableStringify(ra[0].spec) !== stableStringify(rb[0].spec)) changed.add(id);
+    else common.add(id);
+  }
+  const rankA = ranks(base.rules, common);
+  const rankB = ranks(head.rules, common);
+  const reordered = new Set([...common].filter((id) => rankA.get(id) !== rankB.get(id)));
+  for (const id of reordered) changed.add(id);
+  return { changed, reordered };
+}
+function buildRuleSpace(base, head) {
+  const { changed: changedIds } = ruleChanges(base, head);
+  const byKey = /* @__PURE__ */ new Map();
+  for (const r2 of [...base.rules, ...head.rules]) {
+    const p2 = predicateOf(r2.spec);
+    byKey.set(stableStringify(p2), p2);
+  }
+  const keys = [...byKey.keys()].sort();
+  const index = new Map(keys.map((k2, i2) => [k2, i2]));
+  const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
+  let changed = 0n;
+  const sides = [["base", base], ["head", head]];
+  for (const [side, data] of sides) {
+    for (const r2 of data.rules) {
+      const i2 = index.get(stableStringify(predicateOf(r2.spec)));
+      strength[side][i2] = Math.max(strength[side][i2], strengthOf(r2));
+      if (changedIds.has(r2.id)) changed |= 1n << BigInt(i2);
+    }
+  }
+  const defaults = { base: defaultOf(base), head: defaultOf(head) };
+  return {
+    predicates: keys.map((k2) => byKey.get(k2)),
+    strength,
+    defaults,
+    changed,
+    all: (1n << BigInt(keys.length)) - 1n,
+    defaultChanged: defaults.base !== defaults.head
+  };
+}
+function defaultOf(data) {
+  return data.default_action === "allow" ? "allow" : "deny";
+}
+function actionOf2(space, side, mask) {
+  const s = space.strength[side];
+  let best = -1;
+  for (let i2 = 0; i2 < s.length; i2++) if (mask >> BigInt(i2) & 1n && s[i2] > best) best = s[i2];
+  return best < 0 ? space.defaults[side] : STRENGTH_ORDER[best];
+}
+function relevant(space, mask) {
+  return space.defaultChanged || (mask & space.changed) !== 0n;
+}
+function freshValue(taken, base = "other") {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+function consistent(atoms, kept) {
+  return kept.every((k2, i2) => k2 === void 0 || atoms[i2] === k2);
+}
+function orList(items, word = "or") {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
+}
+function uniqueVectors(vecs) {
+  return [...new Set(vecs)];
+}
+
+// src/diff/data-fields.ts
+var listOf2 = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
+function criteriaOf(p2) {
+  const f = p2.match?.fields;
+  if (f === void 0 || f.sensitivity === void 0 && f.category === void 0 && f.contains === void 0) return void 0;
+  const c3 = {};
+  if (f.sensitivity !== void 0) c3.sensitivity = listOf2(f.sensitivity);
+  if (f.category !== void 0) c3.category = listOf2(f.category);
+  if (f.contains !== void 0) c3.contains = [...f.contains];
+  return c3;
+}
+function passes(c3, f) {
+  if (c3.sensitivity && !(f.sensitivity !== void 0 && c3.sensitivity.includes(f.sensitivity))) return false;
+  if (c3.category && !(f.category !== void 0 && c3.category.includes(f.category))) return false;
+  const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
+  return c3.contains === void 0 || c3.contains.every((t2) => tags.includes(t2));
+}
+function critPhrase(c3) {
+  const parts = [];
+  if (c3.sensitivity) parts.push(`with sensitivity ${orList(c3.sensitivity)}`);
+  if (c3.category) parts.push(`in category ${orList(c3.category)}`);
+  if (c3.contains && c3.contains.length > 0) parts.push(`tagged ${orList(c3.contains, "and")}`);
+  return parts.join(", ");
+}
+function attributeCount(a) {
+  return (a.sensitivity !== void 0 ? 1 : 0) + (a.category !== void 0 ? 1 : 0) + (a.tags?.length ?? 0);
+}
+function fieldsDimension(predicates, options = {}) {
+  const budget = options.maxStates ?? 2e5;
+  const reasons = [];
+  const byKey = /* @__PURE__ */ new Map();
+  const critOf = predicates.map(criteriaOf);
+  for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
+  const critKeys = [...byKey.keys()].sort();
+  const crits = critKeys.map((k2) => byKey.get(k2));
+  const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
+  const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
+  const C2 = crits.length;
+  const sens = [...new Set(crits.flatMap((c3) => c3.sensitivity ?? []))].sort();
+  const cats = [...new Set(crits.flatMap((c3) => c3.category ?? []))].sort();
+  const tags = [...new Set(crits.flatMap((c3) => c3.contains ?? []))].sort();
+  const otherAttr = freshValue(/* @__PURE__ */ new Set([...sens, ...cats, ...tags]));
+  let complete = true;
+  const typeCount = (sens.length + 2) * (cats.length + 2) * 2 ** tags.length;
+  if (typeCount > budget) {
+    complete = false;
+    reasons.push(`budget: ${typeCount} field types exceed ${budget}`);
+  }
+  const types = [];
+  for (let t2 = 0; t2 < 2 ** tags.length && types.length < budget; t2++) {
+    for (const s of [void 0, ...sens, otherAttr]) {
+      for (const c3 of [void 0, ...cats, otherAttr]) {
+        const a = {};
+        if (s !== void 0) a.sensitivity = s;
+        if (c3 !== void 0) a.category = c3;
+        const ts = tags.filter((_2, k2) => t2 >> k2 & 1);
+        if (ts.length > 0) a.tags = ts;
+        types.push(a);
+      }
+    }
+  }
+  types.sort((a, b2) => attributeCount(a) - attributeCount(b2));
+  const vecOf = (a) => crits.reduce((v, c3, j2) => passes(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
+  const kinds = [];
+  const known = /* @__PURE__ */ new Set();
+  for (const a of types) {
+    const vec = vecOf(a);
+    if (known.has(vec)) continue;
+    known.add(vec);
+    kinds.push({ vec, attrs: a });
+  }
+  const unions = kinds.map((k2, i2) => ({ vec: k2.vec, types: [i2] }));
+  const seen = new Set(unions.map((u) => u.vec));
+  for (let k2 = 0; k2 < unions.length && complete; k2++) {
+    for (let i2 = 0; i2 < kinds.length; i2++) {
+      const vec = unions[k2].vec | kinds[i2].vec;
+      if (seen.has(vec)) continue;
+      seen.add(vec);
+      unions.push({ vec, types: [...unions[k2].types, i2] });
+      if (unions.length > budget) {
+        complete = false;
+        reasons.push(`budget: field combinations exceed ${budget}`);
+        break;
+      }
+    }
+  }
+  const empty = { vec: 0n, types: [] };
+  const signature = (n) => predicates.flatMap((p2, i2) => [...p2.match?.fields?.any?.includes(n) ? [`a${i2}`] : [], ...p2.match?.fields?.all?.includes(n) ? [`l${i2}`] : []]).join(",");
+  const bySignature = /* @__PURE__ */ new Map();
+  for (const n of names) bySignature.set(signature(n), [...bySignature.get(signature(n)) ?? [], n]);
+  const groups = [];
+  let nextAtom = C2;
+  for (const g of bySignature.values()) {
+    groups.push({ names: g, at: nextAtom });
+    nextAtom += g.length === 1 ? 1 : 2;
+  }
+  const atomCount = nextAtom;
+  const choicesOf = (g) => g.names.length === 1 ? [
+    [[false], []],
+    [[true], g.names]
+  ] : [
+    [[false, false], []],
+    [[false, true], [g.names[0]]],
+    [[true, true], g.names]
+  ];
+  function combos(kept) {
+    let choices = [{ atoms: [], present: [] }];
+    let cut = false;
+    for (const g of groups) {
+      const options2 = choicesOf(g).filter(([atoms]) => atoms.every((a, k2) => kept[g.at + k2] === void 0 || kept[g.at + k2] === a));
+      choices = choices.flatMap((c3) => options2.map(([atoms, present]) => ({ atoms: [...c3.atoms, ...atoms], present: [...c3.present, ...present] })));
+      if (choices.length * (unions.length + 1) > budget) {
+        choices = choices.slice(0, Math.max(1, Math.floor(budget / (unions.length + 1))));
+        cut = true;
+      }
+    }
+    const out = [];
+    for (const choice of choices) {
+      for (const u of [...unions, empty]) {
+        if (u === empty && choice.present.length > 0) continue;
+        const bits = crits.map((_2, j2) => (u.vec >> BigInt(j2) & 1n) === 1n);
+        if (!bits.every((b2, j2) => kept[j2] === void 0 || kept[j2] === b2)) continue;
+        const size = Math.max(u.types.length, choice.present.length);
+        const cost = u === empty ? Infinity : size * 1e3 + choice.present.length * 10 + u.types.reduce((s, t2) => s + attributeCount(kinds[t2].attrs), 0);
+        out.push({ u, present: [...choice.present].sort(), atoms: [...bits, ...choice.atoms], cost });
+      }
+    }
+    return { list: out.sort((a, b2) => a.cost - b2.cost), cut };
+  }
+  const vectorOf = (u, present) => {
+    let vec = 0n;
+    predicates.forEach((p2, i2) => {
+      const j2 = critIndex[i2];
+      const any = p2.match?.fields?.any;
+      const all2 = p2.match?.fields?.all;
+      const ok2 = (j2 < 0 || (u.vec >> BigInt(j2) & 1n) === 1n) && (any === void 0 || any.some((n) => present.includes(n))) && (all2 === void 0 || all2.every((n) => present.includes(n)));
+      if (ok2) vec |= 1n << BigInt(i2);
+    });
+    return vec;
+  };
+  const taken = /* @__PURE__ */ new Set([...names, ...options.takenNames ?? []]);
+  const witness = (u, present) => {
+    const attrs = u.types.map((t2) => kinds[t2].attrs);
+    while (attrs.length < present.length) attrs.push(attrs[0]);
+    const used = new Set(taken);
+    return attrs.map((a, k2) => {
+      const name = k2 < present.length ? present[k2] : freshValue(used);
+      used.add(name);
+      return { name, ...a, ...a.tags ? { tags: [...a.tags] } : {} };
+    });
+  };
+  const asked2 = /* @__PURE__ */ new Map();
+  const all = combos(new Array(atomCount).fill(void 0));
+  if (all.cut) {
+    complete = false;
+    reasons.push(`budget: field name combinations exceed ${budget}`);
+  }
+  const cells = all.list.map(({ u, present, atoms }) => ({ vec: vectorOf(u, present), value: witness(u, present), atoms }));
+  return {
+    key: "fields",
+    cells,
+    complete,
+    reasons,
+    atomsOf: (fields) => {
+      const present = (n) => fields.some((f) => f.name === n);
+      return [
+        ...crits.map((c3) => fields.some((f) => passes(c3, f))),
+        ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
+      ];
+    },
+    vectorsUnder: (kept) => {
+      if (!complete) return void 0;
+      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      if (!asked2.has(key2)) {
+        const { list: list3, cut } = combos(kept);
+        asked2.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+      }
+      return asked2.get(key2);
+    },
+    phrase: (kept) => {
+      const parts = crits.flatMap((c3, j2) => {
+        if (kept[j2] === void 0) return [];
+        const what = critPhrase(c3);
+        return [kept[j2] ? what ? `a field ${what}` : "some field" : what ? `no field ${what}` : "no fields"];
       });
+      const include = [];
+      const exclude = [];
+      for (const g of groups) {
+        const every = kept[g.at];
+        const some = g.names.length === 1 ? every : kept[g.at + 1];
+        const list3 = (word) => orList(g.names, word);
+        if (every === true) include.push(...g.names);
+        else if (some === false) exclude.push(...g.names);
+        else if (some === true && every === false) parts.push(`fields include some but not all of ${list3("and")}`);
+        else if (some === true) parts.push(`fields include ${list3("or")}`);
+        else if (every === false) parts.push(`fields miss one of ${list3("or")}`);
+      }
+      if (include.length > 0) parts.push(`fields include ${orList(include, "and")}`);
+      if (exclude.length > 0) parts.push(`fields exclude ${orList(exclude, "and")}`);
+      return parts.join("; ");
     }
-  }
-);
+  };
+}
 
-// src/lint/rules/dependency-range-unmet.ts
-var dependency_range_unmet_default = defineRule(
-  {
-    id: "dependency-range-unmet",
-    category: "structure",
-    severity: "error",
-    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || satisfiesDependency(dep, target.version)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
-          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
-    for (const p2 of state.packs) {
-      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
-        const installed2 = versions.get(dep.name);
-        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: p2.pointer,
-          atKey: true,
-          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
-          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-modified.ts
-var installed_file_modified_default = defineRule(
-  {
-    id: "installed-file-modified",
-    category: "structure",
-    severity: "error",
-    textual: true,
-    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
-  },
-  (ctx) => {
-    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
-      for (const f of pack.files) {
-        const file = ctx.repo.byPath.get(f.path);
-        if (!file || f.sha256 === void 0) continue;
-        const actual = fileSha256(repoFileBytes(file));
-        if (actual === f.sha256) continue;
-        ctx.report({
-          file,
-          span: [0, 0],
-          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-missing.ts
-var installed_file_missing_default = defineRule(
-  {
-    id: "installed-file-missing",
-    category: "structure",
-    severity: "error",
-    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const pack of state.packs) {
-      for (const f of pack.files) {
-        if (ctx.repo.byPath.has(f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} of pack ${pack.name} is missing`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/pack-drift.ts
-var pack_drift_default = defineRule(
-  {
-    id: "pack-drift",
-    category: "structure",
-    severity: "warning",
-    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const p2 of state.packs) {
-      const pack = shipped.get(p2.name);
-      if (!pack || p2.version === void 0) continue;
-      if (pack.version !== p2.version) {
-        ctx.report({
-          file: state.file,
-          pointer: `${p2.pointer}/version`,
-          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
-          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
-        });
-      } else if (p2.checksum !== pack.checksum) {
-        ctx.report({
-          file: state.file,
-          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
-          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum2(p2.checksum)} installed, ${shortChecksum2(pack.checksum)} shipped)`,
-          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/file-not-named-after-pack.ts
-var file_not_named_after_pack_default = defineRule(
-  {
-    id: "file-not-named-after-pack",
-    category: "structure",
-    severity: "error",
-    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    const owned = /* @__PURE__ */ new Set();
-    for (const pack of state?.packs ?? []) {
-      for (const f of pack.files) {
-        owned.add(f.path);
-        if (isInstalledPathOf(pack.name, f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
-          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
-        });
-      }
-    }
-    for (const file of ctx.repo.files) {
-      if (file.kind !== "policy" || owned.has(file.path)) continue;
-      const name = parseInstalledPath(file.path);
-      if (!name) continue;
-      ctx.report({
-        file,
-        span: [0, 0],
-        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
-        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
+// src/diff/data-search.ts
+function searchSpace(space, dims, regions, maxStates) {
+  const allCover = (1n << BigInt(regions.length)) - 1n;
+  let states = /* @__PURE__ */ new Map([[`${space.all}|${allCover}`, { mask: space.all, cover: allCover, path: [] }]]);
+  let cut = false;
+  for (const [d, dim] of dims.entries()) {
+    const reps = /* @__PURE__ */ new Map();
+    dim.cells.forEach((cell2, c3) => {
+      let cover = 0n;
+      regions.forEach((r2, i2) => {
+        if (consistent(cell2.atoms, r2.kept[d])) cover |= 1n << BigInt(i2);
       });
+      const k2 = `${cell2.vec}|${cover}`;
+      if (!reps.has(k2)) reps.set(k2, { c: c3, vec: cell2.vec, cover });
+    });
+    const next = /* @__PURE__ */ new Map();
+    walk: for (const s of states.values()) {
+      for (const r2 of reps.values()) {
+        const mask = s.mask & r2.vec;
+        if (!relevant(space, mask)) continue;
+        const cover = s.cover & r2.cover;
+        const k2 = `${mask}|${cover}`;
+        if (next.has(k2)) continue;
+        if (next.size >= maxStates) {
+          cut = true;
+          break walk;
+        }
+        next.set(k2, { mask, cover, path: [...s.path, r2.c] });
+      }
+    }
+    states = next;
+  }
+  return { finals: [...states.values()], cut };
+}
+var FOLD_LIMIT = 2e4;
+function allFlip(space, layers, before, after) {
+  let masks = /* @__PURE__ */ new Set([space.all]);
+  for (const layer of layers) {
+    const next = /* @__PURE__ */ new Set();
+    for (const m of masks) for (const v of layer) next.add(m & v);
+    if (next.size > FOLD_LIMIT) return false;
+    masks = next;
+  }
+  for (const m of masks) if (actionOf2(space, "base", m) !== before || actionOf2(space, "head", m) !== after) return false;
+  return true;
+}
+function widen(space, dims, seed, before, after) {
+  const kept = dims.map((dim, d) => [...dim.cells[seed[d]].atoms]);
+  const layers = dims.map((dim, d) => [dim.cells[seed[d]].vec]);
+  const attempt2 = (d, trial) => {
+    const vecs = dims[d].vectorsUnder(trial);
+    if (vecs === void 0) return false;
+    const saved = layers[d];
+    layers[d] = vecs;
+    if (allFlip(space, layers, before, after)) {
+      kept[d] = trial;
+      return true;
+    }
+    layers[d] = saved;
+    return false;
+  };
+  for (let d = 0; d < dims.length; d++) {
+    if (kept[d].length === 0 || attempt2(d, kept[d].map(() => void 0))) continue;
+    for (let a = kept[d].length - 1; a >= 0; a--) {
+      const trial = [...kept[d]];
+      trial[a] = void 0;
+      attempt2(d, trial);
     }
   }
-);
+  return kept;
+}
+function admits(dims, region, path2) {
+  return dims.every((dim, d) => consistent(dim.cells[path2[d]].atoms, region.kept[d]));
+}
+var MAX_WIDENED = 200;
+function groupFlips(space, dims, seeds, exact) {
+  const regions = [];
+  const inside = (r2, path2) => admits(dims, r2, path2);
+  for (const { path: path2, before, after } of seeds) {
+    const home = regions.find((r2) => r2.before === before && r2.after === after && inside(r2, path2));
+    if (home) {
+      home.cells++;
+      continue;
+    }
+    const grow = !exact && regions.length < MAX_WIDENED;
+    const kept = grow ? widen(space, dims, path2, before, after) : dims.map((dim, d) => [...dim.cells[path2[d]].atoms]);
+    regions.push({ kept, before, after, seed: [...path2], cells: 1 });
+  }
+  return regions;
+}
+var COVER_ROUNDS = 4;
+var MAX_COVER_REGIONS = 16;
+function coverRest(space, dims, regions, maxStates) {
+  const flips = (m) => actionOf2(space, "base", m) !== actionOf2(space, "head", m);
+  const inside = (r2, path2) => admits(dims, r2, path2);
+  let added = 0;
+  for (let round = 0; round <= COVER_ROUNDS; round++) {
+    const walk3 = searchSpace(space, dims, regions, maxStates);
+    if (walk3.cut) return false;
+    const open5 = walk3.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    if (open5.length === 0) {
+      const masks = regions.map(() => /* @__PURE__ */ new Set());
+      for (const s of walk3.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
+      regions.forEach((r2, i2) => r2.cells = masks[i2].size);
+      return true;
+    }
+    if (round === COVER_ROUNDS) return false;
+    for (const s of open5) {
+      if (regions.some((r2) => inside(r2, s.path))) continue;
+      if (added++ >= MAX_COVER_REGIONS) return false;
+      const before = actionOf2(space, "base", s.mask);
+      const after = actionOf2(space, "head", s.mask);
+      regions.push({ kept: widen(space, dims, s.path, before, after), before, after, seed: s.path, cells: 1 });
+    }
+  }
+  return false;
+}
 
-// src/lint/rules/pack-changed-without-version-bump.ts
-var pack_changed_without_version_bump_default = defineRule(
-  {
-    id: "pack-changed-without-version-bump",
-    category: "structure",
-    severity: "error",
-    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
-  },
-  (ctx) => {
-    const options = ctx.options;
-    if (!options.base || !options.basePacks) return;
-    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
-      const before = options.basePacks.get(pack.name);
-      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      ctx.report({
-        file: meta,
-        pointer: "/__pack_meta/version",
-        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum2(before.checksum)} \u2192 ${shortChecksum2(pack.checksum)})`,
-        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
-      });
-    }
+// src/engine/data/time-window.ts
+var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+function compileTimeWindow(time) {
+  const zone = time.timezone ?? "UTC";
+  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
+  try {
+    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    known = false;
   }
-);
+  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds = [];
+  for (const key2 of ["after", "before"]) {
+    const text2 = time[key2];
+    if (text2 === void 0) continue;
+    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (m === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+  }
+  const [a, b2] = bounds;
+  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
+  return {
+    zone,
+    contains: (m) => {
+      const afterStart = a === void 0 || m >= a;
+      const beforeEnd = b2 === void 0 || m < b2;
+      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
+    }
+  };
+}
+function wallClock(zone) {
+  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
+  let lastEpochMinute = Number.NaN;
+  let lastMinute = 0;
+  return (epochMs) => {
+    const epochMinute = Math.floor(epochMs / 6e4);
+    if (epochMinute === lastEpochMinute) return lastMinute;
+    let hour = 0;
+    let minute = 0;
+    for (const part of format.formatToParts(epochMs)) {
+      if (part.type === "hour") hour = Number(part.value) % 24;
+      else if (part.type === "minute") minute = Number(part.value);
+    }
+    lastEpochMinute = epochMinute;
+    lastMinute = hour * 60 + minute;
+    return lastMinute;
+  };
+}
 
-// src/lint/rules/invalid-pack.ts
-var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
-var invalid_pack_default = defineRule(
-  {
-    id: "invalid-pack",
-    category: "structure",
-    severity: "error",
-    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
-  },
-  (ctx) => {
-    for (const p2 of shippedPacksOf(ctx.repo).problems) {
-      if (!CODES.has(p2.code)) continue;
-      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
-      if (!file) continue;
-      ctx.report({
-        file,
-        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
-        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
-        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
-      });
-    }
+// src/diff/data-time.ts
+var REFERENCE_YEAR = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1) };
+var MINUTE = 6e4;
+var HOUR = 60 * MINUTE;
+var DAY = 24 * HOUR;
+var offsetFormats = /* @__PURE__ */ new Map();
+function offsetAt(zone, ms) {
+  let f = offsetFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    offsetFormats.set(zone, f);
   }
-);
+  const part = {};
+  for (const p2 of f.formatToParts(ms)) if (p2.type !== "literal") part[p2.type] = Number(p2.value);
+  const wall = Date.UTC(part.year, part.month - 1, part.day, part.hour % 24, part.minute);
+  return Math.round((wall - Math.floor(ms / MINUTE) * MINUTE) / MINUTE);
+}
+var transitionMemo = /* @__PURE__ */ new Map();
+function offsetTransitions(zone) {
+  const known = transitionMemo.get(zone);
+  if (known) return known;
+  const out = [];
+  let prev = REFERENCE_YEAR.start;
+  let prevOffset = offsetAt(zone, prev);
+  for (let t2 = prev + HOUR; t2 <= REFERENCE_YEAR.end; t2 += HOUR) {
+    const o2 = offsetAt(zone, t2);
+    if (o2 !== prevOffset) {
+      let lo = prev;
+      let hi = t2;
+      while (hi - lo > MINUTE) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+        if (offsetAt(zone, mid) === prevOffset) lo = mid;
+        else hi = mid;
+      }
+      if (hi < REFERENCE_YEAR.end) out.push(hi);
+    }
+    prev = t2;
+    prevOffset = o2;
+  }
+  transitionMemo.set(zone, out);
+  return out;
+}
+var minuteOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+function windowPhrase(w) {
+  return `${w.after ?? "00:00"}\u2013${w.before ?? "24:00"} ${w.zone}`;
+}
+function timeDimension(predicates) {
+  const specOf = (p2) => {
+    const t2 = p2.context?.time;
+    if (t2 === void 0) return void 0;
+    const w = { zone: t2.timezone ?? "UTC" };
+    if (t2.after !== void 0) w.after = t2.after;
+    if (t2.before !== void 0) w.before = t2.before;
+    return w;
+  };
+  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const specs = predicates.map(specOf);
+  const byKey = /* @__PURE__ */ new Map();
+  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
+  const keys = [...byKey.keys()].sort();
+  const windows = keys.map((k2) => byKey.get(k2));
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
+  const reasons = [];
+  const compiled2 = windows.map((w) => {
+    const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
+    if (typeof c3 === "string") {
+      reasons.push(`unsupported: time window ${windowPhrase(w)}: ${c3}`);
+      return void 0;
+    }
+    return c3;
+  });
+  const good = windows.filter((_2, j2) => compiled2[j2] !== void 0);
+  const zones = [...new Set(good.map((w) => w.zone))].sort();
+  const clocks = new Map(zones.map((z2) => [z2, wallClock(z2)]));
+  const bounds = [.../* @__PURE__ */ new Set([REFERENCE_YEAR.start, ...zones.flatMap(offsetTransitions), REFERENCE_YEAR.end])].sort((a, b2) => a - b2);
+  const instants = [];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const start = bounds[s];
+    const end = bounds[s + 1];
+    const cuts = /* @__PURE__ */ new Set([0]);
+    for (const w of good) {
+      const off = offsetAt(w.zone, start);
+      for (const e of [w.after, w.before, "00:00"]) if (e !== void 0) cuts.add(((minuteOf(e) - off) % 1440 + 1440) % 1440);
+    }
+    const sorted2 = [...cuts].sort((a, b2) => a - b2);
+    const dayStart = Math.floor(start / DAY) * DAY;
+    const startMinute = (start - dayStart) / MINUTE;
+    sorted2.forEach((from, i2) => {
+      const to = sorted2[i2 + 1] ?? 1440;
+      let t2 = dayStart + from * MINUTE;
+      if (startMinute >= from && startMinute < to) t2 = start;
+      else if (t2 < start) t2 += DAY;
+      if (t2 < end) instants.push(t2);
+    });
+  }
+  instants.sort((a, b2) => a - b2);
+  const atomsOf = (t2) => windows.map((w, j2) => compiled2[j2] !== void 0 && compiled2[j2].contains(clocks.get(w.zone)(t2)));
+  const cells = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const t2 of instants) {
+    const atoms = atomsOf(t2);
+    const key2 = atoms.join(",");
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    let vec = 0n;
+    windowOf.forEach((j2, i2) => {
+      if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
+    });
+    cells.push({ vec, value: t2, atoms });
+  }
+  return {
+    key: "time",
+    cells,
+    complete: reasons.length === 0,
+    reasons,
+    atomsOf,
+    vectorsUnder: (kept) => reasons.length > 0 ? void 0 : uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
+    phrase: (kept) => {
+      const inside = windows.filter((_2, j2) => kept[j2] === true).map(windowPhrase);
+      const outside = windows.filter((_2, j2) => kept[j2] === false).map(windowPhrase);
+      const out = outside.length > 0 ? `outside ${orList(outside, "and")}` : "";
+      return inside.length === 0 ? out : `${orList(inside, "and")}${out ? `, but ${out}` : ""}`;
+    }
+  };
+}
+
+// src/diff/data-values.ts
+var SPEC_KEY = {
+  role: "requester_role",
+  clearance: "requester_clearance",
+  region: "requester_region",
+  dataset_region: "dataset_region",
+  environment: "environment"
+};
+var LABEL = {
+  role: ["role ", "requester.role"],
+  clearance: ["clearance ", "requester.clearance"],
+  region: ["region ", "requester.region"],
+  dataset_region: ["", "dataset_region"],
+  environment: ["", "environment"]
+};
+function matcherOf(p2, key2) {
+  return p2.context?.[SPEC_KEY[key2]];
+}
+function literalsOf(m) {
+  if (typeof m === "string") return [m];
+  if (Array.isArray(m)) return m;
+  return typeof m.not === "string" ? [m.not] : m.not;
+}
+function contextMatches2(m, value) {
+  if (value === void 0) return false;
+  if (typeof m === "string") return value === m;
+  if (Array.isArray(m)) return m.includes(value);
+  return !literalsOf(m).includes(value);
+}
+function contextDimension(key2, predicates) {
+  const matchers = predicates.map((p2) => matcherOf(p2, key2));
+  const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
+  const other = freshValue(new Set(literals));
+  const values = [void 0, ...literals, other];
+  const cells = values.map((value) => {
+    let vec = 0n;
+    matchers.forEach((m, i2) => {
+      if (m === void 0 || contextMatches2(m, value)) vec |= 1n << BigInt(i2);
+    });
+    return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
+  });
+  const [prefix, full] = LABEL[key2];
+  return {
+    key: key2,
+    cells,
+    complete: true,
+    reasons: [],
+    vectorsUnder: (kept) => uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
+    atomsOf: (value) => [...literals.map((l) => l === value), value !== void 0],
+    phrase: (kept) => {
+      const hit = literals.find((_2, i2) => kept[i2] === true);
+      if (hit !== void 0) return `${prefix}${hit}`;
+      const present = kept[literals.length];
+      if (present === false) return `no ${full}`;
+      const not = literals.filter((_2, i2) => kept[i2] === false);
+      if (not.length === 0) return `${full} set`;
+      const others = `${prefix}other than ${orList(not, "and")}`;
+      return present === true ? others : `no ${full} or ${others}`;
+    }
+  };
+}
+var EDGE = /^[-_./:]|[-_./:]$/;
+function candidates(patterns, matches) {
+  const others = ["other", "other-2", "other-3"];
+  const out = matches.length === 0 ? [...others] : [];
+  const literal = (p2) => !/[*?]/.test(p2);
+  for (const p2 of patterns) if (literal(p2)) out.push(p2);
+  for (const p2 of patterns) if (literal(p2) && p2 !== "") out.push(`${p2}_x`);
+  for (const p2 of patterns) {
+    if (literal(p2) || /^\*+$/.test(p2)) continue;
+    for (const fill of ["", "x", "_x"]) out.push(p2.replace(/\*+/g, fill).replace(/\?/g, "x"));
+  }
+  out.push(...others);
+  return out.filter((c3, i2) => out.indexOf(c3) === i2 && c3 !== "" && (!EDGE.test(c3) || patterns.includes(c3)));
+}
+function datasetDimension(predicates, options = {}) {
+  const patterns = [...new Set(predicates.flatMap((p2) => p2.match?.dataset === void 0 ? [] : [p2.match.dataset]))].sort();
+  const someOf = options.restrictTo ? patterns.flatMap((p2, i2) => options.restrictTo(p2) ? [i2] : []) : void 0;
+  const search = findCells(
+    patterns.map((text2) => ({ kind: "glob", text: text2 })),
+    { ...someOf ? { someOf } : {}, ...options.maxStates !== void 0 ? { maxStates: options.maxStates } : {} }
+  );
+  const patternOf = predicates.map((p2) => p2.match?.dataset === void 0 ? -1 : patterns.indexOf(p2.match.dataset));
+  const vectorOf = (matches) => {
+    let vec = 0n;
+    patternOf.forEach((j2, i2) => {
+      if (j2 < 0 || matches.has(j2)) vec |= 1n << BigInt(i2);
+    });
+    return vec;
+  };
+  const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
+  const cells = search.cells.map((cell2) => {
+    const key2 = cell2.matches.join(",");
+    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
+    const set2 = new Set(cell2.matches);
+    return { vec: vectorOf(set2), value, atoms: patterns.map((_2, j2) => set2.has(j2)) };
+  });
+  const reasons = search.complete ? [] : [`budget: dataset cells cut after ${search.states} states`];
+  return {
+    key: "dataset",
+    cells,
+    complete: search.complete,
+    reasons,
+    vectorsUnder: (kept) => {
+      if (!search.complete) return void 0;
+      if (someOf && !someOf.some((j2) => kept[j2] === true)) return void 0;
+      return uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec));
+    },
+    atomsOf: (value) => patterns.map((p2) => matchWildcard(p2, value)),
+    phrase: (kept) => {
+      const shown2 = patterns.flatMap((p2, j2) => kept[j2] === void 0 ? [] : [{ p: p2, in: kept[j2] }]);
+      const words = describeCell(
+        "dataset",
+        shown2.map((s) => s.p),
+        shown2.flatMap((s, i2) => s.in ? [i2] : [])
+      );
+      return words === "any dataset" ? "" : words;
+    }
+  };
+}
+
+// src/diff/data-regions.ts
+var DEFAULT_MAX_DATA_CELLS = 5e4;
+var STRENGTH2 = { allow: 0, mask: 1, require_approval: 2, deny: 3 };
+function isLooserAction(before, after) {
+  return STRENGTH2[after] < STRENGTH2[before];
+}
+function dimensionsOf(space, base, head, maxStates) {
+  const changedPatterns = /* @__PURE__ */ new Set();
+  let restrict = !space.defaultChanged;
+  space.predicates.forEach((p2, i2) => {
+    if ((space.changed >> BigInt(i2) & 1n) === 0n) return;
+    if (p2.match?.dataset === void 0 || /^\*+$/.test(p2.match.dataset)) restrict = false;
+    else changedPatterns.add(p2.match.dataset);
+  });
+  const maskingNames = [...base.rules, ...head.rules].flatMap((r2) => Object.keys(r2.spec.masking?.rules ?? {}));
+  return [
+    datasetDimension(space.predicates, { maxStates, ...restrict ? { restrictTo: (p2) => changedPatterns.has(p2) } : {} }),
+    contextDimension("role", space.predicates),
+    contextDimension("clearance", space.predicates),
+    contextDimension("region", space.predicates),
+    contextDimension("dataset_region", space.predicates),
+    contextDimension("environment", space.predicates),
+    timeDimension(space.predicates),
+    fieldsDimension(space.predicates, { maxStates, takenNames: maskingNames })
+  ];
+}
+function witnessOf(dims, path2) {
+  const value = (key2) => {
+    const d = dims.findIndex((dim) => dim.key === key2);
+    return dims[d].cells[path2[d]].value;
+  };
+  const requester = {};
+  for (const k2 of ["role", "clearance", "region"]) {
+    const v = value(k2);
+    if (v !== void 0) requester[k2] = v;
+  }
+  const request2 = {
+    dataset: value("dataset"),
+    fields: value("fields"),
+    requester
+  };
+  const datasetRegion = value("dataset_region");
+  const environment = value("environment");
+  if (datasetRegion !== void 0) request2.dataset_region = datasetRegion;
+  if (environment !== void 0) request2.environment = environment;
+  return { request: request2, now: new Date(value("time")) };
+}
+var WHERE_ORDER = ["dataset", "fields", "requester", "dataset_region", "environment", "time"];
+var REQUESTER = /* @__PURE__ */ new Set(["role", "clearance", "region"]);
+function whereOf(dims, spec) {
+  const parts = /* @__PURE__ */ new Map();
+  dims.forEach((dim, d) => {
+    const kept = spec.kept[d];
+    const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
+    if (words === "") return;
+    const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
+    parts.set(key2, [...parts.get(key2) ?? [], words]);
+  });
+  const where2 = {};
+  for (const key2 of WHERE_ORDER) if (parts.has(key2)) where2[key2] = parts.get(key2).join(", ");
+  return where2;
+}
+function compareData(base, head, options = {}) {
+  return explainData(base, head, options).comparison;
+}
+function explainData(base, head, options = {}) {
+  const maxCells = options.maxRegions ?? DEFAULT_MAX_DATA_CELLS;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  const space = buildRuleSpace(base, head);
+  const proof = { proven: true, checked: 0, total: 0, complete: true, reasons: [] };
+  if (space.changed === 0n && !space.defaultChanged) return { comparison: { changes: [], regions: [], proof }, dims: [], specs: [], covered: true };
+  const dims = dimensionsOf(space, base, head, maxStates);
+  for (const dim of dims) {
+    proof.reasons.push(...dim.reasons);
+    if (!dim.complete) proof.complete = false;
+  }
+  const walk3 = searchSpace(space, dims, [], maxStates);
+  if (walk3.cut) {
+    proof.complete = false;
+    proof.reasons.push(`budget: request space cut at ${maxStates} states`);
+  }
+  proof.total = walk3.finals.length;
+  const changes = [];
+  const seeds = [];
+  for (const state of walk3.finals) {
+    if (proof.checked >= maxCells) {
+      proof.reasons.push(`budget: checked ${proof.checked} of ${proof.total} cells`);
+      break;
+    }
+    proof.checked++;
+    const { request: request2, now } = witnessOf(dims, state.path);
+    let before;
+    let after;
+    try {
+      before = referenceDecideData(base, request2, now).action;
+      after = referenceDecideData(head, request2, now).action;
+    } catch (e) {
+      proof.reasons.push(`unsupported: the evaluator failed on ${JSON.stringify(request2)}: ${e.message}`);
+      continue;
+    }
+    if (before !== actionOf2(space, "base", state.mask) || after !== actionOf2(space, "head", state.mask)) {
+      proof.reasons.push(`internal: cell analysis disagrees with the evaluator on ${JSON.stringify(request2)} at ${now.toISOString()}`);
+    }
+    if (before === after) continue;
+    changes.push({ request: request2, now: now.toISOString(), before, after });
+    seeds.push({ path: state.path, before, after });
+  }
+  proof.proven = proof.complete && proof.checked === proof.total && proof.reasons.length === 0;
+  const trusted = !proof.reasons.some((r2) => r2.startsWith("internal:") || r2.startsWith("unsupported:"));
+  const specs = groupFlips(space, dims, seeds, !trusted);
+  const covered = specs.length === 0 || trusted && proof.proven && coverRest(space, dims, specs, maxStates);
+  const regions = [];
+  const byWhere = /* @__PURE__ */ new Map();
+  for (const spec of specs) {
+    const where2 = whereOf(dims, spec);
+    const key2 = JSON.stringify([spec.before, spec.after, where2]);
+    const same2 = byWhere.get(key2);
+    if (same2) {
+      same2.cells += spec.cells;
+      continue;
+    }
+    const example = witnessOf(dims, spec.seed);
+    const region = {
+      kind: "data",
+      verdict: isLooserAction(spec.before, spec.after) ? "loosened" : "tightened",
+      before: spec.before,
+      after: spec.after,
+      where: where2,
+      cells: spec.cells,
+      example: { request: example.request, now: example.now.toISOString() }
+    };
+    byWhere.set(key2, region);
+    regions.push(region);
+  }
+  return { comparison: { changes, regions, proof }, dims, specs, covered };
+}
 
 // src/engine/data/duration.ts
 var DURATION_UNITS = [
@@ -31395,6 +34058,3463 @@ function parsePolicyVersion(text2) {
   return fail(`unknown Version ${show2(text2)}${newer}: ${expectation}`);
 }
 
+// src/engine/runtime/boundary.ts
+function toAllOf(value) {
+  if (value === void 0) return [];
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => typeof v === "string" ? [v] : v);
+}
+function compileAllOf(value, compile2) {
+  const tests = toAllOf(value).map((list3) => {
+    const entries = list3.filter((e) => typeof e === "string").map(compile2);
+    return (value2) => entries.some((t2) => t2(value2));
+  });
+  return (value2) => tests.every((t2) => t2(value2));
+}
+function toHost(value) {
+  if (typeof value !== "string") return void 0;
+  let host = value.trim();
+  if (host.includes("://")) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return void 0;
+    }
+  } else if (host.startsWith("[")) {
+    const close = host.indexOf("]");
+    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
+    host = host.slice(0, close + 1);
+  } else if (host.split(":").length === 2) {
+    const m = /^([^:]+):\d+$/.exec(host);
+    if (!m) return void 0;
+    host = m[1];
+  }
+  host = host.toLowerCase().replace(/\.$/, "");
+  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
+  return host;
+}
+function compileHostPattern(pattern) {
+  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+}
+function normalizePath(value) {
+  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
+  const absolute = value.startsWith("/");
+  const out = [];
+  for (const seg of value.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (!absolute) out.push("..");
+      continue;
+    }
+    out.push(seg);
+  }
+  const joined = out.join("/");
+  return absolute ? `/${joined}` : joined === "" ? "." : joined;
+}
+function compilePathPattern(pattern) {
+  const glob = normalizePath(pattern) ?? "";
+  if (glob === "") return () => false;
+  if (glob === "/") return (path2) => path2.startsWith("/");
+  let re = "^";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        while (glob[i2 + 1] === "*") i2++;
+        re += ".*";
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  return (path2) => regex.test(path2);
+}
+
+// src/engine/runtime/tool-uri.ts
+var PRINTABLE = /^[\x21-\x7e]+$/;
+var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+function split2(text2) {
+  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
+}
+function parseToolUri(uri) {
+  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  return split2(uri);
+}
+var ANY = () => true;
+var STARS = /^\*+$/;
+function compileToolPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (STARS.test(entry)) return ANY;
+  const parts = split2(entry);
+  if (parts === void 0) return void 0;
+  const server = compileWildcard(parts.server);
+  const tool = compileWildcard(parts.tool);
+  const pattern = parts.version;
+  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const anyVersion = STARS.test(pattern);
+  const version = compileWildcard(pattern);
+  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
+}
+function formatToolUri(tool) {
+  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
+}
+
+// src/engine/runtime/compiled.ts
+var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
+var CLEAN = Object.freeze({
+  allowed: true,
+  violations: Object.freeze([]),
+  enforced: "observe",
+  escalate: Object.freeze([])
+});
+var EMPTY_FACTS = Object.freeze({});
+var FLAGS = [
+  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
+  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
+  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
+  ["codeChanged", "tool_code_changed", "the tool's code changed"],
+  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
+  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
+];
+var SCANS = [
+  ["skillScan", "skill_scan", "skill scan"],
+  ["sast", "sast", "static analysis (SAST)"],
+  ["dast", "dast", "dynamic analysis (DAST)"]
+];
+function compileRuntime(runtime) {
+  const { enforcement, security, tools } = runtime;
+  const denyOn = new Set(enforcement?.deny_on ?? []);
+  const escalateOn = new Set(enforcement?.escalate_on ?? []);
+  const invalidEntries = [];
+  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const denyUnpinned = tools?.deny_if_unpinned_version === true;
+  const versions2 = compileAllowVersions(security?.allow_versions);
+  const signing = runtime.signing?.enabled === true;
+  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
+  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
+  const fs2 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const maxPayload = security?.limits?.max_payload_kb;
+  const maxDuration = security?.limits?.max_duration_ms;
+  const guard = runtime.agent_guard;
+  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
+  const checkTool = (uri, facts) => {
+    const f = facts ?? EMPTY_FACTS;
+    const violations = [];
+    const escalate = [];
+    let blocked = false;
+    const report2 = (code2, message, blocking = denyOn.has(code2)) => {
+      if (blocking) blocked = true;
+      if (escalateOn.has(code2) && !escalate.includes(code2)) escalate.push(code2);
+      violations.push({ code: code2, message, blocking });
+    };
+    const tool = parseToolUri(uri);
+    if (tool === void 0) {
+      report2("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
+    } else {
+      const lists = allowlist ?? [];
+      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      if (i2 >= 0) {
+        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
+        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+      }
+      const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
+      const version = tool.version;
+      if (version === void 0) {
+        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        else if (applicable.length > 0) {
+          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+        }
+      } else {
+        const refused = applicable.find((r2) => !r2.allows(version));
+        if (refused !== void 0) {
+          report2(
+            "tool_not_in_allowlist",
+            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+          );
+        }
+      }
+    }
+    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
+    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
+      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
+    }
+    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
+    if (fs2 !== void 0) checkList(f.fsPath, normalizePath, fs2, "fs_violation", "path", "fs", report2);
+    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    for (const [key2, code2, message] of FLAGS) if (f[key2] === true) report2(code2, message);
+    for (const [key2, prefix, noun] of SCANS) {
+      const status = f[key2];
+      if (status === void 0 || status === "passed") continue;
+      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
+      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
+    }
+    checkGuard?.(f.agentGuardFindings, report2);
+    const verdict = f.contextual;
+    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
+    if (violations.length === 0) return CLEAN;
+    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
+  };
+  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+}
+function describe2(value) {
+  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
+  return JSON.stringify(value.slice(0, 200));
+}
+function compileAllowlist(value, invalid) {
+  return toAllOf(value).map((list3) => {
+    const matchers = [];
+    for (const entry of list3) {
+      const m = compileToolPattern(entry);
+      if (m === void 0) invalid.push(String(entry));
+      else matchers.push(m);
+    }
+    return matchers;
+  });
+}
+function compileAllowVersions(map2) {
+  if (map2 === void 0) return [];
+  return Object.keys(map2).map((server) => {
+    const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions2.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v) => tests.some((t2) => t2(v)) };
+  });
+}
+function checkList(raw, normalize4, allowed, code2, noun, list3, report2) {
+  if (raw === void 0) return;
+  for (const value of Array.isArray(raw) ? raw : [raw]) {
+    const normal = normalize4(value);
+    if (normal === void 0) report2(code2, `${noun} ${describe2(value)} cannot be read`);
+    else if (!allowed(normal)) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+  }
+}
+function checkLimit(value, max, code2, noun, unit, report2) {
+  if (value === void 0) return;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    report2(code2, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
+  } else if (value > max) {
+    report2(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+  }
+}
+function agentGuardCheck(severity, count3) {
+  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
+  return (findings, report2) => {
+    if (findings === void 0) return;
+    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    if (n < 1) return;
+    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
+    const bySeverity = minRank !== void 0 && rank >= minRank;
+    const byCount = count3 !== void 0 && n >= count3;
+    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
+      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
+      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
+    }
+  };
+}
+
+// src/diff/tool-regions.ts
+var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+function splitPattern(entry) {
+  if (typeof entry !== "string") return void 0;
+  if (/^\*+$/.test(entry)) return "any";
+  const m = PART.exec(entry);
+  return m === null ? void 0 : { server: m[1], tool: m[2], ...m[3] !== void 0 ? { version: m[3] } : {} };
+}
+var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
+var MAX_URIS = 1e5;
+function toolCells(patterns) {
+  const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
+  const servers = parts("server");
+  const tools = parts("tool");
+  const versions2 = parts("version");
+  const search = (list3, extra) => findCells(list3.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
+  const s = search(servers, "/@");
+  const t2 = search(tools, "@");
+  const v = search(versions2, "@");
+  const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
+  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions2, c3) })), { describe: "no version (unpinned)" }];
+  const cells = [];
+  let complete = s.complete && t2.complete && v.complete;
+  outer: for (const sc of s.cells) {
+    for (const tc of t2.cells) {
+      for (const vc of versionCells) {
+        if (cells.length >= MAX_URIS) {
+          complete = false;
+          break outer;
+        }
+        cells.push({
+          uri: `mcp://${sc.example}/${tc.example}${vc.text === void 0 ? "" : `@${vc.text}`}`,
+          parts: { server: described("server", servers, sc), tool: described("tool", tools, tc), version: vc.describe }
+        });
+      }
+    }
+  }
+  return { cells, complete };
+}
+function toolPatternParts(entries) {
+  return entries.flatMap((e) => {
+    const p2 = splitPattern(e);
+    return p2 === void 0 || p2 === "any" ? [] : [p2];
+  });
+}
+function toolPatternsOf(runtime) {
+  const lists = runtime?.tools?.allowlist;
+  const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
+  for (const [server, versions2] of Object.entries(runtime?.security?.allow_versions ?? {})) {
+    out.push({ server });
+    for (const v of Array.isArray(versions2) ? versions2 : []) if (typeof v === "string") out.push({ version: v });
+  }
+  return out;
+}
+function checker(runtime) {
+  try {
+    const engine = compileRuntime(runtime ?? {});
+    return (uri) => engine.checkTool(uri).allowed ? "allowed" : "denied";
+  } catch {
+    return () => "error";
+  }
+}
+function compareTools(base, head) {
+  const reads = (r2) => stableStringify([r2?.tools ?? null, r2?.security?.allow_versions ?? null, r2?.enforcement?.deny_on ?? null]);
+  if (reads(base) === reads(head)) return { changes: [], regions: [], proof: { proven: true, checked: 0, total: 0, complete: true, reasons: [] } };
+  const search = toolCells([...toolPatternsOf(base), ...toolPatternsOf(head)]);
+  const before = checker(base);
+  const after = checker(head);
+  const changes = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const cell2 of search.cells) {
+    const b2 = before(cell2.uri);
+    const a = after(cell2.uri);
+    const bd = b2 === "allowed" ? "allowed" : "denied";
+    const ad = a === "allowed" ? "allowed" : "denied";
+    if (bd === ad) continue;
+    changes.push({ uri: cell2.uri, before: bd, after: ad });
+    const where2 = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
+    const key2 = `${bd}>${ad}|${where2}`;
+    const region = groups.get(key2);
+    if (region) region.cells++;
+    else groups.set(key2, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where2 }, cells: 1, example: { uri: cell2.uri } });
+  }
+  const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
+  return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
+}
+
+// src/diff/fields.ts
+function isBranchSchema(schema) {
+  if ((schema["x-merge"] ?? "override") !== "override") return false;
+  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
+}
+function unionKeys(schema, a, b2) {
+  const declared = Object.keys(schema.properties ?? {});
+  const present = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)]);
+  const extra = [...present].filter((k2) => !declared.includes(k2)).sort();
+  return [...declared.filter((k2) => present.has(k2)), ...extra];
+}
+function diffLeaves(before, after, schema, skip = []) {
+  const out = [];
+  const walk3 = (a, b2, s, segs, inherited) => {
+    const looser = s["x-looser"] ?? inherited;
+    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
+      const ao = a ?? {};
+      const bo = b2 ?? {};
+      for (const key2 of unionKeys(s, ao, bo)) {
+        if (segs.length === 0 && skip.includes(key2)) continue;
+        const sub = childSchema(s, key2);
+        if (!sub) continue;
+        walk3(ao[key2], bo[key2], sub, [...segs, key2], looser);
+      }
+      return;
+    }
+    if (stableStringify(a) !== stableStringify(b2)) out.push({ segments: segs, schema: s, looser, before: a, after: b2 });
+  };
+  walk3(before, after, schema, [], void 0);
+  return out;
+}
+function toOrdinal(value, schema) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
+  if (typeof value !== "string") return void 0;
+  if (Array.isArray(schema.enum)) {
+    const i2 = schema.enum.indexOf(value);
+    return i2 < 0 ? void 0 : i2;
+  }
+  const parsed = schema["x-format"] === "duration" ? parseDuration(value) : schema["x-format"] === "size" ? parseSize(value) : schema["x-format"] === "money" ? parseMoney(value) : void 0;
+  return parsed?.ok ? parsed.value : void 0;
+}
+function matcherFor(item) {
+  const format = item?.["x-format"];
+  const ignoreCase = format === "action-pattern";
+  const tools = /* @__PURE__ */ new Map();
+  return (p2, v) => {
+    if (typeof p2 !== "string" || typeof v !== "string") return stableStringify(p2) === stableStringify(v);
+    if (format === "tool-pattern") {
+      if (!tools.has(p2)) tools.set(p2, compileToolPattern(p2));
+      const tool = parseToolUri(v);
+      return tool !== void 0 && tools.get(p2)?.(tool) === true;
+    }
+    return matchWildcard(p2, v, ignoreCase);
+  };
+}
+function candidates2(lists, format) {
+  const entries = lists.flat();
+  const strings2 = [...new Set(entries.filter((e) => typeof e === "string"))].sort();
+  const others = entries.filter((e) => typeof e !== "string");
+  if (format === "tool-pattern") {
+    const search2 = toolCells(toolPatternParts(strings2));
+    return { values: [...search2.cells.map((c3) => c3.uri), ...others], complete: search2.complete };
+  }
+  const ignoreCase = format === "action-pattern";
+  const search = findCells(strings2.map((text2) => ({ kind: "glob", text: ignoreCase ? text2.toLowerCase() : text2 })));
+  return { values: [...search.cells.map((c3) => c3.example), ...others, { other: true }], complete: search.complete };
+}
+function asList(v) {
+  return Array.isArray(v) ? v : void 0;
+}
+function compareAllowLists(before, after, schema) {
+  const allOf = schema["x-merge"] === "all-of";
+  const item = (allOf ? schema.items?.items ?? schema.items : schema.items) ?? void 0;
+  const match = matcherFor(item);
+  const norm = (v) => {
+    if (v === void 0) return void 0;
+    const list3 = asList(v);
+    if (!list3) return "bad";
+    if (!allOf) return [list3];
+    return list3.every(Array.isArray) ? list3 : "bad";
+  };
+  const a = norm(before);
+  const b2 = norm(after);
+  if (a === "bad" || b2 === "bad") return { verdict: "review", review: true, note: "not a list" };
+  const allows = (lists, v) => lists === void 0 || lists.every((l) => l.some((p2) => match(p2, v)));
+  const { values, complete } = candidates2([...a ?? [], ...b2 ?? []], item?.["x-format"]);
+  const loosens = values.some((v) => allows(b2, v) && !allows(a, v));
+  const tightens = values.some((v) => allows(a, v) && !allows(b2, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
+  const note = b2 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+function compareDenyLists(before, after, schema) {
+  const a = before === void 0 ? [] : asList(before);
+  const b2 = after === void 0 ? [] : asList(after);
+  if (!a || !b2) return { verdict: "review", review: true, note: "not a list" };
+  const item = schema.items;
+  const match = matcherFor(item);
+  const covers = (l, v) => l.some((p2) => match(p2, v));
+  const { values, complete } = candidates2([a, b2], item?.["x-format"]);
+  const loosens = values.some((v) => covers(a, v) && !covers(b2, v));
+  const tightens = values.some((v) => covers(b2, v) && !covers(a, v));
+  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
+  const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
+  return { verdict: verdictOf(loosens, tightens), review: false, note };
+}
+function leafVerdict(looser, schema, before, after) {
+  switch (looser) {
+    case "neutral":
+      return { verdict: "neutral", review: false };
+    case "increase":
+    case "decrease": {
+      const loosest = looser === "increase" ? Infinity : -Infinity;
+      const a = before === void 0 ? loosest : toOrdinal(before, schema);
+      const b2 = after === void 0 ? loosest : toOrdinal(after, schema);
+      if (a === void 0 || b2 === void 0) return { verdict: "review", review: true, note: "value not comparable" };
+      if (a === b2) return { verdict: "neutral", review: false, note: "same value" };
+      const up = b2 > a;
+      const loosens = looser === "increase" ? up : !up;
+      const what = before === void 0 ? "added" : after === void 0 ? "removed" : up ? "raised" : "lowered";
+      return { verdict: loosens ? "loosened" : "tightened", review: false, note: `${looser === "increase" ? "limit" : "minimum"} ${what}` };
+    }
+    case "true":
+    case "false": {
+      const ok2 = (v) => v === void 0 || typeof v === "boolean";
+      if (!ok2(before) || !ok2(after)) return { verdict: "review", review: true, note: "not a boolean" };
+      const a = before === true;
+      const b2 = after === true;
+      if (a === b2) return { verdict: "neutral", review: false };
+      const loose = looser === "true";
+      return { verdict: b2 === loose ? "loosened" : "tightened", review: false, note: b2 ? "switched on" : "switched off" };
+    }
+    case "add":
+      return compareAllowLists(before, after, schema);
+    case "remove":
+      return compareDenyLists(before, after, schema);
+    default:
+      return { verdict: "review", review: true };
+  }
+}
+function dottedPath(segments) {
+  return segments.join(".");
+}
+function provenanceAt(prov, segments) {
+  if (!prov) return [];
+  for (let n = segments.length; n > 0; n--) {
+    const p2 = prov[dottedPath(segments.slice(0, n))];
+    if (p2) return p2;
+  }
+  return [];
+}
+function diffFields(kind, before, after, schema, provenance, skip = []) {
+  return diffLeaves(before, after, schema, skip).map(
+    (leaf) => leafChange(kind, dottedPath(leaf.segments), leaf, {
+      before: leaf.before === void 0 ? [] : provenanceAt(provenance.before, leaf.segments),
+      after: leaf.after === void 0 ? [] : provenanceAt(provenance.after, leaf.segments)
+    })
+  );
+}
+function leafChange(kind, path2, leaf, source) {
+  const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+  return {
+    kind,
+    path: path2,
+    subject: "field",
+    change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
+    verdict: v.verdict,
+    review: v.review,
+    before: leaf.before,
+    after: leaf.after,
+    source,
+    ...v.note ? { note: v.note } : {}
+  };
+}
+
+// src/diff/data.ts
+var EMPTY = { rules: [], default_action: "deny" };
+var GUARDS = /* @__PURE__ */ new Set(["deny", "require_approval"]);
+function ruleAction(rule) {
+  const action = rule?.spec?.action;
+  if (!action || typeof action !== "object") return void 0;
+  return DATA_ACTIONS.find((a) => action[a] === true);
+}
+function decisionPart(rule) {
+  const action = rule.spec.action;
+  return stableStringify({ match: rule.spec.match ?? null, context: rule.spec.context ?? null, flags: DATA_ACTIONS.filter((a) => action?.[a] === true) });
+}
+function attribute(before, after, flips) {
+  return flips.map((flip) => {
+    const now = new Date(flip.now);
+    const a = referenceDecideData(before, flip.request, now).matched;
+    const b2 = referenceDecideData(after, flip.request, now).matched;
+    return { flip, matched: /* @__PURE__ */ new Set([...a, ...b2]), byDefault: a.length === 0 && b2.length === 0 };
+  });
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function judged(flips, comparison) {
+  const loosened = flips.filter((f) => isLooserAction(f.flip.before, f.flip.after)).length;
+  const tightened = flips.length - loosened;
+  const verdict = verdictOf(loosened > 0, tightened > 0);
+  if (verdict === "neutral" && !comparison.proof.proven) return { verdict: "review", review: true, note: notProvenNote(comparison.proof) };
+  const parts = [...loosened > 0 ? [`${plural(loosened, "request")} loosened`] : [], ...tightened > 0 ? [`${plural(tightened, "request")} tightened`] : []];
+  return { verdict, review: false, note: parts.length === 0 ? "no decision changes" : parts.join(", ") };
+}
+function narrowed(before, after) {
+  const asDeny = (r2) => ({ rules: [{ ...r2, spec: { ...r2.spec, action: { deny: true, reason: "guard" } } }], default_action: "allow" });
+  return compareData(asDeny(before), asDeny(after)).changes.some((c3) => c3.before === "deny");
+}
+function leafRows(path2, rb, ra, source) {
+  const rows = [];
+  for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
+    const [head, sub] = leaf.segments;
+    const review = head === "masking" || head === "action" && sub === "approver_role";
+    const kept = review || head === "description" || head === "action" && (sub === "ttl" || sub === "reason");
+    if (!kept) continue;
+    const row2 = leafChange("data", `${path2}.${dottedPath(leaf.segments)}`, leaf, source);
+    rows.push(review ? { ...row2, verdict: "review", review: true, note: "changes what the decision carries; no order" } : row2);
+  }
+  return rows;
+}
+function diffData(before, after, comparison) {
+  const a = before ?? EMPTY;
+  const b2 = after ?? EMPTY;
+  const result = comparison ?? compareData(a, b2);
+  const flips = attribute(a, b2, result.changes);
+  const changes = [];
+  if (before && after && a.default_action !== b2.default_action) {
+    const v = judged(
+      flips.filter((f) => f.byDefault),
+      result
+    );
+    const source = { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] };
+    changes.push({ kind: "data", path: "default_action", subject: "field", change: "changed", ...v, before: a.default_action, after: b2.default_action, source, note: `what requests no rule matches get: ${v.note}` });
+  }
+  const { reordered } = ruleChanges(a, b2);
+  const byId = (d) => new Map(d.rules.map((r2) => [r2.id, r2]));
+  const ra = byId(a);
+  const rb = byId(b2);
+  for (const id of /* @__PURE__ */ new Set([...ra.keys(), ...rb.keys()])) {
+    const old = ra.get(id);
+    const now = rb.get(id);
+    const path2 = `rules.${id}`;
+    const source = { before: old ? [old.source] : [], after: now ? [now.source] : [] };
+    const row2 = (change, v) => ({
+      kind: "data",
+      path: path2,
+      subject: "rule",
+      change,
+      ...v,
+      before: old?.spec,
+      after: now?.spec,
+      source
+    });
+    const explained = () => judged(flips.filter((f) => f.matched.has(id)), result);
+    if (!old || !now) {
+      const r2 = row2(old ? "removed" : "added", explained());
+      if (old && r2.verdict === "neutral" && GUARDS.has(ruleAction(old))) r2.guardrail = "removed";
+      changes.push(r2);
+      continue;
+    }
+    if (decisionPart(old) !== decisionPart(now)) {
+      const r2 = row2("changed", explained());
+      const was = ruleAction(old);
+      const is = ruleAction(now);
+      if (is !== was && was !== void 0 && is !== void 0) r2.note = `action ${was} \u2192 ${is}; ${r2.note}`;
+      if (r2.verdict === "neutral" && GUARDS.has(was)) {
+        const weaker = is === void 0 || was !== void 0 && isLooserAction(was, is);
+        if (weaker || narrowed(old, now)) r2.guardrail = "narrowed";
+      }
+      changes.push(r2);
+    }
+    changes.push(...leafRows(path2, old, now, source));
+    const sameSpec = stableStringify(old.spec) === stableStringify(now.spec);
+    if (sameSpec && (reordered.has(id) || stableStringify(old.source) !== stableStringify(now.source))) {
+      const note = reordered.has(id) ? "precedence order changed; no decision changes" : "rule moved to another file";
+      changes.push({ ...row2("moved", { verdict: "neutral", review: false, note }), before: old.source.file, after: now.source.file });
+    }
+  }
+  return changes;
+}
+
+// src/diff/packs.ts
+var import_semver8 = __toESM(require_semver2(), 1);
+function installed(repo) {
+  return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
+}
+function diffPacks(base, head) {
+  const a = installed(base);
+  const b2 = installed(head);
+  const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])].sort();
+  const out = [];
+  for (const name of names) {
+    const pb = a.get(name);
+    const pa = b2.get(name);
+    if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
+    else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
+    else if (pb && pa) {
+      const vb = pb.version;
+      const va = pa.version;
+      if (vb !== va) {
+        const up = import_semver8.default.valid(vb) && import_semver8.default.valid(va) ? import_semver8.default.gt(va, vb) : va > vb;
+        out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
+      } else if (pb.pack_checksum !== pa.pack_checksum) {
+        out.push({ name, change: "modified", before: vb, after: va });
+      }
+    }
+  }
+  return out;
+}
+
+// src/diff/diff.ts
+var DEFAULT_MAX_EXAMPLES = 10;
+function emptyTargetMerge(target) {
+  return {
+    target,
+    effective: { access: { Statement: [] }, runtime: {}, data: { rules: [], default_action: "deny" }, posture: {} },
+    provenance: { access: {}, runtime: {}, data: {}, posture: {} },
+    events: [],
+    documents: []
+  };
+}
+function diffTargetMerges(base, head, options = {}) {
+  const target = (head ?? base)?.target ?? "";
+  const a = base ?? emptyTargetMerge(target);
+  const b2 = head ?? emptyTargetMerge(target);
+  const flips = compareAccess(a.effective.access, b2.effective.access, options);
+  const tools = compareTools(a.effective.runtime, b2.effective.runtime);
+  const data = compareData(a.effective.data, b2.effective.data, options);
+  const changes = [
+    ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b2.effective.access, b2.provenance.access), flips),
+    ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
+    ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
+    ...diffData(a.effective.data, b2.effective.data, data),
+    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
+  ];
+  const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
+  for (const c3 of changes) {
+    if (c3.kind !== "access" || c3.path !== "RequireApproval.Actions") continue;
+    const loosen = approvalFlips.some((f) => isLooserDecision(f.before, f.after));
+    const tighten = approvalFlips.some((f) => !isLooserDecision(f.before, f.after));
+    c3.verdict = !flips.proof.proven && !loosen && !tighten ? "review" : verdictOf(loosen, tighten);
+    c3.note = loosen || tighten ? `${approvalFlips.length} request${approvalFlips.length === 1 ? "" : "s"} change approval` : flips.proof.proven ? "no decision changes" : notProvenNote(flips.proof);
+  }
+  const dataChanges = data.changes;
+  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) || dataChanges.some((d) => isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "allowed");
+  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) || dataChanges.some((d) => !isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "denied");
+  const proof = joinProofs([flips.proof, data.proof, tools.proof]);
+  const status = base && head ? "both" : base ? "removed" : "added";
+  const verdicts = [...changes.map((c3) => c3.verdict), verdictOf(loosens, tightens)];
+  if (!proof.proven) verdicts.push("review");
+  const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  return {
+    target,
+    status,
+    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both" || !proof.proven),
+    changes: proof.proven || changes.some((c3) => c3.verdict === "review") ? changes : [...changes, notProvenChange(proof)],
+    newlyAllowed: pickExamples(flips.newlyAllowed, max),
+    newlyDenied: pickExamples(flips.newlyDenied, max),
+    approvalChanges: pickExamples(flips.approvalChanges, max),
+    newlyAllowedTotal: flips.newlyAllowed.length,
+    newlyDeniedTotal: flips.newlyDenied.length,
+    approvalChangesTotal: flips.approvalChanges.length,
+    witnesses: flips.witnesses,
+    witnessesTruncated: !proof.proven,
+    dataChanges: dataChanges.slice(0, max),
+    dataChangesTotal: dataChanges.length,
+    toolChanges: tools.changes.slice(0, max),
+    toolChangesTotal: tools.changes.length,
+    regions: [...flips.regions, ...data.regions, ...tools.regions],
+    proof,
+    ...base ? { before: base.effective } : {},
+    ...head ? { after: head.effective } : {}
+  };
+}
+function joinProofs(parts) {
+  return {
+    proven: parts.every((p2) => p2.proven),
+    checked: parts.reduce((n, p2) => n + p2.checked, 0),
+    total: parts.reduce((n, p2) => n + p2.total, 0),
+    complete: parts.every((p2) => p2.complete),
+    reasons: parts.flatMap((p2) => p2.reasons)
+  };
+}
+function notProvenChange(proof) {
+  return {
+    kind: "access",
+    path: "(decisions)",
+    subject: "field",
+    change: "changed",
+    verdict: "review",
+    review: true,
+    before: void 0,
+    after: void 0,
+    source: { before: [], after: [] },
+    note: notProvenNote(proof)
+  };
+}
+function countsOf(targets) {
+  const c3 = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0, dataChanges: 0, toolChanges: 0 };
+  for (const t2 of targets) {
+    for (const ch2 of t2.changes) {
+      if (ch2.verdict !== "review") c3[ch2.verdict]++;
+      if (ch2.review || ch2.verdict === "review") c3.review++;
+    }
+    c3.dataChanges += t2.dataChangesTotal;
+    c3.toolChanges += t2.toolChangesTotal;
+    c3.newlyAllowed += t2.newlyAllowedTotal;
+    c3.newlyDenied += t2.newlyDeniedTotal;
+    c3.approvalChanges += t2.approvalChangesTotal;
+  }
+  return c3;
+}
+function configVersion(repo) {
+  return repo.config?.value.version;
+}
+function diffRepositories(base, head, options = {}) {
+  const baseTargets = targetNames(base);
+  const headTargets = targetNames(head);
+  const all = [.../* @__PURE__ */ new Set([...headTargets, ...baseTargets])];
+  if (options.targets) {
+    for (const t2 of options.targets) {
+      if (!all.includes(t2)) {
+        const near = suggest(t2, all);
+        throw new EdictError("USAGE", `unknown target "${t2}"${near ? `; did you mean "${near}"?` : ""} (targets: ${all.join(", ") || "none"})`);
+      }
+    }
+  }
+  const names = options.targets ? all.filter((t2) => options.targets.includes(t2)) : all;
+  const rankedBase = rankDocuments(base);
+  const rankedHead = rankDocuments(head);
+  const targets = names.map(
+    (t2) => diffTargetMerges(
+      baseTargets.includes(t2) ? buildTarget(base, t2, rankedBase) : void 0,
+      headTargets.includes(t2) ? buildTarget(head, t2, rankedHead) : void 0,
+      options
+    )
+  );
+  const packs = diffPacks(base, head);
+  const verdict = overallVerdict(
+    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
+    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
+  );
+  const lastVersion = options.lastVersion;
+  return {
+    base: options.base ?? "base",
+    head: options.head ?? "head",
+    verdict,
+    ...lastVersion !== void 0 ? { lastVersion } : {},
+    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
+    targets,
+    packs,
+    counts: countsOf(targets)
+  };
+}
+
+// src/diff/render-json.ts
+var orNull = (v) => v === void 0 ? null : v;
+function changeJson(c3) {
+  return {
+    kind: c3.kind,
+    path: c3.path,
+    verdict: c3.verdict,
+    before: orNull(c3.before),
+    after: orNull(c3.after),
+    source: c3.source,
+    subject: c3.subject,
+    change: c3.change,
+    review: c3.review,
+    ...c3.note !== void 0 ? { note: c3.note } : {},
+    ...c3.guardrail !== void 0 ? { guardrail: c3.guardrail } : {}
+  };
+}
+function requestJson(r2) {
+  return { action: r2.action, resource: r2.resource, context: r2.context, before: r2.before, after: r2.after };
+}
+function targetJson(t2) {
+  return {
+    verdict: t2.verdict,
+    status: t2.status,
+    changes: t2.changes.map(changeJson),
+    newlyAllowed: t2.newlyAllowed.map(requestJson),
+    newlyDenied: t2.newlyDenied.map(requestJson),
+    newlyAllowedTotal: t2.newlyAllowedTotal,
+    newlyDeniedTotal: t2.newlyDeniedTotal,
+    approvalChanges: t2.approvalChanges.map(requestJson),
+    approvalChangesTotal: t2.approvalChangesTotal,
+    dataChanges: t2.dataChanges,
+    dataChangesTotal: t2.dataChangesTotal,
+    toolChanges: t2.toolChanges,
+    toolChangesTotal: t2.toolChangesTotal,
+    regions: t2.regions,
+    proof: t2.proof,
+    witnesses: t2.witnesses,
+    witnessesTruncated: t2.witnessesTruncated
+  };
+}
+function packJson(p2) {
+  return { name: p2.name, change: p2.change, before: orNull(p2.before), after: orNull(p2.after) };
+}
+function toDiffJson(result) {
+  return {
+    base: result.base,
+    head: result.head,
+    verdict: result.verdict,
+    lastVersion: orNull(result.lastVersion),
+    nextVersion: result.nextVersion,
+    counts: result.counts,
+    targets: Object.fromEntries(result.targets.map((t2) => [t2.target, targetJson(t2)])),
+    packs: result.packs.map(packJson)
+  };
+}
+function renderDiffJson(result) {
+  return `${JSON.stringify(toDiffJson(result), null, 2)}
+`;
+}
+
+// src/diff/render-markdown.ts
+var import_yaml4 = __toESM(require_dist3(), 1);
+
+// src/diff/change-parts.ts
+var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isContainer = (v) => v !== null && typeof v === "object";
+var key = (v) => stableStringify(v);
+function join8(at, next) {
+  if (next.startsWith("[")) return `${at}${next}`;
+  return at === "" ? next : `${at}.${next}`;
+}
+function unmatched(a, b2) {
+  const left = /* @__PURE__ */ new Map();
+  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
+  const out = [];
+  for (const x2 of a) {
+    const n = left.get(key(x2)) ?? 0;
+    if (n > 0) left.set(key(x2), n - 1);
+    else out.push(x2);
+  }
+  return out;
+}
+function listParts(at, before, after) {
+  const removed = unmatched(before, after);
+  const added = unmatched(after, before);
+  if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
+  if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
+    const label = before.length === 1 && after.length === 1;
+    return removed.flatMap((r2, i2) => partsAt(label ? at : join8(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
+  }
+  return [{ at, kind: "items", added, removed }];
+}
+function partsAt(at, before, after) {
+  if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
+  if (isPlain(before) && isPlain(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k2) => partsAt(join8(at, k2), before[k2], after[k2]));
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const a = asList2(before);
+    const b2 = asList2(after);
+    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
+  }
+  return [{ at, kind: "value", before, after }];
+}
+function changeParts(c3) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [{ at: "", kind: "value", before: c3.before, after: c3.after }];
+  if (c3.before === void 0 && c3.after === void 0) return [];
+  return partsAt("", c3.before, c3.after);
+}
+
+// src/diff/render-common.ts
+function count(n, noun, plural2 = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural2}`;
+}
+function formatValue(value) {
+  if (value === void 0) return "(unset)";
+  if (value === null) return "null";
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (typeof value === "object") {
+    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
+  }
+  return String(value);
+}
+var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
+function partText(p2, style = PLAIN_STYLE) {
+  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
+  const items = (xs) => xs.map(v).join(", ");
+  let body;
+  if (p2.kind === "items") {
+    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
+  } else if (p2.kind === "reordered") {
+    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
+  } else {
+    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
+  }
+  return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
+}
+function changeTexts(c3, style = PLAIN_STYLE) {
+  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [`${c3.change} ${style.value(formatValue(c3.after ?? c3.before))}`];
+  const parts = changeParts(c3).map((p2) => partText(p2, style));
+  return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
+}
+function changeIdentity(c3) {
+  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
+  return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
+}
+function inTargets(entries, identity = stableStringify) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const { target, item } of entries) {
+    const id = identity(item);
+    const seen = byIdentity.get(id);
+    if (seen === void 0) byIdentity.set(id, { targets: [target], item });
+    else if (!seen.targets.includes(target)) seen.targets.push(target);
+  }
+  return [...byIdentity.values()];
+}
+function sharedChanges(result) {
+  return inTargets(
+    result.targets.flatMap((t2) => t2.changes.map((item) => ({ target: t2.target, item }))),
+    changeIdentity
+  );
+}
+function formatContext(context) {
+  const entries = Object.entries(context);
+  if (entries.length === 0) return "";
+  return entries.map(([k2, v]) => `${k2}=${Array.isArray(v) ? `[${v.map(String).join(",")}]` : String(v)}`).join(" ");
+}
+function files(p2) {
+  return [...new Set(p2.map((x2) => x2.file))].join(", ");
+}
+function formatSource(c3) {
+  const before = files(c3.source.before);
+  const after = files(c3.source.after);
+  if (!before) return after;
+  if (!after || before === after) return before;
+  return `${before} \u2192 ${after}`;
+}
+function releaseNote(result, code2 = (v) => v) {
+  return result.lastVersion !== void 0 ? `after ${code2(result.lastVersion)}` : "first release";
+}
+function shortLabel(label) {
+  return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
+}
+function riskRank(v) {
+  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
+}
+function changeCounts(changes) {
+  const by = (v) => changes.filter((c3) => c3.verdict === v).length;
+  const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
+  const review = changes.filter((c3) => c3.review || c3.verdict === "review").length;
+  if (review > 0) parts.push(`${review} to review`);
+  return parts.length > 0 ? parts.join(", ") : "no changes";
+}
+function regionText(r2) {
+  const w = r2.where;
+  if (r2.kind === "access") {
+    return `${w.actions ?? "any action"} on ${w.resource ?? "any resource"}${w.condition ? ` when ${w.condition}` : ""}`;
+  }
+  if (r2.kind === "tool") return w.tool ?? "any tool call";
+  const parts = Object.entries(w).map(([k2, v]) => k2 === "dataset_region" || k2 === "environment" ? `${k2.replace(/_/g, " ")} ${v}` : v);
+  return parts.length > 0 ? parts.join("; ") : "any data request";
+}
+function exampleText(r2) {
+  const e = r2.example;
+  if (r2.kind === "access") {
+    const w = e;
+    const ctx = formatContext(w.context);
+    return `${w.action} ${w.resource}${ctx ? ` ${ctx}` : ""}`;
+  }
+  if (r2.kind === "tool") return String(e.uri);
+  return `${JSON.stringify(e.request)} at ${String(e.now).replace(/:00\.000Z$/, "Z")}`;
+}
+function regionsOf(t2, verdict) {
+  return t2.regions.filter((r2) => r2.verdict === verdict);
+}
+
+// src/diff/render-markdown.ts
+var DEFAULT_MARKDOWN_MAX = 6e4;
+var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
+var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}" };
+function cell(text2, code2 = false) {
+  const one = text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  if (!code2 || one === "") return one;
+  return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
+}
+function regionRow(targets, r2) {
+  const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
+  return `| ${targets !== void 0 ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
+}
+var CODE = { value: (t2) => cell(t2, true), path: (t2) => cell(t2) };
+function changeCell(c3) {
+  const parts = changeTexts(c3, CODE);
+  return parts.length > 0 ? parts.join("<br>") : "\u2014";
+}
+function changeRow(c3, targets) {
+  const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
+  const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
+  const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
+  return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
+}
+var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
+var SHARED_TITLE = "Changes in several targets";
+function effectiveYaml(e) {
+  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+function effectivePatch(t2, base, head) {
+  const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
+  return patch.replace(/^=+\n/, "").trimEnd();
+}
+function partText2(p2) {
+  const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
+  const omitted = p2.lines.length - kept.length;
+  const body = kept.length > 0 ? `${kept.join("\n")}
+` : "";
+  return `${p2.head}${body}${p2.tail}${omitted > 0 ? `${p2.cutNote(omitted)}
+` : ""}`;
+}
+function fixed(text2) {
+  return { head: text2, lines: [], tail: "", cutNote: () => "" };
+}
+function fit(parts, max) {
+  const total = () => parts.reduce((n, p2) => n + partText2(p2).length, 0);
+  for (let guard = 0; guard < 1e4 && total() > max; guard++) {
+    let best;
+    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText2(p2).length > partText2(best).length)) best = p2;
+    if (!best) break;
+    const kept = best.keep ?? best.lines.length;
+    const excess = total() - max;
+    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l) => n + l.length + 1, 0) / kept);
+    const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
+    best.keep = Math.max(0, kept - drop);
+  }
+  const text2 = parts.map(partText2).join("");
+  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 80))}
+
+_\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
+`;
+}
+var cutRows = (what) => (n) => `
+_\u2026 ${n} more ${what} not shown (comment size limit); run \`edict diff\` for all of them._
+`;
+function renderDiffMarkdown(result, options = {}) {
+  const max = options.maxLength ?? DEFAULT_MARKDOWN_MAX;
+  const h2 = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
+  const c3 = result.counts;
+  const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
+  const allChanges = result.targets.flatMap((t2) => t2.changes);
+  const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
+  const parts = [];
+  if (result.verdict === "unchanged") {
+    parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
+`));
+    return fit(parts, max);
+  }
+  const unproven = result.targets.filter((t2) => !t2.proof.proven);
+  const summary = [
+    changeCounts(allChanges),
+    `${count(changed.length, "target")}`,
+    `${c3.newlyAllowed} newly allowed`,
+    `${c3.newlyDenied} newly denied`,
+    ...c3.dataChanges > 0 ? [count(c3.dataChanges, "data decision") + " changed"] : [],
+    ...c3.toolChanges > 0 ? [count(c3.toolChanges, "tool call") + " changed"] : [],
+    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : [],
+    ...unproven.length > 0 ? [`not proven for ${unproven.map((t2) => t2.target).join(", ")}`] : []
+  ].join(" \xB7 ");
+  parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
+`));
+  const allowed = newlyAllowedRows(result);
+  if (allowed.length > 0) {
+    parts.push({
+      head: `
+${h2}# \u26A0 Newly allowed
+
+| target | requests | decision | example |
+|---|---|---|---|
+`,
+      lines: allowed,
+      tail: "",
+      cutNote: cutRows("regions")
+    });
+  }
+  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
+  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
+  if (shared.length > 0) {
+    parts.push({
+      head: `
+${h2}# ${SHARED_TITLE}
+
+| targets | field | change | verdict | set by |
+|---|---|---|---|---|
+`,
+      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
+      tail: "",
+      cutNote: cutRows("changes")
+    });
+  }
+  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
+  for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
+    const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
+    parts.push(fixed(`
+<details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
+
+`));
+    const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
+    if (own.length > 0) {
+      const rows = [...own].sort(byRisk).map((ch2) => changeRow(ch2));
+      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
+    }
+    const sharedHere = t2.changes.length - own.length;
+    if (sharedHere > 0) {
+      const which = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
+      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which} listed under **${SHARED_TITLE}**.
+`));
+    }
+    const denied = regionsOf(t2, "tightened");
+    if (denied.length > 0) {
+      parts.push({
+        head: `
+**Newly denied**
+
+| requests | decision | example |
+|---|---|---|
+`,
+        lines: denied.map((r2) => regionRow(void 0, r2)),
+        tail: "",
+        cutNote: cutRows("regions")
+      });
+    }
+    if (!t2.proof.proven) parts.push(fixed(`
+_${escapeHtml(notProvenNote(t2.proof))}: a verdict of no change would be unfounded, so this target needs a person's review._
+`));
+    if (options.yamlDiff !== false) {
+      const patch = effectivePatch(t2, shortLabel(result.base), shortLabel(result.head));
+      if (patch.includes("@@")) {
+        const fence = patch.includes("```") ? "````" : "```";
+        parts.push({ head: `
+${fence}diff
+`, lines: patch.split("\n"), tail: `${fence}
+`, cutNote: (n) => `_\u2026 ${n} more diff lines not shown (comment size limit)._
+` });
+      }
+    }
+    parts.push(fixed("\n</details>\n"));
+  }
+  const unchanged = result.targets.filter((t2) => t2.verdict === "unchanged").map((t2) => t2.target);
+  if (unchanged.length > 0) parts.push(fixed(`
+Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
+`));
+  if (result.packs.length > 0) {
+    parts.push({
+      head: `
+**Packs**
+
+| pack | change | before | after |
+|---|---|---|---|
+`,
+      lines: result.packs.map((p2) => `| ${cell(p2.name, true)} | ${p2.change} | ${p2.before !== void 0 ? cell(p2.before, true) : "\u2014"} | ${p2.after !== void 0 ? cell(p2.after, true) : "\u2014"} |`),
+      tail: "",
+      cutNote: cutRows("packs")
+    });
+  }
+  return fit(parts, max);
+}
+function newlyAllowedRows(result) {
+  const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
+  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
+}
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/diff/render-text.ts
+var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
+var plain = (s) => s;
+var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
+var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
+function whoText(targets) {
+  return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
+}
+function changeLines({ targets, item: c3 }, p2) {
+  const parts = changeTexts(c3);
+  const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
+  const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
+  const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
+  const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
+  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
+  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
+}
+var MAX_REGION_LINES = 20;
+function regionLines(title, verdict, result, paint, p2) {
+  const out = [];
+  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
+  for (const { targets, item: regions } of inTargets(lists)) {
+    if (out.length === 0) out.push(paint(p2.bold(title)));
+    out.push(`  ${targets.join(", ")} (${count(regions.length, "region")})`);
+    for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
+      out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
+      out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
+    }
+    if (regions.length > MAX_REGION_LINES) out.push(p2.dim(`    \u2026 ${regions.length - MAX_REGION_LINES} more regions (--format json lists them all)`));
+  }
+  return out;
+}
+function renderDiffText(result, options = {}) {
+  const p2 = options.color === true ? COLOR : NO_COLOR;
+  const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
+  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
+  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
+  const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
+  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
+  const group = (title, pred, paint) => {
+    const items = all.filter((x2) => pred(x2.item));
+    if (items.length === 0) return;
+    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
+  };
+  const section2 = (lines) => {
+    if (lines.length > 0) out.push("", ...lines);
+  };
+  group("\u26A0 Loosened", (c3) => c3.verdict === "loosened" || c3.verdict === "mixed", p2.red);
+  section2(regionLines("\u26A0 Newly allowed", "loosened", result, p2.red, p2));
+  group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
+  section2(regionLines("Newly denied", "tightened", result, p2.green, p2));
+  group("To review", (c3) => c3.verdict === "review", p2.yellow);
+  group("Neutral", (c3) => c3.verdict === "neutral", plain);
+  const targetNotes = result.targets.filter((t2) => t2.status !== "both" || !t2.proof.proven);
+  if (targetNotes.length > 0) {
+    out.push("", p2.bold("Targets"));
+    for (const t2 of targetNotes) {
+      if (t2.status !== "both") out.push(`  ${t2.target}: ${t2.status === "added" ? "new target (compared with an empty policy)" : "target removed"}`);
+      if (!t2.proof.proven) out.push(`  ${t2.target}: ${p2.yellow(notProvenNote(t2.proof))}`);
+    }
+  }
+  if (result.packs.length > 0) {
+    out.push("", p2.bold("Packs"));
+    for (const k2 of result.packs) {
+      const versions2 = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
+      out.push(`  ${k2.name}: ${k2.change} ${versions2}`.trimEnd());
+    }
+  }
+  out.push("");
+  if (result.verdict === "unchanged") {
+    out.push(p2.green("\u2714 no changes to the effective policy"));
+  } else {
+    const changes = result.targets.flatMap((t2) => t2.changes);
+    const c3 = result.counts;
+    const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
+    out.push(
+      `${changeCounts(changes)} in ${count(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count(c3.toolChanges, "tool call")} changed` : "")
+    );
+  }
+  return `${out.join("\n")}
+`;
+}
+
+// src/pack/upgrades.ts
+function upgradeRange(entry) {
+  return entry.range ?? `^${entry.version}`;
+}
+function outdatedOf(state, offers) {
+  return Object.keys(state.installed_packs ?? {}).sort().map((name) => {
+    const entry = state.installed_packs[name];
+    const source = sourceOfEntry(entry);
+    const own = offers.find((s) => s.source === source)?.offers ?? [];
+    return {
+      name,
+      installed: entry.version,
+      wanted: newestIn(own, name, upgradeRange(entry)) ?? null,
+      latest: newestIn(own, name) ?? null,
+      source
+    };
+  });
+}
+function upgradeTargets(state, offers, options = {}) {
+  const installed2 = state.installed_packs ?? {};
+  if (options.name !== void 0 && !installed2[options.name]) {
+    const names = Object.keys(installed2).sort();
+    throw new EdictError("PACK_ERROR", `pack ${options.name} is not installed (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${options.name}\``);
+  }
+  const targets = [];
+  for (const row2 of outdatedOf(state, offers)) {
+    if (options.name !== void 0 && row2.name !== options.name) continue;
+    const to = options.latest ? row2.latest : row2.wanted;
+    if (to === null || !import_semver9.default.valid(row2.installed) || !import_semver9.default.gt(to, row2.installed)) continue;
+    const entry = installed2[row2.name];
+    targets.push({ name: row2.name, from: row2.installed, to, source: row2.source, beyondRange: entry.range !== void 0 && !import_semver9.default.satisfies(to, entry.range) });
+  }
+  const deps = /* @__PURE__ */ new Map();
+  for (const t2 of targets) {
+    const offer = offers.find((s) => s.source === t2.source)?.offers.find((o2) => o2.name === t2.name && o2.version === t2.to);
+    const parsed = (offer?.dependencies ?? []).map(parseDependency).flatMap((p2) => p2.ok ? [p2.dependency] : []);
+    deps.set(t2.name, { dependencies: parsed });
+  }
+  const order2 = dependencyOrder(deps, targets.map((t2) => t2.name));
+  return order2.map((n) => targets.find((t2) => t2.name === n));
+}
+function planDiff(repo, plan2) {
+  return diffRepositories(repo, withPlanApplied(repo, plan2), { base: "installed", head: "upgraded" });
+}
+async function planSourcedUpgrade(options) {
+  const state = worldOf(options.repo).state;
+  const offers = await readOffers(options.sources);
+  const targets = upgradeTargets(state, offers.sources, { ...options.name !== void 0 ? { name: options.name } : {}, ...options.latest ? { latest: true } : {} });
+  const planned = [];
+  for (const t2 of targets) {
+    const fetched = await sourceNamed(options.sources, t2.source, t2.name).fetch(t2.name, t2.to);
+    planned.push({ pack: fetched.pack, origin: fetched.origin });
+  }
+  const installed2 = await fetchInstalled(options.sources, state);
+  if (targets.length === 0 && options.force && options.name !== void 0) {
+    const same2 = installed2.planned.find((p2) => p2.pack.name === options.name);
+    if (same2) planned.push(same2);
+  }
+  const plan2 = planUpgradePacks(options.repo, planned, installed2.context, {
+    now: options.now,
+    force: options.force ?? false,
+    schemaFiles: await schemaFilesOf(options.root),
+    dropRange: new Set(targets.filter((t2) => t2.beyondRange).map((t2) => t2.name))
+  });
+  if (planned.length === 0) {
+    plan2.notes.length = 0;
+    plan2.notes.push(options.name !== void 0 ? `${options.name} is up to date (v${state.installed_packs[options.name].version}, within ${upgradeRange(state.installed_packs[options.name])})` : "every installed pack is up to date");
+  }
+  const diff = { ...planDiff(options.repo, plan2), nextVersion: null };
+  return { plan: plan2, changes: plan2.changes, diff, markdown: renderDiffMarkdown(diff), text: renderDiffText(diff, { color: options.color ?? false }) };
+}
+
+// src/lint/rule.ts
+function defineRule(meta, check) {
+  return { meta, check };
+}
+
+// src/lint/rules/pack-support.ts
+function packFile(repo, pack, file) {
+  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
+}
+function metadataFile(repo, pack) {
+  return packFile(repo, pack, PACK_METADATA_FILE);
+}
+function dependencyPointer(file, raw) {
+  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
+  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
+  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
+}
+function shortChecksum(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
+}
+
+// src/lint/rules/priority-outside-band.ts
+var priority_outside_band_default = defineRule(
+  {
+    id: "priority-outside-band",
+    category: "structure",
+    severity: "error",
+    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (pack.band && pack.band.min > pack.band.max && meta) {
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
+          help: "swap min and max"
+        });
+      }
+      for (const p2 of bandProblems(pack)) {
+        const file = packFile(ctx.repo, pack.name, p2.file);
+        if (!file) continue;
+        const policy = pack.policies.find((x2) => x2.file === p2.file);
+        ctx.report({
+          file,
+          pointer: "/metadata/priority",
+          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
+          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
+        });
+      }
+    }
+    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
+      const band = shipped.packs.get(installed2.name)?.band;
+      if (!isValidBand(band)) continue;
+      for (const f of installed2.files) {
+        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
+        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
+        ctx.report({
+          file: entry.file,
+          pointer: "/metadata/priority",
+          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
+          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/overlapping-bands.ts
+var overlapping_bands_default = defineRule(
+  {
+    id: "overlapping-bands",
+    category: "structure",
+    severity: "error",
+    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
+  },
+  (ctx) => {
+    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
+    for (let j2 = 0; j2 < packs.length; j2++) {
+      for (let i2 = 0; i2 < j2; i2++) {
+        const a = packs[i2];
+        const b2 = packs[j2];
+        if (!bandsOverlap(a.band, b2.band)) continue;
+        const file = metadataFile(ctx.repo, b2.name);
+        if (!file) continue;
+        ctx.report({
+          file,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
+          help: "choose a range no other pack uses; installed packs' bands must not overlap"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/layer-inversion.ts
+var layer_inversion_default = defineRule(
+  {
+    id: "layer-inversion",
+    category: "structure",
+    severity: "error",
+    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
+          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
+        });
+      }
+    }
+    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
+    for (const hi of banded) {
+      for (const lo of banded) {
+        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
+        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
+        const meta = metadataFile(ctx.repo, hi.name);
+        if (!meta) continue;
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
+          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
+        });
+      }
+    }
+  }
+);
+
+// src/pack/sources/builtin.ts
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename as basename3, dirname as dirname2, join as join9 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/pack/sources/offers.ts
+function byName(a, b2) {
+  return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
+}
+function offersOf(packs, source) {
+  return [...packs.packs.values()].map((p2) => ({
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.description !== void 0 ? { description: p2.description } : {},
+    dependencies: p2.dependencies.map((d) => d.raw),
+    source
+  })).sort(byName);
+}
+function packAt(packs, name, version, where2) {
+  const pack = packs.packs.get(name);
+  if (!pack) {
+    const names = [...packs.packs.keys()];
+    throw new EdictError("PACK_SOURCE_ERROR", `${where2} has no pack named ${name} (it has: ${names.length > 0 ? names.join(", ") : "none"})`);
+  }
+  if (pack.version !== version) {
+    throw new EdictError("PACK_SOURCE_ERROR", `${where2} has ${name} ${pack.version}, not ${version}; run \`edict pack list\` to see what each source offers`);
+  }
+  return pack;
+}
+
+// src/pack/sources/folder-source.ts
+function folderSource(options) {
+  let packs;
+  const load = () => packs ??= options.read();
+  return {
+    name: options.name,
+    kind: options.kind,
+    async offers() {
+      return offersOf(await load(), options.name);
+    },
+    async fetch(name, version, pin) {
+      const pack = packAt(await load(), name, version, options.where);
+      if (pin !== void 0 && pin !== pack.checksum) {
+        throw new EdictError(
+          "PACK_PIN_MISMATCH",
+          `${name} ${version} in ${options.where} has checksum ${pack.checksum}, but ${pin} was installed: its files changed without a version bump. Restore them, or bump the pack's version and upgrade to it`
+        );
+      }
+      return { pack, origin: { source: options.name, resolved: pack.checksum } };
+    }
+  };
+}
+
+// src/pack/sources/builtin.ts
+var BUILTIN_DIR = "packs";
+function isPackageRoot(dir) {
+  return existsSync(join9(dir, "package.json"));
+}
+function findBuiltinPacksDir(from = dirname2(fileURLToPath(import.meta.url))) {
+  let dir = from;
+  for (; ; ) {
+    if (isPackageRoot(dir)) {
+      const packs = join9(dir, BUILTIN_DIR);
+      if (existsSync(packs) && statSync(packs).isDirectory()) return packs;
+      throw new EdictError("NOT_FOUND", `edict's package at ${dir} has no ${BUILTIN_DIR}/ folder; reinstall edict (the built-in packs ship in its package)`);
+    }
+    const parent = dirname2(dir);
+    if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's package (a package.json) above ${from}; is the edict package complete?`);
+    dir = parent;
+  }
+}
+function builtinSource(options = {}) {
+  return folderSource({
+    name: BUILTIN_SOURCE,
+    kind: "builtin",
+    where: "the built-in library",
+    read: async () => {
+      let dir;
+      try {
+        dir = options.dir ?? findBuiltinPacksDir();
+      } catch (e) {
+        throw new EdictError("PACK_SOURCE_ERROR", e instanceof Error ? e.message : String(e), { cause: e });
+      }
+      return readShippedPacks(dirname2(dir), basename3(dir));
+    }
+  });
+}
+var versions;
+function builtinPackVersions() {
+  if (versions) return versions;
+  const out = /* @__PURE__ */ new Map();
+  try {
+    const dir = findBuiltinPacksDir();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path2 = join9(dir, entry.name, "metadata.yaml");
+      if (!existsSync(path2)) continue;
+      const meta = validatePackMeta(parseSource(path2, readFileSync(path2)).value).value;
+      if (meta?.name === entry.name && meta.version !== void 0) out.set(meta.name, meta.version);
+    }
+  } catch {
+  }
+  versions = out;
+  return out;
+}
+
+// src/lint/rules/dependency-missing.ts
+var dependency_missing_default = defineRule(
+  {
+    id: "dependency-missing",
+    category: "structure",
+    severity: "error",
+    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. `edict pack install` pulls dependencies in by itself (unless `--no-deps`); this state comes from a removal, a hand edit or `--no-deps`: install the dependency (`edict pack install <name>`) or remove the dependent pack."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack), ...builtinPackVersions().keys()]);
+    for (const offers of ctx.options.sourceOffers?.values() ?? []) if (Array.isArray(offers)) for (const o2 of offers) known.add(o2.name);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        if (known.has(dep.name)) continue;
+        const near = suggest(dep.name, known);
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} depends on ${dep.name}, which no pack source provides (packs/, packs.sources, the built-in library)${near ? `; did you mean ${near}?` : ""}`,
+          help: "name a pack that exists under packs/, in a source of packs.sources or in the built-in library, or add that pack"
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const installed2 = new Set(state.packs.map((p2) => p2.name));
+    for (const p2 of state.packs) {
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
+      if (missing.length === 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
+        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-cycle.ts
+var dependency_cycle_default = defineRule(
+  {
+    id: "dependency-cycle",
+    category: "structure",
+    severity: "error",
+    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
+  },
+  (ctx) => {
+    const packs = shippedPacksOf(ctx.repo).packs;
+    for (const cycle of findCycles(packs)) {
+      cycle.forEach((name, i2) => {
+        const next = cycle[(i2 + 1) % cycle.length];
+        const meta = metadataFile(ctx.repo, name);
+        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
+        if (!meta || !dep) return;
+        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `dependency cycle: ${formatCycle(rotated)}`,
+          help: "remove one dependency of the cycle"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-range-unmet.ts
+var dependency_range_unmet_default = defineRule(
+  {
+    id: "dependency-range-unmet",
+    category: "structure",
+    severity: "error",
+    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || satisfiesDependency(dep, target.version)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
+          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const versions2 = new Map(state.packs.map((p2) => [p2.name, p2.version]));
+    for (const p2 of state.packs) {
+      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
+        const installed2 = versions2.get(dep.name);
+        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: p2.pointer,
+          atKey: true,
+          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
+          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-modified.ts
+var installed_file_modified_default = defineRule(
+  {
+    id: "installed-file-modified",
+    category: "structure",
+    severity: "error",
+    textual: true,
+    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
+  },
+  (ctx) => {
+    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
+      for (const f of pack.files) {
+        const file = ctx.repo.byPath.get(f.path);
+        if (!file || f.sha256 === void 0) continue;
+        const actual = fileSha256(repoFileBytes(file));
+        if (actual === f.sha256) continue;
+        ctx.report({
+          file,
+          span: [0, 0],
+          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-missing.ts
+var installed_file_missing_default = defineRule(
+  {
+    id: "installed-file-missing",
+    category: "structure",
+    severity: "error",
+    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const pack of state.packs) {
+      for (const f of pack.files) {
+        if (ctx.repo.byPath.has(f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} of pack ${pack.name} is missing`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-drift.ts
+var pack_drift_default = defineRule(
+  {
+    id: "pack-drift",
+    category: "structure",
+    severity: "warning",
+    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const pack = shipped.get(p2.name);
+      if (!pack || p2.version === void 0) continue;
+      if (pack.version !== p2.version) {
+        ctx.report({
+          file: state.file,
+          pointer: `${p2.pointer}/version`,
+          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
+          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
+        });
+      } else if (p2.checksum !== pack.checksum) {
+        ctx.report({
+          file: state.file,
+          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
+          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum(p2.checksum)} installed, ${shortChecksum(pack.checksum)} shipped)`,
+          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/file-not-named-after-pack.ts
+var file_not_named_after_pack_default = defineRule(
+  {
+    id: "file-not-named-after-pack",
+    category: "structure",
+    severity: "error",
+    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    const owned = /* @__PURE__ */ new Set();
+    for (const pack of state?.packs ?? []) {
+      for (const f of pack.files) {
+        owned.add(f.path);
+        if (isInstalledPathOf(pack.name, f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
+          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
+        });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.kind !== "policy" || owned.has(file.path)) continue;
+      const name = parseInstalledPath(file.path);
+      if (!name) continue;
+      ctx.report({
+        file,
+        span: [0, 0],
+        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
+        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-changed-without-version-bump.ts
+var pack_changed_without_version_bump_default = defineRule(
+  {
+    id: "pack-changed-without-version-bump",
+    category: "structure",
+    severity: "error",
+    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
+  },
+  (ctx) => {
+    const options = ctx.options;
+    if (!options.base || !options.basePacks) return;
+    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
+      const before = options.basePacks.get(pack.name);
+      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      ctx.report({
+        file: meta,
+        pointer: "/__pack_meta/version",
+        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum(before.checksum)} \u2192 ${shortChecksum(pack.checksum)})`,
+        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
+      });
+    }
+  }
+);
+
+// src/lint/rules/invalid-pack.ts
+var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
+var invalid_pack_default = defineRule(
+  {
+    id: "invalid-pack",
+    category: "structure",
+    severity: "error",
+    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
+  },
+  (ctx) => {
+    for (const p2 of shippedPacksOf(ctx.repo).problems) {
+      if (!CODES.has(p2.code)) continue;
+      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
+      if (!file) continue;
+      ctx.report({
+        file,
+        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
+        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
+        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-support.ts
+var str2 = (v) => typeof v === "string" ? v : void 0;
+function configuredSources(repo) {
+  const file = repo.config?.file;
+  const list3 = getAtPointer(file?.source.value, "/packs/sources");
+  if (!file || !Array.isArray(list3)) return void 0;
+  const sources = [];
+  list3.forEach((raw, index) => {
+    if (!isRecord(raw)) return;
+    const pointer = joinPointer("/packs/sources", index);
+    const entry = { index, pointer };
+    const name = str2(raw.name);
+    const url = str2(raw.url);
+    const git = str2(raw.git);
+    const tokenEnv = str2(raw.token_env);
+    if (name !== void 0) entry.name = name;
+    if (url !== void 0) entry.url = url;
+    if (git !== void 0) entry.git = git;
+    if (tokenEnv !== void 0) entry.token_env = tokenEnv;
+    if (Array.isArray(raw.keys)) {
+      entry.keys = [];
+      raw.keys.forEach((k2, i2) => {
+        if (typeof k2 === "string") entry.keys.push({ path: k2, pointer: joinPointer(`${pointer}/keys`, i2) });
+      });
+    }
+    sources.push(entry);
+  });
+  return { file, sources };
+}
+function sourceLabel(index) {
+  return `packs.sources[${index}]`;
+}
+
+// src/lint/rules/pack-source-without-keys.ts
+var pack_source_without_keys_default = defineRule(
+  {
+    id: "pack-source-without-keys",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry with a `url` lists no `keys`. Every pack from a url source must be signed by one of the source's keys: a host, a proxy or a bucket policy can change what an index serves, and the signature is what proves the pack is the publisher's. Add `keys:` with the publisher's public key files (the private half signs with `edict pack publish --key`)."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.url === void 0 || s.keys && s.keys.length > 0) continue;
+      const label = s.name ?? "this source";
+      ctx.report({
+        file: config.file,
+        pointer: s.keys ? `${s.pointer}/keys` : `${s.pointer}/url`,
+        atKey: true,
+        message: `${label} has a url but no keys: every pack from a url source must be signed by one of its keys`,
+        help: "add `keys: [keys/<publisher>.pub]` with the publisher's public key file"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-kind-unclear.ts
+var pack_source_kind_unclear_default = defineRule(
+  {
+    id: "pack-source-kind-unclear",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry gives both `url` and `git`, or neither. A source is either an index written by `edict pack publish` (`url`, over https://, file:// or a local path) or a git repository with packs under packs/<name>/ (`git`); edict cannot tell which one is meant. Keep exactly one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const label = s.name ?? "this source";
+      if (s.url !== void 0 && s.git !== void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: `${s.pointer}/git`,
+          atKey: true,
+          message: `${label} has both url and git; a source is one or the other`,
+          help: "keep `url` for an index written by `edict pack publish`, or `git` for a repository with packs under packs/<name>/"
+        });
+      } else if (s.url === void 0 && s.git === void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: s.name !== void 0 ? `${s.pointer}/name` : s.pointer,
+          atKey: s.name !== void 0,
+          message: `${label} has neither url nor git, so there is nothing to read packs from`,
+          help: "add `url:` (an index written by `edict pack publish`) or `git:` (a repository with packs under packs/<name>/)"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-duplicate-name.ts
+var pack_source_duplicate_name_default = defineRule(
+  {
+    id: "pack-source-duplicate-name",
+    category: "structure",
+    severity: "error",
+    description: "Two `packs.sources` entries share a name. `.edict/packs.yaml` records each installed pack's source by name, so a shared name makes it ambiguous where a pack came from and where its upgrades come from. Rename one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    const first3 = /* @__PURE__ */ new Map();
+    for (const s of config.sources) {
+      if (s.name === void 0) continue;
+      const earlier = first3.get(s.name);
+      if (earlier === void 0) {
+        first3.set(s.name, s.index);
+        continue;
+      }
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is already used by ${sourceLabel(earlier)}`,
+        help: "give every source its own name; installed packs record it"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-reserved-name.ts
+var RESERVED = /* @__PURE__ */ new Map([
+  [REPOSITORY_SOURCE, "the repository's own pack folder"],
+  [BUILTIN_SOURCE, "the library of packs edict ships"]
+]);
+var pack_source_reserved_name_default = defineRule(
+  {
+    id: "pack-source-reserved-name",
+    category: "structure",
+    severity: "error",
+    description: `A \`packs.sources\` entry is named \`${REPOSITORY_SOURCE}\` or \`${BUILTIN_SOURCE}\`. These names stand for the repository's own pack folder and the library edict ships, and \`.edict/packs.yaml\` records them as sources; a configured source with one of them would be mistaken for it. Choose another name.`
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const meaning = s.name === void 0 ? void 0 : RESERVED.get(s.name);
+      if (!meaning) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is reserved for ${meaning}`,
+        help: "choose another name, e.g. the publisher's (`acme`)"
+      });
+    }
+  }
+);
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D2, E2, F2, G3, H2];
+  }
+  // prettier-ignore
+  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+    this.A = A2 | 0;
+    this.B = B2 | 0;
+    this.C = C2 | 0;
+    this.D = D2 | 0;
+    this.E = E2 | 0;
+    this.F = F2 | 0;
+    this.G = G3 | 0;
+    this.H = H2 | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4)
+      SHA256_W[i2] = view.getUint32(offset, false);
+    for (let i2 = 16; i2 < 64; i2++) {
+      const W15 = SHA256_W[i2 - 15];
+      const W2 = SHA256_W[i2 - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
+    }
+    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    for (let i2 = 0; i2 < 64; i2++) {
+      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
+      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
+      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
+      H2 = G3;
+      G3 = F2;
+      F2 = E2;
+      E2 = D2 + T1 | 0;
+      D2 = C2;
+      C2 = B2;
+      B2 = A2;
+      A2 = T1 + T2 | 0;
+    }
+    A2 = A2 + this.A | 0;
+    B2 = B2 + this.B | 0;
+    C2 = C2 + this.C | 0;
+    D2 = D2 + this.D | 0;
+    E2 = E2 + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G3 = G3 + this.G | 0;
+    H2 = H2 + this.H | 0;
+    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // h -- high 32 bits, l -- low 32 bits
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and slows hashing down (measured on sha256).
+  Ah = 0;
+  Al = 0;
+  Bh = 0;
+  Bl = 0;
+  Ch = 0;
+  Cl = 0;
+  Dh = 0;
+  Dl = 0;
+  Eh = 0;
+  El = 0;
+  Fh = 0;
+  Fl = 0;
+  Gh = 0;
+  Gl = 0;
+  Hh = 0;
+  Hl = 0;
+  constructor(outputLen, IV) {
+    super(128, outputLen, 16, false);
+    this.Ah = IV[0] | 0;
+    this.Al = IV[1] | 0;
+    this.Bh = IV[2] | 0;
+    this.Bl = IV[3] | 0;
+    this.Ch = IV[4] | 0;
+    this.Cl = IV[5] | 0;
+    this.Dh = IV[6] | 0;
+    this.Dl = IV[7] | 0;
+    this.Eh = IV[8] | 0;
+    this.El = IV[9] | 0;
+    this.Fh = IV[10] | 0;
+    this.Fl = IV[11] | 0;
+    this.Gh = IV[12] | 0;
+    this.Gl = IV[13] | 0;
+    this.Hh = IV[14] | 0;
+    this.Hl = IV[15] | 0;
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
+      SHA512_W_H[i2] = view.getUint32(offset);
+      SHA512_W_L[i2] = view.getUint32(offset += 4);
+    }
+    for (let i2 = 16; i2 < 80; i2++) {
+      const W15h = SHA512_W_H[i2 - 15] | 0;
+      const W15l = SHA512_W_L[i2 - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i2 - 2] | 0;
+      const W2l = SHA512_W_L[i2 - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
+      SHA512_W_H[i2] = SUMh | 0;
+      SHA512_W_L[i2] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i2 = 0; i2 < 80; i2++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA512 = class extends SHA2_64B {
+  constructor() {
+    super(64, SHA512_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+var sha512 = /* @__PURE__ */ createHasher(
+  () => new _SHA512(),
+  /* @__PURE__ */ oidNist(3)
+);
+
+// src/bundle/digest.ts
+function sha2562(bytes) {
+  assertBytes(bytes, "sha256");
+  return sha256(bytes);
+}
+function sha256Hex(bytes) {
+  return toHex(sha2562(bytes));
+}
+var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+function toSha256sumLine(hex, filename) {
+  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
+  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
+  if (/[\\\n\r]/.test(filename)) {
+    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+    return `\\${hex.toLowerCase()}  ${escaped}
+`;
+  }
+  return `${hex.toLowerCase()}  ${filename}
+`;
+}
+
+// node_modules/@noble/ed25519/index.js
+var ed25519_exports = {};
+__export(ed25519_exports, {
+  Point: () => Point,
+  etc: () => etc,
+  getPublicKey: () => getPublicKey,
+  getPublicKeyAsync: () => getPublicKeyAsync,
+  hash: () => hash,
+  hashes: () => hashes,
+  keygen: () => keygen,
+  keygenAsync: () => keygenAsync,
+  sign: () => sign,
+  signAsync: () => signAsync,
+  utils: () => utils,
+  verify: () => verify,
+  verifyAsync: () => verifyAsync
+});
+var freeze = Object.freeze;
+var P2 = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N2 = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a2 = P2 - 1n;
+var ed25519_CURVE = freeze({
+  p: P2,
+  n: N2,
+  h: 8n,
+  a: _a2,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes2 = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes2 = (value, length, title = "") => {
+  if (isBytes2(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
+var padh = (n, pad2) => n.toString(16).padStart(pad2, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes2(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes2 = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes2(a).length;
+  const res = new Uint8Array(sum);
+  let pad2 = 0;
+  for (const a of arrays) {
+    res.set(a, pad2);
+    pad2 += a.length;
+  }
+  return res;
+};
+var randomBytes2 = (len = LEN) => {
+  const c3 = globalThis?.crypto;
+  if (typeof c3?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c3.getRandomValues(new Uint8Array(len));
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b2 = P2) => (a %= b2) >= 0n ? a : b2 + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num2) => {
+  if (num2 < 0n)
+    throw new RangeError("negative coordinate");
+  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
+  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
+  return r2 % P2;
+};
+var modN = (a) => mod(a, N2);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b2 = modulo;
+  let x2 = 0n, u = 1n;
+  while (a !== 0n) {
+    const q2 = b2 / a;
+    const r2 = b2 - a * q2;
+    const m = x2 - u * q2;
+    b2 = a, a = r2, x2 = u, u = m;
+  }
+  const gcd = b2;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x2, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
+var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
+var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
+var apoint = (p2) => {
+  if (p2 instanceof Point)
+    return p2;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X2, Y2, Z2, T2) {
+    const max = B256;
+    this.X = arange(X2, 0n, max);
+    this.Y = arange(Y2, 0n, max);
+    this.Z = arange(Z2, 1n, max);
+    this.T = arange(T2, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p2) {
+    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y2 = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y2, 0n, P2);
+    const y22 = modP(y2 * y2);
+    const u = mod(y22 - 1n);
+    const v = modP(_d * y22 + 1n);
+    let { isValid, value: x2 } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x2 === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x2 & 1n))
+      x2 = mod(-x2);
+    return new _Point(x2, y2, 1n, modP(x2 * y2));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a2;
+    const d = _d;
+    const p2 = this;
+    if (p2.is0())
+      throw new Error("bad point: ZERO");
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
+    const X22 = modP(X2 * X2);
+    const Y22 = modP(Y2 * Y2);
+    const Z22 = modP(Z2 * Z2);
+    const Z4 = modP(Z22 * Z22);
+    const aX2 = modP(X22 * a);
+    const left = modP(Z22 * (aX2 + Y22));
+    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X2 * Y2);
+    const ZT = modP(Z2 * T2);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I2);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a2;
+    const A2 = modP(X1 * X1);
+    const B2 = modP(Y1 * Y1);
+    const C2 = modP(2n * Z1 * Z1);
+    const D2 = modP(a * A2);
+    const x1y1 = mod(X1 + Y1);
+    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
+    const G3 = mod(D2 + B2);
+    const F2 = mod(G3 - C2);
+    const H2 = mod(D2 - B2);
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a2;
+    const d = _d;
+    const A2 = modP(X1 * X2);
+    const B2 = modP(Y1 * Y2);
+    const C2 = modP(modP(T1 * d) * T2);
+    const D2 = modP(Z1 * Z2);
+    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
+    const F2 = mod(D2 - C2);
+    const G3 = mod(D2 + C2);
+    const H2 = mod(B2 - modP(a * A2));
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I2;
+    arange(n, 1n, N2);
+    if (!safe && this.is0())
+      return I2;
+    if (n === 1n)
+      return this;
+    if (this.equals(G2))
+      return wNAF(n).p;
+    let p2 = I2;
+    let f = G2;
+    let d = this;
+    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
+      if (n & 1n)
+        p2 = p2.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p2;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: X2, Y: Y2, Z: Z2 } = this;
+    if (this.equals(I2))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z2, P2);
+    if (modP(Z2 * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+  }
+  toBytes() {
+    const { x: x2, y: y2 } = this.toAffine();
+    const b2 = numTo32bLE(y2);
+    b2[31] |= x2 & 1n ? 128 : 0;
+    return b2;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N2 / 2n, false).double().add(this).is0();
+  }
+};
+var G2 = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I2 = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G2;
+Point.ZERO = I2;
+var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
+var pow2 = (x2, power) => {
+  let r2 = x2;
+  while (power-- > 0) {
+    r2 = modP(r2 * r2);
+  }
+  return r2;
+};
+var pow_2_252_3 = (x2) => {
+  const x22 = modP(x2 * x2);
+  const b2 = modP(x22 * x2);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x2);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x2);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x2 * x2));
+  const root1 = x2;
+  const root2 = modP(x2 * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x2 = root1;
+  if (useRoot2 || noRoot)
+    x2 = root2;
+  if ((mod(x2) & 1n) === 1n)
+    x2 = mod(-x2);
+  return { isValid: useRoot1 || useRoot2, value: x2 };
+};
+var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G2.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
+var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A2, scalar: s } = e;
+  const r2 = modL_LE(rBytes);
+  const R2 = G2.multiply(r2).toBytes();
+  const hashable = concatBytes2(R2, A2, msg);
+  const finish = (hashed) => {
+    const S2 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
+  };
+  return [hashable, finish];
+};
+var signAsync = async (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = await getExtendedPublicKeyAsync(secretKey);
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes2(sig, 64, "signature");
+  msg = abytes2(msg, void 0, "message");
+  publicKey = abytes2(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r2 = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A2, R2, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A2 = Point.fromBytes(publicKey, zip215);
+    R2 = Point.fromBytes(r2, zip215);
+    SB = G2.multiply(s, false);
+    hashable = concatBytes2(r2, publicKey, msg);
+    finished = true;
+  } catch (error2) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A2.isSmallOrder())
+      return false;
+    const k2 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k2, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var etc = /* @__PURE__ */ freeze({
+  bytesToHex,
+  hexToBytes,
+  concatBytes: concatBytes2,
+  mod,
+  invert,
+  randomBytes: randomBytes2
+});
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
+  },
+  sha512: void 0
+};
+var randomSecretKey = (seed) => {
+  return abytes2(seed === void 0 ? randomBytes2() : seed, LEN, "seed");
+};
+var keygen = (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = getPublicKey(secretKey);
+  return { secretKey, publicKey };
+};
+var keygenAsync = async (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = await getPublicKeyAsync(secretKey);
+  return { secretKey, publicKey };
+};
+var utils = /* @__PURE__ */ freeze({
+  getExtendedPublicKeyAsync,
+  getExtendedPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p2 = G2;
+  let b2;
+  for (let w = 0; w < 33; w++) {
+    b2 = p2;
+    points.push(b2);
+    for (let i2 = 1; i2 < 128; i2++) {
+      b2 = b2.add(p2);
+      points.push(b2);
+    }
+    p2 = b2.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p2) => {
+  const n = p2.negate();
+  return cnd ? n : p2;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p2 = I2;
+  let f = G2;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p2 = p2.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p: p2, f };
+};
+
+// src/bundle/ed25519.ts
+hashes.sha512 = sha512;
+
+// src/bundle/pem.ts
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
+function looksLikePem(text2) {
+  return text2.includes("-----BEGIN ");
+}
+function parsePemBlocks(text2) {
+  const blocks = [];
+  for (const m of text2.matchAll(PEM_BLOCK)) {
+    const label = m[1];
+    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
+    const body = m[2].replace(/[ \t\r\n]+/g, "");
+    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
+    let der;
+    try {
+      der = fromBase64(body);
+    } catch (e) {
+      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
+    }
+    blocks.push({ label, der });
+  }
+  return blocks;
+}
+function toPem(label, der) {
+  const b64 = toBase64(der);
+  const lines = [];
+  for (let i2 = 0; i2 < b64.length; i2 += 64) lines.push(b64.slice(i2, i2 + 64));
+  return `-----BEGIN ${label}-----
+${lines.join("\n")}
+-----END ${label}-----
+`;
+}
+function readTlv(buf, offset) {
+  const tag = buf[offset];
+  const first3 = buf[offset + 1];
+  if (tag === void 0 || first3 === void 0) throw new TypeError("DER: truncated");
+  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
+  let length = first3;
+  let start = offset + 2;
+  if (first3 & 128) {
+    const count3 = first3 & 127;
+    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
+    length = 0;
+    for (let i2 = 0; i2 < count3; i2++) {
+      const b2 = buf[start + i2];
+      if (b2 === void 0) throw new TypeError("DER: truncated");
+      length = length << 8 | b2;
+    }
+    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
+    start += count3;
+  }
+  const end = start + length;
+  if (end > buf.length) throw new TypeError("DER: truncated");
+  return { tag, value: buf.subarray(start, end), end };
+}
+
+// src/bundle/keys.ts
+var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+var ED25519_ALGORITHM = fromHex("06032b6570");
+var ED448_ALGORITHM = fromHex("06032b6571");
+var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
+function keyError(options, what, message, cause) {
+  const where2 = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where2}${what}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function keyId(publicKey) {
+  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
+  assertBytes(raw, "keyId", 32);
+  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
+}
+var PublicKey = class _PublicKey {
+  algorithm = "ed25519";
+  keyid;
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.keyid = keyId(raw);
+  }
+  /**
+   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
+   * Ed25519 point or are a small-order (weak) point.
+   */
+  static fromRaw(raw, options = {}) {
+    assertBytes(raw, "public key");
+    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
+    let point;
+    try {
+      point = ed25519_exports.Point.fromBytes(raw, false);
+    } catch (e) {
+      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
+    }
+    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
+    return new _PublicKey(Uint8Array.from(raw));
+  }
+  /** A copy of the raw 32 bytes. */
+  get bytes() {
+    return Uint8Array.from(this.#raw);
+  }
+  equals(other) {
+    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
+  }
+  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
+  verify(message, signature) {
+    assertBytes(message, "message");
+    assertBytes(signature, "signature");
+    if (signature.length !== 64) return false;
+    try {
+      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
+    } catch {
+      return false;
+    }
+  }
+  toString() {
+    return `PublicKey(${this.keyid})`;
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+var PrivateKey = class _PrivateKey {
+  algorithm = "ed25519";
+  publicKey;
+  #seed;
+  constructor(seed) {
+    this.#seed = seed;
+    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
+  }
+  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
+  static fromSeed(seed) {
+    assertBytes(seed, "private key seed", 32);
+    return new _PrivateKey(Uint8Array.from(seed));
+  }
+  get keyid() {
+    return this.publicKey.keyid;
+  }
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
+  sign(message) {
+    assertBytes(message, "message");
+    return ed25519_exports.sign(message, this.#seed);
+  }
+  /** A copy of the 32-byte seed; only for writing the key out. */
+  exportSeed() {
+    return Uint8Array.from(this.#seed);
+  }
+  toString() {
+    return `PrivateKey(${this.keyid})`;
+  }
+  toJSON() {
+    return { algorithm: this.algorithm, keyid: this.keyid };
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+function generateKeyPair() {
+  const privateKey = PrivateKey.fromSeed(ed25519_exports.utils.randomSecretKey());
+  return { privateKey, publicKey: privateKey.publicKey };
+}
+function describeBlocks(labels) {
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+}
+function pathHint(text2) {
+  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
+}
+function decodeKeyText(text2, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+  try {
+    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
+  } catch (e) {
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
+  }
+}
+function seedFromPkcs8(der, options) {
+  const what = "private key";
+  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
+  try {
+    const outer = readTlv(der, 0);
+    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
+    const body = outer.value;
+    const version = readTlv(body, 0);
+    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
+      throw new TypeError("unsupported PKCS#8 version");
+    }
+    const algorithm = readTlv(body, version.end);
+    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
+    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
+      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
+      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
+    }
+    const octets = readTlv(body, algorithm.end);
+    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
+    const inner = readTlv(octets.value, 0);
+    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
+      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
+    }
+    let offset = octets.end;
+    let embeddedPublic;
+    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
+    if (offset < body.length && body[offset] === 129) {
+      const pub = readTlv(body, offset);
+      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
+        throw new TypeError("malformed publicKey field");
+      }
+      embeddedPublic = pub.value.subarray(1);
+      offset = pub.end;
+    }
+    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
+    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
+      throw keyError(options, what, "the embedded public key does not match the private key");
+    }
+    return inner.value;
+  } catch (e) {
+    if (e instanceof BundleKeyError) throw e;
+    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
+  }
+}
+var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
+function parsePrivateKey(input, options = {}) {
+  const what = "private key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
+        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
+    }
+    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
+  if (bytes.length === 64) {
+    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
+    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
+      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
+    }
+    return key2;
+  }
+  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
+  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
+}
+var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+function rawFromSpki(der, options) {
+  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
+  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
+  throw keyError(
+    options,
+    "public key",
+    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
+  );
+}
+function parsePublicKey(input, options = {}) {
+  const what = "public key";
+  let bytes;
+  if (typeof input === "string") {
+    const text2 = input.trim();
+    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text2)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text2);
+      } catch (e) {
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
+    }
+    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
+  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
+}
+function toPublicKey(input, options = {}) {
+  return input instanceof PublicKey ? input : parsePublicKey(input, options);
+}
+function toPrivateKeyPem(key2) {
+  const seed = key2.exportSeed();
+  const der = new Uint8Array(48);
+  der.set(PKCS8_PREFIX);
+  der.set(seed, 16);
+  const pem = toPem("PRIVATE KEY", der);
+  seed.fill(0);
+  der.fill(0);
+  return pem;
+}
+function toPublicKeyPem(key2) {
+  const der = new Uint8Array(44);
+  der.set(SPKI_PREFIX);
+  der.set(key2.bytes, 12);
+  return toPem("PUBLIC KEY", der);
+}
+
+// src/lint/rules/pack-source-invalid-key.ts
+var pack_source_invalid_key_default = defineRule(
+  {
+    id: "pack-source-invalid-key",
+    category: "structure",
+    severity: "error",
+    description: "A file in a source's `keys` does not exist in the repository, or does not hold an Ed25519 public key (SPKI PEM or base64 raw, as `edict keygen` writes). Packs from the source could never verify, so every install from it would be refused. Commit the publisher's public key at that path, or fix the path (keys are relative to the repository root)."
+  },
+  (ctx) => {
+    const keys = ctx.options.sourceKeys;
+    const config = configuredSources(ctx.repo);
+    if (!keys || !config) return;
+    for (const s of config.sources) {
+      for (const k2 of s.keys ?? []) {
+        const text2 = keys.get(k2.path);
+        if (text2 === void 0) continue;
+        let problem;
+        if (typeof text2 !== "string") problem = `cannot read key file ${k2.path}: ${text2.error}`;
+        else {
+          try {
+            parsePublicKey(text2.trim(), { source: k2.path });
+          } catch (e) {
+            problem = e.message;
+          }
+        }
+        if (!problem) continue;
+        ctx.report({
+          file: config.file,
+          pointer: k2.pointer,
+          message: problem,
+          help: "commit the publisher's public key (SPKI PEM or base64 raw) at this path, relative to the repository root"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unused-token.ts
+var pack_source_unused_token_default = defineRule(
+  {
+    id: "pack-source-unused-token",
+    category: "structure",
+    severity: "warning",
+    description: "A git source sets `token_env`. The bearer token is sent only to url sources; git authenticates with its own credentials (a credential helper, SSH keys), so the setting does nothing and suggests a protection that is not there. Remove it, and configure git's credentials instead."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.token_env === void 0 || s.git === void 0 || s.url !== void 0) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/token_env`,
+        atKey: true,
+        message: `token_env is not used by the git source ${s.name ?? ""}`.trimEnd(),
+        help: "remove it; git reads private repositories with its own credentials (credential helper, SSH keys)"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unreachable.ts
+var pack_source_unreachable_default = defineRule(
+  {
+    id: "pack-source-unreachable",
+    category: "structure",
+    severity: "warning",
+    description: "`edict lint` could not read what a `packs.sources` entry offers: the host or repository did not answer in time, refused, or served something that is not a pack index. Lint goes on without it (it works offline), but `edict pack install` and `edict pack upgrade` need the source. Check the URL or git remote, the network, and `token_env` for a private host."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    const config = configuredSources(ctx.repo);
+    if (!offers || !config) return;
+    for (const s of config.sources) {
+      const got = s.name === void 0 ? void 0 : offers.get(s.name);
+      if (!got || Array.isArray(got)) continue;
+      const where2 = s.url !== void 0 ? "url" : s.git !== void 0 ? "git" : "name";
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/${where2}`,
+        message: `source ${s.name} cannot be read: ${got.error}`,
+        help: "lint goes on without it; `edict pack install` and `edict pack upgrade` need it reachable"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-newer-in-range.ts
+var import_semver10 = __toESM(require_semver2(), 1);
+function upgradeRange2(recorded, installed2) {
+  return typeof recorded === "string" && import_semver10.default.validRange(recorded) !== null ? recorded : `^${installed2}`;
+}
+var pack_newer_in_range_default = defineRule(
+  {
+    id: "pack-newer-in-range",
+    category: "structure",
+    severity: "info",
+    description: "A pack installed from a configured source has a newer version there within its range (the range recorded at install, else `^` the installed version). Nothing changes by itself: governance changes only when someone runs `edict pack upgrade <pack>`, which prints the effective-policy diff before applying it. Reported only when `edict lint` could read the source."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    if (!offers) return;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const source = getAtPointer(state.file.source.value, `${p2.pointer}/source`);
+      const installed2 = p2.version === void 0 ? null : import_semver10.default.valid(p2.version);
+      if (typeof source !== "string" || installed2 === null) continue;
+      const offered = offers.get(source);
+      if (!offered || !Array.isArray(offered)) continue;
+      const range = upgradeRange2(getAtPointer(state.file.source.value, `${p2.pointer}/range`), installed2);
+      let newest;
+      for (const o2 of offered) {
+        const v = o2.name === p2.name ? import_semver10.default.valid(o2.version) : null;
+        if (v === null || !import_semver10.default.gt(v, installed2) || !import_semver10.default.satisfies(v, range)) continue;
+        if (newest === void 0 || import_semver10.default.gt(v, newest)) newest = v;
+      }
+      if (newest === void 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `pack ${p2.name} v${newest} is available from ${source} within ${range} (installed v${p2.version})`,
+        help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the effective-policy change, then \`edict pack upgrade ${p2.name}\``
+      });
+    }
+  }
+);
+
 // src/lint/rules/format-rule.ts
 function formatRule(id, checks, description, help2) {
   return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
@@ -31447,176 +37567,6 @@ var invalid_version_default = formatRule(
   'set Version: "2024-12-02"'
 );
 
-// src/engine/match/wildcard.ts
-var STAR = 42;
-var QUESTION = 63;
-function hasWildcard(pattern) {
-  return /[*?]/.test(pattern);
-}
-function compileWildcard(pattern, { ignoreCase } = {}) {
-  if (ignoreCase) {
-    const test = compileWildcard(pattern.toLowerCase());
-    return (value) => test(value.toLowerCase());
-  }
-  if (!hasWildcard(pattern)) return (value) => value === pattern;
-  const star = pattern.indexOf("*");
-  const head = pattern.slice(0, star);
-  const tail = pattern.slice(star + 1);
-  if (star >= 0 && !hasWildcard(head + tail)) {
-    const min = head.length + tail.length;
-    return (value) => value.length >= min && value.startsWith(head) && value.endsWith(tail);
-  }
-  return (value) => globMatch(pattern, value);
-}
-function matchWildcard(pattern, value, ignoreCase = false) {
-  return compileWildcard(pattern, { ignoreCase })(value);
-}
-function widthAt(value, i2) {
-  return (value.charCodeAt(i2) & 64512) === 55296 && (value.charCodeAt(i2 + 1) & 64512) === 56320 ? 2 : 1;
-}
-function globMatch(pattern, value) {
-  let p2 = 0;
-  let v = 0;
-  let afterStar = -1;
-  let starEnd = 0;
-  while (v < value.length) {
-    const c3 = pattern.charCodeAt(p2);
-    if (c3 === STAR) {
-      afterStar = ++p2;
-      starEnd = v;
-    } else if (c3 === QUESTION) {
-      p2++;
-      v += widthAt(value, v);
-    } else if (c3 === value.charCodeAt(v)) {
-      p2++;
-      v++;
-    } else if (afterStar < 0) {
-      return false;
-    } else {
-      p2 = afterStar;
-      v = starEnd += widthAt(value, starEnd);
-    }
-  }
-  while (pattern.charCodeAt(p2) === STAR) p2++;
-  return p2 === pattern.length;
-}
-var ACTION_PART = /^[A-Za-z0-9_*?.-]+$/;
-var SCHEME = /^[a-z][a-z0-9+.-]*$/;
-function validateActionPattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "action is empty: expected service:Action or *";
-  const parts = pattern.split(":");
-  if (parts.length < 2) return `action "${pattern}" has no service: expected service:Action or *`;
-  for (const part of parts) {
-    if (part === "") return `action "${pattern}" has an empty part: expected service:Action[:sub]`;
-    if (!ACTION_PART.test(part)) {
-      return `action "${pattern}" has an invalid character in "${part}": expected letters, digits, _ . - * ?`;
-    }
-  }
-  return void 0;
-}
-function validateResourcePattern(pattern) {
-  if (pattern === "*") return void 0;
-  if (pattern === "") return "resource is empty: expected scheme://path or *";
-  if (/\s/.test(pattern)) return `resource "${pattern}" contains whitespace`;
-  const sep5 = pattern.indexOf("://");
-  if (sep5 < 0) return `resource "${pattern}" is not scheme://path or *`;
-  if (!SCHEME.test(pattern.slice(0, sep5))) {
-    return `resource "${pattern}" has an invalid scheme: expected lowercase [a-z][a-z0-9+.-]*`;
-  }
-  if (sep5 + 3 === pattern.length) return `resource "${pattern}" has an empty path: expected scheme://path`;
-  return void 0;
-}
-
-// src/engine/match/cidr.ts
-var MAPPED_PREFIX = 65535;
-var HEXTET = /^[0-9a-fA-F]{1,4}$/;
-var PREFIX = /^(?:0|[1-9]\d{0,2})$/;
-function parseIpv4(text2) {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i2 = 0; i2 <= text2.length; i2++) {
-    const c3 = i2 < text2.length ? text2.charCodeAt(i2) : 46;
-    if (c3 === 46) {
-      if (digits === 0 || parts === 4) return void 0;
-      value = value * 256 + octet;
-      parts++;
-      octet = 0;
-      digits = 0;
-    } else if (c3 >= 48 && c3 <= 57) {
-      if (digits > 0 && octet === 0) return void 0;
-      octet = octet * 10 + (c3 - 48);
-      digits++;
-      if (octet > 255) return void 0;
-    } else {
-      return void 0;
-    }
-  }
-  return parts === 4 ? value : void 0;
-}
-function parseIpv6(text2) {
-  const lastPart = text2.lastIndexOf(":") + 1;
-  if (text2.includes(".", lastPart)) {
-    const v4 = parseIpv4(text2.slice(lastPart));
-    if (v4 === void 0) return void 0;
-    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
-  }
-  const [head = "", tail, extra] = text2.split("::");
-  if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
-    if (groups.length + after.length > 7) return void 0;
-    groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
-  }
-  if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
-}
-function toWords(word) {
-  return [word(0), word(1), word(2), word(3)];
-}
-function parseIp(text2) {
-  if (text2.includes(":")) {
-    const words = parseIpv6(text2);
-    return words === void 0 ? void 0 : { family: 6, words };
-  }
-  const v4 = parseIpv4(text2);
-  return v4 === void 0 ? void 0 : { family: 4, words: [0, 0, MAPPED_PREFIX, v4] };
-}
-function parseCidr(text2) {
-  const slash = text2.indexOf("/");
-  const address = parseIp(slash < 0 ? text2 : text2.slice(0, slash));
-  if (address === void 0) return void 0;
-  const max = address.family === 4 ? 32 : 128;
-  const prefixText = slash < 0 ? String(max) : text2.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!PREFIX.test(prefixText) || prefix > max) return void 0;
-  const bits = prefix + 128 - max;
-  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
-  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
-  return { family: address.family, prefix, network, mask };
-}
-function cidrContains(range, ip) {
-  const address = typeof ip === "string" ? parseIp(ip) : ip;
-  if (address === void 0 || range.family === 6 && address.family !== 6) return false;
-  const { mask, network } = range;
-  const words = address.words;
-  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
-}
-function validateCidr(text2) {
-  if (parseCidr(text2) !== void 0) return void 0;
-  const slash = text2.indexOf("/");
-  const addressText = slash < 0 ? text2 : text2.slice(0, slash);
-  const address = parseIp(addressText);
-  if (address === void 0) {
-    return `"${text2}" is not an IP address or CIDR: expected a.b.c.d[/n] or an IPv6 address[/n]`;
-  }
-  const max = address.family === 4 ? 32 : 128;
-  return `"${text2}" has an invalid prefix length: expected 0..${max}`;
-}
-
 // src/lint/rules/invalid-pattern.ts
 function validateToolPattern(p2) {
   if (p2 === "*") return void 0;
@@ -31665,7 +37615,7 @@ function toJsRegExp(pattern, extraFlags = "") {
 }
 
 // src/lint/regex/charset.ts
-var EMPTY = [];
+var EMPTY2 = [];
 function normalize3(ranges) {
   const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
   const out = [];
@@ -31803,9 +37753,9 @@ function computeFirstChars(n) {
     case "group":
       return firstChars(n.body);
     case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
+      return n.max > 0 ? firstChars(n.body) : EMPTY2;
     default:
-      return EMPTY;
+      return EMPTY2;
   }
 }
 function alphabet(n) {
@@ -31819,9 +37769,9 @@ function alphabet(n) {
     case "group":
       return alphabet(n.body);
     case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
+      return n.max > 0 ? alphabet(n.body) : EMPTY2;
     default:
-      return EMPTY;
+      return EMPTY2;
   }
 }
 function within(n, s) {
@@ -32122,7 +38072,7 @@ var Parser = class {
     const start = this.pos;
     this.pos++;
     const c3 = this.src[this.pos];
-    if (c3 === void 0) return EMPTY;
+    if (c3 === void 0) return EMPTY2;
     this.pos++;
     switch (c3) {
       case "d":
@@ -32150,7 +38100,7 @@ var Parser = class {
       case "0":
         return [[0, 0]];
       case "b":
-        return inClass ? [[8, 8]] : EMPTY;
+        return inClass ? [[8, 8]] : EMPTY2;
       case "c": {
         const letter = this.src[this.pos];
         if (letter && /[A-Za-z]/.test(letter)) {
@@ -32242,7 +38192,7 @@ function checkRegex(pattern) {
   try {
     re = toJsRegExp(pattern);
   } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
+    return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
   }
   const risk = backtrackingRisk(re.source, re.flags);
   return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
@@ -32259,7 +38209,7 @@ function compileProblem(pattern, e) {
   }
   return `${lowered}; ${hint}`;
 }
-function quote(s) {
+function quote2(s) {
   return `"${s}"`;
 }
 function backtrackingRisk(source, flags = "") {
@@ -32269,7 +38219,7 @@ function backtrackingRisk(source, flags = "") {
   } catch {
     return void 0;
   }
-  const text2 = (n) => quote(source.slice(n.start, n.end));
+  const text2 = (n) => quote2(source.slice(n.start, n.end));
   try {
     for (const q2 of descendants(root)) {
       if (q2.type !== "repeat" || q2.max < 2) continue;
@@ -32414,16 +38364,17 @@ var invalid_time_default = formatRule(
 );
 
 // src/lint/rules/invalid-semver.ts
-var import_semver4 = __toESM(require_semver2(), 1);
+var import_semver11 = __toESM(require_semver2(), 1);
 var invalid_semver_default = formatRule(
   "invalid-semver",
   {
-    semver: (v) => import_semver4.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    semver: (v) => import_semver11.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
     "semver-range": (v) => {
       const at = v.indexOf("@");
       if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver4.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
-    }
+      return import_semver11.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    },
+    "version-range": (v) => import_semver11.default.validRange(v) ? void 0 : `"${v}" is not a version range like ^1.0.0`
   },
   "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
 );
@@ -32492,147 +38443,6 @@ var unknown_condition_operator_default = defineRule(
     }
   }
 );
-
-// src/engine/access/values.ts
-var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
-var ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])([01]\d|2[0-3]):?([0-5]\d))?)?$/;
-function toNumber2(value) {
-  const n = typeof value === "number" || typeof value === "string" && NUMERIC.test(value) ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : void 0;
-}
-function toBool(value) {
-  const text2 = typeof value === "string" ? value.toLowerCase() : value;
-  return text2 === true || text2 === "true" ? true : text2 === false || text2 === "false" ? false : void 0;
-}
-function toEpochMillis(value) {
-  if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
-    const seconds = toNumber2(value);
-    return seconds === void 0 ? void 0 : seconds * 1e3;
-  }
-  const m = ISO_8601.exec(value);
-  if (m === null) return void 0;
-  const part = (i2) => Number(m[i2] ?? 0);
-  const month = part(2) - 1;
-  const date = /* @__PURE__ */ new Date(0);
-  date.setUTCFullYear(part(1), month, part(3));
-  if (date.getUTCMonth() !== month) return void 0;
-  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
-  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
-}
-
-// src/engine/access/conditions.ts
-function splitNegation(base) {
-  const positive = base.replace("Not", "");
-  return { positive, negated: positive !== base };
-}
-function and3(a, b2) {
-  if (a === false || b2 === false) return false;
-  return a === "error" || b2 === "error" ? "error" : true;
-}
-function or3(a, b2) {
-  if (a === true || b2 === true) return true;
-  return a === "error" || b2 === "error" ? "error" : false;
-}
-function not3(a) {
-  return a === "error" ? "error" : !a;
-}
-var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-function lookupContext(context, key2) {
-  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
-  return found === void 0 ? void 0 : context[found] ?? void 0;
-}
-function evaluateCondition(block, context) {
-  let result = true;
-  for (const [name, entries] of Object.entries(block ?? {})) {
-    const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) {
-      result = and3(result, "error");
-      continue;
-    }
-    for (const [key2, values] of Object.entries(entries)) {
-      result = and3(result, evaluateKey(op, toList2(values), lookupContext(context, key2)));
-    }
-  }
-  return result;
-}
-function toList2(value) {
-  return Array.isArray(value) ? value : [value];
-}
-function evaluateKey(op, policyValues, entry) {
-  if (op.base === "Null") {
-    const absent = entry === void 0;
-    return policyValues.map((p2) => {
-      const wanted = toBool(p2);
-      return wanted === void 0 ? "error" : wanted === absent;
-    }).reduce(or3, false);
-  }
-  const { positive, negated } = splitNegation(op.base);
-  if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
-  if (op.set === void 0 && isList(entry)) return "error";
-  const contextValues = isList(entry) ? entry : [entry];
-  const test = (v) => {
-    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
-    return negated ? not3(any) : any;
-  };
-  const results2 = contextValues.map(test);
-  return op.set === "ForAllValues" ? results2.reduce(and3, true) : results2.reduce(or3, false);
-}
-function isList(entry) {
-  return Array.isArray(entry);
-}
-function compare(op, v, p2) {
-  switch (op) {
-    case "StringEquals":
-      return String(v) === String(p2);
-    case "StringEqualsIgnoreCase":
-      return String(v).toLowerCase() === String(p2).toLowerCase();
-    case "StringLike":
-      return matchWildcard(String(p2), String(v));
-    case "ArnEquals":
-    case "ArnLike": {
-      const pattern = parseArn(String(p2));
-      const arn = parseArn(String(v));
-      return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
-    }
-    case "NumericEquals":
-    case "NumericLessThan":
-    case "NumericLessThanEquals":
-    case "NumericGreaterThan":
-    case "NumericGreaterThanEquals":
-      return order(op, toNumber2(v), toNumber2(p2));
-    case "DateEquals":
-    case "DateLessThan":
-    case "DateLessThanEquals":
-    case "DateGreaterThan":
-    case "DateGreaterThanEquals":
-      return order(op, toEpochMillis(v), toEpochMillis(p2));
-    case "Bool": {
-      const a = toBool(v);
-      const b2 = toBool(p2);
-      return a === void 0 || b2 === void 0 ? "error" : a === b2;
-    }
-    case "IpAddress": {
-      const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
-      const ip = typeof v === "string" ? parseIp(v) : void 0;
-      return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
-    }
-    default:
-      return "error";
-  }
-}
-function parseArn(text2) {
-  const parts = text2.split(":");
-  return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
-}
-function order(op, a, b2) {
-  if (a === void 0 || b2 === void 0) return "error";
-  if (op.endsWith("LessThanEquals")) return a <= b2;
-  if (op.endsWith("LessThan")) return a < b2;
-  if (op.endsWith("GreaterThanEquals")) return a >= b2;
-  if (op.endsWith("GreaterThan")) return a > b2;
-  return a === b2;
-}
 
 // src/lint/conditions.ts
 function conditionValues(repo) {
@@ -33790,6 +39600,15 @@ var RULES = [
   pack_drift_default,
   file_not_named_after_pack_default,
   pack_changed_without_version_bump_default,
+  // pack sources (edict.yaml `packs.sources`; the last two read what the lint command fetched)
+  pack_source_without_keys_default,
+  pack_source_kind_unclear_default,
+  pack_source_duplicate_name_default,
+  pack_source_reserved_name_default,
+  pack_source_invalid_key_default,
+  pack_source_unused_token_default,
+  pack_source_unreachable_default,
+  pack_newer_in_range_default,
   // merge
   locked_field_changed_default,
   tighten_only_loosened_default,
@@ -33915,429 +39734,11 @@ function runLint(repo, options) {
   return { findings, summary: summarize(findings, files2) };
 }
 
-// node_modules/@noble/hashes/sha2.js
-var SHA256_K = /* @__PURE__ */ Uint32Array.from([
-  1116352408,
-  1899447441,
-  3049323471,
-  3921009573,
-  961987163,
-  1508970993,
-  2453635748,
-  2870763221,
-  3624381080,
-  310598401,
-  607225278,
-  1426881987,
-  1925078388,
-  2162078206,
-  2614888103,
-  3248222580,
-  3835390401,
-  4022224774,
-  264347078,
-  604807628,
-  770255983,
-  1249150122,
-  1555081692,
-  1996064986,
-  2554220882,
-  2821834349,
-  2952996808,
-  3210313671,
-  3336571891,
-  3584528711,
-  113926993,
-  338241895,
-  666307205,
-  773529912,
-  1294757372,
-  1396182291,
-  1695183700,
-  1986661051,
-  2177026350,
-  2456956037,
-  2730485921,
-  2820302411,
-  3259730800,
-  3345764771,
-  3516065817,
-  3600352804,
-  4094571909,
-  275423344,
-  430227734,
-  506948616,
-  659060556,
-  883997877,
-  958139571,
-  1322822218,
-  1537002063,
-  1747873779,
-  1955562222,
-  2024104815,
-  2227730452,
-  2361852424,
-  2428436474,
-  2756734187,
-  3204031479,
-  3329325298
-]);
-var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-var SHA2_32B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and makes sha256 3x slower (measured).
-  A = 0;
-  B = 0;
-  C = 0;
-  D = 0;
-  E = 0;
-  F = 0;
-  G = 0;
-  H = 0;
-  constructor(outputLen, IV) {
-    super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
-  }
-  get() {
-    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    return [A2, B2, C2, D2, E2, F2, G3, H2];
-  }
-  // prettier-ignore
-  set(A2, B2, C2, D2, E2, F2, G3, H2) {
-    this.A = A2 | 0;
-    this.B = B2 | 0;
-    this.C = C2 | 0;
-    this.D = D2 | 0;
-    this.E = E2 | 0;
-    this.F = F2 | 0;
-    this.G = G3 | 0;
-    this.H = H2 | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4)
-      SHA256_W[i2] = view.getUint32(offset, false);
-    for (let i2 = 16; i2 < 64; i2++) {
-      const W15 = SHA256_W[i2 - 15];
-      const W2 = SHA256_W[i2 - 2];
-      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
-    }
-    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    for (let i2 = 0; i2 < 64; i2++) {
-      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
-      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
-      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
-      H2 = G3;
-      G3 = F2;
-      F2 = E2;
-      E2 = D2 + T1 | 0;
-      D2 = C2;
-      C2 = B2;
-      B2 = A2;
-      A2 = T1 + T2 | 0;
-    }
-    A2 = A2 + this.A | 0;
-    B2 = B2 + this.B | 0;
-    C2 = C2 + this.C | 0;
-    D2 = D2 + this.D | 0;
-    E2 = E2 + this.E | 0;
-    F2 = F2 + this.F | 0;
-    G3 = G3 + this.G | 0;
-    H2 = H2 + this.H | 0;
-    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
-  }
-  roundClean() {
-    clean(SHA256_W);
-  }
-  destroy() {
-    this.destroyed = true;
-    this.set(0, 0, 0, 0, 0, 0, 0, 0);
-    clean(this.buffer);
-  }
-};
-var _SHA256 = class extends SHA2_32B {
-  constructor() {
-    super(32, SHA256_IV);
-  }
-};
-var K512 = /* @__PURE__ */ (() => split([
-  "0x428a2f98d728ae22",
-  "0x7137449123ef65cd",
-  "0xb5c0fbcfec4d3b2f",
-  "0xe9b5dba58189dbbc",
-  "0x3956c25bf348b538",
-  "0x59f111f1b605d019",
-  "0x923f82a4af194f9b",
-  "0xab1c5ed5da6d8118",
-  "0xd807aa98a3030242",
-  "0x12835b0145706fbe",
-  "0x243185be4ee4b28c",
-  "0x550c7dc3d5ffb4e2",
-  "0x72be5d74f27b896f",
-  "0x80deb1fe3b1696b1",
-  "0x9bdc06a725c71235",
-  "0xc19bf174cf692694",
-  "0xe49b69c19ef14ad2",
-  "0xefbe4786384f25e3",
-  "0x0fc19dc68b8cd5b5",
-  "0x240ca1cc77ac9c65",
-  "0x2de92c6f592b0275",
-  "0x4a7484aa6ea6e483",
-  "0x5cb0a9dcbd41fbd4",
-  "0x76f988da831153b5",
-  "0x983e5152ee66dfab",
-  "0xa831c66d2db43210",
-  "0xb00327c898fb213f",
-  "0xbf597fc7beef0ee4",
-  "0xc6e00bf33da88fc2",
-  "0xd5a79147930aa725",
-  "0x06ca6351e003826f",
-  "0x142929670a0e6e70",
-  "0x27b70a8546d22ffc",
-  "0x2e1b21385c26c926",
-  "0x4d2c6dfc5ac42aed",
-  "0x53380d139d95b3df",
-  "0x650a73548baf63de",
-  "0x766a0abb3c77b2a8",
-  "0x81c2c92e47edaee6",
-  "0x92722c851482353b",
-  "0xa2bfe8a14cf10364",
-  "0xa81a664bbc423001",
-  "0xc24b8b70d0f89791",
-  "0xc76c51a30654be30",
-  "0xd192e819d6ef5218",
-  "0xd69906245565a910",
-  "0xf40e35855771202a",
-  "0x106aa07032bbd1b8",
-  "0x19a4c116b8d2d0c8",
-  "0x1e376c085141ab53",
-  "0x2748774cdf8eeb99",
-  "0x34b0bcb5e19b48a8",
-  "0x391c0cb3c5c95a63",
-  "0x4ed8aa4ae3418acb",
-  "0x5b9cca4f7763e373",
-  "0x682e6ff3d6b2b8a3",
-  "0x748f82ee5defb2fc",
-  "0x78a5636f43172f60",
-  "0x84c87814a1f0ab72",
-  "0x8cc702081a6439ec",
-  "0x90befffa23631e28",
-  "0xa4506cebde82bde9",
-  "0xbef9a3f7b2c67915",
-  "0xc67178f2e372532b",
-  "0xca273eceea26619c",
-  "0xd186b8c721c0c207",
-  "0xeada7dd6cde0eb1e",
-  "0xf57d4f7fee6ed178",
-  "0x06f067aa72176fba",
-  "0x0a637dc5a2c898a6",
-  "0x113f9804bef90dae",
-  "0x1b710b35131c471b",
-  "0x28db77f523047d84",
-  "0x32caab7b40c72493",
-  "0x3c9ebe0a15c9bebc",
-  "0x431d67c49c100d4c",
-  "0x4cc5d4becb3e42b6",
-  "0x597f299cfc657e2a",
-  "0x5fcb6fab3ad6faec",
-  "0x6c44198c4a475817"
-].map((n) => BigInt(n))))();
-var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
-var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
-var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
-var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
-var SHA2_64B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // h -- high 32 bits, l -- low 32 bits
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and slows hashing down (measured on sha256).
-  Ah = 0;
-  Al = 0;
-  Bh = 0;
-  Bl = 0;
-  Ch = 0;
-  Cl = 0;
-  Dh = 0;
-  Dl = 0;
-  Eh = 0;
-  El = 0;
-  Fh = 0;
-  Fl = 0;
-  Gh = 0;
-  Gl = 0;
-  Hh = 0;
-  Hl = 0;
-  constructor(outputLen, IV) {
-    super(128, outputLen, 16, false);
-    this.Ah = IV[0] | 0;
-    this.Al = IV[1] | 0;
-    this.Bh = IV[2] | 0;
-    this.Bl = IV[3] | 0;
-    this.Ch = IV[4] | 0;
-    this.Cl = IV[5] | 0;
-    this.Dh = IV[6] | 0;
-    this.Dl = IV[7] | 0;
-    this.Eh = IV[8] | 0;
-    this.El = IV[9] | 0;
-    this.Fh = IV[10] | 0;
-    this.Fl = IV[11] | 0;
-    this.Gh = IV[12] | 0;
-    this.Gl = IV[13] | 0;
-    this.Hh = IV[14] | 0;
-    this.Hl = IV[15] | 0;
-  }
-  // prettier-ignore
-  get() {
-    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
-  }
-  // prettier-ignore
-  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
-    this.Ah = Ah | 0;
-    this.Al = Al | 0;
-    this.Bh = Bh | 0;
-    this.Bl = Bl | 0;
-    this.Ch = Ch | 0;
-    this.Cl = Cl | 0;
-    this.Dh = Dh | 0;
-    this.Dl = Dl | 0;
-    this.Eh = Eh | 0;
-    this.El = El | 0;
-    this.Fh = Fh | 0;
-    this.Fl = Fl | 0;
-    this.Gh = Gh | 0;
-    this.Gl = Gl | 0;
-    this.Hh = Hh | 0;
-    this.Hl = Hl | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
-      SHA512_W_H[i2] = view.getUint32(offset);
-      SHA512_W_L[i2] = view.getUint32(offset += 4);
-    }
-    for (let i2 = 16; i2 < 80; i2++) {
-      const W15h = SHA512_W_H[i2 - 15] | 0;
-      const W15l = SHA512_W_L[i2 - 15] | 0;
-      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
-      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
-      const W2h = SHA512_W_H[i2 - 2] | 0;
-      const W2l = SHA512_W_L[i2 - 2] | 0;
-      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
-      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
-      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
-      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
-      SHA512_W_H[i2] = SUMh | 0;
-      SHA512_W_L[i2] = SUMl | 0;
-    }
-    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-    for (let i2 = 0; i2 < 80; i2++) {
-      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
-      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
-      const CHIh = Eh & Fh ^ ~Eh & Gh;
-      const CHIl = El & Fl ^ ~El & Gl;
-      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
-      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
-      const T1l = T1ll | 0;
-      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
-      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
-      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
-      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
-      Hh = Gh | 0;
-      Hl = Gl | 0;
-      Gh = Fh | 0;
-      Gl = Fl | 0;
-      Fh = Eh | 0;
-      Fl = El | 0;
-      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
-      Dh = Ch | 0;
-      Dl = Cl | 0;
-      Ch = Bh | 0;
-      Cl = Bl | 0;
-      Bh = Ah | 0;
-      Bl = Al | 0;
-      const All = add3L(T1l, sigma0l, MAJl);
-      Ah = add3H(All, T1h, sigma0h, MAJh);
-      Al = All | 0;
-    }
-    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
-    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
-    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
-    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
-    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
-    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
-    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
-    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
-    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
-  }
-  roundClean() {
-    clean(SHA512_W_H, SHA512_W_L);
-  }
-  destroy() {
-    this.destroyed = true;
-    clean(this.buffer);
-    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  }
-};
-var _SHA512 = class extends SHA2_64B {
-  constructor() {
-    super(64, SHA512_IV);
-  }
-};
-var sha256 = /* @__PURE__ */ createHasher(
-  () => new _SHA256(),
-  /* @__PURE__ */ oidNist(1)
-);
-var sha512 = /* @__PURE__ */ createHasher(
-  () => new _SHA512(),
-  /* @__PURE__ */ oidNist(3)
-);
-
-// src/bundle/digest.ts
-function sha2562(bytes) {
-  assertBytes(bytes, "sha256");
-  return sha256(bytes);
-}
-function sha256Hex(bytes) {
-  return toHex(sha2562(bytes));
-}
-var SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-function toSha256sumLine(hex, filename) {
-  if (typeof hex !== "string" || !SHA256_HEX.test(hex)) throw new TypeError("sha256sum: expected 64 hex characters");
-  if (typeof filename !== "string" || filename === "") throw new TypeError("sha256sum: expected a file name");
-  if (/[\\\n\r]/.test(filename)) {
-    const escaped = filename.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
-    return `\\${hex.toLowerCase()}  ${escaped}
-`;
-  }
-  return `${hex.toLowerCase()}  ${filename}
-`;
-}
-
 // src/bundle/canonical-json.ts
 var import_canonicalize = __toESM(require_canonicalize(), 1);
 var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function describe2(value) {
+function describe3(value) {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
   const proto = Object.getPrototypeOf(value);
@@ -34376,7 +39777,7 @@ function assertJsonValue(value, path2, ancestors) {
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      throw new TypeError(`canonical json: ${describe2(value)} is not a plain object at ${path2}`);
+      throw new TypeError(`canonical json: ${describe3(value)} is not a plain object at ${path2}`);
     }
     if (Object.getOwnPropertySymbols(value).length > 0) {
       throw new TypeError(`canonical json: symbol keys are not JSON at ${path2}`);
@@ -34396,861 +39797,6 @@ function canonicalJson(value) {
 }
 function canonicalBytes(value) {
   return utf8Encode(canonicalJson(value));
-}
-
-// node_modules/@noble/ed25519/index.js
-var ed25519_exports = {};
-__export(ed25519_exports, {
-  Point: () => Point,
-  etc: () => etc,
-  getPublicKey: () => getPublicKey,
-  getPublicKeyAsync: () => getPublicKeyAsync,
-  hash: () => hash,
-  hashes: () => hashes,
-  keygen: () => keygen,
-  keygenAsync: () => keygenAsync,
-  sign: () => sign,
-  signAsync: () => signAsync,
-  utils: () => utils,
-  verify: () => verify,
-  verifyAsync: () => verifyAsync
-});
-var freeze = Object.freeze;
-var P2 = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
-var N2 = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
-var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
-var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
-var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
-var _a2 = P2 - 1n;
-var ed25519_CURVE = freeze({
-  p: P2,
-  n: N2,
-  h: 8n,
-  a: _a2,
-  d: _d,
-  Gx,
-  Gy
-});
-var LEN = 32;
-var isBytes2 = (a) => {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
-};
-var abytes2 = (value, length, title = "") => {
-  if (isBytes2(value) && (length === void 0 || value.length === length))
-    return value;
-  const bytes = isBytes2(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-};
-var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
-var padh = (n, pad2) => n.toString(16).padStart(pad2, "0");
-var bytesToHex = (bytes) => {
-  let hex = "";
-  for (const byte of abytes2(bytes))
-    hex += padh(byte, 2);
-  return hex;
-};
-var hexToBytes = (hex) => {
-  const e = "hex invalid";
-  if (typeof hex !== "string")
-    throw new TypeError(e);
-  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
-    throw new RangeError(e);
-  const array = new Uint8Array(hex.length / 2);
-  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
-    const n1 = hex.charCodeAt(hi);
-    const n2 = hex.charCodeAt(hi + 1);
-    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
-  }
-  return array;
-};
-var concatBytes2 = (...arrays) => {
-  let sum = 0;
-  for (const a of arrays)
-    sum += abytes2(a).length;
-  const res = new Uint8Array(sum);
-  let pad2 = 0;
-  for (const a of arrays) {
-    res.set(a, pad2);
-    pad2 += a.length;
-  }
-  return res;
-};
-var randomBytes2 = (len = LEN) => {
-  const c3 = globalThis?.crypto;
-  if (typeof c3?.getRandomValues !== "function")
-    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
-  return c3.getRandomValues(new Uint8Array(len));
-};
-var arange = (n, min, max, msg = "bad number: out of range") => {
-  if (typeof n !== "bigint")
-    throw new TypeError(msg);
-  if (min <= n && n < max)
-    return n;
-  throw new RangeError(msg);
-};
-var mod = (a, b2 = P2) => (a %= b2) >= 0n ? a : b2 + a;
-var P_MASK = (1n << 255n) - 1n;
-var modP = (num2) => {
-  if (num2 < 0n)
-    throw new RangeError("negative coordinate");
-  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
-  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
-  return r2 % P2;
-};
-var modN = (a) => mod(a, N2);
-var invert = (number, modulo) => {
-  if (number === 0n)
-    throw new Error("invert: expected non-zero number");
-  if (modulo <= 1n)
-    throw new Error("invert: expected modulus > 1, got " + modulo);
-  let a = mod(number, modulo);
-  let b2 = modulo;
-  let x2 = 0n, u = 1n;
-  while (a !== 0n) {
-    const q2 = b2 / a;
-    const r2 = b2 - a * q2;
-    const m = x2 - u * q2;
-    b2 = a, a = r2, x2 = u, u = m;
-  }
-  const gcd = b2;
-  if (gcd !== 1n)
-    throw new Error("invert: does not exist");
-  return mod(x2, modulo);
-};
-var _hash = (name) => {
-  const fn = hashes[name];
-  if (typeof fn !== "function")
-    throw new Error("hashes." + name + " not set");
-  return fn;
-};
-var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
-var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
-var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
-var apoint = (p2) => {
-  if (p2 instanceof Point)
-    return p2;
-  throw new TypeError("Point expected");
-};
-var B256 = 2n ** 256n;
-var Point = class _Point {
-  static BASE;
-  static ZERO;
-  X;
-  Y;
-  Z;
-  T;
-  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
-  // on-curve or that T matches X*Y/Z.
-  constructor(X2, Y2, Z2, T2) {
-    const max = B256;
-    this.X = arange(X2, 0n, max);
-    this.Y = arange(Y2, 0n, max);
-    this.Z = arange(Z2, 1n, max);
-    this.T = arange(T2, 0n, max);
-    freeze(this);
-  }
-  static CURVE() {
-    return ed25519_CURVE;
-  }
-  static fromAffine(p2) {
-    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
-  }
-  /** RFC8032 5.1.3: Uint8Array to Point. */
-  static fromBytes(bytes, zip215 = false) {
-    const normed = snapshotBytes(bytes, "point", LEN);
-    const lastByte = normed[31];
-    normed[31] = lastByte & ~128;
-    const y2 = bytesToNumberLE(normed);
-    if (!zip215)
-      arange(y2, 0n, P2);
-    const y22 = modP(y2 * y2);
-    const u = mod(y22 - 1n);
-    const v = modP(_d * y22 + 1n);
-    let { isValid, value: x2 } = uvRatio(u, v);
-    if (!isValid)
-      throw new Error("bad point: y not sqrt");
-    const isLastByteOdd = !!(lastByte & 128);
-    if (!zip215 && x2 === 0n && isLastByteOdd)
-      throw new Error("bad point: x==0, isLastByteOdd");
-    if (isLastByteOdd !== !!(x2 & 1n))
-      x2 = mod(-x2);
-    return new _Point(x2, y2, 1n, modP(x2 * y2));
-  }
-  static fromHex(hex, zip215) {
-    return _Point.fromBytes(hexToBytes(hex), zip215);
-  }
-  get x() {
-    return this.toAffine().x;
-  }
-  get y() {
-    return this.toAffine().y;
-  }
-  /** Checks if the point is valid and on-curve. */
-  assertValidity() {
-    const a = _a2;
-    const d = _d;
-    const p2 = this;
-    if (p2.is0())
-      throw new Error("bad point: ZERO");
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
-    const X22 = modP(X2 * X2);
-    const Y22 = modP(Y2 * Y2);
-    const Z22 = modP(Z2 * Z2);
-    const Z4 = modP(Z22 * Z22);
-    const aX2 = modP(X22 * a);
-    const left = modP(Z22 * (aX2 + Y22));
-    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
-    if (left !== right)
-      throw new Error("bad point: equation left != right (1)");
-    const XY = modP(X2 * Y2);
-    const ZT = modP(Z2 * T2);
-    if (XY !== ZT)
-      throw new Error("bad point: equation left != right (2)");
-    return this;
-  }
-  /** Equality check: compare points P&Q. */
-  equals(other) {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
-    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
-  }
-  is0() {
-    return this.equals(I2);
-  }
-  /** Flip point over y coordinate. */
-  negate() {
-    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
-  }
-  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
-  double() {
-    const { X: X1, Y: Y1, Z: Z1 } = this;
-    const a = _a2;
-    const A2 = modP(X1 * X1);
-    const B2 = modP(Y1 * Y1);
-    const C2 = modP(2n * Z1 * Z1);
-    const D2 = modP(a * A2);
-    const x1y1 = mod(X1 + Y1);
-    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
-    const G3 = mod(D2 + B2);
-    const F2 = mod(G3 - C2);
-    const H2 = mod(D2 - B2);
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
-  add(other) {
-    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
-    const a = _a2;
-    const d = _d;
-    const A2 = modP(X1 * X2);
-    const B2 = modP(Y1 * Y2);
-    const C2 = modP(modP(T1 * d) * T2);
-    const D2 = modP(Z1 * Z2);
-    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
-    const F2 = mod(D2 - C2);
-    const G3 = mod(D2 + C2);
-    const H2 = mod(B2 - modP(a * A2));
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
-    return new _Point(X3, Y3, Z3, T3);
-  }
-  subtract(other) {
-    return this.add(apoint(other).negate());
-  }
-  /**
-   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
-   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
-   * Uses {@link wNAF} for base point.
-   * Uses fake point to mitigate side-channel leakage.
-   * @param n - scalar by which point is multiplied
-   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
-   */
-  multiply(n, safe = true) {
-    if (!safe && n === 0n)
-      return I2;
-    arange(n, 1n, N2);
-    if (!safe && this.is0())
-      return I2;
-    if (n === 1n)
-      return this;
-    if (this.equals(G2))
-      return wNAF(n).p;
-    let p2 = I2;
-    let f = G2;
-    let d = this;
-    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
-      if (n & 1n)
-        p2 = p2.add(d);
-      else if (safe)
-        f = f.add(d);
-      d = d.double();
-      n >>= 1n;
-    }
-    return p2;
-  }
-  multiplyUnsafe(scalar) {
-    return this.multiply(scalar, false);
-  }
-  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
-  toAffine() {
-    const { X: X2, Y: Y2, Z: Z2 } = this;
-    if (this.equals(I2))
-      return { x: 0n, y: 1n };
-    const iz = invert(Z2, P2);
-    if (modP(Z2 * iz) !== 1n)
-      throw new Error("invalid inverse");
-    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
-  }
-  toBytes() {
-    const { x: x2, y: y2 } = this.toAffine();
-    const b2 = numTo32bLE(y2);
-    b2[31] |= x2 & 1n ? 128 : 0;
-    return b2;
-  }
-  toHex() {
-    return bytesToHex(this.toBytes());
-  }
-  clearCofactor() {
-    return this.multiply(8n, false);
-  }
-  isSmallOrder() {
-    return this.clearCofactor().is0();
-  }
-  isTorsionFree() {
-    return this.multiply(N2 / 2n, false).double().add(this).is0();
-  }
-};
-var G2 = new Point(Gx, Gy, 1n, mod(Gx * Gy));
-var I2 = new Point(0n, 1n, 1n, 0n);
-Point.BASE = G2;
-Point.ZERO = I2;
-var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
-var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
-var pow2 = (x2, power) => {
-  let r2 = x2;
-  while (power-- > 0) {
-    r2 = modP(r2 * r2);
-  }
-  return r2;
-};
-var pow_2_252_3 = (x2) => {
-  const x22 = modP(x2 * x2);
-  const b2 = modP(x22 * x2);
-  const b4 = modP(pow2(b2, 2) * b2);
-  const b5 = modP(pow2(b4, 1) * x2);
-  const b10 = modP(pow2(b5, 5) * b5);
-  const b20 = modP(pow2(b10, 10) * b10);
-  const b40 = modP(pow2(b20, 20) * b20);
-  const b80 = modP(pow2(b40, 40) * b40);
-  const b160 = modP(pow2(b80, 80) * b80);
-  const b240 = modP(pow2(b160, 80) * b80);
-  const b250 = modP(pow2(b240, 10) * b10);
-  return modP(pow2(b250, 2) * x2);
-};
-var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
-var uvRatio = (u, v) => {
-  const v3 = modP(v * modP(v * v));
-  const v7 = modP(modP(v3 * v3) * v);
-  const pow = pow_2_252_3(modP(u * v7));
-  let x2 = modP(u * modP(v3 * pow));
-  const vx2 = modP(v * modP(x2 * x2));
-  const root1 = x2;
-  const root2 = modP(x2 * RM1);
-  const useRoot1 = vx2 === u;
-  const useRoot2 = vx2 === mod(-u);
-  const noRoot = vx2 === mod(-u * RM1);
-  if (useRoot1)
-    x2 = root1;
-  if (useRoot2 || noRoot)
-    x2 = root2;
-  if ((mod(x2) & 1n) === 1n)
-    x2 = mod(-x2);
-  return { isValid: useRoot1 || useRoot2, value: x2 };
-};
-var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
-var hashedToExtK = (hashed) => {
-  const copy = snapshotBytes(hashed);
-  const head = copy.slice(0, 32);
-  head[0] &= 248;
-  head[31] &= 127;
-  head[31] |= 64;
-  const prefix = copy.slice(32);
-  const scalar = modL_LE(head);
-  const point = G2.multiply(scalar);
-  const pointBytes = point.toBytes();
-  return { head, prefix, scalar, point, pointBytes };
-};
-var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
-var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
-var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
-var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
-var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
-var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
-var _sign = (e, rBytes, msg) => {
-  const { pointBytes: A2, scalar: s } = e;
-  const r2 = modL_LE(rBytes);
-  const R2 = G2.multiply(r2).toBytes();
-  const hashable = concatBytes2(R2, A2, msg);
-  const finish = (hashed) => {
-    const S2 = modN(r2 + modL_LE(hashed) * s);
-    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
-  };
-  return [hashable, finish];
-};
-var signAsync = async (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = await getExtendedPublicKeyAsync(secretKey);
-  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
-};
-var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
-  const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
-};
-var getZip215 = (options) => {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("expected valid options object");
-  return options.zip215 ?? true;
-};
-var _verify = (sig, msg, publicKey, options) => {
-  sig = abytes2(sig, 64, "signature");
-  msg = abytes2(msg, void 0, "message");
-  publicKey = abytes2(publicKey, LEN, "publicKey");
-  const zip215 = getZip215(options);
-  const r2 = sig.subarray(0, LEN);
-  const s = bytesToNumberLE(sig.subarray(LEN, 64));
-  let A2, R2, SB;
-  let hashable = Uint8Array.of();
-  let finished = false;
-  try {
-    A2 = Point.fromBytes(publicKey, zip215);
-    R2 = Point.fromBytes(r2, zip215);
-    SB = G2.multiply(s, false);
-    hashable = concatBytes2(r2, publicKey, msg);
-    finished = true;
-  } catch (error2) {
-  }
-  const finish = (hashed) => {
-    if (!finished)
-      return false;
-    if (!zip215 && A2.isSmallOrder())
-      return false;
-    const k2 = modL_LE(hashed);
-    const RkA = R2.add(A2.multiply(k2, false));
-    return RkA.subtract(SB).clearCofactor().is0();
-  };
-  return [hashable, finish];
-};
-var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
-var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
-var etc = /* @__PURE__ */ freeze({
-  bytesToHex,
-  hexToBytes,
-  concatBytes: concatBytes2,
-  mod,
-  invert,
-  randomBytes: randomBytes2
-});
-var hashes = {
-  sha512Async: async (message) => {
-    const s = globalThis?.crypto?.subtle;
-    if (!s)
-      throw new Error("crypto.subtle must be defined, consider polyfill");
-    return new Uint8Array(await s.digest("SHA-512", concatBytes2(message)));
-  },
-  sha512: void 0
-};
-var randomSecretKey = (seed) => {
-  return abytes2(seed === void 0 ? randomBytes2() : seed, LEN, "seed");
-};
-var keygen = (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = getPublicKey(secretKey);
-  return { secretKey, publicKey };
-};
-var keygenAsync = async (seed) => {
-  const secretKey = randomSecretKey(seed);
-  const publicKey = await getPublicKeyAsync(secretKey);
-  return { secretKey, publicKey };
-};
-var utils = /* @__PURE__ */ freeze({
-  getExtendedPublicKeyAsync,
-  getExtendedPublicKey,
-  randomSecretKey
-});
-var precompute = () => {
-  const points = [];
-  let p2 = G2;
-  let b2;
-  for (let w = 0; w < 33; w++) {
-    b2 = p2;
-    points.push(b2);
-    for (let i2 = 1; i2 < 128; i2++) {
-      b2 = b2.add(p2);
-      points.push(b2);
-    }
-    p2 = b2.double();
-  }
-  return points;
-};
-var Gpows = void 0;
-var ctneg = (cnd, p2) => {
-  const n = p2.negate();
-  return cnd ? n : p2;
-};
-var wNAF = (n) => {
-  const comp = Gpows || (Gpows = precompute());
-  let p2 = I2;
-  let f = G2;
-  for (let w = 0; w < 33; w++) {
-    let wbits = Number(n & 255n);
-    n >>= 8n;
-    if (wbits > 128) {
-      wbits -= 256;
-      n += 1n;
-    }
-    const off = w * 128;
-    const offP = off + Math.abs(wbits) - 1;
-    const isOddW = w % 2 !== 0;
-    const isNeg = wbits < 0;
-    if (wbits === 0) {
-      f = f.add(ctneg(isOddW, comp[off]));
-    } else {
-      p2 = p2.add(ctneg(isNeg, comp[offP]));
-    }
-  }
-  if (n !== 0n)
-    throw new Error("invalid wnaf");
-  return { p: p2, f };
-};
-
-// src/bundle/ed25519.ts
-hashes.sha512 = sha512;
-
-// src/bundle/pem.ts
-var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
-function looksLikePem(text2) {
-  return text2.includes("-----BEGIN ");
-}
-function parsePemBlocks(text2) {
-  const blocks = [];
-  for (const m of text2.matchAll(PEM_BLOCK)) {
-    const label = m[1];
-    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
-    const body = m[2].replace(/[ \t\r\n]+/g, "");
-    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
-    let der;
-    try {
-      der = fromBase64(body);
-    } catch (e) {
-      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
-    }
-    blocks.push({ label, der });
-  }
-  return blocks;
-}
-function toPem(label, der) {
-  const b64 = toBase64(der);
-  const lines = [];
-  for (let i2 = 0; i2 < b64.length; i2 += 64) lines.push(b64.slice(i2, i2 + 64));
-  return `-----BEGIN ${label}-----
-${lines.join("\n")}
------END ${label}-----
-`;
-}
-function readTlv(buf, offset) {
-  const tag = buf[offset];
-  const first3 = buf[offset + 1];
-  if (tag === void 0 || first3 === void 0) throw new TypeError("DER: truncated");
-  if ((tag & 31) === 31) throw new TypeError("DER: multi-byte tags are not supported");
-  let length = first3;
-  let start = offset + 2;
-  if (first3 & 128) {
-    const count3 = first3 & 127;
-    if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
-    length = 0;
-    for (let i2 = 0; i2 < count3; i2++) {
-      const b2 = buf[start + i2];
-      if (b2 === void 0) throw new TypeError("DER: truncated");
-      length = length << 8 | b2;
-    }
-    if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
-    start += count3;
-  }
-  const end = start + length;
-  if (end > buf.length) throw new TypeError("DER: truncated");
-  return { tag, value: buf.subarray(start, end), end };
-}
-
-// src/bundle/keys.ts
-var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
-var ED25519_ALGORITHM = fromHex("06032b6570");
-var ED448_ALGORITHM = fromHex("06032b6571");
-var SPKI_PREFIX = fromHex("302a300506032b6570032100");
-var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-function keyError(options, what, message, cause) {
-  const where2 = options.source ? `${options.source}: ` : "";
-  return new BundleKeyError(`${where2}${what}: ${message}`, cause === void 0 ? {} : { cause });
-}
-function keyId(publicKey) {
-  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
-  assertBytes(raw, "keyId", 32);
-  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
-}
-var PublicKey = class _PublicKey {
-  algorithm = "ed25519";
-  keyid;
-  #raw;
-  constructor(raw) {
-    this.#raw = raw;
-    this.keyid = keyId(raw);
-  }
-  /**
-   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
-   * Ed25519 point or are a small-order (weak) point.
-   */
-  static fromRaw(raw, options = {}) {
-    assertBytes(raw, "public key");
-    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
-    let point;
-    try {
-      point = ed25519_exports.Point.fromBytes(raw, false);
-    } catch (e) {
-      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
-    }
-    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
-    return new _PublicKey(Uint8Array.from(raw));
-  }
-  /** A copy of the raw 32 bytes. */
-  get bytes() {
-    return Uint8Array.from(this.#raw);
-  }
-  equals(other) {
-    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
-  }
-  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
-  verify(message, signature) {
-    assertBytes(message, "message");
-    assertBytes(signature, "signature");
-    if (signature.length !== 64) return false;
-    try {
-      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
-    } catch {
-      return false;
-    }
-  }
-  toString() {
-    return `PublicKey(${this.keyid})`;
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-var PrivateKey = class _PrivateKey {
-  algorithm = "ed25519";
-  publicKey;
-  #seed;
-  constructor(seed) {
-    this.#seed = seed;
-    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
-  }
-  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
-  static fromSeed(seed) {
-    assertBytes(seed, "private key seed", 32);
-    return new _PrivateKey(Uint8Array.from(seed));
-  }
-  get keyid() {
-    return this.publicKey.keyid;
-  }
-  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
-  sign(message) {
-    assertBytes(message, "message");
-    return ed25519_exports.sign(message, this.#seed);
-  }
-  /** A copy of the 32-byte seed; only for writing the key out. */
-  exportSeed() {
-    return Uint8Array.from(this.#seed);
-  }
-  toString() {
-    return `PrivateKey(${this.keyid})`;
-  }
-  toJSON() {
-    return { algorithm: this.algorithm, keyid: this.keyid };
-  }
-  [INSPECT]() {
-    return this.toString();
-  }
-};
-function generateKeyPair() {
-  const privateKey = PrivateKey.fromSeed(ed25519_exports.utils.randomSecretKey());
-  return { privateKey, publicKey: privateKey.publicKey };
-}
-function describeBlocks(labels) {
-  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
-}
-function pathHint(text2) {
-  if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
-  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text2})", or pass the path itself with --key)`;
-}
-function decodeKeyText(text2, options, what, expected) {
-  if (/^ssh-ed25519 /.test(text2)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
-  try {
-    return fromBase64Either(text2.replace(/[ \t\r\n]+/g, ""));
-  } catch (e) {
-    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text2)}`, e);
-  }
-}
-function seedFromPkcs8(der, options) {
-  const what = "private key";
-  if (der.length === 48 && bytesEqual(der.subarray(0, 16), PKCS8_PREFIX)) return der.subarray(16);
-  try {
-    const outer = readTlv(der, 0);
-    if (outer.tag !== 48 || outer.end !== der.length) throw new TypeError("not a DER SEQUENCE");
-    const body = outer.value;
-    const version = readTlv(body, 0);
-    if (version.tag !== 2 || version.value.length !== 1 || version.value[0] > 1) {
-      throw new TypeError("unsupported PKCS#8 version");
-    }
-    const algorithm = readTlv(body, version.end);
-    if (algorithm.tag !== 48) throw new TypeError("missing AlgorithmIdentifier");
-    if (!bytesEqual(algorithm.value, ED25519_ALGORITHM)) {
-      const kind = bytesEqual(algorithm.value, ED448_ALGORITHM) ? "an Ed448 key" : "not an Ed25519 key";
-      throw keyError(options, what, `expected an Ed25519 key; got ${kind}`);
-    }
-    const octets = readTlv(body, algorithm.end);
-    if (octets.tag !== 4) throw new TypeError("missing privateKey OCTET STRING");
-    const inner = readTlv(octets.value, 0);
-    if (inner.tag !== 4 || inner.end !== octets.value.length || inner.value.length !== 32) {
-      throw new TypeError("privateKey is not a 32-byte CurvePrivateKey");
-    }
-    let offset = octets.end;
-    let embeddedPublic;
-    if (offset < body.length && body[offset] === 160) offset = readTlv(body, offset).end;
-    if (offset < body.length && body[offset] === 129) {
-      const pub = readTlv(body, offset);
-      if (version.value[0] !== 1 || pub.value.length !== 33 || pub.value[0] !== 0) {
-        throw new TypeError("malformed publicKey field");
-      }
-      embeddedPublic = pub.value.subarray(1);
-      offset = pub.end;
-    }
-    if (offset !== body.length) throw new TypeError("unexpected trailing fields");
-    if (embeddedPublic && !bytesEqual(embeddedPublic, ed25519_exports.getPublicKey(inner.value))) {
-      throw keyError(options, what, "the embedded public key does not match the private key");
-    }
-    return inner.value;
-  } catch (e) {
-    if (e instanceof BundleKeyError) throw e;
-    throw keyError(options, what, `expected an Ed25519 PKCS#8 key (RFC 8410); ${e.message}`, e);
-  }
-}
-var PRIVATE_EXPECTED = "expected an Ed25519 PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----) or base64 of a raw 32-byte seed";
-function parsePrivateKey(input, options = {}) {
-  const what = "private key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PRIVATE_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
-        throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PrivateKey.fromSeed(seedFromPkcs8(keys[0].der, options));
-    }
-    bytes = decodeKeyText(text2, options, what, PRIVATE_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PrivateKey.fromSeed(bytes);
-  if (bytes.length === 64) {
-    const key2 = PrivateKey.fromSeed(bytes.subarray(0, 32));
-    if (!bytesEqual(bytes.subarray(32), key2.publicKey.bytes)) {
-      throw keyError(options, what, "64-byte key: the second half is not the public key of the first");
-    }
-    return key2;
-  }
-  if (bytes[0] === 48) return PrivateKey.fromSeed(seedFromPkcs8(bytes, options));
-  throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
-}
-var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
-function rawFromSpki(der, options) {
-  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
-  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
-  throw keyError(
-    options,
-    "public key",
-    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
-  );
-}
-function parsePublicKey(input, options = {}) {
-  const what = "public key";
-  let bytes;
-  if (typeof input === "string") {
-    const text2 = input.trim();
-    if (text2 === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
-    if (looksLikePem(text2)) {
-      let blocks;
-      try {
-        blocks = parsePemBlocks(text2);
-      } catch (e) {
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
-      }
-      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
-      if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
-        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
-      }
-      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
-    }
-    bytes = decodeKeyText(text2, options, what, PUBLIC_EXPECTED);
-  } else {
-    assertBytes(input, what);
-    bytes = input;
-  }
-  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
-  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
-  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
-}
-function toPublicKey(input, options = {}) {
-  return input instanceof PublicKey ? input : parsePublicKey(input, options);
-}
-function toPrivateKeyPem(key2) {
-  const seed = key2.exportSeed();
-  const der = new Uint8Array(48);
-  der.set(PKCS8_PREFIX);
-  der.set(seed, 16);
-  const pem = toPem("PRIVATE KEY", der);
-  seed.fill(0);
-  der.fill(0);
-  return pem;
-}
-function toPublicKeyPem(key2) {
-  const der = new Uint8Array(44);
-  der.set(SPKI_PREFIX);
-  der.set(key2.bytes, 12);
-  return toPem("PUBLIC KEY", der);
 }
 
 // src/bundle/pae.ts
@@ -35633,61 +40179,6 @@ function verifyBundle(bytes, options) {
   return { payload, payloadBytes, keyids, sha256: sha256Hex(bytes) };
 }
 
-// src/bundle/version.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
-var VERDICTS = Object.keys(ALL);
-var DEFAULT_VERSION = "0.1.0";
-var DEFAULT_TAG_PREFIX = "policy-v";
-function bumpFor(verdict) {
-  switch (verdict) {
-    case "tightened":
-    case "mixed":
-    case "review":
-      return "major";
-    case "loosened":
-      return "minor";
-    case "neutral":
-    case "unchanged":
-      return "patch";
-    default:
-      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
-  }
-}
-function releaseVersion(previous, verdict, configVersion2) {
-  const bump = bumpFor(verdict);
-  if (previous === void 0) {
-    const first3 = configVersion2 ?? DEFAULT_VERSION;
-    return import_semver5.default.valid(first3) === first3 ? first3 : null;
-  }
-  return import_semver5.default.valid(previous) === previous ? import_semver5.default.inc(previous, bump) : null;
-}
-function latestTaggedVersion(tags, prefix) {
-  let latest;
-  for (const tag of tags) {
-    if (!tag.startsWith(prefix)) continue;
-    const version = tag.slice(prefix.length);
-    if (import_semver5.default.valid(version) !== version) continue;
-    if (latest === void 0 || import_semver5.default.gt(version, latest)) latest = version;
-  }
-  return latest;
-}
-function nextRelease(previous, verdict, configVersion2) {
-  const version = releaseVersion(previous?.version, verdict, configVersion2);
-  if (previous === void 0) {
-    if (version === null) {
-      throw new EdictError("CONFIG_ERROR", `version ${JSON.stringify(configVersion2)} is not a semantic version like "0.1.0"`, { position: { file: "edict.yaml" } });
-    }
-    return { version, serial: 1 };
-  }
-  if (!Number.isSafeInteger(previous.serial) || previous.serial < 1) throw new TypeError(`previous serial must be a positive integer, got ${previous.serial}`);
-  if (version === null) throw new TypeError(`previous version ${JSON.stringify(previous.version)} is not a semantic version`);
-  return { version, serial: previous.serial + 1 };
-}
-function releaseTag(prefix, version) {
-  return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
-}
-
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
@@ -35731,8 +40222,8 @@ async function buildBundle(options) {
   const head = await readHead(git);
   const dirty = await listUncommittedPaths(git);
   if (dirty.length > 0 && !options.allowDirty) {
-    const shown = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
-    throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
+    const shown2 = dirty.slice(0, 10).join(", ") + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : "");
+    throw new EdictError("GIT_ERROR", `uncommitted changes to ${shown2}; commit them first (a bundle's revision must describe its content) or pass --allow-dirty`, {
       position: { file: root }
     });
   }
@@ -35835,16 +40326,16 @@ function shownEnv(env) {
   return looksLikeKeyMaterial(env) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(env) ? "(the value given is not an environment variable name; pass the variable's name, e.g. EDICT_SIGNING_KEY)" : `$${env}`;
 }
 function readKeyFile(file, what) {
-  const shown = shownPath(file);
-  const cause = (e) => shown === file ? { cause: e } : {};
+  const shown2 = shownPath(file);
+  const cause = (e) => shown2 === file ? { cause: e } : {};
   let read;
   try {
     read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
   } catch (e) {
-    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
+    throw new BundleKeyError(`${shown2}: cannot read ${what} (${describeIoError(e)})`, cause(e));
   }
-  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
-  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
+  if (read.status === "not-a-file") throw new BundleKeyError(`${shown2}: ${what} path is not a regular file`);
+  if (read.status === "too-large") throw new BundleKeyError(`${shown2}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
   return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
 }
 function readPrivateKey(source) {
@@ -36018,18 +40509,18 @@ function processIO() {
 }
 function progress(io, label) {
   let last2 = 0;
-  let shown = false;
+  let shown2 = false;
   return {
     update(done, total) {
       if (!io.stderrIsTTY || total < 200) return;
       const now = Date.now();
       if (now - last2 < 100 && done !== total) return;
       last2 = now;
-      shown = true;
+      shown2 = true;
       io.stderr(`\r${label} ${done}/${total}`);
     },
     done() {
-      if (shown) io.stderr("\r\x1B[K");
+      if (shown2) io.stderr("\r\x1B[K");
     }
   };
 }
@@ -36062,11 +40553,11 @@ function policiesOption() {
 import { resolve as resolve2 } from "node:path";
 
 // src/cli/find-root.ts
-import { statSync } from "node:fs";
-import { dirname as dirname3, join as join8, resolve } from "node:path";
+import { statSync as statSync2 } from "node:fs";
+import { dirname as dirname4, join as join11, resolve } from "node:path";
 function statOf(path2) {
   try {
-    return statSync(path2);
+    return statSync2(path2);
   } catch {
     return void 0;
   }
@@ -36077,21 +40568,21 @@ var nodeFolderProbe = {
 };
 var GIT_DIR = ".git";
 function* upward(start) {
-  for (let dir = resolve(start); ; dir = dirname3(dir)) {
+  for (let dir = resolve(start); ; dir = dirname4(dir)) {
     yield dir;
-    if (dirname3(dir) === dir) return;
+    if (dirname4(dir) === dir) return;
   }
 }
 function findRoot(cwd, probe2 = nodeFolderProbe) {
   for (const dir of upward(cwd)) {
-    if (probe2.isFile(join8(dir, CONFIG_FILE))) return dir;
-    if (probe2.exists(join8(dir, GIT_DIR))) return void 0;
+    if (probe2.isFile(join11(dir, CONFIG_FILE))) return dir;
+    if (probe2.exists(join11(dir, GIT_DIR))) return void 0;
   }
   return void 0;
 }
 function findGitWorkTree(path2, probe2 = nodeFolderProbe) {
   for (const dir of upward(path2)) {
-    if (probe2.exists(join8(dir, GIT_DIR))) return dir;
+    if (probe2.exists(join11(dir, GIT_DIR))) return dir;
   }
   return void 0;
 }
@@ -36443,9 +40934,9 @@ function resourceMatches(s, resource) {
 function describeCondition(s) {
   return Object.entries(s.Condition ?? {}).map(([op, keys]) => `${op} on ${Object.keys(keys).join(", ")}`).join("; ");
 }
-function explainRefusal(request, decision, context) {
-  const lines = decision.reasons.length > 0 ? explainDenies(request, decision, context) : explainImplicitDeny(request, context);
-  return [...lines, ...actionHints(request.action, context).map((h2) => `hint: ${h2}`)];
+function explainRefusal(request2, decision, context) {
+  const lines = decision.reasons.length > 0 ? explainDenies(request2, decision, context) : explainImplicitDeny(request2, context);
+  return [...lines, ...actionHints(request2.action, context).map((h2) => `hint: ${h2}`)];
 }
 function isListSid(sid, list3) {
   return sid.startsWith(`${list3}.`) && /^\d+$/.test(sid.slice(list3.length + 1));
@@ -36453,11 +40944,11 @@ function isListSid(sid, list3) {
 function listIndex(sid, list3) {
   return Number(sid.slice(list3.length + 1)) - 1;
 }
-function explainDenies(request, decision, { access: access2 }) {
+function explainDenies(request2, decision, { access: access2 }) {
   const lines = [];
-  const asked = `${request.action} ${request.resource}`;
-  const model = modelParts(request.resource);
-  const tool = toolName(request.resource);
+  const asked2 = `${request2.action} ${request2.resource}`;
+  const model = modelParts(request2.resource);
+  const tool = toolName(request2.resource);
   const statements = access2.Statement;
   for (const reason2 of decision.reasons) {
     if (reason2.effect !== "Deny" || reason2.sid === void 0) continue;
@@ -36465,46 +40956,46 @@ function explainDenies(request, decision, { access: access2 }) {
     if (!s) continue;
     const allowed = (name, lists, missing) => {
       const entries = lists?.[listIndex(reason2.sid, name)];
-      return `${asked}: ${missing} is not in ${name} of ${sourceOf2(s)}, which lists ${entries?.length ? entries.join(", ") : "nothing"}; add it there to allow it`;
+      return `${asked2}: ${missing} is not in ${name} of ${sourceOf2(s)}, which lists ${entries?.length ? entries.join(", ") : "nothing"}; add it there to allow it`;
     };
-    if (isListSid(reason2.sid, "Models.AllowedModels")) lines.push(allowed("Models.AllowedModels", access2.Models?.AllowedModels, model ? `${model.provider}/${model.model}` : request.resource));
-    else if (isListSid(reason2.sid, "Models.AllowedProviders")) lines.push(allowed("Models.AllowedProviders", access2.Models?.AllowedProviders, model ? `provider ${model.provider}` : request.resource));
-    else if (isListSid(reason2.sid, "Capabilities.AllowedTools")) lines.push(allowed("Capabilities.AllowedTools", access2.Capabilities?.AllowedTools, tool ?? request.resource));
-    else if (reason2.sid === "Models.DeniedModels") lines.push(`${asked}: Models.DeniedModels of ${sourceOf2(s)} lists it`);
-    else if (reason2.sid === "Capabilities.DeniedTools") lines.push(`${asked}: Capabilities.DeniedTools of ${sourceOf2(s)} lists it`);
+    if (isListSid(reason2.sid, "Models.AllowedModels")) lines.push(allowed("Models.AllowedModels", access2.Models?.AllowedModels, model ? `${model.provider}/${model.model}` : request2.resource));
+    else if (isListSid(reason2.sid, "Models.AllowedProviders")) lines.push(allowed("Models.AllowedProviders", access2.Models?.AllowedProviders, model ? `provider ${model.provider}` : request2.resource));
+    else if (isListSid(reason2.sid, "Capabilities.AllowedTools")) lines.push(allowed("Capabilities.AllowedTools", access2.Capabilities?.AllowedTools, tool ?? request2.resource));
+    else if (reason2.sid === "Models.DeniedModels") lines.push(`${asked2}: Models.DeniedModels of ${sourceOf2(s)} lists it`);
+    else if (reason2.sid === "Capabilities.DeniedTools") lines.push(`${asked2}: Capabilities.DeniedTools of ${sourceOf2(s)} lists it`);
   }
   return lines;
 }
-function explainImplicitDeny(request, { access: access2, target }) {
-  const asked = `${request.action} ${request.resource}`;
-  const lines = [`no statement allows ${asked} (implicit deny)`];
+function explainImplicitDeny(request2, { access: access2, target }) {
+  const asked2 = `${request2.action} ${request2.resource}`;
+  const lines = [`no statement allows ${asked2} (implicit deny)`];
   const near = [];
   for (const s of access2.Statement) {
-    if (s.Effect !== "Allow" || !actionMatches(s, request.action)) continue;
-    if (!resourceMatches(s, request.resource)) {
+    if (s.Effect !== "Allow" || !actionMatches(s, request2.action)) continue;
+    if (!resourceMatches(s, request2.resource)) {
       const on = s.Resource ? `only on ${s.Resource.join(", ")}` : `on anything but ${(s.NotResource ?? []).join(", ")}`;
-      near.push(`Allow ${where(s)} allows ${request.action} ${on}`);
+      near.push(`Allow ${where(s)} allows ${request2.action} ${on}`);
     } else {
-      const held = evaluateCondition(s.Condition, request.context ?? {});
+      const held = evaluateCondition(s.Condition, request2.context ?? {});
       near.push(`Allow ${where(s)} would allow it, but its Condition ${held === "error" ? "could not be evaluated" : "does not hold"} for this request (${describeCondition(s)})`);
     }
   }
   lines.push(...near.slice(0, MAX_NEAR));
-  if (near.length > MAX_NEAR) lines.push(`\u2026 and ${near.length - MAX_NEAR} more Allow statements on ${request.action}`);
+  if (near.length > MAX_NEAR) lines.push(`\u2026 and ${near.length - MAX_NEAR} more Allow statements on ${request2.action}`);
   if (near.length > 0) return lines;
   const of = target ? ` of ${target}` : "";
-  const action = request.action.toLowerCase();
+  const action = request2.action.toLowerCase();
   if (action === MODEL_ACTION) {
     const denied = access2.Models?.DeniedModels?.length ? " (Models.DeniedModels only denies)" : "";
-    const model = modelParts(request.resource);
+    const model = modelParts(request2.resource);
     const entry = model ? `"${model.provider}/${model.model}"` : "the model";
-    lines.push(`no policy${of} allows any model${denied}: add ${entry} to Models.AllowedModels (or its provider to Models.AllowedProviders) of an AccessPolicy, or add a statement that allows ${request.action} on ${request.resource}`);
+    lines.push(`no policy${of} allows any model${denied}: add ${entry} to Models.AllowedModels (or its provider to Models.AllowedProviders) of an AccessPolicy, or add a statement that allows ${request2.action} on ${request2.resource}`);
   } else if (action === TOOL_ACTION) {
     const denied = access2.Capabilities?.DeniedTools?.length ? " (Capabilities.DeniedTools only denies)" : "";
-    const tool = toolName(request.resource);
-    lines.push(`no policy${of} allows any tool${denied}: add ${tool ? `"${tool}"` : "the tool"} to Capabilities.AllowedTools of an AccessPolicy, or add a statement that allows ${request.action} on ${request.resource}`);
+    const tool = toolName(request2.resource);
+    lines.push(`no policy${of} allows any tool${denied}: add ${tool ? `"${tool}"` : "the tool"} to Capabilities.AllowedTools of an AccessPolicy, or add a statement that allows ${request2.action} on ${request2.resource}`);
   } else {
-    lines.push(`no Allow statement${of} names ${request.action}`);
+    lines.push(`no Allow statement${of} names ${request2.action}`);
   }
   return lines;
 }
@@ -36562,15 +41053,15 @@ function checkAgent(path2, bytes, engine, context) {
     return Array.isArray(v) ? v : [];
   };
   const access2 = (pointer, item, action, resource) => {
-    const request = { action, resource };
-    const d = engine.authorize(request);
+    const request2 = { action, resource };
+    const d = engine.authorize(request2);
     const why = d.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
     if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
     if (d.decision === "deny") {
-      if (context) why.push(...explainRefusal(request, d, context));
+      if (context) why.push(...explainRefusal(request2, d, context));
       else if (d.reasons.length === 0) why.push(`no statement allows ${action} ${resource} (implicit deny)`);
     }
-    findings.push({ item, request, decision: d.decision, ...pos(pointer), why });
+    findings.push({ item, request: request2, decision: d.decision, ...pos(pointer), why });
   };
   list3("models").forEach((m, i2) => {
     if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return;
@@ -36596,7 +41087,7 @@ function checkAgent(path2, bytes, engine, context) {
 function sortFindings(findings) {
   return [...findings].sort(compareFindings);
 }
-function count(n, noun) {
+function count2(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
@@ -36604,306 +41095,15 @@ function count(n, noun) {
 import { readFile as readFile2 } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
 
-// src/engine/access/compiled-condition.ts
-var error = () => "error";
-var same = (a, b2) => a === b2;
-var lowerCase = (value) => String(value).toLowerCase();
-function compileCondition(block, readIp = ipReader()) {
-  const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
-    const op = parseConditionOperator(name);
-    if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
-  });
-  if (tests.length < 2) return tests[0];
-  return (context) => kleene(tests, false, (test) => test(context));
-}
-function kleene(items, decisive, test) {
-  let result = !decisive;
-  for (const item of items) {
-    const r2 = test(item);
-    if (r2 === decisive) return r2;
-    if (r2 === "error") result = r2;
-  }
-  return result;
-}
-function compileKey({ base, set: set2, ifExists }, key2, raw, readIp) {
-  if (base === "Null") {
-    const wanted = anyOf(raw, false, toBool, toBool, same);
-    return (context) => wanted(lookupContext(context, key2) === void 0);
-  }
-  const { positive, negated } = splitNegation(base);
-  const test = compileValueTest(positive, raw, negated, readIp);
-  const forAll = set2 === "ForAllValues";
-  const onMissing = forAll || set2 === void 0 && (ifExists || negated);
-  return (context) => {
-    const entry = lookupContext(context, key2);
-    if (entry === void 0) return onMissing;
-    return Array.isArray(entry) ? set2 === void 0 ? "error" : kleene(entry, !forAll, test) : test(entry);
-  };
-}
-function compileValueTest(op, raw, negated, readIp) {
-  const read = op.startsWith("Numeric") ? toNumber2 : op.startsWith("Date") ? toEpochMillis : void 0;
-  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
-  switch (op) {
-    case "StringEquals":
-      return anyOf(raw, negated, String, String, same);
-    case "StringEqualsIgnoreCase":
-      return anyOf(raw, negated, lowerCase, lowerCase, same);
-    case "StringLike":
-      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
-    case "ArnEquals":
-    case "ArnLike":
-      return anyOf(
-        raw,
-        negated,
-        (p2) => parseArn(String(p2))?.map((part) => compileWildcard(part)),
-        (v) => parseArn(String(v)),
-        (arn, parts) => parts.every((m, i2) => m(arn[i2]))
-      );
-    case "Bool":
-      return anyOf(raw, negated, toBool, toBool, same);
-    case "IpAddress":
-      return anyOf(
-        raw,
-        negated,
-        (p2) => typeof p2 === "string" ? parseCidr(p2) : void 0,
-        readIp,
-        (ip, range) => cidrContains(range, ip)
-      );
-    default:
-      return error;
-  }
-}
-function anyOf(raw, negated, readPolicy, readContext, matches) {
-  if (raw.length === 0) return () => negated;
-  const parsed = raw.map(readPolicy);
-  const policy = parsed.filter((p2) => p2 !== void 0);
-  const miss = policy.length < parsed.length ? "error" : negated;
-  return (v) => {
-    const c3 = readContext(v);
-    if (c3 === void 0) return "error";
-    for (const p2 of policy) if (matches(c3, p2)) return !negated;
-    return miss;
-  };
-}
-function ipReader() {
-  let lastValue;
-  let last2;
-  return (value) => {
-    if (value !== lastValue) {
-      last2 = typeof value === "string" ? parseIp(value) : void 0;
-      lastValue = value;
-    }
-    return last2;
-  };
-}
-function comparator(op) {
-  const less = op.includes("Less");
-  const greater = op.includes("Greater");
-  const equal = op.endsWith("Equals");
-  return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
-}
-
-// src/engine/access/compiled.ts
-var PLAN_CACHE_SIZE = 4096;
-var EMPTY_LIST = Object.freeze([]);
-var IMPLICIT_DENY = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
-function compileAccess(access2) {
-  const byService = /* @__PURE__ */ new Map();
-  const readIp = ipReader();
-  access2.Statement.forEach((statement2, position) => {
-    if (statement2.Action === void 0 && statement2.NotAction === void 0) return;
-    const s = compileStatement(statement2, position, readIp);
-    for (const key2 of patternKeys(lowerCase2(statement2.Action), "", ":")) addTo(byService, key2, s);
-  });
-  const approvalFor = compileApproval(access2.RequireApproval);
-  const plans = /* @__PURE__ */ new Map();
-  const planFor = (raw) => {
-    let plan2 = plans.get(raw);
-    if (plan2 === void 0) {
-      const action = raw.toLowerCase();
-      plan2 = { deny: /* @__PURE__ */ new Map(), allow: /* @__PURE__ */ new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan2;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key2 of s.resourceKeys) addTo(s.deny ? deny : allow, key2, s);
-      });
-      if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
-      plans.set(raw, plan2);
-    }
-    return plan2;
-  };
-  const authorize = (request) => {
-    const plan2 = planFor(request.action);
-    const resource = request.resource;
-    const context = request.context ?? {};
-    const key2 = keyOf(resource, "://", "/");
-    const denies = reasonsFor(plan2.deny, key2, resource, context);
-    if (denies !== void 0) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan2.allow, key2, resource, context);
-    if (allows === void 0) return IMPLICIT_DENY;
-    return plan2.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan2.approval };
-  };
-  return { authorize };
-}
-function addTo(index, key2, s) {
-  const list3 = index.get(key2);
-  if (list3 === void 0) index.set(key2, [s]);
-  else list3.push(s);
-}
-function forEachCandidate(index, key2, visit4) {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
-  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
-    const a = any[i2];
-    const b2 = keyed[j2];
-    visit4(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
-  }
-}
-function reasonsFor(index, key2, resource, context) {
-  let reasons;
-  forEachCandidate(index, key2, (s) => {
-    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
-  });
-  return reasons;
-}
-function compileApproval(approval) {
-  const patterns = [...approval?.Actions ?? []];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
-    if (actions.length === 0) return void 0;
-    return Object.freeze({
-      ...approverRole !== void 0 ? { approverRole } : {},
-      ...timeoutSeconds !== void 0 ? { timeoutSeconds } : {},
-      actions: Object.freeze(actions)
-    });
-  };
-}
-function compileStatement(s, index, readIp) {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase2(s.Action)),
-    notAction: compilePatterns(lowerCase2(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...s.Sid !== void 0 && { sid: s.Sid }, effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/")
-  };
-}
-function keyOf(text2, from, end) {
-  const start = text2.indexOf(from);
-  const stop = start < 0 ? -1 : text2.indexOf(end, start + from.length);
-  return stop < 0 ? void 0 : text2.slice(0, stop + 1);
-}
-function patternKeys(patterns = ["*"], from, end) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const p2 of patterns) {
-    const key2 = keyOf(p2.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key2 === void 0) return [""];
-    keys.add(key2);
-  }
-  return [...keys];
-}
-function lowerCase2(patterns) {
-  return patterns?.map((p2) => p2.toLowerCase());
-}
-function compilePatterns(patterns) {
-  const matchers = patterns?.map((p2) => compileWildcard(p2));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
-}
-function applies(s, resource, context) {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
-}
-
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
-var RANK = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
+var RANK2 = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
 function stricterMask(a, b2) {
-  return (RANK.get(b2) ?? 0) > (RANK.get(a) ?? 0) ? b2 : a;
+  return (RANK2.get(b2) ?? 0) > (RANK2.get(a) ?? 0) ? b2 : a;
 }
 function isMaskingMethod(value) {
-  return RANK.has(value);
-}
-
-// src/engine/data/request.ts
-var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request, now) {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
-  if (!isRecord(request)) return "expected an object";
-  if (typeof request.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request.fields)) return "fields must be a list";
-  for (const [i2, f] of request.fields.entries()) {
-    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
-      return `fields[${i2}]: tags must be a list of strings`;
-    }
-  }
-  if (request.requester !== void 0) {
-    const r2 = request.requester;
-    if (!isRecord(r2)) return "requester must be an object";
-    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
-  return void 0;
-}
-
-// src/engine/data/time-window.ts
-var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-function compileTimeWindow(time) {
-  const zone = time.timezone ?? "UTC";
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
-  const bounds = [];
-  for (const key2 of ["after", "before"]) {
-    const text2 = time[key2];
-    if (text2 === void 0) continue;
-    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
-  }
-  const [a, b2] = bounds;
-  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
-  return {
-    zone,
-    contains: (m) => {
-      const afterStart = a === void 0 || m >= a;
-      const beforeEnd = b2 === void 0 || m < b2;
-      return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
-    }
-  };
-}
-function wallClock(zone) {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
-  let lastEpochMinute = Number.NaN;
-  let lastMinute = 0;
-  return (epochMs) => {
-    const epochMinute = Math.floor(epochMs / 6e4);
-    if (epochMinute === lastEpochMinute) return lastMinute;
-    let hour = 0;
-    let minute = 0;
-    for (const part of format.formatToParts(epochMs)) {
-      if (part.type === "hour") hour = Number(part.value) % 24;
-      else if (part.type === "minute") minute = Number(part.value);
-    }
-    lastEpochMinute = epochMinute;
-    lastMinute = hour * 60 + minute;
-    return lastMinute;
-  };
+  return RANK2.has(value);
 }
 
 // src/engine/data/compiled.ts
@@ -36932,11 +41132,11 @@ function compileData(data) {
     reason: "no rule matched",
     matched: Object.freeze([])
   });
-  const decideData = (request, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request, now);
+  const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
+    const problem = requestProblem(request2, now);
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request, now.getTime(), clocks);
-    const candidates3 = [...exact.get(request.dataset) ?? [], ...wild];
+    const facts = toFacts(request2, now.getTime(), clocks);
+    const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
     const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
     let winner;
     for (const rule of matched) {
@@ -36955,25 +41155,25 @@ function compileData(data) {
   };
   return { decideData };
 }
-function toFacts(request, epochMs, clocks) {
-  const fields = request.fields.map((field) => {
+function toFacts(request2, epochMs, clocks) {
+  const fields = request2.fields.map((field) => {
     const tags = new Set(field.tags);
     if (field.sensitivity !== void 0) tags.add(field.sensitivity);
     if (field.category !== void 0) tags.add(field.category);
     return { field, tags };
   });
-  const requester = request.requester ?? {};
+  const requester = request2.requester ?? {};
   const minutes = /* @__PURE__ */ new Map();
   return {
-    dataset: request.dataset,
+    dataset: request2.dataset,
     fields,
-    names: new Set(request.fields.map((f) => f.name)),
+    names: new Set(request2.fields.map((f) => f.name)),
     context: {
       requester_role: requester.role,
       requester_clearance: requester.clearance,
       requester_region: requester.region,
-      dataset_region: request.dataset_region,
-      environment: request.environment
+      dataset_region: request2.dataset_region,
+      environment: request2.environment
     },
     minuteIn: (zone) => {
       let m = minutes.get(zone);
@@ -36987,7 +41187,7 @@ function compileRule(rule, index, clocks) {
     throw new EdictError("CONFIG_ERROR", `data rule ${rule.id} (${rule.source.file}): ${problem}`);
   };
   const spec = rule.spec;
-  const action = actionOf(spec, fail2);
+  const action = actionOf3(spec, fail2);
   const tests = [];
   const dataset = spec.match?.dataset;
   if (dataset !== void 0) {
@@ -37054,7 +41254,7 @@ function compileRule(rule, index, clocks) {
     }
   };
 }
-function actionOf(spec, fail2) {
+function actionOf3(spec, fail2) {
   const set2 = ACTIONS.filter((a) => spec.action?.[a] === true);
   if (set2.length !== 1) {
     return fail2(`action must set exactly one of ${ACTIONS.join(", ")} to true; got ${set2.length === 0 ? "none" : set2.join(", ")}`);
@@ -37171,262 +41371,6 @@ function providerFor(posture, environment) {
   return mapped ?? posture.fallback_provider ?? "env";
 }
 
-// src/engine/runtime/boundary.ts
-function toAllOf(value) {
-  if (value === void 0) return [];
-  if (value.every((v) => typeof v === "string")) return [value];
-  return value.map((v) => typeof v === "string" ? [v] : v);
-}
-function compileAllOf(value, compile2) {
-  const tests = toAllOf(value).map((list3) => {
-    const entries = list3.filter((e) => typeof e === "string").map(compile2);
-    return (value2) => entries.some((t2) => t2(value2));
-  });
-  return (value2) => tests.every((t2) => t2(value2));
-}
-function toHost(value) {
-  if (typeof value !== "string") return void 0;
-  let host = value.trim();
-  if (host.includes("://")) {
-    try {
-      host = new URL(host).hostname;
-    } catch {
-      return void 0;
-    }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
-    if (!m) return void 0;
-    host = m[1];
-  }
-  host = host.toLowerCase().replace(/\.$/, "");
-  if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
-  return host;
-}
-function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
-}
-function normalizePath(value) {
-  if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
-  const absolute = value.startsWith("/");
-  const out = [];
-  for (const seg of value.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
-      continue;
-    }
-    out.push(seg);
-  }
-  const joined = out.join("/");
-  return absolute ? `/${joined}` : joined === "" ? "." : joined;
-}
-function compilePathPattern(pattern) {
-  const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
-  if (glob === "/") return (path2) => path2.startsWith("/");
-  let re = "^";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        while (glob[i2 + 1] === "*") i2++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
-  return (path2) => regex.test(path2);
-}
-
-// src/engine/runtime/tool-uri.ts
-var PRINTABLE = /^[\x21-\x7e]+$/;
-var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function split2(text2) {
-  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
-  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
-}
-function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
-  return split2(uri);
-}
-var ANY = () => true;
-var STARS = /^\*+$/;
-function compileToolPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (STARS.test(entry)) return ANY;
-  const parts = split2(entry);
-  if (parts === void 0) return void 0;
-  const server = compileWildcard(parts.server);
-  const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
-  const anyVersion = STARS.test(pattern);
-  const version = compileWildcard(pattern);
-  return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
-}
-function formatToolUri(tool) {
-  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
-}
-
-// src/engine/runtime/compiled.ts
-var SEVERITY_RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-var CLEAN = Object.freeze({
-  allowed: true,
-  violations: Object.freeze([]),
-  enforced: "observe",
-  escalate: Object.freeze([])
-});
-var EMPTY_FACTS = Object.freeze({});
-var FLAGS = [
-  ["registryMutated", "registry_mutation", "the tool registry changed at runtime"],
-  ["handlerSwapped", "handler_swap", "a tool handler changed at runtime"],
-  ["serverCodeChanged", "server_code_changed", "the server's code changed"],
-  ["codeChanged", "tool_code_changed", "the tool's code changed"],
-  ["skillVersionChanged", "skill_version_changed", "a skill's version changed"],
-  ["skillCodeChanged", "skill_code_changed", "a skill's code changed"]
-];
-var SCANS = [
-  ["skillScan", "skill_scan", "skill scan"],
-  ["sast", "sast", "static analysis (SAST)"],
-  ["dast", "dast", "dynamic analysis (DAST)"]
-];
-function compileRuntime(runtime) {
-  const { enforcement, security, tools } = runtime;
-  const denyOn = new Set(enforcement?.deny_on ?? []);
-  const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
-  const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions = compileAllowVersions(security?.allow_versions);
-  const signing = runtime.signing?.enabled === true;
-  const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs2 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
-  const maxPayload = security?.limits?.max_payload_kb;
-  const maxDuration = security?.limits?.max_duration_ms;
-  const guard = runtime.agent_guard;
-  const checkGuard = guard !== void 0 && guard.enabled !== false ? agentGuardCheck(guard.block_on_severity, guard.block_on_count) : void 0;
-  const checkTool = (uri, facts) => {
-    const f = facts ?? EMPTY_FACTS;
-    const violations = [];
-    const escalate = [];
-    let blocked = false;
-    const report2 = (code2, message, blocking = denyOn.has(code2)) => {
-      if (blocking) blocked = true;
-      if (escalateOn.has(code2) && !escalate.includes(code2)) escalate.push(code2);
-      violations.push({ code: code2, message, blocking });
-    };
-    const tool = parseToolUri(uri);
-    if (tool === void 0) {
-      report2("tool_not_in_allowlist", `malformed tool URI ${describe3(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
-    } else {
-      const lists = allowlist ?? [];
-      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
-      if (i2 >= 0) {
-        const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
-      }
-      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
-      const version = tool.version;
-      if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
-        else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
-        }
-      } else {
-        const refused = applicable.find((r2) => !r2.allows(version));
-        if (refused !== void 0) {
-          report2(
-            "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
-          );
-        }
-      }
-    }
-    if (signing && f.signaturePresent === false) report2("missing_audit_signature", "the call's audit record is not signed");
-    if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
-      report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
-    }
-    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
-    if (fs2 !== void 0) checkList(f.fsPath, normalizePath, fs2, "fs_violation", "path", "fs", report2);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key2, code2, message] of FLAGS) if (f[key2] === true) report2(code2, message);
-    for (const [key2, prefix, noun] of SCANS) {
-      const status = f[key2];
-      if (status === void 0 || status === "passed") continue;
-      if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
-      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe3(status)}, counted as failed`);
-    }
-    checkGuard?.(f.agentGuardFindings, report2);
-    const verdict = f.contextual;
-    if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
-    if (violations.length === 0) return CLEAN;
-    return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
-  };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
-}
-function describe3(value) {
-  if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
-  return JSON.stringify(value.slice(0, 200));
-}
-function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list3) => {
-    const matchers = [];
-    for (const entry of list3) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
-function compileAllowVersions(map2) {
-  if (map2 === void 0) return [];
-  return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
-  });
-}
-function checkList(raw, normalize4, allowed, code2, noun, list3, report2) {
-  if (raw === void 0) return;
-  for (const value of Array.isArray(raw) ? raw : [raw]) {
-    const normal = normalize4(value);
-    if (normal === void 0) report2(code2, `${noun} ${describe3(value)} cannot be read`);
-    else if (!allowed(normal)) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
-  }
-}
-function checkLimit(value, max, code2, noun, unit, report2) {
-  if (value === void 0) return;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    report2(code2, `${noun} ${describe3(value)} is not a number (limit ${max} ${unit})`);
-  } else if (value > max) {
-    report2(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
-  }
-}
-function agentGuardCheck(severity, count3) {
-  const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (findings, report2) => {
-    if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
-    if (n < 1) return;
-    const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count3 !== void 0 && n >= count3;
-    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
-  };
-}
-
 // src/engine/scan/scanner.ts
 var MAX_FINDINGS_PER_PATTERN = 100;
 var MATCH_PREVIEW_LENGTH = 80;
@@ -37504,7 +41448,7 @@ function compileEngine(target) {
   const { decideData } = compileData(target.data);
   const { scan } = compileScanner(target.runtime);
   return {
-    authorize: (request) => access2.authorize(request),
+    authorize: (request2) => access2.authorize(request2),
     checkTool,
     decideData,
     scan,
@@ -37554,8 +41498,8 @@ function registerCheckAgent(program2, io, setExit) {
       throw new EdictError("NOT_FOUND", `cannot read agent manifest ${file}`);
     }
     const { engine, target, merged } = await engineFromRepository(io, rootOptionOf(opts), opts.target);
-    const shown = relative3(io.cwd, path2) || file;
-    const result = checkAgent(shown, bytes, engine, { access: merged.effective.access, target });
+    const shown2 = relative3(io.cwd, path2) || file;
+    const result = checkAgent(shown2, bytes, engine, { access: merged.effective.access, target });
     const refused = result.findings.filter((f) => f.decision === "deny");
     const agent = result.name || "agent";
     if (opts.format === "json") {
@@ -37563,3079 +41507,20 @@ function registerCheckAgent(program2, io, setExit) {
     } else {
       const lines = [];
       for (const p2 of result.problems) {
-        lines.push(`${shown}:${p2.line}:${p2.column}: error ${p2.message}  ${p2.code}`);
+        lines.push(`${shown2}:${p2.line}:${p2.column}: error ${p2.message}  ${p2.code}`);
         if (p2.help) lines.push(`    help: ${p2.help}`);
       }
       for (const f of result.findings) {
         if (f.decision === "allow") continue;
-        lines.push(`${shown}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
+        lines.push(`${shown2}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
         for (const w of f.why) lines.push(`    ${w}`);
       }
-      if (result.problems.length > 0) lines.push(`\u2716 ${agent}: the manifest has ${count(result.problems.length, "error")}; fix ${result.problems.length === 1 ? "it" : "them"} and check again`);
+      if (result.problems.length > 0) lines.push(`\u2716 ${agent}: the manifest has ${count2(result.problems.length, "error")}; fix ${result.problems.length === 1 ? "it" : "them"} and check again`);
       else lines.push(refused.length === 0 ? `\u2714 ${agent}: everything it declares is allowed in ${target}` : `\u2716 ${agent}: ${refused.length} of ${result.findings.length} declarations refused in ${target}`);
       io.stdout(lines.join("\n") + "\n");
     }
     setExit(result.problems.length > 0 ? EXIT.USAGE : refused.length > 0 ? EXIT.FINDINGS : EXIT.OK);
   });
-}
-
-// src/diff/cells/glob-cells.ts
-var DEFAULT_MAX_STATES = 2e5;
-var STAR2 = -1;
-var QUESTION2 = -2;
-var COLON = 58;
-function codePoints(text2) {
-  const out = [];
-  for (const ch2 of text2) out.push(ch2.codePointAt(0));
-  return out;
-}
-function compile(p2) {
-  const wild = p2.kind === "glob" || p2.kind === "arn";
-  const cps = wild ? codePoints(p2.text).map((c3) => c3 === 42 ? STAR2 : c3 === 63 ? QUESTION2 : c3) : codePoints(p2.kind === "iexact" ? p2.text.toLowerCase() : p2.text);
-  const inSegment = [];
-  let colons = 0;
-  for (const c3 of cps) {
-    inSegment.push(p2.kind === "arn" && colons < 5);
-    if (c3 === COLON) colons++;
-  }
-  const tailStars = new Array(cps.length + 1).fill(false);
-  if (wild) {
-    for (let i2 = cps.length - 1; i2 >= 0; i2--) tailStars[i2] = cps[i2] === STAR2 && !inSegment[i2] && (i2 + 1 === cps.length || tailStars[i2 + 1]);
-  }
-  return { kind: p2.kind, cps, tailStars, inSegment };
-}
-function closure(m, positions) {
-  const set2 = /* @__PURE__ */ new Set();
-  for (let i2 of positions) {
-    set2.add(i2);
-    while (m.cps[i2] === STAR2) set2.add(++i2);
-  }
-  return [...set2].sort((a, b2) => a - b2);
-}
-function step(m, state, cp, lowered) {
-  if (m.kind === "iexact") {
-    const pos = state[0];
-    const l = lowered;
-    for (let k2 = 0; k2 < l.length; k2++) if (m.cps[pos + k2] !== l[k2]) return [];
-    return [pos + l.length];
-  }
-  const next = [];
-  for (const i2 of state) {
-    const c3 = m.cps[i2];
-    if (c3 === void 0) continue;
-    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m.inSegment[i2]) continue;
-    if (c3 === STAR2) next.push(i2);
-    else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
-  }
-  return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
-}
-function accepting(m, state) {
-  return state.includes(m.cps.length);
-}
-function forever(m, state) {
-  return (m.kind === "glob" || m.kind === "arn") && state.some((i2) => m.tailStars[i2]);
-}
-var inverseLower;
-function upperVariants(cp) {
-  if (inverseLower === void 0) {
-    inverseLower = /* @__PURE__ */ new Map();
-    for (let c3 = 0; c3 <= 1114111; c3++) {
-      if (c3 >= 55296 && c3 <= 57343) continue;
-      const s = String.fromCodePoint(c3);
-      const l = s.toLowerCase();
-      if (l === s) continue;
-      const first3 = l.codePointAt(0);
-      const list3 = inverseLower.get(first3);
-      if (list3) list3.push(c3);
-      else inverseLower.set(first3, [c3]);
-    }
-  }
-  return inverseLower.get(cp) ?? [];
-}
-var FILLERS = "xyzqwvjkabcdefghilmnoprstu0123456789";
-function pickFresh(named2, allowed) {
-  for (const ch2 of FILLERS) {
-    const cp = ch2.codePointAt(0);
-    if (!named2.has(cp) && allowed(cp)) return cp;
-  }
-  for (let cp = 161; cp < 12288; cp++) if (!named2.has(cp) && allowed(cp) && String.fromCodePoint(cp).toLowerCase() === String.fromCodePoint(cp)) return cp;
-  return void 0;
-}
-var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
-function stateKey(s) {
-  let key2 = "";
-  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
-  return `${key2}|${s.always.join(",")}`;
-}
-function findCells(patterns, options = {}) {
-  const machines = patterns.map(compile);
-  const allowed = options.allowed ?? anyCodePoint;
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const someOf = options.someOf === void 0 ? void 0 : new Set(options.someOf);
-  const noneOf = new Set(options.noneOf ?? []);
-  const named2 = /* @__PURE__ */ new Set();
-  let caseInsensitive = false;
-  for (const m of machines) {
-    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
-    if (m.kind === "iexact") caseInsensitive = true;
-  }
-  if (caseInsensitive) {
-    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
-  }
-  const fresh = pickFresh(named2, allowed);
-  const loweredOf = /* @__PURE__ */ new Map();
-  const lowered = (cp) => {
-    let l = loweredOf.get(cp);
-    if (!l) {
-      l = codePoints(String.fromCodePoint(cp).toLowerCase());
-      loweredOf.set(cp, l);
-    }
-    return l;
-  };
-  const start = { live: /* @__PURE__ */ new Map(), always: [], example: "" };
-  machines.forEach((m, j2) => {
-    const st = m.kind === "glob" || m.kind === "arn" ? closure(m, [0]) : [0];
-    if (forever(m, st)) start.always.push(j2);
-    else start.live.set(j2, st);
-  });
-  const cells = /* @__PURE__ */ new Map();
-  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
-  let queue = [start];
-  let states = 0;
-  let complete = true;
-  const alive = (s) => {
-    if (someOf === void 0) return true;
-    for (const j2 of s.always) if (someOf.has(j2)) return true;
-    for (const j2 of s.live.keys()) if (someOf.has(j2)) return true;
-    return false;
-  };
-  while (queue.length > 0) {
-    const next = [];
-    for (const s of queue) {
-      states++;
-      if (states > maxStates) {
-        complete = false;
-        break;
-      }
-      const counts = s.example !== "" || options.allowEmpty !== false;
-      if (counts) record(s);
-      if (s.live.size === 0 && counts) continue;
-      for (const cp of alphabet2(s)) {
-        const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
-        for (const [j2, st] of s.live) {
-          const m = machines[j2];
-          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
-          if (to.length === 0) continue;
-          if (forever(m, to)) n.always.push(j2);
-          else n.live.set(j2, to);
-        }
-        n.always.sort((a, b2) => a - b2);
-        if (!alive(n)) continue;
-        const key2 = keyOf2(n);
-        if (seen.has(key2)) continue;
-        seen.add(key2);
-        next.push(n);
-      }
-    }
-    if (!complete) break;
-    queue = next;
-  }
-  return { cells: [...cells.values()], complete, states };
-  function record(s) {
-    const matches = [...s.always];
-    for (const [j2, st] of s.live) if (accepting(machines[j2], st)) matches.push(j2);
-    matches.sort((a, b2) => a - b2);
-    if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
-    if (matches.some((j2) => noneOf.has(j2))) return;
-    const key2 = matches.join(",");
-    if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
-  }
-  function alphabet2(s) {
-    const set2 = /* @__PURE__ */ new Set();
-    for (const [j2, st] of s.live) {
-      const m = machines[j2];
-      for (const i2 of st) {
-        const c3 = m.cps[i2];
-        if (c3 === void 0 || c3 < 0) continue;
-        if (allowed(c3)) set2.add(c3);
-        if (m.kind === "iexact") {
-          for (const u of upperVariants(c3)) if (allowed(u)) set2.add(u);
-        }
-      }
-    }
-    const out = [...set2].sort((a, b2) => a - b2);
-    if (fresh !== void 0) out.push(fresh);
-    return out;
-  }
-}
-
-// src/diff/cells/ip-cells.ts
-var V4_MAPPED = 0xffffn << 32n;
-var ALL_128 = (1n << 128n) - 1n;
-function toBig(w) {
-  return BigInt(w[0]) << 96n | BigInt(w[1]) << 64n | BigInt(w[2]) << 32n | BigInt(w[3]);
-}
-function cidrBounds(range) {
-  const network = toBig(range.network);
-  const mask = toBig(range.mask);
-  return [network, network | ~mask & ALL_128];
-}
-function formatIpv4(n) {
-  const v = Number(n & 0xffffffffn);
-  return [v >>> 24, v >>> 16 & 255, v >>> 8 & 255, v & 255].join(".");
-}
-function formatIpv6(n) {
-  if (n >> 32n === 0xffffn) return `::ffff:${formatIpv4(n)}`;
-  const groups = Array.from({ length: 8 }, (_2, i2) => Number(n >> BigInt(112 - 16 * i2) & 0xffffn));
-  let best = -1;
-  let bestLen = 1;
-  for (let i2 = 0; i2 < 8; ) {
-    if (groups[i2] !== 0) {
-      i2++;
-      continue;
-    }
-    let j2 = i2;
-    while (j2 < 8 && groups[j2] === 0) j2++;
-    if (j2 - i2 > bestLen) {
-      best = i2;
-      bestLen = j2 - i2;
-    }
-    i2 = j2;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(":");
-  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
-}
-function ipCandidates(cidrs) {
-  const ranges = cidrs.map((c3) => parseCidr(c3)).filter((r2) => r2 !== void 0);
-  const v4Edges = /* @__PURE__ */ new Set([V4_MAPPED]);
-  const v6Edges = /* @__PURE__ */ new Set([0n, V4_MAPPED]);
-  for (const r2 of ranges) {
-    const [first3, last2] = cidrBounds(r2);
-    for (const edge of [first3, last2 + 1n]) {
-      if (edge > ALL_128) continue;
-      v6Edges.add(edge);
-      if (r2.family === 4 && edge >> 32n === 0xffffn) v4Edges.add(edge);
-    }
-  }
-  const out = [];
-  for (const e of [...v4Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv4(e));
-  for (const e of [...v6Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv6(e));
-  return out;
-}
-
-// src/diff/cells/key-cells.ts
-function foldKey(key2) {
-  return key2.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-}
-function familyOf(operator) {
-  const base = parseConditionOperator(operator)?.base;
-  if (base === void 0) return "unknown";
-  if (base.startsWith("String")) return "string";
-  if (base.startsWith("Numeric")) return "numeric";
-  if (base.startsWith("Date")) return "date";
-  if (base === "Bool") return "bool";
-  if (base === "Null") return "null";
-  if (base.startsWith("Arn")) return "arn";
-  return "ip";
-}
-function valuesOf(v) {
-  return Array.isArray(v) ? v : [v];
-}
-var MISSING = "missing";
-function describeValues(key2, phrases) {
-  if (phrases.length === 1 && phrases[0] === MISSING) return `no ${key2}`;
-  const present = phrases.filter((p2) => p2 !== MISSING);
-  const shown = present.slice(0, 4);
-  const more = present.length - shown.length;
-  const text2 = `${key2} ${shown.join(" or ")}${more > 0 ? ` or ${more} more` : ""}`;
-  return present.length < phrases.length ? `${text2} or missing` : text2;
-}
-var UNREADABLE = "unknown";
-var OTHER_WORDS = ["other", "another", "x"];
-function sortedUnique(nums) {
-  return [...new Set(nums)].sort((a, b2) => a - b2);
-}
-function orderedCandidates(thresholds, show4, label, step2, words) {
-  const t2 = sortedUnique(thresholds.filter(Number.isFinite));
-  if (t2.length === 0) return [{ value: show4(0), phrase: `= ${label(0)}` }];
-  const [below, above] = words;
-  const out = [];
-  const first3 = t2[0];
-  const last2 = t2.at(-1);
-  out.push({ value: show4(first3 - step2), phrase: `${below} ${label(first3)}` });
-  t2.forEach((x2, i2) => {
-    out.push({ value: show4(x2), phrase: `= ${label(x2)}` });
-    const next = t2[i2 + 1];
-    if (next !== void 0) {
-      const inside = x2 + step2 < next ? x2 + step2 : (x2 + next) / 2;
-      if (inside > x2 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x2)} and ${label(next)}` });
-    }
-  });
-  out.push({ value: show4(last2 + step2), phrase: `${above} ${label(last2)}` });
-  return out;
-}
-function isoOrSeconds(ms) {
-  const d = new Date(ms);
-  return Number.isInteger(ms) && !Number.isNaN(d.getTime()) ? d.toISOString() : ms / 1e3;
-}
-function stringCandidates(entries, unsupported) {
-  const patterns = [];
-  for (const e of entries) {
-    const base = parseConditionOperator(e.operator)?.base.replace("Not", "");
-    if (base === void 0 || !base.startsWith("String")) continue;
-    for (const v of valuesOf(e.values)) {
-      const text2 = String(v);
-      if (base === "StringLike") patterns.push({ kind: "glob", text: text2 });
-      else if (base === "StringEqualsIgnoreCase") {
-        if (/[\u03a3\u03c2\u03c3]/.test(text2)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text2)}) lowers by context`);
-        patterns.push({ kind: "iexact", text: text2 });
-      } else patterns.push({ kind: "exact", text: text2 });
-    }
-  }
-  const search = findCells(patterns, { allowEmpty: true });
-  if (!search.complete) unsupported.push("string values: the cell search hit its budget");
-  const literal = (i2) => patterns[i2].kind !== "glob";
-  return search.cells.map((cell2) => {
-    let value = cell2.example;
-    if (cell2.matches.length === 0) {
-      value = OTHER_WORDS.find((w) => !patterns.some((p2) => matchesPattern(p2, w))) ?? value;
-    }
-    const exact = cell2.matches.find(literal);
-    const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
-    const named2 = [...new Set(patterns.filter((p2) => p2.kind !== "glob").map((p2) => p2.text))];
-    const phrase = exact !== void 0 ? `= ${value}` : globs.length > 0 ? `matching ${globs.join(" and ")}` : value === "" ? "empty" : named2.length > 0 && named2.length <= 3 ? `not ${named2.join(" or ")}` : "another value";
-    return { value, phrase };
-  });
-}
-function matchesPattern(p2, v) {
-  if (p2.kind === "exact") return p2.text === v;
-  if (p2.kind === "iexact") return p2.text.toLowerCase() === v.toLowerCase();
-  return matchWildcard(p2.text, v);
-}
-function ipCandidatesOf(entries) {
-  const cidrs = entries.filter((e) => familyOf(e.operator) === "ip").flatMap((e) => valuesOf(e.values).filter((v) => typeof v === "string"));
-  const ranges = [...new Set(cidrs)].flatMap((text2) => {
-    const range = parseCidr(text2);
-    return range === void 0 ? [] : [{ text: text2, bounds: cidrBounds(range) }];
-  });
-  const overlap = (a, b2) => a[0] <= b2[1] && b2[0] <= a[1];
-  return ipCandidates(cidrs).map((address) => {
-    const within2 = ranges.filter((r2) => evaluateCondition({ IpAddress: { k: r2.text } }, { k: address }) === true);
-    const inside = within2.map((r2) => r2.text);
-    const outside = (within2.length > 0 ? ranges.filter((r2) => !inside.includes(r2.text) && within2.some((w) => overlap(w.bounds, r2.bounds))) : ranges).map((r2) => r2.text);
-    const phrase = inside.length > 0 ? `in ${inside.join(" and ")}${outside.length > 0 && outside.length <= 2 ? ` (not ${outside.join(" or ")})` : ""}` : outside.length > 0 ? `outside ${outside.join(" and ")}` : `= ${address}`;
-    return { value: address, phrase };
-  });
-}
-var ANY_ARN = "arn:*:*:*:*:*";
-function arnCandidates(entries, unsupported) {
-  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
-  const patterns = [ANY_ARN, ...written.filter((p2) => parseArn(p2) !== void 0)];
-  const search = findCells(patterns.map((text2) => ({ kind: "arn", text: text2 })), { allowEmpty: false });
-  if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
-  return search.cells.map((cell2) => {
-    const matched = cell2.matches.filter((i2) => i2 > 0).map((i2) => `\`${patterns[i2]}\``);
-    const valid = cell2.matches.includes(0);
-    return { value: cell2.example, phrase: !valid ? "not a valid ARN" : matched.length > 0 ? `matching ${matched.join(" and ")}` : "another ARN" };
-  });
-}
-function candidatesFor(family, entries, unsupported) {
-  const literals = entries.filter((e) => familyOf(e.operator) === family).flatMap((e) => valuesOf(e.values));
-  switch (family) {
-    case "string":
-      return stringCandidates(entries, unsupported);
-    case "numeric":
-      return orderedCandidates(literals.map(toNumber2).filter((n) => n !== void 0), (n) => n, String, 1, ["<", ">"]);
-    case "date":
-      return orderedCandidates(literals.map(toEpochMillis).filter((n) => n !== void 0), isoOrSeconds, (ms) => String(isoOrSeconds(ms)), 1e3, ["before", "after"]);
-    case "bool":
-      return [true, false].map((b2) => ({ value: b2, phrase: String(b2) }));
-    case "ip":
-      return ipCandidatesOf(entries);
-    case "arn":
-      return arnCandidates(entries, unsupported);
-    default:
-      return [{ value: "value", phrase: "present" }];
-  }
-}
-function results(entries, context) {
-  return entries.map((e) => evaluateCondition({ [e.operator]: { [e.spelling]: e.values } }, context));
-}
-var MAX_LISTS = 4096;
-function partitionKey(key2, entries) {
-  const unsupported = [];
-  const families = new Set(entries.map((e) => familyOf(e.operator)).filter((f) => f !== "null" && f !== "unknown"));
-  if (families.size > 1) unsupported.push(`key ${key2} is read by ${[...families].join(" and ")} operators`);
-  const spellings = [...new Set(entries.map((e) => e.spelling))];
-  const candidates3 = [];
-  for (const f of families.size > 0 ? families : /* @__PURE__ */ new Set(["null"])) candidates3.push(...candidatesFor(f, entries, unsupported));
-  const typed = [...families].filter((f) => f !== "string");
-  const noun = { ip: "valid IP address", bool: "boolean", numeric: "number", date: "date", arn: "valid ARN" };
-  if (typed.length > 0) candidates3.push({ value: UNREADABLE, phrase: `not a ${typed.map((f) => noun[f]).join(" or ")}` });
-  const cells = [];
-  const seen = /* @__PURE__ */ new Set();
-  const bySignature = /* @__PURE__ */ new Map();
-  const add2 = (fragment, phrase, mergePhrase, list3 = false) => {
-    const r2 = results(entries, fragment);
-    const sig = r2.map(String).join(",");
-    const known = bySignature.get(sig);
-    if (known) {
-      if (mergePhrase && !known.phrases.includes(phrase)) known.phrases.push(phrase);
-      return false;
-    }
-    const cell2 = { fragment, results: r2, phrases: [phrase], list: list3 };
-    bySignature.set(sig, cell2);
-    cells.push(cell2);
-    return true;
-  };
-  add2({}, MISSING, true);
-  const scalar = [];
-  const scalarSignatures = /* @__PURE__ */ new Set();
-  for (const c3 of candidates3) {
-    const fragment = Object.fromEntries(spellings.map((s) => [s, c3.value]));
-    add2(fragment, c3.phrase, true);
-    const sig = results(entries, fragment).map(String).join(",");
-    if (!scalarSignatures.has(sig)) {
-      scalarSignatures.add(sig);
-      scalar.push({ value: c3.value });
-    }
-  }
-  if (spellings.length > 1) unsupported.push(`key ${key2} is written ${spellings.length} ways (${spellings.join(", ")}): write it one way`);
-  const reads = entries.map((e) => {
-    const op = parseConditionOperator(e.operator);
-    return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
-  });
-  const join15 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
-  const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
-  const joined = /* @__PURE__ */ new Map();
-  elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
-  let frontier = [...joined.values()];
-  while (frontier.length > 0 && joined.size <= MAX_LISTS) {
-    const next = [];
-    for (const f of frontier) {
-      elementResults.forEach((r2, i2) => {
-        const j2 = join15(f.results, r2);
-        const sig = j2.map(String).join(",");
-        if (joined.has(sig)) return;
-        const entry = { results: j2, values: [...f.values, scalar[i2].value] };
-        joined.set(sig, entry);
-        next.push(entry);
-      });
-    }
-    frontier = next;
-  }
-  if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
-  for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
-    const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
-    add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
-  }
-  return { key: key2, entries: [...entries], cells, unsupported };
-}
-
-// src/diff/access-context.ts
-var BASE_DENY = 1;
-var BASE_ALLOW = 2;
-var HEAD_DENY = 4;
-var HEAD_ALLOW = 8;
-function prepareConditions(statements) {
-  const entriesByKey = /* @__PURE__ */ new Map();
-  const sides = statements.map(({ statement: statement2, inBase, inHead }) => {
-    let constant = true;
-    const keys = /* @__PURE__ */ new Map();
-    for (const [operator, block] of Object.entries(statement2.Condition ?? {})) {
-      if (parseConditionOperator(operator) === void 0 || typeof block !== "object" || block === null) {
-        constant = "error";
-        continue;
-      }
-      for (const [spelling, values] of Object.entries(block)) {
-        const key2 = foldKey(spelling);
-        let list3 = entriesByKey.get(key2);
-        if (!list3) entriesByKey.set(key2, list3 = []);
-        list3.push({ operator, spelling, values });
-        const mine = keys.get(key2);
-        if (mine) mine.push(list3.length - 1);
-        else keys.set(key2, [list3.length - 1]);
-      }
-    }
-    return { statement: statement2, inBase, inHead, constant, keys };
-  });
-  const partitions = /* @__PURE__ */ new Map();
-  for (const key2 of [...entriesByKey.keys()].sort()) partitions.set(key2, partitionKey(key2, entriesByKey.get(key2)));
-  return { sides, partitions };
-}
-function bitsOf(s, c3) {
-  const applies2 = c3 === true || c3 === "error" && s.statement.Effect === "Deny";
-  if (!applies2) return 0;
-  const deny = s.statement.Effect === "Deny";
-  return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
-}
-function classesOf(partition, statements) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const cell2 of partition.cells) {
-    const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell2.results[e]), true));
-    const sig = perStatement.map(String).join(",");
-    const known = byKey.get(sig);
-    const target = known ?? { perStatement, fragment: cell2.fragment, phrases: [], listPhrases: [] };
-    if (!known) byKey.set(sig, target);
-    const into = cell2.list ? target.listPhrases : target.phrases;
-    for (const p2 of cell2.phrases) if (!into.includes(p2)) into.push(p2);
-  }
-  return [...byKey.values()];
-}
-var MAX_COMBINATIONS = 5e4;
-function describeKeyChoice(label, all, chosen) {
-  if (chosen.size === all.length) return void 0;
-  const phrases = [...new Set([...chosen].flatMap((i2) => all[i2].phrases))];
-  return describeValues(label, phrases.length > 0 ? phrases : [...new Set([...chosen].flatMap((i2) => all[i2].listPhrases))]);
-}
-function analyseComponent(keys, statements, partitions) {
-  const classes = keys.map((k2) => classesOf(partitions.get(k2), statements));
-  const total = classes.reduce((n, c3) => n * c3.length, 1);
-  const complete = total <= MAX_COMBINATIONS;
-  const seen = /* @__PURE__ */ new Map();
-  const idx = keys.map(() => 0);
-  for (let n = 0; n < Math.min(total, MAX_COMBINATIONS); n++) {
-    let summary = 0;
-    statements.forEach((s, si) => {
-      let c3 = s.constant;
-      for (let k2 = 0; k2 < keys.length; k2++) c3 = and3(c3, classes[k2][idx[k2]].perStatement[si]);
-      summary |= bitsOf(s, c3);
-    });
-    let entry = seen.get(summary);
-    if (!entry) seen.set(summary, entry = { first: [...idx], perKey: keys.map(() => /* @__PURE__ */ new Set()), count: 0 });
-    entry.count++;
-    idx.forEach((v, k2) => entry.perKey[k2].add(v));
-    for (let k2 = keys.length - 1; k2 >= 0; k2--) {
-      idx[k2]++;
-      if (idx[k2] < classes[k2].length) break;
-      idx[k2] = 0;
-    }
-  }
-  const bySummary = /* @__PURE__ */ new Map();
-  for (const [summary, e] of seen) {
-    const fragment = Object.assign({}, ...e.first.map((c3, k2) => classes[k2][c3].fragment));
-    const product = e.perKey.reduce((n, s) => n * s.size, 1) === e.count;
-    const condition = keys.flatMap((_2, k2) => {
-      const chosen = product ? e.perKey[k2] : /* @__PURE__ */ new Set([e.first[k2]]);
-      const text2 = describeKeyChoice(partitions.get(keys[k2]).entries[0]?.spelling ?? keys[k2], classes[k2], chosen);
-      return text2 === void 0 ? [] : [text2];
-    });
-    bySummary.set(summary, { fragment, condition });
-  }
-  return { bySummary, complete };
-}
-function analyseContexts(statements, partitions) {
-  const reasons = [];
-  let fixed2 = 0;
-  const conditional = [];
-  for (const s of statements) {
-    if (s.keys.size === 0) fixed2 |= bitsOf(s, s.constant);
-    else conditional.push(s);
-  }
-  const parent = /* @__PURE__ */ new Map();
-  const find = (k2) => {
-    let r2 = k2;
-    while (parent.get(r2) !== r2) r2 = parent.get(r2);
-    parent.set(k2, r2);
-    return r2;
-  };
-  for (const s of conditional) {
-    const ks = [...s.keys.keys()];
-    for (const k2 of ks) if (!parent.has(k2)) parent.set(k2, k2);
-    for (const k2 of ks.slice(1)) parent.set(find(k2), find(ks[0]));
-  }
-  const components = /* @__PURE__ */ new Map();
-  for (const k2 of [...parent.keys()].sort()) {
-    const root = find(k2);
-    let c3 = components.get(root);
-    if (!c3) components.set(root, c3 = { keys: [], statements: [] });
-    c3.keys.push(k2);
-  }
-  for (const s of conditional) components.get(find(s.keys.keys().next().value)).statements.push(s);
-  let complete = true;
-  let outcomes = /* @__PURE__ */ new Map([[fixed2, { context: {}, condition: [] }]]);
-  for (const c3 of components.values()) {
-    for (const k2 of c3.keys) for (const why of partitions.get(k2).unsupported) if (!reasons.includes(why)) reasons.push(why);
-    const r2 = analyseComponent(c3.keys, c3.statements, partitions);
-    if (!r2.complete) {
-      complete = false;
-      reasons.push(`conditions on ${c3.keys.join(", ")}: more than ${MAX_COMBINATIONS.toLocaleString("en-US")} combinations`);
-    }
-    const single = r2.bySummary.size === 1;
-    const next = /* @__PURE__ */ new Map();
-    for (const [bits, o2] of outcomes) {
-      for (const [cbits, co] of r2.bySummary) {
-        const summary = bits | cbits;
-        if (next.has(summary)) continue;
-        next.set(summary, { context: { ...o2.context, ...co.fragment }, condition: single ? o2.condition : [...o2.condition, ...co.condition] });
-      }
-    }
-    outcomes = next;
-  }
-  return {
-    outcomes: [...outcomes].map(([summary, o2]) => ({ summary, context: o2.context, condition: o2.condition })),
-    complete: complete && reasons.length === 0,
-    reasons
-  };
-}
-
-// src/diff/cells/describe-cell.ts
-var LIST_MAX = 3;
-function quote2(p2) {
-  return `\`${p2}\``;
-}
-function hasWildcard2(p2) {
-  return p2.includes("*") || p2.includes("?");
-}
-function listPatterns(patterns, max = LIST_MAX) {
-  const shown = patterns.slice(0, max).map(quote2);
-  const rest = patterns.length - shown.length;
-  if (rest > 0) return `${shown.join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
-  if (shown.length <= 1) return shown.join("");
-  return `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
-}
-function describeCell(noun, patterns, matches, literal = () => true) {
-  const inCell = new Set(matches);
-  const positives = [...new Set(matches.map((i2) => patterns[i2]))];
-  const exact = positives.find((p2) => !hasWildcard2(p2) && literal(p2));
-  if (exact !== void 0) return exact;
-  const shownPositives = positives.filter((p2) => p2.replace(/\*+/g, "*") !== "*");
-  const negatives = [...new Set(patterns.filter((_2, i2) => !inCell.has(i2)))].filter((p2) => !positives.includes(p2));
-  const parts = [];
-  if (shownPositives.length > 0) parts.push(`matching ${listPatterns(shownPositives)}`);
-  if (negatives.length > 0) parts.push(`${shownPositives.length > 0 ? "but " : ""}not ${listPatterns(negatives)}`);
-  return parts.length === 0 ? `any ${noun}` : `any ${noun} ${parts.join(" ")}`;
-}
-
-// src/diff/access-regions.ts
-var DEFAULT_MAX_REGIONS = 2e5;
-function decisionKey(s) {
-  return stableStringify({ Effect: s.Effect, Action: s.Action ?? null, NotAction: s.NotAction ?? null, Resource: s.Resource ?? null, NotResource: s.NotResource ?? null, Condition: s.Condition ?? null });
-}
-var Patterns = class {
-  constructor(ignoreCase) {
-    this.ignoreCase = ignoreCase;
-  }
-  ignoreCase;
-  compared = [];
-  written = [];
-  index = /* @__PURE__ */ new Map();
-  add(p2) {
-    const key2 = this.ignoreCase ? p2.toLowerCase() : p2;
-    let i2 = this.index.get(key2);
-    if (i2 === void 0) {
-      i2 = this.compared.length;
-      this.index.set(key2, i2);
-      this.compared.push(key2);
-      this.written.push(p2);
-    }
-    return i2;
-  }
-  matchers = [];
-  matcher(i2) {
-    return this.matchers[i2] ??= compileWildcard(this.compared[i2], { ignoreCase: this.ignoreCase });
-  }
-};
-function affixes(p2) {
-  const first3 = p2.search(/[*?]/);
-  if (first3 < 0) return { prefix: p2, suffix: p2, literal: true };
-  const last2 = Math.max(p2.lastIndexOf("*"), p2.lastIndexOf("?"));
-  return { prefix: p2.slice(0, first3), suffix: p2.slice(last2 + 1), literal: false };
-}
-function mayOverlap(a, b2) {
-  const x2 = affixes(a);
-  const y2 = affixes(b2);
-  const n = Math.min(x2.prefix.length, y2.prefix.length);
-  if (x2.prefix.slice(0, n) !== y2.prefix.slice(0, n)) return false;
-  const m = Math.min(x2.suffix.length, y2.suffix.length);
-  return x2.suffix.slice(x2.suffix.length - m) === y2.suffix.slice(y2.suffix.length - m);
-}
-function partHolds(t2, matched, absentHolds) {
-  if (t2.some === void 0 && t2.none === void 0) return absentHolds;
-  return (t2.some === void 0 || t2.some.some((i2) => matched.has(i2))) && (t2.none === void 0 || !t2.none.some((i2) => matched.has(i2)));
-}
-function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
-  const local = new Map(relevant2.map((g, i2) => [g, i2]));
-  const toLocal = (list3) => list3?.map((g) => local.get(g)).filter((i2) => i2 !== void 0);
-  const search = findCells(
-    relevant2.map((g) => ({ kind: "glob", text: patterns.compared[g] })),
-    { ...domain.some ? { someOf: toLocal(domain.some) } : {}, ...domain.none ? { noneOf: toLocal(domain.none) } : {}, maxStates: Math.max(1, budget.states), allowEmpty }
-  );
-  budget.states -= search.states;
-  return {
-    cells: search.cells.map((c3) => ({ ...c3, set: new Set(c3.matches.map((i2) => relevant2[i2])), relevant: relevant2 })),
-    complete: search.complete
-  };
-}
-function decide(deny, allow, approval) {
-  return deny ? "deny" : allow ? approval ? "approval_required" : "allow" : "deny";
-}
-var RANK2 = { deny: 0, approval_required: 1, allow: 2 };
-function compareAccessRegions(base, head, options = {}) {
-  const budget = { states: options.maxStates ?? DEFAULT_MAX_STATES, regions: options.maxRegions ?? DEFAULT_MAX_REGIONS };
-  const actions = new Patterns(true);
-  const resources = new Patterns(false);
-  const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
-  for (const [side, policy] of [["base", base], ["head", head]]) {
-    for (const s of policy.Statement) {
-      const k2 = decisionKey(s);
-      let u = byKey.get(k2);
-      if (!u) byKey.set(k2, u = { statement: s, inBase: false, inHead: false });
-      if (side === "base") u.inBase = true;
-      else u.inHead = true;
-    }
-  }
-  const ordered = [...byKey.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
-  const { sides, partitions } = prepareConditions(ordered);
-  const target = (list3, pool) => list3?.map((p2) => pool.add(p2));
-  const statements = sides.map((s, id) => ({
-    ...s,
-    id,
-    action: { some: target(s.statement.Action, actions), none: target(s.statement.NotAction, actions) },
-    resource: { some: target(s.statement.Resource, resources), none: target(s.statement.NotResource, resources) }
-  }));
-  for (const a of [...base.RequireApproval?.Actions ?? [], ...head.RequireApproval?.Actions ?? []].sort()) actions.add(a);
-  const approvalsOf = (p2) => new Set((p2.RequireApproval?.Actions ?? []).map((a) => actions.add(a)));
-  const baseApprovals = approvalsOf(base);
-  const headApprovals = approvalsOf(head);
-  const changedApprovals = [.../* @__PURE__ */ new Set([...baseApprovals, ...headApprovals])].filter((i2) => baseApprovals.has(i2) !== headApprovals.has(i2));
-  const domains = /* @__PURE__ */ new Map();
-  for (const s of statements) {
-    if (s.inBase === s.inHead) continue;
-    if (s.action.some === void 0 && s.action.none === void 0) continue;
-    domains.set(JSON.stringify([s.action, s.resource]), { action: s.action, resource: s.resource });
-  }
-  if (changedApprovals.length > 0) domains.set("approvals", { action: { some: changedApprovals }, resource: {} });
-  const flips = [];
-  const memo = /* @__PURE__ */ new Map();
-  const resourceSearches = /* @__PURE__ */ new Map();
-  let checked = 0;
-  let total = 0;
-  let complete = true;
-  const byActionPattern = /* @__PURE__ */ new Map();
-  for (const s of statements) for (const i2 of s.action.some ?? []) (byActionPattern.get(i2) ?? byActionPattern.set(i2, []).get(i2)).push(s);
-  const notActionStatements = statements.filter((s) => s.action.some === void 0 && s.action.none !== void 0);
-  for (const domain of [...domains.values()]) {
-    const domainActions = domain.action.some?.map((i2) => actions.compared[i2]);
-    const relevantActions = actions.compared.map((_2, i2) => i2).filter((i2) => domainActions === void 0 || domainActions.some((d) => mayOverlap(d, actions.compared[i2])) || (domain.action.none ?? []).includes(i2));
-    const actionSearch = searchCells(actions, relevantActions, domain.action, budget, true);
-    if (!actionSearch.complete) complete = false;
-    const actionCells = actionSearch.cells.map((cell2) => {
-      const candidates3 = new Set(notActionStatements);
-      for (const i2 of cell2.set) for (const s of byActionPattern.get(i2) ?? []) candidates3.add(s);
-      const applicable = [...candidates3].filter((s) => partHolds(s.action, cell2.set, false));
-      const approval = { base: [...baseApprovals].some((i2) => cell2.set.has(i2)), head: [...headApprovals].some((i2) => cell2.set.has(i2)) };
-      return { cell: cell2, applicable: new Set(applicable), approval };
-    });
-    const groups = /* @__PURE__ */ new Map();
-    for (const a of actionCells) {
-      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
-      const g = groups.get(key2);
-      if (g) g.push(a);
-      else groups.set(key2, [a]);
-    }
-    const domainResources = domain.resource.some?.map((i2) => resources.compared[i2]);
-    for (const group of groups.values()) {
-      const relevantSet = /* @__PURE__ */ new Set([...domain.resource.some ?? [], ...domain.resource.none ?? []]);
-      for (const s of group[0].applicable) {
-        for (const i2 of [...s.resource.some ?? [], ...s.resource.none ?? []]) {
-          if (domainResources === void 0 || domainResources.some((d) => mayOverlap(d, resources.compared[i2]))) relevantSet.add(i2);
-        }
-      }
-      const relevantResources = [...relevantSet].sort((a, b2) => a - b2);
-      const searchKey = `${relevantResources.join(",")}|${JSON.stringify(domain.resource)}`;
-      let resourceCells = resourceSearches.get(searchKey);
-      if (!resourceCells) {
-        const search = searchCells(resources, relevantResources, domain.resource, budget, true);
-        if (!search.complete) complete = false;
-        resourceCells = search.cells.map((cell2) => ({ cell: cell2, holds: (st) => partHolds(st.resource, cell2.set, true) }));
-        resourceSearches.set(searchKey, resourceCells);
-      }
-      total += group.length * resourceCells.length;
-      for (const a of group) {
-        for (const r2 of resourceCells) {
-          if (checked >= budget.regions) continue;
-          checked++;
-          const applicable = [...a.applicable].filter(r2.holds);
-          const key2 = applicable.map((st) => st.id).join(",");
-          let outcomes = memo.get(key2);
-          if (!outcomes) {
-            const analysis = analyseContexts(applicable, partitions);
-            for (const why of analysis.reasons) if (!reasons.includes(why)) reasons.push(why);
-            if (!analysis.complete) complete = false;
-            outcomes = analysis.outcomes;
-            memo.set(key2, outcomes);
-          }
-          for (const o2 of outcomes) {
-            const before = decide((o2.summary & BASE_DENY) !== 0, (o2.summary & BASE_ALLOW) !== 0, a.approval.base);
-            const after = decide((o2.summary & HEAD_DENY) !== 0, (o2.summary & HEAD_ALLOW) !== 0, a.approval.head);
-            if (before !== after) flips.push({ action: a.cell, resource: r2.cell, outcome: o2, before, after });
-          }
-        }
-      }
-    }
-  }
-  if (budget.states <= 0) reasons.push(`budget: the cell search stopped at ${(options.maxStates ?? DEFAULT_MAX_STATES).toLocaleString("en-US")} states`);
-  if (checked < total) reasons.push(`budget: ${checked.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} regions checked (maxRegions)`);
-  return report(base, head, flips, actions, resources, { proven: complete && checked === total && reasons.length === 0, checked, total, complete, reasons });
-}
-function niceExamples(patterns, shape) {
-  const memo = /* @__PURE__ */ new Map();
-  const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
-  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 3 && /[A-Za-z]/.test(w) && !heads.includes(w));
-  const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
-  const defaults = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
-  const inCell = (cell2, v) => cell2.relevant.every((g) => patterns.matcher(g)(v) === cell2.set.has(g));
-  let budget = 2e4;
-  return (cell2) => {
-    let nice = memo.get(cell2);
-    if (nice !== void 0) return nice;
-    const tries = [];
-    for (const g of cell2.set) if (!/[*?]/.test(patterns.written[g])) tries.push(patterns.written[g]);
-    for (const g of cell2.set) {
-      const w = patterns.written[g];
-      if (!/[*?]/.test(w) || w.replace(/\*+/g, "*") === "*") continue;
-      const own = wordsOf(w);
-      for (const f of [...words.filter((x2) => !own.includes(x2)), "example", ""]) tries.push(w.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
-    }
-    tries.push(...defaults);
-    nice = cell2.example;
-    for (const t2 of tries) {
-      if (budget-- <= 0) break;
-      if (inCell(cell2, t2)) {
-        nice = t2;
-        break;
-      }
-    }
-    memo.set(cell2, nice);
-    return nice;
-  };
-}
-function describeActionCell(patterns, cell2, example) {
-  const literal = [...cell2.set].map((g) => patterns.written[g]).find((w) => !/[*?]/.test(w));
-  if (literal !== void 0) return literal;
-  const text2 = describeCell("action", cell2.relevant.map((g) => patterns.written[g]), cell2.relevant.flatMap((g, i2) => cell2.set.has(g) ? [i2] : []));
-  return `${example} (${text2})`;
-}
-function report(base, head, flips, actions, resources, proof) {
-  const niceAction = niceExamples(actions, "action");
-  const niceResource = niceExamples(resources, "resource");
-  const engines = { base: compileAccess(base), head: compileAccess(head) };
-  const result = { witnesses: proof.checked, truncated: !proof.proven, newlyAllowed: [], newlyDenied: [], approvalChanges: [], regions: [], proof };
-  const seen = /* @__PURE__ */ new Set();
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of flips) {
-    const request = { action: niceAction(f.action), resource: niceResource(f.resource), context: f.outcome.context };
-    const id = stableStringify(request);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const before = engines.base.authorize(request).decision;
-    const after = engines.head.authorize(request).decision;
-    if (before !== f.before || after !== f.after) {
-      proof.proven = false;
-      const why = `internal: the cell of ${request.action} ${request.resource} decided ${f.before} \u2192 ${f.after}, the evaluator ${before} \u2192 ${after}`;
-      if (!proof.reasons.includes(why)) proof.reasons.push(why);
-    }
-    if (before === after) continue;
-    const entry = { ...request, before, after };
-    if (after === "allow") result.newlyAllowed.push(entry);
-    else if (before === "allow") result.newlyDenied.push(entry);
-    else result.approvalChanges.push(entry);
-    const resourceText = describeCell("resource", f.resource.relevant.map((g) => resources.written[g]), f.resource.relevant.flatMap((g, i2) => f.resource.set.has(g) ? [i2] : []));
-    const clauses = f.outcome.condition;
-    const condition = clauses.length > 1 ? clauses.map((c3) => c3.includes(" or ") ? `(${c3})` : c3).join(" and ") : clauses[0] ?? "";
-    const key2 = `${before}>${after}|${resourceText}|${condition}`;
-    const actionText = describeActionCell(actions, f.action, request.action);
-    const region = groups.get(key2);
-    if (region) {
-      region.cells++;
-      const list3 = region.where.actions.split(", ");
-      if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
-    } else {
-      groups.set(key2, {
-        kind: "access",
-        verdict: RANK2[after] > RANK2[before] ? "loosened" : "tightened",
-        before,
-        after,
-        where: { actions: actionText, resource: resourceText, ...condition !== "" ? { condition } : {} },
-        cells: 1,
-        example: request
-      });
-    }
-  }
-  result.regions = [...groups.values()];
-  return result;
-}
-
-// src/diff/statement-targets.ts
-var compiledTargets = /* @__PURE__ */ new WeakMap();
-function compiledTarget(s) {
-  let c3 = compiledTargets.get(s);
-  if (!c3) {
-    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
-    c3 = { action: comp(s.Action, true), notAction: comp(s.NotAction, true), resource: comp(s.Resource, false), notResource: comp(s.NotResource, false) };
-    compiledTargets.set(s, c3);
-  }
-  return c3;
-}
-function statementCovers(s, action, resource) {
-  const c3 = compiledTarget(s);
-  if (c3.action === void 0 && c3.notAction === void 0) return false;
-  const actionOk = (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
-  return actionOk && (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
-}
-
-// src/diff/verdict.ts
-function combineVerdicts(a, b2) {
-  if (a === b2) return a;
-  if (a === "neutral") return b2;
-  if (b2 === "neutral") return a;
-  if (a === "review") return b2;
-  if (b2 === "review") return a;
-  return "mixed";
-}
-function verdictOf(loosens, tightens) {
-  return loosens ? tightens ? "mixed" : "loosened" : tightens ? "tightened" : "neutral";
-}
-function overallVerdict(verdicts, anyChange) {
-  let v = "neutral";
-  for (const x2 of verdicts) v = combineVerdicts(v, x2);
-  return !anyChange && v === "neutral" ? "unchanged" : v;
-}
-function isLoosening(v) {
-  return v === "loosened" || v === "mixed";
-}
-function isTightening(v) {
-  return v === "tightened" || v === "mixed";
-}
-function notProvenNote(proof) {
-  const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
-  const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
-  return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
-}
-
-// src/diff/access.ts
-function compareAccess(base, head, options = {}) {
-  return compareAccessRegions(base, head, options);
-}
-function pickExamples(list3, max) {
-  if (list3.length <= max) return [...list3];
-  const picked = /* @__PURE__ */ new Set();
-  const lower = (r2) => r2.action.toLowerCase();
-  const passes2 = [
-    lower,
-    (r2) => `${lower(r2)} ${r2.resource}`,
-    // case variants of an action decide alike: they come last
-    (r2) => `${lower(r2)} ${r2.resource} ${stableStringify(r2.context ?? {})}`,
-    () => ""
-  ];
-  const rank = /* @__PURE__ */ new Map();
-  const order2 = list3.map((r2, i2) => {
-    const n = rank.get(lower(r2)) ?? 0;
-    rank.set(lower(r2), n + 1);
-    return { i: i2, n };
-  }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
-  for (const key2 of passes2) {
-    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
-    for (const i2 of order2) {
-      if (picked.size >= max) break;
-      if (picked.has(i2)) continue;
-      const k2 = key2(list3[i2]);
-      if (k2 !== "" && seen.has(k2)) continue;
-      seen.add(k2);
-      picked.add(i2);
-    }
-  }
-  return [...picked].sort((a, b2) => a - b2).map((i2) => list3[i2]);
-}
-function isLooserDecision(before, after) {
-  const rank = { deny: 0, approval_required: 1, allow: 2 };
-  return rank[after] > rank[before];
-}
-function writtenStatements(access2, provenance) {
-  const sugar = desugarWorkspaceControls(access2, provenance);
-  const n = access2.Statement.length - sugar.length;
-  if (n < 0) return access2.Statement;
-  const tail = access2.Statement.slice(n);
-  return sugar.every((s, i2) => stableStringify(s) === stableStringify(tail[i2])) ? access2.Statement.slice(0, n) : access2.Statement;
-}
-function locate(statements) {
-  const perPolicy = /* @__PURE__ */ new Map();
-  return statements.map((statement2) => {
-    const n = (perPolicy.get(statement2.source.policy) ?? 0) + 1;
-    perPolicy.set(statement2.source.policy, n);
-    return { statement: statement2, label: statement2.Sid !== void 0 ? `${statement2.source.policy}:${statement2.Sid}` : `${statement2.source.policy}#${n}` };
-  });
-}
-function content(s, withSid) {
-  const { source: _source, Sid, ...rest } = s;
-  return stableStringify(withSid ? { ...rest, Sid } : rest);
-}
-function bare(s) {
-  const { source: _source, ...rest } = s;
-  return rest;
-}
-function matchStatements(before, after) {
-  const a = locate(before);
-  const b2 = locate(after);
-  const pairs = [];
-  const usedB = /* @__PURE__ */ new Set();
-  const leftA = [];
-  const bySid = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
-    if (x2.statement.Sid === void 0) return;
-    const list3 = bySid.get(x2.label);
-    if (list3) list3.push(i2);
-    else bySid.set(x2.label, [i2]);
-  });
-  for (const x2 of a) {
-    const i2 = x2.statement.Sid === void 0 ? void 0 : bySid.get(x2.label)?.shift();
-    if (i2 === void 0) leftA.push(x2);
-    else {
-      usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
-    }
-  }
-  const byContent = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
-    if (usedB.has(i2)) return;
-    const k2 = content(x2.statement, false);
-    const list3 = byContent.get(k2);
-    if (list3) list3.push(i2);
-    else byContent.set(k2, [i2]);
-  });
-  const leftOver = [];
-  for (const x2 of leftA) {
-    const i2 = byContent.get(content(x2.statement, false))?.shift();
-    if (i2 === void 0) leftOver.push(x2);
-    else {
-      usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
-    }
-  }
-  const byPosition = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
-    if (!usedB.has(i2) && x2.statement.Sid === void 0) byPosition.set(x2.label, i2);
-  });
-  for (const x2 of leftOver) {
-    const i2 = x2.statement.Sid === void 0 ? byPosition.get(x2.label) : void 0;
-    if (i2 === void 0 || usedB.has(i2)) pairs.push({ before: x2 });
-    else {
-      usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
-    }
-  }
-  b2.forEach((x2, i2) => {
-    if (!usedB.has(i2)) pairs.push({ after: x2 });
-  });
-  return pairs;
-}
-function diffStatements(before, after, flips) {
-  const changes = [];
-  const loosening = [...flips.newlyAllowed, ...flips.approvalChanges.filter((f) => isLooserDecision(f.before, f.after))];
-  const tightening = [...flips.newlyDenied, ...flips.approvalChanges.filter((f) => !isLooserDecision(f.before, f.after))];
-  for (const pair of matchStatements(before, after)) {
-    const sb = pair.before?.statement;
-    const sa = pair.after?.statement;
-    if (sb && sa && content(sb, true) === content(sa, true) && stableStringify(sb.source) === stableStringify(sa.source)) continue;
-    const sameRules = sb !== void 0 && sa !== void 0 && content(sb, false) === content(sa, false);
-    const covers = (f) => [sb, sa].some((s) => s !== void 0 && statementCovers(s, f.action, f.resource));
-    const nLoose = sameRules ? 0 : loosening.filter(covers).length;
-    const nTight = sameRules ? 0 : tightening.filter(covers).length;
-    const unproven = !flips.proof.proven && !sameRules && nLoose === 0 && nTight === 0;
-    const verdict = unproven ? "review" : verdictOf(nLoose > 0, nTight > 0);
-    const parts = [];
-    if (nLoose > 0) parts.push(`${nLoose} request${nLoose === 1 ? "" : "s"} loosened`);
-    if (nTight > 0) parts.push(`${nTight} request${nTight === 1 ? "" : "s"} tightened`);
-    const guardrail = verdict === "neutral" && !sameRules && sb?.Effect === "Deny" ? guardrailChange(sb, sa) : void 0;
-    if (guardrail) parts.push(`guardrail ${guardrail} \u2014 no decision changes now`);
-    changes.push({
-      kind: "access",
-      path: `Statement[${(pair.after ?? pair.before).label}]`,
-      subject: "statement",
-      change: !sb ? "added" : !sa ? "removed" : sameRules ? "moved" : "changed",
-      verdict,
-      review: unproven,
-      before: sb ? bare(sb) : void 0,
-      after: sa ? bare(sa) : void 0,
-      source: { before: sb ? [sb.source] : [], after: sa ? [sa.source] : [] },
-      note: parts.length > 0 ? parts.join(", ") : unproven ? notProvenNote(flips.proof) : "no decision changes",
-      ...guardrail ? { guardrail } : {}
-    });
-  }
-  return changes;
-}
-var ALLOW_ALL = { Effect: "Allow", Action: ["*"], Resource: ["*"], source: { policy: "", file: "" } };
-function guardrailChange(before, after) {
-  if (after === void 0 || after.Effect !== "Deny") return "removed";
-  const c3 = compareAccessRegions({ Statement: [ALLOW_ALL, before] }, { Statement: [ALLOW_ALL, after] });
-  return c3.newlyAllowed.length > 0 || c3.approvalChanges.length > 0 ? "narrowed" : c3.proof.proven ? void 0 : "narrowed";
-}
-
-// src/engine/data/reference.ts
-var STRENGTH = ["allow", "mask", "require_approval", "deny"];
-var STRICTNESS = ["truncate", "partial", "full", "hash", "redact", "nullify"];
-function tagsOf(field) {
-  const tags = [...field.tags ?? []];
-  if (field.sensitivity !== void 0) tags.push(field.sensitivity);
-  if (field.category !== void 0) tags.push(field.category);
-  return tags;
-}
-function anyOf2(value) {
-  return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
-}
-function fieldPasses(rule, field) {
-  const c3 = rule.spec.match?.fields ?? {};
-  const sensitivity = anyOf2(c3.sensitivity);
-  const category = anyOf2(c3.category);
-  if (sensitivity !== void 0 && !(field.sensitivity !== void 0 && sensitivity.includes(field.sensitivity))) return false;
-  if (category !== void 0 && !(field.category !== void 0 && category.includes(field.category))) return false;
-  if (c3.contains !== void 0 && !c3.contains.every((tag) => tagsOf(field).includes(tag))) return false;
-  return true;
-}
-function hasFieldLevelCriteria(rule) {
-  const c3 = rule.spec.match?.fields ?? {};
-  return c3.sensitivity !== void 0 || c3.category !== void 0 || c3.contains !== void 0;
-}
-function contextMatches(matcher, value) {
-  if (value === void 0) return false;
-  if (typeof matcher === "string") return value === matcher;
-  if (Array.isArray(matcher)) return matcher.includes(value);
-  const not = typeof matcher.not === "string" ? [matcher.not] : matcher.not;
-  return !not.includes(value);
-}
-function wallTime(now, zone) {
-  const text2 = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
-  return text2.replace(/^24/, "00");
-}
-function inWindow(time, now) {
-  const t2 = wallTime(now, time.timezone ?? "UTC");
-  const { after, before } = time;
-  if (after !== void 0 && before !== void 0) {
-    if (after < before) return t2 >= after && t2 < before;
-    if (after > before) return t2 >= after || t2 < before;
-    return false;
-  }
-  if (after !== void 0) return t2 >= after;
-  if (before !== void 0) return t2 < before;
-  return true;
-}
-function ruleMatches(rule, request, now) {
-  const { match, context } = rule.spec;
-  if (match?.dataset !== void 0 && !matchWildcard(match.dataset, request.dataset)) return false;
-  const names = request.fields.map((f) => f.name);
-  if (hasFieldLevelCriteria(rule) && !request.fields.some((f) => fieldPasses(rule, f))) return false;
-  if (match?.fields?.any !== void 0 && !match.fields.any.some((n) => names.includes(n))) return false;
-  if (match?.fields?.all !== void 0 && !match.fields.all.every((n) => names.includes(n))) return false;
-  const requester = request.requester ?? {};
-  const values = {
-    requester_role: requester.role,
-    requester_clearance: requester.clearance,
-    requester_region: requester.region,
-    dataset_region: request.dataset_region,
-    environment: request.environment
-  };
-  for (const key2 of Object.keys(values)) {
-    const matcher = context?.[key2];
-    if (matcher !== void 0 && !contextMatches(matcher, values[key2])) return false;
-  }
-  if (context?.time !== void 0 && !inWindow(context.time, now)) return false;
-  return true;
-}
-function actionOf2(rule) {
-  return STRENGTH.find((a) => rule.spec.action[a] === true);
-}
-function referenceDecideData(data, request, now = /* @__PURE__ */ new Date()) {
-  const problem = requestProblem(request, now);
-  if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-  const matched = data.rules.filter((rule) => ruleMatches(rule, request, now));
-  if (matched.length === 0) {
-    return { action: data.default_action === "allow" ? "allow" : "deny", policy: null, reason: "no rule matched", matched: [] };
-  }
-  const strongest = STRENGTH[Math.max(...matched.map((r2) => STRENGTH.indexOf(actionOf2(r2))))];
-  const sameAction = matched.filter((r2) => actionOf2(r2) === strongest);
-  let top = sameAction[0];
-  for (const r2 of sameAction) if (r2.precedence >= top.precedence) top = r2;
-  const decision = {
-    action: strongest,
-    policy: top.id,
-    reason: top.spec.action.reason ?? `matched rule ${top.id}`,
-    matched: matched.map((r2) => r2.id)
-  };
-  if (top.spec.action.ttl !== void 0) decision.ttl_seconds = ttlSeconds(top.spec.action.ttl);
-  if (top.spec.action.approver_role !== void 0) decision.approver_role = top.spec.action.approver_role;
-  if (strongest === "mask") {
-    const masks = {};
-    for (const rule of sameAction) {
-      const named2 = [...rule.spec.match?.fields?.any ?? [], ...rule.spec.match?.fields?.all ?? []];
-      const namesFields = rule.spec.match?.fields?.any !== void 0 || rule.spec.match?.fields?.all !== void 0;
-      for (const field of request.fields) {
-        if (hasFieldLevelCriteria(rule) && !fieldPasses(rule, field)) continue;
-        if (namesFields && !named2.includes(field.name)) continue;
-        const rules = rule.spec.masking?.rules ?? {};
-        const method = (Object.hasOwn(rules, field.name) ? rules[field.name] : void 0) ?? rule.spec.masking?.default_method ?? "redact";
-        const before = Object.hasOwn(masks, field.name) ? masks[field.name] : void 0;
-        const stricter2 = before === void 0 || STRICTNESS.indexOf(method) > STRICTNESS.indexOf(before) ? method : before;
-        Object.defineProperty(masks, field.name, { value: stricter2, enumerable: true, writable: true, configurable: true });
-      }
-    }
-    decision.masks = masks;
-  }
-  return decision;
-}
-function ttlSeconds(ttl) {
-  const ms = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
-  let total = 0;
-  for (const m of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * ms[m[2]];
-  return Math.floor(Math.round(total) / 1e3);
-}
-
-// src/diff/data-space.ts
-var STRENGTH_ORDER = ["allow", "mask", "require_approval", "deny"];
-function strengthOf(rule) {
-  const action = rule.spec.action;
-  return STRENGTH_ORDER.findIndex((a) => action?.[a] === true);
-}
-function predicateOf(spec) {
-  const p2 = {};
-  if (spec.match !== void 0) p2.match = spec.match;
-  if (spec.context !== void 0) p2.context = spec.context;
-  return p2;
-}
-function ranks(rules, ids) {
-  const kept = rules.map((r2, i2) => ({ r: r2, i: i2 })).filter(({ r: r2 }) => ids.has(r2.id));
-  kept.sort((a, b2) => a.r.precedence - b2.r.precedence || a.i - b2.i);
-  return new Map(kept.map(({ r: r2 }, rank) => [r2.id, rank]));
-}
-function ruleChanges(base, head) {
-  const group = (d) => {
-    const m = /* @__PURE__ */ new Map();
-    for (const r2 of d.rules) m.set(r2.id, [...m.get(r2.id) ?? [], r2]);
-    return m;
-  };
-  const a = group(base);
-  const b2 = group(head);
-  const changed = /* @__PURE__ */ new Set();
-  const common = /* @__PURE__ */ new Set();
-  for (const id of /* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])) {
-    const ra = a.get(id);
-    const rb = b2.get(id);
-    if (ra?.length !== 1 || rb?.length !== 1) changed.add(id);
-    else if (stableStringify(ra[0].spec) !== stableStringify(rb[0].spec)) changed.add(id);
-    else common.add(id);
-  }
-  const rankA = ranks(base.rules, common);
-  const rankB = ranks(head.rules, common);
-  const reordered = new Set([...common].filter((id) => rankA.get(id) !== rankB.get(id)));
-  for (const id of reordered) changed.add(id);
-  return { changed, reordered };
-}
-function buildRuleSpace(base, head) {
-  const { changed: changedIds } = ruleChanges(base, head);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const r2 of [...base.rules, ...head.rules]) {
-    const p2 = predicateOf(r2.spec);
-    byKey.set(stableStringify(p2), p2);
-  }
-  const keys = [...byKey.keys()].sort();
-  const index = new Map(keys.map((k2, i2) => [k2, i2]));
-  const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
-  let changed = 0n;
-  const sides = [["base", base], ["head", head]];
-  for (const [side, data] of sides) {
-    for (const r2 of data.rules) {
-      const i2 = index.get(stableStringify(predicateOf(r2.spec)));
-      strength[side][i2] = Math.max(strength[side][i2], strengthOf(r2));
-      if (changedIds.has(r2.id)) changed |= 1n << BigInt(i2);
-    }
-  }
-  const defaults = { base: defaultOf(base), head: defaultOf(head) };
-  return {
-    predicates: keys.map((k2) => byKey.get(k2)),
-    strength,
-    defaults,
-    changed,
-    all: (1n << BigInt(keys.length)) - 1n,
-    defaultChanged: defaults.base !== defaults.head
-  };
-}
-function defaultOf(data) {
-  return data.default_action === "allow" ? "allow" : "deny";
-}
-function actionOf3(space, side, mask) {
-  const s = space.strength[side];
-  let best = -1;
-  for (let i2 = 0; i2 < s.length; i2++) if (mask >> BigInt(i2) & 1n && s[i2] > best) best = s[i2];
-  return best < 0 ? space.defaults[side] : STRENGTH_ORDER[best];
-}
-function relevant(space, mask) {
-  return space.defaultChanged || (mask & space.changed) !== 0n;
-}
-function freshValue(taken, base = "other") {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-function consistent(atoms, kept) {
-  return kept.every((k2, i2) => k2 === void 0 || atoms[i2] === k2);
-}
-function orList(items, word = "or") {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
-}
-function uniqueVectors(vecs) {
-  return [...new Set(vecs)];
-}
-
-// src/diff/data-fields.ts
-var listOf2 = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
-function criteriaOf(p2) {
-  const f = p2.match?.fields;
-  if (f === void 0 || f.sensitivity === void 0 && f.category === void 0 && f.contains === void 0) return void 0;
-  const c3 = {};
-  if (f.sensitivity !== void 0) c3.sensitivity = listOf2(f.sensitivity);
-  if (f.category !== void 0) c3.category = listOf2(f.category);
-  if (f.contains !== void 0) c3.contains = [...f.contains];
-  return c3;
-}
-function passes(c3, f) {
-  if (c3.sensitivity && !(f.sensitivity !== void 0 && c3.sensitivity.includes(f.sensitivity))) return false;
-  if (c3.category && !(f.category !== void 0 && c3.category.includes(f.category))) return false;
-  const tags = [...f.tags ?? [], ...f.sensitivity !== void 0 ? [f.sensitivity] : [], ...f.category !== void 0 ? [f.category] : []];
-  return c3.contains === void 0 || c3.contains.every((t2) => tags.includes(t2));
-}
-function critPhrase(c3) {
-  const parts = [];
-  if (c3.sensitivity) parts.push(`with sensitivity ${orList(c3.sensitivity)}`);
-  if (c3.category) parts.push(`in category ${orList(c3.category)}`);
-  if (c3.contains && c3.contains.length > 0) parts.push(`tagged ${orList(c3.contains, "and")}`);
-  return parts.join(", ");
-}
-function attributeCount(a) {
-  return (a.sensitivity !== void 0 ? 1 : 0) + (a.category !== void 0 ? 1 : 0) + (a.tags?.length ?? 0);
-}
-function fieldsDimension(predicates, options = {}) {
-  const budget = options.maxStates ?? 2e5;
-  const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
-  const critOf = predicates.map(criteriaOf);
-  for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
-  const critKeys = [...byKey.keys()].sort();
-  const crits = critKeys.map((k2) => byKey.get(k2));
-  const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
-  const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
-  const C2 = crits.length;
-  const sens = [...new Set(crits.flatMap((c3) => c3.sensitivity ?? []))].sort();
-  const cats = [...new Set(crits.flatMap((c3) => c3.category ?? []))].sort();
-  const tags = [...new Set(crits.flatMap((c3) => c3.contains ?? []))].sort();
-  const otherAttr = freshValue(/* @__PURE__ */ new Set([...sens, ...cats, ...tags]));
-  let complete = true;
-  const typeCount = (sens.length + 2) * (cats.length + 2) * 2 ** tags.length;
-  if (typeCount > budget) {
-    complete = false;
-    reasons.push(`budget: ${typeCount} field types exceed ${budget}`);
-  }
-  const types = [];
-  for (let t2 = 0; t2 < 2 ** tags.length && types.length < budget; t2++) {
-    for (const s of [void 0, ...sens, otherAttr]) {
-      for (const c3 of [void 0, ...cats, otherAttr]) {
-        const a = {};
-        if (s !== void 0) a.sensitivity = s;
-        if (c3 !== void 0) a.category = c3;
-        const ts = tags.filter((_2, k2) => t2 >> k2 & 1);
-        if (ts.length > 0) a.tags = ts;
-        types.push(a);
-      }
-    }
-  }
-  types.sort((a, b2) => attributeCount(a) - attributeCount(b2));
-  const vecOf = (a) => crits.reduce((v, c3, j2) => passes(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
-  const kinds = [];
-  const known = /* @__PURE__ */ new Set();
-  for (const a of types) {
-    const vec = vecOf(a);
-    if (known.has(vec)) continue;
-    known.add(vec);
-    kinds.push({ vec, attrs: a });
-  }
-  const unions = kinds.map((k2, i2) => ({ vec: k2.vec, types: [i2] }));
-  const seen = new Set(unions.map((u) => u.vec));
-  for (let k2 = 0; k2 < unions.length && complete; k2++) {
-    for (let i2 = 0; i2 < kinds.length; i2++) {
-      const vec = unions[k2].vec | kinds[i2].vec;
-      if (seen.has(vec)) continue;
-      seen.add(vec);
-      unions.push({ vec, types: [...unions[k2].types, i2] });
-      if (unions.length > budget) {
-        complete = false;
-        reasons.push(`budget: field combinations exceed ${budget}`);
-        break;
-      }
-    }
-  }
-  const empty = { vec: 0n, types: [] };
-  const signature = (n) => predicates.flatMap((p2, i2) => [...p2.match?.fields?.any?.includes(n) ? [`a${i2}`] : [], ...p2.match?.fields?.all?.includes(n) ? [`l${i2}`] : []]).join(",");
-  const bySignature = /* @__PURE__ */ new Map();
-  for (const n of names) bySignature.set(signature(n), [...bySignature.get(signature(n)) ?? [], n]);
-  const groups = [];
-  let nextAtom = C2;
-  for (const g of bySignature.values()) {
-    groups.push({ names: g, at: nextAtom });
-    nextAtom += g.length === 1 ? 1 : 2;
-  }
-  const atomCount = nextAtom;
-  const choicesOf = (g) => g.names.length === 1 ? [
-    [[false], []],
-    [[true], g.names]
-  ] : [
-    [[false, false], []],
-    [[false, true], [g.names[0]]],
-    [[true, true], g.names]
-  ];
-  function combos(kept) {
-    let choices = [{ atoms: [], present: [] }];
-    let cut = false;
-    for (const g of groups) {
-      const options2 = choicesOf(g).filter(([atoms]) => atoms.every((a, k2) => kept[g.at + k2] === void 0 || kept[g.at + k2] === a));
-      choices = choices.flatMap((c3) => options2.map(([atoms, present]) => ({ atoms: [...c3.atoms, ...atoms], present: [...c3.present, ...present] })));
-      if (choices.length * (unions.length + 1) > budget) {
-        choices = choices.slice(0, Math.max(1, Math.floor(budget / (unions.length + 1))));
-        cut = true;
-      }
-    }
-    const out = [];
-    for (const choice of choices) {
-      for (const u of [...unions, empty]) {
-        if (u === empty && choice.present.length > 0) continue;
-        const bits = crits.map((_2, j2) => (u.vec >> BigInt(j2) & 1n) === 1n);
-        if (!bits.every((b2, j2) => kept[j2] === void 0 || kept[j2] === b2)) continue;
-        const size = Math.max(u.types.length, choice.present.length);
-        const cost = u === empty ? Infinity : size * 1e3 + choice.present.length * 10 + u.types.reduce((s, t2) => s + attributeCount(kinds[t2].attrs), 0);
-        out.push({ u, present: [...choice.present].sort(), atoms: [...bits, ...choice.atoms], cost });
-      }
-    }
-    return { list: out.sort((a, b2) => a.cost - b2.cost), cut };
-  }
-  const vectorOf = (u, present) => {
-    let vec = 0n;
-    predicates.forEach((p2, i2) => {
-      const j2 = critIndex[i2];
-      const any = p2.match?.fields?.any;
-      const all2 = p2.match?.fields?.all;
-      const ok2 = (j2 < 0 || (u.vec >> BigInt(j2) & 1n) === 1n) && (any === void 0 || any.some((n) => present.includes(n))) && (all2 === void 0 || all2.every((n) => present.includes(n)));
-      if (ok2) vec |= 1n << BigInt(i2);
-    });
-    return vec;
-  };
-  const taken = /* @__PURE__ */ new Set([...names, ...options.takenNames ?? []]);
-  const witness = (u, present) => {
-    const attrs = u.types.map((t2) => kinds[t2].attrs);
-    while (attrs.length < present.length) attrs.push(attrs[0]);
-    const used = new Set(taken);
-    return attrs.map((a, k2) => {
-      const name = k2 < present.length ? present[k2] : freshValue(used);
-      used.add(name);
-      return { name, ...a, ...a.tags ? { tags: [...a.tags] } : {} };
-    });
-  };
-  const asked = /* @__PURE__ */ new Map();
-  const all = combos(new Array(atomCount).fill(void 0));
-  if (all.cut) {
-    complete = false;
-    reasons.push(`budget: field name combinations exceed ${budget}`);
-  }
-  const cells = all.list.map(({ u, present, atoms }) => ({ vec: vectorOf(u, present), value: witness(u, present), atoms }));
-  return {
-    key: "fields",
-    cells,
-    complete,
-    reasons,
-    atomsOf: (fields) => {
-      const present = (n) => fields.some((f) => f.name === n);
-      return [
-        ...crits.map((c3) => fields.some((f) => passes(c3, f))),
-        ...groups.flatMap((g) => g.names.length === 1 ? [present(g.names[0])] : [g.names.every(present), g.names.some(present)])
-      ];
-    },
-    vectorsUnder: (kept) => {
-      if (!complete) return void 0;
-      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
-      if (!asked.has(key2)) {
-        const { list: list3, cut } = combos(kept);
-        asked.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
-      }
-      return asked.get(key2);
-    },
-    phrase: (kept) => {
-      const parts = crits.flatMap((c3, j2) => {
-        if (kept[j2] === void 0) return [];
-        const what = critPhrase(c3);
-        return [kept[j2] ? what ? `a field ${what}` : "some field" : what ? `no field ${what}` : "no fields"];
-      });
-      const include = [];
-      const exclude = [];
-      for (const g of groups) {
-        const every = kept[g.at];
-        const some = g.names.length === 1 ? every : kept[g.at + 1];
-        const list3 = (word) => orList(g.names, word);
-        if (every === true) include.push(...g.names);
-        else if (some === false) exclude.push(...g.names);
-        else if (some === true && every === false) parts.push(`fields include some but not all of ${list3("and")}`);
-        else if (some === true) parts.push(`fields include ${list3("or")}`);
-        else if (every === false) parts.push(`fields miss one of ${list3("or")}`);
-      }
-      if (include.length > 0) parts.push(`fields include ${orList(include, "and")}`);
-      if (exclude.length > 0) parts.push(`fields exclude ${orList(exclude, "and")}`);
-      return parts.join("; ");
-    }
-  };
-}
-
-// src/diff/data-search.ts
-function searchSpace(space, dims, regions, maxStates) {
-  const allCover = (1n << BigInt(regions.length)) - 1n;
-  let states = /* @__PURE__ */ new Map([[`${space.all}|${allCover}`, { mask: space.all, cover: allCover, path: [] }]]);
-  let cut = false;
-  for (const [d, dim] of dims.entries()) {
-    const reps = /* @__PURE__ */ new Map();
-    dim.cells.forEach((cell2, c3) => {
-      let cover = 0n;
-      regions.forEach((r2, i2) => {
-        if (consistent(cell2.atoms, r2.kept[d])) cover |= 1n << BigInt(i2);
-      });
-      const k2 = `${cell2.vec}|${cover}`;
-      if (!reps.has(k2)) reps.set(k2, { c: c3, vec: cell2.vec, cover });
-    });
-    const next = /* @__PURE__ */ new Map();
-    walk: for (const s of states.values()) {
-      for (const r2 of reps.values()) {
-        const mask = s.mask & r2.vec;
-        if (!relevant(space, mask)) continue;
-        const cover = s.cover & r2.cover;
-        const k2 = `${mask}|${cover}`;
-        if (next.has(k2)) continue;
-        if (next.size >= maxStates) {
-          cut = true;
-          break walk;
-        }
-        next.set(k2, { mask, cover, path: [...s.path, r2.c] });
-      }
-    }
-    states = next;
-  }
-  return { finals: [...states.values()], cut };
-}
-var FOLD_LIMIT = 2e4;
-function allFlip(space, layers, before, after) {
-  let masks = /* @__PURE__ */ new Set([space.all]);
-  for (const layer of layers) {
-    const next = /* @__PURE__ */ new Set();
-    for (const m of masks) for (const v of layer) next.add(m & v);
-    if (next.size > FOLD_LIMIT) return false;
-    masks = next;
-  }
-  for (const m of masks) if (actionOf3(space, "base", m) !== before || actionOf3(space, "head", m) !== after) return false;
-  return true;
-}
-function widen(space, dims, seed, before, after) {
-  const kept = dims.map((dim, d) => [...dim.cells[seed[d]].atoms]);
-  const layers = dims.map((dim, d) => [dim.cells[seed[d]].vec]);
-  const attempt2 = (d, trial) => {
-    const vecs = dims[d].vectorsUnder(trial);
-    if (vecs === void 0) return false;
-    const saved = layers[d];
-    layers[d] = vecs;
-    if (allFlip(space, layers, before, after)) {
-      kept[d] = trial;
-      return true;
-    }
-    layers[d] = saved;
-    return false;
-  };
-  for (let d = 0; d < dims.length; d++) {
-    if (kept[d].length === 0 || attempt2(d, kept[d].map(() => void 0))) continue;
-    for (let a = kept[d].length - 1; a >= 0; a--) {
-      const trial = [...kept[d]];
-      trial[a] = void 0;
-      attempt2(d, trial);
-    }
-  }
-  return kept;
-}
-function admits(dims, region, path2) {
-  return dims.every((dim, d) => consistent(dim.cells[path2[d]].atoms, region.kept[d]));
-}
-var MAX_WIDENED = 200;
-function groupFlips(space, dims, seeds, exact) {
-  const regions = [];
-  const inside = (r2, path2) => admits(dims, r2, path2);
-  for (const { path: path2, before, after } of seeds) {
-    const home = regions.find((r2) => r2.before === before && r2.after === after && inside(r2, path2));
-    if (home) {
-      home.cells++;
-      continue;
-    }
-    const grow = !exact && regions.length < MAX_WIDENED;
-    const kept = grow ? widen(space, dims, path2, before, after) : dims.map((dim, d) => [...dim.cells[path2[d]].atoms]);
-    regions.push({ kept, before, after, seed: [...path2], cells: 1 });
-  }
-  return regions;
-}
-var COVER_ROUNDS = 4;
-var MAX_COVER_REGIONS = 16;
-function coverRest(space, dims, regions, maxStates) {
-  const flips = (m) => actionOf3(space, "base", m) !== actionOf3(space, "head", m);
-  const inside = (r2, path2) => admits(dims, r2, path2);
-  let added = 0;
-  for (let round = 0; round <= COVER_ROUNDS; round++) {
-    const walk3 = searchSpace(space, dims, regions, maxStates);
-    if (walk3.cut) return false;
-    const open5 = walk3.finals.filter((s) => s.cover === 0n && flips(s.mask));
-    if (open5.length === 0) {
-      const masks = regions.map(() => /* @__PURE__ */ new Set());
-      for (const s of walk3.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
-      regions.forEach((r2, i2) => r2.cells = masks[i2].size);
-      return true;
-    }
-    if (round === COVER_ROUNDS) return false;
-    for (const s of open5) {
-      if (regions.some((r2) => inside(r2, s.path))) continue;
-      if (added++ >= MAX_COVER_REGIONS) return false;
-      const before = actionOf3(space, "base", s.mask);
-      const after = actionOf3(space, "head", s.mask);
-      regions.push({ kept: widen(space, dims, s.path, before, after), before, after, seed: s.path, cells: 1 });
-    }
-  }
-  return false;
-}
-
-// src/diff/data-time.ts
-var REFERENCE_YEAR = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2027, 0, 1) };
-var MINUTE = 6e4;
-var HOUR = 60 * MINUTE;
-var DAY = 24 * HOUR;
-var offsetFormats = /* @__PURE__ */ new Map();
-function offsetAt(zone, ms) {
-  let f = offsetFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
-    offsetFormats.set(zone, f);
-  }
-  const part = {};
-  for (const p2 of f.formatToParts(ms)) if (p2.type !== "literal") part[p2.type] = Number(p2.value);
-  const wall = Date.UTC(part.year, part.month - 1, part.day, part.hour % 24, part.minute);
-  return Math.round((wall - Math.floor(ms / MINUTE) * MINUTE) / MINUTE);
-}
-var transitionMemo = /* @__PURE__ */ new Map();
-function offsetTransitions(zone) {
-  const known = transitionMemo.get(zone);
-  if (known) return known;
-  const out = [];
-  let prev = REFERENCE_YEAR.start;
-  let prevOffset = offsetAt(zone, prev);
-  for (let t2 = prev + HOUR; t2 <= REFERENCE_YEAR.end; t2 += HOUR) {
-    const o2 = offsetAt(zone, t2);
-    if (o2 !== prevOffset) {
-      let lo = prev;
-      let hi = t2;
-      while (hi - lo > MINUTE) {
-        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
-        if (offsetAt(zone, mid) === prevOffset) lo = mid;
-        else hi = mid;
-      }
-      if (hi < REFERENCE_YEAR.end) out.push(hi);
-    }
-    prev = t2;
-    prevOffset = o2;
-  }
-  transitionMemo.set(zone, out);
-  return out;
-}
-var minuteOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-function windowPhrase(w) {
-  return `${w.after ?? "00:00"}\u2013${w.before ?? "24:00"} ${w.zone}`;
-}
-function timeDimension(predicates) {
-  const specOf = (p2) => {
-    const t2 = p2.context?.time;
-    if (t2 === void 0) return void 0;
-    const w = { zone: t2.timezone ?? "UTC" };
-    if (t2.after !== void 0) w.after = t2.after;
-    if (t2.before !== void 0) w.before = t2.before;
-    return w;
-  };
-  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
-  const specs = predicates.map(specOf);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
-  const keys = [...byKey.keys()].sort();
-  const windows = keys.map((k2) => byKey.get(k2));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
-  const reasons = [];
-  const compiled2 = windows.map((w) => {
-    const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
-    if (typeof c3 === "string") {
-      reasons.push(`unsupported: time window ${windowPhrase(w)}: ${c3}`);
-      return void 0;
-    }
-    return c3;
-  });
-  const good = windows.filter((_2, j2) => compiled2[j2] !== void 0);
-  const zones = [...new Set(good.map((w) => w.zone))].sort();
-  const clocks = new Map(zones.map((z2) => [z2, wallClock(z2)]));
-  const bounds = [.../* @__PURE__ */ new Set([REFERENCE_YEAR.start, ...zones.flatMap(offsetTransitions), REFERENCE_YEAR.end])].sort((a, b2) => a - b2);
-  const instants = [];
-  for (let s = 0; s + 1 < bounds.length; s++) {
-    const start = bounds[s];
-    const end = bounds[s + 1];
-    const cuts = /* @__PURE__ */ new Set([0]);
-    for (const w of good) {
-      const off = offsetAt(w.zone, start);
-      for (const e of [w.after, w.before, "00:00"]) if (e !== void 0) cuts.add(((minuteOf(e) - off) % 1440 + 1440) % 1440);
-    }
-    const sorted2 = [...cuts].sort((a, b2) => a - b2);
-    const dayStart = Math.floor(start / DAY) * DAY;
-    const startMinute = (start - dayStart) / MINUTE;
-    sorted2.forEach((from, i2) => {
-      const to = sorted2[i2 + 1] ?? 1440;
-      let t2 = dayStart + from * MINUTE;
-      if (startMinute >= from && startMinute < to) t2 = start;
-      else if (t2 < start) t2 += DAY;
-      if (t2 < end) instants.push(t2);
-    });
-  }
-  instants.sort((a, b2) => a - b2);
-  const atomsOf = (t2) => windows.map((w, j2) => compiled2[j2] !== void 0 && compiled2[j2].contains(clocks.get(w.zone)(t2)));
-  const cells = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const t2 of instants) {
-    const atoms = atomsOf(t2);
-    const key2 = atoms.join(",");
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    let vec = 0n;
-    windowOf.forEach((j2, i2) => {
-      if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
-    });
-    cells.push({ vec, value: t2, atoms });
-  }
-  return {
-    key: "time",
-    cells,
-    complete: reasons.length === 0,
-    reasons,
-    atomsOf,
-    vectorsUnder: (kept) => reasons.length > 0 ? void 0 : uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
-    phrase: (kept) => {
-      const inside = windows.filter((_2, j2) => kept[j2] === true).map(windowPhrase);
-      const outside = windows.filter((_2, j2) => kept[j2] === false).map(windowPhrase);
-      const out = outside.length > 0 ? `outside ${orList(outside, "and")}` : "";
-      return inside.length === 0 ? out : `${orList(inside, "and")}${out ? `, but ${out}` : ""}`;
-    }
-  };
-}
-
-// src/diff/data-values.ts
-var SPEC_KEY = {
-  role: "requester_role",
-  clearance: "requester_clearance",
-  region: "requester_region",
-  dataset_region: "dataset_region",
-  environment: "environment"
-};
-var LABEL = {
-  role: ["role ", "requester.role"],
-  clearance: ["clearance ", "requester.clearance"],
-  region: ["region ", "requester.region"],
-  dataset_region: ["", "dataset_region"],
-  environment: ["", "environment"]
-};
-function matcherOf(p2, key2) {
-  return p2.context?.[SPEC_KEY[key2]];
-}
-function literalsOf(m) {
-  if (typeof m === "string") return [m];
-  if (Array.isArray(m)) return m;
-  return typeof m.not === "string" ? [m.not] : m.not;
-}
-function contextMatches2(m, value) {
-  if (value === void 0) return false;
-  if (typeof m === "string") return value === m;
-  if (Array.isArray(m)) return m.includes(value);
-  return !literalsOf(m).includes(value);
-}
-function contextDimension(key2, predicates) {
-  const matchers = predicates.map((p2) => matcherOf(p2, key2));
-  const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
-  const other = freshValue(new Set(literals));
-  const values = [void 0, ...literals, other];
-  const cells = values.map((value) => {
-    let vec = 0n;
-    matchers.forEach((m, i2) => {
-      if (m === void 0 || contextMatches2(m, value)) vec |= 1n << BigInt(i2);
-    });
-    return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
-  });
-  const [prefix, full] = LABEL[key2];
-  return {
-    key: key2,
-    cells,
-    complete: true,
-    reasons: [],
-    vectorsUnder: (kept) => uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
-    atomsOf: (value) => [...literals.map((l) => l === value), value !== void 0],
-    phrase: (kept) => {
-      const hit = literals.find((_2, i2) => kept[i2] === true);
-      if (hit !== void 0) return `${prefix}${hit}`;
-      const present = kept[literals.length];
-      if (present === false) return `no ${full}`;
-      const not = literals.filter((_2, i2) => kept[i2] === false);
-      if (not.length === 0) return `${full} set`;
-      const others = `${prefix}other than ${orList(not, "and")}`;
-      return present === true ? others : `no ${full} or ${others}`;
-    }
-  };
-}
-var EDGE = /^[-_./:]|[-_./:]$/;
-function candidates(patterns, matches) {
-  const others = ["other", "other-2", "other-3"];
-  const out = matches.length === 0 ? [...others] : [];
-  const literal = (p2) => !/[*?]/.test(p2);
-  for (const p2 of patterns) if (literal(p2)) out.push(p2);
-  for (const p2 of patterns) if (literal(p2) && p2 !== "") out.push(`${p2}_x`);
-  for (const p2 of patterns) {
-    if (literal(p2) || /^\*+$/.test(p2)) continue;
-    for (const fill of ["", "x", "_x"]) out.push(p2.replace(/\*+/g, fill).replace(/\?/g, "x"));
-  }
-  out.push(...others);
-  return out.filter((c3, i2) => out.indexOf(c3) === i2 && c3 !== "" && (!EDGE.test(c3) || patterns.includes(c3)));
-}
-function datasetDimension(predicates, options = {}) {
-  const patterns = [...new Set(predicates.flatMap((p2) => p2.match?.dataset === void 0 ? [] : [p2.match.dataset]))].sort();
-  const someOf = options.restrictTo ? patterns.flatMap((p2, i2) => options.restrictTo(p2) ? [i2] : []) : void 0;
-  const search = findCells(
-    patterns.map((text2) => ({ kind: "glob", text: text2 })),
-    { ...someOf ? { someOf } : {}, ...options.maxStates !== void 0 ? { maxStates: options.maxStates } : {} }
-  );
-  const patternOf = predicates.map((p2) => p2.match?.dataset === void 0 ? -1 : patterns.indexOf(p2.match.dataset));
-  const vectorOf = (matches) => {
-    let vec = 0n;
-    patternOf.forEach((j2, i2) => {
-      if (j2 < 0 || matches.has(j2)) vec |= 1n << BigInt(i2);
-    });
-    return vec;
-  };
-  const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
-  const cells = search.cells.map((cell2) => {
-    const key2 = cell2.matches.join(",");
-    const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
-    const set2 = new Set(cell2.matches);
-    return { vec: vectorOf(set2), value, atoms: patterns.map((_2, j2) => set2.has(j2)) };
-  });
-  const reasons = search.complete ? [] : [`budget: dataset cells cut after ${search.states} states`];
-  return {
-    key: "dataset",
-    cells,
-    complete: search.complete,
-    reasons,
-    vectorsUnder: (kept) => {
-      if (!search.complete) return void 0;
-      if (someOf && !someOf.some((j2) => kept[j2] === true)) return void 0;
-      return uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec));
-    },
-    atomsOf: (value) => patterns.map((p2) => matchWildcard(p2, value)),
-    phrase: (kept) => {
-      const shown = patterns.flatMap((p2, j2) => kept[j2] === void 0 ? [] : [{ p: p2, in: kept[j2] }]);
-      const words = describeCell(
-        "dataset",
-        shown.map((s) => s.p),
-        shown.flatMap((s, i2) => s.in ? [i2] : [])
-      );
-      return words === "any dataset" ? "" : words;
-    }
-  };
-}
-
-// src/diff/data-regions.ts
-var DEFAULT_MAX_DATA_CELLS = 5e4;
-var STRENGTH2 = { allow: 0, mask: 1, require_approval: 2, deny: 3 };
-function isLooserAction(before, after) {
-  return STRENGTH2[after] < STRENGTH2[before];
-}
-function dimensionsOf(space, base, head, maxStates) {
-  const changedPatterns = /* @__PURE__ */ new Set();
-  let restrict = !space.defaultChanged;
-  space.predicates.forEach((p2, i2) => {
-    if ((space.changed >> BigInt(i2) & 1n) === 0n) return;
-    if (p2.match?.dataset === void 0 || /^\*+$/.test(p2.match.dataset)) restrict = false;
-    else changedPatterns.add(p2.match.dataset);
-  });
-  const maskingNames = [...base.rules, ...head.rules].flatMap((r2) => Object.keys(r2.spec.masking?.rules ?? {}));
-  return [
-    datasetDimension(space.predicates, { maxStates, ...restrict ? { restrictTo: (p2) => changedPatterns.has(p2) } : {} }),
-    contextDimension("role", space.predicates),
-    contextDimension("clearance", space.predicates),
-    contextDimension("region", space.predicates),
-    contextDimension("dataset_region", space.predicates),
-    contextDimension("environment", space.predicates),
-    timeDimension(space.predicates),
-    fieldsDimension(space.predicates, { maxStates, takenNames: maskingNames })
-  ];
-}
-function witnessOf(dims, path2) {
-  const value = (key2) => {
-    const d = dims.findIndex((dim) => dim.key === key2);
-    return dims[d].cells[path2[d]].value;
-  };
-  const requester = {};
-  for (const k2 of ["role", "clearance", "region"]) {
-    const v = value(k2);
-    if (v !== void 0) requester[k2] = v;
-  }
-  const request = {
-    dataset: value("dataset"),
-    fields: value("fields"),
-    requester
-  };
-  const datasetRegion = value("dataset_region");
-  const environment = value("environment");
-  if (datasetRegion !== void 0) request.dataset_region = datasetRegion;
-  if (environment !== void 0) request.environment = environment;
-  return { request, now: new Date(value("time")) };
-}
-var WHERE_ORDER = ["dataset", "fields", "requester", "dataset_region", "environment", "time"];
-var REQUESTER = /* @__PURE__ */ new Set(["role", "clearance", "region"]);
-function whereOf(dims, spec) {
-  const parts = /* @__PURE__ */ new Map();
-  dims.forEach((dim, d) => {
-    const kept = spec.kept[d];
-    const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
-    if (words === "") return;
-    const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
-    parts.set(key2, [...parts.get(key2) ?? [], words]);
-  });
-  const where2 = {};
-  for (const key2 of WHERE_ORDER) if (parts.has(key2)) where2[key2] = parts.get(key2).join(", ");
-  return where2;
-}
-function compareData(base, head, options = {}) {
-  return explainData(base, head, options).comparison;
-}
-function explainData(base, head, options = {}) {
-  const maxCells = options.maxRegions ?? DEFAULT_MAX_DATA_CELLS;
-  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const space = buildRuleSpace(base, head);
-  const proof = { proven: true, checked: 0, total: 0, complete: true, reasons: [] };
-  if (space.changed === 0n && !space.defaultChanged) return { comparison: { changes: [], regions: [], proof }, dims: [], specs: [], covered: true };
-  const dims = dimensionsOf(space, base, head, maxStates);
-  for (const dim of dims) {
-    proof.reasons.push(...dim.reasons);
-    if (!dim.complete) proof.complete = false;
-  }
-  const walk3 = searchSpace(space, dims, [], maxStates);
-  if (walk3.cut) {
-    proof.complete = false;
-    proof.reasons.push(`budget: request space cut at ${maxStates} states`);
-  }
-  proof.total = walk3.finals.length;
-  const changes = [];
-  const seeds = [];
-  for (const state of walk3.finals) {
-    if (proof.checked >= maxCells) {
-      proof.reasons.push(`budget: checked ${proof.checked} of ${proof.total} cells`);
-      break;
-    }
-    proof.checked++;
-    const { request, now } = witnessOf(dims, state.path);
-    let before;
-    let after;
-    try {
-      before = referenceDecideData(base, request, now).action;
-      after = referenceDecideData(head, request, now).action;
-    } catch (e) {
-      proof.reasons.push(`unsupported: the evaluator failed on ${JSON.stringify(request)}: ${e.message}`);
-      continue;
-    }
-    if (before !== actionOf3(space, "base", state.mask) || after !== actionOf3(space, "head", state.mask)) {
-      proof.reasons.push(`internal: cell analysis disagrees with the evaluator on ${JSON.stringify(request)} at ${now.toISOString()}`);
-    }
-    if (before === after) continue;
-    changes.push({ request, now: now.toISOString(), before, after });
-    seeds.push({ path: state.path, before, after });
-  }
-  proof.proven = proof.complete && proof.checked === proof.total && proof.reasons.length === 0;
-  const trusted = !proof.reasons.some((r2) => r2.startsWith("internal:") || r2.startsWith("unsupported:"));
-  const specs = groupFlips(space, dims, seeds, !trusted);
-  const covered = specs.length === 0 || trusted && proof.proven && coverRest(space, dims, specs, maxStates);
-  const regions = [];
-  const byWhere = /* @__PURE__ */ new Map();
-  for (const spec of specs) {
-    const where2 = whereOf(dims, spec);
-    const key2 = JSON.stringify([spec.before, spec.after, where2]);
-    const same2 = byWhere.get(key2);
-    if (same2) {
-      same2.cells += spec.cells;
-      continue;
-    }
-    const example = witnessOf(dims, spec.seed);
-    const region = {
-      kind: "data",
-      verdict: isLooserAction(spec.before, spec.after) ? "loosened" : "tightened",
-      before: spec.before,
-      after: spec.after,
-      where: where2,
-      cells: spec.cells,
-      example: { request: example.request, now: example.now.toISOString() }
-    };
-    byWhere.set(key2, region);
-    regions.push(region);
-  }
-  return { comparison: { changes, regions, proof }, dims, specs, covered };
-}
-
-// src/diff/tool-regions.ts
-var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function splitPattern(entry) {
-  if (typeof entry !== "string") return void 0;
-  if (/^\*+$/.test(entry)) return "any";
-  const m = PART.exec(entry);
-  return m === null ? void 0 : { server: m[1], tool: m[2], ...m[3] !== void 0 ? { version: m[3] } : {} };
-}
-var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
-var MAX_URIS = 1e5;
-function toolCells(patterns) {
-  const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
-  const servers = parts("server");
-  const tools = parts("tool");
-  const versions = parts("version");
-  const search = (list3, extra) => findCells(list3.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
-  const s = search(servers, "/@");
-  const t2 = search(tools, "@");
-  const v = search(versions, "@");
-  const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
-  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions, c3) })), { describe: "no version (unpinned)" }];
-  const cells = [];
-  let complete = s.complete && t2.complete && v.complete;
-  outer: for (const sc of s.cells) {
-    for (const tc of t2.cells) {
-      for (const vc of versionCells) {
-        if (cells.length >= MAX_URIS) {
-          complete = false;
-          break outer;
-        }
-        cells.push({
-          uri: `mcp://${sc.example}/${tc.example}${vc.text === void 0 ? "" : `@${vc.text}`}`,
-          parts: { server: described("server", servers, sc), tool: described("tool", tools, tc), version: vc.describe }
-        });
-      }
-    }
-  }
-  return { cells, complete };
-}
-function toolPatternParts(entries) {
-  return entries.flatMap((e) => {
-    const p2 = splitPattern(e);
-    return p2 === void 0 || p2 === "any" ? [] : [p2];
-  });
-}
-function toolPatternsOf(runtime) {
-  const lists = runtime?.tools?.allowlist;
-  const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
-  for (const [server, versions] of Object.entries(runtime?.security?.allow_versions ?? {})) {
-    out.push({ server });
-    for (const v of Array.isArray(versions) ? versions : []) if (typeof v === "string") out.push({ version: v });
-  }
-  return out;
-}
-function checker(runtime) {
-  try {
-    const engine = compileRuntime(runtime ?? {});
-    return (uri) => engine.checkTool(uri).allowed ? "allowed" : "denied";
-  } catch {
-    return () => "error";
-  }
-}
-function compareTools(base, head) {
-  const reads = (r2) => stableStringify([r2?.tools ?? null, r2?.security?.allow_versions ?? null, r2?.enforcement?.deny_on ?? null]);
-  if (reads(base) === reads(head)) return { changes: [], regions: [], proof: { proven: true, checked: 0, total: 0, complete: true, reasons: [] } };
-  const search = toolCells([...toolPatternsOf(base), ...toolPatternsOf(head)]);
-  const before = checker(base);
-  const after = checker(head);
-  const changes = [];
-  const groups = /* @__PURE__ */ new Map();
-  for (const cell2 of search.cells) {
-    const b2 = before(cell2.uri);
-    const a = after(cell2.uri);
-    const bd = b2 === "allowed" ? "allowed" : "denied";
-    const ad = a === "allowed" ? "allowed" : "denied";
-    if (bd === ad) continue;
-    changes.push({ uri: cell2.uri, before: bd, after: ad });
-    const where2 = `server ${cell2.parts.server}, tool ${cell2.parts.tool}, ${cell2.parts.version === "no version (unpinned)" ? "no version (unpinned)" : `version ${cell2.parts.version}`}`;
-    const key2 = `${bd}>${ad}|${where2}`;
-    const region = groups.get(key2);
-    if (region) region.cells++;
-    else groups.set(key2, { kind: "tool", verdict: ad === "allowed" ? "loosened" : "tightened", before: bd, after: ad, where: { tool: where2 }, cells: 1, example: { uri: cell2.uri } });
-  }
-  const reasons = search.complete ? [] : [`budget: more than ${MAX_URIS.toLocaleString("en-US")} tool URIs`];
-  return { changes, regions: [...groups.values()], proof: { proven: search.complete, checked: search.cells.length, total: search.cells.length, complete: search.complete, reasons } };
-}
-
-// src/diff/fields.ts
-function isBranchSchema(schema) {
-  if ((schema["x-merge"] ?? "override") !== "override") return false;
-  return isRecord(schema.properties) || isRecord(schema.additionalProperties);
-}
-function unionKeys(schema, a, b2) {
-  const declared = Object.keys(schema.properties ?? {});
-  const present = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)]);
-  const extra = [...present].filter((k2) => !declared.includes(k2)).sort();
-  return [...declared.filter((k2) => present.has(k2)), ...extra];
-}
-function diffLeaves(before, after, schema, skip = []) {
-  const out = [];
-  const walk3 = (a, b2, s, segs, inherited) => {
-    const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
-      const ao = a ?? {};
-      const bo = b2 ?? {};
-      for (const key2 of unionKeys(s, ao, bo)) {
-        if (segs.length === 0 && skip.includes(key2)) continue;
-        const sub = childSchema(s, key2);
-        if (!sub) continue;
-        walk3(ao[key2], bo[key2], sub, [...segs, key2], looser);
-      }
-      return;
-    }
-    if (stableStringify(a) !== stableStringify(b2)) out.push({ segments: segs, schema: s, looser, before: a, after: b2 });
-  };
-  walk3(before, after, schema, [], void 0);
-  return out;
-}
-function toOrdinal(value, schema) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : void 0;
-  if (typeof value !== "string") return void 0;
-  if (Array.isArray(schema.enum)) {
-    const i2 = schema.enum.indexOf(value);
-    return i2 < 0 ? void 0 : i2;
-  }
-  const parsed = schema["x-format"] === "duration" ? parseDuration(value) : schema["x-format"] === "size" ? parseSize(value) : schema["x-format"] === "money" ? parseMoney(value) : void 0;
-  return parsed?.ok ? parsed.value : void 0;
-}
-function matcherFor(item) {
-  const format = item?.["x-format"];
-  const ignoreCase = format === "action-pattern";
-  const tools = /* @__PURE__ */ new Map();
-  return (p2, v) => {
-    if (typeof p2 !== "string" || typeof v !== "string") return stableStringify(p2) === stableStringify(v);
-    if (format === "tool-pattern") {
-      if (!tools.has(p2)) tools.set(p2, compileToolPattern(p2));
-      const tool = parseToolUri(v);
-      return tool !== void 0 && tools.get(p2)?.(tool) === true;
-    }
-    return matchWildcard(p2, v, ignoreCase);
-  };
-}
-function candidates2(lists, format) {
-  const entries = lists.flat();
-  const strings2 = [...new Set(entries.filter((e) => typeof e === "string"))].sort();
-  const others = entries.filter((e) => typeof e !== "string");
-  if (format === "tool-pattern") {
-    const search2 = toolCells(toolPatternParts(strings2));
-    return { values: [...search2.cells.map((c3) => c3.uri), ...others], complete: search2.complete };
-  }
-  const ignoreCase = format === "action-pattern";
-  const search = findCells(strings2.map((text2) => ({ kind: "glob", text: ignoreCase ? text2.toLowerCase() : text2 })));
-  return { values: [...search.cells.map((c3) => c3.example), ...others, { other: true }], complete: search.complete };
-}
-function asList(v) {
-  return Array.isArray(v) ? v : void 0;
-}
-function compareAllowLists(before, after, schema) {
-  const allOf = schema["x-merge"] === "all-of";
-  const item = (allOf ? schema.items?.items ?? schema.items : schema.items) ?? void 0;
-  const match = matcherFor(item);
-  const norm = (v) => {
-    if (v === void 0) return void 0;
-    const list3 = asList(v);
-    if (!list3) return "bad";
-    if (!allOf) return [list3];
-    return list3.every(Array.isArray) ? list3 : "bad";
-  };
-  const a = norm(before);
-  const b2 = norm(after);
-  if (a === "bad" || b2 === "bad") return { verdict: "review", review: true, note: "not a list" };
-  const allows = (lists, v) => lists === void 0 || lists.every((l) => l.some((p2) => match(p2, v)));
-  const { values, complete } = candidates2([...a ?? [], ...b2 ?? []], item?.["x-format"]);
-  const loosens = values.some((v) => allows(b2, v) && !allows(a, v));
-  const tightens = values.some((v) => allows(a, v) && !allows(b2, v));
-  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
-  const note = b2 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
-  return { verdict: verdictOf(loosens, tightens), review: false, note };
-}
-function compareDenyLists(before, after, schema) {
-  const a = before === void 0 ? [] : asList(before);
-  const b2 = after === void 0 ? [] : asList(after);
-  if (!a || !b2) return { verdict: "review", review: true, note: "not a list" };
-  const item = schema.items;
-  const match = matcherFor(item);
-  const covers = (l, v) => l.some((p2) => match(p2, v));
-  const { values, complete } = candidates2([a, b2], item?.["x-format"]);
-  const loosens = values.some((v) => covers(a, v) && !covers(b2, v));
-  const tightens = values.some((v) => covers(b2, v) && !covers(a, v));
-  if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
-  const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
-  return { verdict: verdictOf(loosens, tightens), review: false, note };
-}
-function leafVerdict(looser, schema, before, after) {
-  switch (looser) {
-    case "neutral":
-      return { verdict: "neutral", review: false };
-    case "increase":
-    case "decrease": {
-      const loosest = looser === "increase" ? Infinity : -Infinity;
-      const a = before === void 0 ? loosest : toOrdinal(before, schema);
-      const b2 = after === void 0 ? loosest : toOrdinal(after, schema);
-      if (a === void 0 || b2 === void 0) return { verdict: "review", review: true, note: "value not comparable" };
-      if (a === b2) return { verdict: "neutral", review: false, note: "same value" };
-      const up = b2 > a;
-      const loosens = looser === "increase" ? up : !up;
-      const what = before === void 0 ? "added" : after === void 0 ? "removed" : up ? "raised" : "lowered";
-      return { verdict: loosens ? "loosened" : "tightened", review: false, note: `${looser === "increase" ? "limit" : "minimum"} ${what}` };
-    }
-    case "true":
-    case "false": {
-      const ok2 = (v) => v === void 0 || typeof v === "boolean";
-      if (!ok2(before) || !ok2(after)) return { verdict: "review", review: true, note: "not a boolean" };
-      const a = before === true;
-      const b2 = after === true;
-      if (a === b2) return { verdict: "neutral", review: false };
-      const loose = looser === "true";
-      return { verdict: b2 === loose ? "loosened" : "tightened", review: false, note: b2 ? "switched on" : "switched off" };
-    }
-    case "add":
-      return compareAllowLists(before, after, schema);
-    case "remove":
-      return compareDenyLists(before, after, schema);
-    default:
-      return { verdict: "review", review: true };
-  }
-}
-function dottedPath(segments) {
-  return segments.join(".");
-}
-function provenanceAt(prov, segments) {
-  if (!prov) return [];
-  for (let n = segments.length; n > 0; n--) {
-    const p2 = prov[dottedPath(segments.slice(0, n))];
-    if (p2) return p2;
-  }
-  return [];
-}
-function diffFields(kind, before, after, schema, provenance, skip = []) {
-  return diffLeaves(before, after, schema, skip).map(
-    (leaf) => leafChange(kind, dottedPath(leaf.segments), leaf, {
-      before: leaf.before === void 0 ? [] : provenanceAt(provenance.before, leaf.segments),
-      after: leaf.after === void 0 ? [] : provenanceAt(provenance.after, leaf.segments)
-    })
-  );
-}
-function leafChange(kind, path2, leaf, source) {
-  const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
-  return {
-    kind,
-    path: path2,
-    subject: "field",
-    change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
-    verdict: v.verdict,
-    review: v.review,
-    before: leaf.before,
-    after: leaf.after,
-    source,
-    ...v.note ? { note: v.note } : {}
-  };
-}
-
-// src/diff/data.ts
-var EMPTY2 = { rules: [], default_action: "deny" };
-var GUARDS = /* @__PURE__ */ new Set(["deny", "require_approval"]);
-function ruleAction(rule) {
-  const action = rule?.spec?.action;
-  if (!action || typeof action !== "object") return void 0;
-  return DATA_ACTIONS.find((a) => action[a] === true);
-}
-function decisionPart(rule) {
-  const action = rule.spec.action;
-  return stableStringify({ match: rule.spec.match ?? null, context: rule.spec.context ?? null, flags: DATA_ACTIONS.filter((a) => action?.[a] === true) });
-}
-function attribute(before, after, flips) {
-  return flips.map((flip) => {
-    const now = new Date(flip.now);
-    const a = referenceDecideData(before, flip.request, now).matched;
-    const b2 = referenceDecideData(after, flip.request, now).matched;
-    return { flip, matched: /* @__PURE__ */ new Set([...a, ...b2]), byDefault: a.length === 0 && b2.length === 0 };
-  });
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function judged(flips, comparison) {
-  const loosened = flips.filter((f) => isLooserAction(f.flip.before, f.flip.after)).length;
-  const tightened = flips.length - loosened;
-  const verdict = verdictOf(loosened > 0, tightened > 0);
-  if (verdict === "neutral" && !comparison.proof.proven) return { verdict: "review", review: true, note: notProvenNote(comparison.proof) };
-  const parts = [...loosened > 0 ? [`${plural(loosened, "request")} loosened`] : [], ...tightened > 0 ? [`${plural(tightened, "request")} tightened`] : []];
-  return { verdict, review: false, note: parts.length === 0 ? "no decision changes" : parts.join(", ") };
-}
-function narrowed(before, after) {
-  const asDeny = (r2) => ({ rules: [{ ...r2, spec: { ...r2.spec, action: { deny: true, reason: "guard" } } }], default_action: "allow" });
-  return compareData(asDeny(before), asDeny(after)).changes.some((c3) => c3.before === "deny");
-}
-function leafRows(path2, rb, ra, source) {
-  const rows = [];
-  for (const leaf of diffLeaves(rb.spec, ra.spec, SPEC_SCHEMAS.DataPolicy)) {
-    const [head, sub] = leaf.segments;
-    const review = head === "masking" || head === "action" && sub === "approver_role";
-    const kept = review || head === "description" || head === "action" && (sub === "ttl" || sub === "reason");
-    if (!kept) continue;
-    const row2 = leafChange("data", `${path2}.${dottedPath(leaf.segments)}`, leaf, source);
-    rows.push(review ? { ...row2, verdict: "review", review: true, note: "changes what the decision carries; no order" } : row2);
-  }
-  return rows;
-}
-function diffData(before, after, comparison) {
-  const a = before ?? EMPTY2;
-  const b2 = after ?? EMPTY2;
-  const result = comparison ?? compareData(a, b2);
-  const flips = attribute(a, b2, result.changes);
-  const changes = [];
-  if (before && after && a.default_action !== b2.default_action) {
-    const v = judged(
-      flips.filter((f) => f.byDefault),
-      result
-    );
-    const source = { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] };
-    changes.push({ kind: "data", path: "default_action", subject: "field", change: "changed", ...v, before: a.default_action, after: b2.default_action, source, note: `what requests no rule matches get: ${v.note}` });
-  }
-  const { reordered } = ruleChanges(a, b2);
-  const byId = (d) => new Map(d.rules.map((r2) => [r2.id, r2]));
-  const ra = byId(a);
-  const rb = byId(b2);
-  for (const id of /* @__PURE__ */ new Set([...ra.keys(), ...rb.keys()])) {
-    const old = ra.get(id);
-    const now = rb.get(id);
-    const path2 = `rules.${id}`;
-    const source = { before: old ? [old.source] : [], after: now ? [now.source] : [] };
-    const row2 = (change, v) => ({
-      kind: "data",
-      path: path2,
-      subject: "rule",
-      change,
-      ...v,
-      before: old?.spec,
-      after: now?.spec,
-      source
-    });
-    const explained = () => judged(flips.filter((f) => f.matched.has(id)), result);
-    if (!old || !now) {
-      const r2 = row2(old ? "removed" : "added", explained());
-      if (old && r2.verdict === "neutral" && GUARDS.has(ruleAction(old))) r2.guardrail = "removed";
-      changes.push(r2);
-      continue;
-    }
-    if (decisionPart(old) !== decisionPart(now)) {
-      const r2 = row2("changed", explained());
-      const was = ruleAction(old);
-      const is = ruleAction(now);
-      if (is !== was && was !== void 0 && is !== void 0) r2.note = `action ${was} \u2192 ${is}; ${r2.note}`;
-      if (r2.verdict === "neutral" && GUARDS.has(was)) {
-        const weaker = is === void 0 || was !== void 0 && isLooserAction(was, is);
-        if (weaker || narrowed(old, now)) r2.guardrail = "narrowed";
-      }
-      changes.push(r2);
-    }
-    changes.push(...leafRows(path2, old, now, source));
-    const sameSpec = stableStringify(old.spec) === stableStringify(now.spec);
-    if (sameSpec && (reordered.has(id) || stableStringify(old.source) !== stableStringify(now.source))) {
-      const note = reordered.has(id) ? "precedence order changed; no decision changes" : "rule moved to another file";
-      changes.push({ ...row2("moved", { verdict: "neutral", review: false, note }), before: old.source.file, after: now.source.file });
-    }
-  }
-  return changes;
-}
-
-// src/diff/packs.ts
-var import_semver6 = __toESM(require_semver2(), 1);
-function installed(repo) {
-  return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
-}
-function diffPacks(base, head) {
-  const a = installed(base);
-  const b2 = installed(head);
-  const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])].sort();
-  const out = [];
-  for (const name of names) {
-    const pb = a.get(name);
-    const pa = b2.get(name);
-    if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
-    else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
-    else if (pb && pa) {
-      const vb = pb.version;
-      const va = pa.version;
-      if (vb !== va) {
-        const up = import_semver6.default.valid(vb) && import_semver6.default.valid(va) ? import_semver6.default.gt(va, vb) : va > vb;
-        out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
-      } else if (pb.pack_checksum !== pa.pack_checksum) {
-        out.push({ name, change: "modified", before: vb, after: va });
-      }
-    }
-  }
-  return out;
-}
-
-// src/diff/diff.ts
-var DEFAULT_MAX_EXAMPLES = 10;
-function emptyTargetMerge(target) {
-  return {
-    target,
-    effective: { access: { Statement: [] }, runtime: {}, data: { rules: [], default_action: "deny" }, posture: {} },
-    provenance: { access: {}, runtime: {}, data: {}, posture: {} },
-    events: [],
-    documents: []
-  };
-}
-function diffTargetMerges(base, head, options = {}) {
-  const target = (head ?? base)?.target ?? "";
-  const a = base ?? emptyTargetMerge(target);
-  const b2 = head ?? emptyTargetMerge(target);
-  const flips = compareAccess(a.effective.access, b2.effective.access, options);
-  const tools = compareTools(a.effective.runtime, b2.effective.runtime);
-  const data = compareData(a.effective.data, b2.effective.data, options);
-  const changes = [
-    ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b2.effective.access, b2.provenance.access), flips),
-    ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
-    ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
-    ...diffData(a.effective.data, b2.effective.data, data),
-    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
-  ];
-  const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
-  for (const c3 of changes) {
-    if (c3.kind !== "access" || c3.path !== "RequireApproval.Actions") continue;
-    const loosen = approvalFlips.some((f) => isLooserDecision(f.before, f.after));
-    const tighten = approvalFlips.some((f) => !isLooserDecision(f.before, f.after));
-    c3.verdict = !flips.proof.proven && !loosen && !tighten ? "review" : verdictOf(loosen, tighten);
-    c3.note = loosen || tighten ? `${approvalFlips.length} request${approvalFlips.length === 1 ? "" : "s"} change approval` : flips.proof.proven ? "no decision changes" : notProvenNote(flips.proof);
-  }
-  const dataChanges = data.changes;
-  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) || dataChanges.some((d) => isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "allowed");
-  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) || dataChanges.some((d) => !isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "denied");
-  const proof = joinProofs([flips.proof, data.proof, tools.proof]);
-  const status = base && head ? "both" : base ? "removed" : "added";
-  const verdicts = [...changes.map((c3) => c3.verdict), verdictOf(loosens, tightens)];
-  if (!proof.proven) verdicts.push("review");
-  const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
-  return {
-    target,
-    status,
-    verdict: overallVerdict(verdicts, changes.length > 0 || status !== "both" || !proof.proven),
-    changes: proof.proven || changes.some((c3) => c3.verdict === "review") ? changes : [...changes, notProvenChange(proof)],
-    newlyAllowed: pickExamples(flips.newlyAllowed, max),
-    newlyDenied: pickExamples(flips.newlyDenied, max),
-    approvalChanges: pickExamples(flips.approvalChanges, max),
-    newlyAllowedTotal: flips.newlyAllowed.length,
-    newlyDeniedTotal: flips.newlyDenied.length,
-    approvalChangesTotal: flips.approvalChanges.length,
-    witnesses: flips.witnesses,
-    witnessesTruncated: !proof.proven,
-    dataChanges: dataChanges.slice(0, max),
-    dataChangesTotal: dataChanges.length,
-    toolChanges: tools.changes.slice(0, max),
-    toolChangesTotal: tools.changes.length,
-    regions: [...flips.regions, ...data.regions, ...tools.regions],
-    proof,
-    ...base ? { before: base.effective } : {},
-    ...head ? { after: head.effective } : {}
-  };
-}
-function joinProofs(parts) {
-  return {
-    proven: parts.every((p2) => p2.proven),
-    checked: parts.reduce((n, p2) => n + p2.checked, 0),
-    total: parts.reduce((n, p2) => n + p2.total, 0),
-    complete: parts.every((p2) => p2.complete),
-    reasons: parts.flatMap((p2) => p2.reasons)
-  };
-}
-function notProvenChange(proof) {
-  return {
-    kind: "access",
-    path: "(decisions)",
-    subject: "field",
-    change: "changed",
-    verdict: "review",
-    review: true,
-    before: void 0,
-    after: void 0,
-    source: { before: [], after: [] },
-    note: notProvenNote(proof)
-  };
-}
-function countsOf(targets) {
-  const c3 = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0, dataChanges: 0, toolChanges: 0 };
-  for (const t2 of targets) {
-    for (const ch2 of t2.changes) {
-      if (ch2.verdict !== "review") c3[ch2.verdict]++;
-      if (ch2.review || ch2.verdict === "review") c3.review++;
-    }
-    c3.dataChanges += t2.dataChangesTotal;
-    c3.toolChanges += t2.toolChangesTotal;
-    c3.newlyAllowed += t2.newlyAllowedTotal;
-    c3.newlyDenied += t2.newlyDeniedTotal;
-    c3.approvalChanges += t2.approvalChangesTotal;
-  }
-  return c3;
-}
-function configVersion(repo) {
-  return repo.config?.value.version;
-}
-function diffRepositories(base, head, options = {}) {
-  const baseTargets = targetNames(base);
-  const headTargets = targetNames(head);
-  const all = [.../* @__PURE__ */ new Set([...headTargets, ...baseTargets])];
-  if (options.targets) {
-    for (const t2 of options.targets) {
-      if (!all.includes(t2)) {
-        const near = suggest(t2, all);
-        throw new EdictError("USAGE", `unknown target "${t2}"${near ? `; did you mean "${near}"?` : ""} (targets: ${all.join(", ") || "none"})`);
-      }
-    }
-  }
-  const names = options.targets ? all.filter((t2) => options.targets.includes(t2)) : all;
-  const rankedBase = rankDocuments(base);
-  const rankedHead = rankDocuments(head);
-  const targets = names.map(
-    (t2) => diffTargetMerges(
-      baseTargets.includes(t2) ? buildTarget(base, t2, rankedBase) : void 0,
-      headTargets.includes(t2) ? buildTarget(head, t2, rankedHead) : void 0,
-      options
-    )
-  );
-  const packs = diffPacks(base, head);
-  const verdict = overallVerdict(
-    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
-    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
-  );
-  const lastVersion = options.lastVersion;
-  return {
-    base: options.base ?? "base",
-    head: options.head ?? "head",
-    verdict,
-    ...lastVersion !== void 0 ? { lastVersion } : {},
-    nextVersion: releaseVersion(lastVersion, verdict, configVersion(head)),
-    targets,
-    packs,
-    counts: countsOf(targets)
-  };
-}
-
-// src/diff/render-json.ts
-var orNull = (v) => v === void 0 ? null : v;
-function changeJson(c3) {
-  return {
-    kind: c3.kind,
-    path: c3.path,
-    verdict: c3.verdict,
-    before: orNull(c3.before),
-    after: orNull(c3.after),
-    source: c3.source,
-    subject: c3.subject,
-    change: c3.change,
-    review: c3.review,
-    ...c3.note !== void 0 ? { note: c3.note } : {},
-    ...c3.guardrail !== void 0 ? { guardrail: c3.guardrail } : {}
-  };
-}
-function requestJson(r2) {
-  return { action: r2.action, resource: r2.resource, context: r2.context, before: r2.before, after: r2.after };
-}
-function targetJson(t2) {
-  return {
-    verdict: t2.verdict,
-    status: t2.status,
-    changes: t2.changes.map(changeJson),
-    newlyAllowed: t2.newlyAllowed.map(requestJson),
-    newlyDenied: t2.newlyDenied.map(requestJson),
-    newlyAllowedTotal: t2.newlyAllowedTotal,
-    newlyDeniedTotal: t2.newlyDeniedTotal,
-    approvalChanges: t2.approvalChanges.map(requestJson),
-    approvalChangesTotal: t2.approvalChangesTotal,
-    dataChanges: t2.dataChanges,
-    dataChangesTotal: t2.dataChangesTotal,
-    toolChanges: t2.toolChanges,
-    toolChangesTotal: t2.toolChangesTotal,
-    regions: t2.regions,
-    proof: t2.proof,
-    witnesses: t2.witnesses,
-    witnessesTruncated: t2.witnessesTruncated
-  };
-}
-function packJson(p2) {
-  return { name: p2.name, change: p2.change, before: orNull(p2.before), after: orNull(p2.after) };
-}
-function toDiffJson(result) {
-  return {
-    base: result.base,
-    head: result.head,
-    verdict: result.verdict,
-    lastVersion: orNull(result.lastVersion),
-    nextVersion: result.nextVersion,
-    counts: result.counts,
-    targets: Object.fromEntries(result.targets.map((t2) => [t2.target, targetJson(t2)])),
-    packs: result.packs.map(packJson)
-  };
-}
-function renderDiffJson(result) {
-  return `${JSON.stringify(toDiffJson(result), null, 2)}
-`;
-}
-
-// src/diff/render-markdown.ts
-var import_yaml4 = __toESM(require_dist3(), 1);
-
-// src/diff/change-parts.ts
-var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-var isContainer = (v) => v !== null && typeof v === "object";
-var key = (v) => stableStringify(v);
-function join9(at, next) {
-  if (next.startsWith("[")) return `${at}${next}`;
-  return at === "" ? next : `${at}.${next}`;
-}
-function unmatched(a, b2) {
-  const left = /* @__PURE__ */ new Map();
-  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
-  const out = [];
-  for (const x2 of a) {
-    const n = left.get(key(x2)) ?? 0;
-    if (n > 0) left.set(key(x2), n - 1);
-    else out.push(x2);
-  }
-  return out;
-}
-function listParts(at, before, after) {
-  const removed = unmatched(before, after);
-  const added = unmatched(after, before);
-  if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
-  if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
-    const label = before.length === 1 && after.length === 1;
-    return removed.flatMap((r2, i2) => partsAt(label ? at : join9(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
-  }
-  return [{ at, kind: "items", added, removed }];
-}
-function partsAt(at, before, after) {
-  if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
-  if (isPlain(before) && isPlain(after)) {
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k2) => partsAt(join9(at, k2), before[k2], after[k2]));
-  }
-  if (Array.isArray(before) || Array.isArray(after)) {
-    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
-    const a = asList2(before);
-    const b2 = asList2(after);
-    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
-  }
-  return [{ at, kind: "value", before, after }];
-}
-function changeParts(c3) {
-  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [{ at: "", kind: "value", before: c3.before, after: c3.after }];
-  if (c3.before === void 0 && c3.after === void 0) return [];
-  return partsAt("", c3.before, c3.after);
-}
-
-// src/diff/render-common.ts
-function count2(n, noun, plural2 = `${noun}s`) {
-  return `${n} ${n === 1 ? noun : plural2}`;
-}
-function formatValue(value) {
-  if (value === void 0) return "(unset)";
-  if (value === null) return "null";
-  if (typeof value === "string") return value === "" ? '""' : value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
-  if (typeof value === "object") {
-    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
-  }
-  return String(value);
-}
-var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
-function partText(p2, style = PLAIN_STYLE) {
-  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
-  const items = (xs) => xs.map(v).join(", ");
-  let body;
-  if (p2.kind === "items") {
-    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
-  } else if (p2.kind === "reordered") {
-    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
-  } else {
-    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
-  }
-  return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
-}
-function changeTexts(c3, style = PLAIN_STYLE) {
-  if (c3.subject !== "field" && (c3.change === "added" || c3.change === "removed")) return [`${c3.change} ${style.value(formatValue(c3.after ?? c3.before))}`];
-  const parts = changeParts(c3).map((p2) => partText(p2, style));
-  return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
-}
-function changeIdentity(c3) {
-  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
-  return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
-}
-function inTargets(entries, identity = stableStringify) {
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const { target, item } of entries) {
-    const id = identity(item);
-    const seen = byIdentity.get(id);
-    if (seen === void 0) byIdentity.set(id, { targets: [target], item });
-    else if (!seen.targets.includes(target)) seen.targets.push(target);
-  }
-  return [...byIdentity.values()];
-}
-function sharedChanges(result) {
-  return inTargets(
-    result.targets.flatMap((t2) => t2.changes.map((item) => ({ target: t2.target, item }))),
-    changeIdentity
-  );
-}
-function formatContext(context) {
-  const entries = Object.entries(context);
-  if (entries.length === 0) return "";
-  return entries.map(([k2, v]) => `${k2}=${Array.isArray(v) ? `[${v.map(String).join(",")}]` : String(v)}`).join(" ");
-}
-function files(p2) {
-  return [...new Set(p2.map((x2) => x2.file))].join(", ");
-}
-function formatSource(c3) {
-  const before = files(c3.source.before);
-  const after = files(c3.source.after);
-  if (!before) return after;
-  if (!after || before === after) return before;
-  return `${before} \u2192 ${after}`;
-}
-function releaseNote(result, code2 = (v) => v) {
-  return result.lastVersion !== void 0 ? `after ${code2(result.lastVersion)}` : "first release";
-}
-function shortLabel(label) {
-  return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
-}
-function riskRank(v) {
-  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
-}
-function changeCounts(changes) {
-  const by = (v) => changes.filter((c3) => c3.verdict === v).length;
-  const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
-  const review = changes.filter((c3) => c3.review || c3.verdict === "review").length;
-  if (review > 0) parts.push(`${review} to review`);
-  return parts.length > 0 ? parts.join(", ") : "no changes";
-}
-function regionText(r2) {
-  const w = r2.where;
-  if (r2.kind === "access") {
-    return `${w.actions ?? "any action"} on ${w.resource ?? "any resource"}${w.condition ? ` when ${w.condition}` : ""}`;
-  }
-  if (r2.kind === "tool") return w.tool ?? "any tool call";
-  const parts = Object.entries(w).map(([k2, v]) => k2 === "dataset_region" || k2 === "environment" ? `${k2.replace(/_/g, " ")} ${v}` : v);
-  return parts.length > 0 ? parts.join("; ") : "any data request";
-}
-function exampleText(r2) {
-  const e = r2.example;
-  if (r2.kind === "access") {
-    const w = e;
-    const ctx = formatContext(w.context);
-    return `${w.action} ${w.resource}${ctx ? ` ${ctx}` : ""}`;
-  }
-  if (r2.kind === "tool") return String(e.uri);
-  return `${JSON.stringify(e.request)} at ${String(e.now).replace(/:00\.000Z$/, "Z")}`;
-}
-function regionsOf(t2, verdict) {
-  return t2.regions.filter((r2) => r2.verdict === verdict);
-}
-
-// src/diff/render-markdown.ts
-var DEFAULT_MARKDOWN_MAX = 6e4;
-var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
-var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}" };
-function cell(text2, code2 = false) {
-  const one = text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-  if (!code2 || one === "") return one;
-  return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
-}
-function regionRow(targets, r2) {
-  const cells = [cell(regionText(r2)), cell(`${r2.before} \u2192 ${r2.after}`), cell(exampleText(r2), true)];
-  return `| ${targets !== void 0 ? `${cell(targets.join(", "))} | ` : ""}${cells.join(" | ")} |`;
-}
-var CODE = { value: (t2) => cell(t2, true), path: (t2) => cell(t2) };
-function changeCell(c3) {
-  const parts = changeTexts(c3, CODE);
-  return parts.length > 0 ? parts.join("<br>") : "\u2014";
-}
-function changeRow(c3, targets) {
-  const flag = c3.guardrail ? ` \xB7 \u2691 guardrail ${c3.guardrail}` : c3.review && c3.verdict !== "review" ? " \xB7 \u26A0 review" : "";
-  const verdict = `${CHANGE_EMOJI[c3.verdict]} ${c3.verdict}${flag}${c3.note ? ` <sub>${cell(c3.note)}</sub>` : ""}`;
-  const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
-  return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
-}
-var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
-var SHARED_TITLE = "Changes in several targets";
-function effectiveYaml(e) {
-  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
-}
-function effectivePatch(t2, base, head) {
-  const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
-  return patch.replace(/^=+\n/, "").trimEnd();
-}
-function partText2(p2) {
-  const kept = p2.keep === void 0 ? p2.lines : p2.lines.slice(0, p2.keep);
-  const omitted = p2.lines.length - kept.length;
-  const body = kept.length > 0 ? `${kept.join("\n")}
-` : "";
-  return `${p2.head}${body}${p2.tail}${omitted > 0 ? `${p2.cutNote(omitted)}
-` : ""}`;
-}
-function fixed(text2) {
-  return { head: text2, lines: [], tail: "", cutNote: () => "" };
-}
-function fit(parts, max) {
-  const total = () => parts.reduce((n, p2) => n + partText2(p2).length, 0);
-  for (let guard = 0; guard < 1e4 && total() > max; guard++) {
-    let best;
-    for (const p2 of parts) if ((p2.keep ?? p2.lines.length) > 0 && (!best || partText2(p2).length > partText2(best).length)) best = p2;
-    if (!best) break;
-    const kept = best.keep ?? best.lines.length;
-    const excess = total() - max;
-    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l) => n + l.length + 1, 0) / kept);
-    const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
-    best.keep = Math.max(0, kept - drop);
-  }
-  const text2 = parts.map(partText2).join("");
-  return text2.length <= max ? text2 : `${text2.slice(0, Math.max(0, max - 80))}
-
-_\u2026 cut to fit the comment limit; run \`edict diff\` for the full report._
-`;
-}
-var cutRows = (what) => (n) => `
-_\u2026 ${n} more ${what} not shown (comment size limit); run \`edict diff\` for all of them._
-`;
-function renderDiffMarkdown(result, options = {}) {
-  const max = options.maxLength ?? DEFAULT_MARKDOWN_MAX;
-  const h2 = "#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 3)));
-  const c3 = result.counts;
-  const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
-  const allChanges = result.targets.flatMap((t2) => t2.changes);
-  const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
-  const parts = [];
-  if (result.verdict === "unchanged") {
-    parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
-`));
-    return fit(parts, max);
-  }
-  const unproven = result.targets.filter((t2) => !t2.proof.proven);
-  const summary = [
-    changeCounts(allChanges),
-    `${count2(changed.length, "target")}`,
-    `${c3.newlyAllowed} newly allowed`,
-    `${c3.newlyDenied} newly denied`,
-    ...c3.dataChanges > 0 ? [count2(c3.dataChanges, "data decision") + " changed"] : [],
-    ...c3.toolChanges > 0 ? [count2(c3.toolChanges, "tool call") + " changed"] : [],
-    ...result.packs.length > 0 ? [count2(result.packs.length, "pack change")] : [],
-    ...unproven.length > 0 ? [`not proven for ${unproven.map((t2) => t2.target).join(", ")}`] : []
-  ].join(" \xB7 ");
-  parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
-`));
-  const allowed = newlyAllowedRows(result);
-  if (allowed.length > 0) {
-    parts.push({
-      head: `
-${h2}# \u26A0 Newly allowed
-
-| target | requests | decision | example |
-|---|---|---|---|
-`,
-      lines: allowed,
-      tail: "",
-      cutNote: cutRows("regions")
-    });
-  }
-  const shared = sharedChanges(result).filter((s) => s.targets.length > 1);
-  const sharedIds = new Set(shared.map((s) => changeIdentity(s.item)));
-  if (shared.length > 0) {
-    parts.push({
-      head: `
-${h2}# ${SHARED_TITLE}
-
-| targets | field | change | verdict | set by |
-|---|---|---|---|---|
-`,
-      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
-      tail: "",
-      cutNote: cutRows("changes")
-    });
-  }
-  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
-  for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
-    const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
-    parts.push(fixed(`
-<details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
-
-`));
-    const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
-    if (own.length > 0) {
-      const rows = [...own].sort(byRisk).map((ch2) => changeRow(ch2));
-      parts.push({ head: "| field | change | verdict | set by |\n|---|---|---|---|\n", lines: rows, tail: "", cutNote: cutRows("changes") });
-    }
-    const sharedHere = t2.changes.length - own.length;
-    if (sharedHere > 0) {
-      const which = sharedHere === 1 ? "1 change shared with other targets is" : `${sharedHere} changes shared with other targets are`;
-      parts.push(fixed(`${own.length > 0 ? "\n" : ""}${which} listed under **${SHARED_TITLE}**.
-`));
-    }
-    const denied = regionsOf(t2, "tightened");
-    if (denied.length > 0) {
-      parts.push({
-        head: `
-**Newly denied**
-
-| requests | decision | example |
-|---|---|---|
-`,
-        lines: denied.map((r2) => regionRow(void 0, r2)),
-        tail: "",
-        cutNote: cutRows("regions")
-      });
-    }
-    if (!t2.proof.proven) parts.push(fixed(`
-_${escapeHtml(notProvenNote(t2.proof))}: a verdict of no change would be unfounded, so this target needs a person's review._
-`));
-    if (options.yamlDiff !== false) {
-      const patch = effectivePatch(t2, shortLabel(result.base), shortLabel(result.head));
-      if (patch.includes("@@")) {
-        const fence = patch.includes("```") ? "````" : "```";
-        parts.push({ head: `
-${fence}diff
-`, lines: patch.split("\n"), tail: `${fence}
-`, cutNote: (n) => `_\u2026 ${n} more diff lines not shown (comment size limit)._
-` });
-      }
-    }
-    parts.push(fixed("\n</details>\n"));
-  }
-  const unchanged = result.targets.filter((t2) => t2.verdict === "unchanged").map((t2) => t2.target);
-  if (unchanged.length > 0) parts.push(fixed(`
-Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
-`));
-  if (result.packs.length > 0) {
-    parts.push({
-      head: `
-**Packs**
-
-| pack | change | before | after |
-|---|---|---|---|
-`,
-      lines: result.packs.map((p2) => `| ${cell(p2.name, true)} | ${p2.change} | ${p2.before !== void 0 ? cell(p2.before, true) : "\u2014"} | ${p2.after !== void 0 ? cell(p2.after, true) : "\u2014"} |`),
-      tail: "",
-      cutNote: cutRows("packs")
-    });
-  }
-  return fit(parts, max);
-}
-function newlyAllowedRows(result) {
-  const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
-  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
-}
-function escapeHtml(s) {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-// src/diff/render-text.ts
-var ansi = (open5, close) => (s) => s === "" ? s : `\x1B[${open5}m${s}\x1B[${close}m`;
-var plain = (s) => s;
-var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
-var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
-function whoText(targets) {
-  return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
-}
-function changeLines({ targets, item: c3 }, p2) {
-  const parts = changeTexts(c3);
-  const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
-  const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
-  const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
-  const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
-  if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
-  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
-}
-var MAX_REGION_LINES = 20;
-function regionLines(title, verdict, result, paint, p2) {
-  const out = [];
-  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
-  for (const { targets, item: regions } of inTargets(lists)) {
-    if (out.length === 0) out.push(paint(p2.bold(title)));
-    out.push(`  ${targets.join(", ")} (${count2(regions.length, "region")})`);
-    for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
-      out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
-      out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
-    }
-    if (regions.length > MAX_REGION_LINES) out.push(p2.dim(`    \u2026 ${regions.length - MAX_REGION_LINES} more regions (--format json lists them all)`));
-  }
-  return out;
-}
-function renderDiffText(result, options = {}) {
-  const p2 = options.color === true ? COLOR : NO_COLOR;
-  const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
-  const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
-  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
-  const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
-  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
-  const group = (title, pred, paint) => {
-    const items = all.filter((x2) => pred(x2.item));
-    if (items.length === 0) return;
-    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
-  };
-  const section2 = (lines) => {
-    if (lines.length > 0) out.push("", ...lines);
-  };
-  group("\u26A0 Loosened", (c3) => c3.verdict === "loosened" || c3.verdict === "mixed", p2.red);
-  section2(regionLines("\u26A0 Newly allowed", "loosened", result, p2.red, p2));
-  group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
-  section2(regionLines("Newly denied", "tightened", result, p2.green, p2));
-  group("To review", (c3) => c3.verdict === "review", p2.yellow);
-  group("Neutral", (c3) => c3.verdict === "neutral", plain);
-  const targetNotes = result.targets.filter((t2) => t2.status !== "both" || !t2.proof.proven);
-  if (targetNotes.length > 0) {
-    out.push("", p2.bold("Targets"));
-    for (const t2 of targetNotes) {
-      if (t2.status !== "both") out.push(`  ${t2.target}: ${t2.status === "added" ? "new target (compared with an empty policy)" : "target removed"}`);
-      if (!t2.proof.proven) out.push(`  ${t2.target}: ${p2.yellow(notProvenNote(t2.proof))}`);
-    }
-  }
-  if (result.packs.length > 0) {
-    out.push("", p2.bold("Packs"));
-    for (const k2 of result.packs) {
-      const versions = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
-      out.push(`  ${k2.name}: ${k2.change} ${versions}`.trimEnd());
-    }
-  }
-  out.push("");
-  if (result.verdict === "unchanged") {
-    out.push(p2.green("\u2714 no changes to the effective policy"));
-  } else {
-    const changes = result.targets.flatMap((t2) => t2.changes);
-    const c3 = result.counts;
-    const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
-    out.push(
-      `${changeCounts(changes)} in ${count2(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count2(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count2(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count2(c3.toolChanges, "tool call")} changed` : "")
-    );
-  }
-  return `${out.join("\n")}
-`;
 }
 
 // src/lint/reporters/github.ts
@@ -40694,27 +41579,27 @@ function formatMarkdown(input, options = {}) {
   if (findings.length === 0) return head;
   const rows = findings.map((f) => row(f, options.linkBase));
   const note = (n) => `
-\u2026 ${count(n, "more finding")} not shown
+\u2026 ${count2(n, "more finding")} not shown
 `;
   const reserve = note(findings.length).length;
   let out = `${head}
 ${TABLE_HEAD}`;
-  let shown = 0;
+  let shown2 = 0;
   for (const r2 of rows) {
-    const isLast = shown === rows.length - 1;
+    const isLast = shown2 === rows.length - 1;
     if (out.length + r2.length + (isLast ? 0 : reserve) > maxChars) break;
     out += r2;
-    shown++;
+    shown2++;
   }
-  if (shown === rows.length) return out;
-  if (shown === 0) return `${head}${note(rows.length)}`;
-  return out + note(rows.length - shown);
+  if (shown2 === rows.length) return out;
+  if (shown2 === 0) return `${head}${note(rows.length)}`;
+  return out + note(rows.length - shown2);
 }
 function summaryLine(input) {
   const { errors, warnings, infos, files: files2 } = input.summary;
-  const where2 = `in ${count(files2, "file")}`;
+  const where2 = `in ${count2(files2, "file")}`;
   if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where2}`;
-  return `**edict lint**: ${EMOJI2.error} ${count(errors, "error")}, ${EMOJI2.warning} ${count(warnings, "warning")}, ${EMOJI2.info} ${count(infos, "info")} ${where2}`;
+  return `**edict lint**: ${EMOJI2.error} ${count2(errors, "error")}, ${EMOJI2.warning} ${count2(warnings, "warning")}, ${EMOJI2.info} ${count2(infos, "info")} ${where2}`;
 }
 function row(f, linkBase) {
   const where2 = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
@@ -40823,7 +41708,7 @@ function fnv1a64(text2) {
 }
 
 // src/lint/reporters/text.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var TAB_WIDTH = 4;
 var MAX_EXCERPT_WIDTH = 120;
 var CUT_CONTEXT = 30;
@@ -40874,10 +41759,10 @@ ${" ".repeat(locWidth + 13)}`);
 function summaryLine2(input, p2) {
   const { errors, warnings, infos, files: files2 } = input.summary;
   const total = errors + warnings + infos;
-  if (total === 0) return p2.green(`\u2714 no problems in ${count(files2, "file")}`);
+  if (total === 0) return p2.green(`\u2714 no problems in ${count2(files2, "file")}`);
   const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
   return paint(
-    p2.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files2, "file")}`)
+    p2.bold(`\u2716 ${count2(total, "problem")} (${count2(errors, "error")}, ${count2(warnings, "warning")}, ${count2(infos, "info")}) in ${count2(files2, "file")}`)
   );
 }
 function location(f) {
@@ -40885,7 +41770,7 @@ function location(f) {
 }
 function displayPath(file, cwd) {
   if (cwd === void 0 || cwd === "" || cwd === ".") return file;
-  return posix.relative(cwd, file) || file;
+  return posix2.relative(cwd, file) || file;
 }
 function splitLines2(text2) {
   return text2?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
@@ -40894,36 +41779,36 @@ function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
 }
 function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
-  const { at, shown } = layouts.of(line);
+  const { at, shown: shown2 } = layouts.of(line);
   const s = Math.min(Math.max(column - 1, 0), line.length);
   const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
   const start = at[s];
   const end = at[e];
-  if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
+  if (shown2.length <= maxWidth) return { text: shown2, caretStart: start, caretLength: Math.max(1, end - start) };
   const room = maxWidth - 2 * ELLIPSIS.length;
-  let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
-  if (isLowSurrogate(shown.charCodeAt(from))) from++;
-  let to = Math.min(from + room, shown.length);
-  if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
+  let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown2.length - room);
+  if (isLowSurrogate(shown2.charCodeAt(from))) from++;
+  let to = Math.min(from + room, shown2.length);
+  if (to < shown2.length && isLowSurrogate(shown2.charCodeAt(to))) to--;
   const prefix = from > 0 ? ELLIPSIS : "";
-  const suffix = to < shown.length ? ELLIPSIS : "";
+  const suffix = to < shown2.length ? ELLIPSIS : "";
   const caretStart = Math.min(start, to) - from + prefix.length;
-  return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
+  return { text: prefix + shown2.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
 }
 var LayoutMemo = class {
   last;
   of(line) {
     if (this.last?.line === line) return this.last.layout;
     const at = [];
-    let shown = "";
+    let shown2 = "";
     for (let i2 = 0; i2 < line.length; i2++) {
-      at.push(shown.length);
+      at.push(shown2.length);
       const c3 = line[i2];
-      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-      else shown += sanitize(c3);
+      if (c3 === "	") shown2 += " ".repeat(TAB_WIDTH - shown2.length % TAB_WIDTH);
+      else shown2 += sanitize(c3);
     }
-    at.push(shown.length);
-    const layout = { at, shown };
+    at.push(shown2.length);
+    const layout = { at, shown: shown2 };
     this.last = { line, layout };
     return layout;
   }
@@ -41115,20 +42000,20 @@ function parseResource(resource) {
   return resource;
 }
 function parseDataRequest(text2) {
-  let request;
+  let request2;
   try {
-    request = JSON.parse(text2);
+    request2 = JSON.parse(text2);
   } catch (e) {
     throw usage("--data", DATA_FORM, text2, `not valid JSON: ${e.message}`);
   }
-  const problem = requestProblem(request, /* @__PURE__ */ new Date());
+  const problem = requestProblem(request2, /* @__PURE__ */ new Date());
   if (problem !== void 0) throw usage("--data", DATA_FORM, text2, problem);
-  return request;
+  return request2;
 }
 function parseQuestion(opts) {
   const access2 = opts.action !== void 0 || opts.resource !== void 0;
-  const asked = [access2, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
-  if (asked !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
+  const asked2 = [access2, opts.tool !== void 0, opts.data !== void 0].filter(Boolean).length;
+  if (asked2 !== 1) throw new EdictError("USAGE", "ask exactly one question: --action and --resource, or --tool URI, or --data JSON");
   if (!access2 && ((opts.context ?? []).length > 0 || opts.contextJson !== void 0)) {
     throw new EdictError("USAGE", "--context and --context-json belong to an access request (--action and --resource)");
   }
@@ -41192,10 +42077,10 @@ Examples:
 }
 
 // src/cli/commands/init.ts
-import { existsSync as existsSync2, statSync as statSync2 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname4, join as join10, relative as relative4, resolve as resolve6 } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
+import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename5, dirname as dirname5, join as join13, relative as relative4, resolve as resolve8 } from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 
 // src/model/schemas/index.ts
 function publishedSchemas() {
@@ -41208,6 +42093,836 @@ function publishedSchemas() {
   return out;
 }
 
+// src/pack/sources/git-cache.ts
+import { execFile } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+
+// src/pack/sources/git-refs.ts
+import { isAbsolute as isAbsolute3, resolve as resolve6 } from "node:path";
+var COMMIT_ID2 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+var ALLOWED_SCHEMES = ["https", "http", "ssh", "git", "file"];
+var SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:/;
+function gitLocationOf(git, root) {
+  if (git.trim() === "" || /[\0\r\n]/.test(git)) return { ok: false, message: "git must be a repository URL or a path" };
+  if (git.startsWith("-")) return { ok: false, message: `git "${git}" must not start with "-"` };
+  const scheme = URL_SCHEME.exec(git)?.[1]?.toLowerCase();
+  if (scheme !== void 0) {
+    if (!ALLOWED_SCHEMES.includes(scheme)) {
+      return { ok: false, message: `git "${git}" uses ${scheme}://; use one of ${ALLOWED_SCHEMES.map((s) => `${s}://`).join(", ")} or a local path` };
+    }
+    return { ok: true, url: git };
+  }
+  if (SCP_LIKE.test(git)) return { ok: true, url: git };
+  if (/^[a-z][a-z0-9+.-]*::/i.test(git)) return { ok: false, message: `git "${git}" names a git remote helper; use a URL or a local path` };
+  return { ok: true, url: isAbsolute3(git) ? git : resolve6(root, git) };
+}
+function withoutCredentials(url) {
+  return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
+}
+function refProblem(ref) {
+  const ok2 = /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(ref) && !ref.includes("..") && !ref.includes("//") && !ref.endsWith("/") && !ref.endsWith(".") && !ref.endsWith(".lock") && !ref.split("/").some((part) => part.startsWith("."));
+  return ok2 ? void 0 : `ref "${ref}" is not a branch or tag name (letters, digits, ".", "_", "-", "+" and "/"), e.g. main or v1.2.0`;
+}
+function refCandidates(ref) {
+  if (ref.startsWith("refs/")) return [ref];
+  return [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
+function parseLsRemote(output) {
+  const refs = /* @__PURE__ */ new Map();
+  let headTarget;
+  for (const line of output.split("\n")) {
+    const symref = /^ref: (\S+)\tHEAD$/.exec(line);
+    if (symref) {
+      headTarget = symref[1];
+      continue;
+    }
+    const m = /^([0-9a-f]+)\t(.+)$/.exec(line);
+    if (m && COMMIT_ID2.test(m[1])) refs.set(m[2], m[1]);
+  }
+  return { refs, ...headTarget !== void 0 ? { headTarget } : {} };
+}
+function commitOfRef(remote, ref) {
+  for (const name of refCandidates(ref)) {
+    const commit = remote.refs.get(`${name}^{}`) ?? remote.refs.get(name);
+    if (commit !== void 0) return { ref: name, commit };
+  }
+  return void 0;
+}
+function formatGitPin(url, commit, name) {
+  return `git+${url}@${commit}#packs/${name}`;
+}
+function parseGitPin(pin) {
+  const m = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
+  return m ? { url: m[1], commit: m[2], name: m[3] } : void 0;
+}
+
+// src/pack/sources/git-cache.ts
+var GIT_CACHE_DIR = ".edict/cache/git";
+var NETWORK_TIMEOUT_MS = 12e4;
+var LOCAL_TIMEOUT_MS = 3e4;
+var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
+function gitEnv() {
+  const env = { ...process.env };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_SSH_COMMAND ??= "ssh -o BatchMode=yes";
+  env.GIT_ALLOW_PROTOCOL = ALLOWED_SCHEMES.join(":");
+  return env;
+}
+var GitFailure = class extends Error {
+};
+function runGit(args, options = {}) {
+  return new Promise((resolve14, reject) => {
+    execFile(
+      "git",
+      args,
+      { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
+      (error2, stdout, stderr) => {
+        if (!error2) return resolve14(stdout);
+        const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
+        const how = error2.code === "ENOENT" ? "git is not installed or not on PATH" : error2.killed ? "git took too long and was stopped" : `git exited with ${String(error2.code)}`;
+        reject(new GitFailure(said ?? how));
+      }
+    );
+  });
+}
+async function lsRemote(url, patterns, symref = false) {
+  const args = ["ls-remote", ...symref ? ["--symref"] : [], "--end-of-options", url, ...patterns];
+  return (await runGit(args, { timeout: NETWORK_TIMEOUT_MS })).toString("utf8");
+}
+var CACHE_GITIGNORE = "# edict's cache of fetched pack sources: never committed\n*\n";
+var GitCache = class {
+  /** `<root>/.edict/cache`. */
+  cacheRoot;
+  dir;
+  constructor(root, url) {
+    this.cacheRoot = join12(root, ".edict", "cache");
+    this.dir = join12(root, ...GIT_CACHE_DIR.split("/"), createHash2("sha256").update(url).digest("hex").slice(0, 16));
+  }
+  git(args, timeout) {
+    return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
+  }
+  async ensure() {
+    if (existsSync3(join12(this.dir, "HEAD"))) return;
+    await mkdir3(this.dir, { recursive: true });
+    const ignore = join12(this.cacheRoot, ".gitignore");
+    if (!existsSync3(ignore)) await writeFile2(ignore, CACHE_GITIGNORE);
+    await runGit(["init", "--bare", "--quiet", "--", this.dir]);
+  }
+  /** Whether the commit is here already (the object itself, not a tag that points at it). */
+  async has(commit) {
+    if (!existsSync3(join12(this.dir, "HEAD"))) return false;
+    return this.git(["cat-file", "-t", commit]).then(
+      (type) => type.toString("utf8").trim() === "commit",
+      () => false
+    );
+  }
+  /** Makes `commit` (a full id) available, fetching it from `url` when it is not cached. */
+  async obtain(url, commit) {
+    if (await this.has(commit)) return;
+    await this.ensure();
+    await this.git(["fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, `+${commit}:refs/edict/${commit}`], NETWORK_TIMEOUT_MS);
+    if (!await this.has(commit)) throw new GitFailure(`${commit} is not a commit`);
+  }
+  /**
+   * The files under `packs/` at `commit`, relative to it (`<name>/metadata.yaml`, …): only the
+   * files a pack is made of; links are not followed, and a file over the size cap reads as too
+   * large, as from disk.
+   */
+  async packFiles(commit) {
+    const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
+    const entries = [];
+    for (const record of listing.split("\0")) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record);
+      if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
+      const path2 = m[5].slice("packs/".length);
+      const slash = path2.indexOf("/");
+      if (!m[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
+      entries.push({ path: path2, id: m[3], size: Number(m[4]) });
+    }
+    const small = entries.filter((e) => e.size <= MAX_FILE_BYTES);
+    const read = await catFileBatch(this.dir, small.map((e) => e.id));
+    const bytes = /* @__PURE__ */ new Map();
+    small.forEach((e, i2) => {
+      const r2 = read[i2];
+      if ("bytes" in r2) bytes.set(e.path, r2.bytes);
+    });
+    return entries.map((e) => ({ path: e.path, bytes: bytes.get(e.path) ?? new Uint8Array(MAX_FILE_BYTES + 1) }));
+  }
+};
+
+// src/pack/sources/git-source.ts
+function failure(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+function gitSource(config, options) {
+  const name = config.name;
+  const written = config.git ?? "";
+  const pinUrl = withoutCredentials(written);
+  const shown2 = pinUrl;
+  const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
+  const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown2}): ${message}`, cause === void 0 ? {} : { cause });
+  const location2 = gitLocationOf(written, options.root);
+  const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
+  const url = location2.ok ? location2.url : "";
+  const cache2 = new GitCache(options.root, url);
+  const checked = () => {
+    if (problem !== void 0) throw configError(problem);
+  };
+  let resolved;
+  const packsAt = /* @__PURE__ */ new Map();
+  async function resolveRef() {
+    let output;
+    try {
+      output = config.ref === void 0 ? await lsRemote(url, ["HEAD"], true) : await lsRemote(url, refCandidates(config.ref).flatMap((r2) => [r2, `${r2}^{}`]));
+    } catch (e) {
+      throw sourceError2(`cannot list its branches and tags: ${failure(e)}. Check the URL and your access to it`, e);
+    }
+    const remote = parseLsRemote(output);
+    if (config.ref === void 0) {
+      const commit = remote.refs.get("HEAD");
+      if (commit === void 0) throw sourceError2("the repository has no default branch (is it empty?); push a branch or set ref: in edict.yaml");
+      return { ref: remote.headTarget ?? "HEAD", commit };
+    }
+    const found = commitOfRef(remote, config.ref);
+    if (!found) throw sourceError2(`has no branch or tag named ${config.ref}; fix ref: in edict.yaml`);
+    return found;
+  }
+  function read(commit) {
+    let packs = packsAt.get(commit);
+    if (!packs) {
+      packs = cache2.packFiles(commit).then((files2) => ({ ...toShippedPacks(files2), source: `packs at ${commit.slice(0, 12)}` }));
+      packsAt.set(commit, packs);
+    }
+    return packs;
+  }
+  async function current() {
+    checked();
+    const at = await (resolved ??= resolveRef());
+    try {
+      await cache2.obtain(url, at.commit);
+      return { at, packs: await read(at.commit) };
+    } catch (e) {
+      throw sourceError2(`cannot fetch ${at.ref} (commit ${at.commit}): ${failure(e)}`, e);
+    }
+  }
+  async function pinned(pin, packName, version) {
+    const refuse2 = (message) => new EdictError("PACK_PIN_MISMATCH", `${packName} ${version} was installed from ${pin}, but ${message}. Run \`edict pack install ${packName}\` to install what the source offers now`);
+    const parsed = parseGitPin(pin);
+    if (!parsed) throw refuse2(`that is not a git pin (git+<url>@<commit>#packs/<name>), so git source ${name} cannot produce it`);
+    if (parsed.url !== pinUrl) throw refuse2(`git source ${name} now reads ${shown2}`);
+    if (parsed.name !== packName) throw refuse2(`the pin names packs/${parsed.name}`);
+    try {
+      await cache2.obtain(url, parsed.commit);
+    } catch (e) {
+      try {
+        await lsRemote(url, ["HEAD"]);
+      } catch (unreachable) {
+        throw sourceError2(`cannot reach it to fetch commit ${parsed.commit}: ${failure(unreachable)}`, unreachable);
+      }
+      throw refuse2(`commit ${parsed.commit} cannot be fetched from ${shown2} any more (${failure(e)})`);
+    }
+    let packs;
+    try {
+      packs = await read(parsed.commit);
+    } catch (e) {
+      throw sourceError2(`cannot read commit ${parsed.commit}: ${failure(e)}`, e);
+    }
+    const pack = packs.packs.get(packName);
+    if (!pack) throw refuse2(`commit ${parsed.commit} has no packs/${packName}`);
+    if (pack.version !== version) throw refuse2(`packs/${packName} at commit ${parsed.commit} is version ${pack.version}`);
+    return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, parsed.commit, packName) } };
+  }
+  return {
+    name,
+    kind: "git",
+    async offers() {
+      return offersOf((await current()).packs, name);
+    },
+    async fetch(packName, version, pin) {
+      checked();
+      if (pin !== void 0) return pinned(pin, packName, version);
+      const { at, packs } = await current();
+      const pack = packAt(packs, packName, version, `git source ${name} (${shown2} at ${at.ref}, commit ${at.commit.slice(0, 12)})`);
+      return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, at.commit, packName) } };
+    }
+  };
+}
+
+// src/pack/sources/repository-source.ts
+function repositorySource(root, repo) {
+  let folder;
+  try {
+    folder = packsSourceOf(repo);
+  } catch {
+    folder = void 0;
+  }
+  return folderSource({
+    name: REPOSITORY_SOURCE,
+    kind: "repository",
+    where: `${folder ?? "the pack folder"}/ in the repository`,
+    read: () => readShippedPacks(root, folder ?? packsSourceOf(repo))
+  });
+}
+
+// src/pack/sources/url-source.ts
+import { isAbsolute as isAbsolute4, resolve as resolve7 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/pack/remote/envelope.ts
+var import_semver12 = __toESM(require_semver2(), 1);
+var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
+var PACK_FORMAT = "edict.pack/v1";
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var utf8 = new TextEncoder();
+function toPackPayload(pack) {
+  if (pack.problems.length > 0) {
+    throw new EdictError("PACK_ERROR", `pack ${pack.name} has problems and cannot be published: ${pack.problems.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
+  }
+  const files2 = {};
+  for (const f of pack.files) {
+    try {
+      files2[f.path] = strictUtf8.decode(f.bytes);
+    } catch (e) {
+      throw new EdictError("PACK_ERROR", `packs/${pack.name}/${f.path} is not UTF-8 text; save it as UTF-8 and publish again`, { cause: e });
+    }
+  }
+  return {
+    format: PACK_FORMAT,
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    ...pack.description !== void 0 ? { description: pack.description } : {},
+    dependencies: pack.dependencies.map((d) => d.raw),
+    ...pack.band ? { band: { min: pack.band.min, max: pack.band.max } } : {},
+    checksum: pack.checksum,
+    files: files2
+  };
+}
+function signPack(pack, privateKeys) {
+  const payload = toPackPayload(pack);
+  const envelope = signEnvelope(canonicalBytes(payload), PACK_PAYLOAD_TYPE, privateKeys);
+  const bytes = toEnvelopeBytes(envelope);
+  return { bytes, sha256: sha256Hex(bytes), payload, keyids: envelope.signatures.map((s) => s.keyid) };
+}
+function refuse(code2, label, message, cause) {
+  return new EdictError(code2, `${label}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function checkCanonical(bytes, label) {
+  let canonical;
+  try {
+    canonical = toEnvelopeBytes(parseEnvelope(bytes));
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `not a signed pack envelope (${e.message}); it was damaged or is not a file \`edict pack publish\` wrote`, e);
+  }
+  if (canonical.length !== bytes.length || canonical.some((b2, i2) => b2 !== bytes[i2])) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, "the envelope is not in the canonical form `edict pack publish` writes; it was altered after signing");
+  }
+}
+function toPayload(bytes, label) {
+  let value;
+  try {
+    value = parseStrictJson(strictUtf8.decode(bytes), { maxDepth: 8 });
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not strict JSON (${e.message})`, e);
+  }
+  const bad = (what) => {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not an ${PACK_FORMAT} pack: ${what}; ask the publisher to publish it again with \`edict pack publish\``);
+  };
+  if (!isRecord(value)) return bad("expected an object");
+  if (value.format !== PACK_FORMAT) return bad(`format is ${JSON.stringify(value.format)}, expected "${PACK_FORMAT}"`);
+  const { name, version, layer, description, dependencies, band, checksum, files: files2 } = value;
+  if (typeof name !== "string" || packNameProblem(name) !== void 0) return bad("name must be a valid pack name");
+  if (typeof version !== "string" || import_semver12.default.valid(version) === null) return bad("version must be a semantic version");
+  if (typeof layer !== "string" || !LAYERS.includes(layer)) return bad(`layer must be one of ${LAYERS.join(", ")}`);
+  if (description !== void 0 && typeof description !== "string") return bad("description must be a string");
+  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return bad("dependencies must be a list of strings");
+  if (band !== void 0 && (!isRecord(band) || typeof band.min !== "number" || typeof band.max !== "number")) return bad("band must be {min, max}");
+  if (typeof checksum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(checksum)) return bad("checksum must be sha256:<64 hex>");
+  if (!isRecord(files2)) return bad("files must map paths to text");
+  for (const [path2, text2] of Object.entries(files2)) {
+    if (!isPackContentPath(path2) || path2.split("/").some((s) => s === ".." || s === ".")) return bad(`files has ${JSON.stringify(path2.slice(0, 100))}, which is not a pack file`);
+    if (typeof text2 !== "string") return bad(`files[${JSON.stringify(path2)}] must be text`);
+  }
+  return value;
+}
+function verifyPackEnvelope(bytes, trustedKeys, label = "pack envelope") {
+  if (trustedKeys.length === 0) throw new TypeError("verifyPackEnvelope: at least one trusted key is required");
+  checkCanonical(bytes, label);
+  let verified;
+  try {
+    verified = verifyEnvelope(bytes, { trustedKeys, expectedPayloadType: PACK_PAYLOAD_TYPE });
+  } catch (e) {
+    if (!isEdictError(e)) throw e;
+    throw refuse("PACK_SIGNATURE_ERROR", label, `${e.code}: ${e.message}`, e);
+  }
+  const payload = toPayload(verified.payload, label);
+  const files2 = Object.entries(payload.files).map(([path2, text2]) => ({ path: path2, bytes: utf8.encode(text2) }));
+  const actual = packChecksum(files2);
+  if (actual !== payload.checksum) throw refuse("PACK_DIGEST_MISMATCH", label, `pack checksum is ${actual} but the payload says ${payload.checksum}`);
+  const read = toShippedPack(payload.name, files2);
+  const pack = read.pack;
+  const nameProblem = read.problems.find((p2) => p2.pointer === "/__pack_meta/name");
+  if (nameProblem) throw refuse("PACK_NAME_MISMATCH", label, `the payload names pack ${payload.name} but ${nameProblem.message}`);
+  if (!pack || read.problems.length > 0) {
+    const problems = read.problems.map((p2) => p2.message).join("; ");
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed pack ${payload.name} ${payload.version} is not a valid pack (${problems || "no metadata.yaml"}); ask the publisher to fix it and publish a new version`);
+  }
+  if (pack.version !== payload.version) throw refuse("PACK_NAME_MISMATCH", label, `the payload says version ${payload.version} but its metadata.yaml says ${pack.version}`);
+  if (pack.layer !== payload.layer) throw refuse("PACK_NAME_MISMATCH", label, `the payload says layer ${payload.layer} but its metadata.yaml says ${pack.layer}`);
+  return { pack, payload, keyids: verified.keyids };
+}
+
+// src/pack/remote/pack-index.ts
+var import_semver13 = __toESM(require_semver2(), 1);
+var PACK_INDEX_FORMAT = "edict.pack-index/v1";
+var PACK_INDEX_FILE = "index.json";
+function envelopeFileName(name, version) {
+  return `${name}-${version}.pack.json`;
+}
+function compareEntries(a, b2) {
+  if (a.name !== b2.name) return a.name < b2.name ? -1 : 1;
+  const va = import_semver13.default.valid(a.version);
+  const vb = import_semver13.default.valid(b2.version);
+  if (va !== null && vb !== null) return import_semver13.default.compareBuild(va, vb);
+  return a.version < b2.version ? -1 : a.version > b2.version ? 1 : 0;
+}
+function parsePackIndex(bytes) {
+  let value;
+  try {
+    value = parseStrictJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes), { maxDepth: 16 });
+  } catch (e) {
+    return { ok: false, problem: `not strict JSON (${e.message})` };
+  }
+  if (!isRecord(value)) return { ok: false, problem: "expected an object {format, packs}" };
+  if (value.format !== PACK_INDEX_FORMAT) return { ok: false, problem: `format is ${JSON.stringify(value.format)?.slice(0, 80)}, expected "${PACK_INDEX_FORMAT}"` };
+  if (!Array.isArray(value.packs)) return { ok: false, problem: "packs must be a list" };
+  const packs = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i2, e] of value.packs.entries()) {
+    const at = `packs[${i2}]`;
+    if (!isRecord(e)) return { ok: false, problem: `${at} must be an object` };
+    const { name, version, layer, description, dependencies, url, sha256: sha2563 } = e;
+    if (typeof name !== "string" || packNameProblem(name) !== void 0) return { ok: false, problem: `${at}.name must be a valid pack name` };
+    if (typeof version !== "string" || import_semver13.default.valid(version) === null || import_semver13.default.valid(version) !== version) return { ok: false, problem: `${at}.version must be a semantic version (e.g. "1.0.0")` };
+    if (typeof layer !== "string" || !LAYERS.includes(layer)) return { ok: false, problem: `${at}.layer must be one of ${LAYERS.join(", ")}` };
+    if (description !== void 0 && typeof description !== "string") return { ok: false, problem: `${at}.description must be a string` };
+    if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
+    if (typeof url !== "string" || url === "") return { ok: false, problem: `${at}.url must be the envelope's URL` };
+    if (typeof sha2563 !== "string" || !/^[0-9a-f]{64}$/.test(sha2563)) return { ok: false, problem: `${at}.sha256 must be 64 lowercase hex characters` };
+    const key2 = `${name}@${version}`;
+    if (seen.has(key2)) return { ok: false, problem: `${at}: ${key2} is listed twice` };
+    seen.add(key2);
+    packs.push({ name, version, layer, ...description !== void 0 ? { description } : {}, dependencies: [...dependencies], url, sha256: sha2563 });
+  }
+  return { ok: true, index: { format: PACK_INDEX_FORMAT, packs: packs.sort(compareEntries) } };
+}
+function toPackIndexBytes(packs) {
+  const sorted2 = [...packs].sort(compareEntries).map((p2) => ({
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.description !== void 0 ? { description: p2.description } : {},
+    dependencies: [...p2.dependencies],
+    url: p2.url,
+    sha256: p2.sha256
+  }));
+  return new TextEncoder().encode(JSON.stringify({ format: PACK_INDEX_FORMAT, packs: sorted2 }, null, 2) + "\n");
+}
+
+// src/pack/remote/retrieve.ts
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/loader/fetch.ts
+var MAX_REDIRECTS = 5;
+function abortable(promise, signal) {
+  return new Promise((resolve14, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve14(value);
+      },
+      (error2) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error2);
+      }
+    );
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError2(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, size, maxBytes) {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, declared.trim(), maxBytes);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    out.set(c3, offset);
+    offset += c3.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) {
+      if (response.type === "opaqueredirect") {
+        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+      }
+      return response;
+    }
+    const location2 = response.headers.get("location");
+    discard(response);
+    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location2, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+// src/pack/remote/retrieve.ts
+function displayUrl(url) {
+  if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
+  return `${url.origin}${url.pathname}`;
+}
+function sourceError(message, cause) {
+  return new EdictError("PACK_SOURCE_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function authHint(status, options) {
+  if (status !== 401 && status !== 403) return options.hint;
+  if (options.tokenEnv === void 0) return "the host wants credentials: set `token_env` on the source in edict.yaml and put a token in that variable";
+  if (options.token === void 0) return `the host wants credentials: set the environment variable ${options.tokenEnv} to a token with read access`;
+  return `the token in ${options.tokenEnv} was refused: check that it is valid and may read this location`;
+}
+async function readFileUrl(url, options) {
+  const shown2 = displayUrl(url);
+  let read;
+  try {
+    read = await readBounded(fileURLToPath2(url), options.maxBytes, { regularFile: true, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (e) {
+    const code2 = e.code ?? e.message;
+    throw sourceError(`${options.who}: cannot read ${shown2} (${code2}); ${options.hint}`, e);
+  }
+  if (read.status === "not-a-file") throw sourceError(`${options.who}: ${shown2} is not a file; ${options.hint}`);
+  if (read.status === "too-large") throw sourceError(`${options.who}: ${shown2} is larger than ${options.maxBytes} bytes, too large to be a pack file`);
+  return read.bytes;
+}
+async function readHttpUrl(url, options) {
+  const shown2 = displayUrl(url);
+  const label = `${options.who}: ${shown2}`;
+  const never2 = new AbortController().signal;
+  try {
+    return await withDeadline(label, options.timeoutMs, never2, async (signal) => {
+      const response = await request(url.href, {
+        fetch: options.fetch,
+        signal,
+        label,
+        headers: { accept: "application/json" },
+        ...options.token !== void 0 && options.authOrigin !== void 0 ? { authorization: `Bearer ${options.token}`, authOrigin: options.authOrigin } : {}
+      });
+      if (response.status < 200 || response.status > 299) {
+        response.body?.cancel().catch(() => void 0);
+        const text2 = response.statusText ? ` ${response.statusText}` : "";
+        throw sourceError(`${label}: HTTP ${response.status}${text2}; ${authHint(response.status, options)}`);
+      }
+      return readBodyBounded(response, options.maxBytes, signal, label);
+    });
+  } catch (e) {
+    if (isEdictError(e) && e.code === "PACK_SOURCE_ERROR") throw e;
+    const reason2 = isEdictError(e) ? e.message : e.message;
+    throw sourceError(`${reason2.startsWith(label) ? reason2 : `${label}: ${reason2}`}; ${options.hint}`, e);
+  }
+}
+async function retrieveBytes(url, options) {
+  if (url.protocol === "file:") return readFileUrl(url, options);
+  if (url.protocol === "http:" || url.protocol === "https:") return readHttpUrl(url, options);
+  throw sourceError(`${options.who}: cannot read ${url.protocol} URLs; use https://, http://, file:// or a local path`);
+}
+
+// src/pack/sources/url-source.ts
+var MAX_INDEX_BYTES = 5 * 1024 * 1024;
+var MAX_ENVELOPE_BYTES = 5 * 1024 * 1024;
+var DEFAULT_TIMEOUT_MS = 3e4;
+var CONFIG_FILE2 = { position: { file: "edict.yaml" } };
+function toIndexUrl(url, root, sourceName) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (e) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url "${url}" is not a valid URL`, { ...CONFIG_FILE2, cause: e });
+    }
+    if (!["http:", "https:", "file:"].includes(parsed.protocol)) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url must use https://, http:// or file://, or be a local path (got ${parsed.protocol})`, CONFIG_FILE2);
+    }
+    return parsed;
+  }
+  return pathToFileURL(isAbsolute4(url) ? url : resolve7(root, url));
+}
+function checkEnvelopeUrl(index, envelope, who) {
+  const allowed = index.protocol === "https:" ? ["https:"] : index.protocol === "http:" ? ["http:", "https:"] : ["file:"];
+  if (!allowed.includes(envelope.protocol)) {
+    throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index points at ${envelope.protocol} URL ${displayUrl(envelope)}, but an index read over ${index.protocol} may only point at ${allowed.join(" or ")} URLs; ask the publisher to fix index.json`);
+  }
+}
+function parseUrlPin(pin) {
+  const m = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
+  return m ? { url: m[1], sha256: m[2] } : void 0;
+}
+function urlSource(config, options) {
+  const name = config.name;
+  const who = `source ${name}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const tokenEnv = config.token_env;
+  const tokenValue = tokenEnv === void 0 ? void 0 : options.env[tokenEnv]?.trim();
+  const token = tokenValue === void 0 || tokenValue === "" ? void 0 : tokenValue;
+  let indexUrl;
+  let keys;
+  let index;
+  const location2 = () => {
+    if (config.url === void 0 || config.url.trim() === "") throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`url\`, the address of its index.json`, CONFIG_FILE2);
+    if (config.keys === void 0 || config.keys.length === 0) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`keys\`, the public key files its packs must be signed with (e.g. keys: [keys/${name}-packs.pub])`, CONFIG_FILE2);
+    }
+    return indexUrl ??= toIndexUrl(config.url.trim(), options.root, name);
+  };
+  const trustedKeys = () => {
+    location2();
+    if (keys) return keys;
+    try {
+      keys = readPublicKeys(config.keys.map((k2) => resolve7(options.root, k2)));
+    } catch (e) {
+      const message = isEdictError(e) ? e.message : e.message;
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: keys: ${message}`, { ...CONFIG_FILE2, cause: e });
+    }
+    return keys;
+  };
+  const retrieveOptions = (maxBytes, hint) => {
+    const url = location2();
+    return {
+      maxBytes,
+      timeoutMs,
+      fetch: options.fetch ?? globalThis.fetch,
+      // credential leak: the token goes to the index's origin only, never to another host
+      ...token !== void 0 && url.protocol !== "file:" ? { token, authOrigin: url.origin } : {},
+      ...tokenEnv !== void 0 ? { tokenEnv } : {},
+      who,
+      hint
+    };
+  };
+  const readIndex = async () => {
+    const url = location2();
+    const bytes = await retrieveBytes(url, retrieveOptions(MAX_INDEX_BYTES, `check the url of source ${name} in edict.yaml (it names the index.json \`edict pack publish\` wrote), or run offline without it`));
+    const parsed = parsePackIndex(bytes);
+    if (!parsed.ok) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: ${displayUrl(url)} is not an edict pack index (${parsed.problem}); point the source at the index.json \`edict pack publish\` wrote`);
+    }
+    return parsed.index;
+  };
+  const loadIndex = () => {
+    location2();
+    index ??= readIndex().catch((e) => {
+      index = void 0;
+      throw e;
+    });
+    return index;
+  };
+  const envelopeUrl = (href) => {
+    const base = location2();
+    let url;
+    try {
+      url = new URL(href, base);
+    } catch (e) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index lists an invalid envelope url; ask the publisher to fix index.json`, { cause: e });
+    }
+    checkEnvelopeUrl(base, url, who);
+    return url;
+  };
+  return {
+    name,
+    kind: "url",
+    async offers() {
+      const { packs } = await loadIndex();
+      return packs.map((p2) => ({
+        name: p2.name,
+        version: p2.version,
+        layer: p2.layer,
+        ...p2.description !== void 0 ? { description: p2.description } : {},
+        dependencies: [...p2.dependencies],
+        source: name
+      }));
+    },
+    async fetch(packName, version, pin) {
+      const keyring = trustedKeys();
+      const { packs } = await loadIndex();
+      const entry = packs.find((p2) => p2.name === packName && p2.version === version);
+      const pinned = pin === void 0 ? void 0 : parseUrlPin(pin);
+      if (pin !== void 0 && pinned === void 0) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${who}: the recorded resolved value for ${packName} ${version} is not "<envelope url>#sha256:<hex>"; reinstall it with \`edict pack install ${packName}@${version}\``);
+      }
+      let url;
+      if (entry) url = envelopeUrl(entry.url);
+      else if (pinned) url = envelopeUrl(pinned.url);
+      else {
+        const versions2 = packs.filter((p2) => p2.name === packName).map((p2) => p2.version);
+        throw new EdictError(
+          "PACK_SOURCE_ERROR",
+          `${who} has no ${packName} ${version}${versions2.length > 0 ? ` (it offers ${versions2.join(", ")})` : ` (it offers no pack named ${packName})`}; run \`edict pack list\` to see what is available`
+        );
+      }
+      const shown2 = displayUrl(url);
+      const label = `${who}: ${shown2}`;
+      const bytes = await retrieveBytes(url, retrieveOptions(MAX_ENVELOPE_BYTES, `the index of source ${name} lists ${packName} ${version} but its envelope cannot be read; ask the publisher to fix the folder`));
+      const sha2563 = sha256Hex(bytes);
+      if (entry && sha2563 !== entry.sha256) {
+        throw new EdictError("PACK_DIGEST_MISMATCH", `${label}: sha256 is ${sha2563} but the index lists ${entry.sha256}; the file was changed after publishing (refused; nothing installed)`);
+      }
+      const verified = verifyPackEnvelope(bytes, keyring, label);
+      if (verified.payload.name !== packName || verified.payload.version !== version) {
+        throw new EdictError("PACK_NAME_MISMATCH", `${label}: asked for ${packName} ${version} but the signed pack is ${verified.payload.name} ${verified.payload.version} (refused; nothing installed)`);
+      }
+      if (pinned && pinned.sha256 !== sha2563) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${label}: the lock records sha256 ${pinned.sha256} for ${packName} ${version} but the source now serves ${sha2563}; a published version changed, ask the publisher why (or run \`edict pack upgrade ${packName}\` to accept the new bytes)`);
+      }
+      return { pack: verified.pack, origin: { source: name, resolved: `${shown2}#sha256:${sha2563}` } };
+    }
+  };
+}
+
+// src/pack/sources/index.ts
+function misconfigured(name, kind, message) {
+  const refuse2 = () => {
+    throw new EdictError("CONFIG_ERROR", `${message} (\`edict lint\` shows where)`, { position: { file: CONFIG_FILE } });
+  };
+  return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
+}
+function configuredSources2(repo, root, options) {
+  const written = repo.config?.value.packs?.sources;
+  if (!Array.isArray(written)) return [];
+  const seen = /* @__PURE__ */ new Set();
+  return written.map((entry, i2) => {
+    const at = `packs.sources[${i2}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
+    const config = entry;
+    const hasUrl = typeof config.url === "string";
+    const hasGit = typeof config.git === "string";
+    const kind = hasGit && !hasUrl ? "git" : "url";
+    if (typeof config.name !== "string" || config.name.trim() === "") return misconfigured(at, kind, `${at} needs a name`);
+    const name = config.name;
+    if (name === REPOSITORY_SOURCE || name === BUILTIN_SOURCE) {
+      return misconfigured(name, kind, `${at}: the name "${name}" is reserved for ${name === REPOSITORY_SOURCE ? "the repository's own pack folder" : "the packs edict ships"}; choose another`);
+    }
+    if (seen.has(name)) return misconfigured(name, kind, `${at}: another source is already named "${name}"; names must be unique`);
+    seen.add(name);
+    if (hasUrl === hasGit) return misconfigured(name, kind, `${at} (${name}) needs exactly one of url (an index written by \`edict pack publish\`) and git (a repository)`);
+    return hasGit ? gitSource(config, { root }) : urlSource(config, { root, env: options.env, ...options.fetch ? { fetch: options.fetch } : {} });
+  });
+}
+function packSourcesOf(repo, root, options) {
+  return [repositorySource(root, repo), ...configuredSources2(repo, root, options), builtinSource()];
+}
+
 // src/cli/commands/init.ts
 var TEMPLATE_FILES = [
   { template: "edict.yaml", target: "edict.yaml" },
@@ -41217,30 +42932,59 @@ var TEMPLATE_FILES = [
 ];
 var GITIGNORE_TEMPLATE = "gitignore";
 var SCHEMA_DIR = ".edict/schemas";
-function findTemplatesDir(from = dirname4(fileURLToPath(import.meta.url))) {
+function findTemplatesDir(from = dirname5(fileURLToPath3(import.meta.url))) {
   let dir = from;
   for (; ; ) {
-    const candidate = join10(dir, "templates");
-    if (existsSync2(join10(candidate, "workflow.yml"))) return candidate;
-    const parent = dirname4(dir);
+    const candidate = join13(dir, "templates");
+    if (existsSync4(join13(candidate, "workflow.yml"))) return candidate;
+    const parent = dirname5(dir);
     if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
     dir = parent;
   }
 }
 function repositoryName(dir) {
-  const name = basename4(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
+  const name = basename5(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
   return NAME_PATTERN.test(name) ? name : "policies";
 }
 async function plan(templates, name) {
   const files2 = [];
   for (const { template, target } of TEMPLATE_FILES) {
-    const text2 = await readFile4(join10(templates, template), "utf8");
+    const text2 = await readFile4(join13(templates, template), "utf8");
     files2.push({ path: target, text: text2.replaceAll("{{name}}", name) });
   }
   for (const [file, schema] of Object.entries(publishedSchemas())) {
     files2.push({ path: `${SCHEMA_DIR}/${file}`, text: JSON.stringify(schema, null, 2) + "\n" });
   }
   return files2;
+}
+async function sourcesAt(dir, io) {
+  const repo = await readRepository(dir).catch(() => void 0);
+  return { repo, sources: repo ? packSourcesOf(repo, dir, { env: io.env }) : [] };
+}
+async function checkPacks(dir, names, io) {
+  if (names.length === 0) return [];
+  const requests = names.map((n) => parsePackRequest(n));
+  const existing = existsSync4(dir) ? await sourcesAt(dir, io) : void 0;
+  const sources = existing?.repo ? existing.sources : [builtinSource()];
+  const offers = await readOffers(sources);
+  const installed2 = {};
+  for (const request2 of requests) {
+    if (installed2[request2.name]) continue;
+    for (const p2 of resolveInstall(offers.sources, installed2, request2).packs) installed2[p2.name] = { version: p2.version };
+  }
+  return names.filter((n, i2) => names.findIndex((m) => parsePackRequest(m).name === parsePackRequest(n).name) === i2);
+}
+async function installPacks(dir, names, io) {
+  const lines = [];
+  for (const name of names) {
+    const { repo, sources } = await sourcesAt(dir, io);
+    if (!repo) break;
+    if (repo.packState?.value.installed_packs?.[parsePackRequest(name).name]) continue;
+    const plan2 = await planSourcedInstall(name, { root: dir, repo, sources, now: /* @__PURE__ */ new Date() });
+    await applyPlan(dir, plan2);
+    for (const c3 of plan2.changes) lines.push(`installed pack ${c3.name} v${c3.to} (${plan2.state.installed_packs?.[c3.name]?.source ?? "builtin"})`);
+  }
+  return lines;
 }
 function mergeGitignore(existing, wanted) {
   const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
@@ -41252,13 +42996,14 @@ function mergeGitignore(existing, wanted) {
 `;
 }
 async function initCommand(io, dirArg, opts) {
-  const dir = resolve6(io.cwd, dirArg);
-  if (existsSync2(dir) && !statSync2(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
+  const dir = resolve8(io.cwd, dirArg);
+  if (existsSync4(dir) && !statSync3(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
   const name = opts.name ?? repositoryName(dir);
   if (!NAME_PATTERN.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
   const templates = findTemplatesDir();
   const files2 = await plan(templates, name);
-  const existing = files2.filter((f) => existsSync2(join10(dir, f.path))).map((f) => f.path);
+  const packs = await checkPacks(dir, opts.pack ?? [], io);
+  const existing = files2.filter((f) => existsSync4(join13(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !opts.force) {
     io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:
 ${existing.map((p2) => `  ${p2}
@@ -41266,27 +43011,29 @@ ${existing.map((p2) => `  ${p2}
 `);
     return EXIT.USAGE;
   }
-  const gitignorePath = join10(dir, ".gitignore");
-  const wanted = await readFile4(join10(templates, GITIGNORE_TEMPLATE), "utf8");
-  const hadGitignore = existsSync2(gitignorePath);
+  const gitignorePath = join13(dir, ".gitignore");
+  const wanted = await readFile4(join13(templates, GITIGNORE_TEMPLATE), "utf8");
+  const hadGitignore = existsSync4(gitignorePath);
   const gitignore = hadGitignore ? mergeGitignore(await readFile4(gitignorePath, "utf8"), wanted) : wanted;
   const written = [];
   for (const f of files2) {
-    const target = join10(dir, f.path);
-    await mkdir3(dirname4(target), { recursive: true });
-    await writeFile2(target, f.text, { flag: opts.force ? "w" : "wx" });
+    const target = join13(dir, f.path);
+    await mkdir4(dirname5(target), { recursive: true });
+    await writeFile3(target, f.text, { flag: opts.force ? "w" : "wx" });
     written.push(f.path);
   }
-  if (gitignore !== void 0) await writeFile2(gitignorePath, gitignore);
-  const shown = written.filter((p2) => !p2.startsWith(`${SCHEMA_DIR}/`));
+  if (gitignore !== void 0) await writeFile3(gitignorePath, gitignore);
+  const installed2 = await installPacks(dir, packs, io);
+  const shown2 = written.filter((p2) => !p2.startsWith(`${SCHEMA_DIR}/`));
   const rel = relative4(io.cwd, dir);
   const cd = rel === "" ? "" : `cd ${rel.startsWith("..") ? dir : rel} && `;
   io.stdout(
     `initialised policy repository "${name}" in ${dir}
-` + shown.map((p2) => `  wrote ${p2}
-`).join("") + `  wrote ${SCHEMA_DIR}/ (${written.length - shown.length} JSON Schemas for editor completion)
+` + shown2.map((p2) => `  wrote ${p2}
+`).join("") + `  wrote ${SCHEMA_DIR}/ (${written.length - shown2.length} JSON Schemas for editor completion)
 ` + (gitignore === void 0 ? "" : `  ${hadGitignore ? "updated" : "wrote"} .gitignore (keeps signing keys out of git)
-`) + `
+`) + installed2.map((line) => `  ${line}
+`).join("") + `
 next steps:
   1. ${cd}edict lint && edict test
      check the starter policy and run its expected decisions
@@ -41303,18 +43050,18 @@ next steps:
   return EXIT.OK;
 }
 function registerInit(program2, io, setExit) {
-  program2.command("init").description("create a policy repository: edict.yaml, a starter policy and its tests, the GitHub workflow, schemas and .gitignore").argument("[dir]", "folder to create it in (created if missing)", ".").option("--name <name>", "the repository's name in edict.yaml (default: the folder's name)").option("--force", "overwrite files that already exist").addHelpText("after", "\nExamples:\n  edict init\n  edict init governance --name acme-policies\n").action(async (dir, opts) => setExit(await initCommand(io, dir, opts)));
+  program2.command("init").description("create a policy repository: edict.yaml, a starter policy and its tests, the GitHub workflow, schemas and .gitignore").argument("[dir]", "folder to create it in (created if missing)", ".").option("--name <name>", "the repository's name in edict.yaml (default: the folder's name)").option("--force", "overwrite files that already exist").option("--pack <name>", "install this pack (with its dependencies) from the built-in library; repeatable", collect).addHelpText("after", "\nExamples:\n  edict init\n  edict init governance --name acme-policies\n  edict init --pack starter --pack hipaa\n").action(async (dir, opts) => setExit(await initCommand(io, dir, opts)));
 }
 
 // src/cli/commands/keygen.ts
-import { dirname as dirname5, isAbsolute as isAbsolute3, join as join11, resolve as resolve7 } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute5, join as join14, resolve as resolve9 } from "node:path";
 var FORMATS6 = ["text", "json"];
 var DEFAULT_KEY_NAME = "signing";
 function configFolder(env) {
   const xdg = env.XDG_CONFIG_HOME;
-  if (xdg && isAbsolute3(xdg)) return join11(xdg, "edict");
-  if (env.HOME) return join11(env.HOME, ".config", "edict");
-  if (env.APPDATA) return join11(env.APPDATA, "edict");
+  if (xdg && isAbsolute5(xdg)) return join14(xdg, "edict");
+  if (env.HOME) return join14(env.HOME, ".config", "edict");
+  if (env.APPDATA) return join14(env.APPDATA, "edict");
   return void 0;
 }
 function defaultPrefix(io) {
@@ -41323,7 +43070,7 @@ function defaultPrefix(io) {
   const tree = findGitWorkTree(dir);
   if (tree !== void 0) throw new EdictError("USAGE", `the key folder ${dir} is inside the git work tree ${tree}; choose the files with --out PREFIX (outside any repository)`);
   createPrivateFolder(dir);
-  return join11(dir, DEFAULT_KEY_NAME);
+  return join14(dir, DEFAULT_KEY_NAME);
 }
 function nextSteps(publicKeyPath, privateKeyPath) {
   return `
@@ -41335,7 +43082,7 @@ next:
 }
 function keygenCommand(io, opts) {
   try {
-    const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve7(io.cwd, opts.out);
+    const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve9(io.cwd, opts.out);
     const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
     if (opts.format === "json") {
       io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
@@ -41347,7 +43094,7 @@ private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the 
 ` + nextSteps(written.publicKeyPath, written.privateKeyPath)
       );
     }
-    const tree = opts.out === void 0 ? void 0 : findGitWorkTree(dirname5(written.privateKeyPath));
+    const tree = opts.out === void 0 ? void 0 : findGitWorkTree(dirname6(written.privateKeyPath));
     if (tree !== void 0) io.stderr(`edict: warning: the private key ${written.privateKeyPath} is inside the git work tree ${tree}; keep it out of commits (list *.key in .gitignore) or move it
 `);
     return EXIT.OK;
@@ -41369,21 +43116,105 @@ function registerKeygen(program2, io, setExit) {
 }
 
 // src/cli/commands/lint.ts
-import { mkdir as mkdir4, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname6, isAbsolute as isAbsolute4, resolve as resolve8 } from "node:path";
+import { mkdir as mkdir5, stat as stat2, writeFile as writeFile4 } from "node:fs/promises";
+import { dirname as dirname7, isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
+
+// src/cli/lint-sources.ts
+import { resolve as resolve10 } from "node:path";
+var SOURCES_TIMEOUT_MS = 5e3;
+var MAX_KEY_FILE_BYTES2 = 64 * 1024;
+function sourcesTimeoutOf(env) {
+  const raw = env.EDICT_SOURCES_TIMEOUT_MS?.trim();
+  const n = raw !== void 0 && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : SOURCES_TIMEOUT_MS;
+}
+async function readSourceLintOptions(repo, root, options) {
+  const configured = repo.config?.value.packs?.sources ?? [];
+  if (configured.length === 0) return {};
+  const sourceKeys = await readKeyFiles(root, configured.flatMap((s) => s.keys ?? []));
+  const controller = new AbortController();
+  const baseFetch = options.fetch;
+  const fetch = (input, init) => (baseFetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal });
+  const built = packSourcesOf(repo, root, { env: options.env, fetch }).slice(1, 1 + configured.length);
+  const sound = soundSources(configured);
+  const readable = built.filter((s, i2) => s.name === configured[i2]?.name && sound.has(i2));
+  try {
+    return { sourceKeys, sourceOffers: await offersWithin(readable, sourcesTimeoutOf(options.env)) };
+  } finally {
+    controller.abort();
+  }
+}
+function soundSources(configured) {
+  const count3 = /* @__PURE__ */ new Map();
+  for (const c3 of configured) count3.set(c3.name, (count3.get(c3.name) ?? 0) + 1);
+  const sound = /* @__PURE__ */ new Set();
+  configured.forEach((c3, i2) => {
+    if (count3.get(c3.name) !== 1 || c3.name === REPOSITORY_SOURCE || c3.name === BUILTIN_SOURCE) return;
+    if (c3.url === void 0 === (c3.git === void 0)) return;
+    if (c3.url !== void 0 && (c3.keys?.length ?? 0) === 0) return;
+    sound.add(i2);
+  });
+  return sound;
+}
+async function offersWithin(sources, timeoutMs) {
+  let timer;
+  const late = new Promise((done) => {
+    timer = setTimeout(() => done("late"), timeoutMs);
+  });
+  try {
+    const results2 = await Promise.all(
+      sources.map(async (s) => {
+        const read = s.offers().then(
+          (offers) => offers,
+          (e) => ({ error: reasonOf(s.name, e) })
+        );
+        const got = await Promise.race([read, late]);
+        return [s.name, got === "late" ? { error: `no answer within ${formatMs(timeoutMs)}` } : got];
+      })
+    );
+    return new Map(results2);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function reasonOf(name, e) {
+  const message = isEdictError(e) || e instanceof Error ? e.message : String(e);
+  for (const prefix of [`source ${name}: `, `packs.sources ${name}: `]) if (message.startsWith(prefix)) return message.slice(prefix.length);
+  return message;
+}
+function formatMs(ms) {
+  return ms % 1e3 === 0 ? `${ms / 1e3} s` : `${ms} ms`;
+}
+async function readKeyFiles(root, paths) {
+  const out = /* @__PURE__ */ new Map();
+  for (const path2 of new Set(paths)) {
+    try {
+      const read = await readBounded(resolve10(root, path2), MAX_KEY_FILE_BYTES2, { regularFile: true });
+      if (read.status === "ok") out.set(path2, new TextDecoder().decode(read.bytes));
+      else out.set(path2, { error: read.status === "too-large" ? `larger than ${MAX_KEY_FILE_BYTES2 / 1024} KiB, not a public key` : "not a file" });
+    } catch (e) {
+      const code2 = e.code;
+      out.set(path2, { error: code2 === "ENOENT" ? "no such file in the repository" : `cannot read it (${code2 ?? e.message})` });
+    }
+  }
+  return out;
+}
+
+// src/cli/commands/lint.ts
 var FORMATS7 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
   const only = await checkPaths(io, root, repo.files.map((f) => f.path), paths);
   const baseOptions = opts.base === void 0 ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
-  const result = runLint(repo, { rules: RULES, only, ...baseOptions });
+  const sourceOptions = await readSourceLintOptions(repo, root, { env: io.env });
+  const result = runLint(repo, { rules: RULES, only, ...baseOptions, ...sourceOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text]));
   const input = { ...result, sources };
   const text2 = render(opts.format, input, io);
   if (opts.output) {
-    const out = resolve8(io.cwd, opts.output);
-    await mkdir4(dirname6(out), { recursive: true });
-    await writeFile3(out, text2);
+    const out = resolve11(io.cwd, opts.output);
+    await mkdir5(dirname7(out), { recursive: true });
+    await writeFile4(out, text2);
   } else io.stdout(text2);
   const { errors, warnings } = result.summary;
   if (errors > 0) return EXIT.FINDINGS;
@@ -41393,9 +43224,9 @@ async function lintCommand(io, paths, opts) {
 async function checkPaths(io, root, files2, paths) {
   const only = [];
   for (const p2 of paths) {
-    const abs2 = resolve8(io.cwd, p2);
+    const abs2 = resolve11(io.cwd, p2);
     const o2 = toRepoPath(root, abs2);
-    if (o2.startsWith("..") || isAbsolute4(o2)) throw new EdictError("USAGE", `${p2} is outside the repository ${root}; lint paths inside it, or pass the repository with -C`);
+    if (o2.startsWith("..") || isAbsolute6(o2)) throw new EdictError("USAGE", `${p2} is outside the repository ${root}; lint paths inside it, or pass the repository with -C`);
     try {
       await stat2(abs2);
     } catch {
@@ -41429,42 +43260,53 @@ function registerLint(program2, io, setExit) {
 }
 
 // src/cli/commands/pack.ts
-import { readdir as readdir4 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+var import_semver14 = __toESM(require_semver2(), 1);
+import { readdir as readdir5 } from "node:fs/promises";
+import { join as join15 } from "node:path";
 var FORMATS8 = ["text", "json"];
-async function open3(io, rootOption2) {
-  const { root, repo } = await openRepository(io, rootOption2);
-  const shipped = await readShippedPacks(root, packsSourceOf(repo));
-  return { root, world: worldOf(repo), shipped };
+function sourcesOf2(deps, repo, root, io) {
+  return deps.sources ? deps.sources(repo, root, io) : packSourcesOf(repo, root, { env: io.env });
 }
-function warnInvalidPacks(io, shipped) {
-  const broken = new Set(shipped.problems.filter((p2) => p2.code !== "schema" && p2.code !== "source").map((p2) => p2.pack));
-  for (const name of [...broken].sort()) io.stderr(`edict: warning: ${shipped.source ?? "packs"}/${name} is not a valid pack; run \`edict lint\` to see why
-`);
+async function open3(io, rootOption2, deps) {
+  const { root, repo } = await openRepository(io, rootOption2);
+  return { root, repo, sources: sourcesOf2(deps, repo, root, io) };
 }
 function pad(s, n) {
   return s.length >= n ? `${s} ` : s + " ".repeat(n - s.length);
 }
-async function listCommand(io, opts) {
-  const { world, shipped } = await open3(io, opts.root);
-  const rows = listPacks(world.state, shipped.packs, world.policyFiles);
+async function listCommand(io, opts, deps) {
+  const { repo, sources } = await open3(io, opts.root, deps);
+  const world = worldOf(repo);
+  const offers = await readOffers(sources, { lenient: true });
+  const installed2 = await fetchInstalled(sources, world.state);
+  const changed = new Set([...installed2.unavailable].filter(([, u]) => u.failure).map(([n]) => n));
+  const rows = listSourcedPacks(world.state, offers.sources, world.policyFiles, changed);
+  for (const u of offers.unreachable) io.stderr(`edict: warning: pack source ${u.source} cannot be read: ${u.message}
+`);
   if (opts.format === "json") {
     io.stdout(JSON.stringify({ packs: rows }, null, 2) + "\n");
     return EXIT.OK;
   }
-  warnInvalidPacks(io, shipped);
   if (rows.length === 0) {
-    io.stdout(`no packs: nothing shipped in ${shipped.source ?? "packs"}/ and nothing installed
-`);
+    io.stdout("no packs: no source offers any and nothing is installed\n");
     return EXIT.OK;
   }
+  const layers = new Map(offers.sources.flatMap((s) => s.offers.map((o2) => [o2.name, o2.layer])).reverse());
   const w = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
-  let out = `${pad("NAME", w)}${pad("LAYER", 12)}${pad("SHIPPED", 10)}${pad("INSTALLED", 11)}STATUS
+  const sw = Math.max(6, ...rows.map((r2) => r2.source.length)) + 2;
+  let out = `${pad("NAME", w)}${pad("LAYER", 12)}${pad("SOURCE", sw)}${pad("LATEST", 10)}${pad("INSTALLED", 11)}STATUS
 `;
-  for (const r2 of rows) out += `${pad(r2.name, w)}${pad(r2.layer, 12)}${pad(r2.shipped ?? "-", 10)}${pad(r2.installed ?? "-", 11)}${r2.status}
+  const drift = [];
+  for (const r2 of rows) {
+    const own = r2.available.filter((a) => a.source === r2.source && import_semver14.default.valid(a.version) !== null).map((a) => a.version);
+    const latest = own.sort(import_semver14.default.rcompare)[0] ?? "-";
+    const layer = world.state.installed_packs?.[r2.name]?.layer ?? layers.get(r2.name) ?? "-";
+    out += `${pad(r2.name, w)}${pad(layer, 12)}${pad(r2.source, sw)}${pad(latest, 10)}${pad(r2.installed ?? "-", 11)}${r2.status}
 `;
-  const drift = computeDrift(world.state, shipped.packs, world.policyFiles);
-  if (drift.length > 0) out += "\n" + drift.map((d) => d.message).join("\n") + "\n";
+    if (r2.installed !== null && r2.status === "outdated" && latest !== r2.installed && latest !== "-") drift.push(formatOutdated(r2.name, r2.installed, latest));
+  }
+  for (const [name, u] of installed2.unavailable) drift.push(`\u26A0 ${u.failure ? "" : `${name}: `}${u.message}`);
+  if (drift.length > 0) out += "\n" + drift.join("\n") + "\n";
   io.stdout(out);
   return EXIT.OK;
 }
@@ -41486,14 +43328,16 @@ async function recover(io, opts) {
 }
 async function leftoverStaging(root) {
   try {
-    return (await readdir4(join12(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
+    return (await readdir5(join15(root, ".edict"))).filter((n) => n.startsWith(STAGING_PREFIX)).map((n) => `.edict/${n}`).sort();
   } catch {
     return [];
   }
 }
-async function verifyCommand(io, opts) {
-  const { root, world, shipped } = await open3(io, opts.root);
-  const report2 = verifyInstalled(world, shipped);
+async function verifyCommand(io, opts, deps) {
+  const { root, repo, sources } = await open3(io, opts.root, deps);
+  const world = worldOf(repo);
+  const installed2 = await fetchInstalled(sources, world.state);
+  const report2 = verifyInstalled(world, installed2.context, installed2.unavailable);
   const leftovers = await leftoverStaging(root);
   const ok2 = report2.ok && leftovers.length === 0;
   if (opts.format === "json") {
@@ -41515,67 +43359,264 @@ async function verifyCommand(io, opts) {
 `;
   for (const l of leftovers) out += `\u2717 ${l} was left by an interrupted pack operation: check the files above (run the operation again if one differs), then delete the folder
 `;
-  out += ok2 ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack upgrade <pack> --force`, or fix .edict/packs.yaml\n";
+  out += ok2 ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack install` (or `edict pack upgrade <pack> --force`), or fix .edict/packs.yaml\n";
   io.stdout(out);
   return ok2 ? EXIT.OK : EXIT.FINDINGS;
+}
+async function installCommand(io, name, opts, deps, now) {
+  await recover(io, opts);
+  const { root, repo, sources } = await open3(io, opts.root, deps);
+  const base = { root, repo, sources, now: now(), force: opts.force ?? false };
+  const plan2 = name === void 0 ? await planSourcedReinstall(base) : await planSourcedInstall(name, { ...base, noDeps: opts.deps === false, allowDowngrade: opts.allowDowngrade ?? false });
+  return carryOut(io, root, plan2, opts.dryRun ?? false, deps);
+}
+async function upgradeCommand(io, name, opts, deps, now) {
+  await recover(io, opts);
+  const { root, repo, sources } = await open3(io, opts.root, deps);
+  const proposal = await planSourcedUpgrade({
+    root,
+    repo,
+    sources,
+    now: now(),
+    ...name !== void 0 ? { name } : {},
+    ...opts.latest ? { latest: true } : {},
+    force: opts.force ?? false,
+    color: shouldUseColor({ isTTY: io.isTTY }, io.env)
+  });
+  if (!isNoopPlan(proposal.plan)) io.stdout(`${proposal.text}${proposal.text.endsWith("\n") ? "" : "\n"}
+`);
+  return carryOut(io, root, proposal.plan, opts.dryRun ?? false, deps);
 }
 function configure(cmd, io) {
   return cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
 }
 function registerPack(program2, io, setExit, deps = {}) {
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
-  const pack = program2.command("pack").description("list, install, upgrade, remove and verify policy packs (packs/<name>/ \u2192 policies/<pack>__NN__<slug>.yaml)").addHelpText(
+  const pack = program2.command("pack").description("list, install, upgrade, remove and verify policy packs from the repository's packs/, edict.yaml's packs.sources and the built-in library").addHelpText(
     "after",
-    "\nExamples:\n  edict pack list\n  edict pack install starter\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
+    "\nExamples:\n  edict pack list\n  edict pack install hipaa                 # with starter, its dependency\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack install                       # reinstall exactly what .edict/packs.yaml lists\n  edict pack outdated\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
   );
   configure(
-    pack.command("list").description("list shipped and installed packs with their status (ok, outdated, modified, not-installed) and drift").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
+    pack.command("list").description("list the packs every source offers and the installed ones, with their status (ok, outdated, modified, not-installed)").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
 Examples:
   edict pack list
   edict pack list --format json | jq '.packs[] | select(.status != "ok")'
-`).action(async (opts) => setExit(await listCommand(io, opts))),
+`).action(async (opts) => setExit(await listCommand(io, opts, deps))),
     io
   );
   configure(
-    pack.command("install").description("install a shipped pack: copy its policies to policies/<pack>__NN__<slug>.yaml and record them in .edict/packs.yaml").argument("<name>", "pack name, optionally with a semver range the shipped version must satisfy: starter or starter@^1.0.0").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite existing files the pack does not own").addHelpText(
+    pack.command("install").description("install a pack with its dependencies (the highest version satisfying the range, from the first source that has it); without a name, reinstall exactly what .edict/packs.yaml lists").argument("[name]", "pack name, optionally with a semver range: starter or starter@^1.0.0").addOption(rootOption()).option("--no-deps", "do not install missing dependencies: refuse instead").option("--allow-downgrade", "install a version lower than the installed one").option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite existing files the pack does not own, or files edited by hand").addHelpText(
       "after",
-      "\nDependencies are never installed automatically: install them first.\n\nExamples:\n  edict pack install starter\n  edict pack install ai_safety --dry-run\n  edict pack install financial_compliance@^1.0.0\n"
-    ).action(async (name, opts) => {
-      await recover(io, opts);
-      const { root, world, shipped } = await open3(io, opts.root);
-      const plan2 = planInstall(world, shipped, parsePackRequest(name), { force: opts.force ?? false, now: now() });
-      setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
-    }),
+      "\nSources are searched in order: the repository's packs/, edict.yaml's packs.sources, the\nbuilt-in library. Dependencies are installed first, in layer order; a conflict is refused\nwith the chain of requirements.\n\nExamples:\n  edict pack install starter\n  edict pack install hipaa --dry-run\n  edict pack install financial_compliance@^1.0.0\n  edict pack install          # after a clone: the packs the state lists, at their pins\n"
+    ).action(async (name, opts) => setExit(await installCommand(io, name, opts, deps, now))),
     io
   );
   configure(
-    pack.command("upgrade").description("reinstall a pack (or every outdated pack) from the shipped version, replacing only the files it owns").argument("[name]", "pack to upgrade; default: every outdated pack, dependencies first").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText("after", "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n").action(async (name, opts) => {
-      await recover(io, opts);
-      const { root, world, shipped } = await open3(io, opts.root);
-      const options = { force: opts.force ?? false, now: now() };
-      const plan2 = name === void 0 ? planUpgradeAll(world, shipped, options) : planUpgrade(world, shipped, name, options);
-      setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
-    }),
+    pack.command("outdated").description("for every installed pack: the newest version within its range (wanted) and the newest overall (latest), from its source").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack outdated\n  edict pack outdated --format json\n").action(async (opts) => setExit(await outdatedCommand(io, opts, deps))),
+    io
+  );
+  configure(
+    pack.command("upgrade").description("upgrade installed packs (or one) to the newest version within their range, printing the effective-policy diff first").argument("[name]", "pack to upgrade; default: every installed pack with a newer version, dependencies first").addOption(rootOption()).option("--latest", "the newest version overall, beyond the recorded range").option("--dry-run", "print the effective-policy diff and the file changes without writing anything").option("--force", "overwrite files edited by hand, or existing files the pack does not own; with an up-to-date pack, restore its files").addHelpText(
+      "after",
+      "\nExamples:\n  edict pack upgrade --dry-run\n  edict pack upgrade starter\n  edict pack upgrade hipaa --latest\n  edict pack upgrade starter --force   # discard hand edits in starter's files\n"
+    ).action(async (name, opts) => setExit(await upgradeCommand(io, name, opts, deps, now))),
     io
   );
   configure(
     pack.command("remove").description("remove an installed pack: delete only its tracked files and its state entry").argument("<name>", "installed pack").addOption(rootOption()).option("--dry-run", "print the files and state changes without writing anything").option("--force", "remove tracked files even when they were edited by hand").addHelpText("after", "\nRefused while another installed pack depends on it.\n\nExamples:\n  edict pack remove hipaa --dry-run\n  edict pack remove hipaa\n").action(async (name, opts) => {
       await recover(io, opts);
-      const { root, world, shipped } = await open3(io, opts.root);
-      const plan2 = planRemove(world, shipped, name, { force: opts.force ?? false });
+      const { root, repo, sources } = await open3(io, opts.root, deps);
+      const world = worldOf(repo);
+      const installed2 = await fetchInstalled(sources, world.state);
+      const plan2 = planRemove(world, installed2.context, name, { force: opts.force ?? false });
       setExit(await carryOut(io, root, plan2, opts.dryRun ?? false, deps));
     }),
     io
   );
   configure(
-    pack.command("verify").description("check installed pack files against their recorded sha256 and pack checksums; exit 1 on any mismatch").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts))),
+    pack.command("verify").description("check installed pack files against their recorded sha256, and each pack against its recorded source; exit 1 on any mismatch").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts, deps))),
     io
   );
+  return pack;
+}
+async function outdatedCommand(io, opts, deps) {
+  const { repo, sources } = await open3(io, opts.root, deps);
+  const state = worldOf(repo).state;
+  const offers = await readOffers(sources);
+  const rows = outdatedOf(state, offers.sources);
+  if (opts.format === "json") {
+    io.stdout(JSON.stringify({ packs: rows }, null, 2) + "\n");
+    return EXIT.OK;
+  }
+  if (rows.length === 0) {
+    io.stdout("no packs installed\n");
+    return EXIT.OK;
+  }
+  const w = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
+  let out = `${pad("NAME", w)}${pad("INSTALLED", 11)}${pad("WANTED", 10)}${pad("LATEST", 10)}SOURCE
+`;
+  for (const r2 of rows) out += `${pad(r2.name, w)}${pad(r2.installed, 11)}${pad(r2.wanted ?? "-", 10)}${pad(r2.latest ?? "-", 10)}${r2.source}
+`;
+  io.stdout(out);
+  return EXIT.OK;
+}
+
+// src/cli/commands/pack-publish.ts
+import { relative as relative5, resolve as resolve12 } from "node:path";
+
+// src/pack/publish.ts
+import { mkdir as mkdir6 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+var MAX_EXISTING_BYTES = 64 * 1024 * 1024;
+async function readExisting(file) {
+  try {
+    const read = await readBounded(file, MAX_EXISTING_BYTES, { regularFile: true });
+    if (read.status === "ok") return read.bytes;
+    throw new EdictError("PACK_ERROR", `${file} is ${read.status === "too-large" ? "too large" : "not a regular file"}; publish into a folder that holds only published packs`);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    if (e instanceof EdictError) throw e;
+    throw new EdictError("IO_ERROR", `cannot read ${file} (${e.code ?? e.message})`, { cause: e });
+  }
+}
+function sameBytes2(a, b2) {
+  return a.length === b2.length && a.every((x2, i2) => x2 === b2[i2]);
+}
+function choosePacks(packs, problems, source, names) {
+  const all = [.../* @__PURE__ */ new Set([...packs.keys(), ...problems.map((p2) => p2.pack)])].sort();
+  const chosen = names.length > 0 ? [...new Set(names)] : all;
+  if (chosen.length === 0) throw new EdictError("PACK_ERROR", `nothing to publish: no packs in ${source}/; add a pack folder ${source}/<name>/ with metadata.yaml and policies/`);
+  const out = [];
+  for (const name of chosen) {
+    const own = problems.filter((p2) => p2.pack === name);
+    if (own.length > 0) throw new EdictError("PACK_ERROR", `${source}/${name} has problems and is not published: ${own.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
+    const pack = packs.get(name);
+    if (!pack) throw new EdictError("PACK_ERROR", `no pack named ${name} in ${source}/ (packs there: ${all.join(", ") || "none"})`);
+    out.push(pack);
+  }
+  return out;
+}
+async function publishPacks(options) {
+  if (options.privateKeys.length === 0) throw new EdictError("USAGE", "no signing key: packs are always signed; pass --key FILE (create a key pair with `edict keygen`)");
+  const repo = await readRepository(options.root);
+  const source = packsSourceOf(repo);
+  const shipped = await readShippedPacks(options.root, source);
+  const packs = choosePacks(shipped.packs, shipped.problems, source, options.names ?? []);
+  const indexPath = join16(options.outDir, PACK_INDEX_FILE);
+  const existingIndex = await readExisting(indexPath);
+  let entries = [];
+  if (existingIndex !== void 0) {
+    const parsed = parsePackIndex(existingIndex);
+    if (!parsed.ok) throw new EdictError("PACK_ERROR", `${indexPath} is not an edict pack index (${parsed.problem}); publish into an empty folder or restore the index`);
+    entries = parsed.index.packs;
+  }
+  const writes = [];
+  const published = [];
+  for (const pack of packs) {
+    const signed = signPack(pack, options.privateKeys);
+    const fileName = envelopeFileName(pack.name, pack.version);
+    const file = join16(options.outDir, fileName);
+    const listed = entries.find((e) => e.name === pack.name && e.version === pack.version);
+    const onDisk = await readExisting(file);
+    const publishedSha = listed?.sha256 ?? (onDisk !== void 0 ? sha256Hex(onDisk) : void 0);
+    if (publishedSha !== void 0 && publishedSha !== signed.sha256) {
+      throw new EdictError(
+        "PACK_ERROR",
+        `${pack.name} ${pack.version} is already published in ${options.outDir} with other bytes (sha256 ${publishedSha}, now ${signed.sha256}): a published version never changes; bump the version in ${source}/${pack.name}/metadata.yaml and publish again`
+      );
+    }
+    const inPlace = onDisk !== void 0 && sameBytes2(onDisk, signed.bytes);
+    if (!inPlace) writes.push({ path: file, bytes: signed.bytes });
+    const unchanged = inPlace && listed !== void 0;
+    entries = entries.filter((e) => e !== listed);
+    entries.push({
+      name: pack.name,
+      version: pack.version,
+      layer: pack.layer,
+      ...pack.description !== void 0 ? { description: pack.description } : {},
+      dependencies: signed.payload.dependencies,
+      url: listed?.url ?? fileName,
+      sha256: signed.sha256
+    });
+    published.push({ name: pack.name, version: pack.version, file, sha256: signed.sha256, unchanged });
+  }
+  const indexBytes = toPackIndexBytes(entries);
+  const indexUnchanged = existingIndex !== void 0 && sameBytes2(existingIndex, indexBytes);
+  if (!indexUnchanged) writes.push({ path: indexPath, bytes: indexBytes });
+  if (writes.length > 0) {
+    try {
+      await mkdir6(options.outDir, { recursive: true });
+      await writeFilesAtomic(writes);
+    } catch (e) {
+      throw new EdictError("IO_ERROR", `cannot write into ${options.outDir} (${e.code ?? e.message})`, { cause: e });
+    }
+  }
+  return { packs: published, index: indexPath, indexUnchanged };
+}
+
+// src/cli/commands/pack-publish.ts
+var FORMATS9 = ["text", "json"];
+var SIGNING_KEY_ENV2 = "EDICT_SIGNING_KEY";
+function readSigningKeys2(io, opts) {
+  const keys = [];
+  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve12(io.cwd, file) }));
+  for (const env of opts.keyEnv) keys.push(readPrivateKey({ env, environment: io.env }));
+  if (keys.length > 0) return keys;
+  if ((io.env[SIGNING_KEY_ENV2] ?? "").trim() === "") {
+    throw new EdictError("USAGE", `no signing key: pass --key FILE or --key-env VAR, or set ${SIGNING_KEY_ENV2} (create a key pair with \`edict keygen\`)`);
+  }
+  return [readPrivateKey({ env: SIGNING_KEY_ENV2, environment: io.env })];
+}
+function shown(io, file) {
+  const rel = relative5(io.cwd, file);
+  return rel === "" || rel.startsWith("..") ? file : rel;
+}
+function toText(io, result) {
+  let out = "";
+  for (const p2 of result.packs) {
+    out += `${p2.unchanged ? "unchanged" : "wrote    "} ${shown(io, p2.file)}  sha256:${p2.sha256}  (${p2.name} ${p2.version})
+`;
+  }
+  out += `${result.indexUnchanged ? "unchanged" : "wrote    "} ${shown(io, result.index)}
+`;
+  return out;
+}
+async function packPublishCommand(io, names, opts) {
+  try {
+    const privateKeys = readSigningKeys2(io, opts);
+    const result = await publishPacks({ root: repositoryRoot(io, opts.root), names, privateKeys, outDir: resolve12(io.cwd, opts.out) });
+    if (opts.format === "json") {
+      const doc = {
+        ok: true,
+        packs: result.packs.map((p2) => ({ name: p2.name, version: p2.version, file: p2.file, sha256: p2.sha256, unchanged: p2.unchanged })),
+        index: result.index,
+        index_unchanged: result.indexUnchanged,
+        keyids: [...new Set(privateKeys.map((k2) => k2.keyid))]
+      };
+      io.stdout(JSON.stringify(doc, null, 2) + "\n");
+    } else {
+      io.stdout(toText(io, result) + `signed by ${[...new Set(privateKeys.map((k2) => k2.keyid))].join(", ")}
+`);
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (!isEdictError(e)) throw e;
+    if (opts.format === "json") io.stdout(JSON.stringify({ ok: false, code: e.code, message: e.toString() }, null, 2) + "\n");
+    else io.stderr(`edict: ${e.toString()}
+`);
+    return exitCodeOf(e);
+  }
+}
+function registerPackPublish(packCommand, io, setExit) {
+  packCommand.command("publish").description("sign packs of the repository's pack folder into <out>/<name>-<version>.pack.json and write <out>/index.json for a url source").argument("[names...]", "packs to publish (default: every pack in the pack folder)").addOption(rootOption()).requiredOption("-o, --out <dir>", "folder to write the envelopes and index.json into (created when missing)").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV2} when no --key is given)`, collect, []).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
+    "after",
+    "\nA published version never changes: publishing it again with other content is refused (bump the version);\nthe same content again changes nothing. Serve the folder from any static host and add it as a source:\n  packs:\n    sources:\n      - { name: acme, url: https://packs.acme.example/edict/index.json, keys: [keys/acme-packs.pub] }\n\nExamples:\n  edict keygen --out ~/.config/edict/acme-packs   # then commit acme-packs.pub where consumers list it in keys\n  edict pack publish --key ~/.config/edict/acme-packs.key --out site/edict\n  edict pack publish payments --key-env PACKS_SIGNING_KEY --out site/edict --format json\n"
+  ).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) }).action(async (names, opts) => setExit(await packPublishCommand(io, names, opts)));
 }
 
 // src/cli/commands/posture.ts
 import { readFile as readFile5 } from "node:fs/promises";
-import { relative as relative5, resolve as resolve9 } from "node:path";
+import { relative as relative6, resolve as resolve13 } from "node:path";
 
 // src/engine/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -41881,7 +43922,7 @@ async function assessKubernetes(probe2) {
 
 // src/posture/local.ts
 var SCORE_WEIGHTS = { encryption: 40, tpm: 20, secureBoot: 20, firewall: 20 };
-var DEFAULT_TIMEOUT_MS = 5e3;
+var DEFAULT_TIMEOUT_MS2 = 5e3;
 function securityScoreOf(facts) {
   let score = 0;
   for (const [fact, weight] of Object.entries(SCORE_WEIGHTS)) if (facts[fact] === true) score += weight;
@@ -42056,7 +44097,7 @@ async function assessWindows(ctx) {
   return { encryption, tpm, secureBoot, firewall };
 }
 async function assessLocal(probe2, options = {}) {
-  const ctx = { probe: probe2, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const ctx = { probe: probe2, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS2 };
   const assess = probe2.platform === "linux" ? assessLinux : probe2.platform === "darwin" ? assessMac : probe2.platform === "win32" ? assessWindows : void 0;
   if (assess === void 0) return { securityScore: 0, evidence: [`local: no probes for platform ${probe2.platform}; every fact is unknown`] };
   const found = await assess(ctx);
@@ -42070,8 +44111,8 @@ async function assessLocal(probe2, options = {}) {
 }
 
 // src/posture/probe.ts
-import { execFile } from "node:child_process";
-import { access, open as open4, readdir as readdir5 } from "node:fs/promises";
+import { execFile as execFile2 } from "node:child_process";
+import { access, open as open4, readdir as readdir6 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_OUTPUT_BYTES = 1024 * 1024;
 var GUARD_GRACE_MS = 1e3;
@@ -42096,17 +44137,17 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve14) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve10(r2);
+      resolve14(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
-      execFile(
+      execFile2(
         cmd,
         [...args],
         { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, encoding: "utf8", env: { ...process.env, LC_ALL: "C", LANG: "C" } },
@@ -42131,7 +44172,7 @@ function nodeProbe() {
       () => true,
       () => false
     ),
-    readDir: (path2) => readdir5(path2).then(
+    readDir: (path2) => readdir6(path2).then(
       (names) => names,
       () => void 0
     ),
@@ -42140,17 +44181,17 @@ function nodeProbe() {
     ...uid !== void 0 ? { uid } : {}
   };
 }
-function withDeadline(promise, ms, fallback) {
-  return new Promise((resolve10) => {
-    const timer = setTimeout(() => resolve10(fallback), ms);
+function withDeadline2(promise, ms, fallback) {
+  return new Promise((resolve14) => {
+    const timer = setTimeout(() => resolve14(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve10(v);
+        resolve14(v);
       },
       () => {
         clearTimeout(timer);
-        resolve10(fallback);
+        resolve14(fallback);
       }
     );
   });
@@ -42171,10 +44212,10 @@ function guardProbe(probe2, fileDeadlineMs = 1e4) {
   }
   return {
     env,
-    readFile: (path2) => withDeadline(attempt(() => probe2.readFile(path2), void 0), fileDeadlineMs, void 0),
-    exists: (path2) => withDeadline(attempt(() => probe2.exists(path2), false), fileDeadlineMs, false),
-    readDir: (path2) => withDeadline(attempt(() => probe2.readDir(path2), void 0), fileDeadlineMs, void 0),
-    run: (cmd, args, options) => withDeadline(attempt(() => probe2.run(cmd, args, options), void 0), options.timeoutMs + GUARD_GRACE_MS, void 0),
+    readFile: (path2) => withDeadline2(attempt(() => probe2.readFile(path2), void 0), fileDeadlineMs, void 0),
+    exists: (path2) => withDeadline2(attempt(() => probe2.exists(path2), false), fileDeadlineMs, false),
+    readDir: (path2) => withDeadline2(attempt(() => probe2.readDir(path2), void 0), fileDeadlineMs, void 0),
+    run: (cmd, args, options) => withDeadline2(attempt(() => probe2.run(cmd, args, options), void 0), options.timeoutMs + GUARD_GRACE_MS, void 0),
     platform: probe2.platform,
     ...probe2.uid !== void 0 ? { uid: probe2.uid } : {}
   };
@@ -42197,7 +44238,7 @@ async function section(what, evidence, fn) {
 }
 async function gatherPosture(probe2, options = {}) {
   const p2 = guardProbe(probe2);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS2;
   const evidence = [];
   const detection = await section("environment", evidence, () => detectEnvironment(p2)) ?? { environment: "local", evidence: ["detection failed; assuming local"] };
   evidence.push(...detection.evidence.map((e) => `environment ${detection.environment}: ${e}`));
@@ -42268,14 +44309,14 @@ function parsePostureFacts(text2, file) {
 }
 
 // src/cli/commands/posture.ts
-var FORMATS9 = ["text", "json"];
+var FORMATS10 = ["text", "json"];
 var repositoryPostureSource = async (io, opts) => {
   if (opts.bundle !== void 0) {
     const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
     return { target: target2, origin: `bundle ${payload.name} ${payload.version} (verified)`, posture: (facts) => engine2.posture(facts) };
   }
   const { engine, target, root } = await engineFromRepository(io, rootOptionOf(opts), opts.target);
-  return { target, origin: `policies at ${relative5(io.cwd, root) || "."}`, posture: (facts) => engine.posture(facts) };
+  return { target, origin: `policies at ${relative6(io.cwd, root) || "."}`, posture: (facts) => engine.posture(facts) };
 };
 async function factsFor(io, opts, probe2) {
   if (opts.facts === void 0) {
@@ -42284,7 +44325,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text2;
   try {
-    text2 = await readFile5(resolve9(io.cwd, opts.facts), "utf8");
+    text2 = await readFile5(resolve13(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read the facts file: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -42321,7 +44362,7 @@ function renderPostureJson(report2) {
   return JSON.stringify({ target: report2.target, ...report2.result, facts: report2.facts, factsFrom: report2.factsFrom, evidence: report2.evidence }, null, 2) + "\n";
 }
 function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
-  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
     "after",
     '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
   ).action(async (opts) => {
@@ -42332,11 +44373,11 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
 }
 
 // src/cli/commands/test.ts
-import { join as join14 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/testing/read-suites.ts
-import { readdir as readdir6, readFile as readFile6 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { readdir as readdir7, readFile as readFile6 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 
 // src/testing/run.ts
 function statementKey(i2, s) {
@@ -42445,7 +44486,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir6(join13(root, dir), { withFileTypes: true });
+    entries = await readdir7(join17(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -42463,7 +44504,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile6(join13(root, f)));
+    const suite = parseSuite(f, await readFile6(join17(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -42480,7 +44521,7 @@ function runSuites(repo, cases, names = targetNames(repo)) {
 }
 
 // src/cli/commands/test.ts
-var FORMATS10 = ["text", "json"];
+var FORMATS11 = ["text", "json"];
 function renderText2(run, problems, coverage, color) {
   const red = (s) => color ? `\x1B[31m${s}\x1B[39m` : s;
   const green = (s) => color ? `\x1B[32m${s}\x1B[39m` : s;
@@ -42506,14 +44547,14 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").addOption(rootOption()).option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v) => parsePercent(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").addOption(rootOption()).option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v) => parsePercent(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS11, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const suites = await readSuites(root);
-    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join14(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
+    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join18(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const { cases, problems } = suites;
     const run = runSuites(repo, cases, names);
@@ -42559,7 +44600,7 @@ async function runCli(argv, io = processIO()) {
   registerLint(program2, io, setExit);
   registerEffective(program2, io, setExit);
   registerDiff(program2, io, setExit);
-  registerPack(program2, io, setExit);
+  registerPackPublish(registerPack(program2, io, setExit), io, setExit);
   registerEval(program2, io, setExit);
   registerTest(program2, io, setExit);
   registerCheckAgent(program2, io, setExit);

@@ -13,12 +13,16 @@ var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? requir
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
-var __commonJS = (cb, mod) => function __require2() {
+var __commonJS = (cb, mod2) => function __require2() {
   try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+    return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
   } catch (e) {
-    throw mod = 0, e;
+    throw mod2 = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -28,13 +32,13 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__getProtoOf(mod2)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
+  isNodeMode || !mod2 || !mod2.__esModule ? __defProp(target, "default", { value: mod2, enumerable: true }) : target,
+  mod2
 ));
 
 // node_modules/yaml/dist/nodes/identity.js
@@ -984,13 +988,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1021,7 +1025,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split2 = void 0;
+      let split3 = void 0;
       let prev = void 0;
       let overflow = false;
       let i2 = -1;
@@ -1054,18 +1058,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i2 = consumeMoreIndentedLines(text, i2, indent.length);
           end = i2 + indent.length + endStep;
-          split2 = void 0;
+          split3 = void 0;
         } else {
           if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i2;
+              split3 = i2;
           }
           if (i2 >= end) {
-            if (split2) {
-              folds.push(split2);
-              end = split2 + endStep;
-              split2 = void 0;
+            if (split3) {
+              folds.push(split3);
+              end = split3 + endStep;
+              split3 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch2;
@@ -1078,7 +1082,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j2);
               escapedFolds[j2] = true;
               end = j2 + endStep;
-              split2 = void 0;
+              split3 = void 0;
             } else {
               overflow = true;
             }
@@ -1144,16 +1148,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str2[i2] === "\n") {
+        if (str3[i2] === "\n") {
           if (i2 - start > limit)
             return true;
           start = i2 + 1;
@@ -1170,11 +1174,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i2 = 0, ch2 = json[i2]; ch2; ch2 = json[++i2]) {
         if (ch2 === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
-          str2 += json.slice(start, i2) + "\\ ";
+          str3 += json.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch2 = "\\";
@@ -1183,38 +1187,38 @@ var require_stringifyString = __commonJS({
           switch (json[i2 + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i2);
+                str3 += json.slice(start, i2);
                 const code = json.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i2, 6);
+                      str3 += json.substr(i2, 6);
                 }
                 i2 += 5;
                 start = i2 + 1;
@@ -1224,14 +1228,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str2 += json.slice(start, i2) + "\n\n";
+                str3 += json.slice(start, i2) + "\n\n";
                 while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i2 += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i2 + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i2 += 1;
                 start = i2 + 1;
               }
@@ -1240,8 +1244,8 @@ var require_stringifyString = __commonJS({
               i2 += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -1369,15 +1373,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1529,11 +1533,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -1568,8 +1572,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1578,27 +1582,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -1614,7 +1618,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -1658,16 +1662,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -1894,31 +1898,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i2 = 1; i2 < lines.length; ++i2) {
           const line = lines[i2];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -1961,21 +1965,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i2 < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -1987,11 +1991,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -2047,7 +2051,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key2, value) => {
+        const add2 = (key2, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj2, key2, value);
           else if (Array.isArray(replacer) && !replacer.includes(key2))
@@ -2057,10 +2061,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj2 instanceof Map) {
           for (const [key2, value] of obj2)
-            add(key2, value);
+            add2(key2, value);
         } else if (obj2 && typeof obj2 === "object") {
           for (const key2 of Object.keys(obj2))
-            add(key2, obj2[key2]);
+            add2(key2, obj2[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -2323,7 +2327,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2361,7 +2365,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2413,7 +2417,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2422,7 +2426,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2433,11 +2437,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2454,7 +2458,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -2467,7 +2471,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -2475,7 +2479,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2484,7 +2488,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -2537,7 +2541,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -2554,7 +2558,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2562,7 +2566,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -2570,7 +2574,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -2578,9 +2582,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError2) {
-        onError2(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError2) {
+        onError2(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2612,10 +2616,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i2 = 0; i2 < str2.length; ++i2)
-            buffer[i2] = str2.charCodeAt(i2);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i2 = 0; i2 < str3.length; ++i2)
+            buffer[i2] = str3.charCodeAt(i2);
           return buffer;
         } else {
           onError2("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2626,28 +2630,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i2 = 0; i2 < buf.length; ++i2)
             s += String.fromCharCode(buf[i2]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
+          const n = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n);
           for (let i2 = 0, o2 = 0; i2 < n; ++i2, o2 += lineWidth) {
-            lines[i2] = str2.substr(o2, lineWidth);
+            lines[i2] = str3.substr(o2, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -2853,7 +2857,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2862,7 +2866,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2873,11 +2877,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -2897,34 +2901,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
-      if (sign === "-" || sign === "+")
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign2 = str3[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n2 = BigInt(str2);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        const n2 = BigInt(str3);
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str2, radix);
-      return sign === "-" ? -1 * n : n;
+      const n = parseInt(str3, radix);
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2934,7 +2938,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2943,7 +2947,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -2951,7 +2955,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2960,7 +2964,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -3064,12 +3068,12 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign2 = str3[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      return sign2 === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -3078,9 +3082,9 @@ var require_timestamp = __commonJS({
         num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num2(-1);
       }
       const _60 = num2(60);
@@ -3095,7 +3099,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3103,7 +3107,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3112,7 +3116,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3123,8 +3127,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -4612,13 +4616,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines3(source) {
-      const split2 = source.split(/\n( *)/);
-      const first2 = split2[0];
+      const split3 = source.split(/\n( *)/);
+      const first2 = split3[0];
       const m = first2.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
-      for (let i2 = 1; i2 < split2.length; i2 += 2)
-        lines.push([split2[i2], split2[i2 + 1]]);
+      for (let i2 = 1; i2 < split3.length; i2 += 2)
+        lines.push([split3[i2], split3[i2 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -7410,12 +7414,12 @@ var require_code = __commonJS({
         return item === "" || item === '""';
       }
       get str() {
-        var _a2;
-        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c3) => `${s}${c3}`, "");
+        var _a3;
+        return (_a3 = this._str) !== null && _a3 !== void 0 ? _a3 : this._str = this._items.reduce((s, c3) => `${s}${c3}`, "");
       }
       get names() {
-        var _a2;
-        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c3) => {
+        var _a3;
+        return (_a3 = this._names) !== null && _a3 !== void 0 ? _a3 : this._names = this._items.reduce((names, c3) => {
           if (c3 instanceof Name)
             names[c3.str] = (names[c3.str] || 0) + 1;
           return names;
@@ -7435,7 +7439,7 @@ var require_code = __commonJS({
     }
     exports._ = _2;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i2 = 0;
       while (i2 < args.length) {
@@ -7446,7 +7450,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -7489,7 +7493,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str2`${c1}${c22}`;
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x2) {
@@ -7561,8 +7565,8 @@ var require_scope = __commonJS({
         return `${prefix}${ng.index++}`;
       }
       _nameGroup(prefix) {
-        var _a2, _b;
-        if (((_b = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+        var _a3, _b;
+        if (((_b = (_a3 = this._parent) === null || _a3 === void 0 ? void 0 : _a3._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
           throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
         }
         return this._names[prefix] = { prefix, index: 0 };
@@ -7595,12 +7599,12 @@ var require_scope = __commonJS({
         return new ValueScopeName(prefix, this._newName(prefix));
       }
       value(nameOrPrefix, value) {
-        var _a2;
+        var _a3;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
+        const valueKey = (_a3 = value.key) !== null && _a3 !== void 0 ? _a3 : value.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -7918,8 +7922,8 @@ var require_codegen = __commonJS({
         return this;
       }
       optimizeNames(names, constants2) {
-        var _a2;
-        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
+        var _a3;
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
         if (!(super.optimizeNames(names, constants2) || this.else))
           return;
         this.condition = optimizeExpr(this.condition, names, constants2);
@@ -8023,16 +8027,16 @@ var require_codegen = __commonJS({
         return code;
       }
       optimizeNodes() {
-        var _a2, _b;
+        var _a3, _b;
         super.optimizeNodes();
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNodes();
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNodes();
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
       optimizeNames(names, constants2) {
-        var _a2, _b;
+        var _a3, _b;
         super.optimizeNames(names, constants2);
-        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants2);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants2);
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
@@ -8297,13 +8301,13 @@ var require_codegen = __commonJS({
         this._currNode.nodes.push(node);
         this._nodes.push(node);
       }
-      _endBlockNode(N1, N2) {
+      _endBlockNode(N1, N22) {
         const n = this._currNode;
-        if (n instanceof N1 || N2 && n instanceof N2) {
+        if (n instanceof N1 || N22 && n instanceof N22) {
           this._nodes.pop();
           return this;
         }
-        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
+        throw new Error(`CodeGen: not in block "${N22 ? `${N1.kind}/${N22.kind}` : N1.kind}"`);
       }
       _elseNode(node) {
         const n = this._currNode;
@@ -8395,10 +8399,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash2 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash2[item] = true;
+      return hash2;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -8451,22 +8455,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -8812,8 +8816,8 @@ var require_applicability = __commonJS({
     }
     exports.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema, rule) {
-      var _a2;
-      return schema[rule.keyword] !== void 0 || ((_a2 = rule.definition.implements) === null || _a2 === void 0 ? void 0 : _a2.some((kwd) => schema[kwd] !== void 0));
+      var _a3;
+      return schema[rule.keyword] !== void 0 || ((_a3 = rule.definition.implements) === null || _a3 === void 0 ? void 0 : _a3.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -9201,14 +9205,14 @@ var require_keyword = __commonJS({
     }
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
-      var _a2;
+      var _a3;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid);
+      cxt.ok((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -9239,8 +9243,8 @@ var require_keyword = __commonJS({
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
-        var _a3;
-        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid), errors);
+        var _a4;
+        gen.if((0, codegen_1.not)((_a4 = def.valid) !== null && _a4 !== void 0 ? _a4 : valid), errors);
       }
     }
     exports.funcKeywordCode = funcKeywordCode;
@@ -9491,8 +9495,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -10208,7 +10212,7 @@ var require_compile = __commonJS({
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
-        var _a2;
+        var _a3;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema;
@@ -10217,7 +10221,7 @@ var require_compile = __commonJS({
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a2 = env.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a3 = env.baseId) !== null && _a3 !== void 0 ? _a3 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
@@ -10313,14 +10317,14 @@ var require_compile = __commonJS({
     }
     exports.compileSchema = compileSchema;
     function resolveRef(root, baseId, ref) {
-      var _a2;
+      var _a3;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
       let _sch = resolve.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
+        const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
@@ -10389,8 +10393,8 @@ var require_compile = __commonJS({
       "definitions"
     ]);
     function getJsonPointer(parsedRef, { baseId, schema, root }) {
-      var _a2;
-      if (((_a2 = parsedRef.fragment) === null || _a2 === void 0 ? void 0 : _a2[0]) !== "/")
+      var _a3;
+      if (((_a3 = parsedRef.fragment) === null || _a3 === void 0 ? void 0 : _a3[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
@@ -10589,10 +10593,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        if (str2[i2] === token) ind++;
+      for (let i2 = 0; i2 < str3.length; i2++) {
+        if (str3[i2] === token) ind++;
       }
       return ind;
     }
@@ -11662,7 +11666,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -11704,12 +11708,12 @@ var require_core = __commonJS({
     };
     var MAX_EXPRESSION = 200;
     function requiredOptions(o2) {
-      var _a2, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      var _a3, _b, _c, _d2, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
       const s = o2.strict;
-      const _optz = (_a2 = o2.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
+      const _optz = (_a3 = o2.code) === null || _a3 === void 0 ? void 0 : _a3.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
       const regExp = (_c = (_b = o2.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
-      const uriResolver = (_d = o2.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
+      const uriResolver = (_d2 = o2.uriResolver) !== null && _d2 !== void 0 ? _d2 : uri_1.default;
       return {
         strictSchema: (_f = (_e = o2.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
         strictNumbers: (_h = (_g = o2.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
@@ -12104,11 +12108,11 @@ var require_core = __commonJS({
     Ajv2.ValidationError = validation_error_1.default;
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
-    function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key2 in checkOpts) {
+    function checkOptions(checkOpts2, options, msg, log = "error") {
+      for (const key2 in checkOpts2) {
         const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts2[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -12180,7 +12184,7 @@ var require_core = __commonJS({
       }
     }
     function addRule(keyword, definition, dataType) {
-      var _a2;
+      var _a3;
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
@@ -12206,7 +12210,7 @@ var require_core = __commonJS({
       else
         ruleGroup.rules.push(rule);
       RULES2.all[keyword] = rule;
-      (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
+      (_a3 = definition.implements) === null || _a3 === void 0 ? void 0 : _a3.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i2 = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -12340,10 +12344,10 @@ var require_ref = __commonJS({
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
       function addEvaluatedFrom(source) {
-        var _a2;
+        var _a3;
         if (!it.opts.unevaluated)
           return;
-        const schEvaluated = (_a2 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a2 === void 0 ? void 0 : _a2.evaluated;
+        const schEvaluated = (_a3 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a3 === void 0 ? void 0 : _a3.evaluated;
         if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
@@ -12457,16 +12461,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -13994,7 +13998,7 @@ var require_discriminator = __commonJS({
           return _valid;
         }
         function getMapping() {
-          var _a2;
+          var _a3;
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
@@ -14008,7 +14012,7 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a2 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a2 === void 0 ? void 0 : _a2[tagName];
+            const propSch = (_a3 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a3 === void 0 ? void 0 : _a3[tagName];
             if (typeof propSch != "object") {
               throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
             }
@@ -14806,11 +14810,11 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse = require_parse();
-    var clean = (version, options) => {
+    var clean2 = (version, options) => {
       const s = parse(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module.exports = clean;
+    module.exports = clean2;
   }
 });
 
@@ -15946,7 +15950,7 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions2, range, options) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
@@ -15955,7 +15959,7 @@ var require_max_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!max || maxSV.compare(v) === -1) {
             max = v;
@@ -15975,7 +15979,7 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions2, range, options) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
@@ -15984,7 +15988,7 @@ var require_min_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions.forEach((v) => {
+      versions2.forEach((v) => {
         if (rangeObj.test(v)) {
           if (!min || minSV.compare(v) === 1) {
             min = v;
@@ -16182,11 +16186,11 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare2 = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions2, range, options) => {
       const set = [];
       let first2 = null;
       let prev = null;
-      const v = versions.sort((a, b2) => compare2(a, b2, options));
+      const v = versions2.sort((a, b2) => compare2(a, b2, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
@@ -16398,7 +16402,7 @@ var require_semver2 = __commonJS({
     var identifiers = require_identifiers();
     var parse = require_parse();
     var valid = require_valid();
-    var clean = require_clean();
+    var clean2 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -16437,7 +16441,7 @@ var require_semver2 = __commonJS({
     module.exports = {
       parse,
       valid,
-      clean,
+      clean: clean2,
       inc,
       diff,
       major,
@@ -16506,13 +16510,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
+    function parse(str3) {
+      str3 = String(str3);
+      if (str3.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
+        str3
       );
       if (!match) {
         return;
@@ -16620,12 +16624,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash = 0;
+        let hash2 = 0;
         for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
-          hash |= 0;
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
+          hash2 |= 0;
         }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -16704,8 +16708,8 @@ var require_common = __commonJS({
         createDebug.namespaces = namespaces;
         createDebug.names = [];
         createDebug.skips = [];
-        const split2 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns of split2) {
+        const split3 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
+        for (const ns of split3) {
           if (ns[0] === "-") {
             createDebug.skips.push(ns.slice(1));
           } else {
@@ -17113,7 +17117,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -17137,8 +17141,8 @@ var require_src = __commonJS({
 var require_src2 = __commonJS({
   "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
     "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
+    var __importDefault = exports && exports.__importDefault || function(mod2) {
+      return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     var fs_1 = __require("fs");
@@ -17181,11 +17185,11 @@ var require_src2 = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
     "use strict";
-    function __export2(m) {
+    function __export3(m) {
       for (var p2 in m) if (!exports.hasOwnProperty(p2)) exports[p2] = m[p2];
     }
     Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
+    __export3(require_src2());
   }
 });
 
@@ -17755,6 +17759,18 @@ var NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
 var DEFAULT_ACTIONS = ["allow", "deny"];
 var RULE_SETTINGS = ["error", "warning", "info", "off"];
 var PACK_STATE_FORMAT_VERSION = "v1";
+var ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+var packSource = obj(
+  {
+    name: str({ description: "The source's name, recorded in .edict/packs.yaml for the packs it gives" }, { pattern: NAME_PATTERN }),
+    url: str({ description: "An index written by `edict pack publish`: https://, http://, file:// or a local path" }),
+    keys: list(str({ description: "A public key file, relative to the repository root" }), { description: "Every pack from a url source must be signed by one of these keys" }),
+    token_env: str({ description: "Environment variable holding a bearer token for a private url host" }, { pattern: ENV_NAME_PATTERN }),
+    git: str({ description: "A git repository with packs under packs/<name>/ (a URL or a local path)" }),
+    ref: str({ description: "Branch or tag of a git source; default: the remote's default branch" })
+  },
+  ["name"]
+);
 var CONFIG_SCHEMA = {
   $id: "https://edict.dev/schemas/edict.json",
   title: "edict.yaml",
@@ -17774,7 +17790,10 @@ var CONFIG_SCHEMA = {
         rules: map(strEnum(RULE_SETTINGS)),
         ignore: list(str({ "x-format": "glob" }))
       }),
-      packs: obj({ source: str({ description: "Folder of shipped packs, default packs/" }) })
+      packs: obj({
+        source: str({ description: "Folder of shipped packs, default packs/" }),
+        sources: list(packSource, { description: "Where else packs come from, searched in order after the repository's own folder and before the built-in library" })
+      })
     },
     ["name", "targets"]
   )
@@ -17814,6 +17833,9 @@ var PACK_STATE_SCHEMA = {
             layer: strEnum(LAYERS),
             installed_at: str({ "x-format": "date-time" }),
             pack_checksum: str({}, { pattern: "^sha256:[0-9a-f]{64}$" }),
+            source: str({ description: "The source the pack came from: repository, a packs.sources name, or builtin (absent: repository)" }, { pattern: NAME_PATTERN }),
+            resolved: str({ description: "What pins the exact content: the envelope URL and its sha256, the git commit and path, or the pack checksum" }),
+            range: str({ description: "The version range asked for at install; upgrades stay within it", "x-format": "version-range" }),
             files: list(installedFile)
           },
           ["name", "version", "layer", "files"]
@@ -18042,12 +18064,19 @@ function validateConfig(value) {
     targets: mapOf(value.targets, targetOptionsOf),
     bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
     lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
-    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source) }))
+    packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source), sources: listOf(p2.sources, packSourceOf) }))
   });
   return { value: config, issues };
 }
 function targetOptionsOf(value) {
   return recordOf(value, (o2) => compact({ default_action: oneOf(o2.default_action, DEFAULT_ACTIONS), description: stringOf(o2.description) })) ?? {};
+}
+function packSourceOf(value) {
+  return recordOf(value, (s) => {
+    const name = stringOf(s.name);
+    if (name === void 0) return void 0;
+    return compact({ name, url: stringOf(s.url), keys: stringsOf(s.keys), token_env: stringOf(s.token_env), git: stringOf(s.git), ref: stringOf(s.ref) });
+  });
 }
 
 // src/model/documents/pack-meta.ts
@@ -18092,7 +18121,17 @@ function installedPackOf(value) {
   const layer = oneOf(value.layer, LAYERS);
   const files2 = listOf(value.files, installedFileOf);
   if (name === void 0 || version === void 0 || layer === void 0 || files2 === void 0) return void 0;
-  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files: files2 });
+  return compact({
+    name,
+    version,
+    layer,
+    installed_at: stringOf(value.installed_at),
+    pack_checksum: stringOf(value.pack_checksum),
+    source: stringOf(value.source),
+    resolved: stringOf(value.resolved),
+    range: stringOf(value.range),
+    files: files2
+  });
 }
 function installedFileOf(value) {
   if (!isRecord(value)) return void 0;
@@ -19193,9 +19232,9 @@ function packChecksum(files2) {
   const lines = [...files2].map((f) => `${f.path}\0${fileSha256(f.bytes)}
 `);
   lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
-  const hash = createHash("sha256");
-  for (const line of lines) hash.update(line, "utf8");
-  return `sha256:${hash.digest("hex")}`;
+  const hash2 = createHash("sha256");
+  for (const line of lines) hash2.update(line, "utf8");
+  return `sha256:${hash2.digest("hex")}`;
 }
 
 // src/pack/dependency.ts
@@ -19462,6 +19501,10 @@ function formatCycle(cycle) {
 // src/pack/state.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 
+// src/pack/sources/types.ts
+var REPOSITORY_SOURCE = "repository";
+var BUILTIN_SOURCE = "builtin";
+
 // src/pack/view.ts
 var encoder = new TextEncoder();
 function repoFileBytes(file) {
@@ -19517,6 +19560,13 @@ function installedPacksOf(repo) {
 // src/pack/plan.ts
 var import_semver3 = __toESM(require_semver2(), 1);
 
+// src/pack/modeline.ts
+var decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+var encoder2 = new TextEncoder();
+
+// src/pack/drift.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
   diff(oldStr, newStr, options = {}) {
@@ -19534,7 +19584,7 @@ var Diff = class {
     return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
   }
   diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a2;
+    var _a3;
     const done = (value) => {
       value = this.postProcess(value, options);
       if (callback) {
@@ -19552,7 +19602,7 @@ var Diff = class {
     if (options.maxEditLength != null) {
       maxEditLength = Math.min(maxEditLength, options.maxEditLength);
     }
-    const maxExecutionTime = (_a2 = options.timeout) !== null && _a2 !== void 0 ? _a2 : Infinity;
+    const maxExecutionTime = (_a3 = options.timeout) !== null && _a3 !== void 0 ? _a3 : Infinity;
     const abortAfterTimestamp = Date.now() + maxExecutionTime;
     const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
     let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
@@ -19925,7 +19975,7 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
   }
 }
 function formatPatch(patch, headerOptions) {
-  var _a2, _b, _c, _d, _e, _f;
+  var _a3, _b, _c, _d2, _e, _f;
   if (!headerOptions) {
     headerOptions = INCLUDE_HEADERS;
   }
@@ -19953,7 +20003,7 @@ function formatPatch(patch, headerOptions) {
     }
     ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
     if (patch.isDelete) {
-      ret.push("deleted file mode " + ((_a2 = patch.oldMode) !== null && _a2 !== void 0 ? _a2 : "100644"));
+      ret.push("deleted file mode " + ((_a3 = patch.oldMode) !== null && _a3 !== void 0 ? _a3 : "100644"));
     }
     if (patch.isCreate) {
       ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
@@ -19964,7 +20014,7 @@ function formatPatch(patch, headerOptions) {
     }
     if (patch.isRename) {
       ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d2 = patch.newFileName) !== null && _d2 !== void 0 ? _d2 : "").replace(/^b\//, "")));
     }
     if (patch.isCopy) {
       ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
@@ -20026,738 +20076,43 @@ function splitLines(text) {
   return result;
 }
 
-// src/lint/rule.ts
-function defineRule(meta, check) {
-  return { meta, check };
-}
+// src/pack/describe.ts
+var import_semver5 = __toESM(require_semver2(), 1);
 
-// src/lint/rules/pack-support.ts
-function packFile(repo, pack, file) {
-  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
-}
-function metadataFile(repo, pack) {
-  return packFile(repo, pack, PACK_METADATA_FILE);
-}
-function dependencyPointer(file, raw) {
-  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
-  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
-  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
-}
-function shortChecksum(c3) {
-  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
-}
+// src/pack/resolve.ts
+var import_semver6 = __toESM(require_semver2(), 1);
 
-// src/lint/rules/priority-outside-band.ts
-var priority_outside_band_default = defineRule(
-  {
-    id: "priority-outside-band",
-    category: "structure",
-    severity: "error",
-    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (pack.band && pack.band.min > pack.band.max && meta) {
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
-          help: "swap min and max"
-        });
-      }
-      for (const p2 of bandProblems(pack)) {
-        const file = packFile(ctx.repo, pack.name, p2.file);
-        if (!file) continue;
-        const policy = pack.policies.find((x2) => x2.file === p2.file);
-        ctx.report({
-          file,
-          pointer: "/metadata/priority",
-          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
-          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
-        });
-      }
-    }
-    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
-      const band = shipped.packs.get(installed2.name)?.band;
-      if (!isValidBand(band)) continue;
-      for (const f of installed2.files) {
-        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
-        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
-        ctx.report({
-          file: entry.file,
-          pointer: "/metadata/priority",
-          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
-          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
-        });
-      }
-    }
-  }
-);
+// src/pack/upgrades.ts
+var import_semver9 = __toESM(require_semver2(), 1);
 
-// src/lint/rules/overlapping-bands.ts
-var overlapping_bands_default = defineRule(
-  {
-    id: "overlapping-bands",
-    category: "structure",
-    severity: "error",
-    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
-  },
-  (ctx) => {
-    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
-    for (let j2 = 0; j2 < packs.length; j2++) {
-      for (let i2 = 0; i2 < j2; i2++) {
-        const a = packs[i2];
-        const b2 = packs[j2];
-        if (!bandsOverlap(a.band, b2.band)) continue;
-        const file = metadataFile(ctx.repo, b2.name);
-        if (!file) continue;
-        ctx.report({
-          file,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
-          help: "choose a range no other pack uses; installed packs' bands must not overlap"
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/layer-inversion.ts
-var layer_inversion_default = defineRule(
-  {
-    id: "layer-inversion",
-    category: "structure",
-    severity: "error",
-    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
-          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
-        });
-      }
-    }
-    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
-    for (const hi of banded) {
-      for (const lo of banded) {
-        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
-        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
-        const meta = metadataFile(ctx.repo, hi.name);
-        if (!meta) continue;
-        ctx.report({
-          file: meta,
-          pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
-          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/dependency-missing.ts
-var dependency_missing_default = defineRule(
-  {
-    id: "dependency-missing",
-    category: "structure",
-    severity: "error",
-    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. edict never installs dependencies by itself: install the dependency (`edict pack install <name>`) or remove the dependent pack."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo);
-    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack)]);
-    for (const pack of shipped.packs.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        if (known.has(dep.name)) continue;
-        const near = suggest(dep.name, shipped.packs.keys());
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} depends on ${dep.name}, which is not in packs/${near ? `; did you mean ${near}?` : ""}`,
-          help: "name a pack that exists under packs/, or add that pack"
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const installed2 = new Set(state.packs.map((p2) => p2.name));
-    for (const p2 of state.packs) {
-      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
-      if (missing.length === 0) continue;
-      ctx.report({
-        file: state.file,
-        pointer: p2.pointer,
-        atKey: true,
-        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
-        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
-      });
-    }
-  }
-);
-
-// src/lint/rules/dependency-cycle.ts
-var dependency_cycle_default = defineRule(
-  {
-    id: "dependency-cycle",
-    category: "structure",
-    severity: "error",
-    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
-  },
-  (ctx) => {
-    const packs = shippedPacksOf(ctx.repo).packs;
-    for (const cycle of findCycles(packs)) {
-      cycle.forEach((name, i2) => {
-        const next = cycle[(i2 + 1) % cycle.length];
-        const meta = metadataFile(ctx.repo, name);
-        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
-        if (!meta || !dep) return;
-        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `dependency cycle: ${formatCycle(rotated)}`,
-          help: "remove one dependency of the cycle"
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/dependency-range-unmet.ts
-var dependency_range_unmet_default = defineRule(
-  {
-    id: "dependency-range-unmet",
-    category: "structure",
-    severity: "error",
-    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    for (const pack of shipped.values()) {
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      for (const dep of pack.dependencies) {
-        const target = shipped.get(dep.name);
-        if (!target || satisfiesDependency(dep, target.version)) continue;
-        ctx.report({
-          file: meta,
-          pointer: dependencyPointer(meta, dep.raw),
-          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
-          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
-        });
-      }
-    }
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    const versions = new Map(state.packs.map((p2) => [p2.name, p2.version]));
-    for (const p2 of state.packs) {
-      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
-        const installed2 = versions.get(dep.name);
-        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: p2.pointer,
-          atKey: true,
-          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
-          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-modified.ts
-var installed_file_modified_default = defineRule(
-  {
-    id: "installed-file-modified",
-    category: "structure",
-    severity: "error",
-    textual: true,
-    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
-  },
-  (ctx) => {
-    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
-      for (const f of pack.files) {
-        const file = ctx.repo.byPath.get(f.path);
-        if (!file || f.sha256 === void 0) continue;
-        const actual = fileSha256(repoFileBytes(file));
-        if (actual === f.sha256) continue;
-        ctx.report({
-          file,
-          span: [0, 0],
-          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/installed-file-missing.ts
-var installed_file_missing_default = defineRule(
-  {
-    id: "installed-file-missing",
-    category: "structure",
-    severity: "error",
-    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const pack of state.packs) {
-      for (const f of pack.files) {
-        if (ctx.repo.byPath.has(f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} of pack ${pack.name} is missing`,
-          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/pack-drift.ts
-var pack_drift_default = defineRule(
-  {
-    id: "pack-drift",
-    category: "structure",
-    severity: "warning",
-    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
-  },
-  (ctx) => {
-    const shipped = shippedPacksOf(ctx.repo).packs;
-    const state = installedPacksOf(ctx.repo);
-    if (!state) return;
-    for (const p2 of state.packs) {
-      const pack = shipped.get(p2.name);
-      if (!pack || p2.version === void 0) continue;
-      if (pack.version !== p2.version) {
-        ctx.report({
-          file: state.file,
-          pointer: `${p2.pointer}/version`,
-          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
-          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
-        });
-      } else if (p2.checksum !== pack.checksum) {
-        ctx.report({
-          file: state.file,
-          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
-          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum(p2.checksum)} installed, ${shortChecksum(pack.checksum)} shipped)`,
-          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/file-not-named-after-pack.ts
-var file_not_named_after_pack_default = defineRule(
-  {
-    id: "file-not-named-after-pack",
-    category: "structure",
-    severity: "error",
-    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
-  },
-  (ctx) => {
-    const state = installedPacksOf(ctx.repo);
-    const owned = /* @__PURE__ */ new Set();
-    for (const pack of state?.packs ?? []) {
-      for (const f of pack.files) {
-        owned.add(f.path);
-        if (isInstalledPathOf(pack.name, f.path)) continue;
-        ctx.report({
-          file: state.file,
-          pointer: f.pointer,
-          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
-          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
-        });
-      }
-    }
-    for (const file of ctx.repo.files) {
-      if (file.kind !== "policy" || owned.has(file.path)) continue;
-      const name = parseInstalledPath(file.path);
-      if (!name) continue;
-      ctx.report({
-        file,
-        span: [0, 0],
-        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
-        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
-      });
-    }
-  }
-);
-
-// src/lint/rules/pack-changed-without-version-bump.ts
-var pack_changed_without_version_bump_default = defineRule(
-  {
-    id: "pack-changed-without-version-bump",
-    category: "structure",
-    severity: "error",
-    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
-  },
-  (ctx) => {
-    const options = ctx.options;
-    if (!options.base || !options.basePacks) return;
-    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
-      const before = options.basePacks.get(pack.name);
-      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
-      const meta = metadataFile(ctx.repo, pack.name);
-      if (!meta) continue;
-      ctx.report({
-        file: meta,
-        pointer: "/__pack_meta/version",
-        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum(before.checksum)} \u2192 ${shortChecksum(pack.checksum)})`,
-        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
-      });
-    }
-  }
-);
-
-// src/lint/rules/invalid-pack.ts
-var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
-var invalid_pack_default = defineRule(
-  {
-    id: "invalid-pack",
-    category: "structure",
-    severity: "error",
-    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
-  },
-  (ctx) => {
-    for (const p2 of shippedPacksOf(ctx.repo).problems) {
-      if (!CODES.has(p2.code)) continue;
-      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
-      if (!file) continue;
-      ctx.report({
-        file,
-        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
-        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
-        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
-      });
-    }
-  }
-);
-
-// src/engine/data/duration.ts
-var DURATION_UNITS = [
-  ["w", 6048e5],
-  ["d", 864e5],
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
-function parseDurationMs(text) {
-  const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
-  if (m === null) return void 0;
-  let total = 0n;
-  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
-    const part = m[i2 + 1];
-    if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
-    const denominator = 10n ** BigInt(frac.length);
-    if (scaled % denominator !== 0n) return void 0;
-    total += scaled / denominator;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
-}
-
-// src/model/values/result.ts
-function ok(value) {
-  return { ok: true, value };
-}
-function fail(message) {
-  return { ok: false, message };
-}
-function show(value) {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === void 0) return "nothing";
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  return typeof value;
-}
-
-// src/model/values/units.ts
-var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
-var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
-function parseDuration(text) {
-  const ms = parseDurationMs(text);
-  return ms === void 0 ? fail(`bad duration ${show(text)}: ${explainBadDuration(text)}`) : ok(ms);
-}
-function explainBadDuration(text) {
-  const bad = (problem) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
-  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
-    const unit = single[1];
-    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  let total = 0n;
-  let pos = 0;
-  let lastRank = -1;
-  while (pos < text.length) {
-    DURATION_PART.lastIndex = pos;
-    const m = DURATION_PART.exec(text);
-    if (!m) return bad();
-    pos = DURATION_PART.lastIndex;
-    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
-    lastRank = rank;
-    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) return `not a whole number of milliseconds${m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`}`;
-    total += part;
-  }
-  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
-}
-var SIZE_UNITS = [
-  ["TB", 1024 ** 4],
-  ["GB", 1024 ** 3],
-  ["MB", 1024 ** 2],
-  ["KB", 1024],
-  ["B", 1],
-  ["TiB", 1024 ** 4],
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024]
-];
-var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
-function parseSize(text) {
-  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
-  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
-  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
-  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
-  if (!m) return bad();
-  const unit = m[2];
-  const known = SIZE_UNITS.find(([u]) => u === unit);
-  if (!known) {
-    const lower = unit.toLowerCase();
-    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
-    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
-  }
-  const bytes = exactTimes(m[1], BigInt(known[1]));
-  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
-  }
-  return ok(Number(bytes));
-}
-var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
-function parseMoney(text) {
-  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
-  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
-  if (typeof text !== "string") return bad();
-  if (text === "") return bad("got an empty string");
-  if (/^-|^\$-/.test(text)) return bad("must not be negative");
-  if (/^\d/.test(text)) return bad('missing "$"');
-  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
-  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
-  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
-  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) return bad();
-  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
-  }
-  return ok(Number(cents));
-}
-function exactTimes(decimal, factor) {
-  const [whole = "0", frac = ""] = decimal.split(".");
-  const scaled = BigInt(whole + frac) * factor;
-  const denom = 10n ** BigInt(frac.length);
-  return scaled % denom === 0n ? scaled / denom : void 0;
-}
-
-// src/model/values/time.ts
-var MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December"
-];
-var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
-function parseTimeOfDay(text) {
-  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = /^(\d{2}):(\d{2})$/.exec(text);
-  if (!m) return bad();
-  const h2 = Number(m[1]);
-  const min = Number(m[2]);
-  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
-  if (min > 59) return bad(`minute ${m[2]} is out of range`);
-  return ok(h2 * 60 + min);
-}
-var zoneNames;
-function knownZones() {
-  if (!zoneNames) {
-    const intl = Intl;
-    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
-  }
-  return zoneNames;
-}
-function validateTimezone(name) {
-  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
-  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
-  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
-  try {
-    new Intl.DateTimeFormat(void 0, { timeZone: name });
-    return ok(name);
-  } catch {
-    const near = suggest(name, knownZones());
-    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
+// src/bundle/version.ts
+var import_semver7 = __toESM(require_semver2(), 1);
+var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
+var VERDICTS = Object.keys(ALL);
+var DEFAULT_VERSION = "0.1.0";
+function bumpFor(verdict) {
+  switch (verdict) {
+    case "tightened":
+    case "mixed":
+    case "review":
+      return "major";
+    case "loosened":
+      return "minor";
+    case "neutral":
+    case "unchanged":
+      return "patch";
+    default:
+      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
   }
 }
-var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
-var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
-function parseIsoDate(text) {
-  if (text instanceof Date) {
-    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
+function releaseVersion(previous, verdict, configVersion2) {
+  const bump = bumpFor(verdict);
+  if (previous === void 0) {
+    const first2 = configVersion2 ?? DEFAULT_VERSION;
+    return import_semver7.default.valid(first2) === first2 ? first2 : null;
   }
-  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
-  if (typeof text !== "string") return bad();
-  const m = ISO_DATE.exec(text);
-  if (!m) return bad();
-  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign, ohs, oms] = m;
-  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
-  if (dateProblem) return bad(dateProblem);
-  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
-  if (hs !== void 0) {
-    if (z2 === void 0 && sign === void 0) {
-      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
-    }
-    const h2 = Number(hs);
-    const mi = Number(mis);
-    const s = Number(ss ?? "0");
-    if (h2 > 23) return bad(`hour ${hs} is out of range`);
-    if (mi > 59) return bad(`minute ${mis} is out of range`);
-    if (s > 59) return bad(`second ${ss} is out of range`);
-    ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
-    if (sign !== void 0) {
-      const oh = Number(ohs);
-      const om = Number(oms);
-      if (oh > 23 || om > 59) return bad(`offset ${sign}${ohs}:${oms} is out of range`);
-      ms -= (sign === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
-    }
-  }
-  return ok(ms);
+  return import_semver7.default.valid(previous) === previous ? import_semver7.default.inc(previous, bump) : null;
 }
-function checkCalendarDate(y2, mo, d) {
-  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
-  const days = daysInMonth(y2, mo);
-  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
-  return void 0;
-}
-function daysInMonth(y2, mo) {
-  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
-}
-function daysFromCivil(y2, mo, d) {
-  const yy = mo <= 2 ? y2 - 1 : y2;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
-function parsePolicyVersion(text) {
-  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
-  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
-  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
-  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
-  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
-  const newer = text > current ? " (newer than this edict knows)" : "";
-  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
-  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
-}
-
-// src/lint/rules/format-rule.ts
-function formatRule(id, checks, description, help2) {
-  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      const schema = schemaFor(file);
-      if (!schema || file.source.value === void 0) continue;
-      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
-        const format = sub["x-format"];
-        if (!format || typeof value !== "string") return;
-        const check = checks[format];
-        const message = check?.(value);
-        if (message) ctx.report({ file, pointer, message, ...help2 ? { help: help2 } : {} });
-      });
-    }
-  });
-}
-function fromResult(parse) {
-  return (v) => {
-    const r2 = parse(v);
-    return r2.ok ? void 0 : r2.message;
-  };
-}
-
-// src/lint/rules/invalid-duration.ts
-var invalid_duration_default = formatRule(
-  "invalid-duration",
-  { duration: fromResult(parseDuration) },
-  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
-);
-
-// src/lint/rules/invalid-size.ts
-var invalid_size_default = formatRule(
-  "invalid-size",
-  { size: fromResult(parseSize) },
-  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
-);
-
-// src/lint/rules/invalid-money.ts
-var invalid_money_default = formatRule(
-  "invalid-money",
-  { money: fromResult(parseMoney) },
-  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
-);
-
-// src/lint/rules/invalid-version.ts
-var invalid_version_default = formatRule(
-  "invalid-version",
-  { "policy-version": fromResult(parsePolicyVersion) },
-  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
-  'set Version: "2024-12-02"'
-);
 
 // src/engine/match/wildcard.ts
 var STAR = 42;
@@ -20929,882 +20284,6 @@ function validateCidr(text) {
   return `"${text}" has an invalid prefix length: expected 0..${max}`;
 }
 
-// src/lint/rules/invalid-pattern.ts
-function validateToolPattern(p2) {
-  if (p2 === "*") return void 0;
-  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
-  return void 0;
-}
-function validateHostPattern(p2) {
-  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
-  return void 0;
-}
-function validatePathPattern(p2) {
-  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
-  return void 0;
-}
-function validateGlob(p2) {
-  if (p2.trim() === "") return "pattern is empty";
-  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
-  return void 0;
-}
-var invalid_pattern_default = formatRule(
-  "invalid-pattern",
-  {
-    "action-pattern": validateActionPattern,
-    "resource-pattern": validateResourcePattern,
-    "tool-pattern": validateToolPattern,
-    "host-pattern": validateHostPattern,
-    "path-pattern": validatePathPattern,
-    glob: validateGlob
-  },
-  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
-);
-
-// src/engine/scan/inline-flags.ts
-var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
-function toFlags(letters) {
-  return [...new Set(letters)].sort().join("");
-}
-function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
-  const source = pattern.slice(groups.length);
-  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
-}
-function toJsRegExp(pattern, extraFlags = "") {
-  const { source, flags } = splitInlineFlags(pattern);
-  return new RegExp(source, toFlags(flags + extraFlags));
-}
-
-// src/lint/regex/charset.ts
-var EMPTY = [];
-function normalize(ranges) {
-  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
-  const out = [];
-  for (const [lo, hi] of sorted2) {
-    if (lo > hi) continue;
-    const last2 = out[out.length - 1];
-    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-function union(...sets) {
-  return normalize(sets.flat());
-}
-function negate(set, max) {
-  const out = [];
-  let next = 0;
-  for (const [lo, hi] of set) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = hi + 1;
-  }
-  if (next <= max) out.push([next, max]);
-  return out;
-}
-function intersect(a, b2) {
-  const out = [];
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return out;
-}
-function overlaps(a, b2) {
-  let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
-    const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
-    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
-    if (ahi < bhi) i2++;
-    else j2++;
-  }
-  return false;
-}
-var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
-var DIGITS = [[48, 57]];
-var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize([
-  [9, 13],
-  [32, 32],
-  [160, 160],
-  [5760, 5760],
-  [8192, 8202],
-  [8232, 8233],
-  [8239, 8239],
-  [8287, 8287],
-  [12288, 12288],
-  [65279, 65279]
-]);
-var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
-function foldCase(set) {
-  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
-  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
-  return union(set, lower, upper);
-}
-var probeCache = /* @__PURE__ */ new Map();
-function probe(atom, flags) {
-  const key2 = `${flags}/${atom}`;
-  const cached = probeCache.get(key2);
-  if (cached) return cached;
-  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
-  const ranges = [];
-  let start = -1;
-  for (let cp = 0; cp <= 65536; cp++) {
-    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
-    if (hit && start < 0) start = cp;
-    if (!hit && start >= 0) {
-      ranges.push([start, cp - 1]);
-      start = -1;
-    }
-  }
-  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
-  const set = normalize(ranges);
-  probeCache.set(key2, set);
-  return set;
-}
-
-// src/lint/regex/nodes.ts
-function nullable(n) {
-  switch (n.type) {
-    case "chars":
-      return false;
-    case "seq":
-      return n.items.every(nullable);
-    case "alt":
-      return n.branches.some(nullable);
-    case "group":
-      return nullable(n.body);
-    case "repeat":
-      return n.min === 0 || nullable(n.body);
-    default:
-      return true;
-  }
-}
-var firstCache = /* @__PURE__ */ new WeakMap();
-function firstChars(n) {
-  let set = firstCache.get(n);
-  if (!set) {
-    set = computeFirstChars(n);
-    firstCache.set(n, set);
-  }
-  return set;
-}
-function computeFirstChars(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq": {
-      const parts = [];
-      for (const item of n.items) {
-        parts.push(firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return union(...parts);
-    }
-    case "alt":
-      return union(...n.branches.map(firstChars));
-    case "group":
-      return firstChars(n.body);
-    case "repeat":
-      return n.max > 0 ? firstChars(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function alphabet(n) {
-  switch (n.type) {
-    case "chars":
-      return n.set;
-    case "seq":
-      return union(...n.items.map(alphabet));
-    case "alt":
-      return union(...n.branches.map(alphabet));
-    case "group":
-      return alphabet(n.body);
-    case "repeat":
-      return n.max > 0 ? alphabet(n.body) : EMPTY;
-    default:
-      return EMPTY;
-  }
-}
-function within(n, s) {
-  switch (n.type) {
-    case "chars": {
-      const hit = overlaps(n.set, s);
-      return { possible: hit, nonEmpty: hit };
-    }
-    case "seq": {
-      const parts = n.items.map((i2) => within(i2, s));
-      const possible = parts.every((p2) => p2.possible);
-      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
-    }
-    case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
-      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
-    }
-    case "group":
-      return within(n.body, s);
-    case "repeat": {
-      const body = within(n.body, s);
-      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
-      return body;
-    }
-    case "backref":
-      return { possible: true, nonEmpty: false };
-    default:
-      return { possible: true, nonEmpty: false };
-  }
-}
-function* descendants(n) {
-  yield n;
-  switch (n.type) {
-    case "seq":
-      for (const i2 of n.items) yield* descendants(i2);
-      break;
-    case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
-      break;
-    case "group":
-    case "look":
-    case "repeat":
-      yield* descendants(n.body);
-      break;
-    default:
-      break;
-  }
-}
-
-// src/lint/regex/overlap.ts
-var MAX_POSITIONS = 2e3;
-var automata = /* @__PURE__ */ new WeakMap();
-function automaton(n) {
-  let auto = automata.get(n);
-  if (!auto) {
-    auto = buildAutomaton(n);
-    automata.set(n, auto);
-  }
-  return auto;
-}
-function buildAutomaton(n) {
-  const sets = [];
-  const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
-  };
-  const seq = (frags) => {
-    let acc = { nullable: true, first: [], last: [] };
-    for (const f of frags) {
-      link(acc.last, f.first);
-      acc = {
-        nullable: acc.nullable && f.nullable,
-        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
-        last: f.nullable ? [...acc.last, ...f.last] : f.last
-      };
-    }
-    return acc;
-  };
-  const build = (m) => {
-    switch (m.type) {
-      case "chars": {
-        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
-        follow.push(/* @__PURE__ */ new Set());
-        return { nullable: false, first: [p2], last: [p2] };
-      }
-      case "seq":
-        return seq(m.items.map(build));
-      case "alt": {
-        const frags = m.branches.map(build);
-        return {
-          nullable: frags.some((f) => f.nullable),
-          first: frags.flatMap((f) => f.first),
-          last: frags.flatMap((f) => f.last)
-        };
-      }
-      case "group":
-        return build(m.body);
-      case "repeat": {
-        const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
-        if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
-          frags.push({ ...f, nullable: true });
-        } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
-        }
-        return seq(frags);
-      }
-      default:
-        return { nullable: true, first: [], last: [] };
-    }
-  };
-  const top = build(n);
-  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
-}
-function productSearch(a, b2, stop) {
-  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
-  const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
-  const queue = [[-1, -1]];
-  for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
-    for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
-        const key2 = p22 * width + q22;
-        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
-        seen.add(key2);
-        if (stop(p22, q22)) return true;
-        queue.push([p22, q22]);
-      }
-    }
-  }
-  return false;
-}
-var linearCache = /* @__PURE__ */ new WeakMap();
-function linear(n) {
-  let cached = linearCache.get(n);
-  if (cached === void 0) {
-    if (n.type === "chars") cached = [n.set];
-    else if (n.type === "group") cached = linear(n.body);
-    else if (n.type === "seq") {
-      const parts = n.items.map(linear);
-      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
-    } else cached = null;
-    linearCache.set(n, cached);
-  }
-  return cached;
-}
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
-}
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
-  if (lx && ly) {
-    const after = ly[lx.length];
-    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
-    return false;
-  };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
-}
-
-// src/lint/regex/parse.ts
-var Parser = class {
-  constructor(src, flags) {
-    this.src = src;
-    this.flags = flags;
-    this.unicode = flags.includes("u") || flags.includes("v");
-    this.ignoreCase = flags.includes("i");
-    this.dotAll = flags.includes("s");
-    this.maxChar = this.unicode ? 1114111 : 65535;
-  }
-  src;
-  flags;
-  pos = 0;
-  unicode;
-  ignoreCase;
-  dotAll;
-  maxChar;
-  parse() {
-    const node = this.alternation();
-    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
-    return node;
-  }
-  peek(offset = 0) {
-    return this.src[this.pos + offset];
-  }
-  alternation() {
-    const start = this.pos;
-    const branches = [this.sequence()];
-    while (this.peek() === "|") {
-      this.pos++;
-      branches.push(this.sequence());
-    }
-    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
-  }
-  sequence() {
-    const start = this.pos;
-    const items = [];
-    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
-      items.push(this.quantified(this.atom()));
-    }
-    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
-  }
-  quantified(atom) {
-    const c3 = this.peek();
-    let min;
-    let max;
-    if (c3 === "*") [min, max] = [0, Infinity];
-    else if (c3 === "+") [min, max] = [1, Infinity];
-    else if (c3 === "?") [min, max] = [0, 1];
-    else if (c3 === "{") {
-      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = Number(m[1]);
-      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    if (this.peek() === "?") this.pos++;
-    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
-  }
-  chars(set, start) {
-    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
-  }
-  atom() {
-    const start = this.pos;
-    const c3 = this.src[this.pos];
-    if (c3 === "(") {
-      this.pos++;
-      let look = false;
-      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
-      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
-        this.pos += 2;
-        look = true;
-      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
-        this.pos += 3;
-        look = true;
-      } else if (this.src.startsWith("?<", this.pos)) {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-      } else if (this.peek() === "?") {
-        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
-        if (!m) throw new Error("unsupported group");
-        this.pos += m[0].length;
-      }
-      const body = this.alternation();
-      if (this.peek() !== ")") throw new Error("unterminated group");
-      this.pos++;
-      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
-    }
-    if (c3 === "[") return this.charClass();
-    if (c3 === ".") {
-      this.pos++;
-      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
-    }
-    if (c3 === "^" || c3 === "$") {
-      this.pos++;
-      return { type: "assert", start, end: this.pos };
-    }
-    if (c3 === "\\") {
-      const next = this.peek(1);
-      if (next === "b" || next === "B") {
-        this.pos += 2;
-        return { type: "assert", start, end: this.pos };
-      }
-      if (next !== void 0 && /[1-9]/.test(next)) {
-        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
-        return { type: "backref", start, end: this.pos };
-      }
-      if (next === "k" && this.peek(2) === "<") {
-        this.pos = this.src.indexOf(">", this.pos) + 1;
-        return { type: "backref", start, end: this.pos };
-      }
-      return this.chars(this.escape(false), start);
-    }
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return this.chars([[cp, cp]], start);
-  }
-  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
-  escape(inClass) {
-    const start = this.pos;
-    this.pos++;
-    const c3 = this.src[this.pos];
-    if (c3 === void 0) return EMPTY;
-    this.pos++;
-    switch (c3) {
-      case "d":
-        return DIGITS;
-      case "D":
-        return negate(DIGITS, this.maxChar);
-      case "w":
-        return WORD;
-      case "W":
-        return negate(WORD, this.maxChar);
-      case "s":
-        return SPACE;
-      case "S":
-        return negate(SPACE, this.maxChar);
-      case "n":
-        return [[10, 10]];
-      case "r":
-        return [[13, 13]];
-      case "t":
-        return [[9, 9]];
-      case "f":
-        return [[12, 12]];
-      case "v":
-        return [[11, 11]];
-      case "0":
-        return [[0, 0]];
-      case "b":
-        return inClass ? [[8, 8]] : EMPTY;
-      case "c": {
-        const letter = this.src[this.pos];
-        if (letter && /[A-Za-z]/.test(letter)) {
-          this.pos++;
-          const code = letter.charCodeAt(0) % 32;
-          return [[code, code]];
-        }
-        return [[92, 92]];
-      }
-      case "x": {
-        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("x")];
-        this.pos += 2;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "u": {
-        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
-        if (this.unicode && braced) {
-          this.pos += braced[0].length;
-          const code2 = parseInt(braced[1], 16);
-          return [[code2, code2]];
-        }
-        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("u")];
-        this.pos += 4;
-        const code = parseInt(m[0], 16);
-        return [[code, code]];
-      }
-      case "p":
-      case "P": {
-        if (this.unicode && this.src[this.pos] === "{") {
-          this.pos = this.src.indexOf("}", this.pos) + 1;
-          return probe(this.src.slice(start, this.pos), this.flags);
-        }
-        return [ch(c3)];
-      }
-      default: {
-        const cp = this.src.codePointAt(this.pos - 1);
-        if (cp > 65535) this.pos++;
-        return [[cp, cp]];
-      }
-    }
-  }
-  charClass() {
-    const start = this.pos;
-    this.pos++;
-    let negated = false;
-    if (this.peek() === "^") {
-      negated = true;
-      this.pos++;
-    }
-    const parts = [];
-    while (this.pos < this.src.length && this.peek() !== "]") {
-      const lo = this.classAtom();
-      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
-        const save = this.pos;
-        this.pos++;
-        const hi = this.classAtom();
-        if (isSingle(hi)) {
-          parts.push([[lo[0][0], hi[0][0]]]);
-          continue;
-        }
-        this.pos = save;
-      }
-      parts.push(lo);
-    }
-    this.pos++;
-    let set = union(...parts);
-    if (this.ignoreCase) set = foldCase(set);
-    if (negated) set = negate(set, this.maxChar);
-    return { type: "chars", set, start, end: this.pos };
-  }
-  classAtom() {
-    if (this.peek() === "\\") return this.escape(true);
-    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
-    this.pos += cp > 65535 ? 2 : 1;
-    return [[cp, cp]];
-  }
-};
-function isSingle(set) {
-  return set.length === 1 && set[0][0] === set[0][1];
-}
-
-// src/lint/regex/safety.ts
-function checkRegex(pattern) {
-  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
-  let re;
-  try {
-    re = toJsRegExp(pattern);
-  } catch (e) {
-    return fail(`invalid regex ${quote(pattern)}: ${compileProblem(pattern, e)}`);
-  }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
-}
-function compileProblem(pattern, e) {
-  const raw = e instanceof Error ? e.message : String(e);
-  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
-  let hint = "expected a JavaScript regular expression";
-  if (/\(\?P[<=>]/.test(pattern)) {
-    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
-  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
-    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
-  }
-  return `${lowered}; ${hint}`;
-}
-function quote(s) {
-  return `"${s}"`;
-}
-function backtrackingRisk(source, flags = "") {
-  let root;
-  try {
-    root = new Parser(source, flags).parse();
-  } catch {
-    return void 0;
-  }
-  const text = (n) => quote(source.slice(n.start, n.end));
-  try {
-    for (const q2 of descendants(root)) {
-      if (q2.type !== "repeat" || q2.max < 2) continue;
-      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
-      const nested = nestedQuantifier(q2);
-      if (nested) {
-        return `nested quantifiers: ${text(q2)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
-      }
-      const same2 = overlappingAlternatives(q2);
-      if (same2) {
-        return `overlapping alternatives: ${text(same2[0])} and ${text(same2[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
-      }
-      const prefix = tailPrefixAlternatives(q2);
-      if (prefix) {
-        return `overlapping alternatives: in ${text(q2)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
-      }
-    }
-    const adjacent = adjacentQuantifiers(root);
-    if (adjacent) {
-      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
-    }
-  } catch {
-    return void 0;
-  }
-  return void 0;
-}
-function nestedQuantifier(q2) {
-  for (const x2 of descendants(q2.body)) {
-    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
-    const s = alphabet(x2.body);
-    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
-  }
-  return void 0;
-}
-function overlappingAlternatives(q2) {
-  for (const alt of descendants(q2.body)) {
-    if (alt.type !== "alt") continue;
-    const bs = alt.branches;
-    for (let i2 = 0; i2 < bs.length; i2++) {
-      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
-        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
-      }
-    }
-  }
-  return void 0;
-}
-function tailPrefixAlternatives(q2) {
-  const found = [];
-  const visit3 = (n, next) => {
-    switch (n.type) {
-      case "seq": {
-        let follow = next;
-        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
-          const item = n.items[k2];
-          visit3(item, follow);
-          if (!nullable(item)) return;
-          follow = union(follow, firstChars(item));
-        }
-        return;
-      }
-      case "group":
-        return visit3(n.body, next);
-      case "repeat":
-        if (n.max > 1) visit3(n.body, union(next, firstChars(n.body)));
-        else if (n.max === 1) visit3(n.body, next);
-        return;
-      case "alt": {
-        const bs = n.branches;
-        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
-          for (let j2 = 0; j2 < bs.length; j2++) {
-            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
-              found.push([bs[i2], bs[j2]]);
-              break;
-            }
-          }
-        }
-        for (const b2 of bs) visit3(b2, next);
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit3(q2.body, firstChars(q2.body));
-  return found[0];
-}
-function adjacentQuantifiers(root) {
-  for (const n of descendants(root)) {
-    if (n.type !== "seq") continue;
-    const items = flatten(n.items);
-    for (let i2 = 0; i2 + 1 < items.length; i2++) {
-      const x2 = items[i2];
-      const y2 = items[i2 + 1];
-      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
-      if (!trades(x2, y2) && !trades(y2, x2)) continue;
-      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
-      if (suffix) return [x2, y2];
-    }
-  }
-  return void 0;
-}
-function trades(a, b2) {
-  let body = a.body;
-  while (body.type === "group") body = body.body;
-  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
-}
-function flatten(items) {
-  return items.flatMap((i2) => {
-    if (i2.type !== "group") return [i2];
-    if (i2.body.type === "seq") return flatten(i2.body.items);
-    if (i2.body.type === "alt") return [i2];
-    return flatten([i2.body]);
-  });
-}
-
-// src/lint/rules/invalid-regex.ts
-var invalid_regex_default = formatRule(
-  "invalid-regex",
-  { regex: (p2) => {
-    const r2 = checkRegex(p2);
-    return r2.ok ? void 0 : r2.message;
-  } },
-  "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
-);
-
-// src/lint/rules/regex-catastrophic-backtracking.ts
-var regex_catastrophic_backtracking_default = formatRule(
-  "regex-catastrophic-backtracking",
-  { regex: (p2) => {
-    const r2 = checkRegex(p2);
-    return r2.ok && r2.risk ? `regex can backtrack catastrophically: ${r2.risk}` : void 0;
-  } },
-  "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
-  "remove the nested quantifier or make the alternatives disjoint"
-);
-
-// src/lint/rules/invalid-time.ts
-var invalid_time_default = formatRule(
-  "invalid-time",
-  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
-  "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
-);
-
-// src/lint/rules/invalid-semver.ts
-var import_semver4 = __toESM(require_semver2(), 1);
-var invalid_semver_default = formatRule(
-  "invalid-semver",
-  {
-    semver: (v) => import_semver4.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
-    "semver-range": (v) => {
-      const at = v.indexOf("@");
-      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver4.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
-    }
-  },
-  "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
-);
-
-// src/lint/rules/unknown-reason-code.ts
-var unknown_reason_code_default = formatRule(
-  "unknown-reason-code",
-  {
-    "reason-code": (v) => {
-      if (REASON_CODES.includes(v)) return void 0;
-      const near = suggest(v, REASON_CODES);
-      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
-    }
-  },
-  "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
-);
-
-// src/lint/statements.ts
-function list2(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
-  return void 0;
-}
-function statementsOf(entry) {
-  if (entry.kind !== "AccessPolicy") return [];
-  const raw = entry.document.spec?.Statement;
-  if (!Array.isArray(raw)) return [];
-  const out = [];
-  raw.forEach((st, index) => {
-    if (!isRecord(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
-    const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
-    const a = list2(st.Action);
-    const na = list2(st.NotAction);
-    const r2 = list2(st.Resource);
-    const nr = list2(st.NotResource);
-    if (a) ref.action = a;
-    if (na) ref.notAction = na;
-    if (r2) ref.resource = r2;
-    if (nr) ref.notResource = nr;
-    if (isRecord(st.Condition)) ref.condition = st.Condition;
-    out.push(ref);
-  });
-  return out;
-}
-function allStatements(repo) {
-  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
-}
-
-// src/lint/rules/unknown-condition-operator.ts
-var unknown_condition_operator_default = defineRule(
-  {
-    id: "unknown-condition-operator",
-    category: "schema",
-    severity: "error",
-    description: "A Condition uses an operator IAM does not define (`StringEqual`, `IPAddress`, `ForAnyValues:`). edict evaluates an unknown operator as a failed condition, so an Allow never applies and a Deny always does; other engines may ignore it instead. Use one of the IAM operators, optionally with `IfExists` and a `ForAnyValue:`/`ForAllValues:` prefix."
-  },
-  (ctx) => {
-    const names = allConditionOperatorNames();
-    for (const st of allStatements(ctx.repo)) {
-      if (!st.condition) continue;
-      for (const op of Object.keys(st.condition)) {
-        if (parseConditionOperator(op)) continue;
-        const near = suggest(op, names);
-        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
-      }
-    }
-  }
-);
-
 // src/engine/access/values.ts
 var NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var EPOCH_SECONDS = /^-?\d+(?:\.\d+)?$/;
@@ -21944,1648 +20423,6 @@ function order(op, a, b2) {
   if (op.endsWith("GreaterThanEquals")) return a >= b2;
   if (op.endsWith("GreaterThan")) return a > b2;
   return a === b2;
-}
-
-// src/lint/conditions.ts
-function conditionValues(repo) {
-  const out = [];
-  for (const st of allStatements(repo)) {
-    if (!st.condition) continue;
-    for (const [operator, block] of Object.entries(st.condition)) {
-      const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
-      const parsed = parseConditionOperator(operator);
-      if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-      for (const [key2, raw] of Object.entries(block)) {
-        const keyPointer = joinPointer(operatorPointer, key2);
-        const values = Array.isArray(raw) ? raw : [raw];
-        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key: key2, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
-      }
-    }
-  }
-  return out;
-}
-function conditionEntries(st) {
-  const out = [];
-  for (const [operator, block] of Object.entries(st.condition ?? {})) {
-    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
-    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
-    const parsed = parseConditionOperator(operator);
-    for (const [key2, value] of Object.entries(block)) out.push({ operator, parsed, key: key2, value, pointer: joinPointer(operatorPointer, key2) });
-  }
-  return out;
-}
-function isNegatedOperator(op) {
-  return op.base !== "Null" && splitNegation(op.base).negated;
-}
-var isFalse = (v) => v === false || v === "false";
-function requiresKey(op, value) {
-  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
-  if (op.set === "ForAnyValue") return true;
-  if (op.set === "ForAllValues" || op.ifExists) return false;
-  return !isNegatedOperator(op);
-}
-function conditionRequiresKey(entries, key2) {
-  const k2 = key2.toLowerCase();
-  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
-}
-
-// src/lint/rules/invalid-cidr.ts
-var invalid_cidr_default = defineRule(
-  {
-    id: "invalid-cidr",
-    category: "schema",
-    severity: "error",
-    description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (c3.parsed?.base !== "IpAddress" && c3.parsed?.base !== "NotIpAddress") continue;
-      const message = typeof c3.value === "string" ? validateCidr(c3.value) : `expected an address or CIDR string, got ${JSON.stringify(c3.value)}`;
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
-    }
-  }
-);
-
-// src/lint/rules/invalid-date.ts
-var invalid_date_default = defineRule(
-  {
-    id: "invalid-date",
-    category: "schema",
-    severity: "error",
-    description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (!c3.parsed?.base.startsWith("Date")) continue;
-      if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
-      const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
-      if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
-    }
-  }
-);
-
-// src/lint/rules/invalid-arn.ts
-function validateArn(value) {
-  if (typeof value !== "string") return `expected an ARN string, got ${JSON.stringify(value)}`;
-  if (parseArn(value) !== void 0) return void 0;
-  const parts = value.split(":");
-  if (parts[0] !== "arn") return `"${value}" is not an ARN: it must start with "arn:"`;
-  return `"${value}" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got ${parts.length}`;
-}
-var invalid_arn_default = defineRule(
-  {
-    id: "invalid-arn",
-    category: "schema",
-    severity: "error",
-    description: "An `ArnEquals`/`ArnLike`/`ArnNotEquals`/`ArnNotLike` condition value that is not an ARN `arn:partition:service:region:account:resource`: fewer than six colon-separated parts, or not starting with `arn:` (`*` and `?` match within one part, so `arn:aws:s3:*` is not a pattern for every S3 ARN). edict treats a value that is not an ARN as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Write all six parts, with `*` for the ones that may be anything."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      if (!c3.parsed?.base.startsWith("Arn")) continue;
-      const message = validateArn(c3.value);
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: 'write all six parts, e.g. "arn:aws:s3:::my-bucket/*" or "arn:aws:iam::*:role/*"' });
-    }
-  }
-);
-
-// src/lint/rules/invalid-condition-value.ts
-var invalid_condition_value_default = defineRule(
-  {
-    id: "invalid-condition-value",
-    category: "schema",
-    severity: "error",
-    description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
-  },
-  (ctx) => {
-    for (const c3 of conditionValues(ctx.repo)) {
-      const base = c3.parsed?.base;
-      if (!base) continue;
-      let message;
-      if (base.startsWith("Numeric")) {
-        const ok2 = typeof c3.value === "number" && Number.isFinite(c3.value) || typeof c3.value === "string" && c3.value.trim() !== "" && Number.isFinite(Number(c3.value));
-        if (!ok2) message = `${c3.operator} needs a number, got ${JSON.stringify(c3.value)}`;
-      } else if (base === "Bool" || base === "Null") {
-        if (typeof c3.value !== "boolean" && c3.value !== "true" && c3.value !== "false") message = `${c3.operator} needs true or false, got ${JSON.stringify(c3.value)}`;
-      }
-      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message });
-    }
-  }
-);
-
-// src/lint/targets.ts
-function isProductionTarget(name) {
-  return /^prod/i.test(name);
-}
-function productionTargetsOf(repo, entry) {
-  const all = targetNames(repo).filter(isProductionTarget);
-  const own = entry.document.metadata?.targets;
-  return own ? all.filter((t2) => own.includes(t2)) : all;
-}
-function targetPointer(target) {
-  return joinPointer("/targets", target);
-}
-
-// src/lint/rules/wildcard-allow-in-production.ts
-var wildcard_allow_in_production_default = defineRule(
-  {
-    id: "wildcard-allow-in-production",
-    category: "security",
-    severity: "error",
-    description: 'An `Allow` of action `*` on resource `*` in a document that applies to a production target (a target whose name starts with "prod"). It grants an agent every action on everything, which defeats least privilege; IAM Access Analyzer flags the same. Name the actions and resources the workload needs.'
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.action?.includes("*") || !st.resource?.includes("*")) continue;
-      if (st.condition && Object.keys(st.condition).length > 0) continue;
-      const prod = st.entry.file.kind === "policy" ? productionTargetsOf(ctx.repo, st.entry) : [];
-      if (prod.length === 0) continue;
-      ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Effect`, message: `Allow "*" on "*" applies to ${prod.join(", ")}`, help: "name the actions and resources this workload needs, or limit the document's targets" });
-    }
-  }
-);
-
-// src/lint/rules/allow-with-not-action.ts
-var allow_with_not_action_default = defineRule(
-  {
-    id: "allow-with-not-action",
-    category: "security",
-    severity: "warning",
-    description: "An `Allow` with `NotAction` or `NotResource` grants everything except what is listed, including every action and resource invented later. IAM's own guidance discourages it. List what is allowed with `Action`/`Resource`, and use a `Deny` for exceptions."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow") continue;
-      for (const key2 of ["NotAction", "NotResource"]) {
-        if ((key2 === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key2}`, atKey: true, message: `Allow with ${key2} grants everything not listed, including future ${key2 === "NotAction" ? "actions" : "resources"}`, help: `use ${key2.slice(3)} with the allowed values and a Deny for exceptions` });
-      }
-    }
-  }
-);
-
-// src/lint/rules/for-all-values-without-null.ts
-var for_all_values_without_null_default = defineRule(
-  {
-    id: "for-all-values-without-null",
-    category: "security",
-    severity: "warning",
-    description: "A `ForAllValues:` condition is true when the context key is missing or empty (there is no value that fails), so an `Allow` guarded by it also allows requests that carry no values at all. Add `Null: {<key>: false}` to the same condition block to require the key."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.condition) continue;
-      const nullGuarded = /* @__PURE__ */ new Set();
-      const nullBlock = st.condition.Null;
-      if (nullBlock && typeof nullBlock === "object") {
-        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
-      }
-      for (const [op, block] of Object.entries(st.condition)) {
-        if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
-        for (const key2 of Object.keys(block)) {
-          if (nullGuarded.has(key2.toLowerCase())) continue;
-          ctx.report({
-            file: st.entry.file,
-            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key2),
-            atKey: true,
-            message: `${op} on "${key2}" is true when "${key2}" is missing; the Allow then applies to requests without it`,
-            help: `add Null: { ${key2}: false } to this Condition`
-          });
-        }
-      }
-    }
-  }
-);
-
-// src/lint/rules/if-exists-in-deny.ts
-var if_exists_in_deny_default = defineRule(
-  {
-    id: "if-exists-in-deny",
-    category: "security",
-    severity: "warning",
-    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). For a positive operator, use the plain one when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied. A negated operator (`StringNotEquals`\u2026) is true on a missing key even without `IfExists`, so there add `Null: {key: false}` to the same Condition instead. Not reported when the Condition already requires every key of the operator."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Deny" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const op of Object.keys(st.condition)) {
-        const parsed = parseConditionOperator(op);
-        const ofOp = entries.filter((e) => e.operator === op);
-        if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
-        const help2 = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
-        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: help2 });
-      }
-    }
-  }
-);
-
-// src/lint/rules/negated-condition-allows-missing-key.ts
-var negated_condition_allows_missing_key_default = defineRule(
-  {
-    id: "negated-condition-allows-missing-key",
-    category: "security",
-    severity: "warning",
-    description: "An `Allow` whose Condition uses a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`, without a set prefix) also allows every request that lacks the key, because a negated operator is true when the key is missing, as in IAM. `StringNotEquals: {team: contractors}` lets in a caller who sends no team at all. Add `Null: {<key>: false}` to the same Condition to require the key (any other entry on the key that is false when it is missing, such as a positive operator, does too)."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Allow" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const e of entries) {
-        if (!e.parsed || e.parsed.set !== void 0 || !isNegatedOperator(e.parsed)) continue;
-        if (conditionRequiresKey(entries, e.key)) continue;
-        ctx.report({
-          file: st.entry.file,
-          pointer: e.pointer,
-          atKey: true,
-          message: `Allow with ${e.operator} on ${e.key} also allows requests without ${e.key}`,
-          help: `add Null: {${e.key}: false} to require the key`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/negated-condition-missing-key-changed.ts
-var negated_condition_missing_key_changed_default = defineRule(
-  {
-    id: "negated-condition-missing-key-changed",
-    category: "security",
-    severity: "info",
-    description: "A `Deny` with a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, without `IfExists` or a set prefix) now also denies every request that lacks the key, which it did not before edict 0.2: a migration notice, for one release. Since 0.2 a negated operator is true when the context key is missing, as in IAM; before, it was false. If requests without the key should be denied, nothing to do (the notice goes away in the next release, or switch it off in `lint.rules`); to keep the old behaviour, add `Null: {<key>: false}` to the same Condition."
-  },
-  (ctx) => {
-    for (const st of allStatements(ctx.repo)) {
-      if (st.effect !== "Deny" || !st.condition) continue;
-      const entries = conditionEntries(st);
-      for (const e of entries) {
-        if (!e.parsed || e.parsed.set !== void 0 || e.parsed.ifExists || !isNegatedOperator(e.parsed)) continue;
-        if (conditionRequiresKey(entries, e.key)) continue;
-        ctx.report({
-          file: st.entry.file,
-          pointer: e.pointer,
-          atKey: true,
-          message: `since edict 0.2, Deny with ${e.operator} on ${e.key} also denies requests without ${e.key} (IAM semantics); add Null: {${e.key}: false} to keep the old behaviour`,
-          help: `if requests without ${e.key} should be denied, nothing to do: this notice goes away in the next release (or set lint.rules.negated-condition-missing-key-changed: off)`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/effective-setting.ts
-function reportSetting(ctx, t2, kind, path, message, help2, seen) {
-  const src = ctx.repo.byPath.get(t2.provenance[kind][path]?.[0]?.file ?? "");
-  if (src) {
-    const key2 = `${src.path}\0${path}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
-    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help: help2 });
-    return;
-  }
-  const config = ctx.repo.config?.file;
-  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help: help2 });
-}
-
-// src/lint/rules/audit-log-off.ts
-var audit_log_off_default = defineRule(
-  {
-    id: "audit-log-off",
-    category: "security",
-    severity: "warning",
-    description: "A target's effective AccessPolicy has no audit log (`AuditLog.Required` is false or unset). Without an audit trail, agent actions cannot be reviewed after an incident, and SOC 2 and HIPAA require one. Set `AuditLog.Required: true` in a policy that applies to the target."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      if (t2.effective.access.AuditLog?.Required === true) continue;
-      const off = t2.effective.access.AuditLog?.Required === false;
-      reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
-    }
-  }
-);
-
-// src/lint/rules/no-resource-limits.ts
-var no_resource_limits_default = defineRule(
-  {
-    id: "no-resource-limits",
-    category: "security",
-    severity: "warning",
-    description: "A target's effective AccessPolicy sets no `ResourceLimits`. Limits on execution time, tokens, cost and memory bound the damage of a runaway or hijacked agent; Sekuire's production template sets all of them. Add `ResourceLimits` to a policy that applies to the target."
-  },
-  (ctx) => {
-    const config = ctx.repo.config?.file;
-    if (!config) return;
-    for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
-      const limits = t2.effective.access.ResourceLimits;
-      if (limits && Object.keys(limits).length > 0) continue;
-      ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
-    }
-  }
-);
-
-// src/lint/rules/allow-insecure-in-production.ts
-var allow_insecure_in_production_default = defineRule(
-  {
-    id: "allow-insecure-in-production",
-    category: "security",
-    severity: "error",
-    description: "The effective PosturePolicy of a production target has `allow_insecure: true`, so machines that fail posture checks still get credentials (with a warning). VaultGuard's docs: never use that in production. Limit the document to non-production targets."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (!isProductionTarget(t2.target) || t2.effective.posture.allow_insecure !== true) continue;
-      reportSetting(ctx, t2, "posture", "allow_insecure", `allow_insecure is true in production target ${t2.target}`, "add metadata.targets without production targets to this policy", seen);
-    }
-  }
-);
-
-// src/lint/rules/observe-mode-in-production.ts
-var observe_mode_in_production_default = defineRule(
-  {
-    id: "observe-mode-in-production",
-    category: "security",
-    severity: "warning",
-    description: "The effective RuntimePolicy of a production target has no `enforcement.deny_on` codes (Sec0's observe mode): violations are logged but never block a tool call. Observe mode is a rollout step, not a production setting. Add the reason codes that must block, e.g. `tool_not_in_allowlist`."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
-      if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
-      reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
-    }
-  }
-);
-
-// src/lint/rules/unpinned-tool-version.ts
-var unpinned_tool_version_default = defineRule(
-  {
-    id: "unpinned-tool-version",
-    category: "security",
-    severity: "warning",
-    description: "A tool allowlist entry has no version (`mcp://server/tool`) or any version (`@*`) in a target that sets `deny_if_unpinned_version: true`. Pinning is meant to stop a server from swapping tool code under a known name; an unpinned entry lets any version through the allowlist. Pin the versions you reviewed (`@1.2.0`)."
-  },
-  (ctx) => {
-    const reported = /* @__PURE__ */ new Set();
-    const isUnpinned = (entry) => {
-      const at = entry.lastIndexOf("@");
-      return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
-    };
-    for (const t2 of ctx.merged()) {
-      if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
-      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "RuntimePolicy") continue;
-        const list3 = d.entry.document.spec?.tools?.allowlist;
-        if (!Array.isArray(list3)) continue;
-        list3.forEach((entry, i2) => {
-          if (typeof entry !== "string" || entry === "*") return;
-          const unpinned = isUnpinned(entry);
-          const key2 = `${d.entry.file.path}#${i2}`;
-          if (!unpinned || reported.has(key2)) return;
-          reported.add(key2);
-          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/private-key-in-repository.ts
-var private_key_in_repository_default = defineRule(
-  {
-    id: "private-key-in-repository",
-    category: "security",
-    severity: "error",
-    description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
-  },
-  (ctx) => {
-    for (const key2 of ctx.repo.privateKeys) {
-      ctx.report({ file: { path: key2.path, kind: "policy", source: key2.source, issues: [] }, span: [0, key2.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
-    }
-  }
-);
-
-// src/lint/rules/signing-key-in-repository.ts
-var signing_key_in_repository_default = defineRule(
-  {
-    id: "signing-key-in-repository",
-    category: "security",
-    severity: "error",
-    description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
-  },
-  (ctx) => {
-    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "RuntimePolicy") continue;
-      const ref = entry.document.spec?.signing?.key_ref;
-      if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
-      const path = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
-      if (!keys.has(path)) continue;
-      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
-    }
-  }
-);
-
-// src/lint/pattern-cover.ts
-function patternCovers(general, specific, ignoreCase = false) {
-  const p2 = ignoreCase ? general.toLowerCase() : general;
-  const q2 = ignoreCase ? specific.toLowerCase() : specific;
-  const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key2 = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key2);
-    if (hit !== void 0) return hit;
-    let r2;
-    if (i2 === p2.length) r2 = j2 === q2.length;
-    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 === q2.length) r2 = false;
-    else if (q2[j2] === "*") r2 = false;
-    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
-    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key2, r2);
-    return r2;
-  };
-  return go(0, 0);
-}
-function patternsOverlap(a, b2, ignoreCase = false) {
-  const p2 = ignoreCase ? a.toLowerCase() : a;
-  const q2 = ignoreCase ? b2.toLowerCase() : b2;
-  const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key2 = i2 * (q2.length + 1) + j2;
-    const hit = memo.get(key2);
-    if (hit !== void 0) return hit;
-    let r2;
-    if (i2 === p2.length && j2 === q2.length) r2 = true;
-    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
-    else if (i2 === p2.length || j2 === q2.length) r2 = false;
-    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
-    memo.set(key2, r2);
-    return r2;
-  };
-  return go(0, 0);
-}
-function listCovers(generals, specifics, ignoreCase = false) {
-  return specifics.every((s) => generals.some((g) => patternCovers(g, s, ignoreCase)));
-}
-
-// src/lint/coverage.ts
-function unconditional(s) {
-  return !s.condition || Object.keys(s.condition).length === 0;
-}
-function reachCovers(outer, inner) {
-  if (!unconditional(outer) || outer.notAction || outer.notResource || inner.notAction || inner.notResource) return false;
-  if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
-  return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
-}
-function resourceKey(pattern) {
-  const wildcard = pattern.search(/[*?]/);
-  const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  const sep3 = head.indexOf("://");
-  if (sep3 < 0) return void 0;
-  const slash = head.indexOf("/", sep3 + 3);
-  return slash < 0 ? void 0 : head.slice(0, slash + 1);
-}
-function serviceOf(pattern) {
-  const p2 = pattern.toLowerCase();
-  const colon = p2.indexOf(":");
-  if (colon < 0) return void 0;
-  const wildcard = p2.search(/[*?]/);
-  return wildcard >= 0 && wildcard < colon ? void 0 : p2.slice(0, colon);
-}
-var CoverIndex = class {
-  #byKey = /* @__PURE__ */ new Map();
-  #outers;
-  constructor(outers) {
-    this.#outers = outers;
-    outers.forEach((o2, i2) => {
-      if (!unconditional(o2) || o2.notAction || o2.notResource || !o2.action || !o2.resource) return;
-      const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
-      const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
-      for (const s of services) {
-        for (const k2 of keys) {
-          const key2 = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key2);
-          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
-          list3.push(i2);
-        }
-      }
-    });
-  }
-  /** Outers that may cover `inner`, in their original order. */
-  candidates(inner) {
-    if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
-    const s = serviceOf(inner.action[0]);
-    const k2 = resourceKey(inner.resource[0]);
-    const lookups = /* @__PURE__ */ new Set();
-    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
-    if (s === void 0 || k2 === void 0) {
-      const all = /* @__PURE__ */ new Set();
-      for (const [key2, list3] of this.#byKey) {
-        const [ks, kr] = key2.split("\0");
-        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
-      }
-      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
-    }
-    const seen = /* @__PURE__ */ new Set();
-    for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
-    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
-  }
-};
-
-// src/lint/rules/statement-shadowed-by-deny.ts
-var statement_shadowed_by_deny_default = defineRule(
-  {
-    id: "statement-shadowed-by-deny",
-    category: "effect",
-    severity: "warning",
-    description: "An `Allow` can never take effect because an unconditional `Deny` in the same target covers every action and resource it names (a Deny always wins). The statement is dead weight and suggests the author expected access that does not exist. Remove the Allow, or narrow the Deny."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
-      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
-      for (const st of all) {
-        if (st.effect !== "Allow") continue;
-        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
-        const key2 = `${st.entry.file.path}${st.pointer}`;
-        if (!deny || seen.has(key2)) continue;
-        seen.add(key2);
-        const sid = st.entry.document.spec.Statement[st.index]?.Sid;
-        ctx.report({
-          file: st.entry.file,
-          pointer: `${st.pointer}/Effect`,
-          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t2.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
-          help: "remove this Allow or narrow the Deny"
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/allow-grants-nothing-new.ts
-var allow_grants_nothing_new_default = defineRule(
-  {
-    id: "allow-grants-nothing-new",
-    category: "effect",
-    severity: "info",
-    description: "An `Allow` grants nothing that another unconditional `Allow` in the same target does not already grant. Redundant statements make reviews harder: narrowing the broader one later silently changes what this one seems to promise. Remove the redundant Allow or narrow the broader one."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
-      const position = new Map(allows.map((s, i2) => [s, i2]));
-      const index = new CoverIndex(allows);
-      allows.forEach((st, i2) => {
-        const key2 = `${st.entry.file.path}${st.pointer}`;
-        if (seen.has(key2)) return;
-        const other = index.candidates(st).find((o2) => {
-          const j2 = position.get(o2);
-          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
-        });
-        if (!other) return;
-        seen.add(key2);
-        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
-      });
-    }
-  }
-);
-
-// src/lint/rules/approval-never-reachable.ts
-var approval_never_reachable_default = defineRule(
-  {
-    id: "approval-never-reachable",
-    category: "effect",
-    severity: "warning",
-    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. The same holds for `tool:Use` under `Capabilities.RequireToolApproval`: only `AllowedTools` or an Allow statement grants it, `DeniedTools` alone does not. Usually the author meant to allow the action with approval. Add an Allow for it (or `AllowedTools`), or remove it from RequireApproval."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Set();
-    for (const t2 of ctx.merged()) {
-      const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
-      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "AccessPolicy") continue;
-        const spec = d.entry.document.spec;
-        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
-        if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
-          seen.add(toolKey);
-          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
-        }
-        const actions = spec?.RequireApproval?.Actions;
-        if (!Array.isArray(actions)) continue;
-        actions.forEach((a, i2) => {
-          const key2 = `${d.entry.file.path}#${i2}`;
-          if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
-          seen.add(key2);
-          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/contains-rarely-matches.ts
-var LEVELS = /* @__PURE__ */ new Set(["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "secret"]);
-var contains_rarely_matches_default = defineRule(
-  {
-    id: "contains-rarely-matches",
-    category: "effect",
-    severity: "warning",
-    description: "A DataPolicy's `match.fields.contains` requires ONE field to carry ALL listed tags. Listing two sensitivity levels (a field has one) or many tags makes the rule match almost never, which for a deny or mask rule silently leaves data unprotected. If any of the tags should trigger the rule, use a rule per tag or `sensitivity: [a, b]`."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const contains = entry.document.spec?.match?.fields?.contains;
-      if (!Array.isArray(contains)) continue;
-      const tags = contains.filter((x2) => typeof x2 === "string");
-      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
-      if (levels.length < 2 && tags.length < 4) continue;
-      ctx.report({
-        file: entry.file,
-        pointer: "/spec/match/fields/contains",
-        message: levels.length >= 2 ? `contains requires one field to be ${levels.join(" and ")} at once, which almost never happens` : `contains requires one field to carry all ${tags.length} tags`,
-        help: "to match any of them, use sensitivity: [..] or one rule per tag"
-      });
-    }
-  }
-);
-
-// src/lint/rules/source-problem.ts
-function sourceProblemRule(code, severity, description, category = "schema") {
-  return defineRule({ id: code, category, severity, description, textual: true }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      for (const p2 of file.source.problems) {
-        if (p2.code !== code) continue;
-        ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
-      }
-    }
-  });
-}
-
-// src/lint/rules/alias-limit.ts
-var alias_limit_default = sourceProblemRule(
-  "alias-limit",
-  "error",
-  `YAML aliases expand the document past edict's node limit (a "billion laughs" alias bomb exhausts memory in naive parsers). The rest of the document is ignored. Write the values out instead of nesting aliases.`
-);
-
-// src/lint/rules/byte-order-mark.ts
-var byte_order_mark_default = sourceProblemRule(
-  "byte-order-mark",
-  "info",
-  "The file starts with a UTF-8 byte-order mark. edict ignores it, but some YAML tools treat it as content of the first key. Save the file as UTF-8 without BOM."
-);
-
-// src/lint/rules/data-action-missing-field.ts
-var data_action_missing_field_default = defineRule(
-  {
-    id: "data-action-missing-field",
-    category: "schema",
-    severity: "error",
-    description: "A DataPolicy that denies or requires approval must say why (`reason`), and one that requires approval must name who approves (`approver_role`). Requesters see the reason; approval without a role cannot be routed. Add the missing field."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const action = entry.document.spec?.action;
-      if (!action || typeof action !== "object" || Array.isArray(action)) continue;
-      const needs = [];
-      if ((action.deny === true || action.require_approval === true) && typeof action.reason !== "string") needs.push("reason");
-      if (action.require_approval === true && typeof action.approver_role !== "string") needs.push("approver_role");
-      for (const field of needs) {
-        ctx.report({
-          file: entry.file,
-          pointer: "/spec/action",
-          atKey: true,
-          message: `action ${action.deny === true ? "deny" : "require_approval"} needs "${field}"`,
-          help: `add action.${field}`
-        });
-      }
-    }
-  }
-);
-
-// src/lint/rules/data-action-not-exactly-one.ts
-var data_action_not_exactly_one_default = defineRule(
-  {
-    id: "data-action-not-exactly-one",
-    category: "schema",
-    severity: "error",
-    description: "A DataPolicy's `action` must set exactly one of `deny`, `require_approval`, `mask` or `allow` to true. With none the rule does nothing; with several, which one applies depends on the engine. Keep exactly one."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "DataPolicy") continue;
-      const action = entry.document.spec?.action;
-      if (action === null || typeof action !== "object" || Array.isArray(action)) continue;
-      const set = DATA_ACTIONS.filter((a) => action[a] === true);
-      if (set.length === 1) continue;
-      ctx.report({
-        file: entry.file,
-        pointer: "/spec/action",
-        atKey: true,
-        message: set.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set.join(" and ")} together`,
-        help: "set exactly one of deny, require_approval, mask or allow to true"
-      });
-    }
-  }
-);
-
-// src/lint/rules/duplicate-key.ts
-var duplicate_key_default = sourceProblemRule(
-  "duplicate-key",
-  "error",
-  "A mapping sets the same key twice. YAML tools disagree on which value wins (edict keeps the first, many parsers keep the last), so a reviewer may approve one value while another is enforced. Remove or rename one of the keys."
-);
-
-// src/lint/rules/duplicate-policy-id.ts
-var duplicate_policy_id_default = defineRule(
-  {
-    id: "duplicate-policy-id",
-    category: "structure",
-    severity: "error",
-    description: "Two policy files of the same kind share `metadata.id`. Ids name policies in decisions, diffs and pack state; a duplicate makes precedence and provenance ambiguous. Give each policy of a kind its own id."
-  },
-  (ctx) => {
-    const seen = /* @__PURE__ */ new Map();
-    for (const entry of ctx.repo.policies) {
-      if (entry.id === void 0) continue;
-      const key2 = `${entry.kind}\0${entry.id}`;
-      const first2 = seen.get(key2);
-      if (first2 === void 0) {
-        seen.set(key2, entry.file.path);
-        continue;
-      }
-      ctx.report({
-        file: entry.file,
-        pointer: "/metadata/id",
-        message: `${entry.kind} id "${entry.id}" is already used by ${first2}`,
-        help: "rename one of the ids; ids must be unique per kind across the repository"
-      });
-    }
-  }
-);
-
-// src/lint/rules/duplicate-sid.ts
-var duplicate_sid_default = defineRule(
-  {
-    id: "duplicate-sid",
-    category: "structure",
-    severity: "error",
-    description: "Two statements of one AccessPolicy share a `Sid`. Decisions name the deciding statement by policy id and Sid, and the diff matches statements by them, so a duplicate makes both ambiguous. Give each statement its own Sid."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "AccessPolicy") continue;
-      const statements = entry.document.spec?.Statement;
-      if (!Array.isArray(statements)) continue;
-      const seen = /* @__PURE__ */ new Map();
-      statements.forEach((st, i2) => {
-        const sid = st?.Sid;
-        if (typeof sid !== "string") return;
-        const first2 = seen.get(sid);
-        if (first2 === void 0) {
-          seen.set(sid, i2);
-          return;
-        }
-        ctx.report({
-          file: entry.file,
-          pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
-          message: `Sid "${sid}" is already used by statement ${first2 + 1}`,
-          help: "rename one of the Sids"
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/empty-file.ts
-var empty_file_default = sourceProblemRule(
-  "empty-file",
-  "error",
-  "The file holds no document. An empty policy file is usually a mistake (a failed edit or merge) and applies nothing. Delete the file or write the policy.",
-  "structure"
-);
-
-// src/lint/rules/merge-event.ts
-function mergeEventRule(id, kind, severity, description, describe3) {
-  return defineRule({ id, category: "merge", severity, description }, (ctx) => {
-    const seen = /* @__PURE__ */ new Map();
-    for (const t2 of ctx.merged()) {
-      for (const e of t2.events) {
-        if (e.kind !== kind) continue;
-        const key2 = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
-        const hit = seen.get(key2);
-        if (hit) hit.targets.push(t2.target);
-        else seen.set(key2, { event: e, targets: [t2.target] });
-      }
-    }
-    for (const { event, targets } of seen.values()) {
-      const { message, help: help2 } = describe3(event, targets);
-      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
-    }
-  });
-}
-function show2(v) {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
-}
-
-// src/lint/rules/equal-precedence-conflict.ts
-var equal_precedence_conflict_default = mergeEventRule(
-  "equal-precedence-conflict",
-  "equal-precedence",
-  "warning",
-  "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
-  (e, targets) => ({
-    message: `${e.path} is also set to ${show2(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show2(e.attempted)} wins only by id order (${targets.join(", ")})`,
-    help: "give one of the documents a higher metadata.priority"
-  })
-);
-
-// src/lint/rules/locked-field-changed.ts
-var locked_field_changed_default = mergeEventRule(
-  "locked-field-changed",
-  "locked",
-  "warning",
-  "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
-  (e, targets) => ({
-    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show2(e.kept)}; ${show2(e.attempted)} is ignored (${targets.join(", ")})`,
-    help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
-  })
-);
-
-// src/lint/rules/tighten-only-loosened.ts
-var tighten_only_loosened_default = mergeEventRule(
-  "tighten-only-loosened",
-  "tighten-only",
-  "error",
-  "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
-  (e, targets) => ({
-    message: `${e.path} can only tighten: ${show2(e.attempted)} is looser than ${show2(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
-    help: `remove ${e.path} here or set it to ${show2(e.kept)}`
-  })
-);
-
-// src/lint/rules/file-too-large.ts
-var file_too_large_default = sourceProblemRule(
-  "file-too-large",
-  "error",
-  "The file is larger than 1 MiB. No real policy is that big, and reading unbounded input is how a hostile pull request exhausts a CI runner. Split the policy into several files."
-);
-
-// src/lint/rules/insecure-without-reason.ts
-var insecure_without_reason_default = defineRule(
-  {
-    id: "insecure-without-reason",
-    category: "schema",
-    severity: "error",
-    description: "A PosturePolicy with `allow_insecure: true` must explain why in `insecure_reason`. Letting machines that fail posture checks through is sometimes right (local development) but must be a recorded decision. Add `insecure_reason`."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "PosturePolicy") continue;
-      const spec = entry.document.spec;
-      if (spec?.allow_insecure !== true) continue;
-      if (typeof spec.insecure_reason === "string" && spec.insecure_reason.trim() !== "") continue;
-      ctx.report({ file: entry.file, pointer: "/spec/allow_insecure", atKey: true, message: "allow_insecure is true without insecure_reason", help: "add insecure_reason saying why checks may fail here" });
-    }
-  }
-);
-
-// src/lint/rules/invalid-encoding.ts
-var invalid_encoding_default = sourceProblemRule(
-  "invalid-encoding",
-  "error",
-  "The file is not valid UTF-8. Invalid bytes are decoded differently by different tools, so what a reviewer sees may not be what is enforced. Save the file as UTF-8."
-);
-
-// src/lint/rules/schema-issue.ts
-function schemaIssueRule(kind, description) {
-  return defineRule({ id: kind, category: "schema", severity: "error", description }, (ctx) => {
-    for (const file of ctx.repo.files) {
-      for (const issue of ctx.schemaIssues(file)) {
-        if (issue.kind !== kind) continue;
-        ctx.report({ file, pointer: issue.pointer, atKey: issue.atKey, message: issue.message, ...issue.help ? { help: issue.help } : {} });
-      }
-    }
-  });
-}
-
-// src/lint/rules/invalid-type.ts
-var invalid_type_default = schemaIssueRule(
-  "invalid-type",
-  'A value of the wrong type: a string where a number is expected, a mapping where a list is expected. Engines coerce such values differently ("false" is truthy in many), which can turn a control off. Write the value with the type shown.'
-);
-
-// src/lint/rules/invalid-value.ts
-var invalid_value_default = schemaIssueRule(
-  "invalid-value",
-  "A value outside what the field allows: not one of the listed values, out of range (a priority above 9999, a score above 100), not matching the required pattern (policy ids are lowercase `[a-z0-9_-]`), or an empty string. Use one of the values shown."
-);
-
-// src/lint/rules/missing-config.ts
-var missing_config_default = defineRule(
-  {
-    id: "missing-config",
-    category: "structure",
-    severity: "error",
-    textual: true,
-    description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
-  },
-  (ctx) => {
-    if (ctx.repo.byPath.has(CONFIG_FILE)) return;
-    const first2 = ctx.repo.files[0];
-    if (!first2) return;
-    ctx.report({ file: first2, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
-  }
-);
-
-// src/lint/rules/missing-required.ts
-var missing_required_default = schemaIssueRule(
-  "missing-required",
-  "A required key is missing, such as `metadata.priority`, a statement's `Effect`, or edict.yaml's `targets`. Without it edict cannot place or evaluate the document. Add the key."
-);
-
-// src/lint/rules/multi-document-file.ts
-var multi_document_file_default = sourceProblemRule(
-  "multi-document-file",
-  "error",
-  "The file holds several YAML documents separated by `---`. edict reads one policy per file so that ownership (CODEOWNERS), pack tracking and diffs stay simple; only the first document is read. Move each document to its own file.",
-  "structure"
-);
-
-// src/lint/rules/non-string-key.ts
-var non_string_key_default = sourceProblemRule(
-  "non-string-key",
-  "error",
-  "A mapping key is itself a mapping or a list. Policy documents only use plain string keys. Quote the key or restructure the value."
-);
-
-// src/lint/rules/statement-action-resource.ts
-var statement_action_resource_default = defineRule(
-  {
-    id: "statement-action-resource",
-    category: "schema",
-    severity: "error",
-    description: "A statement must name exactly one of `Action` or `NotAction` and exactly one of `Resource` or `NotResource`. A statement with neither matches nothing and one with both is ambiguous. Keep one of each pair."
-  },
-  (ctx) => {
-    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
-      if (entry.kind !== "AccessPolicy") continue;
-      const statements = entry.document.spec?.Statement;
-      if (!Array.isArray(statements)) continue;
-      statements.forEach((st, i2) => {
-        if (st === null || typeof st !== "object" || Array.isArray(st)) return;
-        const at = joinPointer("/spec/Statement", i2);
-        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
-        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
-          const hasA = a in st;
-          const hasB = b2 in st;
-          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
-        }
-      });
-    }
-  }
-);
-
-// src/lint/rules/unknown-key.ts
-var unknown_key_default = schemaIssueRule(
-  "unknown-key",
-  "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
-);
-
-// src/lint/rules/unknown-rule.ts
-function named(rule, where, near) {
-  return `unknown rule "${rule}" in ${where}${near ? `; did you mean "${near}"?` : ""}`;
-}
-function help(what) {
-  return `${what} until the id is corrected; rule ids are listed in the README's rule table`;
-}
-var unknown_rule_default = defineRule(
-  {
-    id: "unknown-rule",
-    category: "structure",
-    severity: "warning",
-    description: "edict.yaml's `lint.rules` or an `# edict-disable-next-line` comment names a rule that does not exist, usually a misspelled or shortened id (`wildcard-allow-in-prod`). The setting or suppression then does nothing, and the finding it was meant to silence or re-grade is reported as before. Use the rule id exactly as the rule table spells it."
-  },
-  (ctx) => {
-    const config = ctx.repo.config?.file;
-    const rules = config ? getAtPointer(config.source.value, "/lint/rules") : void 0;
-    if (config && rules !== null && typeof rules === "object" && !Array.isArray(rules)) {
-      for (const rule of Object.keys(rules)) {
-        if (ctx.ruleIds.has(rule)) continue;
-        const near = suggest(rule, ctx.ruleIds);
-        ctx.report({ file: config, pointer: joinPointer("/lint/rules", rule), atKey: true, message: named(rule, "lint.rules", near), help: help("the setting has no effect") });
-      }
-    }
-    for (const file of ctx.repo.files) {
-      if (file.path.toLowerCase().endsWith(".json")) continue;
-      for (const directive of parseSuppressions(file.source.text)) {
-        for (const { rule, span } of directive.names) {
-          if (ctx.ruleIds.has(rule)) continue;
-          const near = suggest(rule, ctx.ruleIds);
-          ctx.report({ file, span, message: named(rule, "edict-disable-next-line", near), help: help("the comment silences nothing for this rule") });
-        }
-      }
-    }
-  }
-);
-
-// src/lint/rules/unknown-target.ts
-var unknown_target_default = defineRule(
-  {
-    id: "unknown-target",
-    category: "structure",
-    severity: "error",
-    description: "A policy's `metadata.targets` names a target that edict.yaml does not define. The policy then applies to no target at all, silently. Use a target from edict.yaml or add the target there."
-  },
-  (ctx) => {
-    const targets = ctx.repo.config?.value.targets;
-    if (!targets) return;
-    const known = Object.keys(targets);
-    for (const entry of ctx.repo.policies) {
-      const list3 = getAtPointer(entry.file.source.value, "/metadata/targets");
-      if (!Array.isArray(list3)) continue;
-      list3.forEach((t2, i2) => {
-        if (typeof t2 !== "string" || known.includes(t2)) return;
-        const near = suggest(t2, known);
-        ctx.report({
-          file: entry.file,
-          pointer: joinPointer("/metadata/targets", i2),
-          message: `target "${t2}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
-          help: `targets: ${known.join(", ")}`
-        });
-      });
-    }
-  }
-);
-
-// src/lint/rules/unsafe-key.ts
-var unsafe_key_default = sourceProblemRule(
-  "unsafe-key",
-  "error",
-  "A key is `__proto__`, `constructor` or `prototype`. Such keys are a classic prototype-pollution vector in JavaScript tools that consume policies, so edict drops them. Remove the key."
-);
-
-// src/lint/rules/yaml-syntax.ts
-var yaml_syntax_default = sourceProblemRule(
-  "yaml-syntax",
-  "error",
-  "The file is not valid YAML or JSON. Nothing after the first syntax error can be trusted, so the policy is not applied as written. Fix the syntax at the position shown (indentation, an unclosed quote or bracket, a tab used for indentation)."
-);
-
-// src/lint/registry.ts
-var RULES = [
-  // reading
-  yaml_syntax_default,
-  invalid_encoding_default,
-  byte_order_mark_default,
-  file_too_large_default,
-  duplicate_key_default,
-  multi_document_file_default,
-  unsafe_key_default,
-  alias_limit_default,
-  empty_file_default,
-  non_string_key_default,
-  // schema
-  unknown_key_default,
-  invalid_type_default,
-  missing_required_default,
-  invalid_value_default,
-  statement_action_resource_default,
-  data_action_not_exactly_one_default,
-  data_action_missing_field_default,
-  insecure_without_reason_default,
-  // value syntax
-  invalid_duration_default,
-  invalid_size_default,
-  invalid_money_default,
-  invalid_version_default,
-  invalid_pattern_default,
-  invalid_regex_default,
-  regex_catastrophic_backtracking_default,
-  invalid_time_default,
-  invalid_semver_default,
-  unknown_reason_code_default,
-  unknown_condition_operator_default,
-  invalid_cidr_default,
-  invalid_date_default,
-  invalid_arn_default,
-  invalid_condition_value_default,
-  // structure
-  missing_config_default,
-  duplicate_policy_id_default,
-  duplicate_sid_default,
-  unknown_target_default,
-  unknown_rule_default,
-  // packs
-  invalid_pack_default,
-  priority_outside_band_default,
-  overlapping_bands_default,
-  layer_inversion_default,
-  dependency_missing_default,
-  dependency_cycle_default,
-  dependency_range_unmet_default,
-  installed_file_modified_default,
-  installed_file_missing_default,
-  pack_drift_default,
-  file_not_named_after_pack_default,
-  pack_changed_without_version_bump_default,
-  // merge
-  locked_field_changed_default,
-  tighten_only_loosened_default,
-  equal_precedence_conflict_default,
-  // security
-  wildcard_allow_in_production_default,
-  allow_with_not_action_default,
-  for_all_values_without_null_default,
-  negated_condition_allows_missing_key_default,
-  if_exists_in_deny_default,
-  negated_condition_missing_key_changed_default,
-  audit_log_off_default,
-  no_resource_limits_default,
-  allow_insecure_in_production_default,
-  observe_mode_in_production_default,
-  unpinned_tool_version_default,
-  private_key_in_repository_default,
-  signing_key_in_repository_default,
-  // effect
-  statement_shadowed_by_deny_default,
-  allow_grants_nothing_new_default,
-  approval_never_reachable_default,
-  contains_rarely_matches_default
-];
-function findRule(id) {
-  return RULES.find((r2) => r2.meta.id === id);
-}
-
-// src/lint/engine.ts
-function spanOf2(file, pointer, atKey = false) {
-  let p2 = pointer ?? "";
-  let wantKey = atKey;
-  while (p2 !== void 0) {
-    const s = file.source.spans.get(p2);
-    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
-    p2 = parentPointer(p2);
-    wantKey = true;
-  }
-  return [0, 0];
-}
-function isSingleLine(file, span) {
-  return !file.source.text.slice(span[0], span[1]).includes("\n");
-}
-function toFinding(rule, severity, raw) {
-  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
-  const lines = raw.file.source.lines;
-  const start = lines.position(span[0]);
-  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
-  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
-  return {
-    rule: rule.meta.id,
-    severity,
-    message: raw.message,
-    file: raw.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    path: raw.pointer ? toJsonPath(raw.pointer) : "",
-    ...raw.help ? { help: raw.help } : {}
-  };
-}
-function trimEnd(text, span) {
-  let e = span[1];
-  while (e > span[0] && /\s/.test(text[e - 1])) e--;
-  return e;
-}
-function runLint(repo, options) {
-  const config = repo.config?.value.lint;
-  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
-  const ignore = config?.ignore ?? [];
-  const suppressionCache = /* @__PURE__ */ new Map();
-  const issueCache = /* @__PURE__ */ new Map();
-  const findings = [];
-  const ruleIds = new Set([...RULES, ...options.rules].map((r2) => r2.meta.id));
-  const view = parsedView(repo);
-  let merged;
-  const inScope = (path) => {
-    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
-    if (!options.only || options.only.length === 0) return true;
-    return options.only.some((o2) => o2 === "" || o2 === "." || path === o2 || path.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
-  };
-  for (const rule of options.rules) {
-    const configured = severities[rule.meta.id];
-    if (configured === "off") continue;
-    const severity = configured ?? rule.meta.severity;
-    const ctx = {
-      repo: view,
-      options,
-      ruleIds,
-      merged: () => merged ??= buildAllTargets(view),
-      schemaIssues(file) {
-        let issues = issueCache.get(file);
-        if (!issues) issueCache.set(file, issues = reconcileSchemaIssues(file));
-        return issues;
-      },
-      report(raw) {
-        if (!inScope(raw.file.path)) return;
-        if (raw.file.source.syntaxError && !rule.meta.textual) return;
-        const finding = toFinding(rule, severity, raw);
-        let sup = suppressionCache.get(raw.file);
-        if (!sup) suppressionCache.set(raw.file, sup = suppressionsOf(raw.file.source));
-        if (isSuppressed(sup, finding.rule, finding.line)) return;
-        findings.push(finding);
-      }
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        rule: "internal-error",
-        severity: "error",
-        message: `rule ${rule.meta.id} failed: ${e.message}`,
-        file: "",
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        path: "",
-        help: "please report this as a bug in edict"
-      });
-    }
-  }
-  findings.sort(compareFindings);
-  const files2 = repo.files.filter((f) => inScope(f.path)).length;
-  return { findings, summary: summarize(findings, files2) };
-}
-
-// src/lint/reporters/common.ts
-function sortFindings(findings) {
-  return [...findings].sort(compareFindings);
-}
-function count(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-// src/lint/reporters/github.ts
-var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function formatGithub(input) {
-  return sortFindings(input.findings).map((f) => `${formatCommand(f)}
-`).join("");
-}
-function formatCommand(f) {
-  const props = [["file", f.file]];
-  if (f.line >= 1) {
-    props.push(["line", String(f.line)], ["col", String(Math.max(1, f.column))]);
-    props.push(["endLine", String(Math.max(f.line, f.endLine))], ["endColumn", String(Math.max(1, f.endColumn))]);
-  }
-  props.push(["title", f.rule]);
-  const message = f.help === void 0 ? f.message : `${f.message}
-help: ${f.help}`;
-  const list3 = props.map(([k2, v]) => `${k2}=${escapeProperty(v)}`).join(",");
-  return `::${COMMAND[f.severity]} ${list3}::${escapeData(message)}`;
-}
-function escapeData(s) {
-  return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-}
-function escapeProperty(s) {
-  return escapeData(s).replaceAll(":", "%3A").replaceAll(",", "%2C");
-}
-
-// src/lint/reporters/json.ts
-function formatJson(input) {
-  const findings = sortFindings(input.findings).map((f) => ({
-    rule: f.rule,
-    severity: f.severity,
-    message: f.message,
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn,
-    path: f.path,
-    ...f.help === void 0 ? {} : { help: f.help }
-  }));
-  const { errors, warnings, infos, files: files2 } = input.summary;
-  return `${JSON.stringify({ findings, summary: { errors, warnings, infos, files: files2 } }, null, 2)}
-`;
-}
-
-// src/lint/reporters/markdown.ts
-var DEFAULT_MAX_CHARS = 6e4;
-var EMOJI = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
-var TABLE_HEAD = "| | Location | Rule | Message |\n|---|---|---|---|\n";
-function formatMarkdown(input, options = {}) {
-  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const head = `${summaryLine(input)}
-`;
-  const findings = sortFindings(input.findings);
-  if (findings.length === 0) return head;
-  const rows = findings.map((f) => row(f, options.linkBase));
-  const note = (n) => `
-\u2026 ${count(n, "more finding")} not shown
-`;
-  const reserve = note(findings.length).length;
-  let out = `${head}
-${TABLE_HEAD}`;
-  let shown = 0;
-  for (const r2 of rows) {
-    const isLast = shown === rows.length - 1;
-    if (out.length + r2.length + (isLast ? 0 : reserve) > maxChars) break;
-    out += r2;
-    shown++;
-  }
-  if (shown === rows.length) return out;
-  if (shown === 0) return `${head}${note(rows.length)}`;
-  return out + note(rows.length - shown);
-}
-function summaryLine(input) {
-  const { errors, warnings, infos, files: files2 } = input.summary;
-  const where = `in ${count(files2, "file")}`;
-  if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where}`;
-  return `**edict lint**: ${EMOJI.error} ${count(errors, "error")}, ${EMOJI.warning} ${count(warnings, "warning")}, ${EMOJI.info} ${count(infos, "info")} ${where}`;
-}
-function row(f, linkBase) {
-  const where = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
-  const location2 = linkBase === void 0 ? escapeCell(where) : `[${escapeCell(where)}](${linkBase.replace(/\/+$/, "")}/${toUrlPath(f.file)}${f.line >= 1 ? `#L${f.line}` : ""})`;
-  const rule = /^[\w.-]+$/.test(f.rule) ? `\`${f.rule}\`` : escapeCell(f.rule);
-  const message = escapeCell(f.message) + (f.help === void 0 ? "" : `<br>\u{1F4A1} ${escapeCell(f.help)}`);
-  return `| ${EMOJI[f.severity]} | ${location2} | ${rule} | ${message} |
-`;
-}
-function escapeCell(s) {
-  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[\\`*_[\]|~]/g, (c3) => `\\${c3}`).replace(/\r\n|\r|\n/g, "<br>");
-}
-function toUrlPath(file) {
-  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
-}
-
-// src/lint/reporters/sarif.ts
-var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var FINGERPRINT_KEY = "edictFinding/v1";
-var LEVEL = { error: "error", warning: "warning", info: "note" };
-function formatSarif(input, options) {
-  const docs = [...options.rules ?? []];
-  const index = /* @__PURE__ */ new Map();
-  docs.forEach((r2, i2) => {
-    if (!index.has(r2.id)) index.set(r2.id, i2);
-  });
-  const findings = sortFindings(input.findings);
-  for (const f of findings) {
-    if (index.has(f.rule)) continue;
-    index.set(f.rule, docs.length);
-    docs.push({ id: f.rule, category: "schema", severity: f.severity, description: f.rule });
-  }
-  const undocumented = new Set(docs.slice(options.rules?.length ?? 0).map((r2) => r2.id));
-  const driver = {
-    name: "edict",
-    version: options.toolVersion,
-    ...options.informationUri === void 0 ? {} : { informationUri: options.informationUri },
-    rules: docs.map((r2) => toReportingDescriptor(r2, undocumented.has(r2.id)))
-  };
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver },
-        // Finding columns count UTF-16 code units (JavaScript string offsets).
-        columnKind: "utf16CodeUnits",
-        results: findings.map((f) => toResult(f, index.get(f.rule)))
-      }
-    ]
-  };
-  return `${JSON.stringify(log, null, 2)}
-`;
-}
-function toReportingDescriptor(r2, undocumented) {
-  return {
-    id: r2.id,
-    name: toPascalCase(r2.id),
-    shortDescription: { text: firstSentence(r2.description) },
-    fullDescription: { text: r2.description },
-    help: { text: r2.description },
-    defaultConfiguration: { level: LEVEL[r2.severity] },
-    properties: undocumented ? {} : { category: r2.category }
-  };
-}
-function toResult(f, ruleIndex) {
-  const startLine = Math.max(1, f.line);
-  const startColumn = Math.max(1, f.column);
-  const endLine = Math.max(startLine, f.endLine);
-  const endColumn = endLine === startLine ? Math.max(startColumn, f.endColumn) : Math.max(1, f.endColumn);
-  return {
-    ruleId: f.rule,
-    ruleIndex,
-    level: LEVEL[f.severity],
-    message: { text: f.help === void 0 ? f.message : `${f.message}
-help: ${f.help}` },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
-          region: { startLine, startColumn, endLine, endColumn }
-        }
-      }
-    ],
-    // Stable across runs and line moves, so code scanning keeps one alert per problem.
-    partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64([f.rule, f.file, f.path, f.message].join("\0")) }
-  };
-}
-function toUri(file) {
-  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
-}
-function toPascalCase(id) {
-  return id.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
-}
-function firstSentence(text) {
-  const m = /^(.*?[.!?])(\s|$)/s.exec(text.trim());
-  return (m?.[1] ?? text.trim()).replace(/\s+/g, " ");
-}
-function fnv1a64(text) {
-  let h2 = 0xcbf29ce484222325n;
-  for (const b2 of new TextEncoder().encode(text)) {
-    h2 ^= BigInt(b2);
-    h2 = h2 * 0x100000001b3n & 0xffffffffffffffffn;
-  }
-  return h2.toString(16).padStart(16, "0");
-}
-
-// src/lint/reporters/text.ts
-import { posix } from "node:path";
-var TAB_WIDTH = 4;
-var MAX_EXCERPT_WIDTH = 120;
-var CUT_CONTEXT = 30;
-var ELLIPSIS = "\u2026";
-var ansi = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
-var plain = (s) => s;
-var COLOR = {
-  bold: ansi(1, 22),
-  dim: ansi(2, 22),
-  green: ansi(32, 39),
-  severity: { error: ansi(31, 39), warning: ansi(33, 39), info: ansi(34, 39) }
-};
-var NO_COLOR = { bold: plain, dim: plain, green: plain, severity: { error: plain, warning: plain, info: plain } };
-function formatText(input, options) {
-  const p2 = options.color ? COLOR : NO_COLOR;
-  const out = [];
-  const layouts = new LayoutMemo();
-  const byFile = /* @__PURE__ */ new Map();
-  for (const f of sortFindings(input.findings)) {
-    const group = byFile.get(f.file);
-    if (group) group.push(f);
-    else byFile.set(f.file, [f]);
-  }
-  for (const [file, findings] of byFile) {
-    out.push(p2.bold(sanitize(displayPath(file, options.cwd))));
-    const lines = splitLines2(input.sources.get(file));
-    const locWidth = Math.max(...findings.map((f) => location(f).length));
-    const gutterWidth = Math.max(...findings.map((f) => String(f.line).length));
-    for (const f of findings) {
-      const paint = p2.severity[f.severity];
-      const message = sanitize(f.message).replaceAll("\n", `
-${" ".repeat(locWidth + 13)}`);
-      out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
-      const source = lines?.[f.line - 1];
-      if (source !== void 0 && f.line >= 1) {
-        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
-        out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
-        out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
-      }
-      if (f.help !== void 0) out.push(`    help: ${sanitize(f.help).replaceAll("\n", "\n          ")}`);
-    }
-    out.push("");
-  }
-  out.push(summaryLine2(input, p2));
-  return `${out.join("\n")}
-`;
-}
-function summaryLine2(input, p2) {
-  const { errors, warnings, infos, files: files2 } = input.summary;
-  const total = errors + warnings + infos;
-  if (total === 0) return p2.green(`\u2714 no problems in ${count(files2, "file")}`);
-  const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
-  return paint(
-    p2.bold(`\u2716 ${count(total, "problem")} (${count(errors, "error")}, ${count(warnings, "warning")}, ${count(infos, "info")}) in ${count(files2, "file")}`)
-  );
-}
-function location(f) {
-  return `${f.line}:${f.column}`;
-}
-function displayPath(file, cwd) {
-  if (cwd === void 0 || cwd === "" || cwd === ".") return file;
-  return posix.relative(cwd, file) || file;
-}
-function splitLines2(text) {
-  return text?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
-}
-function sanitize(s) {
-  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
-}
-function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
-  const { at, shown } = layouts.of(line);
-  const s = Math.min(Math.max(column - 1, 0), line.length);
-  const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
-  const start = at[s];
-  const end = at[e];
-  if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
-  const room = maxWidth - 2 * ELLIPSIS.length;
-  let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
-  if (isLowSurrogate(shown.charCodeAt(from))) from++;
-  let to = Math.min(from + room, shown.length);
-  if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
-  const prefix = from > 0 ? ELLIPSIS : "";
-  const suffix = to < shown.length ? ELLIPSIS : "";
-  const caretStart = Math.min(start, to) - from + prefix.length;
-  return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
-}
-var LayoutMemo = class {
-  last;
-  of(line) {
-    if (this.last?.line === line) return this.last.layout;
-    const at = [];
-    let shown = "";
-    for (let i2 = 0; i2 < line.length; i2++) {
-      at.push(shown.length);
-      const c3 = line[i2];
-      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
-      else shown += sanitize(c3);
-    }
-    at.push(shown.length);
-    const layout = { at, shown };
-    this.last = { line, layout };
-    return layout;
-  }
-};
-function isLowSurrogate(code) {
-  return code >= 56320 && code <= 57343;
-}
-
-// src/lint/reporters/index.ts
-var REPORT_FORMATS = ["text", "json", "sarif", "github", "markdown"];
-function formatReport(format, input, options = {}) {
-  switch (format) {
-    case "text":
-      return formatText(input, { color: options.color ?? false, ...options.cwd === void 0 ? {} : { cwd: options.cwd } });
-    case "json":
-      return formatJson(input);
-    case "sarif": {
-      const { toolVersion } = options;
-      if (toolVersion === void 0) throw new TypeError("the sarif format needs options.toolVersion");
-      return formatSarif(input, { ...options, toolVersion });
-    }
-    case "github":
-      return formatGithub(input);
-    case "markdown":
-      return formatMarkdown(input, options);
-    default: {
-      const never2 = format;
-      throw new TypeError(`unknown report format ${JSON.stringify(never2)}`);
-    }
-  }
-}
-
-// src/version.ts
-var EDICT_VERSION = "0.1.0";
-
-// src/bundle/version.ts
-var import_semver5 = __toESM(require_semver2(), 1);
-var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
-var VERDICTS = Object.keys(ALL);
-var DEFAULT_VERSION = "0.1.0";
-function bumpFor(verdict) {
-  switch (verdict) {
-    case "tightened":
-    case "mixed":
-    case "review":
-      return "major";
-    case "loosened":
-      return "minor";
-    case "neutral":
-    case "unchanged":
-      return "patch";
-    default:
-      throw new TypeError(`unknown verdict ${JSON.stringify(verdict)}; expected one of ${VERDICTS.join(", ")}`);
-  }
-}
-function releaseVersion(previous, verdict, configVersion2) {
-  const bump = bumpFor(verdict);
-  if (previous === void 0) {
-    const first2 = configVersion2 ?? DEFAULT_VERSION;
-    return import_semver5.default.valid(first2) === first2 ? first2 : null;
-  }
-  return import_semver5.default.valid(previous) === previous ? import_semver5.default.inc(previous, bump) : null;
 }
 
 // src/engine/access/compiled-condition.ts
@@ -24205,7 +21042,7 @@ function partitionKey(key2, entries) {
   const cells = [];
   const seen = /* @__PURE__ */ new Set();
   const bySignature = /* @__PURE__ */ new Map();
-  const add = (fragment, phrase, mergePhrase, list3 = false) => {
+  const add2 = (fragment, phrase, mergePhrase, list3 = false) => {
     const r2 = results(entries, fragment);
     const sig = r2.map(String).join(",");
     const known = bySignature.get(sig);
@@ -24218,12 +21055,12 @@ function partitionKey(key2, entries) {
     cells.push(cell2);
     return true;
   };
-  add({}, MISSING, true);
+  add2({}, MISSING, true);
   const scalar = [];
   const scalarSignatures = /* @__PURE__ */ new Set();
   for (const c3 of candidates3) {
     const fragment = Object.fromEntries(spellings.map((s) => [s, c3.value]));
-    add(fragment, c3.phrase, true);
+    add2(fragment, c3.phrase, true);
     const sig = results(entries, fragment).map(String).join(",");
     if (!scalarSignatures.has(sig)) {
       scalarSignatures.add(sig);
@@ -24235,7 +21072,7 @@ function partitionKey(key2, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join4 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join5 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -24244,7 +21081,7 @@ function partitionKey(key2, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join4(f.results, r2);
+        const j2 = join5(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -24257,7 +21094,7 @@ function partitionKey(key2, entries) {
   if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
   for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
     const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
-    add(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
+    add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
   }
   return { key: key2, entries: [...entries], cells, unsupported };
 }
@@ -24411,14 +21248,14 @@ function analyseContexts(statements, partitions) {
 
 // src/diff/cells/describe-cell.ts
 var LIST_MAX = 3;
-function quote2(p2) {
+function quote(p2) {
   return `\`${p2}\``;
 }
 function hasWildcard2(p2) {
   return p2.includes("*") || p2.includes("?");
 }
 function listPatterns(patterns, max = LIST_MAX) {
-  const shown = patterns.slice(0, max).map(quote2);
+  const shown = patterns.slice(0, max).map(quote);
   const rest = patterns.length - shown.length;
   if (rest > 0) return `${shown.join(", ")} and ${rest} other${rest === 1 ? "" : "s"}`;
   if (shown.length <= 1) return shown.join("");
@@ -25888,6 +22725,261 @@ function explainData(base, head, options = {}) {
   return { comparison: { changes, regions, proof }, dims, specs, covered };
 }
 
+// src/engine/data/duration.ts
+var DURATION_UNITS = [
+  ["w", 6048e5],
+  ["d", 864e5],
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
+function parseDurationMs(text) {
+  const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
+  if (m === null) return void 0;
+  let total = 0n;
+  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+    const part = m[i2 + 1];
+    if (part === void 0) continue;
+    const [whole = "", frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const denominator = 10n ** BigInt(frac.length);
+    if (scaled % denominator !== 0n) return void 0;
+    total += scaled / denominator;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? void 0 : Number(total);
+}
+
+// src/model/values/result.ts
+function ok(value) {
+  return { ok: true, value };
+}
+function fail(message) {
+  return { ok: false, message };
+}
+function show(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === void 0) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+// src/model/values/units.ts
+var DURATION_EXPECTED = 'expected a number and a unit (ms, s, m, h, d, w), e.g. "30d"';
+var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+function parseDuration(text) {
+  const ms = parseDurationMs(text);
+  return ms === void 0 ? fail(`bad duration ${show(text)}: ${explainBadDuration(text)}`) : ok(ms);
+}
+function explainBadDuration(text) {
+  const bad = (problem) => `${problem ? `${problem}; ` : ""}${DURATION_EXPECTED}`;
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^\s|\s$/.test(text)) return bad("got surrounding spaces");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const single = /^\d+(?:\.\d+)?([A-Za-z]+)$/.exec(text);
+  if (single && !DURATION_UNITS.some(([u]) => u === single[1])) {
+    const unit = single[1];
+    const near = DURATION_UNITS.find(([u]) => u === unit.toLowerCase());
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  let total = 0n;
+  let pos = 0;
+  let lastRank = -1;
+  while (pos < text.length) {
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(text);
+    if (!m) return bad();
+    pos = DURATION_PART.lastIndex;
+    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
+    if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
+    lastRank = rank;
+    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) return `not a whole number of milliseconds${m[0] === text ? "" : ` (in ${JSON.stringify(m[0])})`}`;
+    total += part;
+  }
+  return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
+}
+var SIZE_UNITS = [
+  ["TB", 1024 ** 4],
+  ["GB", 1024 ** 3],
+  ["MB", 1024 ** 2],
+  ["KB", 1024],
+  ["B", 1],
+  ["TiB", 1024 ** 4],
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024]
+];
+var SIZE_EXPECTED = 'expected a number and a unit (B, KB, MB, GB, TB, where 1 KB = 1024 bytes, or KiB, MiB, GiB, TiB), e.g. "512KB"';
+function parseSize(text) {
+  const bad = (problem) => fail(`bad size ${show(text)}: ${problem ? `${problem}; ` : ""}${SIZE_EXPECTED}`);
+  if (typeof text === "number") return bad("got a bare number, write it as a string with a unit");
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^[-+]/.test(text)) return text.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
+  if (/^\d+(?:\.\d+)?$/.test(text)) return bad("missing unit");
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text);
+  if (!m) return bad();
+  const unit = m[2];
+  const known = SIZE_UNITS.find(([u]) => u === unit);
+  if (!known) {
+    const lower = unit.toLowerCase();
+    const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
+    return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
+  }
+  const bytes = exactTimes(m[1], BigInt(known[1]));
+  if (bytes === void 0) return fail(`bad size ${show(text)}: not a whole number of bytes`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad size ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
+  }
+  return ok(Number(bytes));
+}
+var MONEY_EXPECTED = 'expected "$" and an amount with at most two decimals, e.g. "$10.00"';
+function parseMoney(text) {
+  const bad = (problem) => fail(`bad amount ${show(text)}: ${problem ? `${problem}; ` : ""}${MONEY_EXPECTED}`);
+  if (typeof text === "number") return bad('got a bare number, write it as a string starting with "$"');
+  if (typeof text !== "string") return bad();
+  if (text === "") return bad("got an empty string");
+  if (/^-|^\$-/.test(text)) return bad("must not be negative");
+  if (/^\d/.test(text)) return bad('missing "$"');
+  if (!text.startsWith("$")) return bad('only "$" amounts are supported');
+  if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text)) return bad("thousands separators are not allowed");
+  if (/^\$\d+\.\d{3,}$/.test(text)) return bad("more than two decimals");
+  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) return bad();
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return fail(`bad amount ${show(text)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
+  }
+  return ok(Number(cents));
+}
+function exactTimes(decimal, factor) {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  const scaled = BigInt(whole + frac) * factor;
+  const denom = 10n ** BigInt(frac.length);
+  return scaled % denom === 0n ? scaled / denom : void 0;
+}
+
+// src/model/values/time.ts
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "09:30"';
+function parseTimeOfDay(text) {
+  const bad = (problem) => fail(`bad time ${show(text)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return bad();
+  const h2 = Number(m[1]);
+  const min = Number(m[2]);
+  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
+  if (min > 59) return bad(`minute ${m[2]} is out of range`);
+  return ok(h2 * 60 + min);
+}
+var zoneNames;
+function knownZones() {
+  if (!zoneNames) {
+    const intl = Intl;
+    zoneNames = ["UTC", ...intl.supportedValuesOf?.("timeZone") ?? []];
+  }
+  return zoneNames;
+}
+function validateTimezone(name) {
+  const expected = 'expected "UTC" or an IANA time zone name, e.g. "Europe/Berlin"';
+  if (typeof name !== "string" || name === "") return fail(`bad timezone ${show(name)}: ${expected}`);
+  if (/^[+-]\d/.test(name)) return fail(`bad timezone ${show(name)}: got an offset; ${expected}`);
+  try {
+    new Intl.DateTimeFormat(void 0, { timeZone: name });
+    return ok(name);
+  } catch {
+    const near = suggest(name, knownZones());
+    return fail(`unknown timezone ${show(name)}: ${expected}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`);
+  }
+}
+var DATE_EXPECTED = 'expected an ISO-8601 date "YYYY-MM-DD" or date-time "YYYY-MM-DDTHH:MM:SSZ" (or with an offset like "+02:00" instead of "Z", optional fractional seconds)';
+var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
+function parseIsoDate(text) {
+  if (text instanceof Date) {
+    return Number.isNaN(text.getTime()) ? fail(`bad date: got an invalid date; ${DATE_EXPECTED}`) : ok(text.getTime());
+  }
+  const bad = (problem) => fail(`bad date ${show(text)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
+  if (typeof text !== "string") return bad();
+  const m = ISO_DATE.exec(text);
+  if (!m) return bad();
+  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
+  const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
+  if (dateProblem) return bad(dateProblem);
+  let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
+  if (hs !== void 0) {
+    if (z2 === void 0 && sign2 === void 0) {
+      return fail(`bad date ${show(text)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
+    }
+    const h2 = Number(hs);
+    const mi = Number(mis);
+    const s = Number(ss ?? "0");
+    if (h2 > 23) return bad(`hour ${hs} is out of range`);
+    if (mi > 59) return bad(`minute ${mis} is out of range`);
+    if (s > 59) return bad(`second ${ss} is out of range`);
+    ms += h2 * 36e5 + mi * 6e4 + s * 1e3 + Number((frac ?? "").slice(0, 3).padEnd(3, "0"));
+    if (sign2 !== void 0) {
+      const oh = Number(ohs);
+      const om = Number(oms);
+      if (oh > 23 || om > 59) return bad(`offset ${sign2}${ohs}:${oms} is out of range`);
+      ms -= (sign2 === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+    }
+  }
+  return ok(ms);
+}
+function checkCalendarDate(y2, mo, d) {
+  if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
+  const days = daysInMonth(y2, mo);
+  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
+  return void 0;
+}
+function daysInMonth(y2, mo) {
+  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(mo) ? 30 : 31;
+}
+function daysFromCivil(y2, mo, d) {
+  const yy = mo <= 2 ? y2 - 1 : y2;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+var KNOWN_POLICY_VERSIONS = [ACCESS_POLICY_VERSION];
+function parsePolicyVersion(text) {
+  const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
+  const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
+  if (typeof text !== "string") return fail(`bad Version ${show(text)}: ${expected}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return fail(`bad Version ${show(text)}: ${expected}`);
+  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) return fail(`bad Version ${show(text)}: ${problem}; ${expected}`);
+  if (KNOWN_POLICY_VERSIONS.includes(text)) return ok(text);
+  const newer = text > current ? " (newer than this edict knows)" : "";
+  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
+  return fail(`unknown Version ${show(text)}${newer}: ${expectation}`);
+}
+
 // src/engine/runtime/boundary.ts
 function toAllOf(value) {
   if (value === void 0) return [];
@@ -26020,7 +23112,7 @@ function compileRuntime(runtime) {
   const invalidEntries = [];
   const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
-  const versions = compileAllowVersions(security?.allow_versions);
+  const versions2 = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
   const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
@@ -26049,7 +23141,7 @@ function compileRuntime(runtime) {
         const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
         report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
       }
-      const applicable = versions.filter((r2) => r2.serverTest(tool.server));
+      const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
       const version = tool.version;
       if (version === void 0) {
         if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
@@ -26107,9 +23199,9 @@ function compileAllowlist(value, invalid) {
 function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t2) => t2(v)) };
+    const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const tests = versions2.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
+    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v) => tests.some((t2) => t2(v)) };
   });
 }
 function checkList(raw, normalize3, allowed, code, noun, list3, report2) {
@@ -26158,13 +23250,13 @@ function toolCells(patterns) {
   const parts = (key2) => [...new Set(patterns.flatMap((p2) => p2[key2] === void 0 ? [] : [p2[key2]]))].sort();
   const servers = parts("server");
   const tools = parts("tool");
-  const versions = parts("version");
+  const versions2 = parts("version");
   const search = (list3, extra) => findCells(list3.map((text) => ({ kind: "glob", text })), { allowed: printable(extra), allowEmpty: false });
   const s = search(servers, "/@");
   const t2 = search(tools, "@");
-  const v = search(versions, "@");
+  const v = search(versions2, "@");
   const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
-  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions, c3) })), { describe: "no version (unpinned)" }];
+  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions2, c3) })), { describe: "no version (unpinned)" }];
   const cells = [];
   let complete = s.complete && t2.complete && v.complete;
   outer: for (const sc of s.cells) {
@@ -26192,9 +23284,9 @@ function toolPatternParts(entries) {
 function toolPatternsOf(runtime) {
   const lists = runtime?.tools?.allowlist;
   const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
-  for (const [server, versions] of Object.entries(runtime?.security?.allow_versions ?? {})) {
+  for (const [server, versions2] of Object.entries(runtime?.security?.allow_versions ?? {})) {
     out.push({ server });
-    for (const v of Array.isArray(versions) ? versions : []) if (typeof v === "string") out.push({ version: v });
+    for (const v of Array.isArray(versions2) ? versions2 : []) if (typeof v === "string") out.push({ version: v });
   }
   return out;
 }
@@ -26407,7 +23499,7 @@ function leafChange(kind, path, leaf, source) {
 }
 
 // src/diff/data.ts
-var EMPTY2 = { rules: [], default_action: "deny" };
+var EMPTY = { rules: [], default_action: "deny" };
 var GUARDS = /* @__PURE__ */ new Set(["deny", "require_approval"]);
 function ruleAction(rule) {
   const action = rule?.spec?.action;
@@ -26454,8 +23546,8 @@ function leafRows(path, rb, ra, source) {
   return rows;
 }
 function diffData(before, after, comparison) {
-  const a = before ?? EMPTY2;
-  const b2 = after ?? EMPTY2;
+  const a = before ?? EMPTY;
+  const b2 = after ?? EMPTY;
   const result = comparison ?? compareData(a, b2);
   const flips = attribute(a, b2, result.changes);
   const changes = [];
@@ -26515,7 +23607,7 @@ function diffData(before, after, comparison) {
 }
 
 // src/diff/packs.ts
-var import_semver6 = __toESM(require_semver2(), 1);
+var import_semver8 = __toESM(require_semver2(), 1);
 function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
@@ -26533,7 +23625,7 @@ function diffPacks(base, head) {
       const vb = pb.version;
       const va = pa.version;
       if (vb !== va) {
-        const up = import_semver6.default.valid(vb) && import_semver6.default.valid(va) ? import_semver6.default.gt(va, vb) : va > vb;
+        const up = import_semver8.default.valid(vb) && import_semver8.default.valid(va) ? import_semver8.default.gt(va, vb) : va > vb;
         out.push({ name, change: up ? "upgraded" : "downgraded", before: vb, after: va });
       } else if (pb.pack_checksum !== pa.pack_checksum) {
         out.push({ name, change: "modified", before: vb, after: va });
@@ -26802,7 +23894,7 @@ function changeParts(c3) {
 }
 
 // src/diff/render-common.ts
-function count2(n, noun, plural2 = `${noun}s`) {
+function count(n, noun, plural2 = `${noun}s`) {
   return `${n} ${n === 1 ? noun : plural2}`;
 }
 function formatValue(value) {
@@ -26911,7 +24003,7 @@ function regionsOf(t2, verdict) {
 
 // src/diff/render-markdown.ts
 var DEFAULT_MARKDOWN_MAX = 6e4;
-var EMOJI2 = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
+var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
 var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}" };
 function cell(text, code = false) {
   const one = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
@@ -26984,22 +24076,22 @@ function renderDiffMarkdown(result, options = {}) {
   const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
   const parts = [];
   if (result.verdict === "unchanged") {
-    parts.push(fixed(`${h2} ${EMOJI2.unchanged} Effective policy unchanged (${range})
+    parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
 `));
     return fit(parts, max);
   }
   const unproven = result.targets.filter((t2) => !t2.proof.proven);
   const summary = [
     changeCounts(allChanges),
-    `${count2(changed.length, "target")}`,
+    `${count(changed.length, "target")}`,
     `${c3.newlyAllowed} newly allowed`,
     `${c3.newlyDenied} newly denied`,
-    ...c3.dataChanges > 0 ? [count2(c3.dataChanges, "data decision") + " changed"] : [],
-    ...c3.toolChanges > 0 ? [count2(c3.toolChanges, "tool call") + " changed"] : [],
-    ...result.packs.length > 0 ? [count2(result.packs.length, "pack change")] : [],
+    ...c3.dataChanges > 0 ? [count(c3.dataChanges, "data decision") + " changed"] : [],
+    ...c3.toolChanges > 0 ? [count(c3.toolChanges, "tool call") + " changed"] : [],
+    ...result.packs.length > 0 ? [count(result.packs.length, "pack change")] : [],
     ...unproven.length > 0 ? [`not proven for ${unproven.map((t2) => t2.target).join(", ")}`] : []
   ].join(" \xB7 ");
-  parts.push(fixed(`${h2} ${EMOJI2[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
+  parts.push(fixed(`${h2} ${EMOJI[result.verdict]} Policy ${result.verdict}: ${summary} (${range})${version}
 `));
   const allowed = newlyAllowedRows(result);
   if (allowed.length > 0) {
@@ -27034,7 +24126,7 @@ ${h2}# ${SHARED_TITLE}
   for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
     const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
     parts.push(fixed(`
-<details><summary>${EMOJI2[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
+<details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
 
 `));
     const own = t2.changes.filter((ch2) => !sharedIds.has(changeIdentity(ch2)));
@@ -27106,10 +24198,10 @@ function escapeHtml(s) {
 }
 
 // src/diff/render-text.ts
-var ansi2 = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
-var plain2 = (s) => s;
-var COLOR2 = { bold: ansi2(1, 22), dim: ansi2(2, 22), red: ansi2(31, 39), green: ansi2(32, 39), yellow: ansi2(33, 39) };
-var NO_COLOR2 = { bold: plain2, dim: plain2, red: plain2, green: plain2, yellow: plain2 };
+var ansi = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
+var plain = (s) => s;
+var COLOR = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
+var NO_COLOR = { bold: plain, dim: plain, red: plain, green: plain, yellow: plain };
 function whoText(targets) {
   return targets.length === 1 ? targets[0] : `targets: ${targets.join(", ")}`;
 }
@@ -27128,7 +24220,7 @@ function regionLines(title, verdict, result, paint, p2) {
   const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
   for (const { targets, item: regions } of inTargets(lists)) {
     if (out.length === 0) out.push(paint(p2.bold(title)));
-    out.push(`  ${targets.join(", ")} (${count2(regions.length, "region")})`);
+    out.push(`  ${targets.join(", ")} (${count(regions.length, "region")})`);
     for (const r2 of regions.slice(0, MAX_REGION_LINES)) {
       out.push(`    ${regionText(r2)}  ${p2.dim(`${r2.before} \u2192 ${r2.after}`)}`);
       out.push(p2.dim(`      e.g. ${exampleText(r2)}`));
@@ -27138,10 +24230,10 @@ function regionLines(title, verdict, result, paint, p2) {
   return out;
 }
 function renderDiffText(result, options = {}) {
-  const p2 = options.color === true ? COLOR2 : NO_COLOR2;
+  const p2 = options.color === true ? COLOR : NO_COLOR;
   const range = `${shortLabel(result.base)}..${shortLabel(result.head)}`;
   const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
-  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain2;
+  const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
   const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
   const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
   const group = (title, pred, paint) => {
@@ -27157,7 +24249,7 @@ function renderDiffText(result, options = {}) {
   group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
   section(regionLines("Newly denied", "tightened", result, p2.green, p2));
   group("To review", (c3) => c3.verdict === "review", p2.yellow);
-  group("Neutral", (c3) => c3.verdict === "neutral", plain2);
+  group("Neutral", (c3) => c3.verdict === "neutral", plain);
   const targetNotes = result.targets.filter((t2) => t2.status !== "both" || !t2.proof.proven);
   if (targetNotes.length > 0) {
     out.push("", p2.bold("Targets"));
@@ -27169,8 +24261,8 @@ function renderDiffText(result, options = {}) {
   if (result.packs.length > 0) {
     out.push("", p2.bold("Packs"));
     for (const k2 of result.packs) {
-      const versions = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
-      out.push(`  ${k2.name}: ${k2.change} ${versions}`.trimEnd());
+      const versions2 = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
+      out.push(`  ${k2.name}: ${k2.change} ${versions2}`.trimEnd());
     }
   }
   out.push("");
@@ -27181,12 +24273,4791 @@ function renderDiffText(result, options = {}) {
     const c3 = result.counts;
     const changed = result.targets.filter((t2) => t2.verdict !== "unchanged").length;
     out.push(
-      `${changeCounts(changes)} in ${count2(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count2(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count2(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count2(c3.toolChanges, "tool call")} changed` : "")
+      `${changeCounts(changes)} in ${count(changed, "target")}; ${c3.newlyAllowed} newly allowed, ${c3.newlyDenied} newly denied request${c3.newlyDenied === 1 ? "" : "s"}` + (c3.approvalChanges > 0 ? `, ${count(c3.approvalChanges, "approval change")}` : "") + (c3.dataChanges > 0 ? `, ${count(c3.dataChanges, "data decision")} changed` : "") + (c3.toolChanges > 0 ? `, ${count(c3.toolChanges, "tool call")} changed` : "")
     );
   }
   return `${out.join("\n")}
 `;
 }
+
+// src/lint/rule.ts
+function defineRule(meta, check) {
+  return { meta, check };
+}
+
+// src/lint/rules/pack-support.ts
+function packFile(repo, pack, file) {
+  return repo.byPath.get(`${PACKS_DIR}/${pack}/${file}`);
+}
+function metadataFile(repo, pack) {
+  return packFile(repo, pack, PACK_METADATA_FILE);
+}
+function dependencyPointer(file, raw) {
+  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
+  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
+  return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
+}
+function shortChecksum(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
+}
+
+// src/lint/rules/priority-outside-band.ts
+var priority_outside_band_default = defineRule(
+  {
+    id: "priority-outside-band",
+    category: "structure",
+    severity: "error",
+    description: "A pack policy's `metadata.priority` lies outside its pack's `priority_band` (VaultKit's `InvalidPack: Policy priority outside allowed band`), in the shipped pack or in an installed copy; or the band itself has min above max. Bands keep packs from colliding in precedence: each pack owns a range, and layers stack above each other. Pick a priority inside the band, or change the band in the pack's metadata.yaml (and bump its version)."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (pack.band && pack.band.min > pack.band.max && meta) {
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `priority_band min ${pack.band.min} is above max ${pack.band.max} in pack ${pack.name}`,
+          help: "swap min and max"
+        });
+      }
+      for (const p2 of bandProblems(pack)) {
+        const file = packFile(ctx.repo, pack.name, p2.file);
+        if (!file) continue;
+        const policy = pack.policies.find((x2) => x2.file === p2.file);
+        ctx.report({
+          file,
+          pointer: "/metadata/priority",
+          message: `priority ${policy?.priority} outside band ${formatBand(pack.band)} of pack ${pack.name}`,
+          help: `InvalidPack: Policy priority outside allowed band. Choose a priority from ${pack.band.min} to ${pack.band.max}, or change priority_band in packs/${pack.name}/metadata.yaml`
+        });
+      }
+    }
+    for (const installed2 of installedPacksOf(ctx.repo)?.packs ?? []) {
+      const band = shipped.packs.get(installed2.name)?.band;
+      if (!isValidBand(band)) continue;
+      for (const f of installed2.files) {
+        const entry = ctx.repo.policies.find((e) => e.file.path === f.path);
+        if (!entry || entry.priority === void 0 || entry.priority >= band.min && entry.priority <= band.max) continue;
+        ctx.report({
+          file: entry.file,
+          pointer: "/metadata/priority",
+          message: `priority ${entry.priority} outside band ${formatBand(band)} of pack ${installed2.name}`,
+          help: `installed pack files keep their pack's priorities; restore it with \`edict pack upgrade ${installed2.name} --force\`, and put overrides in a custom policy`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/overlapping-bands.ts
+var overlapping_bands_default = defineRule(
+  {
+    id: "overlapping-bands",
+    category: "structure",
+    severity: "error",
+    description: "Two packs' `priority_band`s share priorities. Bands exist so that packs never collide in precedence: with overlapping bands, which pack's value wins depends on accidental numbering, and installing both is refused. Give each pack its own range (foundation packs lowest, then domain packs)."
+  },
+  (ctx) => {
+    const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
+    for (let j2 = 0; j2 < packs.length; j2++) {
+      for (let i2 = 0; i2 < j2; i2++) {
+        const a = packs[i2];
+        const b2 = packs[j2];
+        if (!bandsOverlap(a.band, b2.band)) continue;
+        const file = metadataFile(ctx.repo, b2.name);
+        if (!file) continue;
+        ctx.report({
+          file,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
+          help: "choose a range no other pack uses; installed packs' bands must not overlap"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/layer-inversion.ts
+var layer_inversion_default = defineRule(
+  {
+    id: "layer-inversion",
+    category: "structure",
+    severity: "error",
+    description: "Packs stack in layers, foundation \u2192 domain \u2192 custom. A pack that depends on a pack of a higher layer, or whose priority band does not lie above the bands of lower layers, inverts that order: a domain pack's values would lose to a foundation pack's, or a foundation pack would need domain rules to work. Depend only on packs of the same or a lower layer, and move the band above the lower layers' bands."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || !dependsUpward(pack.layer, target.layer)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${target.layer} pack`,
+          help: "a pack may depend only on packs of the same or a lower layer; move the shared policies down a layer"
+        });
+      }
+    }
+    const banded = [...shipped.values()].filter((p2) => isValidBand(p2.band));
+    for (const hi of banded) {
+      for (const lo of banded) {
+        if (hi === lo || bandsOverlap(hi.band, lo.band)) continue;
+        if (!bandBelowLowerLayer({ layer: hi.layer, band: hi.band }, { layer: lo.layer, band: lo.band })) continue;
+        const meta = metadataFile(ctx.repo, hi.name);
+        if (!meta) continue;
+        ctx.report({
+          file: meta,
+          pointer: "/__pack_meta/priority_band",
+          message: `band ${formatBand(hi.band)} of ${hi.layer} pack ${hi.name} is below band ${formatBand(lo.band)} of ${lo.layer} pack ${lo.name}`,
+          help: `a higher layer's band lies above every lower layer's band; start ${hi.name}'s band above ${lo.band.max}`
+        });
+      }
+    }
+  }
+);
+
+// src/pack/sources/builtin.ts
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join as join4 } from "node:path";
+import { fileURLToPath } from "node:url";
+var BUILTIN_DIR = "packs";
+function isPackageRoot(dir) {
+  return existsSync(join4(dir, "package.json"));
+}
+function findBuiltinPacksDir(from = dirname(fileURLToPath(import.meta.url))) {
+  let dir = from;
+  for (; ; ) {
+    if (isPackageRoot(dir)) {
+      const packs = join4(dir, BUILTIN_DIR);
+      if (existsSync(packs) && statSync(packs).isDirectory()) return packs;
+      throw new EdictError("NOT_FOUND", `edict's package at ${dir} has no ${BUILTIN_DIR}/ folder; reinstall edict (the built-in packs ship in its package)`);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's package (a package.json) above ${from}; is the edict package complete?`);
+    dir = parent;
+  }
+}
+var versions;
+function builtinPackVersions() {
+  if (versions) return versions;
+  const out = /* @__PURE__ */ new Map();
+  try {
+    const dir = findBuiltinPacksDir();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join4(dir, entry.name, "metadata.yaml");
+      if (!existsSync(path)) continue;
+      const meta = validatePackMeta(parseSource(path, readFileSync(path)).value).value;
+      if (meta?.name === entry.name && meta.version !== void 0) out.set(meta.name, meta.version);
+    }
+  } catch {
+  }
+  versions = out;
+  return out;
+}
+
+// src/lint/rules/dependency-missing.ts
+var dependency_missing_default = defineRule(
+  {
+    id: "dependency-missing",
+    category: "structure",
+    severity: "error",
+    description: "A pack needs another pack that is not there: a shipped pack names a dependency no folder under packs/ provides, or an installed pack's dependency is not installed (VaultKit's `DependencyMissing: Pack requires dependencies not installed`). The dependent pack's policies assume the baseline its dependency sets, so without it they govern less than they claim. `edict pack install` pulls dependencies in by itself (unless `--no-deps`); this state comes from a removal, a hand edit or `--no-deps`: install the dependency (`edict pack install <name>`) or remove the dependent pack."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo);
+    const known = /* @__PURE__ */ new Set([...shipped.packs.keys(), ...shipped.problems.map((p2) => p2.pack), ...builtinPackVersions().keys()]);
+    for (const offers of ctx.options.sourceOffers?.values() ?? []) if (Array.isArray(offers)) for (const o2 of offers) known.add(o2.name);
+    for (const pack of shipped.packs.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        if (known.has(dep.name)) continue;
+        const near = suggest(dep.name, known);
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} depends on ${dep.name}, which no pack source provides (packs/, packs.sources, the built-in library)${near ? `; did you mean ${near}?` : ""}`,
+          help: "name a pack that exists under packs/, in a source of packs.sources or in the built-in library, or add that pack"
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const installed2 = new Set(state.packs.map((p2) => p2.name));
+    for (const p2 of state.packs) {
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
+      if (missing.length === 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
+        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-cycle.ts
+var dependency_cycle_default = defineRule(
+  {
+    id: "dependency-cycle",
+    category: "structure",
+    severity: "error",
+    description: "Packs depend on each other in a circle (a \u2192 b \u2192 a). Dependencies must be installed first, so no pack of a cycle can ever be installed, and upgrade order is undefined. Remove one dependency of the cycle; shared policies usually belong in a lower-layer pack both depend on."
+  },
+  (ctx) => {
+    const packs = shippedPacksOf(ctx.repo).packs;
+    for (const cycle of findCycles(packs)) {
+      cycle.forEach((name, i2) => {
+        const next = cycle[(i2 + 1) % cycle.length];
+        const meta = metadataFile(ctx.repo, name);
+        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
+        if (!meta || !dep) return;
+        const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `dependency cycle: ${formatCycle(rotated)}`,
+          help: "remove one dependency of the cycle"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/dependency-range-unmet.ts
+var dependency_range_unmet_default = defineRule(
+  {
+    id: "dependency-range-unmet",
+    category: "structure",
+    severity: "error",
+    description: "A dependency with a version range (`starter@^1.0.0`) is not met: the shipped dependency's version, or the installed one, lies outside the range. The dependent pack was written against another version of its baseline and may rely on policies that changed. Upgrade the dependency, or widen the range after checking the dependent pack still holds."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    for (const pack of shipped.values()) {
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      for (const dep of pack.dependencies) {
+        const target = shipped.get(dep.name);
+        if (!target || satisfiesDependency(dep, target.version)) continue;
+        ctx.report({
+          file: meta,
+          pointer: dependencyPointer(meta, dep.raw),
+          message: `pack ${pack.name} requires ${dep.raw}, but packs/${dep.name} is v${target.version}`,
+          help: `widen the range to include ${target.version}, or ship a matching ${dep.name}`
+        });
+      }
+    }
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    const versions2 = new Map(state.packs.map((p2) => [p2.name, p2.version]));
+    for (const p2 of state.packs) {
+      for (const dep of shipped.get(p2.name)?.dependencies ?? []) {
+        const installed2 = versions2.get(dep.name);
+        if (installed2 === void 0 || satisfiesDependency(dep, installed2)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: p2.pointer,
+          atKey: true,
+          message: `installed pack ${p2.name} requires ${dep.raw}, but ${dep.name} v${installed2} is installed`,
+          help: `run \`edict pack upgrade ${dep.name}\`, or upgrade ${p2.name} to a version that accepts v${installed2}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-modified.ts
+var installed_file_modified_default = defineRule(
+  {
+    id: "installed-file-modified",
+    category: "structure",
+    severity: "error",
+    textual: true,
+    description: "A file an installed pack put in policies/ no longer has the sha256 recorded in .edict/packs.yaml: it was edited by hand. The bundle still claims the pack's version and checksum, so the edit hides behind the pack's name, and the next upgrade would have to discard it. Undo the edit (`edict pack upgrade <pack> --force`) and put the change in a custom policy with a higher priority, which overrides the pack visibly."
+  },
+  (ctx) => {
+    for (const pack of installedPacksOf(ctx.repo)?.packs ?? []) {
+      for (const f of pack.files) {
+        const file = ctx.repo.byPath.get(f.path);
+        if (!file || f.sha256 === void 0) continue;
+        const actual = fileSha256(repoFileBytes(file));
+        if (actual === f.sha256) continue;
+        ctx.report({
+          file,
+          span: [0, 0],
+          message: `${f.path} was edited by hand since pack ${pack.name} installed it (sha256 ${f.sha256.slice(0, 12)}\u2026 recorded, ${actual.slice(0, 12)}\u2026 now)`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\` and move the change into a custom policy with a higher priority`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/installed-file-missing.ts
+var installed_file_missing_default = defineRule(
+  {
+    id: "installed-file-missing",
+    category: "structure",
+    severity: "error",
+    description: "The pack state (.edict/packs.yaml) lists a file that is not in the repository: an installed pack's policy was deleted by hand. The pack is then only partly in force while the state and the bundle claim all of it. Restore the file with `edict pack upgrade <pack> --force`, or remove the pack with `edict pack remove <pack>`."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const pack of state.packs) {
+      for (const f of pack.files) {
+        if (ctx.repo.byPath.has(f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} of pack ${pack.name} is missing`,
+          help: `restore it with \`edict pack upgrade ${pack.name} --force\`, or run \`edict pack remove ${pack.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-drift.ts
+var pack_drift_default = defineRule(
+  {
+    id: "pack-drift",
+    category: "structure",
+    severity: "warning",
+    description: "An installed pack differs from the pack shipped in packs/: another version is available (`\u26A0 starter (installed v1.0.0, available v1.1.0)`), or the version is the same but the content is not (the checksums differ). Drift never upgrades by itself; governance changes only when someone runs `edict pack upgrade <pack>` and reviews the result. Upgrade the pack, or keep it deliberately and accept the warning."
+  },
+  (ctx) => {
+    const shipped = shippedPacksOf(ctx.repo).packs;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const pack = shipped.get(p2.name);
+      if (!pack || p2.version === void 0) continue;
+      if (pack.version !== p2.version) {
+        ctx.report({
+          file: state.file,
+          pointer: `${p2.pointer}/version`,
+          message: `pack ${p2.name} is outdated (installed v${p2.version}, available v${pack.version})`,
+          help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the change, then without --dry-run to apply it`
+        });
+      } else if (p2.checksum !== pack.checksum) {
+        ctx.report({
+          file: state.file,
+          pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
+          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum(p2.checksum)} installed, ${shortChecksum(pack.checksum)} shipped)`,
+          help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/file-not-named-after-pack.ts
+var file_not_named_after_pack_default = defineRule(
+  {
+    id: "file-not-named-after-pack",
+    category: "structure",
+    severity: "error",
+    description: "Installed pack files are named `policies/<pack>__<NN>__<slug>.yaml`, which is how a reader (and CODEOWNERS) tells pack files from custom ones. This finds a file the state records for a pack under another name, and a file named like a pack file that no installed pack owns (a copy, or a leftover of a removed pack). Reinstall the pack so its files carry its name, and give custom policies names without the `<pack>__NN__` prefix."
+  },
+  (ctx) => {
+    const state = installedPacksOf(ctx.repo);
+    const owned = /* @__PURE__ */ new Set();
+    for (const pack of state?.packs ?? []) {
+      for (const f of pack.files) {
+        owned.add(f.path);
+        if (isInstalledPathOf(pack.name, f.path)) continue;
+        ctx.report({
+          file: state.file,
+          pointer: f.pointer,
+          message: `${f.path} is recorded for pack ${pack.name} but is not named policies/${pack.name}__NN__<slug>.yaml`,
+          help: `reinstall the pack: \`edict pack remove ${pack.name}\` then \`edict pack install ${pack.name}\``
+        });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.kind !== "policy" || owned.has(file.path)) continue;
+      const name = parseInstalledPath(file.path);
+      if (!name) continue;
+      ctx.report({
+        file,
+        span: [0, 0],
+        message: `${file.path} is named like a file of pack ${name.pack}, but no installed pack owns it`,
+        help: `rename it without the "${name.pack}__${name.index}__" prefix if it is a custom policy, or reinstall the pack with \`edict pack install ${name.pack} --force\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-changed-without-version-bump.ts
+var pack_changed_without_version_bump_default = defineRule(
+  {
+    id: "pack-changed-without-version-bump",
+    category: "structure",
+    severity: "error",
+    description: "A shipped pack's content changed since the base revision (`--base`) but its version did not. Installed repositories compare versions to detect drift, so the change would reach nobody, and two different packs would share one version and checksum history. Bump `version` in the pack's metadata.yaml: patch for fixes, minor for new policies, major when policies become stricter."
+  },
+  (ctx) => {
+    const options = ctx.options;
+    if (!options.base || !options.basePacks) return;
+    for (const pack of shippedPacksOf(ctx.repo).packs.values()) {
+      const before = options.basePacks.get(pack.name);
+      if (!before || before.version !== pack.version || before.checksum === pack.checksum) continue;
+      const meta = metadataFile(ctx.repo, pack.name);
+      if (!meta) continue;
+      ctx.report({
+        file: meta,
+        pointer: "/__pack_meta/version",
+        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum(before.checksum)} \u2192 ${shortChecksum(pack.checksum)})`,
+        help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
+      });
+    }
+  }
+);
+
+// src/lint/rules/invalid-pack.ts
+var CODES = /* @__PURE__ */ new Set(["pack-name", "metadata", "dependency", "file-name"]);
+var invalid_pack_default = defineRule(
+  {
+    id: "invalid-pack",
+    category: "structure",
+    severity: "error",
+    description: "A folder under packs/ is not a pack edict can install: the folder name is not a valid pack name (lowercase `[a-z0-9_-]`, no `__`), metadata.yaml is missing or names another pack, the version is not semver, a dependency is not `name` or `name@<semver range>`, or a policy file is not named `policies/NN_<slug>.yaml` (or reuses a number). Names are validated so that no pack operation can write outside policies/ or .edict/. Fix the named field or file; `edict pack install` refuses the pack until then."
+  },
+  (ctx) => {
+    for (const p2 of shippedPacksOf(ctx.repo).problems) {
+      if (!CODES.has(p2.code)) continue;
+      const file = packFile(ctx.repo, p2.pack, p2.file) ?? packFile(ctx.repo, p2.pack, PACK_METADATA_FILE) ?? ctx.repo.files.find((f) => f.path.startsWith(`${PACKS_DIR}/${p2.pack}/`));
+      if (!file) continue;
+      ctx.report({
+        file,
+        ...p2.pointer !== void 0 && file.path.endsWith(`/${p2.file}`) ? { pointer: p2.pointer } : { span: [0, 0] },
+        message: p2.message.startsWith(`${p2.file}: `) ? p2.message.slice(p2.file.length + 2) : p2.message,
+        help: "a pack is packs/<name>/metadata.yaml (with __pack_meta) plus packs/<name>/policies/NN_<slug>.yaml"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-support.ts
+var str2 = (v) => typeof v === "string" ? v : void 0;
+function configuredSources(repo) {
+  const file = repo.config?.file;
+  const list3 = getAtPointer(file?.source.value, "/packs/sources");
+  if (!file || !Array.isArray(list3)) return void 0;
+  const sources = [];
+  list3.forEach((raw, index) => {
+    if (!isRecord(raw)) return;
+    const pointer = joinPointer("/packs/sources", index);
+    const entry = { index, pointer };
+    const name = str2(raw.name);
+    const url = str2(raw.url);
+    const git = str2(raw.git);
+    const tokenEnv = str2(raw.token_env);
+    if (name !== void 0) entry.name = name;
+    if (url !== void 0) entry.url = url;
+    if (git !== void 0) entry.git = git;
+    if (tokenEnv !== void 0) entry.token_env = tokenEnv;
+    if (Array.isArray(raw.keys)) {
+      entry.keys = [];
+      raw.keys.forEach((k2, i2) => {
+        if (typeof k2 === "string") entry.keys.push({ path: k2, pointer: joinPointer(`${pointer}/keys`, i2) });
+      });
+    }
+    sources.push(entry);
+  });
+  return { file, sources };
+}
+function sourceLabel(index) {
+  return `packs.sources[${index}]`;
+}
+
+// src/lint/rules/pack-source-without-keys.ts
+var pack_source_without_keys_default = defineRule(
+  {
+    id: "pack-source-without-keys",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry with a `url` lists no `keys`. Every pack from a url source must be signed by one of the source's keys: a host, a proxy or a bucket policy can change what an index serves, and the signature is what proves the pack is the publisher's. Add `keys:` with the publisher's public key files (the private half signs with `edict pack publish --key`)."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.url === void 0 || s.keys && s.keys.length > 0) continue;
+      const label = s.name ?? "this source";
+      ctx.report({
+        file: config.file,
+        pointer: s.keys ? `${s.pointer}/keys` : `${s.pointer}/url`,
+        atKey: true,
+        message: `${label} has a url but no keys: every pack from a url source must be signed by one of its keys`,
+        help: "add `keys: [keys/<publisher>.pub]` with the publisher's public key file"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-kind-unclear.ts
+var pack_source_kind_unclear_default = defineRule(
+  {
+    id: "pack-source-kind-unclear",
+    category: "structure",
+    severity: "error",
+    description: "A `packs.sources` entry gives both `url` and `git`, or neither. A source is either an index written by `edict pack publish` (`url`, over https://, file:// or a local path) or a git repository with packs under packs/<name>/ (`git`); edict cannot tell which one is meant. Keep exactly one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const label = s.name ?? "this source";
+      if (s.url !== void 0 && s.git !== void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: `${s.pointer}/git`,
+          atKey: true,
+          message: `${label} has both url and git; a source is one or the other`,
+          help: "keep `url` for an index written by `edict pack publish`, or `git` for a repository with packs under packs/<name>/"
+        });
+      } else if (s.url === void 0 && s.git === void 0) {
+        ctx.report({
+          file: config.file,
+          pointer: s.name !== void 0 ? `${s.pointer}/name` : s.pointer,
+          atKey: s.name !== void 0,
+          message: `${label} has neither url nor git, so there is nothing to read packs from`,
+          help: "add `url:` (an index written by `edict pack publish`) or `git:` (a repository with packs under packs/<name>/)"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-duplicate-name.ts
+var pack_source_duplicate_name_default = defineRule(
+  {
+    id: "pack-source-duplicate-name",
+    category: "structure",
+    severity: "error",
+    description: "Two `packs.sources` entries share a name. `.edict/packs.yaml` records each installed pack's source by name, so a shared name makes it ambiguous where a pack came from and where its upgrades come from. Rename one of them."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    const first2 = /* @__PURE__ */ new Map();
+    for (const s of config.sources) {
+      if (s.name === void 0) continue;
+      const earlier = first2.get(s.name);
+      if (earlier === void 0) {
+        first2.set(s.name, s.index);
+        continue;
+      }
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is already used by ${sourceLabel(earlier)}`,
+        help: "give every source its own name; installed packs record it"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-reserved-name.ts
+var RESERVED = /* @__PURE__ */ new Map([
+  [REPOSITORY_SOURCE, "the repository's own pack folder"],
+  [BUILTIN_SOURCE, "the library of packs edict ships"]
+]);
+var pack_source_reserved_name_default = defineRule(
+  {
+    id: "pack-source-reserved-name",
+    category: "structure",
+    severity: "error",
+    description: `A \`packs.sources\` entry is named \`${REPOSITORY_SOURCE}\` or \`${BUILTIN_SOURCE}\`. These names stand for the repository's own pack folder and the library edict ships, and \`.edict/packs.yaml\` records them as sources; a configured source with one of them would be mistaken for it. Choose another name.`
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      const meaning = s.name === void 0 ? void 0 : RESERVED.get(s.name);
+      if (!meaning) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/name`,
+        message: `source name ${s.name} is reserved for ${meaning}`,
+        help: "choose another name, e.g. the publisher's (`acme`)"
+      });
+    }
+  }
+);
+
+// src/bundle/base64.ts
+var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+function decodeTable(alphabet2) {
+  const table = new Int16Array(128).fill(-1);
+  for (let i2 = 0; i2 < alphabet2.length; i2++) table[alphabet2.charCodeAt(i2)] = i2;
+  return table;
+}
+var STD_TABLE = decodeTable(STD);
+var URL_TABLE = decodeTable(URL_SAFE);
+var ascii = new TextDecoder();
+function decode(text, table, padding, name) {
+  if (typeof text !== "string") throw new TypeError(`${name}: expected a string`);
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  const padCount = text.length - end;
+  if (padCount > 2) throw new TypeError(`${name}: too much padding`);
+  if (padding === "required" ? text.length % 4 !== 0 : padCount > 0 && text.length % 4 !== 0) {
+    throw new TypeError(`${name}: length ${text.length} is not a multiple of 4`);
+  }
+  const tail = end % 4;
+  if (tail === 1) throw new TypeError(`${name}: impossible length ${end}`);
+  if (padCount > 0 && padCount !== (4 - tail) % 4) throw new TypeError(`${name}: wrong padding`);
+  const out = new Uint8Array(Math.floor(end * 3 / 4));
+  let acc = 0;
+  let bits = 0;
+  let o2 = 0;
+  for (let i2 = 0; i2 < end; i2++) {
+    const c3 = text.charCodeAt(i2);
+    const v = c3 < 128 ? table[c3] : -1;
+    if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
+    acc = (acc << 6 | v) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o2++] = acc >> bits & 255;
+    }
+  }
+  if (bits > 0 && (acc & (1 << bits) - 1) !== 0) throw new TypeError(`${name}: non-zero trailing bits`);
+  return out;
+}
+function fromBase64(text) {
+  return decode(text, STD_TABLE, "required", "base64");
+}
+function fromBase64Url(text) {
+  return decode(text, URL_TABLE, "optional", "base64url");
+}
+function fromBase64Either(text) {
+  if (typeof text !== "string") throw new TypeError("base64: expected a string");
+  const std = /[+/]/.test(text);
+  const url = /[-_]/.test(text);
+  if (std && url) throw new TypeError("base64: mixes the standard and URL-safe alphabets");
+  if (url) return fromBase64Url(text);
+  if (text.length % 4 !== 0 && !text.endsWith("=")) return fromBase64Url(text);
+  return fromBase64(text);
+}
+
+// src/bundle/bytes.ts
+var encoder3 = new TextEncoder();
+var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+// node_modules/@noble/hashes/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split2(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i2 = 0; i2 < len; i2++) {
+    const { h: h2, l } = fromBig(lst[i2], le);
+    [Ah[i2], Al[i2]] = [h2, l];
+  }
+  return [Ah, Al];
+}
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE) {
+  const h2 = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE ? l : h2, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h2 : l, isLE);
+}
+var shrSH = (h2, _l, s) => h2 >>> s;
+var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
+var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
+var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
+var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function clean(...arrays) {
+  for (let i2 = 0; i2 < arrays.length; i2++) {
+    arrays[i2].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b2, c3) {
+  return a & b2 ^ ~a & c3;
+}
+function Maj(a, b2, c3) {
+  return a & b2 ^ a & c3 ^ b2 & c3;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i2 = 0; i2 < outLen; i2++)
+      oview.setUint32(4 * i2, state[i2], isLE);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  4089235720,
+  3144134277,
+  2227873595,
+  1013904242,
+  4271175723,
+  2773480762,
+  1595750129,
+  1359893119,
+  2917565137,
+  2600822924,
+  725511199,
+  528734635,
+  4215389547,
+  1541459225,
+  327033209
+]);
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D2, E2, F2, G3, H2];
+  }
+  // prettier-ignore
+  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+    this.A = A2 | 0;
+    this.B = B2 | 0;
+    this.C = C2 | 0;
+    this.D = D2 | 0;
+    this.E = E2 | 0;
+    this.F = F2 | 0;
+    this.G = G3 | 0;
+    this.H = H2 | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4)
+      SHA256_W[i2] = view.getUint32(offset, false);
+    for (let i2 = 16; i2 < 64; i2++) {
+      const W15 = SHA256_W[i2 - 15];
+      const W2 = SHA256_W[i2 - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
+    }
+    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    for (let i2 = 0; i2 < 64; i2++) {
+      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
+      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
+      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
+      H2 = G3;
+      G3 = F2;
+      F2 = E2;
+      E2 = D2 + T1 | 0;
+      D2 = C2;
+      C2 = B2;
+      B2 = A2;
+      A2 = T1 + T2 | 0;
+    }
+    A2 = A2 + this.A | 0;
+    B2 = B2 + this.B | 0;
+    C2 = C2 + this.C | 0;
+    D2 = D2 + this.D | 0;
+    E2 = E2 + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G3 = G3 + this.G | 0;
+    H2 = H2 + this.H | 0;
+    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split2([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // h -- high 32 bits, l -- low 32 bits
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and slows hashing down (measured on sha256).
+  Ah = 0;
+  Al = 0;
+  Bh = 0;
+  Bl = 0;
+  Ch = 0;
+  Cl = 0;
+  Dh = 0;
+  Dl = 0;
+  Eh = 0;
+  El = 0;
+  Fh = 0;
+  Fl = 0;
+  Gh = 0;
+  Gl = 0;
+  Hh = 0;
+  Hl = 0;
+  constructor(outputLen, IV) {
+    super(128, outputLen, 16, false);
+    this.Ah = IV[0] | 0;
+    this.Al = IV[1] | 0;
+    this.Bh = IV[2] | 0;
+    this.Bl = IV[3] | 0;
+    this.Ch = IV[4] | 0;
+    this.Cl = IV[5] | 0;
+    this.Dh = IV[6] | 0;
+    this.Dl = IV[7] | 0;
+    this.Eh = IV[8] | 0;
+    this.El = IV[9] | 0;
+    this.Fh = IV[10] | 0;
+    this.Fl = IV[11] | 0;
+    this.Gh = IV[12] | 0;
+    this.Gl = IV[13] | 0;
+    this.Hh = IV[14] | 0;
+    this.Hl = IV[15] | 0;
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i2 = 0; i2 < 16; i2++, offset += 4) {
+      SHA512_W_H[i2] = view.getUint32(offset);
+      SHA512_W_L[i2] = view.getUint32(offset += 4);
+    }
+    for (let i2 = 16; i2 < 80; i2++) {
+      const W15h = SHA512_W_H[i2 - 15] | 0;
+      const W15l = SHA512_W_L[i2 - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i2 - 2] | 0;
+      const W2l = SHA512_W_L[i2 - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i2 - 7], SHA512_W_L[i2 - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i2 - 7], SHA512_W_H[i2 - 16]);
+      SHA512_W_H[i2] = SUMh | 0;
+      SHA512_W_L[i2] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i2 = 0; i2 < 80; i2++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i2], SHA512_W_L[i2]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i2], SHA512_W_H[i2]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA512 = class extends SHA2_64B {
+  constructor() {
+    super(64, SHA512_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+var sha512 = /* @__PURE__ */ createHasher(
+  () => new _SHA512(),
+  /* @__PURE__ */ oidNist(3)
+);
+
+// src/bundle/errors.ts
+var BundleError = class extends EdictError {
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.name = "BundleError";
+  }
+};
+var BundleKeyError = class extends BundleError {
+  constructor(message, options = {}) {
+    super("KEY_ERROR", message, options);
+    this.name = "BundleKeyError";
+  }
+};
+
+// src/bundle/digest.ts
+function sha2562(bytes) {
+  assertBytes(bytes, "sha256");
+  return sha256(bytes);
+}
+
+// node_modules/@noble/ed25519/index.js
+var ed25519_exports = {};
+__export(ed25519_exports, {
+  Point: () => Point,
+  etc: () => etc,
+  getPublicKey: () => getPublicKey,
+  getPublicKeyAsync: () => getPublicKeyAsync,
+  hash: () => hash,
+  hashes: () => hashes,
+  keygen: () => keygen,
+  keygenAsync: () => keygenAsync,
+  sign: () => sign,
+  signAsync: () => signAsync,
+  utils: () => utils,
+  verify: () => verify,
+  verifyAsync: () => verifyAsync
+});
+var freeze = Object.freeze;
+var P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn;
+var N = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+var _d = 0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3n;
+var Gx = 0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51an;
+var Gy = 0x6666666666666666666666666666666666666666666666666666666666666658n;
+var _a = P - 1n;
+var ed25519_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 8n,
+  a: _a,
+  d: _d,
+  Gx,
+  Gy
+});
+var LEN = 32;
+var isBytes2 = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes2 = (value, length, title = "") => {
+  if (isBytes2(value) && (length === void 0 || value.length === length))
+    return value;
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+};
+var snapshotBytes = (value, title = "", length) => Uint8Array.from(abytes2(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes2(bytes))
+    hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string")
+    throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex))
+    throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var concatBytes = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays)
+    sum += abytes2(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var randomBytes = (len = LEN) => {
+  const c3 = globalThis?.crypto;
+  if (typeof c3?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c3.getRandomValues(new Uint8Array(len));
+};
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint")
+    throw new TypeError(msg);
+  if (min <= n && n < max)
+    return n;
+  throw new RangeError(msg);
+};
+var mod = (a, b2 = P) => (a %= b2) >= 0n ? a : b2 + a;
+var P_MASK = (1n << 255n) - 1n;
+var modP = (num2) => {
+  if (num2 < 0n)
+    throw new RangeError("negative coordinate");
+  let r2 = (num2 >> 255n) * 19n + (num2 & P_MASK);
+  r2 = (r2 >> 255n) * 19n + (r2 & P_MASK);
+  return r2 % P;
+};
+var modN = (a) => mod(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod(number, modulo);
+  let b2 = modulo;
+  let x2 = 0n, u = 1n;
+  while (a !== 0n) {
+    const q2 = b2 / a;
+    const r2 = b2 - a * q2;
+    const m = x2 - u * q2;
+    b2 = a, a = r2, x2 = u, u = m;
+  }
+  const gcd = b2;
+  if (gcd !== 1n)
+    throw new Error("invert: does not exist");
+  return mod(x2, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function")
+    throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes(...m)), 64, "digest");
+var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes(...m)), 64, "digest");
+var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
+var apoint = (p2) => {
+  if (p2 instanceof Point)
+    return p2;
+  throw new TypeError("Point expected");
+};
+var B256 = 2n ** 256n;
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  T;
+  // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
+  // on-curve or that T matches X*Y/Z.
+  constructor(X2, Y2, Z2, T2) {
+    const max = B256;
+    this.X = arange(X2, 0n, max);
+    this.Y = arange(Y2, 0n, max);
+    this.Z = arange(Z2, 1n, max);
+    this.T = arange(T2, 0n, max);
+    freeze(this);
+  }
+  static CURVE() {
+    return ed25519_CURVE;
+  }
+  static fromAffine(p2) {
+    return new _Point(p2.x, p2.y, 1n, modP(p2.x * p2.y));
+  }
+  /** RFC8032 5.1.3: Uint8Array to Point. */
+  static fromBytes(bytes, zip215 = false) {
+    const normed = snapshotBytes(bytes, "point", LEN);
+    const lastByte = normed[31];
+    normed[31] = lastByte & ~128;
+    const y2 = bytesToNumberLE(normed);
+    if (!zip215)
+      arange(y2, 0n, P);
+    const y22 = modP(y2 * y2);
+    const u = mod(y22 - 1n);
+    const v = modP(_d * y22 + 1n);
+    let { isValid, value: x2 } = uvRatio(u, v);
+    if (!isValid)
+      throw new Error("bad point: y not sqrt");
+    const isLastByteOdd = !!(lastByte & 128);
+    if (!zip215 && x2 === 0n && isLastByteOdd)
+      throw new Error("bad point: x==0, isLastByteOdd");
+    if (isLastByteOdd !== !!(x2 & 1n))
+      x2 = mod(-x2);
+    return new _Point(x2, y2, 1n, modP(x2 * y2));
+  }
+  static fromHex(hex, zip215) {
+    return _Point.fromBytes(hexToBytes(hex), zip215);
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const a = _a;
+    const d = _d;
+    const p2 = this;
+    if (p2.is0())
+      throw new Error("bad point: ZERO");
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
+    const X22 = modP(X2 * X2);
+    const Y22 = modP(Y2 * Y2);
+    const Z22 = modP(Z2 * Z2);
+    const Z4 = modP(Z22 * Z22);
+    const aX2 = modP(X22 * a);
+    const left = modP(Z22 * (aX2 + Y22));
+    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    if (left !== right)
+      throw new Error("bad point: equation left != right (1)");
+    const XY = modP(X2 * Y2);
+    const ZT = modP(Z2 * T2);
+    if (XY !== ZT)
+      throw new Error("bad point: equation left != right (2)");
+    return this;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+  }
+  is0() {
+    return this.equals(I);
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(mod(-this.X), this.Y, this.Z, mod(-this.T));
+  }
+  /** Point doubling. Complete formula. Cost: `4M + 4S + 1*a + 6add + 1*2`. */
+  double() {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const a = _a;
+    const A2 = modP(X1 * X1);
+    const B2 = modP(Y1 * Y1);
+    const C2 = modP(2n * Z1 * Z1);
+    const D2 = modP(a * A2);
+    const x1y1 = mod(X1 + Y1);
+    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
+    const G3 = mod(D2 + B2);
+    const F2 = mod(G3 - C2);
+    const H2 = mod(D2 - B2);
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const a = _a;
+    const d = _d;
+    const A2 = modP(X1 * X2);
+    const B2 = modP(Y1 * Y2);
+    const C2 = modP(modP(T1 * d) * T2);
+    const D2 = modP(Z1 * Z2);
+    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
+    const F2 = mod(D2 - C2);
+    const G3 = mod(D2 + C2);
+    const H2 = mod(B2 - modP(a * A2));
+    const X3 = modP(E2 * F2);
+    const Y3 = modP(G3 * H2);
+    const T3 = modP(E2 * H2);
+    const Z3 = modP(F2 * G3);
+    return new _Point(X3, Y3, Z3, T3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+   * Point-by-scalar multiplication. Safe mode requires `1 <= n < CURVE.n`.
+   * Unsafe mode additionally permits `n = 0` and returns the identity point for that case.
+   * Uses {@link wNAF} for base point.
+   * Uses fake point to mitigate side-channel leakage.
+   * @param n - scalar by which point is multiplied
+   * @param safe - safe mode guards against timing attacks; unsafe mode is faster
+   */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n)
+      return I;
+    arange(n, 1n, N);
+    if (!safe && this.is0())
+      return I;
+    if (n === 1n)
+      return this;
+    if (this.equals(G))
+      return wNAF(n).p;
+    let p2 = I;
+    let f = G;
+    let d = this;
+    for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
+      if (n & 1n)
+        p2 = p2.add(d);
+      else if (safe)
+        f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p2;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: X2, Y: Y2, Z: Z2 } = this;
+    if (this.equals(I))
+      return { x: 0n, y: 1n };
+    const iz = invert(Z2, P);
+    if (modP(Z2 * iz) !== 1n)
+      throw new Error("invalid inverse");
+    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+  }
+  toBytes() {
+    const { x: x2, y: y2 } = this.toAffine();
+    const b2 = numTo32bLE(y2);
+    b2[31] |= x2 & 1n ? 128 : 0;
+    return b2;
+  }
+  toHex() {
+    return bytesToHex(this.toBytes());
+  }
+  clearCofactor() {
+    return this.multiply(8n, false);
+  }
+  isSmallOrder() {
+    return this.clearCofactor().is0();
+  }
+  isTorsionFree() {
+    return this.multiply(N / 2n, false).double().add(this).is0();
+  }
+};
+var G = new Point(Gx, Gy, 1n, mod(Gx * Gy));
+var I = new Point(0n, 1n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
+var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
+var pow2 = (x2, power) => {
+  let r2 = x2;
+  while (power-- > 0) {
+    r2 = modP(r2 * r2);
+  }
+  return r2;
+};
+var pow_2_252_3 = (x2) => {
+  const x22 = modP(x2 * x2);
+  const b2 = modP(x22 * x2);
+  const b4 = modP(pow2(b2, 2) * b2);
+  const b5 = modP(pow2(b4, 1) * x2);
+  const b10 = modP(pow2(b5, 5) * b5);
+  const b20 = modP(pow2(b10, 10) * b10);
+  const b40 = modP(pow2(b20, 20) * b20);
+  const b80 = modP(pow2(b40, 40) * b40);
+  const b160 = modP(pow2(b80, 80) * b80);
+  const b240 = modP(pow2(b160, 80) * b80);
+  const b250 = modP(pow2(b240, 10) * b10);
+  return modP(pow2(b250, 2) * x2);
+};
+var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
+var uvRatio = (u, v) => {
+  const v3 = modP(v * modP(v * v));
+  const v7 = modP(modP(v3 * v3) * v);
+  const pow = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow));
+  const vx2 = modP(v * modP(x2 * x2));
+  const root1 = x2;
+  const root2 = modP(x2 * RM1);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod(-u);
+  const noRoot = vx2 === mod(-u * RM1);
+  if (useRoot1)
+    x2 = root1;
+  if (useRoot2 || noRoot)
+    x2 = root2;
+  if ((mod(x2) & 1n) === 1n)
+    x2 = mod(-x2);
+  return { isValid: useRoot1 || useRoot2, value: x2 };
+};
+var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
+var hashedToExtK = (hashed) => {
+  const copy = snapshotBytes(hashed);
+  const head = copy.slice(0, 32);
+  head[0] &= 248;
+  head[31] &= 127;
+  head[31] |= 64;
+  const prefix = copy.slice(32);
+  const scalar = modL_LE(head);
+  const point = G.multiply(scalar);
+  const pointBytes = point.toBytes();
+  return { head, prefix, scalar, point, pointBytes };
+};
+var getExtendedPublicKeyAsync = (secretKey) => callHashAsync("sha512Async", abytes2(secretKey, LEN, "secretKey")).then(hashedToExtK);
+var getExtendedPublicKey = (secretKey) => hashedToExtK(callHash("sha512", abytes2(secretKey, LEN, "secretKey")));
+var getPublicKeyAsync = (secretKey) => getExtendedPublicKeyAsync(secretKey).then((p2) => p2.pointBytes);
+var getPublicKey = (secretKey) => getExtendedPublicKey(secretKey).pointBytes;
+var hashFinishAsync = async (res) => res[1](await callHashAsync("sha512Async", res[0]));
+var hashFinishSync = (res) => res[1](callHash("sha512", res[0]));
+var _sign = (e, rBytes, msg) => {
+  const { pointBytes: A2, scalar: s } = e;
+  const r2 = modL_LE(rBytes);
+  const R2 = G.multiply(r2).toBytes();
+  const hashable = concatBytes(R2, A2, msg);
+  const finish = (hashed) => {
+    const S2 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes(R2, numTo32bLE(S2)), 64);
+  };
+  return [hashable, finish];
+};
+var signAsync = async (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = await getExtendedPublicKeyAsync(secretKey);
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+};
+var sign = (message, secretKey) => {
+  const m = snapshotBytes(message, "message");
+  const e = getExtendedPublicKey(secretKey);
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+};
+var getZip215 = (options) => {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("expected valid options object");
+  return options.zip215 ?? true;
+};
+var _verify = (sig, msg, publicKey, options) => {
+  sig = abytes2(sig, 64, "signature");
+  msg = abytes2(msg, void 0, "message");
+  publicKey = abytes2(publicKey, LEN, "publicKey");
+  const zip215 = getZip215(options);
+  const r2 = sig.subarray(0, LEN);
+  const s = bytesToNumberLE(sig.subarray(LEN, 64));
+  let A2, R2, SB;
+  let hashable = Uint8Array.of();
+  let finished = false;
+  try {
+    A2 = Point.fromBytes(publicKey, zip215);
+    R2 = Point.fromBytes(r2, zip215);
+    SB = G.multiply(s, false);
+    hashable = concatBytes(r2, publicKey, msg);
+    finished = true;
+  } catch (error2) {
+  }
+  const finish = (hashed) => {
+    if (!finished)
+      return false;
+    if (!zip215 && A2.isSmallOrder())
+      return false;
+    const k2 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k2, false));
+    return RkA.subtract(SB).clearCofactor().is0();
+  };
+  return [hashable, finish];
+};
+var verifyAsync = async (signature, message, publicKey, opts = {}) => hashFinishAsync(_verify(signature, message, publicKey, opts));
+var verify = (signature, message, publicKey, opts = {}) => hashFinishSync(_verify(signature, message, publicKey, opts));
+var etc = /* @__PURE__ */ freeze({
+  bytesToHex,
+  hexToBytes,
+  concatBytes,
+  mod,
+  invert,
+  randomBytes
+});
+var hashes = {
+  sha512Async: async (message) => {
+    const s = globalThis?.crypto?.subtle;
+    if (!s)
+      throw new Error("crypto.subtle must be defined, consider polyfill");
+    return new Uint8Array(await s.digest("SHA-512", concatBytes(message)));
+  },
+  sha512: void 0
+};
+var randomSecretKey = (seed) => {
+  return abytes2(seed === void 0 ? randomBytes() : seed, LEN, "seed");
+};
+var keygen = (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = getPublicKey(secretKey);
+  return { secretKey, publicKey };
+};
+var keygenAsync = async (seed) => {
+  const secretKey = randomSecretKey(seed);
+  const publicKey = await getPublicKeyAsync(secretKey);
+  return { secretKey, publicKey };
+};
+var utils = /* @__PURE__ */ freeze({
+  getExtendedPublicKeyAsync,
+  getExtendedPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p2 = G;
+  let b2;
+  for (let w = 0; w < 33; w++) {
+    b2 = p2;
+    points.push(b2);
+    for (let i2 = 1; i2 < 128; i2++) {
+      b2 = b2.add(p2);
+      points.push(b2);
+    }
+    p2 = b2.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p2) => {
+  const n = p2.negate();
+  return cnd ? n : p2;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p2 = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p2 = p2.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n)
+    throw new Error("invalid wnaf");
+  return { p: p2, f };
+};
+
+// src/bundle/ed25519.ts
+hashes.sha512 = sha512;
+
+// src/bundle/pem.ts
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
+function looksLikePem(text) {
+  return text.includes("-----BEGIN ");
+}
+function parsePemBlocks(text) {
+  const blocks = [];
+  for (const m of text.matchAll(PEM_BLOCK)) {
+    const label = m[1];
+    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
+    const body = m[2].replace(/[ \t\r\n]+/g, "");
+    if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
+    let der;
+    try {
+      der = fromBase64(body);
+    } catch (e) {
+      throw new TypeError(`PEM: the body of ${label} is not valid base64`, { cause: e });
+    }
+    blocks.push({ label, der });
+  }
+  return blocks;
+}
+
+// src/bundle/keys.ts
+var INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+var ED25519_ALGORITHM = fromHex("06032b6570");
+var ED448_ALGORITHM = fromHex("06032b6571");
+var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
+function keyError(options, what, message, cause) {
+  const where = options.source ? `${options.source}: ` : "";
+  return new BundleKeyError(`${where}${what}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function keyId(publicKey) {
+  const raw = publicKey instanceof PublicKey ? publicKey.bytes : publicKey;
+  assertBytes(raw, "keyId", 32);
+  return `ed25519:${toHex(sha2562(raw)).slice(0, 16)}`;
+}
+var PublicKey = class _PublicKey {
+  algorithm = "ed25519";
+  keyid;
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.keyid = keyId(raw);
+  }
+  /**
+   * From the raw 32-byte encoding. Throws `BundleKeyError` when the bytes are not a valid
+   * Ed25519 point or are a small-order (weak) point.
+   */
+  static fromRaw(raw, options = {}) {
+    assertBytes(raw, "public key");
+    if (raw.length !== 32) throw keyError(options, "public key", `expected 32 raw bytes, got ${raw.length}`);
+    let point;
+    try {
+      point = ed25519_exports.Point.fromBytes(raw, false);
+    } catch (e) {
+      throw keyError(options, "public key", "the 32 bytes are not a valid Ed25519 point", e);
+    }
+    if (point.isSmallOrder()) throw keyError(options, "public key", "small-order (weak) Ed25519 point");
+    return new _PublicKey(Uint8Array.from(raw));
+  }
+  /** A copy of the raw 32 bytes. */
+  get bytes() {
+    return Uint8Array.from(this.#raw);
+  }
+  equals(other) {
+    return other instanceof _PublicKey && bytesEqual(this.#raw, other.#raw);
+  }
+  /** Ed25519 verification, RFC 8032 §5.1.7 (strict: canonical encodings, no small-order keys). */
+  verify(message, signature) {
+    assertBytes(message, "message");
+    assertBytes(signature, "signature");
+    if (signature.length !== 64) return false;
+    try {
+      return ed25519_exports.verify(signature, message, this.#raw, { zip215: false });
+    } catch {
+      return false;
+    }
+  }
+  toString() {
+    return `PublicKey(${this.keyid})`;
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+var PrivateKey = class _PrivateKey {
+  algorithm = "ed25519";
+  publicKey;
+  #seed;
+  constructor(seed) {
+    this.#seed = seed;
+    this.publicKey = PublicKey.fromRaw(ed25519_exports.getPublicKey(seed));
+  }
+  /** From the 32-byte RFC 8032 secret key (the seed). Throws `TypeError` on any other length. */
+  static fromSeed(seed) {
+    assertBytes(seed, "private key seed", 32);
+    return new _PrivateKey(Uint8Array.from(seed));
+  }
+  get keyid() {
+    return this.publicKey.keyid;
+  }
+  /** Ed25519 signature (RFC 8032 §5.1.6), 64 bytes, deterministic. */
+  sign(message) {
+    assertBytes(message, "message");
+    return ed25519_exports.sign(message, this.#seed);
+  }
+  /** A copy of the 32-byte seed; only for writing the key out. */
+  exportSeed() {
+    return Uint8Array.from(this.#seed);
+  }
+  toString() {
+    return `PrivateKey(${this.keyid})`;
+  }
+  toJSON() {
+    return { algorithm: this.algorithm, keyid: this.keyid };
+  }
+  [INSPECT]() {
+    return this.toString();
+  }
+};
+function describeBlocks(labels) {
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+}
+function pathHint(text) {
+  if (!/^\S{1,255}$/.test(text) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text)) return "";
+  return ` (this looks like a file path, not a key: give the file's content, e.g. "$(cat ${text})", or pass the path itself with --key)`;
+}
+function decodeKeyText(text, options, what, expected) {
+  if (/^ssh-ed25519 /.test(text)) throw keyError(options, what, `${expected}; got an OpenSSH key`);
+  try {
+    return fromBase64Either(text.replace(/[ \t\r\n]+/g, ""));
+  } catch (e) {
+    throw keyError(options, what, `${expected}; got text that is neither PEM nor base64${pathHint(text)}`, e);
+  }
+}
+var PUBLIC_EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+function rawFromSpki(der, options) {
+  if (der.length === 44 && bytesEqual(der.subarray(0, 12), SPKI_PREFIX)) return der.subarray(12);
+  const ed448 = der.length > 12 && toHex(der.subarray(0, 12)).includes("06032b6571");
+  throw keyError(
+    options,
+    "public key",
+    `expected an Ed25519 SubjectPublicKeyInfo (RFC 8410); got ${ed448 ? "an Ed448 key" : `${der.length} bytes of another key type`}`
+  );
+}
+function parsePublicKey(input, options = {}) {
+  const what = "public key";
+  let bytes;
+  if (typeof input === "string") {
+    const text = input.trim();
+    if (text === "") throw keyError(options, what, `${PUBLIC_EXPECTED}; got empty text`);
+    if (looksLikePem(text)) {
+      let blocks;
+      try {
+        blocks = parsePemBlocks(text);
+      } catch (e) {
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
+      }
+      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      if (keys.length !== 1) {
+        const labels = blocks.map((b2) => b2.label);
+        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
+      }
+      return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
+    }
+    bytes = decodeKeyText(text, options, what, PUBLIC_EXPECTED);
+  } else {
+    assertBytes(input, what);
+    bytes = input;
+  }
+  if (bytes.length === 32) return PublicKey.fromRaw(bytes, options);
+  if (bytes[0] === 48) return PublicKey.fromRaw(rawFromSpki(bytes, options), options);
+  throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${bytes.length} bytes${typeof input === "string" ? pathHint(input.trim()) : ""}`);
+}
+
+// src/lint/rules/pack-source-invalid-key.ts
+var pack_source_invalid_key_default = defineRule(
+  {
+    id: "pack-source-invalid-key",
+    category: "structure",
+    severity: "error",
+    description: "A file in a source's `keys` does not exist in the repository, or does not hold an Ed25519 public key (SPKI PEM or base64 raw, as `edict keygen` writes). Packs from the source could never verify, so every install from it would be refused. Commit the publisher's public key at that path, or fix the path (keys are relative to the repository root)."
+  },
+  (ctx) => {
+    const keys = ctx.options.sourceKeys;
+    const config = configuredSources(ctx.repo);
+    if (!keys || !config) return;
+    for (const s of config.sources) {
+      for (const k2 of s.keys ?? []) {
+        const text = keys.get(k2.path);
+        if (text === void 0) continue;
+        let problem;
+        if (typeof text !== "string") problem = `cannot read key file ${k2.path}: ${text.error}`;
+        else {
+          try {
+            parsePublicKey(text.trim(), { source: k2.path });
+          } catch (e) {
+            problem = e.message;
+          }
+        }
+        if (!problem) continue;
+        ctx.report({
+          file: config.file,
+          pointer: k2.pointer,
+          message: problem,
+          help: "commit the publisher's public key (SPKI PEM or base64 raw) at this path, relative to the repository root"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unused-token.ts
+var pack_source_unused_token_default = defineRule(
+  {
+    id: "pack-source-unused-token",
+    category: "structure",
+    severity: "warning",
+    description: "A git source sets `token_env`. The bearer token is sent only to url sources; git authenticates with its own credentials (a credential helper, SSH keys), so the setting does nothing and suggests a protection that is not there. Remove it, and configure git's credentials instead."
+  },
+  (ctx) => {
+    const config = configuredSources(ctx.repo);
+    if (!config) return;
+    for (const s of config.sources) {
+      if (s.token_env === void 0 || s.git === void 0 || s.url !== void 0) continue;
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/token_env`,
+        atKey: true,
+        message: `token_env is not used by the git source ${s.name ?? ""}`.trimEnd(),
+        help: "remove it; git reads private repositories with its own credentials (credential helper, SSH keys)"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-source-unreachable.ts
+var pack_source_unreachable_default = defineRule(
+  {
+    id: "pack-source-unreachable",
+    category: "structure",
+    severity: "warning",
+    description: "`edict lint` could not read what a `packs.sources` entry offers: the host or repository did not answer in time, refused, or served something that is not a pack index. Lint goes on without it (it works offline), but `edict pack install` and `edict pack upgrade` need the source. Check the URL or git remote, the network, and `token_env` for a private host."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    const config = configuredSources(ctx.repo);
+    if (!offers || !config) return;
+    for (const s of config.sources) {
+      const got = s.name === void 0 ? void 0 : offers.get(s.name);
+      if (!got || Array.isArray(got)) continue;
+      const where = s.url !== void 0 ? "url" : s.git !== void 0 ? "git" : "name";
+      ctx.report({
+        file: config.file,
+        pointer: `${s.pointer}/${where}`,
+        message: `source ${s.name} cannot be read: ${got.error}`,
+        help: "lint goes on without it; `edict pack install` and `edict pack upgrade` need it reachable"
+      });
+    }
+  }
+);
+
+// src/lint/rules/pack-newer-in-range.ts
+var import_semver10 = __toESM(require_semver2(), 1);
+function upgradeRange(recorded, installed2) {
+  return typeof recorded === "string" && import_semver10.default.validRange(recorded) !== null ? recorded : `^${installed2}`;
+}
+var pack_newer_in_range_default = defineRule(
+  {
+    id: "pack-newer-in-range",
+    category: "structure",
+    severity: "info",
+    description: "A pack installed from a configured source has a newer version there within its range (the range recorded at install, else `^` the installed version). Nothing changes by itself: governance changes only when someone runs `edict pack upgrade <pack>`, which prints the effective-policy diff before applying it. Reported only when `edict lint` could read the source."
+  },
+  (ctx) => {
+    const offers = ctx.options.sourceOffers;
+    if (!offers) return;
+    const state = installedPacksOf(ctx.repo);
+    if (!state) return;
+    for (const p2 of state.packs) {
+      const source = getAtPointer(state.file.source.value, `${p2.pointer}/source`);
+      const installed2 = p2.version === void 0 ? null : import_semver10.default.valid(p2.version);
+      if (typeof source !== "string" || installed2 === null) continue;
+      const offered = offers.get(source);
+      if (!offered || !Array.isArray(offered)) continue;
+      const range = upgradeRange(getAtPointer(state.file.source.value, `${p2.pointer}/range`), installed2);
+      let newest;
+      for (const o2 of offered) {
+        const v = o2.name === p2.name ? import_semver10.default.valid(o2.version) : null;
+        if (v === null || !import_semver10.default.gt(v, installed2) || !import_semver10.default.satisfies(v, range)) continue;
+        if (newest === void 0 || import_semver10.default.gt(v, newest)) newest = v;
+      }
+      if (newest === void 0) continue;
+      ctx.report({
+        file: state.file,
+        pointer: p2.pointer,
+        atKey: true,
+        message: `pack ${p2.name} v${newest} is available from ${source} within ${range} (installed v${p2.version})`,
+        help: `run \`edict pack upgrade ${p2.name} --dry-run\` to see the effective-policy change, then \`edict pack upgrade ${p2.name}\``
+      });
+    }
+  }
+);
+
+// src/lint/rules/format-rule.ts
+function formatRule(id, checks, description, help2) {
+  return defineRule({ id, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      const schema = schemaFor(file);
+      if (!schema || file.source.value === void 0) continue;
+      walkWithSchema(file.source.value, schema, (pointer, value, sub) => {
+        const format = sub["x-format"];
+        if (!format || typeof value !== "string") return;
+        const check = checks[format];
+        const message = check?.(value);
+        if (message) ctx.report({ file, pointer, message, ...help2 ? { help: help2 } : {} });
+      });
+    }
+  });
+}
+function fromResult(parse) {
+  return (v) => {
+    const r2 = parse(v);
+    return r2.ok ? void 0 : r2.message;
+  };
+}
+
+// src/lint/rules/invalid-duration.ts
+var invalid_duration_default = formatRule(
+  "invalid-duration",
+  { duration: fromResult(parseDuration) },
+  "A duration that cannot be parsed, such as `10 minutes` or `30days`. Durations are a number and a unit (`500ms`, `600s`, `45m`, `12h`, `30d`, `2w`) and are parsed into numbers once, at load; an unparsable one would leave a limit or retention unset. Write the duration in that form."
+);
+
+// src/lint/rules/invalid-size.ts
+var invalid_size_default = formatRule(
+  "invalid-size",
+  { size: fromResult(parseSize) },
+  "A size that cannot be parsed, such as `8 gigs`. Sizes are a number and a unit (`512KB`, `8GB`, `1.5MB`; KB = 1024 bytes). An unparsable size would leave a memory or storage limit unset. Write the size in that form."
+);
+
+// src/lint/rules/invalid-money.ts
+var invalid_money_default = formatRule(
+  "invalid-money",
+  { money: fromResult(parseMoney) },
+  "An amount of money that cannot be parsed. Cost limits are written in dollars with at most two decimals (`$5.00`, `$10`); `10 USD` or `$1,000` would leave the cost limit unset. Write the amount in that form."
+);
+
+// src/lint/rules/invalid-version.ts
+var invalid_version_default = formatRule(
+  "invalid-version",
+  { "policy-version": fromResult(parsePolicyVersion) },
+  "An AccessPolicy `Version` that is not a known policy-language version (YYYY-MM-DD; current `2024-12-02`). The version tells engines which semantics to apply; an unknown one means the policy may be read differently than written. Use `2024-12-02`.",
+  'set Version: "2024-12-02"'
+);
+
+// src/lint/rules/invalid-pattern.ts
+function validateToolPattern(p2) {
+  if (p2 === "*") return void 0;
+  if (!/^mcp:\/\/[^/\s@]+(\/[^\s@]*)?(@[^\s@]+)?$/.test(p2)) return `tool "${p2}" is not mcp://<server>/<tool>[@<version>] or *`;
+  return void 0;
+}
+function validateHostPattern(p2) {
+  if (!/^[A-Za-z0-9*?.-]+(:\d+)?$/.test(p2)) return `host "${p2}" is not a host name or wildcard like *.example.com`;
+  return void 0;
+}
+function validatePathPattern(p2) {
+  if (!p2.startsWith("/")) return `path "${p2}" is not absolute`;
+  return void 0;
+}
+function validateGlob(p2) {
+  if (p2.trim() === "") return "pattern is empty";
+  if (/\s/.test(p2.trim()) && p2.trim() !== p2) return `pattern "${p2}" has leading or trailing whitespace`;
+  return void 0;
+}
+var invalid_pattern_default = formatRule(
+  "invalid-pattern",
+  {
+    "action-pattern": validateActionPattern,
+    "resource-pattern": validateResourcePattern,
+    "tool-pattern": validateToolPattern,
+    "host-pattern": validateHostPattern,
+    "path-pattern": validatePathPattern,
+    glob: validateGlob
+  },
+  "A malformed action, resource, tool, host or path pattern. Actions are `service:Action[:sub]` or `*`, resources `scheme://path` or `*`, tools `mcp://server/tool[@version]`; `*` matches any run of characters and `?` one. A malformed pattern silently matches nothing, so an intended Deny would not apply. Fix the pattern."
+);
+
+// src/engine/scan/inline-flags.ts
+var INLINE_FLAGS = /^(?:\(\?[ims]+\))*/;
+function toFlags(letters) {
+  return [...new Set(letters)].sort().join("");
+}
+function splitInlineFlags(pattern) {
+  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const source = pattern.slice(groups.length);
+  return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
+}
+function toJsRegExp(pattern, extraFlags = "") {
+  const { source, flags } = splitInlineFlags(pattern);
+  return new RegExp(source, toFlags(flags + extraFlags));
+}
+
+// src/lint/regex/charset.ts
+var EMPTY2 = [];
+function normalize(ranges) {
+  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
+  const out = [];
+  for (const [lo, hi] of sorted2) {
+    if (lo > hi) continue;
+    const last2 = out[out.length - 1];
+    if (last2 && lo <= last2[1] + 1) last2[1] = Math.max(last2[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+function union(...sets) {
+  return normalize(sets.flat());
+}
+function negate(set, max) {
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of set) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = hi + 1;
+  }
+  if (next <= max) out.push([next, max]);
+  return out;
+}
+function intersect(a, b2) {
+  const out = [];
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    const lo = Math.max(alo, blo);
+    const hi = Math.min(ahi, bhi);
+    if (lo <= hi) out.push([lo, hi]);
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return out;
+}
+function overlaps(a, b2) {
+  let i2 = 0;
+  let j2 = 0;
+  while (i2 < a.length && j2 < b2.length) {
+    const [alo, ahi] = a[i2];
+    const [blo, bhi] = b2[j2];
+    if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
+    if (ahi < bhi) i2++;
+    else j2++;
+  }
+  return false;
+}
+var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
+var DIGITS = [[48, 57]];
+var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
+var SPACE = normalize([
+  [9, 13],
+  [32, 32],
+  [160, 160],
+  [5760, 5760],
+  [8192, 8202],
+  [8232, 8233],
+  [8239, 8239],
+  [8287, 8287],
+  [12288, 12288],
+  [65279, 65279]
+]);
+var LINE_TERMINATORS = normalize([[10, 10], [13, 13], [8232, 8233]]);
+function foldCase(set) {
+  const lower = intersect(set, [[97, 122]]).map(([lo, hi]) => [lo - 32, hi - 32]);
+  const upper = intersect(set, [[65, 90]]).map(([lo, hi]) => [lo + 32, hi + 32]);
+  return union(set, lower, upper);
+}
+var probeCache = /* @__PURE__ */ new Map();
+function probe(atom, flags) {
+  const key2 = `${flags}/${atom}`;
+  const cached = probeCache.get(key2);
+  if (cached) return cached;
+  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const ranges = [];
+  let start = -1;
+  for (let cp = 0; cp <= 65536; cp++) {
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    if (hit && start < 0) start = cp;
+    if (!hit && start >= 0) {
+      ranges.push([start, cp - 1]);
+      start = -1;
+    }
+  }
+  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  const set = normalize(ranges);
+  probeCache.set(key2, set);
+  return set;
+}
+
+// src/lint/regex/nodes.ts
+function nullable(n) {
+  switch (n.type) {
+    case "chars":
+      return false;
+    case "seq":
+      return n.items.every(nullable);
+    case "alt":
+      return n.branches.some(nullable);
+    case "group":
+      return nullable(n.body);
+    case "repeat":
+      return n.min === 0 || nullable(n.body);
+    default:
+      return true;
+  }
+}
+var firstCache = /* @__PURE__ */ new WeakMap();
+function firstChars(n) {
+  let set = firstCache.get(n);
+  if (!set) {
+    set = computeFirstChars(n);
+    firstCache.set(n, set);
+  }
+  return set;
+}
+function computeFirstChars(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq": {
+      const parts = [];
+      for (const item of n.items) {
+        parts.push(firstChars(item));
+        if (!nullable(item)) break;
+      }
+      return union(...parts);
+    }
+    case "alt":
+      return union(...n.branches.map(firstChars));
+    case "group":
+      return firstChars(n.body);
+    case "repeat":
+      return n.max > 0 ? firstChars(n.body) : EMPTY2;
+    default:
+      return EMPTY2;
+  }
+}
+function alphabet(n) {
+  switch (n.type) {
+    case "chars":
+      return n.set;
+    case "seq":
+      return union(...n.items.map(alphabet));
+    case "alt":
+      return union(...n.branches.map(alphabet));
+    case "group":
+      return alphabet(n.body);
+    case "repeat":
+      return n.max > 0 ? alphabet(n.body) : EMPTY2;
+    default:
+      return EMPTY2;
+  }
+}
+function within(n, s) {
+  switch (n.type) {
+    case "chars": {
+      const hit = overlaps(n.set, s);
+      return { possible: hit, nonEmpty: hit };
+    }
+    case "seq": {
+      const parts = n.items.map((i2) => within(i2, s));
+      const possible = parts.every((p2) => p2.possible);
+      return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
+    }
+    case "alt": {
+      const parts = n.branches.map((b2) => within(b2, s));
+      return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
+    }
+    case "group":
+      return within(n.body, s);
+    case "repeat": {
+      const body = within(n.body, s);
+      if (n.min === 0) return { possible: true, nonEmpty: n.max > 0 && body.nonEmpty };
+      return body;
+    }
+    case "backref":
+      return { possible: true, nonEmpty: false };
+    default:
+      return { possible: true, nonEmpty: false };
+  }
+}
+function* descendants(n) {
+  yield n;
+  switch (n.type) {
+    case "seq":
+      for (const i2 of n.items) yield* descendants(i2);
+      break;
+    case "alt":
+      for (const b2 of n.branches) yield* descendants(b2);
+      break;
+    case "group":
+    case "look":
+    case "repeat":
+      yield* descendants(n.body);
+      break;
+    default:
+      break;
+  }
+}
+
+// src/lint/regex/overlap.ts
+var MAX_POSITIONS = 2e3;
+var automata = /* @__PURE__ */ new WeakMap();
+function automaton(n) {
+  let auto = automata.get(n);
+  if (!auto) {
+    auto = buildAutomaton(n);
+    automata.set(n, auto);
+  }
+  return auto;
+}
+function buildAutomaton(n) {
+  const sets = [];
+  const follow = [];
+  const link = (from, to) => {
+    for (const l of from) for (const f of to) follow[l].add(f);
+  };
+  const seq = (frags) => {
+    let acc = { nullable: true, first: [], last: [] };
+    for (const f of frags) {
+      link(acc.last, f.first);
+      acc = {
+        nullable: acc.nullable && f.nullable,
+        first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
+        last: f.nullable ? [...acc.last, ...f.last] : f.last
+      };
+    }
+    return acc;
+  };
+  const build = (m) => {
+    switch (m.type) {
+      case "chars": {
+        if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
+        const p2 = sets.push(m.set) - 1;
+        follow.push(/* @__PURE__ */ new Set());
+        return { nullable: false, first: [p2], last: [p2] };
+      }
+      case "seq":
+        return seq(m.items.map(build));
+      case "alt": {
+        const frags = m.branches.map(build);
+        return {
+          nullable: frags.some((f) => f.nullable),
+          first: frags.flatMap((f) => f.first),
+          last: frags.flatMap((f) => f.last)
+        };
+      }
+      case "group":
+        return build(m.body);
+      case "repeat": {
+        const frags = [];
+        const mandatory = Math.min(m.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
+        const spare = m.max - m.min;
+        if (spare > 3) {
+          const f = build(m.body);
+          link(f.last, f.first);
+          frags.push({ ...f, nullable: true });
+        } else {
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+        }
+        return seq(frags);
+      }
+      default:
+        return { nullable: true, first: [], last: [] };
+    }
+  };
+  const top = build(n);
+  return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
+}
+function productSearch(a, b2, stop) {
+  const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
+  const seen = /* @__PURE__ */ new Set();
+  const width = b2.sets.length + 1;
+  const queue = [[-1, -1]];
+  for (let head = 0; head < queue.length; head++) {
+    const [p2, q2] = queue[head];
+    for (const p22 of next(a, p2)) {
+      for (const q22 of next(b2, q2)) {
+        const key2 = p22 * width + q22;
+        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        seen.add(key2);
+        if (stop(p22, q22)) return true;
+        queue.push([p22, q22]);
+      }
+    }
+  }
+  return false;
+}
+var linearCache = /* @__PURE__ */ new WeakMap();
+function linear(n) {
+  let cached = linearCache.get(n);
+  if (cached === void 0) {
+    if (n.type === "chars") cached = [n.set];
+    else if (n.type === "group") cached = linear(n.body);
+    else if (n.type === "seq") {
+      const parts = n.items.map(linear);
+      cached = parts.every((p2) => p2 !== null) ? parts.flat() : null;
+    } else cached = null;
+    linearCache.set(n, cached);
+  }
+  return cached;
+}
+function sameText(x2, y2) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+}
+function continuesInto(x2, y2, next) {
+  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
+  const lx = linear(x2);
+  const ly = linear(y2);
+  if (lx && ly) {
+    const after = ly[lx.length];
+    return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
+  }
+  const a = automaton(x2);
+  const b2 = automaton(y2);
+  const continues = (q2) => {
+    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+    return false;
+  };
+  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+}
+
+// src/lint/regex/parse.ts
+var Parser = class {
+  constructor(src, flags) {
+    this.src = src;
+    this.flags = flags;
+    this.unicode = flags.includes("u") || flags.includes("v");
+    this.ignoreCase = flags.includes("i");
+    this.dotAll = flags.includes("s");
+    this.maxChar = this.unicode ? 1114111 : 65535;
+  }
+  src;
+  flags;
+  pos = 0;
+  unicode;
+  ignoreCase;
+  dotAll;
+  maxChar;
+  parse() {
+    const node = this.alternation();
+    if (this.pos < this.src.length) throw new Error(`unexpected ${this.src[this.pos]} at ${this.pos}`);
+    return node;
+  }
+  peek(offset = 0) {
+    return this.src[this.pos + offset];
+  }
+  alternation() {
+    const start = this.pos;
+    const branches = [this.sequence()];
+    while (this.peek() === "|") {
+      this.pos++;
+      branches.push(this.sequence());
+    }
+    return branches.length === 1 ? branches[0] : { type: "alt", branches, start, end: this.pos };
+  }
+  sequence() {
+    const start = this.pos;
+    const items = [];
+    while (this.pos < this.src.length && this.peek() !== "|" && this.peek() !== ")") {
+      items.push(this.quantified(this.atom()));
+    }
+    return items.length === 1 ? items[0] : { type: "seq", items, start, end: this.pos };
+  }
+  quantified(atom) {
+    const c3 = this.peek();
+    let min;
+    let max;
+    if (c3 === "*") [min, max] = [0, Infinity];
+    else if (c3 === "+") [min, max] = [1, Infinity];
+    else if (c3 === "?") [min, max] = [0, 1];
+    else if (c3 === "{") {
+      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m) return atom;
+      min = Number(m[1]);
+      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
+      this.pos += m[0].length - 1;
+    } else return atom;
+    this.pos++;
+    if (this.peek() === "?") this.pos++;
+    return { type: "repeat", body: atom, min, max, start: atom.start, end: this.pos };
+  }
+  chars(set, start) {
+    return { type: "chars", set: this.ignoreCase ? foldCase(set) : set, start, end: this.pos };
+  }
+  atom() {
+    const start = this.pos;
+    const c3 = this.src[this.pos];
+    if (c3 === "(") {
+      this.pos++;
+      let look = false;
+      if (this.src.startsWith("?:", this.pos)) this.pos += 2;
+      else if (this.src.startsWith("?=", this.pos) || this.src.startsWith("?!", this.pos)) {
+        this.pos += 2;
+        look = true;
+      } else if (this.src.startsWith("?<=", this.pos) || this.src.startsWith("?<!", this.pos)) {
+        this.pos += 3;
+        look = true;
+      } else if (this.src.startsWith("?<", this.pos)) {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+      } else if (this.peek() === "?") {
+        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m) throw new Error("unsupported group");
+        this.pos += m[0].length;
+      }
+      const body = this.alternation();
+      if (this.peek() !== ")") throw new Error("unterminated group");
+      this.pos++;
+      return look ? { type: "look", body, start, end: this.pos } : { type: "group", body, start, end: this.pos };
+    }
+    if (c3 === "[") return this.charClass();
+    if (c3 === ".") {
+      this.pos++;
+      return this.chars(this.dotAll ? [[0, this.maxChar]] : negate(LINE_TERMINATORS, this.maxChar), start);
+    }
+    if (c3 === "^" || c3 === "$") {
+      this.pos++;
+      return { type: "assert", start, end: this.pos };
+    }
+    if (c3 === "\\") {
+      const next = this.peek(1);
+      if (next === "b" || next === "B") {
+        this.pos += 2;
+        return { type: "assert", start, end: this.pos };
+      }
+      if (next !== void 0 && /[1-9]/.test(next)) {
+        this.pos += 1 + /^\d+/.exec(this.src.slice(this.pos + 1))[0].length;
+        return { type: "backref", start, end: this.pos };
+      }
+      if (next === "k" && this.peek(2) === "<") {
+        this.pos = this.src.indexOf(">", this.pos) + 1;
+        return { type: "backref", start, end: this.pos };
+      }
+      return this.chars(this.escape(false), start);
+    }
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return this.chars([[cp, cp]], start);
+  }
+  /** An escape at `pos` (which is at the backslash); returns its set and moves past it. */
+  escape(inClass) {
+    const start = this.pos;
+    this.pos++;
+    const c3 = this.src[this.pos];
+    if (c3 === void 0) return EMPTY2;
+    this.pos++;
+    switch (c3) {
+      case "d":
+        return DIGITS;
+      case "D":
+        return negate(DIGITS, this.maxChar);
+      case "w":
+        return WORD;
+      case "W":
+        return negate(WORD, this.maxChar);
+      case "s":
+        return SPACE;
+      case "S":
+        return negate(SPACE, this.maxChar);
+      case "n":
+        return [[10, 10]];
+      case "r":
+        return [[13, 13]];
+      case "t":
+        return [[9, 9]];
+      case "f":
+        return [[12, 12]];
+      case "v":
+        return [[11, 11]];
+      case "0":
+        return [[0, 0]];
+      case "b":
+        return inClass ? [[8, 8]] : EMPTY2;
+      case "c": {
+        const letter = this.src[this.pos];
+        if (letter && /[A-Za-z]/.test(letter)) {
+          this.pos++;
+          const code = letter.charCodeAt(0) % 32;
+          return [[code, code]];
+        }
+        return [[92, 92]];
+      }
+      case "x": {
+        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("x")];
+        this.pos += 2;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "u": {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
+        if (this.unicode && braced) {
+          this.pos += braced[0].length;
+          const code2 = parseInt(braced[1], 16);
+          return [[code2, code2]];
+        }
+        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m) return [ch("u")];
+        this.pos += 4;
+        const code = parseInt(m[0], 16);
+        return [[code, code]];
+      }
+      case "p":
+      case "P": {
+        if (this.unicode && this.src[this.pos] === "{") {
+          this.pos = this.src.indexOf("}", this.pos) + 1;
+          return probe(this.src.slice(start, this.pos), this.flags);
+        }
+        return [ch(c3)];
+      }
+      default: {
+        const cp = this.src.codePointAt(this.pos - 1);
+        if (cp > 65535) this.pos++;
+        return [[cp, cp]];
+      }
+    }
+  }
+  charClass() {
+    const start = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.peek() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const parts = [];
+    while (this.pos < this.src.length && this.peek() !== "]") {
+      const lo = this.classAtom();
+      if (this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== void 0 && isSingle(lo)) {
+        const save = this.pos;
+        this.pos++;
+        const hi = this.classAtom();
+        if (isSingle(hi)) {
+          parts.push([[lo[0][0], hi[0][0]]]);
+          continue;
+        }
+        this.pos = save;
+      }
+      parts.push(lo);
+    }
+    this.pos++;
+    let set = union(...parts);
+    if (this.ignoreCase) set = foldCase(set);
+    if (negated) set = negate(set, this.maxChar);
+    return { type: "chars", set, start, end: this.pos };
+  }
+  classAtom() {
+    if (this.peek() === "\\") return this.escape(true);
+    const cp = this.unicode ? this.src.codePointAt(this.pos) : this.src.charCodeAt(this.pos);
+    this.pos += cp > 65535 ? 2 : 1;
+    return [[cp, cp]];
+  }
+};
+function isSingle(set) {
+  return set.length === 1 && set[0][0] === set[0][1];
+}
+
+// src/lint/regex/safety.ts
+function checkRegex(pattern) {
+  if (typeof pattern !== "string") return fail(`bad regex ${show(pattern)}: expected a string with a regular expression`);
+  let re;
+  try {
+    re = toJsRegExp(pattern);
+  } catch (e) {
+    return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
+  }
+  const risk = backtrackingRisk(re.source, re.flags);
+  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+}
+function compileProblem(pattern, e) {
+  const raw = e instanceof Error ? e.message : String(e);
+  const reason = raw.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+  const lowered = reason.charAt(0).toLowerCase() + reason.slice(1);
+  let hint = "expected a JavaScript regular expression";
+  if (/\(\?P[<=>]/.test(pattern)) {
+    hint += ' (python-style named groups "(?P<name>\u2026)" are written "(?<name>\u2026)")';
+  } else if (/\(\?[a-zA-Z-]*[:)]/.test(splitInlineFlags(pattern).source)) {
+    hint += ' (inline flags are supported only at the very start, like "(?i)", "(?m)", "(?s)")';
+  }
+  return `${lowered}; ${hint}`;
+}
+function quote2(s) {
+  return `"${s}"`;
+}
+function backtrackingRisk(source, flags = "") {
+  let root;
+  try {
+    root = new Parser(source, flags).parse();
+  } catch {
+    return void 0;
+  }
+  const text = (n) => quote2(source.slice(n.start, n.end));
+  try {
+    for (const q2 of descendants(root)) {
+      if (q2.type !== "repeat" || q2.max < 2) continue;
+      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
+      const nested = nestedQuantifier(q2);
+      if (nested) {
+        return `nested quantifiers: ${text(q2)} repeats ${text(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+      }
+      const same2 = overlappingAlternatives(q2);
+      if (same2) {
+        return `overlapping alternatives: ${text(same2[0])} and ${text(same2[1])} in ${text(q2)} can match the same text, so a failing match can backtrack ${how}`;
+      }
+      const prefix = tailPrefixAlternatives(q2);
+      if (prefix) {
+        return `overlapping alternatives: in ${text(q2)}, a match of ${text(prefix[0])} can also be the start of ${text(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+      }
+    }
+    const adjacent = adjacentQuantifiers(root);
+    if (adjacent) {
+      return `adjacent quantifiers: ${text(adjacent[0])} and ${text(adjacent[1])} can match the same characters and something must follow them, so a failing match can backtrack in polynomial time`;
+    }
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function nestedQuantifier(q2) {
+  for (const x2 of descendants(q2.body)) {
+    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
+    const s = alphabet(x2.body);
+    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
+  }
+  return void 0;
+}
+function overlappingAlternatives(q2) {
+  for (const alt of descendants(q2.body)) {
+    if (alt.type !== "alt") continue;
+    const bs = alt.branches;
+    for (let i2 = 0; i2 < bs.length; i2++) {
+      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
+        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
+      }
+    }
+  }
+  return void 0;
+}
+function tailPrefixAlternatives(q2) {
+  const found = [];
+  const visit3 = (n, next) => {
+    switch (n.type) {
+      case "seq": {
+        let follow = next;
+        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
+          const item = n.items[k2];
+          visit3(item, follow);
+          if (!nullable(item)) return;
+          follow = union(follow, firstChars(item));
+        }
+        return;
+      }
+      case "group":
+        return visit3(n.body, next);
+      case "repeat":
+        if (n.max > 1) visit3(n.body, union(next, firstChars(n.body)));
+        else if (n.max === 1) visit3(n.body, next);
+        return;
+      case "alt": {
+        const bs = n.branches;
+        for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
+          for (let j2 = 0; j2 < bs.length; j2++) {
+            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
+              found.push([bs[i2], bs[j2]]);
+              break;
+            }
+          }
+        }
+        for (const b2 of bs) visit3(b2, next);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit3(q2.body, firstChars(q2.body));
+  return found[0];
+}
+function adjacentQuantifiers(root) {
+  for (const n of descendants(root)) {
+    if (n.type !== "seq") continue;
+    const items = flatten(n.items);
+    for (let i2 = 0; i2 + 1 < items.length; i2++) {
+      const x2 = items[i2];
+      const y2 = items[i2 + 1];
+      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
+      if (!trades(x2, y2) && !trades(y2, x2)) continue;
+      const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
+      if (suffix) return [x2, y2];
+    }
+  }
+  return void 0;
+}
+function trades(a, b2) {
+  let body = a.body;
+  while (body.type === "group") body = body.body;
+  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
+}
+function flatten(items) {
+  return items.flatMap((i2) => {
+    if (i2.type !== "group") return [i2];
+    if (i2.body.type === "seq") return flatten(i2.body.items);
+    if (i2.body.type === "alt") return [i2];
+    return flatten([i2.body]);
+  });
+}
+
+// src/lint/rules/invalid-regex.ts
+var invalid_regex_default = formatRule(
+  "invalid-regex",
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok ? void 0 : r2.message;
+  } },
+  "A compliance regex that does not compile. A pattern that cannot compile scans nothing, so the secret or jailbreak it was meant to catch passes. Fix the pattern; Sec0's inline flags like `(?i)` at the start are supported."
+);
+
+// src/lint/rules/regex-catastrophic-backtracking.ts
+var regex_catastrophic_backtracking_default = formatRule(
+  "regex-catastrophic-backtracking",
+  { regex: (p2) => {
+    const r2 = checkRegex(p2);
+    return r2.ok && r2.risk ? `regex can backtrack catastrophically: ${r2.risk}` : void 0;
+  } },
+  "A compliance regex whose structure (a repeated group containing another unbounded repeat over the same characters, or overlapping alternatives under a repeat) makes matching take exponential time on crafted input. Scanning agent input with it lets an attacker stall the runtime (ReDoS). Rewrite it without nested or overlapping repeats.",
+  "remove the nested quantifier or make the alternatives disjoint"
+);
+
+// src/lint/rules/invalid-time.ts
+var invalid_time_default = formatRule(
+  "invalid-time",
+  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
+  "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
+);
+
+// src/lint/rules/invalid-semver.ts
+var import_semver11 = __toESM(require_semver2(), 1);
+var invalid_semver_default = formatRule(
+  "invalid-semver",
+  {
+    semver: (v) => import_semver11.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
+    "semver-range": (v) => {
+      const at = v.indexOf("@");
+      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
+      return import_semver11.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    },
+    "version-range": (v) => import_semver11.default.validRange(v) ? void 0 : `"${v}" is not a version range like ^1.0.0`
+  },
+  "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
+);
+
+// src/lint/rules/unknown-reason-code.ts
+var unknown_reason_code_default = formatRule(
+  "unknown-reason-code",
+  {
+    "reason-code": (v) => {
+      if (REASON_CODES.includes(v)) return void 0;
+      const near = suggest(v, REASON_CODES);
+      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
+    }
+  },
+  "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
+);
+
+// src/lint/statements.ts
+function list2(v) {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
+  return void 0;
+}
+function statementsOf(entry) {
+  if (entry.kind !== "AccessPolicy") return [];
+  const raw = entry.document.spec?.Statement;
+  if (!Array.isArray(raw)) return [];
+  const out = [];
+  raw.forEach((st, index) => {
+    if (!isRecord(st) || st.Effect !== "Allow" && st.Effect !== "Deny") return;
+    const ref = { entry, index, pointer: `/spec/Statement/${index}`, effect: st.Effect };
+    const a = list2(st.Action);
+    const na = list2(st.NotAction);
+    const r2 = list2(st.Resource);
+    const nr = list2(st.NotResource);
+    if (a) ref.action = a;
+    if (na) ref.notAction = na;
+    if (r2) ref.resource = r2;
+    if (nr) ref.notResource = nr;
+    if (isRecord(st.Condition)) ref.condition = st.Condition;
+    out.push(ref);
+  });
+  return out;
+}
+function allStatements(repo) {
+  return repo.policies.concat(repo.packPolicies).flatMap(statementsOf);
+}
+
+// src/lint/rules/unknown-condition-operator.ts
+var unknown_condition_operator_default = defineRule(
+  {
+    id: "unknown-condition-operator",
+    category: "schema",
+    severity: "error",
+    description: "A Condition uses an operator IAM does not define (`StringEqual`, `IPAddress`, `ForAnyValues:`). edict evaluates an unknown operator as a failed condition, so an Allow never applies and a Deny always does; other engines may ignore it instead. Use one of the IAM operators, optionally with `IfExists` and a `ForAnyValue:`/`ForAllValues:` prefix."
+  },
+  (ctx) => {
+    const names = allConditionOperatorNames();
+    for (const st of allStatements(ctx.repo)) {
+      if (!st.condition) continue;
+      for (const op of Object.keys(st.condition)) {
+        if (parseConditionOperator(op)) continue;
+        const near = suggest(op, names);
+        ctx.report({ file: st.entry.file, pointer: joinPointer(joinPointer(st.pointer, "Condition"), op), atKey: true, message: `unknown condition operator "${op}"${near ? `; did you mean "${near}"?` : ""}`, help: "operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, \u2026 (+IfExists, ForAnyValue:/ForAllValues:)" });
+      }
+    }
+  }
+);
+
+// src/lint/conditions.ts
+function conditionValues(repo) {
+  const out = [];
+  for (const st of allStatements(repo)) {
+    if (!st.condition) continue;
+    for (const [operator, block] of Object.entries(st.condition)) {
+      const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+      const parsed = parseConditionOperator(operator);
+      if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+      for (const [key2, raw] of Object.entries(block)) {
+        const keyPointer = joinPointer(operatorPointer, key2);
+        const values = Array.isArray(raw) ? raw : [raw];
+        values.forEach((value, i2) => out.push({ file: st.entry.file, operator, parsed, key: key2, value, pointer: Array.isArray(raw) ? joinPointer(keyPointer, i2) : keyPointer, operatorPointer }));
+      }
+    }
+  }
+  return out;
+}
+function conditionEntries(st) {
+  const out = [];
+  for (const [operator, block] of Object.entries(st.condition ?? {})) {
+    if (!block || typeof block !== "object" || Array.isArray(block)) continue;
+    const operatorPointer = joinPointer(joinPointer(st.pointer, "Condition"), operator);
+    const parsed = parseConditionOperator(operator);
+    for (const [key2, value] of Object.entries(block)) out.push({ operator, parsed, key: key2, value, pointer: joinPointer(operatorPointer, key2) });
+  }
+  return out;
+}
+function isNegatedOperator(op) {
+  return op.base !== "Null" && splitNegation(op.base).negated;
+}
+var isFalse = (v) => v === false || v === "false";
+function requiresKey(op, value) {
+  if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
+  if (op.set === "ForAnyValue") return true;
+  if (op.set === "ForAllValues" || op.ifExists) return false;
+  return !isNegatedOperator(op);
+}
+function conditionRequiresKey(entries, key2) {
+  const k2 = key2.toLowerCase();
+  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
+}
+
+// src/lint/rules/invalid-cidr.ts
+var invalid_cidr_default = defineRule(
+  {
+    id: "invalid-cidr",
+    category: "schema",
+    severity: "error",
+    description: "An `IpAddress`/`NotIpAddress` condition value that is not an IPv4 or IPv6 address or CIDR (`10.0.0.0/8`, `2001:db8::/32`). edict treats an unparsable range as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Fix the address or prefix length."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (c3.parsed?.base !== "IpAddress" && c3.parsed?.base !== "NotIpAddress") continue;
+      const message = typeof c3.value === "string" ? validateCidr(c3.value) : `expected an address or CIDR string, got ${JSON.stringify(c3.value)}`;
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: "write an IPv4/IPv6 address or CIDR such as 10.0.0.0/8" });
+    }
+  }
+);
+
+// src/lint/rules/invalid-date.ts
+var invalid_date_default = defineRule(
+  {
+    id: "invalid-date",
+    category: "schema",
+    severity: "error",
+    description: "A `Date\u2026` condition value that is not an ISO-8601 date or date-time with a time zone (`2024-12-31`, `2024-12-31T23:59:59Z`) or an epoch-seconds number. An unparsable date makes the comparison an evaluation error, so a time-boxed Allow never applies. Write the date in ISO-8601 with `Z` or an offset."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Date")) continue;
+      if (typeof c3.value === "number" && Number.isFinite(c3.value)) continue;
+      const r2 = typeof c3.value === "string" ? parseIsoDate(c3.value) : { ok: false, message: `expected a date string, got ${JSON.stringify(c3.value)}` };
+      if (!r2.ok) ctx.report({ file: c3.file, pointer: c3.pointer, message: r2.message, help: 'e.g. "2024-12-31T23:59:59Z"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-arn.ts
+function validateArn(value) {
+  if (typeof value !== "string") return `expected an ARN string, got ${JSON.stringify(value)}`;
+  if (parseArn(value) !== void 0) return void 0;
+  const parts = value.split(":");
+  if (parts[0] !== "arn") return `"${value}" is not an ARN: it must start with "arn:"`;
+  return `"${value}" is not an ARN: expected 6 colon-separated parts (arn:partition:service:region:account:resource), got ${parts.length}`;
+}
+var invalid_arn_default = defineRule(
+  {
+    id: "invalid-arn",
+    category: "schema",
+    severity: "error",
+    description: "An `ArnEquals`/`ArnLike`/`ArnNotEquals`/`ArnNotLike` condition value that is not an ARN `arn:partition:service:region:account:resource`: fewer than six colon-separated parts, or not starting with `arn:` (`*` and `?` match within one part, so `arn:aws:s3:*` is not a pattern for every S3 ARN). edict treats a value that is not an ARN as an evaluation error (an Allow does not apply, a Deny does), so the statement would not do what it says. Write all six parts, with `*` for the ones that may be anything."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      if (!c3.parsed?.base.startsWith("Arn")) continue;
+      const message = validateArn(c3.value);
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message, help: 'write all six parts, e.g. "arn:aws:s3:::my-bucket/*" or "arn:aws:iam::*:role/*"' });
+    }
+  }
+);
+
+// src/lint/rules/invalid-condition-value.ts
+var invalid_condition_value_default = defineRule(
+  {
+    id: "invalid-condition-value",
+    category: "schema",
+    severity: "error",
+    description: "A condition value of the wrong kind for its operator: a `Numeric\u2026` value that is not a number, a `Bool` or `Null` value that is not true/false. The comparison then cannot be evaluated, so an Allow never applies and a Deny always does. Write a number, or true/false."
+  },
+  (ctx) => {
+    for (const c3 of conditionValues(ctx.repo)) {
+      const base = c3.parsed?.base;
+      if (!base) continue;
+      let message;
+      if (base.startsWith("Numeric")) {
+        const ok2 = typeof c3.value === "number" && Number.isFinite(c3.value) || typeof c3.value === "string" && c3.value.trim() !== "" && Number.isFinite(Number(c3.value));
+        if (!ok2) message = `${c3.operator} needs a number, got ${JSON.stringify(c3.value)}`;
+      } else if (base === "Bool" || base === "Null") {
+        if (typeof c3.value !== "boolean" && c3.value !== "true" && c3.value !== "false") message = `${c3.operator} needs true or false, got ${JSON.stringify(c3.value)}`;
+      }
+      if (message) ctx.report({ file: c3.file, pointer: c3.pointer, message });
+    }
+  }
+);
+
+// src/lint/targets.ts
+function isProductionTarget(name) {
+  return /^prod/i.test(name);
+}
+function productionTargetsOf(repo, entry) {
+  const all = targetNames(repo).filter(isProductionTarget);
+  const own = entry.document.metadata?.targets;
+  return own ? all.filter((t2) => own.includes(t2)) : all;
+}
+function targetPointer(target) {
+  return joinPointer("/targets", target);
+}
+
+// src/lint/rules/wildcard-allow-in-production.ts
+var wildcard_allow_in_production_default = defineRule(
+  {
+    id: "wildcard-allow-in-production",
+    category: "security",
+    severity: "error",
+    description: 'An `Allow` of action `*` on resource `*` in a document that applies to a production target (a target whose name starts with "prod"). It grants an agent every action on everything, which defeats least privilege; IAM Access Analyzer flags the same. Name the actions and resources the workload needs.'
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.action?.includes("*") || !st.resource?.includes("*")) continue;
+      if (st.condition && Object.keys(st.condition).length > 0) continue;
+      const prod = st.entry.file.kind === "policy" ? productionTargetsOf(ctx.repo, st.entry) : [];
+      if (prod.length === 0) continue;
+      ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Effect`, message: `Allow "*" on "*" applies to ${prod.join(", ")}`, help: "name the actions and resources this workload needs, or limit the document's targets" });
+    }
+  }
+);
+
+// src/lint/rules/allow-with-not-action.ts
+var allow_with_not_action_default = defineRule(
+  {
+    id: "allow-with-not-action",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` with `NotAction` or `NotResource` grants everything except what is listed, including every action and resource invented later. IAM's own guidance discourages it. List what is allowed with `Action`/`Resource`, and use a `Deny` for exceptions."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow") continue;
+      for (const key2 of ["NotAction", "NotResource"]) {
+        if ((key2 === "NotAction" ? st.notAction : st.notResource) === void 0) continue;
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/${key2}`, atKey: true, message: `Allow with ${key2} grants everything not listed, including future ${key2 === "NotAction" ? "actions" : "resources"}`, help: `use ${key2.slice(3)} with the allowed values and a Deny for exceptions` });
+      }
+    }
+  }
+);
+
+// src/lint/rules/for-all-values-without-null.ts
+var for_all_values_without_null_default = defineRule(
+  {
+    id: "for-all-values-without-null",
+    category: "security",
+    severity: "warning",
+    description: "A `ForAllValues:` condition is true when the context key is missing or empty (there is no value that fails), so an `Allow` guarded by it also allows requests that carry no values at all. Add `Null: {<key>: false}` to the same condition block to require the key."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const nullGuarded = /* @__PURE__ */ new Set();
+      const nullBlock = st.condition.Null;
+      if (nullBlock && typeof nullBlock === "object") {
+        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
+      }
+      for (const [op, block] of Object.entries(st.condition)) {
+        if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
+        for (const key2 of Object.keys(block)) {
+          if (nullGuarded.has(key2.toLowerCase())) continue;
+          ctx.report({
+            file: st.entry.file,
+            pointer: joinPointer(`${st.pointer}/Condition/${escapeSegment(op)}`, key2),
+            atKey: true,
+            message: `${op} on "${key2}" is true when "${key2}" is missing; the Allow then applies to requests without it`,
+            help: `add Null: { ${key2}: false } to this Condition`
+          });
+        }
+      }
+    }
+  }
+);
+
+// src/lint/rules/if-exists-in-deny.ts
+var if_exists_in_deny_default = defineRule(
+  {
+    id: "if-exists-in-deny",
+    category: "security",
+    severity: "warning",
+    description: "A `Deny` whose condition uses an `...IfExists` operator: a missing key makes the operator true, so the Deny hits every request that lacks the key, and readers routinely misjudge what such a Deny covers (IAM Access Analyzer flags it for review). For a positive operator, use the plain one when the Deny should apply only to requests that carry the key, and an explicit `Null: {key: true}` statement when requests without the key must be denied. A negated operator (`StringNotEquals`\u2026) is true on a missing key even without `IfExists`, so there add `Null: {key: false}` to the same Condition instead. Not reported when the Condition already requires every key of the operator."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const op of Object.keys(st.condition)) {
+        const parsed = parseConditionOperator(op);
+        const ofOp = entries.filter((e) => e.operator === op);
+        if (!parsed?.ifExists || ofOp.length > 0 && ofOp.every((e) => conditionRequiresKey(entries, e.key))) continue;
+        const help2 = isNegatedOperator(parsed) ? `add Null: { key: false } to deny only requests that carry the key (${op.replace(/IfExists$/, "")} is also true when the key is missing)` : "use the plain operator, and a separate Deny with Null: { key: true } if requests missing the key must be denied";
+        ctx.report({ file: st.entry.file, pointer: `${st.pointer}/Condition/${op}`, atKey: true, message: `Deny uses ${op}: every request without the key is denied by this statement`, help: help2 });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-allows-missing-key.ts
+var negated_condition_allows_missing_key_default = defineRule(
+  {
+    id: "negated-condition-allows-missing-key",
+    category: "security",
+    severity: "warning",
+    description: "An `Allow` whose Condition uses a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, with or without `IfExists`, without a set prefix) also allows every request that lacks the key, because a negated operator is true when the key is missing, as in IAM. `StringNotEquals: {team: contractors}` lets in a caller who sends no team at all. Add `Null: {<key>: false}` to the same Condition to require the key (any other entry on the key that is false when it is missing, such as a positive operator, does too)."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Allow" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `Allow with ${e.operator} on ${e.key} also allows requests without ${e.key}`,
+          help: `add Null: {${e.key}: false} to require the key`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/negated-condition-missing-key-changed.ts
+var negated_condition_missing_key_changed_default = defineRule(
+  {
+    id: "negated-condition-missing-key-changed",
+    category: "security",
+    severity: "info",
+    description: "A `Deny` with a negated operator (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `NumericNotEquals`, `DateNotEquals`, `NotIpAddress`, `ArnNotEquals`, `ArnNotLike`, without `IfExists` or a set prefix) now also denies every request that lacks the key, which it did not before edict 0.2: a migration notice, for one release. Since 0.2 a negated operator is true when the context key is missing, as in IAM; before, it was false. If requests without the key should be denied, nothing to do (the notice goes away in the next release, or switch it off in `lint.rules`); to keep the old behaviour, add `Null: {<key>: false}` to the same Condition."
+  },
+  (ctx) => {
+    for (const st of allStatements(ctx.repo)) {
+      if (st.effect !== "Deny" || !st.condition) continue;
+      const entries = conditionEntries(st);
+      for (const e of entries) {
+        if (!e.parsed || e.parsed.set !== void 0 || e.parsed.ifExists || !isNegatedOperator(e.parsed)) continue;
+        if (conditionRequiresKey(entries, e.key)) continue;
+        ctx.report({
+          file: st.entry.file,
+          pointer: e.pointer,
+          atKey: true,
+          message: `since edict 0.2, Deny with ${e.operator} on ${e.key} also denies requests without ${e.key} (IAM semantics); add Null: {${e.key}: false} to keep the old behaviour`,
+          help: `if requests without ${e.key} should be denied, nothing to do: this notice goes away in the next release (or set lint.rules.negated-condition-missing-key-changed: off)`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/effective-setting.ts
+function reportSetting(ctx, t2, kind, path, message, help2, seen) {
+  const src = ctx.repo.byPath.get(t2.provenance[kind][path]?.[0]?.file ?? "");
+  if (src) {
+    const key2 = `${src.path}\0${path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    ctx.report({ file: src, pointer: `/spec/${path.split(".").join("/")}`, message, help: help2 });
+    return;
+  }
+  const config = ctx.repo.config?.file;
+  if (config) ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message, help: help2 });
+}
+
+// src/lint/rules/audit-log-off.ts
+var audit_log_off_default = defineRule(
+  {
+    id: "audit-log-off",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy has no audit log (`AuditLog.Required` is false or unset). Without an audit trail, agent actions cannot be reviewed after an incident, and SOC 2 and HIPAA require one. Set `AuditLog.Required: true` in a policy that applies to the target."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t2.effective.access.AuditLog?.Required === true) continue;
+      const off = t2.effective.access.AuditLog?.Required === false;
+      reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
+    }
+  }
+);
+
+// src/lint/rules/no-resource-limits.ts
+var no_resource_limits_default = defineRule(
+  {
+    id: "no-resource-limits",
+    category: "security",
+    severity: "warning",
+    description: "A target's effective AccessPolicy sets no `ResourceLimits`. Limits on execution time, tokens, cost and memory bound the damage of a runaway or hijacked agent; Sekuire's production template sets all of them. Add `ResourceLimits` to a policy that applies to the target."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    if (!config) return;
+    for (const t2 of ctx.merged()) {
+      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      const limits = t2.effective.access.ResourceLimits;
+      if (limits && Object.keys(limits).length > 0) continue;
+      ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
+    }
+  }
+);
+
+// src/lint/rules/allow-insecure-in-production.ts
+var allow_insecure_in_production_default = defineRule(
+  {
+    id: "allow-insecure-in-production",
+    category: "security",
+    severity: "error",
+    description: "The effective PosturePolicy of a production target has `allow_insecure: true`, so machines that fail posture checks still get credentials (with a warning). VaultGuard's docs: never use that in production. Limit the document to non-production targets."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.effective.posture.allow_insecure !== true) continue;
+      reportSetting(ctx, t2, "posture", "allow_insecure", `allow_insecure is true in production target ${t2.target}`, "add metadata.targets without production targets to this policy", seen);
+    }
+  }
+);
+
+// src/lint/rules/observe-mode-in-production.ts
+var observe_mode_in_production_default = defineRule(
+  {
+    id: "observe-mode-in-production",
+    category: "security",
+    severity: "warning",
+    description: "The effective RuntimePolicy of a production target has no `enforcement.deny_on` codes (Sec0's observe mode): violations are logged but never block a tool call. Observe mode is a rollout step, not a production setting. Add the reason codes that must block, e.g. `tool_not_in_allowlist`."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
+      if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
+      reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
+    }
+  }
+);
+
+// src/lint/rules/unpinned-tool-version.ts
+var unpinned_tool_version_default = defineRule(
+  {
+    id: "unpinned-tool-version",
+    category: "security",
+    severity: "warning",
+    description: "A tool allowlist entry has no version (`mcp://server/tool`) or any version (`@*`) in a target that sets `deny_if_unpinned_version: true`. Pinning is meant to stop a server from swapping tool code under a known name; an unpinned entry lets any version through the allowlist. Pin the versions you reviewed (`@1.2.0`)."
+  },
+  (ctx) => {
+    const reported = /* @__PURE__ */ new Set();
+    const isUnpinned = (entry) => {
+      const at = entry.lastIndexOf("@");
+      return entry === "*" || at < 0 || entry.slice(at + 1).includes("*");
+    };
+    for (const t2 of ctx.merged()) {
+      if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
+      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
+      for (const d of t2.documents) {
+        if (d.entry.kind !== "RuntimePolicy") continue;
+        const list3 = d.entry.document.spec?.tools?.allowlist;
+        if (!Array.isArray(list3)) continue;
+        list3.forEach((entry, i2) => {
+          if (typeof entry !== "string" || entry === "*") return;
+          const unpinned = isUnpinned(entry);
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (!unpinned || reported.has(key2)) return;
+          reported.add(key2);
+          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/private-key-in-repository.ts
+var private_key_in_repository_default = defineRule(
+  {
+    id: "private-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A private key (PEM `PRIVATE KEY`, OpenSSH, RSA or EC) is committed in the policy repository. Anyone who can read the repository can then sign bundles or audit logs. Remove the file, rotate the key, and keep keys in a secret store (the Action takes `signing-key` from a secret)."
+  },
+  (ctx) => {
+    for (const key2 of ctx.repo.privateKeys) {
+      ctx.report({ file: { path: key2.path, kind: "policy", source: key2.source, issues: [] }, span: [0, key2.source.text.length], message: "file holds a private key", help: "delete it, rotate the key, and load it from a secret (e.g. the Action's signing-key input)" });
+    }
+  }
+);
+
+// src/lint/rules/signing-key-in-repository.ts
+var signing_key_in_repository_default = defineRule(
+  {
+    id: "signing-key-in-repository",
+    category: "security",
+    severity: "error",
+    description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
+  },
+  (ctx) => {
+    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "RuntimePolicy") continue;
+      const ref = entry.document.spec?.signing?.key_ref;
+      if (typeof ref !== "string" || !ref.startsWith("file://")) continue;
+      const path = ref.slice("file://".length).replace(/^\.\//, "").replace(/^\/+/, "");
+      if (!keys.has(path)) continue;
+      ctx.report({ file: entry.file, pointer: "/spec/signing/key_ref", message: `key_ref points at ${path}, a private key committed in this repository`, help: "use a secret store reference (kms://, vault://) and delete the key file" });
+    }
+  }
+);
+
+// src/lint/pattern-cover.ts
+function patternCovers(general, specific, ignoreCase = false) {
+  const p2 = ignoreCase ? general.toLowerCase() : general;
+  const q2 = ignoreCase ? specific.toLowerCase() : specific;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i2, j2) => {
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
+    if (hit !== void 0) return hit;
+    let r2;
+    if (i2 === p2.length) r2 = j2 === q2.length;
+    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 === q2.length) r2 = false;
+    else if (q2[j2] === "*") r2 = false;
+    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
+    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key2, r2);
+    return r2;
+  };
+  return go(0, 0);
+}
+function patternsOverlap(a, b2, ignoreCase = false) {
+  const p2 = ignoreCase ? a.toLowerCase() : a;
+  const q2 = ignoreCase ? b2.toLowerCase() : b2;
+  const memo = /* @__PURE__ */ new Map();
+  const go = (i2, j2) => {
+    const key2 = i2 * (q2.length + 1) + j2;
+    const hit = memo.get(key2);
+    if (hit !== void 0) return hit;
+    let r2;
+    if (i2 === p2.length && j2 === q2.length) r2 = true;
+    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
+    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
+    else if (i2 === p2.length || j2 === q2.length) r2 = false;
+    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    memo.set(key2, r2);
+    return r2;
+  };
+  return go(0, 0);
+}
+function listCovers(generals, specifics, ignoreCase = false) {
+  return specifics.every((s) => generals.some((g) => patternCovers(g, s, ignoreCase)));
+}
+
+// src/lint/coverage.ts
+function unconditional(s) {
+  return !s.condition || Object.keys(s.condition).length === 0;
+}
+function reachCovers(outer, inner) {
+  if (!unconditional(outer) || outer.notAction || outer.notResource || inner.notAction || inner.notResource) return false;
+  if (!outer.action || !inner.action || !outer.resource || !inner.resource) return false;
+  return listCovers(outer.action, inner.action, true) && listCovers(outer.resource, inner.resource, false);
+}
+function resourceKey(pattern) {
+  const wildcard = pattern.search(/[*?]/);
+  const head = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+  const sep3 = head.indexOf("://");
+  if (sep3 < 0) return void 0;
+  const slash = head.indexOf("/", sep3 + 3);
+  return slash < 0 ? void 0 : head.slice(0, slash + 1);
+}
+function serviceOf(pattern) {
+  const p2 = pattern.toLowerCase();
+  const colon = p2.indexOf(":");
+  if (colon < 0) return void 0;
+  const wildcard = p2.search(/[*?]/);
+  return wildcard >= 0 && wildcard < colon ? void 0 : p2.slice(0, colon);
+}
+var CoverIndex = class {
+  #byKey = /* @__PURE__ */ new Map();
+  #outers;
+  constructor(outers) {
+    this.#outers = outers;
+    outers.forEach((o2, i2) => {
+      if (!unconditional(o2) || o2.notAction || o2.notResource || !o2.action || !o2.resource) return;
+      const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
+      const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
+      for (const s of services) {
+        for (const k2 of keys) {
+          const key2 = `${s}\0${k2}`;
+          let list3 = this.#byKey.get(key2);
+          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
+          list3.push(i2);
+        }
+      }
+    });
+  }
+  /** Outers that may cover `inner`, in their original order. */
+  candidates(inner) {
+    if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
+    const s = serviceOf(inner.action[0]);
+    const k2 = resourceKey(inner.resource[0]);
+    const lookups = /* @__PURE__ */ new Set();
+    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
+    if (s === void 0 || k2 === void 0) {
+      const all = /* @__PURE__ */ new Set();
+      for (const [key2, list3] of this.#byKey) {
+        const [ks, kr] = key2.split("\0");
+        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
+      }
+      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+    }
+    const seen = /* @__PURE__ */ new Set();
+    for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
+    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+  }
+};
+
+// src/lint/rules/statement-shadowed-by-deny.ts
+var statement_shadowed_by_deny_default = defineRule(
+  {
+    id: "statement-shadowed-by-deny",
+    category: "effect",
+    severity: "warning",
+    description: "An `Allow` can never take effect because an unconditional `Deny` in the same target covers every action and resource it names (a Deny always wins). The statement is dead weight and suggests the author expected access that does not exist. Remove the Allow, or narrow the Deny."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
+      const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
+      for (const st of all) {
+        if (st.effect !== "Allow") continue;
+        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (!deny || seen.has(key2)) continue;
+        seen.add(key2);
+        const sid = st.entry.document.spec.Statement[st.index]?.Sid;
+        ctx.report({
+          file: st.entry.file,
+          pointer: `${st.pointer}/Effect`,
+          message: `Allow${sid ? ` ${sid}` : ""} never applies in ${t2.target}: the Deny at ${deny.entry.file.path} statement ${deny.index + 1} covers it`,
+          help: "remove this Allow or narrow the Deny"
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/allow-grants-nothing-new.ts
+var allow_grants_nothing_new_default = defineRule(
+  {
+    id: "allow-grants-nothing-new",
+    category: "effect",
+    severity: "info",
+    description: "An `Allow` grants nothing that another unconditional `Allow` in the same target does not already grant. Redundant statements make reviews harder: narrowing the broader one later silently changes what this one seems to promise. Remove the redundant Allow or narrow the broader one."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      const position = new Map(allows.map((s, i2) => [s, i2]));
+      const index = new CoverIndex(allows);
+      allows.forEach((st, i2) => {
+        const key2 = `${st.entry.file.path}${st.pointer}`;
+        if (seen.has(key2)) return;
+        const other = index.candidates(st).find((o2) => {
+          const j2 = position.get(o2);
+          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
+        });
+        if (!other) return;
+        seen.add(key2);
+        ctx.report({ file: st.entry.file, pointer: st.pointer, message: `this Allow grants nothing new in ${t2.target}: ${other.entry.file.path} statement ${other.index + 1} already allows it`, help: "remove this statement or narrow the broader one" });
+      });
+    }
+  }
+);
+
+// src/lint/rules/approval-never-reachable.ts
+var approval_never_reachable_default = defineRule(
+  {
+    id: "approval-never-reachable",
+    category: "effect",
+    severity: "warning",
+    description: "An action listed in `RequireApproval.Actions` is not granted by any `Allow` in the target, so it is always denied and approval is never asked. The same holds for `tool:Use` under `Capabilities.RequireToolApproval`: only `AllowedTools` or an Allow statement grants it, `DeniedTools` alone does not. Usually the author meant to allow the action with approval. Add an Allow for it (or `AllowedTools`), or remove it from RequireApproval."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const t2 of ctx.merged()) {
+      const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
+      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
+      for (const d of t2.documents) {
+        if (d.entry.kind !== "AccessPolicy") continue;
+        const spec = d.entry.document.spec;
+        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
+        if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
+          seen.add(toolKey);
+          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
+        }
+        const actions = spec?.RequireApproval?.Actions;
+        if (!Array.isArray(actions)) continue;
+        actions.forEach((a, i2) => {
+          const key2 = `${d.entry.file.path}#${i2}`;
+          if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
+          seen.add(key2);
+          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/contains-rarely-matches.ts
+var LEVELS = /* @__PURE__ */ new Set(["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "secret"]);
+var contains_rarely_matches_default = defineRule(
+  {
+    id: "contains-rarely-matches",
+    category: "effect",
+    severity: "warning",
+    description: "A DataPolicy's `match.fields.contains` requires ONE field to carry ALL listed tags. Listing two sensitivity levels (a field has one) or many tags makes the rule match almost never, which for a deny or mask rule silently leaves data unprotected. If any of the tags should trigger the rule, use a rule per tag or `sensitivity: [a, b]`."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const contains = entry.document.spec?.match?.fields?.contains;
+      if (!Array.isArray(contains)) continue;
+      const tags = contains.filter((x2) => typeof x2 === "string");
+      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
+      if (levels.length < 2 && tags.length < 4) continue;
+      ctx.report({
+        file: entry.file,
+        pointer: "/spec/match/fields/contains",
+        message: levels.length >= 2 ? `contains requires one field to be ${levels.join(" and ")} at once, which almost never happens` : `contains requires one field to carry all ${tags.length} tags`,
+        help: "to match any of them, use sensitivity: [..] or one rule per tag"
+      });
+    }
+  }
+);
+
+// src/lint/rules/source-problem.ts
+function sourceProblemRule(code, severity, description, category = "schema") {
+  return defineRule({ id: code, category, severity, description, textual: true }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      for (const p2 of file.source.problems) {
+        if (p2.code !== code) continue;
+        ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
+      }
+    }
+  });
+}
+
+// src/lint/rules/alias-limit.ts
+var alias_limit_default = sourceProblemRule(
+  "alias-limit",
+  "error",
+  `YAML aliases expand the document past edict's node limit (a "billion laughs" alias bomb exhausts memory in naive parsers). The rest of the document is ignored. Write the values out instead of nesting aliases.`
+);
+
+// src/lint/rules/byte-order-mark.ts
+var byte_order_mark_default = sourceProblemRule(
+  "byte-order-mark",
+  "info",
+  "The file starts with a UTF-8 byte-order mark. edict ignores it, but some YAML tools treat it as content of the first key. Save the file as UTF-8 without BOM."
+);
+
+// src/lint/rules/data-action-missing-field.ts
+var data_action_missing_field_default = defineRule(
+  {
+    id: "data-action-missing-field",
+    category: "schema",
+    severity: "error",
+    description: "A DataPolicy that denies or requires approval must say why (`reason`), and one that requires approval must name who approves (`approver_role`). Requesters see the reason; approval without a role cannot be routed. Add the missing field."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const action = entry.document.spec?.action;
+      if (!action || typeof action !== "object" || Array.isArray(action)) continue;
+      const needs = [];
+      if ((action.deny === true || action.require_approval === true) && typeof action.reason !== "string") needs.push("reason");
+      if (action.require_approval === true && typeof action.approver_role !== "string") needs.push("approver_role");
+      for (const field of needs) {
+        ctx.report({
+          file: entry.file,
+          pointer: "/spec/action",
+          atKey: true,
+          message: `action ${action.deny === true ? "deny" : "require_approval"} needs "${field}"`,
+          help: `add action.${field}`
+        });
+      }
+    }
+  }
+);
+
+// src/lint/rules/data-action-not-exactly-one.ts
+var data_action_not_exactly_one_default = defineRule(
+  {
+    id: "data-action-not-exactly-one",
+    category: "schema",
+    severity: "error",
+    description: "A DataPolicy's `action` must set exactly one of `deny`, `require_approval`, `mask` or `allow` to true. With none the rule does nothing; with several, which one applies depends on the engine. Keep exactly one."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "DataPolicy") continue;
+      const action = entry.document.spec?.action;
+      if (action === null || typeof action !== "object" || Array.isArray(action)) continue;
+      const set = DATA_ACTIONS.filter((a) => action[a] === true);
+      if (set.length === 1) continue;
+      ctx.report({
+        file: entry.file,
+        pointer: "/spec/action",
+        atKey: true,
+        message: set.length === 0 ? "action sets none of deny, require_approval, mask, allow to true" : `action sets ${set.join(" and ")} together`,
+        help: "set exactly one of deny, require_approval, mask or allow to true"
+      });
+    }
+  }
+);
+
+// src/lint/rules/duplicate-key.ts
+var duplicate_key_default = sourceProblemRule(
+  "duplicate-key",
+  "error",
+  "A mapping sets the same key twice. YAML tools disagree on which value wins (edict keeps the first, many parsers keep the last), so a reviewer may approve one value while another is enforced. Remove or rename one of the keys."
+);
+
+// src/lint/rules/duplicate-policy-id.ts
+var duplicate_policy_id_default = defineRule(
+  {
+    id: "duplicate-policy-id",
+    category: "structure",
+    severity: "error",
+    description: "Two policy files of the same kind share `metadata.id`. Ids name policies in decisions, diffs and pack state; a duplicate makes precedence and provenance ambiguous. Give each policy of a kind its own id."
+  },
+  (ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const entry of ctx.repo.policies) {
+      if (entry.id === void 0) continue;
+      const key2 = `${entry.kind}\0${entry.id}`;
+      const first2 = seen.get(key2);
+      if (first2 === void 0) {
+        seen.set(key2, entry.file.path);
+        continue;
+      }
+      ctx.report({
+        file: entry.file,
+        pointer: "/metadata/id",
+        message: `${entry.kind} id "${entry.id}" is already used by ${first2}`,
+        help: "rename one of the ids; ids must be unique per kind across the repository"
+      });
+    }
+  }
+);
+
+// src/lint/rules/duplicate-sid.ts
+var duplicate_sid_default = defineRule(
+  {
+    id: "duplicate-sid",
+    category: "structure",
+    severity: "error",
+    description: "Two statements of one AccessPolicy share a `Sid`. Decisions name the deciding statement by policy id and Sid, and the diff matches statements by them, so a duplicate makes both ambiguous. Give each statement its own Sid."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "AccessPolicy") continue;
+      const statements = entry.document.spec?.Statement;
+      if (!Array.isArray(statements)) continue;
+      const seen = /* @__PURE__ */ new Map();
+      statements.forEach((st, i2) => {
+        const sid = st?.Sid;
+        if (typeof sid !== "string") return;
+        const first2 = seen.get(sid);
+        if (first2 === void 0) {
+          seen.set(sid, i2);
+          return;
+        }
+        ctx.report({
+          file: entry.file,
+          pointer: joinPointer(joinPointer("/spec/Statement", i2), "Sid"),
+          message: `Sid "${sid}" is already used by statement ${first2 + 1}`,
+          help: "rename one of the Sids"
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/empty-file.ts
+var empty_file_default = sourceProblemRule(
+  "empty-file",
+  "error",
+  "The file holds no document. An empty policy file is usually a mistake (a failed edit or merge) and applies nothing. Delete the file or write the policy.",
+  "structure"
+);
+
+// src/lint/rules/merge-event.ts
+function mergeEventRule(id, kind, severity, description, describe3) {
+  return defineRule({ id, category: "merge", severity, description }, (ctx) => {
+    const seen = /* @__PURE__ */ new Map();
+    for (const t2 of ctx.merged()) {
+      for (const e of t2.events) {
+        if (e.kind !== kind) continue;
+        const key2 = `${e.document.entry.file.path}\0${e.pointer}\0${e.other.entry.file.path}`;
+        const hit = seen.get(key2);
+        if (hit) hit.targets.push(t2.target);
+        else seen.set(key2, { event: e, targets: [t2.target] });
+      }
+    }
+    for (const { event, targets } of seen.values()) {
+      const { message, help: help2 } = describe3(event, targets);
+      ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
+    }
+  });
+}
+function show2(v) {
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
+}
+
+// src/lint/rules/equal-precedence-conflict.ts
+var equal_precedence_conflict_default = mergeEventRule(
+  "equal-precedence-conflict",
+  "equal-precedence",
+  "warning",
+  "Two documents of the same layer and priority set one field to different values, so only the alphabetical order of their ids decides which applies. Give the documents different priorities so the intended one wins on purpose.",
+  (e, targets) => ({
+    message: `${e.path} is also set to ${show2(e.kept)} by ${e.other.entry.file.path} at the same layer and priority; ${show2(e.attempted)} wins only by id order (${targets.join(", ")})`,
+    help: "give one of the documents a higher metadata.priority"
+  })
+);
+
+// src/lint/rules/locked-field-changed.ts
+var locked_field_changed_default = mergeEventRule(
+  "locked-field-changed",
+  "locked",
+  "warning",
+  "A document changes a field that a lower-precedence document lists in `metadata.locked` (VaultGuard's enterprise lock). The change is ignored: the effective value stays the locking document's. Remove the change, or change the locking document if the new value is intended.",
+  (e, targets) => ({
+    message: `${e.path} is locked by ${e.other.entry.file.path} at ${show2(e.kept)}; ${show2(e.attempted)} is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here, or change it in ${e.other.entry.file.path}`
+  })
+);
+
+// src/lint/rules/tighten-only-loosened.ts
+var tighten_only_loosened_default = mergeEventRule(
+  "tighten-only-loosened",
+  "tighten-only",
+  "error",
+  "A document tries to loosen a tighten-only field (`allow_insecure`, `min_security_score`, `require_*`, `AuditLog.Required`, `RedactPII`). Such fields can only become stricter as documents layer up, so the looser value is ignored; a reviewer reading this file would believe otherwise. Remove the value or make it at least as strict.",
+  (e, targets) => ({
+    message: `${e.path} can only tighten: ${show2(e.attempted)} is looser than ${show2(e.kept)} set by ${e.other.entry.file.path}, so it is ignored (${targets.join(", ")})`,
+    help: `remove ${e.path} here or set it to ${show2(e.kept)}`
+  })
+);
+
+// src/lint/rules/file-too-large.ts
+var file_too_large_default = sourceProblemRule(
+  "file-too-large",
+  "error",
+  "The file is larger than 1 MiB. No real policy is that big, and reading unbounded input is how a hostile pull request exhausts a CI runner. Split the policy into several files."
+);
+
+// src/lint/rules/insecure-without-reason.ts
+var insecure_without_reason_default = defineRule(
+  {
+    id: "insecure-without-reason",
+    category: "schema",
+    severity: "error",
+    description: "A PosturePolicy with `allow_insecure: true` must explain why in `insecure_reason`. Letting machines that fail posture checks through is sometimes right (local development) but must be a recorded decision. Add `insecure_reason`."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "PosturePolicy") continue;
+      const spec = entry.document.spec;
+      if (spec?.allow_insecure !== true) continue;
+      if (typeof spec.insecure_reason === "string" && spec.insecure_reason.trim() !== "") continue;
+      ctx.report({ file: entry.file, pointer: "/spec/allow_insecure", atKey: true, message: "allow_insecure is true without insecure_reason", help: "add insecure_reason saying why checks may fail here" });
+    }
+  }
+);
+
+// src/lint/rules/invalid-encoding.ts
+var invalid_encoding_default = sourceProblemRule(
+  "invalid-encoding",
+  "error",
+  "The file is not valid UTF-8. Invalid bytes are decoded differently by different tools, so what a reviewer sees may not be what is enforced. Save the file as UTF-8."
+);
+
+// src/lint/rules/schema-issue.ts
+function schemaIssueRule(kind, description) {
+  return defineRule({ id: kind, category: "schema", severity: "error", description }, (ctx) => {
+    for (const file of ctx.repo.files) {
+      for (const issue of ctx.schemaIssues(file)) {
+        if (issue.kind !== kind) continue;
+        ctx.report({ file, pointer: issue.pointer, atKey: issue.atKey, message: issue.message, ...issue.help ? { help: issue.help } : {} });
+      }
+    }
+  });
+}
+
+// src/lint/rules/invalid-type.ts
+var invalid_type_default = schemaIssueRule(
+  "invalid-type",
+  'A value of the wrong type: a string where a number is expected, a mapping where a list is expected. Engines coerce such values differently ("false" is truthy in many), which can turn a control off. Write the value with the type shown.'
+);
+
+// src/lint/rules/invalid-value.ts
+var invalid_value_default = schemaIssueRule(
+  "invalid-value",
+  "A value outside what the field allows: not one of the listed values, out of range (a priority above 9999, a score above 100), not matching the required pattern (policy ids are lowercase `[a-z0-9_-]`), or an empty string. Use one of the values shown."
+);
+
+// src/lint/rules/missing-config.ts
+var missing_config_default = defineRule(
+  {
+    id: "missing-config",
+    category: "structure",
+    severity: "error",
+    textual: true,
+    description: "The repository has policy files but no edict.yaml at its root. edict.yaml names the bundle and the targets policies are merged for; without it nothing can be merged or published. Run `edict init` or write edict.yaml."
+  },
+  (ctx) => {
+    if (ctx.repo.byPath.has(CONFIG_FILE)) return;
+    const first2 = ctx.repo.files[0];
+    if (!first2) return;
+    ctx.report({ file: first2, span: [0, 0], message: `no ${CONFIG_FILE} at the repository root`, help: "run `edict init` or create edict.yaml with name and targets" });
+  }
+);
+
+// src/lint/rules/missing-required.ts
+var missing_required_default = schemaIssueRule(
+  "missing-required",
+  "A required key is missing, such as `metadata.priority`, a statement's `Effect`, or edict.yaml's `targets`. Without it edict cannot place or evaluate the document. Add the key."
+);
+
+// src/lint/rules/multi-document-file.ts
+var multi_document_file_default = sourceProblemRule(
+  "multi-document-file",
+  "error",
+  "The file holds several YAML documents separated by `---`. edict reads one policy per file so that ownership (CODEOWNERS), pack tracking and diffs stay simple; only the first document is read. Move each document to its own file.",
+  "structure"
+);
+
+// src/lint/rules/non-string-key.ts
+var non_string_key_default = sourceProblemRule(
+  "non-string-key",
+  "error",
+  "A mapping key is itself a mapping or a list. Policy documents only use plain string keys. Quote the key or restructure the value."
+);
+
+// src/lint/rules/statement-action-resource.ts
+var statement_action_resource_default = defineRule(
+  {
+    id: "statement-action-resource",
+    category: "schema",
+    severity: "error",
+    description: "A statement must name exactly one of `Action` or `NotAction` and exactly one of `Resource` or `NotResource`. A statement with neither matches nothing and one with both is ambiguous. Keep one of each pair."
+  },
+  (ctx) => {
+    for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
+      if (entry.kind !== "AccessPolicy") continue;
+      const statements = entry.document.spec?.Statement;
+      if (!Array.isArray(statements)) continue;
+      statements.forEach((st, i2) => {
+        if (st === null || typeof st !== "object" || Array.isArray(st)) return;
+        const at = joinPointer("/spec/Statement", i2);
+        const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
+        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
+          const hasA = a in st;
+          const hasB = b2 in st;
+          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+        }
+      });
+    }
+  }
+);
+
+// src/lint/rules/unknown-key.ts
+var unknown_key_default = schemaIssueRule(
+  "unknown-key",
+  "A key that the format does not define. Misspelled keys are silently ignored by most policy engines, so the control the author meant is never applied (`Efect: Deny` denies nothing). edict suggests the nearest known key; rename the key or remove it."
+);
+
+// src/lint/rules/unknown-rule.ts
+function named(rule, where, near) {
+  return `unknown rule "${rule}" in ${where}${near ? `; did you mean "${near}"?` : ""}`;
+}
+function help(what) {
+  return `${what} until the id is corrected; rule ids are listed in the README's rule table`;
+}
+var unknown_rule_default = defineRule(
+  {
+    id: "unknown-rule",
+    category: "structure",
+    severity: "warning",
+    description: "edict.yaml's `lint.rules` or an `# edict-disable-next-line` comment names a rule that does not exist, usually a misspelled or shortened id (`wildcard-allow-in-prod`). The setting or suppression then does nothing, and the finding it was meant to silence or re-grade is reported as before. Use the rule id exactly as the rule table spells it."
+  },
+  (ctx) => {
+    const config = ctx.repo.config?.file;
+    const rules = config ? getAtPointer(config.source.value, "/lint/rules") : void 0;
+    if (config && rules !== null && typeof rules === "object" && !Array.isArray(rules)) {
+      for (const rule of Object.keys(rules)) {
+        if (ctx.ruleIds.has(rule)) continue;
+        const near = suggest(rule, ctx.ruleIds);
+        ctx.report({ file: config, pointer: joinPointer("/lint/rules", rule), atKey: true, message: named(rule, "lint.rules", near), help: help("the setting has no effect") });
+      }
+    }
+    for (const file of ctx.repo.files) {
+      if (file.path.toLowerCase().endsWith(".json")) continue;
+      for (const directive of parseSuppressions(file.source.text)) {
+        for (const { rule, span } of directive.names) {
+          if (ctx.ruleIds.has(rule)) continue;
+          const near = suggest(rule, ctx.ruleIds);
+          ctx.report({ file, span, message: named(rule, "edict-disable-next-line", near), help: help("the comment silences nothing for this rule") });
+        }
+      }
+    }
+  }
+);
+
+// src/lint/rules/unknown-target.ts
+var unknown_target_default = defineRule(
+  {
+    id: "unknown-target",
+    category: "structure",
+    severity: "error",
+    description: "A policy's `metadata.targets` names a target that edict.yaml does not define. The policy then applies to no target at all, silently. Use a target from edict.yaml or add the target there."
+  },
+  (ctx) => {
+    const targets = ctx.repo.config?.value.targets;
+    if (!targets) return;
+    const known = Object.keys(targets);
+    for (const entry of ctx.repo.policies) {
+      const list3 = getAtPointer(entry.file.source.value, "/metadata/targets");
+      if (!Array.isArray(list3)) continue;
+      list3.forEach((t2, i2) => {
+        if (typeof t2 !== "string" || known.includes(t2)) return;
+        const near = suggest(t2, known);
+        ctx.report({
+          file: entry.file,
+          pointer: joinPointer("/metadata/targets", i2),
+          message: `target "${t2}" is not defined in edict.yaml${near ? `; did you mean "${near}"?` : ""}`,
+          help: `targets: ${known.join(", ")}`
+        });
+      });
+    }
+  }
+);
+
+// src/lint/rules/unsafe-key.ts
+var unsafe_key_default = sourceProblemRule(
+  "unsafe-key",
+  "error",
+  "A key is `__proto__`, `constructor` or `prototype`. Such keys are a classic prototype-pollution vector in JavaScript tools that consume policies, so edict drops them. Remove the key."
+);
+
+// src/lint/rules/yaml-syntax.ts
+var yaml_syntax_default = sourceProblemRule(
+  "yaml-syntax",
+  "error",
+  "The file is not valid YAML or JSON. Nothing after the first syntax error can be trusted, so the policy is not applied as written. Fix the syntax at the position shown (indentation, an unclosed quote or bracket, a tab used for indentation)."
+);
+
+// src/lint/registry.ts
+var RULES = [
+  // reading
+  yaml_syntax_default,
+  invalid_encoding_default,
+  byte_order_mark_default,
+  file_too_large_default,
+  duplicate_key_default,
+  multi_document_file_default,
+  unsafe_key_default,
+  alias_limit_default,
+  empty_file_default,
+  non_string_key_default,
+  // schema
+  unknown_key_default,
+  invalid_type_default,
+  missing_required_default,
+  invalid_value_default,
+  statement_action_resource_default,
+  data_action_not_exactly_one_default,
+  data_action_missing_field_default,
+  insecure_without_reason_default,
+  // value syntax
+  invalid_duration_default,
+  invalid_size_default,
+  invalid_money_default,
+  invalid_version_default,
+  invalid_pattern_default,
+  invalid_regex_default,
+  regex_catastrophic_backtracking_default,
+  invalid_time_default,
+  invalid_semver_default,
+  unknown_reason_code_default,
+  unknown_condition_operator_default,
+  invalid_cidr_default,
+  invalid_date_default,
+  invalid_arn_default,
+  invalid_condition_value_default,
+  // structure
+  missing_config_default,
+  duplicate_policy_id_default,
+  duplicate_sid_default,
+  unknown_target_default,
+  unknown_rule_default,
+  // packs
+  invalid_pack_default,
+  priority_outside_band_default,
+  overlapping_bands_default,
+  layer_inversion_default,
+  dependency_missing_default,
+  dependency_cycle_default,
+  dependency_range_unmet_default,
+  installed_file_modified_default,
+  installed_file_missing_default,
+  pack_drift_default,
+  file_not_named_after_pack_default,
+  pack_changed_without_version_bump_default,
+  // pack sources (edict.yaml `packs.sources`; the last two read what the lint command fetched)
+  pack_source_without_keys_default,
+  pack_source_kind_unclear_default,
+  pack_source_duplicate_name_default,
+  pack_source_reserved_name_default,
+  pack_source_invalid_key_default,
+  pack_source_unused_token_default,
+  pack_source_unreachable_default,
+  pack_newer_in_range_default,
+  // merge
+  locked_field_changed_default,
+  tighten_only_loosened_default,
+  equal_precedence_conflict_default,
+  // security
+  wildcard_allow_in_production_default,
+  allow_with_not_action_default,
+  for_all_values_without_null_default,
+  negated_condition_allows_missing_key_default,
+  if_exists_in_deny_default,
+  negated_condition_missing_key_changed_default,
+  audit_log_off_default,
+  no_resource_limits_default,
+  allow_insecure_in_production_default,
+  observe_mode_in_production_default,
+  unpinned_tool_version_default,
+  private_key_in_repository_default,
+  signing_key_in_repository_default,
+  // effect
+  statement_shadowed_by_deny_default,
+  allow_grants_nothing_new_default,
+  approval_never_reachable_default,
+  contains_rarely_matches_default
+];
+function findRule(id) {
+  return RULES.find((r2) => r2.meta.id === id);
+}
+
+// src/lint/engine.ts
+function spanOf2(file, pointer, atKey = false) {
+  let p2 = pointer ?? "";
+  let wantKey = atKey;
+  while (p2 !== void 0) {
+    const s = file.source.spans.get(p2);
+    if (s) return wantKey && s.key ? s.key : s.key && !isSingleLine(file, s.value) ? s.key : s.value;
+    p2 = parentPointer(p2);
+    wantKey = true;
+  }
+  return [0, 0];
+}
+function isSingleLine(file, span) {
+  return !file.source.text.slice(span[0], span[1]).includes("\n");
+}
+function toFinding(rule, severity, raw) {
+  const span = raw.span ?? spanOf2(raw.file, raw.pointer, raw.atKey);
+  const lines = raw.file.source.lines;
+  const start = lines.position(span[0]);
+  let end = lines.position(Math.max(span[0], trimEnd(raw.file.source.text, span)));
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return {
+    rule: rule.meta.id,
+    severity,
+    message: raw.message,
+    file: raw.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    path: raw.pointer ? toJsonPath(raw.pointer) : "",
+    ...raw.help ? { help: raw.help } : {}
+  };
+}
+function trimEnd(text, span) {
+  let e = span[1];
+  while (e > span[0] && /\s/.test(text[e - 1])) e--;
+  return e;
+}
+function runLint(repo, options) {
+  const config = repo.config?.value.lint;
+  const severities = { ...config?.rules ?? {}, ...options.severities ?? {} };
+  const ignore = config?.ignore ?? [];
+  const suppressionCache = /* @__PURE__ */ new Map();
+  const issueCache = /* @__PURE__ */ new Map();
+  const findings = [];
+  const ruleIds = new Set([...RULES, ...options.rules].map((r2) => r2.meta.id));
+  const view = parsedView(repo);
+  let merged;
+  const inScope = (path) => {
+    if (ignore.some((g) => matchesPathGlob(g, path))) return false;
+    if (!options.only || options.only.length === 0) return true;
+    return options.only.some((o2) => o2 === "" || o2 === "." || path === o2 || path.startsWith(o2.endsWith("/") ? o2 : `${o2}/`));
+  };
+  for (const rule of options.rules) {
+    const configured = severities[rule.meta.id];
+    if (configured === "off") continue;
+    const severity = configured ?? rule.meta.severity;
+    const ctx = {
+      repo: view,
+      options,
+      ruleIds,
+      merged: () => merged ??= buildAllTargets(view),
+      schemaIssues(file) {
+        let issues = issueCache.get(file);
+        if (!issues) issueCache.set(file, issues = reconcileSchemaIssues(file));
+        return issues;
+      },
+      report(raw) {
+        if (!inScope(raw.file.path)) return;
+        if (raw.file.source.syntaxError && !rule.meta.textual) return;
+        const finding = toFinding(rule, severity, raw);
+        let sup = suppressionCache.get(raw.file);
+        if (!sup) suppressionCache.set(raw.file, sup = suppressionsOf(raw.file.source));
+        if (isSuppressed(sup, finding.rule, finding.line)) return;
+        findings.push(finding);
+      }
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push({
+        rule: "internal-error",
+        severity: "error",
+        message: `rule ${rule.meta.id} failed: ${e.message}`,
+        file: "",
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        path: "",
+        help: "please report this as a bug in edict"
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const files2 = repo.files.filter((f) => inScope(f.path)).length;
+  return { findings, summary: summarize(findings, files2) };
+}
+
+// src/lint/reporters/common.ts
+function sortFindings(findings) {
+  return [...findings].sort(compareFindings);
+}
+function count2(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+// src/lint/reporters/github.ts
+var COMMAND = { error: "error", warning: "warning", info: "notice" };
+function formatGithub(input) {
+  return sortFindings(input.findings).map((f) => `${formatCommand(f)}
+`).join("");
+}
+function formatCommand(f) {
+  const props = [["file", f.file]];
+  if (f.line >= 1) {
+    props.push(["line", String(f.line)], ["col", String(Math.max(1, f.column))]);
+    props.push(["endLine", String(Math.max(f.line, f.endLine))], ["endColumn", String(Math.max(1, f.endColumn))]);
+  }
+  props.push(["title", f.rule]);
+  const message = f.help === void 0 ? f.message : `${f.message}
+help: ${f.help}`;
+  const list3 = props.map(([k2, v]) => `${k2}=${escapeProperty(v)}`).join(",");
+  return `::${COMMAND[f.severity]} ${list3}::${escapeData(message)}`;
+}
+function escapeData(s) {
+  return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+function escapeProperty(s) {
+  return escapeData(s).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+// src/lint/reporters/json.ts
+function formatJson(input) {
+  const findings = sortFindings(input.findings).map((f) => ({
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    path: f.path,
+    ...f.help === void 0 ? {} : { help: f.help }
+  }));
+  const { errors, warnings, infos, files: files2 } = input.summary;
+  return `${JSON.stringify({ findings, summary: { errors, warnings, infos, files: files2 } }, null, 2)}
+`;
+}
+
+// src/lint/reporters/markdown.ts
+var DEFAULT_MAX_CHARS = 6e4;
+var EMOJI2 = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var TABLE_HEAD = "| | Location | Rule | Message |\n|---|---|---|---|\n";
+function formatMarkdown(input, options = {}) {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const head = `${summaryLine(input)}
+`;
+  const findings = sortFindings(input.findings);
+  if (findings.length === 0) return head;
+  const rows = findings.map((f) => row(f, options.linkBase));
+  const note = (n) => `
+\u2026 ${count2(n, "more finding")} not shown
+`;
+  const reserve = note(findings.length).length;
+  let out = `${head}
+${TABLE_HEAD}`;
+  let shown = 0;
+  for (const r2 of rows) {
+    const isLast = shown === rows.length - 1;
+    if (out.length + r2.length + (isLast ? 0 : reserve) > maxChars) break;
+    out += r2;
+    shown++;
+  }
+  if (shown === rows.length) return out;
+  if (shown === 0) return `${head}${note(rows.length)}`;
+  return out + note(rows.length - shown);
+}
+function summaryLine(input) {
+  const { errors, warnings, infos, files: files2 } = input.summary;
+  const where = `in ${count2(files2, "file")}`;
+  if (errors + warnings + infos === 0) return `**edict lint**: \u2705 no problems ${where}`;
+  return `**edict lint**: ${EMOJI2.error} ${count2(errors, "error")}, ${EMOJI2.warning} ${count2(warnings, "warning")}, ${EMOJI2.info} ${count2(infos, "info")} ${where}`;
+}
+function row(f, linkBase) {
+  const where = f.line >= 1 ? `${f.file}:${f.line}:${f.column}` : f.file;
+  const location2 = linkBase === void 0 ? escapeCell(where) : `[${escapeCell(where)}](${linkBase.replace(/\/+$/, "")}/${toUrlPath(f.file)}${f.line >= 1 ? `#L${f.line}` : ""})`;
+  const rule = /^[\w.-]+$/.test(f.rule) ? `\`${f.rule}\`` : escapeCell(f.rule);
+  const message = escapeCell(f.message) + (f.help === void 0 ? "" : `<br>\u{1F4A1} ${escapeCell(f.help)}`);
+  return `| ${EMOJI2[f.severity]} | ${location2} | ${rule} | ${message} |
+`;
+}
+function escapeCell(s) {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/[\\`*_[\]|~]/g, (c3) => `\\${c3}`).replace(/\r\n|\r|\n/g, "<br>");
+}
+function toUrlPath(file) {
+  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+}
+
+// src/lint/reporters/sarif.ts
+var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var FINGERPRINT_KEY = "edictFinding/v1";
+var LEVEL = { error: "error", warning: "warning", info: "note" };
+function formatSarif(input, options) {
+  const docs = [...options.rules ?? []];
+  const index = /* @__PURE__ */ new Map();
+  docs.forEach((r2, i2) => {
+    if (!index.has(r2.id)) index.set(r2.id, i2);
+  });
+  const findings = sortFindings(input.findings);
+  for (const f of findings) {
+    if (index.has(f.rule)) continue;
+    index.set(f.rule, docs.length);
+    docs.push({ id: f.rule, category: "schema", severity: f.severity, description: f.rule });
+  }
+  const undocumented = new Set(docs.slice(options.rules?.length ?? 0).map((r2) => r2.id));
+  const driver = {
+    name: "edict",
+    version: options.toolVersion,
+    ...options.informationUri === void 0 ? {} : { informationUri: options.informationUri },
+    rules: docs.map((r2) => toReportingDescriptor(r2, undocumented.has(r2.id)))
+  };
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver },
+        // Finding columns count UTF-16 code units (JavaScript string offsets).
+        columnKind: "utf16CodeUnits",
+        results: findings.map((f) => toResult(f, index.get(f.rule)))
+      }
+    ]
+  };
+  return `${JSON.stringify(log, null, 2)}
+`;
+}
+function toReportingDescriptor(r2, undocumented) {
+  return {
+    id: r2.id,
+    name: toPascalCase(r2.id),
+    shortDescription: { text: firstSentence(r2.description) },
+    fullDescription: { text: r2.description },
+    help: { text: r2.description },
+    defaultConfiguration: { level: LEVEL[r2.severity] },
+    properties: undocumented ? {} : { category: r2.category }
+  };
+}
+function toResult(f, ruleIndex) {
+  const startLine = Math.max(1, f.line);
+  const startColumn = Math.max(1, f.column);
+  const endLine = Math.max(startLine, f.endLine);
+  const endColumn = endLine === startLine ? Math.max(startColumn, f.endColumn) : Math.max(1, f.endColumn);
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.help === void 0 ? f.message : `${f.message}
+help: ${f.help}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUri(f.file), uriBaseId: "%SRCROOT%" },
+          region: { startLine, startColumn, endLine, endColumn }
+        }
+      }
+    ],
+    // Stable across runs and line moves, so code scanning keeps one alert per problem.
+    partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64([f.rule, f.file, f.path, f.message].join("\0")) }
+  };
+}
+function toUri(file) {
+  return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+}
+function toPascalCase(id) {
+  return id.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+function firstSentence(text) {
+  const m = /^(.*?[.!?])(\s|$)/s.exec(text.trim());
+  return (m?.[1] ?? text.trim()).replace(/\s+/g, " ");
+}
+function fnv1a64(text) {
+  let h2 = 0xcbf29ce484222325n;
+  for (const b2 of new TextEncoder().encode(text)) {
+    h2 ^= BigInt(b2);
+    h2 = h2 * 0x100000001b3n & 0xffffffffffffffffn;
+  }
+  return h2.toString(16).padStart(16, "0");
+}
+
+// src/lint/reporters/text.ts
+import { posix } from "node:path";
+var TAB_WIDTH = 4;
+var MAX_EXCERPT_WIDTH = 120;
+var CUT_CONTEXT = 30;
+var ELLIPSIS = "\u2026";
+var ansi2 = (open2, close) => (s) => s === "" ? s : `\x1B[${open2}m${s}\x1B[${close}m`;
+var plain2 = (s) => s;
+var COLOR2 = {
+  bold: ansi2(1, 22),
+  dim: ansi2(2, 22),
+  green: ansi2(32, 39),
+  severity: { error: ansi2(31, 39), warning: ansi2(33, 39), info: ansi2(34, 39) }
+};
+var NO_COLOR2 = { bold: plain2, dim: plain2, green: plain2, severity: { error: plain2, warning: plain2, info: plain2 } };
+function formatText(input, options) {
+  const p2 = options.color ? COLOR2 : NO_COLOR2;
+  const out = [];
+  const layouts = new LayoutMemo();
+  const byFile = /* @__PURE__ */ new Map();
+  for (const f of sortFindings(input.findings)) {
+    const group = byFile.get(f.file);
+    if (group) group.push(f);
+    else byFile.set(f.file, [f]);
+  }
+  for (const [file, findings] of byFile) {
+    out.push(p2.bold(sanitize(displayPath(file, options.cwd))));
+    const lines = splitLines2(input.sources.get(file));
+    const locWidth = Math.max(...findings.map((f) => location(f).length));
+    const gutterWidth = Math.max(...findings.map((f) => String(f.line).length));
+    for (const f of findings) {
+      const paint = p2.severity[f.severity];
+      const message = sanitize(f.message).replaceAll("\n", `
+${" ".repeat(locWidth + 13)}`);
+      out.push(`  ${location(f).padEnd(locWidth)}  ${paint(f.severity)}${" ".repeat(7 - f.severity.length)}  ${message}  ${f.rule}`);
+      const source = lines?.[f.line - 1];
+      if (source !== void 0 && f.line >= 1) {
+        const ex = excerpt(source, f.column, f.endLine > f.line ? void 0 : f.endColumn, MAX_EXCERPT_WIDTH, layouts);
+        out.push(`    ${p2.dim(`${String(f.line).padStart(gutterWidth)} |`)}${ex.text === "" ? "" : ` ${ex.text}`}`);
+        out.push(`    ${p2.dim(`${" ".repeat(gutterWidth)} |`)} ${" ".repeat(ex.caretStart)}${paint(`^${"~".repeat(ex.caretLength - 1)}`)}`);
+      }
+      if (f.help !== void 0) out.push(`    help: ${sanitize(f.help).replaceAll("\n", "\n          ")}`);
+    }
+    out.push("");
+  }
+  out.push(summaryLine2(input, p2));
+  return `${out.join("\n")}
+`;
+}
+function summaryLine2(input, p2) {
+  const { errors, warnings, infos, files: files2 } = input.summary;
+  const total = errors + warnings + infos;
+  if (total === 0) return p2.green(`\u2714 no problems in ${count2(files2, "file")}`);
+  const paint = errors > 0 ? p2.severity.error : warnings > 0 ? p2.severity.warning : p2.severity.info;
+  return paint(
+    p2.bold(`\u2716 ${count2(total, "problem")} (${count2(errors, "error")}, ${count2(warnings, "warning")}, ${count2(infos, "info")}) in ${count2(files2, "file")}`)
+  );
+}
+function location(f) {
+  return `${f.line}:${f.column}`;
+}
+function displayPath(file, cwd) {
+  if (cwd === void 0 || cwd === "" || cwd === ".") return file;
+  return posix.relative(cwd, file) || file;
+}
+function splitLines2(text) {
+  return text?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+}
+function sanitize(s) {
+  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
+}
+function excerpt(line, column, endColumn, maxWidth = MAX_EXCERPT_WIDTH, layouts = new LayoutMemo()) {
+  const { at, shown } = layouts.of(line);
+  const s = Math.min(Math.max(column - 1, 0), line.length);
+  const e = endColumn === void 0 ? line.length : Math.min(Math.max(endColumn - 1, s), line.length);
+  const start = at[s];
+  const end = at[e];
+  if (shown.length <= maxWidth) return { text: shown, caretStart: start, caretLength: Math.max(1, end - start) };
+  const room = maxWidth - 2 * ELLIPSIS.length;
+  let from = Math.min(Math.max(0, start - CUT_CONTEXT), shown.length - room);
+  if (isLowSurrogate(shown.charCodeAt(from))) from++;
+  let to = Math.min(from + room, shown.length);
+  if (to < shown.length && isLowSurrogate(shown.charCodeAt(to))) to--;
+  const prefix = from > 0 ? ELLIPSIS : "";
+  const suffix = to < shown.length ? ELLIPSIS : "";
+  const caretStart = Math.min(start, to) - from + prefix.length;
+  return { text: prefix + shown.slice(from, to) + suffix, caretStart, caretLength: Math.max(1, Math.min(end, to) - Math.max(start, from)) };
+}
+var LayoutMemo = class {
+  last;
+  of(line) {
+    if (this.last?.line === line) return this.last.layout;
+    const at = [];
+    let shown = "";
+    for (let i2 = 0; i2 < line.length; i2++) {
+      at.push(shown.length);
+      const c3 = line[i2];
+      if (c3 === "	") shown += " ".repeat(TAB_WIDTH - shown.length % TAB_WIDTH);
+      else shown += sanitize(c3);
+    }
+    at.push(shown.length);
+    const layout = { at, shown };
+    this.last = { line, layout };
+    return layout;
+  }
+};
+function isLowSurrogate(code) {
+  return code >= 56320 && code <= 57343;
+}
+
+// src/lint/reporters/index.ts
+var REPORT_FORMATS = ["text", "json", "sarif", "github", "markdown"];
+function formatReport(format, input, options = {}) {
+  switch (format) {
+    case "text":
+      return formatText(input, { color: options.color ?? false, ...options.cwd === void 0 ? {} : { cwd: options.cwd } });
+    case "json":
+      return formatJson(input);
+    case "sarif": {
+      const { toolVersion } = options;
+      if (toolVersion === void 0) throw new TypeError("the sarif format needs options.toolVersion");
+      return formatSarif(input, { ...options, toolVersion });
+    }
+    case "github":
+      return formatGithub(input);
+    case "markdown":
+      return formatMarkdown(input, options);
+    default: {
+      const never2 = format;
+      throw new TypeError(`unknown report format ${JSON.stringify(never2)}`);
+    }
+  }
+}
+
+// src/version.ts
+var EDICT_VERSION = "0.1.0";
 
 // node_modules/simple-git/dist/esm/index.js
 var import_file_exists = __toESM(require_dist2(), 1);
@@ -27236,7 +29107,7 @@ var S = /* @__PURE__ */ new Set([
   "--list",
   "-l"
 ]);
-var P = /* @__PURE__ */ new Set([
+var P2 = /* @__PURE__ */ new Set([
   "edit",
   "remove-section",
   "rename-section",
@@ -27252,7 +29123,7 @@ function F(e, t2) {
       return p(false, t2);
   }
   const n = t2.at(0)?.toLowerCase();
-  return n === void 0 ? null : P.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
+  return n === void 0 ? null : P2.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
 }
 function p(e = false, t2 = []) {
   const n = t2.at(0)?.toLowerCase();
@@ -27273,7 +29144,7 @@ function M(e) {
     value: e.slice(t2 + 1)
   };
 }
-function N(e) {
+function N2(e) {
   for (const { name: t2 } of U(e, "task"))
     switch (t2) {
       case "--global":
@@ -27290,7 +29161,7 @@ function N(e) {
     }
   return "local";
 }
-function G({ name: e }) {
+function G2({ name: e }) {
   if (e === "-c" || e === "--config")
     return "inline";
   if (e === "--config-env")
@@ -27298,7 +29169,7 @@ function G({ name: e }) {
 }
 function* O(e) {
   for (const t2 of e) {
-    const n = G(t2), o2 = n && M(t2.value);
+    const n = G2(t2), o2 = n && M(t2.value);
     o2 && (yield {
       ...o2,
       scope: n
@@ -27312,7 +29183,7 @@ function L(e, t2, n) {
   };
   return e === "config" && $(
     o2,
-    N(t2),
+    N2(t2),
     F(t2, n)
   ), o2;
 }
@@ -27419,7 +29290,7 @@ var R = {
   }
 };
 var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function I(e) {
+function I2(e) {
   const t2 = R[e ?? ""] ?? T;
   return {
     short: new Map([...x.short.entries(), ...t2.short.entries()]),
@@ -27476,7 +29347,7 @@ function j(e, t2 = []) {
   return { flags: t2, taskIndex: n };
 }
 function B(e, t2, n = []) {
-  const o2 = I(t2), s = [], r2 = [];
+  const o2 = I2(t2), s = [], r2 = [];
   let l = 0;
   for (; l < e.length; ) {
     const a = e[l];
@@ -27684,10 +29555,10 @@ var __hasOwnProp2 = Object.prototype.hasOwnProperty;
 var __esm = (fn, res) => function __init() {
   return fn && (res = (0, fn[__getOwnPropNames2(fn)[0]])(fn = 0)), res;
 };
-var __commonJS2 = (cb, mod) => function __require2() {
-  return mod || (0, cb[__getOwnPropNames2(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+var __commonJS2 = (cb, mod2) => function __require2() {
+  return mod2 || (0, cb[__getOwnPropNames2(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
 };
-var __export = (target, all) => {
+var __export2 = (target, all) => {
   for (var name in all)
     __defProp2(target, name, { get: all[name], enumerable: true });
 };
@@ -27699,7 +29570,7 @@ var __copyProps2 = (to, from, except, desc) => {
   }
   return to;
 };
-var __toCommonJS = (mod) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod);
+var __toCommonJS = (mod2) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod2);
 var GitError;
 var init_git_error = __esm({
   "src/lib/errors/git-error.ts"() {
@@ -27810,8 +29681,8 @@ function remove(target, item) {
 function asArray(source) {
   return Array.isArray(source) ? source : [source];
 }
-function asCamelCase(str2) {
-  return str2.replace(/[\s-]+(.)/g, (_all, chr) => {
+function asCamelCase(str3) {
+  return str3.replace(/[\s-]+(.)/g, (_all, chr) => {
     return chr.toUpperCase();
   });
 }
@@ -28094,7 +29965,7 @@ var init_task_parser = __esm({
   }
 });
 var utils_exports = {};
-__export(utils_exports, {
+__export2(utils_exports, {
   ExitCodes: () => ExitCodes,
   GitOutputStreams: () => GitOutputStreams,
   LineParser: () => LineParser,
@@ -28153,7 +30024,7 @@ var init_utils = __esm({
   }
 });
 var check_is_repo_exports = {};
-__export(check_is_repo_exports, {
+__export2(check_is_repo_exports, {
   CheckRepoActions: () => CheckRepoActions,
   checkIsBareRepoTask: () => checkIsBareRepoTask,
   checkIsRepoRootTask: () => checkIsRepoRootTask,
@@ -28253,7 +30124,7 @@ var init_CleanSummary = __esm({
   }
 });
 var task_exports = {};
-__export(task_exports, {
+__export2(task_exports, {
   EMPTY_COMMANDS: () => EMPTY_COMMANDS,
   adhocExecTask: () => adhocExecTask,
   configurationErrorTask: () => configurationErrorTask,
@@ -28311,7 +30182,7 @@ var init_task = __esm({
   }
 });
 var clean_exports = {};
-__export(clean_exports, {
+__export2(clean_exports, {
   CONFIG_ERROR_INTERACTIVE_MODE: () => CONFIG_ERROR_INTERACTIVE_MODE,
   CONFIG_ERROR_MODE_REQUIRED: () => CONFIG_ERROR_MODE_REQUIRED,
   CONFIG_ERROR_UNKNOWN_OPTION: () => CONFIG_ERROR_UNKNOWN_OPTION,
@@ -28660,7 +30531,7 @@ function grep_default() {
 }
 var disallowedOptions;
 var Query;
-var _a;
+var _a2;
 var GrepQuery;
 var init_grep = __esm({
   "src/lib/tasks/grep.ts"() {
@@ -28671,9 +30542,9 @@ var init_grep = __esm({
     Query = /* @__PURE__ */ Symbol("grepQuery");
     GrepQuery = class {
       constructor() {
-        this[_a] = [];
+        this[_a2] = [];
       }
-      *[(_a = Query, Symbol.iterator)]() {
+      *[(_a2 = Query, Symbol.iterator)]() {
         for (const query of this[Query]) {
           yield query;
         }
@@ -28690,7 +30561,7 @@ var init_grep = __esm({
   }
 });
 var reset_exports = {};
-__export(reset_exports, {
+__export2(reset_exports, {
   ResetMode: () => ResetMode,
   getResetMode: () => getResetMode,
   resetTask: () => resetTask
@@ -29090,7 +30961,7 @@ var init_git_executor_chain = __esm({
   }
 });
 var git_executor_exports = {};
-__export(git_executor_exports, {
+__export2(git_executor_exports, {
   GitExecutor: () => GitExecutor
 });
 var GitExecutor;
@@ -29659,7 +31530,7 @@ var init_parse_list_log_summary = __esm({
   }
 });
 var diff_exports = {};
-__export(diff_exports, {
+__export2(diff_exports, {
   diffSummaryTask: () => diffSummaryTask,
   validateLogFormatConfig: () => validateLogFormatConfig
 });
@@ -30181,7 +32052,7 @@ var init_parse_push = __esm({
   }
 });
 var push_exports = {};
-__export(push_exports, {
+__export2(push_exports, {
   pushTagsTask: () => pushTagsTask,
   pushTask: () => pushTask
 });
@@ -30575,7 +32446,7 @@ var init_clone = __esm({
   }
 });
 var simple_git_api_exports = {};
-__export(simple_git_api_exports, {
+__export2(simple_git_api_exports, {
   SimpleGitApi: () => SimpleGitApi
 });
 var SimpleGitApi;
@@ -30716,7 +32587,7 @@ var init_simple_git_api = __esm({
   }
 });
 var scheduler_exports = {};
-__export(scheduler_exports, {
+__export2(scheduler_exports, {
   Scheduler: () => Scheduler
 });
 var createScheduledTask;
@@ -30774,7 +32645,7 @@ var init_scheduler = __esm({
   }
 });
 var apply_patch_exports = {};
-__export(apply_patch_exports, {
+__export2(apply_patch_exports, {
   applyPatchTask: () => applyPatchTask
 });
 function applyPatchTask(patches, customArgs) {
@@ -30786,10 +32657,10 @@ var init_apply_patch = __esm({
     init_task();
   }
 });
-function branchDeletionSuccess(branch, hash) {
+function branchDeletionSuccess(branch, hash2) {
   return {
     branch,
-    hash,
+    hash: hash2,
     success: true
   };
 }
@@ -30831,8 +32702,8 @@ var init_parse_branch_delete = __esm({
     deleteSuccessRegex = /(\S+)\s+\(\S+\s([^)]+)\)/;
     deleteErrorRegex = /^error[^']+'([^']+)'/m;
     parsers8 = [
-      new LineParser(deleteSuccessRegex, (result, [branch, hash]) => {
-        const deletion = branchDeletionSuccess(branch, hash);
+      new LineParser(deleteSuccessRegex, (result, [branch, hash2]) => {
+        const deletion = branchDeletionSuccess(branch, hash2);
         result.all.push(deletion);
         result.branches[branch] = deletion;
       }),
@@ -30913,7 +32784,7 @@ var init_parse_branch = __esm({
   }
 });
 var branch_exports = {};
-__export(branch_exports, {
+__export2(branch_exports, {
   branchLocalTask: () => branchLocalTask,
   branchTask: () => branchTask,
   containsDeleteBranchCommand: () => containsDeleteBranchCommand,
@@ -31011,7 +32882,7 @@ var init_CheckIgnore = __esm({
   }
 });
 var check_ignore_exports = {};
-__export(check_ignore_exports, {
+__export2(check_ignore_exports, {
   checkIgnoreTask: () => checkIgnoreTask
 });
 function checkIgnoreTask(paths) {
@@ -31079,7 +32950,7 @@ var init_parse_fetch = __esm({
   }
 });
 var fetch_exports = {};
-__export(fetch_exports, {
+__export2(fetch_exports, {
   fetchTask: () => fetchTask
 });
 function disallowedCommand(command) {
@@ -31123,7 +32994,7 @@ var init_parse_move = __esm({
   }
 });
 var move_exports = {};
-__export(move_exports, {
+__export2(move_exports, {
   moveTask: () => moveTask
 });
 function moveTask(from, to) {
@@ -31141,7 +33012,7 @@ var init_move = __esm({
   }
 });
 var pull_exports = {};
-__export(pull_exports, {
+__export2(pull_exports, {
   pullTask: () => pullTask
 });
 function pullTask(remote, branch, customArgs) {
@@ -31205,7 +33076,7 @@ var init_GetRemoteSummary = __esm({
   }
 });
 var remote_exports = {};
-__export(remote_exports, {
+__export2(remote_exports, {
   addRemoteTask: () => addRemoteTask,
   getRemotesTask: () => getRemotesTask,
   listRemotesTask: () => listRemotesTask,
@@ -31251,7 +33122,7 @@ var init_remote = __esm({
   }
 });
 var stash_list_exports = {};
-__export(stash_list_exports, {
+__export2(stash_list_exports, {
   stashListTask: () => stashListTask
 });
 function stashListTask(opt = {}, customArgs) {
@@ -31278,7 +33149,7 @@ var init_stash_list = __esm({
   }
 });
 var sub_module_exports = {};
-__export(sub_module_exports, {
+__export2(sub_module_exports, {
   addSubModuleTask: () => addSubModuleTask,
   initSubModuleTask: () => initSubModuleTask,
   subModuleTask: () => subModuleTask,
@@ -31361,7 +33232,7 @@ var init_TagList = __esm({
   }
 });
 var tag_exports = {};
-__export(tag_exports, {
+__export2(tag_exports, {
   addAnnotatedTagTask: () => addAnnotatedTagTask,
   addTagTask: () => addTagTask,
   tagListTask: () => tagListTask

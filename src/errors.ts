@@ -8,7 +8,7 @@
  */
 
 /** Usage, configuration, file and git problems: the caller can fix them. */
-export type UsageErrorCode = "USAGE" | "CONFIG_ERROR" | "IO_ERROR" | "PARSE_ERROR" | "NOT_FOUND" | "PACK_ERROR" | "GIT_ERROR" | "RELEASE_CONFLICT";
+export type UsageErrorCode = "USAGE" | "CONFIG_ERROR" | "IO_ERROR" | "PARSE_ERROR" | "NOT_FOUND" | "PACK_ERROR" | "PACK_SOURCE_ERROR" | "GIT_ERROR" | "RELEASE_CONFLICT";
 
 /** A bundle's bytes are malformed or do not match their signatures or digests. */
 export type IntegrityErrorCode = "SIGNATURE_ERROR" | "PAYLOAD_TYPE_ERROR" | "FORMAT_ERROR" | "DIGEST_MISMATCH";
@@ -19,11 +19,19 @@ export type TrustErrorCode = "UNTRUSTED_KEY" | "EXPIRED" | "ROLLBACK" | "NAME_MI
 /** A bundle could not be retrieved within the caps. */
 export type RetrievalErrorCode = "TOO_LARGE" | "TIMEOUT" | "FETCH_FAILED";
 
+/**
+ * A pack refused though it could be read: a url source's envelope that fails its signature
+ * (tampered, unsigned, signed by a key the source does not list), content that does not match
+ * its index entry or checksum, a name or version other than asked, a downgrade, a dependency
+ * conflict, or a git source whose pinned commit moved. Exit 1, like a bundle that fails.
+ */
+export type PackRefusalCode = "PACK_SIGNATURE_ERROR" | "PACK_DIGEST_MISMATCH" | "PACK_NAME_MISMATCH" | "PACK_DOWNGRADE" | "PACK_CONFLICT" | "PACK_PIN_MISMATCH";
+
 /** Every code a bundle error can carry. */
 export type BundleErrorCode = IntegrityErrorCode | TrustErrorCode | RetrievalErrorCode | "TARGET_MISSING" | "KEY_ERROR";
 
 /** Stable codes of every error edict throws; tests and scripts match on these, never on messages. `INTERNAL`: a bug in edict. */
-export type EdictErrorCode = UsageErrorCode | BundleErrorCode | "INTERNAL";
+export type EdictErrorCode = UsageErrorCode | BundleErrorCode | PackRefusalCode | "INTERNAL";
 
 /** Where in a file an error points; lines and columns are 1-based. */
 export interface SourcePosition {
@@ -65,14 +73,17 @@ export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INTERNAL: 70 } as const;
 
 const BUNDLE_CODES = new Set<EdictErrorCode>(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
 
+const PACK_REFUSALS = new Set<EdictErrorCode>(["PACK_SIGNATURE_ERROR", "PACK_DIGEST_MISMATCH", "PACK_NAME_MISMATCH", "PACK_DOWNGRADE", "PACK_CONFLICT", "PACK_PIN_MISMATCH"]);
+
 /**
- * The exit code of a failure: a bundle that fails verification or retrieval is a failed check (1);
+ * The exit code of a failure: a bundle that fails verification or retrieval, and a refused pack,
+ * are a failed check (1);
  * a key that cannot be read, and usage, configuration, file and git problems, are 2; anything
  * else is a bug (70).
  */
 export function exitCodeOf(e: unknown): number {
   if (!isEdictError(e) || e.code === "INTERNAL") return EXIT.INTERNAL;
-  return BUNDLE_CODES.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
+  return BUNDLE_CODES.has(e.code) || PACK_REFUSALS.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The GitHub Action: check, publish and refresh modes as plain functions, and the comment renderer. */
+/** The GitHub Action: check, publish, refresh and packs modes as plain functions, and the comment renderer. */
 export { runAction, resolveMode } from "./run.js";
 export type { ActionDeps, ActionResult, ResolvedMode } from "./run.js";
 export { FAIL_ON, INPUT_NAMES, MODES, parseInputs, parseList } from "./inputs.js";
@@ -36,8 +36,22 @@ export { ensureCommit } from "./git.js";
 export { runPolicyTests } from "./policy-tests.js";
 export type { PolicyTestReport, TestFailure } from "./policy-tests.js";
 export { baseCommitOf, runCheck } from "./check.js";
-export { bundleDir, runPublish, verdictSinceRelease } from "./publish.js";
+export { bundleDir, publishPacksForRelease, runPublish, verdictSinceRelease } from "./publish.js";
 export { refreshDecision, refreshedPayload, runRefresh, signRefreshed } from "./refresh.js";
+export { changeLine, PACK_PR_MARKER, planChanges, runPacks, upgradeBody, upgradeTitle } from "./packs-mode.js";
+export type { PackHooks, PackUpgradeProposal, ProposeOptions, ProposeUpgrades } from "./packs-mode.js";
+export {
+  authEnv,
+  BOT_AUTHOR,
+  commitChanges,
+  findOpenPullRequest,
+  PACK_UPGRADE_BRANCH,
+  proposePullRequest,
+  PULL_REQUEST_BODY_MAX,
+  pushBranch,
+  upsertPullRequest,
+} from "./pull-request.js";
+export type { FileChange, GitExec, ProposedCommit, ProposeResult, ProposeSpec, PullRequestAction, PullRequestRef } from "./pull-request.js";
 export type { RefreshDecision } from "./refresh.js";
 export { differingAssets, publishBundleRelease, readReleasedBundle, releaseCandidates, releaseFiles, tagPrefixOf } from "./release.js";
 export type { PublishAction, ReleaseCandidate, ReleasedBundle, ReleaseFile } from "./release.js";

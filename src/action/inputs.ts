@@ -5,7 +5,7 @@
 import { EdictError } from "../errors.js";
 import { suggest } from "../model/suggest.js";
 
-export const MODES = ["auto", "check", "publish", "refresh"] as const;
+export const MODES = ["auto", "check", "publish", "refresh", "packs"] as const;
 export type Mode = (typeof MODES)[number];
 
 /** What fails the check: lint errors always; `warning` adds warnings, `loosened` adds any loosening. */
@@ -29,10 +29,14 @@ export interface ActionInputs {
   sarif?: string;
   /** The diff's budget of regions per target before it reports "not proven" (default: the diff's own). */
   maxRegions?: number;
+  /** packs mode: propose upgrades beyond the installed ranges (`edict pack upgrade --latest`); set only when true. */
+  packsLatest?: boolean;
+  /** publish: also publish the repository's packs into this folder (relative to the workspace) and attach them to the release. */
+  packsOut?: string;
 }
 
 /** The input names of action.yml. */
-export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif", "max-regions"] as const;
+export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif", "max-regions", "packs-latest", "packs-out"] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
 function choice<T extends string>(name: InputName, value: string, choices: readonly T[], fallback: T): T {
@@ -90,5 +94,8 @@ export function parseInputs(get: (name: InputName) => string): ActionInputs {
     if (!/^\d+$/.test(maxRegions)) throw new EdictError("USAGE", `input max-regions must be a whole number, got ${JSON.stringify(maxRegions.slice(0, 40))}`);
     inputs.maxRegions = Number(maxRegions);
   }
+  if (bool("packs-latest", get("packs-latest"), false)) inputs.packsLatest = true;
+  const packsOut = get("packs-out").trim();
+  if (packsOut !== "") inputs.packsOut = packsOut;
   return inputs;
 }

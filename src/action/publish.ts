@@ -1,9 +1,11 @@
 /**
  * publish mode, on a push to the default branch or a tag: lint (errors stop it),
  * build and sign the bundle, continue the serial and version of the previous release, and
- * publish the release idempotently.
+ * publish the release idempotently. With `packs-out`, the repository's own packs are published
+ * too (signed pack envelopes and their index.json) and attached to the same release.
  */
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { buildBundle } from "../bundle/build.js";
 import { canonicalJson } from "../bundle/canonical-json.js";
 import type { BundlePayload } from "../bundle/payload.js";
@@ -17,12 +19,16 @@ import { buildAllTargets } from "../model/merge/index.js";
 import type { TargetMerge } from "../model/merge/index.js";
 import { readRepositoryAtRevision } from "../io/git.js";
 import { readRepository } from "../io/read-repository.js";
+import type { PrivateKey } from "../bundle/keys.js";
+import { publishPacks } from "../pack/publish.js";
+import { PACK_INDEX_FILE, parsePackIndex } from "../pack/remote/pack-index.js";
 import type { Repository } from "../model/repository.js";
 import { listReleases } from "./github.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
+import type { PackHooks } from "./packs-mode.js";
 import { publishBundleRelease, readReleasedBundle, releaseCandidates, releaseFiles, tagPrefixOf } from "./release.js";
-import type { ReleasedBundle } from "./release.js";
+import type { ReleasedBundle, ReleaseFile } from "./release.js";
 import { requireSigningKey } from "./signing-key.js";
 
 /** Where the bundle files are written for later steps (the `bundle-path` output). */
@@ -53,7 +59,36 @@ export function verdictSinceRelease(previous: BundlePayload, head: Repository): 
   );
 }
 
-export async function runPublish(run: ModeRun): Promise<ModeResult> {
+/**
+ * `packs-out`: publishes the repository's packs into the folder (relative to the workspace) and
+ * returns the release files: every envelope its index.json lists, then index.json itself, so the
+ * index served from the release's download folder finds each of them beside it.
+ */
+export async function publishPacksForRelease(run: ModeRun, key: PrivateKey, hooks: PackHooks): Promise<ReleaseFile[]> {
+  const { ctx, inputs, io } = run;
+  const outDir = resolve(ctx.workspace, inputs.packsOut ?? "");
+  const inside = relative(ctx.workspace, outDir);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
+    throw new EdictError("USAGE", `input packs-out ${inputs.packsOut} must be a folder inside the workspace ${ctx.workspace}, e.g. packs-dist`);
+  }
+  const published = await (hooks.publishPacks ?? publishPacks)({ root: run.root, privateKeys: [key], outDir });
+  for (const p of published.packs) io.info(`pack ${p.name} ${p.version}: ${p.unchanged ? "already published in" : "published into"} ${inside} (sha256 ${p.sha256})`);
+  const indexBytes = await readFile(published.index);
+  const parsed = parsePackIndex(indexBytes);
+  if (!parsed.ok) throw new EdictError("PACK_ERROR", `${published.index} is not an edict pack index (${parsed.problem})`);
+  const files: ReleaseFile[] = [];
+  for (const entry of parsed.index.packs) {
+    // a release is one flat folder: only envelopes beside the index can be attached
+    if (entry.url.includes("/") || entry.url.includes("\\") || entry.url === PACK_INDEX_FILE) {
+      throw new EdictError("PACK_ERROR", `${published.index} lists ${entry.name} ${entry.version} at ${entry.url}, not beside the index; a release holds one folder of files, so publish into an empty packs-out folder`);
+    }
+    files.push({ name: entry.url, bytes: await readFile(join(outDir, entry.url)), contentType: "application/json" });
+  }
+  files.push({ name: PACK_INDEX_FILE, bytes: indexBytes, contentType: "application/json" });
+  return files;
+}
+
+export async function runPublish(run: ModeRun, hooks: PackHooks = {}): Promise<ModeResult> {
   const { io, inputs, ctx } = run;
   const key = requireSigningKey(inputs, "publish");
 
@@ -115,6 +150,7 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
     );
   }
   io.info(`built ${built.fileNames.bundle}: ${p.name} ${p.version} serial ${p.serial}, sha256 ${built.sha256}`);
+  const packFiles = inputs.packsOut !== undefined ? await publishPacksForRelease(run, key, hooks) : [];
 
   const body = [
     `Policy bundle **${p.name} ${p.version}** (serial ${p.serial}) built from ${head}.`,
@@ -131,13 +167,14 @@ export async function runPublish(run: ModeRun): Promise<ModeResult> {
     run.octokit,
     run.ref,
     { tag, sha: head, name: `${p.name} ${p.version}`, body },
-    releaseFiles(built.fileNames, built.bundleBytes, built.checksumText),
+    [...releaseFiles(built.fileNames, built.bundleBytes, built.checksumText), ...packFiles],
     releases,
     (l) => io.info(l),
   );
   await io.writeSummary(
     `### ${action === "unchanged" ? "✅ edict: already released" : "🚀 edict: released"} [${tag}](${release.htmlUrl})\n\n` +
-      `${p.name} ${p.version} · serial ${p.serial} · ${verdict ? `${verdict} since ${previous?.release.tag}` : "first release"} · sha256 \`${built.sha256}\` · expires ${p.expires_at}\n`,
+      `${p.name} ${p.version} · serial ${p.serial} · ${verdict ? `${verdict} since ${previous?.release.tag}` : "first release"} · sha256 \`${built.sha256}\` · expires ${p.expires_at}\n` +
+      (packFiles.length > 0 ? `\nPacks attached: ${packFiles.map((f) => `\`${f.name}\``).join(", ")}\n` : ""),
   );
   return {
     outputs: {

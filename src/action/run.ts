@@ -13,10 +13,12 @@ import { pathPrefix } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
 import { maskSecret, OUTPUT_NAMES } from "./output.js";
 import type { ActionIO, ActionOutputs } from "./output.js";
+import { runPacks } from "./packs-mode.js";
+import type { PackHooks } from "./packs-mode.js";
 import { runPublish } from "./publish.js";
 import { runRefresh } from "./refresh.js";
 
-export type ResolvedMode = "check" | "publish" | "refresh";
+export type ResolvedMode = "check" | "publish" | "refresh" | "packs";
 
 export interface ActionDeps {
   octokit: Octokit;
@@ -25,6 +27,8 @@ export interface ActionDeps {
   now?: () => Date;
   /** Environment variables the modes read (SOURCE_DATE_EPOCH); process.env unless told. */
   env?: Env;
+  /** The pack steps' seams (packs mode, publish's packs-out); edict's own unless told. */
+  packs?: PackHooks;
 }
 
 export interface ActionResult {
@@ -37,7 +41,8 @@ export interface ActionResult {
 
 /**
  * `auto`: check on pull requests, publish on a push to the default branch or a tag, refresh on
- * a schedule. A push to another branch is checked against the commit before it.
+ * a schedule. A push to another branch is checked against the commit before it. `packs` runs
+ * only when the mode input names it.
  */
 export function resolveMode(inputs: Pick<ActionInputs, "mode">, ctx: ActionContext): { mode: ResolvedMode; why: string } {
   if (inputs.mode !== "auto") return { mode: inputs.mode, why: "set by the mode input" };
@@ -52,7 +57,7 @@ export function resolveMode(inputs: Pick<ActionInputs, "mode">, ctx: ActionConte
     if (isDefault) return { mode: "publish", why: `a ${event} to the default branch ${branch}` };
     return { mode: "check", why: `a ${event} to ${branch ?? ctx.ref}, not the default branch` };
   }
-  throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish or refresh`);
+  throw new EdictError("USAGE", `mode auto does not know what to do on a ${event || "(unknown)"} event; set the mode input to check, publish, refresh or packs`);
 }
 
 /** Runs the mode the inputs and event ask for. Never throws: failures come back in the result. */
@@ -83,7 +88,8 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, deps: 
       prefix: pathPrefix(inside),
       ref: { owner: ctx.owner, repo: ctx.repo },
     };
-    result = mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run) : await runRefresh(run);
+    result =
+      mode === "check" ? await runCheck(run) : mode === "publish" ? await runPublish(run, deps.packs) : mode === "packs" ? await runPacks(run, deps.packs) : await runRefresh(run);
   } catch (e) {
     result = { outputs: {}, failures: [describeError(e, env.RUNNER_DEBUG === "1")] };
   }

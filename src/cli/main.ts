@@ -11,6 +11,7 @@ import { registerInit } from "./commands/init.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerLint } from "./commands/lint.js";
 import { registerPack } from "./commands/pack.js";
+import { registerPackPublish } from "./commands/pack-publish.js";
 import { registerPosture } from "./commands/posture.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
@@ -45,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerLint(program, io, setExit);
   registerEffective(program, io, setExit);
   registerDiff(program, io, setExit);
-  registerPack(program, io, setExit);
+  registerPackPublish(registerPack(program, io, setExit), io, setExit);
   registerEval(program, io, setExit);
   registerTest(program, io, setExit);
   registerCheckAgent(program, io, setExit);

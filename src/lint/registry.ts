@@ -12,6 +12,14 @@ import packDrift from "./rules/pack-drift.js";
 import fileNotNamedAfterPack from "./rules/file-not-named-after-pack.js";
 import packChangedWithoutVersionBump from "./rules/pack-changed-without-version-bump.js";
 import invalidPack from "./rules/invalid-pack.js";
+import packSourceWithoutKeys from "./rules/pack-source-without-keys.js";
+import packSourceKindUnclear from "./rules/pack-source-kind-unclear.js";
+import packSourceDuplicateName from "./rules/pack-source-duplicate-name.js";
+import packSourceReservedName from "./rules/pack-source-reserved-name.js";
+import packSourceInvalidKey from "./rules/pack-source-invalid-key.js";
+import packSourceUnusedToken from "./rules/pack-source-unused-token.js";
+import packSourceUnreachable from "./rules/pack-source-unreachable.js";
+import packNewerInRange from "./rules/pack-newer-in-range.js";
 import invalidDuration from "./rules/invalid-duration.js";
 import invalidSize from "./rules/invalid-size.js";
 import invalidMoney from "./rules/invalid-money.js";
@@ -127,6 +135,15 @@ export const RULES: readonly Rule[] = [
   packDrift,
   fileNotNamedAfterPack,
   packChangedWithoutVersionBump,
+  // pack sources (edict.yaml `packs.sources`; the last two read what the lint command fetched)
+  packSourceWithoutKeys,
+  packSourceKindUnclear,
+  packSourceDuplicateName,
+  packSourceReservedName,
+  packSourceInvalidKey,
+  packSourceUnusedToken,
+  packSourceUnreachable,
+  packNewerInRange,
   // merge
   lockedFieldChanged,
   tightenOnlyLoosened,

@@ -4,6 +4,7 @@ import type { RepoFile, Repository } from "../model/repository.js";
 import type { SchemaIssue } from "../model/schemas/validate.js";
 import type { TargetMerge } from "../model/merge/index.js";
 import type { RuleCategory, Severity } from "./finding.js";
+import type { PackOffer } from "../pack/sources/types.js";
 
 export interface RuleMeta {
   /** kebab-case, reads as the problem: "duplicate-policy-id". */
@@ -50,6 +51,17 @@ export interface RuleContext {
 export interface LintOptions {
   /** Compare against a base revision (rules that need it skip when absent). */
   base?: string;
+  /**
+   * What each of edict.yaml's `packs.sources` offers, read by the caller before linting (lint
+   * itself does no I/O), keyed by source name; `{ error }` when the source could not be read.
+   * Rules that need it skip when absent (lint without network).
+   */
+  sourceOffers?: ReadonlyMap<string, readonly PackOffer[] | { error: string }>;
+  /**
+   * The text of the public key files `packs.sources[].keys` names, keyed as written there;
+   * `{ error }` when the file cannot be read. The key rule skips when absent.
+   */
+  sourceKeys?: ReadonlyMap<string, string | { error: string }>;
 }
 
 export interface Rule {

@@ -59,7 +59,7 @@ export interface EdictConfig {
   targets?: Record<string, TargetOptions>;
   bundle?: { expires?: string; tag_prefix?: string };
   lint?: { rules?: Record<string, "error" | "warning" | "info" | "off">; ignore?: string[] };
-  packs?: { source?: string };
+  packs?: { source?: string; sources?: PackSourceConfig[] };
 }
 
 /** `__pack_meta` of a shipped pack's metadata.yaml. */
@@ -78,12 +78,44 @@ export interface InstalledPackFile {
   sha256?: string;
 }
 
+/**
+ * One entry of edict.yaml's `packs.sources`, searched in order after the repository's own pack
+ * folder and before the built-in library. Exactly one of `url` (an index written by `edict pack
+ * publish`, over http(s):// or file://, or a local path) and `git` (a repository with packs under
+ * packs/<name>/).
+ */
+export interface PackSourceConfig {
+  name: string;
+  url?: string;
+  /** Public key files (relative to the repository root); every pack from a url source must be signed by one. */
+  keys?: string[];
+  /** Environment variable holding a bearer token for a private url host; never written anywhere. */
+  token_env?: string;
+  git?: string;
+  /** Branch or tag of a git source; default: the remote's default branch. */
+  ref?: string;
+}
+
 export interface InstalledPack {
   name: string;
   version: string;
   layer: Layer;
   installed_at?: string;
   pack_checksum?: string;
+  /**
+   * The source the pack was installed from: "repository" (the repository's own pack folder), a
+   * `packs.sources[].name`, or "builtin". Absent in states written before sources existed
+   * (read as "repository").
+   */
+  source?: string;
+  /**
+   * What pins the exact content, so `edict pack install` with no argument reinstalls the same
+   * bytes: `<envelope url>#sha256:<hex>` for a url source, `git+<url>@<commit>#packs/<name>` for
+   * a git source, `<pack_checksum>` for the repository's folder and the built-in library.
+   */
+  resolved?: string;
+  /** The version range asked for at install (`starter@^1.0.0` → `^1.0.0`); upgrades stay within it. */
+  range?: string;
   files: InstalledPackFile[];
 }
 

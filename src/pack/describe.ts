@@ -1,5 +1,6 @@
 /** Human-readable text of a plan: what `--dry-run` prints, and the summary after applying. */
 import { createTwoFilesPatch } from "diff";
+import semver from "semver";
 import { PACK_STATE_FILE } from "../model/repository.js";
 import { isNoopPlan } from "./plan.js";
 import type { PackChange, PackPlan } from "./plan.js";
@@ -7,7 +8,8 @@ import type { PackChange, PackPlan } from "./plan.js";
 function describeChange(operation: PackPlan["operation"], c: PackChange): string {
   switch (operation) {
     case "install":
-      return `install ${c.name} v${c.to}`;
+      if (c.from === undefined) return `install ${c.name} v${c.to}`;
+      return c.from === c.to ? `reinstall ${c.name} v${c.to}` : `${semver.valid(c.from) && semver.valid(c.to ?? "") && semver.lt(c.to!, c.from) ? "downgrade" : "upgrade"} ${c.name} v${c.from} → v${c.to}`;
     case "remove":
       return `remove ${c.name} v${c.from}`;
     case "upgrade":

@@ -4,6 +4,7 @@
  * steps make to it. Pure: nothing here touches the disk or throws.
  */
 import type { InstalledPack, InstalledPackFile } from "../model/types.js";
+import type { PackOrigin } from "./sources/types.js";
 import { fileSha256 } from "./checksum.js";
 import type { ShippedPack } from "./model.js";
 import { toTimestamp } from "./state.js";
@@ -53,14 +54,26 @@ export function deleteFile(d: Draft, path: string): void {
   d.ids.delete(path);
 }
 
-/** The state entry recording `pack` as installed at `now`, with the checksum of every file it placed. */
-export function entryOf(pack: ShippedPack, now: Date): InstalledPack {
+/** Where a pack came from and what was asked, as the state records them. */
+export interface EntryOrigin {
+  origin?: PackOrigin;
+  /** The range asked for at install; kept only when one was asked. */
+  range?: string;
+}
+
+/**
+ * The state entry recording `pack` as installed at `now`, with the checksum of every file it
+ * placed (`pack.policies` holds the bytes written, see installedForm), and its origin.
+ */
+export function entryOf(pack: ShippedPack, now: Date, extra: EntryOrigin = {}): InstalledPack {
   return {
     name: pack.name,
     version: pack.version,
     layer: pack.layer,
     installed_at: toTimestamp(now),
     pack_checksum: pack.checksum,
+    ...(extra.origin ? { source: extra.origin.source, resolved: extra.origin.resolved } : {}),
+    ...(extra.range !== undefined ? { range: extra.range } : {}),
     files: pack.policies.map((p) => ({ path: p.installPath, ...(p.id !== undefined ? { policy_id: p.id } : {}), sha256: p.sha256 })),
   };
 }

@@ -5,8 +5,11 @@
  */
 import type { PackState } from "../model/types.js";
 import type { Layer } from "../engine/vocabulary.js";
+import semver from "semver";
 import { fileSha256 } from "./checksum.js";
 import type { ShippedPack } from "./model.js";
+import type { SourceOffers } from "./resolve.js";
+import { sourceOfEntry } from "./state.js";
 
 export type DriftKind = "outdated" | "checksum" | "modified" | "missing";
 
@@ -88,5 +91,47 @@ export function listPacks(state: PackState, shipped: ReadonlyMap<string, Shipped
           ? "outdated"
           : "ok";
     return { name, layer: entry?.layer ?? pack!.layer, shipped: pack?.version ?? null, installed: entry?.version ?? null, status };
+  });
+}
+
+/** One row of `edict pack list` over the pack sources (the JSON contract). */
+export interface SourcedListEntry {
+  name: string;
+  installed: string | null;
+  /** The source it was installed from; for a pack not installed, the first source offering it (where install takes it from). */
+  source: string;
+  /** Every version every source offers, in search order. */
+  available: Array<{ source: string; version: string }>;
+  status: PackStatus;
+}
+
+/**
+ * The rows of `edict pack list` over the sources: every offered and every installed pack, by
+ * name. `modified`: an installed file was edited or deleted; `outdated`: its source offers a
+ * newer version, or (`changed`) the pack at the installed version no longer has the installed
+ * content.
+ */
+export function listSourcedPacks(
+  state: PackState,
+  offers: readonly SourceOffers[],
+  files: ReadonlyMap<string, Uint8Array>,
+  changed: ReadonlySet<string> = new Set(),
+): SourcedListEntry[] {
+  const installed = state.installed_packs ?? {};
+  const names = [...new Set([...offers.flatMap((s) => s.offers.map((o) => o.name)), ...Object.keys(installed)])].sort();
+  return names.map((name): SourcedListEntry => {
+    const entry = installed[name];
+    const available = offers.flatMap((s) => s.offers.filter((o) => o.name === name).map((o) => ({ source: s.source, version: o.version })));
+    const source = entry ? sourceOfEntry(entry) : available[0]!.source;
+    let status: PackStatus = "not-installed";
+    if (entry) {
+      const edited = entry.files.some((f) => {
+        const bytes = files.get(f.path);
+        return bytes === undefined || f.sha256 === undefined || fileSha256(bytes) !== f.sha256;
+      });
+      const newer = available.some((a) => a.source === source && semver.valid(a.version) && semver.valid(entry.version) && semver.gt(a.version, entry.version));
+      status = edited ? "modified" : newer || changed.has(name) ? "outdated" : "ok";
+    }
+    return { name, installed: entry?.version ?? null, source, available, status };
   });
 }

@@ -13,8 +13,11 @@ import type { InstalledPack, InstalledPackFile, PackState } from "../model/types
 import { dependencyOrder } from "./checks.js";
 import { parseDependency } from "./dependency.js";
 import { deleteFile, draftOf, editedByHand, entryOf, installedNames, sameBytes, setFile } from "./draft.js";
-import type { Draft } from "./draft.js";
+import type { Draft, EntryOrigin } from "./draft.js";
+import { fileSha256 } from "./checksum.js";
+import { installedContent } from "./modeline.js";
 import type { ShippedPack, ShippedPacks } from "./model.js";
+import type { PackOrigin } from "./sources/types.js";
 import {
   checkBands,
   checkCycles,
@@ -28,6 +31,7 @@ import {
   sourceOf,
 } from "./preconditions.js";
 import { toStateYaml } from "./state.js";
+import { PACK_STATE_FILE as PACK_STATE_FILE_NAME } from "../model/repository.js";
 import { worldOf } from "./view.js";
 import type { PackWorld } from "./view.js";
 
@@ -67,6 +71,21 @@ export interface PlanOptions {
   force?: boolean;
   /** The time recorded as installed_at. */
   now: Date;
+  /**
+   * Repository paths of the JSON Schemas that exist (`.edict/schemas/AccessPolicy.json`, …):
+   * installed files get a modeline pointing at them (see modeline.ts). Undefined: files are
+   * written exactly as the pack has them.
+   */
+  schemaFiles?: ReadonlySet<string>;
+}
+
+/** A pack fetched from a source, ready to plan with. */
+export interface PlannedPack {
+  pack: ShippedPack;
+  /** Where it came from (recorded as the entry's `source` and `resolved`). */
+  origin?: PackOrigin;
+  /** The range asked for (recorded as the entry's `range`). */
+  range?: string;
 }
 
 export interface PackRequest {
@@ -86,6 +105,34 @@ export function parsePackRequest(text: string): PackRequest {
 
 function toWorld(input: PackInput): PackWorld {
   return "policyFiles" in input ? input : worldOf(input);
+}
+
+/**
+ * The pack as it is installed: each policy's bytes with the modeline pointed at the
+ * repository's schemas, and the sha256 of those bytes (what the state records). The checksum
+ * stays the pack's own.
+ */
+export function installedForm(pack: ShippedPack, schemaFiles: ReadonlySet<string> | undefined): ShippedPack {
+  if (schemaFiles === undefined) return pack;
+  return {
+    ...pack,
+    policies: pack.policies.map((p) => {
+      const bytes = installedContent(p.bytes, p.installPath, schemaFiles);
+      return bytes === p.bytes ? p : { ...p, bytes, sha256: fileSha256(bytes) };
+    }),
+  };
+}
+
+/** `context` with `packs` in place of the packs of the same name: what the checks between packs read. */
+function withPacks(context: ShippedPacks, packs: readonly ShippedPack[]): ShippedPacks {
+  const map = new Map(context.packs);
+  for (const p of packs) map.set(p.name, p);
+  return { ...context, packs: map };
+}
+
+/** Refuses a fetched pack with problems, listing them, as requireShipped does for a folder. */
+function requireValid(pack: ShippedPack, where: string): ShippedPack {
+  return requireShipped({ packs: new Map([[pack.name, pack]]), problems: [], source: where }, pack.name);
 }
 
 /**
@@ -131,14 +178,20 @@ function stepInstall(d: Draft, shipped: ShippedPacks, request: PackRequest, opti
   if (request.range !== undefined && !(semver.valid(pack.version) && semver.satisfies(pack.version, request.range))) {
     throw packError(`the shipped ${pack.name} is v${pack.version}, which does not satisfy ${request.range}; update ${sourceOf(shipped)}/ or ask for a range it satisfies`);
   }
-  const current = d.packs[pack.name];
-  if (current) throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` to move to the shipped v${pack.version}`);
+  return installPack(d, pack, shipped, options, notes, {});
+}
+
+/** Installs a pack that is not installed yet, after the checks between packs (`context`: every known pack). */
+function installPack(d: Draft, shippedPack: ShippedPack, context: ShippedPacks, options: PlanOptions, notes: string[], extra: EntryOrigin): PackChange {
+  const current = d.packs[shippedPack.name];
+  if (current) throw packError(`pack ${shippedPack.name} is already installed (v${current.version}); run \`edict pack upgrade ${shippedPack.name}\` to move to the shipped v${shippedPack.version}`);
+  const pack = installedForm(shippedPack, options.schemaFiles);
   checkDependencies(pack, d);
-  checkCycles(pack, shipped);
-  checkBands(pack, d, shipped);
+  checkCycles(pack, context);
+  checkBands(pack, d, context);
   checkIds(pack, d, new Set(options.force ? pack.policies.map((p) => p.installPath) : []));
   placeFiles(d, pack, [], options.force ?? false, notes);
-  d.packs[pack.name] = entryOf(pack, options.now);
+  d.packs[pack.name] = entryOf(pack, options.now, extra);
   return { name: pack.name, to: pack.version };
 }
 
@@ -153,12 +206,32 @@ function upgradeNeed(d: Draft, entry: InstalledPack, pack: ShippedPack): { outda
 }
 
 function stepUpgrade(d: Draft, shipped: ShippedPacks, name: string, options: PlanOptions, notes: string[]): PackChange | undefined {
+  return replacePack(d, requireShipped(shipped, name), shipped, options, notes, { mode: "upgrade" });
+}
+
+interface ReplaceHow extends EntryOrigin {
+  /**
+   * "upgrade": an up-to-date pack is left alone unless forced; "reinstall": its missing files
+   * are put back too (the state is the lock file), keeping the entry's installed_at.
+   */
+  mode: "upgrade" | "reinstall";
+  /** Drop the recorded range (an upgrade beyond it, `--latest`). */
+  dropRange?: boolean;
+}
+
+/** Replaces an installed pack's files with `shippedPack`'s (another version, or the same one restored). */
+function replacePack(d: Draft, shippedPack: ShippedPack, shipped: ShippedPacks, options: PlanOptions, notes: string[], how: ReplaceHow): PackChange | undefined {
+  const name = shippedPack.name;
   const entry = requireInstalled(d, name);
-  const pack = requireShipped(shipped, name);
+  const pack = installedForm(shippedPack, options.schemaFiles);
   const { outdated, intact } = upgradeNeed(d, entry, pack);
-  if (!outdated && (intact || !options.force)) {
+  const missing = entry.files.some((f) => !d.files.has(f.path));
+  const restore = how.mode === "reinstall" && !outdated && missing;
+  if (!outdated && !restore && (intact || !options.force)) {
     notes.push(
-      intact
+      how.mode === "reinstall" && intact
+        ? `${name} v${entry.version} is in place`
+        : intact
         ? `${name} is up to date (v${entry.version})`
         : `${name} is up to date (v${entry.version}), but some of its files were edited or deleted; \`edict pack upgrade ${name} --force\` restores them`,
     );
@@ -172,7 +245,10 @@ function stepUpgrade(d: Draft, shipped: ShippedPacks, name: string, options: Pla
   const tracked = new Set(entry.files.map((f) => f.path));
   checkIds(pack, d, new Set([...tracked, ...(options.force ? pack.policies.map((p) => p.installPath) : [])]));
   placeFiles(d, pack, entry.files, options.force ?? false, notes);
-  d.packs[name] = entryOf(pack, options.now);
+  const origin = how.origin ?? (entry.source !== undefined && entry.resolved !== undefined ? { source: entry.source, resolved: entry.resolved } : undefined);
+  const range = how.range ?? (how.dropRange ? undefined : entry.range);
+  const next = entryOf(pack, options.now, { ...(origin ? { origin } : {}), ...(range !== undefined ? { range } : {}) });
+  d.packs[name] = how.mode === "reinstall" && !outdated && entry.installed_at !== undefined ? { ...next, installed_at: entry.installed_at } : next;
   return { name, from: entry.version, to: pack.version };
 }
 
@@ -292,4 +368,80 @@ export function planRemove(input: PackInput, shipped: ShippedPacks, name: string
   const notes: string[] = [];
   const change = stepRemove(d, shipped, name, options, notes);
   return planOf("remove", world, d, [change], notes);
+}
+
+/**
+ * Plans installing fetched packs, in the order given (resolution's install order: dependencies
+ * first). A pack already installed is replaced (the requested pack at another version);
+ * `context` holds every other known pack (the installed ones, as their sources have them) for
+ * the checks between packs.
+ *
+ * @example
+ * const plan = planInstallPacks(repo, [{ pack: starter, origin }, { pack: hipaa, origin }], installed, { now, schemaFiles });
+ */
+export function planInstallPacks(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes: string[] = [];
+  const all = withPacks(context, packs.map((p) => p.pack));
+  const changes: PackChange[] = [];
+  for (const p of packs) {
+    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
+    const extra: EntryOrigin = { ...(p.origin ? { origin: p.origin } : {}), ...(p.range !== undefined ? { range: p.range } : {}) };
+    const current = d.packs[pack.name];
+    if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
+      throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
+    }
+    const change = current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
+    if (change) changes.push(change);
+  }
+  return planOf("install", world, d, changes, notes);
+}
+
+/**
+ * Plans upgrading installed packs to the fetched versions, in the order given (dependencies
+ * first). `dropRange` names the packs upgraded beyond their recorded range (`--latest`).
+ */
+export function planUpgradePacks(
+  input: PackInput,
+  packs: readonly PlannedPack[],
+  context: ShippedPacks,
+  options: PlanOptions & { dropRange?: ReadonlySet<string> },
+): PackPlan {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes: string[] = [];
+  const all = withPacks(context, packs.map((p) => p.pack));
+  const changes: PackChange[] = [];
+  for (const p of packs) {
+    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
+    const change = replacePack(d, pack, all, options, notes, {
+      mode: "upgrade",
+      ...(p.origin ? { origin: p.origin } : {}),
+      ...(options.dropRange?.has(pack.name) ? { dropRange: true } : {}),
+    });
+    if (change) changes.push(change);
+  }
+  if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+  return planOf("upgrade", world, d, changes, notes);
+}
+
+/**
+ * Plans `edict pack install` without a name: every pack the state lists, fetched at its
+ * recorded version and pin, put back where files are missing (or, forced, edited). With every
+ * file in place, nothing changes and the state stays byte for byte.
+ */
+export function planReinstall(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes: string[] = [];
+  const all = withPacks(context, packs.map((p) => p.pack));
+  const changes: PackChange[] = [];
+  for (const p of packs) {
+    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
+    const change = replacePack(d, pack, all, options, notes, { mode: "reinstall", ...(p.origin ? { origin: p.origin } : {}) });
+    if (change) changes.push(change);
+  }
+  if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE_NAME} lists none`);
+  return planOf("install", world, d, changes, notes);
 }

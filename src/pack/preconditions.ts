@@ -52,13 +52,13 @@ export function dependenciesOf(shipped: ShippedPacks, name: string) {
   return shipped.packs.get(name)?.dependencies ?? [];
 }
 
-/** Dependencies must be installed first, never auto-installed (VaultKit §10), in range and not from a higher layer. */
+/** Dependencies must be installed first (resolution puts them first; --no-deps leaves that to the user), in range and not from a higher layer. */
 export function checkDependencies(pack: ShippedPack, d: Draft): void {
   const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
   if (missing.length > 0) {
     throw packError(
       `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}\n` +
-        `Install ${missing.length === 1 ? "it" : "them"} first (edict never installs dependencies by itself): ${missing.map((m) => `edict pack install ${m}`).join(" && ")}`,
+        `Install ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m) => `edict pack install ${m}`).join(" && ")} (\`edict pack install ${pack.name}\` without --no-deps installs ${missing.length === 1 ? "it" : "them"} with ${pack.name})`,
     );
   }
   const lines: string[] = [];

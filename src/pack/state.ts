@@ -8,6 +8,7 @@ import { validatePackState } from "../model/documents/index.js";
 import { PACK_STATE_FORMAT_VERSION } from "../model/schemas/repository.js";
 import { parseSource } from "../model/source.js";
 import type { InstalledPack, InstalledPackFile, PackState } from "../model/types.js";
+import { REPOSITORY_SOURCE } from "./sources/types.js";
 
 export const STATE_FORMAT_VERSION = PACK_STATE_FORMAT_VERSION;
 
@@ -57,8 +58,16 @@ function orderedPack(p: InstalledPack): InstalledPack {
     layer: p.layer,
     ...(p.installed_at !== undefined ? { installed_at: p.installed_at } : {}),
     ...(p.pack_checksum !== undefined ? { pack_checksum: p.pack_checksum } : {}),
+    ...(p.source !== undefined ? { source: p.source } : {}),
+    ...(p.resolved !== undefined ? { resolved: p.resolved } : {}),
+    ...(p.range !== undefined ? { range: p.range } : {}),
     files: [...p.files].sort((a, b) => compareStrings(a.path, b.path)).map(orderedFile),
   };
+}
+
+/** The source an installed pack came from; a state written before sources existed means the repository's own folder. */
+export function sourceOfEntry(entry: Pick<InstalledPack, "source">): string {
+  return entry.source ?? REPOSITORY_SOURCE;
 }
 
 /** Stable YAML of the state: packs sorted by name, files by path, keys in the documented order. */

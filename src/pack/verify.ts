@@ -5,6 +5,7 @@
  */
 import { fileSha256 } from "./checksum.js";
 import { formatOutdated } from "./drift.js";
+import { sameExceptModeline } from "./modeline.js";
 import type { ShippedPacks } from "./model.js";
 import { isInstalledPathOf, parseInstalledPath } from "./names.js";
 import type { PackWorld } from "./view.js";
@@ -26,7 +27,18 @@ export interface VerifyReport {
   unowned: string[];
 }
 
-export function verifyInstalled(world: PackWorld, shipped: ShippedPacks): VerifyReport {
+/** Why a pack could not be had from its source: a refusal (pin mismatch) fails, an unreachable source only warns. */
+export interface UnavailablePack {
+  message: string;
+  failure: boolean;
+}
+
+/**
+ * Verifies the installed packs against `shipped`: the packs as their recorded sources have them
+ * at the installed version (or, for a repository's own folder, as shipped there).
+ * `unavailable` says why a pack is missing from `shipped`.
+ */
+export function verifyInstalled(world: PackWorld, shipped: ShippedPacks, unavailable: ReadonlyMap<string, UnavailablePack> = new Map()): VerifyReport {
   const packs: PackVerification[] = [];
   const owned = new Set<string>();
   const installed = world.state.installed_packs ?? {};
@@ -46,15 +58,23 @@ export function verifyInstalled(world: PackWorld, shipped: ShippedPacks): Verify
       }
     }
     const pack = shipped.packs.get(name);
-    if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
+    const why = unavailable.get(name);
+    if (!pack && why) (why.failure ? problems : warnings).push(why.message);
+    else if (!pack) warnings.push(`pack ${name} is not shipped in ${shipped.source ?? "packs"}/; its checksum cannot be checked`);
     else if (pack.version !== entry.version) warnings.push(formatOutdated(name, entry.version, pack.version));
     else if (pack.checksum !== entry.pack_checksum) {
       problems.push(`checksum ${entry.pack_checksum ?? "(none)"} recorded, but the shipped ${name} v${pack.version} has ${pack.checksum}: the shipped pack changed without a version bump, or the state was edited`);
     } else {
-      // Same version and checksum: each recorded file must be the shipped file it came from.
-      const expected = new Map(pack.policies.map((p) => [p.installPath, p.sha256] as const));
+      // Same version and checksum: each recorded file must be the shipped file it came from
+      // (its modeline aside, which install points at the repository's schemas).
+      const expected = new Map(pack.policies.map((p) => [p.installPath, p.bytes] as const));
       for (const f of entry.files) {
-        if (f.sha256 !== undefined && expected.get(f.path) !== f.sha256) problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+        const want = expected.get(f.path);
+        const bytes = world.policyFiles.get(f.path);
+        const asRecorded = bytes !== undefined && f.sha256 !== undefined && fileSha256(bytes) === f.sha256;
+        if (f.sha256 !== undefined && (want === undefined || (asRecorded && !sameExceptModeline(bytes!, want)))) {
+          problems.push(`${f.path}: recorded sha256 does not match the shipped pack's file`);
+        }
       }
       for (const p of pack.policies) if (!entry.files.some((f) => f.path === p.installPath)) problems.push(`${p.installPath} of the shipped pack is not recorded as installed`);
     }

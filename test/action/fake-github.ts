@@ -2,7 +2,8 @@
  * A loopback stand-in for the GitHub REST API, with in-memory state: issue comments (paginated
  * with Link headers), releases (list, get by tag, create, update), asset upload on the release's
  * upload_url, asset download answering 302 to a storage path, and asset deletion. Every request
- * is recorded with the status it got. `forbidCommentWrites` makes comment writes answer 403, as a
+ * is recorded with the status it got. Pull requests (list filtered by head and state, create, update)
+ * and the repository itself (its default branch) are there for the packs mode. `forbidCommentWrites` makes comment writes answer 403, as a
  * fork's token does; `inject` makes requests fail (a 502, a rate limit, a dropped connection).
  */
 import { createServer } from "node:http";
@@ -34,6 +35,16 @@ export interface FakeRelease {
   draft: boolean;
   prerelease: boolean;
   assets: FakeAsset[];
+}
+
+export interface FakePull {
+  number: number;
+  /** `owner:branch`, as GitHub's `head` filter takes it. */
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
 }
 
 export interface RecordedRequest {
@@ -78,6 +89,8 @@ export class FakeGitHub {
   readonly comments: FakeComment[] = [];
   readonly releases: FakeRelease[] = [];
   readonly requests: RecordedRequest[] = [];
+  readonly pulls: FakePull[] = [];
+  defaultBranch = "main";
   /** Comment writes answer 403, as a pull request from a fork's read-only token gets. */
   forbidCommentWrites = false;
   private faults: Array<Fault & { left: number }> = [];
@@ -136,6 +149,8 @@ export class FakeGitHub {
     this.comments.length = 0;
     this.releases.length = 0;
     this.requests.length = 0;
+    this.pulls.length = 0;
+    this.defaultBranch = "main";
     this.forbidCommentWrites = false;
     this.clearFaults();
   }
@@ -185,6 +200,10 @@ export class FakeGitHub {
 
   commentsOn(issue: number): FakeComment[] {
     return this.comments.filter((c) => c.issue === issue);
+  }
+
+  openPulls(): FakePull[] {
+    return this.pulls.filter((p) => p.state === "open");
   }
 
   published(): FakeRelease[] {
@@ -255,6 +274,19 @@ export class FakeGitHub {
     this.json(res, 200, items.slice((page - 1) * perPage, page * perPage), rels.length > 0 ? { link: rels.join(", ") } : {});
   }
 
+  private pullJson(p: FakePull) {
+    const [owner, ref] = p.head.split(":") as [string, string];
+    return {
+      number: p.number,
+      state: p.state,
+      title: p.title,
+      body: p.body,
+      html_url: `${this.origin}/${this.owner}/${this.repo}/pull/${p.number}`,
+      head: { ref, label: p.head, repo: { full_name: `${owner}/${this.repo}` } },
+      base: { ref: p.base, label: `${this.owner}:${p.base}`, repo: { full_name: `${this.owner}/${this.repo}` } },
+    };
+  }
+
   private findAsset(id: number): { release: FakeRelease; asset: FakeAsset } | undefined {
     for (const release of this.releases) {
       const asset = release.assets.find((a) => a.id === id);
@@ -299,6 +331,9 @@ export class FakeGitHub {
       return this.json(res, 201, this.assetJson(asset));
     }
 
+    if (path === prefix && method === "GET") {
+      return this.json(res, 200, { name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner }, default_branch: this.defaultBranch });
+    }
     if (!path.startsWith(`${prefix}/`)) return this.json(res, 404, { message: "Not Found" });
     const rest = path.slice(prefix.length);
     let m: RegExpExecArray | null;
@@ -320,6 +355,34 @@ export class FakeGitHub {
       if (!c) return this.json(res, 404, { message: "Not Found" });
       c.body = (JSON.parse(body.toString("utf8")) as { body: string }).body;
       return this.json(res, 200, this.commentJson(c));
+    }
+
+    if (rest === "/pulls" && method === "GET") {
+      const head = url.searchParams.get("head");
+      const state = url.searchParams.get("state") ?? "open";
+      const found = this.pulls.filter((p) => (head === null || p.head === head) && (state === "all" || p.state === state));
+      return this.page(res, url, [...found].reverse().map((p) => this.pullJson(p)));
+    }
+    if (rest === "/pulls" && method === "POST") {
+      const input = JSON.parse(body.toString("utf8")) as { head: string; base: string; title: string; body?: string };
+      const head = input.head.includes(":") ? input.head : `${this.owner}:${input.head}`;
+      if (this.pulls.some((p) => p.state === "open" && p.head === head && p.base === input.base)) {
+        return this.json(res, 422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${head}.` }] });
+      }
+      const p: FakePull = { number: this.nextId++, head, base: input.base, title: input.title, body: input.body ?? "", state: "open" };
+      this.pulls.push(p);
+      return this.json(res, 201, this.pullJson(p));
+    }
+    if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && (method === "PATCH" || method === "GET")) {
+      const p = this.pulls.find((x) => x.number === Number(m![1]));
+      if (!p) return this.json(res, 404, { message: "Not Found" });
+      if (method === "PATCH") {
+        const input = JSON.parse(body.toString("utf8")) as { title?: string; body?: string; state?: "open" | "closed" };
+        if (input.title !== undefined) p.title = input.title;
+        if (input.body !== undefined) p.body = input.body;
+        if (input.state !== undefined) p.state = input.state;
+      }
+      return this.json(res, 200, this.pullJson(p));
     }
 
     if (rest === "/releases" && method === "GET") {

@@ -149,3 +149,33 @@ describe("the README's workflow", () => {
     expect(m![1]).toBe(written);
   });
 });
+
+describe("edict init --pack", () => {
+  it("installs the packs and their dependencies from the built-in library in an empty folder; lint stays clean", async () => {
+    const dir = fresh();
+    const r = await run(dir, ["init", "--pack", "starter", "--pack", "hipaa"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("  installed pack starter v1.0.0 (builtin)\n  installed pack hipaa v1.0.0 (builtin)\n");
+    const state = parse(readFileSync(join(dir, ".edict/packs.yaml"), "utf8"));
+    expect(Object.keys(state.installed_packs)).toEqual(["hipaa", "starter"]);
+    expect(state.installed_packs.hipaa.source).toBe("builtin");
+    expect(readFileSync(join(dir, "policies/hipaa__02__phi_data_approval.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=../.edict/schemas/DataPolicy.json");
+    const lint = await run(dir, ["lint"]);
+    expect(lint.code, lint.out).toBe(0);
+  });
+
+  it("pulls in dependencies of a pack asked for alone", async () => {
+    const dir = fresh();
+    const r = await run(dir, ["init", "--pack", "hipaa"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("  installed pack starter v1.0.0 (builtin)\n  installed pack hipaa v1.0.0 (builtin)\n");
+  });
+
+  it("writes nothing when a pack cannot be installed", async () => {
+    const dir = fresh();
+    const r = await run(dir, ["init", "--pack", "hipa"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("did you mean hipaa?");
+    expect(existsSync(join(dir, "edict.yaml"))).toBe(false);
+  });
+});

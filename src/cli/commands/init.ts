@@ -11,6 +11,15 @@ import type { Command } from "commander";
 import { NAME_PATTERN } from "../../bundle/payload.js";
 import { EdictError } from "../../errors.js";
 import { publishedSchemas } from "../../model/schemas/index.js";
+import { readRepository } from "../../io/read-repository.js";
+import { applyPlan } from "../../pack/apply.js";
+import { planSourcedInstall } from "../../pack/install.js";
+import { parsePackRequest } from "../../pack/plan.js";
+import { resolveInstall } from "../../pack/resolve.js";
+import type { InstalledVersion } from "../../pack/resolve.js";
+import { readOffers } from "../../pack/sourced.js";
+import { builtinSource, packSourcesOf } from "../../pack/sources/index.js";
+import { collect } from "../options.js";
 import { EXIT } from "../io.js";
 import type { CliIO } from "../io.js";
 
@@ -28,6 +37,8 @@ export const SCHEMA_DIR = ".edict/schemas";
 export interface InitOptions {
   force?: boolean;
   name?: string;
+  /** Packs to install at creation (`--pack`, repeatable), with their dependencies. */
+  pack?: string[];
 }
 
 interface PlannedFile {
@@ -72,6 +83,44 @@ async function plan(templates: string, name: string): Promise<PlannedFile[]> {
   return files;
 }
 
+/** The sources a repository at `dir` has (its own folder, none configured yet, the built-in library). */
+async function sourcesAt(dir: string, io: CliIO) {
+  const repo = await readRepository(dir).catch(() => undefined);
+  return { repo, sources: repo ? packSourcesOf(repo, dir, { env: io.env }) : [] };
+}
+
+/**
+ * Resolves every `--pack` in turn, as if the ones before were installed, so a pack that cannot
+ * be installed stops init before anything is written. Returns the names to install, in order.
+ */
+async function checkPacks(dir: string, names: readonly string[], io: CliIO): Promise<string[]> {
+  if (names.length === 0) return [];
+  const requests = names.map((n) => parsePackRequest(n));
+  const existing = existsSync(dir) ? await sourcesAt(dir, io) : undefined;
+  const sources = existing?.repo ? existing.sources : [builtinSource()];
+  const offers = await readOffers(sources);
+  const installed: Record<string, InstalledVersion> = {};
+  for (const request of requests) {
+    if (installed[request.name]) continue;
+    for (const p of resolveInstall(offers.sources, installed, request).packs) installed[p.name] = { version: p.version };
+  }
+  return names.filter((n, i) => names.findIndex((m) => parsePackRequest(m).name === parsePackRequest(n).name) === i);
+}
+
+/** Installs the packs into the new repository, each with its missing dependencies; the summary lines. */
+async function installPacks(dir: string, names: readonly string[], io: CliIO): Promise<string[]> {
+  const lines: string[] = [];
+  for (const name of names) {
+    const { repo, sources } = await sourcesAt(dir, io);
+    if (!repo) break;
+    if (repo.packState?.value.installed_packs?.[parsePackRequest(name).name]) continue; // pulled in as a dependency
+    const plan = await planSourcedInstall(name, { root: dir, repo, sources, now: new Date() });
+    await applyPlan(dir, plan);
+    for (const c of plan.changes) lines.push(`installed pack ${c.name} v${c.to} (${plan.state.installed_packs?.[c.name]?.source ?? "builtin"})`);
+  }
+  return lines;
+}
+
 /** The lines of `wanted` that `existing` lacks, appended after it; undefined when none are missing. */
 export function mergeGitignore(existing: string, wanted: string): string | undefined {
   const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
@@ -89,6 +138,8 @@ export async function initCommand(io: CliIO, dirArg: string, opts: InitOptions):
 
   const templates = findTemplatesDir();
   const files = await plan(templates, name);
+  // every pack asked for must resolve before the first file is written
+  const packs = await checkPacks(dir, opts.pack ?? [], io);
   const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path);
   if (existing.length > 0 && !opts.force) {
     io.stderr(`edict: refusing to overwrite ${existing.length === 1 ? "an existing file" : `${existing.length} existing files`} in ${dir}:\n${existing.map((p) => `  ${p}\n`).join("")}pass --force to replace ${existing.length === 1 ? "it" : "them"}\n`);
@@ -108,6 +159,7 @@ export async function initCommand(io: CliIO, dirArg: string, opts: InitOptions):
     written.push(f.path);
   }
   if (gitignore !== undefined) await writeFile(gitignorePath, gitignore);
+  const installed = await installPacks(dir, packs, io);
 
   const shown = written.filter((p) => !p.startsWith(`${SCHEMA_DIR}/`));
   const rel = relative(io.cwd, dir);
@@ -117,6 +169,7 @@ export async function initCommand(io: CliIO, dirArg: string, opts: InitOptions):
       shown.map((p) => `  wrote ${p}\n`).join("") +
       `  wrote ${SCHEMA_DIR}/ (${written.length - shown.length} JSON Schemas for editor completion)\n` +
       (gitignore === undefined ? "" : `  ${hadGitignore ? "updated" : "wrote"} .gitignore (keeps signing keys out of git)\n`) +
+      installed.map((line) => `  ${line}\n`).join("") +
       "\nnext steps:\n" +
       `  1. ${cd}edict lint && edict test\n` +
       "     check the starter policy and run its expected decisions\n" +
@@ -139,6 +192,7 @@ export function registerInit(program: Command, io: CliIO, setExit: (code: number
     .argument("[dir]", "folder to create it in (created if missing)", ".")
     .option("--name <name>", "the repository's name in edict.yaml (default: the folder's name)")
     .option("--force", "overwrite files that already exist")
-    .addHelpText("after", "\nExamples:\n  edict init\n  edict init governance --name acme-policies\n")
+    .option("--pack <name>", "install this pack (with its dependencies) from the built-in library; repeatable", collect)
+    .addHelpText("after", "\nExamples:\n  edict init\n  edict init governance --name acme-policies\n  edict init --pack starter --pack hipaa\n")
     .action(async (dir: string, opts: InitOptions) => setExit(await initCommand(io, dir, opts)));
 }

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { toRepoPath } from "../../io/read-repository.js";
 import { openRepository } from "../repository.js";
+import { readSourceLintOptions } from "../lint-sources.js";
 import { basePacksOfRepository } from "../../pack/index.js";
 import { readRepositoryAtRevision } from "../../io/git.js";
 import { runLint } from "../../lint/engine.js";
@@ -32,7 +33,10 @@ export async function lintCommand(io: CliIO, paths: string[], opts: LintCommandO
   const only = await checkPaths(io, root, repo.files.map((f) => f.path), paths);
   // With --base, rules that compare against the base revision run too (shipped pack changed without a version bump).
   const baseOptions = opts.base === undefined ? {} : { base: opts.base, basePacks: basePacksOfRepository((await readRepositoryAtRevision(root, opts.base)).repo) };
-  const result = runLint(repo, { rules: RULES, only, ...baseOptions });
+  // With packs.sources, their key files and offers are read first (short timeout; a source that
+  // cannot be read is a warning, never a failure); without them, no network at all.
+  const sourceOptions = await readSourceLintOptions(repo, root, { env: io.env });
+  const result = runLint(repo, { rules: RULES, only, ...baseOptions, ...sourceOptions });
   const sources = new Map(repo.files.map((f) => [f.path, f.source.text] as const));
   const input: ReportInput = { ...result, sources };
   const text = render(opts.format, input, io);

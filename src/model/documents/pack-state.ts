@@ -29,7 +29,17 @@ function installedPackOf(value: unknown): InstalledPack | undefined {
   const layer = oneOf(value.layer, LAYERS);
   const files = listOf(value.files, installedFileOf);
   if (name === undefined || version === undefined || layer === undefined || files === undefined) return undefined;
-  return compact({ name, version, layer, installed_at: stringOf(value.installed_at), pack_checksum: stringOf(value.pack_checksum), files });
+  return compact({
+    name,
+    version,
+    layer,
+    installed_at: stringOf(value.installed_at),
+    pack_checksum: stringOf(value.pack_checksum),
+    source: stringOf(value.source),
+    resolved: stringOf(value.resolved),
+    range: stringOf(value.range),
+    files,
+  });
 }
 
 function installedFileOf(value: unknown): InstalledPackFile | undefined {

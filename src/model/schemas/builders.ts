@@ -33,6 +33,7 @@ export type ValueFormat =
   | "date-time"
   | "semver"
   | "semver-range"
+  | "version-range"
   | "glob";
 
 export interface Annotations {

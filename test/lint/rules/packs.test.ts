@@ -116,7 +116,17 @@ describe("dependency-missing", () => {
   });
   it("reports a shipped dependency on a pack that does not exist, with a suggestion", () => {
     const f = lint(dependencyMissing, { ...STARTER, ...packFiles("dom", { layer: "domain", deps: ["stater"], band: [300, 399] }) });
-    expect(f.map((x) => x.message)).toEqual(["pack dom depends on stater, which is not in packs/; did you mean starter?"]);
+    expect(f.map((x) => x.message)).toEqual(["pack dom depends on stater, which no pack source provides (packs/, packs.sources, the built-in library); did you mean starter?"]);
+  });
+  it("passes a dependency the built-in library or a configured source provides", () => {
+    // hipaa ships in the library, not in this repository's packs/
+    expect(lint(dependencyMissing, packFiles("dom", { layer: "domain", deps: ["hipaa"], band: [600, 699] }))).toEqual([]);
+    const offers = new Map([["acme", [{ name: "payments", version: "1.0.0", layer: "domain" as const, dependencies: [], source: "acme" }]]]);
+    const repo = repoOf(packFiles("dom", { layer: "domain", deps: ["payments"], band: [600, 699] }));
+    expect(runLint(repo, { rules: [dependencyMissing], sourceOffers: offers }).findings).toEqual([]);
+    expect(runLint(repo, { rules: [dependencyMissing] }).findings.map((x) => x.message)).toEqual([
+      "pack dom depends on payments, which no pack source provides (packs/, packs.sources, the built-in library)",
+    ]);
   });
   it("passes installed dependencies", () => expect(lint(dependencyMissing, GOOD)).toEqual([]));
 });

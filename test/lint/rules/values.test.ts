@@ -64,6 +64,13 @@ describe("invalid-time", () => {
 describe("invalid-semver", () => {
   it("reports a bad edict.yaml version", () => expect(lint({ "edict.yaml": "name: a\nversion: one\ntargets: { p: {} }\n" }, "invalid-semver").map((x) => x.path)).toEqual(["version"]));
   it("accepts 0.1.0", () => expect(lint({ "edict.yaml": "name: a\nversion: 0.1.0\ntargets: { p: {} }\n" }, "invalid-semver")).toEqual([]));
+  it("reads a pack state's recorded range as a version range, not as a dependency", () => {
+    const state = (range: string) =>
+      `format_version: v1\ninstalled_packs:\n  starter:\n    name: starter\n    version: 1.0.0\n    layer: foundation\n    source: builtin\n    range: "${range}"\n    files: []\n`;
+    expect(lint({ ".edict/packs.yaml": state("^1.0.0") }, "invalid-semver")).toEqual([]);
+    expect(lint({ ".edict/packs.yaml": state("~1.2") }, "invalid-semver")).toEqual([]);
+    expect(lint({ ".edict/packs.yaml": state("one") }, "invalid-semver").map((x) => x.message)).toEqual(['"one" is not a version range like ^1.0.0']);
+  });
 });
 
 describe("unknown-reason-code", () => {
