@@ -370,6 +370,24 @@ export function planRemove(input: PackInput, shipped: ShippedPacks, name: string
   return planOf("remove", world, d, [change], notes);
 }
 
+/** One fetched pack's step of a plan: the change it makes to the draft, if any. */
+type FetchedStep = (d: Draft, pack: ShippedPack, planned: PlannedPack, all: ShippedPacks, notes: string[]) => PackChange | undefined;
+
+/** The loop the fetched-pack planners share: each pack validated, then its step, in the order given. */
+function planFetched(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, operation: PackOperation, step: FetchedStep, finish?: (changes: PackChange[], notes: string[]) => void): PackPlan {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes: string[] = [];
+  const all = withPacks(context, packs.map((p) => p.pack));
+  const changes: PackChange[] = [];
+  for (const p of packs) {
+    const change = step(d, requireValid(p.pack, p.origin?.source ?? sourceOf(context)), p, all, notes);
+    if (change) changes.push(change);
+  }
+  finish?.(changes, notes);
+  return planOf(operation, world, d, changes, notes);
+}
+
 /**
  * Plans installing fetched packs, in the order given (resolution's install order: dependencies
  * first). A pack already installed is replaced (the requested pack at another version);
@@ -380,22 +398,14 @@ export function planRemove(input: PackInput, shipped: ShippedPacks, name: string
  * const plan = planInstallPacks(repo, [{ pack: starter, origin }, { pack: hipaa, origin }], installed, { now, schemaFiles });
  */
 export function planInstallPacks(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes: string[] = [];
-  const all = withPacks(context, packs.map((p) => p.pack));
-  const changes: PackChange[] = [];
-  for (const p of packs) {
-    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
+  return planFetched(input, packs, context, "install", (d, pack, p, all, notes) => {
     const extra: EntryOrigin = { ...(p.origin ? { origin: p.origin } : {}), ...(p.range !== undefined ? { range: p.range } : {}) };
     const current = d.packs[pack.name];
     if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
       throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
     }
-    const change = current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
-    if (change) changes.push(change);
-  }
-  return planOf("install", world, d, changes, notes);
+    return current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
+  });
 }
 
 /**
@@ -408,22 +418,17 @@ export function planUpgradePacks(
   context: ShippedPacks,
   options: PlanOptions & { dropRange?: ReadonlySet<string> },
 ): PackPlan {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes: string[] = [];
-  const all = withPacks(context, packs.map((p) => p.pack));
-  const changes: PackChange[] = [];
-  for (const p of packs) {
-    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
-    const change = replacePack(d, pack, all, options, notes, {
-      mode: "upgrade",
-      ...(p.origin ? { origin: p.origin } : {}),
-      ...(options.dropRange?.has(pack.name) ? { dropRange: true } : {}),
-    });
-    if (change) changes.push(change);
-  }
-  if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
-  return planOf("upgrade", world, d, changes, notes);
+  return planFetched(
+    input,
+    packs,
+    context,
+    "upgrade",
+    (d, pack, p, all, notes) =>
+      replacePack(d, pack, all, options, notes, { mode: "upgrade", ...(p.origin ? { origin: p.origin } : {}), ...(options.dropRange?.has(pack.name) ? { dropRange: true } : {}) }),
+    (changes, notes) => {
+      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+    },
+  );
 }
 
 /**
@@ -432,16 +437,14 @@ export function planUpgradePacks(
  * file in place, nothing changes and the state stays byte for byte.
  */
 export function planReinstall(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes: string[] = [];
-  const all = withPacks(context, packs.map((p) => p.pack));
-  const changes: PackChange[] = [];
-  for (const p of packs) {
-    const pack = requireValid(p.pack, p.origin?.source ?? sourceOf(context));
-    const change = replacePack(d, pack, all, options, notes, { mode: "reinstall", ...(p.origin ? { origin: p.origin } : {}) });
-    if (change) changes.push(change);
-  }
-  if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE_NAME} lists none`);
-  return planOf("install", world, d, changes, notes);
+  return planFetched(
+    input,
+    packs,
+    context,
+    "install",
+    (d, pack, p, all, notes) => replacePack(d, pack, all, options, notes, { mode: "reinstall", ...(p.origin ? { origin: p.origin } : {}) }),
+    (_changes, notes) => {
+      if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE_NAME} lists none`);
+    },
+  );
 }

@@ -10,28 +10,16 @@ import { getOctokit } from "@actions/github";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseInputs } from "../../src/action/inputs.js";
 import type { InputName } from "../../src/action/inputs.js";
-import type { ActionIO } from "../../src/action/output.js";
 import { runAction } from "../../src/action/run.js";
 import { copyExample } from "../helpers/example.js";
 import { FakeGitHub } from "./fake-github.js";
+import { recorder } from "./recorder.js";
 
 const gh = new FakeGitHub();
 beforeAll(() => gh.start());
 afterAll(() => gh.stop());
 beforeEach(() => gh.reset());
 
-function recorder(): ActionIO & { outputs: Record<string, string>; summary: string } {
-  const r = {
-    outputs: {} as Record<string, string>,
-    summary: "",
-    info: () => undefined,
-    annotate: () => undefined,
-    setOutput: (name: string, value: string) => void (r.outputs[name] = value),
-    setSecret: () => undefined,
-    writeSummary: async (md: string) => void (r.summary += md),
-  };
-  return r;
-}
 
 let workspace = "";
 let base = "";

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ActionContext } from "../../src/action/context.js";
 import { parseInputs } from "../../src/action/inputs.js";
 import type { InputName } from "../../src/action/inputs.js";
-import type { ActionIO } from "../../src/action/output.js";
 import { PACK_PR_MARKER, upgradeTitle } from "../../src/action/packs-mode.js";
 import type { PackHooks, PackUpgradeProposal, ProposeOptions } from "../../src/action/packs-mode.js";
 import { PACK_UPGRADE_BRANCH } from "../../src/action/pull-request.js";
@@ -19,33 +18,14 @@ import { resolveMode, runAction } from "../../src/action/run.js";
 import type { PackPlan } from "../../src/pack/plan.js";
 import { copyExample } from "../helpers/example.js";
 import { fakeClient, FakeGitHub } from "./fake-github.js";
+import { recorder } from "./recorder.js";
 
 const gh = new FakeGitHub();
 beforeAll(() => gh.start());
 afterAll(() => gh.stop());
 beforeEach(() => gh.reset());
 
-interface Recorder extends ActionIO {
-  lines: string[];
-  outputs: Record<string, string>;
-  secrets: string[];
-  summary: string;
-}
 
-function recorder(): Recorder {
-  const r: Recorder = {
-    lines: [],
-    outputs: {},
-    secrets: [],
-    summary: "",
-    info: (m) => void r.lines.push(m),
-    annotate: (_level, message) => void r.lines.push(`annotation: ${message}`),
-    setOutput: (name, value) => void (r.outputs[name] = value),
-    setSecret: (v) => void r.secrets.push(v),
-    writeSummary: async (md) => void (r.summary += md),
-  };
-  return r;
-}
 
 const inputs = (given: Partial<Record<InputName, string>> = {}) => parseInputs((name) => ({ "github-token": gh.token, mode: "packs", ...given })[name] ?? "");
 

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ActionContext } from "../../src/action/context.js";
 import { parseInputs } from "../../src/action/inputs.js";
 import type { InputName } from "../../src/action/inputs.js";
-import type { ActionIO } from "../../src/action/output.js";
 import { runAction } from "../../src/action/run.js";
 import { generateKeyPair, toPrivateKeyPem } from "../../src/bundle/keys.js";
 import { parsePackIndex, verifyPackEnvelope } from "../../src/pack/remote/index.js";
 import { copyExample } from "../helpers/example.js";
 import { fakeClient, FakeGitHub } from "./fake-github.js";
+import { recorder } from "./recorder.js";
 
 const gh = new FakeGitHub();
 const UPLOAD = /^\/uploads\/repos\/acme\/policies\/releases\/\d+\/assets$/;
@@ -23,23 +23,7 @@ const PAIR = generateKeyPair();
 const KEY_PEM = toPrivateKeyPem(PAIR.privateKey);
 const PACKS = ["ai_safety", "financial_compliance", "hipaa", "posture", "starter"];
 
-interface Recorder extends ActionIO {
-  lines: string[];
-  summary: string;
-}
 
-function recorder(): Recorder {
-  const r: Recorder = {
-    lines: [],
-    summary: "",
-    info: (m) => void r.lines.push(m),
-    annotate: () => undefined,
-    setOutput: () => undefined,
-    setSecret: () => undefined,
-    writeSummary: async (md) => void (r.summary += md),
-  };
-  return r;
-}
 
 const inputs = (given: Partial<Record<InputName, string>> = {}) => parseInputs((name) => ({ "github-token": gh.token, "signing-key": KEY_PEM, mode: "publish", ...given })[name] ?? "");
 

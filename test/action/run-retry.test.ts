@@ -12,34 +12,18 @@ import type { ActionContext } from "../../src/action/context.js";
 import { COMMENT_MARKER } from "../../src/action/github.js";
 import { parseInputs } from "../../src/action/inputs.js";
 import type { ActionInputs, InputName } from "../../src/action/inputs.js";
-import type { ActionIO } from "../../src/action/output.js";
 import { runAction } from "../../src/action/run.js";
 import { generateKeyPair, toPrivateKeyPem } from "../../src/bundle/keys.js";
 import { copyExample } from "../helpers/example.js";
 import { fakeClient, FakeGitHub } from "./fake-github.js";
+import { recorder } from "./recorder.js";
 
 const gh = new FakeGitHub();
 const RELEASES = "/repos/acme/policies/releases";
 const UPLOAD = /^\/uploads\/repos\/acme\/policies\/releases\/\d+\/assets$/;
 const KEY_PEM = toPrivateKeyPem(generateKeyPair().privateKey);
 
-interface Recorder extends ActionIO {
-  lines: string[];
-  summary: string;
-}
 
-function recorder(): Recorder {
-  const r: Recorder = {
-    lines: [],
-    summary: "",
-    info: (m) => void r.lines.push(m),
-    annotate: () => undefined,
-    setOutput: () => undefined,
-    setSecret: () => undefined,
-    writeSummary: async (md) => void (r.summary += md),
-  };
-  return r;
-}
 
 const inputs = (given: Partial<Record<InputName, string>> = {}): ActionInputs => parseInputs((name) => ({ "github-token": gh.token, ...given })[name] ?? "");
 

@@ -14,40 +14,19 @@ import { annotateFindings } from "../../src/action/lint.js";
 import { INPUT_NAMES, parseInputs } from "../../src/action/inputs.js";
 import type { ActionInputs, InputName } from "../../src/action/inputs.js";
 import { OUTPUT_NAMES } from "../../src/action/output.js";
-import type { ActionIO, AnnotationLevel, AnnotationProps } from "../../src/action/output.js";
+import type { AnnotationLevel } from "../../src/action/output.js";
 import { resolveMode, runAction } from "../../src/action/run.js";
 import type { Finding } from "../../src/lint/finding.js";
 import { copyExample, EXAMPLE_ROOT } from "../helpers/example.js";
 import { fakeClient, FakeGitHub } from "./fake-github.js";
+import { recorder } from "./recorder.js";
 
 const gh = new FakeGitHub();
 beforeAll(() => gh.start());
 afterAll(() => gh.stop());
 beforeEach(() => gh.reset());
 
-interface Recorder extends ActionIO {
-  lines: string[];
-  annotations: Array<{ level: AnnotationLevel; message: string; props: AnnotationProps }>;
-  outputs: Record<string, string>;
-  secrets: string[];
-  summary: string;
-}
 
-function recorder(): Recorder {
-  const r: Recorder = {
-    lines: [],
-    annotations: [],
-    outputs: {},
-    secrets: [],
-    summary: "",
-    info: (m) => void r.lines.push(m),
-    annotate: (level, message, props = {}) => void r.annotations.push({ level, message, props }),
-    setOutput: (name, value) => void (r.outputs[name] = value),
-    setSecret: (v) => void r.secrets.push(v),
-    writeSummary: async (md) => void (r.summary += md),
-  };
-  return r;
-}
 
 /** Inputs as the runner gives them: strings by action.yml name. */
 const inputs = (given: Partial<Record<InputName, string>> = {}): ActionInputs => parseInputs((name) => ({ "github-token": gh.token, ...given })[name] ?? "");
