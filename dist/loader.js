@@ -81,18 +81,6 @@ var init_errors2 = __esm({
   }
 });
 
-// src/loader/usage.ts
-function usage(message, cause) {
-  const e = new TypeError(message, { cause });
-  e.code = "USAGE";
-  return e;
-}
-var init_usage = __esm({
-  "src/loader/usage.ts"() {
-    "use strict";
-  }
-});
-
 // src/io/atomic-write.ts
 import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
@@ -216,7 +204,7 @@ function toSerialFloorText(floor) {
 `;
 }
 function openFileCache(dir, key, maxBytes) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw usage(`cache key ${JSON.stringify(key)} is not a safe file name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw new TypeError(`cache key ${JSON.stringify(key)} is not a safe file name`);
   const bundlePath = join2(dir, `${key}.bundle.json`);
   const serialPath = join2(dir, `${key}.serial`);
   const ensureDir = () => mkdir(dir, { recursive: true, mode: 448 });
@@ -259,7 +247,6 @@ var init_file_cache = __esm({
     init_errors2();
     init_atomic_write();
     init_bounded_read();
-    init_usage();
     SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
     MAX_SERIAL_FILE_BYTES = 1024;
     SERIAL_TEXT = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -2046,7 +2033,8 @@ function toMeta(verified, target) {
     packs: Object.freeze(p.installed_packs.map((pack) => Object.freeze({ ...pack }))),
     keyids: Object.freeze([...verified.keyids]),
     target,
-    sha256: verified.sha256
+    sha256: verified.sha256,
+    effective: p.targets[target]
   });
 }
 function toBundleError(e, label) {
@@ -2118,15 +2106,14 @@ function createTrustStore(config) {
 init_errors2();
 
 // src/loader/source.ts
-init_usage();
 var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 var SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 function parseSource(source) {
-  if (typeof source !== "string" || source.trim() === "") throw usage("createLoader: source must be a URL, a file path or github:owner/repo@tag");
+  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
     const m = GITHUB.exec(source);
     if (!m || m[2] === "." || m[2] === "..") {
-      throw usage(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
+      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
     return { kind: "github", owner: m[1], repo: m[2], tag: m[3], latest: m[3] === "latest" };
   }
@@ -2136,12 +2123,12 @@ function parseSource(source) {
     try {
       url = new URL(source);
     } catch (e) {
-      throw usage(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
     }
-    if (url.username !== "" || url.password !== "") throw usage("createLoader: credentials in the source URL are not supported (fetch refuses them)");
+    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
     return { kind: "url", url: url.href };
   }
-  if (scheme !== void 0) throw usage(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
+  if (scheme !== void 0) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
   return { kind: "file", path: source };
 }
 function describeSource(source) {
@@ -2216,7 +2203,6 @@ function retrieveSource(config, etag, closed, files) {
 }
 
 // src/loader/options.ts
-init_usage();
 var DEFAULT_POLL_INTERVAL_MS = 6e4;
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -2225,28 +2211,28 @@ var DEFAULT_GITHUB_API_URL = "https://api.github.com";
 function integer(value, name, fallback, min) {
   if (value === void 0) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw usage(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
+    throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
   }
   return value;
 }
 function httpUrl(value, name, fallback) {
   if (value === void 0) return fallback;
-  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw usage(`createLoader: ${name} must be an http(s) URL`);
+  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
 }
 function toConfig(options) {
-  if (typeof options !== "object" || options === null) throw usage("createLoader: options are required");
+  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw usage(`createLoader: target must match ${NAME_PATTERN.source}`);
+  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
   if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw usage(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
+    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
   }
   if (spec.kind === "github" && expectedName === void 0) {
-    throw usage("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
+    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
-    throw usage("createLoader: token must be a non-empty string and is only used with github: sources");
+    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
   }
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
@@ -2257,14 +2243,14 @@ function toConfig(options) {
     if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
   });
   const threshold = integer(options.threshold, "threshold", 1, 1);
-  if (threshold > keys.length) throw usage(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
+  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
-    throw usage("createLoader: cacheDir must be a directory path");
+    throw new TypeError("createLoader: cacheDir must be a directory path");
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
-  if (fetch === void 0 && spec.kind !== "file") throw usage("createLoader: this runtime has no fetch; pass options.fetch");
+  if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
   for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
-    if (fn !== void 0 && typeof fn !== "function") throw usage(`createLoader: ${name} must be a function`);
+    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,
@@ -2299,7 +2285,6 @@ function pollDelay(intervalMs, failures, random) {
 }
 
 // src/loader/loader.ts
-init_usage();
 function createLoader(options) {
   const config = toConfig(options);
   const trust = createTrustStore(config);
@@ -2350,7 +2335,7 @@ function createLoader(options) {
     try {
       mod = await importFileModule();
     } catch (e) {
-      throw usage(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, e);
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     }
     const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
     cache = mod.openFileCache(dir, key, config.maxBytes);
@@ -2488,8 +2473,8 @@ function createLoader(options) {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw usage(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
-      if (typeof listener !== "function") throw usage("loader.on: listener must be a function");
+      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
       const set = listeners[event];
       set.add(listener);
       return () => void set.delete(listener);

@@ -16,7 +16,6 @@ import { writeFilesAtomic } from "../io/atomic-write.js";
 import { readBounded } from "../io/bounded-read.js";
 import type { BoundedRead } from "../io/bounded-read.js";
 import type { BundleCache, SerialFloor } from "./types.js";
-import { usage } from "./usage.js";
 
 const SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
 /** Far more than "<15 digits> <64 hex>\n". */
@@ -51,7 +50,7 @@ export function toSerialFloorText(floor: SerialFloor): string {
 
 /** The cache of bundle `key` in `dir` (created on first write, mode 0700). */
 export function openFileCache(dir: string, key: string, maxBytes: number): BundleCache {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw usage(`cache key ${JSON.stringify(key)} is not a safe file name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) throw new TypeError(`cache key ${JSON.stringify(key)} is not a safe file name`);
   const bundlePath = join(dir, `${key}.bundle.json`);
   const serialPath = join(dir, `${key}.serial`);
   const ensureDir = (): Promise<unknown> => mkdir(dir, { recursive: true, mode: 0o700 });

@@ -27,11 +27,10 @@ import { retrieveSource } from "./source.js";
 import type { BundleCache, FileModule, Loader, LoaderEvents, LoaderOptions, LoaderStatus } from "./types.js";
 import { engineView, toBundleError } from "./view.js";
 import { sha256Hex } from "./web-crypto.js";
-import { usage } from "./usage.js";
 
 /**
  * Creates a loader for one bundle source and target. Nothing happens until `load()`.
- * Throws a `TypeError` with code USAGE for bad options and `BundleKeyError` (KEY_ERROR) for
+ * Throws a `TypeError` for bad options and `BundleKeyError` (KEY_ERROR) for
  * missing or unreadable keys.
  *
  * @example
@@ -107,7 +106,7 @@ export function createLoader(options: LoaderOptions): Loader {
     try {
       mod = await importFileModule();
     } catch (e) {
-      throw usage(`createLoader: cacheDir needs Node's file system (${(e as Error).message}); leave it out here`, e);
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${(e as Error).message}); leave it out here`, { cause: e });
     }
     const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
     cache = mod.openFileCache(dir, key, config.maxBytes);
@@ -265,8 +264,8 @@ export function createLoader(options: LoaderOptions): Loader {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw usage(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
-      if (typeof listener !== "function") throw usage("loader.on: listener must be a function");
+      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
       const set = listeners[event] as Set<typeof listener>;
       set.add(listener);
       return () => void set.delete(listener);

@@ -1,6 +1,6 @@
 /**
  * The loader's options, checked once when the loader is created: bad options throw a
- * `TypeError` with code USAGE, missing or unreadable pinned keys `BundleKeyError` (KEY_ERROR).
+ * `TypeError` (the caller's code is wrong), missing or unreadable pinned keys `BundleKeyError` (KEY_ERROR).
  * Nothing is fetched here.
  */
 import { bytesEqual } from "../bundle/bytes.js";
@@ -10,7 +10,6 @@ import { readTrustedKey } from "./keys.js";
 import { describeSource, parseSource } from "./source.js";
 import type { SourceSpec } from "./source.js";
 import type { FetchLike, LoaderOptions } from "./types.js";
-import { usage } from "./usage.js";
 
 export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -43,30 +42,30 @@ export interface Config {
 function integer(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw usage(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
+    throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
   return value;
 }
 
 function httpUrl(value: unknown, name: string, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw usage(`createLoader: ${name} must be an http(s) URL`);
+  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
 }
 
 export function toConfig(options: LoaderOptions): Config {
-  if (typeof options !== "object" || options === null) throw usage("createLoader: options are required");
+  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw usage(`createLoader: target must match ${NAME_PATTERN.source}`);
+  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
   if (expectedName !== undefined && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw usage(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
+    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
   }
   if (spec.kind === "github" && expectedName === undefined) {
-    throw usage("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
+    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== undefined && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
-    throw usage("createLoader: token must be a non-empty string and is only used with github: sources");
+    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
   }
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
@@ -77,14 +76,14 @@ export function toConfig(options: LoaderOptions): Config {
     if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
   });
   const threshold = integer(options.threshold, "threshold", 1, 1);
-  if (threshold > keys.length) throw usage(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
+  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
-    throw usage("createLoader: cacheDir must be a directory path");
+    throw new TypeError("createLoader: cacheDir must be a directory path");
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input: string, init: RequestInit) => globalThis.fetch(input, init) : undefined);
-  if (fetch === undefined && spec.kind !== "file") throw usage("createLoader: this runtime has no fetch; pass options.fetch");
+  if (fetch === undefined && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
   for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]] as const) {
-    if (fn !== undefined && typeof fn !== "function") throw usage(`createLoader: ${name} must be a function`);
+    if (fn !== undefined && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,

@@ -8,7 +8,6 @@ import { fetchFailed, retrieve, withDeadline } from "./fetch.js";
 import type { Retrieved, RetrieveOptions } from "./fetch.js";
 import type { Config } from "./options.js";
 import type { FileModule } from "./types.js";
-import { usage } from "./usage.js";
 
 export type SourceSpec =
   | { kind: "url"; url: string }
@@ -18,13 +17,13 @@ export type SourceSpec =
 const GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
-/** Parses a `source` option; throws a USAGE `TypeError` naming what is expected. */
+/** Parses a `source` option; throws a `TypeError` naming what is expected. */
 export function parseSource(source: string): SourceSpec {
-  if (typeof source !== "string" || source.trim() === "") throw usage("createLoader: source must be a URL, a file path or github:owner/repo@tag");
+  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
     const m = GITHUB.exec(source);
     if (!m || m[2] === "." || m[2] === "..") {
-      throw usage(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
+      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
     return { kind: "github", owner: m[1]!, repo: m[2]!, tag: m[3]!, latest: m[3] === "latest" };
   }
@@ -34,12 +33,12 @@ export function parseSource(source: string): SourceSpec {
     try {
       url = new URL(source);
     } catch (e) {
-      throw usage(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
     }
-    if (url.username !== "" || url.password !== "") throw usage("createLoader: credentials in the source URL are not supported (fetch refuses them)");
+    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
     return { kind: "url", url: url.href };
   }
-  if (scheme !== undefined) throw usage(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
+  if (scheme !== undefined) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
   return { kind: "file", path: source };
 }
 

@@ -6,6 +6,7 @@ import type { BundleError, BundleErrorCode } from "../bundle/errors.js";
 import type { PublicKey } from "../bundle/keys.js";
 import type { BundlePayload, InstalledPackRef } from "../bundle/payload.js";
 import type { Engine } from "../engine/engine.js";
+import type { EffectiveTarget } from "../engine/effective.js";
 
 /** The subset of `fetch` the loader uses; inject one for tests or custom transports. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -57,6 +58,11 @@ export interface BundleMeta extends Pick<BundlePayload, "name" | "version" | "se
   target: string;
   /** Lowercase hex SHA-256 of the bundle file (what the `.sha256` release asset lists). */
   sha256: string;
+  /**
+   * The target's effective policy as the verified payload holds it (what the engine was compiled
+   * from): for `AuditLog` settings, host overlays and reports. Not frozen deeply; do not mutate.
+   */
+  effective: EffectiveTarget;
 }
 
 /** The compiled engine of the active bundle, with its metadata. */

@@ -43,6 +43,7 @@ export function toMeta(verified: RuntimeVerified, target: string): BundleMeta {
     keyids: Object.freeze([...verified.keyids]) as string[],
     target,
     sha256: verified.sha256,
+    effective: p.targets[target]!,
   });
 }
 
