@@ -4,7 +4,7 @@
  *
  *   npm run bench                       full run (about 4–5 minutes on 2 cores)
  *   npm run bench -- --quick            smaller sizes and budgets (about a minute)
- *   npm run bench -- --only access,load run some sections: access load lint diff build size action
+ *   npm run bench -- --only access,load run some sections: access load lint diff build size action serve
  *   npm run bench -- --out FILE         write the JSON elsewhere
  *   npm run bench -- --lint-deadline 240   seconds a lint size may take before it is stopped
  *
@@ -26,8 +26,10 @@ import { runLoad } from "./sections/load.js";
 import type { LoadResult } from "./sections/load.js";
 import { runBuild, runDiff } from "./sections/repo.js";
 import { runSize } from "./sections/size.js";
+import { runServe } from "./sections/serve.js";
+import type { ServeResult } from "./sections/serve.js";
 
-const SECTIONS = ["access", "load", "lint", "diff", "build", "size", "action"] as const;
+const SECTIONS = ["access", "load", "lint", "diff", "build", "size", "action", "serve"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -59,7 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a.startsWith("--out")) args.out = value();
     else if (a.startsWith("--lint-deadline")) args.lintDeadlineMs = Number(value()) * 1000;
     else if (a === "--help" || a === "-h") {
-      process.stdout.write("usage: npm run bench -- [--quick] [--only access,load,lint,diff,build,size,action] [--out FILE] [--lint-deadline SECONDS]\n");
+      process.stdout.write("usage: npm run bench -- [--quick] [--only access,load,lint,diff,build,size,action,serve] [--out FILE] [--lint-deadline SECONDS]\n");
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
   let access: AccessResult | undefined;
   let load: LoadResult | undefined;
   let lint: LintSizeResult[] | undefined;
+  let serve: ServeResult | undefined;
   const q = args.quick;
 
   const section = async (name: Section, fn: () => Promise<void>): Promise<void> => {
@@ -127,6 +130,21 @@ async function main(): Promise<void> {
   await section("action", async () => {
     rows.push(...(await runAction({ runs: q ? 3 : 9, log })).rows);
   });
+  await section("serve", async () => {
+    serve = await runServe({
+      statements: 1_000,
+      singleRequests: q ? 5_000 : 20_000,
+      singleConnections: 16,
+      batchSize: 10_000,
+      batchCalls: q ? 6 : 20,
+      batchConnections: 2,
+      rounds: q ? 2 : 3,
+      // EDICT_BENCH_SERVE_CLIENT=agent drives the servers with http.request and a keep-alive http.Agent instead
+      client: process.env.EDICT_BENCH_SERVE_CLIENT === "agent" ? "agent" : "lean",
+      log,
+    });
+    rows.push(...serve.rows);
+  });
 
   const totalMs = msSince(started);
   const table = renderTable(rows);
@@ -144,10 +162,11 @@ async function main(): Promise<void> {
     access: access === undefined ? undefined : { cedarVersion: access.cedarVersion, engines: access.engines, comparisons: access.comparisons, disagreements: access.disagreements },
     load: load?.details,
     lint,
+    serve: serve?.details,
   };
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${args.out}`);
-  const disagreements = access?.disagreements.length ?? 0;
+  const disagreements = (access?.disagreements.length ?? 0) + (serve?.details.disagreements ?? 0);
   if (disagreements > 0) {
     log(`${disagreements} decision disagreements between engines: see above and ${args.out}`);
     process.exitCode = 1;

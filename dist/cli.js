@@ -14,6 +14,14 @@ var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? requir
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod2) => function __require2() {
   try {
     return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
@@ -3468,6 +3476,200 @@ var require_commander = __commonJS({
   }
 });
 
+// src/errors.ts
+function isEdictError(e) {
+  return e instanceof EdictError;
+}
+function exitCodeOf(e) {
+  if (!isEdictError(e) || e.code === "INTERNAL") return EXIT.INTERNAL;
+  return BUNDLE_CODES.has(e.code) || PACK_REFUSALS.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
+}
+function describeError(e, debug2 = false) {
+  if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
+  const message = e instanceof Error ? e.message : String(e);
+  return debug2 && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
+}
+var EdictError, EXIT, BUNDLE_CODES, PACK_REFUSALS;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    EdictError = class extends Error {
+      code;
+      position;
+      constructor(code2, message, options = {}) {
+        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "EdictError";
+        this.code = code2;
+        if (options.position) this.position = options.position;
+      }
+      /** "file:line:col: message", the one line the CLI prints. */
+      toString() {
+        const p2 = this.position;
+        if (!p2) return this.message;
+        const where2 = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
+        return `${where2}: ${this.message}`;
+      }
+    };
+    EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INTERNAL: 70 };
+    BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
+    PACK_REFUSALS = /* @__PURE__ */ new Set(["PACK_SIGNATURE_ERROR", "PACK_DIGEST_MISMATCH", "PACK_NAME_MISMATCH", "PACK_DOWNGRADE", "PACK_CONFLICT", "PACK_PIN_MISMATCH"]);
+  }
+});
+
+// src/bundle/errors.ts
+function isBundleError(e) {
+  return e instanceof BundleError;
+}
+var BundleError, BundleIntegrityError, BundleTrustError, BundleRetrievalError, BundleKeyError;
+var init_errors2 = __esm({
+  "src/bundle/errors.ts"() {
+    "use strict";
+    init_errors();
+    BundleError = class extends EdictError {
+      constructor(code2, message, options = {}) {
+        super(code2, message, options);
+        this.name = "BundleError";
+      }
+    };
+    BundleIntegrityError = class extends BundleError {
+      constructor(code2, message, options = {}) {
+        super(code2, message, options);
+        this.name = "BundleIntegrityError";
+      }
+    };
+    BundleTrustError = class extends BundleError {
+      constructor(code2, message, options = {}) {
+        super(code2, message, options);
+        this.name = "BundleTrustError";
+      }
+    };
+    BundleRetrievalError = class extends BundleError {
+      constructor(code2, message, options = {}) {
+        super(code2, message, options);
+        this.name = "BundleRetrievalError";
+      }
+    };
+    BundleKeyError = class extends BundleError {
+      constructor(message, options = {}) {
+        super("KEY_ERROR", message, options);
+        this.name = "BundleKeyError";
+      }
+    };
+  }
+});
+
+// src/io/atomic-write.ts
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+async function syncFolder(dir) {
+  const handle = await open(dir, "r").catch(() => void 0);
+  if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
+}
+async function writeFilesAtomic(files2) {
+  const temps = [];
+  try {
+    for (const f of files2) {
+      const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString("hex")}.tmp`);
+      temps.push({ tmp, target: f.path });
+      const handle = await open(tmp, "wx", 420);
+      try {
+        await handle.writeFile(f.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const { tmp, target } of temps) await rename(tmp, target);
+  } catch (e) {
+    await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
+    throw e;
+  }
+  for (const dir of new Set(files2.map((f) => dirname(f.path)))) await syncFolder(dir);
+}
+var init_atomic_write = __esm({
+  "src/io/atomic-write.ts"() {
+    "use strict";
+  }
+});
+
+// src/io/bounded-read.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+function flagsFor(options) {
+  return constants.O_RDONLY | (options.regularFile ? constants.O_NONBLOCK ?? 0 : 0);
+}
+function isFolderError(e) {
+  return e?.code === "EISDIR";
+}
+function* readLoop(stat3, maxBytes, options) {
+  options.signal?.throwIfAborted();
+  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
+  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const bytesRead = yield buffer;
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return { status: "too-large" };
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    bytes.set(c3, offset);
+    offset += c3.length;
+  }
+  return { status: "ok", bytes };
+}
+async function readBounded(path2, maxBytes, options = {}) {
+  let handle;
+  try {
+    handle = await open2(path2, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(await handle.stat(), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
+      step2 = loop.next(bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+function readBoundedSync(path2, maxBytes, options = {}) {
+  let fd;
+  try {
+    fd = openSync(path2, flagsFor(options));
+  } catch (e) {
+    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
+    throw e;
+  }
+  try {
+    const loop = readLoop(fstatSync(fd), maxBytes, options);
+    for (let step2 = loop.next(); ; ) {
+      if (step2.done) return step2.value;
+      step2 = loop.next(readSync(fd, step2.value, 0, step2.value.length, null));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+var CHUNK;
+var init_bounded_read = __esm({
+  "src/io/bounded-read.ts"() {
+    "use strict";
+    CHUNK = 64 * 1024;
+  }
+});
+
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports, module) {
@@ -6268,9 +6470,9 @@ var require_json_schema_traverse = __commonJS({
       cb = opts.cb || cb;
       var pre = typeof cb == "function" ? cb : cb.pre || function() {
       };
-      var post = cb.post || function() {
+      var post2 = cb.post || function() {
       };
-      _traverse(opts, pre, post, schema, "", schema);
+      _traverse(opts, pre, post2, schema, "", schema);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -6316,7 +6518,7 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+    function _traverse(opts, pre, post2, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
         for (var key2 in schema) {
@@ -6324,18 +6526,18 @@ var require_json_schema_traverse = __commonJS({
           if (Array.isArray(sch)) {
             if (key2 in traverse.arrayKeywords) {
               for (var i2 = 0; i2 < sch.length; i2++)
-                _traverse(opts, pre, post, sch[i2], jsonPtr + "/" + key2 + "/" + i2, rootSchema, jsonPtr, key2, schema, i2);
+                _traverse(opts, pre, post2, sch[i2], jsonPtr + "/" + key2 + "/" + i2, rootSchema, jsonPtr, key2, schema, i2);
             }
           } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
+                _traverse(opts, pre, post2, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
             }
           } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
+            _traverse(opts, pre, post2, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
           }
         }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
     function escapeJsonPtr(str3) {
@@ -7165,7 +7367,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve14.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -7192,7 +7394,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve14(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -8056,7 +8258,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve14(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -8447,7 +8649,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve14,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
@@ -9028,11 +9230,11 @@ var require_core = __commonJS({
     }
     function addRule(keyword, definition, dataType) {
       var _a3;
-      const post = definition === null || definition === void 0 ? void 0 : definition.post;
-      if (dataType && post)
+      const post2 = definition === null || definition === void 0 ? void 0 : definition.post;
+      if (dataType && post2)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES: RULES2 } = this;
-      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t2 }) => t2 === dataType);
+      let ruleGroup = post2 ? RULES2.post : RULES2.rules.find(({ type: t2 }) => t2 === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES2.rules.push(ruleGroup);
@@ -11134,7 +11336,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -11156,7 +11358,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -11171,7 +11373,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -12407,9 +12609,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -12424,11 +12626,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -15531,10 +15733,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError2) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError2);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -15545,26 +15747,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content2] = lines[i2];
         if (content2 === "" || content2 === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError2(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -15591,7 +15793,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content2 = content2.slice(0, -1);
         if (content2 && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError2(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -15618,7 +15820,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -15630,8 +15832,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError2) {
       if (props[0].type !== "block-scalar-header") {
@@ -16470,10 +16672,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -16505,10 +16707,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -16716,7 +16918,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -16800,7 +17002,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -20699,6 +20901,84 @@ var require_canonicalize = __commonJS({
   }
 });
 
+// src/loader/file-cache.ts
+var file_cache_exports = {};
+__export(file_cache_exports, {
+  openFileCache: () => openFileCache,
+  parseSerialFloor: () => parseSerialFloor,
+  readFileBounded: () => readFileBounded,
+  toSerialFloorText: () => toSerialFloorText
+});
+import { mkdir as mkdir7 } from "node:fs/promises";
+import { join as join17 } from "node:path";
+function isNotFound(e) {
+  return e?.code === "ENOENT";
+}
+async function readFileBounded(path2, maxBytes, signal) {
+  const read = await readBounded(path2, maxBytes, { signal });
+  if (read.status !== "ok") throw new BundleRetrievalError("TOO_LARGE", `${path2}: more than the limit of ${maxBytes} bytes (endless data)`);
+  return read.bytes;
+}
+function parseSerialFloor(text2, where2) {
+  const m = SERIAL_LINE.exec(text2);
+  if (!m) throw new BundleIntegrityError("FORMAT_ERROR", `${where2}: expected "<serial> <sha256>", the highest serial accepted; the file is corrupted`);
+  return m[2] === void 0 ? { serial: Number(m[1]) } : { serial: Number(m[1]), sha256: m[2] };
+}
+function toSerialFloorText(floor) {
+  return floor.sha256 === void 0 ? `${floor.serial}
+` : `${floor.serial} ${floor.sha256}
+`;
+}
+function openFileCache(dir, key2, maxBytes) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key2)) throw new TypeError(`cache key ${JSON.stringify(key2)} is not a safe file name`);
+  const bundlePath = join17(dir, `${key2}.bundle.json`);
+  const serialPath = join17(dir, `${key2}.serial`);
+  const ensureDir = () => mkdir7(dir, { recursive: true, mode: 448 });
+  return {
+    location: bundlePath,
+    async readBundle() {
+      try {
+        return await readFileBounded(bundlePath, maxBytes, new AbortController().signal);
+      } catch (e) {
+        if (isNotFound(e)) return void 0;
+        throw e;
+      }
+    },
+    async writeBundle(bytes) {
+      await ensureDir();
+      await writeFilesAtomic([{ path: bundlePath, bytes }]);
+    },
+    async readSerialFloor() {
+      let read;
+      try {
+        read = await readBounded(serialPath, MAX_SERIAL_FILE_BYTES);
+      } catch (e) {
+        if (isNotFound(e)) return void 0;
+        throw e;
+      }
+      return parseSerialFloor(read.status === "ok" ? SERIAL_TEXT.decode(read.bytes) : "", serialPath);
+    },
+    async writeSerialFloor(floor) {
+      const current = await this.readSerialFloor().catch(() => void 0);
+      if (current !== void 0 && current.serial > floor.serial) return;
+      await ensureDir();
+      await writeFilesAtomic([{ path: serialPath, bytes: new TextEncoder().encode(toSerialFloorText(floor)) }]);
+    }
+  };
+}
+var SERIAL_LINE, MAX_SERIAL_FILE_BYTES, SERIAL_TEXT;
+var init_file_cache = __esm({
+  "src/loader/file-cache.ts"() {
+    "use strict";
+    init_errors2();
+    init_atomic_write();
+    init_bounded_read();
+    SERIAL_LINE = /^(\d{1,15})(?: ([0-9a-f]{64}))?\n?$/;
+    MAX_SERIAL_FILE_BYTES = 1024;
+    SERIAL_TEXT = new TextDecoder("utf-8", { ignoreBOM: true });
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -20716,39 +20996,8 @@ var {
   Help
 } = import_index.default;
 
-// src/errors.ts
-var EdictError = class extends Error {
-  code;
-  position;
-  constructor(code2, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "EdictError";
-    this.code = code2;
-    if (options.position) this.position = options.position;
-  }
-  /** "file:line:col: message", the one line the CLI prints. */
-  toString() {
-    const p2 = this.position;
-    if (!p2) return this.message;
-    const where2 = p2.line === void 0 ? p2.file : `${p2.file}:${p2.line}:${p2.column ?? 1}`;
-    return `${where2}: ${this.message}`;
-  }
-};
-function isEdictError(e) {
-  return e instanceof EdictError;
-}
-var EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INTERNAL: 70 };
-var BUNDLE_CODES = /* @__PURE__ */ new Set(["SIGNATURE_ERROR", "PAYLOAD_TYPE_ERROR", "FORMAT_ERROR", "DIGEST_MISMATCH", "UNTRUSTED_KEY", "EXPIRED", "ROLLBACK", "NAME_MISMATCH", "TOO_LARGE", "TIMEOUT", "FETCH_FAILED", "TARGET_MISSING"]);
-var PACK_REFUSALS = /* @__PURE__ */ new Set(["PACK_SIGNATURE_ERROR", "PACK_DIGEST_MISMATCH", "PACK_NAME_MISMATCH", "PACK_DOWNGRADE", "PACK_CONFLICT", "PACK_PIN_MISMATCH"]);
-function exitCodeOf(e) {
-  if (!isEdictError(e) || e.code === "INTERNAL") return EXIT.INTERNAL;
-  return BUNDLE_CODES.has(e.code) || PACK_REFUSALS.has(e.code) ? EXIT.FINDINGS : EXIT.USAGE;
-}
-function describeError(e, debug2 = false) {
-  if (isEdictError(e) && e.code !== "INTERNAL") return BUNDLE_CODES.has(e.code) || e.code === "KEY_ERROR" ? `${e.code}: ${e.message}` : e.toString();
-  const message = e instanceof Error ? e.message : String(e);
-  return debug2 && e instanceof Error && e.stack ? `unexpected error: ${e.stack}` : `unexpected error: ${message}`;
-}
+// src/cli/main.ts
+init_errors();
 
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
@@ -21563,44 +21812,16 @@ function fromBase64Either(text2) {
   return fromBase64(text2);
 }
 
+// src/bundle/build.ts
+init_errors();
+
 // src/io/bundle-files.ts
+init_errors2();
 import { mkdir } from "node:fs/promises";
 import { basename as basename2, join as join2 } from "node:path";
 
-// src/bundle/errors.ts
-var BundleError = class extends EdictError {
-  constructor(code2, message, options = {}) {
-    super(code2, message, options);
-    this.name = "BundleError";
-  }
-};
-var BundleIntegrityError = class extends BundleError {
-  constructor(code2, message, options = {}) {
-    super(code2, message, options);
-    this.name = "BundleIntegrityError";
-  }
-};
-var BundleTrustError = class extends BundleError {
-  constructor(code2, message, options = {}) {
-    super(code2, message, options);
-    this.name = "BundleTrustError";
-  }
-};
-var BundleRetrievalError = class extends BundleError {
-  constructor(code2, message, options = {}) {
-    super(code2, message, options);
-    this.name = "BundleRetrievalError";
-  }
-};
-var BundleKeyError = class extends BundleError {
-  constructor(message, options = {}) {
-    super("KEY_ERROR", message, options);
-    this.name = "BundleKeyError";
-  }
-};
-function isBundleError(e) {
-  return e instanceof BundleError;
-}
+// src/bundle/dsse-checks.ts
+init_errors2();
 
 // src/engine/record.ts
 function isRecord(value) {
@@ -21676,11 +21897,20 @@ function* trustedSigners(signatures, keys, threshold) {
   return verified.map((k2) => k2.keyid);
 }
 function verifyThreshold(signatures, keys, threshold, verifyOne) {
-  const walk3 = trustedSigners(signatures, keys, threshold);
-  let step2 = walk3.next();
-  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
+  const walk4 = trustedSigners(signatures, keys, threshold);
+  let step2 = walk4.next();
+  while (!step2.done) step2 = walk4.next(verifyOne(...step2.value));
   return step2.value;
 }
+async function verifyThresholdAsync(signatures, keys, threshold, verifyOne) {
+  const walk4 = trustedSigners(signatures, keys, threshold);
+  let step2 = walk4.next();
+  while (!step2.done) step2 = walk4.next(await verifyOne(...step2.value));
+  return step2.value;
+}
+
+// src/bundle/verify-checks.ts
+init_errors2();
 
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
@@ -21731,8 +21961,8 @@ var LISTS = [
   ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
 ];
 var mustBe = (at, must, value) => `${at} must ${must}, got ${show(value)}`;
-function fieldProblem(record, rules, prefix) {
-  for (const [field, ok2, must] of rules) if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
+function fieldProblem(record2, rules, prefix) {
+  for (const [field, ok2, must] of rules) if (!ok2(record2[field])) return mustBe(prefix + field, must, record2[field]);
   return void 0;
 }
 function targetProblem(name, target) {
@@ -21817,109 +22047,17 @@ function checkTarget(payload, target) {
     throw new BundleError("TARGET_MISSING", `bundle ${payload.name} ${payload.version} has no target ${JSON.stringify(target)} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
   }
 }
-
-// src/io/atomic-write.ts
-import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-async function syncFolder(dir) {
-  const handle = await open(dir, "r").catch(() => void 0);
-  if (handle) await handle.sync().catch(() => void 0).finally(() => handle.close());
-}
-async function writeFilesAtomic(files2) {
-  const temps = [];
-  try {
-    for (const f of files2) {
-      const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString("hex")}.tmp`);
-      temps.push({ tmp, target: f.path });
-      const handle = await open(tmp, "wx", 420);
-      try {
-        await handle.writeFile(f.bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
-    for (const { tmp, target } of temps) await rename(tmp, target);
-  } catch (e) {
-    await Promise.all(temps.map(({ tmp }) => rm(tmp, { force: true })));
-    throw e;
-  }
-  for (const dir of new Set(files2.map((f) => dirname(f.path)))) await syncFolder(dir);
-}
-
-// src/io/bounded-read.ts
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { open as open2 } from "node:fs/promises";
-var CHUNK = 64 * 1024;
-function flagsFor(options) {
-  return constants.O_RDONLY | (options.regularFile ? constants.O_NONBLOCK ?? 0 : 0);
-}
-function isFolderError(e) {
-  return e?.code === "EISDIR";
-}
-function* readLoop(stat3, maxBytes, options) {
-  options.signal?.throwIfAborted();
-  if (options.regularFile && !stat3.isFile()) return { status: "not-a-file" };
-  if (stat3.isFile() && stat3.size > maxBytes) return { status: "too-large", size: stat3.size };
-  const chunks = [];
-  let total = 0;
-  for (; ; ) {
-    options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
-    const bytesRead = yield buffer;
-    if (bytesRead === 0) break;
-    total += bytesRead;
-    if (total > maxBytes) return { status: "too-large" };
-    chunks.push(buffer.subarray(0, bytesRead));
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c3 of chunks) {
-    bytes.set(c3, offset);
-    offset += c3.length;
-  }
-  return { status: "ok", bytes };
-}
-async function readBounded(path2, maxBytes, options = {}) {
-  let handle;
-  try {
-    handle = await open2(path2, flagsFor(options));
-  } catch (e) {
-    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
-    throw e;
-  }
-  try {
-    const loop = readLoop(await handle.stat(), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      const { bytesRead } = await handle.read(step2.value, 0, step2.value.length, null);
-      step2 = loop.next(bytesRead);
-    }
-  } finally {
-    await handle.close();
-  }
-}
-function readBoundedSync(path2, maxBytes, options = {}) {
-  let fd;
-  try {
-    fd = openSync(path2, flagsFor(options));
-  } catch (e) {
-    if (options.regularFile && isFolderError(e)) return { status: "not-a-file" };
-    throw e;
-  }
-  try {
-    const loop = readLoop(fstatSync(fd), maxBytes, options);
-    for (let step2 = loop.next(); ; ) {
-      if (step2.done) return step2.value;
-      step2 = loop.next(readSync(fd, step2.value, 0, step2.value.length, null));
-    }
-  } finally {
-    closeSync(fd);
+function checkSerialNotBelow(serial, floor) {
+  if (!Number.isSafeInteger(serial) || !Number.isSafeInteger(floor)) throw new TypeError("checkSerialNotBelow: expected integers");
+  if (serial < floor) {
+    throw new BundleTrustError("ROLLBACK", `bundle serial ${serial} is below ${floor}, the highest serial already accepted (rollback)`);
   }
 }
 
 // src/io/bundle-files.ts
+init_errors();
+init_atomic_write();
+init_bounded_read();
 function ioCode(e) {
   return e?.code ?? (e instanceof Error ? e.message : String(e));
 }
@@ -22454,7 +22592,7 @@ var __defProp2 = Object.defineProperty;
 var __getOwnPropDesc2 = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames2 = Object.getOwnPropertyNames;
 var __hasOwnProp2 = Object.prototype.hasOwnProperty;
-var __esm = (fn, res) => function __init() {
+var __esm2 = (fn, res) => function __init() {
   return fn && (res = (0, fn[__getOwnPropNames2(fn)[0]])(fn = 0)), res;
 };
 var __commonJS2 = (cb, mod2) => function __require2() {
@@ -22474,7 +22612,7 @@ var __copyProps2 = (to, from, except, desc) => {
 };
 var __toCommonJS = (mod2) => __copyProps2(__defProp2({}, "__esModule", { value: true }), mod2);
 var GitError;
-var init_git_error = __esm({
+var init_git_error = __esm2({
   "src/lib/errors/git-error.ts"() {
     "use strict";
     GitError = class extends Error {
@@ -22487,7 +22625,7 @@ var init_git_error = __esm({
   }
 });
 var GitResponseError;
-var init_git_response_error = __esm({
+var init_git_response_error = __esm2({
   "src/lib/errors/git-response-error.ts"() {
     "use strict";
     init_git_error();
@@ -22500,7 +22638,7 @@ var init_git_response_error = __esm({
   }
 });
 var TaskConfigurationError;
-var init_task_configuration_error = __esm({
+var init_task_configuration_error = __esm2({
   "src/lib/errors/task-configuration-error.ts"() {
     "use strict";
     init_git_error();
@@ -22631,7 +22769,7 @@ function orVoid(input) {
 var NULL;
 var NOOP;
 var objectToString;
-var init_util = __esm({
+var init_util = __esm2({
   "src/lib/utils/util.ts"() {
     "use strict";
     init_argument_filters();
@@ -22662,7 +22800,7 @@ var filterNumber;
 var filterString;
 var filterStringOrStringArray;
 var filterHasLength;
-var init_argument_filters = __esm({
+var init_argument_filters = __esm2({
   "src/lib/utils/argument-filters.ts"() {
     "use strict";
     init_util();
@@ -22687,7 +22825,7 @@ var init_argument_filters = __esm({
   }
 });
 var ExitCodes;
-var init_exit_codes = __esm({
+var init_exit_codes = __esm2({
   "src/lib/utils/exit-codes.ts"() {
     "use strict";
     ExitCodes = /* @__PURE__ */ ((ExitCodes2) => {
@@ -22700,7 +22838,7 @@ var init_exit_codes = __esm({
   }
 });
 var GitOutputStreams;
-var init_git_output_streams = __esm({
+var init_git_output_streams = __esm2({
   "src/lib/utils/git-output-streams.ts"() {
     "use strict";
     GitOutputStreams = class _GitOutputStreams {
@@ -22719,7 +22857,7 @@ function useMatchesDefault() {
 }
 var LineParser;
 var RemoteLineParser;
-var init_line_parser = __esm({
+var init_line_parser = __esm2({
   "src/lib/utils/line-parser.ts"() {
     "use strict";
     LineParser = class {
@@ -22778,7 +22916,7 @@ function createInstanceConfig(...options) {
   return config;
 }
 var defaultOptions;
-var init_simple_git_options = __esm({
+var init_simple_git_options = __esm2({
   "src/lib/utils/simple-git-options.ts"() {
     "use strict";
     defaultOptions = {
@@ -22836,7 +22974,7 @@ function trailingFunctionArgument(args, includeNoop = true) {
   const callback = asFunction(last(args));
   return includeNoop || isUserFunction(callback) ? callback : void 0;
 }
-var init_task_options = __esm({
+var init_task_options = __esm2({
   "src/lib/utils/task-options.ts"() {
     "use strict";
     init_argument_filters();
@@ -22860,7 +22998,7 @@ function parseStringResponse(result, parsers12, texts, trim = true) {
   });
   return result;
 }
-var init_task_parser = __esm({
+var init_task_parser = __esm2({
   "src/lib/utils/task-parser.ts"() {
     "use strict";
     init_util();
@@ -22912,7 +23050,7 @@ __export2(utils_exports, {
   trailingFunctionArgument: () => trailingFunctionArgument,
   trailingOptionsArgument: () => trailingOptionsArgument
 });
-var init_utils = __esm({
+var init_utils = __esm2({
   "src/lib/utils/index.ts"() {
     "use strict";
     init_argument_filters();
@@ -22973,7 +23111,7 @@ function isNotRepoMessage(error2) {
 var CheckRepoActions;
 var onError;
 var parser;
-var init_check_is_repo = __esm({
+var init_check_is_repo = __esm2({
   "src/lib/tasks/check-is-repo.ts"() {
     "use strict";
     init_utils();
@@ -23008,7 +23146,7 @@ var CleanResponse;
 var removalRegexp;
 var dryRunRemovalRegexp;
 var isFolderRegexp;
-var init_CleanSummary = __esm({
+var init_CleanSummary = __esm2({
   "src/lib/responses/CleanSummary.ts"() {
     "use strict";
     init_utils();
@@ -23076,7 +23214,7 @@ function isEmptyTask(task) {
   return task.format === "empty" || !task.commands.length;
 }
 var EMPTY_COMMANDS;
-var init_task = __esm({
+var init_task = __esm2({
   "src/lib/tasks/task.ts"() {
     "use strict";
     init_task_configuration_error();
@@ -23155,7 +23293,7 @@ var CONFIG_ERROR_MODE_REQUIRED;
 var CONFIG_ERROR_UNKNOWN_OPTION;
 var CleanOptions;
 var CleanOptionValues;
-var init_clean = __esm({
+var init_clean = __esm2({
   "src/lib/tasks/clean.ts"() {
     "use strict";
     init_CleanSummary();
@@ -23227,7 +23365,7 @@ function* configParser(text2, requestedKey = null) {
   }
 }
 var ConfigList;
-var init_ConfigList = __esm({
+var init_ConfigList = __esm2({
   "src/lib/responses/ConfigList.ts"() {
     "use strict";
     init_utils();
@@ -23344,7 +23482,7 @@ function config_default() {
   };
 }
 var GitConfigScope;
-var init_config = __esm({
+var init_config = __esm2({
   "src/lib/tasks/config.ts"() {
     "use strict";
     init_ConfigList();
@@ -23363,7 +23501,7 @@ function isDiffNameStatus(input) {
 }
 var DiffNameStatus;
 var diffNameStatus;
-var init_diff_name_status = __esm({
+var init_diff_name_status = __esm2({
   "src/lib/tasks/diff-name-status.ts"() {
     "use strict";
     DiffNameStatus = /* @__PURE__ */ ((DiffNameStatus2) => {
@@ -23435,7 +23573,7 @@ var disallowedOptions;
 var Query;
 var _a;
 var GrepQuery;
-var init_grep = __esm({
+var init_grep = __esm2({
   "src/lib/tasks/grep.ts"() {
     "use strict";
     init_utils();
@@ -23492,7 +23630,7 @@ function isValidResetMode(mode) {
 }
 var ResetMode;
 var validResetModes;
-var init_reset = __esm({
+var init_reset = __esm2({
   "src/lib/tasks/reset.ts"() {
     "use strict";
     init_utils();
@@ -23559,7 +23697,7 @@ function createLogger(label, verbose, initialStep, infoDebugger = createLog()) {
     });
   }
 }
-var init_git_logger = __esm({
+var init_git_logger = __esm2({
   "src/lib/git-logger.ts"() {
     "use strict";
     init_utils();
@@ -23573,7 +23711,7 @@ var init_git_logger = __esm({
   }
 });
 var TasksPendingQueue;
-var init_tasks_pending_queue = __esm({
+var init_tasks_pending_queue = __esm2({
   "src/lib/runners/tasks-pending-queue.ts"() {
     "use strict";
     init_git_error();
@@ -23663,7 +23801,7 @@ function onDataReceived(target, name, logger, output) {
   };
 }
 var GitExecutorChain;
-var init_git_executor_chain = __esm({
+var init_git_executor_chain = __esm2({
   "src/lib/runners/git-executor-chain.ts"() {
     "use strict";
     init_git_error();
@@ -23867,7 +24005,7 @@ __export2(git_executor_exports, {
   GitExecutor: () => GitExecutor
 });
 var GitExecutor;
-var init_git_executor = __esm({
+var init_git_executor = __esm2({
   "src/lib/runners/git-executor.ts"() {
     "use strict";
     init_git_executor_chain();
@@ -23924,7 +24062,7 @@ function addDeprecationNoticeToError(err) {
     return all;
   }
 }
-var init_task_callback = __esm({
+var init_task_callback = __esm2({
   "src/lib/task-callback.ts"() {
     "use strict";
     init_git_response_error();
@@ -23939,7 +24077,7 @@ function changeWorkingDirectoryTask(directory, root) {
     return (root || instance).cwd = directory;
   });
 }
-var init_change_working_directory = __esm({
+var init_change_working_directory = __esm2({
   "src/lib/tasks/change-working-directory.ts"() {
     "use strict";
     init_utils();
@@ -23975,7 +24113,7 @@ function checkout_default() {
     }
   };
 }
-var init_checkout = __esm({
+var init_checkout = __esm2({
   "src/lib/tasks/checkout.ts"() {
     "use strict";
     init_utils();
@@ -24008,7 +24146,7 @@ function count_objects_default() {
   };
 }
 var parser2;
-var init_count_objects = __esm({
+var init_count_objects = __esm2({
   "src/lib/tasks/count-objects.ts"() {
     "use strict";
     init_utils();
@@ -24038,7 +24176,7 @@ function parseCommitResult(stdOut) {
   return parseStringResponse(result, parsers, stdOut);
 }
 var parsers;
-var init_parse_commit = __esm({
+var init_parse_commit = __esm2({
   "src/lib/parsers/parse-commit.ts"() {
     "use strict";
     init_utils();
@@ -24118,7 +24256,7 @@ function commit_default() {
     );
   }
 }
-var init_commit = __esm({
+var init_commit = __esm2({
   "src/lib/tasks/commit.ts"() {
     "use strict";
     init_parse_commit();
@@ -24136,7 +24274,7 @@ function first_commit_default() {
     }
   };
 }
-var init_first_commit = __esm({
+var init_first_commit = __esm2({
   "src/lib/tasks/first-commit.ts"() {
     "use strict";
     init_utils();
@@ -24150,7 +24288,7 @@ function hashObjectTask(filePath, write) {
   }
   return straightThroughStringTask(commands, true);
 }
-var init_hash_object = __esm({
+var init_hash_object = __esm2({
   "src/lib/tasks/hash-object.ts"() {
     "use strict";
     init_task();
@@ -24179,7 +24317,7 @@ function parseInit(bare2, path2, text2) {
 var InitSummary;
 var initResponseRegex;
 var reInitResponseRegex;
-var init_InitSummary = __esm({
+var init_InitSummary = __esm2({
   "src/lib/responses/InitSummary.ts"() {
     "use strict";
     InitSummary = class {
@@ -24211,7 +24349,7 @@ function initTask(bare2 = false, path2, customArgs) {
   };
 }
 var bareCommand;
-var init_init = __esm({
+var init_init = __esm2({
   "src/lib/tasks/init.ts"() {
     "use strict";
     init_InitSummary();
@@ -24231,14 +24369,14 @@ function isLogFormat(customArg) {
   return logFormatRegex.test(customArg);
 }
 var logFormatRegex;
-var init_log_format = __esm({
+var init_log_format = __esm2({
   "src/lib/args/log-format.ts"() {
     "use strict";
     logFormatRegex = /^--(stat|numstat|name-only|name-status)(=|$)/;
   }
 });
 var DiffSummary;
-var init_DiffSummary = __esm({
+var init_DiffSummary = __esm2({
   "src/lib/responses/DiffSummary.ts"() {
     "use strict";
     DiffSummary = class {
@@ -24260,7 +24398,7 @@ var numStatParser;
 var nameOnlyParser;
 var nameStatusParser;
 var diffSummaryParsers;
-var init_parse_diff_summary = __esm({
+var init_parse_diff_summary = __esm2({
   "src/lib/parsers/parse-diff-summary.ts"() {
     "use strict";
     init_log_format();
@@ -24419,7 +24557,7 @@ var START_BOUNDARY;
 var COMMIT_BOUNDARY;
 var SPLITTER;
 var defaultFieldNames;
-var init_parse_list_log_summary = __esm({
+var init_parse_list_log_summary = __esm2({
   "src/lib/parsers/parse-list-log-summary.ts"() {
     "use strict";
     init_utils();
@@ -24463,7 +24601,7 @@ function validateLogFormatConfig(customArgs) {
     );
   }
 }
-var init_diff = __esm({
+var init_diff = __esm2({
   "src/lib/tasks/diff.ts"() {
     "use strict";
     init_log_format();
@@ -24553,7 +24691,7 @@ function log_default() {
   }
 }
 var excludeOptions;
-var init_log = __esm({
+var init_log = __esm2({
   "src/lib/tasks/log.ts"() {
     "use strict";
     init_log_format();
@@ -24581,7 +24719,7 @@ var init_log = __esm({
 });
 var MergeSummaryConflict;
 var MergeSummaryDetail;
-var init_MergeSummary = __esm({
+var init_MergeSummary = __esm2({
   "src/lib/responses/MergeSummary.ts"() {
     "use strict";
     MergeSummaryConflict = class {
@@ -24617,7 +24755,7 @@ var init_MergeSummary = __esm({
 });
 var PullSummary;
 var PullFailedSummary;
-var init_PullSummary = __esm({
+var init_PullSummary = __esm2({
   "src/lib/responses/PullSummary.ts"() {
     "use strict";
     PullSummary = class {
@@ -24675,7 +24813,7 @@ function asObjectCount(source) {
   };
 }
 var remoteMessagesObjectParsers;
-var init_parse_remote_objects = __esm({
+var init_parse_remote_objects = __esm2({
   "src/lib/parsers/parse-remote-objects.ts"() {
     "use strict";
     init_utils();
@@ -24713,7 +24851,7 @@ function parseRemoteMessages(_stdOut, stdErr) {
 }
 var parsers2;
 var RemoteMessageSummary;
-var init_parse_remote_messages = __esm({
+var init_parse_remote_messages = __esm2({
   "src/lib/parsers/parse-remote-messages.ts"() {
     "use strict";
     init_utils();
@@ -24759,7 +24897,7 @@ var parsers3;
 var errorParsers;
 var parsePullDetail;
 var parsePullResult;
-var init_parse_pull = __esm({
+var init_parse_pull = __esm2({
   "src/lib/parsers/parse-pull.ts"() {
     "use strict";
     init_PullSummary();
@@ -24820,7 +24958,7 @@ var init_parse_pull = __esm({
 var parsers4;
 var parseMergeResult;
 var parseMergeDetail;
-var init_parse_merge = __esm({
+var init_parse_merge = __esm2({
   "src/lib/parsers/parse-merge.ts"() {
     "use strict";
     init_MergeSummary();
@@ -24870,7 +25008,7 @@ function mergeTask(customArgs) {
     }
   };
 }
-var init_merge = __esm({
+var init_merge = __esm2({
   "src/lib/tasks/merge.ts"() {
     "use strict";
     init_git_response_error();
@@ -24895,7 +25033,7 @@ function pushResultPushedItem(local, remote, status) {
 var parsers5;
 var parsePushResult;
 var parsePushDetail;
-var init_parse_push = __esm({
+var init_parse_push = __esm2({
   "src/lib/parsers/parse-push.ts"() {
     "use strict";
     init_utils();
@@ -24979,7 +25117,7 @@ function pushTask(ref = {}, customArgs) {
     parser: parsePushResult
   };
 }
-var init_push = __esm({
+var init_push = __esm2({
   "src/lib/tasks/push.ts"() {
     "use strict";
     init_parse_push();
@@ -25007,7 +25145,7 @@ function show_default() {
     }
   };
 }
-var init_show = __esm({
+var init_show = __esm2({
   "src/lib/tasks/show.ts"() {
     "use strict";
     init_utils();
@@ -25016,7 +25154,7 @@ var init_show = __esm({
 });
 var fromPathRegex;
 var FileStatusSummary;
-var init_FileStatusSummary = __esm({
+var init_FileStatusSummary = __esm2({
   "src/lib/responses/FileStatusSummary.ts"() {
     "use strict";
     fromPathRegex = /^(.+)\0(.+)$/;
@@ -25071,7 +25209,7 @@ function splitLine(result, lineStr) {
 var StatusSummary;
 var parsers6;
 var parseStatusSummary;
-var init_StatusSummary = __esm({
+var init_StatusSummary = __esm2({
   "src/lib/responses/StatusSummary.ts"() {
     "use strict";
     init_utils();
@@ -25228,7 +25366,7 @@ function statusTask(customArgs) {
   };
 }
 var ignoredOptions;
-var init_status = __esm({
+var init_status = __esm2({
   "src/lib/tasks/status.ts"() {
     "use strict";
     init_StatusSummary();
@@ -25282,7 +25420,7 @@ function versionParser(stdOut) {
 }
 var NOT_INSTALLED;
 var parsers7;
-var init_version = __esm({
+var init_version = __esm2({
   "src/lib/tasks/version.ts"() {
     "use strict";
     init_utils();
@@ -25330,7 +25468,7 @@ function clone_default() {
 }
 var cloneTask;
 var cloneMirrorTask;
-var init_clone = __esm({
+var init_clone = __esm2({
   "src/lib/tasks/clone.ts"() {
     "use strict";
     init_task();
@@ -25352,7 +25490,7 @@ __export2(simple_git_api_exports, {
   SimpleGitApi: () => SimpleGitApi
 });
 var SimpleGitApi;
-var init_simple_git_api = __esm({
+var init_simple_git_api = __esm2({
   "src/lib/simple-git-api.ts"() {
     "use strict";
     init_task_callback();
@@ -25494,7 +25632,7 @@ __export2(scheduler_exports, {
 });
 var createScheduledTask;
 var Scheduler;
-var init_scheduler = __esm({
+var init_scheduler = __esm2({
   "src/lib/runners/scheduler.ts"() {
     "use strict";
     init_utils();
@@ -25553,7 +25691,7 @@ __export2(apply_patch_exports, {
 function applyPatchTask(patches, customArgs) {
   return straightThroughStringTask(["apply", ...customArgs, ...patches]);
 }
-var init_apply_patch = __esm({
+var init_apply_patch = __esm2({
   "src/lib/tasks/apply-patch.ts"() {
     "use strict";
     init_task();
@@ -25574,7 +25712,7 @@ function branchDeletionFailure(branch) {
   };
 }
 var BranchDeletionBatch;
-var init_BranchDeleteSummary = __esm({
+var init_BranchDeleteSummary = __esm2({
   "src/lib/responses/BranchDeleteSummary.ts"() {
     "use strict";
     BranchDeletionBatch = class {
@@ -25596,7 +25734,7 @@ var deleteSuccessRegex;
 var deleteErrorRegex;
 var parsers8;
 var parseBranchDeletions;
-var init_parse_branch_delete = __esm({
+var init_parse_branch_delete = __esm2({
   "src/lib/parsers/parse-branch-delete.ts"() {
     "use strict";
     init_BranchDeleteSummary();
@@ -25622,7 +25760,7 @@ var init_parse_branch_delete = __esm({
   }
 });
 var BranchSummaryResult;
-var init_BranchSummary = __esm({
+var init_BranchSummary = __esm2({
   "src/lib/responses/BranchSummary.ts"() {
     "use strict";
     BranchSummaryResult = class {
@@ -25661,7 +25799,7 @@ function parseBranchSummary(stdOut, currentOnly = false) {
 }
 var parsers9;
 var currentBranchParser;
-var init_parse_branch = __esm({
+var init_parse_branch = __esm2({
   "src/lib/parsers/parse-branch.ts"() {
     "use strict";
     init_BranchSummary();
@@ -25761,7 +25899,7 @@ function deleteBranchTask(branch, forceDelete = false) {
   };
   return task;
 }
-var init_branch = __esm({
+var init_branch = __esm2({
   "src/lib/tasks/branch.ts"() {
     "use strict";
     init_git_response_error();
@@ -25775,7 +25913,7 @@ function toPath(input) {
   return path2 && normalize(path2);
 }
 var parseCheckIgnore;
-var init_CheckIgnore = __esm({
+var init_CheckIgnore = __esm2({
   "src/lib/responses/CheckIgnore.ts"() {
     "use strict";
     parseCheckIgnore = (text2) => {
@@ -25794,7 +25932,7 @@ function checkIgnoreTask(paths) {
     parser: parseCheckIgnore
   };
 }
-var init_check_ignore = __esm({
+var init_check_ignore = __esm2({
   "src/lib/tasks/check-ignore.ts"() {
     "use strict";
     init_CheckIgnore();
@@ -25812,7 +25950,7 @@ function parseFetchResult(stdOut, stdErr) {
   return parseStringResponse(result, parsers10, [stdOut, stdErr]);
 }
 var parsers10;
-var init_parse_fetch = __esm({
+var init_parse_fetch = __esm2({
   "src/lib/parsers/parse-fetch.ts"() {
     "use strict";
     init_utils();
@@ -25873,7 +26011,7 @@ function fetchTask(remote, branch, customArgs) {
     parser: parseFetchResult
   };
 }
-var init_fetch = __esm({
+var init_fetch = __esm2({
   "src/lib/tasks/fetch.ts"() {
     "use strict";
     init_parse_fetch();
@@ -25884,7 +26022,7 @@ function parseMoveResult(stdOut) {
   return parseStringResponse({ moves: [] }, parsers11, stdOut);
 }
 var parsers11;
-var init_parse_move = __esm({
+var init_parse_move = __esm2({
   "src/lib/parsers/parse-move.ts"() {
     "use strict";
     init_utils();
@@ -25906,7 +26044,7 @@ function moveTask(from, to) {
     parser: parseMoveResult
   };
 }
-var init_move = __esm({
+var init_move = __esm2({
   "src/lib/tasks/move.ts"() {
     "use strict";
     init_parse_move();
@@ -25940,7 +26078,7 @@ function pullTask(remote, branch, customArgs) {
     }
   };
 }
-var init_pull = __esm({
+var init_pull = __esm2({
   "src/lib/tasks/pull.ts"() {
     "use strict";
     init_git_response_error();
@@ -25971,7 +26109,7 @@ function parseGetRemotesVerbose(text2) {
 function forEach(text2, handler) {
   forEachLineWithContent(text2, (line) => handler(line.split(/\s+/)));
 }
-var init_GetRemoteSummary = __esm({
+var init_GetRemoteSummary = __esm2({
   "src/lib/responses/GetRemoteSummary.ts"() {
     "use strict";
     init_utils();
@@ -26016,7 +26154,7 @@ function remoteTask(customArgs) {
 function removeRemoteTask(remoteName) {
   return straightThroughStringTask(["remote", "remove", remoteName]);
 }
-var init_remote = __esm({
+var init_remote = __esm2({
   "src/lib/tasks/remote.ts"() {
     "use strict";
     init_GetRemoteSummary();
@@ -26041,7 +26179,7 @@ function stashListTask(opt = {}, customArgs) {
     parser: parser4
   };
 }
-var init_stash_list = __esm({
+var init_stash_list = __esm2({
   "src/lib/tasks/stash-list.ts"() {
     "use strict";
     init_log_format();
@@ -26073,7 +26211,7 @@ function subModuleTask(customArgs) {
 function updateSubModuleTask(customArgs) {
   return subModuleTask(["update", ...customArgs]);
 }
-var init_sub_module = __esm({
+var init_sub_module = __esm2({
   "src/lib/tasks/sub-module.ts"() {
     "use strict";
     init_task();
@@ -26101,7 +26239,7 @@ function toNumber(input) {
 }
 var TagList;
 var parseTagList;
-var init_TagList = __esm({
+var init_TagList = __esm2({
   "src/lib/responses/TagList.ts"() {
     "use strict";
     TagList = class {
@@ -26167,7 +26305,7 @@ function addAnnotatedTagTask(name, tagMessage) {
     }
   };
 }
-var init_tag = __esm({
+var init_tag = __esm2({
   "src/lib/tasks/tag.ts"() {
     "use strict";
     init_TagList();
@@ -26921,6 +27059,9 @@ function gitInstanceFactory(baseDir, options) {
 }
 init_git_response_error();
 var simpleGit = gitInstanceFactory;
+
+// src/io/git.ts
+init_errors();
 
 // src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
@@ -28104,8 +28245,8 @@ function looksLikePrivateKey(text2) {
 }
 function privateKeyEntry(path2, text2) {
   const at = text2.indexOf("-----BEGIN");
-  const header = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
-  return { path: path2, source: { path: path2, text: header, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header) } };
+  const header2 = text2.slice(0, text2.indexOf("-----", at + 10) + 5);
+  return { path: path2, source: { path: path2, text: header2, value: void 0, spans: /* @__PURE__ */ new Map(), problems: [], lines: new LineIndex(header2) } };
 }
 var CONFIG_FILE = "edict.yaml";
 var PACK_STATE_FILE = ".edict/packs.yaml";
@@ -28195,7 +28336,7 @@ import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -28211,10 +28352,10 @@ function catFileBatch(cwd, queries) {
       for (const q2 of queries) {
         const eol = output.indexOf(10, pos);
         if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q2}`));
-        const header = output.subarray(pos, eol).toString("utf8");
-        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        const header2 = output.subarray(pos, eol).toString("utf8");
+        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header2);
         if (!m) {
-          results2.push({ missing: header });
+          results2.push({ missing: header2 });
           pos = eol + 1;
           continue;
         }
@@ -28224,7 +28365,7 @@ function catFileBatch(cwd, queries) {
         results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve14(results2);
+      resolve15(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -28298,8 +28439,8 @@ function ancestry(revision) {
 async function recordedParents(repo, commit) {
   try {
     const text2 = await repo.git.raw(["cat-file", "commit", commit]);
-    const header = text2.split("\n\n", 1)[0] ?? "";
-    return header.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+    const header2 = text2.split("\n\n", 1)[0] ?? "";
+    return header2.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
   } catch {
     return [];
   }
@@ -28401,12 +28542,12 @@ async function listTree(repo, commit) {
     throw gitError(repo.purpose, repo.root, `cannot list the files of ${commit}: ${firstLine2(e)}`, e);
   }
   const entries = [];
-  for (const record of out.split("\0")) {
-    const tab = record.indexOf("	");
+  for (const record2 of out.split("\0")) {
+    const tab = record2.indexOf("	");
     if (tab < 0) continue;
-    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/);
+    const [mode, type, blob, size] = record2.slice(0, tab).split(/ +/);
     if (type !== "blob" || mode === GIT_SYMLINK_MODE || blob === void 0) continue;
-    const path2 = policyPathOf(repo, record.slice(tab + 1));
+    const path2 = policyPathOf(repo, record2.slice(tab + 1));
     if (path2 !== void 0) entries.push({ path: path2, blob, size: Number(size) });
   }
   return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
@@ -28443,8 +28584,10 @@ async function readRepositoryAtRevision(root, revision, onProgress) {
 }
 
 // src/io/read-repository.ts
+init_errors();
 import { readdir, stat } from "node:fs/promises";
 import { join as join4, relative, sep as sep2 } from "node:path";
+init_bounded_read();
 
 // src/io/inside-root.ts
 import { realpath } from "node:fs/promises";
@@ -28837,6 +28980,12 @@ function mergeSpecs(docs, specSchema) {
 }
 
 // src/model/merge/effective.ts
+var KIND_KEYS = {
+  AccessPolicy: "access",
+  RuntimePolicy: "runtime",
+  DataPolicy: "data",
+  PosturePolicy: "posture"
+};
 function toList(v) {
   if (typeof v === "string") return [v];
   if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
@@ -28885,8 +29034,8 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   events.push(...access2.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
   const runtime = mergeSpecs(byKind("RuntimePolicy"), SPEC_SCHEMAS.RuntimePolicy);
   events.push(...runtime.events.map((e) => ({ ...e, policyKind: "RuntimePolicy" })));
-  const posture = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
-  events.push(...posture.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
+  const posture2 = mergeSpecs(byKind("PosturePolicy"), SPEC_SCHEMAS.PosturePolicy);
+  events.push(...posture2.events.map((e) => ({ ...e, policyKind: "PosturePolicy" })));
   const options = repo.config?.value.targets?.[target];
   const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
@@ -28896,12 +29045,12 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
       access: access2.access,
       runtime: runtime.value,
       data: buildData(dataDocs, defaultAction),
-      posture: posture.value
+      posture: posture2.value
     },
     provenance: {
       access: access2.provenance,
       runtime: runtime.provenance,
-      posture: posture.provenance,
+      posture: posture2.provenance,
       data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
     },
     events,
@@ -29438,6 +29587,7 @@ function toTimestamp(date) {
 }
 
 // src/pack/view.ts
+init_errors();
 var encoder2 = new TextEncoder();
 function repoFileBytes(file) {
   const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
@@ -29620,6 +29770,7 @@ function sameExceptModeline(installed2, shipped) {
 }
 
 // src/pack/preconditions.ts
+init_errors();
 function packError(message, file) {
   return new EdictError("PACK_ERROR", message, file ? { position: { file } } : {});
 }
@@ -30592,6 +30743,7 @@ function basePacksOfRepository(repo) {
 }
 
 // src/pack/apply.ts
+init_errors();
 import { constants as constants2 } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { isAbsolute, join as join5, relative as relative2, sep as sep3 } from "node:path";
@@ -30683,12 +30835,12 @@ async function applyPlan(root, plan2, options = {}) {
     throw packError2(`cannot check the repository before changing packs: ${reason(e)}; nothing was changed`, e);
   }
   const done = [];
-  const run = async (describe4, action, undo) => {
+  const run = async (describe6, action, undo) => {
     await action();
-    done.push({ undo, describe: describe4 });
+    done.push({ undo, describe: describe6 });
   };
-  const stage = async (describe4, at, content2) => {
-    done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe4 });
+  const stage = async (describe6, at, content2) => {
+    done.push({ undo: () => fs2.unlink(at).catch((e) => code(e) === "ENOENT" ? void 0 : Promise.reject(e)), describe: describe6 });
     await fs2.writeFile(at, content2);
   };
   let staging;
@@ -30806,6 +30958,7 @@ async function recoverInterrupted(root, fs2 = nodeFs) {
 }
 
 // src/pack/read-packs.ts
+init_errors();
 import { lstat as lstat2, readdir as readdir3 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join6, normalize as normalize2, sep as sep4 } from "node:path";
 function packsSourceOf(repo) {
@@ -30855,6 +31008,7 @@ async function readShippedPacks(root, source = PACKS_DIR) {
 
 // src/pack/resolve.ts
 var import_semver6 = __toESM(require_semver2(), 1);
+init_errors();
 function firstOffering(sources, name) {
   for (const s of sources) {
     const offers = s.offers.filter((o2) => o2.name === name);
@@ -31010,6 +31164,7 @@ function newestIn(offers, name, range) {
 }
 
 // src/pack/sourced.ts
+init_errors();
 import { readdir as readdir4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 function messageOf2(e) {
@@ -31130,6 +31285,7 @@ var import_semver9 = __toESM(require_semver2(), 1);
 
 // src/bundle/version.ts
 var import_semver7 = __toESM(require_semver2(), 1);
+init_errors();
 var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
 var VERDICTS = Object.keys(ALL);
 var DEFAULT_VERSION = "0.1.0";
@@ -31182,6 +31338,9 @@ function nextRelease(previous, verdict, configVersion2) {
 function releaseTag(prefix, version) {
   return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
 }
+
+// src/diff/diff.ts
+init_errors();
 
 // src/engine/match/wildcard.ts
 var STAR = 42;
@@ -31367,8 +31526,8 @@ function toBool(value) {
 }
 function toEpochMillis(value) {
   if (typeof value !== "string" || EPOCH_SECONDS.test(value)) {
-    const seconds = toNumber2(value);
-    return seconds === void 0 ? void 0 : seconds * 1e3;
+    const seconds2 = toNumber2(value);
+    return seconds2 === void 0 ? void 0 : seconds2 * 1e3;
   }
   const m = ISO_8601.exec(value);
   if (m === null) return void 0;
@@ -31623,7 +31782,7 @@ function compileAccess(access2) {
     }
     return plan2;
   };
-  const authorize = (request2) => {
+  const authorize2 = (request2) => {
     const plan2 = planFor(request2.action);
     const resource = request2.resource;
     const context = request2.context ?? {};
@@ -31634,7 +31793,7 @@ function compileAccess(access2) {
     if (allows === void 0) return IMPLICIT_DENY;
     return plan2.approval === void 0 ? { decision: "allow", reasons: allows } : { decision: "approval_required", reasons: allows, approval: plan2.approval };
   };
-  return { authorize };
+  return { authorize: authorize2 };
 }
 function addTo(index, key2, s) {
   const list3 = index.get(key2);
@@ -31853,7 +32012,7 @@ function findCells(patterns, options = {}) {
         break;
       }
       const counts = s.example !== "" || options.allowEmpty !== false;
-      if (counts) record(s);
+      if (counts) record2(s);
       if (s.live.size === 0 && counts) continue;
       for (const cp of alphabet2(s)) {
         const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
@@ -31876,7 +32035,7 @@ function findCells(patterns, options = {}) {
     queue = next;
   }
   return { cells: [...cells.values()], complete, states };
-  function record(s) {
+  function record2(s) {
     const matches = [...s.always];
     for (const [j2, st] of s.live) if (accepting(machines[j2], st)) matches.push(j2);
     matches.sort((a, b2) => a - b2);
@@ -32141,7 +32300,7 @@ function partitionKey(key2, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join19 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join20 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -32150,7 +32309,7 @@ function partitionKey(key2, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join19(f.results, r2);
+        const j2 = join20(f.results, r2);
         const sig = j2.map(String).join(",");
         if (joined.has(sig)) return;
         const entry = { results: j2, values: [...f.values, scalar[i2].value] };
@@ -33346,12 +33505,12 @@ function coverRest(space, dims, regions, maxStates) {
   const inside = (r2, path2) => admits(dims, r2, path2);
   let added = 0;
   for (let round = 0; round <= COVER_ROUNDS; round++) {
-    const walk3 = searchSpace(space, dims, regions, maxStates);
-    if (walk3.cut) return false;
-    const open5 = walk3.finals.filter((s) => s.cover === 0n && flips(s.mask));
+    const walk4 = searchSpace(space, dims, regions, maxStates);
+    if (walk4.cut) return false;
+    const open5 = walk4.finals.filter((s) => s.cover === 0n && flips(s.mask));
     if (open5.length === 0) {
       const masks = regions.map(() => /* @__PURE__ */ new Set());
-      for (const s of walk3.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
+      for (const s of walk4.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
       regions.forEach((r2, i2) => r2.cells = masks[i2].size);
       return true;
     }
@@ -33739,15 +33898,15 @@ function explainData(base, head, options = {}) {
     proof.reasons.push(...dim.reasons);
     if (!dim.complete) proof.complete = false;
   }
-  const walk3 = searchSpace(space, dims, [], maxStates);
-  if (walk3.cut) {
+  const walk4 = searchSpace(space, dims, [], maxStates);
+  if (walk4.cut) {
     proof.complete = false;
     proof.reasons.push(`budget: request space cut at ${maxStates} states`);
   }
-  proof.total = walk3.finals.length;
+  proof.total = walk4.finals.length;
   const changes = [];
   const seeds = [];
-  for (const state of walk3.finals) {
+  for (const state of walk4.finals) {
     if (proof.checked >= maxCells) {
       proof.reasons.push(`budget: checked ${proof.checked} of ${proof.total} cells`);
       break;
@@ -34411,7 +34570,7 @@ function unionKeys(schema, a, b2) {
 }
 function diffLeaves(before, after, schema, skip = []) {
   const out = [];
-  const walk3 = (a, b2, s, segs, inherited) => {
+  const walk4 = (a, b2, s, segs, inherited) => {
     const looser = s["x-looser"] ?? inherited;
     if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
       const ao = a ?? {};
@@ -34420,13 +34579,13 @@ function diffLeaves(before, after, schema, skip = []) {
         if (segs.length === 0 && skip.includes(key2)) continue;
         const sub = childSchema(s, key2);
         if (!sub) continue;
-        walk3(ao[key2], bo[key2], sub, [...segs, key2], looser);
+        walk4(ao[key2], bo[key2], sub, [...segs, key2], looser);
       }
       return;
     }
     if (stableStringify(a) !== stableStringify(b2)) out.push({ segments: segs, schema: s, looser, before: a, after: b2 });
   };
-  walk3(before, after, schema, [], void 0);
+  walk4(before, after, schema, [], void 0);
   return out;
 }
 function toOrdinal(value, schema) {
@@ -35356,6 +35515,7 @@ function renderDiffText(result, options = {}) {
 }
 
 // src/pack/upgrades.ts
+init_errors();
 function upgradeRange(entry) {
   return entry.range ?? `^${entry.version}`;
 }
@@ -35568,11 +35728,16 @@ var layer_inversion_default = defineRule(
 );
 
 // src/pack/sources/builtin.ts
+init_errors();
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename as basename3, dirname as dirname2, join as join9 } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// src/pack/sources/folder-source.ts
+init_errors();
+
 // src/pack/sources/offers.ts
+init_errors();
 function byName(a, b2) {
   return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
 }
@@ -36203,15 +36368,15 @@ var SHA2_32B = class extends HashMD {
     this.H = IV[7] | 0;
   }
   get() {
-    const { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
-    return [A2, B2, C2, D2, E2, F2, G3, H2];
+    const { A: A2, B: B2, C: C2, D: D3, E: E2, F: F2, G: G3, H: H2 } = this;
+    return [A2, B2, C2, D3, E2, F2, G3, H2];
   }
   // prettier-ignore
-  set(A2, B2, C2, D2, E2, F2, G3, H2) {
+  set(A2, B2, C2, D3, E2, F2, G3, H2) {
     this.A = A2 | 0;
     this.B = B2 | 0;
     this.C = C2 | 0;
-    this.D = D2 | 0;
+    this.D = D3 | 0;
     this.E = E2 | 0;
     this.F = F2 | 0;
     this.G = G3 | 0;
@@ -36231,7 +36396,7 @@ var SHA2_32B = class extends HashMD {
       const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A2, B: B2, C: C2, D: D2, E: E2, F: F2, G: G3, H: H2 } = this;
+    let { A: A2, B: B2, C: C2, D: D3, E: E2, F: F2, G: G3, H: H2 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
       const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
@@ -36240,8 +36405,8 @@ var SHA2_32B = class extends HashMD {
       H2 = G3;
       G3 = F2;
       F2 = E2;
-      E2 = D2 + T1 | 0;
-      D2 = C2;
+      E2 = D3 + T1 | 0;
+      D3 = C2;
       C2 = B2;
       B2 = A2;
       A2 = T1 + T2 | 0;
@@ -36249,12 +36414,12 @@ var SHA2_32B = class extends HashMD {
     A2 = A2 + this.A | 0;
     B2 = B2 + this.B | 0;
     C2 = C2 + this.C | 0;
-    D2 = D2 + this.D | 0;
+    D3 = D3 + this.D | 0;
     E2 = E2 + this.E | 0;
     F2 = F2 + this.F | 0;
     G3 = G3 + this.G | 0;
     H2 = H2 + this.H | 0;
-    this.set(A2, B2, C2, D2, E2, F2, G3, H2);
+    this.set(A2, B2, C2, D3, E2, F2, G3, H2);
   }
   roundClean() {
     clean(SHA256_W);
@@ -36508,6 +36673,7 @@ var sha512 = /* @__PURE__ */ createHasher(
 );
 
 // src/bundle/digest.ts
+init_errors2();
 function sha2562(bytes) {
   assertBytes(bytes, "sha256");
   return sha256(bytes);
@@ -36763,12 +36929,12 @@ var Point = class _Point {
     const A2 = modP(X1 * X1);
     const B2 = modP(Y1 * Y1);
     const C2 = modP(2n * Z1 * Z1);
-    const D2 = modP(a * A2);
+    const D3 = modP(a * A2);
     const x1y1 = mod(X1 + Y1);
     const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
-    const G3 = mod(D2 + B2);
+    const G3 = mod(D3 + B2);
     const F2 = mod(G3 - C2);
-    const H2 = mod(D2 - B2);
+    const H2 = mod(D3 - B2);
     const X3 = modP(E2 * F2);
     const Y3 = modP(G3 * H2);
     const T3 = modP(E2 * H2);
@@ -36784,10 +36950,10 @@ var Point = class _Point {
     const A2 = modP(X1 * X2);
     const B2 = modP(Y1 * Y2);
     const C2 = modP(modP(T1 * d) * T2);
-    const D2 = modP(Z1 * Z2);
+    const D3 = modP(Z1 * Z2);
     const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
-    const F2 = mod(D2 - C2);
-    const G3 = mod(D2 + C2);
+    const F2 = mod(D3 - C2);
+    const G3 = mod(D3 + C2);
     const H2 = mod(B2 - modP(a * A2));
     const X3 = modP(E2 * F2);
     const Y3 = modP(G3 * H2);
@@ -36892,8 +37058,8 @@ var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
 var uvRatio = (u, v) => {
   const v3 = modP(v * modP(v * v));
   const v7 = modP(modP(v3 * v3) * v);
-  const pow = pow_2_252_3(modP(u * v7));
-  let x2 = modP(u * modP(v3 * pow));
+  const pow3 = pow_2_252_3(modP(u * v7));
+  let x2 = modP(u * modP(v3 * pow3));
   const vx2 = modP(v * modP(x2 * x2));
   const root1 = x2;
   const root2 = modP(x2 * RM1);
@@ -37067,6 +37233,9 @@ var wNAF = (n) => {
 
 // src/bundle/ed25519.ts
 hashes.sha512 = sha512;
+
+// src/bundle/keys.ts
+init_errors2();
 
 // src/bundle/pem.ts
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
@@ -39273,7 +39442,7 @@ var empty_file_default = sourceProblemRule(
 );
 
 // src/lint/rules/merge-event.ts
-function mergeEventRule(id, kind, severity, description, describe4) {
+function mergeEventRule(id, kind, severity, description, describe6) {
   return defineRule({ id, category: "merge", severity, description }, (ctx) => {
     const seen = /* @__PURE__ */ new Map();
     for (const t2 of ctx.merged()) {
@@ -39286,7 +39455,7 @@ function mergeEventRule(id, kind, severity, description, describe4) {
       }
     }
     for (const { event, targets } of seen.values()) {
-      const { message, help: help2 } = describe4(event, targets);
+      const { message, help: help2 } = describe6(event, targets);
       ctx.report({ file: event.document.entry.file, pointer: event.pointer, message, help: help2 });
     }
   });
@@ -39796,6 +39965,9 @@ function canonicalBytes(value) {
   return utf8Encode(canonicalJson(value));
 }
 
+// src/bundle/dsse.ts
+init_errors2();
+
 // src/bundle/pae.ts
 function pae(payloadType, payload) {
   if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
@@ -40050,6 +40222,9 @@ function* decodeSignatures(signatures) {
   }
 }
 
+// src/bundle/build.ts
+init_errors2();
+
 // src/bundle/payload-build.ts
 function digestTargets(targets) {
   const bytes = canonicalBytes(targets);
@@ -40059,8 +40234,8 @@ function toTargetsRecord(targets) {
   const out = {};
   for (const { target, effective } of targets) {
     if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
-    const { access: access2, runtime, data, posture } = effective;
-    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
+    const { access: access2, runtime, data, posture: posture2 } = effective;
+    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture: posture2 }, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -40103,9 +40278,9 @@ function readPayload(bytes) {
   const { text: text2, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
-  const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record[key2], 2)}`).join(",")}}`;
+  const record2 = value;
+  const targetsText = canonicalOfParsed(record2.targets, 2);
+  const canonical = `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record2[key2], 2)}`).join(",")}}`;
   if (canonical !== text2) throw formatError(NOT_CANONICAL);
   if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   return { payload: value, targetsBytes: utf8Encode(targetsText) };
@@ -40114,8 +40289,8 @@ function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
-  const record = value;
-  return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record[key2], depth + 1)}`).join(",")}}`;
+  const record2 = value;
+  return `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record2[key2], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts
@@ -40305,7 +40480,12 @@ async function buildBundle(options) {
   return result;
 }
 
+// src/cli/commands/bundle.ts
+init_errors2();
+
 // src/bundle/key-files.ts
+init_bounded_read();
+init_errors2();
 import * as fs from "node:fs";
 import * as path from "node:path";
 var MAX_KEY_FILE_BYTES = 64 * 1024;
@@ -40432,6 +40612,7 @@ function writeKeyPair(prefix, options = {}) {
 }
 
 // src/bundle/rebuild.ts
+init_errors2();
 function mismatch(message) {
   return new BundleIntegrityError("DIGEST_MISMATCH", message);
 }
@@ -40483,7 +40664,11 @@ async function verifyRebuild(payload, repoRoot) {
   return { revision, sources: paths.length };
 }
 
+// src/cli/commands/bundle.ts
+init_errors();
+
 // src/cli/io.ts
+init_errors();
 function quietWriter(stream) {
   let closed = false;
   stream.on("error", (e) => {
@@ -40547,6 +40732,7 @@ function policiesOption() {
 }
 
 // src/cli/repository.ts
+init_errors();
 import { resolve as resolve2 } from "node:path";
 
 // src/cli/find-root.ts
@@ -40855,6 +41041,7 @@ function registerBundle(program2, io, setExit) {
 }
 
 // src/cli/commands/check-agent.ts
+init_errors();
 import { readFile as readFile3 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve5 } from "node:path";
 
@@ -41091,6 +41278,10 @@ function count2(n, noun) {
 // src/cli/engine-source.ts
 import { readFile as readFile2 } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
+init_errors();
+
+// src/engine/data/compiled.ts
+init_errors();
 
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -41285,7 +41476,7 @@ function postureSections(environment) {
 function isEnvironment(value) {
   return typeof value === "string" && ENVIRONMENTS.includes(value);
 }
-function evaluatePosture(posture, facts = {}) {
+function evaluatePosture(posture2, facts = {}) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
@@ -41293,7 +41484,7 @@ function evaluatePosture(posture, facts = {}) {
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section2, key2) => posture[section2]?.[key2];
+  const setting = (section2, key2) => posture2[section2]?.[key2];
   const flag = (section2, key2, fact, what) => {
     const required = setting(section2, key2) === true;
     const value = f[fact];
@@ -41350,22 +41541,22 @@ function evaluatePosture(posture, facts = {}) {
     }
   }
   const failed2 = checks.filter((c3) => c3.required && !c3.passed);
-  const insecure = posture.allow_insecure === true;
-  const why = posture.insecure_reason ? `: ${posture.insecure_reason}` : "";
+  const insecure = posture2.allow_insecure === true;
+  const why = posture2.insecure_reason ? `: ${posture2.insecure_reason}` : "";
   return {
     allowed: failed2.length === 0 || insecure,
     environment: environment ?? "unknown",
     checks,
     score: score === void 0 ? 0 : Math.min(100, Math.max(0, score)),
     warnings: insecure ? failed2.map((c3) => `posture check ${c3.id} failed (${c3.detail}); allowed because allow_insecure is set${why}`) : [],
-    provider: providerFor(posture, environment),
+    provider: providerFor(posture2, environment),
     failed: failed2.map((c3) => c3.id)
   };
 }
-function providerFor(posture, environment) {
-  const map2 = posture.provider_map;
+function providerFor(posture2, environment) {
+  const map2 = posture2.provider_map;
   const mapped = environment !== void 0 && map2 !== void 0 && Object.hasOwn(map2, environment) ? map2[environment] : void 0;
-  return mapped ?? posture.fallback_provider ?? "env";
+  return mapped ?? posture2.fallback_provider ?? "env";
 }
 
 // src/engine/scan/scanner.ts
@@ -41409,7 +41600,7 @@ function compileScanner(runtime) {
       byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan = (text2, location2) => {
+  const scan2 = (text2, location2) => {
     if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
     if (location2 !== "input" && location2 !== "output") {
       throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
@@ -41419,7 +41610,7 @@ function compileScanner(runtime) {
     return findings;
   };
   return {
-    scan,
+    scan: scan2,
     skipped: Object.freeze(skipped),
     unevaluated: Object.freeze(unevaluated)
   };
@@ -41443,12 +41634,12 @@ function compileEngine(target) {
   const access2 = compileAccess(target.access);
   const { checkTool } = compileRuntime(target.runtime);
   const { decideData } = compileData(target.data);
-  const { scan } = compileScanner(target.runtime);
+  const { scan: scan2 } = compileScanner(target.runtime);
   return {
     authorize: (request2) => access2.authorize(request2),
     checkTool,
     decideData,
-    scan,
+    scan: scan2,
     posture: (facts) => evaluatePosture(target.posture, facts ?? {})
   };
 }
@@ -41519,6 +41710,9 @@ function registerCheckAgent(program2, io, setExit) {
     setExit(result.problems.length > 0 ? EXIT.USAGE : refused.length > 0 ? EXIT.FINDINGS : EXIT.OK);
   });
 }
+
+// src/cli/commands/diff.ts
+init_errors();
 
 // src/lint/reporters/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
@@ -41950,6 +42144,7 @@ function registerEffective(program2, io, setExit) {
 }
 
 // src/cli/commands/eval.ts
+init_errors();
 var FORMATS5 = ["text", "json"];
 var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
 function parseContextPairs(pairs, json) {
@@ -42078,6 +42273,7 @@ import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
 import { basename as basename5, dirname as dirname5, join as join13, relative as relative4, resolve as resolve8 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
+init_errors();
 
 // src/model/schemas/index.ts
 function publishedSchemas() {
@@ -42089,6 +42285,12 @@ function publishedSchemas() {
   out["pack-state.json"] = withMeta(PACK_STATE_SCHEMA);
   return out;
 }
+
+// src/pack/sources/index.ts
+init_errors();
+
+// src/pack/sources/git-source.ts
+init_errors();
 
 // src/pack/sources/git-cache.ts
 import { execFile } from "node:child_process";
@@ -42173,13 +42375,13 @@ function gitEnv() {
 var GitFailure = class extends Error {
 };
 function runGit(args, options = {}) {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     execFile(
       "git",
       args,
       { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
       (error2, stdout, stderr) => {
-        if (!error2) return resolve14(stdout);
+        if (!error2) return resolve15(stdout);
         const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
         const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
         const how = error2.code === "ENOENT" ? "git is not installed or not on PATH" : error2.killed ? "git took too long and was stopped" : `git exited with ${String(error2.code)}`;
@@ -42234,8 +42436,8 @@ var GitCache = class {
   async packFiles(commit) {
     const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
     const entries = [];
-    for (const record of listing.split("\0")) {
-      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record);
+    for (const record2 of listing.split("\0")) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record2);
       if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
       const path2 = m[5].slice("packs/".length);
       const slash = path2.indexOf("/");
@@ -42370,9 +42572,11 @@ function repositorySource(root, repo) {
 // src/pack/sources/url-source.ts
 import { isAbsolute as isAbsolute4, resolve as resolve7 } from "node:path";
 import { pathToFileURL } from "node:url";
+init_errors();
 
 // src/pack/remote/envelope.ts
 var import_semver12 = __toESM(require_semver2(), 1);
+init_errors();
 var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
 var PACK_FORMAT = "edict.pack/v1";
 var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -42533,19 +42737,22 @@ function toPackIndexBytes(packs) {
 }
 
 // src/pack/remote/retrieve.ts
+init_errors();
+init_bounded_read();
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/loader/fetch.ts
+init_errors2();
 var MAX_REDIRECTS = 5;
 function abortable(promise, signal) {
-  return new Promise((resolve14, reject) => {
+  return new Promise((resolve15, reject) => {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {
         signal.removeEventListener("abort", onAbort);
-        resolve14(value);
+        resolve15(value);
       },
       (error2) => {
         signal.removeEventListener("abort", onAbort);
@@ -42676,6 +42883,25 @@ async function request(url, options) {
     current = next;
   }
   throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+function checkStatus(response, label, conditional) {
+  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
+  discard(response);
+  const text2 = response.statusText ? ` ${response.statusText}` : "";
+  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
+}
+async function retrieve(url, options) {
+  const headers = { ...options.headers };
+  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
+  const response = await request(url, { ...options, headers });
+  checkStatus(response, options.label, options.etag !== void 0);
+  if (response.status === 304) {
+    discard(response);
+    return { notModified: true };
+  }
+  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
+  const etag = response.headers.get("etag");
+  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
 }
 
 // src/pack/remote/retrieve.ts
@@ -43051,7 +43277,9 @@ function registerInit(program2, io, setExit) {
 }
 
 // src/cli/commands/keygen.ts
+init_errors2();
 import { dirname as dirname6, isAbsolute as isAbsolute5, join as join14, resolve as resolve9 } from "node:path";
+init_errors();
 var FORMATS6 = ["text", "json"];
 var DEFAULT_KEY_NAME = "signing";
 function configFolder(env) {
@@ -43113,10 +43341,13 @@ function registerKeygen(program2, io, setExit) {
 }
 
 // src/cli/commands/lint.ts
+init_errors();
 import { mkdir as mkdir5, stat as stat2, writeFile as writeFile4 } from "node:fs/promises";
 import { dirname as dirname7, isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
 
 // src/cli/lint-sources.ts
+init_errors();
+init_bounded_read();
 import { resolve as resolve10 } from "node:path";
 var SOURCES_TIMEOUT_MS = 5e3;
 var MAX_KEY_FILE_BYTES2 = 64 * 1024;
@@ -43460,8 +43691,12 @@ async function outdatedCommand(io, opts, deps) {
 
 // src/cli/commands/pack-publish.ts
 import { relative as relative5, resolve as resolve12 } from "node:path";
+init_errors();
 
 // src/pack/publish.ts
+init_errors();
+init_bounded_read();
+init_atomic_write();
 import { mkdir as mkdir6 } from "node:fs/promises";
 import { join as join16 } from "node:path";
 var MAX_EXISTING_BYTES = 64 * 1024 * 1024;
@@ -43612,6 +43847,7 @@ function registerPackPublish(packCommand, io, setExit) {
 }
 
 // src/cli/commands/posture.ts
+init_errors();
 import { readFile as readFile5 } from "node:fs/promises";
 import { relative as relative6, resolve as resolve13 } from "node:path";
 
@@ -44134,13 +44370,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve14(r2);
+      resolve15(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -44179,16 +44415,16 @@ function nodeProbe() {
   };
 }
 function withDeadline2(promise, ms, fallback) {
-  return new Promise((resolve14) => {
-    const timer = setTimeout(() => resolve14(fallback), ms);
+  return new Promise((resolve15) => {
+    const timer = setTimeout(() => resolve15(fallback), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
-        resolve14(v);
+        resolve15(v);
       },
       () => {
         clearTimeout(timer);
-        resolve14(fallback);
+        resolve15(fallback);
       }
     );
   });
@@ -44260,6 +44496,7 @@ async function gatherPosture(probe2, options = {}) {
 }
 
 // src/posture/facts.ts
+init_errors();
 var FIELD_TYPES = {
   environment: "string",
   securityScore: "number",
@@ -44369,12 +44606,2097 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
   });
 }
 
+// src/cli/commands/serve.ts
+import { isAbsolute as isAbsolute7, resolve as resolve14 } from "node:path";
+init_errors();
+
+// src/loader/checks.ts
+init_errors2();
+function checkNotRolledBack(candidate, floor) {
+  if (floor !== void 0) checkSerialNotBelow(candidate.serial, floor.serial);
+}
+function checkSerialNotReused(candidate, floor) {
+  if (floor?.sha256 !== void 0 && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
+    throw new BundleTrustError(
+      "ROLLBACK",
+      `bundle serial ${candidate.serial} was already accepted with different bytes (sha256 ${floor.sha256.slice(0, 16)}\u2026, got ${candidate.sha256.slice(0, 16)}\u2026): replayed or mixed release`
+    );
+  }
+}
+function raiseFloor(floor, candidate) {
+  return floor === void 0 || candidate.serial > floor.serial || candidate.serial === floor.serial && floor.sha256 === void 0 ? { serial: candidate.serial, sha256: candidate.sha256 } : floor;
+}
+
+// src/loader/keys.ts
+init_errors2();
+
+// src/loader/web-crypto.ts
+var ALGORITHM = { name: "Ed25519" };
+function subtle() {
+  const s = globalThis.crypto?.subtle;
+  if (s === void 0) throw new TypeError("edict loader: this runtime has no WebCrypto (crypto.subtle) to verify bundles with");
+  return s;
+}
+async function importPublicKey(raw) {
+  try {
+    return await subtle().importKey("raw", raw, ALGORITHM, false, ["verify"]);
+  } catch (e) {
+    throw new TypeError(`edict loader: this runtime's WebCrypto has no Ed25519 (${e.message})`, { cause: e });
+  }
+}
+async function verifyEd25519(key2, signature, message) {
+  try {
+    return signature.length === 64 && await subtle().verify(ALGORITHM, key2, signature, message);
+  } catch {
+    return false;
+  }
+}
+async function sha256Hex2(bytes) {
+  const digest = new Uint8Array(await subtle().digest("SHA-256", bytes));
+  return Array.from(digest, (b2) => b2.toString(16).padStart(2, "0")).join("");
+}
+function fromCanonicalBase64(text2) {
+  let binary;
+  try {
+    binary = atob(text2);
+  } catch {
+    return void 0;
+  }
+  if (btoa(binary) !== text2) return void 0;
+  const out = new Uint8Array(binary.length);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = binary.charCodeAt(i2);
+  return out;
+}
+
+// src/loader/keys.ts
+var SPKI_PREFIX2 = fromHex("302a300506032b6570032100");
+var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
+var P3 = 2n ** 255n - 19n;
+var D2 = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+var SMALL_ORDER_Y = [
+  0n,
+  1n,
+  P3 - 1n,
+  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
+  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n
+];
+function pow(base, exponent) {
+  let result = 1n;
+  for (base %= P3; exponent > 0n; exponent >>= 1n, base = base * base % P3) if (exponent & 1n) result = result * base % P3;
+  return result;
+}
+function publicKeyProblem(raw) {
+  let y2 = 0n;
+  for (let i2 = 31; i2 >= 0; i2--) y2 = y2 << 8n | BigInt(i2 === 31 ? raw[i2] & 127 : raw[i2]);
+  const y22 = y2 * y2 % P3;
+  const x2 = (y22 - 1n + P3) % P3 * pow((D2 * y22 + 1n) % P3, P3 - 2n) % P3;
+  if (y2 >= P3 || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P3 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  return SMALL_ORDER_Y.includes(y2) ? "small-order (weak) Ed25519 point" : void 0;
+}
+function keyError2(index, message) {
+  return new BundleKeyError(`trustedKeys[${index}]: public key: ${message}`);
+}
+function decodeKeyText2(text2) {
+  const std = text2.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  return fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
+}
+function rawBytes(input, index) {
+  if (input instanceof Uint8Array) return input;
+  if (typeof input === "object" && input !== null && input.algorithm === "ed25519") {
+    const bytes2 = input.bytes;
+    if (bytes2 instanceof Uint8Array) return bytes2;
+  }
+  if (typeof input !== "string") throw keyError2(index, `${EXPECTED}; got ${input === null ? "null" : typeof input}`);
+  const text2 = input.trim();
+  if (text2.includes("-----BEGIN ")) {
+    const blocks = [...text2.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \1-----/g)];
+    const keys = blocks.filter((b2) => b2[1] === "PUBLIC KEY");
+    if (keys.length !== 1) {
+      const labels = blocks.map((b2) => `"${b2[1]}"`);
+      const hint = /PRIVATE KEY/.test(text2) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+      throw keyError2(index, `${EXPECTED}; got ${labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.join(", ")}`}${hint}`);
+    }
+    const der = fromCanonicalBase64(keys[0][2].replace(/\s+/g, ""));
+    if (der === void 0) throw keyError2(index, "the body of the PUBLIC KEY block is not valid base64");
+    return der;
+  }
+  const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : decodeKeyText2(text2);
+  if (text2 === "" || bytes === void 0) throw keyError2(index, `${EXPECTED}; got ${text2 === "" ? "empty text" : "text that is neither PEM nor base64"}`);
+  return bytes;
+}
+function readTrustedKey(input, index) {
+  let raw = rawBytes(input, index);
+  if (raw.length !== 32) {
+    if (raw.length !== 44 || !bytesEqual(raw.subarray(0, 12), SPKI_PREFIX2)) {
+      throw keyError2(index, `${EXPECTED}; got ${raw.length} bytes${raw[0] === 48 ? " of another key type" : ""}`);
+    }
+    raw = raw.subarray(12);
+  }
+  const problem = publicKeyProblem(raw);
+  if (problem !== void 0) throw keyError2(index, problem);
+  return Uint8Array.from(raw);
+}
+async function withKeyids(raws) {
+  const keys = [];
+  for (const raw of raws) {
+    if (keys.some((k2) => bytesEqual(k2.raw, raw))) continue;
+    keys.push({ raw, keyid: `ed25519:${(await sha256Hex2(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
+  }
+  return keys;
+}
+
+// src/loader/verify.ts
+function readEnvelope(bytes) {
+  const { text: text2, value } = parseJsonBytes(bytes, "envelope");
+  const envelope = toDsseEnvelope(value);
+  const canonical = canonicalOfParsed(envelope);
+  const decoded = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].map(fromCanonicalBase64);
+  if (canonical !== text2 || LONE_SURROGATE_ESCAPE.test(canonical) || decoded.includes(void 0)) {
+    throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
+  }
+  return { ...envelope, payload: decoded[0], signatures: envelope.signatures.map((s, i2) => ({ ...s, sig: decoded[i2 + 1] })) };
+}
+async function verifyBundleBytes(bytes, options) {
+  checkSize(bytes, options.maxBytes);
+  const envelope = readEnvelope(bytes);
+  checkPayloadType(envelope);
+  checkSigned(envelope);
+  const message = pae(envelope.payloadType, envelope.payload);
+  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k2, sig) => verifyEd25519(k2.key, sig, message));
+  const { payload, targetsBytes } = readPayload(envelope.payload);
+  checkDigestsMatch(payload, { sha256: await sha256Hex2(targetsBytes) });
+  checkNotExpired(payload, options.now);
+  if (options.expectedName !== void 0) checkName(payload, options.expectedName);
+  checkTarget(payload, options.target);
+  return { payload, keyids, sha256: await sha256Hex2(bytes) };
+}
+
+// src/loader/view.ts
+init_errors2();
+function engineView(active) {
+  const current = () => {
+    const a = active();
+    if (a === void 0) throw new TypeError("edict loader: no bundle is active");
+    return a;
+  };
+  return Object.freeze({
+    authorize: (request2) => current().engine.authorize(request2),
+    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
+    decideData: (request2, now) => current().engine.decideData(request2, now),
+    scan: (text2, location2) => current().engine.scan(text2, location2),
+    posture: (facts) => current().engine.posture(facts),
+    get meta() {
+      return current().meta;
+    }
+  });
+}
+function toMeta(verified, target) {
+  const p2 = verified.payload;
+  return Object.freeze({
+    name: p2.name,
+    version: p2.version,
+    serial: p2.serial,
+    revision: p2.revision,
+    created_at: p2.created_at,
+    expires_at: p2.expires_at,
+    digests: Object.freeze({ ...p2.digests }),
+    packs: Object.freeze(p2.installed_packs.map((pack) => Object.freeze({ ...pack }))),
+    keyids: Object.freeze([...verified.keyids]),
+    target,
+    sha256: verified.sha256,
+    effective: p2.targets[target]
+  });
+}
+function toBundleError(e, label) {
+  if (isBundleError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return fetchFailed(`${label}: ${message}`, e);
+}
+
+// src/loader/trust-store.ts
+function createTrustStore(config) {
+  let trusted;
+  let floor;
+  let active;
+  function compile2(verified) {
+    const p2 = verified.payload;
+    try {
+      const effective = p2.targets[config.target];
+      if (effective === void 0) throw new TypeError(`no target ${config.target}`);
+      return compileEngine(effective);
+    } catch (e) {
+      throw formatError(`bundle ${p2.name} ${p2.version}: target ${config.target} does not compile: ${e.message}`, e);
+    }
+  }
+  return {
+    get active() {
+      return active;
+    },
+    get floor() {
+      return floor;
+    },
+    async admit(bytes) {
+      trusted ??= withKeyids(config.keys);
+      const verified = await verifyBundleBytes(bytes, {
+        keys: await trusted,
+        threshold: config.threshold,
+        now: config.now(),
+        target: config.target,
+        expectedName: config.expectedName,
+        maxBytes: config.maxBytes
+      });
+      if (verified.sha256 === active?.meta.sha256) return void 0;
+      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      checkNotRolledBack(seen, floor);
+      checkSerialNotReused(seen, floor);
+      return { ...seen, verified, bytes, engine: compile2(verified) };
+    },
+    raise(seen) {
+      floor = raiseFloor(floor, seen);
+    },
+    activate({ verified, engine }) {
+      const meta = toMeta(verified, config.target);
+      active = {
+        meta,
+        engine,
+        since: config.now(),
+        createdMs: Date.parse(verified.payload.created_at),
+        expiresMs: Date.parse(verified.payload.expires_at)
+      };
+      floor = raiseFloor(floor, meta);
+      return meta;
+    },
+    checkNotExpired() {
+      if (active !== void 0) checkNotExpired(active.meta, config.now());
+    }
+  };
+}
+
+// src/loader/options.ts
+init_errors2();
+
+// src/loader/source.ts
+var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+var SCHEME2 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+function parseSource2(source) {
+  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
+  if (source.startsWith("github:")) {
+    const m = GITHUB.exec(source);
+    if (!m || m[2] === "." || m[2] === "..") {
+      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
+    }
+    return { kind: "github", owner: m[1], repo: m[2], tag: m[3], latest: m[3] === "latest" };
+  }
+  const scheme = SCHEME2.exec(source)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    let url;
+    try {
+      url = new URL(source);
+    } catch (e) {
+      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+    }
+    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
+    return { kind: "url", url: url.href };
+  }
+  if (scheme !== void 0) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
+  return { kind: "file", path: source };
+}
+function describeSource(source) {
+  if (!SCHEME2.test(source)) return source;
+  try {
+    const url = new URL(source);
+    return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?\u2026" : ""}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function trimSlash(base) {
+  return base.replace(/\/+$/, "");
+}
+function githubDownloadUrl(spec, githubUrl, asset) {
+  const path2 = spec.latest ? "releases/latest/download" : `releases/download/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubUrl)}/${spec.owner}/${spec.repo}/${path2}/${encodeURIComponent(asset)}`;
+}
+function githubReleaseApiUrl(spec, githubApiUrl) {
+  const path2 = spec.latest ? "releases/latest" : `releases/tags/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path2}`;
+}
+function findAssetUrl(releaseJson, asset, label) {
+  let release;
+  try {
+    release = JSON.parse(utf8Decode(releaseJson));
+  } catch (e) {
+    throw fetchFailed(`${label}: the release API's answer is not JSON`, e);
+  }
+  const assets = release?.assets;
+  if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
+  const found = assets.find((a) => a?.name === asset);
+  if (found === void 0) {
+    const names = assets.map((a) => String(a?.name)).slice(0, 20);
+    throw fetchFailed(`${label}: the release has no asset ${asset} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+  if (typeof found.url !== "string" || !/^https?:\/\//.test(found.url)) throw fetchFailed(`${label}: asset ${asset} has no API url`);
+  return found.url;
+}
+async function retrieveGithubAsset(spec, options) {
+  const apiOrigin = new URL(options.githubApiUrl).origin;
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: apiOrigin };
+  const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
+    ...common,
+    headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }
+  });
+  if (release.notModified) return release;
+  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
+  const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
+  return asset.notModified || release.etag === void 0 ? asset : { ...asset, etag: release.etag };
+}
+function retrieveSource(config, etag, closed, files2) {
+  const { spec } = config;
+  return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
+    if (spec.kind === "file") {
+      let mod2;
+      try {
+        mod2 = await files2();
+      } catch (e) {
+        throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
+      }
+      return { notModified: false, bytes: await mod2.readFileBounded(spec.path, config.maxBytes, signal) };
+    }
+    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, ...etag === void 0 ? {} : { etag } };
+    if (spec.kind === "url") return retrieve(spec.url, common);
+    const asset = `${config.expectedName}.bundle.json`;
+    if (config.token !== void 0) {
+      return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+    }
+    return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
+  });
+}
+
+// src/loader/options.ts
+var DEFAULT_POLL_INTERVAL_MS = 6e4;
+var DEFAULT_TIMEOUT_MS3 = 1e4;
+var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+var DEFAULT_GITHUB_URL = "https://github.com";
+var DEFAULT_GITHUB_API_URL = "https://api.github.com";
+function integer(value, name, fallback, min) {
+  if (value === void 0) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+function httpUrl(value, name, fallback) {
+  if (value === void 0) return fallback;
+  if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
+  return value;
+}
+function toConfig(options) {
+  if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
+  const spec = parseSource2(options.source);
+  const { target, expectedName, token } = options;
+  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
+  if (expectedName !== void 0 && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
+    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
+  }
+  if (spec.kind === "github" && expectedName === void 0) {
+    throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
+  }
+  if (token !== void 0 && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
+    throw new TypeError("createLoader: token must be a non-empty string and is only used with github: sources");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
+  }
+  const keys = [];
+  options.trustedKeys.forEach((k2, i2) => {
+    const raw = readTrustedKey(k2, i2);
+    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
+  });
+  const threshold = integer(options.threshold, "threshold", 1, 1);
+  if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
+  if (options.cacheDir !== void 0 && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
+    throw new TypeError("createLoader: cacheDir must be a directory path");
+  }
+  const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input, init) => globalThis.fetch(input, init) : void 0);
+  if (fetch === void 0 && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
+  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]]) {
+    if (fn !== void 0 && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  }
+  return {
+    source: options.source,
+    label: describeSource(options.source),
+    spec,
+    keys,
+    threshold,
+    target,
+    expectedName,
+    cacheDir: options.cacheDir,
+    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
+    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS3, 1),
+    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    fetch,
+    token,
+    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
+    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
+    now: options.now ?? (() => /* @__PURE__ */ new Date()),
+    random: options.random ?? Math.random
+  };
+}
+
+// src/loader/schedule.ts
+var MAX_BACKOFF_FACTOR = 8;
+var JITTER = 0.1;
+function pollDelay(intervalMs, failures, random) {
+  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
+  const r2 = random();
+  const unit = Number.isFinite(r2) ? Math.min(Math.max(r2, 0), 1) : 0.5;
+  const delay2 = intervalMs * factor * (1 + JITTER * (2 * unit - 1));
+  return Math.max(1, Math.round(Math.min(delay2, intervalMs * MAX_BACKOFF_FACTOR)));
+}
+
+// src/loader/loader.ts
+function createLoader(options) {
+  const config = toConfig(options);
+  const trust = createTrustStore(config);
+  const closing = new AbortController();
+  const closed = closing.signal;
+  const listeners = { update: /* @__PURE__ */ new Set(), error: /* @__PURE__ */ new Set() };
+  let cache2;
+  let cachedSha;
+  let etag;
+  let lastSuccess;
+  let lastError;
+  let failures = 0;
+  let polling = false;
+  let timer;
+  let lock = Promise.resolve();
+  const view = engineView(() => trust.active);
+  function emit(event, value) {
+    if (closed.aborted) return;
+    for (const listener of listeners[event]) {
+      try {
+        listener(value);
+      } catch {
+      }
+    }
+  }
+  function report2(error2) {
+    lastError = { code: error2.code, message: error2.message, at: config.now().toISOString() };
+    emit("error", error2);
+  }
+  function recordFailure(error2) {
+    failures++;
+    report2(error2);
+  }
+  function recordSuccess() {
+    failures = 0;
+    lastSuccess = config.now();
+  }
+  function exclusive(fn) {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => void 0);
+    return run;
+  }
+  const importFileModule = once(() => Promise.resolve().then(() => (init_file_cache(), file_cache_exports)));
+  const prepare = once(async () => {
+    const dir = config.cacheDir;
+    if (dir === void 0) return void 0;
+    let mod2;
+    try {
+      mod2 = await importFileModule();
+    } catch (e) {
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
+    }
+    const key2 = config.expectedName ?? `source-${(await sha256Hex2(utf8Encode(config.source))).slice(0, 16)}`;
+    cache2 = mod2.openFileCache(dir, key2, config.maxBytes);
+    try {
+      const floor = await cache2.readSerialFloor();
+      if (floor !== void 0) trust.raise(floor);
+    } catch (e) {
+      report2(toBundleError(e, `cache ${dir}`));
+    }
+    let bytes;
+    try {
+      bytes = await cache2.readBundle();
+    } catch (e) {
+      report2(toBundleError(e, `cache ${cache2.location}`));
+    }
+    if (bytes === void 0) return void 0;
+    try {
+      const candidate = await trust.admit(bytes);
+      if (candidate !== void 0) {
+        cachedSha = candidate.sha256;
+        trust.raise(candidate);
+      }
+      return candidate;
+    } catch (e) {
+      const error2 = toBundleError(e, "cache");
+      error2.message = `cache ${cache2.location}: ${error2.message}; ignoring it`;
+      report2(error2);
+      return void 0;
+    }
+  });
+  async function persist(candidate) {
+    const floor = trust.floor;
+    if (cache2 === void 0 || floor === void 0) return;
+    try {
+      if (cachedSha !== candidate.sha256) {
+        await cache2.writeBundle(candidate.bytes);
+        cachedSha = candidate.sha256;
+      }
+      await cache2.writeSerialFloor(floor);
+    } catch (e) {
+      report2(toBundleError(e, `cache ${cache2.location}: could not write`));
+    }
+  }
+  async function activate(candidate, retrievedEtag) {
+    const meta = trust.activate(candidate);
+    etag = retrievedEtag;
+    await persist(candidate);
+    emit("update", meta);
+  }
+  async function pull() {
+    let retrieved;
+    try {
+      retrieved = await retrieveSource(config, etag, closed, importFileModule);
+    } catch (e) {
+      throw toBundleError(e, config.label);
+    }
+    if (retrieved.notModified) {
+      trust.checkNotExpired();
+      recordSuccess();
+      return false;
+    }
+    const candidate = await trust.admit(retrieved.bytes);
+    if (candidate === void 0) {
+      if (retrieved.etag !== void 0) etag = retrieved.etag;
+    } else {
+      await activate(candidate, retrieved.etag);
+    }
+    recordSuccess();
+    return candidate !== void 0;
+  }
+  function scheduleNext() {
+    if (closed.aborted) return;
+    timer = setTimeout(() => {
+      timer = void 0;
+      refresh().catch(() => void 0).finally(scheduleNext);
+    }, pollDelay(config.pollIntervalMs, failures, config.random));
+    timer.unref?.();
+  }
+  function startPolling() {
+    if (polling || config.pollIntervalMs === 0 || closed.aborted) return;
+    polling = true;
+    scheduleNext();
+  }
+  const load = once(
+    () => exclusive(async () => {
+      if (trust.active === void 0) {
+        if (closed.aborted) throw closedError(config.label);
+        const cached = await prepare();
+        try {
+          await pull();
+        } catch (e) {
+          const error2 = toBundleError(e, config.label);
+          if (closed.aborted) throw error2;
+          recordFailure(error2);
+          if (cached === void 0) throw error2;
+          await activate(cached, void 0);
+        }
+      }
+      if (trust.active === void 0) throw fetchFailed(`${config.label}: no bundle was retrieved`);
+      startPolling();
+      return view;
+    })
+  );
+  function refresh() {
+    return exclusive(async () => {
+      if (closed.aborted) return false;
+      await prepare();
+      try {
+        return await pull();
+      } catch (e) {
+        const error2 = toBundleError(e, config.label);
+        if (!closed.aborted) recordFailure(error2);
+        throw error2;
+      }
+    });
+  }
+  function status() {
+    const now = config.now().getTime();
+    const a = trust.active;
+    const freshUntil = a === void 0 ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
+    return {
+      source: config.label,
+      version: a?.meta.version ?? null,
+      serial: a?.meta.serial ?? null,
+      revision: a?.meta.revision ?? null,
+      expiresAt: a?.meta.expires_at ?? null,
+      activeSince: a?.since.toISOString() ?? null,
+      lastSuccess: lastSuccess?.toISOString() ?? null,
+      ...lastError === void 0 ? {} : { lastError: { ...lastError } },
+      stale: a === void 0 || failures > 0 || now >= freshUntil
+    };
+  }
+  return {
+    load,
+    refresh,
+    status,
+    on(event, listener) {
+      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
+      const set2 = listeners[event];
+      set2.add(listener);
+      return () => void set2.delete(listener);
+    },
+    close() {
+      if (closed.aborted) return;
+      closing.abort(new Error("closed"));
+      if (timer !== void 0) clearTimeout(timer);
+      timer = void 0;
+    },
+    get engine() {
+      return trust.active === void 0 ? void 0 : view;
+    }
+  };
+}
+function once(run) {
+  let result;
+  return () => result ??= run().catch((e) => {
+    result = void 0;
+    throw e;
+  });
+}
+
+// src/loader/index.ts
+init_errors2();
+
+// src/serve/decision-log.ts
+init_errors();
+import { randomUUID } from "node:crypto";
+import { close as closeFd, openSync as openSync3, writeFile as writeFile5 } from "node:fs";
+
+// src/serve/redact.ts
+var REDACTED = "[REDACTED]";
+var PII_KEY_SUBSTRINGS = [
+  "email",
+  "phone",
+  "mobile",
+  "socialsecurity",
+  "firstname",
+  "lastname",
+  "fullname",
+  "middlename",
+  "givenname",
+  "familyname",
+  "surname",
+  "username",
+  "displayname",
+  "address",
+  "street",
+  "zipcode",
+  "postcode",
+  "postalcode",
+  "birth",
+  "passport",
+  "nationalid",
+  "taxid",
+  "creditcard",
+  "cardnumber",
+  "iban",
+  "accountnumber"
+];
+var PII_KEY_EXACT = ["name", "ssn", "zip", "dob", "cvv", "ip", "ipaddr", "sourceip", "clientip", "remoteip", "userip"];
+var SUBSTRINGS = [...PII_KEY_SUBSTRINGS];
+var EXACT = new Set(PII_KEY_EXACT);
+function compactLastSegment(key2) {
+  const segments = key2.split(/[.:/]/);
+  const last2 = segments[segments.length - 1] ?? key2;
+  return last2.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function isPersonalDataKey(key2) {
+  const compact2 = compactLastSegment(key2);
+  if (compact2 === "") return false;
+  if (EXACT.has(compact2)) return true;
+  return SUBSTRINGS.some((term) => compact2.includes(term));
+}
+function isPlainRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function redactSpans(text2, spans) {
+  const valid = spans.filter((s) => Number.isInteger(s.index) && Number.isInteger(s.length) && s.length > 0 && s.index >= 0 && s.index < text2.length).map((s) => ({ start: s.index, end: Math.min(text2.length, s.index + s.length) })).sort((a, b2) => a.start - b2.start || a.end - b2.end);
+  if (valid.length === 0) return text2;
+  let out = "";
+  let cursor = 0;
+  let current;
+  for (const span of valid) {
+    if (current !== void 0 && span.start <= current.end) {
+      current.end = Math.max(current.end, span.end);
+      continue;
+    }
+    if (current !== void 0) {
+      out += text2.slice(cursor, current.start) + REDACTED;
+      cursor = current.end;
+    }
+    current = { ...span };
+  }
+  if (current !== void 0) {
+    out += text2.slice(cursor, current.start) + REDACTED;
+    cursor = current.end;
+  }
+  return out + text2.slice(cursor);
+}
+var CONTEXT_KEYS2 = /* @__PURE__ */ new Set(["context", "facts"]);
+function redactInput(value, scan2) {
+  return walk3(value, false, scan2);
+}
+function walk3(value, inContext, scan2) {
+  if (typeof value === "string") return scan2 === void 0 ? value : redactSpans(value, scan2(value));
+  if (Array.isArray(value)) return value.map((item) => walk3(item, inContext, scan2));
+  if (!isPlainRecord(value)) return value;
+  const out = {};
+  for (const [key2, item] of Object.entries(value)) {
+    if (inContext && isPersonalDataKey(key2)) out[key2] = REDACTED;
+    else out[key2] = walk3(item, inContext || CONTEXT_KEYS2.has(key2), scan2);
+  }
+  return out;
+}
+function redactResult(value) {
+  if (Array.isArray(value)) return value.map(redactResult);
+  if (!isPlainRecord(value)) return value;
+  const out = {};
+  for (const [key2, item] of Object.entries(value)) out[key2] = key2 === "match" && typeof item === "string" ? REDACTED : redactResult(item);
+  return out;
+}
+
+// src/serve/decision-line.ts
+var DENIAL_DECISIONS = /* @__PURE__ */ new Set(["deny", "denied", "block", "blocked"]);
+var APPROVAL_DECISIONS = /* @__PURE__ */ new Set(["approval_required", "require_approval", "escalate", "escalated"]);
+function classifyDecision(result) {
+  const decision = typeof result.decision === "string" ? result.decision.toLowerCase() : "";
+  if (DENIAL_DECISIONS.has(decision) || result.allowed === false) return "denial";
+  if (APPROVAL_DECISIONS.has(decision) || result.enforced === "escalate") return "approval";
+  return "allow";
+}
+var INCLUDE_CLASSES = {
+  all_actions: ["denial", "approval", "allow"],
+  all: ["denial", "approval", "allow"],
+  all_decisions: ["denial", "approval", "allow"],
+  denials: ["denial"],
+  denied: ["denial"],
+  approvals: ["approval"],
+  escalations: ["approval"],
+  allows: ["allow"],
+  allowed: ["allow"]
+};
+var INCLUDE_FIELDS = {
+  resources: "resources",
+  context: "context",
+  outcomes: "outcomes",
+  results: "outcomes",
+  timestamps: "timestamps",
+  inputs: "inputs"
+};
+function parseInclude(include) {
+  const classes = /* @__PURE__ */ new Set();
+  const fields = /* @__PURE__ */ new Set();
+  if (Array.isArray(include)) {
+    for (const raw of include) {
+      if (typeof raw !== "string") continue;
+      const value = raw.trim().toLowerCase().replace(/-/g, "_");
+      for (const c3 of INCLUDE_CLASSES[value] ?? []) classes.add(c3);
+      const field = INCLUDE_FIELDS[value];
+      if (field !== void 0) fields.add(field);
+    }
+  }
+  return { classes: classes.size > 0 ? classes : void 0, fields: fields.size > 0 ? fields : void 0 };
+}
+function shouldLog(result, audit, all) {
+  if (all) return true;
+  const cls = classifyDecision(result);
+  if (audit?.Required !== true && cls === "allow") return false;
+  const { classes } = parseInclude(audit?.Include);
+  return classes === void 0 || classes.has(cls);
+}
+var INPUT_KEY_FIELDS = {
+  action: "always",
+  location: "always",
+  resource: "resources",
+  uri: "resources",
+  dataset: "resources",
+  fields: "resources",
+  now: "timestamps",
+  context: "context",
+  facts: "context",
+  requester: "context",
+  dataset_region: "context",
+  environment: "context",
+  text: "context"
+};
+function isPlainRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function selectKeys(input, fields, nested) {
+  const out = {};
+  for (const [key2, value] of Object.entries(input)) {
+    if (!nested && key2 === "request" && isPlainRecord2(value)) {
+      out[key2] = selectKeys(value, fields, true);
+      continue;
+    }
+    const field = INPUT_KEY_FIELDS[key2] ?? "context";
+    if (field === "always" || fields.has(field)) out[key2] = value;
+  }
+  return out;
+}
+function selectInput(input, fields) {
+  if (fields === void 0 || fields.has("inputs") || !isPlainRecord2(input)) return input;
+  return selectKeys(input, fields, false);
+}
+function selectResult(result, fields) {
+  if (fields === void 0 || fields.has("outcomes")) return result;
+  return { decision: result.decision };
+}
+function withScanFindings(entry, scan2) {
+  const text2 = isPlainRecord2(entry.input) ? entry.input.text : void 0;
+  const findings = entry.result.findings;
+  if (entry.kind !== "scan" || typeof text2 !== "string" || !Array.isArray(findings)) return scan2;
+  const spans = findings.filter((f) => isPlainRecord2(f) && typeof f.index === "number" && typeof f.length === "number");
+  return (value) => {
+    const found = scan2 === void 0 ? [] : scan2(value);
+    return value === text2 ? [...found, ...spans] : found;
+  };
+}
+function toDecisionLine(entry, audit, options) {
+  if (!shouldLog(entry.result, audit, options.all)) return void 0;
+  const { fields } = parseInclude(audit?.Include);
+  let input = selectInput(entry.input, fields);
+  let result = selectResult(entry.result, fields);
+  if (audit?.RedactPII === true) {
+    input = redactInput(input, withScanFindings(entry, options.scan));
+    result = redactResult(result);
+  }
+  const line = {
+    time: entry.time,
+    decision_id: entry.decision_id,
+    kind: entry.kind,
+    input,
+    result,
+    bundle: { name: entry.bundle.name, serial: entry.bundle.serial, revision: entry.bundle.revision }
+  };
+  if (entry.overlay !== void 0) line.overlay = entry.overlay;
+  line.duration_us = entry.duration_us;
+  return JSON.stringify(line);
+}
+
+// src/serve/decision-log.ts
+var DEFAULT_MAX_BUFFERED_LINES = 1e4;
+function newDecisionId() {
+  return randomUUID();
+}
+function stdoutSink() {
+  return {
+    write: (chunk) => new Promise((resolve15, reject) => process.stdout.write(chunk, (error2) => error2 ? reject(error2) : resolve15())),
+    close: async () => {
+    }
+  };
+}
+function fileSink(path2) {
+  let fd;
+  try {
+    fd = openSync3(path2, "a");
+  } catch (cause) {
+    const reason2 = cause instanceof Error ? cause.message : String(cause);
+    throw new EdictError("IO_ERROR", `cannot open the decision log ${path2} for appending (${reason2}); check that its folder exists and is writable`, { cause });
+  }
+  let closed = false;
+  return {
+    // writeFile on a descriptor opened with "a" appends the whole chunk, however many writes it takes
+    write: (chunk) => new Promise((resolve15, reject) => writeFile5(fd, chunk, (error2) => error2 ? reject(error2) : resolve15())),
+    close: () => new Promise((resolve15, reject) => {
+      if (closed) return resolve15();
+      closed = true;
+      closeFd(fd, (error2) => error2 ? reject(error2) : resolve15());
+    })
+  };
+}
+function defaultReporter() {
+  let last2;
+  return (error2) => {
+    if (error2.message === last2) return;
+    last2 = error2.message;
+    process.stderr.write(`edict serve: decision log: ${error2.message}
+`);
+  };
+}
+function toError(value) {
+  return value instanceof Error ? value : new Error(String(value));
+}
+function createDecisionLog(options) {
+  const sink = options.write !== void 0 ? { write: options.write, close: async () => {
+  } } : options.destination === "-" ? stdoutSink() : fileSink(options.destination);
+  const max = Math.max(1, Math.floor(options.maxBufferedLines ?? DEFAULT_MAX_BUFFERED_LINES));
+  const report2 = options.onError ?? defaultReporter();
+  const lineOptions = { all: options.all, scan: options.scan };
+  let queue = [];
+  let inFlight = 0;
+  let pumping = false;
+  let scheduled = false;
+  let closed = false;
+  let droppedCount = 0;
+  let errorCount = 0;
+  let waiters = [];
+  let closing;
+  const safeReport = (error2) => {
+    try {
+      report2(toError(error2));
+    } catch {
+    }
+  };
+  const pump = async () => {
+    scheduled = false;
+    pumping = true;
+    while (queue.length > 0) {
+      const lines = queue;
+      queue = [];
+      inFlight = lines.length;
+      try {
+        await sink.write(lines.join(""));
+      } catch (error2) {
+        droppedCount += lines.length;
+        errorCount += 1;
+        safeReport(error2);
+      }
+      inFlight = 0;
+    }
+    pumping = false;
+    const done = waiters;
+    waiters = [];
+    for (const resolve15 of done) resolve15();
+  };
+  const schedule = () => {
+    if (pumping || scheduled) return;
+    scheduled = true;
+    setImmediate(() => void pump());
+  };
+  const flush = () => {
+    if (!pumping && !scheduled && queue.length === 0) return Promise.resolve();
+    return new Promise((resolve15) => waiters.push(resolve15));
+  };
+  return {
+    record(entry, audit) {
+      try {
+        const filled = entry.decision_id ? entry : { ...entry, decision_id: newDecisionId() };
+        const line = toDecisionLine(filled, audit, lineOptions);
+        if (line === void 0) return;
+        if (closed || queue.length + inFlight >= max) {
+          droppedCount += 1;
+          return;
+        }
+        queue.push(line + "\n");
+        schedule();
+      } catch (error2) {
+        droppedCount += 1;
+        safeReport(error2);
+      }
+    },
+    dropped: () => droppedCount,
+    writeErrors: () => errorCount,
+    flush,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        await flush();
+        try {
+          await sink.close();
+        } catch (error2) {
+          safeReport(error2);
+        }
+      })();
+      return closing;
+    }
+  };
+}
+
+// src/serve/overlays.ts
+init_errors();
+
+// src/serve/overlay/position.ts
+init_errors();
+function positionAt(source, pointer, atKey = false) {
+  let p2 = pointer;
+  let wantKey = atKey;
+  while (p2 !== void 0) {
+    const s = source.spans.get(p2);
+    if (s) {
+      const multiLine = source.text.slice(s.value[0], s.value[1]).includes("\n");
+      const span = s.key && (wantKey || multiLine) ? s.key : s.value;
+      const { line, column } = source.lines.position(span[0]);
+      return { file: source.path, line, column };
+    }
+    p2 = parentPointer(p2);
+    wantKey = true;
+  }
+  return { file: source.path, line: 1, column: 1 };
+}
+function overlayError(source, pointer, message, atKey = false) {
+  return new EdictError("CONFIG_ERROR", message, { position: positionAt(source, pointer, atKey) });
+}
+
+// src/serve/overlay/prove.ts
+var BAD = /* @__PURE__ */ new Set(["loosened", "mixed", "review"]);
+function mergeOf(target, effective, provenance) {
+  return { target, effective, provenance, events: [], documents: [] };
+}
+function pointerOf(change) {
+  const head = change.path.split(/[.[]/)[0] ?? "";
+  if (change.subject !== "field") return joinPointer("/spec", change.kind === "data" ? "action" : head);
+  return change.path.split(".").reduce((p2, seg) => joinPointer(p2, seg), "/spec");
+}
+function proveTighter(base, overlaid, provenance, files2, targetName = "overlay") {
+  const empty = { access: {}, runtime: {}, data: {}, posture: {} };
+  const diff = diffTargetMerges(mergeOf(targetName, base, empty), mergeOf(targetName, overlaid, provenance), { base: "bundle", head: "overlay" });
+  if (!BAD.has(diff.verdict)) return diff;
+  const change = diff.changes.find((c3) => BAD.has(c3.verdict) || c3.review);
+  const file = files2.find((f) => change?.source.after.some((s) => s.file === f.path)) ?? files2[0];
+  const why = change ? `${change.kind} ${change.path} ${change.verdict}${change.note ? ` (${change.note})` : ""}` : diff.newlyAllowedTotal > 0 ? `${diff.newlyAllowedTotal} request${diff.newlyAllowedTotal === 1 ? "" : "s"} newly allowed, e.g. ${diff.newlyAllowed[0]?.action} on ${diff.newlyAllowed[0]?.resource}` : `the change is ${diff.verdict}`;
+  const message = `overlay refused: the semantic diff from the bundle finds ${why}; an overlay may only tighten`;
+  if (!file) throw new Error(message);
+  throw overlayError(file.source, change ? pointerOf(change) : "/spec", message, true);
+}
+
+// src/serve/overlay/tighten.ts
+function clone2(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+function isBranch2(schema, value) {
+  return isRecord(value) && (schema["x-merge"] ?? "override") === "override" && (isRecord(schema.properties) || isRecord(schema.additionalProperties));
+}
+function toList3(v) {
+  if (typeof v === "string") return [v];
+  return Array.isArray(v) ? v.filter((x2) => typeof x2 === "string") : void 0;
+}
+function skipsTarget(file, target) {
+  const targets = file.document.metadata?.targets;
+  return target !== void 0 && targets !== void 0 && !targets.includes(target);
+}
+function lockedBy2(locks, kind, path2) {
+  let p2 = path2;
+  for (; ; ) {
+    const l = locks.get(`${kind}:${p2}`);
+    if (l) return l;
+    const dot = p2.lastIndexOf(".");
+    if (dot < 0) return void 0;
+    p2 = p2.slice(0, dot);
+  }
+}
+function describeValue(v) {
+  return v === void 0 ? "(not set)" : JSON.stringify(v);
+}
+function tightenTarget(base, files2, targetName) {
+  const target = clone2(base);
+  const provenance = { access: {}, runtime: {}, data: {}, posture: {} };
+  const locks = /* @__PURE__ */ new Map();
+  for (const file of files2) {
+    if (skipsTarget(file, targetName)) continue;
+    const { document: document2, source } = file;
+    const kind = KIND_KEYS[document2.kind];
+    const src = { policy: document2.metadata?.id ?? "", file: file.path };
+    const spec = isRecord(document2.spec) ? document2.spec : {};
+    const refuse2 = (pointer, message, atKey = false) => overlayError(source, pointer, `overlay refused: ${message}`, atKey);
+    if (kind === "data") {
+      applyDataRule(target, file, spec, src, refuse2);
+      provenance.data[src.policy] = [src];
+    } else {
+      const root = target[kind];
+      const walk4 = (out, input, schema, segs, pointer, inherited) => {
+        for (const [key2, raw] of Object.entries(input)) {
+          const sub = childSchema(schema, key2);
+          if (!sub) continue;
+          const path2 = [...segs, key2].join(".");
+          const ptr = joinPointer(pointer, key2);
+          const looser = sub["x-looser"] ?? inherited;
+          if (isBranch2(sub, raw)) {
+            const child = isRecord(out[key2]) ? out[key2] : {};
+            walk4(child, raw, sub, [...segs, key2], ptr, looser);
+            if (Object.keys(child).length > 0) out[key2] = child;
+            continue;
+          }
+          if (looser === "neutral" && segs.length === 0) continue;
+          const locker = lockedBy2(locks, kind, path2);
+          if (locker) throw refuse2(ptr, `${kind} ${path2} is locked by overlay ${locker.file.document.metadata?.id ?? ""} (${locker.file.path}); edict has no way to bypass a lock`);
+          const strategy = sub["x-merge"] ?? "override";
+          if (strategy === "append") {
+            appendStatements(target, raw, src, ptr, refuse2);
+            (provenance[kind][path2] ??= []).push(src);
+            continue;
+          }
+          const current = out[key2];
+          let next;
+          if (strategy === "all-of") {
+            const entries = Array.isArray(raw) ? raw : [];
+            entries.forEach((entry, i2) => {
+              const alone = leafVerdict(looser, sub, current, [[entry]]);
+              if (alone.verdict !== "tightened" && alone.verdict !== "neutral") throw refuse2(joinPointer(ptr, i2), `${kind} ${path2}: ${describeValue(entry)} is not allowed by the bundle's list, so it cannot be added (an overlay may only narrow an allowlist)`);
+            });
+            next = [...current ?? [], clone2(entries)];
+          } else if (strategy === "union") {
+            const merged = [...current ?? []];
+            const seen = new Set(merged.map(stableStringify));
+            for (const item of Array.isArray(raw) ? raw : []) if (!seen.has(stableStringify(item))) merged.push(clone2(item)), seen.add(stableStringify(item));
+            next = merged;
+          } else {
+            next = clone2(raw);
+          }
+          const verdict = leafVerdict(looser, sub, current, next);
+          if (verdict.verdict === "loosened" || verdict.verdict === "mixed") {
+            throw refuse2(ptr, `${kind} ${path2}: ${describeValue(raw)} is looser than the bundle's ${describeValue(current)}${verdict.note ? ` (${verdict.note})` : ""}; an overlay may only tighten`);
+          }
+          if (verdict.verdict === "review" || verdict.review) {
+            throw refuse2(ptr, `${kind} ${path2}: an overlay may not change this field (it cannot be ordered from looser to stricter${verdict.note ? `: ${verdict.note}` : ""})`);
+          }
+          if (stableStringify(current) !== stableStringify(next)) {
+            out[key2] = next;
+            (provenance[kind][path2] ??= []).push(src);
+          }
+        }
+      };
+      walk4(root, spec, SPEC_SCHEMAS[document2.kind], [], "/spec", void 0);
+      if (kind === "access") desugarOverlayControls(target, spec, src);
+    }
+    for (const path2 of document2.metadata?.locked ?? []) if (!locks.has(`${kind}:${path2}`)) locks.set(`${kind}:${path2}`, { file });
+  }
+  return { target, provenance };
+}
+function appendStatements(target, raw, src, pointer, refuse2) {
+  const items = Array.isArray(raw) ? raw : [];
+  items.forEach((item, i2) => {
+    const ptr = joinPointer(pointer, i2);
+    if (!isRecord(item) || item.Effect !== "Deny") {
+      throw refuse2(joinPointer(ptr, "Effect"), `an overlay may only add Deny statements; ${isRecord(item) ? `Effect ${describeValue(item.Effect)}` : "this item"} would allow more than the bundle`);
+    }
+    const st = { Effect: "Deny", source: src };
+    if (typeof item.Sid === "string") st.Sid = item.Sid;
+    for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
+      const list3 = toList3(item[k2]);
+      if (list3) st[k2] = list3;
+    }
+    if (isRecord(item.Condition)) st.Condition = clone2(item.Condition);
+    target.access.Statement.push(st);
+  });
+}
+function desugarOverlayControls(target, spec, src) {
+  const own = { Statement: [] };
+  const prov = {};
+  for (const group of ["Models", "Capabilities"]) {
+    const g = spec[group];
+    if (!isRecord(g)) continue;
+    const out = {};
+    for (const [key2, value] of Object.entries(g)) {
+      if (!Array.isArray(value)) continue;
+      const groupSchema = childSchema(SPEC_SCHEMAS.AccessPolicy, group);
+      const allOf = groupSchema !== void 0 && childSchema(groupSchema, key2)?.["x-merge"] === "all-of";
+      out[key2] = allOf ? [value] : value;
+      prov[`${group}.${key2}`] = [src];
+    }
+    own[group] = out;
+  }
+  const denies = desugarWorkspaceControls(own, prov).filter((s) => s.Effect === "Deny");
+  target.access.Statement.push(...denies);
+  const approval = desugarToolApproval(target.access);
+  if (approval !== void 0) target.access.RequireApproval = approval;
+}
+function applyDataRule(target, file, spec, src, refuse2) {
+  const action = isRecord(spec.action) ? spec.action : {};
+  for (const [key2, value] of Object.entries(action)) {
+    if (key2 === "reason") continue;
+    if (key2 !== "deny" || value !== true) throw refuse2(joinPointer("/spec/action", key2), `a DataPolicy overlay may only deny (action.deny: true); action.${key2} ${describeValue(value)} is refused`, key2 !== "deny");
+  }
+  if (action.deny !== true) throw refuse2("/spec/action", "a DataPolicy overlay must deny (action.deny: true)", true);
+  const precedence = Math.max(-1, ...target.data.rules.map((r2) => r2.precedence)) + 1;
+  target.data.rules.push({ id: file.document.metadata?.id ?? "", precedence, source: src, spec: clone2(spec) });
+}
+
+// src/serve/overlay/load.ts
+init_errors();
+import { createHash as createHash3 } from "node:crypto";
+import { readFile as readFile6 } from "node:fs/promises";
+function overlayDigest(contents) {
+  const hash2 = createHash3("sha256");
+  for (const bytes of contents) {
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64BE(BigInt(bytes.length));
+    hash2.update(length);
+    hash2.update(bytes);
+  }
+  return hash2.digest("hex");
+}
+function parseOverlay(path2, bytes) {
+  const source = parseSource(path2, bytes);
+  const problem = source.problems[0];
+  if (problem) {
+    const { line, column } = source.lines.position(problem.span[0]);
+    throw new EdictError("CONFIG_ERROR", `overlay: ${problem.message}`, { position: { file: path2, line, column } });
+  }
+  const validated = validatePolicyDocument(source.value);
+  const issue = validated.issues[0];
+  if (issue) {
+    const more = validated.issues.length > 1 ? ` (and ${validated.issues.length - 1} more problem${validated.issues.length > 2 ? "s" : ""}; run edict lint on it)` : "";
+    throw overlayError(source, issue.pointer, `overlay: ${issue.message}${more}`, issue.atKey);
+  }
+  if (!validated.value) throw new EdictError("CONFIG_ERROR", "overlay: not a policy document (expected apiVersion, kind, metadata and spec)", { position: positionAt(source, "") });
+  return { path: path2, bytes, source, document: validated.value };
+}
+async function loadOverlays(files2) {
+  const out = [];
+  for (const path2 of files2) {
+    let bytes;
+    try {
+      bytes = await readFile6(path2);
+    } catch (e) {
+      throw new EdictError("IO_ERROR", `overlay ${path2}: cannot read it (${e.code ?? String(e)}); check the --overlay path`, { position: { file: path2 }, cause: e });
+    }
+    if (bytes.length > MAX_FILE_BYTES) throw new EdictError("CONFIG_ERROR", `overlay: larger than ${MAX_FILE_BYTES} bytes`, { position: { file: path2 } });
+    out.push(parseOverlay(path2, bytes));
+  }
+  return { files: out, digest: overlayDigest(out.map((f) => f.bytes)) };
+}
+
+// src/serve/overlays.ts
+function applyOverlays(target, docs, targetName) {
+  const tightened = tightenTarget(target, docs.files, targetName);
+  proveTighter(target, tightened.target, tightened.provenance, docs.files, targetName);
+  return { target: tightened.target, digest: docs.digest };
+}
+function describe4(e) {
+  return isEdictError(e) ? e.toString() : e instanceof Error ? e.message : String(e);
+}
+function createOverlaySet(docs, loader, compile2 = compileEngine) {
+  let applied;
+  const apply = (bundle, meta) => {
+    if (docs.files.length === 0) return { meta, engine: bundle };
+    try {
+      const { target } = applyOverlays(meta.effective, docs, meta.target);
+      return { meta, engine: Object.assign(compile2(target), { meta }) };
+    } catch (e) {
+      return { meta, engine: bundle, error: describe4(e) };
+    }
+  };
+  const current = () => {
+    const bundle = loader.engine;
+    if (!bundle) return void 0;
+    const meta = bundle.meta;
+    if (applied?.meta !== meta) applied = apply(bundle, meta);
+    return applied;
+  };
+  const off = loader.on("update", () => void current());
+  current();
+  return {
+    engine: () => current()?.engine,
+    digest: () => docs.files.length === 0 ? void 0 : docs.digest,
+    error: () => current()?.error,
+    close: off
+  };
+}
+
+// src/serve/server.ts
+import { createServer } from "node:http";
+
+// src/serve/routes.ts
+import { createHash as createHash4, timingSafeEqual } from "node:crypto";
+
+// src/serve/http-errors.ts
+var HttpError = class extends Error {
+  status;
+  code;
+  /** Extra response headers (`Allow` on 405, `WWW-Authenticate` on 401). */
+  headers;
+  constructor(status, code2, message, headers = {}) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+    this.code = code2;
+    this.headers = headers;
+  }
+};
+var badRequest = (message) => new HttpError(400, "BAD_REQUEST", message);
+function errorBody(code2, message) {
+  return JSON.stringify({ error: { code: code2, message } });
+}
+function toHttpError(e) {
+  if (e instanceof HttpError) return e;
+  return new HttpError(500, "INTERNAL", "the request could not be evaluated; no decision was made (see the server log)");
+}
+
+// src/serve/body.ts
+var DRAIN_ALLOWANCE = 4 * 1024 * 1024;
+function tooLarge2(maxBytes, close = false) {
+  return new HttpError(413, "PAYLOAD_TOO_LARGE", `the body is larger than ${maxBytes} bytes (--max-body); send fewer or smaller requests`, close ? { connection: "close" } : {});
+}
+function readBody(req, maxBytes) {
+  const declared = req.headers["content-length"];
+  if (declared !== void 0 && Number(declared) > maxBytes) {
+    if (Number(declared) > maxBytes + DRAIN_ALLOWANCE) return Promise.reject(tooLarge2(maxBytes, true));
+    discardRest(req, maxBytes, 0);
+    return Promise.reject(tooLarge2(maxBytes));
+  }
+  return new Promise((resolve15, reject) => {
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.off("end", onEnd);
+      chunks.length = 0;
+      discardRest(req, maxBytes, size);
+      reject(tooLarge2(maxBytes));
+    };
+    const onEnd = () => resolve15(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", reject);
+  });
+}
+function discardRest(req, maxBytes, seen) {
+  let total = seen;
+  const limit = maxBytes + DRAIN_ALLOWANCE;
+  req.on("data", (chunk) => {
+    total += chunk.length;
+    if (total > limit) req.socket.destroy();
+  });
+  req.on("error", () => void 0);
+  req.resume();
+}
+
+// src/serve/decisions.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { performance } from "node:perf_hooks";
+
+// src/serve/validate.ts
+var MAX_BATCH = 1e4;
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function typeName2(value) {
+  if (value === void 0) return "nothing";
+  return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value;
+}
+function toBody(value) {
+  if (!isObject(value)) throw badRequest(`the body must be a JSON object, got ${typeName2(value)}`);
+  return value;
+}
+function requireString(body, key2, field) {
+  const v = body[key2];
+  if (typeof v !== "string" || v === "") throw badRequest(`"${field}" must be a non-empty string, got ${v === "" ? "an empty string" : typeName2(v)}`);
+  return v;
+}
+function optionalObject(body, key2, field) {
+  const v = body[key2];
+  if (v === void 0 || v === null) return void 0;
+  if (!isObject(v)) throw badRequest(`"${field}" must be an object, got ${typeName2(v)}`);
+  return v;
+}
+var isScalar3 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
+function toContext(value, field) {
+  for (const key2 in value) {
+    const v = value[key2];
+    if (v === null || isScalar3(v)) continue;
+    if (Array.isArray(v) && v.every(isScalar3)) continue;
+    throw badRequest(`"${field}.${key2}" must be a string, number, boolean, null or a list of them, got ${typeName2(v)}`);
+  }
+  return value;
+}
+function toAccessRequest(value, prefix = "") {
+  if (!isObject(value)) throw badRequest(prefix === "" ? `the body must be a JSON object, got ${typeName2(value)}` : `"${prefix.slice(0, -1)}" must be an object, got ${typeName2(value)}`);
+  const action = requireString(value, "action", `${prefix}action`);
+  const resource = requireString(value, "resource", `${prefix}resource`);
+  const context = optionalObject(value, "context", `${prefix}context`);
+  return context === void 0 ? { action, resource } : { action, resource, context: toContext(context, `${prefix}context`) };
+}
+function toBatch(value) {
+  const body = toBody(value);
+  const requests = body.requests;
+  if (!Array.isArray(requests)) throw badRequest(`"requests" must be a list of {action, resource, context?}, got ${typeName2(requests)}`);
+  if (requests.length > MAX_BATCH) throw badRequest(`"requests" holds ${requests.length} requests; at most ${MAX_BATCH} per call`);
+  const out = new Array(requests.length);
+  for (let i2 = 0; i2 < requests.length; i2++) out[i2] = toAccessRequest(requests[i2], `requests[${i2}].`);
+  return out;
+}
+function toToolCheck(value) {
+  const body = toBody(value);
+  const uri = requireString(body, "uri", "uri");
+  return { uri, facts: optionalObject(body, "facts", "facts") };
+}
+function toDataDecide(value, clock) {
+  const body = toBody(value);
+  const request2 = body.request;
+  if (!isObject(request2)) throw badRequest(`"request" must be an object like {"dataset", "fields", "requester"}, got ${typeName2(request2)}`);
+  let now;
+  if (body.now === void 0 || body.now === null) now = clock();
+  else {
+    now = typeof body.now === "string" ? new Date(body.now) : /* @__PURE__ */ new Date(NaN);
+    if (Number.isNaN(now.getTime())) throw badRequest(`"now" must be an ISO 8601 time such as "2026-01-15T09:30:00Z", got ${JSON.stringify(body.now)}`);
+  }
+  const problem = requestProblem(request2, now);
+  if (problem !== void 0) throw badRequest(`"request": ${problem}`);
+  return { request: request2, now };
+}
+function toScan(value) {
+  const body = toBody(value);
+  const text2 = body.text;
+  if (typeof text2 !== "string") throw badRequest(`"text" must be a string, got ${typeName2(text2)}`);
+  const location2 = body.location;
+  if (location2 !== "input" && location2 !== "output") throw badRequest(`"location" must be "input" or "output", got ${JSON.stringify(location2) ?? "nothing"}`);
+  return { text: text2, location: location2 };
+}
+function toPosture(value) {
+  const body = toBody(value);
+  if (!isObject(body.facts)) throw badRequest(`"facts" must be an object, got ${typeName2(body.facts)}`);
+  return body.facts;
+}
+
+// src/serve/decisions.ts
+var authorize = {
+  kind: "authorize",
+  parse: (body) => toAccessRequest(body),
+  decide(engine, input) {
+    const d = engine.authorize(input);
+    return { result: d, decision: d.decision };
+  },
+  logInput: (input) => input
+};
+var toolsCheck = {
+  kind: "tools.check",
+  parse: toToolCheck,
+  decide(engine, { uri, facts }) {
+    const d = engine.checkTool(uri, facts);
+    return { result: d, decision: d.allowed ? "allow" : "deny" };
+  },
+  logInput: (input) => input.facts === void 0 ? { uri: input.uri } : input
+};
+var dataDecide = {
+  kind: "data.decide",
+  parse: toDataDecide,
+  decide(engine, { request: request2, now }) {
+    const d = engine.decideData(request2, now);
+    return { result: d, decision: d.action };
+  },
+  logInput: (input) => ({ request: input.request, now: input.now.toISOString() })
+};
+var scan = {
+  kind: "scan",
+  parse: toScan,
+  decide(engine, { text: text2, location: location2 }) {
+    const findings = engine.scan(text2, location2);
+    return { result: { findings }, decision: findings.length > 0 ? "flagged" : "clean" };
+  },
+  logInput: (input) => input
+};
+var posture = {
+  kind: "posture",
+  parse: toPosture,
+  decide(engine, facts) {
+    const d = engine.posture(facts);
+    return { result: d, decision: d.allowed ? "allow" : "deny" };
+  },
+  logInput: (facts) => ({ facts })
+};
+var DECISION_ENDPOINTS = {
+  "/v1/authorize": authorize,
+  "/v1/tools/check": toolsCheck,
+  "/v1/data/decide": dataDecide,
+  "/v1/scan": scan,
+  "/v1/posture": posture
+};
+var bundleJsonCache = /* @__PURE__ */ new WeakMap();
+function bundleJson(meta) {
+  let json = bundleJsonCache.get(meta);
+  if (json === void 0) {
+    json = JSON.stringify({ name: meta.name, version: meta.version, serial: meta.serial, revision: meta.revision });
+    bundleJsonCache.set(meta, json);
+  }
+  return json;
+}
+function withBundle(resultJson, meta) {
+  const bundle = bundleJson(meta);
+  return resultJson.length <= 2 ? `{"bundle":${bundle}}` : `${resultJson.slice(0, -1)},"bundle":${bundle}}`;
+}
+var EvaluationError = class extends HttpError {
+  constructor(failure2) {
+    super(500, "INTERNAL", "the request could not be evaluated; no decision was made (see the server log)");
+    this.failure = failure2;
+  }
+  failure;
+};
+function record(d, kind, answer2, seconds2, input) {
+  d.metrics.decisions.inc([kind, answer2.decision]);
+  d.metrics.duration.observe(seconds2);
+  const log = d.decisionLog;
+  if (log === void 0) return;
+  const entry = {
+    time: (/* @__PURE__ */ new Date()).toISOString(),
+    decision_id: randomUUID2(),
+    kind,
+    input,
+    result: { decision: answer2.decision, ...answer2.result },
+    bundle: { name: d.meta.name, serial: d.meta.serial, revision: d.meta.revision },
+    duration_us: Math.round(seconds2 * 1e6)
+  };
+  if (d.overlay !== void 0) entry.overlay = d.overlay;
+  try {
+    log.record(entry, d.meta.effective.access.AuditLog);
+  } catch {
+  }
+}
+function evaluate(d, endpoint, input) {
+  const start = performance.now();
+  let answer2;
+  try {
+    answer2 = endpoint.decide(d.engine, input);
+  } catch (e) {
+    throw new EvaluationError(e);
+  }
+  record(d, endpoint.kind, answer2, (performance.now() - start) / 1e3, d.decisionLog === void 0 ? void 0 : endpoint.logInput(input));
+  return answer2;
+}
+function answerOne(d, endpoint, body, now) {
+  const input = endpoint.parse(body, now);
+  const answer2 = evaluate(d, endpoint, input);
+  let json;
+  try {
+    json = JSON.stringify(answer2.result);
+  } catch (e) {
+    throw new EvaluationError(e);
+  }
+  return withBundle(json, d.meta);
+}
+function answerBatch(d, body) {
+  const requests = toBatch(body);
+  const results2 = new Array(requests.length);
+  for (let i2 = 0; i2 < requests.length; i2++) results2[i2] = evaluate(d, authorize, requests[i2]).result;
+  let json;
+  try {
+    json = JSON.stringify(results2);
+  } catch (e) {
+    throw new EvaluationError(e);
+  }
+  return `{"decisions":${json},"bundle":${bundleJson(d.meta)}}`;
+}
+
+// src/serve/metrics.ts
+var PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+function escapeLabelValue(value) {
+  return value.replace(/[\\"\n]/g, (c3) => c3 === "\n" ? "\\n" : `\\${c3}`);
+}
+function formatValue2(value) {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "+Inf";
+  if (value === -Infinity) return "-Inf";
+  return String(value);
+}
+function header(out, name, help2, type) {
+  out.push(`# HELP ${name} ${help2.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`, `# TYPE ${name} ${type}`);
+}
+function labelText(names, values) {
+  if (names.length === 0) return "";
+  return `{${names.map((n, i2) => `${n}="${escapeLabelValue(values[i2] ?? "")}"`).join(",")}}`;
+}
+var Counter = class {
+  constructor(name, help2, labelNames = []) {
+    this.name = name;
+    this.help = help2;
+    this.labelNames = labelNames;
+  }
+  name;
+  help;
+  labelNames;
+  series = /* @__PURE__ */ new Map();
+  /** Adds `by` (1) to the series of `values` (one per label name, in order). */
+  inc(values = [], by = 1) {
+    const key2 = values.length === 1 ? values[0] : values.join("\0");
+    const s = this.series.get(key2);
+    if (s !== void 0) s.count += by;
+    else this.series.set(key2, { values: [...values], count: by });
+  }
+  /** The value of one series (0 when never incremented). */
+  get(values = []) {
+    return this.series.get(values.length === 1 ? values[0] : values.join("\0"))?.count ?? 0;
+  }
+  render(out) {
+    header(out, this.name, this.help, "counter");
+    for (const s of this.series.values()) out.push(`${this.name}${labelText(this.labelNames, s.values)} ${formatValue2(s.count)}`);
+  }
+};
+var Sampled = class {
+  constructor(name, help2, type, read) {
+    this.name = name;
+    this.help = help2;
+    this.type = type;
+    this.read = read;
+  }
+  name;
+  help;
+  type;
+  read;
+  render(out) {
+    header(out, this.name, this.help, this.type);
+    const value = this.read();
+    if (value !== void 0) out.push(`${this.name} ${formatValue2(value)}`);
+  }
+};
+var DECISION_BUCKETS = [1e-5, 25e-6, 5e-5, 1e-4, 25e-5, 5e-4, 1e-3, 25e-4, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+var Histogram = class {
+  constructor(name, help2, bounds = DECISION_BUCKETS) {
+    this.name = name;
+    this.help = help2;
+    this.bounds = bounds;
+    this.counts = new Array(bounds.length + 1).fill(0);
+  }
+  name;
+  help;
+  bounds;
+  /** Observations per bucket (not cumulative); the last slot is above every bound (+Inf). */
+  counts;
+  sum = 0;
+  count = 0;
+  observe(seconds2) {
+    const b2 = this.bounds;
+    let i2 = 0;
+    while (i2 < b2.length && seconds2 > b2[i2]) i2++;
+    this.counts[i2]++;
+    this.sum += seconds2;
+    this.count++;
+  }
+  render(out) {
+    header(out, this.name, this.help, "histogram");
+    let cumulative = 0;
+    for (let i2 = 0; i2 < this.bounds.length; i2++) {
+      cumulative += this.counts[i2];
+      out.push(`${this.name}_bucket{le="${formatValue2(this.bounds[i2])}"} ${cumulative}`);
+    }
+    out.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${formatValue2(this.sum)}`, `${this.name}_count ${this.count}`);
+  }
+};
+var Registry = class {
+  metrics = [];
+  add(metric) {
+    this.metrics.push(metric);
+    return metric;
+  }
+  /** The whole exposition, ending in a line feed. */
+  render() {
+    const out = [];
+    for (const m of this.metrics) m.render(out);
+    return out.join("\n") + "\n";
+  }
+};
+
+// src/serve/routes.ts
+var JSON_TYPE = "application/json";
+function respond(state, res, route, status, contentType, body, headers) {
+  const head = { "content-type": contentType, "content-length": Buffer.byteLength(body) };
+  if (headers !== void 0) Object.assign(head, headers);
+  if (state.closing) head.connection = "close";
+  res.writeHead(status, head);
+  res.end(body);
+  state.metrics.http.inc([route, String(status)]);
+}
+function respondError(state, res, route, error2) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  respond(state, res, route, error2.status, JSON_TYPE, errorBody(error2.code, error2.message), { "cache-control": "no-store", ...error2.headers });
+}
+function decider(state) {
+  const loaded = state.loader.engine;
+  if (loaded === void 0) throw new HttpError(503, "NO_BUNDLE", "no verified bundle is active yet; see /v1/status for the last retrieval error");
+  const overlays = state.overlays;
+  const engine = overlays?.engine() ?? loaded;
+  return { engine, meta: loaded.meta, overlay: engine === loaded ? void 0 : overlays?.digest(), metrics: state.metrics, decisionLog: state.decisionLog };
+}
+function isJsonType(contentType) {
+  if (contentType === void 0 || contentType.length < JSON_TYPE.length) return false;
+  if (contentType.slice(0, JSON_TYPE.length).toLowerCase() !== JSON_TYPE) return false;
+  const next = contentType[JSON_TYPE.length];
+  return next === void 0 || next === ";" || next === " ";
+}
+function parseJson(bytes) {
+  if (bytes.length === 0) throw badRequest("the body is empty; send a JSON object");
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw badRequest(`the body is not valid JSON: ${e.message}`);
+  }
+}
+function post(answer2) {
+  return {
+    method: "POST",
+    auth: true,
+    handle(state, req, res, route) {
+      if (!isJsonType(req.headers["content-type"])) {
+        respondError(state, res, route, new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send the body as JSON with content-type: ${JSON_TYPE}`));
+        return;
+      }
+      let d;
+      try {
+        d = decider(state);
+      } catch (e) {
+        respondError(state, res, route, toHttpError(e));
+        return;
+      }
+      readBody(req, state.maxBodyBytes).then(
+        (bytes) => {
+          let body;
+          try {
+            body = answer2(d, parseJson(bytes), state);
+          } catch (e) {
+            if (e instanceof EvaluationError) state.log(`edict serve: ${route}: evaluation failed: ${describe5(e.failure)}`);
+            else if (!(e instanceof HttpError)) state.log(`edict serve: ${route}: ${describe5(e)}`);
+            respondError(state, res, route, toHttpError(e));
+            return;
+          }
+          respond(state, res, route, 200, JSON_TYPE, body);
+        },
+        (e) => respondError(state, res, route, toHttpError(e))
+      );
+    }
+  };
+}
+function describe5(e) {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+function get(body) {
+  return {
+    method: "GET",
+    auth: true,
+    handle(state, _req, res, route) {
+      const { status, json } = body(state);
+      respond(state, res, route, status, JSON_TYPE, json, { "cache-control": "no-store" });
+    }
+  };
+}
+function statusBody(state) {
+  const status = state.loader.status();
+  const overlays = state.overlays;
+  if (overlays === void 0) return status;
+  const digest = overlays.digest();
+  const error2 = overlays.error();
+  return { ...status, overlay: { ...digest === void 0 ? {} : { digest }, ...error2 === void 0 ? {} : { error: error2 } } };
+}
+function notReadyReason(state) {
+  const status = state.loader.status();
+  if (state.loader.engine === void 0) {
+    return `no verified bundle is active yet${status.lastError ? ` (last error ${status.lastError.code}: ${status.lastError.message})` : ""}`;
+  }
+  const expires = status.expiresAt === null ? NaN : Date.parse(status.expiresAt);
+  if (!(expires > state.now().getTime())) return `the active bundle (serial ${status.serial}) expired at ${status.expiresAt}; publish a new bundle`;
+  const overlayError2 = state.overlays?.error();
+  if (overlayError2 !== void 0) return `host overlay refused: ${overlayError2}`;
+  return void 0;
+}
+var decisionRoute = (endpoint) => post((d, body, state) => answerOne(d, endpoint, body, state.now));
+var ROUTES = /* @__PURE__ */ new Map([
+  ["/v1/authorize", decisionRoute(DECISION_ENDPOINTS["/v1/authorize"])],
+  ["/v1/authorize/batch", post((d, body) => answerBatch(d, body))],
+  ["/v1/tools/check", decisionRoute(DECISION_ENDPOINTS["/v1/tools/check"])],
+  ["/v1/data/decide", decisionRoute(DECISION_ENDPOINTS["/v1/data/decide"])],
+  ["/v1/scan", decisionRoute(DECISION_ENDPOINTS["/v1/scan"])],
+  ["/v1/posture", decisionRoute(DECISION_ENDPOINTS["/v1/posture"])],
+  ["/v1/status", get((state) => ({ status: 200, json: JSON.stringify(statusBody(state)) }))],
+  ["/health/live", { ...get(() => ({ status: 200, json: '{"status":"live"}' })), auth: false }],
+  [
+    "/health/ready",
+    {
+      ...get((state) => {
+        const reason2 = notReadyReason(state);
+        return reason2 === void 0 ? { status: 200, json: JSON.stringify({ status: "ready", serial: state.loader.status().serial }) } : { status: 503, json: errorBody("NOT_READY", reason2) };
+      }),
+      auth: false
+    }
+  ],
+  [
+    "/metrics",
+    {
+      method: "GET",
+      auth: true,
+      handle(state, _req, res, route) {
+        state.metrics.http.inc([route, "200"]);
+        const text2 = state.metrics.registry.render();
+        res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE, "content-length": Buffer.byteLength(text2), ...state.closing ? { connection: "close" } : {} });
+        res.end(text2);
+      }
+    }
+  ]
+]);
+function tokenDigest(token) {
+  return createHash4("sha256").update(token, "utf8").digest();
+}
+function authorized(state, req) {
+  const expected = state.tokenDigest;
+  if (expected === void 0) return true;
+  const header2 = req.headers.authorization;
+  if (header2 === void 0 || header2.length < 7 || header2.slice(0, 7).toLowerCase() !== "bearer ") return false;
+  return timingSafeEqual(tokenDigest(header2.slice(7).trim()), expected);
+}
+function dispatch(state, req, res) {
+  const url = req.url ?? "/";
+  const q2 = url.indexOf("?");
+  const path2 = q2 === -1 ? url : url.slice(0, q2);
+  const route = ROUTES.get(path2);
+  try {
+    if (route === void 0) {
+      respondError(state, res, "unmatched", new HttpError(404, "NOT_FOUND", `no route ${JSON.stringify(path2.slice(0, 200))}; see /v1/status, /v1/authorize, /health/ready, /metrics`));
+      return;
+    }
+    if (req.method !== route.method) {
+      respondError(state, res, path2, new HttpError(405, "METHOD_NOT_ALLOWED", `${path2} takes ${route.method}, not ${req.method}`, { allow: route.method }));
+      return;
+    }
+    if (route.auth && !authorized(state, req)) {
+      respondError(state, res, path2, new HttpError(401, "UNAUTHORIZED", "send Authorization: Bearer <token> (the value of the variable named by --token-env)", { "www-authenticate": 'Bearer realm="edict"' }));
+      return;
+    }
+    route.handle(state, req, res, path2);
+  } catch (e) {
+    state.log(`edict serve: ${path2}: ${describe5(e)}`);
+    respondError(state, res, route === void 0 ? "unmatched" : path2, toHttpError(e));
+  }
+}
+
+// src/serve/serve-metrics.ts
+var seconds = (iso) => {
+  if (iso === null || iso === void 0) return void 0;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? void 0 : ms / 1e3;
+};
+function createServeMetrics(loader, decisionLog) {
+  const registry = new Registry();
+  const decisions = registry.add(new Counter("edict_decisions_total", "Decisions answered, by endpoint kind and decision.", ["kind", "decision"]));
+  const duration2 = registry.add(new Histogram("edict_decision_duration_seconds", "Time the engine took for one decision, in seconds."));
+  registry.add(new Sampled("edict_bundle_serial", "Serial of the active bundle.", "gauge", () => loader.engine?.meta.serial));
+  registry.add(new Sampled("edict_bundle_expires_timestamp_seconds", "When the active bundle expires, in Unix seconds.", "gauge", () => seconds(loader.status().expiresAt)));
+  registry.add(new Sampled("edict_bundle_last_success_timestamp_seconds", "Last successful bundle retrieval, in Unix seconds.", "gauge", () => seconds(loader.status().lastSuccess)));
+  const bundleErrors = registry.add(new Counter("edict_bundle_errors_total", "Bundle retrieval, verification and cache errors, by code.", ["code"]));
+  const http = registry.add(new Counter("edict_http_requests_total", "HTTP requests answered, by route and status.", ["route", "status"]));
+  registry.add(new Sampled("edict_decision_log_dropped_total", "Decision log lines dropped because the buffer was full.", "counter", () => decisionLog?.dropped() ?? 0));
+  return { registry, decisions, duration: duration2, bundleErrors, http };
+}
+
+// src/serve/server.ts
+var DEFAULT_GRACE_MS = 5e3;
+var DEFAULT_LOAD_RETRY_MS = 5e3;
+function urlHost(host) {
+  return host.includes(":") ? `[${host}]` : host;
+}
+async function startServe(options) {
+  const { loader } = options;
+  const log = options.log ?? (() => void 0);
+  const metrics = createServeMetrics(loader, options.decisionLog);
+  const state = {
+    loader,
+    overlays: options.overlays,
+    decisionLog: options.decisionLog,
+    metrics,
+    now: options.now ?? (() => /* @__PURE__ */ new Date()),
+    maxBodyBytes: options.maxBodyBytes,
+    tokenDigest: options.token === void 0 ? void 0 : tokenDigest(options.token),
+    log,
+    closing: false
+  };
+  const unsubscribe = loader.on("error", (error2) => {
+    metrics.bundleErrors.inc([error2.code]);
+    log(`edict serve: bundle ${error2.code}: ${error2.message}${loader.engine === void 0 ? "" : " (still serving the last verified bundle)"}`);
+  });
+  const server = createServer({ requestTimeout: 3e4, headersTimeout: 15e3 }, (req, res) => dispatch(state, req, res));
+  const closed = new Promise((resolve15) => server.once("close", () => resolve15()));
+  await new Promise((resolve15, reject) => {
+    server.once("error", reject);
+    server.listen(options.listen.port, options.listen.host, () => {
+      server.off("error", reject);
+      resolve15();
+    });
+  });
+  const address = server.address();
+  let retry;
+  const retryMs = options.loadRetryMs ?? DEFAULT_LOAD_RETRY_MS;
+  const firstLoad = () => {
+    loader.load().then(
+      (engine) => log(`edict serve: bundle ${engine.meta.name} ${engine.meta.version} (serial ${engine.meta.serial}) is active`),
+      () => {
+        if (!state.closing) retry = setTimeout(firstLoad, retryMs);
+      }
+    );
+  };
+  firstLoad();
+  let closing;
+  return {
+    host: address.address,
+    port: address.port,
+    url: `http://${urlHost(address.address)}:${address.port}`,
+    close(opts = {}) {
+      closing ??= (async () => {
+        state.closing = true;
+        if (retry !== void 0) clearTimeout(retry);
+        unsubscribe();
+        server.close();
+        server.closeIdleConnections();
+        const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
+        let timer;
+        const late = new Promise((resolve15) => timer = setTimeout(() => resolve15("late"), grace));
+        if (await Promise.race([closed, late]) === "late") {
+          log(`edict serve: requests still in flight after ${grace} ms were cut`);
+          server.closeAllConnections();
+          await closed;
+        }
+        clearTimeout(timer);
+        await options.decisionLog?.flush();
+      })();
+      return closing;
+    }
+  };
+}
+
+// src/cli/commands/serve.ts
+var SIZE_UNITS2 = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+function parseSize2(value, flag = "--max-body") {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS2[m[2].toLowerCase()] : void 0;
+  if (!m || unit === void 0) throw new InvalidArgumentError(`${flag} takes a size such as 1mb, 512kb or 65536 (bytes), got "${value}"`);
+  const bytes = Number(m[1]) * unit;
+  if (bytes < 1 || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError(`${flag} must be at least 1 byte, got "${value}"`);
+  return bytes;
+}
+function parseListen(value) {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new InvalidArgumentError(`--listen takes HOST:PORT such as 127.0.0.1:8181 (port 0 picks a free one), got "${value}"`);
+  return { host: m[1] ?? m[2], port };
+}
+function parsePoll(value) {
+  if (value === "0") return 0;
+  const ms = parseDurationMs(value);
+  if (ms === void 0) throw new InvalidArgumentError(`--poll takes a duration such as 60s, 5m or 0 (no polling), got "${value}"`);
+  return ms;
+}
+function resolveSource(io, source) {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(source) || source.startsWith("github:") || isAbsolute7(source)) return source;
+  return resolve14(io.cwd, source);
+}
+function nextSignal() {
+  return new Promise((done) => {
+    const on = (signal) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      done(signal);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
+function tokenFrom(io, variable) {
+  if (variable === void 0) return void 0;
+  const token = io.env[variable];
+  if (token === void 0 || token.trim() === "") throw new EdictError("USAGE", `--token-env ${variable}: the variable is not set or empty; export the API token in it`);
+  return token.trim();
+}
+function createServeLoader(io, opts) {
+  if (opts.key.length === 0) throw new EdictError("USAGE", "--key PUB is required: a bundle is never served unverified");
+  const trustedKeys = readPublicKeys(opts.key.map((k2) => resolve14(io.cwd, k2)));
+  try {
+    return createLoader({
+      source: resolveSource(io, opts.source),
+      trustedKeys,
+      target: opts.target,
+      ...opts.name === void 0 ? {} : { expectedName: opts.name },
+      ...opts.threshold === void 0 ? {} : { threshold: opts.threshold },
+      ...opts.cacheDir === void 0 ? {} : { cacheDir: resolve14(io.cwd, opts.cacheDir) },
+      pollIntervalMs: opts.poll
+    });
+  } catch (e) {
+    if (e instanceof TypeError) throw new EdictError("USAGE", e.message.replace(/^createLoader: /, ""), { cause: e });
+    throw e;
+  }
+}
+async function listen(options) {
+  try {
+    return await startServe(options);
+  } catch (e) {
+    const code2 = e.code;
+    if (code2 === void 0) throw e;
+    const { host, port } = options.listen;
+    throw new EdictError("IO_ERROR", `cannot listen on ${host}:${port} (${code2}); choose another --listen address`, { cause: e });
+  }
+}
+async function serveCommand(io, opts, stop = nextSignal) {
+  const token = tokenFrom(io, opts.tokenEnv);
+  const docs = opts.overlay.length > 0 ? await loadOverlays(opts.overlay.map((f) => resolve14(io.cwd, f))) : void 0;
+  const loader = createServeLoader(io, opts);
+  let overlays;
+  let decisionLog;
+  try {
+    if (docs !== void 0) overlays = createOverlaySet(docs, loader);
+    if (opts.decisionLog !== void 0) {
+      const destination = opts.decisionLog === "-" ? "-" : resolve14(io.cwd, opts.decisionLog);
+      decisionLog = createDecisionLog({
+        destination,
+        all: opts.decisionLogAll === true,
+        scan: (text2) => (overlays?.engine() ?? loader.engine)?.scan(text2, "input") ?? [],
+        onError: (e) => io.stderr(`edict serve: decision log: ${e.message}
+`)
+      });
+    }
+    const handle = await listen({
+      loader,
+      listen: opts.listen,
+      maxBodyBytes: opts.maxBody,
+      ...token === void 0 ? {} : { token },
+      ...decisionLog === void 0 ? {} : { decisionLog },
+      ...overlays === void 0 ? {} : { overlays },
+      log: (line) => io.stderr(`${line}
+`)
+    });
+    const stopped = stop();
+    io.stdout(`edict serve listening on ${handle.url} (target ${opts.target})
+`);
+    const signal = await stopped;
+    io.stderr(`edict serve: ${signal}: finishing the requests in flight
+`);
+    await handle.close();
+    return EXIT.OK;
+  } finally {
+    overlays?.close();
+    loader.close();
+    await decisionLog?.close();
+  }
+}
+function registerServe(program2, io, setExit) {
+  program2.command("serve").description("answer decisions over HTTP from a signed bundle (a sidecar for any language)").requiredOption("--source <source>", "the bundle: a file path, an https:// URL or github:owner/repo@tag (with --name)").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).requiredOption("-t, --target <name>", "the target whose policy is answered").option("--name <name>", "the bundle name (edict.yaml name); required for github: sources").option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("--listen <host:port>", "address to listen on; loopback unless told (port 0 picks a free one)", parseListen, parseListen("127.0.0.1:8181")).option("--cache-dir <dir>", "keep the last verified bundle and the rollback floor here").option("--poll <duration>", "how often to look for a new bundle, e.g. 60s, 5m; 0 = never", parsePoll, 6e4).option("--decision-log <file>", "write one JSON line per decision to FILE (appended), or - for stdout").option("--decision-log-all", "log every decision, whatever the policy's AuditLog settings say").option("--token-env <var>", "require Authorization: Bearer <token> on /v1/* and /metrics, the token read from this variable").option("--overlay <file>", "a host policy document merged on top of the bundle's target where it only tightens; repeatable", collect, []).option("--max-body <size>", "largest request body, e.g. 1mb, 512kb", (v) => parseSize2(v), parseSize2("1mb")).addHelpText(
+    "after",
+    `
+It prints \`edict serve listening on http://HOST:PORT (target T)\` once listening. SIGTERM/SIGINT: stop
+accepting, finish the requests in flight (at most 5 s), flush the decision log, exit 0.
+
+Examples:
+  edict serve --source dist/acme.bundle.json --key edict.pub --target production
+  edict serve --source https://policies.example.com/acme.bundle.json --key edict.pub --target production \\
+      --listen 127.0.0.1:0 --cache-dir /var/cache/edict --decision-log decisions.jsonl --token-env EDICT_API_TOKEN
+  edict serve --source github:acme/policies@latest --name acme --key edict.pub --target production --overlay /etc/edict/host.yaml
+  curl -s localhost:8181/v1/authorize -H 'content-type: application/json' -d '{"action":"db:Select","resource":"db://production/users"}'
+`
+  ).action(async (opts) => setExit(await serveCommand(io, opts)));
+}
+
 // src/cli/commands/test.ts
-import { join as join18 } from "node:path";
+init_errors();
+import { join as join19 } from "node:path";
 
 // src/testing/read-suites.ts
-import { readdir as readdir7, readFile as readFile6 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { readdir as readdir7, readFile as readFile7 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 
 // src/testing/run.ts
 function statementKey(i2, s) {
@@ -44483,7 +46805,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir7(join17(root, dir), { withFileTypes: true });
+    entries = await readdir7(join18(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -44501,7 +46823,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile6(join17(root, f)));
+    const suite = parseSuite(f, await readFile7(join18(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -44551,7 +46873,7 @@ function registerTest(program2, io, setExit) {
     const { root, repo } = await openRepository(io, opts.root);
     const names = requireTargets(repo);
     const suites = await readSuites(root);
-    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join18(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
+    if (suites === void 0 || suites.files.length === 0) throw new EdictError("NOT_FOUND", `no test files under ${join19(root, TESTS_DIR)}; write tests/<name>.yaml with cases: [...]`);
     warnOnLintErrors(io, repo);
     const { cases, problems } = suites;
     const run = runSuites(repo, cases, names);
@@ -44604,6 +46926,7 @@ async function runCli(argv, io = processIO()) {
   registerPosture(program2, io, setExit);
   registerBundle(program2, io, setExit);
   registerKeygen(program2, io, setExit);
+  registerServe(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   if (argv.length === 0) {
     io.stdout(program2.helpInformation() + GETTING_STARTED + "\n");

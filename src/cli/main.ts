@@ -13,6 +13,7 @@ import { registerLint } from "./commands/lint.js";
 import { registerPack } from "./commands/pack.js";
 import { registerPackPublish } from "./commands/pack-publish.js";
 import { registerPosture } from "./commands/posture.js";
+import { registerServe } from "./commands/serve.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
 import type { CliIO } from "./io.js";
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerPosture(program, io, setExit);
   registerBundle(program, io, setExit);
   registerKeygen(program, io, setExit);
+  registerServe(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   // `edict` alone: the overview on stdout, not commander's complaint on stderr
