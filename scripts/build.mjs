@@ -19,6 +19,8 @@ const entries = [
   // The package's JavaScript entry points ("." and "./loader" in package.json exports).
   { in: "src/index.ts", out: "dist/index.js", shebang: false },
   { in: "src/loader/index.ts", out: "dist/loader.js", shebang: false, plain: true },
+  // "./loader/node": the loader with Node-only parts (host overlays); Node, so the usual banner
+  { in: "src/loader/node.ts", out: "dist/loader-node.js", shebang: false },
 ];
 
 for (const entry of entries) {
