@@ -3,26 +3,13 @@
  * overlays (./overlays.ts), described by the methods it calls so either can be left out.
  */
 import type { Engine } from "../engine/engine.js";
-import type { EffectiveTarget } from "../engine/effective.js";
 import type { Loader } from "../loader/types.js";
+import type { AuditSettings, DecisionEntry, DecisionKind } from "./decision-line.js";
 
-export type DecisionKind = "authorize" | "tools.check" | "data.decide" | "scan" | "posture";
+export type { AuditSettings, DecisionKind };
 
-/** One decision as the decision log receives it. */
-export interface ServedDecision {
-  time: string;
-  decision_id: string;
-  kind: DecisionKind;
-  input: unknown;
-  result: { decision: string; reasons?: unknown } & Record<string, unknown>;
-  bundle: { name: string; serial: number; revision: string };
-  /** Digest of the host overlays applied, when any. */
-  overlay?: string;
-  duration_us: number;
-}
-
-/** The effective `AuditLog` of the bundle that decided. */
-export type AuditSettings = EffectiveTarget["access"]["AuditLog"];
+/** One decision as the decision log receives it (the log's own entry type). */
+export type ServedDecision = DecisionEntry;
 
 export interface DecisionLogSink {
   /** Never blocks, never throws. */
