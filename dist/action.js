@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve6(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request3 = requests[i2];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve7(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve6({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay2(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19279,11 +19279,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P3, generator) {
       function adopt(value) {
-        return value instanceof P3 ? value : new P3(function(resolve6) {
-          resolve6(value);
+        return value instanceof P3 ? value : new P3(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P3 || (P3 = Promise))(function(resolve6, reject) {
+      return new (P3 || (P3 = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -19299,7 +19299,7 @@ var require_lib = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19386,26 +19386,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve6(output.toString());
+              resolve7(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve6(Buffer.concat(chunks));
+              resolve7(Buffer.concat(chunks));
             });
           }));
         });
@@ -19613,14 +19613,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve6(res);
+                resolve7(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19864,12 +19864,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve7, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19877,7 +19877,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve6(response);
+              resolve7(response);
             }
             function dateTimeDeserializer(key2, value) {
               if (typeof value === "string") {
@@ -19916,7 +19916,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve6(response);
+              resolve7(response);
             }
           }));
         });
@@ -32421,7 +32421,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -32448,7 +32448,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -33312,7 +33312,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33703,7 +33703,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve6,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize,
@@ -37320,11 +37320,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve6) {
-      resolve6(value);
+    return value instanceof P3 ? value : new P3(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve6, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -37340,7 +37340,7 @@ var __awaiter = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -37814,11 +37814,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve6) {
-      resolve6(value);
+    return value instanceof P3 ? value : new P3(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve6, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -37834,7 +37834,7 @@ var __awaiter2 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42069,12 +42069,12 @@ function retriesOf(error3) {
   if (typeof error3 !== "object" || error3 === null) return void 0;
   return records.get(error3) ?? retriesOf(error3.cause);
 }
-var realSleep = (ms, signal) => new Promise((resolve6) => {
-  if (signal?.aborted) return resolve6();
+var realSleep = (ms, signal) => new Promise((resolve7) => {
+  if (signal?.aborted) return resolve7();
   const done = () => {
     clearTimeout(timer);
     signal?.removeEventListener("abort", done);
-    resolve6();
+    resolve7();
   };
   const timer = setTimeout(done, ms);
   signal?.addEventListener("abort", done, { once: true });
@@ -42411,11 +42411,11 @@ function maskSecret(io2, value) {
 }
 
 // src/action/run.ts
-import { isAbsolute as isAbsolute5, relative as relative3, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative3, resolve as resolve6 } from "node:path";
 
 // src/action/check.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname2, resolve } from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname2, resolve as resolve4 } from "node:path";
 
 // src/bundle/version.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -59789,7 +59789,7 @@ import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
   for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -59818,7 +59818,7 @@ function catFileBatch(cwd, queries) {
         results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve6(results2);
+      resolve7(results2);
     });
     child.stdin.end(queries.map((q2) => `${q2}
 `).join(""));
@@ -60191,6 +60191,1344 @@ async function ensureCommit(root, sha, log, options = {}) {
   return true;
 }
 
+// src/pack/sources/lint-options.ts
+import { resolve as resolve3 } from "node:path";
+
+// src/pack/sources/git-cache.ts
+import { execFile as execFile2 } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync4 } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+
+// src/pack/sources/git-refs.ts
+import { isAbsolute as isAbsolute2, resolve } from "node:path";
+var COMMIT_ID3 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+var ALLOWED_SCHEMES = ["https", "http", "ssh", "git", "file"];
+var SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:/;
+function gitLocationOf(git, root) {
+  if (git.trim() === "" || /[\0\r\n]/.test(git)) return { ok: false, message: "git must be a repository URL or a path" };
+  if (git.startsWith("-")) return { ok: false, message: `git "${git}" must not start with "-"` };
+  const scheme = URL_SCHEME.exec(git)?.[1]?.toLowerCase();
+  if (scheme !== void 0) {
+    if (!ALLOWED_SCHEMES.includes(scheme)) {
+      return { ok: false, message: `git "${git}" uses ${scheme}://; use one of ${ALLOWED_SCHEMES.map((s) => `${s}://`).join(", ")} or a local path` };
+    }
+    return { ok: true, url: git };
+  }
+  if (SCP_LIKE.test(git)) return { ok: true, url: git };
+  if (/^[a-z][a-z0-9+.-]*::/i.test(git)) return { ok: false, message: `git "${git}" names a git remote helper; use a URL or a local path` };
+  return { ok: true, url: isAbsolute2(git) ? git : resolve(root, git) };
+}
+function withoutCredentials(url) {
+  return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
+}
+function refProblem(ref) {
+  const ok2 = /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(ref) && !ref.includes("..") && !ref.includes("//") && !ref.endsWith("/") && !ref.endsWith(".") && !ref.endsWith(".lock") && !ref.split("/").some((part) => part.startsWith("."));
+  return ok2 ? void 0 : `ref "${ref}" is not a branch or tag name (letters, digits, ".", "_", "-", "+" and "/"), e.g. main or v1.2.0`;
+}
+function refCandidates(ref) {
+  if (ref.startsWith("refs/")) return [ref];
+  return [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
+function parseLsRemote(output) {
+  const refs = /* @__PURE__ */ new Map();
+  let headTarget;
+  for (const line of output.split("\n")) {
+    const symref = /^ref: (\S+)\tHEAD$/.exec(line);
+    if (symref) {
+      headTarget = symref[1];
+      continue;
+    }
+    const m = /^([0-9a-f]+)\t(.+)$/.exec(line);
+    if (m && COMMIT_ID3.test(m[1])) refs.set(m[2], m[1]);
+  }
+  return { refs, ...headTarget !== void 0 ? { headTarget } : {} };
+}
+function commitOfRef(remote, ref) {
+  for (const name of refCandidates(ref)) {
+    const commit = remote.refs.get(`${name}^{}`) ?? remote.refs.get(name);
+    if (commit !== void 0) return { ref: name, commit };
+  }
+  return void 0;
+}
+function formatGitPin(url, commit, name) {
+  return `git+${url}@${commit}#packs/${name}`;
+}
+function parseGitPin(pin) {
+  const m = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
+  return m ? { url: m[1], commit: m[2], name: m[3] } : void 0;
+}
+
+// src/pack/sources/git-cache.ts
+var GIT_CACHE_DIR = ".edict/cache/git";
+var NETWORK_TIMEOUT_MS = 12e4;
+var LOCAL_TIMEOUT_MS = 3e4;
+var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
+function gitEnv() {
+  const env = { ...process.env };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_SSH_COMMAND ??= "ssh -o BatchMode=yes";
+  env.GIT_ALLOW_PROTOCOL = ALLOWED_SCHEMES.join(":");
+  return env;
+}
+var GitFailure = class extends Error {
+};
+function runGit(args, options = {}) {
+  return new Promise((resolve7, reject) => {
+    execFile2(
+      "git",
+      args,
+      { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
+      (error3, stdout, stderr) => {
+        if (!error3) return resolve7(stdout);
+        const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
+        const how = error3.code === "ENOENT" ? "git is not installed or not on PATH" : error3.killed ? "git took too long and was stopped" : `git exited with ${String(error3.code)}`;
+        reject(new GitFailure(said ?? how));
+      }
+    );
+  });
+}
+async function lsRemote(url, patterns, symref = false) {
+  const args = ["ls-remote", ...symref ? ["--symref"] : [], "--end-of-options", url, ...patterns];
+  return (await runGit(args, { timeout: NETWORK_TIMEOUT_MS })).toString("utf8");
+}
+var CACHE_GITIGNORE = "# edict's cache of fetched pack sources: never committed\n*\n";
+var GitCache = class {
+  /** `<root>/.edict/cache`. */
+  cacheRoot;
+  dir;
+  constructor(root, url) {
+    this.cacheRoot = join7(root, ".edict", "cache");
+    this.dir = join7(root, ...GIT_CACHE_DIR.split("/"), createHash2("sha256").update(url).digest("hex").slice(0, 16));
+  }
+  git(args, timeout) {
+    return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
+  }
+  async ensure() {
+    if (existsSync4(join7(this.dir, "HEAD"))) return;
+    await mkdir2(this.dir, { recursive: true });
+    const ignore = join7(this.cacheRoot, ".gitignore");
+    if (!existsSync4(ignore)) await writeFile2(ignore, CACHE_GITIGNORE);
+    await runGit(["init", "--bare", "--quiet", "--", this.dir]);
+  }
+  /** Whether the commit is here already (the object itself, not a tag that points at it). */
+  async has(commit) {
+    if (!existsSync4(join7(this.dir, "HEAD"))) return false;
+    return this.git(["cat-file", "-t", commit]).then(
+      (type) => type.toString("utf8").trim() === "commit",
+      () => false
+    );
+  }
+  /** Makes `commit` (a full id) available, fetching it from `url` when it is not cached. */
+  async obtain(url, commit) {
+    if (await this.has(commit)) return;
+    await this.ensure();
+    await this.git(["fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, `+${commit}:refs/edict/${commit}`], NETWORK_TIMEOUT_MS);
+    if (!await this.has(commit)) throw new GitFailure(`${commit} is not a commit`);
+  }
+  /**
+   * The files under `packs/` at `commit`, relative to it (`<name>/metadata.yaml`, …): only the
+   * files a pack is made of; links are not followed, and a file over the size cap reads as too
+   * large, as from disk.
+   */
+  async packFiles(commit) {
+    const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
+    const entries = [];
+    for (const record of listing.split("\0")) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record);
+      if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
+      const path = m[5].slice("packs/".length);
+      const slash = path.indexOf("/");
+      if (!m[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
+      entries.push({ path, id: m[3], size: Number(m[4]) });
+    }
+    const small = entries.filter((e) => e.size <= MAX_FILE_BYTES);
+    const read = await catFileBatch(this.dir, small.map((e) => e.id));
+    const bytes = /* @__PURE__ */ new Map();
+    small.forEach((e, i2) => {
+      const r2 = read[i2];
+      if ("bytes" in r2) bytes.set(e.path, r2.bytes);
+    });
+    return entries.map((e) => ({ path: e.path, bytes: bytes.get(e.path) ?? new Uint8Array(MAX_FILE_BYTES + 1) }));
+  }
+};
+
+// src/pack/sources/git-source.ts
+function failure(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+function gitSource(config, options) {
+  const name = config.name;
+  const written = config.git ?? "";
+  const pinUrl = withoutCredentials(written);
+  const shown = pinUrl;
+  const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
+  const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown}): ${message}`, cause === void 0 ? {} : { cause });
+  const location2 = gitLocationOf(written, options.root);
+  const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
+  const url = location2.ok ? location2.url : "";
+  const cache2 = new GitCache(options.root, url);
+  const checked = () => {
+    if (problem !== void 0) throw configError(problem);
+  };
+  let resolved2;
+  const packsAt = /* @__PURE__ */ new Map();
+  async function resolveRef() {
+    let output;
+    try {
+      output = config.ref === void 0 ? await lsRemote(url, ["HEAD"], true) : await lsRemote(url, refCandidates(config.ref).flatMap((r2) => [r2, `${r2}^{}`]));
+    } catch (e) {
+      throw sourceError2(`cannot list its branches and tags: ${failure(e)}. Check the URL and your access to it`, e);
+    }
+    const remote = parseLsRemote(output);
+    if (config.ref === void 0) {
+      const commit = remote.refs.get("HEAD");
+      if (commit === void 0) throw sourceError2("the repository has no default branch (is it empty?); push a branch or set ref: in edict.yaml");
+      return { ref: remote.headTarget ?? "HEAD", commit };
+    }
+    const found = commitOfRef(remote, config.ref);
+    if (!found) throw sourceError2(`has no branch or tag named ${config.ref}; fix ref: in edict.yaml`);
+    return found;
+  }
+  function read(commit) {
+    let packs = packsAt.get(commit);
+    if (!packs) {
+      packs = cache2.packFiles(commit).then((files2) => ({ ...toShippedPacks(files2), source: `packs at ${commit.slice(0, 12)}` }));
+      packsAt.set(commit, packs);
+    }
+    return packs;
+  }
+  async function current() {
+    checked();
+    const at = await (resolved2 ??= resolveRef());
+    try {
+      await cache2.obtain(url, at.commit);
+      return { at, packs: await read(at.commit) };
+    } catch (e) {
+      throw sourceError2(`cannot fetch ${at.ref} (commit ${at.commit}): ${failure(e)}`, e);
+    }
+  }
+  async function pinned(pin, packName, version) {
+    const refuse2 = (message) => new EdictError("PACK_PIN_MISMATCH", `${packName} ${version} was installed from ${pin}, but ${message}. Run \`edict pack install ${packName}\` to install what the source offers now`);
+    const parsed = parseGitPin(pin);
+    if (!parsed) throw refuse2(`that is not a git pin (git+<url>@<commit>#packs/<name>), so git source ${name} cannot produce it`);
+    if (parsed.url !== pinUrl) throw refuse2(`git source ${name} now reads ${shown}`);
+    if (parsed.name !== packName) throw refuse2(`the pin names packs/${parsed.name}`);
+    try {
+      await cache2.obtain(url, parsed.commit);
+    } catch (e) {
+      try {
+        await lsRemote(url, ["HEAD"]);
+      } catch (unreachable) {
+        throw sourceError2(`cannot reach it to fetch commit ${parsed.commit}: ${failure(unreachable)}`, unreachable);
+      }
+      throw refuse2(`commit ${parsed.commit} cannot be fetched from ${shown} any more (${failure(e)})`);
+    }
+    let packs;
+    try {
+      packs = await read(parsed.commit);
+    } catch (e) {
+      throw sourceError2(`cannot read commit ${parsed.commit}: ${failure(e)}`, e);
+    }
+    const pack = packs.packs.get(packName);
+    if (!pack) throw refuse2(`commit ${parsed.commit} has no packs/${packName}`);
+    if (pack.version !== version) throw refuse2(`packs/${packName} at commit ${parsed.commit} is version ${pack.version}`);
+    return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, parsed.commit, packName) } };
+  }
+  return {
+    name,
+    kind: "git",
+    async offers() {
+      return offersOf((await current()).packs, name);
+    },
+    async fetch(packName, version, pin) {
+      checked();
+      if (pin !== void 0) return pinned(pin, packName, version);
+      const { at, packs } = await current();
+      const pack = packAt(packs, packName, version, `git source ${name} (${shown} at ${at.ref}, commit ${at.commit.slice(0, 12)})`);
+      return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, at.commit, packName) } };
+    }
+  };
+}
+
+// src/pack/sources/repository-source.ts
+function repositorySource(root, repo) {
+  let folder;
+  try {
+    folder = packsSourceOf(repo);
+  } catch {
+    folder = void 0;
+  }
+  return folderSource({
+    name: REPOSITORY_SOURCE,
+    kind: "repository",
+    where: `${folder ?? "the pack folder"}/ in the repository`,
+    read: () => readShippedPacks(root, folder ?? packsSourceOf(repo))
+  });
+}
+
+// src/pack/sources/url-source.ts
+import { isAbsolute as isAbsolute3, resolve as resolve2 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/bundle/key-files.ts
+var MAX_KEY_FILE_BYTES = 64 * 1024;
+function describeIoError(e) {
+  const code = e?.code;
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+function looksLikeKeyMaterial(text2) {
+  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text2) || /[A-Za-z0-9+/=_-]{40,}/.test(text2);
+}
+function shownPath(file) {
+  return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
+}
+function readKeyFile(file, what) {
+  const shown = shownPath(file);
+  const cause = (e) => shown === file ? { cause: e } : {};
+  let read;
+  try {
+    read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
+  } catch (e) {
+    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
+  }
+  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
+  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
+  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
+}
+function readPublicKeys(paths) {
+  return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
+}
+
+// src/pack/remote/envelope.ts
+var import_semver12 = __toESM(require_semver2(), 1);
+
+// src/bundle/canonical-json.ts
+var import_canonicalize = __toESM(require_canonicalize(), 1);
+var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function describe3(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const proto = Object.getPrototypeOf(value);
+  return proto?.constructor?.name ?? "object";
+}
+function pathOf(parent, key2) {
+  if (typeof key2 === "number") return `${parent}[${key2}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
+}
+function checkString(s, path) {
+  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path} (RFC 8785 requires I-JSON)`);
+}
+function assertJsonValue(value, path, ancestors) {
+  switch (typeof value) {
+    case "string":
+      checkString(value, path);
+      return;
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path}`);
+      return;
+    case "object":
+      break;
+    default:
+      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path}`);
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path}`);
+  ancestors.add(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path, i2)}`);
+      assertJsonValue(value[i2], pathOf(path, i2), ancestors);
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new TypeError(`canonical json: ${describe3(value)} is not a plain object at ${path}`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) {
+      throw new TypeError(`canonical json: symbol keys are not JSON at ${path}`);
+    }
+    for (const [key2, child] of Object.entries(value)) {
+      checkString(key2, pathOf(path, key2));
+      assertJsonValue(child, pathOf(path, key2), ancestors);
+    }
+  }
+  ancestors.delete(value);
+}
+function canonicalJson(value) {
+  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+  const text2 = canonicalize(value);
+  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
+  return text2;
+}
+function canonicalBytes(value) {
+  return utf8Encode(canonicalJson(value));
+}
+
+// src/bundle/dsse-checks.ts
+var MAX_SIGNATURES = 64;
+function formatError(message, cause) {
+  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function toDsseEnvelope(value) {
+  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
+    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
+  }
+  const { payloadType, payload, signatures } = value;
+  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
+  return {
+    payloadType,
+    payload,
+    signatures: signatures.map((s, i2) => {
+      if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
+        throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig} of strings`);
+      }
+      return s.keyid ? { keyid: s.keyid, sig: s.sig } : { sig: s.sig };
+    })
+  };
+}
+function explainEnvelopeProblem(value) {
+  if (!isRecord(value)) return void 0;
+  if (typeof value.payloadType !== "string") return "envelope: payloadType must be a string";
+  if (typeof value.payload !== "string") return "envelope: payload must be a base64 string";
+  if (!Array.isArray(value.signatures)) return "envelope: signatures must be an array";
+  if (value.signatures.length > MAX_SIGNATURES) return void 0;
+  for (const [i2, s] of value.signatures.entries()) {
+    if (!isRecord(s)) return `envelope: signatures[${i2}] must be an object {keyid, sig}`;
+    if (typeof s.sig !== "string") return `envelope: signatures[${i2}].sig must be a base64 string`;
+    if (s.keyid !== void 0 && typeof s.keyid !== "string") return `envelope: signatures[${i2}].keyid must be a string`;
+  }
+  return void 0;
+}
+function checkSigned(envelope) {
+  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
+}
+function* trustedSigners(signatures, keys, threshold) {
+  const verified = [];
+  const untrusted = [];
+  let i2 = 0;
+  for (const { keyid, sig } of signatures) {
+    const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
+    let key2;
+    for (const k2 of candidates3) {
+      if (yield [k2, sig]) {
+        key2 = k2;
+        break;
+      }
+    }
+    if (key2 !== void 0) {
+      if (!verified.includes(key2)) verified.push(key2);
+    } else if (keyid !== void 0 && candidates3.length > 0) {
+      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
+    } else {
+      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
+    }
+    i2++;
+  }
+  if (verified.length === 0) {
+    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`);
+  }
+  if (verified.length < threshold) {
+    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`);
+  }
+  return verified.map((k2) => k2.keyid);
+}
+function verifyThreshold(signatures, keys, threshold, verifyOne) {
+  const walk3 = trustedSigners(signatures, keys, threshold);
+  let step2 = walk3.next();
+  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
+  return step2.value;
+}
+
+// src/bundle/pae.ts
+function pae(payloadType, payload) {
+  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
+  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
+  const type = utf8Encode(payloadType);
+  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
+}
+
+// src/bundle/strict-json.ts
+var JsonSyntaxError = class extends SyntaxError {
+  /** Offset in UTF-16 code units into the parsed text. */
+  offset;
+  constructor(message, offset) {
+    super(`${message} at offset ${offset}`);
+    this.name = "JsonSyntaxError";
+    this.offset = offset;
+  }
+};
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function parseStrictJson(text2, options = {}) {
+  if (typeof text2 !== "string") throw new TypeError("parseStrictJson: expected a string");
+  const maxDepth = options.maxDepth ?? 256;
+  let pos = 0;
+  const fail2 = (message, at = pos) => {
+    throw new JsonSyntaxError(message, at);
+  };
+  const skipWhitespace = () => {
+    for (; ; ) {
+      const c3 = text2.charCodeAt(pos);
+      if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
+      else return;
+    }
+  };
+  const parseString = () => {
+    const start = pos;
+    pos++;
+    let out = "";
+    let runStart = pos;
+    for (; ; ) {
+      if (pos >= text2.length) fail2("unterminated string", start);
+      const c3 = text2.charCodeAt(pos);
+      if (c3 === 34) {
+        out += text2.slice(runStart, pos);
+        pos++;
+        break;
+      }
+      if (c3 < 32) fail2("control character in string");
+      if (c3 === 92) {
+        out += text2.slice(runStart, pos);
+        const e = text2[pos + 1];
+        if (e === "u") {
+          const hex = text2.slice(pos + 2, pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          pos += 6;
+        } else if (e !== void 0 && Object.hasOwn(ESCAPES, e)) {
+          out += ESCAPES[e];
+          pos += 2;
+        } else {
+          fail2("bad escape");
+        }
+        runStart = pos;
+        continue;
+      }
+      pos++;
+    }
+    if (LONE_SURROGATE2.test(out)) fail2("lone surrogate in string (not I-JSON)", start);
+    return out;
+  };
+  const parseValue = (depth) => {
+    skipWhitespace();
+    const c3 = text2[pos];
+    if (c3 === "{" || c3 === "[") {
+      if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
+      return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
+    }
+    if (c3 === '"') return parseString();
+    if (text2.startsWith("true", pos)) {
+      pos += 4;
+      return true;
+    }
+    if (text2.startsWith("false", pos)) {
+      pos += 5;
+      return false;
+    }
+    if (text2.startsWith("null", pos)) {
+      pos += 4;
+      return null;
+    }
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text2);
+    if (m) {
+      const n = Number(m[0]);
+      if (!Number.isFinite(n)) fail2("number out of range");
+      pos += m[0].length;
+      return n;
+    }
+    return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
+  };
+  const parseArray = (depth) => {
+    pos++;
+    const out = [];
+    skipWhitespace();
+    if (text2[pos] === "]") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      out.push(parseValue(depth));
+      skipWhitespace();
+      const c3 = text2[pos];
+      pos++;
+      if (c3 === "]") return out;
+      if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
+    }
+  };
+  const parseObject = (depth) => {
+    pos++;
+    const out = {};
+    const seen = /* @__PURE__ */ new Set();
+    skipWhitespace();
+    if (text2[pos] === "}") {
+      pos++;
+      return out;
+    }
+    for (; ; ) {
+      skipWhitespace();
+      if (text2[pos] !== '"') fail2("expected a string key");
+      const keyAt = pos;
+      const key2 = parseString();
+      if (seen.has(key2)) fail2(`duplicate key ${JSON.stringify(key2.length > 64 ? key2.slice(0, 64) + "\u2026" : key2)}`, keyAt);
+      seen.add(key2);
+      skipWhitespace();
+      if (text2[pos] !== ":") fail2("expected ':'");
+      pos++;
+      const value2 = parseValue(depth);
+      Object.defineProperty(out, key2, { value: value2, enumerable: true, writable: true, configurable: true });
+      skipWhitespace();
+      const c3 = text2[pos];
+      pos++;
+      if (c3 === "}") return out;
+      if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
+    }
+  };
+  if (text2.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
+  const value = parseValue(0);
+  skipWhitespace();
+  if (pos < text2.length) fail2("unexpected data after JSON value");
+  return value;
+}
+
+// src/bundle/dsse.ts
+function signEnvelope(payload, payloadType, privateKeys) {
+  if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
+  if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
+  if (!Array.isArray(privateKeys) || privateKeys.length === 0) throw new TypeError("signEnvelope: at least one private key is required");
+  const message = pae(payloadType, payload);
+  const signatures = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const key2 of privateKeys) {
+    if (seen.has(key2.keyid)) continue;
+    seen.add(key2.keyid);
+    signatures.push({ keyid: key2.keyid, sig: toBase64(key2.sign(message)) });
+  }
+  return { payloadType, payload: toBase64(payload), signatures };
+}
+function toEnvelopeBytes(envelope) {
+  return utf8Encode(toEnvelopeJson(envelope));
+}
+function toEnvelopeJson(envelope) {
+  const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
+  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
+}
+function parseEnvelope(input) {
+  let value = input;
+  if (input instanceof Uint8Array || typeof input === "string") {
+    let text2;
+    try {
+      text2 = typeof input === "string" ? input : utf8Decode(input);
+    } catch (e) {
+      throw formatError("envelope is not valid UTF-8", e);
+    }
+    try {
+      value = parseStrictJson(text2, { maxDepth: 8 });
+    } catch (e) {
+      throw formatError(`envelope is not strict JSON: ${e.message}`, e);
+    }
+  }
+  try {
+    return toDsseEnvelope(value);
+  } catch (e) {
+    const problem = explainEnvelopeProblem(value);
+    throw problem === void 0 ? e : formatError(problem);
+  }
+}
+function normaliseTrust(options) {
+  if (!isRecord(options)) throw new TypeError("verifyEnvelope: options are required");
+  if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
+    throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
+  }
+  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
+    throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
+  }
+  const keys = [];
+  options.trustedKeys.forEach((k2, i2) => {
+    let key2;
+    try {
+      key2 = toPublicKey(k2);
+    } catch (e) {
+      if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
+      throw e;
+    }
+    if (!keys.some((seen) => seen.equals(key2))) keys.push(key2);
+  });
+  const threshold = options.threshold ?? 1;
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
+    throw new TypeError(`verifyEnvelope: threshold must be an integer from 1 to ${keys.length} (the number of distinct trusted keys), got ${threshold}`);
+  }
+  return { keys, threshold };
+}
+function verifyEnvelope(input, options) {
+  const { keys, threshold } = normaliseTrust(options);
+  const envelope = parseEnvelope(input);
+  if (envelope.payloadType !== options.expectedPayloadType) {
+    throw new BundleIntegrityError(
+      "PAYLOAD_TYPE_ERROR",
+      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
+    );
+  }
+  checkSigned(envelope);
+  let payload;
+  try {
+    payload = fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
+  }
+  const message = pae(envelope.payloadType, payload);
+  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
+  return { payload, payloadType: envelope.payloadType, keyids };
+}
+function* decodeSignatures(signatures) {
+  for (const [i2, { keyid, sig }] of signatures.entries()) {
+    let bytes;
+    try {
+      bytes = fromBase64Either(sig);
+    } catch (e) {
+      throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
+    }
+    yield { keyid, sig: bytes };
+  }
+}
+
+// src/pack/remote/envelope.ts
+var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
+var PACK_FORMAT = "edict.pack/v1";
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var utf8 = new TextEncoder();
+function toPackPayload(pack) {
+  if (pack.problems.length > 0) {
+    throw new EdictError("PACK_ERROR", `pack ${pack.name} has problems and cannot be published: ${pack.problems.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
+  }
+  const files2 = {};
+  for (const f of pack.files) {
+    try {
+      files2[f.path] = strictUtf8.decode(f.bytes);
+    } catch (e) {
+      throw new EdictError("PACK_ERROR", `packs/${pack.name}/${f.path} is not UTF-8 text; save it as UTF-8 and publish again`, { cause: e });
+    }
+  }
+  return {
+    format: PACK_FORMAT,
+    name: pack.name,
+    version: pack.version,
+    layer: pack.layer,
+    ...pack.description !== void 0 ? { description: pack.description } : {},
+    dependencies: pack.dependencies.map((d) => d.raw),
+    ...pack.band ? { band: { min: pack.band.min, max: pack.band.max } } : {},
+    checksum: pack.checksum,
+    files: files2
+  };
+}
+function signPack(pack, privateKeys) {
+  const payload = toPackPayload(pack);
+  const envelope = signEnvelope(canonicalBytes(payload), PACK_PAYLOAD_TYPE, privateKeys);
+  const bytes = toEnvelopeBytes(envelope);
+  return { bytes, sha256: sha256Hex(bytes), payload, keyids: envelope.signatures.map((s) => s.keyid) };
+}
+function refuse(code, label, message, cause) {
+  return new EdictError(code, `${label}: ${message}`, cause === void 0 ? {} : { cause });
+}
+function checkCanonical(bytes, label) {
+  let canonical;
+  try {
+    canonical = toEnvelopeBytes(parseEnvelope(bytes));
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `not a signed pack envelope (${e.message}); it was damaged or is not a file \`edict pack publish\` wrote`, e);
+  }
+  if (canonical.length !== bytes.length || canonical.some((b2, i2) => b2 !== bytes[i2])) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, "the envelope is not in the canonical form `edict pack publish` writes; it was altered after signing");
+  }
+}
+function toPayload(bytes, label) {
+  let value;
+  try {
+    value = parseStrictJson(strictUtf8.decode(bytes), { maxDepth: 8 });
+  } catch (e) {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not strict JSON (${e.message})`, e);
+  }
+  const bad = (what) => {
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not an ${PACK_FORMAT} pack: ${what}; ask the publisher to publish it again with \`edict pack publish\``);
+  };
+  if (!isRecord(value)) return bad("expected an object");
+  if (value.format !== PACK_FORMAT) return bad(`format is ${JSON.stringify(value.format)}, expected "${PACK_FORMAT}"`);
+  const { name, version, layer, description, dependencies, band, checksum, files: files2 } = value;
+  if (typeof name !== "string" || packNameProblem(name) !== void 0) return bad("name must be a valid pack name");
+  if (typeof version !== "string" || import_semver12.default.valid(version) === null) return bad("version must be a semantic version");
+  if (typeof layer !== "string" || !LAYERS.includes(layer)) return bad(`layer must be one of ${LAYERS.join(", ")}`);
+  if (description !== void 0 && typeof description !== "string") return bad("description must be a string");
+  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return bad("dependencies must be a list of strings");
+  if (band !== void 0 && (!isRecord(band) || typeof band.min !== "number" || typeof band.max !== "number")) return bad("band must be {min, max}");
+  if (typeof checksum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(checksum)) return bad("checksum must be sha256:<64 hex>");
+  if (!isRecord(files2)) return bad("files must map paths to text");
+  for (const [path, text2] of Object.entries(files2)) {
+    if (!isPackContentPath(path) || path.split("/").some((s) => s === ".." || s === ".")) return bad(`files has ${JSON.stringify(path.slice(0, 100))}, which is not a pack file`);
+    if (typeof text2 !== "string") return bad(`files[${JSON.stringify(path)}] must be text`);
+  }
+  return value;
+}
+function verifyPackEnvelope(bytes, trustedKeys, label = "pack envelope") {
+  if (trustedKeys.length === 0) throw new TypeError("verifyPackEnvelope: at least one trusted key is required");
+  checkCanonical(bytes, label);
+  let verified;
+  try {
+    verified = verifyEnvelope(bytes, { trustedKeys, expectedPayloadType: PACK_PAYLOAD_TYPE });
+  } catch (e) {
+    if (!isEdictError(e)) throw e;
+    throw refuse("PACK_SIGNATURE_ERROR", label, `${e.code}: ${e.message}`, e);
+  }
+  const payload = toPayload(verified.payload, label);
+  const files2 = Object.entries(payload.files).map(([path, text2]) => ({ path, bytes: utf8.encode(text2) }));
+  const actual = packChecksum(files2);
+  if (actual !== payload.checksum) throw refuse("PACK_DIGEST_MISMATCH", label, `pack checksum is ${actual} but the payload says ${payload.checksum}`);
+  const read = toShippedPack(payload.name, files2);
+  const pack = read.pack;
+  const nameProblem = read.problems.find((p2) => p2.pointer === "/__pack_meta/name");
+  if (nameProblem) throw refuse("PACK_NAME_MISMATCH", label, `the payload names pack ${payload.name} but ${nameProblem.message}`);
+  if (!pack || read.problems.length > 0) {
+    const problems = read.problems.map((p2) => p2.message).join("; ");
+    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed pack ${payload.name} ${payload.version} is not a valid pack (${problems || "no metadata.yaml"}); ask the publisher to fix it and publish a new version`);
+  }
+  if (pack.version !== payload.version) throw refuse("PACK_NAME_MISMATCH", label, `the payload says version ${payload.version} but its metadata.yaml says ${pack.version}`);
+  if (pack.layer !== payload.layer) throw refuse("PACK_NAME_MISMATCH", label, `the payload says layer ${payload.layer} but its metadata.yaml says ${pack.layer}`);
+  return { pack, payload, keyids: verified.keyids };
+}
+
+// src/pack/remote/pack-index.ts
+var import_semver13 = __toESM(require_semver2(), 1);
+var PACK_INDEX_FORMAT = "edict.pack-index/v1";
+var PACK_INDEX_FILE = "index.json";
+function envelopeFileName(name, version) {
+  return `${name}-${version}.pack.json`;
+}
+function compareEntries(a, b2) {
+  if (a.name !== b2.name) return a.name < b2.name ? -1 : 1;
+  const va = import_semver13.default.valid(a.version);
+  const vb = import_semver13.default.valid(b2.version);
+  if (va !== null && vb !== null) return import_semver13.default.compareBuild(va, vb);
+  return a.version < b2.version ? -1 : a.version > b2.version ? 1 : 0;
+}
+function parsePackIndex(bytes) {
+  let value;
+  try {
+    value = parseStrictJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes), { maxDepth: 16 });
+  } catch (e) {
+    return { ok: false, problem: `not strict JSON (${e.message})` };
+  }
+  if (!isRecord(value)) return { ok: false, problem: "expected an object {format, packs}" };
+  if (value.format !== PACK_INDEX_FORMAT) return { ok: false, problem: `format is ${JSON.stringify(value.format)?.slice(0, 80)}, expected "${PACK_INDEX_FORMAT}"` };
+  if (!Array.isArray(value.packs)) return { ok: false, problem: "packs must be a list" };
+  const packs = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i2, e] of value.packs.entries()) {
+    const at = `packs[${i2}]`;
+    if (!isRecord(e)) return { ok: false, problem: `${at} must be an object` };
+    const { name, version, layer, description, dependencies, url, sha256: sha2563 } = e;
+    if (typeof name !== "string" || packNameProblem(name) !== void 0) return { ok: false, problem: `${at}.name must be a valid pack name` };
+    if (typeof version !== "string" || import_semver13.default.valid(version) === null || import_semver13.default.valid(version) !== version) return { ok: false, problem: `${at}.version must be a semantic version (e.g. "1.0.0")` };
+    if (typeof layer !== "string" || !LAYERS.includes(layer)) return { ok: false, problem: `${at}.layer must be one of ${LAYERS.join(", ")}` };
+    if (description !== void 0 && typeof description !== "string") return { ok: false, problem: `${at}.description must be a string` };
+    if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
+    if (typeof url !== "string" || url === "") return { ok: false, problem: `${at}.url must be the envelope's URL` };
+    if (typeof sha2563 !== "string" || !/^[0-9a-f]{64}$/.test(sha2563)) return { ok: false, problem: `${at}.sha256 must be 64 lowercase hex characters` };
+    const key2 = `${name}@${version}`;
+    if (seen.has(key2)) return { ok: false, problem: `${at}: ${key2} is listed twice` };
+    seen.add(key2);
+    packs.push({ name, version, layer, ...description !== void 0 ? { description } : {}, dependencies: [...dependencies], url, sha256: sha2563 });
+  }
+  return { ok: true, index: { format: PACK_INDEX_FORMAT, packs: packs.sort(compareEntries) } };
+}
+function toPackIndexBytes(packs) {
+  const sorted2 = [...packs].sort(compareEntries).map((p2) => ({
+    name: p2.name,
+    version: p2.version,
+    layer: p2.layer,
+    ...p2.description !== void 0 ? { description: p2.description } : {},
+    dependencies: [...p2.dependencies],
+    url: p2.url,
+    sha256: p2.sha256
+  }));
+  return new TextEncoder().encode(JSON.stringify({ format: PACK_INDEX_FORMAT, packs: sorted2 }, null, 2) + "\n");
+}
+
+// src/pack/remote/retrieve.ts
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/loader/fetch.ts
+var MAX_REDIRECTS = 5;
+function abortable(promise, signal) {
+  return new Promise((resolve7, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve7(value);
+      },
+      (error3) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error3);
+      }
+    );
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError2(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, size, maxBytes) {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, declared.trim(), maxBytes);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    out.set(c3, offset);
+    offset += c3.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request2(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) {
+      if (response.type === "opaqueredirect") {
+        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+      }
+      return response;
+    }
+    const location2 = response.headers.get("location");
+    discard(response);
+    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location2, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+// src/pack/remote/retrieve.ts
+function displayUrl(url) {
+  if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
+  return `${url.origin}${url.pathname}`;
+}
+function sourceError(message, cause) {
+  return new EdictError("PACK_SOURCE_ERROR", message, cause === void 0 ? {} : { cause });
+}
+function authHint(status, options) {
+  if (status !== 401 && status !== 403) return options.hint;
+  if (options.tokenEnv === void 0) return "the host wants credentials: set `token_env` on the source in edict.yaml and put a token in that variable";
+  if (options.token === void 0) return `the host wants credentials: set the environment variable ${options.tokenEnv} to a token with read access`;
+  return `the token in ${options.tokenEnv} was refused: check that it is valid and may read this location`;
+}
+async function readFileUrl(url, options) {
+  const shown = displayUrl(url);
+  let read;
+  try {
+    read = await readBounded(fileURLToPath2(url), options.maxBytes, { regularFile: true, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (e) {
+    const code = e.code ?? e.message;
+    throw sourceError(`${options.who}: cannot read ${shown} (${code}); ${options.hint}`, e);
+  }
+  if (read.status === "not-a-file") throw sourceError(`${options.who}: ${shown} is not a file; ${options.hint}`);
+  if (read.status === "too-large") throw sourceError(`${options.who}: ${shown} is larger than ${options.maxBytes} bytes, too large to be a pack file`);
+  return read.bytes;
+}
+async function readHttpUrl(url, options) {
+  const shown = displayUrl(url);
+  const label = `${options.who}: ${shown}`;
+  const never2 = new AbortController().signal;
+  try {
+    return await withDeadline(label, options.timeoutMs, never2, async (signal) => {
+      const response = await request2(url.href, {
+        fetch: options.fetch,
+        signal,
+        label,
+        headers: { accept: "application/json" },
+        ...options.token !== void 0 && options.authOrigin !== void 0 ? { authorization: `Bearer ${options.token}`, authOrigin: options.authOrigin } : {}
+      });
+      if (response.status < 200 || response.status > 299) {
+        response.body?.cancel().catch(() => void 0);
+        const text2 = response.statusText ? ` ${response.statusText}` : "";
+        throw sourceError(`${label}: HTTP ${response.status}${text2}; ${authHint(response.status, options)}`);
+      }
+      return readBodyBounded(response, options.maxBytes, signal, label);
+    });
+  } catch (e) {
+    if (isEdictError(e) && e.code === "PACK_SOURCE_ERROR") throw e;
+    const reason = isEdictError(e) ? e.message : e.message;
+    throw sourceError(`${reason.startsWith(label) ? reason : `${label}: ${reason}`}; ${options.hint}`, e);
+  }
+}
+async function retrieveBytes(url, options) {
+  if (url.protocol === "file:") return readFileUrl(url, options);
+  if (url.protocol === "http:" || url.protocol === "https:") return readHttpUrl(url, options);
+  throw sourceError(`${options.who}: cannot read ${url.protocol} URLs; use https://, http://, file:// or a local path`);
+}
+
+// src/pack/sources/url-source.ts
+var MAX_INDEX_BYTES = 5 * 1024 * 1024;
+var MAX_ENVELOPE_BYTES = 5 * 1024 * 1024;
+var DEFAULT_TIMEOUT_MS = 3e4;
+var CONFIG_FILE2 = { position: { file: "edict.yaml" } };
+function toIndexUrl(url, root, sourceName) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (e) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url "${url}" is not a valid URL`, { ...CONFIG_FILE2, cause: e });
+    }
+    if (!["http:", "https:", "file:"].includes(parsed.protocol)) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url must use https://, http:// or file://, or be a local path (got ${parsed.protocol})`, CONFIG_FILE2);
+    }
+    return parsed;
+  }
+  return pathToFileURL(isAbsolute3(url) ? url : resolve2(root, url));
+}
+function checkEnvelopeUrl(index, envelope, who) {
+  const allowed = index.protocol === "https:" ? ["https:"] : index.protocol === "http:" ? ["http:", "https:"] : ["file:"];
+  if (!allowed.includes(envelope.protocol)) {
+    throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index points at ${envelope.protocol} URL ${displayUrl(envelope)}, but an index read over ${index.protocol} may only point at ${allowed.join(" or ")} URLs; ask the publisher to fix index.json`);
+  }
+}
+function parseUrlPin(pin) {
+  const m = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
+  return m ? { url: m[1], sha256: m[2] } : void 0;
+}
+function urlSource(config, options) {
+  const name = config.name;
+  const who = `source ${name}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const tokenEnv = config.token_env;
+  const tokenValue = tokenEnv === void 0 ? void 0 : options.env[tokenEnv]?.trim();
+  const token = tokenValue === void 0 || tokenValue === "" ? void 0 : tokenValue;
+  let indexUrl;
+  let keys;
+  let index;
+  const location2 = () => {
+    if (config.url === void 0 || config.url.trim() === "") throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`url\`, the address of its index.json`, CONFIG_FILE2);
+    if (config.keys === void 0 || config.keys.length === 0) {
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`keys\`, the public key files its packs must be signed with (e.g. keys: [keys/${name}-packs.pub])`, CONFIG_FILE2);
+    }
+    return indexUrl ??= toIndexUrl(config.url.trim(), options.root, name);
+  };
+  const trustedKeys = () => {
+    location2();
+    if (keys) return keys;
+    try {
+      keys = readPublicKeys(config.keys.map((k2) => resolve2(options.root, k2)));
+    } catch (e) {
+      const message = isEdictError(e) ? e.message : e.message;
+      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: keys: ${message}`, { ...CONFIG_FILE2, cause: e });
+    }
+    return keys;
+  };
+  const retrieveOptions = (maxBytes, hint) => {
+    const url = location2();
+    return {
+      maxBytes,
+      timeoutMs,
+      fetch: options.fetch ?? globalThis.fetch,
+      // credential leak: the token goes to the index's origin only, never to another host
+      ...token !== void 0 && url.protocol !== "file:" ? { token, authOrigin: url.origin } : {},
+      ...tokenEnv !== void 0 ? { tokenEnv } : {},
+      who,
+      hint
+    };
+  };
+  const readIndex = async () => {
+    const url = location2();
+    const bytes = await retrieveBytes(url, retrieveOptions(MAX_INDEX_BYTES, `check the url of source ${name} in edict.yaml (it names the index.json \`edict pack publish\` wrote), or run offline without it`));
+    const parsed = parsePackIndex(bytes);
+    if (!parsed.ok) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: ${displayUrl(url)} is not an edict pack index (${parsed.problem}); point the source at the index.json \`edict pack publish\` wrote`);
+    }
+    return parsed.index;
+  };
+  const loadIndex = () => {
+    location2();
+    index ??= readIndex().catch((e) => {
+      index = void 0;
+      throw e;
+    });
+    return index;
+  };
+  const envelopeUrl = (href) => {
+    const base = location2();
+    let url;
+    try {
+      url = new URL(href, base);
+    } catch (e) {
+      throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index lists an invalid envelope url; ask the publisher to fix index.json`, { cause: e });
+    }
+    checkEnvelopeUrl(base, url, who);
+    return url;
+  };
+  return {
+    name,
+    kind: "url",
+    async offers() {
+      const { packs } = await loadIndex();
+      return packs.map((p2) => ({
+        name: p2.name,
+        version: p2.version,
+        layer: p2.layer,
+        ...p2.description !== void 0 ? { description: p2.description } : {},
+        dependencies: [...p2.dependencies],
+        source: name
+      }));
+    },
+    async fetch(packName, version, pin) {
+      const keyring = trustedKeys();
+      const { packs } = await loadIndex();
+      const entry = packs.find((p2) => p2.name === packName && p2.version === version);
+      const pinned = pin === void 0 ? void 0 : parseUrlPin(pin);
+      if (pin !== void 0 && pinned === void 0) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${who}: the recorded resolved value for ${packName} ${version} is not "<envelope url>#sha256:<hex>"; reinstall it with \`edict pack install ${packName}@${version}\``);
+      }
+      let url;
+      if (entry) url = envelopeUrl(entry.url);
+      else if (pinned) url = envelopeUrl(pinned.url);
+      else {
+        const versions2 = packs.filter((p2) => p2.name === packName).map((p2) => p2.version);
+        throw new EdictError(
+          "PACK_SOURCE_ERROR",
+          `${who} has no ${packName} ${version}${versions2.length > 0 ? ` (it offers ${versions2.join(", ")})` : ` (it offers no pack named ${packName})`}; run \`edict pack list\` to see what is available`
+        );
+      }
+      const shown = displayUrl(url);
+      const label = `${who}: ${shown}`;
+      const bytes = await retrieveBytes(url, retrieveOptions(MAX_ENVELOPE_BYTES, `the index of source ${name} lists ${packName} ${version} but its envelope cannot be read; ask the publisher to fix the folder`));
+      const sha2563 = sha256Hex(bytes);
+      if (entry && sha2563 !== entry.sha256) {
+        throw new EdictError("PACK_DIGEST_MISMATCH", `${label}: sha256 is ${sha2563} but the index lists ${entry.sha256}; the file was changed after publishing (refused; nothing installed)`);
+      }
+      const verified = verifyPackEnvelope(bytes, keyring, label);
+      if (verified.payload.name !== packName || verified.payload.version !== version) {
+        throw new EdictError("PACK_NAME_MISMATCH", `${label}: asked for ${packName} ${version} but the signed pack is ${verified.payload.name} ${verified.payload.version} (refused; nothing installed)`);
+      }
+      if (pinned && pinned.sha256 !== sha2563) {
+        throw new EdictError("PACK_PIN_MISMATCH", `${label}: the lock records sha256 ${pinned.sha256} for ${packName} ${version} but the source now serves ${sha2563}; a published version changed, ask the publisher why (or run \`edict pack upgrade ${packName}\` to accept the new bytes)`);
+      }
+      return { pack: verified.pack, origin: { source: name, resolved: `${shown}#sha256:${sha2563}` } };
+    }
+  };
+}
+
+// src/pack/sources/index.ts
+function misconfigured(name, kind, message) {
+  const refuse2 = () => {
+    throw new EdictError("CONFIG_ERROR", `${message} (\`edict lint\` shows where)`, { position: { file: CONFIG_FILE } });
+  };
+  return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
+}
+function configuredSources2(repo, root, options) {
+  const written = repo.config?.value.packs?.sources;
+  if (!Array.isArray(written)) return [];
+  const seen = /* @__PURE__ */ new Set();
+  return written.map((entry, i2) => {
+    const at = `packs.sources[${i2}]`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
+    const config = entry;
+    const hasUrl = typeof config.url === "string";
+    const hasGit = typeof config.git === "string";
+    const kind = hasGit && !hasUrl ? "git" : "url";
+    if (typeof config.name !== "string" || config.name.trim() === "") return misconfigured(at, kind, `${at} needs a name`);
+    const name = config.name;
+    if (name === REPOSITORY_SOURCE || name === BUILTIN_SOURCE) {
+      return misconfigured(name, kind, `${at}: the name "${name}" is reserved for ${name === REPOSITORY_SOURCE ? "the repository's own pack folder" : "the packs edict ships"}; choose another`);
+    }
+    if (seen.has(name)) return misconfigured(name, kind, `${at}: another source is already named "${name}"; names must be unique`);
+    seen.add(name);
+    if (hasUrl === hasGit) return misconfigured(name, kind, `${at} (${name}) needs exactly one of url (an index written by \`edict pack publish\`) and git (a repository)`);
+    return hasGit ? gitSource(config, { root }) : urlSource(config, { root, env: options.env, ...options.fetch ? { fetch: options.fetch } : {} });
+  });
+}
+function packSourcesOf(repo, root, options) {
+  return [repositorySource(root, repo), ...configuredSources2(repo, root, options), builtinSource()];
+}
+
+// src/pack/sources/lint-options.ts
+var SOURCES_TIMEOUT_MS = 5e3;
+var MAX_KEY_FILE_BYTES2 = 64 * 1024;
+function sourcesTimeoutOf(env) {
+  const raw = env.EDICT_SOURCES_TIMEOUT_MS?.trim();
+  const n = raw !== void 0 && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : SOURCES_TIMEOUT_MS;
+}
+async function readSourceLintOptions(repo, root, options) {
+  const configured = repo.config?.value.packs?.sources ?? [];
+  if (configured.length === 0) return {};
+  const sourceKeys = await readKeyFiles(root, configured.flatMap((s) => s.keys ?? []));
+  const controller = new AbortController();
+  const baseFetch = options.fetch;
+  const fetch2 = (input, init) => (baseFetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal });
+  const built = packSourcesOf(repo, root, { env: options.env, fetch: fetch2 }).slice(1, 1 + configured.length);
+  const sound = soundSources(configured);
+  const readable = built.filter((s, i2) => s.name === configured[i2]?.name && sound.has(i2));
+  try {
+    return { sourceKeys, sourceOffers: await offersWithin(readable, sourcesTimeoutOf(options.env)) };
+  } finally {
+    controller.abort();
+  }
+}
+function soundSources(configured) {
+  const count3 = /* @__PURE__ */ new Map();
+  for (const c3 of configured) count3.set(c3.name, (count3.get(c3.name) ?? 0) + 1);
+  const sound = /* @__PURE__ */ new Set();
+  configured.forEach((c3, i2) => {
+    if (count3.get(c3.name) !== 1 || c3.name === REPOSITORY_SOURCE || c3.name === BUILTIN_SOURCE) return;
+    if (c3.url === void 0 === (c3.git === void 0)) return;
+    if (c3.url !== void 0 && (c3.keys?.length ?? 0) === 0) return;
+    sound.add(i2);
+  });
+  return sound;
+}
+async function offersWithin(sources, timeoutMs) {
+  let timer;
+  const late = new Promise((done) => {
+    timer = setTimeout(() => done("late"), timeoutMs);
+  });
+  try {
+    const results2 = await Promise.all(
+      sources.map(async (s) => {
+        const read = s.offers().then(
+          (offers) => offers,
+          (e) => ({ error: reasonOf(s.name, e) })
+        );
+        const got = await Promise.race([read, late]);
+        return [s.name, got === "late" ? { error: `no answer within ${formatMs(timeoutMs)}` } : got];
+      })
+    );
+    return new Map(results2);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function reasonOf(name, e) {
+  const message = isEdictError(e) || e instanceof Error ? e.message : String(e);
+  for (const prefix of [`source ${name}: `, `packs.sources ${name}: `]) if (message.startsWith(prefix)) return message.slice(prefix.length);
+  return message;
+}
+function formatMs(ms) {
+  return ms % 1e3 === 0 ? `${ms / 1e3} s` : `${ms} ms`;
+}
+async function readKeyFiles(root, paths) {
+  const out = /* @__PURE__ */ new Map();
+  for (const path of new Set(paths)) {
+    try {
+      const read = await readBounded(resolve3(root, path), MAX_KEY_FILE_BYTES2, { regularFile: true });
+      if (read.status === "ok") out.set(path, new TextDecoder().decode(read.bytes));
+      else out.set(path, { error: read.status === "too-large" ? `larger than ${MAX_KEY_FILE_BYTES2 / 1024} KiB, not a public key` : "not a file" });
+    } catch (e) {
+      const code = e.code;
+      out.set(path, { error: code === "ENOENT" ? "no such file in the repository" : `cannot read it (${code ?? e.message})` });
+    }
+  }
+  return out;
+}
+
 // src/model/path-glob.ts
 var cache = /* @__PURE__ */ new Map();
 var CACHE_SIZE = 256;
@@ -60343,8 +61681,8 @@ function pathPrefix(workingDirectory) {
   const dir = workingDirectory.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
   return dir === "" || dir === "." ? "" : `${dir}/`;
 }
-function lintForAction(repo, prefix) {
-  const result = runLint(repo, { rules: RULES });
+function lintForAction(repo, prefix, packSources = {}) {
+  const result = runLint(repo, { rules: RULES, ...packSources });
   const findings = result.findings.map((f) => ({ ...f, file: prefix + f.file }));
   const sources = new Map(repo.files.map((f) => [prefix + f.path, f.source.text]));
   return { findings, summary: result.summary, sources };
@@ -60376,7 +61714,7 @@ function lintLog(input) {
 
 // src/testing/read-suites.ts
 import { readdir as readdir5, readFile } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
@@ -60849,7 +62187,7 @@ var TESTS_DIR = "tests";
 async function suiteFiles(root, dir) {
   let entries;
   try {
-    entries = await readdir5(join7(root, dir), { withFileTypes: true });
+    entries = await readdir5(join8(root, dir), { withFileTypes: true });
   } catch {
     return void 0;
   }
@@ -60867,7 +62205,7 @@ async function readSuites(root) {
   const cases = [];
   const problems = [];
   for (const f of files2) {
-    const suite = parseSuite(f, await readFile(join7(root, f)));
+    const suite = parseSuite(f, await readFile(join8(root, f)));
     cases.push(...suite.cases);
     problems.push(...suite.problems);
   }
@@ -60894,7 +62232,7 @@ async function runPolicyTests(root, repo, prefix) {
 }
 
 // src/action/release.ts
-var import_semver12 = __toESM(require_semver2(), 1);
+var import_semver14 = __toESM(require_semver2(), 1);
 
 // node_modules/@noble/hashes/_blake.js
 function G1s(a, b2, c3, d, x2) {
@@ -61283,400 +62621,6 @@ function blake3Hex(bytes) {
   return toHex(blake3(bytes));
 }
 
-// src/bundle/canonical-json.ts
-var import_canonicalize = __toESM(require_canonicalize(), 1);
-var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
-var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function describe3(value) {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const proto = Object.getPrototypeOf(value);
-  return proto?.constructor?.name ?? "object";
-}
-function pathOf(parent, key2) {
-  if (typeof key2 === "number") return `${parent}[${key2}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
-}
-function checkString(s, path) {
-  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path} (RFC 8785 requires I-JSON)`);
-}
-function assertJsonValue(value, path, ancestors) {
-  switch (typeof value) {
-    case "string":
-      checkString(value, path);
-      return;
-    case "boolean":
-      return;
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path}`);
-      return;
-    case "object":
-      break;
-    default:
-      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path}`);
-  }
-  if (value === null) return;
-  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path}`);
-  ancestors.add(value);
-  if (Array.isArray(value)) {
-    for (let i2 = 0; i2 < value.length; i2++) {
-      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path, i2)}`);
-      assertJsonValue(value[i2], pathOf(path, i2), ancestors);
-    }
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new TypeError(`canonical json: ${describe3(value)} is not a plain object at ${path}`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new TypeError(`canonical json: symbol keys are not JSON at ${path}`);
-    }
-    for (const [key2, child] of Object.entries(value)) {
-      checkString(key2, pathOf(path, key2));
-      assertJsonValue(child, pathOf(path, key2), ancestors);
-    }
-  }
-  ancestors.delete(value);
-}
-function canonicalJson(value) {
-  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-  const text2 = canonicalize(value);
-  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
-  return text2;
-}
-function canonicalBytes(value) {
-  return utf8Encode(canonicalJson(value));
-}
-
-// src/bundle/dsse-checks.ts
-var MAX_SIGNATURES = 64;
-function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function toDsseEnvelope(value) {
-  if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
-    throw formatError("expected a DSSE envelope object {payloadType, payload, signatures}");
-  }
-  const { payloadType, payload, signatures } = value;
-  if (signatures.length > MAX_SIGNATURES) throw formatError(`envelope: ${signatures.length} signatures, at most ${MAX_SIGNATURES} allowed`);
-  return {
-    payloadType,
-    payload,
-    signatures: signatures.map((s, i2) => {
-      if (!isRecord(s) || typeof s.sig !== "string" || s.keyid !== void 0 && typeof s.keyid !== "string") {
-        throw formatError(`envelope: signatures[${i2}] must be an object {keyid, sig} of strings`);
-      }
-      return s.keyid ? { keyid: s.keyid, sig: s.sig } : { sig: s.sig };
-    })
-  };
-}
-function explainEnvelopeProblem(value) {
-  if (!isRecord(value)) return void 0;
-  if (typeof value.payloadType !== "string") return "envelope: payloadType must be a string";
-  if (typeof value.payload !== "string") return "envelope: payload must be a base64 string";
-  if (!Array.isArray(value.signatures)) return "envelope: signatures must be an array";
-  if (value.signatures.length > MAX_SIGNATURES) return void 0;
-  for (const [i2, s] of value.signatures.entries()) {
-    if (!isRecord(s)) return `envelope: signatures[${i2}] must be an object {keyid, sig}`;
-    if (typeof s.sig !== "string") return `envelope: signatures[${i2}].sig must be a base64 string`;
-    if (s.keyid !== void 0 && typeof s.keyid !== "string") return `envelope: signatures[${i2}].keyid must be a string`;
-  }
-  return void 0;
-}
-function checkSigned(envelope) {
-  if (envelope.signatures.length === 0) throw new BundleIntegrityError("SIGNATURE_ERROR", "envelope has no signatures; a signature is always required");
-}
-function* trustedSigners(signatures, keys, threshold) {
-  const verified = [];
-  const untrusted = [];
-  let i2 = 0;
-  for (const { keyid, sig } of signatures) {
-    const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
-    let key2;
-    for (const k2 of candidates3) {
-      if (yield [k2, sig]) {
-        key2 = k2;
-        break;
-      }
-    }
-    if (key2 !== void 0) {
-      if (!verified.includes(key2)) verified.push(key2);
-    } else if (keyid !== void 0 && candidates3.length > 0) {
-      throw new BundleIntegrityError("SIGNATURE_ERROR", `signatures[${i2}] names trusted key ${keyid} but does not verify`);
-    } else {
-      untrusted.push(keyid === void 0 ? "(no keyid)" : JSON.stringify(keyid.slice(0, 80)));
-    }
-    i2++;
-  }
-  if (verified.length === 0) {
-    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`);
-  }
-  if (verified.length < threshold) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`);
-  }
-  return verified.map((k2) => k2.keyid);
-}
-function verifyThreshold(signatures, keys, threshold, verifyOne) {
-  const walk3 = trustedSigners(signatures, keys, threshold);
-  let step2 = walk3.next();
-  while (!step2.done) step2 = walk3.next(verifyOne(...step2.value));
-  return step2.value;
-}
-
-// src/bundle/pae.ts
-function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
-  const type = utf8Encode(payloadType);
-  return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
-}
-
-// src/bundle/strict-json.ts
-var JsonSyntaxError = class extends SyntaxError {
-  /** Offset in UTF-16 code units into the parsed text. */
-  offset;
-  constructor(message, offset) {
-    super(`${message} at offset ${offset}`);
-    this.name = "JsonSyntaxError";
-    this.offset = offset;
-  }
-};
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-var ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-function parseStrictJson(text2, options = {}) {
-  if (typeof text2 !== "string") throw new TypeError("parseStrictJson: expected a string");
-  const maxDepth = options.maxDepth ?? 256;
-  let pos = 0;
-  const fail2 = (message, at = pos) => {
-    throw new JsonSyntaxError(message, at);
-  };
-  const skipWhitespace = () => {
-    for (; ; ) {
-      const c3 = text2.charCodeAt(pos);
-      if (c3 === 32 || c3 === 10 || c3 === 13 || c3 === 9) pos++;
-      else return;
-    }
-  };
-  const parseString = () => {
-    const start = pos;
-    pos++;
-    let out = "";
-    let runStart = pos;
-    for (; ; ) {
-      if (pos >= text2.length) fail2("unterminated string", start);
-      const c3 = text2.charCodeAt(pos);
-      if (c3 === 34) {
-        out += text2.slice(runStart, pos);
-        pos++;
-        break;
-      }
-      if (c3 < 32) fail2("control character in string");
-      if (c3 === 92) {
-        out += text2.slice(runStart, pos);
-        const e = text2[pos + 1];
-        if (e === "u") {
-          const hex = text2.slice(pos + 2, pos + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail2("bad \\u escape");
-          out += String.fromCharCode(parseInt(hex, 16));
-          pos += 6;
-        } else if (e !== void 0 && Object.hasOwn(ESCAPES, e)) {
-          out += ESCAPES[e];
-          pos += 2;
-        } else {
-          fail2("bad escape");
-        }
-        runStart = pos;
-        continue;
-      }
-      pos++;
-    }
-    if (LONE_SURROGATE2.test(out)) fail2("lone surrogate in string (not I-JSON)", start);
-    return out;
-  };
-  const parseValue = (depth) => {
-    skipWhitespace();
-    const c3 = text2[pos];
-    if (c3 === "{" || c3 === "[") {
-      if (depth >= maxDepth) fail2(`nesting deeper than ${maxDepth}`);
-      return c3 === "{" ? parseObject(depth + 1) : parseArray(depth + 1);
-    }
-    if (c3 === '"') return parseString();
-    if (text2.startsWith("true", pos)) {
-      pos += 4;
-      return true;
-    }
-    if (text2.startsWith("false", pos)) {
-      pos += 5;
-      return false;
-    }
-    if (text2.startsWith("null", pos)) {
-      pos += 4;
-      return null;
-    }
-    NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text2);
-    if (m) {
-      const n = Number(m[0]);
-      if (!Number.isFinite(n)) fail2("number out of range");
-      pos += m[0].length;
-      return n;
-    }
-    return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
-  };
-  const parseArray = (depth) => {
-    pos++;
-    const out = [];
-    skipWhitespace();
-    if (text2[pos] === "]") {
-      pos++;
-      return out;
-    }
-    for (; ; ) {
-      out.push(parseValue(depth));
-      skipWhitespace();
-      const c3 = text2[pos];
-      pos++;
-      if (c3 === "]") return out;
-      if (c3 !== ",") fail2("expected ',' or ']'", pos - 1);
-    }
-  };
-  const parseObject = (depth) => {
-    pos++;
-    const out = {};
-    const seen = /* @__PURE__ */ new Set();
-    skipWhitespace();
-    if (text2[pos] === "}") {
-      pos++;
-      return out;
-    }
-    for (; ; ) {
-      skipWhitespace();
-      if (text2[pos] !== '"') fail2("expected a string key");
-      const keyAt = pos;
-      const key2 = parseString();
-      if (seen.has(key2)) fail2(`duplicate key ${JSON.stringify(key2.length > 64 ? key2.slice(0, 64) + "\u2026" : key2)}`, keyAt);
-      seen.add(key2);
-      skipWhitespace();
-      if (text2[pos] !== ":") fail2("expected ':'");
-      pos++;
-      const value2 = parseValue(depth);
-      Object.defineProperty(out, key2, { value: value2, enumerable: true, writable: true, configurable: true });
-      skipWhitespace();
-      const c3 = text2[pos];
-      pos++;
-      if (c3 === "}") return out;
-      if (c3 !== ",") fail2("expected ',' or '}'", pos - 1);
-    }
-  };
-  if (text2.charCodeAt(0) === 65279) fail2("byte-order mark before JSON text", 0);
-  const value = parseValue(0);
-  skipWhitespace();
-  if (pos < text2.length) fail2("unexpected data after JSON value");
-  return value;
-}
-
-// src/bundle/dsse.ts
-function signEnvelope(payload, payloadType, privateKeys) {
-  if (!(payload instanceof Uint8Array)) throw new TypeError("signEnvelope: payload must be a Uint8Array");
-  if (typeof payloadType !== "string" || payloadType === "") throw new TypeError("signEnvelope: payloadType must be a non-empty string");
-  if (!Array.isArray(privateKeys) || privateKeys.length === 0) throw new TypeError("signEnvelope: at least one private key is required");
-  const message = pae(payloadType, payload);
-  const signatures = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const key2 of privateKeys) {
-    if (seen.has(key2.keyid)) continue;
-    seen.add(key2.keyid);
-    signatures.push({ keyid: key2.keyid, sig: toBase64(key2.sign(message)) });
-  }
-  return { payloadType, payload: toBase64(payload), signatures };
-}
-function toEnvelopeBytes(envelope) {
-  return utf8Encode(toEnvelopeJson(envelope));
-}
-function toEnvelopeJson(envelope) {
-  const signatures = envelope.signatures.map((s) => s.keyid === void 0 ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig });
-  return canonicalJson({ payloadType: envelope.payloadType, payload: envelope.payload, signatures });
-}
-function parseEnvelope(input) {
-  let value = input;
-  if (input instanceof Uint8Array || typeof input === "string") {
-    let text2;
-    try {
-      text2 = typeof input === "string" ? input : utf8Decode(input);
-    } catch (e) {
-      throw formatError("envelope is not valid UTF-8", e);
-    }
-    try {
-      value = parseStrictJson(text2, { maxDepth: 8 });
-    } catch (e) {
-      throw formatError(`envelope is not strict JSON: ${e.message}`, e);
-    }
-  }
-  try {
-    return toDsseEnvelope(value);
-  } catch (e) {
-    const problem = explainEnvelopeProblem(value);
-    throw problem === void 0 ? e : formatError(problem);
-  }
-}
-function normaliseTrust(options) {
-  if (!isRecord(options)) throw new TypeError("verifyEnvelope: options are required");
-  if (typeof options.expectedPayloadType !== "string" || options.expectedPayloadType === "") {
-    throw new TypeError("verifyEnvelope: expectedPayloadType must be a non-empty string");
-  }
-  if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
-    throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
-  }
-  const keys = [];
-  options.trustedKeys.forEach((k2, i2) => {
-    let key2;
-    try {
-      key2 = toPublicKey(k2);
-    } catch (e) {
-      if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
-      throw e;
-    }
-    if (!keys.some((seen) => seen.equals(key2))) keys.push(key2);
-  });
-  const threshold = options.threshold ?? 1;
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > keys.length) {
-    throw new TypeError(`verifyEnvelope: threshold must be an integer from 1 to ${keys.length} (the number of distinct trusted keys), got ${threshold}`);
-  }
-  return { keys, threshold };
-}
-function verifyEnvelope(input, options) {
-  const { keys, threshold } = normaliseTrust(options);
-  const envelope = parseEnvelope(input);
-  if (envelope.payloadType !== options.expectedPayloadType) {
-    throw new BundleIntegrityError(
-      "PAYLOAD_TYPE_ERROR",
-      `payload type is ${JSON.stringify(envelope.payloadType.slice(0, 200))}, expected ${JSON.stringify(options.expectedPayloadType)}`
-    );
-  }
-  checkSigned(envelope);
-  let payload;
-  try {
-    payload = fromBase64Either(envelope.payload);
-  } catch (e) {
-    throw formatError(`envelope: payload is not valid base64 (${e.message})`, e);
-  }
-  const message = pae(envelope.payloadType, payload);
-  const keyids = verifyThreshold(decodeSignatures(envelope.signatures), keys, threshold, (key2, sig) => key2.verify(message, sig));
-  return { payload, payloadType: envelope.payloadType, keyids };
-}
-function* decodeSignatures(signatures) {
-  for (const [i2, { keyid, sig }] of signatures.entries()) {
-    let bytes;
-    try {
-      bytes = fromBase64Either(sig);
-    } catch (e) {
-      throw formatError(`envelope: signatures[${i2}].sig is not valid base64 (${e.message})`, e);
-    }
-    yield { keyid, sig: bytes };
-  }
-}
-
 // src/bundle/payload.ts
 var BUNDLE_FORMAT = "edict.bundle/v1";
 var BUNDLE_PAYLOAD_TYPE = "application/vnd.edict.bundle.v1+json";
@@ -61922,10 +62866,10 @@ function releaseCandidates(releases, prefix) {
   for (const release of releases) {
     if (!release.tag.startsWith(prefix)) continue;
     const version = release.tag.slice(prefix.length);
-    if (import_semver12.default.valid(version) !== version) continue;
+    if (import_semver14.default.valid(version) !== version) continue;
     out.push({ release, version });
   }
-  return out.sort((a, b2) => import_semver12.default.rcompare(a.version, b2.version));
+  return out.sort((a, b2) => import_semver14.default.rcompare(a.version, b2.version));
 }
 async function readReleasedBundle(octokit, ref, release, assetName, trust) {
   const asset = release.assets.find((a) => a.name === assetName);
@@ -62061,7 +63005,7 @@ async function runCheck(run) {
   if (repo.files.length === 0) {
     return { outputs: {}, failures: [`no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`] };
   }
-  const lint = lintForAction(repo, prefix);
+  const lint = lintForAction(repo, prefix, await readSourceLintOptions(repo, run.root, { env: run.env }));
   io2.info(lintLog(lint).trimEnd());
   const tests = await runPolicyTests(run.root, repo, prefix);
   if (tests) io2.info(`policy tests: ${tests.passed} passed, ${tests.failed} failed${tests.problems.length > 0 ? `, ${tests.problems.length} malformed cases` : ""}`);
@@ -62089,9 +63033,9 @@ async function runCheck(run) {
   const unproven = diff?.targets.filter((t2) => !t2.proof.proven).map((t2) => t2.target) ?? [];
   if (inputs.failOn === "loosened" && unproven.length > 0) failures.push(`the effective diff is not proven for ${unproven.join(", ")} (fail-on: loosened; raise max-regions)`);
   if (inputs.sarif) {
-    const file = resolve(ctx.workspace, inputs.sarif);
-    await mkdir2(dirname2(file), { recursive: true });
-    await writeFile2(file, formatSarif(lint, { rules: RULES.map((r2) => r2.meta), toolVersion: EDICT_VERSION }));
+    const file = resolve4(ctx.workspace, inputs.sarif);
+    await mkdir3(dirname2(file), { recursive: true });
+    await writeFile3(file, formatSarif(lint, { rules: RULES.map((r2) => r2.meta), toolVersion: EDICT_VERSION }));
     io2.info(`wrote SARIF to ${file}`);
   }
   const report2 = {
@@ -62139,865 +63083,6 @@ _The report could not be posted as a comment (read-only token, as for a pull req
   };
 }
 
-// src/pack/sources/git-cache.ts
-import { execFile as execFile2 } from "node:child_process";
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join8 } from "node:path";
-
-// src/pack/sources/git-refs.ts
-import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
-var COMMIT_ID3 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-var ALLOWED_SCHEMES = ["https", "http", "ssh", "git", "file"];
-var SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:/;
-function gitLocationOf(git, root) {
-  if (git.trim() === "" || /[\0\r\n]/.test(git)) return { ok: false, message: "git must be a repository URL or a path" };
-  if (git.startsWith("-")) return { ok: false, message: `git "${git}" must not start with "-"` };
-  const scheme = URL_SCHEME.exec(git)?.[1]?.toLowerCase();
-  if (scheme !== void 0) {
-    if (!ALLOWED_SCHEMES.includes(scheme)) {
-      return { ok: false, message: `git "${git}" uses ${scheme}://; use one of ${ALLOWED_SCHEMES.map((s) => `${s}://`).join(", ")} or a local path` };
-    }
-    return { ok: true, url: git };
-  }
-  if (SCP_LIKE.test(git)) return { ok: true, url: git };
-  if (/^[a-z][a-z0-9+.-]*::/i.test(git)) return { ok: false, message: `git "${git}" names a git remote helper; use a URL or a local path` };
-  return { ok: true, url: isAbsolute2(git) ? git : resolve2(root, git) };
-}
-function withoutCredentials(url) {
-  return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
-}
-function refProblem(ref) {
-  const ok2 = /^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(ref) && !ref.includes("..") && !ref.includes("//") && !ref.endsWith("/") && !ref.endsWith(".") && !ref.endsWith(".lock") && !ref.split("/").some((part) => part.startsWith("."));
-  return ok2 ? void 0 : `ref "${ref}" is not a branch or tag name (letters, digits, ".", "_", "-", "+" and "/"), e.g. main or v1.2.0`;
-}
-function refCandidates(ref) {
-  if (ref.startsWith("refs/")) return [ref];
-  return [`refs/heads/${ref}`, `refs/tags/${ref}`];
-}
-function parseLsRemote(output) {
-  const refs = /* @__PURE__ */ new Map();
-  let headTarget;
-  for (const line of output.split("\n")) {
-    const symref = /^ref: (\S+)\tHEAD$/.exec(line);
-    if (symref) {
-      headTarget = symref[1];
-      continue;
-    }
-    const m = /^([0-9a-f]+)\t(.+)$/.exec(line);
-    if (m && COMMIT_ID3.test(m[1])) refs.set(m[2], m[1]);
-  }
-  return { refs, ...headTarget !== void 0 ? { headTarget } : {} };
-}
-function commitOfRef(remote, ref) {
-  for (const name of refCandidates(ref)) {
-    const commit = remote.refs.get(`${name}^{}`) ?? remote.refs.get(name);
-    if (commit !== void 0) return { ref: name, commit };
-  }
-  return void 0;
-}
-function formatGitPin(url, commit, name) {
-  return `git+${url}@${commit}#packs/${name}`;
-}
-function parseGitPin(pin) {
-  const m = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
-  return m ? { url: m[1], commit: m[2], name: m[3] } : void 0;
-}
-
-// src/pack/sources/git-cache.ts
-var GIT_CACHE_DIR = ".edict/cache/git";
-var NETWORK_TIMEOUT_MS = 12e4;
-var LOCAL_TIMEOUT_MS = 3e4;
-var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
-function gitEnv() {
-  const env = { ...process.env };
-  for (const name of REPOSITORY_VARIABLES) delete env[name];
-  env.GIT_TERMINAL_PROMPT = "0";
-  env.GIT_SSH_COMMAND ??= "ssh -o BatchMode=yes";
-  env.GIT_ALLOW_PROTOCOL = ALLOWED_SCHEMES.join(":");
-  return env;
-}
-var GitFailure = class extends Error {
-};
-function runGit(args, options = {}) {
-  return new Promise((resolve6, reject) => {
-    execFile2(
-      "git",
-      args,
-      { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
-      (error3, stdout, stderr) => {
-        if (!error3) return resolve6(stdout);
-        const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
-        const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
-        const how = error3.code === "ENOENT" ? "git is not installed or not on PATH" : error3.killed ? "git took too long and was stopped" : `git exited with ${String(error3.code)}`;
-        reject(new GitFailure(said ?? how));
-      }
-    );
-  });
-}
-async function lsRemote(url, patterns, symref = false) {
-  const args = ["ls-remote", ...symref ? ["--symref"] : [], "--end-of-options", url, ...patterns];
-  return (await runGit(args, { timeout: NETWORK_TIMEOUT_MS })).toString("utf8");
-}
-var CACHE_GITIGNORE = "# edict's cache of fetched pack sources: never committed\n*\n";
-var GitCache = class {
-  /** `<root>/.edict/cache`. */
-  cacheRoot;
-  dir;
-  constructor(root, url) {
-    this.cacheRoot = join8(root, ".edict", "cache");
-    this.dir = join8(root, ...GIT_CACHE_DIR.split("/"), createHash2("sha256").update(url).digest("hex").slice(0, 16));
-  }
-  git(args, timeout) {
-    return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
-  }
-  async ensure() {
-    if (existsSync4(join8(this.dir, "HEAD"))) return;
-    await mkdir3(this.dir, { recursive: true });
-    const ignore = join8(this.cacheRoot, ".gitignore");
-    if (!existsSync4(ignore)) await writeFile3(ignore, CACHE_GITIGNORE);
-    await runGit(["init", "--bare", "--quiet", "--", this.dir]);
-  }
-  /** Whether the commit is here already (the object itself, not a tag that points at it). */
-  async has(commit) {
-    if (!existsSync4(join8(this.dir, "HEAD"))) return false;
-    return this.git(["cat-file", "-t", commit]).then(
-      (type) => type.toString("utf8").trim() === "commit",
-      () => false
-    );
-  }
-  /** Makes `commit` (a full id) available, fetching it from `url` when it is not cached. */
-  async obtain(url, commit) {
-    if (await this.has(commit)) return;
-    await this.ensure();
-    await this.git(["fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, `+${commit}:refs/edict/${commit}`], NETWORK_TIMEOUT_MS);
-    if (!await this.has(commit)) throw new GitFailure(`${commit} is not a commit`);
-  }
-  /**
-   * The files under `packs/` at `commit`, relative to it (`<name>/metadata.yaml`, …): only the
-   * files a pack is made of; links are not followed, and a file over the size cap reads as too
-   * large, as from disk.
-   */
-  async packFiles(commit) {
-    const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
-    const entries = [];
-    for (const record of listing.split("\0")) {
-      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record);
-      if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
-      const path = m[5].slice("packs/".length);
-      const slash = path.indexOf("/");
-      if (!m[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path.slice(slash + 1))) continue;
-      entries.push({ path, id: m[3], size: Number(m[4]) });
-    }
-    const small = entries.filter((e) => e.size <= MAX_FILE_BYTES);
-    const read = await catFileBatch(this.dir, small.map((e) => e.id));
-    const bytes = /* @__PURE__ */ new Map();
-    small.forEach((e, i2) => {
-      const r2 = read[i2];
-      if ("bytes" in r2) bytes.set(e.path, r2.bytes);
-    });
-    return entries.map((e) => ({ path: e.path, bytes: bytes.get(e.path) ?? new Uint8Array(MAX_FILE_BYTES + 1) }));
-  }
-};
-
-// src/pack/sources/git-source.ts
-function failure(e) {
-  return e instanceof Error ? e.message : String(e);
-}
-function gitSource(config, options) {
-  const name = config.name;
-  const written = config.git ?? "";
-  const pinUrl = withoutCredentials(written);
-  const shown = pinUrl;
-  const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
-  const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown}): ${message}`, cause === void 0 ? {} : { cause });
-  const location2 = gitLocationOf(written, options.root);
-  const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
-  const url = location2.ok ? location2.url : "";
-  const cache2 = new GitCache(options.root, url);
-  const checked = () => {
-    if (problem !== void 0) throw configError(problem);
-  };
-  let resolved2;
-  const packsAt = /* @__PURE__ */ new Map();
-  async function resolveRef() {
-    let output;
-    try {
-      output = config.ref === void 0 ? await lsRemote(url, ["HEAD"], true) : await lsRemote(url, refCandidates(config.ref).flatMap((r2) => [r2, `${r2}^{}`]));
-    } catch (e) {
-      throw sourceError2(`cannot list its branches and tags: ${failure(e)}. Check the URL and your access to it`, e);
-    }
-    const remote = parseLsRemote(output);
-    if (config.ref === void 0) {
-      const commit = remote.refs.get("HEAD");
-      if (commit === void 0) throw sourceError2("the repository has no default branch (is it empty?); push a branch or set ref: in edict.yaml");
-      return { ref: remote.headTarget ?? "HEAD", commit };
-    }
-    const found = commitOfRef(remote, config.ref);
-    if (!found) throw sourceError2(`has no branch or tag named ${config.ref}; fix ref: in edict.yaml`);
-    return found;
-  }
-  function read(commit) {
-    let packs = packsAt.get(commit);
-    if (!packs) {
-      packs = cache2.packFiles(commit).then((files2) => ({ ...toShippedPacks(files2), source: `packs at ${commit.slice(0, 12)}` }));
-      packsAt.set(commit, packs);
-    }
-    return packs;
-  }
-  async function current() {
-    checked();
-    const at = await (resolved2 ??= resolveRef());
-    try {
-      await cache2.obtain(url, at.commit);
-      return { at, packs: await read(at.commit) };
-    } catch (e) {
-      throw sourceError2(`cannot fetch ${at.ref} (commit ${at.commit}): ${failure(e)}`, e);
-    }
-  }
-  async function pinned(pin, packName, version) {
-    const refuse2 = (message) => new EdictError("PACK_PIN_MISMATCH", `${packName} ${version} was installed from ${pin}, but ${message}. Run \`edict pack install ${packName}\` to install what the source offers now`);
-    const parsed = parseGitPin(pin);
-    if (!parsed) throw refuse2(`that is not a git pin (git+<url>@<commit>#packs/<name>), so git source ${name} cannot produce it`);
-    if (parsed.url !== pinUrl) throw refuse2(`git source ${name} now reads ${shown}`);
-    if (parsed.name !== packName) throw refuse2(`the pin names packs/${parsed.name}`);
-    try {
-      await cache2.obtain(url, parsed.commit);
-    } catch (e) {
-      try {
-        await lsRemote(url, ["HEAD"]);
-      } catch (unreachable) {
-        throw sourceError2(`cannot reach it to fetch commit ${parsed.commit}: ${failure(unreachable)}`, unreachable);
-      }
-      throw refuse2(`commit ${parsed.commit} cannot be fetched from ${shown} any more (${failure(e)})`);
-    }
-    let packs;
-    try {
-      packs = await read(parsed.commit);
-    } catch (e) {
-      throw sourceError2(`cannot read commit ${parsed.commit}: ${failure(e)}`, e);
-    }
-    const pack = packs.packs.get(packName);
-    if (!pack) throw refuse2(`commit ${parsed.commit} has no packs/${packName}`);
-    if (pack.version !== version) throw refuse2(`packs/${packName} at commit ${parsed.commit} is version ${pack.version}`);
-    return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, parsed.commit, packName) } };
-  }
-  return {
-    name,
-    kind: "git",
-    async offers() {
-      return offersOf((await current()).packs, name);
-    },
-    async fetch(packName, version, pin) {
-      checked();
-      if (pin !== void 0) return pinned(pin, packName, version);
-      const { at, packs } = await current();
-      const pack = packAt(packs, packName, version, `git source ${name} (${shown} at ${at.ref}, commit ${at.commit.slice(0, 12)})`);
-      return { pack, origin: { source: name, resolved: formatGitPin(pinUrl, at.commit, packName) } };
-    }
-  };
-}
-
-// src/pack/sources/repository-source.ts
-function repositorySource(root, repo) {
-  let folder;
-  try {
-    folder = packsSourceOf(repo);
-  } catch {
-    folder = void 0;
-  }
-  return folderSource({
-    name: REPOSITORY_SOURCE,
-    kind: "repository",
-    where: `${folder ?? "the pack folder"}/ in the repository`,
-    read: () => readShippedPacks(root, folder ?? packsSourceOf(repo))
-  });
-}
-
-// src/pack/sources/url-source.ts
-import { isAbsolute as isAbsolute3, resolve as resolve3 } from "node:path";
-import { pathToFileURL } from "node:url";
-
-// src/bundle/key-files.ts
-var MAX_KEY_FILE_BYTES = 64 * 1024;
-function describeIoError(e) {
-  const code = e?.code;
-  return code ?? (e instanceof Error ? e.message : String(e));
-}
-function looksLikeKeyMaterial(text2) {
-  return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text2) || /[A-Za-z0-9+/=_-]{40,}/.test(text2);
-}
-function shownPath(file) {
-  return looksLikeKeyMaterial(file) ? "(the value given looks like a key's contents, not a file path; pass the path of the key file)" : file;
-}
-function readKeyFile(file, what) {
-  const shown = shownPath(file);
-  const cause = (e) => shown === file ? { cause: e } : {};
-  let read;
-  try {
-    read = readBoundedSync(file, MAX_KEY_FILE_BYTES, { regularFile: true });
-  } catch (e) {
-    throw new BundleKeyError(`${shown}: cannot read ${what} (${describeIoError(e)})`, cause(e));
-  }
-  if (read.status === "not-a-file") throw new BundleKeyError(`${shown}: ${what} path is not a regular file`);
-  if (read.status === "too-large") throw new BundleKeyError(`${shown}: ${read.size ?? `more than ${MAX_KEY_FILE_BYTES}`} bytes is too large for a ${what}`);
-  return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString("utf8");
-}
-function readPublicKeys(paths) {
-  return paths.map((file) => parsePublicKey(readKeyFile(file, "public key").trim(), { source: file }));
-}
-
-// src/pack/remote/envelope.ts
-var import_semver13 = __toESM(require_semver2(), 1);
-var PACK_PAYLOAD_TYPE = "application/vnd.edict.pack.v1+json";
-var PACK_FORMAT = "edict.pack/v1";
-var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-var utf8 = new TextEncoder();
-function toPackPayload(pack) {
-  if (pack.problems.length > 0) {
-    throw new EdictError("PACK_ERROR", `pack ${pack.name} has problems and cannot be published: ${pack.problems.map((p2) => p2.message).join("; ")}; run \`edict lint\` and fix them`);
-  }
-  const files2 = {};
-  for (const f of pack.files) {
-    try {
-      files2[f.path] = strictUtf8.decode(f.bytes);
-    } catch (e) {
-      throw new EdictError("PACK_ERROR", `packs/${pack.name}/${f.path} is not UTF-8 text; save it as UTF-8 and publish again`, { cause: e });
-    }
-  }
-  return {
-    format: PACK_FORMAT,
-    name: pack.name,
-    version: pack.version,
-    layer: pack.layer,
-    ...pack.description !== void 0 ? { description: pack.description } : {},
-    dependencies: pack.dependencies.map((d) => d.raw),
-    ...pack.band ? { band: { min: pack.band.min, max: pack.band.max } } : {},
-    checksum: pack.checksum,
-    files: files2
-  };
-}
-function signPack(pack, privateKeys) {
-  const payload = toPackPayload(pack);
-  const envelope = signEnvelope(canonicalBytes(payload), PACK_PAYLOAD_TYPE, privateKeys);
-  const bytes = toEnvelopeBytes(envelope);
-  return { bytes, sha256: sha256Hex(bytes), payload, keyids: envelope.signatures.map((s) => s.keyid) };
-}
-function refuse(code, label, message, cause) {
-  return new EdictError(code, `${label}: ${message}`, cause === void 0 ? {} : { cause });
-}
-function checkCanonical(bytes, label) {
-  let canonical;
-  try {
-    canonical = toEnvelopeBytes(parseEnvelope(bytes));
-  } catch (e) {
-    throw refuse("PACK_SIGNATURE_ERROR", label, `not a signed pack envelope (${e.message}); it was damaged or is not a file \`edict pack publish\` wrote`, e);
-  }
-  if (canonical.length !== bytes.length || canonical.some((b2, i2) => b2 !== bytes[i2])) {
-    throw refuse("PACK_SIGNATURE_ERROR", label, "the envelope is not in the canonical form `edict pack publish` writes; it was altered after signing");
-  }
-}
-function toPayload(bytes, label) {
-  let value;
-  try {
-    value = parseStrictJson(strictUtf8.decode(bytes), { maxDepth: 8 });
-  } catch (e) {
-    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not strict JSON (${e.message})`, e);
-  }
-  const bad = (what) => {
-    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed payload is not an ${PACK_FORMAT} pack: ${what}; ask the publisher to publish it again with \`edict pack publish\``);
-  };
-  if (!isRecord(value)) return bad("expected an object");
-  if (value.format !== PACK_FORMAT) return bad(`format is ${JSON.stringify(value.format)}, expected "${PACK_FORMAT}"`);
-  const { name, version, layer, description, dependencies, band, checksum, files: files2 } = value;
-  if (typeof name !== "string" || packNameProblem(name) !== void 0) return bad("name must be a valid pack name");
-  if (typeof version !== "string" || import_semver13.default.valid(version) === null) return bad("version must be a semantic version");
-  if (typeof layer !== "string" || !LAYERS.includes(layer)) return bad(`layer must be one of ${LAYERS.join(", ")}`);
-  if (description !== void 0 && typeof description !== "string") return bad("description must be a string");
-  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return bad("dependencies must be a list of strings");
-  if (band !== void 0 && (!isRecord(band) || typeof band.min !== "number" || typeof band.max !== "number")) return bad("band must be {min, max}");
-  if (typeof checksum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(checksum)) return bad("checksum must be sha256:<64 hex>");
-  if (!isRecord(files2)) return bad("files must map paths to text");
-  for (const [path, text2] of Object.entries(files2)) {
-    if (!isPackContentPath(path) || path.split("/").some((s) => s === ".." || s === ".")) return bad(`files has ${JSON.stringify(path.slice(0, 100))}, which is not a pack file`);
-    if (typeof text2 !== "string") return bad(`files[${JSON.stringify(path)}] must be text`);
-  }
-  return value;
-}
-function verifyPackEnvelope(bytes, trustedKeys, label = "pack envelope") {
-  if (trustedKeys.length === 0) throw new TypeError("verifyPackEnvelope: at least one trusted key is required");
-  checkCanonical(bytes, label);
-  let verified;
-  try {
-    verified = verifyEnvelope(bytes, { trustedKeys, expectedPayloadType: PACK_PAYLOAD_TYPE });
-  } catch (e) {
-    if (!isEdictError(e)) throw e;
-    throw refuse("PACK_SIGNATURE_ERROR", label, `${e.code}: ${e.message}`, e);
-  }
-  const payload = toPayload(verified.payload, label);
-  const files2 = Object.entries(payload.files).map(([path, text2]) => ({ path, bytes: utf8.encode(text2) }));
-  const actual = packChecksum(files2);
-  if (actual !== payload.checksum) throw refuse("PACK_DIGEST_MISMATCH", label, `pack checksum is ${actual} but the payload says ${payload.checksum}`);
-  const read = toShippedPack(payload.name, files2);
-  const pack = read.pack;
-  const nameProblem = read.problems.find((p2) => p2.pointer === "/__pack_meta/name");
-  if (nameProblem) throw refuse("PACK_NAME_MISMATCH", label, `the payload names pack ${payload.name} but ${nameProblem.message}`);
-  if (!pack || read.problems.length > 0) {
-    const problems = read.problems.map((p2) => p2.message).join("; ");
-    throw refuse("PACK_SIGNATURE_ERROR", label, `the signed pack ${payload.name} ${payload.version} is not a valid pack (${problems || "no metadata.yaml"}); ask the publisher to fix it and publish a new version`);
-  }
-  if (pack.version !== payload.version) throw refuse("PACK_NAME_MISMATCH", label, `the payload says version ${payload.version} but its metadata.yaml says ${pack.version}`);
-  if (pack.layer !== payload.layer) throw refuse("PACK_NAME_MISMATCH", label, `the payload says layer ${payload.layer} but its metadata.yaml says ${pack.layer}`);
-  return { pack, payload, keyids: verified.keyids };
-}
-
-// src/pack/remote/pack-index.ts
-var import_semver14 = __toESM(require_semver2(), 1);
-var PACK_INDEX_FORMAT = "edict.pack-index/v1";
-var PACK_INDEX_FILE = "index.json";
-function envelopeFileName(name, version) {
-  return `${name}-${version}.pack.json`;
-}
-function compareEntries(a, b2) {
-  if (a.name !== b2.name) return a.name < b2.name ? -1 : 1;
-  const va = import_semver14.default.valid(a.version);
-  const vb = import_semver14.default.valid(b2.version);
-  if (va !== null && vb !== null) return import_semver14.default.compareBuild(va, vb);
-  return a.version < b2.version ? -1 : a.version > b2.version ? 1 : 0;
-}
-function parsePackIndex(bytes) {
-  let value;
-  try {
-    value = parseStrictJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes), { maxDepth: 16 });
-  } catch (e) {
-    return { ok: false, problem: `not strict JSON (${e.message})` };
-  }
-  if (!isRecord(value)) return { ok: false, problem: "expected an object {format, packs}" };
-  if (value.format !== PACK_INDEX_FORMAT) return { ok: false, problem: `format is ${JSON.stringify(value.format)?.slice(0, 80)}, expected "${PACK_INDEX_FORMAT}"` };
-  if (!Array.isArray(value.packs)) return { ok: false, problem: "packs must be a list" };
-  const packs = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const [i2, e] of value.packs.entries()) {
-    const at = `packs[${i2}]`;
-    if (!isRecord(e)) return { ok: false, problem: `${at} must be an object` };
-    const { name, version, layer, description, dependencies, url, sha256: sha2563 } = e;
-    if (typeof name !== "string" || packNameProblem(name) !== void 0) return { ok: false, problem: `${at}.name must be a valid pack name` };
-    if (typeof version !== "string" || import_semver14.default.valid(version) === null || import_semver14.default.valid(version) !== version) return { ok: false, problem: `${at}.version must be a semantic version (e.g. "1.0.0")` };
-    if (typeof layer !== "string" || !LAYERS.includes(layer)) return { ok: false, problem: `${at}.layer must be one of ${LAYERS.join(", ")}` };
-    if (description !== void 0 && typeof description !== "string") return { ok: false, problem: `${at}.description must be a string` };
-    if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
-    if (typeof url !== "string" || url === "") return { ok: false, problem: `${at}.url must be the envelope's URL` };
-    if (typeof sha2563 !== "string" || !/^[0-9a-f]{64}$/.test(sha2563)) return { ok: false, problem: `${at}.sha256 must be 64 lowercase hex characters` };
-    const key2 = `${name}@${version}`;
-    if (seen.has(key2)) return { ok: false, problem: `${at}: ${key2} is listed twice` };
-    seen.add(key2);
-    packs.push({ name, version, layer, ...description !== void 0 ? { description } : {}, dependencies: [...dependencies], url, sha256: sha2563 });
-  }
-  return { ok: true, index: { format: PACK_INDEX_FORMAT, packs: packs.sort(compareEntries) } };
-}
-function toPackIndexBytes(packs) {
-  const sorted2 = [...packs].sort(compareEntries).map((p2) => ({
-    name: p2.name,
-    version: p2.version,
-    layer: p2.layer,
-    ...p2.description !== void 0 ? { description: p2.description } : {},
-    dependencies: [...p2.dependencies],
-    url: p2.url,
-    sha256: p2.sha256
-  }));
-  return new TextEncoder().encode(JSON.stringify({ format: PACK_INDEX_FORMAT, packs: sorted2 }, null, 2) + "\n");
-}
-
-// src/pack/remote/retrieve.ts
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// src/loader/fetch.ts
-var MAX_REDIRECTS = 5;
-function abortable(promise, signal) {
-  return new Promise((resolve6, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve6(value);
-      },
-      (error3) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error3);
-      }
-    );
-  });
-}
-async function withDeadline(label, timeoutMs, closed, run) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error("timeout"));
-  }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
-  try {
-    return await abortable(run(controller.signal), controller.signal);
-  } catch (e) {
-    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
-    if (closed.aborted) throw closedError(label, e);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
-    controller.abort(new Error("done"));
-  }
-}
-function describeError2(e, url) {
-  const cause = e?.cause;
-  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
-  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
-  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
-}
-function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
-}
-function closedError(label, cause) {
-  return fetchFailed(`${label}: the loader was closed`, cause);
-}
-function tooLarge(label, size, maxBytes) {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
-}
-function discard(response) {
-  response.body?.cancel().catch(() => void 0);
-}
-function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
-    discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
-  }
-}
-async function readBodyBounded(response, maxBytes, signal, label) {
-  checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks = [];
-  let total = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await abortable(reader.read(), signal);
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
-      chunks.push(value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => void 0);
-    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
-    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c3 of chunks) {
-    out.set(c3, offset);
-    offset += c3.byteLength;
-  }
-  return out;
-}
-function isRedirect(status) {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
-}
-function checkRedirectTarget(from, to, label) {
-  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
-  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
-}
-async function request2(url, options) {
-  let current = new URL(url);
-  let credentials = options.authorization;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
-    const headers = { ...options.headers };
-    if (credentials !== void 0) headers.authorization = credentials;
-    let response;
-    try {
-      response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
-        options.signal
-      );
-    } catch (e) {
-      if (options.signal.aborted) throw e;
-      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
-    }
-    if (credentials === void 0 || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
-    }
-    const location2 = response.headers.get("location");
-    discard(response);
-    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
-    let next;
-    try {
-      next = new URL(location2, current);
-    } catch (e) {
-      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
-    }
-    checkRedirectTarget(current, next, options.label);
-    current = next;
-  }
-  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
-}
-
-// src/pack/remote/retrieve.ts
-function displayUrl(url) {
-  if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
-  return `${url.origin}${url.pathname}`;
-}
-function sourceError(message, cause) {
-  return new EdictError("PACK_SOURCE_ERROR", message, cause === void 0 ? {} : { cause });
-}
-function authHint(status, options) {
-  if (status !== 401 && status !== 403) return options.hint;
-  if (options.tokenEnv === void 0) return "the host wants credentials: set `token_env` on the source in edict.yaml and put a token in that variable";
-  if (options.token === void 0) return `the host wants credentials: set the environment variable ${options.tokenEnv} to a token with read access`;
-  return `the token in ${options.tokenEnv} was refused: check that it is valid and may read this location`;
-}
-async function readFileUrl(url, options) {
-  const shown = displayUrl(url);
-  let read;
-  try {
-    read = await readBounded(fileURLToPath2(url), options.maxBytes, { regularFile: true, signal: AbortSignal.timeout(options.timeoutMs) });
-  } catch (e) {
-    const code = e.code ?? e.message;
-    throw sourceError(`${options.who}: cannot read ${shown} (${code}); ${options.hint}`, e);
-  }
-  if (read.status === "not-a-file") throw sourceError(`${options.who}: ${shown} is not a file; ${options.hint}`);
-  if (read.status === "too-large") throw sourceError(`${options.who}: ${shown} is larger than ${options.maxBytes} bytes, too large to be a pack file`);
-  return read.bytes;
-}
-async function readHttpUrl(url, options) {
-  const shown = displayUrl(url);
-  const label = `${options.who}: ${shown}`;
-  const never2 = new AbortController().signal;
-  try {
-    return await withDeadline(label, options.timeoutMs, never2, async (signal) => {
-      const response = await request2(url.href, {
-        fetch: options.fetch,
-        signal,
-        label,
-        headers: { accept: "application/json" },
-        ...options.token !== void 0 && options.authOrigin !== void 0 ? { authorization: `Bearer ${options.token}`, authOrigin: options.authOrigin } : {}
-      });
-      if (response.status < 200 || response.status > 299) {
-        response.body?.cancel().catch(() => void 0);
-        const text2 = response.statusText ? ` ${response.statusText}` : "";
-        throw sourceError(`${label}: HTTP ${response.status}${text2}; ${authHint(response.status, options)}`);
-      }
-      return readBodyBounded(response, options.maxBytes, signal, label);
-    });
-  } catch (e) {
-    if (isEdictError(e) && e.code === "PACK_SOURCE_ERROR") throw e;
-    const reason = isEdictError(e) ? e.message : e.message;
-    throw sourceError(`${reason.startsWith(label) ? reason : `${label}: ${reason}`}; ${options.hint}`, e);
-  }
-}
-async function retrieveBytes(url, options) {
-  if (url.protocol === "file:") return readFileUrl(url, options);
-  if (url.protocol === "http:" || url.protocol === "https:") return readHttpUrl(url, options);
-  throw sourceError(`${options.who}: cannot read ${url.protocol} URLs; use https://, http://, file:// or a local path`);
-}
-
-// src/pack/sources/url-source.ts
-var MAX_INDEX_BYTES = 5 * 1024 * 1024;
-var MAX_ENVELOPE_BYTES = 5 * 1024 * 1024;
-var DEFAULT_TIMEOUT_MS = 3e4;
-var CONFIG_FILE2 = { position: { file: "edict.yaml" } };
-function toIndexUrl(url, root, sourceName) {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    let parsed;
-    try {
-      parsed = new URL(url);
-    } catch (e) {
-      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url "${url}" is not a valid URL`, { ...CONFIG_FILE2, cause: e });
-    }
-    if (!["http:", "https:", "file:"].includes(parsed.protocol)) {
-      throw new EdictError("CONFIG_ERROR", `packs.sources ${sourceName}: url must use https://, http:// or file://, or be a local path (got ${parsed.protocol})`, CONFIG_FILE2);
-    }
-    return parsed;
-  }
-  return pathToFileURL(isAbsolute3(url) ? url : resolve3(root, url));
-}
-function checkEnvelopeUrl(index, envelope, who) {
-  const allowed = index.protocol === "https:" ? ["https:"] : index.protocol === "http:" ? ["http:", "https:"] : ["file:"];
-  if (!allowed.includes(envelope.protocol)) {
-    throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index points at ${envelope.protocol} URL ${displayUrl(envelope)}, but an index read over ${index.protocol} may only point at ${allowed.join(" or ")} URLs; ask the publisher to fix index.json`);
-  }
-}
-function parseUrlPin(pin) {
-  const m = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
-  return m ? { url: m[1], sha256: m[2] } : void 0;
-}
-function urlSource(config, options) {
-  const name = config.name;
-  const who = `source ${name}`;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const tokenEnv = config.token_env;
-  const tokenValue = tokenEnv === void 0 ? void 0 : options.env[tokenEnv]?.trim();
-  const token = tokenValue === void 0 || tokenValue === "" ? void 0 : tokenValue;
-  let indexUrl;
-  let keys;
-  let index;
-  const location2 = () => {
-    if (config.url === void 0 || config.url.trim() === "") throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`url\`, the address of its index.json`, CONFIG_FILE2);
-    if (config.keys === void 0 || config.keys.length === 0) {
-      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: a url source needs \`keys\`, the public key files its packs must be signed with (e.g. keys: [keys/${name}-packs.pub])`, CONFIG_FILE2);
-    }
-    return indexUrl ??= toIndexUrl(config.url.trim(), options.root, name);
-  };
-  const trustedKeys = () => {
-    location2();
-    if (keys) return keys;
-    try {
-      keys = readPublicKeys(config.keys.map((k2) => resolve3(options.root, k2)));
-    } catch (e) {
-      const message = isEdictError(e) ? e.message : e.message;
-      throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: keys: ${message}`, { ...CONFIG_FILE2, cause: e });
-    }
-    return keys;
-  };
-  const retrieveOptions = (maxBytes, hint) => {
-    const url = location2();
-    return {
-      maxBytes,
-      timeoutMs,
-      fetch: options.fetch ?? globalThis.fetch,
-      // credential leak: the token goes to the index's origin only, never to another host
-      ...token !== void 0 && url.protocol !== "file:" ? { token, authOrigin: url.origin } : {},
-      ...tokenEnv !== void 0 ? { tokenEnv } : {},
-      who,
-      hint
-    };
-  };
-  const readIndex = async () => {
-    const url = location2();
-    const bytes = await retrieveBytes(url, retrieveOptions(MAX_INDEX_BYTES, `check the url of source ${name} in edict.yaml (it names the index.json \`edict pack publish\` wrote), or run offline without it`));
-    const parsed = parsePackIndex(bytes);
-    if (!parsed.ok) {
-      throw new EdictError("PACK_SOURCE_ERROR", `${who}: ${displayUrl(url)} is not an edict pack index (${parsed.problem}); point the source at the index.json \`edict pack publish\` wrote`);
-    }
-    return parsed.index;
-  };
-  const loadIndex = () => {
-    location2();
-    index ??= readIndex().catch((e) => {
-      index = void 0;
-      throw e;
-    });
-    return index;
-  };
-  const envelopeUrl = (href) => {
-    const base = location2();
-    let url;
-    try {
-      url = new URL(href, base);
-    } catch (e) {
-      throw new EdictError("PACK_SOURCE_ERROR", `${who}: the index lists an invalid envelope url; ask the publisher to fix index.json`, { cause: e });
-    }
-    checkEnvelopeUrl(base, url, who);
-    return url;
-  };
-  return {
-    name,
-    kind: "url",
-    async offers() {
-      const { packs } = await loadIndex();
-      return packs.map((p2) => ({
-        name: p2.name,
-        version: p2.version,
-        layer: p2.layer,
-        ...p2.description !== void 0 ? { description: p2.description } : {},
-        dependencies: [...p2.dependencies],
-        source: name
-      }));
-    },
-    async fetch(packName, version, pin) {
-      const keyring = trustedKeys();
-      const { packs } = await loadIndex();
-      const entry = packs.find((p2) => p2.name === packName && p2.version === version);
-      const pinned = pin === void 0 ? void 0 : parseUrlPin(pin);
-      if (pin !== void 0 && pinned === void 0) {
-        throw new EdictError("PACK_PIN_MISMATCH", `${who}: the recorded resolved value for ${packName} ${version} is not "<envelope url>#sha256:<hex>"; reinstall it with \`edict pack install ${packName}@${version}\``);
-      }
-      let url;
-      if (entry) url = envelopeUrl(entry.url);
-      else if (pinned) url = envelopeUrl(pinned.url);
-      else {
-        const versions2 = packs.filter((p2) => p2.name === packName).map((p2) => p2.version);
-        throw new EdictError(
-          "PACK_SOURCE_ERROR",
-          `${who} has no ${packName} ${version}${versions2.length > 0 ? ` (it offers ${versions2.join(", ")})` : ` (it offers no pack named ${packName})`}; run \`edict pack list\` to see what is available`
-        );
-      }
-      const shown = displayUrl(url);
-      const label = `${who}: ${shown}`;
-      const bytes = await retrieveBytes(url, retrieveOptions(MAX_ENVELOPE_BYTES, `the index of source ${name} lists ${packName} ${version} but its envelope cannot be read; ask the publisher to fix the folder`));
-      const sha2563 = sha256Hex(bytes);
-      if (entry && sha2563 !== entry.sha256) {
-        throw new EdictError("PACK_DIGEST_MISMATCH", `${label}: sha256 is ${sha2563} but the index lists ${entry.sha256}; the file was changed after publishing (refused; nothing installed)`);
-      }
-      const verified = verifyPackEnvelope(bytes, keyring, label);
-      if (verified.payload.name !== packName || verified.payload.version !== version) {
-        throw new EdictError("PACK_NAME_MISMATCH", `${label}: asked for ${packName} ${version} but the signed pack is ${verified.payload.name} ${verified.payload.version} (refused; nothing installed)`);
-      }
-      if (pinned && pinned.sha256 !== sha2563) {
-        throw new EdictError("PACK_PIN_MISMATCH", `${label}: the lock records sha256 ${pinned.sha256} for ${packName} ${version} but the source now serves ${sha2563}; a published version changed, ask the publisher why (or run \`edict pack upgrade ${packName}\` to accept the new bytes)`);
-      }
-      return { pack: verified.pack, origin: { source: name, resolved: `${shown}#sha256:${sha2563}` } };
-    }
-  };
-}
-
-// src/pack/sources/index.ts
-function misconfigured(name, kind, message) {
-  const refuse2 = () => {
-    throw new EdictError("CONFIG_ERROR", `${message} (\`edict lint\` shows where)`, { position: { file: CONFIG_FILE } });
-  };
-  return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
-}
-function configuredSources2(repo, root, options) {
-  const written = repo.config?.value.packs?.sources;
-  if (!Array.isArray(written)) return [];
-  const seen = /* @__PURE__ */ new Set();
-  return written.map((entry, i2) => {
-    const at = `packs.sources[${i2}]`;
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
-    const config = entry;
-    const hasUrl = typeof config.url === "string";
-    const hasGit = typeof config.git === "string";
-    const kind = hasGit && !hasUrl ? "git" : "url";
-    if (typeof config.name !== "string" || config.name.trim() === "") return misconfigured(at, kind, `${at} needs a name`);
-    const name = config.name;
-    if (name === REPOSITORY_SOURCE || name === BUILTIN_SOURCE) {
-      return misconfigured(name, kind, `${at}: the name "${name}" is reserved for ${name === REPOSITORY_SOURCE ? "the repository's own pack folder" : "the packs edict ships"}; choose another`);
-    }
-    if (seen.has(name)) return misconfigured(name, kind, `${at}: another source is already named "${name}"; names must be unique`);
-    seen.add(name);
-    if (hasUrl === hasGit) return misconfigured(name, kind, `${at} (${name}) needs exactly one of url (an index written by \`edict pack publish\`) and git (a repository)`);
-    return hasGit ? gitSource(config, { root }) : urlSource(config, { root, env: options.env, ...options.fetch ? { fetch: options.fetch } : {} });
-  });
-}
-function packSourcesOf(repo, root, options) {
-  return [repositorySource(root, repo), ...configuredSources2(repo, root, options), builtinSource()];
-}
-
 // src/action/pull-request.ts
 import { execFile as execFile3 } from "node:child_process";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
@@ -63006,7 +63091,7 @@ import { join as join9, posix as posix3 } from "node:path";
 var PACK_UPGRADE_BRANCH = "edict/pack-upgrades";
 var BOT_AUTHOR = { name: "edict", email: "edict@users.noreply.github.com" };
 var PULL_REQUEST_BODY_MAX = 65536;
-var execGit2 = (args, call) => new Promise((resolve6, reject) => {
+var execGit2 = (args, call) => new Promise((resolve7, reject) => {
   const child = execFile3(
     "git",
     args,
@@ -63016,7 +63101,7 @@ var execGit2 = (args, call) => new Promise((resolve6, reject) => {
         reject(Object.assign(error3, { stderr: stderr.toString("utf8") }));
         return;
       }
-      resolve6(stdout.toString("utf8"));
+      resolve7(stdout.toString("utf8"));
     }
   );
   child.stdin?.on("error", () => void 0);
@@ -63293,7 +63378,7 @@ ${proposal.changes.map((c3) => `- ${changeLine(c3)}`).join("\n")}
 
 // src/action/publish.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join13, relative as relative2, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join13, relative as relative2, resolve as resolve5 } from "node:path";
 
 // src/io/bundle-files.ts
 import { mkdir as mkdir4 } from "node:fs/promises";
@@ -63645,7 +63730,7 @@ function verdictSinceRelease(previous, head) {
 }
 async function publishPacksForRelease(run, key2, hooks) {
   const { ctx, inputs, io: io2 } = run;
-  const outDir = resolve4(ctx.workspace, inputs.packsOut ?? "");
+  const outDir = resolve5(ctx.workspace, inputs.packsOut ?? "");
   const inside = relative2(ctx.workspace, outDir);
   if (inside === "" || inside.startsWith("..") || isAbsolute4(inside)) {
     throw new EdictError("USAGE", `input packs-out ${inputs.packsOut} must be a folder inside the workspace ${ctx.workspace}, e.g. packs-dist`);
@@ -63670,7 +63755,7 @@ async function runPublish(run, hooks = {}) {
   const key2 = requireSigningKey(inputs, "publish");
   const repo = await readRepository(run.root);
   if (repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`);
-  const lint = lintForAction(repo, run.prefix);
+  const lint = lintForAction(repo, run.prefix, await readSourceLintOptions(repo, run.root, { env: run.env }));
   io2.info(lintLog(lint).trimEnd());
   annotateFindings(io2, lint.findings);
   const { errors, warnings } = lint.summary;
@@ -63886,7 +63971,7 @@ async function runAction(inputs, ctx, deps) {
     const resolved2 = resolveMode(inputs, ctx);
     mode = resolved2.mode;
     io2.info(`edict: ${mode} mode (${resolved2.why})`);
-    const root = resolve5(ctx.workspace, inputs.workingDirectory);
+    const root = resolve6(ctx.workspace, inputs.workingDirectory);
     const inside = relative3(ctx.workspace, root);
     if (inside.startsWith("..") || isAbsolute5(inside)) {
       throw new EdictError("USAGE", `working-directory ${inputs.workingDirectory} is outside the workspace ${ctx.workspace}`);

@@ -43345,7 +43345,7 @@ init_errors();
 import { mkdir as mkdir5, stat as stat2, writeFile as writeFile4 } from "node:fs/promises";
 import { dirname as dirname7, isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
 
-// src/cli/lint-sources.ts
+// src/pack/sources/lint-options.ts
 init_errors();
 init_bounded_read();
 import { resolve as resolve10 } from "node:path";

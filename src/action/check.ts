@@ -23,6 +23,7 @@ import type { CheckReport } from "./comment.js";
 import { pullRequestOf, runUrlOf } from "./context.js";
 import { ensureCommit } from "./git.js";
 import { commentMarker, describeGitHubFailure, listReleases, statusOf, upsertStickyComment } from "./github.js";
+import { readSourceLintOptions } from "../pack/sources/lint-options.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
 import { runPolicyTests } from "./policy-tests.js";
@@ -109,7 +110,7 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
     return { outputs: {}, failures: [`no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`] };
   }
 
-  const lint = lintForAction(repo, prefix);
+  const lint = lintForAction(repo, prefix, await readSourceLintOptions(repo, run.root, { env: run.env }));
   io.info(lintLog(lint).trimEnd());
   const tests = await runPolicyTests(run.root, repo, prefix);
   if (tests) io.info(`policy tests: ${tests.passed} passed, ${tests.failed} failed${tests.problems.length > 0 ? `, ${tests.problems.length} malformed cases` : ""}`);

@@ -8,6 +8,7 @@ import type { Finding, ReportInput, Severity } from "../lint/finding.js";
 import { RULES } from "../lint/registry.js";
 import { formatText } from "../lint/reporters/index.js";
 import type { Repository } from "../model/repository.js";
+import type { SourceLintOptions } from "../pack/sources/lint-options.js";
 import type { ActionIO, AnnotationLevel } from "./output.js";
 
 /** GitHub shows at most this many annotations of each level from one step. */
@@ -21,9 +22,13 @@ export function pathPrefix(workingDirectory: string): string {
   return dir === "" || dir === "." ? "" : `${dir}/`;
 }
 
-/** Lints the repository and rewrites every path to start at the workspace root. */
-export function lintForAction(repo: Repository, prefix: string): ReportInput {
-  const result = runLint(repo, { rules: RULES });
+/**
+ * Lints the repository and rewrites every path to start at the workspace root. `sources` are the
+ * pack sources' key files and offers (readSourceLintOptions), so the Action reports what
+ * `edict lint` reports.
+ */
+export function lintForAction(repo: Repository, prefix: string, packSources: SourceLintOptions = {}): ReportInput {
+  const result = runLint(repo, { rules: RULES, ...packSources });
   const findings = result.findings.map((f) => ({ ...f, file: prefix + f.file }));
   const sources = new Map(repo.files.map((f) => [prefix + f.path, f.source.text] as const));
   return { findings, summary: result.summary, sources };

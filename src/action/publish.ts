@@ -24,6 +24,7 @@ import { publishPacks } from "../pack/publish.js";
 import { PACK_INDEX_FILE, parsePackIndex } from "../pack/remote/pack-index.js";
 import type { Repository } from "../model/repository.js";
 import { listReleases } from "./github.js";
+import { readSourceLintOptions } from "../pack/sources/lint-options.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
 import type { PackHooks } from "./packs-mode.js";
@@ -94,7 +95,7 @@ export async function runPublish(run: ModeRun, hooks: PackHooks = {}): Promise<M
 
   const repo = await readRepository(run.root);
   if (repo.files.length === 0) throw new EdictError("NOT_FOUND", `no policy repository in ${inputs.workingDirectory}: no edict.yaml, policies/ or packs/ (set working-directory)`);
-  const lint = lintForAction(repo, run.prefix);
+  const lint = lintForAction(repo, run.prefix, await readSourceLintOptions(repo, run.root, { env: run.env }));
   io.info(lintLog(lint).trimEnd());
   annotateFindings(io, lint.findings);
   const { errors, warnings } = lint.summary;

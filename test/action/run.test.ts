@@ -173,3 +173,28 @@ describe("check mode in a sub-folder", () => {
     expect(result.failure).toMatch(/working-directory \.\.\/elsewhere is outside the workspace/);
   });
 });
+
+describe("check mode lints pack sources as `edict lint` does", () => {
+  it("reports a url source whose key file is missing (error) and an unreachable source (warning)", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "edict-check-sources-"));
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: workspace, encoding: "utf8" }).trim();
+    git("init", "--quiet");
+    copyExample(workspace, ["edict.yaml", "policies", ".edict", "packs"]);
+    writeFileSync(
+      join(workspace, "edict.yaml"),
+      readFileSync(join(workspace, "edict.yaml"), "utf8") +
+        `packs:\n  sources:\n    - name: acme\n      url: file://${join(workspace, "nowhere", "index.json")}\n      keys: [keys/missing.pub]\n`,
+    );
+    git("add", "-A");
+    git("commit", "--quiet", "-m", "sources");
+    const head = git("rev-parse", "HEAD");
+    const io = recorder();
+    const payload = { pull_request: { number: 9, base: { sha: head }, head: { sha: head } } };
+    const result = await runAction(inputs({ comment: "false" }), ctx({ workspace, payload }), { octokit: fakeClient(gh).octokit, io });
+    expect(result).toMatchObject({ mode: "check", ok: false });
+    const titles = io.annotations.map((a) => `${a.level} ${a.props.title}`);
+    expect(titles).toContain("error edict: pack-source-invalid-key");
+    expect(titles).toContain("warning edict: pack-source-unreachable");
+    expect(io.outputs.errors).toBe("1");
+  });
+});

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { generateKeyPair, toPublicKeyPem } from "../../src/bundle/keys.js";
 import { runCli } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
-import { sourcesTimeoutOf } from "../../src/cli/lint-sources.js";
+import { sourcesTimeoutOf } from "../../src/pack/sources/lint-options.js";
 
 function io(cwd: string, env: Record<string, string> = {}): CliIO & { out: string; err: string } {
   const o = { out: "", err: "" } as CliIO & { out: string; err: string };

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { EdictError } from "../../errors.js";
 import { toRepoPath } from "../../io/read-repository.js";
 import { openRepository } from "../repository.js";
-import { readSourceLintOptions } from "../lint-sources.js";
+import { readSourceLintOptions } from "../../pack/sources/lint-options.js";
 import { basePacksOfRepository } from "../../pack/index.js";
 import { readRepositoryAtRevision } from "../../io/git.js";
 import { runLint } from "../../lint/engine.js";

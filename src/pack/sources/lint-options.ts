@@ -1,18 +1,18 @@
 /**
- * What `edict lint` reads before linting edict.yaml's `packs.sources`: the public key files the
+ * What lint reads before linting edict.yaml's `packs.sources` (in `edict lint` and the Action): the public key files the
  * sources name, and what each configured source offers. Lint itself stays pure; the rules get
  * these as the `sourceKeys` and `sourceOffers` options. Nothing here fails the command: a source
  * that cannot be read within the time allowed becomes `{ error }` (a warning), and without
  * configured sources nothing is read at all (no network).
  */
 import { resolve } from "node:path";
-import { isEdictError } from "../errors.js";
-import { readBounded } from "../io/bounded-read.js";
-import type { LintOptions } from "../lint/rule.js";
-import type { Repository } from "../model/repository.js";
-import type { PackSourceConfig } from "../model/types.js";
-import { BUILTIN_SOURCE, REPOSITORY_SOURCE, packSourcesOf } from "../pack/sources/index.js";
-import type { PackOffer, PackSource } from "../pack/sources/index.js";
+import { isEdictError } from "../../errors.js";
+import { readBounded } from "../../io/bounded-read.js";
+import type { LintOptions } from "../../lint/rule.js";
+import type { Repository } from "../../model/repository.js";
+import type { PackSourceConfig } from "../../model/types.js";
+import { BUILTIN_SOURCE, REPOSITORY_SOURCE, packSourcesOf } from "./index.js";
+import type { PackOffer, PackSource } from "./index.js";
 
 /** How long lint waits for all sources together, unless EDICT_SOURCES_TIMEOUT_MS says otherwise. */
 export const SOURCES_TIMEOUT_MS = 5000;
