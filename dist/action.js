@@ -49432,31 +49432,6 @@ function planOf(operation, before, d, changes, notes) {
 function isNoopPlan(plan) {
   return plan.changes.length === 0;
 }
-function planFetched(input, packs, context3, operation, step2, finish) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const all = withPacks(context3, packs.map((p2) => p2.pack));
-  const changes = [];
-  for (const p2 of packs) {
-    const change = step2(d, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context3)), p2, all, notes);
-    if (change) changes.push(change);
-  }
-  finish?.(changes, notes);
-  return planOf(operation, world, d, changes, notes);
-}
-function planUpgradePacks(input, packs, context3, options) {
-  return planFetched(
-    input,
-    packs,
-    context3,
-    "upgrade",
-    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
-    (changes, notes) => {
-      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
-    }
-  );
-}
 
 // src/pack/drift.ts
 var import_semver6 = __toESM(require_semver2(), 1);
@@ -49707,6 +49682,33 @@ async function readShippedPacks(root, source = PACKS_DIR) {
     files2.push({ path, bytes: await readCapped(dir, path) });
   }
   return { ...toShippedPacks(files2), source };
+}
+
+// src/pack/plan-fetched.ts
+function planFetched(input, packs, context3, operation, step2, finish) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context3, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const change = step2(d, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context3)), p2, all, notes);
+    if (change) changes.push(change);
+  }
+  finish?.(changes, notes);
+  return planOf(operation, world, d, changes, notes);
+}
+function planUpgradePacks(input, packs, context3, options) {
+  return planFetched(
+    input,
+    packs,
+    context3,
+    "upgrade",
+    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
+    (changes, notes) => {
+      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+    }
+  );
 }
 
 // src/pack/resolve.ts

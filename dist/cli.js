@@ -30065,53 +30065,6 @@ function planRemove(input, shipped, name, options = {}) {
   const change = stepRemove(d, shipped, name, options, notes);
   return planOf("remove", world, d, [change], notes);
 }
-function planFetched(input, packs, context, operation, step2, finish) {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes = [];
-  const all = withPacks(context, packs.map((p2) => p2.pack));
-  const changes = [];
-  for (const p2 of packs) {
-    const change = step2(d, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context)), p2, all, notes);
-    if (change) changes.push(change);
-  }
-  finish?.(changes, notes);
-  return planOf(operation, world, d, changes, notes);
-}
-function planInstallPacks(input, packs, context, options) {
-  return planFetched(input, packs, context, "install", (d, pack, p2, all, notes) => {
-    const extra = { ...p2.origin ? { origin: p2.origin } : {}, ...p2.range !== void 0 ? { range: p2.range } : {} };
-    const current = d.packs[pack.name];
-    if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
-      throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
-    }
-    return current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
-  });
-}
-function planUpgradePacks(input, packs, context, options) {
-  return planFetched(
-    input,
-    packs,
-    context,
-    "upgrade",
-    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
-    (changes, notes) => {
-      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
-    }
-  );
-}
-function planReinstall(input, packs, context, options) {
-  return planFetched(
-    input,
-    packs,
-    context,
-    "install",
-    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "reinstall", ...p2.origin ? { origin: p2.origin } : {} }),
-    (_changes, notes) => {
-      if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE} lists none`);
-    }
-  );
-}
 
 // src/pack/drift.ts
 var import_semver4 = __toESM(require_semver2(), 1);
@@ -31004,6 +30957,55 @@ async function readShippedPacks(root, source = PACKS_DIR) {
     files2.push({ path: path2, bytes: await readCapped(dir, path2) });
   }
   return { ...toShippedPacks(files2), source };
+}
+
+// src/pack/plan-fetched.ts
+function planFetched(input, packs, context, operation, step2, finish) {
+  const world = toWorld(input);
+  const d = draftOf(world);
+  const notes = [];
+  const all = withPacks(context, packs.map((p2) => p2.pack));
+  const changes = [];
+  for (const p2 of packs) {
+    const change = step2(d, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context)), p2, all, notes);
+    if (change) changes.push(change);
+  }
+  finish?.(changes, notes);
+  return planOf(operation, world, d, changes, notes);
+}
+function planInstallPacks(input, packs, context, options) {
+  return planFetched(input, packs, context, "install", (d, pack, p2, all, notes) => {
+    const extra = { ...p2.origin ? { origin: p2.origin } : {}, ...p2.range !== void 0 ? { range: p2.range } : {} };
+    const current = d.packs[pack.name];
+    if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
+      throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
+    }
+    return current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
+  });
+}
+function planUpgradePacks(input, packs, context, options) {
+  return planFetched(
+    input,
+    packs,
+    context,
+    "upgrade",
+    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
+    (changes, notes) => {
+      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
+    }
+  );
+}
+function planReinstall(input, packs, context, options) {
+  return planFetched(
+    input,
+    packs,
+    context,
+    "install",
+    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "reinstall", ...p2.origin ? { origin: p2.origin } : {} }),
+    (_changes, notes) => {
+      if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE} lists none`);
+    }
+  );
 }
 
 // src/pack/resolve.ts

@@ -3,7 +3,8 @@
  * resolve, fetch what was chosen, plan. Shared by the pack command and `edict init --pack`.
  */
 import type { Repository } from "../model/repository.js";
-import { parsePackRequest, planInstallPacks, planReinstall } from "./plan.js";
+import { parsePackRequest } from "./plan.js";
+import { planInstallPacks, planReinstall } from "./plan-fetched.js";
 import type { PackPlan } from "./plan.js";
 import { resolveInstall } from "./resolve.js";
 import { fetchInstalled, fetchResolution, installedVersionsOf, readOffers, schemaFilesOf } from "./sourced.js";

@@ -31,7 +31,6 @@ import {
   sourceOf,
 } from "./preconditions.js";
 import { toStateYaml } from "./state.js";
-import { PACK_STATE_FILE as PACK_STATE_FILE_NAME } from "../model/repository.js";
 import { worldOf } from "./view.js";
 import type { PackWorld } from "./view.js";
 
@@ -103,7 +102,7 @@ export function parsePackRequest(text: string): PackRequest {
   return parsed.dependency.range === undefined ? { name: parsed.dependency.name } : { name: parsed.dependency.name, range: parsed.dependency.range };
 }
 
-function toWorld(input: PackInput): PackWorld {
+export function toWorld(input: PackInput): PackWorld {
   return "policyFiles" in input ? input : worldOf(input);
 }
 
@@ -124,14 +123,14 @@ export function installedForm(pack: ShippedPack, schemaFiles: ReadonlySet<string
 }
 
 /** `context` with `packs` in place of the packs of the same name: what the checks between packs read. */
-function withPacks(context: ShippedPacks, packs: readonly ShippedPack[]): ShippedPacks {
+export function withPacks(context: ShippedPacks, packs: readonly ShippedPack[]): ShippedPacks {
   const map = new Map(context.packs);
   for (const p of packs) map.set(p.name, p);
   return { ...context, packs: map };
 }
 
 /** Refuses a fetched pack with problems, listing them, as requireShipped does for a folder. */
-function requireValid(pack: ShippedPack, where: string): ShippedPack {
+export function requireValid(pack: ShippedPack, where: string): ShippedPack {
   return requireShipped({ packs: new Map([[pack.name, pack]]), problems: [], source: where }, pack.name);
 }
 
@@ -182,7 +181,7 @@ function stepInstall(d: Draft, shipped: ShippedPacks, request: PackRequest, opti
 }
 
 /** Installs a pack that is not installed yet, after the checks between packs (`context`: every known pack). */
-function installPack(d: Draft, shippedPack: ShippedPack, context: ShippedPacks, options: PlanOptions, notes: string[], extra: EntryOrigin): PackChange {
+export function installPack(d: Draft, shippedPack: ShippedPack, context: ShippedPacks, options: PlanOptions, notes: string[], extra: EntryOrigin): PackChange {
   const current = d.packs[shippedPack.name];
   if (current) throw packError(`pack ${shippedPack.name} is already installed (v${current.version}); run \`edict pack upgrade ${shippedPack.name}\` to move to the shipped v${shippedPack.version}`);
   const pack = installedForm(shippedPack, options.schemaFiles);
@@ -209,7 +208,7 @@ function stepUpgrade(d: Draft, shipped: ShippedPacks, name: string, options: Pla
   return replacePack(d, requireShipped(shipped, name), shipped, options, notes, { mode: "upgrade" });
 }
 
-interface ReplaceHow extends EntryOrigin {
+export interface ReplaceHow extends EntryOrigin {
   /**
    * "upgrade": an up-to-date pack is left alone unless forced; "reinstall": its missing files
    * are put back too (the state is the lock file), keeping the entry's installed_at.
@@ -220,7 +219,7 @@ interface ReplaceHow extends EntryOrigin {
 }
 
 /** Replaces an installed pack's files with `shippedPack`'s (another version, or the same one restored). */
-function replacePack(d: Draft, shippedPack: ShippedPack, shipped: ShippedPacks, options: PlanOptions, notes: string[], how: ReplaceHow): PackChange | undefined {
+export function replacePack(d: Draft, shippedPack: ShippedPack, shipped: ShippedPacks, options: PlanOptions, notes: string[], how: ReplaceHow): PackChange | undefined {
   const name = shippedPack.name;
   const entry = requireInstalled(d, name);
   const pack = installedForm(shippedPack, options.schemaFiles);
@@ -277,7 +276,7 @@ function stepRemove(d: Draft, shipped: ShippedPacks, name: string, options: { fo
 }
 
 /** The plan that turns `before` into the draft. */
-function planOf(operation: PackOperation, before: PackWorld, d: Draft, changes: PackChange[], notes: string[]): PackPlan {
+export function planOf(operation: PackOperation, before: PackWorld, d: Draft, changes: PackChange[], notes: string[]): PackPlan {
   const add: PlanFile[] = [];
   const replace: PlanFile[] = [];
   const remove: string[] = [];
@@ -368,83 +367,4 @@ export function planRemove(input: PackInput, shipped: ShippedPacks, name: string
   const notes: string[] = [];
   const change = stepRemove(d, shipped, name, options, notes);
   return planOf("remove", world, d, [change], notes);
-}
-
-/** One fetched pack's step of a plan: the change it makes to the draft, if any. */
-type FetchedStep = (d: Draft, pack: ShippedPack, planned: PlannedPack, all: ShippedPacks, notes: string[]) => PackChange | undefined;
-
-/** The loop the fetched-pack planners share: each pack validated, then its step, in the order given. */
-function planFetched(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, operation: PackOperation, step: FetchedStep, finish?: (changes: PackChange[], notes: string[]) => void): PackPlan {
-  const world = toWorld(input);
-  const d = draftOf(world);
-  const notes: string[] = [];
-  const all = withPacks(context, packs.map((p) => p.pack));
-  const changes: PackChange[] = [];
-  for (const p of packs) {
-    const change = step(d, requireValid(p.pack, p.origin?.source ?? sourceOf(context)), p, all, notes);
-    if (change) changes.push(change);
-  }
-  finish?.(changes, notes);
-  return planOf(operation, world, d, changes, notes);
-}
-
-/**
- * Plans installing fetched packs, in the order given (resolution's install order: dependencies
- * first). A pack already installed is replaced (the requested pack at another version);
- * `context` holds every other known pack (the installed ones, as their sources have them) for
- * the checks between packs.
- *
- * @example
- * const plan = planInstallPacks(repo, [{ pack: starter, origin }, { pack: hipaa, origin }], installed, { now, schemaFiles });
- */
-export function planInstallPacks(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
-  return planFetched(input, packs, context, "install", (d, pack, p, all, notes) => {
-    const extra: EntryOrigin = { ...(p.origin ? { origin: p.origin } : {}), ...(p.range !== undefined ? { range: p.range } : {}) };
-    const current = d.packs[pack.name];
-    if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
-      throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
-    }
-    return current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
-  });
-}
-
-/**
- * Plans upgrading installed packs to the fetched versions, in the order given (dependencies
- * first). `dropRange` names the packs upgraded beyond their recorded range (`--latest`).
- */
-export function planUpgradePacks(
-  input: PackInput,
-  packs: readonly PlannedPack[],
-  context: ShippedPacks,
-  options: PlanOptions & { dropRange?: ReadonlySet<string> },
-): PackPlan {
-  return planFetched(
-    input,
-    packs,
-    context,
-    "upgrade",
-    (d, pack, p, all, notes) =>
-      replacePack(d, pack, all, options, notes, { mode: "upgrade", ...(p.origin ? { origin: p.origin } : {}), ...(options.dropRange?.has(pack.name) ? { dropRange: true } : {}) }),
-    (changes, notes) => {
-      if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
-    },
-  );
-}
-
-/**
- * Plans `edict pack install` without a name: every pack the state lists, fetched at its
- * recorded version and pin, put back where files are missing (or, forced, edited). With every
- * file in place, nothing changes and the state stays byte for byte.
- */
-export function planReinstall(input: PackInput, packs: readonly PlannedPack[], context: ShippedPacks, options: PlanOptions): PackPlan {
-  return planFetched(
-    input,
-    packs,
-    context,
-    "install",
-    (d, pack, p, all, notes) => replacePack(d, pack, all, options, notes, { mode: "reinstall", ...(p.origin ? { origin: p.origin } : {}) }),
-    (_changes, notes) => {
-      if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE_NAME} lists none`);
-    },
-  );
 }

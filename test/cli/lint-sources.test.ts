@@ -7,19 +7,10 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateKeyPair, toPublicKeyPem } from "../../src/bundle/keys.js";
 import { runCli } from "../../src/cli/main.js";
-import type { CliIO } from "../../src/cli/io.js";
 import { sourcesTimeoutOf } from "../../src/pack/sources/lint-options.js";
+import { captureIO } from "../helpers/cli.js";
 
-function io(cwd: string, env: Record<string, string> = {}): CliIO & { out: string; err: string } {
-  const o = { out: "", err: "" } as CliIO & { out: string; err: string };
-  o.stdout = (t) => void (o.out += t);
-  o.stderr = (t) => void (o.err += t);
-  o.isTTY = false;
-  o.stderrIsTTY = false;
-  o.env = env;
-  o.cwd = cwd;
-  return o;
-}
+const io = captureIO;
 
 const SHA = "0".repeat(64);
 const INDEX = JSON.stringify({

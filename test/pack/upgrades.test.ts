@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRepository } from "../../src/io/read-repository.js";
 import { applyPlan, parseState } from "../../src/pack/index.js";
-import { planInstallPacks } from "../../src/pack/plan.js";
+import { planInstallPacks } from "../../src/pack/plan-fetched.js";
 import { contextOf } from "../../src/pack/sourced.js";
 import { outdatedOf, proposePackUpgrades } from "../../src/pack/upgrades.js";
 import { planSourcedInstall } from "../../src/pack/install.js";
