@@ -4,7 +4,7 @@
  *
  *   npm run bench                       full run (about 4–5 minutes on 2 cores)
  *   npm run bench -- --quick            smaller sizes and budgets (about a minute)
- *   npm run bench -- --only access,load run some sections: access load lint diff build size action serve
+ *   npm run bench -- --only access,load run some sections: access load lint diff build size action serve oci
  *   npm run bench -- --out FILE         write the JSON elsewhere
  *   npm run bench -- --lint-deadline 240   seconds a lint size may take before it is stopped
  *
@@ -26,10 +26,11 @@ import { runLoad } from "./sections/load.js";
 import type { LoadResult } from "./sections/load.js";
 import { runBuild, runDiff } from "./sections/repo.js";
 import { runSize } from "./sections/size.js";
+import { runOciPoll } from "./sections/oci.js";
 import { runServe } from "./sections/serve.js";
 import type { ServeResult } from "./sections/serve.js";
 
-const SECTIONS = ["access", "load", "lint", "diff", "build", "size", "action", "serve"] as const;
+const SECTIONS = ["access", "load", "lint", "diff", "build", "size", "action", "serve", "oci"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -61,7 +62,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a.startsWith("--out")) args.out = value();
     else if (a.startsWith("--lint-deadline")) args.lintDeadlineMs = Number(value()) * 1000;
     else if (a === "--help" || a === "-h") {
-      process.stdout.write("usage: npm run bench -- [--quick] [--only access,load,lint,diff,build,size,action,serve] [--out FILE] [--lint-deadline SECONDS]\n");
+      process.stdout.write("usage: npm run bench -- [--quick] [--only access,load,lint,diff,build,size,action,serve,oci] [--out FILE] [--lint-deadline SECONDS]\n");
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -144,6 +145,9 @@ async function main(): Promise<void> {
       log,
     });
     rows.push(...serve.rows);
+  });
+  await section("oci", async () => {
+    rows.push(...(await runOciPoll({ loaders: 200, polls: q ? 2 : 5, statements: 100, log })).rows);
   });
 
   const totalMs = msSince(started);

@@ -8,11 +8,11 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
-  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
-}) : x2)(function(x2) {
+var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
+  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
+}) : x3)(function(x3) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x2 + '" is not supported');
+  throw Error('Dynamic require of "' + x3 + '" is not supported');
 });
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
@@ -60,11 +60,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code2, message) {
+      constructor(exitCode, code3, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code2;
+        this.code = code3;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -249,8 +249,8 @@ var require_help = __commonJS({
           visibleCommands.push(helpCommand);
         }
         if (this.sortSubcommands) {
-          visibleCommands.sort((a, b2) => {
-            return a.name().localeCompare(b2.name());
+          visibleCommands.sort((a, b3) => {
+            return a.name().localeCompare(b3.name());
           });
         }
         return visibleCommands;
@@ -262,11 +262,11 @@ var require_help = __commonJS({
        * @param {Option} b
        * @returns {number}
        */
-      compareOptions(a, b2) {
+      compareOptions(a, b3) {
         const getSortKey = (option) => {
           return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
         };
-        return getSortKey(a).localeCompare(getSortKey(b2));
+        return getSortKey(a).localeCompare(getSortKey(b3));
       }
       /**
        * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
@@ -1132,38 +1132,38 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance2(a, b2) {
-      if (Math.abs(a.length - b2.length) > maxDistance)
-        return Math.max(a.length, b2.length);
-      const d = [];
+    function editDistance2(a, b3) {
+      if (Math.abs(a.length - b3.length) > maxDistance)
+        return Math.max(a.length, b3.length);
+      const d2 = [];
       for (let i2 = 0; i2 <= a.length; i2++) {
-        d[i2] = [i2];
+        d2[i2] = [i2];
       }
-      for (let j2 = 0; j2 <= b2.length; j2++) {
-        d[0][j2] = j2;
+      for (let j3 = 0; j3 <= b3.length; j3++) {
+        d2[0][j3] = j3;
       }
-      for (let j2 = 1; j2 <= b2.length; j2++) {
+      for (let j3 = 1; j3 <= b3.length; j3++) {
         for (let i2 = 1; i2 <= a.length; i2++) {
           let cost = 1;
-          if (a[i2 - 1] === b2[j2 - 1]) {
+          if (a[i2 - 1] === b3[j3 - 1]) {
             cost = 0;
           } else {
             cost = 1;
           }
-          d[i2][j2] = Math.min(
-            d[i2 - 1][j2] + 1,
+          d2[i2][j3] = Math.min(
+            d2[i2 - 1][j3] + 1,
             // deletion
-            d[i2][j2 - 1] + 1,
+            d2[i2][j3 - 1] + 1,
             // insertion
-            d[i2 - 1][j2 - 1] + cost
+            d2[i2 - 1][j3 - 1] + cost
             // substitution
           );
-          if (i2 > 1 && j2 > 1 && a[i2 - 1] === b2[j2 - 2] && a[i2 - 2] === b2[j2 - 1]) {
-            d[i2][j2] = Math.min(d[i2][j2], d[i2 - 2][j2 - 2] + 1);
+          if (i2 > 1 && j3 > 1 && a[i2 - 1] === b3[j3 - 2] && a[i2 - 2] === b3[j3 - 1]) {
+            d2[i2][j3] = Math.min(d2[i2][j3], d2[i2 - 2][j3 - 2] + 1);
           }
         }
       }
-      return d[a.length][b2.length];
+      return d2[a.length][b3.length];
     }
     function suggestSimilar(word, candidates3) {
       if (!candidates3 || candidates3.length === 0) return "";
@@ -1190,7 +1190,7 @@ var require_suggestSimilar = __commonJS({
           }
         }
       });
-      similar.sort((a, b2) => a.localeCompare(b2));
+      similar.sort((a, b3) => a.localeCompare(b3));
       if (searchingOptions) {
         similar = similar.map((candidate) => `--${candidate}`);
       }
@@ -1658,9 +1658,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code2, message) {
+      _exit(exitCode, code3, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code2, message));
+          this._exitCallback(new CommanderError2(exitCode, code3, message));
         }
         process2.exit(exitCode);
       }
@@ -1841,8 +1841,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         } else if (fn instanceof RegExp) {
           const regex = fn;
           fn = (val, def) => {
-            const m = regex.exec(val);
-            return m ? m[0] : def;
+            const m2 = regex.exec(val);
+            return m2 ? m2[0] : def;
           };
           option.default(defaultValue).argParser(fn);
         } else {
@@ -2298,14 +2298,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code2) => {
-          code2 = code2 ?? 1;
+        proc.on("close", (code3) => {
+          code3 = code3 ?? 1;
           if (!exitCallback) {
-            process2.exit(code2);
+            process2.exit(code3);
           } else {
             exitCallback(
               new CommanderError2(
-                code2,
+                code3,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2423,8 +2423,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
             if (index < this.args.length) {
               value = this.args.slice(index);
               if (declaredArg.parseArg) {
-                value = value.reduce((processed, v) => {
-                  return myParseArg(declaredArg, v, processed);
+                value = value.reduce((processed, v2) => {
+                  return myParseArg(declaredArg, v2, processed);
                 }, declaredArg.defaultValue);
               }
             } else if (value === void 0) {
@@ -2678,7 +2678,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const negativeNumberArg = (arg) => {
           if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
           return !this._getCommandAndAncestors().some(
-            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+            (cmd) => cmd.options.map((opt) => opt.short).some((short2) => /^-\d$/.test(short2))
           );
         };
         let activeVariadicOption = null;
@@ -2812,8 +2812,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config = errorOptions || {};
         const exitCode = config.exitCode || 1;
-        const code2 = config.code || "commander.error";
-        this._exit(exitCode, code2, message);
+        const code3 = config.code || "commander.error";
+        this._exit(exitCode, code3, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -3496,10 +3496,10 @@ var init_errors = __esm({
     EdictError = class extends Error {
       code;
       position;
-      constructor(code2, message, options = {}) {
+      constructor(code3, message, options = {}) {
         super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
         this.name = "EdictError";
-        this.code = code2;
+        this.code = code3;
         if (options.position) this.position = options.position;
       }
       /** "file:line:col: message", the one line the CLI prints. */
@@ -3526,26 +3526,26 @@ var init_errors2 = __esm({
     "use strict";
     init_errors();
     BundleError = class extends EdictError {
-      constructor(code2, message, options = {}) {
-        super(code2, message, options);
+      constructor(code3, message, options = {}) {
+        super(code3, message, options);
         this.name = "BundleError";
       }
     };
     BundleIntegrityError = class extends BundleError {
-      constructor(code2, message, options = {}) {
-        super(code2, message, options);
+      constructor(code3, message, options = {}) {
+        super(code3, message, options);
         this.name = "BundleIntegrityError";
       }
     };
     BundleTrustError = class extends BundleError {
-      constructor(code2, message, options = {}) {
-        super(code2, message, options);
+      constructor(code3, message, options = {}) {
+        super(code3, message, options);
         this.name = "BundleTrustError";
       }
     };
     BundleRetrievalError = class extends BundleError {
-      constructor(code2, message, options = {}) {
-        super(code2, message, options);
+      constructor(code3, message, options = {}) {
+        super(code3, message, options);
         this.name = "BundleRetrievalError";
       }
     };
@@ -3674,11 +3674,11 @@ var init_bounded_read = __esm({
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports, module) {
     var s = 1e3;
-    var m = s * 60;
-    var h2 = m * 60;
-    var d = h2 * 24;
-    var w = d * 7;
-    var y2 = d * 365.25;
+    var m2 = s * 60;
+    var h2 = m2 * 60;
+    var d2 = h2 * 24;
+    var w2 = d2 * 7;
+    var y3 = d2 * 365.25;
     module.exports = function(val, options) {
       options = options || {};
       var type = typeof val;
@@ -3710,15 +3710,15 @@ var require_ms = __commonJS({
         case "yrs":
         case "yr":
         case "y":
-          return n * y2;
+          return n * y3;
         case "weeks":
         case "week":
         case "w":
-          return n * w;
+          return n * w2;
         case "days":
         case "day":
         case "d":
-          return n * d;
+          return n * d2;
         case "hours":
         case "hour":
         case "hrs":
@@ -3730,7 +3730,7 @@ var require_ms = __commonJS({
         case "mins":
         case "min":
         case "m":
-          return n * m;
+          return n * m2;
         case "seconds":
         case "second":
         case "secs":
@@ -3749,14 +3749,14 @@ var require_ms = __commonJS({
     }
     function fmtShort(ms) {
       var msAbs = Math.abs(ms);
-      if (msAbs >= d) {
-        return Math.round(ms / d) + "d";
+      if (msAbs >= d2) {
+        return Math.round(ms / d2) + "d";
       }
       if (msAbs >= h2) {
         return Math.round(ms / h2) + "h";
       }
-      if (msAbs >= m) {
-        return Math.round(ms / m) + "m";
+      if (msAbs >= m2) {
+        return Math.round(ms / m2) + "m";
       }
       if (msAbs >= s) {
         return Math.round(ms / s) + "s";
@@ -3765,21 +3765,21 @@ var require_ms = __commonJS({
     }
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
-      if (msAbs >= d) {
-        return plural2(ms, msAbs, d, "day");
+      if (msAbs >= d2) {
+        return plural3(ms, msAbs, d2, "day");
       }
       if (msAbs >= h2) {
-        return plural2(ms, msAbs, h2, "hour");
+        return plural3(ms, msAbs, h2, "hour");
       }
-      if (msAbs >= m) {
-        return plural2(ms, msAbs, m, "minute");
+      if (msAbs >= m2) {
+        return plural3(ms, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+        return plural3(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name) {
+    function plural3(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -3870,8 +3870,8 @@ var require_common = __commonJS({
             }
             return enabledCache;
           },
-          set: (v) => {
-            enableOverride = v;
+          set: (v2) => {
+            enableOverride = v2;
           }
         });
         if (typeof createDebug.init === "function") {
@@ -4065,11 +4065,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m;
+      let m2;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -4123,9 +4123,9 @@ var require_browser = __commonJS({
     }
     module.exports = require_common()(exports);
     var { formatters } = module.exports;
-    formatters.j = function(v) {
+    formatters.j = function(v2) {
       try {
-        return JSON.stringify(v);
+        return JSON.stringify(v2);
       } catch (error2) {
         return "[UnexpectedJSONParseError]: " + error2.message;
       }
@@ -4237,8 +4237,8 @@ var require_node = __commonJS({
     exports.inspectOpts = Object.keys(process.env).filter((key2) => {
       return /^debug_/i.test(key2);
     }).reduce((obj2, key2) => {
-      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
-        return k2.toUpperCase();
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k3) => {
+        return k3.toUpperCase();
       });
       let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
@@ -4296,13 +4296,13 @@ var require_node = __commonJS({
     }
     module.exports = require_common()(exports);
     var { formatters } = module.exports;
-    formatters.o = function(v) {
+    formatters.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util.inspect(v2, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
-    formatters.O = function(v) {
+    formatters.O = function(v2) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts);
+      return util.inspect(v2, this.inspectOpts);
     };
   }
 });
@@ -4366,8 +4366,8 @@ var require_src2 = __commonJS({
 var require_dist = __commonJS({
   "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
     "use strict";
-    function __export3(m) {
-      for (var p2 in m) if (!exports.hasOwnProperty(p2)) exports[p2] = m[p2];
+    function __export3(m2) {
+      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
     }
     Object.defineProperty(exports, "__esModule", { value: true });
     __export3(require_src2());
@@ -4445,9 +4445,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code2) {
+      constructor(code3) {
         super();
-        this._items = typeof code2 === "string" ? [code2] : code2;
+        this._items = typeof code3 === "string" ? [code3] : code3;
       }
       toString() {
         return this.str;
@@ -4473,16 +4473,16 @@ var require_code = __commonJS({
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _2(strs, ...args) {
-      const code2 = [strs[0]];
+    function _3(strs, ...args) {
+      const code3 = [strs[0]];
       let i2 = 0;
       while (i2 < args.length) {
-        addCodeArg(code2, args[i2]);
-        code2.push(strs[++i2]);
+        addCodeArg(code3, args[i2]);
+        code3.push(strs[++i2]);
       }
-      return new _Code(code2);
+      return new _Code(code3);
     }
-    exports._ = _2;
+    exports._ = _3;
     var plus = new _Code("+");
     function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
@@ -4496,13 +4496,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str3;
-    function addCodeArg(code2, arg) {
+    function addCodeArg(code3, arg) {
       if (arg instanceof _Code)
-        code2.push(...arg._items);
+        code3.push(...arg._items);
       else if (arg instanceof Name)
-        code2.push(arg);
+        code3.push(arg);
       else
-        code2.push(interpolate(arg));
+        code3.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -4519,41 +4519,41 @@ var require_code = __commonJS({
         i2++;
       }
     }
-    function mergeExprItems(a, b2) {
-      if (b2 === '""')
+    function mergeExprItems(a, b3) {
+      if (b3 === '""')
         return a;
       if (a === '""')
-        return b2;
+        return b3;
       if (typeof a == "string") {
-        if (b2 instanceof Name || a[a.length - 1] !== '"')
+        if (b3 instanceof Name || a[a.length - 1] !== '"')
           return;
-        if (typeof b2 != "string")
-          return `${a.slice(0, -1)}${b2}"`;
-        if (b2[0] === '"')
-          return a.slice(0, -1) + b2.slice(1);
+        if (typeof b3 != "string")
+          return `${a.slice(0, -1)}${b3}"`;
+        if (b3[0] === '"')
+          return a.slice(0, -1) + b3.slice(1);
         return;
       }
-      if (typeof b2 == "string" && b2[0] === '"' && !(a instanceof Name))
-        return `"${a}${b2.slice(1)}`;
+      if (typeof b3 == "string" && b3[0] === '"' && !(a instanceof Name))
+        return `"${a}${b3.slice(1)}`;
       return;
     }
     function strConcat(c1, c22) {
       return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
-    function interpolate(x2) {
-      return typeof x2 == "number" || typeof x2 == "boolean" || x2 === null ? x2 : safeStringify(Array.isArray(x2) ? x2.join(",") : x2);
+    function interpolate(x3) {
+      return typeof x3 == "number" || typeof x3 == "boolean" || x3 === null ? x3 : safeStringify(Array.isArray(x3) ? x3.join(",") : x3);
     }
-    function stringify2(x2) {
-      return new _Code(safeStringify(x2));
+    function stringify2(x3) {
+      return new _Code(safeStringify(x3));
     }
     exports.stringify = stringify2;
-    function safeStringify(x2) {
-      return JSON.stringify(x2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    function safeStringify(x3) {
+      return JSON.stringify(x3).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
     function getProperty(key2) {
-      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _2`[${key2}]`;
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _3`[${key2}]`;
     }
     exports.getProperty = getProperty;
     function getEsmExportName(key2) {
@@ -4686,7 +4686,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code2 = code_1.nil;
+        let code3 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -4699,16 +4699,16 @@ var require_scope = __commonJS({
             let c3 = valueCode(name);
             if (c3) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c3};${this.opts._n}`;
+              code3 = (0, code_1._)`${code3}${def} ${name} = ${c3};${this.opts._n}`;
             } else if (c3 = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code2 = (0, code_1._)`${code2}${c3}${this.opts._n}`;
+              code3 = (0, code_1._)`${code3}${c3}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code2;
+        return code3;
       }
     };
     exports.ValueScope = ValueScope;
@@ -4868,9 +4868,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code2) {
+      constructor(code3) {
         super();
-        this.code = code2;
+        this.code = code3;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -4892,7 +4892,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+        return this.nodes.reduce((code3, n) => code3 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -4940,10 +4940,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code2 = `if(${this.condition})` + super.render(opts);
+        let code3 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code2 += "else " + this.else.render(opts);
-        return code2;
+          code3 += "else " + this.else.render(opts);
+        return code3;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -5064,12 +5064,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code2 = "try" + super.render(opts);
+        let code3 = "try" + super.render(opts);
         if (this.catch)
-          code2 += this.catch.render(opts);
+          code3 += this.catch.render(opts);
         if (this.finally)
-          code2 += this.finally.render(opts);
-        return code2;
+          code3 += this.finally.render(opts);
+        return code3;
       }
       optimizeNodes() {
         var _a3, _b;
@@ -5186,18 +5186,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code2 = ["{"];
+        const code3 = ["{"];
         for (const [key2, value] of keyValues) {
-          if (code2.length > 1)
-            code2.push(",");
-          code2.push(key2);
+          if (code3.length > 1)
+            code3.push(",");
+          code3.push(key2);
           if (key2 !== value || this.opts.es5) {
-            code2.push(":");
-            (0, code_1.addCodeArg)(code2, value);
+            code3.push(":");
+            (0, code_1.addCodeArg)(code3, value);
           }
         }
-        code2.push("}");
-        return new code_1._Code(code2);
+        code3.push("}");
+        return new code_1._Code(code3);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -5412,8 +5412,8 @@ var require_codegen = __commonJS({
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x2) {
-      return typeof x2 == "boolean" || typeof x2 == "number" || x2 === null ? !x2 : (0, code_1._)`!${par(x2)}`;
+    function not(x3) {
+      return typeof x3 == "boolean" || typeof x3 == "number" || x3 === null ? !x3 : (0, code_1._)`!${par(x3)}`;
     }
     exports.not = not;
     var andCode = mappend(exports.operators.AND);
@@ -5427,10 +5427,10 @@ var require_codegen = __commonJS({
     }
     exports.or = or;
     function mappend(op) {
-      return (x2, y2) => x2 === code_1.nil ? y2 : y2 === code_1.nil ? x2 : (0, code_1._)`${par(x2)} ${op} ${par(y2)}`;
+      return (x3, y3) => x3 === code_1.nil ? y3 : y3 === code_1.nil ? x3 : (0, code_1._)`${par(x3)} ${op} ${par(y3)}`;
     }
-    function par(x2) {
-      return x2 instanceof code_1.Name ? x2 : (0, code_1._)`(${x2})`;
+    function par(x3) {
+      return x3 instanceof code_1.Name ? x3 : (0, code_1._)`(${x3})`;
     }
   }
 });
@@ -5520,8 +5520,8 @@ var require_util = __commonJS({
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
       if (Array.isArray(xs)) {
-        for (const x2 of xs)
-          f(x2);
+        for (const x3 of xs)
+          f(x3);
       } else {
         f(xs);
       }
@@ -5711,7 +5711,7 @@ var require_errors = __commonJS({
         gen.return(false);
       }
     }
-    var E2 = {
+    var E3 = {
       keyword: new codegen_1.Name("keyword"),
       schemaPath: new codegen_1.Name("schemaPath"),
       // also used in JTD errors
@@ -5745,20 +5745,20 @@ var require_errors = __commonJS({
       if (schemaPath) {
         schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
       }
-      return [E2.schemaPath, schPath];
+      return [E3.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
-      keyValues.push([E2.keyword, keyword], [E2.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      keyValues.push([E3.keyword, keyword], [E3.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E2.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues.push([E3.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E2.schema, schemaValue], [E2.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E3.schema, schemaValue], [E3.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E2.propertyName, propertyName]);
+        keyValues.push([E3.propertyName, propertyName]);
     }
   }
 });
@@ -5822,8 +5822,8 @@ var require_rules = __commonJS({
     exports.getRules = exports.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
     var jsonTypes = new Set(_jsonTypes);
-    function isJSONType(x2) {
-      return typeof x2 == "string" && jsonTypes.has(x2);
+    function isJSONType(x3) {
+      return typeof x3 == "string" && jsonTypes.has(x3);
     }
     exports.isJSONType = isJSONType;
     function getRules() {
@@ -6427,33 +6427,33 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b2) {
-      if (a === b2) return true;
-      if (a && b2 && typeof a == "object" && typeof b2 == "object") {
-        if (a.constructor !== b2.constructor) return false;
+    module.exports = function equal(a, b3) {
+      if (a === b3) return true;
+      if (a && b3 && typeof a == "object" && typeof b3 == "object") {
+        if (a.constructor !== b3.constructor) return false;
         var length, i2, keys;
         if (Array.isArray(a)) {
           length = a.length;
-          if (length != b2.length) return false;
+          if (length != b3.length) return false;
           for (i2 = length; i2-- !== 0; )
-            if (!equal(a[i2], b2[i2])) return false;
+            if (!equal(a[i2], b3[i2])) return false;
           return true;
         }
-        if (a.constructor === RegExp) return a.source === b2.source && a.flags === b2.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b2.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b2.toString();
+        if (a.constructor === RegExp) return a.source === b3.source && a.flags === b3.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b3.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b3.toString();
         keys = Object.keys(a);
         length = keys.length;
-        if (length !== Object.keys(b2).length) return false;
+        if (length !== Object.keys(b3).length) return false;
         for (i2 = length; i2-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b2, keys[i2])) return false;
+          if (!Object.prototype.hasOwnProperty.call(b3, keys[i2])) return false;
         for (i2 = length; i2-- !== 0; ) {
           var key2 = keys[i2];
-          if (!equal(a[key2], b2[key2])) return false;
+          if (!equal(a[key2], b3[key2])) return false;
         }
         return true;
       }
-      return a !== a && b2 !== b2;
+      return a !== a && b3 !== b3;
     };
   }
 });
@@ -6650,7 +6650,7 @@ var require_resolve = __commonJS({
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _2, parentJsonPtr) => {
+      traverse(schema, { allKeys: true }, (sch, jsonPtr, _3, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -7367,7 +7367,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve15.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -7394,7 +7394,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve15(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -7516,22 +7516,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code2 = 0;
+      let code3 = 0;
       let i2 = 0;
       for (i2 = 0; i2 < input.length; i2++) {
-        code2 = input[i2].charCodeAt(0);
-        if (code2 === 48) {
+        code3 = input[i2].charCodeAt(0);
+        if (code3 === 48) {
           continue;
         }
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
           return "";
         }
         acc += input[i2];
         break;
       }
       for (i2 += 1; i2 < input.length; i2++) {
-        code2 = input[i2].charCodeAt(0);
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        code3 = input[i2].charCodeAt(0);
+        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
           return "";
         }
         acc += input[i2];
@@ -7755,9 +7755,9 @@ var require_utils = __commonJS({
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
     function reescapeHostDelimiters(host, isIP) {
-      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
-      re.lastIndex = 0;
-      return host.replace(re, (ch2) => HOST_DELIMS[ch2]);
+      const re2 = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+      re2.lastIndex = 0;
+      return host.replace(re2, (ch2) => HOST_DELIMS[ch2]);
     }
     function normalizePercentEncoding(input, decodeUnreserved = false) {
       if (input.indexOf("%") === -1) {
@@ -7804,15 +7804,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch2)) {
           output += ch2;
         } else {
-          const code2 = input.charCodeAt(i2);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch2 : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i2 + 1 < input.length) {
+          const code3 = input.charCodeAt(i2);
+          if (code3 < 128) {
+            output += isEscapeSafe(code3) ? ch2 : BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -7843,15 +7843,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch2) && (ch2 !== ":" || !firstSegment)) {
           output += ch2;
         } else {
-          const code2 = input.charCodeAt(i2);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i2 + 1 < input.length) {
+          const code3 = input.charCodeAt(i2);
+          if (code3 < 128) {
+            output += BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -7878,15 +7878,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch2)) {
           output += ch2;
         } else {
-          const code2 = input.charCodeAt(i2);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i2 + 1 < input.length) {
+          const code3 = input.charCodeAt(i2);
+          if (code3 < 128) {
+            output += BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -7931,15 +7931,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch2)) {
           output += ch2;
         } else {
-          const code2 = input.charCodeAt(i2);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch2 : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i2 + 1 < input.length) {
+          const code3 = input.charCodeAt(i2);
+          if (code3 < 128) {
+            output += isEscapeSafe(code3) ? ch2 : BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i2 + 1 < input.length) {
             const low = input.charCodeAt(i2 + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i2++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -8258,7 +8258,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve15(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -8294,50 +8294,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative7 = parse(serialize(relative7, options), options);
+        relative8 = parse(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative7.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -8345,7 +8345,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -8649,7 +8649,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize4,
-      resolve: resolve15,
+      resolve: resolve17,
       resolveComponent,
       equal,
       serialize,
@@ -8753,14 +8753,14 @@ var require_core = __commonJS({
     };
     var MAX_EXPRESSION = 200;
     function requiredOptions(o2) {
-      var _a3, _b, _c, _d2, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      var _a3, _b, _c, _d2, _e2, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
       const s = o2.strict;
       const _optz = (_a3 = o2.code) === null || _a3 === void 0 ? void 0 : _a3.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
       const regExp = (_c = (_b = o2.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
       const uriResolver = (_d2 = o2.uriResolver) !== null && _d2 !== void 0 ? _d2 : uri_1.default;
       return {
-        strictSchema: (_f = (_e = o2.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
+        strictSchema: (_f = (_e2 = o2.strictSchema) !== null && _e2 !== void 0 ? _e2 : s) !== null && _f !== void 0 ? _f : true,
         strictNumbers: (_h = (_g = o2.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
         strictTypes: (_k = (_j = o2.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
         strictTuples: (_m = (_l = o2.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
@@ -8828,17 +8828,17 @@ var require_core = __commonJS({
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
       validate(schemaKeyRef, data) {
-        let v;
+        let v2;
         if (typeof schemaKeyRef == "string") {
-          v = this.getSchema(schemaKeyRef);
-          if (!v)
+          v2 = this.getSchema(schemaKeyRef);
+          if (!v2)
             throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
         } else {
-          v = this.compile(schemaKeyRef);
+          v2 = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
-        if (!("$async" in v))
-          this.errors = v.errors;
+        const valid = v2(data);
+        if (!("$async" in v2))
+          this.errors = v2.errors;
         return valid;
       }
       compile(schema, _meta) {
@@ -9035,7 +9035,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t2) => addRule.call(this, k2, definition, t2)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k3) => addRule.call(this, k3, definition) : (k3) => definition.type.forEach((t2) => addRule.call(this, k3, definition, t2)));
         return this;
       }
       getKeyword(keyword) {
@@ -9332,8 +9332,8 @@ var require_ref = __commonJS({
           return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
         }
         function callValidate(sch) {
-          const v = getValidate(cxt, sch);
-          callRef(cxt, v, sch, sch.$async);
+          const v2 = getValidate(cxt, sch);
+          callRef(cxt, v2, sch, sch.$async);
         }
         function inlineRefSchema(sch) {
           const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
@@ -9355,7 +9355,7 @@ var require_ref = __commonJS({
       return sch.validate ? gen.scopeValue("validate", { ref: sch.validate }) : (0, codegen_1._)`${gen.scopeValue("wrapper", { ref: sch })}.validate`;
     }
     exports.getValidate = getValidate;
-    function callRef(cxt, v, sch, $async) {
+    function callRef(cxt, v2, sch, $async) {
       const { gen, it } = cxt;
       const { allErrors, schemaEnv: env, opts } = it;
       const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
@@ -9368,8 +9368,8 @@ var require_ref = __commonJS({
           throw new Error("async schema referenced by sync schema");
         const valid = gen.let("valid");
         gen.try(() => {
-          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
-          addEvaluatedFrom(v);
+          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v2, passCxt)}`);
+          addEvaluatedFrom(v2);
           if (!allErrors)
             gen.assign(valid, true);
         }, (e) => {
@@ -9381,7 +9381,7 @@ var require_ref = __commonJS({
         cxt.ok(valid);
       }
       function callSyncRef() {
-        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
+        cxt.result((0, code_1.callValidateCode)(cxt, v2, passCxt), () => addEvaluatedFrom(v2), () => addErrorsFrom(v2));
       }
       function addErrorsFrom(source) {
         const errs = (0, codegen_1._)`${source}.errors`;
@@ -9757,8 +9757,8 @@ var require_uniqueItems = __commonJS({
     var util_1 = require_util();
     var equal_1 = require_equal();
     var error2 = {
-      message: ({ params: { i: i2, j: j2 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j2} and ${i2} are identical)`,
-      params: ({ params: { i: i2, j: j2 } }) => (0, codegen_1._)`{i: ${i2}, j: ${j2}}`
+      message: ({ params: { i: i2, j: j3 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j3} and ${i2} are identical)`,
+      params: ({ params: { i: i2, j: j3 } }) => (0, codegen_1._)`{i: ${i2}, j: ${j3}}`
     };
     var def = {
       keyword: "uniqueItems",
@@ -9776,15 +9776,15 @@ var require_uniqueItems = __commonJS({
         cxt.ok(valid);
         function validateUniqueItems() {
           const i2 = gen.let("i", (0, codegen_1._)`${data}.length`);
-          const j2 = gen.let("j");
-          cxt.setParams({ i: i2, j: j2 });
+          const j3 = gen.let("j");
+          cxt.setParams({ i: i2, j: j3 });
           gen.assign(valid, true);
-          gen.if((0, codegen_1._)`${i2} > 1`, () => (canOptimize() ? loopN : loopN2)(i2, j2));
+          gen.if((0, codegen_1._)`${i2} > 1`, () => (canOptimize() ? loopN : loopN2)(i2, j3));
         }
         function canOptimize() {
           return itemTypes.length > 0 && !itemTypes.some((t2) => t2 === "object" || t2 === "array");
         }
-        function loopN(i2, j2) {
+        function loopN(i2, j3) {
           const item = gen.name("item");
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
@@ -9794,16 +9794,16 @@ var require_uniqueItems = __commonJS({
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
-              gen.assign(j2, (0, codegen_1._)`${indices}[${item}]`);
+              gen.assign(j3, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
               gen.assign(valid, false).break();
             }).code((0, codegen_1._)`${indices}[${item}] = ${i2}`);
           });
         }
-        function loopN2(i2, j2) {
+        function loopN2(i2, j3) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i2}--;`, () => gen.for((0, codegen_1._)`${j2} = ${i2}; ${j2}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i2}], ${data}[${j2}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i2}--;`, () => gen.for((0, codegen_1._)`${j3} = ${i2}; ${j3}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i2}], ${data}[${j3}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -9880,7 +9880,7 @@ var require_enum = __commonJS({
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v2) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v2})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i2) {
           const sch = schema[i2];
@@ -10027,10 +10027,10 @@ var require_items = __commonJS({
       });
       function checkStrictTuple(sch) {
         const { opts, errSchemaPath } = it;
-        const l = schArr.length;
-        const fullTuple = l === sch.minItems && (l === sch.maxItems || sch[extraItems] === false);
+        const l3 = schArr.length;
+        const fullTuple = l3 === sch.minItems && (l3 === sch.maxItems || sch[extraItems] === false);
         if (opts.strictTuples && !fullTuple) {
-          const msg = `"${keyword}" is ${l}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
+          const msg = `"${keyword}" is ${l3}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
           (0, util_1.checkStrictMode)(it, msg, opts.strictTuples);
         }
       }
@@ -10897,8 +10897,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            const code3 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code3 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -11266,7 +11266,7 @@ var require_ajv = __commonJS({
     var Ajv2 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        draft7_1.default.forEach((v2) => this.addVocabulary(v2));
         if (this.opts.discriminator)
           this.addKeyword(discriminator_1.default);
       }
@@ -11793,13 +11793,13 @@ var require_applyReviver = __commonJS({
               val[i2] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k2 of Array.from(val.keys())) {
-            const v0 = val.get(k2);
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const k3 of Array.from(val.keys())) {
+            const v0 = val.get(k3);
+            const v1 = applyReviver(reviver, val, k3, v0);
             if (v1 === void 0)
-              val.delete(k2);
+              val.delete(k3);
             else if (v1 !== v0)
-              val.set(k2, v1);
+              val.set(k3, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -11812,12 +11812,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k2, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const [k3, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k3, v0);
             if (v1 === void 0)
-              delete val[k2];
+              delete val[k3];
             else if (v1 !== v0)
-              val[k2] = v1;
+              val[k3] = v1;
           }
         }
       }
@@ -11834,7 +11834,7 @@ var require_toJS = __commonJS({
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i2) => toJS(v, String(i2), ctx));
+        return value.map((v2, i2) => toJS(v2, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -12129,18 +12129,18 @@ var require_Collection = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path2, value) {
-      let v = value;
+      let v2 = value;
       for (let i2 = path2.length - 1; i2 >= 0; --i2) {
-        const k2 = path2[i2];
-        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
+        const k3 = path2[i2];
+        if (typeof k3 === "number" && Number.isInteger(k3) && k3 >= 0) {
           const a = [];
-          a[k2] = v;
-          v = a;
+          a[k3] = v2;
+          v2 = a;
         } else {
-          v = /* @__PURE__ */ new Map([[k2, v]]);
+          v2 = /* @__PURE__ */ new Map([[k3, v2]]);
         }
       }
-      return createNode.createNode(v, void 0, {
+      return createNode.createNode(v2, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
         onAnchor: () => {
@@ -12356,12 +12356,12 @@ var require_foldFlowLines = __commonJS({
                 ch2 = text2[i2 += 1];
                 overflow = true;
               }
-              const j2 = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
-              if (escapedFolds[j2])
+              const j3 = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
+              if (escapedFolds[j3])
                 return text2;
-              folds.push(j2);
-              escapedFolds[j2] = true;
-              end = j2 + endStep;
+              folds.push(j3);
+              escapedFolds[j3] = true;
+              end = j3 + endStep;
               split3 = void 0;
             } else {
               overflow = true;
@@ -12468,8 +12468,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str3 += json.slice(start, i2);
-                const code2 = json.substr(i2 + 2, 4);
-                switch (code2) {
+                const code3 = json.substr(i2 + 2, 4);
+                switch (code3) {
                   case "0000":
                     str3 += "\\0";
                     break;
@@ -12495,8 +12495,8 @@ var require_stringifyString = __commonJS({
                     str3 += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str3 += "\\x" + code2.substr(2);
+                    if (code3.substr(0, 2) === "00")
+                      str3 += "\\x" + code3.substr(2);
                     else
                       str3 += json.substr(i2, 6);
                 }
@@ -13112,9 +13112,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key2, value, ctx) {
-      const k2 = createNode.createNode(key2, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k2, v);
+      const k3 = createNode.createNode(key2, void 0, ctx);
+      const v2 = createNode.createNode(value, void 0, ctx);
+      return new Pair(k3, v2);
     }
     var Pair = class _Pair {
       constructor(key2, value = null) {
@@ -13130,7 +13130,7 @@ var require_Pair = __commonJS({
           value = value.clone(schema);
         return new _Pair(key2, value);
       }
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -13305,12 +13305,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     function findPair(items, key2) {
-      const k2 = identity.isScalar(key2) ? key2.value : key2;
+      const k3 = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key2 || it.key === k2)
+          if (it.key === key2 || it.key === k3)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k2)
+          if (identity.isScalar(it.key) && it.key.value === k3)
             return it;
         }
       }
@@ -13407,7 +13407,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_2, ctx, Type) {
+      toJSON(_3, ctx, Type) {
         const map2 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -13530,7 +13530,7 @@ var require_YAMLSeq = __commonJS({
         else
           this.items[idx] = value;
       }
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
@@ -13676,8 +13676,8 @@ var require_stringifyNumber = __commonJS({
           i2 = n.length;
           n += ".";
         }
-        let d = minFractionDigits - (n.length - i2 - 1);
-        while (d-- > 0)
+        let d2 = minFractionDigits - (n.length - i2 - 1);
+        while (d2-- > 0)
           n += "0";
       }
       return n;
@@ -14039,9 +14039,9 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_2, ctx) {
+      toJSON(_3, ctx) {
         if (!ctx)
-          return super.toJSON(_2);
+          return super.toJSON(_3);
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -14296,8 +14296,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key2));
         }
       }
-      toJSON(_2, ctx) {
-        return super.toJSON(_2, ctx, Set);
+      toJSON(_3, ctx) {
+        return super.toJSON(_3, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -14416,10 +14416,10 @@ var require_timestamp = __commonJS({
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
-          let d = parseSexagesimal(tz, false);
-          if (Math.abs(d) < 30)
-            d *= 60;
-          date -= 6e4 * d;
+          let d2 = parseSexagesimal(tz, false);
+          if (Math.abs(d2) < 30)
+            d2 *= 60;
+          date -= 6e4 * d2;
         }
         return new Date(date);
       },
@@ -14578,7 +14578,7 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b2) => a.key < b2.key ? -1 : a.key > b2.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b3) => a.key < b3.key ? -1 : a.key > b3.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -14786,7 +14786,7 @@ var require_Document = __commonJS({
           value = replacer.call({ "": value }, "", value);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -14821,9 +14821,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key2, value, options = {}) {
-        const k2 = this.createNode(key2, null, options);
-        const v = this.createNode(value, null, options);
-        return new Pair.Pair(k2, v);
+        const k3 = this.createNode(key2, null, options);
+        const v2 = this.createNode(value, null, options);
+        return new Pair.Pair(k3, v2);
       }
       /**
        * Removes a value from the document.
@@ -14995,22 +14995,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
+      constructor(name, pos, code3, message) {
         super();
         this.name = name;
-        this.code = code2;
+        this.code = code3;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code3, message) {
+        super("YAMLParseError", pos, code3, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code3, message) {
+        super("YAMLWarning", pos, code3, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -15258,7 +15258,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b2) => a === b2 || identity.isScalar(a) && identity.isScalar(b2) && a.value === b2.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity.isScalar(a) && identity.isScalar(b3) && a.value === b3.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -15632,16 +15632,16 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap2 ? "}" : "]";
-      const [ce, ...ee2] = fc.end;
+      const [ce2, ...ee2] = fc.end;
       let cePos = offset;
-      if (ce?.source === expectedEnd)
-        cePos = ce.offset + ce.source.length;
+      if (ce2?.source === expectedEnd)
+        cePos = ce2.offset + ce2.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError2(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce && ce.source.length !== 1)
-          ee2.unshift(ce);
+        if (ce2 && ce2.source.length !== 1)
+          ee2.unshift(ce2);
       }
       if (ee2.length > 0) {
         const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError2);
@@ -15898,8 +15898,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines3(source) {
       const split3 = source.split(/\n( *)/);
       const first3 = split3[0];
-      const m = first3.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first3.slice(m[1].length)] : ["", first3];
+      const m2 = first3.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first3.slice(m2[1].length)] : ["", first3];
       const lines = [line0];
       for (let i2 = 1; i2 < split3.length; i2 += 2)
         lines.push([split3[i2], split3[i2 + 1]]);
@@ -15919,7 +15919,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError2(offset + rel, code2, msg);
+      const _onError = (rel, code3, msg) => onError2(offset + rel, code3, msg);
       switch (type) {
         case "scalar":
           _type = Scalar2.Scalar.PLAIN;
@@ -15944,12 +15944,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError2);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError2);
       return {
         value,
         type: _type,
-        comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        comment: re2.comment,
+        range: [offset, valueEnd, re2.offset]
       };
     }
     function plainValue(source, onError2) {
@@ -16117,9 +16117,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError2) {
       const cc = source.substr(offset, length);
       const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok2 ? parseInt(cc, 16) : NaN;
+      const code3 = ok2 ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code3);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError2(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -16336,10 +16336,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError2(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError2);
-      alias.range = [offset, valueEnd, re.offset];
-      if (re.comment)
-        alias.comment = re.comment;
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError2);
+      alias.range = [offset, valueEnd, re2.offset];
+      if (re2.comment)
+        alias.comment = re2.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -16380,10 +16380,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError2) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError2);
       const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError2);
-      if (re.comment)
-        doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError2);
+      if (re2.comment)
+        doc.comment = re2.comment;
+      doc.range = [offset, contentEnd, re2.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -16441,12 +16441,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code3, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code3, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code3, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -16608,12 +16608,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError2) {
       if (token) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code3, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError2)
-            onError2(offset, code2, message);
+            onError2(offset, code3, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code3, message);
         };
         switch (token.type) {
           case "scalar":
@@ -16640,9 +16640,9 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const he2 = source.indexOf("\n");
+          const head = source.substring(0, he2);
+          const body = source.substring(he2 + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -16703,9 +16703,9 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+      const he2 = source.indexOf("\n");
+      const head = source.substring(0, he2);
+      const body = source.substring(he2 + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
@@ -17635,15 +17635,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i2 = 0; i2 < list3.length; ++i2)
-        if (list3[i2].type === type)
+    function includesToken(list4, type) {
+      for (let i2 = 0; i2 < list4.length; ++i2)
+        if (list4[i2].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i2 = 0; i2 < list3.length; ++i2) {
-        switch (list3[i2].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i2 = 0; i2 < list4.length; ++i2) {
+        switch (list4[i2].type) {
           case "space":
           case "comment":
           case "newline":
@@ -18732,7 +18732,7 @@ var require_re = __commonJS({
     } = require_constants();
     var debug2 = require_debug();
     exports = module.exports = {};
-    var re = exports.re = [];
+    var re2 = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
@@ -18757,7 +18757,7 @@ var require_re = __commonJS({
       t2[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
@@ -18833,19 +18833,19 @@ var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports, module) {
     "use strict";
     var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b2) => {
-      if (typeof a === "number" && typeof b2 === "number") {
-        return a === b2 ? 0 : a < b2 ? -1 : 1;
+    var compareIdentifiers = (a, b3) => {
+      if (typeof a === "number" && typeof b3 === "number") {
+        return a === b3 ? 0 : a < b3 ? -1 : 1;
       }
       const anum = numeric.test(a);
-      const bnum = numeric.test(b2);
+      const bnum = numeric.test(b3);
       if (anum && bnum) {
         a = +a;
-        b2 = +b2;
+        b3 = +b3;
       }
-      return a === b2 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b2 ? -1 : 1;
+      return a === b3 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b3 ? -1 : 1;
     };
-    var rcompareIdentifiers = (a, b2) => compareIdentifiers(b2, a);
+    var rcompareIdentifiers = (a, b3) => compareIdentifiers(b3, a);
     module.exports = {
       compareIdentifiers,
       rcompareIdentifiers
@@ -18859,7 +18859,7 @@ var require_semver = __commonJS({
     "use strict";
     var debug2 = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t: t2 } = require_re();
+    var { safeRe: re2, t: t2 } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -18895,14 +18895,14 @@ var require_semver = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t2.LOOSE] : re[t2.FULL]);
-        if (!m) {
+        const m2 = version.trim().match(options.loose ? re2[t2.LOOSE] : re2[t2.FULL]);
+        if (!m2) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
         this.raw = version;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
+        this.major = +m2[1];
+        this.minor = +m2[2];
+        this.patch = +m2[3];
         if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
           throw new TypeError("Invalid major version");
         }
@@ -18912,10 +18912,10 @@ var require_semver = __commonJS({
         if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
           throw new TypeError("Invalid patch version");
         }
-        if (!m[4]) {
+        if (!m2[4]) {
           this.prerelease = [];
         } else {
-          this.prerelease = m[4].split(".").map((id) => {
+          this.prerelease = m2[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
               const num2 = +id;
               if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
@@ -18925,7 +18925,7 @@ var require_semver = __commonJS({
             return id;
           });
         }
-        this.build = m[5] ? m[5].split(".") : [];
+        this.build = m2[5] ? m2[5].split(".") : [];
         this.format();
       }
       format() {
@@ -18989,18 +18989,18 @@ var require_semver = __commonJS({
         let i2 = 0;
         do {
           const a = this.prerelease[i2];
-          const b2 = other.prerelease[i2];
-          debug2("prerelease compare", i2, a, b2);
-          if (a === void 0 && b2 === void 0) {
+          const b3 = other.prerelease[i2];
+          debug2("prerelease compare", i2, a, b3);
+          if (a === void 0 && b3 === void 0) {
             return 0;
-          } else if (b2 === void 0) {
+          } else if (b3 === void 0) {
             return 1;
           } else if (a === void 0) {
             return -1;
-          } else if (a === b2) {
+          } else if (a === b3) {
             continue;
           } else {
-            return compareIdentifiers(a, b2);
+            return compareIdentifiers(a, b3);
           }
         } while (++i2);
       }
@@ -19011,18 +19011,18 @@ var require_semver = __commonJS({
         let i2 = 0;
         do {
           const a = this.build[i2];
-          const b2 = other.build[i2];
-          debug2("build compare", i2, a, b2);
-          if (a === void 0 && b2 === void 0) {
+          const b3 = other.build[i2];
+          debug2("build compare", i2, a, b3);
+          if (a === void 0 && b3 === void 0) {
             return 0;
-          } else if (b2 === void 0) {
+          } else if (b3 === void 0) {
             return 1;
           } else if (a === void 0) {
             return -1;
-          } else if (a === b2) {
+          } else if (a === b3) {
             continue;
           } else {
-            return compareIdentifiers(a, b2);
+            return compareIdentifiers(a, b3);
           }
         } while (++i2);
       }
@@ -19034,7 +19034,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t2.PRERELEASELOOSE] : re[t2.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re2[t2.PRERELEASELOOSE] : re2[t2.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -19173,8 +19173,8 @@ var require_valid = __commonJS({
     "use strict";
     var parse = require_parse();
     var valid = (version, options) => {
-      const v = parse(version, options);
-      return v ? v.version : null;
+      const v2 = parse(version, options);
+      return v2 ? v2.version : null;
     };
     module.exports = valid;
   }
@@ -19309,7 +19309,7 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare2 = (a, b2, loose) => new SemVer(a, loose).compare(new SemVer(b2, loose));
+    var compare2 = (a, b3, loose) => new SemVer(a, loose).compare(new SemVer(b3, loose));
     module.exports = compare2;
   }
 });
@@ -19319,7 +19319,7 @@ var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var rcompare = (a, b2, loose) => compare2(b2, a, loose);
+    var rcompare = (a, b3, loose) => compare2(b3, a, loose);
     module.exports = rcompare;
   }
 });
@@ -19329,7 +19329,7 @@ var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var compareLoose = (a, b2) => compare2(a, b2, true);
+    var compareLoose = (a, b3) => compare2(a, b3, true);
     module.exports = compareLoose;
   }
 });
@@ -19339,9 +19339,9 @@ var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compareBuild = (a, b2, loose) => {
+    var compareBuild = (a, b3, loose) => {
       const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b2, loose);
+      const versionB = new SemVer(b3, loose);
       return versionA.compare(versionB) || versionA.compareBuild(versionB);
     };
     module.exports = compareBuild;
@@ -19353,7 +19353,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list3, loose) => list3.sort((a, b2) => compareBuild(a, b2, loose));
+    var sort = (list4, loose) => list4.sort((a, b3) => compareBuild(a, b3, loose));
     module.exports = sort;
   }
 });
@@ -19363,7 +19363,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list3, loose) => list3.sort((a, b2) => compareBuild(b2, a, loose));
+    var rsort = (list4, loose) => list4.sort((a, b3) => compareBuild(b3, a, loose));
     module.exports = rsort;
   }
 });
@@ -19373,7 +19373,7 @@ var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var gt = (a, b2, loose) => compare2(a, b2, loose) > 0;
+    var gt = (a, b3, loose) => compare2(a, b3, loose) > 0;
     module.exports = gt;
   }
 });
@@ -19383,7 +19383,7 @@ var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var lt = (a, b2, loose) => compare2(a, b2, loose) < 0;
+    var lt = (a, b3, loose) => compare2(a, b3, loose) < 0;
     module.exports = lt;
   }
 });
@@ -19393,7 +19393,7 @@ var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var eq = (a, b2, loose) => compare2(a, b2, loose) === 0;
+    var eq = (a, b3, loose) => compare2(a, b3, loose) === 0;
     module.exports = eq;
   }
 });
@@ -19403,7 +19403,7 @@ var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var neq = (a, b2, loose) => compare2(a, b2, loose) !== 0;
+    var neq = (a, b3, loose) => compare2(a, b3, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -19413,7 +19413,7 @@ var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var gte = (a, b2, loose) => compare2(a, b2, loose) >= 0;
+    var gte = (a, b3, loose) => compare2(a, b3, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -19423,7 +19423,7 @@ var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
     var compare2 = require_compare();
-    var lte = (a, b2, loose) => compare2(a, b2, loose) <= 0;
+    var lte = (a, b3, loose) => compare2(a, b3, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -19438,38 +19438,38 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp = (a, op, b2, loose) => {
+    var cmp = (a, op, b3, loose) => {
       switch (op) {
         case "===":
           if (typeof a === "object") {
             a = a.version;
           }
-          if (typeof b2 === "object") {
-            b2 = b2.version;
+          if (typeof b3 === "object") {
+            b3 = b3.version;
           }
-          return a === b2;
+          return a === b3;
         case "!==":
           if (typeof a === "object") {
             a = a.version;
           }
-          if (typeof b2 === "object") {
-            b2 = b2.version;
+          if (typeof b3 === "object") {
+            b3 = b3.version;
           }
-          return a !== b2;
+          return a !== b3;
         case "":
         case "=":
         case "==":
-          return eq(a, b2, loose);
+          return eq(a, b3, loose);
         case "!=":
-          return neq(a, b2, loose);
+          return neq(a, b3, loose);
         case ">":
-          return gt(a, b2, loose);
+          return gt(a, b3, loose);
         case ">=":
-          return gte(a, b2, loose);
+          return gte(a, b3, loose);
         case "<":
-          return lt(a, b2, loose);
+          return lt(a, b3, loose);
         case "<=":
-          return lte(a, b2, loose);
+          return lte(a, b3, loose);
         default:
           throw new TypeError(`Invalid operator: ${op}`);
       }
@@ -19484,7 +19484,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse = require_parse();
-    var { safeRe: re, t: t2 } = require_re();
+    var { safeRe: re2, t: t2 } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
         return version;
@@ -19498,9 +19498,9 @@ var require_coerce = __commonJS({
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t2.COERCEFULL] : re[t2.COERCE]);
+        match = version.match(options.includePrerelease ? re2[t2.COERCEFULL] : re2[t2.COERCE]);
       } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t2.COERCERTLFULL] : re[t2.COERCERTL];
+        const coerceRtlRegex = options.includePrerelease ? re2[t2.COERCERTLFULL] : re2[t2.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -19847,11 +19847,11 @@ var require_range = __commonJS({
               this.formatted += "||";
             }
             const comps = this.set[i2];
-            for (let k2 = 0; k2 < comps.length; k2++) {
-              if (k2 > 0) {
+            for (let k3 = 0; k3 < comps.length; k3++) {
+              if (k3 > 0) {
                 this.formatted += " ";
               }
-              this.formatted += comps[k2].toString().trim();
+              this.formatted += comps[k3].toString().trim();
             }
           }
         }
@@ -19872,20 +19872,20 @@ var require_range = __commonJS({
           return cached;
         }
         const loose = this.options.loose;
-        const hr = loose ? re[t2.HYPHENRANGELOOSE] : re[t2.HYPHENRANGE];
+        const hr = loose ? re2[t2.HYPHENRANGELOOSE] : re2[t2.HYPHENRANGE];
         range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
         debug2("hyphen replace", range);
         range = trimComparatorWhitespace(range);
         debug2("comparator trim", range);
-        range = range.replace(re[t2.TILDETRIM], tildeTrimReplace);
+        range = range.replace(re2[t2.TILDETRIM], tildeTrimReplace);
         debug2("tilde trim", range);
-        range = range.replace(re[t2.CARETTRIM], caretTrimReplace);
+        range = range.replace(re2[t2.CARETTRIM], caretTrimReplace);
         debug2("caret trim", range);
         let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t2.COMPARATORLOOSE]);
+            return !!comp.match(re2[t2.COMPARATORLOOSE]);
           });
         }
         debug2("range list", rangeList);
@@ -19947,7 +19947,7 @@ var require_range = __commonJS({
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
-      safeRe: re,
+      safeRe: re2,
       src,
       t: t2,
       tildeTrimReplace,
@@ -19970,7 +19970,7 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t2.BUILD], "");
+      comp = comp.replace(re2[t2.BUILD], "");
       debug2("comp", comp, options);
       comp = replaceCarets(comp, options);
       debug2("caret", comp);
@@ -19983,27 +19983,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M2, m, p2) => isX(M2) && !isX(m) || isX(m) && p2 && !isX(p2);
+    var invalidXRangeOrder = (M3, m2, p2) => isX(M3) && !isX(m2) || isX(m2) && p2 && !isX(p2);
     var replaceTildes = (comp, options) => {
       return comp.trim().split(/\s+/).map((c3) => replaceTilde(c3, options)).join(" ");
     };
     var replaceTilde = (comp, options) => {
-      const r2 = options.loose ? re[t2.TILDELOOSE] : re[t2.TILDE];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r2, (_2, M2, m, p2, pr) => {
-        debug2("tilde", comp, _2, M2, m, p2, pr);
+      const r2 = options.loose ? re2[t2.TILDELOOSE] : re2[t2.TILDE];
+      const z3 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r2, (_3, M3, m2, p2, pr) => {
+        debug2("tilde", comp, _3, M3, m2, p2, pr);
         let ret;
-        if (isX(M2)) {
+        if (isX(M3)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M3}.0.0${z3} <${+M3 + 1}.0.0-0`;
         } else if (isX(p2)) {
-          ret = `>=${M2}.${m}.0${z2} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M3}.${m2}.0${z3} <${M3}.${+m2 + 1}.0-0`;
         } else if (pr) {
           debug2("replaceTilde pr", pr);
-          ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M3}.${m2}.${p2}-${pr} <${M3}.${+m2 + 1}.0-0`;
         } else {
-          ret = `>=${M2}.${m}.${p2} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M3}.${m2}.${p2} <${M3}.${+m2 + 1}.0-0`;
         }
         debug2("tilde return", ret);
         return ret;
@@ -20014,42 +20014,42 @@ var require_range = __commonJS({
     };
     var replaceCaret = (comp, options) => {
       debug2("caret", comp, options);
-      const r2 = options.loose ? re[t2.CARETLOOSE] : re[t2.CARET];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r2, (_2, M2, m, p2, pr) => {
-        debug2("caret", comp, _2, M2, m, p2, pr);
+      const r2 = options.loose ? re2[t2.CARETLOOSE] : re2[t2.CARET];
+      const z3 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r2, (_3, M3, m2, p2, pr) => {
+        debug2("caret", comp, _3, M3, m2, p2, pr);
         let ret;
-        if (isX(M2)) {
+        if (isX(M3)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M3}.0.0${z3} <${+M3 + 1}.0.0-0`;
         } else if (isX(p2)) {
-          if (M2 === "0") {
-            ret = `>=${M2}.${m}.0${z2} <${M2}.${+m + 1}.0-0`;
+          if (M3 === "0") {
+            ret = `>=${M3}.${m2}.0${z3} <${M3}.${+m2 + 1}.0-0`;
           } else {
-            ret = `>=${M2}.${m}.0${z2} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M3}.${m2}.0${z3} <${+M3 + 1}.0.0-0`;
           }
         } else if (pr) {
           debug2("replaceCaret pr", pr);
-          if (M2 === "0") {
-            if (m === "0") {
-              ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${m}.${+p2 + 1}-0`;
+          if (M3 === "0") {
+            if (m2 === "0") {
+              ret = `>=${M3}.${m2}.${p2}-${pr} <${M3}.${m2}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M2}.${m}.${p2}-${pr} <${M2}.${+m + 1}.0-0`;
+              ret = `>=${M3}.${m2}.${p2}-${pr} <${M3}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M2}.${m}.${p2}-${pr} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M3}.${m2}.${p2}-${pr} <${+M3 + 1}.0.0-0`;
           }
         } else {
           debug2("no pr");
-          if (M2 === "0") {
-            if (m === "0") {
-              ret = `>=${M2}.${m}.${p2} <${M2}.${m}.${+p2 + 1}-0`;
+          if (M3 === "0") {
+            if (m2 === "0") {
+              ret = `>=${M3}.${m2}.${p2} <${M3}.${m2}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M2}.${m}.${p2} <${M2}.${+m + 1}.0-0`;
+              ret = `>=${M3}.${m2}.${p2} <${M3}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M2}.${m}.${p2} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M3}.${m2}.${p2} <${+M3 + 1}.0.0-0`;
           }
         }
         debug2("caret return", ret);
@@ -20062,14 +20062,14 @@ var require_range = __commonJS({
     };
     var replaceXRange = (comp, options) => {
       comp = comp.trim();
-      const r2 = options.loose ? re[t2.XRANGELOOSE] : re[t2.XRANGE];
-      return comp.replace(r2, (ret, gtlt, M2, m, p2, pr) => {
-        debug2("xRange", comp, ret, gtlt, M2, m, p2, pr);
-        if (invalidXRangeOrder(M2, m, p2)) {
+      const r2 = options.loose ? re2[t2.XRANGELOOSE] : re2[t2.XRANGE];
+      return comp.replace(r2, (ret, gtlt, M3, m2, p2, pr) => {
+        debug2("xRange", comp, ret, gtlt, M3, m2, p2, pr);
+        if (invalidXRangeOrder(M3, m2, p2)) {
           return comp;
         }
-        const xM = isX(M2);
-        const xm = xM || isX(m);
+        const xM = isX(M3);
+        const xm = xM || isX(m2);
         const xp = xm || isX(p2);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
@@ -20084,35 +20084,35 @@ var require_range = __commonJS({
           }
         } else if (gtlt && anyX) {
           if (xm) {
-            m = 0;
+            m2 = 0;
           }
           p2 = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M2 = +M2 + 1;
-              m = 0;
+              M3 = +M3 + 1;
+              m2 = 0;
               p2 = 0;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
               p2 = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M2 = +M2 + 1;
+              M3 = +M3 + 1;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
             }
           }
           if (gtlt === "<") {
             pr = "-0";
           }
-          ret = `${gtlt + M2}.${m}.${p2}${pr}`;
+          ret = `${gtlt + M3}.${m2}.${p2}${pr}`;
         } else if (xm) {
-          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
+          ret = `>=${M3}.0.0${pr} <${+M3 + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M3}.${m2}.0${pr} <${M3}.${+m2 + 1}.0-0`;
         }
         debug2("xRange return", ret);
         return ret;
@@ -20120,11 +20120,11 @@ var require_range = __commonJS({
     };
     var replaceStars = (comp, options) => {
       debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t2.STAR], "");
+      return comp.trim().replace(re2[t2.STAR], "");
     };
     var replaceGTE0 = (comp, options) => {
       debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t2.GTE0PRE : t2.GTE0], "");
+      return comp.trim().replace(re2[options.includePrerelease ? t2.GTE0PRE : t2.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -20210,19 +20210,19 @@ var require_comparator = __commonJS({
         debug2("comp", this);
       }
       parse(comp) {
-        const r2 = this.options.loose ? re[t2.COMPARATORLOOSE] : re[t2.COMPARATOR];
-        const m = comp.match(r2);
-        if (!m) {
+        const r2 = this.options.loose ? re2[t2.COMPARATORLOOSE] : re2[t2.COMPARATOR];
+        const m2 = comp.match(r2);
+        if (!m2) {
           throw new TypeError(`Invalid comparator: ${comp}`);
         }
-        this.operator = m[1] !== void 0 ? m[1] : "";
+        this.operator = m2[1] !== void 0 ? m2[1] : "";
         if (this.operator === "=") {
           this.operator = "";
         }
-        if (!m[2]) {
+        if (!m2[2]) {
           this.semver = ANY2;
         } else {
-          this.semver = new SemVer(m[2], this.options.loose);
+          this.semver = new SemVer(m2[2], this.options.loose);
         }
       }
       toString() {
@@ -20284,7 +20284,7 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re, t: t2 } = require_re();
+    var { safeRe: re2, t: t2 } = require_re();
     var cmp = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
@@ -20334,10 +20334,10 @@ var require_max_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions2.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
+      versions2.forEach((v2) => {
+        if (rangeObj.test(v2)) {
+          if (!max || maxSV.compare(v2) === -1) {
+            max = v2;
             maxSV = new SemVer(max, options);
           }
         }
@@ -20363,10 +20363,10 @@ var require_min_satisfying = __commonJS({
       } catch (er) {
         return null;
       }
-      versions2.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
+      versions2.forEach((v2) => {
+        if (rangeObj.test(v2)) {
+          if (!min || minSV.compare(v2) === 1) {
+            min = v2;
             minSV = new SemVer(min, options);
           }
         }
@@ -20565,8 +20565,8 @@ var require_simplify = __commonJS({
       const set2 = [];
       let first3 = null;
       let prev = null;
-      const v = versions2.sort((a, b2) => compare2(a, b2, options));
-      for (const version of v) {
+      const v2 = versions2.sort((a, b3) => compare2(a, b3, options));
+      for (const version of v2) {
         const included = satisfies2(version, range, options);
         if (included) {
           prev = version;
@@ -20588,11 +20588,11 @@ var require_simplify = __commonJS({
       for (const [min, max] of set2) {
         if (min === max) {
           ranges.push(min);
-        } else if (!max && min === v[0]) {
+        } else if (!max && min === v2[0]) {
           ranges.push("*");
         } else if (!max) {
           ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
+        } else if (min === v2[0]) {
           ranges.push(`<=${max}`);
         } else {
           ranges.push(`${min} - ${max}`);
@@ -20749,19 +20749,19 @@ var require_subset = __commonJS({
       }
       return true;
     };
-    var higherGT = (a, b2, options) => {
+    var higherGT = (a, b3, options) => {
       if (!a) {
-        return b2;
+        return b3;
       }
-      const comp = compare2(a.semver, b2.semver, options);
-      return comp > 0 ? a : comp < 0 ? b2 : b2.operator === ">" && a.operator === ">=" ? b2 : a;
+      const comp = compare2(a.semver, b3.semver, options);
+      return comp > 0 ? a : comp < 0 ? b3 : b3.operator === ">" && a.operator === ">=" ? b3 : a;
     };
-    var lowerLT = (a, b2, options) => {
+    var lowerLT = (a, b3, options) => {
       if (!a) {
-        return b2;
+        return b3;
       }
-      const comp = compare2(a.semver, b2.semver, options);
-      return comp < 0 ? a : comp > 0 ? b2 : b2.operator === "<" && a.operator === "<=" ? b2 : a;
+      const comp = compare2(a.semver, b3.semver, options);
+      return comp < 0 ? a : comp > 0 ? b3 : b3.operator === "<" && a.operator === "<=" ? b3 : a;
     };
     module.exports = subset;
   }
@@ -20909,8 +20909,8 @@ __export(file_cache_exports, {
   readFileBounded: () => readFileBounded,
   toSerialFloorText: () => toSerialFloorText
 });
-import { mkdir as mkdir7 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { mkdir as mkdir8 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 function isNotFound(e) {
   return e?.code === "ENOENT";
 }
@@ -20920,9 +20920,9 @@ async function readFileBounded(path2, maxBytes, signal) {
   return read.bytes;
 }
 function parseSerialFloor(text2, where2) {
-  const m = SERIAL_LINE.exec(text2);
-  if (!m) throw new BundleIntegrityError("FORMAT_ERROR", `${where2}: expected "<serial> <sha256>", the highest serial accepted; the file is corrupted`);
-  return m[2] === void 0 ? { serial: Number(m[1]) } : { serial: Number(m[1]), sha256: m[2] };
+  const m2 = SERIAL_LINE.exec(text2);
+  if (!m2) throw new BundleIntegrityError("FORMAT_ERROR", `${where2}: expected "<serial> <sha256>", the highest serial accepted; the file is corrupted`);
+  return m2[2] === void 0 ? { serial: Number(m2[1]) } : { serial: Number(m2[1]), sha256: m2[2] };
 }
 function toSerialFloorText(floor) {
   return floor.sha256 === void 0 ? `${floor.serial}
@@ -20931,9 +20931,9 @@ function toSerialFloorText(floor) {
 }
 function openFileCache(dir, key2, maxBytes) {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key2)) throw new TypeError(`cache key ${JSON.stringify(key2)} is not a safe file name`);
-  const bundlePath = join17(dir, `${key2}.bundle.json`);
-  const serialPath = join17(dir, `${key2}.serial`);
-  const ensureDir = () => mkdir7(dir, { recursive: true, mode: 448 });
+  const bundlePath = join18(dir, `${key2}.bundle.json`);
+  const serialPath = join18(dir, `${key2}.serial`);
+  const ensureDir = () => mkdir8(dir, { recursive: true, mode: 448 });
   return {
     location: bundlePath,
     async readBundle() {
@@ -21005,18 +21005,18 @@ var EDICT_VERSION = "0.1.0";
 // node_modules/@noble/hashes/_u64.js
 var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
 var _32n = /* @__PURE__ */ BigInt(32);
-function fromBig(n, le = false) {
-  if (le)
+function fromBig(n, le2 = false) {
+  if (le2)
     return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
   return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
 }
-function split(lst, le = false) {
+function split(lst, le2 = false) {
   const len = lst.length;
   let Ah = new Uint32Array(len);
   let Al = new Uint32Array(len);
   for (let i2 = 0; i2 < len; i2++) {
-    const { h: h2, l } = fromBig(lst[i2], le);
-    [Ah[i2], Al[i2]] = [h2, l];
+    const { h: h2, l: l3 } = fromBig(lst[i2], le2);
+    [Ah[i2], Al[i2]] = [h2, l3];
   }
   return [Ah, Al];
 }
@@ -21024,19 +21024,19 @@ var fromNumH = (n) => n / 2 ** 32 | 0;
 var fromNumL = (n) => n >>> 0;
 function setU64FromNum(view, byteOffset, n, isLE2) {
   const h2 = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l : h2, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h2 : l, isLE2);
+  const l3 = fromNumL(n);
+  view.setUint32(byteOffset, isLE2 ? l3 : h2, isLE2);
+  view.setUint32(byteOffset + 4, isLE2 ? h2 : l3, isLE2);
 }
 var shrSH = (h2, _l, s) => h2 >>> s;
-var shrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrSH = (h2, l, s) => h2 >>> s | l << 32 - s;
-var rotrSL = (h2, l, s) => h2 << 32 - s | l >>> s;
-var rotrBH = (h2, l, s) => h2 << 64 - s | l >>> s - 32;
-var rotrBL = (h2, l, s) => h2 >>> s - 32 | l << 64 - s;
+var shrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
+var rotrSH = (h2, l3, s) => h2 >>> s | l3 << 32 - s;
+var rotrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
+var rotrBH = (h2, l3, s) => h2 << 64 - s | l3 >>> s - 32;
+var rotrBL = (h2, l3, s) => h2 >>> s - 32 | l3 << 64 - s;
 function add(Ah, Al, Bh, Bl) {
-  const l = (Al >>> 0) + (Bl >>> 0);
-  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+  const l3 = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l3 / 2 ** 32 | 0) | 0, l: l3 | 0 };
 }
 var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
 var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
@@ -21154,11 +21154,11 @@ var oidNist = (suffix) => ({
 });
 
 // node_modules/@noble/hashes/_md.js
-function Chi(a, b2, c3) {
-  return a & b2 ^ ~a & c3;
+function Chi(a, b3, c3) {
+  return a & b3 ^ ~a & c3;
 }
-function Maj(a, b2, c3) {
-  return a & b2 ^ a & c3 ^ b2 & c3;
+function Maj(a, b3, c3) {
+  return a & b3 ^ a & c3 ^ b3 & c3;
 }
 var HashMD = class {
   blockLen;
@@ -21285,19 +21285,19 @@ var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
 ]);
 
 // node_modules/@noble/hashes/_blake.js
-function G1s(a, b2, c3, d, x2) {
-  a = a + b2 + x2 | 0;
-  d = rotr(d ^ a, 16);
-  c3 = c3 + d | 0;
-  b2 = rotr(b2 ^ c3, 12);
-  return { a, b: b2, c: c3, d };
+function G1s(a, b3, c3, d2, x3) {
+  a = a + b3 + x3 | 0;
+  d2 = rotr(d2 ^ a, 16);
+  c3 = c3 + d2 | 0;
+  b3 = rotr(b3 ^ c3, 12);
+  return { a, b: b3, c: c3, d: d2 };
 }
-function G2s(a, b2, c3, d, x2) {
-  a = a + b2 + x2 | 0;
-  d = rotr(d ^ a, 8);
-  c3 = c3 + d | 0;
-  b2 = rotr(b2 ^ c3, 7);
-  return { a, b: b2, c: c3, d };
+function G2s(a, b3, c3, d2, x3) {
+  a = a + b3 + x3 | 0;
+  d2 = rotr(d2 ^ a, 8);
+  c3 = c3 + d2 | 0;
+  b3 = rotr(b3 ^ c3, 7);
+  return { a, b: b3, c: c3, d: d2 };
 }
 
 // node_modules/@noble/hashes/blake2.js
@@ -21400,24 +21400,24 @@ var _BLAKE2 = class {
   }
 };
 function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
-  let j2 = 0;
+  let j3 = 0;
   for (let i2 = 0; i2 < rounds; i2++) {
-    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j2++]]));
-    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j2++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j2++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j2++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j2++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j2++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j2++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j2++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j2++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j2++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j2++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j2++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j2++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j2++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j2++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j2++]]));
+    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j3++]]));
+    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j3++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j3++]]));
+    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j3++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j3++]]));
+    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j3++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j3++]]));
+    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j3++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j3++]]));
+    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j3++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j3++]]));
+    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j3++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j3++]]));
+    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j3++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j3++]]));
+    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j3++]]));
   }
   return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
 }
@@ -21434,11 +21434,11 @@ var B3_Flags = {
 };
 var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
 var B3_SIGMA = /* @__PURE__ */ (() => {
-  const Id = Array.from({ length: 16 }, (_2, i2) => i2);
+  const Id = Array.from({ length: 16 }, (_3, i2) => i2);
   const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
   const res = [];
-  for (let i2 = 0, v = Id; i2 < 7; i2++, v = permute(v))
-    res.push(...v);
+  for (let i2 = 0, v2 = Id; i2 < 7; i2++, v2 = permute(v2))
+    res.push(...v2);
   return Uint8Array.from(res);
 })();
 var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
@@ -21469,8 +21469,8 @@ var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
       if (hasContext)
         throw new Error('cannot use both "key" and "context"');
       abytes(key2, 32, "key");
-      const k2 = copyBytes(key2);
-      this.IV = u32(k2);
+      const k3 = copyBytes(key2);
+      this.IV = u32(k3);
       swap32IfBE(this.IV);
       this.flags = flags | B3_Flags.KEYED_HASH;
     } else if (hasContext) {
@@ -21689,16 +21689,16 @@ function concatBytes(...parts) {
   }
   return out;
 }
-function bytesEqual(a, b2) {
-  if (a.length !== b2.length) return false;
+function bytesEqual(a, b3) {
+  if (a.length !== b3.length) return false;
   let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b3[i2] ?? 0);
   return diff === 0;
 }
 var HEX = "0123456789abcdef";
 function toHex(bytes) {
   let out = "";
-  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  for (const b3 of bytes) out += HEX[b3 >> 4] + HEX[b3 & 15];
   return out;
 }
 function fromHex(hex) {
@@ -21723,15 +21723,15 @@ function blake3Hex(bytes) {
 }
 
 // src/cli/commands/bundle.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/bundle/base64.ts
 var STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 function decodeTable(alphabet2) {
-  const table = new Int16Array(128).fill(-1);
-  for (let i2 = 0; i2 < alphabet2.length; i2++) table[alphabet2.charCodeAt(i2)] = i2;
-  return table;
+  const table2 = new Int16Array(128).fill(-1);
+  for (let i2 = 0; i2 < alphabet2.length; i2++) table2[alphabet2.charCodeAt(i2)] = i2;
+  return table2;
 }
 var STD_TABLE = decodeTable(STD);
 var URL_TABLE = decodeTable(URL_SAFE);
@@ -21763,7 +21763,7 @@ function encode(bytes, alphabet2, pad2) {
   }
   return ascii.decode(out.subarray(0, o2));
 }
-function decode(text2, table, padding, name) {
+function decode(text2, table2, padding, name) {
   if (typeof text2 !== "string") throw new TypeError(`${name}: expected a string`);
   let end = text2.length;
   while (end > 0 && text2.charCodeAt(end - 1) === 61) end--;
@@ -21781,9 +21781,9 @@ function decode(text2, table, padding, name) {
   let o2 = 0;
   for (let i2 = 0; i2 < end; i2++) {
     const c3 = text2.charCodeAt(i2);
-    const v = c3 < 128 ? table[c3] : -1;
-    if (v < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
-    acc = (acc << 6 | v) & 16777215;
+    const v2 = c3 < 128 ? table2[c3] : -1;
+    if (v2 < 0) throw new TypeError(`${name}: invalid character at offset ${i2}`);
+    acc = (acc << 6 | v2) & 16777215;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -21871,11 +21871,11 @@ function* trustedSigners(signatures, keys, threshold) {
   const untrusted = [];
   let i2 = 0;
   for (const { keyid, sig } of signatures) {
-    const candidates3 = keyid === void 0 ? keys : keys.filter((k2) => k2.keyid === keyid);
+    const candidates3 = keyid === void 0 ? keys : keys.filter((k3) => k3.keyid === keyid);
     let key2;
-    for (const k2 of candidates3) {
-      if (yield [k2, sig]) {
-        key2 = k2;
+    for (const k3 of candidates3) {
+      if (yield [k3, sig]) {
+        key2 = k3;
         break;
       }
     }
@@ -21889,12 +21889,12 @@ function* trustedSigners(signatures, keys, threshold) {
     i2++;
   }
   if (verified.length === 0) {
-    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k2) => k2.keyid).join(", ")}`);
+    throw new BundleTrustError("UNTRUSTED_KEY", `no signature by a trusted key: signed by ${untrusted.join(", ")}; trusted: ${keys.map((k3) => k3.keyid).join(", ")}`);
   }
   if (verified.length < threshold) {
-    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k2) => k2.keyid).join(", ")})`);
+    throw new BundleIntegrityError("SIGNATURE_ERROR", `signed by ${verified.length} of the ${threshold} required trusted keys (${verified.map((k3) => k3.keyid).join(", ")})`);
   }
-  return verified.map((k2) => k2.keyid);
+  return verified.map((k3) => k3.keyid);
 }
 function verifyThreshold(signatures, keys, threshold, verifyOne) {
   const walk4 = trustedSigners(signatures, keys, threshold);
@@ -21931,21 +21931,21 @@ function parseIsoSeconds(text2) {
   const ms = Date.parse(text2);
   return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
 }
-function compareStrings(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
+function compareStrings(a, b3) {
+  return a < b3 ? -1 : a > b3 ? 1 : 0;
 }
 function show(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
-var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
-var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
+var text = (pattern) => (v2) => typeof v2 === "string" && pattern.test(v2);
+var ISO_RULE = (v2) => parseIsoSeconds(v2) !== void 0;
 var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
 var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
 var SCALARS = [
   ["name", text(NAME_PATTERN), `match ${NAME_PATTERN.source}`],
   ["version", text(SEMVER_PATTERN), "be a semantic version"],
-  ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
+  ["serial", (v2) => Number.isSafeInteger(v2) && v2 >= 1, "be a positive integer"],
   ["revision", text(REVISION), "be a lowercase hex commit id"],
   ["created_at", ISO_RULE, ISO_MUST],
   ["expires_at", ISO_RULE, ISO_MUST]
@@ -21954,11 +21954,11 @@ var LISTS = [
   [
     "installed_packs",
     [
-      ...["name", "version", "layer"].map((k2) => [k2, (v) => typeof v === "string", "be a string"]),
-      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"]
+      ...["name", "version", "layer"].map((k3) => [k3, (v2) => typeof v2 === "string", "be a string"]),
+      ["checksum", (v2) => v2 === null || typeof v2 === "string", "be a string or null"]
     ]
   ],
-  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
+  ["sources", [["path", (v2) => typeof v2 === "string" && v2 !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
 ];
 var mustBe = (at, must, value) => `${at} must ${must}, got ${show(value)}`;
 function fieldProblem(record2, rules, prefix) {
@@ -21969,10 +21969,10 @@ function targetProblem(name, target) {
   const at = `targets.${name}`;
   if (!NAME_PATTERN.test(name)) return `target name ${show(name)} must match ${NAME_PATTERN.source}`;
   if (!isRecord(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k2) => [k2, isRecord, "be an object"]), `${at}.`);
+  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k3) => [k3, isRecord, "be an object"]), `${at}.`);
   if (kinds !== void 0) return kinds;
   const { access: access2, data } = target;
-  return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
+  return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v2) => v2 === "allow" || v2 === "deny", 'be "allow" or "deny"']], `${at}.data.`);
 }
 function findPayloadProblem(value) {
   if (!isRecord(value)) return `payload must be a JSON object, got ${show(value)}`;
@@ -21986,11 +21986,11 @@ function findPayloadProblem(value) {
     const problem = targetProblem(name, target);
     if (problem !== void 0) return problem;
   }
-  for (const [list3, rules] of LISTS) {
-    const items = p2[list3];
-    if (!Array.isArray(items)) return mustBe(list3, "be an array", items);
+  for (const [list4, rules] of LISTS) {
+    const items = p2[list4];
+    if (!Array.isArray(items)) return mustBe(list4, "be an array", items);
     for (const [i2, item] of items.entries()) {
-      const problem = isRecord(item) ? fieldProblem(item, rules, `${list3}[${i2}].`) : mustBe(`${list3}[${i2}]`, "be an object", item);
+      const problem = isRecord(item) ? fieldProblem(item, rules, `${list4}[${i2}].`) : mustBe(`${list4}[${i2}]`, "be an object", item);
       if (problem !== void 0) return problem;
     }
   }
@@ -22022,10 +22022,10 @@ function checkPayloadType(envelope) {
   }
 }
 function checkDigestsMatch(payload, actual) {
-  for (const k2 of ["sha256", "blake3"]) {
-    const got = actual[k2];
-    if (got !== void 0 && got !== payload.digests[k2]) {
-      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k2} is ${payload.digests[k2]}, but the targets hash to ${got}`);
+  for (const k3 of ["sha256", "blake3"]) {
+    const got = actual[k3];
+    if (got !== void 0 && got !== payload.digests[k3]) {
+      throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k3} is ${payload.digests[k3]}, but the targets hash to ${got}`);
     }
   }
 }
@@ -22066,8 +22066,8 @@ async function readBundleFile(file, maxBytes = DEFAULT_MAX_BUNDLE_BYTES) {
   try {
     read = await readBounded(file, maxBytes, { regularFile: true });
   } catch (e) {
-    const code2 = ioCode(e);
-    throw new EdictError(code2 === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code2})`, { position: { file }, cause: e });
+    const code3 = ioCode(e);
+    throw new EdictError(code3 === "ENOENT" ? "NOT_FOUND" : "IO_ERROR", `cannot read bundle ${file} (${code3})`, { position: { file }, cause: e });
   }
   switch (read.status) {
     case "ok":
@@ -22354,15 +22354,15 @@ function b(e, t2 = D) {
 function W(e, t2) {
   const n = e.slice(1).split(""), o2 = [];
   for (let s = 0; s < n.length; s++) {
-    const r2 = n[s], l = t2.get(r2);
-    if (l === void 0)
+    const r2 = n[s], l3 = t2.get(r2);
+    if (l3 === void 0)
       return [{ name: e, needsNext: false }];
-    if (l) {
+    if (l3) {
       const a = n.slice(s + 1).join("");
-      if (a && ![...a].every((w) => t2.has(w)))
+      if (a && ![...a].every((w2) => t2.has(w2)))
         return o2.push({ name: `-${r2}`, value: a, needsNext: false }), o2;
     }
-    o2.push({ name: `-${r2}`, needsNext: l });
+    o2.push({ name: `-${r2}`, needsNext: l3 });
   }
   return o2;
 }
@@ -22373,14 +22373,14 @@ function j(e, t2 = []) {
     if (!o2.startsWith("-") || o2.length < 2) break;
     const s = b(o2);
     let r2 = n + 1;
-    for (const l of s) {
+    for (const l3 of s) {
       const a = {
-        name: l.name,
-        value: l.value,
+        name: l3.name,
+        value: l3.value,
         absorbedNext: false,
         isGlobal: true
       };
-      l.needsNext && a.value === void 0 && r2 < e.length && (a.value = String(e[r2]), a.absorbedNext = true, r2++), t2.push(a);
+      l3.needsNext && a.value === void 0 && r2 < e.length && (a.value = String(e[r2]), a.absorbedNext = true, r2++), t2.push(a);
     }
     n = r2;
   }
@@ -22388,37 +22388,37 @@ function j(e, t2 = []) {
 }
 function B(e, t2, n = []) {
   const o2 = I(t2), s = [], r2 = [];
-  let l = 0;
-  for (; l < e.length; ) {
-    const a = e[l];
+  let l3 = 0;
+  for (; l3 < e.length; ) {
+    const a = e[l3];
     if (r(a)) {
-      r2.push(...o(a)), l++;
+      r2.push(...o(a)), l3++;
       continue;
     }
     const f = String(a);
     if (f === "--") {
-      for (let g = l + 1; g < e.length; g++) {
+      for (let g = l3 + 1; g < e.length; g++) {
         const u = e[g];
         r(u) ? r2.push(...o(u)) : r2.push(String(u));
       }
       break;
     }
     if (!f.startsWith("-") || f.length < 2) {
-      s.push(f), l++;
+      s.push(f), l3++;
       continue;
     }
-    const w = b(f, o2);
-    let d = l + 1;
-    for (const g of w) {
+    const w2 = b(f, o2);
+    let d2 = l3 + 1;
+    for (const g of w2) {
       const u = {
         name: g.name,
         value: g.value,
         absorbedNext: false,
         isGlobal: false
       };
-      g.needsNext && u.value === void 0 && d < e.length && !r(e[d]) && (u.value = String(e[d]), u.absorbedNext = true, d++), n.push(u);
+      g.needsNext && u.value === void 0 && d2 < e.length && !r(e[d2]) && (u.value = String(e[d2]), u.absorbedNext = true, d2++), n.push(u);
     }
-    l = d;
+    l3 = d2;
   }
   return { flags: n, positionals: s, pathspecs: r2 };
 }
@@ -22503,11 +22503,11 @@ function C(e, t2, n) {
   return [...K(e, t2), ...V(n)];
 }
 function Y(...e) {
-  const { flags: t2, taskIndex: n } = j(e), o2 = n < e.length ? String(e[n]).toLowerCase() : null, s = o2 !== null ? e.slice(n + 1) : [], { positionals: r2, pathspecs: l } = B(s, o2, t2), a = L(o2, t2, r2);
+  const { flags: t2, taskIndex: n } = j(e), o2 = n < e.length ? String(e[n]).toLowerCase() : null, s = o2 !== null ? e.slice(n + 1) : [], { positionals: r2, pathspecs: l3 } = B(s, o2, t2), a = L(o2, t2, r2);
   return {
     task: o2,
     flags: t2.map(J),
-    paths: l,
+    paths: l3,
     config: a,
     vulnerabilities: z(C(o2, t2, a))
   };
@@ -22938,9 +22938,9 @@ function appendTaskOptions(options, commands = []) {
     } else if (filterPrimitives(value, ["boolean"])) {
       commands2.push(key2 + "=" + value);
     } else if (Array.isArray(value)) {
-      for (const v of value) {
-        if (!filterPrimitives(v, ["string", "number"])) {
-          commands2.push(key2 + "=" + v);
+      for (const v2 of value) {
+        if (!filterPrimitives(v2, ["string", "number"])) {
+          commands2.push(key2 + "=" + v2);
         }
       }
     } else {
@@ -25183,7 +25183,7 @@ function parser3(indexX, indexY, handler) {
   return [`${indexX}${indexY}`, handler];
 }
 function conflicts(indexX, ...indexY) {
-  return indexY.map((y2) => parser3(indexX, y2, (result, file) => result.conflicted.push(file)));
+  return indexY.map((y3) => parser3(indexX, y3, (result, file) => result.conflicted.push(file)));
 }
 function splitLine(result, lineStr) {
   const trimmed2 = lineStr.trim();
@@ -25334,7 +25334,7 @@ var init_StatusSummary = __esm2({
     parseStatusSummary = function(text2) {
       const lines = text2.split(NULL);
       const status = new StatusSummary();
-      for (let i2 = 0, l = lines.length; i2 < l; ) {
+      for (let i2 = 0, l3 = lines.length; i2 < l3; ) {
         let line = lines[i2++].trim();
         if (!line) {
           continue;
@@ -25887,7 +25887,7 @@ function deleteBranchTask(branch, forceDelete = false) {
     parser(stdOut, stdErr) {
       return parseBranchDeletions(stdOut, stdErr).branches[branch];
     },
-    onError({ exitCode, stdErr, stdOut }, error2, _2, fail2) {
+    onError({ exitCode, stdErr, stdOut }, error2, _3, fail2) {
       if (!hasBranchDeletionError(String(error2), exitCode)) {
         return fail2(error2);
       }
@@ -26217,16 +26217,16 @@ var init_sub_module = __esm2({
     init_task();
   }
 });
-function singleSorted(a, b2) {
+function singleSorted(a, b3) {
   const aIsNum = Number.isNaN(a);
-  const bIsNum = Number.isNaN(b2);
+  const bIsNum = Number.isNaN(b3);
   if (aIsNum !== bIsNum) {
     return aIsNum ? 1 : -1;
   }
-  return aIsNum ? sorted(a, b2) : 0;
+  return aIsNum ? sorted(a, b3) : 0;
 }
-function sorted(a, b2) {
-  return a === b2 ? 0 : a > b2 ? 1 : -1;
+function sorted(a, b3) {
+  return a === b3 ? 0 : a > b3 ? 1 : -1;
 }
 function trimmed(input) {
   return input.trim();
@@ -26257,7 +26257,7 @@ var init_TagList = __esm2({
           if (partsA.length === 1 || partsB.length === 1) {
             return singleSorted(toNumber(partsA[0]), toNumber(partsB[0]));
           }
-          for (let i2 = 0, l = Math.max(partsA.length, partsB.length); i2 < l; i2++) {
+          for (let i2 = 0, l3 = Math.max(partsA.length, partsB.length); i2 < l3; i2++) {
             const diff = sorted(toNumber(partsA[i2]), toNumber(partsB[i2]));
             if (diff) {
               return diff;
@@ -26772,12 +26772,12 @@ function completionDetectionPlugin({
     configureTimeout(onClose, events.close, events.closeTimeout);
     configureTimeout(onExit, events.exit, events.exitTimeout);
     return {
-      close(code2) {
-        exitCode = code2;
+      close(code3) {
+        exitCode = code3;
         events.close.done();
       },
-      exit(code2) {
-        exitCode = code2;
+      exit(code3) {
+        exitCode = code3;
         events.exit.done();
       },
       get exitCode() {
@@ -26801,8 +26801,8 @@ function completionDetectionPlugin({
       spawned.stdout?.on("data", quickClose);
       spawned.stderr?.on("data", quickClose);
       spawned.on("error", quickClose);
-      spawned.on("close", (code2) => events.close(code2));
-      spawned.on("exit", (code2) => events.exit(code2));
+      spawned.on("close", (code3) => events.close(code3));
+      spawned.on("exit", (code3) => events.exit(code3));
       try {
         await events.result;
         if (deferClose) {
@@ -27100,10 +27100,10 @@ var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
 var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
-  const m = OPERATOR_NAME.exec(name);
-  if (m === null) return void 0;
-  const set2 = m[1];
-  return { base: m[2], ifExists: m[3] !== void 0, ...set2 && { set: set2 } };
+  const m2 = OPERATOR_NAME.exec(name);
+  if (m2 === null) return void 0;
+  const set2 = m2[1];
+  return { base: m2[2], ifExists: m2[3] !== void 0, ...set2 && { set: set2 } };
 }
 function allConditionOperatorNames() {
   const out = [];
@@ -27318,36 +27318,36 @@ function getAtPointer(value, pointer) {
 }
 
 // src/model/suggest.ts
-function editDistance(a, b2) {
-  if (a === b2) return 0;
-  const prev = new Array(b2.length + 1);
-  for (let j2 = 0; j2 <= b2.length; j2++) prev[j2] = j2;
+function editDistance(a, b3) {
+  if (a === b3) return 0;
+  const prev = new Array(b3.length + 1);
+  for (let j3 = 0; j3 <= b3.length; j3++) prev[j3] = j3;
   for (let i2 = 1; i2 <= a.length; i2++) {
     let diag = prev[0];
     prev[0] = i2;
-    for (let j2 = 1; j2 <= b2.length; j2++) {
-      const up = prev[j2];
-      prev[j2] = Math.min(up + 1, prev[j2 - 1] + 1, diag + (a[i2 - 1] === b2[j2 - 1] ? 0 : 1));
+    for (let j3 = 1; j3 <= b3.length; j3++) {
+      const up = prev[j3];
+      prev[j3] = Math.min(up + 1, prev[j3 - 1] + 1, diag + (a[i2 - 1] === b3[j3 - 1] ? 0 : 1));
       diag = up;
     }
   }
-  return prev[b2.length];
+  return prev[b3.length];
 }
 function suggest(word, candidates3) {
-  const w = word.toLowerCase();
+  const w2 = word.toLowerCase();
   let best;
   let bestDist = Infinity;
   for (const c3 of candidates3) {
-    const d = c3.toLowerCase() === w ? 0 : editDistance(w, c3.toLowerCase());
-    if (d < bestDist) {
+    const d2 = c3.toLowerCase() === w2 ? 0 : editDistance(w2, c3.toLowerCase());
+    if (d2 < bestDist) {
       best = c3;
-      bestDist = d;
+      bestDist = d2;
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
   if (best !== void 0 && bestDist <= limit) return best;
-  if (w.length >= 3) {
-    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w));
+  if (w2.length >= 3) {
+    const prefixed = [...candidates3].filter((c3) => c3.toLowerCase().startsWith(w2));
     if (prefixed.length === 1) return prefixed[0];
   }
   return void 0;
@@ -27358,13 +27358,13 @@ var ajv = new import_ajv.Ajv({ allErrors: true, strict: false, allowUnionTypes: 
 for (const keyword of ["x-merge", "x-looser", "x-format"]) ajv.addKeyword({ keyword, schemaType: "string" });
 var compiled = /* @__PURE__ */ new WeakMap();
 function validatorFor(schema) {
-  let v = compiled.get(schema);
-  if (!v) {
+  let v2 = compiled.get(schema);
+  if (!v2) {
     const { $id: _id, ...rest } = schema;
-    v = ajv.compile(rest);
-    compiled.set(schema, v);
+    v2 = ajv.compile(rest);
+    compiled.set(schema, v2);
   }
-  return v;
+  return v2;
 }
 function describe(value) {
   if (value === null) return "null";
@@ -27375,8 +27375,8 @@ function describe(value) {
 }
 function typeName(t2) {
   const names = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  const list3 = Array.isArray(t2) ? t2 : [t2];
-  return list3.map((x2) => names[String(x2)] ?? String(x2)).join(" or ");
+  const list4 = Array.isArray(t2) ? t2 : [t2];
+  return list4.map((x3) => names[String(x3)] ?? String(x3)).join(" or ");
 }
 function valueAt(root, pointer) {
   let cur = root;
@@ -27530,8 +27530,8 @@ function validateConfig(value) {
     name: stringOf(value.name),
     version: stringOf(value.version),
     targets: mapOf(value.targets, targetOptionsOf),
-    bundle: recordOf(value.bundle, (b2) => compact({ expires: stringOf(b2.expires), tag_prefix: stringOf(b2.tag_prefix) })),
-    lint: recordOf(value.lint, (l) => compact({ rules: mapOf(l.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l.ignore) })),
+    bundle: recordOf(value.bundle, (b3) => compact({ expires: stringOf(b3.expires), tag_prefix: stringOf(b3.tag_prefix) })),
+    lint: recordOf(value.lint, (l3) => compact({ rules: mapOf(l3.rules, (s) => oneOf(s, RULE_SETTINGS)), ignore: stringsOf(l3.ignore) })),
     packs: recordOf(value.packs, (p2) => compact({ source: stringOf(p2.source), sources: listOf(p2.sources, packSourceOf) }))
   });
   return { value: config, issues };
@@ -27874,7 +27874,7 @@ var ENVELOPE_SCHEMA = {
 
 // src/model/documents/policy-document.ts
 function policyKindOf(value) {
-  return isRecord(value) ? POLICY_KINDS.find((k2) => k2 === value.kind) : void 0;
+  return isRecord(value) ? POLICY_KINDS.find((k3) => k3 === value.kind) : void 0;
 }
 function policyFileSchema(value) {
   const kind = policyKindOf(value);
@@ -27909,7 +27909,7 @@ var import_yaml2 = __toESM(require_dist3(), 1);
 // src/model/source-syntax.ts
 var import_yaml = __toESM(require_dist3(), 1);
 function firstSyntaxProblem(text2, lines, doc) {
-  const errors = [...doc.errors].sort((a, b2) => a.pos[0] - b2.pos[0]);
+  const errors = [...doc.errors].sort((a, b3) => a.pos[0] - b3.pos[0]);
   const first3 = errors[0];
   const span = realSpan(text2, doc, first3);
   const help2 = [];
@@ -28185,8 +28185,8 @@ var ValueBuilder = class {
     if ((0, import_yaml2.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
-        const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
-        if (v !== void 0) out.push(v);
+        const v2 = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
+        if (v2 !== void 0) out.push(v2);
       });
       return out;
     }
@@ -28222,8 +28222,8 @@ var ValueBuilder = class {
           continue;
         }
         seenKeys.add(key2);
-        const v = this.build(pair.value, joinPointer(pointer, key2), kSpan, viaAlias);
-        if (v !== void 0) out[key2] = v;
+        const v2 = this.build(pair.value, joinPointer(pointer, key2), kSpan, viaAlias);
+        if (v2 !== void 0) out[key2] = v2;
       }
       return out;
     }
@@ -28296,7 +28296,7 @@ function toEntry(file, document2) {
 }
 function buildRepository(raw) {
   const repo = { files: [], byPath: /* @__PURE__ */ new Map(), policies: [], packPolicies: [], packMetas: [], privateKeys: [] };
-  const sorted2 = [...raw].sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  const sorted2 = [...raw].sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0);
   for (const { path: path2, bytes } of sorted2) {
     const kind = classifyPath(path2);
     const text2 = typeof bytes === "string" ? bytes : bytes.length <= 1024 * 1024 ? new TextDecoder().decode(bytes) : "";
@@ -28334,9 +28334,9 @@ function buildRepository(raw) {
 // src/io/git-cat-file.ts
 import { spawn as spawn2 } from "node:child_process";
 function catFileBatch(cwd, queries) {
-  for (const q2 of queries) if (/[\n\r\0]/.test(q2)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q2)}: the name contains a line break`));
+  for (const q3 of queries) if (/[\n\r\0]/.test(q3)) return Promise.reject(new Error(`cannot ask git for ${JSON.stringify(q3)}: the name contains a line break`));
   if (queries.length === 0) return Promise.resolve([]);
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve17, reject) => {
     const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -28344,30 +28344,30 @@ function catFileBatch(cwd, queries) {
     child.stderr.on("data", (c3) => void (stderr += c3.toString("utf8")));
     child.on("error", (e) => reject(new Error(`git cat-file could not start: ${e.message}`)));
     child.stdin.on("error", () => void 0);
-    child.on("close", (code2) => {
-      if (code2 !== 0) return reject(new Error(`git cat-file failed (exit ${code2}): ${stderr.trim().split("\n")[0] ?? ""}`));
+    child.on("close", (code3) => {
+      if (code3 !== 0) return reject(new Error(`git cat-file failed (exit ${code3}): ${stderr.trim().split("\n")[0] ?? ""}`));
       const output = Buffer.concat(chunks);
       const results2 = [];
       let pos = 0;
-      for (const q2 of queries) {
+      for (const q3 of queries) {
         const eol = output.indexOf(10, pos);
-        if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q2}`));
+        if (eol < 0) return reject(new Error(`git cat-file ended early while reading ${q3}`));
         const header2 = output.subarray(pos, eol).toString("utf8");
-        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header2);
-        if (!m) {
+        const m2 = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header2);
+        if (!m2) {
           results2.push({ missing: header2 });
           pos = eol + 1;
           continue;
         }
         const start = eol + 1;
-        const end = start + Number(m[2]);
-        if (end + 1 > output.length) return reject(new Error(`git cat-file output is truncated at ${q2}`));
-        results2.push({ type: m[1], bytes: new Uint8Array(output.subarray(start, end)) });
+        const end = start + Number(m2[2]);
+        if (end + 1 > output.length) return reject(new Error(`git cat-file output is truncated at ${q3}`));
+        results2.push({ type: m2[1], bytes: new Uint8Array(output.subarray(start, end)) });
         pos = end + 1;
       }
-      resolve15(results2);
+      resolve17(results2);
     });
-    child.stdin.end(queries.map((q2) => `${q2}
+    child.stdin.end(queries.map((q3) => `${q3}
 `).join(""));
   });
 }
@@ -28427,20 +28427,20 @@ var SAY = {
   }
 };
 function ancestry(revision) {
-  const m = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
-  if (!m) return void 0;
+  const m2 = /^(.+?)((?:~\d*|\^\d*)+)$/.exec(revision);
+  if (!m2) return void 0;
   let generations = 0;
-  for (const step2 of m[2].match(/[~^]\d*/g) ?? []) {
+  for (const step2 of m2[2].match(/[~^]\d*/g) ?? []) {
     const n = step2.length > 1 ? Number(step2.slice(1)) : 1;
     generations += step2[0] === "~" ? n : Math.min(n, 1);
   }
-  return { base: m[1], generations };
+  return { base: m2[1], generations };
 }
 async function recordedParents(repo, commit) {
   try {
     const text2 = await repo.git.raw(["cat-file", "commit", commit]);
     const header2 = text2.split("\n\n", 1)[0] ?? "";
-    return header2.split("\n").filter((l) => l.startsWith("parent ")).map((l) => l.slice("parent ".length).trim());
+    return header2.split("\n").filter((l3) => l3.startsWith("parent ")).map((l3) => l3.slice("parent ".length).trim());
   } catch {
     return [];
   }
@@ -28550,7 +28550,7 @@ async function listTree(repo, commit) {
     const path2 = policyPathOf(repo, record2.slice(tab + 1));
     if (path2 !== void 0) entries.push({ path: path2, blob, size: Number(size) });
   }
-  return entries.sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  return entries.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0);
 }
 async function readTreeFiles(repo, entries, onProgress) {
   const wanted = [...new Set(entries.filter((e) => !(e.size > MAX_FILE_BYTES)).map((e) => e.blob))];
@@ -28617,7 +28617,7 @@ async function* walk(root, dir) {
   } catch {
     return;
   }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  entries.sort((a, b3) => a.name < b3.name ? -1 : 1);
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
     if (e.isDirectory()) yield* walk(root, rel);
@@ -28686,8 +28686,8 @@ function toRepoPath(root, p2) {
 var cache = /* @__PURE__ */ new Map();
 var CACHE_SIZE = 256;
 function pathGlobToRegExp(glob) {
-  let re = cache.get(glob);
-  if (re) return re;
+  let re2 = cache.get(glob);
+  if (re2) return re2;
   if (cache.size >= CACHE_SIZE) cache.clear();
   let out = "^";
   for (let i2 = 0; i2 < glob.length; i2++) {
@@ -28704,17 +28704,17 @@ function pathGlobToRegExp(glob) {
     else out += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   out += "(?:/.*)?$";
-  re = new RegExp(out);
-  cache.set(glob, re);
-  return re;
+  re2 = new RegExp(out);
+  cache.set(glob, re2);
+  return re2;
 }
 function matchesPathGlob(glob, path2) {
   return pathGlobToRegExp(glob.replace(/^\.\//, "").replace(/\/$/, "")).test(path2);
 }
 
 // src/model/merge/desugar.ts
-function strings(list3) {
-  return list3.filter((x2) => typeof x2 === "string");
+function strings(list4) {
+  return list4.filter((x3) => typeof x3 === "string");
 }
 function modelResource(entry, kind) {
   if (kind === "provider") return `model://${entry}/*`;
@@ -28729,15 +28729,15 @@ function desugarWorkspaceControls(access2, provenance) {
     if (allowedBy) {
       out.push({ Sid: "Models.Allow", Effect: "Allow", Action: ["model:Invoke"], Resource: ["model://*"], source: sourceOf3(allowedBy) });
     }
-    models.AllowedProviders?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((p2) => modelResource(p2, "provider")), source: sourceOf3("Models.AllowedProviders", i2) });
+    models.AllowedProviders?.forEach((list4, i2) => {
+      out.push({ Sid: `Models.AllowedProviders.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list4).map((p2) => modelResource(p2, "provider")), source: sourceOf3("Models.AllowedProviders", i2) });
     });
-    models.AllowedModels?.forEach((list3, i2) => {
-      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list3).map((m) => modelResource(m, "model")), source: sourceOf3("Models.AllowedModels", i2) });
+    models.AllowedModels?.forEach((list4, i2) => {
+      out.push({ Sid: `Models.AllowedModels.${i2 + 1}`, Effect: "Deny", Action: ["model:Invoke"], NotResource: strings(list4).map((m2) => modelResource(m2, "model")), source: sourceOf3("Models.AllowedModels", i2) });
     });
     const denied = strings(models.DeniedModels ?? []);
     if (denied.length) {
-      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m) => modelResource(m, "model")), source: sourceOf3("Models.DeniedModels") });
+      out.push({ Sid: "Models.DeniedModels", Effect: "Deny", Action: ["model:Invoke"], Resource: denied.map((m2) => modelResource(m2, "model")), source: sourceOf3("Models.DeniedModels") });
     }
   }
   const caps = access2.Capabilities;
@@ -28745,8 +28745,8 @@ function desugarWorkspaceControls(access2, provenance) {
     if (caps.AllowedTools) {
       out.push({ Sid: "Capabilities.Allow", Effect: "Allow", Action: ["tool:Use"], Resource: ["tool://*"], source: sourceOf3("Capabilities.AllowedTools") });
     }
-    caps.AllowedTools?.forEach((list3, i2) => {
-      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list3).map((t2) => `tool://${t2}`), source: sourceOf3("Capabilities.AllowedTools", i2) });
+    caps.AllowedTools?.forEach((list4, i2) => {
+      out.push({ Sid: `Capabilities.AllowedTools.${i2 + 1}`, Effect: "Deny", Action: ["tool:Use"], NotResource: strings(list4).map((t2) => `tool://${t2}`), source: sourceOf3("Capabilities.AllowedTools", i2) });
     });
     const deniedTools = strings(caps.DeniedTools ?? []);
     if (deniedTools.length) {
@@ -28773,13 +28773,13 @@ function walkWithSchema(value, schema, visit4, pointer = "") {
   visit4(pointer, value, schema);
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items && typeof items === "object") value.forEach((v, i2) => walkWithSchema(v, items, visit4, joinPointer(pointer, i2)));
+    if (items && typeof items === "object") value.forEach((v2, i2) => walkWithSchema(v2, items, visit4, joinPointer(pointer, i2)));
     return;
   }
   if (value === null || typeof value !== "object") return;
-  for (const [k2, v] of Object.entries(value)) {
-    const sub = childSchema(schema, k2);
-    if (sub) walkWithSchema(v, sub, visit4, joinPointer(pointer, k2));
+  for (const [k3, v2] of Object.entries(value)) {
+    const sub = childSchema(schema, k3);
+    if (sub) walkWithSchema(v2, sub, visit4, joinPointer(pointer, k3));
   }
 }
 function schemaAt(schema, segments) {
@@ -28802,11 +28802,11 @@ function packOwnership(repo) {
   }
   return owners;
 }
-function compareRanked(a, b2) {
-  return LAYER_RANK[a.layer] - LAYER_RANK[b2.layer] || (a.entry.priority ?? 0) - (b2.entry.priority ?? 0) || ((a.entry.id ?? "") < (b2.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b2.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b2.entry.file.path ? -1 : a.entry.file.path > b2.entry.file.path ? 1 : 0);
+function compareRanked(a, b3) {
+  return LAYER_RANK[a.layer] - LAYER_RANK[b3.layer] || (a.entry.priority ?? 0) - (b3.entry.priority ?? 0) || ((a.entry.id ?? "") < (b3.entry.id ?? "") ? -1 : (a.entry.id ?? "") > (b3.entry.id ?? "") ? 1 : 0) || (a.entry.file.path < b3.entry.file.path ? -1 : a.entry.file.path > b3.entry.file.path ? 1 : 0);
 }
-function samePrecedence(a, b2) {
-  return a.layer === b2.layer && (a.entry.priority ?? 0) === (b2.entry.priority ?? 0);
+function samePrecedence(a, b3) {
+  return a.layer === b3.layer && (a.entry.priority ?? 0) === (b3.entry.priority ?? 0);
 }
 function rankDocuments(repo) {
   const owners = packOwnership(repo);
@@ -28828,15 +28828,15 @@ function stableStringify(value) {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((k2) => `${JSON.stringify(k2)}:${stableStringify(value[k2])}`).join(",")}}`;
+    return `{${keys.map((k3) => `${JSON.stringify(k3)}:${stableStringify(value[k3])}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }
-function sameValue(a, b2) {
-  return stableStringify(a) === stableStringify(b2);
+function sameValue(a, b3) {
+  return stableStringify(a) === stableStringify(b3);
 }
-function clone(v) {
-  return v === void 0 ? v : JSON.parse(JSON.stringify(v));
+function clone(v2) {
+  return v2 === void 0 ? v2 : JSON.parse(JSON.stringify(v2));
 }
 function hasSchemaType(value, schema) {
   const t2 = schema.type;
@@ -28863,7 +28863,7 @@ function hasSchemaType(value, schema) {
 }
 function validItems(raw, schema) {
   const item = schema.items;
-  return isRecord(item) ? raw.filter((x2) => hasSchemaType(x2, item)) : raw;
+  return isRecord(item) ? raw.filter((x3) => hasSchemaType(x3, item)) : raw;
 }
 function isBranch(schema, value) {
   return isRecord(value) && (schema.properties !== void 0 || isRecord(schema.additionalProperties));
@@ -28883,8 +28883,8 @@ function stricter(current, next, looser) {
 function lockedBy(locks, path2) {
   let p2 = path2;
   for (; ; ) {
-    const l = locks.get(p2);
-    if (l) return l;
+    const l3 = locks.get(p2);
+    if (l3) return l3;
     const dot = p2.lastIndexOf(".");
     if (dot < 0) return void 0;
     p2 = p2.slice(0, dot);
@@ -28930,9 +28930,9 @@ function mergeSpecs(docs, specSchema) {
             const seen = new Set(existing.map(stableStringify));
             const merged = [...existing];
             for (const item of validItems(raw, sub)) {
-              const k2 = stableStringify(item);
-              if (!seen.has(k2)) {
-                seen.add(k2);
+              const k3 = stableStringify(item);
+              if (!seen.has(k3)) {
+                seen.add(k3);
                 merged.push(clone(item));
               }
             }
@@ -28974,7 +28974,7 @@ function mergeSpecs(docs, specSchema) {
       }
     };
     visit4(value, spec, specSchema, "", "/spec");
-    for (const l of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l)) locks.set(l, doc);
+    for (const l3 of doc.entry.document.metadata?.locked ?? []) if (!locks.has(l3)) locks.set(l3, doc);
   }
   return { value, provenance, events };
 }
@@ -28986,9 +28986,9 @@ var KIND_KEYS = {
   DataPolicy: "data",
   PosturePolicy: "posture"
 };
-function toList(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
+function toList(v2) {
+  if (typeof v2 === "string") return [v2];
+  if (Array.isArray(v2)) return v2.filter((x3) => typeof x3 === "string");
   return void 0;
 }
 function normaliseStatement(raw) {
@@ -28996,9 +28996,9 @@ function normaliseStatement(raw) {
   const st = {};
   if (typeof raw.Sid === "string") st.Sid = raw.Sid;
   st.Effect = raw.Effect;
-  for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
-    const list3 = toList(raw[k2]);
-    if (list3) st[k2] = list3;
+  for (const k3 of ["Action", "NotAction", "Resource", "NotResource"]) {
+    const list4 = toList(raw[k3]);
+    if (list4) st[k3] = list4;
   }
   if (raw.Condition && typeof raw.Condition === "object") st.Condition = raw.Condition;
   st.source = raw.source;
@@ -29023,12 +29023,25 @@ function buildData(docs, defaultAction) {
   }));
   return { rules, default_action: defaultAction };
 }
+function locksOf(docs) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const doc of docs) {
+    const kind = KIND_KEYS[doc.entry.kind];
+    if (kind === void 0 || kind === "data") continue;
+    for (const path2 of doc.entry.document.metadata?.locked ?? []) {
+      if (typeof path2 !== "string") continue;
+      const key2 = `${kind}\0${path2}`;
+      if (!seen.has(key2)) seen.set(key2, { kind, path: path2, policy: doc.entry.id ?? "" });
+    }
+  }
+  return [...seen.values()].sort((a, b3) => a.kind === b3.kind ? a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0 : a.kind < b3.kind ? -1 : 1);
+}
 function targetNames(repo) {
   return Object.keys(repo.config?.value.targets ?? {});
 }
 function buildTarget(repo, target, ranked = rankDocuments(repo)) {
-  const applicable = ranked.filter((d) => appliesTo(d.entry, target));
-  const byKind = (kind) => applicable.filter((d) => d.entry.kind === kind);
+  const applicable = ranked.filter((d2) => appliesTo(d2.entry, target));
+  const byKind = (kind) => applicable.filter((d2) => d2.entry.kind === kind);
   const events = [];
   const access2 = buildAccess(byKind("AccessPolicy"));
   events.push(...access2.events.map((e) => ({ ...e, policyKind: "AccessPolicy" })));
@@ -29039,19 +29052,22 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const options = repo.config?.value.targets?.[target];
   const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
+  const effective = {
+    access: access2.access,
+    runtime: runtime.value,
+    data: buildData(dataDocs, defaultAction),
+    posture: posture2.value
+  };
+  const locks = locksOf(applicable);
+  if (locks.length > 0) effective.locks = locks;
   return {
     target,
-    effective: {
-      access: access2.access,
-      runtime: runtime.value,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture2.value
-    },
+    effective,
     provenance: {
       access: access2.provenance,
       runtime: runtime.provenance,
       posture: posture2.provenance,
-      data: Object.fromEntries(dataDocs.map((d) => [d.entry.id ?? "", [provenanceOf(d)]]))
+      data: Object.fromEntries(dataDocs.map((d2) => [d2.entry.id ?? "", [provenanceOf(d2)]]))
     },
     events,
     documents: applicable
@@ -29064,8 +29080,8 @@ function buildAllTargets(repo) {
 
 // src/lint/finding.ts
 var ORDER = { error: 0, warning: 1, info: 2 };
-function compareFindings(a, b2) {
-  return (a.file < b2.file ? -1 : a.file > b2.file ? 1 : 0) || a.line - b2.line || a.column - b2.column || ORDER[a.severity] - ORDER[b2.severity] || (a.rule < b2.rule ? -1 : a.rule > b2.rule ? 1 : 0);
+function compareFindings(a, b3) {
+  return (a.file < b3.file ? -1 : a.file > b3.file ? 1 : 0) || a.line - b3.line || a.column - b3.column || ORDER[a.severity] - ORDER[b3.severity] || (a.rule < b3.rule ? -1 : a.rule > b3.rule ? 1 : 0);
 }
 function summarize(findings, files2) {
   const s = { errors: 0, warnings: 0, infos: 0, files: files2 };
@@ -29090,13 +29106,13 @@ function parseSuppressions(text2) {
   const out = [];
   let lineNo = 1;
   let scanned = 0;
-  for (const m of text2.matchAll(DIRECTIVE)) {
-    for (let i2 = text2.indexOf("\n", scanned); i2 !== -1 && i2 < m.index; i2 = text2.indexOf("\n", i2 + 1)) lineNo++;
-    scanned = m.index;
-    const lineStart = text2.lastIndexOf("\n", m.index - 1) + 1;
-    if (!isCommentStart(text2, lineStart, m.index)) continue;
-    const body = m[1];
-    const bodyStart = m.index + m[0].length - body.length;
+  for (const m2 of text2.matchAll(DIRECTIVE)) {
+    for (let i2 = text2.indexOf("\n", scanned); i2 !== -1 && i2 < m2.index; i2 = text2.indexOf("\n", i2 + 1)) lineNo++;
+    scanned = m2.index;
+    const lineStart = text2.lastIndexOf("\n", m2.index - 1) + 1;
+    if (!isCommentStart(text2, lineStart, m2.index)) continue;
+    const body = m2[1];
+    const bodyStart = m2.index + m2[0].length - body.length;
     const sep5 = body.indexOf("--");
     const rulesPart = sep5 === -1 ? body : body.slice(0, sep5);
     const reason2 = sep5 === -1 ? "" : body.slice(sep5 + 2).trim();
@@ -29110,14 +29126,14 @@ function isCommentStart(text2, lineStart, at) {
   const before = text2.slice(lineStart, at);
   if (before.trim() === "") return true;
   if (!/\s$/.test(before)) return false;
-  const quotes = (q2) => before.split(q2).length - 1;
+  const quotes = (q3) => before.split(q3).length - 1;
   return quotes('"') % 2 === 0 && quotes("'") % 2 === 0;
 }
 function suppressionsOf(source) {
   if (source.path.toLowerCase().endsWith(".json")) return [];
   const directives = parseSuppressions(source.text);
   if (directives.length === 0) return directives;
-  const wanted = new Set(directives.map((d) => d.from));
+  const wanted = new Set(directives.map((d2) => d2.from));
   const lastLine = /* @__PURE__ */ new Map();
   for (const [pointer, spans] of source.spans) {
     if (pointer === "") continue;
@@ -29126,7 +29142,7 @@ function suppressionsOf(source) {
     const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
     if (end > (lastLine.get(begin) ?? begin)) lastLine.set(begin, end);
   }
-  return directives.map((d) => ({ ...d, to: lastLine.get(d.from) ?? d.from }));
+  return directives.map((d2) => ({ ...d2, to: lastLine.get(d2.from) ?? d2.from }));
 }
 function isSuppressed(suppressions, rule, line) {
   return suppressions.some((s) => line >= s.from && line <= s.to && (s.rules.size === 0 || s.rules.has(rule)));
@@ -29162,7 +29178,7 @@ function withPlacement(file, issue) {
   if (key2 === void 0 || parent === void 0 || !schema) return issue;
   const owner = misplacedOwner(file, schema, parent, issue.pointer, key2);
   if (!owner) return issue;
-  const { suggestion: _2, ...rest } = issue;
+  const { suggestion: _3, ...rest } = issue;
   return {
     ...rest,
     belongsTo: owner.pointer,
@@ -29196,11 +29212,11 @@ function misplacedOwner(file, schema, parent, pointer, key2) {
   return best && { pointer: best.pointer, column: best.column };
 }
 function previousContentLine(text2, lines, line) {
-  for (let l = line - 1; l >= 1; l--) {
-    const start = lines.lineStart(l);
+  for (let l3 = line - 1; l3 >= 1; l3--) {
+    const start = lines.lineStart(l3);
     const end = text2.indexOf("\n", start);
     const content2 = text2.slice(start, end === -1 ? text2.length : end).trim();
-    if (content2 !== "" && !content2.startsWith("#")) return l;
+    if (content2 !== "" && !content2.startsWith("#")) return l3;
   }
   return void 0;
 }
@@ -29213,7 +29229,7 @@ function parsedView(repo) {
     ...repo,
     policies: repo.policies.filter(parses),
     packPolicies: repo.packPolicies.filter(parses),
-    packMetas: repo.packMetas.map((m) => parses(m) ? m : { file: m.file, pack: m.pack })
+    packMetas: repo.packMetas.map((m2) => parses(m2) ? m2 : { file: m2.file, pack: m2.pack })
   };
   if (repo.config && !parses(repo.config)) delete view.config;
   if (repo.packState && !parses(repo.packState)) delete view.packState;
@@ -29242,7 +29258,7 @@ function fileSha256(bytes) {
 function packChecksum(files2) {
   const lines = [...files2].map((f) => `${f.path}\0${fileSha256(f.bytes)}
 `);
-  lines.sort((a, b2) => a < b2 ? -1 : a > b2 ? 1 : 0);
+  lines.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
   const hash2 = createHash("sha256");
   for (const line of lines) hash2.update(line, "utf8");
   return `sha256:${hash2.digest("hex")}`;
@@ -29266,9 +29282,9 @@ function isPackName(name) {
   return packNameProblem(name) === void 0;
 }
 function parsePolicyFileName(fileName) {
-  const m = POLICY_FILE_RE.exec(fileName);
-  if (!m || m[2].length > MAX_NAME_LENGTH) return void 0;
-  return { index: m[1], slug: m[2] };
+  const m2 = POLICY_FILE_RE.exec(fileName);
+  if (!m2 || m2[2].length > MAX_NAME_LENGTH) return void 0;
+  return { index: m2[1], slug: m2[2] };
 }
 function installedPath(pack, index, slug) {
   if (!isPackName(pack)) throw new TypeError(`invalid pack name ${JSON.stringify(pack)}`);
@@ -29276,9 +29292,9 @@ function installedPath(pack, index, slug) {
   return `${POLICIES_DIR}/${pack}__${index}__${slug}.yaml`;
 }
 function parseInstalledPath(path2) {
-  const m = INSTALLED_FILE_RE.exec(path2);
-  if (!m || !isPackName(m[1])) return void 0;
-  return { pack: m[1], index: m[2], slug: m[3] };
+  const m2 = INSTALLED_FILE_RE.exec(path2);
+  if (!m2 || !isPackName(m2[1])) return void 0;
+  return { pack: m2[1], index: m2[2], slug: m2[3] };
 }
 function isInstalledPathOf(pack, path2) {
   return parseInstalledPath(path2)?.pack === pack;
@@ -29302,15 +29318,15 @@ function parseDependency(raw) {
 }
 function satisfiesDependency(dependency, version) {
   if (dependency.range === void 0) return true;
-  const v = import_semver.default.valid(version);
-  return v !== null && import_semver.default.satisfies(v, dependency.range);
+  const v2 = import_semver.default.valid(version);
+  return v2 !== null && import_semver.default.satisfies(v2, dependency.range);
 }
 
 // src/pack/model.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var PACK_METADATA_FILE = "metadata.yaml";
-function byPath(a, b2) {
-  return a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
+function byPath(a, b3) {
+  return a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0;
 }
 function isPackContentPath(relativePath) {
   const kind = classifyPath(`${PACKS_DIR}/pack/${relativePath}`);
@@ -29318,7 +29334,7 @@ function isPackContentPath(relativePath) {
 }
 function toShippedPack(name, input) {
   const problems = [];
-  const problem = (code2, file, message, pointer) => problems.push({ code: code2, pack: name, file, message, ...pointer !== void 0 ? { pointer } : {} });
+  const problem = (code3, file, message, pointer) => problems.push({ code: code3, pack: name, file, message, ...pointer !== void 0 ? { pointer } : {} });
   const nameProblem = packNameProblem(name);
   if (nameProblem) {
     problem("pack-name", PACK_METADATA_FILE, nameProblem);
@@ -29347,9 +29363,9 @@ function toShippedPack(name, input) {
   }
   const dependencies = [];
   const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
-  (Array.isArray(written) ? written : []).forEach((d, i2) => {
-    if (typeof d !== "string") return;
-    const parsed = parseDependency(d);
+  (Array.isArray(written) ? written : []).forEach((d2, i2) => {
+    if (typeof d2 !== "string") return;
+    const parsed = parseDependency(d2);
     if (parsed.ok) {
       if (parsed.dependency.name === name) problem("dependency", PACK_METADATA_FILE, `pack ${name} depends on itself`, `/__pack_meta/dependencies/${i2}`);
       else dependencies.push(parsed.dependency);
@@ -29436,9 +29452,9 @@ function toShippedPacks(files2) {
     const name = f.path.slice(0, slash);
     const rel = f.path.slice(slash + 1);
     if (!isPackContentPath(rel)) continue;
-    let list3 = groups.get(name);
-    if (!list3) groups.set(name, list3 = []);
-    list3.push({ path: rel, bytes: f.bytes });
+    let list4 = groups.get(name);
+    if (!list4) groups.set(name, list4 = []);
+    list4.push({ path: rel, bytes: f.bytes });
   }
   const packs = /* @__PURE__ */ new Map();
   const problems = [];
@@ -29457,8 +29473,8 @@ function layerRank(layer) {
 }
 function dependsUpward(layer, dependencyLayer) {
   const a = layerRank(layer);
-  const b2 = layerRank(dependencyLayer);
-  return a !== void 0 && b2 !== void 0 && b2 > a;
+  const b3 = layerRank(dependencyLayer);
+  return a !== void 0 && b3 !== void 0 && b3 > a;
 }
 function formatBand(band) {
   return `${band.min}\u2013${band.max}`;
@@ -29466,13 +29482,13 @@ function formatBand(band) {
 function isValidBand(band) {
   return band !== void 0 && band.min <= band.max;
 }
-function bandsOverlap(a, b2) {
-  return a.min <= b2.max && b2.min <= a.max;
+function bandsOverlap(a, b3) {
+  return a.min <= b3.max && b3.min <= a.max;
 }
 function bandBelowLowerLayer(higher, lower) {
   const h2 = layerRank(higher.layer);
-  const l = layerRank(lower.layer);
-  if (h2 === void 0 || l === void 0 || h2 <= l) return false;
+  const l3 = layerRank(lower.layer);
+  if (h2 === void 0 || l3 === void 0 || h2 <= l3) return false;
   return higher.band.min <= lower.band.max;
 }
 function findCycles(packs) {
@@ -29518,7 +29534,7 @@ function dependencyOrder(packs, subset) {
   const visit4 = (name) => {
     if (state.has(name)) return;
     state.set(name, "visiting");
-    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b2) => a.name < b2.name ? -1 : 1)) visit4(dep.name);
+    for (const dep of [...packs.get(name)?.dependencies ?? []].sort((a, b3) => a.name < b3.name ? -1 : 1)) visit4(dep.name);
     state.set(name, "done");
     if (wanted.has(name)) out.push(name);
   };
@@ -29548,8 +29564,8 @@ function toPackState(value) {
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, state: { format_version: STATE_FORMAT_VERSION, installed_packs: { ...state.installed_packs ?? {} } } };
 }
-function compareStrings2(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
+function compareStrings2(a, b3) {
+  return a < b3 ? -1 : a > b3 ? 1 : 0;
 }
 function orderedFile(f) {
   return {
@@ -29568,7 +29584,7 @@ function orderedPack(p2) {
     ...p2.source !== void 0 ? { source: p2.source } : {},
     ...p2.resolved !== void 0 ? { resolved: p2.resolved } : {},
     ...p2.range !== void 0 ? { range: p2.range } : {},
-    files: [...p2.files].sort((a, b2) => compareStrings2(a.path, b2.path)).map(orderedFile)
+    files: [...p2.files].sort((a, b3) => compareStrings2(a.path, b3.path)).map(orderedFile)
   };
 }
 function sourceOfEntry(entry) {
@@ -29669,26 +29685,26 @@ var import_semver3 = __toESM(require_semver2(), 1);
 function draftOf(world) {
   return { files: new Map(world.policyFiles), ids: new Map(world.policyIds), packs: { ...world.state.installed_packs ?? {} } };
 }
-function installedNames(d) {
-  return Object.keys(d.packs).sort();
+function installedNames(d2) {
+  return Object.keys(d2.packs).sort();
 }
-function sameBytes(a, b2) {
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+function sameBytes(a, b3) {
+  if (a.length !== b3.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b3[i2]) return false;
   return true;
 }
 function editedByHand(file, bytes) {
   return file.sha256 === void 0 || fileSha256(bytes) !== file.sha256;
 }
-function setFile(d, path2, bytes) {
-  d.files.set(path2, bytes);
+function setFile(d2, path2, bytes) {
+  d2.files.set(path2, bytes);
   const ident = identityOf(path2, bytes);
-  if (ident) d.ids.set(path2, ident);
-  else d.ids.delete(path2);
+  if (ident) d2.ids.set(path2, ident);
+  else d2.ids.delete(path2);
 }
-function deleteFile(d, path2) {
-  d.files.delete(path2);
-  d.ids.delete(path2);
+function deleteFile(d2, path2) {
+  d2.files.delete(path2);
+  d2.ids.delete(path2);
 }
 function entryOf(pack, now, extra = {}) {
   return {
@@ -29715,8 +29731,8 @@ var decoder2 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 var encoder3 = new TextEncoder();
 function modelineOf(text2) {
   const bom = text2.startsWith(BOM) ? BOM : "";
-  const m = MODELINE_RE.exec(text2.slice(bom.length));
-  return m ? { line: m[0], target: m[1], eol: m[2], bom } : void 0;
+  const m2 = MODELINE_RE.exec(text2.slice(bom.length));
+  return m2 ? { line: m2[0], target: m2[1], eol: m2[2], bom } : void 0;
 }
 function schemaNameOf(text2, modelineTarget) {
   const kind = KIND_RE.exec(text2)?.[1];
@@ -29763,9 +29779,9 @@ function withoutModeline(bytes) {
 }
 function sameExceptModeline(installed2, shipped) {
   const a = normaliseLineEnds(withoutModeline(installed2));
-  const b2 = normaliseLineEnds(withoutModeline(shipped));
-  if (a.length !== b2.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b2[i2]) return false;
+  const b3 = normaliseLineEnds(withoutModeline(shipped));
+  if (a.length !== b3.length) return false;
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b3[i2]) return false;
   return true;
 }
 
@@ -29802,17 +29818,17 @@ Fix the pack (\`edict lint\` shows each problem with its position) and try again
 function dependenciesOf(shipped, name) {
   return shipped.packs.get(name)?.dependencies ?? [];
 }
-function checkDependencies(pack, d) {
-  const missing = pack.dependencies.filter((dep) => !d.packs[dep.name]).map((dep) => dep.name);
+function checkDependencies(pack, d2) {
+  const missing = pack.dependencies.filter((dep) => !d2.packs[dep.name]).map((dep) => dep.name);
   if (missing.length > 0) {
     throw packError(
       `DependencyMissing: Pack requires dependencies not installed: ${missing.join(", ")}
-Install ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m) => `edict pack install ${m}`).join(" && ")} (\`edict pack install ${pack.name}\` without --no-deps installs ${missing.length === 1 ? "it" : "them"} with ${pack.name})`
+Install ${missing.length === 1 ? "it" : "them"} first: ${missing.map((m2) => `edict pack install ${m2}`).join(" && ")} (\`edict pack install ${pack.name}\` without --no-deps installs ${missing.length === 1 ? "it" : "them"} with ${pack.name})`
     );
   }
   const lines = [];
   for (const dep of pack.dependencies) {
-    const installed2 = d.packs[dep.name];
+    const installed2 = d2.packs[dep.name];
     if (dependsUpward(pack.layer, installed2.layer)) {
       lines.push(`LayerInversion: ${pack.layer} pack ${pack.name} depends on ${dep.name}, a ${installed2.layer} pack; a pack may depend only on packs of the same or a lower layer`);
     }
@@ -29826,9 +29842,9 @@ function checkCycles(pack, shipped) {
   const cycle = findCycles(shipped.packs).find((c3) => c3.includes(pack.name));
   if (cycle) throw packError(`DependencyCycle: ${formatCycle(cycle)}; remove one of these dependencies from its metadata.yaml`);
 }
-function checkDependents(pack, d, shipped) {
+function checkDependents(pack, d2, shipped) {
   const lines = [];
-  for (const other of installedNames(d)) {
+  for (const other of installedNames(d2)) {
     if (other === pack.name) continue;
     for (const dep of dependenciesOf(shipped, other)) {
       if (dep.name === pack.name && !satisfiesDependency(dep, pack.version)) {
@@ -29838,10 +29854,10 @@ function checkDependents(pack, d, shipped) {
   }
   if (lines.length > 0) throw packError(lines.join("\n"));
 }
-function checkBands(pack, d, shipped) {
+function checkBands(pack, d2, shipped) {
   if (!isValidBand(pack.band)) return;
   const lines = [];
-  for (const other of installedNames(d)) {
+  for (const other of installedNames(d2)) {
     if (other === pack.name) continue;
     const o2 = shipped.packs.get(other);
     if (!o2 || !isValidBand(o2.band)) continue;
@@ -29858,7 +29874,7 @@ function checkBands(pack, d, shipped) {
   }
   if (lines.length > 0) throw packError(lines.join("\n"));
 }
-function checkIds(pack, d, replaced) {
+function checkIds(pack, d2, replaced) {
   const lines = [];
   const inPack = /* @__PURE__ */ new Map();
   for (const p2 of pack.policies) {
@@ -29868,7 +29884,7 @@ function checkIds(pack, d, replaced) {
     if (first3) lines.push(`InvalidPack: ${p2.kind} id "${p2.id}" is used by both ${first3} and ${p2.file} of pack ${pack.name}`);
     else inPack.set(key2, p2.file);
   }
-  for (const [path2, ident] of d.ids) {
+  for (const [path2, ident] of d2.ids) {
     if (replaced.has(path2)) continue;
     const file = inPack.get(`${ident.kind}\0${ident.id}`);
     if (file) lines.push(`${ident.kind} id "${ident.id}" of ${pack.name}'s ${file} is already used by ${path2}; rename or remove that policy, then try again`);
@@ -29884,12 +29900,12 @@ function checkTracked(name, entry) {
     );
   }
 }
-function requireInstalled(d, name) {
+function requireInstalled(d2, name) {
   const nameProblem = packNameProblem(name);
   if (nameProblem) throw packError(nameProblem);
-  const entry = d.packs[name];
+  const entry = d2.packs[name];
   if (!entry) {
-    const names = installedNames(d);
+    const names = installedNames(d2);
     const near = suggest(name, names);
     throw packError(
       `pack ${name} is not installed${near ? `; did you mean ${near}?` : ""} (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${name}\` to install it`
@@ -29926,20 +29942,20 @@ function withPacks(context, packs) {
 function requireValid(pack, where2) {
   return requireShipped({ packs: /* @__PURE__ */ new Map([[pack.name, pack]]), problems: [], source: where2 }, pack.name);
 }
-function placeFiles(d, pack, tracked, force, notes) {
+function placeFiles(d2, pack, tracked, force, notes) {
   const byPath2 = new Map(tracked.map((f) => [f.path, f]));
   const newPaths = new Set(pack.policies.map((p2) => p2.installPath));
   const notOwned = [];
   const edited = [];
   for (const p2 of pack.policies) {
-    const existing = d.files.get(p2.installPath);
+    const existing = d2.files.get(p2.installPath);
     if (!existing || sameBytes(existing, p2.bytes)) continue;
     const t2 = byPath2.get(p2.installPath);
     if (!t2) notOwned.push(p2.installPath);
     else if (editedByHand(t2, existing)) edited.push(p2.installPath);
   }
   for (const t2 of tracked) {
-    const existing = d.files.get(t2.path);
+    const existing = d2.files.get(t2.path);
     if (existing && !newPaths.has(t2.path) && editedByHand(t2, existing)) edited.push(t2.path);
   }
   if (!force && (notOwned.length > 0 || edited.length > 0)) {
@@ -29951,40 +29967,40 @@ function placeFiles(d, pack, tracked, force, notes) {
     );
   }
   for (const p2 of pack.policies) {
-    const existing = d.files.get(p2.installPath);
+    const existing = d2.files.get(p2.installPath);
     if (existing && !byPath2.has(p2.installPath) && sameBytes(existing, p2.bytes)) notes.push(`taking over ${p2.installPath}: it already holds exactly the pack's content`);
   }
   for (const p2 of notOwned) notes.push(`overwriting ${p2}, which pack ${pack.name} did not own (--force)`);
   for (const p2 of edited) notes.push(`discarding hand edits in ${p2} (--force)`);
-  for (const t2 of tracked) if (!newPaths.has(t2.path) && d.files.has(t2.path)) deleteFile(d, t2.path);
-  for (const p2 of pack.policies) setFile(d, p2.installPath, p2.bytes);
+  for (const t2 of tracked) if (!newPaths.has(t2.path) && d2.files.has(t2.path)) deleteFile(d2, t2.path);
+  for (const p2 of pack.policies) setFile(d2, p2.installPath, p2.bytes);
 }
-function installPack(d, shippedPack, context, options, notes, extra) {
-  const current = d.packs[shippedPack.name];
+function installPack(d2, shippedPack, context, options, notes, extra) {
+  const current = d2.packs[shippedPack.name];
   if (current) throw packError(`pack ${shippedPack.name} is already installed (v${current.version}); run \`edict pack upgrade ${shippedPack.name}\` to move to the shipped v${shippedPack.version}`);
   const pack = installedForm(shippedPack, options.schemaFiles);
-  checkDependencies(pack, d);
+  checkDependencies(pack, d2);
   checkCycles(pack, context);
-  checkBands(pack, d, context);
-  checkIds(pack, d, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
-  placeFiles(d, pack, [], options.force ?? false, notes);
-  d.packs[pack.name] = entryOf(pack, options.now, extra);
+  checkBands(pack, d2, context);
+  checkIds(pack, d2, new Set(options.force ? pack.policies.map((p2) => p2.installPath) : []));
+  placeFiles(d2, pack, [], options.force ?? false, notes);
+  d2.packs[pack.name] = entryOf(pack, options.now, extra);
   return { name: pack.name, to: pack.version };
 }
-function upgradeNeed(d, entry, pack) {
+function upgradeNeed(d2, entry, pack) {
   const outdated = entry.version !== pack.version || entry.pack_checksum !== pack.checksum;
   const intact = entry.files.every((f) => {
-    const bytes = d.files.get(f.path);
+    const bytes = d2.files.get(f.path);
     return bytes !== void 0 && !editedByHand(f, bytes);
   });
   return { outdated, intact };
 }
-function replacePack(d, shippedPack, shipped, options, notes, how) {
+function replacePack(d2, shippedPack, shipped, options, notes, how) {
   const name = shippedPack.name;
-  const entry = requireInstalled(d, name);
+  const entry = requireInstalled(d2, name);
   const pack = installedForm(shippedPack, options.schemaFiles);
-  const { outdated, intact } = upgradeNeed(d, entry, pack);
-  const missing = entry.files.some((f) => !d.files.has(f.path));
+  const { outdated, intact } = upgradeNeed(d2, entry, pack);
+  const missing = entry.files.some((f) => !d2.files.has(f.path));
   const restore = how.mode === "reinstall" && !outdated && missing;
   if (!outdated && !restore && (intact || !options.force)) {
     notes.push(
@@ -29992,28 +30008,28 @@ function replacePack(d, shippedPack, shipped, options, notes, how) {
     );
     return void 0;
   }
-  const others = { ...d, packs: Object.fromEntries(Object.entries(d.packs).filter(([k2]) => k2 !== name)) };
+  const others = { ...d2, packs: Object.fromEntries(Object.entries(d2.packs).filter(([k3]) => k3 !== name)) };
   checkDependencies(pack, others);
   checkCycles(pack, shipped);
   checkBands(pack, others, shipped);
-  checkDependents(pack, d, shipped);
+  checkDependents(pack, d2, shipped);
   const tracked = new Set(entry.files.map((f) => f.path));
-  checkIds(pack, d, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
-  placeFiles(d, pack, entry.files, options.force ?? false, notes);
+  checkIds(pack, d2, /* @__PURE__ */ new Set([...tracked, ...options.force ? pack.policies.map((p2) => p2.installPath) : []]));
+  placeFiles(d2, pack, entry.files, options.force ?? false, notes);
   const origin = how.origin ?? (entry.source !== void 0 && entry.resolved !== void 0 ? { source: entry.source, resolved: entry.resolved } : void 0);
   const range = how.range ?? (how.dropRange ? void 0 : entry.range);
   const next = entryOf(pack, options.now, { ...origin ? { origin } : {}, ...range !== void 0 ? { range } : {} });
-  d.packs[name] = how.mode === "reinstall" && !outdated && entry.installed_at !== void 0 ? { ...next, installed_at: entry.installed_at } : next;
+  d2.packs[name] = how.mode === "reinstall" && !outdated && entry.installed_at !== void 0 ? { ...next, installed_at: entry.installed_at } : next;
   return { name, from: entry.version, to: pack.version };
 }
-function stepRemove(d, shipped, name, options, notes) {
-  const entry = requireInstalled(d, name);
-  const dependents = installedNames(d).filter((other) => other !== name && dependenciesOf(shipped, other).some((dep) => dep.name === name));
+function stepRemove(d2, shipped, name, options, notes) {
+  const entry = requireInstalled(d2, name);
+  const dependents = installedNames(d2).filter((other) => other !== name && dependenciesOf(shipped, other).some((dep) => dep.name === name));
   if (dependents.length > 0) {
     throw packError(`pack ${name} is needed by installed pack${dependents.length === 1 ? "" : "s"} ${dependents.join(", ")}; remove ${dependents.length === 1 ? "it" : "them"} first (edict pack remove ${dependents[0]})`);
   }
   const edited = entry.files.filter((f) => {
-    const bytes = d.files.get(f.path);
+    const bytes = d2.files.get(f.path);
     return bytes !== void 0 && editedByHand(f, bytes);
   });
   if (edited.length > 0 && !options.force) {
@@ -30023,24 +30039,24 @@ function stepRemove(d, shipped, name, options, notes) {
   }
   for (const f of edited) notes.push(`removing ${f.path} with its hand edits (--force)`);
   for (const f of entry.files) {
-    if (d.files.has(f.path)) deleteFile(d, f.path);
+    if (d2.files.has(f.path)) deleteFile(d2, f.path);
     else notes.push(`${f.path} was already gone`);
   }
-  delete d.packs[name];
+  delete d2.packs[name];
   return { name, from: entry.version };
 }
-function planOf(operation, before, d, changes, notes) {
+function planOf(operation, before, d2, changes, notes) {
   const add2 = [];
   const replace = [];
   const remove2 = [];
-  for (const [path2, content2] of d.files) {
+  for (const [path2, content2] of d2.files) {
     const old = before.policyFiles.get(path2);
     if (!old) add2.push({ path: path2, content: content2 });
     else if (!sameBytes(old, content2)) replace.push({ path: path2, content: content2 });
   }
-  for (const path2 of before.policyFiles.keys()) if (!d.files.has(path2)) remove2.push(path2);
-  const byPath2 = (a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0;
-  const state = { format_version: "v1", installed_packs: d.packs };
+  for (const path2 of before.policyFiles.keys()) if (!d2.files.has(path2)) remove2.push(path2);
+  const byPath2 = (a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0;
+  const state = { format_version: "v1", installed_packs: d2.packs };
   const unchanged = changes.length === 0;
   return {
     operation,
@@ -30060,16 +30076,43 @@ function isNoopPlan(plan2) {
 }
 function planRemove(input, shipped, name, options = {}) {
   const world = toWorld(input);
-  const d = draftOf(world);
+  const d2 = draftOf(world);
   const notes = [];
-  const change = stepRemove(d, shipped, name, options, notes);
-  return planOf("remove", world, d, [change], notes);
+  const change = stepRemove(d2, shipped, name, options, notes);
+  return planOf("remove", world, d2, [change], notes);
 }
 
 // src/pack/drift.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 function formatOutdated(name, installed2, shipped) {
   return `\u26A0 ${name} (installed v${installed2}, available v${shipped})`;
+}
+function shortChecksum(c3) {
+  return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "none";
+}
+function computeDrift(state, shipped, files2) {
+  const out = [];
+  for (const name of Object.keys(state.installed_packs ?? {}).sort()) {
+    const entry = state.installed_packs[name];
+    const pack = shipped.get(name);
+    if (pack && pack.version !== entry.version) {
+      out.push({ pack: name, kind: "outdated", message: formatOutdated(name, entry.version, pack.version) });
+    } else if (pack && pack.checksum !== entry.pack_checksum) {
+      out.push({
+        pack: name,
+        kind: "checksum",
+        message: `\u26A0 ${name} (installed v${entry.version} ${shortChecksum(entry.pack_checksum)}, shipped v${pack.version} has different content ${shortChecksum(pack.checksum)})`
+      });
+    }
+    for (const f of entry.files) {
+      const bytes = files2.get(f.path);
+      if (bytes === void 0) out.push({ pack: name, kind: "missing", path: f.path, message: `\u26A0 ${f.path} of ${name} is missing` });
+      else if (f.sha256 === void 0 || fileSha256(bytes) !== f.sha256) {
+        out.push({ pack: name, kind: "modified", path: f.path, message: `\u26A0 ${f.path} of ${name} was edited by hand` });
+      }
+    }
+  }
+  return out;
 }
 function listSourcedPacks(state, offers, files2, changed = /* @__PURE__ */ new Set()) {
   const installed2 = state.installed_packs ?? {};
@@ -30403,29 +30446,29 @@ function quoteFileNameIfNeeded(s) {
   const bytes = new TextEncoder().encode(s);
   let i2 = 0;
   while (i2 < bytes.length) {
-    const b2 = bytes[i2];
-    if (b2 === 7) {
+    const b3 = bytes[i2];
+    if (b3 === 7) {
       result += "\\a";
-    } else if (b2 === 8) {
+    } else if (b3 === 8) {
       result += "\\b";
-    } else if (b2 === 9) {
+    } else if (b3 === 9) {
       result += "\\t";
-    } else if (b2 === 10) {
+    } else if (b3 === 10) {
       result += "\\n";
-    } else if (b2 === 11) {
+    } else if (b3 === 11) {
       result += "\\v";
-    } else if (b2 === 12) {
+    } else if (b3 === 12) {
       result += "\\f";
-    } else if (b2 === 13) {
+    } else if (b3 === 13) {
       result += "\\r";
-    } else if (b2 === 34) {
+    } else if (b3 === 34) {
       result += '\\"';
-    } else if (b2 === 92) {
+    } else if (b3 === 92) {
       result += "\\\\";
-    } else if (b2 >= 32 && b2 <= 126) {
-      result += String.fromCharCode(b2);
+    } else if (b3 >= 32 && b3 <= 126) {
+      result += String.fromCharCode(b3);
     } else {
-      result += "\\" + b2.toString(8).padStart(3, "0");
+      result += "\\" + b3.toString(8).padStart(3, "0");
     }
     i2++;
   }
@@ -30544,7 +30587,7 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
   }
 }
 function formatPatch(patch, headerOptions) {
-  var _a3, _b, _c, _d2, _e, _f;
+  var _a3, _b, _c, _d2, _e2, _f;
   if (!headerOptions) {
     headerOptions = INCLUDE_HEADERS;
   }
@@ -30586,7 +30629,7 @@ function formatPatch(patch, headerOptions) {
       ret.push("rename to " + quoteFileNameIfNeeded(((_d2 = patch.newFileName) !== null && _d2 !== void 0 ? _d2 : "").replace(/^b\//, "")));
     }
     if (patch.isCopy) {
-      ret.push("copy from " + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : "").replace(/^a\//, "")));
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e2 = patch.oldFileName) !== null && _e2 !== void 0 ? _e2 : "").replace(/^a\//, "")));
       ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
     }
   } else {
@@ -30705,8 +30748,8 @@ var nodeFs = {
   realpath: (p2) => fsp.realpath(p2),
   mkdir: async (p2) => void await fsp.mkdir(p2),
   mkdtemp: (p2) => fsp.mkdtemp(p2),
-  writeFile: (p2, d) => fsp.writeFile(p2, d, { flag: constants2.O_CREAT | constants2.O_EXCL | constants2.O_WRONLY }),
-  rename: (a, b2) => fsp.rename(a, b2),
+  writeFile: (p2, d2) => fsp.writeFile(p2, d2, { flag: constants2.O_CREAT | constants2.O_EXCL | constants2.O_WRONLY }),
+  rename: (a, b3) => fsp.rename(a, b3),
   unlink: (p2) => fsp.unlink(p2),
   rmdir: (p2) => fsp.rmdir(p2)
 };
@@ -30830,7 +30873,7 @@ async function applyPlan(root, plan2, options = {}) {
     const moveAway = [...plan2.replace.map((f) => f.path), ...plan2.remove];
     const journal = {
       moves: moveAway.map((p2, i2) => ({ backup: `old-${i2}`, original: p2 })),
-      writes: staged.filter((x2) => x2.from !== newState).map((x2) => ({ staged: relative2(tmp, x2.from), target: relative2(root, x2.to).split(sep3).join("/") })),
+      writes: staged.filter((x3) => x3.from !== newState).map((x3) => ({ staged: relative2(tmp, x3.from), target: relative2(root, x3.to).split(sep3).join("/") })),
       state: newState ? { staged: "new-state", ...oldState ? { backup: "old-state" } : {} } : null
     };
     await stage("write the journal", join5(tmp, JOURNAL), new TextEncoder().encode(JSON.stringify(journal)));
@@ -30841,7 +30884,7 @@ async function applyPlan(root, plan2, options = {}) {
       await run(`back up ${p2}`, () => fs2.rename(from, backup), () => fs2.rename(backup, from));
       backups.push(backup);
     }
-    for (const s of staged.filter((x2) => x2.from !== newState)) await run(`write ${relative2(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
+    for (const s of staged.filter((x3) => x3.from !== newState)) await run(`write ${relative2(root, s.to)}`, () => fs2.rename(s.from, s.to), () => fs2.rename(s.to, s.from));
     if (newState) {
       const state = abs(root, PACK_STATE_FILE);
       const restore = oldState;
@@ -30866,7 +30909,7 @@ async function applyPlan(root, plan2, options = {}) {
   }
   const warnings = [];
   try {
-    for (const b2 of backups) await fs2.unlink(b2);
+    for (const b3 of backups) await fs2.unlink(b3);
     await fs2.rmdir(staging);
   } catch (e) {
     warnings.push(`could not delete the temporary folder ${relative2(root, staging)} (${reason(e)}); delete it by hand`);
@@ -30895,12 +30938,12 @@ async function recoverInterrupted(root, fs2 = nodeFs) {
     }
     const committed = journal?.state ? !await exists3(fs2, join5(tmp, journal.state.staged)) : false;
     if (journal && !committed) {
-      for (const w of [...journal.writes].reverse()) {
-        const target = abs(root, w.target);
-        if (!await exists3(fs2, join5(tmp, w.staged)) && await exists3(fs2, target)) await fs2.rename(target, join5(tmp, w.staged));
+      for (const w2 of [...journal.writes].reverse()) {
+        const target = abs(root, w2.target);
+        if (!await exists3(fs2, join5(tmp, w2.staged)) && await exists3(fs2, target)) await fs2.rename(target, join5(tmp, w2.staged));
       }
-      for (const m of journal.moves) {
-        if (await exists3(fs2, join5(tmp, m.backup))) await fs2.rename(join5(tmp, m.backup), abs(root, m.original));
+      for (const m2 of journal.moves) {
+        if (await exists3(fs2, join5(tmp, m2.backup))) await fs2.rename(join5(tmp, m2.backup), abs(root, m2.original));
       }
     }
     for (const entry of await fsp.readdir(tmp)) await fs2.unlink(join5(tmp, entry));
@@ -30930,7 +30973,7 @@ async function* walk2(root, rel) {
   } catch {
     return;
   }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : 1);
+  entries.sort((a, b3) => a.name < b3.name ? -1 : 1);
   for (const e of entries) {
     const child = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) yield* walk2(root, child);
@@ -30962,25 +31005,25 @@ async function readShippedPacks(root, source = PACKS_DIR) {
 // src/pack/plan-fetched.ts
 function planFetched(input, packs, context, operation, step2, finish) {
   const world = toWorld(input);
-  const d = draftOf(world);
+  const d2 = draftOf(world);
   const notes = [];
   const all = withPacks(context, packs.map((p2) => p2.pack));
   const changes = [];
   for (const p2 of packs) {
-    const change = step2(d, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context)), p2, all, notes);
+    const change = step2(d2, requireValid(p2.pack, p2.origin?.source ?? sourceOf(context)), p2, all, notes);
     if (change) changes.push(change);
   }
   finish?.(changes, notes);
-  return planOf(operation, world, d, changes, notes);
+  return planOf(operation, world, d2, changes, notes);
 }
 function planInstallPacks(input, packs, context, options) {
-  return planFetched(input, packs, context, "install", (d, pack, p2, all, notes) => {
+  return planFetched(input, packs, context, "install", (d2, pack, p2, all, notes) => {
     const extra = { ...p2.origin ? { origin: p2.origin } : {}, ...p2.range !== void 0 ? { range: p2.range } : {} };
-    const current = d.packs[pack.name];
+    const current = d2.packs[pack.name];
     if (current && current.version === pack.version && current.pack_checksum === pack.checksum) {
       throw packError(`pack ${pack.name} is already installed (v${current.version}); run \`edict pack upgrade ${pack.name}\` for a newer version, or \`edict pack install\` to restore its files`);
     }
-    return current ? replacePack(d, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d, pack, all, options, notes, extra);
+    return current ? replacePack(d2, pack, all, options, notes, { mode: "upgrade", ...extra }) : installPack(d2, pack, all, options, notes, extra);
   });
 }
 function planUpgradePacks(input, packs, context, options) {
@@ -30989,7 +31032,7 @@ function planUpgradePacks(input, packs, context, options) {
     packs,
     context,
     "upgrade",
-    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
+    (d2, pack, p2, all, notes) => replacePack(d2, pack, all, options, notes, { mode: "upgrade", ...p2.origin ? { origin: p2.origin } : {}, ...options.dropRange?.has(pack.name) ? { dropRange: true } : {} }),
     (changes, notes) => {
       if (changes.length === 0 && packs.length !== 1) notes.push("every installed pack is up to date");
     }
@@ -31001,7 +31044,7 @@ function planReinstall(input, packs, context, options) {
     packs,
     context,
     "install",
-    (d, pack, p2, all, notes) => replacePack(d, pack, all, options, notes, { mode: "reinstall", ...p2.origin ? { origin: p2.origin } : {} }),
+    (d2, pack, p2, all, notes) => replacePack(d2, pack, all, options, notes, { mode: "reinstall", ...p2.origin ? { origin: p2.origin } : {} }),
     (_changes, notes) => {
       if (packs.length === 0) notes.push(`no packs installed: ${PACK_STATE_FILE} lists none`);
     }
@@ -31015,7 +31058,7 @@ function firstOffering(sources, name) {
   for (const s of sources) {
     const offers = s.offers.filter((o2) => o2.name === name);
     if (offers.length === 0) continue;
-    const valid = offers.filter((o2) => import_semver6.default.valid(o2.version) !== null).sort((a, b2) => import_semver6.default.rcompare(a.version, b2.version));
+    const valid = offers.filter((o2) => import_semver6.default.valid(o2.version) !== null).sort((a, b3) => import_semver6.default.rcompare(a.version, b3.version));
     return { source: s.source, offers: valid };
   }
   return void 0;
@@ -31122,7 +31165,7 @@ function resolveInstall(sources, installed2, request2, options = {}) {
     for (const offer of candidates3) {
       chosen.set(dep.name, { offer, source: offering.source, via: req });
       const id = `${offer.name}@${offer.version}`;
-      const next = dependenciesOf2(offer).map((d) => ({ dep: d, by: id, chain: [...req.chain, `${req.by} requires ${asked(req.dep)}`] }));
+      const next = dependenciesOf2(offer).map((d2) => ({ dep: d2, by: id, chain: [...req.chain, `${req.by} requires ${asked(req.dep)}`] }));
       if (solve([...rest, ...next])) return true;
       chosen.delete(dep.name);
     }
@@ -31146,14 +31189,14 @@ function resolveInstall(sources, installed2, request2, options = {}) {
 }
 function installOrder(chosen) {
   const deps = /* @__PURE__ */ new Map();
-  for (const [name, c3] of chosen) deps.set(name, dependenciesOf2(c3.offer).map((d) => d.name).filter((d) => chosen.has(d) && d !== name));
+  for (const [name, c3] of chosen) deps.set(name, dependenciesOf2(c3.offer).map((d2) => d2.name).filter((d2) => chosen.has(d2) && d2 !== name));
   const done = /* @__PURE__ */ new Set();
   const out = [];
   const rank = (name) => layerRank(chosen.get(name).offer.layer) ?? 99;
   while (out.length < chosen.size) {
-    const ready = [...chosen.keys()].filter((n) => !done.has(n) && deps.get(n).every((d) => done.has(d)));
+    const ready = [...chosen.keys()].filter((n) => !done.has(n) && deps.get(n).every((d2) => done.has(d2)));
     const pool = ready.length > 0 ? ready : [...chosen.keys()].filter((n) => !done.has(n));
-    pool.sort((a, b2) => rank(a) - rank(b2) || (a < b2 ? -1 : a > b2 ? 1 : 0));
+    pool.sort((a, b3) => rank(a) - rank(b3) || (a < b3 ? -1 : a > b3 ? 1 : 0));
     const next = pool[0];
     done.add(next);
     out.push(next);
@@ -31373,25 +31416,25 @@ function widthAt(value, i2) {
 }
 function globMatch(pattern, value) {
   let p2 = 0;
-  let v = 0;
+  let v2 = 0;
   let afterStar = -1;
   let starEnd = 0;
-  while (v < value.length) {
+  while (v2 < value.length) {
     const c3 = pattern.charCodeAt(p2);
     if (c3 === STAR) {
       afterStar = ++p2;
-      starEnd = v;
+      starEnd = v2;
     } else if (c3 === QUESTION) {
       p2++;
-      v += widthAt(value, v);
-    } else if (c3 === value.charCodeAt(v)) {
+      v2 += widthAt(value, v2);
+    } else if (c3 === value.charCodeAt(v2)) {
       p2++;
-      v++;
+      v2++;
     } else if (afterStar < 0) {
       return false;
     } else {
       p2 = afterStar;
-      v = starEnd += widthAt(value, starEnd);
+      v2 = starEnd += widthAt(value, starEnd);
     }
   }
   while (pattern.charCodeAt(p2) === STAR) p2++;
@@ -31469,7 +31512,7 @@ function parseIpv6(text2) {
     groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
   }
   if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+  return toWords((k3) => parseInt(groups[2 * k3], 16) * 65536 + parseInt(groups[2 * k3 + 1], 16));
 }
 function toWords(word) {
   return [word(0), word(1), word(2), word(3)];
@@ -31491,8 +31534,8 @@ function parseCidr(text2) {
   const prefix = Number(prefixText);
   if (!PREFIX.test(prefixText) || prefix > max) return void 0;
   const bits = prefix + 128 - max;
-  const mask = toWords((k2) => bits <= 32 * k2 ? 0 : -1 << 32 - Math.min(bits - 32 * k2, 32) >>> 0);
-  const network = toWords((k2) => (address.words[k2] & mask[k2]) >>> 0);
+  const mask = toWords((k3) => bits <= 32 * k3 ? 0 : -1 << 32 - Math.min(bits - 32 * k3, 32) >>> 0);
+  const network = toWords((k3) => (address.words[k3] & mask[k3]) >>> 0);
   return { family: address.family, prefix, network, mask };
 }
 function cidrContains(range, ip) {
@@ -31500,7 +31543,7 @@ function cidrContains(range, ip) {
   if (address === void 0 || range.family === 6 && address.family !== 6) return false;
   const { mask, network } = range;
   const words = address.words;
-  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
+  return [3, 2, 1, 0].every((k3) => (words[k3] & mask[k3]) >>> 0 === network[k3]);
 }
 function validateCidr(text2) {
   if (parseCidr(text2) !== void 0) return void 0;
@@ -31531,15 +31574,15 @@ function toEpochMillis(value) {
     const seconds2 = toNumber2(value);
     return seconds2 === void 0 ? void 0 : seconds2 * 1e3;
   }
-  const m = ISO_8601.exec(value);
-  if (m === null) return void 0;
-  const part = (i2) => Number(m[i2] ?? 0);
+  const m2 = ISO_8601.exec(value);
+  if (m2 === null) return void 0;
+  const part = (i2) => Number(m2[i2] ?? 0);
   const month = part(2) - 1;
   const date = /* @__PURE__ */ new Date(0);
   date.setUTCFullYear(part(1), month, part(3));
   if (date.getUTCMonth() !== month) return void 0;
-  const offset = (m[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
-  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m[7] ?? ""}00`.slice(0, 3)));
+  const offset = (m2[8] === "-" ? -1 : 1) * (part(9) * 60 + part(10));
+  return date.setUTCHours(part(4), part(5) - offset, part(6), Number(`${m2[7] ?? ""}00`.slice(0, 3)));
 }
 
 // src/engine/access/conditions.ts
@@ -31547,20 +31590,20 @@ function splitNegation(base) {
   const positive = base.replace("Not", "");
   return { positive, negated: positive !== base };
 }
-function and3(a, b2) {
-  if (a === false || b2 === false) return false;
-  return a === "error" || b2 === "error" ? "error" : true;
+function and3(a, b3) {
+  if (a === false || b3 === false) return false;
+  return a === "error" || b3 === "error" ? "error" : true;
 }
-function or3(a, b2) {
-  if (a === true || b2 === true) return true;
-  return a === "error" || b2 === "error" ? "error" : false;
+function or3(a, b3) {
+  if (a === true || b3 === true) return true;
+  return a === "error" || b3 === "error" ? "error" : false;
 }
 function not3(a) {
   return a === "error" ? "error" : !a;
 }
 var toAsciiLower = (text2) => text2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 function lookupContext(context, key2) {
-  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k2) => k2.length === key2.length && toAsciiLower(k2) === toAsciiLower(key2));
+  const found = Object.hasOwn(context, key2) ? key2 : Object.keys(context).find((k3) => k3.length === key2.length && toAsciiLower(k3) === toAsciiLower(key2));
   return found === void 0 ? void 0 : context[found] ?? void 0;
 }
 function evaluateCondition(block, context) {
@@ -31592,8 +31635,8 @@ function evaluateKey(op, policyValues, entry) {
   if (entry === void 0) return op.set === "ForAllValues" || op.set === void 0 && (op.ifExists || negated);
   if (op.set === void 0 && isList(entry)) return "error";
   const contextValues = isList(entry) ? entry : [entry];
-  const test = (v) => {
-    const any = policyValues.map((p2) => compare(positive, v, p2)).reduce(or3, false);
+  const test = (v2) => {
+    const any = policyValues.map((p2) => compare(positive, v2, p2)).reduce(or3, false);
     return negated ? not3(any) : any;
   };
   const results2 = contextValues.map(test);
@@ -31602,18 +31645,18 @@ function evaluateKey(op, policyValues, entry) {
 function isList(entry) {
   return Array.isArray(entry);
 }
-function compare(op, v, p2) {
+function compare(op, v2, p2) {
   switch (op) {
     case "StringEquals":
-      return String(v) === String(p2);
+      return String(v2) === String(p2);
     case "StringEqualsIgnoreCase":
-      return String(v).toLowerCase() === String(p2).toLowerCase();
+      return String(v2).toLowerCase() === String(p2).toLowerCase();
     case "StringLike":
-      return matchWildcard(String(p2), String(v));
+      return matchWildcard(String(p2), String(v2));
     case "ArnEquals":
     case "ArnLike": {
       const pattern = parseArn(String(p2));
-      const arn = parseArn(String(v));
+      const arn = parseArn(String(v2));
       return pattern === void 0 || arn === void 0 ? "error" : pattern.every((part, i2) => matchWildcard(part, arn[i2]));
     }
     case "NumericEquals":
@@ -31621,21 +31664,21 @@ function compare(op, v, p2) {
     case "NumericLessThanEquals":
     case "NumericGreaterThan":
     case "NumericGreaterThanEquals":
-      return order(op, toNumber2(v), toNumber2(p2));
+      return order(op, toNumber2(v2), toNumber2(p2));
     case "DateEquals":
     case "DateLessThan":
     case "DateLessThanEquals":
     case "DateGreaterThan":
     case "DateGreaterThanEquals":
-      return order(op, toEpochMillis(v), toEpochMillis(p2));
+      return order(op, toEpochMillis(v2), toEpochMillis(p2));
     case "Bool": {
-      const a = toBool(v);
-      const b2 = toBool(p2);
-      return a === void 0 || b2 === void 0 ? "error" : a === b2;
+      const a = toBool(v2);
+      const b3 = toBool(p2);
+      return a === void 0 || b3 === void 0 ? "error" : a === b3;
     }
     case "IpAddress": {
       const range = typeof p2 === "string" ? parseCidr(p2) : void 0;
-      const ip = typeof v === "string" ? parseIp(v) : void 0;
+      const ip = typeof v2 === "string" ? parseIp(v2) : void 0;
       return range === void 0 || ip === void 0 ? "error" : cidrContains(range, ip);
     }
     default:
@@ -31646,18 +31689,18 @@ function parseArn(text2) {
   const parts = text2.split(":");
   return parts.length < 6 || parts[0] !== "arn" ? void 0 : [...parts.slice(1, 5), parts.slice(5).join(":")];
 }
-function order(op, a, b2) {
-  if (a === void 0 || b2 === void 0) return "error";
-  if (op.endsWith("LessThanEquals")) return a <= b2;
-  if (op.endsWith("LessThan")) return a < b2;
-  if (op.endsWith("GreaterThanEquals")) return a >= b2;
-  if (op.endsWith("GreaterThan")) return a > b2;
-  return a === b2;
+function order(op, a, b3) {
+  if (a === void 0 || b3 === void 0) return "error";
+  if (op.endsWith("LessThanEquals")) return a <= b3;
+  if (op.endsWith("LessThan")) return a < b3;
+  if (op.endsWith("GreaterThanEquals")) return a >= b3;
+  if (op.endsWith("GreaterThan")) return a > b3;
+  return a === b3;
 }
 
 // src/engine/access/compiled-condition.ts
 var error = () => "error";
-var same = (a, b2) => a === b2;
+var same = (a, b3) => a === b3;
 var lowerCase = (value) => String(value).toLowerCase();
 function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
@@ -31701,15 +31744,15 @@ function compileValueTest(op, raw, negated, readIp) {
     case "StringEqualsIgnoreCase":
       return anyOf(raw, negated, lowerCase, lowerCase, same);
     case "StringLike":
-      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v, matches) => matches(v));
+      return anyOf(raw, negated, (p2) => compileWildcard(String(p2)), String, (v2, matches) => matches(v2));
     case "ArnEquals":
     case "ArnLike":
       return anyOf(
         raw,
         negated,
         (p2) => parseArn(String(p2))?.map((part) => compileWildcard(part)),
-        (v) => parseArn(String(v)),
-        (arn, parts) => parts.every((m, i2) => m(arn[i2]))
+        (v2) => parseArn(String(v2)),
+        (arn, parts) => parts.every((m2, i2) => m2(arn[i2]))
       );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
@@ -31730,8 +31773,8 @@ function anyOf(raw, negated, readPolicy, readContext, matches) {
   const parsed = raw.map(readPolicy);
   const policy = parsed.filter((p2) => p2 !== void 0);
   const miss = policy.length < parsed.length ? "error" : negated;
-  return (v) => {
-    const c3 = readContext(v);
+  return (v2) => {
+    const c3 = readContext(v2);
     if (c3 === void 0) return "error";
     for (const p2 of policy) if (matches(c3, p2)) return !negated;
     return miss;
@@ -31752,7 +31795,7 @@ function comparator(op) {
   const less = op.includes("Less");
   const greater = op.includes("Greater");
   const equal = op.endsWith("Equals");
-  return (a, b2) => a < b2 ? less : a > b2 ? greater : equal;
+  return (a, b3) => a < b3 ? less : a > b3 ? greater : equal;
 }
 
 // src/engine/access/compiled.ts
@@ -31798,17 +31841,17 @@ function compileAccess(access2) {
   return { authorize: authorize2 };
 }
 function addTo(index, key2, s) {
-  const list3 = index.get(key2);
-  if (list3 === void 0) index.set(key2, [s]);
-  else list3.push(s);
+  const list4 = index.get(key2);
+  if (list4 === void 0) index.set(key2, [s]);
+  else list4.push(s);
 }
 function forEachCandidate(index, key2, visit4) {
   const any = index.get("") ?? EMPTY_LIST;
   const keyed = (key2 === void 0 ? void 0 : index.get(key2)) ?? EMPTY_LIST;
-  for (let i2 = 0, j2 = 0; i2 < any.length || j2 < keyed.length; ) {
+  for (let i2 = 0, j3 = 0; i2 < any.length || j3 < keyed.length; ) {
     const a = any[i2];
-    const b2 = keyed[j2];
-    visit4(a !== void 0 && (b2 === void 0 || a.index < b2.index) ? any[i2++] : keyed[j2++]);
+    const b3 = keyed[j3];
+    visit4(a !== void 0 && (b3 === void 0 || a.index < b3.index) ? any[i2++] : keyed[j3++]);
   }
 }
 function reasonsFor(index, key2, resource, context) {
@@ -31824,7 +31867,7 @@ function compileApproval(approval) {
   const approverRole = approval?.ApproverRole;
   const timeoutSeconds = approval?.TimeoutSeconds;
   return (action) => {
-    const actions = patterns.filter((_2, k2) => tests[k2]?.(action));
+    const actions = patterns.filter((_3, k3) => tests[k3]?.(action));
     if (actions.length === 0) return void 0;
     return Object.freeze({
       ...approverRole !== void 0 ? { approverRole } : {},
@@ -31866,7 +31909,7 @@ function lowerCase2(patterns) {
 }
 function compilePatterns(patterns) {
   const matchers = patterns?.map((p2) => compileWildcard(p2));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
+  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m2) => m2(value)));
 }
 function applies(s, resource, context) {
   if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
@@ -31899,36 +31942,36 @@ function compile(p2) {
   }
   return { kind: p2.kind, cps, tailStars, inSegment };
 }
-function closure(m, positions) {
+function closure(m2, positions) {
   const set2 = /* @__PURE__ */ new Set();
   for (let i2 of positions) {
     set2.add(i2);
-    while (m.cps[i2] === STAR2) set2.add(++i2);
+    while (m2.cps[i2] === STAR2) set2.add(++i2);
   }
-  return [...set2].sort((a, b2) => a - b2);
+  return [...set2].sort((a, b3) => a - b3);
 }
-function step(m, state, cp, lowered) {
-  if (m.kind === "iexact") {
+function step(m2, state, cp, lowered) {
+  if (m2.kind === "iexact") {
     const pos = state[0];
-    const l = lowered;
-    for (let k2 = 0; k2 < l.length; k2++) if (m.cps[pos + k2] !== l[k2]) return [];
-    return [pos + l.length];
+    const l3 = lowered;
+    for (let k3 = 0; k3 < l3.length; k3++) if (m2.cps[pos + k3] !== l3[k3]) return [];
+    return [pos + l3.length];
   }
   const next = [];
   for (const i2 of state) {
-    const c3 = m.cps[i2];
+    const c3 = m2.cps[i2];
     if (c3 === void 0) continue;
-    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m.inSegment[i2]) continue;
+    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m2.inSegment[i2]) continue;
     if (c3 === STAR2) next.push(i2);
     else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
   }
-  return next.length === 0 ? next : m.kind === "glob" || m.kind === "arn" ? closure(m, next) : next;
+  return next.length === 0 ? next : m2.kind === "glob" || m2.kind === "arn" ? closure(m2, next) : next;
 }
-function accepting(m, state) {
-  return state.includes(m.cps.length);
+function accepting(m2, state) {
+  return state.includes(m2.cps.length);
 }
-function forever(m, state) {
-  return (m.kind === "glob" || m.kind === "arn") && state.some((i2) => m.tailStars[i2]);
+function forever(m2, state) {
+  return (m2.kind === "glob" || m2.kind === "arn") && state.some((i2) => m2.tailStars[i2]);
 }
 var inverseLower;
 function upperVariants(cp) {
@@ -31937,11 +31980,11 @@ function upperVariants(cp) {
     for (let c3 = 0; c3 <= 1114111; c3++) {
       if (c3 >= 55296 && c3 <= 57343) continue;
       const s = String.fromCodePoint(c3);
-      const l = s.toLowerCase();
-      if (l === s) continue;
-      const first3 = l.codePointAt(0);
-      const list3 = inverseLower.get(first3);
-      if (list3) list3.push(c3);
+      const l3 = s.toLowerCase();
+      if (l3 === s) continue;
+      const first3 = l3.codePointAt(0);
+      const list4 = inverseLower.get(first3);
+      if (list4) list4.push(c3);
       else inverseLower.set(first3, [c3]);
     }
   }
@@ -31959,7 +32002,7 @@ function pickFresh(named2, allowed) {
 var anyCodePoint = (cp) => cp < 55296 || cp > 57343;
 function stateKey(s) {
   let key2 = "";
-  for (const [j2, st] of s.live) key2 += `${j2}:${st.join(",")};`;
+  for (const [j3, st] of s.live) key2 += `${j3}:${st.join(",")};`;
   return `${key2}|${s.always.join(",")}`;
 }
 function findCells(patterns, options = {}) {
@@ -31970,28 +32013,28 @@ function findCells(patterns, options = {}) {
   const noneOf = new Set(options.noneOf ?? []);
   const named2 = /* @__PURE__ */ new Set();
   let caseInsensitive = false;
-  for (const m of machines) {
-    for (const c3 of m.cps) if (c3 >= 0) named2.add(c3);
-    if (m.kind === "iexact") caseInsensitive = true;
+  for (const m2 of machines) {
+    for (const c3 of m2.cps) if (c3 >= 0) named2.add(c3);
+    if (m2.kind === "iexact") caseInsensitive = true;
   }
   if (caseInsensitive) {
-    for (const m of machines) if (m.kind === "iexact") for (const c3 of m.cps) for (const u of upperVariants(c3)) named2.add(u);
+    for (const m2 of machines) if (m2.kind === "iexact") for (const c3 of m2.cps) for (const u of upperVariants(c3)) named2.add(u);
   }
   const fresh = pickFresh(named2, allowed);
   const loweredOf = /* @__PURE__ */ new Map();
   const lowered = (cp) => {
-    let l = loweredOf.get(cp);
-    if (!l) {
-      l = codePoints(String.fromCodePoint(cp).toLowerCase());
-      loweredOf.set(cp, l);
+    let l3 = loweredOf.get(cp);
+    if (!l3) {
+      l3 = codePoints(String.fromCodePoint(cp).toLowerCase());
+      loweredOf.set(cp, l3);
     }
-    return l;
+    return l3;
   };
   const start = { live: /* @__PURE__ */ new Map(), always: [], example: "" };
-  machines.forEach((m, j2) => {
-    const st = m.kind === "glob" || m.kind === "arn" ? closure(m, [0]) : [0];
-    if (forever(m, st)) start.always.push(j2);
-    else start.live.set(j2, st);
+  machines.forEach((m2, j3) => {
+    const st = m2.kind === "glob" || m2.kind === "arn" ? closure(m2, [0]) : [0];
+    if (forever(m2, st)) start.always.push(j3);
+    else start.live.set(j3, st);
   });
   const cells = /* @__PURE__ */ new Map();
   const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
@@ -32001,8 +32044,8 @@ function findCells(patterns, options = {}) {
   let complete = true;
   const alive = (s) => {
     if (someOf === void 0) return true;
-    for (const j2 of s.always) if (someOf.has(j2)) return true;
-    for (const j2 of s.live.keys()) if (someOf.has(j2)) return true;
+    for (const j3 of s.always) if (someOf.has(j3)) return true;
+    for (const j3 of s.live.keys()) if (someOf.has(j3)) return true;
     return false;
   };
   while (queue.length > 0) {
@@ -32018,14 +32061,14 @@ function findCells(patterns, options = {}) {
       if (s.live.size === 0 && counts) continue;
       for (const cp of alphabet2(s)) {
         const n = { live: /* @__PURE__ */ new Map(), always: [...s.always], example: s.example + String.fromCodePoint(cp) };
-        for (const [j2, st] of s.live) {
-          const m = machines[j2];
-          const to = step(m, st, cp, m.kind === "iexact" ? lowered(cp) : void 0);
+        for (const [j3, st] of s.live) {
+          const m2 = machines[j3];
+          const to = step(m2, st, cp, m2.kind === "iexact" ? lowered(cp) : void 0);
           if (to.length === 0) continue;
-          if (forever(m, to)) n.always.push(j2);
-          else n.live.set(j2, to);
+          if (forever(m2, to)) n.always.push(j3);
+          else n.live.set(j3, to);
         }
-        n.always.sort((a, b2) => a - b2);
+        n.always.sort((a, b3) => a - b3);
         if (!alive(n)) continue;
         const key2 = keyOf2(n);
         if (seen.has(key2)) continue;
@@ -32039,27 +32082,27 @@ function findCells(patterns, options = {}) {
   return { cells: [...cells.values()], complete, states };
   function record2(s) {
     const matches = [...s.always];
-    for (const [j2, st] of s.live) if (accepting(machines[j2], st)) matches.push(j2);
-    matches.sort((a, b2) => a - b2);
-    if (someOf !== void 0 && !matches.some((j2) => someOf.has(j2))) return;
-    if (matches.some((j2) => noneOf.has(j2))) return;
+    for (const [j3, st] of s.live) if (accepting(machines[j3], st)) matches.push(j3);
+    matches.sort((a, b3) => a - b3);
+    if (someOf !== void 0 && !matches.some((j3) => someOf.has(j3))) return;
+    if (matches.some((j3) => noneOf.has(j3))) return;
     const key2 = matches.join(",");
     if (!cells.has(key2)) cells.set(key2, { example: s.example, matches });
   }
   function alphabet2(s) {
     const set2 = /* @__PURE__ */ new Set();
-    for (const [j2, st] of s.live) {
-      const m = machines[j2];
+    for (const [j3, st] of s.live) {
+      const m2 = machines[j3];
       for (const i2 of st) {
-        const c3 = m.cps[i2];
+        const c3 = m2.cps[i2];
         if (c3 === void 0 || c3 < 0) continue;
         if (allowed(c3)) set2.add(c3);
-        if (m.kind === "iexact") {
+        if (m2.kind === "iexact") {
           for (const u of upperVariants(c3)) if (allowed(u)) set2.add(u);
         }
       }
     }
-    const out = [...set2].sort((a, b2) => a - b2);
+    const out = [...set2].sort((a, b3) => a - b3);
     if (fresh !== void 0) out.push(fresh);
     return out;
   }
@@ -32068,8 +32111,8 @@ function findCells(patterns, options = {}) {
 // src/diff/cells/ip-cells.ts
 var V4_MAPPED = 0xffffn << 32n;
 var ALL_128 = (1n << 128n) - 1n;
-function toBig(w) {
-  return BigInt(w[0]) << 96n | BigInt(w[1]) << 64n | BigInt(w[2]) << 32n | BigInt(w[3]);
+function toBig(w2) {
+  return BigInt(w2[0]) << 96n | BigInt(w2[1]) << 64n | BigInt(w2[2]) << 32n | BigInt(w2[3]);
 }
 function cidrBounds(range) {
   const network = toBig(range.network);
@@ -32077,12 +32120,12 @@ function cidrBounds(range) {
   return [network, network | ~mask & ALL_128];
 }
 function formatIpv4(n) {
-  const v = Number(n & 0xffffffffn);
-  return [v >>> 24, v >>> 16 & 255, v >>> 8 & 255, v & 255].join(".");
+  const v2 = Number(n & 0xffffffffn);
+  return [v2 >>> 24, v2 >>> 16 & 255, v2 >>> 8 & 255, v2 & 255].join(".");
 }
 function formatIpv6(n) {
   if (n >> 32n === 0xffffn) return `::ffff:${formatIpv4(n)}`;
-  const groups = Array.from({ length: 8 }, (_2, i2) => Number(n >> BigInt(112 - 16 * i2) & 0xffffn));
+  const groups = Array.from({ length: 8 }, (_3, i2) => Number(n >> BigInt(112 - 16 * i2) & 0xffffn));
   let best = -1;
   let bestLen = 1;
   for (let i2 = 0; i2 < 8; ) {
@@ -32090,13 +32133,13 @@ function formatIpv6(n) {
       i2++;
       continue;
     }
-    let j2 = i2;
-    while (j2 < 8 && groups[j2] === 0) j2++;
-    if (j2 - i2 > bestLen) {
+    let j3 = i2;
+    while (j3 < 8 && groups[j3] === 0) j3++;
+    if (j3 - i2 > bestLen) {
       best = i2;
-      bestLen = j2 - i2;
+      bestLen = j3 - i2;
     }
-    i2 = j2;
+    i2 = j3;
   }
   const hex = groups.map((g) => g.toString(16));
   if (best < 0) return hex.join(":");
@@ -32115,8 +32158,8 @@ function ipCandidates(cidrs) {
     }
   }
   const out = [];
-  for (const e of [...v4Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv4(e));
-  for (const e of [...v6Edges].sort((a, b2) => a < b2 ? -1 : 1)) out.push(formatIpv6(e));
+  for (const e of [...v4Edges].sort((a, b3) => a < b3 ? -1 : 1)) out.push(formatIpv4(e));
+  for (const e of [...v6Edges].sort((a, b3) => a < b3 ? -1 : 1)) out.push(formatIpv6(e));
   return out;
 }
 
@@ -32135,8 +32178,8 @@ function familyOf(operator) {
   if (base.startsWith("Arn")) return "arn";
   return "ip";
 }
-function valuesOf(v) {
-  return Array.isArray(v) ? v : [v];
+function valuesOf(v2) {
+  return Array.isArray(v2) ? v2 : [v2];
 }
 var MISSING = "missing";
 function describeValues(key2, phrases) {
@@ -32150,7 +32193,7 @@ function describeValues(key2, phrases) {
 var UNREADABLE = "unknown";
 var OTHER_WORDS = ["other", "another", "x"];
 function sortedUnique(nums) {
-  return [...new Set(nums)].sort((a, b2) => a - b2);
+  return [...new Set(nums)].sort((a, b3) => a - b3);
 }
 function orderedCandidates(thresholds, show4, label, step2, words) {
   const t2 = sortedUnique(thresholds.filter(Number.isFinite));
@@ -32160,28 +32203,28 @@ function orderedCandidates(thresholds, show4, label, step2, words) {
   const first3 = t2[0];
   const last2 = t2.at(-1);
   out.push({ value: show4(first3 - step2), phrase: `${below} ${label(first3)}` });
-  t2.forEach((x2, i2) => {
-    out.push({ value: show4(x2), phrase: `= ${label(x2)}` });
+  t2.forEach((x3, i2) => {
+    out.push({ value: show4(x3), phrase: `= ${label(x3)}` });
     const next = t2[i2 + 1];
     if (next !== void 0) {
-      const inside = x2 + step2 < next ? x2 + step2 : (x2 + next) / 2;
-      if (inside > x2 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x2)} and ${label(next)}` });
+      const inside = x3 + step2 < next ? x3 + step2 : (x3 + next) / 2;
+      if (inside > x3 && inside < next) out.push({ value: show4(inside), phrase: `between ${label(x3)} and ${label(next)}` });
     }
   });
   out.push({ value: show4(last2 + step2), phrase: `${above} ${label(last2)}` });
   return out;
 }
 function isoOrSeconds(ms) {
-  const d = new Date(ms);
-  return Number.isInteger(ms) && !Number.isNaN(d.getTime()) ? d.toISOString() : ms / 1e3;
+  const d2 = new Date(ms);
+  return Number.isInteger(ms) && !Number.isNaN(d2.getTime()) ? d2.toISOString() : ms / 1e3;
 }
 function stringCandidates(entries, unsupported) {
   const patterns = [];
   for (const e of entries) {
     const base = parseConditionOperator(e.operator)?.base.replace("Not", "");
     if (base === void 0 || !base.startsWith("String")) continue;
-    for (const v of valuesOf(e.values)) {
-      const text2 = String(v);
+    for (const v2 of valuesOf(e.values)) {
+      const text2 = String(v2);
       if (base === "StringLike") patterns.push({ kind: "glob", text: text2 });
       else if (base === "StringEqualsIgnoreCase") {
         if (/[\u03a3\u03c2\u03c3]/.test(text2)) unsupported.push(`StringEqualsIgnoreCase with a Greek sigma (${JSON.stringify(text2)}) lowers by context`);
@@ -32195,7 +32238,7 @@ function stringCandidates(entries, unsupported) {
   return search.cells.map((cell2) => {
     let value = cell2.example;
     if (cell2.matches.length === 0) {
-      value = OTHER_WORDS.find((w) => !patterns.some((p2) => matchesPattern(p2, w))) ?? value;
+      value = OTHER_WORDS.find((w2) => !patterns.some((p2) => matchesPattern(p2, w2))) ?? value;
     }
     const exact = cell2.matches.find(literal);
     const globs = cell2.matches.filter((i2) => !literal(i2)).map((i2) => `\`${patterns[i2].text}\``);
@@ -32204,22 +32247,22 @@ function stringCandidates(entries, unsupported) {
     return { value, phrase };
   });
 }
-function matchesPattern(p2, v) {
-  if (p2.kind === "exact") return p2.text === v;
-  if (p2.kind === "iexact") return p2.text.toLowerCase() === v.toLowerCase();
-  return matchWildcard(p2.text, v);
+function matchesPattern(p2, v2) {
+  if (p2.kind === "exact") return p2.text === v2;
+  if (p2.kind === "iexact") return p2.text.toLowerCase() === v2.toLowerCase();
+  return matchWildcard(p2.text, v2);
 }
 function ipCandidatesOf(entries) {
-  const cidrs = entries.filter((e) => familyOf(e.operator) === "ip").flatMap((e) => valuesOf(e.values).filter((v) => typeof v === "string"));
+  const cidrs = entries.filter((e) => familyOf(e.operator) === "ip").flatMap((e) => valuesOf(e.values).filter((v2) => typeof v2 === "string"));
   const ranges = [...new Set(cidrs)].flatMap((text2) => {
     const range = parseCidr(text2);
     return range === void 0 ? [] : [{ text: text2, bounds: cidrBounds(range) }];
   });
-  const overlap = (a, b2) => a[0] <= b2[1] && b2[0] <= a[1];
+  const overlap = (a, b3) => a[0] <= b3[1] && b3[0] <= a[1];
   return ipCandidates(cidrs).map((address) => {
     const within2 = ranges.filter((r2) => evaluateCondition({ IpAddress: { k: r2.text } }, { k: address }) === true);
     const inside = within2.map((r2) => r2.text);
-    const outside = (within2.length > 0 ? ranges.filter((r2) => !inside.includes(r2.text) && within2.some((w) => overlap(w.bounds, r2.bounds))) : ranges).map((r2) => r2.text);
+    const outside = (within2.length > 0 ? ranges.filter((r2) => !inside.includes(r2.text) && within2.some((w2) => overlap(w2.bounds, r2.bounds))) : ranges).map((r2) => r2.text);
     const phrase = inside.length > 0 ? `in ${inside.join(" and ")}${outside.length > 0 && outside.length <= 2 ? ` (not ${outside.join(" or ")})` : ""}` : outside.length > 0 ? `outside ${outside.join(" and ")}` : `= ${address}`;
     return { value: address, phrase };
   });
@@ -32246,7 +32289,7 @@ function candidatesFor(family, entries, unsupported) {
     case "date":
       return orderedCandidates(literals.map(toEpochMillis).filter((n) => n !== void 0), isoOrSeconds, (ms) => String(isoOrSeconds(ms)), 1e3, ["before", "after"]);
     case "bool":
-      return [true, false].map((b2) => ({ value: b2, phrase: String(b2) }));
+      return [true, false].map((b3) => ({ value: b3, phrase: String(b3) }));
     case "ip":
       return ipCandidatesOf(entries);
     case "arn":
@@ -32272,7 +32315,7 @@ function partitionKey(key2, entries) {
   const cells = [];
   const seen = /* @__PURE__ */ new Set();
   const bySignature = /* @__PURE__ */ new Map();
-  const add2 = (fragment, phrase, mergePhrase, list3 = false) => {
+  const add2 = (fragment, phrase, mergePhrase, list4 = false) => {
     const r2 = results(entries, fragment);
     const sig = r2.map(String).join(",");
     const known = bySignature.get(sig);
@@ -32280,7 +32323,7 @@ function partitionKey(key2, entries) {
       if (mergePhrase && !known.phrases.includes(phrase)) known.phrases.push(phrase);
       return false;
     }
-    const cell2 = { fragment, results: r2, phrases: [phrase], list: list3 };
+    const cell2 = { fragment, results: r2, phrases: [phrase], list: list4 };
     bySignature.set(sig, cell2);
     cells.push(cell2);
     return true;
@@ -32302,7 +32345,7 @@ function partitionKey(key2, entries) {
     const op = parseConditionOperator(e.operator);
     return op?.set === "ForAllValues" ? "all" : op?.set === "ForAnyValue" || op?.base === "Null" ? "any" : "single";
   });
-  const join20 = (a, b2) => a.map((x2, i2) => reads[i2] === "all" ? and3(x2, b2[i2]) : reads[i2] === "any" ? or3(x2, b2[i2]) : "error");
+  const join20 = (a, b3) => a.map((x3, i2) => reads[i2] === "all" ? and3(x3, b3[i2]) : reads[i2] === "any" ? or3(x3, b3[i2]) : "error");
   const elementResults = scalar.map((e) => results(entries, Object.fromEntries(spellings.map((sp) => [sp, e.value]))));
   const joined = /* @__PURE__ */ new Map();
   elementResults.forEach((r2, i2) => joined.set(r2.map(String).join(","), { results: r2, values: [scalar[i2].value] }));
@@ -32311,10 +32354,10 @@ function partitionKey(key2, entries) {
     const next = [];
     for (const f of frontier) {
       elementResults.forEach((r2, i2) => {
-        const j2 = join20(f.results, r2);
-        const sig = j2.map(String).join(",");
+        const j3 = join20(f.results, r2);
+        const sig = j3.map(String).join(",");
         if (joined.has(sig)) return;
-        const entry = { results: j2, values: [...f.values, scalar[i2].value] };
+        const entry = { results: j3, values: [...f.values, scalar[i2].value] };
         joined.set(sig, entry);
         next.push(entry);
       });
@@ -32322,9 +32365,9 @@ function partitionKey(key2, entries) {
     frontier = next;
   }
   if (joined.size > MAX_LISTS) unsupported.push(`key ${key2}: more than ${MAX_LISTS} combinations of values in lists`);
-  for (const list3 of [[], ...[...joined.values()].filter((j2) => j2.values.length > 1).map((j2) => j2.values)]) {
-    const fragment = Object.fromEntries(spellings.map((sp) => [sp, list3]));
-    add2(fragment, list3.length === 0 ? "an empty list" : `= [${list3.map(String).join(", ")}]`, false, true);
+  for (const list4 of [[], ...[...joined.values()].filter((j3) => j3.values.length > 1).map((j3) => j3.values)]) {
+    const fragment = Object.fromEntries(spellings.map((sp) => [sp, list4]));
+    add2(fragment, list4.length === 0 ? "an empty list" : `= [${list4.map(String).join(", ")}]`, false, true);
   }
   return { key: key2, entries: [...entries], cells, unsupported };
 }
@@ -32346,12 +32389,12 @@ function prepareConditions(statements) {
       }
       for (const [spelling, values] of Object.entries(block)) {
         const key2 = foldKey(spelling);
-        let list3 = entriesByKey.get(key2);
-        if (!list3) entriesByKey.set(key2, list3 = []);
-        list3.push({ operator, spelling, values });
+        let list4 = entriesByKey.get(key2);
+        if (!list4) entriesByKey.set(key2, list4 = []);
+        list4.push({ operator, spelling, values });
         const mine = keys.get(key2);
-        if (mine) mine.push(list3.length - 1);
-        else keys.set(key2, [list3.length - 1]);
+        if (mine) mine.push(list4.length - 1);
+        else keys.set(key2, [list4.length - 1]);
       }
     }
     return { statement: statement2, inBase, inHead, constant, keys };
@@ -32386,7 +32429,7 @@ function describeKeyChoice(label, all, chosen) {
   return describeValues(label, phrases.length > 0 ? phrases : [...new Set([...chosen].flatMap((i2) => all[i2].listPhrases))]);
 }
 function analyseComponent(keys, statements, partitions) {
-  const classes = keys.map((k2) => classesOf(partitions.get(k2), statements));
+  const classes = keys.map((k3) => classesOf(partitions.get(k3), statements));
   const total = classes.reduce((n, c3) => n * c3.length, 1);
   const complete = total <= MAX_COMBINATIONS;
   const seen = /* @__PURE__ */ new Map();
@@ -32395,26 +32438,26 @@ function analyseComponent(keys, statements, partitions) {
     let summary = 0;
     statements.forEach((s, si) => {
       let c3 = s.constant;
-      for (let k2 = 0; k2 < keys.length; k2++) c3 = and3(c3, classes[k2][idx[k2]].perStatement[si]);
+      for (let k3 = 0; k3 < keys.length; k3++) c3 = and3(c3, classes[k3][idx[k3]].perStatement[si]);
       summary |= bitsOf(s, c3);
     });
     let entry = seen.get(summary);
     if (!entry) seen.set(summary, entry = { first: [...idx], perKey: keys.map(() => /* @__PURE__ */ new Set()), count: 0 });
     entry.count++;
-    idx.forEach((v, k2) => entry.perKey[k2].add(v));
-    for (let k2 = keys.length - 1; k2 >= 0; k2--) {
-      idx[k2]++;
-      if (idx[k2] < classes[k2].length) break;
-      idx[k2] = 0;
+    idx.forEach((v2, k3) => entry.perKey[k3].add(v2));
+    for (let k3 = keys.length - 1; k3 >= 0; k3--) {
+      idx[k3]++;
+      if (idx[k3] < classes[k3].length) break;
+      idx[k3] = 0;
     }
   }
   const bySummary = /* @__PURE__ */ new Map();
   for (const [summary, e] of seen) {
-    const fragment = Object.assign({}, ...e.first.map((c3, k2) => classes[k2][c3].fragment));
+    const fragment = Object.assign({}, ...e.first.map((c3, k3) => classes[k3][c3].fragment));
     const product = e.perKey.reduce((n, s) => n * s.size, 1) === e.count;
-    const condition = keys.flatMap((_2, k2) => {
-      const chosen = product ? e.perKey[k2] : /* @__PURE__ */ new Set([e.first[k2]]);
-      const text2 = describeKeyChoice(partitions.get(keys[k2]).entries[0]?.spelling ?? keys[k2], classes[k2], chosen);
+    const condition = keys.flatMap((_3, k3) => {
+      const chosen = product ? e.perKey[k3] : /* @__PURE__ */ new Set([e.first[k3]]);
+      const text2 = describeKeyChoice(partitions.get(keys[k3]).entries[0]?.spelling ?? keys[k3], classes[k3], chosen);
       return text2 === void 0 ? [] : [text2];
     });
     bySummary.set(summary, { fragment, condition });
@@ -32430,29 +32473,29 @@ function analyseContexts(statements, partitions) {
     else conditional.push(s);
   }
   const parent = /* @__PURE__ */ new Map();
-  const find = (k2) => {
-    let r2 = k2;
+  const find = (k3) => {
+    let r2 = k3;
     while (parent.get(r2) !== r2) r2 = parent.get(r2);
-    parent.set(k2, r2);
+    parent.set(k3, r2);
     return r2;
   };
   for (const s of conditional) {
     const ks = [...s.keys.keys()];
-    for (const k2 of ks) if (!parent.has(k2)) parent.set(k2, k2);
-    for (const k2 of ks.slice(1)) parent.set(find(k2), find(ks[0]));
+    for (const k3 of ks) if (!parent.has(k3)) parent.set(k3, k3);
+    for (const k3 of ks.slice(1)) parent.set(find(k3), find(ks[0]));
   }
   const components = /* @__PURE__ */ new Map();
-  for (const k2 of [...parent.keys()].sort()) {
-    const root = find(k2);
+  for (const k3 of [...parent.keys()].sort()) {
+    const root = find(k3);
     let c3 = components.get(root);
     if (!c3) components.set(root, c3 = { keys: [], statements: [] });
-    c3.keys.push(k2);
+    c3.keys.push(k3);
   }
   for (const s of conditional) components.get(find(s.keys.keys().next().value)).statements.push(s);
   let complete = true;
   let outcomes = /* @__PURE__ */ new Map([[fixed2, { context: {}, condition: [] }]]);
   for (const c3 of components.values()) {
-    for (const k2 of c3.keys) for (const why of partitions.get(k2).unsupported) if (!reasons.includes(why)) reasons.push(why);
+    for (const k3 of c3.keys) for (const why of partitions.get(k3).unsupported) if (!reasons.includes(why)) reasons.push(why);
     const r2 = analyseComponent(c3.keys, c3.statements, partitions);
     if (!r2.complete) {
       complete = false;
@@ -32497,7 +32540,7 @@ function describeCell(noun, patterns, matches, literal = () => true) {
   const exact = positives.find((p2) => !hasWildcard2(p2) && literal(p2));
   if (exact !== void 0) return exact;
   const shownPositives = positives.filter((p2) => p2.replace(/\*+/g, "*") !== "*");
-  const negatives = [...new Set(patterns.filter((_2, i2) => !inCell.has(i2)))].filter((p2) => !positives.includes(p2));
+  const negatives = [...new Set(patterns.filter((_3, i2) => !inCell.has(i2)))].filter((p2) => !positives.includes(p2));
   const parts = [];
   if (shownPositives.length > 0) parts.push(`matching ${listPatterns(shownPositives)}`);
   if (negatives.length > 0) parts.push(`${shownPositives.length > 0 ? "but " : ""}not ${listPatterns(negatives)}`);
@@ -32539,13 +32582,13 @@ function affixes(p2) {
   const last2 = Math.max(p2.lastIndexOf("*"), p2.lastIndexOf("?"));
   return { prefix: p2.slice(0, first3), suffix: p2.slice(last2 + 1), literal: false };
 }
-function mayOverlap(a, b2) {
-  const x2 = affixes(a);
-  const y2 = affixes(b2);
-  const n = Math.min(x2.prefix.length, y2.prefix.length);
-  if (x2.prefix.slice(0, n) !== y2.prefix.slice(0, n)) return false;
-  const m = Math.min(x2.suffix.length, y2.suffix.length);
-  return x2.suffix.slice(x2.suffix.length - m) === y2.suffix.slice(y2.suffix.length - m);
+function mayOverlap(a, b3) {
+  const x3 = affixes(a);
+  const y3 = affixes(b3);
+  const n = Math.min(x3.prefix.length, y3.prefix.length);
+  if (x3.prefix.slice(0, n) !== y3.prefix.slice(0, n)) return false;
+  const m2 = Math.min(x3.suffix.length, y3.suffix.length);
+  return x3.suffix.slice(x3.suffix.length - m2) === y3.suffix.slice(y3.suffix.length - m2);
 }
 function partHolds(t2, matched, absentHolds) {
   if (t2.some === void 0 && t2.none === void 0) return absentHolds;
@@ -32553,7 +32596,7 @@ function partHolds(t2, matched, absentHolds) {
 }
 function searchCells(patterns, relevant2, domain, budget, allowEmpty) {
   const local = new Map(relevant2.map((g, i2) => [g, i2]));
-  const toLocal = (list3) => list3?.map((g) => local.get(g)).filter((i2) => i2 !== void 0);
+  const toLocal = (list4) => list4?.map((g) => local.get(g)).filter((i2) => i2 !== void 0);
   const search = findCells(
     relevant2.map((g) => ({ kind: "glob", text: patterns.compared[g] })),
     { ...domain.some ? { someOf: toLocal(domain.some) } : {}, ...domain.none ? { noneOf: toLocal(domain.none) } : {}, maxStates: Math.max(1, budget.states), allowEmpty }
@@ -32576,16 +32619,16 @@ function compareAccessRegions(base, head, options = {}) {
   const byKey = /* @__PURE__ */ new Map();
   for (const [side, policy] of [["base", base], ["head", head]]) {
     for (const s of policy.Statement) {
-      const k2 = decisionKey(s);
-      let u = byKey.get(k2);
-      if (!u) byKey.set(k2, u = { statement: s, inBase: false, inHead: false });
+      const k3 = decisionKey(s);
+      let u = byKey.get(k3);
+      if (!u) byKey.set(k3, u = { statement: s, inBase: false, inHead: false });
       if (side === "base") u.inBase = true;
       else u.inHead = true;
     }
   }
-  const ordered = [...byKey.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
+  const ordered = [...byKey.entries()].sort((a, b3) => a[0] < b3[0] ? -1 : a[0] > b3[0] ? 1 : 0).map((e) => e[1]);
   const { sides, partitions } = prepareConditions(ordered);
-  const target = (list3, pool) => list3?.map((p2) => pool.add(p2));
+  const target = (list4, pool) => list4?.map((p2) => pool.add(p2));
   const statements = sides.map((s, id) => ({
     ...s,
     id,
@@ -32615,7 +32658,7 @@ function compareAccessRegions(base, head, options = {}) {
   const notActionStatements = statements.filter((s) => s.action.some === void 0 && s.action.none !== void 0);
   for (const domain of [...domains.values()]) {
     const domainActions = domain.action.some?.map((i2) => actions.compared[i2]);
-    const relevantActions = actions.compared.map((_2, i2) => i2).filter((i2) => domainActions === void 0 || domainActions.some((d) => mayOverlap(d, actions.compared[i2])) || (domain.action.none ?? []).includes(i2));
+    const relevantActions = actions.compared.map((_3, i2) => i2).filter((i2) => domainActions === void 0 || domainActions.some((d2) => mayOverlap(d2, actions.compared[i2])) || (domain.action.none ?? []).includes(i2));
     const actionSearch = searchCells(actions, relevantActions, domain.action, budget, true);
     if (!actionSearch.complete) complete = false;
     const actionCells = actionSearch.cells.map((cell2) => {
@@ -32627,7 +32670,7 @@ function compareAccessRegions(base, head, options = {}) {
     });
     const groups = /* @__PURE__ */ new Map();
     for (const a of actionCells) {
-      const key2 = [...a.applicable].map((s) => s.id).sort((x2, y2) => x2 - y2).join(",");
+      const key2 = [...a.applicable].map((s) => s.id).sort((x3, y3) => x3 - y3).join(",");
       const g = groups.get(key2);
       if (g) g.push(a);
       else groups.set(key2, [a]);
@@ -32637,10 +32680,10 @@ function compareAccessRegions(base, head, options = {}) {
       const relevantSet = /* @__PURE__ */ new Set([...domain.resource.some ?? [], ...domain.resource.none ?? []]);
       for (const s of group[0].applicable) {
         for (const i2 of [...s.resource.some ?? [], ...s.resource.none ?? []]) {
-          if (domainResources === void 0 || domainResources.some((d) => mayOverlap(d, resources.compared[i2]))) relevantSet.add(i2);
+          if (domainResources === void 0 || domainResources.some((d2) => mayOverlap(d2, resources.compared[i2]))) relevantSet.add(i2);
         }
       }
-      const relevantResources = [...relevantSet].sort((a, b2) => a - b2);
+      const relevantResources = [...relevantSet].sort((a, b3) => a - b3);
       const searchKey = `${relevantResources.join(",")}|${JSON.stringify(domain.resource)}`;
       let resourceCells = resourceSearches.get(searchKey);
       if (!resourceCells) {
@@ -32680,10 +32723,10 @@ function compareAccessRegions(base, head, options = {}) {
 function niceExamples(patterns, shape) {
   const memo = /* @__PURE__ */ new Map();
   const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
-  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 3 && /[A-Za-z]/.test(w) && !heads.includes(w));
+  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w2) => w2.length >= 3 && /[A-Za-z]/.test(w2) && !heads.includes(w2));
   const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
   const defaults = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
-  const inCell = (cell2, v) => cell2.relevant.every((g) => patterns.matcher(g)(v) === cell2.set.has(g));
+  const inCell = (cell2, v2) => cell2.relevant.every((g) => patterns.matcher(g)(v2) === cell2.set.has(g));
   let budget = 2e4;
   return (cell2) => {
     let nice = memo.get(cell2);
@@ -32691,10 +32734,10 @@ function niceExamples(patterns, shape) {
     const tries = [];
     for (const g of cell2.set) if (!/[*?]/.test(patterns.written[g])) tries.push(patterns.written[g]);
     for (const g of cell2.set) {
-      const w = patterns.written[g];
-      if (!/[*?]/.test(w) || w.replace(/\*+/g, "*") === "*") continue;
-      const own = wordsOf(w);
-      for (const f of [...words.filter((x2) => !own.includes(x2)), "example", ""]) tries.push(w.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
+      const w2 = patterns.written[g];
+      if (!/[*?]/.test(w2) || w2.replace(/\*+/g, "*") === "*") continue;
+      const own = wordsOf(w2);
+      for (const f of [...words.filter((x3) => !own.includes(x3)), "example", ""]) tries.push(w2.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
     }
     tries.push(...defaults);
     nice = cell2.example;
@@ -32710,7 +32753,7 @@ function niceExamples(patterns, shape) {
   };
 }
 function describeActionCell(patterns, cell2, example) {
-  const literal = [...cell2.set].map((g) => patterns.written[g]).find((w) => !/[*?]/.test(w));
+  const literal = [...cell2.set].map((g) => patterns.written[g]).find((w2) => !/[*?]/.test(w2));
   if (literal !== void 0) return literal;
   const text2 = describeCell("action", cell2.relevant.map((g) => patterns.written[g]), cell2.relevant.flatMap((g, i2) => cell2.set.has(g) ? [i2] : []));
   return `${example} (${text2})`;
@@ -32747,8 +32790,8 @@ function report(base, head, flips, actions, resources, proof) {
     const region = groups.get(key2);
     if (region) {
       region.cells++;
-      const list3 = region.where.actions.split(", ");
-      if (!list3.includes(actionText)) region.where.actions = [...list3, actionText].join(", ");
+      const list4 = region.where.actions.split(", ");
+      if (!list4.includes(actionText)) region.where.actions = [...list4, actionText].join(", ");
     } else {
       groups.set(key2, {
         kind: "access",
@@ -32770,7 +32813,7 @@ var compiledTargets = /* @__PURE__ */ new WeakMap();
 function compiledTarget(s) {
   let c3 = compiledTargets.get(s);
   if (!c3) {
-    const comp = (list3, ignoreCase) => list3?.map((p2) => compileWildcard(p2, { ignoreCase }));
+    const comp = (list4, ignoreCase) => list4?.map((p2) => compileWildcard(p2, { ignoreCase }));
     c3 = { action: comp(s.Action, true), notAction: comp(s.NotAction, true), resource: comp(s.Resource, false), notResource: comp(s.NotResource, false) };
     compiledTargets.set(s, c3);
   }
@@ -32779,32 +32822,32 @@ function compiledTarget(s) {
 function statementCovers(s, action, resource) {
   const c3 = compiledTarget(s);
   if (c3.action === void 0 && c3.notAction === void 0) return false;
-  const actionOk = (c3.action === void 0 || c3.action.some((m) => m(action))) && (c3.notAction === void 0 || !c3.notAction.some((m) => m(action)));
-  return actionOk && (c3.resource === void 0 || c3.resource.some((m) => m(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m) => m(resource)));
+  const actionOk = (c3.action === void 0 || c3.action.some((m2) => m2(action))) && (c3.notAction === void 0 || !c3.notAction.some((m2) => m2(action)));
+  return actionOk && (c3.resource === void 0 || c3.resource.some((m2) => m2(resource))) && (c3.notResource === void 0 || !c3.notResource.some((m2) => m2(resource)));
 }
 
 // src/diff/verdict.ts
-function combineVerdicts(a, b2) {
-  if (a === b2) return a;
-  if (a === "neutral") return b2;
-  if (b2 === "neutral") return a;
-  if (a === "review") return b2;
-  if (b2 === "review") return a;
+function combineVerdicts(a, b3) {
+  if (a === b3) return a;
+  if (a === "neutral") return b3;
+  if (b3 === "neutral") return a;
+  if (a === "review") return b3;
+  if (b3 === "review") return a;
   return "mixed";
 }
 function verdictOf(loosens, tightens) {
   return loosens ? tightens ? "mixed" : "loosened" : tightens ? "tightened" : "neutral";
 }
 function overallVerdict(verdicts, anyChange) {
-  let v = "neutral";
-  for (const x2 of verdicts) v = combineVerdicts(v, x2);
-  return !anyChange && v === "neutral" ? "unchanged" : v;
+  let v2 = "neutral";
+  for (const x3 of verdicts) v2 = combineVerdicts(v2, x3);
+  return !anyChange && v2 === "neutral" ? "unchanged" : v2;
 }
-function isLoosening(v) {
-  return v === "loosened" || v === "mixed";
+function isLoosening(v2) {
+  return v2 === "loosened" || v2 === "mixed";
 }
-function isTightening(v) {
-  return v === "tightened" || v === "mixed";
+function isTightening(v2) {
+  return v2 === "tightened" || v2 === "mixed";
 }
 function notProvenNote(proof) {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
@@ -32816,8 +32859,8 @@ function notProvenNote(proof) {
 function compareAccess(base, head, options = {}) {
   return compareAccessRegions(base, head, options);
 }
-function pickExamples(list3, max) {
-  if (list3.length <= max) return [...list3];
+function pickExamples(list4, max) {
+  if (list4.length <= max) return [...list4];
   const picked = /* @__PURE__ */ new Set();
   const lower = (r2) => r2.action.toLowerCase();
   const passes2 = [
@@ -32828,23 +32871,23 @@ function pickExamples(list3, max) {
     () => ""
   ];
   const rank = /* @__PURE__ */ new Map();
-  const order2 = list3.map((r2, i2) => {
+  const order2 = list4.map((r2, i2) => {
     const n = rank.get(lower(r2)) ?? 0;
     rank.set(lower(r2), n + 1);
     return { i: i2, n };
-  }).sort((a, b2) => a.n - b2.n || a.i - b2.i).map((x2) => x2.i);
+  }).sort((a, b3) => a.n - b3.n || a.i - b3.i).map((x3) => x3.i);
   for (const key2 of passes2) {
-    const seen = new Set([...picked].map((i2) => key2(list3[i2])));
+    const seen = new Set([...picked].map((i2) => key2(list4[i2])));
     for (const i2 of order2) {
       if (picked.size >= max) break;
       if (picked.has(i2)) continue;
-      const k2 = key2(list3[i2]);
-      if (k2 !== "" && seen.has(k2)) continue;
-      seen.add(k2);
+      const k3 = key2(list4[i2]);
+      if (k3 !== "" && seen.has(k3)) continue;
+      seen.add(k3);
       picked.add(i2);
     }
   }
-  return [...picked].sort((a, b2) => a - b2).map((i2) => list3[i2]);
+  return [...picked].sort((a, b3) => a - b3).map((i2) => list4[i2]);
 }
 function isLooserDecision(before, after) {
   const rank = { deny: 0, approval_required: 1, allow: 2 };
@@ -32875,56 +32918,56 @@ function bare(s) {
 }
 function matchStatements(before, after) {
   const a = locate(before);
-  const b2 = locate(after);
+  const b3 = locate(after);
   const pairs = [];
   const usedB = /* @__PURE__ */ new Set();
   const leftA = [];
   const bySid = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
-    if (x2.statement.Sid === void 0) return;
-    const list3 = bySid.get(x2.label);
-    if (list3) list3.push(i2);
-    else bySid.set(x2.label, [i2]);
+  b3.forEach((x3, i2) => {
+    if (x3.statement.Sid === void 0) return;
+    const list4 = bySid.get(x3.label);
+    if (list4) list4.push(i2);
+    else bySid.set(x3.label, [i2]);
   });
-  for (const x2 of a) {
-    const i2 = x2.statement.Sid === void 0 ? void 0 : bySid.get(x2.label)?.shift();
-    if (i2 === void 0) leftA.push(x2);
+  for (const x3 of a) {
+    const i2 = x3.statement.Sid === void 0 ? void 0 : bySid.get(x3.label)?.shift();
+    if (i2 === void 0) leftA.push(x3);
     else {
       usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
+      pairs.push({ before: x3, after: b3[i2] });
     }
   }
   const byContent = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
+  b3.forEach((x3, i2) => {
     if (usedB.has(i2)) return;
-    const k2 = content(x2.statement, false);
-    const list3 = byContent.get(k2);
-    if (list3) list3.push(i2);
-    else byContent.set(k2, [i2]);
+    const k3 = content(x3.statement, false);
+    const list4 = byContent.get(k3);
+    if (list4) list4.push(i2);
+    else byContent.set(k3, [i2]);
   });
   const leftOver = [];
-  for (const x2 of leftA) {
-    const i2 = byContent.get(content(x2.statement, false))?.shift();
-    if (i2 === void 0) leftOver.push(x2);
+  for (const x3 of leftA) {
+    const i2 = byContent.get(content(x3.statement, false))?.shift();
+    if (i2 === void 0) leftOver.push(x3);
     else {
       usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
+      pairs.push({ before: x3, after: b3[i2] });
     }
   }
   const byPosition = /* @__PURE__ */ new Map();
-  b2.forEach((x2, i2) => {
-    if (!usedB.has(i2) && x2.statement.Sid === void 0) byPosition.set(x2.label, i2);
+  b3.forEach((x3, i2) => {
+    if (!usedB.has(i2) && x3.statement.Sid === void 0) byPosition.set(x3.label, i2);
   });
-  for (const x2 of leftOver) {
-    const i2 = x2.statement.Sid === void 0 ? byPosition.get(x2.label) : void 0;
-    if (i2 === void 0 || usedB.has(i2)) pairs.push({ before: x2 });
+  for (const x3 of leftOver) {
+    const i2 = x3.statement.Sid === void 0 ? byPosition.get(x3.label) : void 0;
+    if (i2 === void 0 || usedB.has(i2)) pairs.push({ before: x3 });
     else {
       usedB.add(i2);
-      pairs.push({ before: x2, after: b2[i2] });
+      pairs.push({ before: x3, after: b3[i2] });
     }
   }
-  b2.forEach((x2, i2) => {
-    if (!usedB.has(i2)) pairs.push({ after: x2 });
+  b3.forEach((x3, i2) => {
+    if (!usedB.has(i2)) pairs.push({ after: x3 });
   });
   return pairs;
 }
@@ -32971,7 +33014,7 @@ function guardrailChange(before, after) {
 }
 
 // src/engine/data/request.ts
-var optString = (v) => v === void 0 || typeof v === "string";
+var optString = (v2) => v2 === void 0 || typeof v2 === "string";
 function requestProblem(request2, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
   if (!isRecord(request2)) return "expected an object";
@@ -33107,7 +33150,7 @@ function referenceDecideData(data, request2, now = /* @__PURE__ */ new Date()) {
 function ttlSeconds(ttl) {
   const ms = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3, ms: 1 };
   let total = 0;
-  for (const m of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * ms[m[2]];
+  for (const m2 of ttl.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m2[1]) * ms[m2[2]];
   return Math.floor(Math.round(total) / 1e3);
 }
 
@@ -33125,22 +33168,22 @@ function predicateOf(spec) {
 }
 function ranks(rules, ids) {
   const kept = rules.map((r2, i2) => ({ r: r2, i: i2 })).filter(({ r: r2 }) => ids.has(r2.id));
-  kept.sort((a, b2) => a.r.precedence - b2.r.precedence || a.i - b2.i);
+  kept.sort((a, b3) => a.r.precedence - b3.r.precedence || a.i - b3.i);
   return new Map(kept.map(({ r: r2 }, rank) => [r2.id, rank]));
 }
 function ruleChanges(base, head) {
-  const group = (d) => {
-    const m = /* @__PURE__ */ new Map();
-    for (const r2 of d.rules) m.set(r2.id, [...m.get(r2.id) ?? [], r2]);
-    return m;
+  const group = (d2) => {
+    const m2 = /* @__PURE__ */ new Map();
+    for (const r2 of d2.rules) m2.set(r2.id, [...m2.get(r2.id) ?? [], r2]);
+    return m2;
   };
   const a = group(base);
-  const b2 = group(head);
+  const b3 = group(head);
   const changed = /* @__PURE__ */ new Set();
   const common = /* @__PURE__ */ new Set();
-  for (const id of /* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])) {
+  for (const id of /* @__PURE__ */ new Set([...a.keys(), ...b3.keys()])) {
     const ra = a.get(id);
-    const rb = b2.get(id);
+    const rb = b3.get(id);
     if (ra?.length !== 1 || rb?.length !== 1) changed.add(id);
     else if (stableStringify(ra[0].spec) !== stableStringify(rb[0].spec)) changed.add(id);
     else common.add(id);
@@ -33159,7 +33202,7 @@ function buildRuleSpace(base, head) {
     byKey.set(stableStringify(p2), p2);
   }
   const keys = [...byKey.keys()].sort();
-  const index = new Map(keys.map((k2, i2) => [k2, i2]));
+  const index = new Map(keys.map((k3, i2) => [k3, i2]));
   const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
   let changed = 0n;
   const sides = [["base", base], ["head", head]];
@@ -33172,7 +33215,7 @@ function buildRuleSpace(base, head) {
   }
   const defaults = { base: defaultOf(base), head: defaultOf(head) };
   return {
-    predicates: keys.map((k2) => byKey.get(k2)),
+    predicates: keys.map((k3) => byKey.get(k3)),
     strength,
     defaults,
     changed,
@@ -33197,7 +33240,7 @@ function freshValue(taken, base = "other") {
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 function consistent(atoms, kept) {
-  return kept.every((k2, i2) => k2 === void 0 || atoms[i2] === k2);
+  return kept.every((k3, i2) => k3 === void 0 || atoms[i2] === k3);
 }
 function orList(items, word = "or") {
   return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
@@ -33207,7 +33250,7 @@ function uniqueVectors(vecs) {
 }
 
 // src/diff/data-fields.ts
-var listOf2 = (v) => v === void 0 ? void 0 : typeof v === "string" ? [v] : [...v];
+var listOf2 = (v2) => v2 === void 0 ? void 0 : typeof v2 === "string" ? [v2] : [...v2];
 function criteriaOf(p2) {
   const f = p2.match?.fields;
   if (f === void 0 || f.sensitivity === void 0 && f.category === void 0 && f.contains === void 0) return void 0;
@@ -33240,10 +33283,10 @@ function fieldsDimension(predicates, options = {}) {
   const critOf = predicates.map(criteriaOf);
   for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
   const critKeys = [...byKey.keys()].sort();
-  const crits = critKeys.map((k2) => byKey.get(k2));
+  const crits = critKeys.map((k3) => byKey.get(k3));
   const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
   const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
-  const C2 = crits.length;
+  const C3 = crits.length;
   const sens = [...new Set(crits.flatMap((c3) => c3.sensitivity ?? []))].sort();
   const cats = [...new Set(crits.flatMap((c3) => c3.category ?? []))].sort();
   const tags = [...new Set(crits.flatMap((c3) => c3.contains ?? []))].sort();
@@ -33261,14 +33304,14 @@ function fieldsDimension(predicates, options = {}) {
         const a = {};
         if (s !== void 0) a.sensitivity = s;
         if (c3 !== void 0) a.category = c3;
-        const ts = tags.filter((_2, k2) => t2 >> k2 & 1);
+        const ts = tags.filter((_3, k3) => t2 >> k3 & 1);
         if (ts.length > 0) a.tags = ts;
         types.push(a);
       }
     }
   }
-  types.sort((a, b2) => attributeCount(a) - attributeCount(b2));
-  const vecOf = (a) => crits.reduce((v, c3, j2) => passes(c3, a) ? v | 1n << BigInt(j2) : v, 0n);
+  types.sort((a, b3) => attributeCount(a) - attributeCount(b3));
+  const vecOf = (a) => crits.reduce((v2, c3, j3) => passes(c3, a) ? v2 | 1n << BigInt(j3) : v2, 0n);
   const kinds = [];
   const known = /* @__PURE__ */ new Set();
   for (const a of types) {
@@ -33277,14 +33320,14 @@ function fieldsDimension(predicates, options = {}) {
     known.add(vec);
     kinds.push({ vec, attrs: a });
   }
-  const unions = kinds.map((k2, i2) => ({ vec: k2.vec, types: [i2] }));
+  const unions = kinds.map((k3, i2) => ({ vec: k3.vec, types: [i2] }));
   const seen = new Set(unions.map((u) => u.vec));
-  for (let k2 = 0; k2 < unions.length && complete; k2++) {
+  for (let k3 = 0; k3 < unions.length && complete; k3++) {
     for (let i2 = 0; i2 < kinds.length; i2++) {
-      const vec = unions[k2].vec | kinds[i2].vec;
+      const vec = unions[k3].vec | kinds[i2].vec;
       if (seen.has(vec)) continue;
       seen.add(vec);
-      unions.push({ vec, types: [...unions[k2].types, i2] });
+      unions.push({ vec, types: [...unions[k3].types, i2] });
       if (unions.length > budget) {
         complete = false;
         reasons.push(`budget: field combinations exceed ${budget}`);
@@ -33297,7 +33340,7 @@ function fieldsDimension(predicates, options = {}) {
   const bySignature = /* @__PURE__ */ new Map();
   for (const n of names) bySignature.set(signature(n), [...bySignature.get(signature(n)) ?? [], n]);
   const groups = [];
-  let nextAtom = C2;
+  let nextAtom = C3;
   for (const g of bySignature.values()) {
     groups.push({ names: g, at: nextAtom });
     nextAtom += g.length === 1 ? 1 : 2;
@@ -33315,7 +33358,7 @@ function fieldsDimension(predicates, options = {}) {
     let choices = [{ atoms: [], present: [] }];
     let cut = false;
     for (const g of groups) {
-      const options2 = choicesOf(g).filter(([atoms]) => atoms.every((a, k2) => kept[g.at + k2] === void 0 || kept[g.at + k2] === a));
+      const options2 = choicesOf(g).filter(([atoms]) => atoms.every((a, k3) => kept[g.at + k3] === void 0 || kept[g.at + k3] === a));
       choices = choices.flatMap((c3) => options2.map(([atoms, present]) => ({ atoms: [...c3.atoms, ...atoms], present: [...c3.present, ...present] })));
       if (choices.length * (unions.length + 1) > budget) {
         choices = choices.slice(0, Math.max(1, Math.floor(budget / (unions.length + 1))));
@@ -33326,22 +33369,22 @@ function fieldsDimension(predicates, options = {}) {
     for (const choice of choices) {
       for (const u of [...unions, empty]) {
         if (u === empty && choice.present.length > 0) continue;
-        const bits = crits.map((_2, j2) => (u.vec >> BigInt(j2) & 1n) === 1n);
-        if (!bits.every((b2, j2) => kept[j2] === void 0 || kept[j2] === b2)) continue;
+        const bits = crits.map((_3, j3) => (u.vec >> BigInt(j3) & 1n) === 1n);
+        if (!bits.every((b3, j3) => kept[j3] === void 0 || kept[j3] === b3)) continue;
         const size = Math.max(u.types.length, choice.present.length);
         const cost = u === empty ? Infinity : size * 1e3 + choice.present.length * 10 + u.types.reduce((s, t2) => s + attributeCount(kinds[t2].attrs), 0);
         out.push({ u, present: [...choice.present].sort(), atoms: [...bits, ...choice.atoms], cost });
       }
     }
-    return { list: out.sort((a, b2) => a.cost - b2.cost), cut };
+    return { list: out.sort((a, b3) => a.cost - b3.cost), cut };
   }
   const vectorOf = (u, present) => {
     let vec = 0n;
     predicates.forEach((p2, i2) => {
-      const j2 = critIndex[i2];
+      const j3 = critIndex[i2];
       const any = p2.match?.fields?.any;
       const all2 = p2.match?.fields?.all;
-      const ok2 = (j2 < 0 || (u.vec >> BigInt(j2) & 1n) === 1n) && (any === void 0 || any.some((n) => present.includes(n))) && (all2 === void 0 || all2.every((n) => present.includes(n)));
+      const ok2 = (j3 < 0 || (u.vec >> BigInt(j3) & 1n) === 1n) && (any === void 0 || any.some((n) => present.includes(n))) && (all2 === void 0 || all2.every((n) => present.includes(n)));
       if (ok2) vec |= 1n << BigInt(i2);
     });
     return vec;
@@ -33351,8 +33394,8 @@ function fieldsDimension(predicates, options = {}) {
     const attrs = u.types.map((t2) => kinds[t2].attrs);
     while (attrs.length < present.length) attrs.push(attrs[0]);
     const used = new Set(taken);
-    return attrs.map((a, k2) => {
-      const name = k2 < present.length ? present[k2] : freshValue(used);
+    return attrs.map((a, k3) => {
+      const name = k3 < present.length ? present[k3] : freshValue(used);
       used.add(name);
       return { name, ...a, ...a.tags ? { tags: [...a.tags] } : {} };
     });
@@ -33378,30 +33421,30 @@ function fieldsDimension(predicates, options = {}) {
     },
     vectorsUnder: (kept) => {
       if (!complete) return void 0;
-      const key2 = kept.map((k2) => k2 === void 0 ? "-" : k2 ? "1" : "0").join("");
+      const key2 = kept.map((k3) => k3 === void 0 ? "-" : k3 ? "1" : "0").join("");
       if (!asked2.has(key2)) {
-        const { list: list3, cut } = combos(kept);
-        asked2.set(key2, cut ? void 0 : uniqueVectors(list3.map(({ u, present }) => vectorOf(u, present))));
+        const { list: list4, cut } = combos(kept);
+        asked2.set(key2, cut ? void 0 : uniqueVectors(list4.map(({ u, present }) => vectorOf(u, present))));
       }
       return asked2.get(key2);
     },
     phrase: (kept) => {
-      const parts = crits.flatMap((c3, j2) => {
-        if (kept[j2] === void 0) return [];
+      const parts = crits.flatMap((c3, j3) => {
+        if (kept[j3] === void 0) return [];
         const what = critPhrase(c3);
-        return [kept[j2] ? what ? `a field ${what}` : "some field" : what ? `no field ${what}` : "no fields"];
+        return [kept[j3] ? what ? `a field ${what}` : "some field" : what ? `no field ${what}` : "no fields"];
       });
       const include = [];
       const exclude = [];
       for (const g of groups) {
         const every = kept[g.at];
         const some = g.names.length === 1 ? every : kept[g.at + 1];
-        const list3 = (word) => orList(g.names, word);
+        const list4 = (word) => orList(g.names, word);
         if (every === true) include.push(...g.names);
         else if (some === false) exclude.push(...g.names);
-        else if (some === true && every === false) parts.push(`fields include some but not all of ${list3("and")}`);
-        else if (some === true) parts.push(`fields include ${list3("or")}`);
-        else if (every === false) parts.push(`fields miss one of ${list3("or")}`);
+        else if (some === true && every === false) parts.push(`fields include some but not all of ${list4("and")}`);
+        else if (some === true) parts.push(`fields include ${list4("or")}`);
+        else if (every === false) parts.push(`fields miss one of ${list4("or")}`);
       }
       if (include.length > 0) parts.push(`fields include ${orList(include, "and")}`);
       if (exclude.length > 0) parts.push(`fields exclude ${orList(exclude, "and")}`);
@@ -33415,15 +33458,15 @@ function searchSpace(space, dims, regions, maxStates) {
   const allCover = (1n << BigInt(regions.length)) - 1n;
   let states = /* @__PURE__ */ new Map([[`${space.all}|${allCover}`, { mask: space.all, cover: allCover, path: [] }]]);
   let cut = false;
-  for (const [d, dim] of dims.entries()) {
+  for (const [d2, dim] of dims.entries()) {
     const reps = /* @__PURE__ */ new Map();
     dim.cells.forEach((cell2, c3) => {
       let cover = 0n;
       regions.forEach((r2, i2) => {
-        if (consistent(cell2.atoms, r2.kept[d])) cover |= 1n << BigInt(i2);
+        if (consistent(cell2.atoms, r2.kept[d2])) cover |= 1n << BigInt(i2);
       });
-      const k2 = `${cell2.vec}|${cover}`;
-      if (!reps.has(k2)) reps.set(k2, { c: c3, vec: cell2.vec, cover });
+      const k3 = `${cell2.vec}|${cover}`;
+      if (!reps.has(k3)) reps.set(k3, { c: c3, vec: cell2.vec, cover });
     });
     const next = /* @__PURE__ */ new Map();
     walk: for (const s of states.values()) {
@@ -33431,13 +33474,13 @@ function searchSpace(space, dims, regions, maxStates) {
         const mask = s.mask & r2.vec;
         if (!relevant(space, mask)) continue;
         const cover = s.cover & r2.cover;
-        const k2 = `${mask}|${cover}`;
-        if (next.has(k2)) continue;
+        const k3 = `${mask}|${cover}`;
+        if (next.has(k3)) continue;
         if (next.size >= maxStates) {
           cut = true;
           break walk;
         }
-        next.set(k2, { mask, cover, path: [...s.path, r2.c] });
+        next.set(k3, { mask, cover, path: [...s.path, r2.c] });
       }
     }
     states = next;
@@ -33449,40 +33492,40 @@ function allFlip(space, layers, before, after) {
   let masks = /* @__PURE__ */ new Set([space.all]);
   for (const layer of layers) {
     const next = /* @__PURE__ */ new Set();
-    for (const m of masks) for (const v of layer) next.add(m & v);
+    for (const m2 of masks) for (const v2 of layer) next.add(m2 & v2);
     if (next.size > FOLD_LIMIT) return false;
     masks = next;
   }
-  for (const m of masks) if (actionOf2(space, "base", m) !== before || actionOf2(space, "head", m) !== after) return false;
+  for (const m2 of masks) if (actionOf2(space, "base", m2) !== before || actionOf2(space, "head", m2) !== after) return false;
   return true;
 }
 function widen(space, dims, seed, before, after) {
-  const kept = dims.map((dim, d) => [...dim.cells[seed[d]].atoms]);
-  const layers = dims.map((dim, d) => [dim.cells[seed[d]].vec]);
-  const attempt2 = (d, trial) => {
-    const vecs = dims[d].vectorsUnder(trial);
+  const kept = dims.map((dim, d2) => [...dim.cells[seed[d2]].atoms]);
+  const layers = dims.map((dim, d2) => [dim.cells[seed[d2]].vec]);
+  const attempt2 = (d2, trial) => {
+    const vecs = dims[d2].vectorsUnder(trial);
     if (vecs === void 0) return false;
-    const saved = layers[d];
-    layers[d] = vecs;
+    const saved = layers[d2];
+    layers[d2] = vecs;
     if (allFlip(space, layers, before, after)) {
-      kept[d] = trial;
+      kept[d2] = trial;
       return true;
     }
-    layers[d] = saved;
+    layers[d2] = saved;
     return false;
   };
-  for (let d = 0; d < dims.length; d++) {
-    if (kept[d].length === 0 || attempt2(d, kept[d].map(() => void 0))) continue;
-    for (let a = kept[d].length - 1; a >= 0; a--) {
-      const trial = [...kept[d]];
+  for (let d2 = 0; d2 < dims.length; d2++) {
+    if (kept[d2].length === 0 || attempt2(d2, kept[d2].map(() => void 0))) continue;
+    for (let a = kept[d2].length - 1; a >= 0; a--) {
+      const trial = [...kept[d2]];
       trial[a] = void 0;
-      attempt2(d, trial);
+      attempt2(d2, trial);
     }
   }
   return kept;
 }
 function admits(dims, region, path2) {
-  return dims.every((dim, d) => consistent(dim.cells[path2[d]].atoms, region.kept[d]));
+  return dims.every((dim, d2) => consistent(dim.cells[path2[d2]].atoms, region.kept[d2]));
 }
 var MAX_WIDENED = 200;
 function groupFlips(space, dims, seeds, exact) {
@@ -33495,7 +33538,7 @@ function groupFlips(space, dims, seeds, exact) {
       continue;
     }
     const grow = !exact && regions.length < MAX_WIDENED;
-    const kept = grow ? widen(space, dims, path2, before, after) : dims.map((dim, d) => [...dim.cells[path2[d]].atoms]);
+    const kept = grow ? widen(space, dims, path2, before, after) : dims.map((dim, d2) => [...dim.cells[path2[d2]].atoms]);
     regions.push({ kept, before, after, seed: [...path2], cells: 1 });
   }
   return regions;
@@ -33503,7 +33546,7 @@ function groupFlips(space, dims, seeds, exact) {
 var COVER_ROUNDS = 4;
 var MAX_COVER_REGIONS = 16;
 function coverRest(space, dims, regions, maxStates) {
-  const flips = (m) => actionOf2(space, "base", m) !== actionOf2(space, "head", m);
+  const flips = (m2) => actionOf2(space, "base", m2) !== actionOf2(space, "head", m2);
   const inside = (r2, path2) => admits(dims, r2, path2);
   let added = 0;
   for (let round = 0; round <= COVER_ROUNDS; round++) {
@@ -33512,7 +33555,7 @@ function coverRest(space, dims, regions, maxStates) {
     const open5 = walk4.finals.filter((s) => s.cover === 0n && flips(s.mask));
     if (open5.length === 0) {
       const masks = regions.map(() => /* @__PURE__ */ new Set());
-      for (const s of walk4.finals) if (flips(s.mask)) regions.forEach((_2, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
+      for (const s of walk4.finals) if (flips(s.mask)) regions.forEach((_3, r2) => s.cover >> BigInt(r2) & 1n && masks[r2].add(s.mask));
       regions.forEach((r2, i2) => r2.cells = masks[i2].size);
       return true;
     }
@@ -33543,17 +33586,17 @@ function compileTimeWindow(time) {
   for (const key2 of ["after", "before"]) {
     const text2 = time[key2];
     if (text2 === void 0) continue;
-    const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    const m2 = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
+    if (m2 === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds[key2 === "after" ? 0 : 1] = Number(m2[1]) * 60 + Number(m2[2]);
   }
-  const [a, b2] = bounds;
-  const wraps = a !== void 0 && b2 !== void 0 && a > b2;
+  const [a, b3] = bounds;
+  const wraps = a !== void 0 && b3 !== void 0 && a > b3;
   return {
     zone,
-    contains: (m) => {
-      const afterStart = a === void 0 || m >= a;
-      const beforeEnd = b2 === void 0 || m < b2;
+    contains: (m2) => {
+      const afterStart = a === void 0 || m2 >= a;
+      const beforeEnd = b3 === void 0 || m2 < b3;
       return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
     }
   };
@@ -33620,48 +33663,48 @@ function offsetTransitions(zone) {
   return out;
 }
 var minuteOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-function windowPhrase(w) {
-  return `${w.after ?? "00:00"}\u2013${w.before ?? "24:00"} ${w.zone}`;
+function windowPhrase(w2) {
+  return `${w2.after ?? "00:00"}\u2013${w2.before ?? "24:00"} ${w2.zone}`;
 }
 function timeDimension(predicates) {
   const specOf = (p2) => {
     const t2 = p2.context?.time;
     if (t2 === void 0) return void 0;
-    const w = { zone: t2.timezone ?? "UTC" };
-    if (t2.after !== void 0) w.after = t2.after;
-    if (t2.before !== void 0) w.before = t2.before;
-    return w;
+    const w2 = { zone: t2.timezone ?? "UTC" };
+    if (t2.after !== void 0) w2.after = t2.after;
+    if (t2.before !== void 0) w2.before = t2.before;
+    return w2;
   };
-  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const keyOf2 = (w2) => `${w2.zone}|${w2.after ?? ""}|${w2.before ?? ""}`;
   const specs = predicates.map(specOf);
   const byKey = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
+  for (const w2 of specs) if (w2) byKey.set(keyOf2(w2), w2);
   const keys = [...byKey.keys()].sort();
-  const windows = keys.map((k2) => byKey.get(k2));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
+  const windows = keys.map((k3) => byKey.get(k3));
+  const windowOf = specs.map((w2) => w2 ? keys.indexOf(keyOf2(w2)) : -1);
   const reasons = [];
-  const compiled2 = windows.map((w) => {
-    const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
+  const compiled2 = windows.map((w2) => {
+    const c3 = compileTimeWindow({ timezone: w2.zone, ...w2.after !== void 0 ? { after: w2.after } : {}, ...w2.before !== void 0 ? { before: w2.before } : {} });
     if (typeof c3 === "string") {
-      reasons.push(`unsupported: time window ${windowPhrase(w)}: ${c3}`);
+      reasons.push(`unsupported: time window ${windowPhrase(w2)}: ${c3}`);
       return void 0;
     }
     return c3;
   });
-  const good = windows.filter((_2, j2) => compiled2[j2] !== void 0);
-  const zones = [...new Set(good.map((w) => w.zone))].sort();
-  const clocks = new Map(zones.map((z2) => [z2, wallClock(z2)]));
-  const bounds = [.../* @__PURE__ */ new Set([REFERENCE_YEAR.start, ...zones.flatMap(offsetTransitions), REFERENCE_YEAR.end])].sort((a, b2) => a - b2);
+  const good = windows.filter((_3, j3) => compiled2[j3] !== void 0);
+  const zones = [...new Set(good.map((w2) => w2.zone))].sort();
+  const clocks = new Map(zones.map((z3) => [z3, wallClock(z3)]));
+  const bounds = [.../* @__PURE__ */ new Set([REFERENCE_YEAR.start, ...zones.flatMap(offsetTransitions), REFERENCE_YEAR.end])].sort((a, b3) => a - b3);
   const instants = [];
   for (let s = 0; s + 1 < bounds.length; s++) {
     const start = bounds[s];
     const end = bounds[s + 1];
     const cuts = /* @__PURE__ */ new Set([0]);
-    for (const w of good) {
-      const off = offsetAt(w.zone, start);
-      for (const e of [w.after, w.before, "00:00"]) if (e !== void 0) cuts.add(((minuteOf(e) - off) % 1440 + 1440) % 1440);
+    for (const w2 of good) {
+      const off = offsetAt(w2.zone, start);
+      for (const e of [w2.after, w2.before, "00:00"]) if (e !== void 0) cuts.add(((minuteOf(e) - off) % 1440 + 1440) % 1440);
     }
-    const sorted2 = [...cuts].sort((a, b2) => a - b2);
+    const sorted2 = [...cuts].sort((a, b3) => a - b3);
     const dayStart = Math.floor(start / DAY) * DAY;
     const startMinute = (start - dayStart) / MINUTE;
     sorted2.forEach((from, i2) => {
@@ -33672,8 +33715,8 @@ function timeDimension(predicates) {
       if (t2 < end) instants.push(t2);
     });
   }
-  instants.sort((a, b2) => a - b2);
-  const atomsOf = (t2) => windows.map((w, j2) => compiled2[j2] !== void 0 && compiled2[j2].contains(clocks.get(w.zone)(t2)));
+  instants.sort((a, b3) => a - b3);
+  const atomsOf = (t2) => windows.map((w2, j3) => compiled2[j3] !== void 0 && compiled2[j3].contains(clocks.get(w2.zone)(t2)));
   const cells = [];
   const seen = /* @__PURE__ */ new Set();
   for (const t2 of instants) {
@@ -33682,8 +33725,8 @@ function timeDimension(predicates) {
     if (seen.has(key2)) continue;
     seen.add(key2);
     let vec = 0n;
-    windowOf.forEach((j2, i2) => {
-      if (j2 < 0 || atoms[j2]) vec |= 1n << BigInt(i2);
+    windowOf.forEach((j3, i2) => {
+      if (j3 < 0 || atoms[j3]) vec |= 1n << BigInt(i2);
     });
     cells.push({ vec, value: t2, atoms });
   }
@@ -33695,8 +33738,8 @@ function timeDimension(predicates) {
     atomsOf,
     vectorsUnder: (kept) => reasons.length > 0 ? void 0 : uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
     phrase: (kept) => {
-      const inside = windows.filter((_2, j2) => kept[j2] === true).map(windowPhrase);
-      const outside = windows.filter((_2, j2) => kept[j2] === false).map(windowPhrase);
+      const inside = windows.filter((_3, j3) => kept[j3] === true).map(windowPhrase);
+      const outside = windows.filter((_3, j3) => kept[j3] === false).map(windowPhrase);
       const out = outside.length > 0 ? `outside ${orList(outside, "and")}` : "";
       return inside.length === 0 ? out : `${orList(inside, "and")}${out ? `, but ${out}` : ""}`;
     }
@@ -33721,28 +33764,28 @@ var LABEL = {
 function matcherOf(p2, key2) {
   return p2.context?.[SPEC_KEY[key2]];
 }
-function literalsOf(m) {
-  if (typeof m === "string") return [m];
-  if (Array.isArray(m)) return m;
-  return typeof m.not === "string" ? [m.not] : m.not;
+function literalsOf(m2) {
+  if (typeof m2 === "string") return [m2];
+  if (Array.isArray(m2)) return m2;
+  return typeof m2.not === "string" ? [m2.not] : m2.not;
 }
-function contextMatches2(m, value) {
+function contextMatches2(m2, value) {
   if (value === void 0) return false;
-  if (typeof m === "string") return value === m;
-  if (Array.isArray(m)) return m.includes(value);
-  return !literalsOf(m).includes(value);
+  if (typeof m2 === "string") return value === m2;
+  if (Array.isArray(m2)) return m2.includes(value);
+  return !literalsOf(m2).includes(value);
 }
 function contextDimension(key2, predicates) {
   const matchers = predicates.map((p2) => matcherOf(p2, key2));
-  const literals = [...new Set(matchers.flatMap((m) => m === void 0 ? [] : literalsOf(m)))].sort();
+  const literals = [...new Set(matchers.flatMap((m2) => m2 === void 0 ? [] : literalsOf(m2)))].sort();
   const other = freshValue(new Set(literals));
   const values = [void 0, ...literals, other];
   const cells = values.map((value) => {
     let vec = 0n;
-    matchers.forEach((m, i2) => {
-      if (m === void 0 || contextMatches2(m, value)) vec |= 1n << BigInt(i2);
+    matchers.forEach((m2, i2) => {
+      if (m2 === void 0 || contextMatches2(m2, value)) vec |= 1n << BigInt(i2);
     });
-    return { vec, value, atoms: [...literals.map((l) => l === value), value !== void 0] };
+    return { vec, value, atoms: [...literals.map((l3) => l3 === value), value !== void 0] };
   });
   const [prefix, full] = LABEL[key2];
   return {
@@ -33751,13 +33794,13 @@ function contextDimension(key2, predicates) {
     complete: true,
     reasons: [],
     vectorsUnder: (kept) => uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec)),
-    atomsOf: (value) => [...literals.map((l) => l === value), value !== void 0],
+    atomsOf: (value) => [...literals.map((l3) => l3 === value), value !== void 0],
     phrase: (kept) => {
-      const hit = literals.find((_2, i2) => kept[i2] === true);
+      const hit = literals.find((_3, i2) => kept[i2] === true);
       if (hit !== void 0) return `${prefix}${hit}`;
       const present = kept[literals.length];
       if (present === false) return `no ${full}`;
-      const not = literals.filter((_2, i2) => kept[i2] === false);
+      const not = literals.filter((_3, i2) => kept[i2] === false);
       if (not.length === 0) return `${full} set`;
       const others = `${prefix}other than ${orList(not, "and")}`;
       return present === true ? others : `no ${full} or ${others}`;
@@ -33788,17 +33831,17 @@ function datasetDimension(predicates, options = {}) {
   const patternOf = predicates.map((p2) => p2.match?.dataset === void 0 ? -1 : patterns.indexOf(p2.match.dataset));
   const vectorOf = (matches) => {
     let vec = 0n;
-    patternOf.forEach((j2, i2) => {
-      if (j2 < 0 || matches.has(j2)) vec |= 1n << BigInt(i2);
+    patternOf.forEach((j3, i2) => {
+      if (j3 < 0 || matches.has(j3)) vec |= 1n << BigInt(i2);
     });
     return vec;
   };
-  const matchesOf = (value) => patterns.flatMap((p2, j2) => matchWildcard(p2, value) ? [j2] : []);
+  const matchesOf = (value) => patterns.flatMap((p2, j3) => matchWildcard(p2, value) ? [j3] : []);
   const cells = search.cells.map((cell2) => {
     const key2 = cell2.matches.join(",");
     const value = candidates(patterns, cell2.matches).find((c3) => matchesOf(c3).join(",") === key2) ?? cell2.example;
     const set2 = new Set(cell2.matches);
-    return { vec: vectorOf(set2), value, atoms: patterns.map((_2, j2) => set2.has(j2)) };
+    return { vec: vectorOf(set2), value, atoms: patterns.map((_3, j3) => set2.has(j3)) };
   });
   const reasons = search.complete ? [] : [`budget: dataset cells cut after ${search.states} states`];
   return {
@@ -33808,12 +33851,12 @@ function datasetDimension(predicates, options = {}) {
     reasons,
     vectorsUnder: (kept) => {
       if (!search.complete) return void 0;
-      if (someOf && !someOf.some((j2) => kept[j2] === true)) return void 0;
+      if (someOf && !someOf.some((j3) => kept[j3] === true)) return void 0;
       return uniqueVectors(cells.filter((c3) => consistent(c3.atoms, kept)).map((c3) => c3.vec));
     },
     atomsOf: (value) => patterns.map((p2) => matchWildcard(p2, value)),
     phrase: (kept) => {
-      const shown2 = patterns.flatMap((p2, j2) => kept[j2] === void 0 ? [] : [{ p: p2, in: kept[j2] }]);
+      const shown2 = patterns.flatMap((p2, j3) => kept[j3] === void 0 ? [] : [{ p: p2, in: kept[j3] }]);
       const words = describeCell(
         "dataset",
         shown2.map((s) => s.p),
@@ -33852,13 +33895,13 @@ function dimensionsOf(space, base, head, maxStates) {
 }
 function witnessOf(dims, path2) {
   const value = (key2) => {
-    const d = dims.findIndex((dim) => dim.key === key2);
-    return dims[d].cells[path2[d]].value;
+    const d2 = dims.findIndex((dim) => dim.key === key2);
+    return dims[d2].cells[path2[d2]].value;
   };
   const requester = {};
-  for (const k2 of ["role", "clearance", "region"]) {
-    const v = value(k2);
-    if (v !== void 0) requester[k2] = v;
+  for (const k3 of ["role", "clearance", "region"]) {
+    const v2 = value(k3);
+    if (v2 !== void 0) requester[k3] = v2;
   }
   const request2 = {
     dataset: value("dataset"),
@@ -33875,9 +33918,9 @@ var WHERE_ORDER = ["dataset", "fields", "requester", "dataset_region", "environm
 var REQUESTER = /* @__PURE__ */ new Set(["role", "clearance", "region"]);
 function whereOf(dims, spec) {
   const parts = /* @__PURE__ */ new Map();
-  dims.forEach((dim, d) => {
-    const kept = spec.kept[d];
-    const words = kept.every((k2) => k2 === void 0) ? "" : dim.phrase(kept);
+  dims.forEach((dim, d2) => {
+    const kept = spec.kept[d2];
+    const words = kept.every((k3) => k3 === void 0) ? "" : dim.phrase(kept);
     if (words === "") return;
     const key2 = REQUESTER.has(dim.key) ? "requester" : dim.key;
     parts.set(key2, [...parts.get(key2) ?? [], words]);
@@ -33972,11 +34015,11 @@ var DURATION_UNITS = [
 ];
 var DURATION = new RegExp(`^${DURATION_UNITS.map(([u]) => `(?:(\\d+(?:\\.\\d+)?)${u})?`).join("")}$`);
 function parseDurationMs(text2) {
-  const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
-  if (m === null) return void 0;
+  const m2 = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
+  if (m2 === null) return void 0;
   let total = 0n;
   for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
-    const part = m[i2 + 1];
+    const part = m2[i2 + 1];
     if (part === void 0) continue;
     const [whole = "", frac = ""] = part.split(".");
     const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
@@ -34029,14 +34072,14 @@ function explainBadDuration(text2) {
   let lastRank = -1;
   while (pos < text2.length) {
     DURATION_PART.lastIndex = pos;
-    const m = DURATION_PART.exec(text2);
-    if (!m) return bad();
+    const m2 = DURATION_PART.exec(text2);
+    if (!m2) return bad();
     pos = DURATION_PART.lastIndex;
-    const rank = DURATION_UNITS.findIndex(([u]) => u === m[2]);
+    const rank = DURATION_UNITS.findIndex(([u]) => u === m2[2]);
     if (rank <= lastRank) return 'units must go from the largest to the smallest, each at most once, e.g. "1h30m"';
     lastRank = rank;
-    const part = exactTimes(m[1], BigInt(DURATION_UNITS[rank][1]));
-    if (part === void 0) return `not a whole number of milliseconds${m[0] === text2 ? "" : ` (in ${JSON.stringify(m[0])})`}`;
+    const part = exactTimes(m2[1], BigInt(DURATION_UNITS[rank][1]));
+    if (part === void 0) return `not a whole number of milliseconds${m2[0] === text2 ? "" : ` (in ${JSON.stringify(m2[0])})`}`;
     total += part;
   }
   return total > BigInt(Number.MAX_SAFE_INTEGER) ? `too large (more than ${Number.MAX_SAFE_INTEGER} milliseconds)` : bad();
@@ -34060,16 +34103,16 @@ function parseSize(text2) {
   if (text2 === "") return bad("got an empty string");
   if (/^[-+]/.test(text2)) return text2.startsWith("-") ? bad("must not be negative") : bad("remove the sign");
   if (/^\d+(?:\.\d+)?$/.test(text2)) return bad("missing unit");
-  const m = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text2);
-  if (!m) return bad();
-  const unit = m[2];
+  const m2 = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(text2);
+  if (!m2) return bad();
+  const unit = m2[2];
   const known = SIZE_UNITS.find(([u]) => u === unit);
   if (!known) {
     const lower = unit.toLowerCase();
     const near = SIZE_UNITS.find(([u]) => u.toLowerCase() === lower || u.toLowerCase() === `${lower}b`);
     return bad(`unknown unit ${JSON.stringify(unit)}${near ? ` (did you mean ${JSON.stringify(near[0])}?)` : ""}`);
   }
-  const bytes = exactTimes(m[1], BigInt(known[1]));
+  const bytes = exactTimes(m2[1], BigInt(known[1]));
   if (bytes === void 0) return fail(`bad size ${show2(text2)}: not a whole number of bytes`);
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
     return fail(`bad size ${show2(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} bytes)`);
@@ -34087,9 +34130,9 @@ function parseMoney(text2) {
   if (!text2.startsWith("$")) return bad('only "$" amounts are supported');
   if (/^\$\d[\d,]*,\d{3}(?:\.\d*)?$/.test(text2)) return bad("thousands separators are not allowed");
   if (/^\$\d+\.\d{3,}$/.test(text2)) return bad("more than two decimals");
-  const m = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text2);
-  if (!m) return bad();
-  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"));
+  const m2 = /^\$(\d+)(?:\.(\d{1,2}))?$/.exec(text2);
+  if (!m2) return bad();
+  const cents = BigInt(m2[1]) * 100n + BigInt((m2[2] ?? "").padEnd(2, "0"));
   if (cents > BigInt(Number.MAX_SAFE_INTEGER)) {
     return fail(`bad amount ${show2(text2)}: too large (more than ${Number.MAX_SAFE_INTEGER} cents)`);
   }
@@ -34121,12 +34164,12 @@ var TIME_EXPECTED = 'expected "HH:MM" on a 24-hour clock, 00:00 to 23:59, e.g. "
 function parseTimeOfDay(text2) {
   const bad = (problem) => fail(`bad time ${show2(text2)}: ${problem ? `${problem}; ` : ""}${TIME_EXPECTED}`);
   if (typeof text2 !== "string") return bad();
-  const m = /^(\d{2}):(\d{2})$/.exec(text2);
-  if (!m) return bad();
-  const h2 = Number(m[1]);
-  const min = Number(m[2]);
-  if (h2 > 23) return bad(`hour ${m[1]} is out of range`);
-  if (min > 59) return bad(`minute ${m[2]} is out of range`);
+  const m2 = /^(\d{2}):(\d{2})$/.exec(text2);
+  if (!m2) return bad();
+  const h2 = Number(m2[1]);
+  const min = Number(m2[2]);
+  if (h2 > 23) return bad(`hour ${m2[1]} is out of range`);
+  if (min > 59) return bad(`minute ${m2[2]} is out of range`);
   return ok(h2 * 60 + min);
 }
 var zoneNames;
@@ -34157,14 +34200,14 @@ function parseIsoDate(text2) {
   }
   const bad = (problem) => fail(`bad date ${show2(text2)}: ${problem ? `${problem}; ` : ""}${DATE_EXPECTED}`);
   if (typeof text2 !== "string") return bad();
-  const m = ISO_DATE.exec(text2);
-  if (!m) return bad();
-  const [, ys, mos, ds, hs, mis, ss, frac, z2, sign2, ohs, oms] = m;
+  const m2 = ISO_DATE.exec(text2);
+  if (!m2) return bad();
+  const [, ys, mos, ds, hs, mis, ss, frac, z3, sign2, ohs, oms] = m2;
   const dateProblem = checkCalendarDate(Number(ys), Number(mos), Number(ds));
   if (dateProblem) return bad(dateProblem);
   let ms = daysFromCivil(Number(ys), Number(mos), Number(ds)) * 864e5;
   if (hs !== void 0) {
-    if (z2 === void 0 && sign2 === void 0) {
+    if (z3 === void 0 && sign2 === void 0) {
       return fail(`bad date ${show2(text2)}: a date-time needs a zone; add "Z" for UTC or an offset like "+02:00"`);
     }
     const h2 = Number(hs);
@@ -34183,21 +34226,21 @@ function parseIsoDate(text2) {
   }
   return ok(ms);
 }
-function checkCalendarDate(y2, mo, d) {
+function checkCalendarDate(y3, mo, d2) {
   if (mo < 1 || mo > 12) return `month ${String(mo).padStart(2, "0")} does not exist`;
-  const days = daysInMonth(y2, mo);
-  if (d < 1 || d > days) return `${MONTHS[mo - 1]} ${y2} has ${days} days`;
+  const days = daysInMonth(y3, mo);
+  if (d2 < 1 || d2 > days) return `${MONTHS[mo - 1]} ${y3} has ${days} days`;
   return void 0;
 }
-function daysInMonth(y2, mo) {
-  if (mo === 2) return y2 % 4 === 0 && y2 % 100 !== 0 || y2 % 400 === 0 ? 29 : 28;
+function daysInMonth(y3, mo) {
+  if (mo === 2) return y3 % 4 === 0 && y3 % 100 !== 0 || y3 % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(mo) ? 30 : 31;
 }
-function daysFromCivil(y2, mo, d) {
-  const yy = mo <= 2 ? y2 - 1 : y2;
+function daysFromCivil(y3, mo, d2) {
+  const yy = mo <= 2 ? y3 - 1 : y3;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d2 - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
@@ -34206,25 +34249,25 @@ function parsePolicyVersion(text2) {
   const current = KNOWN_POLICY_VERSIONS[KNOWN_POLICY_VERSIONS.length - 1] ?? ACCESS_POLICY_VERSION;
   const expected = `expected a date "YYYY-MM-DD"; the current version is ${JSON.stringify(current)}`;
   if (typeof text2 !== "string") return fail(`bad Version ${show2(text2)}: ${expected}`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
-  if (!m) return fail(`bad Version ${show2(text2)}: ${expected}`);
-  const problem = checkCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  const m2 = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
+  if (!m2) return fail(`bad Version ${show2(text2)}: ${expected}`);
+  const problem = checkCalendarDate(Number(m2[1]), Number(m2[2]), Number(m2[3]));
   if (problem) return fail(`bad Version ${show2(text2)}: ${problem}; ${expected}`);
   if (KNOWN_POLICY_VERSIONS.includes(text2)) return ok(text2);
   const newer = text2 > current ? " (newer than this edict knows)" : "";
-  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v) => JSON.stringify(v)).join(", ")}; the current version is ${JSON.stringify(current)}`;
+  const expectation = KNOWN_POLICY_VERSIONS.length === 1 ? `expected ${JSON.stringify(current)}, the current version` : `expected one of ${KNOWN_POLICY_VERSIONS.map((v2) => JSON.stringify(v2)).join(", ")}; the current version is ${JSON.stringify(current)}`;
   return fail(`unknown Version ${show2(text2)}${newer}: ${expectation}`);
 }
 
 // src/engine/runtime/boundary.ts
 function toAllOf(value) {
   if (value === void 0) return [];
-  if (value.every((v) => typeof v === "string")) return [value];
-  return value.map((v) => typeof v === "string" ? [v] : v);
+  if (value.every((v2) => typeof v2 === "string")) return [value];
+  return value.map((v2) => typeof v2 === "string" ? [v2] : v2);
 }
 function compileAllOf(value, compile2) {
-  const tests = toAllOf(value).map((list3) => {
-    const entries = list3.filter((e) => typeof e === "string").map(compile2);
+  const tests = toAllOf(value).map((list4) => {
+    const entries = list4.filter((e) => typeof e === "string").map(compile2);
     return (value2) => entries.some((t2) => t2(value2));
   });
   return (value2) => tests.every((t2) => t2(value2));
@@ -34243,9 +34286,9 @@ function toHost(value) {
     if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
     host = host.slice(0, close + 1);
   } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
-    if (!m) return void 0;
-    host = m[1];
+    const m2 = /^([^:]+):\d+$/.exec(host);
+    if (!m2) return void 0;
+    host = m2[1];
   }
   host = host.toLowerCase().replace(/\.$/, "");
   if (host === "" || /[\s/\\@?#]/.test(host)) return void 0;
@@ -34274,18 +34317,18 @@ function compilePathPattern(pattern) {
   const glob = normalizePath(pattern) ?? "";
   if (glob === "") return () => false;
   if (glob === "/") return (path2) => path2.startsWith("/");
-  let re = "^";
+  let re2 = "^";
   for (let i2 = 0; i2 < glob.length; i2++) {
     const c3 = glob[i2];
     if (c3 === "*") {
       if (glob[i2 + 1] === "*") {
         while (glob[i2 + 1] === "*") i2++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+        re2 += ".*";
+      } else re2 += "[^/]*";
+    } else if (c3 === "?") re2 += "[^/]";
+    else re2 += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  const regex = new RegExp(`${re2}(?:/.*)?$`, "s");
   return (path2) => regex.test(path2);
 }
 
@@ -34293,8 +34336,8 @@ function compilePathPattern(pattern) {
 var PRINTABLE = /^[\x21-\x7e]+$/;
 var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split2(text2) {
-  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
-  return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
+  const m2 = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  return m2 === null ? void 0 : { server: m2[1], tool: m2[2], version: m2[3] };
 }
 function parseToolUri(uri) {
   if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
@@ -34362,17 +34405,17 @@ function compileRuntime(runtime) {
     const violations = [];
     const escalate = [];
     let blocked = false;
-    const report2 = (code2, message, blocking = denyOn.has(code2)) => {
+    const report2 = (code3, message, blocking = denyOn.has(code3)) => {
       if (blocking) blocked = true;
-      if (escalateOn.has(code2) && !escalate.includes(code2)) escalate.push(code2);
-      violations.push({ code: code2, message, blocking });
+      if (escalateOn.has(code3) && !escalate.includes(code3)) escalate.push(code3);
+      violations.push({ code: code3, message, blocking });
     };
     const tool = parseToolUri(uri);
     if (tool === void 0) {
       report2("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
       const lists = allowlist ?? [];
-      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      const i2 = lists.findIndex((matchers) => !matchers.some((m2) => m2(tool)));
       if (i2 >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
         report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
@@ -34402,7 +34445,7 @@ function compileRuntime(runtime) {
     if (fs2 !== void 0) checkList(f.fsPath, normalizePath, fs2, "fs_violation", "path", "fs", report2);
     if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
     if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
-    for (const [key2, code2, message] of FLAGS) if (f[key2] === true) report2(code2, message);
+    for (const [key2, code3, message] of FLAGS) if (f[key2] === true) report2(code3, message);
     for (const [key2, prefix, noun] of SCANS) {
       const status = f[key2];
       if (status === void 0 || status === "passed") continue;
@@ -34422,12 +34465,12 @@ function describe2(value) {
   return JSON.stringify(value.slice(0, 200));
 }
 function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list3) => {
+  return toAllOf(value).map((list4) => {
     const matchers = [];
-    for (const entry of list3) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
+    for (const entry of list4) {
+      const m2 = compileToolPattern(entry);
+      if (m2 === void 0) invalid.push(String(entry));
+      else matchers.push(m2);
     }
     return matchers;
   });
@@ -34436,24 +34479,24 @@ function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
     const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
-    const tests = versions2.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
-    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v) => tests.some((t2) => t2(v)) };
+    const tests = versions2.filter((v2) => typeof v2 === "string").map((v2) => compileWildcard(v2));
+    return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v2) => tests.some((t2) => t2(v2)) };
   });
 }
-function checkList(raw, normalize4, allowed, code2, noun, list3, report2) {
+function checkList(raw, normalize4, allowed, code3, noun, list4, report2) {
   if (raw === void 0) return;
   for (const value of Array.isArray(raw) ? raw : [raw]) {
     const normal = normalize4(value);
-    if (normal === void 0) report2(code2, `${noun} ${describe2(value)} cannot be read`);
-    else if (!allowed(normal)) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+    if (normal === void 0) report2(code3, `${noun} ${describe2(value)} cannot be read`);
+    else if (!allowed(normal)) report2(code3, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
   }
 }
-function checkLimit(value, max, code2, noun, unit, report2) {
+function checkLimit(value, max, code3, noun, unit, report2) {
   if (value === void 0) return;
   if (typeof value !== "number" || Number.isNaN(value)) {
-    report2(code2, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
+    report2(code3, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
-    report2(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
+    report2(code3, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
   }
 }
 function agentGuardCheck(severity, count3) {
@@ -34477,8 +34520,8 @@ var PART = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function splitPattern(entry) {
   if (typeof entry !== "string") return void 0;
   if (/^\*+$/.test(entry)) return "any";
-  const m = PART.exec(entry);
-  return m === null ? void 0 : { server: m[1], tool: m[2], ...m[3] !== void 0 ? { version: m[3] } : {} };
+  const m2 = PART.exec(entry);
+  return m2 === null ? void 0 : { server: m2[1], tool: m2[2], ...m2[3] !== void 0 ? { version: m2[3] } : {} };
 }
 var printable = (extra) => (cp) => cp >= 33 && cp <= 126 && cp !== 42 && cp !== 63 && !extra.includes(String.fromCodePoint(cp));
 var MAX_URIS = 1e5;
@@ -34487,14 +34530,14 @@ function toolCells(patterns) {
   const servers = parts("server");
   const tools = parts("tool");
   const versions2 = parts("version");
-  const search = (list3, extra) => findCells(list3.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
+  const search = (list4, extra) => findCells(list4.map((text2) => ({ kind: "glob", text: text2 })), { allowed: printable(extra), allowEmpty: false });
   const s = search(servers, "/@");
   const t2 = search(tools, "@");
-  const v = search(versions2, "@");
-  const described = (noun, list3, cell2) => describeCell(noun, list3, cell2.matches);
-  const versionCells = [...v.cells.map((c3) => ({ text: c3.example, describe: described("version", versions2, c3) })), { describe: "no version (unpinned)" }];
+  const v2 = search(versions2, "@");
+  const described = (noun, list4, cell2) => describeCell(noun, list4, cell2.matches);
+  const versionCells = [...v2.cells.map((c3) => ({ text: c3.example, describe: described("version", versions2, c3) })), { describe: "no version (unpinned)" }];
   const cells = [];
-  let complete = s.complete && t2.complete && v.complete;
+  let complete = s.complete && t2.complete && v2.complete;
   outer: for (const sc of s.cells) {
     for (const tc of t2.cells) {
       for (const vc of versionCells) {
@@ -34519,10 +34562,10 @@ function toolPatternParts(entries) {
 }
 function toolPatternsOf(runtime) {
   const lists = runtime?.tools?.allowlist;
-  const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l) => Array.isArray(l) ? l : [l])) : [];
+  const out = Array.isArray(lists) ? toolPatternParts(lists.flatMap((l3) => Array.isArray(l3) ? l3 : [l3])) : [];
   for (const [server, versions2] of Object.entries(runtime?.security?.allow_versions ?? {})) {
     out.push({ server });
-    for (const v of Array.isArray(versions2) ? versions2 : []) if (typeof v === "string") out.push({ version: v });
+    for (const v2 of Array.isArray(versions2) ? versions2 : []) if (typeof v2 === "string") out.push({ version: v2 });
   }
   return out;
 }
@@ -34543,9 +34586,9 @@ function compareTools(base, head) {
   const changes = [];
   const groups = /* @__PURE__ */ new Map();
   for (const cell2 of search.cells) {
-    const b2 = before(cell2.uri);
+    const b3 = before(cell2.uri);
     const a = after(cell2.uri);
-    const bd = b2 === "allowed" ? "allowed" : "denied";
+    const bd = b3 === "allowed" ? "allowed" : "denied";
     const ad = a === "allowed" ? "allowed" : "denied";
     if (bd === ad) continue;
     changes.push({ uri: cell2.uri, before: bd, after: ad });
@@ -34564,19 +34607,19 @@ function isBranchSchema(schema) {
   if ((schema["x-merge"] ?? "override") !== "override") return false;
   return isRecord(schema.properties) || isRecord(schema.additionalProperties);
 }
-function unionKeys(schema, a, b2) {
+function unionKeys(schema, a, b3) {
   const declared = Object.keys(schema.properties ?? {});
-  const present = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b2)]);
-  const extra = [...present].filter((k2) => !declared.includes(k2)).sort();
-  return [...declared.filter((k2) => present.has(k2)), ...extra];
+  const present = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b3)]);
+  const extra = [...present].filter((k3) => !declared.includes(k3)).sort();
+  return [...declared.filter((k3) => present.has(k3)), ...extra];
 }
 function diffLeaves(before, after, schema, skip = []) {
   const out = [];
-  const walk4 = (a, b2, s, segs, inherited) => {
+  const walk4 = (a, b3, s, segs, inherited) => {
     const looser = s["x-looser"] ?? inherited;
-    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b2 === void 0 || isRecord(b2))) {
+    if (isBranchSchema(s) && (a === void 0 || isRecord(a)) && (b3 === void 0 || isRecord(b3))) {
       const ao = a ?? {};
-      const bo = b2 ?? {};
+      const bo = b3 ?? {};
       for (const key2 of unionKeys(s, ao, bo)) {
         if (segs.length === 0 && skip.includes(key2)) continue;
         const sub = childSchema(s, key2);
@@ -34585,7 +34628,7 @@ function diffLeaves(before, after, schema, skip = []) {
       }
       return;
     }
-    if (stableStringify(a) !== stableStringify(b2)) out.push({ segments: segs, schema: s, looser, before: a, after: b2 });
+    if (stableStringify(a) !== stableStringify(b3)) out.push({ segments: segs, schema: s, looser, before: a, after: b3 });
   };
   walk4(before, after, schema, [], void 0);
   return out;
@@ -34604,14 +34647,14 @@ function matcherFor(item) {
   const format = item?.["x-format"];
   const ignoreCase = format === "action-pattern";
   const tools = /* @__PURE__ */ new Map();
-  return (p2, v) => {
-    if (typeof p2 !== "string" || typeof v !== "string") return stableStringify(p2) === stableStringify(v);
+  return (p2, v2) => {
+    if (typeof p2 !== "string" || typeof v2 !== "string") return stableStringify(p2) === stableStringify(v2);
     if (format === "tool-pattern") {
       if (!tools.has(p2)) tools.set(p2, compileToolPattern(p2));
-      const tool = parseToolUri(v);
+      const tool = parseToolUri(v2);
       return tool !== void 0 && tools.get(p2)?.(tool) === true;
     }
-    return matchWildcard(p2, v, ignoreCase);
+    return matchWildcard(p2, v2, ignoreCase);
   };
 }
 function candidates2(lists, format) {
@@ -34626,41 +34669,41 @@ function candidates2(lists, format) {
   const search = findCells(strings2.map((text2) => ({ kind: "glob", text: ignoreCase ? text2.toLowerCase() : text2 })));
   return { values: [...search.cells.map((c3) => c3.example), ...others, { other: true }], complete: search.complete };
 }
-function asList(v) {
-  return Array.isArray(v) ? v : void 0;
+function asList(v2) {
+  return Array.isArray(v2) ? v2 : void 0;
 }
 function compareAllowLists(before, after, schema) {
   const allOf = schema["x-merge"] === "all-of";
   const item = (allOf ? schema.items?.items ?? schema.items : schema.items) ?? void 0;
   const match = matcherFor(item);
-  const norm = (v) => {
-    if (v === void 0) return void 0;
-    const list3 = asList(v);
-    if (!list3) return "bad";
-    if (!allOf) return [list3];
-    return list3.every(Array.isArray) ? list3 : "bad";
+  const norm = (v2) => {
+    if (v2 === void 0) return void 0;
+    const list4 = asList(v2);
+    if (!list4) return "bad";
+    if (!allOf) return [list4];
+    return list4.every(Array.isArray) ? list4 : "bad";
   };
   const a = norm(before);
-  const b2 = norm(after);
-  if (a === "bad" || b2 === "bad") return { verdict: "review", review: true, note: "not a list" };
-  const allows = (lists, v) => lists === void 0 || lists.every((l) => l.some((p2) => match(p2, v)));
-  const { values, complete } = candidates2([...a ?? [], ...b2 ?? []], item?.["x-format"]);
-  const loosens = values.some((v) => allows(b2, v) && !allows(a, v));
-  const tightens = values.some((v) => allows(a, v) && !allows(b2, v));
+  const b3 = norm(after);
+  if (a === "bad" || b3 === "bad") return { verdict: "review", review: true, note: "not a list" };
+  const allows = (lists, v2) => lists === void 0 || lists.every((l3) => l3.some((p2) => match(p2, v2)));
+  const { values, complete } = candidates2([...a ?? [], ...b3 ?? []], item?.["x-format"]);
+  const loosens = values.some((v2) => allows(b3, v2) && !allows(a, v2));
+  const tightens = values.some((v2) => allows(a, v2) && !allows(b3, v2));
   if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
-  const note = b2 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
+  const note = b3 === void 0 ? "allowlist removed" : a === void 0 ? "allowlist added" : loosens ? "allowlist widened" : tightens ? "allowlist narrowed" : "same values allowed";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
 }
 function compareDenyLists(before, after, schema) {
   const a = before === void 0 ? [] : asList(before);
-  const b2 = after === void 0 ? [] : asList(after);
-  if (!a || !b2) return { verdict: "review", review: true, note: "not a list" };
+  const b3 = after === void 0 ? [] : asList(after);
+  if (!a || !b3) return { verdict: "review", review: true, note: "not a list" };
   const item = schema.items;
   const match = matcherFor(item);
-  const covers = (l, v) => l.some((p2) => match(p2, v));
-  const { values, complete } = candidates2([a, b2], item?.["x-format"]);
-  const loosens = values.some((v) => covers(a, v) && !covers(b2, v));
-  const tightens = values.some((v) => covers(b2, v) && !covers(a, v));
+  const covers = (l3, v2) => l3.some((p2) => match(p2, v2));
+  const { values, complete } = candidates2([a, b3], item?.["x-format"]);
+  const loosens = values.some((v2) => covers(a, v2) && !covers(b3, v2));
+  const tightens = values.some((v2) => covers(b3, v2) && !covers(a, v2));
   if (!complete && !loosens && !tightens) return { verdict: "review", review: true, note: "not proven: too many patterns to compare" };
   const note = loosens && !tightens ? "entries removed" : tightens && !loosens ? "entries added" : loosens ? "entries swapped" : "same entries";
   return { verdict: verdictOf(loosens, tightens), review: false, note };
@@ -34673,23 +34716,23 @@ function leafVerdict(looser, schema, before, after) {
     case "decrease": {
       const loosest = looser === "increase" ? Infinity : -Infinity;
       const a = before === void 0 ? loosest : toOrdinal(before, schema);
-      const b2 = after === void 0 ? loosest : toOrdinal(after, schema);
-      if (a === void 0 || b2 === void 0) return { verdict: "review", review: true, note: "value not comparable" };
-      if (a === b2) return { verdict: "neutral", review: false, note: "same value" };
-      const up = b2 > a;
+      const b3 = after === void 0 ? loosest : toOrdinal(after, schema);
+      if (a === void 0 || b3 === void 0) return { verdict: "review", review: true, note: "value not comparable" };
+      if (a === b3) return { verdict: "neutral", review: false, note: "same value" };
+      const up = b3 > a;
       const loosens = looser === "increase" ? up : !up;
       const what = before === void 0 ? "added" : after === void 0 ? "removed" : up ? "raised" : "lowered";
       return { verdict: loosens ? "loosened" : "tightened", review: false, note: `${looser === "increase" ? "limit" : "minimum"} ${what}` };
     }
     case "true":
     case "false": {
-      const ok2 = (v) => v === void 0 || typeof v === "boolean";
+      const ok2 = (v2) => v2 === void 0 || typeof v2 === "boolean";
       if (!ok2(before) || !ok2(after)) return { verdict: "review", review: true, note: "not a boolean" };
       const a = before === true;
-      const b2 = after === true;
-      if (a === b2) return { verdict: "neutral", review: false };
+      const b3 = after === true;
+      if (a === b3) return { verdict: "neutral", review: false };
       const loose = looser === "true";
-      return { verdict: b2 === loose ? "loosened" : "tightened", review: false, note: b2 ? "switched on" : "switched off" };
+      return { verdict: b3 === loose ? "loosened" : "tightened", review: false, note: b3 ? "switched on" : "switched off" };
     }
     case "add":
       return compareAllowLists(before, after, schema);
@@ -34719,18 +34762,18 @@ function diffFields(kind, before, after, schema, provenance, skip = []) {
   );
 }
 function leafChange(kind, path2, leaf, source) {
-  const v = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
+  const v2 = leafVerdict(leaf.looser, leaf.schema, leaf.before, leaf.after);
   return {
     kind,
     path: path2,
     subject: "field",
     change: leaf.before === void 0 ? "added" : leaf.after === void 0 ? "removed" : "changed",
-    verdict: v.verdict,
-    review: v.review,
+    verdict: v2.verdict,
+    review: v2.review,
     before: leaf.before,
     after: leaf.after,
     source,
-    ...v.note ? { note: v.note } : {}
+    ...v2.note ? { note: v2.note } : {}
   };
 }
 
@@ -34750,8 +34793,8 @@ function attribute(before, after, flips) {
   return flips.map((flip) => {
     const now = new Date(flip.now);
     const a = referenceDecideData(before, flip.request, now).matched;
-    const b2 = referenceDecideData(after, flip.request, now).matched;
-    return { flip, matched: /* @__PURE__ */ new Set([...a, ...b2]), byDefault: a.length === 0 && b2.length === 0 };
+    const b3 = referenceDecideData(after, flip.request, now).matched;
+    return { flip, matched: /* @__PURE__ */ new Set([...a, ...b3]), byDefault: a.length === 0 && b3.length === 0 };
   });
 }
 function plural(n, word) {
@@ -34776,53 +34819,53 @@ function leafRows(path2, rb, ra, source) {
     const review = head === "masking" || head === "action" && sub === "approver_role";
     const kept = review || head === "description" || head === "action" && (sub === "ttl" || sub === "reason");
     if (!kept) continue;
-    const row2 = leafChange("data", `${path2}.${dottedPath(leaf.segments)}`, leaf, source);
-    rows.push(review ? { ...row2, verdict: "review", review: true, note: "changes what the decision carries; no order" } : row2);
+    const row3 = leafChange("data", `${path2}.${dottedPath(leaf.segments)}`, leaf, source);
+    rows.push(review ? { ...row3, verdict: "review", review: true, note: "changes what the decision carries; no order" } : row3);
   }
   return rows;
 }
 function diffData(before, after, comparison) {
   const a = before ?? EMPTY;
-  const b2 = after ?? EMPTY;
-  const result = comparison ?? compareData(a, b2);
-  const flips = attribute(a, b2, result.changes);
+  const b3 = after ?? EMPTY;
+  const result = comparison ?? compareData(a, b3);
+  const flips = attribute(a, b3, result.changes);
   const changes = [];
-  if (before && after && a.default_action !== b2.default_action) {
-    const v = judged(
+  if (before && after && a.default_action !== b3.default_action) {
+    const v2 = judged(
       flips.filter((f) => f.byDefault),
       result
     );
     const source = { before: [{ policy: "", file: "edict.yaml" }], after: [{ policy: "", file: "edict.yaml" }] };
-    changes.push({ kind: "data", path: "default_action", subject: "field", change: "changed", ...v, before: a.default_action, after: b2.default_action, source, note: `what requests no rule matches get: ${v.note}` });
+    changes.push({ kind: "data", path: "default_action", subject: "field", change: "changed", ...v2, before: a.default_action, after: b3.default_action, source, note: `what requests no rule matches get: ${v2.note}` });
   }
-  const { reordered } = ruleChanges(a, b2);
-  const byId = (d) => new Map(d.rules.map((r2) => [r2.id, r2]));
+  const { reordered } = ruleChanges(a, b3);
+  const byId = (d2) => new Map(d2.rules.map((r2) => [r2.id, r2]));
   const ra = byId(a);
-  const rb = byId(b2);
+  const rb = byId(b3);
   for (const id of /* @__PURE__ */ new Set([...ra.keys(), ...rb.keys()])) {
     const old = ra.get(id);
     const now = rb.get(id);
     const path2 = `rules.${id}`;
     const source = { before: old ? [old.source] : [], after: now ? [now.source] : [] };
-    const row2 = (change, v) => ({
+    const row3 = (change, v2) => ({
       kind: "data",
       path: path2,
       subject: "rule",
       change,
-      ...v,
+      ...v2,
       before: old?.spec,
       after: now?.spec,
       source
     });
     const explained = () => judged(flips.filter((f) => f.matched.has(id)), result);
     if (!old || !now) {
-      const r2 = row2(old ? "removed" : "added", explained());
+      const r2 = row3(old ? "removed" : "added", explained());
       if (old && r2.verdict === "neutral" && GUARDS.has(ruleAction(old))) r2.guardrail = "removed";
       changes.push(r2);
       continue;
     }
     if (decisionPart(old) !== decisionPart(now)) {
-      const r2 = row2("changed", explained());
+      const r2 = row3("changed", explained());
       const was = ruleAction(old);
       const is = ruleAction(now);
       if (is !== was && was !== void 0 && is !== void 0) r2.note = `action ${was} \u2192 ${is}; ${r2.note}`;
@@ -34836,7 +34879,7 @@ function diffData(before, after, comparison) {
     const sameSpec = stableStringify(old.spec) === stableStringify(now.spec);
     if (sameSpec && (reordered.has(id) || stableStringify(old.source) !== stableStringify(now.source))) {
       const note = reordered.has(id) ? "precedence order changed; no decision changes" : "rule moved to another file";
-      changes.push({ ...row2("moved", { verdict: "neutral", review: false, note }), before: old.source.file, after: now.source.file });
+      changes.push({ ...row3("moved", { verdict: "neutral", review: false, note }), before: old.source.file, after: now.source.file });
     }
   }
   return changes;
@@ -34848,13 +34891,14 @@ function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
 function diffPacks(base, head) {
-  const a = installed(base);
-  const b2 = installed(head);
-  const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])].sort();
+  return diffInstalledPacks(installed(base), installed(head));
+}
+function diffInstalledPacks(a, b3) {
+  const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b3.keys()])].sort();
   const out = [];
   for (const name of names) {
     const pb = a.get(name);
-    const pa = b2.get(name);
+    const pa = b3.get(name);
     if (!pb && pa) out.push({ name, change: "installed", after: pa.version });
     else if (pb && !pa) out.push({ name, change: "removed", before: pb.version });
     else if (pb && pa) {
@@ -34885,16 +34929,16 @@ function emptyTargetMerge(target) {
 function diffTargetMerges(base, head, options = {}) {
   const target = (head ?? base)?.target ?? "";
   const a = base ?? emptyTargetMerge(target);
-  const b2 = head ?? emptyTargetMerge(target);
-  const flips = compareAccess(a.effective.access, b2.effective.access, options);
-  const tools = compareTools(a.effective.runtime, b2.effective.runtime);
-  const data = compareData(a.effective.data, b2.effective.data, options);
+  const b3 = head ?? emptyTargetMerge(target);
+  const flips = compareAccess(a.effective.access, b3.effective.access, options);
+  const tools = compareTools(a.effective.runtime, b3.effective.runtime);
+  const data = compareData(a.effective.data, b3.effective.data, options);
   const changes = [
-    ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b2.effective.access, b2.provenance.access), flips),
-    ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
-    ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
-    ...diffData(a.effective.data, b2.effective.data, data),
-    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
+    ...diffStatements(writtenStatements(a.effective.access, a.provenance.access), writtenStatements(b3.effective.access, b3.provenance.access), flips),
+    ...diffFields("access", a.effective.access, b3.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b3.provenance.access }, ["Statement"]),
+    ...diffFields("runtime", a.effective.runtime, b3.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b3.provenance.runtime }),
+    ...diffData(a.effective.data, b3.effective.data, data),
+    ...diffFields("posture", a.effective.posture, b3.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b3.provenance.posture })
   ];
   const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
   for (const c3 of changes) {
@@ -34905,8 +34949,8 @@ function diffTargetMerges(base, head, options = {}) {
     c3.note = loosen || tighten ? `${approvalFlips.length} request${approvalFlips.length === 1 ? "" : "s"} change approval` : flips.proof.proven ? "no decision changes" : notProvenNote(flips.proof);
   }
   const dataChanges = data.changes;
-  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) || dataChanges.some((d) => isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "allowed");
-  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) || dataChanges.some((d) => !isLooserAction(d.before, d.after)) || tools.changes.some((t2) => t2.after === "denied");
+  const loosens = flips.newlyAllowed.length > 0 || flips.approvalChanges.some((f) => isLooserDecision(f.before, f.after)) || dataChanges.some((d2) => isLooserAction(d2.before, d2.after)) || tools.changes.some((t2) => t2.after === "allowed");
+  const tightens = flips.newlyDenied.length > 0 || flips.approvalChanges.some((f) => !isLooserDecision(f.before, f.after)) || dataChanges.some((d2) => !isLooserAction(d2.before, d2.after)) || tools.changes.some((t2) => t2.after === "denied");
   const proof = joinProofs([flips.proof, data.proof, tools.proof]);
   const status = base && head ? "both" : base ? "removed" : "added";
   const verdicts = [...changes.map((c3) => c3.verdict), verdictOf(loosens, tightens)];
@@ -35017,7 +35061,7 @@ function diffRepositories(base, head, options = {}) {
 }
 
 // src/diff/render-json.ts
-var orNull = (v) => v === void 0 ? null : v;
+var orNull = (v2) => v2 === void 0 ? null : v2;
 function changeJson(c3) {
   return {
     kind: c3.kind,
@@ -35081,21 +35125,21 @@ function renderDiffJson(result) {
 var import_yaml4 = __toESM(require_dist3(), 1);
 
 // src/diff/change-parts.ts
-var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-var isContainer = (v) => v !== null && typeof v === "object";
-var key = (v) => stableStringify(v);
+var isPlain = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
+var isContainer = (v2) => v2 !== null && typeof v2 === "object";
+var key = (v2) => stableStringify(v2);
 function join8(at, next) {
   if (next.startsWith("[")) return `${at}${next}`;
   return at === "" ? next : `${at}.${next}`;
 }
-function unmatched(a, b2) {
+function unmatched(a, b3) {
   const left = /* @__PURE__ */ new Map();
-  for (const x2 of b2) left.set(key(x2), (left.get(key(x2)) ?? 0) + 1);
+  for (const x3 of b3) left.set(key(x3), (left.get(key(x3)) ?? 0) + 1);
   const out = [];
-  for (const x2 of a) {
-    const n = left.get(key(x2)) ?? 0;
-    if (n > 0) left.set(key(x2), n - 1);
-    else out.push(x2);
+  for (const x3 of a) {
+    const n = left.get(key(x3)) ?? 0;
+    if (n > 0) left.set(key(x3), n - 1);
+    else out.push(x3);
   }
   return out;
 }
@@ -35105,7 +35149,7 @@ function listParts(at, before, after) {
   if (removed.length === 0 && added.length === 0) return [{ at, kind: "reordered", before: [...before], after: [...after] }];
   if (removed.length === added.length && [...removed, ...added].every(isContainer)) {
     const label = before.length === 1 && after.length === 1;
-    return removed.flatMap((r2, i2) => partsAt(label ? at : join8(at, `[${after.findIndex((x2) => x2 === added[i2])}]`), r2, added[i2]));
+    return removed.flatMap((r2, i2) => partsAt(label ? at : join8(at, `[${after.findIndex((x3) => x3 === added[i2])}]`), r2, added[i2]));
   }
   return [{ at, kind: "items", added, removed }];
 }
@@ -35113,13 +35157,13 @@ function partsAt(at, before, after) {
   if (key(before) === key(after) && before === void 0 === (after === void 0)) return [];
   if (isPlain(before) && isPlain(after)) {
     const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k2) => partsAt(join8(at, k2), before[k2], after[k2]));
+    return keys.flatMap((k3) => partsAt(join8(at, k3), before[k3], after[k3]));
   }
   if (Array.isArray(before) || Array.isArray(after)) {
-    const asList2 = (v) => Array.isArray(v) ? v : v === void 0 ? [] : isPlain(v) ? void 0 : [v];
+    const asList2 = (v2) => Array.isArray(v2) ? v2 : v2 === void 0 ? [] : isPlain(v2) ? void 0 : [v2];
     const a = asList2(before);
-    const b2 = asList2(after);
-    if (a !== void 0 && b2 !== void 0) return listParts(at, a, b2);
+    const b3 = asList2(after);
+    if (a !== void 0 && b3 !== void 0) return listParts(at, a, b3);
   }
   return [{ at, kind: "value", before, after }];
 }
@@ -35130,8 +35174,8 @@ function changeParts(c3) {
 }
 
 // src/diff/render-common.ts
-function count(n, noun, plural2 = `${noun}s`) {
-  return `${n} ${n === 1 ? noun : plural2}`;
+function count(n, noun, plural3 = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural3}`;
 }
 function formatValue(value) {
   if (value === void 0) return "(unset)";
@@ -35140,21 +35184,21 @@ function formatValue(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
   if (typeof value === "object") {
-    return `{${Object.entries(value).map(([k2, x2]) => `${k2}: ${formatValue(x2)}`).join(", ")}}`;
+    return `{${Object.entries(value).map(([k3, x3]) => `${k3}: ${formatValue(x3)}`).join(", ")}}`;
   }
   return String(value);
 }
 var PLAIN_STYLE = { value: (t2) => t2, path: (t2) => t2 };
 function partText(p2, style = PLAIN_STYLE) {
-  const v = (x2) => x2 === void 0 ? "(unset)" : style.value(formatValue(x2));
-  const items = (xs) => xs.map(v).join(", ");
+  const v2 = (x3) => x3 === void 0 ? "(unset)" : style.value(formatValue(x3));
+  const items = (xs) => xs.map(v2).join(", ");
   let body;
   if (p2.kind === "items") {
-    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x2) => x2 !== "").join("; ");
+    body = [p2.added.length > 0 ? `added ${items(p2.added)}` : "", p2.removed.length > 0 ? `removed ${items(p2.removed)}` : ""].filter((x3) => x3 !== "").join("; ");
   } else if (p2.kind === "reordered") {
-    body = `reordered ${v(p2.before)} \u2192 ${v(p2.after)}`;
+    body = `reordered ${v2(p2.before)} \u2192 ${v2(p2.after)}`;
   } else {
-    body = `${v(p2.before)} \u2192 ${v(p2.after)}`;
+    body = `${v2(p2.before)} \u2192 ${v2(p2.after)}`;
   }
   return p2.at === "" ? body : `${style.path(p2.at)}: ${body}`;
 }
@@ -35164,7 +35208,7 @@ function changeTexts(c3, style = PLAIN_STYLE) {
   return parts.length === 0 && c3.change === "moved" ? ["moved"] : parts;
 }
 function changeIdentity(c3) {
-  const side = (v) => v === void 0 ? ["unset"] : ["set", v];
+  const side = (v2) => v2 === void 0 ? ["unset"] : ["set", v2];
   return stableStringify([c3.kind, c3.path, c3.subject, c3.change, c3.verdict, c3.review, c3.note ?? null, c3.guardrail ?? null, side(c3.before), side(c3.after), c3.source]);
 }
 function inTargets(entries, identity = stableStringify) {
@@ -35186,10 +35230,10 @@ function sharedChanges(result) {
 function formatContext(context) {
   const entries = Object.entries(context);
   if (entries.length === 0) return "";
-  return entries.map(([k2, v]) => `${k2}=${Array.isArray(v) ? `[${v.map(String).join(",")}]` : String(v)}`).join(" ");
+  return entries.map(([k3, v2]) => `${k3}=${Array.isArray(v2) ? `[${v2.map(String).join(",")}]` : String(v2)}`).join(" ");
 }
 function files(p2) {
-  return [...new Set(p2.map((x2) => x2.file))].join(", ");
+  return [...new Set(p2.map((x3) => x3.file))].join(", ");
 }
 function formatSource(c3) {
   const before = files(c3.source.before);
@@ -35198,37 +35242,37 @@ function formatSource(c3) {
   if (!after || before === after) return before;
   return `${before} \u2192 ${after}`;
 }
-function releaseNote(result, code2 = (v) => v) {
-  return result.lastVersion !== void 0 ? `after ${code2(result.lastVersion)}` : "first release";
+function releaseNote(result, code3 = (v2) => v2) {
+  return result.lastVersion !== void 0 ? `after ${code3(result.lastVersion)}` : "first release";
 }
 function shortLabel(label) {
   return /^[0-9a-f]{40,64}$/.test(label) ? label.slice(0, 7) : label;
 }
-function riskRank(v) {
-  return v === "loosened" ? 0 : v === "mixed" ? 1 : v === "tightened" ? 2 : v === "review" ? 3 : 4;
+function riskRank(v2) {
+  return v2 === "loosened" ? 0 : v2 === "mixed" ? 1 : v2 === "tightened" ? 2 : v2 === "review" ? 3 : 4;
 }
 function changeCounts(changes) {
-  const by = (v) => changes.filter((c3) => c3.verdict === v).length;
-  const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v) => by(v) > 0).map((v) => `${by(v)} ${v}`);
+  const by = (v2) => changes.filter((c3) => c3.verdict === v2).length;
+  const parts = ["loosened", "mixed", "tightened", "neutral"].filter((v2) => by(v2) > 0).map((v2) => `${by(v2)} ${v2}`);
   const review = changes.filter((c3) => c3.review || c3.verdict === "review").length;
   if (review > 0) parts.push(`${review} to review`);
   return parts.length > 0 ? parts.join(", ") : "no changes";
 }
 function regionText(r2) {
-  const w = r2.where;
+  const w2 = r2.where;
   if (r2.kind === "access") {
-    return `${w.actions ?? "any action"} on ${w.resource ?? "any resource"}${w.condition ? ` when ${w.condition}` : ""}`;
+    return `${w2.actions ?? "any action"} on ${w2.resource ?? "any resource"}${w2.condition ? ` when ${w2.condition}` : ""}`;
   }
-  if (r2.kind === "tool") return w.tool ?? "any tool call";
-  const parts = Object.entries(w).map(([k2, v]) => k2 === "dataset_region" || k2 === "environment" ? `${k2.replace(/_/g, " ")} ${v}` : v);
+  if (r2.kind === "tool") return w2.tool ?? "any tool call";
+  const parts = Object.entries(w2).map(([k3, v2]) => k3 === "dataset_region" || k3 === "environment" ? `${k3.replace(/_/g, " ")} ${v2}` : v2);
   return parts.length > 0 ? parts.join("; ") : "any data request";
 }
 function exampleText(r2) {
   const e = r2.example;
   if (r2.kind === "access") {
-    const w = e;
-    const ctx = formatContext(w.context);
-    return `${w.action} ${w.resource}${ctx ? ` ${ctx}` : ""}`;
+    const w2 = e;
+    const ctx = formatContext(w2.context);
+    return `${w2.action} ${w2.resource}${ctx ? ` ${ctx}` : ""}`;
   }
   if (r2.kind === "tool") return String(e.uri);
   return `${JSON.stringify(e.request)} at ${String(e.now).replace(/:00\.000Z$/, "Z")}`;
@@ -35241,9 +35285,9 @@ function regionsOf(t2, verdict) {
 var DEFAULT_MARKDOWN_MAX = 6e4;
 var EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}", unchanged: "\u2705" };
 var CHANGE_EMOJI = { loosened: "\u{1F513}", tightened: "\u{1F512}", mixed: "\u2696\uFE0F", review: "\u{1F50D}", neutral: "\u{1F4DD}" };
-function cell(text2, code2 = false) {
+function cell(text2, code3 = false) {
   const one = text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-  if (!code2 || one === "") return one;
+  if (!code3 || one === "") return one;
   return one.includes("`") ? `\`\` ${one} \`\`` : `\`${one}\``;
 }
 function regionRow(targets, r2) {
@@ -35261,7 +35305,7 @@ function changeRow(c3, targets) {
   const who = targets !== void 0 ? `${cell(targets.join(", "))} | ` : "";
   return `| ${who}${c3.kind} ${cell(c3.path, true)} | ${changeCell(c3)} | ${verdict} | ${cell(formatSource(c3), true)} |`;
 }
-var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
+var byRisk = (a, b3) => riskRank(a.verdict) - riskRank(b3.verdict);
 var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
   return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
@@ -35289,7 +35333,7 @@ function fit(parts, max) {
     if (!best) break;
     const kept = best.keep ?? best.lines.length;
     const excess = total() - max;
-    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l) => n + l.length + 1, 0) / kept);
+    const avg = Math.max(1, best.lines.slice(0, kept).reduce((n, l3) => n + l3.length + 1, 0) / kept);
     const drop = Math.min(Math.max(1, Math.ceil(excess / avg)), Math.max(1, Math.ceil(kept / 2)));
     best.keep = Math.max(0, kept - drop);
   }
@@ -35309,7 +35353,7 @@ function renderDiffMarkdown(result, options = {}) {
   const changed = result.targets.filter((t2) => t2.verdict !== "unchanged");
   const allChanges = result.targets.flatMap((t2) => t2.changes);
   const range = `\`${shortLabel(result.base)}\` \u2192 \`${shortLabel(result.head)}\``;
-  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v) => `\`${v}\``)})` : "";
+  const version = result.nextVersion ? ` \xB7 next version \`${result.nextVersion}\` (${releaseNote(result, (v2) => `\`${v2}\``)})` : "";
   const parts = [];
   if (result.verdict === "unchanged") {
     parts.push(fixed(`${h2} ${EMOJI.unchanged} Effective policy unchanged (${range})
@@ -35353,13 +35397,13 @@ ${h2}# ${SHARED_TITLE}
 | targets | field | change | verdict | set by |
 |---|---|---|---|---|
 `,
-      lines: [...shared].sort((a, b2) => byRisk(a.item, b2.item)).map((s) => changeRow(s.item, s.targets)),
+      lines: [...shared].sort((a, b3) => byRisk(a.item, b3.item)).map((s) => changeRow(s.item, s.targets)),
       tail: "",
       cutNote: cutRows("changes")
     });
   }
-  const targetRank = (v) => v === "loosened" || v === "mixed" ? 0 : v === "tightened" ? 1 : v === "review" ? 2 : 3;
-  for (const t2 of [...changed].sort((a, b2) => targetRank(a.verdict) - targetRank(b2.verdict))) {
+  const targetRank = (v2) => v2 === "loosened" || v2 === "mixed" ? 0 : v2 === "tightened" ? 1 : v2 === "review" ? 2 : 3;
+  for (const t2 of [...changed].sort((a, b3) => targetRank(a.verdict) - targetRank(b3.verdict))) {
     const status = t2.status === "added" ? " (new target)" : t2.status === "removed" ? " (target removed)" : "";
     parts.push(fixed(`
 <details><summary>${EMOJI[t2.verdict]} <b>${escapeHtml(t2.target)}</b>${status}: ${t2.verdict} \u2014 ${escapeHtml(changeCounts(t2.changes))}</summary>
@@ -35427,7 +35471,7 @@ Unchanged: ${unchanged.map((u) => `\`${u}\``).join(", ")}
 }
 function newlyAllowedRows(result) {
   const regions = result.targets.flatMap((t2) => regionsOf(t2, "loosened").map((item) => ({ target: t2.target, item })));
-  return inTargets(regions).map((x2) => regionRow(x2.targets, x2.item));
+  return inTargets(regions).map((x3) => regionRow(x3.targets, x3.item));
 }
 function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -35443,17 +35487,17 @@ function whoText(targets) {
 }
 function changeLines({ targets, item: c3 }, p2) {
   const parts = changeTexts(c3);
-  const extra = [c3.note, formatSource(c3)].filter((x2) => x2 !== void 0 && x2 !== "").join("; ");
+  const extra = [c3.note, formatSource(c3)].filter((x3) => x3 !== void 0 && x3 !== "").join("; ");
   const flag = c3.guardrail ? ` ${p2.yellow(`[guardrail ${c3.guardrail}]`)}` : c3.review || c3.verdict === "review" ? ` ${p2.yellow("[review]")}` : "";
   const head = `  ${whoText(targets)} \xB7 ${c3.kind} \xB7 ${p2.bold(c3.path)}`;
   const tail = `${extra ? p2.dim(` (${extra})`) : ""}${flag}`;
   if (parts.length <= 1) return [`${head}${parts.length === 1 ? `: ${parts[0]}` : ""}${tail}`];
-  return [`${head}:${tail}`, ...parts.map((x2) => `      ${x2}`)];
+  return [`${head}:${tail}`, ...parts.map((x3) => `      ${x3}`)];
 }
 var MAX_REGION_LINES = 20;
 function regionLines(title, verdict, result, paint, p2) {
   const out = [];
-  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x2) => x2.item.length > 0);
+  const lists = result.targets.map((t2) => ({ target: t2.target, item: regionsOf(t2, verdict) })).filter((x3) => x3.item.length > 0);
   for (const { targets, item: regions } of inTargets(lists)) {
     if (out.length === 0) out.push(paint(p2.bold(title)));
     out.push(`  ${targets.join(", ")} (${count(regions.length, "region")})`);
@@ -35471,19 +35515,19 @@ function renderDiffText(result, options = {}) {
   const version = result.nextVersion && result.verdict !== "unchanged" ? ` \xB7 next version ${result.nextVersion} (${releaseNote(result)})` : "";
   const paintVerdict = result.verdict === "loosened" || result.verdict === "mixed" ? p2.red : result.verdict === "tightened" ? p2.green : plain;
   const out = [`edict diff ${range}: ${paintVerdict(p2.bold(result.verdict))}${version}`];
-  const all = sharedChanges(result).sort((a, b2) => riskRank(a.item.verdict) - riskRank(b2.item.verdict));
+  const all = sharedChanges(result).sort((a, b3) => riskRank(a.item.verdict) - riskRank(b3.item.verdict));
   const group = (title, pred, paint) => {
-    const items = all.filter((x2) => pred(x2.item));
+    const items = all.filter((x3) => pred(x3.item));
     if (items.length === 0) return;
-    out.push("", paint(p2.bold(title)), ...items.flatMap((x2) => changeLines(x2, p2)));
+    out.push("", paint(p2.bold(title)), ...items.flatMap((x3) => changeLines(x3, p2)));
   };
-  const section2 = (lines) => {
+  const section3 = (lines) => {
     if (lines.length > 0) out.push("", ...lines);
   };
   group("\u26A0 Loosened", (c3) => c3.verdict === "loosened" || c3.verdict === "mixed", p2.red);
-  section2(regionLines("\u26A0 Newly allowed", "loosened", result, p2.red, p2));
+  section3(regionLines("\u26A0 Newly allowed", "loosened", result, p2.red, p2));
   group("Tightened", (c3) => c3.verdict === "tightened", p2.green);
-  section2(regionLines("Newly denied", "tightened", result, p2.green, p2));
+  section3(regionLines("Newly denied", "tightened", result, p2.green, p2));
   group("To review", (c3) => c3.verdict === "review", p2.yellow);
   group("Neutral", (c3) => c3.verdict === "neutral", plain);
   const targetNotes = result.targets.filter((t2) => t2.status !== "both" || !t2.proof.proven);
@@ -35496,9 +35540,9 @@ function renderDiffText(result, options = {}) {
   }
   if (result.packs.length > 0) {
     out.push("", p2.bold("Packs"));
-    for (const k2 of result.packs) {
-      const versions2 = k2.before !== void 0 && k2.after !== void 0 && k2.before !== k2.after ? `${k2.before} \u2192 ${k2.after}` : k2.after ?? k2.before ?? "";
-      out.push(`  ${k2.name}: ${k2.change} ${versions2}`.trimEnd());
+    for (const k3 of result.packs) {
+      const versions2 = k3.before !== void 0 && k3.after !== void 0 && k3.before !== k3.after ? `${k3.before} \u2192 ${k3.after}` : k3.after ?? k3.before ?? "";
+      out.push(`  ${k3.name}: ${k3.change} ${versions2}`.trimEnd());
     }
   }
   out.push("");
@@ -35542,12 +35586,12 @@ function upgradeTargets(state, offers, options = {}) {
     throw new EdictError("PACK_ERROR", `pack ${options.name} is not installed (installed: ${names.length ? names.join(", ") : "none"}); run \`edict pack install ${options.name}\``);
   }
   const targets = [];
-  for (const row2 of outdatedOf(state, offers)) {
-    if (options.name !== void 0 && row2.name !== options.name) continue;
-    const to = options.latest ? row2.latest : row2.wanted;
-    if (to === null || !import_semver9.default.valid(row2.installed) || !import_semver9.default.gt(to, row2.installed)) continue;
-    const entry = installed2[row2.name];
-    targets.push({ name: row2.name, from: row2.installed, to, source: row2.source, beyondRange: entry.range !== void 0 && !import_semver9.default.satisfies(to, entry.range) });
+  for (const row3 of outdatedOf(state, offers)) {
+    if (options.name !== void 0 && row3.name !== options.name) continue;
+    const to = options.latest ? row3.latest : row3.wanted;
+    if (to === null || !import_semver9.default.valid(row3.installed) || !import_semver9.default.gt(to, row3.installed)) continue;
+    const entry = installed2[row3.name];
+    targets.push({ name: row3.name, from: row3.installed, to, source: row3.source, beyondRange: entry.range !== void 0 && !import_semver9.default.satisfies(to, entry.range) });
   }
   const deps = /* @__PURE__ */ new Map();
   for (const t2 of targets) {
@@ -35602,11 +35646,11 @@ function metadataFile(repo, pack) {
   return packFile(repo, pack, PACK_METADATA_FILE);
 }
 function dependencyPointer(file, raw) {
-  const list3 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
-  const i2 = Array.isArray(list3) ? list3.indexOf(raw) : -1;
+  const list4 = getAtPointer(file.source.value, "/__pack_meta/dependencies");
+  const i2 = Array.isArray(list4) ? list4.indexOf(raw) : -1;
   return i2 >= 0 ? `/__pack_meta/dependencies/${i2}` : "/__pack_meta/dependencies";
 }
-function shortChecksum(c3) {
+function shortChecksum2(c3) {
   return c3 ? `${c3.slice(0, "sha256:".length + 12)}\u2026` : "(none)";
 }
 
@@ -35633,7 +35677,7 @@ var priority_outside_band_default = defineRule(
       for (const p2 of bandProblems(pack)) {
         const file = packFile(ctx.repo, pack.name, p2.file);
         if (!file) continue;
-        const policy = pack.policies.find((x2) => x2.file === p2.file);
+        const policy = pack.policies.find((x3) => x3.file === p2.file);
         ctx.report({
           file,
           pointer: "/metadata/priority",
@@ -35669,17 +35713,17 @@ var overlapping_bands_default = defineRule(
   },
   (ctx) => {
     const packs = [...shippedPacksOf(ctx.repo).packs.values()].filter((p2) => isValidBand(p2.band));
-    for (let j2 = 0; j2 < packs.length; j2++) {
-      for (let i2 = 0; i2 < j2; i2++) {
+    for (let j3 = 0; j3 < packs.length; j3++) {
+      for (let i2 = 0; i2 < j3; i2++) {
         const a = packs[i2];
-        const b2 = packs[j2];
-        if (!bandsOverlap(a.band, b2.band)) continue;
-        const file = metadataFile(ctx.repo, b2.name);
+        const b3 = packs[j3];
+        if (!bandsOverlap(a.band, b3.band)) continue;
+        const file = metadataFile(ctx.repo, b3.name);
         if (!file) continue;
         ctx.report({
           file,
           pointer: "/__pack_meta/priority_band",
-          message: `band ${formatBand(b2.band)} of pack ${b2.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
+          message: `band ${formatBand(b3.band)} of pack ${b3.name} overlaps band ${formatBand(a.band)} of pack ${a.name}`,
           help: "choose a range no other pack uses; installed packs' bands must not overlap"
         });
       }
@@ -35740,8 +35784,8 @@ init_errors();
 
 // src/pack/sources/offers.ts
 init_errors();
-function byName(a, b2) {
-  return a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0;
+function byName(a, b3) {
+  return a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0;
 }
 function offersOf(packs, source) {
   return [...packs.packs.values()].map((p2) => ({
@@ -35749,7 +35793,7 @@ function offersOf(packs, source) {
     version: p2.version,
     layer: p2.layer,
     ...p2.description !== void 0 ? { description: p2.description } : {},
-    dependencies: p2.dependencies.map((d) => d.raw),
+    dependencies: p2.dependencies.map((d2) => d2.raw),
     source
   })).sort(byName);
 }
@@ -35871,14 +35915,14 @@ var dependency_missing_default = defineRule(
     if (!state) return;
     const installed2 = new Set(state.packs.map((p2) => p2.name));
     for (const p2 of state.packs) {
-      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d) => !installed2.has(d.name)).map((d) => d.name);
+      const missing = (shipped.packs.get(p2.name)?.dependencies ?? []).filter((d2) => !installed2.has(d2.name)).map((d2) => d2.name);
       if (missing.length === 0) continue;
       ctx.report({
         file: state.file,
         pointer: p2.pointer,
         atKey: true,
         message: `installed pack ${p2.name} requires dependencies not installed: ${missing.join(", ")}`,
-        help: `DependencyMissing: run ${missing.map((m) => `\`edict pack install ${m}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
+        help: `DependencyMissing: run ${missing.map((m2) => `\`edict pack install ${m2}\``).join(" and ")}, or \`edict pack remove ${p2.name}\``
       });
     }
   }
@@ -35898,7 +35942,7 @@ var dependency_cycle_default = defineRule(
       cycle.forEach((name, i2) => {
         const next = cycle[(i2 + 1) % cycle.length];
         const meta = metadataFile(ctx.repo, name);
-        const dep = packs.get(name)?.dependencies.find((d) => d.name === next);
+        const dep = packs.get(name)?.dependencies.find((d2) => d2.name === next);
         if (!meta || !dep) return;
         const rotated = [...cycle.slice(i2), ...cycle.slice(0, i2)];
         ctx.report({
@@ -36033,7 +36077,7 @@ var pack_drift_default = defineRule(
         ctx.report({
           file: state.file,
           pointer: p2.checksum === void 0 ? `${p2.pointer}/version` : `${p2.pointer}/pack_checksum`,
-          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum(p2.checksum)} installed, ${shortChecksum(pack.checksum)} shipped)`,
+          message: `pack ${p2.name} v${p2.version} differs from the shipped v${pack.version} (checksum ${shortChecksum2(p2.checksum)} installed, ${shortChecksum2(pack.checksum)} shipped)`,
           help: `the shipped pack changed without a version bump, or the state was edited; bump the version in packs/${p2.name}/metadata.yaml, or reinstall with \`edict pack upgrade ${p2.name}\``
         });
       }
@@ -36097,7 +36141,7 @@ var pack_changed_without_version_bump_default = defineRule(
       ctx.report({
         file: meta,
         pointer: "/__pack_meta/version",
-        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum(before.checksum)} \u2192 ${shortChecksum(pack.checksum)})`,
+        message: `pack ${pack.name} changed since ${options.base} but its version is still ${pack.version} (checksum ${shortChecksum2(before.checksum)} \u2192 ${shortChecksum2(pack.checksum)})`,
         help: "bump the version: patch for fixes, minor for new policies, major when policies become stricter"
       });
     }
@@ -36129,13 +36173,13 @@ var invalid_pack_default = defineRule(
 );
 
 // src/lint/rules/pack-source-support.ts
-var str2 = (v) => typeof v === "string" ? v : void 0;
+var str2 = (v2) => typeof v2 === "string" ? v2 : void 0;
 function configuredSources(repo) {
   const file = repo.config?.file;
-  const list3 = getAtPointer(file?.source.value, "/packs/sources");
-  if (!file || !Array.isArray(list3)) return void 0;
+  const list4 = getAtPointer(file?.source.value, "/packs/sources");
+  if (!file || !Array.isArray(list4)) return void 0;
   const sources = [];
-  list3.forEach((raw, index) => {
+  list4.forEach((raw, index) => {
     if (!isRecord(raw)) return;
     const pointer = joinPointer("/packs/sources", index);
     const entry = { index, pointer };
@@ -36149,8 +36193,8 @@ function configuredSources(repo) {
     if (tokenEnv !== void 0) entry.token_env = tokenEnv;
     if (Array.isArray(raw.keys)) {
       entry.keys = [];
-      raw.keys.forEach((k2, i2) => {
-        if (typeof k2 === "string") entry.keys.push({ path: k2, pointer: joinPointer(`${pointer}/keys`, i2) });
+      raw.keys.forEach((k3, i2) => {
+        if (typeof k3 === "string") entry.keys.push({ path: k3, pointer: joinPointer(`${pointer}/keys`, i2) });
       });
     }
     sources.push(entry);
@@ -36370,18 +36414,18 @@ var SHA2_32B = class extends HashMD {
     this.H = IV[7] | 0;
   }
   get() {
-    const { A: A2, B: B2, C: C2, D: D3, E: E2, F: F2, G: G3, H: H2 } = this;
-    return [A2, B2, C2, D3, E2, F2, G3, H2];
+    const { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
+    return [A2, B3, C3, D4, E3, F3, G4, H2];
   }
   // prettier-ignore
-  set(A2, B2, C2, D3, E2, F2, G3, H2) {
+  set(A2, B3, C3, D4, E3, F3, G4, H2) {
     this.A = A2 | 0;
-    this.B = B2 | 0;
-    this.C = C2 | 0;
-    this.D = D3 | 0;
-    this.E = E2 | 0;
-    this.F = F2 | 0;
-    this.G = G3 | 0;
+    this.B = B3 | 0;
+    this.C = C3 | 0;
+    this.D = D4 | 0;
+    this.E = E3 | 0;
+    this.F = F3 | 0;
+    this.G = G4 | 0;
     this.H = H2 | 0;
   }
   _cloneInto(to) {
@@ -36393,35 +36437,35 @@ var SHA2_32B = class extends HashMD {
       SHA256_W[i2] = view.getUint32(offset, false);
     for (let i2 = 16; i2 < 64; i2++) {
       const W15 = SHA256_W[i2 - 15];
-      const W2 = SHA256_W[i2 - 2];
+      const W22 = SHA256_W[i2 - 2];
       const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      const s1 = rotr(W22, 17) ^ rotr(W22, 19) ^ W22 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A2, B: B2, C: C2, D: D3, E: E2, F: F2, G: G3, H: H2 } = this;
+    let { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
-      const sigma1 = rotr(E2, 6) ^ rotr(E2, 11) ^ rotr(E2, 25);
-      const T1 = H2 + sigma1 + Chi(E2, F2, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
+      const sigma1 = rotr(E3, 6) ^ rotr(E3, 11) ^ rotr(E3, 25);
+      const T1 = H2 + sigma1 + Chi(E3, F3, G4) + SHA256_K[i2] + SHA256_W[i2] | 0;
       const sigma0 = rotr(A2, 2) ^ rotr(A2, 13) ^ rotr(A2, 22);
-      const T2 = sigma0 + Maj(A2, B2, C2) | 0;
-      H2 = G3;
-      G3 = F2;
-      F2 = E2;
-      E2 = D3 + T1 | 0;
-      D3 = C2;
-      C2 = B2;
-      B2 = A2;
-      A2 = T1 + T2 | 0;
+      const T22 = sigma0 + Maj(A2, B3, C3) | 0;
+      H2 = G4;
+      G4 = F3;
+      F3 = E3;
+      E3 = D4 + T1 | 0;
+      D4 = C3;
+      C3 = B3;
+      B3 = A2;
+      A2 = T1 + T22 | 0;
     }
     A2 = A2 + this.A | 0;
-    B2 = B2 + this.B | 0;
-    C2 = C2 + this.C | 0;
-    D3 = D3 + this.D | 0;
-    E2 = E2 + this.E | 0;
-    F2 = F2 + this.F | 0;
-    G3 = G3 + this.G | 0;
+    B3 = B3 + this.B | 0;
+    C3 = C3 + this.C | 0;
+    D4 = D4 + this.D | 0;
+    E3 = E3 + this.E | 0;
+    F3 = F3 + this.F | 0;
+    G4 = G4 + this.G | 0;
     H2 = H2 + this.H | 0;
-    this.set(A2, B2, C2, D3, E2, F2, G3, H2);
+    this.set(A2, B3, C3, D4, E3, F3, G4, H2);
   }
   roundClean() {
     clean(SHA256_W);
@@ -36791,7 +36835,7 @@ var arange = (n, min, max, msg = "bad number: out of range") => {
     return n;
   throw new RangeError(msg);
 };
-var mod = (a, b2 = P2) => (a %= b2) >= 0n ? a : b2 + a;
+var mod = (a, b3 = P2) => (a %= b3) >= 0n ? a : b3 + a;
 var P_MASK = (1n << 255n) - 1n;
 var modP = (num2) => {
   if (num2 < 0n)
@@ -36807,18 +36851,18 @@ var invert = (number, modulo) => {
   if (modulo <= 1n)
     throw new Error("invert: expected modulus > 1, got " + modulo);
   let a = mod(number, modulo);
-  let b2 = modulo;
-  let x2 = 0n, u = 1n;
+  let b3 = modulo;
+  let x3 = 0n, u = 1n;
   while (a !== 0n) {
-    const q2 = b2 / a;
-    const r2 = b2 - a * q2;
-    const m = x2 - u * q2;
-    b2 = a, a = r2, x2 = u, u = m;
+    const q3 = b3 / a;
+    const r2 = b3 - a * q3;
+    const m2 = x3 - u * q3;
+    b3 = a, a = r2, x3 = u, u = m2;
   }
-  const gcd = b2;
+  const gcd = b3;
   if (gcd !== 1n)
     throw new Error("invert: does not exist");
-  return mod(x2, modulo);
+  return mod(x3, modulo);
 };
 var _hash = (name) => {
   const fn = hashes[name];
@@ -36826,8 +36870,8 @@ var _hash = (name) => {
     throw new Error("hashes." + name + " not set");
   return fn;
 };
-var callHash = (name, ...m) => abytes2(_hash(name)(concatBytes2(...m)), 64, "digest");
-var callHashAsync = async (name, ...m) => abytes2(await _hash(name)(concatBytes2(...m)), 64, "digest");
+var callHash = (name, ...m2) => abytes2(_hash(name)(concatBytes2(...m2)), 64, "digest");
+var callHashAsync = async (name, ...m2) => abytes2(await _hash(name)(concatBytes2(...m2)), 64, "digest");
 var hash = (msg) => callHash("sha512", abytes2(msg, void 0, "message"));
 var apoint = (p2) => {
   if (p2 instanceof Point)
@@ -36844,12 +36888,12 @@ var Point = class _Point {
   T;
   // Constructor only bounds-checks and freezes XYZT coordinates; it does not prove the point is
   // on-curve or that T matches X*Y/Z.
-  constructor(X2, Y2, Z2, T2) {
+  constructor(X3, Y2, Z2, T3) {
     const max = B256;
-    this.X = arange(X2, 0n, max);
+    this.X = arange(X3, 0n, max);
     this.Y = arange(Y2, 0n, max);
     this.Z = arange(Z2, 1n, max);
-    this.T = arange(T2, 0n, max);
+    this.T = arange(T3, 0n, max);
     freeze(this);
   }
   static CURVE() {
@@ -36863,21 +36907,21 @@ var Point = class _Point {
     const normed = snapshotBytes(bytes, "point", LEN);
     const lastByte = normed[31];
     normed[31] = lastByte & ~128;
-    const y2 = bytesToNumberLE(normed);
+    const y3 = bytesToNumberLE(normed);
     if (!zip215)
-      arange(y2, 0n, P2);
-    const y22 = modP(y2 * y2);
+      arange(y3, 0n, P2);
+    const y22 = modP(y3 * y3);
     const u = mod(y22 - 1n);
-    const v = modP(_d * y22 + 1n);
-    let { isValid, value: x2 } = uvRatio(u, v);
+    const v2 = modP(_d * y22 + 1n);
+    let { isValid, value: x3 } = uvRatio(u, v2);
     if (!isValid)
       throw new Error("bad point: y not sqrt");
     const isLastByteOdd = !!(lastByte & 128);
-    if (!zip215 && x2 === 0n && isLastByteOdd)
+    if (!zip215 && x3 === 0n && isLastByteOdd)
       throw new Error("bad point: x==0, isLastByteOdd");
-    if (isLastByteOdd !== !!(x2 & 1n))
-      x2 = mod(-x2);
-    return new _Point(x2, y2, 1n, modP(x2 * y2));
+    if (isLastByteOdd !== !!(x3 & 1n))
+      x3 = mod(-x3);
+    return new _Point(x3, y3, 1n, modP(x3 * y3));
   }
   static fromHex(hex, zip215) {
     return _Point.fromBytes(hexToBytes(hex), zip215);
@@ -36891,22 +36935,22 @@ var Point = class _Point {
   /** Checks if the point is valid and on-curve. */
   assertValidity() {
     const a = _a2;
-    const d = _d;
+    const d2 = _d;
     const p2 = this;
     if (p2.is0())
       throw new Error("bad point: ZERO");
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = p2;
-    const X22 = modP(X2 * X2);
+    const { X: X3, Y: Y2, Z: Z2, T: T3 } = p2;
+    const X22 = modP(X3 * X3);
     const Y22 = modP(Y2 * Y2);
     const Z22 = modP(Z2 * Z2);
     const Z4 = modP(Z22 * Z22);
     const aX2 = modP(X22 * a);
     const left = modP(Z22 * (aX2 + Y22));
-    const right = mod(Z4 + modP(d * modP(X22 * Y22)));
+    const right = mod(Z4 + modP(d2 * modP(X22 * Y22)));
     if (left !== right)
       throw new Error("bad point: equation left != right (1)");
-    const XY = modP(X2 * Y2);
-    const ZT = modP(Z2 * T2);
+    const XY = modP(X3 * Y2);
+    const ZT = modP(Z2 * T3);
     if (XY !== ZT)
       throw new Error("bad point: equation left != right (2)");
     return this;
@@ -36914,8 +36958,8 @@ var Point = class _Point {
   /** Equality check: compare points P&Q. */
   equals(other) {
     const { X: X1, Y: Y1, Z: Z1 } = this;
-    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
-    return modP(X1 * Z2) === modP(X2 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
+    const { X: X22, Y: Y2, Z: Z2 } = apoint(other);
+    return modP(X1 * Z2) === modP(X22 * Z1) && modP(Y1 * Z2) === modP(Y2 * Z1);
   }
   is0() {
     return this.equals(I2);
@@ -36929,38 +36973,38 @@ var Point = class _Point {
     const { X: X1, Y: Y1, Z: Z1 } = this;
     const a = _a2;
     const A2 = modP(X1 * X1);
-    const B2 = modP(Y1 * Y1);
-    const C2 = modP(2n * Z1 * Z1);
-    const D3 = modP(a * A2);
+    const B3 = modP(Y1 * Y1);
+    const C3 = modP(2n * Z1 * Z1);
+    const D4 = modP(a * A2);
     const x1y1 = mod(X1 + Y1);
-    const E2 = mod(modP(x1y1 * x1y1) - A2 - B2);
-    const G3 = mod(D3 + B2);
-    const F2 = mod(G3 - C2);
-    const H2 = mod(D3 - B2);
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
+    const E3 = mod(modP(x1y1 * x1y1) - A2 - B3);
+    const G4 = mod(D4 + B3);
+    const F3 = mod(G4 - C3);
+    const H2 = mod(D4 - B3);
+    const X3 = modP(E3 * F3);
+    const Y3 = modP(G4 * H2);
+    const T3 = modP(E3 * H2);
+    const Z3 = modP(F3 * G4);
     return new _Point(X3, Y3, Z3, T3);
   }
   /** Point addition. Complete formula. Cost: `9M + 1*a + 1*d + 7add`. */
   add(other) {
     const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
-    const { X: X2, Y: Y2, Z: Z2, T: T2 } = apoint(other);
+    const { X: X22, Y: Y2, Z: Z2, T: T22 } = apoint(other);
     const a = _a2;
-    const d = _d;
-    const A2 = modP(X1 * X2);
-    const B2 = modP(Y1 * Y2);
-    const C2 = modP(modP(T1 * d) * T2);
-    const D3 = modP(Z1 * Z2);
-    const E2 = mod(modP(mod(X1 + Y1) * mod(X2 + Y2)) - A2 - B2);
-    const F2 = mod(D3 - C2);
-    const G3 = mod(D3 + C2);
-    const H2 = mod(B2 - modP(a * A2));
-    const X3 = modP(E2 * F2);
-    const Y3 = modP(G3 * H2);
-    const T3 = modP(E2 * H2);
-    const Z3 = modP(F2 * G3);
+    const d2 = _d;
+    const A2 = modP(X1 * X22);
+    const B3 = modP(Y1 * Y2);
+    const C3 = modP(modP(T1 * d2) * T22);
+    const D4 = modP(Z1 * Z2);
+    const E3 = mod(modP(mod(X1 + Y1) * mod(X22 + Y2)) - A2 - B3);
+    const F3 = mod(D4 - C3);
+    const G4 = mod(D4 + C3);
+    const H2 = mod(B3 - modP(a * A2));
+    const X3 = modP(E3 * F3);
+    const Y3 = modP(G4 * H2);
+    const T3 = modP(E3 * H2);
+    const Z3 = modP(F3 * G4);
     return new _Point(X3, Y3, Z3, T3);
   }
   subtract(other) {
@@ -36986,13 +37030,13 @@ var Point = class _Point {
       return wNAF(n).p;
     let p2 = I2;
     let f = G2;
-    let d = this;
+    let d2 = this;
     for (let i2 = 0; safe ? i2 < 256 : n > 0n; i2++) {
       if (n & 1n)
-        p2 = p2.add(d);
+        p2 = p2.add(d2);
       else if (safe)
-        f = f.add(d);
-      d = d.double();
+        f = f.add(d2);
+      d2 = d2.double();
       n >>= 1n;
     }
     return p2;
@@ -37002,19 +37046,19 @@ var Point = class _Point {
   }
   /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
   toAffine() {
-    const { X: X2, Y: Y2, Z: Z2 } = this;
+    const { X: X3, Y: Y2, Z: Z2 } = this;
     if (this.equals(I2))
       return { x: 0n, y: 1n };
     const iz = invert(Z2, P2);
     if (modP(Z2 * iz) !== 1n)
       throw new Error("invalid inverse");
-    return { x: modP(X2 * iz), y: modP(Y2 * iz) };
+    return { x: modP(X3 * iz), y: modP(Y2 * iz) };
   }
   toBytes() {
-    const { x: x2, y: y2 } = this.toAffine();
-    const b2 = numTo32bLE(y2);
-    b2[31] |= x2 & 1n ? 128 : 0;
-    return b2;
+    const { x: x3, y: y3 } = this.toAffine();
+    const b3 = numTo32bLE(y3);
+    b3[31] |= x3 & 1n ? 128 : 0;
+    return b3;
   }
   toHex() {
     return bytesToHex(this.toBytes());
@@ -37034,19 +37078,19 @@ var I2 = new Point(0n, 1n, 1n, 0n);
 Point.BASE = G2;
 Point.ZERO = I2;
 var numTo32bLE = (num2) => hexToBytes(padh(arange(num2, 0n, B256), 64)).reverse();
-var bytesToNumberLE = (b2) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b2)).reverse()));
-var pow2 = (x2, power) => {
-  let r2 = x2;
+var bytesToNumberLE = (b3) => BigInt("0x" + bytesToHex(Uint8Array.from(abytes2(b3)).reverse()));
+var pow2 = (x3, power) => {
+  let r2 = x3;
   while (power-- > 0) {
     r2 = modP(r2 * r2);
   }
   return r2;
 };
-var pow_2_252_3 = (x2) => {
-  const x22 = modP(x2 * x2);
-  const b2 = modP(x22 * x2);
-  const b4 = modP(pow2(b2, 2) * b2);
-  const b5 = modP(pow2(b4, 1) * x2);
+var pow_2_252_3 = (x3) => {
+  const x22 = modP(x3 * x3);
+  const b22 = modP(x22 * x3);
+  const b4 = modP(pow2(b22, 2) * b22);
+  const b5 = modP(pow2(b4, 1) * x3);
   const b10 = modP(pow2(b5, 5) * b5);
   const b20 = modP(pow2(b10, 10) * b10);
   const b40 = modP(pow2(b20, 20) * b20);
@@ -37054,27 +37098,27 @@ var pow_2_252_3 = (x2) => {
   const b160 = modP(pow2(b80, 80) * b80);
   const b240 = modP(pow2(b160, 80) * b80);
   const b250 = modP(pow2(b240, 10) * b10);
-  return modP(pow2(b250, 2) * x2);
+  return modP(pow2(b250, 2) * x3);
 };
 var RM1 = 0x2b8324804fc1df0b2b4d00993dfbd7a72f431806ad2fe478c4ee1b274a0ea0b0n;
-var uvRatio = (u, v) => {
-  const v3 = modP(v * modP(v * v));
-  const v7 = modP(modP(v3 * v3) * v);
+var uvRatio = (u, v2) => {
+  const v3 = modP(v2 * modP(v2 * v2));
+  const v7 = modP(modP(v3 * v3) * v2);
   const pow3 = pow_2_252_3(modP(u * v7));
-  let x2 = modP(u * modP(v3 * pow3));
-  const vx2 = modP(v * modP(x2 * x2));
-  const root1 = x2;
-  const root2 = modP(x2 * RM1);
+  let x3 = modP(u * modP(v3 * pow3));
+  const vx2 = modP(v2 * modP(x3 * x3));
+  const root1 = x3;
+  const root2 = modP(x3 * RM1);
   const useRoot1 = vx2 === u;
   const useRoot2 = vx2 === mod(-u);
   const noRoot = vx2 === mod(-u * RM1);
   if (useRoot1)
-    x2 = root1;
+    x3 = root1;
   if (useRoot2 || noRoot)
-    x2 = root2;
-  if ((mod(x2) & 1n) === 1n)
-    x2 = mod(-x2);
-  return { isValid: useRoot1 || useRoot2, value: x2 };
+    x3 = root2;
+  if ((mod(x3) & 1n) === 1n)
+    x3 = mod(-x3);
+  return { isValid: useRoot1 || useRoot2, value: x3 };
 };
 var modL_LE = (hash2) => modN(bytesToNumberLE(hash2));
 var hashedToExtK = (hashed) => {
@@ -37101,20 +37145,20 @@ var _sign = (e, rBytes, msg) => {
   const R2 = G2.multiply(r2).toBytes();
   const hashable = concatBytes2(R2, A2, msg);
   const finish = (hashed) => {
-    const S2 = modN(r2 + modL_LE(hashed) * s);
-    return abytes2(concatBytes2(R2, numTo32bLE(S2)), 64);
+    const S3 = modN(r2 + modL_LE(hashed) * s);
+    return abytes2(concatBytes2(R2, numTo32bLE(S3)), 64);
   };
   return [hashable, finish];
 };
 var signAsync = async (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
+  const m2 = snapshotBytes(message, "message");
   const e = await getExtendedPublicKeyAsync(secretKey);
-  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m), m));
+  return hashFinishAsync(_sign(e, await callHashAsync("sha512Async", e.prefix, m2), m2));
 };
 var sign = (message, secretKey) => {
-  const m = snapshotBytes(message, "message");
+  const m2 = snapshotBytes(message, "message");
   const e = getExtendedPublicKey(secretKey);
-  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m), m));
+  return hashFinishSync(_sign(e, callHash("sha512", e.prefix, m2), m2));
 };
 var getZip215 = (options) => {
   if (options === null || typeof options !== "object")
@@ -37144,8 +37188,8 @@ var _verify = (sig, msg, publicKey, options) => {
       return false;
     if (!zip215 && A2.isSmallOrder())
       return false;
-    const k2 = modL_LE(hashed);
-    const RkA = R2.add(A2.multiply(k2, false));
+    const k3 = modL_LE(hashed);
+    const RkA = R2.add(A2.multiply(k3, false));
     return RkA.subtract(SB).clearCofactor().is0();
   };
   return [hashable, finish];
@@ -37190,15 +37234,15 @@ var utils = /* @__PURE__ */ freeze({
 var precompute = () => {
   const points = [];
   let p2 = G2;
-  let b2;
-  for (let w = 0; w < 33; w++) {
-    b2 = p2;
-    points.push(b2);
+  let b3;
+  for (let w2 = 0; w2 < 33; w2++) {
+    b3 = p2;
+    points.push(b3);
     for (let i2 = 1; i2 < 128; i2++) {
-      b2 = b2.add(p2);
-      points.push(b2);
+      b3 = b3.add(p2);
+      points.push(b3);
     }
-    p2 = b2.double();
+    p2 = b3.double();
   }
   return points;
 };
@@ -37211,16 +37255,16 @@ var wNAF = (n) => {
   const comp = Gpows || (Gpows = precompute());
   let p2 = I2;
   let f = G2;
-  for (let w = 0; w < 33; w++) {
+  for (let w2 = 0; w2 < 33; w2++) {
     let wbits = Number(n & 255n);
     n >>= 8n;
     if (wbits > 128) {
       wbits -= 256;
       n += 1n;
     }
-    const off = w * 128;
+    const off = w2 * 128;
     const offP = off + Math.abs(wbits) - 1;
-    const isOddW = w % 2 !== 0;
+    const isOddW = w2 % 2 !== 0;
     const isNeg = wbits < 0;
     if (wbits === 0) {
       f = f.add(ctneg(isOddW, comp[off]));
@@ -37246,10 +37290,10 @@ function looksLikePem(text2) {
 }
 function parsePemBlocks(text2) {
   const blocks = [];
-  for (const m of text2.matchAll(PEM_BLOCK)) {
-    const label = m[1];
-    if (m[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m[3]}`);
-    const body = m[2].replace(/[ \t\r\n]+/g, "");
+  for (const m2 of text2.matchAll(PEM_BLOCK)) {
+    const label = m2[1];
+    if (m2[3] !== label) throw new TypeError(`PEM: BEGIN ${label} ends with END ${m2[3]}`);
+    const body = m2[2].replace(/[ \t\r\n]+/g, "");
     if (body.includes(":")) throw new TypeError(`PEM: ${label} has headers (legacy encrypted PEM is not supported)`);
     let der;
     try {
@@ -37282,9 +37326,9 @@ function readTlv(buf, offset) {
     if (count3 === 0 || count3 > 2) throw new TypeError("DER: unsupported length encoding");
     length = 0;
     for (let i2 = 0; i2 < count3; i2++) {
-      const b2 = buf[start + i2];
-      if (b2 === void 0) throw new TypeError("DER: truncated");
-      length = length << 8 | b2;
+      const b3 = buf[start + i2];
+      if (b3 === void 0) throw new TypeError("DER: truncated");
+      length = length << 8 | b3;
     }
     if (length < 128 || count3 === 2 && length < 256) throw new TypeError("DER: non-minimal length");
     start += count3;
@@ -37398,7 +37442,7 @@ function generateKeyPair() {
   return { privateKey, publicKey: privateKey.publicKey };
 }
 function describeBlocks(labels) {
-  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l) => `"${l}"`).join(", ")}`;
+  return labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.map((l3) => `"${l3}"`).join(", ")}`;
 }
 function pathHint(text2) {
   if (!/^\S{1,255}$/.test(text2) || !/^(?:~|\.{1,2})?\/|\.(?:key|pub|pem)$/i.test(text2)) return "";
@@ -37470,9 +37514,9 @@ function parsePrivateKey(input, options = {}) {
       } catch (e) {
         throw keyError(options, what, `${PRIVATE_EXPECTED}; ${e.message}`, e);
       }
-      const keys = blocks.filter((b2) => b2.label === "PRIVATE KEY");
+      const keys = blocks.filter((b3) => b3.label === "PRIVATE KEY");
       if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
+        const labels = blocks.map((b3) => b3.label);
         const hint = labels.includes("ENCRYPTED PRIVATE KEY") ? " (encrypted keys are not supported: decrypt with `openssl pkey -in KEY -out PLAIN`)" : labels.includes("PUBLIC KEY") ? " (this is a public key)" : "";
         throw keyError(options, what, `${PRIVATE_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
       }
@@ -37517,10 +37561,10 @@ function parsePublicKey(input, options = {}) {
       } catch (e) {
         throw keyError(options, what, `${PUBLIC_EXPECTED}; ${e.message}`, e);
       }
-      const keys = blocks.filter((b2) => b2.label === "PUBLIC KEY");
+      const keys = blocks.filter((b3) => b3.label === "PUBLIC KEY");
       if (keys.length !== 1) {
-        const labels = blocks.map((b2) => b2.label);
-        const hint = labels.some((l) => l.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
+        const labels = blocks.map((b3) => b3.label);
+        const hint = labels.some((l3) => l3.includes("PRIVATE KEY")) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
         throw keyError(options, what, `${PUBLIC_EXPECTED}; got ${describeBlocks(labels)}${hint}`);
       }
       return PublicKey.fromRaw(rawFromSpki(keys[0].der, options), options);
@@ -37567,14 +37611,14 @@ var pack_source_invalid_key_default = defineRule(
     const config = configuredSources(ctx.repo);
     if (!keys || !config) return;
     for (const s of config.sources) {
-      for (const k2 of s.keys ?? []) {
-        const text2 = keys.get(k2.path);
+      for (const k3 of s.keys ?? []) {
+        const text2 = keys.get(k3.path);
         if (text2 === void 0) continue;
         let problem;
-        if (typeof text2 !== "string") problem = `cannot read key file ${k2.path}: ${text2.error}`;
+        if (typeof text2 !== "string") problem = `cannot read key file ${k3.path}: ${text2.error}`;
         else {
           try {
-            parsePublicKey(text2.trim(), { source: k2.path });
+            parsePublicKey(text2.trim(), { source: k3.path });
           } catch (e) {
             problem = e.message;
           }
@@ -37582,7 +37626,7 @@ var pack_source_invalid_key_default = defineRule(
         if (!problem) continue;
         ctx.report({
           file: config.file,
-          pointer: k2.pointer,
+          pointer: k3.pointer,
           message: problem,
           help: "commit the publisher's public key (SPKI PEM or base64 raw) at this path, relative to the repository root"
         });
@@ -37667,9 +37711,9 @@ var pack_newer_in_range_default = defineRule(
       const range = upgradeRange2(getAtPointer(state.file.source.value, `${p2.pointer}/range`), installed2);
       let newest;
       for (const o2 of offered) {
-        const v = o2.name === p2.name ? import_semver10.default.valid(o2.version) : null;
-        if (v === null || !import_semver10.default.gt(v, installed2) || !import_semver10.default.satisfies(v, range)) continue;
-        if (newest === void 0 || import_semver10.default.gt(v, newest)) newest = v;
+        const v2 = o2.name === p2.name ? import_semver10.default.valid(o2.version) : null;
+        if (v2 === null || !import_semver10.default.gt(v2, installed2) || !import_semver10.default.satisfies(v2, range)) continue;
+        if (newest === void 0 || import_semver10.default.gt(v2, newest)) newest = v2;
       }
       if (newest === void 0) continue;
       ctx.report({
@@ -37700,8 +37744,8 @@ function formatRule(id, checks, description, help2) {
   });
 }
 function fromResult(parse) {
-  return (v) => {
-    const r2 = parse(v);
+  return (v2) => {
+    const r2 = parse(v2);
     return r2.ok ? void 0 : r2.message;
   };
 }
@@ -37785,7 +37829,7 @@ function toJsRegExp(pattern, extraFlags = "") {
 // src/lint/regex/charset.ts
 var EMPTY2 = [];
 function normalize3(ranges) {
-  const sorted2 = [...ranges].sort((a, b2) => a[0] - b2[0]);
+  const sorted2 = [...ranges].sort((a, b3) => a[0] - b3[0]);
   const out = [];
   for (const [lo, hi] of sorted2) {
     if (lo > hi) continue;
@@ -37808,30 +37852,30 @@ function negate(set2, max) {
   if (next <= max) out.push([next, max]);
   return out;
 }
-function intersect(a, b2) {
+function intersect(a, b3) {
   const out = [];
   let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
+  let j3 = 0;
+  while (i2 < a.length && j3 < b3.length) {
     const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
+    const [blo, bhi] = b3[j3];
     const lo = Math.max(alo, blo);
     const hi = Math.min(ahi, bhi);
     if (lo <= hi) out.push([lo, hi]);
     if (ahi < bhi) i2++;
-    else j2++;
+    else j3++;
   }
   return out;
 }
-function overlaps(a, b2) {
+function overlaps(a, b3) {
   let i2 = 0;
-  let j2 = 0;
-  while (i2 < a.length && j2 < b2.length) {
+  let j3 = 0;
+  while (i2 < a.length && j3 < b3.length) {
     const [alo, ahi] = a[i2];
-    const [blo, bhi] = b2[j2];
+    const [blo, bhi] = b3[j3];
     if (Math.max(alo, blo) <= Math.min(ahi, bhi)) return true;
     if (ahi < bhi) i2++;
-    else j2++;
+    else j3++;
   }
   return false;
 }
@@ -37861,18 +37905,18 @@ function probe(atom, flags) {
   const key2 = `${flags}/${atom}`;
   const cached = probeCache.get(key2);
   if (cached) return cached;
-  const re = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
+  const re2 = new RegExp(`^(?:${atom})$`, flags.replace(/[gy]/g, ""));
   const ranges = [];
   let start = -1;
   for (let cp = 0; cp <= 65536; cp++) {
-    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re.test(String.fromCharCode(cp));
+    const hit = cp < 65536 && !(cp >= 55296 && cp <= 57343) && re2.test(String.fromCharCode(cp));
     if (hit && start < 0) start = cp;
     if (!hit && start >= 0) {
       ranges.push([start, cp - 1]);
       start = -1;
     }
   }
-  if (flags.includes("u") && re.test("\u{20000}")) ranges.push([65536, 1114111]);
+  if (flags.includes("u") && re2.test("\u{20000}")) ranges.push([65536, 1114111]);
   const set2 = normalize3(ranges);
   probeCache.set(key2, set2);
   return set2;
@@ -37954,7 +37998,7 @@ function within(n, s) {
       return { possible, nonEmpty: possible && parts.some((p2) => p2.nonEmpty) };
     }
     case "alt": {
-      const parts = n.branches.map((b2) => within(b2, s));
+      const parts = n.branches.map((b3) => within(b3, s));
       return { possible: parts.some((p2) => p2.possible), nonEmpty: parts.some((p2) => p2.nonEmpty) };
     }
     case "group":
@@ -37977,7 +38021,7 @@ function* descendants(n) {
       for (const i2 of n.items) yield* descendants(i2);
       break;
     case "alt":
-      for (const b2 of n.branches) yield* descendants(b2);
+      for (const b3 of n.branches) yield* descendants(b3);
       break;
     case "group":
     case "look":
@@ -38003,13 +38047,13 @@ function automaton(n) {
 function buildAutomaton(n) {
   const sets = [];
   const follow = [];
-  const link = (from, to) => {
-    for (const l of from) for (const f of to) follow[l].add(f);
+  const link2 = (from, to) => {
+    for (const l3 of from) for (const f of to) follow[l3].add(f);
   };
   const seq = (frags) => {
     let acc = { nullable: true, first: [], last: [] };
     for (const f of frags) {
-      link(acc.last, f.first);
+      link2(acc.last, f.first);
       acc = {
         nullable: acc.nullable && f.nullable,
         first: acc.nullable ? [...acc.first, ...f.first] : acc.first,
@@ -38018,18 +38062,18 @@ function buildAutomaton(n) {
     }
     return acc;
   };
-  const build = (m) => {
-    switch (m.type) {
+  const build = (m2) => {
+    switch (m2.type) {
       case "chars": {
         if (sets.length >= MAX_POSITIONS) throw new Error("pattern too large to analyze");
-        const p2 = sets.push(m.set) - 1;
+        const p2 = sets.push(m2.set) - 1;
         follow.push(/* @__PURE__ */ new Set());
         return { nullable: false, first: [p2], last: [p2] };
       }
       case "seq":
-        return seq(m.items.map(build));
+        return seq(m2.items.map(build));
       case "alt": {
-        const frags = m.branches.map(build);
+        const frags = m2.branches.map(build);
         return {
           nullable: frags.some((f) => f.nullable),
           first: frags.flatMap((f) => f.first),
@@ -38037,18 +38081,18 @@ function buildAutomaton(n) {
         };
       }
       case "group":
-        return build(m.body);
+        return build(m2.body);
       case "repeat": {
         const frags = [];
-        const mandatory = Math.min(m.min, 3);
-        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m.body));
-        const spare = m.max - m.min;
+        const mandatory = Math.min(m2.min, 3);
+        for (let i2 = 0; i2 < mandatory; i2++) frags.push(build(m2.body));
+        const spare = m2.max - m2.min;
         if (spare > 3) {
-          const f = build(m.body);
-          link(f.last, f.first);
+          const f = build(m2.body);
+          link2(f.last, f.first);
           frags.push({ ...f, nullable: true });
         } else {
-          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m.body), nullable: true });
+          for (let i2 = 0; i2 < spare; i2++) frags.push({ ...build(m2.body), nullable: true });
         }
         return seq(frags);
       }
@@ -38059,17 +38103,17 @@ function buildAutomaton(n) {
   const top = build(n);
   return { sets, follow, first: new Set(top.first), last: new Set(top.last) };
 }
-function productSearch(a, b2, stop) {
+function productSearch(a, b3, stop) {
   const next = (auto, p2) => p2 < 0 ? auto.first : auto.follow[p2];
   const seen = /* @__PURE__ */ new Set();
-  const width = b2.sets.length + 1;
+  const width = b3.sets.length + 1;
   const queue = [[-1, -1]];
   for (let head = 0; head < queue.length; head++) {
-    const [p2, q2] = queue[head];
+    const [p2, q3] = queue[head];
     for (const p22 of next(a, p2)) {
-      for (const q22 of next(b2, q2)) {
+      for (const q22 of next(b3, q3)) {
         const key2 = p22 * width + q22;
-        if (seen.has(key2) || !overlaps(a.sets[p22], b2.sets[q22])) continue;
+        if (seen.has(key2) || !overlaps(a.sets[p22], b3.sets[q22])) continue;
         seen.add(key2);
         if (stop(p22, q22)) return true;
         queue.push([p22, q22]);
@@ -38092,30 +38136,30 @@ function linear(n) {
   }
   return cached;
 }
-function sameText(x2, y2) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
+function sameText(x3, y3) {
+  if (!overlaps(firstChars(x3), firstChars(y3))) return false;
+  const lx = linear(x3);
+  const ly = linear(y3);
   if (lx && ly) return lx.length > 0 && lx.length === ly.length && lx.every((c3, i2) => overlaps(c3, ly[i2]));
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && b2.last.has(q2));
+  const a = automaton(x3);
+  const b3 = automaton(y3);
+  return productSearch(a, b3, (p2, q3) => a.last.has(p2) && b3.last.has(q3));
 }
-function continuesInto(x2, y2, next) {
-  if (!overlaps(firstChars(x2), firstChars(y2))) return false;
-  const lx = linear(x2);
-  const ly = linear(y2);
+function continuesInto(x3, y3, next) {
+  if (!overlaps(firstChars(x3), firstChars(y3))) return false;
+  const lx = linear(x3);
+  const ly = linear(y3);
   if (lx && ly) {
     const after = ly[lx.length];
     return lx.length > 0 && after !== void 0 && overlaps(after, next) && lx.every((c3, i2) => overlaps(c3, ly[i2]));
   }
-  const a = automaton(x2);
-  const b2 = automaton(y2);
-  const continues = (q2) => {
-    for (const r2 of b2.follow[q2]) if (overlaps(b2.sets[r2], next)) return true;
+  const a = automaton(x3);
+  const b3 = automaton(y3);
+  const continues = (q3) => {
+    for (const r2 of b3.follow[q3]) if (overlaps(b3.sets[r2], next)) return true;
     return false;
   };
-  return productSearch(a, b2, (p2, q2) => a.last.has(p2) && continues(q2));
+  return productSearch(a, b3, (p2, q3) => a.last.has(p2) && continues(q3));
 }
 
 // src/lint/regex/parse.ts
@@ -38168,11 +38212,11 @@ var Parser = class {
     else if (c3 === "+") [min, max] = [1, Infinity];
     else if (c3 === "?") [min, max] = [0, 1];
     else if (c3 === "{") {
-      const m = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom;
-      min = Number(m[1]);
-      max = m[2] === void 0 ? min : m[3] === "" ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
+      const m2 = /^\{(\d+)(?:(,)(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m2) return atom;
+      min = Number(m2[1]);
+      max = m2[2] === void 0 ? min : m2[3] === "" ? Infinity : Number(m2[3]);
+      this.pos += m2[0].length - 1;
     } else return atom;
     this.pos++;
     if (this.peek() === "?") this.pos++;
@@ -38197,9 +38241,9 @@ var Parser = class {
       } else if (this.src.startsWith("?<", this.pos)) {
         this.pos = this.src.indexOf(">", this.pos) + 1;
       } else if (this.peek() === "?") {
-        const m = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
-        if (!m) throw new Error("unsupported group");
-        this.pos += m[0].length;
+        const m2 = /^\?[a-z]*(?:-[a-z]*)?:/.exec(this.src.slice(this.pos));
+        if (!m2) throw new Error("unsupported group");
+        this.pos += m2[0].length;
       }
       const body = this.alternation();
       if (this.peek() !== ")") throw new Error("unterminated group");
@@ -38273,30 +38317,30 @@ var Parser = class {
         const letter = this.src[this.pos];
         if (letter && /[A-Za-z]/.test(letter)) {
           this.pos++;
-          const code2 = letter.charCodeAt(0) % 32;
-          return [[code2, code2]];
+          const code3 = letter.charCodeAt(0) % 32;
+          return [[code3, code3]];
         }
         return [[92, 92]];
       }
       case "x": {
-        const m = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("x")];
+        const m2 = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos));
+        if (!m2) return [ch("x")];
         this.pos += 2;
-        const code2 = parseInt(m[0], 16);
-        return [[code2, code2]];
+        const code3 = parseInt(m2[0], 16);
+        return [[code3, code3]];
       }
       case "u": {
         const braced = /^\{([0-9a-fA-F]+)\}/.exec(this.src.slice(this.pos));
         if (this.unicode && braced) {
           this.pos += braced[0].length;
-          const code3 = parseInt(braced[1], 16);
-          return [[code3, code3]];
+          const code4 = parseInt(braced[1], 16);
+          return [[code4, code4]];
         }
-        const m = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
-        if (!m) return [ch("u")];
+        const m2 = /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos));
+        if (!m2) return [ch("u")];
         this.pos += 4;
-        const code2 = parseInt(m[0], 16);
-        return [[code2, code2]];
+        const code3 = parseInt(m2[0], 16);
+        return [[code3, code3]];
       }
       case "p":
       case "P": {
@@ -38356,14 +38400,14 @@ function isSingle(set2) {
 // src/lint/regex/safety.ts
 function checkRegex(pattern) {
   if (typeof pattern !== "string") return fail(`bad regex ${show2(pattern)}: expected a string with a regular expression`);
-  let re;
+  let re2;
   try {
-    re = toJsRegExp(pattern);
+    re2 = toJsRegExp(pattern);
   } catch (e) {
     return fail(`invalid regex ${quote2(pattern)}: ${compileProblem(pattern, e)}`);
   }
-  const risk = backtrackingRisk(re.source, re.flags);
-  return risk === void 0 ? { ok: true, value: re } : { ok: true, value: re, risk };
+  const risk = backtrackingRisk(re2.source, re2.flags);
+  return risk === void 0 ? { ok: true, value: re2 } : { ok: true, value: re2, risk };
 }
 function compileProblem(pattern, e) {
   const raw = e instanceof Error ? e.message : String(e);
@@ -38389,20 +38433,20 @@ function backtrackingRisk(source, flags = "") {
   }
   const text2 = (n) => quote2(source.slice(n.start, n.end));
   try {
-    for (const q2 of descendants(root)) {
-      if (q2.type !== "repeat" || q2.max < 2) continue;
-      const how = q2.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q2.max}) in the input length`;
-      const nested = nestedQuantifier(q2);
+    for (const q3 of descendants(root)) {
+      if (q3.type !== "repeat" || q3.max < 2) continue;
+      const how = q3.max === Infinity ? "exponentially" : `polynomially (with degree up to ${q3.max}) in the input length`;
+      const nested = nestedQuantifier(q3);
       if (nested) {
-        return `nested quantifiers: ${text2(q2)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
+        return `nested quantifiers: ${text2(q3)} repeats ${text2(nested)}, which can match the same characters as a whole repetition, so a failing match can backtrack ${how}`;
       }
-      const same2 = overlappingAlternatives(q2);
+      const same2 = overlappingAlternatives(q3);
       if (same2) {
-        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q2)} can match the same text, so a failing match can backtrack ${how}`;
+        return `overlapping alternatives: ${text2(same2[0])} and ${text2(same2[1])} in ${text2(q3)} can match the same text, so a failing match can backtrack ${how}`;
       }
-      const prefix = tailPrefixAlternatives(q2);
+      const prefix = tailPrefixAlternatives(q3);
       if (prefix) {
-        return `overlapping alternatives: in ${text2(q2)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
+        return `overlapping alternatives: in ${text2(q3)}, a match of ${text2(prefix[0])} can also be the start of ${text2(prefix[1])} while the rest starts another repetition, so a failing match can backtrack ${how}`;
       }
     }
     const adjacent = adjacentQuantifiers(root);
@@ -38414,34 +38458,34 @@ function backtrackingRisk(source, flags = "") {
   }
   return void 0;
 }
-function nestedQuantifier(q2) {
-  for (const x2 of descendants(q2.body)) {
-    if (x2.type !== "repeat" || x2.max < 2 || x2.max === x2.min) continue;
-    const s = alphabet(x2.body);
-    if (s.length > 0 && within(q2.body, s).nonEmpty) return x2;
+function nestedQuantifier(q3) {
+  for (const x3 of descendants(q3.body)) {
+    if (x3.type !== "repeat" || x3.max < 2 || x3.max === x3.min) continue;
+    const s = alphabet(x3.body);
+    if (s.length > 0 && within(q3.body, s).nonEmpty) return x3;
   }
   return void 0;
 }
-function overlappingAlternatives(q2) {
-  for (const alt of descendants(q2.body)) {
+function overlappingAlternatives(q3) {
+  for (const alt of descendants(q3.body)) {
     if (alt.type !== "alt") continue;
     const bs = alt.branches;
     for (let i2 = 0; i2 < bs.length; i2++) {
-      for (let j2 = i2 + 1; j2 < bs.length; j2++) {
-        if (sameText(bs[i2], bs[j2])) return [bs[i2], bs[j2]];
+      for (let j3 = i2 + 1; j3 < bs.length; j3++) {
+        if (sameText(bs[i2], bs[j3])) return [bs[i2], bs[j3]];
       }
     }
   }
   return void 0;
 }
-function tailPrefixAlternatives(q2) {
+function tailPrefixAlternatives(q3) {
   const found = [];
   const visit4 = (n, next) => {
     switch (n.type) {
       case "seq": {
         let follow = next;
-        for (let k2 = n.items.length - 1; k2 >= 0; k2--) {
-          const item = n.items[k2];
+        for (let k3 = n.items.length - 1; k3 >= 0; k3--) {
+          const item = n.items[k3];
           visit4(item, follow);
           if (!nullable(item)) return;
           follow = union(follow, firstChars(item));
@@ -38457,21 +38501,21 @@ function tailPrefixAlternatives(q2) {
       case "alt": {
         const bs = n.branches;
         for (let i2 = 0; i2 < bs.length && found.length === 0; i2++) {
-          for (let j2 = 0; j2 < bs.length; j2++) {
-            if (i2 !== j2 && continuesInto(bs[i2], bs[j2], next)) {
-              found.push([bs[i2], bs[j2]]);
+          for (let j3 = 0; j3 < bs.length; j3++) {
+            if (i2 !== j3 && continuesInto(bs[i2], bs[j3], next)) {
+              found.push([bs[i2], bs[j3]]);
               break;
             }
           }
         }
-        for (const b2 of bs) visit4(b2, next);
+        for (const b3 of bs) visit4(b3, next);
         return;
       }
       default:
         return;
     }
   };
-  visit4(q2.body, firstChars(q2.body));
+  visit4(q3.body, firstChars(q3.body));
   return found[0];
 }
 function adjacentQuantifiers(root) {
@@ -38479,20 +38523,20 @@ function adjacentQuantifiers(root) {
     if (n.type !== "seq") continue;
     const items = flatten(n.items);
     for (let i2 = 0; i2 + 1 < items.length; i2++) {
-      const x2 = items[i2];
-      const y2 = items[i2 + 1];
-      if (x2.type !== "repeat" || y2.type !== "repeat" || x2.max !== Infinity || y2.max !== Infinity) continue;
-      if (!trades(x2, y2) && !trades(y2, x2)) continue;
+      const x3 = items[i2];
+      const y3 = items[i2 + 1];
+      if (x3.type !== "repeat" || y3.type !== "repeat" || x3.max !== Infinity || y3.max !== Infinity) continue;
+      if (!trades(x3, y3) && !trades(y3, x3)) continue;
       const suffix = items.slice(i2 + 2).some((s) => !nullable(s) || s.type === "assert" || s.type === "look");
-      if (suffix) return [x2, y2];
+      if (suffix) return [x3, y3];
     }
   }
   return void 0;
 }
-function trades(a, b2) {
+function trades(a, b3) {
   let body = a.body;
   while (body.type === "group") body = body.body;
-  return body.type === "chars" && within(b2.body, body.set).nonEmpty;
+  return body.type === "chars" && within(b3.body, body.set).nonEmpty;
 }
 function flatten(items) {
   return items.flatMap((i2) => {
@@ -38527,7 +38571,7 @@ var regex_catastrophic_backtracking_default = formatRule(
 // src/lint/rules/invalid-time.ts
 var invalid_time_default = formatRule(
   "invalid-time",
-  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v) => Number.isNaN(Date.parse(v)) ? `"${v}" is not an ISO-8601 date-time` : void 0 },
+  { "time-of-day": fromResult(parseTimeOfDay), timezone: fromResult(validateTimezone), "date-time": (v2) => Number.isNaN(Date.parse(v2)) ? `"${v2}" is not an ISO-8601 date-time` : void 0 },
   "A time of day that is not `HH:MM` (00:00\u201323:59), an unknown IANA time zone, or a malformed date-time. DataPolicy time windows are evaluated in the named zone; an invalid one would make the rule never (or always) apply. Use `HH:MM` and a zone such as `America/New_York` or `UTC`."
 );
 
@@ -38536,13 +38580,13 @@ var import_semver11 = __toESM(require_semver2(), 1);
 var invalid_semver_default = formatRule(
   "invalid-semver",
   {
-    semver: (v) => import_semver11.default.valid(v) ? void 0 : `"${v}" is not a semantic version like 1.2.0`,
-    "semver-range": (v) => {
-      const at = v.indexOf("@");
-      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v) ? void 0 : `dependency "${v}" is not a pack name`;
-      return import_semver11.default.validRange(v.slice(at + 1)) ? void 0 : `dependency "${v}" has an invalid version range`;
+    semver: (v2) => import_semver11.default.valid(v2) ? void 0 : `"${v2}" is not a semantic version like 1.2.0`,
+    "semver-range": (v2) => {
+      const at = v2.indexOf("@");
+      if (at < 0) return /^[a-z0-9][a-z0-9_-]*$/.test(v2) ? void 0 : `dependency "${v2}" is not a pack name`;
+      return import_semver11.default.validRange(v2.slice(at + 1)) ? void 0 : `dependency "${v2}" has an invalid version range`;
     },
-    "version-range": (v) => import_semver11.default.validRange(v) ? void 0 : `"${v}" is not a version range like ^1.0.0`
+    "version-range": (v2) => import_semver11.default.validRange(v2) ? void 0 : `"${v2}" is not a version range like ^1.0.0`
   },
   "A version that is not semantic versioning (`1.2.0`), or a pack dependency that is not `name` or `name@<range>` (`starter@^1.0.0`). edict compares versions to detect drift and order releases; an invalid one breaks both. Write a semantic version."
 );
@@ -38551,19 +38595,19 @@ var invalid_semver_default = formatRule(
 var unknown_reason_code_default = formatRule(
   "unknown-reason-code",
   {
-    "reason-code": (v) => {
-      if (REASON_CODES.includes(v)) return void 0;
-      const near = suggest(v, REASON_CODES);
-      return `unknown violation reason code "${v}"${near ? `; did you mean "${near}"?` : ""}`;
+    "reason-code": (v2) => {
+      if (REASON_CODES.includes(v2)) return void 0;
+      const near = suggest(v2, REASON_CODES);
+      return `unknown violation reason code "${v2}"${near ? `; did you mean "${near}"?` : ""}`;
     }
   },
   "A `deny_on` or `escalate_on` entry that is not one of Sec0's violation reason codes. No violation ever carries an unknown code, so the entry enforces nothing: a typo in `deny_on` silently turns enforcement off for that violation. Use a code from the list (e.g. `tool_not_in_allowlist`)."
 );
 
 // src/lint/statements.ts
-function list2(v) {
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v) && v.every((x2) => typeof x2 === "string")) return v;
+function list2(v2) {
+  if (typeof v2 === "string") return [v2];
+  if (Array.isArray(v2) && v2.every((x3) => typeof x3 === "string")) return v2;
   return void 0;
 }
 function statementsOf(entry) {
@@ -38643,7 +38687,7 @@ function conditionEntries(st) {
 function isNegatedOperator(op) {
   return op.base !== "Null" && splitNegation(op.base).negated;
 }
-var isFalse = (v) => v === false || v === "false";
+var isFalse = (v2) => v2 === false || v2 === "false";
 function requiresKey(op, value) {
   if (op.base === "Null") return Array.isArray(value) ? value.length > 0 && value.every(isFalse) : isFalse(value);
   if (op.set === "ForAnyValue") return true;
@@ -38651,8 +38695,8 @@ function requiresKey(op, value) {
   return !isNegatedOperator(op);
 }
 function conditionRequiresKey(entries, key2) {
-  const k2 = key2.toLowerCase();
-  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k2 && requiresKey(e.parsed, e.value));
+  const k3 = key2.toLowerCase();
+  return entries.some((e) => e.parsed !== void 0 && e.key.toLowerCase() === k3 && requiresKey(e.parsed, e.value));
 }
 
 // src/lint/rules/invalid-cidr.ts
@@ -38803,7 +38847,7 @@ var for_all_values_without_null_default = defineRule(
       const nullGuarded = /* @__PURE__ */ new Set();
       const nullBlock = st.condition.Null;
       if (nullBlock && typeof nullBlock === "object") {
-        for (const [k2, v] of Object.entries(nullBlock)) if (v === false || v === "false") nullGuarded.add(k2.toLowerCase());
+        for (const [k3, v2] of Object.entries(nullBlock)) if (v2 === false || v2 === "false") nullGuarded.add(k3.toLowerCase());
       }
       for (const [op, block] of Object.entries(st.condition)) {
         if (parseConditionOperator(op)?.set !== "ForAllValues" || !block || typeof block !== "object") continue;
@@ -38924,7 +38968,7 @@ var audit_log_off_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t2.documents.every((d2) => d2.entry.kind !== "AccessPolicy")) continue;
       if (t2.effective.access.AuditLog?.Required === true) continue;
       const off = t2.effective.access.AuditLog?.Required === false;
       reportSetting(ctx, t2, "access", "AuditLog.Required", `audit logging is ${off ? "off" : "not configured"} in target ${t2.target}`, "set AuditLog.Required: true", seen);
@@ -38944,7 +38988,7 @@ var no_resource_limits_default = defineRule(
     const config = ctx.repo.config?.file;
     if (!config) return;
     for (const t2 of ctx.merged()) {
-      if (t2.documents.every((d) => d.entry.kind !== "AccessPolicy")) continue;
+      if (t2.documents.every((d2) => d2.entry.kind !== "AccessPolicy")) continue;
       const limits = t2.effective.access.ResourceLimits;
       if (limits && Object.keys(limits).length > 0) continue;
       ctx.report({ file: config, pointer: targetPointer(t2.target), atKey: true, message: `target ${t2.target} has no ResourceLimits`, help: "add ResourceLimits (MaxExecutionTime, MaxTokens, MaxCostPerHour, MaxMemory) to a policy for this target" });
@@ -38980,7 +39024,7 @@ var observe_mode_in_production_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      if (!isProductionTarget(t2.target) || t2.documents.every((d) => d.entry.kind !== "RuntimePolicy")) continue;
+      if (!isProductionTarget(t2.target) || t2.documents.every((d2) => d2.entry.kind !== "RuntimePolicy")) continue;
       if ((t2.effective.runtime.enforcement?.deny_on ?? []).length > 0) continue;
       reportSetting(ctx, t2, "runtime", "enforcement.deny_on", `target ${t2.target} runs in observe mode: no violation blocks`, "add enforcement.deny_on: [tool_not_in_allowlist, \u2026]", seen);
     }
@@ -39003,18 +39047,18 @@ var unpinned_tool_version_default = defineRule(
     };
     for (const t2 of ctx.merged()) {
       if (t2.effective.runtime.tools?.deny_if_unpinned_version !== true) continue;
-      if ((t2.effective.runtime.tools.allowlist ?? []).some((list3) => list3.every((e) => !isUnpinned(e)))) continue;
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "RuntimePolicy") continue;
-        const list3 = d.entry.document.spec?.tools?.allowlist;
-        if (!Array.isArray(list3)) continue;
-        list3.forEach((entry, i2) => {
+      if ((t2.effective.runtime.tools.allowlist ?? []).some((list4) => list4.every((e) => !isUnpinned(e)))) continue;
+      for (const d2 of t2.documents) {
+        if (d2.entry.kind !== "RuntimePolicy") continue;
+        const list4 = d2.entry.document.spec?.tools?.allowlist;
+        if (!Array.isArray(list4)) continue;
+        list4.forEach((entry, i2) => {
           if (typeof entry !== "string" || entry === "*") return;
           const unpinned = isUnpinned(entry);
-          const key2 = `${d.entry.file.path}#${i2}`;
+          const key2 = `${d2.entry.file.path}#${i2}`;
           if (!unpinned || reported.has(key2)) return;
           reported.add(key2);
-          ctx.report({ file: d.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
+          ctx.report({ file: d2.entry.file, pointer: `/spec/tools/allowlist/${i2}`, message: `"${entry}" allows any version while ${t2.target} requires pinned versions`, help: 'pin a reviewed version, e.g. "@1.2.0"' });
         });
       }
     }
@@ -39045,7 +39089,7 @@ var signing_key_in_repository_default = defineRule(
     description: "A RuntimePolicy's `signing.key_ref` points at a file in this repository that holds a private key (Sec0's `file://./.sec0/keys/ed25519.key` example). The audit-signing key is then readable by everyone with repository access. Point `key_ref` at a secret store (`kms://\u2026`, `vault://\u2026`) and remove the file."
   },
   (ctx) => {
-    const keys = new Set(ctx.repo.privateKeys.map((k2) => k2.path));
+    const keys = new Set(ctx.repo.privateKeys.map((k3) => k3.path));
     for (const entry of ctx.repo.policies.concat(ctx.repo.packPolicies)) {
       if (entry.kind !== "RuntimePolicy") continue;
       const ref = entry.document.spec?.signing?.key_ref;
@@ -39060,38 +39104,38 @@ var signing_key_in_repository_default = defineRule(
 // src/lint/pattern-cover.ts
 function patternCovers(general, specific, ignoreCase = false) {
   const p2 = ignoreCase ? general.toLowerCase() : general;
-  const q2 = ignoreCase ? specific.toLowerCase() : specific;
+  const q3 = ignoreCase ? specific.toLowerCase() : specific;
   const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key2 = i2 * (q2.length + 1) + j2;
+  const go = (i2, j3) => {
+    const key2 = i2 * (q3.length + 1) + j3;
     const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
-    if (i2 === p2.length) r2 = j2 === q2.length;
-    else if (p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 === q2.length) r2 = false;
-    else if (q2[j2] === "*") r2 = false;
-    else if (q2[j2] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j2 + 1);
-    else r2 = (p2[i2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    if (i2 === p2.length) r2 = j3 === q3.length;
+    else if (p2[i2] === "*") r2 = go(i2 + 1, j3) || j3 < q3.length && go(i2, j3 + 1);
+    else if (j3 === q3.length) r2 = false;
+    else if (q3[j3] === "*") r2 = false;
+    else if (q3[j3] === "?") r2 = p2[i2] === "?" && go(i2 + 1, j3 + 1);
+    else r2 = (p2[i2] === "?" || p2[i2] === q3[j3]) && go(i2 + 1, j3 + 1);
     memo.set(key2, r2);
     return r2;
   };
   return go(0, 0);
 }
-function patternsOverlap(a, b2, ignoreCase = false) {
+function patternsOverlap(a, b3, ignoreCase = false) {
   const p2 = ignoreCase ? a.toLowerCase() : a;
-  const q2 = ignoreCase ? b2.toLowerCase() : b2;
+  const q3 = ignoreCase ? b3.toLowerCase() : b3;
   const memo = /* @__PURE__ */ new Map();
-  const go = (i2, j2) => {
-    const key2 = i2 * (q2.length + 1) + j2;
+  const go = (i2, j3) => {
+    const key2 = i2 * (q3.length + 1) + j3;
     const hit = memo.get(key2);
     if (hit !== void 0) return hit;
     let r2;
-    if (i2 === p2.length && j2 === q2.length) r2 = true;
-    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j2) || j2 < q2.length && go(i2, j2 + 1);
-    else if (j2 < q2.length && q2[j2] === "*") r2 = go(i2, j2 + 1) || i2 < p2.length && go(i2 + 1, j2);
-    else if (i2 === p2.length || j2 === q2.length) r2 = false;
-    else r2 = (p2[i2] === "?" || q2[j2] === "?" || p2[i2] === q2[j2]) && go(i2 + 1, j2 + 1);
+    if (i2 === p2.length && j3 === q3.length) r2 = true;
+    else if (i2 < p2.length && p2[i2] === "*") r2 = go(i2 + 1, j3) || j3 < q3.length && go(i2, j3 + 1);
+    else if (j3 < q3.length && q3[j3] === "*") r2 = go(i2, j3 + 1) || i2 < p2.length && go(i2 + 1, j3);
+    else if (i2 === p2.length || j3 === q3.length) r2 = false;
+    else r2 = (p2[i2] === "?" || q3[j3] === "?" || p2[i2] === q3[j3]) && go(i2 + 1, j3 + 1);
     memo.set(key2, r2);
     return r2;
   };
@@ -39135,11 +39179,11 @@ var CoverIndex = class {
       const services = new Set(o2.action.map((a) => serviceOf(a) ?? "*"));
       const keys = new Set(o2.resource.map((r2) => resourceKey(r2) ?? "*"));
       for (const s of services) {
-        for (const k2 of keys) {
-          const key2 = `${s}\0${k2}`;
-          let list3 = this.#byKey.get(key2);
-          if (list3 === void 0) this.#byKey.set(key2, list3 = []);
-          list3.push(i2);
+        for (const k3 of keys) {
+          const key2 = `${s}\0${k3}`;
+          let list4 = this.#byKey.get(key2);
+          if (list4 === void 0) this.#byKey.set(key2, list4 = []);
+          list4.push(i2);
         }
       }
     });
@@ -39148,20 +39192,20 @@ var CoverIndex = class {
   candidates(inner) {
     if (inner.notAction || inner.notResource || !inner.action?.length || !inner.resource?.length) return [];
     const s = serviceOf(inner.action[0]);
-    const k2 = resourceKey(inner.resource[0]);
+    const k3 = resourceKey(inner.resource[0]);
     const lookups = /* @__PURE__ */ new Set();
-    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k2 === void 0 ? ["*"] : [k2, "*"]) lookups.add(`${ss}\0${kk}`);
-    if (s === void 0 || k2 === void 0) {
+    for (const ss of s === void 0 ? ["*"] : [s, "*"]) for (const kk of k3 === void 0 ? ["*"] : [k3, "*"]) lookups.add(`${ss}\0${kk}`);
+    if (s === void 0 || k3 === void 0) {
       const all = /* @__PURE__ */ new Set();
-      for (const [key2, list3] of this.#byKey) {
+      for (const [key2, list4] of this.#byKey) {
         const [ks, kr] = key2.split("\0");
-        if ((s === void 0 || ks === s || ks === "*") && (k2 === void 0 || kr === k2 || kr === "*")) for (const i2 of list3) all.add(i2);
+        if ((s === void 0 || ks === s || ks === "*") && (k3 === void 0 || kr === k3 || kr === "*")) for (const i2 of list4) all.add(i2);
       }
-      return [...all].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+      return [...all].sort((a, b3) => a - b3).map((i2) => this.#outers[i2]);
     }
     const seen = /* @__PURE__ */ new Set();
     for (const key2 of lookups) for (const i2 of this.#byKey.get(key2) ?? []) seen.add(i2);
-    return [...seen].sort((a, b2) => a - b2).map((i2) => this.#outers[i2]);
+    return [...seen].sort((a, b3) => a - b3).map((i2) => this.#outers[i2]);
   }
 };
 
@@ -39176,11 +39220,11 @@ var statement_shadowed_by_deny_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      const all = t2.documents.flatMap((d) => statementsOf(d.entry));
+      const all = t2.documents.flatMap((d2) => statementsOf(d2.entry));
       const denies = new CoverIndex(all.filter((s) => s.effect === "Deny"));
       for (const st of all) {
         if (st.effect !== "Allow") continue;
-        const deny = denies.candidates(st).find((d) => reachCovers(d, st));
+        const deny = denies.candidates(st).find((d2) => reachCovers(d2, st));
         const key2 = `${st.entry.file.path}${st.pointer}`;
         if (!deny || seen.has(key2)) continue;
         seen.add(key2);
@@ -39207,15 +39251,15 @@ var allow_grants_nothing_new_default = defineRule(
   (ctx) => {
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
-      const allows = t2.documents.flatMap((d) => statementsOf(d.entry)).filter((s) => s.effect === "Allow");
+      const allows = t2.documents.flatMap((d2) => statementsOf(d2.entry)).filter((s) => s.effect === "Allow");
       const position = new Map(allows.map((s, i2) => [s, i2]));
       const index = new CoverIndex(allows);
       allows.forEach((st, i2) => {
         const key2 = `${st.entry.file.path}${st.pointer}`;
         if (seen.has(key2)) return;
         const other = index.candidates(st).find((o2) => {
-          const j2 = position.get(o2);
-          return j2 !== i2 && reachCovers(o2, st) && (j2 < i2 || !reachCovers(st, o2));
+          const j3 = position.get(o2);
+          return j3 !== i2 && reachCovers(o2, st) && (j3 < i2 || !reachCovers(st, o2));
         });
         if (!other) return;
         seen.add(key2);
@@ -39237,22 +39281,22 @@ var approval_never_reachable_default = defineRule(
     const seen = /* @__PURE__ */ new Set();
     for (const t2 of ctx.merged()) {
       const allows = t2.effective.access.Statement.filter((s) => s.Effect === "Allow");
-      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x2) => patternsOverlap(x2, pattern, true)));
-      for (const d of t2.documents) {
-        if (d.entry.kind !== "AccessPolicy") continue;
-        const spec = d.entry.document.spec;
-        const toolKey = `${d.entry.file.path}#RequireToolApproval`;
+      const grants = (pattern) => allows.some((a) => a.NotAction ? true : (a.Action ?? []).some((x3) => patternsOverlap(x3, pattern, true)));
+      for (const d2 of t2.documents) {
+        if (d2.entry.kind !== "AccessPolicy") continue;
+        const spec = d2.entry.document.spec;
+        const toolKey = `${d2.entry.file.path}#RequireToolApproval`;
         if (spec?.Capabilities?.RequireToolApproval === true && !grants("tool:Use") && !seen.has(toolKey)) {
           seen.add(toolKey);
-          ctx.report({ file: d.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
+          ctx.report({ file: d2.entry.file, pointer: "/spec/Capabilities/RequireToolApproval", message: `no Allow grants tool:Use in ${t2.target} (only AllowedTools or an Allow statement does; DeniedTools does not), so every tool is denied and approval is never asked`, help: "list the tools agents may use in Capabilities.AllowedTools, or add an Allow for tool:Use" });
         }
         const actions = spec?.RequireApproval?.Actions;
         if (!Array.isArray(actions)) continue;
         actions.forEach((a, i2) => {
-          const key2 = `${d.entry.file.path}#${i2}`;
+          const key2 = `${d2.entry.file.path}#${i2}`;
           if (typeof a !== "string" || grants(a) || seen.has(key2)) return;
           seen.add(key2);
-          ctx.report({ file: d.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
+          ctx.report({ file: d2.entry.file, pointer: `/spec/RequireApproval/Actions/${i2}`, message: `no Allow grants ${a} in ${t2.target}, so it is always denied and approval is never asked`, help: `add an Allow for ${a}, or remove it from RequireApproval.Actions` });
         });
       }
     }
@@ -39273,8 +39317,8 @@ var contains_rarely_matches_default = defineRule(
       if (entry.kind !== "DataPolicy") continue;
       const contains = entry.document.spec?.match?.fields?.contains;
       if (!Array.isArray(contains)) continue;
-      const tags = contains.filter((x2) => typeof x2 === "string");
-      const levels = tags.filter((x2) => LEVELS.has(x2.toLowerCase()));
+      const tags = contains.filter((x3) => typeof x3 === "string");
+      const levels = tags.filter((x3) => LEVELS.has(x3.toLowerCase()));
       if (levels.length < 2 && tags.length < 4) continue;
       ctx.report({
         file: entry.file,
@@ -39287,11 +39331,11 @@ var contains_rarely_matches_default = defineRule(
 );
 
 // src/lint/rules/source-problem.ts
-function sourceProblemRule(code2, severity, description, category = "schema") {
-  return defineRule({ id: code2, category, severity, description, textual: true }, (ctx) => {
+function sourceProblemRule(code3, severity, description, category = "schema") {
+  return defineRule({ id: code3, category, severity, description, textual: true }, (ctx) => {
     for (const file of ctx.repo.files) {
       for (const p2 of file.source.problems) {
-        if (p2.code !== code2) continue;
+        if (p2.code !== code3) continue;
         ctx.report({ file, span: p2.span, message: p2.message, ...p2.help ? { help: p2.help } : {} });
       }
     }
@@ -39462,8 +39506,8 @@ function mergeEventRule(id, kind, severity, description, describe6) {
     }
   });
 }
-function show3(v) {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? "unset";
+function show3(v2) {
+  return typeof v2 === "string" ? JSON.stringify(v2) : JSON.stringify(v2) ?? "unset";
 }
 
 // src/lint/rules/equal-precedence-conflict.ts
@@ -39614,11 +39658,11 @@ var statement_action_resource_default = defineRule(
         if (st === null || typeof st !== "object" || Array.isArray(st)) return;
         const at = joinPointer("/spec/Statement", i2);
         const explained = explainedKeysAt(ctx.schemaIssues(entry.file), at);
-        for (const [a, b2] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
+        for (const [a, b3] of [["Action", "NotAction"], ["Resource", "NotResource"]]) {
           const hasA = a in st;
-          const hasB = b2 in st;
-          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b2), atKey: true, message: `statement sets both ${a} and ${b2}`, help: `keep one of ${a} or ${b2}` });
-          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b2)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b2}`, help: `add ${a} (or ${b2})` });
+          const hasB = b3 in st;
+          if (hasA && hasB) ctx.report({ file: entry.file, pointer: joinPointer(at, b3), atKey: true, message: `statement sets both ${a} and ${b3}`, help: `keep one of ${a} or ${b3}` });
+          else if (!hasA && !hasB && !explained.has(a) && !explained.has(b3)) ctx.report({ file: entry.file, pointer: at, message: `statement has neither ${a} nor ${b3}`, help: `add ${a} (or ${b3})` });
         }
       });
     }
@@ -39681,9 +39725,9 @@ var unknown_target_default = defineRule(
     if (!targets) return;
     const known = Object.keys(targets);
     for (const entry of ctx.repo.policies) {
-      const list3 = getAtPointer(entry.file.source.value, "/metadata/targets");
-      if (!Array.isArray(list3)) continue;
-      list3.forEach((t2, i2) => {
+      const list4 = getAtPointer(entry.file.source.value, "/metadata/targets");
+      if (!Array.isArray(list4)) continue;
+      list4.forEach((t2, i2) => {
         if (typeof t2 !== "string" || known.includes(t2)) return;
         const near = suggest(t2, known);
         ctx.report({
@@ -40062,11 +40106,11 @@ function parseStrictJson(text2, options = {}) {
       return null;
     }
     NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text2);
-    if (m) {
-      const n = Number(m[0]);
+    const m2 = NUMBER.exec(text2);
+    if (m2) {
+      const n = Number(m2[0]);
       if (!Number.isFinite(n)) fail2("number out of range");
-      pos += m[0].length;
+      pos += m2[0].length;
       return n;
     }
     return fail2(pos >= text2.length ? "unexpected end of input" : "unexpected character");
@@ -40176,10 +40220,10 @@ function normaliseTrust(options) {
     throw new TypeError("verifyEnvelope: at least one trusted key is required (a signature is always required)");
   }
   const keys = [];
-  options.trustedKeys.forEach((k2, i2) => {
+  options.trustedKeys.forEach((k3, i2) => {
     let key2;
     try {
-      key2 = toPublicKey(k2);
+      key2 = toPublicKey(k3);
     } catch (e) {
       if (e instanceof BundleKeyError) throw new BundleKeyError(`trustedKeys[${i2}]: ${e.message}`, { cause: e });
       throw e;
@@ -40236,13 +40280,15 @@ function toTargetsRecord(targets) {
   const out = {};
   for (const { target, effective } of targets) {
     if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
-    const { access: access2, runtime, data, posture: posture2 } = effective;
-    Object.defineProperty(out, target, { value: { access: access2, runtime, data, posture: posture2 }, enumerable: true, writable: true, configurable: true });
+    const { access: access2, runtime, data, posture: posture2, locks } = effective;
+    const value = { access: access2, runtime, data, posture: posture2 };
+    if (locks !== void 0 && locks.length > 0) value.locks = locks;
+    Object.defineProperty(out, target, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 function installedPacksOf2(state) {
-  return Object.values(state?.installed_packs ?? {}).map((p2) => ({ name: p2.name, version: p2.version, layer: p2.layer, checksum: p2.pack_checksum ?? null })).sort((a, b2) => compareStrings(a.name, b2.name));
+  return Object.values(state?.installed_packs ?? {}).map((p2) => ({ name: p2.name, version: p2.version, layer: p2.layer, checksum: p2.pack_checksum ?? null })).sort((a, b3) => compareStrings(a.name, b3.name));
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
@@ -40256,7 +40302,7 @@ function buildPayload(input) {
     expires_at: toIsoSeconds(input.expiresAt),
     targets,
     installed_packs: installedPacksOf2(input.packState),
-    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b2) => compareStrings(a.path, b2.path)),
+    sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b3) => compareStrings(a.path, b3.path)),
     digests: digestTargets(targets)
   };
   const problem = findPayloadProblem(payload);
@@ -40356,7 +40402,7 @@ function verifyBundle(bytes, options) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b2) => compareStrings(a.path, b2.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings(a.path, b3.path));
 }
 function parseSourceDateEpoch(text2) {
   if (!/^\d{1,12}$/.test(text2)) {
@@ -40390,7 +40436,7 @@ async function buildBundle(options) {
   if (!Array.isArray(options.privateKeys) || options.privateKeys.length === 0) {
     throw new BundleKeyError("no signing key: give a private key file or environment variable");
   }
-  const publicKeys = options.privateKeys.map((k2) => k2.publicKey);
+  const publicKeys = options.privateKeys.map((k3) => k3.publicKey);
   const warnings = [];
   const git = await openGit(root, "bundle");
   const head = await readHead(git);
@@ -40457,7 +40503,7 @@ async function buildBundle(options) {
     sources: sourcesOf(raw)
   });
   const bundleBytes = toEnvelopeBytes(signEnvelope(bytes, BUNDLE_PAYLOAD_TYPE, options.privateKeys));
-  const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k2) => k2.keyid)).size, expectedName: config.name, allowExpired: true });
+  const self = verifyBundle(bundleBytes, { blake3: blake3Hex, trustedKeys: publicKeys, threshold: new Set(publicKeys.map((k3) => k3.keyid)).size, expectedName: config.name, allowExpired: true });
   const checksumText = toSha256sumLine(self.sha256, names.bundle);
   const result = {
     payload,
@@ -40492,8 +40538,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 var MAX_KEY_FILE_BYTES = 64 * 1024;
 function describeIoError(e) {
-  const code2 = e?.code;
-  return code2 ?? (e instanceof Error ? e.message : String(e));
+  const code3 = e?.code;
+  return code3 ?? (e instanceof Error ? e.message : String(e));
 }
 function looksLikeKeyMaterial(text2) {
   return /-----BEGIN|PRIVATE KEY|[\r\n]/.test(text2) || /[A-Za-z0-9+/=_-]{40,}/.test(text2);
@@ -40604,7 +40650,7 @@ function writeKeyPair(prefix, options = {}) {
         writeExclusive(f.target, f.contents, f.mode);
         written.push(f.target);
       } catch (e) {
-        for (const w of written) fs.rmSync(w, { force: true });
+        for (const w2 of written) fs.rmSync(w2, { force: true });
         const reason2 = e.code === "EEXIST" ? "already exists; refusing to overwrite it" : `cannot write ${f.what}`;
         throw new BundleKeyError(`${f.target}: ${reason2} (${describeIoError(e)})`, { cause: e });
       }
@@ -40624,7 +40670,7 @@ function listSome(items) {
 async function verifyRebuild(payload, repoRoot) {
   const git = await openGit(repoRoot, "bundle");
   const revision = await resolveCommit(git, payload.revision);
-  const short = payload.revision.slice(0, 12);
+  const short2 = payload.revision.slice(0, 12);
   const entries = await listTree(git, revision);
   const paths = entries.map((e) => e.path);
   const listed = new Set(payload.sources.map((s) => s.path));
@@ -40633,24 +40679,24 @@ async function verifyRebuild(payload, repoRoot) {
   const notInCommit = payload.sources.map((s) => s.path).filter((p2) => !inCommit.has(p2));
   if (notInBundle.length > 0 || notInCommit.length > 0) {
     const parts = [
-      ...notInBundle.length > 0 ? [`${short} has ${listSome(notInBundle)}, which the bundle does not list`] : [],
-      ...notInCommit.length > 0 ? [`the bundle lists ${listSome(notInCommit)}, which ${short} does not have`] : []
+      ...notInBundle.length > 0 ? [`${short2} has ${listSome(notInBundle)}, which the bundle does not list`] : [],
+      ...notInCommit.length > 0 ? [`the bundle lists ${listSome(notInCommit)}, which ${short2} does not have`] : []
     ];
-    throw mismatch(`bundle sources differ from ${short}: ${parts.join("; ")}`);
+    throw mismatch(`bundle sources differ from ${short2}: ${parts.join("; ")}`);
   }
   const files2 = await readTreeFiles(git, entries);
   const blobs = new Map(files2.map((f) => [f.path, f.bytes]));
   for (const source of payload.sources) {
     const actual = sha256Hex(blobs.get(source.path));
-    if (actual !== source.sha256) throw mismatch(`${source.path} at ${short} has sha256 ${actual}, the bundle lists ${source.sha256}`);
+    if (actual !== source.sha256) throw mismatch(`${source.path} at ${short2} has sha256 ${actual}, the bundle lists ${source.sha256}`);
   }
   const repo = buildRepository(files2);
   const name = repo.config?.value.name;
   if (name !== payload.name) {
-    throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${name === void 0 ? "(no valid name)" : JSON.stringify(name)} at ${short}`);
+    throw mismatch(`bundle name ${JSON.stringify(payload.name)} differs from edict.yaml's ${name === void 0 ? "(no valid name)" : JSON.stringify(name)} at ${short2}`);
   }
   if (canonicalJson(installedPacksOf2(repo.packState?.value)) !== canonicalJson(payload.installed_packs)) {
-    throw mismatch(`bundle installed_packs differ from .edict/packs.yaml at ${short}`);
+    throw mismatch(`bundle installed_packs differ from .edict/packs.yaml at ${short2}`);
   }
   const targets = toTargetsRecord(buildAllTargets(repo));
   const digests = digestTargets(targets);
@@ -40658,10 +40704,10 @@ async function verifyRebuild(payload, repoRoot) {
     const names = [.../* @__PURE__ */ new Set([...Object.keys(targets), ...Object.keys(payload.targets)])].sort();
     const differing = names.filter((t2) => {
       const a = Object.hasOwn(targets, t2) ? canonicalJson(targets[t2]) : void 0;
-      const b2 = Object.hasOwn(payload.targets, t2) ? canonicalJson(payload.targets[t2]) : void 0;
-      return a !== b2;
+      const b3 = Object.hasOwn(payload.targets, t2) ? canonicalJson(payload.targets[t2]) : void 0;
+      return a !== b3;
     });
-    throw mismatch(`bundle targets differ from a rebuild of ${short}${differing.length > 0 ? ` (in ${differing.join(", ")})` : ""}`);
+    throw mismatch(`bundle targets differ from a rebuild of ${short2}${differing.length > 0 ? ` (in ${differing.join(", ")})` : ""}`);
   }
   return { revision, sources: paths.length };
 }
@@ -40790,7 +40836,7 @@ function rootOptionOf(opts) {
 async function openRepository(io, rootOption2) {
   const { root, from } = locateRepository(io, rootOption2);
   const bar = progress(io, "reading");
-  const repo = await readRepository(root, (d, t2) => bar.update(d, t2));
+  const repo = await readRepository(root, (d2, t2) => bar.update(d2, t2));
   bar.done();
   if (repo.files.length === 0) {
     const message = from === "option" ? "no policy repository here: no edict.yaml, policies/ or packs/ found; pass -C <folder> with the folder that holds edict.yaml" : "no policy repository here or in any folder above it: no edict.yaml found; run edict inside the repository, or pass -C <folder>";
@@ -40815,16 +40861,527 @@ function resolveTarget(repo, target) {
   throw new EdictError("USAGE", `unknown target "${target}"${near ? `; did you mean "${near}"?` : ""} (targets in edict.yaml: ${names.join(", ")})`);
 }
 
-// src/cli/commands/bundle.ts
+// src/cli/commands/bundle-oci.ts
+import { basename as basename5, dirname as dirname5, resolve as resolve3 } from "node:path";
+init_errors2();
+init_errors();
+
+// src/loader/fetch.ts
+init_errors2();
+var MAX_REDIRECTS = 5;
+function abortable(promise, signal) {
+  return new Promise((resolve17, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve17(value);
+      },
+      (error2) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error2);
+      }
+    );
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError2(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, size, maxBytes) {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, declared.trim(), maxBytes);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    out.set(c3, offset);
+    offset += c3.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) {
+      if (response.type === "opaqueredirect") {
+        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+      }
+      return response;
+    }
+    const location2 = response.headers.get("location");
+    discard(response);
+    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location2, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+function checkStatus(response, label, conditional) {
+  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
+  discard(response);
+  const text2 = response.statusText ? ` ${response.statusText}` : "";
+  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
+}
+async function retrieve(url, options) {
+  const headers = { ...options.headers };
+  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
+  const response = await request(url, { ...options, headers });
+  checkStatus(response, options.label, options.etag !== void 0);
+  if (response.status === 304) {
+    discard(response);
+    return { notModified: true };
+  }
+  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
+  const etag = response.headers.get("etag");
+  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
+}
+
+// src/oci/reference.ts
+var COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
+var REFERENCE = new RegExp(
+  `^oci://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\\d{1,5})?)/(${COMPONENT}(?:/${COMPONENT})*)(?::([A-Za-z0-9_][A-Za-z0-9._-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`
+);
+var OCI_REFERENCE_FORM = "oci://HOST[:PORT]/REPO:TAG or oci://HOST[:PORT]/REPO@sha256:DIGEST";
+function parseOciReference(text2) {
+  const m2 = typeof text2 === "string" ? REFERENCE.exec(text2) : null;
+  if (!m2 || m2[3] === void 0 && m2[4] === void 0 || m2[2].length > 255) return void 0;
+  return { host: m2[1], repository: m2[2], ...m2[3] === void 0 ? {} : { tag: m2[3] }, ...m2[4] === void 0 ? {} : { digest: m2[4] } };
+}
+function manifestReference(ref) {
+  return ref.digest ?? ref.tag;
+}
+function repositoryUrl(ref, plainHttp) {
+  return `${plainHttp ? "http" : "https"}://${ref.host}/v2/${ref.repository}`;
+}
+function formatOciReference(ref) {
+  return `oci://${ref.host}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
+}
+
+// src/oci/client.ts
+var MAX_TOKEN_BYTES = 65536;
+function basicAuthorization(credentials) {
+  return `Basic ${btoa(String.fromCharCode(...utf8Encode(credentials)))}`;
+}
+function parseChallenge(header2) {
+  const m2 = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header2 ?? "");
+  if (!m2) return void 0;
+  const params = {};
+  for (const p2 of m2[2].matchAll(/([A-Za-z]+)="([^"]*)"/g)) params[p2[1].toLowerCase()] = p2[2];
+  return { scheme: m2[1].toLowerCase(), params };
+}
+function createRegistry(ref, options) {
+  const base = repositoryUrl(ref, options.plainHttp === true);
+  const origin = new URL(base).origin;
+  const { fetch, label, credentials } = options;
+  const basic = credentials === void 0 ? void 0 : basicAuthorization(credentials);
+  let authorization;
+  async function answer2(header2, signal) {
+    const challenge = parseChallenge(header2);
+    if (challenge?.scheme === "basic") return basic;
+    if (challenge?.scheme !== "bearer") return void 0;
+    const realm = URL.canParse(challenge.params.realm) ? new URL(challenge.params.realm) : void 0;
+    if (realm?.protocol !== "https:" && !(options.plainHttp && realm?.protocol === "http:")) throw fetchFailed(`${label}: refusing the token realm ${challenge.params.realm}: not https`);
+    for (const k3 of ["service", "scope"]) if (challenge.params[k3] !== void 0) realm.searchParams.set(k3, challenge.params[k3]);
+    const response = await request(realm.href, { fetch, signal, label: `${label}: token`, ...basic === void 0 ? {} : { authorization: basic, authOrigin: realm.origin } });
+    checkStatus(response, `${label}: token`, false);
+    let token;
+    try {
+      const body = JSON.parse(utf8Decode(await readBodyBounded(response, MAX_TOKEN_BYTES, signal, `${label}: token`)));
+      token = body.token ?? body.access_token;
+    } catch (e) {
+      throw fetchFailed(`${label}: token: not JSON`, e);
+    }
+    if (typeof token !== "string" || token === "") throw fetchFailed(`${label}: token: none`);
+    return `Bearer ${token}`;
+  }
+  async function once2(url, init) {
+    if (init.method === "GET") {
+      return request(url, { fetch, signal: init.signal, label, headers: init.headers ?? {}, ...authorization === void 0 ? {} : { authorization, authOrigin: origin } });
+    }
+    const headers = { ...init.headers, ...authorization === void 0 ? {} : { authorization } };
+    try {
+      return await fetch(url, { method: init.method, headers, signal: init.signal, redirect: "manual", ...init.body === void 0 ? {} : { body: init.body } });
+    } catch (e) {
+      if (init.signal.aborted) throw e;
+      throw fetchFailed(`${label}: ${e.message}`, e);
+    }
+  }
+  return {
+    base,
+    label,
+    async send(url, init) {
+      const target = new URL(url, `${base}/`).href;
+      const response = await once2(target, init);
+      if (response.status !== 401) return response;
+      const next = await answer2(response.headers.get("www-authenticate"), init.signal);
+      response.body?.cancel().catch(() => void 0);
+      authorization = next;
+      const again = next === void 0 ? response : await once2(target, init);
+      if (again.status === 401) throw fetchFailed(`${label}: HTTP 401: the registry refused the credentials${basic ? "" : " (none were given)"}`);
+      return again;
+    }
+  };
+}
+
+// src/oci/pull.ts
+init_errors2();
+
+// src/loader/web-crypto.ts
+var ALGORITHM = { name: "Ed25519" };
+function subtle() {
+  const s = globalThis.crypto?.subtle;
+  if (s === void 0) throw new TypeError("edict loader: this runtime has no WebCrypto (crypto.subtle) to verify bundles with");
+  return s;
+}
+async function importPublicKey(raw) {
+  try {
+    return await subtle().importKey("raw", raw, ALGORITHM, false, ["verify"]);
+  } catch (e) {
+    throw new TypeError(`edict loader: this runtime's WebCrypto has no Ed25519 (${e.message})`, { cause: e });
+  }
+}
+async function verifyEd25519(key2, signature, message) {
+  try {
+    return signature.length === 64 && await subtle().verify(ALGORITHM, key2, signature, message);
+  } catch {
+    return false;
+  }
+}
+async function sha256Hex2(bytes) {
+  const digest = new Uint8Array(await subtle().digest("SHA-256", bytes));
+  return Array.from(digest, (b3) => b3.toString(16).padStart(2, "0")).join("");
+}
+function fromCanonicalBase64(text2) {
+  let binary;
+  try {
+    binary = atob(text2);
+  } catch {
+    return void 0;
+  }
+  if (btoa(binary) !== text2) return void 0;
+  const out = new Uint8Array(binary.length);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = binary.charCodeAt(i2);
+  return out;
+}
+
+// src/oci/manifest.ts
+init_errors2();
+var MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+var BUNDLE_MEDIA_TYPE = BUNDLE_PAYLOAD_TYPE;
+var EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+var EMPTY_CONFIG = { digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
+var TITLE_ANNOTATION = "org.opencontainers.image.title";
+var DIGEST = /^sha256:[a-f0-9]{64}$/;
+var TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.bundle\.json$/;
+function toManifestBytes(input) {
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MANIFEST_MEDIA_TYPE,
+    artifactType: BUNDLE_MEDIA_TYPE,
+    config: { mediaType: EMPTY_MEDIA_TYPE, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
+    layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: input.layer.digest, size: input.layer.size, annotations: { [TITLE_ANNOTATION]: input.layer.title } }],
+    annotations: input.annotations
+  };
+  return utf8Encode(JSON.stringify(manifest));
+}
+function malformed(label) {
+  return new BundleIntegrityError("FORMAT_ERROR", `${label}: not an edict bundle manifest (one ${BUNDLE_MEDIA_TYPE} layer); push it with \`edict bundle push\``);
+}
+function readBundleManifest(bytes, label) {
+  let manifest;
+  try {
+    manifest = JSON.parse(utf8Decode(bytes));
+  } catch {
+    throw malformed(label);
+  }
+  const layers = Array.isArray(manifest?.layers) && (manifest.mediaType ?? MANIFEST_MEDIA_TYPE) === MANIFEST_MEDIA_TYPE ? manifest.layers : [];
+  const bundles = layers.filter((l3) => l3?.mediaType === BUNDLE_MEDIA_TYPE);
+  const layer = bundles[0];
+  if (bundles.length !== 1 || !DIGEST.test(String(layer?.digest)) || !Number.isSafeInteger(layer?.size) || layer.size < 0) throw malformed(label);
+  const title = layer.annotations?.[TITLE_ANNOTATION];
+  return { digest: layer.digest, size: layer.size, ...typeof title === "string" && TITLE.test(title) ? { title } : {} };
+}
+
+// src/oci/pull.ts
+var ACCEPT = { accept: MANIFEST_MEDIA_TYPE };
+async function ociDigest(bytes) {
+  return `sha256:${await sha256Hex2(bytes)}`;
+}
+async function checkDigest(bytes, expected, what) {
+  const actual = await ociDigest(bytes);
+  if (actual !== expected) throw new BundleIntegrityError("DIGEST_MISMATCH", `${what}: the bytes served hash to ${actual}, not ${expected}: refusing them`);
+}
+async function getManifest(registry, reference, signal, maxBytes) {
+  const label = `${registry.label}: manifest`;
+  const response = await registry.send(`${registry.base}/manifests/${reference}`, { method: "GET", signal, headers: ACCEPT });
+  checkStatus(response, label, false);
+  const bytes = await readBodyBounded(response, maxBytes, signal, label);
+  if (reference.startsWith("sha256:")) await checkDigest(bytes, reference, label);
+  return { digest: await ociDigest(bytes), layer: readBundleManifest(bytes, label) };
+}
+async function getBundleBlob(registry, layer, signal, maxBytes) {
+  const label = `${registry.label}: layer ${layer.digest.slice(0, 19)}\u2026`;
+  const response = await registry.send(`${registry.base}/blobs/${layer.digest}`, { method: "GET", signal });
+  checkStatus(response, label, false);
+  const bytes = await readBodyBounded(response, Math.min(maxBytes, layer.size), signal, label);
+  await checkDigest(bytes, layer.digest, label);
+  return bytes;
+}
+
+// src/oci/push.ts
+init_errors2();
+function bundleAnnotations(payload) {
+  return {
+    "org.opencontainers.image.version": payload.version,
+    "org.opencontainers.image.revision": payload.revision,
+    "org.opencontainers.image.created": payload.created_at,
+    "dev.edict.serial": String(payload.serial)
+  };
+}
+async function blobExists(registry, digest, signal) {
+  const response = await registry.send(`${registry.base}/blobs/${digest}`, { method: "HEAD", signal });
+  if (response.status === 200) return true;
+  if (response.status === 404) return false;
+  checkStatus(response, `${registry.label}: HEAD blob`, false);
+  return false;
+}
+async function pushBlob(registry, bytes, digest, signal) {
+  if (await blobExists(registry, digest, signal)) return false;
+  const started = await registry.send(`${registry.base}/blobs/uploads/`, { method: "POST", signal, headers: { "content-length": "0" } });
+  checkStatus(started, `${registry.label}: starting an upload`, false);
+  const location2 = started.headers.get("location");
+  if (location2 === null) throw new BundleRetrievalError("FETCH_FAILED", `${registry.label}: the registry started an upload without a Location`);
+  const url = new URL(location2, `${registry.base}/`);
+  url.searchParams.set("digest", digest);
+  const put = await registry.send(url.href, { method: "PUT", signal, headers: { "content-type": "application/octet-stream" }, body: bytes });
+  checkStatus(put, `${registry.label}: uploading blob ${digest.slice(0, 19)}\u2026`, false);
+  return true;
+}
+async function pushBundle(registry, input, signal) {
+  const layerDigest = await ociDigest(input.bytes);
+  let uploaded = 0;
+  if (await pushBlob(registry, utf8Encode("{}"), EMPTY_CONFIG.digest, signal)) uploaded++;
+  if (await pushBlob(registry, input.bytes, layerDigest, signal)) uploaded++;
+  const manifest = toManifestBytes({ layer: { digest: layerDigest, size: input.bytes.length, title: input.title }, annotations: bundleAnnotations(input.payload) });
+  const digest = await ociDigest(manifest);
+  for (const tag of input.tags) {
+    const response = await registry.send(`${registry.base}/manifests/${tag}`, { method: "PUT", signal, headers: { "content-type": MANIFEST_MEDIA_TYPE }, body: manifest });
+    checkStatus(response, `${registry.label}: putting the manifest as ${tag}`, false);
+    const stored = response.headers.get("docker-content-digest");
+    if (stored !== null && stored !== digest) {
+      throw new BundleRetrievalError("FETCH_FAILED", `${registry.label}: the registry stored the manifest as ${stored}, not ${digest}; it may rewrite manifests or not support ${EMPTY_MEDIA_TYPE} artifacts of type ${BUNDLE_MEDIA_TYPE}`);
+    }
+  }
+  return { digest, size: manifest.length, tags: [...input.tags], uploaded };
+}
+
+// src/cli/commands/bundle-oci.ts
 var FORMATS = ["text", "json"];
-var SIGNING_KEY_ENV = "EDICT_SIGNING_KEY";
+var DEADLINE_MS = 12e4;
+function toReference(text2, needTag) {
+  const ref = parseOciReference(text2);
+  if (ref === void 0 || needTag && (ref.tag === void 0 || ref.digest !== void 0)) {
+    throw new EdictError("USAGE", `${JSON.stringify(text2.slice(0, 200))} is not a registry reference: expected ${needTag ? "oci://HOST[:PORT]/REPO:TAG" : OCI_REFERENCE_FORM}, e.g. oci://ghcr.io/acme/policies:1.2.0`);
+  }
+  return ref;
+}
+function readRegistryCredentials(io, variable) {
+  if (variable === void 0) return void 0;
+  const value = (io.env[variable] ?? "").trim();
+  if (value === "") throw new EdictError("USAGE", `--token-env ${variable}: the variable is not set or empty; export it as user:token (e.g. the workflow's GITHUB_TOKEN)`);
+  return value.includes(":") ? value : `edict:${value}`;
+}
+function registryFor(io, ref, opts) {
+  const credentials = readRegistryCredentials(io, opts.tokenEnv);
+  return createRegistry(ref, {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    label: formatOciReference(ref),
+    ...opts.plainHttp ? { plainHttp: true } : {},
+    ...credentials === void 0 ? {} : { credentials }
+  });
+}
 function reportFailure(io, format, e, what) {
   if (!isEdictError(e)) throw e;
   const exit = exitCodeOf(e);
-  const code2 = e.code;
+  if (format === "json") io.stdout(JSON.stringify({ ok: false, code: e.code, message: e.toString() }, null, 2) + "\n");
+  else io.stderr(`edict: ${what} failed: ${isBundleError(e) ? `${e.code}: ` : ""}${e.toString()}
+`);
+  return exit;
+}
+async function bundlePushCommand(io, file, reference, opts) {
+  try {
+    const ref = toReference(reference, true);
+    const bytes = await readBundleFile(resolve3(io.cwd, file));
+    const { payload } = readPayload(fromBase64Either(parseEnvelope(bytes).payload));
+    const tags = [ref.tag, ...opts.latest && ref.tag !== "latest" ? ["latest"] : []];
+    const registry = registryFor(io, ref, opts);
+    let result;
+    try {
+      result = await pushBundle(registry, { bytes, title: bundleFileNames(payload.name).bundle, payload, tags }, AbortSignal.timeout(DEADLINE_MS));
+    } catch (e) {
+      if (!isBundleError(e) || e.code === "DIGEST_MISMATCH") throw e;
+      throw new EdictError("IO_ERROR", `push to ${formatOciReference(ref)}: ${e.message}${opts.tokenEnv === void 0 ? "; pass --token-env VAR for a registry that needs credentials" : ""}`, { cause: e });
+    }
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({ digest: result.digest, tags: result.tags, size: result.size }, null, 2) + "\n");
+    } else {
+      io.stderr(`pushed ${payload.name} ${payload.version} (serial ${payload.serial}) to ${ref.host}/${ref.repository} as ${tags.join(", ")}${result.uploaded === 0 ? " (the blobs were already there)" : ""}
+`);
+      io.stdout(`${result.digest}
+`);
+    }
+    return EXIT.OK;
+  } catch (e) {
+    return reportFailure(io, opts.format, e, "bundle push");
+  }
+}
+async function bundlePullCommand(io, reference, opts) {
+  try {
+    const ref = toReference(reference, false);
+    const registry = registryFor(io, ref, opts);
+    const signal = AbortSignal.timeout(DEADLINE_MS);
+    const manifest = await getManifest(registry, manifestReference(ref), signal, DEFAULT_MAX_BUNDLE_BYTES);
+    const bytes = await getBundleBlob(registry, manifest.layer, signal, DEFAULT_MAX_BUNDLE_BYTES);
+    if (opts.out === void 0 && manifest.layer.title === void 0) {
+      throw new EdictError("USAGE", `${formatOciReference(ref)}: the bundle layer has no ${"<name>.bundle.json"} title; pass --out FILE`);
+    }
+    const out = resolve3(io.cwd, opts.out ?? manifest.layer.title);
+    const [written] = await writeOutputFiles(dirname5(out), [{ name: basename5(out), bytes }]);
+    if (opts.format === "json") {
+      io.stdout(JSON.stringify({ ok: true, path: written, digest: manifest.digest, layer: manifest.layer.digest, size: bytes.length }, null, 2) + "\n");
+    } else {
+      io.stdout(`wrote ${written}
+  manifest  ${manifest.digest}
+  layer     ${manifest.layer.digest} (${bytes.length} bytes)
+`);
+      io.stderr("edict: the digests match; the signatures are not checked here: run `edict bundle verify FILE --key PUB` before trusting it\n");
+    }
+    return EXIT.OK;
+  } catch (e) {
+    return reportFailure(io, opts.format, e, "bundle pull");
+  }
+}
+function ociOptions(cmd) {
+  return cmd.option("--token-env <var>", "environment variable holding the registry credentials as user:token (GITHUB_TOKEN works for ghcr.io)").option("--plain-http", "talk http:// instead of https:// (a registry on loopback or inside a cluster)").option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS, "--format"), "text");
+}
+function registerBundleOci(bundle, io, setExit) {
+  ociOptions(
+    bundle.command("push").description("push a bundle to an OCI registry as an artifact; prints the manifest digest").argument("<file>", "the .bundle.json file").argument("<reference>", "oci://HOST[:PORT]/REPO:TAG").option("--no-latest", "tag only TAG, not also latest")
+  ).addHelpText(
+    "after",
+    "\nThe manifest is an OCI artifact of type application/vnd.edict.bundle.v1+json with the bundle as its one layer;\npushing the same bundle again uploads nothing and gives the same digest. Auth: anonymous, basic, or the\nregistry's bearer-token challenge (ghcr.io with GITHUB_TOKEN).\n\nExamples:\n  edict bundle push dist/acme.bundle.json oci://ghcr.io/acme/policies:1.2.0 --token-env GHCR_CREDENTIALS\n  edict bundle push acme.bundle.json oci://127.0.0.1:5000/acme/policies:1.2.0 --plain-http --no-latest --format json\n"
+  ).action(async (file, reference, opts) => setExit(await bundlePushCommand(io, file, reference, opts)));
+  ociOptions(
+    bundle.command("pull").description("fetch a bundle from an OCI registry (the layer digest is checked; run bundle verify before trusting it)").argument("<reference>", OCI_REFERENCE_FORM).option("-o, --out <file>", "where to write it (default <name>.bundle.json, from the layer's title, in the current folder)")
+  ).addHelpText(
+    "after",
+    "\nExamples:\n  edict bundle pull oci://ghcr.io/acme/policies:latest\n  edict bundle pull oci://ghcr.io/acme/policies@sha256:<digest> --out air-gap/acme.bundle.json\n  edict bundle verify acme.bundle.json --key edict.pub --target production\n"
+  ).action(async (reference, opts) => setExit(await bundlePullCommand(io, reference, opts)));
+}
+
+// src/cli/commands/bundle.ts
+var FORMATS2 = ["text", "json"];
+var SIGNING_KEY_ENV = "EDICT_SIGNING_KEY";
+function reportFailure2(io, format, e, what) {
+  if (!isEdictError(e)) throw e;
+  const exit = exitCodeOf(e);
+  const code3 = e.code;
   const message = e.toString();
-  if (format === "json") io.stdout(JSON.stringify({ ok: false, code: code2, message }, null, 2) + "\n");
-  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what ? `${what} failed: ` : ""}${code2}: ${message}
+  if (format === "json") io.stdout(JSON.stringify({ ok: false, code: code3, message }, null, 2) + "\n");
+  else if (exit === EXIT.FINDINGS && isBundleError(e)) io.stderr(`edict: ${what ? `${what} failed: ` : ""}${code3}: ${message}
 `);
   else io.stderr(`edict: ${message}
 `);
@@ -40832,7 +41389,7 @@ function reportFailure(io, format, e, what) {
 }
 function readSigningKeys(io, opts) {
   const keys = [];
-  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve3(io.cwd, file) }));
+  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve4(io.cwd, file) }));
   for (const env of opts.keyEnv) keys.push(readPrivateKey({ env, environment: io.env }));
   if (keys.length === 0) {
     if ((io.env[SIGNING_KEY_ENV] ?? "").trim() === "") {
@@ -40867,12 +41424,12 @@ function buildSummary(built) {
 async function bundleBuildCommand(io, opts) {
   try {
     const privateKeys = readSigningKeys(io, opts);
-    const previousTrustedKeys = opts.previousKey.length > 0 ? readPublicKeys(opts.previousKey.map((f) => resolve3(io.cwd, f))) : void 0;
-    const previousBundle = opts.previous !== void 0 ? await readBundleFile(resolve3(io.cwd, opts.previous)) : void 0;
+    const previousTrustedKeys = opts.previousKey.length > 0 ? readPublicKeys(opts.previousKey.map((f) => resolve4(io.cwd, f))) : void 0;
+    const previousBundle = opts.previous !== void 0 ? await readBundleFile(resolve4(io.cwd, opts.previous)) : void 0;
     const sourceDateEpoch = io.env.SOURCE_DATE_EPOCH;
     const built = await buildBundle({
       root: repositoryRoot(io, opts.root),
-      outDir: resolve3(io.cwd, opts.out),
+      outDir: resolve4(io.cwd, opts.out),
       privateKeys,
       ...previousBundle === void 0 ? {} : { previousBundle },
       ...previousTrustedKeys === void 0 ? {} : { previousTrustedKeys },
@@ -40881,7 +41438,7 @@ async function bundleBuildCommand(io, opts) {
       ...sourceDateEpoch === void 0 || sourceDateEpoch === "" ? {} : { sourceDateEpoch },
       allowDirty: Boolean(opts.allowDirty)
     });
-    for (const w of built.warnings) io.stderr(`edict: warning: ${w}
+    for (const w2 of built.warnings) io.stderr(`edict: warning: ${w2}
 `);
     if (opts.format === "json") {
       io.stdout(JSON.stringify(buildSummary(built), null, 2) + "\n");
@@ -40904,7 +41461,7 @@ ${p2.name} ${p2.version} serial ${p2.serial}${prev}
     return EXIT.OK;
   } catch (e) {
     const ownExpiry = isEdictError(e) && e.code === "EXPIRED";
-    return reportFailure(io, opts.format, e, opts.previous !== void 0 && !ownExpiry ? "previous bundle verification" : void 0);
+    return reportFailure2(io, opts.format, e, opts.previous !== void 0 && !ownExpiry ? "previous bundle verification" : void 0);
   }
 }
 async function bundleVerifyCommand(io, file, opts) {
@@ -40912,12 +41469,12 @@ async function bundleVerifyCommand(io, file, opts) {
     if (opts.key.length === 0) {
       throw new EdictError("USAGE", "bundle verify needs at least one --key PUB: the pinned public key (PREFIX.pub from `edict keygen`); a signature is always required");
     }
-    const keys = readPublicKeys(opts.key.map((k2) => resolve3(io.cwd, k2)));
-    const distinct = new Set(keys.map((k2) => k2.keyid)).size;
+    const keys = readPublicKeys(opts.key.map((k3) => resolve4(io.cwd, k3)));
+    const distinct = new Set(keys.map((k3) => k3.keyid)).size;
     if (opts.threshold !== void 0 && (opts.threshold < 1 || opts.threshold > distinct)) {
       throw new EdictError("USAGE", `--threshold must be from 1 to ${distinct}, the number of distinct --key keys, got ${opts.threshold}`);
     }
-    const bytes = await readBundleFile(resolve3(io.cwd, file));
+    const bytes = await readBundleFile(resolve4(io.cwd, file));
     const verified = verifyBundle(bytes, {
       blake3: blake3Hex,
       trustedKeys: keys,
@@ -40958,7 +41515,7 @@ async function bundleVerifyCommand(io, file, opts) {
     }
     return EXIT.OK;
   } catch (e) {
-    return reportFailure(io, opts.format, e, "bundle verification");
+    return reportFailure2(io, opts.format, e, "bundle verification");
   }
 }
 var UNVERIFIED = "UNVERIFIED: signatures, digests and expiry were not checked; use `edict bundle verify FILE --key PUB` before trusting any of this";
@@ -40983,7 +41540,7 @@ function inspectDocument(bytes) {
     return doc;
   }
   const p2 = payload;
-  for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) doc[k2] = p2[k2] ?? null;
+  for (const k3 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) doc[k3] = p2[k3] ?? null;
   doc.targets = isRecord(p2.targets) ? Object.keys(p2.targets) : null;
   doc.installed_packs = p2.installed_packs ?? null;
   doc.sources = p2.sources ?? null;
@@ -40991,7 +41548,7 @@ function inspectDocument(bytes) {
   return doc;
 }
 function inspectText(doc) {
-  const show4 = (v) => v === null || v === void 0 ? "(missing)" : typeof v === "string" ? v : JSON.stringify(v);
+  const show4 = (v2) => v2 === null || v2 === void 0 ? "(missing)" : typeof v2 === "string" ? v2 : JSON.stringify(v2);
   const lines = [`${UNVERIFIED}`, ""];
   lines.push(`payloadType  ${show4(doc.payloadType)}${doc.payloadType === BUNDLE_PAYLOAD_TYPE ? "" : "  (not an edict bundle type)"}`);
   lines.push(`signatures   ${doc.signatures.map((s) => s.keyid ?? "(no keyid)").join(", ") || "(none)"}`);
@@ -41000,7 +41557,7 @@ function inspectText(doc) {
     lines.push(`payload      ${show4(doc.payloadError)}`);
     return lines.join("\n") + "\n";
   }
-  for (const k2 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) lines.push(`${k2.padEnd(12)} ${show4(doc[k2])}`);
+  for (const k3 of ["format", "name", "version", "serial", "revision", "created_at", "expires_at"]) lines.push(`${k3.padEnd(12)} ${show4(doc[k3])}`);
   lines.push(`targets      ${Array.isArray(doc.targets) ? doc.targets.join(", ") : "(missing)"}`);
   const packs = Array.isArray(doc.installed_packs) ? doc.installed_packs : [];
   lines.push(`packs        ${packs.length === 0 ? "(none)" : packs.map((p2) => `${show4(p2.name)}@${show4(p2.version)}`).join(", ")}`);
@@ -41011,28 +41568,28 @@ function inspectText(doc) {
 }
 async function bundleInspectCommand(io, file, opts) {
   try {
-    const doc = inspectDocument(await readBundleFile(resolve3(io.cwd, file)));
+    const doc = inspectDocument(await readBundleFile(resolve4(io.cwd, file)));
     io.stdout(opts.format === "json" ? JSON.stringify(doc, null, 2) + "\n" : inspectText(doc));
     return EXIT.OK;
   } catch (e) {
-    return reportFailure(io, opts.format, e, "bundle inspection");
+    return reportFailure2(io, opts.format, e, "bundle inspection");
   }
 }
-var formatOption = (cmd) => cmd.option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS, "--format"), "text");
+var formatOption = (cmd) => cmd.option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS2, "--format"), "text");
 function registerBundle(program2, io, setExit) {
-  const bundle = program2.command("bundle").description("build, verify and inspect signed policy bundles").addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n");
+  const bundle = program2.command("bundle").description("build, verify, inspect, push and pull signed policy bundles").addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n  edict bundle push dist/acme.bundle.json oci://ghcr.io/acme/policies:1.2.0 --token-env GHCR_CREDENTIALS\n");
   formatOption(
     bundle.command("build").description("merge every target, sign the result and write <name>.bundle.json and <name>.bundle.json.sha256").addOption(rootOption()).option("-o, --out <dir>", "folder to write the two files into", ".").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV} when no --key is given)`, collect, []).option("--expires <duration>", "lifetime, overriding edict.yaml bundle.expires (default 30d), e.g. 12h, 2w").option("--previous <file>", "the previous release's bundle: continue its serial and version").option("--previous-key <pub>", "public key trusted for --previous (default: the signing keys); repeatable", collect, []).option(
       "--verdict <verdict>",
       `semantic diff verdict since --previous: ${VERDICTS.join(", ")} (default: unchanged if the targets are equal, else neutral)`,
-      (v) => parseChoice(v, VERDICTS, "--verdict")
+      (v2) => parseChoice(v2, VERDICTS, "--verdict")
     ).option("--allow-dirty", "build from uncommitted changes (not reproducible; --rebuild will fail)")
   ).addHelpText(
     "after",
     '\ncreated_at is the commit time, or SOURCE_DATE_EPOCH when set, so one commit always builds the same bytes.\n\nExamples:\n  edict bundle build --key edict.key --out dist\n  EDICT_SIGNING_KEY="$(cat edict.key)" edict bundle build --previous old/acme.bundle.json --verdict tightened\n'
   ).action(async (opts) => setExit(await bundleBuildCommand(io, opts)));
   formatOption(
-    bundle.command("verify").description("check a bundle's signatures, payload type, format, digests and expiry; exit 1 when it fails").argument("<file>", "the .bundle.json file").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("-t, --target <name>", "require this target in the bundle").option("--name <name>", "require this bundle name (edict.yaml name)").option("--rebuild", "also rebuild the targets from the bundle's git revision and compare").addOption(rootOption("policy repository root for --rebuild"))
+    bundle.command("verify").description("check a bundle's signatures, payload type, format, digests and expiry; exit 1 when it fails").argument("<file>", "the .bundle.json file").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v2) => parseCount(v2, "--threshold")).option("-t, --target <name>", "require this target in the bundle").option("--name <name>", "require this bundle name (edict.yaml name)").option("--rebuild", "also rebuild the targets from the bundle's git revision and compare").addOption(rootOption("policy repository root for --rebuild"))
   ).addHelpText("after", "\nExamples:\n  edict bundle verify acme.bundle.json --key edict.pub --target production\n  edict bundle verify acme.bundle.json --key a.pub --key b.pub --threshold 2 --format json\n").action(async (file, opts) => setExit(await bundleVerifyCommand(io, file, opts)));
   formatOption(
     bundle.command("inspect").description("print a bundle's metadata WITHOUT verifying it (labelled UNVERIFIED)").argument("<file>", "the .bundle.json file").addHelpText(
@@ -41040,12 +41597,13 @@ function registerBundle(program2, io, setExit) {
       "\nTwo sha256 values are shown: the file's (what the .sha256 checksum file and the release list) and the\ntargets digest inside the signed payload (what the loader recomputes after verifying).\n\nExamples:\n  edict bundle inspect dist/acme.bundle.json\n  edict bundle inspect acme.bundle.json --format json | jq -r .version\n  edict bundle verify acme.bundle.json --key edict.pub   # before trusting anything inspect shows\n"
     )
   ).action(async (file, opts) => setExit(await bundleInspectCommand(io, file, opts)));
+  registerBundleOci(bundle, io, setExit);
 }
 
 // src/cli/commands/check-agent.ts
 init_errors();
 import { readFile as readFile3 } from "node:fs/promises";
-import { relative as relative3, resolve as resolve5 } from "node:path";
+import { relative as relative3, resolve as resolve6 } from "node:path";
 
 // src/testing/positions.ts
 function spanOfPointer(source, pointer) {
@@ -41083,7 +41641,7 @@ function validateManifest(source) {
     problems.push({ code: issue.kind, ...place(source, issue.pointer, issue.atKey), message: issue.message, ...issue.help ? { help: issue.help } : {}, pointer: issue.pointer });
   }
   const root = source.value;
-  const declared = isRecord(root) ? DECLARATION_KEYS.reduce((n, k2) => n + (Array.isArray(root[k2]) ? root[k2].length : 0), 0) : 0;
+  const declared = isRecord(root) ? DECLARATION_KEYS.reduce((n, k3) => n + (Array.isArray(root[k3]) ? root[k3].length : 0), 0) : 0;
   if (declared === 0 && problems.length === 0) {
     problems.push({
       code: "nothing-declared",
@@ -41101,8 +41659,8 @@ var MAX_NEAR = 3;
 var MODEL_ACTION = "model:invoke";
 var TOOL_ACTION = "tool:use";
 function modelParts(resource) {
-  const m = /^model:\/\/([^/]+)\/(.+)$/.exec(resource);
-  return m ? { provider: m[1], model: m[2] } : void 0;
+  const m2 = /^model:\/\/([^/]+)\/(.+)$/.exec(resource);
+  return m2 ? { provider: m2[1], model: m2[2] } : void 0;
 }
 function toolName(resource) {
   return resource.startsWith("tool://") ? resource.slice("tool://".length) : void 0;
@@ -41124,11 +41682,11 @@ function explainRefusal(request2, decision, context) {
   const lines = decision.reasons.length > 0 ? explainDenies(request2, decision, context) : explainImplicitDeny(request2, context);
   return [...lines, ...actionHints(request2.action, context).map((h2) => `hint: ${h2}`)];
 }
-function isListSid(sid, list3) {
-  return sid.startsWith(`${list3}.`) && /^\d+$/.test(sid.slice(list3.length + 1));
+function isListSid(sid, list4) {
+  return sid.startsWith(`${list4}.`) && /^\d+$/.test(sid.slice(list4.length + 1));
 }
-function listIndex(sid, list3) {
-  return Number(sid.slice(list3.length + 1)) - 1;
+function listIndex(sid, list4) {
+  return Number(sid.slice(list4.length + 1)) - 1;
 }
 function explainDenies(request2, decision, { access: access2 }) {
   const lines = [];
@@ -41138,7 +41696,7 @@ function explainDenies(request2, decision, { access: access2 }) {
   const statements = access2.Statement;
   for (const reason2 of decision.reasons) {
     if (reason2.effect !== "Deny" || reason2.sid === void 0) continue;
-    const s = statements.find((x2) => x2.Sid === reason2.sid && x2.source.policy === reason2.policy && x2.source.file === reason2.file);
+    const s = statements.find((x3) => x3.Sid === reason2.sid && x3.source.policy === reason2.policy && x3.source.file === reason2.file);
     if (!s) continue;
     const allowed = (name, lists, missing) => {
       const entries = lists?.[listIndex(reason2.sid, name)];
@@ -41220,10 +41778,10 @@ function actionHints(action, { access: access2, target }) {
   return [];
 }
 function separatorGuess(action, services) {
-  const m = /^([^-_./\s]+)[-_./\s](.+)$/.exec(action);
-  if (!m) return void 0;
-  const service = services.find((s) => s.toLowerCase() === m[1].toLowerCase());
-  return service ? `${service}:${m[2]}` : void 0;
+  const m2 = /^([^-_./\s]+)[-_./\s](.+)$/.exec(action);
+  if (!m2) return void 0;
+  const service = services.find((s) => s.toLowerCase() === m2[1].toLowerCase());
+  return service ? `${service}:${m2[2]}` : void 0;
 }
 
 // src/testing/agent.ts
@@ -41234,35 +41792,35 @@ function checkAgent(path2, bytes, engine, context) {
   const findings = [];
   const root = source.value;
   if (!isRecord(root)) return { name: "", findings, problems };
-  const list3 = (key2) => {
-    const v = root[key2];
-    return Array.isArray(v) ? v : [];
+  const list4 = (key2) => {
+    const v2 = root[key2];
+    return Array.isArray(v2) ? v2 : [];
   };
   const access2 = (pointer, item, action, resource) => {
     const request2 = { action, resource };
-    const d = engine.authorize(request2);
-    const why = d.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
-    if (d.decision === "approval_required") why.push(`needs approval by ${d.approval?.approverRole ?? "an approver"}`);
-    if (d.decision === "deny") {
-      if (context) why.push(...explainRefusal(request2, d, context));
-      else if (d.reasons.length === 0) why.push(`no statement allows ${action} ${resource} (implicit deny)`);
+    const d2 = engine.authorize(request2);
+    const why = d2.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`);
+    if (d2.decision === "approval_required") why.push(`needs approval by ${d2.approval?.approverRole ?? "an approver"}`);
+    if (d2.decision === "deny") {
+      if (context) why.push(...explainRefusal(request2, d2, context));
+      else if (d2.reasons.length === 0) why.push(`no statement allows ${action} ${resource} (implicit deny)`);
     }
-    findings.push({ item, request: request2, decision: d.decision, ...pos(pointer), why });
+    findings.push({ item, request: request2, decision: d2.decision, ...pos(pointer), why });
   };
-  list3("models").forEach((m, i2) => {
-    if (!isRecord(m) || typeof m.provider !== "string" || typeof m.model !== "string") return;
-    access2(`/models/${i2}`, `model ${m.provider}/${m.model}`, "model:Invoke", `model://${m.provider}/${m.model}`);
+  list4("models").forEach((m2, i2) => {
+    if (!isRecord(m2) || typeof m2.provider !== "string" || typeof m2.model !== "string") return;
+    access2(`/models/${i2}`, `model ${m2.provider}/${m2.model}`, "model:Invoke", `model://${m2.provider}/${m2.model}`);
   });
-  list3("tools").forEach((t2, i2) => {
+  list4("tools").forEach((t2, i2) => {
     if (typeof t2 !== "string") return;
     access2(`/tools/${i2}`, `tool ${t2}`, "tool:Use", `tool://${t2}`);
   });
-  list3("mcp_tools").forEach((u, i2) => {
+  list4("mcp_tools").forEach((u, i2) => {
     if (typeof u !== "string") return;
-    const d = engine.checkTool(u);
-    findings.push({ item: `mcp tool ${u}`, decision: d.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d.violations.map((v) => `${v.code}: ${v.message}`) });
+    const d2 = engine.checkTool(u);
+    findings.push({ item: `mcp tool ${u}`, decision: d2.allowed ? "allow" : "deny", ...pos(`/mcp_tools/${i2}`), why: d2.violations.map((v2) => `${v2.code}: ${v2.message}`) });
   });
-  list3("actions").forEach((a, i2) => {
+  list4("actions").forEach((a, i2) => {
     if (!isRecord(a) || typeof a.action !== "string" || typeof a.resource !== "string") return;
     access2(`/actions/${i2}`, `action ${a.action} on ${a.resource}`, a.action, a.resource);
   });
@@ -41279,7 +41837,7 @@ function count2(n, noun) {
 
 // src/cli/engine-source.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 init_errors();
 
 // src/engine/data/compiled.ts
@@ -41288,9 +41846,9 @@ init_errors();
 // src/engine/data/masking.ts
 var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "partial", "truncate"]);
 var FALLBACK_MASK_METHOD = "redact";
-var RANK2 = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
-function stricterMask(a, b2) {
-  return (RANK2.get(b2) ?? 0) > (RANK2.get(a) ?? 0) ? b2 : a;
+var RANK2 = new Map(MASK_STRICTNESS.map((m2, i2) => [m2, MASK_STRICTNESS.length - i2]));
+function stricterMask(a, b3) {
+  return (RANK2.get(b3) ?? 0) > (RANK2.get(a) ?? 0) ? b3 : a;
 }
 function isMaskingMethod(value) {
   return RANK2.has(value);
@@ -41327,7 +41885,7 @@ function compileData(data) {
     if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
     const facts = toFacts(request2, now.getTime(), clocks);
     const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
-    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
+    const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b3) => a.index - b3.index);
     let winner;
     for (const rule of matched) {
       const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
@@ -41366,9 +41924,9 @@ function toFacts(request2, epochMs, clocks) {
       environment: request2.environment
     },
     minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === void 0) minutes.set(zone, m = clocks.get(zone)(epochMs));
-      return m;
+      let m2 = minutes.get(zone);
+      if (m2 === void 0) minutes.set(zone, m2 = clocks.get(zone)(epochMs));
+      return m2;
     }
   };
 }
@@ -41455,12 +42013,12 @@ function toSet(value) {
   return value === void 0 ? void 0 : new Set(typeof value === "string" ? [value] : value);
 }
 function compileContextMatcher(matcher, fail2) {
-  if (typeof matcher === "string") return (v) => v === matcher;
+  if (typeof matcher === "string") return (v2) => v2 === matcher;
   const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const list3 = not ? matcher.not : matcher;
-  const set2 = new Set(typeof list3 === "string" ? [list3] : list3);
-  return (v) => v !== void 0 && set2.has(v) !== not;
+  const list4 = not ? matcher.not : matcher;
+  const set2 = new Set(typeof list4 === "string" ? [list4] : list4);
+  return (v2) => v2 !== void 0 && set2.has(v2) !== not;
 }
 
 // src/engine/posture/evaluate.ts
@@ -41486,20 +42044,20 @@ function evaluatePosture(posture2, facts = {}) {
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section2, key2) => posture2[section2]?.[key2];
-  const flag = (section2, key2, fact, what) => {
-    const required = setting(section2, key2) === true;
+  const setting = (section3, key2) => posture2[section3]?.[key2];
+  const flag = (section3, key2, fact, what) => {
+    const required = setting(section3, key2) === true;
     const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section2}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+    check(`${section3}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
-  const allowed = (section2, key2, value, noun) => {
-    const id = `${section2}.${key2}`;
-    const lists = setting(section2, key2);
+  const allowed = (section3, key2, value, noun) => {
+    const id = `${section3}.${key2}`;
+    const lists = setting(section3, key2);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
-    const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
+    const all = lists.every((v2) => typeof v2 === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
-    const refusing = all.findIndex((list3) => !list3.some((entry) => compileWildcard(entry)(value)));
+    const refusing = all.findIndex((list4) => !list4.some((entry) => compileWildcard(entry)(value)));
     const which = refusing >= 0 && all.length > 1 ? ` (list ${refusing + 1} of ${all.length})` : "";
     check(id, refusing < 0, true, `${noun} ${JSON.stringify(value)} is ${refusing < 0 ? "" : "not "}allowed${which}`);
   };
@@ -41531,7 +42089,7 @@ function evaluatePosture(posture2, facts = {}) {
     if (KUBERNETES.has(environment)) {
       const denied = setting("kubernetes", "denied_namespaces") ?? [];
       const ns = typeof f.namespace === "string" ? f.namespace : void 0;
-      const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
+      const hit = ns === void 0 ? void 0 : denied.find((d2) => compileWildcard(d2)(ns));
       const id = "kubernetes.denied_namespaces";
       if (denied.length === 0) check(id, true, false, "no namespace is denied");
       else if (ns === void 0) check(id, false, true, "namespace unknown");
@@ -41619,9 +42177,9 @@ function compileScanner(runtime) {
 }
 function collect2(p2, text2, out) {
   let n = 0;
-  for (const m of text2.matchAll(p2.regex)) {
-    const matched = m[0];
-    out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m.index, match: preview(matched), length: matched.length });
+  for (const m2 of text2.matchAll(p2.regex)) {
+    const matched = m2[0];
+    out.push({ pack: p2.pack, rule: p2.rule, pattern: p2.pattern, index: m2.index, match: preview(matched), length: matched.length });
     if (++n === MAX_FINDINGS_PER_PATTERN) break;
   }
 }
@@ -41663,11 +42221,11 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
   if (keyFiles.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB (the trusted public key); a bundle is never used unverified");
   let bytes;
   try {
-    bytes = await readFile2(resolve4(io.cwd, file));
+    bytes = await readFile2(resolve5(io.cwd, file));
   } catch {
     throw new EdictError("NOT_FOUND", `cannot read bundle ${file}`);
   }
-  const keys = readPublicKeys(keyFiles.map((k2) => resolve4(io.cwd, k2)));
+  const keys = readPublicKeys(keyFiles.map((k3) => resolve5(io.cwd, k3)));
   const names = (payload) => Object.keys(payload.targets);
   const first3 = verifyBundle(bytes, { trustedKeys: keys, blake3: blake3Hex, ...targetOption ? { target: targetOption } : {} });
   const available = names(first3.payload);
@@ -41677,10 +42235,10 @@ async function engineFromBundle(io, file, keyFiles, targetOption) {
 }
 
 // src/cli/commands/check-agent.ts
-var FORMATS2 = ["text", "json"];
+var FORMATS3 = ["text", "json"];
 function registerCheckAgent(program2, io, setExit) {
-  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal, 2 on an invalid manifest").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").addOption(rootOption()).addOption(policiesOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS2, "--format"), "text").addHelpText("after", "\nManifest (any other key is an error; a manifest that declares nothing fails):\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
-    const path2 = resolve5(io.cwd, file);
+  program2.command("check-agent").description("check an agent manifest (models, tools, mcp_tools, actions) against a target's effective policy; exit 1 on any refusal, 2 on an invalid manifest").argument("<file>", "agent manifest (YAML or JSON)").option("-t, --target <name>", "target from edict.yaml").addOption(rootOption()).addOption(policiesOption()).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS3, "--format"), "text").addHelpText("after", "\nManifest (any other key is an error; a manifest that declares nothing fails):\n  name: support-bot\n  models: [{ provider: openai, model: gpt-4o }]\n  tools: [web_search]\n  mcp_tools: [mcp://tickets-mcp/search@2.1.0]\n  actions: [{ action: db:Select, resource: db://production/tickets }]\n\nExample:\n  edict check-agent agents/support-bot.yaml --target production\n").action(async (file, opts) => {
+    const path2 = resolve6(io.cwd, file);
     let bytes;
     try {
       bytes = await readFile3(path2);
@@ -41703,7 +42261,7 @@ function registerCheckAgent(program2, io, setExit) {
       for (const f of result.findings) {
         if (f.decision === "allow") continue;
         lines.push(`${shown2}:${f.line}:${f.column}: ${f.decision === "deny" ? "refused" : "needs approval"}: ${f.item}`);
-        for (const w of f.why) lines.push(`    ${w}`);
+        for (const w2 of f.why) lines.push(`    ${w2}`);
       }
       if (result.problems.length > 0) lines.push(`\u2716 ${agent}: the manifest has ${count2(result.problems.length, "error")}; fix ${result.problems.length === 1 ? "it" : "them"} and check again`);
       else lines.push(refused.length === 0 ? `\u2714 ${agent}: everything it declares is allowed in ${target}` : `\u2716 ${agent}: ${refused.length} of ${result.findings.length} declarations refused in ${target}`);
@@ -41731,8 +42289,8 @@ function formatCommand(f) {
   props.push(["title", f.rule]);
   const message = f.help === void 0 ? f.message : `${f.message}
 help: ${f.help}`;
-  const list3 = props.map(([k2, v]) => `${k2}=${escapeProperty(v)}`).join(",");
-  return `::${COMMAND[f.severity]} ${list3}::${escapeData(message)}`;
+  const list4 = props.map(([k3, v2]) => `${k3}=${escapeProperty(v2)}`).join(",");
+  return `::${COMMAND[f.severity]} ${list4}::${escapeData(message)}`;
 }
 function escapeData(s) {
   return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
@@ -41885,16 +42443,16 @@ function toUri(file) {
   return file.split("/").map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function toPascalCase(id) {
-  return id.split(/[^A-Za-z0-9]+/).filter((w) => w !== "").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+  return id.split(/[^A-Za-z0-9]+/).filter((w2) => w2 !== "").map((w2) => w2[0].toUpperCase() + w2.slice(1)).join("");
 }
 function firstSentence(text2) {
-  const m = /^(.*?[.!?])(\s|$)/s.exec(text2.trim());
-  return (m?.[1] ?? text2.trim()).replace(/\s+/g, " ");
+  const m2 = /^(.*?[.!?])(\s|$)/s.exec(text2.trim());
+  return (m2?.[1] ?? text2.trim()).replace(/\s+/g, " ");
 }
 function fnv1a64(text2) {
   let h2 = 0xcbf29ce484222325n;
-  for (const b2 of new TextEncoder().encode(text2)) {
-    h2 ^= BigInt(b2);
+  for (const b3 of new TextEncoder().encode(text2)) {
+    h2 ^= BigInt(b3);
     h2 = h2 * 0x100000001b3n & 0xffffffffffffffffn;
   }
   return h2.toString(16).padStart(16, "0");
@@ -41966,7 +42524,7 @@ function displayPath(file, cwd) {
   return posix2.relative(cwd, file) || file;
 }
 function splitLines2(text2) {
-  return text2?.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  return text2?.split("\n").map((l3) => l3.endsWith("\r") ? l3.slice(0, -1) : l3);
 }
 function sanitize(s) {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c3) => c3 === "	" ? " " : "\uFFFD");
@@ -42006,8 +42564,8 @@ var LayoutMemo = class {
     return layout;
   }
 };
-function isLowSurrogate(code2) {
-  return code2 >= 56320 && code2 <= 57343;
+function isLowSurrogate(code3) {
+  return code3 >= 56320 && code3 <= 57343;
 }
 function shouldUseColor(stream, env) {
   const noColor = env["NO_COLOR"];
@@ -42018,7 +42576,7 @@ function shouldUseColor(stream, env) {
 }
 
 // src/cli/commands/diff.ts
-var FORMATS3 = ["text", "markdown", "json"];
+var FORMATS4 = ["text", "markdown", "json"];
 var FAIL_ON = ["loosened", "tightened", "changed"];
 var WORKING_TREE = "working-tree";
 async function lastReleasedVersion(root, repo) {
@@ -42035,7 +42593,7 @@ async function lastReleasedVersion(root, repo) {
 async function readAt(io, root, rev, label) {
   const bar = progress(io, `reading ${label} ${rev}`);
   try {
-    return await readRepositoryAtRevision(root, rev, (d, t2) => bar.update(d, t2));
+    return await readRepositoryAtRevision(root, rev, (d2, t2) => bar.update(d2, t2));
   } finally {
     bar.done();
   }
@@ -42085,7 +42643,7 @@ async function diffCommand(io, opts) {
   return failed(result, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
 }
 function registerDiff(program2, io, setExit) {
-  program2.command("diff").description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests").requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout").option("--head <ref>", "head revision (default: the working tree)").option("-t, --target <name>", "only this target (repeatable; default: every target)", collect).option("-f, --format <format>", `output format: ${FORMATS3.join(", ")}`, (v) => parseChoice(v, FORMATS3, "--format"), "text").option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed, and a target not proven)`, (v) => parseChoice(v, FAIL_ON, "--fail-on")).option("--max-regions <n>", `regions (cells of actions \xD7 resources) compared per target before the verdict is "not proven" (default ${DEFAULT_MAX_REGIONS.toLocaleString("en-US")})`, (v) => parseCount(v, "--max-regions")).addOption(rootOption("policy repository root, may be a folder inside the git work tree")).addHelpText(
+  program2.command("diff").description("compare the effective policy of two revisions: every change marked loosened, tightened or neutral, with newly allowed requests").requiredOption("-b, --base <ref>", "base revision (commit, branch or tag), read from git without a checkout").option("--head <ref>", "head revision (default: the working tree)").option("-t, --target <name>", "only this target (repeatable; default: every target)", collect).option("-f, --format <format>", `output format: ${FORMATS4.join(", ")}`, (v2) => parseChoice(v2, FORMATS4, "--format"), "text").option("--fail-on <verdict>", `exit 1 when the diff is ${FAIL_ON.join(", ")} (loosened includes mixed, and a target not proven)`, (v2) => parseChoice(v2, FAIL_ON, "--fail-on")).option("--max-regions <n>", `regions (cells of actions \xD7 resources) compared per target before the verdict is "not proven" (default ${DEFAULT_MAX_REGIONS.toLocaleString("en-US")})`, (v2) => parseCount(v2, "--max-regions")).addOption(rootOption("policy repository root, may be a folder inside the git work tree")).addHelpText(
     "after",
     [
       "",
@@ -42111,9 +42669,9 @@ function registerDiff(program2, io, setExit) {
 
 // src/cli/commands/effective.ts
 var import_yaml5 = __toESM(require_dist3(), 1);
-var FORMATS4 = ["yaml", "json"];
+var FORMATS5 = ["yaml", "json"];
 function effectiveAccessVersion(t2) {
-  const access2 = t2.documents.filter((d) => d.entry.kind === "AccessPolicy");
+  const access2 = t2.documents.filter((d2) => d2.entry.kind === "AccessPolicy");
   const version = mergeSpecs(access2, SPEC_SCHEMAS.AccessPolicy).value.Version;
   return typeof version === "string" ? version : void 0;
 }
@@ -42126,14 +42684,14 @@ var YAML_11_TYPED = new import_yaml5.Document(null, { version: "1.1" }).schema.t
 function toEffectiveYaml(value) {
   const doc = new import_yaml5.Document(value, { aliasDuplicateObjects: false });
   (0, import_yaml5.visit)(doc, {
-    Scalar(_2, node) {
+    Scalar(_3, node) {
       if (typeof node.value === "string" && YAML_11_TYPED.some((test) => test.test(node.value))) node.type = import_yaml5.Scalar.QUOTE_DOUBLE;
     }
   });
   return doc.toString({ lineWidth: 0 });
 }
 function registerEffective(program2, io, setExit) {
-  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").addOption(rootOption()).option("-f, --format <format>", "yaml or json", (v) => parseChoice(v, FORMATS4, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
+  program2.command("effective").description("print the effective policy of a target: every document merged the way the runtime sees it").option("-t, --target <name>", "target from edict.yaml (required when there are several)").addOption(rootOption()).option("-f, --format <format>", "yaml or json", (v2) => parseChoice(v2, FORMATS5, "--format"), "yaml").addHelpText("after", "\nExamples:\n  edict effective --target production\n  edict effective -t staging --format json | jq .access.Statement\n").action(async (opts) => {
     const { repo } = await openRepository(io, opts.root);
     const target = resolveTarget(repo, opts.target);
     const errors = runLint(repo, { rules: RULES }).summary.errors;
@@ -42147,7 +42705,7 @@ function registerEffective(program2, io, setExit) {
 
 // src/cli/commands/eval.ts
 init_errors();
-var FORMATS5 = ["text", "json"];
+var FORMATS6 = ["text", "json"];
 var EXPECT = ["allow", "deny", "approval_required", "mask", "require_approval"];
 function parseContextPairs(pairs, json) {
   const ctx = {};
@@ -42159,19 +42717,19 @@ function parseContextPairs(pairs, json) {
       throw new EdictError("USAGE", `--context-json is not valid JSON: ${e.message}`);
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new EdictError("USAGE", "--context-json must be a JSON object of context keys");
-    for (const [k2, v] of Object.entries(parsed)) {
-      const ok2 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
-      if (!(ok2(v) || Array.isArray(v) && v.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k2}" must be a string, number, boolean or a list of them`);
-      ctx[k2] = v;
+    for (const [k3, v2] of Object.entries(parsed)) {
+      const ok2 = (x3) => typeof x3 === "string" || typeof x3 === "number" || typeof x3 === "boolean";
+      if (!(ok2(v2) || Array.isArray(v2) && v2.every(ok2))) throw new EdictError("USAGE", `--context-json key "${k3}" must be a string, number, boolean or a list of them`);
+      ctx[k3] = v2;
     }
   }
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new EdictError("USAGE", `--context takes key=value, got "${pair}"`);
-    const k2 = pair.slice(0, eq);
-    const v = pair.slice(eq + 1);
-    const prev = ctx[k2];
-    ctx[k2] = prev === void 0 ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    const k3 = pair.slice(0, eq);
+    const v2 = pair.slice(eq + 1);
+    const prev = ctx[k3];
+    ctx[k3] = prev === void 0 ? v2 : Array.isArray(prev) ? [...prev, v2] : [prev, v2];
   }
   return ctx;
 }
@@ -42243,14 +42801,14 @@ function renderText(result, decision, refusal = []) {
   const lines = [decision];
   for (const reason2 of r2.reasons ?? []) lines.push(`  ${reason2.effect} ${reason2.policy}${reason2.sid ? `/${reason2.sid}` : ""}  (${reason2.file})`);
   if (r2.approval) lines.push(`  approval by ${r2.approval.approverRole ?? "an approver"}${r2.approval.timeoutSeconds ? ` within ${r2.approval.timeoutSeconds}s` : ""}`);
-  for (const v of r2.violations ?? []) lines.push(`  ${v.code}: ${v.message}`);
+  for (const v2 of r2.violations ?? []) lines.push(`  ${v2.code}: ${v2.message}`);
   if (r2.reason) lines.push(`  ${r2.policy ?? "default"}: ${r2.reason}`);
-  if (refusal.length > 0) lines.push(...refusal.map((l) => `  ${l}`));
+  if (refusal.length > 0) lines.push(...refusal.map((l3) => `  ${l3}`));
   else if (r2.reasons && r2.reasons.length === 0 && decision === "deny") lines.push("  no statement allows this request (implicit deny)");
   return lines.join("\n") + "\n";
 }
 function registerEval(program2, io, setExit) {
-  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://SERVER/TOOL[@VERSION]").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v) => parseChoice(v, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS5, "--format"), "text").addHelpText(
+  program2.command("eval").description("answer one request against the effective policy: access, tool call or data request").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "answer from a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("-a, --action <action>", "access request action, e.g. db:Select").option("-r, --resource <resource>", "access request resource, e.g. db://production/users").option("-c, --context <key=value>", "context key (repeatable; a repeated key is multi-valued)", collect, []).option("--context-json <json>", "context as a JSON object").option("--tool <uri>", "check a tool call like checkTool: mcp://SERVER/TOOL[@VERSION]").option("--data <json>", "decide a data request like decideData").option("--expect <decision>", `exit 1 unless the decision is this: ${EXPECT.join(", ")}`, (v2) => parseChoice(v2, EXPECT, "--expect")).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS6, "--format"), "text").addHelpText(
     "after",
     `
 Examples:
@@ -42273,7 +42831,7 @@ Examples:
 // src/cli/commands/init.ts
 import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname5, join as join13, relative as relative4, resolve as resolve8 } from "node:path";
+import { basename as basename6, dirname as dirname6, join as join13, relative as relative4, resolve as resolve9 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 init_errors();
 
@@ -42302,7 +42860,7 @@ import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 
 // src/pack/sources/git-refs.ts
-import { isAbsolute as isAbsolute3, resolve as resolve6 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve7 } from "node:path";
 var COMMIT_ID2 = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 var ALLOWED_SCHEMES = ["https", "http", "ssh", "git", "file"];
@@ -42319,7 +42877,7 @@ function gitLocationOf(git, root) {
   }
   if (SCP_LIKE.test(git)) return { ok: true, url: git };
   if (/^[a-z][a-z0-9+.-]*::/i.test(git)) return { ok: false, message: `git "${git}" names a git remote helper; use a URL or a local path` };
-  return { ok: true, url: isAbsolute3(git) ? git : resolve6(root, git) };
+  return { ok: true, url: isAbsolute3(git) ? git : resolve7(root, git) };
 }
 function withoutCredentials(url) {
   return url.replace(/^(https?:\/\/)[^/@]*@/i, "$1");
@@ -42341,8 +42899,8 @@ function parseLsRemote(output) {
       headTarget = symref[1];
       continue;
     }
-    const m = /^([0-9a-f]+)\t(.+)$/.exec(line);
-    if (m && COMMIT_ID2.test(m[1])) refs.set(m[2], m[1]);
+    const m2 = /^([0-9a-f]+)\t(.+)$/.exec(line);
+    if (m2 && COMMIT_ID2.test(m2[1])) refs.set(m2[2], m2[1]);
   }
   return { refs, ...headTarget !== void 0 ? { headTarget } : {} };
 }
@@ -42357,8 +42915,8 @@ function formatGitPin(url, commit, name) {
   return `git+${url}@${commit}#packs/${name}`;
 }
 function parseGitPin(pin) {
-  const m = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
-  return m ? { url: m[1], commit: m[2], name: m[3] } : void 0;
+  const m2 = /^git\+(.+)@([0-9a-f]{40}|[0-9a-f]{64})#packs\/([^/]+)$/.exec(pin);
+  return m2 ? { url: m2[1], commit: m2[2], name: m2[3] } : void 0;
 }
 
 // src/pack/sources/git-cache.ts
@@ -42377,15 +42935,15 @@ function gitEnv() {
 var GitFailure = class extends Error {
 };
 function runGit(args, options = {}) {
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve17, reject) => {
     execFile(
       "git",
       args,
       { env: gitEnv(), encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: options.timeout ?? LOCAL_TIMEOUT_MS, windowsHide: true },
       (error2, stdout, stderr) => {
-        if (!error2) return resolve15(stdout);
-        const lines = stderr.toString("utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "");
-        const said = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0];
+        if (!error2) return resolve17(stdout);
+        const lines = stderr.toString("utf8").split("\n").map((l3) => l3.trim()).filter((l3) => l3 !== "");
+        const said = lines.find((l3) => /^(fatal|error):/.test(l3)) ?? lines[0];
         const how = error2.code === "ENOENT" ? "git is not installed or not on PATH" : error2.killed ? "git took too long and was stopped" : `git exited with ${String(error2.code)}`;
         reject(new GitFailure(said ?? how));
       }
@@ -42439,12 +42997,12 @@ var GitCache = class {
     const listing = (await this.git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", "packs"])).toString("utf8");
     const entries = [];
     for (const record2 of listing.split("\0")) {
-      const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record2);
-      if (!m || m[2] !== "blob" || m[1] !== "100644" && m[1] !== "100755") continue;
-      const path2 = m[5].slice("packs/".length);
+      const m2 = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(record2);
+      if (!m2 || m2[2] !== "blob" || m2[1] !== "100644" && m2[1] !== "100755") continue;
+      const path2 = m2[5].slice("packs/".length);
       const slash = path2.indexOf("/");
-      if (!m[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
-      entries.push({ path: path2, id: m[3], size: Number(m[4]) });
+      if (!m2[5].startsWith("packs/") || slash <= 0 || !isPackContentPath(path2.slice(slash + 1))) continue;
+      entries.push({ path: path2, id: m2[3], size: Number(m2[4]) });
     }
     const small = entries.filter((e) => e.size <= MAX_FILE_BYTES);
     const read = await catFileBatch(this.dir, small.map((e) => e.id));
@@ -42572,7 +43130,7 @@ function repositorySource(root, repo) {
 }
 
 // src/pack/sources/url-source.ts
-import { isAbsolute as isAbsolute4, resolve as resolve7 } from "node:path";
+import { isAbsolute as isAbsolute4, resolve as resolve8 } from "node:path";
 import { pathToFileURL } from "node:url";
 init_errors();
 
@@ -42601,7 +43159,7 @@ function toPackPayload(pack) {
     version: pack.version,
     layer: pack.layer,
     ...pack.description !== void 0 ? { description: pack.description } : {},
-    dependencies: pack.dependencies.map((d) => d.raw),
+    dependencies: pack.dependencies.map((d2) => d2.raw),
     ...pack.band ? { band: { min: pack.band.min, max: pack.band.max } } : {},
     checksum: pack.checksum,
     files: files2
@@ -42613,8 +43171,8 @@ function signPack(pack, privateKeys) {
   const bytes = toEnvelopeBytes(envelope);
   return { bytes, sha256: sha256Hex(bytes), payload, keyids: envelope.signatures.map((s) => s.keyid) };
 }
-function refuse(code2, label, message, cause) {
-  return new EdictError(code2, `${label}: ${message}`, cause === void 0 ? {} : { cause });
+function refuse(code3, label, message, cause) {
+  return new EdictError(code3, `${label}: ${message}`, cause === void 0 ? {} : { cause });
 }
 function checkCanonical(bytes, label) {
   let canonical;
@@ -42623,7 +43181,7 @@ function checkCanonical(bytes, label) {
   } catch (e) {
     throw refuse("PACK_SIGNATURE_ERROR", label, `not a signed pack envelope (${e.message}); it was damaged or is not a file \`edict pack publish\` wrote`, e);
   }
-  if (canonical.length !== bytes.length || canonical.some((b2, i2) => b2 !== bytes[i2])) {
+  if (canonical.length !== bytes.length || canonical.some((b3, i2) => b3 !== bytes[i2])) {
     throw refuse("PACK_SIGNATURE_ERROR", label, "the envelope is not in the canonical form `edict pack publish` writes; it was altered after signing");
   }
 }
@@ -42644,7 +43202,7 @@ function toPayload(bytes, label) {
   if (typeof version !== "string" || import_semver12.default.valid(version) === null) return bad("version must be a semantic version");
   if (typeof layer !== "string" || !LAYERS.includes(layer)) return bad(`layer must be one of ${LAYERS.join(", ")}`);
   if (description !== void 0 && typeof description !== "string") return bad("description must be a string");
-  if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return bad("dependencies must be a list of strings");
+  if (!Array.isArray(dependencies) || !dependencies.every((d2) => typeof d2 === "string")) return bad("dependencies must be a list of strings");
   if (band !== void 0 && (!isRecord(band) || typeof band.min !== "number" || typeof band.max !== "number")) return bad("band must be {min, max}");
   if (typeof checksum !== "string" || !/^sha256:[0-9a-f]{64}$/.test(checksum)) return bad("checksum must be sha256:<64 hex>");
   if (!isRecord(files2)) return bad("files must map paths to text");
@@ -42688,12 +43246,12 @@ var PACK_INDEX_FILE = "index.json";
 function envelopeFileName(name, version) {
   return `${name}-${version}.pack.json`;
 }
-function compareEntries(a, b2) {
-  if (a.name !== b2.name) return a.name < b2.name ? -1 : 1;
+function compareEntries(a, b3) {
+  if (a.name !== b3.name) return a.name < b3.name ? -1 : 1;
   const va = import_semver13.default.valid(a.version);
-  const vb = import_semver13.default.valid(b2.version);
+  const vb = import_semver13.default.valid(b3.version);
   if (va !== null && vb !== null) return import_semver13.default.compareBuild(va, vb);
-  return a.version < b2.version ? -1 : a.version > b2.version ? 1 : 0;
+  return a.version < b3.version ? -1 : a.version > b3.version ? 1 : 0;
 }
 function parsePackIndex(bytes) {
   let value;
@@ -42715,7 +43273,7 @@ function parsePackIndex(bytes) {
     if (typeof version !== "string" || import_semver13.default.valid(version) === null || import_semver13.default.valid(version) !== version) return { ok: false, problem: `${at}.version must be a semantic version (e.g. "1.0.0")` };
     if (typeof layer !== "string" || !LAYERS.includes(layer)) return { ok: false, problem: `${at}.layer must be one of ${LAYERS.join(", ")}` };
     if (description !== void 0 && typeof description !== "string") return { ok: false, problem: `${at}.description must be a string` };
-    if (!Array.isArray(dependencies) || !dependencies.every((d) => typeof d === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
+    if (!Array.isArray(dependencies) || !dependencies.every((d2) => typeof d2 === "string")) return { ok: false, problem: `${at}.dependencies must be a list of strings` };
     if (typeof url !== "string" || url === "") return { ok: false, problem: `${at}.url must be the envelope's URL` };
     if (typeof sha2563 !== "string" || !/^[0-9a-f]{64}$/.test(sha2563)) return { ok: false, problem: `${at}.sha256 must be 64 lowercase hex characters` };
     const key2 = `${name}@${version}`;
@@ -42742,171 +43300,6 @@ function toPackIndexBytes(packs) {
 init_errors();
 init_bounded_read();
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// src/loader/fetch.ts
-init_errors2();
-var MAX_REDIRECTS = 5;
-function abortable(promise, signal) {
-  return new Promise((resolve15, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve15(value);
-      },
-      (error2) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error2);
-      }
-    );
-  });
-}
-async function withDeadline(label, timeoutMs, closed, run) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error("timeout"));
-  }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
-  try {
-    return await abortable(run(controller.signal), controller.signal);
-  } catch (e) {
-    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
-    if (closed.aborted) throw closedError(label, e);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
-    controller.abort(new Error("done"));
-  }
-}
-function describeError2(e, url) {
-  const cause = e?.cause;
-  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
-  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
-  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
-}
-function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
-}
-function closedError(label, cause) {
-  return fetchFailed(`${label}: the loader was closed`, cause);
-}
-function tooLarge(label, size, maxBytes) {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
-}
-function discard(response) {
-  response.body?.cancel().catch(() => void 0);
-}
-function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
-    discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
-  }
-}
-async function readBodyBounded(response, maxBytes, signal, label) {
-  checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks = [];
-  let total = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await abortable(reader.read(), signal);
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
-      chunks.push(value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => void 0);
-    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
-    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c3 of chunks) {
-    out.set(c3, offset);
-    offset += c3.byteLength;
-  }
-  return out;
-}
-function isRedirect(status) {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
-}
-function checkRedirectTarget(from, to, label) {
-  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
-  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
-}
-async function request(url, options) {
-  let current = new URL(url);
-  let credentials = options.authorization;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
-    const headers = { ...options.headers };
-    if (credentials !== void 0) headers.authorization = credentials;
-    let response;
-    try {
-      response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
-        options.signal
-      );
-    } catch (e) {
-      if (options.signal.aborted) throw e;
-      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
-    }
-    if (credentials === void 0 || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
-    }
-    const location2 = response.headers.get("location");
-    discard(response);
-    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
-    let next;
-    try {
-      next = new URL(location2, current);
-    } catch (e) {
-      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
-    }
-    checkRedirectTarget(current, next, options.label);
-    current = next;
-  }
-  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
-}
-function checkStatus(response, label, conditional) {
-  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
-  discard(response);
-  const text2 = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
-}
-async function retrieve(url, options) {
-  const headers = { ...options.headers };
-  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
-  const response = await request(url, { ...options, headers });
-  checkStatus(response, options.label, options.etag !== void 0);
-  if (response.status === 304) {
-    discard(response);
-    return { notModified: true };
-  }
-  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  const etag = response.headers.get("etag");
-  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
-}
-
-// src/pack/remote/retrieve.ts
 function displayUrl(url) {
   if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
   return `${url.origin}${url.pathname}`;
@@ -42926,8 +43319,8 @@ async function readFileUrl(url, options) {
   try {
     read = await readBounded(fileURLToPath2(url), options.maxBytes, { regularFile: true, signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (e) {
-    const code2 = e.code ?? e.message;
-    throw sourceError(`${options.who}: cannot read ${shown2} (${code2}); ${options.hint}`, e);
+    const code3 = e.code ?? e.message;
+    throw sourceError(`${options.who}: cannot read ${shown2} (${code3}); ${options.hint}`, e);
   }
   if (read.status === "not-a-file") throw sourceError(`${options.who}: ${shown2} is not a file; ${options.hint}`);
   if (read.status === "too-large") throw sourceError(`${options.who}: ${shown2} is larger than ${options.maxBytes} bytes, too large to be a pack file`);
@@ -42983,7 +43376,7 @@ function toIndexUrl(url, root, sourceName) {
     }
     return parsed;
   }
-  return pathToFileURL(isAbsolute4(url) ? url : resolve7(root, url));
+  return pathToFileURL(isAbsolute4(url) ? url : resolve8(root, url));
 }
 function checkEnvelopeUrl(index, envelope, who) {
   const allowed = index.protocol === "https:" ? ["https:"] : index.protocol === "http:" ? ["http:", "https:"] : ["file:"];
@@ -42992,8 +43385,8 @@ function checkEnvelopeUrl(index, envelope, who) {
   }
 }
 function parseUrlPin(pin) {
-  const m = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
-  return m ? { url: m[1], sha256: m[2] } : void 0;
+  const m2 = /^(.+)#sha256:([0-9a-f]{64})$/.exec(pin);
+  return m2 ? { url: m2[1], sha256: m2[2] } : void 0;
 }
 function urlSource(config, options) {
   const name = config.name;
@@ -43016,7 +43409,7 @@ function urlSource(config, options) {
     location2();
     if (keys) return keys;
     try {
-      keys = readPublicKeys(config.keys.map((k2) => resolve7(options.root, k2)));
+      keys = readPublicKeys(config.keys.map((k3) => resolve8(options.root, k3)));
     } catch (e) {
       const message = isEdictError(e) ? e.message : e.message;
       throw new EdictError("CONFIG_ERROR", `packs.sources ${name}: keys: ${message}`, { ...CONFIG_FILE2, cause: e });
@@ -43157,18 +43550,18 @@ var TEMPLATE_FILES = [
 ];
 var GITIGNORE_TEMPLATE = "gitignore";
 var SCHEMA_DIR = ".edict/schemas";
-function findTemplatesDir(from = dirname5(fileURLToPath3(import.meta.url))) {
+function findTemplatesDir(from = dirname6(fileURLToPath3(import.meta.url))) {
   let dir = from;
   for (; ; ) {
     const candidate = join13(dir, "templates");
     if (existsSync4(join13(candidate, "workflow.yml"))) return candidate;
-    const parent = dirname5(dir);
+    const parent = dirname6(dir);
     if (parent === dir) throw new EdictError("NOT_FOUND", `cannot find edict's templates/ folder above ${from}; is the edict package complete?`);
     dir = parent;
   }
 }
 function repositoryName(dir) {
-  const name = basename5(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
+  const name = basename6(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z0-9]+/, "").replace(/-+$/, "");
   return NAME_PATTERN.test(name) ? name : "policies";
 }
 async function plan(templates, name) {
@@ -43197,7 +43590,7 @@ async function checkPacks(dir, names, io) {
     if (installed2[request2.name]) continue;
     for (const p2 of resolveInstall(offers.sources, installed2, request2).packs) installed2[p2.name] = { version: p2.version };
   }
-  return names.filter((n, i2) => names.findIndex((m) => parsePackRequest(m).name === parsePackRequest(n).name) === i2);
+  return names.filter((n, i2) => names.findIndex((m2) => parsePackRequest(m2).name === parsePackRequest(n).name) === i2);
 }
 async function installPacks(dir, names, io) {
   const lines = [];
@@ -43212,16 +43605,16 @@ async function installPacks(dir, names, io) {
   return lines;
 }
 function mergeGitignore(existing, wanted) {
-  const have = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
-  const missing = wanted.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith("#") && !have.has(l.trim()));
+  const have = new Set(existing.split(/\r?\n/).map((l3) => l3.trim()));
+  const missing = wanted.split(/\r?\n/).filter((l3) => l3.trim() !== "" && !l3.startsWith("#") && !have.has(l3.trim()));
   if (missing.length === 0) return void 0;
-  const comment = wanted.split(/\r?\n/).find((l) => l.startsWith("#"));
+  const comment = wanted.split(/\r?\n/).find((l3) => l3.startsWith("#"));
   return `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${existing === "" ? "" : "\n"}${comment ? `${comment}
 ` : ""}${missing.join("\n")}
 `;
 }
 async function initCommand(io, dirArg, opts) {
-  const dir = resolve8(io.cwd, dirArg);
+  const dir = resolve9(io.cwd, dirArg);
   if (existsSync4(dir) && !statSync3(dir).isDirectory()) throw new EdictError("USAGE", `${dir} exists and is not a folder`);
   const name = opts.name ?? repositoryName(dir);
   if (!NAME_PATTERN.test(name)) throw new EdictError("USAGE", `--name ${JSON.stringify(name)} must be lowercase letters, digits, "-" or "_", starting with a letter or digit`);
@@ -43243,7 +43636,7 @@ ${existing.map((p2) => `  ${p2}
   const written = [];
   for (const f of files2) {
     const target = join13(dir, f.path);
-    await mkdir4(dirname5(target), { recursive: true });
+    await mkdir4(dirname6(target), { recursive: true });
     await writeFile3(target, f.text, { flag: opts.force ? "w" : "wx" });
     written.push(f.path);
   }
@@ -43280,9 +43673,9 @@ function registerInit(program2, io, setExit) {
 
 // src/cli/commands/keygen.ts
 init_errors2();
-import { dirname as dirname6, isAbsolute as isAbsolute5, join as join14, resolve as resolve9 } from "node:path";
+import { dirname as dirname7, isAbsolute as isAbsolute5, join as join14, resolve as resolve10 } from "node:path";
 init_errors();
-var FORMATS6 = ["text", "json"];
+var FORMATS7 = ["text", "json"];
 var DEFAULT_KEY_NAME = "signing";
 function configFolder(env) {
   const xdg = env.XDG_CONFIG_HOME;
@@ -43294,8 +43687,8 @@ function configFolder(env) {
 function defaultPrefix(io) {
   const dir = configFolder(io.env);
   if (dir === void 0) throw new EdictError("USAGE", "no config folder to keep the key in: set XDG_CONFIG_HOME or HOME, or choose the files with --out PREFIX");
-  const tree = findGitWorkTree(dir);
-  if (tree !== void 0) throw new EdictError("USAGE", `the key folder ${dir} is inside the git work tree ${tree}; choose the files with --out PREFIX (outside any repository)`);
+  const tree2 = findGitWorkTree(dir);
+  if (tree2 !== void 0) throw new EdictError("USAGE", `the key folder ${dir} is inside the git work tree ${tree2}; choose the files with --out PREFIX (outside any repository)`);
   createPrivateFolder(dir);
   return join14(dir, DEFAULT_KEY_NAME);
 }
@@ -43309,7 +43702,7 @@ next:
 }
 function keygenCommand(io, opts) {
   try {
-    const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve9(io.cwd, opts.out);
+    const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve10(io.cwd, opts.out);
     const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
     if (opts.format === "json") {
       io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
@@ -43321,8 +43714,8 @@ private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the 
 ` + nextSteps(written.publicKeyPath, written.privateKeyPath)
       );
     }
-    const tree = opts.out === void 0 ? void 0 : findGitWorkTree(dirname6(written.privateKeyPath));
-    if (tree !== void 0) io.stderr(`edict: warning: the private key ${written.privateKeyPath} is inside the git work tree ${tree}; keep it out of commits (list *.key in .gitignore) or move it
+    const tree2 = opts.out === void 0 ? void 0 : findGitWorkTree(dirname7(written.privateKeyPath));
+    if (tree2 !== void 0) io.stderr(`edict: warning: the private key ${written.privateKeyPath} is inside the git work tree ${tree2}; keep it out of commits (list *.key in .gitignore) or move it
 `);
     return EXIT.OK;
   } catch (e) {
@@ -43336,7 +43729,7 @@ private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the 
 function registerKeygen(program2, io, setExit) {
   program2.command("keygen").description(
     `generate an Ed25519 key pair for signing bundles: PREFIX.key (PKCS#8 PEM, mode 0600) and PREFIX.pub (SPKI PEM); without --out, ${DEFAULT_KEY_NAME}.key and ${DEFAULT_KEY_NAME}.pub in $XDG_CONFIG_HOME/edict (default ~/.config/edict, mode 0700)`
-  ).option("-o, --out <prefix>", `path prefix of the two files (default: ~/.config/edict/${DEFAULT_KEY_NAME}, never inside a git work tree)`).option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS6, "--format"), "text").addHelpText(
+  ).option("-o, --out <prefix>", `path prefix of the two files (default: ~/.config/edict/${DEFAULT_KEY_NAME}, never inside a git work tree)`).option("--force", "replace existing PREFIX.key and PREFIX.pub").option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS7, "--format"), "text").addHelpText(
     "after",
     "\nThe files are the formats `openssl genpkey -algorithm ed25519` writes, so either tool's keys work with the other.\n\nExamples:\n  edict keygen                       # ~/.config/edict/signing.key and .pub\n  edict keygen --out ~/keys/release\n  edict bundle build --key ~/.config/edict/signing.key\n"
   ).action((opts) => setExit(keygenCommand(io, opts)));
@@ -43345,12 +43738,12 @@ function registerKeygen(program2, io, setExit) {
 // src/cli/commands/lint.ts
 init_errors();
 import { mkdir as mkdir5, stat as stat2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname7, isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
+import { dirname as dirname8, isAbsolute as isAbsolute6, resolve as resolve12 } from "node:path";
 
 // src/pack/sources/lint-options.ts
 init_errors();
 init_bounded_read();
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 var SOURCES_TIMEOUT_MS = 5e3;
 var MAX_KEY_FILE_BYTES2 = 64 * 1024;
 function sourcesTimeoutOf(env) {
@@ -43419,19 +43812,19 @@ async function readKeyFiles(root, paths) {
   const out = /* @__PURE__ */ new Map();
   for (const path2 of new Set(paths)) {
     try {
-      const read = await readBounded(resolve10(root, path2), MAX_KEY_FILE_BYTES2, { regularFile: true });
+      const read = await readBounded(resolve11(root, path2), MAX_KEY_FILE_BYTES2, { regularFile: true });
       if (read.status === "ok") out.set(path2, new TextDecoder().decode(read.bytes));
       else out.set(path2, { error: read.status === "too-large" ? `larger than ${MAX_KEY_FILE_BYTES2 / 1024} KiB, not a public key` : "not a file" });
     } catch (e) {
-      const code2 = e.code;
-      out.set(path2, { error: code2 === "ENOENT" ? "no such file in the repository" : `cannot read it (${code2 ?? e.message})` });
+      const code3 = e.code;
+      out.set(path2, { error: code3 === "ENOENT" ? "no such file in the repository" : `cannot read it (${code3 ?? e.message})` });
     }
   }
   return out;
 }
 
 // src/cli/commands/lint.ts
-var FORMATS7 = ["text", "json", "sarif", "github", "markdown"];
+var FORMATS8 = ["text", "json", "sarif", "github", "markdown"];
 async function lintCommand(io, paths, opts) {
   const { root, repo } = await openRepository(io, opts.root);
   const only = await checkPaths(io, root, repo.files.map((f) => f.path), paths);
@@ -43442,8 +43835,8 @@ async function lintCommand(io, paths, opts) {
   const input = { ...result, sources };
   const text2 = render(opts.format, input, io);
   if (opts.output) {
-    const out = resolve11(io.cwd, opts.output);
-    await mkdir5(dirname7(out), { recursive: true });
+    const out = resolve12(io.cwd, opts.output);
+    await mkdir5(dirname8(out), { recursive: true });
     await writeFile4(out, text2);
   } else io.stdout(text2);
   const { errors, warnings } = result.summary;
@@ -43454,7 +43847,7 @@ async function lintCommand(io, paths, opts) {
 async function checkPaths(io, root, files2, paths) {
   const only = [];
   for (const p2 of paths) {
-    const abs2 = resolve11(io.cwd, p2);
+    const abs2 = resolve12(io.cwd, p2);
     const o2 = toRepoPath(root, abs2);
     if (o2.startsWith("..") || isAbsolute6(o2)) throw new EdictError("USAGE", `${p2} is outside the repository ${root}; lint paths inside it, or pass the repository with -C`);
     try {
@@ -43483,7 +43876,7 @@ function render(format, input, io) {
   }
 }
 function registerLint(program2, io, setExit) {
-  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").addOption(rootOption()).option("-f, --format <format>", `output format: ${FORMATS7.join(", ")}`, (v) => parseChoice(v, FORMATS7, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v) => parseCount(v, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)").addHelpText(
+  program2.command("lint").description("check policy files, packs, edict.yaml and the pack state; exit 1 on errors").argument("[paths...]", "only report findings in these files or folders (the whole repository is still read)").addOption(rootOption()).option("-f, --format <format>", `output format: ${FORMATS8.join(", ")}`, (v2) => parseChoice(v2, FORMATS8, "--format"), "text").option("--max-warnings <n>", "exit 1 when there are more warnings than this", (v2) => parseCount(v2, "--max-warnings")).option("-o, --output <file>", "write the report to a file instead of stdout").option("--base <ref>", "also compare with this git revision (a shipped pack changed without a version bump)").addHelpText(
     "after",
     "\nExamples:\n  edict lint\n  edict lint policies/prod --format json\n  edict lint --format sarif -o edict.sarif\n  edict lint --max-warnings 0\n"
   ).action(async (paths, opts) => setExit(await lintCommand(io, paths, opts)));
@@ -43493,7 +43886,7 @@ function registerLint(program2, io, setExit) {
 var import_semver14 = __toESM(require_semver2(), 1);
 import { readdir as readdir5 } from "node:fs/promises";
 import { join as join15 } from "node:path";
-var FORMATS8 = ["text", "json"];
+var FORMATS9 = ["text", "json"];
 function sourcesOf2(deps, repo, root, io) {
   return deps.sources ? deps.sources(repo, root, io) : packSourcesOf(repo, root, { env: io.env });
 }
@@ -43522,16 +43915,16 @@ async function listCommand(io, opts, deps) {
     return EXIT.OK;
   }
   const layers = new Map(offers.sources.flatMap((s) => s.offers.map((o2) => [o2.name, o2.layer])).reverse());
-  const w = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
+  const w2 = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
   const sw = Math.max(6, ...rows.map((r2) => r2.source.length)) + 2;
-  let out = `${pad("NAME", w)}${pad("LAYER", 12)}${pad("SOURCE", sw)}${pad("LATEST", 10)}${pad("INSTALLED", 11)}STATUS
+  let out = `${pad("NAME", w2)}${pad("LAYER", 12)}${pad("SOURCE", sw)}${pad("LATEST", 10)}${pad("INSTALLED", 11)}STATUS
 `;
   const drift = [];
   for (const r2 of rows) {
     const own = r2.available.filter((a) => a.source === r2.source && import_semver14.default.valid(a.version) !== null).map((a) => a.version);
     const latest = own.sort(import_semver14.default.rcompare)[0] ?? "-";
     const layer = world.state.installed_packs?.[r2.name]?.layer ?? layers.get(r2.name) ?? "-";
-    out += `${pad(r2.name, w)}${pad(layer, 12)}${pad(r2.source, sw)}${pad(latest, 10)}${pad(r2.installed ?? "-", 11)}${r2.status}
+    out += `${pad(r2.name, w2)}${pad(layer, 12)}${pad(r2.source, sw)}${pad(latest, 10)}${pad(r2.installed ?? "-", 11)}${r2.status}
 `;
     if (r2.installed !== null && r2.status === "outdated" && latest !== r2.installed && latest !== "-") drift.push(formatOutdated(r2.name, r2.installed, latest));
   }
@@ -43547,7 +43940,7 @@ async function carryOut(io, root, plan2, dryRun, deps) {
   }
   const result = await applyPlan(root, plan2, deps.fs ? { fs: deps.fs } : {});
   io.stdout(describePlan(plan2, { dryRun: false }));
-  for (const w of result.warnings) io.stderr(`edict: warning: ${w}
+  for (const w2 of result.warnings) io.stderr(`edict: warning: ${w2}
 `);
   return EXIT.OK;
 }
@@ -43587,7 +43980,7 @@ async function verifyCommand(io, opts, deps) {
   }
   for (const u of report2.unowned) out += `\u26A0 ${u} is named like a pack file but no installed pack owns it
 `;
-  for (const l of leftovers) out += `\u2717 ${l} was left by an interrupted pack operation: check the files above (run the operation again if one differs), then delete the folder
+  for (const l3 of leftovers) out += `\u2717 ${l3} was left by an interrupted pack operation: check the files above (run the operation again if one differs), then delete the folder
 `;
   out += ok2 ? "all installed pack files match their recorded checksums\n" : "verification failed: restore the files with `edict pack install` (or `edict pack upgrade <pack> --force`), or fix .edict/packs.yaml\n";
   io.stdout(out);
@@ -43627,7 +44020,7 @@ function registerPack(program2, io, setExit, deps = {}) {
     "\nExamples:\n  edict pack list\n  edict pack install hipaa                 # with starter, its dependency\n  edict pack install financial_compliance@^1.0.0 --dry-run\n  edict pack install                       # reinstall exactly what .edict/packs.yaml lists\n  edict pack outdated\n  edict pack upgrade\n  edict pack remove hipaa\n  edict pack verify\n"
   );
   configure(
-    pack.command("list").description("list the packs every source offers and the installed ones, with their status (ok, outdated, modified, not-installed)").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", `
+    pack.command("list").description("list the packs every source offers and the installed ones, with their status (ok, outdated, modified, not-installed)").addOption(rootOption()).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS9, "--format"), "text").addHelpText("after", `
 Examples:
   edict pack list
   edict pack list --format json | jq '.packs[] | select(.status != "ok")'
@@ -43642,7 +44035,7 @@ Examples:
     io
   );
   configure(
-    pack.command("outdated").description("for every installed pack: the newest version within its range (wanted) and the newest overall (latest), from its source").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack outdated\n  edict pack outdated --format json\n").action(async (opts) => setExit(await outdatedCommand(io, opts, deps))),
+    pack.command("outdated").description("for every installed pack: the newest version within its range (wanted) and the newest overall (latest), from its source").addOption(rootOption()).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS9, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack outdated\n  edict pack outdated --format json\n").action(async (opts) => setExit(await outdatedCommand(io, opts, deps))),
     io
   );
   configure(
@@ -43664,7 +44057,7 @@ Examples:
     io
   );
   configure(
-    pack.command("verify").description("check installed pack files against their recorded sha256, and each pack against its recorded source; exit 1 on any mismatch").addOption(rootOption()).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS8, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts, deps))),
+    pack.command("verify").description("check installed pack files against their recorded sha256, and each pack against its recorded source; exit 1 on any mismatch").addOption(rootOption()).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS9, "--format"), "text").addHelpText("after", "\nExamples:\n  edict pack verify\n  edict pack verify --format json\n").action(async (opts) => setExit(await verifyCommand(io, opts, deps))),
     io
   );
   return pack;
@@ -43682,17 +44075,17 @@ async function outdatedCommand(io, opts, deps) {
     io.stdout("no packs installed\n");
     return EXIT.OK;
   }
-  const w = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
-  let out = `${pad("NAME", w)}${pad("INSTALLED", 11)}${pad("WANTED", 10)}${pad("LATEST", 10)}SOURCE
+  const w2 = Math.max(4, ...rows.map((r2) => r2.name.length)) + 2;
+  let out = `${pad("NAME", w2)}${pad("INSTALLED", 11)}${pad("WANTED", 10)}${pad("LATEST", 10)}SOURCE
 `;
-  for (const r2 of rows) out += `${pad(r2.name, w)}${pad(r2.installed, 11)}${pad(r2.wanted ?? "-", 10)}${pad(r2.latest ?? "-", 10)}${r2.source}
+  for (const r2 of rows) out += `${pad(r2.name, w2)}${pad(r2.installed, 11)}${pad(r2.wanted ?? "-", 10)}${pad(r2.latest ?? "-", 10)}${r2.source}
 `;
   io.stdout(out);
   return EXIT.OK;
 }
 
 // src/cli/commands/pack-publish.ts
-import { relative as relative5, resolve as resolve12 } from "node:path";
+import { relative as relative5, resolve as resolve13 } from "node:path";
 init_errors();
 
 // src/pack/publish.ts
@@ -43713,8 +44106,8 @@ async function readExisting(file) {
     throw new EdictError("IO_ERROR", `cannot read ${file} (${e.code ?? e.message})`, { cause: e });
   }
 }
-function sameBytes2(a, b2) {
-  return a.length === b2.length && a.every((x2, i2) => x2 === b2[i2]);
+function sameBytes2(a, b3) {
+  return a.length === b3.length && a.every((x3, i2) => x3 === b3[i2]);
 }
 function choosePacks(packs, problems, source, names) {
   const all = [.../* @__PURE__ */ new Set([...packs.keys(), ...problems.map((p2) => p2.pack)])].sort();
@@ -43789,11 +44182,11 @@ async function publishPacks(options) {
 }
 
 // src/cli/commands/pack-publish.ts
-var FORMATS9 = ["text", "json"];
+var FORMATS10 = ["text", "json"];
 var SIGNING_KEY_ENV2 = "EDICT_SIGNING_KEY";
 function readSigningKeys2(io, opts) {
   const keys = [];
-  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve12(io.cwd, file) }));
+  for (const file of opts.key) keys.push(readPrivateKey({ file: resolve13(io.cwd, file) }));
   for (const env of opts.keyEnv) keys.push(readPrivateKey({ env, environment: io.env }));
   if (keys.length > 0) return keys;
   if ((io.env[SIGNING_KEY_ENV2] ?? "").trim() === "") {
@@ -43818,18 +44211,18 @@ function toText(io, result) {
 async function packPublishCommand(io, names, opts) {
   try {
     const privateKeys = readSigningKeys2(io, opts);
-    const result = await publishPacks({ root: repositoryRoot(io, opts.root), names, privateKeys, outDir: resolve12(io.cwd, opts.out) });
+    const result = await publishPacks({ root: repositoryRoot(io, opts.root), names, privateKeys, outDir: resolve13(io.cwd, opts.out) });
     if (opts.format === "json") {
       const doc = {
         ok: true,
         packs: result.packs.map((p2) => ({ name: p2.name, version: p2.version, file: p2.file, sha256: p2.sha256, unchanged: p2.unchanged })),
         index: result.index,
         index_unchanged: result.indexUnchanged,
-        keyids: [...new Set(privateKeys.map((k2) => k2.keyid))]
+        keyids: [...new Set(privateKeys.map((k3) => k3.keyid))]
       };
       io.stdout(JSON.stringify(doc, null, 2) + "\n");
     } else {
-      io.stdout(toText(io, result) + `signed by ${[...new Set(privateKeys.map((k2) => k2.keyid))].join(", ")}
+      io.stdout(toText(io, result) + `signed by ${[...new Set(privateKeys.map((k3) => k3.keyid))].join(", ")}
 `);
     }
     return EXIT.OK;
@@ -43842,7 +44235,7 @@ async function packPublishCommand(io, names, opts) {
   }
 }
 function registerPackPublish(packCommand, io, setExit) {
-  packCommand.command("publish").description("sign packs of the repository's pack folder into <out>/<name>-<version>.pack.json and write <out>/index.json for a url source").argument("[names...]", "packs to publish (default: every pack in the pack folder)").addOption(rootOption()).requiredOption("-o, --out <dir>", "folder to write the envelopes and index.json into (created when missing)").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV2} when no --key is given)`, collect, []).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS9, "--format"), "text").addHelpText(
+  packCommand.command("publish").description("sign packs of the repository's pack folder into <out>/<name>-<version>.pack.json and write <out>/index.json for a url source").argument("[names...]", "packs to publish (default: every pack in the pack folder)").addOption(rootOption()).requiredOption("-o, --out <dir>", "folder to write the envelopes and index.json into (created when missing)").option("-k, --key <file>", "private key file (PKCS#8 PEM or base64 seed); repeat to sign with several keys", collect, []).option("--key-env <var>", `environment variable holding the private key (default ${SIGNING_KEY_ENV2} when no --key is given)`, collect, []).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS10, "--format"), "text").addHelpText(
     "after",
     "\nA published version never changes: publishing it again with other content is refused (bump the version);\nthe same content again changes nothing. Serve the folder from any static host and add it as a source:\n  packs:\n    sources:\n      - { name: acme, url: https://packs.acme.example/edict/index.json, keys: [keys/acme-packs.pub] }\n\nExamples:\n  edict keygen --out ~/.config/edict/acme-packs   # then commit acme-packs.pub where consumers list it in keys\n  edict pack publish --key ~/.config/edict/acme-packs.key --out site/edict\n  edict pack publish payments --key-env PACKS_SIGNING_KEY --out site/edict --format json\n"
   ).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) }).action(async (names, opts) => setExit(await packPublishCommand(io, names, opts)));
@@ -43851,7 +44244,7 @@ function registerPackPublish(packCommand, io, setExit) {
 // src/cli/commands/posture.ts
 init_errors();
 import { readFile as readFile5 } from "node:fs/promises";
-import { relative as relative6, resolve as resolve13 } from "node:path";
+import { relative as relative6, resolve as resolve14 } from "node:path";
 
 // src/engine/posture/builtins.ts
 var SECURE_PROVIDERS = {
@@ -43869,7 +44262,7 @@ var SECURE_PROVIDERS = {
 var SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public"];
 function deepFreeze(value) {
   if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
+    for (const v2 of Object.values(value)) deepFreeze(v2);
     Object.freeze(value);
   }
   return value;
@@ -43912,8 +44305,8 @@ var SERVICE_ACCOUNT_TOKEN = `${SERVICE_ACCOUNT_DIR}/token`;
 var SERVICE_ACCOUNT_NAMESPACE = `${SERVICE_ACCOUNT_DIR}/namespace`;
 var DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name";
 function hasEnv(env, name) {
-  const v = env[name];
-  return typeof v === "string" && v.trim() !== "";
+  const v2 = env[name];
+  return typeof v2 === "string" && v2.trim() !== "";
 }
 var set = (name) => `${name} is set`;
 function irsaEvidence(env) {
@@ -44104,7 +44497,7 @@ function assessCloud(env, environment) {
 // src/posture/kubernetes.ts
 var PROC_MOUNTS = "/proc/mounts";
 function unescapeMount(field) {
-  return field.replace(/\\([0-7]{3})/g, (_2, oct) => String.fromCharCode(parseInt(oct, 8)));
+  return field.replace(/\\([0-7]{3})/g, (_3, oct) => String.fromCharCode(parseInt(oct, 8)));
 }
 function parseRootReadOnly(procMounts) {
   let result;
@@ -44169,15 +44562,15 @@ var TPM0 = "/sys/class/tpm/tpm0";
 var EFI_DIR = "/sys/firmware/efi";
 var SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
 function parseCrypttab(text2) {
-  return text2.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0] ?? l);
+  return text2.split(/\r?\n/).map((l3) => l3.trim()).filter((l3) => l3 !== "" && !l3.startsWith("#")).map((l3) => l3.split(/\s+/)[0] ?? l3);
 }
 function parseLsblkTypes(stdout) {
-  return stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  return stdout.split(/\r?\n/).map((l3) => l3.trim()).filter((l3) => l3 !== "");
 }
 function parseSecureBootVariable(content2) {
   if (content2.length < 5) return void 0;
-  const b2 = content2.charCodeAt(4);
-  return b2 === 1 ? true : b2 === 0 ? false : void 0;
+  const b3 = content2.charCodeAt(4);
+  return b3 === 1 ? true : b3 === 0 ? false : void 0;
 }
 function parseMokutil(stdout) {
   if (/SecureBoot enabled/i.test(stdout)) return true;
@@ -44206,7 +44599,7 @@ function parseSocketFilterFw(stdout) {
   return void 0;
 }
 function parseNetshFirewall(stdout) {
-  const states = [...stdout.matchAll(/^\s*State\s+(ON|OFF)\s*$/gim)].map((m) => m[1].toUpperCase());
+  const states = [...stdout.matchAll(/^\s*State\s+(ON|OFF)\s*$/gim)].map((m2) => m2[1].toUpperCase());
   if (states.length === 0) return void 0;
   return states.every((s) => s === "ON");
 }
@@ -44217,8 +44610,8 @@ function parseFirewallCmd(stdout) {
   return void 0;
 }
 function parseUfw(stdout) {
-  const m = /^Status:\s*(active|inactive)\b/im.exec(stdout);
-  return m ? m[1].toLowerCase() === "active" : void 0;
+  const m2 = /^Status:\s*(active|inactive)\b/im.exec(stdout);
+  return m2 ? m2[1].toLowerCase() === "active" : void 0;
 }
 function cmdline(cmd, args) {
   return [cmd, ...args].join(" ");
@@ -44255,7 +44648,7 @@ async function linuxEncryption(ctx) {
   if (devices !== void 0) {
     looked = true;
     const crypt = [];
-    for (const dev of devices.filter((d) => d.startsWith("dm-")).sort()) {
+    for (const dev of devices.filter((d2) => d2.startsWith("dm-")).sort()) {
       const uuid = await probe2.readFile(`${SYS_BLOCK}/${dev}/dm/uuid`);
       if (uuid?.trim().startsWith("CRYPT-")) crypt.push(dev);
     }
@@ -44339,8 +44732,8 @@ async function assessLocal(probe2, options = {}) {
   const value = (f) => found[f].value;
   const facts = {};
   for (const f of Object.keys(SCORE_WEIGHTS)) {
-    const v = value(f);
-    if (v !== void 0) facts[f] = v;
+    const v2 = value(f);
+    if (v2 !== void 0) facts[f] = v2;
   }
   return { ...facts, securityScore: securityScoreOf(facts), evidence: Object.keys(SCORE_WEIGHTS).flatMap((f) => found[f].evidence) };
 }
@@ -44372,13 +44765,13 @@ async function readCapped2(path2) {
   }
 }
 function runCommand(cmd, args, { timeoutMs }) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve17) => {
     let settled = false;
     const settle = (r2) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve15(r2);
+      resolve17(r2);
     };
     const timer = setTimeout(() => settle(void 0), timeoutMs + GUARD_GRACE_MS);
     try {
@@ -44417,16 +44810,16 @@ function nodeProbe() {
   };
 }
 function withDeadline2(promise, ms, fallback) {
-  return new Promise((resolve15) => {
-    const timer = setTimeout(() => resolve15(fallback), ms);
+  return new Promise((resolve17) => {
+    const timer = setTimeout(() => resolve17(fallback), ms);
     promise.then(
-      (v) => {
+      (v2) => {
         clearTimeout(timer);
-        resolve15(v);
+        resolve17(v2);
       },
       () => {
         clearTimeout(timer);
-        resolve15(fallback);
+        resolve17(fallback);
       }
     );
   });
@@ -44458,9 +44851,9 @@ function guardProbe(probe2, fileDeadlineMs = 1e4) {
 
 // src/posture/gather.ts
 function copyDefined(into, from, keys) {
-  for (const k2 of keys) {
-    const v = from[k2];
-    if (v !== void 0) into[k2] = v;
+  for (const k3 of keys) {
+    const v2 = from[k3];
+    if (v2 !== void 0) into[k3] = v2;
   }
 }
 async function section(what, evidence, fn) {
@@ -44521,16 +44914,16 @@ function toPostureFacts(value, file) {
   if (!isRecord(value)) throw new EdictError("PARSE_ERROR", 'facts must be a JSON object such as {"environment": "local", "encryption": true}', where2);
   const body = isRecord(value["facts"]) ? value["facts"] : value;
   const out = {};
-  for (const [key2, v] of Object.entries(body)) {
+  for (const [key2, v2] of Object.entries(body)) {
     if (!Object.hasOwn(FIELD_TYPES, key2)) {
       const near = suggest(key2, FACT_FIELDS);
       throw new EdictError("PARSE_ERROR", `unknown fact "${key2}"${near ? `; did you mean "${near}"?` : ""} (facts: ${FACT_FIELDS.join(", ")})`, where2);
     }
-    if (v === null) continue;
+    if (v2 === null) continue;
     const expected = FIELD_TYPES[key2];
-    const got = Array.isArray(v) ? "array" : typeof v;
-    if (got !== expected || expected === "number" && !Number.isFinite(v)) throw new EdictError("PARSE_ERROR", `fact "${key2}" must be a ${expected}, got ${JSON.stringify(v)}`, where2);
-    out[key2] = v;
+    const got = Array.isArray(v2) ? "array" : typeof v2;
+    if (got !== expected || expected === "number" && !Number.isFinite(v2)) throw new EdictError("PARSE_ERROR", `fact "${key2}" must be a ${expected}, got ${JSON.stringify(v2)}`, where2);
+    out[key2] = v2;
   }
   return out;
 }
@@ -44545,7 +44938,7 @@ function parsePostureFacts(text2, file) {
 }
 
 // src/cli/commands/posture.ts
-var FORMATS10 = ["text", "json"];
+var FORMATS11 = ["text", "json"];
 var repositoryPostureSource = async (io, opts) => {
   if (opts.bundle !== void 0) {
     const { engine: engine2, target: target2, payload } = await engineFromBundle(io, opts.bundle, opts.key ?? [], opts.target);
@@ -44561,7 +44954,7 @@ async function factsFor(io, opts, probe2) {
   }
   let text2;
   try {
-    text2 = await readFile5(resolve13(io.cwd, opts.facts), "utf8");
+    text2 = await readFile5(resolve14(io.cwd, opts.facts), "utf8");
   } catch (e) {
     throw new EdictError("NOT_FOUND", `cannot read the facts file: ${e.code ?? e.message}`, { position: { file: opts.facts }, cause: e });
   }
@@ -44573,7 +44966,7 @@ async function runPosture(io, opts, probe2, source) {
   return { target: engine.target, origin: engine.origin, factsFrom: from, result: engine.posture(facts), facts, evidence };
 }
 function renderPostureText(report2, color) {
-  const paint = (code2) => (s) => color ? `\x1B[${code2}m${s}\x1B[39m` : s;
+  const paint = (code3) => (s) => color ? `\x1B[${code3}m${s}\x1B[39m` : s;
   const green = paint(32);
   const red = paint(31);
   const yellow = paint(33);
@@ -44584,11 +44977,11 @@ function renderPostureText(report2, color) {
   lines.push("checks:");
   if (r2.checks.length === 0) lines.push("  (none apply)");
   for (const c3 of r2.checks) {
-    const mark = c3.passed ? green("\u2714") : c3.required ? red("\u2716") : dim("-");
-    lines.push(`  ${mark} ${c3.id}: ${c3.detail}`);
+    const mark2 = c3.passed ? green("\u2714") : c3.required ? red("\u2716") : dim("-");
+    lines.push(`  ${mark2} ${c3.id}: ${c3.detail}`);
   }
   lines.push(`score: ${r2.score}/100`, `provider: ${r2.provider}`);
-  for (const w of r2.warnings) lines.push(yellow(`warning: ${w}`));
+  for (const w2 of r2.warnings) lines.push(yellow(`warning: ${w2}`));
   if (!r2.allowed) lines.push(red(`\u2716 denied in ${report2.target}: ${r2.failed.length} required check${r2.failed.length === 1 ? "" : "s"} failed (${r2.failed.join(", ")})`));
   else if (r2.warnings.length > 0) lines.push(yellow(`\u2714 allowed in ${report2.target} with ${r2.warnings.length} warning${r2.warnings.length === 1 ? "" : "s"} (allow_insecure)`));
   else lines.push(green(`\u2714 allowed in ${report2.target}`));
@@ -44598,7 +44991,7 @@ function renderPostureJson(report2) {
   return JSON.stringify({ target: report2.target, ...report2.result, facts: report2.facts, factsFrom: report2.factsFrom, evidence: report2.evidence }, null, 2) + "\n";
 }
 function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = repositoryPostureSource) {
-  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v) => parseCount(v, "--timeout")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS10, "--format"), "text").addHelpText(
+  program2.command("posture").description("assess this machine (environment, disk encryption, TPM, Secure Boot, cloud identity, pod security) against a target's posture policy; exit 1 when denied").addOption(rootOption()).addOption(policiesOption()).option("--bundle <file>", "evaluate against a signed bundle instead (verified first)").option("-k, --key <pub>", "trusted public key for --bundle (repeatable)", collect, []).option("-t, --target <name>", "target from edict.yaml").option("--facts <file>", "evaluate recorded facts (JSON) instead of probing this machine").option("--timeout <ms>", "per-command probe timeout in milliseconds (default 5000)", (v2) => parseCount(v2, "--timeout")).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS11, "--format"), "text").addHelpText(
     "after",
     '\nFacts file (every field optional; unknown fails a required check):\n  {"environment": "local", "encryption": true, "tpm": true, "secureBoot": false, "securityScore": 60}\n  The JSON output of `edict posture --format json` is accepted too, to replay another machine\'s facts.\n\nExamples:\n  edict posture -t production\n  edict posture -t development --format json > facts.json\n  edict posture -t production --facts facts.json\n'
   ).action(async (opts) => {
@@ -44608,8 +45001,2260 @@ function registerPosture(program2, io, setExit, probe2 = nodeProbe(), source = r
   });
 }
 
+// src/cli/commands/report.ts
+import { mkdir as mkdir7 } from "node:fs/promises";
+import { dirname as dirname10, relative as relative7, resolve as resolve15 } from "node:path";
+init_errors();
+init_atomic_write();
+
+// src/report/gather.ts
+init_errors();
+
+// src/report/gather-changes.ts
+init_errors();
+function readUnverified(bytes) {
+  checkSize(bytes);
+  const envelope = parseEnvelope(bytes);
+  checkPayloadType(envelope);
+  let payloadBytes;
+  try {
+    payloadBytes = fromBase64Either(envelope.payload);
+  } catch (e) {
+    throw formatError(`envelope payload is not base64: ${e.message}`, e);
+  }
+  return readPayload(payloadBytes).payload;
+}
+function plain3(effective) {
+  return JSON.parse(canonicalJson(effective));
+}
+function packMap(refs) {
+  return new Map(refs.map((p2) => [p2.name, { version: p2.version, ...p2.checksum !== null ? { pack_checksum: p2.checksum } : {} }]));
+}
+function namesOf(previous, head, targets) {
+  const all = [.../* @__PURE__ */ new Set([...head.map((m2) => m2.target), ...Object.keys(previous.targets).sort()])];
+  if (!targets) return all;
+  for (const t2 of targets) {
+    if (!all.includes(t2)) {
+      const near = suggest(t2, all);
+      throw new EdictError("USAGE", `unknown target "${t2}"${near ? `; did you mean "${near}"?` : ""} (targets of the repository and the previous release: ${all.join(", ") || "none"})`);
+    }
+  }
+  return all.filter((t2) => targets.includes(t2));
+}
+function gatherChanges(previousBytes, file, headMerges, options = {}) {
+  const trusted = options.trustedKeys !== void 0 && options.trustedKeys.length > 0;
+  const verified = trusted ? verifyBundle(previousBytes, { trustedKeys: options.trustedKeys, allowExpired: true }) : void 0;
+  const payload = verified ? verified.payload : readUnverified(previousBytes);
+  const byName2 = new Map(headMerges.map((m2) => [m2.target, m2]));
+  const targets = namesOf(payload, headMerges, options.targets).map((name) => {
+    const before = Object.hasOwn(payload.targets, name) ? { ...emptyTargetMerge(name), effective: plain3(payload.targets[name]) } : void 0;
+    const merge = byName2.get(name);
+    const after = merge ? { ...emptyTargetMerge(name), effective: plain3(merge.effective) } : void 0;
+    return diffTargetMerges(before, after, options.diff ?? {});
+  });
+  const packs = options.headPacks ? diffInstalledPacks(packMap(payload.installed_packs), packMap(options.headPacks)) : [];
+  const verdict = overallVerdict(
+    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
+    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
+  );
+  const result = {
+    base: `${payload.version} (serial ${payload.serial})`,
+    head: options.head ?? "working tree",
+    verdict,
+    lastVersion: payload.version,
+    nextVersion: releaseVersion(payload.version, verdict, options.configVersion),
+    targets,
+    packs,
+    counts: countsOf(targets)
+  };
+  return {
+    previous: {
+      version: payload.version,
+      serial: payload.serial,
+      revision: payload.revision,
+      file,
+      verified: verified !== void 0,
+      ...verified ? { keyids: verified.keyids } : {}
+    },
+    result
+  };
+}
+
+// src/report/gather-packs.ts
+import { dirname as dirname9, basename as basename7 } from "node:path";
+async function repositoryPacks(root, repo) {
+  try {
+    return (await readShippedPacks(root, packsSourceOf(repo))).packs;
+  } catch {
+    return shippedPacksOf(repo).packs;
+  }
+}
+async function builtinPacks() {
+  try {
+    const dir = findBuiltinPacksDir();
+    return (await readShippedPacks(dirname9(dir), basename7(dir))).packs;
+  } catch {
+    return /* @__PURE__ */ new Map();
+  }
+}
+function stateString(repo, name, field) {
+  const value = getAtPointer(repo.byPath.get(PACK_STATE_FILE)?.source.value, joinPointer(joinPointer("/installed_packs", name), field));
+  return typeof value === "string" ? value : void 0;
+}
+function driftOf(repo, sourceOf3, local) {
+  try {
+    const world = worldOf(repo);
+    const shipped = /* @__PURE__ */ new Map();
+    for (const name of Object.keys(world.state.installed_packs ?? {})) {
+      const source = sourceOf3(name);
+      const pack = source === REPOSITORY_SOURCE ? local.repository.get(name) : source === BUILTIN_SOURCE ? local.builtin.get(name) : void 0;
+      if (pack) shipped.set(name, pack);
+    }
+    return computeDrift(world.state, shipped, world.policyFiles);
+  } catch {
+    return [];
+  }
+}
+function metadataOf2(name, version, source, local) {
+  const ordered = source === BUILTIN_SOURCE ? [local.builtin, local.repository] : [local.repository, local.builtin];
+  for (const set2 of ordered) {
+    const pack = set2.get(name);
+    if (pack && pack.version === version) return pack;
+  }
+  return ordered.map((s) => s.get(name)).find((p2) => p2 !== void 0);
+}
+async function gatherPacks(root, repo) {
+  const view = installedPacksOf(repo);
+  const installedFiles = new Set(view?.packs.flatMap((p2) => p2.files.map((f) => f.path)) ?? []);
+  const priorityOf = new Map(repo.policies.map((p2) => [p2.file.path, p2.priority]));
+  const customPriorities = repo.policies.filter((p2) => !installedFiles.has(p2.file.path) && p2.priority !== void 0).map((p2) => p2.priority).sort((a, b3) => a - b3);
+  if (!view && customPriorities.length === 0) return void 0;
+  const local = { repository: await repositoryPacks(root, repo), builtin: /* @__PURE__ */ new Map() };
+  const sourceOf3 = (name) => stateString(repo, name, "source") ?? REPOSITORY_SOURCE;
+  if ((view?.packs ?? []).some((p2) => sourceOf3(p2.name) === BUILTIN_SOURCE || !local.repository.has(p2.name))) local.builtin = await builtinPacks();
+  const installed2 = (view?.packs ?? []).map((p2) => {
+    const source = sourceOf3(p2.name);
+    const band = metadataOf2(p2.name, p2.version, source, local)?.band;
+    const priorities = [...new Set(p2.files.map((f) => priorityOf.get(f.path)).filter((n) => n !== void 0))].sort((a, b3) => a - b3);
+    return {
+      name: p2.name,
+      version: p2.version ?? "",
+      layer: p2.layer ?? "",
+      source,
+      ...p2.checksum !== void 0 ? { checksum: p2.checksum } : {},
+      ...band ? { band: { min: band.min, max: band.max } } : {},
+      priorities
+    };
+  }).sort((a, b3) => a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0);
+  return { installed: installed2, customPriorities, drift: view ? driftOf(repo, sourceOf3, local) : [] };
+}
+
+// src/testing/read-suites.ts
+import { readdir as readdir7, readFile as readFile6 } from "node:fs/promises";
+import { join as join17 } from "node:path";
+
+// src/testing/run.ts
+function statementKey(i2, s) {
+  return `${s.source.file}#${s.Sid ?? `statement ${i2 + 1}`}`;
+}
+function runCases(cases, targets) {
+  const hit = /* @__PURE__ */ new Map();
+  const mark2 = (target, key2) => {
+    let set2 = hit.get(target);
+    if (!set2) hit.set(target, set2 = /* @__PURE__ */ new Set());
+    set2.add(key2);
+  };
+  const results2 = cases.map((c3) => {
+    const t2 = targets.get(c3.target);
+    if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
+    if (c3.invalid) return { case: c3, passed: false, actual: "error", deciders: [], error: `${c3.file}:${c3.invalid.line}:${c3.invalid.column}: ${c3.invalid.message}` };
+    try {
+      if (c3.request) {
+        const d3 = t2.engine.authorize({ action: c3.request.action, resource: c3.request.resource, context: c3.request.context ?? {} });
+        const statements = t2.merged.effective.access.Statement;
+        for (const r2 of d3.reasons) {
+          const i2 = statements.findIndex((s) => s.source.file === r2.file && s.source.policy === r2.policy && (s.Sid ?? void 0) === r2.sid && s.Effect === r2.effect);
+          if (i2 >= 0) mark2(c3.target, statementKey(i2, statements[i2]));
+        }
+        return { case: c3, passed: d3.decision === c3.expect, actual: d3.decision, deciders: d3.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`) };
+      }
+      if (c3.tool !== void 0) {
+        const d3 = t2.engine.checkTool(c3.tool);
+        const actual = d3.allowed ? d3.enforced === "escalate" ? "escalate" : "allow" : "deny";
+        const passed = actual === c3.expect || c3.expect === "allow" && d3.allowed;
+        return { case: c3, passed, actual, deciders: d3.violations.map((v2) => `${v2.code}: ${v2.message}`) };
+      }
+      const d2 = t2.engine.decideData(c3.data);
+      for (const id of d2.matched) mark2(c3.target, `data:${id}`);
+      return { case: c3, passed: d2.action === c3.expect, actual: d2.action, deciders: d2.policy ? [`${d2.policy}: ${d2.reason}`] : [d2.reason] };
+    } catch (e) {
+      return { case: c3, passed: false, actual: "error", deciders: [], error: e.message };
+    }
+  });
+  let total = 0;
+  let covered = 0;
+  const uncovered = [];
+  for (const [name, t2] of targets) {
+    const seen = hit.get(name) ?? /* @__PURE__ */ new Set();
+    const items = [
+      ...t2.merged.effective.access.Statement.map((s, i2) => ({ key: statementKey(i2, s), file: s.source.file })),
+      ...t2.merged.effective.data.rules.map((r2) => ({ key: `data:${r2.id}`, file: r2.source.file }))
+    ];
+    for (const item of items) {
+      total++;
+      if (seen.has(item.key)) covered++;
+      else uncovered.push({ target: name, item: item.key, file: item.file });
+    }
+  }
+  return { results: results2, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
+}
+
+// src/testing/suite.ts
+var EXPECTATIONS = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
+var KNOWN = new Set(EXPECTATIONS);
+function parseSuite(path2, bytes, defaultTarget) {
+  const source = parseSource(path2, bytes);
+  const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
+  const cases = [];
+  const where2 = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
+  const fail2 = (pointer, message) => problems.push({ file: path2, ...where2(pointer), message });
+  const root = source.value;
+  if (!isRecord(root) || !Array.isArray(root.cases)) {
+    if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
+    return { cases, problems };
+  }
+  root.cases.forEach((raw, i2) => {
+    const at = `/cases/${i2}`;
+    if (!isRecord(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
+    const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
+    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
+    if (!target) return fail2(at, `case "${name}" needs a target`);
+    if (typeof raw.expect !== "string") return fail2(`${at}/expect`, `case "${name}": expect must be one of ${EXPECTATIONS.join(", ")}`);
+    const questions = ["request", "tool", "data"].filter((k3) => raw[k3] !== void 0);
+    if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
+    const c3 = { file: path2, line: where2(at).line, name, target, expect: raw.expect };
+    if (!KNOWN.has(raw.expect)) {
+      const near = suggest(raw.expect, EXPECTATIONS) ?? suggest(raw.expect.replace(/(?:ed|d)$/, ""), EXPECTATIONS);
+      const value = source.spans.get(`${at}/expect`)?.value;
+      c3.invalid = { ...value ? source.lines.position(value[0]) : where2(`${at}/expect`), message: `expect "${raw.expect}" is not one of ${EXPECTATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}` };
+    }
+    if (raw.request !== void 0) {
+      const r2 = raw.request;
+      if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
+      if (r2.context !== void 0 && !isRecord(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
+      c3.request = { action: r2.action, resource: r2.resource, ...isRecord(r2.context) ? { context: r2.context } : {} };
+    } else if (raw.tool !== void 0) {
+      if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
+      c3.tool = raw.tool;
+    } else {
+      if (!isRecord(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
+      c3.data = raw.data;
+    }
+    cases.push(c3);
+  });
+  return { cases, problems };
+}
+
+// src/testing/read-suites.ts
+var TESTS_DIR = "tests";
+async function suiteFiles(root, dir) {
+  let entries;
+  try {
+    entries = await readdir7(join17(root, dir), { withFileTypes: true });
+  } catch {
+    return void 0;
+  }
+  const out = [];
+  for (const e of entries.sort((a, b3) => a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0)) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...await suiteFiles(root, rel) ?? []);
+    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
+  }
+  return out;
+}
+async function readSuites(root) {
+  const files2 = await suiteFiles(root, TESTS_DIR);
+  if (files2 === void 0) return void 0;
+  const cases = [];
+  const problems = [];
+  for (const f of files2) {
+    const suite = parseSuite(f, await readFile6(join17(root, f)));
+    cases.push(...suite.cases);
+    problems.push(...suite.problems);
+  }
+  return { files: files2, cases, problems };
+}
+function runSuites(repo, cases, names = targetNames(repo)) {
+  const targets = new Map(
+    names.map((n) => {
+      const merged = buildTarget(repo, n);
+      return [n, { merged, engine: compileEngine(merged.effective) }];
+    })
+  );
+  return runCases(cases, targets);
+}
+
+// src/report/gather-tests.ts
+async function gatherTests(root, repo, names) {
+  const suites = await readSuites(root);
+  if (suites === void 0 || suites.files.length === 0) return void 0;
+  const all = new Set(targetNames(repo));
+  const shown2 = new Set(names);
+  const cases = suites.cases.filter((c3) => shown2.has(c3.target) || !all.has(c3.target));
+  const skipped = suites.cases.length - cases.length;
+  return { run: runSuites(repo, cases, names), problems: suites.problems, ...skipped > 0 ? { skipped } : {} };
+}
+
+// src/report/html.ts
+var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function esc(value) {
+  return String(value).replace(/[&<>"']/g, (c3) => ENTITIES[c3]);
+}
+function jsonForScript(value) {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c3) => `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function jsonScript(id, value) {
+  return `<script type="application/json" id="${esc(id)}">${jsonForScript(value)}</script>`;
+}
+function bytesScript(id, bytes) {
+  return `<script type="application/octet-stream" id="${esc(id)}">${Buffer.from(bytes).toString("base64")}</script>`;
+}
+function anchorId(...parts) {
+  return parts.map((p2) => String(p2).replace(/[^A-Za-z0-9_-]/g, (c3) => `_${c3.codePointAt(0).toString(16)}`)).join("-");
+}
+function link(text2, href, attrs = "") {
+  return href !== void 0 && /^https?:\/\//.test(href) ? `<a href="${esc(href)}"${attrs}>${esc(text2)}</a>` : esc(text2);
+}
+function section2(id, title, body, testid = id) {
+  return `<section id="${esc(id)}" data-testid="section-${esc(testid)}"><h2>${esc(title)}</h2>
+${body}
+</section>`;
+}
+function table(head, rows, cls = "") {
+  const th = head.map((h2) => `<th>${esc(h2)}</th>`).join("");
+  const body = rows.map((r2) => `<tr>${r2.map((c3) => `<td>${c3}</td>`).join("")}</tr>`).join("\n");
+  return `<table${cls ? ` class="${esc(cls)}"` : ""}><thead><tr>${th}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function notice(kind, html) {
+  return `<p class="notice ${kind}">${html}</p>`;
+}
+
+// src/report/provenance.ts
+function githubUrlOf(remote, server = "https://github.com") {
+  if (remote === void 0) return void 0;
+  const host = new URL(server).host;
+  const text2 = remote.trim().replace(/\.git$/, "");
+  const patterns = [new RegExp(`^https?://(?:[^@/]+@)?${host.replace(/\./g, "\\.")}/([^/]+)/([^/]+)$`), new RegExp(`^(?:ssh://)?git@${host.replace(/\./g, "\\.")}[:/]([^/]+)/([^/]+)$`)];
+  for (const p2 of patterns) {
+    const m2 = p2.exec(text2);
+    if (m2) return `${server.replace(/\/+$/, "")}/${m2[1]}/${m2[2]}`;
+  }
+  return void 0;
+}
+function createLinker(repo, options = {}) {
+  const lineOf = (file, pointer) => {
+    const source = repo.byPath.get(file)?.source;
+    if (!source) return void 0;
+    let p2 = pointer;
+    for (; ; ) {
+      const spans = source.spans.get(p2);
+      if (spans) return source.lines.position((spans.key ?? spans.value)[0]).line;
+      if (p2 === "") return void 0;
+      p2 = p2.slice(0, p2.lastIndexOf("/"));
+    }
+  };
+  const statementLine = (source, sid, nth = 0) => {
+    const value = repo.byPath.get(source.file)?.source.value;
+    const list4 = value?.spec?.Statement;
+    if (!Array.isArray(list4)) return lineOf(source.file, "/spec");
+    let seen = 0;
+    for (const [i2, st] of list4.entries()) {
+      const itsSid = st !== null && typeof st === "object" ? st.Sid : void 0;
+      if (sid !== void 0 ? itsSid === sid : itsSid === void 0 && seen++ === nth) return lineOf(source.file, joinPointer("/spec/Statement", i2));
+    }
+    return lineOf(source.file, "/spec");
+  };
+  const base = options.repoUrl && options.revision ? `${options.repoUrl.replace(/\/+$/, "")}/blob/${options.revision}/` : void 0;
+  const prefix = options.prefix ? `${options.prefix.replace(/\/+$/, "")}/` : "";
+  const href = (file, line) => base === void 0 ? void 0 : `${base}${(prefix + file).split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`;
+  return {
+    lineOf,
+    statementLine,
+    href,
+    render: (file, line) => `<span class="prov">${link(`${file}${line ? `:${line}` : ""}`, href(file, line), ' target="_blank" rel="noopener"')}</span>`
+  };
+}
+function renderProvenance(linker, sources, pointerOf2) {
+  if (!sources || sources.length === 0) return "";
+  return sources.map((s) => `<span class="by">${esc(s.policy)}</span> ${linker.render(s.file, linker.lineOf(s.file, pointerOf2(s)))}`).join(", ");
+}
+
+// src/report/runtime-script.ts
+init_errors();
+import { readFile as readFile7 } from "node:fs/promises";
+var CANDIDATES = ["./report-playground.js", "../../dist/report-playground.js"];
+async function readPlaygroundScript() {
+  for (const candidate of CANDIDATES) {
+    try {
+      return await readFile7(new URL(candidate, import.meta.url), "utf8");
+    } catch (e) {
+      if (e.code !== "ENOENT") throw new EdictError("IO_ERROR", `cannot read the report's playground code: ${e.message}`, { cause: e });
+    }
+  }
+  throw new EdictError("NOT_FOUND", "the report's playground code (dist/report-playground.js) is missing from this installation: reinstall edict, or run `npm run build` in a checkout");
+}
+
+// src/report/gather.ts
+async function gitFacts(root) {
+  let repo;
+  try {
+    repo = await openGit(root, "bundle");
+  } catch {
+    return {};
+  }
+  const facts = { prefix: repo.prefix };
+  try {
+    facts.revision = (await readHead(repo)).revision;
+    facts.dirty = (await listUncommittedPaths(repo)).length > 0;
+  } catch {
+  }
+  try {
+    facts.remote = (await repo.git.raw(["remote", "get-url", "origin"])).trim();
+  } catch {
+  }
+  return facts;
+}
+function repoUrlOf(env, remote) {
+  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  if (env.GITHUB_REPOSITORY && /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY)) return `${server}/${env.GITHUB_REPOSITORY}`;
+  return githubUrlOf(remote, server);
+}
+function selectTargets(repo, wanted) {
+  const names = targetNames(repo);
+  if (names.length === 0) throw new EdictError("CONFIG_ERROR", "no targets defined: add one under `targets:`, for example `targets: { production: {} }`", { position: { file: "edict.yaml" } });
+  if (!wanted || wanted.length === 0) return names;
+  for (const t2 of wanted) if (!names.includes(t2)) throw new EdictError("USAGE", `unknown target "${t2}" (targets: ${names.join(", ")})`);
+  return names.filter((n) => wanted.includes(n));
+}
+async function gatherReport(options) {
+  const { root, repo } = options;
+  const env = options.env ?? {};
+  const config = repo.config?.value;
+  if (!config?.name) throw new EdictError("CONFIG_ERROR", "missing or has no name; run `edict lint` to see why", { position: { file: "edict.yaml" } });
+  const names = selectTargets(repo, options.targets);
+  const merges = buildAllTargets(repo).filter((m2) => names.includes(m2.target));
+  const git = await gitFacts(root);
+  let bundle;
+  if (options.bundle) {
+    const { file, bytes, keys } = options.bundle;
+    const verified = verifyBundle(bytes, { trustedKeys: [...keys], blake3: blake3Hex, allowExpired: true });
+    const missing = names.filter((t2) => !Object.hasOwn(verified.payload.targets, t2));
+    if (missing.length > 0) throw new EdictError("USAGE", `the bundle ${file} has no target ${missing.join(", ")} (it has ${Object.keys(verified.payload.targets).join(", ")}); pass --target`);
+    bundle = {
+      bytes,
+      payload: verified.payload,
+      keyids: verified.keyids,
+      sha256: verified.sha256,
+      keys: keys.map((k3) => Buffer.from(k3.bytes).toString("base64")),
+      file
+    };
+  }
+  const previous = options.previous;
+  const [tests, packs] = await Promise.all([gatherTests(root, repo, names), gatherPacks(root, repo)]);
+  const head = git.revision === void 0 || git.dirty ? "working tree" : git.revision;
+  const changes = previous ? gatherChanges(previous.bytes, previous.file, merges, {
+    ...previous.keys ? { trustedKeys: previous.keys } : {},
+    targets: names,
+    head,
+    headPacks: installedPacksOf2(repo.packState?.value)
+  }) : void 0;
+  const repoUrl = repoUrlOf(env, git.remote);
+  return {
+    repo,
+    name: config.name,
+    ...config.version !== void 0 ? { version: config.version } : {},
+    merges,
+    ...git.revision !== void 0 ? { revision: git.revision } : {},
+    ...git.dirty ? { dirty: true } : {},
+    ...repoUrl !== void 0 ? { repoUrl } : {},
+    ...git.prefix ? { repoPrefix: git.prefix } : {},
+    generatedAt: options.now ?? /* @__PURE__ */ new Date(),
+    ...bundle ? { bundle } : {},
+    ...tests ? { tests } : {},
+    ...packs ? { packs } : {},
+    ...changes ? { changes } : {},
+    playgroundScript: options.playgroundScript ?? await readPlaygroundScript()
+  };
+}
+
+// node_modules/marked/lib/marked.esm.js
+function L2() {
+  return { async: false, breaks: false, extensions: null, gfm: true, hooks: null, pedantic: false, renderer: null, silent: false, tokenizer: null, walkTokens: null };
+}
+var T2 = L2();
+function G3(l3) {
+  T2 = l3;
+}
+var E2 = { exec: () => null };
+function d(l3, e = "") {
+  let t2 = typeof l3 == "string" ? l3 : l3.source, n = { replace: (r2, i2) => {
+    let s = typeof i2 == "string" ? i2 : i2.source;
+    return s = s.replace(m.caret, "$1"), t2 = t2.replace(r2, s), n;
+  }, getRegex: () => new RegExp(t2, e) };
+  return n;
+}
+var be = (() => {
+  try {
+    return !!new RegExp("(?<=1)(?<!1)");
+  } catch {
+    return false;
+  }
+})();
+var m = { codeRemoveIndent: /^(?: {1,4}| {0,3}\t)/gm, outputLinkReplace: /\\([\[\]])/g, indentCodeCompensation: /^(\s+)(?:```)/, beginningSpace: /^\s+/, endingHash: /#$/, startingSpaceChar: /^ /, endingSpaceChar: / $/, nonSpaceChar: /[^ ]/, newLineCharGlobal: /\n/g, tabCharGlobal: /\t/g, multipleSpaceGlobal: /\s+/g, blankLine: /^[ \t]*$/, doubleBlankLine: /\n[ \t]*\n[ \t]*$/, blockquoteStart: /^ {0,3}>/, blockquoteSetextReplace: /\n {0,3}((?:=+|-+) *)(?=\n|$)/g, blockquoteSetextReplace2: /^ {0,3}>[ \t]?/gm, listReplaceTabs: /^\t+/, listReplaceNesting: /^ {1,4}(?=( {4})*[^ ])/g, listIsTask: /^\[[ xX]\] /, listReplaceTask: /^\[[ xX]\] +/, anyLine: /\n.*\n/, hrefBrackets: /^<(.*)>$/, tableDelimiter: /[:|]/, tableAlignChars: /^\||\| *$/g, tableRowBlankLine: /\n[ \t]*$/, tableAlignRight: /^ *-+: *$/, tableAlignCenter: /^ *:-+: *$/, tableAlignLeft: /^ *:-+ *$/, startATag: /^<a /i, endATag: /^<\/a>/i, startPreScriptTag: /^<(pre|code|kbd|script)(\s|>)/i, endPreScriptTag: /^<\/(pre|code|kbd|script)(\s|>)/i, startAngleBracket: /^</, endAngleBracket: />$/, pedanticHrefTitle: /^([^'"]*[^\s])\s+(['"])(.*)\2/, unicodeAlphaNumeric: /[\p{L}\p{N}]/u, escapeTest: /[&<>"']/, escapeReplace: /[&<>"']/g, escapeTestNoEncode: /[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/, escapeReplaceNoEncode: /[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g, unescapeTest: /&(#(?:\d+)|(?:#x[0-9A-Fa-f]+)|(?:\w+));?/ig, caret: /(^|[^\[])\^/g, percentDecode: /%25/g, findPipe: /\|/g, splitPipe: / \|/, slashPipe: /\\\|/g, carriageReturn: /\r\n|\r/g, spaceLine: /^ +$/gm, notSpaceStart: /^\S*/, endingNewline: /\n$/, listItemRegex: (l3) => new RegExp(`^( {0,3}${l3})((?:[	 ][^\\n]*)?(?:\\n|$))`), nextBulletRegex: (l3) => new RegExp(`^ {0,${Math.min(3, l3 - 1)}}(?:[*+-]|\\d{1,9}[.)])((?:[ 	][^\\n]*)?(?:\\n|$))`), hrRegex: (l3) => new RegExp(`^ {0,${Math.min(3, l3 - 1)}}((?:- *){3,}|(?:_ *){3,}|(?:\\* *){3,})(?:\\n+|$)`), fencesBeginRegex: (l3) => new RegExp(`^ {0,${Math.min(3, l3 - 1)}}(?:\`\`\`|~~~)`), headingBeginRegex: (l3) => new RegExp(`^ {0,${Math.min(3, l3 - 1)}}#`), htmlBeginRegex: (l3) => new RegExp(`^ {0,${Math.min(3, l3 - 1)}}<(?:[a-z].*>|!--)`, "i") };
+var Re = /^(?:[ \t]*(?:\n|$))+/;
+var Te = /^((?: {4}| {0,3}\t)[^\n]+(?:\n(?:[ \t]*(?:\n|$))*)?)+/;
+var Oe = /^ {0,3}(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})([^\n]*)(?:\n|$)(?:|([\s\S]*?)(?:\n|$))(?: {0,3}\1[~`]* *(?=\n|$)|$)/;
+var I3 = /^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/;
+var we = /^ {0,3}(#{1,6})(?=\s|$)(.*)(?:\n+|$)/;
+var F2 = /(?:[*+-]|\d{1,9}[.)])/;
+var ie = /^(?!bull |blockCode|fences|blockquote|heading|html|table)((?:.|\n(?!\s*?\n|bull |blockCode|fences|blockquote|heading|html|table))+?)\n {0,3}(=+|-+) *(?:\n+|$)/;
+var oe = d(ie).replace(/bull/g, F2).replace(/blockCode/g, /(?: {4}| {0,3}\t)/).replace(/fences/g, / {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g, / {0,3}>/).replace(/heading/g, / {0,3}#{1,6}/).replace(/html/g, / {0,3}<[^\n>]+>\n/).replace(/\|table/g, "").getRegex();
+var ye = d(ie).replace(/bull/g, F2).replace(/blockCode/g, /(?: {4}| {0,3}\t)/).replace(/fences/g, / {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g, / {0,3}>/).replace(/heading/g, / {0,3}#{1,6}/).replace(/html/g, / {0,3}<[^\n>]+>\n/).replace(/table/g, / {0,3}\|?(?:[:\- ]*\|)+[\:\- ]*\n/).getRegex();
+var j2 = /^([^\n]+(?:\n(?!hr|heading|lheading|blockquote|fences|list|html|table| +\n)[^\n]+)*)/;
+var Pe = /^[^\n]+/;
+var Q2 = /(?!\s*\])(?:\\[\s\S]|[^\[\]\\])+/;
+var Se = d(/^ {0,3}\[(label)\]: *(?:\n[ \t]*)?([^<\s][^\s]*|<.*?>)(?:(?: +(?:\n[ \t]*)?| *\n[ \t]*)(title))? *(?:\n+|$)/).replace("label", Q2).replace("title", /(?:"(?:\\"?|[^"\\])*"|'[^'\n]*(?:\n[^'\n]+)*\n?'|\([^()]*\))/).getRegex();
+var $e = d(/^( {0,3}bull)([ \t][^\n]+?)?(?:\n|$)/).replace(/bull/g, F2).getRegex();
+var v = "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul";
+var U2 = /<!--(?:-?>|[\s\S]*?(?:-->|$))/;
+var _e = d("^ {0,3}(?:<(script|pre|style|textarea)[\\s>][\\s\\S]*?(?:</\\1>[^\\n]*\\n+|$)|comment[^\\n]*(\\n+|$)|<\\?[\\s\\S]*?(?:\\?>\\n*|$)|<![A-Z][\\s\\S]*?(?:>\\n*|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>\\n*|$)|</?(tag)(?: +|\\n|/?>)[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|<(?!script|pre|style|textarea)([a-z][\\w-]*)(?:attribute)*? */?>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|</(?!script|pre|style|textarea)[a-z][\\w-]*\\s*>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$))", "i").replace("comment", U2).replace("tag", v).replace("attribute", / +[a-zA-Z:_][\w.:-]*(?: *= *"[^"\n]*"| *= *'[^'\n]*'| *= *[^\s"'=<>`]+)?/).getRegex();
+var ae = d(j2).replace("hr", I3).replace("heading", " {0,3}#{1,6}(?:\\s|$)").replace("|lheading", "").replace("|table", "").replace("blockquote", " {0,3}>").replace("fences", " {0,3}(?:`{3,}(?=[^`\\n]*\\n)|~{3,})[^\\n]*\\n").replace("list", " {0,3}(?:[*+-]|1[.)]) ").replace("html", "</?(?:tag)(?: +|\\n|/?>)|<(?:script|pre|style|textarea|!--)").replace("tag", v).getRegex();
+var Le = d(/^( {0,3}> ?(paragraph|[^\n]*)(?:\n|$))+/).replace("paragraph", ae).getRegex();
+var K2 = { blockquote: Le, code: Te, def: Se, fences: Oe, heading: we, hr: I3, html: _e, lheading: oe, list: $e, newline: Re, paragraph: ae, table: E2, text: Pe };
+var re = d("^ *([^\\n ].*)\\n {0,3}((?:\\| *)?:?-+:? *(?:\\| *:?-+:? *)*(?:\\| *)?)(?:\\n((?:(?! *\\n|hr|heading|blockquote|code|fences|list|html).*(?:\\n|$))*)\\n*|$)").replace("hr", I3).replace("heading", " {0,3}#{1,6}(?:\\s|$)").replace("blockquote", " {0,3}>").replace("code", "(?: {4}| {0,3}	)[^\\n]").replace("fences", " {0,3}(?:`{3,}(?=[^`\\n]*\\n)|~{3,})[^\\n]*\\n").replace("list", " {0,3}(?:[*+-]|1[.)]) ").replace("html", "</?(?:tag)(?: +|\\n|/?>)|<(?:script|pre|style|textarea|!--)").replace("tag", v).getRegex();
+var Me = { ...K2, lheading: ye, table: re, paragraph: d(j2).replace("hr", I3).replace("heading", " {0,3}#{1,6}(?:\\s|$)").replace("|lheading", "").replace("table", re).replace("blockquote", " {0,3}>").replace("fences", " {0,3}(?:`{3,}(?=[^`\\n]*\\n)|~{3,})[^\\n]*\\n").replace("list", " {0,3}(?:[*+-]|1[.)]) ").replace("html", "</?(?:tag)(?: +|\\n|/?>)|<(?:script|pre|style|textarea|!--)").replace("tag", v).getRegex() };
+var ze = { ...K2, html: d(`^ *(?:comment *(?:\\n|\\s*$)|<(tag)[\\s\\S]+?</\\1> *(?:\\n{2,}|\\s*$)|<tag(?:"[^"]*"|'[^']*'|\\s[^'"/>\\s]*)*?/?> *(?:\\n{2,}|\\s*$))`).replace("comment", U2).replace(/tag/g, "(?!(?:a|em|strong|small|s|cite|q|dfn|abbr|data|time|code|var|samp|kbd|sub|sup|i|b|u|mark|ruby|rt|rp|bdi|bdo|span|br|wbr|ins|del|img)\\b)\\w+(?!:|[^\\w\\s@]*@)\\b").getRegex(), def: /^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +(["(][^\n]+[")]))? *(?:\n+|$)/, heading: /^(#{1,6})(.*)(?:\n+|$)/, fences: E2, lheading: /^(.+?)\n {0,3}(=+|-+) *(?:\n+|$)/, paragraph: d(j2).replace("hr", I3).replace("heading", ` *#{1,6} *[^
+]`).replace("lheading", oe).replace("|table", "").replace("blockquote", " {0,3}>").replace("|fences", "").replace("|list", "").replace("|html", "").replace("|tag", "").getRegex() };
+var Ae = /^\\([!"#$%&'()*+,\-./:;<=>?@\[\]\\^_`{|}~])/;
+var Ee = /^(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/;
+var le = /^( {2,}|\\)\n(?!\s*$)/;
+var Ie = /^(`+|[^`])(?:(?= {2,}\n)|[\s\S]*?(?:(?=[\\<!\[`*_]|\b_|$)|[^ ](?= {2,}\n)))/;
+var D2 = /[\p{P}\p{S}]/u;
+var W2 = /[\s\p{P}\p{S}]/u;
+var ue = /[^\s\p{P}\p{S}]/u;
+var Ce = d(/^((?![*_])punctSpace)/, "u").replace(/punctSpace/g, W2).getRegex();
+var pe = /(?!~)[\p{P}\p{S}]/u;
+var Be = /(?!~)[\s\p{P}\p{S}]/u;
+var qe = /(?:[^\s\p{P}\p{S}]|~)/u;
+var ve = d(/link|precode-code|html/, "g").replace("link", /\[(?:[^\[\]`]|(?<a>`+)[^`]+\k<a>(?!`))*?\]\((?:\\[\s\S]|[^\\\(\)]|\((?:\\[\s\S]|[^\\\(\)])*\))*\)/).replace("precode-", be ? "(?<!`)()" : "(^^|[^`])").replace("code", /(?<b>`+)[^`]+\k<b>(?!`)/).replace("html", /<(?! )[^<>]*?>/).getRegex();
+var ce = /^(?:\*+(?:((?!\*)punct)|[^\s*]))|^_+(?:((?!_)punct)|([^\s_]))/;
+var De = d(ce, "u").replace(/punct/g, D2).getRegex();
+var He = d(ce, "u").replace(/punct/g, pe).getRegex();
+var he = "^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)punctSpace(\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|notPunctSpace(\\*+)(?=notPunctSpace)";
+var Ze = d(he, "gu").replace(/notPunctSpace/g, ue).replace(/punctSpace/g, W2).replace(/punct/g, D2).getRegex();
+var Ge = d(he, "gu").replace(/notPunctSpace/g, qe).replace(/punctSpace/g, Be).replace(/punct/g, pe).getRegex();
+var Ne = d("^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)punctSpace(_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)", "gu").replace(/notPunctSpace/g, ue).replace(/punctSpace/g, W2).replace(/punct/g, D2).getRegex();
+var Fe = d(/\\(punct)/, "gu").replace(/punct/g, D2).getRegex();
+var je = d(/^<(scheme:[^\s\x00-\x1f<>]*|email)>/).replace("scheme", /[a-zA-Z][a-zA-Z0-9+.-]{1,31}/).replace("email", /[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+(@)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+(?![-_])/).getRegex();
+var Qe = d(U2).replace("(?:-->|$)", "-->").getRegex();
+var Ue = d("^comment|^</[a-zA-Z][\\w:-]*\\s*>|^<[a-zA-Z][\\w-]*(?:attribute)*?\\s*/?>|^<\\?[\\s\\S]*?\\?>|^<![a-zA-Z]+\\s[\\s\\S]*?>|^<!\\[CDATA\\[[\\s\\S]*?\\]\\]>").replace("comment", Qe).replace("attribute", /\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?/).getRegex();
+var q2 = /(?:\[(?:\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+[^`]*?`+(?!`)|[^\[\]\\`])*?/;
+var Ke = d(/^!?\[(label)\]\(\s*(href)(?:(?:[ \t]*(?:\n[ \t]*)?)(title))?\s*\)/).replace("label", q2).replace("href", /<(?:\\.|[^\n<>\\])+>|[^ \t\n\x00-\x1f]*/).replace("title", /"(?:\\"?|[^"\\])*"|'(?:\\'?|[^'\\])*'|\((?:\\\)?|[^)\\])*\)/).getRegex();
+var de = d(/^!?\[(label)\]\[(ref)\]/).replace("label", q2).replace("ref", Q2).getRegex();
+var ke = d(/^!?\[(ref)\](?:\[\])?/).replace("ref", Q2).getRegex();
+var We = d("reflink|nolink(?!\\()", "g").replace("reflink", de).replace("nolink", ke).getRegex();
+var se = /[hH][tT][tT][pP][sS]?|[fF][tT][pP]/;
+var X2 = { _backpedal: E2, anyPunctuation: Fe, autolink: je, blockSkip: ve, br: le, code: Ee, del: E2, emStrongLDelim: De, emStrongRDelimAst: Ze, emStrongRDelimUnd: Ne, escape: Ae, link: Ke, nolink: ke, punctuation: Ce, reflink: de, reflinkSearch: We, tag: Ue, text: Ie, url: E2 };
+var Xe = { ...X2, link: d(/^!?\[(label)\]\((.*?)\)/).replace("label", q2).getRegex(), reflink: d(/^!?\[(label)\]\s*\[([^\]]*)\]/).replace("label", q2).getRegex() };
+var N3 = { ...X2, emStrongRDelimAst: Ge, emStrongLDelim: He, url: d(/^((?:protocol):\/\/|www\.)(?:[a-zA-Z0-9\-]+\.?)+[^\s<]*|^email/).replace("protocol", se).replace("email", /[A-Za-z0-9._+-]+(@)[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![-_])/).getRegex(), _backpedal: /(?:[^?!.,:;*_'"~()&]+|\([^)]*\)|&(?![a-zA-Z0-9]+;$)|[?!.,:;*_'"~)]+(?!$))+/, del: /^(~~?)(?=[^\s~])((?:\\[\s\S]|[^\\])*?(?:\\[\s\S]|[^\s~\\]))\1(?=[^~]|$)/, text: d(/^([`~]+|[^`~])(?:(?= {2,}\n)|(?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)|[\s\S]*?(?:(?=[\\<!\[`*~_]|\b_|protocol:\/\/|www\.|$)|[^ ](?= {2,}\n)|[^a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-](?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)))/).replace("protocol", se).getRegex() };
+var Je = { ...N3, br: d(le).replace("{2,}", "*").getRegex(), text: d(N3.text).replace("\\b_", "\\b_| {2,}\\n").replace(/\{2,\}/g, "*").getRegex() };
+var C2 = { normal: K2, gfm: Me, pedantic: ze };
+var M2 = { normal: X2, gfm: N3, breaks: Je, pedantic: Xe };
+var Ve = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+var ge = (l3) => Ve[l3];
+function w(l3, e) {
+  if (e) {
+    if (m.escapeTest.test(l3)) return l3.replace(m.escapeReplace, ge);
+  } else if (m.escapeTestNoEncode.test(l3)) return l3.replace(m.escapeReplaceNoEncode, ge);
+  return l3;
+}
+function J2(l3) {
+  try {
+    l3 = encodeURI(l3).replace(m.percentDecode, "%");
+  } catch {
+    return null;
+  }
+  return l3;
+}
+function V2(l3, e) {
+  let t2 = l3.replace(m.findPipe, (i2, s, a) => {
+    let o2 = false, p2 = s;
+    for (; --p2 >= 0 && a[p2] === "\\"; ) o2 = !o2;
+    return o2 ? "|" : " |";
+  }), n = t2.split(m.splitPipe), r2 = 0;
+  if (n[0].trim() || n.shift(), n.length > 0 && !n.at(-1)?.trim() && n.pop(), e) if (n.length > e) n.splice(e);
+  else for (; n.length < e; ) n.push("");
+  for (; r2 < n.length; r2++) n[r2] = n[r2].trim().replace(m.slashPipe, "|");
+  return n;
+}
+function z2(l3, e, t2) {
+  let n = l3.length;
+  if (n === 0) return "";
+  let r2 = 0;
+  for (; r2 < n; ) {
+    let i2 = l3.charAt(n - r2 - 1);
+    if (i2 === e && !t2) r2++;
+    else if (i2 !== e && t2) r2++;
+    else break;
+  }
+  return l3.slice(0, n - r2);
+}
+function fe(l3, e) {
+  if (l3.indexOf(e[1]) === -1) return -1;
+  let t2 = 0;
+  for (let n = 0; n < l3.length; n++) if (l3[n] === "\\") n++;
+  else if (l3[n] === e[0]) t2++;
+  else if (l3[n] === e[1] && (t2--, t2 < 0)) return n;
+  return t2 > 0 ? -2 : -1;
+}
+function me(l3, e, t2, n, r2) {
+  let i2 = e.href, s = e.title || null, a = l3[1].replace(r2.other.outputLinkReplace, "$1");
+  n.state.inLink = true;
+  let o2 = { type: l3[0].charAt(0) === "!" ? "image" : "link", raw: t2, href: i2, title: s, text: a, tokens: n.inlineTokens(a) };
+  return n.state.inLink = false, o2;
+}
+function Ye(l3, e, t2) {
+  let n = l3.match(t2.other.indentCodeCompensation);
+  if (n === null) return e;
+  let r2 = n[1];
+  return e.split(`
+`).map((i2) => {
+    let s = i2.match(t2.other.beginningSpace);
+    if (s === null) return i2;
+    let [a] = s;
+    return a.length >= r2.length ? i2.slice(r2.length) : i2;
+  }).join(`
+`);
+}
+var y2 = class {
+  options;
+  rules;
+  lexer;
+  constructor(e) {
+    this.options = e || T2;
+  }
+  space(e) {
+    let t2 = this.rules.block.newline.exec(e);
+    if (t2 && t2[0].length > 0) return { type: "space", raw: t2[0] };
+  }
+  code(e) {
+    let t2 = this.rules.block.code.exec(e);
+    if (t2) {
+      let n = t2[0].replace(this.rules.other.codeRemoveIndent, "");
+      return { type: "code", raw: t2[0], codeBlockStyle: "indented", text: this.options.pedantic ? n : z2(n, `
+`) };
+    }
+  }
+  fences(e) {
+    let t2 = this.rules.block.fences.exec(e);
+    if (t2) {
+      let n = t2[0], r2 = Ye(n, t2[3] || "", this.rules);
+      return { type: "code", raw: n, lang: t2[2] ? t2[2].trim().replace(this.rules.inline.anyPunctuation, "$1") : t2[2], text: r2 };
+    }
+  }
+  heading(e) {
+    let t2 = this.rules.block.heading.exec(e);
+    if (t2) {
+      let n = t2[2].trim();
+      if (this.rules.other.endingHash.test(n)) {
+        let r2 = z2(n, "#");
+        (this.options.pedantic || !r2 || this.rules.other.endingSpaceChar.test(r2)) && (n = r2.trim());
+      }
+      return { type: "heading", raw: t2[0], depth: t2[1].length, text: n, tokens: this.lexer.inline(n) };
+    }
+  }
+  hr(e) {
+    let t2 = this.rules.block.hr.exec(e);
+    if (t2) return { type: "hr", raw: z2(t2[0], `
+`) };
+  }
+  blockquote(e) {
+    let t2 = this.rules.block.blockquote.exec(e);
+    if (t2) {
+      let n = z2(t2[0], `
+`).split(`
+`), r2 = "", i2 = "", s = [];
+      for (; n.length > 0; ) {
+        let a = false, o2 = [], p2;
+        for (p2 = 0; p2 < n.length; p2++) if (this.rules.other.blockquoteStart.test(n[p2])) o2.push(n[p2]), a = true;
+        else if (!a) o2.push(n[p2]);
+        else break;
+        n = n.slice(p2);
+        let u = o2.join(`
+`), c3 = u.replace(this.rules.other.blockquoteSetextReplace, `
+    $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
+        r2 = r2 ? `${r2}
+${u}` : u, i2 = i2 ? `${i2}
+${c3}` : c3;
+        let g = this.lexer.state.top;
+        if (this.lexer.state.top = true, this.lexer.blockTokens(c3, s, true), this.lexer.state.top = g, n.length === 0) break;
+        let h2 = s.at(-1);
+        if (h2?.type === "code") break;
+        if (h2?.type === "blockquote") {
+          let R2 = h2, f = R2.raw + `
+` + n.join(`
+`), O2 = this.blockquote(f);
+          s[s.length - 1] = O2, r2 = r2.substring(0, r2.length - R2.raw.length) + O2.raw, i2 = i2.substring(0, i2.length - R2.text.length) + O2.text;
+          break;
+        } else if (h2?.type === "list") {
+          let R2 = h2, f = R2.raw + `
+` + n.join(`
+`), O2 = this.list(f);
+          s[s.length - 1] = O2, r2 = r2.substring(0, r2.length - h2.raw.length) + O2.raw, i2 = i2.substring(0, i2.length - R2.raw.length) + O2.raw, n = f.substring(s.at(-1).raw.length).split(`
+`);
+          continue;
+        }
+      }
+      return { type: "blockquote", raw: r2, tokens: s, text: i2 };
+    }
+  }
+  list(e) {
+    let t2 = this.rules.block.list.exec(e);
+    if (t2) {
+      let n = t2[1].trim(), r2 = n.length > 1, i2 = { type: "list", raw: "", ordered: r2, start: r2 ? +n.slice(0, -1) : "", loose: false, items: [] };
+      n = r2 ? `\\d{1,9}\\${n.slice(-1)}` : `\\${n}`, this.options.pedantic && (n = r2 ? n : "[*+-]");
+      let s = this.rules.other.listItemRegex(n), a = false;
+      for (; e; ) {
+        let p2 = false, u = "", c3 = "";
+        if (!(t2 = s.exec(e)) || this.rules.block.hr.test(e)) break;
+        u = t2[0], e = e.substring(u.length);
+        let g = t2[2].split(`
+`, 1)[0].replace(this.rules.other.listReplaceTabs, (H2) => " ".repeat(3 * H2.length)), h2 = e.split(`
+`, 1)[0], R2 = !g.trim(), f = 0;
+        if (this.options.pedantic ? (f = 2, c3 = g.trimStart()) : R2 ? f = t2[1].length + 1 : (f = t2[2].search(this.rules.other.nonSpaceChar), f = f > 4 ? 1 : f, c3 = g.slice(f), f += t2[1].length), R2 && this.rules.other.blankLine.test(h2) && (u += h2 + `
+`, e = e.substring(h2.length + 1), p2 = true), !p2) {
+          let H2 = this.rules.other.nextBulletRegex(f), ee2 = this.rules.other.hrRegex(f), te = this.rules.other.fencesBeginRegex(f), ne2 = this.rules.other.headingBeginRegex(f), xe = this.rules.other.htmlBeginRegex(f);
+          for (; e; ) {
+            let Z2 = e.split(`
+`, 1)[0], A2;
+            if (h2 = Z2, this.options.pedantic ? (h2 = h2.replace(this.rules.other.listReplaceNesting, "  "), A2 = h2) : A2 = h2.replace(this.rules.other.tabCharGlobal, "    "), te.test(h2) || ne2.test(h2) || xe.test(h2) || H2.test(h2) || ee2.test(h2)) break;
+            if (A2.search(this.rules.other.nonSpaceChar) >= f || !h2.trim()) c3 += `
+` + A2.slice(f);
+            else {
+              if (R2 || g.replace(this.rules.other.tabCharGlobal, "    ").search(this.rules.other.nonSpaceChar) >= 4 || te.test(g) || ne2.test(g) || ee2.test(g)) break;
+              c3 += `
+` + h2;
+            }
+            !R2 && !h2.trim() && (R2 = true), u += Z2 + `
+`, e = e.substring(Z2.length + 1), g = A2.slice(f);
+          }
+        }
+        i2.loose || (a ? i2.loose = true : this.rules.other.doubleBlankLine.test(u) && (a = true));
+        let O2 = null, Y2;
+        this.options.gfm && (O2 = this.rules.other.listIsTask.exec(c3), O2 && (Y2 = O2[0] !== "[ ] ", c3 = c3.replace(this.rules.other.listReplaceTask, ""))), i2.items.push({ type: "list_item", raw: u, task: !!O2, checked: Y2, loose: false, text: c3, tokens: [] }), i2.raw += u;
+      }
+      let o2 = i2.items.at(-1);
+      if (o2) o2.raw = o2.raw.trimEnd(), o2.text = o2.text.trimEnd();
+      else return;
+      i2.raw = i2.raw.trimEnd();
+      for (let p2 = 0; p2 < i2.items.length; p2++) if (this.lexer.state.top = false, i2.items[p2].tokens = this.lexer.blockTokens(i2.items[p2].text, []), !i2.loose) {
+        let u = i2.items[p2].tokens.filter((g) => g.type === "space"), c3 = u.length > 0 && u.some((g) => this.rules.other.anyLine.test(g.raw));
+        i2.loose = c3;
+      }
+      if (i2.loose) for (let p2 = 0; p2 < i2.items.length; p2++) i2.items[p2].loose = true;
+      return i2;
+    }
+  }
+  html(e) {
+    let t2 = this.rules.block.html.exec(e);
+    if (t2) return { type: "html", block: true, raw: t2[0], pre: t2[1] === "pre" || t2[1] === "script" || t2[1] === "style", text: t2[0] };
+  }
+  def(e) {
+    let t2 = this.rules.block.def.exec(e);
+    if (t2) {
+      let n = t2[1].toLowerCase().replace(this.rules.other.multipleSpaceGlobal, " "), r2 = t2[2] ? t2[2].replace(this.rules.other.hrefBrackets, "$1").replace(this.rules.inline.anyPunctuation, "$1") : "", i2 = t2[3] ? t2[3].substring(1, t2[3].length - 1).replace(this.rules.inline.anyPunctuation, "$1") : t2[3];
+      return { type: "def", tag: n, raw: t2[0], href: r2, title: i2 };
+    }
+  }
+  table(e) {
+    let t2 = this.rules.block.table.exec(e);
+    if (!t2 || !this.rules.other.tableDelimiter.test(t2[2])) return;
+    let n = V2(t2[1]), r2 = t2[2].replace(this.rules.other.tableAlignChars, "").split("|"), i2 = t2[3]?.trim() ? t2[3].replace(this.rules.other.tableRowBlankLine, "").split(`
+`) : [], s = { type: "table", raw: t2[0], header: [], align: [], rows: [] };
+    if (n.length === r2.length) {
+      for (let a of r2) this.rules.other.tableAlignRight.test(a) ? s.align.push("right") : this.rules.other.tableAlignCenter.test(a) ? s.align.push("center") : this.rules.other.tableAlignLeft.test(a) ? s.align.push("left") : s.align.push(null);
+      for (let a = 0; a < n.length; a++) s.header.push({ text: n[a], tokens: this.lexer.inline(n[a]), header: true, align: s.align[a] });
+      for (let a of i2) s.rows.push(V2(a, s.header.length).map((o2, p2) => ({ text: o2, tokens: this.lexer.inline(o2), header: false, align: s.align[p2] })));
+      return s;
+    }
+  }
+  lheading(e) {
+    let t2 = this.rules.block.lheading.exec(e);
+    if (t2) return { type: "heading", raw: t2[0], depth: t2[2].charAt(0) === "=" ? 1 : 2, text: t2[1], tokens: this.lexer.inline(t2[1]) };
+  }
+  paragraph(e) {
+    let t2 = this.rules.block.paragraph.exec(e);
+    if (t2) {
+      let n = t2[1].charAt(t2[1].length - 1) === `
+` ? t2[1].slice(0, -1) : t2[1];
+      return { type: "paragraph", raw: t2[0], text: n, tokens: this.lexer.inline(n) };
+    }
+  }
+  text(e) {
+    let t2 = this.rules.block.text.exec(e);
+    if (t2) return { type: "text", raw: t2[0], text: t2[0], tokens: this.lexer.inline(t2[0]) };
+  }
+  escape(e) {
+    let t2 = this.rules.inline.escape.exec(e);
+    if (t2) return { type: "escape", raw: t2[0], text: t2[1] };
+  }
+  tag(e) {
+    let t2 = this.rules.inline.tag.exec(e);
+    if (t2) return !this.lexer.state.inLink && this.rules.other.startATag.test(t2[0]) ? this.lexer.state.inLink = true : this.lexer.state.inLink && this.rules.other.endATag.test(t2[0]) && (this.lexer.state.inLink = false), !this.lexer.state.inRawBlock && this.rules.other.startPreScriptTag.test(t2[0]) ? this.lexer.state.inRawBlock = true : this.lexer.state.inRawBlock && this.rules.other.endPreScriptTag.test(t2[0]) && (this.lexer.state.inRawBlock = false), { type: "html", raw: t2[0], inLink: this.lexer.state.inLink, inRawBlock: this.lexer.state.inRawBlock, block: false, text: t2[0] };
+  }
+  link(e) {
+    let t2 = this.rules.inline.link.exec(e);
+    if (t2) {
+      let n = t2[2].trim();
+      if (!this.options.pedantic && this.rules.other.startAngleBracket.test(n)) {
+        if (!this.rules.other.endAngleBracket.test(n)) return;
+        let s = z2(n.slice(0, -1), "\\");
+        if ((n.length - s.length) % 2 === 0) return;
+      } else {
+        let s = fe(t2[2], "()");
+        if (s === -2) return;
+        if (s > -1) {
+          let o2 = (t2[0].indexOf("!") === 0 ? 5 : 4) + t2[1].length + s;
+          t2[2] = t2[2].substring(0, s), t2[0] = t2[0].substring(0, o2).trim(), t2[3] = "";
+        }
+      }
+      let r2 = t2[2], i2 = "";
+      if (this.options.pedantic) {
+        let s = this.rules.other.pedanticHrefTitle.exec(r2);
+        s && (r2 = s[1], i2 = s[3]);
+      } else i2 = t2[3] ? t2[3].slice(1, -1) : "";
+      return r2 = r2.trim(), this.rules.other.startAngleBracket.test(r2) && (this.options.pedantic && !this.rules.other.endAngleBracket.test(n) ? r2 = r2.slice(1) : r2 = r2.slice(1, -1)), me(t2, { href: r2 && r2.replace(this.rules.inline.anyPunctuation, "$1"), title: i2 && i2.replace(this.rules.inline.anyPunctuation, "$1") }, t2[0], this.lexer, this.rules);
+    }
+  }
+  reflink(e, t2) {
+    let n;
+    if ((n = this.rules.inline.reflink.exec(e)) || (n = this.rules.inline.nolink.exec(e))) {
+      let r2 = (n[2] || n[1]).replace(this.rules.other.multipleSpaceGlobal, " "), i2 = t2[r2.toLowerCase()];
+      if (!i2) {
+        let s = n[0].charAt(0);
+        return { type: "text", raw: s, text: s };
+      }
+      return me(n, i2, n[0], this.lexer, this.rules);
+    }
+  }
+  emStrong(e, t2, n = "") {
+    let r2 = this.rules.inline.emStrongLDelim.exec(e);
+    if (!r2 || r2[3] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
+    if (!(r2[1] || r2[2] || "") || !n || this.rules.inline.punctuation.exec(n)) {
+      let s = [...r2[0]].length - 1, a, o2, p2 = s, u = 0, c3 = r2[0][0] === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd;
+      for (c3.lastIndex = 0, t2 = t2.slice(-1 * e.length + s); (r2 = c3.exec(t2)) != null; ) {
+        if (a = r2[1] || r2[2] || r2[3] || r2[4] || r2[5] || r2[6], !a) continue;
+        if (o2 = [...a].length, r2[3] || r2[4]) {
+          p2 += o2;
+          continue;
+        } else if ((r2[5] || r2[6]) && s % 3 && !((s + o2) % 3)) {
+          u += o2;
+          continue;
+        }
+        if (p2 -= o2, p2 > 0) continue;
+        o2 = Math.min(o2, o2 + p2 + u);
+        let g = [...r2[0]][0].length, h2 = e.slice(0, s + r2.index + g + o2);
+        if (Math.min(s, o2) % 2) {
+          let f = h2.slice(1, -1);
+          return { type: "em", raw: h2, text: f, tokens: this.lexer.inlineTokens(f) };
+        }
+        let R2 = h2.slice(2, -2);
+        return { type: "strong", raw: h2, text: R2, tokens: this.lexer.inlineTokens(R2) };
+      }
+    }
+  }
+  codespan(e) {
+    let t2 = this.rules.inline.code.exec(e);
+    if (t2) {
+      let n = t2[2].replace(this.rules.other.newLineCharGlobal, " "), r2 = this.rules.other.nonSpaceChar.test(n), i2 = this.rules.other.startingSpaceChar.test(n) && this.rules.other.endingSpaceChar.test(n);
+      return r2 && i2 && (n = n.substring(1, n.length - 1)), { type: "codespan", raw: t2[0], text: n };
+    }
+  }
+  br(e) {
+    let t2 = this.rules.inline.br.exec(e);
+    if (t2) return { type: "br", raw: t2[0] };
+  }
+  del(e) {
+    let t2 = this.rules.inline.del.exec(e);
+    if (t2) return { type: "del", raw: t2[0], text: t2[2], tokens: this.lexer.inlineTokens(t2[2]) };
+  }
+  autolink(e) {
+    let t2 = this.rules.inline.autolink.exec(e);
+    if (t2) {
+      let n, r2;
+      return t2[2] === "@" ? (n = t2[1], r2 = "mailto:" + n) : (n = t2[1], r2 = n), { type: "link", raw: t2[0], text: n, href: r2, tokens: [{ type: "text", raw: n, text: n }] };
+    }
+  }
+  url(e) {
+    let t2;
+    if (t2 = this.rules.inline.url.exec(e)) {
+      let n, r2;
+      if (t2[2] === "@") n = t2[0], r2 = "mailto:" + n;
+      else {
+        let i2;
+        do
+          i2 = t2[0], t2[0] = this.rules.inline._backpedal.exec(t2[0])?.[0] ?? "";
+        while (i2 !== t2[0]);
+        n = t2[0], t2[1] === "www." ? r2 = "http://" + t2[0] : r2 = t2[0];
+      }
+      return { type: "link", raw: t2[0], text: n, href: r2, tokens: [{ type: "text", raw: n, text: n }] };
+    }
+  }
+  inlineText(e) {
+    let t2 = this.rules.inline.text.exec(e);
+    if (t2) {
+      let n = this.lexer.state.inRawBlock;
+      return { type: "text", raw: t2[0], text: t2[0], escaped: n };
+    }
+  }
+};
+var x2 = class l {
+  tokens;
+  options;
+  state;
+  tokenizer;
+  inlineQueue;
+  constructor(e) {
+    this.tokens = [], this.tokens.links = /* @__PURE__ */ Object.create(null), this.options = e || T2, this.options.tokenizer = this.options.tokenizer || new y2(), this.tokenizer = this.options.tokenizer, this.tokenizer.options = this.options, this.tokenizer.lexer = this, this.inlineQueue = [], this.state = { inLink: false, inRawBlock: false, top: true };
+    let t2 = { other: m, block: C2.normal, inline: M2.normal };
+    this.options.pedantic ? (t2.block = C2.pedantic, t2.inline = M2.pedantic) : this.options.gfm && (t2.block = C2.gfm, this.options.breaks ? t2.inline = M2.breaks : t2.inline = M2.gfm), this.tokenizer.rules = t2;
+  }
+  static get rules() {
+    return { block: C2, inline: M2 };
+  }
+  static lex(e, t2) {
+    return new l(t2).lex(e);
+  }
+  static lexInline(e, t2) {
+    return new l(t2).inlineTokens(e);
+  }
+  lex(e) {
+    e = e.replace(m.carriageReturn, `
+`), this.blockTokens(e, this.tokens);
+    for (let t2 = 0; t2 < this.inlineQueue.length; t2++) {
+      let n = this.inlineQueue[t2];
+      this.inlineTokens(n.src, n.tokens);
+    }
+    return this.inlineQueue = [], this.tokens;
+  }
+  blockTokens(e, t2 = [], n = false) {
+    for (this.options.pedantic && (e = e.replace(m.tabCharGlobal, "    ").replace(m.spaceLine, "")); e; ) {
+      let r2;
+      if (this.options.extensions?.block?.some((s) => (r2 = s.call({ lexer: this }, e, t2)) ? (e = e.substring(r2.raw.length), t2.push(r2), true) : false)) continue;
+      if (r2 = this.tokenizer.space(e)) {
+        e = e.substring(r2.raw.length);
+        let s = t2.at(-1);
+        r2.raw.length === 1 && s !== void 0 ? s.raw += `
+` : t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.code(e)) {
+        e = e.substring(r2.raw.length);
+        let s = t2.at(-1);
+        s?.type === "paragraph" || s?.type === "text" ? (s.raw += (s.raw.endsWith(`
+`) ? "" : `
+`) + r2.raw, s.text += `
+` + r2.text, this.inlineQueue.at(-1).src = s.text) : t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.fences(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.heading(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.hr(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.blockquote(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.list(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.html(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.def(e)) {
+        e = e.substring(r2.raw.length);
+        let s = t2.at(-1);
+        s?.type === "paragraph" || s?.type === "text" ? (s.raw += (s.raw.endsWith(`
+`) ? "" : `
+`) + r2.raw, s.text += `
+` + r2.raw, this.inlineQueue.at(-1).src = s.text) : this.tokens.links[r2.tag] || (this.tokens.links[r2.tag] = { href: r2.href, title: r2.title }, t2.push(r2));
+        continue;
+      }
+      if (r2 = this.tokenizer.table(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      if (r2 = this.tokenizer.lheading(e)) {
+        e = e.substring(r2.raw.length), t2.push(r2);
+        continue;
+      }
+      let i2 = e;
+      if (this.options.extensions?.startBlock) {
+        let s = 1 / 0, a = e.slice(1), o2;
+        this.options.extensions.startBlock.forEach((p2) => {
+          o2 = p2.call({ lexer: this }, a), typeof o2 == "number" && o2 >= 0 && (s = Math.min(s, o2));
+        }), s < 1 / 0 && s >= 0 && (i2 = e.substring(0, s + 1));
+      }
+      if (this.state.top && (r2 = this.tokenizer.paragraph(i2))) {
+        let s = t2.at(-1);
+        n && s?.type === "paragraph" ? (s.raw += (s.raw.endsWith(`
+`) ? "" : `
+`) + r2.raw, s.text += `
+` + r2.text, this.inlineQueue.pop(), this.inlineQueue.at(-1).src = s.text) : t2.push(r2), n = i2.length !== e.length, e = e.substring(r2.raw.length);
+        continue;
+      }
+      if (r2 = this.tokenizer.text(e)) {
+        e = e.substring(r2.raw.length);
+        let s = t2.at(-1);
+        s?.type === "text" ? (s.raw += (s.raw.endsWith(`
+`) ? "" : `
+`) + r2.raw, s.text += `
+` + r2.text, this.inlineQueue.pop(), this.inlineQueue.at(-1).src = s.text) : t2.push(r2);
+        continue;
+      }
+      if (e) {
+        let s = "Infinite loop on byte: " + e.charCodeAt(0);
+        if (this.options.silent) {
+          console.error(s);
+          break;
+        } else throw new Error(s);
+      }
+    }
+    return this.state.top = true, t2;
+  }
+  inline(e, t2 = []) {
+    return this.inlineQueue.push({ src: e, tokens: t2 }), t2;
+  }
+  inlineTokens(e, t2 = []) {
+    let n = e, r2 = null;
+    if (this.tokens.links) {
+      let o2 = Object.keys(this.tokens.links);
+      if (o2.length > 0) for (; (r2 = this.tokenizer.rules.inline.reflinkSearch.exec(n)) != null; ) o2.includes(r2[0].slice(r2[0].lastIndexOf("[") + 1, -1)) && (n = n.slice(0, r2.index) + "[" + "a".repeat(r2[0].length - 2) + "]" + n.slice(this.tokenizer.rules.inline.reflinkSearch.lastIndex));
+    }
+    for (; (r2 = this.tokenizer.rules.inline.anyPunctuation.exec(n)) != null; ) n = n.slice(0, r2.index) + "++" + n.slice(this.tokenizer.rules.inline.anyPunctuation.lastIndex);
+    let i2;
+    for (; (r2 = this.tokenizer.rules.inline.blockSkip.exec(n)) != null; ) i2 = r2[2] ? r2[2].length : 0, n = n.slice(0, r2.index + i2) + "[" + "a".repeat(r2[0].length - i2 - 2) + "]" + n.slice(this.tokenizer.rules.inline.blockSkip.lastIndex);
+    n = this.options.hooks?.emStrongMask?.call({ lexer: this }, n) ?? n;
+    let s = false, a = "";
+    for (; e; ) {
+      s || (a = ""), s = false;
+      let o2;
+      if (this.options.extensions?.inline?.some((u) => (o2 = u.call({ lexer: this }, e, t2)) ? (e = e.substring(o2.raw.length), t2.push(o2), true) : false)) continue;
+      if (o2 = this.tokenizer.escape(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.tag(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.link(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.reflink(e, this.tokens.links)) {
+        e = e.substring(o2.raw.length);
+        let u = t2.at(-1);
+        o2.type === "text" && u?.type === "text" ? (u.raw += o2.raw, u.text += o2.text) : t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.emStrong(e, n, a)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.codespan(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.br(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.del(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (o2 = this.tokenizer.autolink(e)) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      if (!this.state.inLink && (o2 = this.tokenizer.url(e))) {
+        e = e.substring(o2.raw.length), t2.push(o2);
+        continue;
+      }
+      let p2 = e;
+      if (this.options.extensions?.startInline) {
+        let u = 1 / 0, c3 = e.slice(1), g;
+        this.options.extensions.startInline.forEach((h2) => {
+          g = h2.call({ lexer: this }, c3), typeof g == "number" && g >= 0 && (u = Math.min(u, g));
+        }), u < 1 / 0 && u >= 0 && (p2 = e.substring(0, u + 1));
+      }
+      if (o2 = this.tokenizer.inlineText(p2)) {
+        e = e.substring(o2.raw.length), o2.raw.slice(-1) !== "_" && (a = o2.raw.slice(-1)), s = true;
+        let u = t2.at(-1);
+        u?.type === "text" ? (u.raw += o2.raw, u.text += o2.text) : t2.push(o2);
+        continue;
+      }
+      if (e) {
+        let u = "Infinite loop on byte: " + e.charCodeAt(0);
+        if (this.options.silent) {
+          console.error(u);
+          break;
+        } else throw new Error(u);
+      }
+    }
+    return t2;
+  }
+};
+var P3 = class {
+  options;
+  parser;
+  constructor(e) {
+    this.options = e || T2;
+  }
+  space(e) {
+    return "";
+  }
+  code({ text: e, lang: t2, escaped: n }) {
+    let r2 = (t2 || "").match(m.notSpaceStart)?.[0], i2 = e.replace(m.endingNewline, "") + `
+`;
+    return r2 ? '<pre><code class="language-' + w(r2) + '">' + (n ? i2 : w(i2, true)) + `</code></pre>
+` : "<pre><code>" + (n ? i2 : w(i2, true)) + `</code></pre>
+`;
+  }
+  blockquote({ tokens: e }) {
+    return `<blockquote>
+${this.parser.parse(e)}</blockquote>
+`;
+  }
+  html({ text: e }) {
+    return e;
+  }
+  def(e) {
+    return "";
+  }
+  heading({ tokens: e, depth: t2 }) {
+    return `<h${t2}>${this.parser.parseInline(e)}</h${t2}>
+`;
+  }
+  hr(e) {
+    return `<hr>
+`;
+  }
+  list(e) {
+    let t2 = e.ordered, n = e.start, r2 = "";
+    for (let a = 0; a < e.items.length; a++) {
+      let o2 = e.items[a];
+      r2 += this.listitem(o2);
+    }
+    let i2 = t2 ? "ol" : "ul", s = t2 && n !== 1 ? ' start="' + n + '"' : "";
+    return "<" + i2 + s + `>
+` + r2 + "</" + i2 + `>
+`;
+  }
+  listitem(e) {
+    let t2 = "";
+    if (e.task) {
+      let n = this.checkbox({ checked: !!e.checked });
+      e.loose ? e.tokens[0]?.type === "paragraph" ? (e.tokens[0].text = n + " " + e.tokens[0].text, e.tokens[0].tokens && e.tokens[0].tokens.length > 0 && e.tokens[0].tokens[0].type === "text" && (e.tokens[0].tokens[0].text = n + " " + w(e.tokens[0].tokens[0].text), e.tokens[0].tokens[0].escaped = true)) : e.tokens.unshift({ type: "text", raw: n + " ", text: n + " ", escaped: true }) : t2 += n + " ";
+    }
+    return t2 += this.parser.parse(e.tokens, !!e.loose), `<li>${t2}</li>
+`;
+  }
+  checkbox({ checked: e }) {
+    return "<input " + (e ? 'checked="" ' : "") + 'disabled="" type="checkbox">';
+  }
+  paragraph({ tokens: e }) {
+    return `<p>${this.parser.parseInline(e)}</p>
+`;
+  }
+  table(e) {
+    let t2 = "", n = "";
+    for (let i2 = 0; i2 < e.header.length; i2++) n += this.tablecell(e.header[i2]);
+    t2 += this.tablerow({ text: n });
+    let r2 = "";
+    for (let i2 = 0; i2 < e.rows.length; i2++) {
+      let s = e.rows[i2];
+      n = "";
+      for (let a = 0; a < s.length; a++) n += this.tablecell(s[a]);
+      r2 += this.tablerow({ text: n });
+    }
+    return r2 && (r2 = `<tbody>${r2}</tbody>`), `<table>
+<thead>
+` + t2 + `</thead>
+` + r2 + `</table>
+`;
+  }
+  tablerow({ text: e }) {
+    return `<tr>
+${e}</tr>
+`;
+  }
+  tablecell(e) {
+    let t2 = this.parser.parseInline(e.tokens), n = e.header ? "th" : "td";
+    return (e.align ? `<${n} align="${e.align}">` : `<${n}>`) + t2 + `</${n}>
+`;
+  }
+  strong({ tokens: e }) {
+    return `<strong>${this.parser.parseInline(e)}</strong>`;
+  }
+  em({ tokens: e }) {
+    return `<em>${this.parser.parseInline(e)}</em>`;
+  }
+  codespan({ text: e }) {
+    return `<code>${w(e, true)}</code>`;
+  }
+  br(e) {
+    return "<br>";
+  }
+  del({ tokens: e }) {
+    return `<del>${this.parser.parseInline(e)}</del>`;
+  }
+  link({ href: e, title: t2, tokens: n }) {
+    let r2 = this.parser.parseInline(n), i2 = J2(e);
+    if (i2 === null) return r2;
+    e = i2;
+    let s = '<a href="' + e + '"';
+    return t2 && (s += ' title="' + w(t2) + '"'), s += ">" + r2 + "</a>", s;
+  }
+  image({ href: e, title: t2, text: n, tokens: r2 }) {
+    r2 && (n = this.parser.parseInline(r2, this.parser.textRenderer));
+    let i2 = J2(e);
+    if (i2 === null) return w(n);
+    e = i2;
+    let s = `<img src="${e}" alt="${n}"`;
+    return t2 && (s += ` title="${w(t2)}"`), s += ">", s;
+  }
+  text(e) {
+    return "tokens" in e && e.tokens ? this.parser.parseInline(e.tokens) : "escaped" in e && e.escaped ? e.text : w(e.text);
+  }
+};
+var $2 = class {
+  strong({ text: e }) {
+    return e;
+  }
+  em({ text: e }) {
+    return e;
+  }
+  codespan({ text: e }) {
+    return e;
+  }
+  del({ text: e }) {
+    return e;
+  }
+  html({ text: e }) {
+    return e;
+  }
+  text({ text: e }) {
+    return e;
+  }
+  link({ text: e }) {
+    return "" + e;
+  }
+  image({ text: e }) {
+    return "" + e;
+  }
+  br() {
+    return "";
+  }
+};
+var b2 = class l2 {
+  options;
+  renderer;
+  textRenderer;
+  constructor(e) {
+    this.options = e || T2, this.options.renderer = this.options.renderer || new P3(), this.renderer = this.options.renderer, this.renderer.options = this.options, this.renderer.parser = this, this.textRenderer = new $2();
+  }
+  static parse(e, t2) {
+    return new l2(t2).parse(e);
+  }
+  static parseInline(e, t2) {
+    return new l2(t2).parseInline(e);
+  }
+  parse(e, t2 = true) {
+    let n = "";
+    for (let r2 = 0; r2 < e.length; r2++) {
+      let i2 = e[r2];
+      if (this.options.extensions?.renderers?.[i2.type]) {
+        let a = i2, o2 = this.options.extensions.renderers[a.type].call({ parser: this }, a);
+        if (o2 !== false || !["space", "hr", "heading", "code", "table", "blockquote", "list", "html", "def", "paragraph", "text"].includes(a.type)) {
+          n += o2 || "";
+          continue;
+        }
+      }
+      let s = i2;
+      switch (s.type) {
+        case "space": {
+          n += this.renderer.space(s);
+          continue;
+        }
+        case "hr": {
+          n += this.renderer.hr(s);
+          continue;
+        }
+        case "heading": {
+          n += this.renderer.heading(s);
+          continue;
+        }
+        case "code": {
+          n += this.renderer.code(s);
+          continue;
+        }
+        case "table": {
+          n += this.renderer.table(s);
+          continue;
+        }
+        case "blockquote": {
+          n += this.renderer.blockquote(s);
+          continue;
+        }
+        case "list": {
+          n += this.renderer.list(s);
+          continue;
+        }
+        case "html": {
+          n += this.renderer.html(s);
+          continue;
+        }
+        case "def": {
+          n += this.renderer.def(s);
+          continue;
+        }
+        case "paragraph": {
+          n += this.renderer.paragraph(s);
+          continue;
+        }
+        case "text": {
+          let a = s, o2 = this.renderer.text(a);
+          for (; r2 + 1 < e.length && e[r2 + 1].type === "text"; ) a = e[++r2], o2 += `
+` + this.renderer.text(a);
+          t2 ? n += this.renderer.paragraph({ type: "paragraph", raw: o2, text: o2, tokens: [{ type: "text", raw: o2, text: o2, escaped: true }] }) : n += o2;
+          continue;
+        }
+        default: {
+          let a = 'Token with "' + s.type + '" type was not found.';
+          if (this.options.silent) return console.error(a), "";
+          throw new Error(a);
+        }
+      }
+    }
+    return n;
+  }
+  parseInline(e, t2 = this.renderer) {
+    let n = "";
+    for (let r2 = 0; r2 < e.length; r2++) {
+      let i2 = e[r2];
+      if (this.options.extensions?.renderers?.[i2.type]) {
+        let a = this.options.extensions.renderers[i2.type].call({ parser: this }, i2);
+        if (a !== false || !["escape", "html", "link", "image", "strong", "em", "codespan", "br", "del", "text"].includes(i2.type)) {
+          n += a || "";
+          continue;
+        }
+      }
+      let s = i2;
+      switch (s.type) {
+        case "escape": {
+          n += t2.text(s);
+          break;
+        }
+        case "html": {
+          n += t2.html(s);
+          break;
+        }
+        case "link": {
+          n += t2.link(s);
+          break;
+        }
+        case "image": {
+          n += t2.image(s);
+          break;
+        }
+        case "strong": {
+          n += t2.strong(s);
+          break;
+        }
+        case "em": {
+          n += t2.em(s);
+          break;
+        }
+        case "codespan": {
+          n += t2.codespan(s);
+          break;
+        }
+        case "br": {
+          n += t2.br(s);
+          break;
+        }
+        case "del": {
+          n += t2.del(s);
+          break;
+        }
+        case "text": {
+          n += t2.text(s);
+          break;
+        }
+        default: {
+          let a = 'Token with "' + s.type + '" type was not found.';
+          if (this.options.silent) return console.error(a), "";
+          throw new Error(a);
+        }
+      }
+    }
+    return n;
+  }
+};
+var S2 = class {
+  options;
+  block;
+  constructor(e) {
+    this.options = e || T2;
+  }
+  static passThroughHooks = /* @__PURE__ */ new Set(["preprocess", "postprocess", "processAllTokens", "emStrongMask"]);
+  static passThroughHooksRespectAsync = /* @__PURE__ */ new Set(["preprocess", "postprocess", "processAllTokens"]);
+  preprocess(e) {
+    return e;
+  }
+  postprocess(e) {
+    return e;
+  }
+  processAllTokens(e) {
+    return e;
+  }
+  emStrongMask(e) {
+    return e;
+  }
+  provideLexer() {
+    return this.block ? x2.lex : x2.lexInline;
+  }
+  provideParser() {
+    return this.block ? b2.parse : b2.parseInline;
+  }
+};
+var B2 = class {
+  defaults = L2();
+  options = this.setOptions;
+  parse = this.parseMarkdown(true);
+  parseInline = this.parseMarkdown(false);
+  Parser = b2;
+  Renderer = P3;
+  TextRenderer = $2;
+  Lexer = x2;
+  Tokenizer = y2;
+  Hooks = S2;
+  constructor(...e) {
+    this.use(...e);
+  }
+  walkTokens(e, t2) {
+    let n = [];
+    for (let r2 of e) switch (n = n.concat(t2.call(this, r2)), r2.type) {
+      case "table": {
+        let i2 = r2;
+        for (let s of i2.header) n = n.concat(this.walkTokens(s.tokens, t2));
+        for (let s of i2.rows) for (let a of s) n = n.concat(this.walkTokens(a.tokens, t2));
+        break;
+      }
+      case "list": {
+        let i2 = r2;
+        n = n.concat(this.walkTokens(i2.items, t2));
+        break;
+      }
+      default: {
+        let i2 = r2;
+        this.defaults.extensions?.childTokens?.[i2.type] ? this.defaults.extensions.childTokens[i2.type].forEach((s) => {
+          let a = i2[s].flat(1 / 0);
+          n = n.concat(this.walkTokens(a, t2));
+        }) : i2.tokens && (n = n.concat(this.walkTokens(i2.tokens, t2)));
+      }
+    }
+    return n;
+  }
+  use(...e) {
+    let t2 = this.defaults.extensions || { renderers: {}, childTokens: {} };
+    return e.forEach((n) => {
+      let r2 = { ...n };
+      if (r2.async = this.defaults.async || r2.async || false, n.extensions && (n.extensions.forEach((i2) => {
+        if (!i2.name) throw new Error("extension name required");
+        if ("renderer" in i2) {
+          let s = t2.renderers[i2.name];
+          s ? t2.renderers[i2.name] = function(...a) {
+            let o2 = i2.renderer.apply(this, a);
+            return o2 === false && (o2 = s.apply(this, a)), o2;
+          } : t2.renderers[i2.name] = i2.renderer;
+        }
+        if ("tokenizer" in i2) {
+          if (!i2.level || i2.level !== "block" && i2.level !== "inline") throw new Error("extension level must be 'block' or 'inline'");
+          let s = t2[i2.level];
+          s ? s.unshift(i2.tokenizer) : t2[i2.level] = [i2.tokenizer], i2.start && (i2.level === "block" ? t2.startBlock ? t2.startBlock.push(i2.start) : t2.startBlock = [i2.start] : i2.level === "inline" && (t2.startInline ? t2.startInline.push(i2.start) : t2.startInline = [i2.start]));
+        }
+        "childTokens" in i2 && i2.childTokens && (t2.childTokens[i2.name] = i2.childTokens);
+      }), r2.extensions = t2), n.renderer) {
+        let i2 = this.defaults.renderer || new P3(this.defaults);
+        for (let s in n.renderer) {
+          if (!(s in i2)) throw new Error(`renderer '${s}' does not exist`);
+          if (["options", "parser"].includes(s)) continue;
+          let a = s, o2 = n.renderer[a], p2 = i2[a];
+          i2[a] = (...u) => {
+            let c3 = o2.apply(i2, u);
+            return c3 === false && (c3 = p2.apply(i2, u)), c3 || "";
+          };
+        }
+        r2.renderer = i2;
+      }
+      if (n.tokenizer) {
+        let i2 = this.defaults.tokenizer || new y2(this.defaults);
+        for (let s in n.tokenizer) {
+          if (!(s in i2)) throw new Error(`tokenizer '${s}' does not exist`);
+          if (["options", "rules", "lexer"].includes(s)) continue;
+          let a = s, o2 = n.tokenizer[a], p2 = i2[a];
+          i2[a] = (...u) => {
+            let c3 = o2.apply(i2, u);
+            return c3 === false && (c3 = p2.apply(i2, u)), c3;
+          };
+        }
+        r2.tokenizer = i2;
+      }
+      if (n.hooks) {
+        let i2 = this.defaults.hooks || new S2();
+        for (let s in n.hooks) {
+          if (!(s in i2)) throw new Error(`hook '${s}' does not exist`);
+          if (["options", "block"].includes(s)) continue;
+          let a = s, o2 = n.hooks[a], p2 = i2[a];
+          S2.passThroughHooks.has(s) ? i2[a] = (u) => {
+            if (this.defaults.async && S2.passThroughHooksRespectAsync.has(s)) return (async () => {
+              let g = await o2.call(i2, u);
+              return p2.call(i2, g);
+            })();
+            let c3 = o2.call(i2, u);
+            return p2.call(i2, c3);
+          } : i2[a] = (...u) => {
+            if (this.defaults.async) return (async () => {
+              let g = await o2.apply(i2, u);
+              return g === false && (g = await p2.apply(i2, u)), g;
+            })();
+            let c3 = o2.apply(i2, u);
+            return c3 === false && (c3 = p2.apply(i2, u)), c3;
+          };
+        }
+        r2.hooks = i2;
+      }
+      if (n.walkTokens) {
+        let i2 = this.defaults.walkTokens, s = n.walkTokens;
+        r2.walkTokens = function(a) {
+          let o2 = [];
+          return o2.push(s.call(this, a)), i2 && (o2 = o2.concat(i2.call(this, a))), o2;
+        };
+      }
+      this.defaults = { ...this.defaults, ...r2 };
+    }), this;
+  }
+  setOptions(e) {
+    return this.defaults = { ...this.defaults, ...e }, this;
+  }
+  lexer(e, t2) {
+    return x2.lex(e, t2 ?? this.defaults);
+  }
+  parser(e, t2) {
+    return b2.parse(e, t2 ?? this.defaults);
+  }
+  parseMarkdown(e) {
+    return (n, r2) => {
+      let i2 = { ...r2 }, s = { ...this.defaults, ...i2 }, a = this.onError(!!s.silent, !!s.async);
+      if (this.defaults.async === true && i2.async === false) return a(new Error("marked(): The async option was set to true by an extension. Remove async: false from the parse options object to return a Promise."));
+      if (typeof n > "u" || n === null) return a(new Error("marked(): input parameter is undefined or null"));
+      if (typeof n != "string") return a(new Error("marked(): input parameter is of type " + Object.prototype.toString.call(n) + ", string expected"));
+      if (s.hooks && (s.hooks.options = s, s.hooks.block = e), s.async) return (async () => {
+        let o2 = s.hooks ? await s.hooks.preprocess(n) : n, u = await (s.hooks ? await s.hooks.provideLexer() : e ? x2.lex : x2.lexInline)(o2, s), c3 = s.hooks ? await s.hooks.processAllTokens(u) : u;
+        s.walkTokens && await Promise.all(this.walkTokens(c3, s.walkTokens));
+        let h2 = await (s.hooks ? await s.hooks.provideParser() : e ? b2.parse : b2.parseInline)(c3, s);
+        return s.hooks ? await s.hooks.postprocess(h2) : h2;
+      })().catch(a);
+      try {
+        s.hooks && (n = s.hooks.preprocess(n));
+        let p2 = (s.hooks ? s.hooks.provideLexer() : e ? x2.lex : x2.lexInline)(n, s);
+        s.hooks && (p2 = s.hooks.processAllTokens(p2)), s.walkTokens && this.walkTokens(p2, s.walkTokens);
+        let c3 = (s.hooks ? s.hooks.provideParser() : e ? b2.parse : b2.parseInline)(p2, s);
+        return s.hooks && (c3 = s.hooks.postprocess(c3)), c3;
+      } catch (o2) {
+        return a(o2);
+      }
+    };
+  }
+  onError(e, t2) {
+    return (n) => {
+      if (n.message += `
+Please report this to https://github.com/markedjs/marked.`, e) {
+        let r2 = "<p>An error occurred:</p><pre>" + w(n.message + "", true) + "</pre>";
+        return t2 ? Promise.resolve(r2) : r2;
+      }
+      if (t2) return Promise.reject(n);
+      throw n;
+    };
+  }
+};
+var _2 = new B2();
+function k2(l3, e) {
+  return _2.parse(l3, e);
+}
+k2.options = k2.setOptions = function(l3) {
+  return _2.setOptions(l3), k2.defaults = _2.defaults, G3(k2.defaults), k2;
+};
+k2.getDefaults = L2;
+k2.defaults = T2;
+k2.use = function(...l3) {
+  return _2.use(...l3), k2.defaults = _2.defaults, G3(k2.defaults), k2;
+};
+k2.walkTokens = function(l3, e) {
+  return _2.walkTokens(l3, e);
+};
+k2.parseInline = _2.parseInline;
+k2.Parser = b2;
+k2.parser = b2.parse;
+k2.Renderer = P3;
+k2.TextRenderer = $2;
+k2.Lexer = x2;
+k2.lexer = x2.lex;
+k2.Tokenizer = y2;
+k2.Hooks = S2;
+k2.parse = k2;
+var Zt = k2.options;
+var Gt = k2.setOptions;
+var Nt = k2.use;
+var Ft = k2.walkTokens;
+var jt = k2.parseInline;
+var Ut = b2.parse;
+var Kt = x2.lex;
+
+// src/report/sections/changes.ts
+var ALLOWED_TAGS = /* @__PURE__ */ new Set(["details", "/details", "summary", "/summary", "b", "/b", "sub", "/sub", "br"]);
+function sanitiseRawHtml(raw) {
+  return raw.replace(/<(\/?[a-zA-Z]+)\s*\/?>|[<>"]|&(?!#\d{1,7};|#x[0-9a-fA-F]{1,6};|[a-zA-Z][a-zA-Z0-9]{1,31};)/g, (match, tag) => {
+    if (tag !== void 0 && ALLOWED_TAGS.has(tag.toLowerCase())) return `<${tag.toLowerCase()}>`;
+    return esc(match);
+  });
+}
+function safeHref(href) {
+  return /^https?:\/\//i.test(href.trim()) ? href.trim() : void 0;
+}
+var markdown = new B2({
+  gfm: true,
+  async: false,
+  renderer: {
+    html(token) {
+      return sanitiseRawHtml(token.text);
+    },
+    link(token) {
+      const text2 = this.parser.parseInline(token.tokens);
+      const href = safeHref(token.href);
+      return href === void 0 ? text2 : `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">${text2}</a>`;
+    },
+    // an image would be a request from the page: its alt text stands in
+    image(token) {
+      return esc(token.text);
+    }
+  }
+});
+function diffMarkdownToHtml(md) {
+  return markdown.parse(md);
+}
+function previousLine(changes) {
+  const p2 = changes.previous;
+  const trust = p2.verified === true ? `<span class="status ok">signature verified</span>${p2.keyids && p2.keyids.length > 0 ? ` (${p2.keyids.map((k3) => `<code>${esc(k3)}</code>`).join(", ")})` : ""}` : `<span class="status warn">not verified</span> (give <code>--key</code> to check its signature)`;
+  return `<p data-testid="changes-previous">Compared with the previous release <b>${esc(p2.version)}</b> (serial ${esc(p2.serial)}, revision <code title="${esc(p2.revision)}">${esc(p2.revision.slice(0, 12))}</code>) from <code>${esc(p2.file)}</code>: ${trust}.</p>`;
+}
+function renderChanges(changes) {
+  if (!changes) return section2("changes", "Changes", notice("info", "Give <code>--previous BUNDLE</code> to compare with the previous release."));
+  const body = [previousLine(changes), `<div class="diff-md" data-testid="changes-diff">
+${diffMarkdownToHtml(renderDiffMarkdown(changes.result))}
+</div>`];
+  return section2("changes", "Changes", body.join("\n"));
+}
+
+// src/report/sections/overview.ts
+function row2(label, html, testid) {
+  return `<tr><th>${esc(label)}</th><td${testid ? ` data-testid="${testid}"` : ""}>${html}</td></tr>`;
+}
+var short = (rev) => `<code title="${esc(rev)}">${esc(rev.slice(0, 12))}</code>`;
+function renderOverview(input) {
+  const b3 = input.bundle;
+  const p2 = b3?.payload;
+  const revision = p2?.revision ?? input.revision;
+  const revisionHtml = revision === void 0 ? `<span class="muted">not a git repository</span>` : link(revision.slice(0, 12), input.repoUrl ? `${input.repoUrl}/commit/${revision}` : void 0);
+  const targets = input.merges.map((m2) => `<a href="#${anchorId("target", m2.target)}">${esc(m2.target)}</a>`).join(", ");
+  const rows = [
+    row2("Name", `<b>${esc(p2?.name ?? input.name)}</b>`, "overview-name"),
+    row2("Version", esc(p2?.version ?? input.version ?? "\u2014"), "overview-version"),
+    row2("Serial", p2 ? String(p2.serial) : `<span class="muted">\u2014 (not a bundle)</span>`),
+    row2("Revision", revisionHtml + (input.dirty && !p2 ? ` <span class="warn-text">with uncommitted changes</span>` : ""), "overview-revision"),
+    row2("Created", p2 ? esc(p2.created_at) : `<span class="muted">\u2014</span>`),
+    row2("Expires", p2 ? esc(p2.expires_at) : `<span class="muted">\u2014</span>`),
+    row2("Signed by", b3 ? b3.keyids.map((k3) => `<code>${esc(k3)}</code>`).join(" ") : `<span class="muted">unsigned: built from the repository</span>`, "overview-signers"),
+    row2("Targets", targets, "overview-targets"),
+    ...b3 ? [row2("Bundle", `${esc(b3.file)} \xB7 sha256 <code>${esc(b3.sha256)}</code>`)] : [],
+    ...p2 && p2.installed_packs.length > 0 ? [row2("Packs", p2.installed_packs.map((k3) => `${esc(k3.name)} ${esc(k3.version)}`).join(", "))] : [],
+    row2("Report made", esc(input.generatedAt.toISOString().replace(/\.\d{3}Z$/, "Z")))
+  ];
+  const notes = [];
+  if (p2 && input.revision !== void 0 && p2.revision !== input.revision) {
+    notes.push(notice("warn", `The bundle was built from ${short(p2.revision)}, the repository is at ${short(input.revision)}: the tree, tests and packs describe the repository; the playground answers from the bundle.`));
+  }
+  if (b3) notes.push(`<p class="muted">The playground verifies the embedded bundle in this browser (WebCrypto, Ed25519) against the pinned key before it answers, and refuses to answer from a bundle that fails.</p>`);
+  return section2("overview", "Overview", `<table class="overview">${rows.join("\n")}</table>
+${notes.join("\n")}`);
+}
+
+// src/report/sections/bands-svg.ts
+var WIDTH = 800;
+var LABEL_WIDTH = 110;
+var PLOT_LEFT = LABEL_WIDTH + 10;
+var PLOT_RIGHT = WIDTH - 20;
+var ROW = 30;
+var LANE_PAD = 8;
+var AXIS_HEIGHT = 28;
+var TOP = 8;
+function tickStep(span) {
+  for (const step2 of [10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3]) if (span / step2 <= 10) return step2;
+  return 10 ** Math.ceil(Math.log10(span / 10));
+}
+function axisOf(packs) {
+  const values = [
+    ...packs.customPriorities,
+    ...packs.installed.flatMap((p2) => [...p2.priorities, ...p2.band ? [p2.band.min, p2.band.max] : []])
+  ].filter((n) => Number.isFinite(n));
+  const min = values.length > 0 ? Math.min(...values) : 0;
+  const max = values.length > 0 ? Math.max(...values) : 100;
+  const step2 = tickStep(Math.max(max - Math.min(0, min), 1));
+  const lo = Math.min(0, Math.floor(min / step2) * step2);
+  const hi = Math.max(lo + step2, Math.ceil((max + 1) / step2) * step2);
+  return { lo, hi, step: step2 };
+}
+function placeLane(packs) {
+  const rowsEnd = [];
+  const spans = packs.map((pack) => {
+    const min = pack.band?.min ?? (pack.priorities.length > 0 ? Math.min(...pack.priorities) : void 0);
+    const max = pack.band?.max ?? (pack.priorities.length > 0 ? Math.max(...pack.priorities) : void 0);
+    return { pack, min, max };
+  }).sort((a, b3) => (a.min ?? Infinity) - (b3.min ?? Infinity));
+  const out = [];
+  for (const s of spans) {
+    if (s.min === void 0 || s.max === void 0) continue;
+    let row3 = rowsEnd.findIndex((end) => end < s.min);
+    if (row3 < 0) row3 = rowsEnd.push(s.max) - 1;
+    else rowsEnd[row3] = s.max;
+    out.push({ pack: s.pack, min: s.min, max: s.max, row: row3 });
+  }
+  return out;
+}
+function lanesOf(packs) {
+  const extra = [...new Set(packs.installed.map((p2) => p2.layer).filter((l3) => !LAYERS.includes(l3)))].sort();
+  return [...LAYERS, ...extra];
+}
+function renderBandsSvg(packs) {
+  const { lo, hi, step: step2 } = axisOf(packs);
+  const x3 = (v2) => PLOT_LEFT + (v2 - lo) / (hi - lo) * (PLOT_RIGHT - PLOT_LEFT);
+  const backgrounds = [];
+  const parts = [];
+  let y3 = TOP;
+  for (const layer of lanesOf(packs)) {
+    const placed = placeLane(packs.installed.filter((p2) => p2.layer === layer));
+    const custom = layer === "custom" ? [...new Set(packs.customPriorities)] : [];
+    const rows = Math.max(1, ...placed.map((p2) => p2.row + 1)) + (custom.length > 0 && placed.length > 0 ? 1 : 0);
+    const height2 = rows * ROW + LANE_PAD * 2;
+    parts.push(`<g class="lane" data-layer="${esc(layer)}">`);
+    backgrounds.push(`<rect class="lane-bg" data-layer="${esc(layer)}" x="0" y="${y3}" width="${WIDTH}" height="${height2}"/>`);
+    parts.push(`<text class="lane-label" x="8" y="${y3 + height2 / 2 + 4}">${esc(layer)}</text>`);
+    for (const p2 of placed) {
+      const top = y3 + LANE_PAD + p2.row * ROW;
+      const left = x3(p2.min);
+      const width = Math.max(x3(p2.max) - left, 4);
+      const band = p2.pack.band ? `band ${p2.pack.band.min}\u2013${p2.pack.band.max}` : "band unknown";
+      const title = `${p2.pack.name} ${p2.pack.version} \xB7 ${band} \xB7 priorities ${p2.pack.priorities.join(", ") || "none"}`;
+      parts.push(
+        `<rect class="band${p2.pack.band ? "" : " unknown"}" data-pack="${esc(p2.pack.name)}" x="${left.toFixed(1)}" y="${top + 3}" width="${width.toFixed(1)}" height="${ROW - 6}" rx="3"><title>${esc(title)}</title></rect>`
+      );
+      parts.push(`<text class="band-label" x="${(left + 4).toFixed(1)}" y="${top + ROW / 2 + 4}">${esc(p2.pack.name)}</text>`);
+      for (const n of p2.pack.priorities) {
+        const outside = p2.pack.band !== void 0 && (n < p2.pack.band.min || n > p2.pack.band.max);
+        parts.push(`<circle class="prio${outside ? " outside" : ""}" cx="${x3(n).toFixed(1)}" cy="${top + ROW - 6}" r="3"><title>${esc(`${p2.pack.name}: priority ${n}${outside ? " (outside its band)" : ""}`)}</title></circle>`);
+      }
+    }
+    if (custom.length > 0) {
+      const top = y3 + LANE_PAD + (rows - 1) * ROW;
+      parts.push(`<text class="band-label custom" x="${PLOT_LEFT}" y="${top + 11}">custom policies</text>`);
+      for (const n of custom) parts.push(`<circle class="prio custom" cx="${x3(n).toFixed(1)}" cy="${top + ROW - 8}" r="3.5"><title>custom policy: priority ${n}</title></circle>`);
+    }
+    parts.push("</g>");
+    y3 += height2;
+  }
+  const ticks = [`<line class="axis" x1="${PLOT_LEFT}" y1="${y3 + 2}" x2="${PLOT_RIGHT}" y2="${y3 + 2}"/>`];
+  for (let v2 = lo; v2 <= hi; v2 += step2) {
+    ticks.push(`<line class="tick" x1="${x3(v2).toFixed(1)}" y1="${TOP}" x2="${x3(v2).toFixed(1)}" y2="${y3 + 6}"/>`);
+    ticks.push(`<text class="tick-label" x="${x3(v2).toFixed(1)}" y="${y3 + 20}" text-anchor="middle">${v2}</text>`);
+  }
+  const height = y3 + AXIS_HEIGHT;
+  return [
+    `<svg data-testid="packs-bands" class="bands" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" style="max-width:${WIDTH}px" role="img" aria-label="priority bands per layer">`,
+    `<style>.bands text{font:12px system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2328}.bands .lane-bg{fill:#f6f8fa;stroke:#d0d7de}.bands .lane-label{font-weight:600}.bands .band{fill:#b6e3ff;stroke:#0969da}.bands .band.unknown{fill:none;stroke-dasharray:4 3}.bands .prio{fill:#0969da}.bands .prio.outside{fill:#cf222e}.bands .prio.custom{fill:#8250df}.bands .tick{stroke:#d0d7de;stroke-dasharray:2 3}.bands .axis{stroke:#57606a}.bands .tick-label{fill:#57606a}</style>`,
+    ...backgrounds,
+    ...ticks,
+    ...parts,
+    "</svg>"
+  ].join("\n");
+}
+
+// src/report/sections/packs.ts
+function shortChecksum3(checksum) {
+  if (checksum === void 0) return `<span class="muted">none</span>`;
+  const short2 = checksum.length > "sha256:".length + 12 ? `${checksum.slice(0, "sha256:".length + 12)}\u2026` : checksum;
+  return `<code title="${esc(checksum)}">${esc(short2)}</code>`;
+}
+function statusOf(name, drift) {
+  const kinds = new Set(drift.filter((d2) => d2.pack === name).map((d2) => d2.kind));
+  if (kinds.has("modified") || kinds.has("missing")) return { text: "modified", cls: "bad" };
+  if (kinds.has("outdated") || kinds.has("checksum")) return { text: "outdated", cls: "warn" };
+  return { text: "ok", cls: "ok" };
+}
+function packRow(p2, drift) {
+  const status = statusOf(p2.name, drift);
+  return [
+    `<b>${esc(p2.name)}</b>`,
+    esc(p2.version),
+    esc(p2.layer),
+    esc(p2.source || "unknown"),
+    shortChecksum3(p2.checksum),
+    p2.band ? `${p2.band.min}\u2013${p2.band.max}` : `<span class="muted">unknown</span>`,
+    `<span class="status ${status.cls}">${status.text}</span>`
+  ];
+}
+function renderDrift(drift, linker) {
+  if (drift.length === 0) return `<p data-testid="packs-drift" class="drift none">No drift: every installed pack matches what its source ships, and no installed file was edited.</p>`;
+  const items = drift.map((d2) => {
+    const where2 = d2.path !== void 0 && d2.kind !== "missing" ? linker.render(d2.path) : linker.render(PACK_STATE_FILE);
+    return `<li class="drift-${esc(d2.kind)}"><span class="kind">${esc(d2.kind)}</span> ${esc(d2.message)} ${where2}</li>`;
+  });
+  return `<h3>Drift</h3>
+<ul data-testid="packs-drift" class="drift">
+${items.join("\n")}
+</ul>`;
+}
+function renderPacks(packs, linker) {
+  if (!packs || packs.installed.length === 0) {
+    const none = notice("info", "No pack is installed. Install one with <code>edict pack install NAME</code> (see <code>edict pack list</code>).");
+    const custom = packs && packs.customPriorities.length > 0 ? `
+<h3>Priorities</h3>
+${renderBandsSvg(packs)}` : "";
+    return section2("packs", "Packs", none + custom);
+  }
+  const rows = packs.installed.map((p2) => packRow(p2, packs.drift));
+  const body = [
+    `<p>${packs.installed.length} installed pack${packs.installed.length === 1 ? "" : "s"}, recorded in ${linker.render(PACK_STATE_FILE)}.</p>`,
+    table(["Pack", "Version", "Layer", "Source", "Checksum", "Band", "Status"], rows, "packs"),
+    "<h3>Priority bands</h3>",
+    `<p class="muted">Each pack owns a band of priorities; a higher layer's band lies above a lower one's. Dots mark the priorities its policies use${packs.customPriorities.length > 0 ? "; the custom lane shows the repository's own policies" : ""}.</p>`,
+    renderBandsSvg(packs),
+    renderDrift(packs.drift, linker)
+  ];
+  return section2("packs", "Packs", body.join("\n"));
+}
+
+// src/report/sections/tree.ts
+function statementAnchor(target, index) {
+  return anchorId("st", target, index);
+}
+function placeStatements(merge, linker) {
+  const nth = /* @__PURE__ */ new Map();
+  return merge.effective.access.Statement.map((statement2, i2) => {
+    let line;
+    if (statement2.Sid === void 0) {
+      const key2 = `${statement2.source.policy}\0${statement2.source.file}`;
+      const n = nth.get(key2) ?? 0;
+      nth.set(key2, n + 1);
+      line = linker.statementLine(statement2.source, void 0, n);
+    } else {
+      line = linker.statementLine(statement2.source, statement2.Sid);
+    }
+    return { statement: statement2, anchor: statementAnchor(merge.target, i2), line };
+  });
+}
+function code2(value) {
+  return `<code>${esc(typeof value === "string" ? value : JSON.stringify(value))}</code>`;
+}
+function list3(values, negated) {
+  if (values) return values.map(code2).join(" ");
+  if (negated) return `<span class="not">not</span> ${negated.map(code2).join(" ")}`;
+  return "";
+}
+function statementsTable(placed, linker) {
+  if (placed.length === 0) return `<p class="muted">No statements: every access request is denied.</p>`;
+  const rows = placed.map(({ statement: s, anchor, line }) => [
+    `<a class="anchor" href="#${anchor}">#</a>`,
+    s.Sid === void 0 ? `<span class="muted">(no Sid)</span>` : `<b>${esc(s.Sid)}</b>`,
+    `<span class="effect ${s.Effect === "Deny" ? "deny" : "allow"}">${s.Effect}</span>`,
+    list3(s.Action, s.NotAction),
+    list3(s.Resource, s.NotResource),
+    s.Condition ? `<code class="cond">${esc(JSON.stringify(s.Condition))}</code>` : "",
+    `<span class="by">${esc(s.source.policy)}</span> ${linker.render(s.source.file, line)}`
+  ]);
+  let html = table(["", "Sid", "Effect", "Action", "Resource", "Condition", "Source"], rows, "statements");
+  let i2 = 0;
+  html = html.replace(/<tr><td><a class="anchor"/g, () => `<tr id="${placed[i2++].anchor}"><td><a class="anchor"`);
+  return html;
+}
+function sourcesOf3(ctx, path2) {
+  for (let p2 = path2; p2 !== ""; p2 = p2.includes(".") ? p2.slice(0, p2.lastIndexOf(".")) : "") {
+    const found = ctx.provenance[p2];
+    if (found) return found;
+  }
+  return void 0;
+}
+function lockMark(ctx, path2) {
+  const by = ctx.locks.get(path2);
+  return by === void 0 ? "" : ` <span class="lock" title="locked by ${esc(by)}: later documents and host overlays cannot change it">locked by ${esc(by)}</span>`;
+}
+function tree(value, ctx, segs) {
+  const items = Object.entries(value).map(([key2, v2]) => {
+    const path2 = [...segs, key2].join(".");
+    const pointer = () => [...segs, key2].reduce((ptr, s) => joinPointer(ptr, s), "/spec");
+    if (isRecord(v2) && Object.keys(v2).length > 0) {
+      return `<li><details open><summary><span class="k">${esc(key2)}</span>${lockMark(ctx, path2)}</summary><ul>${tree(v2, ctx, [...segs, key2])}</ul></details></li>`;
+    }
+    const prov = renderProvenance(ctx.linker, sourcesOf3(ctx, path2), pointer);
+    return `<li><span class="k">${esc(key2)}</span>: ${code2(v2)}${lockMark(ctx, path2)}${prov ? ` <span class="src">\u2190 ${prov}</span>` : ""}</li>`;
+  });
+  return items.join("\n");
+}
+function kindTree(merge, kind, value, linker, locks) {
+  if (Object.keys(value).length === 0) return `<p class="muted">Nothing set.</p>`;
+  return `<ul class="tree">${tree(value, { kind, provenance: merge.provenance[kind], locks, linker }, [])}</ul>`;
+}
+function dataRules(merge, linker) {
+  const { rules, default_action } = merge.effective.data;
+  const head = `<p>Default action: <code>${esc(default_action)}</code></p>`;
+  if (rules.length === 0) return head + `<p class="muted">No data rules.</p>`;
+  const rows = rules.map((r2) => [
+    `<b id="${anchorId("data", merge.target, r2.id)}">${esc(r2.id)}</b>`,
+    String(r2.precedence),
+    `<code class="cond">${esc(JSON.stringify(r2.spec))}</code>`,
+    linker.render(r2.source.file, linker.lineOf(r2.source.file, "/spec"))
+  ]);
+  return head + table(["Rule", "Precedence", "Spec", "Source"], rows, "rules");
+}
+function locksByKind(effective, kind) {
+  return new Map((effective.locks ?? []).filter((l3) => l3.kind === kind).map((l3) => [l3.path, l3.policy]));
+}
+function targetTree(merge, linker) {
+  const e = merge.effective;
+  const { Statement: _statements, ...accessRest } = e.access;
+  const part = (id, title, body) => `<details open class="kind" id="${anchorId("kind", merge.target, id)}"><summary>${esc(title)}</summary>
+${body}
+</details>`;
+  return [
+    `<details open class="target" id="${anchorId("target", merge.target)}" data-testid="tree-target"><summary><h3>${esc(merge.target)}</h3></summary>`,
+    part("access", `AccessPolicy \u2014 ${e.access.Statement.length} statement${e.access.Statement.length === 1 ? "" : "s"}`, statementsTable(placeStatements(merge, linker), linker) + kindTree(merge, "access", accessRest, linker, locksByKind(e, "access"))),
+    part("runtime", "RuntimePolicy", kindTree(merge, "runtime", e.runtime, linker, locksByKind(e, "runtime"))),
+    part("data", `DataPolicy \u2014 ${e.data.rules.length} rule${e.data.rules.length === 1 ? "" : "s"}`, dataRules(merge, linker)),
+    part("posture", "PosturePolicy", kindTree(merge, "posture", e.posture, linker, locksByKind(e, "posture"))),
+    `</details>`
+  ].join("\n");
+}
+function renderTree(merges, linker) {
+  const intro = `<p class="muted">Every document merged the way the runtime sees it. Each value names the document that set it; <span class="lock">locked</span> marks paths a document locked (later documents and host overlays cannot change them).</p>`;
+  return section2("policy", "Effective policy", intro + merges.map((m2) => targetTree(m2, linker)).join("\n"));
+}
+
+// src/report/sections/playground.ts
+var DATA_ID = "edict-data";
+var BUNDLE_ID = "edict-bundle";
+function playgroundData(merges, linker, bundle) {
+  const statements = {};
+  for (const m2 of merges) {
+    statements[m2.target] = placeStatements(m2, linker).map(({ statement: s, anchor }) => [s.source.policy, s.source.file, s.Sid ?? "", s.Effect, anchor]);
+  }
+  const targets = merges.map((m2) => m2.target);
+  if (bundle) return { mode: "signed", targets, statements, keys: bundle.keys, name: bundle.payload.name };
+  return { mode: "unsigned", targets, statements, effective: toTargetsRecord(merges) };
+}
+var EXAMPLE_CONTEXT = '{\n  "source.ip": "10.1.2.3"\n}';
+var EXAMPLE_DATA = '{\n  "dataset": "customers",\n  "fields": [{ "name": "email", "sensitivity": "pii" }],\n  "requester": { "role": "analyst", "region": "US" }\n}';
+function renderPlayground(data, bundle) {
+  const options = data.targets.map((t2) => `<option value="${esc(t2)}">${esc(t2)}</option>`).join("");
+  const body = `
+<p class="muted">Decisions are computed in this browser with the engine the runtime loader uses${bundle ? ", from the signed bundle embedded in this page" : ", from the repository's effective policy embedded in this page"}. Nothing leaves the page.</p>
+<div class="verify pending" data-testid="report-verified" aria-live="polite">checking the embedded ${bundle ? "bundle" : "policy"}\u2026</div>
+<form id="pg-form" class="playground" autocomplete="off">
+  <div class="row">
+    <label>Target <select data-testid="playground-target" name="target">${options}</select></label>
+    <label>Request <select data-testid="playground-kind" name="kind">
+      <option value="authorize">access request</option><option value="tool">tool call</option><option value="data">data request</option>
+    </select></label>
+  </div>
+  <div class="pg-kind" data-kind="authorize">
+    <label>Action <input data-testid="playground-action" name="action" placeholder="db:Select" value="db:Select"></label>
+    <label>Resource <input data-testid="playground-resource" name="resource" placeholder="db://production/users" value="db://production/users"></label>
+    <label class="wide">Context (JSON object) <textarea data-testid="playground-context" name="context" rows="4">${esc(EXAMPLE_CONTEXT)}</textarea></label>
+  </div>
+  <div class="pg-kind" data-kind="tool" hidden>
+    <label class="wide">Tool URI <input data-testid="playground-tool-uri" name="tool" placeholder="mcp://SERVER/TOOL@VERSION" value="mcp://github/create_issue@1.0.0"></label>
+  </div>
+  <div class="pg-kind" data-kind="data" hidden>
+    <label class="wide">Data request (JSON) <textarea data-testid="playground-data-request" name="data" rows="6">${esc(EXAMPLE_DATA)}</textarea></label>
+  </div>
+  <button type="submit" data-testid="playground-decide" disabled>Decide</button>
+</form>
+<div class="result" data-testid="playground-result" aria-live="polite"></div>
+${jsonScript(DATA_ID, data)}
+${bundle ? bytesScript(BUNDLE_ID, bundle.bytes) : ""}`;
+  return section2("playground", "Playground", body);
+}
+
+// src/report/sections/tests.ts
+function plural2(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function summaryOf(tests) {
+  const { results: results2, coverage } = tests.run;
+  const passed = results2.filter((r2) => r2.passed).length;
+  const failed2 = results2.length - passed;
+  const parts = [
+    `<span class="status ${failed2 === 0 ? "ok" : "bad"}">${passed} passed, ${failed2} failed</span> of ${plural2(results2.length, "case")}`,
+    `coverage <b>${coverage.percent}%</b> (${coverage.covered}/${coverage.total} statements and data rules exercised)`
+  ];
+  if (tests.problems.length > 0) parts.push(`<span class="status warn">${plural2(tests.problems.length, "problem")} in the suites</span>`);
+  if (tests.skipped) parts.push(`${plural2(tests.skipped, "case")} of targets not shown skipped`);
+  return `<p data-testid="tests-summary">${parts.join(" \xB7 ")}</p>`;
+}
+function resultRow(r2, linker) {
+  const why = r2.error ?? (r2.passed ? "" : r2.deciders.join("; "));
+  return [
+    esc(r2.case.name),
+    esc(r2.case.target),
+    `<code>${esc(r2.case.expect)}</code>`,
+    `<code>${esc(r2.actual)}</code>${why ? `<div class="why">${esc(why)}</div>` : ""}`,
+    r2.passed ? `<span class="status ok">pass</span>` : `<span class="status bad">fail</span>`,
+    linker.render(r2.case.file, r2.case.line)
+  ];
+}
+function renderProblems(tests, linker) {
+  if (tests.problems.length === 0) return "";
+  const items = tests.problems.map((p2) => `<li>${linker.render(p2.file, p2.line)}:${p2.column} ${esc(p2.message)}</li>`);
+  return `<h3>Problems</h3>
+<ul class="problems" data-testid="tests-problems">
+${items.join("\n")}
+</ul>`;
+}
+function statementKey2(i2, s) {
+  return `${s.source.file}#${s.Sid ?? `statement ${i2 + 1}`}`;
+}
+function statementLineOf(linker, s, nth) {
+  const desugared = s.Sid !== void 0 ? /^(Models|Capabilities)\.([A-Za-z]+)(?:\.\d+)?$/.exec(s.Sid) : null;
+  if (desugared) return linker.lineOf(s.source.file, `/spec/${desugared[1]}/${desugared[2]}`);
+  return linker.statementLine(s.source, s.Sid, nth);
+}
+function mark(exercised) {
+  return exercised ? `<span class="covered">exercised</span>` : `<span class="uncovered">not exercised</span>`;
+}
+function targetCoverage(merge, uncovered, linker) {
+  const rows = [];
+  let missed = 0;
+  const status = (key2) => {
+    if (uncovered.has(key2)) missed++;
+    return mark(!uncovered.has(key2));
+  };
+  const sidless = /* @__PURE__ */ new Map();
+  merge.effective.access.Statement.forEach((s, i2) => {
+    const key2 = statementKey2(i2, s);
+    let nth = 0;
+    if (s.Sid === void 0) {
+      nth = sidless.get(s.source.file) ?? 0;
+      sidless.set(s.source.file, nth + 1);
+    }
+    const line = statementLineOf(linker, s, nth);
+    rows.push([`<code>${esc(key2)}</code>`, `${esc(s.Effect)} statement of <span class="by">${esc(s.source.policy)}</span>`, linker.render(s.source.file, line), status(key2)]);
+  });
+  for (const r2 of merge.effective.data.rules) {
+    const key2 = `data:${r2.id}`;
+    rows.push([`<code>${esc(key2)}</code>`, `data rule of <span class="by">${esc(r2.source.policy)}</span>`, linker.render(r2.source.file, linker.lineOf(r2.source.file, "/spec")), status(key2)]);
+  }
+  const head = `<summary><b>${esc(merge.target)}</b>: ${rows.length - missed}/${rows.length} exercised${missed > 0 ? `, <span class="uncovered">${missed} not exercised</span>` : ""}</summary>`;
+  const body = rows.length > 0 ? table(["Statement or rule", "What", "Where", "Tests"], rows, "coverage") : "<p>No access statement or data rule.</p>";
+  return `<details id="${anchorId("tests", merge.target)}" class="coverage-target"${missed > 0 ? " open" : ""}>${head}
+${body}
+</details>`;
+}
+function renderTests(tests, merges, linker) {
+  if (!tests) {
+    return section2(
+      "tests",
+      "Tests",
+      notice(
+        "info",
+        "This repository has no test cases. Add a file such as <code>tests/access.yaml</code> with <code>cases:</code> (each a <code>name</code>, a <code>target</code>, an <code>expect</code>ed outcome and one of <code>request</code>, <code>tool</code>, <code>data</code>) and run <code>edict test --coverage</code>; see the <code>edict test</code> section of the README."
+      )
+    );
+  }
+  const uncoveredBy = /* @__PURE__ */ new Map();
+  for (const u of tests.run.coverage.uncovered) {
+    let set2 = uncoveredBy.get(u.target);
+    if (!set2) uncoveredBy.set(u.target, set2 = /* @__PURE__ */ new Set());
+    set2.add(u.item);
+  }
+  const results2 = tests.run.results.map((r2) => resultRow(r2, linker));
+  const body = [
+    summaryOf(tests),
+    results2.length > 0 ? table(["Case", "Target", "Expect", "Actual", "Result", "Where"], results2, "results").replace("<table", '<table data-testid="tests-results"') : `<p data-testid="tests-results">No case in the suites.</p>`,
+    renderProblems(tests, linker),
+    "<h3>Coverage</h3>",
+    `<div data-testid="tests-coverage">
+${merges.map((m2) => targetCoverage(m2, uncoveredBy.get(m2.target) ?? /* @__PURE__ */ new Set(), linker)).join("\n")}
+</div>`
+  ];
+  return section2("tests", "Tests", body.filter((b3) => b3 !== "").join("\n"));
+}
+
+// src/report/style.ts
+var REPORT_CSS = `
+:root{--fg:#1d2330;--muted:#667085;--bg:#fff;--panel:#f6f8fa;--line:#d8dee4;--allow:#1a7f37;--deny:#cf222e;--warn:#9a6700;--accent:#0969da}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#8d96a0;--bg:#0d1117;--panel:#161b22;--line:#30363d;--allow:#3fb950;--deny:#f85149;--warn:#d29922;--accent:#4493f8}}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:20px 32px;border-bottom:1px solid var(--line);background:var(--panel)}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:var(--muted)}
+nav{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);padding:8px 32px}nav a{margin-right:16px;color:var(--accent);text-decoration:none}
+main{padding:8px 32px 48px;max-width:1280px}section{margin:24px 0}h2{font-size:18px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:16px;margin:12px 0 4px}summary h3{display:inline;margin:0}
+table{border-collapse:collapse;margin:8px 0;width:100%}th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}thead th{background:var(--panel)}
+table.overview{width:auto}table.overview th{background:var(--panel);white-space:nowrap}
+code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--panel);padding:1px 4px;border-radius:4px;word-break:break-word}code.cond{display:block;white-space:pre-wrap}
+details{margin:4px 0}details.target{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:12px 0}details.kind>summary{font-weight:600}summary{cursor:pointer}
+ul.tree,ul.tree ul{list-style:none;padding-left:18px;margin:2px 0}.k{font-weight:600}.src,.muted,.prov{color:var(--muted)}.by{font-style:italic}
+.effect.allow,.decision.allow{color:var(--allow);font-weight:700}.effect.deny,.decision.deny{color:var(--deny);font-weight:700}.decision.approval_required,.decision.escalate,.decision.require_approval,.decision.mask{color:var(--warn);font-weight:700}
+.lock{color:var(--warn);font-size:11px;border:1px solid var(--warn);border-radius:4px;padding:0 4px;margin-left:4px}.not{color:var(--deny);font-size:12px}tr:target{outline:2px solid var(--accent)}a.anchor{color:var(--muted);text-decoration:none}
+.notice{padding:8px 12px;border-radius:6px;border:1px solid var(--line);background:var(--panel)}.notice.warn{border-color:var(--warn)}.notice.bad{border-color:var(--deny)}.notice.ok{border-color:var(--allow)}.warn-text{color:var(--warn)}
+.uncovered{color:var(--deny)}.pass{color:var(--allow)}.fail{color:var(--deny);font-weight:700}
+.verify{padding:8px 12px;border-radius:6px;border:1px solid var(--line);margin:8px 0}.verify.ok{border-color:var(--allow);color:var(--allow)}.verify.bad{border-color:var(--deny);color:var(--deny)}.verify.unsigned{border-color:var(--warn)}
+form.playground{display:flex;flex-direction:column;gap:8px;background:var(--panel);padding:12px;border-radius:8px;border:1px solid var(--line)}form .row,.pg-kind{display:flex;flex-wrap:wrap;gap:12px}
+label{display:flex;flex-direction:column;font-weight:600;font-size:12px;min-width:220px}label.wide{flex:1 1 100%}input,select,textarea{font:13px ui-monospace,Menlo,Consolas,monospace;padding:6px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+button{align-self:flex-start;padding:6px 18px;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;font-weight:600;cursor:pointer}button:disabled{opacity:.5;cursor:not-allowed}
+.result{margin-top:12px;min-height:2em}.result .decision{font-size:18px}.result .reason{margin-left:8px}.refused{color:var(--deny);font-weight:600}
+svg text{fill:var(--fg);font:11px system-ui,sans-serif}footer{padding:16px 32px;color:var(--muted);border-top:1px solid var(--line)}
+
+.status.ok{color:var(--allow)}.status.bad{color:var(--deny);font-weight:700}.status.warn{color:var(--warn)}.why{color:var(--muted);font-size:12px}.covered{color:var(--allow)}ul.drift .kind{font-weight:600;margin-right:4px}
+@media print{nav{display:none}details{display:block}}
+`;
+
+// src/report/render.ts
+var NAV = [
+  ["overview", "Overview"],
+  ["playground", "Playground"],
+  ["policy", "Effective policy"],
+  ["packs", "Packs"],
+  ["tests", "Tests"],
+  ["changes", "Changes"]
+];
+function inlineScript(code3) {
+  return `<script>${code3.replace(/<\/(script)/gi, "<\\/$1")}</script>`;
+}
+function renderReport(input) {
+  const linker = createLinker(input.repo, { repoUrl: input.repoUrl, revision: input.revision, prefix: input.repoPrefix });
+  const name = input.bundle?.payload.name ?? input.name;
+  const version = input.bundle?.payload.version ?? input.version;
+  const title = `${name}${version ? ` ${version}` : ""} \u2014 edict policy report`;
+  const data = playgroundData(input.merges, linker, input.bundle);
+  const body = [
+    renderOverview(input),
+    renderPlayground(data, input.bundle),
+    renderTree(input.merges, linker),
+    renderPacks(input.packs, linker),
+    renderTests(input.tests, input.merges, linker),
+    renderChanges(input.changes)
+  ].join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="edict report">
+<title>${esc(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header><h1>${esc(name)}${version ? ` <small>${esc(version)}</small>` : ""}</h1><p>Policy report made by edict</p></header>
+<nav>${NAV.map(([id, t2]) => `<a href="#${id}">${t2}</a>`).join("")}</nav>
+<main>
+${body}
+</main>
+<footer>Made by <code>edict report</code> at ${esc(input.generatedAt.toISOString())}. One self-contained file: no external requests.</footer>
+${inlineScript(input.playgroundScript)}
+</body>
+</html>
+`;
+}
+
+// src/cli/commands/report.ts
+var FORMATS12 = ["text", "json"];
+async function reportCommand(io, opts) {
+  if (opts.bundle !== void 0 && opts.key.length === 0) throw new EdictError("USAGE", "--bundle needs --key PUB: the page verifies the bundle against the pinned key before its playground answers");
+  if (opts.bundle === void 0 && opts.key.length > 0) throw new EdictError("USAGE", "--key pins the key of --bundle; give --bundle FILE too (without a bundle the page answers from the repository, unsigned)");
+  const { root, repo } = await openRepository(io, opts.root);
+  const at = (f) => resolve15(io.cwd, f);
+  const bundle = opts.bundle === void 0 ? void 0 : { file: opts.bundle, bytes: await readBundleFile(at(opts.bundle)), keys: readPublicKeys(opts.key.map(at)) };
+  const previousKeys = opts.previousKey.length > 0 ? opts.previousKey : opts.key;
+  const previous = opts.previous === void 0 ? void 0 : { file: opts.previous, bytes: await readBundleFile(at(opts.previous)), ...previousKeys.length > 0 ? { keys: readPublicKeys(previousKeys.map(at)) } : {} };
+  const input = await gatherReport({
+    root,
+    repo,
+    targets: opts.target,
+    ...bundle ? { bundle } : {},
+    ...previous ? { previous } : {},
+    env: io.env
+  });
+  const html = renderReport(input);
+  const name = input.bundle?.payload.name ?? input.name;
+  const out = at(opts.out ?? `${name}.report.html`);
+  const bytes = new TextEncoder().encode(html);
+  await mkdir7(dirname10(out), { recursive: true });
+  await writeFilesAtomic([{ path: out, bytes }]);
+  const shown2 = relative7(io.cwd, out) || out;
+  const targets = input.merges.map((m2) => m2.target);
+  if (opts.format === "json") {
+    io.stdout(JSON.stringify({ out: shown2, bytes: bytes.length, targets, signed: input.bundle !== void 0, previous: input.changes !== void 0 }, null, 2) + "\n");
+  } else {
+    const answers = input.bundle ? `the signed bundle ${input.bundle.file} (verified in the browser before it answers)` : "the repository's effective policy (unsigned; give --bundle and --key to embed a signed bundle)";
+    io.stdout(`wrote ${shown2} (${(bytes.length / 1024).toFixed(1)} KB): ${targets.join(", ")}; the playground answers from ${answers}
+`);
+  }
+  return EXIT.OK;
+}
+function registerReport(program2, io, setExit) {
+  program2.command("report").description("write one self-contained HTML page: overview, effective policy with provenance, packs, tests, changes and a playground").addOption(rootOption()).option("-o, --out <file>", "the HTML file to write (default: <name>.report.html)").option("-t, --target <name>", "a target to show (repeatable; default: every target)", collect, []).option("--bundle <file>", "embed this signed bundle: the playground verifies it in the browser and answers from it").option("-k, --key <pub>", "the public key pinned for --bundle (repeatable)", collect, []).option("--previous <file>", "the previous release's bundle: show the semantic diff since it").option("--previous-key <pub>", "public key trusted for --previous (default: --key; without any, it is read unverified and says so)", collect, []).option("-f, --format <format>", "text or json (what was written)", (v2) => parseChoice(v2, FORMATS12, "--format"), "text").addHelpText(
+    "after",
+    "\nThe page has inline CSS and JS and makes no external request: open it from file:// or attach it to a release.\n\nExamples:\n  edict report\n  edict report --out site/index.html --target production\n  edict report --bundle dist/acme.bundle.json --key edict.pub --previous old/acme.bundle.json\n"
+  ).action(async (opts) => {
+    setExit(await reportCommand(io, opts));
+  });
+}
+
 // src/cli/commands/serve.ts
-import { isAbsolute as isAbsolute7, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute7, resolve as resolve16 } from "node:path";
 init_errors();
 
 // src/loader/checks.ts
@@ -44631,69 +47276,29 @@ function raiseFloor(floor, candidate) {
 
 // src/loader/keys.ts
 init_errors2();
-
-// src/loader/web-crypto.ts
-var ALGORITHM = { name: "Ed25519" };
-function subtle() {
-  const s = globalThis.crypto?.subtle;
-  if (s === void 0) throw new TypeError("edict loader: this runtime has no WebCrypto (crypto.subtle) to verify bundles with");
-  return s;
-}
-async function importPublicKey(raw) {
-  try {
-    return await subtle().importKey("raw", raw, ALGORITHM, false, ["verify"]);
-  } catch (e) {
-    throw new TypeError(`edict loader: this runtime's WebCrypto has no Ed25519 (${e.message})`, { cause: e });
-  }
-}
-async function verifyEd25519(key2, signature, message) {
-  try {
-    return signature.length === 64 && await subtle().verify(ALGORITHM, key2, signature, message);
-  } catch {
-    return false;
-  }
-}
-async function sha256Hex2(bytes) {
-  const digest = new Uint8Array(await subtle().digest("SHA-256", bytes));
-  return Array.from(digest, (b2) => b2.toString(16).padStart(2, "0")).join("");
-}
-function fromCanonicalBase64(text2) {
-  let binary;
-  try {
-    binary = atob(text2);
-  } catch {
-    return void 0;
-  }
-  if (btoa(binary) !== text2) return void 0;
-  const out = new Uint8Array(binary.length);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = binary.charCodeAt(i2);
-  return out;
-}
-
-// src/loader/keys.ts
 var SPKI_PREFIX2 = fromHex("302a300506032b6570032100");
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
-var P3 = 2n ** 255n - 19n;
-var D2 = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+var P4 = 2n ** 255n - 19n;
+var D3 = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
 var SMALL_ORDER_Y = [
   0n,
   1n,
-  P3 - 1n,
+  P4 - 1n,
   0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
   0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n
 ];
 function pow(base, exponent) {
   let result = 1n;
-  for (base %= P3; exponent > 0n; exponent >>= 1n, base = base * base % P3) if (exponent & 1n) result = result * base % P3;
+  for (base %= P4; exponent > 0n; exponent >>= 1n, base = base * base % P4) if (exponent & 1n) result = result * base % P4;
   return result;
 }
 function publicKeyProblem(raw) {
-  let y2 = 0n;
-  for (let i2 = 31; i2 >= 0; i2--) y2 = y2 << 8n | BigInt(i2 === 31 ? raw[i2] & 127 : raw[i2]);
-  const y22 = y2 * y2 % P3;
-  const x2 = (y22 - 1n + P3) % P3 * pow((D2 * y22 + 1n) % P3, P3 - 2n) % P3;
-  if (y2 >= P3 || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P3 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
-  return SMALL_ORDER_Y.includes(y2) ? "small-order (weak) Ed25519 point" : void 0;
+  let y3 = 0n;
+  for (let i2 = 31; i2 >= 0; i2--) y3 = y3 << 8n | BigInt(i2 === 31 ? raw[i2] & 127 : raw[i2]);
+  const y22 = y3 * y3 % P4;
+  const x22 = (y22 - 1n + P4) % P4 * pow((D3 * y22 + 1n) % P4, P4 - 2n) % P4;
+  if (y3 >= P4 || (x22 === 0n ? raw[31] >> 7 : pow(x22, (P4 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
+  return SMALL_ORDER_Y.includes(y3) ? "small-order (weak) Ed25519 point" : void 0;
 }
 function keyError2(index, message) {
   return new BundleKeyError(`trustedKeys[${index}]: public key: ${message}`);
@@ -44712,9 +47317,9 @@ function rawBytes(input, index) {
   const text2 = input.trim();
   if (text2.includes("-----BEGIN ")) {
     const blocks = [...text2.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \1-----/g)];
-    const keys = blocks.filter((b2) => b2[1] === "PUBLIC KEY");
+    const keys = blocks.filter((b3) => b3[1] === "PUBLIC KEY");
     if (keys.length !== 1) {
-      const labels = blocks.map((b2) => `"${b2[1]}"`);
+      const labels = blocks.map((b3) => `"${b3[1]}"`);
       const hint = /PRIVATE KEY/.test(text2) ? " (this is a private key: pass its public half, `openssl pkey -in KEY -pubout`)" : "";
       throw keyError2(index, `${EXPECTED}; got ${labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.join(", ")}`}${hint}`);
     }
@@ -44741,7 +47346,7 @@ function readTrustedKey(input, index) {
 async function withKeyids(raws) {
   const keys = [];
   for (const raw of raws) {
-    if (keys.some((k2) => bytesEqual(k2.raw, raw))) continue;
+    if (keys.some((k3) => bytesEqual(k3.raw, raw))) continue;
     keys.push({ raw, keyid: `ed25519:${(await sha256Hex2(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
   }
   return keys;
@@ -44764,7 +47369,7 @@ async function verifyBundleBytes(bytes, options) {
   checkPayloadType(envelope);
   checkSigned(envelope);
   const message = pae(envelope.payloadType, envelope.payload);
-  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k2, sig) => verifyEd25519(k2.key, sig, message));
+  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k3, sig) => verifyEd25519(k3.key, sig, message));
   const { payload, targetsBytes } = readPayload(envelope.payload);
   checkDigestsMatch(payload, { sha256: await sha256Hex2(targetsBytes) });
   checkNotExpired(payload, options.now);
@@ -44883,11 +47488,11 @@ var SCHEME2 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 function parseSource2(source) {
   if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
-    const m = GITHUB.exec(source);
-    if (!m || m[2] === "." || m[2] === "..") {
+    const m2 = GITHUB.exec(source);
+    if (!m2 || m2[2] === "." || m2[2] === "..") {
       throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
-    return { kind: "github", owner: m[1], repo: m[2], tag: m[3], latest: m[3] === "latest" };
+    return { kind: "github", owner: m2[1], repo: m2[2], tag: m2[3], latest: m2[3] === "latest" };
   }
   const scheme = SCHEME2.exec(source)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
@@ -45010,8 +47615,8 @@ function toConfig(options) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
   const keys = [];
-  options.trustedKeys.forEach((k2, i2) => {
-    const raw = readTrustedKey(k2, i2);
+  options.trustedKeys.forEach((k3, i2) => {
+    const raw = readTrustedKey(k3, i2);
     if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
   });
   const threshold = integer(options.threshold, "threshold", 1, 1);
@@ -45326,7 +47931,7 @@ function isPlainRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function redactSpans(text2, spans) {
-  const valid = spans.filter((s) => Number.isInteger(s.index) && Number.isInteger(s.length) && s.length > 0 && s.index >= 0 && s.index < text2.length).map((s) => ({ start: s.index, end: Math.min(text2.length, s.index + s.length) })).sort((a, b2) => a.start - b2.start || a.end - b2.end);
+  const valid = spans.filter((s) => Number.isInteger(s.index) && Number.isInteger(s.length) && s.length > 0 && s.index >= 0 && s.index < text2.length).map((s) => ({ start: s.index, end: Math.min(text2.length, s.index + s.length) })).sort((a, b3) => a.start - b3.start || a.end - b3.end);
   if (valid.length === 0) return text2;
   let out = "";
   let cursor = 0;
@@ -45497,7 +48102,7 @@ function newDecisionId() {
 }
 function stdoutSink() {
   return {
-    write: (chunk) => new Promise((resolve15, reject) => process.stdout.write(chunk, (error2) => error2 ? reject(error2) : resolve15())),
+    write: (chunk) => new Promise((resolve17, reject) => process.stdout.write(chunk, (error2) => error2 ? reject(error2) : resolve17())),
     close: async () => {
     }
   };
@@ -45513,11 +48118,11 @@ function fileSink(path2) {
   let closed = false;
   return {
     // writeFile on a descriptor opened with "a" appends the whole chunk, however many writes it takes
-    write: (chunk) => new Promise((resolve15, reject) => writeFile5(fd, chunk, (error2) => error2 ? reject(error2) : resolve15())),
-    close: () => new Promise((resolve15, reject) => {
-      if (closed) return resolve15();
+    write: (chunk) => new Promise((resolve17, reject) => writeFile5(fd, chunk, (error2) => error2 ? reject(error2) : resolve17())),
+    close: () => new Promise((resolve17, reject) => {
+      if (closed) return resolve17();
       closed = true;
-      closeFd(fd, (error2) => error2 ? reject(error2) : resolve15());
+      closeFd(fd, (error2) => error2 ? reject(error2) : resolve17());
     })
   };
 }
@@ -45573,7 +48178,7 @@ function createDecisionLog(options) {
     pumping = false;
     const done = waiters;
     waiters = [];
-    for (const resolve15 of done) resolve15();
+    for (const resolve17 of done) resolve17();
   };
   const schedule = () => {
     if (pumping || scheduled) return;
@@ -45582,7 +48187,7 @@ function createDecisionLog(options) {
   };
   const flush = () => {
     if (!pumping && !scheduled && queue.length === 0) return Promise.resolve();
-    return new Promise((resolve15) => waiters.push(resolve15));
+    return new Promise((resolve17) => waiters.push(resolve17));
   };
   return {
     record(entry, audit) {
@@ -45673,31 +48278,40 @@ function clone2(value) {
 function isBranch2(schema, value) {
   return isRecord(value) && (schema["x-merge"] ?? "override") === "override" && (isRecord(schema.properties) || isRecord(schema.additionalProperties));
 }
-function toList3(v) {
-  if (typeof v === "string") return [v];
-  return Array.isArray(v) ? v.filter((x2) => typeof x2 === "string") : void 0;
+function toList3(v2) {
+  if (typeof v2 === "string") return [v2];
+  return Array.isArray(v2) ? v2.filter((x3) => typeof x3 === "string") : void 0;
 }
 function skipsTarget(file, target) {
   const targets = file.document.metadata?.targets;
   return target !== void 0 && targets !== void 0 && !targets.includes(target);
 }
+function bundleLocks(base) {
+  const locks = /* @__PURE__ */ new Map();
+  for (const lock of Array.isArray(base.locks) ? base.locks : []) {
+    if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
+    const key2 = `${lock.kind}:${lock.path}`;
+    if (!locks.has(key2)) locks.set(key2, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+  }
+  return locks;
+}
 function lockedBy2(locks, kind, path2) {
   let p2 = path2;
   for (; ; ) {
-    const l = locks.get(`${kind}:${p2}`);
-    if (l) return l;
+    const l3 = locks.get(`${kind}:${p2}`);
+    if (l3) return l3;
     const dot = p2.lastIndexOf(".");
     if (dot < 0) return void 0;
     p2 = p2.slice(0, dot);
   }
 }
-function describeValue(v) {
-  return v === void 0 ? "(not set)" : JSON.stringify(v);
+function describeValue(v2) {
+  return v2 === void 0 ? "(not set)" : JSON.stringify(v2);
 }
 function tightenTarget(base, files2, targetName) {
   const target = clone2(base);
   const provenance = { access: {}, runtime: {}, data: {}, posture: {} };
-  const locks = /* @__PURE__ */ new Map();
+  const locks = bundleLocks(base);
   for (const file of files2) {
     if (skipsTarget(file, targetName)) continue;
     const { document: document2, source } = file;
@@ -45725,7 +48339,7 @@ function tightenTarget(base, files2, targetName) {
           }
           if (looser === "neutral" && segs.length === 0) continue;
           const locker = lockedBy2(locks, kind, path2);
-          if (locker) throw refuse2(ptr, `${kind} ${path2} is locked by overlay ${locker.file.document.metadata?.id ?? ""} (${locker.file.path}); edict has no way to bypass a lock`);
+          if (locker) throw refuse2(ptr, `${kind} ${path2} is locked by ${locker.by}; edict has no way to bypass a lock`);
           const strategy = sub["x-merge"] ?? "override";
           if (strategy === "append") {
             appendStatements(target, raw, src, ptr, refuse2);
@@ -45765,7 +48379,7 @@ function tightenTarget(base, files2, targetName) {
       walk4(root, spec, SPEC_SCHEMAS[document2.kind], [], "/spec", void 0);
       if (kind === "access") desugarOverlayControls(target, spec, src);
     }
-    for (const path2 of document2.metadata?.locked ?? []) if (!locks.has(`${kind}:${path2}`)) locks.set(`${kind}:${path2}`, { file });
+    for (const path2 of document2.metadata?.locked ?? []) if (!locks.has(`${kind}:${path2}`)) locks.set(`${kind}:${path2}`, { by: `overlay ${document2.metadata?.id ?? ""} (${file.path})` });
   }
   return { target, provenance };
 }
@@ -45778,9 +48392,9 @@ function appendStatements(target, raw, src, pointer, refuse2) {
     }
     const st = { Effect: "Deny", source: src };
     if (typeof item.Sid === "string") st.Sid = item.Sid;
-    for (const k2 of ["Action", "NotAction", "Resource", "NotResource"]) {
-      const list3 = toList3(item[k2]);
-      if (list3) st[k2] = list3;
+    for (const k3 of ["Action", "NotAction", "Resource", "NotResource"]) {
+      const list4 = toList3(item[k3]);
+      if (list4) st[k3] = list4;
     }
     if (isRecord(item.Condition)) st.Condition = clone2(item.Condition);
     target.access.Statement.push(st);
@@ -45821,7 +48435,7 @@ function applyDataRule(target, file, spec, src, refuse2) {
 // src/serve/overlay/load.ts
 init_errors();
 import { createHash as createHash3 } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 function overlayDigest(contents) {
   const hash2 = createHash3("sha256");
   for (const bytes of contents) {
@@ -45853,7 +48467,7 @@ async function loadOverlays(files2) {
   for (const path2 of files2) {
     let bytes;
     try {
-      bytes = await readFile6(path2);
+      bytes = await readFile8(path2);
     } catch (e) {
       throw new EdictError("IO_ERROR", `overlay ${path2}: cannot read it (${e.code ?? String(e)}); check the --overlay path`, { position: { file: path2 }, cause: e });
     }
@@ -45912,17 +48526,17 @@ var HttpError = class extends Error {
   code;
   /** Extra response headers (`Allow` on 405, `WWW-Authenticate` on 401). */
   headers;
-  constructor(status, code2, message, headers = {}) {
+  constructor(status, code3, message, headers = {}) {
     super(message);
     this.name = "HttpError";
     this.status = status;
-    this.code = code2;
+    this.code = code3;
     this.headers = headers;
   }
 };
 var badRequest = (message) => new HttpError(400, "BAD_REQUEST", message);
-function errorBody(code2, message) {
-  return JSON.stringify({ error: { code: code2, message } });
+function errorBody(code3, message) {
+  return JSON.stringify({ error: { code: code3, message } });
 }
 function toHttpError(e) {
   if (e instanceof HttpError) return e;
@@ -45941,7 +48555,7 @@ function readBody(req, maxBytes) {
     discardRest(req, maxBytes, 0);
     return Promise.reject(tooLarge2(maxBytes));
   }
-  return new Promise((resolve15, reject) => {
+  return new Promise((resolve17, reject) => {
     const chunks = [];
     let size = 0;
     const onData = (chunk) => {
@@ -45956,7 +48570,7 @@ function readBody(req, maxBytes) {
       discardRest(req, maxBytes, size);
       reject(tooLarge2(maxBytes));
     };
-    const onEnd = () => resolve15(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const onEnd = () => resolve17(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", reject);
@@ -45991,23 +48605,23 @@ function toBody(value) {
   return value;
 }
 function requireString(body, key2, field) {
-  const v = body[key2];
-  if (typeof v !== "string" || v === "") throw badRequest(`"${field}" must be a non-empty string, got ${v === "" ? "an empty string" : typeName2(v)}`);
-  return v;
+  const v2 = body[key2];
+  if (typeof v2 !== "string" || v2 === "") throw badRequest(`"${field}" must be a non-empty string, got ${v2 === "" ? "an empty string" : typeName2(v2)}`);
+  return v2;
 }
 function optionalObject(body, key2, field) {
-  const v = body[key2];
-  if (v === void 0 || v === null) return void 0;
-  if (!isObject(v)) throw badRequest(`"${field}" must be an object, got ${typeName2(v)}`);
-  return v;
+  const v2 = body[key2];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (!isObject(v2)) throw badRequest(`"${field}" must be an object, got ${typeName2(v2)}`);
+  return v2;
 }
-var isScalar3 = (x2) => typeof x2 === "string" || typeof x2 === "number" || typeof x2 === "boolean";
+var isScalar3 = (x3) => typeof x3 === "string" || typeof x3 === "number" || typeof x3 === "boolean";
 function toContext(value, field) {
   for (const key2 in value) {
-    const v = value[key2];
-    if (v === null || isScalar3(v)) continue;
-    if (Array.isArray(v) && v.every(isScalar3)) continue;
-    throw badRequest(`"${field}.${key2}" must be a string, number, boolean, null or a list of them, got ${typeName2(v)}`);
+    const v2 = value[key2];
+    if (v2 === null || isScalar3(v2)) continue;
+    if (Array.isArray(v2) && v2.every(isScalar3)) continue;
+    throw badRequest(`"${field}.${key2}" must be a string, number, boolean, null or a list of them, got ${typeName2(v2)}`);
   }
   return value;
 }
@@ -46065,8 +48679,8 @@ var authorize = {
   kind: "authorize",
   parse: (body) => toAccessRequest(body),
   decide(engine, input) {
-    const d = engine.authorize(input);
-    return { result: d, decision: d.decision };
+    const d2 = engine.authorize(input);
+    return { result: d2, decision: d2.decision };
   },
   logInput: (input) => input
 };
@@ -46074,8 +48688,8 @@ var toolsCheck = {
   kind: "tools.check",
   parse: toToolCheck,
   decide(engine, { uri, facts }) {
-    const d = engine.checkTool(uri, facts);
-    return { result: d, decision: d.allowed ? "allow" : "deny" };
+    const d2 = engine.checkTool(uri, facts);
+    return { result: d2, decision: d2.allowed ? "allow" : "deny" };
   },
   logInput: (input) => input.facts === void 0 ? { uri: input.uri } : input
 };
@@ -46083,8 +48697,8 @@ var dataDecide = {
   kind: "data.decide",
   parse: toDataDecide,
   decide(engine, { request: request2, now }) {
-    const d = engine.decideData(request2, now);
-    return { result: d, decision: d.action };
+    const d2 = engine.decideData(request2, now);
+    return { result: d2, decision: d2.action };
   },
   logInput: (input) => ({ request: input.request, now: input.now.toISOString() })
 };
@@ -46101,8 +48715,8 @@ var posture = {
   kind: "posture",
   parse: toPosture,
   decide(engine, facts) {
-    const d = engine.posture(facts);
-    return { result: d, decision: d.allowed ? "allow" : "deny" };
+    const d2 = engine.posture(facts);
+    return { result: d2, decision: d2.allowed ? "allow" : "deny" };
   },
   logInput: (facts) => ({ facts })
 };
@@ -46133,10 +48747,10 @@ var EvaluationError = class extends HttpError {
   }
   failure;
 };
-function record(d, kind, answer2, seconds2, input) {
-  d.metrics.decisions.inc([kind, answer2.decision]);
-  d.metrics.duration.observe(seconds2);
-  const log = d.decisionLog;
+function record(d2, kind, answer2, seconds2, input) {
+  d2.metrics.decisions.inc([kind, answer2.decision]);
+  d2.metrics.duration.observe(seconds2);
+  const log = d2.decisionLog;
   if (log === void 0) return;
   const entry = {
     time: (/* @__PURE__ */ new Date()).toISOString(),
@@ -46144,48 +48758,48 @@ function record(d, kind, answer2, seconds2, input) {
     kind,
     input,
     result: { decision: answer2.decision, ...answer2.result },
-    bundle: { name: d.meta.name, serial: d.meta.serial, revision: d.meta.revision },
+    bundle: { name: d2.meta.name, serial: d2.meta.serial, revision: d2.meta.revision },
     duration_us: Math.round(seconds2 * 1e6)
   };
-  if (d.overlay !== void 0) entry.overlay = d.overlay;
+  if (d2.overlay !== void 0) entry.overlay = d2.overlay;
   try {
-    log.record(entry, d.meta.effective.access.AuditLog);
+    log.record(entry, d2.meta.effective.access.AuditLog);
   } catch {
   }
 }
-function evaluate(d, endpoint, input) {
+function evaluate(d2, endpoint, input) {
   const start = performance.now();
   let answer2;
   try {
-    answer2 = endpoint.decide(d.engine, input);
+    answer2 = endpoint.decide(d2.engine, input);
   } catch (e) {
     throw new EvaluationError(e);
   }
-  record(d, endpoint.kind, answer2, (performance.now() - start) / 1e3, d.decisionLog === void 0 ? void 0 : endpoint.logInput(input));
+  record(d2, endpoint.kind, answer2, (performance.now() - start) / 1e3, d2.decisionLog === void 0 ? void 0 : endpoint.logInput(input));
   return answer2;
 }
-function answerOne(d, endpoint, body, now) {
+function answerOne(d2, endpoint, body, now) {
   const input = endpoint.parse(body, now);
-  const answer2 = evaluate(d, endpoint, input);
+  const answer2 = evaluate(d2, endpoint, input);
   let json;
   try {
     json = JSON.stringify(answer2.result);
   } catch (e) {
     throw new EvaluationError(e);
   }
-  return withBundle(json, d.meta);
+  return withBundle(json, d2.meta);
 }
-function answerBatch(d, body) {
+function answerBatch(d2, body) {
   const requests = toBatch(body);
   const results2 = new Array(requests.length);
-  for (let i2 = 0; i2 < requests.length; i2++) results2[i2] = evaluate(d, authorize, requests[i2]).result;
+  for (let i2 = 0; i2 < requests.length; i2++) results2[i2] = evaluate(d2, authorize, requests[i2]).result;
   let json;
   try {
     json = JSON.stringify(results2);
   } catch (e) {
     throw new EvaluationError(e);
   }
-  return `{"decisions":${json},"bundle":${bundleJson(d.meta)}}`;
+  return `{"decisions":${json},"bundle":${bundleJson(d2.meta)}}`;
 }
 
 // src/serve/metrics.ts
@@ -46265,9 +48879,9 @@ var Histogram = class {
   sum = 0;
   count = 0;
   observe(seconds2) {
-    const b2 = this.bounds;
+    const b3 = this.bounds;
     let i2 = 0;
-    while (i2 < b2.length && seconds2 > b2[i2]) i2++;
+    while (i2 < b3.length && seconds2 > b3[i2]) i2++;
     this.counts[i2]++;
     this.sum += seconds2;
     this.count++;
@@ -46291,7 +48905,7 @@ var Registry = class {
   /** The whole exposition, ending in a line feed. */
   render() {
     const out = [];
-    for (const m of this.metrics) m.render(out);
+    for (const m2 of this.metrics) m2.render(out);
     return out.join("\n") + "\n";
   }
 };
@@ -46343,9 +48957,9 @@ function post(answer2) {
         respondError(state, res, route, new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `send the body as JSON with content-type: ${JSON_TYPE}`));
         return;
       }
-      let d;
+      let d2;
       try {
-        d = decider(state);
+        d2 = decider(state);
       } catch (e) {
         respondError(state, res, route, toHttpError(e));
         return;
@@ -46354,7 +48968,7 @@ function post(answer2) {
         (bytes) => {
           let body;
           try {
-            body = answer2(d, parseJson(bytes), state);
+            body = answer2(d2, parseJson(bytes), state);
           } catch (e) {
             if (e instanceof EvaluationError) state.log(`edict serve: ${route}: evaluation failed: ${describe5(e.failure)}`);
             else if (!(e instanceof HttpError)) state.log(`edict serve: ${route}: ${describe5(e)}`);
@@ -46400,10 +49014,10 @@ function notReadyReason(state) {
   if (overlayError2 !== void 0) return `host overlay refused: ${overlayError2}`;
   return void 0;
 }
-var decisionRoute = (endpoint) => post((d, body, state) => answerOne(d, endpoint, body, state.now));
+var decisionRoute = (endpoint) => post((d2, body, state) => answerOne(d2, endpoint, body, state.now));
 var ROUTES = /* @__PURE__ */ new Map([
   ["/v1/authorize", decisionRoute(DECISION_ENDPOINTS["/v1/authorize"])],
-  ["/v1/authorize/batch", post((d, body) => answerBatch(d, body))],
+  ["/v1/authorize/batch", post((d2, body) => answerBatch(d2, body))],
   ["/v1/tools/check", decisionRoute(DECISION_ENDPOINTS["/v1/tools/check"])],
   ["/v1/data/decide", decisionRoute(DECISION_ENDPOINTS["/v1/data/decide"])],
   ["/v1/scan", decisionRoute(DECISION_ENDPOINTS["/v1/scan"])],
@@ -46446,8 +49060,8 @@ function authorized(state, req) {
 }
 function dispatch(state, req, res) {
   const url = req.url ?? "/";
-  const q2 = url.indexOf("?");
-  const path2 = q2 === -1 ? url : url.slice(0, q2);
+  const q3 = url.indexOf("?");
+  const path2 = q3 === -1 ? url : url.slice(0, q3);
   const route = ROUTES.get(path2);
   try {
     if (route === void 0) {
@@ -46514,12 +49128,12 @@ async function startServe(options) {
     log(`edict serve: bundle ${error2.code}: ${error2.message}${loader.engine === void 0 ? "" : " (still serving the last verified bundle)"}`);
   });
   const server = createServer({ requestTimeout: 3e4, headersTimeout: 15e3 }, (req, res) => dispatch(state, req, res));
-  const closed = new Promise((resolve15) => server.once("close", () => resolve15()));
-  await new Promise((resolve15, reject) => {
+  const closed = new Promise((resolve17) => server.once("close", () => resolve17()));
+  await new Promise((resolve17, reject) => {
     server.once("error", reject);
     server.listen(options.listen.port, options.listen.host, () => {
       server.off("error", reject);
-      resolve15();
+      resolve17();
     });
   });
   const address = server.address();
@@ -46548,7 +49162,7 @@ async function startServe(options) {
         server.closeIdleConnections();
         const grace = opts.graceMs ?? DEFAULT_GRACE_MS;
         let timer;
-        const late = new Promise((resolve15) => timer = setTimeout(() => resolve15("late"), grace));
+        const late = new Promise((resolve17) => timer = setTimeout(() => resolve17("late"), grace));
         if (await Promise.race([closed, late]) === "late") {
           log(`edict serve: requests still in flight after ${grace} ms were cut`);
           server.closeAllConnections();
@@ -46565,18 +49179,18 @@ async function startServe(options) {
 // src/cli/commands/serve.ts
 var SIZE_UNITS2 = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 function parseSize2(value, flag = "--max-body") {
-  const m = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = m ? SIZE_UNITS2[m[2].toLowerCase()] : void 0;
-  if (!m || unit === void 0) throw new InvalidArgumentError(`${flag} takes a size such as 1mb, 512kb or 65536 (bytes), got "${value}"`);
-  const bytes = Number(m[1]) * unit;
+  const m2 = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m2 ? SIZE_UNITS2[m2[2].toLowerCase()] : void 0;
+  if (!m2 || unit === void 0) throw new InvalidArgumentError(`${flag} takes a size such as 1mb, 512kb or 65536 (bytes), got "${value}"`);
+  const bytes = Number(m2[1]) * unit;
   if (bytes < 1 || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError(`${flag} must be at least 1 byte, got "${value}"`);
   return bytes;
 }
 function parseListen(value) {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new InvalidArgumentError(`--listen takes HOST:PORT such as 127.0.0.1:8181 (port 0 picks a free one), got "${value}"`);
-  return { host: m[1] ?? m[2], port };
+  const m2 = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value.trim());
+  const port = m2 ? Number(m2[3]) : NaN;
+  if (!m2 || port > 65535) throw new InvalidArgumentError(`--listen takes HOST:PORT such as 127.0.0.1:8181 (port 0 picks a free one), got "${value}"`);
+  return { host: m2[1] ?? m2[2], port };
 }
 function parsePoll(value) {
   if (value === "0") return 0;
@@ -46586,7 +49200,7 @@ function parsePoll(value) {
 }
 function resolveSource(io, source) {
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(source) || source.startsWith("github:") || isAbsolute7(source)) return source;
-  return resolve14(io.cwd, source);
+  return resolve16(io.cwd, source);
 }
 function nextSignal() {
   return new Promise((done) => {
@@ -46607,7 +49221,7 @@ function tokenFrom(io, variable) {
 }
 function createServeLoader(io, opts) {
   if (opts.key.length === 0) throw new EdictError("USAGE", "--key PUB is required: a bundle is never served unverified");
-  const trustedKeys = readPublicKeys(opts.key.map((k2) => resolve14(io.cwd, k2)));
+  const trustedKeys = readPublicKeys(opts.key.map((k3) => resolve16(io.cwd, k3)));
   try {
     return createLoader({
       source: resolveSource(io, opts.source),
@@ -46615,7 +49229,7 @@ function createServeLoader(io, opts) {
       target: opts.target,
       ...opts.name === void 0 ? {} : { expectedName: opts.name },
       ...opts.threshold === void 0 ? {} : { threshold: opts.threshold },
-      ...opts.cacheDir === void 0 ? {} : { cacheDir: resolve14(io.cwd, opts.cacheDir) },
+      ...opts.cacheDir === void 0 ? {} : { cacheDir: resolve16(io.cwd, opts.cacheDir) },
       pollIntervalMs: opts.poll
     });
   } catch (e) {
@@ -46627,22 +49241,22 @@ async function listen(options) {
   try {
     return await startServe(options);
   } catch (e) {
-    const code2 = e.code;
-    if (code2 === void 0) throw e;
+    const code3 = e.code;
+    if (code3 === void 0) throw e;
     const { host, port } = options.listen;
-    throw new EdictError("IO_ERROR", `cannot listen on ${host}:${port} (${code2}); choose another --listen address`, { cause: e });
+    throw new EdictError("IO_ERROR", `cannot listen on ${host}:${port} (${code3}); choose another --listen address`, { cause: e });
   }
 }
 async function serveCommand(io, opts, stop = nextSignal) {
   const token = tokenFrom(io, opts.tokenEnv);
-  const docs = opts.overlay.length > 0 ? await loadOverlays(opts.overlay.map((f) => resolve14(io.cwd, f))) : void 0;
+  const docs = opts.overlay.length > 0 ? await loadOverlays(opts.overlay.map((f) => resolve16(io.cwd, f))) : void 0;
   const loader = createServeLoader(io, opts);
   let overlays;
   let decisionLog;
   try {
     if (docs !== void 0) overlays = createOverlaySet(docs, loader);
     if (opts.decisionLog !== void 0) {
-      const destination = opts.decisionLog === "-" ? "-" : resolve14(io.cwd, opts.decisionLog);
+      const destination = opts.decisionLog === "-" ? "-" : resolve16(io.cwd, opts.decisionLog);
       decisionLog = createDecisionLog({
         destination,
         all: opts.decisionLogAll === true,
@@ -46676,7 +49290,7 @@ async function serveCommand(io, opts, stop = nextSignal) {
   }
 }
 function registerServe(program2, io, setExit) {
-  program2.command("serve").description("answer decisions over HTTP from a signed bundle (a sidecar for any language)").requiredOption("--source <source>", "the bundle: a file path, an https:// URL or github:owner/repo@tag (with --name)").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).requiredOption("-t, --target <name>", "the target whose policy is answered").option("--name <name>", "the bundle name (edict.yaml name); required for github: sources").option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v) => parseCount(v, "--threshold")).option("--listen <host:port>", "address to listen on; loopback unless told (port 0 picks a free one)", parseListen, parseListen("127.0.0.1:8181")).option("--cache-dir <dir>", "keep the last verified bundle and the rollback floor here").option("--poll <duration>", "how often to look for a new bundle, e.g. 60s, 5m; 0 = never", parsePoll, 6e4).option("--decision-log <file>", "write one JSON line per decision to FILE (appended), or - for stdout").option("--decision-log-all", "log every decision, whatever the policy's AuditLog settings say").option("--token-env <var>", "require Authorization: Bearer <token> on /v1/* and /metrics, the token read from this variable").option("--overlay <file>", "a host policy document merged on top of the bundle's target where it only tightens; repeatable", collect, []).option("--max-body <size>", "largest request body, e.g. 1mb, 512kb", (v) => parseSize2(v), parseSize2("1mb")).addHelpText(
+  program2.command("serve").description("answer decisions over HTTP from a signed bundle (a sidecar for any language)").requiredOption("--source <source>", "the bundle: a file path, an https:// URL or github:owner/repo@tag (with --name)").option("-k, --key <pub>", "trusted public key file (SPKI PEM or base64); repeatable", collect, []).requiredOption("-t, --target <name>", "the target whose policy is answered").option("--name <name>", "the bundle name (edict.yaml name); required for github: sources").option("--threshold <n>", "how many distinct trusted keys must have signed (default 1)", (v2) => parseCount(v2, "--threshold")).option("--listen <host:port>", "address to listen on; loopback unless told (port 0 picks a free one)", parseListen, parseListen("127.0.0.1:8181")).option("--cache-dir <dir>", "keep the last verified bundle and the rollback floor here").option("--poll <duration>", "how often to look for a new bundle, e.g. 60s, 5m; 0 = never", parsePoll, 6e4).option("--decision-log <file>", "write one JSON line per decision to FILE (appended), or - for stdout").option("--decision-log-all", "log every decision, whatever the policy's AuditLog settings say").option("--token-env <var>", "require Authorization: Bearer <token> on /v1/* and /metrics, the token read from this variable").option("--overlay <file>", "a host policy document merged on top of the bundle's target where it only tightens; repeatable", collect, []).option("--max-body <size>", "largest request body, e.g. 1mb, 512kb", (v2) => parseSize2(v2), parseSize2("1mb")).addHelpText(
     "after",
     `
 It prints \`edict serve listening on http://HOST:PORT (target T)\` once listening. SIGTERM/SIGINT: stop
@@ -46695,154 +49309,7 @@ Examples:
 // src/cli/commands/test.ts
 init_errors();
 import { join as join19 } from "node:path";
-
-// src/testing/read-suites.ts
-import { readdir as readdir7, readFile as readFile7 } from "node:fs/promises";
-import { join as join18 } from "node:path";
-
-// src/testing/run.ts
-function statementKey(i2, s) {
-  return `${s.source.file}#${s.Sid ?? `statement ${i2 + 1}`}`;
-}
-function runCases(cases, targets) {
-  const hit = /* @__PURE__ */ new Map();
-  const mark = (target, key2) => {
-    let set2 = hit.get(target);
-    if (!set2) hit.set(target, set2 = /* @__PURE__ */ new Set());
-    set2.add(key2);
-  };
-  const results2 = cases.map((c3) => {
-    const t2 = targets.get(c3.target);
-    if (!t2) return { case: c3, passed: false, actual: "error", deciders: [], error: `target "${c3.target}" is not in edict.yaml` };
-    if (c3.invalid) return { case: c3, passed: false, actual: "error", deciders: [], error: `${c3.file}:${c3.invalid.line}:${c3.invalid.column}: ${c3.invalid.message}` };
-    try {
-      if (c3.request) {
-        const d2 = t2.engine.authorize({ action: c3.request.action, resource: c3.request.resource, context: c3.request.context ?? {} });
-        const statements = t2.merged.effective.access.Statement;
-        for (const r2 of d2.reasons) {
-          const i2 = statements.findIndex((s) => s.source.file === r2.file && s.source.policy === r2.policy && (s.Sid ?? void 0) === r2.sid && s.Effect === r2.effect);
-          if (i2 >= 0) mark(c3.target, statementKey(i2, statements[i2]));
-        }
-        return { case: c3, passed: d2.decision === c3.expect, actual: d2.decision, deciders: d2.reasons.map((r2) => `${r2.effect} ${r2.policy}${r2.sid ? `/${r2.sid}` : ""} (${r2.file})`) };
-      }
-      if (c3.tool !== void 0) {
-        const d2 = t2.engine.checkTool(c3.tool);
-        const actual = d2.allowed ? d2.enforced === "escalate" ? "escalate" : "allow" : "deny";
-        const passed = actual === c3.expect || c3.expect === "allow" && d2.allowed;
-        return { case: c3, passed, actual, deciders: d2.violations.map((v) => `${v.code}: ${v.message}`) };
-      }
-      const d = t2.engine.decideData(c3.data);
-      for (const id of d.matched) mark(c3.target, `data:${id}`);
-      return { case: c3, passed: d.action === c3.expect, actual: d.action, deciders: d.policy ? [`${d.policy}: ${d.reason}`] : [d.reason] };
-    } catch (e) {
-      return { case: c3, passed: false, actual: "error", deciders: [], error: e.message };
-    }
-  });
-  let total = 0;
-  let covered = 0;
-  const uncovered = [];
-  for (const [name, t2] of targets) {
-    const seen = hit.get(name) ?? /* @__PURE__ */ new Set();
-    const items = [
-      ...t2.merged.effective.access.Statement.map((s, i2) => ({ key: statementKey(i2, s), file: s.source.file })),
-      ...t2.merged.effective.data.rules.map((r2) => ({ key: `data:${r2.id}`, file: r2.source.file }))
-    ];
-    for (const item of items) {
-      total++;
-      if (seen.has(item.key)) covered++;
-      else uncovered.push({ target: name, item: item.key, file: item.file });
-    }
-  }
-  return { results: results2, coverage: { total, covered, percent: total === 0 ? 100 : Math.round(covered / total * 1e3) / 10, uncovered } };
-}
-
-// src/testing/suite.ts
-var EXPECTATIONS = ["allow", "deny", "approval_required", "mask", "require_approval", "escalate"];
-var KNOWN = new Set(EXPECTATIONS);
-function parseSuite(path2, bytes, defaultTarget) {
-  const source = parseSource(path2, bytes);
-  const problems = source.problems.map((p2) => ({ file: path2, ...source.lines.position(p2.span[0]), message: p2.message }));
-  const cases = [];
-  const where2 = (pointer) => source.lines.position(spanOfPointer(source, pointer)[0]);
-  const fail2 = (pointer, message) => problems.push({ file: path2, ...where2(pointer), message });
-  const root = source.value;
-  if (!isRecord(root) || !Array.isArray(root.cases)) {
-    if (source.problems.length === 0) fail2("", "a test file holds `cases: [...]`");
-    return { cases, problems };
-  }
-  root.cases.forEach((raw, i2) => {
-    const at = `/cases/${i2}`;
-    if (!isRecord(raw)) return fail2(at, "a case is a mapping with name, target, expect and one of request, tool, data");
-    const name = typeof raw.name === "string" ? raw.name : `case ${i2 + 1}`;
-    const target = typeof raw.target === "string" ? raw.target : defaultTarget;
-    if (!target) return fail2(at, `case "${name}" needs a target`);
-    if (typeof raw.expect !== "string") return fail2(`${at}/expect`, `case "${name}": expect must be one of ${EXPECTATIONS.join(", ")}`);
-    const questions = ["request", "tool", "data"].filter((k2) => raw[k2] !== void 0);
-    if (questions.length !== 1) return fail2(at, `case "${name}" needs exactly one of request, tool, data`);
-    const c3 = { file: path2, line: where2(at).line, name, target, expect: raw.expect };
-    if (!KNOWN.has(raw.expect)) {
-      const near = suggest(raw.expect, EXPECTATIONS) ?? suggest(raw.expect.replace(/(?:ed|d)$/, ""), EXPECTATIONS);
-      const value = source.spans.get(`${at}/expect`)?.value;
-      c3.invalid = { ...value ? source.lines.position(value[0]) : where2(`${at}/expect`), message: `expect "${raw.expect}" is not one of ${EXPECTATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}` };
-    }
-    if (raw.request !== void 0) {
-      const r2 = raw.request;
-      if (!isRecord(r2) || typeof r2.action !== "string" || typeof r2.resource !== "string") return fail2(`${at}/request`, `case "${name}": request needs action and resource`);
-      if (r2.context !== void 0 && !isRecord(r2.context)) return fail2(`${at}/request/context`, `case "${name}": context must be a mapping`);
-      c3.request = { action: r2.action, resource: r2.resource, ...isRecord(r2.context) ? { context: r2.context } : {} };
-    } else if (raw.tool !== void 0) {
-      if (typeof raw.tool !== "string") return fail2(`${at}/tool`, `case "${name}": tool is a URI string`);
-      c3.tool = raw.tool;
-    } else {
-      if (!isRecord(raw.data)) return fail2(`${at}/data`, `case "${name}": data is a request mapping`);
-      c3.data = raw.data;
-    }
-    cases.push(c3);
-  });
-  return { cases, problems };
-}
-
-// src/testing/read-suites.ts
-var TESTS_DIR = "tests";
-async function suiteFiles(root, dir) {
-  let entries;
-  try {
-    entries = await readdir7(join18(root, dir), { withFileTypes: true });
-  } catch {
-    return void 0;
-  }
-  const out = [];
-  for (const e of entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0)) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...await suiteFiles(root, rel) ?? []);
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(rel);
-  }
-  return out;
-}
-async function readSuites(root) {
-  const files2 = await suiteFiles(root, TESTS_DIR);
-  if (files2 === void 0) return void 0;
-  const cases = [];
-  const problems = [];
-  for (const f of files2) {
-    const suite = parseSuite(f, await readFile7(join18(root, f)));
-    cases.push(...suite.cases);
-    problems.push(...suite.problems);
-  }
-  return { files: files2, cases, problems };
-}
-function runSuites(repo, cases, names = targetNames(repo)) {
-  const targets = new Map(
-    names.map((n) => {
-      const merged = buildTarget(repo, n);
-      return [n, { merged, engine: compileEngine(merged.effective) }];
-    })
-  );
-  return runCases(cases, targets);
-}
-
-// src/cli/commands/test.ts
-var FORMATS11 = ["text", "json"];
+var FORMATS13 = ["text", "json"];
 function renderText2(run, problems, coverage, color) {
   const red = (s) => color ? `\x1B[31m${s}\x1B[39m` : s;
   const green = (s) => color ? `\x1B[32m${s}\x1B[39m` : s;
@@ -46855,7 +49322,7 @@ function renderText2(run, problems, coverage, color) {
     }
     lines.push(`${red("\u2716")} ${r2.case.name}  (${r2.case.file}:${r2.case.line})`);
     lines.push(`    expected ${r2.case.expect}, got ${r2.actual}${r2.error ? `: ${r2.error}` : ""}`);
-    for (const d of r2.deciders) lines.push(`    decided by ${d}`);
+    for (const d2 of r2.deciders) lines.push(`    decided by ${d2}`);
     if (r2.deciders.length === 0 && !r2.error) lines.push("    decided by no statement (implicit deny)");
   }
   const failed2 = run.results.filter((r2) => !r2.passed).length;
@@ -46868,7 +49335,7 @@ function renderText2(run, problems, coverage, color) {
   return lines.join("\n") + "\n";
 }
 function registerTest(program2, io, setExit) {
-  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").addOption(rootOption()).option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v) => parsePercent(v, "--threshold")).option("-f, --format <format>", "text or json", (v) => parseChoice(v, FORMATS11, "--format"), "text").addHelpText(
+  program2.command("test").description("run the policy test cases in tests/**/*.yaml (expected decisions), with coverage").addOption(rootOption()).option("--coverage", "report statements and data rules no case exercised").option("--threshold <percent>", "exit 1 when coverage is below this percentage (0-100; implies --coverage)", (v2) => parsePercent(v2, "--threshold")).option("-f, --format <format>", "text or json", (v2) => parseChoice(v2, FORMATS13, "--format"), "text").addHelpText(
     "after",
     "\nA test file:\n  cases:\n    - name: analysts read production tables from the office network\n      target: production\n      request: { action: db:Select, resource: db://production/users, context: { source.ip: 10.1.2.3 } }\n      expect: allow            # allow | deny | approval_required (access), mask | require_approval (data), escalate (tools)\n    - name: unpinned tools are refused\n      target: production\n      tool: mcp://vision-mcp/detect\n      expect: deny\n\nExamples:\n  edict test\n  edict test --coverage --threshold 80\n"
   ).action(async (opts) => {
@@ -46912,8 +49379,8 @@ var GETTING_STARTED = [
 ].join("\n");
 async function runCli(argv, io = processIO()) {
   let exit = EXIT.OK;
-  const setExit = (code2) => {
-    exit = code2;
+  const setExit = (code3) => {
+    exit = code3;
   };
   const program2 = new Command("edict").description("GitOps policy-as-code: lint, merge, diff, sign and load governance policies").version(EDICT_VERSION, "-v, --version").showSuggestionAfterError(true).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (s, write) => write(s) });
   program2.addHelpText("after", GETTING_STARTED);
@@ -46929,6 +49396,7 @@ async function runCli(argv, io = processIO()) {
   registerBundle(program2, io, setExit);
   registerKeygen(program2, io, setExit);
   registerServe(program2, io, setExit);
+  registerReport(program2, io, setExit);
   for (const cmd of program2.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   if (argv.length === 0) {
     io.stdout(program2.helpInformation() + GETTING_STARTED + "\n");

@@ -18975,6 +18975,12 @@ function mergeSpecs(docs, specSchema) {
 }
 
 // src/model/merge/effective.ts
+var KIND_KEYS = {
+  AccessPolicy: "access",
+  RuntimePolicy: "runtime",
+  DataPolicy: "data",
+  PosturePolicy: "posture"
+};
 function toList(v) {
   if (typeof v === "string") return [v];
   if (Array.isArray(v)) return v.filter((x2) => typeof x2 === "string");
@@ -19012,6 +19018,19 @@ function buildData(docs, defaultAction) {
   }));
   return { rules, default_action: defaultAction };
 }
+function locksOf(docs) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const doc of docs) {
+    const kind = KIND_KEYS[doc.entry.kind];
+    if (kind === void 0 || kind === "data") continue;
+    for (const path of doc.entry.document.metadata?.locked ?? []) {
+      if (typeof path !== "string") continue;
+      const key2 = `${kind}\0${path}`;
+      if (!seen.has(key2)) seen.set(key2, { kind, path, policy: doc.entry.id ?? "" });
+    }
+  }
+  return [...seen.values()].sort((a, b2) => a.kind === b2.kind ? a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0 : a.kind < b2.kind ? -1 : 1);
+}
 function targetNames(repo) {
   return Object.keys(repo.config?.value.targets ?? {});
 }
@@ -19028,14 +19047,17 @@ function buildTarget(repo, target, ranked = rankDocuments(repo)) {
   const options = repo.config?.value.targets?.[target];
   const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
+  const effective = {
+    access: access.access,
+    runtime: runtime.value,
+    data: buildData(dataDocs, defaultAction),
+    posture: posture.value
+  };
+  const locks = locksOf(applicable);
+  if (locks.length > 0) effective.locks = locks;
   return {
     target,
-    effective: {
-      access: access.access,
-      runtime: runtime.value,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture.value
-    },
+    effective,
     provenance: {
       access: access.provenance,
       runtime: runtime.provenance,
@@ -23612,8 +23634,9 @@ function installed(repo) {
   return new Map(Object.entries(repo?.packState?.value.installed_packs ?? {}));
 }
 function diffPacks(base, head) {
-  const a = installed(base);
-  const b2 = installed(head);
+  return diffInstalledPacks(installed(base), installed(head));
+}
+function diffInstalledPacks(a, b2) {
   const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b2.keys()])].sort();
   const out = [];
   for (const name of names) {

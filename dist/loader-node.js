@@ -21079,6 +21079,15 @@ function skipsTarget(file, target) {
   const targets = file.document.metadata?.targets;
   return target !== void 0 && targets !== void 0 && !targets.includes(target);
 }
+function bundleLocks(base) {
+  const locks = /* @__PURE__ */ new Map();
+  for (const lock of Array.isArray(base.locks) ? base.locks : []) {
+    if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
+    const key = `${lock.kind}:${lock.path}`;
+    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+  }
+  return locks;
+}
 function lockedBy(locks, kind, path) {
   let p = path;
   for (; ; ) {
@@ -21095,7 +21104,7 @@ function describeValue(v) {
 function tightenTarget(base, files, targetName) {
   const target = clone(base);
   const provenance = { access: {}, runtime: {}, data: {}, posture: {} };
-  const locks = /* @__PURE__ */ new Map();
+  const locks = bundleLocks(base);
   for (const file of files) {
     if (skipsTarget(file, targetName)) continue;
     const { document, source } = file;
@@ -21123,7 +21132,7 @@ function tightenTarget(base, files, targetName) {
           }
           if (looser === "neutral" && segs.length === 0) continue;
           const locker = lockedBy(locks, kind, path);
-          if (locker) throw refuse(ptr, `${kind} ${path} is locked by overlay ${locker.file.document.metadata?.id ?? ""} (${locker.file.path}); edict has no way to bypass a lock`);
+          if (locker) throw refuse(ptr, `${kind} ${path} is locked by ${locker.by}; edict has no way to bypass a lock`);
           const strategy = sub["x-merge"] ?? "override";
           if (strategy === "append") {
             appendStatements(target, raw, src, ptr, refuse);
@@ -21163,7 +21172,7 @@ function tightenTarget(base, files, targetName) {
       walk(root, spec, SPEC_SCHEMAS[document.kind], [], "/spec", void 0);
       if (kind === "access") desugarOverlayControls(target, spec, src);
     }
-    for (const path of document.metadata?.locked ?? []) if (!locks.has(`${kind}:${path}`)) locks.set(`${kind}:${path}`, { file });
+    for (const path of document.metadata?.locked ?? []) if (!locks.has(`${kind}:${path}`)) locks.set(`${kind}:${path}`, { by: `overlay ${document.metadata?.id ?? ""} (${file.path})` });
   }
   return { target, provenance };
 }

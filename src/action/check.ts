@@ -26,6 +26,7 @@ import { commentMarker, describeGitHubFailure, listReleases, statusOf, upsertSti
 import { readSourceLintOptions } from "../pack/sources/lint-options.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
+import { writePullRequestReport } from "./report-page.js";
 import { runPolicyTests } from "./policy-tests.js";
 import type { PolicyTestReport } from "./policy-tests.js";
 import { releaseCandidates, tagPrefixOf } from "./release.js";
@@ -182,7 +183,16 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
       }
     }
   }
-  await io.writeSummary(renderReport(report, { maxLength: SUMMARY_MAX_LENGTH - summaryNote.length, ...links }) + summaryNote);
+  // the page is a convenience: a failure to make it is logged, never a failed check
+  let page: { path: string; summary: string } | undefined;
+  try {
+    page = await writePullRequestReport(run, repo);
+    io.info(`report page: ${page.path}`);
+  } catch (e) {
+    io.info(`report page not written: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const pageSummary = page?.summary ?? "";
+  await io.writeSummary(renderReport(report, { maxLength: SUMMARY_MAX_LENGTH - summaryNote.length - pageSummary.length, ...links }) + summaryNote + pageSummary);
 
   return {
     outputs: {
@@ -190,6 +200,7 @@ export async function runCheck(run: ModeRun): Promise<ModeResult> {
       warnings: String(warnings),
       loosened: String(diff ? isLoosening(diff.verdict) : false),
       ...(release ? { version: release.next } : {}),
+      ...(page ? { "report-path": page.path } : {}),
     },
     failures,
   };

@@ -33,10 +33,12 @@ export interface ActionInputs {
   packsLatest?: boolean;
   /** publish: also publish the repository's packs into this folder (relative to the workspace) and attach them to the release. */
   packsOut?: string;
+  /** publish: also push the bundle to this OCI repository (`ghcr.io/OWNER/REPO`) as the version and latest. */
+  oci?: string;
 }
 
 /** The input names of action.yml. */
-export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif", "max-regions", "packs-latest", "packs-out"] as const;
+export const INPUT_NAMES = ["mode", "github-token", "signing-key", "working-directory", "targets", "fail-on", "comment", "tag-prefix", "sarif", "max-regions", "packs-latest", "packs-out", "oci"] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
 function choice<T extends string>(name: InputName, value: string, choices: readonly T[], fallback: T): T {
@@ -97,5 +99,7 @@ export function parseInputs(get: (name: InputName) => string): ActionInputs {
   if (bool("packs-latest", get("packs-latest"), false)) inputs.packsLatest = true;
   const packsOut = get("packs-out").trim();
   if (packsOut !== "") inputs.packsOut = packsOut;
+  const oci = get("oci").trim();
+  if (oci !== "") inputs.oci = oci;
   return inputs;
 }

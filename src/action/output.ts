@@ -28,7 +28,7 @@ export interface ActionIO {
 }
 
 /** The outputs of action.yml. */
-export const OUTPUT_NAMES = ["errors", "warnings", "loosened", "bundle-path", "bundle-sha256", "version", "release-url", "pull-request-url"] as const;
+export const OUTPUT_NAMES = ["errors", "warnings", "loosened", "bundle-path", "bundle-sha256", "version", "release-url", "pull-request-url", "report-path"] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type ActionOutputs = Partial<Record<OutputName, string>>;
 

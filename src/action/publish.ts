@@ -27,10 +27,12 @@ import { listReleases } from "./github.js";
 import { readSourceLintOptions } from "../pack/sources/lint-options.js";
 import { annotateFindings, lintForAction, lintLog } from "./lint.js";
 import type { ModeResult, ModeRun } from "./mode.js";
+import { releaseReportFile } from "./report-page.js";
 import type { PackHooks } from "./packs-mode.js";
 import { publishBundleRelease, readReleasedBundle, releaseCandidates, releaseFiles, tagPrefixOf } from "./release.js";
 import type { ReleasedBundle, ReleaseFile } from "./release.js";
 import { requireSigningKey } from "./signing-key.js";
+import { publishToRegistry } from "./oci-publish.js";
 
 /** Where the bundle files are written for later steps (the `bundle-path` output). */
 export function bundleDir(runnerTemp: string): string {
@@ -152,6 +154,20 @@ export async function runPublish(run: ModeRun, hooks: PackHooks = {}): Promise<M
   }
   io.info(`built ${built.fileNames.bundle}: ${p.name} ${p.version} serial ${p.serial}, sha256 ${built.sha256}`);
   const packFiles = inputs.packsOut !== undefined ? await publishPacksForRelease(run, key, hooks) : [];
+  // the page is a convenience: without it the release still goes out
+  const reportFiles = await releaseReportFile(run, atHead.repo, {
+    bytes: built.bundleBytes,
+    name: p.name,
+    createdAt: p.created_at,
+    publicKeys: [key.publicKey],
+    ...(previous ? { previous: { bytes: previous.bytes, label: previous.release.tag } } : {}),
+  }).then(
+    (f) => [f],
+    (e: unknown) => {
+      io.info(`report page not attached: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    },
+  );
 
   const body = [
     `Policy bundle **${p.name} ${p.version}** (serial ${p.serial}) built from ${head}.`,
@@ -168,7 +184,7 @@ export async function runPublish(run: ModeRun, hooks: PackHooks = {}): Promise<M
     run.octokit,
     run.ref,
     { tag, sha: head, name: `${p.name} ${p.version}`, body },
-    [...releaseFiles(built.fileNames, built.bundleBytes, built.checksumText), ...packFiles],
+    [...releaseFiles(built.fileNames, built.bundleBytes, built.checksumText), ...reportFiles, ...packFiles],
     releases,
     (l) => io.info(l),
   );
@@ -177,6 +193,8 @@ export async function runPublish(run: ModeRun, hooks: PackHooks = {}): Promise<M
       `${p.name} ${p.version} · serial ${p.serial} · ${verdict ? `${verdict} since ${previous?.release.tag}` : "first release"} · sha256 \`${built.sha256}\` · expires ${p.expires_at}\n` +
       (packFiles.length > 0 ? `\nPacks attached: ${packFiles.map((f) => `\`${f.name}\``).join(", ")}\n` : ""),
   );
+  // `oci`: the same bytes to a registry, after the release (idempotent like it)
+  if (inputs.oci !== undefined) await publishToRegistry(run, built.bundleBytes, p);
   return {
     outputs: {
       errors: String(errors),

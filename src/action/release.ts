@@ -26,6 +26,11 @@ export interface ReleaseFile {
   name: string;
   bytes: Uint8Array;
   contentType: string;
+  /**
+   * Made from the other files (the report page): a published release whose copy differs, or
+   * lacks it, is not a conflict, and is left as it is (a release is never changed once published).
+   */
+  derived?: boolean;
 }
 
 /** The two assets of a bundle release, with the content types GitHub serves them with. */
@@ -145,7 +150,7 @@ export async function publishBundleRelease(
 ): Promise<{ release: ReleaseInfo; action: PublishAction }> {
   const existing = await getReleaseByTag(octokit, ref, spec.tag);
   if (existing && !existing.draft) {
-    const differing = await differingAssets(octokit, ref, existing, files);
+    const differing = await differingAssets(octokit, ref, existing, files.filter((f) => !f.derived));
     if (differing.length === 0) {
       log(`release ${spec.tag} already exists with identical assets: nothing to do`);
       return { release: existing, action: "unchanged" };

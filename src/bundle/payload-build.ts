@@ -37,14 +37,16 @@ export function digestTargets(targets: Readonly<Record<string, EffectiveTarget>>
   return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
 }
 
-/** `{<target>: {access, runtime, data, posture}}` from a list of merged targets. */
+/** `{<target>: {access, runtime, data, posture, locks?}}` from a list of merged targets (`locks` only when some path is locked). */
 export function toTargetsRecord(targets: ReadonlyArray<{ target: string; effective: EffectiveTarget }>): Record<string, EffectiveTarget> {
   const out: Record<string, EffectiveTarget> = {};
   for (const { target, effective } of targets) {
     if (Object.hasOwn(out, target)) throw new TypeError(`buildPayload: target ${JSON.stringify(target)} appears twice`);
-    const { access, runtime, data, posture } = effective;
+    const { access, runtime, data, posture, locks } = effective;
+    const value: EffectiveTarget = { access, runtime, data, posture };
+    if (locks !== undefined && locks.length > 0) value.locks = locks;
     // defineProperty: a hostile target name can never reach the prototype
-    Object.defineProperty(out, target, { value: { access, runtime, data, posture }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, target, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { registerLint } from "./commands/lint.js";
 import { registerPack } from "./commands/pack.js";
 import { registerPackPublish } from "./commands/pack-publish.js";
 import { registerPosture } from "./commands/posture.js";
+import { registerReport } from "./commands/report.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTest } from "./commands/test.js";
 import { EXIT, processIO } from "./io.js";
@@ -55,6 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   registerBundle(program, io, setExit);
   registerKeygen(program, io, setExit);
   registerServe(program, io, setExit);
+  registerReport(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   // `edict` alone: the overview on stdout, not commander's complaint on stderr

@@ -139,7 +139,8 @@ function notProvenChange(proof: ProofStatus): Change {
   };
 }
 
-function countsOf(targets: readonly TargetDiff[]): DiffCounts {
+/** The totals of a diff's targets (exported for diffs built from targets, such as against a release bundle). */
+export function countsOf(targets: readonly TargetDiff[]): DiffCounts {
   const c: DiffCounts = { loosened: 0, tightened: 0, mixed: 0, neutral: 0, review: 0, newlyAllowed: 0, newlyDenied: 0, approvalChanges: 0, dataChanges: 0, toolChanges: 0 };
   for (const t of targets) {
     for (const ch of t.changes) {

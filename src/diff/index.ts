@@ -1,5 +1,5 @@
 /** The semantic diff of effective policies: compare, judge, render. Pure: no git, no files. */
-export { diffRepositories, diffTargetMerges, emptyTargetMerge, DEFAULT_MAX_EXAMPLES } from "./diff.js";
+export { countsOf, diffRepositories, diffTargetMerges, emptyTargetMerge, DEFAULT_MAX_EXAMPLES } from "./diff.js";
 export type { DiffOptions } from "./diff.js";
 export { compareAccess, diffStatements, isLooserDecision, matchStatements, writtenStatements } from "./access.js";
 export { diffData, ruleAction } from "./data.js";
@@ -7,7 +7,7 @@ export { compareData, isLooserAction, DEFAULT_MAX_DATA_CELLS } from "./data-regi
 export type { DataCompareOptions, DataComparison } from "./data-regions.js";
 export { diffFields, diffLeaves, leafVerdict } from "./fields.js";
 export type { LeafDiff, LeafVerdict } from "./fields.js";
-export { diffPacks } from "./packs.js";
+export { diffInstalledPacks, diffPacks } from "./packs.js";
 export { compareAccessRegions, DEFAULT_MAX_REGIONS } from "./access-regions.js";
 export type { AccessRegionOptions } from "./access-regions.js";
 export { compareTools } from "./tool-regions.js";

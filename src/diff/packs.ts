@@ -10,8 +10,11 @@ function installed(repo: Repository | undefined): Map<string, InstalledPack> {
 
 /** Changes of installed packs, sorted by name. */
 export function diffPacks(base: Repository | undefined, head: Repository | undefined): PackChange[] {
-  const a = installed(base);
-  const b = installed(head);
+  return diffInstalledPacks(installed(base), installed(head));
+}
+
+/** Changes between two sets of installed packs by name (from pack states, or a bundle's `installed_packs`), sorted by name. */
+export function diffInstalledPacks(a: ReadonlyMap<string, Pick<InstalledPack, "version" | "pack_checksum">>, b: ReadonlyMap<string, Pick<InstalledPack, "version" | "pack_checksum">>): PackChange[] {
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   const out: PackChange[] = [];
   for (const name of names) {

@@ -63,10 +63,24 @@ export interface EffectivePosture
   kubernetes?: AllOf<NonNullable<PostureSpec["kubernetes"]>, "allowed_namespaces">;
 }
 
+/**
+ * A path the bundle's own documents locked (`metadata.locked`): later documents could not change
+ * it, and host overlays may not touch it either. Decisions never read it.
+ */
+export interface EffectiveLock {
+  kind: "access" | "runtime" | "posture";
+  /** Dotted spec path, as `metadata.locked` names it. */
+  path: string;
+  /** Policy id of the document that locked it. */
+  policy: string;
+}
+
 /** The effective policy of one target: what a bundle carries and the loader evaluates. */
 export interface EffectiveTarget {
   access: EffectiveAccess;
   runtime: EffectiveRuntime;
   data: EffectiveData;
   posture: EffectivePosture;
+  /** The locked paths, sorted by kind and path; absent when no document locks anything. */
+  locks?: EffectiveLock[];
 }

@@ -10,6 +10,7 @@ export type {
   EffectiveAccess,
   EffectiveData,
   EffectiveDataRule,
+  EffectiveLock,
   EffectivePosture,
   EffectiveRuntime,
   EffectiveStatement,

@@ -1,13 +1,10 @@
 /**
  * Host overlays: local policy documents (`edict serve --overlay FILE`) merged on top of the
  * bundle's target only where they tighten it. An overlay that would loosen anything, touch a
- * path an earlier overlay locked, or change a field that cannot be ordered is refused with the
- * file:line:col of the offending value; the bundle then keeps serving without the overlays and
- * readiness reports the refusal. There is no bypass.
- *
- * Locks of the bundle's own documents (`metadata.locked`) are not carried in the signed payload
- * (the merge has already applied them), so they cannot be checked here; an overlay can only
- * tighten, so it can never undo what a lock protects.
+ * path the bundle's documents or an earlier overlay locked, or change a field that cannot be
+ * ordered is refused with the file:line:col of the offending value; the bundle then keeps
+ * serving without the overlays and readiness reports the refusal. There is no bypass. The
+ * bundle's locks travel in the signed payload as the target's `locks`.
  */
 import { compileEngine } from "../engine/engine.js";
 import type { Engine } from "../engine/engine.js";

@@ -216,6 +216,11 @@ describe("dist/action.js on a pull request", () => {
     expect(run.summary).toContain("Newly allowed");
     expect(run.summary).not.toContain(COMMENT_MARKER);
     expect(run.outputs).toMatchObject({ errors: "0", warnings: "0", loosened: "true", version: "0.1.0", "bundle-path": "", "release-url": "" });
+    // the pull request's report page is on the runner, and the summary says where and why not an artifact
+    expect(run.outputs["report-path"]).toMatch(/edict-report\/acme-policies\.report\.html$/);
+    expect(readFileSync(run.outputs["report-path"]!, "utf8")).toMatch(/^<!doctype html>[\s\S]*data-testid="playground-decide"/);
+    expect(run.summary).toContain("### 📄 Report page");
+    expect(run.summary).toContain("not uploaded as a workflow artifact");
   });
 
   it("updates that same comment after another push", async () => {
@@ -297,8 +302,13 @@ describe("dist/action.js publishing and refreshing", () => {
     expect(release.assets.map((a) => [a.name, a.contentType])).toEqual([
       [bundleAsset, "application/json"],
       [`${bundleAsset}.sha256`, "text/plain"],
+      ["acme-policies.report.html", "text/html"],
     ]);
     const bundle = release.assets[0]!.bytes;
+    // the release's report page embeds the very bundle released, with the signing key pinned
+    const page = release.assets[2]!.bytes.toString();
+    expect(/<script type="application\/octet-stream" id="edict-bundle">([A-Za-z0-9+/=]+)<\/script>/.exec(page)?.[1]).toBe(Buffer.from(bundle).toString("base64"));
+    expect(page).toContain(`https://github.example/acme/policies/blob/${baseSha}/`);
     const sha256 = createHash("sha256").update(bundle).digest("hex");
     expect(release.assets[1]!.bytes.toString()).toBe(`${sha256}  ${bundleAsset}\n`);
     const verified = verifyBundle(new Uint8Array(bundle), { trustedKeys: [PUB_PEM], expectedName: "acme-policies" });
@@ -308,7 +318,7 @@ describe("dist/action.js publishing and refreshing", () => {
     expect(readFileSync(run.outputs["bundle-path"]!)).toEqual(bundle);
     // draft first, both uploads, then published
     const calls = run.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(/\d+/g, "N")}`);
-    expect(calls).toEqual(["POST /repos/acme/policies/releases", "POST /uploads/repos/acme/policies/releases/N/assets", "POST /uploads/repos/acme/policies/releases/N/assets", "PATCH /repos/acme/policies/releases/N"]);
+    expect(calls).toEqual(["POST /repos/acme/policies/releases", ...Array(3).fill("POST /uploads/repos/acme/policies/releases/N/assets"), "PATCH /repos/acme/policies/releases/N"]);
   });
 
   it("changes nothing when re-run for the same commit", async () => {

@@ -136,6 +136,12 @@ describe("releases", () => {
     const other = [{ ...files[0]!, bytes: new TextEncoder().encode('{"payload":"y"}') }, files[1]!];
     await expect(publishBundleRelease(octokit, ref, spec, other, [], log)).rejects.toThrow(/already exists, and its acme.bundle.json differ/);
     await expect(publishBundleRelease(octokit, ref, spec, other, [], log)).rejects.toMatchObject({ code: "RELEASE_CONFLICT" });
+    // a derived file (the report page) that the published release lacks or holds otherwise is no conflict, and is not added
+    const page = { name: "acme.report.html", bytes: new TextEncoder().encode("<!doctype html>"), contentType: "text/html", derived: true };
+    expect((await publishBundleRelease(octokit, ref, spec, [...files, page], await listReleases(octokit, ref), log)).action).toBe("unchanged");
+    expect(gh.published()[0]!.assets.map((a) => a.name)).toEqual(["acme.bundle.json", "acme.bundle.json.sha256"]);
+    // but a derived file does not excuse the bundle itself
+    await expect(publishBundleRelease(octokit, ref, spec, [...other, page], [], log)).rejects.toMatchObject({ code: "RELEASE_CONFLICT" });
 
     // a run that stopped after creating the draft and one upload
     const draft = await createDraftRelease(octokit, ref, { ...spec, tag: "policy-v0.2.0" });

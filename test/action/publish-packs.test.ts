@@ -64,7 +64,7 @@ describe("publish with packs-out", () => {
     expect(result, io.lines.join("\n")).toMatchObject({ mode: "publish", ok: true, outputs: { version: "0.1.0" } });
     const [release] = gh.published();
     const names = release!.assets.map((a) => a.name);
-    expect(names).toEqual(["acme-policies.bundle.json", "acme-policies.bundle.json.sha256", ...PACKS.map((p) => `${p}-${p === "ai_safety" ? "1.1.0" : "1.0.0"}.pack.json`), "index.json"]);
+    expect(names).toEqual(["acme-policies.bundle.json", "acme-policies.bundle.json.sha256", "acme-policies.report.html", ...PACKS.map((p) => `${p}-${p === "ai_safety" ? "1.1.0" : "1.0.0"}.pack.json`), "index.json"]);
     expect(existsSync(join(workspace, "packs-dist/index.json"))).toBe(true);
 
     // the index served from the release's download folder finds every envelope beside it, and each verifies
@@ -90,10 +90,10 @@ describe("publish with packs-out", () => {
     expect(gh.releases).toHaveLength(1);
   });
 
-  it("without packs-out the release holds only the bundle", async () => {
+  it("without packs-out the release holds only the bundle and its report page", async () => {
     const result = await runAction(inputs(), ctx(), { octokit: fakeClient(gh).octokit, io: recorder() });
     expect(result.ok).toBe(true);
-    expect(gh.published()[0]!.assets.map((a) => a.name)).toEqual(["acme-policies.bundle.json", "acme-policies.bundle.json.sha256"]);
+    expect(gh.published()[0]!.assets.map((a) => a.name)).toEqual(["acme-policies.bundle.json", "acme-policies.bundle.json.sha256", "acme-policies.report.html"]);
     expect(existsSync(join(workspace, "packs-dist"))).toBe(false);
   });
 

@@ -96,7 +96,7 @@ describe("check mode", () => {
 });
 
 describe("publish mode", () => {
-  const assetNames = ["acme-policies.bundle.json", "acme-policies.bundle.json.sha256"];
+  const assetNames = ["acme-policies.bundle.json", "acme-policies.bundle.json.sha256", "acme-policies.report.html"];
 
   it("a 502 on the asset upload: published all the same", async () => {
     gh.inject({ method: "POST", path: UPLOAD, status: 502 });
@@ -105,7 +105,7 @@ describe("publish mode", () => {
     const result = await runAction(inputs({ "signing-key": KEY_PEM }), push(), { octokit: client.octokit, io });
     expect(result, io.lines.join("\n")).toMatchObject({ mode: "publish", ok: true, outputs: { version: "0.1.0" } });
     expect(gh.published().map((r) => [r.tag, r.assets.map((a) => a.name)])).toEqual([["policy-v0.1.0", assetNames]]);
-    expect(gh.requestsTo("POST", UPLOAD).map((r) => r.status)).toEqual([502, 201, 201]);
+    expect(gh.requestsTo("POST", UPLOAD).map((r) => r.status)).toEqual([502, 201, 201, 201]);
   });
 
   it("uploads that keep failing: fails after four attempts; the re-run completes the draft", async () => {

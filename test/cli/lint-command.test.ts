@@ -98,7 +98,8 @@ describe("edict effective", () => {
     expect(await runCli(["effective", "--target", "production", "--format", "json"], o)).toBe(0);
     const doc = JSON.parse(o.out);
     expect(doc.target).toBe("production");
-    expect(Object.keys(doc)).toEqual(["target", "access", "runtime", "data", "posture", "provenance"]);
+    expect(Object.keys(doc)).toEqual(["target", "access", "runtime", "data", "posture", "locks", "provenance"]);
+    expect(doc.locks).toContainEqual({ kind: "access", path: "ResourceLimits.MaxTokens", policy: "prod_access" });
     const deny = doc.access.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDestructive");
     expect(deny.source).toEqual({ policy: "prod_access", file: "policies/access/production.yaml" });
     expect(doc.data.default_action).toBe("deny");

@@ -169,6 +169,26 @@ describe("serving in-process", () => {
     });
     expect(code).toBe(0);
   });
+  it("refuses an --overlay that touches a path the bundle's documents locked: the bundle keeps serving, readiness says why", async () => {
+    const overlay = join(work, "host-tokens.yaml");
+    // production.yaml locks ResourceLimits.MaxTokens; a lower value would tighten, and is still refused
+    writeFileSync(overlay, "apiVersion: edict/v1\nkind: AccessPolicy\nmetadata: { id: host_tokens, priority: 900 }\nspec:\n  Version: \"2024-12-02\"\n  ResourceLimits:\n    MaxTokens: 1\n");
+    const { code } = await serving(options({ overlay: [overlay] }), async (url) => {
+      const deadline = Date.now() + 20_000;
+      let status = await call(url, "/v1/status");
+      while (status.json?.overlay?.error === undefined && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        status = await call(url, "/v1/status");
+      }
+      expect(status.json.overlay.error).toMatch(new RegExp(`${overlay.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:16: .*access ResourceLimits\\.MaxTokens is locked by policy \\S+ of the bundle`));
+      const ready = await call(url, "/health/ready");
+      expect(ready.status).toBe(503);
+      expect(ready.text).toMatch(/locked/);
+      // the bundle's own decisions keep answering
+      expect((await call(url, "/v1/authorize", { body: ALLOW })).json.decision).toBe("allow");
+    });
+    expect(code).toBe(0);
+  });
 });
 
 async function waitReady(url: string, headers: Record<string, string> = {}): Promise<void> {

@@ -249,6 +249,37 @@ spec:
     expect(applyOverlays(bundleTarget(), docs(user)).target.access.ResourceLimits?.MaxTokens).toBe(100);
   });
 
+  it("a path the bundle's documents locked, even to tighten it, and nothing else", () => {
+    const locked: EffectiveTarget = {
+      ...bundleTarget(),
+      locks: [
+        { kind: "access", path: "ResourceLimits.MaxTokens", policy: "base" },
+        { kind: "runtime", path: "tools", policy: "org-baseline" },
+      ],
+    };
+    const tokens = overlay(access("  ResourceLimits:\n    MaxTokens: 10\n"), "/etc/edict/tokens.yaml");
+    const e = refusal(() => applyOverlays(locked, tokens));
+    expect(e.position).toEqual({ file: "/etc/edict/tokens.yaml", line: 9, column: 16 });
+    expect(e.message).toMatch(/access ResourceLimits\.MaxTokens is locked by policy base of the bundle; edict has no way to bypass a lock/);
+    // a lock under a parent path covers its children
+    const tools = overlay(runtime("  tools:\n    allowlist: [\"mcp://github/*\"]\n"), "/etc/edict/tools.yaml");
+    expect(refusal(() => applyOverlays(locked, tools)).message).toMatch(/runtime tools\.allowlist is locked by policy org-baseline of the bundle/);
+    // a sibling of a locked path, and the same kind's other fields, still tighten
+    const time = overlay(access("  ResourceLimits:\n    MaxExecutionTime: 10m\n"));
+    expect(applyOverlays(locked, time).target.access.ResourceLimits?.MaxExecutionTime).toBe("10m");
+    // the locks are kept in the overlaid target, so a second round of overlays sees them too
+    expect(applyOverlays(locked, time).target.locks).toEqual(locked.locks);
+    // without the bundle's locks the same overlays are accepted: the refusal comes from the lock
+    expect(applyOverlays(bundleTarget(), tokens).target.access.ResourceLimits?.MaxTokens).toBe(10);
+    expect(applyOverlays(bundleTarget(), tools).target.runtime.tools?.allowlist).toHaveLength(2);
+  });
+
+  it("ignores malformed lock entries of a payload instead of failing", () => {
+    const odd = { ...bundleTarget(), locks: [null, 7, { kind: "access" }, { path: "x" }] } as unknown as EffectiveTarget;
+    const time = overlay(access("  ResourceLimits:\n    MaxTokens: 10\n"));
+    expect(applyOverlays(odd, time).target.access.ResourceLimits?.MaxTokens).toBe(10);
+  });
+
   it("no environment variable bypasses a lock", () => {
     const system = { path: "/s.yaml", text: access("  ResourceLimits:\n    MaxTokens: 800\n", "system").replace("  priority: 10\n", "  priority: 10\n  locked: [ResourceLimits.MaxTokens]\n") };
     const user = { path: "/u.yaml", text: access("  ResourceLimits:\n    MaxTokens: 100\n", "user") };

@@ -30,6 +30,7 @@ import type { CliIO } from "../io.js";
 import { collect, parseChoice, parseCount, rootOption } from "../options.js";
 import { repositoryRoot } from "../repository.js";
 import { isRecord } from "../../engine/record.js";
+import { registerBundleOci } from "./bundle-oci.js";
 
 const FORMATS = ["text", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -276,8 +277,8 @@ const formatOption = (cmd: Command): Command => cmd.option("-f, --format <format
 export function registerBundle(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const bundle = program
     .command("bundle")
-    .description("build, verify and inspect signed policy bundles")
-    .addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n");
+    .description("build, verify, inspect, push and pull signed policy bundles")
+    .addHelpText("after", "\nExamples:\n  edict bundle build --key edict.key --out dist\n  edict bundle verify dist/acme.bundle.json --key edict.pub --target production\n  edict bundle inspect dist/acme.bundle.json\n  edict bundle push dist/acme.bundle.json oci://ghcr.io/acme/policies:1.2.0 --token-env GHCR_CREDENTIALS\n");
 
   formatOption(
     bundle
@@ -330,4 +331,6 @@ export function registerBundle(program: Command, io: CliIO, setExit: (code: numb
           "  edict bundle verify acme.bundle.json --key edict.pub   # before trusting anything inspect shows\n",
       ),
   ).action(async (file: string, opts: { format: Format }) => setExit(await bundleInspectCommand(io, file, opts)));
+
+  registerBundleOci(bundle, io, setExit);
 }

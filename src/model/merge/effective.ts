@@ -1,5 +1,5 @@
 /** Builds the effective policy of each target from a repository. Pure. */
-import type { EffectiveAccess, EffectiveData, EffectiveDataRule, EffectivePosture, EffectiveRuntime, EffectiveStatement, EffectiveTarget, Provenance } from "../../engine/effective.js";
+import type { EffectiveAccess, EffectiveData, EffectiveDataRule, EffectiveLock, EffectivePosture, EffectiveRuntime, EffectiveStatement, EffectiveTarget, Provenance } from "../../engine/effective.js";
 import type { Repository } from "../repository.js";
 import { SPEC_SCHEMAS } from "../schemas/policy.js";
 import type { DataSpec } from "../../engine/spec.js";
@@ -71,6 +71,24 @@ function buildData(docs: RankedDocument[], defaultAction: "allow" | "deny"): Eff
   return { rules, default_action: defaultAction };
 }
 
+/**
+ * The paths the documents lock, the first locker of each path winning as in the merge, sorted
+ * by kind and path. DataPolicy documents have no mergeable fields, so their locks mean nothing.
+ */
+function locksOf(docs: RankedDocument[]): EffectiveLock[] {
+  const seen = new Map<string, EffectiveLock>();
+  for (const doc of docs) {
+    const kind = KIND_KEYS[doc.entry.kind as PolicyKind];
+    if (kind === undefined || kind === "data") continue;
+    for (const path of doc.entry.document.metadata?.locked ?? []) {
+      if (typeof path !== "string") continue;
+      const key = `${kind}\u0000${path}`;
+      if (!seen.has(key)) seen.set(key, { kind, path, policy: doc.entry.id ?? "" });
+    }
+  }
+  return [...seen.values()].sort((a, b) => (a.kind === b.kind ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.kind < b.kind ? -1 : 1));
+}
+
 /** The target names of edict.yaml, in file order. */
 export function targetNames(repo: Repository): string[] {
   return Object.keys(repo.config?.value.targets ?? {});
@@ -91,15 +109,18 @@ export function buildTarget(repo: Repository, target: string, ranked: RankedDocu
   const options = repo.config?.value.targets?.[target];
   const defaultAction = options?.default_action ?? "deny";
   const dataDocs = byKind("DataPolicy");
+  const effective: EffectiveTarget = {
+    access: access.access,
+    runtime: runtime.value as EffectiveRuntime,
+    data: buildData(dataDocs, defaultAction),
+    posture: posture.value as EffectivePosture,
+  };
+  const locks = locksOf(applicable);
+  if (locks.length > 0) effective.locks = locks;
 
   return {
     target,
-    effective: {
-      access: access.access,
-      runtime: runtime.value as EffectiveRuntime,
-      data: buildData(dataDocs, defaultAction),
-      posture: posture.value as EffectivePosture,
-    },
+    effective,
     provenance: {
       access: access.provenance,
       runtime: runtime.provenance,

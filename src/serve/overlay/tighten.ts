@@ -11,7 +11,9 @@
  * - Other fields: the value must be as strict or stricter (`leafVerdict` tightened or neutral);
  *   fields that cannot be ordered (`x-looser: review`, none) are refused.
  * - DataPolicy documents: added as rules whose action is `deny`, nothing else.
- * - `metadata.locked` of an overlay locks its paths for the overlays after it.
+ * - The bundle's locks (`locks` of the target, from its documents' `metadata.locked`) hold for
+ *   every overlay, and `metadata.locked` of an overlay locks its paths for the overlays after it.
+ *   A value at or under a locked path is refused, even a stricter one: a lock fixes a value.
  */
 import type { EffectiveStatement, EffectiveTarget, Provenance } from "../../engine/effective.js";
 import { isRecord } from "../../engine/record.js";
@@ -56,7 +58,19 @@ function skipsTarget(file: OverlayFile, target: string | undefined): boolean {
 }
 
 interface Lock {
-  file: OverlayFile;
+  /** Who locked the path, for messages: "policy P of the bundle" or "overlay P (file)". */
+  by: string;
+}
+
+/** The bundle's locks, keyed `kind:path`; malformed entries (the payload is not schema-checked here) are skipped. */
+function bundleLocks(base: EffectiveTarget): Map<string, Lock> {
+  const locks = new Map<string, Lock>();
+  for (const lock of Array.isArray(base.locks) ? base.locks : []) {
+    if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
+    const key = `${lock.kind}:${lock.path}`;
+    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+  }
+  return locks;
 }
 
 function lockedBy(locks: Map<string, Lock>, kind: KindKey, path: string): Lock | undefined {
@@ -82,7 +96,7 @@ function describeValue(v: unknown): string {
 export function tightenTarget(base: EffectiveTarget, files: readonly OverlayFile[], targetName?: string): Tightened {
   const target = clone(base);
   const provenance: OverlayProvenance = { access: {}, runtime: {}, data: {}, posture: {} };
-  const locks = new Map<string, Lock>();
+  const locks = bundleLocks(base);
 
   for (const file of files) {
     if (skipsTarget(file, targetName)) continue;
@@ -113,7 +127,7 @@ export function tightenTarget(base: EffectiveTarget, files: readonly OverlayFile
           // the top-level neutral fields (Version, Description) say nothing about decisions
           if (looser === "neutral" && segs.length === 0) continue;
           const locker = lockedBy(locks, kind, path);
-          if (locker) throw refuse(ptr, `${kind} ${path} is locked by overlay ${locker.file.document.metadata?.id ?? ""} (${locker.file.path}); edict has no way to bypass a lock`);
+          if (locker) throw refuse(ptr, `${kind} ${path} is locked by ${locker.by}; edict has no way to bypass a lock`);
           const strategy = sub["x-merge"] ?? "override";
           if (strategy === "append") {
             appendStatements(target, raw, src, ptr, refuse);
@@ -155,7 +169,7 @@ export function tightenTarget(base: EffectiveTarget, files: readonly OverlayFile
       if (kind === "access") desugarOverlayControls(target, spec, src);
     }
 
-    for (const path of document.metadata?.locked ?? []) if (!locks.has(`${kind}:${path}`)) locks.set(`${kind}:${path}`, { file });
+    for (const path of document.metadata?.locked ?? []) if (!locks.has(`${kind}:${path}`)) locks.set(`${kind}:${path}`, { by: `overlay ${document.metadata?.id ?? ""} (${file.path})` });
   }
   return { target, provenance };
 }

@@ -73,6 +73,24 @@ describe("merge", () => {
     expect(t.events.map((e) => `${e.kind}:${e.path}`)).toEqual(["locked:local.require_encryption"]);
   });
 
+  it("carries the locked paths in the effective target, first locker winning, sorted; none means no locks field", () => {
+    const repo = repoOf({
+      "policies/system.yaml": doc("PosturePolicy", "system", 1, "  local: { require_encryption: true }\n", "  locked: [local.require_encryption, allow_insecure]\n"),
+      "policies/user.yaml": doc("PosturePolicy", "user", 2, "  local: { min_security_score: 75 }\n", "  locked: [local.require_encryption]\n"),
+      "policies/a.yaml": access("acc", 3, "  ResourceLimits: { MaxTokens: 5 }\n", "  locked: [ResourceLimits.MaxTokens]\n"),
+      "policies/d.yaml": doc("DataPolicy", "dat", 4, "  action: deny\n", "  locked: [action]\n"),
+      "policies/s.yaml": access("stg", 5, "  Description: s\n", "  targets: [staging]\n  locked: [Description]\n"),
+    });
+    expect(buildTarget(repo, "production").effective.locks).toEqual([
+      { kind: "access", path: "ResourceLimits.MaxTokens", policy: "acc" },
+      { kind: "posture", path: "allow_insecure", policy: "system" },
+      { kind: "posture", path: "local.require_encryption", policy: "system" },
+    ]);
+    expect(buildTarget(repo, "staging").effective.locks?.map((l) => l.path)).toContain("Description");
+    const plain = repoOf({ "policies/a.yaml": access("a", 1, "  Description: all\n") });
+    expect("locks" in buildTarget(plain, "production").effective).toBe(false);
+  });
+
   it("applies only documents naming the target (or none)", () => {
     const repo = repoOf({
       "policies/a.yaml": access("a", 1, "  Description: all\n"),
