@@ -29031,7 +29031,7 @@ function locksOf(docs) {
     for (const path2 of doc.entry.document.metadata?.locked ?? []) {
       if (typeof path2 !== "string") continue;
       const key2 = `${kind}\0${path2}`;
-      if (!seen.has(key2)) seen.set(key2, { kind, path: path2, policy: doc.entry.id ?? "" });
+      if (!seen.has(key2)) seen.set(key2, { kind, path: path2, policy: doc.entry.id ?? "", file: doc.entry.file.path });
     }
   }
   return [...seen.values()].sort((a, b3) => a.kind === b3.kind ? a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0 : a.kind < b3.kind ? -1 : 1);
@@ -32037,8 +32037,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j3, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
+  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -32070,7 +32070,7 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b3) => a - b3);
         if (!alive(n)) continue;
-        const key2 = keyOf2(n);
+        const key2 = keyOf3(n);
         if (seen.has(key2)) continue;
         seen.add(key2);
         next.push(n);
@@ -32410,17 +32410,17 @@ function bitsOf(s, c3) {
   return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
 }
 function classesOf(partition, statements) {
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const cell2 of partition.cells) {
     const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell2.results[e]), true));
     const sig = perStatement.map(String).join(",");
-    const known = byKey.get(sig);
+    const known = byKey2.get(sig);
     const target = known ?? { perStatement, fragment: cell2.fragment, phrases: [], listPhrases: [] };
-    if (!known) byKey.set(sig, target);
+    if (!known) byKey2.set(sig, target);
     const into = cell2.list ? target.listPhrases : target.phrases;
     for (const p2 of cell2.phrases) if (!into.includes(p2)) into.push(p2);
   }
-  return [...byKey.values()];
+  return [...byKey2.values()];
 }
 var MAX_COMBINATIONS = 5e4;
 function describeKeyChoice(label, all, chosen) {
@@ -32616,17 +32616,17 @@ function compareAccessRegions(base, head, options = {}) {
   const actions = new Patterns(true);
   const resources = new Patterns(false);
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const [side, policy] of [["base", base], ["head", head]]) {
     for (const s of policy.Statement) {
       const k3 = decisionKey(s);
-      let u = byKey.get(k3);
-      if (!u) byKey.set(k3, u = { statement: s, inBase: false, inHead: false });
+      let u = byKey2.get(k3);
+      if (!u) byKey2.set(k3, u = { statement: s, inBase: false, inHead: false });
       if (side === "base") u.inBase = true;
       else u.inHead = true;
     }
   }
-  const ordered = [...byKey.entries()].sort((a, b3) => a[0] < b3[0] ? -1 : a[0] > b3[0] ? 1 : 0).map((e) => e[1]);
+  const ordered = [...byKey2.entries()].sort((a, b3) => a[0] < b3[0] ? -1 : a[0] > b3[0] ? 1 : 0).map((e) => e[1]);
   const { sides, partitions } = prepareConditions(ordered);
   const target = (list4, pool) => list4?.map((p2) => pool.add(p2));
   const statements = sides.map((s, id) => ({
@@ -33196,12 +33196,12 @@ function ruleChanges(base, head) {
 }
 function buildRuleSpace(base, head) {
   const { changed: changedIds } = ruleChanges(base, head);
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const r2 of [...base.rules, ...head.rules]) {
     const p2 = predicateOf(r2.spec);
-    byKey.set(stableStringify(p2), p2);
+    byKey2.set(stableStringify(p2), p2);
   }
-  const keys = [...byKey.keys()].sort();
+  const keys = [...byKey2.keys()].sort();
   const index = new Map(keys.map((k3, i2) => [k3, i2]));
   const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
   let changed = 0n;
@@ -33215,7 +33215,7 @@ function buildRuleSpace(base, head) {
   }
   const defaults = { base: defaultOf(base), head: defaultOf(head) };
   return {
-    predicates: keys.map((k3) => byKey.get(k3)),
+    predicates: keys.map((k3) => byKey2.get(k3)),
     strength,
     defaults,
     changed,
@@ -33279,11 +33279,11 @@ function attributeCount(a) {
 function fieldsDimension(predicates, options = {}) {
   const budget = options.maxStates ?? 2e5;
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   const critOf = predicates.map(criteriaOf);
-  for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
-  const critKeys = [...byKey.keys()].sort();
-  const crits = critKeys.map((k3) => byKey.get(k3));
+  for (const c3 of critOf) if (c3) byKey2.set(stableStringify(c3), c3);
+  const critKeys = [...byKey2.keys()].sort();
+  const crits = critKeys.map((k3) => byKey2.get(k3));
   const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
   const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
   const C3 = crits.length;
@@ -33675,13 +33675,13 @@ function timeDimension(predicates) {
     if (t2.before !== void 0) w2.before = t2.before;
     return w2;
   };
-  const keyOf2 = (w2) => `${w2.zone}|${w2.after ?? ""}|${w2.before ?? ""}`;
+  const keyOf3 = (w2) => `${w2.zone}|${w2.after ?? ""}|${w2.before ?? ""}`;
   const specs = predicates.map(specOf);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const w2 of specs) if (w2) byKey.set(keyOf2(w2), w2);
-  const keys = [...byKey.keys()].sort();
-  const windows = keys.map((k3) => byKey.get(k3));
-  const windowOf = specs.map((w2) => w2 ? keys.indexOf(keyOf2(w2)) : -1);
+  const byKey2 = /* @__PURE__ */ new Map();
+  for (const w2 of specs) if (w2) byKey2.set(keyOf3(w2), w2);
+  const keys = [...byKey2.keys()].sort();
+  const windows = keys.map((k3) => byKey2.get(k3));
+  const windowOf = specs.map((w2) => w2 ? keys.indexOf(keyOf3(w2)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w2) => {
     const c3 = compileTimeWindow({ timezone: w2.zone, ...w2.after !== void 0 ? { after: w2.after } : {}, ...w2.before !== void 0 ? { before: w2.before } : {} });
@@ -34885,6 +34885,40 @@ function diffData(before, after, comparison) {
   return changes;
 }
 
+// src/diff/locks.ts
+var keyOf2 = (l3) => `${l3.kind}\0${l3.path}`;
+function byKey(target) {
+  const locks = Array.isArray(target.locks) ? target.locks : [];
+  const ok2 = (l3) => isRecord(l3) && ["access", "runtime", "posture"].includes(l3.kind) && typeof l3.path === "string" && typeof l3.policy === "string";
+  return new Map(locks.filter(ok2).map((l3) => [keyOf2(l3), l3]));
+}
+function diffLocks(a, b3) {
+  const before = byKey(a);
+  const after = byKey(b3);
+  const changes = [];
+  for (const key2 of [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort()) {
+    const x3 = before.get(key2);
+    const y3 = after.get(key2);
+    if (x3 && y3 && x3.policy === y3.policy) continue;
+    const lock = y3 ?? x3;
+    const change = !x3 ? "added" : !y3 ? "removed" : "changed";
+    const note = change === "added" ? `locked by ${y3.policy}: later documents and host overlays can no longer change it` : change === "removed" ? `no longer locked (was by ${x3.policy}): later documents may change it, host overlays may tighten it` : `now locked by ${y3.policy} (was ${x3.policy})`;
+    changes.push({
+      kind: lock.kind,
+      path: `${lock.path} (lock)`,
+      subject: "field",
+      change,
+      verdict: "neutral",
+      review: false,
+      before: x3 ? "locked" : void 0,
+      after: y3 ? "locked" : void 0,
+      source: { before: x3 ? [{ policy: x3.policy, file: typeof x3.file === "string" ? x3.file : "" }] : [], after: y3 ? [{ policy: y3.policy, file: typeof y3.file === "string" ? y3.file : "" }] : [] },
+      note
+    });
+  }
+  return changes;
+}
+
 // src/diff/packs.ts
 var import_semver8 = __toESM(require_semver2(), 1);
 function installed(repo) {
@@ -34938,7 +34972,8 @@ function diffTargetMerges(base, head, options = {}) {
     ...diffFields("access", a.effective.access, b3.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b3.provenance.access }, ["Statement"]),
     ...diffFields("runtime", a.effective.runtime, b3.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b3.provenance.runtime }),
     ...diffData(a.effective.data, b3.effective.data, data),
-    ...diffFields("posture", a.effective.posture, b3.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b3.provenance.posture })
+    ...diffFields("posture", a.effective.posture, b3.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b3.provenance.posture }),
+    ...diffLocks(a.effective, b3.effective)
   ];
   const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
   for (const c3 of changes) {
@@ -41116,6 +41151,44 @@ function createRegistry(ref, options) {
   };
 }
 
+// src/oci/manifest.ts
+init_errors2();
+var MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+var BUNDLE_MEDIA_TYPE = BUNDLE_PAYLOAD_TYPE;
+var EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+var EMPTY_CONFIG = { digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
+var TITLE_ANNOTATION = "org.opencontainers.image.title";
+var DIGEST = /^sha256:[a-f0-9]{64}$/;
+var TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.bundle\.json$/;
+function toManifestBytes(input) {
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MANIFEST_MEDIA_TYPE,
+    artifactType: BUNDLE_MEDIA_TYPE,
+    config: { mediaType: EMPTY_MEDIA_TYPE, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
+    layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: input.layer.digest, size: input.layer.size, annotations: { [TITLE_ANNOTATION]: input.layer.title } }],
+    annotations: input.annotations
+  };
+  return utf8Encode(JSON.stringify(manifest));
+}
+function malformed(label) {
+  return new BundleIntegrityError("FORMAT_ERROR", `${label}: not an edict bundle manifest (one ${BUNDLE_MEDIA_TYPE} layer); push it with \`edict bundle push\``);
+}
+function readBundleManifest(bytes, label) {
+  let manifest;
+  try {
+    manifest = JSON.parse(utf8Decode(bytes));
+  } catch {
+    throw malformed(label);
+  }
+  const layers = Array.isArray(manifest?.layers) && (manifest.mediaType ?? MANIFEST_MEDIA_TYPE) === MANIFEST_MEDIA_TYPE ? manifest.layers : [];
+  const bundles = layers.filter((l3) => l3?.mediaType === BUNDLE_MEDIA_TYPE);
+  const layer = bundles[0];
+  if (bundles.length !== 1 || !DIGEST.test(String(layer?.digest)) || !Number.isSafeInteger(layer?.size) || layer.size < 0) throw malformed(label);
+  const title = layer.annotations?.[TITLE_ANNOTATION];
+  return { digest: layer.digest, size: layer.size, ...typeof title === "string" && TITLE.test(title) ? { title } : {} };
+}
+
 // src/oci/pull.ts
 init_errors2();
 
@@ -41155,44 +41228,6 @@ function fromCanonicalBase64(text2) {
   const out = new Uint8Array(binary.length);
   for (let i2 = 0; i2 < out.length; i2++) out[i2] = binary.charCodeAt(i2);
   return out;
-}
-
-// src/oci/manifest.ts
-init_errors2();
-var MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
-var BUNDLE_MEDIA_TYPE = BUNDLE_PAYLOAD_TYPE;
-var EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
-var EMPTY_CONFIG = { digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
-var TITLE_ANNOTATION = "org.opencontainers.image.title";
-var DIGEST = /^sha256:[a-f0-9]{64}$/;
-var TITLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.bundle\.json$/;
-function toManifestBytes(input) {
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MANIFEST_MEDIA_TYPE,
-    artifactType: BUNDLE_MEDIA_TYPE,
-    config: { mediaType: EMPTY_MEDIA_TYPE, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size },
-    layers: [{ mediaType: BUNDLE_MEDIA_TYPE, digest: input.layer.digest, size: input.layer.size, annotations: { [TITLE_ANNOTATION]: input.layer.title } }],
-    annotations: input.annotations
-  };
-  return utf8Encode(JSON.stringify(manifest));
-}
-function malformed(label) {
-  return new BundleIntegrityError("FORMAT_ERROR", `${label}: not an edict bundle manifest (one ${BUNDLE_MEDIA_TYPE} layer); push it with \`edict bundle push\``);
-}
-function readBundleManifest(bytes, label) {
-  let manifest;
-  try {
-    manifest = JSON.parse(utf8Decode(bytes));
-  } catch {
-    throw malformed(label);
-  }
-  const layers = Array.isArray(manifest?.layers) && (manifest.mediaType ?? MANIFEST_MEDIA_TYPE) === MANIFEST_MEDIA_TYPE ? manifest.layers : [];
-  const bundles = layers.filter((l3) => l3?.mediaType === BUNDLE_MEDIA_TYPE);
-  const layer = bundles[0];
-  if (bundles.length !== 1 || !DIGEST.test(String(layer?.digest)) || !Number.isSafeInteger(layer?.size) || layer.size < 0) throw malformed(label);
-  const title = layer.annotations?.[TITLE_ANNOTATION];
-  return { digest: layer.digest, size: layer.size, ...typeof title === "string" && TITLE.test(title) ? { title } : {} };
 }
 
 // src/oci/pull.ts
@@ -48291,7 +48326,8 @@ function bundleLocks(base) {
   for (const lock of Array.isArray(base.locks) ? base.locks : []) {
     if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
     const key2 = `${lock.kind}:${lock.path}`;
-    if (!locks.has(key2)) locks.set(key2, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+    const file = typeof lock.file === "string" && lock.file !== "" ? ` (${lock.file})` : "";
+    if (!locks.has(key2)) locks.set(key2, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"}${file} of the bundle` });
   }
   return locks;
 }

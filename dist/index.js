@@ -19026,7 +19026,7 @@ function locksOf(docs) {
     for (const path of doc.entry.document.metadata?.locked ?? []) {
       if (typeof path !== "string") continue;
       const key2 = `${kind}\0${path}`;
-      if (!seen.has(key2)) seen.set(key2, { kind, path, policy: doc.entry.id ?? "" });
+      if (!seen.has(key2)) seen.set(key2, { kind, path, policy: doc.entry.id ?? "", file: doc.entry.file.path });
     }
   }
   return [...seen.values()].sort((a, b2) => a.kind === b2.kind ? a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0 : a.kind < b2.kind ? -1 : 1);
@@ -20786,8 +20786,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j2, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
+  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -20819,7 +20819,7 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b2) => a - b2);
         if (!alive(n)) continue;
-        const key2 = keyOf2(n);
+        const key2 = keyOf3(n);
         if (seen.has(key2)) continue;
         seen.add(key2);
         next.push(n);
@@ -21159,17 +21159,17 @@ function bitsOf(s, c3) {
   return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
 }
 function classesOf(partition, statements) {
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const cell2 of partition.cells) {
     const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell2.results[e]), true));
     const sig = perStatement.map(String).join(",");
-    const known = byKey.get(sig);
+    const known = byKey2.get(sig);
     const target = known ?? { perStatement, fragment: cell2.fragment, phrases: [], listPhrases: [] };
-    if (!known) byKey.set(sig, target);
+    if (!known) byKey2.set(sig, target);
     const into = cell2.list ? target.listPhrases : target.phrases;
     for (const p2 of cell2.phrases) if (!into.includes(p2)) into.push(p2);
   }
-  return [...byKey.values()];
+  return [...byKey2.values()];
 }
 var MAX_COMBINATIONS = 5e4;
 function describeKeyChoice(label, all, chosen) {
@@ -21365,17 +21365,17 @@ function compareAccessRegions(base, head, options = {}) {
   const actions = new Patterns(true);
   const resources = new Patterns(false);
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const [side, policy] of [["base", base], ["head", head]]) {
     for (const s of policy.Statement) {
       const k2 = decisionKey(s);
-      let u = byKey.get(k2);
-      if (!u) byKey.set(k2, u = { statement: s, inBase: false, inHead: false });
+      let u = byKey2.get(k2);
+      if (!u) byKey2.set(k2, u = { statement: s, inBase: false, inHead: false });
       if (side === "base") u.inBase = true;
       else u.inHead = true;
     }
   }
-  const ordered = [...byKey.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
+  const ordered = [...byKey2.entries()].sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0).map((e) => e[1]);
   const { sides, partitions } = prepareConditions(ordered);
   const target = (list3, pool) => list3?.map((p2) => pool.add(p2));
   const statements = sides.map((s, id) => ({
@@ -21939,12 +21939,12 @@ function ruleChanges(base, head) {
 }
 function buildRuleSpace(base, head) {
   const { changed: changedIds } = ruleChanges(base, head);
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const r2 of [...base.rules, ...head.rules]) {
     const p2 = predicateOf(r2.spec);
-    byKey.set(stableStringify(p2), p2);
+    byKey2.set(stableStringify(p2), p2);
   }
-  const keys = [...byKey.keys()].sort();
+  const keys = [...byKey2.keys()].sort();
   const index = new Map(keys.map((k2, i2) => [k2, i2]));
   const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
   let changed = 0n;
@@ -21958,7 +21958,7 @@ function buildRuleSpace(base, head) {
   }
   const defaults = { base: defaultOf(base), head: defaultOf(head) };
   return {
-    predicates: keys.map((k2) => byKey.get(k2)),
+    predicates: keys.map((k2) => byKey2.get(k2)),
     strength,
     defaults,
     changed,
@@ -22022,11 +22022,11 @@ function attributeCount(a) {
 function fieldsDimension(predicates, options = {}) {
   const budget = options.maxStates ?? 2e5;
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   const critOf = predicates.map(criteriaOf);
-  for (const c3 of critOf) if (c3) byKey.set(stableStringify(c3), c3);
-  const critKeys = [...byKey.keys()].sort();
-  const crits = critKeys.map((k2) => byKey.get(k2));
+  for (const c3 of critOf) if (c3) byKey2.set(stableStringify(c3), c3);
+  const critKeys = [...byKey2.keys()].sort();
+  const crits = critKeys.map((k2) => byKey2.get(k2));
   const critIndex = critOf.map((c3) => c3 ? critKeys.indexOf(stableStringify(c3)) : -1);
   const names = [...new Set(predicates.flatMap((p2) => [...p2.match?.fields?.any ?? [], ...p2.match?.fields?.all ?? []]))].sort();
   const C2 = crits.length;
@@ -22418,13 +22418,13 @@ function timeDimension(predicates) {
     if (t2.before !== void 0) w.before = t2.before;
     return w;
   };
-  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const keyOf3 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
   const specs = predicates.map(specOf);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
-  const keys = [...byKey.keys()].sort();
-  const windows = keys.map((k2) => byKey.get(k2));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
+  const byKey2 = /* @__PURE__ */ new Map();
+  for (const w of specs) if (w) byKey2.set(keyOf3(w), w);
+  const keys = [...byKey2.keys()].sort();
+  const windows = keys.map((k2) => byKey2.get(k2));
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf3(w)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w) => {
     const c3 = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
@@ -23628,6 +23628,40 @@ function diffData(before, after, comparison) {
   return changes;
 }
 
+// src/diff/locks.ts
+var keyOf2 = (l) => `${l.kind}\0${l.path}`;
+function byKey(target) {
+  const locks = Array.isArray(target.locks) ? target.locks : [];
+  const ok2 = (l) => isRecord(l) && ["access", "runtime", "posture"].includes(l.kind) && typeof l.path === "string" && typeof l.policy === "string";
+  return new Map(locks.filter(ok2).map((l) => [keyOf2(l), l]));
+}
+function diffLocks(a, b2) {
+  const before = byKey(a);
+  const after = byKey(b2);
+  const changes = [];
+  for (const key2 of [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort()) {
+    const x2 = before.get(key2);
+    const y2 = after.get(key2);
+    if (x2 && y2 && x2.policy === y2.policy) continue;
+    const lock = y2 ?? x2;
+    const change = !x2 ? "added" : !y2 ? "removed" : "changed";
+    const note = change === "added" ? `locked by ${y2.policy}: later documents and host overlays can no longer change it` : change === "removed" ? `no longer locked (was by ${x2.policy}): later documents may change it, host overlays may tighten it` : `now locked by ${y2.policy} (was ${x2.policy})`;
+    changes.push({
+      kind: lock.kind,
+      path: `${lock.path} (lock)`,
+      subject: "field",
+      change,
+      verdict: "neutral",
+      review: false,
+      before: x2 ? "locked" : void 0,
+      after: y2 ? "locked" : void 0,
+      source: { before: x2 ? [{ policy: x2.policy, file: typeof x2.file === "string" ? x2.file : "" }] : [], after: y2 ? [{ policy: y2.policy, file: typeof y2.file === "string" ? y2.file : "" }] : [] },
+      note
+    });
+  }
+  return changes;
+}
+
 // src/diff/packs.ts
 var import_semver8 = __toESM(require_semver2(), 1);
 function installed(repo) {
@@ -23681,7 +23715,8 @@ function diffTargetMerges(base, head, options = {}) {
     ...diffFields("access", a.effective.access, b2.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b2.provenance.access }, ["Statement"]),
     ...diffFields("runtime", a.effective.runtime, b2.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b2.provenance.runtime }),
     ...diffData(a.effective.data, b2.effective.data, data),
-    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture })
+    ...diffFields("posture", a.effective.posture, b2.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b2.provenance.posture }),
+    ...diffLocks(a.effective, b2.effective)
   ];
   const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
   for (const c3 of changes) {

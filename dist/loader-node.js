@@ -18555,8 +18555,8 @@ function findCells(patterns, options = {}) {
     else start.live.set(j, st);
   });
   const cells = /* @__PURE__ */ new Map();
-  const keyOf2 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
-  const seen = /* @__PURE__ */ new Set([keyOf2(start)]);
+  const keyOf3 = (s) => options.allowEmpty === false && s.example === "" ? `start:${stateKey(s)}` : stateKey(s);
+  const seen = /* @__PURE__ */ new Set([keyOf3(start)]);
   let queue = [start];
   let states = 0;
   let complete = true;
@@ -18588,7 +18588,7 @@ function findCells(patterns, options = {}) {
         }
         n.always.sort((a, b) => a - b);
         if (!alive(n)) continue;
-        const key = keyOf2(n);
+        const key = keyOf3(n);
         if (seen.has(key)) continue;
         seen.add(key);
         next.push(n);
@@ -18928,17 +18928,17 @@ function bitsOf(s, c) {
   return (s.inBase ? deny ? BASE_DENY : BASE_ALLOW : 0) | (s.inHead ? deny ? HEAD_DENY : HEAD_ALLOW : 0);
 }
 function classesOf(partition, statements) {
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const cell of partition.cells) {
     const perStatement = statements.map((s) => (s.keys.get(partition.key) ?? []).reduce((acc, e) => and3(acc, cell.results[e]), true));
     const sig = perStatement.map(String).join(",");
-    const known = byKey.get(sig);
+    const known = byKey2.get(sig);
     const target = known ?? { perStatement, fragment: cell.fragment, phrases: [], listPhrases: [] };
-    if (!known) byKey.set(sig, target);
+    if (!known) byKey2.set(sig, target);
     const into = cell.list ? target.listPhrases : target.phrases;
     for (const p of cell.phrases) if (!into.includes(p)) into.push(p);
   }
-  return [...byKey.values()];
+  return [...byKey2.values()];
 }
 var MAX_COMBINATIONS = 5e4;
 function describeKeyChoice(label, all, chosen) {
@@ -19134,17 +19134,17 @@ function compareAccessRegions(base, head, options = {}) {
   const actions = new Patterns(true);
   const resources = new Patterns(false);
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const [side, policy] of [["base", base], ["head", head]]) {
     for (const s of policy.Statement) {
       const k = decisionKey(s);
-      let u = byKey.get(k);
-      if (!u) byKey.set(k, u = { statement: s, inBase: false, inHead: false });
+      let u = byKey2.get(k);
+      if (!u) byKey2.set(k, u = { statement: s, inBase: false, inHead: false });
       if (side === "base") u.inBase = true;
       else u.inHead = true;
     }
   }
-  const ordered = [...byKey.entries()].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0).map((e) => e[1]);
+  const ordered = [...byKey2.entries()].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0).map((e) => e[1]);
   const { sides, partitions } = prepareConditions(ordered);
   const target = (list2, pool) => list2?.map((p) => pool.add(p));
   const statements = sides.map((s, id) => ({
@@ -19685,12 +19685,12 @@ function ruleChanges(base, head) {
 }
 function buildRuleSpace(base, head) {
   const { changed: changedIds } = ruleChanges(base, head);
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   for (const r of [...base.rules, ...head.rules]) {
     const p = predicateOf(r.spec);
-    byKey.set(stableStringify(p), p);
+    byKey2.set(stableStringify(p), p);
   }
-  const keys = [...byKey.keys()].sort();
+  const keys = [...byKey2.keys()].sort();
   const index = new Map(keys.map((k, i) => [k, i]));
   const strength = { base: keys.map(() => -1), head: keys.map(() => -1) };
   let changed = 0n;
@@ -19704,7 +19704,7 @@ function buildRuleSpace(base, head) {
   }
   const defaults = { base: defaultOf(base), head: defaultOf(head) };
   return {
-    predicates: keys.map((k) => byKey.get(k)),
+    predicates: keys.map((k) => byKey2.get(k)),
     strength,
     defaults,
     changed,
@@ -19768,11 +19768,11 @@ function attributeCount(a) {
 function fieldsDimension(predicates, options = {}) {
   const budget = options.maxStates ?? 2e5;
   const reasons = [];
-  const byKey = /* @__PURE__ */ new Map();
+  const byKey2 = /* @__PURE__ */ new Map();
   const critOf = predicates.map(criteriaOf);
-  for (const c of critOf) if (c) byKey.set(stableStringify(c), c);
-  const critKeys = [...byKey.keys()].sort();
-  const crits = critKeys.map((k) => byKey.get(k));
+  for (const c of critOf) if (c) byKey2.set(stableStringify(c), c);
+  const critKeys = [...byKey2.keys()].sort();
+  const crits = critKeys.map((k) => byKey2.get(k));
   const critIndex = critOf.map((c) => c ? critKeys.indexOf(stableStringify(c)) : -1);
   const names = [...new Set(predicates.flatMap((p) => [...p.match?.fields?.any ?? [], ...p.match?.fields?.all ?? []]))].sort();
   const C = crits.length;
@@ -20115,13 +20115,13 @@ function timeDimension(predicates) {
     if (t.before !== void 0) w.before = t.before;
     return w;
   };
-  const keyOf2 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
+  const keyOf3 = (w) => `${w.zone}|${w.after ?? ""}|${w.before ?? ""}`;
   const specs = predicates.map(specOf);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const w of specs) if (w) byKey.set(keyOf2(w), w);
-  const keys = [...byKey.keys()].sort();
-  const windows = keys.map((k) => byKey.get(k));
-  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf2(w)) : -1);
+  const byKey2 = /* @__PURE__ */ new Map();
+  for (const w of specs) if (w) byKey2.set(keyOf3(w), w);
+  const keys = [...byKey2.keys()].sort();
+  const windows = keys.map((k) => byKey2.get(k));
+  const windowOf = specs.map((w) => w ? keys.indexOf(keyOf3(w)) : -1);
   const reasons = [];
   const compiled2 = windows.map((w) => {
     const c = compileTimeWindow({ timezone: w.zone, ...w.after !== void 0 ? { after: w.after } : {}, ...w.before !== void 0 ? { before: w.before } : {} });
@@ -20929,6 +20929,40 @@ function diffData(before, after, comparison) {
   return changes;
 }
 
+// src/diff/locks.ts
+var keyOf2 = (l) => `${l.kind}\0${l.path}`;
+function byKey(target) {
+  const locks = Array.isArray(target.locks) ? target.locks : [];
+  const ok2 = (l) => isRecord(l) && ["access", "runtime", "posture"].includes(l.kind) && typeof l.path === "string" && typeof l.policy === "string";
+  return new Map(locks.filter(ok2).map((l) => [keyOf2(l), l]));
+}
+function diffLocks(a, b) {
+  const before = byKey(a);
+  const after = byKey(b);
+  const changes = [];
+  for (const key of [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort()) {
+    const x = before.get(key);
+    const y = after.get(key);
+    if (x && y && x.policy === y.policy) continue;
+    const lock = y ?? x;
+    const change = !x ? "added" : !y ? "removed" : "changed";
+    const note = change === "added" ? `locked by ${y.policy}: later documents and host overlays can no longer change it` : change === "removed" ? `no longer locked (was by ${x.policy}): later documents may change it, host overlays may tighten it` : `now locked by ${y.policy} (was ${x.policy})`;
+    changes.push({
+      kind: lock.kind,
+      path: `${lock.path} (lock)`,
+      subject: "field",
+      change,
+      verdict: "neutral",
+      review: false,
+      before: x ? "locked" : void 0,
+      after: y ? "locked" : void 0,
+      source: { before: x ? [{ policy: x.policy, file: typeof x.file === "string" ? x.file : "" }] : [], after: y ? [{ policy: y.policy, file: typeof y.file === "string" ? y.file : "" }] : [] },
+      note
+    });
+  }
+  return changes;
+}
+
 // src/diff/packs.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
@@ -20955,7 +20989,8 @@ function diffTargetMerges(base, head, options = {}) {
     ...diffFields("access", a.effective.access, b.effective.access, SPEC_SCHEMAS.AccessPolicy, { before: a.provenance.access, after: b.provenance.access }, ["Statement"]),
     ...diffFields("runtime", a.effective.runtime, b.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b.provenance.runtime }),
     ...diffData(a.effective.data, b.effective.data, data),
-    ...diffFields("posture", a.effective.posture, b.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b.provenance.posture })
+    ...diffFields("posture", a.effective.posture, b.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b.provenance.posture }),
+    ...diffLocks(a.effective, b.effective)
   ];
   const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");
   for (const c of changes) {
@@ -21084,7 +21119,8 @@ function bundleLocks(base) {
   for (const lock of Array.isArray(base.locks) ? base.locks : []) {
     if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
     const key = `${lock.kind}:${lock.path}`;
-    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+    const file = typeof lock.file === "string" && lock.file !== "" ? ` (${lock.file})` : "";
+    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"}${file} of the bundle` });
   }
   return locks;
 }

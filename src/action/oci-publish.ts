@@ -8,10 +8,8 @@ import type { BundlePayload } from "../bundle/payload.js";
 import { bundleFileNames } from "../bundle/payload.js";
 import { isBundleError } from "../bundle/errors.js";
 import { EdictError } from "../errors.js";
-import { createRegistry } from "../oci/client.js";
-import { pushBundle } from "../oci/push.js";
-import type { PushResult } from "../oci/push.js";
-import { parseOciReference } from "../oci/reference.js";
+import { createRegistry, parseOciReference, pushBundle } from "../oci/index.js";
+import type { PushResult } from "../oci/index.js";
 import type { OciReference } from "../oci/reference.js";
 import type { ModeRun } from "./mode.js";
 

@@ -12,8 +12,7 @@ import { join } from "node:path";
 import type { PublicKey } from "../bundle/keys.js";
 import { writeFilesAtomic } from "../io/atomic-write.js";
 import type { Repository } from "../model/repository.js";
-import { gatherReport } from "../report/gather.js";
-import { renderReport } from "../report/render.js";
+import { gatherReport, renderReport } from "../report/index.js";
 import type { ModeRun } from "./mode.js";
 import type { ReleaseFile } from "./release.js";
 

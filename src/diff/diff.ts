@@ -9,6 +9,7 @@ import { suggest } from "../model/suggest.js";
 import { compareAccess, diffStatements, isLooserDecision, pickExamples, writtenStatements } from "./access.js";
 import type { AccessRegionOptions } from "./access-regions.js";
 import { diffData } from "./data.js";
+import { diffLocks } from "./locks.js";
 import { compareData, isLooserAction } from "./data-regions.js";
 import { diffFields } from "./fields.js";
 import { diffPacks } from "./packs.js";
@@ -62,6 +63,7 @@ export function diffTargetMerges(base: TargetMerge | undefined, head: TargetMerg
     ...diffFields("runtime", a.effective.runtime, b.effective.runtime, SPEC_SCHEMAS.RuntimePolicy, { before: a.provenance.runtime, after: b.provenance.runtime }),
     ...diffData(a.effective.data, b.effective.data, data),
     ...diffFields("posture", a.effective.posture, b.effective.posture, SPEC_SCHEMAS.PosturePolicy, { before: a.provenance.posture, after: b.provenance.posture }),
+    ...diffLocks(a.effective, b.effective),
   ];
   // Approval patterns decide allow vs approval_required, which the comparison sees exactly.
   const approvalFlips = [...flips.newlyDenied, ...flips.approvalChanges, ...flips.newlyAllowed].filter((f) => f.before === "approval_required" || f.after === "approval_required");

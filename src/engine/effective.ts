@@ -73,6 +73,8 @@ export interface EffectiveLock {
   path: string;
   /** Policy id of the document that locked it. */
   policy: string;
+  /** That document's file. */
+  file: string;
 }
 
 /** The effective policy of one target: what a bundle carries and the loader evaluates. */

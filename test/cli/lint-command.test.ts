@@ -99,7 +99,7 @@ describe("edict effective", () => {
     const doc = JSON.parse(o.out);
     expect(doc.target).toBe("production");
     expect(Object.keys(doc)).toEqual(["target", "access", "runtime", "data", "posture", "locks", "provenance"]);
-    expect(doc.locks).toContainEqual({ kind: "access", path: "ResourceLimits.MaxTokens", policy: "prod_access" });
+    expect(doc.locks).toContainEqual({ kind: "access", path: "ResourceLimits.MaxTokens", policy: "prod_access", file: "policies/access/production.yaml" });
     const deny = doc.access.Statement.find((s: { Sid?: string }) => s.Sid === "DenyDestructive");
     expect(deny.source).toEqual({ policy: "prod_access", file: "policies/access/production.yaml" });
     expect(doc.data.default_action).toBe("deny");

@@ -180,7 +180,7 @@ describe("serving in-process", () => {
         await new Promise((r) => setTimeout(r, 20));
         status = await call(url, "/v1/status");
       }
-      expect(status.json.overlay.error).toMatch(new RegExp(`${overlay.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:16: .*access ResourceLimits\\.MaxTokens is locked by policy \\S+ of the bundle`));
+      expect(status.json.overlay.error).toMatch(new RegExp(`${overlay.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:7:16: .*access ResourceLimits\\.MaxTokens is locked by policy prod_access \\(policies/access/production\\.yaml\\) of the bundle`));
       const ready = await call(url, "/health/ready");
       expect(ready.status).toBe(503);
       expect(ready.text).toMatch(/locked/);

@@ -253,14 +253,14 @@ spec:
     const locked: EffectiveTarget = {
       ...bundleTarget(),
       locks: [
-        { kind: "access", path: "ResourceLimits.MaxTokens", policy: "base" },
-        { kind: "runtime", path: "tools", policy: "org-baseline" },
+        { kind: "access", path: "ResourceLimits.MaxTokens", policy: "base", file: "policies/base.yaml" },
+        { kind: "runtime", path: "tools", policy: "org-baseline", file: "" },
       ],
     };
     const tokens = overlay(access("  ResourceLimits:\n    MaxTokens: 10\n"), "/etc/edict/tokens.yaml");
     const e = refusal(() => applyOverlays(locked, tokens));
     expect(e.position).toEqual({ file: "/etc/edict/tokens.yaml", line: 9, column: 16 });
-    expect(e.message).toMatch(/access ResourceLimits\.MaxTokens is locked by policy base of the bundle; edict has no way to bypass a lock/);
+    expect(e.message).toMatch(/access ResourceLimits\.MaxTokens is locked by policy base \(policies\/base\.yaml\) of the bundle; edict has no way to bypass a lock/);
     // a lock under a parent path covers its children
     const tools = overlay(runtime("  tools:\n    allowlist: [\"mcp://github/*\"]\n"), "/etc/edict/tools.yaml");
     expect(refusal(() => applyOverlays(locked, tools)).message).toMatch(/runtime tools\.allowlist is locked by policy org-baseline of the bundle/);

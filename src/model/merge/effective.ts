@@ -83,7 +83,7 @@ function locksOf(docs: RankedDocument[]): EffectiveLock[] {
     for (const path of doc.entry.document.metadata?.locked ?? []) {
       if (typeof path !== "string") continue;
       const key = `${kind}\u0000${path}`;
-      if (!seen.has(key)) seen.set(key, { kind, path, policy: doc.entry.id ?? "" });
+      if (!seen.has(key)) seen.set(key, { kind, path, policy: doc.entry.id ?? "", file: doc.entry.file.path });
     }
   }
   return [...seen.values()].sort((a, b) => (a.kind === b.kind ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.kind < b.kind ? -1 : 1));

@@ -68,7 +68,8 @@ function bundleLocks(base: EffectiveTarget): Map<string, Lock> {
   for (const lock of Array.isArray(base.locks) ? base.locks : []) {
     if (!isRecord(lock) || typeof lock.kind !== "string" || typeof lock.path !== "string") continue;
     const key = `${lock.kind}:${lock.path}`;
-    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"} of the bundle` });
+    const file = typeof lock.file === "string" && lock.file !== "" ? ` (${lock.file})` : "";
+    if (!locks.has(key)) locks.set(key, { by: `policy ${typeof lock.policy === "string" ? lock.policy : "?"}${file} of the bundle` });
   }
   return locks;
 }

@@ -82,9 +82,9 @@ describe("merge", () => {
       "policies/s.yaml": access("stg", 5, "  Description: s\n", "  targets: [staging]\n  locked: [Description]\n"),
     });
     expect(buildTarget(repo, "production").effective.locks).toEqual([
-      { kind: "access", path: "ResourceLimits.MaxTokens", policy: "acc" },
-      { kind: "posture", path: "allow_insecure", policy: "system" },
-      { kind: "posture", path: "local.require_encryption", policy: "system" },
+      { kind: "access", path: "ResourceLimits.MaxTokens", policy: "acc", file: "policies/a.yaml" },
+      { kind: "posture", path: "allow_insecure", policy: "system", file: "policies/system.yaml" },
+      { kind: "posture", path: "local.require_encryption", policy: "system", file: "policies/system.yaml" },
     ]);
     expect(buildTarget(repo, "staging").effective.locks?.map((l) => l.path)).toContain("Description");
     const plain = repoOf({ "policies/a.yaml": access("a", 1, "  Description: all\n") });
