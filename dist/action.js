@@ -3312,7 +3312,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var encoder4 = new TextEncoder();
+    var encoder5 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3385,7 +3385,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder4.encode(input);
+      const bytes = encoder5.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -18318,8 +18318,8 @@ var require_eventsource_stream = __commonJS({
     var BOM2 = [239, 187, 191];
     var LF2 = 10;
     var CR2 = 13;
-    var COLON2 = 58;
-    var SPACE2 = 32;
+    var COLON3 = 58;
+    var SPACE3 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18502,7 +18502,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON2);
+        const colonPosition = line.indexOf(COLON3);
         if (colonPosition === 0) {
           return;
         }
@@ -18511,7 +18511,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE2) {
+          if (line[valueStart] === SPACE3) {
             ++valueStart;
           }
         }
@@ -22155,7 +22155,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -22177,7 +22177,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -22192,7 +22192,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -25515,7 +25515,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document3 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -25805,7 +25805,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document3;
   }
 });
 
@@ -27170,13 +27170,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document3.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -27215,7 +27215,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -27404,7 +27404,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document3.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -27737,7 +27737,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -27821,7 +27821,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -29326,7 +29326,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -29409,7 +29409,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document3.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -29423,7 +29423,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -29439,7 +29439,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit3 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document3.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -37121,43 +37121,6 @@ var require_dist3 = __commonJS({
   }
 });
 
-// node_modules/canonicalize/lib/canonicalize.js
-var require_canonicalize = __commonJS({
-  "node_modules/canonicalize/lib/canonicalize.js"(exports, module) {
-    "use strict";
-    module.exports = function serialize(object) {
-      if (typeof object === "number" && isNaN(object)) {
-        throw new Error("NaN is not allowed");
-      }
-      if (typeof object === "number" && !isFinite(object)) {
-        throw new Error("Infinity is not allowed");
-      }
-      if (object === null || typeof object !== "object") {
-        return JSON.stringify(object);
-      }
-      if (object.toJSON instanceof Function) {
-        return serialize(object.toJSON());
-      }
-      if (Array.isArray(object)) {
-        const values2 = object.reduce((t2, cv, ci) => {
-          const comma = ci === 0 ? "" : ",";
-          const value = cv === void 0 || typeof cv === "symbol" ? null : cv;
-          return `${t2}${comma}${serialize(value)}`;
-        }, "");
-        return `[${values2}]`;
-      }
-      const values = Object.keys(object).sort().reduce((t2, cv) => {
-        if (object[cv] === void 0 || typeof object[cv] === "symbol") {
-          return t2;
-        }
-        const comma = t2.length === 0 ? "" : ",";
-        return `${t2}${comma}${serialize(cv)}:${serialize(object[cv])}`;
-      }, "");
-      return `{${values}}`;
-    };
-  }
-});
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -43100,7 +43063,9 @@ function mergeSpecs(docs, specSchema) {
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key2] = [...out[key2] ?? [], ...items];
+            const list4 = out[key2];
+            if (list4 === void 0) out[key2] = items;
+            else for (const item of items) list4.push(item);
             (provenance[p2] ??= []).push(src);
             break;
           }
@@ -44139,8 +44104,8 @@ function ipCandidatesOf(entries) {
 }
 var ANY_ARN = "arn:*:*:*:*:*";
 function arnCandidates(entries, unsupported) {
-  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
-  const patterns = [ANY_ARN, ...written.filter((p2) => parseArn(p2) !== void 0)];
+  const written2 = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
+  const patterns = [ANY_ARN, ...written2.filter((p2) => parseArn(p2) !== void 0)];
   const search = findCells(patterns.map((text2) => ({ kind: "arn", text: text2 })), { allowEmpty: false });
   if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
   return search.cells.map((cell2) => {
@@ -44593,8 +44558,8 @@ function compareAccessRegions(base, head, options = {}) {
 function niceExamples(patterns, shape) {
   const memo = /* @__PURE__ */ new Map();
   const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
-  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w2) => w2.length >= 3 && /[A-Za-z]/.test(w2) && !heads.includes(w2));
-  const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
+  const wordsOf2 = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w2) => w2.length >= 3 && /[A-Za-z]/.test(w2) && !heads.includes(w2));
+  const words = [...new Set(patterns.written.flatMap(wordsOf2))].slice(0, 12);
   const defaults2 = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
   const inCell = (cell2, v2) => cell2.relevant.every((g) => patterns.matcher(g)(v2) === cell2.set.has(g));
   let budget = 2e4;
@@ -44606,7 +44571,7 @@ function niceExamples(patterns, shape) {
     for (const g of cell2.set) {
       const w2 = patterns.written[g];
       if (!/[*?]/.test(w2) || w2.replace(/\*+/g, "*") === "*") continue;
-      const own = wordsOf(w2);
+      const own = wordsOf2(w2);
       for (const f of [...words.filter((x3) => !own.includes(x3)), "example", ""]) tries.push(w2.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
     }
     tries.push(...defaults2);
@@ -48320,10 +48285,514 @@ function metadataOf(metadata2) {
 }
 
 // src/model/source.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/model/source-fast-scalars.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var FAST_PATH_BAIL = /* @__PURE__ */ Symbol("fast path bail");
+function bail() {
+  throw FAST_PATH_BAIL;
+}
+var PLAIN_TAGS = new import_yaml2.Document().schema.tags.filter((t2) => t2.default === true && t2.test !== void 0);
+var RESOLVE_OPTIONS = { intAsBigInt: false };
+function mayBeTyped(first2) {
+  return first2 === 126 || // ~
+  first2 === 110 || first2 === 78 || // n N
+  first2 === 116 || first2 === 84 || // t T
+  first2 === 102 || first2 === 70 || // f F
+  first2 === 43 || first2 === 45 || first2 === 46 || // + - .
+  first2 >= 48 && first2 <= 57;
+}
+function resolvePlain(source) {
+  if (!mayBeTyped(source.charCodeAt(0))) return source;
+  for (const tag of PLAIN_TAGS) {
+    if (tag.test.test(source)) {
+      const resolved2 = tag.resolve(source, bail, RESOLVE_OPTIONS);
+      return (0, import_yaml2.isScalar)(resolved2) ? resolved2.value : resolved2;
+    }
+  }
+  return source;
+}
+function isPlainStart(text2, at, flow) {
+  const c3 = text2.charCodeAt(at);
+  switch (c3) {
+    case 45: {
+      const n = text2.charCodeAt(at + 1);
+      if (Number.isNaN(n) || n === 32 || n === 10) return false;
+      return !(flow && (n === 44 || n === 91 || n === 93 || n === 123 || n === 125));
+    }
+    case 63:
+    // ?
+    case 58:
+    // :
+    case 44:
+    // ,
+    case 91:
+    // [
+    case 93:
+    // ]
+    case 123:
+    // {
+    case 125:
+    // }
+    case 35:
+    // #
+    case 38:
+    // &
+    case 42:
+    // *
+    case 33:
+    // !
+    case 124:
+    // |
+    case 62:
+    // >
+    case 39:
+    // '
+    case 34:
+    // "
+    case 37:
+    // %
+    case 64:
+    // @
+    case 96:
+    // `
+    case 32:
+    case 10:
+      return false;
+    default:
+      return !Number.isNaN(c3);
+  }
+}
+function hexValue(text2, from, digits) {
+  let v2 = 0;
+  for (let i2 = from; i2 < from + digits; i2++) {
+    const c3 = text2.charCodeAt(i2);
+    const d2 = c3 >= 48 && c3 <= 57 ? c3 - 48 : c3 >= 97 && c3 <= 102 ? c3 - 87 : c3 >= 65 && c3 <= 70 ? c3 - 55 : -1;
+    if (d2 < 0) bail();
+    v2 = v2 * 16 + d2;
+  }
+  return v2;
+}
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "	", r: "\r", b: "\b", f: "\f" };
+function readDoubleQuoted(text2, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text2.charCodeAt(i2);
+    if (c3 === 34) return { value: value + text2.slice(from, i2), end: i2 + 1 };
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 92) {
+      value += text2.slice(from, i2);
+      const e = text2[i2 + 1] ?? "";
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== void 0) {
+        value += simple;
+        i2 += 2;
+      } else if (e === "u") {
+        const code2 = hexValue(text2, i2 + 2, 4);
+        if (code2 >= 55296 && code2 <= 57343) bail();
+        value += String.fromCharCode(code2);
+        i2 += 6;
+      } else bail();
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+function readSingleQuoted(text2, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text2.charCodeAt(i2);
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 39) {
+      if (text2.charCodeAt(i2 + 1) !== 39) return { value: value + text2.slice(from, i2), end: i2 + 1 };
+      value += text2.slice(from, i2 + 1);
+      i2 += 2;
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+
+// src/model/source-fast-spans.ts
+var FIELDS = 5;
+var SpanLog = class {
+  numbers = [];
+  /** Each node's key in its parent mapping, or index in its parent sequence (unused for the root). */
+  segments = [];
+  /** Adds a node; `keyStart` -1 when it is not a mapping value. Returns its index. */
+  add(depth, segment, keyStart, keyEnd, valueStart, valueEnd) {
+    this.numbers.push(depth, keyStart, keyEnd, valueStart, valueEnd);
+    return this.segments.push(segment) - 1;
+  }
+  /** Sets where a collection ends, once its last child is read. */
+  setValueEnd(index, end) {
+    if (index >= 0) this.numbers[index * FIELDS + 4] = end;
+  }
+  /** The pointer map `parseSource` returns, in the same order as the full parse fills it. */
+  toMap() {
+    const map2 = /* @__PURE__ */ new Map();
+    const pointers = [];
+    const n = this.numbers;
+    for (let i2 = 0; i2 < this.segments.length; i2++) {
+      const at = i2 * FIELDS;
+      const depth = n[at];
+      const pointer = depth === 0 ? "" : `${pointers[depth - 1]}/${escapeSegment2(this.segments[i2])}`;
+      pointers[depth] = pointer;
+      const keyStart = n[at + 1];
+      map2.set(pointer, keyStart >= 0 ? { key: [keyStart, n[at + 2]], value: [n[at + 3], n[at + 4]] } : { value: [n[at + 3], n[at + 4]] });
+    }
+    return map2;
+  }
+};
+function escapeSegment2(segment) {
+  if (typeof segment === "number") return String(segment);
+  return segment.includes("~") || segment.includes("/") ? segment.replace(/~/g, "~0").replace(/\//g, "~1") : segment;
+}
+
+// src/model/source-limits.ts
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function unsafeKeyMessage(key2) {
+  return `key "${key2}" is not allowed (prototype pollution guard); it is ignored`;
+}
+function duplicateKeyMessage(key2) {
+  return `duplicate key ${JSON.stringify(key2)}`;
+}
+var DUPLICATE_KEY_HELP = "remove or rename one of the keys; the first one is kept";
+
+// src/model/source-fast.ts
+var UNREAD_CHARACTER = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+var NL = 10;
+var SPACE = 32;
+var HASH = 35;
+var COLON2 = 58;
+var COMMA2 = 44;
+var DASH = 45;
+function isFlowIndicator(c3) {
+  return c3 === COMMA2 || c3 === 91 || c3 === 93 || c3 === 123 || c3 === 125;
+}
+function readCommonYaml(text2) {
+  if (UNREAD_CHARACTER.test(text2)) return void 0;
+  try {
+    return new FastReader(text2).read();
+  } catch (e) {
+    if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
+    throw e;
+  }
+}
+var FastReader = class {
+  spans = new SpanLog();
+  problems = [];
+  text;
+  len;
+  nodes = 0;
+  /** Above 0 while reading the value of a repeated or unsafe key, which the full parse skips: nothing in it is recorded. */
+  dropping = 0;
+  /** Start of the line being read. */
+  pos = 0;
+  constructor(text2) {
+    this.text = text2;
+    this.len = text2.length;
+  }
+  read() {
+    this.skipHeader();
+    if (this.nextContent() !== 0) bail();
+    const value = this.isSeqItem(this.pos) ? this.seq(0, 0, "", -1).value : this.map(0, this.pos, 0, "", -1).value;
+    if (this.nextContent() !== -1) bail();
+    return { value, spans: this.spans, problems: this.problems };
+  }
+  /** Blank and comment lines before the document. */
+  skipHeader() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (t2.charCodeAt(i2) === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (t2.charCodeAt(i2) !== HASH) return;
+      const nl = t2.indexOf("\n", i2);
+      if (nl < 0) bail();
+      this.pos = nl + 1;
+      if (this.pos < this.len && (t2.startsWith("---", this.pos) || t2.startsWith("...", this.pos) || t2.charCodeAt(this.pos) === 37)) bail();
+    }
+  }
+  /**
+   * Moves `pos` over blank lines to the next line with content and returns its indentation,
+   * or -1 at the end of the text. A comment line leaves the subset.
+   */
+  nextContent() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (i2 >= this.len) {
+        this.pos = this.len;
+        return -1;
+      }
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (c3 === HASH) bail();
+      if (i2 === this.pos && (t2.startsWith("---", i2) || t2.startsWith("...", i2))) bail();
+      return i2 - this.pos;
+    }
+  }
+  /** `-` followed by a space, a line end or the end of the text. */
+  isSeqItem(at) {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const n = this.text.charCodeAt(at + 1);
+    return n === SPACE || n === NL || at + 1 >= this.len;
+  }
+  /**
+   * Counts a node and logs its spans before its children's (the full parse's order); returns its
+   * place in the log, where a collection's end is set when known. `keyStart` and `keyEnd` are -1
+   * for a node that is not a mapping value.
+   */
+  open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
+    if (this.dropping > 0) return -1;
+    if (++this.nodes > MAX_NODES) bail();
+    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+  }
+  /**
+   * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
+   * as source.ts does.
+   */
+  admitKey(out, key2, keyStart, keyEnd) {
+    if (UNSAFE_KEYS.has(key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "unsafe-key", message: unsafeKeyMessage(key2), span: [keyStart, keyEnd], help: "remove the key" });
+      return false;
+    }
+    if (Object.hasOwn(out, key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: [keyStart, keyEnd], help: DUPLICATE_KEY_HELP });
+      return false;
+    }
+    return true;
+  }
+  /**
+   * A block mapping whose first key starts at `keyAt`, in column `column` of the line at `pos`.
+   * Returns its value and its end (the full parse's `range[1]`); leaves `pos` at the next line
+   * with content, which is indented less than `column` or is the end of the text.
+   */
+  map(column, keyAt, depth, seg, keyStart, keyEnd = -1) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, keyAt, keyAt);
+    const out = {};
+    let at = keyAt;
+    let end;
+    for (; ; ) {
+      const key2 = this.key(at, false);
+      const admitted = this.admitKey(out, key2.value, at, key2.end);
+      if (!admitted) this.dropping++;
+      const r2 = this.blockValue(key2.end + 1, column, depth + 1, key2.value, at, key2.end);
+      if (admitted) out[key2.value] = r2.value;
+      else this.dropping--;
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent < column) break;
+      if (indent > column) bail();
+      at = this.pos + column;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /**
+   * A block sequence whose first `-` is in column `column` of the line at `pos`. Returns as `map`.
+   */
+  seq(column, depth, seg, keyStart, keyEnd = -1) {
+    const start = this.pos + column;
+    const entry = this.open(depth, seg, keyStart, keyEnd, start, start);
+    const out = [];
+    let end;
+    for (; ; ) {
+      const dash = this.pos + column;
+      const q3 = this.skipSpaces(dash + 1);
+      if (this.isSeqItem(q3)) bail();
+      const c3 = this.text.charCodeAt(q3);
+      const r2 = q3 < this.len && c3 !== NL && this.startsKey(q3) ? this.map(q3 - this.pos, q3, depth + 1, out.length, -1) : this.blockValue(dash + 1, column, depth + 1, out.length, -1, -1);
+      out.push(r2.value);
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent > column) bail();
+      if (indent < column || !this.isSeqItem(this.pos + column)) break;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
+  startsKey(at) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      return t2.charCodeAt(q3.end) === COLON2;
+    }
+    if (!isPlainStart(t2, at, false)) return false;
+    return this.plain(at, false).indicator >= 0;
+  }
+  /**
+   * The value after an indicator (`:` of a key or `-` of an item) at `after - 1`: on the same
+   * line, on the lines below (a nested collection), or empty. Leaves `pos` at the start of the
+   * line after the value's last line, or at the next line with content.
+   */
+  blockValue(after, column, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const q3 = this.skipSpaces(after);
+    if (q3 >= this.len || t2.charCodeAt(q3) === NL) {
+      this.pos = q3 >= this.len ? this.len : q3 + 1;
+      const indent = this.nextContent();
+      const lineStart = this.pos;
+      const seqHere = indent >= 0 && this.isSeqItem(lineStart + indent);
+      if (indent > column || indent === column && seqHere && keyStart >= 0) {
+        return seqHere ? this.seq(indent, depth, seg, keyStart, keyEnd) : this.map(indent, lineStart + indent, depth, seg, keyStart, keyEnd);
+      }
+      this.open(depth, seg, keyStart, keyEnd, q3, q3);
+      return { value: null, end: q3 };
+    }
+    if (t2.charCodeAt(q3) === HASH) bail();
+    const r2 = this.inline(q3, depth, seg, keyStart, keyEnd, false);
+    const e = this.skipSpaces(r2.end);
+    if (e < this.len && t2.charCodeAt(e) !== NL) bail();
+    this.pos = e >= this.len ? this.len : e + 1;
+    return { value: r2.value, end: this.pos };
+  }
+  /**
+   * A plain scalar from `at` to the end of its line (block) or to the next flow indicator (flow).
+   * `indicator` is the offset of a `:` that makes it a key, or -1. A comment leaves the subset.
+   */
+  plain(at, flow) {
+    const t2 = this.text;
+    let i2 = at;
+    let end = at;
+    for (; i2 < this.len; i2++) {
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) break;
+      if (c3 === COLON2) {
+        const n = t2.charCodeAt(i2 + 1);
+        if (i2 + 1 >= this.len || n === SPACE || n === NL || flow && isFlowIndicator(n)) return { end, indicator: i2 };
+      } else if (c3 === SPACE) {
+        if (t2.charCodeAt(i2 + 1) === HASH) bail();
+        continue;
+      } else if (flow && isFlowIndicator(c3)) break;
+      end = i2 + 1;
+    }
+    if (flow && (i2 >= this.len || t2.charCodeAt(i2) === NL)) bail();
+    return { end, indicator: -1 };
+  }
+  /** A key at `at` (plain or quoted), which must be followed directly by `:` and a space or line end. */
+  key(at, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      ({ value, end } = q3);
+      if (t2.charCodeAt(end) !== COLON2) bail();
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator < 0 || p2.end !== p2.indicator) bail();
+      end = p2.end;
+      value = t2.slice(at, end);
+    }
+    const n = t2.charCodeAt(end + 1);
+    if (!(end + 1 >= this.len || n === SPACE || n === NL) || end - at > 1e3) bail();
+    return { value, end };
+  }
+  /** A scalar or flow collection on one line at `at`. */
+  inline(at, depth, seg, keyStart, keyEnd, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 91 || c3 === 123) return c3 === 91 ? this.flowSeq(at, depth, seg, keyStart, keyEnd) : this.flowMap(at, depth, seg, keyStart, keyEnd);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      value = q3.value;
+      end = q3.end;
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator >= 0) bail();
+      end = p2.end;
+      value = resolvePlain(t2.slice(at, end));
+    }
+    this.open(depth, seg, keyStart, keyEnd, at, end);
+    return { value, end };
+  }
+  skipSpaces(i2) {
+    while (this.text.charCodeAt(i2) === SPACE) i2++;
+    return i2;
+  }
+  /** After an item of a flow collection: `,` (not before the closing bracket) or the closing bracket. */
+  flowNext(i2, close) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(i2);
+    if (c3 === close) return { at: i2 + 1, done: true };
+    if (c3 !== COMMA2) bail();
+    const next = this.skipSpaces(i2 + 1);
+    if (t2.charCodeAt(next) === close || t2.charCodeAt(next) === COMMA2) bail();
+    return { at: next, done: false };
+  }
+  flowSeq(at, depth, seg, keyStart, keyEnd) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = [];
+    let i2 = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(i2) === 93) i2++;
+    else {
+      for (; ; ) {
+        const item = this.inline(i2, depth + 1, out.length, -1, -1, true);
+        out.push(item.value);
+        i2 = this.skipSpaces(item.end);
+        if (this.text.charCodeAt(i2) === COLON2) bail();
+        const n = this.flowNext(i2, 93);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+  flowMap(at, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = {};
+    let i2 = this.skipSpaces(at + 1);
+    if (t2.charCodeAt(i2) === 125) i2++;
+    else {
+      for (; ; ) {
+        const key2 = this.key(i2, true);
+        const v2 = this.skipSpaces(key2.end + 1);
+        const c3 = t2.charCodeAt(v2);
+        if (c3 === COMMA2 || c3 === 125 || c3 === NL || v2 >= this.len) bail();
+        const admitted = this.admitKey(out, key2.value, i2, key2.end);
+        if (!admitted) this.dropping++;
+        const item = this.inline(v2, depth + 1, key2.value, i2, key2.end, true);
+        if (admitted) out[key2.value] = item.value;
+        else this.dropping--;
+        const n = this.flowNext(this.skipSpaces(item.end), 125);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+};
 
 // src/model/source-syntax.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 function firstSyntaxProblem(text2, lines, doc) {
   const errors = [...doc.errors].sort((a, b3) => a.pos[0] - b3.pos[0]);
   const first2 = errors[0];
@@ -48369,9 +48838,9 @@ function lineEnd(text2, offset) {
 }
 function openingQuote(doc, end) {
   let found;
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Scalar: (_key, node) => {
-      if (!(0, import_yaml2.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (!(0, import_yaml3.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
       if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
     }
   });
@@ -48393,24 +48862,31 @@ function indentationHint(text2, lines, offset, err) {
 }
 
 // src/model/source.ts
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var LineIndex = class {
-  starts;
+  text;
+  found;
   constructor(text2) {
-    this.starts = [0];
-    for (let i2 = 0; i2 < text2.length; i2++) if (text2.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+    this.text = text2;
+  }
+  get starts() {
+    if (this.found === void 0) {
+      const starts = [0];
+      const text2 = this.text;
+      for (let i2 = text2.indexOf("\n"); i2 !== -1; i2 = text2.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.found = starts;
+    }
+    return this.found;
   }
   position(offset) {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
   get lineCount() {
     return this.starts.length;
@@ -48419,6 +48895,17 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
+function withLoggedSpans(file, log) {
+  let spans;
+  return Object.defineProperty(file, "spans", {
+    get: () => spans ??= log.toMap(),
+    set: (map2) => {
+      spans = map2;
+    },
+    enumerable: true,
+    configurable: true
+  });
+}
 function decodeUtf8(bytes) {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
@@ -48440,7 +48927,7 @@ function decodeUtf8(bytes) {
     return { badByte: at };
   }
 }
-function parseSource(path, input) {
+function parseSource(path, input, options = {}) {
   const problems = [];
   const spans = /* @__PURE__ */ new Map();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -48484,10 +48971,17 @@ function parseSource(path, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text: text2, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml3.LineCounter();
+  if (options.fastPath !== false) {
+    const fast = readCommonYaml(text2);
+    if (fast !== void 0) {
+      for (const p2 of fast.problems) problems.push(p2);
+      return withLoggedSpans({ path, text: text2, value: fast.value, problems, lines }, fast.spans);
+    }
+  }
+  const lineCounter = new import_yaml4.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml3.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml4.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text: text2, value: void 0, spans, problems, lines };
@@ -48550,9 +49044,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml3.visit)(doc, {
+    (0, import_yaml4.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml3.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml4.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -48577,7 +49071,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml3.isAlias)(node)) {
+    if ((0, import_yaml4.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -48586,8 +49080,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml3.isScalar)(node)) return node.value;
-    if ((0, import_yaml3.isSeq)(node) || (0, import_yaml3.isMap)(node)) {
+    if ((0, import_yaml4.isScalar)(node)) return node.value;
+    if ((0, import_yaml4.isSeq)(node) || (0, import_yaml4.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -48598,7 +49092,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml3.isSeq)(node)) {
+    if ((0, import_yaml4.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v2 = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -48606,14 +49100,14 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml3.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key2;
-        if ((0, import_yaml3.isScalar)(keyNode)) {
+        if ((0, import_yaml4.isScalar)(keyNode)) {
           const src = keyNode.source;
           key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
@@ -48625,7 +49119,7 @@ var ValueBuilder = class {
         if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
+            message: unsafeKeyMessage(key2),
             span: kSpan,
             help: "remove the key"
           });
@@ -48633,7 +49127,7 @@ var ValueBuilder = class {
         }
         if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: kSpan, help: DUPLICATE_KEY_HELP });
           }
           continue;
         }
@@ -48839,8 +49333,8 @@ function toShippedPack(name, input) {
     problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
   }
   const dependencies = [];
-  const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
-  (Array.isArray(written) ? written : []).forEach((d2, i2) => {
+  const written2 = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
+  (Array.isArray(written2) ? written2 : []).forEach((d2, i2) => {
     if (typeof d2 !== "string") return;
     const parsed = parseDependency(d2);
     if (parsed.ok) {
@@ -49020,7 +49514,7 @@ function dependencyOrder(packs, subset) {
 }
 
 // src/pack/state.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/pack/sources/types.ts
 var REPOSITORY_SOURCE = "repository";
@@ -49070,7 +49564,7 @@ function sourceOfEntry(entry) {
 function toStateYaml(state) {
   const packs = {};
   for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings)) packs[name] = orderedPack(state.installed_packs[name]);
-  const doc = new import_yaml4.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  const doc = new import_yaml5.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
   doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
   return doc.toString({ lineWidth: 0 });
 }
@@ -50733,11 +51227,11 @@ function split2(lst, le2 = false) {
 }
 var fromNumH = (n) => n / 2 ** 32 | 0;
 var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE2) {
+function setU64FromNum(view, byteOffset, n, isLE) {
   const h2 = fromNumH(n);
   const l3 = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l3 : h2, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h2 : l3, isLE2);
+  view.setUint32(byteOffset, isLE ? l3 : h2, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h2 : l3, isLE);
 }
 var shrSH = (h2, _l, s) => h2 >>> s;
 var shrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
@@ -50781,9 +51275,6 @@ function abytes(value, length, title = "") {
     throw new TypeError(message);
   throw new RangeError(message);
 }
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes(bytes));
-}
 var aobject = (value, label) => {
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
@@ -50809,12 +51300,6 @@ function aoutput(out, instance) {
     throw new RangeError('"output" expected length >= ' + min);
   }
 }
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
 function clean(...arrays) {
   for (let i2 = 0; i2 < arrays.length; i2++) {
     arrays[i2].fill(0);
@@ -50826,18 +51311,6 @@ function createView(arr) {
 function rotr(word, shift) {
   return word << 32 - shift | word >>> shift;
 }
-var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-function byteSwap32(arr) {
-  for (let i2 = 0; i2 < arr.length; i2++) {
-    arr[i2] = byteSwap(arr[i2]);
-  }
-  return arr;
-}
-var swap32IfBE = isLE ? (u) => u : byteSwap32;
 function checkOpts(defaults2, opts, title = "opts") {
   aopts(defaults2, "defaults");
   if (opts !== void 0)
@@ -50884,11 +51357,11 @@ var HashMD = class {
   length = 0;
   pos = 0;
   destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE2) {
+  constructor(blockLen, outputLen, padOffset, isLE) {
     this.blockLen = blockLen;
     this.outputLen = outputLen;
     this.padOffset = padOffset;
-    this.isLE = isLE2;
+    this.isLE = isLE;
     this.buffer = new Uint8Array(blockLen);
     this.view = createView(this.buffer);
   }
@@ -50925,7 +51398,7 @@ var HashMD = class {
     aexists(this);
     aoutput(out, this);
     this.finished = true;
-    const { buffer, view, blockLen, isLE: isLE2 } = this;
+    const { buffer, view, blockLen, isLE } = this;
     let { pos } = this;
     buffer[pos++] = 128;
     buffer.fill(0, pos);
@@ -50933,7 +51406,7 @@ var HashMD = class {
       this.process(view, 0);
       buffer.fill(0);
     }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
     this.process(view, 0);
     this.roundClean();
     const oview = out === buffer ? view : createView(out);
@@ -50943,7 +51416,7 @@ var HashMD = class {
     if (len % 4 || outLen > state.length)
       throw new Error("invalid outputLen");
     for (let i2 = 0; i2 < outLen; i2++)
-      oview.setUint32(4 * i2, state[i2], isLE2);
+      oview.setUint32(4 * i2, state[i2], isLE);
   }
   digest() {
     const { buffer, outputLen } = this;
@@ -51076,16 +51549,16 @@ var SHA2_32B = class extends HashMD {
   F = 0;
   G = 0;
   H = 0;
-  constructor(outputLen, IV) {
+  constructor(outputLen, IV2) {
     super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
+    this.A = IV2[0] | 0;
+    this.B = IV2[1] | 0;
+    this.C = IV2[2] | 0;
+    this.D = IV2[3] | 0;
+    this.E = IV2[4] | 0;
+    this.F = IV2[5] | 0;
+    this.G = IV2[6] | 0;
+    this.H = IV2[7] | 0;
   }
   get() {
     const { A: A2, B: B3, C: C3, D: D3, E: E3, F: F3, G: G4, H: H2 } = this;
@@ -51263,24 +51736,24 @@ var SHA2_64B = class extends HashMD {
   Gl = 0;
   Hh = 0;
   Hl = 0;
-  constructor(outputLen, IV) {
+  constructor(outputLen, IV2) {
     super(128, outputLen, 16, false);
-    this.Ah = IV[0] | 0;
-    this.Al = IV[1] | 0;
-    this.Bh = IV[2] | 0;
-    this.Bl = IV[3] | 0;
-    this.Ch = IV[4] | 0;
-    this.Cl = IV[5] | 0;
-    this.Dh = IV[6] | 0;
-    this.Dl = IV[7] | 0;
-    this.Eh = IV[8] | 0;
-    this.El = IV[9] | 0;
-    this.Fh = IV[10] | 0;
-    this.Fl = IV[11] | 0;
-    this.Gh = IV[12] | 0;
-    this.Gl = IV[13] | 0;
-    this.Hh = IV[14] | 0;
-    this.Hl = IV[15] | 0;
+    this.Ah = IV2[0] | 0;
+    this.Al = IV2[1] | 0;
+    this.Bh = IV2[2] | 0;
+    this.Bl = IV2[3] | 0;
+    this.Ch = IV2[4] | 0;
+    this.Cl = IV2[5] | 0;
+    this.Dh = IV2[6] | 0;
+    this.Dl = IV2[7] | 0;
+    this.Eh = IV2[8] | 0;
+    this.El = IV2[9] | 0;
+    this.Fh = IV2[10] | 0;
+    this.Fl = IV2[11] | 0;
+    this.Gh = IV2[12] | 0;
+    this.Gl = IV2[13] | 0;
+    this.Hh = IV2[14] | 0;
+    this.Hl = IV2[15] | 0;
   }
   // prettier-ignore
   get() {
@@ -52523,7 +52996,7 @@ function overlaps(a, b3) {
 var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
 var DIGITS = [[48, 57]];
 var WORD = normalize2([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize2([
+var SPACE2 = normalize2([
   [9, 13],
   [32, 32],
   [160, 160],
@@ -52937,9 +53410,9 @@ var Parser = class {
       case "W":
         return negate(WORD, this.maxChar);
       case "s":
-        return SPACE;
+        return SPACE2;
       case "S":
-        return negate(SPACE, this.maxChar);
+        return negate(SPACE2, this.maxChar);
       case "n":
         return [[10, 10]];
       case "r":
@@ -60428,12 +60901,12 @@ function failure(e) {
 }
 function gitSource(config, options) {
   const name = config.name;
-  const written = config.git ?? "";
-  const pinUrl = withoutCredentials(written);
+  const written2 = config.git ?? "";
+  const pinUrl = withoutCredentials(written2);
   const shown = pinUrl;
   const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
   const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown}): ${message}`, cause === void 0 ? {} : { cause });
-  const location2 = gitLocationOf(written, options.root);
+  const location2 = gitLocationOf(written2, options.root);
   const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
   const url = location2.ok ? location2.url : "";
   const cache2 = new GitCache(options.root, url);
@@ -60573,8 +61046,6 @@ function readPublicKeys(paths) {
 var import_semver12 = __toESM(require_semver2(), 1);
 
 // src/bundle/canonical-json.ts
-var import_canonicalize = __toESM(require_canonicalize(), 1);
-var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function describe3(value) {
   if (value === null) return "null";
@@ -60627,14 +61098,134 @@ function assertJsonValue(value, path, ancestors) {
   }
   ancestors.delete(value);
 }
+var NOT_I_JSON = /* @__PURE__ */ Symbol("not I-JSON");
+var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+var encoder4 = new TextEncoder();
+var CanonicalWriter = class {
+  buf = new Uint8Array(1 << 16);
+  at = 0;
+  known;
+  constructor(known) {
+    this.known = known;
+  }
+  room(n) {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.at));
+    this.buf = grown;
+  }
+  byte(b3) {
+    this.room(1);
+    this.buf[this.at++] = b3;
+  }
+  /** Text known to be ASCII (numbers, literals). */
+  ascii(text2) {
+    this.room(text2.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i2 = 0; i2 < text2.length; i2++) buf[at++] = text2.charCodeAt(i2);
+    this.at = at;
+  }
+  string(value) {
+    const n = value.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 34;
+    for (let i2 = 0; i2 < n; i2++) {
+      const c3 = value.charCodeAt(i2);
+      if (c3 < 32 || c3 === 34 || c3 === 92 || c3 > 126) {
+        this.quoted(value);
+        return;
+      }
+      buf[at++] = c3;
+    }
+    buf[at++] = 34;
+    this.at = at;
+  }
+  quoted(value) {
+    if (!isWellFormed(value)) throw NOT_I_JSON;
+    const text2 = JSON.stringify(value);
+    this.room(text2.length * 3);
+    this.at += encoder4.encodeInto(text2, this.buf.subarray(this.at)).written;
+  }
+  write(value) {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return;
+      case "number":
+        if (!Number.isFinite(value)) throw NOT_I_JSON;
+        this.ascii(JSON.stringify(value));
+        return;
+      case "object":
+        break;
+      default:
+        throw NOT_I_JSON;
+    }
+    if (value === null) {
+      this.ascii("null");
+      return;
+    }
+    const bytes = this.known?.get(value);
+    if (bytes !== void 0) {
+      this.room(bytes.length);
+      this.buf.set(bytes, this.at);
+      this.at += bytes.length;
+    } else if (Array.isArray(value)) this.writeArray(value);
+    else this.writeObject(value);
+  }
+  writeArray(value) {
+    this.byte(91);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw NOT_I_JSON;
+      if (i2 > 0) this.byte(44);
+      this.write(value[i2]);
+    }
+    this.byte(93);
+  }
+  writeObject(value) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null || Object.getOwnPropertySymbols(value).length > 0) throw NOT_I_JSON;
+    const keys = Object.keys(value).sort();
+    this.byte(123);
+    for (let i2 = 0; i2 < keys.length; i2++) {
+      const key2 = keys[i2];
+      if (i2 > 0) this.byte(44);
+      this.string(key2);
+      this.byte(58);
+      this.write(value[key2]);
+    }
+    this.byte(125);
+  }
+  bytes() {
+    return this.buf.slice(0, this.at);
+  }
+};
+function written(value, known) {
+  const writer = new CanonicalWriter(known);
+  try {
+    writer.write(value);
+  } catch (e) {
+    if (e !== NOT_I_JSON && !(e instanceof RangeError)) throw e;
+    assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+    throw e === NOT_I_JSON ? new TypeError("canonical json: value is not JSON") : e;
+  }
+  return writer;
+}
 function canonicalJson(value) {
-  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-  const text2 = canonicalize(value);
-  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
-  return text2;
+  return utf8Decode(written(value).bytes());
 }
 function canonicalBytes(value) {
-  return utf8Encode(canonicalJson(value));
+  return written(value).bytes();
+}
+function canonicalBytesReusing(value, known) {
+  return written(value, known).bytes();
 }
 
 // src/bundle/dsse-checks.ts
@@ -61495,10 +62086,10 @@ function misconfigured(name, kind, message) {
   return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
 }
 function configuredSources2(repo, root, options) {
-  const written = repo.config?.value.packs?.sources;
-  if (!Array.isArray(written)) return [];
+  const written2 = repo.config?.value.packs?.sources;
+  if (!Array.isArray(written2)) return [];
   const seen = /* @__PURE__ */ new Set();
-  return written.map((entry, i2) => {
+  return written2.map((entry, i2) => {
     const at = `packs.sources[${i2}]`;
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
     const config = entry;
@@ -61817,391 +62408,219 @@ async function writeFilesAtomic(files2) {
   for (const dir of new Set(files2.map((f) => dirname2(f.path)))) await syncFolder(dir);
 }
 
-// node_modules/@noble/hashes/_blake.js
-function G1s(a, b3, c3, d2, x3) {
-  a = a + b3 + x3 | 0;
-  d2 = rotr(d2 ^ a, 16);
-  c3 = c3 + d2 | 0;
-  b3 = rotr(b3 ^ c3, 12);
-  return { a, b: b3, c: c3, d: d2 };
+// src/bundle/blake3.ts
+var IV = new Uint32Array([1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225]);
+var CHUNK_START = 1;
+var CHUNK_END = 2;
+var PARENT = 4;
+var ROOT = 8;
+var BLOCK = 64;
+var CHUNK2 = 1024;
+var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+function compress(cv, cvAt, m2, mAt, low, high, blockLen, flags, out, outAt) {
+  let m0 = m2[mAt], m1 = m2[mAt + 1], m22 = m2[mAt + 2], m3 = m2[mAt + 3], m4 = m2[mAt + 4], m5 = m2[mAt + 5], m6 = m2[mAt + 6], m7 = m2[mAt + 7];
+  let m8 = m2[mAt + 8], m9 = m2[mAt + 9], m10 = m2[mAt + 10], m11 = m2[mAt + 11], m12 = m2[mAt + 12], m13 = m2[mAt + 13], m14 = m2[mAt + 14], m15 = m2[mAt + 15];
+  let v0 = cv[cvAt], v1 = cv[cvAt + 1], v2 = cv[cvAt + 2], v3 = cv[cvAt + 3], v4 = cv[cvAt + 4], v5 = cv[cvAt + 5], v6 = cv[cvAt + 6], v7 = cv[cvAt + 7];
+  let v8 = IV[0], v9 = IV[1], v10 = IV[2], v11 = IV[3], v12 = low | 0, v13 = high | 0, v14 = blockLen | 0, v15 = flags | 0;
+  for (let round = 0; ; round++) {
+    v0 = v0 + v4 + m0 | 0;
+    v12 ^= v0;
+    v12 = v12 >>> 16 | v12 << 16;
+    v8 = v8 + v12 | 0;
+    v4 ^= v8;
+    v4 = v4 >>> 12 | v4 << 20;
+    v0 = v0 + v4 + m1 | 0;
+    v12 ^= v0;
+    v12 = v12 >>> 8 | v12 << 24;
+    v8 = v8 + v12 | 0;
+    v4 ^= v8;
+    v4 = v4 >>> 7 | v4 << 25;
+    v1 = v1 + v5 + m22 | 0;
+    v13 ^= v1;
+    v13 = v13 >>> 16 | v13 << 16;
+    v9 = v9 + v13 | 0;
+    v5 ^= v9;
+    v5 = v5 >>> 12 | v5 << 20;
+    v1 = v1 + v5 + m3 | 0;
+    v13 ^= v1;
+    v13 = v13 >>> 8 | v13 << 24;
+    v9 = v9 + v13 | 0;
+    v5 ^= v9;
+    v5 = v5 >>> 7 | v5 << 25;
+    v2 = v2 + v6 + m4 | 0;
+    v14 ^= v2;
+    v14 = v14 >>> 16 | v14 << 16;
+    v10 = v10 + v14 | 0;
+    v6 ^= v10;
+    v6 = v6 >>> 12 | v6 << 20;
+    v2 = v2 + v6 + m5 | 0;
+    v14 ^= v2;
+    v14 = v14 >>> 8 | v14 << 24;
+    v10 = v10 + v14 | 0;
+    v6 ^= v10;
+    v6 = v6 >>> 7 | v6 << 25;
+    v3 = v3 + v7 + m6 | 0;
+    v15 ^= v3;
+    v15 = v15 >>> 16 | v15 << 16;
+    v11 = v11 + v15 | 0;
+    v7 ^= v11;
+    v7 = v7 >>> 12 | v7 << 20;
+    v3 = v3 + v7 + m7 | 0;
+    v15 ^= v3;
+    v15 = v15 >>> 8 | v15 << 24;
+    v11 = v11 + v15 | 0;
+    v7 ^= v11;
+    v7 = v7 >>> 7 | v7 << 25;
+    v0 = v0 + v5 + m8 | 0;
+    v15 ^= v0;
+    v15 = v15 >>> 16 | v15 << 16;
+    v10 = v10 + v15 | 0;
+    v5 ^= v10;
+    v5 = v5 >>> 12 | v5 << 20;
+    v0 = v0 + v5 + m9 | 0;
+    v15 ^= v0;
+    v15 = v15 >>> 8 | v15 << 24;
+    v10 = v10 + v15 | 0;
+    v5 ^= v10;
+    v5 = v5 >>> 7 | v5 << 25;
+    v1 = v1 + v6 + m10 | 0;
+    v12 ^= v1;
+    v12 = v12 >>> 16 | v12 << 16;
+    v11 = v11 + v12 | 0;
+    v6 ^= v11;
+    v6 = v6 >>> 12 | v6 << 20;
+    v1 = v1 + v6 + m11 | 0;
+    v12 ^= v1;
+    v12 = v12 >>> 8 | v12 << 24;
+    v11 = v11 + v12 | 0;
+    v6 ^= v11;
+    v6 = v6 >>> 7 | v6 << 25;
+    v2 = v2 + v7 + m12 | 0;
+    v13 ^= v2;
+    v13 = v13 >>> 16 | v13 << 16;
+    v8 = v8 + v13 | 0;
+    v7 ^= v8;
+    v7 = v7 >>> 12 | v7 << 20;
+    v2 = v2 + v7 + m13 | 0;
+    v13 ^= v2;
+    v13 = v13 >>> 8 | v13 << 24;
+    v8 = v8 + v13 | 0;
+    v7 ^= v8;
+    v7 = v7 >>> 7 | v7 << 25;
+    v3 = v3 + v4 + m14 | 0;
+    v14 ^= v3;
+    v14 = v14 >>> 16 | v14 << 16;
+    v9 = v9 + v14 | 0;
+    v4 ^= v9;
+    v4 = v4 >>> 12 | v4 << 20;
+    v3 = v3 + v4 + m15 | 0;
+    v14 ^= v3;
+    v14 = v14 >>> 8 | v14 << 24;
+    v9 = v9 + v14 | 0;
+    v4 ^= v9;
+    v4 = v4 >>> 7 | v4 << 25;
+    if (round === 6) break;
+    const t0 = m0, t1 = m1;
+    m0 = m22;
+    m22 = m3;
+    m3 = m10;
+    m10 = m12;
+    m12 = m9;
+    m9 = m11;
+    m11 = m5;
+    m5 = t0;
+    m1 = m6;
+    m6 = m4;
+    m4 = m7;
+    m7 = m13;
+    m13 = m14;
+    m14 = m15;
+    m15 = m8;
+    m8 = t1;
+  }
+  out[outAt] = v0 ^ v8;
+  out[outAt + 1] = v1 ^ v9;
+  out[outAt + 2] = v2 ^ v10;
+  out[outAt + 3] = v3 ^ v11;
+  out[outAt + 4] = v4 ^ v12;
+  out[outAt + 5] = v5 ^ v13;
+  out[outAt + 6] = v6 ^ v14;
+  out[outAt + 7] = v7 ^ v15;
 }
-function G2s(a, b3, c3, d2, x3) {
-  a = a + b3 + x3 | 0;
-  d2 = rotr(d2 ^ a, 8);
-  c3 = c3 + d2 | 0;
-  b3 = rotr(b3 ^ c3, 7);
-  return { a, b: b3, c: c3, d: d2 };
+function wordsOf(bytes) {
+  const padded = Math.max(BLOCK, Math.ceil(bytes.length / BLOCK) * BLOCK);
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 && bytes.length === padded) return new Uint32Array(bytes.buffer, bytes.byteOffset, padded / 4);
+  const copy = new Uint8Array(padded);
+  copy.set(bytes);
+  const words = new Uint32Array(copy.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < words.length; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  return words;
 }
-
-// node_modules/@noble/hashes/blake2.js
-var _BLAKE2 = class {
-  buffer;
-  buffer32;
-  finished = false;
-  destroyed = false;
-  length = 0;
-  pos = 0;
-  blockLen;
-  outputLen;
-  canXOF = false;
-  constructor(blockLen, outputLen) {
-    anumber(blockLen);
-    anumber(outputLen);
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.buffer = new Uint8Array(blockLen);
-    this.buffer32 = u32(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { blockLen, buffer, buffer32 } = this;
-    const len = data.length;
-    const offset = data.byteOffset;
-    const buf = data.buffer;
-    for (let pos = 0; pos < len; ) {
-      if (this.pos === blockLen) {
-        swap32IfBE(buffer32);
-        this.compress(buffer32, 0, false);
-        swap32IfBE(buffer32);
-        this.pos = 0;
-      }
-      const take = Math.min(blockLen - this.pos, len - pos);
-      const dataOffset = offset + pos;
-      if (take === blockLen && !(dataOffset % 4) && pos + take < len) {
-        const data32 = new Uint32Array(buf, dataOffset, Math.floor((len - pos) / 4));
-        swap32IfBE(data32);
-        for (let pos32 = 0; pos + blockLen < len; pos32 += buffer32.length, pos += blockLen) {
-          this.length += blockLen;
-          this.compress(data32, pos32, false);
-        }
-        swap32IfBE(data32);
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      this.length += take;
-      pos += take;
-    }
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    if (out.byteOffset & 3)
-      throw new RangeError('"output" expected 4-byte aligned byteOffset, got ' + out.byteOffset);
-    const { pos, buffer32 } = this;
-    this.finished = true;
-    this.buffer.fill(0, pos);
-    swap32IfBE(buffer32);
-    this.compress(buffer32, 0, true);
-    swap32IfBE(buffer32);
-    const state = this.get();
-    const out32 = out === this.buffer ? buffer32 : u32(out);
-    const full = Math.floor(this.outputLen / 4);
-    for (let i2 = 0; i2 < full; i2++)
-      out32[i2] = swap8IfBE(state[i2]);
-    const tail = this.outputLen % 4;
-    if (!tail)
-      return;
-    const off = full * 4;
-    const word = state[full];
-    for (let i2 = 0; i2 < tail; i2++)
-      out[off + i2] = word >>> 8 * i2;
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneInto(to) {
-    const { buffer, length, finished, destroyed, outputLen, pos } = this;
-    to ||= new this.constructor({ dkLen: outputLen });
-    to.set(...this.get());
-    to.buffer.set(buffer);
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    to.outputLen = outputLen;
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
-  let j3 = 0;
-  for (let i2 = 0; i2 < rounds; i2++) {
-    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j3++]]));
-    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j3++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j3++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j3++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j3++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j3++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j3++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j3++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j3++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j3++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j3++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j3++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j3++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j3++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j3++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j3++]]));
-  }
-  return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
+function blockWords(bytes, from) {
+  const copy = new Uint8Array(BLOCK);
+  copy.set(bytes.subarray(from, from + BLOCK));
+  const words = new Uint32Array(copy.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < 16; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  return words;
 }
-
-// node_modules/@noble/hashes/blake3.js
-var B3_Flags = {
-  CHUNK_START: 1,
-  CHUNK_END: 2,
-  PARENT: 4,
-  ROOT: 8,
-  KEYED_HASH: 16,
-  DERIVE_KEY_CONTEXT: 32,
-  DERIVE_KEY_MATERIAL: 64
-};
-var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
-var B3_SIGMA = /* @__PURE__ */ (() => {
-  const Id = Array.from({ length: 16 }, (_3, i2) => i2);
-  const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
-  const res = [];
-  for (let i2 = 0, v2 = Id; i2 < 7; i2++, v2 = permute(v2))
-    res.push(...v2);
-  return Uint8Array.from(res);
-})();
-var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
-  canXOF = true;
-  chunkPos = 0;
-  // Position of current block in chunk
-  // How many chunks we already have; exact while this stays within
-  // JS's safe-integer range.
-  chunksDone = 0;
-  flags = 0 | 0;
-  IV;
-  state;
-  stack = [];
-  // Output
-  posOut = 0;
-  bufferOut32 = new Uint32Array(16);
-  bufferOut;
-  // Index of output chunk; exact while this stays within JS's
-  // safe-integer range.
-  chunkOut = 0;
-  enableXOF = true;
-  constructor(opts = {}, flags = 0) {
-    opts = checkOpts({}, opts);
-    super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
-    const { key: key2, context: context3 } = opts;
-    const hasContext = context3 !== void 0;
-    if (key2 !== void 0) {
-      if (hasContext)
-        throw new Error('cannot use both "key" and "context"');
-      abytes(key2, 32, "key");
-      const k3 = copyBytes(key2);
-      this.IV = u32(k3);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.KEYED_HASH;
-    } else if (hasContext) {
-      abytes(context3, void 0, "context");
-      const ctx = context3;
-      const contextKey = new __BLAKE3({ dkLen: 32 }, B3_Flags.DERIVE_KEY_CONTEXT).update(ctx).digest();
-      this.IV = u32(contextKey);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.DERIVE_KEY_MATERIAL;
-    } else {
-      this.IV = B3_IV;
-      this.flags = flags;
+function blake3(bytes) {
+  const length = bytes.length;
+  const whole = length - length % BLOCK;
+  const words = whole > 0 ? wordsOf(whole === length ? bytes : bytes.subarray(0, whole)) : new Uint32Array(16);
+  const chunks = Math.max(1, Math.ceil(length / CHUNK2));
+  const stack = new Uint32Array(8 * 64);
+  let depth = 0;
+  const cv = new Uint32Array(8);
+  const out = new Uint32Array(8);
+  for (let c3 = 0; c3 < chunks; c3++) {
+    const start = c3 * CHUNK2;
+    const chunkLength = Math.min(CHUNK2, length - start);
+    const blocks = Math.max(1, Math.ceil(chunkLength / BLOCK));
+    const last2 = c3 === chunks - 1;
+    cv.set(IV);
+    for (let b3 = 0; b3 < blocks; b3++) {
+      const at = start + b3 * BLOCK;
+      const blockLength = Math.min(BLOCK, chunkLength - b3 * BLOCK);
+      let flags = (b3 === 0 ? CHUNK_START : 0) | (b3 === blocks - 1 ? CHUNK_END : 0);
+      if (last2 && chunks === 1 && b3 === blocks - 1) flags |= ROOT;
+      if (blockLength === BLOCK) compress(cv, 0, words, at / 4, c3, Math.floor(c3 / 4294967296), BLOCK, flags, cv, 0);
+      else compress(cv, 0, blockWords(bytes, at), 0, c3, Math.floor(c3 / 4294967296), blockLength, flags, cv, 0);
     }
-    this.state = this.IV.slice();
-    this.bufferOut = u8(this.bufferOut32);
-  }
-  // _BLAKE2's scalar-state hooks are unused here: BLAKE3 keeps its tree/XOF state in arrays and
-  // copies it directly in _cloneInto().
-  get() {
-    return [];
-  }
-  set() {
-  }
-  // Truncated chunk/parent compression: seed v8..v15 as IV[0..3], t0, t1,
-  // block length, and flags, then keep only the first 8 output words.
-  b2Compress(counter, flags, buf, bufPos = 0) {
-    const { state: s, pos } = this;
-    const t0 = fromNumL(counter);
-    const t1 = fromNumH(counter);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, bufPos, buf, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    s[0] = v0 ^ v8;
-    s[1] = v1 ^ v9;
-    s[2] = v2 ^ v10;
-    s[3] = v3 ^ v11;
-    s[4] = v4 ^ v12;
-    s[5] = v5 ^ v13;
-    s[6] = v6 ^ v14;
-    s[7] = v7 ^ v15;
-  }
-  compress(buf, bufPos = 0, isLast = false) {
-    let flags = this.flags;
-    if (!this.chunkPos)
-      flags |= B3_Flags.CHUNK_START;
-    if (this.chunkPos === 15 || isLast)
-      flags |= B3_Flags.CHUNK_END;
-    if (!isLast)
-      this.pos = this.blockLen;
-    this.b2Compress(this.chunksDone, flags, buf, bufPos);
-    this.chunkPos += 1;
-    if (this.chunkPos === 16 || isLast) {
-      let chunk = this.state;
-      this.state = this.IV.slice();
-      for (let last2, chunks = this.chunksDone + 1; isLast || !(chunks & 1); chunks = Math.floor(chunks / 2)) {
-        if (!(last2 = this.stack.pop()))
-          break;
-        this.buffer32.set(last2, 0);
-        this.buffer32.set(chunk, 8);
-        this.pos = this.blockLen;
-        this.b2Compress(0, this.flags | B3_Flags.PARENT, this.buffer32, 0);
-        chunk = this.state;
-        this.state = this.IV.slice();
-      }
-      this.chunksDone++;
-      this.chunkPos = 0;
-      this.stack.push(chunk);
+    if (last2) break;
+    stack.set(cv, depth * 8);
+    depth++;
+    for (let total = c3 + 1; (total & 1) === 0; total >>>= 1) {
+      depth--;
+      compress(IV, 0, stack, (depth - 1) * 8, 0, 0, BLOCK, PARENT, stack, (depth - 1) * 8);
     }
-    this.pos = 0;
   }
-  // Overriding hides _BLAKE2's flat implementation, which would otherwise be inherited
-  // and silently miss the tree state (CV stack, chunk counters; get()/set() are stubs here).
-  _cloneInto(to) {
-    const staleOutput = !!to && to.finished && !to.destroyed;
-    to = super._cloneInto(to);
-    const { IV, flags, state, chunkPos, posOut, chunkOut, stack, chunksDone } = this;
-    to.state.set(state);
-    to.stack = stack.map((i2) => Uint32Array.from(i2));
-    if (IV === B3_IV) {
-      if (to.IV !== B3_IV)
-        clean(to.IV);
-      to.IV = B3_IV;
-    } else if (to.IV === B3_IV) {
-      to.IV = IV.slice();
-    } else {
-      to.IV.set(IV);
+  if (chunks > 1) {
+    const pair = new Uint32Array(16);
+    pair.set(cv, 8);
+    for (let i2 = depth - 1; i2 >= 0; i2--) {
+      pair.set(stack.subarray(i2 * 8, i2 * 8 + 8), 0);
+      compress(IV, 0, pair, 0, 0, 0, BLOCK, i2 === 0 ? PARENT | ROOT : PARENT, out, 0);
+      pair.set(out, 8);
     }
-    to.flags = flags;
-    to.chunkPos = chunkPos;
-    to.chunksDone = chunksDone;
-    to.posOut = posOut;
-    to.chunkOut = chunkOut;
-    to.enableXOF = this.enableXOF;
-    if (this.finished) {
-      to.bufferOut32.set(this.bufferOut32);
-    } else if (staleOutput) {
-      clean(to.bufferOut32);
-    }
-    return to;
+    cv.set(out);
   }
-  destroy() {
-    this.destroyed = true;
-    clean(this.state, this.buffer32, this.bufferOut32);
-    if (this.IV !== B3_IV)
-      clean(this.IV);
-    clean(...this.stack);
-  }
-  // Root/XOF compression: rerun the same ROOT inputs with incrementing output
-  // counter `t` and materialize all 16 output words.
-  // Same as b2Compress, but doesn't modify state and returns 16 u32 array (instead of 8)
-  b2CompressOut() {
-    const { state: s, pos, flags, buffer32, bufferOut32: out32 } = this;
-    const outCounter = this.chunkOut++;
-    const t0 = fromNumL(outCounter);
-    const t1 = fromNumH(outCounter);
-    swap32IfBE(buffer32);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, 0, buffer32, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    out32[0] = v0 ^ v8;
-    out32[1] = v1 ^ v9;
-    out32[2] = v2 ^ v10;
-    out32[3] = v3 ^ v11;
-    out32[4] = v4 ^ v12;
-    out32[5] = v5 ^ v13;
-    out32[6] = v6 ^ v14;
-    out32[7] = v7 ^ v15;
-    out32[8] = s[0] ^ v8;
-    out32[9] = s[1] ^ v9;
-    out32[10] = s[2] ^ v10;
-    out32[11] = s[3] ^ v11;
-    out32[12] = s[4] ^ v12;
-    out32[13] = s[5] ^ v13;
-    out32[14] = s[6] ^ v14;
-    out32[15] = s[7] ^ v15;
-    swap32IfBE(buffer32);
-    swap32IfBE(out32);
-    this.posOut = 0;
-  }
-  finish() {
-    if (this.finished)
-      return;
-    this.finished = true;
-    this.buffer.fill(0, this.pos);
-    let flags = this.flags | B3_Flags.ROOT;
-    if (this.stack.length) {
-      flags |= B3_Flags.PARENT;
-      swap32IfBE(this.buffer32);
-      this.compress(this.buffer32, 0, true);
-      swap32IfBE(this.buffer32);
-      this.chunksDone = 0;
-      this.pos = this.blockLen;
-    } else {
-      flags |= (!this.chunkPos ? B3_Flags.CHUNK_START : 0) | B3_Flags.CHUNK_END;
-    }
-    this.flags = flags;
-    this.b2CompressOut();
-  }
-  writeInto(out) {
-    aexists(this, false);
-    abytes(out);
-    this.finish();
-    const { blockLen, bufferOut } = this;
-    for (let pos = 0, len = out.length; pos < len; ) {
-      if (this.posOut >= blockLen)
-        this.b2CompressOut();
-      const take = Math.min(blockLen - this.posOut, len - pos);
-      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
-      this.posOut += take;
-      pos += take;
-    }
-    return out;
-  }
-  xofInto(out) {
-    if (!this.enableXOF)
-      throw new Error("no XOF after digest()");
-    return this.writeInto(out);
-  }
-  xof(bytes) {
-    anumber(bytes);
-    return this.xofInto(new Uint8Array(bytes));
-  }
-  digestInto(out) {
-    aoutput(out, this);
-    if (this.finished)
-      throw new Error("digest() was already called");
-    this.enableXOF = false;
-    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
-    this.destroy();
-  }
-  digest() {
-    const out = new Uint8Array(this.outputLen);
-    this.digestInto(out);
-    return out;
-  }
-};
-var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
+  const digest = new Uint8Array(32);
+  const view = new DataView(digest.buffer);
+  for (let i2 = 0; i2 < 8; i2++) view.setUint32(i2 * 4, cv[i2], true);
+  return digest;
+}
 
 // src/bundle/digest-blake3.ts
 function blake3Hex(bytes) {
   assertBytes(bytes, "blake3");
   return toHex(blake3(bytes));
+}
+
+// src/bundle/digest-node.ts
+import { createHash as createHash3 } from "node:crypto";
+function sha256HexNative(bytes) {
+  assertBytes(bytes, "sha256");
+  return createHash3("sha256").update(bytes).digest("hex");
 }
 
 // src/bundle/payload.ts
@@ -62221,7 +62640,7 @@ function toIsoSeconds(date) {
 function parseIsoSeconds(text2) {
   if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
   const ms = Date.parse(text2);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
+  return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function compareStrings2(a, b3) {
   return a < b3 ? -1 : a > b3 ? 1 : 0;
@@ -62300,8 +62719,10 @@ function bundleFileNames(name) {
 
 // src/bundle/payload-build.ts
 function digestTargets(targets) {
-  const bytes = canonicalBytes(targets);
-  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
+  return digestsOf(canonicalBytes(targets));
+}
+function digestsOf(targetBytes) {
+  return { blake3: blake3Hex(targetBytes), sha256: sha256HexNative(targetBytes) };
 }
 function toTargetsRecord(targets) {
   const out = {};
@@ -62319,6 +62740,7 @@ function installedPacksOf2(state) {
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
+  const targetBytes = canonicalBytes(targets);
   const payload = {
     format: BUNDLE_FORMAT,
     name: input.name,
@@ -62330,11 +62752,11 @@ function buildPayload(input) {
     targets,
     installed_packs: installedPacksOf2(input.packState),
     sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b3) => compareStrings2(a.path, b3.path)),
-    digests: digestTargets(targets)
+    digests: digestsOf(targetBytes)
   };
   const problem = findPayloadProblem(payload);
   if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
-  return { payload, bytes: canonicalBytes(payload) };
+  return { payload, bytes: canonicalBytesReusing(payload, /* @__PURE__ */ new Map([[targets, targetBytes]])) };
 }
 
 // src/bundle/verify-checks.ts
@@ -62396,15 +62818,42 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record[key2], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+  const span = canonicalSpan(text2, record);
+  if (span === void 0 && canonicalOfParsed(record) !== text2) throw formatError(NOT_CANONICAL);
+  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record.targets, 2));
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes };
 }
+function canonicalSpan(text2, record) {
+  if (!keysInOrder(record, 1)) return void 0;
+  let at = 0;
+  let span;
+  for (const key2 of Object.keys(record)) {
+    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key2)}:`;
+    const item = JSON.stringify(record[key2]);
+    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
+    if (key2 === "targets") span = [at, at + item.length];
+    at += item.length;
+  }
+  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+}
+function keysInOrder(value, depth) {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i2 = 0; i2 < keys.length; i2++) {
+    if (i2 > 0 && keys[i2 - 1] >= keys[i2] || !keysInOrder(value[keys[i2]], depth + 1)) return false;
+  }
+  return true;
+}
+var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
   return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record[key2], depth + 1)}`).join(",")}}`;
@@ -65643,7 +66092,7 @@ async function writeOutputFiles(dir, files2) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf2(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings2(a.path, b3.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256HexNative(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings2(a.path, b3.path));
 }
 function parseSourceDateEpoch(text2) {
   if (!/^\d{1,12}$/.test(text2)) {

@@ -3610,7 +3610,7 @@ function* readLoop(stat3, maxBytes, options) {
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const buffer = new Uint8Array(Math.min(CHUNK2, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
     total += bytesRead;
@@ -3662,11 +3662,11 @@ function readBoundedSync(path2, maxBytes, options = {}) {
     closeSync(fd);
   }
 }
-var CHUNK;
+var CHUNK2;
 var init_bounded_read = __esm({
   "src/io/bounded-read.ts"() {
     "use strict";
-    CHUNK = 64 * 1024;
+    CHUNK2 = 64 * 1024;
   }
 });
 
@@ -11336,7 +11336,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -11358,7 +11358,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -11373,7 +11373,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.isSeq = isSeq2;
   }
 });
@@ -14696,7 +14696,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document3 = class _Document {
+    var Document4 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -14986,7 +14986,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document3;
+    exports.Document = Document4;
   }
 });
 
@@ -16351,13 +16351,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document3 = require_Document();
+    var Document4 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document3.Document(void 0, opts);
+      const doc = new Document4.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -16396,7 +16396,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document3 = require_Document();
+    var Document4 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -16585,7 +16585,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document3.Document(void 0, opts);
+          const doc = new Document4.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -16918,7 +16918,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -17002,7 +17002,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -18507,7 +18507,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document3 = require_Document();
+    var Document4 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -18590,7 +18590,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document3.Document(value, _replacer, options).toString(options);
+      return new Document4.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -18604,7 +18604,7 @@ var require_dist3 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document3 = require_Document();
+    var Document4 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -18620,7 +18620,7 @@ var require_dist3 = __commonJS({
     var publicApi = require_public_api();
     var visit4 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document3.Document;
+    exports.Document = Document4.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -20864,43 +20864,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// node_modules/canonicalize/lib/canonicalize.js
-var require_canonicalize = __commonJS({
-  "node_modules/canonicalize/lib/canonicalize.js"(exports, module) {
-    "use strict";
-    module.exports = function serialize(object) {
-      if (typeof object === "number" && isNaN(object)) {
-        throw new Error("NaN is not allowed");
-      }
-      if (typeof object === "number" && !isFinite(object)) {
-        throw new Error("Infinity is not allowed");
-      }
-      if (object === null || typeof object !== "object") {
-        return JSON.stringify(object);
-      }
-      if (object.toJSON instanceof Function) {
-        return serialize(object.toJSON());
-      }
-      if (Array.isArray(object)) {
-        const values2 = object.reduce((t2, cv, ci) => {
-          const comma = ci === 0 ? "" : ",";
-          const value = cv === void 0 || typeof cv === "symbol" ? null : cv;
-          return `${t2}${comma}${serialize(value)}`;
-        }, "");
-        return `[${values2}]`;
-      }
-      const values = Object.keys(object).sort().reduce((t2, cv) => {
-        if (object[cv] === void 0 || typeof object[cv] === "symbol") {
-          return t2;
-        }
-        const comma = t2.length === 0 ? "" : ",";
-        return `${t2}${comma}${serialize(cv)}:${serialize(object[cv])}`;
-      }, "");
-      return `{${values}}`;
-    };
-  }
-});
-
 // src/loader/file-cache.ts
 var file_cache_exports = {};
 __export(file_cache_exports, {
@@ -21002,668 +20965,207 @@ init_errors();
 // src/version.ts
 var EDICT_VERSION = "0.1.0";
 
-// node_modules/@noble/hashes/_u64.js
-var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
-var _32n = /* @__PURE__ */ BigInt(32);
-function fromBig(n, le2 = false) {
-  if (le2)
-    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
-  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
-}
-function split(lst, le2 = false) {
-  const len = lst.length;
-  let Ah = new Uint32Array(len);
-  let Al = new Uint32Array(len);
-  for (let i2 = 0; i2 < len; i2++) {
-    const { h: h2, l: l3 } = fromBig(lst[i2], le2);
-    [Ah[i2], Al[i2]] = [h2, l3];
+// src/bundle/blake3.ts
+var IV = new Uint32Array([1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225]);
+var CHUNK_START = 1;
+var CHUNK_END = 2;
+var PARENT = 4;
+var ROOT = 8;
+var BLOCK = 64;
+var CHUNK = 1024;
+var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+function compress(cv, cvAt, m2, mAt, low, high, blockLen, flags, out, outAt) {
+  let m0 = m2[mAt], m1 = m2[mAt + 1], m22 = m2[mAt + 2], m3 = m2[mAt + 3], m4 = m2[mAt + 4], m5 = m2[mAt + 5], m6 = m2[mAt + 6], m7 = m2[mAt + 7];
+  let m8 = m2[mAt + 8], m9 = m2[mAt + 9], m10 = m2[mAt + 10], m11 = m2[mAt + 11], m12 = m2[mAt + 12], m13 = m2[mAt + 13], m14 = m2[mAt + 14], m15 = m2[mAt + 15];
+  let v0 = cv[cvAt], v1 = cv[cvAt + 1], v2 = cv[cvAt + 2], v3 = cv[cvAt + 3], v4 = cv[cvAt + 4], v5 = cv[cvAt + 5], v6 = cv[cvAt + 6], v7 = cv[cvAt + 7];
+  let v8 = IV[0], v9 = IV[1], v10 = IV[2], v11 = IV[3], v12 = low | 0, v13 = high | 0, v14 = blockLen | 0, v15 = flags | 0;
+  for (let round = 0; ; round++) {
+    v0 = v0 + v4 + m0 | 0;
+    v12 ^= v0;
+    v12 = v12 >>> 16 | v12 << 16;
+    v8 = v8 + v12 | 0;
+    v4 ^= v8;
+    v4 = v4 >>> 12 | v4 << 20;
+    v0 = v0 + v4 + m1 | 0;
+    v12 ^= v0;
+    v12 = v12 >>> 8 | v12 << 24;
+    v8 = v8 + v12 | 0;
+    v4 ^= v8;
+    v4 = v4 >>> 7 | v4 << 25;
+    v1 = v1 + v5 + m22 | 0;
+    v13 ^= v1;
+    v13 = v13 >>> 16 | v13 << 16;
+    v9 = v9 + v13 | 0;
+    v5 ^= v9;
+    v5 = v5 >>> 12 | v5 << 20;
+    v1 = v1 + v5 + m3 | 0;
+    v13 ^= v1;
+    v13 = v13 >>> 8 | v13 << 24;
+    v9 = v9 + v13 | 0;
+    v5 ^= v9;
+    v5 = v5 >>> 7 | v5 << 25;
+    v2 = v2 + v6 + m4 | 0;
+    v14 ^= v2;
+    v14 = v14 >>> 16 | v14 << 16;
+    v10 = v10 + v14 | 0;
+    v6 ^= v10;
+    v6 = v6 >>> 12 | v6 << 20;
+    v2 = v2 + v6 + m5 | 0;
+    v14 ^= v2;
+    v14 = v14 >>> 8 | v14 << 24;
+    v10 = v10 + v14 | 0;
+    v6 ^= v10;
+    v6 = v6 >>> 7 | v6 << 25;
+    v3 = v3 + v7 + m6 | 0;
+    v15 ^= v3;
+    v15 = v15 >>> 16 | v15 << 16;
+    v11 = v11 + v15 | 0;
+    v7 ^= v11;
+    v7 = v7 >>> 12 | v7 << 20;
+    v3 = v3 + v7 + m7 | 0;
+    v15 ^= v3;
+    v15 = v15 >>> 8 | v15 << 24;
+    v11 = v11 + v15 | 0;
+    v7 ^= v11;
+    v7 = v7 >>> 7 | v7 << 25;
+    v0 = v0 + v5 + m8 | 0;
+    v15 ^= v0;
+    v15 = v15 >>> 16 | v15 << 16;
+    v10 = v10 + v15 | 0;
+    v5 ^= v10;
+    v5 = v5 >>> 12 | v5 << 20;
+    v0 = v0 + v5 + m9 | 0;
+    v15 ^= v0;
+    v15 = v15 >>> 8 | v15 << 24;
+    v10 = v10 + v15 | 0;
+    v5 ^= v10;
+    v5 = v5 >>> 7 | v5 << 25;
+    v1 = v1 + v6 + m10 | 0;
+    v12 ^= v1;
+    v12 = v12 >>> 16 | v12 << 16;
+    v11 = v11 + v12 | 0;
+    v6 ^= v11;
+    v6 = v6 >>> 12 | v6 << 20;
+    v1 = v1 + v6 + m11 | 0;
+    v12 ^= v1;
+    v12 = v12 >>> 8 | v12 << 24;
+    v11 = v11 + v12 | 0;
+    v6 ^= v11;
+    v6 = v6 >>> 7 | v6 << 25;
+    v2 = v2 + v7 + m12 | 0;
+    v13 ^= v2;
+    v13 = v13 >>> 16 | v13 << 16;
+    v8 = v8 + v13 | 0;
+    v7 ^= v8;
+    v7 = v7 >>> 12 | v7 << 20;
+    v2 = v2 + v7 + m13 | 0;
+    v13 ^= v2;
+    v13 = v13 >>> 8 | v13 << 24;
+    v8 = v8 + v13 | 0;
+    v7 ^= v8;
+    v7 = v7 >>> 7 | v7 << 25;
+    v3 = v3 + v4 + m14 | 0;
+    v14 ^= v3;
+    v14 = v14 >>> 16 | v14 << 16;
+    v9 = v9 + v14 | 0;
+    v4 ^= v9;
+    v4 = v4 >>> 12 | v4 << 20;
+    v3 = v3 + v4 + m15 | 0;
+    v14 ^= v3;
+    v14 = v14 >>> 8 | v14 << 24;
+    v9 = v9 + v14 | 0;
+    v4 ^= v9;
+    v4 = v4 >>> 7 | v4 << 25;
+    if (round === 6) break;
+    const t0 = m0, t1 = m1;
+    m0 = m22;
+    m22 = m3;
+    m3 = m10;
+    m10 = m12;
+    m12 = m9;
+    m9 = m11;
+    m11 = m5;
+    m5 = t0;
+    m1 = m6;
+    m6 = m4;
+    m4 = m7;
+    m7 = m13;
+    m13 = m14;
+    m14 = m15;
+    m15 = m8;
+    m8 = t1;
   }
-  return [Ah, Al];
+  out[outAt] = v0 ^ v8;
+  out[outAt + 1] = v1 ^ v9;
+  out[outAt + 2] = v2 ^ v10;
+  out[outAt + 3] = v3 ^ v11;
+  out[outAt + 4] = v4 ^ v12;
+  out[outAt + 5] = v5 ^ v13;
+  out[outAt + 6] = v6 ^ v14;
+  out[outAt + 7] = v7 ^ v15;
 }
-var fromNumH = (n) => n / 2 ** 32 | 0;
-var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE2) {
-  const h2 = fromNumH(n);
-  const l3 = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l3 : h2, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h2 : l3, isLE2);
+function wordsOf(bytes) {
+  const padded = Math.max(BLOCK, Math.ceil(bytes.length / BLOCK) * BLOCK);
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 && bytes.length === padded) return new Uint32Array(bytes.buffer, bytes.byteOffset, padded / 4);
+  const copy = new Uint8Array(padded);
+  copy.set(bytes);
+  const words = new Uint32Array(copy.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < words.length; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  return words;
 }
-var shrSH = (h2, _l, s) => h2 >>> s;
-var shrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
-var rotrSH = (h2, l3, s) => h2 >>> s | l3 << 32 - s;
-var rotrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
-var rotrBH = (h2, l3, s) => h2 << 64 - s | l3 >>> s - 32;
-var rotrBL = (h2, l3, s) => h2 >>> s - 32 | l3 << 64 - s;
-function add(Ah, Al, Bh, Bl) {
-  const l3 = (Al >>> 0) + (Bl >>> 0);
-  return { h: Ah + Bh + (l3 / 2 ** 32 | 0) | 0, l: l3 | 0 };
+function blockWords(bytes, from) {
+  const copy = new Uint8Array(BLOCK);
+  copy.set(bytes.subarray(from, from + BLOCK));
+  const words = new Uint32Array(copy.buffer);
+  if (!LITTLE_ENDIAN) for (let i2 = 0; i2 < 16; i2++) words[i2] = new DataView(copy.buffer).getUint32(i2 * 4, true);
+  return words;
 }
-var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
-var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
-var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
-var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
-var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
-var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
-
-// node_modules/@noble/hashes/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-var atitle = (title) => title ? `"${title}" ` : "";
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes(bytes));
-}
-var aobject = (value, label) => {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-};
-var aopts = (value, label) => {
-  aobject(value, label);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null)
-    throw new TypeError(`"${label}" expected plain object`);
-  if (Object.hasOwn(value, "__proto__"))
-    throw new TypeError(`"${label}.__proto__" is not allowed`);
-};
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean(...arrays) {
-  for (let i2 = 0; i2 < arrays.length; i2++) {
-    arrays[i2].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-var swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-function byteSwap32(arr) {
-  for (let i2 = 0; i2 < arr.length; i2++) {
-    arr[i2] = byteSwap(arr[i2]);
-  }
-  return arr;
-}
-var swap32IfBE = isLE ? (u) => u : byteSwap32;
-function checkOpts(defaults, opts, title = "opts") {
-  aopts(defaults, "defaults");
-  if (opts !== void 0)
-    aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
-  return merged;
-}
-function createHasher(hashCons, info = {}) {
-  if (typeof hashCons !== "function")
-    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info = checkOpts({}, info, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info);
-  return Object.freeze(hashC);
-}
-var oidNist = (suffix) => ({
-  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-  // Larger suffix values would need base-128 OID encoding and a different length byte.
-  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
-});
-
-// node_modules/@noble/hashes/_md.js
-function Chi(a, b3, c3) {
-  return a & b3 ^ ~a & c3;
-}
-function Maj(a, b3, c3) {
-  return a & b3 ^ a & c3 ^ b3 & c3;
-}
-var HashMD = class {
-  blockLen;
-  outputLen;
-  canXOF = false;
-  padOffset;
-  isLE;
-  // For partial updates less than block size
-  buffer;
-  view;
-  finished = false;
-  length = 0;
-  pos = 0;
-  destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE2) {
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.padOffset = padOffset;
-    this.isLE = isLE2;
-    this.buffer = new Uint8Array(blockLen);
-    this.view = createView(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { view, buffer, blockLen } = this;
-    const len = data.length;
-    let processed = false;
-    for (let pos = 0; pos < len; ) {
-      const take = Math.min(blockLen - this.pos, len - pos);
-      if (take === blockLen) {
-        const dataView = createView(data);
-        for (; blockLen <= len - pos; pos += blockLen)
-          this.process(dataView, pos);
-        processed = true;
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      pos += take;
-      if (this.pos === blockLen) {
-        this.process(view, 0);
-        this.pos = 0;
-        processed = true;
-      }
+function blake3(bytes) {
+  const length = bytes.length;
+  const whole = length - length % BLOCK;
+  const words = whole > 0 ? wordsOf(whole === length ? bytes : bytes.subarray(0, whole)) : new Uint32Array(16);
+  const chunks = Math.max(1, Math.ceil(length / CHUNK));
+  const stack = new Uint32Array(8 * 64);
+  let depth = 0;
+  const cv = new Uint32Array(8);
+  const out = new Uint32Array(8);
+  for (let c3 = 0; c3 < chunks; c3++) {
+    const start = c3 * CHUNK;
+    const chunkLength = Math.min(CHUNK, length - start);
+    const blocks = Math.max(1, Math.ceil(chunkLength / BLOCK));
+    const last2 = c3 === chunks - 1;
+    cv.set(IV);
+    for (let b3 = 0; b3 < blocks; b3++) {
+      const at = start + b3 * BLOCK;
+      const blockLength = Math.min(BLOCK, chunkLength - b3 * BLOCK);
+      let flags = (b3 === 0 ? CHUNK_START : 0) | (b3 === blocks - 1 ? CHUNK_END : 0);
+      if (last2 && chunks === 1 && b3 === blocks - 1) flags |= ROOT;
+      if (blockLength === BLOCK) compress(cv, 0, words, at / 4, c3, Math.floor(c3 / 4294967296), BLOCK, flags, cv, 0);
+      else compress(cv, 0, blockWords(bytes, at), 0, c3, Math.floor(c3 / 4294967296), blockLength, flags, cv, 0);
     }
-    this.length += data.length;
-    if (processed)
-      this.roundClean();
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    this.finished = true;
-    const { buffer, view, blockLen, isLE: isLE2 } = this;
-    let { pos } = this;
-    buffer[pos++] = 128;
-    buffer.fill(0, pos);
-    if (this.padOffset > blockLen - pos) {
-      this.process(view, 0);
-      buffer.fill(0);
+    if (last2) break;
+    stack.set(cv, depth * 8);
+    depth++;
+    for (let total = c3 + 1; (total & 1) === 0; total >>>= 1) {
+      depth--;
+      compress(IV, 0, stack, (depth - 1) * 8, 0, 0, BLOCK, PARENT, stack, (depth - 1) * 8);
     }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
-    this.process(view, 0);
-    this.roundClean();
-    const oview = out === buffer ? view : createView(out);
-    const len = this.outputLen;
-    const outLen = len / 4;
-    const state = this.get();
-    if (len % 4 || outLen > state.length)
-      throw new Error("invalid outputLen");
-    for (let i2 = 0; i2 < outLen; i2++)
-      oview.setUint32(4 * i2, state[i2], isLE2);
   }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
+  if (chunks > 1) {
+    const pair = new Uint32Array(16);
+    pair.set(cv, 8);
+    for (let i2 = depth - 1; i2 >= 0; i2--) {
+      pair.set(stack.subarray(i2 * 8, i2 * 8 + 8), 0);
+      compress(IV, 0, pair, 0, 0, 0, BLOCK, i2 === 0 ? PARENT | ROOT : PARENT, out, 0);
+      pair.set(out, 8);
+    }
+    cv.set(out);
   }
-  _cloneIntoMeta(to) {
-    const { buffer, length, finished, destroyed, pos } = this;
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    if (pos)
-      to.buffer.set(buffer);
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  3144134277,
-  1013904242,
-  2773480762,
-  1359893119,
-  2600822924,
-  528734635,
-  1541459225
-]);
-var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  4089235720,
-  3144134277,
-  2227873595,
-  1013904242,
-  4271175723,
-  2773480762,
-  1595750129,
-  1359893119,
-  2917565137,
-  2600822924,
-  725511199,
-  528734635,
-  4215389547,
-  1541459225,
-  327033209
-]);
-
-// node_modules/@noble/hashes/_blake.js
-function G1s(a, b3, c3, d2, x3) {
-  a = a + b3 + x3 | 0;
-  d2 = rotr(d2 ^ a, 16);
-  c3 = c3 + d2 | 0;
-  b3 = rotr(b3 ^ c3, 12);
-  return { a, b: b3, c: c3, d: d2 };
+  const digest = new Uint8Array(32);
+  const view = new DataView(digest.buffer);
+  for (let i2 = 0; i2 < 8; i2++) view.setUint32(i2 * 4, cv[i2], true);
+  return digest;
 }
-function G2s(a, b3, c3, d2, x3) {
-  a = a + b3 + x3 | 0;
-  d2 = rotr(d2 ^ a, 8);
-  c3 = c3 + d2 | 0;
-  b3 = rotr(b3 ^ c3, 7);
-  return { a, b: b3, c: c3, d: d2 };
-}
-
-// node_modules/@noble/hashes/blake2.js
-var _BLAKE2 = class {
-  buffer;
-  buffer32;
-  finished = false;
-  destroyed = false;
-  length = 0;
-  pos = 0;
-  blockLen;
-  outputLen;
-  canXOF = false;
-  constructor(blockLen, outputLen) {
-    anumber(blockLen);
-    anumber(outputLen);
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.buffer = new Uint8Array(blockLen);
-    this.buffer32 = u32(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { blockLen, buffer, buffer32 } = this;
-    const len = data.length;
-    const offset = data.byteOffset;
-    const buf = data.buffer;
-    for (let pos = 0; pos < len; ) {
-      if (this.pos === blockLen) {
-        swap32IfBE(buffer32);
-        this.compress(buffer32, 0, false);
-        swap32IfBE(buffer32);
-        this.pos = 0;
-      }
-      const take = Math.min(blockLen - this.pos, len - pos);
-      const dataOffset = offset + pos;
-      if (take === blockLen && !(dataOffset % 4) && pos + take < len) {
-        const data32 = new Uint32Array(buf, dataOffset, Math.floor((len - pos) / 4));
-        swap32IfBE(data32);
-        for (let pos32 = 0; pos + blockLen < len; pos32 += buffer32.length, pos += blockLen) {
-          this.length += blockLen;
-          this.compress(data32, pos32, false);
-        }
-        swap32IfBE(data32);
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      this.length += take;
-      pos += take;
-    }
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    if (out.byteOffset & 3)
-      throw new RangeError('"output" expected 4-byte aligned byteOffset, got ' + out.byteOffset);
-    const { pos, buffer32 } = this;
-    this.finished = true;
-    this.buffer.fill(0, pos);
-    swap32IfBE(buffer32);
-    this.compress(buffer32, 0, true);
-    swap32IfBE(buffer32);
-    const state = this.get();
-    const out32 = out === this.buffer ? buffer32 : u32(out);
-    const full = Math.floor(this.outputLen / 4);
-    for (let i2 = 0; i2 < full; i2++)
-      out32[i2] = swap8IfBE(state[i2]);
-    const tail = this.outputLen % 4;
-    if (!tail)
-      return;
-    const off = full * 4;
-    const word = state[full];
-    for (let i2 = 0; i2 < tail; i2++)
-      out[off + i2] = word >>> 8 * i2;
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneInto(to) {
-    const { buffer, length, finished, destroyed, outputLen, pos } = this;
-    to ||= new this.constructor({ dkLen: outputLen });
-    to.set(...this.get());
-    to.buffer.set(buffer);
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    to.outputLen = outputLen;
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-function _compress(s, offset, msg, rounds, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15) {
-  let j3 = 0;
-  for (let i2 = 0; i2 < rounds; i2++) {
-    ({ a: v0, b: v4, c: v8, d: v12 } = G1s(v0, v4, v8, v12, msg[offset + s[j3++]]));
-    ({ a: v0, b: v4, c: v8, d: v12 } = G2s(v0, v4, v8, v12, msg[offset + s[j3++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G1s(v1, v5, v9, v13, msg[offset + s[j3++]]));
-    ({ a: v1, b: v5, c: v9, d: v13 } = G2s(v1, v5, v9, v13, msg[offset + s[j3++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G1s(v2, v6, v10, v14, msg[offset + s[j3++]]));
-    ({ a: v2, b: v6, c: v10, d: v14 } = G2s(v2, v6, v10, v14, msg[offset + s[j3++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G1s(v3, v7, v11, v15, msg[offset + s[j3++]]));
-    ({ a: v3, b: v7, c: v11, d: v15 } = G2s(v3, v7, v11, v15, msg[offset + s[j3++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G1s(v0, v5, v10, v15, msg[offset + s[j3++]]));
-    ({ a: v0, b: v5, c: v10, d: v15 } = G2s(v0, v5, v10, v15, msg[offset + s[j3++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G1s(v1, v6, v11, v12, msg[offset + s[j3++]]));
-    ({ a: v1, b: v6, c: v11, d: v12 } = G2s(v1, v6, v11, v12, msg[offset + s[j3++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G1s(v2, v7, v8, v13, msg[offset + s[j3++]]));
-    ({ a: v2, b: v7, c: v8, d: v13 } = G2s(v2, v7, v8, v13, msg[offset + s[j3++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G1s(v3, v4, v9, v14, msg[offset + s[j3++]]));
-    ({ a: v3, b: v4, c: v9, d: v14 } = G2s(v3, v4, v9, v14, msg[offset + s[j3++]]));
-  }
-  return { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 };
-}
-
-// node_modules/@noble/hashes/blake3.js
-var B3_Flags = {
-  CHUNK_START: 1,
-  CHUNK_END: 2,
-  PARENT: 4,
-  ROOT: 8,
-  KEYED_HASH: 16,
-  DERIVE_KEY_CONTEXT: 32,
-  DERIVE_KEY_MATERIAL: 64
-};
-var B3_IV = /* @__PURE__ */ SHA256_IV.slice();
-var B3_SIGMA = /* @__PURE__ */ (() => {
-  const Id = Array.from({ length: 16 }, (_3, i2) => i2);
-  const permute = (arr) => [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8].map((i2) => arr[i2]);
-  const res = [];
-  for (let i2 = 0, v2 = Id; i2 < 7; i2++, v2 = permute(v2))
-    res.push(...v2);
-  return Uint8Array.from(res);
-})();
-var _BLAKE3 = class __BLAKE3 extends _BLAKE2 {
-  canXOF = true;
-  chunkPos = 0;
-  // Position of current block in chunk
-  // How many chunks we already have; exact while this stays within
-  // JS's safe-integer range.
-  chunksDone = 0;
-  flags = 0 | 0;
-  IV;
-  state;
-  stack = [];
-  // Output
-  posOut = 0;
-  bufferOut32 = new Uint32Array(16);
-  bufferOut;
-  // Index of output chunk; exact while this stays within JS's
-  // safe-integer range.
-  chunkOut = 0;
-  enableXOF = true;
-  constructor(opts = {}, flags = 0) {
-    opts = checkOpts({}, opts);
-    super(64, opts.dkLen === void 0 ? 32 : opts.dkLen);
-    const { key: key2, context } = opts;
-    const hasContext = context !== void 0;
-    if (key2 !== void 0) {
-      if (hasContext)
-        throw new Error('cannot use both "key" and "context"');
-      abytes(key2, 32, "key");
-      const k3 = copyBytes(key2);
-      this.IV = u32(k3);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.KEYED_HASH;
-    } else if (hasContext) {
-      abytes(context, void 0, "context");
-      const ctx = context;
-      const contextKey = new __BLAKE3({ dkLen: 32 }, B3_Flags.DERIVE_KEY_CONTEXT).update(ctx).digest();
-      this.IV = u32(contextKey);
-      swap32IfBE(this.IV);
-      this.flags = flags | B3_Flags.DERIVE_KEY_MATERIAL;
-    } else {
-      this.IV = B3_IV;
-      this.flags = flags;
-    }
-    this.state = this.IV.slice();
-    this.bufferOut = u8(this.bufferOut32);
-  }
-  // _BLAKE2's scalar-state hooks are unused here: BLAKE3 keeps its tree/XOF state in arrays and
-  // copies it directly in _cloneInto().
-  get() {
-    return [];
-  }
-  set() {
-  }
-  // Truncated chunk/parent compression: seed v8..v15 as IV[0..3], t0, t1,
-  // block length, and flags, then keep only the first 8 output words.
-  b2Compress(counter, flags, buf, bufPos = 0) {
-    const { state: s, pos } = this;
-    const t0 = fromNumL(counter);
-    const t1 = fromNumH(counter);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, bufPos, buf, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    s[0] = v0 ^ v8;
-    s[1] = v1 ^ v9;
-    s[2] = v2 ^ v10;
-    s[3] = v3 ^ v11;
-    s[4] = v4 ^ v12;
-    s[5] = v5 ^ v13;
-    s[6] = v6 ^ v14;
-    s[7] = v7 ^ v15;
-  }
-  compress(buf, bufPos = 0, isLast = false) {
-    let flags = this.flags;
-    if (!this.chunkPos)
-      flags |= B3_Flags.CHUNK_START;
-    if (this.chunkPos === 15 || isLast)
-      flags |= B3_Flags.CHUNK_END;
-    if (!isLast)
-      this.pos = this.blockLen;
-    this.b2Compress(this.chunksDone, flags, buf, bufPos);
-    this.chunkPos += 1;
-    if (this.chunkPos === 16 || isLast) {
-      let chunk = this.state;
-      this.state = this.IV.slice();
-      for (let last2, chunks = this.chunksDone + 1; isLast || !(chunks & 1); chunks = Math.floor(chunks / 2)) {
-        if (!(last2 = this.stack.pop()))
-          break;
-        this.buffer32.set(last2, 0);
-        this.buffer32.set(chunk, 8);
-        this.pos = this.blockLen;
-        this.b2Compress(0, this.flags | B3_Flags.PARENT, this.buffer32, 0);
-        chunk = this.state;
-        this.state = this.IV.slice();
-      }
-      this.chunksDone++;
-      this.chunkPos = 0;
-      this.stack.push(chunk);
-    }
-    this.pos = 0;
-  }
-  // Overriding hides _BLAKE2's flat implementation, which would otherwise be inherited
-  // and silently miss the tree state (CV stack, chunk counters; get()/set() are stubs here).
-  _cloneInto(to) {
-    const staleOutput = !!to && to.finished && !to.destroyed;
-    to = super._cloneInto(to);
-    const { IV, flags, state, chunkPos, posOut, chunkOut, stack, chunksDone } = this;
-    to.state.set(state);
-    to.stack = stack.map((i2) => Uint32Array.from(i2));
-    if (IV === B3_IV) {
-      if (to.IV !== B3_IV)
-        clean(to.IV);
-      to.IV = B3_IV;
-    } else if (to.IV === B3_IV) {
-      to.IV = IV.slice();
-    } else {
-      to.IV.set(IV);
-    }
-    to.flags = flags;
-    to.chunkPos = chunkPos;
-    to.chunksDone = chunksDone;
-    to.posOut = posOut;
-    to.chunkOut = chunkOut;
-    to.enableXOF = this.enableXOF;
-    if (this.finished) {
-      to.bufferOut32.set(this.bufferOut32);
-    } else if (staleOutput) {
-      clean(to.bufferOut32);
-    }
-    return to;
-  }
-  destroy() {
-    this.destroyed = true;
-    clean(this.state, this.buffer32, this.bufferOut32);
-    if (this.IV !== B3_IV)
-      clean(this.IV);
-    clean(...this.stack);
-  }
-  // Root/XOF compression: rerun the same ROOT inputs with incrementing output
-  // counter `t` and materialize all 16 output words.
-  // Same as b2Compress, but doesn't modify state and returns 16 u32 array (instead of 8)
-  b2CompressOut() {
-    const { state: s, pos, flags, buffer32, bufferOut32: out32 } = this;
-    const outCounter = this.chunkOut++;
-    const t0 = fromNumL(outCounter);
-    const t1 = fromNumH(outCounter);
-    swap32IfBE(buffer32);
-    const { v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 } = _compress(B3_SIGMA, 0, buffer32, 7, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], B3_IV[0], B3_IV[1], B3_IV[2], B3_IV[3], t0, t1, pos, flags);
-    out32[0] = v0 ^ v8;
-    out32[1] = v1 ^ v9;
-    out32[2] = v2 ^ v10;
-    out32[3] = v3 ^ v11;
-    out32[4] = v4 ^ v12;
-    out32[5] = v5 ^ v13;
-    out32[6] = v6 ^ v14;
-    out32[7] = v7 ^ v15;
-    out32[8] = s[0] ^ v8;
-    out32[9] = s[1] ^ v9;
-    out32[10] = s[2] ^ v10;
-    out32[11] = s[3] ^ v11;
-    out32[12] = s[4] ^ v12;
-    out32[13] = s[5] ^ v13;
-    out32[14] = s[6] ^ v14;
-    out32[15] = s[7] ^ v15;
-    swap32IfBE(buffer32);
-    swap32IfBE(out32);
-    this.posOut = 0;
-  }
-  finish() {
-    if (this.finished)
-      return;
-    this.finished = true;
-    this.buffer.fill(0, this.pos);
-    let flags = this.flags | B3_Flags.ROOT;
-    if (this.stack.length) {
-      flags |= B3_Flags.PARENT;
-      swap32IfBE(this.buffer32);
-      this.compress(this.buffer32, 0, true);
-      swap32IfBE(this.buffer32);
-      this.chunksDone = 0;
-      this.pos = this.blockLen;
-    } else {
-      flags |= (!this.chunkPos ? B3_Flags.CHUNK_START : 0) | B3_Flags.CHUNK_END;
-    }
-    this.flags = flags;
-    this.b2CompressOut();
-  }
-  writeInto(out) {
-    aexists(this, false);
-    abytes(out);
-    this.finish();
-    const { blockLen, bufferOut } = this;
-    for (let pos = 0, len = out.length; pos < len; ) {
-      if (this.posOut >= blockLen)
-        this.b2CompressOut();
-      const take = Math.min(blockLen - this.posOut, len - pos);
-      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
-      this.posOut += take;
-      pos += take;
-    }
-    return out;
-  }
-  xofInto(out) {
-    if (!this.enableXOF)
-      throw new Error("no XOF after digest()");
-    return this.writeInto(out);
-  }
-  xof(bytes) {
-    anumber(bytes);
-    return this.xofInto(new Uint8Array(bytes));
-  }
-  digestInto(out) {
-    aoutput(out, this);
-    if (this.finished)
-      throw new Error("digest() was already called");
-    this.enableXOF = false;
-    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
-    this.destroy();
-  }
-  digest() {
-    const out = new Uint8Array(this.outputLen);
-    this.digestInto(out);
-    return out;
-  }
-};
-var blake3 = /* @__PURE__ */ createHasher((opts = {}) => new _BLAKE3(opts));
 
 // src/bundle/bytes.ts
 var encoder = new TextEncoder();
@@ -21929,7 +21431,7 @@ function toIsoSeconds(date) {
 function parseIsoSeconds(text2) {
   if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
   const ms = Date.parse(text2);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
+  return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function compareStrings(a, b3) {
   return a < b3 ? -1 : a > b3 ? 1 : 0;
@@ -27904,10 +27406,514 @@ function metadataOf(metadata2) {
 }
 
 // src/model/source.ts
-var import_yaml2 = __toESM(require_dist3(), 1);
+var import_yaml3 = __toESM(require_dist3(), 1);
+
+// src/model/source-fast-scalars.ts
+var import_yaml = __toESM(require_dist3(), 1);
+var FAST_PATH_BAIL = /* @__PURE__ */ Symbol("fast path bail");
+function bail() {
+  throw FAST_PATH_BAIL;
+}
+var PLAIN_TAGS = new import_yaml.Document().schema.tags.filter((t2) => t2.default === true && t2.test !== void 0);
+var RESOLVE_OPTIONS = { intAsBigInt: false };
+function mayBeTyped(first3) {
+  return first3 === 126 || // ~
+  first3 === 110 || first3 === 78 || // n N
+  first3 === 116 || first3 === 84 || // t T
+  first3 === 102 || first3 === 70 || // f F
+  first3 === 43 || first3 === 45 || first3 === 46 || // + - .
+  first3 >= 48 && first3 <= 57;
+}
+function resolvePlain(source) {
+  if (!mayBeTyped(source.charCodeAt(0))) return source;
+  for (const tag of PLAIN_TAGS) {
+    if (tag.test.test(source)) {
+      const resolved = tag.resolve(source, bail, RESOLVE_OPTIONS);
+      return (0, import_yaml.isScalar)(resolved) ? resolved.value : resolved;
+    }
+  }
+  return source;
+}
+function isPlainStart(text2, at, flow) {
+  const c3 = text2.charCodeAt(at);
+  switch (c3) {
+    case 45: {
+      const n = text2.charCodeAt(at + 1);
+      if (Number.isNaN(n) || n === 32 || n === 10) return false;
+      return !(flow && (n === 44 || n === 91 || n === 93 || n === 123 || n === 125));
+    }
+    case 63:
+    // ?
+    case 58:
+    // :
+    case 44:
+    // ,
+    case 91:
+    // [
+    case 93:
+    // ]
+    case 123:
+    // {
+    case 125:
+    // }
+    case 35:
+    // #
+    case 38:
+    // &
+    case 42:
+    // *
+    case 33:
+    // !
+    case 124:
+    // |
+    case 62:
+    // >
+    case 39:
+    // '
+    case 34:
+    // "
+    case 37:
+    // %
+    case 64:
+    // @
+    case 96:
+    // `
+    case 32:
+    case 10:
+      return false;
+    default:
+      return !Number.isNaN(c3);
+  }
+}
+function hexValue(text2, from, digits) {
+  let v2 = 0;
+  for (let i2 = from; i2 < from + digits; i2++) {
+    const c3 = text2.charCodeAt(i2);
+    const d2 = c3 >= 48 && c3 <= 57 ? c3 - 48 : c3 >= 97 && c3 <= 102 ? c3 - 87 : c3 >= 65 && c3 <= 70 ? c3 - 55 : -1;
+    if (d2 < 0) bail();
+    v2 = v2 * 16 + d2;
+  }
+  return v2;
+}
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "	", r: "\r", b: "\b", f: "\f" };
+function readDoubleQuoted(text2, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text2.charCodeAt(i2);
+    if (c3 === 34) return { value: value + text2.slice(from, i2), end: i2 + 1 };
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 92) {
+      value += text2.slice(from, i2);
+      const e = text2[i2 + 1] ?? "";
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== void 0) {
+        value += simple;
+        i2 += 2;
+      } else if (e === "u") {
+        const code3 = hexValue(text2, i2 + 2, 4);
+        if (code3 >= 55296 && code3 <= 57343) bail();
+        value += String.fromCharCode(code3);
+        i2 += 6;
+      } else bail();
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+function readSingleQuoted(text2, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text2.charCodeAt(i2);
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 39) {
+      if (text2.charCodeAt(i2 + 1) !== 39) return { value: value + text2.slice(from, i2), end: i2 + 1 };
+      value += text2.slice(from, i2 + 1);
+      i2 += 2;
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+
+// src/model/source-fast-spans.ts
+var FIELDS = 5;
+var SpanLog = class {
+  numbers = [];
+  /** Each node's key in its parent mapping, or index in its parent sequence (unused for the root). */
+  segments = [];
+  /** Adds a node; `keyStart` -1 when it is not a mapping value. Returns its index. */
+  add(depth, segment, keyStart, keyEnd, valueStart, valueEnd) {
+    this.numbers.push(depth, keyStart, keyEnd, valueStart, valueEnd);
+    return this.segments.push(segment) - 1;
+  }
+  /** Sets where a collection ends, once its last child is read. */
+  setValueEnd(index, end) {
+    if (index >= 0) this.numbers[index * FIELDS + 4] = end;
+  }
+  /** The pointer map `parseSource` returns, in the same order as the full parse fills it. */
+  toMap() {
+    const map2 = /* @__PURE__ */ new Map();
+    const pointers = [];
+    const n = this.numbers;
+    for (let i2 = 0; i2 < this.segments.length; i2++) {
+      const at = i2 * FIELDS;
+      const depth = n[at];
+      const pointer = depth === 0 ? "" : `${pointers[depth - 1]}/${escapeSegment2(this.segments[i2])}`;
+      pointers[depth] = pointer;
+      const keyStart = n[at + 1];
+      map2.set(pointer, keyStart >= 0 ? { key: [keyStart, n[at + 2]], value: [n[at + 3], n[at + 4]] } : { value: [n[at + 3], n[at + 4]] });
+    }
+    return map2;
+  }
+};
+function escapeSegment2(segment) {
+  if (typeof segment === "number") return String(segment);
+  return segment.includes("~") || segment.includes("/") ? segment.replace(/~/g, "~0").replace(/\//g, "~1") : segment;
+}
+
+// src/model/source-limits.ts
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function unsafeKeyMessage(key2) {
+  return `key "${key2}" is not allowed (prototype pollution guard); it is ignored`;
+}
+function duplicateKeyMessage(key2) {
+  return `duplicate key ${JSON.stringify(key2)}`;
+}
+var DUPLICATE_KEY_HELP = "remove or rename one of the keys; the first one is kept";
+
+// src/model/source-fast.ts
+var UNREAD_CHARACTER = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+var NL = 10;
+var SPACE = 32;
+var HASH = 35;
+var COLON = 58;
+var COMMA = 44;
+var DASH = 45;
+function isFlowIndicator(c3) {
+  return c3 === COMMA || c3 === 91 || c3 === 93 || c3 === 123 || c3 === 125;
+}
+function readCommonYaml(text2) {
+  if (UNREAD_CHARACTER.test(text2)) return void 0;
+  try {
+    return new FastReader(text2).read();
+  } catch (e) {
+    if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
+    throw e;
+  }
+}
+var FastReader = class {
+  spans = new SpanLog();
+  problems = [];
+  text;
+  len;
+  nodes = 0;
+  /** Above 0 while reading the value of a repeated or unsafe key, which the full parse skips: nothing in it is recorded. */
+  dropping = 0;
+  /** Start of the line being read. */
+  pos = 0;
+  constructor(text2) {
+    this.text = text2;
+    this.len = text2.length;
+  }
+  read() {
+    this.skipHeader();
+    if (this.nextContent() !== 0) bail();
+    const value = this.isSeqItem(this.pos) ? this.seq(0, 0, "", -1).value : this.map(0, this.pos, 0, "", -1).value;
+    if (this.nextContent() !== -1) bail();
+    return { value, spans: this.spans, problems: this.problems };
+  }
+  /** Blank and comment lines before the document. */
+  skipHeader() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (t2.charCodeAt(i2) === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (t2.charCodeAt(i2) !== HASH) return;
+      const nl = t2.indexOf("\n", i2);
+      if (nl < 0) bail();
+      this.pos = nl + 1;
+      if (this.pos < this.len && (t2.startsWith("---", this.pos) || t2.startsWith("...", this.pos) || t2.charCodeAt(this.pos) === 37)) bail();
+    }
+  }
+  /**
+   * Moves `pos` over blank lines to the next line with content and returns its indentation,
+   * or -1 at the end of the text. A comment line leaves the subset.
+   */
+  nextContent() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (i2 >= this.len) {
+        this.pos = this.len;
+        return -1;
+      }
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (c3 === HASH) bail();
+      if (i2 === this.pos && (t2.startsWith("---", i2) || t2.startsWith("...", i2))) bail();
+      return i2 - this.pos;
+    }
+  }
+  /** `-` followed by a space, a line end or the end of the text. */
+  isSeqItem(at) {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const n = this.text.charCodeAt(at + 1);
+    return n === SPACE || n === NL || at + 1 >= this.len;
+  }
+  /**
+   * Counts a node and logs its spans before its children's (the full parse's order); returns its
+   * place in the log, where a collection's end is set when known. `keyStart` and `keyEnd` are -1
+   * for a node that is not a mapping value.
+   */
+  open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
+    if (this.dropping > 0) return -1;
+    if (++this.nodes > MAX_NODES) bail();
+    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+  }
+  /**
+   * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
+   * as source.ts does.
+   */
+  admitKey(out, key2, keyStart, keyEnd) {
+    if (UNSAFE_KEYS.has(key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "unsafe-key", message: unsafeKeyMessage(key2), span: [keyStart, keyEnd], help: "remove the key" });
+      return false;
+    }
+    if (Object.hasOwn(out, key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: [keyStart, keyEnd], help: DUPLICATE_KEY_HELP });
+      return false;
+    }
+    return true;
+  }
+  /**
+   * A block mapping whose first key starts at `keyAt`, in column `column` of the line at `pos`.
+   * Returns its value and its end (the full parse's `range[1]`); leaves `pos` at the next line
+   * with content, which is indented less than `column` or is the end of the text.
+   */
+  map(column, keyAt, depth, seg, keyStart, keyEnd = -1) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, keyAt, keyAt);
+    const out = {};
+    let at = keyAt;
+    let end;
+    for (; ; ) {
+      const key2 = this.key(at, false);
+      const admitted = this.admitKey(out, key2.value, at, key2.end);
+      if (!admitted) this.dropping++;
+      const r2 = this.blockValue(key2.end + 1, column, depth + 1, key2.value, at, key2.end);
+      if (admitted) out[key2.value] = r2.value;
+      else this.dropping--;
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent < column) break;
+      if (indent > column) bail();
+      at = this.pos + column;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /**
+   * A block sequence whose first `-` is in column `column` of the line at `pos`. Returns as `map`.
+   */
+  seq(column, depth, seg, keyStart, keyEnd = -1) {
+    const start = this.pos + column;
+    const entry = this.open(depth, seg, keyStart, keyEnd, start, start);
+    const out = [];
+    let end;
+    for (; ; ) {
+      const dash = this.pos + column;
+      const q3 = this.skipSpaces(dash + 1);
+      if (this.isSeqItem(q3)) bail();
+      const c3 = this.text.charCodeAt(q3);
+      const r2 = q3 < this.len && c3 !== NL && this.startsKey(q3) ? this.map(q3 - this.pos, q3, depth + 1, out.length, -1) : this.blockValue(dash + 1, column, depth + 1, out.length, -1, -1);
+      out.push(r2.value);
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent > column) bail();
+      if (indent < column || !this.isSeqItem(this.pos + column)) break;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
+  startsKey(at) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      return t2.charCodeAt(q3.end) === COLON;
+    }
+    if (!isPlainStart(t2, at, false)) return false;
+    return this.plain(at, false).indicator >= 0;
+  }
+  /**
+   * The value after an indicator (`:` of a key or `-` of an item) at `after - 1`: on the same
+   * line, on the lines below (a nested collection), or empty. Leaves `pos` at the start of the
+   * line after the value's last line, or at the next line with content.
+   */
+  blockValue(after, column, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const q3 = this.skipSpaces(after);
+    if (q3 >= this.len || t2.charCodeAt(q3) === NL) {
+      this.pos = q3 >= this.len ? this.len : q3 + 1;
+      const indent = this.nextContent();
+      const lineStart = this.pos;
+      const seqHere = indent >= 0 && this.isSeqItem(lineStart + indent);
+      if (indent > column || indent === column && seqHere && keyStart >= 0) {
+        return seqHere ? this.seq(indent, depth, seg, keyStart, keyEnd) : this.map(indent, lineStart + indent, depth, seg, keyStart, keyEnd);
+      }
+      this.open(depth, seg, keyStart, keyEnd, q3, q3);
+      return { value: null, end: q3 };
+    }
+    if (t2.charCodeAt(q3) === HASH) bail();
+    const r2 = this.inline(q3, depth, seg, keyStart, keyEnd, false);
+    const e = this.skipSpaces(r2.end);
+    if (e < this.len && t2.charCodeAt(e) !== NL) bail();
+    this.pos = e >= this.len ? this.len : e + 1;
+    return { value: r2.value, end: this.pos };
+  }
+  /**
+   * A plain scalar from `at` to the end of its line (block) or to the next flow indicator (flow).
+   * `indicator` is the offset of a `:` that makes it a key, or -1. A comment leaves the subset.
+   */
+  plain(at, flow) {
+    const t2 = this.text;
+    let i2 = at;
+    let end = at;
+    for (; i2 < this.len; i2++) {
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) break;
+      if (c3 === COLON) {
+        const n = t2.charCodeAt(i2 + 1);
+        if (i2 + 1 >= this.len || n === SPACE || n === NL || flow && isFlowIndicator(n)) return { end, indicator: i2 };
+      } else if (c3 === SPACE) {
+        if (t2.charCodeAt(i2 + 1) === HASH) bail();
+        continue;
+      } else if (flow && isFlowIndicator(c3)) break;
+      end = i2 + 1;
+    }
+    if (flow && (i2 >= this.len || t2.charCodeAt(i2) === NL)) bail();
+    return { end, indicator: -1 };
+  }
+  /** A key at `at` (plain or quoted), which must be followed directly by `:` and a space or line end. */
+  key(at, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      ({ value, end } = q3);
+      if (t2.charCodeAt(end) !== COLON) bail();
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator < 0 || p2.end !== p2.indicator) bail();
+      end = p2.end;
+      value = t2.slice(at, end);
+    }
+    const n = t2.charCodeAt(end + 1);
+    if (!(end + 1 >= this.len || n === SPACE || n === NL) || end - at > 1e3) bail();
+    return { value, end };
+  }
+  /** A scalar or flow collection on one line at `at`. */
+  inline(at, depth, seg, keyStart, keyEnd, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 91 || c3 === 123) return c3 === 91 ? this.flowSeq(at, depth, seg, keyStart, keyEnd) : this.flowMap(at, depth, seg, keyStart, keyEnd);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q3 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      value = q3.value;
+      end = q3.end;
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator >= 0) bail();
+      end = p2.end;
+      value = resolvePlain(t2.slice(at, end));
+    }
+    this.open(depth, seg, keyStart, keyEnd, at, end);
+    return { value, end };
+  }
+  skipSpaces(i2) {
+    while (this.text.charCodeAt(i2) === SPACE) i2++;
+    return i2;
+  }
+  /** After an item of a flow collection: `,` (not before the closing bracket) or the closing bracket. */
+  flowNext(i2, close) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(i2);
+    if (c3 === close) return { at: i2 + 1, done: true };
+    if (c3 !== COMMA) bail();
+    const next = this.skipSpaces(i2 + 1);
+    if (t2.charCodeAt(next) === close || t2.charCodeAt(next) === COMMA) bail();
+    return { at: next, done: false };
+  }
+  flowSeq(at, depth, seg, keyStart, keyEnd) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = [];
+    let i2 = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(i2) === 93) i2++;
+    else {
+      for (; ; ) {
+        const item = this.inline(i2, depth + 1, out.length, -1, -1, true);
+        out.push(item.value);
+        i2 = this.skipSpaces(item.end);
+        if (this.text.charCodeAt(i2) === COLON) bail();
+        const n = this.flowNext(i2, 93);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+  flowMap(at, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = {};
+    let i2 = this.skipSpaces(at + 1);
+    if (t2.charCodeAt(i2) === 125) i2++;
+    else {
+      for (; ; ) {
+        const key2 = this.key(i2, true);
+        const v2 = this.skipSpaces(key2.end + 1);
+        const c3 = t2.charCodeAt(v2);
+        if (c3 === COMMA || c3 === 125 || c3 === NL || v2 >= this.len) bail();
+        const admitted = this.admitKey(out, key2.value, i2, key2.end);
+        if (!admitted) this.dropping++;
+        const item = this.inline(v2, depth + 1, key2.value, i2, key2.end, true);
+        if (admitted) out[key2.value] = item.value;
+        else this.dropping--;
+        const n = this.flowNext(this.skipSpaces(item.end), 125);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+};
 
 // src/model/source-syntax.ts
-var import_yaml = __toESM(require_dist3(), 1);
+var import_yaml2 = __toESM(require_dist3(), 1);
 function firstSyntaxProblem(text2, lines, doc) {
   const errors = [...doc.errors].sort((a, b3) => a.pos[0] - b3.pos[0]);
   const first3 = errors[0];
@@ -27953,9 +27959,9 @@ function lineEnd(text2, offset) {
 }
 function openingQuote(doc, end) {
   let found;
-  (0, import_yaml.visit)(doc, {
+  (0, import_yaml2.visit)(doc, {
     Scalar: (_key, node) => {
-      if (!(0, import_yaml.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (!(0, import_yaml2.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
       if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
     }
   });
@@ -27977,24 +27983,31 @@ function indentationHint(text2, lines, offset, err) {
 }
 
 // src/model/source.ts
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var LineIndex = class {
-  starts;
+  text;
+  found;
   constructor(text2) {
-    this.starts = [0];
-    for (let i2 = 0; i2 < text2.length; i2++) if (text2.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+    this.text = text2;
+  }
+  get starts() {
+    if (this.found === void 0) {
+      const starts = [0];
+      const text2 = this.text;
+      for (let i2 = text2.indexOf("\n"); i2 !== -1; i2 = text2.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.found = starts;
+    }
+    return this.found;
   }
   position(offset) {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
   get lineCount() {
     return this.starts.length;
@@ -28003,6 +28016,17 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
+function withLoggedSpans(file, log) {
+  let spans;
+  return Object.defineProperty(file, "spans", {
+    get: () => spans ??= log.toMap(),
+    set: (map2) => {
+      spans = map2;
+    },
+    enumerable: true,
+    configurable: true
+  });
+}
 function decodeUtf8(bytes) {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
@@ -28024,7 +28048,7 @@ function decodeUtf8(bytes) {
     return { badByte: at };
   }
 }
-function parseSource(path2, input) {
+function parseSource(path2, input, options = {}) {
   const problems = [];
   const spans = /* @__PURE__ */ new Map();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -28068,10 +28092,17 @@ function parseSource(path2, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path: path2, text: text2, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml2.LineCounter();
+  if (options.fastPath !== false) {
+    const fast = readCommonYaml(text2);
+    if (fast !== void 0) {
+      for (const p2 of fast.problems) problems.push(p2);
+      return withLoggedSpans({ path: path2, text: text2, value: fast.value, problems, lines }, fast.spans);
+    }
+  }
+  const lineCounter = new import_yaml3.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml3.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path: path2, text: text2, value: void 0, spans, problems, lines };
@@ -28134,9 +28165,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml2.visit)(doc, {
+    (0, import_yaml3.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml3.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -28161,7 +28192,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -28170,8 +28201,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml2.isScalar)(node)) return node.value;
-    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isScalar)(node)) return node.value;
+    if ((0, import_yaml3.isSeq)(node) || (0, import_yaml3.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -28182,7 +28213,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v2 = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -28190,14 +28221,14 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key2;
-        if ((0, import_yaml2.isScalar)(keyNode)) {
+        if ((0, import_yaml3.isScalar)(keyNode)) {
           const src = keyNode.source;
           key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
@@ -28209,7 +28240,7 @@ var ValueBuilder = class {
         if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
+            message: unsafeKeyMessage(key2),
             span: kSpan,
             help: "remove the key"
           });
@@ -28217,7 +28248,7 @@ var ValueBuilder = class {
         }
         if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: kSpan, help: DUPLICATE_KEY_HELP });
           }
           continue;
         }
@@ -28921,7 +28952,9 @@ function mergeSpecs(docs, specSchema) {
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key2] = [...out[key2] ?? [], ...items];
+            const list4 = out[key2];
+            if (list4 === void 0) out[key2] = items;
+            else for (const item of items) list4.push(item);
             (provenance[p2] ??= []).push(src);
             break;
           }
@@ -29362,8 +29395,8 @@ function toShippedPack(name, input) {
     problem("metadata", PACK_METADATA_FILE, `version "${version}" is not a semantic version (e.g. "1.0.0")`, "/__pack_meta/version");
   }
   const dependencies = [];
-  const written = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
-  (Array.isArray(written) ? written : []).forEach((d2, i2) => {
+  const written2 = getAtPointer(metaSource.value, "/__pack_meta/dependencies");
+  (Array.isArray(written2) ? written2 : []).forEach((d2, i2) => {
     if (typeof d2 !== "string") return;
     const parsed = parseDependency(d2);
     if (parsed.ok) {
@@ -29543,7 +29576,7 @@ function dependencyOrder(packs, subset) {
 }
 
 // src/pack/state.ts
-var import_yaml3 = __toESM(require_dist3(), 1);
+var import_yaml4 = __toESM(require_dist3(), 1);
 
 // src/pack/sources/types.ts
 var REPOSITORY_SOURCE = "repository";
@@ -29593,7 +29626,7 @@ function sourceOfEntry(entry) {
 function toStateYaml(state) {
   const packs = {};
   for (const name of Object.keys(state.installed_packs ?? {}).sort(compareStrings2)) packs[name] = orderedPack(state.installed_packs[name]);
-  const doc = new import_yaml3.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
+  const doc = new import_yaml4.Document({ format_version: STATE_FORMAT_VERSION, installed_packs: packs });
   doc.commentBefore = " Installed policy packs. Written by `edict pack`; edit with `edict pack install|upgrade|remove`.";
   return doc.toString({ lineWidth: 0 });
 }
@@ -31921,7 +31954,7 @@ function applies(s, resource, context) {
 var DEFAULT_MAX_STATES = 2e5;
 var STAR2 = -1;
 var QUESTION2 = -2;
-var COLON = 58;
+var COLON2 = 58;
 function codePoints(text2) {
   const out = [];
   for (const ch2 of text2) out.push(ch2.codePointAt(0));
@@ -31934,7 +31967,7 @@ function compile(p2) {
   let colons = 0;
   for (const c3 of cps) {
     inSegment.push(p2.kind === "arn" && colons < 5);
-    if (c3 === COLON) colons++;
+    if (c3 === COLON2) colons++;
   }
   const tailStars = new Array(cps.length + 1).fill(false);
   if (wild) {
@@ -31961,7 +31994,7 @@ function step(m2, state, cp, lowered) {
   for (const i2 of state) {
     const c3 = m2.cps[i2];
     if (c3 === void 0) continue;
-    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m2.inSegment[i2]) continue;
+    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON2 && m2.inSegment[i2]) continue;
     if (c3 === STAR2) next.push(i2);
     else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
   }
@@ -32269,8 +32302,8 @@ function ipCandidatesOf(entries) {
 }
 var ANY_ARN = "arn:*:*:*:*:*";
 function arnCandidates(entries, unsupported) {
-  const written = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
-  const patterns = [ANY_ARN, ...written.filter((p2) => parseArn(p2) !== void 0)];
+  const written2 = [...new Set(entries.filter((e) => familyOf(e.operator) === "arn").flatMap((e) => valuesOf(e.values).map(String)))].sort();
+  const patterns = [ANY_ARN, ...written2.filter((p2) => parseArn(p2) !== void 0)];
   const search = findCells(patterns.map((text2) => ({ kind: "arn", text: text2 })), { allowEmpty: false });
   if (!search.complete) unsupported.push("ARN values: the cell search hit its budget");
   return search.cells.map((cell2) => {
@@ -32723,8 +32756,8 @@ function compareAccessRegions(base, head, options = {}) {
 function niceExamples(patterns, shape) {
   const memo = /* @__PURE__ */ new Map();
   const heads = [...new Set(patterns.written.map((p2) => (shape === "action" ? /^([A-Za-z0-9_.-]+):/ : /^([a-z][a-z0-9+.-]*):\/\//).exec(p2)?.[1]).filter((h2) => h2 !== void 0))].slice(0, 12);
-  const wordsOf = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w2) => w2.length >= 3 && /[A-Za-z]/.test(w2) && !heads.includes(w2));
-  const words = [...new Set(patterns.written.flatMap(wordsOf))].slice(0, 12);
+  const wordsOf2 = (p2) => p2.split(/[^A-Za-z0-9]+/).filter((w2) => w2.length >= 3 && /[A-Za-z]/.test(w2) && !heads.includes(w2));
+  const words = [...new Set(patterns.written.flatMap(wordsOf2))].slice(0, 12);
   const defaults = shape === "action" ? [...heads.map((h2) => `${h2}:Example`), "example:Action"] : [...heads.map((h2) => `${h2}://example`), "example://resource"];
   const inCell = (cell2, v2) => cell2.relevant.every((g) => patterns.matcher(g)(v2) === cell2.set.has(g));
   let budget = 2e4;
@@ -32736,7 +32769,7 @@ function niceExamples(patterns, shape) {
     for (const g of cell2.set) {
       const w2 = patterns.written[g];
       if (!/[*?]/.test(w2) || w2.replace(/\*+/g, "*") === "*") continue;
-      const own = wordsOf(w2);
+      const own = wordsOf2(w2);
       for (const f of [...words.filter((x3) => !own.includes(x3)), "example", ""]) tries.push(w2.replace(/\*+/g, f).replace(/\?/g, f.slice(0, 1) || "x"));
     }
     tries.push(...defaults);
@@ -34335,20 +34368,20 @@ function compilePathPattern(pattern) {
 // src/engine/runtime/tool-uri.ts
 var PRINTABLE = /^[\x21-\x7e]+$/;
 var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
-function split2(text2) {
+function split(text2) {
   const m2 = PRINTABLE.test(text2) ? URI.exec(text2) : null;
   return m2 === null ? void 0 : { server: m2[1], tool: m2[2], version: m2[3] };
 }
 function parseToolUri(uri) {
   if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
-  return split2(uri);
+  return split(uri);
 }
 var ANY = () => true;
 var STARS = /^\*+$/;
 function compileToolPattern(entry) {
   if (typeof entry !== "string") return void 0;
   if (STARS.test(entry)) return ANY;
-  const parts = split2(entry);
+  const parts = split(entry);
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
@@ -35157,7 +35190,7 @@ function renderDiffJson(result) {
 }
 
 // src/diff/render-markdown.ts
-var import_yaml4 = __toESM(require_dist3(), 1);
+var import_yaml5 = __toESM(require_dist3(), 1);
 
 // src/diff/change-parts.ts
 var isPlain = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
@@ -35343,7 +35376,7 @@ function changeRow(c3, targets) {
 var byRisk = (a, b3) => riskRank(a.verdict) - riskRank(b3.verdict);
 var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
-  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+  return e === void 0 ? "" : (0, import_yaml5.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 function effectivePatch(t2, base, head) {
   const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
@@ -36356,6 +36389,267 @@ var pack_source_reserved_name_default = defineRule(
   }
 );
 
+// node_modules/@noble/hashes/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le2 = false) {
+  if (le2)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split2(lst, le2 = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i2 = 0; i2 < len; i2++) {
+    const { h: h2, l: l3 } = fromBig(lst[i2], le2);
+    [Ah[i2], Al[i2]] = [h2, l3];
+  }
+  return [Ah, Al];
+}
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE) {
+  const h2 = fromNumH(n);
+  const l3 = fromNumL(n);
+  view.setUint32(byteOffset, isLE ? l3 : h2, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h2 : l3, isLE);
+}
+var shrSH = (h2, _l, s) => h2 >>> s;
+var shrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
+var rotrSH = (h2, l3, s) => h2 >>> s | l3 << 32 - s;
+var rotrSL = (h2, l3, s) => h2 << 32 - s | l3 >>> s;
+var rotrBH = (h2, l3, s) => h2 << 64 - s | l3 >>> s - 32;
+var rotrBL = (h2, l3, s) => h2 >>> s - 32 | l3 << 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l3 = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l3 / 2 ** 32 | 0) | 0, l: l3 | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function clean(...arrays) {
+  for (let i2 = 0; i2 < arrays.length; i2++) {
+    arrays[i2].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b3, c3) {
+  return a & b3 ^ ~a & c3;
+}
+function Maj(a, b3, c3) {
+  return a & b3 ^ a & c3 ^ b3 & c3;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i2 = 0; i2 < outLen; i2++)
+      oview.setUint32(4 * i2, state[i2], isLE);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  4089235720,
+  3144134277,
+  2227873595,
+  1013904242,
+  4271175723,
+  2773480762,
+  1595750129,
+  1359893119,
+  2917565137,
+  2600822924,
+  725511199,
+  528734635,
+  4215389547,
+  1541459225,
+  327033209
+]);
+
 // node_modules/@noble/hashes/sha2.js
 var SHA256_K = /* @__PURE__ */ Uint32Array.from([
   1116352408,
@@ -36437,27 +36731,27 @@ var SHA2_32B = class extends HashMD {
   F = 0;
   G = 0;
   H = 0;
-  constructor(outputLen, IV) {
+  constructor(outputLen, IV2) {
     super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
+    this.A = IV2[0] | 0;
+    this.B = IV2[1] | 0;
+    this.C = IV2[2] | 0;
+    this.D = IV2[3] | 0;
+    this.E = IV2[4] | 0;
+    this.F = IV2[5] | 0;
+    this.G = IV2[6] | 0;
+    this.H = IV2[7] | 0;
   }
   get() {
-    const { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
-    return [A2, B3, C3, D4, E3, F3, G4, H2];
+    const { A: A2, B: B3, C: C3, D: D3, E: E3, F: F3, G: G4, H: H2 } = this;
+    return [A2, B3, C3, D3, E3, F3, G4, H2];
   }
   // prettier-ignore
-  set(A2, B3, C3, D4, E3, F3, G4, H2) {
+  set(A2, B3, C3, D3, E3, F3, G4, H2) {
     this.A = A2 | 0;
     this.B = B3 | 0;
     this.C = C3 | 0;
-    this.D = D4 | 0;
+    this.D = D3 | 0;
     this.E = E3 | 0;
     this.F = F3 | 0;
     this.G = G4 | 0;
@@ -36477,7 +36771,7 @@ var SHA2_32B = class extends HashMD {
       const s1 = rotr(W22, 17) ^ rotr(W22, 19) ^ W22 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A2, B: B3, C: C3, D: D4, E: E3, F: F3, G: G4, H: H2 } = this;
+    let { A: A2, B: B3, C: C3, D: D3, E: E3, F: F3, G: G4, H: H2 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       const sigma1 = rotr(E3, 6) ^ rotr(E3, 11) ^ rotr(E3, 25);
       const T1 = H2 + sigma1 + Chi(E3, F3, G4) + SHA256_K[i2] + SHA256_W[i2] | 0;
@@ -36486,8 +36780,8 @@ var SHA2_32B = class extends HashMD {
       H2 = G4;
       G4 = F3;
       F3 = E3;
-      E3 = D4 + T1 | 0;
-      D4 = C3;
+      E3 = D3 + T1 | 0;
+      D3 = C3;
       C3 = B3;
       B3 = A2;
       A2 = T1 + T22 | 0;
@@ -36495,12 +36789,12 @@ var SHA2_32B = class extends HashMD {
     A2 = A2 + this.A | 0;
     B3 = B3 + this.B | 0;
     C3 = C3 + this.C | 0;
-    D4 = D4 + this.D | 0;
+    D3 = D3 + this.D | 0;
     E3 = E3 + this.E | 0;
     F3 = F3 + this.F | 0;
     G4 = G4 + this.G | 0;
     H2 = H2 + this.H | 0;
-    this.set(A2, B3, C3, D4, E3, F3, G4, H2);
+    this.set(A2, B3, C3, D3, E3, F3, G4, H2);
   }
   roundClean() {
     clean(SHA256_W);
@@ -36516,7 +36810,7 @@ var _SHA256 = class extends SHA2_32B {
     super(32, SHA256_IV);
   }
 };
-var K512 = /* @__PURE__ */ (() => split([
+var K512 = /* @__PURE__ */ (() => split2([
   "0x428a2f98d728ae22",
   "0x7137449123ef65cd",
   "0xb5c0fbcfec4d3b2f",
@@ -36624,24 +36918,24 @@ var SHA2_64B = class extends HashMD {
   Gl = 0;
   Hh = 0;
   Hl = 0;
-  constructor(outputLen, IV) {
+  constructor(outputLen, IV2) {
     super(128, outputLen, 16, false);
-    this.Ah = IV[0] | 0;
-    this.Al = IV[1] | 0;
-    this.Bh = IV[2] | 0;
-    this.Bl = IV[3] | 0;
-    this.Ch = IV[4] | 0;
-    this.Cl = IV[5] | 0;
-    this.Dh = IV[6] | 0;
-    this.Dl = IV[7] | 0;
-    this.Eh = IV[8] | 0;
-    this.El = IV[9] | 0;
-    this.Fh = IV[10] | 0;
-    this.Fl = IV[11] | 0;
-    this.Gh = IV[12] | 0;
-    this.Gl = IV[13] | 0;
-    this.Hh = IV[14] | 0;
-    this.Hl = IV[15] | 0;
+    this.Ah = IV2[0] | 0;
+    this.Al = IV2[1] | 0;
+    this.Bh = IV2[2] | 0;
+    this.Bl = IV2[3] | 0;
+    this.Ch = IV2[4] | 0;
+    this.Cl = IV2[5] | 0;
+    this.Dh = IV2[6] | 0;
+    this.Dl = IV2[7] | 0;
+    this.Eh = IV2[8] | 0;
+    this.El = IV2[9] | 0;
+    this.Fh = IV2[10] | 0;
+    this.Fl = IV2[11] | 0;
+    this.Gh = IV2[12] | 0;
+    this.Gl = IV2[13] | 0;
+    this.Hh = IV2[14] | 0;
+    this.Hl = IV2[15] | 0;
   }
   // prettier-ignore
   get() {
@@ -37010,12 +37304,12 @@ var Point = class _Point {
     const A2 = modP(X1 * X1);
     const B3 = modP(Y1 * Y1);
     const C3 = modP(2n * Z1 * Z1);
-    const D4 = modP(a * A2);
+    const D3 = modP(a * A2);
     const x1y1 = mod(X1 + Y1);
     const E3 = mod(modP(x1y1 * x1y1) - A2 - B3);
-    const G4 = mod(D4 + B3);
+    const G4 = mod(D3 + B3);
     const F3 = mod(G4 - C3);
-    const H2 = mod(D4 - B3);
+    const H2 = mod(D3 - B3);
     const X3 = modP(E3 * F3);
     const Y3 = modP(G4 * H2);
     const T3 = modP(E3 * H2);
@@ -37031,10 +37325,10 @@ var Point = class _Point {
     const A2 = modP(X1 * X22);
     const B3 = modP(Y1 * Y2);
     const C3 = modP(modP(T1 * d2) * T22);
-    const D4 = modP(Z1 * Z2);
+    const D3 = modP(Z1 * Z2);
     const E3 = mod(modP(mod(X1 + Y1) * mod(X22 + Y2)) - A2 - B3);
-    const F3 = mod(D4 - C3);
-    const G4 = mod(D4 + C3);
+    const F3 = mod(D3 - C3);
+    const G4 = mod(D3 + C3);
     const H2 = mod(B3 - modP(a * A2));
     const X3 = modP(E3 * F3);
     const Y3 = modP(G4 * H2);
@@ -37917,7 +38211,7 @@ function overlaps(a, b3) {
 var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
 var DIGITS = [[48, 57]];
 var WORD = normalize3([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize3([
+var SPACE2 = normalize3([
   [9, 13],
   [32, 32],
   [160, 160],
@@ -38331,9 +38625,9 @@ var Parser = class {
       case "W":
         return negate(WORD, this.maxChar);
       case "s":
-        return SPACE;
+        return SPACE2;
       case "S":
-        return negate(SPACE, this.maxChar);
+        return negate(SPACE2, this.maxChar);
       case "n":
         return [[10, 10]];
       case "r":
@@ -39981,9 +40275,14 @@ function runLint(repo, options) {
   return { findings, summary: summarize(findings, files2) };
 }
 
+// src/bundle/digest-node.ts
+import { createHash as createHash2 } from "node:crypto";
+function sha256HexNative(bytes) {
+  assertBytes(bytes, "sha256");
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+
 // src/bundle/canonical-json.ts
-var import_canonicalize = __toESM(require_canonicalize(), 1);
-var canonicalize = typeof import_canonicalize.default === "function" ? import_canonicalize.default : import_canonicalize.default.default;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function describe3(value) {
   if (value === null) return "null";
@@ -40036,14 +40335,134 @@ function assertJsonValue(value, path2, ancestors) {
   }
   ancestors.delete(value);
 }
+var NOT_I_JSON = /* @__PURE__ */ Symbol("not I-JSON");
+var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+var encoder4 = new TextEncoder();
+var CanonicalWriter = class {
+  buf = new Uint8Array(1 << 16);
+  at = 0;
+  known;
+  constructor(known) {
+    this.known = known;
+  }
+  room(n) {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.at));
+    this.buf = grown;
+  }
+  byte(b3) {
+    this.room(1);
+    this.buf[this.at++] = b3;
+  }
+  /** Text known to be ASCII (numbers, literals). */
+  ascii(text2) {
+    this.room(text2.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i2 = 0; i2 < text2.length; i2++) buf[at++] = text2.charCodeAt(i2);
+    this.at = at;
+  }
+  string(value) {
+    const n = value.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 34;
+    for (let i2 = 0; i2 < n; i2++) {
+      const c3 = value.charCodeAt(i2);
+      if (c3 < 32 || c3 === 34 || c3 === 92 || c3 > 126) {
+        this.quoted(value);
+        return;
+      }
+      buf[at++] = c3;
+    }
+    buf[at++] = 34;
+    this.at = at;
+  }
+  quoted(value) {
+    if (!isWellFormed(value)) throw NOT_I_JSON;
+    const text2 = JSON.stringify(value);
+    this.room(text2.length * 3);
+    this.at += encoder4.encodeInto(text2, this.buf.subarray(this.at)).written;
+  }
+  write(value) {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return;
+      case "number":
+        if (!Number.isFinite(value)) throw NOT_I_JSON;
+        this.ascii(JSON.stringify(value));
+        return;
+      case "object":
+        break;
+      default:
+        throw NOT_I_JSON;
+    }
+    if (value === null) {
+      this.ascii("null");
+      return;
+    }
+    const bytes = this.known?.get(value);
+    if (bytes !== void 0) {
+      this.room(bytes.length);
+      this.buf.set(bytes, this.at);
+      this.at += bytes.length;
+    } else if (Array.isArray(value)) this.writeArray(value);
+    else this.writeObject(value);
+  }
+  writeArray(value) {
+    this.byte(91);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw NOT_I_JSON;
+      if (i2 > 0) this.byte(44);
+      this.write(value[i2]);
+    }
+    this.byte(93);
+  }
+  writeObject(value) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null || Object.getOwnPropertySymbols(value).length > 0) throw NOT_I_JSON;
+    const keys = Object.keys(value).sort();
+    this.byte(123);
+    for (let i2 = 0; i2 < keys.length; i2++) {
+      const key2 = keys[i2];
+      if (i2 > 0) this.byte(44);
+      this.string(key2);
+      this.byte(58);
+      this.write(value[key2]);
+    }
+    this.byte(125);
+  }
+  bytes() {
+    return this.buf.slice(0, this.at);
+  }
+};
+function written(value, known) {
+  const writer = new CanonicalWriter(known);
+  try {
+    writer.write(value);
+  } catch (e) {
+    if (e !== NOT_I_JSON && !(e instanceof RangeError)) throw e;
+    assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+    throw e === NOT_I_JSON ? new TypeError("canonical json: value is not JSON") : e;
+  }
+  return writer;
+}
 function canonicalJson(value) {
-  assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-  const text2 = canonicalize(value);
-  if (text2 === void 0) throw new TypeError("canonical json: value is not JSON");
-  return text2;
+  return utf8Decode(written(value).bytes());
 }
 function canonicalBytes(value) {
-  return utf8Encode(canonicalJson(value));
+  return written(value).bytes();
+}
+function canonicalBytesReusing(value, known) {
+  return written(value, known).bytes();
 }
 
 // src/bundle/dsse.ts
@@ -40308,8 +40727,10 @@ init_errors2();
 
 // src/bundle/payload-build.ts
 function digestTargets(targets) {
-  const bytes = canonicalBytes(targets);
-  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
+  return digestsOf(canonicalBytes(targets));
+}
+function digestsOf(targetBytes) {
+  return { blake3: blake3Hex(targetBytes), sha256: sha256HexNative(targetBytes) };
 }
 function toTargetsRecord(targets) {
   const out = {};
@@ -40327,6 +40748,7 @@ function installedPacksOf2(state) {
 }
 function buildPayload(input) {
   const targets = toTargetsRecord(input.targets);
+  const targetBytes = canonicalBytes(targets);
   const payload = {
     format: BUNDLE_FORMAT,
     name: input.name,
@@ -40338,11 +40760,11 @@ function buildPayload(input) {
     targets,
     installed_packs: installedPacksOf2(input.packState),
     sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b3) => compareStrings(a.path, b3.path)),
-    digests: digestTargets(targets)
+    digests: digestsOf(targetBytes)
   };
   const problem = findPayloadProblem(payload);
   if (problem !== void 0) throw new TypeError(`buildPayload: ${problem}`);
-  return { payload, bytes: canonicalBytes(payload) };
+  return { payload, bytes: canonicalBytesReusing(payload, /* @__PURE__ */ new Map([[targets, targetBytes]])) };
 }
 
 // src/bundle/payload-read.ts
@@ -40362,15 +40784,42 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record2 = value;
-  const targetsText = canonicalOfParsed(record2.targets, 2);
-  const canonical = `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${key2 === "targets" ? targetsText : canonicalOfParsed(record2[key2], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+  const span = canonicalSpan(text2, record2);
+  if (span === void 0 && canonicalOfParsed(record2) !== text2) throw formatError(NOT_CANONICAL);
+  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record2.targets, 2));
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes };
 }
+function canonicalSpan(text2, record2) {
+  if (!keysInOrder(record2, 1)) return void 0;
+  let at = 0;
+  let span;
+  for (const key2 of Object.keys(record2)) {
+    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key2)}:`;
+    const item = JSON.stringify(record2[key2]);
+    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
+    if (key2 === "targets") span = [at, at + item.length];
+    at += item.length;
+  }
+  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+}
+function keysInOrder(value, depth) {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i2 = 0; i2 < keys.length; i2++) {
+    if (i2 > 0 && keys[i2 - 1] >= keys[i2] || !keysInOrder(value[keys[i2]], depth + 1)) return false;
+  }
+  return true;
+}
+var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record2 = value;
   return `{${Object.keys(record2).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record2[key2], depth + 1)}`).join(",")}}`;
@@ -40437,7 +40886,7 @@ function verifyBundle(bytes, options) {
 // src/bundle/build.ts
 var DEFAULT_EXPIRES = "30d";
 function sourcesOf(raw) {
-  return raw.map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings(a.path, b3.path));
+  return raw.map((f) => ({ path: f.path, sha256: sha256HexNative(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) })).sort((a, b3) => compareStrings(a.path, b3.path));
 }
 function parseSourceDateEpoch(text2) {
   if (!/^\d{1,12}$/.test(text2)) {
@@ -40679,13 +41128,13 @@ function writeKeyPair(prefix, options = {}) {
       throw new BundleKeyError(`${prefix}: cannot write the key pair (${describeIoError(e)})`, { cause: e });
     }
   } else {
-    const written = [];
+    const written2 = [];
     for (const f of files2) {
       try {
         writeExclusive(f.target, f.contents, f.mode);
-        written.push(f.target);
+        written2.push(f.target);
       } catch (e) {
-        for (const w2 of written) fs.rmSync(w2, { force: true });
+        for (const w2 of written2) fs.rmSync(w2, { force: true });
         const reason2 = e.code === "EEXIST" ? "already exists; refusing to overwrite it" : `cannot write ${f.what}`;
         throw new BundleKeyError(`${f.target}: ${reason2} (${describeIoError(e)})`, { cause: e });
       }
@@ -41374,11 +41823,11 @@ async function bundlePullCommand(io, reference, opts) {
       throw new EdictError("USAGE", `${formatOciReference(ref)}: the bundle layer has no ${"<name>.bundle.json"} title; pass --out FILE`);
     }
     const out = resolve3(io.cwd, opts.out ?? manifest.layer.title);
-    const [written] = await writeOutputFiles(dirname5(out), [{ name: basename5(out), bytes }]);
+    const [written2] = await writeOutputFiles(dirname5(out), [{ name: basename5(out), bytes }]);
     if (opts.format === "json") {
-      io.stdout(JSON.stringify({ ok: true, path: written, digest: manifest.digest, layer: manifest.layer.digest, size: bytes.length }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ ok: true, path: written2, digest: manifest.digest, layer: manifest.layer.digest, size: bytes.length }, null, 2) + "\n");
     } else {
-      io.stdout(`wrote ${written}
+      io.stdout(`wrote ${written2}
   manifest  ${manifest.digest}
   layer     ${manifest.layer.digest} (${bytes.length} bytes)
 `);
@@ -42703,7 +43152,7 @@ function registerDiff(program2, io, setExit) {
 }
 
 // src/cli/commands/effective.ts
-var import_yaml5 = __toESM(require_dist3(), 1);
+var import_yaml6 = __toESM(require_dist3(), 1);
 var FORMATS5 = ["yaml", "json"];
 function effectiveAccessVersion(t2) {
   const access2 = t2.documents.filter((d2) => d2.entry.kind === "AccessPolicy");
@@ -42715,12 +43164,12 @@ function effectiveDocument(t2) {
   const access2 = version === void 0 ? t2.effective.access : { Version: version, ...t2.effective.access };
   return { target: t2.target, ...t2.effective, access: access2, provenance: t2.provenance };
 }
-var YAML_11_TYPED = new import_yaml5.Document(null, { version: "1.1" }).schema.tags.flatMap((t2) => t2.default && "test" in t2 && t2.test instanceof RegExp ? [t2.test] : []);
+var YAML_11_TYPED = new import_yaml6.Document(null, { version: "1.1" }).schema.tags.flatMap((t2) => t2.default && "test" in t2 && t2.test instanceof RegExp ? [t2.test] : []);
 function toEffectiveYaml(value) {
-  const doc = new import_yaml5.Document(value, { aliasDuplicateObjects: false });
-  (0, import_yaml5.visit)(doc, {
+  const doc = new import_yaml6.Document(value, { aliasDuplicateObjects: false });
+  (0, import_yaml6.visit)(doc, {
     Scalar(_3, node) {
-      if (typeof node.value === "string" && YAML_11_TYPED.some((test) => test.test(node.value))) node.type = import_yaml5.Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === "string" && YAML_11_TYPED.some((test) => test.test(node.value))) node.type = import_yaml6.Scalar.QUOTE_DOUBLE;
     }
   });
   return doc.toString({ lineWidth: 0 });
@@ -42889,7 +43338,7 @@ init_errors();
 
 // src/pack/sources/git-cache.ts
 import { execFile } from "node:child_process";
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join12 } from "node:path";
@@ -42996,7 +43445,7 @@ var GitCache = class {
   dir;
   constructor(root, url) {
     this.cacheRoot = join12(root, ".edict", "cache");
-    this.dir = join12(root, ...GIT_CACHE_DIR.split("/"), createHash2("sha256").update(url).digest("hex").slice(0, 16));
+    this.dir = join12(root, ...GIT_CACHE_DIR.split("/"), createHash3("sha256").update(url).digest("hex").slice(0, 16));
   }
   git(args, timeout) {
     return runGit([`--git-dir=${this.dir}`, ...args], timeout !== void 0 ? { timeout } : {});
@@ -43056,12 +43505,12 @@ function failure(e) {
 }
 function gitSource(config, options) {
   const name = config.name;
-  const written = config.git ?? "";
-  const pinUrl = withoutCredentials(written);
+  const written2 = config.git ?? "";
+  const pinUrl = withoutCredentials(written2);
   const shown2 = pinUrl;
   const configError = (message) => new EdictError("CONFIG_ERROR", `packs.sources "${name}": ${message}`, { position: { file: "edict.yaml" } });
   const sourceError2 = (message, cause) => new EdictError("PACK_SOURCE_ERROR", `git source ${name} (${shown2}): ${message}`, cause === void 0 ? {} : { cause });
-  const location2 = gitLocationOf(written, options.root);
+  const location2 = gitLocationOf(written2, options.root);
   const problem = !location2.ok ? location2.message : config.ref !== void 0 ? refProblem(config.ref) : void 0;
   const url = location2.ok ? location2.url : "";
   const cache2 = new GitCache(options.root, url);
@@ -43551,10 +44000,10 @@ function misconfigured(name, kind, message) {
   return { name, kind, offers: async () => refuse2(), fetch: async () => refuse2() };
 }
 function configuredSources2(repo, root, options) {
-  const written = repo.config?.value.packs?.sources;
-  if (!Array.isArray(written)) return [];
+  const written2 = repo.config?.value.packs?.sources;
+  if (!Array.isArray(written2)) return [];
   const seen = /* @__PURE__ */ new Set();
-  return written.map((entry, i2) => {
+  return written2.map((entry, i2) => {
     const at = `packs.sources[${i2}]`;
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return misconfigured(at, "url", `${at} must be a mapping with name and url or git`);
     const config = entry;
@@ -43668,22 +44117,22 @@ ${existing.map((p2) => `  ${p2}
   const wanted = await readFile4(join13(templates, GITIGNORE_TEMPLATE), "utf8");
   const hadGitignore = existsSync4(gitignorePath);
   const gitignore = hadGitignore ? mergeGitignore(await readFile4(gitignorePath, "utf8"), wanted) : wanted;
-  const written = [];
+  const written2 = [];
   for (const f of files2) {
     const target = join13(dir, f.path);
     await mkdir4(dirname6(target), { recursive: true });
     await writeFile3(target, f.text, { flag: opts.force ? "w" : "wx" });
-    written.push(f.path);
+    written2.push(f.path);
   }
   if (gitignore !== void 0) await writeFile3(gitignorePath, gitignore);
   const installed2 = await installPacks(dir, packs, io);
-  const shown2 = written.filter((p2) => !p2.startsWith(`${SCHEMA_DIR}/`));
+  const shown2 = written2.filter((p2) => !p2.startsWith(`${SCHEMA_DIR}/`));
   const rel = relative4(io.cwd, dir);
   const cd = rel === "" ? "" : `cd ${rel.startsWith("..") ? dir : rel} && `;
   io.stdout(
     `initialised policy repository "${name}" in ${dir}
 ` + shown2.map((p2) => `  wrote ${p2}
-`).join("") + `  wrote ${SCHEMA_DIR}/ (${written.length - shown2.length} JSON Schemas for editor completion)
+`).join("") + `  wrote ${SCHEMA_DIR}/ (${written2.length - shown2.length} JSON Schemas for editor completion)
 ` + (gitignore === void 0 ? "" : `  ${hadGitignore ? "updated" : "wrote"} .gitignore (keeps signing keys out of git)
 `) + installed2.map((line) => `  ${line}
 `).join("") + `
@@ -43738,19 +44187,19 @@ next:
 function keygenCommand(io, opts) {
   try {
     const prefix = opts.out === void 0 ? defaultPrefix(io) : resolve10(io.cwd, opts.out);
-    const written = writeKeyPair(prefix, { force: Boolean(opts.force) });
+    const written2 = writeKeyPair(prefix, { force: Boolean(opts.force) });
     if (opts.format === "json") {
-      io.stdout(JSON.stringify({ keyid: written.keyid, publicKey: written.publicKeyPath, privateKey: written.privateKeyPath }, null, 2) + "\n");
+      io.stdout(JSON.stringify({ keyid: written2.keyid, publicKey: written2.publicKeyPath, privateKey: written2.privateKeyPath }, null, 2) + "\n");
     } else {
       io.stdout(
-        `keyid:       ${written.keyid}
-public key:  ${written.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
-private key: ${written.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
-` + nextSteps(written.publicKeyPath, written.privateKeyPath)
+        `keyid:       ${written2.keyid}
+public key:  ${written2.publicKeyPath}  (pin this in loaders: trustedKeys, \`edict bundle verify --key\`)
+private key: ${written2.privateKeyPath}  (mode 0600; keep it secret, e.g. as the Action's signing-key secret)
+` + nextSteps(written2.publicKeyPath, written2.privateKeyPath)
       );
     }
-    const tree2 = opts.out === void 0 ? void 0 : findGitWorkTree(dirname7(written.privateKeyPath));
-    if (tree2 !== void 0) io.stderr(`edict: warning: the private key ${written.privateKeyPath} is inside the git work tree ${tree2}; keep it out of commits (list *.key in .gitignore) or move it
+    const tree2 = opts.out === void 0 ? void 0 : findGitWorkTree(dirname7(written2.privateKeyPath));
+    if (tree2 !== void 0) io.stderr(`edict: warning: the private key ${written2.privateKeyPath} is inside the git work tree ${tree2}; keep it out of commits (list *.key in .gitignore) or move it
 `);
     return EXIT.OK;
   } catch (e) {
@@ -47311,17 +47760,11 @@ function raiseFloor(floor, candidate) {
 
 // src/loader/keys.ts
 init_errors2();
-var SPKI_PREFIX2 = fromHex("302a300506032b6570032100");
+var SPKI_PREFIX2 = Uint8Array.of(48, 42, 48, 5, 6, 3, 43, 101, 112, 3, 33, 0);
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 var P4 = 2n ** 255n - 19n;
-var D3 = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
-var SMALL_ORDER_Y = [
-  0n,
-  1n,
-  P4 - 1n,
-  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
-  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n
-];
+var Y8 = 0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n;
+var SMALL_ORDER_Y = [0n, 1n, P4 - 1n, Y8, P4 - Y8];
 function pow(base, exponent) {
   let result = 1n;
   for (base %= P4; exponent > 0n; exponent >>= 1n, base = base * base % P4) if (exponent & 1n) result = result * base % P4;
@@ -47331,6 +47774,7 @@ function publicKeyProblem(raw) {
   let y3 = 0n;
   for (let i2 = 31; i2 >= 0; i2--) y3 = y3 << 8n | BigInt(i2 === 31 ? raw[i2] & 127 : raw[i2]);
   const y22 = y3 * y3 % P4;
+  const D3 = (P4 - 121665n) * pow(121666n, P4 - 2n) % P4;
   const x22 = (y22 - 1n + P4) % P4 * pow((D3 * y22 + 1n) % P4, P4 - 2n) % P4;
   if (y3 >= P4 || (x22 === 0n ? raw[31] >> 7 : pow(x22, (P4 - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y3) ? "small-order (weak) Ed25519 point" : void 0;
@@ -48470,10 +48914,10 @@ function applyDataRule(target, file, spec, src, refuse2) {
 
 // src/serve/overlay/load.ts
 init_errors();
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
 function overlayDigest(contents) {
-  const hash2 = createHash3("sha256");
+  const hash2 = createHash4("sha256");
   for (const bytes of contents) {
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(bytes.length));
@@ -48554,7 +48998,7 @@ function createOverlaySet(docs, loader, compile2 = compileEngine) {
 import { createServer } from "node:http";
 
 // src/serve/routes.ts
-import { createHash as createHash4, timingSafeEqual } from "node:crypto";
+import { createHash as createHash5, timingSafeEqual } from "node:crypto";
 
 // src/serve/http-errors.ts
 var HttpError = class extends Error {
@@ -48651,12 +49095,12 @@ function optionalObject(body, key2, field) {
   if (!isObject(v2)) throw badRequest(`"${field}" must be an object, got ${typeName2(v2)}`);
   return v2;
 }
-var isScalar3 = (x3) => typeof x3 === "string" || typeof x3 === "number" || typeof x3 === "boolean";
+var isScalar4 = (x3) => typeof x3 === "string" || typeof x3 === "number" || typeof x3 === "boolean";
 function toContext(value, field) {
   for (const key2 in value) {
     const v2 = value[key2];
-    if (v2 === null || isScalar3(v2)) continue;
-    if (Array.isArray(v2) && v2.every(isScalar3)) continue;
+    if (v2 === null || isScalar4(v2)) continue;
+    if (Array.isArray(v2) && v2.every(isScalar4)) continue;
     throw badRequest(`"${field}.${key2}" must be a string, number, boolean, null or a list of them, got ${typeName2(v2)}`);
   }
   return value;
@@ -49085,7 +49529,7 @@ var ROUTES = /* @__PURE__ */ new Map([
   ]
 ]);
 function tokenDigest(token) {
-  return createHash4("sha256").update(token, "utf8").digest();
+  return createHash5("sha256").update(token, "utf8").digest();
 }
 function authorized(state, req) {
   const expected = state.tokenDigest;

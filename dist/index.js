@@ -56,7 +56,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -78,7 +78,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -93,7 +93,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -3416,7 +3416,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document3 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -3706,7 +3706,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document3;
   }
 });
 
@@ -5071,13 +5071,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError2) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document3.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -5116,7 +5116,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -5305,7 +5305,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document3.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -5638,7 +5638,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5722,7 +5722,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7227,7 +7227,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
@@ -7310,7 +7310,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document3.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -7324,7 +7324,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
@@ -7340,7 +7340,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit3 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document3.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -17258,7 +17258,7 @@ function isEdictError(e) {
 }
 
 // src/model/source.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/model/pointer.ts
 function escapeSegment(segment) {
@@ -17298,8 +17298,512 @@ function getAtPointer(value, pointer) {
   return cur;
 }
 
-// src/model/source-syntax.ts
+// src/model/source-fast-scalars.ts
 var import_yaml = __toESM(require_dist(), 1);
+var FAST_PATH_BAIL = /* @__PURE__ */ Symbol("fast path bail");
+function bail() {
+  throw FAST_PATH_BAIL;
+}
+var PLAIN_TAGS = new import_yaml.Document().schema.tags.filter((t2) => t2.default === true && t2.test !== void 0);
+var RESOLVE_OPTIONS = { intAsBigInt: false };
+function mayBeTyped(first2) {
+  return first2 === 126 || // ~
+  first2 === 110 || first2 === 78 || // n N
+  first2 === 116 || first2 === 84 || // t T
+  first2 === 102 || first2 === 70 || // f F
+  first2 === 43 || first2 === 45 || first2 === 46 || // + - .
+  first2 >= 48 && first2 <= 57;
+}
+function resolvePlain(source) {
+  if (!mayBeTyped(source.charCodeAt(0))) return source;
+  for (const tag of PLAIN_TAGS) {
+    if (tag.test.test(source)) {
+      const resolved = tag.resolve(source, bail, RESOLVE_OPTIONS);
+      return (0, import_yaml.isScalar)(resolved) ? resolved.value : resolved;
+    }
+  }
+  return source;
+}
+function isPlainStart(text, at, flow) {
+  const c3 = text.charCodeAt(at);
+  switch (c3) {
+    case 45: {
+      const n = text.charCodeAt(at + 1);
+      if (Number.isNaN(n) || n === 32 || n === 10) return false;
+      return !(flow && (n === 44 || n === 91 || n === 93 || n === 123 || n === 125));
+    }
+    case 63:
+    // ?
+    case 58:
+    // :
+    case 44:
+    // ,
+    case 91:
+    // [
+    case 93:
+    // ]
+    case 123:
+    // {
+    case 125:
+    // }
+    case 35:
+    // #
+    case 38:
+    // &
+    case 42:
+    // *
+    case 33:
+    // !
+    case 124:
+    // |
+    case 62:
+    // >
+    case 39:
+    // '
+    case 34:
+    // "
+    case 37:
+    // %
+    case 64:
+    // @
+    case 96:
+    // `
+    case 32:
+    case 10:
+      return false;
+    default:
+      return !Number.isNaN(c3);
+  }
+}
+function hexValue(text, from, digits) {
+  let v = 0;
+  for (let i2 = from; i2 < from + digits; i2++) {
+    const c3 = text.charCodeAt(i2);
+    const d = c3 >= 48 && c3 <= 57 ? c3 - 48 : c3 >= 97 && c3 <= 102 ? c3 - 87 : c3 >= 65 && c3 <= 70 ? c3 - 55 : -1;
+    if (d < 0) bail();
+    v = v * 16 + d;
+  }
+  return v;
+}
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "	", r: "\r", b: "\b", f: "\f" };
+function readDoubleQuoted(text, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text.charCodeAt(i2);
+    if (c3 === 34) return { value: value + text.slice(from, i2), end: i2 + 1 };
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 92) {
+      value += text.slice(from, i2);
+      const e = text[i2 + 1] ?? "";
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== void 0) {
+        value += simple;
+        i2 += 2;
+      } else if (e === "u") {
+        const code = hexValue(text, i2 + 2, 4);
+        if (code >= 55296 && code <= 57343) bail();
+        value += String.fromCharCode(code);
+        i2 += 6;
+      } else bail();
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+function readSingleQuoted(text, at) {
+  let i2 = at + 1;
+  let from = i2;
+  let value = "";
+  for (; ; ) {
+    const c3 = text.charCodeAt(i2);
+    if (Number.isNaN(c3) || c3 === 10) bail();
+    if (c3 === 39) {
+      if (text.charCodeAt(i2 + 1) !== 39) return { value: value + text.slice(from, i2), end: i2 + 1 };
+      value += text.slice(from, i2 + 1);
+      i2 += 2;
+      from = i2;
+      continue;
+    }
+    i2++;
+  }
+}
+
+// src/model/source-fast-spans.ts
+var FIELDS = 5;
+var SpanLog = class {
+  numbers = [];
+  /** Each node's key in its parent mapping, or index in its parent sequence (unused for the root). */
+  segments = [];
+  /** Adds a node; `keyStart` -1 when it is not a mapping value. Returns its index. */
+  add(depth, segment, keyStart, keyEnd, valueStart, valueEnd) {
+    this.numbers.push(depth, keyStart, keyEnd, valueStart, valueEnd);
+    return this.segments.push(segment) - 1;
+  }
+  /** Sets where a collection ends, once its last child is read. */
+  setValueEnd(index, end) {
+    if (index >= 0) this.numbers[index * FIELDS + 4] = end;
+  }
+  /** The pointer map `parseSource` returns, in the same order as the full parse fills it. */
+  toMap() {
+    const map2 = /* @__PURE__ */ new Map();
+    const pointers = [];
+    const n = this.numbers;
+    for (let i2 = 0; i2 < this.segments.length; i2++) {
+      const at = i2 * FIELDS;
+      const depth = n[at];
+      const pointer = depth === 0 ? "" : `${pointers[depth - 1]}/${escapeSegment2(this.segments[i2])}`;
+      pointers[depth] = pointer;
+      const keyStart = n[at + 1];
+      map2.set(pointer, keyStart >= 0 ? { key: [keyStart, n[at + 2]], value: [n[at + 3], n[at + 4]] } : { value: [n[at + 3], n[at + 4]] });
+    }
+    return map2;
+  }
+};
+function escapeSegment2(segment) {
+  if (typeof segment === "number") return String(segment);
+  return segment.includes("~") || segment.includes("/") ? segment.replace(/~/g, "~0").replace(/\//g, "~1") : segment;
+}
+
+// src/model/source-limits.ts
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function unsafeKeyMessage(key2) {
+  return `key "${key2}" is not allowed (prototype pollution guard); it is ignored`;
+}
+function duplicateKeyMessage(key2) {
+  return `duplicate key ${JSON.stringify(key2)}`;
+}
+var DUPLICATE_KEY_HELP = "remove or rename one of the keys; the first one is kept";
+
+// src/model/source-fast.ts
+var UNREAD_CHARACTER = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+var NL = 10;
+var SPACE = 32;
+var HASH = 35;
+var COLON = 58;
+var COMMA = 44;
+var DASH = 45;
+function isFlowIndicator(c3) {
+  return c3 === COMMA || c3 === 91 || c3 === 93 || c3 === 123 || c3 === 125;
+}
+function readCommonYaml(text) {
+  if (UNREAD_CHARACTER.test(text)) return void 0;
+  try {
+    return new FastReader(text).read();
+  } catch (e) {
+    if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
+    throw e;
+  }
+}
+var FastReader = class {
+  spans = new SpanLog();
+  problems = [];
+  text;
+  len;
+  nodes = 0;
+  /** Above 0 while reading the value of a repeated or unsafe key, which the full parse skips: nothing in it is recorded. */
+  dropping = 0;
+  /** Start of the line being read. */
+  pos = 0;
+  constructor(text) {
+    this.text = text;
+    this.len = text.length;
+  }
+  read() {
+    this.skipHeader();
+    if (this.nextContent() !== 0) bail();
+    const value = this.isSeqItem(this.pos) ? this.seq(0, 0, "", -1).value : this.map(0, this.pos, 0, "", -1).value;
+    if (this.nextContent() !== -1) bail();
+    return { value, spans: this.spans, problems: this.problems };
+  }
+  /** Blank and comment lines before the document. */
+  skipHeader() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (t2.charCodeAt(i2) === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (t2.charCodeAt(i2) !== HASH) return;
+      const nl = t2.indexOf("\n", i2);
+      if (nl < 0) bail();
+      this.pos = nl + 1;
+      if (this.pos < this.len && (t2.startsWith("---", this.pos) || t2.startsWith("...", this.pos) || t2.charCodeAt(this.pos) === 37)) bail();
+    }
+  }
+  /**
+   * Moves `pos` over blank lines to the next line with content and returns its indentation,
+   * or -1 at the end of the text. A comment line leaves the subset.
+   */
+  nextContent() {
+    const t2 = this.text;
+    for (; ; ) {
+      let i2 = this.pos;
+      while (t2.charCodeAt(i2) === SPACE) i2++;
+      if (i2 >= this.len) {
+        this.pos = this.len;
+        return -1;
+      }
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) {
+        this.pos = i2 + 1;
+        continue;
+      }
+      if (c3 === HASH) bail();
+      if (i2 === this.pos && (t2.startsWith("---", i2) || t2.startsWith("...", i2))) bail();
+      return i2 - this.pos;
+    }
+  }
+  /** `-` followed by a space, a line end or the end of the text. */
+  isSeqItem(at) {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const n = this.text.charCodeAt(at + 1);
+    return n === SPACE || n === NL || at + 1 >= this.len;
+  }
+  /**
+   * Counts a node and logs its spans before its children's (the full parse's order); returns its
+   * place in the log, where a collection's end is set when known. `keyStart` and `keyEnd` are -1
+   * for a node that is not a mapping value.
+   */
+  open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
+    if (this.dropping > 0) return -1;
+    if (++this.nodes > MAX_NODES) bail();
+    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+  }
+  /**
+   * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
+   * as source.ts does.
+   */
+  admitKey(out, key2, keyStart, keyEnd) {
+    if (UNSAFE_KEYS.has(key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "unsafe-key", message: unsafeKeyMessage(key2), span: [keyStart, keyEnd], help: "remove the key" });
+      return false;
+    }
+    if (Object.hasOwn(out, key2)) {
+      if (this.dropping === 0) this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: [keyStart, keyEnd], help: DUPLICATE_KEY_HELP });
+      return false;
+    }
+    return true;
+  }
+  /**
+   * A block mapping whose first key starts at `keyAt`, in column `column` of the line at `pos`.
+   * Returns its value and its end (the full parse's `range[1]`); leaves `pos` at the next line
+   * with content, which is indented less than `column` or is the end of the text.
+   */
+  map(column, keyAt, depth, seg, keyStart, keyEnd = -1) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, keyAt, keyAt);
+    const out = {};
+    let at = keyAt;
+    let end;
+    for (; ; ) {
+      const key2 = this.key(at, false);
+      const admitted = this.admitKey(out, key2.value, at, key2.end);
+      if (!admitted) this.dropping++;
+      const r2 = this.blockValue(key2.end + 1, column, depth + 1, key2.value, at, key2.end);
+      if (admitted) out[key2.value] = r2.value;
+      else this.dropping--;
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent < column) break;
+      if (indent > column) bail();
+      at = this.pos + column;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /**
+   * A block sequence whose first `-` is in column `column` of the line at `pos`. Returns as `map`.
+   */
+  seq(column, depth, seg, keyStart, keyEnd = -1) {
+    const start = this.pos + column;
+    const entry = this.open(depth, seg, keyStart, keyEnd, start, start);
+    const out = [];
+    let end;
+    for (; ; ) {
+      const dash = this.pos + column;
+      const q2 = this.skipSpaces(dash + 1);
+      if (this.isSeqItem(q2)) bail();
+      const c3 = this.text.charCodeAt(q2);
+      const r2 = q2 < this.len && c3 !== NL && this.startsKey(q2) ? this.map(q2 - this.pos, q2, depth + 1, out.length, -1) : this.blockValue(dash + 1, column, depth + 1, out.length, -1, -1);
+      out.push(r2.value);
+      end = r2.end;
+      const indent = this.nextContent();
+      if (indent > column) bail();
+      if (indent < column || !this.isSeqItem(this.pos + column)) break;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
+  startsKey(at) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 34 || c3 === 39) {
+      const q2 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      return t2.charCodeAt(q2.end) === COLON;
+    }
+    if (!isPlainStart(t2, at, false)) return false;
+    return this.plain(at, false).indicator >= 0;
+  }
+  /**
+   * The value after an indicator (`:` of a key or `-` of an item) at `after - 1`: on the same
+   * line, on the lines below (a nested collection), or empty. Leaves `pos` at the start of the
+   * line after the value's last line, or at the next line with content.
+   */
+  blockValue(after, column, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const q2 = this.skipSpaces(after);
+    if (q2 >= this.len || t2.charCodeAt(q2) === NL) {
+      this.pos = q2 >= this.len ? this.len : q2 + 1;
+      const indent = this.nextContent();
+      const lineStart = this.pos;
+      const seqHere = indent >= 0 && this.isSeqItem(lineStart + indent);
+      if (indent > column || indent === column && seqHere && keyStart >= 0) {
+        return seqHere ? this.seq(indent, depth, seg, keyStart, keyEnd) : this.map(indent, lineStart + indent, depth, seg, keyStart, keyEnd);
+      }
+      this.open(depth, seg, keyStart, keyEnd, q2, q2);
+      return { value: null, end: q2 };
+    }
+    if (t2.charCodeAt(q2) === HASH) bail();
+    const r2 = this.inline(q2, depth, seg, keyStart, keyEnd, false);
+    const e = this.skipSpaces(r2.end);
+    if (e < this.len && t2.charCodeAt(e) !== NL) bail();
+    this.pos = e >= this.len ? this.len : e + 1;
+    return { value: r2.value, end: this.pos };
+  }
+  /**
+   * A plain scalar from `at` to the end of its line (block) or to the next flow indicator (flow).
+   * `indicator` is the offset of a `:` that makes it a key, or -1. A comment leaves the subset.
+   */
+  plain(at, flow) {
+    const t2 = this.text;
+    let i2 = at;
+    let end = at;
+    for (; i2 < this.len; i2++) {
+      const c3 = t2.charCodeAt(i2);
+      if (c3 === NL) break;
+      if (c3 === COLON) {
+        const n = t2.charCodeAt(i2 + 1);
+        if (i2 + 1 >= this.len || n === SPACE || n === NL || flow && isFlowIndicator(n)) return { end, indicator: i2 };
+      } else if (c3 === SPACE) {
+        if (t2.charCodeAt(i2 + 1) === HASH) bail();
+        continue;
+      } else if (flow && isFlowIndicator(c3)) break;
+      end = i2 + 1;
+    }
+    if (flow && (i2 >= this.len || t2.charCodeAt(i2) === NL)) bail();
+    return { end, indicator: -1 };
+  }
+  /** A key at `at` (plain or quoted), which must be followed directly by `:` and a space or line end. */
+  key(at, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q2 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      ({ value, end } = q2);
+      if (t2.charCodeAt(end) !== COLON) bail();
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator < 0 || p2.end !== p2.indicator) bail();
+      end = p2.end;
+      value = t2.slice(at, end);
+    }
+    const n = t2.charCodeAt(end + 1);
+    if (!(end + 1 >= this.len || n === SPACE || n === NL) || end - at > 1e3) bail();
+    return { value, end };
+  }
+  /** A scalar or flow collection on one line at `at`. */
+  inline(at, depth, seg, keyStart, keyEnd, flow) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(at);
+    if (c3 === 91 || c3 === 123) return c3 === 91 ? this.flowSeq(at, depth, seg, keyStart, keyEnd) : this.flowMap(at, depth, seg, keyStart, keyEnd);
+    let value;
+    let end;
+    if (c3 === 34 || c3 === 39) {
+      const q2 = c3 === 34 ? readDoubleQuoted(t2, at) : readSingleQuoted(t2, at);
+      value = q2.value;
+      end = q2.end;
+    } else {
+      if (!isPlainStart(t2, at, flow)) bail();
+      const p2 = this.plain(at, flow);
+      if (p2.indicator >= 0) bail();
+      end = p2.end;
+      value = resolvePlain(t2.slice(at, end));
+    }
+    this.open(depth, seg, keyStart, keyEnd, at, end);
+    return { value, end };
+  }
+  skipSpaces(i2) {
+    while (this.text.charCodeAt(i2) === SPACE) i2++;
+    return i2;
+  }
+  /** After an item of a flow collection: `,` (not before the closing bracket) or the closing bracket. */
+  flowNext(i2, close) {
+    const t2 = this.text;
+    const c3 = t2.charCodeAt(i2);
+    if (c3 === close) return { at: i2 + 1, done: true };
+    if (c3 !== COMMA) bail();
+    const next = this.skipSpaces(i2 + 1);
+    if (t2.charCodeAt(next) === close || t2.charCodeAt(next) === COMMA) bail();
+    return { at: next, done: false };
+  }
+  flowSeq(at, depth, seg, keyStart, keyEnd) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = [];
+    let i2 = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(i2) === 93) i2++;
+    else {
+      for (; ; ) {
+        const item = this.inline(i2, depth + 1, out.length, -1, -1, true);
+        out.push(item.value);
+        i2 = this.skipSpaces(item.end);
+        if (this.text.charCodeAt(i2) === COLON) bail();
+        const n = this.flowNext(i2, 93);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+  flowMap(at, depth, seg, keyStart, keyEnd) {
+    const t2 = this.text;
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = {};
+    let i2 = this.skipSpaces(at + 1);
+    if (t2.charCodeAt(i2) === 125) i2++;
+    else {
+      for (; ; ) {
+        const key2 = this.key(i2, true);
+        const v = this.skipSpaces(key2.end + 1);
+        const c3 = t2.charCodeAt(v);
+        if (c3 === COMMA || c3 === 125 || c3 === NL || v >= this.len) bail();
+        const admitted = this.admitKey(out, key2.value, i2, key2.end);
+        if (!admitted) this.dropping++;
+        const item = this.inline(v, depth + 1, key2.value, i2, key2.end, true);
+        if (admitted) out[key2.value] = item.value;
+        else this.dropping--;
+        const n = this.flowNext(this.skipSpaces(item.end), 125);
+        i2 = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i2);
+    return { value: out, end: i2 };
+  }
+};
+
+// src/model/source-syntax.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 function firstSyntaxProblem(text, lines, doc) {
   const errors = [...doc.errors].sort((a, b2) => a.pos[0] - b2.pos[0]);
   const first2 = errors[0];
@@ -17345,9 +17849,9 @@ function lineEnd(text, offset) {
 }
 function openingQuote(doc, end) {
   let found;
-  (0, import_yaml.visit)(doc, {
+  (0, import_yaml2.visit)(doc, {
     Scalar: (_key, node) => {
-      if (!(0, import_yaml.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (!(0, import_yaml2.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
       if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
     }
   });
@@ -17369,24 +17873,31 @@ function indentationHint(text, lines, offset, err) {
 }
 
 // src/model/source.ts
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var LineIndex = class {
-  starts;
+  text;
+  found;
   constructor(text) {
-    this.starts = [0];
-    for (let i2 = 0; i2 < text.length; i2++) if (text.charCodeAt(i2) === 10) this.starts.push(i2 + 1);
+    this.text = text;
+  }
+  get starts() {
+    if (this.found === void 0) {
+      const starts = [0];
+      const text = this.text;
+      for (let i2 = text.indexOf("\n"); i2 !== -1; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+      this.found = starts;
+    }
+    return this.found;
   }
   position(offset) {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
   get lineCount() {
     return this.starts.length;
@@ -17395,6 +17906,17 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
+function withLoggedSpans(file, log) {
+  let spans;
+  return Object.defineProperty(file, "spans", {
+    get: () => spans ??= log.toMap(),
+    set: (map2) => {
+      spans = map2;
+    },
+    enumerable: true,
+    configurable: true
+  });
+}
 function decodeUtf8(bytes) {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
@@ -17416,7 +17938,7 @@ function decodeUtf8(bytes) {
     return { badByte: at };
   }
 }
-function parseSource(path, input) {
+function parseSource(path, input, options = {}) {
   const problems = [];
   const spans = /* @__PURE__ */ new Map();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -17460,10 +17982,17 @@ function parseSource(path, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml2.LineCounter();
+  if (options.fastPath !== false) {
+    const fast = readCommonYaml(text);
+    if (fast !== void 0) {
+      for (const p2 of fast.problems) problems.push(p2);
+      return withLoggedSpans({ path, text, value: fast.value, problems, lines }, fast.spans);
+    }
+  }
+  const lineCounter = new import_yaml3.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml3.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text, value: void 0, spans, problems, lines };
@@ -17526,9 +18055,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml2.visit)(doc, {
+    (0, import_yaml3.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml3.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -17553,7 +18082,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -17562,8 +18091,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml2.isScalar)(node)) return node.value;
-    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isScalar)(node)) return node.value;
+    if ((0, import_yaml3.isSeq)(node) || (0, import_yaml3.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -17574,7 +18103,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i2) => {
         const v = this.build(item, joinPointer(pointer, i2), void 0, viaAlias);
@@ -17582,14 +18111,14 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key2;
-        if ((0, import_yaml2.isScalar)(keyNode)) {
+        if ((0, import_yaml3.isScalar)(keyNode)) {
           const src = keyNode.source;
           key2 = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
@@ -17601,7 +18130,7 @@ var ValueBuilder = class {
         if (UNSAFE_KEYS.has(key2)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key2}" is not allowed (prototype pollution guard); it is ignored`,
+            message: unsafeKeyMessage(key2),
             span: kSpan,
             help: "remove the key"
           });
@@ -17609,7 +18138,7 @@ var ValueBuilder = class {
         }
         if (seenKeys.has(key2)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key2)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key2), span: kSpan, help: DUPLICATE_KEY_HELP });
           }
           continue;
         }
@@ -18916,7 +19445,9 @@ function mergeSpecs(docs, specSchema) {
         switch (strategy) {
           case "append": {
             const items = raw.filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key2] = [...out[key2] ?? [], ...items];
+            const list3 = out[key2];
+            if (list3 === void 0) out[key2] = items;
+            else for (const item of items) list3.push(item);
             (provenance[p2] ??= []).push(src);
             break;
           }
@@ -19521,7 +20052,7 @@ function formatCycle(cycle) {
 }
 
 // src/pack/state.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/pack/sources/types.ts
 var REPOSITORY_SOURCE = "repository";
@@ -20670,7 +21201,7 @@ function applies(s, resource, context) {
 var DEFAULT_MAX_STATES = 2e5;
 var STAR2 = -1;
 var QUESTION2 = -2;
-var COLON = 58;
+var COLON2 = 58;
 function codePoints(text) {
   const out = [];
   for (const ch2 of text) out.push(ch2.codePointAt(0));
@@ -20683,7 +21214,7 @@ function compile(p2) {
   let colons = 0;
   for (const c3 of cps) {
     inSegment.push(p2.kind === "arn" && colons < 5);
-    if (c3 === COLON) colons++;
+    if (c3 === COLON2) colons++;
   }
   const tailStars = new Array(cps.length + 1).fill(false);
   if (wild) {
@@ -20710,7 +21241,7 @@ function step(m, state, cp, lowered) {
   for (const i2 of state) {
     const c3 = m.cps[i2];
     if (c3 === void 0) continue;
-    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON && m.inSegment[i2]) continue;
+    if ((c3 === STAR2 || c3 === QUESTION2) && cp === COLON2 && m.inSegment[i2]) continue;
     if (c3 === STAR2) next.push(i2);
     else if (c3 === QUESTION2 || c3 === cp) next.push(i2 + 1);
   }
@@ -23900,7 +24431,7 @@ function renderDiffJson(result) {
 }
 
 // src/diff/render-markdown.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/diff/change-parts.ts
 var isPlain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -24086,7 +24617,7 @@ function changeRow(c3, targets) {
 var byRisk = (a, b2) => riskRank(a.verdict) - riskRank(b2.verdict);
 var SHARED_TITLE = "Changes in several targets";
 function effectiveYaml(e) {
-  return e === void 0 ? "" : (0, import_yaml4.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
+  return e === void 0 ? "" : (0, import_yaml5.stringify)(e, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 function effectivePatch(t2, base, head) {
   const patch = createTwoFilesPatch(`${base}/${t2.target}`, `${head}/${t2.target}`, effectiveYaml(t2.before), effectiveYaml(t2.after), void 0, void 0, { context: 3 });
@@ -26721,7 +27252,7 @@ function overlaps(a, b2) {
 var ch = (c3) => [c3.codePointAt(0), c3.codePointAt(0)];
 var DIGITS = [[48, 57]];
 var WORD = normalize([[48, 57], [65, 90], [95, 95], [97, 122]]);
-var SPACE = normalize([
+var SPACE2 = normalize([
   [9, 13],
   [32, 32],
   [160, 160],
@@ -27135,9 +27666,9 @@ var Parser = class {
       case "W":
         return negate(WORD, this.maxChar);
       case "s":
-        return SPACE;
+        return SPACE2;
       case "S":
-        return negate(SPACE, this.maxChar);
+        return negate(SPACE2, this.maxChar);
       case "n":
         return [[10, 10]];
       case "r":

@@ -9210,7 +9210,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -9232,7 +9232,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -9247,7 +9247,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -12570,7 +12570,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -12860,7 +12860,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -14225,13 +14225,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -14270,7 +14270,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -14459,7 +14459,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -14792,7 +14792,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -14876,7 +14876,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -16381,7 +16381,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -16464,7 +16464,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -16478,7 +16478,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -16494,7 +16494,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit3 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -21548,10 +21548,514 @@ function metadataOf(metadata2) {
 }
 
 // src/model/source.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/model/source-fast-scalars.ts
+var import_yaml = __toESM(require_dist(), 1);
+var FAST_PATH_BAIL = /* @__PURE__ */ Symbol("fast path bail");
+function bail() {
+  throw FAST_PATH_BAIL;
+}
+var PLAIN_TAGS = new import_yaml.Document().schema.tags.filter((t) => t.default === true && t.test !== void 0);
+var RESOLVE_OPTIONS = { intAsBigInt: false };
+function mayBeTyped(first) {
+  return first === 126 || // ~
+  first === 110 || first === 78 || // n N
+  first === 116 || first === 84 || // t T
+  first === 102 || first === 70 || // f F
+  first === 43 || first === 45 || first === 46 || // + - .
+  first >= 48 && first <= 57;
+}
+function resolvePlain(source) {
+  if (!mayBeTyped(source.charCodeAt(0))) return source;
+  for (const tag of PLAIN_TAGS) {
+    if (tag.test.test(source)) {
+      const resolved = tag.resolve(source, bail, RESOLVE_OPTIONS);
+      return (0, import_yaml.isScalar)(resolved) ? resolved.value : resolved;
+    }
+  }
+  return source;
+}
+function isPlainStart(text2, at, flow) {
+  const c = text2.charCodeAt(at);
+  switch (c) {
+    case 45: {
+      const n = text2.charCodeAt(at + 1);
+      if (Number.isNaN(n) || n === 32 || n === 10) return false;
+      return !(flow && (n === 44 || n === 91 || n === 93 || n === 123 || n === 125));
+    }
+    case 63:
+    // ?
+    case 58:
+    // :
+    case 44:
+    // ,
+    case 91:
+    // [
+    case 93:
+    // ]
+    case 123:
+    // {
+    case 125:
+    // }
+    case 35:
+    // #
+    case 38:
+    // &
+    case 42:
+    // *
+    case 33:
+    // !
+    case 124:
+    // |
+    case 62:
+    // >
+    case 39:
+    // '
+    case 34:
+    // "
+    case 37:
+    // %
+    case 64:
+    // @
+    case 96:
+    // `
+    case 32:
+    case 10:
+      return false;
+    default:
+      return !Number.isNaN(c);
+  }
+}
+function hexValue(text2, from, digits) {
+  let v = 0;
+  for (let i = from; i < from + digits; i++) {
+    const c = text2.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) bail();
+    v = v * 16 + d;
+  }
+  return v;
+}
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "	", r: "\r", b: "\b", f: "\f" };
+function readDoubleQuoted(text2, at) {
+  let i = at + 1;
+  let from = i;
+  let value = "";
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (c === 34) return { value: value + text2.slice(from, i), end: i + 1 };
+    if (Number.isNaN(c) || c === 10) bail();
+    if (c === 92) {
+      value += text2.slice(from, i);
+      const e = text2[i + 1] ?? "";
+      const simple = SIMPLE_ESCAPES[e];
+      if (simple !== void 0) {
+        value += simple;
+        i += 2;
+      } else if (e === "u") {
+        const code = hexValue(text2, i + 2, 4);
+        if (code >= 55296 && code <= 57343) bail();
+        value += String.fromCharCode(code);
+        i += 6;
+      } else bail();
+      from = i;
+      continue;
+    }
+    i++;
+  }
+}
+function readSingleQuoted(text2, at) {
+  let i = at + 1;
+  let from = i;
+  let value = "";
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (Number.isNaN(c) || c === 10) bail();
+    if (c === 39) {
+      if (text2.charCodeAt(i + 1) !== 39) return { value: value + text2.slice(from, i), end: i + 1 };
+      value += text2.slice(from, i + 1);
+      i += 2;
+      from = i;
+      continue;
+    }
+    i++;
+  }
+}
+
+// src/model/source-fast-spans.ts
+var FIELDS = 5;
+var SpanLog = class {
+  numbers = [];
+  /** Each node's key in its parent mapping, or index in its parent sequence (unused for the root). */
+  segments = [];
+  /** Adds a node; `keyStart` -1 when it is not a mapping value. Returns its index. */
+  add(depth, segment, keyStart, keyEnd, valueStart, valueEnd) {
+    this.numbers.push(depth, keyStart, keyEnd, valueStart, valueEnd);
+    return this.segments.push(segment) - 1;
+  }
+  /** Sets where a collection ends, once its last child is read. */
+  setValueEnd(index, end) {
+    if (index >= 0) this.numbers[index * FIELDS + 4] = end;
+  }
+  /** The pointer map `parseSource` returns, in the same order as the full parse fills it. */
+  toMap() {
+    const map2 = /* @__PURE__ */ new Map();
+    const pointers = [];
+    const n = this.numbers;
+    for (let i = 0; i < this.segments.length; i++) {
+      const at = i * FIELDS;
+      const depth = n[at];
+      const pointer = depth === 0 ? "" : `${pointers[depth - 1]}/${escapeSegment2(this.segments[i])}`;
+      pointers[depth] = pointer;
+      const keyStart = n[at + 1];
+      map2.set(pointer, keyStart >= 0 ? { key: [keyStart, n[at + 2]], value: [n[at + 3], n[at + 4]] } : { value: [n[at + 3], n[at + 4]] });
+    }
+    return map2;
+  }
+};
+function escapeSegment2(segment) {
+  if (typeof segment === "number") return String(segment);
+  return segment.includes("~") || segment.includes("/") ? segment.replace(/~/g, "~0").replace(/\//g, "~1") : segment;
+}
+
+// src/model/source-limits.ts
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_NODES = 1e5;
+var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function unsafeKeyMessage(key) {
+  return `key "${key}" is not allowed (prototype pollution guard); it is ignored`;
+}
+function duplicateKeyMessage(key) {
+  return `duplicate key ${JSON.stringify(key)}`;
+}
+var DUPLICATE_KEY_HELP = "remove or rename one of the keys; the first one is kept";
+
+// src/model/source-fast.ts
+var UNREAD_CHARACTER = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+var NL = 10;
+var SPACE = 32;
+var HASH = 35;
+var COLON2 = 58;
+var COMMA = 44;
+var DASH = 45;
+function isFlowIndicator(c) {
+  return c === COMMA || c === 91 || c === 93 || c === 123 || c === 125;
+}
+function readCommonYaml(text2) {
+  if (UNREAD_CHARACTER.test(text2)) return void 0;
+  try {
+    return new FastReader(text2).read();
+  } catch (e) {
+    if (e === FAST_PATH_BAIL || e instanceof RangeError) return void 0;
+    throw e;
+  }
+}
+var FastReader = class {
+  spans = new SpanLog();
+  problems = [];
+  text;
+  len;
+  nodes = 0;
+  /** Above 0 while reading the value of a repeated or unsafe key, which the full parse skips: nothing in it is recorded. */
+  dropping = 0;
+  /** Start of the line being read. */
+  pos = 0;
+  constructor(text2) {
+    this.text = text2;
+    this.len = text2.length;
+  }
+  read() {
+    this.skipHeader();
+    if (this.nextContent() !== 0) bail();
+    const value = this.isSeqItem(this.pos) ? this.seq(0, 0, "", -1).value : this.map(0, this.pos, 0, "", -1).value;
+    if (this.nextContent() !== -1) bail();
+    return { value, spans: this.spans, problems: this.problems };
+  }
+  /** Blank and comment lines before the document. */
+  skipHeader() {
+    const t = this.text;
+    for (; ; ) {
+      let i = this.pos;
+      while (t.charCodeAt(i) === SPACE) i++;
+      if (t.charCodeAt(i) === NL) {
+        this.pos = i + 1;
+        continue;
+      }
+      if (t.charCodeAt(i) !== HASH) return;
+      const nl = t.indexOf("\n", i);
+      if (nl < 0) bail();
+      this.pos = nl + 1;
+      if (this.pos < this.len && (t.startsWith("---", this.pos) || t.startsWith("...", this.pos) || t.charCodeAt(this.pos) === 37)) bail();
+    }
+  }
+  /**
+   * Moves `pos` over blank lines to the next line with content and returns its indentation,
+   * or -1 at the end of the text. A comment line leaves the subset.
+   */
+  nextContent() {
+    const t = this.text;
+    for (; ; ) {
+      let i = this.pos;
+      while (t.charCodeAt(i) === SPACE) i++;
+      if (i >= this.len) {
+        this.pos = this.len;
+        return -1;
+      }
+      const c = t.charCodeAt(i);
+      if (c === NL) {
+        this.pos = i + 1;
+        continue;
+      }
+      if (c === HASH) bail();
+      if (i === this.pos && (t.startsWith("---", i) || t.startsWith("...", i))) bail();
+      return i - this.pos;
+    }
+  }
+  /** `-` followed by a space, a line end or the end of the text. */
+  isSeqItem(at) {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    const n = this.text.charCodeAt(at + 1);
+    return n === SPACE || n === NL || at + 1 >= this.len;
+  }
+  /**
+   * Counts a node and logs its spans before its children's (the full parse's order); returns its
+   * place in the log, where a collection's end is set when known. `keyStart` and `keyEnd` are -1
+   * for a node that is not a mapping value.
+   */
+  open(depth, seg, keyStart, keyEnd, valueStart, valueEnd) {
+    if (this.dropping > 0) return -1;
+    if (++this.nodes > MAX_NODES) bail();
+    return this.spans.add(depth, seg, keyStart, keyEnd, valueStart, valueEnd);
+  }
+  /**
+   * Whether `key` may be stored: unsafe and repeated keys are reported (at the key) and skipped,
+   * as source.ts does.
+   */
+  admitKey(out, key, keyStart, keyEnd) {
+    if (UNSAFE_KEYS.has(key)) {
+      if (this.dropping === 0) this.problems.push({ code: "unsafe-key", message: unsafeKeyMessage(key), span: [keyStart, keyEnd], help: "remove the key" });
+      return false;
+    }
+    if (Object.hasOwn(out, key)) {
+      if (this.dropping === 0) this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key), span: [keyStart, keyEnd], help: DUPLICATE_KEY_HELP });
+      return false;
+    }
+    return true;
+  }
+  /**
+   * A block mapping whose first key starts at `keyAt`, in column `column` of the line at `pos`.
+   * Returns its value and its end (the full parse's `range[1]`); leaves `pos` at the next line
+   * with content, which is indented less than `column` or is the end of the text.
+   */
+  map(column, keyAt, depth, seg, keyStart, keyEnd = -1) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, keyAt, keyAt);
+    const out = {};
+    let at = keyAt;
+    let end;
+    for (; ; ) {
+      const key = this.key(at, false);
+      const admitted = this.admitKey(out, key.value, at, key.end);
+      if (!admitted) this.dropping++;
+      const r = this.blockValue(key.end + 1, column, depth + 1, key.value, at, key.end);
+      if (admitted) out[key.value] = r.value;
+      else this.dropping--;
+      end = r.end;
+      const indent = this.nextContent();
+      if (indent < column) break;
+      if (indent > column) bail();
+      at = this.pos + column;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /**
+   * A block sequence whose first `-` is in column `column` of the line at `pos`. Returns as `map`.
+   */
+  seq(column, depth, seg, keyStart, keyEnd = -1) {
+    const start = this.pos + column;
+    const entry = this.open(depth, seg, keyStart, keyEnd, start, start);
+    const out = [];
+    let end;
+    for (; ; ) {
+      const dash = this.pos + column;
+      const q = this.skipSpaces(dash + 1);
+      if (this.isSeqItem(q)) bail();
+      const c = this.text.charCodeAt(q);
+      const r = q < this.len && c !== NL && this.startsKey(q) ? this.map(q - this.pos, q, depth + 1, out.length, -1) : this.blockValue(dash + 1, column, depth + 1, out.length, -1, -1);
+      out.push(r.value);
+      end = r.end;
+      const indent = this.nextContent();
+      if (indent > column) bail();
+      if (indent < column || !this.isSeqItem(this.pos + column)) break;
+    }
+    this.spans.setValueEnd(entry, end);
+    return { value: out, end };
+  }
+  /** Whether the node at `at` is the first key of a compact mapping (`- key: value`). */
+  startsKey(at) {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    if (c === 34 || c === 39) {
+      const q = c === 34 ? readDoubleQuoted(t, at) : readSingleQuoted(t, at);
+      return t.charCodeAt(q.end) === COLON2;
+    }
+    if (!isPlainStart(t, at, false)) return false;
+    return this.plain(at, false).indicator >= 0;
+  }
+  /**
+   * The value after an indicator (`:` of a key or `-` of an item) at `after - 1`: on the same
+   * line, on the lines below (a nested collection), or empty. Leaves `pos` at the start of the
+   * line after the value's last line, or at the next line with content.
+   */
+  blockValue(after, column, depth, seg, keyStart, keyEnd) {
+    const t = this.text;
+    const q = this.skipSpaces(after);
+    if (q >= this.len || t.charCodeAt(q) === NL) {
+      this.pos = q >= this.len ? this.len : q + 1;
+      const indent = this.nextContent();
+      const lineStart = this.pos;
+      const seqHere = indent >= 0 && this.isSeqItem(lineStart + indent);
+      if (indent > column || indent === column && seqHere && keyStart >= 0) {
+        return seqHere ? this.seq(indent, depth, seg, keyStart, keyEnd) : this.map(indent, lineStart + indent, depth, seg, keyStart, keyEnd);
+      }
+      this.open(depth, seg, keyStart, keyEnd, q, q);
+      return { value: null, end: q };
+    }
+    if (t.charCodeAt(q) === HASH) bail();
+    const r = this.inline(q, depth, seg, keyStart, keyEnd, false);
+    const e = this.skipSpaces(r.end);
+    if (e < this.len && t.charCodeAt(e) !== NL) bail();
+    this.pos = e >= this.len ? this.len : e + 1;
+    return { value: r.value, end: this.pos };
+  }
+  /**
+   * A plain scalar from `at` to the end of its line (block) or to the next flow indicator (flow).
+   * `indicator` is the offset of a `:` that makes it a key, or -1. A comment leaves the subset.
+   */
+  plain(at, flow) {
+    const t = this.text;
+    let i = at;
+    let end = at;
+    for (; i < this.len; i++) {
+      const c = t.charCodeAt(i);
+      if (c === NL) break;
+      if (c === COLON2) {
+        const n = t.charCodeAt(i + 1);
+        if (i + 1 >= this.len || n === SPACE || n === NL || flow && isFlowIndicator(n)) return { end, indicator: i };
+      } else if (c === SPACE) {
+        if (t.charCodeAt(i + 1) === HASH) bail();
+        continue;
+      } else if (flow && isFlowIndicator(c)) break;
+      end = i + 1;
+    }
+    if (flow && (i >= this.len || t.charCodeAt(i) === NL)) bail();
+    return { end, indicator: -1 };
+  }
+  /** A key at `at` (plain or quoted), which must be followed directly by `:` and a space or line end. */
+  key(at, flow) {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    let value;
+    let end;
+    if (c === 34 || c === 39) {
+      const q = c === 34 ? readDoubleQuoted(t, at) : readSingleQuoted(t, at);
+      ({ value, end } = q);
+      if (t.charCodeAt(end) !== COLON2) bail();
+    } else {
+      if (!isPlainStart(t, at, flow)) bail();
+      const p = this.plain(at, flow);
+      if (p.indicator < 0 || p.end !== p.indicator) bail();
+      end = p.end;
+      value = t.slice(at, end);
+    }
+    const n = t.charCodeAt(end + 1);
+    if (!(end + 1 >= this.len || n === SPACE || n === NL) || end - at > 1e3) bail();
+    return { value, end };
+  }
+  /** A scalar or flow collection on one line at `at`. */
+  inline(at, depth, seg, keyStart, keyEnd, flow) {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    if (c === 91 || c === 123) return c === 91 ? this.flowSeq(at, depth, seg, keyStart, keyEnd) : this.flowMap(at, depth, seg, keyStart, keyEnd);
+    let value;
+    let end;
+    if (c === 34 || c === 39) {
+      const q = c === 34 ? readDoubleQuoted(t, at) : readSingleQuoted(t, at);
+      value = q.value;
+      end = q.end;
+    } else {
+      if (!isPlainStart(t, at, flow)) bail();
+      const p = this.plain(at, flow);
+      if (p.indicator >= 0) bail();
+      end = p.end;
+      value = resolvePlain(t.slice(at, end));
+    }
+    this.open(depth, seg, keyStart, keyEnd, at, end);
+    return { value, end };
+  }
+  skipSpaces(i) {
+    while (this.text.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+  /** After an item of a flow collection: `,` (not before the closing bracket) or the closing bracket. */
+  flowNext(i, close) {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    if (c === close) return { at: i + 1, done: true };
+    if (c !== COMMA) bail();
+    const next = this.skipSpaces(i + 1);
+    if (t.charCodeAt(next) === close || t.charCodeAt(next) === COMMA) bail();
+    return { at: next, done: false };
+  }
+  flowSeq(at, depth, seg, keyStart, keyEnd) {
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = [];
+    let i = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(i) === 93) i++;
+    else {
+      for (; ; ) {
+        const item = this.inline(i, depth + 1, out.length, -1, -1, true);
+        out.push(item.value);
+        i = this.skipSpaces(item.end);
+        if (this.text.charCodeAt(i) === COLON2) bail();
+        const n = this.flowNext(i, 93);
+        i = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i);
+    return { value: out, end: i };
+  }
+  flowMap(at, depth, seg, keyStart, keyEnd) {
+    const t = this.text;
+    const entry = this.open(depth, seg, keyStart, keyEnd, at, at);
+    const out = {};
+    let i = this.skipSpaces(at + 1);
+    if (t.charCodeAt(i) === 125) i++;
+    else {
+      for (; ; ) {
+        const key = this.key(i, true);
+        const v = this.skipSpaces(key.end + 1);
+        const c = t.charCodeAt(v);
+        if (c === COMMA || c === 125 || c === NL || v >= this.len) bail();
+        const admitted = this.admitKey(out, key.value, i, key.end);
+        if (!admitted) this.dropping++;
+        const item = this.inline(v, depth + 1, key.value, i, key.end, true);
+        if (admitted) out[key.value] = item.value;
+        else this.dropping--;
+        const n = this.flowNext(this.skipSpaces(item.end), 125);
+        i = n.at;
+        if (n.done) break;
+      }
+    }
+    this.spans.setValueEnd(entry, i);
+    return { value: out, end: i };
+  }
+};
 
 // src/model/source-syntax.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 function firstSyntaxProblem(text2, lines, doc) {
   const errors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
   const first = errors[0];
@@ -21597,9 +22101,9 @@ function lineEnd(text2, offset) {
 }
 function openingQuote(doc, end) {
   let found;
-  (0, import_yaml.visit)(doc, {
+  (0, import_yaml2.visit)(doc, {
     Scalar: (_key, node) => {
-      if (!(0, import_yaml.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
+      if (!(0, import_yaml2.isScalar)(node) || node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE" || !node.range) return;
       if (node.range[0] < end && node.range[1] >= end) found = node.range[0];
     }
   });
@@ -21621,24 +22125,31 @@ function indentationHint(text2, lines, offset, err) {
 }
 
 // src/model/source.ts
-var MAX_FILE_BYTES = 1024 * 1024;
-var MAX_NODES = 1e5;
-var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var LineIndex = class {
-  starts;
+  text;
+  found;
   constructor(text2) {
-    this.starts = [0];
-    for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) === 10) this.starts.push(i + 1);
+    this.text = text2;
+  }
+  get starts() {
+    if (this.found === void 0) {
+      const starts = [0];
+      const text2 = this.text;
+      for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.found = starts;
+    }
+    return this.found;
   }
   position(offset) {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
   get lineCount() {
     return this.starts.length;
@@ -21647,6 +22158,17 @@ var LineIndex = class {
     return this.starts[line - 1] ?? 0;
   }
 };
+function withLoggedSpans(file, log) {
+  let spans;
+  return Object.defineProperty(file, "spans", {
+    get: () => spans ??= log.toMap(),
+    set: (map2) => {
+      spans = map2;
+    },
+    enumerable: true,
+    configurable: true
+  });
+}
 function decodeUtf8(bytes) {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
@@ -21668,7 +22190,7 @@ function decodeUtf8(bytes) {
     return { badByte: at };
   }
 }
-function parseSource(path, input) {
+function parseSource(path, input, options = {}) {
   const problems = [];
   const spans = /* @__PURE__ */ new Map();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -21712,10 +22234,17 @@ function parseSource(path, input) {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text: text2, value: void 0, spans, problems, lines };
   }
-  const lineCounter = new import_yaml2.LineCounter();
+  if (options.fastPath !== false) {
+    const fast = readCommonYaml(text2);
+    if (fast !== void 0) {
+      for (const p of fast.problems) problems.push(p);
+      return withLoggedSpans({ path, text: text2, value: fast.value, problems, lines }, fast.spans);
+    }
+  }
+  const lineCounter = new import_yaml3.LineCounter();
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+    docs = (0, import_yaml3.parseAllDocuments)(text2, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     problems.push({ code: "yaml-syntax", message: `cannot parse: ${e.message}`, span: [0, 0] });
     return { path, text: text2, value: void 0, spans, problems, lines };
@@ -21778,9 +22307,9 @@ var ValueBuilder = class {
     this.spans = spans;
     this.problems = problems;
     const latest = /* @__PURE__ */ new Map();
-    (0, import_yaml2.visit)(doc, {
+    (0, import_yaml3.visit)(doc, {
       Node: (_key, node) => {
-        if ((0, import_yaml2.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
+        if ((0, import_yaml3.isAlias)(node)) this.aliasTargets.set(node, latest.get(node.source));
         else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -21805,7 +22334,7 @@ var ValueBuilder = class {
     }
     const own = viaAlias ?? spanOf(node);
     if (!this.spans.has(pointer)) this.spans.set(pointer, keySpan ? { key: keySpan, value: own } : { value: own });
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) {
       const target = this.aliasTargets.has(node) ? this.aliasTargets.get(node) : node.resolve(this.doc);
       if (!target) return null;
       if (this.open.has(target)) {
@@ -21814,8 +22343,8 @@ var ValueBuilder = class {
       }
       return this.build(target, pointer, keySpan, spanOf(node));
     }
-    if ((0, import_yaml2.isScalar)(node)) return node.value;
-    if ((0, import_yaml2.isSeq)(node) || (0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isScalar)(node)) return node.value;
+    if ((0, import_yaml3.isSeq)(node) || (0, import_yaml3.isMap)(node)) {
       this.open.add(node);
       try {
         return this.buildCollection(node, pointer, own, viaAlias);
@@ -21826,7 +22355,7 @@ var ValueBuilder = class {
     return null;
   }
   buildCollection(node, pointer, own, viaAlias) {
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       const out = [];
       node.items.forEach((item, i) => {
         const v = this.build(item, joinPointer(pointer, i), void 0, viaAlias);
@@ -21834,14 +22363,14 @@ var ValueBuilder = class {
       });
       return out;
     }
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const out = {};
       const seenKeys = /* @__PURE__ */ new Set();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const kSpan = viaAlias ?? (keyNode ? spanOf(keyNode) : own);
         let key;
-        if ((0, import_yaml2.isScalar)(keyNode)) {
+        if ((0, import_yaml3.isScalar)(keyNode)) {
           const src = keyNode.source;
           key = typeof src === "string" ? src : String(keyNode.value);
         } else if (keyNode == null) {
@@ -21853,7 +22382,7 @@ var ValueBuilder = class {
         if (UNSAFE_KEYS.has(key)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            message: unsafeKeyMessage(key),
             span: kSpan,
             help: "remove the key"
           });
@@ -21861,7 +22390,7 @@ var ValueBuilder = class {
         }
         if (seenKeys.has(key)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key), span: kSpan, help: DUPLICATE_KEY_HELP });
           }
           continue;
         }
@@ -21989,14 +22518,6 @@ function bytesEqual(a, b) {
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
 }
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 // src/bundle/dsse-checks.ts
 init_errors2();
@@ -22072,16 +22593,10 @@ var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d
 var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var HEX64 = /^[0-9a-f]{64}$/;
 var ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-function toIsoSeconds(date) {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("toIsoSeconds: expected a valid Date");
-  const iso = date.toISOString();
-  if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
-  return `${iso.slice(0, 19)}Z`;
-}
 function parseIsoSeconds(text2) {
   if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
   const ms = Date.parse(text2);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
+  return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function show2(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
@@ -22258,17 +22773,11 @@ function fromCanonicalBase64(text2) {
 }
 
 // src/loader/keys.ts
-var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var SPKI_PREFIX = Uint8Array.of(48, 42, 48, 5, 6, 3, 43, 101, 112, 3, 33, 0);
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 var P = 2n ** 255n - 19n;
-var D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
-var SMALL_ORDER_Y = [
-  0n,
-  1n,
-  P - 1n,
-  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
-  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n
-];
+var Y8 = 0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n;
+var SMALL_ORDER_Y = [0n, 1n, P - 1n, Y8, P - Y8];
 function pow(base, exponent) {
   let result = 1n;
   for (base %= P; exponent > 0n; exponent >>= 1n, base = base * base % P) if (exponent & 1n) result = result * base % P;
@@ -22278,6 +22787,7 @@ function publicKeyProblem(raw) {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = y << 8n | BigInt(i === 31 ? raw[i] & 127 : raw[i]);
   const y2 = y * y % P;
+  const D = (P - 121665n) * pow(121666n, P - 2n) % P;
   const x2 = (y2 - 1n + P) % P * pow((D * y2 + 1n) % P, P - 2n) % P;
   if (y >= P || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : void 0;
@@ -22359,15 +22869,42 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+  const span = canonicalSpan(text2, record);
+  if (span === void 0 && canonicalOfParsed(record) !== text2) throw formatError(NOT_CANONICAL);
+  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record.targets, 2));
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes };
 }
+function canonicalSpan(text2, record) {
+  if (!keysInOrder(record, 1)) return void 0;
+  let at = 0;
+  let span;
+  for (const key of Object.keys(record)) {
+    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key)}:`;
+    const item = JSON.stringify(record[key]);
+    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
+    if (key === "targets") span = [at, at + item.length];
+    at += item.length;
+  }
+  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+}
+function keysInOrder(value, depth) {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1] >= keys[i] || !keysInOrder(value[keys[i]], depth + 1)) return false;
+  }
+  return true;
+}
+var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
   return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;

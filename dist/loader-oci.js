@@ -286,14 +286,6 @@ function bytesEqual(a, b) {
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
 }
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
 
 // src/loader/fetch.ts
 init_errors2();
@@ -599,16 +591,10 @@ var SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d
 var REVISION = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 var HEX64 = /^[0-9a-f]{64}$/;
 var ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-function toIsoSeconds(date) {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("toIsoSeconds: expected a valid Date");
-  const iso = date.toISOString();
-  if (!/^\d{4}-/.test(iso)) throw new TypeError(`toIsoSeconds: year out of range in ${iso}`);
-  return `${iso.slice(0, 19)}Z`;
-}
 function parseIsoSeconds(text2) {
   if (typeof text2 !== "string" || !ISO_SECONDS.test(text2)) return void 0;
   const ms = Date.parse(text2);
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text2 ? void 0 : ms;
+  return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text2 ? void 0 : ms;
 }
 function show(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
@@ -2002,17 +1988,11 @@ function raiseFloor(floor, candidate) {
 
 // src/loader/keys.ts
 init_errors2();
-var SPKI_PREFIX = fromHex("302a300506032b6570032100");
+var SPKI_PREFIX = Uint8Array.of(48, 42, 48, 5, 6, 3, 43, 101, 112, 3, 33, 0);
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 var P = 2n ** 255n - 19n;
-var D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
-var SMALL_ORDER_Y = [
-  0n,
-  1n,
-  P - 1n,
-  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
-  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n
-];
+var Y8 = 0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n;
+var SMALL_ORDER_Y = [0n, 1n, P - 1n, Y8, P - Y8];
 function pow(base, exponent) {
   let result = 1n;
   for (base %= P; exponent > 0n; exponent >>= 1n, base = base * base % P) if (exponent & 1n) result = result * base % P;
@@ -2022,6 +2002,7 @@ function publicKeyProblem(raw) {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = y << 8n | BigInt(i === 31 ? raw[i] & 127 : raw[i]);
   const y2 = y * y % P;
+  const D = (P - 121665n) * pow(121666n, P - 2n) % P;
   const x2 = (y2 - 1n + P) % P * pow((D * y2 + 1n) % P, P - 2n) % P;
   if (y >= P || (x2 === 0n ? raw[31] >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : void 0;
@@ -2103,15 +2084,42 @@ function readPayload(bytes) {
   const problem = findPayloadProblem(value);
   if (problem !== void 0) throw formatError(`payload: ${problem}`);
   const record = value;
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`).join(",")}}`;
-  if (canonical !== text2) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes: utf8Encode(targetsText) };
+  const span = canonicalSpan(text2, record);
+  if (span === void 0 && canonicalOfParsed(record) !== text2) throw formatError(NOT_CANONICAL);
+  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record.targets, 2));
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value, targetsBytes };
 }
+function canonicalSpan(text2, record) {
+  if (!keysInOrder(record, 1)) return void 0;
+  let at = 0;
+  let span;
+  for (const key of Object.keys(record)) {
+    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key)}:`;
+    const item = JSON.stringify(record[key]);
+    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
+    if (key === "targets") span = [at, at + item.length];
+    at += item.length;
+  }
+  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+}
+function keysInOrder(value, depth) {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1] >= keys[i] || !keysInOrder(value[keys[i]], depth + 1)) return false;
+  }
+  return true;
+}
+var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value;
   return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;

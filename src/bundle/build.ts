@@ -21,7 +21,8 @@ import type { RawFile, Repository } from "../model/repository.js";
 import type { EdictConfig } from "../model/types.js";
 import { parseDuration } from "../model/values/units.js";
 import { utf8Encode } from "./bytes.js";
-import { sha256Hex, toSha256sumLine } from "./digest.js";
+import { toSha256sumLine } from "./digest.js";
+import { sha256HexNative } from "./digest-node.js";
 import { signEnvelope, toEnvelopeBytes } from "./dsse.js";
 import { BundleKeyError, BundleTrustError } from "./errors.js";
 import type { PrivateKey, PublicKey } from "./keys.js";
@@ -93,7 +94,7 @@ export interface BuiltBundle {
 /** `{path, sha256}` of each file's raw bytes, sorted by path. */
 export function sourcesOf(raw: readonly RawFile[]): SourceRef[] {
   return raw
-    .map((f) => ({ path: f.path, sha256: sha256Hex(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) }))
+    .map((f) => ({ path: f.path, sha256: sha256HexNative(typeof f.bytes === "string" ? utf8Encode(f.bytes) : f.bytes) }))
     .sort((a, b) => compareStrings(a.path, b.path));
 }
 

@@ -1,21 +1,12 @@
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS): sorted keys (by UTF-16 code units), ECMAScript
  * number serialisation, minimal string escaping, no whitespace. The bytes hashed and signed are
- * always these canonical bytes, never a re-serialised object. Serialisation is done by
- * `canonicalize` (RFC 8785 reference implementation); this module first checks the value is
- * I-JSON (RFC 7493) so nothing is silently dropped or coerced. Pure; no Node-only APIs.
+ * always these canonical bytes, never a re-serialised object. The value must be I-JSON (RFC 7493)
+ * so nothing is silently dropped or coerced: the serialiser checks that as it writes, and on any
+ * doubt the full check (`assertJsonValue`) names the problem. A property test compares the output
+ * with `canonicalize` (the RFC 8785 reference implementation). Pure; no Node-only APIs.
  */
-import canonicalizeModule from "canonicalize";
-import { utf8Encode } from "./bytes.js";
-
-type Serialize = (input: unknown) => string | undefined;
-
-// canonicalize is CommonJS whose typings declare `export default`; at runtime (Node, bundlers)
-// the default import is the function itself, but TypeScript types it as the module namespace.
-const canonicalize: Serialize =
-  typeof canonicalizeModule === "function"
-    ? (canonicalizeModule as Serialize)
-    : (canonicalizeModule as unknown as { default: Serialize }).default;
+import { utf8Decode } from "./bytes.js";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -76,6 +67,153 @@ function assertJsonValue(value: unknown, path: string, ancestors: Set<object>): 
   ancestors.delete(value);
 }
 
+/** A value the one-pass serialiser cannot write: `assertJsonValue` says why. */
+const NOT_I_JSON: unique symbol = Symbol("not I-JSON");
+
+const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes canonical JSON as UTF-8 bytes in one pass, checking as it goes what `assertJsonValue`
+ * checks; stops with `NOT_I_JSON` at the first doubt. Strings of printable ASCII (nearly all of
+ * a bundle) are copied code unit by code unit; others go through `JSON.stringify` and the
+ * encoder. Objects in `known` are written as their given canonical bytes.
+ */
+class CanonicalWriter {
+  private buf = new Uint8Array(1 << 16);
+  private at = 0;
+  private readonly known: ReadonlyMap<object, Uint8Array> | undefined;
+
+  constructor(known?: ReadonlyMap<object, Uint8Array>) {
+    this.known = known;
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.at));
+    this.buf = grown;
+  }
+
+  private byte(b: number): void {
+    this.room(1);
+    this.buf[this.at++] = b;
+  }
+
+  /** Text known to be ASCII (numbers, literals). */
+  private ascii(text: string): void {
+    this.room(text.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+
+  private string(value: string): void {
+    const n = value.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // control characters, quote, backslash and non-ASCII: JSON.stringify's escaping and UTF-8
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.quoted(value);
+        return;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = 0x22;
+    this.at = at;
+  }
+
+  private quoted(value: string): void {
+    if (!isWellFormed(value)) throw NOT_I_JSON;
+    const text = JSON.stringify(value);
+    this.room(text.length * 3);
+    this.at += encoder.encodeInto(text, this.buf.subarray(this.at)).written;
+  }
+
+  write(value: unknown): void {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return;
+      case "number":
+        if (!Number.isFinite(value)) throw NOT_I_JSON;
+        this.ascii(JSON.stringify(value));
+        return;
+      case "object":
+        break;
+      default:
+        throw NOT_I_JSON;
+    }
+    if (value === null) {
+      this.ascii("null");
+      return;
+    }
+    const bytes = this.known?.get(value);
+    if (bytes !== undefined) {
+      this.room(bytes.length);
+      this.buf.set(bytes, this.at);
+      this.at += bytes.length;
+    } else if (Array.isArray(value)) this.writeArray(value);
+    else this.writeObject(value as Record<string, unknown>);
+  }
+
+  private writeArray(value: unknown[]): void {
+    this.byte(0x5b);
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw NOT_I_JSON;
+      if (i > 0) this.byte(0x2c);
+      this.write(value[i]);
+    }
+    this.byte(0x5d);
+  }
+
+  private writeObject(value: Record<string, unknown>): void {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(value).length > 0) throw NOT_I_JSON;
+    const keys = Object.keys(value).sort();
+    this.byte(0x7b);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (i > 0) this.byte(0x2c);
+      this.string(key);
+      this.byte(0x3a);
+      this.write(value[key]);
+    }
+    this.byte(0x7d);
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.at);
+  }
+}
+
+function written(value: unknown, known?: ReadonlyMap<object, Uint8Array>): CanonicalWriter {
+  const writer = new CanonicalWriter(known);
+  try {
+    writer.write(value);
+  } catch (e) {
+    // a cycle overflows the stack here; the full check finds it (or overflows the same way)
+    if (e !== NOT_I_JSON && !(e instanceof RangeError)) throw e;
+    assertJsonValue(value, "$", new Set());
+    throw e === NOT_I_JSON ? new TypeError("canonical json: value is not JSON") : e;
+  }
+  return writer;
+}
+
 /**
  * RFC 8785 canonical JSON text of `value`. Throws `TypeError` for anything that is not I-JSON:
  * `undefined`, functions, symbols, bigints, NaN/±Infinity, lone surrogates, cycles, sparse arrays
@@ -84,13 +222,19 @@ function assertJsonValue(value: unknown, path: string, ancestors: Set<object>): 
  * @example canonicalJson({ b: 1, a: [1.50, "x"] }) === '{"a":[1.5,"x"],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  assertJsonValue(value, "$", new Set());
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError("canonical json: value is not JSON");
-  return text;
+  return utf8Decode(written(value).bytes());
 }
 
 /** UTF-8 bytes of `canonicalJson(value)`: what gets hashed and signed. */
 export function canonicalBytes(value: unknown): Uint8Array {
-  return utf8Encode(canonicalJson(value));
+  return written(value).bytes();
+}
+
+/**
+ * `canonicalBytes(value)` where some objects inside it were serialised already: each object in
+ * `known` is written as its bytes (which must be its `canonicalBytes`), so a payload that holds
+ * its targets does not serialise and encode them a second time.
+ */
+export function canonicalBytesReusing(value: unknown, known: ReadonlyMap<object, Uint8Array>): Uint8Array {
+  return written(value, known).bytes();
 }

@@ -1,13 +1,15 @@
 /**
  * Building a bundle payload from merged targets: the digests of the canonical targets,
  * the installed packs and sorted sources, checked with `findPayloadProblem` before it is signed.
- * Pure; build side only (it hashes with SHA-256 and BLAKE3), never reached by the runtime loader.
+ * Pure; build side only (it hashes with SHA-256 by node:crypto and BLAKE3), never reached by the
+ * runtime loader. The targets are serialised once: their canonical bytes are hashed and then
+ * reused inside the payload's.
  */
 import type { EffectiveTarget } from "../engine/effective.js";
 import type { PackState } from "../model/types.js";
-import { canonicalBytes } from "./canonical-json.js";
+import { canonicalBytes, canonicalBytesReusing } from "./canonical-json.js";
 import { blake3Hex } from "./digest-blake3.js";
-import { sha256Hex } from "./digest.js";
+import { sha256HexNative } from "./digest-node.js";
 import { BUNDLE_FORMAT, compareStrings, findPayloadProblem, toIsoSeconds } from "./payload.js";
 import type { BundleDigests, BundlePayload, InstalledPackRef, SourceRef } from "./payload.js";
 
@@ -33,8 +35,11 @@ export interface BuiltPayload {
 
 /** `{blake3, sha256}` of `canonicalBytes(targets)`. */
 export function digestTargets(targets: Readonly<Record<string, EffectiveTarget>>): BundleDigests {
-  const bytes = canonicalBytes(targets);
-  return { blake3: blake3Hex(bytes), sha256: sha256Hex(bytes) };
+  return digestsOf(canonicalBytes(targets));
+}
+
+function digestsOf(targetBytes: Uint8Array): BundleDigests {
+  return { blake3: blake3Hex(targetBytes), sha256: sha256HexNative(targetBytes) };
 }
 
 /** `{<target>: {access, runtime, data, posture, locks?}}` from a list of merged targets (`locks` only when some path is locked). */
@@ -69,6 +74,7 @@ export function installedPacksOf(state: PackState | undefined): InstalledPackRef
  */
 export function buildPayload(input: PayloadInput): BuiltPayload {
   const targets = toTargetsRecord(input.targets);
+  const targetBytes = canonicalBytes(targets);
   const payload: BundlePayload = {
     format: BUNDLE_FORMAT,
     name: input.name,
@@ -80,9 +86,9 @@ export function buildPayload(input: PayloadInput): BuiltPayload {
     targets,
     installed_packs: installedPacksOf(input.packState),
     sources: [...input.sources].map((s) => ({ path: s.path, sha256: s.sha256 })).sort((a, b) => compareStrings(a.path, b.path)),
-    digests: digestTargets(targets),
+    digests: digestsOf(targetBytes),
   };
   const problem = findPayloadProblem(payload);
   if (problem !== undefined) throw new TypeError(`buildPayload: ${problem}`);
-  return { payload, bytes: canonicalBytes(payload) };
+  return { payload, bytes: canonicalBytesReusing(payload, new Map([[targets, targetBytes]])) };
 }

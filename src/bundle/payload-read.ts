@@ -49,17 +49,53 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
   const problem = findPayloadProblem(value);
   if (problem !== undefined) throw formatError(`payload: ${problem}`);
   const record = value as Record<string, unknown>;
-  // one payload, one byte sequence: the canonical form, with the targets serialised once
-  const targetsText = canonicalOfParsed(record.targets, 2);
-  const canonical = `{${Object.keys(record)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${key === "targets" ? targetsText : canonicalOfParsed(record[key], 2)}`)
-    .join(",")}}`;
+  const span = canonicalSpan(text, record);
   // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
-  if (canonical !== text) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(canonical)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value as BundlePayload, targetsBytes: utf8Encode(targetsText) };
+  if (span === undefined && canonicalOfParsed(record) !== text) throw formatError(NOT_CANONICAL);
+  // one payload, one byte sequence: the canonical targets are in it, between the text around them
+  const targetsBytes = span
+    ? bytes.subarray(utf8Encode(text.slice(0, span[0])).length, bytes.length - utf8Encode(text.slice(span[1])).length)
+    : utf8Encode(canonicalOfParsed(record.targets, 2));
+  if (LONE_SURROGATE_ESCAPE.test(text)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload: value as BundlePayload, targetsBytes };
 }
+
+/**
+ * Where the targets' text starts and ends when `text` is provably the canonical form of `record`,
+ * which it parsed to; undefined when it may not be (the exact check then decides). Native
+ * `JSON.stringify` writes strings and numbers as RFC 8785 does and keys in their parsed order, so
+ * text equal to it, piece by piece, with every object's keys in code-unit order, is canonical.
+ */
+function canonicalSpan(text: string, record: Record<string, unknown>): [number, number] | undefined {
+  if (!keysInOrder(record, 1)) return undefined;
+  let at = 0;
+  let span: [number, number] | undefined;
+  for (const key of Object.keys(record)) {
+    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key)}:`;
+    const item = JSON.stringify(record[key]);
+    if (!text.startsWith(head, at) || !text.startsWith(item, (at += head.length))) return undefined;
+    if (key === "targets") span = [at, at + item.length];
+    at += item.length;
+  }
+  return at === text.length - 1 && text.endsWith("}") ? span : undefined;
+}
+
+/** Whether every object's keys enumerate in strictly increasing code-unit order; throws past the depth cap. */
+function keysInOrder(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) {
+    for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if ((i > 0 && keys[i - 1]! >= keys[i]!) || !keysInOrder((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  }
+  return true;
+}
+
+const tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 
 /**
  * RFC 8785 canonical text of a value `JSON.parse` made (so no undefined, functions, symbols,
@@ -70,7 +106,7 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
 export function canonicalOfParsed(value: unknown, depth = 1): string {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   // hostile nesting: JSON.parse does not recurse, this would; effective policies are shallow
-  if (depth > MAX_PAYLOAD_DEPTH) throw formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
   if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)

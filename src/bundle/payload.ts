@@ -80,7 +80,7 @@ export function parseIsoSeconds(text: unknown): number | undefined {
   if (typeof text !== "string" || !ISO_SECONDS.test(text)) return undefined;
   const ms = Date.parse(text);
   // Date.parse rolls "02-30" over to March; the round trip catches impossible dates
-  return Number.isNaN(ms) || toIsoSeconds(new Date(ms)) !== text ? undefined : ms;
+  return Number.isNaN(ms) || `${new Date(ms).toISOString().slice(0, 19)}Z` !== text ? undefined : ms;
 }
 
 /** Code-unit order, the order RFC 8785 sorts keys in; locale-independent. */

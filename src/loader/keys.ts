@@ -5,7 +5,7 @@
  * (WebCrypto does the signature arithmetic), so the loader stays small. Unreadable keys throw
  * `BundleKeyError` (KEY_ERROR) naming what arrived, never its bytes.
  */
-import { bytesEqual, fromHex } from "../bundle/bytes.js";
+import { bytesEqual } from "../bundle/bytes.js";
 import { BundleKeyError } from "../bundle/errors.js";
 import { fromCanonicalBase64, importPublicKey, sha256Hex } from "./web-crypto.js";
 
@@ -17,23 +17,17 @@ export interface TrustedKey {
 }
 
 // RFC 8410 §4: SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING (32 bytes) }
-const SPKI_PREFIX = fromHex("302a300506032b6570032100");
+const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
 const EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
 
 const P = 2n ** 255n - 19n;
-// d = −121665/121666 mod p (RFC 8032 §5.1)
-const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+/** y of one order-8 point; the other order-8 points have y or p − y. */
+const Y8 = 0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n;
 /**
  * y of the eight small-order points (x follows from y and the sign bit): 0 (order 4), 1 (the
  * identity), p − 1 (order 2), and the two y of the order-8 points.
  */
-const SMALL_ORDER_Y = [
-  0n,
-  1n,
-  P - 1n,
-  0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
-  0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
-];
+const SMALL_ORDER_Y = [0n, 1n, P - 1n, Y8, P - Y8];
 
 function pow(base: bigint, exponent: bigint): bigint {
   let result = 1n;
@@ -50,6 +44,8 @@ export function publicKeyProblem(raw: Uint8Array): string | undefined {
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? raw[i]! & 0x7f : raw[i]!);
   const y2 = (y * y) % P;
+  // d = −121665/121666 mod p (RFC 8032 §5.1)
+  const D = ((P - 121665n) * pow(121666n, P - 2n)) % P;
   const x2 = (((y2 - 1n + P) % P) * pow((D * y2 + 1n) % P, P - 2n)) % P;
   if (y >= P || (x2 === 0n ? raw[31]! >> 7 : pow(x2, (P - 1n) / 2n) !== 1n)) return "the 32 bytes are not a valid Ed25519 point";
   return SMALL_ORDER_Y.includes(y) ? "small-order (weak) Ed25519 point" : undefined;

@@ -9,6 +9,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import { joinPointer } from "./pointer.js";
+import { readCommonYaml } from "./source-fast.js";
+import type { SpanLog } from "./source-fast-spans.js";
+import { DUPLICATE_KEY_HELP, MAX_FILE_BYTES, MAX_NODES, UNSAFE_KEYS, duplicateKeyMessage, unsafeKeyMessage } from "./source-limits.js";
 import { firstLine, firstSyntaxProblem } from "./source-syntax.js";
 
 /** A half-open range of character offsets into the decoded text. */
@@ -57,28 +60,34 @@ export interface SourceFile {
   syntaxError?: boolean;
 }
 
-/** 1 MiB: far above any real policy, small enough that a hostile file cannot exhaust memory. */
-export const MAX_FILE_BYTES = 1024 * 1024;
-/** Upper bound on nodes materialised per file, which caps alias expansion ("billion laughs"). */
-export const MAX_NODES = 100_000;
-const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export { MAX_FILE_BYTES, MAX_NODES } from "./source-limits.js";
 
-/** Offsets → 1-based line/column. */
+/** Offsets → 1-based line/column. The line starts are found on first use (most files are never asked). */
 export class LineIndex {
-  private readonly starts: number[];
+  private readonly text: string;
+  private found: number[] | undefined;
   constructor(text: string) {
-    this.starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    this.text = text;
+  }
+  private get starts(): number[] {
+    if (this.found === undefined) {
+      const starts = [0];
+      const text = this.text;
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.found = starts;
+    }
+    return this.found;
   }
   position(offset: number): { line: number; column: number } {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
   get lineCount(): number {
     return this.starts.length;
@@ -86,6 +95,19 @@ export class LineIndex {
   lineStart(line: number): number {
     return this.starts[line - 1] ?? 0;
   }
+}
+
+/** A fast read's file: `spans` is built from the span log on first use, then kept. */
+function withLoggedSpans(file: Omit<SourceFile, "spans">, log: SpanLog): SourceFile {
+  let spans: Map<string, NodeSpans> | undefined;
+  return Object.defineProperty(file, "spans", {
+    get: () => (spans ??= log.toMap()),
+    set: (map: Map<string, NodeSpans>) => {
+      spans = map;
+    },
+    enumerable: true,
+    configurable: true,
+  }) as SourceFile;
 }
 
 /** Decodes bytes as strict UTF-8; on failure names the offset of the first bad byte. */
@@ -113,7 +135,15 @@ function decodeUtf8(bytes: Uint8Array): { text: string } | { badByte: number } {
   }
 }
 
-export function parseSource(path: string, input: Uint8Array | string): SourceFile {
+export interface ParseOptions {
+  /**
+   * Read plain block YAML with the fast path (source-fast.ts), default true. False always takes
+   * the full parse; the two give the same result, which the tests check.
+   */
+  fastPath?: boolean;
+}
+
+export function parseSource(path: string, input: Uint8Array | string, options: ParseOptions = {}): SourceFile {
   const problems: SourceProblem[] = [];
   const spans = new Map<string, NodeSpans>();
   const byteLength = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -160,6 +190,14 @@ export function parseSource(path: string, input: Uint8Array | string): SourceFil
   if (text.trim() === "") {
     problems.push({ code: "empty-file", message: "file is empty", span: [0, 0], help: "a policy file holds exactly one document" });
     return { path, text, value: undefined, spans, problems, lines };
+  }
+
+  if (options.fastPath !== false) {
+    const fast = readCommonYaml(text);
+    if (fast !== undefined) {
+      for (const p of fast.problems) problems.push(p);
+      return withLoggedSpans({ path, text, value: fast.value, problems, lines }, fast.spans);
+    }
   }
 
   const lineCounter = new LineCounter();
@@ -314,7 +352,7 @@ class ValueBuilder {
         if (UNSAFE_KEYS.has(key)) {
           this.problems.push({
             code: "unsafe-key",
-            message: `key "${key}" is not allowed (prototype pollution guard); it is ignored`,
+            message: unsafeKeyMessage(key),
             span: kSpan,
             help: "remove the key",
           });
@@ -323,7 +361,7 @@ class ValueBuilder {
         // Duplicates are found here with a Set: yaml's own uniqueKeys check is quadratic in the keys.
         if (seenKeys.has(key)) {
           if (!viaAlias) {
-            this.problems.push({ code: "duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, span: kSpan, help: "remove or rename one of the keys; the first one is kept" });
+            this.problems.push({ code: "duplicate-key", message: duplicateKeyMessage(key), span: kSpan, help: DUPLICATE_KEY_HELP });
           }
           continue;
         }

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalBytes, canonicalJson } from "../../src/bundle/canonical-json.js";
+import canonicalizeModule from "canonicalize";
+import { canonicalBytes, canonicalBytesReusing, canonicalJson } from "../../src/bundle/canonical-json.js";
+
+type Serialize = (input: unknown) => string | undefined;
+/** The RFC 8785 reference implementation, the one-pass writer's oracle. */
+const canonicalize: Serialize =
+  typeof canonicalizeModule === "function" ? (canonicalizeModule as Serialize) : (canonicalizeModule as unknown as { default: Serialize }).default;
 
 function fromIeee(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -122,5 +128,47 @@ describe("canonicalJson (RFC 8785)", () => {
 
   it("canonicalBytes are the UTF-8 of the canonical text", () => {
     expect(Array.from(canonicalBytes({ "€": 1 }))).toEqual([0x7b, 0x22, 0xe2, 0x82, 0xac, 0x22, 0x3a, 0x31, 0x7d]);
+  });
+
+  it("writes what the reference implementation (canonicalize) writes, for any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.string({ unit: "grapheme" }), (value, key) => {
+        const wrapped = { [key]: value, "10": value, "9": [value] };
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+        expect(canonicalJson(wrapped)).toBe(canonicalize(wrapped));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("throws a TypeError, never writes, for anything the reference writes but I-JSON forbids", () => {
+    fc.assert(
+      fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withTypedArray: true }), (value) => {
+        let text: string | undefined;
+        try {
+          text = canonicalJson(value);
+        } catch (e) {
+          expect(e).toBeInstanceOf(TypeError);
+          return;
+        }
+        expect(text).toBe(canonicalize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reuses the bytes of objects serialised before: the same bytes as one serialisation", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 4 }), (inner, other) => {
+        const part = { inner, list: [inner] };
+        const whole = { a: other, targets: part, z: [part, other] };
+        const known = new Map<object, Uint8Array>([[part, canonicalBytes(part)]]);
+        expect(Buffer.from(canonicalBytesReusing(whole, known)).toString("utf8")).toBe(canonicalJson(whole));
+      }),
+      { numRuns: 500 },
+    );
+    // a lone surrogate next to a reused part is still refused
+    const part = { a: 1 };
+    expect(() => canonicalBytesReusing({ part, bad: "\ud800" }, new Map([[part, canonicalBytes(part)]]))).toThrow(/lone surrogate in string at \$\.bad/);
   });
 });

@@ -44,3 +44,39 @@ describe("readPayload", () => {
     }
   });
 });
+
+describe("readPayload's canonical check", () => {
+  it("accepts a payload exactly when its text is the canonical form of what it parses to, whichever way the text is spelled", () => {
+    const { payload } = samplePayload();
+    const key = fc.constantFrom("a", "b", "0", "1", "10", "9", "é", "\u{1F600}", "__proto__", "z");
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ unit: "grapheme" }), tie("array"), tie("object")),
+      array: fc.array(tie("value"), { maxLength: 3 }),
+      object: fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+    })).value;
+    const spelled = fc.tuple(json, fc.constantFrom<"canonical" | "stringify" | "spaced">("canonical", "stringify", "spaced"));
+    fc.assert(
+      fc.property(spelled, spelled, ([extra, how], [shared, how2]) => {
+        // the sample's targets and an extra top-level field, each spelled one of three ways
+        const value = JSON.parse(JSON.stringify({ ...payload, x_extra: extra, targets: { ...payload.targets, production: { ...payload.targets.production!, x_shared: shared } } }));
+        const spell = (v: unknown, h: string) => (h === "canonical" ? canonicalOfParsed(v) : h === "stringify" ? JSON.stringify(v) : JSON.stringify(v, null, 1));
+        const text = `{${Object.keys(value)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${spell(value[k], k === "targets" ? how2 : how)}`)
+          .join(",")}}`;
+        const canonical = canonicalOfParsed(JSON.parse(text)) === text;
+        let read: ReturnType<typeof readPayload> | undefined;
+        try {
+          read = readPayload(utf8Encode(text));
+        } catch (e) {
+          expect((e as Error).message).toMatch(canonical ? /lone surrogate|I-JSON/ : /canonical/);
+        }
+        if (read !== undefined) {
+          expect(canonical).toBe(true);
+          expect(read.targetsBytes).toEqual(utf8Encode(canonicalOfParsed(value.targets)));
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});

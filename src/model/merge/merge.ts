@@ -157,7 +157,10 @@ export function mergeSpecs(docs: readonly RankedDocument[], specSchema: Schema):
         switch (strategy) {
           case "append": {
             const items = (raw as unknown[]).filter(isRecord).map((item) => ({ ...clone(item), source: src }));
-            out[key] = [...((out[key] as unknown[] | undefined) ?? []), ...items];
+            // appended in place: copying the list for every document made the merge quadratic
+            const list = out[key] as unknown[] | undefined;
+            if (list === undefined) out[key] = items;
+            else for (const item of items) list.push(item);
             (provenance[p] ??= []).push(src);
             break;
           }
