@@ -54800,6 +54800,21 @@ function withPlacement(file, issue2) {
     help: `indent "${key2}" to column ${owner.column}, like the other keys of ${toJsonPath(owner.pointer)}`
   };
 }
+var endLines = /* @__PURE__ */ new WeakMap();
+function valuesEndingOn(source, line) {
+  let index = endLines.get(source);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const [pointer, spans] of source.spans) {
+      const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
+      const list4 = index.get(end);
+      if (list4) list4.push(pointer);
+      else index.set(end, [pointer]);
+    }
+    endLines.set(source, index);
+  }
+  return index.get(line) ?? [];
+}
 function misplacedOwner(file, schema, parent, pointer, key2) {
   const { source } = file;
   const keySpan = source.spans.get(pointer)?.key;
@@ -54808,11 +54823,10 @@ function misplacedOwner(file, schema, parent, pointer, key2) {
   const above = previousContentLine(source.text, source.lines, at.line);
   if (above === void 0) return void 0;
   let best;
-  for (const [candidate, spans] of source.spans) {
+  for (const candidate of valuesEndingOn(source, above)) {
     if (!candidate.startsWith(`${parent}/`) || candidate === pointer) continue;
     const value = getAtPointer(source.value, candidate);
     if (value === null || typeof value !== "object" || Array.isArray(value) || key2 in value) continue;
-    if (source.lines.position(lastVisibleOffset(source.text, spans.value)).line !== above) continue;
     const firstKey = Object.keys(value)[0];
     const firstSpan = firstKey === void 0 ? void 0 : source.spans.get(joinPointer(candidate, firstKey))?.key;
     if (!firstSpan) continue;

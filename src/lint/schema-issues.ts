@@ -65,6 +65,24 @@ function withPlacement(file: RepoFile, issue: SchemaIssue): LintSchemaIssue {
   };
 }
 
+/** Per file: line → the pointers whose value ends on it, in span order; built once, so a file with thousands of unknown keys stays linear. */
+const endLines = new WeakMap<RepoFile["source"], Map<number, string[]>>();
+
+function valuesEndingOn(source: RepoFile["source"], line: number): readonly string[] {
+  let index = endLines.get(source);
+  if (!index) {
+    index = new Map();
+    for (const [pointer, spans] of source.spans) {
+      const end = source.lines.position(lastVisibleOffset(source.text, spans.value)).line;
+      const list = index.get(end);
+      if (list) list.push(pointer);
+      else index.set(end, [pointer]);
+    }
+    endLines.set(source, index);
+  }
+  return index.get(line) ?? [];
+}
+
 /**
  * The mapping that ends on the line just above the key, starts its keys further right, and
  * declares the key without having it: the mapping the author meant the key for.
@@ -77,11 +95,10 @@ function misplacedOwner(file: RepoFile, schema: Schema, parent: string, pointer:
   const above = previousContentLine(source.text, source.lines, at.line);
   if (above === undefined) return undefined;
   let best: { pointer: string; column: number; depth: number } | undefined;
-  for (const [candidate, spans] of source.spans) {
+  for (const candidate of valuesEndingOn(source, above)) {
     if (!candidate.startsWith(`${parent}/`) || candidate === pointer) continue;
     const value = getAtPointer(source.value, candidate);
     if (value === null || typeof value !== "object" || Array.isArray(value) || key in value) continue;
-    if (source.lines.position(lastVisibleOffset(source.text, spans.value)).line !== above) continue;
     const firstKey = Object.keys(value)[0];
     const firstSpan = firstKey === undefined ? undefined : source.spans.get(joinPointer(candidate, firstKey))?.key;
     if (!firstSpan) continue;
