@@ -42430,6 +42430,189 @@ function releaseTag(prefix, version) {
   return `${prefix ?? DEFAULT_TAG_PREFIX}${version}`;
 }
 
+// src/bundle/canonical-json.ts
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function describe(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const proto = Object.getPrototypeOf(value);
+  return proto?.constructor?.name ?? "object";
+}
+function pathOf(parent, key2) {
+  if (typeof key2 === "number") return `${parent}[${key2}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
+}
+function checkString(s, path) {
+  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path} (RFC 8785 requires I-JSON)`);
+}
+function assertJsonValue(value, path, ancestors) {
+  switch (typeof value) {
+    case "string":
+      checkString(value, path);
+      return;
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path}`);
+      return;
+    case "object":
+      break;
+    default:
+      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path}`);
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path}`);
+  ancestors.add(value);
+  if (Array.isArray(value)) {
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path, i2)}`);
+      assertJsonValue(value[i2], pathOf(path, i2), ancestors);
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new TypeError(`canonical json: ${describe(value)} is not a plain object at ${path}`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) {
+      throw new TypeError(`canonical json: symbol keys are not JSON at ${path}`);
+    }
+    for (const [key2, child] of Object.entries(value)) {
+      checkString(key2, pathOf(path, key2));
+      assertJsonValue(child, pathOf(path, key2), ancestors);
+    }
+  }
+  ancestors.delete(value);
+}
+var NOT_I_JSON = /* @__PURE__ */ Symbol("not I-JSON");
+var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+var encoder2 = new TextEncoder();
+var CanonicalWriter = class {
+  buf = new Uint8Array(1 << 16);
+  at = 0;
+  known;
+  constructor(known) {
+    this.known = known;
+  }
+  room(n) {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.at));
+    this.buf = grown;
+  }
+  byte(b3) {
+    this.room(1);
+    this.buf[this.at++] = b3;
+  }
+  /** Text known to be ASCII (numbers, literals). */
+  ascii(text2) {
+    this.room(text2.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i2 = 0; i2 < text2.length; i2++) buf[at++] = text2.charCodeAt(i2);
+    this.at = at;
+  }
+  string(value) {
+    const n = value.length;
+    this.room(n + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 34;
+    for (let i2 = 0; i2 < n; i2++) {
+      const c3 = value.charCodeAt(i2);
+      if (c3 < 32 || c3 === 34 || c3 === 92 || c3 > 126) {
+        this.quoted(value);
+        return;
+      }
+      buf[at++] = c3;
+    }
+    buf[at++] = 34;
+    this.at = at;
+  }
+  quoted(value) {
+    if (!isWellFormed(value)) throw NOT_I_JSON;
+    const text2 = JSON.stringify(value);
+    this.room(text2.length * 3);
+    this.at += encoder2.encodeInto(text2, this.buf.subarray(this.at)).written;
+  }
+  write(value) {
+    switch (typeof value) {
+      case "string":
+        this.string(value);
+        return;
+      case "boolean":
+        this.ascii(value ? "true" : "false");
+        return;
+      case "number":
+        if (!Number.isFinite(value)) throw NOT_I_JSON;
+        this.ascii(JSON.stringify(value));
+        return;
+      case "object":
+        break;
+      default:
+        throw NOT_I_JSON;
+    }
+    if (value === null) {
+      this.ascii("null");
+      return;
+    }
+    const bytes = this.known?.get(value);
+    if (bytes !== void 0) {
+      this.room(bytes.length);
+      this.buf.set(bytes, this.at);
+      this.at += bytes.length;
+    } else if (Array.isArray(value)) this.writeArray(value);
+    else this.writeObject(value);
+  }
+  writeArray(value) {
+    this.byte(91);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      if (!(i2 in value)) throw NOT_I_JSON;
+      if (i2 > 0) this.byte(44);
+      this.write(value[i2]);
+    }
+    this.byte(93);
+  }
+  writeObject(value) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null || Object.getOwnPropertySymbols(value).length > 0) throw NOT_I_JSON;
+    const keys = Object.keys(value).sort();
+    this.byte(123);
+    for (let i2 = 0; i2 < keys.length; i2++) {
+      const key2 = keys[i2];
+      if (i2 > 0) this.byte(44);
+      this.string(key2);
+      this.byte(58);
+      this.write(value[key2]);
+    }
+    this.byte(125);
+  }
+  bytes() {
+    return this.buf.slice(0, this.at);
+  }
+};
+function written(value, known) {
+  const writer = new CanonicalWriter(known);
+  try {
+    writer.write(value);
+  } catch (e) {
+    if (e !== NOT_I_JSON && !(e instanceof RangeError)) throw e;
+    assertJsonValue(value, "$", /* @__PURE__ */ new Set());
+    throw e === NOT_I_JSON ? new TypeError("canonical json: value is not JSON") : e;
+  }
+  return writer;
+}
+function canonicalJson(value) {
+  return utf8Decode(written(value).bytes());
+}
+function canonicalBytes(value) {
+  return written(value).bytes();
+}
+function canonicalBytesReusing(value, known) {
+  return written(value, known).bytes();
+}
+
 // src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
@@ -44686,6 +44869,12 @@ function notProvenNote(proof) {
   const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
   return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
 }
+function verdictOfTargets(targets, otherChanges = false) {
+  return overallVerdict(
+    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
+    targets.some((t2) => t2.verdict !== "unchanged") || otherChanges
+  );
+}
 
 // src/diff/access.ts
 function compareAccess(base, head, options = {}) {
@@ -46244,7 +46433,7 @@ function compileRuntime(runtime) {
     };
     const tool = parseToolUri(uri);
     if (tool === void 0) {
-      report2("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
+      report2("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
       const lists = allowlist ?? [];
       const i2 = lists.findIndex((matchers) => !matchers.some((m2) => m2(tool)));
@@ -46282,7 +46471,7 @@ function compileRuntime(runtime) {
       const status = f[key2];
       if (status === void 0 || status === "passed") continue;
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
-      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
+      else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
     }
     checkGuard?.(f.agentGuardFindings, report2);
     const verdict = f.contextual;
@@ -46292,7 +46481,7 @@ function compileRuntime(runtime) {
   };
   return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
 }
-function describe(value) {
+function describe2(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.slice(0, 200));
 }
@@ -46319,14 +46508,14 @@ function checkList(raw, normalize4, allowed, code2, noun, list4, report2) {
   if (raw === void 0) return;
   for (const value of Array.isArray(raw) ? raw : [raw]) {
     const normal = normalize4(value);
-    if (normal === void 0) report2(code2, `${noun} ${describe(value)} cannot be read`);
+    if (normal === void 0) report2(code2, `${noun} ${describe2(value)} cannot be read`);
     else if (!allowed(normal)) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
   }
 }
 function checkLimit(value, max, code2, noun, unit, report2) {
   if (value === void 0) return;
   if (typeof value !== "number" || Number.isNaN(value)) {
-    report2(code2, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
+    report2(code2, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
     report2(code2, `${noun} ${value} ${unit} exceeds the limit of ${max} ${unit}`);
   }
@@ -46910,10 +47099,7 @@ function diffRepositories(base, head, options = {}) {
     )
   );
   const packs = diffPacks(base, head);
-  const verdict = overallVerdict(
-    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
-    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
-  );
+  const verdict = verdictOfTargets(targets, packs.length > 0);
   const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
@@ -46925,6 +47111,16 @@ function diffRepositories(base, head, options = {}) {
     packs,
     counts: countsOf(targets)
   };
+}
+
+// src/diff/effective-targets.ts
+function asMerge(target, effective) {
+  return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };
+}
+function diffEffectiveTargets(before, after, names, options = {}) {
+  return names.map(
+    (n) => diffTargetMerges(Object.hasOwn(before, n) ? asMerge(n, before[n]) : void 0, Object.hasOwn(after, n) ? asMerge(n, after[n]) : void 0, options)
+  );
 }
 
 // node_modules/diff/libesm/diff/base.js
@@ -48012,7 +48208,7 @@ function validatorFor(schema) {
   }
   return v2;
 }
-function describe2(value) {
+function describe3(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -48094,7 +48290,7 @@ function toIssue(err, root, typeErrorAt) {
       };
     }
     case "type":
-      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe2(got)}` };
+      return { kind: "invalid-type", pointer: at, atKey: false, message: `expected ${typeName(params.type)}, got ${describe3(got)}` };
     default:
       if (typeErrorAt.has(at)) return void 0;
   }
@@ -48106,18 +48302,18 @@ function toIssue(err, root, typeErrorAt) {
         kind: "invalid-value",
         pointer: at,
         atKey: false,
-        message: `${describe2(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
+        message: `${describe3(got)} is not one of ${allowed.join(", ")}${near ? `; did you mean "${near}"?` : ""}`
       };
     }
     case "const":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe2(got)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `expected ${JSON.stringify(params.allowedValue)}, got ${describe3(got)}` };
     case "pattern":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} does not match ${String(params.pattern)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe3(got)} does not match ${String(params.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe2(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
+      return { kind: "invalid-value", pointer: at, atKey: false, message: `${describe3(got)} must be ${String(params.comparison)} ${String(params.limit)}` };
     case "minLength":
       return { kind: "invalid-value", pointer: at, atKey: false, message: "must not be empty" };
     case "minProperties":
@@ -49574,10 +49770,10 @@ function toTimestamp(date) {
 }
 
 // src/pack/view.ts
-var encoder2 = new TextEncoder();
+var encoder3 = new TextEncoder();
 function repoFileBytes(file) {
   const bom = file.source.problems.some((p2) => p2.code === "byte-order-mark");
-  return encoder2.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
+  return encoder3.encode(bom ? `\uFEFF${file.source.text}` : file.source.text);
 }
 var shippedCache = /* @__PURE__ */ new WeakMap();
 function shippedPacksOf(repo) {
@@ -49698,7 +49894,7 @@ var MODELINE_RE = /^#[ \t]*yaml-language-server:[ \t]*\$schema=(\S*)[^\n]*?(\r?\
 var KIND_RE = /^kind:[ \t]*["']?([A-Za-z]+)["']?[ \t]*(?:#.*)?\r?$/m;
 var BOM = "\uFEFF";
 var decoder2 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-var encoder3 = new TextEncoder();
+var encoder4 = new TextEncoder();
 function modelineOf(text2) {
   const bom = text2.startsWith(BOM) ? BOM : "";
   const m2 = MODELINE_RE.exec(text2.slice(bom.length));
@@ -49738,7 +49934,7 @@ function installedContent(bytes, installPath, schemaFiles) {
     const eol = /\r\n/.test(body) ? "\r\n" : "\n";
     out = `${bom}# yaml-language-server: $schema=${reference}${eol}${body}`;
   }
-  return encoder3.encode(out);
+  return encoder4.encode(out);
 }
 
 // src/pack/preconditions.ts
@@ -61059,189 +61255,6 @@ function readPublicKeys(paths) {
 // src/pack/remote/envelope.ts
 var import_semver12 = __toESM(require_semver2(), 1);
 
-// src/bundle/canonical-json.ts
-var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function describe3(value) {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const proto = Object.getPrototypeOf(value);
-  return proto?.constructor?.name ?? "object";
-}
-function pathOf(parent, key2) {
-  if (typeof key2 === "number") return `${parent}[${key2}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key2) ? `${parent}.${key2}` : `${parent}[${JSON.stringify(key2)}]`;
-}
-function checkString(s, path) {
-  if (LONE_SURROGATE.test(s)) throw new TypeError(`canonical json: lone surrogate in string at ${path} (RFC 8785 requires I-JSON)`);
-}
-function assertJsonValue(value, path, ancestors) {
-  switch (typeof value) {
-    case "string":
-      checkString(value, path);
-      return;
-    case "boolean":
-      return;
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonical json: non-finite number ${value} at ${path}`);
-      return;
-    case "object":
-      break;
-    default:
-      throw new TypeError(`canonical json: ${typeof value} is not JSON at ${path}`);
-  }
-  if (value === null) return;
-  if (ancestors.has(value)) throw new TypeError(`canonical json: cycle at ${path}`);
-  ancestors.add(value);
-  if (Array.isArray(value)) {
-    for (let i2 = 0; i2 < value.length; i2++) {
-      if (!(i2 in value)) throw new TypeError(`canonical json: hole in array at ${pathOf(path, i2)}`);
-      assertJsonValue(value[i2], pathOf(path, i2), ancestors);
-    }
-  } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new TypeError(`canonical json: ${describe3(value)} is not a plain object at ${path}`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new TypeError(`canonical json: symbol keys are not JSON at ${path}`);
-    }
-    for (const [key2, child] of Object.entries(value)) {
-      checkString(key2, pathOf(path, key2));
-      assertJsonValue(child, pathOf(path, key2), ancestors);
-    }
-  }
-  ancestors.delete(value);
-}
-var NOT_I_JSON = /* @__PURE__ */ Symbol("not I-JSON");
-var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
-var encoder4 = new TextEncoder();
-var CanonicalWriter = class {
-  buf = new Uint8Array(1 << 16);
-  at = 0;
-  known;
-  constructor(known) {
-    this.known = known;
-  }
-  room(n) {
-    if (this.at + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.at + n) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.at));
-    this.buf = grown;
-  }
-  byte(b3) {
-    this.room(1);
-    this.buf[this.at++] = b3;
-  }
-  /** Text known to be ASCII (numbers, literals). */
-  ascii(text2) {
-    this.room(text2.length);
-    const buf = this.buf;
-    let at = this.at;
-    for (let i2 = 0; i2 < text2.length; i2++) buf[at++] = text2.charCodeAt(i2);
-    this.at = at;
-  }
-  string(value) {
-    const n = value.length;
-    this.room(n + 2);
-    const buf = this.buf;
-    let at = this.at;
-    buf[at++] = 34;
-    for (let i2 = 0; i2 < n; i2++) {
-      const c3 = value.charCodeAt(i2);
-      if (c3 < 32 || c3 === 34 || c3 === 92 || c3 > 126) {
-        this.quoted(value);
-        return;
-      }
-      buf[at++] = c3;
-    }
-    buf[at++] = 34;
-    this.at = at;
-  }
-  quoted(value) {
-    if (!isWellFormed(value)) throw NOT_I_JSON;
-    const text2 = JSON.stringify(value);
-    this.room(text2.length * 3);
-    this.at += encoder4.encodeInto(text2, this.buf.subarray(this.at)).written;
-  }
-  write(value) {
-    switch (typeof value) {
-      case "string":
-        this.string(value);
-        return;
-      case "boolean":
-        this.ascii(value ? "true" : "false");
-        return;
-      case "number":
-        if (!Number.isFinite(value)) throw NOT_I_JSON;
-        this.ascii(JSON.stringify(value));
-        return;
-      case "object":
-        break;
-      default:
-        throw NOT_I_JSON;
-    }
-    if (value === null) {
-      this.ascii("null");
-      return;
-    }
-    const bytes = this.known?.get(value);
-    if (bytes !== void 0) {
-      this.room(bytes.length);
-      this.buf.set(bytes, this.at);
-      this.at += bytes.length;
-    } else if (Array.isArray(value)) this.writeArray(value);
-    else this.writeObject(value);
-  }
-  writeArray(value) {
-    this.byte(91);
-    for (let i2 = 0; i2 < value.length; i2++) {
-      if (!(i2 in value)) throw NOT_I_JSON;
-      if (i2 > 0) this.byte(44);
-      this.write(value[i2]);
-    }
-    this.byte(93);
-  }
-  writeObject(value) {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null || Object.getOwnPropertySymbols(value).length > 0) throw NOT_I_JSON;
-    const keys = Object.keys(value).sort();
-    this.byte(123);
-    for (let i2 = 0; i2 < keys.length; i2++) {
-      const key2 = keys[i2];
-      if (i2 > 0) this.byte(44);
-      this.string(key2);
-      this.byte(58);
-      this.write(value[key2]);
-    }
-    this.byte(125);
-  }
-  bytes() {
-    return this.buf.slice(0, this.at);
-  }
-};
-function written(value, known) {
-  const writer = new CanonicalWriter(known);
-  try {
-    writer.write(value);
-  } catch (e) {
-    if (e !== NOT_I_JSON && !(e instanceof RangeError)) throw e;
-    assertJsonValue(value, "$", /* @__PURE__ */ new Set());
-    throw e === NOT_I_JSON ? new TypeError("canonical json: value is not JSON") : e;
-  }
-  return writer;
-}
-function canonicalJson(value) {
-  return utf8Decode(written(value).bytes());
-}
-function canonicalBytes(value) {
-  return written(value).bytes();
-}
-function canonicalBytesReusing(value, known) {
-  return written(value, known).bytes();
-}
-
 // src/bundle/dsse-checks.ts
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
@@ -62944,9 +62957,6 @@ function readUnverified(bytes) {
   }
   return readPayload(payloadBytes).payload;
 }
-function plain3(effective) {
-  return JSON.parse(canonicalJson(effective));
-}
 function packMap(refs) {
   return new Map(refs.map((p2) => [p2.name, { version: p2.version, ...p2.checksum !== null ? { pack_checksum: p2.checksum } : {} }]));
 }
@@ -62965,18 +62975,10 @@ function gatherChanges(previousBytes, file, headMerges, options = {}) {
   const trusted = options.trustedKeys !== void 0 && options.trustedKeys.length > 0;
   const verified = trusted ? verifyBundle(previousBytes, { trustedKeys: options.trustedKeys, allowExpired: true }) : void 0;
   const payload = verified ? verified.payload : readUnverified(previousBytes);
-  const byName2 = new Map(headMerges.map((m2) => [m2.target, m2]));
-  const targets = namesOf(payload, headMerges, options.targets).map((name) => {
-    const before = Object.hasOwn(payload.targets, name) ? { ...emptyTargetMerge(name), effective: plain3(payload.targets[name]) } : void 0;
-    const merge2 = byName2.get(name);
-    const after = merge2 ? { ...emptyTargetMerge(name), effective: plain3(merge2.effective) } : void 0;
-    return diffTargetMerges(before, after, options.diff ?? {});
-  });
+  const head = Object.fromEntries(headMerges.map((m2) => [m2.target, m2.effective]));
+  const targets = diffEffectiveTargets(payload.targets, head, namesOf(payload, headMerges, options.targets), options.diff ?? {});
   const packs = options.headPacks ? diffInstalledPacks(packMap(payload.installed_packs), packMap(options.headPacks)) : [];
-  const verdict = overallVerdict(
-    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
-    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
-  );
+  const verdict = verdictOfTargets(targets, packs.length > 0);
   const result = {
     base: `${payload.version} (serial ${payload.serial})`,
     head: options.head ?? "working tree",
@@ -63639,15 +63641,8 @@ function githubUrlOf(remote, server = "https://github.com") {
 }
 function createLinker(repo, options = {}) {
   const lineOf = (file, pointer) => {
-    const source = repo.byPath.get(file)?.source;
-    if (!source) return void 0;
-    let p2 = pointer;
-    for (; ; ) {
-      const spans = source.spans.get(p2);
-      if (spans) return source.lines.position((spans.key ?? spans.value)[0]).line;
-      if (p2 === "") return void 0;
-      p2 = p2.slice(0, p2.lastIndexOf("/"));
-    }
+    const found = repo.byPath.get(file);
+    return found && found.source.lines.position(spanOf2(found, pointer, true)[0]).line;
   };
   const statementLine = (source, sid, nth = 0) => {
     const value = repo.byPath.get(source.file)?.source.value;
@@ -66543,21 +66538,10 @@ OCI: \`${where}:${ref.tag}\` \xB7 \`${result.digest}\`
 function bundleDir(runnerTemp) {
   return join14(runnerTemp, "edict-bundle");
 }
-function asMerge(target, effective) {
-  return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) };
-}
 function verdictSinceRelease(previous, head) {
   const headTargets = toTargetsRecord(buildAllTargets(head));
   const names = [.../* @__PURE__ */ new Set([...Object.keys(headTargets), ...Object.keys(previous.targets)])].sort();
-  const diffs = names.map((n) => {
-    const before = Object.hasOwn(previous.targets, n) ? asMerge(n, previous.targets[n]) : void 0;
-    const after = Object.hasOwn(headTargets, n) ? asMerge(n, headTargets[n]) : void 0;
-    return diffTargetMerges(before, after);
-  });
-  return overallVerdict(
-    diffs.map((d2) => d2.verdict === "unchanged" ? "neutral" : d2.verdict),
-    diffs.some((d2) => d2.verdict !== "unchanged")
-  );
+  return verdictOfTargets(diffEffectiveTargets(previous.targets, headTargets, names));
 }
 async function publishPacksForRelease(run, key2, hooks) {
   const { ctx, inputs, io: io2 } = run;

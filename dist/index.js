@@ -20652,6 +20652,41 @@ var import_semver6 = __toESM(require_semver2(), 1);
 // src/pack/upgrades.ts
 var import_semver9 = __toESM(require_semver2(), 1);
 
+// src/bundle/bytes.ts
+var encoder3 = new TextEncoder();
+var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function bytesEqual(a, b2) {
+  if (a.length !== b2.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
+  return diff === 0;
+}
+var HEX = "0123456789abcdef";
+function toHex(bytes) {
+  let out = "";
+  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+// src/bundle/canonical-json.ts
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var isWellFormed = typeof String.prototype.isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !LONE_SURROGATE.test(s);
+var encoder4 = new TextEncoder();
+
 // src/bundle/version.ts
 var import_semver7 = __toESM(require_semver2(), 1);
 var ALL = { loosened: true, tightened: true, mixed: true, review: true, neutral: true, unchanged: true };
@@ -22141,6 +22176,12 @@ function notProvenNote(proof) {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
   const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
   return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
+}
+function verdictOfTargets(targets, otherChanges = false) {
+  return overallVerdict(
+    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
+    targets.some((t2) => t2.verdict !== "unchanged") || otherChanges
+  );
 }
 
 // src/diff/access.ts
@@ -24366,10 +24407,7 @@ function diffRepositories(base, head, options = {}) {
     )
   );
   const packs = diffPacks(base, head);
-  const verdict = overallVerdict(
-    targets.map((t2) => t2.verdict === "unchanged" ? "neutral" : t2.verdict),
-    targets.some((t2) => t2.verdict !== "unchanged") || packs.length > 0
-  );
+  const verdict = verdictOfTargets(targets, packs.length > 0);
   const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",
@@ -25554,36 +25592,6 @@ function fromBase64Either(text) {
   if (url) return fromBase64Url(text);
   if (text.length % 4 !== 0 && !text.endsWith("=")) return fromBase64Url(text);
   return fromBase64(text);
-}
-
-// src/bundle/bytes.ts
-var encoder3 = new TextEncoder();
-var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function bytesEqual(a, b2) {
-  if (a.length !== b2.length) return false;
-  let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b2[i2] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b2 of bytes) out += HEX[b2 >> 4] + HEX[b2 & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
 }
 
 // node_modules/@noble/hashes/_u64.js

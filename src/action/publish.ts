@@ -7,16 +7,13 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { buildBundle } from "../bundle/build.js";
-import { canonicalJson } from "../bundle/canonical-json.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { toTargetsRecord } from "../bundle/payload-build.js";
 import { releaseTag } from "../bundle/version.js";
 import type { Verdict } from "../bundle/version.js";
-import { diffTargetMerges, emptyTargetMerge, overallVerdict } from "../diff/index.js";
+import { diffEffectiveTargets, verdictOfTargets } from "../diff/index.js";
 import { EdictError } from "../errors.js";
-import type { EffectiveTarget } from "../engine/effective.js";
 import { buildAllTargets } from "../model/merge/index.js";
-import type { TargetMerge } from "../model/merge/index.js";
 import { readRepositoryAtRevision } from "../io/git.js";
 import { readRepository } from "../io/read-repository.js";
 import type { PrivateKey } from "../bundle/keys.js";
@@ -39,11 +36,6 @@ export function bundleDir(runnerTemp: string): string {
   return join(runnerTemp, "edict-bundle");
 }
 
-function asMerge(target: string, effective: EffectiveTarget): TargetMerge {
-  // both sides as plain JSON, so only real differences count, not object identity or undefined fields
-  return { ...emptyTargetMerge(target), effective: JSON.parse(canonicalJson(effective)) as EffectiveTarget };
-}
-
 /**
  * The semantic diff's verdict from what the previous release actually carries (its signed
  * targets) to the repository: the version bump does not depend on that commit being fetched.
@@ -51,15 +43,7 @@ function asMerge(target: string, effective: EffectiveTarget): TargetMerge {
 export function verdictSinceRelease(previous: BundlePayload, head: Repository): Verdict {
   const headTargets = toTargetsRecord(buildAllTargets(head));
   const names = [...new Set([...Object.keys(headTargets), ...Object.keys(previous.targets)])].sort();
-  const diffs = names.map((n) => {
-    const before = Object.hasOwn(previous.targets, n) ? asMerge(n, previous.targets[n]!) : undefined;
-    const after = Object.hasOwn(headTargets, n) ? asMerge(n, headTargets[n]!) : undefined;
-    return diffTargetMerges(before, after);
-  });
-  return overallVerdict(
-    diffs.map((d) => (d.verdict === "unchanged" ? "neutral" : d.verdict)),
-    diffs.some((d) => d.verdict !== "unchanged"),
-  );
+  return verdictOfTargets(diffEffectiveTargets(previous.targets, headTargets, names));
 }
 
 /**

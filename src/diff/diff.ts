@@ -15,7 +15,7 @@ import { diffFields } from "./fields.js";
 import { diffPacks } from "./packs.js";
 import { compareTools } from "./tool-regions.js";
 import type { Change, ChangeVerdict, DiffCounts, DiffResult, ProofStatus, TargetDiff } from "./types.js";
-import { notProvenNote, overallVerdict, verdictOf } from "./verdict.js";
+import { notProvenNote, overallVerdict, verdictOf, verdictOfTargets } from "./verdict.js";
 
 export interface DiffOptions extends AccessRegionOptions {
   /** Labels of the two sides in the report (default "base" and "head"). */
@@ -193,10 +193,7 @@ export function diffRepositories(base: Repository, head: Repository, options: Di
     ),
   );
   const packs = diffPacks(base, head);
-  const verdict = overallVerdict(
-    targets.map((t) => (t.verdict === "unchanged" ? "neutral" : t.verdict)),
-    targets.some((t) => t.verdict !== "unchanged") || packs.length > 0,
-  );
+  const verdict = verdictOfTargets(targets, packs.length > 0);
   const lastVersion = options.lastVersion;
   return {
     base: options.base ?? "base",

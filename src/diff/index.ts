@@ -1,4 +1,5 @@
 /** The semantic diff of effective policies: compare, judge, render. Pure: no git, no files. */
+export { diffEffectiveTargets } from "./effective-targets.js";
 export { countsOf, diffRepositories, diffTargetMerges, emptyTargetMerge, DEFAULT_MAX_EXAMPLES } from "./diff.js";
 export type { DiffOptions } from "./diff.js";
 export { compareAccess, diffStatements, isLooserDecision, matchStatements, writtenStatements } from "./access.js";
@@ -13,7 +14,7 @@ export type { AccessRegionOptions } from "./access-regions.js";
 export { compareTools } from "./tool-regions.js";
 export type { ToolComparison } from "./tool-regions.js";
 export { statementCovers } from "./statement-targets.js";
-export { combineVerdicts, isLoosening, isTightening, nextVersion, notProvenNote, overallVerdict } from "./verdict.js";
+export { combineVerdicts, isLoosening, isTightening, nextVersion, notProvenNote, overallVerdict, verdictOfTargets } from "./verdict.js";
 export { renderDiffJson, toDiffJson } from "./render-json.js";
 export { renderDiffMarkdown, effectivePatch, DEFAULT_MARKDOWN_MAX } from "./render-markdown.js";
 export type { DiffMarkdownOptions } from "./render-markdown.js";

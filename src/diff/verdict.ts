@@ -1,6 +1,6 @@
 /** Combining change verdicts and bumping the release version. */
 import { releaseVersion } from "../bundle/version.js";
-import type { ChangeVerdict, DiffVerdict, ProofStatus } from "./types.js";
+import type { ChangeVerdict, DiffVerdict, ProofStatus, TargetDiff } from "./types.js";
 
 /**
  * The verdict of two facts together: loosened + tightened = mixed; review (an effect that could
@@ -55,4 +55,12 @@ export function notProvenNote(proof: ProofStatus): string {
   const total = `${proof.total.toLocaleString("en-US")}${proof.complete ? "" : "+"}`;
   const why = proof.reasons.length > 0 ? ` (${proof.reasons.slice(0, 2).join("; ")})` : "";
   return `not proven: ${proof.checked.toLocaleString("en-US")} of ${total} regions checked${why}`;
+}
+
+/** The verdict of a whole diff from its targets' (and whether anything else, such as packs, changed). */
+export function verdictOfTargets(targets: readonly TargetDiff[], otherChanges = false): DiffVerdict {
+  return overallVerdict(
+    targets.map((t) => (t.verdict === "unchanged" ? "neutral" : t.verdict)),
+    targets.some((t) => t.verdict !== "unchanged") || otherChanges,
+  );
 }

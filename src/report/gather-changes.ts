@@ -4,7 +4,6 @@
  * what the bundle carries, not a git commit). Pure: the caller reads the bundle file.
  */
 import { fromBase64Either } from "../bundle/base64.js";
-import { canonicalJson } from "../bundle/canonical-json.js";
 import { parseEnvelope } from "../bundle/dsse.js";
 import type { PublicKey } from "../bundle/keys.js";
 import type { BundlePayload, InstalledPackRef } from "../bundle/payload.js";
@@ -12,10 +11,9 @@ import { readPayload } from "../bundle/payload-read.js";
 import { releaseVersion } from "../bundle/version.js";
 import { checkPayloadType, checkSize, verifyBundle } from "../bundle/verify.js";
 import { formatError } from "../bundle/verify-checks.js";
-import { countsOf, diffInstalledPacks, diffTargetMerges, emptyTargetMerge, overallVerdict } from "../diff/index.js";
+import { countsOf, diffEffectiveTargets, diffInstalledPacks, verdictOfTargets } from "../diff/index.js";
 import type { DiffOptions } from "../diff/index.js";
 import type { DiffResult } from "../diff/types.js";
-import type { EffectiveTarget } from "../engine/effective.js";
 import { EdictError } from "../errors.js";
 import type { TargetMerge } from "../model/merge/index.js";
 import { suggest } from "../model/suggest.js";
@@ -53,11 +51,6 @@ function readUnverified(bytes: Uint8Array): BundlePayload {
   return readPayload(payloadBytes).payload;
 }
 
-/** Both sides as plain JSON, so only real differences count, not object identity or undefined fields. */
-function plain(effective: EffectiveTarget): EffectiveTarget {
-  return JSON.parse(canonicalJson(effective)) as EffectiveTarget;
-}
-
 function packMap(refs: readonly InstalledPackRef[]): Map<string, { version: string; pack_checksum?: string }> {
   return new Map(refs.map((p) => [p.name, { version: p.version, ...(p.checksum !== null ? { pack_checksum: p.checksum } : {}) }]));
 }
@@ -90,20 +83,12 @@ export function gatherChanges(previousBytes: Uint8Array, file: string, headMerge
   const verified = trusted ? verifyBundle(previousBytes, { trustedKeys: options.trustedKeys!, allowExpired: true }) : undefined;
   const payload = verified ? verified.payload : readUnverified(previousBytes);
 
-  const byName = new Map(headMerges.map((m) => [m.target, m]));
-  const targets = namesOf(payload, headMerges, options.targets).map((name) => {
-    const before = Object.hasOwn(payload.targets, name) ? { ...emptyTargetMerge(name), effective: plain(payload.targets[name]!) } : undefined;
-    const merge = byName.get(name);
-    // as publish judges it: both sides as a bundle carries them, without merge provenance, so
-    // statements desugared from workspace controls are compared alike on both sides
-    const after = merge ? { ...emptyTargetMerge(name), effective: plain(merge.effective) } : undefined;
-    return diffTargetMerges(before, after, options.diff ?? {});
-  });
+  // as publish judges it: both sides as a bundle carries them, without merge provenance, so
+  // statements desugared from workspace controls are compared alike on both sides
+  const head = Object.fromEntries(headMerges.map((m) => [m.target, m.effective]));
+  const targets = diffEffectiveTargets(payload.targets, head, namesOf(payload, headMerges, options.targets), options.diff ?? {});
   const packs = options.headPacks ? diffInstalledPacks(packMap(payload.installed_packs), packMap(options.headPacks)) : [];
-  const verdict = overallVerdict(
-    targets.map((t) => (t.verdict === "unchanged" ? "neutral" : t.verdict)),
-    targets.some((t) => t.verdict !== "unchanged") || packs.length > 0,
-  );
+  const verdict = verdictOfTargets(targets, packs.length > 0);
   const result: DiffResult = {
     base: `${payload.version} (serial ${payload.serial})`,
     head: options.head ?? "working tree",

@@ -5,6 +5,7 @@
 import type { Provenance } from "../engine/effective.js";
 import { joinPointer } from "../model/pointer.js";
 import type { Repository } from "../model/repository.js";
+import { spanOf } from "../lint/engine.js";
 import { esc, link } from "./html.js";
 
 export interface SourceLinker {
@@ -40,15 +41,9 @@ export function githubUrlOf(remote: string | undefined, server = "https://github
 
 export function createLinker(repo: Repository, options: LinkerOptions = {}): SourceLinker {
   const lineOf = (file: string, pointer: string): number | undefined => {
-    const source = repo.byPath.get(file)?.source;
-    if (!source) return undefined;
-    let p = pointer;
-    for (;;) {
-      const spans = source.spans.get(p);
-      if (spans) return source.lines.position((spans.key ?? spans.value)[0]).line;
-      if (p === "") return undefined;
-      p = p.slice(0, p.lastIndexOf("/"));
-    }
+    const found = repo.byPath.get(file);
+    // the nearest written ancestor, at its key: what lint reports a finding at
+    return found && found.source.lines.position(spanOf(found, pointer, true)[0]).line;
   };
   const statementLine = (source: Provenance, sid: string | undefined, nth = 0): number | undefined => {
     const value = repo.byPath.get(source.file)?.source.value as { spec?: { Statement?: unknown } } | undefined;

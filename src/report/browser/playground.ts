@@ -13,19 +13,13 @@ import { compileEngine } from "../../engine/engine.js";
 import type { Engine } from "../../engine/engine.js";
 import { readTrustedKey, withKeyids } from "../../loader/keys.js";
 import { verifyBundleBytes } from "../../loader/verify.js";
+import { fromCanonicalBase64 } from "../../loader/web-crypto.js";
 import type { PlaygroundData } from "../sections/playground.js";
 
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 
 function el<T extends HTMLElement>(testid: string): T {
   return document.querySelector(`[data-testid="${testid}"]`) as T;
-}
-
-function base64Bytes(text: string): Uint8Array {
-  const bin = atob(text.replace(/\s+/g, ""));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /** Text nodes only: nothing from the policy or the request is ever parsed as HTML. */
@@ -42,7 +36,8 @@ async function trustedTargets(data: PlaygroundData, status: HTMLElement): Promis
     status.className = "verify unsigned";
     return data.effective as Record<string, EffectiveTarget>;
   }
-  const bytes = base64Bytes(document.getElementById("edict-bundle")?.textContent ?? "");
+  // the page embeds the exact bytes as canonical base64; anything else is a changed page
+  const bytes = fromCanonicalBase64((document.getElementById("edict-bundle")?.textContent ?? "").trim()) ?? new Uint8Array(0);
   const keys = await withKeyids((data.keys ?? []).map((k, i) => readTrustedKey(k, i)));
   const verified = await verifyBundleBytes(bytes, {
     keys,
