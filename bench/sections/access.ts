@@ -195,12 +195,13 @@ export async function runAccess(options: AccessOptions): Promise<AccessResult> {
   for (const size of options.sizes) {
     for (const e of engines.filter((x) => x.statements === size)) {
       const isEdict = e.engine.startsWith("edict compileAccess");
-      const target = isEdict && size === 10_000 ? "≥ 1,000,000/s" : undefined;
+      // issue 22: 3 M decisions/s at 10,000 statements
+      const target = isEdict && size === 10_000 ? "≥ 3,000,000/s" : undefined;
       rows.push({
         section: "access",
         case: `${e.engine}, ${size.toLocaleString("en-US")} statements`,
         result: `${perSecond(e.decisionsPerSecond)} · ${fmtLatency(e.p50Ns, e.p99Ns)}${e.engine.startsWith("floor") ? "" : ` · n=${e.evaluated.toLocaleString("en-US")}`}`,
-        ...(target === undefined ? {} : { target, status: e.decisionsPerSecond >= 1_000_000 ? "met" : "missed" }),
+        ...(target === undefined ? {} : { target, status: e.decisionsPerSecond >= 3_000_000 ? "met" : "missed" }),
         values: { decisionsPerSecond: e.decisionsPerSecond, p50Ns: e.p50Ns, p99Ns: e.p99Ns, evaluated: e.evaluated, setupMs: e.setupMs, disagreements: e.disagreements },
       });
     }
@@ -227,12 +228,14 @@ export async function runAccess(options: AccessOptions): Promise<AccessResult> {
     const fl = find("floor", size);
     if (fl !== undefined) {
       const r = fl.decisionsPerSecond / edict.decisionsPerSecond;
+      // issue 22: at most 4 floors at 1,000 statements, 5 elsewhere
+      const most = size === 1_000 ? 4 : 5;
       rows.push({
         section: "access",
         case: `floor ÷ edict (edict's cost in floors), ${size.toLocaleString("en-US")} statements`,
         result: ratio(r),
-        target: "≤ 5×",
-        status: r <= 5 ? "met" : "missed",
+        target: `≤ ${most}×`,
+        status: r <= most ? "met" : "missed",
         values: { ratio: r },
       });
     }

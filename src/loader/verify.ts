@@ -7,6 +7,7 @@
  * differential property test (test/loader/verify.test.ts) keeps the two in agreement.
  */
 import { checkSigned, toDsseEnvelope, verifyThresholdAsync } from "../bundle/dsse-checks.js";
+import { concatBytes, utf8Encode } from "../bundle/bytes.js";
 import { pae } from "../bundle/pae.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
@@ -39,21 +40,42 @@ interface Envelope {
   signatures: Array<{ keyid?: string | undefined; sig: Uint8Array }>;
 }
 
+/** How every canonical envelope begins: its payload's base64 comes first. */
+const HEAD = utf8Encode('{"payload":"');
+
 /**
  * Malformed input, parser differentials and malleability: the file must be exactly the canonical
  * envelope edict writes (RFC 8785 with only the DSSE fields, standard base64), so an unsigned
  * part such as a keyid cannot be altered unnoticed and one bundle has one SHA-256.
+ *
+ * The payload's base64 is nearly all of the file, and it needs no JSON escaping: it is decoded
+ * straight from the bytes, and only the rest of the envelope, with an empty payload string, is
+ * parsed and compared. Base64 cannot hold a quote, so that text is canonical exactly when the
+ * whole is; anything that does not pass this way is decided on the whole file.
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
+  const end = bytes.indexOf(34, HEAD.length);
+  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : undefined;
+  if (payload !== undefined) {
+    try {
+      return readEnvelopeText(concatBytes(HEAD, bytes.subarray(end)), payload);
+    } catch {
+      // decided on the whole file below, with its own message
+    }
+  }
+  return readEnvelopeText(bytes, undefined);
+}
+
+function readEnvelopeText(bytes: Uint8Array, payload: Uint8Array | undefined): Envelope {
   const { text, value } = parseJsonBytes(bytes, "envelope");
   const envelope = toDsseEnvelope(value);
   // an empty keyid is read as none, so its text is not the canonical form either
   const canonical = canonicalOfParsed(envelope);
-  const decoded = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].map(fromCanonicalBase64);
+  const decoded = [payload === undefined ? envelope.payload : "", ...envelope.signatures.map((s) => s.sig)].map((b64) => fromCanonicalBase64(b64));
   if (canonical !== text || LONE_SURROGATE_ESCAPE.test(canonical) || decoded.includes(undefined)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
-  return { ...envelope, payload: decoded[0]!, signatures: envelope.signatures.map((s, i) => ({ ...s, sig: decoded[i + 1]! })) };
+  return { ...envelope, payload: payload ?? decoded[0]!, signatures: envelope.signatures.map((s, i) => ({ ...s, sig: decoded[i + 1]! })) };
 }
 
 /**
@@ -64,6 +86,9 @@ function readEnvelope(bytes: Uint8Array): Envelope {
  */
 export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerifyOptions): Promise<RuntimeVerified> {
   checkSize(bytes, options.maxBytes);
+  // the file's digest runs in the runtime's crypto threads meanwhile
+  const fileSha256 = sha256Hex(bytes);
+  fileSha256.catch(() => undefined);
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
@@ -74,5 +99,5 @@ export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerif
   checkNotExpired(payload, options.now);
   if (options.expectedName !== undefined) checkName(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await sha256Hex(bytes) };
+  return { payload, keyids, sha256: await fileSha256 };
 }

@@ -1,8 +1,10 @@
 /**
- * The runtime's own primitives, so the loader ships no implementation of them: SHA-256 and
- * Ed25519 from WebCrypto (`crypto.subtle`: Node ≥ 20, Deno, Bun, workers, current browsers) and
- * base64 from `atob`/`btoa`. Any failure here refuses; nothing is ever accepted on error.
+ * The loader's primitives: SHA-256 and Ed25519 from the runtime's WebCrypto (`crypto.subtle`:
+ * Node ≥ 20, Deno, Bun, workers, current browsers), so it ships no hash or curve code, and a
+ * strict base64 decoder that reads a payload straight from the file's bytes. Any failure here
+ * refuses; nothing is ever accepted on error.
  */
+import { utf8Encode } from "../bundle/bytes.js";
 
 const ALGORITHM = { name: "Ed25519" };
 
@@ -36,20 +38,32 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The 6-bit value of each base64 byte (A–Z, a–z, 0–9, +, /); -1 for any other byte, padding included. */
+const SEXTETS = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) SEXTETS[i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i * 4 - 205] = i;
+
 /**
- * Bytes of canonical standard base64 (RFC 4648 §4, padded, zero trailing bits), or undefined for
- * anything else: `atob` is lenient (whitespace, missing padding), so the text must also be
- * exactly what `btoa` writes for the decoded bytes.
+ * Bytes of canonical standard base64 (RFC 4648 §4: padded, zero trailing bits, nothing else),
+ * given as text or as its ASCII bytes; undefined for anything else, so one byte sequence has one
+ * spelling.
  */
-export function fromCanonicalBase64(text: string): Uint8Array | undefined {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return undefined;
+export function fromCanonicalBase64(base64: string | Uint8Array): Uint8Array | undefined {
+  const b = typeof base64 === "string" ? utf8Encode(base64) : base64;
+  const n = b.length;
+  const pad = b[n - 1] === 61 ? (b[n - 2] === 61 ? 2 : 1) : 0;
+  if (n % 4 !== 0) return undefined;
+  const out = new Uint8Array((n / 4) * 3 - pad);
+  let word = 0;
+  for (let i = 0; i < n; i += 4) {
+    // a byte outside the alphabet is -1, which makes the word negative; padding reads as zero bits
+    word = (SEXTETS[b[i]!]! << 18) | (SEXTETS[b[i + 1]!]! << 12) | ((i + 4 === n && pad === 2 ? 0 : SEXTETS[b[i + 2]!]!) << 6) | (i + 4 === n && pad > 0 ? 0 : SEXTETS[b[i + 3]!]!);
+    if (word < 0) return undefined;
+    // writes past the end of a typed array are dropped: the padded group writes only its bytes
+    const o = (i / 4) * 3;
+    out[o] = word >> 16;
+    out[o + 1] = word >> 8;
+    out[o + 2] = word;
   }
-  if (btoa(binary) !== text) return undefined;
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  // the bits a padded group leaves unused must be zero
+  return word & ((1 << (8 * pad)) - 1) ? undefined : out;
 }

@@ -32,7 +32,8 @@ const MAPPED_PREFIX = 0xffff;
 const HEXTET = /^[0-9a-fA-F]{1,4}$/;
 const PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 
-function parseIpv4(text: string): number | undefined {
+/** A dotted-quad IPv4 address as an unsigned 32-bit number; undefined when it is not one. */
+export function parseIpv4(text: string): number | undefined {
   // by hand rather than split + RegExp: the loader parses a request's source IP on every decision
   let value = 0;
   let octet = 0;
@@ -118,7 +119,8 @@ export function cidrContains(range: CidrRange, ip: IpAddress | string): boolean 
   const { mask, network } = range;
   const words = address.words;
   // the low word first: it is the one that differs between nearby addresses
-  return ([3, 2, 1, 0] as const).every((k) => ((words[k] & mask[k]) >>> 0) === network[k]);
+  for (let k = 3; k >= 0; k--) if (((words[k] as number) & (mask[k] as number)) >>> 0 !== network[k]) return false;
+  return true;
 }
 
 /** undefined when `text` is an IP address or CIDR, otherwise a short message. */
