@@ -43,7 +43,10 @@ function* readLoop(stat: Stats, maxBytes: number, options: BoundedReadOptions): 
   let total = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    // a regular file is read in one call for the size it says it has, then in chunks until the end
+    // (it may have grown); never more than one byte past the cap
+    const want = stat.isFile() && total < stat.size ? stat.size - total : CHUNK;
+    const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead: number = yield buffer;
     if (bytesRead === 0) break;
     total += bytesRead;
@@ -51,6 +54,7 @@ function* readLoop(stat: Stats, maxBytes: number, options: BoundedReadOptions): 
     if (total > maxBytes) return { status: "too-large" };
     chunks.push(buffer.subarray(0, bytesRead));
   }
+  if (chunks.length === 1) return { status: "ok", bytes: chunks[0]! };
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {

@@ -31,6 +31,21 @@ describe.each(readers)("%s", (_, read) => {
     expect(await read(file("empty.bin", ""), 0)).toEqual({ status: "ok", bytes: new Uint8Array(0) });
   });
 
+  it("reads a regular file of several chunks in one piece, exactly its bytes", async () => {
+    const bytes = new Uint8Array(1_000_003).map((_, i) => (i * 7) % 256);
+    const got = (await read(file("large.bin", bytes), 2_000_000)) as { status: "ok"; bytes: Uint8Array };
+    expect(got.status).toBe("ok");
+    expect(got.bytes.byteLength).toBe(bytes.length);
+    expect(got.bytes.buffer.byteLength).toBe(bytes.length);
+    expect(Buffer.from(got.bytes).equals(bytes)).toBe(true);
+  });
+
+  it.skipIf(!existsSync("/proc/self/status"))("reads a file whose size says 0 (a /proc file) to its end", async () => {
+    const got = (await read("/proc/self/status", 1_000_000)) as { status: "ok"; bytes: Uint8Array };
+    expect(got.status).toBe("ok");
+    expect(Buffer.from(got.bytes).toString("utf8")).toMatch(/^Name:[\s\S]*\nPid:/);
+  });
+
   it("refuses a regular file over the cap from its size, before reading it", async () => {
     expect(await read(file("over.bin", new Uint8Array(101)), 100)).toEqual({ status: "too-large", size: 101 });
   });
