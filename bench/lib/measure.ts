@@ -1,4 +1,6 @@
 /** Timing helpers: `process.hrtime.bigint()`, warm-up, several rounds, medians. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 export function nowNs(): bigint {
   return process.hrtime.bigint();
@@ -32,17 +34,32 @@ export interface TimedRounds {
 
 /**
  * Runs `fn` `warmup` times unmeasured, then `rounds` times measured; returns the round times.
- * `fn` may return a value, kept in a sink so the work cannot be optimised away.
+ * `fn` may return a value, kept in a sink so the work cannot be optimised away. With `settle`, a
+ * full garbage collection runs before each measured round, outside its time.
  */
-export async function timeRounds(fn: () => unknown, rounds: number, warmup = 1): Promise<TimedRounds> {
+export async function timeRounds(fn: () => unknown, rounds: number, warmup = 1, options: { settle?: boolean } = {}): Promise<TimedRounds> {
   for (let i = 0; i < warmup; i++) sink(await fn());
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
+    if (options.settle) collectGarbage();
     const start = nowNs();
     sink(await fn());
     times.push(msSince(start));
   }
   return { rounds: times, medianMs: median(times), minMs: Math.min(...times) };
+}
+
+let gc: (() => void) | undefined;
+/**
+ * A full garbage collection, so a round that allocates a whole bundle does not pay for the rounds
+ * before it (a service loads once; what it collects while loading still counts).
+ */
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
 }
 
 let sunk = 0;

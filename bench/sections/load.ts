@@ -47,15 +47,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         } finally {
           loader.close();
         }
-      }, options.rounds, 2);
+      }, options.rounds, 2, { settle: true });
       // the loader's own verifier (WebCrypto), exactly what load() runs before compiling
       const keys = await withKeyids([readTrustedKey(publicKey, 0)]);
       const verifyOnce = () => verifyBundleBytes(bytes, { keys, threshold: 1, now: new Date(), target: "production", maxBytes });
-      const verify = await timeRounds(verifyOnce, options.rounds, 1);
+      const verify = await timeRounds(verifyOnce, options.rounds, 1, { settle: true });
       const payload = (await verifyOnce()).payload;
       const production = payload.targets.production;
       if (production === undefined) throw new Error("bench bundle has no production target");
-      const compile = await timeRounds(() => compileEngine(production), options.rounds, 1);
+      const compile = await timeRounds(() => compileEngine(production), options.rounds, 1, { settle: true });
       const statementsInTarget = production.access.Statement.length;
       options.log(`load: ${size.label}: ${fmtBytes(bytes.length)}, ${statementsInTarget} statements in production; load ${ms(load.medianMs)}, verify ${ms(verify.medianMs)}, compile ${ms(compile.medianMs)}`);
       const goalMs = GOAL_MS[size.label];
