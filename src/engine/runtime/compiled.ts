@@ -38,10 +38,9 @@
 import type { EffectiveRuntime } from "../effective.js";
 import { compileWildcard } from "../match/wildcard.js";
 import type { ReasonCode } from "../vocabulary.js";
-import { compileAllOf, compileHostPattern, compilePathPattern, normalizePath, toAllOf, toHost } from "./boundary.js";
+import { compileAllOf, compileHostPattern, compilePathPattern, NEVER, normalizePath, toHost } from "./boundary.js";
 import type { ValueTest } from "./boundary.js";
 import { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
-import type { ToolMatcher } from "./tool-uri.js";
 import type { GuardSeverity, RuntimeEvaluator, ToolDecision, ToolFacts, ToolViolation } from "./types.js";
 
 const SEVERITY_RANK: Record<GuardSeverity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
@@ -89,14 +88,15 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
   const escalateOn = new Set<ReasonCode>(enforcement?.escalate_on ?? []);
   const invalidEntries: string[] = [];
 
-  // only undefined counts as absent: a present but malformed setting throws here (fail closed)
-  const allowlist = tools?.allowlist === undefined ? undefined : compileAllowlist(tools.allowlist, invalidEntries);
+  // only undefined counts as absent: a present but malformed setting throws here (fail closed);
+  // an allowlist entry that cannot be parsed matches nothing and is listed in invalidEntries
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? (invalidEntries.push(String(entry)), NEVER));
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === undefined ? undefined : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs = security?.fs_allowlist === undefined ? undefined : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
   const maxPayload = security?.limits?.max_payload_kb;
   const maxDuration = security?.limits?.max_duration_ms;
   const guard = runtime.agent_guard;
@@ -119,7 +119,7 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     } else {
       // every inner list of tools.allowlist must have an entry matching the tool
       const lists = allowlist ?? [];
-      const i = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      const i = lists.findIndex((allows) => !allows(tool));
       if (i >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
         report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
@@ -147,8 +147,8 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    if (egress !== undefined) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
-    if (fs !== undefined) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
+    checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
+    checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
     if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
     if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
     for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
@@ -174,19 +174,6 @@ function describe(value: unknown): string {
   return JSON.stringify(value.slice(0, 200));
 }
 
-/** `tools.allowlist`: the matchers of each inner list of the all-of; unparsable entries go to `invalid`. */
-function compileAllowlist(value: readonly (readonly string[])[] | readonly string[], invalid: string[]): ToolMatcher[][] {
-  return toAllOf(value).map((list) => {
-    const matchers: ToolMatcher[] = [];
-    for (const entry of list) {
-      const m = compileToolPattern(entry);
-      if (m === undefined) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
-
 interface VersionRule {
   readonly server: string;
   readonly serverTest: (server: string) => boolean;
@@ -204,21 +191,21 @@ function compileAllowVersions(map: Record<string, string[]> | undefined): Versio
   });
 }
 
-/** One violation per value (host or path) that is unreadable or not allowed by every inner list. */
+/** One violation per value (host or path) that is unreadable or not allowed by every inner list of a present list. */
 function checkList(
   raw: string | readonly string[] | undefined,
   normalize: (v: unknown) => string | undefined,
-  allowed: ValueTest,
+  lists: ValueTest[] | undefined,
   code: ReasonCode,
   noun: string,
   list: string,
   report: Report,
 ): void {
-  if (raw === undefined) return;
+  if (raw === undefined || lists === undefined) return;
   for (const value of Array.isArray(raw) ? (raw as readonly unknown[]) : [raw]) {
     const normal = normalize(value);
     if (normal === undefined) report(code, `${noun} ${describe(value)} cannot be read`);
-    else if (!allowed(normal)) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list} allowlist`);
+    else if (!lists.every((allows) => allows(normal))) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list} allowlist`);
   }
 }
 

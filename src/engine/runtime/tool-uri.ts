@@ -44,7 +44,7 @@ const STARS = /^\*+$/;
  * (`mcp://s/*@*` means "any version"); `mcp://s/t@1.0` cannot vouch for a call whose version is
  * unknown.
  */
-export function compileToolPattern(entry: string): ToolMatcher | undefined {
+export function compileToolPattern(entry: unknown): ToolMatcher | undefined {
   if (typeof entry !== "string") return undefined;
   if (STARS.test(entry)) return ANY;
   const parts = split(entry);
