@@ -109,17 +109,8 @@ export function compilePathPattern(pattern: unknown): ValueTest {
   const glob = normalizePath(pattern) ?? "";
   if (glob === "") return NEVER;
   if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        while (glob[i + 1] === "*") i++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  // `**` (a run of stars) crosses segments, `*` and `?` stay within one
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => (w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*"));
+  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
   return (path) => regex.test(path);
 }

@@ -40,7 +40,7 @@ import { compileWildcard } from "../match/wildcard.js";
 import type { ReasonCode } from "../vocabulary.js";
 import { compileAllOf, compileHostPattern, compilePathPattern, NEVER, normalizePath, toHost } from "./boundary.js";
 import type { ValueTest } from "./boundary.js";
-import { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
+import { compileToolPattern, parseToolUri } from "./tool-uri.js";
 import type { GuardSeverity, RuntimeEvaluator, ToolDecision, ToolFacts, ToolViolation } from "./types.js";
 
 const SEVERITY_RANK: Record<GuardSeverity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
@@ -117,27 +117,29 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     if (tool === undefined) {
       report("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
+      // the URI as parsed, its scheme in lower case (the parse matched the whole URI)
+      const name = `mcp${uri.slice(3)}`;
       // every inner list of tools.allowlist must have an entry matching the tool
       const lists = allowlist ?? [];
       const i = lists.findIndex((allows) => !allows(tool));
       if (i >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
-        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+        report("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
       }
       // security.allow_versions: an unpinned call cannot be checked, a pinned one must be listed
       const applicable = versions.filter((r) => r.serverTest(tool.server));
       const version = tool.version;
       if (version === undefined) {
-        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        if (denyUnpinned) report("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
         else if (applicable.length > 0) {
-          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+          report("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
         }
       } else {
         const refused = applicable.find((r) => !r.allows(version));
         if (refused !== undefined) {
           report(
             "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
           );
         }
       }
@@ -185,7 +187,7 @@ interface VersionRule {
 function compileAllowVersions(map: Record<string, string[]> | undefined): VersionRule[] {
   if (map === undefined) return [];
   return Object.keys(map).map((server) => {
-    const versions = (Object.hasOwn(map, server) ? map[server] : undefined) ?? [];
+    const versions = map[server] ?? [];
     const tests = versions.filter((v): v is string => typeof v === "string").map((v) => compileWildcard(v));
     return { server, serverTest: compileWildcard(server), versions, allows: (v: string) => tests.some((t) => t(v)) };
   });
