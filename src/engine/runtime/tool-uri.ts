@@ -14,19 +14,20 @@
 import { compileWildcard } from "../match/wildcard.js";
 import type { ToolUri } from "./types.js";
 
-/** Printable ASCII without space. */
-const PRINTABLE = /^[\x21-\x7e]+$/;
-/** Scheme (any case), server (no `/` or `@`), tool (no `@`, `/` allowed), optional version (no `@`). */
-const URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+/**
+ * Printable ASCII without space throughout; scheme (any case), server (no `/` or `@`), tool (no `@`,
+ * `/` allowed), optional version (no `@`).
+ */
+const URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 
 function split(text: string): ToolUri | undefined {
-  const m = PRINTABLE.test(text) ? URI.exec(text) : null;
+  const m = URI.exec(text);
   return m === null ? undefined : { server: m[1]!, tool: m[2]!, version: m[3] };
 }
 
 /** Parses a concrete tool URI; undefined when it is malformed (callers must deny it). */
 export function parseToolUri(uri: unknown): ToolUri | undefined {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return undefined;
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return undefined;
   return split(uri);
 }
 
