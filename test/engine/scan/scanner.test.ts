@@ -102,6 +102,19 @@ describe("compileScanner", () => {
     expect(s.scan("y".repeat(1000), "output")).toHaveLength(MAX_FINDINGS_PER_PATTERN);
   });
 
+  it("cuts a match to 80 code units without splitting a surrogate pair", () => {
+    const s = compileScanner({ compliance: { packs: [{ id: "p", rules: [{ id: "r", type: "regex", location: "output", patterns: ["[\\s\\S]+"] }] }] } });
+    const matchOf = (text: string) => s.scan(text, "output")[0]!.match;
+    const x79 = "x".repeat(79);
+    expect(matchOf(`${x79}😀z`)).toBe(x79); // the pair at 79-80 would be cut: dropped whole
+    expect(matchOf(`${x79}😀`)).toBe(x79);
+    expect(matchOf(`x${x79}😀`)).toBe(`x${x79}`);
+    expect(matchOf(`${x79.slice(1)}😀`)).toBe(`${x79.slice(1)}😀`); // exactly 80: whole
+    expect(matchOf(`${x79}\ud83d`)).toBe(`${x79}\ud83d`); // a lone high surrogate at the end is kept
+    expect(matchOf(`${x79}\ud83dx`)).toBe(`${x79}\ud83d`);
+    expect(matchOf("a😀")).toBe("a😀");
+  });
+
   it("survives empty matches, also across surrogate pairs in u mode", () => {
     const s = compileScanner({
       compliance: { packs: [{ id: "p", rules: [{ id: "r", type: "regex", location: "output", patterns: ["x*", "\\p{L}*"] }] }] },
