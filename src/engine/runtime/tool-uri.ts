@@ -52,8 +52,8 @@ export function compileToolPattern(entry: unknown): ToolMatcher | undefined {
   if (parts === undefined) return undefined;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === undefined) return (t) => server(t.server) && tool(t.tool);
+  // no version part means any version, as `@*` does
+  const pattern = parts.version ?? "*";
   const anyVersion = STARS.test(pattern);
   const version = compileWildcard(pattern);
   return (t) => server(t.server) && tool(t.tool) && (t.version === undefined ? anyVersion : version(t.version));

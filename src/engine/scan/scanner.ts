@@ -118,5 +118,5 @@ function preview(s: string): string {
   const end = MATCH_PREVIEW_LENGTH;
   // a high surrogate as the last character kept would be cut from its low half
   const high = (s.charCodeAt(end - 1) & 0xfc00) === 0xd800 && (s.charCodeAt(end) & 0xfc00) === 0xdc00;
-  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+  return s.slice(0, high ? end - 1 : end);
 }
