@@ -151,8 +151,8 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     }
     checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
     checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
     for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
     for (const [key, prefix, noun] of SCANS) {
       const status = f[key];
@@ -211,8 +211,9 @@ function checkList(
   }
 }
 
-function checkLimit(value: unknown, max: number, code: ReasonCode, noun: string, unit: string, report: Report): void {
-  if (value === undefined) return;
+/** A violation when the value is not a number or exceeds a limit that is set (a number). */
+function checkLimit(value: unknown, max: unknown, code: ReasonCode, noun: string, unit: string, report: Report): void {
+  if (value === undefined || typeof max !== "number") return;
   if (typeof value !== "number" || Number.isNaN(value)) {
     report(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
