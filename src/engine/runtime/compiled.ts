@@ -160,7 +160,8 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
       if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
       else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
     }
-    checkGuard?.(f.agentGuardFindings, report);
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== undefined) report("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
     const verdict = f.contextual;
     if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
 
@@ -221,11 +222,12 @@ function checkLimit(value: unknown, max: unknown, code: ReasonCode, noun: string
   }
 }
 
-type GuardCheck = (findings: ToolFacts["agentGuardFindings"], report: Report) => void;
+/** Why the agent guard blocks the findings, or undefined when they pass. */
+type GuardCheck = (findings: ToolFacts["agentGuardFindings"]) => string | undefined;
 
 function agentGuardCheck(severity: GuardSeverity | undefined, count: number | undefined): GuardCheck {
   const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
-  return (findings, report) => {
+  return (findings) => {
     if (findings === undefined) return;
     const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
@@ -233,9 +235,8 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
     const bySeverity = minRank !== undefined && rank >= minRank;
     const byCount = count !== undefined && n >= count;
-    if (bySeverity || byCount || (minRank === undefined && count === undefined)) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count}` : `${n} finding(s)`;
-      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
+    if (bySeverity) return `severity ${findings.severity} reaches ${severity}`;
+    if (byCount) return `${n} findings reach ${count}`;
+    if (minRank === undefined && count === undefined) return `${n} finding(s)`;
   };
 }
