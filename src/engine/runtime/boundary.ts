@@ -56,12 +56,9 @@ export function toHost(value: unknown): string | undefined {
     } catch {
       return undefined;
     }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return undefined;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    // `[v6]` with an optional port, or `host:port` (a bare IPv6 address has several colons)
+    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
     if (!m) return undefined;
     host = m[1]!;
   }
