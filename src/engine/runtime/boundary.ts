@@ -8,25 +8,35 @@ import { compileWildcard } from "../match/wildcard.js";
 /** Tests one normalized value. */
 export type ValueTest = (value: string) => boolean;
 
+/** The test of an entry that matches nothing. */
+export const NEVER = (): boolean => false;
+
 /**
  * The inner lists of an all-of value. A flat list (a single document's value, as in a RuntimeSpec)
  * counts as one inner list, so a caller passing the wrong shape does not end up matching the
  * characters of each entry; `[]` is read the same way, as an empty list that allows nothing
  * (the merge never produces an empty all-of: a list no document sets is absent).
  */
-export function toAllOf(value: readonly (readonly string[])[] | readonly string[] | undefined): (readonly string[])[] {
-  if (value === undefined) return [];
-  if (value.every((v) => typeof v === "string")) return [value as readonly string[]];
-  return (value as readonly (string | readonly string[])[]).map((v) => (typeof v === "string" ? [v] : v));
+function toAllOf(value: readonly (readonly unknown[])[] | readonly unknown[]): (readonly unknown[])[] {
+  if (value.every((v) => typeof v === "string")) return [value];
+  return value.map((v) => (typeof v === "string" ? [v] : (v as readonly unknown[])));
 }
 
-/** All-of over any-of: every inner list must have an entry that accepts the value. */
-export function compileAllOf(value: readonly (readonly string[])[] | readonly string[], compile: (entry: string) => ValueTest): ValueTest {
-  const tests = toAllOf(value).map((list) => {
-    const entries = list.filter((e): e is string => typeof e === "string").map(compile);
-    return (value: string) => entries.some((t) => t(value));
-  });
-  return (value) => tests.every((t) => t(value));
+/**
+ * All-of over any-of: the test of each inner list, true when some entry of that list accepts the
+ * value; a value passes the whole list when every test does. Undefined when the list is absent
+ * (it allows everything); a present list that is not an array throws (fail closed).
+ */
+export function compileAllOf<T>(
+  value: readonly (readonly string[])[] | readonly string[] | undefined,
+  compile: (entry: unknown) => (value: T) => boolean,
+): ((value: T) => boolean)[] | undefined {
+  return value === undefined
+    ? undefined
+    : toAllOf(value).map((list) => {
+        const entries = list.map((entry) => compile(entry));
+        return (v: T) => entries.some((t) => t(v));
+      });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -46,12 +56,9 @@ export function toHost(value: unknown): string | undefined {
     } catch {
       return undefined;
     }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return undefined;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    // `[v6]` with an optional port, or `host:port` (a bare IPv6 address has several colons)
+    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
     if (!m) return undefined;
     host = m[1]!;
   }
@@ -60,9 +67,9 @@ export function toHost(value: unknown): string | undefined {
   return host;
 }
 
-/** Host pattern: `*` any run (across dots), `?` one character, compared case-insensitively. */
-export function compileHostPattern(pattern: string): ValueTest {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+/** Host pattern: `*` any run (across dots), `?` one character, compared case-insensitively; a non-string matches nothing. */
+export function compileHostPattern(pattern: unknown): ValueTest {
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,21 +102,12 @@ export function normalizePath(value: unknown): string | undefined {
  * covers everything below it (`/tmp/sec0-*` allows `/tmp/sec0-run/out.json`). The pattern is
  * normalized like the paths it is compared with. Case-sensitive.
  */
-export function compilePathPattern(pattern: string): ValueTest {
+export function compilePathPattern(pattern: unknown): ValueTest {
   const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
+  if (glob === "") return NEVER;
   if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        while (glob[i + 1] === "*") i++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  // `**` (a run of stars) crosses segments, `*` and `?` stay within one
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => (w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*"));
+  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
   return (path) => regex.test(path);
 }

@@ -38,10 +38,9 @@
 import type { EffectiveRuntime } from "../effective.js";
 import { compileWildcard } from "../match/wildcard.js";
 import type { ReasonCode } from "../vocabulary.js";
-import { compileAllOf, compileHostPattern, compilePathPattern, normalizePath, toAllOf, toHost } from "./boundary.js";
+import { compileAllOf, compileHostPattern, compilePathPattern, NEVER, normalizePath, toHost } from "./boundary.js";
 import type { ValueTest } from "./boundary.js";
-import { compileToolPattern, formatToolUri, parseToolUri } from "./tool-uri.js";
-import type { ToolMatcher } from "./tool-uri.js";
+import { compileToolPattern, parseToolUri } from "./tool-uri.js";
 import type { GuardSeverity, RuntimeEvaluator, ToolDecision, ToolFacts, ToolViolation } from "./types.js";
 
 const SEVERITY_RANK: Record<GuardSeverity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
@@ -89,14 +88,15 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
   const escalateOn = new Set<ReasonCode>(enforcement?.escalate_on ?? []);
   const invalidEntries: string[] = [];
 
-  // only undefined counts as absent: a present but malformed setting throws here (fail closed)
-  const allowlist = tools?.allowlist === undefined ? undefined : compileAllowlist(tools.allowlist, invalidEntries);
+  // only undefined counts as absent: a present but malformed setting throws here (fail closed);
+  // an allowlist entry that cannot be parsed matches nothing and is listed in invalidEntries
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? (invalidEntries.push(String(entry)), NEVER));
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === undefined ? undefined : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs = security?.fs_allowlist === undefined ? undefined : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
   const maxPayload = security?.limits?.max_payload_kb;
   const maxDuration = security?.limits?.max_duration_ms;
   const guard = runtime.agent_guard;
@@ -117,27 +117,29 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     if (tool === undefined) {
       report("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
+      // the URI as parsed, its scheme in lower case (the parse matched the whole URI)
+      const name = `mcp${uri.slice(3)}`;
       // every inner list of tools.allowlist must have an entry matching the tool
       const lists = allowlist ?? [];
-      const i = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      const i = lists.findIndex((allows) => !allows(tool));
       if (i >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
-        report("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+        report("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
       }
       // security.allow_versions: an unpinned call cannot be checked, a pinned one must be listed
       const applicable = versions.filter((r) => r.serverTest(tool.server));
       const version = tool.version;
       if (version === undefined) {
-        if (denyUnpinned) report("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        if (denyUnpinned) report("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
         else if (applicable.length > 0) {
-          report("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+          report("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
         }
       } else {
         const refused = applicable.find((r) => !r.allows(version));
         if (refused !== undefined) {
           report(
             "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`,
           );
         }
       }
@@ -147,10 +149,10 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    if (egress !== undefined) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
-    if (fs !== undefined) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
+    checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
+    checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
     for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
     for (const [key, prefix, noun] of SCANS) {
       const status = f[key];
@@ -158,7 +160,8 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
       if (status === "pending") report(`${prefix}_pending`, `${noun} has not finished`);
       else report(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
     }
-    checkGuard?.(f.agentGuardFindings, report);
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== undefined) report("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
     const verdict = f.contextual;
     if (verdict === "denied" || verdict === "escalated") report(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
 
@@ -174,19 +177,6 @@ function describe(value: unknown): string {
   return JSON.stringify(value.slice(0, 200));
 }
 
-/** `tools.allowlist`: the matchers of each inner list of the all-of; unparsable entries go to `invalid`. */
-function compileAllowlist(value: readonly (readonly string[])[] | readonly string[], invalid: string[]): ToolMatcher[][] {
-  return toAllOf(value).map((list) => {
-    const matchers: ToolMatcher[] = [];
-    for (const entry of list) {
-      const m = compileToolPattern(entry);
-      if (m === undefined) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
-
 interface VersionRule {
   readonly server: string;
   readonly serverTest: (server: string) => boolean;
@@ -198,32 +188,33 @@ interface VersionRule {
 function compileAllowVersions(map: Record<string, string[]> | undefined): VersionRule[] {
   if (map === undefined) return [];
   return Object.keys(map).map((server) => {
-    const versions = (Object.hasOwn(map, server) ? map[server] : undefined) ?? [];
+    const versions = map[server] ?? [];
     const tests = versions.filter((v): v is string => typeof v === "string").map((v) => compileWildcard(v));
     return { server, serverTest: compileWildcard(server), versions, allows: (v: string) => tests.some((t) => t(v)) };
   });
 }
 
-/** One violation per value (host or path) that is unreadable or not allowed by every inner list. */
+/** One violation per value (host or path) that is unreadable or not allowed by every inner list of a present list. */
 function checkList(
   raw: string | readonly string[] | undefined,
   normalize: (v: unknown) => string | undefined,
-  allowed: ValueTest,
+  lists: ValueTest[] | undefined,
   code: ReasonCode,
   noun: string,
   list: string,
   report: Report,
 ): void {
-  if (raw === undefined) return;
+  if (raw === undefined || lists === undefined) return;
   for (const value of Array.isArray(raw) ? (raw as readonly unknown[]) : [raw]) {
     const normal = normalize(value);
     if (normal === undefined) report(code, `${noun} ${describe(value)} cannot be read`);
-    else if (!allowed(normal)) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list} allowlist`);
+    else if (!lists.every((allows) => allows(normal))) report(code, `${noun} ${JSON.stringify(normal)} is not in the ${list} allowlist`);
   }
 }
 
-function checkLimit(value: unknown, max: number, code: ReasonCode, noun: string, unit: string, report: Report): void {
-  if (value === undefined) return;
+/** A violation when the value is not a number or exceeds a limit that is set (a number). */
+function checkLimit(value: unknown, max: unknown, code: ReasonCode, noun: string, unit: string, report: Report): void {
+  if (value === undefined || typeof max !== "number") return;
   if (typeof value !== "number" || Number.isNaN(value)) {
     report(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
@@ -231,11 +222,12 @@ function checkLimit(value: unknown, max: number, code: ReasonCode, noun: string,
   }
 }
 
-type GuardCheck = (findings: ToolFacts["agentGuardFindings"], report: Report) => void;
+/** Why the agent guard blocks the findings, or undefined when they pass. */
+type GuardCheck = (findings: ToolFacts["agentGuardFindings"]) => string | undefined;
 
 function agentGuardCheck(severity: GuardSeverity | undefined, count: number | undefined): GuardCheck {
   const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
-  return (findings, report) => {
+  return (findings) => {
     if (findings === undefined) return;
     const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
@@ -243,9 +235,8 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
     const bySeverity = minRank !== undefined && rank >= minRank;
     const byCount = count !== undefined && n >= count;
-    if (bySeverity || byCount || (minRank === undefined && count === undefined)) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count}` : `${n} finding(s)`;
-      report("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
+    if (bySeverity) return `severity ${findings.severity} reaches ${severity}`;
+    if (byCount) return `${n} findings reach ${count}`;
+    if (minRank === undefined && count === undefined) return `${n} finding(s)`;
   };
 }

@@ -14,19 +14,20 @@
 import { compileWildcard } from "../match/wildcard.js";
 import type { ToolUri } from "./types.js";
 
-/** Printable ASCII without space. */
-const PRINTABLE = /^[\x21-\x7e]+$/;
-/** Scheme (any case), server (no `/` or `@`), tool (no `@`, `/` allowed), optional version (no `@`). */
-const URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+/**
+ * Printable ASCII without space throughout; scheme (any case), server (no `/` or `@`), tool (no `@`,
+ * `/` allowed), optional version (no `@`).
+ */
+const URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 
 function split(text: string): ToolUri | undefined {
-  const m = PRINTABLE.test(text) ? URI.exec(text) : null;
+  const m = URI.exec(text);
   return m === null ? undefined : { server: m[1]!, tool: m[2]!, version: m[3] };
 }
 
 /** Parses a concrete tool URI; undefined when it is malformed (callers must deny it). */
 export function parseToolUri(uri: unknown): ToolUri | undefined {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return undefined;
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return undefined;
   return split(uri);
 }
 
@@ -44,15 +45,15 @@ const STARS = /^\*+$/;
  * (`mcp://s/*@*` means "any version"); `mcp://s/t@1.0` cannot vouch for a call whose version is
  * unknown.
  */
-export function compileToolPattern(entry: string): ToolMatcher | undefined {
+export function compileToolPattern(entry: unknown): ToolMatcher | undefined {
   if (typeof entry !== "string") return undefined;
   if (STARS.test(entry)) return ANY;
   const parts = split(entry);
   if (parts === undefined) return undefined;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === undefined) return (t) => server(t.server) && tool(t.tool);
+  // no version part means any version, as `@*` does
+  const pattern = parts.version ?? "*";
   const anyVersion = STARS.test(pattern);
   const version = compileWildcard(pattern);
   return (t) => server(t.server) && tool(t.tool) && (t.version === undefined ? anyVersion : version(t.version));

@@ -10,7 +10,8 @@ function toFlags(letters: string): string {
 
 /** Splits leading inline flag groups off a pattern: "(?i)(?s)x" → { source: "x", flags: "is" }. */
 export function splitInlineFlags(pattern: string): { source: string; flags: string } {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  // the groups are optional, so the pattern always matches (maybe empty)
+  const groups = INLINE_FLAGS.exec(pattern)![0];
   const source = pattern.slice(groups.length);
   return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }

@@ -60,26 +60,25 @@ export function compileScanner(runtime: EffectiveRuntime): Scanner {
   }
 
   function compileRule(pack: string, rule: ComplianceRule): void {
-    const skipRule = (message: string) => skipped.push({ pack, rule: rule.id, pattern: "", message });
+    const skip = (pattern: string, message: string) => skipped.push({ pack, rule: rule.id, pattern, message });
     if (rule.type === "nl") {
       unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
       return;
     }
-    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
+    if (rule.type !== "regex") return void skip("", `unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
     if (rule.location !== "input" && rule.location !== "output") {
-      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
+      return void skip("", `unknown location ${JSON.stringify(rule.location)}: expected input or output`);
     }
     for (const pattern of rule.patterns ?? []) {
-      let regex: RegExp;
-      try {
-        if (typeof pattern !== "string") throw new TypeError("expected a string");
-        regex = toJsRegExp(pattern, "g");
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
-        continue;
+      if (typeof pattern !== "string") skip(String(pattern), "invalid regex: expected a string");
+      else {
+        // a string source makes RegExp throw only SyntaxErrors
+        try {
+          byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch (e) {
+          skip(pattern, `invalid regex: ${(e as Error).message}`);
+        }
       }
-      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
 
@@ -118,5 +117,5 @@ function preview(s: string): string {
   const end = MATCH_PREVIEW_LENGTH;
   // a high surrogate as the last character kept would be cut from its low half
   const high = (s.charCodeAt(end - 1) & 0xfc00) === 0xd800 && (s.charCodeAt(end) & 0xfc00) === 0xdc00;
-  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+  return s.slice(0, high ? end - 1 : end);
 }

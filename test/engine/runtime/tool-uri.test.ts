@@ -40,6 +40,19 @@ describe("toHost", () => {
     ["a b", undefined],
     ["", undefined],
     ["https://", undefined],
+    ["[::1]", "[::1]"],
+    ["[]", "[]"],
+    ["[::1", undefined],
+    ["[::1]x", undefined],
+    ["[::1]:", undefined],
+    ["[a]]", undefined],
+    ["::1", "::1"],
+    ["a:b:80", "a:b:80"],
+    ["a[b:80", "a[b"],
+    ["[a:80", undefined],
+    [":80", undefined],
+    ["a:", undefined],
+    [" Api.Example.com:8443 ", "api.example.com"],
   ];
   for (const [input, expected] of cases) it(JSON.stringify(input), () => expect(toHost(input)).toBe(expected));
   it("host patterns are case-insensitive; * crosses dots", () => {

@@ -68,6 +68,43 @@ describe("compileScanner", () => {
     expect(s.scan("ok (unclosed", "output").map((f) => f.pattern)).toEqual(["ok"]);
   });
 
+  it("lists skipped patterns and rules exactly, non-string patterns included", () => {
+    const s = compileScanner({
+      compliance: {
+        packs: [
+          {
+            id: "p",
+            rules: [
+              { id: "r", type: "regex", location: "input", patterns: ["(unclosed", 5 as never, null as never, "ok", "(?i)(?x)y"] },
+              { id: "t", type: "glob" as never, location: "output", patterns: ["x"] },
+              { id: "l", type: "regex", location: "both" as never, patterns: ["x"] },
+              { id: "n", type: "nl", location: 3 as never },
+            ],
+          },
+        ],
+      },
+    });
+    const invalid = (pattern: string, flags = "g") => {
+      try {
+        new RegExp(pattern, flags);
+      } catch (e) {
+        return `invalid regex: ${(e as Error).message}`;
+      }
+      throw new Error(`${pattern} compiles`);
+    };
+    expect(s.skipped).toEqual([
+      { pack: "p", rule: "r", pattern: "(unclosed", message: invalid("(unclosed") },
+      { pack: "p", rule: "r", pattern: "5", message: "invalid regex: expected a string" },
+      { pack: "p", rule: "r", pattern: "null", message: "invalid regex: expected a string" },
+      { pack: "p", rule: "r", pattern: "(?i)(?x)y", message: invalid("(?x)y", "gi") },
+      { pack: "p", rule: "t", pattern: "", message: 'unknown rule type "glob": expected regex or nl' },
+      { pack: "p", rule: "l", pattern: "", message: 'unknown location "both": expected input or output' },
+    ]);
+    expect(s.unevaluated).toEqual([{ pack: "p", rule: "n", type: "nl", location: "3" }]);
+    expect(Object.isFrozen(s.skipped) && Object.isFrozen(s.unevaluated)).toBe(true);
+    expect(s.scan("ok", "input").map((f) => f.pattern)).toEqual(["ok"]);
+  });
+
   it("skips rules with an unknown type or location", () => {
     const s = compileScanner({
       compliance: {
@@ -100,6 +137,19 @@ describe("compileScanner", () => {
     expect(long).toMatchObject({ index: 0, length: 200 });
     expect(long!.match).toBe("x".repeat(80));
     expect(s.scan("y".repeat(1000), "output")).toHaveLength(MAX_FINDINGS_PER_PATTERN);
+  });
+
+  it("cuts a match to 80 code units without splitting a surrogate pair", () => {
+    const s = compileScanner({ compliance: { packs: [{ id: "p", rules: [{ id: "r", type: "regex", location: "output", patterns: ["[\\s\\S]+"] }] }] } });
+    const matchOf = (text: string) => s.scan(text, "output")[0]!.match;
+    const x79 = "x".repeat(79);
+    expect(matchOf(`${x79}😀z`)).toBe(x79); // the pair at 79-80 would be cut: dropped whole
+    expect(matchOf(`${x79}😀`)).toBe(x79);
+    expect(matchOf(`x${x79}😀`)).toBe(`x${x79}`);
+    expect(matchOf(`${x79.slice(1)}😀`)).toBe(`${x79.slice(1)}😀`); // exactly 80: whole
+    expect(matchOf(`${x79}\ud83d`)).toBe(`${x79}\ud83d`); // a lone high surrogate at the end is kept
+    expect(matchOf(`${x79}\ud83dx`)).toBe(`${x79}\ud83d`);
+    expect(matchOf("a😀")).toBe("a😀");
   });
 
   it("survives empty matches, also across surrogate pairs in u mode", () => {
