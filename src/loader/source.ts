@@ -33,7 +33,7 @@ export function parseSource(source: string): SourceSpec {
     try {
       url = new URL(source);
     } catch (e) {
-      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+      throw new TypeError("createLoader: source is not a valid URL", { cause: e });
     }
     if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
     return { kind: "url", url: url.href };
@@ -42,15 +42,14 @@ export function parseSource(source: string): SourceSpec {
   return { kind: "file", path: source };
 }
 
-/** The source for status and messages: a URL without credentials, query or fragment. */
+/**
+ * The source for status and messages: a URL without credentials, query or fragment. Only for a
+ * source `parseSource` accepted (or `oci://` references, which parse as URLs).
+ */
 export function describeSource(source: string): string {
   if (!SCHEME.test(source)) return source;
-  try {
-    const url = new URL(source);
-    return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
-  } catch {
-    return "(invalid URL)";
-  }
+  const url = new URL(source);
+  return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
 }
 
 function trimSlash(base: string): string {

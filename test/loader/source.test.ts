@@ -20,7 +20,8 @@ describe("describeSource", () => {
     expect(describeSource("https://u:p@example.com:8443/a/b.json?sig=x#f")).toBe("https://example.com:8443/a/b.json?…");
     expect(describeSource("HTTP://Example.com/a#f")).toBe("http://example.com/a");
     expect(describeSource("oci://registry.example/acme/policies:prod")).toBe("oci://registry.example/acme/policies:prod");
-    expect(describeSource("https://exa mple.com/")).toBe("(invalid URL)");
+    // an http(s) source that is no URL is refused before it is ever described
+    expect(() => parseSource("https://exa mple.com/")).toThrow(/^createLoader: source is not a valid URL$/);
   });
 });
 
