@@ -19,8 +19,7 @@ import type { BundleError } from "../bundle/errors.js";
 // modules, which gzip compresses far better (scripts/size.mjs: ~200 bytes of the budget)
 import { createTrustStore } from "./trust-store.js";
 import type { Candidate } from "./trust-store.js";
-import { closedError, fetchFailed } from "./fetch.js";
-import type { Retrieved } from "./fetch.js";
+import { closedError } from "./fetch.js";
 import { toConfig } from "./options.js";
 import { pollDelay } from "./schedule.js";
 import { retrieveSource } from "./source.js";
@@ -55,7 +54,6 @@ export function createLoader(options: LoaderOptions): Loader {
   let lastSuccess: Date | undefined;
   let lastError: LoaderStatus["lastError"];
   let failures = 0;
-  let polling = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
@@ -163,14 +161,9 @@ export function createLoader(options: LoaderOptions): Loader {
     emit("update", meta);
   }
 
-  /** One retrieval: true when a new bundle was activated; throws a BundleError otherwise. */
+  /** One retrieval: true when a new bundle was activated; throws otherwise (the callers make it a BundleError). */
   async function pull(): Promise<boolean> {
-    let retrieved: Retrieved;
-    try {
-      retrieved = await retrieveSource(config, etag, closed, importFileModule);
-    } catch (e) {
-      throw toBundleError(e, config.label);
-    }
+    const retrieved = await retrieveSource(config, etag, closed, importFileModule);
     if (retrieved.notModified) {
       // an unchanged bundle is still served when it expires, but the refresh then fails with EXPIRED
       trust.checkNotExpired();
@@ -191,7 +184,6 @@ export function createLoader(options: LoaderOptions): Loader {
   function scheduleNext(): void {
     if (closed.aborted) return;
     timer = setTimeout(() => {
-      timer = undefined;
       refresh()
         .catch(() => undefined)
         .finally(scheduleNext);
@@ -200,17 +192,13 @@ export function createLoader(options: LoaderOptions): Loader {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  function startPolling(): void {
-    if (polling || config.pollIntervalMs === 0 || closed.aborted) return;
-    polling = true;
-    scheduleNext();
-  }
-
   const load = once(() =>
     exclusive(async () => {
       if (trust.active === undefined) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
+        // either activates a bundle or throws: with nothing active no If-None-Match is sent, so
+        // no 304 is accepted, and admit() only skips the bytes of the active bundle
         try {
           await pull();
         } catch (e) {
@@ -222,8 +210,8 @@ export function createLoader(options: LoaderOptions): Loader {
           await activate(cached, undefined);
         }
       }
-      if (trust.active === undefined) throw fetchFailed(`${config.label}: no bundle was retrieved`);
-      startPolling();
+      // once: a load that succeeded is never run again
+      if (config.pollIntervalMs !== 0) scheduleNext();
       return view;
     }),
   );
@@ -273,8 +261,7 @@ export function createLoader(options: LoaderOptions): Loader {
     close() {
       if (closed.aborted) return;
       closing.abort(new Error("closed"));
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      clearTimeout(timer);
     },
     get engine() {
       return trust.active === undefined ? undefined : view;
