@@ -70,9 +70,8 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
   function compile(verified: VerifiedBundle): Engine {
     const p = verified.payload;
     try {
-      const effective = p.targets[config.target];
-      if (effective === undefined) throw new TypeError(`no target ${config.target}`);
-      return compileEngine(effective);
+      // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
+      return compileEngine(p.targets[config.target]!);
     } catch (e) {
       throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
     }
