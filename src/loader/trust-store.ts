@@ -10,7 +10,7 @@
 import { compileEngine } from "../engine/engine.js";
 import type { Engine } from "../engine/engine.js";
 import { checkNotExpired, formatError } from "../bundle/verify-checks.js";
-import { checkNotRolledBack, checkSerialNotReused, raiseFloor } from "./checks.js";
+import { checkAgainstFloor, raiseFloor } from "./checks.js";
 import { withKeyids } from "./keys.js";
 import type { TrustedKey } from "./keys.js";
 import type { Config } from "./options.js";
@@ -97,8 +97,7 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
       const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
-      checkNotRolledBack(seen, floor);
-      checkSerialNotReused(seen, floor);
+      checkAgainstFloor(seen, floor);
       return { ...seen, verified, bytes, engine: compile(verified) };
     },
     raise(seen) {
