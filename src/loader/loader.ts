@@ -76,14 +76,14 @@ export function createLoader(options: LoaderOptions): Loader {
     emit("error", error);
   }
 
-  function recordFailure(error: BundleError): void {
-    failures++;
-    report(error);
-  }
-
-  function recordSuccess(): void {
-    failures = 0;
-    lastSuccess = config.now();
+  /** A failed load or refresh as a BundleError, recorded unless the loader was closed. */
+  function failed(e: unknown): BundleError {
+    const error = toBundleError(e, config.label);
+    if (!closed.aborted) {
+      failures++;
+      report(error);
+    }
+    return error;
   }
 
   /** Runs `fn` after every earlier load or refresh has settled, so state changes never interleave. */
@@ -164,20 +164,18 @@ export function createLoader(options: LoaderOptions): Loader {
   /** One retrieval: true when a new bundle was activated; throws otherwise (the callers make it a BundleError). */
   async function pull(): Promise<boolean> {
     const retrieved = await retrieveSource(config, etag, closed, importFileModule);
+    let candidate: Candidate | undefined;
     if (retrieved.notModified) {
       // an unchanged bundle is still served when it expires, but the refresh then fails with EXPIRED
       trust.checkNotExpired();
-      recordSuccess();
-      return false;
-    }
-    const candidate = await trust.admit(retrieved.bytes);
-    if (candidate === undefined) {
-      // the active bundle again: only its ETag may have changed
-      if (retrieved.etag !== undefined) etag = retrieved.etag;
     } else {
-      await activate(candidate, retrieved.etag);
+      candidate = await trust.admit(retrieved.bytes);
+      // the active bundle again: only its ETag may have changed
+      if (candidate === undefined) etag = retrieved.etag ?? etag;
+      else await activate(candidate, retrieved.etag);
     }
-    recordSuccess();
+    failures = 0;
+    lastSuccess = config.now();
     return candidate !== undefined;
   }
 
@@ -202,11 +200,9 @@ export function createLoader(options: LoaderOptions): Loader {
         try {
           await pull();
         } catch (e) {
-          const error = toBundleError(e, config.label);
-          if (closed.aborted) throw error;
-          recordFailure(error);
+          const error = failed(e);
           // the source failed: fall back to the cache, verified again when it was read
-          if (cached === undefined) throw error;
+          if (closed.aborted || cached === undefined) throw error;
           await activate(cached, undefined);
         }
       }
@@ -223,9 +219,7 @@ export function createLoader(options: LoaderOptions): Loader {
       try {
         return await pull();
       } catch (e) {
-        const error = toBundleError(e, config.label);
-        if (!closed.aborted) recordFailure(error);
-        throw error;
+        throw failed(e);
       }
     });
   }
