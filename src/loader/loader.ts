@@ -58,7 +58,7 @@ export function createLoader(options: LoaderOptions): Loader {
   let lock: Promise<unknown> = Promise.resolve();
 
   // one object for the loader's lifetime: it always answers with the active bundle
-  const view = engineView(() => trust.active);
+  const view = engineView(() => trust.active!);
 
   function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
     if (closed.aborted) return;
