@@ -106,9 +106,9 @@ export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "git
   });
   if (release.notModified) return release;
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  // unconditional: the release's ETag already said something changed
-  const asset = await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
-  return asset.notModified || release.etag === undefined ? asset : { ...asset, etag: release.etag };
+  // unconditional (so never "not modified"): the release's ETag already said something changed
+  const asset = (await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } })) as Retrieved & { notModified: false };
+  return release.etag === undefined ? asset : { ...asset, etag: release.etag };
 }
 
 /**
@@ -128,7 +128,7 @@ export function retrieveSource(config: Config, etag: string | undefined, closed:
       }
       return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
     }
-    const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, ...(etag === undefined ? {} : { etag }) };
+    const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, etag };
     if (spec.kind === "url") return retrieve(spec.url, common);
     const asset = `${config.expectedName!}.bundle.json`;
     if (config.token !== undefined) {

@@ -1,6 +1,7 @@
 /** Source parsing, labels, GitHub URLs and the release API's answer. */
 import { describe, expect, it } from "vitest";
-import { describeSource, findAssetUrl, githubDownloadUrl, githubReleaseApiUrl, parseSource } from "../../src/loader/source.js";
+import { describeSource, findAssetUrl, githubDownloadUrl, githubReleaseApiUrl, parseSource, retrieveGithubAsset } from "../../src/loader/source.js";
+import type { FetchLike } from "../../src/loader/types.js";
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
 
@@ -50,5 +51,41 @@ describe("findAssetUrl", () => {
     for (const url of [undefined, 7, "ftp://x/y", "/relative"]) {
       expect(failureOf(() => findAssetUrl(json({ assets: [{ name: "a.json", url }] }), "a.json", "src"))).toEqual(["FETCH_FAILED", "src: asset a.json has no API url"]);
     }
+  });
+});
+
+describe("retrieveGithubAsset", () => {
+  const spec = parseSource("github:acme/policies@latest");
+  if (spec.kind !== "github") throw new Error("unreachable");
+  const release = JSON.stringify({ assets: [{ name: "acme.bundle.json", url: "https://api.example/repos/acme/policies/releases/assets/7" }] });
+
+  async function run(releaseHeaders: Record<string, string>, etag?: string) {
+    const calls: [string, Record<string, string>][] = [];
+    const fetch: FetchLike = async (url, init) => {
+      const headers = init.headers as Record<string, string>;
+      calls.push([url, headers]);
+      if (url.endsWith("/releases/latest")) {
+        return headers["if-none-match"] === '"r1"' ? new Response(null, { status: 304 }) : new Response(release, { status: 200, headers: releaseHeaders });
+      }
+      return new Response("bundle", { status: 200, headers: { etag: '"asset"' } });
+    };
+    const options = { fetch, signal: new AbortController().signal, label: "src", maxBytes: 1000, etag, token: "T", githubApiUrl: "https://api.example", asset: "acme.bundle.json" };
+    return { result: await retrieveGithubAsset(spec as Extract<typeof spec, { kind: "github" }>, options), calls };
+  }
+
+  it("answers with the asset under the release's ETag, or the asset's own when the release has none", async () => {
+    const tagged = await run({ etag: '"r1"' });
+    expect(tagged.result).toEqual({ notModified: false, bytes: new TextEncoder().encode("bundle"), etag: '"r1"' });
+    expect(tagged.calls.map(([url, headers]) => [url, headers.authorization, headers["if-none-match"]])).toEqual([
+      ["https://api.example/repos/acme/policies/releases/latest", "Bearer T", undefined],
+      ["https://api.example/repos/acme/policies/releases/assets/7", "Bearer T", undefined],
+    ]);
+    expect((await run({})).result).toEqual({ notModified: false, bytes: new TextEncoder().encode("bundle"), etag: '"asset"' });
+  });
+
+  it("an unchanged release is not modified, without asking for the asset", async () => {
+    const unchanged = await run({ etag: '"r1"' }, '"r1"');
+    expect(unchanged.result).toEqual({ notModified: true });
+    expect(unchanged.calls).toHaveLength(1);
   });
 });
