@@ -41,10 +41,10 @@ export interface Config {
 
 function integer(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
-  return value;
+  return value as number;
 }
 
 function httpUrl(value: unknown, name: string, fallback: string): string {

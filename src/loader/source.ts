@@ -14,7 +14,8 @@ export type SourceSpec =
   | { kind: "file"; path: string }
   | { kind: "github"; owner: string; repo: string; tag: string; latest: boolean };
 
-const GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+/** `github:owner/repo@tag` in GitHub's characters; a repo may not be `.` or `..` (path injection). */
+const GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/(?!\.\.?@)([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
 /** Parses a `source` option; throws a `TypeError` naming what is expected. */
@@ -22,7 +23,7 @@ export function parseSource(source: string): SourceSpec {
   if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
     const m = GITHUB.exec(source);
-    if (!m || m[2] === "." || m[2] === "..") {
+    if (!m) {
       throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
     return { kind: "github", owner: m[1]!, repo: m[2]!, tag: m[3]!, latest: m[3] === "latest" };
