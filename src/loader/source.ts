@@ -99,15 +99,14 @@ export interface GithubApiOptions extends RetrieveOptions {
  * release (304) means an unchanged asset, and a conditional request costs no rate limit.
  */
 export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "github" }>, options: GithubApiOptions): Promise<Retrieved> {
-  const apiOrigin = new URL(options.githubApiUrl).origin;
-  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: apiOrigin };
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
   const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
     ...common,
     headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" },
   });
   if (release.notModified) return release;
-  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
   // unconditional (so never "not modified"): the release's ETag already said something changed
+  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
   const asset = (await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } })) as Retrieved & { notModified: false };
   return release.etag === undefined ? asset : { ...asset, etag: release.etag };
 }
