@@ -139,25 +139,23 @@ export function createLoader(options: LoaderOptions): Loader {
     }
   });
 
-  async function persist(candidate: Candidate): Promise<void> {
-    const floor = trust.floor;
-    if (cache === undefined || floor === undefined) return;
-    try {
-      if (cachedSha !== candidate.sha256) {
-        await cache.writeBundle(candidate.bytes);
-        cachedSha = candidate.sha256;
-      }
-      await cache.writeSerialFloor(floor);
-    } catch (e) {
-      // the bundle is verified and stays active; only restart protection is weaker, so say so
-      report(toBundleError(e, `cache ${cache.location}: could not write`));
-    }
-  }
-
   async function activate(candidate: Candidate, retrievedEtag: string | undefined): Promise<void> {
     const meta = trust.activate(candidate);
+    // activating raised the floor to the candidate's serial
+    const floor = trust.floor!;
     etag = retrievedEtag;
-    await persist(candidate);
+    if (cache !== undefined) {
+      try {
+        if (cachedSha !== candidate.sha256) {
+          await cache.writeBundle(candidate.bytes);
+          cachedSha = candidate.sha256;
+        }
+        await cache.writeSerialFloor(floor);
+      } catch (e) {
+        // the bundle is verified and stays active; only restart protection is weaker, so say so
+        report(toBundleError(e, `cache ${cache.location}: could not write`));
+      }
+    }
     emit("update", meta);
   }
 
