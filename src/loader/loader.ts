@@ -124,12 +124,11 @@ export function createLoader(options: LoaderOptions): Loader {
     if (bytes === undefined) return undefined;
     // tampering at rest: cached bytes are verified exactly like downloaded ones
     try {
-      // nothing is active yet, so a cached bundle that passes is always a candidate
-      const candidate = await trust.admit(bytes);
-      if (candidate !== undefined) {
-        cachedSha = candidate.sha256;
-        trust.raise(candidate);
-      }
+      // nothing is active yet (prepare runs first in load and refresh, and only succeeds once), so
+      // a cached bundle that passes is always a candidate
+      const candidate = (await trust.admit(bytes))!;
+      cachedSha = candidate.sha256;
+      trust.raise(candidate);
       return candidate;
     } catch (e) {
       const error = toBundleError(e, "cache");
