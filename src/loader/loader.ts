@@ -250,7 +250,7 @@ export function createLoader(options: LoaderOptions): Loader {
       return () => void set.delete(listener);
     },
     close() {
-      if (closed.aborted) return;
+      // aborting again is a no-op
       closing.abort(new Error("closed"));
       clearTimeout(timer);
     },
