@@ -100,12 +100,9 @@ export function createLoader(options: LoaderOptions): Loader {
   const prepare = once(async (): Promise<Candidate | undefined> => {
     const dir = config.cacheDir;
     if (dir === undefined) return undefined;
-    let mod: FileModule;
-    try {
-      mod = await importFileModule();
-    } catch (e) {
-      throw new TypeError(`createLoader: cacheDir needs Node's file system (${(e as Error).message}); leave it out here`, { cause: e });
-    }
+    const mod = await importFileModule().catch((e: Error) => {
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
+    });
     const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
     cache = mod.openFileCache(dir, key, config.maxBytes);
     try {

@@ -120,12 +120,9 @@ export function retrieveSource(config: Config, etag: string | undefined, closed:
   const { spec } = config;
   return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
     if (spec.kind === "file") {
-      let mod: FileModule;
-      try {
-        mod = await files();
-      } catch (e) {
+      const mod = await files().catch((e: unknown) => {
         throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
-      }
+      });
       return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
     }
     const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, etag };
