@@ -221,7 +221,9 @@ export function createLoader(options: LoaderOptions): Loader {
   function status(): LoaderStatus {
     const now = config.now().getTime();
     const a = trust.active;
-    const freshUntil = a === undefined ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
+    // fresh until the last third of the bundle's lifetime (NaN without a bundle, which is stale anyway)
+    const expires = Date.parse(a?.meta.expires_at!);
+    const freshUntil = expires - (expires - Date.parse(a?.meta.created_at!)) / 3;
     return {
       source: config.label,
       version: a?.meta.version ?? null,

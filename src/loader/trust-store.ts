@@ -35,8 +35,6 @@ export interface Active {
   meta: BundleMeta;
   engine: Engine;
   since: Date;
-  createdMs: number;
-  expiresMs: number;
 }
 
 export interface TrustStore {
@@ -109,8 +107,6 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
         meta,
         engine,
         since: config.now(),
-        createdMs: Date.parse(verified.payload.created_at),
-        expiresMs: Date.parse(verified.payload.expires_at),
       };
       floor = raiseFloor(floor, meta);
       return meta;
