@@ -1,7 +1,7 @@
 /**
  * The loader's stateful checks: what a single bundle
  * cannot prove about itself, decided against what this loader has already accepted.
- * Each check is one function that names the attack it stops; the first failure throws.
+ * The check against the serial floor names the attacks it stops; the first failure throws.
  */
 import { BundleTrustError } from "../bundle/errors.js";
 import { checkSerialNotBelow } from "../bundle/verify-checks.js";
@@ -12,17 +12,15 @@ interface Seen {
   sha256: string;
 }
 
-/** Rollback: a serial below the highest one accepted (persisted across restarts) is an older bundle replayed. */
-export function checkNotRolledBack(candidate: Seen, floor: SerialFloor | undefined): void {
-  if (floor !== undefined) checkSerialNotBelow(candidate.serial, floor.serial);
-}
-
 /**
- * Replay and mix-and-match: a serial names exactly one bundle, so a different file carrying the
- * highest serial already accepted is a forgery of release numbering (two releases, one serial).
+ * Rollback: a serial below the highest one accepted (persisted across restarts) is an older bundle
+ * replayed. Replay and mix-and-match: a serial names exactly one bundle, so a different file
+ * carrying the highest serial already accepted is a forgery of release numbering (two releases, one serial).
  */
-export function checkSerialNotReused(candidate: Seen, floor: SerialFloor | undefined): void {
-  if (floor?.sha256 !== undefined && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
+export function checkAgainstFloor(candidate: Seen, floor: SerialFloor | undefined): void {
+  if (floor === undefined) return;
+  checkSerialNotBelow(candidate.serial, floor.serial);
+  if (floor.sha256 !== undefined && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
     throw new BundleTrustError(
       "ROLLBACK",
       `bundle serial ${candidate.serial} was already accepted with different bytes (sha256 ${floor.sha256.slice(0, 16)}…, got ${candidate.sha256.slice(0, 16)}…): replayed or mixed release`,

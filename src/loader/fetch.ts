@@ -14,16 +14,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     const onAbort = (): void => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 
@@ -87,10 +78,10 @@ function discard(response: Response): void {
 
 /** Endless data, early: a declared Content-Length over the cap is refused before reading. */
 export function checkDeclaredLength(response: Response, maxBytes: number, label: string): void {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+  const declared = response.headers.get("content-length")?.trim();
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
+    throw tooLarge(label, declared, maxBytes);
   }
 }
 
@@ -165,7 +156,7 @@ export async function request(url: string, options: RequestOptions): Promise<Res
   let current = new URL(url);
   let credentials = options.authorization;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== undefined && !mayCarryCredentials(current, options.authOrigin)) credentials = undefined;
+    if (!mayCarryCredentials(current, options.authOrigin)) credentials = undefined;
     const headers: Record<string, string> = { ...options.headers };
     if (credentials !== undefined) headers.authorization = credentials;
     let response: Response;
@@ -178,12 +169,11 @@ export async function request(url: string, options: RequestOptions): Promise<Res
       if (options.signal.aborted) throw e;
       throw fetchFailed(`${options.label}: request failed (${describeError(e, current)})`, e);
     }
-    if (credentials === undefined || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
+    // only a manual redirect is opaque
+    if (response.type === "opaqueredirect") {
+      throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
     }
+    if (credentials === undefined || !isRedirect(response.status)) return response;
     const location = response.headers.get("location");
     discard(response);
     if (location === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
@@ -226,6 +216,5 @@ export async function retrieve(url: string, options: RetrieveOptions): Promise<R
     return { notModified: true };
   }
   const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  const etag = response.headers.get("etag");
-  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
+  return { notModified: false, bytes, etag: response.headers.get("etag") ?? undefined };
 }

@@ -19,8 +19,7 @@ import type { BundleError } from "../bundle/errors.js";
 // modules, which gzip compresses far better (scripts/size.mjs: ~200 bytes of the budget)
 import { createTrustStore } from "./trust-store.js";
 import type { Candidate } from "./trust-store.js";
-import { closedError, fetchFailed } from "./fetch.js";
-import type { Retrieved } from "./fetch.js";
+import { closedError } from "./fetch.js";
 import { toConfig } from "./options.js";
 import { pollDelay } from "./schedule.js";
 import { retrieveSource } from "./source.js";
@@ -55,12 +54,11 @@ export function createLoader(options: LoaderOptions): Loader {
   let lastSuccess: Date | undefined;
   let lastError: LoaderStatus["lastError"];
   let failures = 0;
-  let polling = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lock: Promise<unknown> = Promise.resolve();
 
   // one object for the loader's lifetime: it always answers with the active bundle
-  const view = engineView(() => trust.active);
+  const view = engineView(() => trust.active!);
 
   function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
     if (closed.aborted) return;
@@ -78,14 +76,14 @@ export function createLoader(options: LoaderOptions): Loader {
     emit("error", error);
   }
 
-  function recordFailure(error: BundleError): void {
-    failures++;
-    report(error);
-  }
-
-  function recordSuccess(): void {
-    failures = 0;
-    lastSuccess = config.now();
+  /** A failed load or refresh as a BundleError, recorded unless the loader was closed. */
+  function failed(e: unknown): BundleError {
+    const error = toBundleError(e, config.label);
+    if (!closed.aborted) {
+      failures++;
+      report(error);
+    }
+    return error;
   }
 
   /** Runs `fn` after every earlier load or refresh has settled, so state changes never interleave. */
@@ -102,12 +100,9 @@ export function createLoader(options: LoaderOptions): Loader {
   const prepare = once(async (): Promise<Candidate | undefined> => {
     const dir = config.cacheDir;
     if (dir === undefined) return undefined;
-    let mod: FileModule;
-    try {
-      mod = await importFileModule();
-    } catch (e) {
-      throw new TypeError(`createLoader: cacheDir needs Node's file system (${(e as Error).message}); leave it out here`, { cause: e });
-    }
+    const mod = await importFileModule().catch((e: Error) => {
+      throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
+    });
     const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
     cache = mod.openFileCache(dir, key, config.maxBytes);
     try {
@@ -126,12 +121,11 @@ export function createLoader(options: LoaderOptions): Loader {
     if (bytes === undefined) return undefined;
     // tampering at rest: cached bytes are verified exactly like downloaded ones
     try {
-      // nothing is active yet, so a cached bundle that passes is always a candidate
-      const candidate = await trust.admit(bytes);
-      if (candidate !== undefined) {
-        cachedSha = candidate.sha256;
-        trust.raise(candidate);
-      }
+      // nothing is active yet (prepare runs first in load and refresh, and only succeeds once), so
+      // a cached bundle that passes is always a candidate
+      const candidate = (await trust.admit(bytes))!;
+      cachedSha = candidate.sha256;
+      trust.raise(candidate);
       return candidate;
     } catch (e) {
       const error = toBundleError(e, "cache");
@@ -141,57 +135,47 @@ export function createLoader(options: LoaderOptions): Loader {
     }
   });
 
-  async function persist(candidate: Candidate): Promise<void> {
-    const floor = trust.floor;
-    if (cache === undefined || floor === undefined) return;
-    try {
-      if (cachedSha !== candidate.sha256) {
-        await cache.writeBundle(candidate.bytes);
-        cachedSha = candidate.sha256;
-      }
-      await cache.writeSerialFloor(floor);
-    } catch (e) {
-      // the bundle is verified and stays active; only restart protection is weaker, so say so
-      report(toBundleError(e, `cache ${cache.location}: could not write`));
-    }
-  }
-
   async function activate(candidate: Candidate, retrievedEtag: string | undefined): Promise<void> {
     const meta = trust.activate(candidate);
+    // activating raised the floor to the candidate's serial
+    const floor = trust.floor!;
     etag = retrievedEtag;
-    await persist(candidate);
+    if (cache !== undefined) {
+      try {
+        if (cachedSha !== candidate.sha256) {
+          await cache.writeBundle(candidate.bytes);
+          cachedSha = candidate.sha256;
+        }
+        await cache.writeSerialFloor(floor);
+      } catch (e) {
+        // the bundle is verified and stays active; only restart protection is weaker, so say so
+        report(toBundleError(e, `cache ${cache.location}: could not write`));
+      }
+    }
     emit("update", meta);
   }
 
-  /** One retrieval: true when a new bundle was activated; throws a BundleError otherwise. */
+  /** One retrieval: true when a new bundle was activated; throws otherwise (the callers make it a BundleError). */
   async function pull(): Promise<boolean> {
-    let retrieved: Retrieved;
-    try {
-      retrieved = await retrieveSource(config, etag, closed, importFileModule);
-    } catch (e) {
-      throw toBundleError(e, config.label);
-    }
+    const retrieved = await retrieveSource(config, etag, closed, importFileModule);
+    let candidate: Candidate | undefined;
     if (retrieved.notModified) {
       // an unchanged bundle is still served when it expires, but the refresh then fails with EXPIRED
       trust.checkNotExpired();
-      recordSuccess();
-      return false;
-    }
-    const candidate = await trust.admit(retrieved.bytes);
-    if (candidate === undefined) {
-      // the active bundle again: only its ETag may have changed
-      if (retrieved.etag !== undefined) etag = retrieved.etag;
     } else {
-      await activate(candidate, retrieved.etag);
+      candidate = await trust.admit(retrieved.bytes);
+      // the active bundle again: only its ETag may have changed
+      if (candidate === undefined) etag = retrieved.etag ?? etag;
+      else await activate(candidate, retrieved.etag);
     }
-    recordSuccess();
+    failures = 0;
+    lastSuccess = config.now();
     return candidate !== undefined;
   }
 
   function scheduleNext(): void {
     if (closed.aborted) return;
     timer = setTimeout(() => {
-      timer = undefined;
       refresh()
         .catch(() => undefined)
         .finally(scheduleNext);
@@ -200,30 +184,24 @@ export function createLoader(options: LoaderOptions): Loader {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  function startPolling(): void {
-    if (polling || config.pollIntervalMs === 0 || closed.aborted) return;
-    polling = true;
-    scheduleNext();
-  }
-
   const load = once(() =>
     exclusive(async () => {
       if (trust.active === undefined) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
+        // either activates a bundle or throws: with nothing active no If-None-Match is sent, so
+        // no 304 is accepted, and admit() only skips the bytes of the active bundle
         try {
           await pull();
         } catch (e) {
-          const error = toBundleError(e, config.label);
-          if (closed.aborted) throw error;
-          recordFailure(error);
+          const error = failed(e);
           // the source failed: fall back to the cache, verified again when it was read
-          if (cached === undefined) throw error;
+          if (closed.aborted || cached === undefined) throw error;
           await activate(cached, undefined);
         }
       }
-      if (trust.active === undefined) throw fetchFailed(`${config.label}: no bundle was retrieved`);
-      startPolling();
+      // once: a load that succeeded is never run again
+      if (config.pollIntervalMs !== 0) scheduleNext();
       return view;
     }),
   );
@@ -235,9 +213,7 @@ export function createLoader(options: LoaderOptions): Loader {
       try {
         return await pull();
       } catch (e) {
-        const error = toBundleError(e, config.label);
-        if (!closed.aborted) recordFailure(error);
-        throw error;
+        throw failed(e);
       }
     });
   }
@@ -245,7 +221,9 @@ export function createLoader(options: LoaderOptions): Loader {
   function status(): LoaderStatus {
     const now = config.now().getTime();
     const a = trust.active;
-    const freshUntil = a === undefined ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
+    // fresh until the last third of the bundle's lifetime (NaN without a bundle, which is stale anyway)
+    const expires = Date.parse(a?.meta.expires_at!);
+    const freshUntil = expires - (expires - Date.parse(a?.meta.created_at!)) / 3;
     return {
       source: config.label,
       version: a?.meta.version ?? null,
@@ -271,10 +249,9 @@ export function createLoader(options: LoaderOptions): Loader {
       return () => void set.delete(listener);
     },
     close() {
-      if (closed.aborted) return;
+      // aborting again is a no-op
       closing.abort(new Error("closed"));
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      clearTimeout(timer);
     },
     get engine() {
       return trust.active === undefined ? undefined : view;

@@ -11,11 +11,8 @@ import { describeSource, parseSource } from "./source.js";
 import type { SourceSpec } from "./source.js";
 import type { FetchLike, LoaderOptions } from "./types.js";
 
-export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-const DEFAULT_GITHUB_URL = "https://github.com";
-const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 
 /** The options, checked and with their defaults filled in. */
 export interface Config {
@@ -41,10 +38,10 @@ export interface Config {
 
 function integer(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
-  return value;
+  return value as number;
 }
 
 function httpUrl(value: unknown, name: string, fallback: string): string {
@@ -94,13 +91,13 @@ export function toConfig(options: LoaderOptions): Config {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
+    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 60_000, 0),
     timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
     maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
+    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => new Date()),
     random: options.random ?? Math.random,
   };

@@ -14,7 +14,8 @@ export type SourceSpec =
   | { kind: "file"; path: string }
   | { kind: "github"; owner: string; repo: string; tag: string; latest: boolean };
 
-const GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+/** `github:owner/repo@tag` in GitHub's characters; a repo may not be `.` or `..` (path injection). */
+const GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/(?!\.\.?@)([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
 /** Parses a `source` option; throws a `TypeError` naming what is expected. */
@@ -22,7 +23,7 @@ export function parseSource(source: string): SourceSpec {
   if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
     const m = GITHUB.exec(source);
-    if (!m || m[2] === "." || m[2] === "..") {
+    if (!m) {
       throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
     return { kind: "github", owner: m[1]!, repo: m[2]!, tag: m[3]!, latest: m[3] === "latest" };
@@ -33,7 +34,7 @@ export function parseSource(source: string): SourceSpec {
     try {
       url = new URL(source);
     } catch (e) {
-      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+      throw new TypeError("createLoader: source is not a valid URL", { cause: e });
     }
     if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
     return { kind: "url", url: url.href };
@@ -42,15 +43,14 @@ export function parseSource(source: string): SourceSpec {
   return { kind: "file", path: source };
 }
 
-/** The source for status and messages: a URL without credentials, query or fragment. */
+/**
+ * The source for status and messages: a URL without credentials, query or fragment. Only for a
+ * source `parseSource` accepted (or `oci://` references, which parse as URLs).
+ */
 export function describeSource(source: string): string {
   if (!SCHEME.test(source)) return source;
-  try {
-    const url = new URL(source);
-    return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
-  } catch {
-    return "(invalid URL)";
-  }
+  const url = new URL(source);
+  return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
 }
 
 function trimSlash(base: string): string {
@@ -99,17 +99,16 @@ export interface GithubApiOptions extends RetrieveOptions {
  * release (304) means an unchanged asset, and a conditional request costs no rate limit.
  */
 export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "github" }>, options: GithubApiOptions): Promise<Retrieved> {
-  const apiOrigin = new URL(options.githubApiUrl).origin;
-  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: apiOrigin };
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
   const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
     ...common,
     headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" },
   });
   if (release.notModified) return release;
+  // unconditional (so never "not modified"): the release's ETag already said something changed
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  // unconditional: the release's ETag already said something changed
-  const asset = await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
-  return asset.notModified || release.etag === undefined ? asset : { ...asset, etag: release.etag };
+  const asset = (await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } })) as Retrieved & { notModified: false };
+  return release.etag === undefined ? asset : { ...asset, etag: release.etag };
 }
 
 /**
@@ -121,15 +120,12 @@ export function retrieveSource(config: Config, etag: string | undefined, closed:
   const { spec } = config;
   return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
     if (spec.kind === "file") {
-      let mod: FileModule;
-      try {
-        mod = await files();
-      } catch (e) {
+      const mod = await files().catch((e: unknown) => {
         throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
-      }
+      });
       return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
     }
-    const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, ...(etag === undefined ? {} : { etag }) };
+    const common = { fetch: config.fetch!, signal, label: config.label, maxBytes: config.maxBytes, etag };
     if (spec.kind === "url") return retrieve(spec.url, common);
     const asset = `${config.expectedName!}.bundle.json`;
     if (config.token !== undefined) {

@@ -10,7 +10,7 @@
 import { compileEngine } from "../engine/engine.js";
 import type { Engine } from "../engine/engine.js";
 import { checkNotExpired, formatError } from "../bundle/verify-checks.js";
-import { checkNotRolledBack, checkSerialNotReused, raiseFloor } from "./checks.js";
+import { checkAgainstFloor, raiseFloor } from "./checks.js";
 import { withKeyids } from "./keys.js";
 import type { TrustedKey } from "./keys.js";
 import type { Config } from "./options.js";
@@ -35,8 +35,6 @@ export interface Active {
   meta: BundleMeta;
   engine: Engine;
   since: Date;
-  createdMs: number;
-  expiresMs: number;
 }
 
 export interface TrustStore {
@@ -70,9 +68,8 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
   function compile(verified: VerifiedBundle): Engine {
     const p = verified.payload;
     try {
-      const effective = p.targets[config.target];
-      if (effective === undefined) throw new TypeError(`no target ${config.target}`);
-      return compileEngine(effective);
+      // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
+      return compileEngine(p.targets[config.target]!);
     } catch (e) {
       throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
     }
@@ -98,8 +95,7 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
       const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
-      checkNotRolledBack(seen, floor);
-      checkSerialNotReused(seen, floor);
+      checkAgainstFloor(seen, floor);
       return { ...seen, verified, bytes, engine: compile(verified) };
     },
     raise(seen) {
@@ -111,8 +107,6 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
         meta,
         engine,
         since: config.now(),
-        createdMs: Date.parse(verified.payload.created_at),
-        expiresMs: Date.parse(verified.payload.expires_at),
       };
       floor = raiseFloor(floor, meta);
       return meta;

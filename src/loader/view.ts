@@ -9,21 +9,19 @@ import { fetchFailed } from "./fetch.js";
 import type { BundleMeta, LoadedEngine } from "./types.js";
 import type { RuntimeVerified } from "./verify.js";
 
-/** One frozen engine whose calls go to whatever bundle `active()` returns; none active is a TypeError. */
-export function engineView(active: () => { engine: Engine; meta: BundleMeta } | undefined): LoadedEngine {
-  const current = (): { engine: Engine; meta: BundleMeta } => {
-    const a = active();
-    if (a === undefined) throw new TypeError("edict loader: no bundle is active");
-    return a;
-  };
+/**
+ * One frozen engine whose calls go to whatever bundle `active()` returns. The loader hands it out
+ * only once a bundle is active, and an active bundle is only ever replaced.
+ */
+export function engineView(active: () => { engine: Engine; meta: BundleMeta }): LoadedEngine {
   return Object.freeze({
-    authorize: (request) => current().engine.authorize(request),
-    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
-    decideData: (request, now) => current().engine.decideData(request, now),
-    scan: (text, location) => current().engine.scan(text, location),
-    posture: (facts) => current().engine.posture(facts),
+    authorize: (request) => active().engine.authorize(request),
+    checkTool: (uri, facts) => active().engine.checkTool(uri, facts),
+    decideData: (request, now) => active().engine.decideData(request, now),
+    scan: (text, location) => active().engine.scan(text, location),
+    posture: (facts) => active().engine.posture(facts),
     get meta(): BundleMeta {
-      return current().meta;
+      return active().meta;
     },
   } satisfies LoadedEngine);
 }
