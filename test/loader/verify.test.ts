@@ -237,6 +237,23 @@ describe("the loader's key reader agrees with parsePublicKey", () => {
     expect(() => readTrustedKey(privatePem, 0)).toThrow(/private key/);
   });
 
+  it("reads a PublicKey-shaped object only with ed25519 bytes, and names what else arrived", () => {
+    const raw = KEY.publicKey.bytes;
+    expect(readTrustedKey({ algorithm: "ed25519", bytes: raw }, 0)).toEqual(raw);
+    const refused: Array<[unknown, RegExp]> = [
+      [{ algorithm: "x25519", bytes: raw }, /got object$/],
+      [{ algorithm: "ed25519", bytes: toBase64(raw) }, /got object$/],
+      [{ bytes: raw }, /got object$/],
+      [null, /got null$/],
+      [5, /got number$/],
+      [undefined, /got undefined$/],
+    ];
+    for (const [input, message] of refused) {
+      expect(() => readTrustedKey(input, 1), String(input)).toThrow(message);
+      expect(() => readTrustedKey(input, 1)).toThrow(BundleError);
+    }
+  });
+
   it("accepts and refuses the same 32-byte strings (point validity, small order)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (raw) => {
