@@ -33,7 +33,7 @@ export const MAX_SIGNATURES = 64;
 
 /** Malformed input: FORMAT_ERROR with `message`. */
 export function formatError(message: string, cause?: unknown): BundleIntegrityError {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === undefined ? {} : { cause });
+  return new BundleIntegrityError("FORMAT_ERROR", message, { cause });
 }
 
 /**

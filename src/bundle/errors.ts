@@ -18,7 +18,7 @@ export interface BundleErrorOptions {
 export class BundleError extends EdictError {
   declare readonly code: BundleErrorCode;
 
-  constructor(code: BundleErrorCode, message: string, options: BundleErrorOptions = {}) {
+  constructor(code: BundleErrorCode, message: string, options?: BundleErrorOptions) {
     super(code, message, options);
     this.name = "BundleError";
   }
@@ -28,7 +28,7 @@ export class BundleError extends EdictError {
 export class BundleIntegrityError extends BundleError {
   declare readonly code: IntegrityErrorCode;
 
-  constructor(code: IntegrityErrorCode, message: string, options: BundleErrorOptions = {}) {
+  constructor(code: IntegrityErrorCode, message: string, options?: BundleErrorOptions) {
     super(code, message, options);
     this.name = "BundleIntegrityError";
   }
@@ -38,7 +38,7 @@ export class BundleIntegrityError extends BundleError {
 export class BundleTrustError extends BundleError {
   declare readonly code: TrustErrorCode;
 
-  constructor(code: TrustErrorCode, message: string, options: BundleErrorOptions = {}) {
+  constructor(code: TrustErrorCode, message: string, options?: BundleErrorOptions) {
     super(code, message, options);
     this.name = "BundleTrustError";
   }
@@ -48,7 +48,7 @@ export class BundleTrustError extends BundleError {
 export class BundleRetrievalError extends BundleError {
   declare readonly code: RetrievalErrorCode;
 
-  constructor(code: RetrievalErrorCode, message: string, options: BundleErrorOptions = {}) {
+  constructor(code: RetrievalErrorCode, message: string, options?: BundleErrorOptions) {
     super(code, message, options);
     this.name = "BundleRetrievalError";
   }
@@ -61,7 +61,7 @@ export class BundleRetrievalError extends BundleError {
 export class BundleKeyError extends BundleError {
   declare readonly code: "KEY_ERROR";
 
-  constructor(message: string, options: BundleErrorOptions = {}) {
+  constructor(message: string, options?: BundleErrorOptions) {
     super("KEY_ERROR", message, options);
     this.name = "BundleKeyError";
   }

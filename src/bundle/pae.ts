@@ -7,12 +7,13 @@ import { concatBytes, utf8Encode } from "./bytes.js";
 /**
  * `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, LEN = ASCII decimal byte length.
  *
+ * Its arguments are checked where they come in: `signEnvelope` checks its own, and verification
+ * reads both from an envelope whose shape it checked and a payload it decoded.
+ *
  * @example utf8Decode(pae("http://example.com/HelloWorld", utf8Encode("hello world")))
  *   === "DSSEv1 29 http://example.com/HelloWorld 11 hello world"
  */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
   const type = utf8Encode(payloadType);
   return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
 }

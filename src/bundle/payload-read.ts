@@ -48,37 +48,22 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
   const { text, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
   if (problem !== undefined) throw formatError(`payload: ${problem}`);
-  const record = value as Record<string, unknown>;
-  const span = canonicalSpan(text, record);
-  // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
-  if (span === undefined && canonicalOfParsed(record) !== text) throw formatError(NOT_CANONICAL);
-  // one payload, one byte sequence: the canonical targets are in it, between the text around them
-  const targetsBytes = span
-    ? bytes.subarray(utf8Encode(text.slice(0, span[0])).length, bytes.length - utf8Encode(text.slice(span[1])).length)
-    : utf8Encode(canonicalOfParsed(record.targets, 2));
-  if (LONE_SURROGATE_ESCAPE.test(text)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value as BundlePayload, targetsBytes };
-}
-
-/**
- * Where the targets' text starts and ends when `text` is provably the canonical form of `record`,
- * which it parsed to; undefined when it may not be (the exact check then decides). Native
- * `JSON.stringify` writes strings and numbers as RFC 8785 does and keys in their parsed order, so
- * text equal to it, piece by piece, with every object's keys in code-unit order, is canonical.
- */
-function canonicalSpan(text: string, record: Record<string, unknown>): [number, number] | undefined {
-  if (!keysInOrder(record, 1)) return undefined;
-  let at = 0;
-  let span: [number, number] | undefined;
-  for (const key of Object.keys(record)) {
-    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key)}:`;
-    const item = JSON.stringify(record[key]);
-    // a slice compared with `===` is a memory comparison; `startsWith` walks a long item character by character
-    if (text.slice(at, (at += head.length)) !== head || text.slice(at, at + item.length) !== item) return undefined;
-    if (key === "targets") span = [at, at + item.length];
-    at += item.length;
+  const payload = value as BundlePayload;
+  // the canonical text, written key by key so the targets' place in it is known
+  let canonical = "";
+  let start = 0;
+  let end = 0;
+  for (const key of Object.keys(payload).sort()) {
+    canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
+    if (key === "targets") start = canonical.length;
+    canonical += canonicalOfParsed(payload[key as keyof BundlePayload], 2);
+    if (key === "targets") end = canonical.length;
   }
-  return at === text.length - 1 && text.endsWith("}") ? span : undefined;
+  // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
+  if (`${canonical}}` !== text) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(text)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  // one payload, one byte sequence: the canonical targets are in it, between the text around them
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text.slice(0, start)).length, bytes.length - utf8Encode(text.slice(end)).length) };
 }
 
 /** Whether every object's keys enumerate in strictly increasing code-unit order; throws past the depth cap. */
@@ -102,16 +87,22 @@ const tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} l
  * RFC 8785 canonical text of a value `JSON.parse` made (so no undefined, functions, symbols,
  * cycles or `toJSON` to care about): object keys sorted by UTF-16 code units, numbers and strings
  * as ECMAScript serialises them, no whitespace. What `canonicalize` does, without its handling of
- * arbitrary objects; a property test compares the two.
+ * arbitrary objects; a property test compares the two. When every object's keys already
+ * enumerate in that order (as in any canonical text parsed), native `JSON.stringify` writes the
+ * very same text, faster.
  */
 export function canonicalOfParsed(value: unknown, depth = 1): string {
+  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
+}
+
+function sortedText(value: unknown, depth: number): string {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   // hostile nesting: JSON.parse does not recurse, this would; effective policies are shallow
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`)
+    .map((key) => `${JSON.stringify(key)}:${sortedText(record[key], depth + 1)}`)
     .join(",")}}`;
 }

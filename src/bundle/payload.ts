@@ -97,52 +97,61 @@ function show(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 
-/** A field, what its value must pass, and what it "must" be, for messages. */
-type FieldRule = [field: string, ok: (value: unknown) => boolean, must: string];
+/** What a field's value must pass, and what it "must" be, for messages. */
+type Rule = [ok: (value: unknown) => boolean, must: string];
+/** The rules of an object's fields, checked in this order. */
+type Fields = Record<string, Rule>;
 
-const text = (pattern: RegExp) => (v: unknown) => typeof v === "string" && pattern.test(v);
-const ISO_RULE = (v: unknown) => parseIsoSeconds(v) !== undefined;
-const ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
-const HEX64_RULE: [ok: (value: unknown) => boolean, must: string] = [text(HEX64), "be 64 lowercase hex characters"];
+const text = (pattern: RegExp, must: string): Rule => [(v) => typeof v === "string" && pattern.test(v), must];
+const ISO: Rule = [(v) => parseIsoSeconds(v) !== undefined, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
+const HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
+const STRING: Rule = [(v) => typeof v === "string", "be a string"];
+const OBJECT: Rule = [isRecord, "be an object"];
+const ARRAY: Rule = [Array.isArray, "be an array"];
 
-const SCALARS: FieldRule[] = [
-  ["name", text(NAME_PATTERN), `match ${NAME_PATTERN.source}`],
-  ["version", text(SEMVER_PATTERN), "be a semantic version"],
-  ["serial", (v) => Number.isSafeInteger(v) && (v as number) >= 1, "be a positive integer"],
-  ["revision", text(REVISION), "be a lowercase hex commit id"],
-  ["created_at", ISO_RULE, ISO_MUST],
-  ["expires_at", ISO_RULE, ISO_MUST],
-];
-
-const LISTS: Array<[list: string, items: FieldRule[]]> = [
-  [
-    "installed_packs",
-    [
-      ...["name", "version", "layer"].map((k): FieldRule => [k, (v) => typeof v === "string", "be a string"]),
-      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"],
-    ],
-  ],
-  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]],
-];
+const SCALARS: Fields = {
+  name: text(NAME_PATTERN, `match ${NAME_PATTERN.source}`),
+  version: text(SEMVER_PATTERN, "be a semantic version"),
+  serial: [(v) => Number.isSafeInteger(v) && (v as number) >= 1, "be a positive integer"],
+  revision: text(REVISION, "be a lowercase hex commit id"),
+  created_at: ISO,
+  expires_at: ISO,
+};
+const KINDS: Fields = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
+const ACCESS: Fields = { Statement: ARRAY };
+const DATA: Fields = { rules: ARRAY, default_action: [(v) => v === "allow" || v === "deny", 'be "allow" or "deny"'] };
+const LISTS: Record<string, Fields> = {
+  installed_packs: { name: STRING, version: STRING, layer: STRING, checksum: [(v) => v === null || typeof v === "string", "be a string or null"] },
+  sources: { path: [(v) => typeof v === "string" && v !== "", "be a non-empty string"], sha256: HEX64_TEXT },
+};
+const DIGESTS: Fields = { blake3: HEX64_TEXT, sha256: HEX64_TEXT };
 
 const mustBe = (at: string, must: string, value: unknown): string => `${at} must ${must}, got ${show(value)}`;
 
-function fieldProblem(record: Record<string, unknown>, rules: FieldRule[], prefix: string): string | undefined {
-  for (const [field, ok, must] of rules) if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
+/** The first problem `problemOf` finds among `items`, or undefined. */
+function firstProblem<T>(items: Iterable<T>, problemOf: (item: T) => string | undefined): string | undefined {
+  for (const item of items) {
+    const problem = problemOf(item);
+    if (problem !== undefined) return problem;
+  }
   return undefined;
 }
 
-function targetProblem(name: string, target: unknown): string | undefined {
+/** The first field of `record` that breaks its rule, named after `prefix`. */
+function fieldProblem(record: Record<string, unknown>, fields: Fields, prefix: string): string | undefined {
+  return firstProblem(Object.entries(fields), ([field, [ok, must]]) => (ok(record[field]) ? undefined : mustBe(prefix + field, must, record[field])));
+}
+
+/** `value` at `at` must be an object whose fields pass `fields`. */
+function objectProblem(value: unknown, fields: Fields, at: string, must = "be an object"): string | undefined {
+  return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
+}
+
+function targetProblem([name, target]: [string, unknown]): string | undefined {
   const at = `targets.${name}`;
   if (!NAME_PATTERN.test(name)) return `target name ${show(name)} must match ${NAME_PATTERN.source}`;
-  if (!isRecord(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k): FieldRule => [k, isRecord, "be an object"]), `${at}.`);
-  if (kinds !== undefined) return kinds;
-  const { access, data } = target as Record<string, Record<string, unknown>>;
-  return (
-    fieldProblem(access!, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ??
-    fieldProblem(data!, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`)
-  );
+  const kinds = target as Record<string, Record<string, unknown>>;
+  return objectProblem(target, KINDS, at) ?? fieldProblem(kinds.access!, ACCESS, `${at}.access.`) ?? fieldProblem(kinds.data!, DATA, `${at}.data.`);
 }
 
 /**
@@ -150,31 +159,24 @@ function targetProblem(name: string, target: unknown): string | undefined {
  * Unknown top-level fields are allowed, so later versions can add fields.
  */
 export function findPayloadProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return `payload must be a JSON object, got ${show(value)}`;
+  if (!isRecord(value)) return mustBe("payload", "be a JSON object", value);
   const p = value;
   if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
-  const scalar = fieldProblem(p, SCALARS, "");
-  if (scalar !== undefined) return scalar;
-  if (parseIsoSeconds(p.expires_at)! <= parseIsoSeconds(p.created_at)!) return `expires_at ${p.expires_at} is not after created_at ${p.created_at}`;
-  if (!isRecord(p.targets)) return mustBe("targets", "be an object", p.targets);
-  for (const [name, target] of Object.entries(p.targets)) {
-    const problem = targetProblem(name, target);
-    if (problem !== undefined) return problem;
-  }
-  for (const [list, rules] of LISTS) {
-    const items = p[list];
-    if (!Array.isArray(items)) return mustBe(list, "be an array", items);
-    for (const [i, item] of items.entries()) {
-      const problem = isRecord(item) ? fieldProblem(item, rules, `${list}[${i}].`) : mustBe(`${list}[${i}]`, "be an object", item);
-      if (problem !== undefined) return problem;
-    }
-  }
-  const paths = (p.sources as Array<{ path: string }>).map((s) => s.path);
-  for (let i = 1; i < paths.length; i++) {
-    if (paths[i - 1]! >= paths[i]!) return `sources[${i}]: sources must be sorted by path without duplicates (${show(paths[i])} after ${show(paths[i - 1])})`;
-  }
-  if (!isRecord(p.digests)) return mustBe("digests", "be an object {blake3, sha256}", p.digests);
-  return fieldProblem(p.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
+  const sources = p.sources as SourceRef[];
+  return (
+    fieldProblem(p, SCALARS, "") ??
+    (parseIsoSeconds(p.expires_at)! <= parseIsoSeconds(p.created_at)! ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : undefined) ??
+    (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ??
+    firstProblem(Object.entries(LISTS), ([list, fields]) => {
+      const items = p[list];
+      return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list}[${i}]`)) : mustBe(list, "be an array", items);
+    }) ??
+    // `sources` is read here only, once the lists passed
+    firstProblem(sources.entries(), ([i, { path }]) =>
+      i > 0 && sources[i - 1]!.path >= path ? `sources[${i}]: sources must be sorted by path without duplicates (${show(path)} after ${show(sources[i - 1]!.path)})` : undefined,
+    ) ??
+    objectProblem(p.digests, DIGESTS, "digests", "be an object {blake3, sha256}")
+  );
 }
 
 /** The release asset names of bundle `name`: `<name>.bundle.json` and `<name>.bundle.json.sha256`. */

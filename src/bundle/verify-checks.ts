@@ -33,11 +33,10 @@ export function checkPayloadType(envelope: { payloadType: string }): void {
   }
 }
 
-/** Inconsistent content: the digests must be those of the canonical targets actually shipped. */
+/** Inconsistent content: the digests must be those of the canonical targets actually shipped (each one given, in order). */
 export function checkDigestsMatch(payload: BundlePayload, actual: Partial<BundleDigests>): void {
-  for (const k of ["sha256", "blake3"] as const) {
-    const got = actual[k];
-    if (got !== undefined && got !== payload.digests[k]) {
+  for (const [k, got] of Object.entries(actual) as Array<[keyof BundleDigests, string]>) {
+    if (got !== payload.digests[k]) {
       throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
     }
   }

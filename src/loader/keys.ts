@@ -7,6 +7,7 @@
  */
 import { bytesEqual } from "../bundle/bytes.js";
 import { BundleKeyError } from "../bundle/errors.js";
+import { isRecord } from "../engine/record.js";
 import { fromCanonicalBase64, importPublicKey, sha256Hex } from "./web-crypto.js";
 
 /** A pinned key: its raw 32 bytes, keyid (`ed25519:` + 16 hex of SHA-256) and WebCrypto key. */
@@ -63,10 +64,8 @@ function decodeKeyText(text: string): Uint8Array | undefined {
 
 function rawBytes(input: unknown, index: number): Uint8Array {
   if (input instanceof Uint8Array) return input;
-  if (typeof input === "object" && input !== null && (input as { algorithm?: unknown }).algorithm === "ed25519") {
-    const bytes = (input as { bytes?: unknown }).bytes;
-    if (bytes instanceof Uint8Array) return bytes;
-  }
+  // a PublicKey object
+  if (isRecord(input) && input.algorithm === "ed25519" && input.bytes instanceof Uint8Array) return input.bytes;
   if (typeof input !== "string") throw keyError(index, `${EXPECTED}; got ${input === null ? "null" : typeof input}`);
   const text = input.trim();
   if (text.includes("-----BEGIN ")) {

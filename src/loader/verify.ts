@@ -51,37 +51,33 @@ const HEAD = utf8Encode('{"payload":"');
  * The payload's base64 is nearly all of the file, and it needs no JSON escaping: it is decoded
  * straight from the bytes, and only the rest of the envelope, with an empty payload string, is
  * parsed and compared. Base64 cannot hold a quote, so that text is canonical exactly when the
- * whole is; anything that does not pass this way is decided on the whole file.
+ * whole is. A file without a canonical payload there is not canonical either; it is parsed whole
+ * only so that the message names its first problem.
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
   const end = bytes.indexOf(34, HEAD.length);
   const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : undefined;
-  if (payload !== undefined) {
-    try {
-      return readEnvelopeText(concatBytes(HEAD, bytes.subarray(end)), payload);
-    } catch {
-      // decided on the whole file below, with its own message
-    }
+  let parsed: { text: string; value: unknown };
+  try {
+    parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
+  } catch {
+    // the whole file has the same syntax error: name it where it stands in the file
+    parsed = parseJsonBytes(bytes, "envelope");
   }
-  return readEnvelopeText(bytes, undefined);
-}
-
-function readEnvelopeText(bytes: Uint8Array, payload: Uint8Array | undefined): Envelope {
-  const { text, value } = parseJsonBytes(bytes, "envelope");
+  const { text, value } = parsed;
   const envelope = toDsseEnvelope(value);
+  const signatures = envelope.signatures.map((s) => ({ ...s, sig: fromCanonicalBase64(s.sig)! }));
   // an empty keyid is read as none, so its text is not the canonical form either
-  const canonical = canonicalOfParsed(envelope);
-  const decoded = [payload === undefined ? envelope.payload : "", ...envelope.signatures.map((s) => s.sig)].map((b64) => fromCanonicalBase64(b64));
-  if (canonical !== text || LONE_SURROGATE_ESCAPE.test(canonical) || decoded.includes(undefined)) {
+  if (!payload || canonicalOfParsed(envelope) !== text || LONE_SURROGATE_ESCAPE.test(text) || signatures.some((s) => !s.sig)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
-  return { ...envelope, payload: payload ?? decoded[0]!, signatures: envelope.signatures.map((s, i) => ({ ...s, sig: decoded[i + 1]! })) };
+  return { payloadType: envelope.payloadType, payload, signatures };
 }
 
 /**
  * Verifies a bundle file's bytes. Checks, in order: size (TOO_LARGE), envelope (FORMAT_ERROR),
  * payload type (PAYLOAD_TYPE_ERROR), signatures (SIGNATURE_ERROR, UNTRUSTED_KEY), payload
- * (FORMAT_ERROR), digests (DIGEST_MISMATCH), expiry (EXPIRED), name (FORMAT_ERROR), target
+ * (FORMAT_ERROR), digests (DIGEST_MISMATCH), expiry (EXPIRED), name (NAME_MISMATCH), target
  * (TARGET_MISSING).
  */
 export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerifyOptions): Promise<RuntimeVerified> {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSigned, explainEnvelopeProblem, MAX_SIGNATURES, toDsseEnvelope, verifyThreshold, verifyThresholdAsync } from "../../src/bundle/dsse-checks.js";
+import { checkSigned, explainEnvelopeProblem, formatError, MAX_SIGNATURES, toDsseEnvelope, verifyThreshold, verifyThresholdAsync } from "../../src/bundle/dsse-checks.js";
 import type { SignatureOf } from "../../src/bundle/dsse-checks.js";
 
 interface Key {
@@ -130,5 +130,15 @@ describe("the envelope's shape", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("formatError", () => {
+  it("is FORMAT_ERROR, with a cause only when there is one", () => {
+    const plain = formatError("bad");
+    expect(plain).toMatchObject({ name: "BundleIntegrityError", code: "FORMAT_ERROR", message: "bad" });
+    expect(Object.hasOwn(plain, "cause")).toBe(false);
+    const cause = new SyntaxError("x");
+    expect(formatError("bad", cause).cause).toBe(cause);
   });
 });

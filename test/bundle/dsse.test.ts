@@ -42,7 +42,6 @@ describe("DSSE PAE", () => {
     expect(utf8Decode(pae("t€", utf8Encode("é")))).toBe("DSSEv1 4 t€ 2 é");
     const bin = pae("x", Uint8Array.of(0, 255, 32));
     expect(Array.from(bin.subarray(-3))).toEqual([0, 255, 32]);
-    expect(() => pae("x", "body" as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
 

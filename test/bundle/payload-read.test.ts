@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { utf8Encode } from "../../src/bundle/bytes.js";
 import { canonicalJson } from "../../src/bundle/canonical-json.js";
+import type { BundleError } from "../../src/bundle/errors.js";
 import { canonicalOfParsed, readPayload } from "../../src/bundle/payload-read.js";
 import { samplePayload } from "./fixtures.js";
 
@@ -78,5 +79,76 @@ describe("readPayload's canonical check", () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("readPayload pins (each way a payload is refused, and the targets' bytes)", () => {
+  const base = () => JSON.parse(new TextDecoder().decode(samplePayload().bytes)) as Record<string, unknown>;
+  const formatError = (text: string): string => {
+    try {
+      readPayload(utf8Encode(text));
+    } catch (e) {
+      expect((e as BundleError).code).toBe("FORMAT_ERROR");
+      return (e as Error).message;
+    }
+    throw new Error("accepted");
+  };
+  const nested = (levels: number): unknown => {
+    let value: unknown = "x";
+    for (let i = 1; i < levels; i++) value = i % 2 ? [value] : { v: value };
+    return value;
+  };
+
+  it("reads the targets' canonical bytes whatever comes before and after them (non-ASCII text, extra fields, integer-like keys)", () => {
+    const p = base();
+    (p.sources as Array<{ path: string }>)[0]!.path = "dé/ü.yaml";
+    p.zz_after = { "10": 1, "9": "€" };
+    p.aa_before = ["\u{1F600}"];
+    (p.targets as Record<string, Record<string, unknown>>).production!.x_keys = { "9": 1, "10": 2, "-1": 3, é: 4 };
+    const text = canonicalJson(p);
+    const read = readPayload(utf8Encode(text));
+    expect(read.targetsBytes).toEqual(utf8Encode(canonicalJson(p.targets)));
+    expect(read.payload).toEqual(p);
+  });
+
+  it("refuses nesting deeper than 64 levels in a target and in an extra field, and accepts 64", () => {
+    // levels counted from the payload object (1): a target's field is at 4, a top-level field at 2
+    for (const [where, deepest] of [["target", 62], ["extra", 64]] as const) {
+      const p = base();
+      const put = (v: unknown) => (where === "target" ? ((p.targets as Record<string, Record<string, unknown>>).production!.x = v) : (p.x_extra = v));
+      put(nested(deepest));
+      expect(() => readPayload(utf8Encode(canonicalJson(p))), where).not.toThrow();
+      put(nested(deepest + 1));
+      expect(formatError(canonicalJson(p))).toMatch(/nests deeper than 64 levels/);
+      put(nested(deepest + 100));
+      expect(formatError(JSON.stringify(p))).toMatch(/nests deeper than 64 levels/);
+    }
+  });
+
+  it("refuses keys out of order at the top and deep inside, a duplicate key, whitespace and trailing text", () => {
+    const text = canonicalJson(base());
+    const edits = [
+      text.replace(/^\{("created_at":"[^"]*"),("digests":\{[^}]*\})/, "{$2,$1"),
+      text.replace(/"Action":(\["db:Select"\]),"Effect":("Allow")/, '"Effect":$2,"Action":$1'),
+      text.replace(/"default_action":"deny","rules":\[\]/, '"rules":[],"default_action":"deny"'),
+      text.replace('"serial":4', '"serial":4,"serial":4'),
+      text.replace('"serial":4', '"serial":4.0'),
+      `${text} `,
+      text.replace("{", "{ "),
+    ];
+    for (const bad of edits) {
+      expect(bad).not.toBe(text);
+      expect(formatError(bad), bad.slice(0, 80)).toMatch(/not RFC 8785 canonical JSON/);
+    }
+    expect(formatError(`${text}{}`)).toMatch(/not strict JSON/);
+  });
+
+  it("refuses a lone surrogate and names it, but not an escaped backslash before ud800", () => {
+    const p = base();
+    // "x_note" sorts last, so JSON.stringify writes the canonical text (canonicalJson refuses the surrogate)
+    p.x_note = "\ud800";
+    expect(formatError(JSON.stringify(p))).toMatch(/lone surrogate/);
+    p.x_note = "\\ud800";
+    expect(() => readPayload(utf8Encode(JSON.stringify(p)))).not.toThrow();
   });
 });

@@ -237,6 +237,23 @@ describe("the loader's key reader agrees with parsePublicKey", () => {
     expect(() => readTrustedKey(privatePem, 0)).toThrow(/private key/);
   });
 
+  it("reads a PublicKey-shaped object only with ed25519 bytes, and names what else arrived", () => {
+    const raw = KEY.publicKey.bytes;
+    expect(readTrustedKey({ algorithm: "ed25519", bytes: raw }, 0)).toEqual(raw);
+    const refused: Array<[unknown, RegExp]> = [
+      [{ algorithm: "x25519", bytes: raw }, /got object$/],
+      [{ algorithm: "ed25519", bytes: toBase64(raw) }, /got object$/],
+      [{ bytes: raw }, /got object$/],
+      [null, /got null$/],
+      [5, /got number$/],
+      [undefined, /got undefined$/],
+    ];
+    for (const [input, message] of refused) {
+      expect(() => readTrustedKey(input, 1), String(input)).toThrow(message);
+      expect(() => readTrustedKey(input, 1)).toThrow(BundleError);
+    }
+  });
+
   it("accepts and refuses the same 32-byte strings (point validity, small order)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (raw) => {
@@ -297,5 +314,85 @@ describe("the loader's key reader agrees with parsePublicKey", () => {
   it("gives each distinct key one keyid, the same as the reference", async () => {
     const keys = await withKeyids([KEY.publicKey.bytes, KEY2.publicKey.bytes, KEY.publicKey.bytes]);
     expect(keys.map((k) => k.keyid)).toEqual([KEY.publicKey.keyid, KEY2.publicKey.keyid]);
+  });
+});
+
+describe("the loader's envelope reading, pinned (code and message of each refusal)", () => {
+  const s: Setting = { trusted: [KEY.publicKey], threshold: 1, now: NOW, target: TARGETS[0]!, expectedName: undefined, maxBytes: 1 << 20 };
+  const refusal = async (bytes: Uint8Array): Promise<BundleError> => {
+    const keys = await withKeyids([readTrustedKey(KEY.publicKey, 0)]);
+    const error = await verifyBundleBytes(bytes, { ...s, keys }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BundleError);
+    expect(reference(bytes, s)).toEqual({ ok: false, code: (error as BundleError).code });
+    return error as BundleError;
+  };
+  const text = utf8Decode(sampleBundle());
+
+  it("names a JSON syntax error at its place in the file, also when the payload before it is intact", async () => {
+    for (const bad of [text.replace('"payloadType":', '"payloadType"'), text.slice(0, -1), `${text.slice(0, -1)},}`, text.replace('"signatures":[', '"signatures":[,')]) {
+      let want = "";
+      try {
+        JSON.parse(bad);
+      } catch (e) {
+        want = (e as Error).message;
+      }
+      const error = await refusal(utf8Encode(bad));
+      expect(error.code).toBe("FORMAT_ERROR");
+      expect(error.message).toBe(`envelope is not strict JSON: ${want}`);
+    }
+    const invalidUtf8 = Uint8Array.from([...sampleBundle().subarray(0, -2), 0xff, 0x7d]);
+    expect((await refusal(invalidUtf8)).message).toBe("envelope is not strict JSON: expected valid UTF-8");
+  });
+
+  it("refuses the envelope's shape before its form: wrong types, too many signatures", async () => {
+    const sig = /"signatures":\[(\{[^}]*\})\]/.exec(text)![1]!;
+    const cases: Array<[string, RegExp]> = [
+      [text.replace(/"signatures":\[.*\]/, `"signatures":[${Array(65).fill(sig).join(",")}]`), /65 signatures, at most 64 allowed/],
+      [`{"payloadType":"x","payload":"AAAA","signatures":[${Array(65).fill(sig).join(",")}]}`, /65 signatures, at most 64 allowed/],
+      [text.replace('"payloadType":"', '"payloadType":1,"x":"'), /expected a DSSE envelope object/],
+      [text.replace(/"sig":"[^"]*"/, '"sig":5'), /signatures\[0\] must be an object/],
+      [text.replace(/"keyid":"[^"]*"/, '"keyid":null'), /signatures\[0\] must be an object/],
+      [`[${text}]`, /expected a DSSE envelope object/],
+    ];
+    for (const [bad, message] of cases) {
+      const error = await refusal(utf8Encode(bad));
+      expect(error.code, bad.slice(0, 60)).toBe("FORMAT_ERROR");
+      expect(error.message, bad.slice(0, 60)).toMatch(message);
+    }
+  });
+
+  it("refuses every other spelling of the envelope as not canonical", async () => {
+    const payload = /"payload":"([^"]*)"/.exec(text)![1]!;
+    const spellings = [
+      ` ${text}`,
+      text.replace('{"payload"', '{"payload" '),
+      text.replace(/=+"/, '"'),
+      text.replace(`"payload":"${payload}"`, `"payload":"${payload.replace(/\+/g, "-").replace(/\//g, "_")}x"`),
+      text.replace(/"sig":"([^"]*)=="/, '"sig":"$1"'),
+      text.replace(/"keyid":"[^"]*",/, '"keyid":"",'),
+      text.replace(/\}$/, ',"payload":"AAAA"}'),
+      text.replace(/\}$/, ',"extra":1}'),
+      text.replace('"payloadType":"', '"payloadType":"\\u0061'),
+      text.replace(/"keyid":"[^"]*"/, '"keyid":"\\ud800"'),
+      text.replace(/^\{"payload":("[^"]*"),("payloadType":"[^"]*")/, "{$2,\"payload\":$1"),
+    ];
+    for (const bad of spellings) {
+      expect(bad).not.toBe(text);
+      const error = await refusal(utf8Encode(bad));
+      expect(error.code, bad.slice(0, 60)).toBe("FORMAT_ERROR");
+      expect(error.message, bad.slice(0, 60)).toMatch(/^bundle file is not in the canonical form edict writes/);
+    }
+  });
+
+  it("reads an empty payload and the signatures in order, then refuses the payload itself", async () => {
+    const error = await refusal(craft(new Uint8Array(0), [KEY]));
+    expect(error.code).toBe("FORMAT_ERROR");
+    expect(error.message).toMatch(/^payload is not strict JSON/);
+    const two = craft(samplePayload().bytes, [OUTSIDER, KEY]);
+    const keys = await withKeyids([readTrustedKey(KEY.publicKey, 0)]);
+    expect((await verifyBundleBytes(two, { ...s, keys })).keyids).toEqual([KEY.publicKey.keyid]);
   });
 });
