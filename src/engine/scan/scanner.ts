@@ -5,8 +5,8 @@
  *   policy that is not `enabled: false` (an absent `enabled` counts as enabled; `policies: []`
  *   runs no pack); otherwise every pack.
  * - Rules run: `type: regex` rules whose `location` is the scanned location. `nl` rules need a
- *   model and are listed in `unevaluated`; rules of another type or with a bad location, and
- *   patterns that do not compile, are listed in `skipped` and never run.
+ *   model and do not run here; rules of another type or with a bad location, and patterns that
+ *   are not strings or do not compile, never run (the schema and lint's `invalid-regex` report them).
  * - Patterns keep Sec0's leading inline flags (`(?i)api_key=`, see ../../values/inline-flags.ts).
  *   Patterns with a catastrophic-backtracking shape still run (skipping them would let the text
  *   they look for through); lint reports them (`regex-catastrophic-backtracking`), so the
@@ -16,7 +16,7 @@
 import type { EffectiveRuntime } from "../effective.js";
 import type { ComplianceRule } from "../spec.js";
 import { toJsRegExp } from "./inline-flags.js";
-import type { ScanFinding, ScanLocation, Scanner, SkippedPattern, UnevaluatedRule } from "./types.js";
+import type { ScanFinding, ScanLocation, Scanner } from "./types.js";
 
 /** Findings one pattern may report for one text, so a hostile text cannot make the result huge. */
 export const MAX_FINDINGS_PER_PATTERN = 100;
@@ -52,50 +52,28 @@ export function selectPacks(compliance: Compliance | undefined): Pack[] {
  */
 export function compileScanner(runtime: EffectiveRuntime): Scanner {
   const byLocation: Record<ScanLocation, CompiledPattern[]> = { input: [], output: [] };
-  const skipped: SkippedPattern[] = [];
-  const unevaluated: UnevaluatedRule[] = [];
-
   for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) compileRule(pack.id, rule);
-  }
-
-  function compileRule(pack: string, rule: ComplianceRule): void {
-    const skip = (pattern: string, message: string) => skipped.push({ pack, rule: rule.id, pattern, message });
-    if (rule.type === "nl") {
-      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
-      return;
-    }
-    if (rule.type !== "regex") return void skip("", `unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
-    if (rule.location !== "input" && rule.location !== "output") {
-      return void skip("", `unknown location ${JSON.stringify(rule.location)}: expected input or output`);
-    }
-    for (const pattern of rule.patterns ?? []) {
-      if (typeof pattern !== "string") skip(String(pattern), "invalid regex: expected a string");
-      else {
-        // a string source makes RegExp throw only SyntaxErrors
+    for (const rule of pack.rules ?? []) {
+      // nl rules need a model; other types and locations never run (lint reports them)
+      if (rule.type !== "regex" || (rule.location !== "input" && rule.location !== "output")) continue;
+      for (const pattern of rule.patterns ?? []) {
+        // a pattern that is not a string, or does not compile, never runs (lint reports it)
         try {
-          byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
-        } catch (e) {
-          skip(pattern, `invalid regex: ${(e as Error).message}`);
-        }
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {}
       }
     }
   }
-
-  const scan = (text: string, location: ScanLocation): ScanFinding[] => {
-    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
-    if (location !== "input" && location !== "output") {
-      throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
-    }
-    const findings: ScanFinding[] = [];
-    for (const p of byLocation[location]) collect(p, text, findings);
-    return findings;
-  };
-
   return {
-    scan,
-    skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated),
+    scan(text, location) {
+      if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+      if (location !== "input" && location !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
+      }
+      const findings: ScanFinding[] = [];
+      for (const p of byLocation[location]) collect(p, text, findings);
+      return findings;
+    },
   };
 }
 

@@ -17,26 +17,7 @@ export interface ScanFinding {
   readonly length: number;
 }
 
-/** A pattern the scanner does not run, and why. */
-export interface SkippedPattern {
-  readonly pack: string;
-  readonly rule: string;
-  readonly pattern: string;
-  readonly message: string;
-}
-
-/** A rule the scanner cannot evaluate locally (`nl` rules need a model). */
-export interface UnevaluatedRule {
-  readonly pack: string;
-  readonly rule: string;
-  readonly type: string;
-  readonly location: string;
-}
-
 export interface Scanner {
   /** Runs every enabled regex rule for the location; findings in rule order, then by offset. */
   scan(text: string, location: ScanLocation): ScanFinding[];
-  /** Patterns (or whole rules) not compiled: invalid regexes, bad locations, unknown rule types. */
-  readonly skipped: readonly SkippedPattern[];
-  readonly unevaluated: readonly UnevaluatedRule[];
 }
