@@ -37,13 +37,15 @@
 import { EdictError } from "../../errors.js";
 import type { EffectiveData, EffectiveDataRule } from "../effective.js";
 import { compileWildcard, hasWildcard } from "../match/wildcard.js";
+import { isRecord } from "../record.js";
 import type { ContextMatcher, DataSpec } from "../spec.js";
 import type { DataAction, MaskingMethod } from "../vocabulary.js";
 import { parseDurationMs } from "./duration.js";
 import { FALLBACK_MASK_METHOD, isMaskingMethod, stricterMask } from "./masking.js";
-import { requestProblem } from "./request.js";
+import { readRequest } from "./request.js";
+import type { ContextKey, RequestFacts, TaggedField } from "./request.js";
 import { compileTimeWindow, wallClock } from "./time-window.js";
-import type { DataDecision, DataEvaluator, DataRequest, RequestedField } from "./types.js";
+import type { DataDecision, DataEvaluator, DataRequest } from "./types.js";
 
 /** Strength of each action: higher wins. */
 export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.freeze({
@@ -56,25 +58,11 @@ export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.free
 /** The actions, strongest first (the order of DATA_ACTIONS). */
 const ACTIONS = Object.keys(ACTION_STRENGTH) as DataAction[];
 
-/** A requested field with its tag set, computed once per request. */
-interface Field {
-  readonly field: RequestedField;
-  readonly tags: ReadonlySet<string>;
-}
+type Facts = RequestFacts;
 
-/** Everything a rule looks at, computed once per request. */
-interface Facts {
-  readonly dataset: string;
-  readonly fields: readonly Field[];
-  readonly names: ReadonlySet<string>;
-  readonly context: Readonly<Record<ContextKey, string | undefined>>;
-  /** Minute of the day per time zone, filled on first use. */
-  readonly minuteIn: (zone: string) => number;
-}
-
-type ContextKey = "requester_role" | "requester_clearance" | "requester_region" | "dataset_region" | "environment";
 const CONTEXT_KEYS: readonly ContextKey[] = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 
+/** The wall clock of each time zone the rules use, shared by the rules of one compiled policy. */
 type Clocks = Map<string, (epochMs: number) => number>;
 
 interface CompiledRule {
@@ -85,8 +73,9 @@ interface CompiledRule {
   readonly id: string;
   readonly precedence: number;
   readonly action: DataAction;
-  /** The decision this rule gives when it wins, but for `matched` and `masks`. */
-  readonly decision: Omit<DataDecision, "matched">;
+  readonly reason: string;
+  /** `ttl_seconds` and `approver_role` of the decision this rule gives when it wins. */
+  readonly extras: Pick<DataDecision, "ttl_seconds" | "approver_role">;
   readonly matches: (f: Facts) => boolean;
   /** The requested fields a mask rule masks, with their methods. */
   readonly masks: (f: Facts, into: Map<string, MaskingMethod>) => void;
@@ -119,9 +108,8 @@ export function compileData(data: EffectiveData): DataEvaluator {
   });
 
   const decideData = (request: DataRequest, now: Date = new Date()): DataDecision => {
-    const problem = requestProblem(request, now);
-    if (problem !== undefined) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request, now.getTime(), clocks);
+    const facts = readRequest(request, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
 
     const candidates = [...(exact.get(request.dataset) ?? []), ...wild];
     const matched = candidates.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
@@ -133,8 +121,8 @@ export function compileData(data: EffectiveData): DataEvaluator {
     }
     if (winner === undefined) return defaultDecision;
 
-    const { action, policy, reason, ...extras } = winner.decision;
-    const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy, reason, matched: matched.map((r) => r.id), ...extras };
+    const action = winner.action;
+    const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
     if (action === "mask") {
       const masks = new Map<string, MaskingMethod>();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
@@ -143,34 +131,6 @@ export function compileData(data: EffectiveData): DataEvaluator {
     return decision;
   };
   return { decideData };
-}
-
-function toFacts(request: DataRequest, epochMs: number, clocks: Clocks): Facts {
-  const fields = request.fields.map((field): Field => {
-    const tags = new Set(field.tags);
-    if (field.sensitivity !== undefined) tags.add(field.sensitivity);
-    if (field.category !== undefined) tags.add(field.category);
-    return { field, tags };
-  });
-  const requester = request.requester ?? {};
-  const minutes = new Map<string, number>();
-  return {
-    dataset: request.dataset,
-    fields,
-    names: new Set(request.fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request.dataset_region,
-      environment: request.environment,
-    },
-    minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === undefined) minutes.set(zone, (m = clocks.get(zone)!(epochMs)));
-      return m;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +155,7 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
   const category = toSet(criteria?.category);
   const contains = criteria?.contains;
   const hasAttributes = sensitivity !== undefined || category !== undefined || contains !== undefined;
-  const attributes = ({ field, tags }: Field): boolean =>
+  const attributes = ({ field, tags }: TaggedField): boolean =>
     (sensitivity === undefined || (field.sensitivity !== undefined && sensitivity.has(field.sensitivity))) &&
     (category === undefined || (field.category !== undefined && category.has(field.category))) &&
     (contains === undefined || contains.every((t) => tags.has(t)));
@@ -217,17 +177,18 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
     const window = compileTimeWindow(context.time);
     if (typeof window === "string") return fail(`context.time: ${window}`);
     if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
-    tests.push((f) => window.contains(f.minuteIn(window.zone)));
+    const clock = clocks.get(window.zone)!;
+    tests.push((f) => window.contains(clock(f.epochMs)));
   }
 
   const { reason, ttl, approver_role } = spec.action;
-  const decision: { -readonly [K in keyof DataDecision]?: DataDecision[K] } = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  const extras: { -readonly [K in keyof CompiledRule["extras"]]: CompiledRule["extras"][K] } = {};
   if (ttl !== undefined) {
     const ms = parseDurationMs(ttl);
     if (ms === undefined) return fail(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    decision.ttl_seconds = Math.floor(ms / 1000);
+    extras.ttl_seconds = Math.floor(ms / 1000);
   }
-  if (approver_role !== undefined) decision.approver_role = approver_role;
+  if (approver_role !== undefined) extras.approver_role = approver_role;
 
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
@@ -244,7 +205,8 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
     id: rule.id,
     precedence: rule.precedence,
     action,
-    decision: decision as CompiledRule["decision"],
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
     matches: (f) => tests.every((t) => t(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
@@ -273,7 +235,7 @@ function toSet(value: string | string[] | undefined): ReadonlySet<string> | unde
 /** string = equals, list = any of, {not: x} = none of; a missing value never matches. */
 function compileContextMatcher(matcher: ContextMatcher, fail: (p: string) => never): (value: string | undefined) => boolean {
   if (typeof matcher === "string") return (v) => v === matcher;
-  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail(`expected a string, a list or {not: …}; got ${JSON.stringify(matcher)}`);
   const list = not ? matcher.not : matcher;
   const set = new Set(typeof list === "string" ? [list] : list);
