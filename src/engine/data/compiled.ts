@@ -101,7 +101,8 @@ export function compileData(data: EffectiveData): DataEvaluator {
     else exact.set(literal, [compiled]);
   });
   const defaultDecision: DataDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
     policy: null,
     reason: "no rule matched",
     matched: Object.freeze([]),
