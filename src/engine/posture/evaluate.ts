@@ -44,7 +44,7 @@ export function postureSections(environment: Environment): { local: boolean; clo
 }
 
 export function isEnvironment(value: unknown): value is Environment {
-  return typeof value === "string" && (ENVIRONMENTS as readonly string[]).includes(value);
+  return (ENVIRONMENTS as readonly unknown[]).includes(value);
 }
 
 /**
@@ -58,7 +58,7 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
   const f: PostureFacts = facts ?? {};
   const checks: PostureCheck[] = [];
   const environment = isEnvironment(f.environment) ? f.environment : undefined;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : undefined;
   const check = (id: string, passed: boolean, required: boolean, detail: string): void => {
     checks.push({ id, passed, required, detail });
   };
