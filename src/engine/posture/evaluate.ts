@@ -54,7 +54,7 @@ export function isEnvironment(value: unknown): value is Environment {
  * evaluatePosture(effective.posture, { environment: "local", encryption: true, securityScore: 72 });
  * // → { allowed: true, environment: "local", checks: [...], score: 72, warnings: [], provider: "keyring", failed: [] }
  */
-export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts = {}): PostureResult {
+export function evaluatePosture(posture: EffectivePosture, facts?: PostureFacts): PostureResult {
   const f: PostureFacts = facts ?? {};
   const checks: PostureCheck[] = [];
   const environment = isEnvironment(f.environment) ? f.environment : undefined;
