@@ -172,13 +172,13 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
     const matcher = context?.[key];
     if (matcher === undefined) continue;
     const test = compileContextMatcher(matcher, (p) => fail(`context.${key}: ${p}`));
-    tests.push((f) => test(f.context[key]));
+    tests.push((f) => test(f[key]));
   }
   if (context?.time !== undefined) {
     const window = compileTimeWindow(context.time);
     if (typeof window === "string") return fail(`context.time: ${window}`);
-    if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
-    const clock = clocks.get(window.zone)!;
+    const clock = clocks.get(window.zone) ?? wallClock(window.zone);
+    clocks.set(window.zone, clock);
     tests.push((f) => window.contains(clock(f.epochMs)));
   }
 
@@ -238,7 +238,6 @@ function compileContextMatcher(matcher: ContextMatcher, fail: (p: string) => nev
   if (typeof matcher === "string") return (v) => v === matcher;
   const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail(`expected a string, a list or {not: …}; got ${JSON.stringify(matcher)}`);
-  const list = not ? matcher.not : matcher;
-  const set = new Set(typeof list === "string" ? [list] : list);
+  const set = toSet(not ? matcher.not : matcher) ?? new Set();
   return (v) => v !== undefined && set.has(v) !== not;
 }

@@ -11,16 +11,15 @@ export interface TaggedField {
   readonly tags: ReadonlySet<string>;
 }
 
-/** A well-formed request, read once for every rule to look at. */
-export interface RequestFacts {
+/** A well-formed request, read once for every rule to look at; with the values `context` matchers compare with. */
+export interface RequestFacts extends Readonly<Record<ContextKey, string | undefined>> {
   readonly dataset: string;
   readonly fields: readonly TaggedField[];
   readonly names: ReadonlySet<string>;
-  readonly context: Readonly<Record<ContextKey, string | undefined>>;
   readonly epochMs: number;
 }
 
-const optString = (v: unknown): boolean => v === undefined || typeof v === "string";
+const optString = (v: unknown): v is string | undefined => v === undefined || typeof v === "string";
 
 /** The facts of a well-formed request at `now`, or why it cannot be evaluated. */
 export function readRequest(request: unknown, now: unknown): RequestFacts | string {
@@ -36,8 +35,8 @@ export function readRequest(request: unknown, now: unknown): RequestFacts | stri
     if (!optString(sensitivity) || !optString(category)) return `fields[${i}]: sensitivity and category must be strings`;
     if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === "string"))) return `fields[${i}]: tags must be a list of strings`;
     const set = new Set(tags as string[] | undefined);
-    if (sensitivity !== undefined) set.add(sensitivity as string);
-    if (category !== undefined) set.add(category as string);
+    if (sensitivity !== undefined) set.add(sensitivity);
+    if (category !== undefined) set.add(category);
     tagged.push({ field: field as unknown as RequestedField, tags: set });
   }
   if (!isRecord(requester)) return "requester must be an object";
@@ -48,8 +47,12 @@ export function readRequest(request: unknown, now: unknown): RequestFacts | stri
     dataset,
     fields: tagged,
     names: new Set(tagged.map((f) => f.field.name)),
-    context: { requester_role: role, requester_clearance: clearance, requester_region: region, dataset_region, environment } as RequestFacts["context"],
     epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment,
   };
 }
 
