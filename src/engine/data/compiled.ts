@@ -96,9 +96,9 @@ export function compileData(data: EffectiveData): DataEvaluator {
   data.rules.forEach((rule, index) => {
     const compiled = compileRule(rule, index, clocks);
     const literal = compiled.literal;
-    if (literal === undefined) wild.push(compiled);
-    else if (exact.has(literal)) exact.get(literal)!.push(compiled);
-    else exact.set(literal, [compiled]);
+    const list = literal === undefined ? wild : (exact.get(literal) ?? []);
+    list.push(compiled);
+    if (literal !== undefined) exact.set(literal, list);
   });
   const defaultDecision: DataDecision = Object.freeze({
     // "allow" or "deny": the payload check and the merge guarantee it
@@ -114,13 +114,13 @@ export function compileData(data: EffectiveData): DataEvaluator {
 
     const candidates = [...(exact.get(request.dataset) ?? []), ...wild];
     const matched = candidates.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
-    let winner: CompiledRule | undefined;
-    for (const rule of matched) {
-      const stronger = winner === undefined ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
-      // the strongest action wins; among rules of that action the highest precedence, on a tie the later rule
-      if (stronger > 0 || (stronger === 0 && rule.precedence >= winner!.precedence)) winner = rule;
-    }
+    let winner = matched[0];
     if (winner === undefined) return defaultDecision;
+    for (const rule of matched) {
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      // the strongest action wins; among rules of that action the highest precedence, on a tie the later rule
+      if (stronger > 0 || (stronger === 0 && rule.precedence >= winner.precedence)) winner = rule;
+    }
 
     const action = winner.action;
     const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
