@@ -214,8 +214,7 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
         const name = field.field.name;
         if ((hasAttributes && !attributes(field)) || (named !== undefined && !named.has(name))) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : undefined) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        const previous = into.get(name);
-        into.set(name, previous === undefined ? method : stricterMask(previous, method));
+        into.set(name, stricterMask(into.get(name), method));
       }
     },
   };
