@@ -58,8 +58,6 @@ export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.free
 /** The actions, strongest first (the order of DATA_ACTIONS). */
 const ACTIONS = Object.keys(ACTION_STRENGTH) as DataAction[];
 
-type Facts = RequestFacts;
-
 const CONTEXT_KEYS: readonly ContextKey[] = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 
 /** The wall clock of each time zone the rules use, shared by the rules of one compiled policy. */
@@ -76,9 +74,9 @@ interface CompiledRule {
   readonly reason: string;
   /** `ttl_seconds` and `approver_role` of the decision this rule gives when it wins. */
   readonly extras: Pick<DataDecision, "ttl_seconds" | "approver_role">;
-  readonly matches: (f: Facts) => boolean;
+  readonly matches: (f: RequestFacts) => boolean;
   /** The requested fields a mask rule masks, with their methods. */
-  readonly masks: (f: Facts, into: Map<string, MaskingMethod>) => void;
+  readonly masks: (f: RequestFacts, into: Map<string, MaskingMethod>) => void;
 }
 
 /**
@@ -143,7 +141,7 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
   };
   const spec: DataSpec = rule.spec;
   const action = actionOf(spec, fail);
-  const tests: Array<(f: Facts) => boolean> = [];
+  const tests: Array<(f: RequestFacts) => boolean> = [];
 
   const dataset = spec.match?.dataset;
   if (dataset !== undefined) {
