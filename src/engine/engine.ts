@@ -35,6 +35,6 @@ export function compileEngine(target: EffectiveTarget): Engine {
     checkTool,
     decideData,
     scan,
-    posture: (facts) => evaluatePosture(target.posture, facts ?? {}),
+    posture: (facts) => evaluatePosture(target.posture, facts),
   };
 }

@@ -37,13 +37,15 @@
 import { EdictError } from "../../errors.js";
 import type { EffectiveData, EffectiveDataRule } from "../effective.js";
 import { compileWildcard, hasWildcard } from "../match/wildcard.js";
+import { isRecord } from "../record.js";
 import type { ContextMatcher, DataSpec } from "../spec.js";
 import type { DataAction, MaskingMethod } from "../vocabulary.js";
 import { parseDurationMs } from "./duration.js";
 import { FALLBACK_MASK_METHOD, isMaskingMethod, stricterMask } from "./masking.js";
-import { requestProblem } from "./request.js";
+import { readRequest } from "./request.js";
+import type { ContextKey, RequestFacts, TaggedField } from "./request.js";
 import { compileTimeWindow, wallClock } from "./time-window.js";
-import type { DataDecision, DataEvaluator, DataRequest, RequestedField } from "./types.js";
+import type { DataDecision, DataEvaluator, DataRequest } from "./types.js";
 
 /** Strength of each action: higher wins. */
 export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.freeze({
@@ -56,25 +58,9 @@ export const ACTION_STRENGTH: Readonly<Record<DataAction, number>> = Object.free
 /** The actions, strongest first (the order of DATA_ACTIONS). */
 const ACTIONS = Object.keys(ACTION_STRENGTH) as DataAction[];
 
-/** A requested field with its tag set, computed once per request. */
-interface Field {
-  readonly field: RequestedField;
-  readonly tags: ReadonlySet<string>;
-}
-
-/** Everything a rule looks at, computed once per request. */
-interface Facts {
-  readonly dataset: string;
-  readonly fields: readonly Field[];
-  readonly names: ReadonlySet<string>;
-  readonly context: Readonly<Record<ContextKey, string | undefined>>;
-  /** Minute of the day per time zone, filled on first use. */
-  readonly minuteIn: (zone: string) => number;
-}
-
-type ContextKey = "requester_role" | "requester_clearance" | "requester_region" | "dataset_region" | "environment";
 const CONTEXT_KEYS: readonly ContextKey[] = ["requester_role", "requester_clearance", "requester_region", "dataset_region", "environment"];
 
+/** The wall clock of each time zone the rules use, shared by the rules of one compiled policy. */
 type Clocks = Map<string, (epochMs: number) => number>;
 
 interface CompiledRule {
@@ -85,11 +71,12 @@ interface CompiledRule {
   readonly id: string;
   readonly precedence: number;
   readonly action: DataAction;
-  /** The decision this rule gives when it wins, but for `matched` and `masks`. */
-  readonly decision: Omit<DataDecision, "matched">;
-  readonly matches: (f: Facts) => boolean;
+  readonly reason: string;
+  /** `ttl_seconds` and `approver_role` of the decision this rule gives when it wins. */
+  readonly extras: Pick<DataDecision, "ttl_seconds" | "approver_role">;
+  readonly matches: (f: RequestFacts) => boolean;
   /** The requested fields a mask rule masks, with their methods. */
-  readonly masks: (f: Facts, into: Map<string, MaskingMethod>) => void;
+  readonly masks: (f: RequestFacts, into: Map<string, MaskingMethod>) => void;
 }
 
 /**
@@ -107,34 +94,34 @@ export function compileData(data: EffectiveData): DataEvaluator {
   data.rules.forEach((rule, index) => {
     const compiled = compileRule(rule, index, clocks);
     const literal = compiled.literal;
-    if (literal === undefined) wild.push(compiled);
-    else if (exact.has(literal)) exact.get(literal)!.push(compiled);
-    else exact.set(literal, [compiled]);
+    const list = literal === undefined ? wild : (exact.get(literal) ?? []);
+    list.push(compiled);
+    if (literal !== undefined) exact.set(literal, list);
   });
   const defaultDecision: DataDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
     policy: null,
     reason: "no rule matched",
     matched: Object.freeze([]),
   });
 
   const decideData = (request: DataRequest, now: Date = new Date()): DataDecision => {
-    const problem = requestProblem(request, now);
-    if (problem !== undefined) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request, now.getTime(), clocks);
+    const facts = readRequest(request, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
 
     const candidates = [...(exact.get(request.dataset) ?? []), ...wild];
     const matched = candidates.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
-    let winner: CompiledRule | undefined;
-    for (const rule of matched) {
-      const stronger = winner === undefined ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
-      // the strongest action wins; among rules of that action the highest precedence, on a tie the later rule
-      if (stronger > 0 || (stronger === 0 && rule.precedence >= winner!.precedence)) winner = rule;
-    }
+    let winner = matched[0];
     if (winner === undefined) return defaultDecision;
+    for (const rule of matched) {
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      // the strongest action wins; among rules of that action the highest precedence, on a tie the later rule
+      if (stronger > 0 || (stronger === 0 && rule.precedence >= winner.precedence)) winner = rule;
+    }
 
-    const { action, policy, reason, ...extras } = winner.decision;
-    const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy, reason, matched: matched.map((r) => r.id), ...extras };
+    const action = winner.action;
+    const decision: { -readonly [K in keyof DataDecision]: DataDecision[K] } = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
     if (action === "mask") {
       const masks = new Map<string, MaskingMethod>();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
@@ -143,34 +130,6 @@ export function compileData(data: EffectiveData): DataEvaluator {
     return decision;
   };
   return { decideData };
-}
-
-function toFacts(request: DataRequest, epochMs: number, clocks: Clocks): Facts {
-  const fields = request.fields.map((field): Field => {
-    const tags = new Set(field.tags);
-    if (field.sensitivity !== undefined) tags.add(field.sensitivity);
-    if (field.category !== undefined) tags.add(field.category);
-    return { field, tags };
-  });
-  const requester = request.requester ?? {};
-  const minutes = new Map<string, number>();
-  return {
-    dataset: request.dataset,
-    fields,
-    names: new Set(request.fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request.dataset_region,
-      environment: request.environment,
-    },
-    minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === undefined) minutes.set(zone, (m = clocks.get(zone)!(epochMs)));
-      return m;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +141,7 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
   };
   const spec: DataSpec = rule.spec;
   const action = actionOf(spec, fail);
-  const tests: Array<(f: Facts) => boolean> = [];
+  const tests: Array<(f: RequestFacts) => boolean> = [];
 
   const dataset = spec.match?.dataset;
   if (dataset !== undefined) {
@@ -195,7 +154,7 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
   const category = toSet(criteria?.category);
   const contains = criteria?.contains;
   const hasAttributes = sensitivity !== undefined || category !== undefined || contains !== undefined;
-  const attributes = ({ field, tags }: Field): boolean =>
+  const attributes = ({ field, tags }: TaggedField): boolean =>
     (sensitivity === undefined || (field.sensitivity !== undefined && sensitivity.has(field.sensitivity))) &&
     (category === undefined || (field.category !== undefined && category.has(field.category))) &&
     (contains === undefined || contains.every((t) => tags.has(t)));
@@ -211,23 +170,24 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
     const matcher = context?.[key];
     if (matcher === undefined) continue;
     const test = compileContextMatcher(matcher, (p) => fail(`context.${key}: ${p}`));
-    tests.push((f) => test(f.context[key]));
+    tests.push((f) => test(f[key]));
   }
   if (context?.time !== undefined) {
     const window = compileTimeWindow(context.time);
     if (typeof window === "string") return fail(`context.time: ${window}`);
-    if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
-    tests.push((f) => window.contains(f.minuteIn(window.zone)));
+    const clock = clocks.get(window.zone) ?? wallClock(window.zone);
+    clocks.set(window.zone, clock);
+    tests.push((f) => window.contains(clock(f.epochMs)));
   }
 
   const { reason, ttl, approver_role } = spec.action;
-  const decision: { -readonly [K in keyof DataDecision]?: DataDecision[K] } = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  const extras: { -readonly [K in keyof CompiledRule["extras"]]: CompiledRule["extras"][K] } = {};
   if (ttl !== undefined) {
     const ms = parseDurationMs(ttl);
     if (ms === undefined) return fail(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    decision.ttl_seconds = Math.floor(ms / 1000);
+    extras.ttl_seconds = Math.floor(ms / 1000);
   }
-  if (approver_role !== undefined) decision.approver_role = approver_role;
+  if (approver_role !== undefined) extras.approver_role = approver_role;
 
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
@@ -244,15 +204,15 @@ function compileRule(rule: EffectiveDataRule, index: number, clocks: Clocks): Co
     id: rule.id,
     precedence: rule.precedence,
     action,
-    decision: decision as CompiledRule["decision"],
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
     matches: (f) => tests.every((t) => t(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
         if ((hasAttributes && !attributes(field)) || (named !== undefined && !named.has(name))) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : undefined) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        const previous = into.get(name);
-        into.set(name, previous === undefined ? method : stricterMask(previous, method));
+        into.set(name, stricterMask(into.get(name), method));
       }
     },
   };
@@ -273,9 +233,8 @@ function toSet(value: string | string[] | undefined): ReadonlySet<string> | unde
 /** string = equals, list = any of, {not: x} = none of; a missing value never matches. */
 function compileContextMatcher(matcher: ContextMatcher, fail: (p: string) => never): (value: string | undefined) => boolean {
   if (typeof matcher === "string") return (v) => v === matcher;
-  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail(`expected a string, a list or {not: …}; got ${JSON.stringify(matcher)}`);
-  const list = not ? matcher.not : matcher;
-  const set = new Set(typeof list === "string" ? [list] : list);
+  const set = toSet(not ? matcher.not : matcher) ?? new Set();
   return (v) => v !== undefined && set.has(v) !== not;
 }

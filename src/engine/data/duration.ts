@@ -26,11 +26,11 @@ export function parseDurationMs(text: unknown): number | undefined {
   const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
   if (m === null) return undefined;
   let total = 0n;
-  for (let i = 0; i < DURATION_UNITS.length; i++) {
+  for (const [i, [, unitMs]] of DURATION_UNITS.entries()) {
     const part = m[i + 1];
     if (part === undefined) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i]![1]);
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return undefined;
     total += scaled / denominator;

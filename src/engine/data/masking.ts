@@ -13,14 +13,14 @@ export const MASK_STRICTNESS: readonly MaskingMethod[] = Object.freeze(["nullify
 /** The method a mask rule uses for a selected field it names no method for (neither in `rules` nor `default_method`). */
 export const FALLBACK_MASK_METHOD: MaskingMethod = "redact";
 
-const RANK = new Map<string, number>(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
+const RANK = new Map<unknown, number>(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
 
-/** The stricter of two methods. */
-export function stricterMask(a: MaskingMethod, b: MaskingMethod): MaskingMethod {
-  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a;
+/** The stricter of two methods; `b` when there is no `a` yet. */
+export function stricterMask(a: MaskingMethod | undefined, b: MaskingMethod): MaskingMethod {
+  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : (a ?? b);
 }
 
 /** One of MASKING_METHODS (the same set as {@link MASK_STRICTNESS}). */
 export function isMaskingMethod(value: unknown): value is MaskingMethod {
-  return RANK.has(value as string);
+  return RANK.has(value);
 }

@@ -26,21 +26,13 @@ const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** Compiles a window, or returns the problem. */
 export function compileTimeWindow(time: { after?: string; before?: string; timezone?: string }): TimeWindow | string {
   const zone = time.timezone ?? "UTC";
-  // whatever Intl.DateTimeFormat accepts, except numeric offsets like "+02:00" (only newer runtimes take them)
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(undefined, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
-  const bounds: number[] = [];
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  const bounds: Array<number | undefined> = [];
   for (const key of ["after", "before"] as const) {
     const text = time[key];
-    if (text === undefined) continue;
     const m = typeof text === "string" ? TIME_OF_DAY.exec(text) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (text !== undefined && m === null) return `${key}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m === null ? undefined : Number(m[1]) * 60 + Number(m[2]));
   }
   const [a, b] = bounds;
   // after > before wraps midnight, so either bound suffices; after = before leaves no minute
@@ -53,6 +45,15 @@ export function compileTimeWindow(time: { after?: string; before?: string; timez
       return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
     },
   };
+}
+
+/** Whatever Intl.DateTimeFormat accepts, except numeric offsets like "+02:00" (only newer runtimes take them). */
+function isTimeZone(zone: unknown): zone is string {
+  try {
+    return typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(undefined, { timeZone: zone });
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the minute of the day in one time zone; remembers the last minute asked, since requests cluster in time. */

@@ -44,10 +44,8 @@ export function postureSections(environment: Environment): { local: boolean; clo
 }
 
 export function isEnvironment(value: unknown): value is Environment {
-  return typeof value === "string" && (ENVIRONMENTS as readonly string[]).includes(value);
+  return (ENVIRONMENTS as readonly unknown[]).includes(value);
 }
-
-type Section = "local" | "cloud" | "kubernetes";
 
 /**
  * Evaluates the effective posture policy against what the machine reports.
@@ -56,30 +54,33 @@ type Section = "local" | "cloud" | "kubernetes";
  * evaluatePosture(effective.posture, { environment: "local", encryption: true, securityScore: 72 });
  * // → { allowed: true, environment: "local", checks: [...], score: 72, warnings: [], provider: "keyring", failed: [] }
  */
-export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts = {}): PostureResult {
+export function evaluatePosture(posture: EffectivePosture, facts?: PostureFacts): PostureResult {
   const f: PostureFacts = facts ?? {};
   const checks: PostureCheck[] = [];
   const environment = isEnvironment(f.environment) ? f.environment : undefined;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : undefined;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : undefined;
   const check = (id: string, passed: boolean, required: boolean, detail: string): void => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section: Section, key: string): unknown => (posture[section] as Record<string, unknown> | undefined)?.[key];
-  /** A required-when-true boolean setting over a boolean fact. */
-  const flag = (section: Section, key: string, fact: keyof PostureFacts, what: string): void => {
-    const required = setting(section, key) === true;
-    const value = f[fact];
+  /** The policy setting a check id names ("local.require_tpm"). */
+  const setting = (id: string): unknown => {
+    const [section, key] = id.split(".") as [keyof EffectivePosture, string];
+    return (posture[section] as Record<string, unknown> | undefined)?.[key];
+  };
+  /** A required-when-true `require_<name>` setting over the boolean fact of the same name in camelCase. */
+  const flag = (id: string, what: string): void => {
+    const required = setting(id) === true;
+    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_, c: string) => c.toUpperCase()) as keyof PostureFacts];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
   /**
    * All-of: the value must be in every inner list (wildcards allowed). Absent: no restriction. A
    * flat list (one document's value) counts as one inner list, and `[]` as an empty one that
    * allows nothing.
    */
-  const allowed = (section: Section, key: string, value: unknown, noun: string): void => {
-    const id = `${section}.${key}`;
-    const lists = setting(section, key) as string[][] | string[] | undefined;
+  const allowed = (id: string, value: unknown, noun: string): void => {
+    const lists = setting(id) as string[][] | string[] | undefined;
     if (lists === undefined) return check(id, true, false, `no ${noun} restriction`);
     const all: (readonly string[])[] = lists.every((v) => typeof v === "string") ? [lists as string[]] : (lists as string[][]);
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -97,39 +98,39 @@ export function evaluatePosture(posture: EffectivePosture, facts: PostureFacts =
   } else {
     // the sections of postureSections(environment), in report order
     if (environment === "local") {
-      const min = setting("local", "min_security_score");
+      const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local", "require_encryption", "encryption", "disk encryption");
+      flag("local.require_encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== undefined && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`,
       );
-      flag("local", "require_tpm", "tpm", "TPM");
-      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+      flag("local.require_tpm", "TPM");
+      flag("local.require_secure_boot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud", "allowed_accounts", f.account, "account");
-      allowed("cloud", "allowed_regions", f.region, "region");
+      flag("cloud.require_iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
     }
     // github-actions: an ephemeral CI runner, only its OIDC-federated credentials are checked
-    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
-      const denied = (setting("kubernetes", "denied_namespaces") as string[] | undefined) ?? [];
+      const id = "kubernetes.denied_namespaces";
+      const denied = (setting(id) as string[] | undefined) ?? [];
       const ns = typeof f.namespace === "string" ? f.namespace : undefined;
       const hit = ns === undefined ? undefined : denied.find((d) => compileWildcard(d)(ns));
-      const id = "kubernetes.denied_namespaces";
       if (denied.length === 0) check(id, true, false, "no namespace is denied");
       else if (ns === undefined) check(id, false, true, "namespace unknown");
       else check(id, hit === undefined, true, `namespace ${JSON.stringify(ns)} is ${hit === undefined ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
-      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "service account token");
+      flag("kubernetes.require_non_root", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
     }
   }
 
