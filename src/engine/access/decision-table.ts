@@ -1,11 +1,17 @@
 /**
- * The decisions of the statements one lookup meets (for one action, in document order). Those
- * that apply to every request meeting them are set aside; the others are tested per request, and
- * the decision for each set of them that applies is made on first use, frozen and shared, so a
- * decision usually allocates nothing.
+ * The decisions of the statements one lookup meets (for one action), laid out flat in a plan's
+ * program so that a decision reads a few neighbouring words rather than a chain of objects.
+ * Statements that apply to every request meeting them are set aside; the others are tested per
+ * request, and the decision for each set of them that applies is made on first use, frozen and
+ * shared, so a decision usually allocates nothing.
+ *
+ * A table at `at` in a program: [tested count, memo base, always count, then per tested statement
+ * its resource rest, NotResource test, Condition and `position * 2 + deny`, then the positions of
+ * the statements that always apply]. Its decisions sit in the plan's memo from `memo base`, by the
+ * bit set of the tested statements that apply (more than {@link MEMO_BITS}: made afresh each time).
  */
-import { applies, appliesAlways } from "./statement.js";
-import type { CompiledStatement } from "./statement.js";
+import type { CompiledCondition } from "./compiled-condition.js";
+import type { CompiledStatement, Filing, ResourceRest, StringTest } from "./statement.js";
 import type { AccessDecision, ApprovalRequirement, DecisionReason, RequestContext } from "./types.js";
 
 /** Tested statements up to which decisions are remembered by the bit set of those that apply. */
@@ -14,33 +20,114 @@ const MEMO_BITS = 8;
 const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 
-/** The decision for a request that met the statements: from its resource and context. */
-export type DecisionTable = (resource: string, context: RequestContext) => AccessDecision;
+export type Word = number | ResourceRest | CompiledCondition;
 
-/** `met`: the statements met, in document order; `approval`: what an allowed request of this action needs. */
-export function decisionTable(met: readonly CompiledStatement[], approval: ApprovalRequirement | undefined): DecisionTable {
-  /** Statements that apply to every request that meets them. */
-  const always = met.filter(appliesAlways);
-  const denied = always.some((s) => s.deny);
-  /** Statements with a Resource or Condition to test; Allows are left out when an `always` Deny decides. */
-  const tested = met.filter((s) => !appliesAlways(s) && (s.deny || !denied));
-  /** A matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny. */
-  const make = (applying: readonly CompiledStatement[]): AccessDecision => {
-    const all = applying.length === 0 ? always : [...always, ...applying].sort((a, b) => a.index - b.index);
-    const denies = all.filter((s) => s.deny);
-    if (denies.length > 0) return { decision: "deny", reasons: denies.map(reasonOf) };
-    if (all.length === 0) return IMPLICIT_DENY;
-    const reasons = all.map(reasonOf);
-    return approval === undefined ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
-  };
-  if (tested.length > MEMO_BITS) return (resource, context) => make(tested.filter((s) => applies(s, resource, context)));
-  /** Decisions by the bit set of `tested` that apply. */
-  const memo = new Array<AccessDecision | undefined>(1 << tested.length);
-  return (resource, context) => {
-    let bits = 0;
-    for (let i = 0; i < tested.length; i++) if (applies(tested[i] as CompiledStatement, resource, context)) bits |= 1 << i;
-    return (memo[bits] ??= freeze(make(tested.filter((_, i) => (bits >> i) & 1))));
-  };
+/** A statement met through one of its filings. */
+export interface Met {
+  readonly statement: CompiledStatement;
+  readonly filing: Filing;
+}
+
+/** Where tables live: the words, the decisions, and the statements by position. */
+export interface Tables {
+  readonly program: Word[];
+  readonly memo: Array<AccessDecision | undefined>;
+  readonly statements: readonly CompiledStatement[];
+  readonly approval: ApprovalRequirement | undefined;
+}
+
+/**
+ * Appends the table of the statements met (in any order; a statement met through several filings
+ * applies when one of them matches) to `tables`; answers where it starts.
+ */
+export function addTable(tables: Tables, met: readonly Met[]): number {
+  const statements = groupByStatement(met);
+  const always = statements.filter((g) => g.rest === undefined && appliesWhenMet(g.statement));
+  const denied = always.some((g) => g.statement.deny);
+  /** Allows are left out when an `always` Deny decides. */
+  const tested = statements.filter((g) => !always.includes(g) && (g.statement.deny || !denied));
+  const { program, memo } = tables;
+  const at = program.length;
+  program.push(tested.length, memo.length, always.length);
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s.index * 2 + (s.deny ? 1 : 0));
+  for (const g of always) program.push(g.statement.index);
+  if (tested.length <= MEMO_BITS) memo.length += 1 << tested.length;
+  return at;
+}
+
+/** The decision of the table at `at` for a request with this resource and context. */
+export function decide(tables: Tables, at: number, resource: string, context: RequestContext): AccessDecision {
+  const { program } = tables;
+  const count = program[at] as number;
+  if (count > MEMO_BITS) return make(tables, at, applyingOf(program, at, count, resource, context));
+  let bits = 0;
+  for (let i = 0, k = at + 3; i < count; i++, k += 4) if (applies(program, k, resource, context)) bits |= 1 << i;
+  const slot = (program[at + 1] as number) + bits;
+  return (tables.memo[slot] ??= freeze(make(tables, at, bits)));
+}
+
+/** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
+function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {
+  const rest = program[k];
+  if (rest !== undefined && (typeof rest === "string" ? rest !== resource : !(rest as StringTest)(resource))) return false;
+  const notResource = program[k + 1] as StringTest | undefined;
+  if (notResource !== undefined && notResource(resource)) return false;
+  const condition = program[k + 2] as CompiledCondition | undefined;
+  if (condition === undefined) return true;
+  const result = condition(context);
+  return result === "error" ? ((program[k + 3] as number) & 1) === 1 : result;
+}
+
+/** More tested statements than a bit set holds: the positions in `tested` of those that apply. */
+function applyingOf(program: readonly Word[], at: number, count: number, resource: string, context: RequestContext): number[] {
+  const applying: number[] = [];
+  for (let i = 0, k = at + 3; i < count; i++, k += 4) if (applies(program, k, resource, context)) applying.push(i);
+  return applying;
+}
+
+/** A matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny. */
+function make({ program, statements, approval }: Tables, at: number, applying: number | readonly number[]): AccessDecision {
+  const count = program[at] as number;
+  const always = program[at + 2] as number;
+  const positions: number[] = [];
+  for (let i = 0; i < always; i++) positions.push(program[at + 3 + 4 * count + i] as number);
+  const tested = typeof applying === "number" ? [...Array(count).keys()].filter((i) => (applying >> i) & 1) : applying;
+  for (const i of tested) positions.push((program[at + 3 + 4 * i + 3] as number) >> 1);
+  const all = positions.sort((a, b) => a - b).map((p) => statements[p] as CompiledStatement);
+  const denies = all.filter((s) => s.deny);
+  if (denies.length > 0) return { decision: "deny", reasons: denies.map(reasonOf) };
+  if (all.length === 0) return IMPLICIT_DENY;
+  const reasons = all.map(reasonOf);
+  return approval === undefined ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
+}
+
+interface Group {
+  readonly statement: CompiledStatement;
+  /** What is left to test of the resource: undefined when a filing met needs nothing. */
+  readonly rest: ResourceRest;
+}
+
+/** The statements met, in document order, each with the rest of its filings met (any of them). */
+function groupByStatement(met: readonly Met[]): Group[] {
+  const byIndex = new Map<number, Met[]>();
+  for (const m of met) {
+    const list = byIndex.get(m.statement.index);
+    if (list === undefined) byIndex.set(m.statement.index, [m]);
+    else list.push(m);
+  }
+  return [...byIndex.values()]
+    .sort((a, b) => (a[0] as Met).statement.index - (b[0] as Met).statement.index)
+    .map((list) => {
+      const statement = (list[0] as Met).statement;
+      const rests = list.map((m) => m.filing.rest);
+      if (rests.length === 1 || rests.includes(undefined)) return { statement, rest: rests.length === 1 ? rests[0] : undefined };
+      return { statement, rest: (resource: string) => rests.some((r) => (typeof r === "string" ? r === resource : (r as StringTest)(resource))) };
+    });
+}
+
+/** Whether a statement whose resource part matched applies with nothing else to test. */
+function appliesWhenMet(s: CompiledStatement): boolean {
+  return s.notResource === undefined && s.condition === undefined;
 }
 
 const reasonOf = (s: CompiledStatement): DecisionReason => s.reason;
