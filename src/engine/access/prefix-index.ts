@@ -43,6 +43,8 @@ export function prefixTable(): PrefixTable {
   let depths = 0;
   /** The most `/` in a prefix: a walk stops there. */
   let maxDepth = 0;
+  /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
+  let walk = new Int32Array(0);
 
   /** Whether `value` starts with prefix `n`, which is `length` long. */
   const starts = (n: number, value: string, length: number): boolean => {
@@ -102,6 +104,7 @@ export function prefixTable(): PrefixTable {
           }
         }
       }
+      walk = new Int32Array(2 * maxDepth);
       (table as { parents: Int32Array }).parents = parents;
     },
 
@@ -110,23 +113,25 @@ export function prefixTable(): PrefixTable {
     parents: new Int32Array(1),
 
     deepest(value) {
-      // the deepest prefix whose hash and length match, then one comparison of its characters
-      let found = 0;
-      let length = 0;
+      // the hash at each `/` of a depth some prefix has, then from the deepest: the first prefix
+      // whose hash and length match, and one comparison of its characters
+      let count = 0;
       let hash = 0;
       for (let i = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
         const code = value.charCodeAt(i);
         hash = step(hash, code);
         if (code !== SLASH || ((depths >>> Math.min(depth++, 31)) & 1) === 0) continue;
-        for (let s = slotOf(hash, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
-          if (slots[2 * s] === hash) {
-            found = n;
-            length = i + 1;
-            break;
-          }
+        walk[count++] = hash;
+        walk[count++] = i + 1;
+      }
+      while (count > 0) {
+        const length = walk[--count] as number;
+        const at = walk[--count] as number;
+        for (let s = slotOf(at, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
+          if (slots[2 * s] === at) return starts(n, value, length) ? n : checked(value);
         }
       }
-      return found === 0 || starts(found, value, length) ? found : checked(value);
+      return 0;
     },
   };
   return table;
