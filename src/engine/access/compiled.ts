@@ -22,7 +22,7 @@ import { compileCondition, ipReader } from "./compiled-condition.js";
 import type { CompiledCondition } from "./compiled-condition.js";
 import { ActionPlan } from "./plan.js";
 import { prefixTable } from "./prefix-index.js";
-import { compileStatement, lowerCase } from "./statement.js";
+import { actionMatches, compileStatement } from "./statement.js";
 import type { CompiledStatement } from "./statement.js";
 import type { AccessDecision, AccessEvaluator, AccessPolicy, AccessRequest, ApprovalRequirement, RequestContext } from "./types.js";
 
@@ -47,8 +47,8 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
   const readIp = ipReader();
   // one compiled condition per distinct block: statements that repeat a condition share its code
   const conditions = new Map<string, CompiledCondition | undefined>();
-  const compileBlock = (block: ConditionBlock | undefined): CompiledCondition | undefined => {
-    const key = JSON.stringify(block ?? {});
+  const compileBlock = (block: ConditionBlock): CompiledCondition | undefined => {
+    const key = JSON.stringify(block);
     if (!conditions.has(key)) conditions.set(key, compileCondition(block, readIp));
     return conditions.get(key);
   };
@@ -59,7 +59,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     statements[position] = s;
     for (const filing of s.filings) prefixes.add(filing.prefix);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
-    for (const key of serviceKeys(lowerCase(statement.Action))) {
+    for (const key of serviceKeys(s.actions)) {
       const list = byService.get(key);
       if (list === undefined) byService.set(key, [s]);
       else list.push(s);
@@ -83,7 +83,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
         const a = any[i];
         const b = keyed[j];
         const s = (a !== undefined && (b === undefined || a.index < b.index) ? any[i++] : keyed[j++]) as CompiledStatement;
-        if (s.action?.(action) !== false && s.notAction?.(action) !== true) met.push(s);
+        if (actionMatches(s, action)) met.push(s);
       }
       plan = new ActionPlan(met, statements, prefixes.numberOf, prefixes.parents, approvalFor(action));
       // bounded, so a caller sending endless distinct actions cannot grow memory
@@ -124,15 +124,18 @@ function serviceOf(action: string): string | undefined {
 }
 
 /**
- * The `service:` keys of action patterns, each from its literal head (the text before any `*` or
- * `?`); [""] when one of them has none, or when there is no list (any action may match).
+ * The `service:` keys of (lower-cased) action patterns, each from its literal head (the text
+ * before any `*` or `?`); [""] when one of them has none, or when there is no list (any action
+ * may match).
  */
 function serviceKeys(patterns: readonly string[] = ["*"]): string[] {
-  const keys = new Set<string>();
+  const keys: string[] = [];
   for (const p of patterns) {
-    const key = serviceOf(p.split(/[*?]/, 1)[0] ?? "");
-    if (key === undefined) return [""];
-    keys.add(key);
+    const colon = p.indexOf(":");
+    const wild = p.search(/[*?]/);
+    if (colon < 0 || (wild >= 0 && wild < colon)) return [""];
+    const key = p.slice(0, colon + 1);
+    if (!keys.includes(key)) keys.push(key);
   }
-  return [...keys];
+  return keys;
 }

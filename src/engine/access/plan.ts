@@ -21,7 +21,6 @@ const slotOf = (node: number, bits: number): number => Math.imul(node, 0x9e3779b
 
 export class ActionPlan implements Tables {
   readonly program: Word[] = [];
-  readonly memo: Array<AccessDecision | undefined> = [];
   /** Pairs (prefix number, where its table starts in `program`); prefix 0 marks an empty slot. */
   private readonly slots: Int32Array;
   private readonly bits: number;
@@ -76,7 +75,7 @@ export class ActionPlan implements Tables {
   /** The decision for a resource whose deepest prefix is `node`. */
   decide(node: number, resource: string, context: RequestContext): AccessDecision {
     if (this.own !== undefined) {
-      const tables: Tables = { program: [], memo: [], statements: this.statements, approval: this.approval };
+      const tables: Tables = { program: [], statements: this.statements, approval: this.approval };
       return decide(tables, addTable(tables, this.metAlong(node, this.own)), resource, context);
     }
     return decide(this, this.tableOf(node), resource, context);

@@ -136,19 +136,3 @@ export function prefixTable(): PrefixTable {
   };
   return table;
 }
-
-/**
- * The prefix every string matching any of `patterns` starts with, cut back to its last `/`: the
- * common part of their literal heads (the text before the first `*` or `?`); "" when there is none.
- */
-export function commonPrefix(patterns: readonly string[]): string {
-  let common: string | undefined;
-  for (const p of patterns) {
-    const head = p.split(/[*?]/, 1)[0] as string;
-    let n = 0;
-    common ??= head;
-    while (n < common.length && n < head.length && common.charCodeAt(n) === head.charCodeAt(n)) n++;
-    common = common.slice(0, n);
-  }
-  return common?.slice(0, common.lastIndexOf("/") + 1) ?? "";
-}

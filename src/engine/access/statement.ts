@@ -4,10 +4,9 @@
  * decision that names it hands out.
  */
 import type { EffectiveStatement } from "../effective.js";
-import { compileWildcard } from "../match/wildcard.js";
+import { compileWildcard, globMatch, hasWildcard } from "../match/wildcard.js";
 import type { ConditionBlock } from "../spec.js";
 import type { CompiledCondition } from "./compiled-condition.js";
-import { commonPrefix } from "./prefix-index.js";
 import type { DecisionReason } from "./types.js";
 
 export type StringTest = (value: string) => boolean;
@@ -28,9 +27,9 @@ export interface CompiledStatement {
   /** Position in `Statement`, for document order. */
   readonly index: number;
   readonly deny: boolean;
-  /** Action patterns, on the lower-cased action; undefined when the statement has no Action. */
-  readonly action: StringTest | undefined;
-  readonly notAction: StringTest | undefined;
+  /** Action patterns, lower-cased (actions match case-insensitively); undefined when the statement has no Action. */
+  readonly actions: readonly string[] | undefined;
+  readonly notActions: readonly string[] | undefined;
   readonly notResource: StringTest | undefined;
   readonly condition: CompiledCondition | undefined;
   /** Shared, frozen: every decision that names this statement hands out the same object. */
@@ -46,31 +45,43 @@ export interface CompiledStatement {
 export function compileStatement(
   s: EffectiveStatement,
   index: number,
-  compileBlock: (block: ConditionBlock | undefined) => CompiledCondition | undefined,
+  compileBlock: (block: ConditionBlock) => CompiledCondition | undefined,
 ): CompiledStatement {
   const { policy, file } = s.source;
   return {
     index,
     deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase(s.Action)),
-    notAction: compilePatterns(lowerCase(s.NotAction)),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileBlock(s.Condition),
-    reason: Object.freeze({ policy, file, ...(s.Sid !== undefined && { sid: s.Sid }), effect: s.Effect }),
+    actions: lowerCase(s.Action),
+    notActions: lowerCase(s.NotAction),
+    notResource: s.NotResource && anyOf(s.NotResource.map((p) => compileWildcard(p))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === undefined ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
     filings: s.Resource === undefined || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource),
   };
+}
+
+/** Whether the statement's Action and NotAction let the (lower-cased) action through. */
+export function actionMatches(s: CompiledStatement, action: string): boolean {
+  const some = (patterns: readonly string[]): boolean => patterns.some((p) => globMatch(p, action));
+  return (s.actions === undefined || some(s.actions)) && (s.notActions === undefined || !some(s.notActions));
 }
 
 const ROOT: readonly Filing[] = [{ prefix: "", rest: undefined }];
 
 /**
- * A Resource pattern filed under its `/`-ended literal prefix; nothing is left to test for
+ * A Resource pattern filed under its {@link literalPrefix}; nothing is left to test for
  * `prefix*` (a lookup meets the filing only once the resource starts with the prefix).
  */
 function fileResource(pattern: string): Filing {
-  const prefix = commonPrefix([pattern]);
-  if (pattern === `${prefix}*`) return { prefix, rest: undefined };
-  return { prefix, rest: /[*?]/.test(pattern) ? compileWildcard(pattern) : pattern };
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? undefined : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+
+/** The literal head of a pattern (the text before its first `*` or `?`), cut back to its last `/`; "" when there is none. */
+export function literalPrefix(pattern: string): string {
+  const wild = pattern.search(/[*?]/);
+  const head = wild < 0 ? pattern : pattern.slice(0, wild);
+  return head.slice(0, head.lastIndexOf("/") + 1);
 }
 
 /** Actions match case-insensitively: their patterns are tested on the lower-cased action. */
@@ -78,8 +89,7 @@ export function lowerCase(patterns: readonly string[] | undefined): string[] | u
   return patterns?.map((p) => p.toLowerCase());
 }
 
-/** Any-of test over patterns; undefined for no list. */
-function compilePatterns(patterns: readonly string[] | undefined): StringTest | undefined {
-  const matchers = patterns?.map((p) => compileWildcard(p));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
+/** Any-of test over matchers. */
+function anyOf(matchers: readonly StringTest[]): StringTest {
+  return matchers.length === 1 ? (matchers[0] as StringTest) : (value) => matchers.some((m) => m(value));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commonPrefix, prefixTable } from "../../../src/engine/access/prefix-index.js";
+import { prefixTable } from "../../../src/engine/access/prefix-index.js";
+import { literalPrefix } from "../../../src/engine/access/statement.js";
 
 /** A table of `prefixes`; lookups answer the deepest prefix met and its parents, deepest first. */
 function tableOf(prefixes: readonly string[]): (value: string) => string[] {
@@ -40,14 +41,13 @@ describe("prefixTable", () => {
   });
 });
 
-describe("commonPrefix", () => {
-  it("is the /-ended literal head every pattern shares", () => {
-    expect(commonPrefix(["db://prod/users/*"])).toBe("db://prod/users/");
-    expect(commonPrefix(["db://prod/users/42"])).toBe("db://prod/users/");
-    expect(commonPrefix(["db://prod/users/*", "db://prod/orders/*"])).toBe("db://prod/");
-    expect(commonPrefix(["db://prod/u?ers/*"])).toBe("db://prod/");
-    expect(commonPrefix(["*"])).toBe("");
-    expect(commonPrefix(["db://a/*", "s3://a/*"])).toBe("");
-    expect(commonPrefix([])).toBe("");
+describe("literalPrefix", () => {
+  it("is the literal head of a pattern cut back to its last /", () => {
+    expect(literalPrefix("db://prod/users/*")).toBe("db://prod/users/");
+    expect(literalPrefix("db://prod/users/42")).toBe("db://prod/users/");
+    expect(literalPrefix("db://prod/u?ers/*")).toBe("db://prod/");
+    expect(literalPrefix("db://prod/users*")).toBe("db://prod/");
+    expect(literalPrefix("*")).toBe("");
+    expect(literalPrefix("users")).toBe("");
   });
 });
