@@ -17,10 +17,11 @@
  * Decisions are frozen and shared.
  */
 import type { ConditionBlock } from "../spec.js";
-import { compileWildcard } from "../match/wildcard.js";
+import { globMatch } from "../match/wildcard.js";
 import { compileCondition, ipReader } from "./compiled-condition.js";
 import type { CompiledCondition } from "./compiled-condition.js";
-import { ActionPlan } from "./plan.js";
+import { actionPlan } from "./plan.js";
+import type { ActionPlan } from "./plan.js";
 import { prefixTable } from "./prefix-index.js";
 import { actionMatches, compileStatement } from "./statement.js";
 import type { CompiledStatement } from "./statement.js";
@@ -29,7 +30,6 @@ import type { AccessDecision, AccessEvaluator, AccessPolicy, AccessRequest, Appr
 /** Distinct actions remembered per engine before the cache starts over. */
 const PLAN_CACHE_SIZE = 4096;
 
-const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const EMPTY_CONTEXT: RequestContext = Object.freeze({});
 
 /**
@@ -74,18 +74,16 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     let plan = plans.get(raw);
     if (plan === undefined) {
       const action = raw.toLowerCase();
-      const any = byService.get("") ?? EMPTY_LIST;
-      const service = serviceOf(action);
-      const keyed = (service === undefined ? undefined : byService.get(service)) ?? EMPTY_LIST;
-      const met: CompiledStatement[] = [];
-      // two disjoint runs in document order, merged
-      for (let i = 0, j = 0; i < any.length || j < keyed.length; ) {
-        const a = any[i];
-        const b = keyed[j];
-        const s = (a !== undefined && (b === undefined || a.index < b.index) ? any[i++] : keyed[j++]) as CompiledStatement;
-        if (actionMatches(s, action)) met.push(s);
-      }
-      plan = new ActionPlan(met, statements, prefixes.numberOf, prefixes.parents, approvalFor(action));
+      const colon = action.indexOf(":");
+      // the statements under the action's `service:` and those under "" (a table puts them in document order)
+      const candidates = [...(byService.get("") ?? []), ...((colon < 0 ? undefined : byService.get(action.slice(0, colon + 1))) ?? [])];
+      plan = actionPlan(
+        candidates.filter((s) => actionMatches(s, action)),
+        statements,
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(action),
+      );
       // bounded, so a caller sending endless distinct actions cannot grow memory
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
@@ -95,32 +93,23 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
 
   const authorize = (request: AccessRequest): AccessDecision => {
     const { resource } = request;
-    return planFor(request.action).decide(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
+    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
 
 /** The approval an allowed (lower-cased) action needs, or undefined; results are shared and frozen. */
 function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: string) => ApprovalRequirement | undefined {
-  const patterns = [...(approval?.Actions ?? [])];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
   return (action) => {
-    const actions = patterns.filter((_, k) => tests[k]?.(action));
+    const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action)) ?? [];
     if (actions.length === 0) return undefined;
+    const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval ?? {};
     return Object.freeze({
       ...(approverRole !== undefined ? { approverRole } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       actions: Object.freeze(actions),
     });
   };
-}
-
-/** `service:` of an action: the text up to and including its first `:`; undefined when there is none. */
-function serviceOf(action: string): string | undefined {
-  const colon = action.indexOf(":");
-  return colon < 0 ? undefined : action.slice(0, colon + 1);
 }
 
 /**

@@ -6,9 +6,9 @@
  * then every other prefix it has, so its cost follows the value, not the number of prefixes.
  *
  * Prefixes sit in an open-addressing table of typed arrays by a hash of their characters. A
- * lookup takes the deepest prefix whose hash and length match and then checks its characters
- * (one comparison); a hash collision costs a second walk that checks each prefix, and never
- * mixes two prefixes.
+ * lookup hashes the value's `/`-ended prefixes of the depths some prefix has, then from the
+ * deepest takes the first prefix whose hash matches and whose characters it checks (usually one
+ * comparison): a hash collision costs a comparison and never mixes two prefixes.
  */
 
 const SLASH = 47;
@@ -36,9 +36,8 @@ export function prefixTable(): PrefixTable {
   const prefixes = [""];
   const numbers = new Map<string, number>([["", 0]]);
   /** Pairs (hash, prefix number) by slot; number 0 marks an empty slot. */
-  let slots = new Int32Array(0);
+  let slots = new Int32Array(2);
   let bits = 0;
-  let mask = 0;
   /** Bit d set when some prefix has d + 1 `/` (depths from 32 up share the last bit). */
   let depths = 0;
   /** The most `/` in a prefix: a walk stops there. */
@@ -46,42 +45,15 @@ export function prefixTable(): PrefixTable {
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
   let walk = new Int32Array(0);
 
-  /** Whether `value` starts with prefix `n`, which is `length` long. */
-  const starts = (n: number, value: string, length: number): boolean => {
-    const prefix = prefixes[n] as string;
-    // `indexOf` stops at once when the prefix is there, the case that matters
-    return prefix.length === length && value.indexOf(prefix) === 0;
-  };
-
-  /** The walk that checks every prefix with a matching hash: after a collision. */
-  const checked = (value: string): number => {
-    let found = 0;
-    let hash = 0;
-    for (let i = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
-      const code = value.charCodeAt(i);
-      hash = step(hash, code);
-      if (code !== SLASH) continue;
-      depth++;
-      for (let s = slotOf(hash, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
-        if (slots[2 * s] === hash && starts(n, value, i + 1)) found = n;
-      }
-    }
-    return found;
-  };
-
   const table: PrefixTable = {
     add(prefix) {
       if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
 
     seal() {
-      const count = prefixes.length;
-      bits = Math.max(4, 32 - Math.clz32(2 * count));
-      mask = (1 << bits) - 1;
+      bits = 32 - Math.clz32(2 * prefixes.length);
       slots = new Int32Array(2 << bits);
-      const parents = new Int32Array(count);
-      for (let n = 1; n < count; n++) {
-        const prefix = prefixes[n] as string;
+      prefixes.forEach((prefix, n) => {
         let hash = 0;
         let depth = 0;
         for (let i = 0; i < prefix.length; i++) {
@@ -89,23 +61,17 @@ export function prefixTable(): PrefixTable {
           hash = step(hash, code);
           if (code === SLASH) depth++;
         }
+        if (n === 0) return;
         maxDepth = Math.max(maxDepth, depth);
         depths |= 1 << Math.min(depth - 1, 31);
         let s = slotOf(hash, bits);
-        while (slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+        while (slots[2 * s + 1] !== 0) s = (s + 1) & ((1 << bits) - 1);
         slots[2 * s] = hash;
         slots[2 * s + 1] = n;
-        // the longest shorter `/`-ended prefix in the table
-        for (let end = prefix.lastIndexOf("/", prefix.length - 2); end >= 0; end = prefix.lastIndexOf("/", end - 1)) {
-          const parent = numbers.get(prefix.slice(0, end + 1));
-          if (parent !== undefined) {
-            parents[n] = parent;
-            break;
-          }
-        }
-      }
+      });
       walk = new Int32Array(2 * maxDepth);
-      (table as { parents: Int32Array }).parents = parents;
+      // the parent: the deepest prefix of the prefix without its last `/`
+      (table as { parents: Int32Array }).parents = Int32Array.from(prefixes, (prefix) => table.deepest(prefix.slice(0, -1)));
     },
 
     numberOf: (prefix) => numbers.get(prefix) as number,
@@ -113,22 +79,23 @@ export function prefixTable(): PrefixTable {
     parents: new Int32Array(1),
 
     deepest(value) {
-      // the hash at each `/` of a depth some prefix has, then from the deepest: the first prefix
-      // whose hash and length match, and one comparison of its characters
       let count = 0;
-      let hash = 0;
-      for (let i = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
+      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
         const code = value.charCodeAt(i);
         hash = step(hash, code);
-        if (code !== SLASH || ((depths >>> Math.min(depth++, 31)) & 1) === 0) continue;
-        walk[count++] = hash;
-        walk[count++] = i + 1;
+        if (code === SLASH && (depths >>> Math.min(depth++, 31)) & 1) {
+          walk[count++] = hash;
+          walk[count++] = i + 1;
+        }
       }
+      const mask = (1 << bits) - 1;
       while (count > 0) {
         const length = walk[--count] as number;
-        const at = walk[--count] as number;
-        for (let s = slotOf(at, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
-          if (slots[2 * s] === at) return starts(n, value, length) ? n : checked(value);
+        const hash = walk[--count] as number;
+        for (let s = slotOf(hash, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
+          const prefix = prefixes[n] as string;
+          // `indexOf` stops at once when the prefix is there, the case that matters
+          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
         }
       }
       return 0;
