@@ -42,8 +42,6 @@ const EMPTY_CONTEXT: RequestContext = Object.freeze({});
 export function compileAccess(access: AccessPolicy): AccessEvaluator {
   const byService = new Map<string, CompiledStatement[]>();
   const prefixes = prefixTable();
-  /** By position; statements that apply to nothing are left out. */
-  const statements: CompiledStatement[] = [];
   const readIp = ipReader();
   // one compiled condition per distinct block: statements that repeat a condition share its code
   const conditions = new Map<string, CompiledCondition | undefined>();
@@ -56,7 +54,6 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     // a statement with neither Action nor NotAction applies to nothing
     if (statement.Action === undefined && statement.NotAction === undefined) return;
     const s = compileStatement(statement, position, compileBlock);
-    statements[position] = s;
     for (const filing of s.filings) prefixes.add(filing.prefix);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
     for (const key of serviceKeys(s.actions)) {
@@ -79,7 +76,6 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
       const candidates = [...(byService.get("") ?? []), ...((colon < 0 ? undefined : byService.get(action.slice(0, colon + 1))) ?? [])];
       plan = actionPlan(
         candidates.filter((s) => actionMatches(s, action)),
-        statements,
         prefixes.numberOf,
         prefixes.parents,
         approvalFor(action),

@@ -8,8 +8,7 @@
  * A table at `at` in a program: [tested count n, always count, the decisions by the bit set of
  * the tested statements that apply (2^n words; none above {@link MEMO_BITS}: then each is made
  * afresh), then per tested statement {@link ENTRY} words: the resource rest, the NotResource
- * test, the Condition and `position * 2 + deny`; then the positions of the statements that
- * always apply].
+ * test, the Condition and the statement; then the statements that always apply].
  */
 import type { CompiledCondition } from "./compiled-condition.js";
 import type { CompiledStatement, ResourceRest, StringTest } from "./statement.js";
@@ -24,7 +23,7 @@ const ENTRY = 4;
 const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
 
-export type Word = number | ResourceRest | CompiledCondition | AccessDecision;
+export type Word = number | ResourceRest | CompiledCondition | CompiledStatement | AccessDecision;
 
 /** A statement met through one of its filings: what is left to test of the resource then. */
 export interface Met {
@@ -32,18 +31,17 @@ export interface Met {
   readonly rest: ResourceRest;
 }
 
-/** Where tables live: the words, and the statements by position. */
+/** Where tables live, and what an allowed request of the action needs. */
 export interface Tables {
   readonly program: Word[];
-  readonly statements: readonly CompiledStatement[];
   readonly approval: ApprovalRequirement | undefined;
 }
 
 /**
  * Appends the table of the statements met (in any order; a statement met through several filings
- * applies when one of them matches) to `tables`; answers where it starts.
+ * applies when one of them matches) to `program`; answers where it starts.
  */
-export function addTable({ program }: Tables, met: readonly Met[]): number {
+export function addTable(program: Word[], met: readonly Met[]): number {
   const statements: Met[] = [];
   for (const m of [...met].sort((a, b) => a.statement.index - b.statement.index)) {
     const last = statements.at(-1);
@@ -57,8 +55,8 @@ export function addTable({ program }: Tables, met: readonly Met[]): number {
   const at = program.length;
   program.push(tested.length, always.length);
   if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
-  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s.index * 2 + (s.deny ? 1 : 0));
-  for (const m of always) program.push(m.statement.index);
+  for (const { statement: s, rest } of tested) program.push(rest, s.notResource, s.condition, s);
+  for (const m of always) program.push(m.statement);
   return at;
 }
 
@@ -74,23 +72,25 @@ const passes = (rest: ResourceRest, resource: string): boolean => (typeof rest =
 const entries = (at: number, count: number): number => at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
 
 /** The decision of the table at `at` for a request with this resource and context. */
-export function decide(tables: Tables, at: number, resource: string, context: RequestContext): AccessDecision {
-  const { program } = tables;
+export function decide({ program, approval }: Tables, at: number, resource: string, context: RequestContext): AccessDecision {
   const count = program[at] as number;
-  if (count > MEMO_BITS) return make(tables, at, applyingOf(program, at, count, resource, context));
+  if (count > MEMO_BITS) return make(program, at, approval, testing(program, at, resource, context));
   let bits = 0;
   for (let i = 0, k = at + 2 + (1 << count); i < count; i++, k += ENTRY) if (applies(program, k, resource, context)) bits |= 1 << i;
-  return (program[at + 2 + bits] ??= freeze(make(tables, at, matching(count, bitOf, bits)))) as AccessDecision;
+  return (program[at + 2 + bits] ??= freeze(make(program, at, approval, bitSet(bits)))) as AccessDecision;
 }
 
-/** More tested statements than a bit set holds: those that apply. */
-const applyingOf = (program: readonly Word[], at: number, count: number, resource: string, context: RequestContext): number[] =>
-  matching(count, (i) => applies(program, at + 2 + ENTRY * i, resource, context));
+/** Whether the `i`th tested statement is in the bit set. */
+const bitSet =
+  (bits: number) =>
+  (i: number): number =>
+    (bits >> i) & 1;
 
-/** The numbers below `count` that pass `test`. */
-const matching = (count: number, test: (i: number, bits: number) => unknown, bits = 0): number[] => [...Array(count).keys()].filter((i) => test(i, bits));
-
-const bitOf = (i: number, bits: number): number => (bits >> i) & 1;
+/** More tested statements than a bit set holds: whether the `i`th applies. */
+const testing =
+  (program: readonly Word[], at: number, resource: string, context: RequestContext) =>
+  (i: number): boolean =>
+    applies(program, at + 2 + ENTRY * i, resource, context);
 
 /** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
 function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {
@@ -99,16 +99,16 @@ function applies(program: readonly Word[], k: number, resource: string, context:
   if (notResource !== undefined && notResource(resource)) return false;
   const condition = program[k + 2] as CompiledCondition | undefined;
   const result = condition === undefined || condition(context);
-  return result === "error" ? ((program[k + 3] as number) & 1) === 1 : result;
+  return result === "error" ? (program[k + 3] as CompiledStatement).deny : result;
 }
 
 /** A matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny. */
-function make({ program, statements, approval }: Tables, at: number, applying: readonly number[]): AccessDecision {
+function make(program: readonly Word[], at: number, approval: ApprovalRequirement | undefined, applied: (i: number) => unknown): AccessDecision {
   const count = program[at] as number;
   const first = entries(at, count);
-  const positions = applying.map((i) => (program[first + ENTRY * i + 3] as number) >> 1);
-  for (let i = 0; i < (program[at + 1] as number); i++) positions.push(program[first + ENTRY * count + i] as number);
-  const all = positions.sort((a, b) => a - b).map((p) => statements[p] as CompiledStatement);
+  const all = program.slice(first + ENTRY * count, first + ENTRY * count + (program[at + 1] as number)) as CompiledStatement[];
+  for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3] as CompiledStatement);
+  all.sort((a, b) => a.index - b.index);
   const denies = all.filter((s) => s.deny);
   if (denies.length > 0) return { decision: "deny", reasons: denies.map(reasonOf) };
   if (all.length === 0) return IMPLICIT_DENY;

@@ -20,12 +20,11 @@ const MERGE_BUDGET = 4096;
 export type ActionPlan = (node: number, resource: string, context: RequestContext) => AccessDecision;
 
 /**
- * `met`: the statements whose action part matches; `statements`: by position; `numberOf`: the
- * number of a filing's prefix; `parents`: of each prefix number.
+ * `met`: the statements whose action part matches; `numberOf`: the number of a filing's prefix;
+ * `parents`: of each prefix number.
  */
 export function actionPlan(
   met: readonly CompiledStatement[],
-  statements: readonly CompiledStatement[],
   numberOf: (prefix: string) => number,
   parents: Int32Array,
   approval: ApprovalRequirement | undefined,
@@ -43,14 +42,14 @@ export function actionPlan(
     for (let n = node; n !== 0; n = parents[n] as number) lists.push(own.get(n) ?? []);
     return lists.flat();
   };
-  const tables: Tables = { program: [], statements, approval };
-  const root = addTable(tables, own.get(0) as Met[]);
+  const tables: Tables = { program: [], approval };
+  const root = addTable(tables.program, own.get(0) as Met[]);
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
       return (node, resource, context) => {
-        const once: Tables = { program: [], statements, approval };
-        return decide(once, addTable(once, metAlong(node)), resource, context);
+        const once: Tables = { program: [], approval };
+        return decide(once, addTable(once.program, metAlong(node)), resource, context);
       };
     }
   }
@@ -61,7 +60,7 @@ export function actionPlan(
   for (const node of own.keys()) {
     let s = slotOf(node);
     while (slots[2 * s] !== 0) s = (s + 1) & ((1 << bits) - 1);
-    if (node !== 0) slots.set([node, addTable(tables, metAlong(node))], 2 * s);
+    if (node !== 0) slots.set([node, addTable(tables.program, metAlong(node))], 2 * s);
   }
   return (node, resource, context) => {
     // the table of `node`, or of its nearest parent that has one
