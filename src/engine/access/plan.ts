@@ -53,21 +53,14 @@ export function actionPlan(
       };
     }
   }
-  // pairs (prefix number, where its table starts in the program) by a hash of the number; 0: empty
-  const bits = 32 - Math.clz32(2 * own.size);
-  const slots = new Int32Array(2 << bits);
-  const slotOf = (node: number): number => Math.imul(node, 0x9e3779b1) >>> (32 - bits);
-  for (const node of own.keys()) {
-    let s = slotOf(node);
-    while (slots[2 * s] !== 0) s = (s + 1) & ((1 << bits) - 1);
-    if (node !== 0) slots.set([node, addTable(tables.program, metAlong(node))], 2 * s);
-  }
+  /** Where the table of each prefix that has statements starts in the program. */
+  const starts = new Map<number, number>();
+  for (const node of own.keys()) if (node !== 0) starts.set(node, addTable(tables.program, metAlong(node)));
   return (node, resource, context) => {
     // the table of `node`, or of its nearest parent that has one
     for (let n = node; n !== 0; n = parents[n] as number) {
-      for (let s = slotOf(n); slots[2 * s] !== 0; s = (s + 1) & ((1 << bits) - 1)) {
-        if (slots[2 * s] === n) return decide(tables, slots[2 * s + 1] as number, resource, context);
-      }
+      const at = starts.get(n);
+      if (at !== undefined) return decide(tables, at, resource, context);
     }
     return decide(tables, root, resource, context);
   };
