@@ -38,8 +38,6 @@ export function prefixTable(): PrefixTable {
   /** Pairs (hash, prefix number) by slot; number 0 marks an empty slot. */
   let slots = new Int32Array(2);
   let bits = 0;
-  /** Bit d set when some prefix has d + 1 `/` (depths from 32 up share the last bit). */
-  let depths = 0;
   /** The most `/` in a prefix: a walk stops there. */
   let maxDepth = 0;
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
@@ -63,7 +61,6 @@ export function prefixTable(): PrefixTable {
         }
         if (n === 0) return;
         maxDepth = Math.max(maxDepth, depth);
-        depths |= 1 << Math.min(depth - 1, 31);
         let s = slotOf(hash, bits);
         while (slots[2 * s + 1] !== 0) s = (s + 1) & ((1 << bits) - 1);
         slots[2 * s] = hash;
@@ -83,7 +80,8 @@ export function prefixTable(): PrefixTable {
       for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
         const code = value.charCodeAt(i);
         hash = step(hash, code);
-        if (code === SLASH && (depths >>> Math.min(depth++, 31)) & 1) {
+        if (code === SLASH) {
+          depth++;
           walk[count++] = hash;
           walk[count++] = i + 1;
         }
