@@ -48,10 +48,10 @@ export function addTable(program: Word[], met: readonly Met[]): number {
     if (last?.statement !== m.statement) statements.push(m);
     else if (last.rest !== undefined) statements[statements.length - 1] = { statement: m.statement, rest: m.rest && anyRest(last.rest, m.rest) };
   }
-  const always = statements.filter((m) => m.rest === undefined && m.statement.notResource === undefined && m.statement.condition === undefined);
+  const always = statements.filter(appliesWhenMet);
   const denied = always.some((m) => m.statement.deny);
   /** Allows are left out when an `always` Deny decides. */
-  const tested = statements.filter((m) => !always.includes(m) && (m.statement.deny || !denied));
+  const tested = statements.filter((m) => !appliesWhenMet(m) && (m.statement.deny || !denied));
   const at = program.length;
   program.push(tested.length, always.length);
   if (tested.length <= MEMO_BITS) program.length += 1 << tested.length;
@@ -59,6 +59,9 @@ export function addTable(program: Word[], met: readonly Met[]): number {
   for (const m of always) program.push(m.statement);
   return at;
 }
+
+/** Whether a statement met applies to every request that meets it: nothing left to test. */
+const appliesWhenMet = ({ statement: s, rest }: Met): boolean => rest === undefined && s.notResource === undefined && s.condition === undefined;
 
 /** Either rest. */
 const anyRest =
