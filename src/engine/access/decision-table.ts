@@ -46,7 +46,7 @@ export function addTable(program: Word[], met: readonly Met[]): number {
   for (const m of [...met].sort((a, b) => a.statement.index - b.statement.index)) {
     const last = statements.at(-1);
     if (last?.statement !== m.statement) statements.push(m);
-    else if (last.rest !== undefined) statements[statements.length - 1] = { statement: m.statement, rest: m.rest && anyRest(last.rest, m.rest) };
+    else if (last.rest !== undefined) statements[statements.length - 1] = { statement: m.statement, rest: m.rest === undefined ? undefined : anyRest(last.rest, m.rest) };
   }
   const always = statements.filter(appliesWhenMet);
   const denied = always.some((m) => m.statement.deny);

@@ -32,6 +32,12 @@ describe("compiled plans", () => {
     expect(decision.reasons.map((r) => r.sid)).toEqual(["Two"]);
   });
 
+  it("a statement met twice at one prefix applies through either pattern, the empty one too", () => {
+    const policy = { Statement: [st({ Effect: "Deny", Action: ["db:Select"], Resource: ["*a*", "", "db://prod/users"] })] };
+    agree(policy, ["file://a/bb", "", "db://prod/users", "db://prod/x", "x"].map((resource) => ({ action: "db:Select", resource })));
+    expect(compileAccess(policy).authorize({ action: "db:Select", resource: "file://a/bb" }).decision).toBe("deny");
+  });
+
   it("answers the same when merging the root's statements into every prefix would copy too much", () => {
     // 3,000 statements at the root and 3,000 prefixes: merging would copy nine million entries
     const Statement: EffectiveStatement[] = [];
