@@ -6,31 +6,30 @@
  * begins with (`s3:` for `s3:GetObject` and `s3:Get*`), or under "" when a pattern's service part
  * has a wildcard (`*`, `*:Read`) or there is NotAction only: those are candidates for every action.
  *
- * Per distinct action (a bounded cache) the statements under its service and under "" are cut
- * down once to those whose Action/NotAction match it, and filed in a {@link prefixIndex} by the
- * `/`-ended literal prefix all their Resource patterns share (`db://prod/users/` for
- * `db://prod/users/*` and `db://prod/users/42`; the root for `*`, NotResource only, …). Each prefix
- * holds a {@link decisionTable} of the statements a resource with that prefix meets. A decision
- * walks its resource once to the deepest such prefix and tests only what is left to test there
- * (a statement `prefix*` without Condition applies as soon as it is met), so its cost follows the
- * statements that can apply, not the size of the policy. Decisions are frozen and shared.
+ * Each Resource pattern files its statement under the pattern's `/`-ended literal prefix
+ * (`db://prod/users/` for `db://prod/users/*` and `db://prod/users/42`; the root for `*` or no
+ * Resource), numbered once in a {@link prefixTable}. Per distinct action (a bounded cache) the
+ * statements under its service and under "" are cut down once to those whose Action/NotAction
+ * match it, into an {@link ActionPlan}: per prefix, a table of the statements a resource with
+ * that prefix meets. A decision walks its resource once to its deepest prefix and tests only
+ * what is left to test there (a statement `prefix*` without Condition applies as soon as it is
+ * met), so its cost follows the statements that can apply, not the size of the policy.
+ * Decisions are frozen and shared.
  */
 import type { ConditionBlock } from "../spec.js";
-import { compileWildcard } from "../match/wildcard.js";
+import { globMatch } from "../match/wildcard.js";
 import { compileCondition, ipReader } from "./compiled-condition.js";
 import type { CompiledCondition } from "./compiled-condition.js";
-import { decisionTable } from "./decision-table.js";
-import type { DecisionTable } from "./decision-table.js";
-import { prefixIndex } from "./prefix-index.js";
-import type { PrefixIndex } from "./prefix-index.js";
-import { compileStatement, lowerCase } from "./statement.js";
+import { actionPlan } from "./plan.js";
+import type { ActionPlan } from "./plan.js";
+import { prefixTable } from "./prefix-index.js";
+import { actionMatches, compileStatement } from "./statement.js";
 import type { CompiledStatement } from "./statement.js";
 import type { AccessDecision, AccessEvaluator, AccessPolicy, AccessRequest, ApprovalRequirement, RequestContext } from "./types.js";
 
 /** Distinct actions remembered per engine before the cache starts over. */
 const PLAN_CACHE_SIZE = 4096;
 
-const EMPTY_LIST: readonly never[] = Object.freeze([]);
 const EMPTY_CONTEXT: RequestContext = Object.freeze({});
 
 /**
@@ -42,11 +41,12 @@ const EMPTY_CONTEXT: RequestContext = Object.freeze({});
  */
 export function compileAccess(access: AccessPolicy): AccessEvaluator {
   const byService = new Map<string, CompiledStatement[]>();
+  const prefixes = prefixTable();
   const readIp = ipReader();
   // one compiled condition per distinct block: statements that repeat a condition share its code
   const conditions = new Map<string, CompiledCondition | undefined>();
-  const compileBlock = (block: ConditionBlock | undefined): CompiledCondition | undefined => {
-    const key = JSON.stringify(block ?? {});
+  const compileBlock = (block: ConditionBlock): CompiledCondition | undefined => {
+    const key = JSON.stringify(block);
     if (!conditions.has(key)) conditions.set(key, compileCondition(block, readIp));
     return conditions.get(key);
   };
@@ -54,34 +54,32 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     // a statement with neither Action nor NotAction applies to nothing
     if (statement.Action === undefined && statement.NotAction === undefined) return;
     const s = compileStatement(statement, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
-    for (const key of serviceKeys(lowerCase(statement.Action))) {
+    for (const key of serviceKeys(s.actions)) {
       const list = byService.get(key);
       if (list === undefined) byService.set(key, [s]);
       else list.push(s);
     }
   });
+  prefixes.seal();
   const approvalFor = compileApproval(access.RequireApproval);
   // what depends on the action alone, keyed by the action as the caller spelled it
-  const plans = new Map<string, PrefixIndex<CompiledStatement, DecisionTable>>();
+  const plans = new Map<string, ActionPlan>();
 
-  const planFor = (raw: string): PrefixIndex<CompiledStatement, DecisionTable> => {
+  const planFor = (raw: string): ActionPlan => {
     let plan = plans.get(raw);
     if (plan === undefined) {
       const action = raw.toLowerCase();
-      const approval = approvalFor(action);
-      plan = prefixIndex<CompiledStatement, DecisionTable>((met) => decisionTable(met, approval));
-      const any = byService.get("") ?? EMPTY_LIST;
-      const service = serviceOf(action);
-      const keyed = (service === undefined ? undefined : byService.get(service)) ?? EMPTY_LIST;
-      // two disjoint runs in document order, merged
-      for (let i = 0, j = 0; i < any.length || j < keyed.length; ) {
-        const a = any[i];
-        const b = keyed[j];
-        const s = (a !== undefined && (b === undefined || a.index < b.index) ? any[i++] : keyed[j++]) as CompiledStatement;
-        if (s.action?.(action) !== false && s.notAction?.(action) !== true) plan.add(s.prefix, s);
-      }
-      plan.seal();
+      const colon = action.indexOf(":");
+      // the statements under the action's `service:` and those under "" (a table puts them in document order)
+      const candidates = [...(byService.get("") ?? []), ...((colon < 0 ? undefined : byService.get(action.slice(0, colon + 1))) ?? [])];
+      plan = actionPlan(
+        candidates.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(action),
+      );
       // bounded, so a caller sending endless distinct actions cannot grow memory
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
@@ -89,20 +87,19 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     return plan;
   };
 
-  const authorize = (request: AccessRequest): AccessDecision =>
-    planFor(request.action).lookup(request.resource)(request.resource, request.context ?? EMPTY_CONTEXT);
+  const authorize = (request: AccessRequest): AccessDecision => {
+    const { resource } = request;
+    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
+  };
   return { authorize };
 }
 
 /** The approval an allowed (lower-cased) action needs, or undefined; results are shared and frozen. */
 function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: string) => ApprovalRequirement | undefined {
-  const patterns = [...(approval?.Actions ?? [])];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
   return (action) => {
-    const actions = patterns.filter((_, k) => tests[k]?.(action));
+    const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action)) ?? [];
     if (actions.length === 0) return undefined;
+    const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval ?? {};
     return Object.freeze({
       ...(approverRole !== undefined ? { approverRole } : {}),
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
@@ -111,22 +108,19 @@ function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: st
   };
 }
 
-/** `service:` of an action: the text up to and including its first `:`; undefined when there is none. */
-function serviceOf(action: string): string | undefined {
-  const colon = action.indexOf(":");
-  return colon < 0 ? undefined : action.slice(0, colon + 1);
-}
-
 /**
- * The `service:` keys of action patterns, each from its literal head (the text before any `*` or
- * `?`); [""] when one of them has none, or when there is no list (any action may match).
+ * The `service:` keys of (lower-cased) action patterns, each from its literal head (the text
+ * before any `*` or `?`); [""] when one of them has none, or when there is no list (any action
+ * may match).
  */
 function serviceKeys(patterns: readonly string[] = ["*"]): string[] {
-  const keys = new Set<string>();
+  const keys: string[] = [];
   for (const p of patterns) {
-    const key = serviceOf(p.split(/[*?]/, 1)[0] ?? "");
-    if (key === undefined) return [""];
-    keys.add(key);
+    const colon = p.indexOf(":");
+    const wild = p.search(/[*?]/);
+    if (colon < 0 || (wild >= 0 && wild < colon)) return [""];
+    const key = p.slice(0, colon + 1);
+    if (!keys.includes(key)) keys.push(key);
   }
-  return [...keys];
+  return keys;
 }

@@ -1,154 +1,103 @@
 /**
- * Items filed by a `/`-ended literal prefix of the strings they can match: `db://t1/c2/` for the
- * pattern `db://t1/c2/*` or `db://t1/c2/doc`, "" (the root) for `*`. A lookup walks the value once
- * and answers what was made, once, of the items of the root and of every prefix the value really
- * has, in the order they were added; so its cost follows the value, not the number of items.
+ * The `/`-ended literal prefixes of a policy's Resource patterns (`db://t1/c2/` for `db://t1/c2/*`
+ * or `db://t1/c2/doc`), numbered from 1; 0 stands for the root "", which every value has. Each
+ * prefix knows its parent: the longest shorter prefix in the table (or the root). A lookup walks a
+ * value once and answers the deepest prefix it really starts with; the parents of that one are
+ * then every other prefix it has, so its cost follows the value, not the number of prefixes.
  *
- * Prefixes sit by a hash of their characters; a node keeps
- * its prefix and is only taken once the value is checked to start with it, so a hash collision
- * costs a comparison and never mixes two prefixes. When sealed, each node's items are merged with
- * those of the root and of its shorter prefixes and made into a value, so a lookup answers the
- * value of the deepest node it meets, with no allocation. When that merging would copy too much
- * (many items under short prefixes and many long prefixes), a lookup merges and makes instead.
+ * Prefixes sit in an open-addressing table of typed arrays by a hash of their characters. A
+ * lookup hashes the value's `/`-ended prefixes of the depths some prefix has, then from the
+ * deepest takes the first prefix whose hash matches and whose characters it checks (usually one
+ * comparison): a hash collision costs a comparison and never mixes two prefixes.
  */
-
-/** What an index holds: items with a position, added in increasing position. */
-export interface Positioned {
-  readonly index: number;
-}
-
-interface PrefixNode<T, V> {
-  readonly prefix: string;
-  /** This prefix's own items. */
-  readonly own: T[];
-  /** Made of the root's, the shorter prefixes' and its own items (once sealed and merged). */
-  value: V | undefined;
-  /** Another prefix with the same hash. */
-  readonly next: PrefixNode<T, V> | undefined;
-}
-
-/** Entries merging when sealed may copy beyond eight per item. */
-const MERGE_BUDGET = 4096;
 
 const SLASH = 47;
 
-/** Hash step over UTF-16 code units, kept to 30 bits so that map keys stay small integers. */
+/** Hash step over UTF-16 code units, kept to 30 bits (small integers). */
 const step = (hash: number, code: number): number => (Math.imul(hash, 31) + code) & 0x3fffffff;
 
-export interface PrefixIndex<T, V> {
-  /** Files `item` under `prefix`, which is "" or ends with `/`. Items come in increasing position. */
-  add(prefix: string, item: T): void;
-  /**
-   * Done adding: makes the value of each node from its merged items, unless merging would copy
-   * more than eight entries per item (plus a few thousand): then lookups merge instead.
-   */
+/** Slot of a hash in a table of 2^bits slots. */
+const slotOf = (hash: number, bits: number): number => Math.imul(hash, 0x9e3779b1) >>> (32 - bits);
+
+export interface PrefixTable {
+  /** Adds `prefix` ("" or `/`-ended) when new. Only before {@link seal}. */
+  add(prefix: string): void;
+  /** Done adding: builds the hash table and the parents. */
   seal(): void;
-  /** What `make` made of the items of the root and of every prefix of `value`. */
-  lookup(value: string): V;
+  /** The number of a prefix added: 0 for "". */
+  numberOf(prefix: string): number;
+  /** The parent of each prefix by number (the root's is 0). */
+  readonly parents: Int32Array;
+  /** The deepest prefix `value` starts with; 0 when it has none. */
+  deepest(value: string): number;
 }
 
-/** `make` turns the items a lookup meets, in order, into what the lookup answers. */
-export function prefixIndex<T extends Positioned, V>(make: (items: readonly T[]) => V): PrefixIndex<T, V> {
-  /** Items filed under "": candidates for every value. */
-  const root: T[] = [];
-  /** Nodes by the hash of their prefix, and in the order they were made. */
-  const byHash = new Map<number, PrefixNode<T, V>>();
-  const nodes: PrefixNode<T, V>[] = [];
+export function prefixTable(): PrefixTable {
+  const prefixes = [""];
+  const numbers = new Map<string, number>([["", 0]]);
+  /** Pairs (hash, prefix number) by slot; number 0 marks an empty slot. */
+  let slots = new Int32Array(2);
+  let bits = 0;
   /** The most `/` in a prefix: a walk stops there. */
   let maxDepth = 0;
-  /** Made of the root's items, for values with no node. */
-  let rootValue: V;
-  /** Whether nodes hold their values. */
-  let merged = false;
+  /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
+  let walk = new Int32Array(0);
 
-  /** The nodes whose prefix `value` starts with, shortest first. */
-  const along = (value: string): PrefixNode<T, V>[] => {
-    const found: PrefixNode<T, V>[] = [];
-    let hash = 0;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      hash = step(hash, code);
-      let node = code === SLASH ? byHash.get(hash) : undefined;
-      while (node !== undefined && !isPrefix(node.prefix, value, i + 1)) node = node.next;
-      if (node !== undefined) found.push(node);
-    }
-    return found;
-  };
-  /** The items of the root and of every node whose prefix `value` starts with, in order. */
-  const itemsAlong = (value: string): T[] => [root, ...along(value).map((node) => node.own)].flat().sort((a, b) => a.index - b.index);
-
-  return {
-    add(prefix, item) {
-      if (prefix === "") return void root.push(item);
-      let hash = 0;
-      let depth = 0;
-      for (let i = 0; i < prefix.length; i++) {
-        const code = prefix.charCodeAt(i);
-        hash = step(hash, code);
-        if (code === SLASH) depth++;
-      }
-      maxDepth = Math.max(maxDepth, depth);
-      let node = byHash.get(hash);
-      while (node !== undefined && node.prefix !== prefix) node = node.next;
-      if (node !== undefined) return void node.own.push(item);
-      node = { prefix, own: [item], value: undefined, next: byHash.get(hash) };
-      byHash.set(hash, node);
-      nodes.push(node);
+  const table: PrefixTable = {
+    add(prefix) {
+      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
     },
 
     seal() {
-      rootValue = make(root);
-      let budget = MERGE_BUDGET + 8 * nodes.reduce((sum, node) => sum + node.own.length, root.length);
-      for (const node of nodes) {
-        const items = itemsAlong(node.prefix);
-        if ((budget -= items.length) < 0) return nodes.forEach((n) => (n.value = undefined));
-        node.value = make(items);
-      }
-      merged = true;
+      bits = 32 - Math.clz32(2 * prefixes.length);
+      slots = new Int32Array(2 << bits);
+      prefixes.forEach((prefix, n) => {
+        let hash = 0;
+        let depth = 0;
+        for (let i = 0; i < prefix.length; i++) {
+          const code = prefix.charCodeAt(i);
+          hash = step(hash, code);
+          if (code === SLASH) depth++;
+        }
+        if (n === 0) return;
+        maxDepth = Math.max(maxDepth, depth);
+        let s = slotOf(hash, bits);
+        while (slots[2 * s + 1] !== 0) s = (s + 1) & ((1 << bits) - 1);
+        slots[2 * s] = hash;
+        slots[2 * s + 1] = n;
+      });
+      walk = new Int32Array(2 * maxDepth);
+      // the parent: the deepest prefix of the prefix without its last `/`
+      (table as { parents: Int32Array }).parents = Int32Array.from(prefixes, (prefix) => table.deepest(prefix.slice(0, -1)));
     },
 
-    lookup(value) {
-      if (!merged) return make(itemsAlong(value));
-      // the deepest node met already holds everything above it: find the deepest hash that has a
-      // node, then check that node's prefix (one comparison), or walk again checking each prefix
-      let deepest: PrefixNode<T, V> | undefined;
-      let length = 0;
-      let hash = 0;
-      for (let i = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
+    numberOf: (prefix) => numbers.get(prefix) as number,
+
+    parents: new Int32Array(1),
+
+    deepest(value) {
+      let count = 0;
+      for (let i = 0, hash = 0, depth = 0; i < value.length && depth < maxDepth; i++) {
         const code = value.charCodeAt(i);
         hash = step(hash, code);
-        if (code !== SLASH) continue;
-        depth++;
-        const node = byHash.get(hash);
-        if (node === undefined) continue;
-        deepest = node;
-        length = i + 1;
+        if (code === SLASH) {
+          depth++;
+          walk[count++] = hash;
+          walk[count++] = i + 1;
+        }
       }
-      if (deepest === undefined) return rootValue;
-      if (deepest.next === undefined && isPrefix(deepest.prefix, value, length)) return deepest.value as V;
-      return along(value).pop()?.value ?? rootValue;
+      const mask = (1 << bits) - 1;
+      while (count > 0) {
+        const length = walk[--count] as number;
+        const hash = walk[--count] as number;
+        for (let s = slotOf(hash, bits), n = slots[2 * s + 1] as number; n !== 0; s = (s + 1) & mask, n = slots[2 * s + 1] as number) {
+          const prefix = prefixes[n] as string;
+          // `indexOf` stops at once when the prefix is there, the case that matters
+          if (slots[2 * s] === hash && prefix.length === length && value.indexOf(prefix) === 0) return n;
+        }
+      }
+      return 0;
     },
   };
-}
-
-/** Whether `value` starts with `prefix`, which is `length` long. */
-function isPrefix(prefix: string, value: string, length: number): boolean {
-  // `lastIndexOf(prefix, 0)` looks at position 0 only: a `startsWith` that V8 runs faster
-  return prefix.length === length && value.lastIndexOf(prefix, 0) === 0;
-}
-
-/**
- * The prefix every string matching any of `patterns` starts with, cut back to its last `/`: the
- * common part of their literal heads (the text before the first `*` or `?`); "" when there is none.
- */
-export function commonPrefix(patterns: readonly string[]): string {
-  let common: string | undefined;
-  for (const p of patterns) {
-    const head = p.split(/[*?]/, 1)[0] as string;
-    let n = 0;
-    common ??= head;
-    while (n < common.length && n < head.length && common.charCodeAt(n) === head.charCodeAt(n)) n++;
-    common = common.slice(0, n);
-  }
-  return common?.slice(0, common.lastIndexOf("/") + 1) ?? "";
+  return table;
 }

@@ -1,64 +1,87 @@
 /**
  * One AccessPolicy statement compiled for the evaluator in ./compiled.ts: its patterns as tests,
- * its Condition as code, and the shared, frozen reason every decision that names it hands out.
+ * its Condition as code, where a resource lookup meets it, and the shared, frozen reason every
+ * decision that names it hands out.
  */
 import type { EffectiveStatement } from "../effective.js";
-import { compileWildcard } from "../match/wildcard.js";
+import { compileWildcard, globMatch, hasWildcard } from "../match/wildcard.js";
 import type { ConditionBlock } from "../spec.js";
 import type { CompiledCondition } from "./compiled-condition.js";
-import { commonPrefix } from "./prefix-index.js";
-import type { DecisionReason, RequestContext } from "./types.js";
+import type { DecisionReason } from "./types.js";
 
-type StringTest = (value: string) => boolean;
+export type StringTest = (value: string) => boolean;
+
+/**
+ * What is left to test of a resource once a lookup met a filing's prefix: nothing (undefined), an
+ * exact resource (compared with `===`), or a test.
+ */
+export type ResourceRest = string | StringTest | undefined;
+
+/** Where a lookup meets a statement: the `/`-ended prefix of one of its Resource patterns, or "". */
+export interface Filing {
+  readonly prefix: string;
+  readonly rest: ResourceRest;
+}
 
 export interface CompiledStatement {
   /** Position in `Statement`, for document order. */
   readonly index: number;
   readonly deny: boolean;
-  /** Action patterns, on the lower-cased action; undefined when the statement has no Action. */
-  readonly action: StringTest | undefined;
-  readonly notAction: StringTest | undefined;
-  /** undefined when every resource a lookup under `prefix` meets matches (see {@link impliedByPrefix}). */
-  readonly resource: StringTest | undefined;
+  /** Action patterns, lower-cased (actions match case-insensitively); undefined when the statement has no Action. */
+  readonly actions: readonly string[] | undefined;
+  readonly notActions: readonly string[] | undefined;
   readonly notResource: StringTest | undefined;
   readonly condition: CompiledCondition | undefined;
   /** Shared, frozen: every decision that names this statement hands out the same object. */
   readonly reason: DecisionReason;
-  /** The `/`-ended prefix every matching resource starts with, or "". */
-  readonly prefix: string;
+  /**
+   * One filing per Resource pattern (the statement applies when one of them matches), or one at
+   * the root with nothing to test when a pattern is `*` or there is no Resource.
+   */
+  readonly filings: readonly Filing[];
 }
 
 /** `compileBlock` compiles the Condition (the engine shares one compiled condition per distinct block). */
 export function compileStatement(
   s: EffectiveStatement,
   index: number,
-  compileBlock: (block: ConditionBlock | undefined) => CompiledCondition | undefined,
+  compileBlock: (block: ConditionBlock) => CompiledCondition | undefined,
 ): CompiledStatement {
   const { policy, file } = s.source;
-  const prefix = s.Resource === undefined ? "" : commonPrefix(s.Resource);
   return {
     index,
     deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase(s.Action)),
-    notAction: compilePatterns(lowerCase(s.NotAction)),
-    resource: impliedByPrefix(s.Resource, prefix) ? undefined : compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileBlock(s.Condition),
-    reason: Object.freeze({ policy, file, ...(s.Sid !== undefined && { sid: s.Sid }), effect: s.Effect }),
-    prefix,
+    actions: lowerCase(s.Action),
+    notActions: lowerCase(s.NotAction),
+    notResource: s.NotResource && anyOf(s.NotResource.map((p) => compileWildcard(p))),
+    condition: s.Condition && compileBlock(s.Condition),
+    reason: Object.freeze(s.Sid === undefined ? { policy, file, effect: s.Effect } : { policy, file, sid: s.Sid, effect: s.Effect }),
+    filings: s.Resource === undefined || s.Resource.includes("*") ? ROOT : s.Resource.map(fileResource),
   };
 }
 
-/** Whether the statement applies to every request that meets it: nothing left to test. */
-export function appliesAlways(s: CompiledStatement): boolean {
-  return s.resource === undefined && s.notResource === undefined && s.condition === undefined;
+/** Whether the statement's Action and NotAction let the (lower-cased) action through. */
+export function actionMatches(s: CompiledStatement, action: string): boolean {
+  const some = (patterns: readonly string[]): boolean => patterns.some((p) => globMatch(p, action));
+  return (s.actions === undefined || some(s.actions)) && (s.notActions === undefined || !some(s.notActions));
 }
 
-/** The resource and condition parts; the action part was checked when the statement was met. */
-export function applies(s: CompiledStatement, resource: string, context: RequestContext): boolean {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
+const ROOT: readonly Filing[] = [{ prefix: "", rest: undefined }];
+
+/**
+ * A Resource pattern filed under its {@link literalPrefix}; nothing is left to test for
+ * `prefix*` (a lookup meets the filing only once the resource starts with the prefix).
+ */
+function fileResource(pattern: string): Filing {
+  const prefix = literalPrefix(pattern);
+  return { prefix, rest: pattern === `${prefix}*` ? undefined : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
+}
+
+/** The literal head of a pattern (the text before its first `*` or `?`), cut back to its last `/`; "" when there is none. */
+export function literalPrefix(pattern: string): string {
+  const wild = pattern.search(/[*?]/);
+  const head = wild < 0 ? pattern : pattern.slice(0, wild);
+  return head.slice(0, head.lastIndexOf("/") + 1);
 }
 
 /** Actions match case-insensitively: their patterns are tested on the lower-cased action. */
@@ -66,16 +89,7 @@ export function lowerCase(patterns: readonly string[] | undefined): string[] | u
   return patterns?.map((p) => p.toLowerCase());
 }
 
-/**
- * Whether every resource a lookup under `prefix` can meet matches `patterns`: one of them is `*`,
- * or the only one is `prefix*` (a lookup meets a statement only once the resource starts with it).
- */
-function impliedByPrefix(patterns: readonly string[] | undefined, prefix: string): boolean {
-  return patterns !== undefined && (patterns.includes("*") || (patterns.length === 1 && prefix !== "" && patterns[0] === `${prefix}*`));
-}
-
-/** Any-of test over patterns; undefined for no list. */
-function compilePatterns(patterns: readonly string[] | undefined): StringTest | undefined {
-  const matchers = patterns?.map((p) => compileWildcard(p));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
+/** Any-of test over matchers. */
+function anyOf(matchers: readonly StringTest[]): StringTest {
+  return matchers.length === 1 ? (matchers[0] as StringTest) : (value) => matchers.some((m) => m(value));
 }

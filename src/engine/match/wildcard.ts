@@ -59,11 +59,12 @@ function widthAt(value: string, i: number): number {
 }
 
 /**
+ * Matches without compiling (nothing allocated): for a pattern tested once.
  * Walks pattern and value together; on a mismatch the last `*` takes one more code point and the
  * walk resumes after it. An earlier `*` never needs to take more: the text between two stars is
  * then matched at its leftmost place, and a later `*` can take whatever an earlier one would.
  */
-function globMatch(pattern: string, value: string): boolean {
+export function globMatch(pattern: string, value: string): boolean {
   let p = 0;
   let v = 0;
   let afterStar = -1; // pattern position after the last `*`, -1 before the first
