@@ -86,11 +86,10 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
   const { enforcement, security, tools } = runtime;
   const denyOn = new Set<ReasonCode>(enforcement?.deny_on ?? []);
   const escalateOn = new Set<ReasonCode>(enforcement?.escalate_on ?? []);
-  const invalidEntries: string[] = [];
 
   // only undefined counts as absent: a present but malformed setting throws here (fail closed);
-  // an allowlist entry that cannot be parsed matches nothing and is listed in invalidEntries
-  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? (invalidEntries.push(String(entry)), NEVER));
+  // an allowlist entry that cannot be parsed matches nothing
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
@@ -169,7 +168,7 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
 
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+  return { checkTool };
 }
 
 function describe(value: unknown): string {

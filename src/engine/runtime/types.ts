@@ -71,8 +71,6 @@ export interface RuntimeEvaluator {
    * a URI that cannot be parsed is denied.
    */
   checkTool(uri: string, facts?: ToolFacts): ToolDecision;
-  /** Allowlist entries that could not be parsed; they match nothing. */
-  readonly invalidEntries: readonly string[];
 }
 
 /** A parsed tool URI `mcp://<server>/<tool>[@<version>]`. */

@@ -52,9 +52,11 @@ describe("checkTool: allowlist", () => {
     expect(codes(egress.checkTool("mcp://a/t@1", { egressHost: "api.example.com" }))).toEqual([]);
   });
 
-  it("lists malformed entries", () => {
+  it("a malformed entry matches nothing", () => {
     const r = compileRuntime({ tools: { allowlist: [["mcp://a", "mcp://ok/*", "x"]] } });
-    expect(r.invalidEntries).toEqual(["mcp://a", "x"]);
+    expect(codes(r.checkTool("mcp://ok/t@1"))).toEqual([]);
+    expect(codes(r.checkTool("mcp://a/t@1"))).toEqual(["tool_not_in_allowlist"]);
+    expect(codes(r.checkTool("x"))).toEqual(["tool_not_in_allowlist"]);
   });
 
   it("names the list that refused in an all-of", () => {

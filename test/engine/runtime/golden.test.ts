@@ -35,7 +35,7 @@ function goldenText(): string {
   const empty = compileRuntime({});
   for (const [name, runtime] of POLICIES) {
     const r = name === "empty" ? empty : compileRuntime(runtime);
-    lines.push(`# ${name}: invalid entries ${JSON.stringify(r.invalidEntries)}`);
+    lines.push(`# ${name}`);
     // only the URIs this policy decides differently from the empty policy (the first) are listed
     URIS.forEach((uri, i) => {
       const decision = show(r.checkTool(uri as string));
@@ -57,7 +57,7 @@ function goldenText(): string {
       lines.push(`# odd: ${name}: throws`);
       continue;
     }
-    lines.push(`# odd: ${name}: compiles, invalid entries ${JSON.stringify(r.invalidEntries)}`);
+    lines.push(`# odd: ${name}: compiles`);
     for (const uri of ["mcp://a/t@1", "mcp://a/t", "x"]) {
       lines.push(`odd: ${name} | ${uri} => ${show(r.checkTool(uri))}`);
       lines.push(`odd: ${name} | ${uri} facts ${FACTS.length - 1} => ${show(r.checkTool(uri, FACTS.at(-1)))}`);
@@ -92,6 +92,5 @@ describe("checkTool golden decisions", () => {
     expect(refused).not.toBe(r.checkTool("mcp://b/t@1"));
     expect(Object.keys(refused)).toEqual(["allowed", "violations", "enforced", "escalate"]);
     expect(Object.keys(refused.violations[0]!)).toEqual(["code", "message", "blocking"]);
-    expect(Object.isFrozen(r.invalidEntries)).toBe(true);
   });
 });
