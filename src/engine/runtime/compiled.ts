@@ -232,10 +232,8 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
     if (n < 1) return;
     // an unknown severity counts as the highest: never let a typo pass a finding
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== undefined && rank >= minRank;
-    const byCount = count !== undefined && n >= count;
-    if (bySeverity) return `severity ${findings.severity} reaches ${severity}`;
-    if (byCount) return `${n} findings reach ${count}`;
+    if (minRank !== undefined && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    if (count !== undefined && n >= count) return `${n} findings reach ${count}`;
     if (minRank === undefined && count === undefined) return `${n} finding(s)`;
   };
 }
