@@ -228,7 +228,7 @@ function agentGuardCheck(severity: GuardSeverity | undefined, count: number | un
   const minRank = severity === undefined ? undefined : (SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical);
   return (findings) => {
     if (findings === undefined) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
     // an unknown severity counts as the highest: never let a typo pass a finding
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
