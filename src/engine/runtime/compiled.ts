@@ -148,8 +148,8 @@ export function compileRuntime(runtime: EffectiveRuntime): RuntimeEvaluator {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report);
-    checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report);
+    checkList(f.egressHost, toHost, egress, "host", "egress", report);
+    checkList(f.fsPath, normalizePath, fs, "path", "fs", report);
     checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report);
     checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report);
     for (const [key, code, message] of FLAGS) if (f[key] === true) report(code, message);
@@ -193,16 +193,16 @@ function compileAllowVersions(map: Record<string, string[]> | undefined): Versio
   });
 }
 
-/** One violation per value (host or path) that is unreadable or not allowed by every inner list of a present list. */
+/** One `<list>_violation` per value (host or path) that is unreadable or not allowed by every inner list of a present list. */
 function checkList(
   raw: string | readonly string[] | undefined,
   normalize: (v: unknown) => string | undefined,
   lists: ValueTest[] | undefined,
-  code: ReasonCode,
   noun: string,
-  list: string,
+  list: "egress" | "fs",
   report: Report,
 ): void {
+  const code = `${list}_violation` as const;
   if (raw === undefined || lists === undefined) return;
   for (const value of Array.isArray(raw) ? (raw as readonly unknown[]) : [raw]) {
     const normal = normalize(value);
