@@ -50,7 +50,7 @@ export function compileTimeWindow(time: { after?: string; before?: string; timez
 /** Whatever Intl.DateTimeFormat accepts, except numeric offsets like "+02:00" (only newer runtimes take them). */
 function isTimeZone(zone: unknown): zone is string {
   try {
-    return typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(undefined, { timeZone: zone });
   } catch {
     return false;
   }
