@@ -90,7 +90,7 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
       );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
-    case "IpAddress":
+    default: // IpAddress: the last positive operator (Null is compiled by compileKey)
       return anyOf(
         raw,
         negated,
@@ -98,8 +98,6 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
         readIp,
         (ip, range) => cidrContains(range, ip),
       );
-    default:
-      return error;
   }
 }
 
