@@ -70,11 +70,9 @@ function parseIpv6(text: string): Words | undefined {
     if (v4 === undefined) return undefined;
     text = `${text.slice(0, lastPart)}0:0`;
   }
-  const [head = "", tail, extra] = text.split("::");
+  const [groups = [], after, extra] = text.split("::").map((half) => (half === "" ? [] : half.split(":")));
   if (extra !== undefined) return undefined;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== undefined) {
-    const after = tail === "" ? [] : tail.split(":");
+  if (after !== undefined) {
     if (groups.length + after.length > 7) return undefined;
     groups.push(...new Array<string>(8 - groups.length - after.length).fill("0"), ...after);
   }
