@@ -70,8 +70,6 @@ function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: r
 }
 
 function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], negated: boolean, readIp: IpReader): ValueTest {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : undefined;
-  if (read !== undefined) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
       return anyOf(raw, negated, String, String, same);
@@ -90,7 +88,7 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
       );
     case "Bool":
       return anyOf(raw, negated, toBool, toBool, same);
-    default: // IpAddress: the last positive operator (Null is compiled by compileKey)
+    case "IpAddress":
       return anyOf(
         raw,
         negated,
@@ -98,6 +96,11 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
         readIp,
         (ip, range) => cidrContains(range, ip),
       );
+    default: {
+      // the Numeric and Date operators (Null is compiled by compileKey)
+      const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
+      return anyOf(raw, negated, read, read, comparator(op));
+    }
   }
 }
 
