@@ -5,7 +5,7 @@
  * a policy value that cannot be interpreted is remembered and only turns a result into "error"
  * when no other value already decided it.
  */
-import { cidrContains, parseCidr, parseIp, parseIpv4 } from "../match/cidr.js";
+import { cidrContains, parseCidr, parseIp } from "../match/cidr.js";
 import type { IpAddress } from "../match/cidr.js";
 import { compileWildcard } from "../match/wildcard.js";
 import type { ConditionBlock } from "../spec.js";
@@ -132,18 +132,14 @@ export type IpReader = (value: ContextScalar) => IpAddress | undefined;
 
 /**
  * An address parser with a one-entry memory: a request's source IP is usually tested by several
- * statements in a row. An IPv4 address is written into one reused object rather than a new one
- * (a decision allocates nothing for it); callers use an address before they read the next.
+ * statements in a row, so it is parsed once per request rather than once per statement.
  */
 export function ipReader(): IpReader {
   let lastValue: ContextScalar | undefined;
   let last: IpAddress | undefined;
-  const v4 = { family: 4 as const, words: [0, 0, 0xffff, 0] as [number, number, number, number] };
   return (value) => {
     if (value !== lastValue) {
-      const n = typeof value === "string" ? parseIpv4(value) : undefined;
-      if (n !== undefined) v4.words[3] = n;
-      last = n !== undefined ? v4 : typeof value === "string" ? parseIp(value) : undefined;
+      last = typeof value === "string" ? parseIp(value) : undefined;
       lastValue = value;
     }
     return last;
