@@ -32,7 +32,7 @@ export function compileCondition(block: ConditionBlock | undefined, readIp: IpRe
     const op = parseConditionOperator(name);
     // an unknown operator is "error", which a false elsewhere still overrides
     if (op === undefined || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, [values].flat(), readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
