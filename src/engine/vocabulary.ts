@@ -55,7 +55,7 @@ export interface ParsedOperator {
  * pattern so the evaluator does not carry the list (the tests check that the two agree).
  */
 const OPERATOR_NAME =
-  /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+  /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 
 /** "ForAnyValue:StringLikeIfExists" → {base: StringLike, ifExists: true, set: ForAnyValue}; undefined when unknown. */
 export function parseConditionOperator(name: string): ParsedOperator | undefined {

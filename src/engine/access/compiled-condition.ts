@@ -5,7 +5,7 @@
  * a policy value that cannot be interpreted is remembered and only turns a result into "error"
  * when no other value already decided it.
  */
-import { cidrContains, parseCidr, parseIp, parseIpv4 } from "../match/cidr.js";
+import { cidrContains, parseCidr, parseIp } from "../match/cidr.js";
 import type { IpAddress } from "../match/cidr.js";
 import { compileWildcard } from "../match/wildcard.js";
 import type { ConditionBlock } from "../spec.js";
@@ -32,7 +32,7 @@ export function compileCondition(block: ConditionBlock | undefined, readIp: IpRe
     const op = parseConditionOperator(name);
     // an unknown operator is "error", which a false elsewhere still overrides
     if (op === undefined || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, [values].flat(), readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -70,8 +70,6 @@ function compileKey({ base, set, ifExists }: ParsedOperator, key: string, raw: r
 }
 
 function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], negated: boolean, readIp: IpReader): ValueTest {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : undefined;
-  if (read !== undefined) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
       return anyOf(raw, negated, String, String, same);
@@ -98,8 +96,11 @@ function compileValueTest(op: ConditionOperator, raw: readonly ContextScalar[], 
         readIp,
         (ip, range) => cidrContains(range, ip),
       );
-    default:
-      return error;
+    default: {
+      // the Numeric and Date operators (Null is compiled by compileKey)
+      const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
+      return anyOf(raw, negated, read, read, comparator(op));
+    }
   }
 }
 
@@ -131,18 +132,14 @@ export type IpReader = (value: ContextScalar) => IpAddress | undefined;
 
 /**
  * An address parser with a one-entry memory: a request's source IP is usually tested by several
- * statements in a row. An IPv4 address is written into one reused object rather than a new one
- * (a decision allocates nothing for it); callers use an address before they read the next.
+ * statements in a row, so it is parsed once per request rather than once per statement.
  */
 export function ipReader(): IpReader {
   let lastValue: ContextScalar | undefined;
   let last: IpAddress | undefined;
-  const v4 = { family: 4 as const, words: [0, 0, 0xffff, 0] as [number, number, number, number] };
   return (value) => {
     if (value !== lastValue) {
-      const n = typeof value === "string" ? parseIpv4(value) : undefined;
-      if (n !== undefined) v4.words[3] = n;
-      last = n !== undefined ? v4 : typeof value === "string" ? parseIp(value) : undefined;
+      last = typeof value === "string" ? parseIp(value) : undefined;
       lastValue = value;
     }
     return last;

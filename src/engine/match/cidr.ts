@@ -63,21 +63,21 @@ export function parseIpv4(text: string): number | undefined {
 /** Eight hextets; `::` stands for one or more zero groups, an IPv4 tail (`::ffff:10.1.2.3`) for the last two. */
 function parseIpv6(text: string): Words | undefined {
   const lastPart = text.lastIndexOf(":") + 1;
+  let v4: number | undefined = 0;
   if (text.includes(".", lastPart)) {
-    const v4 = parseIpv4(text.slice(lastPart));
+    // read as two zero groups, the IPv4 value added to the last word
+    v4 = parseIpv4(text.slice(lastPart));
     if (v4 === undefined) return undefined;
-    text = `${text.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+    text = `${text.slice(0, lastPart)}0:0`;
   }
-  const [head = "", tail, extra] = text.split("::");
+  const [groups = [], after, extra] = text.split("::").map((half) => (half === "" ? [] : half.split(":")));
   if (extra !== undefined) return undefined;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== undefined) {
-    const after = tail === "" ? [] : tail.split(":");
+  if (after !== undefined) {
     if (groups.length + after.length > 7) return undefined;
     groups.push(...new Array<string>(8 - groups.length - after.length).fill("0"), ...after);
   }
   if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return undefined;
-  return toWords((k) => parseInt(groups[2 * k] as string, 16) * 0x10000 + parseInt(groups[2 * k + 1] as string, 16));
+  return toWords((k) => parseInt(groups[2 * k] as string, 16) * 0x10000 + parseInt(groups[2 * k + 1] as string, 16) + (k === 3 ? v4 : 0));
 }
 
 type WordIndex = 0 | 1 | 2 | 3;
