@@ -202,8 +202,7 @@ export interface RetrieveOptions extends RequestOptions {
 export function checkStatus(response: Response, label: string, conditional: boolean): void {
   if ((response.status >= 200 && response.status < 300) || (conditional && response.status === 304)) return;
   discard(response);
-  const text = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text}`);
+  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 
 /** GET with If-None-Match, a status check and a bounded body. */
