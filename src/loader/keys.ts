@@ -77,7 +77,7 @@ function rawBytes(input: unknown, index: number): Uint8Array {
       throw keyError(index, `${EXPECTED}; got ${labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.join(", ")}`}${hint}`);
     }
     const der = fromCanonicalBase64(keys[0]![2]!.replace(/\s+/g, ""));
-    if (der === undefined) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
+    if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
   const bytes = /^ssh-ed25519 /.test(text) ? undefined : decodeKeyText(text);
