@@ -92,9 +92,8 @@ export function checkDeclaredLength(response: Response, maxBytes: number, label:
  */
 export async function readBodyBounded(response: Response, maxBytes: number, signal: AbortSignal, label: string): Promise<Uint8Array> {
   checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
