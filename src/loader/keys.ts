@@ -81,7 +81,7 @@ function rawBytes(input: unknown, index: number): Uint8Array {
     return der;
   }
   const bytes = /^ssh-ed25519 /.test(text) ? undefined : decodeKeyText(text);
-  if (text === "" || bytes === undefined) throw keyError(index, `${EXPECTED}; got ${text === "" ? "empty text" : "text that is neither PEM nor base64"}`);
+  if (text === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
 
@@ -97,7 +97,7 @@ export function readTrustedKey(input: unknown, index: number): Uint8Array {
     raw = raw.subarray(12);
   }
   const problem = publicKeyProblem(raw);
-  if (problem !== undefined) throw keyError(index, problem);
+  if (problem) throw keyError(index, problem);
   return Uint8Array.from(raw);
 }
 
