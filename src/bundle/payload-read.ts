@@ -47,7 +47,7 @@ export function parseJsonBytes(bytes: Uint8Array, what: string): { text: string;
 export function readPayload(bytes: Uint8Array): ReadPayload {
   const { text, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
-  if (problem !== undefined) throw formatError(`payload: ${problem}`);
+  if (problem) throw formatError(`payload: ${problem}`);
   const payload = value as BundlePayload;
   // the canonical text, written key by key so the targets' place in it is known
   let canonical = "";

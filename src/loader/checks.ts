@@ -28,9 +28,9 @@ export function checkAgainstFloor(candidate: Seen, floor: SerialFloor | undefine
   }
 }
 
-/** The floor after accepting `candidate` (or reading a persisted floor): the highest serial, with the file that carried it. */
+/** The floor after accepting `candidate` (or reading a persisted floor): the one with the highest serial, read for its serial and the file that carried it. */
 export function raiseFloor(floor: SerialFloor | undefined, candidate: SerialFloor): SerialFloor {
   return floor === undefined || candidate.serial > floor.serial || (candidate.serial === floor.serial && floor.sha256 === undefined)
-    ? { serial: candidate.serial, sha256: candidate.sha256 }
+    ? candidate
     : floor;
 }

@@ -60,7 +60,7 @@ function describeError(e: unknown, url: URL): string {
 }
 
 export function fetchFailed(message: string, cause?: unknown): BundleRetrievalError {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === undefined ? {} : { cause });
+  return new BundleRetrievalError("FETCH_FAILED", message, { cause });
 }
 
 /** What a retrieval on a closed loader fails with. */
@@ -68,8 +68,9 @@ export function closedError(label: string, cause?: unknown): BundleRetrievalErro
   return fetchFailed(`${label}: the loader was closed`, cause);
 }
 
-function tooLarge(label: string, size: string, maxBytes: number): BundleRetrievalError {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+/** `size`: the declared length, when there is one. */
+function tooLarge(label: string, maxBytes: number, size = ""): BundleRetrievalError {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size}more than the limit of ${maxBytes} bytes (endless data)`);
 }
 
 function discard(response: Response): void {
@@ -81,7 +82,7 @@ export function checkDeclaredLength(response: Response, maxBytes: number, label:
   const declared = response.headers.get("content-length")?.trim();
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
-    throw tooLarge(label, declared, maxBytes);
+    throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
 }
 
@@ -91,9 +92,8 @@ export function checkDeclaredLength(response: Response, maxBytes: number, label:
  */
 export async function readBodyBounded(response: Response, maxBytes: number, signal: AbortSignal, label: string): Promise<Uint8Array> {
   checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -102,7 +102,7 @@ export async function readBodyBounded(response: Response, maxBytes: number, sign
       if (done) break;
       if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
       total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      if (total > maxBytes) throw tooLarge(label, maxBytes);
       chunks.push(value);
     }
   } catch (e) {
@@ -201,8 +201,7 @@ export interface RetrieveOptions extends RequestOptions {
 export function checkStatus(response: Response, label: string, conditional: boolean): void {
   if ((response.status >= 200 && response.status < 300) || (conditional && response.status === 304)) return;
   discard(response);
-  const text = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text}`);
+  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 
 /** GET with If-None-Match, a status check and a bounded body. */

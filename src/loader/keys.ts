@@ -77,11 +77,11 @@ function rawBytes(input: unknown, index: number): Uint8Array {
       throw keyError(index, `${EXPECTED}; got ${labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.join(", ")}`}${hint}`);
     }
     const der = fromCanonicalBase64(keys[0]![2]!.replace(/\s+/g, ""));
-    if (der === undefined) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
+    if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
   const bytes = /^ssh-ed25519 /.test(text) ? undefined : decodeKeyText(text);
-  if (text === "" || bytes === undefined) throw keyError(index, `${EXPECTED}; got ${text === "" ? "empty text" : "text that is neither PEM nor base64"}`);
+  if (text === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
 
@@ -97,7 +97,7 @@ export function readTrustedKey(input: unknown, index: number): Uint8Array {
     raw = raw.subarray(12);
   }
   const problem = publicKeyProblem(raw);
-  if (problem !== undefined) throw keyError(index, problem);
+  if (problem) throw keyError(index, problem);
   return Uint8Array.from(raw);
 }
 

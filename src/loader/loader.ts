@@ -108,7 +108,7 @@ export function createLoader(options: LoaderOptions): Loader {
     try {
       // rollback across restarts: start from the highest serial accepted before
       const floor = await cache.readSerialFloor();
-      if (floor !== undefined) trust.raise(floor);
+      if (floor) trust.raise(floor);
     } catch (e) {
       report(toBundleError(e, `cache ${dir}`));
     }
@@ -118,7 +118,7 @@ export function createLoader(options: LoaderOptions): Loader {
     } catch (e) {
       report(toBundleError(e, `cache ${cache.location}`));
     }
-    if (bytes === undefined) return undefined;
+    if (!bytes) return undefined;
     // tampering at rest: cached bytes are verified exactly like downloaded ones
     try {
       // nothing is active yet (prepare runs first in load and refresh, and only succeeds once), so
@@ -140,7 +140,7 @@ export function createLoader(options: LoaderOptions): Loader {
     // activating raised the floor to the candidate's serial
     const floor = trust.floor!;
     etag = retrievedEtag;
-    if (cache !== undefined) {
+    if (cache) {
       try {
         if (cachedSha !== candidate.sha256) {
           await cache.writeBundle(candidate.bytes);

@@ -84,14 +84,7 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      const verified = await verifyBundleBytes(bytes, {
-        keys: await trusted,
-        threshold: config.threshold,
-        now: config.now(),
-        target: config.target,
-        expectedName: config.expectedName,
-        maxBytes: config.maxBytes,
-      });
+      const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
       const seen = { serial: verified.payload.serial, sha256: verified.sha256 };

@@ -64,11 +64,10 @@ function readEnvelope(bytes: Uint8Array): Envelope {
     // the whole file has the same syntax error: name it where it stands in the file
     parsed = parseJsonBytes(bytes, "envelope");
   }
-  const { text, value } = parsed;
-  const envelope = toDsseEnvelope(value);
+  const envelope = toDsseEnvelope(parsed.value);
   const signatures = envelope.signatures.map((s) => ({ ...s, sig: fromCanonicalBase64(s.sig)! }));
   // an empty keyid is read as none, so its text is not the canonical form either
-  if (!payload || canonicalOfParsed(envelope) !== text || LONE_SURROGATE_ESCAPE.test(text) || signatures.some((s) => !s.sig)) {
+  if (!payload || canonicalOfParsed(envelope) !== parsed.text || LONE_SURROGATE_ESCAPE.test(parsed.text) || signatures.some((s) => !s.sig)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
   return { payloadType: envelope.payloadType, payload, signatures };

@@ -47,7 +47,5 @@ export function toMeta(verified: RuntimeVerified, target: string): BundleMeta {
 
 /** Any failure as a BundleError: transport and unexpected errors become FETCH_FAILED, labelled. */
 export function toBundleError(e: unknown, label: string): BundleError {
-  if (isBundleError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return fetchFailed(`${label}: ${message}`, e);
+  return isBundleError(e) ? e : fetchFailed(`${label}: ${e instanceof Error ? e.message : String(e)}`, e);
 }
