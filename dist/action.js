@@ -18321,7 +18321,7 @@ var require_eventsource_stream = __commonJS({
     var COLON3 = 58;
     var SPACE3 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
-    var DATA = Buffer.from("data");
+    var DATA2 = Buffer.from("data");
     var EVENT = Buffer.from("event");
     var ID = Buffer.from("id");
     var RETRY = Buffer.from("retry");
@@ -18515,7 +18515,7 @@ var require_eventsource_stream = __commonJS({
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line, fieldLength, DATA2)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
@@ -41939,31 +41939,31 @@ function assertBytes(value, what, length) {
 
 // src/bundle/errors.ts
 var BundleError = class extends EdictError {
-  constructor(code2, message, options = {}) {
+  constructor(code2, message, options) {
     super(code2, message, options);
     this.name = "BundleError";
   }
 };
 var BundleIntegrityError = class extends BundleError {
-  constructor(code2, message, options = {}) {
+  constructor(code2, message, options) {
     super(code2, message, options);
     this.name = "BundleIntegrityError";
   }
 };
 var BundleTrustError = class extends BundleError {
-  constructor(code2, message, options = {}) {
+  constructor(code2, message, options) {
     super(code2, message, options);
     this.name = "BundleTrustError";
   }
 };
 var BundleRetrievalError = class extends BundleError {
-  constructor(code2, message, options = {}) {
+  constructor(code2, message, options) {
     super(code2, message, options);
     this.name = "BundleRetrievalError";
   }
 };
 var BundleKeyError = class extends BundleError {
-  constructor(message, options = {}) {
+  constructor(message, options) {
     super("KEY_ERROR", message, options);
     this.name = "BundleKeyError";
   }
@@ -42647,7 +42647,7 @@ var CONDITION_OPERATORS = [
   "Null"
 ];
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
   const m2 = OPERATOR_NAME.exec(name);
@@ -43516,21 +43516,20 @@ function parseIpv4(text2) {
 }
 function parseIpv6(text2) {
   const lastPart = text2.lastIndexOf(":") + 1;
+  let v4 = 0;
   if (text2.includes(".", lastPart)) {
-    const v4 = parseIpv4(text2.slice(lastPart));
+    v4 = parseIpv4(text2.slice(lastPart));
     if (v4 === void 0) return void 0;
-    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+    text2 = `${text2.slice(0, lastPart)}0:0`;
   }
-  const [head = "", tail, extra] = text2.split("::");
+  const [groups = [], after, extra] = text2.split("::").map((half) => half === "" ? [] : half.split(":"));
   if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
+  if (after !== void 0) {
     if (groups.length + after.length > 7) return void 0;
     groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
   }
   if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k3) => parseInt(groups[2 * k3], 16) * 65536 + parseInt(groups[2 * k3 + 1], 16));
+  return toWords((k3) => parseInt(groups[2 * k3], 16) * 65536 + parseInt(groups[2 * k3 + 1], 16) + (k3 === 3 ? v4 : 0));
 }
 function toWords(word) {
   return [word(0), word(1), word(2), word(3)];
@@ -43561,7 +43560,8 @@ function cidrContains(range, ip) {
   if (address === void 0 || range.family === 6 && address.family !== 6) return false;
   const { mask, network } = range;
   const words = address.words;
-  return [3, 2, 1, 0].every((k3) => (words[k3] & mask[k3]) >>> 0 === network[k3]);
+  for (let k3 = 3; k3 >= 0; k3--) if ((words[k3] & mask[k3]) >>> 0 !== network[k3]) return false;
+  return true;
 }
 function validateCidr(text2) {
   if (parseCidr(text2) !== void 0) return void 0;
@@ -43724,7 +43724,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error2];
-    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, [values].flat(), readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context3) => kleene(tests, false, (test) => test(context3));
@@ -43754,8 +43754,6 @@ function compileKey({ base, set, ifExists }, key2, raw, readIp) {
   };
 }
 function compileValueTest(op, raw, negated, readIp) {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
-  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
       return anyOf(raw, negated, String, String, same);
@@ -43782,8 +43780,10 @@ function compileValueTest(op, raw, negated, readIp) {
         readIp,
         (ip, range) => cidrContains(range, ip)
       );
-    default:
-      return error2;
+    default: {
+      const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
+      return anyOf(raw, negated, read, read, comparator(op));
+    }
   }
 }
 function anyOf(raw, negated, readPolicy, readContext, matches) {
@@ -45036,25 +45036,42 @@ function guardrailChange(before, after) {
 
 // src/engine/data/request.ts
 var optString = (v2) => v2 === void 0 || typeof v2 === "string";
-function requestProblem(request3, now) {
+function readRequest(request3, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
   if (!isRecord(request3)) return "expected an object";
-  if (typeof request3.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request3.fields)) return "fields must be a list";
-  for (const [i2, f] of request3.fields.entries()) {
-    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
-      return `fields[${i2}]: tags must be a list of strings`;
-    }
+  const { dataset, fields, requester = {}, dataset_region, environment } = request3;
+  if (typeof dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(fields)) return "fields must be a list";
+  const tagged = [];
+  for (const [i2, field] of fields.entries()) {
+    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    const { sensitivity, category, tags } = field;
+    if (!optString(sensitivity) || !optString(category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t2) => typeof t2 === "string"))) return `fields[${i2}]: tags must be a list of strings`;
+    const set = new Set(tags);
+    if (sensitivity !== void 0) set.add(sensitivity);
+    if (category !== void 0) set.add(category);
+    tagged.push({ field, tags: set });
   }
-  if (request3.requester !== void 0) {
-    const r2 = request3.requester;
-    if (!isRecord(r2)) return "requester must be an object";
-    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request3.dataset_region) || !optString(request3.environment)) return "dataset_region and environment must be strings";
-  return void 0;
+  if (!isRecord(requester)) return "requester must be an object";
+  const { role, clearance, region } = requester;
+  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
+  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
+  return {
+    dataset,
+    fields: tagged,
+    names: new Set(tagged.map((f) => f.field.name)),
+    epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment
+  };
+}
+function requestProblem(request3, now) {
+  const read = readRequest(request3, now);
+  return typeof read === "string" ? read : void 0;
 }
 
 // src/engine/data/reference.ts
@@ -45596,20 +45613,13 @@ function coverRest(space, dims, regions, maxStates) {
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
   for (const key2 of ["after", "before"]) {
     const text2 = time[key2];
-    if (text2 === void 0) continue;
     const m2 = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m2 === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key2 === "after" ? 0 : 1] = Number(m2[1]) * 60 + Number(m2[2]);
+    if (text2 !== void 0 && m2 === null) return `${key2}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m2 === null ? void 0 : Number(m2[1]) * 60 + Number(m2[2]));
   }
   const [a, b3] = bounds;
   const wraps = a !== void 0 && b3 !== void 0 && a > b3;
@@ -45621,6 +45631,13 @@ function compileTimeWindow(time) {
       return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
     }
   };
+}
+function isTimeZone(zone) {
+  try {
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    return false;
+  }
 }
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
@@ -46039,11 +46056,11 @@ function parseDurationMs(text2) {
   const m2 = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
   if (m2 === null) return void 0;
   let total = 0n;
-  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+  for (const [i2, [, unitMs]] of DURATION_UNITS.entries()) {
     const part = m2[i2 + 1];
     if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return void 0;
     total += scaled / denominator;
@@ -46281,17 +46298,16 @@ function parsePolicyVersion(text2) {
 }
 
 // src/engine/runtime/boundary.ts
+var NEVER = () => false;
 function toAllOf(value) {
-  if (value === void 0) return [];
   if (value.every((v2) => typeof v2 === "string")) return [value];
   return value.map((v2) => typeof v2 === "string" ? [v2] : v2);
 }
 function compileAllOf(value, compile2) {
-  const tests = toAllOf(value).map((list4) => {
-    const entries = list4.filter((e) => typeof e === "string").map(compile2);
-    return (value2) => entries.some((t2) => t2(value2));
+  return value === void 0 ? void 0 : toAllOf(value).map((list4) => {
+    const entries = list4.map((entry) => compile2(entry));
+    return (v2) => entries.some((t2) => t2(v2));
   });
-  return (value2) => tests.every((t2) => t2(value2));
 }
 function toHost(value) {
   if (typeof value !== "string") return void 0;
@@ -46302,12 +46318,8 @@ function toHost(value) {
     } catch {
       return void 0;
     }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m2 = /^([^:]+):\d+$/.exec(host);
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    const m2 = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
     if (!m2) return void 0;
     host = m2[1];
   }
@@ -46316,7 +46328,7 @@ function toHost(value) {
   return host;
 }
 function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
 }
 function normalizePath(value) {
   if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
@@ -46336,32 +46348,21 @@ function normalizePath(value) {
 }
 function compilePathPattern(pattern) {
   const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
+  if (glob === "") return NEVER;
   if (glob === "/") return (path) => path.startsWith("/");
-  let re2 = "^";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        while (glob[i2 + 1] === "*") i2++;
-        re2 += ".*";
-      } else re2 += "[^/]*";
-    } else if (c3 === "?") re2 += "[^/]";
-    else re2 += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re2}(?:/.*)?$`, "s");
+  const re2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w2) => w2 === "?" ? "[^/]" : w2 === "*" ? "[^/]*" : ".*");
+  const regex = new RegExp(`^${re2}(?:/.*)?$`, "s");
   return (path) => regex.test(path);
 }
 
 // src/engine/runtime/tool-uri.ts
-var PRINTABLE = /^[\x21-\x7e]+$/;
-var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+var URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text2) {
-  const m2 = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  const m2 = URI.exec(text2);
   return m2 === null ? void 0 : { server: m2[1], tool: m2[2], version: m2[3] };
 }
 function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
   return split(uri);
 }
 var ANY = () => true;
@@ -46373,14 +46374,10 @@ function compileToolPattern(entry) {
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const pattern = parts.version ?? "*";
   const anyVersion = STARS.test(pattern);
   const version = compileWildcard(pattern);
   return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
-}
-function formatToolUri(tool) {
-  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
 // src/engine/runtime/compiled.ts
@@ -46409,14 +46406,13 @@ function compileRuntime(runtime) {
   const { enforcement, security, tools } = runtime;
   const denyOn = new Set(enforcement?.deny_on ?? []);
   const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions2 = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs3 = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs3 = compileAllOf(security?.fs_allowlist, compilePathPattern);
   const maxPayload = security?.limits?.max_payload_kb;
   const maxDuration = security?.limits?.max_duration_ms;
   const guard = runtime.agent_guard;
@@ -46435,25 +46431,26 @@ function compileRuntime(runtime) {
     if (tool === void 0) {
       report2("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
+      const name = `mcp${uri.slice(3)}`;
       const lists = allowlist ?? [];
-      const i2 = lists.findIndex((matchers) => !matchers.some((m2) => m2(tool)));
+      const i2 = lists.findIndex((allows) => !allows(tool));
       if (i2 >= 0) {
         const which2 = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which2}`);
+        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which2}`);
       }
       const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
       const version = tool.version;
       if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
         else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
         }
       } else {
         const refused = applicable.find((r2) => !r2.allows(version));
         if (refused !== void 0) {
           report2(
             "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
           );
         }
       }
@@ -46462,10 +46459,10 @@ function compileRuntime(runtime) {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
-    if (fs3 !== void 0) checkList(f.fsPath, normalizePath, fs3, "fs_violation", "path", "fs", report2);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
+    checkList(f.fsPath, normalizePath, fs3, "path", "fs", report2);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
     for (const [key2, code2, message] of FLAGS) if (f[key2] === true) report2(code2, message);
     for (const [key2, prefix, noun] of SCANS) {
       const status = f[key2];
@@ -46473,47 +46470,38 @@ function compileRuntime(runtime) {
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
     }
-    checkGuard?.(f.agentGuardFindings, report2);
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
     const verdict = f.contextual;
     if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
     if (violations.length === 0) return CLEAN;
     return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+  return { checkTool };
 }
 function describe2(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.slice(0, 200));
 }
-function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list4) => {
-    const matchers = [];
-    for (const entry of list4) {
-      const m2 = compileToolPattern(entry);
-      if (m2 === void 0) invalid.push(String(entry));
-      else matchers.push(m2);
-    }
-    return matchers;
-  });
-}
 function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
-    const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const versions2 = map2[server] ?? [];
     const tests = versions2.filter((v2) => typeof v2 === "string").map((v2) => compileWildcard(v2));
     return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v2) => tests.some((t2) => t2(v2)) };
   });
 }
-function checkList(raw, normalize4, allowed, code2, noun, list4, report2) {
-  if (raw === void 0) return;
+function checkList(raw, normalize4, lists, noun, list4, report2) {
+  const code2 = `${list4}_violation`;
+  if (raw === void 0 || lists === void 0) return;
   for (const value of Array.isArray(raw) ? raw : [raw]) {
     const normal = normalize4(value);
     if (normal === void 0) report2(code2, `${noun} ${describe2(value)} cannot be read`);
-    else if (!allowed(normal)) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
+    else if (!lists.every((allows) => allows(normal))) report2(code2, `${noun} ${JSON.stringify(normal)} is not in the ${list4} allowlist`);
   }
 }
 function checkLimit(value, max, code2, noun, unit, report2) {
-  if (value === void 0) return;
+  if (value === void 0 || typeof max !== "number") return;
   if (typeof value !== "number" || Number.isNaN(value)) {
     report2(code2, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
@@ -46522,17 +46510,14 @@ function checkLimit(value, max, code2, noun, unit, report2) {
 }
 function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (findings, report2) => {
+  return (findings) => {
     if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count3 !== void 0 && n >= count3;
-    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
+    if (minRank !== void 0 && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
+    if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
   };
 }
 
@@ -50260,13 +50245,15 @@ function* readLoop(stat3, maxBytes, options) {
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const want = stat3.isFile() && total < stat3.size ? stat3.size - total : CHUNK;
+    const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
     total += bytesRead;
     if (total > maxBytes) return { status: "too-large" };
     chunks.push(buffer.subarray(0, bytesRead));
   }
+  if (chunks.length === 1) return { status: "ok", bytes: chunks[0] };
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const c3 of chunks) {
@@ -53127,7 +53114,7 @@ function toFlags(letters) {
   return [...new Set(letters)].sort().join("");
 }
 function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const groups = INLINE_FLAGS.exec(pattern)[0];
   const source = pattern.slice(groups.length);
   return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
@@ -61258,7 +61245,7 @@ var import_semver12 = __toESM(require_semver2(), 1);
 // src/bundle/dsse-checks.ts
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+  return new BundleIntegrityError("FORMAT_ERROR", message, { cause });
 }
 function toDsseEnvelope(value) {
   if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
@@ -61332,8 +61319,6 @@ function verifyThreshold(signatures, keys, threshold, verifyOne) {
 
 // src/bundle/pae.ts
 function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
   const type = utf8Encode(payloadType);
   return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
 }
@@ -61754,16 +61739,7 @@ function abortable(promise, signal) {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve7(value);
-      },
-      (error3) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error3);
-      }
-    );
+    promise.then(resolve7, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 async function withDeadline(label, timeoutMs, closed, run) {
@@ -61795,29 +61771,28 @@ function describeError2(e, url) {
   return text2.split(url.href).join(`${url.origin}${url.pathname}`);
 }
 function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+  return new BundleRetrievalError("FETCH_FAILED", message, { cause });
 }
 function closedError(label, cause) {
   return fetchFailed(`${label}: the loader was closed`, cause);
 }
-function tooLarge(label, size, maxBytes) {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+function tooLarge(label, maxBytes, size = "") {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size}more than the limit of ${maxBytes} bytes (endless data)`);
 }
 function discard(response) {
   response.body?.cancel().catch(() => void 0);
 }
 function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+  const declared = response.headers.get("content-length")?.trim();
+  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
+    throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
 }
 async function readBodyBounded(response, maxBytes, signal, label) {
   checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
+  const reader = response.body?.getReader();
+  if (reader === void 0) return new Uint8Array(0);
   const chunks = [];
   let total = 0;
   try {
@@ -61826,7 +61801,7 @@ async function readBodyBounded(response, maxBytes, signal, label) {
       if (done) break;
       if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
       total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      if (total > maxBytes) throw tooLarge(label, maxBytes);
       chunks.push(value);
     }
   } catch (e) {
@@ -61856,7 +61831,7 @@ async function request2(url, options) {
   let current = new URL(url);
   let credentials = options.authorization;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    if (!mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
     const headers = { ...options.headers };
     if (credentials !== void 0) headers.authorization = credentials;
     let response;
@@ -61869,12 +61844,10 @@ async function request2(url, options) {
       if (options.signal.aborted) throw e;
       throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
     }
-    if (credentials === void 0 || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
+    if (response.type === "opaqueredirect") {
+      throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
     }
+    if (credentials === void 0 || !isRedirect(response.status)) return response;
     const location2 = response.headers.get("location");
     discard(response);
     if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
@@ -61892,8 +61865,7 @@ async function request2(url, options) {
 function checkStatus(response, label, conditional) {
   if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
   discard(response);
-  const text2 = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
+  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 
 // src/pack/remote/retrieve.ts
@@ -62676,68 +62648,61 @@ function show3(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
-var text = (pattern) => (v2) => typeof v2 === "string" && pattern.test(v2);
-var ISO_RULE = (v2) => parseIsoSeconds(v2) !== void 0;
-var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
-var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
-var SCALARS = [
-  ["name", text(NAME_PATTERN2), `match ${NAME_PATTERN2.source}`],
-  ["version", text(SEMVER_PATTERN), "be a semantic version"],
-  ["serial", (v2) => Number.isSafeInteger(v2) && v2 >= 1, "be a positive integer"],
-  ["revision", text(REVISION), "be a lowercase hex commit id"],
-  ["created_at", ISO_RULE, ISO_MUST],
-  ["expires_at", ISO_RULE, ISO_MUST]
-];
-var LISTS = [
-  [
-    "installed_packs",
-    [
-      ...["name", "version", "layer"].map((k3) => [k3, (v2) => typeof v2 === "string", "be a string"]),
-      ["checksum", (v2) => v2 === null || typeof v2 === "string", "be a string or null"]
-    ]
-  ],
-  ["sources", [["path", (v2) => typeof v2 === "string" && v2 !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
-];
+var text = (pattern, must) => [(v2) => typeof v2 === "string" && pattern.test(v2), must];
+var ISO = [(v2) => parseIsoSeconds(v2) !== void 0, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
+var HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
+var STRING = [(v2) => typeof v2 === "string", "be a string"];
+var OBJECT = [isRecord, "be an object"];
+var ARRAY = [Array.isArray, "be an array"];
+var SCALARS = {
+  name: text(NAME_PATTERN2, `match ${NAME_PATTERN2.source}`),
+  version: text(SEMVER_PATTERN, "be a semantic version"),
+  serial: [(v2) => Number.isSafeInteger(v2) && v2 >= 1, "be a positive integer"],
+  revision: text(REVISION, "be a lowercase hex commit id"),
+  created_at: ISO,
+  expires_at: ISO
+};
+var KINDS = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
+var ACCESS = { Statement: ARRAY };
+var DATA = { rules: ARRAY, default_action: [(v2) => v2 === "allow" || v2 === "deny", 'be "allow" or "deny"'] };
+var LISTS = {
+  installed_packs: { name: STRING, version: STRING, layer: STRING, checksum: [(v2) => v2 === null || typeof v2 === "string", "be a string or null"] },
+  sources: { path: [(v2) => typeof v2 === "string" && v2 !== "", "be a non-empty string"], sha256: HEX64_TEXT }
+};
+var DIGESTS = { blake3: HEX64_TEXT, sha256: HEX64_TEXT };
 var mustBe = (at, must, value) => `${at} must ${must}, got ${show3(value)}`;
-function fieldProblem(record, rules, prefix) {
-  for (const [field, ok2, must] of rules) if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
-  return void 0;
-}
-function targetProblem(name, target) {
-  const at = `targets.${name}`;
-  if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
-  if (!isRecord(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k3) => [k3, isRecord, "be an object"]), `${at}.`);
-  if (kinds !== void 0) return kinds;
-  const { access: access2, data } = target;
-  return fieldProblem(access2, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v2) => v2 === "allow" || v2 === "deny", 'be "allow" or "deny"']], `${at}.data.`);
-}
-function findPayloadProblem(value) {
-  if (!isRecord(value)) return `payload must be a JSON object, got ${show3(value)}`;
-  const p2 = value;
-  if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
-  const scalar = fieldProblem(p2, SCALARS, "");
-  if (scalar !== void 0) return scalar;
-  if (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at)) return `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}`;
-  if (!isRecord(p2.targets)) return mustBe("targets", "be an object", p2.targets);
-  for (const [name, target] of Object.entries(p2.targets)) {
-    const problem = targetProblem(name, target);
+function firstProblem(items, problemOf) {
+  for (const item of items) {
+    const problem = problemOf(item);
     if (problem !== void 0) return problem;
   }
-  for (const [list4, rules] of LISTS) {
+  return void 0;
+}
+function fieldProblem(record, fields, prefix) {
+  return firstProblem(Object.entries(fields), ([field, [ok2, must]]) => ok2(record[field]) ? void 0 : mustBe(prefix + field, must, record[field]));
+}
+function objectProblem(value, fields, at, must = "be an object") {
+  return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
+}
+function targetProblem([name, target]) {
+  const at = `targets.${name}`;
+  if (!NAME_PATTERN2.test(name)) return `target name ${show3(name)} must match ${NAME_PATTERN2.source}`;
+  const kinds = target;
+  return objectProblem(target, KINDS, at) ?? fieldProblem(kinds.access, ACCESS, `${at}.access.`) ?? fieldProblem(kinds.data, DATA, `${at}.data.`);
+}
+function findPayloadProblem(value) {
+  if (!isRecord(value)) return mustBe("payload", "be a JSON object", value);
+  const p2 = value;
+  if (p2.format !== BUNDLE_FORMAT) return `format is ${show3(p2.format)}, expected "${BUNDLE_FORMAT}"`;
+  const sources = p2.sources;
+  return fieldProblem(p2, SCALARS, "") ?? (parseIsoSeconds(p2.expires_at) <= parseIsoSeconds(p2.created_at) ? `expires_at ${p2.expires_at} is not after created_at ${p2.created_at}` : void 0) ?? (isRecord(p2.targets) ? firstProblem(Object.entries(p2.targets), targetProblem) : mustBe("targets", "be an object", p2.targets)) ?? firstProblem(Object.entries(LISTS), ([list4, fields]) => {
     const items = p2[list4];
-    if (!Array.isArray(items)) return mustBe(list4, "be an array", items);
-    for (const [i2, item] of items.entries()) {
-      const problem = isRecord(item) ? fieldProblem(item, rules, `${list4}[${i2}].`) : mustBe(`${list4}[${i2}]`, "be an object", item);
-      if (problem !== void 0) return problem;
-    }
-  }
-  const paths = p2.sources.map((s) => s.path);
-  for (let i2 = 1; i2 < paths.length; i2++) {
-    if (paths[i2 - 1] >= paths[i2]) return `sources[${i2}]: sources must be sorted by path without duplicates (${show3(paths[i2])} after ${show3(paths[i2 - 1])})`;
-  }
-  if (!isRecord(p2.digests)) return mustBe("digests", "be an object {blake3, sha256}", p2.digests);
-  return fieldProblem(p2.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
+    return Array.isArray(items) ? firstProblem(items.entries(), ([i2, item]) => objectProblem(item, fields, `${list4}[${i2}]`)) : mustBe(list4, "be an array", items);
+  }) ?? // `sources` is read here only, once the lists passed
+  firstProblem(
+    sources.entries(),
+    ([i2, { path }]) => i2 > 0 && sources[i2 - 1].path >= path ? `sources[${i2}]: sources must be sorted by path without duplicates (${show3(path)} after ${show3(sources[i2 - 1].path)})` : void 0
+  ) ?? objectProblem(p2.digests, DIGESTS, "digests", "be an object {blake3, sha256}");
 }
 function bundleFileNames(name) {
   if (typeof name !== "string" || !NAME_PATTERN2.test(name)) throw new TypeError(`bundle name must match ${NAME_PATTERN2.source}, got ${show3(name)}`);
@@ -62802,9 +62767,8 @@ function checkPayloadType(envelope) {
   }
 }
 function checkDigestsMatch(payload, actual) {
-  for (const k3 of ["sha256", "blake3"]) {
-    const got = actual[k3];
-    if (got !== void 0 && got !== payload.digests[k3]) {
+  for (const [k3, got] of Object.entries(actual)) {
+    if (got !== payload.digests[k3]) {
       throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k3} is ${payload.digests[k3]}, but the targets hash to ${got}`);
     }
   }
@@ -62843,26 +62807,20 @@ function parseJsonBytes(bytes, what) {
 function readPayload(bytes) {
   const { text: text2, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError(`payload: ${problem}`);
-  const record = value;
-  const span = canonicalSpan(text2, record);
-  if (span === void 0 && canonicalOfParsed(record) !== text2) throw formatError(NOT_CANONICAL);
-  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record.targets, 2));
-  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes };
-}
-function canonicalSpan(text2, record) {
-  if (!keysInOrder(record, 1)) return void 0;
-  let at = 0;
-  let span;
-  for (const key2 of Object.keys(record)) {
-    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key2)}:`;
-    const item = JSON.stringify(record[key2]);
-    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
-    if (key2 === "targets") span = [at, at + item.length];
-    at += item.length;
+  if (problem) throw formatError(`payload: ${problem}`);
+  const payload = value;
+  let canonical = "";
+  let start = 0;
+  let end = 0;
+  for (const key2 of Object.keys(payload).sort()) {
+    canonical += `${canonical ? "," : "{"}${JSON.stringify(key2)}:`;
+    if (key2 === "targets") start = canonical.length;
+    canonical += canonicalOfParsed(payload[key2], 2);
+    if (key2 === "targets") end = canonical.length;
   }
-  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+  if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
 }
 function keysInOrder(value, depth) {
   if (typeof value !== "object" || value === null) return true;
@@ -62879,11 +62837,14 @@ function keysInOrder(value, depth) {
 }
 var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
+  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
+}
+function sortedText(value, depth) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${canonicalOfParsed(record[key2], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key2) => `${JSON.stringify(key2)}:${sortedText(record[key2], depth + 1)}`).join(",")}}`;
 }
 
 // src/bundle/verify.ts
@@ -63080,7 +63041,7 @@ var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "parti
 var FALLBACK_MASK_METHOD = "redact";
 var RANK2 = new Map(MASK_STRICTNESS.map((m2, i2) => [m2, MASK_STRICTNESS.length - i2]));
 function stricterMask(a, b3) {
-  return (RANK2.get(b3) ?? 0) > (RANK2.get(a) ?? 0) ? b3 : a;
+  return (RANK2.get(b3) ?? 0) > (RANK2.get(a) ?? 0) ? b3 : a ?? b3;
 }
 function isMaskingMethod(value) {
   return RANK2.has(value);
@@ -63102,30 +63063,30 @@ function compileData(data) {
   data.rules.forEach((rule, index) => {
     const compiled2 = compileRule(rule, index, clocks);
     const literal = compiled2.literal;
-    if (literal === void 0) wild.push(compiled2);
-    else if (exact.has(literal)) exact.get(literal).push(compiled2);
-    else exact.set(literal, [compiled2]);
+    const list4 = literal === void 0 ? wild : exact.get(literal) ?? [];
+    list4.push(compiled2);
+    if (literal !== void 0) exact.set(literal, list4);
   });
   const defaultDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
     policy: null,
     reason: "no rule matched",
     matched: Object.freeze([])
   });
   const decideData = (request3, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request3, now);
-    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request3, now.getTime(), clocks);
+    const facts = readRequest(request3, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
     const candidates3 = [...exact.get(request3.dataset) ?? [], ...wild];
     const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b3) => a.index - b3.index);
-    let winner;
+    let winner = matched[0];
+    if (winner === void 0) return defaultDecision;
     for (const rule of matched) {
-      const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
       if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
     }
-    if (winner === void 0) return defaultDecision;
-    const { action, policy, reason, ...extras } = winner.decision;
-    const decision = { action, policy, reason, matched: matched.map((r2) => r2.id), ...extras };
+    const action = winner.action;
+    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id), ...winner.extras };
     if (action === "mask") {
       const masks = /* @__PURE__ */ new Map();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
@@ -63134,33 +63095,6 @@ function compileData(data) {
     return decision;
   };
   return { decideData };
-}
-function toFacts(request3, epochMs, clocks) {
-  const fields = request3.fields.map((field) => {
-    const tags = new Set(field.tags);
-    if (field.sensitivity !== void 0) tags.add(field.sensitivity);
-    if (field.category !== void 0) tags.add(field.category);
-    return { field, tags };
-  });
-  const requester = request3.requester ?? {};
-  const minutes = /* @__PURE__ */ new Map();
-  return {
-    dataset: request3.dataset,
-    fields,
-    names: new Set(request3.fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request3.dataset_region,
-      environment: request3.environment
-    },
-    minuteIn: (zone) => {
-      let m2 = minutes.get(zone);
-      if (m2 === void 0) minutes.set(zone, m2 = clocks.get(zone)(epochMs));
-      return m2;
-    }
-  };
 }
 function compileRule(rule, index, clocks) {
   const fail2 = (problem) => {
@@ -63191,22 +63125,23 @@ function compileRule(rule, index, clocks) {
     const matcher = context3?.[key2];
     if (matcher === void 0) continue;
     const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
-    tests.push((f) => test(f.context[key2]));
+    tests.push((f) => test(f[key2]));
   }
   if (context3?.time !== void 0) {
     const window2 = compileTimeWindow(context3.time);
     if (typeof window2 === "string") return fail2(`context.time: ${window2}`);
-    if (!clocks.has(window2.zone)) clocks.set(window2.zone, wallClock(window2.zone));
-    tests.push((f) => window2.contains(f.minuteIn(window2.zone)));
+    const clock = clocks.get(window2.zone) ?? wallClock(window2.zone);
+    clocks.set(window2.zone, clock);
+    tests.push((f) => window2.contains(clock(f.epochMs)));
   }
   const { reason, ttl, approver_role } = spec.action;
-  const decision = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  const extras = {};
   if (ttl !== void 0) {
     const ms = parseDurationMs(ttl);
     if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    decision.ttl_seconds = Math.floor(ms / 1e3);
+    extras.ttl_seconds = Math.floor(ms / 1e3);
   }
-  if (approver_role !== void 0) decision.approver_role = approver_role;
+  if (approver_role !== void 0) extras.approver_role = approver_role;
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
     if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
@@ -63221,15 +63156,15 @@ function compileRule(rule, index, clocks) {
     id: rule.id,
     precedence: rule.precedence,
     action,
-    decision,
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
     matches: (f) => tests.every((t2) => t2(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
         if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        const previous = into.get(name);
-        into.set(name, previous === void 0 ? method : stricterMask(previous, method));
+        into.set(name, stricterMask(into.get(name), method));
       }
     }
   };
@@ -63246,10 +63181,9 @@ function toSet(value) {
 }
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v2) => v2 === matcher;
-  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const list4 = not ? matcher.not : matcher;
-  const set = new Set(typeof list4 === "string" ? [list4] : list4);
+  const set = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
   return (v2) => v2 !== void 0 && set.has(v2) !== not;
 }
 
@@ -63258,26 +63192,28 @@ var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "clou
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
 function isEnvironment(value) {
-  return typeof value === "string" && ENVIRONMENTS.includes(value);
+  return ENVIRONMENTS.includes(value);
 }
-function evaluatePosture(posture, facts = {}) {
+function evaluatePosture(posture, facts) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section2, key2) => posture[section2]?.[key2];
-  const flag = (section2, key2, fact, what) => {
-    const required = setting(section2, key2) === true;
-    const value = f[fact];
-    const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section2}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  const setting = (id) => {
+    const [section2, key2] = id.split(".");
+    return posture[section2]?.[key2];
   };
-  const allowed = (section2, key2, value, noun) => {
-    const id = `${section2}.${key2}`;
-    const lists = setting(section2, key2);
+  const flag = (id, what) => {
+    const required = setting(id) === true;
+    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_3, c3) => c3.toUpperCase())];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (id, value, noun) => {
+    const lists = setting(id);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v2) => typeof v2 === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -63290,38 +63226,38 @@ function evaluatePosture(posture, facts = {}) {
     check("environment", false, true, detail);
   } else {
     if (environment === "local") {
-      const min = setting("local", "min_security_score");
+      const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local", "require_encryption", "encryption", "disk encryption");
+      flag("local.require_encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== void 0 && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
       );
-      flag("local", "require_tpm", "tpm", "TPM");
-      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+      flag("local.require_tpm", "TPM");
+      flag("local.require_secure_boot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud", "allowed_accounts", f.account, "account");
-      allowed("cloud", "allowed_regions", f.region, "region");
+      flag("cloud.require_iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
     }
-    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
-      const denied = setting("kubernetes", "denied_namespaces") ?? [];
+      const id = "kubernetes.denied_namespaces";
+      const denied = setting(id) ?? [];
       const ns = typeof f.namespace === "string" ? f.namespace : void 0;
       const hit = ns === void 0 ? void 0 : denied.find((d2) => compileWildcard(d2)(ns));
-      const id = "kubernetes.denied_namespaces";
       if (denied.length === 0) check(id, true, false, "no namespace is denied");
       else if (ns === void 0) check(id, false, true, "namespace unknown");
       else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
-      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "service account token");
+      flag("kubernetes.require_non_root", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
     }
   }
   const failed = checks.filter((c3) => c3.required && !c3.passed);
@@ -63356,47 +63292,27 @@ function selectPacks(compliance) {
 }
 function compileScanner(runtime) {
   const byLocation = { input: [], output: [] };
-  const skipped = [];
-  const unevaluated = [];
   for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
-  }
-  function compileRule2(pack, rule) {
-    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
-    if (rule.type === "nl") {
-      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
-      return;
-    }
-    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
-    if (rule.location !== "input" && rule.location !== "output") {
-      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
-    }
-    for (const pattern of rule.patterns ?? []) {
-      let regex;
-      try {
-        if (typeof pattern !== "string") throw new TypeError("expected a string");
-        regex = toJsRegExp(pattern, "g");
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
-        continue;
+    for (const rule of pack.rules ?? []) {
+      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
+      for (const pattern of rule.patterns ?? []) {
+        try {
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {
+        }
       }
-      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan = (text2, location2) => {
-    if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
-    if (location2 !== "input" && location2 !== "output") {
-      throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
-    }
-    const findings = [];
-    for (const p2 of byLocation[location2]) collect(p2, text2, findings);
-    return findings;
-  };
   return {
-    scan,
-    skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated)
+    scan(text2, location2) {
+      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
+      if (location2 !== "input" && location2 !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
+      }
+      const findings = [];
+      for (const p2 of byLocation[location2]) collect(p2, text2, findings);
+      return findings;
+    }
   };
 }
 function collect(p2, text2, out) {
@@ -63410,7 +63326,7 @@ function collect(p2, text2, out) {
 function preview(s) {
   const end = MATCH_PREVIEW_LENGTH;
   const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
-  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+  return s.slice(0, high ? end - 1 : end);
 }
 
 // src/engine/engine.ts
@@ -63424,7 +63340,7 @@ function compileEngine(target) {
     checkTool,
     decideData,
     scan,
-    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
+    posture: (facts) => evaluatePosture(target.posture, facts)
   };
 }
 
@@ -66441,6 +66357,8 @@ async function sha256Hex2(bytes) {
   const digest = new Uint8Array(await subtle().digest("SHA-256", bytes));
   return Array.from(digest, (b3) => b3.toString(16).padStart(2, "0")).join("");
 }
+var SEXTETS = new Int8Array(256).fill(-1);
+for (let i2 = 0; i2 < 64; i2++) SEXTETS[i2 < 26 ? i2 + 65 : i2 < 52 ? i2 + 71 : i2 < 62 ? i2 - 4 : i2 * 4 - 205] = i2;
 
 // src/oci/pull.ts
 async function ociDigest(bytes) {

@@ -18196,7 +18196,7 @@ var CONDITION_OPERATORS = [
   "Null"
 ];
 var SET_PREFIXES = ["ForAnyValue", "ForAllValues"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
   const m = OPERATOR_NAME.exec(name);
@@ -19081,13 +19081,15 @@ function* readLoop(stat2, maxBytes, options) {
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const want = stat2.isFile() && total < stat2.size ? stat2.size - total : CHUNK;
+    const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
     total += bytesRead;
     if (total > maxBytes) return { status: "too-large" };
     chunks.push(buffer.subarray(0, bytesRead));
   }
+  if (chunks.length === 1) return { status: "ok", bytes: chunks[0] };
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const c3 of chunks) {
@@ -20827,21 +20829,20 @@ function parseIpv4(text) {
 }
 function parseIpv6(text) {
   const lastPart = text.lastIndexOf(":") + 1;
+  let v4 = 0;
   if (text.includes(".", lastPart)) {
-    const v4 = parseIpv4(text.slice(lastPart));
+    v4 = parseIpv4(text.slice(lastPart));
     if (v4 === void 0) return void 0;
-    text = `${text.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+    text = `${text.slice(0, lastPart)}0:0`;
   }
-  const [head = "", tail, extra] = text.split("::");
+  const [groups = [], after, extra] = text.split("::").map((half) => half === "" ? [] : half.split(":"));
   if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
+  if (after !== void 0) {
     if (groups.length + after.length > 7) return void 0;
     groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
   }
   if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16));
+  return toWords((k2) => parseInt(groups[2 * k2], 16) * 65536 + parseInt(groups[2 * k2 + 1], 16) + (k2 === 3 ? v4 : 0));
 }
 function toWords(word) {
   return [word(0), word(1), word(2), word(3)];
@@ -20872,7 +20873,8 @@ function cidrContains(range, ip) {
   if (address === void 0 || range.family === 6 && address.family !== 6) return false;
   const { mask, network } = range;
   const words = address.words;
-  return [3, 2, 1, 0].every((k2) => (words[k2] & mask[k2]) >>> 0 === network[k2]);
+  for (let k2 = 3; k2 >= 0; k2--) if ((words[k2] & mask[k2]) >>> 0 !== network[k2]) return false;
+  return true;
 }
 function validateCidr(text) {
   if (parseCidr(text) !== void 0) return void 0;
@@ -21035,7 +21037,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key2, values]) => compileKey(op, key2, [values].flat(), readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -21065,8 +21067,6 @@ function compileKey({ base, set, ifExists }, key2, raw, readIp) {
   };
 }
 function compileValueTest(op, raw, negated, readIp) {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
-  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
       return anyOf(raw, negated, String, String, same);
@@ -21093,8 +21093,10 @@ function compileValueTest(op, raw, negated, readIp) {
         readIp,
         (ip, range) => cidrContains(range, ip)
       );
-    default:
-      return error;
+    default: {
+      const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
+      return anyOf(raw, negated, read, read, comparator(op));
+    }
   }
 }
 function anyOf(raw, negated, readPolicy, readContext, matches) {
@@ -22344,25 +22346,42 @@ function guardrailChange(before, after) {
 
 // src/engine/data/request.ts
 var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request, now) {
+function readRequest(request, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
   if (!isRecord(request)) return "expected an object";
-  if (typeof request.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request.fields)) return "fields must be a list";
-  for (const [i2, f] of request.fields.entries()) {
-    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i2}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i2}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t2) => typeof t2 === "string"))) {
-      return `fields[${i2}]: tags must be a list of strings`;
-    }
+  const { dataset, fields, requester = {}, dataset_region, environment } = request;
+  if (typeof dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(fields)) return "fields must be a list";
+  const tagged = [];
+  for (const [i2, field] of fields.entries()) {
+    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i2}] must be an object with a string name`;
+    const { sensitivity, category, tags } = field;
+    if (!optString(sensitivity) || !optString(category)) return `fields[${i2}]: sensitivity and category must be strings`;
+    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t2) => typeof t2 === "string"))) return `fields[${i2}]: tags must be a list of strings`;
+    const set = new Set(tags);
+    if (sensitivity !== void 0) set.add(sensitivity);
+    if (category !== void 0) set.add(category);
+    tagged.push({ field, tags: set });
   }
-  if (request.requester !== void 0) {
-    const r2 = request.requester;
-    if (!isRecord(r2)) return "requester must be an object";
-    if (!optString(r2.role) || !optString(r2.clearance) || !optString(r2.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request.dataset_region) || !optString(request.environment)) return "dataset_region and environment must be strings";
-  return void 0;
+  if (!isRecord(requester)) return "requester must be an object";
+  const { role, clearance, region } = requester;
+  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
+  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
+  return {
+    dataset,
+    fields: tagged,
+    names: new Set(tagged.map((f) => f.field.name)),
+    epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment
+  };
+}
+function requestProblem(request, now) {
+  const read = readRequest(request, now);
+  return typeof read === "string" ? read : void 0;
 }
 
 // src/engine/data/reference.ts
@@ -22904,20 +22923,13 @@ function coverRest(space, dims, regions, maxStates) {
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
   for (const key2 of ["after", "before"]) {
     const text = time[key2];
-    if (text === void 0) continue;
     const m = typeof text === "string" ? TIME_OF_DAY.exec(text) : null;
-    if (m === null) return `${key2}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key2 === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (text !== void 0 && m === null) return `${key2}: bad time ${JSON.stringify(text)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m === null ? void 0 : Number(m[1]) * 60 + Number(m[2]));
   }
   const [a, b2] = bounds;
   const wraps = a !== void 0 && b2 !== void 0 && a > b2;
@@ -22929,6 +22941,13 @@ function compileTimeWindow(time) {
       return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
     }
   };
+}
+function isTimeZone(zone) {
+  try {
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    return false;
+  }
 }
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
@@ -23347,11 +23366,11 @@ function parseDurationMs(text) {
   const m = typeof text === "string" && text !== "" ? DURATION.exec(text) : null;
   if (m === null) return void 0;
   let total = 0n;
-  for (let i2 = 0; i2 < DURATION_UNITS.length; i2++) {
+  for (const [i2, [, unitMs]] of DURATION_UNITS.entries()) {
     const part = m[i2 + 1];
     if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i2][1]);
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return void 0;
     total += scaled / denominator;
@@ -23589,17 +23608,16 @@ function parsePolicyVersion(text) {
 }
 
 // src/engine/runtime/boundary.ts
+var NEVER = () => false;
 function toAllOf(value) {
-  if (value === void 0) return [];
   if (value.every((v) => typeof v === "string")) return [value];
   return value.map((v) => typeof v === "string" ? [v] : v);
 }
 function compileAllOf(value, compile2) {
-  const tests = toAllOf(value).map((list3) => {
-    const entries = list3.filter((e) => typeof e === "string").map(compile2);
-    return (value2) => entries.some((t2) => t2(value2));
+  return value === void 0 ? void 0 : toAllOf(value).map((list3) => {
+    const entries = list3.map((entry) => compile2(entry));
+    return (v) => entries.some((t2) => t2(v));
   });
-  return (value2) => tests.every((t2) => t2(value2));
 }
 function toHost(value) {
   if (typeof value !== "string") return void 0;
@@ -23610,12 +23628,8 @@ function toHost(value) {
     } catch {
       return void 0;
     }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
     if (!m) return void 0;
     host = m[1];
   }
@@ -23624,7 +23638,7 @@ function toHost(value) {
   return host;
 }
 function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
 }
 function normalizePath(value) {
   if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
@@ -23644,32 +23658,21 @@ function normalizePath(value) {
 }
 function compilePathPattern(pattern) {
   const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
+  if (glob === "") return NEVER;
   if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        while (glob[i2 + 1] === "*") i2++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*");
+  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
   return (path) => regex.test(path);
 }
 
 // src/engine/runtime/tool-uri.ts
-var PRINTABLE = /^[\x21-\x7e]+$/;
-var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+var URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text) {
-  const m = PRINTABLE.test(text) ? URI.exec(text) : null;
+  const m = URI.exec(text);
   return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
 }
 function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
   return split(uri);
 }
 var ANY = () => true;
@@ -23681,14 +23684,10 @@ function compileToolPattern(entry) {
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === void 0) return (t2) => server(t2.server) && tool(t2.tool);
+  const pattern = parts.version ?? "*";
   const anyVersion = STARS.test(pattern);
   const version = compileWildcard(pattern);
   return (t2) => server(t2.server) && tool(t2.tool) && (t2.version === void 0 ? anyVersion : version(t2.version));
-}
-function formatToolUri(tool) {
-  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
 // src/engine/runtime/compiled.ts
@@ -23717,14 +23716,13 @@ function compileRuntime(runtime) {
   const { enforcement, security, tools } = runtime;
   const denyOn = new Set(enforcement?.deny_on ?? []);
   const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions2 = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
   const maxPayload = security?.limits?.max_payload_kb;
   const maxDuration = security?.limits?.max_duration_ms;
   const guard = runtime.agent_guard;
@@ -23743,25 +23741,26 @@ function compileRuntime(runtime) {
     if (tool === void 0) {
       report2("tool_not_in_allowlist", `malformed tool URI ${describe2(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
+      const name = `mcp${uri.slice(3)}`;
       const lists = allowlist ?? [];
-      const i2 = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      const i2 = lists.findIndex((allows) => !allows(tool));
       if (i2 >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i2 + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
       }
       const applicable = versions2.filter((r2) => r2.serverTest(tool.server));
       const version = tool.version;
       if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
         else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
         }
       } else {
         const refused = applicable.find((r2) => !r2.allows(version));
         if (refused !== void 0) {
           report2(
             "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
           );
         }
       }
@@ -23770,10 +23769,10 @@ function compileRuntime(runtime) {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
-    if (fs !== void 0) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report2);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
+    checkList(f.fsPath, normalizePath, fs, "path", "fs", report2);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
     for (const [key2, code, message] of FLAGS) if (f[key2] === true) report2(code, message);
     for (const [key2, prefix, noun] of SCANS) {
       const status = f[key2];
@@ -23781,47 +23780,38 @@ function compileRuntime(runtime) {
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe2(status)}, counted as failed`);
     }
-    checkGuard?.(f.agentGuardFindings, report2);
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
     const verdict = f.contextual;
     if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
     if (violations.length === 0) return CLEAN;
     return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+  return { checkTool };
 }
 function describe2(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.slice(0, 200));
 }
-function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list3) => {
-    const matchers = [];
-    for (const entry of list3) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
 function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
-    const versions2 = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const versions2 = map2[server] ?? [];
     const tests = versions2.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
     return { server, serverTest: compileWildcard(server), versions: versions2, allows: (v) => tests.some((t2) => t2(v)) };
   });
 }
-function checkList(raw, normalize3, allowed, code, noun, list3, report2) {
-  if (raw === void 0) return;
+function checkList(raw, normalize3, lists, noun, list3, report2) {
+  const code = `${list3}_violation`;
+  if (raw === void 0 || lists === void 0) return;
   for (const value of Array.isArray(raw) ? raw : [raw]) {
     const normal = normalize3(value);
     if (normal === void 0) report2(code, `${noun} ${describe2(value)} cannot be read`);
-    else if (!allowed(normal)) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
+    else if (!lists.every((allows) => allows(normal))) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list3} allowlist`);
   }
 }
 function checkLimit(value, max, code, noun, unit, report2) {
-  if (value === void 0) return;
+  if (value === void 0 || typeof max !== "number") return;
   if (typeof value !== "number" || Number.isNaN(value)) {
     report2(code, `${noun} ${describe2(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
@@ -23830,17 +23820,14 @@ function checkLimit(value, max, code, noun, unit, report2) {
 }
 function agentGuardCheck(severity, count3) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (findings, report2) => {
+  return (findings) => {
     if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count3 !== void 0 && n >= count3;
-    if (bySeverity || byCount || minRank === void 0 && count3 === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count3}` : `${n} finding(s)`;
-      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
+    if (minRank !== void 0 && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    if (count3 !== void 0 && n >= count3) return `${n} findings reach ${count3}`;
+    if (minRank === void 0 && count3 === void 0) return `${n} finding(s)`;
   };
 }
 
@@ -26254,13 +26241,13 @@ var sha512 = /* @__PURE__ */ createHasher(
 
 // src/bundle/errors.ts
 var BundleError = class extends EdictError {
-  constructor(code, message, options = {}) {
+  constructor(code, message, options) {
     super(code, message, options);
     this.name = "BundleError";
   }
 };
 var BundleKeyError = class extends BundleError {
-  constructor(message, options = {}) {
+  constructor(message, options) {
     super("KEY_ERROR", message, options);
     this.name = "BundleKeyError";
   }
@@ -27209,7 +27196,7 @@ function toFlags(letters) {
   return [...new Set(letters)].sort().join("");
 }
 function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const groups = INLINE_FLAGS.exec(pattern)[0];
   const source = pattern.slice(groups.length);
   return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
@@ -34855,7 +34842,7 @@ var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "parti
 var FALLBACK_MASK_METHOD = "redact";
 var RANK2 = new Map(MASK_STRICTNESS.map((m, i2) => [m, MASK_STRICTNESS.length - i2]));
 function stricterMask(a, b2) {
-  return (RANK2.get(b2) ?? 0) > (RANK2.get(a) ?? 0) ? b2 : a;
+  return (RANK2.get(b2) ?? 0) > (RANK2.get(a) ?? 0) ? b2 : a ?? b2;
 }
 function isMaskingMethod(value) {
   return RANK2.has(value);
@@ -34877,30 +34864,30 @@ function compileData(data) {
   data.rules.forEach((rule, index) => {
     const compiled2 = compileRule(rule, index, clocks);
     const literal = compiled2.literal;
-    if (literal === void 0) wild.push(compiled2);
-    else if (exact.has(literal)) exact.get(literal).push(compiled2);
-    else exact.set(literal, [compiled2]);
+    const list3 = literal === void 0 ? wild : exact.get(literal) ?? [];
+    list3.push(compiled2);
+    if (literal !== void 0) exact.set(literal, list3);
   });
   const defaultDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
     policy: null,
     reason: "no rule matched",
     matched: Object.freeze([])
   });
   const decideData = (request, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request, now);
-    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request, now.getTime(), clocks);
+    const facts = readRequest(request, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
     const candidates3 = [...exact.get(request.dataset) ?? [], ...wild];
     const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b2) => a.index - b2.index);
-    let winner;
+    let winner = matched[0];
+    if (winner === void 0) return defaultDecision;
     for (const rule of matched) {
-      const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
       if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
     }
-    if (winner === void 0) return defaultDecision;
-    const { action, policy, reason, ...extras } = winner.decision;
-    const decision = { action, policy, reason, matched: matched.map((r2) => r2.id), ...extras };
+    const action = winner.action;
+    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r2) => r2.id), ...winner.extras };
     if (action === "mask") {
       const masks = /* @__PURE__ */ new Map();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
@@ -34909,33 +34896,6 @@ function compileData(data) {
     return decision;
   };
   return { decideData };
-}
-function toFacts(request, epochMs, clocks) {
-  const fields = request.fields.map((field) => {
-    const tags = new Set(field.tags);
-    if (field.sensitivity !== void 0) tags.add(field.sensitivity);
-    if (field.category !== void 0) tags.add(field.category);
-    return { field, tags };
-  });
-  const requester = request.requester ?? {};
-  const minutes = /* @__PURE__ */ new Map();
-  return {
-    dataset: request.dataset,
-    fields,
-    names: new Set(request.fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request.dataset_region,
-      environment: request.environment
-    },
-    minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === void 0) minutes.set(zone, m = clocks.get(zone)(epochMs));
-      return m;
-    }
-  };
 }
 function compileRule(rule, index, clocks) {
   const fail2 = (problem) => {
@@ -34966,22 +34926,23 @@ function compileRule(rule, index, clocks) {
     const matcher = context?.[key2];
     if (matcher === void 0) continue;
     const test = compileContextMatcher(matcher, (p2) => fail2(`context.${key2}: ${p2}`));
-    tests.push((f) => test(f.context[key2]));
+    tests.push((f) => test(f[key2]));
   }
   if (context?.time !== void 0) {
     const window2 = compileTimeWindow(context.time);
     if (typeof window2 === "string") return fail2(`context.time: ${window2}`);
-    if (!clocks.has(window2.zone)) clocks.set(window2.zone, wallClock(window2.zone));
-    tests.push((f) => window2.contains(f.minuteIn(window2.zone)));
+    const clock = clocks.get(window2.zone) ?? wallClock(window2.zone);
+    clocks.set(window2.zone, clock);
+    tests.push((f) => window2.contains(clock(f.epochMs)));
   }
   const { reason, ttl, approver_role } = spec.action;
-  const decision = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  const extras = {};
   if (ttl !== void 0) {
     const ms = parseDurationMs(ttl);
     if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    decision.ttl_seconds = Math.floor(ms / 1e3);
+    extras.ttl_seconds = Math.floor(ms / 1e3);
   }
-  if (approver_role !== void 0) decision.approver_role = approver_role;
+  if (approver_role !== void 0) extras.approver_role = approver_role;
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
     if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
@@ -34996,15 +34957,15 @@ function compileRule(rule, index, clocks) {
     id: rule.id,
     precedence: rule.precedence,
     action,
-    decision,
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
     matches: (f) => tests.every((t2) => t2(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
         if (hasAttributes && !attributes(field) || named2 !== void 0 && !named2.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        const previous = into.get(name);
-        into.set(name, previous === void 0 ? method : stricterMask(previous, method));
+        into.set(name, stricterMask(into.get(name), method));
       }
     }
   };
@@ -35021,10 +34982,9 @@ function toSet(value) {
 }
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v) => v === matcher;
-  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const list3 = not ? matcher.not : matcher;
-  const set = new Set(typeof list3 === "string" ? [list3] : list3);
+  const set = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
   return (v) => v !== void 0 && set.has(v) !== not;
 }
 
@@ -35033,26 +34993,28 @@ var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "clou
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
 function isEnvironment(value) {
-  return typeof value === "string" && ENVIRONMENTS.includes(value);
+  return ENVIRONMENTS.includes(value);
 }
-function evaluatePosture(posture, facts = {}) {
+function evaluatePosture(posture, facts) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section, key2) => posture[section]?.[key2];
-  const flag = (section, key2, fact, what) => {
-    const required = setting(section, key2) === true;
-    const value = f[fact];
-    const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section}.${key2}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  const setting = (id) => {
+    const [section, key2] = id.split(".");
+    return posture[section]?.[key2];
   };
-  const allowed = (section, key2, value, noun) => {
-    const id = `${section}.${key2}`;
-    const lists = setting(section, key2);
+  const flag = (id, what) => {
+    const required = setting(id) === true;
+    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_2, c3) => c3.toUpperCase())];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (id, value, noun) => {
+    const lists = setting(id);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -35065,38 +35027,38 @@ function evaluatePosture(posture, facts = {}) {
     check("environment", false, true, detail);
   } else {
     if (environment === "local") {
-      const min = setting("local", "min_security_score");
+      const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local", "require_encryption", "encryption", "disk encryption");
+      flag("local.require_encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== void 0 && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
       );
-      flag("local", "require_tpm", "tpm", "TPM");
-      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+      flag("local.require_tpm", "TPM");
+      flag("local.require_secure_boot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud", "allowed_accounts", f.account, "account");
-      allowed("cloud", "allowed_regions", f.region, "region");
+      flag("cloud.require_iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
     }
-    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
-      const denied = setting("kubernetes", "denied_namespaces") ?? [];
+      const id = "kubernetes.denied_namespaces";
+      const denied = setting(id) ?? [];
       const ns = typeof f.namespace === "string" ? f.namespace : void 0;
       const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-      const id = "kubernetes.denied_namespaces";
       if (denied.length === 0) check(id, true, false, "no namespace is denied");
       else if (ns === void 0) check(id, false, true, "namespace unknown");
       else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
-      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "service account token");
+      flag("kubernetes.require_non_root", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
     }
   }
   const failed = checks.filter((c3) => c3.required && !c3.passed);
@@ -35131,47 +35093,27 @@ function selectPacks(compliance) {
 }
 function compileScanner(runtime) {
   const byLocation = { input: [], output: [] };
-  const skipped = [];
-  const unevaluated = [];
   for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
-  }
-  function compileRule2(pack, rule) {
-    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
-    if (rule.type === "nl") {
-      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
-      return;
-    }
-    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
-    if (rule.location !== "input" && rule.location !== "output") {
-      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
-    }
-    for (const pattern of rule.patterns ?? []) {
-      let regex;
-      try {
-        if (typeof pattern !== "string") throw new TypeError("expected a string");
-        regex = toJsRegExp(pattern, "g");
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
-        continue;
+    for (const rule of pack.rules ?? []) {
+      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
+      for (const pattern of rule.patterns ?? []) {
+        try {
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {
+        }
       }
-      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan = (text, location2) => {
-    if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
-    if (location2 !== "input" && location2 !== "output") {
-      throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
-    }
-    const findings = [];
-    for (const p2 of byLocation[location2]) collect(p2, text, findings);
-    return findings;
-  };
   return {
-    scan,
-    skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated)
+    scan(text, location2) {
+      if (typeof text !== "string") throw new TypeError(`scan: expected text as a string, got ${text === null ? "null" : typeof text}`);
+      if (location2 !== "input" && location2 !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location2)}: expected "input" or "output"`);
+      }
+      const findings = [];
+      for (const p2 of byLocation[location2]) collect(p2, text, findings);
+      return findings;
+    }
   };
 }
 function collect(p2, text, out) {
@@ -35185,7 +35127,7 @@ function collect(p2, text, out) {
 function preview(s) {
   const end = MATCH_PREVIEW_LENGTH;
   const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
-  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+  return s.slice(0, high ? end - 1 : end);
 }
 
 // src/engine/engine.ts
@@ -35199,7 +35141,7 @@ function compileEngine(target) {
     checkTool,
     decideData,
     scan,
-    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
+    posture: (facts) => evaluatePosture(target.posture, facts)
   };
 }
 export {

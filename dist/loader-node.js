@@ -16535,31 +16535,31 @@ var init_errors2 = __esm({
     "use strict";
     init_errors();
     BundleError = class extends EdictError {
-      constructor(code, message, options = {}) {
+      constructor(code, message, options) {
         super(code, message, options);
         this.name = "BundleError";
       }
     };
     BundleIntegrityError = class extends BundleError {
-      constructor(code, message, options = {}) {
+      constructor(code, message, options) {
         super(code, message, options);
         this.name = "BundleIntegrityError";
       }
     };
     BundleTrustError = class extends BundleError {
-      constructor(code, message, options = {}) {
+      constructor(code, message, options) {
         super(code, message, options);
         this.name = "BundleTrustError";
       }
     };
     BundleRetrievalError = class extends BundleError {
-      constructor(code, message, options = {}) {
+      constructor(code, message, options) {
         super(code, message, options);
         this.name = "BundleRetrievalError";
       }
     };
     BundleKeyError = class extends BundleError {
-      constructor(message, options = {}) {
+      constructor(message, options) {
         super("KEY_ERROR", message, options);
         this.name = "BundleKeyError";
       }
@@ -16619,13 +16619,15 @@ function* readLoop(stat, maxBytes, options) {
   let total = 0;
   for (; ; ) {
     options.signal?.throwIfAborted();
-    const buffer = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
+    const want = stat.isFile() && total < stat.size ? stat.size - total : CHUNK;
+    const buffer = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const bytesRead = yield buffer;
     if (bytesRead === 0) break;
     total += bytesRead;
     if (total > maxBytes) return { status: "too-large" };
     chunks.push(buffer.subarray(0, bytesRead));
   }
+  if (chunks.length === 1) return { status: "ok", bytes: chunks[0] };
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {
@@ -16823,21 +16825,20 @@ function parseIpv4(text2) {
 }
 function parseIpv6(text2) {
   const lastPart = text2.lastIndexOf(":") + 1;
+  let v4 = 0;
   if (text2.includes(".", lastPart)) {
-    const v4 = parseIpv4(text2.slice(lastPart));
+    v4 = parseIpv4(text2.slice(lastPart));
     if (v4 === void 0) return void 0;
-    text2 = `${text2.slice(0, lastPart)}${(v4 >>> 16).toString(16)}:${(v4 & 65535).toString(16)}`;
+    text2 = `${text2.slice(0, lastPart)}0:0`;
   }
-  const [head = "", tail, extra] = text2.split("::");
+  const [groups = [], after, extra] = text2.split("::").map((half) => half === "" ? [] : half.split(":"));
   if (extra !== void 0) return void 0;
-  const groups = head === "" ? [] : head.split(":");
-  if (tail !== void 0) {
-    const after = tail === "" ? [] : tail.split(":");
+  if (after !== void 0) {
     if (groups.length + after.length > 7) return void 0;
     groups.push(...new Array(8 - groups.length - after.length).fill("0"), ...after);
   }
   if (groups.length !== 8 || !groups.every((g) => HEXTET.test(g))) return void 0;
-  return toWords((k) => parseInt(groups[2 * k], 16) * 65536 + parseInt(groups[2 * k + 1], 16));
+  return toWords((k) => parseInt(groups[2 * k], 16) * 65536 + parseInt(groups[2 * k + 1], 16) + (k === 3 ? v4 : 0));
 }
 function toWords(word) {
   return [word(0), word(1), word(2), word(3)];
@@ -16868,14 +16869,15 @@ function cidrContains(range, ip) {
   if (address === void 0 || range.family === 6 && address.family !== 6) return false;
   const { mask, network } = range;
   const words = address.words;
-  return [3, 2, 1, 0].every((k) => (words[k] & mask[k]) >>> 0 === network[k]);
+  for (let k = 3; k >= 0; k--) if ((words[k] & mask[k]) >>> 0 !== network[k]) return false;
+  return true;
 }
 
 // src/engine/vocabulary.ts
 var POLICY_KINDS = ["AccessPolicy", "RuntimePolicy", "DataPolicy", "PosturePolicy"];
 var API_VERSION = "edict/v1";
 var LAYERS = ["foundation", "domain", "custom"];
-var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:String|Numeric|Date|Arn)(?:Not)?Equals|String(?:Not)?EqualsIgnoreCase|(?:String|Arn)(?:Not)?Like|(?:Numeric|Date)(?:Less|Greater)Than(?:Equals)?|Bool|(?:Not)?IpAddress)(IfExists)?$/;
+var OPERATOR_NAME = /^(?:(ForAnyValue|ForAllValues):)?((?:Numeric|Date)(?:(?:Less|Greater)Than(?:Equals)?|(?:Not)?Equals)|Arn(?:Not)?(?:Equals|Like)|String(?:Not)?(?:Equals(?:IgnoreCase)?|Like)|Bool|(?:Not)?IpAddress)(IfExists)?$/;
 function parseConditionOperator(name) {
   if (name === "Null") return { base: name, ifExists: false };
   const m = OPERATOR_NAME.exec(name);
@@ -17058,7 +17060,7 @@ function compileCondition(block, readIp = ipReader()) {
   const tests = Object.entries(block ?? {}).flatMap(([name, entries]) => {
     const op = parseConditionOperator(name);
     if (op === void 0 || typeof entries !== "object" || entries === null) return [error];
-    return Object.entries(entries).map(([key, values]) => compileKey(op, key, Array.isArray(values) ? values : [values], readIp));
+    return Object.entries(entries).map(([key, values]) => compileKey(op, key, [values].flat(), readIp));
   });
   if (tests.length < 2) return tests[0];
   return (context) => kleene(tests, false, (test) => test(context));
@@ -17088,8 +17090,6 @@ function compileKey({ base, set, ifExists }, key, raw, readIp) {
   };
 }
 function compileValueTest(op, raw, negated, readIp) {
-  const read = op.startsWith("Numeric") ? toNumber : op.startsWith("Date") ? toEpochMillis : void 0;
-  if (read !== void 0) return anyOf(raw, negated, read, read, comparator(op));
   switch (op) {
     case "StringEquals":
       return anyOf(raw, negated, String, String, same);
@@ -17116,8 +17116,10 @@ function compileValueTest(op, raw, negated, readIp) {
         readIp,
         (ip, range) => cidrContains(range, ip)
       );
-    default:
-      return error;
+    default: {
+      const read = op.startsWith("Numeric") ? toNumber : toEpochMillis;
+      return anyOf(raw, negated, read, read, comparator(op));
+    }
   }
 }
 function anyOf(raw, negated, readPolicy, readContext, matches) {
@@ -17272,6 +17274,11 @@ function applies(s, resource, context) {
 // src/engine/data/compiled.ts
 init_errors();
 
+// src/engine/record.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/engine/data/duration.ts
 var DURATION_UNITS = [
   ["w", 6048e5],
@@ -17286,11 +17293,11 @@ function parseDurationMs(text2) {
   const m = typeof text2 === "string" && text2 !== "" ? DURATION.exec(text2) : null;
   if (m === null) return void 0;
   let total = 0n;
-  for (let i = 0; i < DURATION_UNITS.length; i++) {
+  for (const [i, [, unitMs]] of DURATION_UNITS.entries()) {
     const part = m[i + 1];
     if (part === void 0) continue;
-    const [whole = "", frac = ""] = part.split(".");
-    const scaled = BigInt(whole + frac) * BigInt(DURATION_UNITS[i][1]);
+    const [whole, frac = ""] = part.split(".");
+    const scaled = BigInt(whole + frac) * BigInt(unitMs);
     const denominator = 10n ** BigInt(frac.length);
     if (scaled % denominator !== 0n) return void 0;
     total += scaled / denominator;
@@ -17303,58 +17310,63 @@ var MASK_STRICTNESS = Object.freeze(["nullify", "redact", "hash", "full", "parti
 var FALLBACK_MASK_METHOD = "redact";
 var RANK = new Map(MASK_STRICTNESS.map((m, i) => [m, MASK_STRICTNESS.length - i]));
 function stricterMask(a, b) {
-  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a;
+  return (RANK.get(b) ?? 0) > (RANK.get(a) ?? 0) ? b : a ?? b;
 }
 function isMaskingMethod(value) {
   return RANK.has(value);
 }
 
-// src/engine/record.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 // src/engine/data/request.ts
 var optString = (v) => v === void 0 || typeof v === "string";
-function requestProblem(request2, now) {
+function readRequest(request2, now) {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) return "the evaluation time is not a valid Date";
   if (!isRecord(request2)) return "expected an object";
-  if (typeof request2.dataset !== "string") return "dataset must be a string";
-  if (!Array.isArray(request2.fields)) return "fields must be a list";
-  for (const [i, f] of request2.fields.entries()) {
-    if (!isRecord(f) || typeof f.name !== "string") return `fields[${i}] must be an object with a string name`;
-    if (!optString(f.sensitivity) || !optString(f.category)) return `fields[${i}]: sensitivity and category must be strings`;
-    if (f.tags !== void 0 && !(Array.isArray(f.tags) && f.tags.every((t) => typeof t === "string"))) {
-      return `fields[${i}]: tags must be a list of strings`;
-    }
+  const { dataset, fields, requester = {}, dataset_region, environment } = request2;
+  if (typeof dataset !== "string") return "dataset must be a string";
+  if (!Array.isArray(fields)) return "fields must be a list";
+  const tagged = [];
+  for (const [i, field] of fields.entries()) {
+    if (!isRecord(field) || typeof field.name !== "string") return `fields[${i}] must be an object with a string name`;
+    const { sensitivity, category, tags } = field;
+    if (!optString(sensitivity) || !optString(category)) return `fields[${i}]: sensitivity and category must be strings`;
+    if (tags !== void 0 && !(Array.isArray(tags) && tags.every((t) => typeof t === "string"))) return `fields[${i}]: tags must be a list of strings`;
+    const set = new Set(tags);
+    if (sensitivity !== void 0) set.add(sensitivity);
+    if (category !== void 0) set.add(category);
+    tagged.push({ field, tags: set });
   }
-  if (request2.requester !== void 0) {
-    const r = request2.requester;
-    if (!isRecord(r)) return "requester must be an object";
-    if (!optString(r.role) || !optString(r.clearance) || !optString(r.region)) return "requester role, clearance and region must be strings";
-  }
-  if (!optString(request2.dataset_region) || !optString(request2.environment)) return "dataset_region and environment must be strings";
-  return void 0;
+  if (!isRecord(requester)) return "requester must be an object";
+  const { role, clearance, region } = requester;
+  if (!optString(role) || !optString(clearance) || !optString(region)) return "requester role, clearance and region must be strings";
+  if (!optString(dataset_region) || !optString(environment)) return "dataset_region and environment must be strings";
+  return {
+    dataset,
+    fields: tagged,
+    names: new Set(tagged.map((f) => f.field.name)),
+    epochMs: now.getTime(),
+    requester_role: role,
+    requester_clearance: clearance,
+    requester_region: region,
+    dataset_region,
+    environment
+  };
+}
+function requestProblem(request2, now) {
+  const read = readRequest(request2, now);
+  return typeof read === "string" ? read : void 0;
 }
 
 // src/engine/data/time-window.ts
 var TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 function compileTimeWindow(time) {
   const zone = time.timezone ?? "UTC";
-  let known = typeof zone === "string" && zone !== "" && !/^[+-]\d/.test(zone);
-  try {
-    if (known) new Intl.DateTimeFormat(void 0, { timeZone: zone });
-  } catch {
-    known = false;
-  }
-  if (!known) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
+  if (!isTimeZone(zone)) return `bad timezone ${JSON.stringify(zone)}: expected "UTC" or an IANA name like "Europe/Berlin"`;
   const bounds = [];
   for (const key of ["after", "before"]) {
     const text2 = time[key];
-    if (text2 === void 0) continue;
     const m = typeof text2 === "string" ? TIME_OF_DAY.exec(text2) : null;
-    if (m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
-    bounds[key === "after" ? 0 : 1] = Number(m[1]) * 60 + Number(m[2]);
+    if (text2 !== void 0 && m === null) return `${key}: bad time ${JSON.stringify(text2)}: expected "HH:MM", 00:00 to 23:59`;
+    bounds.push(m === null ? void 0 : Number(m[1]) * 60 + Number(m[2]));
   }
   const [a, b] = bounds;
   const wraps = a !== void 0 && b !== void 0 && a > b;
@@ -17366,6 +17378,13 @@ function compileTimeWindow(time) {
       return wraps ? afterStart || beforeEnd : afterStart && beforeEnd;
     }
   };
+}
+function isTimeZone(zone) {
+  try {
+    return typeof zone === "string" && !/^[+-]\d/.test(zone) && !!new Intl.DateTimeFormat(void 0, { timeZone: zone });
+  } catch {
+    return false;
+  }
 }
 function wallClock(zone) {
   const format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", hour: "numeric", minute: "numeric" });
@@ -17402,30 +17421,30 @@ function compileData(data) {
   data.rules.forEach((rule, index) => {
     const compiled2 = compileRule(rule, index, clocks);
     const literal = compiled2.literal;
-    if (literal === void 0) wild.push(compiled2);
-    else if (exact.has(literal)) exact.get(literal).push(compiled2);
-    else exact.set(literal, [compiled2]);
+    const list2 = literal === void 0 ? wild : exact.get(literal) ?? [];
+    list2.push(compiled2);
+    if (literal !== void 0) exact.set(literal, list2);
   });
   const defaultDecision = Object.freeze({
-    action: data.default_action === "allow" ? "allow" : "deny",
+    // "allow" or "deny": the payload check and the merge guarantee it
+    action: data.default_action,
     policy: null,
     reason: "no rule matched",
     matched: Object.freeze([])
   });
   const decideData = (request2, now = /* @__PURE__ */ new Date()) => {
-    const problem = requestProblem(request2, now);
-    if (problem !== void 0) return { action: "deny", policy: null, reason: `malformed request: ${problem}`, matched: [] };
-    const facts = toFacts(request2, now.getTime(), clocks);
+    const facts = readRequest(request2, now);
+    if (typeof facts === "string") return { action: "deny", policy: null, reason: `malformed request: ${facts}`, matched: [] };
     const candidates3 = [...exact.get(request2.dataset) ?? [], ...wild];
     const matched = candidates3.filter((rule) => rule.matches(facts)).sort((a, b) => a.index - b.index);
-    let winner;
+    let winner = matched[0];
+    if (winner === void 0) return defaultDecision;
     for (const rule of matched) {
-      const stronger = winner === void 0 ? 1 : ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
+      const stronger = ACTION_STRENGTH[rule.action] - ACTION_STRENGTH[winner.action];
       if (stronger > 0 || stronger === 0 && rule.precedence >= winner.precedence) winner = rule;
     }
-    if (winner === void 0) return defaultDecision;
-    const { action, policy, reason, ...extras } = winner.decision;
-    const decision = { action, policy, reason, matched: matched.map((r) => r.id), ...extras };
+    const action = winner.action;
+    const decision = { action, policy: winner.id, reason: winner.reason, matched: matched.map((r) => r.id), ...winner.extras };
     if (action === "mask") {
       const masks = /* @__PURE__ */ new Map();
       for (const rule of matched) if (rule.action === "mask") rule.masks(facts, masks);
@@ -17434,33 +17453,6 @@ function compileData(data) {
     return decision;
   };
   return { decideData };
-}
-function toFacts(request2, epochMs, clocks) {
-  const fields = request2.fields.map((field) => {
-    const tags = new Set(field.tags);
-    if (field.sensitivity !== void 0) tags.add(field.sensitivity);
-    if (field.category !== void 0) tags.add(field.category);
-    return { field, tags };
-  });
-  const requester = request2.requester ?? {};
-  const minutes = /* @__PURE__ */ new Map();
-  return {
-    dataset: request2.dataset,
-    fields,
-    names: new Set(request2.fields.map((f) => f.name)),
-    context: {
-      requester_role: requester.role,
-      requester_clearance: requester.clearance,
-      requester_region: requester.region,
-      dataset_region: request2.dataset_region,
-      environment: request2.environment
-    },
-    minuteIn: (zone) => {
-      let m = minutes.get(zone);
-      if (m === void 0) minutes.set(zone, m = clocks.get(zone)(epochMs));
-      return m;
-    }
-  };
 }
 function compileRule(rule, index, clocks) {
   const fail2 = (problem) => {
@@ -17491,22 +17483,23 @@ function compileRule(rule, index, clocks) {
     const matcher = context?.[key];
     if (matcher === void 0) continue;
     const test = compileContextMatcher(matcher, (p) => fail2(`context.${key}: ${p}`));
-    tests.push((f) => test(f.context[key]));
+    tests.push((f) => test(f[key]));
   }
   if (context?.time !== void 0) {
     const window = compileTimeWindow(context.time);
     if (typeof window === "string") return fail2(`context.time: ${window}`);
-    if (!clocks.has(window.zone)) clocks.set(window.zone, wallClock(window.zone));
-    tests.push((f) => window.contains(f.minuteIn(window.zone)));
+    const clock = clocks.get(window.zone) ?? wallClock(window.zone);
+    clocks.set(window.zone, clock);
+    tests.push((f) => window.contains(clock(f.epochMs)));
   }
   const { reason, ttl, approver_role } = spec.action;
-  const decision = { action, policy: rule.id, reason: reason ?? `matched rule ${rule.id}` };
+  const extras = {};
   if (ttl !== void 0) {
     const ms = parseDurationMs(ttl);
     if (ms === void 0) return fail2(`action.ttl: bad duration ${JSON.stringify(ttl)}: expected e.g. "45m" or "1h30m"`);
-    decision.ttl_seconds = Math.floor(ms / 1e3);
+    extras.ttl_seconds = Math.floor(ms / 1e3);
   }
-  if (approver_role !== void 0) decision.approver_role = approver_role;
+  if (approver_role !== void 0) extras.approver_role = approver_role;
   const methods = spec.masking?.rules ?? {};
   for (const [field, method] of Object.entries(methods)) {
     if (!isMaskingMethod(method)) fail2(`masking.rules.${field}: unknown method ${JSON.stringify(method)}`);
@@ -17521,15 +17514,15 @@ function compileRule(rule, index, clocks) {
     id: rule.id,
     precedence: rule.precedence,
     action,
-    decision,
+    reason: reason ?? `matched rule ${rule.id}`,
+    extras,
     matches: (f) => tests.every((t) => t(f)),
     masks: (f, into) => {
       for (const field of f.fields) {
         const name = field.field.name;
         if (hasAttributes && !attributes(field) || named !== void 0 && !named.has(name)) continue;
         const method = (Object.hasOwn(methods, name) ? methods[name] : void 0) ?? defaultMethod ?? FALLBACK_MASK_METHOD;
-        const previous = into.get(name);
-        into.set(name, previous === void 0 ? method : stricterMask(previous, method));
+        into.set(name, stricterMask(into.get(name), method));
       }
     }
   };
@@ -17546,10 +17539,9 @@ function toSet(value) {
 }
 function compileContextMatcher(matcher, fail2) {
   if (typeof matcher === "string") return (v) => v === matcher;
-  const not = typeof matcher === "object" && matcher !== null && !Array.isArray(matcher) && "not" in matcher;
+  const not = isRecord(matcher) && "not" in matcher;
   if (!not && !Array.isArray(matcher)) return fail2(`expected a string, a list or {not: \u2026}; got ${JSON.stringify(matcher)}`);
-  const list2 = not ? matcher.not : matcher;
-  const set = new Set(typeof list2 === "string" ? [list2] : list2);
+  const set = toSet(not ? matcher.not : matcher) ?? /* @__PURE__ */ new Set();
   return (v) => v !== void 0 && set.has(v) !== not;
 }
 
@@ -17558,26 +17550,28 @@ var CLOUD = /* @__PURE__ */ new Set(["eks", "gke", "aks", "ecs", "lambda", "clou
 var KUBERNETES = /* @__PURE__ */ new Set(["kubernetes", "eks", "gke", "aks"]);
 var AWS = /* @__PURE__ */ new Set(["eks", "ecs", "lambda"]);
 function isEnvironment(value) {
-  return typeof value === "string" && ENVIRONMENTS.includes(value);
+  return ENVIRONMENTS.includes(value);
 }
-function evaluatePosture(posture, facts = {}) {
+function evaluatePosture(posture, facts) {
   const f = facts ?? {};
   const checks = [];
   const environment = isEnvironment(f.environment) ? f.environment : void 0;
-  const score = typeof f.securityScore === "number" && Number.isFinite(f.securityScore) ? f.securityScore : void 0;
+  const score = Number.isFinite(f.securityScore) ? f.securityScore : void 0;
   const check = (id, passed, required, detail) => {
     checks.push({ id, passed, required, detail });
   };
-  const setting = (section, key) => posture[section]?.[key];
-  const flag = (section, key, fact, what) => {
-    const required = setting(section, key) === true;
-    const value = f[fact];
-    const state = value === true ? "yes" : value === false ? "no" : "unknown";
-    check(`${section}.${key}`, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  const setting = (id) => {
+    const [section, key] = id.split(".");
+    return posture[section]?.[key];
   };
-  const allowed = (section, key, value, noun) => {
-    const id = `${section}.${key}`;
-    const lists = setting(section, key);
+  const flag = (id, what) => {
+    const required = setting(id) === true;
+    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_, c) => c.toUpperCase())];
+    const state = value === true ? "yes" : value === false ? "no" : "unknown";
+    check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
+  };
+  const allowed = (id, value, noun) => {
+    const lists = setting(id);
     if (lists === void 0) return check(id, true, false, `no ${noun} restriction`);
     const all = lists.every((v) => typeof v === "string") ? [lists] : lists;
     if (typeof value !== "string") return check(id, false, true, `${noun} unknown`);
@@ -17590,38 +17584,38 @@ function evaluatePosture(posture, facts = {}) {
     check("environment", false, true, detail);
   } else {
     if (environment === "local") {
-      const min = setting("local", "min_security_score");
+      const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local", "require_encryption", "encryption", "disk encryption");
+      flag("local.require_encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== void 0 && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
       );
-      flag("local", "require_tpm", "tpm", "TPM");
-      flag("local", "require_secure_boot", "secureBoot", "Secure Boot");
+      flag("local.require_tpm", "TPM");
+      flag("local.require_secure_boot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud", "require_iam", "iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud", "require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud", "require_workload_identity", "workloadIdentity", "workload identity");
-      allowed("cloud", "allowed_accounts", f.account, "account");
-      allowed("cloud", "allowed_regions", f.region, "region");
+      flag("cloud.require_iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workload identity");
+      allowed("cloud.allowed_accounts", f.account, "account");
+      allowed("cloud.allowed_regions", f.region, "region");
     }
-    if (environment === "github-actions") flag("cloud", "require_iam", "iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
-      const denied = setting("kubernetes", "denied_namespaces") ?? [];
+      const id = "kubernetes.denied_namespaces";
+      const denied = setting(id) ?? [];
       const ns = typeof f.namespace === "string" ? f.namespace : void 0;
       const hit = ns === void 0 ? void 0 : denied.find((d) => compileWildcard(d)(ns));
-      const id = "kubernetes.denied_namespaces";
       if (denied.length === 0) check(id, true, false, "no namespace is denied");
       else if (ns === void 0) check(id, false, true, "namespace unknown");
       else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
-      allowed("kubernetes", "allowed_namespaces", ns, "namespace");
-      flag("kubernetes", "require_service_account", "serviceAccount", "service account token");
-      flag("kubernetes", "require_non_root", "nonRoot", "running as non-root");
-      flag("kubernetes", "require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
+      allowed("kubernetes.allowed_namespaces", ns, "namespace");
+      flag("kubernetes.require_service_account", "service account token");
+      flag("kubernetes.require_non_root", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
     }
   }
   const failed = checks.filter((c) => c.required && !c.passed);
@@ -17644,17 +17638,16 @@ function providerFor(posture, environment) {
 }
 
 // src/engine/runtime/boundary.ts
+var NEVER = () => false;
 function toAllOf(value) {
-  if (value === void 0) return [];
   if (value.every((v) => typeof v === "string")) return [value];
   return value.map((v) => typeof v === "string" ? [v] : v);
 }
 function compileAllOf(value, compile2) {
-  const tests = toAllOf(value).map((list2) => {
-    const entries = list2.filter((e) => typeof e === "string").map(compile2);
-    return (value2) => entries.some((t) => t(value2));
+  return value === void 0 ? void 0 : toAllOf(value).map((list2) => {
+    const entries = list2.map((entry) => compile2(entry));
+    return (v) => entries.some((t) => t(v));
   });
-  return (value2) => tests.every((t) => t(value2));
 }
 function toHost(value) {
   if (typeof value !== "string") return void 0;
@@ -17665,12 +17658,8 @@ function toHost(value) {
     } catch {
       return void 0;
     }
-  } else if (host.startsWith("[")) {
-    const close = host.indexOf("]");
-    if (close < 0 || !/^(?::\d+)?$/.test(host.slice(close + 1))) return void 0;
-    host = host.slice(0, close + 1);
-  } else if (host.split(":").length === 2) {
-    const m = /^([^:]+):\d+$/.exec(host);
+  } else if (host.startsWith("[") || host.split(":").length === 2) {
+    const m = /^(\[[^\]]*\]|[^:[][^:]*)(?::\d+)?$/.exec(host);
     if (!m) return void 0;
     host = m[1];
   }
@@ -17679,7 +17668,7 @@ function toHost(value) {
   return host;
 }
 function compileHostPattern(pattern) {
-  return compileWildcard(pattern.toLowerCase().replace(/\.$/, ""));
+  return typeof pattern === "string" ? compileWildcard(pattern.toLowerCase().replace(/\.$/, "")) : NEVER;
 }
 function normalizePath(value) {
   if (typeof value !== "string" || value === "" || value.includes("\0")) return void 0;
@@ -17699,32 +17688,21 @@ function normalizePath(value) {
 }
 function compilePathPattern(pattern) {
   const glob = normalizePath(pattern) ?? "";
-  if (glob === "") return () => false;
+  if (glob === "") return NEVER;
   if (glob === "/") return (path) => path.startsWith("/");
-  let re = "^";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        while (glob[i + 1] === "*") i++;
-        re += ".*";
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}(?:/.*)?$`, "s");
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*+|[*?]/g, (w) => w === "?" ? "[^/]" : w === "*" ? "[^/]*" : ".*");
+  const regex = new RegExp(`^${re}(?:/.*)?$`, "s");
   return (path) => regex.test(path);
 }
 
 // src/engine/runtime/tool-uri.ts
-var PRINTABLE = /^[\x21-\x7e]+$/;
-var URI = /^mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
+var URI = /^(?=[\x21-\x7e]+$)mcp:\/\/([^/@]+)\/([^@]+)(?:@([^@]+))?$/i;
 function split(text2) {
-  const m = PRINTABLE.test(text2) ? URI.exec(text2) : null;
+  const m = URI.exec(text2);
   return m === null ? void 0 : { server: m[1], tool: m[2], version: m[3] };
 }
 function parseToolUri(uri) {
-  if (typeof uri !== "string" || uri.includes("*") || uri.includes("?")) return void 0;
+  if (typeof uri !== "string" || /[*?]/.test(uri)) return void 0;
   return split(uri);
 }
 var ANY = () => true;
@@ -17736,14 +17714,10 @@ function compileToolPattern(entry) {
   if (parts === void 0) return void 0;
   const server = compileWildcard(parts.server);
   const tool = compileWildcard(parts.tool);
-  const pattern = parts.version;
-  if (pattern === void 0) return (t) => server(t.server) && tool(t.tool);
+  const pattern = parts.version ?? "*";
   const anyVersion = STARS.test(pattern);
   const version = compileWildcard(pattern);
   return (t) => server(t.server) && tool(t.tool) && (t.version === void 0 ? anyVersion : version(t.version));
-}
-function formatToolUri(tool) {
-  return `mcp://${tool.server}/${tool.tool}${tool.version === void 0 ? "" : `@${tool.version}`}`;
 }
 
 // src/engine/runtime/compiled.ts
@@ -17772,14 +17746,13 @@ function compileRuntime(runtime) {
   const { enforcement, security, tools } = runtime;
   const denyOn = new Set(enforcement?.deny_on ?? []);
   const escalateOn = new Set(enforcement?.escalate_on ?? []);
-  const invalidEntries = [];
-  const allowlist = tools?.allowlist === void 0 ? void 0 : compileAllowlist(tools.allowlist, invalidEntries);
+  const allowlist = compileAllOf(tools?.allowlist, (entry) => compileToolPattern(entry) ?? NEVER);
   const denyUnpinned = tools?.deny_if_unpinned_version === true;
   const versions = compileAllowVersions(security?.allow_versions);
   const signing = runtime.signing?.enabled === true;
   const requireKey = runtime.side_effects?.require_idempotency_key === true || security?.side_effects?.require_idempotency_key === true;
-  const egress = security?.egress_allowlist === void 0 ? void 0 : compileAllOf(security.egress_allowlist, compileHostPattern);
-  const fs = security?.fs_allowlist === void 0 ? void 0 : compileAllOf(security.fs_allowlist, compilePathPattern);
+  const egress = compileAllOf(security?.egress_allowlist, compileHostPattern);
+  const fs = compileAllOf(security?.fs_allowlist, compilePathPattern);
   const maxPayload = security?.limits?.max_payload_kb;
   const maxDuration = security?.limits?.max_duration_ms;
   const guard = runtime.agent_guard;
@@ -17798,25 +17771,26 @@ function compileRuntime(runtime) {
     if (tool === void 0) {
       report2("tool_not_in_allowlist", `malformed tool URI ${describe(uri)}: expected mcp://<server>/<tool>[@<version>]`, true);
     } else {
+      const name = `mcp${uri.slice(3)}`;
       const lists = allowlist ?? [];
-      const i = lists.findIndex((matchers) => !matchers.some((m) => m(tool)));
+      const i = lists.findIndex((allows) => !allows(tool));
       if (i >= 0) {
         const which = lists.length > 1 ? ` (allowlist ${i + 1} of ${lists.length})` : "";
-        report2("tool_not_in_allowlist", `tool ${formatToolUri(tool)} is not in the tool allowlist${which}`);
+        report2("tool_not_in_allowlist", `tool ${name} is not in the tool allowlist${which}`);
       }
       const applicable = versions.filter((r) => r.serverTest(tool.server));
       const version = tool.version;
       if (version === void 0) {
-        if (denyUnpinned) report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version and unpinned versions are denied`);
+        if (denyUnpinned) report2("version_unpinned", `tool ${name} has no @version and unpinned versions are denied`);
         else if (applicable.length > 0) {
-          report2("version_unpinned", `tool ${formatToolUri(tool)} has no @version to check against allow_versions for server "${tool.server}"`);
+          report2("version_unpinned", `tool ${name} has no @version to check against allow_versions for server "${tool.server}"`);
         }
       } else {
         const refused = applicable.find((r) => !r.allows(version));
         if (refused !== void 0) {
           report2(
             "tool_not_in_allowlist",
-            `version ${version} of ${formatToolUri(tool)} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
+            `version ${version} of ${name} is not allowed for server "${refused.server}": expected one of ${refused.versions.join(", ") || "(none)"}`
           );
         }
       }
@@ -17825,10 +17799,10 @@ function compileRuntime(runtime) {
     if (requireKey && f.sideEffect === true && (typeof f.idempotencyKey !== "string" || f.idempotencyKey === "")) {
       report2("missing_idempotency_for_side_effect", "a call with side effects has no idempotency key");
     }
-    if (egress !== void 0) checkList(f.egressHost, toHost, egress, "egress_violation", "host", "egress", report2);
-    if (fs !== void 0) checkList(f.fsPath, normalizePath, fs, "fs_violation", "path", "fs", report2);
-    if (typeof maxPayload === "number") checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
-    if (typeof maxDuration === "number") checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
+    checkList(f.egressHost, toHost, egress, "host", "egress", report2);
+    checkList(f.fsPath, normalizePath, fs, "path", "fs", report2);
+    checkLimit(f.payloadKb, maxPayload, "payload_too_large", "payload", "KB", report2);
+    checkLimit(f.durationMs, maxDuration, "duration_too_long", "duration", "ms", report2);
     for (const [key, code, message] of FLAGS) if (f[key] === true) report2(code, message);
     for (const [key, prefix, noun] of SCANS) {
       const status = f[key];
@@ -17836,47 +17810,38 @@ function compileRuntime(runtime) {
       if (status === "pending") report2(`${prefix}_pending`, `${noun} has not finished`);
       else report2(`${prefix}_failed`, status === "failed" ? `${noun} failed` : `${noun} reported ${describe(status)}, counted as failed`);
     }
-    checkGuard?.(f.agentGuardFindings, report2);
+    const guardWhy = checkGuard?.(f.agentGuardFindings);
+    if (guardWhy !== void 0) report2("agent_guard_failed", `agent guard blocked the call: ${guardWhy}`);
     const verdict = f.contextual;
     if (verdict === "denied" || verdict === "escalated") report2(`contextual_evaluator_${verdict}`, `the contextual evaluator ${verdict} the call`);
     if (violations.length === 0) return CLEAN;
     return { allowed: !blocked, violations, enforced: blocked ? "deny" : escalate.length > 0 ? "escalate" : "observe", escalate };
   };
-  return { checkTool, invalidEntries: Object.freeze(invalidEntries) };
+  return { checkTool };
 }
 function describe(value) {
   if (typeof value !== "string") return `(${value === null ? "null" : typeof value})`;
   return JSON.stringify(value.slice(0, 200));
 }
-function compileAllowlist(value, invalid) {
-  return toAllOf(value).map((list2) => {
-    const matchers = [];
-    for (const entry of list2) {
-      const m = compileToolPattern(entry);
-      if (m === void 0) invalid.push(String(entry));
-      else matchers.push(m);
-    }
-    return matchers;
-  });
-}
 function compileAllowVersions(map2) {
   if (map2 === void 0) return [];
   return Object.keys(map2).map((server) => {
-    const versions = (Object.hasOwn(map2, server) ? map2[server] : void 0) ?? [];
+    const versions = map2[server] ?? [];
     const tests = versions.filter((v) => typeof v === "string").map((v) => compileWildcard(v));
     return { server, serverTest: compileWildcard(server), versions, allows: (v) => tests.some((t) => t(v)) };
   });
 }
-function checkList(raw, normalize, allowed, code, noun, list2, report2) {
-  if (raw === void 0) return;
+function checkList(raw, normalize, lists, noun, list2, report2) {
+  const code = `${list2}_violation`;
+  if (raw === void 0 || lists === void 0) return;
   for (const value of Array.isArray(raw) ? raw : [raw]) {
     const normal = normalize(value);
     if (normal === void 0) report2(code, `${noun} ${describe(value)} cannot be read`);
-    else if (!allowed(normal)) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list2} allowlist`);
+    else if (!lists.every((allows) => allows(normal))) report2(code, `${noun} ${JSON.stringify(normal)} is not in the ${list2} allowlist`);
   }
 }
 function checkLimit(value, max, code, noun, unit, report2) {
-  if (value === void 0) return;
+  if (value === void 0 || typeof max !== "number") return;
   if (typeof value !== "number" || Number.isNaN(value)) {
     report2(code, `${noun} ${describe(value)} is not a number (limit ${max} ${unit})`);
   } else if (value > max) {
@@ -17885,17 +17850,14 @@ function checkLimit(value, max, code, noun, unit, report2) {
 }
 function agentGuardCheck(severity, count) {
   const minRank = severity === void 0 ? void 0 : SEVERITY_RANK[severity] ?? SEVERITY_RANK.critical;
-  return (findings, report2) => {
+  return (findings) => {
     if (findings === void 0) return;
-    const n = typeof findings.count === "number" && Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
+    const n = Number.isFinite(findings.count) && findings.count >= 0 ? findings.count : 1;
     if (n < 1) return;
     const rank = Object.hasOwn(SEVERITY_RANK, findings.severity) ? SEVERITY_RANK[findings.severity] : SEVERITY_RANK.critical;
-    const bySeverity = minRank !== void 0 && rank >= minRank;
-    const byCount = count !== void 0 && n >= count;
-    if (bySeverity || byCount || minRank === void 0 && count === void 0) {
-      const why = bySeverity ? `severity ${findings.severity} reaches ${severity}` : byCount ? `${n} findings reach ${count}` : `${n} finding(s)`;
-      report2("agent_guard_failed", `agent guard blocked the call: ${why}`);
-    }
+    if (minRank !== void 0 && rank >= minRank) return `severity ${findings.severity} reaches ${severity}`;
+    if (count !== void 0 && n >= count) return `${n} findings reach ${count}`;
+    if (minRank === void 0 && count === void 0) return `${n} finding(s)`;
   };
 }
 
@@ -17905,7 +17867,7 @@ function toFlags(letters) {
   return [...new Set(letters)].sort().join("");
 }
 function splitInlineFlags(pattern) {
-  const groups = INLINE_FLAGS.exec(pattern)?.[0] ?? "";
+  const groups = INLINE_FLAGS.exec(pattern)[0];
   const source = pattern.slice(groups.length);
   return { source, flags: toFlags(groups.replace(/[(?)]/g, "") + (/\\[pP]\{/.test(source) ? "u" : "")) };
 }
@@ -17927,47 +17889,27 @@ function selectPacks(compliance) {
 }
 function compileScanner(runtime) {
   const byLocation = { input: [], output: [] };
-  const skipped = [];
-  const unevaluated = [];
   for (const pack of selectPacks(runtime.compliance)) {
-    for (const rule of pack.rules ?? []) compileRule2(pack.id, rule);
-  }
-  function compileRule2(pack, rule) {
-    const skipRule = (message) => skipped.push({ pack, rule: rule.id, pattern: "", message });
-    if (rule.type === "nl") {
-      unevaluated.push({ pack, rule: rule.id, type: rule.type, location: String(rule.location) });
-      return;
-    }
-    if (rule.type !== "regex") return void skipRule(`unknown rule type ${JSON.stringify(rule.type)}: expected regex or nl`);
-    if (rule.location !== "input" && rule.location !== "output") {
-      return void skipRule(`unknown location ${JSON.stringify(rule.location)}: expected input or output`);
-    }
-    for (const pattern of rule.patterns ?? []) {
-      let regex;
-      try {
-        if (typeof pattern !== "string") throw new TypeError("expected a string");
-        regex = toJsRegExp(pattern, "g");
-      } catch (e) {
-        const reason = e instanceof Error ? e.message : String(e);
-        skipped.push({ pack, rule: rule.id, pattern: String(pattern), message: `invalid regex: ${reason}` });
-        continue;
+    for (const rule of pack.rules ?? []) {
+      if (rule.type !== "regex" || rule.location !== "input" && rule.location !== "output") continue;
+      for (const pattern of rule.patterns ?? []) {
+        try {
+          if (typeof pattern === "string") byLocation[rule.location].push({ pack: pack.id, rule: rule.id, pattern, regex: toJsRegExp(pattern, "g") });
+        } catch {
+        }
       }
-      byLocation[rule.location].push({ pack, rule: rule.id, pattern, regex });
     }
   }
-  const scan = (text2, location) => {
-    if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
-    if (location !== "input" && location !== "output") {
-      throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
-    }
-    const findings = [];
-    for (const p of byLocation[location]) collect(p, text2, findings);
-    return findings;
-  };
   return {
-    scan,
-    skipped: Object.freeze(skipped),
-    unevaluated: Object.freeze(unevaluated)
+    scan(text2, location) {
+      if (typeof text2 !== "string") throw new TypeError(`scan: expected text as a string, got ${text2 === null ? "null" : typeof text2}`);
+      if (location !== "input" && location !== "output") {
+        throw new TypeError(`scan: unknown location ${JSON.stringify(location)}: expected "input" or "output"`);
+      }
+      const findings = [];
+      for (const p of byLocation[location]) collect(p, text2, findings);
+      return findings;
+    }
   };
 }
 function collect(p, text2, out) {
@@ -17981,7 +17923,7 @@ function collect(p, text2, out) {
 function preview(s) {
   const end = MATCH_PREVIEW_LENGTH;
   const high = (s.charCodeAt(end - 1) & 64512) === 55296 && (s.charCodeAt(end) & 64512) === 56320;
-  return s.length <= end ? s : s.slice(0, high ? end - 1 : end);
+  return s.slice(0, high ? end - 1 : end);
 }
 
 // src/engine/engine.ts
@@ -17995,7 +17937,7 @@ function compileEngine(target) {
     checkTool,
     decideData,
     scan,
-    posture: (facts) => evaluatePosture(target.posture, facts ?? {})
+    posture: (facts) => evaluatePosture(target.posture, facts)
   };
 }
 
@@ -22523,7 +22465,7 @@ function bytesEqual(a, b) {
 init_errors2();
 var MAX_SIGNATURES = 64;
 function formatError(message, cause) {
-  return new BundleIntegrityError("FORMAT_ERROR", message, cause === void 0 ? {} : { cause });
+  return new BundleIntegrityError("FORMAT_ERROR", message, { cause });
 }
 function toDsseEnvelope(value) {
   if (!isRecord(value) || typeof value.payloadType !== "string" || typeof value.payload !== "string" || !Array.isArray(value.signatures)) {
@@ -22602,68 +22544,61 @@ function show2(value) {
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return value === void 0 ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
-var text = (pattern) => (v) => typeof v === "string" && pattern.test(v);
-var ISO_RULE = (v) => parseIsoSeconds(v) !== void 0;
-var ISO_MUST = 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"';
-var HEX64_RULE = [text(HEX64), "be 64 lowercase hex characters"];
-var SCALARS = [
-  ["name", text(NAME_PATTERN2), `match ${NAME_PATTERN2.source}`],
-  ["version", text(SEMVER_PATTERN), "be a semantic version"],
-  ["serial", (v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
-  ["revision", text(REVISION), "be a lowercase hex commit id"],
-  ["created_at", ISO_RULE, ISO_MUST],
-  ["expires_at", ISO_RULE, ISO_MUST]
-];
-var LISTS = [
-  [
-    "installed_packs",
-    [
-      ...["name", "version", "layer"].map((k) => [k, (v) => typeof v === "string", "be a string"]),
-      ["checksum", (v) => v === null || typeof v === "string", "be a string or null"]
-    ]
-  ],
-  ["sources", [["path", (v) => typeof v === "string" && v !== "", "be a non-empty string"], ["sha256", ...HEX64_RULE]]]
-];
+var text = (pattern, must) => [(v) => typeof v === "string" && pattern.test(v), must];
+var ISO = [(v) => parseIsoSeconds(v) !== void 0, 'be ISO-8601 UTC like "2026-01-02T03:04:05Z"'];
+var HEX64_TEXT = text(HEX64, "be 64 lowercase hex characters");
+var STRING = [(v) => typeof v === "string", "be a string"];
+var OBJECT = [isRecord, "be an object"];
+var ARRAY = [Array.isArray, "be an array"];
+var SCALARS = {
+  name: text(NAME_PATTERN2, `match ${NAME_PATTERN2.source}`),
+  version: text(SEMVER_PATTERN, "be a semantic version"),
+  serial: [(v) => Number.isSafeInteger(v) && v >= 1, "be a positive integer"],
+  revision: text(REVISION, "be a lowercase hex commit id"),
+  created_at: ISO,
+  expires_at: ISO
+};
+var KINDS = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
+var ACCESS = { Statement: ARRAY };
+var DATA = { rules: ARRAY, default_action: [(v) => v === "allow" || v === "deny", 'be "allow" or "deny"'] };
+var LISTS = {
+  installed_packs: { name: STRING, version: STRING, layer: STRING, checksum: [(v) => v === null || typeof v === "string", "be a string or null"] },
+  sources: { path: [(v) => typeof v === "string" && v !== "", "be a non-empty string"], sha256: HEX64_TEXT }
+};
+var DIGESTS = { blake3: HEX64_TEXT, sha256: HEX64_TEXT };
 var mustBe = (at, must, value) => `${at} must ${must}, got ${show2(value)}`;
-function fieldProblem(record, rules, prefix) {
-  for (const [field, ok2, must] of rules) if (!ok2(record[field])) return mustBe(prefix + field, must, record[field]);
-  return void 0;
-}
-function targetProblem(name, target) {
-  const at = `targets.${name}`;
-  if (!NAME_PATTERN2.test(name)) return `target name ${show2(name)} must match ${NAME_PATTERN2.source}`;
-  if (!isRecord(target)) return mustBe(at, "be an object", target);
-  const kinds = fieldProblem(target, ["access", "runtime", "data", "posture"].map((k) => [k, isRecord, "be an object"]), `${at}.`);
-  if (kinds !== void 0) return kinds;
-  const { access, data } = target;
-  return fieldProblem(access, [["Statement", Array.isArray, "be an array"]], `${at}.access.`) ?? fieldProblem(data, [["rules", Array.isArray, "be an array"], ["default_action", (v) => v === "allow" || v === "deny", 'be "allow" or "deny"']], `${at}.data.`);
-}
-function findPayloadProblem(value) {
-  if (!isRecord(value)) return `payload must be a JSON object, got ${show2(value)}`;
-  const p = value;
-  if (p.format !== BUNDLE_FORMAT) return `format is ${show2(p.format)}, expected "${BUNDLE_FORMAT}"`;
-  const scalar = fieldProblem(p, SCALARS, "");
-  if (scalar !== void 0) return scalar;
-  if (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at)) return `expires_at ${p.expires_at} is not after created_at ${p.created_at}`;
-  if (!isRecord(p.targets)) return mustBe("targets", "be an object", p.targets);
-  for (const [name, target] of Object.entries(p.targets)) {
-    const problem = targetProblem(name, target);
+function firstProblem(items, problemOf) {
+  for (const item of items) {
+    const problem = problemOf(item);
     if (problem !== void 0) return problem;
   }
-  for (const [list2, rules] of LISTS) {
+  return void 0;
+}
+function fieldProblem(record, fields, prefix) {
+  return firstProblem(Object.entries(fields), ([field, [ok2, must]]) => ok2(record[field]) ? void 0 : mustBe(prefix + field, must, record[field]));
+}
+function objectProblem(value, fields, at, must = "be an object") {
+  return isRecord(value) ? fieldProblem(value, fields, `${at}.`) : mustBe(at, must, value);
+}
+function targetProblem([name, target]) {
+  const at = `targets.${name}`;
+  if (!NAME_PATTERN2.test(name)) return `target name ${show2(name)} must match ${NAME_PATTERN2.source}`;
+  const kinds = target;
+  return objectProblem(target, KINDS, at) ?? fieldProblem(kinds.access, ACCESS, `${at}.access.`) ?? fieldProblem(kinds.data, DATA, `${at}.data.`);
+}
+function findPayloadProblem(value) {
+  if (!isRecord(value)) return mustBe("payload", "be a JSON object", value);
+  const p = value;
+  if (p.format !== BUNDLE_FORMAT) return `format is ${show2(p.format)}, expected "${BUNDLE_FORMAT}"`;
+  const sources = p.sources;
+  return fieldProblem(p, SCALARS, "") ?? (parseIsoSeconds(p.expires_at) <= parseIsoSeconds(p.created_at) ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : void 0) ?? (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ?? firstProblem(Object.entries(LISTS), ([list2, fields]) => {
     const items = p[list2];
-    if (!Array.isArray(items)) return mustBe(list2, "be an array", items);
-    for (const [i, item] of items.entries()) {
-      const problem = isRecord(item) ? fieldProblem(item, rules, `${list2}[${i}].`) : mustBe(`${list2}[${i}]`, "be an object", item);
-      if (problem !== void 0) return problem;
-    }
-  }
-  const paths = p.sources.map((s) => s.path);
-  for (let i = 1; i < paths.length; i++) {
-    if (paths[i - 1] >= paths[i]) return `sources[${i}]: sources must be sorted by path without duplicates (${show2(paths[i])} after ${show2(paths[i - 1])})`;
-  }
-  if (!isRecord(p.digests)) return mustBe("digests", "be an object {blake3, sha256}", p.digests);
-  return fieldProblem(p.digests, [["blake3", ...HEX64_RULE], ["sha256", ...HEX64_RULE]], "digests.");
+    return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list2}[${i}]`)) : mustBe(list2, "be an array", items);
+  }) ?? // `sources` is read here only, once the lists passed
+  firstProblem(
+    sources.entries(),
+    ([i, { path }]) => i > 0 && sources[i - 1].path >= path ? `sources[${i}]: sources must be sorted by path without duplicates (${show2(path)} after ${show2(sources[i - 1].path)})` : void 0
+  ) ?? objectProblem(p.digests, DIGESTS, "digests", "be an object {blake3, sha256}");
 }
 
 // src/bundle/verify-checks.ts
@@ -22682,9 +22617,8 @@ function checkPayloadType(envelope) {
   }
 }
 function checkDigestsMatch(payload, actual) {
-  for (const k of ["sha256", "blake3"]) {
-    const got = actual[k];
-    if (got !== void 0 && got !== payload.digests[k]) {
+  for (const [k, got] of Object.entries(actual)) {
+    if (got !== payload.digests[k]) {
       throw new BundleIntegrityError("DIGEST_MISMATCH", `digests.${k} is ${payload.digests[k]}, but the targets hash to ${got}`);
     }
   }
@@ -22716,11 +22650,10 @@ function checkSerialNotBelow(serial, floor) {
 
 // src/loader/checks.ts
 init_errors2();
-function checkNotRolledBack(candidate, floor) {
-  if (floor !== void 0) checkSerialNotBelow(candidate.serial, floor.serial);
-}
-function checkSerialNotReused(candidate, floor) {
-  if (floor?.sha256 !== void 0 && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
+function checkAgainstFloor(candidate, floor) {
+  if (floor === void 0) return;
+  checkSerialNotBelow(candidate.serial, floor.serial);
+  if (floor.sha256 !== void 0 && candidate.serial === floor.serial && candidate.sha256 !== floor.sha256) {
     throw new BundleTrustError(
       "ROLLBACK",
       `bundle serial ${candidate.serial} was already accepted with different bytes (sha256 ${floor.sha256.slice(0, 16)}\u2026, got ${candidate.sha256.slice(0, 16)}\u2026): replayed or mixed release`
@@ -22728,7 +22661,7 @@ function checkSerialNotReused(candidate, floor) {
   }
 }
 function raiseFloor(floor, candidate) {
-  return floor === void 0 || candidate.serial > floor.serial || candidate.serial === floor.serial && floor.sha256 === void 0 ? { serial: candidate.serial, sha256: candidate.sha256 } : floor;
+  return floor === void 0 || candidate.serial > floor.serial || candidate.serial === floor.serial && floor.sha256 === void 0 ? candidate : floor;
 }
 
 // src/loader/keys.ts
@@ -22759,17 +22692,24 @@ async function sha256Hex(bytes) {
   const digest = new Uint8Array(await subtle().digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-function fromCanonicalBase64(text2) {
-  let binary;
-  try {
-    binary = atob(text2);
-  } catch {
-    return void 0;
+var SEXTETS = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) SEXTETS[i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i * 4 - 205] = i;
+function fromCanonicalBase64(base64) {
+  const b = typeof base64 === "string" ? utf8Encode(base64) : base64;
+  const n = b.length;
+  const pad = b[n - 1] === 61 ? b[n - 2] === 61 ? 2 : 1 : 0;
+  if (n % 4 !== 0) return void 0;
+  const out = new Uint8Array(n / 4 * 3 - pad);
+  let word = 0;
+  for (let i = 0; i < n; i += 4) {
+    word = SEXTETS[b[i]] << 18 | SEXTETS[b[i + 1]] << 12 | (i + 4 === n && pad === 2 ? 0 : SEXTETS[b[i + 2]]) << 6 | (i + 4 === n && pad > 0 ? 0 : SEXTETS[b[i + 3]]);
+    if (word < 0) return void 0;
+    const o = i / 4 * 3;
+    out[o] = word >> 16;
+    out[o + 1] = word >> 8;
+    out[o + 2] = word;
   }
-  if (btoa(binary) !== text2) return void 0;
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  return word & (1 << 8 * pad) - 1 ? void 0 : out;
 }
 
 // src/loader/keys.ts
@@ -22801,10 +22741,7 @@ function decodeKeyText(text2) {
 }
 function rawBytes(input, index) {
   if (input instanceof Uint8Array) return input;
-  if (typeof input === "object" && input !== null && input.algorithm === "ed25519") {
-    const bytes2 = input.bytes;
-    if (bytes2 instanceof Uint8Array) return bytes2;
-  }
+  if (isRecord(input) && input.algorithm === "ed25519" && input.bytes instanceof Uint8Array) return input.bytes;
   if (typeof input !== "string") throw keyError(index, `${EXPECTED}; got ${input === null ? "null" : typeof input}`);
   const text2 = input.trim();
   if (text2.includes("-----BEGIN ")) {
@@ -22816,11 +22753,11 @@ function rawBytes(input, index) {
       throw keyError(index, `${EXPECTED}; got ${labels.length === 0 ? "no PEM block" : `PEM block(s) ${labels.join(", ")}`}${hint}`);
     }
     const der = fromCanonicalBase64(keys[0][2].replace(/\s+/g, ""));
-    if (der === void 0) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
+    if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
   const bytes = /^ssh-ed25519 /.test(text2) ? void 0 : decodeKeyText(text2);
-  if (text2 === "" || bytes === void 0) throw keyError(index, `${EXPECTED}; got ${text2 === "" ? "empty text" : "text that is neither PEM nor base64"}`);
+  if (text2 === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text2 === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
 function readTrustedKey(input, index) {
@@ -22832,7 +22769,7 @@ function readTrustedKey(input, index) {
     raw = raw.subarray(12);
   }
   const problem = publicKeyProblem(raw);
-  if (problem !== void 0) throw keyError(index, problem);
+  if (problem) throw keyError(index, problem);
   return Uint8Array.from(raw);
 }
 async function withKeyids(raws) {
@@ -22846,8 +22783,6 @@ async function withKeyids(raws) {
 
 // src/bundle/pae.ts
 function pae(payloadType, payload) {
-  if (typeof payloadType !== "string") throw new TypeError("pae: payloadType must be a string");
-  if (!(payload instanceof Uint8Array)) throw new TypeError("pae: payload must be a Uint8Array");
   const type = utf8Encode(payloadType);
   return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
 }
@@ -22867,26 +22802,20 @@ function parseJsonBytes(bytes, what) {
 function readPayload(bytes) {
   const { text: text2, value } = parseJsonBytes(bytes, "payload");
   const problem = findPayloadProblem(value);
-  if (problem !== void 0) throw formatError(`payload: ${problem}`);
-  const record = value;
-  const span = canonicalSpan(text2, record);
-  if (span === void 0 && canonicalOfParsed(record) !== text2) throw formatError(NOT_CANONICAL);
-  const targetsBytes = span ? bytes.subarray(utf8Encode(text2.slice(0, span[0])).length, bytes.length - utf8Encode(text2.slice(span[1])).length) : utf8Encode(canonicalOfParsed(record.targets, 2));
-  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
-  return { payload: value, targetsBytes };
-}
-function canonicalSpan(text2, record) {
-  if (!keysInOrder(record, 1)) return void 0;
-  let at = 0;
-  let span;
-  for (const key of Object.keys(record)) {
-    const head = `${at === 0 ? "{" : ","}${JSON.stringify(key)}:`;
-    const item = JSON.stringify(record[key]);
-    if (!text2.startsWith(head, at) || !text2.startsWith(item, at += head.length)) return void 0;
-    if (key === "targets") span = [at, at + item.length];
-    at += item.length;
+  if (problem) throw formatError(`payload: ${problem}`);
+  const payload = value;
+  let canonical = "";
+  let start = 0;
+  let end = 0;
+  for (const key of Object.keys(payload).sort()) {
+    canonical += `${canonical ? "," : "{"}${JSON.stringify(key)}:`;
+    if (key === "targets") start = canonical.length;
+    canonical += canonicalOfParsed(payload[key], 2);
+    if (key === "targets") end = canonical.length;
   }
-  return at === text2.length - 1 && text2.endsWith("}") ? span : void 0;
+  if (`${canonical}}` !== text2) throw formatError(NOT_CANONICAL);
+  if (LONE_SURROGATE_ESCAPE.test(text2)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  return { payload, targetsBytes: bytes.subarray(utf8Encode(text2.slice(0, start)).length, bytes.length - utf8Encode(text2.slice(end)).length) };
 }
 function keysInOrder(value, depth) {
   if (typeof value !== "object" || value === null) return true;
@@ -22903,26 +22832,38 @@ function keysInOrder(value, depth) {
 }
 var tooDeep = () => formatError(`JSON nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
 function canonicalOfParsed(value, depth = 1) {
+  return keysInOrder(value, depth) ? JSON.stringify(value) : sortedText(value, depth);
+}
+function sortedText(value, depth) {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep();
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalOfParsed(item, depth + 1)).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map((item) => sortedText(item, depth + 1)).join(",")}]`;
   const record = value;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalOfParsed(record[key], depth + 1)}`).join(",")}}`;
+  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${sortedText(record[key], depth + 1)}`).join(",")}}`;
 }
 
 // src/loader/verify.ts
+var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
-  const { text: text2, value } = parseJsonBytes(bytes, "envelope");
-  const envelope = toDsseEnvelope(value);
-  const canonical = canonicalOfParsed(envelope);
-  const decoded = [envelope.payload, ...envelope.signatures.map((s) => s.sig)].map(fromCanonicalBase64);
-  if (canonical !== text2 || LONE_SURROGATE_ESCAPE.test(canonical) || decoded.includes(void 0)) {
+  const end = bytes.indexOf(34, HEAD.length);
+  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : void 0;
+  let parsed;
+  try {
+    parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
+  } catch {
+    parsed = parseJsonBytes(bytes, "envelope");
+  }
+  const envelope = toDsseEnvelope(parsed.value);
+  const signatures = envelope.signatures.map((s) => ({ ...s, sig: fromCanonicalBase64(s.sig) }));
+  if (!payload || canonicalOfParsed(envelope) !== parsed.text || LONE_SURROGATE_ESCAPE.test(parsed.text) || signatures.some((s) => !s.sig)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
-  return { ...envelope, payload: decoded[0], signatures: envelope.signatures.map((s, i) => ({ ...s, sig: decoded[i + 1] })) };
+  return { payloadType: envelope.payloadType, payload, signatures };
 }
 async function verifyBundleBytes(bytes, options) {
   checkSize(bytes, options.maxBytes);
+  const fileSha256 = sha256Hex(bytes);
+  fileSha256.catch(() => void 0);
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
@@ -22933,7 +22874,7 @@ async function verifyBundleBytes(bytes, options) {
   checkNotExpired(payload, options.now);
   if (options.expectedName !== void 0) checkName(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await sha256Hex(bytes) };
+  return { payload, keyids, sha256: await fileSha256 };
 }
 
 // src/loader/view.ts
@@ -22947,16 +22888,7 @@ function abortable(promise, signal) {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error2) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error2);
-      }
-    );
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 async function withDeadline(label, timeoutMs, closed, run) {
@@ -22988,29 +22920,28 @@ function describeError(e, url) {
   return text2.split(url.href).join(`${url.origin}${url.pathname}`);
 }
 function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, cause === void 0 ? {} : { cause });
+  return new BundleRetrievalError("FETCH_FAILED", message, { cause });
 }
 function closedError(label, cause) {
   return fetchFailed(`${label}: the loader was closed`, cause);
 }
-function tooLarge(label, size, maxBytes) {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size} bytes, more than the limit of ${maxBytes} bytes (endless data)`);
+function tooLarge(label, maxBytes, size = "") {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size}more than the limit of ${maxBytes} bytes (endless data)`);
 }
 function discard(response) {
   response.body?.cancel().catch(() => void 0);
 }
 function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {
+  const declared = response.headers.get("content-length")?.trim();
+  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     discard(response);
-    throw tooLarge(label, declared.trim(), maxBytes);
+    throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
 }
 async function readBodyBounded(response, maxBytes, signal, label) {
   checkDeclaredLength(response, maxBytes, label);
-  const body = response.body;
-  if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
+  const reader = response.body?.getReader();
+  if (reader === void 0) return new Uint8Array(0);
   const chunks = [];
   let total = 0;
   try {
@@ -23019,7 +22950,7 @@ async function readBodyBounded(response, maxBytes, signal, label) {
       if (done) break;
       if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
       total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, `more than ${maxBytes}`, maxBytes);
+      if (total > maxBytes) throw tooLarge(label, maxBytes);
       chunks.push(value);
     }
   } catch (e) {
@@ -23049,7 +22980,7 @@ async function request(url, options) {
   let current = new URL(url);
   let credentials = options.authorization;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (credentials !== void 0 && !mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    if (!mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
     const headers = { ...options.headers };
     if (credentials !== void 0) headers.authorization = credentials;
     let response;
@@ -23062,12 +22993,10 @@ async function request(url, options) {
       if (options.signal.aborted) throw e;
       throw fetchFailed(`${options.label}: request failed (${describeError(e, current)})`, e);
     }
-    if (credentials === void 0 || !isRedirect(response.status)) {
-      if (response.type === "opaqueredirect") {
-        throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-      }
-      return response;
+    if (response.type === "opaqueredirect") {
+      throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
     }
+    if (credentials === void 0 || !isRedirect(response.status)) return response;
     const location = response.headers.get("location");
     discard(response);
     if (location === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
@@ -23085,8 +23014,7 @@ async function request(url, options) {
 function checkStatus(response, label, conditional) {
   if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
   discard(response);
-  const text2 = response.statusText ? ` ${response.statusText}` : "";
-  throw fetchFailed(`${label}: HTTP ${response.status}${text2}`);
+  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
 async function retrieve(url, options) {
   const headers = { ...options.headers };
@@ -23098,25 +23026,19 @@ async function retrieve(url, options) {
     return { notModified: true };
   }
   const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  const etag = response.headers.get("etag");
-  return etag === null ? { notModified: false, bytes } : { notModified: false, bytes, etag };
+  return { notModified: false, bytes, etag: response.headers.get("etag") ?? void 0 };
 }
 
 // src/loader/view.ts
 function engineView(active) {
-  const current = () => {
-    const a = active();
-    if (a === void 0) throw new TypeError("edict loader: no bundle is active");
-    return a;
-  };
   return Object.freeze({
-    authorize: (request2) => current().engine.authorize(request2),
-    checkTool: (uri, facts) => current().engine.checkTool(uri, facts),
-    decideData: (request2, now) => current().engine.decideData(request2, now),
-    scan: (text2, location) => current().engine.scan(text2, location),
-    posture: (facts) => current().engine.posture(facts),
+    authorize: (request2) => active().engine.authorize(request2),
+    checkTool: (uri, facts) => active().engine.checkTool(uri, facts),
+    decideData: (request2, now) => active().engine.decideData(request2, now),
+    scan: (text2, location) => active().engine.scan(text2, location),
+    posture: (facts) => active().engine.posture(facts),
     get meta() {
-      return current().meta;
+      return active().meta;
     }
   });
 }
@@ -23138,9 +23060,7 @@ function toMeta(verified, target) {
   });
 }
 function toBundleError(e, label) {
-  if (isBundleError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return fetchFailed(`${label}: ${message}`, e);
+  return isBundleError(e) ? e : fetchFailed(`${label}: ${e instanceof Error ? e.message : String(e)}`, e);
 }
 
 // src/loader/trust-store.ts
@@ -23151,9 +23071,7 @@ function createTrustStore(config) {
   function compile2(verified) {
     const p = verified.payload;
     try {
-      const effective = p.targets[config.target];
-      if (effective === void 0) throw new TypeError(`no target ${config.target}`);
-      return compileEngine(effective);
+      return compileEngine(p.targets[config.target]);
     } catch (e) {
       throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${e.message}`, e);
     }
@@ -23167,18 +23085,10 @@ function createTrustStore(config) {
     },
     async admit(bytes) {
       trusted ??= withKeyids(config.keys);
-      const verified = await verifyBundleBytes(bytes, {
-        keys: await trusted,
-        threshold: config.threshold,
-        now: config.now(),
-        target: config.target,
-        expectedName: config.expectedName,
-        maxBytes: config.maxBytes
-      });
+      const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       if (verified.sha256 === active?.meta.sha256) return void 0;
       const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
-      checkNotRolledBack(seen, floor);
-      checkSerialNotReused(seen, floor);
+      checkAgainstFloor(seen, floor);
       return { ...seen, verified, bytes, engine: compile2(verified) };
     },
     raise(seen) {
@@ -23189,9 +23099,7 @@ function createTrustStore(config) {
       active = {
         meta,
         engine,
-        since: config.now(),
-        createdMs: Date.parse(verified.payload.created_at),
-        expiresMs: Date.parse(verified.payload.expires_at)
+        since: config.now()
       };
       floor = raiseFloor(floor, meta);
       return meta;
@@ -23206,13 +23114,13 @@ function createTrustStore(config) {
 init_errors2();
 
 // src/loader/source.ts
-var GITHUB = /^github:([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+var GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/(?!\.\.?@)([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
 var SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 function parseSource2(source) {
   if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
   if (source.startsWith("github:")) {
     const m = GITHUB.exec(source);
-    if (!m || m[2] === "." || m[2] === "..") {
+    if (!m) {
       throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
     }
     return { kind: "github", owner: m[1], repo: m[2], tag: m[3], latest: m[3] === "latest" };
@@ -23223,7 +23131,7 @@ function parseSource2(source) {
     try {
       url = new URL(source);
     } catch (e) {
-      throw new TypeError(`createLoader: source is not a valid URL: ${describeSource(source)}`, { cause: e });
+      throw new TypeError("createLoader: source is not a valid URL", { cause: e });
     }
     if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
     return { kind: "url", url: url.href };
@@ -23233,12 +23141,8 @@ function parseSource2(source) {
 }
 function describeSource(source) {
   if (!SCHEME.test(source)) return source;
-  try {
-    const url = new URL(source);
-    return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?\u2026" : ""}`;
-  } catch {
-    return "(invalid URL)";
-  }
+  const url = new URL(source);
+  return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?\u2026" : ""}`;
 }
 function trimSlash(base) {
   return base.replace(/\/+$/, "");
@@ -23269,8 +23173,7 @@ function findAssetUrl(releaseJson, asset, label) {
   return found.url;
 }
 async function retrieveGithubAsset(spec, options) {
-  const apiOrigin = new URL(options.githubApiUrl).origin;
-  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: apiOrigin };
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
   const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
     ...common,
     headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }
@@ -23278,21 +23181,18 @@ async function retrieveGithubAsset(spec, options) {
   if (release.notModified) return release;
   const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
   const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
-  return asset.notModified || release.etag === void 0 ? asset : { ...asset, etag: release.etag };
+  return release.etag === void 0 ? asset : { ...asset, etag: release.etag };
 }
 function retrieveSource(config, etag, closed, files) {
   const { spec } = config;
   return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
     if (spec.kind === "file") {
-      let mod;
-      try {
-        mod = await files();
-      } catch (e) {
+      const mod = await files().catch((e) => {
         throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
-      }
+      });
       return { notModified: false, bytes: await mod.readFileBounded(spec.path, config.maxBytes, signal) };
     }
-    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, ...etag === void 0 ? {} : { etag } };
+    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, etag };
     if (spec.kind === "url") return retrieve(spec.url, common);
     const asset = `${config.expectedName}.bundle.json`;
     if (config.token !== void 0) {
@@ -23303,14 +23203,11 @@ function retrieveSource(config, etag, closed, files) {
 }
 
 // src/loader/options.ts
-var DEFAULT_POLL_INTERVAL_MS = 6e4;
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-var DEFAULT_GITHUB_URL = "https://github.com";
-var DEFAULT_GITHUB_API_URL = "https://api.github.com";
 function integer(value, name, fallback, min) {
   if (value === void 0) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+  if (!Number.isSafeInteger(value) || value < min) {
     throw new TypeError(`createLoader: ${name} must be an integer \u2265 ${min}, got ${String(value)}`);
   }
   return value;
@@ -23361,13 +23258,13 @@ function toConfig(options) {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, 0),
+    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 6e4, 0),
     timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
     maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", DEFAULT_GITHUB_URL),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", DEFAULT_GITHUB_API_URL),
+    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => /* @__PURE__ */ new Date()),
     random: options.random ?? Math.random
   };
@@ -23397,7 +23294,6 @@ function createLoader(options) {
   let lastSuccess;
   let lastError;
   let failures = 0;
-  let polling = false;
   let timer;
   let lock = Promise.resolve();
   const view = engineView(() => trust.active);
@@ -23414,13 +23310,13 @@ function createLoader(options) {
     lastError = { code: error2.code, message: error2.message, at: config.now().toISOString() };
     emit("error", error2);
   }
-  function recordFailure(error2) {
-    failures++;
-    report2(error2);
-  }
-  function recordSuccess() {
-    failures = 0;
-    lastSuccess = config.now();
+  function failed(e) {
+    const error2 = toBundleError(e, config.label);
+    if (!closed.aborted) {
+      failures++;
+      report2(error2);
+    }
+    return error2;
   }
   function exclusive(fn) {
     const run = lock.then(fn, fn);
@@ -23431,17 +23327,14 @@ function createLoader(options) {
   const prepare = once(async () => {
     const dir = config.cacheDir;
     if (dir === void 0) return void 0;
-    let mod;
-    try {
-      mod = await importFileModule();
-    } catch (e) {
+    const mod = await importFileModule().catch((e) => {
       throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
-    }
+    });
     const key = config.expectedName ?? `source-${(await sha256Hex(utf8Encode(config.source))).slice(0, 16)}`;
     cache = mod.openFileCache(dir, key, config.maxBytes);
     try {
       const floor = await cache.readSerialFloor();
-      if (floor !== void 0) trust.raise(floor);
+      if (floor) trust.raise(floor);
     } catch (e) {
       report2(toBundleError(e, `cache ${dir}`));
     }
@@ -23451,13 +23344,11 @@ function createLoader(options) {
     } catch (e) {
       report2(toBundleError(e, `cache ${cache.location}`));
     }
-    if (bytes === void 0) return void 0;
+    if (!bytes) return void 0;
     try {
       const candidate = await trust.admit(bytes);
-      if (candidate !== void 0) {
-        cachedSha = candidate.sha256;
-        trust.raise(candidate);
-      }
+      cachedSha = candidate.sha256;
+      trust.raise(candidate);
       return candidate;
     } catch (e) {
       const error2 = toBundleError(e, "cache");
@@ -23466,58 +23357,43 @@ function createLoader(options) {
       return void 0;
     }
   });
-  async function persist(candidate) {
-    const floor = trust.floor;
-    if (cache === void 0 || floor === void 0) return;
-    try {
-      if (cachedSha !== candidate.sha256) {
-        await cache.writeBundle(candidate.bytes);
-        cachedSha = candidate.sha256;
-      }
-      await cache.writeSerialFloor(floor);
-    } catch (e) {
-      report2(toBundleError(e, `cache ${cache.location}: could not write`));
-    }
-  }
   async function activate(candidate, retrievedEtag) {
     const meta = trust.activate(candidate);
+    const floor = trust.floor;
     etag = retrievedEtag;
-    await persist(candidate);
+    if (cache) {
+      try {
+        if (cachedSha !== candidate.sha256) {
+          await cache.writeBundle(candidate.bytes);
+          cachedSha = candidate.sha256;
+        }
+        await cache.writeSerialFloor(floor);
+      } catch (e) {
+        report2(toBundleError(e, `cache ${cache.location}: could not write`));
+      }
+    }
     emit("update", meta);
   }
   async function pull() {
-    let retrieved;
-    try {
-      retrieved = await retrieveSource(config, etag, closed, importFileModule);
-    } catch (e) {
-      throw toBundleError(e, config.label);
-    }
+    const retrieved = await retrieveSource(config, etag, closed, importFileModule);
+    let candidate;
     if (retrieved.notModified) {
       trust.checkNotExpired();
-      recordSuccess();
-      return false;
-    }
-    const candidate = await trust.admit(retrieved.bytes);
-    if (candidate === void 0) {
-      if (retrieved.etag !== void 0) etag = retrieved.etag;
     } else {
-      await activate(candidate, retrieved.etag);
+      candidate = await trust.admit(retrieved.bytes);
+      if (candidate === void 0) etag = retrieved.etag ?? etag;
+      else await activate(candidate, retrieved.etag);
     }
-    recordSuccess();
+    failures = 0;
+    lastSuccess = config.now();
     return candidate !== void 0;
   }
   function scheduleNext() {
     if (closed.aborted) return;
     timer = setTimeout(() => {
-      timer = void 0;
       refresh().catch(() => void 0).finally(scheduleNext);
     }, pollDelay(config.pollIntervalMs, failures, config.random));
     timer.unref?.();
-  }
-  function startPolling() {
-    if (polling || config.pollIntervalMs === 0 || closed.aborted) return;
-    polling = true;
-    scheduleNext();
   }
   const load = once(
     () => exclusive(async () => {
@@ -23527,15 +23403,12 @@ function createLoader(options) {
         try {
           await pull();
         } catch (e) {
-          const error2 = toBundleError(e, config.label);
-          if (closed.aborted) throw error2;
-          recordFailure(error2);
-          if (cached === void 0) throw error2;
+          const error2 = failed(e);
+          if (closed.aborted || cached === void 0) throw error2;
           await activate(cached, void 0);
         }
       }
-      if (trust.active === void 0) throw fetchFailed(`${config.label}: no bundle was retrieved`);
-      startPolling();
+      if (config.pollIntervalMs !== 0) scheduleNext();
       return view;
     })
   );
@@ -23546,16 +23419,15 @@ function createLoader(options) {
       try {
         return await pull();
       } catch (e) {
-        const error2 = toBundleError(e, config.label);
-        if (!closed.aborted) recordFailure(error2);
-        throw error2;
+        throw failed(e);
       }
     });
   }
   function status() {
     const now = config.now().getTime();
     const a = trust.active;
-    const freshUntil = a === void 0 ? 0 : a.expiresMs - (a.expiresMs - a.createdMs) / 3;
+    const expires = Date.parse(a?.meta.expires_at);
+    const freshUntil = expires - (expires - Date.parse(a?.meta.created_at)) / 3;
     return {
       source: config.label,
       version: a?.meta.version ?? null,
@@ -23580,10 +23452,8 @@ function createLoader(options) {
       return () => void set.delete(listener);
     },
     close() {
-      if (closed.aborted) return;
       closing.abort(new Error("closed"));
-      if (timer !== void 0) clearTimeout(timer);
-      timer = void 0;
+      clearTimeout(timer);
     },
     get engine() {
       return trust.active === void 0 ? void 0 : view;
