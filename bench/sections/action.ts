@@ -1,10 +1,14 @@
 /**
  * The Action's cold start (spawn of `node dist/action.js` to its first byte of output) and a full
  * pull-request check on the example repository, run as GitHub would (event file, INPUT_* and
- * GITHUB_* variables; no token, so nothing is posted). The same for `dist/cli.js` as a reference.
+ * GITHUB_* variables; comments off, so nothing is posted). The GitHub API is a local server that
+ * answers every GET with an empty list (no releases yet), so no retry waits on an unreachable
+ * host. The same for `dist/cli.js` as a reference.
  * A missing dist file makes its rows "n/a".
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -57,7 +61,7 @@ function git(args: string[]): string {
 }
 
 /** A pull_request event for HEAD~1..HEAD of this repository, and the variables the runner sets. */
-function pullRequestEnv(work: string): NodeJS.ProcessEnv {
+function pullRequestEnv(work: string, api: string): NodeJS.ProcessEnv {
   const head = git(["rev-parse", "HEAD"]);
   const base = git(["rev-parse", "HEAD~1"]) || head;
   const event = {
@@ -89,14 +93,14 @@ function pullRequestEnv(work: string): NodeJS.ProcessEnv {
     GITHUB_STATE: join(work, "state"),
     GITHUB_ENV: join(work, "env"),
     GITHUB_PATH: join(work, "path"),
-    // nothing may leave the machine: an unroutable API makes any call fail at once
-    GITHUB_API_URL: "http://127.0.0.1:9",
-    GITHUB_SERVER_URL: "http://127.0.0.1:9",
+    // nothing leaves the machine: the API is the local empty-list server
+    GITHUB_API_URL: api,
+    GITHUB_SERVER_URL: api,
     RUNNER_TEMP: work,
     RUNNER_OS: "Linux",
     INPUT_MODE: "check",
     INPUT_COMMENT: "false",
-    // a dummy token: with comment off and an unroutable API URL nothing is sent anywhere
+    // a dummy token: with comment off and a local API URL nothing is sent anywhere
     "INPUT_GITHUB-TOKEN": "bench-dummy-token",
     "INPUT_WORKING-DIRECTORY": ".",
     "INPUT_FAIL-ON": "error",
@@ -115,8 +119,14 @@ async function repeat(runs: number, fn: () => Promise<Spawned>): Promise<{ first
 export async function runAction(options: ActionOptions): Promise<{ rows: Row[] }> {
   const rows: Row[] = [];
   const work = mkdtempSync(join(tmpdir(), "edict-bench-action-"));
+  // what a repository without releases answers: an empty list to every GET (the check lists releases)
+  const api = createServer((req, res) => {
+    res.writeHead(req.method === "GET" ? 200 : 404, { "content-type": "application/json" });
+    res.end("[]");
+  });
+  await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   try {
-    const env = pullRequestEnv(work);
+    const env = pullRequestEnv(work, `http://127.0.0.1:${(api.address() as AddressInfo).port}`);
     const node = await repeat(options.runs, () => timeSpawn(["-e", "console.log(1)"], env, ROOT));
     options.log(`action: node -e baseline: first output ${ms(node.first)}`);
     rows.push({ section: "action", case: "baseline: node -e 'console.log(1)' (spawn → first output)", result: ms(node.first), values: { firstOutputMs: node.first } });
@@ -167,6 +177,7 @@ export async function runAction(options: ActionOptions): Promise<{ rows: Row[] }
       rows.push({ section: "action", case: "dist/cli.js --version cold start", result: "n/a (dist/cli.js not built)", status: "n/a" });
     }
   } finally {
+    api.close();
     rmSync(work, { recursive: true, force: true });
   }
   return { rows };
