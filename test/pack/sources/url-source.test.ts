@@ -233,7 +233,7 @@ describe("url source over HTTP", () => {
     });
     const r = await refusal(() => source(consumer, { url: `${host.origin}/index.json`, keys }).offers());
     expect(r.code).toBe("PACK_SOURCE_ERROR");
-    expect(r.message).toMatch(/more than 5242880/);
+    expect(r.message).toMatch(/more than the limit of 5242880 bytes/);
   });
 
   it("gives up on a host that never answers", async () => {
