@@ -16,13 +16,18 @@ export type LintChildMessage =
   | { kind: "lint"; files: number; medianMs: number; rounds: number[]; errors: number; warnings: number; infos: number; byRule: Record<string, number> }
   | { kind: "error"; message: string };
 
-/** The floor: parse every file and validate it against its schema, nothing else. */
+/**
+ * The floor: parse every file with its source positions (which every finding points at, and which
+ * a parse builds only when first asked for) and validate it against its schema, nothing else.
+ */
 function parseAndValidate(files: readonly RawFile[]): number {
   let issues = 0;
   for (const raw of files) {
     const kind = classifyPath(raw.path);
     if (kind === undefined) continue;
-    issues += validateFile(kind, parseSource(raw.path, raw.bytes).value).issues.length;
+    const file = parseSource(raw.path, raw.bytes);
+    void file.spans;
+    issues += validateFile(kind, file.value).issues.length;
   }
   return issues;
 }
