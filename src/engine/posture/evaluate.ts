@@ -67,10 +67,10 @@ export function evaluatePosture(posture: EffectivePosture, facts?: PostureFacts)
     const [section, key] = id.split(".") as [keyof EffectivePosture, string];
     return (posture[section] as Record<string, unknown> | undefined)?.[key];
   };
-  /** A required-when-true `require_<name>` setting over the boolean fact of the same name in camelCase. */
-  const flag = (id: string, what: string): void => {
+  /** A required-when-true boolean setting over a boolean fact. */
+  const flag = (id: string, fact: keyof PostureFacts, what: string): void => {
     const required = setting(id) === true;
-    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_, c: string) => c.toUpperCase()) as keyof PostureFacts];
+    const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
     check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
@@ -100,25 +100,25 @@ export function evaluatePosture(posture: EffectivePosture, facts?: PostureFacts)
     if (environment === "local") {
       const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local.require_encryption", "disk encryption");
+      flag("local.require_encryption", "encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== undefined && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`,
       );
-      flag("local.require_tpm", "TPM");
-      flag("local.require_secure_boot", "Secure Boot");
+      flag("local.require_tpm", "tpm", "TPM");
+      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud.require_iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud.require_workload_identity", "workload identity");
+      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
       allowed("cloud.allowed_accounts", f.account, "account");
       allowed("cloud.allowed_regions", f.region, "region");
     }
     // github-actions: an ephemeral CI runner, only its OIDC-federated credentials are checked
-    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
       const id = "kubernetes.denied_namespaces";
       const denied = (setting(id) as string[] | undefined) ?? [];
@@ -128,9 +128,9 @@ export function evaluatePosture(posture: EffectivePosture, facts?: PostureFacts)
       else if (ns === undefined) check(id, false, true, "namespace unknown");
       else check(id, hit === undefined, true, `namespace ${JSON.stringify(ns)} is ${hit === undefined ? "not denied" : `denied (${hit})`}`);
       allowed("kubernetes.allowed_namespaces", ns, "namespace");
-      flag("kubernetes.require_service_account", "service account token");
-      flag("kubernetes.require_non_root", "running as non-root");
-      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
+      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
     }
   }
 

@@ -14,7 +14,6 @@
  * - Every match is a finding, at most {@link MAX_FINDINGS_PER_PATTERN} per pattern and text.
  */
 import type { EffectiveRuntime } from "../effective.js";
-import type { ComplianceRule } from "../spec.js";
 import { toJsRegExp } from "./inline-flags.js";
 import type { ScanFinding, ScanLocation, Scanner } from "./types.js";
 
