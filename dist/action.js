@@ -63206,9 +63206,9 @@ function evaluatePosture(posture, facts) {
     const [section2, key2] = id.split(".");
     return posture[section2]?.[key2];
   };
-  const flag = (id, what) => {
+  const flag = (id, fact, what) => {
     const required = setting(id) === true;
-    const value = f[id.replace(/.*require_/, "").replace(/_(.)/g, (_3, c3) => c3.toUpperCase())];
+    const value = f[fact];
     const state = value === true ? "yes" : value === false ? "no" : "unknown";
     check(id, value === true, required, `${what}: ${state}${required ? "" : " (not required)"}`);
   };
@@ -63228,24 +63228,24 @@ function evaluatePosture(posture, facts) {
     if (environment === "local") {
       const min = setting("local.min_security_score");
       const minimum = typeof min === "number" ? min : 0;
-      flag("local.require_encryption", "disk encryption");
+      flag("local.require_encryption", "encryption", "disk encryption");
       check(
         "local.min_security_score",
         score !== void 0 && score >= minimum,
         minimum > 0,
         `security score ${score ?? "unknown"}${minimum > 0 ? `, minimum ${minimum}` : " (no minimum)"}`
       );
-      flag("local.require_tpm", "TPM");
-      flag("local.require_secure_boot", "Secure Boot");
+      flag("local.require_tpm", "tpm", "TPM");
+      flag("local.require_secure_boot", "secureBoot", "Secure Boot");
     }
     if (CLOUD.has(environment)) {
-      flag("cloud.require_iam", "platform identity (IAM) credentials");
-      if (AWS.has(environment)) flag("cloud.require_imdsv2", "IMDSv1 disabled (IMDSv2 only)");
-      flag("cloud.require_workload_identity", "workload identity");
+      flag("cloud.require_iam", "iam", "platform identity (IAM) credentials");
+      if (AWS.has(environment)) flag("cloud.require_imdsv2", "imdsv2", "IMDSv1 disabled (IMDSv2 only)");
+      flag("cloud.require_workload_identity", "workloadIdentity", "workload identity");
       allowed("cloud.allowed_accounts", f.account, "account");
       allowed("cloud.allowed_regions", f.region, "region");
     }
-    if (environment === "github-actions") flag("cloud.require_iam", "platform identity (IAM/OIDC) credentials");
+    if (environment === "github-actions") flag("cloud.require_iam", "iam", "platform identity (IAM/OIDC) credentials");
     if (KUBERNETES.has(environment)) {
       const id = "kubernetes.denied_namespaces";
       const denied = setting(id) ?? [];
@@ -63255,9 +63255,9 @@ function evaluatePosture(posture, facts) {
       else if (ns === void 0) check(id, false, true, "namespace unknown");
       else check(id, hit === void 0, true, `namespace ${JSON.stringify(ns)} is ${hit === void 0 ? "not denied" : `denied (${hit})`}`);
       allowed("kubernetes.allowed_namespaces", ns, "namespace");
-      flag("kubernetes.require_service_account", "service account token");
-      flag("kubernetes.require_non_root", "running as non-root");
-      flag("kubernetes.require_read_only_root_fs", "read-only root file system");
+      flag("kubernetes.require_service_account", "serviceAccount", "service account token");
+      flag("kubernetes.require_non_root", "nonRoot", "running as non-root");
+      flag("kubernetes.require_read_only_root_fs", "readOnlyRootFs", "read-only root file system");
     }
   }
   const failed = checks.filter((c3) => c3.required && !c3.passed);
