@@ -3516,6 +3516,63 @@ var init_errors = __esm({
   }
 });
 
+// src/bundle/bytes.ts
+function utf8Encode(text2) {
+  return encoder.encode(text2);
+}
+function utf8Decode(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch (e) {
+    throw new TypeError("expected valid UTF-8", { cause: e });
+  }
+}
+function concatBytes(...parts) {
+  let length = 0;
+  for (const p2 of parts) length += p2.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p2 of parts) {
+    out.set(p2, offset);
+    offset += p2.length;
+  }
+  return out;
+}
+function bytesEqual(a, b3) {
+  if (a.length !== b3.length) return false;
+  let diff = 0;
+  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b3[i2] ?? 0);
+  return diff === 0;
+}
+function toHex(bytes) {
+  let out = "";
+  for (const b3 of bytes) out += HEX[b3 >> 4] + HEX[b3 & 15];
+  return out;
+}
+function fromHex(hex) {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError("expected an even-length hex string");
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
+  return out;
+}
+function assertBytes(value, what, length) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+  if (length !== void 0 && value.length !== length) {
+    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+var encoder, decoder, HEX;
+var init_bytes = __esm({
+  "src/bundle/bytes.ts"() {
+    "use strict";
+    encoder = new TextEncoder();
+    decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    HEX = "0123456789abcdef";
+  }
+});
+
 // src/bundle/errors.ts
 function isBundleError(e) {
   return e instanceof BundleError;
@@ -20866,6 +20923,277 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/loader/fetch.ts
+function abortable(promise, signal) {
+  return new Promise((resolve17, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve17, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+async function withDeadline(label, timeoutMs, closed, run) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("timeout"));
+  }, timeoutMs);
+  const onClose = () => controller.abort(new Error("closed"));
+  if (closed.aborted) onClose();
+  else closed.addEventListener("abort", onClose, { once: true });
+  try {
+    return await abortable(run(controller.signal), controller.signal);
+  } catch (e) {
+    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
+    if (closed.aborted) throw closedError(label, e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    closed.removeEventListener("abort", onClose);
+    controller.abort(new Error("done"));
+  }
+}
+function describeError2(e, url) {
+  const cause = e?.cause;
+  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
+  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
+  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
+}
+function fetchFailed(message, cause) {
+  return new BundleRetrievalError("FETCH_FAILED", message, { cause });
+}
+function closedError(label, cause) {
+  return fetchFailed(`${label}: the loader was closed`, cause);
+}
+function tooLarge(label, maxBytes, size = "") {
+  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size}more than the limit of ${maxBytes} bytes (endless data)`);
+}
+function discard(response) {
+  response.body?.cancel().catch(() => void 0);
+}
+function checkDeclaredLength(response, maxBytes, label) {
+  const declared = response.headers.get("content-length")?.trim();
+  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    discard(response);
+    throw tooLarge(label, maxBytes, `${declared} bytes, `);
+  }
+}
+async function readBodyBounded(response, maxBytes, signal, label) {
+  checkDeclaredLength(response, maxBytes, label);
+  const reader = response.body?.getReader();
+  if (reader === void 0) return new Uint8Array(0);
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await abortable(reader.read(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLarge(label, maxBytes);
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => void 0);
+    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
+    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c3 of chunks) {
+    out.set(c3, offset);
+    offset += c3.byteLength;
+  }
+  return out;
+}
+function isRedirect(status) {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+function mayCarryCredentials(url, authOrigin) {
+  return authOrigin !== void 0 && url.origin === authOrigin;
+}
+function checkRedirectTarget(from, to, label) {
+  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
+  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
+}
+async function request(url, options) {
+  let current = new URL(url);
+  let credentials = options.authorization;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (!mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
+    const headers = { ...options.headers };
+    if (credentials !== void 0) headers.authorization = credentials;
+    let response;
+    try {
+      response = await abortable(
+        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
+        options.signal
+      );
+    } catch (e) {
+      if (options.signal.aborted) throw e;
+      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
+    }
+    if (response.type === "opaqueredirect") {
+      throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
+    }
+    if (credentials === void 0 || !isRedirect(response.status)) return response;
+    const location2 = response.headers.get("location");
+    discard(response);
+    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
+    let next;
+    try {
+      next = new URL(location2, current);
+    } catch (e) {
+      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
+    }
+    checkRedirectTarget(current, next, options.label);
+    current = next;
+  }
+  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
+}
+function checkStatus(response, label, conditional) {
+  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
+  discard(response);
+  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
+}
+async function retrieve(url, options) {
+  const headers = { ...options.headers };
+  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
+  const response = await request(url, { ...options, headers });
+  checkStatus(response, options.label, options.etag !== void 0);
+  if (response.status === 304) {
+    discard(response);
+    return { notModified: true };
+  }
+  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
+  return { notModified: false, bytes, etag: response.headers.get("etag") ?? void 0 };
+}
+var MAX_REDIRECTS;
+var init_fetch2 = __esm({
+  "src/loader/fetch.ts"() {
+    "use strict";
+    init_errors2();
+    MAX_REDIRECTS = 5;
+  }
+});
+
+// src/loader/github-api.ts
+var github_api_exports = {};
+__export(github_api_exports, {
+  findAssetUrl: () => findAssetUrl,
+  githubReleaseApiUrl: () => githubReleaseApiUrl,
+  retrieveGithubAsset: () => retrieveGithubAsset
+});
+function githubReleaseApiUrl(spec, githubApiUrl) {
+  const path2 = spec.latest ? "releases/latest" : `releases/tags/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path2}`;
+}
+function findAssetUrl(releaseJson, asset, label) {
+  let release;
+  try {
+    release = JSON.parse(utf8Decode(releaseJson));
+  } catch (e) {
+    throw fetchFailed(`${label}: the release API's answer is not JSON`, e);
+  }
+  const assets = release?.assets;
+  if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
+  const found = assets.find((a) => a?.name === asset);
+  if (found === void 0) {
+    const names = assets.map((a) => String(a?.name)).slice(0, 20);
+    throw fetchFailed(`${label}: the release has no asset ${asset} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
+  }
+  if (typeof found.url !== "string" || !/^https?:\/\//.test(found.url)) throw fetchFailed(`${label}: asset ${asset} has no API url`);
+  return found.url;
+}
+async function retrieveGithubAsset(spec, options) {
+  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
+  const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
+    ...common,
+    headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }
+  });
+  if (release.notModified) return release;
+  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
+  const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
+  return release.etag === void 0 ? asset : { ...asset, etag: release.etag };
+}
+var init_github_api = __esm({
+  "src/loader/github-api.ts"() {
+    "use strict";
+    init_bytes();
+    init_fetch2();
+    init_source();
+  }
+});
+
+// src/loader/source.ts
+function parseSource2(source) {
+  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
+  if (source.startsWith("github:")) {
+    const m2 = GITHUB.exec(source);
+    if (!m2) {
+      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
+    }
+    return { kind: "github", owner: m2[1], repo: m2[2], tag: m2[3], latest: m2[3] === "latest" };
+  }
+  const scheme = SCHEME2.exec(source)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    let url;
+    try {
+      url = new URL(source);
+    } catch (e) {
+      throw new TypeError("createLoader: source is not a valid URL", { cause: e });
+    }
+    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
+    return { kind: "url", url: url.href };
+  }
+  if (scheme !== void 0) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
+  return { kind: "file", path: source };
+}
+function describeSource(source) {
+  if (!SCHEME2.test(source)) return source;
+  const url = new URL(source);
+  return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?\u2026" : ""}`;
+}
+function trimSlash(base) {
+  return base.replace(/\/+$/, "");
+}
+function githubDownloadUrl(spec, githubUrl, asset) {
+  const path2 = spec.latest ? "releases/latest/download" : `releases/download/${encodeURIComponent(spec.tag)}`;
+  return `${trimSlash(githubUrl)}/${spec.owner}/${spec.repo}/${path2}/${encodeURIComponent(asset)}`;
+}
+function retrieveSource(config, etag, closed, files2) {
+  const { spec } = config;
+  return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
+    if (spec.kind === "file") {
+      const mod2 = await files2().catch((e) => {
+        throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
+      });
+      return { notModified: false, bytes: await mod2.readFileBounded(spec.path, config.maxBytes, signal) };
+    }
+    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, etag };
+    if (spec.kind === "url") return retrieve(spec.url, common);
+    const asset = `${config.expectedName}.bundle.json`;
+    if (config.token !== void 0) {
+      const api = await githubApi().catch((e) => {
+        throw fetchFailed(`${config.label}: could not load the GitHub API module (${e.message})`, e);
+      });
+      return api.retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+    }
+    return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
+  });
+}
+var GITHUB, SCHEME2, githubApi;
+var init_source = __esm({
+  "src/loader/source.ts"() {
+    "use strict";
+    init_fetch2();
+    GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/(?!\.\.?@)([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
+    SCHEME2 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+    githubApi = () => Promise.resolve().then(() => (init_github_api(), github_api_exports));
+  }
+});
+
 // src/loader/file-cache.ts
 var file_cache_exports = {};
 __export(file_cache_exports, {
@@ -21169,58 +21497,8 @@ function blake3(bytes) {
   return digest;
 }
 
-// src/bundle/bytes.ts
-var encoder = new TextEncoder();
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8Encode(text2) {
-  return encoder.encode(text2);
-}
-function utf8Decode(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch (e) {
-    throw new TypeError("expected valid UTF-8", { cause: e });
-  }
-}
-function concatBytes(...parts) {
-  let length = 0;
-  for (const p2 of parts) length += p2.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p2 of parts) {
-    out.set(p2, offset);
-    offset += p2.length;
-  }
-  return out;
-}
-function bytesEqual(a, b3) {
-  if (a.length !== b3.length) return false;
-  let diff = 0;
-  for (let i2 = 0; i2 < a.length; i2++) diff |= (a[i2] ?? 0) ^ (b3[i2] ?? 0);
-  return diff === 0;
-}
-var HEX = "0123456789abcdef";
-function toHex(bytes) {
-  let out = "";
-  for (const b3 of bytes) out += HEX[b3 >> 4] + HEX[b3 & 15];
-  return out;
-}
-function fromHex(hex) {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError("expected an even-length hex string");
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i2 = 0; i2 < out.length; i2++) out[i2] = parseInt(hex.slice(2 * i2, 2 * i2 + 2), 16);
-  return out;
-}
-function assertBytes(value, what, length) {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
-  if (length !== void 0 && value.length !== length) {
-    throw new TypeError(`${what}: expected ${length} bytes, got ${value.length}`);
-  }
-}
-
 // src/bundle/digest-blake3.ts
+init_bytes();
 function blake3Hex(bytes) {
   assertBytes(bytes, "blake3");
   return toHex(blake3(bytes));
@@ -31370,6 +31648,7 @@ async function planSourcedReinstall(options) {
 var import_semver9 = __toESM(require_semver2(), 1);
 
 // src/bundle/canonical-json.ts
+init_bytes();
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 function describe2(value) {
   if (value === null) return "null";
@@ -36578,6 +36857,9 @@ var pack_source_reserved_name_default = defineRule(
   }
 );
 
+// src/bundle/keys.ts
+init_bytes();
+
 // node_modules/@noble/hashes/_u64.js
 var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
 var _32n = /* @__PURE__ */ BigInt(32);
@@ -37237,6 +37519,7 @@ var sha512 = /* @__PURE__ */ createHasher(
 );
 
 // src/bundle/digest.ts
+init_bytes();
 init_errors2();
 function sha2562(bytes) {
   assertBytes(bytes, "sha256");
@@ -40464,7 +40747,11 @@ function runLint(repo, options) {
   return { findings, summary: summarize(findings, files2) };
 }
 
+// src/bundle/build.ts
+init_bytes();
+
 // src/bundle/digest-node.ts
+init_bytes();
 import { createHash as createHash2 } from "node:crypto";
 function sha256HexNative(bytes) {
   assertBytes(bytes, "sha256");
@@ -40472,9 +40759,11 @@ function sha256HexNative(bytes) {
 }
 
 // src/bundle/dsse.ts
+init_bytes();
 init_errors2();
 
 // src/bundle/pae.ts
+init_bytes();
 function pae(payloadType, payload) {
   const type = utf8Encode(payloadType);
   return concatBytes(utf8Encode(`DSSEv1 ${type.length} `), type, utf8Encode(` ${payload.length} `), payload);
@@ -40771,7 +41060,11 @@ function buildPayload(input) {
   return { payload, bytes: canonicalBytesReusing(payload, /* @__PURE__ */ new Map([[targets, targetBytes]])) };
 }
 
+// src/bundle/verify.ts
+init_bytes();
+
 // src/bundle/payload-read.ts
+init_bytes();
 var MAX_PAYLOAD_DEPTH = 64;
 var LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/;
 var NOT_CANONICAL = "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)";
@@ -41014,6 +41307,7 @@ async function buildBundle(options) {
 }
 
 // src/cli/commands/bundle.ts
+init_bytes();
 init_errors2();
 
 // src/bundle/key-files.ts
@@ -41351,154 +41645,9 @@ import { basename as basename5, dirname as dirname5, resolve as resolve3 } from 
 init_errors2();
 init_errors();
 
-// src/loader/fetch.ts
-init_errors2();
-var MAX_REDIRECTS = 5;
-function abortable(promise, signal) {
-  return new Promise((resolve17, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve17, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-async function withDeadline(label, timeoutMs, closed, run) {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error("timeout"));
-  }, timeoutMs);
-  const onClose = () => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
-  try {
-    return await abortable(run(controller.signal), controller.signal);
-  } catch (e) {
-    if (timedOut) throw new BundleRetrievalError("TIMEOUT", `${label}: no complete response within ${timeoutMs} ms (slow retrieval)`, { cause: e });
-    if (closed.aborted) throw closedError(label, e);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
-    controller.abort(new Error("done"));
-  }
-}
-function describeError2(e, url) {
-  const cause = e?.cause;
-  const detail = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : "";
-  const text2 = `${e instanceof Error ? e.message : String(e)}${detail ? `: ${detail}` : ""}`;
-  return text2.split(url.href).join(`${url.origin}${url.pathname}`);
-}
-function fetchFailed(message, cause) {
-  return new BundleRetrievalError("FETCH_FAILED", message, { cause });
-}
-function closedError(label, cause) {
-  return fetchFailed(`${label}: the loader was closed`, cause);
-}
-function tooLarge(label, maxBytes, size = "") {
-  return new BundleRetrievalError("TOO_LARGE", `${label}: body is ${size}more than the limit of ${maxBytes} bytes (endless data)`);
-}
-function discard(response) {
-  response.body?.cancel().catch(() => void 0);
-}
-function checkDeclaredLength(response, maxBytes, label) {
-  const declared = response.headers.get("content-length")?.trim();
-  if (declared !== void 0 && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    discard(response);
-    throw tooLarge(label, maxBytes, `${declared} bytes, `);
-  }
-}
-async function readBodyBounded(response, maxBytes, signal, label) {
-  checkDeclaredLength(response, maxBytes, label);
-  const reader = response.body?.getReader();
-  if (reader === void 0) return new Uint8Array(0);
-  const chunks = [];
-  let total = 0;
-  try {
-    for (; ; ) {
-      const { done, value } = await abortable(reader.read(), signal);
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw fetchFailed(`${label}: the response body is not a byte stream`);
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(label, maxBytes);
-      chunks.push(value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => void 0);
-    if (e instanceof BundleRetrievalError || signal.aborted) throw e;
-    throw fetchFailed(`${label}: the connection failed while reading the body (${e.message})`, e);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c3 of chunks) {
-    out.set(c3, offset);
-    offset += c3.byteLength;
-  }
-  return out;
-}
-function isRedirect(status) {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-function mayCarryCredentials(url, authOrigin) {
-  return authOrigin !== void 0 && url.origin === authOrigin;
-}
-function checkRedirectTarget(from, to, label) {
-  const allowed = from.protocol === "https:" ? to.protocol === "https:" : to.protocol === "https:" || to.protocol === "http:";
-  if (!allowed) throw fetchFailed(`${label}: refusing a redirect from ${from.protocol} to ${to.protocol}`);
-}
-async function request(url, options) {
-  let current = new URL(url);
-  let credentials = options.authorization;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    if (!mayCarryCredentials(current, options.authOrigin)) credentials = void 0;
-    const headers = { ...options.headers };
-    if (credentials !== void 0) headers.authorization = credentials;
-    let response;
-    try {
-      response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === void 0 ? "follow" : "manual" }),
-        options.signal
-      );
-    } catch (e) {
-      if (options.signal.aborted) throw e;
-      throw fetchFailed(`${options.label}: request failed (${describeError2(e, current)})`, e);
-    }
-    if (response.type === "opaqueredirect") {
-      throw fetchFailed(`${options.label}: this runtime hides redirect targets, so credentials cannot be kept to one origin`);
-    }
-    if (credentials === void 0 || !isRedirect(response.status)) return response;
-    const location2 = response.headers.get("location");
-    discard(response);
-    if (location2 === null) throw fetchFailed(`${options.label}: HTTP ${response.status} redirect without a Location`);
-    let next;
-    try {
-      next = new URL(location2, current);
-    } catch (e) {
-      throw fetchFailed(`${options.label}: redirect to an invalid URL`, e);
-    }
-    checkRedirectTarget(current, next, options.label);
-    current = next;
-  }
-  throw fetchFailed(`${options.label}: more than ${MAX_REDIRECTS} redirects`);
-}
-function checkStatus(response, label, conditional) {
-  if (response.status >= 200 && response.status < 300 || conditional && response.status === 304) return;
-  discard(response);
-  throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
-}
-async function retrieve(url, options) {
-  const headers = { ...options.headers };
-  if (options.etag !== void 0) headers["if-none-match"] = options.etag;
-  const response = await request(url, { ...options, headers });
-  checkStatus(response, options.label, options.etag !== void 0);
-  if (response.status === 304) {
-    discard(response);
-    return { notModified: true };
-  }
-  const bytes = await readBodyBounded(response, options.maxBytes, options.signal, options.label);
-  return { notModified: false, bytes, etag: response.headers.get("etag") ?? void 0 };
-}
+// src/oci/client.ts
+init_bytes();
+init_fetch2();
 
 // src/oci/reference.ts
 var COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
@@ -41589,6 +41738,7 @@ function createRegistry(ref, options) {
 
 // src/oci/manifest.ts
 init_errors2();
+init_bytes();
 var MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
 var BUNDLE_MEDIA_TYPE = BUNDLE_PAYLOAD_TYPE;
 var EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
@@ -41627,8 +41777,10 @@ function readBundleManifest(bytes, label) {
 
 // src/oci/pull.ts
 init_errors2();
+init_fetch2();
 
 // src/loader/web-crypto.ts
+init_bytes();
 var ALGORITHM = { name: "Ed25519" };
 function subtle() {
   const s = globalThis.crypto?.subtle;
@@ -41701,6 +41853,8 @@ async function getBundleBlob(registry, layer, signal, maxBytes) {
 
 // src/oci/push.ts
 init_errors2();
+init_bytes();
+init_fetch2();
 function bundleAnnotations(payload) {
   return {
     "org.opencontainers.image.version": payload.version,
@@ -43732,6 +43886,7 @@ function toPackIndexBytes(packs) {
 // src/pack/remote/retrieve.ts
 init_errors();
 init_bounded_read();
+init_fetch2();
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function displayUrl(url) {
   if (url.protocol === "file:") return url.href.split("#")[0].split("?")[0];
@@ -47672,6 +47827,9 @@ function registerReport(program2, io, setExit) {
 import { isAbsolute as isAbsolute7, resolve as resolve16 } from "node:path";
 init_errors();
 
+// src/loader/loader.ts
+init_bytes();
+
 // src/loader/checks.ts
 init_errors2();
 function checkAgainstFloor(candidate, floor) {
@@ -47689,6 +47847,7 @@ function raiseFloor(floor, candidate) {
 }
 
 // src/loader/keys.ts
+init_bytes();
 init_errors2();
 var SPKI_PREFIX2 = Uint8Array.of(48, 42, 48, 5, 6, 3, 43, 101, 112, 3, 33, 0);
 var EXPECTED = "expected an Ed25519 SPKI PEM key (-----BEGIN PUBLIC KEY-----) or base64 of a raw 32-byte key";
@@ -47759,6 +47918,7 @@ async function withKeyids(raws) {
 }
 
 // src/loader/verify.ts
+init_bytes();
 var HEAD = utf8Encode('{"payload":"');
 function readEnvelope(bytes) {
   const end = bytes.indexOf(34, HEAD.length);
@@ -47795,6 +47955,7 @@ async function verifyBundleBytes(bytes, options) {
 
 // src/loader/view.ts
 init_errors2();
+init_fetch2();
 function engineView(active) {
   return Object.freeze({
     authorize: (request2) => active().engine.authorize(request2),
@@ -47875,99 +48036,13 @@ function createTrustStore(config) {
   };
 }
 
+// src/loader/loader.ts
+init_fetch2();
+
 // src/loader/options.ts
+init_bytes();
 init_errors2();
-
-// src/loader/source.ts
-var GITHUB = /^github:([A-Za-z0-9][A-Za-z0-9-]{0,38})\/(?!\.\.?@)([A-Za-z0-9._-]{1,100})@([A-Za-z0-9][A-Za-z0-9._+-]{0,200})$/;
-var SCHEME2 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-function parseSource2(source) {
-  if (typeof source !== "string" || source.trim() === "") throw new TypeError("createLoader: source must be a URL, a file path or github:owner/repo@tag");
-  if (source.startsWith("github:")) {
-    const m2 = GITHUB.exec(source);
-    if (!m2) {
-      throw new TypeError(`createLoader: expected github:owner/repo@tag or github:owner/repo@latest, got ${JSON.stringify(source.slice(0, 200))}`);
-    }
-    return { kind: "github", owner: m2[1], repo: m2[2], tag: m2[3], latest: m2[3] === "latest" };
-  }
-  const scheme = SCHEME2.exec(source)?.[1]?.toLowerCase();
-  if (scheme === "http" || scheme === "https") {
-    let url;
-    try {
-      url = new URL(source);
-    } catch (e) {
-      throw new TypeError("createLoader: source is not a valid URL", { cause: e });
-    }
-    if (url.username !== "" || url.password !== "") throw new TypeError("createLoader: credentials in the source URL are not supported (fetch refuses them)");
-    return { kind: "url", url: url.href };
-  }
-  if (scheme !== void 0) throw new TypeError(`createLoader: unsupported source scheme ${JSON.stringify(scheme)}: expected https://, http://, github: or a file path`);
-  return { kind: "file", path: source };
-}
-function describeSource(source) {
-  if (!SCHEME2.test(source)) return source;
-  const url = new URL(source);
-  return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?\u2026" : ""}`;
-}
-function trimSlash(base) {
-  return base.replace(/\/+$/, "");
-}
-function githubDownloadUrl(spec, githubUrl, asset) {
-  const path2 = spec.latest ? "releases/latest/download" : `releases/download/${encodeURIComponent(spec.tag)}`;
-  return `${trimSlash(githubUrl)}/${spec.owner}/${spec.repo}/${path2}/${encodeURIComponent(asset)}`;
-}
-function githubReleaseApiUrl(spec, githubApiUrl) {
-  const path2 = spec.latest ? "releases/latest" : `releases/tags/${encodeURIComponent(spec.tag)}`;
-  return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path2}`;
-}
-function findAssetUrl(releaseJson, asset, label) {
-  let release;
-  try {
-    release = JSON.parse(utf8Decode(releaseJson));
-  } catch (e) {
-    throw fetchFailed(`${label}: the release API's answer is not JSON`, e);
-  }
-  const assets = release?.assets;
-  if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
-  const found = assets.find((a) => a?.name === asset);
-  if (found === void 0) {
-    const names = assets.map((a) => String(a?.name)).slice(0, 20);
-    throw fetchFailed(`${label}: the release has no asset ${asset} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
-  }
-  if (typeof found.url !== "string" || !/^https?:\/\//.test(found.url)) throw fetchFailed(`${label}: asset ${asset} has no API url`);
-  return found.url;
-}
-async function retrieveGithubAsset(spec, options) {
-  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
-  const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
-    ...common,
-    headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }
-  });
-  if (release.notModified) return release;
-  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  const asset = await retrieve(assetUrl, { ...common, etag: void 0, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } });
-  return release.etag === void 0 ? asset : { ...asset, etag: release.etag };
-}
-function retrieveSource(config, etag, closed, files2) {
-  const { spec } = config;
-  return withDeadline(config.label, config.timeoutMs, closed, async (signal) => {
-    if (spec.kind === "file") {
-      const mod2 = await files2().catch((e) => {
-        throw fetchFailed(`${config.label}: file sources need Node's file system; use an https:// URL or a github: source`, e);
-      });
-      return { notModified: false, bytes: await mod2.readFileBounded(spec.path, config.maxBytes, signal) };
-    }
-    const common = { fetch: config.fetch, signal, label: config.label, maxBytes: config.maxBytes, etag };
-    if (spec.kind === "url") return retrieve(spec.url, common);
-    const asset = `${config.expectedName}.bundle.json`;
-    if (config.token !== void 0) {
-      return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
-    }
-    return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
-  });
-}
-
-// src/loader/options.ts
+init_source();
 var DEFAULT_TIMEOUT_MS3 = 1e4;
 var DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 function integer(value, name, fallback, min) {
@@ -48047,6 +48122,7 @@ function pollDelay(intervalMs, failures, random) {
 }
 
 // src/loader/loader.ts
+init_source();
 function createLoader(options) {
   const config = toConfig(options);
   const trust = createTrustStore(config);

@@ -1,6 +1,6 @@
 /**
  * The loader's minified + gzipped size (built exactly as scripts/size.mjs does: neutral platform,
- * the Node-only file cache left external), next to @cedar-policy/cedar-wasm's and casbin's.
+ * the on-demand modules, the Node-only file cache and the private-release API path, left external), next to @cedar-policy/cedar-wasm's and casbin's.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -18,7 +18,7 @@ const LOADER_BUDGET_GZIP = 20 * 1024;
 const externalFileCache: Plugin = {
   name: "external-file-cache",
   setup(b) {
-    b.onResolve({ filter: /(^|\/)file-cache\.js$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /(^|\/)(file-cache|github-api)\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 

@@ -3,11 +3,11 @@
  * (`github:owner/repo@tag`, `github:owner/repo@latest`). With a token, a private release is read
  * through the REST API (GET a release, then its asset with `Accept: application/octet-stream`).
  */
-import { utf8Decode } from "../bundle/bytes.js";
 import { fetchFailed, retrieve, withDeadline } from "./fetch.js";
 import type { Retrieved, RetrieveOptions } from "./fetch.js";
 import type { Config } from "./options.js";
 import type { FileModule } from "./types.js";
+import type * as GithubApi from "./github-api.js";
 
 export type SourceSpec =
   | { kind: "url"; url: string }
@@ -53,7 +53,7 @@ export function describeSource(source: string): string {
   return `${url.protocol}//${url.host}${url.pathname}${url.search ? "?…" : ""}`;
 }
 
-function trimSlash(base: string): string {
+export function trimSlash(base: string): string {
   return base.replace(/\/+$/, "");
 }
 
@@ -63,53 +63,8 @@ export function githubDownloadUrl(spec: Extract<SourceSpec, { kind: "github" }>,
   return `${trimSlash(githubUrl)}/${spec.owner}/${spec.repo}/${path}/${encodeURIComponent(asset)}`;
 }
 
-/** `GET /repos/{owner}/{repo}/releases/tags/{tag}` or `/releases/latest` of the REST API. */
-export function githubReleaseApiUrl(spec: Extract<SourceSpec, { kind: "github" }>, githubApiUrl: string): string {
-  const path = spec.latest ? "releases/latest" : `releases/tags/${encodeURIComponent(spec.tag)}`;
-  return `${trimSlash(githubApiUrl)}/repos/${spec.owner}/${spec.repo}/${path}`;
-}
-
-/** The API URL of asset `asset` in a release's JSON. */
-export function findAssetUrl(releaseJson: Uint8Array, asset: string, label: string): string {
-  let release: unknown;
-  try {
-    release = JSON.parse(utf8Decode(releaseJson));
-  } catch (e) {
-    throw fetchFailed(`${label}: the release API's answer is not JSON`, e);
-  }
-  const assets = (release as { assets?: unknown } | null)?.assets;
-  if (!Array.isArray(assets)) throw fetchFailed(`${label}: the release has no assets list`);
-  const found = assets.find((a: unknown) => (a as { name?: unknown } | null)?.name === asset) as { url?: unknown } | undefined;
-  if (found === undefined) {
-    const names = assets.map((a: unknown) => String((a as { name?: unknown } | null)?.name)).slice(0, 20);
-    throw fetchFailed(`${label}: the release has no asset ${asset} (it has ${names.length === 0 ? "none" : names.join(", ")})`);
-  }
-  if (typeof found.url !== "string" || !/^https?:\/\//.test(found.url)) throw fetchFailed(`${label}: asset ${asset} has no API url`);
-  return found.url;
-}
-
-export interface GithubApiOptions extends RetrieveOptions {
-  token: string;
-  githubApiUrl: string;
-  asset: string;
-}
-
-/**
- * A private release through the REST API. The validator is the release's ETag: an unchanged
- * release (304) means an unchanged asset, and a conditional request costs no rate limit.
- */
-export async function retrieveGithubAsset(spec: Extract<SourceSpec, { kind: "github" }>, options: GithubApiOptions): Promise<Retrieved> {
-  const common = { ...options, authorization: `Bearer ${options.token}`, authOrigin: new URL(options.githubApiUrl).origin };
-  const release = await retrieve(githubReleaseApiUrl(spec, options.githubApiUrl), {
-    ...common,
-    headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" },
-  });
-  if (release.notModified) return release;
-  // unconditional (so never "not modified"): the release's ETag already said something changed
-  const assetUrl = findAssetUrl(release.bytes, options.asset, options.label);
-  const asset = (await retrieve(assetUrl, { ...common, etag: undefined, label: `${options.label}: asset ${options.asset}`, headers: { accept: "application/octet-stream" } })) as Retrieved & { notModified: false };
-  return release.etag === undefined ? asset : { ...asset, etag: release.etag };
-}
+/** The REST API path, only for private releases (`token`): fetch-only bundles without it stay smaller. */
+const githubApi = (): Promise<typeof GithubApi> => import("./github-api.js");
 
 /**
  * One retrieval from the configured source within the caps: `timeoutMs` for the whole of it
@@ -129,7 +84,10 @@ export function retrieveSource(config: Config, etag: string | undefined, closed:
     if (spec.kind === "url") return retrieve(spec.url, common);
     const asset = `${config.expectedName!}.bundle.json`;
     if (config.token !== undefined) {
-      return retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
+      const api = await githubApi().catch((e: unknown) => {
+        throw fetchFailed(`${config.label}: could not load the GitHub API module (${(e as Error).message})`, e);
+      });
+      return api.retrieveGithubAsset(spec, { ...common, token: config.token, githubApiUrl: config.githubApiUrl, asset });
     }
     return retrieve(githubDownloadUrl(spec, config.githubUrl, asset), common);
   });

@@ -2,7 +2,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkRedirectTarget, mayCarryCredentials } from "../../src/loader/fetch.js";
 import { createLoader } from "../../src/loader/index.js";
-import { githubDownloadUrl, githubReleaseApiUrl, parseSource } from "../../src/loader/source.js";
+import { githubReleaseApiUrl } from "../../src/loader/github-api.js";
+import { githubDownloadUrl, parseSource } from "../../src/loader/source.js";
 import { BUNDLE_4, BUNDLE_5, loaderTracker, optionsFor, rejectionOf, serveBytes, startServer } from "./helpers.js";
 import type { Handler, TestServer } from "./helpers.js";
 

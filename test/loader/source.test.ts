@@ -1,6 +1,7 @@
 /** Source parsing, labels, GitHub URLs and the release API's answer. */
 import { describe, expect, it } from "vitest";
-import { describeSource, findAssetUrl, githubDownloadUrl, githubReleaseApiUrl, parseSource, retrieveGithubAsset } from "../../src/loader/source.js";
+import { findAssetUrl, githubReleaseApiUrl, retrieveGithubAsset } from "../../src/loader/github-api.js";
+import { describeSource, githubDownloadUrl, parseSource } from "../../src/loader/source.js";
 import type { FetchLike } from "../../src/loader/types.js";
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
