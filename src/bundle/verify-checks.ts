@@ -46,7 +46,8 @@ export function checkDigestsMatch(payload: BundlePayload, actual: Partial<Bundle
 export function checkNotExpired(payload: Pick<BundlePayload, "name" | "version" | "expires_at">, now: Date): void {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === undefined || now.getTime() >= expires) {
+  // an unreadable expires_at (undefined) never compares as later
+  if (!(now.getTime() < expires!)) {
     throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
   }
 }
