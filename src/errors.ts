@@ -49,7 +49,8 @@ export class EdictError extends Error {
   readonly position?: SourcePosition;
 
   constructor(code: EdictErrorCode, message: string, options: { position?: SourcePosition; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options, and only when the key is there
+    super(message, options.cause === undefined ? undefined : options);
     this.name = "EdictError";
     this.code = code;
     if (options.position) this.position = options.position;
