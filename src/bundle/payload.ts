@@ -93,8 +93,7 @@ export { isRecord };
 
 /** A value in a message: a scalar's JSON, cut to 80 characters; a list or object only by kind (it may nest deeply). */
 function show(value: unknown): string {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
+  return isRecord(value) ? "an object" : Array.isArray(value) ? "an array" : value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 
 /** What a field's value must pass, and what it "must" be, for messages. */
