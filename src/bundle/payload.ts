@@ -108,13 +108,15 @@ const STRING: Rule = [(v) => typeof v === "string", "be a string"];
 const OBJECT: Rule = [isRecord, "be an object"];
 const ARRAY: Rule = [Array.isArray, "be an array"];
 
-const SCALARS: Fields = {
+/** The top-level fields checked first; `targets` only as an object here, its entries once the dates are in order. */
+const TOP_LEVEL: Fields = {
   name: text(NAME_PATTERN, `match ${NAME_PATTERN.source}`),
   version: text(SEMVER_PATTERN, "be a semantic version"),
   serial: [(v) => Number.isSafeInteger(v) && (v as number) >= 1, "be a positive integer"],
   revision: text(REVISION, "be a lowercase hex commit id"),
   created_at: ISO,
   expires_at: ISO,
+  targets: OBJECT,
 };
 const KINDS: Fields = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
 const ACCESS: Fields = { Statement: ARRAY };
@@ -163,9 +165,9 @@ export function findPayloadProblem(value: unknown): string | undefined {
   if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
   const sources = p.sources as SourceRef[];
   return (
-    fieldProblem(p, SCALARS, "") ??
+    fieldProblem(p, TOP_LEVEL, "") ??
     (parseIsoSeconds(p.expires_at)! <= parseIsoSeconds(p.created_at)! ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : undefined) ??
-    (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ??
+    firstProblem(Object.entries(p.targets as object), targetProblem) ??
     firstProblem(Object.entries(LISTS), ([list, fields]) => {
       const items = p[list];
       return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list}[${i}]`)) : mustBe(list, "be an array", items);
