@@ -45,8 +45,9 @@ export interface SourcePosition {
  * and the position when there is one.
  */
 export class EdictError extends Error {
-  readonly code: EdictErrorCode;
-  readonly position?: SourcePosition;
+  // assigned in the constructor (a position only when there is one), so no class fields
+  declare readonly code: EdictErrorCode;
+  declare readonly position?: SourcePosition;
 
   constructor(code: EdictErrorCode, message: string, options: { position?: SourcePosition; cause?: unknown } = {}) {
     // Error reads only `cause` from its options, and only when the key is there
