@@ -54,9 +54,10 @@ export function checkNotExpired(payload: Pick<BundlePayload, "name" | "version" 
 
 /** Mix-and-match: another repository's bundle, signed by the same key, is not this one's. */
 export function checkName(payload: BundlePayload, expectedName: string): void {
-  // intact, but for another repository: the verifier's policy refuses it
+  // intact, but for another repository: the verifier's policy refuses it (a payload's name passed
+  // NAME_PATTERN when it was read, so it needs no escaping; the expected one may be anything)
   if (payload.name !== expectedName) {
-    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for "${payload.name}", expected ${JSON.stringify(expectedName)}`);
   }
 }
 
