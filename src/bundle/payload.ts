@@ -140,7 +140,11 @@ function firstProblem<T>(items: Iterable<T>, problemOf: (item: T) => string | un
 
 /** The first field of `record` that breaks its rule, named after `prefix`. */
 function fieldProblem(record: Record<string, unknown>, fields: Fields, prefix: string): string | undefined {
-  return firstProblem(Object.entries(fields), ([field, [ok, must]]) => (ok(record[field]) ? undefined : mustBe(prefix + field, must, record[field])));
+  for (const field in fields) {
+    const [ok, must] = fields[field]!;
+    if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
+  }
+  return undefined;
 }
 
 /** `value` at `at` must be an object whose fields pass `fields`. */
