@@ -45,11 +45,13 @@ export interface SourcePosition {
  * and the position when there is one.
  */
 export class EdictError extends Error {
-  readonly code: EdictErrorCode;
-  readonly position?: SourcePosition;
+  // assigned in the constructor (a position only when there is one), so no class fields
+  declare readonly code: EdictErrorCode;
+  declare readonly position?: SourcePosition;
 
   constructor(code: EdictErrorCode, message: string, options: { position?: SourcePosition; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Error reads only `cause` from its options, and only when the key is there
+    super(message, options.cause === undefined ? undefined : options);
     this.name = "EdictError";
     this.code = code;
     if (options.position) this.position = options.position;

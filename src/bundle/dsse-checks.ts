@@ -113,7 +113,7 @@ function* trustedSigners<K extends KeyWithId, S>(signatures: Iterable<SignatureO
         break;
       }
     }
-    if (key !== undefined) {
+    if (key) {
       if (!verified.includes(key)) verified.push(key);
     } else if (keyid !== undefined && candidates.length > 0) {
       // tampering: a signature naming a pinned key that does not verify means the bytes changed

@@ -93,8 +93,7 @@ export { isRecord };
 
 /** A value in a message: a scalar's JSON, cut to 80 characters; a list or object only by kind (it may nest deeply). */
 function show(value: unknown): string {
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
-  return value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
+  return isRecord(value) ? "an object" : Array.isArray(value) ? "an array" : value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
 }
 
 /** What a field's value must pass, and what it "must" be, for messages. */
@@ -109,13 +108,15 @@ const STRING: Rule = [(v) => typeof v === "string", "be a string"];
 const OBJECT: Rule = [isRecord, "be an object"];
 const ARRAY: Rule = [Array.isArray, "be an array"];
 
-const SCALARS: Fields = {
+/** The top-level fields checked first; `targets` only as an object here, its entries once the dates are in order. */
+const TOP_LEVEL: Fields = {
   name: text(NAME_PATTERN, `match ${NAME_PATTERN.source}`),
   version: text(SEMVER_PATTERN, "be a semantic version"),
   serial: [(v) => Number.isSafeInteger(v) && (v as number) >= 1, "be a positive integer"],
   revision: text(REVISION, "be a lowercase hex commit id"),
   created_at: ISO,
   expires_at: ISO,
+  targets: OBJECT,
 };
 const KINDS: Fields = { access: OBJECT, runtime: OBJECT, data: OBJECT, posture: OBJECT };
 const ACCESS: Fields = { Statement: ARRAY };
@@ -139,7 +140,11 @@ function firstProblem<T>(items: Iterable<T>, problemOf: (item: T) => string | un
 
 /** The first field of `record` that breaks its rule, named after `prefix`. */
 function fieldProblem(record: Record<string, unknown>, fields: Fields, prefix: string): string | undefined {
-  return firstProblem(Object.entries(fields), ([field, [ok, must]]) => (ok(record[field]) ? undefined : mustBe(prefix + field, must, record[field])));
+  for (const field in fields) {
+    const [ok, must] = fields[field]!;
+    if (!ok(record[field])) return mustBe(prefix + field, must, record[field]);
+  }
+  return undefined;
 }
 
 /** `value` at `at` must be an object whose fields pass `fields`. */
@@ -164,9 +169,9 @@ export function findPayloadProblem(value: unknown): string | undefined {
   if (p.format !== BUNDLE_FORMAT) return `format is ${show(p.format)}, expected "${BUNDLE_FORMAT}"`;
   const sources = p.sources as SourceRef[];
   return (
-    fieldProblem(p, SCALARS, "") ??
+    fieldProblem(p, TOP_LEVEL, "") ??
     (parseIsoSeconds(p.expires_at)! <= parseIsoSeconds(p.created_at)! ? `expires_at ${p.expires_at} is not after created_at ${p.created_at}` : undefined) ??
-    (isRecord(p.targets) ? firstProblem(Object.entries(p.targets), targetProblem) : mustBe("targets", "be an object", p.targets)) ??
+    firstProblem(Object.entries(p.targets as object), targetProblem) ??
     firstProblem(Object.entries(LISTS), ([list, fields]) => {
       const items = p[list];
       return Array.isArray(items) ? firstProblem(items.entries(), ([i, item]) => objectProblem(item, fields, `${list}[${i}]`)) : mustBe(list, "be an array", items);

@@ -46,16 +46,18 @@ export function checkDigestsMatch(payload: BundlePayload, actual: Partial<Bundle
 export function checkNotExpired(payload: Pick<BundlePayload, "name" | "version" | "expires_at">, now: Date): void {
   const expires = parseIsoSeconds(payload.expires_at);
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError("verifyBundle: now must be a valid Date");
-  if (expires === undefined || now.getTime() >= expires) {
+  // an unreadable expires_at (undefined) never compares as later
+  if (!(now.getTime() < expires!)) {
     throw new BundleTrustError("EXPIRED", `bundle ${payload.name} ${payload.version} expired at ${payload.expires_at} (now ${now.toISOString()}); publish a fresh one`);
   }
 }
 
 /** Mix-and-match: another repository's bundle, signed by the same key, is not this one's. */
 export function checkName(payload: BundlePayload, expectedName: string): void {
-  // intact, but for another repository: the verifier's policy refuses it
+  // intact, but for another repository: the verifier's policy refuses it (a payload's name passed
+  // NAME_PATTERN when it was read, so it needs no escaping; the expected one may be anything)
   if (payload.name !== expectedName) {
-    throw new BundleTrustError("NAME_MISMATCH", `bundle is for ${JSON.stringify(payload.name)}, expected ${JSON.stringify(expectedName)}`);
+    throw new BundleTrustError("NAME_MISMATCH", `bundle is for "${payload.name}", expected ${JSON.stringify(expectedName)}`);
   }
 }
 

@@ -196,6 +196,7 @@ describe("findPayloadProblem pins: one message for each check (and which of two 
     ["runtime and Statement", (p) => { t(p).runtime = 1; t(p).access.Statement = 1; }, "targets.production.runtime must be an object, got 1"],
     ["posture and rules", (p) => { t(p).posture = 1; t(p).data.rules = 1; }, "targets.production.posture must be an object, got 1"],
     ["serial and targets", (p) => { p.serial = 0; p.targets = 1; }, "serial must be a positive integer, got 0"],
+    ["expires before and targets", (p) => { p.expires_at = p.created_at; p.targets = 1; }, "targets must be an object, got 1"],
     ["sources and digests", (p) => { p.sources = 1; p.digests = 1; }, "sources must be an array, got 1"],
   ];
 
