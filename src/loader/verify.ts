@@ -8,9 +8,10 @@
  */
 import { checkSigned, toDsseEnvelope, verifyThresholdAsync } from "../bundle/dsse-checks.js";
 import { concatBytes, utf8Encode } from "../bundle/bytes.js";
-import { pae } from "../bundle/pae.js";
+import { BUNDLE_PAYLOAD_TYPE } from "../bundle/payload.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
+import type { ReadPayload } from "../bundle/payload-read.js";
 import { checkDigestsMatch, checkName, checkNotExpired, checkPayloadType, checkSize, checkTarget, formatError } from "../bundle/verify-checks.js";
 import type { TrustedKey } from "./keys.js";
 import { fromCanonicalBase64, sha256Hex, verifyEd25519 } from "./web-crypto.js";
@@ -37,6 +38,8 @@ export interface RuntimeVerified {
 interface Envelope {
   payloadType: string;
   payload: Uint8Array;
+  /** What the signatures cover when the payload type is a bundle's: PAE(payloadType, payload). */
+  message: Uint8Array;
   signatures: Array<{ keyid?: string | undefined; sig: Uint8Array }>;
 }
 
@@ -56,7 +59,11 @@ const HEAD = utf8Encode('{"payload":"');
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : undefined;
+  // decoded just after the PAE header of a bundle payload (src/bundle/pae.ts), so the signed message is a view, not a copy
+  const payload =
+    end > 0 && HEAD.every((b, i) => bytes[i] === b)
+      ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `))
+      : undefined;
   let parsed: { text: string; value: unknown };
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
@@ -70,7 +77,7 @@ function readEnvelope(bytes: Uint8Array): Envelope {
   if (!payload || canonicalOfParsed(envelope) !== parsed.text || LONE_SURROGATE_ESCAPE.test(parsed.text) || signatures.some((s) => !s.sig)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
-  return { payloadType: envelope.payloadType, payload, signatures };
+  return { payloadType: envelope.payloadType, payload, message: new Uint8Array(payload.buffer), signatures };
 }
 
 /**
@@ -87,12 +94,19 @@ export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerif
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
-  const message = pae(envelope.payloadType, envelope.payload);
-  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
-  const { payload, targetsBytes } = readPayload(envelope.payload);
+  // the signatures verify in the crypto threads while this thread reads the payload; a bad
+  // signature is still named first, and nothing read is returned before they all have verified
+  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, envelope.message));
+  let read: ReadPayload;
+  try {
+    read = readPayload(envelope.payload);
+  } finally {
+    await keyids;
+  }
+  const { payload, targetsBytes } = read;
   checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
   checkNotExpired(payload, options.now);
   if (options.expectedName !== undefined) checkName(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await fileSha256 };
+  return { payload, keyids: await keyids, sha256: await fileSha256 };
 }
