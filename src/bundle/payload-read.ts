@@ -74,9 +74,11 @@ function keysInOrder(value: unknown, depth: number): boolean {
     for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    if ((i > 0 && keys[i - 1]! >= keys[i]!) || !keysInOrder((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  // for-in walks the keys without an array of them; an inherited key is out of order
+  let previous: string | undefined;
+  for (const key in value) {
+    if ((previous !== undefined && previous >= key) || !Object.hasOwn(value, key) || !keysInOrder((value as Record<string, unknown>)[key], depth + 1)) return false;
+    previous = key;
   }
   return true;
 }
