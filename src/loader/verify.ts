@@ -37,9 +37,8 @@ export interface RuntimeVerified {
 
 interface Envelope {
   payloadType: string;
+  /** A view just after the PAE header of a bundle payload in one buffer: what the signatures cover. */
   payload: Uint8Array;
-  /** What the signatures cover when the payload type is a bundle's: PAE(payloadType, payload). */
-  message: Uint8Array;
   signatures: Array<{ keyid?: string | undefined; sig: Uint8Array }>;
 }
 
@@ -77,7 +76,7 @@ function readEnvelope(bytes: Uint8Array): Envelope {
   if (!payload || canonicalOfParsed(envelope) !== parsed.text || LONE_SURROGATE_ESCAPE.test(parsed.text) || signatures.some((s) => !s.sig)) {
     throw formatError("bundle file is not in the canonical form edict writes (RFC 8785 JSON without duplicate keys, standard base64, only DSSE fields): it was changed after signing");
   }
-  return { payloadType: envelope.payloadType, payload, message: new Uint8Array(payload.buffer), signatures };
+  return { payloadType: envelope.payloadType, payload, signatures };
 }
 
 /**
@@ -96,7 +95,8 @@ export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerif
   checkSigned(envelope);
   // the signatures verify in the crypto threads while this thread reads the payload; a bad
   // signature is still named first, and nothing read is returned before they all have verified
-  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, envelope.message));
+  const message = new Uint8Array(envelope.payload.buffer);
+  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
   let read: ReadPayload;
   try {
     read = readPayload(envelope.payload);
