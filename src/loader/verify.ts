@@ -58,7 +58,8 @@ const HEAD = utf8Encode('{"payload":"');
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
   const end = bytes.indexOf(34, HEAD.length);
-  // decoded just after the PAE header of a bundle payload (src/bundle/pae.ts), so the signed message is a view, not a copy
+  // decoded just after the PAE header (src/bundle/pae.ts) of a bundle's payload type, the only
+  // one that reaches the signatures, so the signed message is its buffer, not a copy
   const payload =
     end > 0 && HEAD.every((b, i) => bytes[i] === b)
       ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `))
