@@ -61,7 +61,8 @@ export function readPayload(bytes: Uint8Array): ReadPayload {
   }
   // strict UTF-8 decoding is one-to-one, so equal text means equal bytes
   if (`${canonical}}` !== text) throw formatError(NOT_CANONICAL);
-  if (LONE_SURROGATE_ESCAPE.test(text)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
+  // the escape is rare: a plain search rules it out in a fraction of the pattern's time
+  if (text.includes("\\ud") && LONE_SURROGATE_ESCAPE.test(text)) throw formatError("payload is not I-JSON: a string holds a lone surrogate");
   // one payload, one byte sequence: the canonical targets are in it, between the text around them
   return { payload, targetsBytes: bytes.subarray(utf8Encode(text.slice(0, start)).length, bytes.length - utf8Encode(text.slice(end)).length) };
 }
@@ -74,9 +75,11 @@ function keysInOrder(value: unknown, depth: number): boolean {
     for (const item of value) if (!keysInOrder(item, depth + 1)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    if ((i > 0 && keys[i - 1]! >= keys[i]!) || !keysInOrder((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+  // for-in walks the keys without an array of them; an inherited key is out of order
+  let previous: string | undefined;
+  for (const key in value) {
+    if ((previous !== undefined && previous >= key) || !Object.hasOwn(value, key) || !keysInOrder((value as Record<string, unknown>)[key], depth + 1)) return false;
+    previous = key;
   }
   return true;
 }

@@ -8,9 +8,10 @@
  */
 import { checkSigned, toDsseEnvelope, verifyThresholdAsync } from "../bundle/dsse-checks.js";
 import { concatBytes, utf8Encode } from "../bundle/bytes.js";
-import { pae } from "../bundle/pae.js";
+import { BUNDLE_PAYLOAD_TYPE } from "../bundle/payload.js";
 import type { BundlePayload } from "../bundle/payload.js";
 import { canonicalOfParsed, LONE_SURROGATE_ESCAPE, parseJsonBytes, readPayload } from "../bundle/payload-read.js";
+import type { ReadPayload } from "../bundle/payload-read.js";
 import { checkDigestsMatch, checkName, checkNotExpired, checkPayloadType, checkSize, checkTarget, formatError } from "../bundle/verify-checks.js";
 import type { TrustedKey } from "./keys.js";
 import { fromCanonicalBase64, sha256Hex, verifyEd25519 } from "./web-crypto.js";
@@ -36,6 +37,7 @@ export interface RuntimeVerified {
 
 interface Envelope {
   payloadType: string;
+  /** A view just after the PAE header of a bundle payload in one buffer: what the signatures cover. */
   payload: Uint8Array;
   signatures: Array<{ keyid?: string | undefined; sig: Uint8Array }>;
 }
@@ -56,7 +58,12 @@ const HEAD = utf8Encode('{"payload":"');
  */
 function readEnvelope(bytes: Uint8Array): Envelope {
   const end = bytes.indexOf(34, HEAD.length);
-  const payload = end > 0 && HEAD.every((b, i) => bytes[i] === b) ? fromCanonicalBase64(bytes.subarray(HEAD.length, end)) : undefined;
+  // decoded just after the PAE header (src/bundle/pae.ts) of a bundle's payload type, the only
+  // one that reaches the signatures, so the signed message is its buffer, not a copy
+  const payload =
+    end > 0 && HEAD.every((b, i) => bytes[i] === b)
+      ? fromCanonicalBase64(bytes.subarray(HEAD.length, end), (length) => utf8Encode(`DSSEv1 ${BUNDLE_PAYLOAD_TYPE.length} ${BUNDLE_PAYLOAD_TYPE} ${length} `))
+      : undefined;
   let parsed: { text: string; value: unknown };
   try {
     parsed = parseJsonBytes(payload ? concatBytes(HEAD, bytes.subarray(end)) : bytes, "envelope");
@@ -87,12 +94,20 @@ export async function verifyBundleBytes(bytes: Uint8Array, options: RuntimeVerif
   const envelope = readEnvelope(bytes);
   checkPayloadType(envelope);
   checkSigned(envelope);
-  const message = pae(envelope.payloadType, envelope.payload);
-  const keyids = await verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
-  const { payload, targetsBytes } = readPayload(envelope.payload);
+  // the signatures verify in the crypto threads while this thread reads the payload; a bad
+  // signature is still named first, and nothing read is returned before they all have verified
+  const message = new Uint8Array(envelope.payload.buffer);
+  const keyids = verifyThresholdAsync(envelope.signatures, options.keys, options.threshold, (k, sig) => verifyEd25519(k.key, sig, message));
+  let read: ReadPayload;
+  try {
+    read = readPayload(envelope.payload);
+  } finally {
+    await keyids;
+  }
+  const { payload, targetsBytes } = read;
   checkDigestsMatch(payload, { sha256: await sha256Hex(targetsBytes) });
   checkNotExpired(payload, options.now);
   if (options.expectedName !== undefined) checkName(payload, options.expectedName);
   checkTarget(payload, options.target);
-  return { payload, keyids, sha256: await fileSha256 };
+  return { payload, keyids: await keyids, sha256: await fileSha256 };
 }

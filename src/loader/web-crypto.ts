@@ -45,25 +45,28 @@ for (let i = 0; i < 64; i++) SEXTETS[i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 
 /**
  * Bytes of canonical standard base64 (RFC 4648 §4: padded, zero trailing bits, nothing else),
  * given as text or as its ASCII bytes; undefined for anything else, so one byte sequence has one
- * spelling.
+ * spelling. `head`, given the decoded length, names bytes to lay out before them in the same
+ * buffer (the returned bytes are a view just after it), so a message that ends with them needs
+ * no copy.
  */
-export function fromCanonicalBase64(base64: string | Uint8Array): Uint8Array | undefined {
+export function fromCanonicalBase64(base64: string | Uint8Array, head?: (length: number) => Uint8Array): Uint8Array | undefined {
   const b = typeof base64 === "string" ? utf8Encode(base64) : base64;
   const n = b.length;
   const pad = b[n - 1] === 61 ? (b[n - 2] === 61 ? 2 : 1) : 0;
   if (n % 4 !== 0) return undefined;
-  const out = new Uint8Array((n / 4) * 3 - pad);
+  const before = head?.((n / 4) * 3 - pad) ?? [];
+  const out = new Uint8Array(before.length + (n / 4) * 3 - pad);
+  out.set(before);
   let word = 0;
-  for (let i = 0; i < n; i += 4) {
+  for (let i = 0, o = before.length; i < n; i += 4, o += 3) {
     // a byte outside the alphabet is -1, which makes the word negative; padding reads as zero bits
     word = (SEXTETS[b[i]!]! << 18) | (SEXTETS[b[i + 1]!]! << 12) | ((i + 4 === n && pad === 2 ? 0 : SEXTETS[b[i + 2]!]!) << 6) | (i + 4 === n && pad > 0 ? 0 : SEXTETS[b[i + 3]!]!);
     if (word < 0) return undefined;
     // writes past the end of a typed array are dropped: the padded group writes only its bytes
-    const o = (i / 4) * 3;
     out[o] = word >> 16;
     out[o + 1] = word >> 8;
     out[o + 2] = word;
   }
   // the bits a padded group leaves unused must be zero
-  return word & ((1 << (8 * pad)) - 1) ? undefined : out;
+  return word & ((1 << (8 * pad)) - 1) ? undefined : out.subarray(before.length);
 }

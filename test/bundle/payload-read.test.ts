@@ -27,6 +27,14 @@ describe("canonicalOfParsed", () => {
     expect(canonicalOfParsed(JSON.parse('{"9":1,"10":2,"a":3,"-1":4}'))).toBe('{"-1":4,"10":2,"9":1,"a":3}');
     expect(canonicalOfParsed(JSON.parse('{"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1}}');
     expect(canonicalOfParsed(JSON.parse("[-0,1e21,0.1]"))).toBe("[0,1e+21,0.1]");
+    // an enumerable key inherited from a polluted Object.prototype is not the value's own
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.zz = { deep: [[[1]]] };
+    try {
+      expect(canonicalOfParsed(JSON.parse('{"a":{"b":1},"c":[{"d":2}]}'))).toBe('{"a":{"b":1},"c":[{"d":2}]}');
+    } finally {
+      delete polluted.zz;
+    }
   });
 });
 

@@ -387,6 +387,16 @@ describe("the loader's envelope reading, pinned (code and message of each refusa
     }
   });
 
+  it("refuses a bad signature before a bad payload, and a bad payload before its digests", async () => {
+    const broken = utf8Encode(PAYLOAD_TEXT.replace("{", "{ "));
+    expect((await refusal(craft(broken, [OUTSIDER]))).code).toBe("UNTRUSTED_KEY");
+    const tampered = utf8Decode(craft(broken, [KEY])).replace(/"sig":"[A-Za-z0-9+/]{2}/, (m) => m.slice(0, -2) + (m.endsWith("AA") ? "BA" : "AA"));
+    expect((await refusal(utf8Encode(tampered))).code).toBe("SIGNATURE_ERROR");
+    const both = PAYLOAD_TEXT.replace("{", "{ ").replace(/"sha256":"[0-9a-f]{64}"\}/, `"sha256":"${"0".repeat(64)}"}`);
+    const error = await refusal(craft(utf8Encode(both), [KEY]));
+    expect([error.code, error.message]).toEqual(["FORMAT_ERROR", "payload is not RFC 8785 canonical JSON (a duplicate key, whitespace, key order or number form differs)"]);
+  });
+
   it("reads an empty payload and the signatures in order, then refuses the payload itself", async () => {
     const error = await refusal(craft(new Uint8Array(0), [KEY]));
     expect(error.code).toBe("FORMAT_ERROR");
