@@ -101,13 +101,15 @@ export function readTrustedKey(input: unknown, index: number): Uint8Array {
   return Uint8Array.from(raw);
 }
 
+/** Each distinct key once, in the order given. */
+export function distinctKeys(raws: readonly Uint8Array[]): Uint8Array[] {
+  return raws.filter((raw, i) => raws.findIndex((seen) => bytesEqual(seen, raw)) === i);
+}
+
 /** Pinned keys with their keyids, each distinct key once, in the order given. */
 export async function withKeyids(raws: readonly Uint8Array[]): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
-  for (const raw of raws) {
-    if (keys.some((k) => bytesEqual(k.raw, raw))) continue;
-    keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
-  }
+  for (const raw of distinctKeys(raws)) keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
   return keys;
 }
 

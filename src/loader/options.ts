@@ -3,10 +3,9 @@
  * `TypeError` (the caller's code is wrong), missing or unreadable pinned keys `BundleKeyError` (KEY_ERROR).
  * Nothing is fetched here.
  */
-import { bytesEqual } from "../bundle/bytes.js";
 import { BundleKeyError } from "../bundle/errors.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
-import { readTrustedKey } from "./keys.js";
+import { distinctKeys, readTrustedKey } from "./keys.js";
 import { describeSource, parseSource } from "./source.js";
 import type { SourceSpec } from "./source.js";
 import type { FetchLike, LoaderOptions } from "./types.js";
@@ -67,11 +66,7 @@ export function toConfig(options: LoaderOptions): Config {
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
-  const keys: Uint8Array[] = [];
-  options.trustedKeys.forEach((k, i) => {
-    const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
-  });
+  const keys = distinctKeys(options.trustedKeys.map(readTrustedKey));
   const threshold = integer(options.threshold, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
