@@ -43,6 +43,10 @@ function integer(value: unknown, name: string, fallback: number, min: number): n
   return value as number;
 }
 
+function checkName(value: unknown, name: string): void {
+  if (typeof value !== "string" || !NAME_PATTERN.test(value)) throw new TypeError(`createLoader: ${name} must match ${NAME_PATTERN.source}`);
+}
+
 function httpUrl(value: unknown, name: string, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
@@ -53,10 +57,8 @@ export function toConfig(options: LoaderOptions): Config {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
-  if (expectedName !== undefined && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
-  }
+  checkName(target, "target");
+  if (expectedName !== undefined) checkName(expectedName, "expectedName");
   if (spec.kind === "github" && expectedName === undefined) {
     throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
