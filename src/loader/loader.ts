@@ -44,7 +44,11 @@ export function createLoader(options: LoaderOptions): Loader {
   const closing = new AbortController();
   /** Aborts when the loader is closed: stops polling and any retrieval in flight. */
   const closed = closing.signal;
-  const listeners: { [E in keyof LoaderEvents]: Set<LoaderEvents[E]> } = { update: new Set(), error: new Set() };
+  // a Map, so only these two names are events (no inherited property is one)
+  const listeners = new Map<string, Set<(value: never) => void>>([
+    ["update", new Set()],
+    ["error", new Set()],
+  ]);
 
   let cache: BundleCache | undefined;
   /** SHA-256 of the verified bytes the cache file holds, so an unchanged bundle is not rewritten. */
@@ -62,7 +66,7 @@ export function createLoader(options: LoaderOptions): Loader {
 
   function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
     if (closed.aborted) return;
-    for (const listener of listeners[event]) {
+    for (const listener of listeners.get(event)!) {
       try {
         (listener as (v: typeof value) => void)(value);
       } catch {
@@ -242,9 +246,9 @@ export function createLoader(options: LoaderOptions): Loader {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      const set = listeners.get(event);
+      if (!set) throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
       if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
-      const set = listeners[event] as Set<typeof listener>;
       set.add(listener);
       return () => void set.delete(listener);
     },
