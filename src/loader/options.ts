@@ -35,7 +35,8 @@ export interface Config {
   random: () => number;
 }
 
-function integer(value: unknown, name: string, fallback: number, min: number): number {
+function integer(options: LoaderOptions, name: "threshold" | "pollIntervalMs" | "timeoutMs" | "maxBytes", fallback: number, min: number): number {
+  const value = options[name];
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
@@ -47,7 +48,8 @@ function checkName(value: unknown, name: string): void {
   if (typeof value !== "string" || !NAME_PATTERN.test(value)) throw new TypeError(`createLoader: ${name} must match ${NAME_PATTERN.source}`);
 }
 
-function httpUrl(value: unknown, name: string, fallback: string): string {
+function httpUrl(options: LoaderOptions, name: "githubUrl" | "githubApiUrl", fallback: string): string {
+  const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
@@ -69,7 +71,7 @@ export function toConfig(options: LoaderOptions): Config {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
   const keys = distinctKeys(options.trustedKeys.map(readTrustedKey));
-  const threshold = integer(options.threshold, "threshold", 1, 1);
+  const threshold = integer(options, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
     throw new TypeError("createLoader: cacheDir must be a directory path");
@@ -88,13 +90,13 @@ export function toConfig(options: LoaderOptions): Config {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 60_000, 0),
-    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
-    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    pollIntervalMs: integer(options, "pollIntervalMs", 60_000, 0),
+    timeoutMs: integer(options, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
+    githubUrl: httpUrl(options, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => new Date()),
     random: options.random ?? Math.random,
   };
