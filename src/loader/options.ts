@@ -78,8 +78,8 @@ export function toConfig(options: LoaderOptions): Config {
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input: string, init: RequestInit) => globalThis.fetch(input, init) : undefined);
   if (fetch === undefined && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
-  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]] as const) {
-    if (fn !== undefined && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  for (const name of ["fetch", "now", "random"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,
