@@ -79,8 +79,9 @@ function discard(response: Response): void {
 
 /** Endless data, early: a declared Content-Length over the cap is refused before reading. */
 export function checkDeclaredLength(response: Response, maxBytes: number, label: string): void {
-  const declared = response.headers.get("content-length")?.trim();
-  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+  // Headers trim the value; no header (null, tested as "null") is no declaration, nor is one that is not a number
+  const declared = response.headers.get("content-length");
+  if (/^\d+$/.test(declared as string) && Number(declared) > maxBytes) {
     discard(response);
     throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
