@@ -76,10 +76,10 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
-      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      const p = verified.payload;
+      const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
       // broken policy: a verified bundle whose target does not compile is refused and the old engine kept
-      const p = verified.payload;
       let engine: Engine;
       try {
         // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
