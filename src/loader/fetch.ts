@@ -8,13 +8,17 @@ import type { FetchLike } from "./types.js";
 
 const MAX_REDIRECTS = 5;
 
+/** Calls `listener` when `signal` aborts (now, if it already has); returns what stops listening. */
+function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (signal.aborted) listener();
+  else signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
+
 /** Rejects as soon as `signal` aborts, even when `promise` ignores it (a fetch that never settles). */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
 
@@ -34,9 +38,7 @@ export async function withDeadline<T>(
     timedOut = true;
     controller.abort(new Error("timeout"));
   }, timeoutMs);
-  const onClose = (): void => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
+  const stopListening = onAbort(closed, () => controller.abort(new Error("closed")));
   try {
     return await abortable(run(controller.signal), controller.signal);
   } catch (e) {
@@ -45,7 +47,7 @@ export async function withDeadline<T>(
     throw e;
   } finally {
     clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
+    stopListening();
     // tears down a body still streaming (TOO_LARGE, errors), so the connection is closed
     controller.abort(new Error("done"));
   }
