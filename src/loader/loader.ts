@@ -225,7 +225,7 @@ export function createLoader(options: LoaderOptions): Loader {
   function status(): LoaderStatus {
     const now = config.now().getTime();
     const a = trust.active;
-    // fresh until the last third of the bundle's lifetime (NaN without a bundle, which is stale anyway)
+    // fresh until the last third of the bundle's lifetime (NaN without a bundle: no time is before it, so stale)
     const expires = Date.parse(a?.meta.expires_at!);
     const freshUntil = expires - (expires - Date.parse(a?.meta.created_at!)) / 3;
     return {
@@ -237,7 +237,7 @@ export function createLoader(options: LoaderOptions): Loader {
       activeSince: a?.since.toISOString() ?? null,
       lastSuccess: lastSuccess?.toISOString() ?? null,
       ...(lastError === undefined ? {} : { lastError: { ...lastError } }),
-      stale: a === undefined || failures > 0 || now >= freshUntil,
+      stale: failures > 0 || !(now < freshUntil),
     };
   }
 
