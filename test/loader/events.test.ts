@@ -1,4 +1,4 @@
-/** loader.on: the events it knows, what it refuses (class and message), and unsubscribing. */
+/** loader.on: the events it knows, what it refuses (class and message), and unsubscribing; status before any load. */
 import { describe, expect, it } from "vitest";
 import { createLoader } from "../../src/loader/index.js";
 import { KEY } from "../bundle/fixtures.js";
@@ -34,6 +34,14 @@ describe("loader.on", () => {
     const l = loader();
     expect(typeof l.on("update", () => undefined)).toBe("function");
     expect(l.on("error", () => undefined)()).toBeUndefined();
+    l.close();
+  });
+});
+
+describe("loader.status before anything loaded", () => {
+  it("is stale, with no bundle and no error", () => {
+    const l = loader();
+    expect(l.status()).toEqual({ source: "https://policies.example/acme.bundle.json", version: null, serial: null, revision: null, expiresAt: null, activeSince: null, lastSuccess: null, stale: true });
     l.close();
   });
 });
