@@ -165,7 +165,7 @@ export async function request(url: string, options: RequestOptions): Promise<Res
     let response: Response;
     try {
       response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === undefined ? "follow" : "manual" }),
+        options.fetch(current.href, { headers, signal: options.signal, redirect: credentials === undefined ? "follow" : "manual" }),
         options.signal,
       );
     } catch (e) {
