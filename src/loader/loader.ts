@@ -103,7 +103,7 @@ export function createLoader(options: LoaderOptions): Loader {
   /** Opens the cache once: restores the serial floor and re-verifies the cached bundle. */
   const prepare = once(async (): Promise<Candidate | undefined> => {
     const dir = config.cacheDir;
-    if (dir === undefined) return undefined;
+    if (!dir) return undefined;
     const mod = await importFileModule().catch((e: Error) => {
       throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     });
@@ -190,7 +190,7 @@ export function createLoader(options: LoaderOptions): Loader {
 
   const load = once(() =>
     exclusive(async () => {
-      if (trust.active === undefined) {
+      if (!trust.active) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
         // either activates a bundle or throws: with nothing active no If-None-Match is sent, so
@@ -200,7 +200,7 @@ export function createLoader(options: LoaderOptions): Loader {
         } catch (e) {
           const error = failed(e);
           // the source failed: fall back to the cache, verified again when it was read
-          if (closed.aborted || cached === undefined) throw error;
+          if (closed.aborted || !cached) throw error;
           await activate(cached, undefined);
         }
       }
@@ -236,7 +236,7 @@ export function createLoader(options: LoaderOptions): Loader {
       expiresAt: a?.meta.expires_at ?? null,
       activeSince: a?.since.toISOString() ?? null,
       lastSuccess: lastSuccess?.toISOString() ?? null,
-      ...(lastError === undefined ? {} : { lastError: { ...lastError } }),
+      ...(lastError && { lastError: { ...lastError } }),
       stale: failures > 0 || !(now < freshUntil),
     };
   }
@@ -258,7 +258,7 @@ export function createLoader(options: LoaderOptions): Loader {
       clearTimeout(timer);
     },
     get engine() {
-      return trust.active === undefined ? undefined : view;
+      return trust.active && view;
     },
   };
 }
