@@ -96,7 +96,7 @@ export function checkDeclaredLength(response: Response, maxBytes: number, label:
 export async function readBodyBounded(response: Response, maxBytes: number, signal: AbortSignal, label: string): Promise<Uint8Array> {
   checkDeclaredLength(response, maxBytes, label);
   const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array(0);
+  if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -142,7 +142,8 @@ function isRedirect(status: number): boolean {
 
 /** Credential leak: Authorization goes only to the origin it was issued for, never across a redirect. */
 export function mayCarryCredentials(url: URL, authOrigin: string | undefined): boolean {
-  return authOrigin !== undefined && url.origin === authOrigin;
+  // an origin is always a string, so no authOrigin matches none
+  return url.origin === authOrigin;
 }
 
 /** Downgrade: a redirect may not leave https for plain http (or any other scheme). */

@@ -61,7 +61,7 @@ export function toConfig(options: LoaderOptions): Config {
   const { target, expectedName, token } = options;
   checkName(target, "target");
   if (expectedName !== undefined) checkName(expectedName, "expectedName");
-  if (spec.kind === "github" && expectedName === undefined) {
+  if (spec.kind === "github" && !expectedName) {
     throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== undefined && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
