@@ -203,8 +203,7 @@ export interface RetrieveOptions extends RequestOptions {
 
 /** Refuses any status but 2xx (and 304 when a validator was sent). */
 export function checkStatus(response: Response, label: string, conditional: boolean): void {
-  // ok: a status in 200–299
-  if (response.ok || (conditional && response.status === 304)) return;
+  if ((response.status >= 200 && response.status < 300) || (conditional && response.status === 304)) return;
   discard(response);
   throw fetchFailed(`${label}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`);
 }
