@@ -8,13 +8,17 @@ import type { FetchLike } from "./types.js";
 
 const MAX_REDIRECTS = 5;
 
+/** Calls `listener` when `signal` aborts (now, if it already has); returns what stops listening. */
+function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (signal.aborted) listener();
+  else signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
+
 /** Rejects as soon as `signal` aborts, even when `promise` ignores it (a fetch that never settles). */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
 
@@ -34,9 +38,7 @@ export async function withDeadline<T>(
     timedOut = true;
     controller.abort(new Error("timeout"));
   }, timeoutMs);
-  const onClose = (): void => controller.abort(new Error("closed"));
-  if (closed.aborted) onClose();
-  else closed.addEventListener("abort", onClose, { once: true });
+  const stopListening = onAbort(closed, () => controller.abort(new Error("closed")));
   try {
     return await abortable(run(controller.signal), controller.signal);
   } catch (e) {
@@ -45,7 +47,7 @@ export async function withDeadline<T>(
     throw e;
   } finally {
     clearTimeout(timer);
-    closed.removeEventListener("abort", onClose);
+    stopListening();
     // tears down a body still streaming (TOO_LARGE, errors), so the connection is closed
     controller.abort(new Error("done"));
   }
@@ -79,8 +81,9 @@ function discard(response: Response): void {
 
 /** Endless data, early: a declared Content-Length over the cap is refused before reading. */
 export function checkDeclaredLength(response: Response, maxBytes: number, label: string): void {
-  const declared = response.headers.get("content-length")?.trim();
-  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+  // Headers trim the value; no header (null, tested as "null") is no declaration, nor is one that is not a number
+  const declared = response.headers.get("content-length");
+  if (/^\d+$/.test(declared as string) && Number(declared) > maxBytes) {
     discard(response);
     throw tooLarge(label, maxBytes, `${declared} bytes, `);
   }
@@ -93,7 +96,7 @@ export function checkDeclaredLength(response: Response, maxBytes: number, label:
 export async function readBodyBounded(response: Response, maxBytes: number, signal: AbortSignal, label: string): Promise<Uint8Array> {
   checkDeclaredLength(response, maxBytes, label);
   const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array(0);
+  if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -139,7 +142,8 @@ function isRedirect(status: number): boolean {
 
 /** Credential leak: Authorization goes only to the origin it was issued for, never across a redirect. */
 export function mayCarryCredentials(url: URL, authOrigin: string | undefined): boolean {
-  return authOrigin !== undefined && url.origin === authOrigin;
+  // an origin is always a string, so no authOrigin matches none
+  return url.origin === authOrigin;
 }
 
 /** Downgrade: a redirect may not leave https for plain http (or any other scheme). */
@@ -162,7 +166,7 @@ export async function request(url: string, options: RequestOptions): Promise<Res
     let response: Response;
     try {
       response = await abortable(
-        options.fetch(current.href, { method: "GET", headers, signal: options.signal, redirect: credentials === undefined ? "follow" : "manual" }),
+        options.fetch(current.href, { headers, signal: options.signal, redirect: credentials === undefined ? "follow" : "manual" }),
         options.signal,
       );
     } catch (e) {

@@ -56,12 +56,6 @@ function keyError(index: number, message: string): BundleKeyError {
   return new BundleKeyError(`trustedKeys[${index}]: public key: ${message}`);
 }
 
-/** Lenient base64 or base64url (keys are configuration, not attacker input); undefined if neither. */
-function decodeKeyText(text: string): Uint8Array | undefined {
-  const std = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  return fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
-}
-
 function rawBytes(input: unknown, index: number): Uint8Array {
   if (input instanceof Uint8Array) return input;
   // a PublicKey object
@@ -80,7 +74,9 @@ function rawBytes(input: unknown, index: number): Uint8Array {
     if (!der) throw keyError(index, "the body of the PUBLIC KEY block is not valid base64");
     return der;
   }
-  const bytes = /^ssh-ed25519 /.test(text) ? undefined : decodeKeyText(text);
+  // lenient base64 or base64url (keys are configuration, not attacker input)
+  const std = text.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const bytes = /^ssh-ed25519 /.test(text) ? undefined : fromCanonicalBase64(std.padEnd(Math.ceil(std.length / 4) * 4, "="));
   if (text === "" || !bytes) throw keyError(index, `${EXPECTED}; got ${text === "" ? "empty text" : "text that is neither PEM nor base64"}`);
   return bytes;
 }
@@ -101,13 +97,15 @@ export function readTrustedKey(input: unknown, index: number): Uint8Array {
   return Uint8Array.from(raw);
 }
 
+/** Each distinct key once, in the order given. */
+export function distinctKeys(raws: readonly Uint8Array[]): Uint8Array[] {
+  return raws.filter((raw, i) => raws.findIndex((seen) => bytesEqual(seen, raw)) === i);
+}
+
 /** Pinned keys with their keyids, each distinct key once, in the order given. */
 export async function withKeyids(raws: readonly Uint8Array[]): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
-  for (const raw of raws) {
-    if (keys.some((k) => bytesEqual(k.raw, raw))) continue;
-    keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
-  }
+  for (const raw of distinctKeys(raws)) keys.push({ raw, keyid: `ed25519:${(await sha256Hex(raw)).slice(0, 16)}`, key: await importPublicKey(raw) });
   return keys;
 }
 

@@ -44,7 +44,11 @@ export function createLoader(options: LoaderOptions): Loader {
   const closing = new AbortController();
   /** Aborts when the loader is closed: stops polling and any retrieval in flight. */
   const closed = closing.signal;
-  const listeners: { [E in keyof LoaderEvents]: Set<LoaderEvents[E]> } = { update: new Set(), error: new Set() };
+  // a Map, so only these two names are events (no inherited property is one)
+  const listeners = new Map<string, Set<(value: never) => void>>([
+    ["update", new Set()],
+    ["error", new Set()],
+  ]);
 
   let cache: BundleCache | undefined;
   /** SHA-256 of the verified bytes the cache file holds, so an unchanged bundle is not rewritten. */
@@ -62,7 +66,7 @@ export function createLoader(options: LoaderOptions): Loader {
 
   function emit<E extends keyof LoaderEvents>(event: E, value: Parameters<LoaderEvents[E]>[0]): void {
     if (closed.aborted) return;
-    for (const listener of listeners[event]) {
+    for (const listener of listeners.get(event)!) {
       try {
         (listener as (v: typeof value) => void)(value);
       } catch {
@@ -99,7 +103,7 @@ export function createLoader(options: LoaderOptions): Loader {
   /** Opens the cache once: restores the serial floor and re-verifies the cached bundle. */
   const prepare = once(async (): Promise<Candidate | undefined> => {
     const dir = config.cacheDir;
-    if (dir === undefined) return undefined;
+    if (!dir) return undefined;
     const mod = await importFileModule().catch((e: Error) => {
       throw new TypeError(`createLoader: cacheDir needs Node's file system (${e.message}); leave it out here`, { cause: e });
     });
@@ -186,7 +190,7 @@ export function createLoader(options: LoaderOptions): Loader {
 
   const load = once(() =>
     exclusive(async () => {
-      if (trust.active === undefined) {
+      if (!trust.active) {
         if (closed.aborted) throw closedError(config.label);
         const cached = await prepare();
         // either activates a bundle or throws: with nothing active no If-None-Match is sent, so
@@ -196,7 +200,7 @@ export function createLoader(options: LoaderOptions): Loader {
         } catch (e) {
           const error = failed(e);
           // the source failed: fall back to the cache, verified again when it was read
-          if (closed.aborted || cached === undefined) throw error;
+          if (closed.aborted || !cached) throw error;
           await activate(cached, undefined);
         }
       }
@@ -221,7 +225,7 @@ export function createLoader(options: LoaderOptions): Loader {
   function status(): LoaderStatus {
     const now = config.now().getTime();
     const a = trust.active;
-    // fresh until the last third of the bundle's lifetime (NaN without a bundle, which is stale anyway)
+    // fresh until the last third of the bundle's lifetime (NaN without a bundle: no time is before it, so stale)
     const expires = Date.parse(a?.meta.expires_at!);
     const freshUntil = expires - (expires - Date.parse(a?.meta.created_at!)) / 3;
     return {
@@ -232,8 +236,8 @@ export function createLoader(options: LoaderOptions): Loader {
       expiresAt: a?.meta.expires_at ?? null,
       activeSince: a?.since.toISOString() ?? null,
       lastSuccess: lastSuccess?.toISOString() ?? null,
-      ...(lastError === undefined ? {} : { lastError: { ...lastError } }),
-      stale: a === undefined || failures > 0 || now >= freshUntil,
+      ...(lastError && { lastError: { ...lastError } }),
+      stale: failures > 0 || !(now < freshUntil),
     };
   }
 
@@ -242,9 +246,9 @@ export function createLoader(options: LoaderOptions): Loader {
     refresh,
     status,
     on(event, listener) {
-      if (event !== "update" && event !== "error") throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
+      const set = listeners.get(event);
+      if (!set) throw new TypeError(`loader.on: unknown event ${JSON.stringify(event)}: expected "update" or "error"`);
       if (typeof listener !== "function") throw new TypeError("loader.on: listener must be a function");
-      const set = listeners[event] as Set<typeof listener>;
       set.add(listener);
       return () => void set.delete(listener);
     },
@@ -254,7 +258,7 @@ export function createLoader(options: LoaderOptions): Loader {
       clearTimeout(timer);
     },
     get engine() {
-      return trust.active === undefined ? undefined : view;
+      return trust.active && view;
     },
   };
 }

@@ -3,10 +3,9 @@
  * `TypeError` (the caller's code is wrong), missing or unreadable pinned keys `BundleKeyError` (KEY_ERROR).
  * Nothing is fetched here.
  */
-import { bytesEqual } from "../bundle/bytes.js";
 import { BundleKeyError } from "../bundle/errors.js";
 import { NAME_PATTERN } from "../bundle/payload.js";
-import { readTrustedKey } from "./keys.js";
+import { distinctKeys, readTrustedKey } from "./keys.js";
 import { describeSource, parseSource } from "./source.js";
 import type { SourceSpec } from "./source.js";
 import type { FetchLike, LoaderOptions } from "./types.js";
@@ -36,7 +35,8 @@ export interface Config {
   random: () => number;
 }
 
-function integer(value: unknown, name: string, fallback: number, min: number): number {
+function integer(options: LoaderOptions, name: "threshold" | "pollIntervalMs" | "timeoutMs" | "maxBytes", fallback: number, min: number): number {
+  const value = options[name];
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || (value as number) < min) {
     throw new TypeError(`createLoader: ${name} must be an integer ≥ ${min}, got ${String(value)}`);
@@ -44,7 +44,12 @@ function integer(value: unknown, name: string, fallback: number, min: number): n
   return value as number;
 }
 
-function httpUrl(value: unknown, name: string, fallback: string): string {
+function checkName(value: unknown, name: string): void {
+  if (typeof value !== "string" || !NAME_PATTERN.test(value)) throw new TypeError(`createLoader: ${name} must match ${NAME_PATTERN.source}`);
+}
+
+function httpUrl(options: LoaderOptions, name: "githubUrl" | "githubApiUrl", fallback: string): string {
+  const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !/^https?:\/\/[^/]/.test(value)) throw new TypeError(`createLoader: ${name} must be an http(s) URL`);
   return value;
@@ -54,11 +59,9 @@ export function toConfig(options: LoaderOptions): Config {
   if (typeof options !== "object" || options === null) throw new TypeError("createLoader: options are required");
   const spec = parseSource(options.source);
   const { target, expectedName, token } = options;
-  if (typeof target !== "string" || !NAME_PATTERN.test(target)) throw new TypeError(`createLoader: target must match ${NAME_PATTERN.source}`);
-  if (expectedName !== undefined && (typeof expectedName !== "string" || !NAME_PATTERN.test(expectedName))) {
-    throw new TypeError(`createLoader: expectedName must match ${NAME_PATTERN.source}`);
-  }
-  if (spec.kind === "github" && expectedName === undefined) {
+  checkName(target, "target");
+  if (expectedName !== undefined) checkName(expectedName, "expectedName");
+  if (spec.kind === "github" && !expectedName) {
     throw new TypeError("createLoader: a github: source needs expectedName (its asset is <expectedName>.bundle.json)");
   }
   if (token !== undefined && (typeof token !== "string" || token === "" || spec.kind !== "github")) {
@@ -67,20 +70,16 @@ export function toConfig(options: LoaderOptions): Config {
   if (!Array.isArray(options.trustedKeys) || options.trustedKeys.length === 0) {
     throw new BundleKeyError("createLoader: trustedKeys must list a public key: a signature is always required");
   }
-  const keys: Uint8Array[] = [];
-  options.trustedKeys.forEach((k, i) => {
-    const raw = readTrustedKey(k, i);
-    if (!keys.some((seen) => bytesEqual(seen, raw))) keys.push(raw);
-  });
-  const threshold = integer(options.threshold, "threshold", 1, 1);
+  const keys = distinctKeys(options.trustedKeys.map(readTrustedKey));
+  const threshold = integer(options, "threshold", 1, 1);
   if (threshold > keys.length) throw new TypeError(`createLoader: threshold ${threshold} is more than the ${keys.length} distinct trusted keys`);
   if (options.cacheDir !== undefined && (typeof options.cacheDir !== "string" || options.cacheDir === "")) {
     throw new TypeError("createLoader: cacheDir must be a directory path");
   }
   const fetch = options.fetch ?? (typeof globalThis.fetch === "function" ? (input: string, init: RequestInit) => globalThis.fetch(input, init) : undefined);
   if (fetch === undefined && spec.kind !== "file") throw new TypeError("createLoader: this runtime has no fetch; pass options.fetch");
-  for (const [name, fn] of [["fetch", options.fetch], ["now", options.now], ["random", options.random]] as const) {
-    if (fn !== undefined && typeof fn !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
+  for (const name of ["fetch", "now", "random"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`createLoader: ${name} must be a function`);
   }
   return {
     source: options.source,
@@ -91,13 +90,13 @@ export function toConfig(options: LoaderOptions): Config {
     target,
     expectedName,
     cacheDir: options.cacheDir,
-    pollIntervalMs: integer(options.pollIntervalMs, "pollIntervalMs", 60_000, 0),
-    timeoutMs: integer(options.timeoutMs, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
-    maxBytes: integer(options.maxBytes, "maxBytes", DEFAULT_MAX_BYTES, 1),
+    pollIntervalMs: integer(options, "pollIntervalMs", 60_000, 0),
+    timeoutMs: integer(options, "timeoutMs", DEFAULT_TIMEOUT_MS, 1),
+    maxBytes: integer(options, "maxBytes", DEFAULT_MAX_BYTES, 1),
     fetch,
     token,
-    githubUrl: httpUrl(options.githubUrl, "githubUrl", "https://github.com"),
-    githubApiUrl: httpUrl(options.githubApiUrl, "githubApiUrl", "https://api.github.com"),
+    githubUrl: httpUrl(options, "githubUrl", "https://github.com"),
+    githubApiUrl: httpUrl(options, "githubApiUrl", "https://api.github.com"),
     now: options.now ?? (() => new Date()),
     random: options.random ?? Math.random,
   };

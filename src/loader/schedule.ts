@@ -12,7 +12,8 @@ export const JITTER = 0.1;
  * @example pollDelay(60_000, 0, () => 0.5) === 60_000; pollDelay(60_000, 10, () => 0.5) === 480_000
  */
 export function pollDelay(intervalMs: number, failures: number, random: () => number): number {
-  const factor = Math.min(2 ** Math.max(0, Math.min(failures, 16)), MAX_BACKOFF_FACTOR);
+  // failures counts up from 0; past 1023, 2 ** failures is Infinity, which the min caps too
+  const factor = Math.min(2 ** failures, MAX_BACKOFF_FACTOR);
   const r = random();
   const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0.5;
   const delay = intervalMs * factor * (1 + JITTER * (2 * unit - 1));

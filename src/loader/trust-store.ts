@@ -64,17 +64,6 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
   let floor: SerialFloor | undefined;
   let active: Active | undefined;
 
-  /** Broken policy: a verified bundle whose target does not compile is refused and the old engine kept. */
-  function compile(verified: VerifiedBundle): Engine {
-    const p = verified.payload;
-    try {
-      // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
-      return compileEngine(p.targets[config.target]!);
-    } catch (e) {
-      throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
-    }
-  }
-
   return {
     get active() {
       return active;
@@ -87,9 +76,18 @@ export function createTrustStore(config: Pick<Config, "keys" | "threshold" | "ta
       const verified = await verifyBundleBytes(bytes, { ...config, keys: await trusted, now: config.now() });
       // the same file again: nothing to do (an identical replay is harmless)
       if (verified.sha256 === active?.meta.sha256) return undefined;
-      const seen = { serial: verified.payload.serial, sha256: verified.sha256 };
+      const p = verified.payload;
+      const seen = { serial: p.serial, sha256: verified.sha256 };
       checkAgainstFloor(seen, floor);
-      return { ...seen, verified, bytes, engine: compile(verified) };
+      // broken policy: a verified bundle whose target does not compile is refused and the old engine kept
+      let engine: Engine;
+      try {
+        // verifyBundleBytes refused a payload without the target (TARGET_MISSING)
+        engine = compileEngine(p.targets[config.target]!);
+      } catch (e) {
+        throw formatError(`bundle ${p.name} ${p.version}: target ${config.target} does not compile: ${(e as Error).message}`, e);
+      }
+      return { ...seen, verified, bytes, engine };
     },
     raise(seen) {
       floor = raiseFloor(floor, seen);
