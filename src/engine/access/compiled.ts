@@ -56,11 +56,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     const s = compileStatement(statement, position, compileBlock);
     for (const filing of s.filings) prefixes.add(filing.prefix);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
-    for (const key of serviceKeys(s.actions)) {
-      const list = byService.get(key);
-      if (list === undefined) byService.set(key, [s]);
-      else list.push(s);
-    }
+    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? (byService.set(key, []).get(key) as CompiledStatement[])).push(s);
   });
   prefixes.seal();
   const approvalFor = compileApproval(access.RequireApproval);

@@ -71,29 +71,16 @@ const anyRest =
 
 const passes = (rest: ResourceRest, resource: string): boolean => (typeof rest === "string" ? rest === resource : rest === undefined || rest(resource));
 
-/** Where the tested entries of the table at `at` start. */
-const entries = (at: number, count: number): number => at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
-
 /** The decision of the table at `at` for a request with this resource and context. */
 export function decide({ program, approval }: Tables, at: number, resource: string, context: RequestContext): AccessDecision {
   const count = program[at] as number;
-  if (count > MEMO_BITS) return make(program, at, approval, testing(program, at, resource, context));
+  // where the tested entries start
+  const first = at + 2 + (count > MEMO_BITS ? 0 : 1 << count);
+  if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
   let bits = 0;
-  for (let i = 0, k = at + 2 + (1 << count); i < count; i++, k += ENTRY) if (applies(program, k, resource, context)) bits |= 1 << i;
-  return (program[at + 2 + bits] ??= freeze(make(program, at, approval, bitSet(bits)))) as AccessDecision;
+  for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
+  return (program[at + 2 + bits] ??= freeze(make(program, at, first, approval, (i) => (bits >> i) & 1))) as AccessDecision;
 }
-
-/** Whether the `i`th tested statement is in the bit set. */
-const bitSet =
-  (bits: number) =>
-  (i: number): number =>
-    (bits >> i) & 1;
-
-/** More tested statements than a bit set holds: whether the `i`th applies. */
-const testing =
-  (program: readonly Word[], at: number, resource: string, context: RequestContext) =>
-  (i: number): boolean =>
-    applies(program, at + 2 + ENTRY * i, resource, context);
 
 /** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
 function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {
@@ -106,9 +93,8 @@ function applies(program: readonly Word[], k: number, resource: string, context:
 }
 
 /** A matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny. */
-function make(program: readonly Word[], at: number, approval: ApprovalRequirement | undefined, applied: (i: number) => unknown): AccessDecision {
+function make(program: readonly Word[], at: number, first: number, approval: ApprovalRequirement | undefined, applied: (i: number) => unknown): AccessDecision {
   const count = program[at] as number;
-  const first = entries(at, count);
   const all = program.slice(first + ENTRY * count, first + ENTRY * count + (program[at + 1] as number)) as CompiledStatement[];
   for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3] as CompiledStatement);
   all.sort((a, b) => a.index - b.index);

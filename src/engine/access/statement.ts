@@ -90,6 +90,7 @@ export function lowerCase(patterns: readonly string[] | undefined): string[] | u
 }
 
 /** Any-of test over matchers. */
-function anyOf(matchers: readonly StringTest[]): StringTest {
-  return matchers.length === 1 ? (matchers[0] as StringTest) : (value) => matchers.some((m) => m(value));
-}
+const anyOf =
+  (matchers: readonly StringTest[]): StringTest =>
+  (value) =>
+    matchers.some((m) => m(value));
