@@ -23,7 +23,7 @@ import type { CompiledCondition } from "./compiled-condition.js";
 import { actionPlan } from "./plan.js";
 import type { ActionPlan } from "./plan.js";
 import { prefixTable } from "./prefix-index.js";
-import { actionMatches, compileStatement } from "./statement.js";
+import { actionMatches, compileStatement, literalHead } from "./statement.js";
 import type { CompiledStatement } from "./statement.js";
 import type { AccessDecision, AccessEvaluator, AccessPolicy, AccessRequest, ApprovalRequirement, RequestContext } from "./types.js";
 
@@ -59,7 +59,6 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     for (const key of serviceKeys(s.actions)) (byService.get(key) ?? (byService.set(key, []).get(key) as CompiledStatement[])).push(s);
   });
   prefixes.seal();
-  const approvalFor = compileApproval(access.RequireApproval);
   // what depends on the action alone, keyed by the action as the caller spelled it
   const plans = new Map<string, ActionPlan>();
 
@@ -74,7 +73,7 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
         candidates.filter((s) => actionMatches(s, action)),
         prefixes.numberOf,
         prefixes.parents,
-        approvalFor(action),
+        approvalFor(access, action),
       );
       // bounded, so a caller sending endless distinct actions cannot grow memory
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
@@ -91,17 +90,15 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
 }
 
 /** The approval an allowed (lower-cased) action needs, or undefined; results are shared and frozen. */
-function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: string) => ApprovalRequirement | undefined {
-  return (action) => {
-    const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action)) ?? [];
-    if (actions.length === 0) return undefined;
-    const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval ?? {};
-    return Object.freeze({
-      ...(approverRole !== undefined ? { approverRole } : {}),
-      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-      actions: Object.freeze(actions),
-    });
-  };
+function approvalFor({ RequireApproval: approval }: AccessPolicy, action: string): ApprovalRequirement | undefined {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return undefined;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval as NonNullable<typeof approval>;
+  return Object.freeze({
+    ...(approverRole !== undefined ? { approverRole } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    actions: Object.freeze(actions),
+  });
 }
 
 /**
@@ -112,10 +109,10 @@ function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: st
 function serviceKeys(patterns: readonly string[] = ["*"]): string[] {
   const keys: string[] = [];
   for (const p of patterns) {
-    const colon = p.indexOf(":");
-    const wild = p.search(/[*?]/);
-    if (colon < 0 || (wild >= 0 && wild < colon)) return [""];
-    const key = p.slice(0, colon + 1);
+    const head = literalHead(p);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key = head.slice(0, colon + 1);
     if (!keys.includes(key)) keys.push(key);
   }
   return keys;

@@ -38,12 +38,12 @@ export interface Tables {
 }
 
 /**
- * Appends the table of the statements met (in any order; a statement met through several filings
- * applies when one of them matches) to `program`; answers where it starts.
+ * Appends the table of the statements met (in any order, sorted here in place; a statement met
+ * through several filings applies when one of them matches) to `program`; answers where it starts.
  */
-export function addTable(program: Word[], met: readonly Met[]): number {
+export function addTable(program: Word[], met: Met[]): number {
   const statements: Met[] = [];
-  for (const m of [...met].sort((a, b) => a.statement.index - b.statement.index)) {
+  for (const m of met.sort((a, b) => a.statement.index - b.statement.index)) {
     const last = statements.at(-1);
     if (last?.statement !== m.statement) statements.push(m);
     else if (last.rest !== undefined) statements[statements.length - 1] = { statement: m.statement, rest: m.rest === undefined ? undefined : anyRest(last.rest, m.rest) };
@@ -79,7 +79,7 @@ export function decide({ program, approval }: Tables, at: number, resource: stri
   if (count > MEMO_BITS) return make(program, at, first, approval, (i) => applies(program, first + ENTRY * i, resource, context));
   let bits = 0;
   for (let i = 0; i < count; i++) if (applies(program, first + ENTRY * i, resource, context)) bits |= 1 << i;
-  return (program[at + 2 + bits] ??= freeze(make(program, at, first, approval, (i) => (bits >> i) & 1))) as AccessDecision;
+  return (program[at + 2 + bits] ??= Object.freeze(make(program, at, first, approval, (i) => (bits >> i) & 1))) as AccessDecision;
 }
 
 /** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
@@ -99,15 +99,10 @@ function make(program: readonly Word[], at: number, first: number, approval: App
   for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3] as CompiledStatement);
   all.sort((a, b) => a.index - b.index);
   const denies = all.filter((s) => s.deny);
-  if (denies.length > 0) return { decision: "deny", reasons: denies.map(reasonOf) };
+  if (denies.length > 0) return { decision: "deny", reasons: Object.freeze(denies.map(reasonOf)) };
   if (all.length === 0) return IMPLICIT_DENY;
-  const reasons = all.map(reasonOf);
+  const reasons = Object.freeze(all.map(reasonOf));
   return approval === undefined ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
 }
 
 const reasonOf = (s: CompiledStatement): DecisionReason => s.reason;
-
-function freeze(decision: AccessDecision): AccessDecision {
-  Object.freeze(decision.reasons);
-  return Object.freeze(decision);
-}

@@ -42,8 +42,6 @@ export function actionPlan(
     for (let n = node; n !== 0; n = parents[n] as number) lists.push(own.get(n) ?? []);
     return lists.flat();
   };
-  const tables: Tables = { program: [], approval };
-  const root = addTable(tables.program, own.get(0) as Met[]);
   let budget = MERGE_BUDGET + 8 * met.length;
   for (const node of own.keys()) {
     if ((budget -= metAlong(node).length) < 0) {
@@ -53,15 +51,15 @@ export function actionPlan(
       };
     }
   }
-  /** Where the table of each prefix that has statements starts in the program. */
+  const tables: Tables = { program: [], approval };
+  /** Where the table of each prefix that has statements (the root too) starts in the program. */
   const starts = new Map<number, number>();
-  for (const node of own.keys()) if (node !== 0) starts.set(node, addTable(tables.program, metAlong(node)));
+  for (const node of own.keys()) starts.set(node, addTable(tables.program, metAlong(node)));
   return (node, resource, context) => {
-    // the table of `node`, or of its nearest parent that has one
-    for (let n = node; n !== 0; n = parents[n] as number) {
+    // the table of `node`, or of its nearest parent that has one (the root has one)
+    for (let n = node; ; n = parents[n] as number) {
       const at = starts.get(n);
       if (at !== undefined) return decide(tables, at, resource, context);
     }
-    return decide(tables, root, resource, context);
   };
 }

@@ -77,10 +77,12 @@ function fileResource(pattern: string): Filing {
   return { prefix, rest: pattern === `${prefix}*` ? undefined : hasWildcard(pattern) ? compileWildcard(pattern) : pattern };
 }
 
-/** The literal head of a pattern (the text before its first `*` or `?`), cut back to its last `/`; "" when there is none. */
+/** The literal head of a pattern: the text before its first `*` or `?`. */
+export const literalHead = (pattern: string): string => pattern.split(/[*?]/)[0] as string;
+
+/** The {@link literalHead} of a pattern cut back to its last `/`; "" when there is none. */
 export function literalPrefix(pattern: string): string {
-  const wild = pattern.search(/[*?]/);
-  const head = wild < 0 ? pattern : pattern.slice(0, wild);
+  const head = literalHead(pattern);
   return head.slice(0, head.lastIndexOf("/") + 1);
 }
 
