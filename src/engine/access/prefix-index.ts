@@ -41,11 +41,13 @@ export function prefixTable(): PrefixTable {
   /** The most `/` in a prefix: a walk stops there. */
   let maxDepth = 0;
   /** Pairs (hash, length) of a value's prefixes, reused by every lookup. */
-  let walk = new Int32Array(0);
+  const walk: number[] = [];
 
   const table: PrefixTable = {
     add(prefix) {
-      if (!numbers.has(prefix)) numbers.set(prefix, prefixes.push(prefix) - 1);
+      if (numbers.has(prefix)) return;
+      numbers.set(prefix, prefixes.push(prefix) - 1);
+      maxDepth = Math.max(maxDepth, prefix.split("/").length - 1);
     },
 
     seal() {
@@ -53,20 +55,13 @@ export function prefixTable(): PrefixTable {
       slots = new Int32Array(2 << bits);
       prefixes.forEach((prefix, n) => {
         let hash = 0;
-        let depth = 0;
-        for (let i = 0; i < prefix.length; i++) {
-          const code = prefix.charCodeAt(i);
-          hash = step(hash, code);
-          if (code === SLASH) depth++;
-        }
+        for (let i = 0; i < prefix.length; i++) hash = step(hash, prefix.charCodeAt(i));
         if (n === 0) return;
-        maxDepth = Math.max(maxDepth, depth);
         let s = slotOf(hash, bits);
         while (slots[2 * s + 1] !== 0) s = (s + 1) & ((1 << bits) - 1);
         slots[2 * s] = hash;
         slots[2 * s + 1] = n;
       });
-      walk = new Int32Array(2 * maxDepth);
       // the parent: the deepest prefix of the prefix without its last `/`
       (table as { parents: Int32Array }).parents = Int32Array.from(prefixes, (prefix) => table.deepest(prefix.slice(0, -1)));
     },
