@@ -12,7 +12,7 @@
  */
 import type { CompiledCondition } from "./compiled-condition.js";
 import type { CompiledStatement, ResourceRest, StringTest } from "./statement.js";
-import type { AccessDecision, ApprovalRequirement, DecisionReason, RequestContext } from "./types.js";
+import type { AccessDecision, ApprovalRequirement, RequestContext } from "./types.js";
 
 /** Tested statements up to which decisions are remembered by the bit set of those that apply. */
 const MEMO_BITS = 8;
@@ -84,9 +84,7 @@ export function decide({ program, approval }: Tables, at: number, resource: stri
 
 /** Whether the tested statement at `k` applies: resource rest, NotResource, Condition ("error" applies for a Deny only). */
 function applies(program: readonly Word[], k: number, resource: string, context: RequestContext): boolean {
-  if (!passes(program[k] as ResourceRest, resource)) return false;
-  const notResource = program[k + 1] as StringTest | undefined;
-  if (notResource !== undefined && notResource(resource)) return false;
+  if (!passes(program[k] as ResourceRest, resource) || (program[k + 1] as StringTest | undefined)?.(resource)) return false;
   const condition = program[k + 2] as CompiledCondition | undefined;
   const result = condition === undefined || condition(context);
   return result === "error" ? (program[k + 3] as CompiledStatement).deny : result;
@@ -98,11 +96,9 @@ function make(program: readonly Word[], at: number, first: number, approval: App
   const all = program.slice(first + ENTRY * count, first + ENTRY * count + (program[at + 1] as number)) as CompiledStatement[];
   for (let i = 0; i < count; i++) if (applied(i)) all.push(program[first + ENTRY * i + 3] as CompiledStatement);
   all.sort((a, b) => a.index - b.index);
-  const denies = all.filter((s) => s.deny);
-  if (denies.length > 0) return { decision: "deny", reasons: Object.freeze(denies.map(reasonOf)) };
   if (all.length === 0) return IMPLICIT_DENY;
-  const reasons = Object.freeze(all.map(reasonOf));
+  const denies = all.filter((s) => s.deny);
+  const reasons = Object.freeze((denies.length > 0 ? denies : all).map((s) => s.reason));
+  if (denies.length > 0) return { decision: "deny", reasons };
   return approval === undefined ? { decision: "allow", reasons } : { decision: "approval_required", reasons, approval };
 }
-
-const reasonOf = (s: CompiledStatement): DecisionReason => s.reason;
