@@ -26,7 +26,7 @@ export type ActionPlan = (node: number, resource: string, context: RequestContex
 export function actionPlan(
   met: readonly CompiledStatement[],
   numberOf: (prefix: string) => number,
-  parents: Int32Array,
+  parents: readonly number[],
   approval: ApprovalRequirement | undefined,
 ): ActionPlan {
   const own = new Map<number, Met[]>([[0, []]]);

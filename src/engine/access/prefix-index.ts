@@ -27,7 +27,7 @@ export interface PrefixTable {
   /** The number of a prefix added: 0 for "". */
   numberOf(prefix: string): number;
   /** The parent of each prefix by number (the root's is 0). */
-  readonly parents: Int32Array;
+  readonly parents: readonly number[];
   /** The deepest prefix `value` starts with; 0 when it has none. */
   deepest(value: string): number;
 }
@@ -63,12 +63,12 @@ export function prefixTable(): PrefixTable {
         slots[2 * s + 1] = n;
       });
       // the parent: the deepest prefix of the prefix without its last `/`
-      (table as { parents: Int32Array }).parents = Int32Array.from(prefixes, (prefix) => table.deepest(prefix.slice(0, -1)));
+      (table as { parents: readonly number[] }).parents = prefixes.map((prefix) => table.deepest(prefix.slice(0, -1)));
     },
 
     numberOf: (prefix) => numbers.get(prefix) as number,
 
-    parents: new Int32Array(1),
+    parents: [0],
 
     deepest(value) {
       let count = 0;
