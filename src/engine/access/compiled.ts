@@ -6,63 +6,32 @@
  * begins with (`s3:` for `s3:GetObject` and `s3:Get*`), or under "" when a pattern's service part
  * has a wildcard (`*`, `*:Read`) or there is NotAction only: those are candidates for every action.
  *
- * Per distinct action (a bounded cache) the statements under its service and under "" are cut
- * down once to those whose Action/NotAction match it, in document order, Deny and Allow apart,
- * and filed the same way by resource: under the literal `scheme://authority/` that every Resource
- * pattern begins with, or under "" (`*`, NotResource only, …). A decision then reads "" and its
- * own resource's key, Deny first, and tests only Resource and Condition, so its cost follows the
- * statements that can apply, not the size of the policy. Results are read-only and may be shared
- * (the implicit deny, the reason entries, the approval requirement).
+ * Each Resource pattern files its statement under the pattern's `/`-ended literal prefix
+ * (`db://prod/users/` for `db://prod/users/*` and `db://prod/users/42`; the root for `*` or no
+ * Resource), numbered once in a {@link prefixTable}. Per distinct action (a bounded cache) the
+ * statements under its service and under "" are cut down once to those whose Action/NotAction
+ * match it, into an {@link ActionPlan}: per prefix, a table of the statements a resource with
+ * that prefix meets. A decision walks its resource once to its deepest prefix and tests only
+ * what is left to test there (a statement `prefix*` without Condition applies as soon as it is
+ * met), so its cost follows the statements that can apply, not the size of the policy.
+ * Decisions are frozen and shared.
  */
-import type { EffectiveStatement } from "../effective.js";
-import { compileWildcard } from "../match/wildcard.js";
+import type { ConditionBlock } from "../spec.js";
+import { globMatch } from "../match/wildcard.js";
 import { compileCondition, ipReader } from "./compiled-condition.js";
-import type { CompiledCondition, IpReader } from "./compiled-condition.js";
-import type {
-  AccessDecision,
-  AccessEvaluator,
-  AccessPolicy,
-  AccessRequest,
-  ApprovalRequirement,
-  DecisionReason,
-  RequestContext,
-} from "./types.js";
-
-type StringTest = (value: string) => boolean;
-
-interface CompiledStatement {
-  /** Position in `Statement`, for document order. */
-  readonly index: number;
-  readonly deny: boolean;
-  /** Action patterns, on the lower-cased action; undefined when the statement has no Action. */
-  readonly action: StringTest | undefined;
-  readonly notAction: StringTest | undefined;
-  readonly resource: StringTest | undefined;
-  readonly notResource: StringTest | undefined;
-  readonly condition: CompiledCondition | undefined;
-  /** Shared, frozen: every decision that names this statement hands out the same object. */
-  readonly reason: DecisionReason;
-  /** `scheme://authority/` keys every matching resource starts with; [""] when any resource may match. */
-  readonly resourceKeys: readonly string[];
-}
-
-/** Statements by key, each list in document order; "" holds those that may match any value. */
-type Index = Map<string, CompiledStatement[]>;
-
-/** Everything that depends on the action alone, computed once per distinct action. */
-interface ActionPlan {
-  /** The Deny statements whose action part matches, by resource key. */
-  readonly deny: Index;
-  /** The Allow statements whose action part matches, by resource key. */
-  readonly allow: Index;
-  readonly approval: ApprovalRequirement | undefined;
-}
+import type { CompiledCondition } from "./compiled-condition.js";
+// this order of the modules below gives the loader bundle 23 B less gzip than alphabetical order
+import { actionMatches, compileStatement, literalHead } from "./statement.js";
+import type { CompiledStatement } from "./statement.js";
+import { prefixTable } from "./prefix-index.js";
+import { actionPlan } from "./plan.js";
+import type { ActionPlan } from "./plan.js";
+import type { AccessDecision, AccessEvaluator, AccessPolicy, AccessRequest, ApprovalRequirement, RequestContext } from "./types.js";
 
 /** Distinct actions remembered per engine before the cache starts over. */
 const PLAN_CACHE_SIZE = 4096;
 
-const EMPTY_LIST: readonly never[] = Object.freeze([]);
-const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons: EMPTY_LIST });
+const EMPTY_CONTEXT: RequestContext = Object.freeze({});
 
 /**
  * Compiles the effective access policy once; `authorize` then answers requests.
@@ -72,16 +41,25 @@ const IMPLICIT_DENY: AccessDecision = Object.freeze({ decision: "deny", reasons:
  * engine.authorize({ action: "db:Select", resource: "db://production/users", context: { "source.ip": "10.1.2.3" } });
  */
 export function compileAccess(access: AccessPolicy): AccessEvaluator {
-  const byService: Index = new Map();
+  const byService = new Map<string, CompiledStatement[]>();
+  const prefixes = prefixTable();
   const readIp = ipReader();
+  // one compiled condition per distinct block: statements that repeat a condition share its code
+  const conditions = new Map<string, CompiledCondition | undefined>();
+  const compileBlock = (block: ConditionBlock): CompiledCondition | undefined => {
+    const key = JSON.stringify(block);
+    if (!conditions.has(key)) conditions.set(key, compileCondition(block, readIp));
+    return conditions.get(key);
+  };
   access.Statement.forEach((statement, position) => {
     // a statement with neither Action nor NotAction applies to nothing
     if (statement.Action === undefined && statement.NotAction === undefined) return;
-    const s = compileStatement(statement, position, readIp);
+    const s = compileStatement(statement, position, compileBlock);
+    for (const filing of s.filings) prefixes.add(filing.prefix);
     // filed under the `service:` every matching (lower-cased) action starts with, or ""
-    for (const key of patternKeys(lowerCase(statement.Action), "", ":")) addTo(byService, key, s);
+    for (const key of serviceKeys(s.actions)) (byService.get(key) ?? (byService.set(key, []).get(key) as CompiledStatement[])).push(s);
   });
-  const approvalFor = compileApproval(access.RequireApproval);
+  prefixes.seal();
   // what depends on the action alone, keyed by the action as the caller spelled it
   const plans = new Map<string, ActionPlan>();
 
@@ -89,12 +67,15 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
     let plan = plans.get(raw);
     if (plan === undefined) {
       const action = raw.toLowerCase();
-      plan = { deny: new Map(), allow: new Map(), approval: approvalFor(action) };
-      const { deny, allow } = plan;
-      forEachCandidate(byService, keyOf(action, "", ":"), (s) => {
-        if (s.action?.(action) === false || s.notAction?.(action) === true) return;
-        for (const key of s.resourceKeys) addTo(s.deny ? deny : allow, key, s);
-      });
+      const colon = action.indexOf(":");
+      // the statements under the action's `service:` and those under "" (a table puts them in document order)
+      const candidates = [...(byService.get("") ?? []), ...((colon < 0 ? undefined : byService.get(action.slice(0, colon + 1))) ?? [])];
+      plan = actionPlan(
+        candidates.filter((s) => actionMatches(s, action)),
+        prefixes.numberOf,
+        prefixes.parents,
+        approvalFor(access, action),
+      );
       // bounded, so a caller sending endless distinct actions cannot grow memory
       if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
       plans.set(raw, plan);
@@ -103,119 +84,37 @@ export function compileAccess(access: AccessPolicy): AccessEvaluator {
   };
 
   const authorize = (request: AccessRequest): AccessDecision => {
-    const plan = planFor(request.action);
-    const resource = request.resource;
-    const context = request.context ?? {};
-    const key = keyOf(resource, "://", "/");
-    // a matching Deny wins, a matching Allow allows, and nothing matching is an implicit deny
-    const denies = reasonsFor(plan.deny, key, resource, context);
-    if (denies !== undefined) return { decision: "deny", reasons: denies };
-    const allows = reasonsFor(plan.allow, key, resource, context);
-    if (allows === undefined) return IMPLICIT_DENY;
-    return plan.approval === undefined
-      ? { decision: "allow", reasons: allows }
-      : { decision: "approval_required", reasons: allows, approval: plan.approval };
+    const { resource } = request;
+    return planFor(request.action)(prefixes.deepest(resource), resource, request.context ?? EMPTY_CONTEXT);
   };
   return { authorize };
 }
 
-function addTo(index: Index, key: string, s: CompiledStatement): void {
-  const list = index.get(key);
-  if (list === undefined) index.set(key, [s]);
-  else list.push(s);
-}
-
-/** Visits the statements filed under `key` and under "", in document order. */
-function forEachCandidate(index: Index, key: string | undefined, visit: (s: CompiledStatement) => void): void {
-  const any = index.get("") ?? EMPTY_LIST;
-  const keyed = (key === undefined ? undefined : index.get(key)) ?? EMPTY_LIST;
-  // two disjoint runs in document order, merged
-  for (let i = 0, j = 0; i < any.length || j < keyed.length; ) {
-    const a = any[i];
-    const b = keyed[j];
-    visit((a !== undefined && (b === undefined || a.index < b.index) ? any[i++] : keyed[j++]) as CompiledStatement);
-  }
-}
-
-/** Reasons of the statements under `key` and "" that apply, in document order; undefined when none does. */
-function reasonsFor(index: Index, key: string | undefined, resource: string, context: RequestContext): DecisionReason[] | undefined {
-  let reasons: DecisionReason[] | undefined;
-  forEachCandidate(index, key, (s) => {
-    if (applies(s, resource, context)) (reasons ??= []).push(s.reason);
-  });
-  return reasons;
-}
-
 /** The approval an allowed (lower-cased) action needs, or undefined; results are shared and frozen. */
-function compileApproval(approval: AccessPolicy["RequireApproval"]): (action: string) => ApprovalRequirement | undefined {
-  const patterns = [...(approval?.Actions ?? [])];
-  const tests = patterns.map((pattern) => compileWildcard(pattern.toLowerCase()));
-  const approverRole = approval?.ApproverRole;
-  const timeoutSeconds = approval?.TimeoutSeconds;
-  return (action) => {
-    const actions = patterns.filter((_, k) => tests[k]?.(action));
-    if (actions.length === 0) return undefined;
-    return Object.freeze({
-      ...(approverRole !== undefined ? { approverRole } : {}),
-      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-      actions: Object.freeze(actions),
-    });
-  };
-}
-
-function compileStatement(s: EffectiveStatement, index: number, readIp: IpReader): CompiledStatement {
-  const { policy, file } = s.source;
-  return {
-    index,
-    deny: s.Effect === "Deny",
-    action: compilePatterns(lowerCase(s.Action)),
-    notAction: compilePatterns(lowerCase(s.NotAction)),
-    resource: compilePatterns(s.Resource),
-    notResource: compilePatterns(s.NotResource),
-    condition: compileCondition(s.Condition, readIp),
-    reason: Object.freeze({ policy, file, ...(s.Sid !== undefined && { sid: s.Sid }), effect: s.Effect }),
-    resourceKeys: patternKeys(s.Resource, "://", "/"),
-  };
+function approvalFor({ RequireApproval: approval }: AccessPolicy, action: string): ApprovalRequirement | undefined {
+  const actions = approval?.Actions?.filter((pattern) => globMatch(pattern.toLowerCase(), action));
+  if (!actions?.length) return undefined;
+  const { ApproverRole: approverRole, TimeoutSeconds: timeoutSeconds } = approval as NonNullable<typeof approval>;
+  return Object.freeze({
+    ...(approverRole !== undefined ? { approverRole } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    actions: Object.freeze(actions),
+  });
 }
 
 /**
- * `text` up to and including the first `end` after the first `from`: the `service:` of an
- * action, the `scheme://authority/` of a resource; undefined when there is none.
+ * The `service:` keys of (lower-cased) action patterns, each from its literal head (the text
+ * before any `*` or `?`); [""] when one of them has none, or when there is no list (any action
+ * may match).
  */
-function keyOf(text: string, from: string, end: string): string | undefined {
-  const start = text.indexOf(from);
-  const stop = start < 0 ? -1 : text.indexOf(end, start + from.length);
-  return stop < 0 ? undefined : text.slice(0, stop + 1);
-}
-
-/**
- * The keys of patterns, each from its literal head (the text before any `*` or `?`); [""] when
- * one of them has none, or when there is no list (any value may match).
- */
-function patternKeys(patterns: readonly string[] = ["*"], from: string, end: string): string[] {
-  const keys = new Set<string>();
+function serviceKeys(patterns: readonly string[] = ["*"]): string[] {
+  const keys: string[] = [];
   for (const p of patterns) {
-    const key = keyOf(p.split(/[*?]/, 1)[0] ?? "", from, end);
-    if (key === undefined) return [""];
-    keys.add(key);
+    const head = literalHead(p);
+    const colon = head.indexOf(":");
+    if (colon < 0) return [""];
+    const key = head.slice(0, colon + 1);
+    if (!keys.includes(key)) keys.push(key);
   }
-  return [...keys];
-}
-
-/** Actions match case-insensitively: their patterns are tested on the lower-cased action. */
-function lowerCase(patterns: readonly string[] | undefined): string[] | undefined {
-  return patterns?.map((p) => p.toLowerCase());
-}
-
-/** Any-of test over patterns; undefined for no list. */
-function compilePatterns(patterns: readonly string[] | undefined): StringTest | undefined {
-  const matchers = patterns?.map((p) => compileWildcard(p));
-  return matchers?.length === 1 ? matchers[0] : matchers && ((value) => matchers.some((m) => m(value)));
-}
-
-/** The resource and condition parts; the action part was checked when the plan was made. */
-function applies(s: CompiledStatement, resource: string, context: RequestContext): boolean {
-  if (s.resource?.(resource) === false || s.notResource?.(resource) === true) return false;
-  const result = s.condition?.(context) ?? true;
-  return result === "error" ? s.deny : result;
+  return keys;
 }

@@ -16,7 +16,16 @@ describe("compiled decisions", () => {
   const engine = compileAccess(policy);
   const ask = (resource: string, ip: string): AccessRequest => ({ action: "db:Select", resource, context: { "source.ip": ip } });
 
-  it("answers requests that meet the same statements as the reference does, twice", () => {
+  it("requests that meet the same statements with the same outcome share one frozen decision", () => {
+    const a = engine.authorize(ask("db://prod/users/1", "10.1.2.3"));
+    const b = engine.authorize(ask("db://prod/users/2", "10.9.9.9"));
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a.reasons)).toBe(true);
+    expect(a.reasons.map((r) => r.sid)).toEqual(["Any", "Users"]);
+  });
+
+  it("a shared decision still answers each request as the reference does", () => {
     const requests = [
       ask("db://prod/users/1", "10.1.2.3"),
       ask("db://prod/users/1", "192.168.0.1"),
